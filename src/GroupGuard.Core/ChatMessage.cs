@@ -1,0 +1,86 @@
+namespace GroupGuard.Core;
+
+/// <summary>The role of a message's sender in its group, as far as the platform told us.</summary>
+public enum SenderRole
+{
+    Unknown = 0,
+    Member,
+    Admin,
+    Owner,
+}
+
+/// <summary>
+/// One group message, platform-neutral: what every adapter produces and the detector reads.
+/// Ids are strings on every platform (OneBot v11 numbers are written in invariant decimal).
+/// </summary>
+public sealed record ChatMessage
+{
+    /// <summary><c>qq</c> for OneBot v11; the <c>self.platform</c> of OneBot v12 (e.g. <c>wechat</c>).</summary>
+    public required string Platform { get; init; }
+
+    /// <summary>The wire protocol it came in on: <c>onebot.v11</c> or <c>onebot.v12</c>.</summary>
+    public required string Protocol { get; init; }
+
+    public required string BotId { get; init; }
+    public required string GroupId { get; init; }
+    public string? GroupName { get; init; }
+    public required string UserId { get; init; }
+    public SenderRole SenderRole { get; init; }
+
+    /// <summary>Group card when set, else nickname.</summary>
+    public string? SenderName { get; init; }
+
+    public required string MessageId { get; init; }
+
+    /// <summary>When the platform says the message was sent.</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>The message's text segments joined, unescaped: what a reader sees as text.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>User ids mentioned with @ (not including @all).</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    public bool MentionsAll { get; init; }
+
+    /// <summary>Message id this one replies to, when it is a reply.</summary>
+    public string? ReplyTo { get; init; }
+
+    public IReadOnlyList<ImageRef> Images { get; init; } = [];
+
+    /// <summary>Link and mini-program cards (OneBot <c>json</c>/<c>xml</c>/<c>share</c> segments): often ads.</summary>
+    public IReadOnlyList<CardContent> Cards { get; init; } = [];
+
+    /// <summary>
+    /// The key under which a redelivery of the same event is recognised:
+    /// protocol, bot, message id and the event's time to the millisecond.
+    /// </summary>
+    public string DedupeKey => $"{Protocol}|{BotId}|{MessageId}|{Time.ToUnixTimeMilliseconds()}";
+
+    /// <summary>The text the rules see: the message text, then the text carried by cards.</summary>
+    public string ScanText
+    {
+        get
+        {
+            if (Cards.Count == 0)
+            {
+                return Text;
+            }
+
+            var parts = new List<string>(1 + Cards.Count * 3) { Text };
+            foreach (var card in Cards)
+            {
+                if (!string.IsNullOrEmpty(card.Title)) parts.Add(card.Title);
+                if (!string.IsNullOrEmpty(card.Description)) parts.Add(card.Description);
+                if (!string.IsNullOrEmpty(card.Url)) parts.Add(card.Url);
+            }
+
+            return string.Join('\n', parts);
+        }
+    }
+}
+
+public sealed record ImageRef(string File, string? Url, string? Summary);
+
+/// <summary>A card's human-visible content. <paramref name="Kind"/> is the segment type (json, xml, share…).</summary>
+public sealed record CardContent(string Kind, string? Title, string? Description, string? Url);

@@ -1,0 +1,19 @@
+namespace GroupGuard.Core;
+
+public enum InboundEventKind
+{
+    /// <summary>A group message from someone else: moderate it.</summary>
+    GroupMessage,
+
+    /// <summary>The bot's own message (OneBot <c>message_sent</c>): never moderated.</summary>
+    OwnMessage,
+
+    /// <summary>Heartbeat, lifecycle and other meta events: they prove the adapter is alive.</summary>
+    Meta,
+
+    /// <summary>Anything else (private messages, notices, requests): accepted and ignored.</summary>
+    Ignored,
+}
+
+/// <summary>What an adapter made of one delivered event.</summary>
+public sealed record InboundEvent(InboundEventKind Kind, string Protocol, string? BotId, ChatMessage? Message, string Detail);

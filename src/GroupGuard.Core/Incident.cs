@@ -1,0 +1,66 @@
+namespace GroupGuard.Core;
+
+public enum Severity
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+public enum ModerationAction
+{
+    Log,
+    Warn,
+    Recall,
+    Mute,
+    Kick,
+}
+
+/// <summary>What became of an incident's action. Stored and exported as the lowercase name.</summary>
+public static class ActionStatus
+{
+    /// <summary>Waiting for the platform call.</summary>
+    public const string Pending = "pending";
+    public const string Done = "done";
+    public const string Failed = "failed";
+    /// <summary>Nothing was called: the action needs no call (log) or is not carried out yet.</summary>
+    public const string Skipped = "skipped";
+    public const string DryRun = "dry_run";
+    public const string Exempt = "exempt";
+    public const string Unsupported = "unsupported";
+}
+
+/// <summary>One rule hit on one message, as recorded.</summary>
+public sealed record Incident
+{
+    /// <summary>Assigned by the store; 0 before it is stored.</summary>
+    public long Id { get; init; }
+
+    /// <summary>When the message was sent (the platform's time).</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>When GroupGuard recorded it.</summary>
+    public required DateTimeOffset DetectedAt { get; init; }
+
+    public required string Platform { get; init; }
+    public required string BotId { get; init; }
+    public required string GroupId { get; init; }
+    public required string UserId { get; init; }
+    public string? SenderName { get; init; }
+    public SenderRole SenderRole { get; init; }
+    public required string MessageId { get; init; }
+    public required string Pack { get; init; }
+    public required string Rule { get; init; }
+    public required string Category { get; init; }
+    public required Severity Severity { get; init; }
+    public required string MatchedTerm { get; init; }
+    public required string MessageText { get; init; }
+    public required ModerationAction DecidedAction { get; init; }
+    public required string ActionStatus { get; init; }
+    public string? ActionError { get; init; }
+    public required string RuleSetVersion { get; init; }
+}
+
+/// <summary>Filters for reading incidents back.</summary>
+public sealed record IncidentQuery(DateTimeOffset? Since = null, DateTimeOffset? Until = null);

@@ -1,5 +1,6 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using GroupGuard.Host;
 
+return await GroupGuardApp.RunAsync(args);
+
+/// <summary>The entry point, visible to WebApplicationFactory in the host tests.</summary>
 public partial class Program;

@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+
+namespace GroupGuard.Core.Rules;
+
+/// <summary><c>enforce</c> acts on hits; <c>shadow</c> records them and never acts.</summary>
+public enum RuleMode
+{
+    Enforce,
+    Shadow,
+}
+
+/// <summary>How a term must line up with the text (the detection issue gives <c>word</c> its Jieba check).</summary>
+public enum TermMatch
+{
+    Auto,
+    Word,
+    Substring,
+}
+
+/// <summary>A problem in a rule file, as <c>path:line: message</c>.</summary>
+public sealed record RuleError(string Path, int Line, string Message)
+{
+    public override string ToString() => Line > 0 ? $"{Path}:{Line}: {Message}" : $"{Path}: {Message}";
+}
+
+/// <summary>Which groups a pack applies to: <c>*</c> for all, ids, and <c>!id</c> exclusions.</summary>
+public sealed record GroupScope(bool All, IReadOnlySet<string> Included, IReadOnlySet<string> Excluded)
+{
+    public static GroupScope Everywhere { get; } = new(true, new HashSet<string>(), new HashSet<string>());
+
+    public bool Covers(string groupId) =>
+        !Excluded.Contains(groupId) && (All || Included.Contains(groupId));
+}
+
+/// <summary>One term of a rule: as the administrator wrote it, and where.</summary>
+public sealed record RuleTerm(string Text, string SourcePath, int Line);
+
+public sealed record RulePack
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Category { get; init; }
+    public required Severity Severity { get; init; }
+    public required ModerationAction Action { get; init; }
+    public int MuteMinutes { get; init; }
+    public RuleMode Mode { get; init; }
+    public required GroupScope Groups { get; init; }
+    public required string SourcePath { get; init; }
+    public required IReadOnlyList<Rule> Rules { get; init; }
+}
+
+/// <summary>One rule, with its pack's defaults already applied where it does not override them.</summary>
+public sealed record Rule
+{
+    public required string Id { get; init; }
+    public required string PackId { get; init; }
+    public required string Category { get; init; }
+    public required Severity Severity { get; init; }
+    public required ModerationAction Action { get; init; }
+    public int MuteMinutes { get; init; }
+    public RuleMode Mode { get; init; }
+    public TermMatch Match { get; init; }
+    public required GroupScope Groups { get; init; }
+    public IReadOnlyList<RuleTerm> Terms { get; init; } = [];
+    public Regex? Regex { get; init; }
+    public required string SourcePath { get; init; }
+    public int Line { get; init; }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Core.Rules;
+
+/// <summary>The rule set in force, and what the last load said.</summary>
+public interface IRuleSetProvider
+{
+    /// <summary>The rule set in force: never null; read it once per message.</summary>
+    RuleSet Current { get; }
+
+    RuleSetStatus Status { get; }
+}
+
+/// <summary>What <c>/healthz</c> says of the rules.</summary>
+public sealed record RuleSetStatus(
+    string Path,
+    DateTimeOffset? LoadedAt,
+    IReadOnlyList<string> Errors,
+    IReadOnlyList<string> Warnings)
+{
+    public bool Healthy => Errors.Count == 0 && LoadedAt is not null;
+}
+
+/// <summary>Raised when the rules cannot be loaded at start: the message lists every problem.</summary>
+public sealed class RuleSetLoadException(string message) : Exception(message);
+
+internal sealed class RuleSetProvider(IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleSetProvider> logger) : IRuleSetProvider
+{
+    private volatile RuleSet _current = RuleSet.Empty;
+    private volatile RuleSetStatus _status = new(options.Value.ResolvePath(), null, [], []);
+
+    public RuleSet Current => _current;
+
+    public RuleSetStatus Status => _status;
+
+    /// <summary>
+    /// Loads the folder; on success the new set replaces the old one atomically. On failure the
+    /// last good set stays in force and the errors are reported. Returns whether it loaded.
+    /// </summary>
+    public bool Reload()
+    {
+        var path = options.Value.ResolvePath();
+        var result = RuleLoader.Load(path);
+        var warnings = result.Warnings.Select(w => w.ToString()).ToArray();
+        foreach (var warning in warnings)
+        {
+            logger.LogWarning("Rules: {Warning}", warning);
+        }
+
+        if (result.RuleSet is null)
+        {
+            var errors = result.Errors.Select(e => e.ToString()).ToArray();
+            foreach (var error in errors)
+            {
+                logger.LogError("Rules: {Error}", error);
+            }
+
+            _status = _status with { Path = path, Errors = errors, Warnings = warnings };
+            return false;
+        }
+
+        _current = result.RuleSet;
+        _status = new RuleSetStatus(path, time.GetUtcNow(), [], warnings);
+        logger.LogInformation("Rules loaded from {Path}: {Summary}", path, result.RuleSet.Summary);
+        return true;
+    }
+}

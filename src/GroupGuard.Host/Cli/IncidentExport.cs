@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using GroupGuard.Core;
+
+namespace GroupGuard.Host.Cli;
+
+/// <summary>Incidents as JSON lines or CSV, with the same snake_case field names in both.</summary>
+internal static class IncidentExport
+{
+    public static readonly string[] Columns =
+    [
+        "id", "time", "detected_at", "platform", "bot_id", "group_id", "user_id", "sender_name", "sender_role",
+        "message_id", "pack", "rule", "category", "severity", "matched_term", "message_text",
+        "decided_action", "action_status", "action_error", "rule_set_version",
+    ];
+
+    private static readonly JsonWriterOptions JsonOptions = new()
+    {
+        // Chinese text stays readable in the export; the output is not embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static async Task<int> WriteAsync(IAsyncEnumerable<Incident> incidents, string format, Stream output, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
+        var csv = format == "csv";
+        if (csv)
+        {
+            await writer.WriteLineAsync(string.Join(',', Columns));
+        }
+
+        var buffer = new MemoryStream();
+        await foreach (var incident in incidents.WithCancellation(cancellationToken))
+        {
+            var values = Values(incident);
+            if (csv)
+            {
+                await writer.WriteLineAsync(string.Join(',', values.Select(v => Csv(v.Value))));
+            }
+            else
+            {
+                buffer.SetLength(0);
+                using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+                {
+                    json.WriteStartObject();
+                    foreach (var (name, value) in values)
+                    {
+                        if (name == "id")
+                        {
+                            json.WriteNumber(name, incident.Id);
+                        }
+                        else if (value is null)
+                        {
+                            json.WriteNull(name);
+                        }
+                        else
+                        {
+                            json.WriteString(name, value);
+                        }
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                await writer.WriteLineAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            }
+
+            count++;
+        }
+
+        await writer.FlushAsync(cancellationToken);
+        return count;
+    }
+
+    private static (string Name, string? Value)[] Values(Incident i) =>
+    [
+        ("id", i.Id.ToString(CultureInfo.InvariantCulture)),
+        ("time", Iso(i.Time)),
+        ("detected_at", Iso(i.DetectedAt)),
+        ("platform", i.Platform),
+        ("bot_id", i.BotId),
+        ("group_id", i.GroupId),
+        ("user_id", i.UserId),
+        ("sender_name", i.SenderName),
+        ("sender_role", Lower(i.SenderRole)),
+        ("message_id", i.MessageId),
+        ("pack", i.Pack),
+        ("rule", i.Rule),
+        ("category", i.Category),
+        ("severity", Lower(i.Severity)),
+        ("matched_term", i.MatchedTerm),
+        ("message_text", i.MessageText),
+        ("decided_action", Lower(i.DecidedAction)),
+        ("action_status", i.ActionStatus),
+        ("action_error", i.ActionError),
+        ("rule_set_version", i.RuleSetVersion),
+    ];
+
+    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static string Lower<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    /// <summary>RFC 4180: quote a field holding a comma, quote, or line break; double inner quotes.</summary>
+    private static string Csv(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        return value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+}

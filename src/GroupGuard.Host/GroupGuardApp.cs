@@ -1,0 +1,128 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Rules;
+using GroupGuard.Host.Cli;
+using GroupGuard.Host.Health;
+using GroupGuard.Host.Webhooks;
+using GroupGuard.OneBot;
+using GroupGuard.Storage;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host;
+
+/// <summary>The composition root and the verbs of the <c>groupguard</c> executable.</summary>
+internal static class GroupGuardApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5140";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var command = CommandLine.Parse(args);
+        if (command.Help)
+        {
+            Console.Out.WriteLine(HelpText.Usage);
+            return 0;
+        }
+
+        try
+        {
+            return command.Verbs switch
+            {
+                [] or ["run"] => await RunServiceAsync(args),
+                ["incidents", "export"] => await RunToolAsync(args, (sp, ct) =>
+                    IncidentsCommand.ExportAsync(command, sp.GetRequiredService<IIncidentStore>(), Console.OpenStandardOutput(), Console.Error, ct)),
+                _ => Unknown(command),
+            };
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("groupguard: invalid settings:");
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync("  " + failure);
+            }
+
+            return 1;
+        }
+        catch (RuleSetLoadException ex)
+        {
+            await Console.Error.WriteLineAsync("groupguard: " + ex.Message);
+            return 1;
+        }
+    }
+
+    private static int Unknown(CommandLine command)
+    {
+        Console.Error.WriteLine($"groupguard: unknown command '{string.Join(' ', command.Verbs)}'");
+        Console.Error.WriteLine(HelpText.Usage);
+        return 2;
+    }
+
+    private static async Task<int> RunServiceAsync(string[] args)
+    {
+        var app = BuildWebApplication(args);
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static WebApplication BuildWebApplication(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json is read from beside the executable, so a published copy started from
+            // any folder finds it; relative paths in settings are still taken from the current folder.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+        });
+
+        builder.Services
+            .AddGroupGuardCore(builder.Configuration)
+            .AddGroupGuardStorage(builder.Configuration)
+            .AddGroupGuardOneBot(builder.Configuration)
+            .AddGroupGuardPipeline(builder.Configuration);
+
+        var app = builder.Build();
+        app.MapOneBotWebhooks();
+        app.MapGroupGuardHealth();
+        return app;
+    }
+
+    /// <summary>Runs a command-line verb with the service's configuration and stores, without the web server.</summary>
+    private static async Task<int> RunToolAsync(string[] args, Func<IServiceProvider, CancellationToken, Task<int>> verb)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Standard output carries the verb's data; logs go to standard error, and only the ones that matter.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddGroupGuardStorage(builder.Configuration);
+
+        using var host = builder.Build();
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        // Validate the settings the verb uses, as the service would at start.
+        host.Services.GetRequiredService<IOptions<StorageOptions>>();
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        return await verb(host.Services, cancel.Token);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+
+namespace GroupGuard.Host.Pipeline;
+
+/// <summary>Per adapter and bot: when it was last heard from, what it sent, what was turned away.</summary>
+internal sealed class AdapterHealth(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<(string Protocol, string BotId), Counters> _adapters = new();
+    private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
+
+    public void Seen(string protocol, string? botId)
+    {
+        var counters = _adapters.GetOrAdd((protocol, botId ?? ""), _ => new Counters());
+        Interlocked.Exchange(ref counters.LastEventUnixMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+        Interlocked.Increment(ref counters.Events);
+    }
+
+    public void Rejected(string protocol, int statusCode) =>
+        _rejected.AddOrUpdate($"{protocol}:{statusCode}", 1, (_, n) => n + 1);
+
+    public IReadOnlyList<AdapterSnapshot> Snapshot() =>
+        _adapters
+            .OrderBy(a => a.Key.Protocol, StringComparer.Ordinal).ThenBy(a => a.Key.BotId, StringComparer.Ordinal)
+            .Select(a => new AdapterSnapshot(
+                a.Key.Protocol,
+                a.Key.BotId,
+                DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Read(ref a.Value.LastEventUnixMs)),
+                Interlocked.Read(ref a.Value.Events)))
+            .ToArray();
+
+    public IReadOnlyDictionary<string, long> RejectedSnapshot() =>
+        new SortedDictionary<string, long>(_rejected, StringComparer.Ordinal);
+
+    private sealed class Counters
+    {
+        public long LastEventUnixMs;
+        public long Events;
+    }
+}
+
+internal sealed record AdapterSnapshot(string Protocol, string BotId, DateTimeOffset LastEventAt, long Events);

@@ -1,0 +1,68 @@
+using GroupGuard.Host.Pipeline;
+using GroupGuard.OneBot;
+
+namespace GroupGuard.Host.Webhooks;
+
+internal static partial class WebhookEndpoints
+{
+    public static IEndpointRouteBuilder MapOneBotWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+            HandleAsync(context, "onebot.v11", (body, ctx) => receiver.ReceiveV11(body, ctx.Request.Headers["X-Signature"].FirstOrDefault()), intake, health, logs));
+
+        app.MapPost("/onebot/v12", (HttpContext context, OneBotWebhookReceiver receiver, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+            HandleAsync(context, "onebot.v12", (body, ctx) => receiver.ReceiveV12(body, ctx.Request.Headers.Authorization.FirstOrDefault()), intake, health, logs));
+
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext context,
+        string protocol,
+        Func<byte[], HttpContext, WebhookResult> receive,
+        EventIntake intake,
+        AdapterHealth health,
+        ILoggerFactory logs)
+    {
+        var logger = logs.CreateLogger("GroupGuard.Webhooks");
+        var body = await BodyReader.ReadAsync(context.Request, BodyReader.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return Reject(logger, health, protocol, StatusCodes.Status413PayloadTooLarge, $"body over {BodyReader.MaxBodyBytes} bytes", context);
+        }
+
+        var result = receive(body, context);
+        if (result.Event is null || result.StatusCode >= 300)
+        {
+            return Reject(logger, health, protocol, result.StatusCode, result.Error ?? "rejected", context);
+        }
+
+        switch (intake.Accept(result.Event))
+        {
+            case IntakeOutcome.QueueFull:
+                LogQueueFull(logger, protocol);
+                return Results.Json(new { error = "moderation queue is full; retry later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            case IntakeOutcome.Duplicate:
+                LogDuplicate(logger, protocol, result.Event.Message?.DedupeKey);
+                break;
+        }
+
+        return Results.NoContent();
+    }
+
+    private static IResult Reject(ILogger logger, AdapterHealth health, string protocol, int status, string reason, HttpContext context)
+    {
+        health.Rejected(protocol, status);
+        LogRejected(logger, protocol, status, reason, context.Connection.RemoteIpAddress?.ToString());
+        return Results.Json(new { error = reason }, statusCode: status);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Protocol} webhook from {Remote}: {Status} {Reason}")]
+    private static partial void LogRejected(ILogger logger, string protocol, int status, string reason, string? remote);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate {Protocol} event {Key} ignored")]
+    private static partial void LogDuplicate(ILogger logger, string protocol, string? key);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Moderation queue full: {Protocol} event refused with 503")]
+    private static partial void LogQueueFull(ILogger logger, string protocol);
+}

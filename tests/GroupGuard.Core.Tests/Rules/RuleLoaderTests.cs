@@ -1,0 +1,168 @@
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Tests.Rules;
+
+public sealed class RuleLoaderTests
+{
+    [Fact]
+    public void A_valid_pack_loads_with_its_defaults_and_overrides()
+    {
+        using var dir = new TempFolder();
+        dir.Write("ads.yaml", """
+            pack: ads
+            name: 广告引流
+            category: ads
+            severity: medium
+            action: recall
+            mute_minutes: 15
+            mode: enforce
+            groups: ["*", "!999"]
+            rules:
+              - id: ads.contact
+                terms: [加微信, 私聊领取]
+                terms_file: contact.txt
+              - id: ads.site
+                regex: '(?i)https?://[^\s]*\.(xyz|top)\b'
+                severity: critical
+                mode: shadow
+            """);
+        dir.Write("contact.txt", "# comment line\n加v信  # trailing comment\n\n代理招募\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var set = result.RuleSet!;
+        var pack = Assert.Single(set.Packs);
+        Assert.Equal("广告引流", pack.Name);
+        Assert.Equal(2, set.Rules.Count);
+        var contact = set.Rules[0];
+        Assert.Equal(["加微信", "私聊领取", "加v信", "代理招募"], contact.Terms.Select(t => t.Text));
+        Assert.Equal(ModerationAction.Recall, contact.Action);
+        Assert.Equal(15, contact.MuteMinutes);
+        Assert.True(contact.Groups.Covers("123"));
+        Assert.False(contact.Groups.Covers("999"));
+        var site = set.Rules[1];
+        Assert.Equal(Severity.Critical, site.Severity);
+        Assert.Equal(RuleMode.Shadow, site.Mode);
+        Assert.NotNull(site.Regex);
+        Assert.Equal(4, set.TermCount);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once_with_path_and_line()
+    {
+        using var dir = new TempFolder();
+        dir.Write("bad.yaml", """
+            pack: bad
+            severity: extreme
+            colour: red
+            rules:
+              - id: bad.one
+                terms: [ok, ""]
+              - id: bad.two
+                regex: '(unclosed'
+              - id: bad.three
+                terms_file: missing.txt
+              - id: bad.four
+                action: ban
+              - id: bad.empty
+            """);
+        dir.Write("other.yaml", """
+            pack: other
+            rules:
+              - id: bad.one
+                terms: [x]
+            """);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var messages = result.Errors.Select(e => e.ToString()).ToArray();
+        Assert.Contains(messages, m => m.StartsWith("bad.yaml:2:", StringComparison.Ordinal) || m.Contains("bad.yaml:2:", StringComparison.Ordinal) && m.Contains("extreme", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("bad.yaml:3:", StringComparison.Ordinal) && m.Contains("unknown pack key 'colour'", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("bad.yaml:6:", StringComparison.Ordinal) && m.Contains("empty term", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("bad.yaml:8:", StringComparison.Ordinal) && m.Contains("invalid regex", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("bad.yaml:10:", StringComparison.Ordinal) && m.Contains("missing.txt", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("bad.yaml:12:", StringComparison.Ordinal) && m.Contains("'ban'", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("bad.yaml:13:", StringComparison.Ordinal) && m.Contains("nothing to match", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("other.yaml:3:", StringComparison.Ordinal) && m.Contains("duplicate rule id 'bad.one'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_yaml_syntax_error_names_the_file_and_line()
+    {
+        using var dir = new TempFolder();
+        dir.Write("broken.yaml", "pack: broken\nrules:\n  - id: x\n    terms: [a, b\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("broken.yaml", Path.GetFileName(error.Path));
+        Assert.True(error.Line > 0);
+        Assert.Contains("YAML syntax", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_folder_is_an_error_not_an_empty_rule_set()
+    {
+        var result = RuleLoader.Load(Path.Combine(Path.GetTempPath(), "gg-no-such-" + Guid.NewGuid().ToString("n")));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("does not exist", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_version_changes_with_the_content_and_only_with_it()
+    {
+        using var dir = new TempFolder();
+        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.a\n    terms_file: t.txt\n");
+        dir.Write("t.txt", "one\n");
+
+        var first = RuleLoader.Load(dir.Path).RuleSet!.Version;
+        var again = RuleLoader.Load(dir.Path).RuleSet!.Version;
+        dir.Write("t.txt", "one\ntwo\n");
+        var changed = RuleLoader.Load(dir.Path).RuleSet!.Version;
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, changed);
+    }
+
+    [Fact]
+    public void Keys_of_later_versions_load_with_a_warning()
+    {
+        using var dir = new TempFolder();
+        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.id\n    detector: cn_id_card\n  - id: p.t\n    terms: [x]\n    pinyin: true\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(2, result.Warnings.Count);
+        Assert.Contains(result.Warnings, w => w.Message.Contains("detector", StringComparison.Ordinal) && w.Line == 4);
+    }
+
+    [Fact]
+    public void The_shipped_rule_packs_load_without_errors()
+    {
+        var rules = FindRepoFolder("rules");
+
+        var result = RuleLoader.Load(rules);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Empty(result.Warnings);
+        var categories = result.RuleSet!.Packs.Select(p => p.Category).ToHashSet();
+        Assert.Superset(new HashSet<string> { "ads", "fraud", "gambling", "porn", "abuse", "privacy" }, categories);
+    }
+
+    internal static string FindRepoFolder(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
+            {
+                return Path.Combine(dir.FullName, name);
+            }
+        }
+
+        throw new InvalidOperationException("GroupGuard.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -192,6 +192,11 @@ internal sealed class SqliteIncidentStore : IIncidentStore
 
             return new StorageStatus(Provider, _database.Location, version, count);
         }
+        catch (SqliteException ex) when (ex.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"The SQLite incident database '{_database.Location}' has no incident schema (was the store initialized?): {ex.Message}", ex);
+        }
         catch (SqliteException ex)
         {
             throw new InvalidOperationException($"The SQLite incident database '{_database.Location}' is not usable: {ex.Message}", ex);

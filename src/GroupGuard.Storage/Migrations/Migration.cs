@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace GroupGuard.Storage.Migrations;
+
+/// <summary>One versioned schema script, embedded as <c>NNNN_name.sql</c> in a dialect's Migrations folder.</summary>
+internal sealed record Migration(int Version, string Name, string Sql)
+{
+    /// <summary>
+    /// Loads every <c>.sql</c> resource under <paramref name="resourcePrefix"/> in version order.
+    /// Duplicate or unnumbered scripts are a build mistake, so they throw here rather than
+    /// leaving a half-migrated database behind.
+    /// </summary>
+    public static IReadOnlyList<Migration> LoadEmbedded(Assembly assembly, string resourcePrefix)
+    {
+        var migrations = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.StartsWith(resourcePrefix, StringComparison.Ordinal)
+                || !resource.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var fileName = resource[resourcePrefix.Length..^".sql".Length];
+            var separator = fileName.IndexOf('_', StringComparison.Ordinal);
+            if (separator <= 0
+                || !int.TryParse(fileName.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+                || version <= 0)
+            {
+                throw new InvalidOperationException($"Migration resource '{resource}' is not named NNNN_description.sql.");
+            }
+
+            using var stream = assembly.GetManifestResourceStream(resource)
+                ?? throw new InvalidOperationException($"Migration resource '{resource}' could not be read.");
+            using var reader = new StreamReader(stream);
+            migrations.Add(new Migration(version, fileName, reader.ReadToEnd()));
+        }
+
+        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
+        for (var i = 1; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version == migrations[i - 1].Version)
+            {
+                throw new InvalidOperationException(
+                    $"Migrations '{migrations[i - 1].Name}' and '{migrations[i].Name}' share version {migrations[i].Version}.");
+            }
+        }
+
+        return migrations;
+    }
+}

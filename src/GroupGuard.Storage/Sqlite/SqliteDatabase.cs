@@ -1,0 +1,94 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace GroupGuard.Storage.Sqlite;
+
+/// <summary>
+/// One SQLite database file: resolves where it is and opens connections with the pragmas every
+/// connection needs. Only <see cref="OpenAsync"/> with <c>create: true</c> (initialization) may
+/// create the file; later opens fail when it has gone, instead of quietly starting an empty one.
+/// </summary>
+internal sealed class SqliteDatabase
+{
+    // Another process (a backup, the sqlite3 shell) may hold the write lock briefly; wait for it
+    // rather than failing a write at once.
+    private const int BusyTimeoutMilliseconds = 5000;
+
+    private readonly string _createConnectionString;
+    private readonly string _openConnectionString;
+
+    public SqliteDatabase(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        IsFile = builder.Mode != SqliteOpenMode.Memory
+            && !string.Equals(builder.DataSource, ":memory:", StringComparison.OrdinalIgnoreCase)
+            && !builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+
+        if (IsFile)
+        {
+            builder.DataSource = Path.GetFullPath(builder.DataSource);
+        }
+
+        Location = builder.DataSource;
+        _createConnectionString = builder.ToString();
+        if (builder.Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            builder.Mode = SqliteOpenMode.ReadWrite;
+        }
+
+        _openConnectionString = builder.ToString();
+    }
+
+    /// <summary>The full path of the database file (or the data source as given, for memory and URI sources).</summary>
+    public string Location { get; }
+
+    /// <summary>False for in-memory and <c>file:</c> URI data sources, whose path is not ours to resolve.</summary>
+    public bool IsFile { get; }
+
+    public async Task<SqliteConnection> OpenAsync(bool create, CancellationToken cancellationToken)
+    {
+        if (!create)
+        {
+            EnsureFileIsThere();
+        }
+
+        var connection = new SqliteConnection(create ? _createConnectionString : _openConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // Both are per connection, not stored in the file. NORMAL is durable in WAL mode
+            // except for the last commits on power loss, which is the usual trade for a service.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;",
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A pooled connection keeps the file open, so writes would go on into a deleted file and be
+    /// lost with it. Checking first turns that into an error someone sees.
+    /// </summary>
+    private void EnsureFileIsThere()
+    {
+        if (!IsFile || File.Exists(Location))
+        {
+            return;
+        }
+
+        using (var connection = new SqliteConnection(_openConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        throw Directory.Exists(Location)
+            ? new InvalidOperationException($"The SQLite incident database '{Location}' is a directory, not a database file.")
+            : new InvalidOperationException(
+                $"The SQLite incident database '{Location}' does not exist (deleted or moved?). Restart GroupGuard to create a new one, or restore it from a backup.");
+    }
+}

@@ -1,0 +1,30 @@
+using GroupGuard.Core;
+using GroupGuard.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IIncidentStore"/> (SQLite) with <see cref="StorageOptions"/> bound from
+    /// <c>GroupGuard:Storage</c> and validated at start. The host calls
+    /// <see cref="IIncidentStore.InitializeAsync"/> once before the first write.
+    /// </summary>
+    public static IServiceCollection AddGroupGuardStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IIncidentStore, SqliteIncidentStore>();
+        return services;
+    }
+}

@@ -1,0 +1,98 @@
+using Dapper;
+
+namespace GroupGuard.Storage.Tests.Sqlite;
+
+public sealed class CheckTests
+{
+    [Fact]
+    public async Task Check_reports_provider_full_path_schema_version_and_incident_count()
+    {
+        using var harness = new StoreHarness();
+        await harness.Store.InitializeAsync(CancellationToken.None);
+        await harness.Store.AddAsync([Samples.Incident(messageId: "1"), Samples.Incident(messageId: "2")], CancellationToken.None);
+
+        var status = await harness.Store.CheckAsync(CancellationToken.None);
+
+        Assert.Equal("sqlite", status.Provider);
+        Assert.Equal(harness.DatabasePath, status.Location);
+        Assert.True(Path.IsPathFullyQualified(status.Location));
+        Assert.Equal(1, status.SchemaVersion);
+        Assert.Equal(2, status.Incidents);
+    }
+
+    [Fact]
+    public async Task Check_proves_a_write_by_stamping_the_health_row()
+    {
+        using var harness = new StoreHarness();
+        await harness.Store.InitializeAsync(CancellationToken.None);
+
+        await harness.Store.CheckAsync(CancellationToken.None);
+        harness.Time.Advance(TimeSpan.FromMinutes(1));
+        await harness.Store.CheckAsync(CancellationToken.None);
+
+        using var db = harness.OpenRaw();
+        Assert.Equal("2025-03-01T12:01:00.000Z", db.ExecuteScalar<string>("SELECT checked_at FROM storage_health WHERE id = 1"));
+    }
+
+    [Fact]
+    public async Task Check_fails_when_the_database_path_is_a_directory()
+    {
+        using var harness = new StoreHarness();
+        Directory.CreateDirectory(harness.DatabasePath);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.CheckAsync(CancellationToken.None));
+
+        Assert.Contains(harness.DatabasePath, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("directory", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_fails_on_a_file_that_is_not_a_database()
+    {
+        using var harness = new StoreHarness();
+        await File.WriteAllBytesAsync(harness.DatabasePath, Enumerable.Repeat((byte)'x', 8192).ToArray());
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.CheckAsync(CancellationToken.None));
+
+        Assert.Contains(harness.DatabasePath, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not a database", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Initialize_fails_clearly_on_a_file_that_is_not_a_database()
+    {
+        using var harness = new StoreHarness();
+        await File.WriteAllBytesAsync(harness.DatabasePath, Enumerable.Repeat((byte)'x', 8192).ToArray());
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.InitializeAsync(CancellationToken.None));
+
+        Assert.Contains(harness.DatabasePath, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_fails_when_the_database_file_was_deleted_and_does_not_recreate_it()
+    {
+        using var harness = new StoreHarness();
+        await harness.Store.InitializeAsync(CancellationToken.None);
+        await harness.Store.CheckAsync(CancellationToken.None);
+        File.Delete(harness.DatabasePath);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.CheckAsync(CancellationToken.None));
+
+        Assert.Contains("does not exist", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(harness.DatabasePath));
+    }
+
+    [Fact]
+    public async Task Check_fails_on_a_database_that_was_never_initialized()
+    {
+        using var harness = new StoreHarness();
+        using (harness.OpenRawCreate())
+        {
+        }
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.CheckAsync(CancellationToken.None));
+
+        Assert.Contains("no incident schema", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,221 @@
+using GroupGuard.Core;
+using Microsoft.Data.Sqlite;
+
+namespace GroupGuard.Storage.Tests.Sqlite;
+
+public sealed class IncidentStoreTests : IAsyncLifetime, IDisposable
+{
+    private readonly StoreHarness _harness = new();
+
+    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task Every_field_comes_back_as_stored_including_Chinese_and_emoji()
+    {
+        var withNulls = Samples.Incident(messageId: "1001") with { SenderName = null, ActionError = null };
+        var withValues = Samples.Incident(messageId: "1002") with
+        {
+            Platform = "wechat",
+            BotId = "wxid_bot",
+            GroupId = "12345@chatroom",
+            UserId = "wxid_abc",
+            SenderName = "群主大人👑",
+            SenderRole = SenderRole.Owner,
+            Pack = "诈骗",
+            Rule = "scam.兼职刷单",
+            Category = "fraud",
+            Severity = Severity.Critical,
+            MatchedTerm = "刷单",
+            MessageText = "日赚💰500，兼职刷单\n详情私聊 😀👍🏽",
+            DecidedAction = ModerationAction.Kick,
+            ActionStatus = ActionStatus.Failed,
+            ActionError = "机器人不是管理员 (retcode 1200)",
+            RuleSetVersion = "v7",
+        };
+
+        var added = await _harness.Store.AddAsync([withNulls, withValues], CancellationToken.None);
+        var stored = await _harness.QueryAllAsync();
+
+        Assert.Equal(2, added);
+        Assert.Equal(2, stored.Count);
+        Assert.True(stored[0].Id > 0);
+        Assert.True(stored[1].Id > stored[0].Id);
+        Assert.Equal(withNulls with { Id = stored[0].Id }, stored[0]);
+        Assert.Equal(withValues with { Id = stored[1].Id }, stored[1]);
+        Assert.Null(stored[0].SenderName);
+        Assert.Null(stored[0].ActionError);
+        // The instant survives; it comes back in UTC.
+        Assert.Equal(TimeSpan.Zero, stored[0].Time.Offset);
+        Assert.Equal(Samples.MessageTime.UtcDateTime, stored[0].Time.UtcDateTime);
+    }
+
+    [Fact]
+    public async Task Every_enum_value_round_trips()
+    {
+        var incidents = new List<Incident>();
+        var i = 0;
+        foreach (var severity in Enum.GetValues<Severity>())
+        {
+            foreach (var action in Enum.GetValues<ModerationAction>())
+            {
+                foreach (var role in Enum.GetValues<SenderRole>())
+                {
+                    incidents.Add(Samples.Incident(messageId: $"m{i++}") with { Severity = severity, DecidedAction = action, SenderRole = role });
+                }
+            }
+        }
+
+        await _harness.Store.AddAsync(incidents, CancellationToken.None);
+        var stored = await _harness.QueryAllAsync();
+
+        Assert.Equal(
+            incidents.Select(x => (x.Severity, x.DecidedAction, x.SenderRole)),
+            stored.Select(x => (x.Severity, x.DecidedAction, x.SenderRole)));
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_is_stored_once_and_reports_nothing_new()
+    {
+        var first = await _harness.Store.AddAsync([Samples.Incident()], CancellationToken.None);
+        // The redelivery is detected later, but it is the same message and rule.
+        var again = await _harness.Store.AddAsync(
+            [Samples.Incident() with { DetectedAt = Samples.MessageTime.AddMinutes(5), ActionStatus = ActionStatus.Done }],
+            CancellationToken.None);
+
+        Assert.Equal(1, first);
+        Assert.Equal(0, again);
+        var stored = Assert.Single(await _harness.QueryAllAsync());
+        Assert.Equal(ActionStatus.Pending, stored.ActionStatus);
+    }
+
+    [Fact]
+    public async Task A_duplicate_within_one_batch_counts_once()
+    {
+        var added = await _harness.Store.AddAsync([Samples.Incident(), Samples.Incident(), Samples.Incident(rule: "other")], CancellationToken.None);
+
+        Assert.Equal(2, added);
+        Assert.Equal(2, (await _harness.QueryAllAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Two_rules_hit_on_one_message_make_two_incidents()
+    {
+        var added = await _harness.Store.AddAsync(
+            [Samples.Incident(rule: "ads.qr-code"), Samples.Incident(rule: "ads.wechat-id")],
+            CancellationToken.None);
+
+        Assert.Equal(2, added);
+        Assert.Equal(["ads.qr-code", "ads.wechat-id"], (await _harness.QueryAllAsync()).Select(x => x.Rule));
+    }
+
+    [Fact]
+    public async Task The_same_message_id_on_another_bot_or_platform_is_a_different_incident()
+    {
+        var added = await _harness.Store.AddAsync(
+            [Samples.Incident(), Samples.Incident(botId: "20000"), Samples.Incident(platform: "wechat")],
+            CancellationToken.None);
+
+        Assert.Equal(3, added);
+    }
+
+    [Fact]
+    public async Task Since_is_inclusive_and_until_exclusive_on_the_message_time()
+    {
+        var t0 = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await _harness.Store.AddAsync(
+        [
+            Samples.Incident(messageId: "before", time: t0.AddMilliseconds(-1)),
+            Samples.Incident(messageId: "at-since", time: t0),
+            Samples.Incident(messageId: "inside", time: t0.AddHours(12)),
+            Samples.Incident(messageId: "at-until", time: t0.AddDays(1)),
+        ], CancellationToken.None);
+
+        var day = await _harness.QueryAllAsync(new IncidentQuery(Since: t0, Until: t0.AddDays(1)));
+        var fromSince = await _harness.QueryAllAsync(new IncidentQuery(Since: t0));
+        var toUntil = await _harness.QueryAllAsync(new IncidentQuery(Until: t0));
+        // The same bounds given in China time select the same incidents.
+        var dayInChina = await _harness.QueryAllAsync(new IncidentQuery(
+            Since: t0.ToOffset(TimeSpan.FromHours(8)), Until: t0.AddDays(1).ToOffset(TimeSpan.FromHours(8))));
+
+        Assert.Equal(["at-since", "inside"], day.Select(x => x.MessageId));
+        Assert.Equal(["at-since", "inside", "at-until"], fromSince.Select(x => x.MessageId));
+        Assert.Equal(["before"], toUntil.Select(x => x.MessageId));
+        Assert.Equal(["at-since", "inside"], dayInChina.Select(x => x.MessageId));
+    }
+
+    [Fact]
+    public async Task Query_returns_incidents_in_the_order_they_were_stored()
+    {
+        var t0 = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        // Stored out of message-time order: a late redelivery of an older message.
+        await _harness.Store.AddAsync([Samples.Incident(messageId: "b", time: t0.AddMinutes(2))], CancellationToken.None);
+        await _harness.Store.AddAsync([Samples.Incident(messageId: "a", time: t0.AddMinutes(1))], CancellationToken.None);
+
+        var stored = await _harness.QueryAllAsync();
+
+        Assert.Equal(["b", "a"], stored.Select(x => x.MessageId));
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_adds_all_land()
+    {
+        var adds = Enumerable.Range(0, 20)
+            .Select(i => Task.Run(() => _harness.Store.AddAsync([Samples.Incident(messageId: $"c{i}")], CancellationToken.None)))
+            .ToList();
+
+        var results = await Task.WhenAll(adds);
+
+        Assert.All(results, r => Assert.Equal(1, r));
+        var stored = await _harness.QueryAllAsync();
+        Assert.Equal(20, stored.Count);
+        Assert.Equal(20, stored.Select(x => x.MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Reads_run_while_writes_go_on()
+    {
+        await _harness.Store.AddAsync([Samples.Incident(messageId: "seed")], CancellationToken.None);
+
+        var writes = Enumerable.Range(0, 10)
+            .Select(i => Task.Run(() => _harness.Store.AddAsync([Samples.Incident(messageId: $"w{i}")], CancellationToken.None)));
+        var reads = Enumerable.Range(0, 10).Select(_ => Task.Run(() => _harness.QueryAllAsync()));
+        await Task.WhenAll(writes);
+        var seen = await Task.WhenAll(reads);
+
+        Assert.All(seen, list => Assert.Contains(list, x => x.MessageId == "seed"));
+        Assert.Equal(11, (await _harness.QueryAllAsync()).Count);
+    }
+
+    [Fact]
+    public async Task An_empty_batch_adds_nothing()
+    {
+        Assert.Equal(0, await _harness.Store.AddAsync([], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_incident_with_a_missing_required_field_fails_and_stores_nothing_of_its_batch()
+    {
+        var bad = Samples.Incident(messageId: "bad") with { Rule = null! };
+
+        await Assert.ThrowsAsync<SqliteException>(() => _harness.Store.AddAsync([Samples.Incident(messageId: "good"), bad], CancellationToken.None));
+
+        Assert.Empty(await _harness.QueryAllAsync());
+    }
+
+    [Fact]
+    public async Task Adding_after_the_database_file_was_deleted_fails_instead_of_losing_the_incident()
+    {
+        await _harness.Store.AddAsync([Samples.Incident(messageId: "1")], CancellationToken.None);
+        File.Delete(_harness.DatabasePath);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => _harness.Store.AddAsync([Samples.Incident(messageId: "2")], CancellationToken.None));
+
+        Assert.Contains(_harness.DatabasePath, ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_harness.DatabasePath));
+    }
+}

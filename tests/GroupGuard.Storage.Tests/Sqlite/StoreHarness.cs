@@ -1,0 +1,97 @@
+using GroupGuard.Core;
+using GroupGuard.Storage.Migrations;
+using GroupGuard.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Storage.Tests.Sqlite;
+
+/// <summary>A store on a database file in its own temp folder, plus plain access to that file.</summary>
+internal sealed class StoreHarness : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public StoreHarness(string relativeDatabasePath = "groupguard.db", IReadOnlyList<Migration>? migrations = null)
+    {
+        DatabasePath = _folder.File(relativeDatabasePath);
+        Store = CreateStore(migrations);
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    public string DatabasePath { get; }
+
+    public string FolderPath => _folder.Path;
+
+    public SqliteIncidentStore Store { get; }
+
+    public SqliteIncidentStore CreateStore(IReadOnlyList<Migration>? migrations = null) => new(
+        new StorageOptions { ConnectionString = $"Data Source={DatabasePath}" },
+        Time,
+        NullLogger.Instance,
+        migrations ?? SqliteIncidentStore.LoadMigrations());
+
+    /// <summary>A connection outside the store, unpooled so it leaves nothing open behind it.</summary>
+    public SqliteConnection OpenRaw()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadWrite;Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Creates an empty database file the way another program would.</summary>
+    public SqliteConnection OpenRawCreate()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    public async Task<List<Incident>> QueryAllAsync(IncidentQuery? query = null)
+    {
+        var list = new List<Incident>();
+        await foreach (var incident in Store.QueryAsync(query ?? new IncidentQuery(), CancellationToken.None))
+        {
+            list.Add(incident);
+        }
+
+        return list;
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
+
+internal static class Samples
+{
+    public static readonly DateTimeOffset MessageTime = new(2025, 3, 1, 20, 15, 30, 123, TimeSpan.FromHours(8));
+
+    public static Incident Incident(
+        string messageId = "1001",
+        string rule = "ads.qr-code",
+        DateTimeOffset? time = null,
+        string groupId = "123456",
+        string platform = "qq",
+        string botId = "10000") => new()
+        {
+            Time = time ?? MessageTime,
+            DetectedAt = (time ?? MessageTime).AddMilliseconds(250),
+            Platform = platform,
+            BotId = botId,
+            GroupId = groupId,
+            UserId = "424242",
+            SenderName = "小明",
+            SenderRole = SenderRole.Member,
+            MessageId = messageId,
+            Pack = "ads",
+            Rule = rule,
+            Category = "advertising",
+            Severity = Severity.Medium,
+            MatchedTerm = "加微信",
+            MessageText = "加微信领红包 🧧",
+            DecidedAction = ModerationAction.Recall,
+            ActionStatus = ActionStatus.Pending,
+            ActionError = null,
+            RuleSetVersion = "2025.03.01-1",
+        };
+}

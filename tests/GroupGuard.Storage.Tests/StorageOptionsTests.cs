@@ -1,0 +1,86 @@
+using GroupGuard.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Storage.Tests;
+
+public sealed class StorageOptionsTests
+{
+    private const string Key = "GroupGuard:Storage:ConnectionString";
+
+    private static ValidateOptionsResult Validate(string connectionString) =>
+        new StorageOptionsValidator().Validate(null, new StorageOptions { ConnectionString = connectionString });
+
+    [Theory]
+    [InlineData("Data Source=data/groupguard.db")]
+    [InlineData("Data Source=/var/lib/groupguard/groupguard.db;Cache=Shared;Pooling=True")]
+    [InlineData("Data Source=:memory:")]
+    [InlineData("Data Source=guard;Mode=Memory;Cache=Shared")]
+    public void Usable_connection_strings_pass(string connectionString)
+    {
+        Assert.True(Validate(connectionString).Succeeded);
+    }
+
+    [Fact]
+    public void The_default_connection_string_is_valid()
+    {
+        Assert.True(new StorageOptionsValidator().Validate(null, new StorageOptions()).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("Data Source=x.db;Bogus=1")]
+    [InlineData("this is not a connection string")]
+    [InlineData("Data Source=x.db;Pooling=maybe")]
+    [InlineData("Mode=ReadWriteCreate")]
+    [InlineData("Data Source=x.db;Mode=ReadOnly")]
+    public void Unusable_connection_strings_fail_naming_the_key(string connectionString)
+    {
+        var result = Validate(connectionString);
+
+        Assert.True(result.Failed);
+        Assert.All(result.Failures!, f => Assert.StartsWith(Key, f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_password_is_never_repeated_in_a_failure()
+    {
+        var result = Validate("Data Source=x.db;Password=hunter2-secret;Bogus=1");
+
+        Assert.True(result.Failed);
+        Assert.DoesNotContain("hunter2-secret", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_connection_string_stops_the_host_at_start_naming_the_key()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [Key] = "Bogus=1" });
+        builder.Services.AddGroupGuardStorage(builder.Configuration);
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(Key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_store_is_one_singleton_configured_from_the_section()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("configured.db");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [Key] = $"Data Source={path}" })
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddGroupGuardStorage(configuration);
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var store = provider.GetRequiredService<IIncidentStore>();
+
+        Assert.Same(store, provider.GetRequiredService<IIncidentStore>());
+        Assert.Equal(path, Assert.IsType<GroupGuard.Storage.Sqlite.SqliteIncidentStore>(store).Location);
+    }
+}

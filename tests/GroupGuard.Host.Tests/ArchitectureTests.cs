@@ -1,0 +1,68 @@
+using System.Reflection;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>The dependency rules of ARCHITECTURE.md, checked on the built assemblies.</summary>
+public sealed class ArchitectureTests
+{
+    private static readonly string[] EdgeProjects = ["GroupGuard.OneBot", "GroupGuard.Storage"];
+
+    private static Assembly Load(string name) => Assembly.Load(new AssemblyName(name));
+
+    private static string[] References(string name) =>
+        Load(name).GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+
+    [Fact]
+    public void Core_references_no_other_project_and_no_io_framework()
+    {
+        var references = References("GroupGuard.Core");
+
+        Assert.DoesNotContain(references, r => r.StartsWith("GroupGuard.", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r.StartsWith("Dapper", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r.StartsWith("Quartz", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.Data", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r == "System.Net.Http" || r.StartsWith("Microsoft.Extensions.Http", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Edge_projects_reference_core_only_and_never_each_other_or_the_host()
+    {
+        foreach (var edge in EdgeProjects)
+        {
+            var ours = References(edge).Where(r => r.StartsWith("GroupGuard.", StringComparison.Ordinal) || r == "groupguard").ToArray();
+
+            Assert.Equal(["GroupGuard.Core"], ours);
+            Assert.DoesNotContain(References(edge), r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || r.StartsWith("Quartz", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Nothing_references_the_host()
+    {
+        foreach (var project in EdgeProjects.Append("GroupGuard.Core"))
+        {
+            Assert.DoesNotContain("groupguard", References(project));
+        }
+    }
+
+    [Fact]
+    public void Implementations_are_internal_and_only_contracts_and_options_are_public()
+    {
+        foreach (var project in EdgeProjects)
+        {
+            var publicTypes = Load(project).GetExportedTypes();
+            foreach (var type in publicTypes)
+            {
+                var isContract = type.IsInterface || type.IsEnum || type.IsAbstract && type.IsSealed /* static classes */
+                    || type.Name.EndsWith("Options", StringComparison.Ordinal) || IsRecord(type);
+                Assert.True(isContract || IsAllowedEntryPoint(type), $"{type.FullName} is public: make it internal sealed, or a contract");
+            }
+        }
+    }
+
+    // The receiver is the adapter's one entry point for the host's endpoints.
+    private static bool IsAllowedEntryPoint(Type type) => type.FullName == "GroupGuard.OneBot.OneBotWebhookReceiver";
+
+    private static bool IsRecord(Type type) => type.GetMethod("<Clone>$") is not null;
+}

@@ -1,0 +1,86 @@
+using System.Text;
+using System.Text.Json;
+using GroupGuard.Core;
+using GroupGuard.Host.Cli;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupGuard.Host.Tests;
+
+public sealed class ExportTests
+{
+    private static async Task<(int Exit, string Output, string Error)> ExportAsync(GroupGuardFactory service, params string[] args)
+    {
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+        var exit = await IncidentsCommand.ExportAsync(CommandLine.Parse(["incidents", "export", .. args]), store, output, error, CancellationToken.None);
+        return (exit, Encoding.UTF8.GetString(output.ToArray()), error.ToString());
+    }
+
+    private static async Task<GroupGuardFactory> ServiceWithTwoIncidentsAsync()
+    {
+        var service = new GroupGuardFactory();
+        await service.PostV11Async(GroupGuardFactory.Sample("napcat-group-array.json"));
+        await service.PostV11Async(GroupGuardFactory.Sample("napcat-group-string.json"));
+        Assert.Equal(2, (await service.IncidentsAfterAsync(2)).Count);
+        return service;
+    }
+
+    [Fact]
+    public async Task Jsonl_export_writes_one_object_per_incident_with_snake_case_fields()
+    {
+        using var service = await ServiceWithTwoIncidentsAsync();
+
+        var (exit, output, error) = await ExportAsync(service);
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        var row = first.RootElement;
+        Assert.Equal("123456", row.GetProperty("group_id").GetString());
+        Assert.Equal("20002", row.GetProperty("user_id").GetString());
+        Assert.Equal("-2147001234", row.GetProperty("message_id").GetString());
+        Assert.Equal("ads.contact", row.GetProperty("rule").GetString());
+        Assert.Equal("test-ads", row.GetProperty("pack").GetString());
+        Assert.Equal("medium", row.GetProperty("severity").GetString());
+        Assert.Equal("加微信", row.GetProperty("matched_term").GetString());
+        Assert.Equal("recall", row.GetProperty("decided_action").GetString());
+        Assert.False(string.IsNullOrEmpty(row.GetProperty("action_status").GetString()));
+        Assert.Contains("加微信", row.GetProperty("message_text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("加微信", lines[0], StringComparison.Ordinal); // readable, not \u-escaped
+        Assert.Contains("2 incidents", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Csv_export_has_a_header_and_quotes_what_needs_it()
+    {
+        using var service = await ServiceWithTwoIncidentsAsync();
+
+        var (exit, output, _) = await ExportAsync(service, "--format", "csv");
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("id,time,detected_at,platform,bot_id,group_id,user_id", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"[CQ", output.Replace("看这里 https://prize.xyz/get [限时]", "\"[CQ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains(",ads.site,", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Since_keeps_only_later_incidents_and_a_bad_value_is_refused()
+    {
+        using var service = await ServiceWithTwoIncidentsAsync();
+
+        // The two samples were sent at 1764150000 and 1764150060 (unix seconds).
+        var since = DateTimeOffset.FromUnixTimeSeconds(1764150030).ToString("O");
+        var (exit, output, _) = await ExportAsync(service, "--since", since);
+        var (badExit, _, badError) = await ExportAsync(service, "--since", "yesterday-ish");
+
+        Assert.Equal(0, exit);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("ads.site", output, StringComparison.Ordinal);
+        Assert.Equal(2, badExit);
+        Assert.Contains("--since", badError, StringComparison.Ordinal);
+    }
+}

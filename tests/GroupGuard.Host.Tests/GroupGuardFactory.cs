@@ -1,0 +1,138 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using GroupGuard.Core;
+using GroupGuard.Host.Pipeline;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>
+/// The whole service in process, on a folder of its own: its own rule pack, its own SQLite file,
+/// a v11 secret and a v12 token.
+/// </summary>
+public sealed class GroupGuardFactory : WebApplicationFactory<Program>
+{
+    public const string Secret = "napcat-token";
+    public const string AccessToken = "v12-token";
+
+    public const string RulePack = """
+        pack: test-ads
+        name: 测试广告
+        category: ads
+        severity: medium
+        action: recall
+        rules:
+          - id: ads.contact
+            terms: [加微信, 私聊领取]
+          - id: ads.site
+            regex: 'https?://[^\s]*\.xyz'
+            severity: high
+        """;
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public GroupGuardFactory(IDictionary<string, string?>? settings = null)
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "gg-host-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(Path.Combine(Folder, "rules"));
+        File.WriteAllText(Path.Combine(Folder, "rules", "test.yaml"), RulePack);
+        DatabasePath = Path.Combine(Folder, "data", "groupguard.db");
+        _settings = new Dictionary<string, string?>
+        {
+            ["GroupGuard:Rules:Path"] = Path.Combine(Folder, "rules"),
+            ["GroupGuard:Storage:ConnectionString"] = $"Data Source={DatabasePath}",
+            ["GroupGuard:OneBot:Secret"] = Secret,
+            ["GroupGuard:OneBot:AccessToken"] = AccessToken,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string Folder { get; }
+
+    public string DatabasePath { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", name));
+
+    public static string Sign(string body, string secret = Secret) =>
+        "sha1=" + Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
+
+    public async Task<HttpResponseMessage> PostV11Async(string body, string? signature = "sign")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/onebot/v11")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Self-ID", "10001");
+        if (signature is not null)
+        {
+            request.Headers.Add("X-Signature", signature == "sign" ? Sign(body) : signature);
+        }
+
+        return await CreateClient().SendAsync(request);
+    }
+
+    public async Task<HttpResponseMessage> PostV12Async(string body, string? token = AccessToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/onebot/v12")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-OneBot-Version", "12");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await CreateClient().SendAsync(request);
+    }
+
+    /// <summary>Waits until the worker has handled <paramref name="messages"/> messages, then reads every incident.</summary>
+    public async Task<IReadOnlyList<Incident>> IncidentsAfterAsync(int messages)
+    {
+        var stats = Services.GetRequiredService<PipelineStats>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (stats.ProcessedCount + stats.FailedCount < messages && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(stats.ProcessedCount + stats.FailedCount >= messages, $"only {stats.ProcessedCount} of {messages} messages were processed in time");
+        var store = Services.GetRequiredService<IIncidentStore>();
+        var list = new List<Incident>();
+        await foreach (var incident in store.QueryAsync(new IncidentQuery(), CancellationToken.None))
+        {
+            list.Add(incident);
+        }
+
+        return list;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not a test failure.
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using GroupGuard.Core;
+using GroupGuard.OneBot.Parsing;
+using GroupGuard.OneBot.V11;
+using GroupGuard.OneBot.V12;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.OneBot;
+
+/// <summary>
+/// Verifies, parses and classifies OneBot webhook deliveries. Stateless apart from cached key
+/// bytes, so one instance serves every request. The host enforces the body size limit, dedupes
+/// and queues; this class only decides what a delivery is.
+/// </summary>
+public sealed class OneBotWebhookReceiver
+{
+    private const int MaxReasonLength = 200;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+
+    private readonly IOptionsMonitor<OneBotOptions> _options;
+
+    // Derived from the current options and replaced as a whole when they change.
+    private HmacKey? _hmacKey;
+    private BearerValue? _bearer;
+
+    public OneBotWebhookReceiver(IOptionsMonitor<OneBotOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
+    /// <summary>
+    /// A OneBot v11 HTTP POST event. With a secret configured, <paramref name="signatureHeader"/>
+    /// (<c>X-Signature</c>) must be <c>sha1=</c> and the HMAC-SHA1 of exactly <paramref name="body"/>.
+    /// </summary>
+    public WebhookResult ReceiveV11(ReadOnlySpan<byte> body, string? signatureHeader)
+    {
+        var secret = _options.CurrentValue.Secret;
+        if (!string.IsNullOrEmpty(secret))
+        {
+            if (string.IsNullOrEmpty(signatureHeader))
+            {
+                return new WebhookResult(401, "missing X-Signature header", null);
+            }
+
+            if (!V11Signature.IsValid(KeyFor(secret), body, signatureHeader))
+            {
+                return new WebhookResult(403, "X-Signature does not match the body", null);
+            }
+        }
+
+        return Parse(body, V11EventReader.Read);
+    }
+
+    /// <summary>
+    /// A OneBot v12 webhook event. With an access token configured, <paramref name="authorizationHeader"/>
+    /// must be exactly <c>Bearer &lt;token&gt;</c>.
+    /// </summary>
+    public WebhookResult ReceiveV12(ReadOnlySpan<byte> body, string? authorizationHeader)
+    {
+        var token = _options.CurrentValue.AccessToken;
+        if (!string.IsNullOrEmpty(token))
+        {
+            if (string.IsNullOrEmpty(authorizationHeader))
+            {
+                return new WebhookResult(401, "missing Authorization header", null);
+            }
+
+            if (!BearerMatches(token, authorizationHeader))
+            {
+                return new WebhookResult(401, "Authorization header does not carry the access token", null);
+            }
+        }
+
+        return Parse(body, V12EventReader.Read);
+    }
+
+    private static WebhookResult Parse(ReadOnlySpan<byte> body, Func<JsonElement, InboundEvent> read)
+    {
+        // Some senders write a UTF-8 byte order mark; the JSON reader does not skip it.
+        if (body.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(body, ReaderOptions);
+            using var document = JsonDocument.ParseValue(ref reader);
+            // ParseValue stops after one value; anything but whitespace after it is malformed.
+            if (reader.Read())
+            {
+                return Malformed("unexpected data after the JSON value");
+            }
+
+            return new WebhookResult(204, null, read(document.RootElement));
+        }
+        catch (JsonException ex)
+        {
+            return Malformed(ex.Message);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+        {
+            return Malformed("invalid UTF-8 in a string");
+        }
+        catch (MalformedEventException ex)
+        {
+            return new WebhookResult(400, ex.Message, null);
+        }
+    }
+
+    private static WebhookResult Malformed(string reason)
+    {
+        if (reason.Length > MaxReasonLength)
+        {
+            reason = string.Concat(reason.AsSpan(0, MaxReasonLength), "…");
+        }
+
+        return new WebhookResult(400, "malformed JSON: " + reason, null);
+    }
+
+    private byte[] KeyFor(string secret)
+    {
+        var cached = Volatile.Read(ref _hmacKey);
+        if (cached is null || !string.Equals(cached.Secret, secret, StringComparison.Ordinal))
+        {
+            cached = new HmacKey(secret, Encoding.UTF8.GetBytes(secret));
+            Volatile.Write(ref _hmacKey, cached);
+        }
+
+        return cached.Key;
+    }
+
+    private bool BearerMatches(string token, string header)
+    {
+        var cached = Volatile.Read(ref _bearer);
+        if (cached is null || !string.Equals(cached.Token, token, StringComparison.Ordinal))
+        {
+            cached = new BearerValue(token, "Bearer " + token);
+            Volatile.Write(ref _bearer, cached);
+        }
+
+        // Compares the UTF-16 code units; the time taken does not depend on where they differ.
+        return CryptographicOperations.FixedTimeEquals(
+            MemoryMarshal.AsBytes(cached.Expected.AsSpan()),
+            MemoryMarshal.AsBytes(header.AsSpan()));
+    }
+
+    private sealed record HmacKey(string Secret, byte[] Key);
+
+    private sealed record BearerValue(string Token, string Expected);
+}

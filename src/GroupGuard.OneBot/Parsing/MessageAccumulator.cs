@@ -1,0 +1,64 @@
+using System.Text;
+using GroupGuard.Core;
+
+namespace GroupGuard.OneBot.Parsing;
+
+/// <summary>Collects what the segments of one message say, in order.</summary>
+internal sealed class MessageAccumulator
+{
+    private readonly StringBuilder _text = new();
+    private List<string>? _mentions;
+    private List<ImageRef>? _images;
+    private List<CardContent>? _cards;
+
+    public bool MentionsAll { get; private set; }
+
+    /// <summary>The first reply segment's target; a message quotes at most one.</summary>
+    public string? ReplyTo { get; private set; }
+
+    public string Text => _text.ToString();
+
+    public IReadOnlyList<string> Mentions => _mentions ?? (IReadOnlyList<string>)[];
+
+    public IReadOnlyList<ImageRef> Images => _images ?? (IReadOnlyList<ImageRef>)[];
+
+    public IReadOnlyList<CardContent> Cards => _cards ?? (IReadOnlyList<CardContent>)[];
+
+    public StringBuilder TextBuilder => _text;
+
+    public void AppendText(string? text)
+    {
+        if (!string.IsNullOrEmpty(text))
+        {
+            _text.Append(text);
+        }
+    }
+
+    public void MentionEveryone() => MentionsAll = true;
+
+    public void Mention(string? userId)
+    {
+        if (string.IsNullOrEmpty(userId))
+        {
+            return;
+        }
+
+        _mentions ??= new List<string>(2);
+        if (!_mentions.Contains(userId))
+        {
+            _mentions.Add(userId);
+        }
+    }
+
+    public void Reply(string? messageId)
+    {
+        if (!string.IsNullOrEmpty(messageId))
+        {
+            ReplyTo ??= messageId;
+        }
+    }
+
+    public void AddImage(ImageRef image) => (_images ??= new List<ImageRef>(1)).Add(image);
+
+    public void AddCard(CardContent card) => (_cards ??= new List<CardContent>(1)).Add(card);
+}

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using GroupGuard.Core;
+using GroupGuard.OneBot.Parsing;
+
+namespace GroupGuard.OneBot.V11;
+
+/// <summary>Classifies one OneBot v11 event and reads group messages into <see cref="ChatMessage"/>.</summary>
+internal static class V11EventReader
+{
+    public const string Protocol = "onebot.v11";
+    public const string Platform = "qq";
+
+    public static InboundEvent Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new MalformedEventException("body is not a JSON object");
+        }
+
+        var postType = JsonFields.RequireString(root, "post_type");
+        var botId = JsonFields.TryGetId(root, "self_id");
+        switch (postType)
+        {
+            case "message":
+            {
+                var messageType = JsonFields.RequireString(root, "message_type");
+                var detail = Detail(root, postType, messageType);
+                if (messageType != "group")
+                {
+                    return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, detail);
+                }
+
+                var message = ReadGroupMessage(root);
+                var kind = message.UserId == message.BotId ? InboundEventKind.OwnMessage : InboundEventKind.GroupMessage;
+                return new InboundEvent(kind, Protocol, message.BotId, message, detail);
+            }
+
+            case "message_sent":
+            {
+                // The bot's own messages (NapCat, LLOneBot): never moderated, whatever they say.
+                var messageType = JsonFields.GetString(root, "message_type");
+                var message = messageType == "group" ? ReadGroupMessage(root) : null;
+                return new InboundEvent(InboundEventKind.OwnMessage, Protocol, botId, message, Detail(root, postType, messageType));
+            }
+
+            case "meta_event":
+                return new InboundEvent(InboundEventKind.Meta, Protocol, botId, null, Detail(root, postType, JsonFields.GetString(root, "meta_event_type")));
+            case "notice":
+                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, Detail(root, postType, JsonFields.GetString(root, "notice_type")));
+            case "request":
+                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, Detail(root, postType, JsonFields.GetString(root, "request_type")));
+            default:
+                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, postType);
+        }
+    }
+
+    internal static ChatMessage ReadGroupMessage(JsonElement root)
+    {
+        var botId = JsonFields.RequireId(root, "self_id");
+        var groupId = JsonFields.RequireId(root, "group_id");
+        var userId = JsonFields.RequireId(root, "user_id");
+        var messageId = JsonFields.RequireId(root, "message_id");
+        var time = JsonFields.RequireUnixTime(root, "time");
+
+        var content = new MessageAccumulator();
+        ReadContent(root, content);
+
+        var sender = JsonFields.GetObject(root, "sender");
+        return new ChatMessage
+        {
+            Platform = Platform,
+            Protocol = Protocol,
+            BotId = botId,
+            GroupId = groupId,
+            GroupName = JsonFields.GetNonEmptyString(root, "group_name"),
+            UserId = userId,
+            SenderRole = sender is { } s ? RoleOf(JsonFields.GetString(s, "role")) : SenderRole.Unknown,
+            SenderName = SenderNameOf(root, sender),
+            MessageId = messageId,
+            Time = time,
+            Text = content.Text,
+            Mentions = content.Mentions,
+            MentionsAll = content.MentionsAll,
+            ReplyTo = content.ReplyTo,
+            Images = content.Images,
+            Cards = content.Cards,
+        };
+    }
+
+    /// <summary>
+    /// <c>message</c> is a segment array or a CQ string, per the implementation's post format;
+    /// <c>raw_message</c> (always a CQ string) stands in when <c>message</c> is missing.
+    /// </summary>
+    private static void ReadContent(JsonElement root, MessageAccumulator content)
+    {
+        if (root.TryGetProperty("message", out var message) && message.ValueKind != JsonValueKind.Null)
+        {
+            switch (message.ValueKind)
+            {
+                case JsonValueKind.Array:
+                    V11Segments.ReadArray(message, content);
+                    return;
+                case JsonValueKind.String:
+                    CqCode.Parse(message.GetString()!, content);
+                    return;
+                case JsonValueKind.Object:
+                    V11Segments.ReadOne(message, content);
+                    return;
+                default:
+                    throw new MalformedEventException("field 'message' must be a CQ string or an array of segments");
+            }
+        }
+
+        if (root.TryGetProperty("raw_message", out var raw) && raw.ValueKind == JsonValueKind.String)
+        {
+            CqCode.Parse(raw.GetString()!, content);
+            return;
+        }
+
+        throw new MalformedEventException("missing field 'message' (and no 'raw_message')");
+    }
+
+    private static string? SenderNameOf(JsonElement root, JsonElement? sender)
+    {
+        if (JsonFields.GetObject(root, "anonymous") is { } anonymous
+            && JsonFields.GetNonEmptyString(anonymous, "name") is { } anonymousName)
+        {
+            return anonymousName;
+        }
+
+        return sender is { } s
+            ? JsonFields.GetNonEmptyString(s, "card") ?? JsonFields.GetNonEmptyString(s, "nickname")
+            : null;
+    }
+
+    private static SenderRole RoleOf(string? role) => role?.ToLowerInvariant() switch
+    {
+        "owner" => SenderRole.Owner,
+        "admin" => SenderRole.Admin,
+        "member" => SenderRole.Member,
+        _ => SenderRole.Unknown,
+    };
+
+    /// <summary><c>post_type.second_type[.sub_type]</c>, e.g. <c>notice.group_recall</c>, <c>meta_event.lifecycle.connect</c>.</summary>
+    private static string Detail(JsonElement root, string postType, string? secondType)
+    {
+        if (string.IsNullOrEmpty(secondType))
+        {
+            return postType;
+        }
+
+        return JsonFields.GetNonEmptyString(root, "sub_type") is { } subType
+            ? $"{postType}.{secondType}.{subType}"
+            : $"{postType}.{secondType}";
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using GroupGuard.Core;
+using GroupGuard.OneBot.Parsing;
+
+namespace GroupGuard.OneBot.V11;
+
+/// <summary>What each v11 segment type contributes to a message; unknown types contribute nothing.</summary>
+internal static class V11Segments
+{
+    /// <summary>Reads a v11 <c>message</c> array: <c>[{"type":"text","data":{"text":"…"}},…]</c>.</summary>
+    public static void ReadArray(JsonElement segments, MessageAccumulator message)
+    {
+        foreach (var segment in segments.EnumerateArray())
+        {
+            ReadOne(segment, message);
+        }
+    }
+
+    /// <summary>One segment object; anything that is not <c>{"type":…}</c> is skipped.</summary>
+    public static void ReadOne(JsonElement segment, MessageAccumulator message)
+    {
+        if (segment.ValueKind != JsonValueKind.Object || JsonFields.GetString(segment, "type") is not { Length: > 0 } type)
+        {
+            return;
+        }
+
+        var data = segment.TryGetProperty("data", out var d) ? d : default;
+        Apply(type, new JsonSegmentData(data), message);
+    }
+
+    public static void Apply<TData>(string type, TData data, MessageAccumulator message)
+        where TData : ISegmentData
+    {
+        switch (type)
+        {
+            case "text":
+                message.AppendText(data.Get("text"));
+                break;
+            case "at":
+                var qq = data.GetNonEmpty("qq");
+                if (string.Equals(qq, "all", StringComparison.OrdinalIgnoreCase))
+                {
+                    message.MentionEveryone();
+                }
+                else
+                {
+                    message.Mention(qq);
+                }
+
+                break;
+            case "reply":
+                message.Reply(data.GetNonEmpty("id"));
+                break;
+            case "image":
+                var url = data.GetNonEmpty("url");
+                var file = data.GetNonEmpty("file") ?? url;
+                if (file is not null)
+                {
+                    message.AddImage(new ImageRef(file, url, data.GetNonEmpty("summary")));
+                }
+
+                break;
+            case "json":
+                message.AddCard(CardReader.FromArkJson("json", data.Get("data")));
+                break;
+            case "xml":
+                message.AddCard(CardReader.FromStructXml("xml", data.Get("data")));
+                break;
+            case "share":
+                message.AddCard(new CardContent("share", data.GetNonEmpty("title"), data.GetNonEmpty("content"), data.GetNonEmpty("url")));
+                break;
+            case "music" when data.Get("type") == "custom":
+                // A custom music card is a free-form link card with a title of the sender's choosing.
+                message.AddCard(new CardContent("music", data.GetNonEmpty("title"), data.GetNonEmpty("content"), data.GetNonEmpty("url")));
+                break;
+            default:
+                // face, mface, record, video, file, forward, poke, dice, rps, markdown, contact,
+                // location, platform music and whatever an implementation adds next: no text to read.
+                break;
+        }
+    }
+}

@@ -33,10 +33,10 @@ internal static class GroupGuardApp
                 _ => Unknown(command),
             };
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ValidationFailures(ex) is { Count: > 0 } failures)
         {
             await Console.Error.WriteLineAsync("groupguard: invalid settings:");
-            foreach (var failure in ex.Failures)
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync("  " + failure);
             }
@@ -49,6 +49,14 @@ internal static class GroupGuardApp
             return 1;
         }
     }
+
+    /// <summary>Every options failure in an exception, however the host wrapped them.</summary>
+    private static List<string> ValidationFailures(Exception ex) => ex switch
+    {
+        OptionsValidationException options => [.. options.Failures],
+        AggregateException aggregate => aggregate.InnerExceptions.SelectMany(ValidationFailures).ToList(),
+        _ => [],
+    };
 
     private static int Unknown(CommandLine command)
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Tests;
 
@@ -27,31 +26,53 @@ public sealed class StartupAndHealthTests
     }
 
     [Theory]
-    [InlineData("GroupGuard:OneBot:ApiBaseUrl", "not a url")]
-    [InlineData("GroupGuard:Storage:ConnectionString", "")]
-    [InlineData("GroupGuard:Pipeline:QueueCapacity", "0")]
-    public void An_invalid_setting_stops_the_start_and_names_the_key(string key, string value)
+    [InlineData("GroupGuard__OneBot__ApiBaseUrl", "not a url", "GroupGuard:OneBot:ApiBaseUrl")]
+    [InlineData("GroupGuard__Storage__ConnectionString", "", "GroupGuard:Storage:ConnectionString")]
+    [InlineData("GroupGuard__Pipeline__QueueCapacity", "0", "GroupGuard:Pipeline:QueueCapacity")]
+    [InlineData("GroupGuard__Rules__Path", "/no/such/rules/folder", "GroupGuard:Rules:Path")]
+    public async Task An_invalid_setting_stops_the_start_and_names_the_key(string variable, string value, string key)
     {
-        using var service = new GroupGuardFactory(new Dictionary<string, string?> { [key] = value });
+        using var service = new GroupGuardFactory();
+        var environment = Environment(service);
+        environment[variable] = value;
 
-        var error = Record.Exception(() => service.CreateClient());
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60));
 
-        Assert.NotNull(error);
-        var failures = error is AggregateException aggregate
-            ? aggregate.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures)
-            : ((OptionsValidationException)error).Failures;
-        Assert.Contains(failures, f => f.Contains(key, StringComparison.Ordinal));
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains(key, outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Error, StringComparison.Ordinal); // a message, not a stack trace
     }
 
     [Fact]
-    public void A_broken_rule_pack_stops_the_start_with_its_path_and_line()
+    public async Task A_broken_rule_pack_stops_the_start_with_its_path_and_line()
     {
         using var service = new GroupGuardFactory();
         File.WriteAllText(Path.Combine(service.Folder, "rules", "broken.yaml"), "pack: broken\nrules:\n  - id: b.one\n    severity: extreme\n    terms: [x]\n");
 
-        var error = Record.Exception(() => service.CreateClient());
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, Environment(service), TimeSpan.FromSeconds(60));
 
-        Assert.NotNull(error);
-        Assert.Contains("broken.yaml:4:", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("broken.yaml:4:", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("extreme", outcome.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Help_lists_the_verbs()
+    {
+        using var service = new GroupGuardFactory();
+
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, Environment(service), TimeSpan.FromSeconds(60), "--help");
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("incidents export", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("run", outcome.Output, StringComparison.Ordinal);
+    }
+
+    internal static Dictionary<string, string> Environment(GroupGuardFactory service) => new()
+    {
+        ["GroupGuard__Rules__Path"] = Path.Combine(service.Folder, "rules"),
+        ["GroupGuard__Storage__ConnectionString"] = $"Data Source={service.DatabasePath}",
+        ["GroupGuard__OneBot__Secret"] = GroupGuardFactory.Secret,
+        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{GroupGuardProcess.FreePort()}",
+    };
 }

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>
+/// The executable as an operator runs it: started with environment variables on a free loopback
+/// port, fed real-looking events over HTTP, then asked for its incidents with the export verb.
+/// </summary>
+public sealed class ProcessEndToEndTests
+{
+    [Fact]
+    public async Task Events_over_http_come_back_out_of_incidents_export()
+    {
+        using var service = new GroupGuardFactory();
+        var environment = StartupAndHealthTests.Environment(service);
+        environment["GroupGuard__OneBot__AccessToken"] = GroupGuardFactory.AccessToken;
+        var baseUrl = environment["ASPNETCORE_URLS"];
+        using var process = GroupGuardProcess.Start(service.Folder, environment);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        try
+        {
+            await WaitHealthyAsync(http, process);
+
+            var flagged = GroupGuardFactory.Sample("napcat-group-array.json");
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, flagged)).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, flagged)).StatusCode); // redelivery
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.Sample("napcat-group-string.json"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.Sample("lagrange-group.json"))).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await PostV11(http, flagged, "sha1=" + new string('0', 40))).StatusCode);
+            using (var v12 = new HttpRequestMessage(HttpMethod.Post, "/onebot/v12") { Content = new StringContent(GroupGuardFactory.Sample("v12-wechat-group.json"), Encoding.UTF8, "application/json") })
+            {
+                v12.Headers.Authorization = new("Bearer", GroupGuardFactory.AccessToken);
+                Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(v12)).StatusCode);
+            }
+
+            await WaitProcessedAsync(http, 4);
+
+            var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export");
+
+            Assert.Equal(0, export.ExitCode);
+            var rows = export.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonDocument.Parse(line).RootElement)
+                .ToArray();
+            Assert.Equal(
+                ["ads.contact@123456/-2147001234", "ads.site@123456/1583920", "ads.contact@12345678901@chatroom/6408259393210944731"],
+                rows.Select(r => $"{r.GetProperty("rule").GetString()}@{r.GetProperty("group_id").GetString()}/{r.GetProperty("message_id").GetString()}"));
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+            _ = await stdout;
+            Assert.DoesNotContain(GroupGuardFactory.Secret, await stderr + await stdout, StringComparison.Ordinal);
+        }
+    }
+
+    private static Task<HttpResponseMessage> PostV11(HttpClient http, string body, string? signature = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/onebot/v11") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Signature", signature ?? GroupGuardFactory.Sign(body));
+        return http.SendAsync(request);
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient http, System.Diagnostics.Process process)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(process.HasExited, "groupguard exited at start");
+            try
+            {
+                if ((await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("groupguard did not become healthy within 60 s");
+    }
+
+    private static async Task WaitProcessedAsync(HttpClient http, int messages)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var health = JsonDocument.Parse(await http.GetStringAsync("/healthz"));
+            if (health.RootElement.GetProperty("pipeline").GetProperty("processed").GetInt64() >= messages)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"{messages} messages were not processed within 30 s");
+    }
+}

@@ -115,9 +115,10 @@ internal static class GroupGuardApp
         });
 
         // Standard output carries the verb's data; logs go to standard error, and only the ones that matter.
+        // A console-provider rule outranks the general levels of appsettings.json.
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
         builder.Services.AddGroupGuardStorage(builder.Configuration);
 
         using var host = builder.Build();

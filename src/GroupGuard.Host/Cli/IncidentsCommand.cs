@@ -29,7 +29,7 @@ internal static class IncidentsCommand
 
         await store.InitializeAsync(cancellationToken);
         var count = await IncidentExport.WriteAsync(store.QueryAsync(new IncidentQuery(since), cancellationToken), format, output, cancellationToken);
-        await error.WriteLineAsync($"{count} incidents exported");
+        await error.WriteLineAsync(count == 1 ? "1 incident exported" : $"{count} incidents exported");
         return 0;
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GroupGuard.Core;
 
 /// <summary>The role of a message's sender in its group, as far as the platform told us.</summary>
@@ -55,9 +57,11 @@ public sealed record ChatMessage
     /// The key under which a redelivery of the same event is recognised:
     /// protocol, bot, message id and the event's time to the millisecond.
     /// </summary>
+    [JsonIgnore]
     public string DedupeKey => $"{Protocol}|{BotId}|{MessageId}|{Time.ToUnixTimeMilliseconds()}";
 
     /// <summary>The text the rules see: the message text, then the text carried by cards.</summary>
+    [JsonIgnore]
     public string ScanText
     {
         get

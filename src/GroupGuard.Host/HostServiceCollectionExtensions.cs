@@ -12,16 +12,16 @@ internal static class HostServiceCollectionExtensions
     {
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
-        services.AddSingleton(sp => Channel.CreateBounded<ChatMessage>(new BoundedChannelOptions(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        }));
+        // Unbounded as a channel: EventIntake keeps new traffic under QueueCapacity, while a replay
+        // at start may put back more than that. Not SingleReader: only the multi-reader channel can Count.
+        services.AddSingleton(_ => Channel.CreateUnbounded<QueuedMessage>(new UnboundedChannelOptions { SingleReader = false }));
+        services.AddSingleton<InboxJournal>();
         services.AddSingleton(sp => new Deduplicator(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.DedupeCapacity));
         services.AddSingleton<AdapterHealth>();
         services.AddSingleton<PipelineStats>();
         services.AddSingleton<EventIntake>();
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<InboxStartup>();
         services.AddHostedService<ModerationWorker>();
         return services;
     }
@@ -42,8 +42,46 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
             failures.Add($"GroupGuard:Pipeline:DedupeCapacity must be between 1 and 100000000, got {options.DedupeCapacity}");
         }
 
+        if (string.IsNullOrWhiteSpace(options.InboxPath))
+        {
+            failures.Add("GroupGuard:Pipeline:InboxPath must name a folder (default: data/inbox)");
+        }
+        else if (File.Exists(options.InboxPath))
+        {
+            failures.Add($"GroupGuard:Pipeline:InboxPath '{options.InboxPath}' is a file; it must be a folder");
+        }
+
+        if (options.InboxSegmentBytes is < 64 * 1024 or > 1024L * 1024 * 1024)
+        {
+            failures.Add($"GroupGuard:Pipeline:InboxSegmentBytes must be between 65536 and 1073741824, got {options.InboxSegmentBytes}");
+        }
+
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
+}
+
+/// <summary>Opens the inbox journal and queues what a crash left unmoderated, before the service takes traffic.</summary>
+internal sealed partial class InboxStartup(EventIntake intake, InboxJournal journal, ILogger<InboxStartup> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var replayed = intake.Replay();
+        if (replayed > 0)
+        {
+            LogReplayed(replayed, journal.Folder);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        journal.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying {Count} messages accepted before the last stop but not moderated (inbox {Folder})")]
+    private partial void LogReplayed(int count, string folder);
 }
 
 /// <summary>Creates or upgrades the schema before the service takes traffic.</summary>

@@ -47,6 +47,7 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
             ["GroupGuard:Storage:ConnectionString"] = $"Data Source={DatabasePath}",
             ["GroupGuard:OneBot:Secret"] = Secret,
             ["GroupGuard:OneBot:AccessToken"] = AccessToken,
+            ["GroupGuard:Pipeline:InboxPath"] = Path.Combine(Folder, "data", "inbox"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -13,7 +13,7 @@ public sealed class StartupAndHealthTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
 
         SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(service.DatabasePath)!))
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(service.DatabasePath)!, "groupguard.db*"))
         {
             File.Delete(file);
         }
@@ -73,6 +73,7 @@ public sealed class StartupAndHealthTests
         ["GroupGuard__Rules__Path"] = Path.Combine(service.Folder, "rules"),
         ["GroupGuard__Storage__ConnectionString"] = $"Data Source={service.DatabasePath}",
         ["GroupGuard__OneBot__Secret"] = GroupGuardFactory.Secret,
+        ["GroupGuard__Pipeline__InboxPath"] = Path.Combine(service.Folder, "data", "inbox"),
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{GroupGuardProcess.FreePort()}",
     };
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using GroupGuard.Core;
+using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Pipeline;
 
@@ -12,11 +13,20 @@ internal enum IntakeOutcome
 }
 
 /// <summary>
-/// Where a verified, parsed event enters the service: the adapter's last-seen time, de-duplication
-/// and the bounded queue to the moderation worker. It never waits: the webhook answers at once.
+/// Where a verified, parsed event enters the service: the adapter's last-seen time, de-duplication,
+/// the inbox journal and the bounded queue to the moderation worker. It never waits on storage or
+/// the platform: the webhook answers as soon as the message is journaled.
 /// </summary>
-internal sealed class EventIntake(Deduplicator deduplicator, AdapterHealth health, Channel<ChatMessage> queue)
+internal sealed class EventIntake(
+    Deduplicator deduplicator,
+    AdapterHealth health,
+    InboxJournal journal,
+    Channel<QueuedMessage> queue,
+    IOptions<PipelineOptions> options)
 {
+    private readonly int _capacity = options.Value.QueueCapacity;
+    private readonly Lock _lock = new();
+
     public IntakeOutcome Accept(InboundEvent inbound)
     {
         health.Seen(inbound.Protocol, inbound.BotId);
@@ -31,9 +41,17 @@ internal sealed class EventIntake(Deduplicator deduplicator, AdapterHealth healt
             return IntakeOutcome.Duplicate;
         }
 
-        if (queue.Writer.TryWrite(inbound.Message))
+        lock (_lock)
         {
-            return IntakeOutcome.Queued;
+            // Only the worker takes from the queue, so a count under the limit here stays under it.
+            if (queue.Reader.Count < _capacity)
+            {
+                var position = journal.Append(inbound.Message);
+                if (queue.Writer.TryWrite(new QueuedMessage(inbound.Message, position)))
+                {
+                    return IntakeOutcome.Queued;
+                }
+            }
         }
 
         // Not taken: forget it, so the sender's retry is not mistaken for a duplicate.
@@ -41,5 +59,18 @@ internal sealed class EventIntake(Deduplicator deduplicator, AdapterHealth healt
         return IntakeOutcome.QueueFull;
     }
 
-    public int Pending => queue.Reader.CanCount ? queue.Reader.Count : -1;
+    /// <summary>Puts back what the journal holds from before a crash, ahead of new traffic.</summary>
+    public int Replay()
+    {
+        var pending = journal.Open();
+        foreach (var queued in pending)
+        {
+            deduplicator.TryAdd(queued.Message.DedupeKey);
+            queue.Writer.TryWrite(queued);
+        }
+
+        return pending.Count;
+    }
+
+    public int Pending => queue.Reader.Count;
 }

@@ -7,11 +7,13 @@ using GroupGuard.Core.Rules;
 namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
-/// Takes messages off the queue one at a time: detect, decide, store. A storage failure is retried
-/// with backoff until it succeeds or the service stops; on a graceful stop the queue is drained first.
+/// Takes messages off the queue one at a time: detect, decide, store, then mark it done in the
+/// inbox journal. A storage failure is retried with backoff until it succeeds or the service stops;
+/// on a graceful stop the queue is drained first, and what could not be stored is replayed at start.
 /// </summary>
 internal sealed partial class ModerationWorker(
-    Channel<ChatMessage> queue,
+    Channel<QueuedMessage> queue,
+    InboxJournal journal,
     IRuleSetProvider rules,
     IIncidentStore store,
     PipelineStats stats,
@@ -24,10 +26,15 @@ internal sealed partial class ModerationWorker(
     {
         // Read without the stopping token: StopAsync completes the writer, and the loop ends
         // once everything already accepted has been handled.
-        await foreach (var message in queue.Reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var queued in queue.Reader.ReadAllAsync(CancellationToken.None))
         {
-            await ProcessAsync(message, stoppingToken);
+            if (await ProcessAsync(queued.Message, stoppingToken))
+            {
+                journal.MarkProcessed(queued.Position);
+            }
         }
+
+        journal.Flush();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -42,7 +49,8 @@ internal sealed partial class ModerationWorker(
         await base.StopAsync(cancellationToken);
     }
 
-    internal async Task ProcessAsync(ChatMessage message, CancellationToken stoppingToken)
+    /// <summary>Detects, decides and stores; false when the result could not be stored and must be replayed.</summary>
+    internal async Task<bool> ProcessAsync(ChatMessage message, CancellationToken stoppingToken)
     {
         IReadOnlyList<Incident> incidents;
         try
@@ -55,12 +63,16 @@ internal sealed partial class ModerationWorker(
             // One message that trips the detector must not stop moderation of the rest.
             LogDetectionFailed(ex, message.Protocol, message.GroupId, message.MessageId);
             stats.Failed();
-            return;
+            return true;
         }
 
         if (incidents.Count > 0)
         {
-            await StoreAsync(incidents, stoppingToken);
+            if (!await StoreAsync(incidents, stoppingToken))
+            {
+                return false;
+            }
+
             foreach (var incident in incidents)
             {
                 LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, incident.DecidedAction, incident.ActionStatus);
@@ -68,9 +80,10 @@ internal sealed partial class ModerationWorker(
         }
 
         stats.Processed(incidents.Count);
+        return true;
     }
 
-    private async Task StoreAsync(IReadOnlyList<Incident> incidents, CancellationToken stoppingToken)
+    private async Task<bool> StoreAsync(IReadOnlyList<Incident> incidents, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(250);
         for (var attempt = 1; ; attempt++)
@@ -79,7 +92,7 @@ internal sealed partial class ModerationWorker(
             {
                 await store.AddAsync(incidents, CancellationToken.None);
                 stats.StorageRecovered();
-                return;
+                return true;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -99,8 +112,8 @@ internal sealed partial class ModerationWorker(
             catch (Exception ex)
             {
                 stats.StorageFailed(ex.Message);
-                LogLost(ex, incidents.Count, incidents[0].GroupId, incidents[0].MessageId);
-                return;
+                LogNotStored(ex, incidents.Count, incidents[0].GroupId, incidents[0].MessageId);
+                return false;
             }
         }
     }
@@ -117,6 +130,6 @@ internal sealed partial class ModerationWorker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing incidents failed (attempt {Attempt}); retrying in {Seconds:0.##} s")]
     private partial void LogStoreFailed(Exception ex, int attempt, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Stopping with storage down: {Count} incidents of group {GroupId} message {MessageId} were not stored")]
-    private partial void LogLost(Exception ex, int count, string groupId, string messageId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping with storage down: {Count} incidents of group {GroupId} message {MessageId} are not stored yet; the inbox journal replays them at the next start")]
+    private partial void LogNotStored(Exception ex, int count, string groupId, string messageId);
 }

@@ -10,4 +10,13 @@ public sealed class PipelineOptions
 
     /// <summary>Event keys remembered for de-duplication.</summary>
     public int DedupeCapacity { get; set; } = 100_000;
+
+    /// <summary>
+    /// The folder of the inbox journal: every accepted message is appended here before the webhook
+    /// answers, and replayed at start if the service stopped before moderating it.
+    /// </summary>
+    public string InboxPath { get; set; } = "data/inbox";
+
+    /// <summary>Size at which the journal starts a new file; moderated files are deleted.</summary>
+    public long InboxSegmentBytes { get; set; } = 16 * 1024 * 1024;
 }

@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text.Json;
+using GroupGuard.Core;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Pipeline;
+
+/// <summary>Where a message stands in the inbox journal: a segment number and the byte offset just past its line.</summary>
+internal readonly record struct JournalPosition(long Segment, long Offset) : IComparable<JournalPosition>
+{
+    public int CompareTo(JournalPosition other) =>
+        Segment != other.Segment ? Segment.CompareTo(other.Segment) : Offset.CompareTo(other.Offset);
+}
+
+/// <summary>A message on its way to moderation, with where it stands in the journal.</summary>
+internal sealed record QueuedMessage(ChatMessage Message, JournalPosition Position);
+
+/// <summary>
+/// An append-only file of accepted messages, written before the webhook answers. A write that
+/// returned is in the kernel's page cache, so it outlives a crash or kill -9 of the process (not a
+/// power cut); at start, every message past the last checkpoint is moderated again. Storing an
+/// incident twice is harmless (the store keeps one), so replaying a little too much is safe and
+/// replaying too little is impossible.
+/// </summary>
+internal sealed class InboxJournal : IDisposable
+{
+    private const string Extension = ".jsonl";
+    private const string CheckpointFile = "checkpoint";
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromMilliseconds(500);
+
+    private readonly string _folder;
+    private readonly long _segmentBytes;
+    private readonly TimeProvider _time;
+    private readonly Lock _appendLock = new();
+    private readonly Lock _checkpointLock = new();
+    private FileStream? _current;
+    private long _currentSegment;
+    private JournalPosition _processed;
+    private JournalPosition _saved;
+    private DateTimeOffset _savedAt;
+
+    public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time)
+    {
+        _folder = Path.GetFullPath(options.Value.InboxPath);
+        _segmentBytes = options.Value.InboxSegmentBytes;
+        _time = time;
+    }
+
+    public string Folder => _folder;
+
+    /// <summary>
+    /// Opens the journal and returns what was accepted but not yet moderated, oldest first.
+    /// A line torn by a crash mid-write is skipped.
+    /// </summary>
+    public IReadOnlyList<QueuedMessage> Open()
+    {
+        Directory.CreateDirectory(_folder);
+        _saved = _processed = ReadCheckpoint();
+        var pending = new List<QueuedMessage>();
+        var segments = Segments();
+        foreach (var segment in segments.Where(s => s >= _processed.Segment))
+        {
+            var from = segment == _processed.Segment ? _processed.Offset : 0;
+            pending.AddRange(ReadFrom(segment, from));
+        }
+
+        // Appends always go to a fresh segment, so a torn tail of the old one is never extended.
+        _currentSegment = (segments.Count > 0 ? segments[^1] : 0) + 1;
+        _current = OpenSegment(_currentSegment);
+        return pending;
+    }
+
+    /// <summary>Appends a message; once this returns it survives a crash of the process.</summary>
+    public JournalPosition Append(ChatMessage message)
+    {
+        var line = JsonSerializer.SerializeToUtf8Bytes(message, JournalJson.Default.ChatMessage);
+        lock (_appendLock)
+        {
+            var stream = _current ?? throw new InvalidOperationException("The inbox journal is not open");
+            if (stream.Length > 0 && stream.Length + line.Length + 1 > _segmentBytes)
+            {
+                stream.Dispose();
+                _current = stream = OpenSegment(++_currentSegment);
+            }
+
+            // One write call per line: no partial line is left between two whole ones.
+            var buffer = new byte[line.Length + 1];
+            line.CopyTo(buffer, 0);
+            buffer[^1] = (byte)'\n';
+            stream.Write(buffer);
+            stream.Flush();
+            return new JournalPosition(_currentSegment, stream.Length);
+        }
+    }
+
+    /// <summary>
+    /// Records that everything up to <paramref name="position"/> is moderated and stored.
+    /// Saved at most every half second; <see cref="Flush"/> saves at once.
+    /// </summary>
+    public void MarkProcessed(JournalPosition position)
+    {
+        lock (_checkpointLock)
+        {
+            if (position.CompareTo(_processed) > 0)
+            {
+                _processed = position;
+            }
+
+            if (_time.GetUtcNow() - _savedAt >= CheckpointEvery)
+            {
+                SaveCheckpoint();
+            }
+        }
+    }
+
+    public void Flush()
+    {
+        lock (_checkpointLock)
+        {
+            SaveCheckpoint();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_appendLock)
+        {
+            _current?.Dispose();
+            _current = null;
+        }
+    }
+
+    private void SaveCheckpoint()
+    {
+        _savedAt = _time.GetUtcNow();
+        if (_processed == _saved)
+        {
+            return;
+        }
+
+        var temp = Path.Combine(_folder, CheckpointFile + ".tmp");
+        File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_processed.Segment} {_processed.Offset}\n"));
+        File.Move(temp, Path.Combine(_folder, CheckpointFile), overwrite: true);
+        _saved = _processed;
+
+        // Whole segments before the checkpoint are done with.
+        foreach (var segment in Segments().Where(s => s < _processed.Segment))
+        {
+            File.Delete(SegmentPath(segment));
+        }
+    }
+
+    private JournalPosition ReadCheckpoint()
+    {
+        var path = Path.Combine(_folder, CheckpointFile);
+        if (!File.Exists(path))
+        {
+            return default;
+        }
+
+        var parts = File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length == 2
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var segment)
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
+            ? new JournalPosition(segment, offset)
+            : default; // an unreadable checkpoint replays everything: safe, only slower
+    }
+
+    private IEnumerable<QueuedMessage> ReadFrom(long segment, long from)
+    {
+        var bytes = File.ReadAllBytes(SegmentPath(segment));
+        var start = (int)Math.Min(from, bytes.Length);
+        while (start < bytes.Length)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0)
+            {
+                yield break; // torn last line: it was never acknowledged
+            }
+
+            ChatMessage? message = null;
+            try
+            {
+                message = JsonSerializer.Deserialize(bytes.AsSpan(start, end - start), JournalJson.Default.ChatMessage);
+            }
+            catch (JsonException)
+            {
+                // A damaged line cannot be moderated; the ones after it still can.
+            }
+
+            if (message is not null)
+            {
+                yield return new QueuedMessage(message, new JournalPosition(segment, end + 1));
+            }
+
+            start = end + 1;
+        }
+    }
+
+    private List<long> Segments() =>
+        Directory.EnumerateFiles(_folder, "*" + Extension)
+            .Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
+            .Where(n => n > 0)
+            .Order()
+            .ToList();
+
+    private string SegmentPath(long segment) =>
+        Path.Combine(_folder, segment.ToString("D10", CultureInfo.InvariantCulture) + Extension);
+
+    private FileStream OpenSegment(long segment) =>
+        new(SegmentPath(segment), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(ChatMessage))]
+internal sealed partial class JournalJson : System.Text.Json.Serialization.JsonSerializerContext;

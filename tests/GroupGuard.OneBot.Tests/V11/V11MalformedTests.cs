@@ -31,6 +31,18 @@ public sealed class V11MalformedTests
     }
 
     [Fact]
+    public void The_reason_says_what_is_wrong_and_where()
+    {
+        var result = Receive(Samples.Utf8("{\"post_type\":\"message\",}"));
+
+        // The wording is the runtime's; what matters is the cause, the place, and no advice to developers.
+        Assert.StartsWith("malformed JSON: ", result.Error);
+        Assert.Contains("trailing comma", result.Error);
+        Assert.EndsWith("(line 1, offset 23)", result.Error);
+        Assert.DoesNotContain("reader options", result.Error);
+    }
+
+    [Fact]
     public void Json_nested_too_deep_is_a_bad_request()
     {
         var body = new string('[', 100) + new string(']', 100);

@@ -101,7 +101,7 @@ public sealed class OneBotWebhookReceiver
         }
         catch (JsonException ex)
         {
-            return Malformed(ex.Message);
+            return Malformed(ShortReason(ex));
         }
         catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
         {
@@ -121,6 +121,17 @@ public sealed class OneBotWebhookReceiver
         }
 
         return new WebhookResult(400, "malformed JSON: " + reason, null);
+    }
+
+    /// <summary>The reader's first sentence and where it stopped, without its advice to developers.</summary>
+    private static string ShortReason(JsonException ex)
+    {
+        var message = ex.Message;
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        var reason = end > 0 ? message[..end] : message.TrimEnd('.');
+        return ex.LineNumber is { } line && ex.BytePositionInLine is { } offset
+            ? $"{reason} (line {line + 1}, offset {offset})"
+            : reason;
     }
 
     private byte[] KeyFor(string secret)

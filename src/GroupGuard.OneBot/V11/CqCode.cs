@@ -17,6 +17,8 @@ internal static class CqCode
     {
         var textStart = 0;
         var search = 0;
+        // Parameter positions, reused for every code: values are only unescaped when asked for.
+        List<CqParameter>? parameters = null;
         while (search < source.Length)
         {
             var open = source.IndexOf(Opening, search, StringComparison.Ordinal);
@@ -25,7 +27,8 @@ internal static class CqCode
                 break;
             }
 
-            if (!TryReadCode(source, open, out var code, out var end))
+            parameters ??= new List<CqParameter>(4);
+            if (!TryReadCode(source, open, parameters, out var code, out var end))
             {
                 search = open + 1;
                 continue;
@@ -40,11 +43,11 @@ internal static class CqCode
     }
 
     /// <summary>Text with the CQ escapes undone, in one pass (so <c>&amp;amp;#91;</c> stays <c>&amp;#91;</c>).</summary>
-    public static string Unescape(string value, bool inParameter)
+    public static string Unescape(ReadOnlySpan<char> value, bool inParameter)
     {
-        if (!value.Contains('&', StringComparison.Ordinal))
+        if (!value.Contains('&'))
         {
-            return value;
+            return value.ToString();
         }
 
         var builder = new StringBuilder(value.Length);
@@ -97,10 +100,11 @@ internal static class CqCode
     /// Reads <c>[CQ:type(,key=value)*]</c> at <paramref name="open"/>: type and keys are word
     /// characters, values hold no bracket. <paramref name="end"/> is just past the closing bracket.
     /// </summary>
-    private static bool TryReadCode(string source, int open, out CqSegmentData code, out int end)
+    private static bool TryReadCode(string source, int open, List<CqParameter> parameters, out CqSegmentData code, out int end)
     {
         code = default;
         end = 0;
+        parameters.Clear();
         var position = open + Opening.Length;
         var typeStart = position;
         while (position < source.Length && IsNameChar(source[position]))
@@ -113,8 +117,7 @@ internal static class CqCode
             return false;
         }
 
-        var type = source[typeStart..position];
-        List<KeyValuePair<string, string>>? parameters = null;
+        var typeEnd = position;
         while (source[position] == ',')
         {
             position++;
@@ -129,7 +132,7 @@ internal static class CqCode
                 return false;
             }
 
-            var key = source[keyStart..position];
+            var keyEnd = position;
             position++;
             var valueStart = position;
             while (position < source.Length && source[position] is not (',' or ']' or '['))
@@ -142,8 +145,7 @@ internal static class CqCode
                 return false;
             }
 
-            parameters ??= new List<KeyValuePair<string, string>>(2);
-            parameters.Add(new(key, Unescape(source[valueStart..position], inParameter: true)));
+            parameters.Add(new CqParameter(keyStart, keyEnd - keyStart, valueStart, position - valueStart));
         }
 
         if (source[position] != ']')
@@ -151,7 +153,7 @@ internal static class CqCode
             return false;
         }
 
-        code = new CqSegmentData(type, parameters);
+        code = new CqSegmentData(source[typeStart..typeEnd], source, parameters);
         end = position + 1;
         return true;
     }
@@ -159,23 +161,20 @@ internal static class CqCode
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
 }
 
-/// <summary>One parsed CQ code.</summary>
-internal readonly struct CqSegmentData(string type, List<KeyValuePair<string, string>>? parameters) : ISegmentData
+internal readonly record struct CqParameter(int KeyStart, int KeyLength, int ValueStart, int ValueLength);
+
+/// <summary>One parsed CQ code: positions in the source; a value is unescaped when read.</summary>
+internal readonly struct CqSegmentData(string type, string source, List<CqParameter> parameters) : ISegmentData
 {
     public string Type => type;
 
     public string? Get(string key)
     {
-        if (parameters is null)
+        foreach (var parameter in parameters)
         {
-            return null;
-        }
-
-        foreach (var (name, value) in parameters)
-        {
-            if (name == key)
+            if (source.AsSpan(parameter.KeyStart, parameter.KeyLength).SequenceEqual(key))
             {
-                return value;
+                return CqCode.Unescape(source.AsSpan(parameter.ValueStart, parameter.ValueLength), inParameter: true);
             }
         }
 

@@ -35,9 +35,7 @@ internal static class V11Signature
         Span<byte> actual = stackalloc byte[HashSize];
         // SHA-1 is what OneBot v11 specifies and every implementation sends; HMAC-SHA1 is not
         // weakened by SHA-1 collisions.
-#pragma warning disable CA5350
         HMACSHA1.HashData(key, body, actual);
-#pragma warning restore CA5350
         return CryptographicOperations.FixedTimeEquals(actual, claimed);
     }
 }

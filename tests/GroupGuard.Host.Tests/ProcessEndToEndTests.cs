@@ -63,6 +63,58 @@ public sealed class ProcessEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task Messages_acknowledged_before_a_kill_9_are_moderated_after_the_restart()
+    {
+        using var service = new GroupGuardFactory();
+        var environment = StartupAndHealthTests.Environment(service);
+        using var http = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"]) };
+
+        using (var first = GroupGuardProcess.Start(service.Folder, environment))
+        {
+            _ = first.StandardOutput.ReadToEndAsync();
+            _ = first.StandardError.ReadToEndAsync();
+            await WaitHealthyAsync(http, first);
+
+            // Take the database away, so the worker cannot store what the webhook acknowledges.
+            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(service.DatabasePath)!, "groupguard.db*"))
+            {
+                File.Delete(file);
+            }
+
+            Directory.CreateDirectory(service.DatabasePath);
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.Sample("napcat-group-array.json"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.Sample("napcat-group-string.json"))).StatusCode);
+            await Task.Delay(300);
+
+            first.Kill(); // SIGKILL: no drain, no checkpoint
+            await first.WaitForExitAsync();
+        }
+
+        Directory.Delete(service.DatabasePath);
+        using var second = GroupGuardProcess.Start(service.Folder, environment);
+        _ = second.StandardOutput.ReadToEndAsync();
+        var log = second.StandardError.ReadToEndAsync();
+        try
+        {
+            await WaitHealthyAsync(http, second);
+            await WaitProcessedAsync(http, 2);
+
+            var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export", "--format", "csv");
+
+            Assert.Equal(0, export.ExitCode);
+            var rows = export.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, rows.Length); // header and both incidents
+            Assert.Contains(rows, r => r.Contains(",ads.contact,", StringComparison.Ordinal));
+            Assert.Contains(rows, r => r.Contains(",ads.site,", StringComparison.Ordinal));
+        }
+        finally
+        {
+            second.Kill();
+            await second.WaitForExitAsync();
+        }
+    }
+
     private static Task<HttpResponseMessage> PostV11(HttpClient http, string body, string? signature = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/onebot/v11") { Content = new StringContent(body, Encoding.UTF8, "application/json") };

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using GroupGuard.Core;
 using GroupGuard.Host.Pipeline;
+using GroupGuard.Storage;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host;
@@ -10,7 +11,11 @@ internal static class HostServiceCollectionExtensions
     /// <summary>The intake, the queue and the moderation worker between the webhooks and the stores.</summary>
     public static IServiceCollection AddGroupGuardPipeline(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateOnStart();
+        services.AddOptions<PipelineOptions>()
+            .Bind(configuration.GetSection(PipelineOptions.Section))
+            .PostConfigure<IOptions<StorageOptions>>((pipeline, storage) =>
+                pipeline.InboxPath = string.IsNullOrEmpty(pipeline.InboxPath) ? Path.Combine(storage.Value.DataFolder() ?? "data", "inbox") : pipeline.InboxPath)
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
         // Unbounded as a channel: EventIntake keeps new traffic under QueueCapacity, while a replay
         // at start may put back more than that. Not SingleReader: only the multi-reader channel can Count.
@@ -44,7 +49,7 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
 
         if (string.IsNullOrWhiteSpace(options.InboxPath))
         {
-            failures.Add("GroupGuard:Pipeline:InboxPath must name a folder (default: data/inbox)");
+            failures.Add("GroupGuard:Pipeline:InboxPath must name a folder (default: inbox beside the database)");
         }
         else if (File.Exists(options.InboxPath))
         {

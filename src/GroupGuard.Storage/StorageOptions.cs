@@ -10,4 +10,21 @@ public sealed class StorageOptions
     /// the current directory; its folder is created when the store is initialized.
     /// </summary>
     public string ConnectionString { get; set; } = "Data Source=data/groupguard.db";
+
+    /// <summary>
+    /// The folder of the database file, for other files that belong with the data (the inbox
+    /// journal); null when the connection string names no file.
+    /// </summary>
+    public string? DataFolder()
+    {
+        try
+        {
+            var database = new Sqlite.SqliteDatabase(ConnectionString);
+            return database.IsFile ? Path.GetDirectoryName(database.Location) : null;
+        }
+        catch (ArgumentException)
+        {
+            return null; // the validator reports the connection string
+        }
+    }
 }

@@ -47,7 +47,6 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
             ["GroupGuard:Storage:ConnectionString"] = $"Data Source={DatabasePath}",
             ["GroupGuard:OneBot:Secret"] = Secret,
             ["GroupGuard:OneBot:AccessToken"] = AccessToken,
-            ["GroupGuard:Pipeline:InboxPath"] = Path.Combine(Folder, "data", "inbox"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -123,9 +122,10 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
         return list;
     }
 
-    protected override void Dispose(bool disposing)
+    // WebApplicationFactory.Dispose() goes through DisposeAsync, so the clean-up lives here.
+    public override async ValueTask DisposeAsync()
     {
-        base.Dispose(disposing);
+        await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try
         {

@@ -73,7 +73,6 @@ public sealed class StartupAndHealthTests
         ["GroupGuard__Rules__Path"] = Path.Combine(service.Folder, "rules"),
         ["GroupGuard__Storage__ConnectionString"] = $"Data Source={service.DatabasePath}",
         ["GroupGuard__OneBot__Secret"] = GroupGuardFactory.Secret,
-        ["GroupGuard__Pipeline__InboxPath"] = Path.Combine(service.Folder, "data", "inbox"),
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{GroupGuardProcess.FreePort()}",
     };
 }

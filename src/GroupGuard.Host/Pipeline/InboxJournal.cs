@@ -41,7 +41,7 @@ internal sealed class InboxJournal : IDisposable
 
     public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time)
     {
-        _folder = Path.GetFullPath(options.Value.InboxPath);
+        _folder = Path.GetFullPath(options.Value.InboxPath ?? throw new InvalidOperationException("GroupGuard:Pipeline:InboxPath is not set"));
         _segmentBytes = options.Value.InboxSegmentBytes;
         _time = time;
     }

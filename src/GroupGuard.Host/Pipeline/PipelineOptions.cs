@@ -13,9 +13,10 @@ public sealed class PipelineOptions
 
     /// <summary>
     /// The folder of the inbox journal: every accepted message is appended here before the webhook
-    /// answers, and replayed at start if the service stopped before moderating it.
+    /// answers, and replayed at start if the service stopped before moderating it. Default:
+    /// <c>inbox</c> beside the SQLite database.
     /// </summary>
-    public string InboxPath { get; set; } = "data/inbox";
+    public string? InboxPath { get; set; }
 
     /// <summary>Size at which the journal starts a new file; moderated files are deleted.</summary>
     public long InboxSegmentBytes { get; set; } = 16 * 1024 * 1024;

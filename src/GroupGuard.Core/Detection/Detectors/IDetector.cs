@@ -1,0 +1,16 @@
+namespace GroupGuard.Core.Detection.Detectors;
+
+/// <summary>A span of the text a detector found: offsets in UTF-16 code units of the text it was given.</summary>
+internal readonly record struct DetectorMatch(int Start, int Length, string Value);
+
+/// <summary>
+/// A built-in detector (<c>detector: cn_id_card</c> in a rule). Runs on the original message text,
+/// so its spans point at what the user wrote. Thread-safe and immutable; never throws on any input.
+/// </summary>
+internal interface IDetector
+{
+    string Name { get; }
+
+    /// <summary>Adds every match in <paramref name="text"/> to <paramref name="matches"/>, in text order.</summary>
+    void Find(string text, List<DetectorMatch> matches);
+}

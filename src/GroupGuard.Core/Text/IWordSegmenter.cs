@@ -1,0 +1,23 @@
+namespace GroupGuard.Core.Text;
+
+/// <summary>
+/// Word segmentation, used only to confirm that a candidate hit of a short term stands as a whole
+/// word (白粉 is not a word inside 漂白粉). Failure contract: <see cref="UseTerms"/> throws when the
+/// dictionary cannot be prepared; <see cref="Boundaries"/> never throws for any input text.
+/// </summary>
+public interface IWordSegmenter
+{
+    /// <summary>
+    /// Makes <paramref name="terms"/> words of the dictionary for the rule-set version
+    /// <paramref name="version"/>, so a term is seen as one word wherever it stands. Thread-safe;
+    /// a second call for the same version does nothing. Called once per rule-set load, off the
+    /// matching path.
+    /// </summary>
+    void UseTerms(string version, IReadOnlyCollection<string> terms);
+
+    /// <summary>
+    /// The offsets (UTF-16) at which words start in <paramref name="text"/>, ascending, followed by
+    /// <c>text.Length</c>: a span lines up with words when both its start and its end are in the list.
+    /// </summary>
+    IReadOnlyList<int> Boundaries(string text);
+}

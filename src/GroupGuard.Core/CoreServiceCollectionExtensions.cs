@@ -18,6 +18,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RuleSetProvider>();
         services.AddSingleton<IRuleSetProvider>(sp => sp.GetRequiredService<RuleSetProvider>());
         services.AddHostedService<RuleSetStartup>();
+        services.AddHostedService<RuleReloader>();
         return services;
     }
 }

@@ -30,6 +30,9 @@ internal static class GroupGuardApp
                 [] or ["run"] => await RunServiceAsync(args),
                 ["incidents", "export"] => await RunToolAsync(args, (sp, ct) =>
                     IncidentsCommand.ExportAsync(command, sp.GetRequiredService<IIncidentStore>(), Console.OpenStandardOutput(), Console.Error, ct)),
+                ["rules", "check"] => await RunToolAsync(args, (sp, _) =>
+                    Task.FromResult(RulesCommand.Check(RulesFolder(command, sp), Console.Out, sp.GetRequiredService<TimeProvider>()))),
+                ["scan"] => await RunToolAsync(args, (sp, ct) => ScanAsync(command, sp, ct)),
                 _ => Unknown(command),
             };
         }
@@ -48,6 +51,34 @@ internal static class GroupGuardApp
             await Console.Error.WriteLineAsync("groupguard: " + ex.Message);
             return 1;
         }
+    }
+
+    /// <summary>The folder a rules verb works on: <c>--rules DIR</c>, else the service's setting.</summary>
+    private static string RulesFolder(CommandLine command, IServiceProvider services) =>
+        command.Option("rules") is { Length: > 0 } folder
+            ? Path.GetFullPath(folder)
+            : services.GetRequiredService<IOptions<RulesOptions>>().Value.ResolvePath();
+
+    private static async Task<int> ScanAsync(CommandLine command, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var folder = RulesFolder(command, services);
+        var loaded = RuleLoader.Load(folder, services.GetRequiredService<TimeProvider>());
+        if (loaded.RuleSet is not { } rules)
+        {
+            await Console.Error.WriteLineAsync($"groupguard scan: the rules in {folder} have problems:");
+            foreach (var error in loaded.Errors)
+            {
+                await Console.Error.WriteLineAsync("  " + error);
+            }
+
+            return 1;
+        }
+
+        var segmenter = services.GetService<Core.Text.IWordSegmenter>();
+        segmenter?.UseTerms(rules.Version, rules.WordTerms);
+        using var input = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8, false, 1 << 16);
+        await using var output = Console.OpenStandardOutput();
+        return await ScanCommand.RunAsync(rules, segmenter, input, output, Console.Error, cancellationToken);
     }
 
     /// <summary>Every options failure in an exception, however the host wrapped them.</summary>
@@ -120,6 +151,8 @@ internal static class GroupGuardApp
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
         builder.Services.AddGroupGuardStorage(builder.Configuration);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<RulesOptions>().Bind(builder.Configuration.GetSection(RulesOptions.Section));
 
         using var host = builder.Build();
         using var cancel = new CancellationTokenSource();

@@ -3,15 +3,16 @@ using GroupGuard.Core.Text;
 
 namespace GroupGuard.Core.Detection;
 
-/// <summary>Normalize, match, and say which rules fired on a message.</summary>
+/// <summary>Normalize, match, confirm, and say which rules fired on a message.</summary>
 public static class MessageDetector
 {
-    public static Verdict Detect(RuleSet rules, ChatMessage message) =>
-        Detect(rules, message.ScanText, message.GroupId);
+    public static Verdict Detect(RuleSet rules, ChatMessage message, IWordSegmenter? segmenter = null) =>
+        Detect(rules, message.ScanText, message.GroupId, segmenter);
 
-    public static Verdict Detect(RuleSet rules, string text, string groupId)
-    {
-        var normalized = TextNormalizer.Normalize(text);
-        return new Verdict(rules.Version, rules.Matcher.Match(normalized, groupId));
-    }
+    /// <summary>
+    /// The verdict on <paramref name="text"/> in group <paramref name="groupId"/>. Hit spans index
+    /// <paramref name="text"/> in UTF-16 code units and cover what the user wrote.
+    /// </summary>
+    public static Verdict Detect(RuleSet rules, string text, string? groupId, IWordSegmenter? segmenter = null) =>
+        new(rules.Version, rules.Engine.Match(text, groupId, segmenter));
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using GroupGuard.Core.Detection.Detectors;
+using GroupGuard.Core.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -19,7 +21,11 @@ public sealed record RuleLoadResult(RuleSet? RuleSet, IReadOnlyList<RuleError> E
 /// </summary>
 public static class RuleLoader
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
+    /// <summary>Phrases that cancel any hit they cover, in every pack.</summary>
+    public const string AllowFile = "allow.txt";
+
+    /// <summary>Look-alike and homophone substitutes: <c>微 薇 威 v</c>, canonical first.</summary>
+    public const string VariantsFile = "variants.txt";
 
     private static readonly HashSet<string> PackKeys =
         ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "rules"];
@@ -31,12 +37,12 @@ public static class RuleLoader
         "flood", "repeat", "mention_all",
     ];
 
-    // Accepted so that packs written for later versions load, but not acted on yet: said as a warning.
-    private static readonly HashSet<string> NotYetActive =
-        ["pinyin", "unless", "detector", "allow_domains", "deny_domains", "flood", "repeat", "mention_all"];
+    // Stream rules are read by the moderation stage; until it exists they load with a warning.
+    private static readonly HashSet<string> NotYetActive = ["flood", "repeat", "mention_all"];
 
-    public static RuleLoadResult Load(string directory)
+    public static RuleLoadResult Load(string directory, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var errors = new List<RuleError>();
         var warnings = new List<RuleError>();
         var full = Path.GetFullPath(directory);
@@ -52,6 +58,8 @@ public static class RuleLoader
             .ToArray();
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash);
+        var variants = ReadVariants(Path.Combine(full, VariantsFile), errors, hash);
         var packs = new List<RulePack>();
         var packIds = new Dictionary<string, (string Path, int Line)>(StringComparer.Ordinal);
         var ruleIds = new Dictionary<string, (string Path, int Line)>(StringComparer.Ordinal);
@@ -59,7 +67,7 @@ public static class RuleLoader
         foreach (var file in files)
         {
             var display = Display(file);
-            var reader = new PackReader(file, display, errors, warnings, hash);
+            var reader = new PackReader(file, display, errors, warnings, hash, time);
             var pack = reader.Read();
             if (pack is null)
             {
@@ -96,7 +104,116 @@ public static class RuleLoader
         }
 
         var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
-        return new RuleLoadResult(new RuleSet(version, full, packs), errors, warnings);
+        return new RuleLoadResult(new RuleSet(version, full, packs, allow, variants), errors, warnings);
+    }
+
+    /// <summary>A list of phrases, one a line, '#' starting a comment; empty when the file is absent.</summary>
+    private static List<RuleTerm> ReadPhrases(string path, List<RuleError> errors, IncrementalHash hash)
+    {
+        var phrases = new List<RuleTerm>();
+        if (!File.Exists(path))
+        {
+            return phrases;
+        }
+
+        var display = Display(path);
+        foreach (var (line, text) in ReadLines(path, display, errors, hash))
+        {
+            if (TextFolder.Plain.FoldToString(text).Length == 0)
+            {
+                errors.Add(new RuleError(display, line, $"'{text}' has no letters, digits or hanzi left after normalization"));
+                continue;
+            }
+
+            phrases.Add(new RuleTerm(text, display, line));
+        }
+
+        return phrases;
+    }
+
+    private static Dictionary<char, char> ReadVariants(string path, List<RuleError> errors, IncrementalHash hash)
+    {
+        var variants = new Dictionary<char, char>();
+        if (!File.Exists(path))
+        {
+            return variants;
+        }
+
+        var display = Display(path);
+        var seenAt = new Dictionary<char, int>();
+        foreach (var (line, text) in ReadLines(path, display, errors, hash))
+        {
+            var items = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (items.Length < 2)
+            {
+                errors.Add(new RuleError(display, line, $"'{text}': give the canonical character, then its variants, separated by spaces"));
+                continue;
+            }
+
+            if (items.FirstOrDefault(i => i.Length != 1) is { } wide)
+            {
+                errors.Add(new RuleError(display, line, $"'{wide}' is not a single character; variants map one character to one"));
+                continue;
+            }
+
+            var canonical = items[0][0];
+            foreach (var item in items.Skip(1))
+            {
+                var variant = item[0];
+                if (variant == canonical)
+                {
+                    continue;
+                }
+
+                if (variants.TryGetValue(variant, out var other) && other != canonical)
+                {
+                    errors.Add(new RuleError(display, line, $"'{variant}' is already a variant of '{other}' (line {seenAt[variant]})"));
+                    continue;
+                }
+
+                variants[variant] = canonical;
+                seenAt.TryAdd(variant, line);
+            }
+        }
+
+        return variants;
+    }
+
+    /// <summary>The non-empty lines of a text file with their numbers, comments removed.</summary>
+    internal static List<(int Line, string Text)> ReadLines(string path, string display, List<RuleError> errors, IncrementalHash hash)
+    {
+        var result = new List<(int, string)>();
+        string[] lines;
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(path)));
+            hash.AppendData(bytes);
+            lines = Encoding.UTF8.GetString(bytes).Split('\n');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new RuleError(display, 0, $"cannot read: {ex.Message}"));
+            return result;
+        }
+
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var entry = lines[i];
+            var hashAt = entry.IndexOf('#', StringComparison.Ordinal);
+            if (hashAt >= 0)
+            {
+                entry = entry[..hashAt];
+            }
+
+            entry = entry.Trim().TrimStart('\uFEFF');
+            if (entry.Length > 0)
+            {
+                result.Add((i + 1, entry));
+            }
+        }
+
+        return result;
     }
 
     /// <summary>A path as an administrator would type it: relative when under the current folder.</summary>
@@ -107,7 +224,7 @@ public static class RuleLoader
     }
 
     /// <summary>Reads one pack file; collects its errors rather than throwing.</summary>
-    private sealed class PackReader(string file, string display, List<RuleError> errors, List<RuleError> warnings, IncrementalHash hash)
+    private sealed class PackReader(string file, string display, List<RuleError> errors, List<RuleError> warnings, IncrementalHash hash, TimeProvider time)
     {
         private readonly string _folder = Path.GetDirectoryName(file)!;
 
@@ -233,26 +350,35 @@ public static class RuleLoader
                 warnings.Add(new RuleError(display, Line(map[key].Start), $"rule '{id}': '{key}' is accepted but not acted on by this version"));
             }
 
+            var match = Enum(map, "match", TermMatch.Auto);
             var terms = new List<RuleTerm>();
             if (map.TryGetValue("terms", out var termsNode))
             {
-                if (termsNode is YamlSequenceNode list)
+                foreach (var (value, termLine) in List(termsNode, "terms", id))
                 {
-                    foreach (var t in list.Children)
-                    {
-                        AddTerm(terms, t is YamlScalarNode s ? s.Value : null, display, Line(t.Start), id);
-                    }
-                }
-                else
-                {
-                    Error(Line(termsNode.Start), $"rule '{id}': 'terms' must be a list, e.g. [加微信, 私聊领取]");
+                    AddTerm(terms, value, display, termLine, id, match);
                 }
             }
 
             var termsFile = Scalar(map, "terms_file", ruleNode);
             if (termsFile is not null)
             {
-                ReadTermsFile(termsFile, Line(map["terms_file"].Start), id, terms);
+                ReadTermsFile(termsFile, Line(map["terms_file"].Start), id, terms, match);
+            }
+
+            var unless = new List<RuleTerm>();
+            if (map.TryGetValue("unless", out var unlessNode))
+            {
+                foreach (var (value, phraseLine) in List(unlessNode, "unless", id))
+                {
+                    if (TextFolder.Plain.FoldToString(value).Length == 0)
+                    {
+                        Error(phraseLine, $"rule '{id}': unless phrase '{value}' has no letters, digits or hanzi");
+                        continue;
+                    }
+
+                    unless.Add(new RuleTerm(value, display, phraseLine));
+                }
             }
 
             Regex? regex = null;
@@ -262,10 +388,37 @@ public static class RuleLoader
                 regex = Compile(pattern, Line(map["regex"].Start), id);
             }
 
-            var activeKeys = map.Keys.Intersect(["terms", "terms_file", "regex", "detector", "flood", "repeat", "mention_all"]).Any();
-            if (!activeKeys)
+            var allowDomains = map.TryGetValue("allow_domains", out var allowNode) ? List(allowNode, "allow_domains", id).Select(d => d.Value).ToList() : [];
+            var denyDomains = map.TryGetValue("deny_domains", out var denyNode) ? List(denyNode, "deny_domains", id).Select(d => d.Value).ToList() : [];
+            IDetector? detector = null;
+            var detectorName = Scalar(map, "detector", ruleNode);
+            if (detectorName is not null)
             {
-                Error(line, $"rule '{id}' has nothing to match: give it terms, terms_file or regex");
+                detector = DetectorFactory.Create(detectorName, allowDomains, denyDomains, time, out var detectorError);
+                if (detector is null)
+                {
+                    Error(Line(map["detector"].Start), $"rule '{id}': {detectorError}");
+                }
+            }
+            else if (allowDomains.Count > 0 || denyDomains.Count > 0)
+            {
+                Error(Line((allowNode ?? denyNode)!.Start), $"rule '{id}': allow_domains and deny_domains go with 'detector: url'");
+            }
+
+            var kinds = new[] { terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null, pattern is not null, detectorName is not null }.Count(k => k);
+            var stream = map.Keys.Any(NotYetActive.Contains);
+            if (kinds == 0 && !stream)
+            {
+                Error(line, $"rule '{id}' has nothing to match: give it terms, terms_file, regex or detector");
+            }
+            else if (kinds > 1)
+            {
+                Error(line, $"rule '{id}' mixes terms, regex and detector: give each its own rule, so a hit says which one fired");
+            }
+
+            if (unless.Count > 0 && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null)
+            {
+                Error(Line(unlessNode!.Start), $"rule '{id}': 'unless' applies to terms; this rule has none");
             }
 
             return defaults with
@@ -276,53 +429,51 @@ public static class RuleLoader
                 Action = Enum(map, "action", defaults.Action),
                 Mode = Enum(map, "mode", defaults.Mode),
                 MuteMinutes = Minutes(map, "mute_minutes", defaults.MuteMinutes),
-                Match = Enum(map, "match", TermMatch.Auto),
+                Match = match,
                 Terms = terms,
+                Pinyin = Bool(map, "pinyin", false),
+                Unless = unless,
                 Regex = regex,
+                DetectorName = detector?.Name ?? detectorName,
+                Detector = detector,
                 Line = line,
             };
         }
 
-        private void ReadTermsFile(string name, int line, string ruleId, List<RuleTerm> terms)
+        private void ReadTermsFile(string name, int line, string ruleId, List<RuleTerm> terms, TermMatch match)
         {
             var path = Path.GetFullPath(Path.Combine(_folder, name));
-            var termsDisplay = Display(path);
-            string[] lines;
-            try
+            if (!File.Exists(path))
             {
-                var bytes = File.ReadAllBytes(path);
-                hash.AppendData(Encoding.UTF8.GetBytes(name));
-                hash.AppendData(bytes);
-                lines = Encoding.UTF8.GetString(bytes).Split('\n');
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                Error(line, $"rule '{ruleId}': terms_file '{name}' cannot be read ({(ex is FileNotFoundException or DirectoryNotFoundException ? "not found" : ex.Message)})");
+                Error(line, $"rule '{ruleId}': terms_file '{name}' not found (looked for {path})");
                 return;
             }
 
-            for (var i = 0; i < lines.Length; i++)
+            var termsDisplay = Display(path);
+            foreach (var (termLine, text) in ReadLines(path, termsDisplay, errors, hash))
             {
-                var entry = lines[i];
-                var hashAt = entry.IndexOf('#', StringComparison.Ordinal);
-                if (hashAt >= 0)
-                {
-                    entry = entry[..hashAt];
-                }
-
-                entry = entry.Trim();
-                if (entry.Length > 0)
-                {
-                    terms.Add(new RuleTerm(entry, termsDisplay, i + 1));
-                }
+                AddTerm(terms, text, termsDisplay, termLine, ruleId, match);
             }
         }
 
-        private void AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId)
+        private void AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId, TermMatch match)
         {
             if (string.IsNullOrWhiteSpace(value))
             {
-                Error(line, $"rule '{ruleId}': empty term");
+                errors.Add(new RuleError(path, line, $"rule '{ruleId}': empty term"));
+                return;
+            }
+
+            var folded = TextFolder.Plain.FoldToString(value);
+            if (folded.Length == 0)
+            {
+                errors.Add(new RuleError(path, line, $"rule '{ruleId}': term '{value}' has no letters, digits or hanzi left after normalization"));
+                return;
+            }
+
+            if (folded.Length == 1 && match == TermMatch.Substring)
+            {
+                errors.Add(new RuleError(path, line, $"rule '{ruleId}': one-character term '{value}' in substring mode would fire inside every word that contains it; use match: word (or auto)"));
                 return;
             }
 
@@ -333,25 +484,69 @@ public static class RuleLoader
         {
             try
             {
-                // Linear time where the pattern allows it; a time bound where it does not (backreferences, lookarounds).
+                // Linear time, whatever the message: a rule must not let one hostile message stall moderation.
                 return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
             }
-            catch (NotSupportedException)
+            catch (NotSupportedException ex)
             {
-                try
-                {
-                    return new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout);
-                }
-                catch (ArgumentException ex)
-                {
-                    Error(line, $"rule '{ruleId}': invalid regex: {ex.Message}");
-                    return null;
-                }
+                Error(line, $"rule '{ruleId}': regex uses a construct that cannot run in linear time (backreferences, lookarounds, atomic groups, RegexOptions.RightToLeft): {ex.Message}");
+                return null;
             }
             catch (ArgumentException ex)
             {
                 Error(line, $"rule '{ruleId}': invalid regex: {ex.Message}");
                 return null;
+            }
+        }
+
+        /// <summary>A list value (or a single scalar) with each item's line.</summary>
+        private List<(string Value, int Line)> List(YamlNode node, string key, string ruleId)
+        {
+            var items = new List<(string, int)>();
+            IEnumerable<YamlNode> children = node switch
+            {
+                YamlSequenceNode seq => seq.Children,
+                YamlScalarNode scalar when !string.IsNullOrEmpty(scalar.Value) => [scalar],
+                _ => [],
+            };
+
+            if (node is not (YamlSequenceNode or YamlScalarNode))
+            {
+                Error(Line(node.Start), $"rule '{ruleId}': '{key}' must be a list, e.g. [加微信, 私聊领取]");
+            }
+
+            foreach (var child in children)
+            {
+                var value = (child as YamlScalarNode)?.Value;
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    Error(Line(child.Start), key == "terms" ? $"rule '{ruleId}': empty term" : $"rule '{ruleId}': empty entry in '{key}'");
+                    continue;
+                }
+
+                items.Add((value.Trim(), Line(child.Start)));
+            }
+
+            return items;
+        }
+
+        private bool Bool(Dictionary<string, YamlNode> map, string key, bool fallback)
+        {
+            if (!map.TryGetValue(key, out var node))
+            {
+                return fallback;
+            }
+
+            var value = (node as YamlScalarNode)?.Value?.Trim().ToLowerInvariant();
+            switch (value)
+            {
+                case "true" or "yes" or "on":
+                    return true;
+                case "false" or "no" or "off":
+                    return false;
+                default:
+                    Error(Line(node.Start), $"'{key}' is '{value}', expected true or false");
+                    return fallback;
             }
         }
 

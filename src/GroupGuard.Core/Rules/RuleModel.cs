@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using GroupGuard.Core.Detection.Detectors;
 
 namespace GroupGuard.Core.Rules;
 
@@ -28,8 +29,9 @@ public sealed record GroupScope(bool All, IReadOnlySet<string> Included, IReadOn
 {
     public static GroupScope Everywhere { get; } = new(true, new HashSet<string>(), new HashSet<string>());
 
-    public bool Covers(string groupId) =>
-        !Excluded.Contains(groupId) && (All || Included.Contains(groupId));
+    /// <summary>Whether the pack applies in <paramref name="groupId"/>; a null group (trying rules offline) is covered by every pack.</summary>
+    public bool Covers(string? groupId) =>
+        groupId is null || (!Excluded.Contains(groupId) && (All || Included.Contains(groupId)));
 }
 
 /// <summary>One term of a rule: as the administrator wrote it, and where.</summary>
@@ -62,7 +64,19 @@ public sealed record Rule
     public TermMatch Match { get; init; }
     public required GroupScope Groups { get; init; }
     public IReadOnlyList<RuleTerm> Terms { get; init; } = [];
+
+    /// <summary>Also match the terms in full pinyin, initials and mixed forms (傻b).</summary>
+    public bool Pinyin { get; init; }
+
+    /// <summary>Phrases that cancel a hit of this rule when they cover it (<c>unless:</c>).</summary>
+    public IReadOnlyList<RuleTerm> Unless { get; init; } = [];
+
     public Regex? Regex { get; init; }
+
+    /// <summary>The built-in detector's name (<c>cn_id_card</c>, …) when the rule uses one.</summary>
+    public string? DetectorName { get; init; }
+
+    internal IDetector? Detector { get; init; }
     public required string SourcePath { get; init; }
     public int Line { get; init; }
 }

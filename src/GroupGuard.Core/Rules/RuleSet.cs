@@ -8,14 +8,16 @@ namespace GroupGuard.Core.Rules;
 /// </summary>
 public sealed class RuleSet
 {
-    internal RuleSet(string version, string directory, IReadOnlyList<RulePack> packs)
+    internal RuleSet(string version, string directory, IReadOnlyList<RulePack> packs, IReadOnlyList<RuleTerm> allow, IReadOnlyDictionary<char, char> variants)
     {
         Version = version;
         Directory = directory;
         Packs = packs;
+        Allow = allow;
+        Variants = variants;
         Rules = packs.SelectMany(p => p.Rules).ToArray();
         TermCount = Rules.Sum(r => r.Terms.Count);
-        Matcher = new TermMatcher(Rules);
+        Engine = new DetectionEngine(this);
     }
 
     /// <summary>A short hash of every file that went into the set: the same files give the same version.</summary>
@@ -26,9 +28,18 @@ public sealed class RuleSet
     public IReadOnlyList<Rule> Rules { get; }
     public int TermCount { get; }
 
-    internal TermMatcher Matcher { get; }
+    /// <summary>Phrases of <c>allow.txt</c>: they cancel any hit they cover.</summary>
+    public IReadOnlyList<RuleTerm> Allow { get; }
 
-    public static RuleSet Empty { get; } = new("empty", "", []);
+    /// <summary>Variant → canonical character, from <c>variants.txt</c>.</summary>
+    public IReadOnlyDictionary<char, char> Variants { get; }
+
+    internal DetectionEngine Engine { get; }
+
+    /// <summary>The folded terms that must stand as words, for the segmenter's dictionary.</summary>
+    public IReadOnlyCollection<string> WordTerms => Engine.WordTerms;
+
+    public static RuleSet Empty { get; } = new("empty", "", [], [], new Dictionary<char, char>());
 
     public string Summary => $"{Packs.Count} packs, {Rules.Count} rules, {TermCount} terms (version {Version})";
 }

@@ -1,3 +1,4 @@
+using GroupGuard.Core.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,8 +26,14 @@ public sealed record RuleSetStatus(
 /// <summary>Raised when the rules cannot be loaded at start: the message lists every problem.</summary>
 public sealed class RuleSetLoadException(string message) : Exception(message);
 
-internal sealed class RuleSetProvider(IOptions<RulesOptions> options, TimeProvider time, ILogger<RuleSetProvider> logger) : IRuleSetProvider
+internal sealed class RuleSetProvider(
+    IOptions<RulesOptions> options,
+    TimeProvider time,
+    ILogger<RuleSetProvider> logger,
+    IWordSegmenter? segmenter = null) : IRuleSetProvider
 {
+    private readonly Lock _reloadLock = new();
+
     private volatile RuleSet _current = RuleSet.Empty;
     private volatile RuleSetStatus _status = new(options.Value.ResolvePath(), null, [], []);
 
@@ -40,8 +47,17 @@ internal sealed class RuleSetProvider(IOptions<RulesOptions> options, TimeProvid
     /// </summary>
     public bool Reload()
     {
+        // One reload at a time; readers never take this lock.
+        lock (_reloadLock)
+        {
+            return ReloadLocked();
+        }
+    }
+
+    private bool ReloadLocked()
+    {
         var path = options.Value.ResolvePath();
-        var result = RuleLoader.Load(path);
+        var result = RuleLoader.Load(path, time);
         var warnings = result.Warnings.Select(w => w.ToString()).ToArray();
         foreach (var warning in warnings)
         {
@@ -60,6 +76,14 @@ internal sealed class RuleSetProvider(IOptions<RulesOptions> options, TimeProvid
             return false;
         }
 
+        if (result.RuleSet.Version == _current.Version)
+        {
+            _status = new RuleSetStatus(path, _status.LoadedAt ?? time.GetUtcNow(), [], warnings);
+            return true;
+        }
+
+        // The terms must be words before the first message is matched with the new set.
+        segmenter?.UseTerms(result.RuleSet.Version, result.RuleSet.WordTerms);
         _current = result.RuleSet;
         _status = new RuleSetStatus(path, time.GetUtcNow(), [], warnings);
         logger.LogInformation("Rules loaded from {Path}: {Summary}", path, result.RuleSet.Summary);

@@ -10,6 +10,10 @@ internal static class HelpText
                                        Run the service (the default verb).
           groupguard incidents export [--format jsonl|csv] [--since ISO-8601]
                                        Write recorded incidents to standard output.
+          groupguard rules check [--rules DIR]
+                                       Check rule packs: every problem as path:line: message.
+          groupguard scan [--rules DIR] < messages.txt
+                                       Try the rules on one message a line; one JSON verdict a line out.
           groupguard --help            This text.
 
         Settings come from appsettings.json, then environment variables

@@ -3,6 +3,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
 
 namespace GroupGuard.Host.Pipeline;
 
@@ -18,7 +19,8 @@ internal sealed partial class ModerationWorker(
     IIncidentStore store,
     PipelineStats stats,
     TimeProvider time,
-    ILogger<ModerationWorker> logger) : BackgroundService
+    ILogger<ModerationWorker> logger,
+    IWordSegmenter? segmenter = null) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -55,7 +57,7 @@ internal sealed partial class ModerationWorker(
         IReadOnlyList<Incident> incidents;
         try
         {
-            var verdict = MessageDetector.Detect(rules.Current, message);
+            var verdict = MessageDetector.Detect(rules.Current, message, segmenter);
             incidents = ModerationPolicy.Decide(message, verdict, time.GetUtcNow());
         }
         catch (Exception ex)

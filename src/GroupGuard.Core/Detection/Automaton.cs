@@ -1,0 +1,198 @@
+namespace GroupGuard.Core.Detection;
+
+/// <summary>
+/// Aho-Corasick over folded text: one automaton for every pattern of a rule set (terms, pinyin
+/// forms, allow phrases), built once per version and never changed. Characters that occur in no
+/// pattern map to symbol 0 and send the walk straight back to the root, which is what most
+/// characters of clean chat do.
+/// </summary>
+internal sealed class Automaton
+{
+    private readonly ushort[] _symbolOf;
+    private readonly int[] _rootNext;
+    private readonly int[] _edgeStart;
+    private readonly ushort[] _edgeSymbol;
+    private readonly int[] _edgeTarget;
+    private readonly int[] _fail;
+    private readonly int[] _outputStart;
+    private readonly int[] _outputs;
+
+    private Automaton(ushort[] symbolOf, int[] rootNext, int[] edgeStart, ushort[] edgeSymbol, int[] edgeTarget, int[] fail, int[] outputStart, int[] outputs, int[] patternLength)
+    {
+        _symbolOf = symbolOf;
+        _rootNext = rootNext;
+        _edgeStart = edgeStart;
+        _edgeSymbol = edgeSymbol;
+        _edgeTarget = edgeTarget;
+        _fail = fail;
+        _outputStart = outputStart;
+        _outputs = outputs;
+        PatternLength = patternLength;
+    }
+
+    /// <summary>Length of each pattern, in folded characters.</summary>
+    public int[] PatternLength { get; }
+
+    public int StateCount => _fail.Length;
+
+    /// <summary>Builds the automaton; pattern i is reported as i.</summary>
+    public static Automaton Build(IReadOnlyList<string> patterns)
+    {
+        // Symbols: 1..n for the characters that occur in patterns, in order of first use.
+        var symbolOf = new ushort[65536];
+        var symbols = 0;
+        foreach (var pattern in patterns)
+        {
+            foreach (var c in pattern)
+            {
+                if (symbolOf[c] == 0)
+                {
+                    if (symbols == ushort.MaxValue - 1)
+                    {
+                        throw new InvalidOperationException("More than 65,534 distinct characters in the rule terms");
+                    }
+
+                    symbolOf[c] = (ushort)++symbols;
+                }
+            }
+        }
+
+        // The trie, with dictionaries while it grows.
+        var children = new List<Dictionary<ushort, int>> { new() };
+        var own = new List<List<int>?> { null };
+        for (var p = 0; p < patterns.Count; p++)
+        {
+            var state = 0;
+            foreach (var c in patterns[p])
+            {
+                var symbol = symbolOf[c];
+                if (!children[state].TryGetValue(symbol, out var next))
+                {
+                    next = children.Count;
+                    children.Add([]);
+                    own.Add(null);
+                    children[state][symbol] = next;
+                }
+
+                state = next;
+            }
+
+            (own[state] ??= []).Add(p);
+        }
+
+        var count = children.Count;
+        var fail = new int[count];
+        var order = new List<int>(count) { 0 };
+        var rootNext = new int[symbols + 1];
+        foreach (var (symbol, child) in children[0])
+        {
+            rootNext[symbol] = child;
+            order.Add(child);
+        }
+
+        // Breadth first: a state's failure is the longest proper suffix that is also a trie path.
+        for (var k = 1; k < order.Count; k++)
+        {
+            var state = order[k];
+            foreach (var (symbol, child) in children[state])
+            {
+                var f = fail[state];
+                while (f != 0 && !children[f].ContainsKey(symbol))
+                {
+                    f = fail[f];
+                }
+
+                fail[child] = children[f].TryGetValue(symbol, out var target) && target != child ? target : 0;
+                order.Add(child);
+            }
+        }
+
+        // Flatten: edges sorted by symbol; outputs include those of the failure chain.
+        var edgeStart = new int[count + 1];
+        var edgeSymbol = new List<ushort>();
+        var edgeTarget = new List<int>();
+        for (var s = 0; s < count; s++)
+        {
+            edgeStart[s] = edgeSymbol.Count;
+            if (s == 0)
+            {
+                continue; // the root uses rootNext
+            }
+
+            foreach (var (symbol, child) in children[s].OrderBy(e => e.Key))
+            {
+                edgeSymbol.Add(symbol);
+                edgeTarget.Add(child);
+            }
+        }
+
+        edgeStart[count] = edgeSymbol.Count;
+
+        var outputStart = new int[count + 1];
+        var outputs = new List<int>();
+        var merged = new List<int>[count];
+        foreach (var s in order)
+        {
+            var list = new List<int>();
+            if (own[s] is { } mine)
+            {
+                list.AddRange(mine);
+            }
+
+            if (s != 0 && merged[fail[s]] is { Count: > 0 } inherited)
+            {
+                list.AddRange(inherited);
+            }
+
+            merged[s] = list;
+        }
+
+        for (var s = 0; s < count; s++)
+        {
+            outputStart[s] = outputs.Count;
+            outputs.AddRange(merged[s]);
+        }
+
+        outputStart[count] = outputs.Count;
+        var lengths = patterns.Select(p => p.Length).ToArray();
+        return new Automaton(symbolOf, rootNext, edgeStart, [.. edgeSymbol], [.. edgeTarget], fail, outputStart, [.. outputs], lengths);
+    }
+
+    /// <summary>The state after reading <paramref name="c"/> in <paramref name="state"/>.</summary>
+    public int Next(int state, char c)
+    {
+        var symbol = _symbolOf[c];
+        if (symbol == 0)
+        {
+            return 0;
+        }
+
+        while (state != 0)
+        {
+            var end = _edgeStart[state + 1];
+            for (var k = _edgeStart[state]; k < end; k++)
+            {
+                var s = _edgeSymbol[k];
+                if (s == symbol)
+                {
+                    return _edgeTarget[k];
+                }
+
+                if (s > symbol)
+                {
+                    break;
+                }
+            }
+
+            state = _fail[state];
+        }
+
+        return _rootNext[symbol];
+    }
+
+    /// <summary>The patterns that end in <paramref name="state"/>.</summary>
+    public ReadOnlySpan<int> Outputs(int state) =>
+        _outputs.AsSpan(_outputStart[state], _outputStart[state + 1] - _outputStart[state]);
+
+    public bool HasOutputs(int state) => _outputStart[state + 1] != _outputStart[state];
+}

@@ -1,0 +1,363 @@
+using GroupGuard.Core.Detection.Detectors;
+using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
+
+namespace GroupGuard.Core.Detection;
+
+/// <summary>
+/// Everything a rule set matches with, built once per version: the folder (with the set's
+/// variants), one automaton for every term, pinyin form and allow phrase of every pack, and the
+/// regex and detector rules. Immutable and thread-safe.
+/// </summary>
+internal sealed class DetectionEngine
+{
+    /// <summary>More interference than this between two letters ends a possible match.</summary>
+    public const int MaxGap = 8;
+
+    [ThreadStatic]
+    private static List<Candidate>? t_candidates;
+
+    [ThreadStatic]
+    private static List<AllowSpan>? t_allows;
+
+    private readonly Rule[] _rules;
+    private readonly TextFolder _folder;
+    private readonly Automaton _automaton;
+    private readonly Pattern[][] _entries;
+    private readonly int[] _regexRules;
+    private readonly int[] _detectorRules;
+
+    public DetectionEngine(RuleSet set)
+    {
+        _rules = [.. set.Rules];
+        _folder = TextFolder.WithVariants(set.Variants);
+        var patterns = new List<string>();
+        var entries = new List<List<Pattern>>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var wordTerms = new HashSet<string>(StringComparer.Ordinal);
+
+        void Add(string folded, Pattern pattern)
+        {
+            if (folded.Length == 0)
+            {
+                return;
+            }
+
+            if (!index.TryGetValue(folded, out var id))
+            {
+                id = patterns.Count;
+                index[folded] = id;
+                patterns.Add(folded);
+                entries.Add([]);
+            }
+
+            entries[id].Add(pattern);
+        }
+
+        for (var r = 0; r < _rules.Length; r++)
+        {
+            var rule = _rules[r];
+            foreach (var term in rule.Terms)
+            {
+                var folded = _folder.FoldToString(term.Text);
+                var word = rule.Match == TermMatch.Word || (rule.Match == TermMatch.Auto && folded.Length <= 2 && folded.All(c => CharTables.IsCjk(c)));
+                if (word && folded.Any(c => CharTables.IsCjk(c)))
+                {
+                    wordTerms.Add(folded);
+                }
+
+                Add(folded, Pattern.ForTerm(r, term.Text, folded, word));
+                if (rule.Pinyin)
+                {
+                    foreach (var form in Pinyin.Variants(folded))
+                    {
+                        Add(_folder.FoldToString(form), Pattern.ForTerm(r, term.Text, form, word: false));
+                    }
+                }
+            }
+
+            foreach (var phrase in rule.Unless)
+            {
+                Add(_folder.FoldToString(phrase.Text), Pattern.ForAllow(r));
+            }
+        }
+
+        foreach (var phrase in set.Allow)
+        {
+            Add(_folder.FoldToString(phrase.Text), Pattern.ForAllow(-1));
+        }
+
+        _automaton = Automaton.Build(patterns);
+        _entries = [.. entries.Select(e => e.ToArray())];
+        _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
+        _detectorRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Detector is not null)];
+        WordTerms = wordTerms;
+        PatternCount = patterns.Count;
+    }
+
+    public IReadOnlyCollection<string> WordTerms { get; }
+
+    public int PatternCount { get; }
+
+    internal TextFolder Folder => _folder;
+
+    /// <summary>
+    /// The hits of every rule that applies to <paramref name="groupId"/>, at most one a rule (its
+    /// first), ordered by where they start in <paramref name="text"/>. Spans are in the original
+    /// text. <paramref name="segmenter"/> confirms word-mode hits; without one they are taken as words.
+    /// </summary>
+    public List<RuleHit> Match(string text, string? groupId, IWordSegmenter? segmenter, Action<Rule, Exception>? onRegexFailure = null)
+    {
+        var hits = new List<RuleHit>();
+        if (text.Length == 0)
+        {
+            return hits;
+        }
+
+        var folded = _folder.Fold(text);
+        var candidates = t_candidates ??= [];
+        var allows = t_allows ??= [];
+        candidates.Clear();
+        allows.Clear();
+        Scan(folded, groupId, candidates, allows);
+
+        if (candidates.Count > 0)
+        {
+            Confirm(folded, candidates, allows, segmenter, hits);
+        }
+
+        if (_regexRules.Length > 0)
+        {
+            MatchRegexes(text, groupId, allows, folded, hits, onRegexFailure);
+        }
+
+        if (_detectorRules.Length > 0)
+        {
+            MatchDetectors(text, groupId, allows, folded, hits);
+        }
+
+        if (hits.Count > 1)
+        {
+            hits.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Length.CompareTo(b.Length));
+        }
+
+        return hits;
+    }
+
+    private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, List<AllowSpan> allows)
+    {
+        var automaton = _automaton;
+        var chars = folded.Chars;
+        var gaps = folded.Gap;
+        var state = 0;
+        for (var j = 0; j < folded.Count; j++)
+        {
+            if (gaps[j] > MaxGap)
+            {
+                state = 0;
+            }
+
+            state = automaton.Next(state, chars[j]);
+            if (state == 0 || !automaton.HasOutputs(state))
+            {
+                continue;
+            }
+
+            foreach (var id in automaton.Outputs(state))
+            {
+                var start = j - automaton.PatternLength[id] + 1;
+                foreach (var pattern in _entries[id])
+                {
+                    if (pattern.Allow)
+                    {
+                        allows.Add(new AllowSpan(pattern.Rule, folded.Start[start], folded.End[j]));
+                        continue;
+                    }
+
+                    if (!_rules[pattern.Rule].Groups.Covers(groupId) || !Bounded(folded, pattern, start, j))
+                    {
+                        continue;
+                    }
+
+                    candidates.Add(new Candidate(pattern, start, j));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// An ASCII end of a term must not run on into an ASCII word (av is not in have); a short term
+    /// must not be stitched together across a clause break (傻。逼急了 is two clauses).
+    /// </summary>
+    private static bool Bounded(FoldedText folded, Pattern pattern, int start, int end)
+    {
+        if (pattern.AsciiStart && start > 0 && folded.Gap[start] == 0 && CharTables.IsAsciiWord(folded.Chars[start - 1]))
+        {
+            return false;
+        }
+
+        if (pattern.AsciiEnd && end + 1 < folded.Count && folded.Gap[end + 1] == 0 && CharTables.IsAsciiWord(folded.Chars[end + 1]))
+        {
+            return false;
+        }
+
+        if (pattern.Short)
+        {
+            for (var k = start + 1; k <= end; k++)
+            {
+                if (folded.ClauseBefore[k])
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private void Confirm(FoldedText folded, List<Candidate> candidates, List<AllowSpan> allows, IWordSegmenter? segmenter, List<RuleHit> hits)
+    {
+        IReadOnlyList<int>? boundaries = null;
+        var fired = new HashSet<int>();
+        foreach (var candidate in candidates)
+        {
+            var pattern = candidate.Pattern;
+            if (fired.Contains(pattern.Rule))
+            {
+                continue;
+            }
+
+            var start = folded.Start[candidate.Start];
+            var end = folded.End[candidate.End];
+            if (Covered(allows, pattern.Rule, start, end))
+            {
+                continue;
+            }
+
+            if (pattern.Word && segmenter is not null)
+            {
+                boundaries ??= segmenter.Boundaries(folded.ToString());
+                if (!IsBoundary(boundaries, candidate.Start) || !IsBoundary(boundaries, candidate.End + 1))
+                {
+                    continue;
+                }
+            }
+
+            fired.Add(pattern.Rule);
+            hits.Add(new RuleHit(_rules[pattern.Rule], pattern.Term, start, end - start));
+        }
+    }
+
+    private void MatchRegexes(string text, string? groupId, List<AllowSpan> allows, FoldedText folded, List<RuleHit> hits, Action<Rule, Exception>? onFailure)
+    {
+        var light = _folder.FoldLight(text, out var map);
+        foreach (var r in _regexRules)
+        {
+            var rule = _rules[r];
+            if (!rule.Groups.Covers(groupId))
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (System.Text.RegularExpressions.Match m in rule.Regex!.Matches(light))
+                {
+                    if (m.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var start = map[m.Index];
+                    var end = m.Index + m.Length < map.Length - 1 ? map[m.Index + m.Length] : text.Length;
+                    if (!Covered(allows, r, start, end))
+                    {
+                        hits.Add(new RuleHit(rule, text[start..end], start, end - start));
+                        break;
+                    }
+                }
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException ex)
+            {
+                onFailure?.Invoke(rule, ex);
+            }
+        }
+    }
+
+    private void MatchDetectors(string text, string? groupId, List<AllowSpan> allows, FoldedText folded, List<RuleHit> hits)
+    {
+        List<DetectorMatch>? matches = null;
+        foreach (var r in _detectorRules)
+        {
+            var rule = _rules[r];
+            if (!rule.Groups.Covers(groupId))
+            {
+                continue;
+            }
+
+            matches ??= [];
+            matches.Clear();
+            rule.Detector!.Find(text, matches);
+            foreach (var match in matches)
+            {
+                if (!Covered(allows, r, match.Start, match.Start + match.Length))
+                {
+                    hits.Add(new RuleHit(rule, match.Value, match.Start, match.Length));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static bool Covered(List<AllowSpan> allows, int rule, int start, int end)
+    {
+        foreach (var allow in allows)
+        {
+            if ((allow.Rule < 0 || allow.Rule == rule) && allow.Start <= start && allow.End >= end)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsBoundary(IReadOnlyList<int> boundaries, int offset)
+    {
+        int lo = 0, hi = boundaries.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var value = boundaries[mid];
+            if (value == offset)
+            {
+                return true;
+            }
+
+            if (value < offset)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One way a pattern can fire: a rule's term (or a pinyin form of it), or an allow phrase.</summary>
+    private sealed record Pattern(int Rule, string Term, bool Allow, bool Word, bool AsciiStart, bool AsciiEnd, bool Short)
+    {
+        public static Pattern ForTerm(int rule, string term, string form, bool word) =>
+            new(rule, term, false, word, CharTables.IsAsciiWord(form[0]), CharTables.IsAsciiWord(form[^1]), form.Length <= 2);
+
+        /// <summary>An allow phrase: of one rule (<c>unless</c>), or of every rule (rule -1, <c>allow.txt</c>).</summary>
+        public static Pattern ForAllow(int rule) => new(rule, "", true, false, false, false, false);
+    }
+
+    private readonly record struct Candidate(Pattern Pattern, int Start, int End);
+
+    private readonly record struct AllowSpan(int Rule, int Start, int End);
+}

@@ -1,0 +1,319 @@
+using System.Text;
+
+namespace GroupGuard.Core.Text;
+
+/// <summary>
+/// A message folded for matching: the characters that count, each with the span of the original
+/// text it came from, and what was skipped before it. Reused per thread; read it before the next fold.
+/// </summary>
+internal sealed class FoldedText
+{
+    public char[] Chars = new char[256];
+    public int[] Start = new int[256];
+    public int[] End = new int[256];
+
+    /// <summary>Per folded char: interference characters skipped just before it (capped at 255).</summary>
+    public byte[] Gap = new byte[256];
+
+    /// <summary>Per folded char: a clause break (。，！？, line break) was among those skipped.</summary>
+    public bool[] ClauseBefore = new bool[256];
+
+    public int Count;
+
+    public ReadOnlySpan<char> Text => Chars.AsSpan(0, Count);
+
+    public override string ToString() => new(Chars, 0, Count);
+
+    public void Clear() => Count = 0;
+
+    public void EnsureCapacity(int needed)
+    {
+        if (needed <= Chars.Length)
+        {
+            return;
+        }
+
+        var size = Math.Max(needed, Chars.Length * 2);
+        Array.Resize(ref Chars, size);
+        Array.Resize(ref Start, size);
+        Array.Resize(ref End, size);
+        Array.Resize(ref Gap, size);
+        Array.Resize(ref ClauseBefore, size);
+    }
+}
+
+/// <summary>
+/// Folds text for matching, the same way for rule terms and for messages: NFKC, lower case,
+/// traditional → simplified, the rule set's variants (薇 → 微; a lone v between hanzi → 微),
+/// zero-width characters dropped, interference (spaces, punctuation, symbols, emoji) left out with
+/// a note of where it was, and a hanzi repeated in a row kept once (傻傻逼逼 → 傻逼).
+/// Immutable; one per rule-set version.
+/// </summary>
+internal sealed class TextFolder
+{
+    [ThreadStatic]
+    private static FoldedText? t_buffer;
+
+    private readonly uint[] _table;
+    private readonly Dictionary<char, char> _latin;
+
+    private TextFolder(uint[] table, Dictionary<char, char> latin)
+    {
+        _table = table;
+        _latin = latin;
+    }
+
+    /// <summary>Folding with no variants.</summary>
+    public static TextFolder Plain { get; } = new(CharTables.Base, []);
+
+    /// <summary>
+    /// A folder with variants: each key folds to its canonical character. Keys that fold to an ASCII
+    /// letter apply only to a lone letter written next to hanzi (加v信), never inside Latin words (vip).
+    /// </summary>
+    public static TextFolder WithVariants(IReadOnlyDictionary<char, char> variants)
+    {
+        if (variants.Count == 0)
+        {
+            return Plain;
+        }
+
+        var table = (uint[])CharTables.Base.Clone();
+        var remap = new Dictionary<char, char>();
+        var latin = new HashSet<char>();
+        foreach (var (variant, canonical) in variants)
+        {
+            var v = Plain.FoldChar(variant);
+            var c = Plain.FoldChar(canonical);
+            if (v == '\0' || c == '\0' || v == c)
+            {
+                continue;
+            }
+
+            if (char.IsAsciiLetter(v))
+            {
+                latin.Add(v);
+            }
+
+            remap.TryAdd(v, c);
+        }
+
+        for (var i = 0; i < table.Length; i++)
+        {
+            var entry = table[i];
+            var flags = CharTables.Flags(entry);
+            if ((flags & CharFlags.KindMask) != CharFlags.Keep)
+            {
+                continue;
+            }
+
+            var folded = CharTables.FoldedChar(entry);
+            if (latin.Contains(folded))
+            {
+                table[i] = CharTables.Entry(folded, CharFlags.Special | CharFlags.LatinVariant | flags);
+            }
+            else if (remap.TryGetValue(folded, out var canonical))
+            {
+                table[i] = CharTables.Entry(canonical, CharTables.Describe(canonical));
+            }
+        }
+
+        return new TextFolder(table, remap.Where(p => latin.Contains(p.Key)).ToDictionary());
+    }
+
+    /// <summary>The fold of one character on its own, or '\0' when it folds to nothing or to several.</summary>
+    public char FoldChar(char c)
+    {
+        var entry = _table[c];
+        var kind = CharTables.Flags(entry) & CharFlags.KindMask;
+        return kind == CharFlags.Keep || (CharTables.Flags(entry) & CharFlags.LatinVariant) != 0 ? CharTables.FoldedChar(entry) : '\0';
+    }
+
+    /// <summary>Folds <paramref name="text"/> into this thread's buffer.</summary>
+    public FoldedText Fold(ReadOnlySpan<char> text)
+    {
+        var buffer = t_buffer ??= new FoldedText();
+        Fold(text, buffer);
+        return buffer;
+    }
+
+    /// <summary>Folds to a plain string (for terms and phrases).</summary>
+    public string FoldToString(string text)
+    {
+        var buffer = new FoldedText();
+        Fold(text, buffer);
+        return buffer.ToString();
+    }
+
+    public void Fold(ReadOnlySpan<char> text, FoldedText into)
+    {
+        into.Count = 0;
+        into.EnsureCapacity(text.Length * 2 + 4);
+        var gap = 0;
+        var clause = false;
+        StringBuilder? slow = null;
+        var table = _table;
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var entry = table[text[i]];
+            var flags = CharTables.Flags(entry);
+            switch (flags & CharFlags.KindMask)
+            {
+                case CharFlags.Keep:
+                    Emit(into, CharTables.FoldedChar(entry), flags, i, i + 1, ref gap, ref clause);
+                    break;
+                case CharFlags.Skip:
+                    gap++;
+                    clause |= (flags & CharFlags.Clause) != 0;
+                    break;
+                case CharFlags.Drop:
+                    break;
+                default:
+                    if ((flags & CharFlags.LatinVariant) != 0)
+                    {
+                        var letter = CharTables.FoldedChar(entry);
+                        var folded = LoneBesideHanzi(text, i, into) ? _latin[letter] : letter;
+                        Emit(into, folded, CharTables.Describe(folded), i, i + 1, ref gap, ref clause);
+                        break;
+                    }
+
+                    if (Rune.DecodeFromUtf16(text[i..], out var rune, out var width) != System.Buffers.OperationStatus.Done)
+                    {
+                        gap++; // an unpaired surrogate is noise
+                        break;
+                    }
+
+                    slow ??= new StringBuilder(8);
+                    slow.Clear();
+                    var kind = CharTables.FoldSlow(rune, slow) & CharFlags.KindMask;
+                    if (kind == CharFlags.Skip)
+                    {
+                        gap++;
+                    }
+                    else if (kind == CharFlags.Keep)
+                    {
+                        for (var k = 0; k < slow.Length; k++)
+                        {
+                            // Variants apply to what the slow path folded to as well (㊙ → 秘 → its canonical).
+                            var piece = slow[k];
+                            if (!char.IsSurrogate(piece))
+                            {
+                                var pieceEntry = table[piece];
+                                if ((CharTables.Flags(pieceEntry) & CharFlags.KindMask) == CharFlags.Keep)
+                                {
+                                    piece = CharTables.FoldedChar(pieceEntry);
+                                }
+                            }
+
+                            Emit(into, piece, CharTables.Describe(piece), i, i + width, ref gap, ref clause);
+                        }
+                    }
+
+                    i += width - 1;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The lighter fold that regex rules see: every character folded as for matching, but
+    /// interference kept (in its NFKC form, so ：// reads ://) and nothing collapsed.
+    /// <paramref name="map"/> gives the original offset of each character, plus the text's length.
+    /// </summary>
+    public string FoldLight(string text, out int[] map)
+    {
+        var builder = new StringBuilder(text.Length);
+        var offsets = new List<int>(text.Length + 1);
+        StringBuilder? slow = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var entry = _table[text[i]];
+            var flags = CharTables.Flags(entry);
+            switch (flags & CharFlags.KindMask)
+            {
+                case CharFlags.Keep:
+                case CharFlags.Skip:
+                    builder.Append(CharTables.FoldedChar(entry));
+                    offsets.Add(i);
+                    break;
+                case CharFlags.Drop:
+                    break;
+                default:
+                    if ((flags & CharFlags.LatinVariant) != 0)
+                    {
+                        builder.Append(CharTables.FoldedChar(entry));
+                        offsets.Add(i);
+                        break;
+                    }
+
+                    if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var width) != System.Buffers.OperationStatus.Done)
+                    {
+                        break;
+                    }
+
+                    slow ??= new StringBuilder(8);
+                    slow.Clear();
+                    var kind = CharTables.FoldSlow(rune, slow) & CharFlags.KindMask;
+                    var piece = kind == CharFlags.Keep ? slow.ToString() : kind == CharFlags.Skip ? rune.ToString() : "";
+                    foreach (var c in piece)
+                    {
+                        builder.Append(c);
+                        offsets.Add(i);
+                    }
+
+                    i += width - 1;
+                    break;
+            }
+        }
+
+        offsets.Add(text.Length);
+        map = [.. offsets];
+        return builder.ToString();
+    }
+
+    private static void Emit(FoldedText into, char folded, CharFlags flags, int start, int end, ref int gap, ref bool clause)
+    {
+        var n = into.Count;
+        // A hanzi repeated in a row counts once; its span grows to cover the repeats.
+        if (n > 0 && (flags & CharFlags.Cjk) != 0 && into.Chars[n - 1] == folded && gap == 0)
+        {
+            into.End[n - 1] = end;
+            return;
+        }
+
+        into.Chars[n] = folded;
+        into.Start[n] = start;
+        into.End[n] = end;
+        into.Gap[n] = (byte)Math.Min(gap, 255);
+        into.ClauseBefore[n] = clause;
+        into.Count = n + 1;
+        gap = 0;
+        clause = false;
+    }
+
+    /// <summary>
+    /// A Latin letter stands for a hanzi only alone between hanzi (or a hanzi and the text's edge):
+    /// 加v信 and V信 yes; vip, 加vip and v 2 no.
+    /// </summary>
+    private bool LoneBesideHanzi(ReadOnlySpan<char> text, int at, FoldedText folded)
+    {
+        var before = folded.Count > 0 ? folded.Chars[folded.Count - 1] : '\0';
+        var after = '\0';
+        for (var j = at + 1; j < text.Length && j <= at + 8; j++)
+        {
+            var entry = _table[text[j]];
+            var kind = CharTables.Flags(entry) & CharFlags.KindMask;
+            if (kind is CharFlags.Skip or CharFlags.Drop)
+            {
+                continue;
+            }
+
+            after = CharTables.FoldedChar(entry);
+            break;
+        }
+
+        var beforeOk = before == '\0' || CharTables.IsCjk(before);
+        var afterOk = after == '\0' || CharTables.IsCjk(after);
+        return beforeOk && afterOk && (CharTables.IsCjk(before) || CharTables.IsCjk(after));
+    }
+}

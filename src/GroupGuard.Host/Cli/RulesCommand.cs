@@ -1,0 +1,33 @@
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Host.Cli;
+
+internal static class RulesCommand
+{
+    /// <summary>
+    /// <c>groupguard rules check [--rules DIR]</c>: every problem as <c>path:line: message</c> and
+    /// exit 1, or a one-line summary and exit 0.
+    /// </summary>
+    public static int Check(string folder, TextWriter output, TimeProvider time)
+    {
+        var result = RuleLoader.Load(folder, time);
+        foreach (var error in result.Errors)
+        {
+            output.WriteLine(error.ToString());
+        }
+
+        foreach (var warning in result.Warnings)
+        {
+            output.WriteLine(warning.Line > 0 ? $"{warning.Path}:{warning.Line}: warning: {warning.Message}" : $"{warning.Path}: warning: {warning.Message}");
+        }
+
+        if (result.RuleSet is not { } set)
+        {
+            output.WriteLine($"{result.Errors.Count} {(result.Errors.Count == 1 ? "problem" : "problems")} in {Path.GetFullPath(folder)}");
+            return 1;
+        }
+
+        output.WriteLine($"rules OK: {set.Packs.Count} packs, {set.Rules.Count} rules, {set.TermCount} terms, {set.Allow.Count} allow phrases, {set.Variants.Count} variants (version {set.Version})");
+        return 0;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
+
+namespace GroupGuard.Host.Cli;
+
+/// <summary>
+/// <c>groupguard scan</c>: one message a line in, one JSON verdict a line out, in order; a summary
+/// on standard error. For trying rules on exported chat before deploying them.
+/// </summary>
+internal static class ScanCommand
+{
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, TextReader input, Stream output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        long lines = 0, flagged = 0, chars = 0;
+        var perRule = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var buffer = new MemoryStream(64 * 1024);
+        await using var json = new Utf8JsonWriter(buffer, JsonOptions);
+
+        while (await input.ReadLineAsync(cancellationToken) is { } line)
+        {
+            var verdict = MessageDetector.Detect(rules, line, groupId: null, segmenter);
+            lines++;
+            chars += line.Length;
+            if (verdict.Flagged)
+            {
+                flagged++;
+                foreach (var hit in verdict.Hits)
+                {
+                    perRule[hit.Rule.Id] = perRule.GetValueOrDefault(hit.Rule.Id) + 1;
+                }
+            }
+
+            Write(json, verdict);
+            json.Flush();
+            json.Reset();
+            buffer.WriteByte((byte)'\n');
+            if (buffer.Length >= 60 * 1024)
+            {
+                await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
+                buffer.SetLength(0);
+            }
+
+            if (lines % 1_000_000 == 0)
+            {
+                await error.WriteLineAsync($"scan: {lines:N0} lines, {flagged:N0} flagged, {clock.Elapsed.TotalSeconds:0.0} s");
+            }
+        }
+
+        await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
+        await output.FlushAsync(cancellationToken);
+
+        var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        var summary = new StringBuilder()
+            .Append($"scan: {lines:N0} lines, {flagged:N0} flagged ({(lines == 0 ? 0 : 100.0 * flagged / lines):0.##}%), ")
+            .Append($"{chars:N0} chars in {seconds:0.00} s ({chars / seconds / 1e6:0.0} M chars/s), rules version {rules.Version}");
+        await error.WriteLineAsync(summary.ToString());
+        foreach (var (rule, count) in perRule.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
+        {
+            await error.WriteLineAsync($"  {rule}: {count:N0}");
+        }
+
+        return 0;
+    }
+
+    private static void Write(Utf8JsonWriter json, Verdict verdict)
+    {
+        json.WriteStartObject();
+        json.WriteBoolean("flagged", verdict.Flagged);
+        json.WriteStartArray("hits");
+        foreach (var hit in verdict.Hits)
+        {
+            json.WriteStartObject();
+            json.WriteString("pack", hit.Rule.PackId);
+            json.WriteString("rule", hit.Rule.Id);
+            json.WriteString("category", hit.Rule.Category);
+            json.WriteString("severity", hit.Rule.Severity.ToString().ToLowerInvariant());
+            json.WriteString("matched", hit.Matched);
+            json.WriteNumber("start", hit.Start);
+            json.WriteNumber("length", hit.Length);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}

@@ -5,16 +5,27 @@ namespace GroupGuard.Core.Tests.Detection;
 
 public sealed class MessageDetectorTests
 {
-    private static RuleSet Load(string yaml)
+    internal static RuleSet Load(string yaml, string? variants = null, string? allow = null)
     {
         using var dir = new TempFolder();
         dir.Write("pack.yaml", yaml);
+        if (variants is not null)
+        {
+            dir.Write("variants.txt", variants);
+        }
+
+        if (allow is not null)
+        {
+            dir.Write("allow.txt", allow);
+        }
+
         var result = RuleLoader.Load(dir.Path);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         return result.RuleSet!;
     }
 
-    private static readonly RuleSet Rules = Load("""
+    private static readonly RuleSet Rules = Load(
+        """
         pack: test
         category: ads
         action: recall
@@ -22,41 +33,128 @@ public sealed class MessageDetectorTests
           - id: t.contact
             terms: [加微信, VX]
           - id: t.english
-            terms: [av]
+            terms: [av, fuck]
+            unless: [fuck off]
           - id: t.site
             regex: 'https?://[^\s]*\.(xyz|top)'
-        """);
+          - id: t.banned
+            terms: [法轮功]
+          - id: t.insult
+            terms: [傻逼]
+            pinyin: true
+          - id: t.drug
+            terms: [白粉]
+        """,
+        variants: "微 薇 威 v V\n",
+        allow: "微信支付\n");
+
+    private static readonly FakeSegmenter Words = WithRuleTerms(new FakeSegmenter("漂白粉", "卖", "逼真", "你这个", "真是", "脑残"));
+
+    // As the service does on every load: the rule terms become words first.
+    private static FakeSegmenter WithRuleTerms(FakeSegmenter segmenter)
+    {
+        segmenter.UseTerms(Rules.Version, Rules.WordTerms);
+        return segmenter;
+    }
+
+    private static RuleHit Single(string text)
+    {
+        var verdict = MessageDetector.Detect(Rules, text, "1", Words);
+        return Assert.Single(verdict.Hits);
+    }
 
     [Theory]
     [InlineData("快来加微信领红包", "t.contact", "加微信")]
-    [InlineData("请加ＶＸ联系", "t.contact", "VX")] // full-width, upper case
-    [InlineData("看 AV 吗", "t.english", "av")]
-    [InlineData("戳 https://evil.XYZ/a", "t.site", "https://evil.xyz")]
-    public void A_term_fires_after_width_and_case_folding(string text, string rule, string matched)
+    [InlineData("请加ＶＸ联系", "t.contact", "ＶＸ")] // full width, upper case
+    [InlineData("看 AV 吗", "t.english", "AV")]
+    [InlineData("ＦＵＣＫ", "t.english", "ＦＵＣＫ")]
+    [InlineData("ｆuｃk this", "t.english", "ｆuｃk")]
+    [InlineData("戳 https://evil.XYZ/a", "t.site", "https://evil.XYZ")]
+    [InlineData("戳 https：//evil．xyz/a", "t.site", "https：//evil．xyz")] // full-width punctuation
+    public void A_term_fires_after_width_and_case_folding_and_the_span_covers_what_was_written(string text, string rule, string written)
     {
-        var verdict = MessageDetector.Detect(Rules, text, "1");
+        var hit = Single(text);
 
-        var hit = Assert.Single(verdict.Hits);
         Assert.Equal(rule, hit.Rule.Id);
-        Assert.Equal(matched, hit.Matched);
-        Assert.Equal(Rules.Version, verdict.RuleSetVersion);
+        Assert.Equal(written, text.Substring(hit.Start, hit.Length));
+    }
+
+    [Theory]
+    [InlineData("法 轮 功")] // spaces
+    [InlineData("法*轮*功")] // symbols
+    [InlineData("法①轮②功")] // circled digits
+    [InlineData("法😀轮🎉功")] // emoji
+    [InlineData("法\u200B轮\u200B功")] // zero width
+    [InlineData("法\u200D轮\uFE0F功")] // joiner, variation selector
+    [InlineData("法輪功")] // traditional
+    [InlineData("法法轮轮功功")] // repeats
+    [InlineData("（法）【轮】《功》")] // brackets
+    public void Evasions_between_the_letters_of_a_term_are_seen_through(string text)
+    {
+        var hit = Single(text);
+        var covered = text.Substring(hit.Start, hit.Length);
+
+        Assert.Equal("t.banned", hit.Rule.Id);
+        Assert.Equal(text.IndexOf('法', StringComparison.Ordinal), hit.Start);
+        Assert.EndsWith("功", covered, StringComparison.Ordinal);
+        Assert.Equal(text.LastIndexOf('功') + 1, hit.Start + hit.Length);
+    }
+
+    [Theory]
+    [InlineData("快加薇信")]
+    [InlineData("快加威信")]
+    [InlineData("快加v信")]
+    [InlineData("快加V信")]
+    [InlineData("快加 V 信")]
+    public void Variants_stand_for_their_canonical_character(string text)
+    {
+        Assert.Equal("t.contact", Single(text).Rule.Id);
+    }
+
+    [Theory]
+    [InlineData("他是个傻逼")]
+    [InlineData("他是个shabi")]
+    [InlineData("他是个 SHA BI")]
+    [InlineData("他是个sb")]
+    [InlineData("他是个傻b")]
+    [InlineData("他是个sha逼")]
+    [InlineData("傻傻逼逼")]
+    public void Pinyin_forms_fire_for_rules_that_ask_for_them(string text)
+    {
+        Assert.Equal("t.insult", Single(text).Rule.Id);
     }
 
     [Theory]
     [InlineData("I have a plan")] // av inside a word
-    [InlineData("今天天气不错，微信支付可以用")]
+    [InlineData("the sbt build tool")] // sb inside a word
+    [InlineData("shabby chic")] // shab… is not shabi
+    [InlineData("今天天气不错，微信支付可以用")] // allow.txt covers 微信
+    [InlineData("fuck off already")] // the rule's unless covers it
+    [InlineData("漂白粉可以消毒")] // 白粉 inside the word 漂白粉
+    [InlineData("你这个傻。逼急了可不好")] // a short term across a clause break
     [InlineData("")]
+    [InlineData("   ")]
     public void Ordinary_chat_is_not_flagged(string text)
     {
-        Assert.False(MessageDetector.Detect(Rules, text, "1").Flagged);
+        var verdict = MessageDetector.Detect(Rules, text, "1", Words);
+
+        Assert.False(verdict.Flagged, string.Join(", ", verdict.Hits.Select(h => $"{h.Rule.Id}@{h.Start}")));
     }
 
     [Fact]
-    public void Each_rule_fires_once_however_many_of_its_terms_appear()
+    public void A_short_term_fires_where_it_stands_as_a_word()
     {
-        var verdict = MessageDetector.Detect(Rules, "加微信 加微信 vx av", "1");
+        Assert.Equal("t.drug", Single("他在卖白粉").Rule.Id);
+        Assert.Equal("t.insult", Single("你这个傻逼真是脑残").Rule.Id);
+    }
 
-        Assert.Equal(["t.contact", "t.english"], verdict.Hits.Select(h => h.Rule.Id).Order());
+    [Fact]
+    public void Each_rule_fires_once_however_many_of_its_terms_appear_in_text_order()
+    {
+        var verdict = MessageDetector.Detect(Rules, "vx 加微信 加微信 av", "1", Words);
+
+        Assert.Equal(["t.contact", "t.english"], verdict.Hits.Select(h => h.Rule.Id));
+        Assert.Equal(0, verdict.Hits[0].Start);
     }
 
     [Fact]
@@ -67,20 +165,41 @@ public sealed class MessageDetectorTests
             groups: ["100", "200"]
             rules:
               - id: s.word
-                terms: [广告]
+                terms: [广告位]
             """);
         var excluding = Load("""
             pack: excluding
             groups: ["!300"]
             rules:
               - id: e.word
-                terms: [广告]
+                terms: [广告位]
             """);
 
-        Assert.True(MessageDetector.Detect(scoped, "广告", "100").Flagged);
-        Assert.False(MessageDetector.Detect(scoped, "广告", "300").Flagged);
-        Assert.True(MessageDetector.Detect(excluding, "广告", "100").Flagged);
-        Assert.False(MessageDetector.Detect(excluding, "广告", "300").Flagged);
+        Assert.True(MessageDetector.Detect(scoped, "广告位", "100").Flagged);
+        Assert.False(MessageDetector.Detect(scoped, "广告位", "300").Flagged);
+        Assert.True(MessageDetector.Detect(scoped, "广告位", groupId: null).Flagged);
+        Assert.True(MessageDetector.Detect(excluding, "广告位", "100").Flagged);
+        Assert.False(MessageDetector.Detect(excluding, "广告位", "300").Flagged);
+    }
+
+    [Fact]
+    public void Substring_mode_fires_inside_words_and_word_mode_does_not()
+    {
+        var rules = Load("""
+            pack: modes
+            rules:
+              - id: m.sub
+                terms: [白粉]
+                match: substring
+              - id: m.word
+                terms: [消毒液]
+                match: word
+            """);
+        var words = new FakeSegmenter("漂白粉", "消毒液体");
+
+        Assert.Equal("m.sub", Assert.Single(MessageDetector.Detect(rules, "漂白粉", "1", words).Hits).Rule.Id);
+        Assert.False(MessageDetector.Detect(rules, "买消毒液体", "1", words).Flagged);
+        Assert.True(MessageDetector.Detect(rules, "买消毒液", "1", words).Flagged);
     }
 
     [Fact]
@@ -99,8 +218,16 @@ public sealed class MessageDetectorTests
             Cards = [new CardContent("json", "福利", "加微信领取", "https://example.com")],
         };
 
-        var verdict = MessageDetector.Detect(Rules, message);
+        var verdict = MessageDetector.Detect(Rules, message, Words);
 
         Assert.Equal("t.contact", Assert.Single(verdict.Hits).Rule.Id);
+    }
+
+    [Fact]
+    public void Word_terms_are_handed_to_the_segmenter_folded()
+    {
+        Assert.Contains("白粉", Rules.WordTerms);
+        Assert.Contains("傻逼", Rules.WordTerms);
+        Assert.DoesNotContain("法轮功", Rules.WordTerms); // three characters: substring mode
     }
 }

@@ -128,16 +128,53 @@ public sealed class RuleLoaderTests
     }
 
     [Fact]
-    public void Keys_of_later_versions_load_with_a_warning()
+    public void Stream_rules_load_with_a_warning_until_moderation_reads_them()
     {
         using var dir = new TempFolder();
-        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.id\n    detector: cn_id_card\n  - id: p.t\n    terms: [x]\n    pinyin: true\n");
+        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.flood\n    flood: { messages: 8, seconds: 10 }\n  - id: p.t\n    terms: [x1]\n");
 
         var result = RuleLoader.Load(dir.Path);
 
-        Assert.True(result.Succeeded);
-        Assert.Equal(2, result.Warnings.Count);
-        Assert.Contains(result.Warnings, w => w.Message.Contains("detector", StringComparison.Ordinal) && w.Line == 4);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(4, warning.Line);
+        Assert.Contains("flood", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("  - id: x.one\n    terms: [广]\n    match: substring\n", 4, "one-character term")]
+    [InlineData("  - id: x.re\n    regex: '(a)\\1'\n", 4, "linear time")]
+    [InlineData("  - id: x.re\n    regex: '(?<![0-9])1'\n", 4, "linear time")]
+    [InlineData("  - id: x.det\n    detector: palm_reading\n", 4, "palm_reading")]
+    [InlineData("  - id: x.sym\n    terms: ['！！']\n", 4, "no letters")]
+    [InlineData("  - id: x.pin\n    terms: [傻逼]\n    pinyin: maybe\n", 5, "true or false")]
+    [InlineData("  - id: x.mix\n    terms: [a1]\n    regex: 'b'\n", 3, "mixes")]
+    [InlineData("  - id: x.dom\n    terms: [a1]\n    allow_domains: [qq.com]\n", 5, "detector: url")]
+    public void Rule_mistakes_are_reported_on_their_line(string rule, int line, string message)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n" + rule);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Line == line && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Allow_and_variants_files_are_read_and_checked()
+    {
+        using var dir = new TempFolder();
+        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.t\n    terms: [加微信]\n");
+        dir.Write("allow.txt", "# phrases that are fine\n微信支付\n\n！！\n");
+        dir.Write("variants.txt", "微 薇 v\n信 芯 v\n口口 回\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Path.EndsWith("allow.txt", StringComparison.Ordinal) && e.Line == 4);
+        Assert.Contains(result.Errors, e => e.Path.EndsWith("variants.txt", StringComparison.Ordinal) && e.Line == 2 && e.Message.Contains("already a variant", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.Path.EndsWith("variants.txt", StringComparison.Ordinal) && e.Line == 3 && e.Message.Contains("single character", StringComparison.Ordinal));
     }
 
     [Fact]

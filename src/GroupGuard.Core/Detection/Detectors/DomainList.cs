@@ -118,6 +118,11 @@ internal sealed class DomainList
             return "is longer than a domain name can be";
         }
 
+        if (text.Length == 0)
+        {
+            return "is not a valid domain name (nothing after '*.')";
+        }
+
         Span<char> folded = stackalloc char[text.Length];
         Fold(text, folded);
         if (folded[^1] == '.')

@@ -1,13 +1,62 @@
 namespace GroupGuard.Core.Detection.Detectors;
 
-// Placeholder until the detectors branch lands; replaced by it.
+/// <summary>Builds the detector a rule names (<c>detector: url</c>), for the rule loader.</summary>
 internal static class DetectorFactory
 {
-    public static IReadOnlyCollection<string> Names { get; } = ["cn_id_card", "cn_mobile", "bank_card", "url"];
+    private static readonly string[] KnownNames =
+    [
+        ChineseIdCardDetector.DetectorName,
+        ChineseMobileDetector.DetectorName,
+        BankCardDetector.DetectorName,
+        UrlDetector.DetectorName,
+    ];
 
-    public static IDetector? Create(string name, IReadOnlyList<string> allowDomains, IReadOnlyList<string> denyDomains, TimeProvider time, out string? error)
+    public static IReadOnlyCollection<string> Names { get; } = Array.AsReadOnly(KnownNames);
+
+    /// <summary>
+    /// The detector called <paramref name="name"/> (exact, lower case), or null with an
+    /// <paramref name="error"/> for the rule author. <paramref name="allowDomains"/> and
+    /// <paramref name="denyDomains"/> are for <c>url</c> only; see <see cref="DomainList"/>.
+    /// </summary>
+    public static IDetector? Create(
+        string name,
+        IReadOnlyList<string> allowDomains,
+        IReadOnlyList<string> denyDomains,
+        TimeProvider time,
+        out string? error)
     {
-        error = $"detector '{name}' is not available in this build";
-        return null;
+        ArgumentNullException.ThrowIfNull(allowDomains);
+        ArgumentNullException.ThrowIfNull(denyDomains);
+        ArgumentNullException.ThrowIfNull(time);
+        error = null;
+
+        if (name == UrlDetector.DetectorName)
+        {
+            var allow = DomainList.Parse(allowDomains, "allow_domains", out error);
+            var deny = allow is null ? null : DomainList.Parse(denyDomains, "deny_domains", out error);
+            return allow is null || deny is null ? null : new UrlDetector(allow, deny);
+        }
+
+        IDetector? detector = name switch
+        {
+            ChineseIdCardDetector.DetectorName => new ChineseIdCardDetector(time),
+            ChineseMobileDetector.DetectorName => new ChineseMobileDetector(),
+            BankCardDetector.DetectorName => new BankCardDetector(),
+            _ => null,
+        };
+
+        if (detector is null)
+        {
+            error = $"unknown detector '{name}' (known: {string.Join(", ", KnownNames)})";
+            return null;
+        }
+
+        if (allowDomains.Count > 0 || denyDomains.Count > 0)
+        {
+            error = $"allow_domains and deny_domains apply only to detector: {UrlDetector.DetectorName}, not {name}";
+            return null;
+        }
+
+        return detector;
     }
 }

@@ -8,7 +8,8 @@ namespace GroupGuard.Text.Jieba;
 /// that touches it lives here, static, behind one lock: any number of JiebaWordSegmenter instances
 /// share it. Cut only reads the dictionary and may run on many threads at once; AddWord/DeleteWord
 /// write it with no lock of their own, and a write during a read can corrupt or hang the Dictionary,
-/// so reads take the read side of <see cref="Gate"/> and term updates the write side.
+/// so reads take the read side of <see cref="Gate"/>; a term update plans under the upgradeable side
+/// (readers go on) and takes the write side only for the writes themselves.
 /// </summary>
 internal static class JiebaDictionary
 {

@@ -1,0 +1,275 @@
+using Microsoft.Extensions.Logging;
+
+namespace GroupGuard.Text.Jieba.Tests;
+
+[Collection(JiebaCollection.Name)]
+public sealed class JiebaWordSegmenterTests
+{
+    private readonly CollectingLogger<JiebaWordSegmenter> _logger = new();
+    private readonly JiebaWordSegmenter _segmenter;
+
+    public JiebaWordSegmenterTests()
+    {
+        _segmenter = new JiebaWordSegmenter(_logger);
+        // Each test starts from the main dictionary alone, whatever the test before it forced.
+        UseTerms();
+    }
+
+    [Fact]
+    public void A_term_inside_a_longer_dictionary_word_is_not_a_word_of_its_own()
+    {
+        Assert.False(IsWord("我去买漂白粉", "白粉"));
+        Assert.True(IsWord("我去买漂白粉", "漂白粉"));
+        Assert.True(IsWord("他在卖白粉", "白粉"));
+    }
+
+    [Fact]
+    public void Making_a_term_a_word_does_not_break_dictionary_words_that_contain_it()
+    {
+        UseTerms("白粉");
+
+        Assert.False(IsWord("我去买漂白粉", "白粉"));
+        Assert.True(IsWord("他在卖白粉", "白粉"));
+    }
+
+    [Fact]
+    public void A_term_unknown_to_the_dictionary_becomes_a_word_once_used()
+    {
+        const string Text = "你这个傻逼真是脑残";
+        Assert.False(IsWord(Text, "傻逼"));
+
+        UseTerms("傻逼");
+
+        Assert.True(IsWord(Text, "傻逼"));
+        Assert.True(IsWord(Text, "脑残"));
+    }
+
+    [Fact]
+    public void Terms_hold_against_their_neighbours_in_real_messages()
+    {
+        // From COLD: Jieba's own SuggestFreq leaves these split by the words around them.
+        UseTerms("支那", "黑鬼", "母狗");
+
+        Assert.True(IsWord("中国人被叫支那人东亚病夫", "支那"));
+        Assert.True(IsWord("我是说这个黑鬼子，也不", "黑鬼"));
+        Assert.True(IsWord("替这个老母狗洗白，我", "母狗"));
+    }
+
+    [Fact]
+    public void A_term_dropped_from_the_rules_is_no_longer_forced()
+    {
+        const string Text = "你这个傻逼真是脑残";
+        UseTerms("傻逼", "白粉");
+        Assert.True(IsWord(Text, "傻逼"));
+
+        UseTerms("脑残");
+
+        Assert.False(IsWord(Text, "傻逼"));
+        // 白粉 was a dictionary word before the rules named it; dropping the rule must not delete it.
+        Assert.True(IsWord("他在卖白粉", "白粉"));
+        Assert.False(IsWord("我去买漂白粉", "白粉"));
+    }
+
+    [Fact]
+    public void A_second_call_with_the_same_version_changes_nothing()
+    {
+        const string Text = "你这个傻逼真是脑残";
+        _segmenter.UseTerms("v-same", ["傻逼"]);
+
+        _segmenter.UseTerms("v-same", []);
+
+        Assert.True(IsWord(Text, "傻逼"));
+    }
+
+    [Fact]
+    public void Terms_with_latin_letters_and_digits_become_words()
+    {
+        UseTerms("加v信", "pk10", "北京赛车pk10");
+
+        Assert.True(IsWord("想赚钱的加v信：abc123", "加v信"));
+        Assert.True(IsWord("玩北京赛车pk10稳赚", "北京赛车pk10"));
+        Assert.True(IsWord("来一把pk10吗", "pk10"));
+    }
+
+    [Fact]
+    public void Empty_and_one_character_terms_are_skipped()
+    {
+        UseTerms("", " ", "狗");
+
+        // 狗 forced as a word would tear 热狗 apart and every hot dog would count as an insult.
+        Assert.False(IsWord("我买了热狗", "狗"));
+        Assert.True(IsWord("我买了热狗", "热狗"));
+    }
+
+    [Fact]
+    public void Empty_text_has_one_boundary_at_zero()
+    {
+        Assert.Equal([0], _segmenter.Boundaries(""));
+    }
+
+    [Fact]
+    public void Offsets_count_utf16_units_when_emoji_come_before_the_word()
+    {
+        const string Text = "😀👍🏻他在卖白粉😀";
+        var boundaries = _segmenter.Boundaries(Text);
+
+        Assert.True(IsWord(Text, "白粉"));
+        Assert.Equal(9, Text.IndexOf("白粉", StringComparison.Ordinal));
+        Assert.Contains(9, boundaries);
+        Assert.Contains(11, boundaries);
+        // No boundary splits an emoji: a span never starts or ends half-way through one.
+        Assert.DoesNotContain(boundaries, b => b > 0 && b < Text.Length && char.IsLowSurrogate(Text[b]));
+        AssertWellFormed(Text, boundaries);
+        Assert.Empty(_logger.Entries);
+    }
+
+    [Fact]
+    public void Mixed_latin_digits_punctuation_and_whitespace_are_all_covered()
+    {
+        const string Text = "Hello, 世界!\r\n加我qq: 123456 ～ ＦＵＣＫ\t漂白粉…… c++ 3.14% a.b-c";
+        var boundaries = _segmenter.Boundaries(Text);
+
+        AssertWellFormed(Text, boundaries);
+        Assert.True(IsWord(Text, "漂白粉"));
+        Assert.False(IsWord(Text, "白粉"));
+        Assert.Empty(_logger.Entries);
+    }
+
+    [Fact]
+    public void Any_sequence_of_utf16_units_is_segmented_without_failing()
+    {
+        var random = new Random(20240601);
+        for (var round = 0; round < 300; round++)
+        {
+            var chars = new char[random.Next(1, 200)];
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = random.Next(4) switch
+                {
+                    0 => (char)random.Next(0x4E00, 0x9FFF),                  // hanzi
+                    1 => (char)random.Next(0xD800, 0xE000),                  // lone surrogate halves
+                    2 => (char)random.Next(0, 0x80),                         // ASCII, controls included
+                    _ => (char)random.Next(0, 0x10000),                      // anything
+                };
+            }
+
+            var text = new string(chars);
+            AssertWellFormed(text, _segmenter.Boundaries(text));
+        }
+
+        Assert.Empty(_logger.Entries);
+    }
+
+    [Fact]
+    public void A_100_kb_line_is_segmented_quickly_and_the_same_as_its_sentences()
+    {
+        string[] sentences = ["他在卖白粉", "我去买漂白粉", "今天天气不错", "😀哈哈哈哈哈", "加我qq123详聊"];
+        var text = string.Join("，", Enumerable.Range(0, 100_000 / 6).Select(i => sentences[i % sentences.Length]));
+        Assert.True(text.Length > 100_000);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var boundaries = _segmenter.Boundaries(text);
+        watch.Stop();
+
+        AssertWellFormed(text, boundaries);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        // Cutting the line into pieces for Jieba must not move a single boundary.
+        var expected = new List<int>();
+        var offset = 0;
+        foreach (var sentence in text.Split('，'))
+        {
+            expected.AddRange(_segmenter.Boundaries(sentence).SkipLast(1).Select(b => b + offset));
+            expected.Add(offset + sentence.Length); // the comma is a word of its own
+            offset += sentence.Length + 1;
+        }
+
+        Assert.Equal(expected, boundaries);
+        Assert.Empty(_logger.Entries);
+    }
+
+    [Fact]
+    public void A_100_kb_run_of_characters_unknown_to_the_dictionary_is_segmented_quickly()
+    {
+        // Hanzi that are not in dict.txt all go to Jieba's HMM buffer, which grows by string
+        // concatenation: in one piece this line took over 3 s on a 2-core machine, in pieces well under 1 s.
+        var unknown = Enumerable.Range(0x4E00, 0x9FD6 - 0x4E00).Select(c => (char)c)
+            .Where(c => !JiebaNet.Segmenter.WordDictionary.Instance.ContainsWord(c.ToString()))
+            .ToArray();
+        var random = new Random(7);
+        var text = new string([.. Enumerable.Range(0, 100_000).Select(_ => unknown[random.Next(unknown.Length)])]);
+        _ = _segmenter.Boundaries("热身");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var boundaries = _segmenter.Boundaries(text);
+        watch.Stop();
+
+        AssertWellFormed(text, boundaries);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        Assert.Empty(_logger.Entries);
+    }
+
+    [Fact]
+    public async Task Boundaries_on_eight_threads_while_terms_change_neither_hang_nor_fail()
+    {
+        string[] texts = ["你这个傻逼真是脑残", "我去买漂白粉", "他在卖白粉😀", "加v信领红包", "Hello 世界 123"];
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 8).Select(n => Task.Run(() =>
+        {
+            var calls = 0;
+            while (!stop.IsCancellationRequested || calls < 50)
+            {
+                var text = texts[(n + calls) % texts.Length];
+                AssertWellFormed(text, _segmenter.Boundaries(text));
+                // Whatever the terms, a dictionary word holding a term never gives it up.
+                if (text == "我去买漂白粉")
+                {
+                    Assert.False(IsWord(text, "白粉"));
+                }
+
+                calls++;
+            }
+        })).ToList();
+
+        var writer = Task.Run(() =>
+        {
+            // As many new words as a large public term list, so Jieba's dictionary grows (and rehashes) under the readers.
+            var many = Enumerable.Range(0, 60_000).Select(i => "词" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            _segmenter.UseTerms("concurrent-1", [.. many, "傻逼", "白粉", "加v信"]);
+            _segmenter.UseTerms("concurrent-2", [.. many.Take(100), "脑残"]);
+        });
+
+        var all = Task.WhenAll([writer, .. readers]);
+        await writer.WaitAsync(TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await all.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("concurrent-2", JiebaDictionary.CurrentVersion);
+        Assert.False(IsWord("你这个傻逼真是脑残", "傻逼"));
+        Assert.DoesNotContain(_logger.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    private static int _versions;
+
+    private void UseTerms(params string[] terms) =>
+        _segmenter.UseTerms("test-" + Interlocked.Increment(ref _versions).ToString(System.Globalization.CultureInfo.InvariantCulture), terms);
+
+    /// <summary>What the matcher asks: does the first occurrence of <paramref name="term"/> line up with words?</summary>
+    private bool IsWord(string text, string term)
+    {
+        var start = text.IndexOf(term, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"'{term}' is not in '{text}'");
+        var boundaries = _segmenter.Boundaries(text);
+        return boundaries.Contains(start) && boundaries.Contains(start + term.Length);
+    }
+
+    private static void AssertWellFormed(string text, IReadOnlyList<int> boundaries)
+    {
+        Assert.NotEmpty(boundaries);
+        Assert.Equal(0, boundaries[0]);
+        Assert.Equal(text.Length, boundaries[^1]);
+        for (var i = 1; i < boundaries.Count; i++)
+        {
+            Assert.True(boundaries[i] > boundaries[i - 1], $"boundaries not ascending at {i}");
+        }
+    }
+}

@@ -5,6 +5,7 @@ using GroupGuard.Host.Health;
 using GroupGuard.Host.Webhooks;
 using GroupGuard.OneBot;
 using GroupGuard.Storage;
+using GroupGuard.Text.Jieba;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host;
@@ -126,6 +127,7 @@ internal static class GroupGuardApp
 
         builder.Services
             .AddGroupGuardCore(builder.Configuration)
+            .AddGroupGuardJieba()
             .AddGroupGuardStorage(builder.Configuration)
             .AddGroupGuardOneBot(builder.Configuration)
             .AddGroupGuardPipeline(builder.Configuration);
@@ -152,6 +154,7 @@ internal static class GroupGuardApp
         builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
         builder.Services.AddGroupGuardStorage(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddGroupGuardJieba();
         builder.Services.AddOptions<RulesOptions>().Bind(builder.Configuration.GetSection(RulesOptions.Section));
 
         using var host = builder.Build();

@@ -15,6 +15,7 @@ internal static class GroupGuardProcess
     public static async Task<Outcome> RunAsync(string workingDirectory, IDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
         using var process = Start(workingDirectory, environment, args);
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -37,8 +38,12 @@ internal static class GroupGuardProcess
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            StandardInputEncoding = new System.Text.UTF8Encoding(false),
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Dll);

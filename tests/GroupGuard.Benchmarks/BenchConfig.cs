@@ -1,0 +1,58 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace GroupGuard.Benchmarks;
+
+/// <summary>A short job (these are 2-core machines), memory, ratios to the baseline, and M chars/s.</summary>
+internal sealed class BenchConfig : ManualConfig
+{
+    public BenchConfig()
+    {
+        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(6));
+        AddDiagnoser(MemoryDiagnoser.Default);
+        AddColumn(new ThroughputColumn());
+        SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);
+    }
+}
+
+/// <summary>Millions of message characters per second, from the mean time and the dataset's size.</summary>
+internal sealed class ThroughputColumn : IColumn
+{
+    public string Id => nameof(ThroughputColumn);
+    public string ColumnName => "M chars/s";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 0;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Millions of message characters matched per second (mean)";
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        if (benchmarkCase.Descriptor.Type != typeof(MatchingBenchmarks))
+        {
+            return "-";
+        }
+
+        var report = summary[benchmarkCase];
+        if (report?.ResultStatistics is not { } stats)
+        {
+            return "-";
+        }
+
+        var terms = (int)benchmarkCase.Parameters["Terms"];
+        var dataset = (string)benchmarkCase.Parameters["Dataset"];
+        var chars = BenchData.Chars(BenchData.Dataset(dataset, terms));
+        return (chars / (stats.Mean / 1e9) / 1e6).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

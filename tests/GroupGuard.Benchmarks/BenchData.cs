@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Benchmarks;
+
+/// <summary>
+/// The data every benchmark reads, loaded the same way in BenchmarkDotNet's host process (for the
+/// throughput column) and in the process that runs the benchmark.
+/// </summary>
+internal static class BenchData
+{
+    private static readonly ConcurrentDictionary<string, string[]> Messages = new();
+    private static readonly ConcurrentDictionary<int, RuleSet> RuleSets = new();
+
+    /// <summary>Real Chinese social-media messages, one at a time, as the corpora hold them.</summary>
+    public static string[] Corpus() => Messages.GetOrAdd("all", _ =>
+    {
+        var folder = Environment.GetEnvironmentVariable("GROUPGUARD_CORPORA") ?? Path.Combine(RepoRoot(), "..", "shared", "data", "corpora");
+        var files = new[] { "cold-train.tsv", "cold-dev.tsv", "swsr-comments.tsv" }.Select(f => Path.Combine(folder, f)).ToArray();
+        if (!files.All(File.Exists))
+        {
+            throw new FileNotFoundException($"The corpora are not in {Path.GetFullPath(folder)}; set GROUPGUARD_CORPORA to the folder with cold-train.tsv, cold-dev.tsv and swsr-comments.tsv.");
+        }
+
+        return files.SelectMany(File.ReadLines)
+            .Select(line => line[(line.IndexOf('\t', StringComparison.Ordinal) + 1)..])
+            .Where(text => text.Length > 0)
+            .ToArray();
+    });
+
+    /// <summary>The messages on which the <paramref name="terms"/>-term set finds no candidate at all: what most chat is.</summary>
+    public static string[] Clean(int terms) => Messages.GetOrAdd($"clean-{terms}", _ =>
+    {
+        var rules = Rules(terms);
+        return Corpus().Where(m => !MessageDetector.Detect(rules, m, groupId: null, segmenter: null).Flagged).ToArray();
+    });
+
+    public static string[] Dataset(string dataset, int terms) => dataset == "clean" ? Clean(terms) : Corpus();
+
+    public static long Chars(string[] messages) => messages.Sum(m => (long)m.Length);
+
+    /// <summary>A rule set of <paramref name="count"/> words taken evenly from Jieba's dictionary.</summary>
+    public static RuleSet Rules(int count) => RuleSets.GetOrAdd(count, n => Build(SampleTerms(n)));
+
+    public static string[] SampleTerms(int count)
+    {
+        var dict = Path.Combine(AppContext.BaseDirectory, "jieba", "dict.txt");
+        var words = File.ReadLines(dict)
+            .Select(line => line.Split(' ')[0])
+            .Where(w => w.Length >= 2)
+            .ToArray();
+        var step = Math.Max(1, words.Length / count);
+        return [.. Enumerable.Range(0, count).Select(i => words[(i * step) % words.Length]).Distinct()];
+    }
+
+    public static RuleSet Build(string[] terms)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "gg-bench-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "bench.yaml"), "pack: bench\ncategory: bench\nrules:\n  - id: bench.terms\n    terms_file: terms.txt\n");
+            File.WriteAllLines(Path.Combine(folder, "terms.txt"), terms);
+            var result = RuleLoader.Load(folder);
+            return result.RuleSet ?? throw new InvalidOperationException(string.Join("\n", result.Errors.Take(5)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        // BenchmarkDotNet runs from a generated folder under bin/; the working folder is the repo's then.
+        return Environment.CurrentDirectory;
+    }
+}

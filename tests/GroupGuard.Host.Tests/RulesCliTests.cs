@@ -1,0 +1,139 @@
+using System.Text.Json;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary><c>groupguard rules check</c> and <c>groupguard scan</c>, run as an administrator runs them.</summary>
+public sealed class RulesCliTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gg-cli-" + Guid.NewGuid().ToString("n"));
+
+    public RulesCliTests() => Directory.CreateDirectory(_folder);
+
+    private string Rules(params (string Name, string Content)[] files)
+    {
+        var rules = Path.Combine(_folder, "rules");
+        Directory.CreateDirectory(rules);
+        foreach (var (name, content) in files)
+        {
+            File.WriteAllText(Path.Combine(rules, name), content);
+        }
+
+        return rules;
+    }
+
+    private Task<GroupGuardProcess.Outcome> Run(params string[] args) =>
+        GroupGuardProcess.RunAsync(_folder, new Dictionary<string, string>(), TimeSpan.FromSeconds(90), args);
+
+    [Fact]
+    public async Task Rules_check_lists_every_problem_with_path_and_line_and_exits_1()
+    {
+        var rules = Rules(
+            ("a.yaml", "pack: a\nrules:\n  - id: a.one\n    terms: [广]\n    match: substring\n  - id: a.two\n    regex: '(x'\n  - id: a.three\n    terms_file: nowhere.txt\n"),
+            ("b.yaml", "pack: b\nseverity: huge\nrules:\n  - id: a.one\n    terms: [ok1]\n    colour: red\n"));
+
+        var outcome = await Run("rules", "check", "--rules", rules);
+
+        Assert.Equal(1, outcome.ExitCode);
+        var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.EndsWith("a.yaml:4: rule 'a.one': one-character term '广' in substring mode would fire inside every word that contains it; use match: word (or auto)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("a.yaml:7:", StringComparison.Ordinal) && l.Contains("invalid regex", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("a.yaml:9:", StringComparison.Ordinal) && l.Contains("nowhere.txt", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("b.yaml:2:", StringComparison.Ordinal) && l.Contains("huge", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("b.yaml:6:", StringComparison.Ordinal) && l.Contains("colour", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("b.yaml:4:", StringComparison.Ordinal) && l.Contains("duplicate rule id 'a.one'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rules_check_on_a_valid_set_prints_one_summary_line_and_exits_0()
+    {
+        var rules = Rules(("a.yaml", "pack: a\nrules:\n  - id: a.one\n    terms: [加微信, 私聊领取]\n  - id: a.two\n    detector: cn_mobile\n"));
+
+        var outcome = await Run("rules", "check", "--rules", rules);
+
+        Assert.Equal(0, outcome.ExitCode);
+        var line = Assert.Single(outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("1 packs, 2 rules, 2 terms", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_shipped_rules_pass_their_own_check()
+    {
+        var outcome = await Run("rules", "check", "--rules", Path.Combine(RepoRoot(), "rules"));
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+    }
+
+    [Fact]
+    public async Task Scan_writes_one_verdict_per_line_in_order_with_spans_over_what_was_written()
+    {
+        var rules = Rules(
+            ("a.yaml", "pack: a\ncategory: ads\nseverity: high\nrules:\n  - id: a.contact\n    terms: [加微信]\n"),
+            ("variants.txt", "微 薇\n"));
+        var lines = new[] { "今天开会", "😀快 加 薇 信 啊", "", "ｂｙｅ", "加微信" };
+
+        var (exit, output, error) = await ScanAsync(rules, string.Join('\n', lines) + "\n");
+
+        Assert.Equal(0, exit);
+        var verdicts = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(lines.Length, verdicts.Length);
+        Assert.Equal([false, true, false, false, true], verdicts.Select(v => v.GetProperty("flagged").GetBoolean()));
+        var hit = verdicts[1].GetProperty("hits")[0];
+        Assert.Equal("a", hit.GetProperty("pack").GetString());
+        Assert.Equal("a.contact", hit.GetProperty("rule").GetString());
+        Assert.Equal("ads", hit.GetProperty("category").GetString());
+        Assert.Equal("high", hit.GetProperty("severity").GetString());
+        var start = hit.GetProperty("start").GetInt32();
+        var length = hit.GetProperty("length").GetInt32();
+        Assert.Equal("加 薇 信", lines[1].Substring(start, length)); // UTF-16 offsets, after the emoji
+        Assert.Contains("5 lines, 2 flagged", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_with_broken_rules_says_why_and_exits_1()
+    {
+        var rules = Rules(("a.yaml", "pack: a\nrules:\n  - id: a.one\n"));
+
+        var (exit, _, error) = await ScanAsync(rules, "hello\n");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("a.yaml:3:", error, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Exit, string Output, string Error)> ScanAsync(string rules, string input)
+    {
+        using var process = GroupGuardProcess.Start(_folder, new Dictionary<string, string>(), "scan", "--rules", rules);
+        process.StandardInput.AutoFlush = true;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("GroupGuard.sln not found");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not a test failure.
+        }
+    }
+}

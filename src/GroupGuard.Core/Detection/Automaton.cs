@@ -16,6 +16,7 @@ internal sealed class Automaton
     private readonly int[] _fail;
     private readonly int[] _outputStart;
     private readonly int[] _outputs;
+    private readonly bool[] _hasOutput;
 
     private Automaton(ushort[] symbolOf, int[] rootNext, int[] edgeStart, ushort[] edgeSymbol, int[] edgeTarget, int[] fail, int[] outputStart, int[] outputs, int[] patternLength)
     {
@@ -27,6 +28,12 @@ internal sealed class Automaton
         _fail = fail;
         _outputStart = outputStart;
         _outputs = outputs;
+        _hasOutput = new bool[fail.Length];
+        for (var s = 0; s < fail.Length; s++)
+        {
+            _hasOutput[s] = outputStart[s + 1] != outputStart[s];
+        }
+
         PatternLength = patternLength;
     }
 
@@ -159,6 +166,7 @@ internal sealed class Automaton
     }
 
     /// <summary>The state after reading <paramref name="c"/> in <paramref name="state"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Next(int state, char c)
     {
         var symbol = _symbolOf[c];
@@ -194,5 +202,5 @@ internal sealed class Automaton
     public ReadOnlySpan<int> Outputs(int state) =>
         _outputs.AsSpan(_outputStart[state], _outputStart[state + 1] - _outputStart[state]);
 
-    public bool HasOutputs(int state) => _outputStart[state + 1] != _outputStart[state];
+    public bool HasOutputs(int state) => _hasOutput[state];
 }

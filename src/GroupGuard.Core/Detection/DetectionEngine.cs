@@ -106,14 +106,43 @@ internal sealed class DetectionEngine
     /// first), ordered by where they start in <paramref name="text"/>. Spans are in the original
     /// text. <paramref name="segmenter"/> confirms word-mode hits; without one they are taken as words.
     /// </summary>
-    public List<RuleHit> Match(string text, string? groupId, IWordSegmenter? segmenter, Action<Rule, Exception>? onRegexFailure = null)
+    public IReadOnlyList<RuleHit> Match(string text, string? groupId, IWordSegmenter? segmenter, Action<Rule, Exception>? onRegexFailure = null)
     {
-        var hits = new List<RuleHit>();
         if (text.Length == 0)
         {
+            return [];
+        }
+
+        List<RuleHit> hits;
+        if (!MayMatch(text))
+        {
+            // Most chat: no pattern can end anywhere in it, so only regexes and detectors remain.
+            if (_regexRules.Length == 0 && _detectorRules.Length == 0)
+            {
+                return [];
+            }
+
+            hits = [];
+            {
+                var none = t_allows ??= [];
+                none.Clear();
+                if (_regexRules.Length > 0)
+                {
+                    MatchRegexes(text, groupId, none, hits, onRegexFailure);
+                }
+
+                if (_detectorRules.Length > 0)
+                {
+                    MatchDetectors(text, groupId, none, hits);
+                }
+
+                Order(hits);
+            }
+
             return hits;
         }
 
+        hits = [];
         var folded = _folder.Fold(text);
         var candidates = t_candidates ??= [];
         var allows = t_allows ??= [];
@@ -128,20 +157,87 @@ internal sealed class DetectionEngine
 
         if (_regexRules.Length > 0)
         {
-            MatchRegexes(text, groupId, allows, folded, hits, onRegexFailure);
+            MatchRegexes(text, groupId, allows, hits, onRegexFailure);
         }
 
         if (_detectorRules.Length > 0)
         {
-            MatchDetectors(text, groupId, allows, folded, hits);
+            MatchDetectors(text, groupId, allows, hits);
         }
 
+        Order(hits);
+        return hits;
+    }
+
+    private static void Order(List<RuleHit> hits)
+    {
         if (hits.Count > 1)
         {
             hits.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Length.CompareTo(b.Length));
         }
+    }
 
-        return hits;
+    /// <summary>
+    /// The fast pass: folds and walks the automaton in one loop, writing nothing, and says whether
+    /// any pattern could end in the text. False is exact (no term, pinyin form or allow phrase
+    /// occurs); true sends the message through the full pass, which also decides boundaries and words.
+    /// </summary>
+    private bool MayMatch(string text)
+    {
+        var table = _folder.Table;
+        var automaton = _automaton;
+        var state = 0;
+        var gap = 0;
+        var previous = '\0';
+        for (var i = 0; i < text.Length; i++)
+        {
+            var entry = table[text[i]];
+            var flags = (CharFlags)(entry >> 16);
+            switch (flags & CharFlags.KindMask)
+            {
+                case CharFlags.Skip:
+                    gap++;
+                    continue;
+                case CharFlags.Drop:
+                    continue;
+                case CharFlags.Special:
+                    // Emoji and other symbols outside the BMP are interference; anything else
+                    // (CJK extensions, styled letters, lone Latin variants) takes the full pass.
+                    if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+                        && CharTables.IsInterference(char.ConvertToUtf32(text[i], text[i + 1])))
+                    {
+                        gap++;
+                        i++;
+                        continue;
+                    }
+
+                    return true;
+            }
+
+            var folded = (char)entry;
+            if (gap != 0)
+            {
+                if (gap > MaxGap)
+                {
+                    state = 0;
+                }
+
+                gap = 0;
+            }
+            else if (folded == previous && (flags & CharFlags.Cjk) != 0)
+            {
+                continue; // a repeated hanzi counts once
+            }
+
+            previous = folded;
+            state = automaton.Next(state, folded);
+            if (automaton.HasOutputs(state))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, List<AllowSpan> allows)
@@ -248,7 +344,7 @@ internal sealed class DetectionEngine
         }
     }
 
-    private void MatchRegexes(string text, string? groupId, List<AllowSpan> allows, FoldedText folded, List<RuleHit> hits, Action<Rule, Exception>? onFailure)
+    private void MatchRegexes(string text, string? groupId, List<AllowSpan> allows, List<RuleHit> hits, Action<Rule, Exception>? onFailure)
     {
         var light = _folder.FoldLight(text, out var map);
         foreach (var r in _regexRules)
@@ -284,7 +380,7 @@ internal sealed class DetectionEngine
         }
     }
 
-    private void MatchDetectors(string text, string? groupId, List<AllowSpan> allows, FoldedText folded, List<RuleHit> hits)
+    private void MatchDetectors(string text, string? groupId, List<AllowSpan> allows, List<RuleHit> hits)
     {
         List<DetectorMatch>? matches = null;
         foreach (var r in _detectorRules)

@@ -88,6 +88,10 @@ internal static class CharTables
         return any ? CharFlags.Keep : CharFlags.Skip;
     }
 
+    /// <summary>Whether a code point outside the BMP is interference (emoji, symbols) rather than a letter.</summary>
+    public static bool IsInterference(int codePoint) =>
+        Rune.IsValid(codePoint) && Classify(Rune.GetUnicodeCategory(new Rune(codePoint)), codePoint) != CharFlags.Keep;
+
     /// <summary>The kind of a character by its Unicode category, before folding.</summary>
     private static CharFlags Classify(UnicodeCategory category, int value)
     {

@@ -120,6 +120,9 @@ internal sealed class TextFolder
         return new TextFolder(table, remap.Where(p => latin.Contains(p.Key)).ToDictionary());
     }
 
+    /// <summary>The fold entry of every UTF-16 unit (see <see cref="CharTables"/>), for the matcher's fast pass.</summary>
+    internal uint[] Table => _table;
+
     /// <summary>The fold of one character on its own, or '\0' when it folds to nothing or to several.</summary>
     public char FoldChar(char c)
     {

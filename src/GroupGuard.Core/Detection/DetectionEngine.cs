@@ -169,6 +169,16 @@ internal sealed class DetectionEngine
         return hits;
     }
 
+    /// <summary>For tests: what the fast pass says, and whether the full pass finds any pattern at all.</summary>
+    internal (bool FastMayMatch, bool FullFound) CompareFastAndFull(string text)
+    {
+        var folded = _folder.Fold(text);
+        var candidates = new List<Candidate>();
+        var allows = new List<AllowSpan>();
+        Scan(folded, groupId: null, candidates, allows);
+        return (MayMatch(text), candidates.Count + allows.Count > 0);
+    }
+
     private static void Order(List<RuleHit> hits)
     {
         if (hits.Count > 1)

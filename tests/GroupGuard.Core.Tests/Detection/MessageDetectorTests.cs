@@ -231,3 +231,36 @@ public sealed class MessageDetectorTests
         Assert.DoesNotContain("法轮功", Rules.WordTerms); // three characters: substring mode
     }
 }
+
+public sealed class FastPassTests
+{
+    [Fact]
+    public void The_fast_pass_never_rules_out_a_message_the_full_pass_would_match()
+    {
+        var rules = MessageDetectorTests.Load(
+            """
+            pack: fast
+            rules:
+              - id: f.terms
+                terms: [加微信, 傻逼, 白粉, vx, 法轮功, pk10]
+                pinyin: true
+                unless: [微信支付]
+            """,
+            variants: "微 薇 v\n");
+        string[] pieces = ["加", "微", "薇", "信", "傻", "逼", "白", "粉", "法", "轮", "輪", "功", "v", "V", "x", "ｖ", "p", "k", "1", "0",
+            "sha", "bi", "s", "b", " ", "，", "。", "*", "①", "😀", "\u200B", "\uFE0F", "𠀀", "𝐀", "㈱", "的", "a"];
+        var random = new Random(20261126);
+        var misses = new List<string>();
+        for (var n = 0; n < 20_000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var (fast, full) = rules.Engine.CompareFastAndFull(text);
+            if (full && !fast)
+            {
+                misses.Add(text);
+            }
+        }
+
+        Assert.Empty(misses);
+    }
+}

@@ -20,7 +20,7 @@ public class MatchingBenchmarks
     private RestartTrie _trie = new([]);
     private IWordSegmenter? _segmenter;
 
-    [Params(1_000, 10_000, 50_000)]
+    [Params(1_000, 5_000, 10_000, 50_000)]
     public int Terms { get; set; }
 
     [Params("clean", "all")]

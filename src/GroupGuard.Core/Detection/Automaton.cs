@@ -177,19 +177,73 @@ internal sealed class Automaton
 
         while (state != 0)
         {
-            var end = _edgeStart[state + 1];
-            for (var k = _edgeStart[state]; k < end; k++)
+            var target = Child(state, symbol);
+            if (target != 0)
+            {
+                return target;
+            }
+
+            state = _fail[state];
+        }
+
+        return _rootNext[symbol];
+    }
+
+    /// <summary>The child of a non-root state on a symbol, or 0: a short scan for few edges, binary search for many.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int Child(int state, ushort symbol)
+    {
+        var lo = _edgeStart[state];
+        var hi = _edgeStart[state + 1] - 1;
+        if (hi - lo < 8)
+        {
+            for (var k = lo; k <= hi; k++)
             {
                 var s = _edgeSymbol[k];
-                if (s == symbol)
+                if (s >= symbol)
                 {
-                    return _edgeTarget[k];
+                    return s == symbol ? _edgeTarget[k] : 0;
                 }
+            }
 
-                if (s > symbol)
-                {
-                    break;
-                }
+            return 0;
+        }
+
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var s = _edgeSymbol[mid];
+            if (s == symbol)
+            {
+                return _edgeTarget[mid];
+            }
+
+            if (s < symbol)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The symbol of a folded character; 0 for a character that occurs in no pattern.</summary>
+    internal ushort[] Symbols => _symbolOf;
+
+    /// <summary>The state after reading a known, non-zero symbol.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal int NextSymbol(int state, ushort symbol)
+    {
+        while (state != 0)
+        {
+            var target = Child(state, symbol);
+            if (target != 0)
+            {
+                return target;
             }
 
             state = _fail[state];

@@ -196,6 +196,7 @@ internal sealed class DetectionEngine
     {
         var table = _folder.Table;
         var automaton = _automaton;
+        var symbols = automaton.Symbols;
         var state = 0;
         var gap = 0;
         var previous = '\0';
@@ -240,7 +241,14 @@ internal sealed class DetectionEngine
             }
 
             previous = folded;
-            state = automaton.Next(state, folded);
+            var symbol = symbols[folded];
+            if (symbol == 0)
+            {
+                state = 0; // in no pattern: back to the root, as most characters of clean chat
+                continue;
+            }
+
+            state = automaton.NextSymbol(state, symbol);
             if (automaton.HasOutputs(state))
             {
                 return true;

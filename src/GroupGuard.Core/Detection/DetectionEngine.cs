@@ -199,6 +199,7 @@ internal sealed class DetectionEngine
         var symbols = automaton.Symbols;
         var state = 0;
         var gap = 0;
+        var run = 0;
         var previous = '\0';
         for (var i = 0; i < text.Length; i++)
         {
@@ -234,10 +235,23 @@ internal sealed class DetectionEngine
                 }
 
                 gap = 0;
+                run = 1;
             }
-            else if (folded == previous && (flags & CharFlags.Cjk) != 0)
+            else if (folded == previous)
             {
-                continue; // a repeated hanzi counts once
+                if ((flags & CharFlags.Cjk) != 0)
+                {
+                    continue; // a repeated hanzi counts once
+                }
+
+                if (++run >= 3 && (flags & CharFlags.AsciiWord) != 0 && char.IsAsciiLetter(folded))
+                {
+                    return true; // fuuuck: collapsing is the full pass's work
+                }
+            }
+            else
+            {
+                run = 1;
             }
 
             previous = folded;

@@ -131,17 +131,30 @@ public static class RuleLoader
         return phrases;
     }
 
+    /// <summary>The shipped variants, used when a rules folder has no variants.txt.</summary>
+    public const string BuiltInVariants = "(built-in variants.txt)";
+
     private static Dictionary<char, char> ReadVariants(string path, List<RuleError> errors, IncrementalHash hash)
     {
         var variants = new Dictionary<char, char>();
-        if (!File.Exists(path))
+        List<(int Line, string Text)> lines;
+        string display;
+        if (File.Exists(path))
         {
-            return variants;
+            display = Display(path);
+            lines = ReadLines(path, display, errors, hash);
+        }
+        else
+        {
+            display = BuiltInVariants;
+            using var stream = typeof(RuleLoader).Assembly.GetManifestResourceStream("GroupGuard.Core.Rules.variants.txt")
+                ?? throw new InvalidOperationException("The built-in variants.txt is missing from GroupGuard.Core");
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            lines = ParseLines(reader.ReadToEnd());
         }
 
-        var display = Display(path);
         var seenAt = new Dictionary<char, int>();
-        foreach (var (line, text) in ReadLines(path, display, errors, hash))
+        foreach (var (line, text) in lines)
         {
             var items = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (items.Length < 2)
@@ -197,6 +210,14 @@ public static class RuleLoader
             return result;
         }
 
+        return ParseLines(lines);
+    }
+
+    private static List<(int Line, string Text)> ParseLines(string text) => ParseLines(text.Split('\n'));
+
+    private static List<(int Line, string Text)> ParseLines(string[] lines)
+    {
+        var result = new List<(int, string)>();
         for (var i = 0; i < lines.Length; i++)
         {
             var entry = lines[i];

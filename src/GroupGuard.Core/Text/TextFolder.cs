@@ -20,6 +20,9 @@ internal sealed class FoldedText
 
     public int Count;
 
+    /// <summary>How many times in a row the last folded char was written (for collapsing fuuuck).</summary>
+    public int LastRun;
+
     public ReadOnlySpan<char> Text => Chars.AsSpan(0, Count);
 
     public override string ToString() => new(Chars, 0, Count);
@@ -150,6 +153,7 @@ internal sealed class TextFolder
     public void Fold(ReadOnlySpan<char> text, FoldedText into)
     {
         into.Count = 0;
+        into.LastRun = 0;
         into.EnsureCapacity(text.Length * 2 + 4);
         var gap = 0;
         var clause = false;
@@ -277,11 +281,31 @@ internal sealed class TextFolder
     private static void Emit(FoldedText into, char folded, CharFlags flags, int start, int end, ref int gap, ref bool clause)
     {
         var n = into.Count;
-        // A hanzi repeated in a row counts once; its span grows to cover the repeats.
-        if (n > 0 && (flags & CharFlags.Cjk) != 0 && into.Chars[n - 1] == folded && gap == 0)
+        if (n > 0 && gap == 0 && into.Chars[n - 1] == folded)
         {
-            into.End[n - 1] = end;
-            return;
+            // A hanzi repeated in a row counts once; its span grows to cover the repeats.
+            if ((flags & CharFlags.Cjk) != 0)
+            {
+                into.End[n - 1] = end;
+                return;
+            }
+
+            // A Latin letter written three or more times in a row counts once (fuuuck), while a
+            // double stays (good, all): the third drops the second and the span grows.
+            if (char.IsAsciiLetter(folded) && ++into.LastRun >= 3)
+            {
+                if (into.LastRun == 3)
+                {
+                    n = --into.Count;
+                }
+
+                into.End[n - 1] = end;
+                return;
+            }
+        }
+        else
+        {
+            into.LastRun = 1;
         }
 
         into.Chars[n] = folded;

@@ -69,6 +69,8 @@ public sealed class MessageDetectorTests
     [InlineData("看 AV 吗", "t.english", "AV")]
     [InlineData("ＦＵＣＫ", "t.english", "ＦＵＣＫ")]
     [InlineData("ｆuｃk this", "t.english", "ｆuｃk")]
+    [InlineData("fuuuuck", "t.english", "fuuuuck")] // Latin letters repeated three times or more
+    [InlineData("FFFUUUCCCKKK!", "t.english", "FFFUUUCCCKKK")]
     [InlineData("戳 https://evil.XYZ/a", "t.site", "https://evil.XYZ")]
     [InlineData("戳 https：//evil．xyz/a", "t.site", "https：//evil．xyz")] // full-width punctuation
     public void A_term_fires_after_width_and_case_folding_and_the_span_covers_what_was_written(string text, string rule, string written)
@@ -128,6 +130,7 @@ public sealed class MessageDetectorTests
     [InlineData("I have a plan")] // av inside a word
     [InlineData("the sbt build tool")] // sb inside a word
     [InlineData("shabby chic")] // shab… is not shabi
+    [InlineData("a good avocado")] // doubles stay: good is not god, av is still inside avocado
     [InlineData("今天天气不错，微信支付可以用")] // allow.txt covers 微信
     [InlineData("fuck off already")] // the rule's unless covers it
     [InlineData("漂白粉可以消毒")] // 白粉 inside the word 漂白粉
@@ -224,6 +227,21 @@ public sealed class MessageDetectorTests
     }
 
     [Fact]
+    public void A_rules_folder_without_variants_gets_the_shipped_ones_and_an_empty_file_turns_them_off()
+    {
+        const string pack = "pack: v\nrules:\n  - id: v.wx\n    terms: [加微信]\n";
+
+        var builtIn = Load(pack);
+        var none = Load(pack, variants: "# none\n");
+
+        Assert.NotEmpty(builtIn.Variants);
+        Assert.True(MessageDetector.Detect(builtIn, "快加威信", "1").Flagged);
+        Assert.True(MessageDetector.Detect(builtIn, "快加V信", "1").Flagged);
+        Assert.Empty(none.Variants);
+        Assert.False(MessageDetector.Detect(none, "快加威信", "1").Flagged);
+    }
+
+    [Fact]
     public void Word_terms_are_handed_to_the_segmenter_folded()
     {
         Assert.Contains("白粉", Rules.WordTerms);
@@ -242,12 +260,12 @@ public sealed class FastPassTests
             pack: fast
             rules:
               - id: f.terms
-                terms: [加微信, 傻逼, 白粉, vx, 法轮功, pk10]
+                terms: [加微信, 傻逼, 白粉, vx, 法轮功, pk10, fuck]
                 pinyin: true
                 unless: [微信支付]
             """,
             variants: "微 薇 v\n");
-        string[] pieces = ["加", "微", "薇", "信", "傻", "逼", "白", "粉", "法", "轮", "輪", "功", "v", "V", "x", "ｖ", "p", "k", "1", "0",
+        string[] pieces = ["uuu", "kk", "fu", "c", "加", "微", "薇", "信", "傻", "逼", "白", "粉", "法", "轮", "輪", "功", "v", "V", "x", "ｖ", "p", "k", "1", "0",
             "sha", "bi", "s", "b", " ", "，", "。", "*", "①", "😀", "\u200B", "\uFE0F", "𠀀", "𝐀", "㈱", "的", "a"];
         var random = new Random(20261126);
         var misses = new List<string>();

@@ -18,8 +18,38 @@ internal sealed class Automaton
     private readonly int[] _outputs;
     private readonly bool[] _hasOutput;
 
+    // Every pair of adjacent symbols in any pattern, hashed into a bit set: a state can have a
+    // child on symbol b only if (the symbol into the state, b) is such a pair. Most lookups in
+    // clean chat fail, and this answers them without searching the state's edges.
+    private const int PairBits = 21;
+    private readonly ulong[] _pairs = new ulong[1 << (PairBits - 6)];
+    private readonly ushort[] _inSymbol;
+
     private Automaton(ushort[] symbolOf, int[] rootNext, int[] edgeStart, ushort[] edgeSymbol, int[] edgeTarget, int[] fail, int[] outputStart, int[] outputs, int[] patternLength)
     {
+        _inSymbol = new ushort[fail.Length];
+        for (var symbol = 1; symbol < rootNext.Length; symbol++)
+        {
+            if (rootNext[symbol] != 0)
+            {
+                _inSymbol[rootNext[symbol]] = (ushort)symbol;
+            }
+        }
+
+        for (var s = 0; s < fail.Length; s++)
+        {
+            for (var k = edgeStart[s]; k < edgeStart[s + 1]; k++)
+            {
+                _inSymbol[edgeTarget[k]] = edgeSymbol[k];
+                if (s != 0)
+                {
+                    // s is entered on _inSymbol[s] (set earlier: parents come before children in
+                    // state numbering), and leaves on edgeSymbol[k].
+                    SetPair(_inSymbol[s], edgeSymbol[k]);
+                }
+            }
+        }
+
         _symbolOf = symbolOf;
         _rootNext = rootNext;
         _edgeStart = edgeStart;
@@ -189,10 +219,25 @@ internal sealed class Automaton
         return _rootNext[symbol];
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int PairHash(ushort a, ushort b) => (int)((((uint)a << 16) | b) * 0x9E3779B1u >> (32 - PairBits));
+
+    private void SetPair(ushort a, ushort b)
+    {
+        var h = PairHash(a, b);
+        _pairs[h >> 6] |= 1UL << (h & 63);
+    }
+
     /// <summary>The child of a non-root state on a symbol, or 0: a short scan for few edges, binary search for many.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private int Child(int state, ushort symbol)
     {
+        var h = PairHash(_inSymbol[state], symbol);
+        if ((_pairs[h >> 6] & (1UL << (h & 63))) == 0)
+        {
+            return 0;
+        }
+
         var lo = _edgeStart[state];
         var hi = _edgeStart[state + 1] - 1;
         if (hi - lo < 8)

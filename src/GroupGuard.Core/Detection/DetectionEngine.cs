@@ -106,7 +106,7 @@ internal sealed class DetectionEngine
     /// first), ordered by where they start in <paramref name="text"/>. Spans are in the original
     /// text. <paramref name="segmenter"/> confirms word-mode hits; without one they are taken as words.
     /// </summary>
-    public IReadOnlyList<RuleHit> Match(string text, string? groupId, IWordSegmenter? segmenter, Action<Rule, Exception>? onRegexFailure = null)
+    public IReadOnlyList<RuleHit> Match(string text, string? groupId, IWordSegmenter? segmenter)
     {
         if (text.Length == 0)
         {
@@ -128,7 +128,7 @@ internal sealed class DetectionEngine
                 none.Clear();
                 if (_regexRules.Length > 0)
                 {
-                    MatchRegexes(text, groupId, none, hits, onRegexFailure);
+                    MatchRegexes(text, groupId, none, hits);
                 }
 
                 if (_detectorRules.Length > 0)
@@ -157,7 +157,7 @@ internal sealed class DetectionEngine
 
         if (_regexRules.Length > 0)
         {
-            MatchRegexes(text, groupId, allows, hits, onRegexFailure);
+            MatchRegexes(text, groupId, allows, hits);
         }
 
         if (_detectorRules.Length > 0)
@@ -376,7 +376,11 @@ internal sealed class DetectionEngine
         }
     }
 
-    private void MatchRegexes(string text, string? groupId, List<AllowSpan> allows, List<RuleHit> hits, Action<Rule, Exception>? onFailure)
+    /// <summary>
+    /// Regex rules on the lighter fold. Every pattern is NonBacktracking (the loader refuses the
+    /// rest), so a match takes time linear in the message and cannot time out.
+    /// </summary>
+    private void MatchRegexes(string text, string? groupId, List<AllowSpan> allows, List<RuleHit> hits)
     {
         var light = _folder.FoldLight(text, out var map);
         foreach (var r in _regexRules)
@@ -387,27 +391,20 @@ internal sealed class DetectionEngine
                 continue;
             }
 
-            try
+            foreach (System.Text.RegularExpressions.Match m in rule.Regex!.Matches(light))
             {
-                foreach (System.Text.RegularExpressions.Match m in rule.Regex!.Matches(light))
+                if (m.Length == 0)
                 {
-                    if (m.Length == 0)
-                    {
-                        continue;
-                    }
-
-                    var start = map[m.Index];
-                    var end = m.Index + m.Length < map.Length - 1 ? map[m.Index + m.Length] : text.Length;
-                    if (!Covered(allows, r, start, end))
-                    {
-                        hits.Add(new RuleHit(rule, text[start..end], start, end - start));
-                        break;
-                    }
+                    continue;
                 }
-            }
-            catch (System.Text.RegularExpressions.RegexMatchTimeoutException ex)
-            {
-                onFailure?.Invoke(rule, ex);
+
+                var start = map[m.Index];
+                var end = m.Index + m.Length < map.Length - 1 ? map[m.Index + m.Length] : text.Length;
+                if (!Covered(allows, r, start, end))
+                {
+                    hits.Add(new RuleHit(rule, text[start..end], start, end - start));
+                    break;
+                }
             }
         }
     }

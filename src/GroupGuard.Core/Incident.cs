@@ -60,7 +60,48 @@ public sealed record Incident
     public required string ActionStatus { get; init; }
     public string? ActionError { get; init; }
     public required string RuleSetVersion { get; init; }
+
+    /// <summary>The group's name when the platform told it.</summary>
+    public string? GroupName { get; init; }
+
+    /// <summary>The message as the rules saw it (folded), for evidence; null when text is not stored.</summary>
+    public string? NormalizedText { get; init; }
+
+    /// <summary>Where the hit stands in <see cref="MessageText"/> (UTF-16 offsets).</summary>
+    public IReadOnlyList<EvidenceSpan> Spans { get; init; } = [];
+
+    /// <summary>The mute length decided (rule or escalation), in seconds; 0 when there is no mute.</summary>
+    public int MuteSeconds { get; init; }
+
+    /// <summary>The escalation step that applied (1 for the first step), or 0.</summary>
+    public int EscalationStep { get; init; }
+
+    /// <summary>A human said this hit was wrong; it does not count towards escalation.</summary>
+    public bool FalsePositive { get; init; }
+
+    public string? ReviewNote { get; init; }
+
+    public DateTimeOffset? ReviewedAt { get; init; }
 }
 
-/// <summary>Filters for reading incidents back.</summary>
-public sealed record IncidentQuery(DateTimeOffset? Since = null, DateTimeOffset? Until = null);
+/// <summary>A span of evidence in the stored message text.</summary>
+public readonly record struct EvidenceSpan(int Start, int Length);
+
+/// <summary>Filters for reading incidents back. Null means no filter.</summary>
+public sealed record IncidentQuery(
+    DateTimeOffset? Since = null,
+    DateTimeOffset? Until = null,
+    IReadOnlyCollection<string>? GroupIds = null);
+
+/// <summary>Messages seen in one group in one hour (UTC, the hour's start).</summary>
+public sealed record MessageCount(string Platform, string GroupId, DateTimeOffset Hour, long Count);
+
+/// <summary>What retention does to evidence past its age.</summary>
+public enum RetentionMode
+{
+    /// <summary>Delete the incidents.</summary>
+    Delete,
+
+    /// <summary>Keep the incidents, blank their message text and normalized text.</summary>
+    Mask,
+}

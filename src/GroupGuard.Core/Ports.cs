@@ -10,11 +10,38 @@ public interface IIncidentStore
     /// <summary>Creates or upgrades the schema. Safe to call at every start.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
-    /// <summary>Stores the incidents in one transaction; returns how many were new.</summary>
-    Task<int> AddAsync(IReadOnlyList<Incident> incidents, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the incidents in one transaction. Returns, for each incident in order, its new id,
+    /// or 0 when it was already stored (a redelivery: the caller must not act on it again).
+    /// </summary>
+    Task<IReadOnlyList<long>> AddAsync(IReadOnlyList<Incident> incidents, CancellationToken cancellationToken);
 
     /// <summary>Incidents in id order.</summary>
     IAsyncEnumerable<Incident> QueryAsync(IncidentQuery query, CancellationToken cancellationToken);
+
+    /// <summary>One incident, or null.</summary>
+    Task<Incident?> GetAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Records what became of the action of these incidents (<see cref="ActionStatus"/>).</summary>
+    Task UpdateActionAsync(IReadOnlyList<long> incidentIds, string status, string? error, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many distinct messages of <paramref name="userId"/> in the group made incidents at or
+    /// after <paramref name="since"/>, leaving out incidents marked false positive.
+    /// </summary>
+    Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Adds to the hourly message counters (upsert: counts add up).</summary>
+    Task AddMessageCountsAsync(IReadOnlyList<MessageCount> counts, CancellationToken cancellationToken);
+
+    /// <summary>Message counters per platform, group and hour with <c>from &lt;= hour &lt; to</c>.</summary>
+    Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken);
+
+    /// <summary>Marks an incident false positive (or not) with a note; false when there is no such incident.</summary>
+    Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Deletes, or blanks the evidence of, incidents whose message time is before <paramref name="before"/>; returns how many.</summary>
+    Task<int> ApplyRetentionAsync(DateTimeOffset before, RetentionMode mode, CancellationToken cancellationToken);
 
     /// <summary>Proves the store answers a read and a write; throws when it does not.</summary>
     Task<StorageStatus> CheckAsync(CancellationToken cancellationToken);

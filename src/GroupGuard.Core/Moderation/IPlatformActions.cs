@@ -1,0 +1,48 @@
+namespace GroupGuard.Core.Moderation;
+
+/// <summary>One action to carry out on a platform.</summary>
+public sealed record PlatformAction
+{
+    /// <summary><c>onebot.v11</c> or <c>onebot.v12</c>: which API the bot speaks.</summary>
+    public required string Protocol { get; init; }
+
+    /// <summary><c>qq</c>, <c>wechat</c>, …: what the platform can do depends on it.</summary>
+    public required string Platform { get; init; }
+
+    public required string BotId { get; init; }
+    public required string GroupId { get; init; }
+    public required string UserId { get; init; }
+    public required string MessageId { get; init; }
+
+    /// <summary><see cref="ModerationAction.Warn"/>, <c>Recall</c>, <c>Mute</c> or <c>Kick</c> (never <c>Log</c>).</summary>
+    public required ModerationAction Action { get; init; }
+
+    /// <summary>For a mute: its length, always sent explicitly (NapCat's default is 0, which lifts a mute).</summary>
+    public int MuteSeconds { get; init; }
+
+    /// <summary>For a warning: the short reason shown in the group after an @ of the sender.</summary>
+    public string? WarningText { get; init; }
+}
+
+/// <summary>What became of a platform action: <see cref="ActionStatus.Done"/>, <c>Failed</c> or <c>Unsupported</c>, with the platform's error.</summary>
+public sealed record ActionResult(string Status, string? Error)
+{
+    public static ActionResult Done { get; } = new(ActionStatus.Done, null);
+}
+
+/// <summary>
+/// The platform's moderation API. Failure contract: <see cref="ExecuteAsync"/> does not throw for a
+/// platform failure or refusal (it returns <c>failed</c> with the platform's words, after the
+/// client's own retries); it throws only <see cref="OperationCanceledException"/> when cancelled.
+/// </summary>
+public interface IPlatformActions
+{
+    /// <summary>Whether the platform behind <paramref name="protocol"/> can carry out <paramref name="action"/> at all.</summary>
+    bool CanDo(string protocol, string platform, ModerationAction action);
+
+    /// <summary>Carries out one action, rate-limited per bot, with retries on timeouts and 5xx.</summary>
+    Task<ActionResult> ExecuteAsync(PlatformAction action, CancellationToken cancellationToken);
+
+    /// <summary>The member's role from the platform (<c>get_group_member_info</c>), or null when it cannot say.</summary>
+    Task<SenderRole?> GetRoleAsync(string protocol, string botId, string groupId, string userId, CancellationToken cancellationToken);
+}

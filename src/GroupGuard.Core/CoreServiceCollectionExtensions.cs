@@ -1,3 +1,5 @@
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +21,14 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IRuleSetProvider>(sp => sp.GetRequiredService<RuleSetProvider>());
         services.AddHostedService<RuleSetStartup>();
         services.AddHostedService<RuleReloader>();
+
+        services.AddOptions<ModerationOptions>().Bind(configuration.GetSection(ModerationOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ModerationOptions>, ModerationOptionsValidator>();
+        services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
+        services.AddOptions<Dictionary<string, GroupOverride>>().Bind(configuration.GetSection("GroupGuard:Groups")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Dictionary<string, GroupOverride>>, GroupOverridesValidator>();
+        services.AddSingleton<StreamTracker>();
         return services;
     }
 }

@@ -130,7 +130,8 @@ internal static class GroupGuardApp
             .AddGroupGuardJieba()
             .AddGroupGuardStorage(builder.Configuration)
             .AddGroupGuardOneBot(builder.Configuration)
-            .AddGroupGuardPipeline(builder.Configuration);
+            .AddGroupGuardPipeline(builder.Configuration)
+            .AddGroupGuardJobs();
 
         var app = builder.Build();
         app.MapOneBotWebhooks();

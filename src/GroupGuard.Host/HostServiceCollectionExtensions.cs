@@ -1,8 +1,10 @@
 using System.Threading.Channels;
 using GroupGuard.Core;
+using GroupGuard.Host.Jobs;
 using GroupGuard.Host.Pipeline;
 using GroupGuard.Storage;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace GroupGuard.Host;
 
@@ -27,7 +29,26 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<EventIntake>();
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<InboxStartup>();
+        services.AddSingleton<MessageCounter>();
+        services.AddHostedService(sp => sp.GetRequiredService<MessageCounter>());
+        services.AddSingleton<ActionQueue>();
+        services.AddHostedService<ActionWorker>();
         services.AddHostedService<ModerationWorker>();
+        return services;
+    }
+
+    /// <summary>Quartz (in memory for now; the cluster issue moves it to PostgreSQL) and the daily jobs.</summary>
+    public static IServiceCollection AddGroupGuardJobs(this IServiceCollection services)
+    {
+        services.AddQuartz(quartz =>
+        {
+            quartz.AddJob<RetentionJob>(job => job.WithIdentity(RetentionJob.Key));
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(RetentionJob.Key)
+                .WithIdentity("retention-daily", "groupguard")
+                .WithCronSchedule("0 30 3 * * ?", cron => cron.WithMisfireHandlingInstructionFireAndProceed()));
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;
     }
 }

@@ -3,63 +3,220 @@ using GroupGuard.Core.Rules;
 
 namespace GroupGuard.Core.Moderation;
 
+/// <summary>What to record and what to do about one message.</summary>
+/// <param name="Incidents">One a rule that fired, each with its decided action and status.</param>
+/// <param name="Actions">The platform calls to make; empty when nothing is to be called.</param>
+public sealed record Decision(IReadOnlyList<Incident> Incidents, IReadOnlyList<PlatformAction> Actions)
+{
+    public static Decision None { get; } = new([], []);
+}
+
+/// <summary>The facts the policy needs besides the message and its hits.</summary>
+/// <param name="OffencesBefore">Earlier incidents of the sender in the group within the window (false positives left out).</param>
+/// <param name="Role">The sender's role: from the event, else from the platform.</param>
+public sealed record PolicyContext(
+    int OffencesBefore,
+    SenderRole Role,
+    DateTimeOffset Now,
+    ModerationOptions Options,
+    GroupOverride? Group,
+    PrivacyOptions Privacy,
+    Func<ModerationAction, bool> CanDo);
+
 /// <summary>
-/// Turns a verdict into incidents, one per rule that fired, each with the action its rule decides
-/// and what became of it. The moderation issue adds escalation, dry run and platform calls; until
-/// then actions that need the platform are recorded as <see cref="ActionStatus.Skipped"/>.
+/// Turns hits into incidents and platform actions: the strongest action of the enforced hits wins
+/// (a mute or kick also recalls the message), repeat offenders escalate, owners, admins, the bot
+/// and exempt users are spared, dry run and shadow rules record what would have been done, and
+/// what a platform cannot do degrades to a warning.
 /// </summary>
 public static class ModerationPolicy
 {
-    public static IReadOnlyList<Incident> Decide(ChatMessage message, Verdict verdict, DateTimeOffset detectedAt)
+    public const string DefaultWarning = "请勿发布{pack}相关内容";
+
+    /// <summary>Whether the hits call for anything on the platform (so the caller fetches offences and roles only then).</summary>
+    public static bool Actionable(IEnumerable<RuleHit> hits, GroupOverride? group) =>
+        Applicable(hits, group).Any(h => h.Rule.Mode == RuleMode.Enforce && h.Rule.Action != ModerationAction.Log);
+
+    public static Decision Decide(ChatMessage message, IReadOnlyList<RuleHit> allHits, string ruleSetVersion, PolicyContext context, string? normalizedText = null)
     {
-        if (!verdict.Flagged)
+        var hits = Applicable(allHits, context.Group).ToList();
+        if (hits.Count == 0)
         {
-            return [];
+            return Decision.None;
         }
 
-        var incidents = new Incident[verdict.Hits.Count];
-        for (var i = 0; i < incidents.Length; i++)
+        var exempt = context.Role is SenderRole.Owner or SenderRole.Admin
+            || message.UserId == message.BotId
+            || context.Options.ExemptUsers.Contains(message.UserId);
+        var dryRun = context.Group?.DryRun ?? context.Options.DryRun;
+        var enforced = hits.Where(h => h.Rule.Mode == RuleMode.Enforce && h.Rule.Action != ModerationAction.Log).ToList();
+        var strongest = enforced.Count == 0 ? null : enforced.MaxBy(h => (int)h.Rule.Action);
+
+        // Escalation: the step for this offence (earlier ones + this), on top of the rule's action.
+        EscalationStep? step = null;
+        var stepNumber = 0;
+        if (strongest is not null && !exempt)
         {
-            var hit = verdict.Hits[i];
-            incidents[i] = new Incident
+            var steps = (context.Group?.Escalation ?? (IReadOnlyList<EscalationStep>)context.Options.Steps).OrderBy(s => s.Count).ToList();
+            var offence = context.OffencesBefore + 1;
+            for (var i = 0; i < steps.Count; i++)
             {
-                Time = message.Time,
-                DetectedAt = detectedAt,
+                if (steps[i].Count <= offence)
+                {
+                    step = steps[i];
+                    stepNumber = i + 1;
+                }
+            }
+        }
+
+        var actions = new List<PlatformAction>();
+        var unsupported = new List<string>();
+        var muteSeconds = 0;
+        if (strongest is not null && !exempt)
+        {
+            var wanted = new SortedSet<ModerationAction>();
+            switch (strongest.Rule.Action)
+            {
+                case ModerationAction.Warn:
+                    wanted.Add(ModerationAction.Warn);
+                    break;
+                case ModerationAction.Recall:
+                    wanted.Add(ModerationAction.Recall);
+                    break;
+                case ModerationAction.Mute:
+                    wanted.Add(ModerationAction.Recall);
+                    wanted.Add(ModerationAction.Mute);
+                    muteSeconds = strongest.Rule.MuteMinutes * 60;
+                    break;
+                case ModerationAction.Kick:
+                    wanted.Add(ModerationAction.Recall);
+                    wanted.Add(ModerationAction.Kick);
+                    break;
+            }
+
+            if (step is not null)
+            {
+                wanted.Add(step.Action);
+                if (step.Action == ModerationAction.Mute)
+                {
+                    muteSeconds = Math.Max(muteSeconds, step.MuteMinutes * 60);
+                }
+            }
+
+            if (wanted.Contains(ModerationAction.Kick))
+            {
+                wanted.Remove(ModerationAction.Mute); // no point muting someone who is removed
+            }
+
+            foreach (var action in wanted.ToList())
+            {
+                if (!context.CanDo(action))
+                {
+                    wanted.Remove(action);
+                    unsupported.Add(action.ToString().ToLowerInvariant());
+                }
+            }
+
+            // What the platform cannot do degrades to a warning in the group (and the digest says so).
+            if (unsupported.Count > 0 && !wanted.Contains(ModerationAction.Warn) && context.CanDo(ModerationAction.Warn))
+            {
+                wanted.Add(ModerationAction.Warn);
+            }
+
+            var warning = Warning(strongest.Rule);
+            actions.AddRange(wanted.Select(action => new PlatformAction
+            {
+                Protocol = message.Protocol,
                 Platform = message.Platform,
                 BotId = message.BotId,
                 GroupId = message.GroupId,
                 UserId = message.UserId,
-                SenderName = message.SenderName,
-                SenderRole = message.SenderRole,
                 MessageId = message.MessageId,
-                Pack = hit.Rule.PackId,
-                Rule = hit.Rule.Id,
-                Category = hit.Rule.Category,
-                Severity = hit.Rule.Severity,
-                MatchedTerm = hit.Matched,
-                MessageText = message.Text,
-                DecidedAction = hit.Rule.Action,
-                ActionStatus = StatusOf(hit.Rule, message),
-                RuleSetVersion = verdict.RuleSetVersion,
-            };
+                Action = action,
+                MuteSeconds = action == ModerationAction.Mute ? muteSeconds : 0,
+                WarningText = action == ModerationAction.Warn ? warning : null,
+            }));
         }
 
-        return incidents;
+        var spans = hits.Where(h => h.Length > 0 && h.Start + h.Length <= message.Text.Length).Select(h => new EvidenceSpan(h.Start, h.Length)).ToList();
+        var (text, normalized) = context.Privacy.StoreText switch
+        {
+            StoreText.Full => (message.Text, normalizedText),
+            StoreText.Masked => (EvidenceMasker.Mask(message.Text, spans), null),
+            _ => ("", null),
+        };
+
+        var unsupportedNote = unsupported.Count > 0
+            ? $"{message.Platform} cannot {string.Join(" or ", unsupported)}" + (actions.Count > 0 ? "; warned in the group instead" : "")
+            : null;
+        var incidents = hits.Select(hit => new Incident
+        {
+            Time = message.Time,
+            DetectedAt = context.Now,
+            Platform = message.Platform,
+            BotId = message.BotId,
+            GroupId = message.GroupId,
+            GroupName = message.GroupName,
+            UserId = message.UserId,
+            SenderName = message.SenderName,
+            SenderRole = context.Role,
+            MessageId = message.MessageId,
+            Pack = hit.Rule.PackId,
+            Rule = hit.Rule.Id,
+            Category = hit.Rule.Category,
+            Severity = hit.Rule.Severity,
+            MatchedTerm = hit.Matched,
+            MessageText = text,
+            NormalizedText = normalized,
+            Spans = hit.Length > 0 && hit.Start + hit.Length <= message.Text.Length ? [new EvidenceSpan(hit.Start, hit.Length)] : [],
+            DecidedAction = hit.Rule.Action,
+            MuteSeconds = ReferenceEquals(hit, strongest) ? muteSeconds : 0,
+            EscalationStep = ReferenceEquals(hit, strongest) ? stepNumber : 0,
+            ActionStatus = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported),
+            ActionError = hit.Rule.Mode == RuleMode.Enforce && hit.Rule.Action != ModerationAction.Log ? unsupportedNote : null,
+            RuleSetVersion = ruleSetVersion,
+        }).ToList();
+
+        return new Decision(incidents, exempt || dryRun ? [] : actions);
     }
 
-    private static string StatusOf(Rule rule, ChatMessage message)
+    /// <summary>The pack filter of a group's settings; stream and text hits alike.</summary>
+    private static IEnumerable<RuleHit> Applicable(IEnumerable<RuleHit> hits, GroupOverride? group) =>
+        group?.Packs is { } packs ? hits.Where(h => packs.Contains(h.Rule.PackId, StringComparer.Ordinal)) : hits;
+
+    private static string StatusOf(RuleHit hit, bool exempt, bool dryRun, RuleHit? strongest, List<PlatformAction> actions, List<string> unsupported)
     {
-        if (message.SenderRole is SenderRole.Owner or SenderRole.Admin)
+        if (exempt)
         {
             return ActionStatus.Exempt;
         }
 
-        if (rule.Mode == RuleMode.Shadow)
+        if (hit.Rule.Mode == RuleMode.Shadow)
         {
             return ActionStatus.DryRun;
         }
 
-        // Logging is the whole of a log action: the incident row is it.
-        return rule.Action == ModerationAction.Log ? ActionStatus.Done : ActionStatus.Skipped;
+        if (hit.Rule.Action == ModerationAction.Log)
+        {
+            return ActionStatus.Done; // recording it is the whole of a log action
+        }
+
+        if (dryRun)
+        {
+            return ActionStatus.DryRun;
+        }
+
+        if (actions.Count == 0 && unsupported.Count > 0)
+        {
+            return ActionStatus.Unsupported;
+        }
+
+        return strongest is null ? ActionStatus.Skipped : ActionStatus.Pending;
     }
+
+    private static string Warning(Rule rule) =>
+        (rule.WarningTemplate ?? DefaultWarning)
+            .Replace("{pack}", rule.PackName.Length > 0 ? rule.PackName : rule.PackId, StringComparison.Ordinal)
+            .Replace("{rule}", rule.Id, StringComparison.Ordinal)
+            .Replace("{category}", rule.Category, StringComparison.Ordinal);
 }

@@ -28,17 +28,16 @@ public static class RuleLoader
     public const string VariantsFile = "variants.txt";
 
     private static readonly HashSet<string> PackKeys =
-        ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "rules"];
+        ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "rules"];
 
     private static readonly HashSet<string> RuleKeys =
     [
         "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "regex", "detector",
         "allow_domains", "deny_domains", "severity", "action", "mute_minutes", "mode", "category",
-        "flood", "repeat", "mention_all",
+        "flood", "repeat", "mention_all", "warning",
     ];
 
-    // Stream rules are read by the moderation stage; until it exists they load with a warning.
-    private static readonly HashSet<string> NotYetActive = ["flood", "repeat", "mention_all"];
+    private static readonly HashSet<string> StreamKeys = ["flood", "repeat", "mention_all"];
 
     public static RuleLoadResult Load(string directory, TimeProvider? time = null)
     {
@@ -67,7 +66,7 @@ public static class RuleLoader
         foreach (var file in files)
         {
             var display = Display(file);
-            var reader = new PackReader(file, display, errors, warnings, hash, time);
+            var reader = new PackReader(file, display, errors, hash, time);
             var pack = reader.Read();
             if (pack is null)
             {
@@ -245,7 +244,7 @@ public static class RuleLoader
     }
 
     /// <summary>Reads one pack file; collects its errors rather than throwing.</summary>
-    private sealed class PackReader(string file, string display, List<RuleError> errors, List<RuleError> warnings, IncrementalHash hash, TimeProvider time)
+    private sealed class PackReader(string file, string display, List<RuleError> errors, IncrementalHash hash, TimeProvider time)
     {
         private readonly string _folder = Path.GetDirectoryName(file)!;
 
@@ -295,6 +294,7 @@ public static class RuleLoader
             var mode = Enum(map, "mode", RuleMode.Enforce);
             var mute = Minutes(map, "mute_minutes", 10);
             var groups = Groups(map);
+            var warning = Scalar(map, "warning", root);
 
             var rules = new List<Rule>();
             if (!map.TryGetValue("rules", out var rulesNode))
@@ -313,12 +313,14 @@ public static class RuleLoader
                     {
                         Id = "",
                         PackId = id,
+                        PackName = name ?? id,
                         Category = category ?? id,
                         Severity = severity,
                         Action = action,
                         MuteMinutes = mute,
                         Mode = mode,
                         Groups = groups,
+                        WarningTemplate = warning,
                         SourcePath = display,
                     });
                     if (rule is not null)
@@ -366,11 +368,7 @@ public static class RuleLoader
                 return null;
             }
 
-            foreach (var key in map.Keys.Where(NotYetActive.Contains))
-            {
-                warnings.Add(new RuleError(display, Line(map[key].Start), $"rule '{id}': '{key}' is accepted but not acted on by this version"));
-            }
-
+            var streamRule = ReadStream(map, id);
             var match = Enum(map, "match", TermMatch.Auto);
             var terms = new List<RuleTerm>();
             if (map.TryGetValue("terms", out var termsNode))
@@ -426,15 +424,14 @@ public static class RuleLoader
                 Error(Line((allowNode ?? denyNode)!.Start), $"rule '{id}': allow_domains and deny_domains go with 'detector: url'");
             }
 
-            var kinds = new[] { terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null, pattern is not null, detectorName is not null }.Count(k => k);
-            var stream = map.Keys.Any(NotYetActive.Contains);
-            if (kinds == 0 && !stream)
+            var kinds = new[] { terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null, pattern is not null, detectorName is not null, map.Keys.Any(StreamKeys.Contains) }.Count(k => k);
+            if (kinds == 0)
             {
-                Error(line, $"rule '{id}' has nothing to match: give it terms, terms_file, regex or detector");
+                Error(line, $"rule '{id}' has nothing to match: give it terms, terms_file, regex, detector, flood, repeat or mention_all");
             }
-            else if (kinds > 1)
+            else if (kinds > 1 || map.Keys.Count(StreamKeys.Contains) > 1)
             {
-                Error(line, $"rule '{id}' mixes terms, regex and detector: give each its own rule, so a hit says which one fired");
+                Error(line, $"rule '{id}' mixes terms, regex, detector and stream conditions: give each its own rule, so a hit says which one fired");
             }
 
             if (unless.Count > 0 && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null)
@@ -457,8 +454,62 @@ public static class RuleLoader
                 Regex = regex,
                 DetectorName = detector?.Name ?? detectorName,
                 Detector = detector,
+                Stream = streamRule,
+                WarningTemplate = Scalar(map, "warning", ruleNode) ?? defaults.WarningTemplate,
                 Line = line,
             };
+        }
+
+        /// <summary>flood: { messages, seconds }, repeat: { times, seconds }, mention_all: true.</summary>
+        private StreamRule? ReadStream(Dictionary<string, YamlNode> map, string id)
+        {
+            if (map.ContainsKey("mention_all"))
+            {
+                return Bool(map, "mention_all", false) ? new StreamRule(StreamKind.MentionAll, 1, 0) : null;
+            }
+
+            foreach (var (key, kind, countKey) in new[] { ("flood", StreamKind.Flood, "messages"), ("repeat", StreamKind.Repeat, "times") })
+            {
+                if (!map.TryGetValue(key, out var node))
+                {
+                    continue;
+                }
+
+                if (node is not YamlMappingNode settings)
+                {
+                    Error(Line(node.Start), $"rule '{id}': '{key}' must be a mapping like {{ {countKey}: 8, seconds: 10 }}");
+                    return null;
+                }
+
+                int? count = null, seconds = null;
+                foreach (var (k, v) in settings.Children)
+                {
+                    var name = (k as YamlScalarNode)?.Value;
+                    var ok = int.TryParse((v as YamlScalarNode)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= 86_400;
+                    if (name == countKey && ok)
+                    {
+                        count = number;
+                    }
+                    else if (name == "seconds" && ok)
+                    {
+                        seconds = number;
+                    }
+                    else
+                    {
+                        Error(Line(k.Start), $"rule '{id}': in '{key}', '{name}' must be {countKey} or seconds, a whole number from 1 to 86400");
+                    }
+                }
+
+                if (count is null || seconds is null)
+                {
+                    Error(Line(node.Start), $"rule '{id}': '{key}' needs both {countKey} and seconds");
+                    return null;
+                }
+
+                return new StreamRule(kind, count.Value, seconds.Value);
+            }
+
+            return null;
         }
 
         private void ReadTermsFile(string name, int line, string ruleId, List<RuleTerm> terms, TermMatch match)

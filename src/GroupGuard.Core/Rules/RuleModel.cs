@@ -34,6 +34,20 @@ public sealed record GroupScope(bool All, IReadOnlySet<string> Included, IReadOn
         groupId is null || (!Excluded.Contains(groupId) && (All || Included.Contains(groupId)));
 }
 
+public enum StreamKind
+{
+    /// <summary>More than <c>Count</c> messages from one user in one group within <c>Seconds</c>.</summary>
+    Flood,
+
+    /// <summary>The same text from one user <c>Count</c> times within <c>Seconds</c>, across groups.</summary>
+    Repeat,
+
+    /// <summary>An @all from someone who is not owner or admin.</summary>
+    MentionAll,
+}
+
+public sealed record StreamRule(StreamKind Kind, int Count, int Seconds);
+
 /// <summary>One term of a rule: as the administrator wrote it, and where.</summary>
 public sealed record RuleTerm(string Text, string SourcePath, int Line);
 
@@ -77,6 +91,18 @@ public sealed record Rule
     public string? DetectorName { get; init; }
 
     internal IDetector? Detector { get; init; }
+
+    /// <summary>A condition on the message stream (flood, repeat, @all) instead of on the text.</summary>
+    public StreamRule? Stream { get; init; }
+
+    /// <summary>
+    /// The warning posted in the group (after an @ of the sender) when the action is warn, or when a
+    /// platform cannot carry out the action. <c>{pack}</c>, <c>{rule}</c> and <c>{category}</c> are filled in.
+    /// </summary>
+    public string? WarningTemplate { get; init; }
+
+    /// <summary>The pack's display name, for warnings and digests.</summary>
+    public string PackName { get; init; } = "";
     public required string SourcePath { get; init; }
     public int Line { get; init; }
 }

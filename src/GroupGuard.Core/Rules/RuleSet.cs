@@ -39,6 +39,9 @@ public sealed class RuleSet
     /// <summary>The folded terms that must stand as words, for the segmenter's dictionary.</summary>
     public IReadOnlyCollection<string> WordTerms => Engine.WordTerms;
 
+    /// <summary>The text as this rule set's matcher reads it (folded, with its variants): evidence for incidents.</summary>
+    public string Fold(string text) => Engine.Folder.FoldToString(text);
+
     public static RuleSet Empty { get; } = new("empty", "", [], [], new Dictionary<char, char>());
 
     public string Summary => $"{Packs.Count} packs, {Rules.Count} rules, {TermCount} terms (version {Version})";

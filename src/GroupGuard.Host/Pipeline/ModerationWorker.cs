@@ -4,6 +4,7 @@ using GroupGuard.Core.Detection;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
 using GroupGuard.Core.Text;
+using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Pipeline;
 
@@ -17,10 +18,17 @@ internal sealed partial class ModerationWorker(
     InboxJournal journal,
     IRuleSetProvider rules,
     IIncidentStore store,
+    StreamTracker streams,
+    MessageCounter counter,
+    ActionQueue actionQueue,
+    IOptionsMonitor<ModerationOptions> moderation,
+    IOptionsMonitor<PrivacyOptions> privacy,
+    IOptionsMonitor<Dictionary<string, GroupOverride>> groups,
     PipelineStats stats,
     TimeProvider time,
     ILogger<ModerationWorker> logger,
-    IWordSegmenter? segmenter = null) : BackgroundService
+    IWordSegmenter? segmenter = null,
+    IPlatformActions? platform = null) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -51,14 +59,15 @@ internal sealed partial class ModerationWorker(
         await base.StopAsync(cancellationToken);
     }
 
-    /// <summary>Detects, decides and stores; false when the result could not be stored and must be replayed.</summary>
+    /// <summary>Detects, decides, stores and queues the actions; false when the result could not be stored and must be replayed.</summary>
     internal async Task<bool> ProcessAsync(ChatMessage message, CancellationToken stoppingToken)
     {
-        IReadOnlyList<Incident> incidents;
+        counter.Count(message);
+        var ruleSet = rules.Current;
+        List<RuleHit> hits;
         try
         {
-            var verdict = MessageDetector.Detect(rules.Current, message, segmenter);
-            incidents = ModerationPolicy.Decide(message, verdict, time.GetUtcNow());
+            hits = [.. MessageDetector.Detect(ruleSet, message, segmenter).Hits, .. streams.Observe(ruleSet, message)];
         }
         catch (Exception ex)
         {
@@ -68,33 +77,99 @@ internal sealed partial class ModerationWorker(
             return true;
         }
 
-        if (incidents.Count > 0)
+        if (hits.Count == 0)
         {
-            if (!await StoreAsync(incidents, stoppingToken))
-            {
-                return false;
-            }
-
-            foreach (var incident in incidents)
-            {
-                LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, incident.DecidedAction, incident.ActionStatus);
-            }
+            stats.Processed(0);
+            return true;
         }
 
-        stats.Processed(incidents.Count);
+        var options = moderation.CurrentValue;
+        groups.CurrentValue.TryGetValue(message.GroupId, out var group);
+        var role = message.SenderRole;
+        var offences = 0;
+        if (ModerationPolicy.Actionable(hits, group))
+        {
+            if (role == SenderRole.Unknown && platform is not null)
+            {
+                role = await RoleAsync(message, stoppingToken) ?? SenderRole.Unknown;
+            }
+
+            offences = await CountOffencesAsync(message, options, stoppingToken);
+        }
+
+        var context = new PolicyContext(
+            offences,
+            role,
+            time.GetUtcNow(),
+            options,
+            group,
+            privacy.CurrentValue,
+            action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false);
+        var decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text));
+        var ids = await StoreAsync(decision.Incidents, stoppingToken);
+        if (ids is null)
+        {
+            return false;
+        }
+
+        foreach (var incident in decision.Incidents)
+        {
+            LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, incident.DecidedAction, incident.ActionStatus);
+        }
+
+        // Act only on incidents stored now: a redelivered message was acted on the first time.
+        var pending = decision.Incidents.Select((incident, i) => (incident, id: ids[i]))
+            .Where(x => x.id != 0 && x.incident.ActionStatus == ActionStatus.Pending)
+            .Select(x => x.id)
+            .ToList();
+        if (decision.Actions.Count > 0 && pending.Count > 0 && !actionQueue.TryEnqueue(new ActionJob(pending, decision.Actions)))
+        {
+            await store.UpdateActionAsync(pending, ActionStatus.Failed, "the action queue is full", CancellationToken.None);
+        }
+
+        stats.Processed(decision.Incidents.Count);
         return true;
     }
 
-    private async Task<bool> StoreAsync(IReadOnlyList<Incident> incidents, CancellationToken stoppingToken)
+    private async Task<SenderRole?> RoleAsync(ChatMessage message, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            return await platform!.GetRoleAsync(message.Protocol, message.BotId, message.GroupId, message.UserId, timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            return null; // unknown: moderate as a member
+        }
+    }
+
+    private async Task<int> CountOffencesAsync(ChatMessage message, ModerationOptions options, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var since = time.GetUtcNow().AddHours(-options.EscalationWindowHours);
+            return await store.CountOffencesAsync(message.Platform, message.GroupId, message.UserId, since, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            stats.StorageFailed(ex.Message);
+            return 0; // no escalation rather than no moderation
+        }
+    }
+
+    /// <summary>Stores with retries; null when stopping with storage still down (the journal replays the message).</summary>
+    private async Task<IReadOnlyList<long>?> StoreAsync(IReadOnlyList<Incident> incidents, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(250);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await store.AddAsync(incidents, CancellationToken.None);
+                var ids = await store.AddAsync(incidents, CancellationToken.None);
                 stats.StorageRecovered();
-                return true;
+                return ids;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -115,7 +190,7 @@ internal sealed partial class ModerationWorker(
             {
                 stats.StorageFailed(ex.Message);
                 LogNotStored(ex, incidents.Count, incidents[0].GroupId, incidents[0].MessageId);
-                return false;
+                return null;
             }
         }
     }

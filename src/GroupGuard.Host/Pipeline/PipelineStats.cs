@@ -23,6 +23,20 @@ internal sealed class PipelineStats
 
     public void Failed() => Interlocked.Increment(ref _failed);
 
+    private long _actionsFailed;
+    private volatile string? _lastActionError;
+
+    public long ActionsFailed => Interlocked.Read(ref _actionsFailed);
+
+    /// <summary>The platform's words on the last failed action.</summary>
+    public string? LastActionError => _lastActionError;
+
+    public void ActionFailed(string error)
+    {
+        Interlocked.Increment(ref _actionsFailed);
+        _lastActionError = error;
+    }
+
     public void StorageFailed(string error) => _storageError = error;
 
     public void StorageRecovered() => _storageError = null;

@@ -1,0 +1,138 @@
+using System.Globalization;
+using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
+
+namespace GroupGuard.Core.Detection;
+
+/// <summary>
+/// Rules over the message stream: floods, the same text repeated across groups, @all from members.
+/// Its memory is keyed by sender, not by rule set, so it survives a rule reload; it is bounded:
+/// senders quiet for longer than the longest window are forgotten, and past <c>maxSenders</c> the
+/// oldest are dropped.
+/// </summary>
+public sealed class StreamTracker(int maxSenders = 100_000)
+{
+    /// <summary>Texts shorter than this (folded) are never "the same text" (收到, 好的, +1).</summary>
+    private const int MinRepeatLength = 4;
+
+    private const int MaxRemembered = 1000;
+
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _floods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _repeats = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private long _observed;
+
+    /// <summary>Records the message and returns the stream rules it trips.</summary>
+    public IReadOnlyList<RuleHit> Observe(RuleSet rules, ChatMessage message)
+    {
+        List<RuleHit>? hits = null;
+        var streamRules = rules.Rules.Where(r => r.Stream is not null && r.Groups.Covers(message.GroupId)).ToList();
+        if (streamRules.Count == 0)
+        {
+            return [];
+        }
+
+        lock (_lock)
+        {
+            Sweep(rules, message.Time);
+            var floodTimes = Remember(_floods, $"{message.Platform}|{message.GroupId}|{message.UserId}", message.Time);
+            Queue<DateTimeOffset>? repeatTimes = null;
+            foreach (var rule in streamRules)
+            {
+                var stream = rule.Stream!;
+                switch (stream.Kind)
+                {
+                    case StreamKind.Flood:
+                        var inWindow = CountSince(floodTimes, message.Time.AddSeconds(-stream.Seconds));
+                        if (inWindow > stream.Count)
+                        {
+                            (hits ??= []).Add(new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"{inWindow} messages in {stream.Seconds} s"), 0, 0));
+                        }
+
+                        break;
+                    case StreamKind.Repeat:
+                        var folded = TextFolder.Plain.FoldToString(message.Text);
+                        if (folded.Length < MinRepeatLength)
+                        {
+                            break;
+                        }
+
+                        repeatTimes ??= Remember(_repeats, $"{message.Platform}|{message.UserId}|{folded}", message.Time);
+                        var repeated = CountSince(repeatTimes, message.Time.AddSeconds(-stream.Seconds));
+                        if (repeated >= stream.Count)
+                        {
+                            (hits ??= []).Add(new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"the same text {repeated} times in {stream.Seconds} s"), 0, message.Text.Length));
+                        }
+
+                        break;
+                    case StreamKind.MentionAll:
+                        if (message.MentionsAll && message.SenderRole is not (SenderRole.Owner or SenderRole.Admin))
+                        {
+                            (hits ??= []).Add(new RuleHit(rule, "@all", 0, 0));
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        return hits ?? (IReadOnlyList<RuleHit>)[];
+    }
+
+    public int Senders
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _floods.Count + _repeats.Count;
+            }
+        }
+    }
+
+    private static Queue<DateTimeOffset> Remember(Dictionary<string, Queue<DateTimeOffset>> map, string key, DateTimeOffset time)
+    {
+        if (!map.TryGetValue(key, out var times))
+        {
+            times = new Queue<DateTimeOffset>();
+            map[key] = times;
+        }
+
+        times.Enqueue(time);
+        if (times.Count > MaxRemembered)
+        {
+            times.Dequeue();
+        }
+
+        return times;
+    }
+
+    private static int CountSince(Queue<DateTimeOffset> times, DateTimeOffset since) => times.Count(t => t > since);
+
+    /// <summary>Every few thousand messages: forget senders quiet for longer than any window; enforce the bound.</summary>
+    private void Sweep(RuleSet rules, DateTimeOffset now)
+    {
+        if (++_observed % 4096 != 0 && _floods.Count + _repeats.Count <= maxSenders)
+        {
+            return;
+        }
+
+        var longest = rules.Rules.Where(r => r.Stream is not null).Select(r => r.Stream!.Seconds).DefaultIfEmpty(0).Max();
+        var cutoff = now.AddSeconds(-Math.Max(longest, 60));
+        foreach (var map in new[] { _floods, _repeats })
+        {
+            foreach (var key in map.Where(p => p.Value.Count == 0 || p.Value.Last() <= cutoff).Select(p => p.Key).ToList())
+            {
+                map.Remove(key);
+            }
+
+            if (map.Count > maxSenders / 2)
+            {
+                foreach (var key in map.OrderBy(p => p.Value.Last()).Take(map.Count - maxSenders / 4).Select(p => p.Key).ToList())
+                {
+                    map.Remove(key);
+                }
+            }
+        }
+    }
+}

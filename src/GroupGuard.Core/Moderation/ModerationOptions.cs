@@ -1,0 +1,67 @@
+namespace GroupGuard.Core.Moderation;
+
+/// <summary>One step of escalation: at the <see cref="Count"/>th incident of a sender in a group, also do <see cref="Action"/>.</summary>
+public sealed class EscalationStep
+{
+    public int Count { get; set; }
+    public ModerationAction Action { get; set; } = ModerationAction.Mute;
+    public int MuteMinutes { get; set; } = 10;
+}
+
+/// <summary><c>GroupGuard:Moderation</c>.</summary>
+public sealed class ModerationOptions
+{
+    public const string Section = "GroupGuard:Moderation";
+
+    /// <summary>Incidents of the same sender in the same group within this many hours count towards escalation.</summary>
+    public int EscalationWindowHours { get; set; } = 24;
+
+    /// <summary>The steps; when not configured: 2nd incident → mute 10 min, 3rd → mute 60 min. Kicking is never a default.</summary>
+    public List<EscalationStep>? Escalation { get; set; }
+
+    /// <summary>Record what would have been done (<c>dry_run</c>) and call nothing.</summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>User ids never acted on (they still get incidents, marked <c>exempt</c>).</summary>
+    public List<string> ExemptUsers { get; set; } = [];
+
+    public static List<EscalationStep> DefaultEscalation() =>
+    [
+        new() { Count = 2, Action = ModerationAction.Mute, MuteMinutes = 10 },
+        new() { Count = 3, Action = ModerationAction.Mute, MuteMinutes = 60 },
+    ];
+
+    public IReadOnlyList<EscalationStep> Steps => Escalation ?? DefaultEscalation();
+}
+
+/// <summary><c>GroupGuard:Groups:&lt;group id&gt;</c>: settings for the groups whose admins want other ones.</summary>
+public sealed class GroupOverride
+{
+    /// <summary>Only these packs apply in the group; null: every pack.</summary>
+    public List<string>? Packs { get; set; }
+
+    public bool? DryRun { get; set; }
+
+    public List<EscalationStep>? Escalation { get; set; }
+}
+
+/// <summary>What is kept of a message's text in its incident (<c>GroupGuard:Privacy:StoreText</c>).</summary>
+public enum StoreText
+{
+    Full,
+    Masked,
+    None,
+}
+
+/// <summary><c>GroupGuard:Privacy</c>.</summary>
+public sealed class PrivacyOptions
+{
+    public const string Section = "GroupGuard:Privacy";
+
+    public StoreText StoreText { get; set; } = StoreText.Full;
+
+    /// <summary>Evidence older than this many days is masked (or deleted) by the daily retention job.</summary>
+    public int RetentionDays { get; set; } = 180;
+
+    public RetentionMode RetentionMode { get; set; } = RetentionMode.Mask;
+}

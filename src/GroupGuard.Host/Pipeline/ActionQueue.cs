@@ -1,0 +1,114 @@
+using System.Threading.Channels;
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+
+namespace GroupGuard.Host.Pipeline;
+
+/// <summary>The platform actions decided for one message, and the incidents whose status they settle.</summary>
+internal sealed record ActionJob(IReadOnlyList<long> IncidentIds, IReadOnlyList<PlatformAction> Actions);
+
+/// <summary>
+/// The bounded queue between moderation and the platform: moderation never waits for the
+/// platform; when the queue is full the incidents are marked failed at once rather than blocking.
+/// </summary>
+internal sealed class ActionQueue
+{
+    public const int Capacity = 10_000;
+
+    private readonly Channel<ActionJob> _channel = Channel.CreateBounded<ActionJob>(new BoundedChannelOptions(Capacity)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = false,
+    });
+
+    public ChannelReader<ActionJob> Reader => _channel.Reader;
+
+    public int Pending => _channel.Reader.Count;
+
+    public bool TryEnqueue(ActionJob job) => _channel.Writer.TryWrite(job);
+
+    public void Complete() => _channel.Writer.TryComplete();
+}
+
+/// <summary>Carries out queued actions in order and records each outcome on its incidents.</summary>
+internal sealed partial class ActionWorker(
+    ActionQueue queue,
+    IPlatformActions platform,
+    IIncidentStore store,
+    PipelineStats stats,
+    ILogger<ActionWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await RunAsync(job, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is still queued stays pending on its incidents.
+        }
+    }
+
+    internal async Task RunAsync(ActionJob job, CancellationToken cancellationToken)
+    {
+        var results = new List<(PlatformAction Action, ActionResult Result)>();
+        foreach (var action in job.Actions)
+        {
+            ActionResult result;
+            try
+            {
+                result = await platform.ExecuteAsync(action, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                result = new ActionResult(ActionStatus.Failed, ex.Message);
+            }
+
+            results.Add((action, result));
+            LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
+        }
+
+        var (status, error) = Summarize(results);
+        if (status == ActionStatus.Failed)
+        {
+            stats.ActionFailed(error ?? "failed");
+        }
+
+        try
+        {
+            await store.UpdateActionAsync(job.IncidentIds, status, error, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogUpdateFailed(ex, string.Join(",", job.IncidentIds));
+        }
+    }
+
+    /// <summary>All done → done; any failure → failed with the platform's words; else unsupported.</summary>
+    internal static (string Status, string? Error) Summarize(List<(PlatformAction Action, ActionResult Result)> results)
+    {
+        var failed = results.Where(r => r.Result.Status == ActionStatus.Failed).ToList();
+        if (failed.Count > 0)
+        {
+            return (ActionStatus.Failed, string.Join("; ", failed.Select(f => $"{f.Action.Action.ToString().ToLowerInvariant()}: {f.Result.Error}")));
+        }
+
+        var unsupported = results.Where(r => r.Result.Status == ActionStatus.Unsupported).ToList();
+        if (unsupported.Count > 0)
+        {
+            return (ActionStatus.Unsupported, string.Join("; ", unsupported.Select(u => $"{u.Action.Action.ToString().ToLowerInvariant()}: {u.Result.Error}")));
+        }
+
+        return (ActionStatus.Done, null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {Action} on {Platform} group {GroupId} user {UserId} message {MessageId}: {Status} {Error}")]
+    private partial void LogAction(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, string status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record action outcomes on incidents {Ids}")]
+    private partial void LogUpdateFailed(Exception ex, string ids);
+}

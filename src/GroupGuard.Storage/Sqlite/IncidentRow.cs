@@ -28,6 +28,14 @@ internal sealed class IncidentRow
     public string ActionStatus { get; set; } = "";
     public string? ActionError { get; set; }
     public string RuleSetVersion { get; set; } = "";
+    public string? GroupName { get; set; }
+    public string? NormalizedText { get; set; }
+    public string Spans { get; set; } = SpanText.Empty;
+    public long MuteSeconds { get; set; }
+    public long EscalationStep { get; set; }
+    public long FalsePositive { get; set; }
+    public string? ReviewNote { get; set; }
+    public string? ReviewedAt { get; set; }
 
     public static IncidentRow From(Incident incident) => new()
     {
@@ -50,6 +58,18 @@ internal sealed class IncidentRow
         ActionStatus = incident.ActionStatus,
         ActionError = incident.ActionError,
         RuleSetVersion = incident.RuleSetVersion,
+        GroupName = incident.GroupName,
+        NormalizedText = incident.NormalizedText,
+        Spans = SpanText.ToText(incident.Spans),
+        MuteSeconds = incident.MuteSeconds >= 0
+            ? incident.MuteSeconds
+            : throw new ArgumentOutOfRangeException(nameof(incident), incident.MuteSeconds, "MuteSeconds cannot be negative."),
+        EscalationStep = incident.EscalationStep >= 0
+            ? incident.EscalationStep
+            : throw new ArgumentOutOfRangeException(nameof(incident), incident.EscalationStep, "EscalationStep cannot be negative."),
+        FalsePositive = incident.FalsePositive ? 1 : 0,
+        ReviewNote = incident.ReviewNote,
+        ReviewedAt = incident.ReviewedAt is { } reviewedAt ? SqliteTime.ToText(reviewedAt) : null,
     };
 
     public Incident ToIncident() => new()
@@ -74,5 +94,18 @@ internal sealed class IncidentRow
         ActionStatus = ActionStatus,
         ActionError = ActionError,
         RuleSetVersion = RuleSetVersion,
+        GroupName = GroupName,
+        NormalizedText = NormalizedText,
+        Spans = SpanText.Parse(Spans, Id),
+        MuteSeconds = ToInt(MuteSeconds, "mute_seconds"),
+        EscalationStep = ToInt(EscalationStep, "escalation_step"),
+        FalsePositive = FalsePositive != 0,
+        ReviewNote = ReviewNote,
+        ReviewedAt = ReviewedAt is null ? null : SqliteTime.Parse(ReviewedAt, "reviewed_at", Id),
     };
+
+    private int ToInt(long value, string column) =>
+        value is >= 0 and <= int.MaxValue
+            ? (int)value
+            : throw new InvalidDataException($"Incident {Id} has {column} {value}, which is not a number from 0 to {int.MaxValue}.");
 }

@@ -21,34 +21,94 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         group_id AS GroupId, user_id AS UserId, sender_name AS SenderName, sender_role AS SenderRole,
         message_id AS MessageId, pack AS Pack, rule AS Rule, category AS Category, severity AS Severity,
         matched_term AS MatchedTerm, message_text AS MessageText, decided_action AS DecidedAction,
-        action_status AS ActionStatus, action_error AS ActionError, rule_set_version AS RuleSetVersion
+        action_status AS ActionStatus, action_error AS ActionError, rule_set_version AS RuleSetVersion,
+        group_name AS GroupName, normalized_text AS NormalizedText, spans AS Spans, mute_seconds AS MuteSeconds,
+        escalation_step AS EscalationStep, false_positive AS FalsePositive, review_note AS ReviewNote,
+        reviewed_at AS ReviewedAt
         """;
 
+    // RETURNING yields no row when ON CONFLICT skipped the insert: that is how a redelivery reads 0.
+    // (SQLite 3.35+; PostgreSQL has the same clause.)
     private const string InsertSql = """
         INSERT INTO incidents (
             time, detected_at, platform, bot_id, group_id, user_id, sender_name, sender_role, message_id,
             pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
-            action_error, rule_set_version)
+            action_error, rule_set_version, group_name, normalized_text, spans, mute_seconds, escalation_step,
+            false_positive, review_note, reviewed_at)
         VALUES (
             @Time, @DetectedAt, @Platform, @BotId, @GroupId, @UserId, @SenderName, @SenderRole, @MessageId,
             @Pack, @Rule, @Category, @Severity, @MatchedTerm, @MessageText, @DecidedAction, @ActionStatus,
-            @ActionError, @RuleSetVersion)
+            @ActionError, @RuleSetVersion, @GroupName, @NormalizedText, @Spans, @MuteSeconds, @EscalationStep,
+            @FalsePositive, @ReviewNote, @ReviewedAt)
         ON CONFLICT DO NOTHING
+        RETURNING id
         """;
+
+    // One message hit by two rules is one offence. A message is its id and time together, as in
+    // the unique index: OneBot implementations reuse short message ids after a restart.
+    private const string CountOffencesSql = """
+        SELECT COUNT(*) FROM (
+            SELECT DISTINCT message_id, time FROM incidents
+            WHERE platform = @Platform AND group_id = @GroupId AND user_id = @UserId
+              AND time >= @Since AND false_positive = 0
+        ) AS offences
+        """;
+
+    private const string AddMessageCountSql = """
+        INSERT INTO message_counts (platform, group_id, hour, count) VALUES (@Platform, @GroupId, @Hour, @Count)
+        ON CONFLICT (platform, group_id, hour) DO UPDATE SET count = message_counts.count + excluded.count
+        """;
+
+    private const string MarkFalsePositiveSql = """
+        UPDATE incidents SET false_positive = @FalsePositive, review_note = @Note, reviewed_at = @At
+        WHERE id = @Id
+        """;
+
+    // Retention works in slices, each its own transaction, so a first run over a year of
+    // incidents does not hold the single writer away from the live message path for long.
+    private const string DeleteIncidentsSql = """
+        DELETE FROM incidents WHERE id IN (
+            SELECT id FROM incidents WHERE time < @Before ORDER BY id LIMIT @Limit)
+        """;
+
+    private const string DeleteMessageCountsSql = """
+        DELETE FROM message_counts WHERE rowid IN (
+            SELECT rowid FROM message_counts WHERE hour < @Before LIMIT @Limit)
+        """;
+
+    // A row with no evidence left is not masked again, so a second run reports 0.
+    private const string MaskIncidentsSql = """
+        UPDATE incidents SET message_text = '', normalized_text = NULL, spans = '[]'
+        WHERE id IN (
+            SELECT id FROM incidents
+            WHERE time < @Before AND (message_text <> '' OR normalized_text IS NOT NULL OR spans <> '[]')
+            ORDER BY id LIMIT @Limit)
+        """;
+
+    // Well under SQLite's limit of 32766 bound values per statement.
+    private const int IdsPerStatement = 500;
 
     private readonly SqliteDatabase _database;
     private readonly IReadOnlyList<Migration> _migrations;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly int _retentionBatchSize;
 
     public SqliteIncidentStore(IOptions<StorageOptions> options, TimeProvider timeProvider, ILogger<SqliteIncidentStore> logger)
         : this(options.Value, timeProvider, logger, LoadMigrations())
     {
     }
 
-    internal SqliteIncidentStore(StorageOptions options, TimeProvider timeProvider, ILogger logger, IReadOnlyList<Migration> migrations)
+    internal SqliteIncidentStore(
+        StorageOptions options,
+        TimeProvider timeProvider,
+        ILogger logger,
+        IReadOnlyList<Migration> migrations,
+        int retentionBatchSize = 5000)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retentionBatchSize, 1);
+        _retentionBatchSize = retentionBatchSize;
         _database = new SqliteDatabase(options.ConnectionString);
         _migrations = migrations;
         _timeProvider = timeProvider;
@@ -101,12 +161,12 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         }
     }
 
-    public async Task<int> AddAsync(IReadOnlyList<Incident> incidents, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> AddAsync(IReadOnlyList<Incident> incidents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidents);
         if (incidents.Count == 0)
         {
-            return 0;
+            return [];
         }
 
         // Converted before taking the lock: a bad incident fails alone, without holding up writers.
@@ -116,28 +176,26 @@ internal sealed class SqliteIncidentStore : IIncidentStore
             rows[i] = IncidentRow.From(incidents[i]);
         }
 
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
-            using var transaction = connection.BeginTransaction();
-            // Dapper runs the insert once per row; ON CONFLICT DO NOTHING makes a redelivery count 0.
-            var added = await connection.ExecuteAsync(new CommandDefinition(InsertSql, rows, transaction, cancellationToken: cancellationToken))
-                .ConfigureAwait(false);
-            transaction.Commit();
-            return added;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        return await WriteAsync(
+            async (connection, transaction) =>
+            {
+                var ids = new long[rows.Length];
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    ids[i] = await connection.ExecuteScalarAsync<long?>(
+                        new CommandDefinition(InsertSql, rows[i], transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
+                }
+
+                return ids;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<Incident> QueryAsync(IncidentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        var conditions = new List<string>(2);
+        var conditions = new List<string>(3);
         if (query.Since is not null)
         {
             conditions.Add("time >= @Since");
@@ -148,6 +206,12 @@ internal sealed class SqliteIncidentStore : IIncidentStore
             conditions.Add("time < @Until");
         }
 
+        var groupIds = GroupFilter(query.GroupIds);
+        if (groupIds is not null)
+        {
+            conditions.Add("group_id IN @GroupIds");
+        }
+
         var sql = $"SELECT {Columns} FROM incidents"
             + (conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions))
             + " ORDER BY id";
@@ -155,6 +219,7 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         {
             Since = query.Since is { } since ? SqliteTime.ToBoundText(since) : null,
             Until = query.Until is { } until ? SqliteTime.ToBoundText(until) : null,
+            GroupIds = groupIds,
         };
 
         await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
@@ -163,6 +228,148 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         {
             yield return row.ToIncident();
         }
+    }
+
+    public async Task<Incident?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM incidents WHERE id = @Id",
+            new { Id = id },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToIncident();
+    }
+
+    public async Task UpdateActionAsync(IReadOnlyList<long> incidentIds, string status, string? error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incidentIds);
+        ArgumentException.ThrowIfNullOrWhiteSpace(status);
+        if (incidentIds.Count == 0)
+        {
+            return;
+        }
+
+        await WriteAsync(
+            async (connection, transaction) =>
+            {
+                foreach (var chunk in incidentIds.Distinct().Chunk(IdsPerStatement))
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE incidents SET action_status = @Status, action_error = @Error WHERE id IN @Ids",
+                        new { Status = status, Error = error, Ids = chunk },
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        ArgumentNullException.ThrowIfNull(groupId);
+        ArgumentNullException.ThrowIfNull(userId);
+
+        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            CountOffencesSql,
+            new { Platform = platform, GroupId = groupId, UserId = userId, Since = SqliteTime.ToBoundText(since) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task AddMessageCountsAsync(IReadOnlyList<MessageCount> counts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+
+        var rows = new List<MessageCountRow>(counts.Count);
+        foreach (var count in counts)
+        {
+            ArgumentNullException.ThrowIfNull(count, nameof(counts));
+            if (count.Count < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(counts), count, "A message count cannot be negative.");
+            }
+
+            if (count.Count > 0)
+            {
+                rows.Add(new MessageCountRow
+                {
+                    Platform = count.Platform,
+                    GroupId = count.GroupId,
+                    Hour = SqliteTime.ToText(SqliteTime.HourStart(count.Hour)),
+                    Count = count.Count,
+                });
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(
+                new CommandDefinition(AddMessageCountSql, rows, transaction, cancellationToken: cancellationToken)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyCollection<string>? groupIds,
+        CancellationToken cancellationToken)
+    {
+        var groups = GroupFilter(groupIds);
+        var sql = """
+            SELECT platform AS Platform, group_id AS GroupId, hour AS Hour, count AS Count FROM message_counts
+            WHERE hour >= @From AND hour < @To
+            """
+            + (groups is null ? "" : " AND group_id IN @GroupIds")
+            + " ORDER BY hour, platform, group_id";
+
+        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<MessageCountRow>(new CommandDefinition(
+            sql,
+            new { From = SqliteTime.ToBoundText(from), To = SqliteTime.ToBoundText(to), GroupIds = groups },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => new MessageCount(
+            r.Platform,
+            r.GroupId,
+            SqliteTime.Parse(r.Hour, $"The message count of {r.Platform} group {r.GroupId}"),
+            r.Count))];
+    }
+
+    public async Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var changed = await WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+                MarkFalsePositiveSql,
+                new { Id = id, FalsePositive = falsePositive ? 1 : 0, Note = note, At = SqliteTime.ToText(at) },
+                transaction,
+                cancellationToken: cancellationToken)),
+            cancellationToken).ConfigureAwait(false);
+        return changed > 0;
+    }
+
+    public async Task<int> ApplyRetentionAsync(DateTimeOffset before, RetentionMode mode, CancellationToken cancellationToken)
+    {
+        var sql = mode switch
+        {
+            RetentionMode.Delete => DeleteIncidentsSql,
+            RetentionMode.Mask => MaskIncidentsSql,
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Retention either deletes or masks."),
+        };
+        var parameters = new { Before = SqliteTime.ToBoundText(before), Limit = _retentionBatchSize };
+
+        var total = await RunInSlicesAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
+        if (mode == RetentionMode.Delete)
+        {
+            await RunInSlicesAsync(DeleteMessageCountsSql, parameters, cancellationToken).ConfigureAwait(false);
+        }
+
+        return total;
     }
 
     public async Task<StorageStatus> CheckAsync(CancellationToken cancellationToken)
@@ -201,5 +408,53 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         {
             throw new InvalidOperationException($"The SQLite incident database '{_database.Location}' is not usable: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>Null for "every group" (no filter given, or an empty one).</summary>
+    private static string[]? GroupFilter(IReadOnlyCollection<string>? groupIds) =>
+        groupIds is null || groupIds.Count == 0 ? null : [.. groupIds.Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Runs <paramref name="sql"/> (which stops at @Limit rows) until a slice comes back short.</summary>
+    private async Task<int> RunInSlicesAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int affected;
+        do
+        {
+            affected = await WriteAsync(
+                (connection, transaction) => connection.ExecuteAsync(
+                    new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)),
+                cancellationToken).ConfigureAwait(false);
+            total += affected;
+        }
+        while (affected >= _retentionBatchSize);
+
+        return total;
+    }
+
+    /// <summary>One write: the single writer's turn, a connection and a transaction committed at the end.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction();
+            var result = await write(connection, transaction).ConfigureAwait(false);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private sealed class MessageCountRow
+    {
+        public string Platform { get; set; } = "";
+        public string GroupId { get; set; } = "";
+        public string Hour { get; set; } = "";
+        public long Count { get; set; }
     }
 }

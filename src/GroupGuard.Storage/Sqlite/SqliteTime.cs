@@ -29,13 +29,29 @@ internal static class SqliteTime
         return utc.ToString(Format, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The start of the UTC hour <paramref name="value"/> falls in.</summary>
+    public static DateTimeOffset HourStart(DateTimeOffset value)
+    {
+        var utc = value.UtcDateTime;
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+    }
+
     public static DateTimeOffset Parse(string text, string column, long id) =>
+        TryParse(text, out var value)
+            ? value
+            : throw new InvalidDataException($"Incident {id} has {column} '{text}', which is not a UTC time like 2025-01-31T08:00:00.000Z.");
+
+    /// <summary>Parses a time of a row that is not an incident; <paramref name="where"/> names the row.</summary>
+    public static DateTimeOffset Parse(string text, string where) =>
+        TryParse(text, out var value)
+            ? value
+            : throw new InvalidDataException($"{where} has '{text}', which is not a UTC time like 2025-01-31T08:00:00.000Z.");
+
+    private static bool TryParse(string text, out DateTimeOffset value) =>
         DateTimeOffset.TryParseExact(
             text,
             Format,
             CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
-            out var value)
-            ? value
-            : throw new InvalidDataException($"Incident {id} has {column} '{text}', which is not a UTC time like 2025-01-31T08:00:00.000Z.");
+            out value);
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using GroupGuard.Storage.Sqlite;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
 
@@ -16,7 +17,7 @@ public sealed class CheckTests
         Assert.Equal("sqlite", status.Provider);
         Assert.Equal(harness.DatabasePath, status.Location);
         Assert.True(Path.IsPathFullyQualified(status.Location));
-        Assert.Equal(1, status.SchemaVersion);
+        Assert.Equal(SqliteIncidentStore.LoadMigrations()[^1].Version, status.SchemaVersion);
         Assert.Equal(2, status.Incidents);
     }
 

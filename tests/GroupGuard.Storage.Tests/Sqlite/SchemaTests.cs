@@ -9,6 +9,9 @@ namespace GroupGuard.Storage.Tests.Sqlite;
 
 public sealed class SchemaTests
 {
+    /// <summary>The version a migration added after the shipped ones gets.</summary>
+    private static readonly int Next = SqliteIncidentStore.LoadMigrations()[^1].Version + 1;
+
     [Fact]
     public async Task Initialize_creates_the_schema_in_wal_mode()
     {
@@ -92,11 +95,11 @@ public sealed class SchemaTests
         await harness.Store.InitializeAsync(CancellationToken.None);
         await harness.Store.AddAsync([Samples.Incident()], CancellationToken.None);
 
-        var upgraded = harness.CreateStore([.. SqliteIncidentStore.LoadMigrations(), new Migration(2, "0002_note", "ALTER TABLE incidents ADD COLUMN note TEXT;")]);
+        var upgraded = harness.CreateStore([.. SqliteIncidentStore.LoadMigrations(), new Migration(Next, "9999_note", "ALTER TABLE incidents ADD COLUMN note TEXT;")]);
         await upgraded.InitializeAsync(CancellationToken.None);
 
         var status = await upgraded.CheckAsync(CancellationToken.None);
-        Assert.Equal(2, status.SchemaVersion);
+        Assert.Equal(Next, status.SchemaVersion);
         Assert.Equal(1, status.Incidents);
         using var db = harness.OpenRaw();
         Assert.Equal(0, db.ExecuteScalar<long>("SELECT COUNT(*) FROM incidents WHERE note IS NOT NULL"));
@@ -111,13 +114,13 @@ public sealed class SchemaTests
         var broken = harness.CreateStore(
         [
             .. SqliteIncidentStore.LoadMigrations(),
-            new Migration(2, "0002_broken", "CREATE TABLE half_done (id INTEGER); SELECT * FROM no_such_table;"),
+            new Migration(Next, "9999_broken", "CREATE TABLE half_done (id INTEGER); SELECT * FROM no_such_table;"),
         ]);
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.InitializeAsync(CancellationToken.None));
 
-        Assert.Contains("0002_broken", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("9999_broken", ex.Message, StringComparison.Ordinal);
         using var db = harness.OpenRaw();
-        Assert.Equal(1, db.ExecuteScalar<int>("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(Next - 1, db.ExecuteScalar<int>("SELECT MAX(version) FROM schema_version"));
         Assert.Equal(0, db.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'"));
     }
 
@@ -125,12 +128,12 @@ public sealed class SchemaTests
     public async Task A_database_from_a_newer_GroupGuard_is_refused_at_start()
     {
         using var harness = new StoreHarness();
-        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations(), new Migration(2, "0002_future", "SELECT 1;")])
+        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations(), new Migration(Next, "9999_future", "SELECT 1;")])
             .InitializeAsync(CancellationToken.None);
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.InitializeAsync(CancellationToken.None));
 
-        Assert.Contains("schema version 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"schema version {Next}", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -31,6 +31,8 @@ internal static class GroupGuardApp
                 [] or ["run"] => await RunServiceAsync(args),
                 ["incidents", "export"] => await RunToolAsync(args, (sp, ct) =>
                     IncidentsCommand.ExportAsync(command, sp.GetRequiredService<IIncidentStore>(), Console.OpenStandardOutput(), Console.Error, ct)),
+                ["incidents", "mark", _] => await RunToolAsync(args, (sp, ct) =>
+                    IncidentsCommand.MarkAsync(command, sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<TimeProvider>(), Console.Out, Console.Error, ct)),
                 ["rules", "check"] => await RunToolAsync(args, (sp, _) =>
                     Task.FromResult(RulesCommand.Check(RulesFolder(command, sp), Console.Out, sp.GetRequiredService<TimeProvider>()))),
                 ["scan"] => await RunToolAsync(args, (sp, ct) => ScanAsync(command, sp, ct)),

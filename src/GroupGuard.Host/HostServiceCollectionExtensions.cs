@@ -46,7 +46,7 @@ internal static class HostServiceCollectionExtensions
             quartz.AddTrigger(trigger => trigger
                 .ForJob(RetentionJob.Key)
                 .WithIdentity("retention-daily", "groupguard")
-                .WithCronSchedule("0 30 3 * * ?", cron => cron.WithMisfireHandlingInstructionFireAndProceed()));
+                .WithCronSchedule("0 30 3 * * ?"));
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

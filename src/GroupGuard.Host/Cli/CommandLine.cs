@@ -7,7 +7,7 @@ namespace GroupGuard.Host.Cli;
 /// </summary>
 internal sealed class CommandLine
 {
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--help", "-h", "-?", "--version" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--help", "-h", "-?", "--version", "--false-positive", "--not-false-positive" };
 
     private CommandLine(IReadOnlyList<string> verbs, IReadOnlyDictionary<string, string?> options)
     {

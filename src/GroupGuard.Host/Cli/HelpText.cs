@@ -10,6 +10,8 @@ internal static class HelpText
                                        Run the service (the default verb).
           groupguard incidents export [--format jsonl|csv] [--since ISO-8601]
                                        Write recorded incidents to standard output.
+          groupguard incidents mark ID --false-positive [--note TEXT]
+                                       Record a human's verdict; suggests the allow line that would have prevented it.
           groupguard rules check [--rules DIR]
                                        Check rule packs: every problem as path:line: message.
           groupguard scan [--rules DIR] < messages.txt

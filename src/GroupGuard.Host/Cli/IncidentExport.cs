@@ -14,6 +14,7 @@ internal static class IncidentExport
         "id", "time", "detected_at", "platform", "bot_id", "group_id", "user_id", "sender_name", "sender_role",
         "message_id", "pack", "rule", "category", "severity", "matched_term", "message_text",
         "decided_action", "action_status", "action_error", "rule_set_version",
+        "group_name", "mute_seconds", "escalation_step", "false_positive", "review_note", "normalized_text", "spans",
     ];
 
     private static readonly JsonWriterOptions JsonOptions = new()
@@ -48,9 +49,26 @@ internal static class IncidentExport
                     json.WriteStartObject();
                     foreach (var (name, value) in values)
                     {
-                        if (name == "id")
+                        if (name is "id" or "mute_seconds" or "escalation_step")
                         {
-                            json.WriteNumber(name, incident.Id);
+                            json.WriteNumber(name, long.Parse(value!, CultureInfo.InvariantCulture));
+                        }
+                        else if (name == "false_positive")
+                        {
+                            json.WriteBoolean(name, incident.FalsePositive);
+                        }
+                        else if (name == "spans")
+                        {
+                            json.WriteStartArray(name);
+                            foreach (var span in incident.Spans)
+                            {
+                                json.WriteStartObject();
+                                json.WriteNumber("start", span.Start);
+                                json.WriteNumber("length", span.Length);
+                                json.WriteEndObject();
+                            }
+
+                            json.WriteEndArray();
                         }
                         else if (value is null)
                         {
@@ -97,6 +115,13 @@ internal static class IncidentExport
         ("action_status", i.ActionStatus),
         ("action_error", i.ActionError),
         ("rule_set_version", i.RuleSetVersion),
+        ("group_name", i.GroupName),
+        ("mute_seconds", i.MuteSeconds.ToString(CultureInfo.InvariantCulture)),
+        ("escalation_step", i.EscalationStep.ToString(CultureInfo.InvariantCulture)),
+        ("false_positive", i.FalsePositive ? "true" : "false"),
+        ("review_note", i.ReviewNote),
+        ("normalized_text", i.NormalizedText),
+        ("spans", string.Join(' ', i.Spans.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start}+{s.Length}")))),
     ];
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

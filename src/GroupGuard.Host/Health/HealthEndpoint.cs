@@ -10,7 +10,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (IIncidentStore store, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (IIncidentStore store, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, CancellationToken cancellationToken) =>
         {
             object storage;
             var storageOk = false;
@@ -69,6 +69,9 @@ internal static class HealthEndpoint
                     processed = stats.ProcessedCount,
                     incidents = stats.IncidentCount,
                     detection_failures = stats.FailedCount,
+                    actions_queued = actions.Pending,
+                    actions_failed = stats.ActionsFailed,
+                    last_action_error = stats.LastActionError,
                 },
             };
 

@@ -14,11 +14,11 @@ internal sealed partial class RetentionJob(IIncidentStore store, IOptionsMonitor
 {
     public static readonly JobKey Key = new("retention", "groupguard");
 
-    public async Task Execute(IJobExecutionContext context)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var options = privacy.CurrentValue;
         var before = time.GetUtcNow().AddDays(-options.RetentionDays);
-        var count = await store.ApplyRetentionAsync(before, options.RetentionMode, context.CancellationToken);
+        var count = await store.ApplyRetentionAsync(before, options.RetentionMode, cancellationToken);
         LogDone(options.RetentionMode.ToString().ToLowerInvariant(), count, options.RetentionDays);
     }
 

@@ -128,17 +128,34 @@ public sealed class RuleLoaderTests
     }
 
     [Fact]
-    public void Stream_rules_load_with_a_warning_until_moderation_reads_them()
+    public void Stream_rules_and_warnings_load()
     {
         using var dir = new TempFolder();
-        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.flood\n    flood: { messages: 8, seconds: 10 }\n  - id: p.t\n    terms: [x1]\n");
+        dir.Write("p.yaml", "pack: p\nwarning: 别刷屏\nrules:\n  - id: p.flood\n    flood: { messages: 8, seconds: 10 }\n  - id: p.wave\n    repeat: { times: 3, seconds: 120 }\n  - id: p.all\n    mention_all: true\n    warning: 只有管理员可以@全体\n");
 
         var result = RuleLoader.Load(dir.Path);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        var warning = Assert.Single(result.Warnings);
-        Assert.Equal(4, warning.Line);
-        Assert.Contains("flood", warning.Message, StringComparison.Ordinal);
+        var rules = result.RuleSet!.Rules;
+        Assert.Equal(new StreamRule(StreamKind.Flood, 8, 10), rules[0].Stream);
+        Assert.Equal(new StreamRule(StreamKind.Repeat, 3, 120), rules[1].Stream);
+        Assert.Equal(StreamKind.MentionAll, rules[2].Stream!.Kind);
+        Assert.Equal("别刷屏", rules[0].WarningTemplate);
+        Assert.Equal("只有管理员可以@全体", rules[2].WarningTemplate);
+    }
+
+    [Theory]
+    [InlineData("    flood: { messages: 8 }\n", "needs both messages and seconds")]
+    [InlineData("    flood: { messages: 0, seconds: 10 }\n", "whole number")]
+    [InlineData("    repeat: 3\n", "must be a mapping")]
+    public void Stream_rule_mistakes_are_reported(string body, string message)
+    {
+        using var dir = new TempFolder();
+        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.s\n" + body);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.Contains(result.Errors, e => e.Line >= 4 && e.Message.Contains(message, StringComparison.Ordinal));
     }
 
     [Theory]

@@ -1,0 +1,187 @@
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Core.Rules;
+using GroupGuard.Core.Tests.Detection;
+
+namespace GroupGuard.Core.Tests.Moderation;
+
+public sealed class ModerationPolicyTests
+{
+    private static readonly RuleSet Rules = MessageDetectorTests.Load("""
+        pack: ads
+        name: 广告
+        rules:
+          - id: ads.recall
+            terms: [加微信]
+            action: recall
+          - id: ads.warn
+            terms: [私聊我]
+            action: warn
+            warning: "{pack}：请勿私聊拉人"
+          - id: ads.log
+            terms: [优惠券]
+            action: log
+          - id: ads.mute
+            terms: [代开发票]
+            action: mute
+            mute_minutes: 30
+          - id: ads.shadow
+            terms: [兼职]
+            action: kick
+            mode: shadow
+        """);
+
+    private static ChatMessage Message(string text, string user = "200", SenderRole role = SenderRole.Member, string platform = "qq") => new()
+    {
+        Platform = platform,
+        Protocol = platform == "qq" ? "onebot.v11" : "onebot.v12",
+        BotId = "1",
+        GroupId = "100",
+        GroupName = "家长群",
+        UserId = user,
+        SenderRole = role,
+        MessageId = "555",
+        Time = DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+        Text = text,
+    };
+
+    private static Decision Decide(ChatMessage message, int offences = 0, ModerationOptions? options = null, GroupOverride? group = null, PrivacyOptions? privacy = null, Func<ModerationAction, bool>? canDo = null)
+    {
+        var hits = MessageDetector.Detect(Rules, message).Hits;
+        var context = new PolicyContext(offences, message.SenderRole, message.Time, options ?? new ModerationOptions(), group, privacy ?? new PrivacyOptions(), canDo ?? (_ => true));
+        return ModerationPolicy.Decide(message, hits, Rules.Version, context);
+    }
+
+    private static ModerationAction[] Actions(Decision d) => [.. d.Actions.Select(a => a.Action)];
+
+    [Fact]
+    public void The_strongest_enforced_action_wins_and_each_hit_is_an_incident()
+    {
+        var decision = Decide(Message("加微信 私聊我 优惠券"));
+
+        Assert.Equal([ModerationAction.Recall], Actions(decision));
+        Assert.Equal(3, decision.Incidents.Count);
+        Assert.Equal(ActionStatus.Pending, decision.Incidents.Single(i => i.Rule == "ads.recall").ActionStatus);
+        Assert.Equal(ActionStatus.Done, decision.Incidents.Single(i => i.Rule == "ads.log").ActionStatus);
+        Assert.Equal("555", decision.Actions[0].MessageId);
+    }
+
+    [Fact]
+    public void A_log_hit_calls_nothing()
+    {
+        var decision = Decide(Message("优惠券"));
+
+        Assert.Empty(decision.Actions);
+        Assert.Equal(ActionStatus.Done, Assert.Single(decision.Incidents).ActionStatus);
+    }
+
+    [Fact]
+    public void A_mute_also_recalls_and_sends_its_duration()
+    {
+        var decision = Decide(Message("代开发票"));
+
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute], Actions(decision));
+        Assert.Equal(1800, decision.Actions.Single(a => a.Action == ModerationAction.Mute).MuteSeconds);
+        Assert.Equal(1800, Assert.Single(decision.Incidents).MuteSeconds);
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0)]
+    [InlineData(1, 600, 1)] // 2nd incident: mute 10 min
+    [InlineData(2, 3600, 2)] // 3rd: mute 60 min
+    [InlineData(7, 3600, 2)] // later ones stay at the last step
+    public void Repeat_offenders_escalate_by_the_default_steps(int before, int muteSeconds, int step)
+    {
+        var decision = Decide(Message("加微信"), offences: before);
+
+        Assert.Equal(muteSeconds, decision.Actions.Where(a => a.Action == ModerationAction.Mute).Select(a => a.MuteSeconds).SingleOrDefault());
+        Assert.Equal(step, Assert.Single(decision.Incidents).EscalationStep);
+        Assert.Contains(ModerationAction.Recall, Actions(decision));
+    }
+
+    [Fact]
+    public void Configured_steps_replace_the_defaults_and_a_group_can_have_its_own()
+    {
+        var options = new ModerationOptions { Escalation = [new() { Count = 2, Action = ModerationAction.Kick }] };
+        var group = new GroupOverride { Escalation = [new() { Count = 5, Action = ModerationAction.Mute, MuteMinutes = 5 }] };
+
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick], Actions(Decide(Message("加微信"), offences: 1, options)));
+        Assert.Equal([ModerationAction.Recall], Actions(Decide(Message("加微信"), offences: 1, options, group)));
+    }
+
+    [Theory]
+    [InlineData(SenderRole.Owner, "200")]
+    [InlineData(SenderRole.Admin, "200")]
+    [InlineData(SenderRole.Member, "1")] // the bot itself
+    [InlineData(SenderRole.Member, "999")] // ExemptUsers
+    public void Owners_admins_the_bot_and_exempt_users_get_incidents_and_no_action(SenderRole role, string user)
+    {
+        var decision = Decide(Message("加微信", user, role), offences: 5, new ModerationOptions { ExemptUsers = ["999"] });
+
+        Assert.Empty(decision.Actions);
+        Assert.Equal(ActionStatus.Exempt, Assert.Single(decision.Incidents).ActionStatus);
+    }
+
+    [Fact]
+    public void Dry_run_and_shadow_rules_record_what_would_have_been_done()
+    {
+        var dry = Decide(Message("加微信"), options: new ModerationOptions { DryRun = true });
+        var groupDry = Decide(Message("加微信"), group: new GroupOverride { DryRun = true });
+        var shadow = Decide(Message("兼职"));
+
+        Assert.Empty(dry.Actions);
+        Assert.Equal(ActionStatus.DryRun, Assert.Single(dry.Incidents).ActionStatus);
+        Assert.Equal(ModerationAction.Recall, dry.Incidents[0].DecidedAction);
+        Assert.Empty(groupDry.Actions);
+        Assert.Empty(shadow.Actions);
+        Assert.Equal(ActionStatus.DryRun, Assert.Single(shadow.Incidents).ActionStatus);
+        Assert.Equal(ModerationAction.Kick, shadow.Incidents[0].DecidedAction);
+    }
+
+    [Fact]
+    public void A_group_can_limit_the_packs_that_apply()
+    {
+        var decision = Decide(Message("加微信"), group: new GroupOverride { Packs = ["other"] });
+
+        Assert.Empty(decision.Incidents);
+    }
+
+    [Fact]
+    public void What_a_platform_cannot_do_degrades_to_a_warning_and_says_so()
+    {
+        var decision = Decide(Message("代开发票", platform: "wechat"), canDo: a => a is ModerationAction.Warn or ModerationAction.Kick);
+
+        Assert.Equal([ModerationAction.Warn], Actions(decision));
+        var incident = Assert.Single(decision.Incidents);
+        Assert.Contains("wechat cannot recall or mute", incident.ActionError, StringComparison.Ordinal);
+        Assert.Equal("请勿发布广告相关内容", decision.Actions[0].WarningText);
+    }
+
+    [Fact]
+    public void Nothing_possible_is_unsupported()
+    {
+        var decision = Decide(Message("加微信"), canDo: _ => false);
+
+        Assert.Empty(decision.Actions);
+        Assert.Equal(ActionStatus.Unsupported, Assert.Single(decision.Incidents).ActionStatus);
+    }
+
+    [Fact]
+    public void Warnings_use_the_rules_template()
+    {
+        var decision = Decide(Message("私聊我"));
+
+        Assert.Equal("广告：请勿私聊拉人", Assert.Single(decision.Actions).WarningText);
+    }
+
+    [Theory]
+    [InlineData(StoreText.Full, "加微信 13800138000")]
+    [InlineData(StoreText.Masked, "*** ***********")]
+    [InlineData(StoreText.None, "")]
+    public void Stored_text_follows_the_privacy_setting(StoreText mode, string stored)
+    {
+        var decision = Decide(Message("加微信 13800138000"), privacy: new PrivacyOptions { StoreText = mode });
+
+        Assert.Equal(stored, Assert.Single(decision.Incidents).MessageText);
+    }
+}

@@ -18,6 +18,41 @@ public sealed class OneBotOptions
     /// </summary>
     public string? AccessToken { get; set; }
 
-    /// <summary>Base URL of the implementation's HTTP API (outgoing actions), e.g. <c>http://127.0.0.1:3000</c>.</summary>
+    /// <summary>
+    /// Base URL of the OneBot v11 implementation's HTTP API (outgoing actions), e.g.
+    /// <c>http://127.0.0.1:3000</c>; each action is <c>POST {ApiBaseUrl}/{action}</c>.
+    /// Empty means v11 actions are reported <c>unsupported</c>.
+    /// </summary>
     public string? ApiBaseUrl { get; set; }
+
+    /// <summary>
+    /// The OneBot v12 bridge's HTTP action endpoint (every action is a <c>POST</c> of
+    /// <c>{"action","params"}</c> to this URL), e.g. <c>http://127.0.0.1:8000/</c>.
+    /// Empty means v12 actions are reported <c>unsupported</c>.
+    /// </summary>
+    public string? V12ApiBaseUrl { get; set; }
+
+    /// <summary>
+    /// At most this many API calls per second per bot account, evenly spaced (QQ freezes
+    /// accounts that send too fast). Default 2.
+    /// </summary>
+    public double MaxActionsPerSecond { get; set; } = 2;
+
+    /// <summary>Timeout of one HTTP call, in seconds. Default 5.</summary>
+    public double ActionTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Time one action may take in all, every attempt and backoff included, counted from its
+    /// first call, in seconds. Default 20.
+    /// </summary>
+    public double ActionBudgetSeconds { get; set; } = 20;
+
+    /// <summary>Calls made at most for one action: timeouts, connection errors and HTTP 5xx are retried. Default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// Warnings to one group within this many seconds of the first are sent as one message that
+    /// mentions each sender once. 0 sends every warning at once. Default 10.
+    /// </summary>
+    public double WarningCoalesceSeconds { get; set; } = 10;
 }

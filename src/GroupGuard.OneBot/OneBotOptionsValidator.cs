@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.OneBot;
@@ -8,12 +9,8 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
     {
         var failures = new List<string>();
 
-        if (!string.IsNullOrEmpty(options.ApiBaseUrl)
-            && !(Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var uri)
-                 && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-        {
-            failures.Add($"{OneBotOptions.Section}:{nameof(OneBotOptions.ApiBaseUrl)} must be an absolute http or https URL, got '{options.ApiBaseUrl}'");
-        }
+        CheckUrl(failures, nameof(OneBotOptions.ApiBaseUrl), options.ApiBaseUrl);
+        CheckUrl(failures, nameof(OneBotOptions.V12ApiBaseUrl), options.V12ApiBaseUrl);
 
         // HTTP servers trim header values and reject control characters, so such a token could
         // never match an Authorization header: every v12 event would be refused with 401.
@@ -29,6 +26,46 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
             failures.Add($"{OneBotOptions.Section}:{nameof(OneBotOptions.Secret)} is only whitespace; remove it to turn signature checks off");
         }
 
+        CheckPositive(failures, nameof(OneBotOptions.MaxActionsPerSecond), options.MaxActionsPerSecond);
+        CheckPositive(failures, nameof(OneBotOptions.ActionTimeoutSeconds), options.ActionTimeoutSeconds);
+        CheckPositive(failures, nameof(OneBotOptions.ActionBudgetSeconds), options.ActionBudgetSeconds);
+        if (options.ActionTimeoutSeconds > 0 && options.ActionBudgetSeconds > 0
+            && options.ActionBudgetSeconds < options.ActionTimeoutSeconds)
+        {
+            failures.Add($"{Key(nameof(OneBotOptions.ActionBudgetSeconds))} ({options.ActionBudgetSeconds.ToString(CultureInfo.InvariantCulture)}) must be at least {Key(nameof(OneBotOptions.ActionTimeoutSeconds))} ({options.ActionTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}), or not even one call could run to its timeout");
+        }
+
+        if (options.MaxAttempts < 1)
+        {
+            failures.Add($"{Key(nameof(OneBotOptions.MaxAttempts))} must be at least 1, got {options.MaxAttempts.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (!(options.WarningCoalesceSeconds >= 0 && double.IsFinite(options.WarningCoalesceSeconds)))
+        {
+            failures.Add($"{Key(nameof(OneBotOptions.WarningCoalesceSeconds))} must be 0 or more (0 sends every warning at once), got {options.WarningCoalesceSeconds.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string Key(string name) => $"{OneBotOptions.Section}:{name}";
+
+    private static void CheckUrl(List<string> failures, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value)
+            && !(Uri.TryCreate(value, UriKind.Absolute, out var uri)
+                 && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            failures.Add($"{Key(name)} must be an absolute http or https URL, got '{value}'");
+        }
+    }
+
+    private static void CheckPositive(List<string> failures, string name, double value)
+    {
+        // Written as !(value > 0) so NaN fails too.
+        if (!(value > 0 && double.IsFinite(value)))
+        {
+            failures.Add($"{Key(name)} must be a number greater than 0, got {value.ToString(CultureInfo.InvariantCulture)}");
+        }
     }
 }

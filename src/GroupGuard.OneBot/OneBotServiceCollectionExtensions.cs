@@ -1,6 +1,10 @@
+using GroupGuard.Core.Moderation;
+using GroupGuard.OneBot.Actions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.OneBot;
@@ -9,7 +13,8 @@ public static class OneBotServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="OneBotOptions"/> from <c>GroupGuard:OneBot</c>, validates them at start
-    /// (every bad setting is named) and registers the <see cref="OneBotWebhookReceiver"/> singleton.
+    /// (every bad setting is named) and registers the <see cref="OneBotWebhookReceiver"/> singleton and
+    /// the outbound action client as the <see cref="IPlatformActions"/> singleton.
     /// </summary>
     public static IServiceCollection AddGroupGuardOneBot(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,6 +26,27 @@ public static class OneBotServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OneBotOptions>, OneBotOptionsValidator>());
         services.TryAddSingleton<OneBotWebhookReceiver>();
+        services.TryAddSingleton<IPlatformActions>(static provider => new OneBotActionClient(
+            CreateHttpClient(),
+            provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetService<ILogger<OneBotActionClient>>() ?? NullLogger<OneBotActionClient>.Instance));
         return services;
+    }
+
+    private static HttpClient CreateHttpClient()
+    {
+        // One long-lived client; the pooled lifetime picks up DNS changes of the implementation's host.
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        return new HttpClient(handler, disposeHandler: true)
+        {
+            // Each attempt has its own timeout (ActionTimeoutSeconds), which a reload may change.
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = 1024 * 1024,
+        };
     }
 }

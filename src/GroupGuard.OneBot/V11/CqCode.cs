@@ -42,6 +42,33 @@ internal static class CqCode
         AppendUnescaped(message.TextBuilder, source.AsSpan(textStart), inParameter: false);
     }
 
+    /// <summary>
+    /// <paramref name="value"/> with <c>&amp;</c> <c>[</c> <c>]</c> escaped (and <c>,</c> in a
+    /// parameter), so it reads back as exactly that text and never as a code.
+    /// </summary>
+    public static string Escape(string value, bool inParameter)
+    {
+        if (value.AsSpan().IndexOfAny(inParameter ? "&[]," : "&[]") < 0)
+        {
+            return value;
+        }
+
+        var builder = new StringBuilder(value.Length + 16);
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '&' => builder.Append("&amp;"),
+                '[' => builder.Append("&#91;"),
+                ']' => builder.Append("&#93;"),
+                ',' when inParameter => builder.Append("&#44;"),
+                _ => builder.Append(c),
+            };
+        }
+
+        return builder.ToString();
+    }
+
     /// <summary>Text with the CQ escapes undone, in one pass (so <c>&amp;amp;#91;</c> stays <c>&amp;#91;</c>).</summary>
     public static string Unescape(ReadOnlySpan<char> value, bool inParameter)
     {

@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+
+namespace GroupGuard.OneBot.Actions;
+
+/// <summary>
+/// The JSON bodies of the calls, per PROTOCOLS.md. v11 ids go back as JSON numbers when they are
+/// integers (NapCat's short message id, Lagrange's signed int32, QQ numbers), as strings otherwise;
+/// v12 ids are always strings.
+/// </summary>
+internal static class ActionRequests
+{
+    /// <summary>QQ refuses mutes longer than 30 days; asking for one would only fail.</summary>
+    public const int MaxMuteSeconds = 30 * 24 * 60 * 60;
+
+    public static (string Action, byte[] Body) V11(PlatformAction action) => action.Action switch
+    {
+        ModerationAction.Recall => ("delete_msg", Write(w => WriteId(w, "message_id", action.MessageId))),
+        ModerationAction.Mute => ("set_group_ban", Write(w =>
+        {
+            WriteId(w, "group_id", action.GroupId);
+            WriteId(w, "user_id", action.UserId);
+            w.WriteNumber("duration", Math.Min(action.MuteSeconds, MaxMuteSeconds));
+        })),
+        ModerationAction.Kick => ("set_group_kick", Write(w =>
+        {
+            WriteId(w, "group_id", action.GroupId);
+            WriteId(w, "user_id", action.UserId);
+            w.WriteBoolean("reject_add_request", false);
+        })),
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action.Action, "not a single v11 call"),
+    };
+
+    public static byte[] V11GroupMessage(string groupId, string cqMessage) => Write(w =>
+    {
+        WriteId(w, "group_id", groupId);
+        w.WriteString("message", cqMessage);
+        // The mentions are CQ codes; the reasons were escaped as text.
+        w.WriteBoolean("auto_escape", false);
+    });
+
+    public static byte[] V11MemberInfo(string groupId, string userId) => Write(w =>
+    {
+        WriteId(w, "group_id", groupId);
+        WriteId(w, "user_id", userId);
+        w.WriteBoolean("no_cache", false);
+    });
+
+    public static (string Action, byte[] Body) V12(PlatformAction action) => action.Action switch
+    {
+        ModerationAction.Recall => V12Call("delete_message", w => w.WriteString("message_id", action.MessageId)),
+        ModerationAction.Kick => V12Call("wx.delete_groupmember", w =>
+        {
+            w.WriteString("group_id", action.GroupId);
+            w.WriteStartArray("user_list");
+            w.WriteStringValue(action.UserId);
+            w.WriteEndArray();
+        }),
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action.Action, "not a single v12 call"),
+    };
+
+    public static byte[] V12GroupMessage(string groupId, IReadOnlyList<WarningMessage.Segment> segments) =>
+        V12Call("send_message", w =>
+        {
+            w.WriteString("detail_type", "group");
+            w.WriteString("group_id", groupId);
+            w.WriteStartArray("message");
+            foreach (var segment in segments)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", segment.Type);
+                w.WriteStartObject("data");
+                w.WriteString(segment.Type == WarningMessage.Mention ? "user_id" : "text", segment.Value);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }).Body;
+
+    private static (string Action, byte[] Body) V12Call(string name, Action<Utf8JsonWriter> writeParams) => (name, Write(w =>
+    {
+        w.WriteString("action", name);
+        w.WriteStartObject("params");
+        writeParams(w);
+        w.WriteEndObject();
+    }));
+
+    private static void WriteId(Utf8JsonWriter writer, string name, string value)
+    {
+        // Only the canonical form goes out as a number, so "007" or "+5" reach the platform as sent.
+        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            && number.ToString(CultureInfo.InvariantCulture) == value)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> writeProperties)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writeProperties(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

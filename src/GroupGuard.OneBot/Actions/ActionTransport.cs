@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace GroupGuard.OneBot.Actions;
+
+/// <summary>
+/// Sends one <see cref="ApiCall"/>: rate-limited per bot, each attempt bounded by
+/// <see cref="OneBotOptions.ActionTimeoutSeconds"/>, retried with jittered exponential backoff on a
+/// timeout, a connection error or HTTP 5xx (also 408 and 429, which say "later", not "no"), for at
+/// most <see cref="OneBotOptions.MaxAttempts"/> attempts and <see cref="OneBotOptions.ActionBudgetSeconds"/>
+/// from the first attempt. A refusal (other 4xx, <c>status:"failed"</c>, retcode ≠ 0) is final: the
+/// platform will say no again, and QQ counts every call. Throws only when the caller cancels.
+/// </summary>
+internal sealed partial class ActionTransport(
+    HttpClient http,
+    BotRateLimiter limiter,
+    TimeProvider time,
+    ILogger logger,
+    TimeSpan retryBaseDelay)
+{
+    private const int MaxPlatformTextLength = 300;
+
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
+
+    public async Task<CallOutcome> SendAsync(ApiCall call, OneBotOptions options, CancellationToken cancellationToken)
+    {
+        var budget = TimeSpan.FromSeconds(options.ActionBudgetSeconds);
+        var attemptTimeout = TimeSpan.FromSeconds(options.ActionTimeoutSeconds);
+        var maxAttempts = Math.Max(1, options.MaxAttempts);
+
+        // Waiting for the first slot is queueing, not work on this action: the budget starts at the first call.
+        await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
+        string? lastError = null;
+        var attempt = 0;
+        while (true)
+        {
+            attempt++;
+            var remaining = budget - time.GetElapsedTime(started);
+            var result = await AttemptAsync(call, options.AccessToken, Min(attemptTimeout, remaining), cancellationToken).ConfigureAwait(false);
+            if (!result.Transient)
+            {
+                if (!result.Outcome.Succeeded)
+                {
+                    LogRefused(call.Action, call.Bot, result.Outcome.Error!);
+                }
+
+                return result.Outcome;
+            }
+
+            lastError = result.Outcome.Error!;
+            if (attempt >= maxAttempts)
+            {
+                return GiveUp(call, $"{lastError}; gave up after {Plural(attempt, "attempt")}");
+            }
+
+            var delay = Backoff(attempt);
+            remaining = budget - time.GetElapsedTime(started);
+            if (delay >= remaining)
+            {
+                return GiveUp(call, $"{lastError}; gave up after {Plural(attempt, "attempt")}, the {Seconds(budget)} budget of one action is spent");
+            }
+
+            LogRetrying(call.Action, call.Bot, attempt, lastError, delay.TotalSeconds);
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+
+            // A retry still counts against the account's rate, and the wait for it against the budget.
+            remaining = budget - time.GetElapsedTime(started);
+            using var budgetLeft = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetLeft.Token);
+            try
+            {
+                await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return GiveUp(call, $"{lastError}; gave up after {Plural(attempt, "attempt")}, the {Seconds(budget)} budget of one action is spent");
+            }
+        }
+    }
+
+    private async Task<AttemptResult> AttemptAsync(ApiCall call, string? token, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, call.Endpoint);
+            request.Content = new ByteArrayContent(call.Body) { Headers = { ContentType = JsonType } };
+            if (!string.IsNullOrEmpty(token))
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            return Classify(call, response, body);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return AttemptResult.Retry($"no answer to {call.Action} within {Seconds(timeout)}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return AttemptResult.Retry($"{call.Action} could not reach {call.Endpoint.GetLeftPart(UriPartial.Authority)}: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            return AttemptResult.Retry($"{call.Action} connection broke: {ex.Message}");
+        }
+    }
+
+    private static AttemptResult Classify(ApiCall call, HttpResponseMessage response, byte[] body)
+    {
+        var code = (int)response.StatusCode;
+        var status = $"HTTP {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
+        if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+        {
+            return AttemptResult.Retry($"{call.Action} answered {status}");
+        }
+
+        TryReadAnswer(body, out var answer);
+        if (!response.IsSuccessStatusCode)
+        {
+            var hint = response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+                    $": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})",
+                HttpStatusCode.NotFound => $": the implementation has no action {call.Action}",
+                _ => "",
+            };
+            var text = answer is { } a ? PlatformText(a) : null;
+            return AttemptResult.Final(CallOutcome.Fail($"{call.Action} refused with {status}{hint}{(text is null ? "" : $" ({text})")}"));
+        }
+
+        if (answer is not { } reply)
+        {
+            return AttemptResult.Final(CallOutcome.Fail($"{call.Action} answered {status} with a body that is not a OneBot JSON answer"));
+        }
+
+        // "async": accepted and carried out later; the implementation will not say more.
+        if (reply.Status == "async" || (reply.Status == "ok" && reply.Retcode is null or 0))
+        {
+            return AttemptResult.Final(CallOutcome.Ok(reply.Data));
+        }
+
+        return AttemptResult.Final(CallOutcome.Fail($"{call.Action} failed: {PlatformText(reply)}"));
+    }
+
+    /// <summary>NapCat's <c>message</c> and <c>wording</c> (v12's <c>message</c>), and the retcode.</summary>
+    private static string PlatformText(Answer answer)
+    {
+        var parts = new List<string>(2);
+        foreach (var text in new[] { answer.Message, answer.Wording })
+        {
+            var trimmed = text?.Trim();
+            if (!string.IsNullOrEmpty(trimmed) && !parts.Contains(trimmed, StringComparer.Ordinal))
+            {
+                parts.Add(trimmed);
+            }
+        }
+
+        var retcode = answer.Retcode is { } r ? $"retcode {r.ToString(CultureInfo.InvariantCulture)}" : $"status {answer.Status ?? "missing"}";
+        if (parts.Count == 0)
+        {
+            return retcode;
+        }
+
+        var joined = string.Join(" — ", parts);
+        if (joined.Length > MaxPlatformTextLength)
+        {
+            joined = string.Concat(joined.AsSpan(0, MaxPlatformTextLength), "…");
+        }
+
+        return $"{joined} ({retcode})";
+    }
+
+    private static bool TryReadAnswer(byte[] body, out Answer? answer)
+    {
+        answer = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            answer = new Answer(
+                String(root, "status"),
+                root.TryGetProperty("retcode", out var retcode) && retcode.TryGetInt64(out var number) ? number : null,
+                String(root, "message"),
+                String(root, "wording"),
+                root.TryGetProperty("data", out var data) ? data.Clone() : default);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private CallOutcome GiveUp(ApiCall call, string error)
+    {
+        LogGaveUp(call.Action, call.Bot, error);
+        return CallOutcome.Fail(error);
+    }
+
+    /// <summary>base, 2×base, 4×base… each between 80 % and 120 % so retries of many bots do not line up.</summary>
+    private TimeSpan Backoff(int failedAttempts)
+    {
+        var factor = Math.Pow(2, failedAttempts - 1) * (0.8 + (0.4 * Random.Shared.NextDouble()));
+        return retryBaseDelay * factor;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+
+    private static string Plural(int count, string noun) =>
+        $"{count.ToString(CultureInfo.InvariantCulture)} {noun}{(count == 1 ? "" : "s")}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "OneBot {Action} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
+    private partial void LogRetrying(string action, string bot, int attempt, string error, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot {Action} for {Bot} refused: {Error}")]
+    private partial void LogRefused(string action, string bot, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot {Action} for {Bot} failed: {Error}")]
+    private partial void LogGaveUp(string action, string bot, string error);
+
+    private sealed record Answer(string? Status, long? Retcode, string? Message, string? Wording, JsonElement Data);
+
+    private readonly record struct AttemptResult(bool Transient, CallOutcome Outcome)
+    {
+        public static AttemptResult Retry(string error) => new(true, CallOutcome.Fail(error));
+
+        public static AttemptResult Final(CallOutcome outcome) => new(false, outcome);
+    }
+}

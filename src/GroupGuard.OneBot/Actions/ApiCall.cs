@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace GroupGuard.OneBot.Actions;
+
+/// <summary>One prepared API call: where to POST what, and whose rate limit it counts against.</summary>
+/// <param name="Bot">The rate-limit key of the bot account (protocol and bot id).</param>
+/// <param name="Action">The OneBot action name, for errors and logs.</param>
+/// <param name="Body">The UTF-8 JSON body, built once and sent on every attempt.</param>
+internal sealed record ApiCall(string Bot, Uri Endpoint, string Action, byte[] Body);
+
+/// <summary>The end of a call after retries: success with the answer's <c>data</c>, or the reason it failed.</summary>
+internal readonly record struct CallOutcome(string? Error, JsonElement Data)
+{
+    public bool Succeeded => Error is null;
+
+    public static CallOutcome Ok(JsonElement data) => new(null, data);
+
+    public static CallOutcome Fail(string error) => new(error, default);
+}

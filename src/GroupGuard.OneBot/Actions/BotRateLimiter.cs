@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+
+namespace GroupGuard.OneBot.Actions;
+
+/// <summary>
+/// Spaces the calls of one bot account at least 1/rate apart, each bot on its own. Even spacing
+/// rather than a bucket with a burst: QQ reacts to bursts, and the caller is a background queue
+/// that can wait. Slots are handed out in order of asking, so waiting callers are served FIFO.
+/// </summary>
+internal sealed class BotRateLimiter(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, Slot> _bots = new(StringComparer.Ordinal);
+
+    /// <summary>Waits until <paramref name="bot"/> may make its next call, and takes that slot.</summary>
+    public Task WaitAsync(string bot, double perSecond, CancellationToken cancellationToken)
+    {
+        var interval = TimeSpan.FromSeconds(1 / perSecond);
+        var slot = _bots.GetOrAdd(bot, static _ => new Slot());
+        var now = time.GetUtcNow();
+        DateTimeOffset start;
+        lock (slot)
+        {
+            start = slot.NextFree > now ? slot.NextFree : now;
+            slot.NextFree = start + interval;
+        }
+
+        // A slot given up by a cancelled caller stays used: erring on the slow side is the point.
+        var wait = start - now;
+        return wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, time, cancellationToken);
+    }
+
+    private sealed class Slot
+    {
+        public DateTimeOffset NextFree { get; set; } = DateTimeOffset.MinValue;
+    }
+}

@@ -54,6 +54,13 @@ internal static class GroupGuardApp
             await Console.Error.WriteLineAsync("groupguard: " + ex.Message);
             return 1;
         }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // A setting of the wrong kind ("Action": "ban"): the binder's message names the key.
+            await Console.Error.WriteLineAsync("groupguard: invalid settings:");
+            await Console.Error.WriteLineAsync("  " + ex.Message + (ex.InnerException is { } inner ? " " + inner.Message : ""));
+            return 1;
+        }
     }
 
     /// <summary>The folder a rules verb works on: <c>--rules DIR</c>, else the service's setting.</summary>

@@ -35,11 +35,11 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    public GroupGuardFactory(IDictionary<string, string?>? settings = null)
+    public GroupGuardFactory(IDictionary<string, string?>? settings = null, string? rulePack = null)
     {
         Folder = Path.Combine(Path.GetTempPath(), "gg-host-" + Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(Path.Combine(Folder, "rules"));
-        File.WriteAllText(Path.Combine(Folder, "rules", "test.yaml"), RulePack);
+        File.WriteAllText(Path.Combine(Folder, "rules", "test.yaml"), rulePack ?? RulePack);
         DatabasePath = Path.Combine(Folder, "data", "groupguard.db");
         _settings = new Dictionary<string, string?>
         {
@@ -65,6 +65,25 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>A NapCat-style v11 group message, signed by <see cref="PostV11Async"/>.</summary>
+    public static string GroupEvent(long messageId, string text, long userId = 20002, string role = "member", long time = 1764150000, long groupId = 123456) =>
+        new System.Text.Json.Nodes.JsonObject
+        {
+            ["self_id"] = 10001,
+            ["user_id"] = userId,
+            ["time"] = time,
+            ["message_id"] = messageId,
+            ["message_type"] = "group",
+            ["sub_type"] = "normal",
+            ["post_type"] = "message",
+            ["group_id"] = groupId,
+            ["group_name"] = "二年级家长群",
+            ["font"] = 14,
+            ["raw_message"] = text,
+            ["message"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["type"] = "text", ["data"] = new System.Text.Json.Nodes.JsonObject { ["text"] = text } }),
+            ["sender"] = new System.Text.Json.Nodes.JsonObject { ["user_id"] = userId, ["nickname"] = "n" + userId, ["card"] = "", ["role"] = role },
+        }.ToJsonString();
 
     public static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", name));
 

@@ -61,12 +61,12 @@ internal static class IncidentsCommand
         static bool Word(char c) => char.IsLetterOrDigit(c);
         var start = span.Start;
         var end = span.Start + span.Length;
-        for (var n = 0; n < 2 && start > 0 && Word(incident.MessageText[start - 1]); n++)
+        for (var n = 0; n < 1 && start > 0 && Word(incident.MessageText[start - 1]); n++)
         {
             start--;
         }
 
-        for (var n = 0; n < 2 && end < incident.MessageText.Length && Word(incident.MessageText[end]); n++)
+        for (var n = 0; n < 1 && end < incident.MessageText.Length && Word(incident.MessageText[end]); n++)
         {
             end++;
         }

@@ -149,7 +149,9 @@ internal sealed partial class ModerationWorker(
     {
         try
         {
-            var since = time.GetUtcNow().AddHours(-options.EscalationWindowHours);
+            // The window ends at this message, on the platform's clock, so a bot that was down
+            // and catches up (or a replay) escalates the way it would have live.
+            var since = message.Time.AddHours(-options.EscalationWindowHours);
             return await store.CountOffencesAsync(message.Platform, message.GroupId, message.UserId, since, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using GroupGuard.Core;
+using GroupGuard.OneBot.Tests.Fakes;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>From a webhook to a call on a fake OneBot HTTP API on loopback, and the outcome on the incident.</summary>
+public sealed class ModerationTests
+{
+    private const string Pack = """
+        pack: ads
+        name: 广告
+        category: ads
+        severity: medium
+        action: recall
+        rules:
+          - id: ads.contact
+            terms: [加微信]
+          - id: ads.flood
+            flood: { messages: 4, seconds: 10 }
+            action: mute
+            mute_minutes: 5
+        """;
+
+    private static GroupGuardFactory Service(FakeOneBotApi api, params (string Key, string Value)[] settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
+            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "1",
+            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "4",
+            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return new GroupGuardFactory(all, Pack);
+    }
+
+    private static async Task<Incident> SettledAsync(GroupGuardFactory service, int messages, Func<Incident, bool> which)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        Incident? incident = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            incident = (await service.IncidentsAfterAsync(messages)).LastOrDefault(which);
+            if (incident is not null && incident.ActionStatus != ActionStatus.Pending)
+            {
+                return incident;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"the incident did not settle: {incident?.ActionStatus ?? "none"}");
+        return incident!;
+    }
+
+    [Fact]
+    public async Task A_recall_rule_hit_calls_delete_msg_with_the_message_id_and_token()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(-2147001234, "想要资料的加微信"));
+
+        var incident = await SettledAsync(service, 1, _ => true);
+        var call = Assert.Single(api.Requests);
+        Assert.Equal("delete_msg", call.Action);
+        Assert.Equal(-2147001234, call.Params["message_id"]!.GetValue<long>());
+        Assert.Equal("Bearer " + GroupGuardFactory.AccessToken, call.Header("Authorization"));
+        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+    }
+
+    [Fact]
+    public async Task A_repeat_offender_is_muted_for_the_configured_time()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, ("GroupGuard:Moderation:Escalation:0:Count", "2"), ("GroupGuard:Moderation:Escalation:0:Action", "mute"), ("GroupGuard:Moderation:Escalation:0:MuteMinutes", "7"));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加微信", time: 1764150000));
+        await SettledAsync(service, 1, i => i.MessageId == "1");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "加微信", time: 1764150060));
+        var second = await SettledAsync(service, 2, i => i.MessageId == "2");
+
+        var ban = Assert.Single(api.RequestsFor("set_group_ban"));
+        Assert.Equal(420, ban.Params["duration"]!.GetValue<long>());
+        Assert.Equal(20002, ban.Params["user_id"]!.GetValue<long>());
+        Assert.Equal(123456, ban.Params["group_id"]!.GetValue<long>());
+        Assert.Equal(2, api.RequestsFor("delete_msg").Count);
+        Assert.Equal(1, second.EscalationStep);
+        Assert.Equal(420, second.MuteSeconds);
+    }
+
+    [Fact]
+    public async Task An_admins_message_gets_an_incident_and_no_call()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "加微信", role: "admin"));
+
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        Assert.Equal(ActionStatus.Exempt, incident.ActionStatus);
+        await Task.Delay(300);
+        Assert.Empty(api.Requests);
+    }
+
+    [Fact]
+    public async Task A_member_whose_role_the_event_lacks_is_looked_up_and_spared_when_owner()
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Script("get_group_member_info", FakeAnswer.Ok(new System.Text.Json.Nodes.JsonObject { ["role"] = "owner", ["user_id"] = 20002 }));
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "加微信", role: ""));
+
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        Assert.Equal(ActionStatus.Exempt, incident.ActionStatus);
+        Assert.Equal(["get_group_member_info"], api.Requests.Select(r => r.Action));
+    }
+
+    [Fact]
+    public async Task Dry_run_calls_nothing_and_says_what_it_would_have_done()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, ("GroupGuard:Moderation:DryRun", "true"));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(5, "加微信"));
+
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        Assert.Equal(ActionStatus.DryRun, incident.ActionStatus);
+        Assert.Equal(ModerationAction.Recall, incident.DecidedAction);
+        await Task.Delay(300);
+        Assert.Empty(api.Requests);
+    }
+
+    [Fact]
+    public async Task The_same_event_twice_is_one_incident_and_one_call()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var body = GroupGuardFactory.GroupEvent(6, "加微信");
+
+        await service.PostV11Async(body);
+        await service.PostV11Async(body);
+
+        Assert.Single(await service.IncidentsAfterAsync(1));
+        await SettledAsync(service, 1, _ => true);
+        await Task.Delay(300);
+        Assert.Single(api.Requests);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(0)] // never answers
+    public async Task A_failing_api_does_not_hold_the_webhook_and_the_incident_is_marked_failed(int status)
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Default = status == 0 ? FakeAnswer.Hanging(TimeSpan.FromSeconds(30)) : FakeAnswer.Http(status);
+        using var service = Service(api);
+
+        var watch = Stopwatch.StartNew();
+        var response = await service.PostV11Async(GroupGuardFactory.GroupEvent(7, "加微信"));
+        var answeredIn = watch.Elapsed;
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.True(answeredIn < TimeSpan.FromSeconds(2), $"the webhook took {answeredIn}");
+        var incident = await SettledAsync(service, 1, _ => true);
+        Assert.Equal(ActionStatus.Failed, incident.ActionStatus);
+        Assert.False(string.IsNullOrEmpty(incident.ActionError));
+        Assert.Equal(HttpStatusCode.OK, (await service.CreateClient().GetAsync("/healthz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_refusal_is_recorded_with_the_platforms_words()
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Default = FakeAnswer.Failed(1200, "permission denied", "机器人不是管理员");
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(8, "加微信"));
+
+        var incident = await SettledAsync(service, 1, _ => true);
+        Assert.Equal(ActionStatus.Failed, incident.ActionStatus);
+        Assert.Contains("机器人不是管理员", incident.ActionError, StringComparison.Ordinal);
+        Assert.Single(api.Requests); // a refusal is not retried
+    }
+
+    [Fact]
+    public async Task A_flood_of_messages_trips_the_flood_rule()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        for (var i = 0; i < 6; i++)
+        {
+            await service.PostV11Async(GroupGuardFactory.GroupEvent(100 + i, $"第{i}条消息", time: 1764150000 + i));
+        }
+
+        var incidents = await service.IncidentsAfterAsync(6);
+        Assert.Equal(["104", "105"], incidents.Where(i => i.Rule == "ads.flood").Select(i => i.MessageId));
+        var mute = await SettledAsync(service, 6, i => i.Rule == "ads.flood");
+        Assert.Contains(api.RequestsFor("set_group_ban"), r => r.Params["duration"]!.GetValue<long>() == 300);
+        Assert.Equal(ActionStatus.Done, mute.ActionStatus);
+    }
+
+    [Fact]
+    public async Task The_export_shows_every_status()
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Script("delete_msg", FakeAnswer.Ok(), FakeAnswer.Failed(100, "message not found"));
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(201, "加微信", userId: 1));
+        await SettledAsync(service, 1, i => i.MessageId == "201");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(202, "加微信", userId: 2));
+        await SettledAsync(service, 2, i => i.MessageId == "202");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(203, "加微信", userId: 3, role: "owner"));
+        var incidents = await service.IncidentsAfterAsync(3);
+
+        var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
+        using var output = new MemoryStream();
+        await Cli.IncidentExport.WriteAsync(store.QueryAsync(new IncidentQuery(), CancellationToken.None), "jsonl", output, CancellationToken.None);
+        var statuses = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(r => r.GetProperty("message_id").GetString()!, r => r.GetProperty("action_status").GetString());
+        Assert.Equal("done", statuses["201"]);
+        Assert.Equal("failed", statuses["202"]);
+        Assert.Equal("exempt", statuses["203"]);
+        Assert.Equal(3, incidents.Count);
+    }
+}

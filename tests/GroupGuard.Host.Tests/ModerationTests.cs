@@ -32,6 +32,7 @@ public sealed class ModerationTests
             ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "1",
             ["GroupGuard:OneBot:ActionBudgetSeconds"] = "4",
             ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
+            ["GroupGuard:OneBot:WarningCoalesceSeconds"] = "1",
         };
         foreach (var (key, value) in settings)
         {
@@ -207,6 +208,23 @@ public sealed class ModerationTests
         var mute = await SettledAsync(service, 6, i => i.Rule == "ads.flood");
         Assert.Contains(api.RequestsFor("set_group_ban"), r => r.Params["duration"]!.GetValue<long>() == 300);
         Assert.Equal(ActionStatus.Done, mute.ActionStatus);
+    }
+
+    [Fact]
+    public async Task On_wechat_a_recall_degrades_to_a_warning_and_the_incident_says_unsupported()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, ("GroupGuard:OneBot:V12ApiBaseUrl", api.Url("/v12/")));
+        var body = GroupGuardFactory.Sample("v12-wechat-group.json").Replace("私聊领取福利", "加微信领福利", StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await service.PostV12Async(body)).StatusCode);
+
+        var incident = await SettledAsync(service, 1, _ => true);
+        Assert.Equal(ActionStatus.Unsupported, incident.ActionStatus);
+        Assert.Contains("cannot recall", incident.ActionError, StringComparison.Ordinal);
+        var warning = Assert.Single(api.Requests);
+        Assert.Equal("send_message", warning.Action);
+        Assert.DoesNotContain(api.Requests, r => r.Action == "delete_message");
     }
 
     [Fact]

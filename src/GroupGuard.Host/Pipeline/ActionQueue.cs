@@ -5,7 +5,8 @@ using GroupGuard.Core.Moderation;
 namespace GroupGuard.Host.Pipeline;
 
 /// <summary>The platform actions decided for one message, and the incidents whose status they settle.</summary>
-internal sealed record ActionJob(IReadOnlyList<long> IncidentIds, IReadOnlyList<PlatformAction> Actions);
+/// <param name="Degraded">Why part of the decision could not be carried out on this platform (it was replaced by a warning), or null.</param>
+internal sealed record ActionJob(IReadOnlyList<long> IncidentIds, IReadOnlyList<PlatformAction> Actions, string? Degraded = null);
 
 /// <summary>
 /// The bounded queue between moderation and the platform: moderation never waits for the
@@ -73,6 +74,12 @@ internal sealed partial class ActionWorker(
         }
 
         var (status, error) = Summarize(results);
+        if (status == ActionStatus.Done && job.Degraded is not null)
+        {
+            // The warning went out, but what was decided could not be done here: say so.
+            (status, error) = (ActionStatus.Unsupported, job.Degraded);
+        }
+
         if (status == ActionStatus.Failed)
         {
             stats.ActionFailed(error ?? "failed");

@@ -122,7 +122,8 @@ internal sealed partial class ModerationWorker(
             .Where(x => x.id != 0 && x.incident.ActionStatus == ActionStatus.Pending)
             .Select(x => x.id)
             .ToList();
-        if (decision.Actions.Count > 0 && pending.Count > 0 && !actionQueue.TryEnqueue(new ActionJob(pending, decision.Actions)))
+        var degraded = decision.Incidents.Select(i => i.ActionError).FirstOrDefault(e => e is not null);
+        if (decision.Actions.Count > 0 && pending.Count > 0 && !actionQueue.TryEnqueue(new ActionJob(pending, decision.Actions, degraded)))
         {
             await store.UpdateActionAsync(pending, ActionStatus.Failed, "the action queue is full", CancellationToken.None);
         }

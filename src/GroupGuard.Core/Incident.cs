@@ -88,10 +88,16 @@ public sealed record Incident
 public readonly record struct EvidenceSpan(int Start, int Length);
 
 /// <summary>Filters for reading incidents back. Null means no filter.</summary>
+/// <param name="ByDetectionTime">
+/// Since/Until apply to when GroupGuard recorded the incident, not when the message was sent:
+/// digests use it, so an incident reported late (a replay, a platform's wrong clock) still falls
+/// into exactly one digest period.
+/// </param>
 public sealed record IncidentQuery(
     DateTimeOffset? Since = null,
     DateTimeOffset? Until = null,
-    IReadOnlyCollection<string>? GroupIds = null);
+    IReadOnlyCollection<string>? GroupIds = null,
+    bool ByDetectionTime = false);
 
 /// <summary>Messages seen in one group in one hour (UTC, the hour's start).</summary>
 public sealed record MessageCount(string Platform, string GroupId, DateTimeOffset Hour, long Count);

@@ -137,6 +137,68 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task A_version_1_database_upgrades_to_moderation_keeping_its_incidents_with_neutral_defaults()
+    {
+        using var harness = new StoreHarness();
+        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version == 1)]).InitializeAsync(CancellationToken.None);
+        using (var v1 = harness.OpenRaw())
+        {
+            // Written the way the version-1 store wrote it.
+            v1.Execute("""
+                INSERT INTO incidents (time, detected_at, platform, bot_id, group_id, user_id, sender_name, sender_role,
+                    message_id, pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
+                    action_error, rule_set_version)
+                VALUES ('2025-02-28T10:00:00.000Z', '2025-02-28T10:00:00.250Z', 'qq', '10000', '123456', '424242', '小明',
+                    'member', '900', 'ads', 'ads.qr-code', 'advertising', 'medium', '加微信', '加微信领红包 🧧', 'recall',
+                    'done', NULL, 'v1')
+                """);
+        }
+
+        await harness.Store.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(Next - 1, (await harness.Store.CheckAsync(CancellationToken.None)).SchemaVersion);
+        var old = Assert.Single(await harness.QueryAllAsync());
+        Assert.Equal(("900", "加微信领红包 🧧", ActionStatus.Done, "小明"), (old.MessageId, old.MessageText, old.ActionStatus, old.SenderName));
+        Assert.Equal(new DateTimeOffset(2025, 2, 28, 10, 0, 0, TimeSpan.Zero), old.Time);
+        Assert.Null(old.GroupName);
+        Assert.Null(old.NormalizedText);
+        Assert.Empty(old.Spans);
+        Assert.Equal((0, 0, false), (old.MuteSeconds, old.EscalationStep, old.FalsePositive));
+        Assert.Null(old.ReviewNote);
+        Assert.Null(old.ReviewedAt);
+        // An offence recorded before the upgrade still counts towards escalation.
+        Assert.Equal(1, await harness.Store.CountOffencesAsync("qq", "123456", "424242", old.Time.AddDays(-1), CancellationToken.None));
+        // New incidents go on after it.
+        var ids = await harness.Store.AddAsync([Samples.Incident(messageId: "901")], CancellationToken.None);
+        Assert.True(Assert.Single(ids) > old.Id);
+    }
+
+    [Fact]
+    public void The_bundled_SQLite_supports_RETURNING()
+    {
+        using var harness = new StoreHarness();
+        using var db = harness.OpenRawCreate();
+
+        // AddAsync learns ids and skipped duplicates from INSERT ... RETURNING (SQLite 3.35+).
+        var version = Version.Parse(db.ExecuteScalar<string>("SELECT sqlite_version()")!);
+        Assert.True(version >= new Version(3, 35), $"SQLite {version} is older than 3.35.");
+    }
+
+    [Fact]
+    public async Task Counting_offences_uses_the_offender_index_not_a_table_scan()
+    {
+        using var harness = new StoreHarness();
+        await harness.Store.InitializeAsync(CancellationToken.None);
+
+        using var db = harness.OpenRaw();
+        var plan = string.Join("\n", db.Query<(long, long, long, string Detail)>("""
+            EXPLAIN QUERY PLAN SELECT COUNT(*) FROM (SELECT DISTINCT message_id, time FROM incidents
+            WHERE platform = 'qq' AND group_id = 'g' AND user_id = 'u' AND time >= '2025-01-01T00:00:00.000Z' AND false_positive = 0)
+            """).Select(r => r.Detail));
+        Assert.Contains("ix_incidents_offender_time", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Embedded_migrations_are_numbered_from_one_without_gaps()
     {
         var versions = SqliteIncidentStore.LoadMigrations().Select(m => m.Version).ToList();

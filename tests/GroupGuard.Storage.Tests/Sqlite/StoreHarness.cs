@@ -72,14 +72,15 @@ internal static class Samples
         DateTimeOffset? time = null,
         string groupId = "123456",
         string platform = "qq",
-        string botId = "10000") => new()
+        string botId = "10000",
+        string userId = "424242") => new()
         {
             Time = time ?? MessageTime,
             DetectedAt = (time ?? MessageTime).AddMilliseconds(250),
             Platform = platform,
             BotId = botId,
             GroupId = groupId,
-            UserId = "424242",
+            UserId = userId,
             SenderName = "小明",
             SenderRole = SenderRole.Member,
             MessageId = messageId,

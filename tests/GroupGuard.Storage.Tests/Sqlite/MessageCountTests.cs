@@ -1,0 +1,141 @@
+using Dapper;
+using GroupGuard.Core;
+
+namespace GroupGuard.Storage.Tests.Sqlite;
+
+public sealed class MessageCountTests : IAsyncLifetime, IDisposable
+{
+    private static readonly DateTimeOffset Hour0 = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly StoreHarness _harness = new();
+
+    private IIncidentStore Store => _harness.Store;
+
+    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task Counts_add_up_per_group_and_hour_across_and_within_batches()
+    {
+        await Store.AddMessageCountsAsync(
+        [
+            new MessageCount("qq", "111", Hour0, 5),
+            new MessageCount("qq", "222", Hour0, 1),
+            new MessageCount("qq", "111", Hour0, 2), // the same key twice in one batch
+        ], CancellationToken.None);
+        await Store.AddMessageCountsAsync(
+        [
+            new MessageCount("qq", "111", Hour0, 10),
+            new MessageCount("qq", "111", Hour0.AddHours(1), 4),
+        ], CancellationToken.None);
+
+        var counts = await Store.GetMessageCountsAsync(Hour0, Hour0.AddDays(1), null, CancellationToken.None);
+
+        Assert.Equal(
+        [
+            new MessageCount("qq", "111", Hour0, 17),
+            new MessageCount("qq", "222", Hour0, 1),
+            new MessageCount("qq", "111", Hour0.AddHours(1), 4),
+        ], counts);
+    }
+
+    [Fact]
+    public async Task Times_within_an_hour_land_on_the_start_of_the_UTC_hour()
+    {
+        await Store.AddMessageCountsAsync(
+        [
+            new MessageCount("qq", "111", Hour0.AddMinutes(59).AddSeconds(59.999), 1),
+            new MessageCount("qq", "111", Hour0.AddMinutes(1), 1),
+            // 16:30 in China is 08:30 UTC: the same hour.
+            new MessageCount("qq", "111", new DateTimeOffset(2025, 3, 1, 16, 30, 0, TimeSpan.FromHours(8)), 1),
+            new MessageCount("qq", "111", Hour0.AddHours(1), 1),
+        ], CancellationToken.None);
+
+        var counts = await Store.GetMessageCountsAsync(Hour0, Hour0.AddDays(1), null, CancellationToken.None);
+
+        Assert.Equal([(Hour0, 3L), (Hour0.AddHours(1), 1L)], counts.Select(c => (c.Hour, c.Count)));
+        Assert.All(counts, c => Assert.Equal(TimeSpan.Zero, c.Hour.Offset));
+        using var db = _harness.OpenRaw();
+        Assert.Equal("2025-03-01T08:00:00.000Z", db.QueryFirst<string>("SELECT hour FROM message_counts ORDER BY hour"));
+    }
+
+    [Fact]
+    public async Task The_period_includes_its_start_and_excludes_its_end()
+    {
+        await Store.AddMessageCountsAsync(
+            [.. Enumerable.Range(-1, 26).Select(h => new MessageCount("qq", "111", Hour0.AddHours(h), 1))],
+            CancellationToken.None);
+
+        var day = await Store.GetMessageCountsAsync(Hour0, Hour0.AddDays(1), null, CancellationToken.None);
+        // The same day asked in China time.
+        var dayInChina = await Store.GetMessageCountsAsync(
+            Hour0.ToOffset(TimeSpan.FromHours(8)), Hour0.AddDays(1).ToOffset(TimeSpan.FromHours(8)), null, CancellationToken.None);
+
+        Assert.Equal(24, day.Count);
+        Assert.Equal(Hour0, day[0].Hour);
+        Assert.Equal(Hour0.AddHours(23), day[^1].Hour);
+        Assert.Equal(day, dayInChina);
+    }
+
+    [Fact]
+    public async Task Counts_filter_by_group_ids_and_an_empty_list_means_all()
+    {
+        await Store.AddMessageCountsAsync(
+        [
+            new MessageCount("qq", "111", Hour0, 1),
+            new MessageCount("qq", "222", Hour0, 2),
+            new MessageCount("wechat", "333@chatroom", Hour0, 3),
+        ], CancellationToken.None);
+
+        var some = await Store.GetMessageCountsAsync(Hour0, Hour0.AddHours(1), ["333@chatroom", "111"], CancellationToken.None);
+        var all = await Store.GetMessageCountsAsync(Hour0, Hour0.AddHours(1), [], CancellationToken.None);
+
+        Assert.Equal([1L, 3L], some.Select(c => c.Count));
+        Assert.Equal(6, all.Sum(c => c.Count));
+    }
+
+    [Fact]
+    public async Task The_same_group_id_on_two_platforms_keeps_two_counters()
+    {
+        await Store.AddMessageCountsAsync(
+            [new MessageCount("qq", "111", Hour0, 1), new MessageCount("wechat", "111", Hour0, 2)],
+            CancellationToken.None);
+
+        var counts = await Store.GetMessageCountsAsync(Hour0, Hour0.AddHours(1), null, CancellationToken.None);
+
+        Assert.Equal([("qq", 1L), ("wechat", 2L)], counts.Select(c => (c.Platform, c.Count)));
+    }
+
+    [Fact]
+    public async Task A_negative_count_is_refused_and_nothing_of_its_batch_is_added()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.AddMessageCountsAsync(
+            [new MessageCount("qq", "111", Hour0, 5), new MessageCount("qq", "111", Hour0, -1)],
+            CancellationToken.None));
+
+        Assert.Empty(await Store.GetMessageCountsAsync(Hour0, Hour0.AddDays(1), null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_empty_batch_or_zero_counts_add_no_rows()
+    {
+        await Store.AddMessageCountsAsync([], CancellationToken.None);
+        await Store.AddMessageCountsAsync([new MessageCount("qq", "111", Hour0, 0)], CancellationToken.None);
+
+        Assert.Empty(await Store.GetMessageCountsAsync(Hour0.AddDays(-1), Hour0.AddDays(1), null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Adding_counts_after_the_database_file_was_deleted_fails()
+    {
+        await Store.AddMessageCountsAsync([new MessageCount("qq", "111", Hour0, 1)], CancellationToken.None);
+        File.Delete(_harness.DatabasePath);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => Store.AddMessageCountsAsync([new MessageCount("qq", "111", Hour0, 1)], CancellationToken.None));
+        Assert.False(File.Exists(_harness.DatabasePath));
+    }
+}

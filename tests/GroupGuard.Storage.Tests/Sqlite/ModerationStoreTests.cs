@@ -1,0 +1,266 @@
+using Dapper;
+using GroupGuard.Core;
+
+namespace GroupGuard.Storage.Tests.Sqlite;
+
+/// <summary>What the moderation stage asks of the store: ids, evidence, action outcomes, offences, review.</summary>
+public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly StoreHarness _harness = new();
+
+    private IIncidentStore Store => _harness.Store;
+
+    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task Add_returns_each_new_id_in_order_and_0_for_a_redelivery_in_a_later_batch()
+    {
+        var first = await Store.AddAsync([Samples.Incident(messageId: "1"), Samples.Incident(messageId: "2")], CancellationToken.None);
+        var second = await Store.AddAsync([Samples.Incident(messageId: "3"), Samples.Incident(messageId: "1")], CancellationToken.None);
+
+        var stored = await _harness.QueryAllAsync();
+        Assert.Equal(["1", "2", "3"], stored.Select(x => x.MessageId));
+        Assert.Equal([stored[0].Id, stored[1].Id], first);
+        Assert.Equal([stored[2].Id, 0], second);
+        Assert.Equal("1", (await Store.GetAsync(first[0], CancellationToken.None))!.MessageId);
+    }
+
+    [Fact]
+    public async Task New_fields_round_trip_with_Chinese_emoji_and_spans()
+    {
+        var text = "日赚💰500，加 V：abc123 😀";
+        var incident = Samples.Incident() with
+        {
+            MessageText = text,
+            GroupName = "🌸 宝妈交流群（二群）",
+            NormalizedText = "日赚500加vabc123",
+            // UTF-16 offsets: the emoji before them is two code units.
+            Spans = [new EvidenceSpan(8, 1), new EvidenceSpan(12, 6)],
+            MuteSeconds = 600,
+            EscalationStep = 2,
+            FalsePositive = true,
+            ReviewNote = "群主确认：误报 ✅",
+            ReviewedAt = new DateTimeOffset(2025, 3, 2, 9, 30, 0, 500, TimeSpan.FromHours(8)),
+        };
+
+        var id = Assert.Single(await Store.AddAsync([incident], CancellationToken.None));
+        var stored = await Store.GetAsync(id, CancellationToken.None);
+
+        Assert.NotNull(stored);
+        Assert.Equal(incident.Spans, stored.Spans);
+        Assert.Equal(incident with { Id = id, Spans = stored.Spans }, stored);
+        Assert.Equal("加", text.Substring(stored.Spans[0].Start, stored.Spans[0].Length));
+        Assert.Equal("abc123", text.Substring(stored.Spans[1].Start, stored.Spans[1].Length));
+        using var db = _harness.OpenRaw();
+        Assert.Equal("""[{"start":8,"length":1},{"start":12,"length":6}]""", db.ExecuteScalar<string>("SELECT spans FROM incidents"));
+        Assert.Equal("2025-03-02T01:30:00.500Z", db.ExecuteScalar<string>("SELECT reviewed_at FROM incidents"));
+    }
+
+    [Fact]
+    public async Task An_incident_without_spans_reads_back_with_an_empty_list()
+    {
+        var id = Assert.Single(await Store.AddAsync([Samples.Incident() with { Spans = null! }], CancellationToken.None));
+
+        var stored = await Store.GetAsync(id, CancellationToken.None);
+
+        Assert.NotNull(stored);
+        Assert.Empty(stored.Spans);
+    }
+
+    [Fact]
+    public async Task A_negative_span_is_refused_before_anything_is_stored()
+    {
+        var bad = Samples.Incident(messageId: "bad") with { Spans = [new EvidenceSpan(-1, 2)] };
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => Store.AddAsync([Samples.Incident(messageId: "good"), bad], CancellationToken.None));
+
+        Assert.Empty(await _harness.QueryAllAsync());
+    }
+
+    [Fact]
+    public async Task Corrupt_spans_fail_the_read_naming_the_incident()
+    {
+        var id = Assert.Single(await Store.AddAsync([Samples.Incident()], CancellationToken.None));
+        using (var db = _harness.OpenRaw())
+        {
+            db.Execute("UPDATE incidents SET spans = '[{\"start\":3}]'");
+        }
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => Store.GetAsync(id, CancellationToken.None));
+
+        Assert.Contains($"Incident {id}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("spans", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_of_an_unknown_id_is_null()
+    {
+        await Store.AddAsync([Samples.Incident()], CancellationToken.None);
+
+        Assert.Null(await Store.GetAsync(12345, CancellationToken.None));
+        Assert.Null(await Store.GetAsync(0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Query_by_group_ids_returns_only_those_groups_and_an_empty_list_means_all()
+    {
+        await Store.AddAsync(
+        [
+            Samples.Incident(messageId: "a", groupId: "111"),
+            Samples.Incident(messageId: "b", groupId: "222"),
+            Samples.Incident(messageId: "c", groupId: "333", time: T0.AddDays(1)),
+            Samples.Incident(messageId: "d", groupId: "333", time: T0.AddDays(-1)),
+        ], CancellationToken.None);
+
+        var two = await _harness.QueryAllAsync(new IncidentQuery(GroupIds: ["333", "111", "999"]));
+        var one = await _harness.QueryAllAsync(new IncidentQuery(GroupIds: ["222"]));
+        var withTime = await _harness.QueryAllAsync(new IncidentQuery(Since: T0, GroupIds: ["333"]));
+        var empty = await _harness.QueryAllAsync(new IncidentQuery(GroupIds: []));
+
+        Assert.Equal(["a", "c", "d"], two.Select(x => x.MessageId));
+        Assert.Equal(["b"], one.Select(x => x.MessageId));
+        Assert.Equal(["c"], withTime.Select(x => x.MessageId));
+        Assert.Equal(["a", "b", "c", "d"], empty.Select(x => x.MessageId));
+    }
+
+    [Fact]
+    public async Task Update_action_records_status_and_error_for_the_given_incidents_only()
+    {
+        var ids = await Store.AddAsync(
+            [Samples.Incident(messageId: "1"), Samples.Incident(messageId: "1", rule: "other"), Samples.Incident(messageId: "2")],
+            CancellationToken.None);
+
+        await Store.UpdateActionAsync([ids[0], ids[1]], ActionStatus.Failed, "机器人不是管理员 (retcode 1200)", CancellationToken.None);
+
+        var stored = await _harness.QueryAllAsync();
+        Assert.Equal([ActionStatus.Failed, ActionStatus.Failed, ActionStatus.Pending], stored.Select(x => x.ActionStatus));
+        Assert.Equal(["机器人不是管理员 (retcode 1200)", "机器人不是管理员 (retcode 1200)", null], stored.Select(x => x.ActionError));
+
+        // A retry that succeeds clears the error.
+        await Store.UpdateActionAsync([ids[0], ids[1]], ActionStatus.Done, null, CancellationToken.None);
+
+        var after = await Store.GetAsync(ids[0], CancellationToken.None);
+        Assert.Equal((ActionStatus.Done, (string?)null), (after!.ActionStatus, after.ActionError));
+    }
+
+    [Fact]
+    public async Task Update_action_over_many_ids_updates_them_all()
+    {
+        var ids = await Store.AddAsync(
+            [.. Enumerable.Range(0, 1200).Select(i => Samples.Incident(messageId: $"m{i}"))],
+            CancellationToken.None);
+
+        await Store.UpdateActionAsync(ids, ActionStatus.Done, null, CancellationToken.None);
+
+        Assert.All(await _harness.QueryAllAsync(), x => Assert.Equal(ActionStatus.Done, x.ActionStatus));
+    }
+
+    [Fact]
+    public async Task Update_action_with_no_ids_or_unknown_ids_changes_nothing()
+    {
+        var ids = await Store.AddAsync([Samples.Incident()], CancellationToken.None);
+
+        await Store.UpdateActionAsync([], ActionStatus.Done, null, CancellationToken.None);
+        await Store.UpdateActionAsync([ids[0] + 100], ActionStatus.Done, null, CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Pending, Assert.Single(await _harness.QueryAllAsync()).ActionStatus);
+    }
+
+    [Fact]
+    public async Task Offences_count_distinct_messages_of_the_user_in_the_group_since_the_bound()
+    {
+        await Store.AddAsync(
+        [
+            // Two rules on one message are one offence.
+            Samples.Incident(messageId: "1", rule: "ads.qr-code", time: T0),
+            Samples.Incident(messageId: "1", rule: "ads.wechat-id", time: T0),
+            Samples.Incident(messageId: "2", time: T0.AddMinutes(5)),
+            // Older than the window.
+            Samples.Incident(messageId: "0", time: T0.AddMilliseconds(-1)),
+            // Someone else, another group, another platform.
+            Samples.Incident(messageId: "3", time: T0.AddMinutes(6), userId: "777"),
+            Samples.Incident(messageId: "4", time: T0.AddMinutes(7), groupId: "999"),
+            Samples.Incident(messageId: "5", time: T0.AddMinutes(8), platform: "wechat"),
+        ], CancellationToken.None);
+
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+        Assert.Equal(3, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), CancellationToken.None));
+        // The same bound in China time.
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.ToOffset(TimeSpan.FromHours(8)), CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "777", T0, CancellationToken.None));
+        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "nobody", T0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_reused_message_id_at_another_time_is_another_offence()
+    {
+        // OneBot implementations hand out short message ids again after a restart.
+        await Store.AddAsync(
+            [Samples.Incident(messageId: "17", time: T0), Samples.Incident(messageId: "17", time: T0.AddHours(3))],
+            CancellationToken.None);
+
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_false_positive_does_not_count_as_an_offence_until_it_is_unmarked()
+    {
+        var ids = await Store.AddAsync(
+        [
+            Samples.Incident(messageId: "1", rule: "ads.qr-code", time: T0),
+            Samples.Incident(messageId: "1", rule: "ads.wechat-id", time: T0),
+            Samples.Incident(messageId: "2", time: T0.AddMinutes(1)),
+        ], CancellationToken.None);
+
+        await Store.MarkFalsePositiveAsync(ids[2], true, "是药名", T0.AddHours(1), CancellationToken.None);
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+
+        // One of two hits on message 1 is wrong; the other still makes it an offence.
+        await Store.MarkFalsePositiveAsync(ids[0], true, null, T0.AddHours(1), CancellationToken.None);
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+
+        await Store.MarkFalsePositiveAsync(ids[1], true, null, T0.AddHours(1), CancellationToken.None);
+        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+
+        await Store.MarkFalsePositiveAsync(ids[2], false, "复核：确实是广告", T0.AddHours(2), CancellationToken.None);
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Marking_a_false_positive_records_the_note_and_time_and_unmarking_keeps_the_new_note()
+    {
+        var id = Assert.Single(await Store.AddAsync([Samples.Incident()], CancellationToken.None));
+        var at = new DateTimeOffset(2025, 3, 2, 18, 0, 0, TimeSpan.FromHours(8));
+
+        Assert.True(await Store.MarkFalsePositiveAsync(id, true, "“加微信”是群公告里的", at, CancellationToken.None));
+        var marked = await Store.GetAsync(id, CancellationToken.None);
+        Assert.True(marked!.FalsePositive);
+        Assert.Equal("“加微信”是群公告里的", marked.ReviewNote);
+        Assert.Equal(at, marked.ReviewedAt);
+
+        Assert.True(await Store.MarkFalsePositiveAsync(id, false, null, at.AddHours(1), CancellationToken.None));
+        var unmarked = await Store.GetAsync(id, CancellationToken.None);
+        Assert.False(unmarked!.FalsePositive);
+        Assert.Null(unmarked.ReviewNote);
+        Assert.Equal(at.AddHours(1), unmarked.ReviewedAt);
+        // Review leaves the evidence and the action as they were.
+        Assert.Equal(marked with { FalsePositive = false, ReviewNote = null, ReviewedAt = at.AddHours(1) }, unmarked);
+    }
+
+    [Fact]
+    public async Task Marking_an_unknown_incident_says_so_and_changes_nothing()
+    {
+        var id = Assert.Single(await Store.AddAsync([Samples.Incident()], CancellationToken.None));
+
+        Assert.False(await Store.MarkFalsePositiveAsync(id + 1, true, "?", T0, CancellationToken.None));
+
+        Assert.False((await Store.GetAsync(id, CancellationToken.None))!.FalsePositive);
+    }
+}

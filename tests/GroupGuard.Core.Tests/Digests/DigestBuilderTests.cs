@@ -1,0 +1,106 @@
+using System.Globalization;
+using GroupGuard.Core.Digests;
+
+namespace GroupGuard.Core.Tests.Digests;
+
+public sealed class DigestBuilderTests
+{
+    private static readonly DateTimeOffset From = DateTimeOffset.Parse("2026-11-25T00:00:00Z", CultureInfo.InvariantCulture);
+    private static readonly DateTimeOffset To = From.AddDays(1);
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    private static readonly LeaderOptions Wang = new() { Name = "王主任", Groups = ["123456"] };
+    private static readonly DigestHealth Healthy = new([("onebot.v11 10001", To.AddMinutes(-5))], 0, [], []);
+
+    private static Incident Incident(long id, string user, string message, Severity severity = Severity.Medium, string status = ActionStatus.Done, string? error = null, string text = "加微信 abc123456789 领红包", bool falsePositive = false) => new()
+    {
+        Id = id,
+        Time = From.AddHours(id),
+        DetectedAt = From.AddHours(id),
+        Platform = "qq",
+        BotId = "10001",
+        GroupId = "123456",
+        GroupName = "二年级家长群",
+        UserId = user,
+        SenderName = "用户" + user,
+        MessageId = message,
+        Pack = "ads",
+        Rule = "ads.contact",
+        Category = "ads",
+        Severity = severity,
+        MatchedTerm = "加微信",
+        MessageText = text,
+        Spans = [new EvidenceSpan(0, 3)],
+        DecidedAction = ModerationAction.Recall,
+        ActionStatus = status,
+        ActionError = error,
+        RuleSetVersion = "v1",
+        FalsePositive = falsePositive,
+        ReviewNote = falsePositive ? "班主任通知" : null,
+    };
+
+    private static DigestDocument Build(IReadOnlyList<Incident> incidents, long messages = 4120, int? previous = null) =>
+        DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, incidents, messages, previous, Healthy));
+
+    [Fact]
+    public void A_quiet_day_says_how_many_messages_were_checked()
+    {
+        var digest = Build([], messages: 812);
+
+        Assert.Contains("今日无违规，共检查 812 条消息", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("王主任", digest.Title, StringComparison.Ordinal);
+        Assert.Empty(digest.IncidentIds);
+    }
+
+    [Fact]
+    public void Incidents_are_counted_by_severity_category_and_group_with_failures_and_their_reasons()
+    {
+        var digest = Build(
+        [
+            Incident(1, "1", "m1", Severity.High),
+            Incident(2, "2", "m2", status: ActionStatus.Failed, error: "recall: 机器人不是管理员"),
+            Incident(3, "3", "m3", status: ActionStatus.Unsupported, error: "recall: GroupGuard:OneBot:ApiBaseUrl is not set"),
+        ], previous: 1);
+
+        Assert.Contains("共检查 4,120 条消息，发现 3 起违规。比上期多 2 起。", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("按严重程度：高 1，中 2", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("广告引流 3", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("二年级家长群（123456）：3 起", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 起：机器人不是群管理员", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 起：未配置 OneBot 接口", digest.Text, StringComparison.Ordinal);
+        Assert.Equal([1L, 2, 3], digest.IncidentIds);
+    }
+
+    [Fact]
+    public void Excerpts_mask_the_hit_and_long_numbers()
+    {
+        var digest = Build([Incident(1, "1", "m1")]);
+
+        Assert.Contains("「*** abc********* 领红包」", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc123456789", digest.Markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("加微信 abc", digest.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Repeat_offenders_and_false_positives_are_listed()
+    {
+        var digest = Build([Incident(1, "7", "m1"), Incident(2, "7", "m2"), Incident(3, "8", "m3", falsePositive: true)]);
+
+        Assert.Contains("用户7（7，群 123456）：2 条", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("管理员标记的误报", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("班主任通知", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("发现 2 起违规", digest.Text, StringComparison.Ordinal); // false positives are not counted
+    }
+
+    [Fact]
+    public void Health_is_reported_and_html_is_escaped()
+    {
+        var health = new DigestHealth([], 3, ["rules/ads.yaml:4: 'severity' is 'dire'"], ["ding: errcode 310000"]);
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [Incident(1, "1", "m1", text: "<script>加微信</script>")], 10, null, health));
+
+        Assert.Contains("尚未收到任何平台事件", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("拒收的推送：3 次", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("rules/ads.yaml:4:", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("ding: errcode 310000", digest.Markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", digest.Html, StringComparison.Ordinal);
+    }
+}

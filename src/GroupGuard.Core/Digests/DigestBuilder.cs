@@ -9,7 +9,11 @@ public sealed record DigestHealth(
     IReadOnlyList<(string Adapter, DateTimeOffset LastEvent)> Adapters,
     long RejectedWebhooks,
     IReadOnlyList<string> RuleErrors,
-    IReadOnlyList<string> FailedChannels);
+    IReadOnlyList<string> FailedChannels)
+{
+    /// <summary>Not known where the digest is made (the command line, outside the service).</summary>
+    public bool Unknown { get; init; }
+}
 
 /// <summary>Everything one digest is made of.</summary>
 public sealed record DigestInput(
@@ -140,7 +144,11 @@ public static class DigestBuilder
         }
 
         lines.Add((LineKind.Heading, "机器人状态"));
-        if (input.Health.Adapters.Count == 0)
+        if (input.Health.Unknown)
+        {
+            lines.Add((LineKind.Item, "由命令行生成，不含运行状态"));
+        }
+        else if (input.Health.Adapters.Count == 0)
         {
             lines.Add((LineKind.Item, "尚未收到任何平台事件"));
         }

@@ -1,0 +1,114 @@
+using GroupGuard.Core.Digests;
+using GroupGuard.Host.Jobs;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace GroupGuard.Host.Digests;
+
+internal static class DigestRegistration
+{
+    public const string LeadersSection = "GroupGuard:Leaders";
+    public const string DefaultChannel = "default-file";
+
+    /// <summary>
+    /// With no leader configured, a default one for every group writes a Markdown file each morning
+    /// (data/digests), so a fresh install shows what a digest looks like.
+    /// </summary>
+    public static void AddDefaultLeader(IConfigurationManager configuration)
+    {
+        if (configuration.GetSection(LeadersSection).GetChildren().Any())
+        {
+            return;
+        }
+
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{LeadersSection}:0:Name"] = "default",
+            [$"{LeadersSection}:0:Groups:0"] = "*",
+            [$"{LeadersSection}:0:Schedule"] = "0 0 8 * * ?",
+            [$"{LeadersSection}:0:TimeZone"] = "Asia/Shanghai",
+            [$"{LeadersSection}:0:Channels:0"] = DefaultChannel,
+            [$"GroupGuard:Channels:{DefaultChannel}:Type"] = "file",
+            [$"GroupGuard:Channels:{DefaultChannel}:Path"] = "data/digests",
+        });
+    }
+
+    public static List<LeaderOptions> ReadLeaders(IConfiguration configuration) =>
+        configuration.GetSection(LeadersSection).Get<List<LeaderOptions>>() ?? [];
+
+    /// <summary>The digest service, its options, and one Quartz job per leader plus the retry job.</summary>
+    public static IServiceCollection AddGroupGuardDigests(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<List<LeaderOptions>>().Bind(configuration.GetSection(LeadersSection)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<List<LeaderOptions>>>(new LeadersValidator(configuration));
+        services.AddSingleton<DigestService>();
+        services.AddHostedService<DigestCatchUp>();
+        services.AddQuartz(quartz =>
+        {
+            foreach (var leader in ReadLeaders(configuration).Where(l => Quartz.CronExpression.TryParse(l.Schedule, out _)))
+            {
+                var key = new JobKey("digest:" + leader.Name, "groupguard");
+                quartz.AddJob<DigestJob>(job => job.WithIdentity(key).UsingJobData(DigestJob.LeaderKey, leader.Name));
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(key)
+                    .WithIdentity("digest-trigger:" + leader.Name, "groupguard")
+                    .WithCronSchedule(leader.Schedule, cron => cron.InTimeZone(DigestService.Zone(leader))));
+            }
+
+            quartz.AddJob<DigestRetryJob>(job => job.WithIdentity(DigestRetryJob.Key));
+            quartz.AddTrigger(trigger => trigger.ForJob(DigestRetryJob.Key).WithIdentity("digest-retry", "groupguard")
+                .StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(60)).RepeatForever()));
+        });
+        return services;
+    }
+
+    /// <summary>Every mistake in the leaders at once, each naming its key.</summary>
+    internal sealed class LeadersValidator(IConfiguration configuration) : IValidateOptions<List<LeaderOptions>>
+    {
+        public ValidateOptionsResult Validate(string? name, List<LeaderOptions> leaders)
+        {
+            var failures = new List<string>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < leaders.Count; i++)
+            {
+                var leader = leaders[i];
+                var key = $"{LeadersSection}:{i}";
+                if (string.IsNullOrWhiteSpace(leader.Name))
+                {
+                    failures.Add($"{key}:Name is required");
+                }
+                else if (!names.Add(leader.Name))
+                {
+                    failures.Add($"{key}:Name '{leader.Name}' is used by another leader");
+                }
+
+                if (leader.Groups.Count == 0)
+                {
+                    failures.Add($"{key}:Groups must list group ids, or \"*\" for every group");
+                }
+
+                if (!Quartz.CronExpression.TryParse(leader.Schedule, out _))
+                {
+                    failures.Add($"{key}:Schedule '{leader.Schedule}' is not a Quartz cron expression (seconds first, e.g. \"0 0 8 * * ?\")");
+                }
+
+                if (!TimeZoneInfo.TryFindSystemTimeZoneById(leader.TimeZone, out _))
+                {
+                    failures.Add($"{key}:TimeZone '{leader.TimeZone}' is not a known time zone (e.g. Asia/Shanghai)");
+                }
+
+                if (leader.Channels.Count == 0)
+                {
+                    failures.Add($"{key}:Channels must name at least one channel of GroupGuard:Channels");
+                }
+
+                foreach (var channel in leader.Channels.Where(c => !configuration.GetSection($"GroupGuard:Channels:{c}").Exists()))
+                {
+                    failures.Add($"{key}:Channels names '{channel}', which is not under GroupGuard:Channels");
+                }
+            }
+
+            return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Digests;
+using GroupGuard.Core.Rules;
+using GroupGuard.Host.Pipeline;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Digests;
+
+/// <summary>
+/// Makes and sends digests through the outbox. Each digest covers the time from the end of the
+/// leader's previous digest (the first: 24 hours back) to its fire time, by detection time, so every
+/// incident of the leader's groups is in exactly one digest; the outbox's key (leader, period end)
+/// makes a restart, a misfire, a retry or a second instance send it once.
+/// </summary>
+internal sealed partial class DigestService(
+    IOptionsMonitor<List<LeaderOptions>> leaders,
+    IIncidentStore store,
+    IDigestOutbox outbox,
+    IDigestChannels channels,
+    TimeProvider time,
+    ILogger<DigestService> logger,
+    IRuleSetProvider? rules = null,
+    AdapterHealth? adapters = null)
+{
+    /// <summary>A failing channel is tried this many times in all, a retry a minute apart.</summary>
+    public const int MaxAttempts = 5;
+
+    // One digest run or retry at a time in this process: two runs for one leader could otherwise
+    // both start from the same previous end, and a retry could send what a run is sending.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public IReadOnlyList<LeaderOptions> Leaders => leaders.CurrentValue;
+
+    public IDigestOutbox Outbox => outbox;
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public LeaderOptions? Leader(string name) =>
+        leaders.CurrentValue.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.Ordinal));
+
+    /// <summary>The digest for a period, built and not sent.</summary>
+    public async Task<DigestDocument> BuildAsync(LeaderOptions leader, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var groups = leader.CoversAll ? null : leader.Groups;
+        var incidents = new List<Incident>();
+        await foreach (var incident in store.QueryAsync(new IncidentQuery(from, to, groups, ByDetectionTime: true), cancellationToken))
+        {
+            incidents.Add(incident);
+        }
+
+        var counts = await store.GetMessageCountsAsync(from, to, groups, cancellationToken);
+        var previous = 0;
+        await foreach (var incident in store.QueryAsync(new IncidentQuery(from - (to - from), from, groups, ByDetectionTime: true), cancellationToken))
+        {
+            previous += incident.FalsePositive ? 0 : 1;
+        }
+
+        var failedChannels = new List<string>();
+        DigestRecord? last = null;
+        await foreach (var record in outbox.ListAsync(leader.Name, cancellationToken))
+        {
+            last = record;
+        }
+
+        if (last is not null)
+        {
+            failedChannels.AddRange(last.Channels.Where(c => c.Value.Status == ChannelOutcome.Failed).Select(c => $"{c.Key}: {c.Value.Error}"));
+        }
+
+        // Outside the service (the command line) there is no adapter or rule state to report.
+        var health = adapters is null || rules is null
+            ? new DigestHealth([], 0, [], failedChannels) { Unknown = true }
+            : new DigestHealth(
+                [.. adapters.Snapshot().Select(a => ($"{a.Protocol} {a.BotId}".Trim(), a.LastEventAt))],
+                adapters.RejectedSnapshot().Values.Sum(),
+                rules.Status.Errors,
+                failedChannels);
+        var zone = Zone(leader);
+        return DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health));
+    }
+
+    /// <summary>
+    /// The digest due at <paramref name="fireTime"/>: from the end of the previous one (the first:
+    /// 24 hours back). Stored in the outbox (or found there) and sent on every channel not yet sent.
+    /// Null when there is no time to cover.
+    /// </summary>
+    public async Task<DigestRecord?> RunAsync(LeaderOptions leader, DateTimeOffset fireTime, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await RunLockedAsync(leader, fireTime, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<DigestRecord?> RunLockedAsync(LeaderOptions leader, DateTimeOffset fireTime, CancellationToken cancellationToken)
+    {
+        var to = fireTime;
+        var from = await outbox.LastPeriodEndAsync(leader.Name, cancellationToken) ?? to.AddHours(-24);
+        if (from >= to)
+        {
+            return null; // already covered (a second instance, or a retried fire)
+        }
+
+        var document = await BuildAsync(leader, from, to, cancellationToken);
+        var record = await outbox.CreateAsync(new DigestRecord
+        {
+            Leader = leader.Name,
+            PeriodFrom = from,
+            PeriodTo = to,
+            Status = ChannelOutcome.Pending,
+            CreatedAt = time.GetUtcNow(),
+            Title = document.Title,
+            Markdown = document.Markdown,
+            Text = document.Text,
+            Html = document.Html,
+            IncidentIds = document.IncidentIds,
+            Channels = leader.Channels.Distinct(StringComparer.Ordinal).ToDictionary(c => c, _ => new ChannelOutcome(ChannelOutcome.Pending, 0, null, null)),
+        }, cancellationToken);
+        await SendAsync(record, cancellationToken);
+        return record;
+    }
+
+    /// <summary>Sends a digest on each channel still to send; a failing channel does not hold back the others.</summary>
+    public async Task SendAsync(DigestRecord record, CancellationToken cancellationToken)
+    {
+        foreach (var (name, outcome) in record.Channels)
+        {
+            if (outcome.Status == ChannelOutcome.Sent || (outcome.Status == ChannelOutcome.Failed && outcome.Attempts >= MaxAttempts))
+            {
+                continue;
+            }
+
+            var attempts = outcome.Attempts + 1;
+            ChannelOutcome result;
+            try
+            {
+                var channel = channels.Get(name) ?? throw new DigestChannelException($"no channel named '{name}' under GroupGuard:Channels");
+                await channel.SendAsync(record.ToDocument(), cancellationToken);
+                result = new ChannelOutcome(ChannelOutcome.Sent, attempts, null, time.GetUtcNow());
+                LogSent(record.Leader, name, record.PeriodTo);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Retried by the retry job until MaxAttempts; pending means "will try again".
+                var status = attempts >= MaxAttempts ? ChannelOutcome.Failed : ChannelOutcome.Pending;
+                result = new ChannelOutcome(status, attempts, ex.Message, null);
+                LogFailed(record.Leader, name, attempts, ex.Message);
+            }
+
+            await outbox.UpdateChannelAsync(record.Id, name, result, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Tries again every digest with a channel still to send.</summary>
+    public async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var record in await outbox.UnfinishedAsync(MaxAttempts, cancellationToken))
+            {
+                await SendAsync(record, cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// At start: a leader whose schedule fired while the service was down gets one digest now,
+    /// covering everything since its last one.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var leader in Leaders)
+        {
+            var last = await outbox.LastPeriodEndAsync(leader.Name, cancellationToken);
+            if (last is null)
+            {
+                continue; // the first digest comes at the first fire
+            }
+
+            var cron = new Quartz.CronExpression(leader.Schedule).WithTimeZone(Zone(leader));
+            DateTimeOffset? latest = null;
+            for (var next = cron.GetNextValidTimeAfter(last.Value); next is { } t && t <= now; next = cron.GetNextValidTimeAfter(t))
+            {
+                latest = t;
+            }
+
+            if (latest is { } missed)
+            {
+                LogCatchUp(leader.Name, missed);
+                await RunAsync(leader, missed, cancellationToken);
+            }
+        }
+
+        await RetryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} was due at {Missed} while the service was down: sending it now")]
+    private partial void LogCatchUp(string leader, DateTimeOffset missed);
+
+    public static TimeZoneInfo Zone(LeaderOptions leader) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(leader.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} up to {PeriodTo} sent on {Channel}")]
+    private partial void LogSent(string leader, string channel, DateTimeOffset periodTo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Digest for {Leader} on {Channel} failed (attempt {Attempt}): {Error}")]
+    private partial void LogFailed(string leader, string channel, int attempt, string error);
+}

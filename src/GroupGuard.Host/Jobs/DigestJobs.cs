@@ -1,0 +1,50 @@
+using GroupGuard.Host.Digests;
+using Quartz;
+
+namespace GroupGuard.Host.Jobs;
+
+/// <summary>One leader's digest, fired by that leader's schedule. A thin wrapper over <see cref="DigestService"/>.</summary>
+[DisallowConcurrentExecution]
+internal sealed class DigestJob(DigestService digests) : IJob
+{
+    public const string LeaderKey = "leader";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var leader = digests.Leader(context.MergedJobDataMap.GetString(LeaderKey) ?? "");
+        if (leader is not null)
+        {
+            // The scheduled time, not the moment the thread got to it: periods end on the schedule.
+            await digests.RunAsync(leader, context.ScheduledFireTimeUtc ?? context.FireTimeUtc, cancellationToken);
+        }
+    }
+}
+
+/// <summary>Every minute: channels that failed are tried again, up to <see cref="DigestService.MaxAttempts"/>.</summary>
+[DisallowConcurrentExecution]
+internal sealed class DigestRetryJob(DigestService digests) : IJob
+{
+    public static readonly JobKey Key = new("digest-retry", "groupguard");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await digests.RetryAsync(cancellationToken);
+}
+
+/// <summary>At start, in the background: the digests missed while the service was down.</summary>
+internal sealed partial class DigestCatchUp(DigestService digests, ILogger<DigestCatchUp> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await digests.CatchUpAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Catching up missed digests failed; the schedule goes on")]
+    private partial void LogFailed(Exception ex);
+}

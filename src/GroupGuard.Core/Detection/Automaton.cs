@@ -200,23 +200,7 @@ internal sealed class Automaton
     public int Next(int state, char c)
     {
         var symbol = _symbolOf[c];
-        if (symbol == 0)
-        {
-            return 0;
-        }
-
-        while (state != 0)
-        {
-            var target = Child(state, symbol);
-            if (target != 0)
-            {
-                return target;
-            }
-
-            state = _fail[state];
-        }
-
-        return _rootNext[symbol];
+        return symbol == 0 ? 0 : NextSymbol(state, symbol);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -113,46 +113,27 @@ internal sealed class DetectionEngine
             return [];
         }
 
-        List<RuleHit> hits;
-        if (!MayMatch(text))
+        // Most chat: no term, pinyin form or allow phrase can end anywhere in it, so the fold and
+        // the full scan are skipped and only regexes and detectors remain.
+        var mayMatch = MayMatch(text);
+        if (!mayMatch && _regexRules.Length == 0 && _detectorRules.Length == 0)
         {
-            // Most chat: no pattern can end anywhere in it, so only regexes and detectors remain.
-            if (_regexRules.Length == 0 && _detectorRules.Length == 0)
-            {
-                return [];
-            }
-
-            hits = [];
-            {
-                var none = t_allows ??= [];
-                none.Clear();
-                if (_regexRules.Length > 0)
-                {
-                    MatchRegexes(text, groupId, none, hits);
-                }
-
-                if (_detectorRules.Length > 0)
-                {
-                    MatchDetectors(text, groupId, none, hits);
-                }
-
-                Order(hits);
-            }
-
-            return hits;
+            return [];
         }
 
-        hits = [];
-        var folded = _folder.Fold(text);
-        var candidates = t_candidates ??= [];
+        var hits = new List<RuleHit>();
         var allows = t_allows ??= [];
-        candidates.Clear();
         allows.Clear();
-        Scan(folded, groupId, candidates, allows);
-
-        if (candidates.Count > 0)
+        if (mayMatch)
         {
-            Confirm(folded, candidates, allows, segmenter, hits);
+            var folded = _folder.Fold(text);
+            var candidates = t_candidates ??= [];
+            candidates.Clear();
+            Scan(folded, groupId, candidates, allows);
+            if (candidates.Count > 0)
+            {
+                Confirm(folded, candidates, allows, segmenter, hits);
+            }
         }
 
         if (_regexRules.Length > 0)
@@ -165,7 +146,11 @@ internal sealed class DetectionEngine
             MatchDetectors(text, groupId, allows, hits);
         }
 
-        Order(hits);
+        if (hits.Count > 1)
+        {
+            hits.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Length.CompareTo(b.Length));
+        }
+
         return hits;
     }
 
@@ -177,14 +162,6 @@ internal sealed class DetectionEngine
         var allows = new List<AllowSpan>();
         Scan(folded, groupId: null, candidates, allows);
         return (MayMatch(text), candidates.Count + allows.Count > 0);
-    }
-
-    private static void Order(List<RuleHit> hits)
-    {
-        if (hits.Count > 1)
-        {
-            hits.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Length.CompareTo(b.Length));
-        }
     }
 
     /// <summary>

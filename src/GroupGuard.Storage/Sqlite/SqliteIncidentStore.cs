@@ -206,15 +206,18 @@ internal sealed class SqliteIncidentStore : IIncidentStore
     {
         ArgumentNullException.ThrowIfNull(query);
 
+        // Digests select by detection time, so an incident reported late (a replay, a platform's
+        // wrong clock) still falls into exactly one period.
+        var timeColumn = query.ByDetectionTime ? "detected_at" : "time";
         var conditions = new List<string>(3);
         if (query.Since is not null)
         {
-            conditions.Add("time >= @Since");
+            conditions.Add($"{timeColumn} >= @Since");
         }
 
         if (query.Until is not null)
         {
-            conditions.Add("time < @Until");
+            conditions.Add($"{timeColumn} < @Until");
         }
 
         var groupIds = GroupFilter(query.GroupIds);

@@ -79,6 +79,9 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
         _database = database;
     }
 
+    /// <summary>The database whose writer turn this outbox shares.</summary>
+    internal SqliteDatabase Database => _database;
+
     public async Task<DateTimeOffset?> LastPeriodEndAsync(string leader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leader);

@@ -4,7 +4,6 @@ using GroupGuard.Core;
 using GroupGuard.Storage.Migrations;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Storage.Sqlite;
 

@@ -1,4 +1,5 @@
 using GroupGuard.Core;
+using GroupGuard.Core.Digests;
 using GroupGuard.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,9 +11,10 @@ namespace GroupGuard.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IIncidentStore"/> (SQLite) with <see cref="StorageOptions"/> bound from
-    /// <c>GroupGuard:Storage</c> and validated at start. The host calls
-    /// <see cref="IIncidentStore.InitializeAsync"/> once before the first write.
+    /// Registers <see cref="IIncidentStore"/> and <see cref="IDigestOutbox"/> (SQLite, one database)
+    /// with <see cref="StorageOptions"/> bound from <c>GroupGuard:Storage</c> and validated at start.
+    /// The host calls <see cref="IIncidentStore.InitializeAsync"/> once before the first write to
+    /// either: it creates the outbox's tables too.
     /// </summary>
     public static IServiceCollection AddGroupGuardStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,7 +26,10 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // One database object per container: its writer turn is shared by every store on the file.
+        services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.TryAddSingleton<IIncidentStore, SqliteIncidentStore>();
+        services.TryAddSingleton<IDigestOutbox, SqliteDigestOutbox>();
         return services;
     }
 }

@@ -83,4 +83,24 @@ public sealed class StorageOptionsTests
         Assert.Same(store, provider.GetRequiredService<IIncidentStore>());
         Assert.Equal(path, Assert.IsType<GroupGuard.Storage.Sqlite.SqliteIncidentStore>(store).Location);
     }
+
+    [Fact]
+    public async Task The_outbox_is_registered_on_the_same_database_and_writer_turn_as_the_incident_store()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("configured.db");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [Key] = $"Data Source={path}" })
+            .Build();
+        var services = new ServiceCollection().AddLogging().AddGroupGuardStorage(configuration);
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var store = Assert.IsType<GroupGuard.Storage.Sqlite.SqliteIncidentStore>(provider.GetRequiredService<IIncidentStore>());
+        var outbox = Assert.IsType<GroupGuard.Storage.Sqlite.SqliteDigestOutbox>(provider.GetRequiredService<GroupGuard.Core.Digests.IDigestOutbox>());
+        await store.InitializeAsync(CancellationToken.None);
+
+        Assert.Same(outbox, provider.GetRequiredService<GroupGuard.Core.Digests.IDigestOutbox>());
+        Assert.Same(store.Database, outbox.Database);
+        Assert.Null(await outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+    }
 }

@@ -8,6 +8,12 @@ namespace GroupGuard.Storage.Sqlite;
 /// connection needs. Only <see cref="OpenAsync"/> with <c>create: true</c> (initialization) may
 /// create the file; later opens fail when it has gone, instead of quietly starting an empty one.
 /// </summary>
+/// <remarks>
+/// SQLite has a single writer, so writes queue on one semaphore here instead of contending for
+/// the file lock; reads run concurrently beside them. Every store on the file shares this
+/// instance (a singleton in the container), so incident writes and outbox writes never overlap.
+/// Other processes on the same file are held off by SQLite itself (busy timeout).
+/// </remarks>
 internal sealed class SqliteDatabase
 {
     // Another process (a backup, the sqlite3 shell) may hold the write lock briefly; wait for it
@@ -16,6 +22,7 @@ internal sealed class SqliteDatabase
 
     private readonly string _createConnectionString;
     private readonly string _openConnectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     public SqliteDatabase(string connectionString)
     {
@@ -69,6 +76,35 @@ internal sealed class SqliteDatabase
             throw;
         }
     }
+
+    /// <summary>Runs <paramref name="action"/> in the single writer's turn (it opens its own connection).</summary>
+    public async Task<T> WithWriterAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>One write: the single writer's turn, a connection and a transaction committed at the end.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        WithWriterAsync(
+            async () =>
+            {
+                await using var connection = await OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+                // BEGIN IMMEDIATE (the Microsoft.Data.Sqlite default): another process's writer
+                // makes this wait out the busy timeout instead of failing at the first write.
+                using var transaction = connection.BeginTransaction();
+                var result = await write(connection, transaction).ConfigureAwait(false);
+                transaction.Commit();
+                return result;
+            },
+            cancellationToken);
 
     /// <summary>
     /// A pooled connection keeps the file open, so writes would go on into a deleted file and be

@@ -4,13 +4,12 @@ using GroupGuard.Core;
 using GroupGuard.Storage.Migrations;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Storage.Sqlite;
 
 /// <summary>
-/// Incidents in one SQLite file in WAL mode. SQLite has a single writer, so writes queue on a
-/// semaphore here instead of contending for the file lock; reads run concurrently beside them.
+/// Incidents in one SQLite file in WAL mode. Writes take the database's single writer turn
+/// (<see cref="SqliteDatabase.WriteAsync"/>), shared with the digest outbox.
 /// </summary>
 internal sealed class SqliteIncidentStore : IIncidentStore
 {
@@ -92,11 +91,10 @@ internal sealed class SqliteIncidentStore : IIncidentStore
     private readonly IReadOnlyList<Migration> _migrations;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly int _retentionBatchSize;
 
-    public SqliteIncidentStore(IOptions<StorageOptions> options, TimeProvider timeProvider, ILogger<SqliteIncidentStore> logger)
-        : this(options.Value, timeProvider, logger, LoadMigrations())
+    public SqliteIncidentStore(SqliteDatabase database, TimeProvider timeProvider, ILogger<SqliteIncidentStore> logger)
+        : this(database, timeProvider, logger, LoadMigrations())
     {
     }
 
@@ -106,10 +104,20 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         ILogger logger,
         IReadOnlyList<Migration> migrations,
         int retentionBatchSize = 5000)
+        : this(new SqliteDatabase(options.ConnectionString), timeProvider, logger, migrations, retentionBatchSize)
+    {
+    }
+
+    internal SqliteIncidentStore(
+        SqliteDatabase database,
+        TimeProvider timeProvider,
+        ILogger logger,
+        IReadOnlyList<Migration> migrations,
+        int retentionBatchSize = 5000)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(retentionBatchSize, 1);
         _retentionBatchSize = retentionBatchSize;
-        _database = new SqliteDatabase(options.ConnectionString);
+        _database = database;
         _migrations = migrations;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -118,12 +126,17 @@ internal sealed class SqliteIncidentStore : IIncidentStore
     /// <summary>The full path of the database file.</summary>
     public string Location => _database.Location;
 
+    /// <summary>The database, with its writer turn, for other stores on the same file.</summary>
+    internal SqliteDatabase Database => _database;
+
     internal static IReadOnlyList<Migration> LoadMigrations() =>
         Migration.LoadEmbedded(typeof(SqliteIncidentStore).Assembly, "GroupGuard.Storage.Sqlite.Migrations.");
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        _database.WithWriterAsync(() => InitializeInTurnAsync(cancellationToken), cancellationToken);
+
+    private async Task<int> InitializeInTurnAsync(CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_database.IsFile)
@@ -150,14 +163,11 @@ internal sealed class SqliteIncidentStore : IIncidentStore
 
             var version = await SqliteMigrator.MigrateAsync(connection, _migrations, _timeProvider, cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("SQLite incident store ready at {Location}, schema version {SchemaVersion}.", _database.Location, version);
+            return version;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new InvalidOperationException($"The SQLite incident store at '{_database.Location}' could not be initialized: {ex.Message}", ex);
-        }
-        finally
-        {
-            _writeLock.Release();
         }
     }
 
@@ -195,15 +205,18 @@ internal sealed class SqliteIncidentStore : IIncidentStore
     {
         ArgumentNullException.ThrowIfNull(query);
 
+        // Digests select by detection time, so an incident reported late (a replay, a platform's
+        // wrong clock) still falls into exactly one period.
+        var timeColumn = query.ByDetectionTime ? "detected_at" : "time";
         var conditions = new List<string>(3);
         if (query.Since is not null)
         {
-            conditions.Add("time >= @Since");
+            conditions.Add($"{timeColumn} >= @Since");
         }
 
         if (query.Until is not null)
         {
-            conditions.Add("time < @Until");
+            conditions.Add($"{timeColumn} < @Until");
         }
 
         var groupIds = GroupFilter(query.GroupIds);
@@ -381,21 +394,15 @@ internal sealed class SqliteIncidentStore : IIncidentStore
             var count = await connection.ExecuteScalarAsync<long>(
                 new CommandDefinition("SELECT COUNT(*) FROM incidents", cancellationToken: cancellationToken)).ConfigureAwait(false);
 
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
+            await _database.WithWriterAsync(
+                () => connection.ExecuteAsync(new CommandDefinition(
                     """
                     INSERT INTO storage_health (id, checked_at) VALUES (1, @CheckedAt)
                     ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at
                     """,
                     new { CheckedAt = SqliteTime.ToText(_timeProvider.GetUtcNow()) },
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
+                    cancellationToken: cancellationToken)),
+                cancellationToken).ConfigureAwait(false);
 
             return new StorageStatus(Provider, _database.Location, version, count);
         }
@@ -432,23 +439,8 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         return total;
     }
 
-    /// <summary>One write: the single writer's turn, a connection and a transaction committed at the end.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
-            using var transaction = connection.BeginTransaction();
-            var result = await write(connection, transaction).ConfigureAwait(false);
-            transaction.Commit();
-            return result;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        _database.WriteAsync(write, cancellationToken);
 
     private sealed class MessageCountRow
     {

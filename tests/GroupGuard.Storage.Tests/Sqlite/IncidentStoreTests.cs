@@ -221,4 +221,44 @@ public sealed class IncidentStoreTests : IAsyncLifetime, IDisposable
         Assert.Contains(_harness.DatabasePath, ex.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(_harness.DatabasePath));
     }
+
+    [Fact]
+    public async Task By_detection_time_a_late_reported_incident_falls_into_the_period_it_was_recorded_in()
+    {
+        var periodStart = new DateTimeOffset(2025, 3, 2, 0, 0, 0, TimeSpan.FromHours(8));
+        var periodEnd = periodStart.AddDays(1);
+        // A replay after an outage: the messages are two days old, GroupGuard saw them today.
+        var replayed = Samples.Incident(messageId: "old-1", time: periodStart.AddDays(-2)) with { DetectedAt = periodStart.AddHours(9) };
+        var onTime = Samples.Incident(messageId: "new-1", time: periodStart.AddHours(10)) with { DetectedAt = periodStart.AddHours(10).AddSeconds(1) };
+        // Sent just before the period ends and recorded just after: it belongs to the next digest.
+        var straddling = Samples.Incident(messageId: "edge-1", time: periodEnd.AddMilliseconds(-5)) with { DetectedAt = periodEnd };
+        var atStart = Samples.Incident(messageId: "edge-0", time: periodStart.AddMilliseconds(-5)) with { DetectedAt = periodStart };
+        await _harness.Store.AddAsync([replayed, onTime, straddling, atStart], CancellationToken.None);
+
+        var byDetection = await _harness.QueryAllAsync(new IncidentQuery(periodStart, periodEnd, ByDetectionTime: true));
+        var byMessage = await _harness.QueryAllAsync(new IncidentQuery(periodStart, periodEnd));
+        var nextPeriod = await _harness.QueryAllAsync(new IncidentQuery(periodEnd, periodEnd.AddDays(1), ByDetectionTime: true));
+
+        Assert.Equal(["old-1", "new-1", "edge-0"], byDetection.Select(i => i.MessageId));
+        Assert.Equal(["new-1", "edge-1"], byMessage.Select(i => i.MessageId));
+        Assert.Equal(["edge-1"], nextPeriod.Select(i => i.MessageId));
+    }
+
+    [Fact]
+    public async Task By_detection_time_still_filters_by_group_and_keeps_id_order()
+    {
+        var since = new DateTimeOffset(2025, 3, 2, 0, 0, 0, TimeSpan.Zero);
+        await _harness.Store.AddAsync(
+        [
+            Samples.Incident(messageId: "a", groupId: "g1") with { DetectedAt = since.AddHours(3) },
+            Samples.Incident(messageId: "b", groupId: "g2") with { DetectedAt = since.AddHours(1) },
+            Samples.Incident(messageId: "c", groupId: "g1") with { DetectedAt = since.AddHours(2) },
+            Samples.Incident(messageId: "d", groupId: "g1") with { DetectedAt = since.AddHours(-1) },
+        ],
+        CancellationToken.None);
+
+        var found = await _harness.QueryAllAsync(new IncidentQuery(Since: since, GroupIds: ["g1"], ByDetectionTime: true));
+
+        Assert.Equal(["a", "c"], found.Select(i => i.MessageId));
+    }
 }

@@ -222,4 +222,75 @@ public sealed class SchemaTests
         // 20:15:30.123 at +08:00 is stored as UTC text with milliseconds.
         Assert.Equal("2025-03-01T12:15:30.123Z", row.Time);
     }
+
+    [Fact]
+    public async Task A_version_2_database_upgrades_to_the_digest_outbox_keeping_its_incidents_and_counts()
+    {
+        using var harness = new StoreHarness();
+        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version <= 2)]).InitializeAsync(CancellationToken.None);
+        using (var v2 = harness.OpenRaw())
+        {
+            // Written the way the version-2 store wrote it.
+            v2.Execute("""
+                INSERT INTO incidents (time, detected_at, platform, bot_id, group_id, user_id, sender_name, sender_role,
+                    message_id, pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
+                    action_error, rule_set_version, group_name, normalized_text, spans, mute_seconds, escalation_step,
+                    false_positive, review_note, reviewed_at)
+                VALUES ('2025-02-27T10:00:00.000Z', '2025-02-28T10:00:00.250Z', 'qq', '10000', '123456', '424242', '小明',
+                    'member', '900', 'ads', 'ads.qr-code', 'advertising', 'medium', '加微信', '加微信领红包 🧧', 'mute',
+                    'done', NULL, 'v2', '家长群', '加微信领红包', '[{"start":0,"length":3}]', 600, 1, 0, NULL, NULL);
+                INSERT INTO message_counts (platform, group_id, hour, count) VALUES ('qq', '123456', '2025-02-28T10:00:00.000Z', 57);
+                """);
+        }
+
+        await harness.Store.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(3, (await harness.Store.CheckAsync(CancellationToken.None)).SchemaVersion);
+        var old = Assert.Single(await harness.QueryAllAsync());
+        Assert.Equal(("900", "家长群", 600, 1), (old.MessageId, old.GroupName, old.MuteSeconds, old.EscalationStep));
+        Assert.Equal([new EvidenceSpan(0, 3)], old.Spans);
+        var day = new DateTimeOffset(2025, 2, 28, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(57, Assert.Single(await harness.Store.GetMessageCountsAsync(day, day.AddDays(1), null, CancellationToken.None)).Count);
+        // The first digest after the upgrade finds the old incident by when it was recorded.
+        var byDetection = await harness.QueryAllAsync(new IncidentQuery(day, day.AddDays(1), ByDetectionTime: true));
+        Assert.Equal(old.Id, Assert.Single(byDetection).Id);
+        var outbox = harness.CreateOutbox();
+        Assert.Null(await outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+        var digest = await outbox.CreateAsync(
+            new GroupGuard.Core.Digests.DigestRecord
+            {
+                Leader = "张老师",
+                PeriodFrom = day,
+                PeriodTo = day.AddDays(1),
+                Status = "pending",
+                CreatedAt = day.AddDays(1),
+                Title = "日报",
+                Markdown = "- 1 条",
+                Text = "1 条",
+                Html = "<p>1 条</p>",
+                IncidentIds = [old.Id],
+                Channels = new Dictionary<string, GroupGuard.Core.Digests.ChannelOutcome> { ["wecom"] = new("pending", 0, null, null) },
+            },
+            CancellationToken.None);
+        Assert.Equal([old.Id], digest.IncidentIds);
+        Assert.Equal(day.AddDays(1), await outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Initialize_creates_the_outbox_tables_and_the_indexes_its_queries_use()
+    {
+        using var harness = new StoreHarness();
+        await harness.Store.InitializeAsync(CancellationToken.None);
+
+        using var db = harness.OpenRaw();
+        var tables = db.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table'").ToList();
+        Assert.Contains("digests", tables);
+        Assert.Contains("digest_channels", tables);
+        string Plan(string sql) => string.Join("\n", db.Query<(long, long, long, string Detail)>("EXPLAIN QUERY PLAN " + sql).Select(r => r.Detail));
+        Assert.Contains(
+            "ix_incidents_detected_at",
+            Plan("SELECT id FROM incidents WHERE detected_at >= '2025-01-01T00:00:00.000Z' AND detected_at < '2025-01-02T00:00:00.000Z' ORDER BY id"),
+            StringComparison.Ordinal);
+        Assert.Contains("ux_digests_leader_period_to", Plan("SELECT MAX(period_to) FROM digests WHERE leader = '张老师'"), StringComparison.Ordinal);
+    }
 }

@@ -32,6 +32,12 @@ internal sealed class StoreHarness : IDisposable
         NullLogger.Instance,
         migrations ?? SqliteIncidentStore.LoadMigrations());
 
+    /// <summary>An outbox on the store's database, sharing its writer turn as in the service.</summary>
+    public SqliteDigestOutbox CreateOutbox() => new(Store.Database);
+
+    /// <summary>An outbox with a database object of its own, as a second service instance on the same file has.</summary>
+    public SqliteDigestOutbox CreateOutboxOfAnotherInstance() => new(new SqliteDatabase($"Data Source={DatabasePath}"));
+
     /// <summary>A connection outside the store, unpooled so it leaves nothing open behind it.</summary>
     public SqliteConnection OpenRaw()
     {

@@ -1,0 +1,363 @@
+using System.Runtime.CompilerServices;
+using Dapper;
+using GroupGuard.Core.Digests;
+using Microsoft.Data.Sqlite;
+
+namespace GroupGuard.Storage.Sqlite;
+
+/// <summary>
+/// The digest outbox in the incident database: <c>digests</c> keyed by leader and period end,
+/// and one <c>digest_channels</c> row per channel. The schema is the incident store's: it is
+/// created by <see cref="SqliteIncidentStore.InitializeAsync"/>, and writes take the same
+/// database writer turn.
+/// </summary>
+/// <remarks>
+/// <para>Status rules. A channel is <c>pending</c> while the sender will still try it (the caller
+/// records a failed attempt as pending, with its error and attempt count), <c>sent</c> once it
+/// arrived, and <c>failed</c> when the sender gives up on it. The digest's status follows from its
+/// channels: <c>pending</c> while any channel is pending; otherwise <c>sent</c> when every channel
+/// is sent (also when it has no channels: there is nothing left to send), <c>failed</c> when none
+/// is, and <c>partial</c> when some are.</para>
+/// <para><see cref="UnfinishedAsync"/> returns digests with a pending channel, and also those with
+/// a failed channel tried fewer than maxAttempts times: a sender that records every failure as
+/// failed, or a raised retry limit, still gets its retries, and a later success moves the digest
+/// to sent or partial.</para>
+/// <para>A sent channel stays sent: an outcome recorded for it later (a second instance's late
+/// failure) is ignored, so the digest is never sent to that channel again.</para>
+/// </remarks>
+internal sealed class SqliteDigestOutbox : IDigestOutbox
+{
+    internal const string StatusPending = "pending";
+    internal const string StatusSent = "sent";
+    internal const string StatusPartial = "partial";
+    internal const string StatusFailed = "failed";
+
+    // One row per digest and channel (one with null channel columns for a digest without any),
+    // ordered so that a digest's rows come together, channels by name.
+    private const string SelectSql = """
+        SELECT d.id AS Id, d.leader AS Leader, d.period_from AS PeriodFrom, d.period_to AS PeriodTo,
+            d.status AS Status, d.created_at AS CreatedAt, d.title AS Title, d.markdown AS Markdown,
+            d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds,
+            c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
+            c.sent_at AS SentAt
+        FROM digests d LEFT JOIN digest_channels c ON c.digest_id = d.id
+        """;
+
+    private const string OrderSql = " ORDER BY d.period_to, d.id, c.channel";
+
+    // RETURNING yields no row when the digest for that leader and period end is already there.
+    private const string InsertDigestSql = """
+        INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids)
+        VALUES (@Leader, @PeriodFrom, @PeriodTo, @Status, @CreatedAt, @Title, @Markdown, @Text, @Html, @IncidentIds)
+        ON CONFLICT (leader, period_to) DO NOTHING
+        RETURNING id
+        """;
+
+    private const string InsertChannelSql = """
+        INSERT INTO digest_channels (digest_id, channel, status, attempts, error, sent_at)
+        VALUES (@DigestId, @Channel, 'pending', 0, NULL, NULL)
+        """;
+
+    private const string UpsertChannelSql = """
+        INSERT INTO digest_channels (digest_id, channel, status, attempts, error, sent_at)
+        VALUES (@DigestId, @Channel, @Status, @Attempts, @Error, @SentAt)
+        ON CONFLICT (digest_id, channel) DO UPDATE SET
+            status = excluded.status, attempts = excluded.attempts, error = excluded.error, sent_at = excluded.sent_at
+        WHERE digest_channels.status <> 'sent'
+        """;
+
+    private const string UnfinishedWhereSql = """
+         WHERE d.id IN (
+            SELECT digest_id FROM digest_channels
+            WHERE status = 'pending' OR (status = 'failed' AND attempts < @MaxAttempts))
+        """;
+
+    private readonly SqliteDatabase _database;
+
+    public SqliteDigestOutbox(SqliteDatabase database)
+    {
+        _database = database;
+    }
+
+    /// <summary>The database whose writer turn this outbox shares.</summary>
+    internal SqliteDatabase Database => _database;
+
+    public async Task<DateTimeOffset?> LastPeriodEndAsync(string leader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leader);
+
+        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        var last = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT MAX(period_to) FROM digests WHERE leader = @Leader",
+            new { Leader = leader },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return last is null ? null : SqliteTime.Parse(last, $"The latest digest of leader '{leader}'");
+    }
+
+    public async Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Leader, nameof(record));
+        ArgumentNullException.ThrowIfNull(record.Title, nameof(record));
+        ArgumentNullException.ThrowIfNull(record.Markdown, nameof(record));
+        ArgumentNullException.ThrowIfNull(record.Text, nameof(record));
+        ArgumentNullException.ThrowIfNull(record.Html, nameof(record));
+        ArgumentNullException.ThrowIfNull(record.Channels, nameof(record));
+        if (record.PeriodTo <= record.PeriodFrom)
+        {
+            throw new ArgumentException(
+                $"The digest of leader '{record.Leader}' ends ({record.PeriodTo:O}) before or when it starts ({record.PeriodFrom:O}).",
+                nameof(record));
+        }
+
+        var channels = record.Channels.Keys.ToArray();
+        if (Array.Exists(channels, string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException($"The digest of leader '{record.Leader}' has a channel without a name.", nameof(record));
+        }
+
+        var row = new
+        {
+            record.Leader,
+            PeriodFrom = SqliteTime.ToText(record.PeriodFrom),
+            PeriodTo = SqliteTime.ToText(record.PeriodTo),
+            Status = DigestStatus(channels.Select(_ => ChannelOutcome.Pending)),
+            CreatedAt = SqliteTime.ToText(record.CreatedAt),
+            record.Title,
+            record.Markdown,
+            record.Text,
+            record.Html,
+            IncidentIds = IdListText.ToText(record.IncidentIds),
+        };
+
+        return await _database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var id = await connection.ExecuteScalarAsync<long?>(
+                    new CommandDefinition(InsertDigestSql, row, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (id is { } newId && channels.Length > 0)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        InsertChannelSql,
+                        channels.Select(c => new { DigestId = newId, Channel = c }),
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                // New or already there, the caller gets what is stored.
+                var rows = await connection.QueryAsync<DigestRow>(new CommandDefinition(
+                    SelectSql + " WHERE d.leader = @Leader AND d.period_to = @PeriodTo" + OrderSql,
+                    new { row.Leader, row.PeriodTo },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return Group(rows).Single();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task UpdateChannelAsync(long id, string channel, ChannelOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Status is not (ChannelOutcome.Pending or ChannelOutcome.Sent or ChannelOutcome.Failed))
+        {
+            throw new ArgumentException(
+                $"Channel '{channel}' of digest {id} cannot be '{outcome.Status}': a channel is pending, sent or failed.", nameof(outcome));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(outcome.Attempts, nameof(outcome));
+
+        var row = new
+        {
+            DigestId = id,
+            Channel = channel,
+            outcome.Status,
+            outcome.Attempts,
+            outcome.Error,
+            SentAt = outcome.SentAt is { } sentAt ? SqliteTime.ToText(sentAt) : null,
+        };
+
+        await _database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                // SQLite leaves foreign keys unchecked unless asked per connection: check here.
+                var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM digests WHERE id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken))
+                    .ConfigureAwait(false);
+                if (exists == 0)
+                {
+                    throw new InvalidOperationException($"Digest {id} is not in the outbox, so its channel '{channel}' cannot be updated.");
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(UpsertChannelSql, row, transaction, cancellationToken: cancellationToken))
+                    .ConfigureAwait(false);
+                var statuses = await connection.QueryAsync<string>(new CommandDefinition(
+                    "SELECT status FROM digest_channels WHERE digest_id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken))
+                    .ConfigureAwait(false);
+                return await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE digests SET status = @Status WHERE id = @Id",
+                    new { Id = id, Status = DigestStatus(statuses) },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DigestRecord>> UnfinishedAsync(int maxAttempts, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxAttempts);
+
+        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DigestRow>(new CommandDefinition(
+            SelectSql + UnfinishedWhereSql + OrderSql,
+            new { MaxAttempts = maxAttempts },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return Group(rows);
+    }
+
+    public async IAsyncEnumerable<DigestRecord> ListAsync(string? leader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sql = SelectSql + (leader is null ? "" : " WHERE d.leader = @Leader") + OrderSql;
+
+        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        var rows = connection.QueryUnbufferedAsync<DigestRow>(sql, new { Leader = leader }).WithCancellation(cancellationToken).ConfigureAwait(false);
+
+        var assembler = new DigestAssembler();
+        await foreach (var row in rows)
+        {
+            if (assembler.Add(row) is { } record)
+            {
+                yield return record;
+            }
+        }
+
+        if (assembler.Finish() is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    /// <summary>The digest's status from its channels' (see the class remarks).</summary>
+    internal static string DigestStatus(IEnumerable<string> channelStatuses)
+    {
+        int sent = 0, failed = 0;
+        foreach (var status in channelStatuses)
+        {
+            switch (status)
+            {
+                case ChannelOutcome.Sent:
+                    sent++;
+                    break;
+                case ChannelOutcome.Failed:
+                    failed++;
+                    break;
+                default:
+                    return StatusPending;
+            }
+        }
+
+        return failed == 0 ? StatusSent : sent == 0 ? StatusFailed : StatusPartial;
+    }
+
+    private static List<DigestRecord> Group(IEnumerable<DigestRow> rows)
+    {
+        var records = new List<DigestRecord>();
+        var assembler = new DigestAssembler();
+        foreach (var row in rows)
+        {
+            if (assembler.Add(row) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        if (assembler.Finish() is { } last)
+        {
+            records.Add(last);
+        }
+
+        return records;
+    }
+
+    /// <summary>Turns rows that come grouped by digest into records: a digest is complete when the next one starts.</summary>
+    private sealed class DigestAssembler
+    {
+        private DigestRow? _head;
+        private Dictionary<string, ChannelOutcome> _channels = new(StringComparer.Ordinal);
+
+        /// <summary>The previous digest when <paramref name="row"/> starts a new one, else null.</summary>
+        public DigestRecord? Add(DigestRow row)
+        {
+            var done = _head is not null && _head.Id != row.Id ? Finish() : null;
+            _head = row;
+            row.AddChannelTo(_channels);
+            return done;
+        }
+
+        public DigestRecord? Finish()
+        {
+            if (_head is null)
+            {
+                return null;
+            }
+
+            var record = _head.ToRecord(_channels);
+            _head = null;
+            _channels = new Dictionary<string, ChannelOutcome>(StringComparer.Ordinal);
+            return record;
+        }
+    }
+
+    /// <summary>One row of <see cref="SelectSql"/>: a digest and one of its channels (null columns when it has none).</summary>
+    private sealed class DigestRow
+    {
+        public long Id { get; set; }
+        public string Leader { get; set; } = "";
+        public string PeriodFrom { get; set; } = "";
+        public string PeriodTo { get; set; } = "";
+        public string Status { get; set; } = "";
+        public string CreatedAt { get; set; } = "";
+        public string Title { get; set; } = "";
+        public string Markdown { get; set; } = "";
+        public string Text { get; set; } = "";
+        public string Html { get; set; } = "";
+        public string IncidentIds { get; set; } = IdListText.Empty;
+        public string? Channel { get; set; }
+        public string? ChannelStatus { get; set; }
+        public long? Attempts { get; set; }
+        public string? Error { get; set; }
+        public string? SentAt { get; set; }
+
+        public void AddChannelTo(Dictionary<string, ChannelOutcome> channels)
+        {
+            if (Channel is null)
+            {
+                return;
+            }
+
+            channels[Channel] = new ChannelOutcome(
+                ChannelStatus ?? "",
+                Attempts is >= 0 and <= int.MaxValue
+                    ? (int)Attempts.Value
+                    : throw new InvalidDataException($"Channel '{Channel}' of digest {Id} has {Attempts} attempts."),
+                Error,
+                SentAt is null ? null : SqliteTime.Parse(SentAt, $"Channel '{Channel}' of digest {Id}: sent_at"));
+        }
+
+        public DigestRecord ToRecord(Dictionary<string, ChannelOutcome> channels) => new()
+        {
+            Id = Id,
+            Leader = Leader,
+            PeriodFrom = SqliteTime.Parse(PeriodFrom, $"Digest {Id}: period_from"),
+            PeriodTo = SqliteTime.Parse(PeriodTo, $"Digest {Id}: period_to"),
+            Status = Status,
+            CreatedAt = SqliteTime.Parse(CreatedAt, $"Digest {Id}: created_at"),
+            Title = Title,
+            Markdown = Markdown,
+            Text = Text,
+            Html = Html,
+            IncidentIds = IdListText.Parse(IncidentIds, $"Digest {Id}: incident_ids"),
+            Channels = channels,
+        };
+    }
+}

@@ -1,0 +1,409 @@
+using Dapper;
+using GroupGuard.Core;
+using GroupGuard.Core.Digests;
+using GroupGuard.Storage.Sqlite;
+
+namespace GroupGuard.Storage.Tests.Sqlite;
+
+public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+    private static readonly DateTimeOffset Day1 = new(2025, 3, 1, 0, 0, 0, Beijing);
+    private static readonly DateTimeOffset Day2 = Day1.AddDays(1);
+    private static readonly DateTimeOffset Day3 = Day1.AddDays(2);
+    private static readonly DateTimeOffset Day4 = Day1.AddDays(3);
+
+    private readonly StoreHarness _harness = new();
+    private readonly SqliteDigestOutbox _outbox;
+
+    public DigestOutboxTests()
+    {
+        _outbox = _harness.CreateOutbox();
+    }
+
+    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _harness.Dispose();
+
+    private static DigestRecord Digest(
+        string leader = "张老师",
+        DateTimeOffset? from = null,
+        DateTimeOffset? to = null,
+        string title = "群管日报 3月1日",
+        IReadOnlyList<long>? incidentIds = null,
+        params string[] channels) => new()
+        {
+            Leader = leader,
+            PeriodFrom = from ?? Day1,
+            PeriodTo = to ?? Day2,
+            Status = "ignored",
+            CreatedAt = (to ?? Day2).AddMinutes(1),
+            Title = title,
+            Markdown = "## 群管日报\n- 广告 3 条 🧧\n- 诈骗 1 条（已踢出）",
+            Text = "群管日报：广告 3 条，诈骗 1 条",
+            Html = "<h2>群管日报</h2><p>广告 3 条 &amp; 诈骗 1 条</p>",
+            IncidentIds = incidentIds ?? [1, 2, 3],
+            Channels = (channels.Length == 0 ? ["wecom", "email"] : channels)
+                .ToDictionary(c => c, _ => new ChannelOutcome(ChannelOutcome.Sent, 9, "ignored", Day4), StringComparer.Ordinal),
+        };
+
+    private async Task<List<DigestRecord>> ListAllAsync(string? leader)
+    {
+        var list = new List<DigestRecord>();
+        await foreach (var record in _outbox.ListAsync(leader, CancellationToken.None))
+        {
+            list.Add(record);
+        }
+
+        return list;
+    }
+
+    private static ChannelOutcome Sent(int attempts = 1) => new(ChannelOutcome.Sent, attempts, null, Day2.AddMinutes(2));
+
+    private static ChannelOutcome Retrying(int attempts, string error = "HTTP 502") => new(ChannelOutcome.Pending, attempts, error, null);
+
+    private static ChannelOutcome GaveUp(int attempts, string error = "errcode 93000: invalid webhook url") =>
+        new(ChannelOutcome.Failed, attempts, error, null);
+
+    [Fact]
+    public async Task A_new_digest_is_stored_pending_with_every_channel_pending_and_untried()
+    {
+        var stored = await _outbox.CreateAsync(Digest(channels: ["wecom", "dingtalk", "email"]), CancellationToken.None);
+
+        Assert.True(stored.Id > 0);
+        Assert.Equal("pending", stored.Status);
+        Assert.Equal(["dingtalk", "email", "wecom"], stored.Channels.Keys.Order(StringComparer.Ordinal));
+        // Whatever outcome the caller passed in, a new channel starts from nothing.
+        Assert.All(stored.Channels.Values, c => Assert.Equal(new ChannelOutcome(ChannelOutcome.Pending, 0, null, null), c));
+        Assert.Equal((Day1, Day2), (stored.PeriodFrom, stored.PeriodTo));
+        Assert.Equal(TimeSpan.Zero, stored.PeriodTo.Offset);
+        Assert.Equal(Day2.AddMinutes(1), stored.CreatedAt);
+    }
+
+    [Fact]
+    public async Task Creating_the_same_leader_and_period_end_again_keeps_one_digest_and_returns_the_first()
+    {
+        var first = await _outbox.CreateAsync(Digest(title: "第一次"), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(first.Id, "wecom", Sent(), CancellationToken.None);
+
+        // A misfire or restart builds the digest again, with other content and channels.
+        var again = await _outbox.CreateAsync(
+            Digest(from: Day1.AddHours(1), title: "第二次", incidentIds: [7], channels: ["feishu"]),
+            CancellationToken.None);
+
+        Assert.Equal(first.Id, again.Id);
+        Assert.Equal("第一次", again.Title);
+        Assert.Equal(Day1, again.PeriodFrom);
+        Assert.Equal([1L, 2, 3], again.IncidentIds);
+        Assert.Equal(["email", "wecom"], again.Channels.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(ChannelOutcome.Sent, again.Channels["wecom"].Status); // progress is kept, not reset
+        using var db = _harness.OpenRaw();
+        Assert.Equal(1, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digests"));
+        Assert.Equal(2, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digest_channels"));
+    }
+
+    [Fact]
+    public async Task A_second_instance_on_the_same_database_gets_the_digest_the_first_stored()
+    {
+        var first = await _outbox.CreateAsync(Digest(title: "实例一"), CancellationToken.None);
+
+        var second = await _harness.CreateOutboxOfAnotherInstance().CreateAsync(Digest(title: "实例二"), CancellationToken.None);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(("实例一", first.Markdown, first.CreatedAt), (second.Title, second.Markdown, second.CreatedAt));
+        Assert.Equal(first.IncidentIds, second.IncidentIds);
+        Assert.Equal(first.Channels, second.Channels);
+    }
+
+    [Fact]
+    public async Task Two_instances_creating_the_same_period_at_once_make_exactly_one_digest()
+    {
+        var instances = new[] { _outbox, _harness.CreateOutboxOfAnotherInstance(), _harness.CreateOutboxOfAnotherInstance() };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            Task.Run(() => instances[i % instances.Length].CreateAsync(Digest(title: $"第{i}次"), CancellationToken.None))));
+
+        Assert.Single(results.Select(r => r.Id).Distinct());
+        Assert.Single(results.Select(r => r.Title).Distinct());
+        using var db = _harness.OpenRaw();
+        Assert.Equal(1, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digests"));
+        Assert.Equal(2, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digest_channels"));
+    }
+
+    [Fact]
+    public async Task Each_leader_has_its_own_digest_for_the_same_period()
+    {
+        var zhang = await _outbox.CreateAsync(Digest(leader: "张老师"), CancellationToken.None);
+        var li = await _outbox.CreateAsync(Digest(leader: "李老师"), CancellationToken.None);
+
+        Assert.NotEqual(zhang.Id, li.Id);
+        Assert.Equal("李老师", li.Leader);
+    }
+
+    public static TheoryData<string[], string> Outcomes => new()
+    {
+        { ["sent", "sent"], "sent" },
+        { ["sent", "pending"], "pending" },
+        { ["sent", "retrying"], "pending" },
+        { ["failed", "retrying"], "pending" },
+        { ["sent", "failed"], "partial" },
+        { ["failed", "failed"], "failed" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Outcomes))]
+    public async Task The_digest_status_follows_its_channels(string[] outcomes, string expected)
+    {
+        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
+
+        foreach (var (channel, outcome) in new[] { "wecom", "email" }.Zip(outcomes))
+        {
+            await _outbox.UpdateChannelAsync(
+                digest.Id,
+                channel,
+                outcome switch
+                {
+                    "sent" => Sent(),
+                    "retrying" => Retrying(2),
+                    "failed" => GaveUp(3),
+                    _ => new ChannelOutcome(ChannelOutcome.Pending, 0, null, null),
+                },
+                CancellationToken.None);
+        }
+
+        Assert.Equal(expected, Assert.Single(await ListAllAsync(null)).Status);
+    }
+
+    [Fact]
+    public async Task A_digest_goes_from_pending_through_retries_to_sent_with_each_outcome_recorded()
+    {
+        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
+
+        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(digest.Id, "email", Retrying(1, "SMTP 451 请稍后再试"), CancellationToken.None);
+        var halfway = Assert.Single(await ListAllAsync("张老师"));
+        await _outbox.UpdateChannelAsync(digest.Id, "email", Sent(attempts: 2), CancellationToken.None);
+        var done = Assert.Single(await ListAllAsync("张老师"));
+
+        Assert.Equal("pending", halfway.Status);
+        Assert.Equal(new ChannelOutcome(ChannelOutcome.Pending, 1, "SMTP 451 请稍后再试", null), halfway.Channels["email"]);
+        Assert.Equal("sent", done.Status);
+        Assert.Equal(new ChannelOutcome(ChannelOutcome.Sent, 1, null, Day2.AddMinutes(2)), done.Channels["wecom"]);
+        Assert.Equal(new ChannelOutcome(ChannelOutcome.Sent, 2, null, Day2.AddMinutes(2)), done.Channels["email"]);
+    }
+
+    [Fact]
+    public async Task A_sent_channel_stays_sent_when_a_late_failure_is_recorded_so_it_is_not_sent_twice()
+    {
+        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
+
+        // Another instance's attempt at the same channel failed after this one got through.
+        await _harness.CreateOutboxOfAnotherInstance().UpdateChannelAsync(digest.Id, "wecom", Retrying(2), CancellationToken.None);
+
+        var stored = Assert.Single(await ListAllAsync(null));
+        Assert.Equal("sent", stored.Status);
+        Assert.Equal(ChannelOutcome.Sent, stored.Channels["wecom"].Status);
+        Assert.Empty(await _outbox.UnfinishedAsync(5, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_outcome_for_a_channel_the_digest_did_not_start_with_is_added()
+    {
+        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
+
+        await _outbox.UpdateChannelAsync(digest.Id, "qq-dm", GaveUp(3, "机器人不是好友"), CancellationToken.None);
+
+        var stored = Assert.Single(await ListAllAsync(null));
+        Assert.Equal("partial", stored.Status);
+        Assert.Equal(new ChannelOutcome(ChannelOutcome.Failed, 3, "机器人不是好友", null), stored.Channels["qq-dm"]);
+    }
+
+    [Fact]
+    public async Task An_outcome_for_a_digest_not_in_the_outbox_fails_and_records_nothing()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => _outbox.UpdateChannelAsync(4242, "wecom", Sent(), CancellationToken.None));
+
+        Assert.Contains("4242", ex.Message, StringComparison.Ordinal);
+        using var db = _harness.OpenRaw();
+        Assert.Equal(0, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digest_channels"));
+    }
+
+    [Theory]
+    [InlineData("partial")]
+    [InlineData("SENT")]
+    [InlineData("")]
+    public async Task A_channel_status_other_than_pending_sent_or_failed_is_refused(string status)
+    {
+        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => _outbox.UpdateChannelAsync(digest.Id, "wecom", new ChannelOutcome(status, 1, null, null), CancellationToken.None));
+
+        Assert.Equal(ChannelOutcome.Pending, Assert.Single(await ListAllAsync(null)).Channels["wecom"].Status);
+    }
+
+    [Fact]
+    public async Task Unfinished_digests_are_those_with_a_pending_channel_or_a_failed_one_with_attempts_left()
+    {
+        var untried = await _outbox.CreateAsync(Digest(to: Day2), CancellationToken.None);
+        var retrying = await _outbox.CreateAsync(Digest(from: Day2, to: Day3), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(retrying.Id, "wecom", Sent(), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(retrying.Id, "email", Retrying(4), CancellationToken.None);
+        var failedTwice = await _outbox.CreateAsync(Digest(from: Day3, to: Day4), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(failedTwice.Id, "wecom", Sent(), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(failedTwice.Id, "email", GaveUp(2), CancellationToken.None);
+        var done = await _outbox.CreateAsync(Digest(from: Day4, to: Day4.AddDays(1)), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(done.Id, "wecom", Sent(), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(done.Id, "email", Sent(), CancellationToken.None);
+
+        var withThree = await _outbox.UnfinishedAsync(3, CancellationToken.None);
+        var withTwo = await _outbox.UnfinishedAsync(2, CancellationToken.None);
+
+        // A pending channel is always unfinished, whatever its attempts; a failed one only under the limit.
+        Assert.Equal([untried.Id, retrying.Id, failedTwice.Id], withThree.Select(d => d.Id));
+        Assert.Equal([untried.Id, retrying.Id], withTwo.Select(d => d.Id));
+        // The sender gets every channel, so it can skip the ones already sent.
+        var partial = withThree.Single(d => d.Id == failedTwice.Id);
+        Assert.Equal("partial", partial.Status);
+        Assert.Equal(ChannelOutcome.Sent, partial.Channels["wecom"].Status);
+        Assert.Equal(GaveUp(2), partial.Channels["email"]);
+        Assert.Equal("群管日报 3月1日", partial.Title);
+        Assert.Equal([1L, 2, 3], partial.IncidentIds);
+    }
+
+    [Fact]
+    public async Task The_last_period_end_is_the_latest_of_the_leader_or_null_before_the_first()
+    {
+        Assert.Null(await _outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+
+        await _outbox.CreateAsync(Digest(from: Day2, to: Day3), CancellationToken.None);
+        await _outbox.CreateAsync(Digest(from: Day1, to: Day2), CancellationToken.None); // a late catch-up
+        await _outbox.CreateAsync(Digest(leader: "李老师", from: Day3, to: Day4), CancellationToken.None);
+
+        Assert.Equal(Day3, await _outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+        Assert.Equal(Day4, await _outbox.LastPeriodEndAsync("李老师", CancellationToken.None));
+        Assert.Null(await _outbox.LastPeriodEndAsync("王老师", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_failed_digest_still_counts_as_its_period_done()
+    {
+        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(digest.Id, "wecom", GaveUp(5), CancellationToken.None);
+
+        Assert.Equal(Day2, await _outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+        Assert.Equal(digest.Id, (await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None)).Id);
+    }
+
+    [Fact]
+    public async Task The_outbox_lists_by_period_end_with_content_channels_and_incident_ids_as_stored()
+    {
+        var markdown = "## 群管日报 🛡️\n| 群 | 条数 |\n|---|---|\n| 家长群👨‍👩‍👧 | 3 |\n> 「加微信」×2\r\n末行";
+        var third = await _outbox.CreateAsync(Digest(from: Day3, to: Day4, incidentIds: [long.MaxValue, 42]), CancellationToken.None);
+        var first = await _outbox.CreateAsync(Digest(from: Day1, to: Day2, incidentIds: []) with { Markdown = markdown }, CancellationToken.None);
+        var other = await _outbox.CreateAsync(Digest(leader: "李老师", from: Day1.AddHours(12), to: Day2.AddHours(12)), CancellationToken.None);
+        var second = await _outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["file"]), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(second.Id, "file", Sent(), CancellationToken.None);
+
+        var zhang = await ListAllAsync("张老师");
+        var everyone = await ListAllAsync(null);
+
+        Assert.Equal([first.Id, second.Id, third.Id], zhang.Select(d => d.Id));
+        Assert.Equal([first.Id, other.Id, second.Id, third.Id], everyone.Select(d => d.Id));
+        Assert.Equal(markdown, zhang[0].Markdown);
+        Assert.Empty(zhang[0].IncidentIds);
+        Assert.Equal([long.MaxValue, 42], zhang[2].IncidentIds);
+        Assert.Equal("<h2>群管日报</h2><p>广告 3 条 &amp; 诈骗 1 条</p>", zhang[2].Html);
+        Assert.Equal("群管日报：广告 3 条，诈骗 1 条", zhang[2].Text);
+        Assert.Equal(["email", "wecom"], zhang[2].Channels.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("sent", zhang[1].Status);
+        Assert.Equal(Sent(), Assert.Single(zhang[1].Channels).Value);
+        Assert.Empty(await ListAllAsync("王老师"));
+    }
+
+    [Fact]
+    public async Task A_digest_without_channels_is_kept_and_has_nothing_left_to_send()
+    {
+        var stored = await _outbox.CreateAsync(Digest() with { Channels = new Dictionary<string, ChannelOutcome>() }, CancellationToken.None);
+
+        Assert.Equal("sent", stored.Status);
+        Assert.Empty(stored.Channels);
+        Assert.Empty(await _outbox.UnfinishedAsync(3, CancellationToken.None));
+        Assert.Equal(stored.Id, Assert.Single(await ListAllAsync(null)).Id);
+    }
+
+    [Fact]
+    public async Task A_period_that_ends_before_it_starts_is_refused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _outbox.CreateAsync(Digest(from: Day2, to: Day1), CancellationToken.None));
+
+        Assert.Null(await _outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Creating_after_the_database_file_was_deleted_fails_instead_of_starting_an_empty_outbox()
+    {
+        await _outbox.CreateAsync(Digest(), CancellationToken.None);
+        File.Delete(_harness.DatabasePath);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => _outbox.CreateAsync(Digest(from: Day2, to: Day3), CancellationToken.None));
+
+        Assert.Contains("does not exist", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_harness.DatabasePath));
+    }
+
+    [Fact]
+    public async Task Incident_and_outbox_writes_interleaved_from_many_tasks_all_land()
+    {
+        const int Tasks = 24;
+        var writes = Enumerable.Range(0, Tasks).Select(i => Task.Run(async () =>
+        {
+            await _harness.Store.AddAsync([Samples.Incident(messageId: $"m{i}")], CancellationToken.None);
+            var digest = await _outbox.CreateAsync(
+                Digest(leader: $"leader-{i % 6}", from: Day1.AddHours(i), to: Day1.AddHours(i + 1)),
+                CancellationToken.None);
+            await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
+            await _harness.Store.AddMessageCountsAsync([new MessageCount("qq", "123456", Day1, 1)], CancellationToken.None);
+            await _outbox.UpdateChannelAsync(digest.Id, "email", GaveUp(3), CancellationToken.None);
+        }));
+
+        await Task.WhenAll(writes);
+
+        Assert.Equal(Tasks, (await _harness.QueryAllAsync()).Count);
+        var digests = await ListAllAsync(null);
+        Assert.Equal(Tasks, digests.Count);
+        Assert.All(digests, d => Assert.Equal("partial", d.Status));
+        var counts = await _harness.Store.GetMessageCountsAsync(Day1, Day2, null, CancellationToken.None);
+        Assert.Equal(Tasks, Assert.Single(counts).Count);
+    }
+
+    [Fact]
+    public async Task Outbox_writes_wait_for_the_same_writer_turn_as_incident_writes()
+    {
+        Assert.Same(_harness.Store.Database, _outbox.Database);
+        var gate = new TaskCompletionSource();
+        var holding = _harness.Store.Database.WithWriterAsync(
+            async () =>
+            {
+                await gate.Task;
+                return 0;
+            },
+            CancellationToken.None);
+
+        var create = _outbox.CreateAsync(Digest(), CancellationToken.None);
+        await Task.Delay(200);
+        var waited = !create.IsCompleted;
+        gate.SetResult();
+        await holding;
+        await create;
+
+        Assert.True(waited, "The outbox wrote while another write held the writer turn.");
+        Assert.Single(await ListAllAsync(null));
+    }
+}

@@ -58,7 +58,11 @@ public interface IPrivateMessenger
     Task<Moderation.ActionResult> SendPrivateAsync(string userId, string text, CancellationToken cancellationToken);
 }
 
-/// <summary>What became of one channel of one digest.</summary>
+/// <summary>
+/// What became of one channel of one digest. <c>pending</c>: to be sent, or failed and to be tried
+/// again (with the error and the attempts so far); <c>sent</c>: it arrived (and stays sent);
+/// <c>failed</c>: the sender gave up.
+/// </summary>
 public sealed record ChannelOutcome(string Status, int Attempts, string? Error, DateTimeOffset? SentAt)
 {
     public const string Pending = "pending";

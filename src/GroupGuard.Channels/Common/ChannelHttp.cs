@@ -103,8 +103,9 @@ internal sealed class ChannelHttp : IDisposable
     }
 
     /// <summary>Reads a numeric or string code and its message from the first of <paramref name="codeNames"/> present.</summary>
-    public static bool TryReadCode(JsonElement root, out long code, out string? message, params ReadOnlySpan<(string Code, string Message)> codeNames)
+    public static bool TryReadCode(JsonElement root, out string codeName, out long code, out string? message, params ReadOnlySpan<(string Code, string Message)> codeNames)
     {
+        codeName = codeNames.IsEmpty ? "" : codeNames[0].Code;
         code = 0;
         message = null;
         if (root.ValueKind != JsonValueKind.Object)
@@ -112,9 +113,9 @@ internal sealed class ChannelHttp : IDisposable
             return false;
         }
 
-        foreach (var (codeName, messageName) in codeNames)
+        foreach (var (name, messageName) in codeNames)
         {
-            if (!root.TryGetProperty(codeName, out var value))
+            if (!root.TryGetProperty(name, out var value))
             {
                 continue;
             }
@@ -130,6 +131,7 @@ internal sealed class ChannelHttp : IDisposable
                 continue;
             }
 
+            codeName = name;
             if (root.TryGetProperty(messageName, out var text) && text.ValueKind == JsonValueKind.String)
             {
                 message = text.GetString();

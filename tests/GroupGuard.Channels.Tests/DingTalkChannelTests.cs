@@ -41,6 +41,7 @@ public sealed class DingTalkChannelTests : IAsyncLifetime
         Assert.Equal(Token, request.RawQuery("access_token"));
         Assert.Equal("1700000000000", request.RawQuery("timestamp"));
         var sign = Uri.UnescapeDataString(request.RawQuery("sign")!);
+        Assert.Equal(Uri.EscapeDataString(sign), request.RawQuery("sign"));
         var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes("1700000000000\n" + Secret));
         Assert.Equal(expected, Convert.FromBase64String(sign));
 

@@ -16,7 +16,7 @@ internal sealed class DingTalkChannel : IDigestChannel
     /// <summary>DingTalk's markdown text limit is about 20,000 characters.</summary>
     public const int MaxTextChars = 20_000;
 
-    private readonly string _url;
+    private readonly Uri _url;
     private readonly string _secret;
     private readonly ChannelHttp _http;
     private readonly TimeProvider _time;
@@ -27,7 +27,7 @@ internal sealed class DingTalkChannel : IDigestChannel
     {
         Name = name;
         var url = new Uri(options.Url!, UriKind.Absolute);
-        _url = url.AbsoluteUri;
+        _url = url;
         _secret = options.Secret!;
         _http = http;
         _time = time;
@@ -69,8 +69,11 @@ internal sealed class DingTalkChannel : IDigestChannel
     private Uri SignedUrl()
     {
         var timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var separator = _url.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        return new Uri(string.Create(CultureInfo.InvariantCulture, $"{_url}{separator}timestamp={timestamp}&sign={Sign(timestamp, _secret)}"));
+        var builder = new UriBuilder(_url) { Fragment = "" };
+        var query = builder.Query.TrimStart('?');
+        var signature = string.Create(CultureInfo.InvariantCulture, $"timestamp={timestamp}&sign={Sign(timestamp, _secret)}");
+        builder.Query = query.Length == 0 ? signature : $"{query}&{signature}";
+        return builder.Uri;
     }
 
     private static string? Hint(long errcode) => errcode switch

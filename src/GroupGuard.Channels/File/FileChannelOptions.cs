@@ -5,7 +5,11 @@ public sealed class FileChannelOptions : DigestChannelOptions
 {
     public override string Type => ChannelTypes.File;
 
-    /// <summary>The folder (created when missing); relative to the working directory, like the other data paths.</summary>
+    /// <summary>
+    /// The folder (created when missing); relative to the working directory, like the other data
+    /// paths. Files are named <c>&lt;leader&gt;-&lt;period end as yyyyMMdd-HHmmss&gt;.md</c>, the period
+    /// end in its own offset.
+    /// </summary>
     public string? Path { get; set; }
 
     internal static FileChannelOptions Read(ChannelSettingsReader reader) => new() { Path = reader.String(nameof(Path)) };
@@ -18,7 +22,7 @@ public sealed class FileChannelOptions : DigestChannelOptions
             return;
         }
 
-        if (Path.IndexOfAny(['\0']) >= 0 || Path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0)
+        if (Path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0)
         {
             failures.Add($"{key}:Path contains characters a path cannot have");
         }

@@ -1,0 +1,37 @@
+namespace GroupGuard.Channels;
+
+internal static class ChannelValidation
+{
+    public static void Required(List<string> failures, string key, string setting, string? value, string type)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add($"{key}:{setting} is required for {type}");
+        }
+    }
+
+    /// <summary>
+    /// Checks a robot address. The address carries the robot's key, so a mistake is described
+    /// without quoting it.
+    /// </summary>
+    public static void RobotUrl(List<string> failures, string key, string? value, string type, string? tokenName)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add($"{key}:Url is required for {type}");
+            return;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"{key}:Url must be an absolute http or https URL (the robot's webhook address)");
+            return;
+        }
+
+        if (tokenName is not null && string.IsNullOrWhiteSpace(SecretScrubber.QueryValue(uri, tokenName)))
+        {
+            failures.Add($"{key}:Url has no {tokenName}= value: copy the whole webhook address from the robot's settings");
+        }
+    }
+}

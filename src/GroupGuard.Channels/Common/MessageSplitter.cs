@@ -1,0 +1,127 @@
+using System.Text;
+
+namespace GroupGuard.Channels;
+
+/// <summary>
+/// Splits a message that is too long for one robot message into parts sent in order. Parts end at
+/// line ends where possible; a single line longer than the limit is cut between characters (never
+/// inside a surrogate pair, so never inside a UTF-8 sequence). The parts concatenate to the input.
+/// </summary>
+internal static class MessageSplitter
+{
+    /// <summary>
+    /// Splits <paramref name="text"/> into parts whose <paramref name="measure"/> is at most
+    /// <paramref name="limit"/>. The measure must add up over concatenation (bytes, characters,
+    /// escaped JSON bytes all do). Always returns at least one part.
+    /// </summary>
+    public static IReadOnlyList<string> Split(string text, int limit, Func<string, int> measure)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (measure(text) <= limit)
+        {
+            return [text];
+        }
+
+        var parts = new List<string>();
+        var current = new StringBuilder();
+        var currentSize = 0;
+
+        void Flush()
+        {
+            if (current.Length > 0)
+            {
+                parts.Add(current.ToString());
+                current.Clear();
+                currentSize = 0;
+            }
+        }
+
+        var start = 0;
+        while (start < text.Length)
+        {
+            var newline = text.IndexOf('\n', start);
+            var end = newline < 0 ? text.Length : newline + 1;
+            var line = text[start..end];
+            start = end;
+
+            var size = measure(line);
+            if (currentSize + size <= limit)
+            {
+                current.Append(line);
+                currentSize += size;
+                continue;
+            }
+
+            Flush();
+            if (size <= limit)
+            {
+                current.Append(line);
+                currentSize = size;
+                continue;
+            }
+
+            // One line longer than a whole part: cut it between characters.
+            var i = 0;
+            while (i < line.Length)
+            {
+                var width = char.IsHighSurrogate(line[i]) && i + 1 < line.Length && char.IsLowSurrogate(line[i + 1]) ? 2 : 1;
+                var piece = line.Substring(i, width);
+                var pieceSize = measure(piece);
+                if (currentSize + pieceSize > limit)
+                {
+                    Flush();
+                }
+
+                current.Append(piece);
+                currentSize += pieceSize;
+                i += width;
+            }
+        }
+
+        Flush();
+        return parts;
+    }
+
+    public static int Utf8Bytes(string text) => Encoding.UTF8.GetByteCount(text);
+
+    public static int Utf16Chars(string text) => text.Length;
+
+    /// <summary>Replaces unpaired surrogates (which JSON writers refuse) with U+FFFD.</summary>
+    public static string Sanitize(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return SanitizeSlow(text);
+            }
+        }
+
+        return text;
+    }
+
+    private static string SanitizeSlow(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder.Append(c).Append(text[i + 1]);
+                i++;
+            }
+            else
+            {
+                builder.Append(char.IsSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

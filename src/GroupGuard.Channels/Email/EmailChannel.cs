@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using GroupGuard.Core.Digests;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+using MimeKit.Text;
+
+namespace GroupGuard.Channels;
+
+/// <summary>
+/// Sends the digest as one email: multipart/alternative with the plain text and the HTML, UTF-8,
+/// the digest's title as subject. A fresh SMTP connection per digest (digests are rare).
+/// </summary>
+internal sealed class EmailChannel : IDigestChannel
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly EmailChannelOptions _options;
+    private readonly string _host;
+    private readonly string _from;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly SecretScrubber _scrubber;
+    private readonly ILogger _logger;
+
+    public EmailChannel(string name, EmailChannelOptions options, TimeProvider time, ILogger logger, TimeSpan? timeout = null)
+    {
+        Name = name;
+        _options = options;
+        _host = options.Host!;
+        _from = options.From!;
+        _time = time;
+        _timeout = timeout ?? DefaultTimeout;
+        _scrubber = new SecretScrubber(options.Password);
+        _logger = logger;
+    }
+
+    public string Name { get; }
+
+    public string Type => ChannelTypes.Email;
+
+    public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        var message = Compose(digest);
+        var server = string.Create(CultureInfo.InvariantCulture, $"{_host}:{_options.EffectivePort}");
+        var what = $"email channel '{Name}'";
+
+        using var client = new SmtpClient { Timeout = (int)_timeout.TotalMilliseconds };
+        try
+        {
+            var security = _options.UseTls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable;
+            await client.ConnectAsync(_host, _options.EffectivePort, security, cancellationToken).ConfigureAwait(false);
+            if (!string.IsNullOrWhiteSpace(_options.User))
+            {
+                await client.AuthenticateAsync(_options.User, _options.Password ?? "", cancellationToken).ConfigureAwait(false);
+            }
+
+            await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new DigestChannelException(_scrubber.Scrub($"{what}: sending through {server} failed: {Explain(exception)}"), exception);
+        }
+
+        try
+        {
+            await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The server took the message; a failed goodbye does not make it undelivered.
+        }
+
+        _logger.DigestSent(digest.Leader, Type, Name, 1);
+    }
+
+    internal MimeMessage Compose(DigestDocument digest)
+    {
+        var message = new MimeMessage
+        {
+            Subject = digest.Title,
+            Date = _time.GetLocalNow(),
+        };
+        message.From.Add(MailboxAddress.Parse(_from));
+        foreach (var to in _options.To)
+        {
+            message.To.Add(MailboxAddress.Parse(to));
+        }
+
+        var plain = new TextPart(TextFormat.Plain);
+        plain.SetText(Encoding.UTF8, digest.Text);
+        var html = new TextPart(TextFormat.Html);
+        html.SetText(Encoding.UTF8, digest.Html);
+        // Plain first: clients show the last part they can render.
+        message.Body = new MultipartAlternative { plain, html };
+        return message;
+    }
+
+    private string Explain(Exception exception) => exception switch
+    {
+        AuthenticationException =>
+            $"the server refused the login for {_options.User}: {exception.Message}",
+        SslHandshakeException or System.Security.Authentication.AuthenticationException =>
+            "the TLS handshake failed: check UseTls and Port (465 is TLS from the start, 587 and 25 use STARTTLS with UseTls false) and the server's certificate",
+        SmtpCommandException command =>
+            $"the server refused {Step(command)} ({((int)command.StatusCode).ToString(CultureInfo.InvariantCulture)}): {command.Message}",
+        SocketException or IOException when exception.InnerException is SocketException or null =>
+            $"could not connect: {exception.Message}",
+        TimeoutException or OperationCanceledException =>
+            $"the server did not answer within {_timeout.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s",
+        _ => exception.Message,
+    };
+
+    private static string Step(SmtpCommandException exception) => exception.ErrorCode switch
+    {
+        SmtpErrorCode.SenderNotAccepted => $"the sender {exception.Mailbox}",
+        SmtpErrorCode.RecipientNotAccepted => $"the recipient {exception.Mailbox}",
+        SmtpErrorCode.MessageNotAccepted => "the message",
+        _ => "a command",
+    };
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using MimeKit;
+
+namespace GroupGuard.Channels;
+
+/// <summary>Email over SMTP: <c>"Type": "email"</c>.</summary>
+public sealed class EmailChannelOptions : DigestChannelOptions
+{
+    public override string Type => ChannelTypes.Email;
+
+    /// <summary>The SMTP server's host name.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>The SMTP port; default 465 with <see cref="UseTls"/>, 587 without.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>
+    /// True (the default): TLS from the first byte (SMTPS, port 465). False: plain connect, then
+    /// STARTTLS when the server offers it (port 587 or 25).
+    /// </summary>
+    public bool UseTls { get; set; } = true;
+
+    /// <summary>The login; when empty, GroupGuard sends without authenticating.</summary>
+    public string? User { get; set; }
+
+    /// <summary>The password (often an app password or authorisation code). Never logged.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The sender, <c>bot@example.com</c> or <c>GroupGuard &lt;bot@example.com&gt;</c>.</summary>
+    public string? From { get; set; }
+
+    /// <summary>The recipients, in the same forms as <see cref="From"/>.</summary>
+    public IList<string> To { get; set; } = [];
+
+    internal int EffectivePort => Port ?? (UseTls ? 465 : 587);
+
+    internal static EmailChannelOptions Read(ChannelSettingsReader reader) => new()
+    {
+        Host = reader.String(nameof(Host)),
+        Port = reader.Int(nameof(Port)),
+        UseTls = reader.Bool(nameof(UseTls)) ?? true,
+        User = reader.String(nameof(User)),
+        Password = reader.String(nameof(Password)),
+        From = reader.String(nameof(From)),
+        To = reader.List(nameof(To)),
+    };
+
+    internal override void Validate(string key, List<string> failures)
+    {
+        ChannelValidation.Required(failures, key, nameof(Host), Host, Type);
+        if (Port is { } port && port is < 1 or > 65535)
+        {
+            failures.Add($"{key}:Port must be between 1 and 65535, got {port.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(User) && string.IsNullOrEmpty(Password))
+        {
+            failures.Add($"{key}:Password is required when User is set");
+        }
+
+        if (string.IsNullOrWhiteSpace(From))
+        {
+            failures.Add($"{key}:From is required for email");
+        }
+        else if (!MailboxAddress.TryParse(From, out _))
+        {
+            failures.Add($"{key}:From is not an email address: '{From}'");
+        }
+
+        if (To is null || To.Count == 0)
+        {
+            failures.Add($"{key}:To is required for email: a list of one or more recipients");
+            return;
+        }
+
+        for (var i = 0; i < To.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(To[i]) || !MailboxAddress.TryParse(To[i], out _))
+            {
+                failures.Add($"{key}:To:{i.ToString(CultureInfo.InvariantCulture)} is not an email address: '{To[i]}'");
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using GroupGuard.Channels.Tests.Support;
+using GroupGuard.Core.Digests;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Channels.Tests;
+
+public sealed class DingTalkChannelTests : IAsyncLifetime
+{
+    private const string Token = "c5f6e2ab9d0f4e1b8a7c3d2e1f0a9b8c";
+    private const string Secret = "SEC0123456789abcdef0123456789abcdef";
+
+    private readonly HttpSink _sink = HttpSink.Start();
+    private readonly ChannelHttp _http = new(TimeSpan.FromSeconds(10));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _sink.DisposeAsync();
+    }
+
+    private DingTalkChannel Channel() => new(
+        "ding",
+        new DingTalkChannelOptions { Url = $"{_sink.BaseUrl}/robot/send?access_token={Token}", Secret = Secret },
+        _http,
+        _time,
+        Digests.Log);
+
+    [Fact]
+    public async Task The_request_carries_the_clock_s_timestamp_and_a_sign_that_verifies_with_the_secret()
+    {
+        var digest = Digests.Sample();
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var request = Assert.Single(_sink.Requests);
+        Assert.Equal(Token, request.RawQuery("access_token"));
+        Assert.Equal("1700000000000", request.RawQuery("timestamp"));
+        var sign = Uri.UnescapeDataString(request.RawQuery("sign")!);
+        Assert.Equal(Uri.EscapeDataString(sign), request.RawQuery("sign"));
+        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes("1700000000000\n" + Secret));
+        Assert.Equal(expected, Convert.FromBase64String(sign));
+
+        Assert.Equal("markdown", request.Json.GetProperty("msgtype").GetString());
+        Assert.Equal(digest.Title, request.Json.GetProperty("markdown").GetProperty("title").GetString());
+        Assert.Equal(digest.Markdown, request.Json.GetProperty("markdown").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Each_request_is_signed_with_the_time_it_is_sent()
+    {
+        await Channel().SendAsync(Digests.Sample(), CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(90));
+        await Channel().SendAsync(Digests.Sample(), CancellationToken.None);
+
+        Assert.Equal(["1700000000000", "1700005400000"], _sink.Requests.Select(r => r.RawQuery("timestamp")));
+    }
+
+    [Fact]
+    public async Task A_bad_sign_answer_fails_naming_the_errcode_without_secret_or_token()
+    {
+        _sink.Respond = _ => SinkResponse.Json("""{"errcode":310000,"errmsg":"sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"}""");
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("errcode 310000", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("sign not match", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, failure.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_digest_over_20000_characters_is_split_into_titled_parts_that_rejoin()
+    {
+        var markdown = Digests.ChineseLines(150_000);
+        Assert.True(markdown.Length > 40_000);
+
+        await Channel().SendAsync(Digests.Sample(markdown), CancellationToken.None);
+
+        var requests = _sink.Requests.ToList();
+        Assert.Equal(3, requests.Count);
+        var texts = requests.Select(r => r.Json.GetProperty("markdown").GetProperty("text").GetString()!).ToList();
+        Assert.All(texts, text => Assert.InRange(text.Length, 1, 20_000));
+        Assert.Equal(markdown, string.Concat(texts));
+        Assert.EndsWith("(3/3)", requests[2].Json.GetProperty("markdown").GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+}

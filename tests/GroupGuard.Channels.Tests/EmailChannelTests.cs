@@ -1,0 +1,116 @@
+using GroupGuard.Channels.Tests.Support;
+using GroupGuard.Core.Digests;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+
+namespace GroupGuard.Channels.Tests;
+
+public sealed class EmailChannelTests : IAsyncLifetime
+{
+    private const string Password = "app-password-7Hq2";
+
+    private readonly SmtpSink _sink = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 5, 2, 0, 0, 5, TimeSpan.Zero));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _sink.DisposeAsync();
+
+    private EmailChannel Channel(bool useTls = false, string? user = "bot@example.com") => new(
+        "wang-mail",
+        new EmailChannelOptions
+        {
+            Host = "127.0.0.1",
+            Port = _sink.Port,
+            UseTls = useTls,
+            User = user,
+            Password = Password,
+            From = "GroupGuard <bot@example.com>",
+            To = ["王经理 <wang@example.com>", "deputy@example.com"],
+        },
+        _time,
+        Digests.Log,
+        TimeSpan.FromSeconds(5));
+
+    [Fact]
+    public async Task The_digest_arrives_with_subject_recipients_and_both_parts()
+    {
+        var digest = Digests.Sample();
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var mail = Assert.Single(_sink.Messages);
+        Assert.Equal("bot@example.com", mail.From);
+        Assert.Equal(["wang@example.com", "deputy@example.com"], mail.To);
+        Assert.Equal(("bot@example.com", Password), Assert.Single(_sink.Logins));
+
+        using var data = new MemoryStream(System.Text.Encoding.Latin1.GetBytes(mail.Data));
+        var message = await MimeMessage.LoadAsync(data);
+        Assert.Equal(digest.Title, message.Subject);
+        Assert.Equal(["wang@example.com", "deputy@example.com"], message.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal("王经理", message.To.Mailboxes.First().Name);
+        Assert.Equal(_time.GetUtcNow(), message.Date);
+        var alternative = Assert.IsType<MultipartAlternative>(message.Body);
+        Assert.Equal(2, alternative.Count);
+        Assert.Equal(digest.Text, message.TextBody);
+        Assert.Equal(digest.Html, message.HtmlBody);
+        Assert.All(alternative.OfType<TextPart>(), part => Assert.Equal("utf-8", part.ContentType.Charset, ignoreCase: true));
+    }
+
+    [Fact]
+    public async Task Without_a_user_the_digest_is_sent_without_logging_in()
+    {
+        await Channel(user: null).SendAsync(Digests.Sample(), CancellationToken.None);
+
+        Assert.Single(_sink.Messages);
+        Assert.Empty(_sink.Logins);
+    }
+
+    [Fact]
+    public async Task A_refused_recipient_fails_naming_the_recipient()
+    {
+        _sink.AcceptRecipient = to => to != "deputy@example.com";
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("deputy@example.com", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("550", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(_sink.Messages);
+    }
+
+    [Fact]
+    public async Task A_refused_login_fails_without_the_password()
+    {
+        _sink.AcceptLogin = false;
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("refused the login for bot@example.com", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, failure.ToString(), StringComparison.Ordinal);
+        Assert.Empty(_sink.Messages);
+    }
+
+    [Fact]
+    public async Task Tls_against_a_server_without_tls_fails_with_a_hint_about_UseTls_and_Port()
+    {
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel(useTls: true).SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("TLS", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("UseTls", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_be_reached_fails()
+    {
+        var channel = new EmailChannel(
+            "wang-mail",
+            new EmailChannelOptions { Host = "127.0.0.1", Port = HttpSink.FreePort(), UseTls = false, From = "bot@example.com", To = ["wang@example.com"] },
+            _time,
+            Digests.Log);
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => channel.SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("email channel 'wang-mail'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", failure.Message, StringComparison.Ordinal);
+    }
+}

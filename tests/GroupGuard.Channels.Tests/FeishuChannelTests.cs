@@ -1,0 +1,95 @@
+using GroupGuard.Channels.Tests.Support;
+using GroupGuard.Core.Digests;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Channels.Tests;
+
+public sealed class FeishuChannelTests : IAsyncLifetime
+{
+    private const string HookId = "0f8e7d6c-5b4a-3928-1706-f5e4d3c2b1a0";
+    private const string Secret = "feishu-secret";
+
+    private readonly HttpSink _sink = HttpSink.Start();
+    private readonly ChannelHttp _http = new(TimeSpan.FromSeconds(10));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1700000000));
+
+    public Task InitializeAsync()
+    {
+        _sink.Respond = _ => SinkResponse.Json("""{"StatusCode":0,"StatusMessage":"success","code":0,"data":{},"msg":"success"}""");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _sink.DisposeAsync();
+    }
+
+    private FeishuChannel Channel(string? secret = Secret) => new(
+        "lark",
+        new FeishuChannelOptions { Url = $"{_sink.BaseUrl}/open-apis/bot/v2/hook/{HookId}", Secret = secret },
+        _http,
+        _time,
+        Digests.Log);
+
+    [Fact]
+    public async Task The_body_has_timestamp_sign_msg_type_and_the_text()
+    {
+        var digest = Digests.Sample();
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var request = Assert.Single(_sink.Requests);
+        Assert.Equal($"/open-apis/bot/v2/hook/{HookId}", request.RawUrl);
+        Assert.Equal("1700000000", request.Json.GetProperty("timestamp").GetString());
+        Assert.Equal("OrBzY1Y01Gq+HgJsl+7OfWcMVwc7YocohQm5iiZwjhU=", request.Json.GetProperty("sign").GetString());
+        Assert.Equal("text", request.Json.GetProperty("msg_type").GetString());
+        Assert.Equal(digest.Text, request.Json.GetProperty("content").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Without_a_secret_the_message_goes_unsigned()
+    {
+        await Channel(secret: null).SendAsync(Digests.Sample(), CancellationToken.None);
+
+        var request = Assert.Single(_sink.Requests);
+        Assert.False(request.Json.TryGetProperty("sign", out _));
+        Assert.False(request.Json.TryGetProperty("timestamp", out _));
+    }
+
+    [Fact]
+    public async Task A_non_zero_code_fails_naming_it_without_the_hook_id_or_secret()
+    {
+        _sink.Respond = _ => SinkResponse.Json("""{"code":19021,"data":{},"msg":"sign match fail or timestamp is not within one hour from current time"}""");
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("code 19021", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("signature", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(HookId, failure.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_legacy_StatusCode_answer_is_read_too()
+    {
+        _sink.Respond = _ => SinkResponse.Json("""{"StatusCode":9499,"StatusMessage":"Bad Request"}""");
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("StatusCode 9499", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_text_over_20_KB_is_sent_as_bodies_of_at_most_20000_bytes_that_rejoin()
+    {
+        var text = Digests.ChineseLines(50_000);
+
+        await Channel().SendAsync(Digests.Sample(text: text), CancellationToken.None);
+
+        var requests = _sink.Requests.ToList();
+        Assert.Equal(3, requests.Count);
+        Assert.All(requests, r => Assert.InRange(r.BodyBytes, 1, 20_000));
+        Assert.Equal(text, string.Concat(requests.Select(r => r.Json.GetProperty("content").GetProperty("text").GetString())));
+    }
+}

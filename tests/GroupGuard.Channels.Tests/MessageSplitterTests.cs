@@ -1,0 +1,46 @@
+using System.Text;
+
+namespace GroupGuard.Channels.Tests;
+
+public sealed class MessageSplitterTests
+{
+    [Fact]
+    public void A_short_message_is_one_part()
+    {
+        Assert.Equal(["第一行\n第二行"], MessageSplitter.Split("第一行\n第二行", 4096, MessageSplitter.Utf8Bytes));
+    }
+
+    [Fact]
+    public void Parts_end_at_line_ends_and_rejoin_to_the_original()
+    {
+        var text = Support.Digests.ChineseLines(10_000);
+
+        var parts = MessageSplitter.Split(text, 4096, MessageSplitter.Utf8Bytes);
+
+        Assert.True(parts.Count >= 3);
+        Assert.All(parts, part => Assert.InRange(Encoding.UTF8.GetByteCount(part), 1, 4096));
+        Assert.All(parts, part => Assert.EndsWith("\n", part, StringComparison.Ordinal));
+        Assert.Equal(text, string.Concat(parts));
+    }
+
+    [Fact]
+    public void A_line_longer_than_a_part_is_cut_between_characters_never_inside_one()
+    {
+        // 4-byte emoji (surrogate pairs) and 3-byte CJK, on one line, offset by one ASCII byte.
+        var line = "x" + string.Concat(Enumerable.Repeat("😀群", 2000));
+
+        var parts = MessageSplitter.Split(line + "\n尾行\n", 4096, MessageSplitter.Utf8Bytes);
+
+        Assert.True(parts.Count > 3);
+        Assert.Equal(line + "\n尾行\n", string.Concat(parts));
+        foreach (var part in parts)
+        {
+            Assert.InRange(Encoding.UTF8.GetByteCount(part), 1, 4096);
+            Assert.False(char.IsHighSurrogate(part[^1]), "a part ends inside a surrogate pair");
+            Assert.False(char.IsLowSurrogate(part[0]), "a part starts inside a surrogate pair");
+            // Round-trips through strict UTF-8: no sequence was cut.
+            var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+            Assert.Equal(part, strict.GetString(strict.GetBytes(part)));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using GroupGuard.Core.Digests;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Channels.Tests;
+
+public sealed class OptionsTests
+{
+    private const string RobotKey = "wecom-robot-key-42";
+    private const string DingSecret = "SECding-secret-99";
+    private const string MailPassword = "mail-password-77";
+
+    internal static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? more = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddGroupGuardChannels(configuration);
+        more?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    private static IReadOnlyList<string> Failures(Dictionary<string, string?> settings)
+    {
+        using var provider = Build(settings);
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DigestChannelsOptions>>().Value);
+        return failure.Failures.ToList();
+    }
+
+    [Fact]
+    public void A_correct_configuration_builds_one_channel_per_name()
+    {
+        using var provider = Build(new()
+        {
+            ["GroupGuard:Channels:office-robot:Type"] = "wecom",
+            ["GroupGuard:Channels:office-robot:Url"] = $"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={RobotKey}",
+            ["GroupGuard:Channels:ding:Type"] = "DingTalk",
+            ["GroupGuard:Channels:ding:Url"] = "https://oapi.dingtalk.com/robot/send?access_token=tok",
+            ["GroupGuard:Channels:ding:Secret"] = DingSecret,
+            ["GroupGuard:Channels:lark:Type"] = "feishu",
+            ["GroupGuard:Channels:lark:Url"] = "https://open.feishu.cn/open-apis/bot/v2/hook/abc",
+            ["GroupGuard:Channels:lark:Secret"] = "s",
+            ["GroupGuard:Channels:wang-mail:Type"] = "email",
+            ["GroupGuard:Channels:wang-mail:Host"] = "smtp.example.com",
+            ["GroupGuard:Channels:wang-mail:Port"] = "465",
+            ["GroupGuard:Channels:wang-mail:UseTls"] = "true",
+            ["GroupGuard:Channels:wang-mail:User"] = "bot@example.com",
+            ["GroupGuard:Channels:wang-mail:Password"] = MailPassword,
+            ["GroupGuard:Channels:wang-mail:From"] = "bot@example.com",
+            ["GroupGuard:Channels:wang-mail:To:0"] = "wang@example.com",
+            ["GroupGuard:Channels:wang-qq:Type"] = "onebot",
+            ["GroupGuard:Channels:wang-qq:UserId"] = "10001",
+            ["GroupGuard:Channels:archive:Type"] = "file",
+            ["GroupGuard:Channels:archive:Path"] = "data/digests",
+        });
+
+        var channels = provider.GetRequiredService<IDigestChannels>();
+
+        // Configuration hands sections over sorted by key.
+        Assert.Equal(["archive", "ding", "lark", "office-robot", "wang-mail", "wang-qq"], channels.Names);
+        Assert.Equal(
+            ["file", "dingtalk", "feishu", "wecom", "email", "onebot"],
+            channels.Names.Select(name => channels.Get(name)!.Type));
+        Assert.Equal("ding", channels.Get("DING")!.Name);
+        Assert.Null(channels.Get("nobody"));
+    }
+
+    [Fact]
+    public void Every_mistake_is_reported_at_once_naming_its_key()
+    {
+        var failures = Failures(new()
+        {
+            ["GroupGuard:Channels:office-robot:Type"] = "wecom",
+            ["GroupGuard:Channels:office-robot:Url"] = $"qyapi.weixin.qq.com/cgi-bin/webhook/send?key={RobotKey}",
+            ["GroupGuard:Channels:ding:Type"] = "dingtalk",
+            ["GroupGuard:Channels:ding:Url"] = "https://oapi.dingtalk.com/robot/send?access_token=tok",
+            ["GroupGuard:Channels:slack:Type"] = "slack",
+            ["GroupGuard:Channels:untyped:Url"] = "https://example.com/",
+            ["GroupGuard:Channels:wang-mail:Type"] = "email",
+            ["GroupGuard:Channels:wang-mail:Port"] = "70000",
+            ["GroupGuard:Channels:wang-qq:Type"] = "onebot",
+            ["GroupGuard:Channels:archive:Type"] = "file",
+        });
+
+        Assert.Contains("GroupGuard:Channels:ding:Secret is required for dingtalk", failures);
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:Channels:office-robot:Url must be an absolute http or https URL", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:Channels:slack:Type 'slack' is not a channel type", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:Channels:untyped:Type is required", StringComparison.Ordinal));
+        Assert.Contains("GroupGuard:Channels:wang-mail:Host is required for email", failures);
+        Assert.Contains("GroupGuard:Channels:wang-mail:From is required for email", failures);
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:Channels:wang-mail:To is required for email", StringComparison.Ordinal));
+        Assert.Contains("GroupGuard:Channels:wang-mail:Port must be between 1 and 65535, got 70000", failures);
+        Assert.Contains("GroupGuard:Channels:wang-qq:UserId is required for onebot", failures);
+        Assert.Contains("GroupGuard:Channels:archive:Path is required for file", failures);
+        Assert.Equal(10, failures.Count);
+        Assert.All(failures, f => Assert.DoesNotContain(RobotKey, f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_misspelt_setting_is_named_rather_than_ignored()
+    {
+        var failures = Failures(new()
+        {
+            ["GroupGuard:Channels:ding:Type"] = "dingtalk",
+            ["GroupGuard:Channels:ding:Url"] = "https://oapi.dingtalk.com/robot/send?access_token=tok",
+            ["GroupGuard:Channels:ding:Scret"] = DingSecret,
+        });
+
+        Assert.Contains("GroupGuard:Channels:ding:Secret is required for dingtalk", failures);
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:Channels:ding:Scret is not a dingtalk setting", StringComparison.Ordinal));
+        Assert.All(failures, f => Assert.DoesNotContain(DingSecret, f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Robot_addresses_without_their_key_and_bad_email_values_are_named()
+    {
+        var failures = Failures(new()
+        {
+            ["GroupGuard:Channels:office-robot:Type"] = "wecom",
+            ["GroupGuard:Channels:office-robot:Url"] = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
+            ["GroupGuard:Channels:ding:Type"] = "dingtalk",
+            ["GroupGuard:Channels:ding:Url"] = "ftp://oapi.dingtalk.com/robot/send?access_token=tok",
+            ["GroupGuard:Channels:ding:Secret"] = DingSecret,
+            ["GroupGuard:Channels:wang-mail:Type"] = "email",
+            ["GroupGuard:Channels:wang-mail:Host"] = "smtp.example.com",
+            ["GroupGuard:Channels:wang-mail:Port"] = "smtps",
+            ["GroupGuard:Channels:wang-mail:UseTls"] = "yes",
+            ["GroupGuard:Channels:wang-mail:User"] = "bot",
+            ["GroupGuard:Channels:wang-mail:From"] = "not an address",
+            ["GroupGuard:Channels:wang-mail:To:0"] = "wang@example.com",
+            ["GroupGuard:Channels:wang-mail:To:1"] = "@@",
+        });
+
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:Channels:office-robot:Url has no key= value", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:Channels:ding:Url must be an absolute http or https URL", StringComparison.Ordinal));
+        Assert.Contains("GroupGuard:Channels:wang-mail:Port must be a whole number, got 'smtps'", failures);
+        Assert.Contains("GroupGuard:Channels:wang-mail:UseTls must be true or false, got 'yes'", failures);
+        Assert.Contains("GroupGuard:Channels:wang-mail:Password is required when User is set", failures);
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:Channels:wang-mail:From is not an email address", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:Channels:wang-mail:To:1 is not an email address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_bad_configuration_stops_the_service_at_start()
+    {
+        using var provider = Build(new() { ["GroupGuard:Channels:ding:Type"] = "dingtalk" });
+
+        var failure = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("GroupGuard:Channels:ding:Url is required for dingtalk", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_single_recipient_may_be_written_as_a_plain_value()
+    {
+        using var provider = Build(new()
+        {
+            ["GroupGuard:Channels:wang-mail:Type"] = "email",
+            ["GroupGuard:Channels:wang-mail:Host"] = "smtp.example.com",
+            ["GroupGuard:Channels:wang-mail:From"] = "bot@example.com",
+            ["GroupGuard:Channels:wang-mail:To"] = "wang@example.com",
+        });
+
+        var options = provider.GetRequiredService<IOptions<DigestChannelsOptions>>().Value;
+
+        var email = Assert.IsType<EmailChannelOptions>(options.Channels["wang-mail"]);
+        Assert.Equal(["wang@example.com"], email.To);
+        Assert.Equal(465, email.EffectivePort);
+    }
+
+    [Fact]
+    public void No_channels_configured_is_valid_and_empty()
+    {
+        using var provider = Build([]);
+
+        Assert.Empty(provider.GetRequiredService<IDigestChannels>().Names);
+    }
+}

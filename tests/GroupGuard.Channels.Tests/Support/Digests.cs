@@ -1,0 +1,34 @@
+using System.Text;
+using GroupGuard.Core.Digests;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GroupGuard.Channels.Tests.Support;
+
+internal static class Digests
+{
+    public static readonly DateTimeOffset PeriodEnd = new(2024, 5, 2, 8, 0, 0, TimeSpan.FromHours(8));
+
+    public static DigestDocument Sample(string? markdown = null, string? text = null, string leader = "王经理") => new(
+        leader,
+        PeriodEnd.AddDays(-1),
+        PeriodEnd,
+        "群管日报 5月1日：3 起违规",
+        markdown ?? "## 群管日报\n- 测试群：广告 2 起，已撤回\n- 闲聊群：辱骂 1 起，已禁言\n",
+        text ?? "群管日报\n测试群：广告 2 起，已撤回\n闲聊群：辱骂 1 起，已禁言\n",
+        "<h2>群管日报</h2><ul><li>测试群：广告 2 起，已撤回</li><li>闲聊群：辱骂 1 起，已禁言</li></ul>",
+        [1, 2, 3]);
+
+    /// <summary>Numbered Chinese lines (three UTF-8 bytes a character) until at least <paramref name="bytes"/> bytes.</summary>
+    public static string ChineseLines(int bytes)
+    {
+        var builder = new StringBuilder();
+        for (var i = 1; Encoding.UTF8.GetByteCount(builder.ToString()) < bytes; i++)
+        {
+            builder.Append("- 第").Append(i).Append("条：测试群成员发布违规广告，已撤回并禁言十分钟。\n");
+        }
+
+        return builder.ToString();
+    }
+
+    public static readonly NullLogger Log = NullLogger.Instance;
+}

@@ -1,0 +1,150 @@
+using System.Text;
+using GroupGuard.Channels.Tests.Support;
+using GroupGuard.Core.Digests;
+
+namespace GroupGuard.Channels.Tests;
+
+public sealed class WeComChannelTests : IAsyncLifetime
+{
+    private const string RobotKey = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa";
+
+    private readonly HttpSink _sink = HttpSink.Start();
+    private readonly ChannelHttp _http = new(TimeSpan.FromSeconds(10));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _sink.DisposeAsync();
+    }
+
+    private WeComChannel Channel(string? url = null) =>
+        new("office-robot", new WeComChannelOptions { Url = url ?? $"{_sink.BaseUrl}/cgi-bin/webhook/send?key={RobotKey}" }, _http, Digests.Log);
+
+    [Fact]
+    public async Task Posts_the_markdown_to_the_robot_address()
+    {
+        var digest = Digests.Sample();
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var request = Assert.Single(_sink.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal($"/cgi-bin/webhook/send?key={RobotKey}", request.RawUrl);
+        Assert.StartsWith("application/json", request.ContentType, StringComparison.Ordinal);
+        Assert.Equal("markdown", request.Json.GetProperty("msgtype").GetString());
+        Assert.Equal(digest.Markdown, request.Json.GetProperty("markdown").GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task A_long_digest_arrives_in_order_as_parts_of_at_most_4096_bytes_split_at_line_ends()
+    {
+        var markdown = Digests.ChineseLines(10_000);
+
+        await Channel().SendAsync(Digests.Sample(markdown), CancellationToken.None);
+
+        var contents = _sink.Requests.Select(r => r.Json.GetProperty("markdown").GetProperty("content").GetString()!).ToList();
+        Assert.Equal(3, contents.Count);
+        Assert.All(contents, content => Assert.InRange(Encoding.UTF8.GetByteCount(content), 1, 4096));
+        Assert.All(contents, content => Assert.EndsWith("\n", content, StringComparison.Ordinal));
+        Assert.StartsWith("- 第1条", contents[0], StringComparison.Ordinal);
+        Assert.Equal(markdown, string.Concat(contents));
+    }
+
+    [Fact]
+    public async Task An_errcode_in_an_HTTP_200_answer_fails_naming_the_errcode_and_not_the_key()
+    {
+        _sink.Respond = _ => SinkResponse.Json("""{"errcode":93000,"errmsg":"invalid webhook url, hint: [1700000000_1_abc]"}""");
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("errcode 93000", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid webhook url", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("office-robot", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(RobotKey, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_rate_limit_errcode_says_it_is_the_rate_limit()
+    {
+        _sink.Respond = _ => SinkResponse.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}""");
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("45009", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("rate limit", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_part_refused_midway_stops_the_send_and_says_which_part()
+    {
+        var answered = 0;
+        _sink.Respond = _ => Interlocked.Increment(ref answered) == 2
+            ? SinkResponse.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}""")
+            : SinkResponse.Ok;
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(
+            () => Channel().SendAsync(Digests.Sample(Digests.ChineseLines(10_000)), CancellationToken.None));
+
+        Assert.Contains("part 2 of 3", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _sink.Requests.Count);
+    }
+
+    [Fact]
+    public async Task An_HTTP_error_fails_with_the_status_and_a_masked_address()
+    {
+        _sink.Respond = _ => new SinkResponse(502, $"bad gateway for key={RobotKey}");
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("HTTP 502", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"{_sink.BaseUrl}/cgi-bin/webhook/send?key=***", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(RobotKey, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_robot_that_cannot_be_reached_fails_without_the_key()
+    {
+        var closed = HttpSink.FreePort();
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(
+            () => Channel($"http://127.0.0.1:{closed}/cgi-bin/webhook/send?key={RobotKey}").SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("could not reach", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(RobotKey, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_robot_that_does_not_answer_in_time_fails_with_a_timeout()
+    {
+        using var http = new ChannelHttp(TimeSpan.FromMilliseconds(300));
+        _sink.Respond = _ => SinkResponse.Ok with { Delay = TimeSpan.FromSeconds(5) };
+        var channel = new WeComChannel("office-robot", new WeComChannelOptions { Url = $"{_sink.BaseUrl}/send?key={RobotKey}" }, http, Digests.Log);
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => channel.SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("did not answer within 0.3 s", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_send_cancels_and_is_not_reported_as_a_channel_failure()
+    {
+        _sink.Respond = _ => SinkResponse.Ok with { Delay = TimeSpan.FromSeconds(5) };
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var thrown = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Channel().SendAsync(Digests.Sample(), cancel.Token));
+
+        Assert.IsNotType<DigestChannelException>(thrown);
+    }
+
+    [Fact]
+    public async Task An_answer_that_is_not_the_robot_s_json_fails()
+    {
+        _sink.Respond = _ => new SinkResponse(200, "<html>captive portal</html>");
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("not with the robot's JSON", failure.Message, StringComparison.Ordinal);
+    }
+}

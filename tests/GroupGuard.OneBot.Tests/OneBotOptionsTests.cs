@@ -1,3 +1,6 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.OneBot.Actions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -105,6 +108,112 @@ public sealed class OneBotOptionsTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains("GroupGuard:OneBot:ApiBaseUrl must be an absolute http or https URL, got '127.0.0.1:3000'", error.Message);
+    }
+
+    [Fact]
+    public void The_action_settings_have_their_documented_defaults()
+    {
+        var options = new OneBotOptions();
+
+        Assert.Equal(2, options.MaxActionsPerSecond);
+        Assert.Equal(5, options.ActionTimeoutSeconds);
+        Assert.Equal(20, options.ActionBudgetSeconds);
+        Assert.Equal(3, options.MaxAttempts);
+        Assert.Equal(10, options.WarningCoalesceSeconds);
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Fact]
+    public void Bad_action_settings_fail_all_at_once_naming_each_key_and_value()
+    {
+        var result = Validate(new OneBotOptions
+        {
+            V12ApiBaseUrl = "127.0.0.1:8000",
+            MaxActionsPerSecond = 0,
+            ActionTimeoutSeconds = -1,
+            ActionBudgetSeconds = double.NaN,
+            MaxAttempts = 0,
+            WarningCoalesceSeconds = -5,
+        });
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+            [
+                "GroupGuard:OneBot:V12ApiBaseUrl must be an absolute http or https URL, got '127.0.0.1:8000'",
+                "GroupGuard:OneBot:MaxActionsPerSecond must be a number greater than 0, got 0",
+                "GroupGuard:OneBot:ActionTimeoutSeconds must be a number greater than 0, got -1",
+                "GroupGuard:OneBot:ActionBudgetSeconds must be a number greater than 0, got NaN",
+                "GroupGuard:OneBot:MaxAttempts must be at least 1, got 0",
+                "GroupGuard:OneBot:WarningCoalesceSeconds must be 0 or more (0 sends every warning at once), got -5",
+            ],
+            result.Failures);
+    }
+
+    [Fact]
+    public void A_budget_shorter_than_one_timeout_fails_naming_both_keys()
+    {
+        var result = Validate(new OneBotOptions { ActionTimeoutSeconds = 5, ActionBudgetSeconds = 2 });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("GroupGuard:OneBot:ActionBudgetSeconds (2) must be at least GroupGuard:OneBot:ActionTimeoutSeconds (5)", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fractional_rates_and_timeouts_and_no_coalescing_are_accepted()
+    {
+        var result = Validate(new OneBotOptions
+        {
+            V12ApiBaseUrl = "http://127.0.0.1:8000/",
+            MaxActionsPerSecond = 0.5,
+            ActionTimeoutSeconds = 0.3,
+            ActionBudgetSeconds = 1,
+            MaxAttempts = 1,
+            WarningCoalesceSeconds = 0,
+        });
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public async Task A_bad_action_setting_from_configuration_stops_the_host_at_start_naming_the_key()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "0",
+        });
+        builder.Services.AddGroupGuardOneBot(builder.Configuration);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("GroupGuard:OneBot:MaxActionsPerSecond must be a number greater than 0, got 0", error.Message);
+    }
+
+    [Fact]
+    public void AddGroupGuardOneBot_registers_the_action_client_as_one_platform_actions_singleton()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["GroupGuard:OneBot:ApiBaseUrl"] = "http://127.0.0.1:3000",
+                ["GroupGuard:OneBot:V12ApiBaseUrl"] = "http://127.0.0.1:8000/",
+                ["GroupGuard:OneBot:MaxActionsPerSecond"] = "1.5",
+                ["GroupGuard:OneBot:WarningCoalesceSeconds"] = "0",
+            })
+            .Build();
+        var services = new ServiceCollection().AddGroupGuardOneBot(configuration).AddGroupGuardOneBot(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Single(services, d => d.ServiceType == typeof(IPlatformActions));
+        var actions = provider.GetRequiredService<IPlatformActions>();
+        Assert.IsType<OneBotActionClient>(actions);
+        Assert.Same(actions, provider.GetRequiredService<IPlatformActions>());
+        Assert.True(actions.CanDo("onebot.v11", "qq", ModerationAction.Mute));
+        var options = provider.GetRequiredService<IOptions<OneBotOptions>>().Value;
+        Assert.Equal("http://127.0.0.1:8000/", options.V12ApiBaseUrl);
+        Assert.Equal(1.5, options.MaxActionsPerSecond);
+        Assert.Equal(0, options.WarningCoalesceSeconds);
     }
 
     [Fact]

@@ -183,4 +183,24 @@ public sealed class CqCodeTests
         Assert.Equal("[]", message.Text);
         Assert.Equal(["3"], message.Mentions);
     }
+
+    [Theory]
+    [InlineData("请勿发广告")]
+    [InlineData("[CQ:at,qq=all] 全体注意")]
+    [InlineData("A&amp;B, &#91;x&#93;")]
+    [InlineData("]]][[[&&&")]
+    public void Escaped_text_reads_back_as_exactly_that_text_and_never_as_a_code(string text)
+    {
+        var message = Parse("[CQ:at,qq=1001] " + CqCode.Escape(text, inParameter: false));
+
+        Assert.Equal(" " + text, message.Text);
+        Assert.Equal(["1001"], message.Mentions);
+    }
+
+    [Fact]
+    public void Escaping_a_parameter_also_escapes_commas()
+    {
+        Assert.Equal("a&#44;b&amp;&#91;&#93;", CqCode.Escape("a,b&[]", inParameter: true));
+        Assert.Equal("a,b", CqCode.Escape("a,b", inParameter: false));
+    }
 }

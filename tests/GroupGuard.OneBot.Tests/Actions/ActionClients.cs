@@ -1,0 +1,61 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.OneBot.Actions;
+using GroupGuard.OneBot.Tests.Fakes;
+using GroupGuard.OneBot.Tests.Support;
+
+namespace GroupGuard.OneBot.Tests.Actions;
+
+/// <summary>Clients pointed at a <see cref="FakeOneBotApi"/>, with settings that keep tests quick.</summary>
+internal static class ActionClients
+{
+    public const string Token = "t0ken-secret";
+    public const string OneBotV11 = "onebot.v11";
+    public const string OneBotV12 = "onebot.v12";
+
+    public static OneBotOptions Options(FakeOneBotApi api, Action<OneBotOptions>? configure = null)
+    {
+        var options = new OneBotOptions
+        {
+            ApiBaseUrl = api.BaseUrl,
+            V12ApiBaseUrl = api.Url("/v12/"),
+            AccessToken = Token,
+            MaxActionsPerSecond = 1000,
+            ActionTimeoutSeconds = 2,
+            ActionBudgetSeconds = 10,
+            MaxAttempts = 3,
+            WarningCoalesceSeconds = 0,
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    public static OneBotActionClient Create(
+        OneBotOptions options,
+        TimeProvider? time = null,
+        TimeSpan? retryBaseDelay = null,
+        CollectingLogger<OneBotActionClient>? logger = null) =>
+        new(new HttpClient(), new TestOptionsMonitor(options), time ?? TimeProvider.System, logger ?? new CollectingLogger<OneBotActionClient>(), retryBaseDelay ?? TimeSpan.FromMilliseconds(50));
+
+    public static PlatformAction Action(
+        ModerationAction action,
+        string protocol = OneBotV11,
+        string platform = "qq",
+        string bot = "10000",
+        string group = "123456",
+        string user = "1001",
+        string message = "-2147483000",
+        int muteSeconds = 600,
+        string? text = null) => new()
+        {
+            Protocol = protocol,
+            Platform = platform,
+            BotId = bot,
+            GroupId = group,
+            UserId = user,
+            MessageId = message,
+            Action = action,
+            MuteSeconds = muteSeconds,
+            WarningText = text,
+        };
+}

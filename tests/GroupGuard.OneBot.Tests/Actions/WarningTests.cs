@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.OneBot.Tests.Fakes;
+using Microsoft.Extensions.Time.Testing;
+using static GroupGuard.OneBot.Tests.Actions.ActionClients;
+
+namespace GroupGuard.OneBot.Tests.Actions;
+
+public sealed class WarningTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly FakeOneBotApi _api = FakeOneBotApi.Start();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public async Task A_warning_mentions_the_sender_with_the_reason_escaped_as_cq_text()
+    {
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(
+            Action(ModerationAction.Warn, group: "123456", user: "1001", text: "请勿发广告 [CQ:at,qq=all] & 链接"),
+            CancellationToken.None);
+
+        Assert.Equal(ActionResult.Done, result);
+        var request = Assert.Single(_api.Requests);
+        Assert.Equal("/send_group_msg", request.Path);
+        Assert.Equal(123456, (long)request.Params["group_id"]!);
+        Assert.Equal("[CQ:at,qq=1001] 请勿发广告 &#91;CQ:at,qq=all&#93; &amp; 链接", (string?)request.Params["message"]);
+        Assert.False((bool)request.Params["auto_escape"]!);
+    }
+
+    [Fact]
+    public async Task A_burst_of_warnings_to_one_group_is_one_message_mentioning_each_sender_once()
+    {
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.5));
+
+        // Ten hits: one spammer seven times, a second twice with the same reason, a third for abuse.
+        var burst = new List<Task<ActionResult>>();
+        for (var i = 0; i < 7; i++)
+        {
+            burst.Add(client.ExecuteAsync(Action(ModerationAction.Warn, user: "1001", message: $"{i}", text: "请勿发广告"), CancellationToken.None));
+        }
+
+        burst.Add(client.ExecuteAsync(Action(ModerationAction.Warn, user: "1002", text: "请勿发广告"), CancellationToken.None));
+        burst.Add(client.ExecuteAsync(Action(ModerationAction.Warn, user: "1002", text: "请勿发广告"), CancellationToken.None));
+        burst.Add(client.ExecuteAsync(Action(ModerationAction.Warn, user: "1003", text: "请文明发言"), CancellationToken.None));
+        var otherGroup = client.ExecuteAsync(Action(ModerationAction.Warn, group: "654321", user: "1001", text: "请勿发广告"), CancellationToken.None);
+
+        var results = await Task.WhenAll(burst).WaitAsync(Patience);
+
+        Assert.All(results, r => Assert.Equal(ActionResult.Done, r));
+        Assert.Equal(ActionResult.Done, await otherGroup.WaitAsync(Patience));
+        var sends = _api.RequestsFor("send_group_msg");
+        Assert.Equal(2, sends.Count);
+        var group = Assert.Single(sends, s => (long)s.Params["group_id"]! == 123456);
+        Assert.Equal("[CQ:at,qq=1001] [CQ:at,qq=1002] 请勿发广告\n[CQ:at,qq=1003] 请文明发言", (string?)group.Params["message"]);
+        Assert.Equal("[CQ:at,qq=1001] 请勿发广告", (string?)Assert.Single(sends, s => (long)s.Params["group_id"]! == 654321).Params["message"]);
+    }
+
+    [Fact]
+    public async Task A_warning_waits_for_the_window_then_goes_out()
+    {
+        var time = new FakeTimeProvider();
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 10), time);
+
+        var warning = client.ExecuteAsync(Action(ModerationAction.Warn, text: "请勿刷屏"), CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(9.9));
+        await Task.Delay(150);
+
+        Assert.Empty(_api.Requests);
+        Assert.False(warning.IsCompleted);
+
+        time.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.Equal(ActionResult.Done, await warning.WaitAsync(Patience));
+        Assert.Single(_api.Requests);
+    }
+
+    [Fact]
+    public async Task Every_caller_of_a_coalesced_warning_gets_the_platforms_refusal()
+    {
+        _api.Script("send_group_msg", FakeAnswer.Failed(1200, wording: "发送失败，请尝试重发"));
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.3));
+
+        var results = await Task.WhenAll(
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "1001", text: "a"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "1002", text: "b"), CancellationToken.None)).WaitAsync(Patience);
+
+        Assert.All(results, r => Assert.Equal("send_group_msg failed: 发送失败，请尝试重发 (retcode 1200)", r.Error));
+        Assert.Single(_api.Requests);
+    }
+
+    [Fact]
+    public async Task A_raid_of_many_senders_is_split_into_messages_of_twenty_mentions()
+    {
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.5));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 45).Select(i =>
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: $"{2000 + i}", text: "请勿发广告"), CancellationToken.None))).WaitAsync(Patience);
+
+        Assert.All(results, r => Assert.Equal(ActionResult.Done, r));
+        var mentions = _api.Requests.Select(r => ((string?)r.Params["message"])!.Split("[CQ:at").Length - 1).ToList();
+        Assert.Equal([20, 20, 5], mentions);
+    }
+
+    [Fact]
+    public async Task On_v12_a_warning_is_send_message_with_a_mention_then_the_reason()
+    {
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(
+            Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", group: "12345@chatroom", user: "wxid_a", text: "请勿发广告"),
+            CancellationToken.None);
+
+        Assert.Equal(ActionResult.Done, result);
+        var request = Assert.Single(_api.Requests);
+        Assert.Equal("send_message", request.Action);
+        Assert.Equal("group", (string?)request.Params["detail_type"]);
+        Assert.Equal("12345@chatroom", (string?)request.Params["group_id"]);
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""[{"type":"mention","data":{"user_id":"wxid_a"}},{"type":"text","data":{"text":" 请勿发广告"}}]"""),
+            request.Params["message"]));
+    }
+
+    [Fact]
+    public async Task On_v12_coalesced_senders_are_separate_mention_segments()
+    {
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.3));
+
+        await Task.WhenAll(
+            client.ExecuteAsync(Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", user: "wxid_a", text: "广告"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", user: "wxid_b", text: "广告"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", user: "wxid_c", text: "辱骂"), CancellationToken.None))
+            .WaitAsync(Patience);
+
+        var message = Assert.Single(_api.Requests).Params["message"]!.AsArray()
+            .Select(s => $"{(string?)s!["type"]}:{(string?)(s["data"]!["user_id"] ?? s["data"]!["text"])}");
+        Assert.Equal(
+            ["mention:wxid_a", "text: ", "mention:wxid_b", "text: 广告", "text:\n", "mention:wxid_c", "text: 辱骂"],
+            message);
+    }
+
+    [Fact]
+    public async Task A_caller_that_stops_waiting_gets_cancelled_while_the_others_still_get_their_warning()
+    {
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.4));
+        using var impatient = new CancellationTokenSource();
+
+        var cancelled = client.ExecuteAsync(Action(ModerationAction.Warn, user: "1001", text: "a"), impatient.Token);
+        var waiting = client.ExecuteAsync(Action(ModerationAction.Warn, user: "1002", text: "a"), CancellationToken.None);
+        await impatient.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(ActionResult.Done, await waiting.WaitAsync(Patience));
+        Assert.Single(_api.Requests);
+    }
+}

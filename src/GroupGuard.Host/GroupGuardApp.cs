@@ -1,6 +1,8 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Rules;
+using GroupGuard.Channels;
 using GroupGuard.Host.Cli;
+using GroupGuard.Host.Digests;
 using GroupGuard.Host.Health;
 using GroupGuard.Host.Webhooks;
 using GroupGuard.OneBot;
@@ -36,6 +38,8 @@ internal static class GroupGuardApp
                 ["rules", "check"] => await RunToolAsync(args, (sp, _) =>
                     Task.FromResult(RulesCommand.Check(RulesFolder(command, sp), Console.Out, sp.GetRequiredService<TimeProvider>()))),
                 ["scan"] => await RunToolAsync(args, (sp, ct) => ScanAsync(command, sp, ct)),
+                ["digest", ..] => await RunToolAsync(args, (sp, ct) =>
+                    DigestCommand.RunAsync(command, sp.GetRequiredService<DigestService>(), Console.Out, Console.Error, ct), digests: true),
                 _ => Unknown(command),
             };
         }
@@ -134,12 +138,15 @@ internal static class GroupGuardApp
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
         });
 
+        DigestRegistration.AddDefaultLeader(builder.Configuration);
         builder.Services
             .AddGroupGuardCore(builder.Configuration)
             .AddGroupGuardJieba()
             .AddGroupGuardStorage(builder.Configuration)
             .AddGroupGuardOneBot(builder.Configuration)
             .AddGroupGuardPipeline(builder.Configuration)
+            .AddGroupGuardChannels(builder.Configuration)
+            .AddGroupGuardDigests(builder.Configuration)
             .AddGroupGuardJobs();
 
         var app = builder.Build();
@@ -149,7 +156,7 @@ internal static class GroupGuardApp
     }
 
     /// <summary>Runs a command-line verb with the service's configuration and stores, without the web server.</summary>
-    private static async Task<int> RunToolAsync(string[] args, Func<IServiceProvider, CancellationToken, Task<int>> verb)
+    private static async Task<int> RunToolAsync(string[] args, Func<IServiceProvider, CancellationToken, Task<int>> verb, bool digests = false)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -165,6 +172,17 @@ internal static class GroupGuardApp
         builder.Services.AddGroupGuardStorage(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddGroupGuardJieba();
+        if (digests)
+        {
+            // The digests the service would send, made and sent from the command line through the
+            // same outbox: same leaders, channels and OneBot API.
+            DigestRegistration.AddDefaultLeader(builder.Configuration);
+            builder.Services.AddGroupGuardOneBot(builder.Configuration);
+            builder.Services.AddGroupGuardChannels(builder.Configuration);
+            builder.Services.AddOptions<List<Core.Digests.LeaderOptions>>().Bind(builder.Configuration.GetSection(DigestRegistration.LeadersSection));
+            builder.Services.AddSingleton<DigestService>();
+        }
+
         builder.Services.AddOptions<RulesOptions>().Bind(builder.Configuration.GetSection(RulesOptions.Section));
 
         using var host = builder.Build();

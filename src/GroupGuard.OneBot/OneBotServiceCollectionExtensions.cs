@@ -26,11 +26,13 @@ public static class OneBotServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OneBotOptions>, OneBotOptionsValidator>());
         services.TryAddSingleton<OneBotWebhookReceiver>();
-        services.TryAddSingleton<IPlatformActions>(static provider => new OneBotActionClient(
+        services.TryAddSingleton(static provider => new OneBotActionClient(
             CreateHttpClient(),
             provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetService<ILogger<OneBotActionClient>>() ?? NullLogger<OneBotActionClient>.Instance));
+        services.TryAddSingleton<IPlatformActions>(static provider => provider.GetRequiredService<OneBotActionClient>());
+        services.TryAddSingleton<Core.Digests.IPrivateMessenger>(static provider => provider.GetRequiredService<OneBotActionClient>());
         return services;
     }
 

@@ -42,6 +42,14 @@ internal static class ActionRequests
         w.WriteBoolean("auto_escape", false);
     });
 
+    /// <summary>A plain-text private message (digests to a leader's QQ): auto_escape, so nothing in it is read as a CQ code.</summary>
+    public static byte[] V11PrivateMessage(string userId, string text) => Write(w =>
+    {
+        WriteId(w, "user_id", userId);
+        w.WriteString("message", text);
+        w.WriteBoolean("auto_escape", true);
+    });
+
     public static byte[] V11MemberInfo(string groupId, string userId) => Write(w =>
     {
         WriteId(w, "group_id", groupId);

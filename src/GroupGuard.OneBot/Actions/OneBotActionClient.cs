@@ -16,7 +16,7 @@ namespace GroupGuard.OneBot.Actions;
 /// per bot and retried as <see cref="ActionTransport"/> says; warnings to a group are coalesced by
 /// <see cref="WarningCoalescer"/>. Options are read per action, so a reload applies to the next one.
 /// </summary>
-internal sealed partial class OneBotActionClient : IPlatformActions, IDisposable
+internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digests.IPrivateMessenger, IDisposable
 {
     /// <summary>Roles change rarely; ten minutes keeps a raid from asking once per message.</summary>
     public static readonly TimeSpan RoleCacheLifetime = TimeSpan.FromMinutes(10);
@@ -82,6 +82,25 @@ internal sealed partial class OneBotActionClient : IPlatformActions, IDisposable
 
         var (name, body) = action.Protocol == V11EventReader.Protocol ? ActionRequests.V11(action) : ActionRequests.V12(action);
         var outcome = await SendAsync(action.Protocol, action.BotId, name, body, options, cancellationToken).ConfigureAwait(false);
+        return ToResult(outcome);
+    }
+
+    /// <summary>
+    /// A QQ private message (v11 <c>send_private_msg</c>), through the same rate limit and retries as
+    /// moderation calls. Digests go to a leader this way.
+    /// </summary>
+    public async Task<ActionResult> SendPrivateAsync(string userId, string text, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var options = _options.CurrentValue;
+        if (Endpoint(V11EventReader.Protocol, options, out var missing) is null)
+        {
+            return new ActionResult(ActionStatus.Unsupported, missing);
+        }
+
+        // No bot id is known for a digest: such calls share one rate-limit bucket of their own.
+        var outcome = await SendAsync(V11EventReader.Protocol, "digest", "send_private_msg", ActionRequests.V11PrivateMessage(userId, text), options, cancellationToken)
+            .ConfigureAwait(false);
         return ToResult(outcome);
     }
 

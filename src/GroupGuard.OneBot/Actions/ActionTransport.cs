@@ -106,7 +106,7 @@ internal sealed partial class ActionTransport(
         }
         catch (HttpRequestException ex)
         {
-            return AttemptResult.Retry($"{call.Action} could not reach {call.Endpoint.GetLeftPart(UriPartial.Authority)}: {ex.Message}");
+            return AttemptResult.Retry($"{call.Action} could not reach {Origin(call.Endpoint)}: {ex.Message}");
         }
         catch (IOException ex)
         {
@@ -220,6 +220,9 @@ internal sealed partial class ActionTransport(
         var factor = Math.Pow(2, failedAttempts - 1) * (0.8 + (0.4 * Random.Shared.NextDouble()));
         return retryBaseDelay * factor;
     }
+
+    /// <summary>Scheme, host and port only: user info in a configured URL would be a credential.</summary>
+    private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

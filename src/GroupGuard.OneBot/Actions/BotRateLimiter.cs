@@ -6,6 +6,7 @@ namespace GroupGuard.OneBot.Actions;
 /// Spaces the calls of one bot account at least 1/rate apart, each bot on its own. Even spacing
 /// rather than a bucket with a burst: QQ reacts to bursts, and the caller is a background queue
 /// that can wait. Slots are handed out in order of asking, so waiting callers are served FIFO.
+/// Monotonic timestamps, so a wall-clock step cannot stall a bot.
 /// </summary>
 internal sealed class BotRateLimiter(TimeProvider time)
 {
@@ -14,23 +15,25 @@ internal sealed class BotRateLimiter(TimeProvider time)
     /// <summary>Waits until <paramref name="bot"/> may make its next call, and takes that slot.</summary>
     public Task WaitAsync(string bot, double perSecond, CancellationToken cancellationToken)
     {
-        var interval = TimeSpan.FromSeconds(1 / perSecond);
+        var interval = (long)Math.Ceiling(time.TimestampFrequency / perSecond);
         var slot = _bots.GetOrAdd(bot, static _ => new Slot());
-        var now = time.GetUtcNow();
-        DateTimeOffset start;
+        var now = time.GetTimestamp();
+        long start;
         lock (slot)
         {
-            start = slot.NextFree > now ? slot.NextFree : now;
+            start = slot.Used && slot.NextFree > now ? slot.NextFree : now;
             slot.NextFree = start + interval;
+            slot.Used = true;
         }
 
         // A slot given up by a cancelled caller stays used: erring on the slow side is the point.
-        var wait = start - now;
-        return wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, time, cancellationToken);
+        return start <= now ? Task.CompletedTask : Task.Delay(time.GetElapsedTime(now, start), time, cancellationToken);
     }
 
     private sealed class Slot
     {
-        public DateTimeOffset NextFree { get; set; } = DateTimeOffset.MinValue;
+        public bool Used { get; set; }
+
+        public long NextFree { get; set; }
     }
 }

@@ -7,9 +7,8 @@ using static GroupGuard.OneBot.Tests.Actions.ActionClients;
 namespace GroupGuard.OneBot.Tests.Actions;
 
 /// <summary>
-/// Real time. Arrival times at the fake carry scheduling jitter (a late call shortens the gap after
-/// it), so the bounds are: how long a bot's calls take in all (delays only lengthen that), no three
-/// calls of one bot inside a window well under one second, and orderings with a wide margin.
+/// Real time. Arrival times carry scheduling jitter on a loaded machine (a late call shortens the gap
+/// after it), so spacing is checked as lower bounds from one origin, which lateness cannot break.
 /// </summary>
 public sealed class RateLimitTests : IAsyncLifetime
 {
@@ -23,43 +22,38 @@ public sealed class RateLimitTests : IAsyncLifetime
     public async Task Six_actions_of_one_bot_at_two_per_second_are_spaced_while_another_bot_goes_its_own_pace()
     {
         using var client = Create(Options(_api, o => o.MaxActionsPerSecond = 2));
+        var origin = _api.Elapsed;
         var clock = Stopwatch.StartNew();
 
-        var first = new List<Task<ActionResult>>();
-        var second = new List<Task<ActionResult>>();
+        var calls = new List<Task<ActionResult>>();
         for (var i = 0; i < 6; i++)
         {
-            first.Add(client.ExecuteAsync(Action(ModerationAction.Recall, bot: "10000", message: $"{i}"), CancellationToken.None));
-            second.Add(client.ExecuteAsync(Action(ModerationAction.Recall, bot: "20000", message: $"{100 + i}"), CancellationToken.None));
+            calls.Add(client.ExecuteAsync(Action(ModerationAction.Recall, bot: "10000", message: $"{i}"), CancellationToken.None));
+            calls.Add(client.ExecuteAsync(Action(ModerationAction.Recall, bot: "20000", message: $"{100 + i}"), CancellationToken.None));
         }
 
-        var firstResults = await Task.WhenAll(first).WaitAsync(TimeSpan.FromSeconds(30));
-        var firstTook = clock.Elapsed;
-        var secondResults = await Task.WhenAll(second).WaitAsync(TimeSpan.FromSeconds(30));
-        var secondTook = clock.Elapsed;
+        var results = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30));
+        var took = clock.Elapsed;
 
-        Assert.All(firstResults.Concat(secondResults), r => Assert.Equal(ActionResult.Done, r));
-        // Slots at 0, 0.5 … 2.5 s: the sixth call cannot start before 2.5 s.
-        Assert.True(firstTook >= TimeSpan.FromSeconds(2.45), $"first bot's six calls took {firstTook}");
-        Assert.True(secondTook >= TimeSpan.FromSeconds(2.45), $"second bot's six calls took {secondTook}");
-
-        var report = string.Join(" | ", _api.Requests.Select(r => $"{r.Params["message_id"]}@{r.ReceivedAt.TotalMilliseconds:0}ms"));
-        var firstArrivals = ArrivalsOf(bot: 0);
-        var secondArrivals = ArrivalsOf(bot: 100);
-        Assert.Equal(6, firstArrivals.Count);
-        Assert.Equal(6, secondArrivals.Count);
-        foreach (var arrivals in new[] { firstArrivals, secondArrivals })
+        Assert.All(results, r => Assert.Equal(ActionResult.Done, r));
+        var report = string.Join(" | ", _api.Requests.Select(r => $"{r.Params["message_id"]}@{(r.ReceivedAt - origin).TotalMilliseconds:0}ms"));
+        foreach (var bot in new[] { 0, 100 })
         {
-            for (var i = 2; i < arrivals.Count; i++)
+            var arrivals = _api.Requests
+                .Where(r => (int)r.Params["message_id"]! - bot is >= 0 and < 100)
+                .Select(r => r.ReceivedAt - origin)
+                .ToList();
+            Assert.Equal(6, arrivals.Count);
+            for (var i = 0; i < arrivals.Count; i++)
             {
-                // Three calls are at least 1 s apart when limited; unlimited they would come together.
-                Assert.True(arrivals[i] - arrivals[i - 2] >= TimeSpan.FromSeconds(0.7), $"calls {i - 2} to {i} within {arrivals[i] - arrivals[i - 2]}: {report}");
+                // The i-th call has the slot at i × 0.5 s and cannot come earlier (a few ms for timer
+                // granularity); coming later is load on the machine, not a broken limit.
+                Assert.True(arrivals[i] >= TimeSpan.FromSeconds((i * 0.5) - 0.03), $"bot {bot}: call {i} at {arrivals[i]}: {report}");
             }
         }
 
-        // Independent: each bot's third call (at ~1 s) comes well before the other's sixth (at ~2.5 s).
-        Assert.True(secondArrivals[2] < firstArrivals[5], report);
-        Assert.True(firstArrivals[2] < secondArrivals[5], report);
+        // Independent: one shared limit would put the twelfth call at 5.5 s.
+        Assert.True(took < TimeSpan.FromSeconds(5), $"both bots took {took}: {report}");
     }
 
     [Fact]
@@ -75,10 +69,4 @@ public sealed class RateLimitTests : IAsyncLifetime
         // The backoff alone is ~30 ms; the third call waits for its slot at 1 s.
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.95), $"three calls took {clock.Elapsed}");
     }
-
-    private List<TimeSpan> ArrivalsOf(int bot) =>
-        _api.Requests
-            .Where(r => (int)r.Params["message_id"]! >= bot && (int)r.Params["message_id"]! < bot + 100)
-            .Select(r => r.ReceivedAt)
-            .ToList();
 }

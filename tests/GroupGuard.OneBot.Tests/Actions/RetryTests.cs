@@ -165,12 +165,13 @@ public sealed class RetryTests : IAsyncLifetime
             port = new Uri(gone.BaseUrl).Port;
         }
 
-        using var client = Create(Options(_api, o => o.ApiBaseUrl = $"http://127.0.0.1:{port}"));
+        using var client = Create(Options(_api, o => o.ApiBaseUrl = $"http://napcat:hunter2@127.0.0.1:{port}"));
 
         var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
 
         Assert.Equal(ActionStatus.Failed, result.Status);
-        Assert.Contains("could not reach", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"could not reach http://127.0.0.1:{port}", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", result.Error, StringComparison.Ordinal);
         Assert.Contains("gave up after 3 attempts", result.Error, StringComparison.Ordinal);
     }
 

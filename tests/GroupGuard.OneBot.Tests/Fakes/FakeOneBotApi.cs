@@ -40,6 +40,9 @@ internal sealed class FakeOneBotApi : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:PORT</c>, without a trailing slash: the v11 <c>ApiBaseUrl</c>.</summary>
     public string BaseUrl { get; }
 
+    /// <summary>Time on the clock of <see cref="FakeRequest.ReceivedAt"/>: read it before acting to measure arrivals from there.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
     /// <summary>The answer when no script entry is left for an action; <see cref="FakeAnswer.Ok"/> unless set.</summary>
     public FakeAnswer Default { get; set; } = FakeAnswer.Ok();
 

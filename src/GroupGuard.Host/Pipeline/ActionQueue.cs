@@ -39,18 +39,46 @@ internal sealed partial class ActionWorker(
     PipelineStats stats,
     ILogger<ActionWorker> logger) : BackgroundService
 {
+    /// <summary>
+    /// Jobs run side by side, up to this many at once: a warning waits for its coalescing window and
+    /// must not hold back the recalls behind it. The client's per-bot rate limit paces the calls.
+    /// </summary>
+    private const int Concurrency = 8;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var slots = new SemaphoreSlim(Concurrency, Concurrency);
+        var running = new List<Task>();
         try
         {
             await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
             {
-                await RunAsync(job, stoppingToken);
+                await slots.WaitAsync(stoppingToken);
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(RunReleasingAsync(job, slots, stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: what is still queued stays pending on its incidents.
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    private async Task RunReleasingAsync(ActionJob job, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(job, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping mid-job: its incidents stay pending.
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

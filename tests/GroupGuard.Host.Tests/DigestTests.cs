@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using GroupGuard.Core.Digests;
+using GroupGuard.Host.Digests;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>Digests on a fast schedule to a local WeCom-style sink: each leader sees its groups, each incident once.</summary>
+public sealed class DigestTests
+{
+    [Fact]
+    public async Task Consecutive_digests_report_each_incident_of_the_leaders_groups_exactly_once()
+    {
+        using var sink = RobotSink.Start();
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Leaders:0:Name"] = "王主任",
+            ["GroupGuard:Leaders:0:Groups:0"] = "123456",
+            ["GroupGuard:Leaders:0:Schedule"] = "0/2 * * * * ?",
+            ["GroupGuard:Leaders:0:TimeZone"] = "Asia/Shanghai",
+            ["GroupGuard:Leaders:0:Channels:0"] = "office-robot",
+            ["GroupGuard:Leaders:1:Name"] = "李老师",
+            ["GroupGuard:Leaders:1:Groups:0"] = "777",
+            ["GroupGuard:Leaders:1:Schedule"] = "0/2 * * * * ?",
+            ["GroupGuard:Leaders:1:Channels:0"] = "office-robot",
+            ["GroupGuard:Channels:office-robot:Type"] = "wecom",
+            ["GroupGuard:Channels:office-robot:Url"] = sink.Url + "cgi-bin/webhook/send?key=test-key",
+        });
+        _ = service.CreateClient();
+        var digests = service.Services.GetRequiredService<DigestService>();
+
+        // Incidents arrive over several digest periods, in both leaders' groups.
+        for (var i = 0; i < 6; i++)
+        {
+            await service.PostV11Async(GroupGuardFactory.GroupEvent(500 + i, "加微信领资料", userId: 100 + i, groupId: i % 3 == 0 ? 777 : 123456));
+            await Task.Delay(900);
+        }
+
+        var incidents = await service.IncidentsAfterAsync(6);
+        await Task.Delay(4500); // two more periods, so the last incidents are reported
+        var records = new List<DigestRecord>();
+        await foreach (var record in digests.Outbox.ListAsync(null, CancellationToken.None))
+        {
+            records.Add(record);
+        }
+
+        foreach (var leader in new[] { ("王主任", "123456"), ("李老师", "777") })
+        {
+            var mine = records.Where(r => r.Leader == leader.Item1).OrderBy(r => r.PeriodTo).ToList();
+            Assert.True(mine.Count >= 3, $"{leader.Item1}: only {mine.Count} digests");
+            for (var k = 1; k < mine.Count; k++)
+            {
+                Assert.Equal(mine[k - 1].PeriodTo, mine[k].PeriodFrom); // periods join without gap or overlap
+            }
+
+            var reported = mine.SelectMany(r => r.IncidentIds).ToList();
+            Assert.Equal(reported.Count, reported.Distinct().Count());
+            Assert.Equal(incidents.Where(i => i.GroupId == leader.Item2).Select(i => i.Id).Order(), reported.Order());
+            Assert.All(mine, r => Assert.Equal("sent", r.Status));
+        }
+
+        Assert.All(sink.Bodies, body => Assert.True(Encoding.UTF8.GetByteCount(JsonNode.Parse(body)!["markdown"]!["content"]!.GetValue<string>()) <= 4096));
+        Assert.Contains(sink.Bodies, b => b.Contains("王主任", StringComparison.Ordinal) && b.Contains("二年级家长群", StringComparison.Ordinal));
+        Assert.Contains(sink.Bodies, b => b.Contains("今日无违规", StringComparison.Ordinal) || b.Contains("发现", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_no_leader_configured_a_default_digest_is_written_to_a_file()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var digests = service.Services.GetRequiredService<DigestService>();
+
+        var leader = Assert.Single(digests.Leaders);
+        Assert.Equal(["*"], leader.Groups);
+        Assert.Equal(["default-file"], leader.Channels);
+    }
+
+    [Fact]
+    public async Task The_command_line_previews_sends_and_lists_through_the_outbox()
+    {
+        using var service = new GroupGuardFactory();
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(601, "加微信领资料"));
+        Assert.Single(await service.IncidentsAfterAsync(1));
+        var environment = StartupAndHealthTests.Environment(service);
+        environment["GroupGuard__Leaders__0__Name"] = "王主任";
+        environment["GroupGuard__Leaders__0__Groups__0"] = "123456";
+        environment["GroupGuard__Leaders__0__Channels__0"] = "archive";
+        environment["GroupGuard__Channels__archive__Type"] = "file";
+        environment["GroupGuard__Channels__archive__Path"] = Path.Combine(service.Folder, "digests");
+        var timeout = TimeSpan.FromSeconds(60);
+
+        var preview = await GroupGuardProcess.RunAsync(service.Folder, environment, timeout, "digest", "preview", "--leader", "王主任");
+        var send = await GroupGuardProcess.RunAsync(service.Folder, environment, timeout, "digest", "send", "--leader", "王主任");
+        var list = await GroupGuardProcess.RunAsync(service.Folder, environment, timeout, "digest", "list", "--format", "jsonl");
+        var unknown = await GroupGuardProcess.RunAsync(service.Folder, environment, timeout, "digest", "preview", "--leader", "nobody");
+
+        Assert.Equal(0, preview.ExitCode);
+        Assert.Contains("发现 1 起违规", preview.Output, StringComparison.Ordinal);
+        Assert.Equal(0, send.ExitCode);
+        Assert.Contains("archive: sent", send.Output, StringComparison.Ordinal);
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(service.Folder, "digests"), "*.md"));
+        Assert.Contains("二年级家长群", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        var row = JsonNode.Parse(Assert.Single(list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)))!;
+        Assert.Equal("王主任", row["leader"]!.GetValue<string>());
+        Assert.Equal("sent", row["status"]!.GetValue<string>());
+        Assert.Single(row["incident_ids"]!.AsArray());
+        Assert.Equal("sent", row["channels"]!["archive"]!["status"]!.GetValue<string>());
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("no leader named 'nobody'", unknown.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A WeCom/DingTalk-style robot on loopback: records bodies, answers errcode 0.</summary>
+    private sealed class RobotSink : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly ConcurrentQueue<string> _bodies = new();
+
+        private RobotSink(int port)
+        {
+            Url = $"http://127.0.0.1:{port}/";
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _ = Task.Run(LoopAsync);
+        }
+
+        public string Url { get; }
+
+        public IReadOnlyList<string> Bodies => [.. _bodies];
+
+        public static RobotSink Start() => new(GroupGuardProcess.FreePort());
+
+        private async Task LoopAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+
+                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+                _bodies.Enqueue(await reader.ReadToEndAsync());
+                var answer = Encoding.UTF8.GetBytes("{\"errcode\":0,\"errmsg\":\"ok\"}");
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(answer);
+                context.Response.Close();
+            }
+        }
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _listener.Close();
+        }
+    }
+}

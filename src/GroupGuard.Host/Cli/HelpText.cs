@@ -12,6 +12,12 @@ internal static class HelpText
                                        Write recorded incidents to standard output.
           groupguard incidents mark ID --false-positive [--note TEXT]
                                        Record a human's verdict; suggests the allow line that would have prevented it.
+          groupguard digest preview --leader NAME [--from ISO-8601 --to ISO-8601]
+                                       Print the digest that would be sent; send nothing.
+          groupguard digest send --leader NAME
+                                       Send the due digest now, through the outbox.
+          groupguard digest list [--leader NAME] [--format jsonl]
+                                       The outbox: which leader was told of which incident, and when.
           groupguard rules check [--rules DIR]
                                        Check rule packs: every problem as path:line: message.
           groupguard scan [--rules DIR] < messages.txt

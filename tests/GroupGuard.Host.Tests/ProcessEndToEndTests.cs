@@ -115,6 +115,58 @@ public sealed class ProcessEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task Digests_count_each_incident_once_across_a_kill_9_and_restart()
+    {
+        using var service = new GroupGuardFactory();
+        var environment = StartupAndHealthTests.Environment(service);
+        environment["GroupGuard__Leaders__0__Name"] = "王主任";
+        environment["GroupGuard__Leaders__0__Groups__0"] = "123456";
+        environment["GroupGuard__Leaders__0__Schedule"] = "0/3 * * * * ?";
+        environment["GroupGuard__Leaders__0__Channels__0"] = "archive";
+        environment["GroupGuard__Channels__archive__Type"] = "file";
+        environment["GroupGuard__Channels__archive__Path"] = Path.Combine(service.Folder, "digests");
+        using var http = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"]) };
+        var messageId = 700;
+
+        async Task RunAsync(int messages, bool kill)
+        {
+            using var process = GroupGuardProcess.Start(service.Folder, environment);
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            await WaitHealthyAsync(http, process);
+            for (var i = 0; i < messages; i++)
+            {
+                Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.GroupEvent(messageId++, "加微信领资料"))).StatusCode);
+                await Task.Delay(1200);
+            }
+
+            await WaitProcessedAsync(http, messages);
+            await Task.Delay(kill ? 500 : 7000); // without a kill: two more periods, so everything is reported
+            process.Kill(); // SIGKILL either way: nothing is flushed on the way out
+            await process.WaitForExitAsync();
+        }
+
+        await RunAsync(4, kill: true);
+        await Task.Delay(4000); // a fire is missed while the service is down
+        await RunAsync(3, kill: false);
+
+        var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export");
+        var incidentIds = export.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt64()).Order().ToList();
+        var list = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "digest", "list", "--format", "jsonl");
+        var digests = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+
+        Assert.Equal(7, incidentIds.Count);
+        for (var k = 1; k < digests.Count; k++)
+        {
+            Assert.Equal(digests[k - 1].GetProperty("period_to").GetString(), digests[k].GetProperty("period_from").GetString());
+        }
+
+        var reported = digests.SelectMany(d => d.GetProperty("incident_ids").EnumerateArray().Select(e => e.GetInt64())).ToList();
+        Assert.Equal(incidentIds, reported.Order());
+        Assert.All(digests, d => Assert.Equal("sent", d.GetProperty("status").GetString()));
+    }
+
     private static Task<HttpResponseMessage> PostV11(HttpClient http, string body, string? signature = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/onebot/v11") { Content = new StringContent(body, Encoding.UTF8, "application/json") };

@@ -25,6 +25,11 @@ internal sealed partial class DigestService(
     /// <summary>A failing channel is tried this many times in all, a retry a minute apart.</summary>
     public const int MaxAttempts = 5;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DigestStatus> _status = new(StringComparer.Ordinal);
+
+    /// <summary>What /healthz says of each leader's latest digest in this process.</summary>
+    public IReadOnlyCollection<DigestStatus> Status => [.. _status.Values.OrderBy(s => s.Leader, StringComparer.Ordinal)];
+
     // One digest run or retry at a time in this process: two runs for one leader could otherwise
     // both start from the same previous end, and a retry could send what a run is sending.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -153,6 +158,13 @@ internal sealed partial class DigestService(
             }
 
             await outbox.UpdateChannelAsync(record.Id, name, result, CancellationToken.None);
+            var failed = result.Status == ChannelOutcome.Sent ? null : $"{name}: {result.Error}";
+            _status.AddOrUpdate(
+                record.Leader,
+                _ => new DigestStatus(record.Leader, record.PeriodTo, failed is null ? [] : [failed]),
+                (_, old) => old.PeriodTo == record.PeriodTo
+                    ? old with { FailedChannels = [.. old.FailedChannels.Where(f => !f.StartsWith(name + ":", StringComparison.Ordinal)), .. failed is null ? Array.Empty<string>() : [failed]] }
+                    : new DigestStatus(record.Leader, record.PeriodTo, failed is null ? [] : [failed]));
         }
     }
 
@@ -210,6 +222,9 @@ internal sealed partial class DigestService(
 
     public static TimeZoneInfo Zone(LeaderOptions leader) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(leader.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <summary>A leader's latest digest: its period end and the channels still failing.</summary>
+    internal sealed record DigestStatus(string Leader, DateTimeOffset PeriodTo, IReadOnlyList<string> FailedChannels);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} up to {PeriodTo} sent on {Channel}")]
     private partial void LogSent(string leader, string channel, DateTimeOffset periodTo);

@@ -10,7 +10,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (IIncidentStore store, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (IIncidentStore store, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, CancellationToken cancellationToken) =>
         {
             object storage;
             var storageOk = false;
@@ -73,6 +73,13 @@ internal static class HealthEndpoint
                     actions_failed = stats.ActionsFailed,
                     last_action_error = stats.LastActionError,
                 },
+                digests = digests.Status.Select(d => new
+                {
+                    leader = d.Leader,
+                    last_period_to = d.PeriodTo,
+                    status = d.FailedChannels.Count == 0 ? "sent" : "failing",
+                    failed_channels = d.FailedChannels,
+                }),
             };
 
             return Results.Json(body, statusCode: storageOk ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

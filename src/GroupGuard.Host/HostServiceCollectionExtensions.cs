@@ -33,6 +33,7 @@ internal static class HostServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<MessageCounter>());
         services.AddSingleton<ActionQueue>();
         services.AddHostedService<ActionWorker>();
+        services.AddHostedService<PendingActionRecovery>();
         services.AddHostedService<ModerationWorker>();
         return services;
     }

@@ -228,6 +228,39 @@ public sealed class ModerationTests
     }
 
     [Fact]
+    public async Task Actions_left_pending_by_a_crash_are_carried_out_when_recent_and_marked_failed_when_old()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        _ = service.CreateClient();
+        var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
+        var now = DateTimeOffset.UtcNow;
+        Incident Pending(string messageId, DateTimeOffset detected) => new()
+        {
+            Time = detected, DetectedAt = detected, Platform = "qq", BotId = "10001", GroupId = "123456", UserId = "20002",
+            MessageId = messageId, Pack = "ads", Rule = "ads.contact", Category = "ads", Severity = Severity.Medium, MatchedTerm = "加微信",
+            MessageText = "加微信", DecidedAction = ModerationAction.Recall, ActionStatus = ActionStatus.Pending, RuleSetVersion = "v",
+        };
+        var ids = await store.AddAsync([Pending("901", now.AddMinutes(-1)), Pending("902", now.AddHours(-1))], CancellationToken.None);
+        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupGuard.Host.Pipeline.PendingActionRecovery>.Instance);
+
+        await recovery.RecoverAsync(CancellationToken.None);
+
+        await api.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await store.GetAsync(ids[0], CancellationToken.None))!.ActionStatus == ActionStatus.Pending && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(ActionStatus.Done, (await store.GetAsync(ids[0], CancellationToken.None))!.ActionStatus);
+        Assert.Equal(ActionStatus.Failed, (await store.GetAsync(ids[1], CancellationToken.None))!.ActionStatus);
+        var call = Assert.Single(api.Requests);
+        Assert.Equal(901, call.Params["message_id"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task The_export_shows_every_status()
     {
         await using var api = FakeOneBotApi.Start();

@@ -22,10 +22,14 @@ internal sealed partial class DigestService(
     IRuleSetProvider? rules = null,
     AdapterHealth? adapters = null)
 {
-    /// <summary>A failing channel is tried this many times in all, a retry a minute apart.</summary>
+    /// <summary>A failing channel is tried this many times in all, with backoff (1, 2, 4, 8 minutes).</summary>
     public const int MaxAttempts = 5;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DigestStatus> _status = new(StringComparer.Ordinal);
+
+    // When a failed channel may be tried again: 1, 2, 4, 8 minutes after its failures. In memory:
+    // after a restart every unfinished channel is tried at once, which is what a restart is for.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long Digest, string Channel), DateTimeOffset> _notBefore = new();
 
     /// <summary>What /healthz says of each leader's latest digest in this process.</summary>
     public IReadOnlyCollection<DigestStatus> Status => [.. _status.Values.OrderBy(s => s.Leader, StringComparer.Ordinal)];
@@ -135,7 +139,8 @@ internal sealed partial class DigestService(
     {
         foreach (var (name, outcome) in record.Channels)
         {
-            if (outcome.Status == ChannelOutcome.Sent || (outcome.Status == ChannelOutcome.Failed && outcome.Attempts >= MaxAttempts))
+            if (outcome.Status == ChannelOutcome.Sent || (outcome.Status == ChannelOutcome.Failed && outcome.Attempts >= MaxAttempts)
+                || (_notBefore.TryGetValue((record.Id, name), out var notBefore) && notBefore > time.GetUtcNow()))
             {
                 continue;
             }
@@ -154,6 +159,7 @@ internal sealed partial class DigestService(
                 // Retried by the retry job until MaxAttempts; pending means "will try again".
                 var status = attempts >= MaxAttempts ? ChannelOutcome.Failed : ChannelOutcome.Pending;
                 result = new ChannelOutcome(status, attempts, ex.Message, null);
+                _notBefore[(record.Id, name)] = time.GetUtcNow().AddMinutes(Math.Pow(2, attempts - 1));
                 LogFailed(record.Leader, name, attempts, ex.Message);
             }
 

@@ -10,29 +10,37 @@ internal sealed class Automaton
 {
     private readonly ushort[] _symbolOf;
     private readonly int[] _rootNext;
-    private readonly int[] _edgeStart;
-    private readonly ushort[] _edgeSymbol;
-    private readonly int[] _edgeTarget;
-    private readonly int[] _fail;
     private readonly int[] _outputStart;
     private readonly int[] _outputs;
-    private readonly bool[] _hasOutput;
+
+    // What the walk reads of a state, in one 16-byte record, and each edge as (symbol << 32 | target):
+    // one cache line per state visited instead of one per array.
+    private readonly StateInfo[] _states;
+    private readonly ulong[] _edges;
 
     // Every pair of adjacent symbols in any pattern, hashed into a bit set: a state can have a
     // child on symbol b only if (the symbol into the state, b) is such a pair. Most lookups in
     // clean chat fail, and this answers them without searching the state's edges.
     private const int PairBits = 21;
     private readonly ulong[] _pairs = new ulong[1 << (PairBits - 6)];
-    private readonly ushort[] _inSymbol;
+
+    private struct StateInfo
+    {
+        public int EdgeStart;
+        public int EdgeEnd;
+        public int Fail;
+        public ushort InSymbol;
+        public bool HasOutput;
+    }
 
     private Automaton(ushort[] symbolOf, int[] rootNext, int[] edgeStart, ushort[] edgeSymbol, int[] edgeTarget, int[] fail, int[] outputStart, int[] outputs, int[] patternLength)
     {
-        _inSymbol = new ushort[fail.Length];
+        var inSymbol = new ushort[fail.Length];
         for (var symbol = 1; symbol < rootNext.Length; symbol++)
         {
             if (rootNext[symbol] != 0)
             {
-                _inSymbol[rootNext[symbol]] = (ushort)symbol;
+                inSymbol[rootNext[symbol]] = (ushort)symbol;
             }
         }
 
@@ -40,37 +48,46 @@ internal sealed class Automaton
         {
             for (var k = edgeStart[s]; k < edgeStart[s + 1]; k++)
             {
-                _inSymbol[edgeTarget[k]] = edgeSymbol[k];
+                inSymbol[edgeTarget[k]] = edgeSymbol[k];
                 if (s != 0)
                 {
-                    // s is entered on _inSymbol[s] (set earlier: parents come before children in
+                    // s is entered on inSymbol[s] (set earlier: parents come before children in
                     // state numbering), and leaves on edgeSymbol[k].
-                    SetPair(_inSymbol[s], edgeSymbol[k]);
+                    SetPair(inSymbol[s], edgeSymbol[k]);
                 }
             }
         }
 
-        _symbolOf = symbolOf;
-        _rootNext = rootNext;
-        _edgeStart = edgeStart;
-        _edgeSymbol = edgeSymbol;
-        _edgeTarget = edgeTarget;
-        _fail = fail;
-        _outputStart = outputStart;
-        _outputs = outputs;
-        _hasOutput = new bool[fail.Length];
+        _states = new StateInfo[fail.Length];
         for (var s = 0; s < fail.Length; s++)
         {
-            _hasOutput[s] = outputStart[s + 1] != outputStart[s];
+            _states[s] = new StateInfo
+            {
+                EdgeStart = edgeStart[s],
+                EdgeEnd = edgeStart[s + 1],
+                Fail = fail[s],
+                InSymbol = inSymbol[s],
+                HasOutput = outputStart[s + 1] != outputStart[s],
+            };
         }
 
+        _edges = new ulong[edgeSymbol.Length];
+        for (var k = 0; k < _edges.Length; k++)
+        {
+            _edges[k] = ((ulong)edgeSymbol[k] << 32) | (uint)edgeTarget[k];
+        }
+
+        _symbolOf = symbolOf;
+        _rootNext = rootNext;
+        _outputStart = outputStart;
+        _outputs = outputs;
         PatternLength = patternLength;
     }
 
     /// <summary>Length of each pattern, in folded characters.</summary>
     public int[] PatternLength { get; }
 
-    public int StateCount => _fail.Length;
+    public int StateCount => _states.Length;
 
     /// <summary>Builds the automaton; pattern i is reported as i.</summary>
     public static Automaton Build(IReadOnlyList<string> patterns)
@@ -216,22 +233,24 @@ internal sealed class Automaton
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private int Child(int state, ushort symbol)
     {
-        var h = PairHash(_inSymbol[state], symbol);
+        ref readonly var info = ref _states[state];
+        var h = PairHash(info.InSymbol, symbol);
         if ((_pairs[h >> 6] & (1UL << (h & 63))) == 0)
         {
             return 0;
         }
 
-        var lo = _edgeStart[state];
-        var hi = _edgeStart[state + 1] - 1;
+        var lo = info.EdgeStart;
+        var hi = info.EdgeEnd - 1;
+        var edges = _edges;
         if (hi - lo < 8)
         {
             for (var k = lo; k <= hi; k++)
             {
-                var s = _edgeSymbol[k];
+                var s = (ushort)(edges[k] >> 32);
                 if (s >= symbol)
                 {
-                    return s == symbol ? _edgeTarget[k] : 0;
+                    return s == symbol ? (int)(uint)edges[k] : 0;
                 }
             }
 
@@ -241,10 +260,10 @@ internal sealed class Automaton
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var s = _edgeSymbol[mid];
+            var s = (ushort)(edges[mid] >> 32);
             if (s == symbol)
             {
-                return _edgeTarget[mid];
+                return (int)(uint)edges[mid];
             }
 
             if (s < symbol)
@@ -275,7 +294,7 @@ internal sealed class Automaton
                 return target;
             }
 
-            state = _fail[state];
+            state = _states[state].Fail;
         }
 
         return _rootNext[symbol];
@@ -285,5 +304,5 @@ internal sealed class Automaton
     public ReadOnlySpan<int> Outputs(int state) =>
         _outputs.AsSpan(_outputStart[state], _outputStart[state + 1] - _outputStart[state]);
 
-    public bool HasOutputs(int state) => _hasOutput[state];
+    public bool HasOutputs(int state) => _states[state].HasOutput;
 }

@@ -13,10 +13,13 @@ internal sealed class Automaton
     private readonly int[] _outputStart;
     private readonly int[] _outputs;
 
-    // What the walk reads of a state, in one 16-byte record, and each edge as (symbol << 32 | target):
-    // one cache line per state visited instead of one per array.
+    // What the walk reads of a state, in one small record: one cache line per state visited.
     private readonly StateInfo[] _states;
-    private readonly ulong[] _edges;
+
+    // Every edge of every non-root state in one open-addressing table: key (state << 16 | symbol)
+    // in the high 40 bits, target in the low 24. One probe, usually, whatever the state's width.
+    private readonly ulong[] _edgeTable;
+    private readonly int _edgeMask;
 
     // Every pair of adjacent symbols in any pattern, hashed into a bit set: a state can have a
     // child on symbol b only if (the symbol into the state, b) is such a pair. Most lookups in
@@ -26,8 +29,6 @@ internal sealed class Automaton
 
     private struct StateInfo
     {
-        public int EdgeStart;
-        public int EdgeEnd;
         public int Fail;
         public ushort InSymbol;
         public bool HasOutput;
@@ -63,18 +64,38 @@ internal sealed class Automaton
         {
             _states[s] = new StateInfo
             {
-                EdgeStart = edgeStart[s],
-                EdgeEnd = edgeStart[s + 1],
                 Fail = fail[s],
                 InSymbol = inSymbol[s],
                 HasOutput = outputStart[s + 1] != outputStart[s],
             };
         }
 
-        _edges = new ulong[edgeSymbol.Length];
-        for (var k = 0; k < _edges.Length; k++)
+        if (fail.Length >= 1 << 24)
         {
-            _edges[k] = ((ulong)edgeSymbol[k] << 32) | (uint)edgeTarget[k];
+            throw new InvalidOperationException("More than 16 million automaton states: split the rule terms");
+        }
+
+        var size = 16;
+        while (size < edgeSymbol.Length * 2)
+        {
+            size <<= 1;
+        }
+
+        _edgeTable = new ulong[size];
+        _edgeMask = size - 1;
+        for (var st = 1; st < fail.Length; st++)
+        {
+            for (var k = edgeStart[st]; k < edgeStart[st + 1]; k++)
+            {
+                var key = ((ulong)(uint)st << 16) | edgeSymbol[k];
+                var slot = Slot(key);
+                while (_edgeTable[slot] != 0)
+                {
+                    slot = (slot + 1) & _edgeMask;
+                }
+
+                _edgeTable[slot] = (key << 24) | (uint)edgeTarget[k];
+            }
         }
 
         _symbolOf = symbolOf;
@@ -233,51 +254,25 @@ internal sealed class Automaton
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private int Child(int state, ushort symbol)
     {
-        ref readonly var info = ref _states[state];
-        var h = PairHash(info.InSymbol, symbol);
-        if ((_pairs[h >> 6] & (1UL << (h & 63))) == 0)
+        var key = ((ulong)(uint)state << 16) | symbol;
+        var table = _edgeTable;
+        for (var slot = Slot(key); ; slot = (slot + 1) & _edgeMask)
         {
-            return 0;
-        }
-
-        var lo = info.EdgeStart;
-        var hi = info.EdgeEnd - 1;
-        var edges = _edges;
-        if (hi - lo < 8)
-        {
-            for (var k = lo; k <= hi; k++)
+            var entry = table[slot];
+            if (entry == 0)
             {
-                var s = (ushort)(edges[k] >> 32);
-                if (s >= symbol)
-                {
-                    return s == symbol ? (int)(uint)edges[k] : 0;
-                }
+                return 0;
             }
 
-            return 0;
-        }
-
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var s = (ushort)(edges[mid] >> 32);
-            if (s == symbol)
+            if (entry >> 24 == key)
             {
-                return (int)(uint)edges[mid];
-            }
-
-            if (s < symbol)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
+                return (int)(entry & 0xFFFFFF);
             }
         }
-
-        return 0;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 40) & _edgeMask;
 
     /// <summary>The symbol of a folded character; 0 for a character that occurs in no pattern.</summary>
     internal ushort[] Symbols => _symbolOf;
@@ -286,15 +281,26 @@ internal sealed class Automaton
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal int NextSymbol(int state, ushort symbol)
     {
-        while (state != 0)
+        if (state != 0)
         {
-            var target = Child(state, symbol);
-            if (target != 0)
+            // Every state on the failure chain stands for a suffix of this one, so all are entered
+            // on the same symbol: when no pattern has that symbol followed by this one, none of
+            // them has a child on it, and the walk goes straight to the root's transition.
+            var h = PairHash(_states[state].InSymbol, symbol);
+            if ((_pairs[h >> 6] & (1UL << (h & 63))) != 0)
             {
-                return target;
-            }
+                do
+                {
+                    var target = Child(state, symbol);
+                    if (target != 0)
+                    {
+                        return target;
+                    }
 
-            state = _states[state].Fail;
+                    state = _states[state].Fail;
+                }
+                while (state != 0);
+            }
         }
 
         return _rootNext[symbol];

@@ -204,7 +204,9 @@ public sealed class JiebaWordSegmenterTests
         watch.Stop();
 
         AssertWellFormed(text, boundaries);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        // A guard against the unbounded run (minutes on a busy machine), not a measurement: speed
+        // is measured with BenchmarkDotNet, never asserted in a test.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
         Assert.Empty(_logger.Entries);
     }
 

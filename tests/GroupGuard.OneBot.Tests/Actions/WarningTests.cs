@@ -37,7 +37,7 @@ public sealed class WarningTests : IAsyncLifetime
     [Fact]
     public async Task A_burst_of_warnings_to_one_group_is_one_message_mentioning_each_sender_once()
     {
-        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.5));
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 2));
 
         // Ten hits: one spammer seven times, a second twice with the same reason, a third for abuse.
         var burst = new List<Task<ActionResult>>();
@@ -85,7 +85,7 @@ public sealed class WarningTests : IAsyncLifetime
     public async Task Every_caller_of_a_coalesced_warning_gets_the_platforms_refusal()
     {
         _api.Script("send_group_msg", FakeAnswer.Failed(1200, wording: "发送失败，请尝试重发"));
-        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.3));
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 2));
 
         var results = await Task.WhenAll(
             client.ExecuteAsync(Action(ModerationAction.Warn, user: "1001", text: "a"), CancellationToken.None),
@@ -98,7 +98,7 @@ public sealed class WarningTests : IAsyncLifetime
     [Fact]
     public async Task A_raid_of_many_senders_is_split_into_messages_of_twenty_mentions()
     {
-        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.5));
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 2));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 45).Select(i =>
             client.ExecuteAsync(Action(ModerationAction.Warn, user: $"{2000 + i}", text: "请勿发广告"), CancellationToken.None))).WaitAsync(Patience);
@@ -130,7 +130,7 @@ public sealed class WarningTests : IAsyncLifetime
     [Fact]
     public async Task On_v12_coalesced_senders_are_separate_mention_segments()
     {
-        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.3));
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 2));
 
         await Task.WhenAll(
             client.ExecuteAsync(Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", user: "wxid_a", text: "广告"), CancellationToken.None),
@@ -148,7 +148,7 @@ public sealed class WarningTests : IAsyncLifetime
     [Fact]
     public async Task A_caller_that_stops_waiting_gets_cancelled_while_the_others_still_get_their_warning()
     {
-        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 0.4));
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 2));
         using var impatient = new CancellationTokenSource();
 
         var cancelled = client.ExecuteAsync(Action(ModerationAction.Warn, user: "1001", text: "a"), impatient.Token);

@@ -301,33 +301,9 @@ public static class RuleLoader
             {
                 Error(Line(root.Start), "missing 'rules'");
             }
-            else if (rulesNode is not YamlSequenceNode sequence)
+            else if (rulesNode is not YamlSequenceNode)
             {
                 Error(Line(rulesNode.Start), "'rules' must be a list");
-            }
-            else if (id is not null)
-            {
-                foreach (var item in sequence.Children)
-                {
-                    var rule = ReadRule(item, new Rule
-                    {
-                        Id = "",
-                        PackId = id,
-                        PackName = name ?? id,
-                        Category = category ?? id,
-                        Severity = severity,
-                        Action = action,
-                        MuteMinutes = mute,
-                        Mode = mode,
-                        Groups = groups,
-                        WarningTemplate = warning,
-                        SourcePath = display,
-                    });
-                    if (rule is not null)
-                    {
-                        rules.Add(rule);
-                    }
-                }
             }
 
             // A pack with errors is still returned, so that duplicates across files are found too;
@@ -337,11 +313,31 @@ public static class RuleLoader
                 return null;
             }
 
+            // What every rule of the pack starts from; a rule overrides what it names.
+            var defaults = new Rule
+            {
+                Id = "",
+                PackId = id,
+                PackName = name ?? id,
+                Category = category ?? id,
+                Severity = severity,
+                Action = action,
+                MuteMinutes = mute,
+                Mode = mode,
+                Groups = groups,
+                WarningTemplate = warning,
+                SourcePath = display,
+            };
+            if (rulesNode is YamlSequenceNode list)
+            {
+                rules.AddRange(list.Children.Select(item => ReadRule(item, defaults)).OfType<Rule>());
+            }
+
             return new RulePack
             {
                 Id = id,
-                Name = name ?? id,
-                Category = category ?? id,
+                Name = defaults.PackName,
+                Category = defaults.Category,
                 Severity = severity,
                 Action = action,
                 MuteMinutes = mute,

@@ -32,12 +32,19 @@ internal sealed class Automaton
     // states a walk through clean chat is in most of the time.
     private readonly ulong[] _startPairs = new ulong[1 << (PairBits - 6)];
 
+    // A state as the walk carries it: its index in the low bits, and two flags the walk asks of
+    // every state it enters (does a pattern end here; is it one symbol deep), so that asking costs
+    // no memory access.
+    private const int IdBits = 22;
+    private const int IdMask = (1 << IdBits) - 1;
+    private const int OutputFlag = 1 << IdBits;
+    private const int FirstLevelFlag = 1 << (IdBits + 1);
+
     private struct StateInfo
     {
         public int Fail;
         public ushort InSymbol;
-        public bool HasOutput;
-        public bool FirstLevel;
+
     }
 
     private Automaton(ushort[] symbolOf, int[] rootNext, int[] edgeStart, ushort[] edgeSymbol, int[] edgeTarget, int[] fail, int[] outputStart, int[] outputs, int[] patternLength)
@@ -69,21 +76,27 @@ internal sealed class Automaton
             }
         }
 
+        var flags = new int[fail.Length];
+        for (var s = 1; s < fail.Length; s++)
+        {
+            flags[s] = s
+                | (outputStart[s + 1] != outputStart[s] ? OutputFlag : 0)
+                | (rootNext[inSymbol[s]] == s ? FirstLevelFlag : 0);
+        }
+
         _states = new StateInfo[fail.Length];
         for (var s = 0; s < fail.Length; s++)
         {
             _states[s] = new StateInfo
             {
-                Fail = fail[s],
+                Fail = flags[fail[s]],
                 InSymbol = inSymbol[s],
-                HasOutput = outputStart[s + 1] != outputStart[s],
-                FirstLevel = s != 0 && rootNext[inSymbol[s]] == s,
             };
         }
 
-        if (fail.Length >= 1 << 24)
+        if (fail.Length > IdMask)
         {
-            throw new InvalidOperationException("More than 16 million automaton states: split the rule terms");
+            throw new InvalidOperationException("More than 4 million automaton states: split the rule terms into packs of their own");
         }
 
         var size = 16;
@@ -105,12 +118,12 @@ internal sealed class Automaton
                     slot = (slot + 1) & _edgeMask;
                 }
 
-                _edgeTable[slot] = (key << 24) | (uint)edgeTarget[k];
+                _edgeTable[slot] = (key << 24) | (uint)flags[edgeTarget[k]];
             }
         }
 
         _symbolOf = symbolOf;
-        _rootNext = rootNext;
+        _rootNext = [.. rootNext.Select(target => flags[target])];
         _outputStart = outputStart;
         _outputs = outputs;
         PatternLength = patternLength;
@@ -249,7 +262,7 @@ internal sealed class Automaton
     public int Next(int state, char c)
     {
         var symbol = _symbolOf[c];
-        return symbol == 0 ? 0 : NextSymbol(state, symbol);
+        return symbol == 0 ? 0 : NextSymbol(state, symbol, _states[state & IdMask].InSymbol);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -277,7 +290,7 @@ internal sealed class Automaton
 
             if (entry >> 24 == key)
             {
-                return (int)(entry & 0xFFFFFF);
+                return (int)(entry & 0xFFFFFF); // the target with its flags
             }
         }
     }
@@ -290,27 +303,27 @@ internal sealed class Automaton
 
     /// <summary>The state after reading a known, non-zero symbol.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal int NextSymbol(int state, ushort symbol)
+    /// <param name="inSymbol">The symbol that led into <paramref name="state"/> (the previous character's), which the caller knows.</param>
+    internal int NextSymbol(int state, ushort symbol, ushort inSymbol)
     {
         if (state != 0)
         {
             // Every state on the failure chain stands for a suffix of this one, so all are entered
             // on the same symbol: when no pattern has that symbol followed by this one, none of
             // them has a child on it, and the walk goes straight to the root's transition.
-            ref readonly var info = ref _states[state];
-            var h = PairHash(info.InSymbol, symbol);
-            var pairs = info.FirstLevel ? _startPairs : _pairs;
+            var h = PairHash(inSymbol, symbol);
+            var pairs = (state & FirstLevelFlag) != 0 ? _startPairs : _pairs;
             if ((pairs[h >> 6] & (1UL << (h & 63))) != 0)
             {
                 do
                 {
-                    var target = Child(state, symbol);
+                    var target = Child(state & IdMask, symbol);
                     if (target != 0)
                     {
                         return target;
                     }
 
-                    state = _states[state].Fail;
+                    state = _states[state & IdMask].Fail;
                 }
                 while (state != 0);
             }
@@ -320,8 +333,11 @@ internal sealed class Automaton
     }
 
     /// <summary>The patterns that end in <paramref name="state"/>.</summary>
-    public ReadOnlySpan<int> Outputs(int state) =>
-        _outputs.AsSpan(_outputStart[state], _outputStart[state + 1] - _outputStart[state]);
+    public ReadOnlySpan<int> Outputs(int state)
+    {
+        var id = state & IdMask;
+        return _outputs.AsSpan(_outputStart[id], _outputStart[id + 1] - _outputStart[id]);
+    }
 
-    public bool HasOutputs(int state) => _states[state].HasOutput;
+    public bool HasOutputs(int state) => (state & OutputFlag) != 0;
 }

@@ -178,6 +178,7 @@ internal sealed class DetectionEngine
         var gap = 0;
         var run = 0;
         var previous = '\0';
+        ushort previousSymbol = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var entry = table[text[i]];
@@ -239,7 +240,8 @@ internal sealed class DetectionEngine
                 continue;
             }
 
-            state = automaton.NextSymbol(state, symbol);
+            state = automaton.NextSymbol(state, symbol, previousSymbol);
+            previousSymbol = symbol;
             if (automaton.HasOutputs(state))
             {
                 return true;

@@ -13,6 +13,11 @@ public static class MessageDetector
     /// The verdict on <paramref name="text"/> in group <paramref name="groupId"/>. Hit spans index
     /// <paramref name="text"/> in UTF-16 code units and cover what the user wrote.
     /// </summary>
-    public static Verdict Detect(RuleSet rules, string text, string? groupId, IWordSegmenter? segmenter = null) =>
-        new(rules.Version, rules.Engine.Match(text, groupId, segmenter));
+    public static Verdict Detect(RuleSet rules, string text, string? groupId, IWordSegmenter? segmenter = null)
+    {
+        var hits = rules.Engine.Match(text, groupId, segmenter);
+
+        // Most messages: one shared verdict per rule set, nothing allocated.
+        return hits.Count == 0 ? rules.Clean : new Verdict(rules.Version, hits);
+    }
 }

@@ -18,7 +18,11 @@ public sealed class RuleSet
         Rules = packs.SelectMany(p => p.Rules).ToArray();
         TermCount = Rules.Sum(r => r.Terms.Count);
         Engine = new DetectionEngine(this);
+        Clean = new Verdict(version, []);
     }
+
+    /// <summary>The verdict on a message nothing fired on, shared.</summary>
+    internal Verdict Clean { get; }
 
     /// <summary>A short hash of every file that went into the set: the same files give the same version.</summary>
     public string Version { get; }

@@ -25,20 +25,25 @@ public sealed class StreamTracker(int maxSenders = 100_000)
     /// <summary>Records the message and returns the stream rules it trips.</summary>
     public IReadOnlyList<RuleHit> Observe(RuleSet rules, ChatMessage message)
     {
-        List<RuleHit>? hits = null;
-        var streamRules = rules.Rules.Where(r => r.Stream is not null && r.Groups.Covers(message.GroupId)).ToList();
-        if (streamRules.Count == 0)
+        if (rules.StreamRules.Count == 0)
         {
             return [];
         }
+
+        List<RuleHit>? hits = null;
 
         lock (_lock)
         {
             Sweep(rules, message.Time);
             var floodTimes = Remember(_floods, $"{message.Platform}|{message.GroupId}|{message.UserId}", message.Time);
             Queue<DateTimeOffset>? repeatTimes = null;
-            foreach (var rule in streamRules)
+            foreach (var rule in rules.StreamRules)
             {
+                if (!rule.Groups.Covers(message.GroupId))
+                {
+                    continue;
+                }
+
                 var stream = rule.Stream!;
                 switch (stream.Kind)
                 {
@@ -117,8 +122,7 @@ public sealed class StreamTracker(int maxSenders = 100_000)
             return;
         }
 
-        var longest = rules.Rules.Where(r => r.Stream is not null).Select(r => r.Stream!.Seconds).DefaultIfEmpty(0).Max();
-        var cutoff = now.AddSeconds(-Math.Max(longest, 60));
+        var cutoff = now.AddSeconds(-Math.Max(rules.LongestStreamWindow, 60));
         foreach (var map in new[] { _floods, _repeats })
         {
             foreach (var key in map.Where(p => p.Value.Count == 0 || p.Value.Last() <= cutoff).Select(p => p.Key).ToList())

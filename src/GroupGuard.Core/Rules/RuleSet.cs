@@ -17,6 +17,8 @@ public sealed class RuleSet
         Variants = variants;
         Rules = packs.SelectMany(p => p.Rules).ToArray();
         TermCount = Rules.Sum(r => r.Terms.Count);
+        StreamRules = [.. Rules.Where(r => r.Stream is not null)];
+        LongestStreamWindow = StreamRules.Select(r => r.Stream!.Seconds).DefaultIfEmpty(0).Max();
         Engine = new DetectionEngine(this);
         Clean = new Verdict(version, []);
     }
@@ -31,6 +33,12 @@ public sealed class RuleSet
     public IReadOnlyList<RulePack> Packs { get; }
     public IReadOnlyList<Rule> Rules { get; }
     public int TermCount { get; }
+
+    /// <summary>The rules over the message stream (flood, repeat, @all), found once per version.</summary>
+    internal IReadOnlyList<Rule> StreamRules { get; }
+
+    /// <summary>The longest window of any stream rule, in seconds.</summary>
+    internal int LongestStreamWindow { get; }
 
     /// <summary>Phrases of <c>allow.txt</c>: they cancel any hit they cover.</summary>
     public IReadOnlyList<RuleTerm> Allow { get; }

@@ -74,38 +74,15 @@ public static class ModerationPolicy
         var muteSeconds = 0;
         if (strongest is not null && !exempt)
         {
-            var wanted = new SortedSet<ModerationAction>();
-            switch (strongest.Rule.Action)
+            var wanted = Wanted(strongest.Rule.Action, step?.Action);
+            if (strongest.Rule.Action == ModerationAction.Mute)
             {
-                case ModerationAction.Warn:
-                    wanted.Add(ModerationAction.Warn);
-                    break;
-                case ModerationAction.Recall:
-                    wanted.Add(ModerationAction.Recall);
-                    break;
-                case ModerationAction.Mute:
-                    wanted.Add(ModerationAction.Recall);
-                    wanted.Add(ModerationAction.Mute);
-                    muteSeconds = strongest.Rule.MuteMinutes * 60;
-                    break;
-                case ModerationAction.Kick:
-                    wanted.Add(ModerationAction.Recall);
-                    wanted.Add(ModerationAction.Kick);
-                    break;
+                muteSeconds = strongest.Rule.MuteMinutes * 60;
             }
 
-            if (step is not null)
+            if (step?.Action == ModerationAction.Mute)
             {
-                wanted.Add(step.Action);
-                if (step.Action == ModerationAction.Mute)
-                {
-                    muteSeconds = Math.Max(muteSeconds, step.MuteMinutes * 60);
-                }
-            }
-
-            if (wanted.Contains(ModerationAction.Kick))
-            {
-                wanted.Remove(ModerationAction.Mute); // no point muting someone who is removed
+                muteSeconds = Math.Max(muteSeconds, step.MuteMinutes * 60);
             }
 
             foreach (var action in wanted.ToList())
@@ -178,6 +155,36 @@ public static class ModerationPolicy
         }).ToList();
 
         return new Decision(incidents, exempt || dryRun ? [] : actions);
+    }
+
+    /// <summary>
+    /// The platform actions for a decided action and an escalation step's: a mute or kick also
+    /// recalls the message, and no one is muted who is also removed.
+    /// </summary>
+    public static SortedSet<ModerationAction> Wanted(ModerationAction decided, ModerationAction? escalation)
+    {
+        var wanted = new SortedSet<ModerationAction>();
+        if (decided is ModerationAction.Recall or ModerationAction.Mute or ModerationAction.Kick)
+        {
+            wanted.Add(ModerationAction.Recall);
+        }
+
+        if (decided != ModerationAction.Log)
+        {
+            wanted.Add(decided);
+        }
+
+        if (escalation is { } extra && extra != ModerationAction.Log)
+        {
+            wanted.Add(extra);
+        }
+
+        if (wanted.Contains(ModerationAction.Kick))
+        {
+            wanted.Remove(ModerationAction.Mute);
+        }
+
+        return wanted;
     }
 
     /// <summary>The pack filter of a group's settings; stream and text hits alike.</summary>

@@ -53,20 +53,10 @@ internal sealed partial class PendingActionRecovery(
 
             var strongest = message.Max(i => i.DecidedAction);
             var muteSeconds = message.Max(i => i.MuteSeconds);
-            var wanted = new SortedSet<ModerationAction>();
-            if (strongest >= ModerationAction.Recall)
-            {
-                wanted.Add(ModerationAction.Recall);
-            }
-
-            wanted.Add(strongest);
-            if (muteSeconds > 0 && strongest != ModerationAction.Kick)
-            {
-                wanted.Add(ModerationAction.Mute);
-            }
+            var wanted = ModerationPolicy.Wanted(strongest, muteSeconds > 0 ? ModerationAction.Mute : null);
 
             var first = message.First();
-            var actions = wanted.Where(a => a != ModerationAction.Log).Select(action => new PlatformAction
+            var actions = wanted.Select(action => new PlatformAction
             {
                 Protocol = first.Platform == "qq" ? "onebot.v11" : "onebot.v12",
                 Platform = first.Platform,

@@ -58,7 +58,7 @@ public sealed class RulesCliTests : IDisposable
     [Fact]
     public async Task The_shipped_rules_pass_their_own_check()
     {
-        var outcome = await Run("rules", "check", "--rules", Path.Combine(RepoRoot(), "rules"));
+        var outcome = await Run("rules", "check", "--rules", Path.Combine(RepoPaths.Root, "rules"));
 
         Assert.True(outcome.ExitCode == 0, outcome.Output);
     }
@@ -110,19 +110,6 @@ public sealed class RulesCliTests : IDisposable
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await process.WaitForExitAsync(cancel.Token);
         return (process.ExitCode, await output, await error);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("GroupGuard.sln not found");
     }
 
     public void Dispose()

@@ -15,31 +15,15 @@ public sealed class ShippedPacksTests
 {
     private static readonly Lazy<(RuleSet Rules, JiebaWordSegmenter Segmenter)> Shipped = new(() =>
     {
-        var result = RuleLoader.Load(Path.Combine(Root, "rules"));
+        var result = RuleLoader.Load(Path.Combine(RepoPaths.Root, "rules"));
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         var segmenter = new JiebaWordSegmenter(NullLogger<JiebaWordSegmenter>.Instance);
         segmenter.UseTerms(result.RuleSet!.Version, result.RuleSet.WordTerms);
         return (result.RuleSet, segmenter);
     });
 
-    private static string Root
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("GroupGuard.sln not found");
-        }
-    }
-
     private static IEnumerable<string> Lines(string fixture) =>
-        File.ReadLines(Path.Combine(Root, "tools", "fixtures", fixture)).Where(l => l.Trim().Length > 0);
+        File.ReadLines(Path.Combine(RepoPaths.Root, "tools", "fixtures", fixture)).Where(l => l.Trim().Length > 0);
 
     private static Verdict Detect(string line) => MessageDetector.Detect(Shipped.Value.Rules, line, "123456", Shipped.Value.Segmenter);
 

@@ -113,6 +113,9 @@ public interface IDigestOutbox
     /// <summary>Digests with a channel still pending, or failed with fewer than <paramref name="maxAttempts"/> attempts.</summary>
     Task<IReadOnlyList<DigestRecord>> UnfinishedAsync(int maxAttempts, CancellationToken cancellationToken);
 
+    /// <summary>The leader's latest digest (by period end) with its channels, or null before the first.</summary>
+    Task<DigestRecord?> LatestAsync(string leader, CancellationToken cancellationToken);
+
     /// <summary>The outbox, newest last; one leader's or all.</summary>
     IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken);
 }

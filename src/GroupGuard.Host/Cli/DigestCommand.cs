@@ -51,16 +51,10 @@ internal static class DigestCommand
                     return 0;
                 }
 
-                await foreach (var stored in digests.Outbox.ListAsync(leader!.Name, cancellationToken))
-                {
-                    if (stored.Id == record.Id)
-                    {
-                        await output.WriteLineAsync(Line(stored));
-                        return stored.Channels.Values.Any(c => c.Status == ChannelOutcome.Sent) ? 0 : 1;
-                    }
-                }
-
-                return 1;
+                // The digest just made is the leader's latest; read it back for the channels' outcomes.
+                var stored = await digests.Outbox.LatestAsync(leader!.Name, cancellationToken) ?? record;
+                await output.WriteLineAsync(Line(stored));
+                return stored.Channels.Values.Any(c => c.Status == ChannelOutcome.Sent) ? 0 : 1;
             }
 
             case "list":

@@ -64,17 +64,10 @@ internal sealed partial class DigestService(
             previous += incident.FalsePositive ? 0 : 1;
         }
 
-        var failedChannels = new List<string>();
-        DigestRecord? last = null;
-        await foreach (var record in outbox.ListAsync(leader.Name, cancellationToken))
-        {
-            last = record;
-        }
-
-        if (last is not null)
-        {
-            failedChannels.AddRange(last.Channels.Where(c => c.Value.Status == ChannelOutcome.Failed).Select(c => $"{c.Key}: {c.Value.Error}"));
-        }
+        var last = await outbox.LatestAsync(leader.Name, cancellationToken);
+        List<string> failedChannels = last is null
+            ? []
+            : [.. last.Channels.Where(c => c.Value.Status == ChannelOutcome.Failed).Select(c => $"{c.Key}: {c.Value.Error}")];
 
         // Outside the service (the command line) there is no adapter or rule state to report.
         var health = adapters is null || rules is null

@@ -215,10 +215,23 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
         return Group(rows);
     }
 
-    public async IAsyncEnumerable<DigestRecord> ListAsync(string? leader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task<DigestRecord?> LatestAsync(string leader, CancellationToken cancellationToken)
     {
-        var sql = SelectSql + (leader is null ? "" : " WHERE d.leader = @Leader") + OrderSql;
+        ArgumentNullException.ThrowIfNull(leader);
+        const string Where = " WHERE d.id = (SELECT id FROM digests WHERE leader = @Leader ORDER BY period_to DESC LIMIT 1)";
+        await foreach (var record in ReadAsync(SelectSql + Where + OrderSql, leader, cancellationToken).ConfigureAwait(false))
+        {
+            return record;
+        }
 
+        return null;
+    }
+
+    public IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken) =>
+        ReadAsync(SelectSql + (leader is null ? "" : " WHERE d.leader = @Leader") + OrderSql, leader, cancellationToken);
+
+    private async IAsyncEnumerable<DigestRecord> ReadAsync(string sql, string? leader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
         var rows = connection.QueryUnbufferedAsync<DigestRow>(sql, new { Leader = leader }).WithCancellation(cancellationToken).ConfigureAwait(false);
 

@@ -291,6 +291,24 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_latest_digest_of_a_leader_comes_with_its_channels()
+    {
+        Assert.Null(await _outbox.LatestAsync("张老师", CancellationToken.None));
+
+        var later = await _outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["wecom", "file"]), CancellationToken.None);
+        await _outbox.CreateAsync(Digest(from: Day1, to: Day2), CancellationToken.None); // a late catch-up
+        await _outbox.CreateAsync(Digest(leader: "李老师", from: Day3, to: Day4), CancellationToken.None);
+        await _outbox.UpdateChannelAsync(later.Id, "wecom", GaveUp(5), CancellationToken.None);
+
+        var latest = await _outbox.LatestAsync("张老师", CancellationToken.None);
+
+        Assert.Equal(later.Id, latest!.Id);
+        Assert.Equal(ChannelOutcome.Failed, latest.Channels["wecom"].Status);
+        Assert.Equal(ChannelOutcome.Pending, latest.Channels["file"].Status);
+        Assert.Null(await _outbox.LatestAsync("王老师", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_failed_digest_still_counts_as_its_period_done()
     {
         var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);

@@ -361,7 +361,8 @@ internal sealed class DetectionEngine
     /// </summary>
     private void MatchRegexes(string text, string? groupId, List<AllowSpan> allows, List<RuleHit> hits)
     {
-        var light = _folder.FoldLight(text, out var map);
+        var light = _folder.FoldLight(text);
+        var map = light.Map;
         foreach (var r in _regexRules)
         {
             var rule = _rules[r];
@@ -370,7 +371,7 @@ internal sealed class DetectionEngine
                 continue;
             }
 
-            foreach (System.Text.RegularExpressions.Match m in rule.Regex!.Matches(light))
+            foreach (var m in rule.Regex!.EnumerateMatches(light.Text))
             {
                 if (m.Length == 0)
                 {
@@ -378,7 +379,7 @@ internal sealed class DetectionEngine
                 }
 
                 var start = map[m.Index];
-                var end = m.Index + m.Length < map.Length - 1 ? map[m.Index + m.Length] : text.Length;
+                var end = map[m.Index + m.Length];
                 if (!Covered(allows, r, start, end))
                 {
                     hits.Add(new RuleHit(rule, text[start..end], start, end - start));

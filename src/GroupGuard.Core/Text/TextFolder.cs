@@ -45,6 +45,38 @@ internal sealed class FoldedText
     }
 }
 
+/// <summary>The light fold of a message (see <see cref="TextFolder.FoldLight"/>); reused per thread.</summary>
+internal sealed class LightText
+{
+    public char[] Chars = new char[256];
+    public int[] Map = new int[257];
+    public int Count;
+
+    public ReadOnlySpan<char> Text => Chars.AsSpan(0, Count);
+
+    public void Reset(int capacity)
+    {
+        Count = 0;
+        if (Chars.Length < capacity)
+        {
+            Chars = new char[capacity];
+            Map = new int[capacity + 1];
+        }
+    }
+
+    public void Add(char c, int origin)
+    {
+        if (Count == Chars.Length)
+        {
+            Array.Resize(ref Chars, Chars.Length * 2);
+            Array.Resize(ref Map, Chars.Length + 1);
+        }
+
+        Chars[Count] = c;
+        Map[Count++] = origin;
+    }
+}
+
 /// <summary>
 /// Folds text for matching, the same way for rule terms and for messages: NFKC, lower case,
 /// traditional → simplified, the rule set's variants (薇 → 微; a lone v between hanzi → 微),
@@ -224,13 +256,14 @@ internal sealed class TextFolder
 
     /// <summary>
     /// The lighter fold that regex rules see: every character folded as for matching, but
-    /// interference kept (in its NFKC form, so ：// reads ://) and nothing collapsed.
-    /// <paramref name="map"/> gives the original offset of each character, plus the text's length.
+    /// interference kept (in its NFKC form, so ：// reads ://) and nothing collapsed. Written into
+    /// this thread's buffer (read it before the next call); <c>Map</c> gives the original offset of
+    /// each character, plus the text's length after the last.
     /// </summary>
-    public string FoldLight(string text, out int[] map)
+    public LightText FoldLight(string text)
     {
-        var builder = new StringBuilder(text.Length);
-        var offsets = new List<int>(text.Length + 1);
+        var light = t_light ??= new LightText();
+        light.Reset(text.Length * 2 + 2);
         StringBuilder? slow = null;
         for (var i = 0; i < text.Length; i++)
         {
@@ -240,16 +273,14 @@ internal sealed class TextFolder
             {
                 case CharFlags.Keep:
                 case CharFlags.Skip:
-                    builder.Append(CharTables.FoldedChar(entry));
-                    offsets.Add(i);
+                    light.Add(CharTables.FoldedChar(entry), i);
                     break;
                 case CharFlags.Drop:
                     break;
                 default:
                     if ((flags & CharFlags.LatinVariant) != 0)
                     {
-                        builder.Append(CharTables.FoldedChar(entry));
-                        offsets.Add(i);
+                        light.Add(CharTables.FoldedChar(entry), i);
                         break;
                     }
 
@@ -264,8 +295,7 @@ internal sealed class TextFolder
                     var piece = kind == CharFlags.Keep ? slow.ToString() : kind == CharFlags.Skip ? rune.ToString() : "";
                     foreach (var c in piece)
                     {
-                        builder.Append(c);
-                        offsets.Add(i);
+                        light.Add(c, i);
                     }
 
                     i += width - 1;
@@ -273,10 +303,12 @@ internal sealed class TextFolder
             }
         }
 
-        offsets.Add(text.Length);
-        map = [.. offsets];
-        return builder.ToString();
+        light.Map[light.Count] = text.Length;
+        return light;
     }
+
+    [ThreadStatic]
+    private static LightText? t_light;
 
     private static void Emit(FoldedText into, char folded, CharFlags flags, int start, int end, ref int gap, ref bool clause)
     {

@@ -26,6 +26,7 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton(sp => new Deduplicator(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.DedupeCapacity));
         services.AddSingleton<AdapterHealth>();
         services.AddSingleton<PipelineStats>();
+        services.AddSingleton<IncidentsInFlight>();
         services.AddSingleton<EventIntake>();
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<InboxStartup>();

@@ -77,6 +77,45 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task An_incident_decided_just_before_a_digest_fires_and_stored_just_after_is_in_that_digest()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var digests = service.Services.GetRequiredService<DigestService>();
+        var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
+        var inFlight = service.Services.GetRequiredService<GroupGuard.Host.Pipeline.IncidentsInFlight>();
+        var leader = Assert.Single(digests.Leaders);
+
+        // The moderation worker has decided (and stamped) an incident; its write has not committed.
+        var flight = inFlight.Begin();
+        var fire = flight.Now.AddMilliseconds(10);
+        var run = digests.RunAsync(leader, fire, CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(run.IsCompleted, "the digest did not wait for the incident being written");
+
+        var ids = await store.AddAsync([Incident("801", flight.Now)], CancellationToken.None);
+        flight.Dispose();
+        var first = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.NotNull(first);
+        Assert.Equal(fire, first.PeriodTo, TimeSpan.FromMilliseconds(1)); // stored to the millisecond
+        Assert.Equal([ids[0]], first.IncidentIds);
+
+        // The next digest starts where that one ended and does not report it again.
+        var second = await digests.RunAsync(leader, fire.AddSeconds(1), CancellationToken.None);
+        Assert.NotNull(second);
+        Assert.Equal(first.PeriodTo, second.PeriodFrom);
+        Assert.Empty(second.IncidentIds);
+    }
+
+    private static GroupGuard.Core.Incident Incident(string messageId, DateTimeOffset detected) => new()
+    {
+        Time = detected, DetectedAt = detected, Platform = "qq", BotId = "10001", GroupId = "123456", UserId = "20002",
+        MessageId = messageId, Pack = "ads", Rule = "ads.contact", Category = "ads", Severity = GroupGuard.Core.Severity.Medium, MatchedTerm = "加微信",
+        MessageText = "加微信", DecidedAction = GroupGuard.Core.ModerationAction.Log, ActionStatus = GroupGuard.Core.ActionStatus.Done, RuleSetVersion = "v",
+    };
+
+    [Fact]
     public async Task With_no_leader_configured_a_default_digest_is_written_to_a_file()
     {
         using var service = new GroupGuardFactory();

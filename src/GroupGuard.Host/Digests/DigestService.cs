@@ -20,8 +20,12 @@ internal sealed partial class DigestService(
     TimeProvider time,
     ILogger<DigestService> logger,
     IRuleSetProvider? rules = null,
-    AdapterHealth? adapters = null)
+    AdapterHealth? adapters = null,
+    IncidentsInFlight? inFlight = null)
 {
+    /// <summary>How long a digest waits for incidents detected before its fire time to be stored.</summary>
+    internal static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
+
     /// <summary>A failing channel is tried this many times in all, with backoff (1, 2, 4, 8 minutes).</summary>
     public const int MaxAttempts = 5;
 
@@ -106,6 +110,19 @@ internal sealed partial class DigestService(
         if (from >= to)
         {
             return null; // already covered (a second instance, or a retried fire)
+        }
+
+        // An incident detected before the fire time but not yet stored belongs in this digest:
+        // wait for its write. If storage is stuck, end the period before it instead, so the next
+        // digest reports it rather than no digest at all.
+        if (inFlight is not null && await inFlight.WaitSettledAsync(to, SettleLimit, cancellationToken) is { } unsettled)
+        {
+            LogUnsettled(leader.Name, unsettled);
+            to = unsettled;
+            if (from >= to)
+            {
+                return null;
+            }
         }
 
         var document = await BuildAsync(leader, from, to, cancellationToken);
@@ -215,6 +232,9 @@ internal sealed partial class DigestService(
 
         await RetryAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Digest for {Leader}: incidents detected since {Unsettled} are still not stored; this digest ends there and the next one reports them")]
+    private partial void LogUnsettled(string leader, DateTimeOffset unsettled);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} was due at {Missed} while the service was down: sending it now")]
     private partial void LogCatchUp(string leader, DateTimeOffset missed);

@@ -25,6 +25,7 @@ internal sealed partial class ModerationWorker(
     IOptionsMonitor<PrivacyOptions> privacy,
     IOptionsMonitor<Dictionary<string, GroupOverride>> groups,
     PipelineStats stats,
+    IncidentsInFlight inFlight,
     TimeProvider time,
     ILogger<ModerationWorker> logger,
     IWordSegmenter? segmenter = null,
@@ -97,16 +98,19 @@ internal sealed partial class ModerationWorker(
             offences = await CountOffencesAsync(message, options, stoppingToken);
         }
 
+        // The detection time stays open until the write commits, so a digest due meanwhile waits for it.
+        using var flight = inFlight.Begin();
         var context = new PolicyContext(
             offences,
             role,
-            time.GetUtcNow(),
+            flight.Now,
             options,
             group,
             privacy.CurrentValue,
             action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false);
         var decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text));
         var ids = await StoreAsync(decision.Incidents, stoppingToken);
+        flight.Dispose();
         if (ids is null)
         {
             return false;

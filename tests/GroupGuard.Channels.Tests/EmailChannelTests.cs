@@ -16,7 +16,7 @@ public sealed class EmailChannelTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _sink.DisposeAsync();
 
-    private EmailChannel Channel(bool useTls = false, string? user = "bot@example.com") => new(
+    private EmailChannel Channel(bool? useTls = false, string? user = "bot@example.com") => new(
         "wang-mail",
         new EmailChannelOptions
         {
@@ -88,6 +88,16 @@ public sealed class EmailChannelTests : IAsyncLifetime
         Assert.Contains("refused the login for bot@example.com", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, failure.ToString(), StringComparison.Ordinal);
         Assert.Empty(_sink.Messages);
+    }
+
+    [Fact]
+    public async Task A_relay_on_this_machine_takes_plain_smtp_without_a_UseTls_setting_even_when_it_offers_starttls()
+    {
+        _sink.OfferStartTls = true;
+
+        await Channel(useTls: null).SendAsync(Digests.Sample(), CancellationToken.None);
+
+        Assert.Single(_sink.Messages);
     }
 
     [Fact]

@@ -53,7 +53,11 @@ internal sealed class EmailChannel : IDigestChannel
         using var client = new SmtpClient { Timeout = (int)_timeout.TotalMilliseconds };
         try
         {
-            var security = _options.UseTls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable;
+            // A relay on this machine often offers STARTTLS with a self-signed certificate; the
+            // mail never crosses a network there, so it is not asked for.
+            var security = _options.EffectiveUseTls ? SecureSocketOptions.SslOnConnect
+                : _options.IsLoopback ? SecureSocketOptions.None
+                : SecureSocketOptions.StartTlsWhenAvailable;
             await client.ConnectAsync(_host, _options.EffectivePort, security, cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrWhiteSpace(_options.User))
             {

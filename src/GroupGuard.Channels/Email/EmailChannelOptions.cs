@@ -11,14 +11,22 @@ public sealed class EmailChannelOptions : DigestChannelOptions
     /// <summary>The SMTP server's host name.</summary>
     public string? Host { get; set; }
 
-    /// <summary>The SMTP port; default 465 with <see cref="UseTls"/>, 587 without.</summary>
+    /// <summary>The SMTP port; default 465 with TLS, 587 without.</summary>
     public int? Port { get; set; }
 
     /// <summary>
-    /// True (the default): TLS from the first byte (SMTPS, port 465). False: plain connect, then
-    /// STARTTLS when the server offers it (port 587 or 25).
+    /// True: TLS from the first byte (SMTPS, port 465). False: plain connect, then STARTTLS when
+    /// the server offers it (port 587 or 25); to a relay on this machine (localhost, 127.0.0.1,
+    /// ::1), plain SMTP throughout. Unset: true, except to a relay on this machine.
     /// </summary>
-    public bool UseTls { get; set; } = true;
+    public bool? UseTls { get; set; }
+
+    /// <summary>The host is this machine: mail to it never crosses a network.</summary>
+    internal bool IsLoopback =>
+        string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(Host, out var address) && System.Net.IPAddress.IsLoopback(address));
+
+    internal bool EffectiveUseTls => UseTls ?? !IsLoopback;
 
     /// <summary>The login; when empty, GroupGuard sends without authenticating.</summary>
     public string? User { get; set; }
@@ -32,13 +40,13 @@ public sealed class EmailChannelOptions : DigestChannelOptions
     /// <summary>The recipients, in the same forms as <see cref="From"/>.</summary>
     public IList<string> To { get; set; } = [];
 
-    internal int EffectivePort => Port ?? (UseTls ? 465 : 587);
+    internal int EffectivePort => Port ?? (EffectiveUseTls ? 465 : 587);
 
     internal static EmailChannelOptions Read(ChannelSettingsReader reader) => new()
     {
         Host = reader.String(nameof(Host)),
         Port = reader.Int(nameof(Port)),
-        UseTls = reader.Bool(nameof(UseTls)) ?? true,
+        UseTls = reader.Bool(nameof(UseTls)),
         User = reader.String(nameof(User)),
         Password = reader.String(nameof(Password)),
         From = reader.String(nameof(From)),

@@ -34,6 +34,9 @@ internal sealed class SmtpSink : IAsyncDisposable
 
     public bool AcceptLogin { get; set; } = true;
 
+    /// <summary>Advertises STARTTLS (as many local relays do) but cannot do it: a client that asks fails.</summary>
+    public bool OfferStartTls { get; set; }
+
     private async Task LoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -73,6 +76,11 @@ internal sealed class SmtpSink : IAsyncDisposable
                 {
                     case "EHLO":
                         await writer.WriteLineAsync("250-sink greets you");
+                        if (OfferStartTls)
+                        {
+                            await writer.WriteLineAsync("250-STARTTLS");
+                        }
+
                         await writer.WriteLineAsync("250 AUTH PLAIN LOGIN");
                         break;
                     case "HELO":
@@ -121,6 +129,9 @@ internal sealed class SmtpSink : IAsyncDisposable
                         from = null;
                         recipients.Clear();
                         await writer.WriteLineAsync("250 2.0.0 OK");
+                        break;
+                    case "STARTTLS":
+                        await writer.WriteLineAsync("454 4.7.0 TLS not available");
                         break;
                     case "NOOP":
                         await writer.WriteLineAsync("250 2.0.0 OK");

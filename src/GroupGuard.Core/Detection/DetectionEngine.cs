@@ -27,6 +27,9 @@ internal sealed class DetectionEngine
     private readonly int[] _regexRules;
     private readonly int[] _detectorRules;
 
+    // Per rule: its unless_preceded_by words, folded (empty for most rules).
+    private readonly string[][] _precededBy;
+
     public DetectionEngine(RuleSet set)
     {
         _rules = [.. set.Rules];
@@ -87,6 +90,7 @@ internal sealed class DetectionEngine
             Add(_folder.FoldToString(phrase.Text), Pattern.ForAllow(-1));
         }
 
+        _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
         _automaton = Automaton.Build(patterns);
         _entries = [.. entries.Select(e => e.ToArray())];
         _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
@@ -336,7 +340,7 @@ internal sealed class DetectionEngine
 
             var start = folded.Start[candidate.Start];
             var end = folded.End[candidate.End];
-            if (Covered(allows, pattern.Rule, start, end))
+            if (Covered(allows, pattern.Rule, start, end) || Negated(folded, candidate.Start, _precededBy[pattern.Rule]))
             {
                 continue;
             }
@@ -412,6 +416,39 @@ internal sealed class DetectionEngine
                 }
             }
         }
+    }
+
+    /// <summary>One of <paramref name="words"/> ends right before the folded position <paramref name="start"/>, with no clause break between.</summary>
+    private static bool Negated(FoldedText folded, int start, string[] words)
+    {
+        if (words.Length == 0 || folded.ClauseBefore[start])
+        {
+            return false;
+        }
+
+        var before = folded.Text[..start];
+        foreach (var word in words)
+        {
+            if (before.EndsWith(word, StringComparison.Ordinal) && !ClauseWithin(folded, start - word.Length + 1, start))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ClauseWithin(FoldedText folded, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            if (folded.ClauseBefore[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Covered(List<AllowSpan> allows, int rule, int start, int end)

@@ -32,7 +32,7 @@ public static class RuleLoader
 
     private static readonly HashSet<string> RuleKeys =
     [
-        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "regex", "detector",
+        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "regex", "detector",
         "allow_domains", "deny_domains", "severity", "action", "mute_minutes", "mode", "category",
         "flood", "repeat", "mention_all", "warning",
     ];
@@ -396,6 +396,21 @@ public static class RuleLoader
                 }
             }
 
+            var precededBy = new List<RuleTerm>();
+            if (map.TryGetValue("unless_preceded_by", out var precededNode))
+            {
+                foreach (var (value, phraseLine) in List(precededNode, "unless_preceded_by", id))
+                {
+                    if (TextFolder.Plain.FoldToString(value).Length == 0)
+                    {
+                        Error(phraseLine, $"rule '{id}': unless_preceded_by word '{value}' has no letters, digits or hanzi");
+                        continue;
+                    }
+
+                    precededBy.Add(new RuleTerm(value, display, phraseLine));
+                }
+            }
+
             Regex? regex = null;
             var pattern = Scalar(map, "regex", ruleNode);
             if (pattern is not null)
@@ -435,6 +450,11 @@ public static class RuleLoader
                 Error(Line(unlessNode!.Start), $"rule '{id}': 'unless' applies to terms; this rule has none");
             }
 
+            if (precededBy.Count > 0 && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null)
+            {
+                Error(Line(precededNode!.Start), $"rule '{id}': 'unless_preceded_by' applies to terms; this rule has none");
+            }
+
             return defaults with
             {
                 Id = id,
@@ -447,6 +467,7 @@ public static class RuleLoader
                 Terms = terms,
                 Pinyin = Bool(map, "pinyin", false),
                 Unless = unless,
+                UnlessPrecededBy = precededBy,
                 Regex = regex,
                 DetectorName = detector?.Name ?? detectorName,
                 Detector = detector,

@@ -85,6 +85,12 @@ public sealed record Rule
     /// <summary>Phrases that cancel a hit of this rule when they cover it (<c>unless:</c>).</summary>
     public IReadOnlyList<RuleTerm> Unless { get; init; } = [];
 
+    /// <summary>
+    /// Words that cancel a hit of this rule when they come right before it, in the same clause
+    /// (<c>unless_preceded_by:</c>): the negations of 不讨厌黑人, 没有看不起外地人.
+    /// </summary>
+    public IReadOnlyList<RuleTerm> UnlessPrecededBy { get; init; } = [];
+
     public Regex? Regex { get; init; }
 
     /// <summary>The built-in detector's name (<c>cn_id_card</c>, …) when the rule uses one.</summary>

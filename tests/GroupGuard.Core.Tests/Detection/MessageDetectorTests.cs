@@ -205,6 +205,29 @@ public sealed class MessageDetectorTests
         Assert.True(MessageDetector.Detect(rules, "买消毒液", "1", words).Flagged);
     }
 
+    [Theory]
+    [InlineData("我最讨厌河南人了", true)]
+    [InlineData("我不讨厌河南人", false)]
+    [InlineData("我们从来没有讨厌河南人", false)]
+    [InlineData("我不 讨厌河南人", false)] // interference between the negation and the hit is skipped as usual
+    [InlineData("我不。讨厌河南人就是讨厌", true)] // a clause break ends the negation's reach
+    [InlineData("我不讨厌河南人，但讨厌河南人的骗子", true)] // a later, plain occurrence still fires
+    [InlineData("不知道为什么讨厌河南人", true)] // 不 is not right before the hit
+    public void A_negation_right_before_a_hit_cancels_it(string text, bool flagged)
+    {
+        var rules = Load("""
+            pack: neg
+            rules:
+              - id: n.hate
+                terms: [讨厌河南人]
+                unless_preceded_by: [不, 没有]
+            """);
+
+        var verdict = MessageDetector.Detect(rules, text, "1");
+
+        Assert.Equal(flagged, verdict.Flagged);
+    }
+
     [Fact]
     public void Card_text_is_scanned_with_the_message()
     {

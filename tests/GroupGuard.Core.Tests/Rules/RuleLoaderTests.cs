@@ -167,6 +167,8 @@ public sealed class RuleLoaderTests
     [InlineData("  - id: x.pin\n    terms: [傻逼]\n    pinyin: maybe\n", 5, "true or false")]
     [InlineData("  - id: x.mix\n    terms: [a1]\n    regex: 'b'\n", 3, "mixes")]
     [InlineData("  - id: x.dom\n    terms: [a1]\n    allow_domains: [qq.com]\n", 5, "detector: url")]
+    [InlineData("  - id: x.neg\n    regex: 'ab'\n    unless_preceded_by: [不]\n", 5, "'unless_preceded_by' applies to terms")]
+    [InlineData("  - id: x.neg\n    terms: [ab]\n    unless_preceded_by: ['，']\n", 5, "no letters")]
     public void Rule_mistakes_are_reported_on_their_line(string rule, int line, string message)
     {
         using var dir = new TempFolder();

@@ -116,6 +116,67 @@ public sealed class DigestTests
     };
 
     [Fact]
+    public async Task Two_instances_on_one_database_send_a_digest_once_on_each_channel()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var sends = new ConcurrentQueue<string>();
+        DigestService Instance() => new(
+            service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
+            service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>(),
+            service.Services.GetRequiredService<IDigestOutbox>(),
+            new SlowChannels(sends),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance);
+        var first = Instance();
+        var second = Instance(); // its own gate, as in another process on the same database
+        var leader = Assert.Single(first.Leaders);
+        var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60); // on the second, as a schedule fires
+
+        // The first instance is still sending when the second one's fire and retry find the digest unfinished.
+        var sending = first.RunAsync(leader, fire, CancellationToken.None);
+        await Task.WhenAll(second.RunAsync(leader, fire, CancellationToken.None), second.RetryAsync(CancellationToken.None));
+        await sending;
+        await Task.WhenAll(first.RetryAsync(CancellationToken.None), second.RetryAsync(CancellationToken.None));
+
+        Assert.Equal(leader.Channels, sends.Order(StringComparer.Ordinal));
+        var record = Assert.Single(await ListAsync(first.Outbox), r => r.PeriodTo == fire);
+        Assert.Equal("sent", record.Status);
+    }
+
+    private static async Task<List<DigestRecord>> ListAsync(IDigestOutbox outbox)
+    {
+        var list = new List<DigestRecord>();
+        await foreach (var record in outbox.ListAsync(null, CancellationToken.None))
+        {
+            list.Add(record);
+        }
+
+        return list;
+    }
+
+    /// <summary>Channels that take a while to send, so two senders overlap, and note each send.</summary>
+    private sealed class SlowChannels(ConcurrentQueue<string> sends) : IDigestChannels
+    {
+        public IReadOnlyCollection<string> Names => [];
+
+        public IDigestChannel? Get(string name) => new Slow(name, sends);
+
+        private sealed class Slow(string name, ConcurrentQueue<string> sends) : IDigestChannel
+        {
+            public string Name => name;
+
+            public string Type => "file";
+
+            public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+            {
+                await Task.Delay(300, cancellationToken);
+                sends.Enqueue(name);
+            }
+        }
+    }
+
+    [Fact]
     public async Task With_no_leader_configured_a_default_digest_is_written_to_a_file()
     {
         using var service = new GroupGuardFactory();

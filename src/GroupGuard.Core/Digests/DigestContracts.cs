@@ -107,7 +107,14 @@ public interface IDigestOutbox
     /// <summary>Stores the digest with every channel pending, or returns the one already stored for that leader and period end.</summary>
     Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken);
 
-    /// <summary>Records one channel's outcome and recomputes the digest's status.</summary>
+    /// <summary>
+    /// Claims a pending (or failed, retryable) channel for sending until <paramref name="until"/>:
+    /// true for the one caller that gets it; false when it is sent, or claimed by someone else and
+    /// that claim has not run out at <paramref name="now"/>. Recording the outcome ends the claim.
+    /// </summary>
+    Task<bool> ClaimChannelAsync(long id, string channel, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Records one channel's outcome, ends its claim and recomputes the digest's status.</summary>
     Task UpdateChannelAsync(long id, string channel, ChannelOutcome outcome, CancellationToken cancellationToken);
 
     /// <summary>Digests with a channel still pending, or failed with fewer than <paramref name="maxAttempts"/> attempts.</summary>

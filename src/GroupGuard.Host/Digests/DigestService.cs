@@ -23,6 +23,13 @@ internal sealed partial class DigestService(
     AdapterHealth? adapters = null,
     IncidentsInFlight? inFlight = null)
 {
+    /// <summary>
+    /// How long a channel stays claimed by the instance sending it: longer than any channel takes
+    /// (a split WeCom digest, an email at its 30 s timeout). A crash mid-send leaves the claim to
+    /// run out, and a retry then sends it.
+    /// </summary>
+    internal static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a digest waits for incidents detected before its fire time to be stored.</summary>
     internal static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
 
@@ -151,6 +158,14 @@ internal sealed partial class DigestService(
         {
             if (outcome.Status == ChannelOutcome.Sent || (outcome.Status == ChannelOutcome.Failed && outcome.Attempts >= MaxAttempts)
                 || (_notBefore.TryGetValue((record.Id, name), out var notBefore) && notBefore > time.GetUtcNow()))
+            {
+                continue;
+            }
+
+            // Another instance on the same database may be sending this very channel (both fired at
+            // 8:00, or its retry runs beside ours): only the one holding the claim sends.
+            var now = time.GetUtcNow();
+            if (!await outbox.ClaimChannelAsync(record.Id, name, now, now + ClaimFor, cancellationToken))
             {
                 continue;
             }

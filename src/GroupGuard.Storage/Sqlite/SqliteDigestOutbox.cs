@@ -62,8 +62,15 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
         INSERT INTO digest_channels (digest_id, channel, status, attempts, error, sent_at)
         VALUES (@DigestId, @Channel, @Status, @Attempts, @Error, @SentAt)
         ON CONFLICT (digest_id, channel) DO UPDATE SET
-            status = excluded.status, attempts = excluded.attempts, error = excluded.error, sent_at = excluded.sent_at
+            status = excluded.status, attempts = excluded.attempts, error = excluded.error, sent_at = excluded.sent_at,
+            claimed_until = NULL
         WHERE digest_channels.status <> 'sent'
+        """;
+
+    private const string ClaimChannelSql = """
+        UPDATE digest_channels SET claimed_until = @Until
+        WHERE digest_id = @DigestId AND channel = @Channel AND status <> 'sent'
+          AND (claimed_until IS NULL OR claimed_until <= @Now)
         """;
 
     private const string UnfinishedWhereSql = """
@@ -153,6 +160,21 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
                 return Group(rows).Single();
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ClaimChannelAsync(long id, string channel, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        if (until <= now)
+        {
+            throw new ArgumentException($"A claim on channel '{channel}' of digest {id} must end after it starts.", nameof(until));
+        }
+
+        var row = new { DigestId = id, Channel = channel, Now = SqliteTime.ToText(now), Until = SqliteTime.ToText(until) };
+        var claimed = await _database.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(ClaimChannelSql, row, transaction, cancellationToken: cancellationToken)),
+            cancellationToken).ConfigureAwait(false);
+        return claimed == 1;
     }
 
     public async Task UpdateChannelAsync(long id, string channel, ChannelOutcome outcome, CancellationToken cancellationToken)

@@ -68,6 +68,30 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         new(ChannelOutcome.Failed, attempts, error, null);
 
     [Fact]
+    public async Task A_channel_is_claimed_by_one_sender_until_its_claim_runs_out_or_its_outcome_is_recorded()
+    {
+        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
+        var now = Day2.AddMinutes(1);
+        var other = _harness.CreateOutbox(); // a second instance on the same file
+
+        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", now, now.AddMinutes(5), CancellationToken.None));
+        Assert.False(await other.ClaimChannelAsync(digest.Id, "wecom", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.True(await other.ClaimChannelAsync(digest.Id, "email", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None)); // each channel alone
+
+        // A failure recorded ends the claim: the retry may claim it at once.
+        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Retrying(1), CancellationToken.None);
+        Assert.True(await other.ClaimChannelAsync(digest.Id, "wecom", now.AddSeconds(2), now.AddMinutes(7), CancellationToken.None));
+
+        // A claim whose holder died runs out.
+        Assert.False(await _outbox.ClaimChannelAsync(digest.Id, "wecom", now.AddMinutes(6), now.AddMinutes(11), CancellationToken.None));
+        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", now.AddMinutes(7), now.AddMinutes(12), CancellationToken.None));
+
+        // A sent channel is never claimed again.
+        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(2), CancellationToken.None);
+        Assert.False(await other.ClaimChannelAsync(digest.Id, "wecom", now.AddHours(1), now.AddHours(2), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_new_digest_is_stored_pending_with_every_channel_pending_and_untried()
     {
         var stored = await _outbox.CreateAsync(Digest(channels: ["wecom", "dingtalk", "email"]), CancellationToken.None);

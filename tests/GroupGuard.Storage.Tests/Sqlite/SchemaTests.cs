@@ -245,7 +245,7 @@ public sealed class SchemaTests
 
         await harness.Store.InitializeAsync(CancellationToken.None);
 
-        Assert.Equal(3, (await harness.Store.CheckAsync(CancellationToken.None)).SchemaVersion);
+        Assert.Equal(Next - 1, (await harness.Store.CheckAsync(CancellationToken.None)).SchemaVersion);
         var old = Assert.Single(await harness.QueryAllAsync());
         Assert.Equal(("900", "家长群", 600, 1), (old.MessageId, old.GroupName, old.MuteSeconds, old.EscalationStep));
         Assert.Equal([new EvidenceSpan(0, 3)], old.Spans);

@@ -192,7 +192,7 @@ public static class DigestBuilder
         var error = incident.ActionError ?? "";
         if (incident.ActionStatus == ActionStatus.Unsupported)
         {
-            return error.Contains("ApiBaseUrl", StringComparison.Ordinal) ? "未配置 OneBot 接口（ApiBaseUrl）" : "平台不支持该操作（" + error + "）";
+            return NoApi(incident) ? "未配置 OneBot 接口（ApiBaseUrl）" : "平台不支持该操作（" + error + "）";
         }
 
         if (error.Contains("管理员", StringComparison.Ordinal) || error.Contains("permission", StringComparison.OrdinalIgnoreCase) || error.Contains("admin", StringComparison.OrdinalIgnoreCase))
@@ -202,6 +202,9 @@ public static class DigestBuilder
 
         return string.IsNullOrEmpty(error) ? "原因不明" : error;
     }
+
+    // Not the platform's fault: no OneBot API is configured to act through.
+    private static bool NoApi(Incident incident) => incident.ActionError?.Contains("ApiBaseUrl", StringComparison.Ordinal) == true;
 
     private static string Excerpt(Incident incident)
     {
@@ -222,6 +225,7 @@ public static class DigestBuilder
         ActionStatus.Failed => DecidedName(incident.DecidedAction) + "失败",
         ActionStatus.DryRun => "演练：本应" + DecidedName(incident.DecidedAction),
         ActionStatus.Exempt => "管理员豁免",
+        ActionStatus.Unsupported when NoApi(incident) => "未能" + DecidedName(incident.DecidedAction) + "（未配置 OneBot 接口）",
         ActionStatus.Unsupported => "平台不支持" + DecidedName(incident.DecidedAction),
         _ => "待处置",
     };

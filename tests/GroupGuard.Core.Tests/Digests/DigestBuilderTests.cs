@@ -67,6 +67,8 @@ public sealed class DigestBuilderTests
         Assert.Contains("二年级家长群（123456）：3 起", digest.Text, StringComparison.Ordinal);
         Assert.Contains("未能处置 1 起：机器人不是群管理员", digest.Text, StringComparison.Ordinal);
         Assert.Contains("未能处置 1 起：未配置 OneBot 接口", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能撤回（未配置 OneBot 接口）", digest.Text, StringComparison.Ordinal); // the incident line says the same, not "the platform cannot"
+        Assert.DoesNotContain("平台不支持撤回", digest.Text, StringComparison.Ordinal);
         Assert.Equal([1L, 2, 3], digest.IncidentIds);
     }
 

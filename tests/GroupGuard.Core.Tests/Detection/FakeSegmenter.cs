@@ -12,6 +12,9 @@ internal sealed class FakeSegmenter(params string[] words) : IWordSegmenter
 
     public List<(string Version, string[] Terms)> Calls { get; } = [];
 
+    /// <summary>Every text it was asked to segment.</summary>
+    public List<string> Segmented { get; } = [];
+
     public void UseTerms(string version, IReadOnlyCollection<string> terms)
     {
         Calls.Add((version, terms.ToArray()));
@@ -23,6 +26,7 @@ internal sealed class FakeSegmenter(params string[] words) : IWordSegmenter
 
     public IReadOnlyList<int> Boundaries(string text)
     {
+        Segmented.Add(text);
         var result = new List<int>();
         var i = 0;
         while (i < text.Length)

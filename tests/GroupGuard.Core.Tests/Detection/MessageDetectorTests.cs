@@ -229,6 +229,47 @@ public sealed class MessageDetectorTests
     }
 
     [Fact]
+    public void The_word_check_segments_only_the_clause_around_a_candidate()
+    {
+        var rules = Load("""
+            pack: w
+            rules:
+              - id: w.powder
+                terms: [白粉]
+                match: word
+            """);
+        var words = new FakeSegmenter("漂白粉", "白粉");
+        var text = "今天我们去超市买了很多东西，有漂白粉和洗衣液，还有一些水果和蔬菜。" + new string('好', 200) + "，卖白粉的又来了。";
+
+        var verdict = MessageDetector.Detect(rules, text, "1", words);
+
+        // 漂白粉 in the second clause is a word of its own: no hit there; 白粉 in the last clause is.
+        var hit = Assert.Single(verdict.Hits);
+        Assert.Equal("白粉", text.Substring(hit.Start, hit.Length));
+        Assert.Equal(text.LastIndexOf("白粉", StringComparison.Ordinal), hit.Start);
+        Assert.Equal(["有漂白粉和洗衣液", "卖白粉的又来了"], words.Segmented);
+    }
+
+    [Fact]
+    public void In_a_long_clause_the_word_check_looks_a_bounded_distance_either_side()
+    {
+        var rules = Load("""
+            pack: w
+            rules:
+              - id: w.powder
+                terms: [白粉]
+                match: word
+            """);
+        var words = new FakeSegmenter("漂白粉", "白粉");
+        var text = new string('好', 500) + "漂白粉" + new string('好', 500);
+
+        Assert.False(MessageDetector.Detect(rules, text, "1", words).Flagged);
+        var segmented = Assert.Single(words.Segmented);
+        Assert.True(segmented.Length < 60, $"segmented {segmented.Length} characters");
+        Assert.Contains("漂白粉", segmented, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Card_text_is_scanned_with_the_message()
     {
         var message = new ChatMessage

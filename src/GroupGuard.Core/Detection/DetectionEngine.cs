@@ -328,7 +328,7 @@ internal sealed class DetectionEngine
 
     private void Confirm(FoldedText folded, List<Candidate> candidates, List<AllowSpan> allows, IWordSegmenter? segmenter, List<RuleHit> hits)
     {
-        // Word checks segment only the clause around the candidate (at most WordWindow characters
+        // Word checks segment only the clause around the candidate (at most WordRadius characters
         // each side), not the whole message: Jieba costs about 1 µs a character.
         IReadOnlyList<int>? boundaries = null;
         var (windowStart, windowEnd) = (-1, -1);

@@ -42,6 +42,13 @@ internal sealed partial class ModerationWorker(
             if (await ProcessAsync(queued.Message, stoppingToken))
             {
                 journal.MarkProcessed(queued.Position);
+
+                // Caught up: save the checkpoint now rather than at the next message, which may be
+                // hours away; otherwise a crash meanwhile would moderate (and count) the tail again.
+                if (queue.Reader.Count == 0)
+                {
+                    journal.Flush();
+                }
             }
         }
 

@@ -177,6 +177,33 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task After_a_crash_mid_send_the_restarted_service_sends_the_channel_at_once()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var digests = service.Services.GetRequiredService<DigestService>();
+        var outbox = digests.Outbox;
+        var leader = Assert.Single(digests.Leaders);
+        var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
+        var record = await outbox.CreateAsync(new DigestRecord
+        {
+            Leader = leader.Name, PeriodFrom = fire.AddDays(-1), PeriodTo = fire, Status = "pending", CreatedAt = fire,
+            Title = "群管日报", Markdown = "无违规", Text = "无违规", Html = "<p>无违规</p>", IncidentIds = [],
+            Channels = leader.Channels.ToDictionary(c => c, _ => new ChannelOutcome(ChannelOutcome.Pending, 0, null, null)),
+        }, CancellationToken.None);
+
+        // The process before the restart claimed the channel and died sending it.
+        var dead = ClaimHolder.Describe(int.MaxValue - 7, 638_000_000_000_000_000, Environment.MachineName);
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(await outbox.ClaimChannelAsync(record.Id, leader.Channels[0], dead, now, now.AddMinutes(5), CancellationToken.None));
+
+        await digests.RetryAsync(CancellationToken.None);
+
+        var after = Assert.Single(await ListAsync(outbox), r => r.Id == record.Id);
+        Assert.Equal("sent", after.Status);
+    }
+
+    [Fact]
     public async Task With_no_leader_configured_a_default_digest_is_written_to_a_file()
     {
         using var service = new GroupGuardFactory();

@@ -108,11 +108,15 @@ public interface IDigestOutbox
     Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims a pending (or failed, retryable) channel for sending until <paramref name="until"/>:
+    /// Claims a pending (or failed, retryable) channel for <paramref name="holder"/> (a process) to
+    /// send until <paramref name="until"/>:
     /// true for the one caller that gets it; false when it is sent, or claimed by someone else and
     /// that claim has not run out at <paramref name="now"/>. Recording the outcome ends the claim.
     /// </summary>
-    Task<bool> ClaimChannelAsync(long id, string channel, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+    Task<bool> ClaimChannelAsync(long id, string channel, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Ends every claim whose holder <paramref name="isGone"/> says no longer runs; returns how many.</summary>
+    Task<int> ReleaseClaimsAsync(Func<string, bool> isGone, CancellationToken cancellationToken);
 
     /// <summary>Records one channel's outcome, ends its claim and recomputes the digest's status.</summary>
     Task UpdateChannelAsync(long id, string channel, ChannelOutcome outcome, CancellationToken cancellationToken);

@@ -26,7 +26,7 @@ internal sealed partial class DigestService(
     /// <summary>
     /// How long a channel stays claimed by the instance sending it: longer than any channel takes
     /// (a split WeCom digest, an email at its 30 s timeout). A crash mid-send leaves the claim to
-    /// run out, and a retry then sends it.
+    /// run out, and a retry then sends it; a restart on the same machine releases it at once.
     /// </summary>
     internal static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
 
@@ -165,7 +165,7 @@ internal sealed partial class DigestService(
             // Another instance on the same database may be sending this very channel (both fired at
             // 8:00, or its retry runs beside ours): only the one holding the claim sends.
             var now = time.GetUtcNow();
-            if (!await outbox.ClaimChannelAsync(record.Id, name, now, now + ClaimFor, cancellationToken))
+            if (!await outbox.ClaimChannelAsync(record.Id, name, ClaimHolder.Current, now, now + ClaimFor, cancellationToken))
             {
                 continue;
             }
@@ -205,6 +205,14 @@ internal sealed partial class DigestService(
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // Claims of a process of this machine that died mid-send (the one before a restart) need
+            // not run out: that process will never finish them.
+            var released = await outbox.ReleaseClaimsAsync(ClaimHolder.IsGone, cancellationToken);
+            if (released > 0)
+            {
+                LogReleased(released);
+            }
+
             foreach (var record in await outbox.UnfinishedAsync(MaxAttempts, cancellationToken))
             {
                 await SendAsync(record, cancellationToken);
@@ -247,6 +255,9 @@ internal sealed partial class DigestService(
 
         await RetryAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} digest channel claims of a process that is gone; sending them again")]
+    private partial void LogReleased(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Digest for {Leader}: incidents detected since {Unsettled} are still not stored; this digest ends there and the next one reports them")]
     private partial void LogUnsettled(string leader, DateTimeOffset unsettled);

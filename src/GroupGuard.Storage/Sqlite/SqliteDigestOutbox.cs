@@ -63,12 +63,12 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
         VALUES (@DigestId, @Channel, @Status, @Attempts, @Error, @SentAt)
         ON CONFLICT (digest_id, channel) DO UPDATE SET
             status = excluded.status, attempts = excluded.attempts, error = excluded.error, sent_at = excluded.sent_at,
-            claimed_until = NULL
+            claimed_until = NULL, claimed_by = NULL
         WHERE digest_channels.status <> 'sent'
         """;
 
     private const string ClaimChannelSql = """
-        UPDATE digest_channels SET claimed_until = @Until
+        UPDATE digest_channels SET claimed_until = @Until, claimed_by = @Holder
         WHERE digest_id = @DigestId AND channel = @Channel AND status <> 'sent'
           AND (claimed_until IS NULL OR claimed_until <= @Now)
         """;
@@ -162,19 +162,47 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> ClaimChannelAsync(long id, string channel, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    public async Task<bool> ClaimChannelAsync(long id, string channel, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(holder);
         if (until <= now)
         {
             throw new ArgumentException($"A claim on channel '{channel}' of digest {id} must end after it starts.", nameof(until));
         }
 
-        var row = new { DigestId = id, Channel = channel, Now = SqliteTime.ToText(now), Until = SqliteTime.ToText(until) };
+        var row = new { DigestId = id, Channel = channel, Holder = holder, Now = SqliteTime.ToText(now), Until = SqliteTime.ToText(until) };
         var claimed = await _database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(ClaimChannelSql, row, transaction, cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false);
         return claimed == 1;
+    }
+
+    public async Task<int> ReleaseClaimsAsync(Func<string, bool> isGone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(isGone);
+
+        IEnumerable<string> holders;
+        await using (var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false))
+        {
+            holders = await connection.QueryAsync<string>(new CommandDefinition(
+                "SELECT DISTINCT claimed_by FROM digest_channels WHERE claimed_by IS NOT NULL",
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        var gone = holders.Where(isGone).ToList();
+        if (gone.Count == 0)
+        {
+            return 0;
+        }
+
+        return await _database.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE digest_channels SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = @Holder",
+                gone.Select(h => new { Holder = h }),
+                transaction,
+                cancellationToken: cancellationToken)),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task UpdateChannelAsync(long id, string channel, ChannelOutcome outcome, CancellationToken cancellationToken)

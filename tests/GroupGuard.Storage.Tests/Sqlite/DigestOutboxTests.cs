@@ -74,21 +74,38 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         var now = Day2.AddMinutes(1);
         var other = _harness.CreateOutbox(); // a second instance on the same file
 
-        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", now, now.AddMinutes(5), CancellationToken.None));
-        Assert.False(await other.ClaimChannelAsync(digest.Id, "wecom", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
-        Assert.True(await other.ClaimChannelAsync(digest.Id, "email", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None)); // each channel alone
+        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now, now.AddMinutes(5), CancellationToken.None));
+        Assert.False(await other.ClaimChannelAsync(digest.Id, "wecom", "b", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.True(await other.ClaimChannelAsync(digest.Id, "email", "b", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None)); // each channel alone
 
         // A failure recorded ends the claim: the retry may claim it at once.
         await _outbox.UpdateChannelAsync(digest.Id, "wecom", Retrying(1), CancellationToken.None);
-        Assert.True(await other.ClaimChannelAsync(digest.Id, "wecom", now.AddSeconds(2), now.AddMinutes(7), CancellationToken.None));
+        Assert.True(await other.ClaimChannelAsync(digest.Id, "wecom", "b", now.AddSeconds(2), now.AddMinutes(7), CancellationToken.None));
 
         // A claim whose holder died runs out.
-        Assert.False(await _outbox.ClaimChannelAsync(digest.Id, "wecom", now.AddMinutes(6), now.AddMinutes(11), CancellationToken.None));
-        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", now.AddMinutes(7), now.AddMinutes(12), CancellationToken.None));
+        Assert.False(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now.AddMinutes(6), now.AddMinutes(11), CancellationToken.None));
+        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now.AddMinutes(7), now.AddMinutes(12), CancellationToken.None));
 
         // A sent channel is never claimed again.
         await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(2), CancellationToken.None);
-        Assert.False(await other.ClaimChannelAsync(digest.Id, "wecom", now.AddHours(1), now.AddHours(2), CancellationToken.None));
+        Assert.False(await other.ClaimChannelAsync(digest.Id, "wecom", "b", now.AddHours(1), now.AddHours(2), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Claims_of_a_holder_that_is_gone_are_released_and_the_others_kept()
+    {
+        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom", "email", "ding"]), CancellationToken.None);
+        var now = Day2.AddMinutes(1);
+        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "dead", now, now.AddMinutes(5), CancellationToken.None));
+        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "email", "dead", now, now.AddMinutes(5), CancellationToken.None));
+        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "ding", "alive", now, now.AddMinutes(5), CancellationToken.None));
+
+        Assert.Equal(2, await _outbox.ReleaseClaimsAsync(h => h == "dead", CancellationToken.None));
+
+        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "next", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "email", "next", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.False(await _outbox.ClaimChannelAsync(digest.Id, "ding", "next", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.Equal(0, await _outbox.ReleaseClaimsAsync(h => h == "dead", CancellationToken.None));
     }
 
     [Fact]

@@ -1,0 +1,34 @@
+using GroupGuard.Host.Digests;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>Telling a dead predecessor's digest claims from a live instance's.</summary>
+public sealed class ClaimHolderTests
+{
+    [Fact]
+    public void This_process_is_not_gone()
+    {
+        Assert.False(ClaimHolder.IsGone(ClaimHolder.Current));
+    }
+
+    [Fact]
+    public void A_process_of_this_machine_that_no_longer_runs_is_gone()
+    {
+        Assert.True(ClaimHolder.IsGone(ClaimHolder.Describe(int.MaxValue - 7, 638_000_000_000_000_000, Environment.MachineName)));
+    }
+
+    [Fact]
+    public void A_reused_process_id_is_gone_when_its_start_time_differs()
+    {
+        var current = ClaimHolder.Current.Split('@');
+        Assert.True(ClaimHolder.IsGone(ClaimHolder.Describe(int.Parse(current[0], System.Globalization.CultureInfo.InvariantCulture), 1, Environment.MachineName)));
+    }
+
+    [Theory]
+    [InlineData("1@1@another-machine")] // another instance's: its claim runs out on its own
+    [InlineData("not a holder")]
+    public void What_cannot_be_checked_here_is_not_gone(string holder)
+    {
+        Assert.False(ClaimHolder.IsGone(holder));
+    }
+}

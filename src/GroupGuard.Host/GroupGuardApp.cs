@@ -32,14 +32,14 @@ internal static class GroupGuardApp
             {
                 [] or ["run"] => await RunServiceAsync(args),
                 ["incidents", "export"] => await RunToolAsync(args, (sp, ct) =>
-                    IncidentsCommand.ExportAsync(command, sp.GetRequiredService<IIncidentStore>(), Console.OpenStandardOutput(), Console.Error, ct)),
+                    IncidentsCommand.ExportAsync(command, sp.GetRequiredService<IIncidentStore>(), Console.OpenStandardOutput(), Console.Error, ct), readsDatabase: true),
                 ["incidents", "mark", _] => await RunToolAsync(args, (sp, ct) =>
-                    IncidentsCommand.MarkAsync(command, sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<TimeProvider>(), Console.Out, Console.Error, ct)),
+                    IncidentsCommand.MarkAsync(command, sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<TimeProvider>(), Console.Out, Console.Error, ct), readsDatabase: true),
                 ["rules", "check"] => await RunToolAsync(args, (sp, _) =>
                     Task.FromResult(RulesCommand.Check(RulesFolder(command, sp), Console.Out, sp.GetRequiredService<TimeProvider>()))),
                 ["scan"] => await RunToolAsync(args, (sp, ct) => ScanAsync(command, sp, ct)),
                 ["digest", ..] => await RunToolAsync(args, (sp, ct) =>
-                    DigestCommand.RunAsync(command, sp.GetRequiredService<DigestService>(), Console.Out, Console.Error, ct), digests: true),
+                    DigestCommand.RunAsync(command, sp.GetRequiredService<DigestService>(), Console.Out, Console.Error, ct), digests: true, readsDatabase: true),
                 _ => Unknown(command),
             };
         }
@@ -156,7 +156,7 @@ internal static class GroupGuardApp
     }
 
     /// <summary>Runs a command-line verb with the service's configuration and stores, without the web server.</summary>
-    private static async Task<int> RunToolAsync(string[] args, Func<IServiceProvider, CancellationToken, Task<int>> verb, bool digests = false)
+    private static async Task<int> RunToolAsync(string[] args, Func<IServiceProvider, CancellationToken, Task<int>> verb, bool digests = false, bool readsDatabase = false)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -194,8 +194,20 @@ internal static class GroupGuardApp
         };
 
         // Validate the settings the verb uses, as the service would at start.
-        host.Services.GetRequiredService<IOptions<StorageOptions>>();
+        var storage = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
         host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        // A verb that reads what the service stored, pointed at another database than the
+        // service's (another working directory, a missing setting), would otherwise create an
+        // empty one and report nothing as if nothing had happened.
+        if (readsDatabase && storage.DatabaseFile() is { } file && !File.Exists(file))
+        {
+            await Console.Error.WriteLineAsync(
+                $"groupguard: there is no database at {file}. Give this command the service's {StorageOptions.Section}:ConnectionString " +
+                "(a relative Data Source is resolved against the current directory), or start the service once to create it.");
+            return 1;
+        }
+
         return await verb(host.Services, cancel.Token);
     }
 }

@@ -15,12 +15,15 @@ public sealed class StorageOptions
     /// The folder of the database file, for other files that belong with the data (the inbox
     /// journal); null when the connection string names no file.
     /// </summary>
-    public string? DataFolder()
+    public string? DataFolder() => DatabaseFile() is { } file ? Path.GetDirectoryName(file) : null;
+
+    /// <summary>The full path of the database file; null when the connection string names no file.</summary>
+    public string? DatabaseFile()
     {
         try
         {
             var database = new Sqlite.SqliteDatabase(ConnectionString);
-            return database.IsFile ? Path.GetDirectoryName(database.Location) : null;
+            return database.IsFile ? database.Location : null;
         }
         catch (ArgumentException)
         {

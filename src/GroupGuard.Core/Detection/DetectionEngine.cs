@@ -30,6 +30,13 @@ internal sealed class DetectionEngine
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
 
+    // The fast pass's table: per UTF-16 unit, the automaton symbol of its fold (low 16 bits) and its
+    // fold flags (high bits), so one load per character says both what it is and where it leads.
+    private readonly uint[] _fast;
+
+    // A fast-table flag beside the CharFlags bits: the folded character is an ASCII letter.
+    private const uint AsciiLetterFlag = 1u << 22;
+
     public DetectionEngine(RuleSet set)
     {
         _rules = [.. set.Rules];
@@ -92,6 +99,7 @@ internal sealed class DetectionEngine
 
         _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
         _automaton = Automaton.Build(patterns);
+        _fast = BuildFastTable(_folder.Table, _automaton.Symbols);
         _entries = [.. entries.Select(e => e.ToArray())];
         _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
         _detectorRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Detector is not null)];
@@ -175,18 +183,17 @@ internal sealed class DetectionEngine
     /// </summary>
     private bool MayMatch(string text)
     {
-        var table = _folder.Table;
+        var fast = _fast;
         var automaton = _automaton;
-        var symbols = automaton.Symbols;
         var state = 0;
         var gap = 0;
         var run = 0;
-        var previous = '\0';
+        ushort last = 0; // the symbol of the last character read (0: in no pattern)
         ushort previousSymbol = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            var entry = table[text[i]];
-            var flags = (CharFlags)(entry >> 16);
+            var entry = fast[text[i]];
+            var flags = (CharFlags)((entry >> 16) & 0x3F);
             switch (flags & CharFlags.KindMask)
             {
                 case CharFlags.Skip:
@@ -208,7 +215,17 @@ internal sealed class DetectionEngine
                     return true;
             }
 
-            var folded = (char)entry;
+            var symbol = (ushort)entry;
+            if (symbol == 0)
+            {
+                // In no pattern: back to the root, as most characters of clean chat. Repeats and
+                // interference around it cannot change that.
+                state = 0;
+                last = 0;
+                gap = 0;
+                continue;
+            }
+
             if (gap != 0)
             {
                 if (gap > MaxGap)
@@ -219,14 +236,14 @@ internal sealed class DetectionEngine
                 gap = 0;
                 run = 1;
             }
-            else if (folded == previous)
+            else if (symbol == last)
             {
                 if ((flags & CharFlags.Cjk) != 0)
                 {
                     continue; // a repeated hanzi counts once
                 }
 
-                if (++run >= 3 && (flags & CharFlags.AsciiWord) != 0 && char.IsAsciiLetter(folded))
+                if (++run >= 3 && (entry & AsciiLetterFlag) != 0)
                 {
                     return true; // fuuuck: collapsing is the full pass's work
                 }
@@ -236,14 +253,7 @@ internal sealed class DetectionEngine
                 run = 1;
             }
 
-            previous = folded;
-            var symbol = symbols[folded];
-            if (symbol == 0)
-            {
-                state = 0; // in no pattern: back to the root, as most characters of clean chat
-                continue;
-            }
-
+            last = symbol;
             state = automaton.NextSymbol(state, symbol, previousSymbol);
             previousSymbol = symbol;
             if (automaton.HasOutputs(state))
@@ -253,6 +263,23 @@ internal sealed class DetectionEngine
         }
 
         return false;
+    }
+
+    /// <summary>The fast pass's table: the automaton symbol and fold flags of every UTF-16 unit.</summary>
+    private static uint[] BuildFastTable(uint[] table, ushort[] symbols)
+    {
+        var fast = new uint[table.Length];
+        for (var c = 0; c < table.Length; c++)
+        {
+            var entry = table[c];
+            var flags = CharTables.Flags(entry);
+            var folded = CharTables.FoldedChar(entry);
+            var symbol = (flags & CharFlags.KindMask) == CharFlags.Keep ? symbols[folded] : (ushort)0;
+            var letter = (flags & CharFlags.AsciiWord) != 0 && char.IsAsciiLetter(folded) ? AsciiLetterFlag : 0;
+            fast[c] = symbol | ((uint)flags << 16) | letter;
+        }
+
+        return fast;
     }
 
     private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, List<AllowSpan> allows)

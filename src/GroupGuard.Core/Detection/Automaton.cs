@@ -24,7 +24,7 @@ internal sealed class Automaton
     // Every pair of adjacent symbols in any pattern, hashed into a bit set: a state can have a
     // child on symbol b only if (the symbol into the state, b) is such a pair. Most lookups in
     // clean chat fail, and this answers them without searching the state's edges.
-    private const int PairBits = 22;
+    private const int PairBits = 21;
     private readonly ulong[] _pairs = new ulong[1 << (PairBits - 6)];
 
     // The pairs that begin a pattern. A state one symbol deep fails straight to the root, so it has

@@ -26,4 +26,48 @@ public sealed class InboxJournalTests
         using var next = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = folder }), TimeProvider.System);
         Assert.Empty(next.Open()); // a crash now would neither moderate nor count the burst again
     }
+
+    [Fact]
+    public void Segments_wholly_before_the_checkpoint_are_deleted_and_what_follows_is_replayed()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "gg-journal-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            var options = Options.Create(new PipelineOptions { InboxPath = folder, InboxSegmentBytes = 1024 });
+            var positions = new List<JournalPosition>();
+            using (var journal = new InboxJournal(options, TimeProvider.System))
+            {
+                Assert.Empty(journal.Open());
+                for (var i = 0; i < 12; i++)
+                {
+                    positions.Add(journal.Append(Message(i)));
+                }
+
+                Assert.True(positions[^1].Segment > positions[0].Segment + 1, "the test needs several segments");
+                journal.MarkProcessed(positions[8]);
+                journal.Flush();
+            }
+
+            var left = Directory.GetFiles(folder, "*.jsonl").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+            Assert.Equal(positions[8].Segment, left[0]); // the ones before the checkpoint's segment are gone
+            using var next = new InboxJournal(options, TimeProvider.System);
+            Assert.Equal(["m9", "m10", "m11"], next.Open().Select(q => q.Message.MessageId));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static GroupGuard.Core.ChatMessage Message(int i) => new()
+    {
+        Platform = "qq",
+        Protocol = "onebot.v11",
+        BotId = "1",
+        GroupId = "2",
+        UserId = "3",
+        MessageId = "m" + i,
+        Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000 + i),
+        Text = "今天几点放学，老师说要带" + new string('书', 100),
+    };
 }

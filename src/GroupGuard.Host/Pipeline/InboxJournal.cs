@@ -141,12 +141,17 @@ internal sealed class InboxJournal : IDisposable
         var temp = Path.Combine(_folder, CheckpointFile + ".tmp");
         File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_processed.Segment} {_processed.Offset}\n"));
         File.Move(temp, Path.Combine(_folder, CheckpointFile), overwrite: true);
+        var segmentDone = _processed.Segment != _saved.Segment;
         _saved = _processed;
 
-        // Whole segments before the checkpoint are done with.
-        foreach (var segment in Segments().Where(s => s < _processed.Segment))
+        // Whole segments before the checkpoint are done with (looked for only when it moved to a
+        // new segment: the checkpoint is saved after every burst).
+        if (segmentDone)
         {
-            File.Delete(SegmentPath(segment));
+            foreach (var segment in Segments().Where(s => s < _processed.Segment))
+            {
+                File.Delete(SegmentPath(segment));
+            }
         }
     }
 

@@ -381,35 +381,8 @@ public static class RuleLoader
                 ReadTermsFile(termsFile, Line(map["terms_file"].Start), id, terms, match);
             }
 
-            var unless = new List<RuleTerm>();
-            if (map.TryGetValue("unless", out var unlessNode))
-            {
-                foreach (var (value, phraseLine) in List(unlessNode, "unless", id))
-                {
-                    if (TextFolder.Plain.FoldToString(value).Length == 0)
-                    {
-                        Error(phraseLine, $"rule '{id}': unless phrase '{value}' has no letters, digits or hanzi");
-                        continue;
-                    }
-
-                    unless.Add(new RuleTerm(value, display, phraseLine));
-                }
-            }
-
-            var precededBy = new List<RuleTerm>();
-            if (map.TryGetValue("unless_preceded_by", out var precededNode))
-            {
-                foreach (var (value, phraseLine) in List(precededNode, "unless_preceded_by", id))
-                {
-                    if (TextFolder.Plain.FoldToString(value).Length == 0)
-                    {
-                        Error(phraseLine, $"rule '{id}': unless_preceded_by word '{value}' has no letters, digits or hanzi");
-                        continue;
-                    }
-
-                    precededBy.Add(new RuleTerm(value, display, phraseLine));
-                }
-            }
+            var unless = Phrases(map, "unless", "unless phrase", id, out var unlessNode);
+            var precededBy = Phrases(map, "unless_preceded_by", "unless_preceded_by word", id, out var precededNode);
 
             Regex? regex = null;
             var pattern = Scalar(map, "regex", ruleNode);
@@ -475,6 +448,29 @@ public static class RuleLoader
                 WarningTemplate = Scalar(map, "warning", ruleNode) ?? defaults.WarningTemplate,
                 Line = line,
             };
+        }
+
+        /// <summary>A rule's list of phrases under <paramref name="key"/> (unless, unless_preceded_by); each must have something to match.</summary>
+        private List<RuleTerm> Phrases(Dictionary<string, YamlNode> map, string key, string what, string id, out YamlNode? node)
+        {
+            var phrases = new List<RuleTerm>();
+            if (!map.TryGetValue(key, out node))
+            {
+                return phrases;
+            }
+
+            foreach (var (value, phraseLine) in List(node, key, id))
+            {
+                if (TextFolder.Plain.FoldToString(value).Length == 0)
+                {
+                    Error(phraseLine, $"rule '{id}': {what} '{value}' has no letters, digits or hanzi");
+                    continue;
+                }
+
+                phrases.Add(new RuleTerm(value, display, phraseLine));
+            }
+
+            return phrases;
         }
 
         /// <summary>flood: { messages, seconds }, repeat: { times, seconds }, mention_all: true.</summary>

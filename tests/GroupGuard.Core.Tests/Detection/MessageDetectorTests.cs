@@ -228,16 +228,18 @@ public sealed class MessageDetectorTests
         Assert.Equal(flagged, verdict.Flagged);
     }
 
+    private static readonly Lazy<RuleSet> PowderInWordMode = new(() => Load("""
+        pack: w
+        rules:
+          - id: w.powder
+            terms: [白粉]
+            match: word
+        """));
+
     [Fact]
     public void The_word_check_segments_only_the_clause_around_a_candidate()
     {
-        var rules = Load("""
-            pack: w
-            rules:
-              - id: w.powder
-                terms: [白粉]
-                match: word
-            """);
+        var rules = PowderInWordMode.Value;
         var words = new FakeSegmenter("漂白粉", "白粉");
         var text = "今天我们去超市买了很多东西，有漂白粉和洗衣液，还有一些水果和蔬菜。" + new string('好', 200) + "，卖白粉的又来了。";
 
@@ -253,13 +255,7 @@ public sealed class MessageDetectorTests
     [Fact]
     public void In_a_long_clause_the_word_check_looks_a_bounded_distance_either_side()
     {
-        var rules = Load("""
-            pack: w
-            rules:
-              - id: w.powder
-                terms: [白粉]
-                match: word
-            """);
+        var rules = PowderInWordMode.Value;
         var words = new FakeSegmenter("漂白粉", "白粉");
         var text = new string('好', 500) + "漂白粉" + new string('好', 500);
 

@@ -7,7 +7,7 @@ namespace GroupGuard.Core.Detection.Detectors;
 /// Luhn alone lets one random number in ten through; <paramref name="requireKnownIssuer"/>
 /// additionally asks for a major network's prefix (not used by rules yet).
 /// </summary>
-internal sealed class BankCardDetector(bool requireKnownIssuer = false) : IDetector
+internal sealed class BankCardDetector(bool requireKnownIssuer = false) : DigitRunDetector
 {
     public const string DetectorName = "bank_card";
 
@@ -16,33 +16,13 @@ internal sealed class BankCardDetector(bool requireKnownIssuer = false) : IDetec
 
     private readonly bool _requireKnownIssuer = requireKnownIssuer;
 
-    public string Name => DetectorName;
+    public override string Name => DetectorName;
 
-    public void Find(string text, List<DetectorMatch> matches)
+    protected override bool TryMatch(ReadOnlySpan<char> text, int start, int end, out int matchStart, out int matchEnd)
     {
-        var span = text.AsSpan();
-        var i = 0;
-        while (i < span.Length)
-        {
-            var next = span[i..].IndexOfAny(DigitText.Digits);
-            if (next < 0)
-            {
-                return;
-            }
-
-            var start = i + next;
-            var end = DigitText.RunEnd(span, start);
-            var candidateEnd = CandidateEnd(span, start, end);
-            if (candidateEnd > 0 && IsValid(span[start..candidateEnd]))
-            {
-                matches.Add(new DetectorMatch(start, candidateEnd - start, text[start..candidateEnd]));
-                i = candidateEnd;
-            }
-            else
-            {
-                i = end;
-            }
-        }
+        matchStart = start;
+        matchEnd = CandidateEnd(text, start, end);
+        return matchEnd > 0 && IsValid(text[start..matchEnd]);
     }
 
     /// <summary>End of a card-shaped candidate starting at the digit run [start, end), or -1.</summary>

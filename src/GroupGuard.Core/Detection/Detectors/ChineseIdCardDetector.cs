@@ -7,7 +7,7 @@ namespace GroupGuard.Core.Detection.Detectors;
 /// region prefix, a real birth date from 1900 to today (by the time provider's local date) and
 /// a correct ISO 7064 MOD 11-2 check character, and must not be part of a longer digit run.
 /// </summary>
-internal sealed class ChineseIdCardDetector : IDetector
+internal sealed class ChineseIdCardDetector : DigitRunDetector
 {
     public const string DetectorName = "cn_id_card";
 
@@ -21,7 +21,7 @@ internal sealed class ChineseIdCardDetector : IDetector
         _time = time;
     }
 
-    public string Name => DetectorName;
+    public override string Name => DetectorName;
 
     // ISO 7064 MOD 11-2 weights (2^(17-i) mod 11) for the first 17 digits.
     private static ReadOnlySpan<byte> Weights => [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -29,32 +29,11 @@ internal sealed class ChineseIdCardDetector : IDetector
     // Check character for sum mod 11; 10 stands for X.
     private static ReadOnlySpan<byte> CheckValues => [1, 0, 10, 9, 8, 7, 6, 5, 4, 3, 2];
 
-    public void Find(string text, List<DetectorMatch> matches)
+    protected override bool TryMatch(ReadOnlySpan<char> text, int start, int end, out int matchStart, out int matchEnd)
     {
-        var span = text.AsSpan();
-        DateOnly? today = null;
-        var i = 0;
-        while (i < span.Length)
-        {
-            var next = span[i..].IndexOfAny(DigitText.Digits);
-            if (next < 0)
-            {
-                return;
-            }
-
-            var start = i + next;
-            var end = DigitText.RunEnd(span, start);
-            var candidateEnd = CandidateEnd(span, start, end);
-            if (candidateEnd > 0 && IsValid(span[start..candidateEnd], ref today))
-            {
-                matches.Add(new DetectorMatch(start, candidateEnd - start, text[start..candidateEnd]));
-                i = candidateEnd;
-            }
-            else
-            {
-                i = end;
-            }
-        }
+        matchStart = start;
+        matchEnd = CandidateEnd(text, start, end);
+        return matchEnd > 0 && IsValid(text[start..matchEnd]);
     }
 
     /// <summary>End of an ID-shaped candidate starting at the digit run [start, end), or -1.</summary>
@@ -92,7 +71,7 @@ internal sealed class ChineseIdCardDetector : IDetector
     private static bool EndsWithX(ReadOnlySpan<char> span, int index) =>
         index < span.Length && DigitText.IsCheckX(span[index]) && !DigitText.IsDigitAt(span, index + 1);
 
-    private bool IsValid(ReadOnlySpan<char> candidate, ref DateOnly? today)
+    private bool IsValid(ReadOnlySpan<char> candidate)
     {
         Span<byte> d = stackalloc byte[IdLength];
         if (DigitText.Collect(candidate, d) != IdLength || !IsKnownRegion((d[0] * 10) + d[1]))
@@ -119,8 +98,8 @@ internal sealed class ChineseIdCardDetector : IDetector
             return false;
         }
 
-        today ??= DateOnly.FromDateTime(_time.GetLocalNow().DateTime);
-        return new DateOnly(year, month, day) <= today.Value;
+        // Read only for a candidate that passed everything else: rare, so not worth caching.
+        return new DateOnly(year, month, day) <= DateOnly.FromDateTime(_time.GetLocalNow().DateTime);
     }
 
     /// <summary>

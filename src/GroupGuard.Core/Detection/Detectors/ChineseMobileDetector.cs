@@ -7,39 +7,13 @@ namespace GroupGuard.Core.Detection.Detectors;
 /// dash); the match then covers the code too. ASCII or full-width digits.
 /// Landlines (0-prefixed area codes) are never matched.
 /// </summary>
-internal sealed class ChineseMobileDetector : IDetector
+internal sealed class ChineseMobileDetector : DigitRunDetector
 {
     public const string DetectorName = "cn_mobile";
 
-    public string Name => DetectorName;
+    public override string Name => DetectorName;
 
-    public void Find(string text, List<DetectorMatch> matches)
-    {
-        var span = text.AsSpan();
-        var i = 0;
-        while (i < span.Length)
-        {
-            var next = span[i..].IndexOfAny(DigitText.Digits);
-            if (next < 0)
-            {
-                return;
-            }
-
-            var start = i + next;
-            var end = DigitText.RunEnd(span, start);
-            if (TryMatch(span, start, end, out var matchStart, out var matchEnd))
-            {
-                matches.Add(new DetectorMatch(matchStart, matchEnd - matchStart, text[matchStart..matchEnd]));
-                i = matchEnd;
-            }
-            else
-            {
-                i = end;
-            }
-        }
-    }
-
-    private static bool TryMatch(ReadOnlySpan<char> span, int start, int end, out int matchStart, out int matchEnd)
+    protected override bool TryMatch(ReadOnlySpan<char> span, int start, int end, out int matchStart, out int matchEnd)
     {
         matchStart = start > 0 && span[start - 1] is '+' or '＋' ? start - 1 : start;
         var codeLength = CountryCodeLength(span, start, end);

@@ -1,0 +1,39 @@
+namespace GroupGuard.Core.Detection.Detectors;
+
+/// <summary>
+/// A number detector: walks the text's digit runs (see <see cref="DigitText"/>) and asks the
+/// detector whether a number starts at each; after a match the walk goes on past it.
+/// </summary>
+internal abstract class DigitRunDetector : IDetector
+{
+    public abstract string Name { get; }
+
+    public void Find(string text, List<DetectorMatch> matches)
+    {
+        var span = text.AsSpan();
+        var i = 0;
+        while (i < span.Length)
+        {
+            var next = span[i..].IndexOfAny(DigitText.Digits);
+            if (next < 0)
+            {
+                return;
+            }
+
+            var start = i + next;
+            var end = DigitText.RunEnd(span, start);
+            if (TryMatch(span, start, end, out var matchStart, out var matchEnd))
+            {
+                matches.Add(new DetectorMatch(matchStart, matchEnd - matchStart, text[matchStart..matchEnd]));
+                i = matchEnd;
+            }
+            else
+            {
+                i = end;
+            }
+        }
+    }
+
+    /// <summary>The number, if any, that the digit run [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="text"/> begins.</summary>
+    protected abstract bool TryMatch(ReadOnlySpan<char> text, int start, int end, out int matchStart, out int matchEnd);
+}

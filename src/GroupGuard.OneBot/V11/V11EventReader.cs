@@ -24,7 +24,7 @@ internal static class V11EventReader
             case "message":
             {
                 var messageType = JsonFields.RequireString(root, "message_type");
-                var detail = Detail(root, postType, messageType);
+                var detail = EventDetail.Of(root, postType, messageType);
                 if (messageType != "group")
                 {
                     return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, detail);
@@ -40,15 +40,15 @@ internal static class V11EventReader
                 // The bot's own messages (NapCat, LLOneBot): never moderated, whatever they say.
                 var messageType = JsonFields.GetString(root, "message_type");
                 var message = messageType == "group" ? ReadGroupMessage(root) : null;
-                return new InboundEvent(InboundEventKind.OwnMessage, Protocol, botId, message, Detail(root, postType, messageType));
+                return new InboundEvent(InboundEventKind.OwnMessage, Protocol, botId, message, EventDetail.Of(root, postType, messageType));
             }
 
             case "meta_event":
-                return new InboundEvent(InboundEventKind.Meta, Protocol, botId, null, Detail(root, postType, JsonFields.GetString(root, "meta_event_type")));
+                return new InboundEvent(InboundEventKind.Meta, Protocol, botId, null, EventDetail.Of(root, postType, JsonFields.GetString(root, "meta_event_type")));
             case "notice":
-                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, Detail(root, postType, JsonFields.GetString(root, "notice_type")));
+                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, EventDetail.Of(root, postType, JsonFields.GetString(root, "notice_type")));
             case "request":
-                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, Detail(root, postType, JsonFields.GetString(root, "request_type")));
+                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, EventDetail.Of(root, postType, JsonFields.GetString(root, "request_type")));
             default:
                 return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, postType);
         }
@@ -140,17 +140,4 @@ internal static class V11EventReader
         "member" => SenderRole.Member,
         _ => SenderRole.Unknown,
     };
-
-    /// <summary><c>post_type.second_type[.sub_type]</c>, e.g. <c>notice.group_recall</c>, <c>meta_event.lifecycle.connect</c>.</summary>
-    private static string Detail(JsonElement root, string postType, string? secondType)
-    {
-        if (string.IsNullOrEmpty(secondType))
-        {
-            return postType;
-        }
-
-        return JsonFields.GetNonEmptyString(root, "sub_type") is { } subType
-            ? $"{postType}.{secondType}.{subType}"
-            : $"{postType}.{secondType}";
-    }
 }

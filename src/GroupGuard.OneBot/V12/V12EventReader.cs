@@ -18,7 +18,7 @@ internal static class V12EventReader
 
         var type = JsonFields.RequireString(root, "type");
         var detailType = JsonFields.GetString(root, "detail_type");
-        var detail = Detail(root, type, detailType);
+        var detail = EventDetail.Of(root, type, detailType);
         var self = SelfOf(root);
 
         if (type == "message")
@@ -114,19 +114,6 @@ internal static class V12EventReader
         platform ??= JsonFields.GetNonEmptyString(root, "platform");
         userId ??= JsonFields.TryGetId(root, "self_id");
         return new Self(platform?.ToLowerInvariant(), userId);
-    }
-
-    /// <summary><c>type.detail_type[.sub_type]</c>, e.g. <c>meta.heartbeat</c>, <c>message.private</c>.</summary>
-    private static string Detail(JsonElement root, string type, string? detailType)
-    {
-        if (string.IsNullOrEmpty(detailType))
-        {
-            return type;
-        }
-
-        return JsonFields.GetNonEmptyString(root, "sub_type") is { } subType
-            ? $"{type}.{detailType}.{subType}"
-            : $"{type}.{detailType}";
     }
 
     private readonly record struct Self(string? Platform, string? UserId);

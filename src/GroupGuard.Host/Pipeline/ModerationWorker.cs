@@ -105,19 +105,24 @@ internal sealed partial class ModerationWorker(
             offences = await CountOffencesAsync(message, options, stoppingToken);
         }
 
+        Decision decision;
+        IReadOnlyList<long>? ids;
+
         // The detection time stays open until the write commits, so a digest due meanwhile waits for it.
-        using var flight = inFlight.Begin();
-        var context = new PolicyContext(
-            offences,
-            role,
-            flight.Now,
-            options,
-            group,
-            privacy.CurrentValue,
-            action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false);
-        var decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text));
-        var ids = await StoreAsync(decision.Incidents, stoppingToken);
-        flight.Dispose();
+        using (var flight = inFlight.Begin())
+        {
+            var context = new PolicyContext(
+                offences,
+                role,
+                flight.Now,
+                options,
+                group,
+                privacy.CurrentValue,
+                action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false);
+            decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text));
+            ids = await StoreAsync(decision.Incidents, stoppingToken);
+        }
+
         if (ids is null)
         {
             return false;

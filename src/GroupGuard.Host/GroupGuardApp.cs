@@ -144,6 +144,7 @@ internal static class GroupGuardApp
             .AddGroupGuardJieba()
             .AddGroupGuardStorage(builder.Configuration)
             .AddGroupGuardOneBot(builder.Configuration)
+            .AddGroupGuardWebhooks(builder.Configuration)
             .AddGroupGuardPipeline(builder.Configuration)
             .AddGroupGuardChannels(builder.Configuration)
             .AddGroupGuardDigests(builder.Configuration)

@@ -13,6 +13,14 @@ public sealed class OneBotOptions
     public string? Secret { get; set; }
 
     /// <summary>
+    /// Accept unsigned webhooks (no <see cref="Secret"/>, no <see cref="AccessToken"/>) while listening
+    /// on an address the network can reach. Off by default: the service then refuses to start, since
+    /// anyone who can reach the port could forge events and make the bot mute or kick members.
+    /// When on, every start logs a warning and <c>/healthz</c> shows it.
+    /// </summary>
+    public bool AllowUnsigned { get; set; }
+
+    /// <summary>
     /// The access token: required as <c>Authorization: Bearer &lt;token&gt;</c> on OneBot v12 webhooks,
     /// and sent on outgoing API calls. Empty means no check.
     /// </summary>

@@ -5,6 +5,9 @@ namespace GroupGuard.OneBot;
 
 internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
 {
+    /// <summary>Shorter secrets and tokens are refused: they can be guessed.</summary>
+    public const int MinimumSecretLength = 16;
+
     public ValidateOptionsResult Validate(string? name, OneBotOptions options)
     {
         var failures = new List<string>();
@@ -25,6 +28,12 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
         {
             failures.Add($"{OneBotOptions.Section}:{nameof(OneBotOptions.Secret)} is only whitespace; remove it to turn signature checks off");
         }
+        else
+        {
+            CheckSecret(failures, nameof(OneBotOptions.Secret), options.Secret);
+        }
+
+        CheckSecret(failures, nameof(OneBotOptions.AccessToken), options.AccessToken);
 
         CheckPositive(failures, nameof(OneBotOptions.MaxActionsPerSecond), options.MaxActionsPerSecond);
         CheckPositive(failures, nameof(OneBotOptions.ActionTimeoutSeconds), options.ActionTimeoutSeconds);
@@ -49,6 +58,24 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
     }
 
     private static string Key(string name) => $"{OneBotOptions.Section}:{name}";
+
+    /// <summary>Long enough, and not a placeholder copied from an example; the value itself is never shown.</summary>
+    private static void CheckSecret(List<string> failures, string name, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        if (value.StartsWith('<') && value.EndsWith('>'))
+        {
+            failures.Add($"{Key(name)} is still the placeholder of the example settings: put a secret of {MinimumSecretLength} or more random characters there (or leave it out)");
+        }
+        else if (value.Length < MinimumSecretLength)
+        {
+            failures.Add($"{Key(name)} is {value.Length.ToString(CultureInfo.InvariantCulture)} characters long; use {MinimumSecretLength} or more random characters, a short one can be guessed");
+        }
+    }
 
     private static void CheckUrl(List<string> failures, string name, string? value)
     {

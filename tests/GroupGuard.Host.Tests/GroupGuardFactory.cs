@@ -16,8 +16,8 @@ namespace GroupGuard.Host.Tests;
 /// </summary>
 public sealed class GroupGuardFactory : WebApplicationFactory<Program>
 {
-    public const string Secret = "napcat-token";
-    public const string AccessToken = "v12-token";
+    public const string Secret = "napcat-token-2026";
+    public const string AccessToken = "v12-access-token-2026";
 
     public const string RulePack = """
         pack: test-ads

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace GroupGuard.Host.Tests;
 
@@ -68,5 +69,46 @@ internal static class GroupGuardProcess
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task WaitHealthyAsync(HttpClient http, System.Diagnostics.Process process)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(process.HasExited, "groupguard exited at start");
+            try
+            {
+                if ((await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("groupguard did not become healthy within 60 s");
+    }
+
+    public static async Task WaitProcessedAsync(HttpClient http, int messages)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var health = JsonDocument.Parse(await http.GetStringAsync("/healthz"));
+            if (health.RootElement.GetProperty("pipeline").GetProperty("processed").GetInt64() >= messages)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"{messages} messages were not processed within 30 s");
     }
 }

@@ -23,7 +23,7 @@ public sealed class ProcessEndToEndTests
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         try
         {
-            await WaitHealthyAsync(http, process);
+            await GroupGuardProcess.WaitHealthyAsync(http, process);
 
             var flagged = GroupGuardFactory.Sample("napcat-group-array.json");
             Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, flagged)).StatusCode);
@@ -37,7 +37,7 @@ public sealed class ProcessEndToEndTests
                 Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(v12)).StatusCode);
             }
 
-            await WaitProcessedAsync(http, 4);
+            await GroupGuardProcess.WaitProcessedAsync(http, 4);
 
             var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export");
 
@@ -74,7 +74,7 @@ public sealed class ProcessEndToEndTests
         {
             _ = first.StandardOutput.ReadToEndAsync();
             _ = first.StandardError.ReadToEndAsync();
-            await WaitHealthyAsync(http, first);
+            await GroupGuardProcess.WaitHealthyAsync(http, first);
 
             // Take the database away, so the worker cannot store what the webhook acknowledges.
             foreach (var file in Directory.GetFiles(Path.GetDirectoryName(service.DatabasePath)!, "groupguard.db*"))
@@ -97,8 +97,8 @@ public sealed class ProcessEndToEndTests
         var log = second.StandardError.ReadToEndAsync();
         try
         {
-            await WaitHealthyAsync(http, second);
-            await WaitProcessedAsync(http, 2);
+            await GroupGuardProcess.WaitHealthyAsync(http, second);
+            await GroupGuardProcess.WaitProcessedAsync(http, 2);
 
             var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export", "--format", "csv");
 
@@ -134,14 +134,14 @@ public sealed class ProcessEndToEndTests
             using var process = GroupGuardProcess.Start(service.Folder, environment);
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
-            await WaitHealthyAsync(http, process);
+            await GroupGuardProcess.WaitHealthyAsync(http, process);
             for (var i = 0; i < messages; i++)
             {
                 Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.GroupEvent(messageId++, "加微信领资料"))).StatusCode);
                 await Task.Delay(1200);
             }
 
-            await WaitProcessedAsync(http, messages);
+            await GroupGuardProcess.WaitProcessedAsync(http, messages);
             await Task.Delay(kill ? 500 : 7000); // without a kill: two more periods, so everything is reported
             process.Kill(); // SIGKILL either way: nothing is flushed on the way out
             await process.WaitForExitAsync();
@@ -172,46 +172,5 @@ public sealed class ProcessEndToEndTests
         var request = new HttpRequestMessage(HttpMethod.Post, "/onebot/v11") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Signature", signature ?? GroupGuardFactory.Sign(body));
         return http.SendAsync(request);
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, System.Diagnostics.Process process)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(process.HasExited, "groupguard exited at start");
-            try
-            {
-                if ((await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("groupguard did not become healthy within 60 s");
-    }
-
-    private static async Task WaitProcessedAsync(HttpClient http, int messages)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            using var health = JsonDocument.Parse(await http.GetStringAsync("/healthz"));
-            if (health.RootElement.GetProperty("pipeline").GetProperty("processed").GetInt64() >= messages)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"{messages} messages were not processed within 30 s");
     }
 }

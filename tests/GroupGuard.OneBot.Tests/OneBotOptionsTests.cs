@@ -36,7 +36,7 @@ public sealed class OneBotOptionsTests
     [InlineData("https://napcat.internal/api/")]
     public void Good_or_absent_settings_pass(string? url)
     {
-        var result = Validate(new OneBotOptions { ApiBaseUrl = url, Secret = "s", AccessToken = "t" });
+        var result = Validate(new OneBotOptions { ApiBaseUrl = url, Secret = "sixteen-chars-ok", AccessToken = "a-long-enough-token" });
 
         Assert.True(result.Succeeded, result.FailureMessage);
     }
@@ -65,6 +65,29 @@ public sealed class OneBotOptionsTests
         Assert.Contains(result.Failures!, f => f.StartsWith("GroupGuard:OneBot:AccessToken", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Secret", "napcat-token")]
+    [InlineData("AccessToken", "v12-token")]
+    [InlineData("Secret", "123456789012345")]
+    public void A_secret_or_token_shorter_than_16_characters_fails(string key, string value)
+    {
+        var options = key == "Secret" ? new OneBotOptions { Secret = value } : new OneBotOptions { AccessToken = value };
+
+        var result = Validate(options);
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith($"GroupGuard:OneBot:{key} is {value.Length} characters long", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_placeholder_left_from_the_example_settings_fails()
+    {
+        var result = Validate(new OneBotOptions { Secret = "<16+ random characters, the same as NapCat's token>" });
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("GroupGuard:OneBot:Secret is still the placeholder", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Failures_never_reveal_the_token()
     {
@@ -79,16 +102,16 @@ public sealed class OneBotOptionsTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["GroupGuard:OneBot:Secret"] = "s3cret",
-                ["GroupGuard:OneBot:AccessToken"] = "t0ken",
+                ["GroupGuard:OneBot:Secret"] = "s3cret-s3cret-s3cret",
+                ["GroupGuard:OneBot:AccessToken"] = "t0ken-t0ken-t0ken",
                 ["GroupGuard:OneBot:ApiBaseUrl"] = "http://127.0.0.1:3000",
             })
             .Build();
         using var provider = new ServiceCollection().AddGroupGuardOneBot(configuration).BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<OneBotOptions>>().Value;
-        Assert.Equal("s3cret", options.Secret);
-        Assert.Equal("t0ken", options.AccessToken);
+        Assert.Equal("s3cret-s3cret-s3cret", options.Secret);
+        Assert.Equal("t0ken-t0ken-t0ken", options.AccessToken);
         Assert.Equal("http://127.0.0.1:3000", options.ApiBaseUrl);
         Assert.Same(provider.GetRequiredService<OneBotWebhookReceiver>(), provider.GetRequiredService<OneBotWebhookReceiver>());
         Assert.Equal(401, provider.GetRequiredService<OneBotWebhookReceiver>().ReceiveV11("{}"u8, null).StatusCode);

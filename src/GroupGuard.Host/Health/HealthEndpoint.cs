@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Rules;
 using GroupGuard.Host.Pipeline;
+using GroupGuard.Host.Webhooks;
 
 namespace GroupGuard.Host.Health;
 
@@ -10,7 +11,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (IIncidentStore store, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (IIncidentStore store, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, WebhookExposure exposure, CancellationToken cancellationToken) =>
         {
             object storage;
             var storageOk = false;
@@ -63,6 +64,7 @@ internal static class HealthEndpoint
                     events = a.Events,
                 }),
                 rejected_webhooks = adapters.RejectedSnapshot(),
+                webhooks = exposure.Snapshot(),
                 pipeline = new
                 {
                     queued = intake.Pending,

@@ -10,6 +10,9 @@ internal enum IntakeOutcome
     Queued,
     Duplicate,
     QueueFull,
+
+    /// <summary>The inbox journal could not be written (a full disk): not taken, the sender must retry.</summary>
+    JournalFailed,
 }
 
 /// <summary>
@@ -17,12 +20,13 @@ internal enum IntakeOutcome
 /// the inbox journal and the bounded queue to the moderation worker. It never waits on storage or
 /// the platform: the webhook answers as soon as the message is journaled.
 /// </summary>
-internal sealed class EventIntake(
+internal sealed partial class EventIntake(
     Deduplicator deduplicator,
     AdapterHealth health,
     InboxJournal journal,
     Channel<QueuedMessage> queue,
-    IOptions<PipelineOptions> options)
+    IOptions<PipelineOptions> options,
+    ILogger<EventIntake> logger)
 {
     private readonly int _capacity = options.Value.QueueCapacity;
     private readonly Lock _lock = new();
@@ -41,22 +45,31 @@ internal sealed class EventIntake(
             return IntakeOutcome.Duplicate;
         }
 
+        var outcome = IntakeOutcome.QueueFull;
         lock (_lock)
         {
             // Only the worker takes from the queue, so a count under the limit here stays under it.
             if (queue.Reader.Count < _capacity)
             {
-                var position = journal.Append(inbound.Message);
-                if (queue.Writer.TryWrite(new QueuedMessage(inbound.Message, position)))
+                try
                 {
-                    return IntakeOutcome.Queued;
+                    var position = journal.Append(inbound.Message);
+                    if (queue.Writer.TryWrite(new QueuedMessage(inbound.Message, position)))
+                    {
+                        return IntakeOutcome.Queued;
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+                {
+                    LogJournalFailed(ex, journal.Folder);
+                    outcome = IntakeOutcome.JournalFailed;
                 }
             }
         }
 
         // Not taken: forget it, so the sender's retry is not mistaken for a duplicate.
         deduplicator.Forget(key);
-        return IntakeOutcome.QueueFull;
+        return outcome;
     }
 
     /// <summary>Puts back what the journal holds from before a crash, ahead of new traffic.</summary>
@@ -73,4 +86,7 @@ internal sealed class EventIntake(
     }
 
     public int Pending => queue.Reader.Count;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the inbox journal in {Folder}; the event is refused with 503 so that its sender retries")]
+    private partial void LogJournalFailed(Exception ex, string folder);
 }

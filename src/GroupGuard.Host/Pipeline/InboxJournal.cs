@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Pipeline;
@@ -21,6 +22,9 @@ internal sealed record QueuedMessage(ChatMessage Message, JournalPosition Positi
 /// power cut); at start, every message past the last checkpoint is moderated again. Storing an
 /// incident twice is harmless (the store keeps one), so replaying a little too much is safe and
 /// replaying too little is impossible.
+/// The journal holds chat text only until it is moderated: whenever the worker has caught up it
+/// starts a new segment and deletes the moderated ones, so ordinary messages, which no incident
+/// keeps, do not linger on disk. Files are readable by the service's user only.
 /// </summary>
 internal sealed class InboxJournal : IDisposable
 {
@@ -28,21 +32,30 @@ internal sealed class InboxJournal : IDisposable
     private const string CheckpointFile = "checkpoint";
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Under <c>StoreText: masked</c> or <c>none</c>, moderated text lingers at most one segment this size under steady load.</summary>
+    internal const long PrivateSegmentBytes = 1024 * 1024;
+
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     private readonly string _folder;
     private readonly long _segmentBytes;
     private readonly TimeProvider _time;
     private readonly Lock _appendLock = new();
     private readonly Lock _checkpointLock = new();
     private FileStream? _current;
+    private bool _opened;
     private long _currentSegment;
     private JournalPosition _processed;
     private JournalPosition _saved;
     private DateTimeOffset _savedAt;
 
-    public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time)
+    public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time, IOptions<PrivacyOptions>? privacy = null)
     {
         _folder = Path.GetFullPath(options.Value.InboxPath ?? throw new InvalidOperationException("GroupGuard:Pipeline:InboxPath is not set"));
-        _segmentBytes = options.Value.InboxSegmentBytes;
+        _segmentBytes = privacy?.Value.StoreText is StoreText.Masked or StoreText.None
+            ? Math.Min(options.Value.InboxSegmentBytes, PrivateSegmentBytes)
+            : options.Value.InboxSegmentBytes;
         _time = time;
     }
 
@@ -54,7 +67,15 @@ internal sealed class InboxJournal : IDisposable
     /// </summary>
     public IReadOnlyList<QueuedMessage> Open()
     {
-        Directory.CreateDirectory(_folder);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(_folder, OwnerOnlyFolder);
+        }
+
         _saved = _processed = ReadCheckpoint();
         var pending = new List<QueuedMessage>();
         var segments = Segments();
@@ -67,19 +88,30 @@ internal sealed class InboxJournal : IDisposable
         // Appends always go to a fresh segment, so a torn tail of the old one is never extended.
         _currentSegment = (segments.Count > 0 ? segments[^1] : 0) + 1;
         _current = OpenSegment(_currentSegment);
+        _opened = true;
         return pending;
     }
 
-    /// <summary>Appends a message; once this returns it survives a crash of the process.</summary>
+    /// <summary>
+    /// Appends a message; once this returns it survives a crash of the process. Throws when the
+    /// write fails (a full disk): the caller must then not acknowledge the message. The next
+    /// append starts a new segment, so a line torn by the failure is never extended.
+    /// </summary>
     public JournalPosition Append(ChatMessage message)
     {
         var line = JsonSerializer.SerializeToUtf8Bytes(message, JournalJson.Default.ChatMessage);
         lock (_appendLock)
         {
-            var stream = _current ?? throw new InvalidOperationException("The inbox journal is not open");
-            if (stream.Length > 0 && stream.Length + line.Length + 1 > _segmentBytes)
+            if (!_opened)
             {
-                stream.Dispose();
+                throw new InvalidOperationException("The inbox journal is not open");
+            }
+
+            var stream = _current;
+            if (stream is null || (stream.Length > 0 && stream.Length + line.Length + 1 > _segmentBytes))
+            {
+                stream?.Dispose();
+                _current = null;
                 _current = stream = OpenSegment(++_currentSegment);
             }
 
@@ -87,8 +119,18 @@ internal sealed class InboxJournal : IDisposable
             var buffer = new byte[line.Length + 1];
             line.CopyTo(buffer, 0);
             buffer[^1] = (byte)'\n';
-            stream.Write(buffer);
-            stream.Flush();
+            try
+            {
+                stream.Write(buffer);
+                stream.Flush();
+            }
+            catch
+            {
+                stream.Dispose();
+                _current = null;
+                throw;
+            }
+
             return new JournalPosition(_currentSegment, stream.Length);
         }
     }
@@ -121,10 +163,36 @@ internal sealed class InboxJournal : IDisposable
         }
     }
 
+    /// <summary>
+    /// Called when the worker has caught up: if everything written is moderated, starts a new
+    /// segment so the moderated ones (and their chat text) are deleted now, not at the next
+    /// rollover, and saves the checkpoint.
+    /// </summary>
+    public void Release()
+    {
+        lock (_checkpointLock)
+        {
+            lock (_appendLock)
+            {
+                // Under the append lock no message can land between the check and the roll.
+                if (_current is { Length: > 0 } stream && _processed == new JournalPosition(_currentSegment, stream.Length))
+                {
+                    stream.Dispose();
+                    _current = null;
+                    _current = OpenSegment(++_currentSegment);
+                    _processed = new JournalPosition(_currentSegment, 0);
+                }
+            }
+
+            SaveCheckpoint();
+        }
+    }
+
     public void Dispose()
     {
         lock (_appendLock)
         {
+            _opened = false;
             _current?.Dispose();
             _current = null;
         }
@@ -138,22 +206,35 @@ internal sealed class InboxJournal : IDisposable
             return;
         }
 
-        var temp = Path.Combine(_folder, CheckpointFile + ".tmp");
-        File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_processed.Segment} {_processed.Offset}\n"));
-        File.Move(temp, Path.Combine(_folder, CheckpointFile), overwrite: true);
-        var segmentDone = _processed.Segment != _saved.Segment;
-        _saved = _processed;
-
-        // Whole segments before the checkpoint are done with (looked for only when it moved to a
-        // new segment: the checkpoint is saved after every burst).
-        if (segmentDone)
+        try
         {
-            foreach (var segment in Segments().Where(s => s < _processed.Segment))
+            var temp = Path.Combine(_folder, CheckpointFile + ".tmp");
+            File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_processed.Segment} {_processed.Offset}\n"));
+            File.Move(temp, Path.Combine(_folder, CheckpointFile), overwrite: true);
+            var segmentDone = _processed.Segment != _saved.Segment;
+            _saved = _processed;
+
+            // Whole segments before the checkpoint are done with (looked for only when it moved to a
+            // new segment: the checkpoint is saved after every burst).
+            if (segmentDone)
             {
-                File.Delete(SegmentPath(segment));
+                foreach (var segment in Segments().Where(s => s < _processed.Segment))
+                {
+                    File.Delete(SegmentPath(segment));
+                }
             }
+
+            CheckpointError = null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not fatal: an old checkpoint only replays more at the next start. Tried again at the next save.
+            CheckpointError = ex.Message;
         }
     }
+
+    /// <summary>Why the last checkpoint could not be saved (a full disk), or null.</summary>
+    public string? CheckpointError { get; private set; }
 
     private JournalPosition ReadCheckpoint()
     {
@@ -212,8 +293,16 @@ internal sealed class InboxJournal : IDisposable
     private string SegmentPath(long segment) =>
         Path.Combine(_folder, segment.ToString("D10", CultureInfo.InvariantCulture) + Extension);
 
-    private FileStream OpenSegment(long segment) =>
-        new(SegmentPath(segment), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+    private FileStream OpenSegment(long segment)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnlyFile;
+        }
+
+        return new FileStream(SegmentPath(segment), options);
+    }
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(ChatMessage))]

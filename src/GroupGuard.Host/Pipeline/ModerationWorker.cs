@@ -45,14 +45,15 @@ internal sealed partial class ModerationWorker(
 
                 // Caught up: save the checkpoint now rather than at the next message, which may be
                 // hours away; otherwise a crash meanwhile would moderate (and count) the tail again.
+                // The moderated segments go too, and the chat text in them.
                 if (queue.Reader.Count == 0)
                 {
-                    journal.Flush();
+                    journal.Release();
                 }
             }
         }
 
-        journal.Flush();
+        journal.Release();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -1,10 +1,22 @@
 using GroupGuard.Host.Pipeline;
 using GroupGuard.OneBot;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace GroupGuard.Host.Webhooks;
 
 internal static partial class WebhookEndpoints
 {
+    /// <summary>The check that no webhook is open to the network unsigned, and the start-up warning when that is allowed.</summary>
+    public static IServiceCollection AddGroupGuardWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(new ListenAddresses(configuration));
+        services.AddSingleton<IValidateOptions<OneBotOptions>, WebhookExposureValidator>();
+        services.AddSingleton<WebhookExposure>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookExposure>());
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapOneBotWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
@@ -25,6 +37,15 @@ internal static partial class WebhookEndpoints
         ILoggerFactory logs)
     {
         var logger = logs.CreateLogger("GroupGuard.Webhooks");
+
+        // A web page open in a browser on this machine can post text/plain or a form to a loopback
+        // port without asking; application/json it cannot send without a CORS preflight, which
+        // is never answered here.
+        if (!IsJson(context.Request.ContentType))
+        {
+            return Reject(logger, health, protocol, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json", context);
+        }
+
         var body = await BodyReader.ReadAsync(context.Request, BodyReader.MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
@@ -42,6 +63,8 @@ internal static partial class WebhookEndpoints
             case IntakeOutcome.QueueFull:
                 LogQueueFull(logger, protocol);
                 return Results.Json(new { error = "moderation queue is full; retry later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            case IntakeOutcome.JournalFailed:
+                return Results.Json(new { error = "the event could not be saved (storage full or unwritable); retry later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             case IntakeOutcome.Duplicate:
                 LogDuplicate(logger, protocol, result.Event.Message?.DedupeKey);
                 break;
@@ -49,6 +72,10 @@ internal static partial class WebhookEndpoints
 
         return Results.NoContent();
     }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && string.Equals(type.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase);
 
     private static IResult Reject(ILogger logger, AdapterHealth health, string protocol, int status, string reason, HttpContext context)
     {

@@ -1,4 +1,5 @@
 using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
 using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -100,6 +101,94 @@ public sealed class InboxJournalTests : IDisposable
 
         Assert.Single(Directory.GetFiles(_folder, "*.jsonl"));
         Assert.Empty(Journal().Open());
+    }
+
+    [Fact]
+    public void Once_everything_written_is_moderated_its_text_leaves_the_disk()
+    {
+        var journal = Journal();
+        journal.Open();
+        journal.Append(Message(1));
+        var last = journal.Append(Message(2));
+        journal.MarkProcessed(last);
+
+        journal.Release();
+
+        var text = string.Concat(Directory.GetFiles(_folder, "*.jsonl").Select(File.ReadAllText));
+        Assert.DoesNotContain("加微信", text, StringComparison.Ordinal);
+        journal.Append(Message(3));
+        journal.Dispose();
+        Assert.Equal(["3"], Journal().Open().Select(p => p.Message.MessageId));
+    }
+
+    [Fact]
+    public void A_message_not_yet_moderated_keeps_its_segment()
+    {
+        var journal = Journal();
+        journal.Open();
+        var first = journal.Append(Message(1));
+        journal.Append(Message(2));
+        journal.MarkProcessed(first);
+
+        journal.Release();
+        journal.Dispose();
+
+        Assert.Equal(["2"], Journal().Open().Select(p => p.Message.MessageId));
+    }
+
+    [Theory]
+    [InlineData(StoreText.Masked)]
+    [InlineData(StoreText.None)]
+    public void Without_full_text_storage_segments_stay_small_under_steady_load(StoreText storeText)
+    {
+        var journal = new InboxJournal(
+            Options.Create(new PipelineOptions { InboxPath = _folder }),
+            _time,
+            Options.Create(new PrivacyOptions { StoreText = storeText }));
+        journal.Open();
+        for (var i = 0; i < 6000; i++)
+        {
+            journal.Append(Message(i));
+        }
+
+        journal.Dispose();
+
+        Assert.All(Directory.GetFiles(_folder, "*.jsonl"), f => Assert.True(new FileInfo(f).Length <= InboxJournal.PrivateSegmentBytes, $"{f} is {new FileInfo(f).Length} bytes"));
+        Assert.True(Directory.GetFiles(_folder, "*.jsonl").Length > 1);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Journal_files_are_readable_by_the_service_user_only()
+    {
+        var journal = Journal();
+        journal.Open();
+        journal.Append(Message(1));
+        journal.Dispose();
+
+        var segment = Directory.GetFiles(_folder, "*.jsonl").Single();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(segment));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));
+    }
+
+    [Fact]
+    public void A_failed_write_is_reported_and_the_next_append_goes_to_a_fresh_segment()
+    {
+        var journal = Journal();
+        journal.Open();
+        var first = journal.Append(Message(1));
+        journal.MarkProcessed(first);
+        var full = Path.Combine(_folder, (first.Segment + 1).ToString("D10", System.Globalization.CultureInfo.InvariantCulture) + ".jsonl");
+        File.CreateSymbolicLink(full, "/dev/full"); // writes fail with "No space left on device"
+        journal.Release();
+
+        Assert.Throws<IOException>(() => journal.Append(Message(2)));
+        File.Delete(full);
+        var retried = journal.Append(Message(2));
+        journal.Dispose();
+
+        Assert.True(retried.Segment > first.Segment + 1);
+        Assert.Equal(["2"], Journal().Open().Select(p => p.Message.MessageId));
     }
 
     public void Dispose()

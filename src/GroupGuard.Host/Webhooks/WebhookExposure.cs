@@ -1,0 +1,124 @@
+using System.Net;
+using GroupGuard.OneBot;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Webhooks;
+
+/// <summary>
+/// The addresses the service listens on, read from the same settings Kestrel reads
+/// (<c>Kestrel:Endpoints:*:Url</c>, else <c>urls</c> / <c>--urls</c> / <c>ASPNETCORE_URLS</c>), and
+/// which of them the network can reach: anything but <c>localhost</c>, a loopback address or a Unix socket.
+/// </summary>
+internal sealed class ListenAddresses
+{
+    public ListenAddresses(IConfiguration configuration)
+    {
+        var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren()
+            .Select(e => e["Url"])
+            .OfType<string>()
+            .ToList();
+        All = endpoints.Count > 0
+            ? endpoints
+            : (configuration["urls"] ?? GroupGuardApp.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Reachable = [.. All.Where(url => !IsLocal(url))];
+    }
+
+    public IReadOnlyList<string> All { get; }
+
+    /// <summary>The addresses another machine can connect to.</summary>
+    public IReadOnlyList<string> Reachable { get; }
+
+    internal static bool IsLocal(string url)
+    {
+        BindingAddress address;
+        try
+        {
+            address = BindingAddress.Parse(url);
+        }
+        catch (FormatException)
+        {
+            return false; // Kestrel will refuse it; until then, assume the worst
+        }
+
+        if (address.IsNamedPipe || address.IsUnixPipe)
+        {
+            return true;
+        }
+
+        // Kestrel binds every interface for '*', '+', 0.0.0.0, [::] and any host name but localhost.
+        var host = address.Host.Trim('[', ']');
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+    }
+}
+
+/// <summary>
+/// Refuses to start when the network can reach a webhook that checks nothing: a forged event names
+/// any user, so a stranger could make the bot mute or kick members. The v11 secret and the v12
+/// access token are both required then, unless <c>GroupGuard:OneBot:AllowUnsigned</c> says otherwise.
+/// </summary>
+internal sealed class WebhookExposureValidator(ListenAddresses addresses) : IValidateOptions<OneBotOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OneBotOptions options)
+    {
+        if (options.AllowUnsigned || addresses.Reachable.Count == 0)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var where = string.Join(", ", addresses.Reachable);
+        var remedy = $"or listen on loopback only (--urls {GroupGuardApp.DefaultUrl}), or set {OneBotOptions.Section}:{nameof(OneBotOptions.AllowUnsigned)}=true to accept unsigned events knowingly";
+        var failures = new List<string>();
+        if (string.IsNullOrEmpty(options.Secret))
+        {
+            failures.Add(
+                $"{OneBotOptions.Section}:{nameof(OneBotOptions.Secret)} is not set while the service listens on {where}, which the network can reach: " +
+                $"anyone there could post forged OneBot v11 events. Set it (16 or more characters, the same as the implementation's token), {remedy}");
+        }
+
+        if (string.IsNullOrEmpty(options.AccessToken))
+        {
+            failures.Add(
+                $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)} is not set while the service listens on {where}, which the network can reach: " +
+                $"anyone there could post forged OneBot v12 events. Set it (16 or more characters), {remedy}");
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>What <c>/healthz</c> says of the webhooks' protection, and the warning logged at every start when it is off.</summary>
+internal sealed partial class WebhookExposure(IOptionsMonitor<OneBotOptions> options, ListenAddresses addresses, ILogger<WebhookExposure> logger) : IHostedService
+{
+    public object Snapshot()
+    {
+        var current = options.CurrentValue;
+        return new
+        {
+            listen = addresses.All,
+            reachable_from_network = addresses.Reachable.Count > 0,
+            v11 = string.IsNullOrEmpty(current.Secret) ? "unsigned" : "signed",
+            v12 = string.IsNullOrEmpty(current.AccessToken) ? "open" : "token",
+            allow_unsigned = current.AllowUnsigned,
+        };
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var current = options.CurrentValue;
+        if (current.AllowUnsigned)
+        {
+            LogAllowUnsigned(
+                string.Join(", ", addresses.All),
+                string.IsNullOrEmpty(current.Secret) ? "unsigned" : "signed",
+                string.IsNullOrEmpty(current.AccessToken) ? "open to anyone" : "token-protected");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "GroupGuard:OneBot:AllowUnsigned is true: webhooks on {Addresses} take events that may be forged (v11 {V11}, v12 {V12}); whoever reaches the port can make the bot act on members")]
+    private partial void LogAllowUnsigned(string addresses, string v11, string v12);
+}

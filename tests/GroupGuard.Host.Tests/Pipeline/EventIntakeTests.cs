@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Threading.Channels;
+using GroupGuard.Core;
+using GroupGuard.Host.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Tests.Pipeline;
+
+public sealed class EventIntakeTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gg-intake-" + Guid.NewGuid().ToString("n"));
+
+    [Fact]
+    public void An_event_the_journal_cannot_take_is_refused_and_its_retry_is_not_a_duplicate()
+    {
+        var options = Options.Create(new PipelineOptions { InboxPath = _folder });
+        using var journal = new InboxJournal(options, TimeProvider.System);
+        var queue = Channel.CreateUnbounded<QueuedMessage>();
+        var intake = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), journal, queue, options, NullLogger<EventIntake>.Instance);
+        intake.Replay();
+        Assert.Equal(IntakeOutcome.Queued, intake.Accept(Event(1)));
+        journal.MarkProcessed(Take(queue).Position);
+        var next = Directory.GetFiles(_folder, "*.jsonl").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture)).Max() + 1;
+        var full = Path.Combine(_folder, next.ToString("D10", CultureInfo.InvariantCulture) + ".jsonl");
+        File.CreateSymbolicLink(full, "/dev/full"); // the disk is full
+        journal.Release();
+
+        var refused = intake.Accept(Event(2));
+        File.Delete(full);
+        var retried = intake.Accept(Event(2));
+
+        Assert.Equal(IntakeOutcome.JournalFailed, refused);
+        Assert.Equal(IntakeOutcome.Queued, retried);
+        Assert.Equal("2", Take(queue).Message.MessageId);
+        Assert.Equal(IntakeOutcome.Duplicate, intake.Accept(Event(2)));
+    }
+
+    private static QueuedMessage Take(Channel<QueuedMessage> queue) =>
+        queue.Reader.TryRead(out var queued) ? queued : throw new InvalidOperationException("nothing was queued");
+
+    private static InboundEvent Event(int id)
+    {
+        var message = new ChatMessage
+        {
+            Platform = "qq",
+            Protocol = "onebot.v11",
+            BotId = "10001",
+            GroupId = "123456",
+            UserId = "20002",
+            MessageId = id.ToString(CultureInfo.InvariantCulture),
+            Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000),
+            Text = "加微信",
+        };
+        return new InboundEvent(InboundEventKind.GroupMessage, message.Protocol, message.BotId, message, "message.group");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not a test failure.
+        }
+    }
+}

@@ -23,6 +23,10 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
         {
             failures.Add($"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)} must not start or end with whitespace or contain control characters");
         }
+        else
+        {
+            CheckSecret(failures, nameof(OneBotOptions.AccessToken), options.AccessToken);
+        }
 
         if (!string.IsNullOrEmpty(options.Secret) && string.IsNullOrWhiteSpace(options.Secret))
         {
@@ -32,8 +36,6 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
         {
             CheckSecret(failures, nameof(OneBotOptions.Secret), options.Secret);
         }
-
-        CheckSecret(failures, nameof(OneBotOptions.AccessToken), options.AccessToken);
 
         CheckPositive(failures, nameof(OneBotOptions.MaxActionsPerSecond), options.MaxActionsPerSecond);
         CheckPositive(failures, nameof(OneBotOptions.ActionTimeoutSeconds), options.ActionTimeoutSeconds);

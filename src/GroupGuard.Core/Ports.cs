@@ -43,9 +43,12 @@ public interface IIncidentStore
     /// <summary>Deletes, or blanks the evidence of, incidents whose message time is before <paramref name="before"/>; returns how many.</summary>
     Task<int> ApplyRetentionAsync(DateTimeOffset before, RetentionMode mode, CancellationToken cancellationToken);
 
-    /// <summary>Proves the store answers a read and a write; throws when it does not.</summary>
+    /// <summary>
+    /// Proves the store answers a read and a write; throws when it does not. Cheap (no scan of
+    /// the incidents), but it writes: callers such as <c>/healthz</c> cache its answer.
+    /// </summary>
     Task<StorageStatus> CheckAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What <c>/healthz</c> says of storage.</summary>
-public sealed record StorageStatus(string Provider, string Location, int SchemaVersion, long Incidents);
+public sealed record StorageStatus(string Provider, string Location, int SchemaVersion);

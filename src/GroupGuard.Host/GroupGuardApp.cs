@@ -149,6 +149,7 @@ internal static class GroupGuardApp
             .AddGroupGuardChannels(builder.Configuration)
             .AddGroupGuardDigests(builder.Configuration)
             .AddGroupGuardJobs();
+        builder.Services.AddSingleton<StorageProbe>();
 
         var app = builder.Build();
         app.MapOneBotWebhooks();

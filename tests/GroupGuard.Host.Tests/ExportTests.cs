@@ -67,6 +67,18 @@ public sealed class ExportTests
         Assert.Contains(",ads.site,", lines[2], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://evil\",\"点我\")", "\"'=HYPERLINK(\"\"http://evil\"\",\"\"点我\"\")\"")]
+    [InlineData("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0")]
+    [InlineData("-2+3", "'-2+3")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("\t=1", "'\t=1")]
+    [InlineData("＝1+1", "'＝1+1")]
+    [InlineData("-2147001234", "-2147001234")]
+    [InlineData("加微信 -_-", "加微信 -_-")]
+    public void A_csv_field_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(string value, string written) =>
+        Assert.Equal(written, IncidentExport.Csv(value));
+
     [Fact]
     public async Task Since_keeps_only_later_incidents_and_a_bad_value_is_refused()
     {

@@ -122,6 +122,9 @@ public static class ModerationPolicy
             StoreText.Masked => (EvidenceMasker.Mask(message.Text, spans), null),
             _ => ("", null),
         };
+        var shift = 0;
+        text = text.Length == 0 ? text : StoredText.Window(text, spans, out shift);
+        normalized = StoredText.Cut(normalized, StoredText.MaxMessageChars);
 
         var unsupportedNote = unsupported.Count > 0
             ? $"{message.Platform} cannot {string.Join(" or ", unsupported)}" + (actions.Count > 0 ? "; warned in the group instead" : "")
@@ -133,19 +136,19 @@ public static class ModerationPolicy
             Platform = message.Platform,
             BotId = message.BotId,
             GroupId = message.GroupId,
-            GroupName = message.GroupName,
+            GroupName = StoredText.Cut(message.GroupName, StoredText.MaxNameChars),
             UserId = message.UserId,
-            SenderName = message.SenderName,
+            SenderName = StoredText.Cut(message.SenderName, StoredText.MaxNameChars),
             SenderRole = context.Role,
             MessageId = message.MessageId,
             Pack = hit.Rule.PackId,
             Rule = hit.Rule.Id,
             Category = hit.Rule.Category,
             Severity = hit.Rule.Severity,
-            MatchedTerm = hit.Matched,
+            MatchedTerm = StoredText.Cut(hit.Matched, StoredText.MaxMatchedChars)!,
             MessageText = text,
             NormalizedText = normalized,
-            Spans = hit.Length > 0 && hit.Start + hit.Length <= message.Text.Length ? [new EvidenceSpan(hit.Start, hit.Length)] : [],
+            Spans = text.Length > 0 && hit.Length > 0 && hit.Start + hit.Length <= message.Text.Length ? StoredText.Shift([new EvidenceSpan(hit.Start, hit.Length)], shift, text) : [],
             DecidedAction = hit.Rule.Action,
             MuteSeconds = ReferenceEquals(hit, strongest) ? muteSeconds : 0,
             EscalationStep = ReferenceEquals(hit, strongest) ? stepNumber : 0,

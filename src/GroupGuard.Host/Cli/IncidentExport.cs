@@ -129,12 +129,23 @@ internal static class IncidentExport
     private static string Lower<T>(T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();
 
-    /// <summary>RFC 4180: quote a field holding a comma, quote, or line break; double inner quotes.</summary>
-    private static string Csv(string? value)
+    /// <summary>
+    /// RFC 4180: quote a field holding a comma, quote, or line break; double inner quotes. A field
+    /// that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage
+    /// return; a member can write such a message or nickname) gets a leading apostrophe, so the
+    /// spreadsheet shows it as text. A plain number (a signed message id) is no formula and stays.
+    /// </summary>
+    internal static string Csv(string? value)
     {
         if (string.IsNullOrEmpty(value))
         {
             return "";
+        }
+
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '＝' or '＋' or '－' or '＠'
+            && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        {
+            value = "'" + value;
         }
 
         return value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -1,4 +1,3 @@
-using GroupGuard.Core;
 using GroupGuard.Core.Rules;
 using GroupGuard.Host.Pipeline;
 using GroupGuard.Host.Webhooks;
@@ -7,36 +6,26 @@ namespace GroupGuard.Host.Health;
 
 internal static class HealthEndpoint
 {
-    private static readonly TimeSpan StorageCheckTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>Rule errors listed at most; the count says how many there are.</summary>
+    internal const int MaxRuleErrors = 20;
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (IIncidentStore store, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, WebhookExposure exposure, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, WebhookExposure exposure, CancellationToken cancellationToken) =>
         {
-            object storage;
-            var storageOk = false;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                timeout.CancelAfter(StorageCheckTimeout);
-                try
+            var check = await probe.CheckAsync(cancellationToken);
+            var storageOk = check.Status is not null;
+            object storage = check.Status is { } s
+                ? new
                 {
-                    var s = await store.CheckAsync(timeout.Token);
-                    storageOk = true;
-                    storage = new
-                    {
-                        status = "ok",
-                        provider = s.Provider,
-                        location = s.Location,
-                        schema_version = s.SchemaVersion,
-                        incidents = s.Incidents,
-                        last_write_error = stats.StorageError,
-                    };
+                    status = "ok",
+                    provider = s.Provider,
+                    location = s.Location,
+                    schema_version = s.SchemaVersion,
+                    checked_at = check.At,
+                    last_write_error = stats.StorageError,
                 }
-                catch (Exception ex)
-                {
-                    storage = new { status = "unusable", error = ex.Message };
-                }
-            }
+                : new { status = "unusable", error = check.Error, checked_at = check.At };
 
             var ruleStatus = rules.Status;
             var ruleSet = rules.Current;
@@ -53,8 +42,9 @@ internal static class HealthEndpoint
                     packs = ruleSet.Packs.Count,
                     rules = ruleSet.Rules.Count,
                     terms = ruleSet.TermCount,
-                    errors = ruleStatus.Errors,
-                    warnings = ruleStatus.Warnings,
+                    error_count = ruleStatus.Errors.Count,
+                    errors = ruleStatus.Errors.Take(MaxRuleErrors),
+                    warnings = ruleStatus.Warnings.Take(MaxRuleErrors),
                 },
                 adapters = adapters.Snapshot().Select(a => new
                 {

@@ -2,15 +2,36 @@ using System.Collections.Concurrent;
 
 namespace GroupGuard.Host.Pipeline;
 
-/// <summary>Per adapter and bot: when it was last heard from, what it sent, what was turned away.</summary>
+/// <summary>
+/// Per adapter and bot: when it was last heard from, what it sent, what was turned away. At most
+/// <see cref="MaxBots"/> bots are remembered (the least recently heard is forgotten first), so
+/// events naming ever new bot ids cannot grow it or <c>/healthz</c> without bound.
+/// </summary>
 internal sealed class AdapterHealth(TimeProvider time)
 {
+    public const int MaxBots = 64;
+
     private readonly ConcurrentDictionary<(string Protocol, string BotId), Counters> _adapters = new();
     private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
+    private readonly Lock _evictLock = new();
 
     public void Seen(string protocol, string? botId)
     {
-        var counters = _adapters.GetOrAdd((protocol, botId ?? ""), _ => new Counters());
+        var key = (protocol, botId ?? "");
+        if (!_adapters.TryGetValue(key, out var counters))
+        {
+            lock (_evictLock)
+            {
+                while (_adapters.Count >= MaxBots && !_adapters.ContainsKey(key))
+                {
+                    var stalest = _adapters.MinBy(a => Interlocked.Read(ref a.Value.LastEventUnixMs)).Key;
+                    _adapters.TryRemove(stalest, out _);
+                }
+
+                counters = _adapters.GetOrAdd(key, _ => new Counters());
+            }
+        }
+
         Interlocked.Exchange(ref counters.LastEventUnixMs, time.GetUtcNow().ToUnixTimeMilliseconds());
         Interlocked.Increment(ref counters.Events);
     }

@@ -391,8 +391,6 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         {
             await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
             var version = await SqliteMigrator.CurrentVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
-            var count = await connection.ExecuteScalarAsync<long>(
-                new CommandDefinition("SELECT COUNT(*) FROM incidents", cancellationToken: cancellationToken)).ConfigureAwait(false);
 
             await _database.WithWriterAsync(
                 () => connection.ExecuteAsync(new CommandDefinition(
@@ -404,7 +402,7 @@ internal sealed class SqliteIncidentStore : IIncidentStore
                     cancellationToken: cancellationToken)),
                 cancellationToken).ConfigureAwait(false);
 
-            return new StorageStatus(Provider, _database.Location, version, count);
+            return new StorageStatus(Provider, _database.Location, version);
         }
         catch (SqliteException ex) when (ex.Message.Contains("no such table", StringComparison.Ordinal))
         {

@@ -67,6 +67,36 @@ public sealed class ModerationPolicyTests
     }
 
     [Fact]
+    public void A_long_message_keeps_the_part_around_its_hit_with_the_span_on_the_hit()
+    {
+        var text = new string('啊', 50_000) + "加微信" + new string('哦', 50_000);
+        var message = Message(text) with { SenderName = new string('名', 5_000), GroupName = new string('群', 5_000) };
+
+        var incident = Assert.Single(Decide(message).Incidents);
+
+        Assert.True(incident.MessageText.Length <= StoredText.MaxMessageChars, $"{incident.MessageText.Length} characters kept");
+        var span = Assert.Single(incident.Spans);
+        Assert.Equal("加微信", incident.MessageText.Substring(span.Start, span.Length));
+        Assert.StartsWith("…", incident.MessageText, StringComparison.Ordinal);
+        Assert.EndsWith("…", incident.MessageText, StringComparison.Ordinal);
+        Assert.True(incident.SenderName!.Length <= StoredText.MaxNameChars);
+        Assert.True(incident.GroupName!.Length <= StoredText.MaxNameChars);
+        Assert.True(incident.NormalizedText is null || incident.NormalizedText.Length <= StoredText.MaxMessageChars);
+    }
+
+    [Fact]
+    public void A_cut_never_splits_a_surrogate_pair()
+    {
+        var text = string.Concat(Enumerable.Repeat("😀", 10_000)) + "加微信";
+
+        var incident = Assert.Single(Decide(Message(text)).Incidents);
+
+        var strict = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        Assert.True(strict.GetByteCount(incident.MessageText) > 0); // throws on a lone surrogate
+        Assert.Equal("加微信", incident.MessageText.Substring(incident.Spans[0].Start, incident.Spans[0].Length));
+    }
+
+    [Fact]
     public void A_log_hit_calls_nothing()
     {
         var decision = Decide(Message("优惠券"));

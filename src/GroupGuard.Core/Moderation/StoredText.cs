@@ -1,0 +1,88 @@
+namespace GroupGuard.Core.Moderation;
+
+/// <summary>
+/// How much of a message an incident keeps. A message may be long (a pasted article, a forged
+/// event); its incident keeps the part around the hits, so the database and every digest, export
+/// and console page built from it stay small whatever was sent.
+/// </summary>
+public static class StoredText
+{
+    /// <summary>The most of a message's text one incident keeps, in UTF-16 code units.</summary>
+    public const int MaxMessageChars = 8192;
+
+    /// <summary>Sender and group names kept at most (QQ and WeChat names are far shorter).</summary>
+    public const int MaxNameChars = 128;
+
+    /// <summary>What a regex or detector matched, kept at most.</summary>
+    public const int MaxMatchedChars = 256;
+
+    private const string Ellipsis = "…";
+
+    /// <summary>
+    /// The part of <paramref name="text"/> an incident keeps: all of it when short enough, else a
+    /// window that starts a little before the first span, marked with an ellipsis at each cut.
+    /// <paramref name="shift"/> is what to subtract from an offset in the text to get its offset in
+    /// the window (spans outside the window cannot be shown).
+    /// </summary>
+    public static string Window(string text, IEnumerable<EvidenceSpan> spans, out int shift)
+    {
+        shift = 0;
+        if (text.Length <= MaxMessageChars)
+        {
+            return text;
+        }
+
+        var room = MaxMessageChars - (2 * Ellipsis.Length);
+        var first = spans.Select(s => s.Start).DefaultIfEmpty(0).Min();
+        var start = Math.Clamp(first - (room / 8), 0, text.Length - room);
+        var end = start + room;
+
+        // Never cut a surrogate pair in half: a lone surrogate is not text.
+        if (start > 0 && char.IsLowSurrogate(text[start]))
+        {
+            start++;
+        }
+
+        if (end < text.Length && char.IsHighSurrogate(text[end - 1]))
+        {
+            end--;
+        }
+
+        var prefix = start > 0 ? Ellipsis : "";
+        shift = start - prefix.Length;
+        return string.Concat(prefix, text.AsSpan(start, end - start), end < text.Length ? Ellipsis : "");
+    }
+
+    /// <summary>The spans that lie wholly inside <paramref name="window"/>, moved by <paramref name="shift"/>.</summary>
+    public static IReadOnlyList<EvidenceSpan> Shift(IEnumerable<EvidenceSpan> spans, int shift, string window)
+    {
+        var kept = new List<EvidenceSpan>();
+        foreach (var span in spans)
+        {
+            var start = span.Start - shift;
+            if (start >= 0 && start + span.Length <= window.Length)
+            {
+                kept.Add(new EvidenceSpan(start, span.Length));
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>A name or matched text cut to <paramref name="max"/> code units (an ellipsis marks the cut); null stays null.</summary>
+    public static string? Cut(string? text, int max)
+    {
+        if (text is null || text.Length <= max)
+        {
+            return text;
+        }
+
+        var end = max - Ellipsis.Length;
+        if (char.IsHighSurrogate(text[end - 1]))
+        {
+            end--;
+        }
+
+        return string.Concat(text.AsSpan(0, end), Ellipsis);
+    }
+}

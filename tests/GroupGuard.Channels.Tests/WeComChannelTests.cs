@@ -38,6 +38,20 @@ public sealed class WeComChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_s_nickname_reaches_the_robot_as_text_and_not_as_a_link_or_heading()
+    {
+        await Channel().SendAsync(Digests.Hostile(), CancellationToken.None);
+
+        var content = Assert.Single(_sink.Requests).Json.GetProperty("markdown").GetProperty("content").GetString()!;
+        Assert.Contains("［点这里领红包］（http：//evil.example/a）", content, StringComparison.Ordinal);
+        Assert.Contains("家长群 ＃＃＃ 紧急通知", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("](", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("<", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", content, StringComparison.Ordinal);
+        Assert.Single(content.Split('\n'), line => line.StartsWith('#'));
+    }
+
+    [Fact]
     public async Task A_long_digest_arrives_in_order_as_parts_of_at_most_4096_bytes_split_at_line_ends()
     {
         var markdown = Digests.ChineseLines(10_000);

@@ -118,6 +118,40 @@ public sealed class WeComChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_HTTP_error_that_echoes_the_key_across_the_cut_of_its_quoted_answer_leaves_no_part_of_the_key()
+    {
+        // The quoted answer is cut at 200 characters: here the cut falls ten characters into the key.
+        var body = new string('.', 190) + RobotKey + " was refused";
+        _sink.Respond = _ => new SinkResponse(502, body);
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("HTTP 502", failure.Message, StringComparison.Ordinal);
+        AssertNoPartOfTheKey(failure.Message);
+    }
+
+    [Fact]
+    public async Task An_answer_without_errcode_that_echoes_the_key_across_the_cut_leaves_no_part_of_the_key()
+    {
+        var prefix = """{"detail":" """.TrimEnd();
+        var body = prefix + new string('.', 200 - prefix.Length - 10) + RobotKey + "\"}";
+        _sink.Respond = _ => SinkResponse.Json(body);
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("without errcode", failure.Message, StringComparison.Ordinal);
+        AssertNoPartOfTheKey(failure.Message);
+    }
+
+    private static void AssertNoPartOfTheKey(string message)
+    {
+        for (var i = 0; i + 4 <= RobotKey.Length; i++)
+        {
+            Assert.DoesNotContain(RobotKey.Substring(i, 4), message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_robot_that_cannot_be_reached_fails_without_the_key()
     {
         var closed = HttpSink.FreePort();

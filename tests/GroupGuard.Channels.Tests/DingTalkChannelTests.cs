@@ -51,6 +51,20 @@ public sealed class DingTalkChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_s_nickname_reaches_the_robot_as_text_and_not_as_a_link_or_heading()
+    {
+        await Channel().SendAsync(Digests.Hostile(), CancellationToken.None);
+
+        var text = Assert.Single(_sink.Requests).Json.GetProperty("markdown").GetProperty("text").GetString()!;
+        Assert.Contains("［点这里领红包］（http：//evil.example/a）", text, StringComparison.Ordinal);
+        Assert.Contains("家长群 ＃＃＃ 紧急通知", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("](", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", text, StringComparison.Ordinal);
+        Assert.Single(text.Split('\n'), line => line.StartsWith('#'));
+    }
+
+    [Fact]
     public async Task Each_request_is_signed_with_the_time_it_is_sent()
     {
         await Channel().SendAsync(Digests.Sample(), CancellationToken.None);

@@ -16,7 +16,7 @@ public sealed class EmailChannelTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _sink.DisposeAsync();
 
-    private EmailChannel Channel(bool? useTls = false, string? user = "bot@example.com") => new(
+    private EmailChannel Channel(bool? useTls = false, string? user = "bot@example.com", bool loopback = true) => new(
         "wang-mail",
         new EmailChannelOptions
         {
@@ -30,6 +30,7 @@ public sealed class EmailChannelTests : IAsyncLifetime
         },
         _time,
         Digests.Log,
+        loopback,
         TimeSpan.FromSeconds(5));
 
     [Fact]
@@ -98,6 +99,34 @@ public sealed class EmailChannelTests : IAsyncLifetime
         await Channel(useTls: null).SendAsync(Digests.Sample(), CancellationToken.None);
 
         Assert.Single(_sink.Messages);
+    }
+
+    [Fact]
+    public async Task Across_a_network_a_server_that_does_not_offer_starttls_gets_neither_login_nor_digest()
+    {
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(
+            () => Channel(useTls: false, loopback: false).SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("email channel 'wang-mail'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("does not offer STARTTLS", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("UseTls", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AUTH", _sink.Commands);
+        Assert.Empty(_sink.Logins);
+        Assert.Empty(_sink.Messages);
+    }
+
+    [Fact]
+    public async Task Across_a_network_a_server_whose_starttls_fails_gets_no_login_in_plain()
+    {
+        _sink.OfferStartTls = true;
+
+        await Assert.ThrowsAsync<DigestChannelException>(
+            () => Channel(useTls: false, loopback: false).SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("STARTTLS", _sink.Commands);
+        Assert.DoesNotContain("AUTH", _sink.Commands);
+        Assert.Empty(_sink.Logins);
+        Assert.Empty(_sink.Messages);
     }
 
     [Fact]

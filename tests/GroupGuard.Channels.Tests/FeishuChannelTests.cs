@@ -48,6 +48,22 @@ public sealed class FeishuChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_s_nickname_and_message_reach_the_bot_as_text_and_not_as_a_link_or_a_mention_of_everyone()
+    {
+        var digest = Digests.Hostile();
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var text = Assert.Single(_sink.Requests).Json.GetProperty("content").GetProperty("text").GetString()!;
+        Assert.Contains("［点这里领红包］（http：//evil.example/a）", text, StringComparison.Ordinal);
+        Assert.Contains("＜at user＿id=\"all\"＞＜/at＞", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("](", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<at", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", text, StringComparison.Ordinal);
+        Assert.Equal(digest.Text.Split('\n').Length, text.Split('\n').Length);
+    }
+
+    [Fact]
     public async Task Without_a_secret_the_message_goes_unsigned()
     {
         await Channel(secret: null).SendAsync(Digests.Sample(), CancellationToken.None);

@@ -165,7 +165,7 @@ public sealed class OptionsTests
 
         var email = Assert.IsType<EmailChannelOptions>(options.Channels["wang-mail"]);
         Assert.Equal(["wang@example.com"], email.To);
-        Assert.Equal(465, email.EffectivePort);
+        Assert.Equal(465, email.EffectivePort(email.IsLoopback));
     }
 
     [Fact]

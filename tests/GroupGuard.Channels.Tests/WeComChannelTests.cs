@@ -38,6 +38,20 @@ public sealed class WeComChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_s_nickname_reaches_the_robot_as_text_and_not_as_a_link_or_heading()
+    {
+        await Channel().SendAsync(Digests.Hostile(), CancellationToken.None);
+
+        var content = Assert.Single(_sink.Requests).Json.GetProperty("markdown").GetProperty("content").GetString()!;
+        Assert.Contains("［点这里领红包］（http：//evil.example/a）", content, StringComparison.Ordinal);
+        Assert.Contains("家长群 ＃＃＃ 紧急通知", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("](", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("<", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", content, StringComparison.Ordinal);
+        Assert.Single(content.Split('\n'), line => line.StartsWith('#'));
+    }
+
+    [Fact]
     public async Task A_long_digest_arrives_in_order_as_parts_of_at_most_4096_bytes_split_at_line_ends()
     {
         var markdown = Digests.ChineseLines(10_000);
@@ -101,6 +115,40 @@ public sealed class WeComChannelTests : IAsyncLifetime
         Assert.Contains("HTTP 502", failure.Message, StringComparison.Ordinal);
         Assert.Contains($"{_sink.BaseUrl}/cgi-bin/webhook/send?key=***", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(RobotKey, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_HTTP_error_that_echoes_the_key_across_the_cut_of_its_quoted_answer_leaves_no_part_of_the_key()
+    {
+        // The quoted answer is cut at 200 characters: here the cut falls ten characters into the key.
+        var body = new string('.', 190) + RobotKey + " was refused";
+        _sink.Respond = _ => new SinkResponse(502, body);
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("HTTP 502", failure.Message, StringComparison.Ordinal);
+        AssertNoPartOfTheKey(failure.Message);
+    }
+
+    [Fact]
+    public async Task An_answer_without_errcode_that_echoes_the_key_across_the_cut_leaves_no_part_of_the_key()
+    {
+        var prefix = """{"detail":" """.TrimEnd();
+        var body = prefix + new string('.', 200 - prefix.Length - 10) + RobotKey + "\"}";
+        _sink.Respond = _ => SinkResponse.Json(body);
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
+
+        Assert.Contains("without errcode", failure.Message, StringComparison.Ordinal);
+        AssertNoPartOfTheKey(failure.Message);
+    }
+
+    private static void AssertNoPartOfTheKey(string message)
+    {
+        for (var i = 0; i + 4 <= RobotKey.Length; i++)
+        {
+            Assert.DoesNotContain(RobotKey.Substring(i, 4), message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

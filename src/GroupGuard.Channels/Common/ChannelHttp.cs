@@ -76,7 +76,7 @@ internal sealed class ChannelHttp : IDisposable
             if (status is < 200 or > 299)
             {
                 throw new DigestChannelException(scrubber.Scrub(
-                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}{Snippet(text)}"));
+                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}{Snippet(text, scrubber)}"));
             }
 
             try
@@ -87,7 +87,7 @@ internal sealed class ChannelHttp : IDisposable
             catch (JsonException)
             {
                 throw new DigestChannelException(scrubber.Scrub(
-                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} but not with the robot's JSON, so the digest may not have arrived{Snippet(text)}"));
+                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} but not with the robot's JSON, so the digest may not have arrived{Snippet(text, scrubber)}"));
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -143,8 +143,13 @@ internal sealed class ChannelHttp : IDisposable
         return false;
     }
 
-    public static string Snippet(string? text)
+    /// <summary>
+    /// The start of a robot's answer for a failure message, scrubbed whole before it is cut: a cut
+    /// through a secret would leave a part of it that the scrubber no longer recognises.
+    /// </summary>
+    public static string Snippet(string? text, SecretScrubber scrubber)
     {
+        text = scrubber.Scrub(text);
         if (string.IsNullOrWhiteSpace(text))
         {
             return "";

@@ -17,7 +17,7 @@ internal static class RobotAnswer
         if (!ChannelHttp.TryReadCode(answer, out var codeName, out var code, out var message, codeNames))
         {
             throw new DigestChannelException(scrubber.Scrub(
-                $"{what}: the robot answered without {codeNames[0].Code}, so the digest may not have arrived{ChannelHttp.Snippet(answer.GetRawText())}"));
+                $"{what}: the robot answered without {codeNames[0].Code}, so the digest may not have arrived{ChannelHttp.Snippet(answer.GetRawText(), scrubber)}"));
         }
 
         if (code != 0)

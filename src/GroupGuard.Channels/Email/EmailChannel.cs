@@ -21,6 +21,8 @@ internal sealed class EmailChannel : IDigestChannel
 
     private readonly EmailChannelOptions _options;
     private readonly string _host;
+    private readonly int _port;
+    private readonly SecureSocketOptions _security;
     private readonly string _from;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
@@ -28,10 +30,18 @@ internal sealed class EmailChannel : IDigestChannel
     private readonly ILogger _logger;
 
     public EmailChannel(string name, EmailChannelOptions options, TimeProvider time, ILogger logger, TimeSpan? timeout = null)
+        : this(name, options, time, logger, options.IsLoopback, timeout)
+    {
+    }
+
+    /// <param name="loopback">Whether the host is this machine; tests pass false so a sink on loopback stands in for a server across a network.</param>
+    internal EmailChannel(string name, EmailChannelOptions options, TimeProvider time, ILogger logger, bool loopback, TimeSpan? timeout = null)
     {
         Name = name;
         _options = options;
         _host = options.Host!;
+        _port = options.EffectivePort(loopback);
+        _security = Security(options.EffectiveUseTls(loopback), loopback);
         _from = options.From!;
         _time = time;
         _timeout = timeout ?? DefaultTimeout;
@@ -47,18 +57,13 @@ internal sealed class EmailChannel : IDigestChannel
     {
         ArgumentNullException.ThrowIfNull(digest);
         var message = Compose(digest);
-        var server = string.Create(CultureInfo.InvariantCulture, $"{_host}:{_options.EffectivePort}");
+        var server = string.Create(CultureInfo.InvariantCulture, $"{_host}:{_port}");
         var what = $"email channel '{Name}'";
 
         using var client = new SmtpClient { Timeout = (int)_timeout.TotalMilliseconds };
         try
         {
-            // A relay on this machine often offers STARTTLS with a self-signed certificate; the
-            // mail never crosses a network there, so it is not asked for.
-            var security = _options.EffectiveUseTls ? SecureSocketOptions.SslOnConnect
-                : _options.IsLoopback ? SecureSocketOptions.None
-                : SecureSocketOptions.StartTlsWhenAvailable;
-            await client.ConnectAsync(_host, _options.EffectivePort, security, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(_host, _port, _security, cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrWhiteSpace(_options.User))
             {
                 await client.AuthenticateAsync(_options.User, _options.Password ?? "", cancellationToken).ConfigureAwait(false);
@@ -82,6 +87,17 @@ internal sealed class EmailChannel : IDigestChannel
 
         _logger.DigestSent(digest.Leader, Type, Name, 1);
     }
+
+    /// <summary>
+    /// Across a network TLS is required before the login: STARTTLS "when available" would let
+    /// anyone on the path strip the server's offer and read the password. A relay on this machine
+    /// often offers STARTTLS with a self-signed certificate; the mail never crosses a network
+    /// there, so it is not asked for.
+    /// </summary>
+    internal static SecureSocketOptions Security(bool useTls, bool loopback) =>
+        useTls ? SecureSocketOptions.SslOnConnect
+        : loopback ? SecureSocketOptions.None
+        : SecureSocketOptions.StartTls;
 
     internal MimeMessage Compose(DigestDocument digest)
     {
@@ -109,6 +125,10 @@ internal sealed class EmailChannel : IDigestChannel
     {
         AuthenticationException =>
             $"the server refused the login for {_options.User}: {exception.Message}",
+        // MailKit's words when StartTls is required and the server's EHLO does not offer it.
+        NotSupportedException when _security == SecureSocketOptions.StartTls =>
+            "the server does not offer STARTTLS, and the login and the digest are not sent unencrypted across a network: "
+            + "with UseTls false the server must offer STARTTLS (usually port 587); set UseTls to true for a server that takes TLS from the first byte (port 465)",
         SslHandshakeException or System.Security.Authentication.AuthenticationException =>
             "the TLS handshake failed: check UseTls and Port (465 is TLS from the start, 587 and 25 use STARTTLS with UseTls false) and the server's certificate",
         SmtpCommandException command =>

@@ -15,9 +15,10 @@ public sealed class EmailChannelOptions : DigestChannelOptions
     public int? Port { get; set; }
 
     /// <summary>
-    /// True: TLS from the first byte (SMTPS, port 465). False: plain connect, then STARTTLS when
-    /// the server offers it (port 587 or 25); to a relay on this machine (localhost, 127.0.0.1,
-    /// ::1), plain SMTP throughout. Unset: true, except to a relay on this machine.
+    /// True: TLS from the first byte (SMTPS, port 465). False: plain connect, then STARTTLS, which
+    /// the server must offer (port 587 or 25), or nothing is sent; to a relay on this machine
+    /// (localhost, 127.0.0.1, ::1), plain SMTP throughout. Unset: true, except to a relay on this
+    /// machine.
     /// </summary>
     public bool? UseTls { get; set; }
 
@@ -26,7 +27,7 @@ public sealed class EmailChannelOptions : DigestChannelOptions
         string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (System.Net.IPAddress.TryParse(Host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
-    internal bool EffectiveUseTls => UseTls ?? !IsLoopback;
+    internal bool EffectiveUseTls(bool loopback) => UseTls ?? !loopback;
 
     /// <summary>The login; when empty, GroupGuard sends without authenticating.</summary>
     public string? User { get; set; }
@@ -40,7 +41,7 @@ public sealed class EmailChannelOptions : DigestChannelOptions
     /// <summary>The recipients, in the same forms as <see cref="From"/>.</summary>
     public IList<string> To { get; set; } = [];
 
-    internal int EffectivePort => Port ?? (EffectiveUseTls ? 465 : 587);
+    internal int EffectivePort(bool loopback) => Port ?? (EffectiveUseTls(loopback) ? 465 : 587);
 
     internal static EmailChannelOptions Read(ChannelSettingsReader reader) => new()
     {

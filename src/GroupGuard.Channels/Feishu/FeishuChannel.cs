@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace GroupGuard.Channels;
 
 /// <summary>
-/// Posts the plain-text digest to a Feishu custom bot, signed when a secret is configured. Feishu
-/// takes bodies of at most 20 KB: a longer digest is split on line ends into parts sent in order.
+/// Posts the plain-text digest, its markup defused, to a Feishu custom bot, signed when a secret
+/// is configured. Feishu takes bodies of at most 20 KB: a longer digest is split on line ends into
+/// parts sent in order.
 /// </summary>
 internal sealed class FeishuChannel : IDigestChannel
 {
@@ -47,7 +48,10 @@ internal sealed class FeishuChannel : IDigestChannel
         // then known, and the text budget is what it leaves of the body limit, in escaped JSON bytes.
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
         var envelope = ChannelHttp.Serialize(Body("", timestamp)).Length;
-        var parts = MessageSplitter.Split(MessageSplitter.Sanitize(digest.Text), MaxBodyBytes - envelope, JsonBytes);
+        // Feishu reads links, bold and <at user_id="all"> in a plain text message, and every line of
+        // the plain digest may quote a member; the defused text keeps its lines and its length.
+        var text = DigestMarkup.EscapeKeepingLines(MessageSplitter.Sanitize(digest.Text));
+        var parts = MessageSplitter.Split(text, MaxBodyBytes - envelope, JsonBytes);
         for (var i = 0; i < parts.Count; i++)
         {
             var what = RobotAnswer.Describe(Type, Name, i, parts.Count);

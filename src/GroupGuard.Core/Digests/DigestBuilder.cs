@@ -39,27 +39,42 @@ public static class DigestBuilder
 
     public static DigestDocument Build(DigestInput input)
     {
-        var lines = Lines(input);
-        var title = $"群管日报 {Local(input.From, input.TimeZone):M月d日 HH:mm} – {Local(input.To, input.TimeZone):M月d日 HH:mm}（{input.Leader.Name}）";
-        var markdown = new StringBuilder($"### {title}\n");
+        var title = Title(input, DigestMarkup.OneLine);
+        var markdown = new StringBuilder($"### {Title(input, DigestMarkup.Escape)}\n");
         var text = new StringBuilder(title + "\n");
         var html = new StringBuilder($"<html><body><h3>{WebUtility.HtmlEncode(title)}</h3>\n");
-        foreach (var (kind, content) in lines)
+
+        // Whatever members and platforms wrote is quoted as it is made into lines: defused for the
+        // robots' Markdown, kept on its line for plain text and HTML (which encodes it besides).
+        foreach (var (kind, content) in Lines(input, DigestMarkup.Escape))
         {
             switch (kind)
             {
                 case LineKind.Heading:
                     markdown.Append("\n**").Append(content).Append("**\n");
+                    break;
+                case LineKind.Item:
+                    markdown.Append("- ").Append(content).Append('\n');
+                    break;
+                default:
+                    markdown.Append(content).Append('\n');
+                    break;
+            }
+        }
+
+        foreach (var (kind, content) in Lines(input, DigestMarkup.OneLine))
+        {
+            switch (kind)
+            {
+                case LineKind.Heading:
                     text.Append('\n').Append('【').Append(content).Append("】\n");
                     html.Append("<h4>").Append(WebUtility.HtmlEncode(content)).Append("</h4>\n");
                     break;
                 case LineKind.Item:
-                    markdown.Append("- ").Append(content).Append('\n');
                     text.Append("· ").Append(content).Append('\n');
                     html.Append("<p>• ").Append(WebUtility.HtmlEncode(content)).Append("</p>\n");
                     break;
                 default:
-                    markdown.Append(content).Append('\n');
                     text.Append(content).Append('\n');
                     html.Append("<p>").Append(WebUtility.HtmlEncode(content)).Append("</p>\n");
                     break;
@@ -78,7 +93,11 @@ public static class DigestBuilder
         Item,
     }
 
-    private static List<(LineKind, string)> Lines(DigestInput input)
+    private static string Title(DigestInput input, Func<string, string> quote) =>
+        $"群管日报 {Local(input.From, input.TimeZone):M月d日 HH:mm} – {Local(input.To, input.TimeZone):M月d日 HH:mm}（{quote(input.Leader.Name)}）";
+
+    /// <summary>The digest's lines; <paramref name="quote"/> is applied to every piece GroupGuard did not write.</summary>
+    private static List<(LineKind, string)> Lines(DigestInput input, Func<string, string> quote)
     {
         var lines = new List<(LineKind, string)>();
         var incidents = input.Incidents;
@@ -95,18 +114,18 @@ public static class DigestBuilder
 
             lines.Add((LineKind.Heading, "概况"));
             lines.Add((LineKind.Item, "按严重程度：" + Counts(real.GroupBy(i => i.Severity).OrderByDescending(g => g.Key).Select(g => (SeverityName(g.Key), g.Count())))));
-            lines.Add((LineKind.Item, "按类别：" + Counts(real.GroupBy(i => i.Category).OrderByDescending(g => g.Count()).Select(g => (CategoryName(g.Key), g.Count())))));
+            lines.Add((LineKind.Item, "按类别：" + Counts(real.GroupBy(i => i.Category).OrderByDescending(g => g.Count()).Select(g => (CategoryName(g.Key, quote), g.Count())))));
             foreach (var group in real.GroupBy(i => i.GroupId).OrderByDescending(g => g.Count()))
             {
                 var name = group.Select(i => i.GroupName).FirstOrDefault(n => !string.IsNullOrEmpty(n));
-                lines.Add((LineKind.Item, $"{(name is null ? "群 " + group.Key : $"{name}（{group.Key}）")}：{group.Count()} 起"));
+                lines.Add((LineKind.Item, $"{(name is null ? "群 " + quote(group.Key) : $"{quote(name)}（{quote(group.Key)}）")}：{group.Count()} 起"));
             }
 
             lines.Add((LineKind.Heading, "处置"));
             var byStatus = real.GroupBy(i => i.ActionStatus).ToDictionary(g => g.Key, g => g.Count());
             lines.Add((LineKind.Item, "已处置 " + byStatus.GetValueOrDefault(ActionStatus.Done) + " 起；仅记录或演练 " + (byStatus.GetValueOrDefault(ActionStatus.DryRun) + byStatus.GetValueOrDefault(ActionStatus.Skipped))
                 + " 起；管理员豁免 " + byStatus.GetValueOrDefault(ActionStatus.Exempt) + " 起"));
-            foreach (var failed in real.Where(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported).GroupBy(i => Reason(i)))
+            foreach (var failed in real.Where(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported).GroupBy(i => Reason(i, quote)))
             {
                 lines.Add((LineKind.Item, $"未能处置 {failed.Count()} 起：{failed.Key}"));
             }
@@ -122,14 +141,14 @@ public static class DigestBuilder
                 lines.Add((LineKind.Heading, "屡次违规"));
                 foreach (var (key, count, name) in repeaters)
                 {
-                    lines.Add((LineKind.Item, $"{name ?? key.UserId}（{key.UserId}，群 {key.GroupId}）：{count} 条"));
+                    lines.Add((LineKind.Item, $"{quote(name ?? key.UserId)}（{quote(key.UserId)}，群 {quote(key.GroupId)}）：{count} 条"));
                 }
             }
 
             lines.Add((LineKind.Heading, "最严重的违规"));
             foreach (var incident in real.OrderByDescending(i => i.Severity).ThenBy(i => i.DetectedAt).Take(TopIncidents))
             {
-                lines.Add((LineKind.Item, $"[{SeverityName(incident.Severity)}] {Local(incident.Time, input.TimeZone):MM-dd HH:mm} {incident.SenderName ?? incident.UserId}：「{Excerpt(incident)}」（{incident.Rule}，{ActionName(incident)}）"));
+                lines.Add((LineKind.Item, $"[{SeverityName(incident.Severity)}] {Local(incident.Time, input.TimeZone):MM-dd HH:mm} {quote(incident.SenderName ?? incident.UserId)}：「{Excerpt(incident, quote)}」（{quote(incident.Rule)}，{ActionName(incident)}）"));
             }
         }
 
@@ -139,7 +158,7 @@ public static class DigestBuilder
             lines.Add((LineKind.Heading, "管理员标记的误报"));
             foreach (var fp in falsePositives.Take(10))
             {
-                lines.Add((LineKind.Item, $"{fp.Rule}「{fp.MatchedTerm}」{(string.IsNullOrEmpty(fp.ReviewNote) ? "" : "：" + fp.ReviewNote)}"));
+                lines.Add((LineKind.Item, $"{quote(fp.Rule)}「{quote(fp.MatchedTerm)}」{(string.IsNullOrEmpty(fp.ReviewNote) ? "" : "：" + quote(fp.ReviewNote))}"));
             }
         }
 
@@ -155,7 +174,7 @@ public static class DigestBuilder
 
         foreach (var (adapter, last) in input.Health.Adapters)
         {
-            lines.Add((LineKind.Item, $"{adapter} 最后事件：{Local(last, input.TimeZone):MM-dd HH:mm}"));
+            lines.Add((LineKind.Item, $"{quote(adapter)} 最后事件：{Local(last, input.TimeZone):MM-dd HH:mm}"));
         }
 
         if (input.Health.RejectedWebhooks > 0)
@@ -165,12 +184,12 @@ public static class DigestBuilder
 
         foreach (var error in input.Health.RuleErrors.Take(5))
         {
-            lines.Add((LineKind.Item, "规则加载错误：" + error));
+            lines.Add((LineKind.Item, "规则加载错误：" + quote(error)));
         }
 
         foreach (var channel in input.Health.FailedChannels)
         {
-            lines.Add((LineKind.Item, "上次发送失败的渠道：" + channel));
+            lines.Add((LineKind.Item, "上次发送失败的渠道：" + quote(channel)));
         }
 
         return lines;
@@ -187,12 +206,12 @@ public static class DigestBuilder
     private static string Counts(IEnumerable<(string Name, int Count)> counts) =>
         string.Join("，", counts.Select(c => $"{c.Name} {c.Count}"));
 
-    private static string Reason(Incident incident)
+    private static string Reason(Incident incident, Func<string, string> quote)
     {
         var error = incident.ActionError ?? "";
         if (incident.ActionStatus == ActionStatus.Unsupported)
         {
-            return NoApi(incident) ? "未配置 OneBot 接口（ApiBaseUrl）" : "平台不支持该操作（" + error + "）";
+            return NoApi(incident) ? "未配置 OneBot 接口（ApiBaseUrl）" : "平台不支持该操作（" + quote(error) + "）";
         }
 
         if (error.Contains("管理员", StringComparison.Ordinal) || error.Contains("permission", StringComparison.OrdinalIgnoreCase) || error.Contains("admin", StringComparison.OrdinalIgnoreCase))
@@ -200,13 +219,13 @@ public static class DigestBuilder
             return "机器人不是群管理员";
         }
 
-        return string.IsNullOrEmpty(error) ? "原因不明" : error;
+        return string.IsNullOrEmpty(error) ? "原因不明" : quote(error);
     }
 
     // Not the platform's fault: no OneBot API is configured to act through.
     private static bool NoApi(Incident incident) => incident.ActionError?.Contains("ApiBaseUrl", StringComparison.Ordinal) == true;
 
-    private static string Excerpt(Incident incident)
+    private static string Excerpt(Incident incident, Func<string, string> quote)
     {
         // Digests travel through third-party robots: the hit itself and long digit runs are masked.
         var text = Moderation.EvidenceMasker.Mask(incident.MessageText, incident.Spans);
@@ -215,7 +234,7 @@ public static class DigestBuilder
             return "（原文未保存）";
         }
 
-        return text.Length <= ExcerptLength ? text : string.Concat(text.AsSpan(0, ExcerptLength), "…");
+        return quote(text.Length <= ExcerptLength ? text : string.Concat(text.AsSpan(0, ExcerptLength), "…"));
     }
 
     private static string ActionName(Incident incident) => incident.ActionStatus switch
@@ -247,7 +266,7 @@ public static class DigestBuilder
         _ => "低",
     };
 
-    private static string CategoryName(string category) => category switch
+    private static string CategoryName(string category, Func<string, string> quote) => category switch
     {
         "ads" => "广告引流",
         "fraud" => "诈骗",
@@ -257,7 +276,7 @@ public static class DigestBuilder
         "privacy" => "个人信息",
         "flood" => "刷屏",
         "contraband" => "违禁品",
-        _ => category,
+        _ => quote(category),
     };
 
     private static DateTimeOffset Local(DateTimeOffset time, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(time, zone);

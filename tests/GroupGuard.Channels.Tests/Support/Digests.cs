@@ -1,4 +1,5 @@
 using System.Text;
+using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -29,6 +30,44 @@ internal static class Digests
 
         return builder.ToString();
     }
+
+    /// <summary>A nickname a member chose to plant a link in the leader's digest.</summary>
+    public const string HostileSender = "[点这里领红包](http://evil.example/a)";
+
+    /// <summary>A digest made by GroupGuard from one incident whose member and group names and message carry markup.</summary>
+    public static DigestDocument Hostile() => DigestBuilder.Build(new DigestInput(
+        new LeaderOptions { Name = "王经理", Groups = ["123456"] },
+        PeriodEnd.AddDays(-1),
+        PeriodEnd,
+        TimeZoneInfo.Utc,
+        [
+            new Incident
+            {
+                Id = 1,
+                Time = PeriodEnd.AddHours(-2),
+                DetectedAt = PeriodEnd.AddHours(-2),
+                Platform = "qq",
+                BotId = "10001",
+                GroupId = "123456",
+                GroupName = "家长群\n### 紧急通知",
+                UserId = "666",
+                SenderName = HostileSender,
+                MessageId = "m1",
+                Pack = "ads",
+                Rule = "ads.contact",
+                Category = "ads",
+                Severity = Severity.High,
+                MatchedTerm = "领红包",
+                MessageText = "<at user_id=\"all\"></at> ![码](http://evil.example/qr.png)",
+                Spans = [],
+                DecidedAction = ModerationAction.Recall,
+                ActionStatus = ActionStatus.Done,
+                RuleSetVersion = "v1",
+            },
+        ],
+        100,
+        null,
+        new DigestHealth([], 0, [], [])));
 
     public static readonly NullLogger Log = NullLogger.Instance;
 }

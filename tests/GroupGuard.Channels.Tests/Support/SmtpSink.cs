@@ -30,6 +30,9 @@ internal sealed class SmtpSink : IAsyncDisposable
     /// <summary>Every login attempted, as (user, password).</summary>
     public ConcurrentQueue<(string User, string Password)> Logins { get; } = new();
 
+    /// <summary>Every command's verb (EHLO, STARTTLS, AUTH, ...), in the order received.</summary>
+    public ConcurrentQueue<string> Commands { get; } = new();
+
     public Func<string, bool> AcceptRecipient { get; set; } = static _ => true;
 
     public bool AcceptLogin { get; set; } = true;
@@ -72,6 +75,7 @@ internal sealed class SmtpSink : IAsyncDisposable
             {
                 var verb = line.Split(' ', 2)[0].ToUpperInvariant();
                 var argument = line.Length > verb.Length ? line[(verb.Length + 1)..] : "";
+                Commands.Enqueue(verb);
                 switch (verb)
                 {
                     case "EHLO":

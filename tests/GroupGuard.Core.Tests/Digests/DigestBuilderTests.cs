@@ -105,4 +105,71 @@ public sealed class DigestBuilderTests
         Assert.Contains("ding: errcode 310000", digest.Markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", digest.Html, StringComparison.Ordinal);
     }
+
+    // What a member can choose (nickname, group card, group name, message) and what platforms and
+    // rule files report, written to plant links, images, tags, headings and lines in the digest.
+    private static DigestDocument HostileDigest()
+    {
+        var hostile = Incident(1, "666", "m1", Severity.High, text: "![二维码](http://evil.example/qr.png) <font color=\"warning\">退款</font> `code`") with
+        {
+            SenderName = "[点这里领红包](http://evil.example/a)",
+            GroupName = "家长群\n### 紧急通知\n- 假的一行",
+            Spans = [],
+        };
+        var repeat = hostile with { Id = 2, MessageId = "m2", ActionStatus = ActionStatus.Failed, ActionError = "**失败** 详情见 https://evil.example/b" };
+        var falsePositive = Incident(3, "8", "m3", falsePositive: true) with
+        {
+            MatchedTerm = "<at user_id=\"all\">所有人</at>",
+            ReviewNote = "`误报`\r\n# 已处理 ~~删除~~ www.evil.example",
+        };
+        var health = new DigestHealth([("onebot\n### 假平台", To.AddMinutes(-5))], 0, ["rules/ads.yaml:4: [看这里](javascript:alert(1))"], ["ding: <font color=\"info\">ok</font>"]);
+        return DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [hostile, repeat, falsePositive], 10, null, health));
+    }
+
+    [Fact]
+    public void Names_and_texts_from_members_and_platforms_cannot_add_links_images_tags_or_headings_to_the_markdown()
+    {
+        var markdown = HostileDigest().Markdown;
+
+        Assert.DoesNotContain("](", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("![", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("<", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("`", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("~~", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", markdown, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https://", markdown, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("www.", markdown, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("**失败**", markdown, StringComparison.Ordinal);
+        var lines = markdown.Split('\n');
+        Assert.Single(lines, line => line.StartsWith('#'));
+        Assert.DoesNotContain(lines, line => line.StartsWith("- 假的一行", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Hostile_names_and_texts_are_still_recognisable_in_the_markdown()
+    {
+        var markdown = HostileDigest().Markdown;
+
+        Assert.Contains("［点这里领红包］（http：//evil.example/a）", markdown, StringComparison.Ordinal);
+        Assert.Contains("家长群 ＃＃＃ 紧急通知 - 假的一行（123456）：2 起", markdown, StringComparison.Ordinal);
+        Assert.Contains("「！［二维码］（http：//evil.example/qr.png） ＜font", markdown, StringComparison.Ordinal);
+        Assert.Contains("＜at user＿id=\"all\"＞所有人＜/at＞", markdown, StringComparison.Ordinal);
+        Assert.Contains("｀误报｀  ＃ 已处理 ～～删除～～ www．evil.example", markdown, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 起：＊＊失败＊＊ 详情见 https：//evil.example/b", markdown, StringComparison.Ordinal);
+        Assert.Contains("onebot ＃＃＃ 假平台 最后事件", markdown, StringComparison.Ordinal);
+        // GroupGuard's own markup still works around them.
+        Assert.StartsWith("### 群管日报", markdown, StringComparison.Ordinal);
+        Assert.Contains("\n**最严重的违规**\n- [高] ", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_plain_text_keeps_what_members_wrote_but_not_their_line_breaks()
+    {
+        var digest = HostileDigest();
+
+        Assert.Contains("[点这里领红包](http://evil.example/a)", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("· 家长群 ### 紧急通知 - 假的一行（123456）：2 起", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(digest.Text.Split('\n'), line => line.StartsWith('#') || line.StartsWith("- ", StringComparison.Ordinal));
+        Assert.DoesNotContain("<font", digest.Html, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,86 @@
+using System.Text;
+
+namespace GroupGuard.Core.Digests;
+
+/// <summary>
+/// Keeps text that group members and platforms choose (names, messages, error texts) from acting
+/// as markup in the robots' Markdown dialects (WeCom, DingTalk, Feishu). None of them reliably
+/// honours backslash escapes, so markup characters become their full-width look-alikes and bare
+/// URLs lose their autolink: the leader still reads the text, but it cannot add links, images,
+/// emphasis, headings, tags, mentions or lines of its own. Every replacement is one character for
+/// one, so a text keeps its length.
+/// </summary>
+public static class DigestMarkup
+{
+    /// <summary>One piece of foreign text for a Markdown line: markup defused, line breaks made spaces.</summary>
+    public static string Escape(string? text) => Defuse(text, keepLineEnds: false);
+
+    /// <summary>A whole foreign-built text (its line ends kept) for a dialect that reads markup in plain messages (Feishu).</summary>
+    public static string EscapeKeepingLines(string? text) => Defuse(text, keepLineEnds: true);
+
+    /// <summary>
+    /// A piece for a plain-text line: only line breaks (and other control characters) become spaces,
+    /// so a name or message cannot start a line that looks like the digest's own.
+    /// </summary>
+    public static string OneLine(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        return string.Create(text.Length, text, static (chars, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                chars[i] = char.IsControl(source[i]) || source[i] is '\u2028' or '\u2029' ? ' ' : source[i];
+            }
+        });
+    }
+
+    private static string Defuse(string? text, bool keepLineEnds)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            builder.Append(c switch
+            {
+                '\n' when keepLineEnds => '\n',
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' => ' ',
+                '[' => '［',
+                ']' => '］',
+                '(' => '（',
+                ')' => '）',
+                '*' => '＊',
+                '_' => '＿',
+                '`' => '｀',
+                '#' => '＃',
+                '<' => '＜',
+                '>' => '＞',
+                '|' => '｜',
+                '~' => '～',
+                '!' => '！',
+                '\\' => '＼',
+                // Entities (&#91; for '[') would otherwise bring the markup back in some renderers.
+                '&' => '＆',
+                // "http://", "ftp://": clients link a bare address on sight.
+                ':' when At(text, i + 1, "//") => '：',
+                // "www.example.com" is linked without a scheme too.
+                '.' when i >= 3 && At(text, i - 3, "www") && (i == 3 || !char.IsAsciiLetterOrDigit(text[i - 4])) => '．',
+                _ => c,
+            });
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool At(string text, int index, string expected) =>
+        index + expected.Length <= text.Length
+        && text.AsSpan(index, expected.Length).Equals(expected, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,6 +1,6 @@
-using GroupGuard.Host;
+using GroupGuard.Host.Cli;
 
-return await GroupGuardApp.RunAsync(args);
+return await GroupGuardCommandLine.InvokeAsync(args);
 
 /// <summary>The entry point, visible to WebApplicationFactory in the host tests.</summary>
 public partial class Program;

@@ -127,7 +127,9 @@ public sealed class DigestTests
             service.Services.GetRequiredService<IDigestOutbox>(),
             new SlowChannels(sends),
             TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
+            new OfflineDigestHealth(),
+            new GroupGuard.Host.Pipeline.IncidentsInFlight(TimeProvider.System));
         var first = Instance();
         var second = Instance(); // its own gate, as in another process on the same database
         var leader = Assert.Single(first.Leaders);

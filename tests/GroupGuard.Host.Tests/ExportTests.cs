@@ -8,12 +8,12 @@ namespace GroupGuard.Host.Tests;
 
 public sealed class ExportTests
 {
-    private static async Task<(int Exit, string Output, string Error)> ExportAsync(GroupGuardFactory service, params string[] args)
+    private static async Task<(int Exit, string Output, string Error)> ExportAsync(GroupGuardFactory service, string format = "jsonl", DateTimeOffset? since = null)
     {
         var store = service.Services.GetRequiredService<IIncidentStore>();
         using var output = new MemoryStream();
         using var error = new StringWriter();
-        var exit = await IncidentsCommand.ExportAsync(CommandLine.Parse(["incidents", "export", .. args]), store, output, error, CancellationToken.None);
+        var exit = await IncidentsCommand.ExportAsync(format, since, store, output, error, CancellationToken.None);
         return (exit, Encoding.UTF8.GetString(output.ToArray()), error.ToString());
     }
 
@@ -57,7 +57,7 @@ public sealed class ExportTests
     {
         using var service = await ServiceWithTwoIncidentsAsync();
 
-        var (exit, output, _) = await ExportAsync(service, "--format", "csv");
+        var (exit, output, _) = await ExportAsync(service, "csv");
 
         Assert.Equal(0, exit);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -85,15 +85,15 @@ public sealed class ExportTests
         using var service = await ServiceWithTwoIncidentsAsync();
 
         // The two samples were sent at 1764150000 and 1764150060 (unix seconds).
-        var since = DateTimeOffset.FromUnixTimeSeconds(1764150030).ToString("O");
-        var (exit, output, _) = await ExportAsync(service, "--since", since);
-        var (badExit, _, badError) = await ExportAsync(service, "--since", "yesterday-ish");
+        var (exit, output, _) = await ExportAsync(service, since: DateTimeOffset.FromUnixTimeSeconds(1764150030));
+        using var badError = new StringWriter();
+        var badExit = await GroupGuardCommandLine.InvokeAsync(["incidents", "export", "--since", "yesterday-ish"], TextWriter.Null, badError);
 
         Assert.Equal(0, exit);
         Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("ads.site", output, StringComparison.Ordinal);
         Assert.Equal(2, badExit);
-        Assert.Contains("--since", badError, StringComparison.Ordinal);
+        Assert.Contains("--since must be an ISO-8601 time", badError.ToString(), StringComparison.Ordinal);
     }
 }
 

@@ -9,24 +9,11 @@ internal static class IncidentsCommand
     /// <c>incidents mark ID --false-positive [--note TEXT]</c> (or <c>--not-false-positive</c>): a
     /// human's verdict. Prints the <c>unless</c> and <c>allow.txt</c> lines that would have prevented it.
     /// </summary>
-    public static async Task<int> MarkAsync(CommandLine command, IIncidentStore store, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> MarkAsync(long id, bool falsePositive, string? note, IIncidentStore store, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (command.Verbs is not [_, _, var idText] || !long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            await error.WriteLineAsync("usage: groupguard incidents mark ID --false-positive [--note TEXT]   (or --not-false-positive)");
-            return 2;
-        }
-
-        var falsePositive = command.Options.ContainsKey("false-positive");
-        if (falsePositive == command.Options.ContainsKey("not-false-positive"))
-        {
-            await error.WriteLineAsync("groupguard incidents mark: say --false-positive or --not-false-positive");
-            return 2;
-        }
-
         await store.InitializeAsync(cancellationToken);
         var incident = await store.GetAsync(id, cancellationToken);
-        if (incident is null || !await store.MarkFalsePositiveAsync(id, falsePositive, command.Option("note"), time.GetUtcNow(), cancellationToken))
+        if (incident is null || !await store.MarkFalsePositiveAsync(id, falsePositive, note, time.GetUtcNow(), cancellationToken))
         {
             await error.WriteLineAsync($"groupguard incidents mark: there is no incident {id}");
             return 1;
@@ -75,28 +62,8 @@ internal static class IncidentsCommand
         return phrase.Length > span.Length ? phrase : null;
     }
 
-    public static async Task<int> ExportAsync(CommandLine command, IIncidentStore store, Stream output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> ExportAsync(string format, DateTimeOffset? since, IIncidentStore store, Stream output, TextWriter error, CancellationToken cancellationToken)
     {
-        var format = (command.Option("format") ?? "jsonl").ToLowerInvariant();
-        if (format is not ("jsonl" or "csv"))
-        {
-            await error.WriteLineAsync($"groupguard incidents export: --format must be jsonl or csv, got '{format}'");
-            return 2;
-        }
-
-        DateTimeOffset? since = null;
-        var sinceText = command.Option("since");
-        if (sinceText is not null)
-        {
-            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                await error.WriteLineAsync($"groupguard incidents export: --since must be an ISO-8601 time such as 2026-11-01 or 2026-11-01T08:00:00+08:00, got '{sinceText}'");
-                return 2;
-            }
-
-            since = parsed;
-        }
-
         await store.InitializeAsync(cancellationToken);
         var count = await IncidentExport.WriteAsync(store.QueryAsync(new IncidentQuery(since), cancellationToken), format, output, cancellationToken);
         await error.WriteLineAsync(count == 1 ? "1 incident exported" : $"{count} incidents exported");

@@ -16,6 +16,26 @@ internal static class ScanCommand
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>Loads the rules of <paramref name="folder"/> and scans <paramref name="input"/> with them; exit 1 when they do not load.</summary>
+    public static async Task<int> RunAsync(string folder, TimeProvider time, IWordSegmenter? segmenter, Stream input, Stream output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var loaded = RuleLoader.Load(folder, time);
+        if (loaded.RuleSet is not { } rules)
+        {
+            await error.WriteLineAsync($"groupguard scan: the rules in {folder} have problems:");
+            foreach (var problem in loaded.Errors)
+            {
+                await error.WriteLineAsync("  " + problem);
+            }
+
+            return 1;
+        }
+
+        segmenter?.UseTerms(rules.Version, rules.WordTerms);
+        using var reader = new StreamReader(input, Encoding.UTF8, false, 1 << 16);
+        return await RunAsync(rules, segmenter, reader, output, error, cancellationToken);
+    }
+
     public static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, TextReader input, Stream output, TextWriter error, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

@@ -1,5 +1,7 @@
 using GroupGuard.Core.Digests;
 using GroupGuard.Host.Jobs;
+using GroupGuard.Host.Pipeline;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -36,12 +38,28 @@ internal static class DigestRegistration
     public static List<LeaderOptions> ReadLeaders(IConfiguration configuration) =>
         configuration.GetSection(LeadersSection).Get<List<LeaderOptions>>() ?? [];
 
-    /// <summary>The digest service, its options, and one Quartz job per leader plus the retry job.</summary>
+    /// <summary>
+    /// The digest service and the leaders it serves, as the service and the <c>digest</c> verbs
+    /// both use them. Its health report says "unknown" until <see cref="AddGroupGuardDigestSchedule"/>
+    /// gives it the running service's.
+    /// </summary>
     public static IServiceCollection AddGroupGuardDigests(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<List<LeaderOptions>>().Bind(configuration.GetSection(LeadersSection)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<List<LeaderOptions>>>(new LeadersValidator(configuration));
+        services.TryAddSingleton<IncidentsInFlight>();
+        services.TryAddSingleton<IDigestHealthSource, OfflineDigestHealth>();
         services.AddSingleton<DigestService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The running service's digests: one Quartz job per leader on its schedule, the retry job,
+    /// the catch-up at start, and the bot's health in each digest.
+    /// </summary>
+    public static IServiceCollection AddGroupGuardDigestSchedule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Replace(ServiceDescriptor.Singleton<IDigestHealthSource, LiveDigestHealth>());
         services.AddHostedService<DigestCatchUp>();
         services.AddQuartz(quartz =>
         {

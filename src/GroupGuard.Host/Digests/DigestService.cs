@@ -1,6 +1,5 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Digests;
-using GroupGuard.Core.Rules;
 using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.Options;
 
@@ -19,9 +18,8 @@ internal sealed partial class DigestService(
     IDigestChannels channels,
     TimeProvider time,
     ILogger<DigestService> logger,
-    IRuleSetProvider? rules = null,
-    AdapterHealth? adapters = null,
-    IncidentsInFlight? inFlight = null)
+    IDigestHealthSource health,
+    IncidentsInFlight inFlight)
 {
     /// <summary>
     /// How long a channel stays claimed by the instance sending it: longer than any channel takes
@@ -80,16 +78,8 @@ internal sealed partial class DigestService(
             ? []
             : [.. last.Channels.Where(c => c.Value.Status == ChannelOutcome.Failed).Select(c => $"{c.Key}: {c.Value.Error}")];
 
-        // Outside the service (the command line) there is no adapter or rule state to report.
-        var health = adapters is null || rules is null
-            ? new DigestHealth([], 0, [], failedChannels) { Unknown = true }
-            : new DigestHealth(
-                [.. adapters.Snapshot().Select(a => ($"{a.Protocol} {a.BotId}".Trim(), a.LastEventAt))],
-                adapters.RejectedSnapshot().Values.Sum(),
-                rules.Status.Errors,
-                failedChannels);
         var zone = Zone(leader);
-        return DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health));
+        return DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health.Current(failedChannels)));
     }
 
     /// <summary>
@@ -122,7 +112,7 @@ internal sealed partial class DigestService(
         // An incident detected before the fire time but not yet stored belongs in this digest:
         // wait for its write. If storage is stuck, end the period before it instead, so the next
         // digest reports it rather than no digest at all.
-        if (inFlight is not null && await inFlight.WaitSettledAsync(to, SettleLimit, cancellationToken) is { } unsettled)
+        if (await inFlight.WaitSettledAsync(to, SettleLimit, cancellationToken) is { } unsettled)
         {
             LogUnsettled(leader.Name, unsettled);
             to = unsettled;

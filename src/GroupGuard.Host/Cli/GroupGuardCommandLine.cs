@@ -1,0 +1,268 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using GroupGuard.Core;
+using GroupGuard.Core.Rules;
+using GroupGuard.Channels;
+using GroupGuard.Host.Digests;
+using GroupGuard.OneBot;
+using GroupGuard.Storage;
+using GroupGuard.Text.Jieba;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Cli;
+
+/// <summary>
+/// The <c>groupguard</c> command line: the service (the default) and the verbs an operator or
+/// administrator types. Usage errors exit 2 with a hint, bad settings exit 1 naming the setting,
+/// and every verb passes settings given as <c>--Section:Key=value</c> on to its configuration.
+/// </summary>
+internal static class GroupGuardCommandLine
+{
+    private const string Description = """
+        groupguard: keeps QQ and WeChat groups clean (OneBot v11 / v12 webhooks).
+        Without a command it runs the service.
+
+        Settings come from appsettings.json beside the executable, then environment variables
+        (GroupGuard__OneBot__Secret=…), then the command line (--GroupGuard:Rules:Path=…):
+          GroupGuard:Rules:Path               rules folder (default: rules)
+          GroupGuard:Storage:ConnectionString SQLite database (default: Data Source=data/groupguard.db)
+          GroupGuard:OneBot:Secret            v11 HTTP POST signature secret (X-Signature), 16+ characters
+          GroupGuard:OneBot:AccessToken       v12 webhook Bearer token; sent on OneBot API calls
+          GroupGuard:OneBot:ApiBaseUrl        OneBot HTTP API of the bot, e.g. http://127.0.0.1:3000
+          --urls / ASPNETCORE_URLS            listen address (default: http://127.0.0.1:5140)
+
+        Endpoints: POST /onebot/v11, POST /onebot/v12, GET /healthz
+        """;
+
+    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = Build(output, error);
+
+        // A note or a message may well start with '@': no response files.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        // --help and --version answer whatever else was typed.
+        if (parsed.Action is CommandLineAction { ClearsParseErrors: true })
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        }
+
+        var (_, settingErrors) = ConfigurationArguments.Split(parsed.UnmatchedTokens);
+        var errors = parsed.Errors.Select(e => e.Message).Concat(settingErrors).ToList();
+        if (errors.Count > 0)
+        {
+            foreach (var message in errors)
+            {
+                await error.WriteLineAsync("groupguard: " + message);
+            }
+
+            await error.WriteLineAsync($"Try 'groupguard {string.Join(' ', CommandPath(parsed.CommandResult))} --help'.".Replace("  ", " ", StringComparison.Ordinal));
+            return 2;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(
+                new InvocationConfiguration
+                {
+                    Output = output,
+                    Error = error,
+                    EnableDefaultExceptionHandler = false,
+
+                    // The service handles SIGTERM and Ctrl+C itself, draining its queue; a verb is cancelled.
+                    ProcessTerminationTimeout = parsed.CommandResult.Command == root ? null : TimeSpan.FromSeconds(2),
+                },
+                cancellationToken);
+        }
+        catch (Exception ex) when (StartupErrors.Describe(ex) is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync(problem);
+            }
+
+            return 1;
+        }
+    }
+
+    private static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand(Description) { TreatUnmatchedTokensAsErrors = false };
+        root.SetAction(parsed => GroupGuardApp.RunServiceAsync(Settings(parsed)));
+
+        var run = new Command("run", "Run the service (the same as no command).") { TreatUnmatchedTokensAsErrors = false };
+        run.SetAction(parsed => GroupGuardApp.RunServiceAsync(Settings(parsed)));
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(Incidents(output, error));
+        root.Subcommands.Add(Digest(output, error));
+        root.Subcommands.Add(Rules(output, error));
+        root.Subcommands.Add(Scan(error));
+        return root;
+    }
+
+    private static Command Incidents(TextWriter output, TextWriter error)
+    {
+        var format = new Option<string>("--format") { Description = "jsonl (one JSON object a line) or csv", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl", "csv");
+        var since = TimeOption("--since", "only incidents whose message was sent at or after this time");
+        var export = Verb("export", "Write recorded incidents to standard output.", format, since);
+        export.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            (sp, token) => IncidentsCommand.ExportAsync(parsed.GetValue(format)!, parsed.GetValue(since), sp.GetRequiredService<IIncidentStore>(), Console.OpenStandardOutput(), error, token),
+            error,
+            ct,
+            readsDatabase: true));
+
+        var id = new Argument<long>("ID") { Description = "the incident's id (see incidents export)" };
+        var falsePositive = new Option<bool>("--false-positive") { Description = "the hit was wrong: it no longer counts towards escalation" };
+        var notFalsePositive = new Option<bool>("--not-false-positive") { Description = "take back an earlier --false-positive" };
+        var note = new Option<string?>("--note") { Description = "why, for the digest and the next reader" };
+        var mark = Verb("mark", "Record a human's verdict on an incident; suggests the allow line that would have prevented it.", falsePositive, notFalsePositive, note);
+        mark.Arguments.Add(id);
+        mark.Validators.Add(result =>
+        {
+            if (result.GetValue(falsePositive) == result.GetValue(notFalsePositive))
+            {
+                result.AddError("say --false-positive or --not-false-positive");
+            }
+        });
+        mark.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            (sp, token) => IncidentsCommand.MarkAsync(parsed.GetValue(id), parsed.GetValue(falsePositive), parsed.GetValue(note), sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<TimeProvider>(), output, error, token),
+            error,
+            ct,
+            readsDatabase: true));
+
+        return new Command("incidents", "Read and review recorded incidents.") { export, mark };
+    }
+
+    private static Command Digest(TextWriter output, TextWriter error)
+    {
+        var leader = new Option<string>("--leader") { Description = "the leader's Name under GroupGuard:Leaders", Required = true };
+        var from = TimeOption("--from", "start of the period (default: the end of the leader's last digest)");
+        var to = TimeOption("--to", "end of the period (default: now)");
+        var preview = Verb("preview", "Print the digest that would be sent; send nothing.", leader, from, to);
+        preview.SetAction((parsed, ct) => DigestVerb(parsed, ct, error, (digests, token) =>
+            DigestCommand.PreviewAsync(digests, parsed.GetValue(leader)!, parsed.GetValue(from), parsed.GetValue(to), output, error, token)));
+
+        var send = Verb("send", "Send the due digest now, through the outbox.", leader);
+        send.SetAction((parsed, ct) => DigestVerb(parsed, ct, error, (digests, token) =>
+            DigestCommand.SendAsync(digests, parsed.GetValue(leader)!, output, error, token)));
+
+        var anyLeader = new Option<string?>("--leader") { Description = "only this leader's digests" };
+        var format = new Option<string>("--format") { Description = "text (one line each) or jsonl", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "jsonl");
+        var list = Verb("list", "The outbox: which leader was told of which incident, and when.", anyLeader, format);
+        list.SetAction((parsed, ct) => DigestVerb(parsed, ct, error, (digests, token) =>
+            DigestCommand.ListAsync(digests, parsed.GetValue(anyLeader), parsed.GetValue(format) == "jsonl", output, token)));
+
+        return new Command("digest", "Preview, send and list leaders' digests.") { preview, send, list };
+    }
+
+    private static Task<int> DigestVerb(ParseResult parsed, CancellationToken cancellationToken, TextWriter error, Func<DigestService, CancellationToken, Task<int>> verb) =>
+        VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) =>
+            {
+                // The digests the service would send, made and sent from the command line through
+                // the same outbox: same leaders, channels and OneBot API.
+                DigestRegistration.AddDefaultLeader(configuration);
+                services.AddGroupGuardStorage(configuration)
+                    .AddGroupGuardOneBot(configuration)
+                    .AddGroupGuardChannels(configuration)
+                    .AddGroupGuardDigests(configuration);
+            },
+            (sp, token) => verb(sp.GetRequiredService<DigestService>(), token),
+            error,
+            cancellationToken,
+            readsDatabase: true);
+
+    private static Command Rules(TextWriter output, TextWriter error)
+    {
+        var folder = RulesOption();
+        var check = Verb("check", "Check rule packs: every problem as path:line: message.", folder);
+        check.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardCore(configuration),
+            (sp, _) => Task.FromResult(RulesCommand.Check(RulesFolder(parsed.GetValue(folder), sp), output, sp.GetRequiredService<TimeProvider>())),
+            error,
+            ct));
+        return new Command("rules", "Work with rule packs.") { check };
+    }
+
+    private static Command Scan(TextWriter error)
+    {
+        var folder = RulesOption();
+        var scan = Verb("scan", "Try the rules on one message a line from standard input; one JSON verdict a line out.", folder);
+        scan.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardCore(configuration).AddGroupGuardJieba(),
+            (sp, token) => ScanCommand.RunAsync(
+                RulesFolder(parsed.GetValue(folder), sp),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<Core.Text.IWordSegmenter>(),
+                Console.OpenStandardInput(),
+                Console.OpenStandardOutput(),
+                error,
+                token),
+            error,
+            ct));
+        return scan;
+    }
+
+    /// <summary>A verb whose unmatched tokens are settings for its configuration.</summary>
+    private static Command Verb(string name, string description, params Option[] options)
+    {
+        var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        return command;
+    }
+
+    private static Option<string?> RulesOption() =>
+        new("--rules") { Description = "the rules folder (default: the service's GroupGuard:Rules:Path)", HelpName = "DIR" };
+
+    /// <summary>The folder a rules verb works on: <c>--rules DIR</c>, else the service's setting.</summary>
+    private static string RulesFolder(string? option, IServiceProvider services) =>
+        option is { Length: > 0 } folder
+            ? Path.GetFullPath(folder)
+            : services.GetRequiredService<IOptions<RulesOptions>>().Value.ResolvePath();
+
+    private static Option<DateTimeOffset?> TimeOption(string name, string description) => new(name)
+    {
+        Description = description + " (ISO-8601, e.g. 2026-11-01 or 2026-11-01T08:00:00+08:00)",
+        HelpName = "TIME",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            {
+                return time;
+            }
+
+            result.AddError($"{name} must be an ISO-8601 time such as 2026-11-01 or 2026-11-01T08:00:00+08:00, got '{text}'");
+            return null;
+        },
+    };
+
+    private static List<string> Settings(ParseResult parsed) => ConfigurationArguments.Split(parsed.UnmatchedTokens).Settings;
+
+    private static IEnumerable<string> CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is CommandResult command && command.Parent is not null; r = r.Parent)
+        {
+            names.Insert(0, command.Command.Name);
+        }
+
+        return names;
+    }
+}

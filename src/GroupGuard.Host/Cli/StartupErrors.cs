@@ -1,0 +1,38 @@
+using GroupGuard.Core.Rules;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Cli;
+
+/// <summary>
+/// What stops a start (the service's or a verb's) in words an operator acts on: every invalid
+/// setting by its key, the rules' problems by path and line. Anything else is a bug and keeps its
+/// stack trace.
+/// </summary>
+internal static class StartupErrors
+{
+    public static List<string> Describe(Exception ex)
+    {
+        if (OptionsFailures(ex) is { Count: > 0 } failures)
+        {
+            return ["groupguard: invalid settings:", .. failures.Select(f => "  " + f)];
+        }
+
+        return ex switch
+        {
+            RuleSetLoadException rules => ["groupguard: " + rules.Message],
+
+            // A setting of the wrong kind ("Action": "ban"): the binder's message names the key.
+            InvalidOperationException bind when bind.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
+                ["groupguard: invalid settings:", "  " + bind.Message + (bind.InnerException is { } inner ? " " + inner.Message : "")],
+            _ => [],
+        };
+    }
+
+    /// <summary>Every options failure in an exception, however the host wrapped them.</summary>
+    private static List<string> OptionsFailures(Exception ex) => ex switch
+    {
+        OptionsValidationException options => [.. options.Failures],
+        AggregateException aggregate => aggregate.InnerExceptions.SelectMany(OptionsFailures).ToList(),
+        _ => [],
+    };
+}

@@ -1,0 +1,27 @@
+using GroupGuard.Core.Digests;
+using GroupGuard.Core.Rules;
+using GroupGuard.Host.Pipeline;
+
+namespace GroupGuard.Host.Digests;
+
+/// <summary>What a digest says of the bot's health: the adapters, rejected webhooks, rule errors, failing channels.</summary>
+internal interface IDigestHealthSource
+{
+    DigestHealth Current(IReadOnlyList<string> failedChannels);
+}
+
+/// <summary>In the running service: what its adapters and rules say now.</summary>
+internal sealed class LiveDigestHealth(AdapterHealth adapters, IRuleSetProvider rules) : IDigestHealthSource
+{
+    public DigestHealth Current(IReadOnlyList<string> failedChannels) => new(
+        [.. adapters.Snapshot().Select(a => ($"{a.Protocol} {a.BotId}".Trim(), a.LastEventAt))],
+        adapters.RejectedSnapshot().Values.Sum(),
+        rules.Status.Errors,
+        failedChannels);
+}
+
+/// <summary>From the command line, outside the service: its state is not known here, and the digest says so.</summary>
+internal sealed class OfflineDigestHealth : IDigestHealthSource
+{
+    public DigestHealth Current(IReadOnlyList<string> failedChannels) => new([], 0, [], failedChannels) { Unknown = true };
+}

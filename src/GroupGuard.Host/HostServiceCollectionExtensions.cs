@@ -3,6 +3,7 @@ using GroupGuard.Core;
 using GroupGuard.Host.Jobs;
 using GroupGuard.Host.Pipeline;
 using GroupGuard.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -26,7 +27,10 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton(sp => new Deduplicator(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.DedupeCapacity));
         services.AddSingleton<AdapterHealth>();
         services.AddSingleton<PipelineStats>();
-        services.AddSingleton<IncidentsInFlight>();
+        services.TryAddSingleton<IncidentsInFlight>();
+        services.AddSingleton<ModerationSettings>();
+        services.AddSingleton<IncidentWriter>();
+        services.AddSingleton<Moderator>();
         services.AddSingleton<EventIntake>();
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<InboxStartup>();

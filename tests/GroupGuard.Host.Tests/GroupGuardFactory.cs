@@ -131,6 +131,12 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
         }
 
         Assert.True(stats.ProcessedCount + stats.FailedCount >= messages, $"only {stats.ProcessedCount} of {messages} messages were processed in time");
+        return await IncidentsAsync();
+    }
+
+    /// <summary>Every incident stored so far.</summary>
+    public async Task<IReadOnlyList<Incident>> IncidentsAsync()
+    {
         var store = Services.GetRequiredService<IIncidentStore>();
         var list = new List<Incident>();
         await foreach (var incident in store.QueryAsync(new IncidentQuery(), CancellationToken.None))

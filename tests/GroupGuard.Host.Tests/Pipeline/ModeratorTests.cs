@@ -1,0 +1,78 @@
+using GroupGuard.Core;
+using GroupGuard.Host.Pipeline;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupGuard.Host.Tests.Pipeline;
+
+/// <summary>The moderator as the worker calls it, one message at a time, with storage that fails.</summary>
+public sealed class ModeratorTests
+{
+    private static ChatMessage Message(string id, string text) => new()
+    {
+        Platform = "qq",
+        Protocol = "onebot.v11",
+        BotId = "10001",
+        GroupId = "123456",
+        UserId = "20002",
+        SenderRole = SenderRole.Member,
+        MessageId = id,
+        Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000),
+        Text = text,
+    };
+
+    private static void BreakDatabase(GroupGuardFactory service)
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(service.DatabasePath)!, "groupguard.db*"))
+        {
+            File.Delete(file);
+        }
+
+        Directory.CreateDirectory(service.DatabasePath); // a folder where the database file was
+    }
+
+    [Fact]
+    public async Task A_hit_is_stored_once_the_database_is_back()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var moderator = service.Services.GetRequiredService<Moderator>();
+        BreakDatabase(service);
+
+        var moderating = moderator.ModerateAsync(Message("1", "加微信领取"), CancellationToken.None);
+        Assert.False(moderating.IsCompleted);
+        Directory.Delete(service.DatabasePath);
+        await service.Services.GetRequiredService<IIncidentStore>().InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(ModerationOutcome.Done, await moderating.WaitAsync(TimeSpan.FromSeconds(60)));
+        var incident = Assert.Single(await service.IncidentsAsync());
+        Assert.Equal("ads.contact", incident.Rule);
+    }
+
+    [Fact]
+    public async Task Stopping_with_the_database_down_leaves_the_message_to_the_journal()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var moderator = service.Services.GetRequiredService<Moderator>();
+        BreakDatabase(service);
+
+        var outcome = await moderator.ModerateAsync(Message("2", "加微信领取"), new CancellationToken(canceled: true));
+
+        Assert.Equal(ModerationOutcome.NotStored, outcome);
+    }
+
+    [Fact]
+    public async Task Clean_text_stores_nothing_and_counts_the_message()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var moderator = service.Services.GetRequiredService<Moderator>();
+
+        var outcome = await moderator.ModerateAsync(Message("3", "今天下午三点开家长会"), CancellationToken.None);
+
+        Assert.Equal(ModerationOutcome.Done, outcome);
+        Assert.Empty(await service.IncidentsAsync());
+    }
+}

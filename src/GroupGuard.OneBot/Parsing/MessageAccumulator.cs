@@ -8,6 +8,7 @@ internal sealed class MessageAccumulator
 {
     private readonly StringBuilder _text = new();
     private List<string>? _mentions;
+    private HashSet<string>? _mentioned;
     private List<ImageRef>? _images;
     private List<CardContent>? _cards;
 
@@ -43,8 +44,10 @@ internal sealed class MessageAccumulator
             return;
         }
 
+        // The set answers "seen before?" in constant time; the list keeps the order of first mention.
         _mentions ??= new List<string>(2);
-        if (!_mentions.Contains(userId))
+        _mentioned ??= new HashSet<string>(StringComparer.Ordinal);
+        if (_mentions.Count < OneBotLimits.MaxMentions && _mentioned.Add(userId))
         {
             _mentions.Add(userId);
         }

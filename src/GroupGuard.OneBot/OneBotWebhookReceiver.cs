@@ -107,6 +107,12 @@ public sealed class OneBotWebhookReceiver
         {
             return Malformed("invalid UTF-8 in a string");
         }
+        catch (InvalidOperationException ex) when (ex.TargetSite?.DeclaringType?.Assembly == typeof(JsonElement).Assembly)
+        {
+            // The reader accepts any \u escape; only reading the string finds that \ud800 alone is
+            // no character. That happens wherever a field is read, so it is caught here, once.
+            return Malformed("a \\u escape in a string is a lone UTF-16 surrogate");
+        }
         catch (MalformedEventException ex)
         {
             return new WebhookResult(400, ex.Message, null);

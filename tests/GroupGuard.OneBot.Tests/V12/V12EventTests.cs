@@ -211,6 +211,21 @@ public sealed class V12EventTests
     }
 
     [Theory]
+    [InlineData("今晚加班吗？")] // a text segment
+    [InlineData("wxid_lisi4b3n2m")] // a mention
+    [InlineData("wechat")] // self.platform
+    public void A_lone_surrogate_escape_in_a_string_is_a_bad_request(string replaced)
+    {
+        var json = System.Text.Encoding.UTF8.GetString(Samples.Bytes("V12/comwechat-group-mention.json"));
+
+        var result = Receive(Samples.Utf8(json.Replace(replaced, "x\\ud83d", StringComparison.Ordinal)));
+
+        Assert.Equal(400, result.StatusCode);
+        Assert.StartsWith("malformed JSON: ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("group_id", "missing field 'group_id'")]
     [InlineData("user_id", "missing field 'user_id'")]
     [InlineData("message_id", "missing field 'message_id'")]

@@ -12,4 +12,11 @@ public static class OneBotLimits
     /// text around them is still read. A mass mention is plain at a few dozen.
     /// </summary>
     public const int MaxMentions = 1_000;
+
+    /// <summary>
+    /// Characters in an id (bot, group, user, message). QQ numbers and message ids are at most 20
+    /// digits, WeChat wxids and chatroom ids a few dozen characters; ids are stored and logged with
+    /// every incident.
+    /// </summary>
+    public const int MaxIdLength = 64;
 }

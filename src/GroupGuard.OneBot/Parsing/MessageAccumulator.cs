@@ -37,9 +37,11 @@ internal sealed class MessageAccumulator
 
     public void MentionEveryone() => MentionsAll = true;
 
+    // A mention or quote target that is too long is dropped, not an error: it only hints at who
+    // is addressed, and failing the event for it would keep the message itself from moderation.
     public void Mention(string? userId)
     {
-        if (string.IsNullOrEmpty(userId))
+        if (string.IsNullOrEmpty(userId) || userId.Length > OneBotLimits.MaxIdLength)
         {
             return;
         }
@@ -55,7 +57,7 @@ internal sealed class MessageAccumulator
 
     public void Reply(string? messageId)
     {
-        if (!string.IsNullOrEmpty(messageId))
+        if (!string.IsNullOrEmpty(messageId) && messageId.Length <= OneBotLimits.MaxIdLength)
         {
             ReplyTo ??= messageId;
         }

@@ -19,4 +19,18 @@ public static class OneBotLimits
     /// every incident.
     /// </summary>
     public const int MaxIdLength = 64;
+
+    /// <summary>
+    /// How far a message's <c>time</c> may be ahead of the server clock. NapCat and LLOneBot send
+    /// QQ's server time, so more than clock drift ahead is a forged or broken event, whose time
+    /// would stretch escalation windows and retention.
+    /// </summary>
+    public const int MaxMinutesAhead = 10;
+
+    /// <summary>
+    /// How far a message's <c>time</c> may be behind the server clock. A redelivery after a bot's
+    /// downtime is hours old, not weeks; an older time would fall out of escalation windows at once
+    /// and be due for retention on arrival.
+    /// </summary>
+    public const int MaxDaysBehind = 7;
 }

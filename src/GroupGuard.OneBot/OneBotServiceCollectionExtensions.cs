@@ -25,7 +25,9 @@ public static class OneBotServiceCollectionExtensions
             .Bind(configuration.GetSection(OneBotOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OneBotOptions>, OneBotOptionsValidator>());
-        services.TryAddSingleton<OneBotWebhookReceiver>();
+        services.TryAddSingleton(static provider => new OneBotWebhookReceiver(
+            provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(static provider => new OneBotActionClient(
             CreateHttpClient(),
             provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),

@@ -33,4 +33,29 @@ public static class OneBotLimits
     /// and be due for retention on arrival.
     /// </summary>
     public const int MaxDaysBehind = 7;
+
+    /// <summary>
+    /// UTF-16 characters of text one message may hand to moderation: its text segments joined and
+    /// the titles, descriptions and links of its cards. No QQ client sends anything near this, so
+    /// more is answered 413 rather than cut, which would hide the rest from the rules.
+    /// </summary>
+    public const int MaxTextLength = 65_536;
+
+    /// <summary>
+    /// Segments read per message (array elements or CQ codes). More is answered 413, since skipping
+    /// the rest would hide it from the rules; a QQ message of text and faces has far fewer.
+    /// </summary>
+    public const int MaxSegments = 10_000;
+
+    /// <summary>
+    /// Images kept per message; later ones are dropped (the text and cards are still read). Far
+    /// more than a QQ client puts in one message.
+    /// </summary>
+    public const int MaxImages = 100;
+
+    /// <summary>
+    /// Cards kept per message; later ones are dropped. A QQ client sends a card as a message of its
+    /// own, so only a forged event has a second one, let alone a hundred.
+    /// </summary>
+    public const int MaxCards = 100;
 }

@@ -109,9 +109,17 @@ public sealed class OneBotWebhookReceiver
             var inbound = read(document.RootElement);
             // Meta events are not checked: heartbeats of some implementations carry odd times,
             // and nothing is kept or counted by their time.
-            if (inbound.Message is { } message && TimeProblem(message.Time) is { } problem)
+            if (inbound.Message is { } message)
             {
-                return new WebhookResult(400, problem, null);
+                if (TimeProblem(message.Time) is { } problem)
+                {
+                    return new WebhookResult(400, problem, null);
+                }
+
+                if (TextLength(message) > OneBotLimits.MaxTextLength)
+                {
+                    return new WebhookResult(413, $"message text over {OneBotLimits.MaxTextLength} characters", null);
+                }
             }
 
             return new WebhookResult(204, null, inbound);
@@ -134,6 +142,10 @@ public sealed class OneBotWebhookReceiver
         {
             return new WebhookResult(400, ex.Message, null);
         }
+        catch (OversizedEventException ex)
+        {
+            return new WebhookResult(413, ex.Message, null);
+        }
     }
 
     private string? TimeProblem(DateTimeOffset time)
@@ -150,6 +162,18 @@ public sealed class OneBotWebhookReceiver
         }
 
         return null;
+    }
+
+    /// <summary>What the rules would read (<see cref="ChatMessage.ScanText"/>), counted without building it.</summary>
+    private static long TextLength(ChatMessage message)
+    {
+        long length = message.Text.Length;
+        foreach (var card in message.Cards)
+        {
+            length += (card.Title?.Length ?? 0) + (card.Description?.Length ?? 0) + (card.Url?.Length ?? 0);
+        }
+
+        return length;
     }
 
     private static string Utc(DateTimeOffset time) =>

@@ -11,6 +11,7 @@ internal sealed class MessageAccumulator
     private HashSet<string>? _mentioned;
     private List<ImageRef>? _images;
     private List<CardContent>? _cards;
+    private int _segments;
 
     public bool MentionsAll { get; private set; }
 
@@ -26,6 +27,15 @@ internal sealed class MessageAccumulator
     public IReadOnlyList<CardContent> Cards => _cards ?? (IReadOnlyList<CardContent>)[];
 
     public StringBuilder TextBuilder => _text;
+
+    /// <summary>Counts one more segment; past <see cref="OneBotLimits.MaxSegments"/> the event is refused.</summary>
+    public void CountSegment()
+    {
+        if (++_segments > OneBotLimits.MaxSegments)
+        {
+            throw new OversizedEventException($"message over {OneBotLimits.MaxSegments} segments");
+        }
+    }
 
     public void AppendText(string? text)
     {
@@ -63,7 +73,21 @@ internal sealed class MessageAccumulator
         }
     }
 
-    public void AddImage(ImageRef image) => (_images ??= new List<ImageRef>(1)).Add(image);
+    public void AddImage(ImageRef image)
+    {
+        _images ??= new List<ImageRef>(1);
+        if (_images.Count < OneBotLimits.MaxImages)
+        {
+            _images.Add(image);
+        }
+    }
 
-    public void AddCard(CardContent card) => (_cards ??= new List<CardContent>(1)).Add(card);
+    public void AddCard(CardContent card)
+    {
+        _cards ??= new List<CardContent>(1);
+        if (_cards.Count < OneBotLimits.MaxCards)
+        {
+            _cards.Add(card);
+        }
+    }
 }

@@ -29,8 +29,8 @@ public static class OneBotLimits
 
     /// <summary>
     /// How far a message's <c>time</c> may be behind the server clock. A redelivery after a bot's
-    /// downtime is hours old, not weeks; an older time would fall out of escalation windows at once
-    /// and be due for retention on arrival.
+    /// downtime is hours old, not weeks; a time years back would fall out of escalation windows at
+    /// once and be due for retention on arrival.
     /// </summary>
     public const int MaxDaysBehind = 7;
 

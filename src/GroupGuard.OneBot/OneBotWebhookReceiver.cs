@@ -107,10 +107,10 @@ public sealed class OneBotWebhookReceiver
             }
 
             var inbound = read(document.RootElement);
-            // Meta events are not checked: heartbeats of some implementations carry odd times,
-            // and nothing is kept or counted by their time.
             if (inbound.Message is { } message)
             {
+                // Only messages are held to the clock: heartbeats of some implementations carry odd
+                // times, and nothing is kept or counted by a meta event's time.
                 if (TimeProblem(message.Time) is { } problem)
                 {
                     return new WebhookResult(400, problem, null);

@@ -25,7 +25,9 @@ public static class OneBotServiceCollectionExtensions
             .Bind(configuration.GetSection(OneBotOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OneBotOptions>, OneBotOptionsValidator>());
-        services.TryAddSingleton<OneBotWebhookReceiver>();
+        services.TryAddSingleton(static provider => new OneBotWebhookReceiver(
+            provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(static provider => new OneBotActionClient(
             CreateHttpClient(),
             provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),
@@ -36,13 +38,17 @@ public static class OneBotServiceCollectionExtensions
         return services;
     }
 
-    private static HttpClient CreateHttpClient()
+    /// <summary>The client of the action API; internal so that tests send through exactly this one.</summary>
+    internal static HttpClient CreateHttpClient()
     {
         // One long-lived client; the pooled lifetime picks up DNS changes of the implementation's host.
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(10),
+            // A redirect would post the action, and with 307/308 its body, to a host nobody
+            // configured; the transport refuses any 3xx instead.
+            AllowAutoRedirect = false,
         };
         return new HttpClient(handler, disposeHandler: true)
         {

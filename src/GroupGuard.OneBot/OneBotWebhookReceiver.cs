@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -21,16 +22,24 @@ public sealed class OneBotWebhookReceiver
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
+    private static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(OneBotLimits.MaxMinutesAhead);
+    private static readonly TimeSpan MaxBehind = TimeSpan.FromDays(OneBotLimits.MaxDaysBehind);
+
     private readonly IOptionsMonitor<OneBotOptions> _options;
+    private readonly TimeProvider _time;
 
     // Derived from the current options and replaced as a whole when they change.
     private HmacKey? _hmacKey;
     private BearerValue? _bearer;
 
-    public OneBotWebhookReceiver(IOptionsMonitor<OneBotOptions> options)
+    /// <param name="options">The secret and access token, read per request.</param>
+    /// <param name="time">The server clock that message times are checked against.</param>
+    public OneBotWebhookReceiver(IOptionsMonitor<OneBotOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
         _options = options;
+        _time = time;
     }
 
     /// <summary>
@@ -79,7 +88,7 @@ public sealed class OneBotWebhookReceiver
         return Parse(body, V12EventReader.Read);
     }
 
-    private static WebhookResult Parse(ReadOnlySpan<byte> body, Func<JsonElement, InboundEvent> read)
+    private WebhookResult Parse(ReadOnlySpan<byte> body, Func<JsonElement, InboundEvent> read)
     {
         // Some senders write a UTF-8 byte order mark; the JSON reader does not skip it.
         if (body.StartsWith("\uFEFF"u8))
@@ -97,7 +106,23 @@ public sealed class OneBotWebhookReceiver
                 return Malformed("unexpected data after the JSON value");
             }
 
-            return new WebhookResult(204, null, read(document.RootElement));
+            var inbound = read(document.RootElement);
+            if (inbound.Message is { } message)
+            {
+                // Only messages are held to the clock: heartbeats of some implementations carry odd
+                // times, and nothing is kept or counted by a meta event's time.
+                if (TimeProblem(message.Time) is { } problem)
+                {
+                    return new WebhookResult(400, problem, null);
+                }
+
+                if (TextLength(message) > OneBotLimits.MaxTextLength)
+                {
+                    return new WebhookResult(413, $"message text over {OneBotLimits.MaxTextLength} characters", null);
+                }
+            }
+
+            return new WebhookResult(204, null, inbound);
         }
         catch (JsonException ex)
         {
@@ -107,11 +132,52 @@ public sealed class OneBotWebhookReceiver
         {
             return Malformed("invalid UTF-8 in a string");
         }
+        catch (InvalidOperationException ex) when (ex.TargetSite?.DeclaringType?.Assembly == typeof(JsonElement).Assembly)
+        {
+            // The reader accepts any \u escape; only reading the string finds that \ud800 alone is
+            // no character. That happens wherever a field is read, so it is caught here, once.
+            return Malformed("a \\u escape in a string is a lone UTF-16 surrogate");
+        }
         catch (MalformedEventException ex)
         {
             return new WebhookResult(400, ex.Message, null);
         }
+        catch (OversizedEventException ex)
+        {
+            return new WebhookResult(413, ex.Message, null);
+        }
     }
+
+    private string? TimeProblem(DateTimeOffset time)
+    {
+        var now = _time.GetUtcNow();
+        if (time - now > MaxAhead)
+        {
+            return $"field 'time' {Utc(time)} is more than {OneBotLimits.MaxMinutesAhead} minutes ahead of the server clock {Utc(now)}";
+        }
+
+        if (now - time > MaxBehind)
+        {
+            return $"field 'time' {Utc(time)} is more than {OneBotLimits.MaxDaysBehind} days behind the server clock {Utc(now)}";
+        }
+
+        return null;
+    }
+
+    /// <summary>What the rules would read (<see cref="ChatMessage.ScanText"/>), counted without building it.</summary>
+    private static long TextLength(ChatMessage message)
+    {
+        long length = message.Text.Length;
+        foreach (var card in message.Cards)
+        {
+            length += (card.Title?.Length ?? 0) + (card.Description?.Length ?? 0) + (card.Url?.Length ?? 0);
+        }
+
+        return length;
+    }
+
+    private static string Utc(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static WebhookResult Malformed(string reason)
     {

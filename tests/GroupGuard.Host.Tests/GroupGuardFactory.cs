@@ -6,7 +6,12 @@ using GroupGuard.Host.Pipeline;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using GroupGuard.OneBot;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests;
 
@@ -58,12 +63,22 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>
+    /// The clock the webhook checks message times against, standing where the samples and
+    /// <see cref="GroupEvent"/> are stamped (2025-11-26), so their fixed times stay current; every
+    /// other part of the service runs on the real clock.
+    /// </summary>
+    public FakeTimeProvider WebhookClock { get; } = new(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(provider =>
+            new OneBotWebhookReceiver(provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(), WebhookClock))));
     }
 
     /// <summary>A NapCat-style v11 group message, signed by <see cref="PostV11Async"/>.</summary>

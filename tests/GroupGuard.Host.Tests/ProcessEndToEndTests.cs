@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace GroupGuard.Host.Tests;
 
@@ -10,6 +11,9 @@ namespace GroupGuard.Host.Tests;
 /// </summary>
 public sealed class ProcessEndToEndTests
 {
+    // Moves the newest sample (2025-11-26T09:44:00Z) to a minute ago.
+    private static readonly long SampleShift = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1764150300;
+
     [Fact]
     public async Task Events_over_http_come_back_out_of_incidents_export()
     {
@@ -25,13 +29,13 @@ public sealed class ProcessEndToEndTests
         {
             await GroupGuardProcess.WaitHealthyAsync(http, process);
 
-            var flagged = GroupGuardFactory.Sample("napcat-group-array.json");
+            var flagged = Current("napcat-group-array.json");
             Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, flagged)).StatusCode);
             Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, flagged)).StatusCode); // redelivery
-            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.Sample("napcat-group-string.json"))).StatusCode);
-            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.Sample("lagrange-group.json"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("napcat-group-string.json"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("lagrange-group.json"))).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await PostV11(http, flagged, "sha1=" + new string('0', 40))).StatusCode);
-            using (var v12 = new HttpRequestMessage(HttpMethod.Post, "/onebot/v12") { Content = new StringContent(GroupGuardFactory.Sample("v12-wechat-group.json"), Encoding.UTF8, "application/json") })
+            using (var v12 = new HttpRequestMessage(HttpMethod.Post, "/onebot/v12") { Content = new StringContent(Current("v12-wechat-group.json"), Encoding.UTF8, "application/json") })
             {
                 v12.Headers.Authorization = new("Bearer", GroupGuardFactory.AccessToken);
                 Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(v12)).StatusCode);
@@ -83,8 +87,8 @@ public sealed class ProcessEndToEndTests
             }
 
             Directory.CreateDirectory(service.DatabasePath);
-            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.Sample("napcat-group-array.json"))).StatusCode);
-            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.Sample("napcat-group-string.json"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("napcat-group-array.json"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("napcat-group-string.json"))).StatusCode);
             await Task.Delay(300);
 
             first.Kill(); // SIGKILL: no drain, no checkpoint
@@ -137,7 +141,7 @@ public sealed class ProcessEndToEndTests
             await GroupGuardProcess.WaitHealthyAsync(http, process);
             for (var i = 0; i < messages; i++)
             {
-                Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.GroupEvent(messageId++, "加微信领资料"))).StatusCode);
+                Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.GroupEvent(messageId++, "加微信领资料", time: DateTimeOffset.UtcNow.ToUnixTimeSeconds()))).StatusCode);
                 await Task.Delay(1200);
             }
 
@@ -165,6 +169,17 @@ public sealed class ProcessEndToEndTests
         var reported = digests.SelectMany(d => d.GetProperty("incident_ids").EnumerateArray().Select(e => e.GetInt64())).ToList();
         Assert.Equal(incidentIds, reported.Order());
         Assert.All(digests, d => Assert.Equal("sent", d.GetProperty("status").GetString()));
+    }
+
+    /// <summary>
+    /// A sample moved to the present, its spacing kept: the process checks message times against
+    /// the real clock, and the samples are stamped 2025-11-26.
+    /// </summary>
+    private static string Current(string sample)
+    {
+        var node = JsonNode.Parse(GroupGuardFactory.Sample(sample))!.AsObject();
+        node["time"] = node["time"]!.GetValue<double>() + SampleShift;
+        return node.ToJsonString();
     }
 
     private static Task<HttpResponseMessage> PostV11(HttpClient http, string body, string? signature = null)

@@ -17,6 +17,7 @@ public sealed class RetentionTests
     {
         using var service = new GroupGuardFactory();
         await service.PostV11Async(GroupGuardFactory.GroupEvent(41, "加微信 旧消息", time: 1764150000)); // 2025-11-26
+        service.WebhookClock.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(1790000000));
         await service.PostV11Async(GroupGuardFactory.GroupEvent(42, "加微信 新消息", time: 1790000000)); // 2026-09-21
         Assert.Equal(2, (await service.IncidentsAfterAsync(2)).Count);
         var store = service.Services.GetRequiredService<IIncidentStore>();

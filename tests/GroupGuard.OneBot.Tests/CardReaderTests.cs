@@ -61,6 +61,7 @@ public sealed class CardReaderTests
     [InlineData("[1,2,3]")]
     [InlineData("\"just a string\"")]
     [InlineData("{\"meta\":\"not an object\",\"prompt\":42}")]
+    [InlineData("{\"prompt\":\"\\ud800\"}")] // a lone surrogate: no string can hold it
     public void A_card_that_cannot_be_read_is_still_a_card(string? data)
     {
         Assert.Equal(new CardContent("json", null, null, null), CardReader.FromArkJson("json", data));
@@ -89,6 +90,7 @@ public sealed class CardReaderTests
     [InlineData("")]
     [InlineData("<msg><item><title>unclosed")]
     [InlineData("not xml at all")]
+    [InlineData("<msg url=\"&#xD800;\"><item><summary>&#55296;</summary></item></msg>")] // a lone surrogate
     public void A_broken_xml_card_is_still_a_card(string? xml)
     {
         var card = CardReader.FromStructXml("xml", xml);

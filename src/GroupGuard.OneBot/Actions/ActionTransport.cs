@@ -123,6 +123,12 @@ internal sealed partial class ActionTransport(
             return AttemptResult.Retry($"{call.Action} answered {status}");
         }
 
+        if (code is >= 300 and < 400)
+        {
+            // Final: the configured URL answers this way every time; only the setting can change it.
+            return AttemptResult.Final(CallOutcome.Fail($"{call.Action} answered {status}: redirects are not followed; check {call.EndpointSetting}"));
+        }
+
         TryReadAnswer(body, out var answer);
         if (!response.IsSuccessStatusCode)
         {

@@ -6,7 +6,8 @@ namespace GroupGuard.OneBot.Actions;
 /// <param name="Bot">The rate-limit key of the bot account (protocol and bot id).</param>
 /// <param name="Action">The OneBot action name, for errors and logs.</param>
 /// <param name="Body">The UTF-8 JSON body, built once and sent on every attempt.</param>
-internal sealed record ApiCall(string Bot, Uri Endpoint, string Action, byte[] Body);
+/// <param name="EndpointSetting">The setting <paramref name="Endpoint"/> comes from, for errors that are the setting's fault.</param>
+internal sealed record ApiCall(string Bot, Uri Endpoint, string Action, byte[] Body, string EndpointSetting);
 
 /// <summary>The end of a call after retries: success with the answer's <c>data</c>, or the reason it failed.</summary>
 internal readonly record struct CallOutcome(string? Error, JsonElement Data)

@@ -183,18 +183,22 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
 
     private Task<CallOutcome> SendAsync(string protocol, string botId, string name, byte[] body, OneBotOptions options, CancellationToken cancellationToken)
     {
-        var endpoint = Endpoint(protocol, options, out _)!;
+        var endpoint = Endpoint(protocol, options, out _, out var setting)!;
         // v11 names the action in the path; v12 posts {"action","params"} to the endpoint itself.
         var uri = protocol == V11EventReader.Protocol ? new Uri(endpoint.TrimEnd('/') + "/" + name) : new Uri(endpoint);
-        return _transport.SendAsync(new ApiCall($"{protocol}:{botId}", uri, name, body), options, cancellationToken);
+        return _transport.SendAsync(new ApiCall($"{protocol}:{botId}", uri, name, body, setting), options, cancellationToken);
     }
 
-    private static string? Endpoint(string protocol, OneBotOptions options, out string missing)
+    private static string? Endpoint(string protocol, OneBotOptions options, out string missing) =>
+        Endpoint(protocol, options, out missing, out _);
+
+    private static string? Endpoint(string protocol, OneBotOptions options, out string missing, out string setting)
     {
         var (value, key) = protocol == V12EventReader.Protocol
             ? (options.V12ApiBaseUrl, nameof(OneBotOptions.V12ApiBaseUrl))
             : (options.ApiBaseUrl, nameof(OneBotOptions.ApiBaseUrl));
-        missing = $"{OneBotOptions.Section}:{key} is not set";
+        setting = $"{OneBotOptions.Section}:{key}";
+        missing = $"{setting} is not set";
         return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 

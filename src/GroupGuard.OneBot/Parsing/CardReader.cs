@@ -72,8 +72,9 @@ internal static class CardReader
 
             return new CardContent(kind, title, description, url);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a lone surrogate escape (\ud800), found only when a string is read.
             return new CardContent(kind, null, null, null);
         }
     }

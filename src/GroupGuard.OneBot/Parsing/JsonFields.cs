@@ -35,12 +35,13 @@ internal static class JsonFields
             throw new MalformedEventException($"missing field '{path ?? name}'");
         }
 
-        return IdOf(value) ?? throw new MalformedEventException($"field '{path ?? name}' must be an integer or a non-empty string");
+        var id = IdOf(value) ?? throw new MalformedEventException($"field '{path ?? name}' must be an integer or a non-empty string");
+        return WithinLength(id, path ?? name);
     }
 
-    /// <summary>An id that may be absent or odd: null then.</summary>
-    public static string? TryGetId(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) ? IdOf(value) : null;
+    /// <summary>An id that may be absent or odd: null then. One that is too long is still an error.</summary>
+    public static string? TryGetId(JsonElement obj, string name, string? path = null) =>
+        obj.TryGetProperty(name, out var value) && IdOf(value) is { } id ? WithinLength(id, path ?? name) : null;
 
     /// <summary>Id text of a value in invariant decimal, or null when it is no id.</summary>
     public static string? IdOf(JsonElement value)
@@ -60,6 +61,11 @@ internal static class JsonFields
                 return null;
         }
     }
+
+    private static string WithinLength(string id, string path) =>
+        id.Length <= OneBotLimits.MaxIdLength
+            ? id
+            : throw new MalformedEventException($"field '{path}' is longer than {OneBotLimits.MaxIdLength} characters");
 
     /// <summary>
     /// A scalar segment parameter as text: strings as they are, numbers and booleans as written,

@@ -8,8 +8,10 @@ internal sealed class MessageAccumulator
 {
     private readonly StringBuilder _text = new();
     private List<string>? _mentions;
+    private HashSet<string>? _mentioned;
     private List<ImageRef>? _images;
     private List<CardContent>? _cards;
+    private int _segments;
 
     public bool MentionsAll { get; private set; }
 
@@ -26,6 +28,15 @@ internal sealed class MessageAccumulator
 
     public StringBuilder TextBuilder => _text;
 
+    /// <summary>Counts one more segment; past <see cref="OneBotLimits.MaxSegments"/> the event is refused.</summary>
+    public void CountSegment()
+    {
+        if (++_segments > OneBotLimits.MaxSegments)
+        {
+            throw new OversizedEventException($"message over {OneBotLimits.MaxSegments} segments");
+        }
+    }
+
     public void AppendText(string? text)
     {
         if (!string.IsNullOrEmpty(text))
@@ -36,15 +47,19 @@ internal sealed class MessageAccumulator
 
     public void MentionEveryone() => MentionsAll = true;
 
+    // A mention or quote target that is too long is dropped, not an error: it only hints at who
+    // is addressed, and failing the event for it would keep the message itself from moderation.
     public void Mention(string? userId)
     {
-        if (string.IsNullOrEmpty(userId))
+        if (string.IsNullOrEmpty(userId) || userId.Length > OneBotLimits.MaxIdLength)
         {
             return;
         }
 
+        // The set answers "seen before?" in constant time; the list keeps the order of first mention.
         _mentions ??= new List<string>(2);
-        if (!_mentions.Contains(userId))
+        _mentioned ??= new HashSet<string>(StringComparer.Ordinal);
+        if (_mentions.Count < OneBotLimits.MaxMentions && _mentioned.Add(userId))
         {
             _mentions.Add(userId);
         }
@@ -52,13 +67,27 @@ internal sealed class MessageAccumulator
 
     public void Reply(string? messageId)
     {
-        if (!string.IsNullOrEmpty(messageId))
+        if (!string.IsNullOrEmpty(messageId) && messageId.Length <= OneBotLimits.MaxIdLength)
         {
             ReplyTo ??= messageId;
         }
     }
 
-    public void AddImage(ImageRef image) => (_images ??= new List<ImageRef>(1)).Add(image);
+    public void AddImage(ImageRef image)
+    {
+        _images ??= new List<ImageRef>(1);
+        if (_images.Count < OneBotLimits.MaxImages)
+        {
+            _images.Add(image);
+        }
+    }
 
-    public void AddCard(CardContent card) => (_cards ??= new List<CardContent>(1)).Add(card);
+    public void AddCard(CardContent card)
+    {
+        _cards ??= new List<CardContent>(1);
+        if (_cards.Count < OneBotLimits.MaxCards)
+        {
+            _cards.Add(card);
+        }
+    }
 }

@@ -34,6 +34,7 @@ internal static class CqCode
                 continue;
             }
 
+            message.CountSegment();
             AppendUnescaped(message.TextBuilder, source.AsSpan(textStart, open - textStart), inParameter: false);
             V11Segments.Apply(code.Type, code, message);
             textStart = search = end;

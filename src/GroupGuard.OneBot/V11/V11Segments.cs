@@ -12,6 +12,7 @@ internal static class V11Segments
     {
         foreach (var segment in segments.EnumerateArray())
         {
+            message.CountSegment();
             ReadOne(segment, message);
         }
     }

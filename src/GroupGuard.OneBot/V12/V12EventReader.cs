@@ -108,7 +108,7 @@ internal static class V12EventReader
         if (JsonFields.GetObject(root, "self") is { } self)
         {
             platform = JsonFields.GetNonEmptyString(self, "platform");
-            userId = JsonFields.TryGetId(self, "user_id");
+            userId = JsonFields.TryGetId(self, "user_id", "self.user_id");
         }
 
         platform ??= JsonFields.GetNonEmptyString(root, "platform");

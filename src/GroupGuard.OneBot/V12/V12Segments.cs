@@ -11,6 +11,7 @@ internal static class V12Segments
     {
         foreach (var segment in segments.EnumerateArray())
         {
+            message.CountSegment();
             if (segment.ValueKind != JsonValueKind.Object || JsonFields.GetString(segment, "type") is not { Length: > 0 } type)
             {
                 continue;

@@ -179,6 +179,11 @@ internal sealed class FakeOneBotApi : IAsyncDisposable
 
             var bytes = Encoding.UTF8.GetBytes(answer.Body ?? "");
             context.Response.StatusCode = answer.HttpStatus;
+            if (answer.Location is not null)
+            {
+                context.Response.RedirectLocation = answer.Location;
+            }
+
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes, _stop.Token);
@@ -240,8 +245,8 @@ internal sealed record FakeRequest(
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
 
-/// <summary>What the fake answers: an HTTP status, a body, and optionally a hang before answering.</summary>
-internal sealed record FakeAnswer(int HttpStatus, string? Body, TimeSpan Hang = default)
+/// <summary>What the fake answers: an HTTP status, a body, optionally a hang before answering and a <c>Location</c>.</summary>
+internal sealed record FakeAnswer(int HttpStatus, string? Body, TimeSpan Hang = default, string? Location = null)
 {
     /// <summary><c>{"status":"ok","retcode":0,"data":…}</c>.</summary>
     public static FakeAnswer Ok(JsonNode? data = null) =>
@@ -270,6 +275,9 @@ internal sealed record FakeAnswer(int HttpStatus, string? Body, TimeSpan Hang = 
 
     /// <summary>A bare HTTP status (500, 401, …) with an optional body.</summary>
     public static FakeAnswer Http(int status, string? body = null) => new(status, body);
+
+    /// <summary>A redirect (307 unless told) to <paramref name="location"/>, with an ok body in case a client reads it.</summary>
+    public static FakeAnswer Redirect(string location, int status = 307) => Ok() with { HttpStatus = status, Location = location };
 
     /// <summary>Holds the request for <paramref name="duration"/> (longer than the client's timeout), then answers ok.</summary>
     public static FakeAnswer Hanging(TimeSpan duration) => Ok() with { Hang = duration };

@@ -32,6 +32,15 @@ public sealed class CqCodeTests
     }
 
     [Fact]
+    public void Numeric_character_references_stay_text_so_no_lone_surrogate_can_be_made()
+    {
+        var message = Parse("&#55296;[CQ:share,url=u,title=&#xD800;]&#xDC00;");
+
+        Assert.Equal("&#55296;&#xDC00;", message.Text);
+        Assert.Equal("&#xD800;", Assert.Single(message.Cards).Title);
+    }
+
+    [Fact]
     public void A_lone_ampersand_stays()
     {
         Assert.Equal("R&D & co;", Parse("R&D & co;").Text);

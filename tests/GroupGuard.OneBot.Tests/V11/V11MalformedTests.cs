@@ -59,6 +59,30 @@ public sealed class V11MalformedTests
     }
 
     [Theory]
+    [InlineData("今晚八点开会，")] // a text segment
+    [InlineData("周末羽毛球群")] // the group name
+    [InlineData("运营-小明")] // the sender's card
+    [InlineData("normal")] // sub_type, read for every event
+    public void A_lone_surrogate_escape_in_a_string_is_a_bad_request(string replaced)
+    {
+        // \ud800 is valid JSON syntax but no character: it cannot become a .NET string.
+        var body = Samples.Utf8(System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/napcat-group-array.json")).Replace(replaced, "ad\\ud800", StringComparison.Ordinal));
+
+        var result = Receive(body);
+
+        AssertBadRequest(result, "malformed JSON: ");
+        Assert.Contains("surrogate", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_lone_low_surrogate_escape_in_a_cq_string_is_a_bad_request()
+    {
+        var body = Samples.Utf8(System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/napcat-group-string.json")).Replace("今晚八点开会，", "\\udc00[CQ:at,qq=1]", StringComparison.Ordinal));
+
+        AssertBadRequest(Receive(body), "malformed JSON: ");
+    }
+
+    [Theory]
     [InlineData("[{\"post_type\":\"message\"}]")]
     [InlineData("\"message\"")]
     [InlineData("42")]

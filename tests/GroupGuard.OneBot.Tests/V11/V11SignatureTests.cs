@@ -106,7 +106,7 @@ public sealed class V11SignatureTests
     public void A_changed_secret_takes_effect_without_a_restart()
     {
         var options = new TestOptionsMonitor(new OneBotOptions { Secret = "old-secret" });
-        var receiver = new OneBotWebhookReceiver(options);
+        var receiver = Receivers.Create(options);
         Assert.Equal(403, receiver.ReceiveV11(Samples.Bytes(SamplePath), KnownSignature).StatusCode);
 
         options.CurrentValue = new OneBotOptions { Secret = Secret };

@@ -8,17 +8,17 @@ public sealed class V12EventTests
     private const string WeChatBot = "wxid_q8n3m2k1j0h9g8";
     private const string Room = "24583716290@chatroom";
 
-    private static InboundEvent Accept(byte[] body)
+    private static InboundEvent Accept(byte[] body, DateTimeOffset? now = null)
     {
-        var result = Receivers.Create().ReceiveV12(body, null);
+        var result = Receivers.Create(now: now).ReceiveV12(body, null);
         Assert.True(result.StatusCode == 204, $"expected 204, got {result.StatusCode}: {result.Error}");
         Assert.Equal("onebot.v12", result.Event!.Protocol);
         return result.Event;
     }
 
-    private static ChatMessage GroupMessage(string sample)
+    private static ChatMessage GroupMessage(string sample, DateTimeOffset? now = null)
     {
-        var inbound = Accept(Samples.Bytes(sample));
+        var inbound = Accept(Samples.Bytes(sample), now);
         Assert.Equal(InboundEventKind.GroupMessage, inbound.Kind);
         Assert.Equal("message.group", inbound.Detail);
         return inbound.Message!;
@@ -144,7 +144,8 @@ public sealed class V12EventTests
     [Fact]
     public void Spec_group_message_reads_fractional_time_to_the_millisecond_and_every_segment()
     {
-        var message = GroupMessage("V12/spec-group-mixed.json");
+        // The specification's example is from 2021.
+        var message = GroupMessage("V12/spec-group-mixed.json", now: DateTimeOffset.FromUnixTimeSeconds(1632847927 + 60));
 
         Assert.Equal("qq", message.Platform);
         Assert.Equal("123234", message.BotId);
@@ -162,7 +163,7 @@ public sealed class V12EventTests
     [Fact]
     public void A_draft_event_with_top_level_platform_and_self_id_is_read()
     {
-        var message = GroupMessage("V12/walle-draft-group.json");
+        var message = GroupMessage("V12/walle-draft-group.json", now: DateTimeOffset.FromUnixTimeSeconds(1655546254 + 60));
 
         Assert.Equal("qq", message.Platform);
         Assert.Equal("3889012345", message.BotId);
@@ -208,6 +209,21 @@ public sealed class V12EventTests
         Assert.Equal(400, result.StatusCode);
         Assert.Contains(reason, result.Error);
         Assert.Null(result.Event);
+    }
+
+    [Theory]
+    [InlineData("今晚加班吗？")] // a text segment
+    [InlineData("wxid_lisi4b3n2m")] // a mention
+    [InlineData("wechat")] // self.platform
+    public void A_lone_surrogate_escape_in_a_string_is_a_bad_request(string replaced)
+    {
+        var json = System.Text.Encoding.UTF8.GetString(Samples.Bytes("V12/comwechat-group-mention.json"));
+
+        var result = Receive(Samples.Utf8(json.Replace(replaced, "x\\ud83d", StringComparison.Ordinal)));
+
+        Assert.Equal(400, result.StatusCode);
+        Assert.StartsWith("malformed JSON: ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -44,6 +44,12 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             return null;
         }
 
+        if (SafeYaml.Check(text) is { } unsafeYaml)
+        {
+            Error(Line(unsafeYaml.At), unsafeYaml.Message);
+            return null;
+        }
+
         var stream = new YamlStream();
         try
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using GroupGuard.Core.Detection.Detectors;
 using GroupGuard.Core.Text;
@@ -30,17 +29,8 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
 
     public RulePack? Read()
     {
-        string text;
-        try
+        if (RuleTextFiles.ReadText(file, display, errors, hash) is not { } text)
         {
-            var bytes = File.ReadAllBytes(file);
-            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(file)));
-            hash.AppendData(bytes);
-            text = Encoding.UTF8.GetString(bytes);
-        }
-        catch (IOException ex)
-        {
-            Error(0, $"cannot read: {ex.Message}");
             return null;
         }
 
@@ -312,7 +302,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
     private void ReadTermsFile(string name, int line, string ruleId, List<RuleTerm> terms, TermMatch match)
     {
         var path = Path.GetFullPath(Path.Combine(_folder, name));
-        if (!File.Exists(path))
+        if (!Path.Exists(path))
         {
             Error(line, $"rule '{ruleId}': terms_file '{name}' not found (looked for {path})");
             return;

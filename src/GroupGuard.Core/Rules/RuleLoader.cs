@@ -16,6 +16,9 @@ public static class RuleLoader
     /// <summary>Look-alike and homophone substitutes: <c>微 薇 威 v</c>, canonical first.</summary>
     public const string VariantsFile = "variants.txt";
 
+    /// <summary>The most pack files a folder may hold; the shipped rules are a handful.</summary>
+    public const int MaxPackFiles = 1000;
+
     public static RuleLoadResult Load(string directory, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
@@ -28,10 +31,26 @@ public static class RuleLoader
             return new RuleLoadResult(null, errors, warnings);
         }
 
-        var files = System.IO.Directory.EnumerateFiles(full)
-            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        string[] files;
+        try
+        {
+            // Folders too: one named like a pack is read, and reported, rather than passed over in silence.
+            files = System.IO.Directory.EnumerateFileSystemEntries(full)
+                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new RuleError(full, 0, $"cannot list the rules folder: {ex.Message}"));
+            return new RuleLoadResult(null, errors, warnings);
+        }
+
+        if (files.Length > MaxPackFiles)
+        {
+            errors.Add(new RuleError(RuleTextFiles.Display(full), 0, $"{files.Length:N0} pack files; the limit is {MaxPackFiles:N0}"));
+            return new RuleLoadResult(null, errors, warnings);
+        }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash);
@@ -87,7 +106,7 @@ public static class RuleLoader
     private static List<RuleTerm> ReadPhrases(string path, List<RuleError> errors, IncrementalHash hash)
     {
         var phrases = new List<RuleTerm>();
-        if (!File.Exists(path))
+        if (!Path.Exists(path))
         {
             return phrases;
         }
@@ -115,7 +134,7 @@ public static class RuleLoader
         var variants = new Dictionary<char, char>();
         List<(int Line, string Text)> lines;
         string display;
-        if (File.Exists(path))
+        if (Path.Exists(path))
         {
             display = RuleTextFiles.Display(path);
             lines = RuleTextFiles.ReadLines(path, display, errors, hash);

@@ -6,26 +6,89 @@ namespace GroupGuard.Core.Rules;
 /// <summary>How the loader reads the files of a rules folder, and names them in errors.</summary>
 internal static class RuleTextFiles
 {
-    /// <summary>The non-empty lines of a text file with their numbers, comments removed.</summary>
-    internal static List<(int Line, string Text)> ReadLines(string path, string display, List<RuleError> errors, IncrementalHash hash)
+    /// <summary>The largest rules file read: packs and term lists of real use are a few hundred KiB.</summary>
+    public const int MaxFileBytes = 16 * Mebibyte;
+
+    private const int Mebibyte = 1024 * 1024;
+
+    // Strict, so that a term list saved as GBK is reported rather than loaded as replacement characters.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// The text of a rules file, added to the version hash. Null when it cannot be read, is larger
+    /// than <see cref="MaxFileBytes"/> or is not UTF-8; the error then names the file. A bad file must
+    /// cost a reload, never the service, so no failure of the read escapes.
+    /// </summary>
+    internal static string? ReadText(string path, string display, List<RuleError> errors, IncrementalHash hash)
     {
-        var result = new List<(int, string)>();
-        string[] lines;
+        byte[]? bytes;
+        long size;
         try
         {
-            var bytes = File.ReadAllBytes(path);
-            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(path)));
-            hash.AppendData(bytes);
-            lines = Encoding.UTF8.GetString(bytes).Split('\n');
+            bytes = ReadBounded(path, out size);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or System.Security.SecurityException)
         {
-            errors.Add(new RuleError(display, 0, $"cannot read: {ex.Message}"));
-            return result;
+            var reason = ex is UnauthorizedAccessException && Directory.Exists(path) ? "it is a folder, not a file" : ex.Message;
+            errors.Add(new RuleError(display, 0, $"cannot read: {reason}"));
+            return null;
         }
 
-        return ParseLines(lines);
+        if (bytes is null)
+        {
+            var shown = size > MaxFileBytes ? $"file is {Math.Ceiling(size * 10.0 / Mebibyte) / 10:0.#} MiB" : "file is larger";
+            errors.Add(new RuleError(display, 0, $"{shown}; the limit is {MaxFileBytes / Mebibyte} MiB"));
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            var line = ex.Index >= 0 && ex.Index < bytes.Length ? bytes.AsSpan(0, ex.Index).Count((byte)'\n') + 1 : 0;
+            errors.Add(new RuleError(display, line, "not UTF-8 text; save the file as UTF-8"));
+            return null;
+        }
+
+        hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(path)));
+        hash.AppendData(bytes);
+        return text;
     }
+
+    /// <summary>The file's bytes; null when there are more than <see cref="MaxFileBytes"/>, without reading them all.</summary>
+    private static byte[]? ReadBounded(string path, out long size)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        size = stream.CanSeek ? stream.Length : 0;
+        if (size > MaxFileBytes)
+        {
+            return null;
+        }
+
+        // The length is only a hint: the file may change while it is read.
+        using var buffer = new MemoryStream((int)size);
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > MaxFileBytes)
+            {
+                size = buffer.Length + read;
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The non-empty lines of a text file with their numbers, comments removed; none when it cannot be read.</summary>
+    internal static List<(int Line, string Text)> ReadLines(string path, string display, List<RuleError> errors, IncrementalHash hash) =>
+        ReadText(path, display, errors, hash) is { } text ? ParseLines(text) : [];
 
     internal static List<(int Line, string Text)> ParseLines(string text) => ParseLines(text.Split('\n'));
 

@@ -98,4 +98,99 @@ public sealed class HostileRuleFileTests
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.Equal(["不是坏蛋"], result.RuleSet!.Rules[1].Unless.Select(u => u.Text));
     }
+
+    private static TempFolder ValidFolder()
+    {
+        var dir = new TempFolder();
+        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.a\n    terms_file: terms.txt\n");
+        dir.Write("terms.txt", "加微信\n");
+        dir.Write("allow.txt", "微信支付\n");
+        dir.Write("variants.txt", "微 薇\n");
+        Assert.True(RuleLoader.Load(dir.Path).Succeeded);
+        return dir;
+    }
+
+    /// <summary>
+    /// Makes a file unreadable. Root reads a file whatever its mode (and CI runs as root): there a
+    /// folder in the file's place is what cannot be read.
+    /// </summary>
+    private static void MakeUnreadable(TempFolder dir, string name)
+    {
+        var path = Path.Combine(dir.Path, name);
+        if (!OperatingSystem.IsWindows() && !Environment.IsPrivilegedProcess)
+        {
+            File.SetUnixFileMode(path, UnixFileMode.None);
+            return;
+        }
+
+        File.Delete(path);
+        Directory.CreateDirectory(path);
+    }
+
+    [Theory]
+    [InlineData("p.yaml")]
+    [InlineData("terms.txt")]
+    [InlineData("allow.txt")]
+    [InlineData("variants.txt")]
+    public void A_rules_file_that_cannot_be_read_is_an_error_naming_it(string name)
+    {
+        using var dir = ValidFolder();
+        MakeUnreadable(dir, name);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(name, Path.GetFileName(error.Path));
+        Assert.StartsWith("cannot read: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("p.yaml")]
+    [InlineData("terms.txt")]
+    [InlineData("allow.txt")]
+    public void A_rules_file_over_16_MiB_is_an_error_with_its_size(string name)
+    {
+        using var dir = ValidFolder();
+        using (var file = File.Create(Path.Combine(dir.Path, name)))
+        {
+            file.SetLength(20 * 1024 * 1024);
+        }
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(name, Path.GetFileName(error.Path));
+        Assert.Equal("file is 20 MiB; the limit is 16 MiB", error.Message);
+    }
+
+    [Fact]
+    public void A_folder_of_more_than_1000_packs_is_an_error()
+    {
+        using var dir = new TempFolder();
+        for (var i = 0; i <= 1000; i++)
+        {
+            dir.Write($"p{i}.yaml", $"pack: p{i}\nrules:\n  - id: p{i}.a\n    terms: [x{i}]\n");
+        }
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("1,001 pack files; the limit is 1,000", error.Message);
+    }
+
+    [Fact]
+    public void A_term_file_that_is_not_utf8_is_an_error_on_its_line()
+    {
+        using var dir = ValidFolder();
+        // 加微信 in GBK, as an editor on a Chinese Windows saves it.
+        File.WriteAllBytes(Path.Combine(dir.Path, "terms.txt"), [.. "代理\n"u8, 0xBC, 0xD3, 0xCE, 0xA2, 0xD0, 0xC5, (byte)'\n']);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("terms.txt", Path.GetFileName(error.Path));
+        Assert.Equal(2, error.Line);
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using GroupGuard.Core.Text;
@@ -48,7 +49,7 @@ public static class RuleLoader
 
         if (files.Length > MaxPackFiles)
         {
-            errors.Add(new RuleError(RuleTextFiles.Display(full), 0, $"{files.Length:N0} pack files; the limit is {MaxPackFiles:N0}"));
+            errors.Add(new RuleError(RuleTextFiles.Display(full), 0, string.Create(CultureInfo.InvariantCulture, $"{files.Length:N0} pack files; the limit is {MaxPackFiles:N0}")));
             return new RuleLoadResult(null, errors, warnings);
         }
 

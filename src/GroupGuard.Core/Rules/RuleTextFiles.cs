@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -36,8 +37,8 @@ internal static class RuleTextFiles
 
         if (bytes is null)
         {
-            var shown = size > MaxFileBytes ? $"file is {Math.Ceiling(size * 10.0 / Mebibyte) / 10:0.#} MiB" : "file is larger";
-            errors.Add(new RuleError(display, 0, $"{shown}; the limit is {MaxFileBytes / Mebibyte} MiB"));
+            var shown = size > 0 ? string.Create(CultureInfo.InvariantCulture, $"{Math.Ceiling(size * 10.0 / Mebibyte) / 10:0.#} MiB") : "larger";
+            errors.Add(new RuleError(display, 0, $"file is {shown}; the limit is {MaxFileBytes / Mebibyte} MiB"));
             return null;
         }
 
@@ -58,7 +59,10 @@ internal static class RuleTextFiles
         return text;
     }
 
-    /// <summary>The file's bytes; null when there are more than <see cref="MaxFileBytes"/>, without reading them all.</summary>
+    /// <summary>
+    /// The file's bytes; null when there are more than <see cref="MaxFileBytes"/>, without reading
+    /// them all. <paramref name="size"/> is then the file's size, or 0 when only reading told.
+    /// </summary>
     private static byte[]? ReadBounded(string path, out long size)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
@@ -76,7 +80,7 @@ internal static class RuleTextFiles
         {
             if (buffer.Length + read > MaxFileBytes)
             {
-                size = buffer.Length + read;
+                size = 0;
                 return null;
             }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -88,7 +89,7 @@ internal static class SafeYaml
                         aliased += nodes;
                         if (aliased > MaxAliasNodes)
                         {
-                            return (at, $"aliases stand for more than {MaxAliasNodes:N0} nodes; write the values out, or put long lists in a terms_file");
+                            return (at, string.Create(CultureInfo.InvariantCulture, $"aliases stand for more than {MaxAliasNodes:N0} nodes; write the values out, or put long lists in a terms_file"));
                         }
 
                         Completed(open, anchors, null, nodes);

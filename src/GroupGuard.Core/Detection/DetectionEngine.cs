@@ -18,7 +18,7 @@ internal sealed class DetectionEngine
     private static List<Candidate>? t_candidates;
 
     [ThreadStatic]
-    private static List<AllowSpan>? t_allows;
+    private static AllowSpans? t_allows;
 
     private readonly Rule[] _rules;
     private readonly TextFolder _folder;
@@ -94,7 +94,7 @@ internal sealed class DetectionEngine
 
         foreach (var phrase in set.Allow)
         {
-            Add(_folder.FoldToString(phrase.Text), Pattern.ForAllow(-1));
+            Add(_folder.FoldToString(phrase.Text), Pattern.ForAllow(AllowSpans.EveryRule));
         }
 
         _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
@@ -134,7 +134,7 @@ internal sealed class DetectionEngine
         }
 
         var hits = new List<RuleHit>();
-        var allows = t_allows ??= [];
+        var allows = t_allows ??= new AllowSpans();
         allows.Clear();
         if (mayMatch)
         {
@@ -171,7 +171,7 @@ internal sealed class DetectionEngine
     {
         var folded = _folder.Fold(text);
         var candidates = new List<Candidate>();
-        var allows = new List<AllowSpan>();
+        var allows = new AllowSpans();
         Scan(folded, groupId: null, candidates, allows);
         return (MayMatch(text), candidates.Count + allows.Count > 0);
     }
@@ -282,7 +282,7 @@ internal sealed class DetectionEngine
         return fast;
     }
 
-    private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, List<AllowSpan> allows)
+    private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, AllowSpans allows)
     {
         var automaton = _automaton;
         var chars = folded.Chars;
@@ -308,7 +308,7 @@ internal sealed class DetectionEngine
                 {
                     if (pattern.Allow)
                     {
-                        allows.Add(new AllowSpan(pattern.Rule, folded.Start[start], folded.End[j]));
+                        allows.Add(pattern.Rule, folded.Start[start], folded.End[j]);
                         continue;
                     }
 
@@ -353,12 +353,13 @@ internal sealed class DetectionEngine
         return true;
     }
 
-    private void Confirm(FoldedText folded, List<Candidate> candidates, List<AllowSpan> allows, IWordSegmenter? segmenter, List<RuleHit> hits)
+    private void Confirm(FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits)
     {
         // Word checks segment only the clause around the candidate (at most WordRadius characters
         // each side), not the whole message: Jieba costs about 1 µs a character.
         IReadOnlyList<int>? boundaries = null;
         var (windowStart, windowEnd) = (-1, -1);
+        var wordChecks = 0;
         var fired = new HashSet<int>();
         foreach (var candidate in candidates)
         {
@@ -370,7 +371,7 @@ internal sealed class DetectionEngine
 
             var start = folded.Start[candidate.Start];
             var end = folded.End[candidate.End];
-            if (Covered(allows, pattern.Rule, start, end) || Negated(folded, candidate.Start, _precededBy[pattern.Rule]))
+            if (allows.Covers(pattern.Rule, start, end) || Negated(folded, candidate.Start, _precededBy[pattern.Rule]))
             {
                 continue;
             }
@@ -378,13 +379,18 @@ internal sealed class DetectionEngine
             if (pattern.Word && segmenter is not null)
             {
                 var (from, to) = WordWindow(folded, candidate.Start, candidate.End + 1);
-                if (boundaries is null || (from, to) != (windowStart, windowEnd))
+                var segmented = boundaries is not null && (from, to) == (windowStart, windowEnd);
+
+                // Out of budget, an unchecked candidate is taken as a word (see MaxWordChecks).
+                if (!segmented && wordChecks < MaxWordChecks)
                 {
+                    wordChecks++;
                     boundaries = segmenter.Boundaries(new string(folded.Chars, from, to - from));
                     (windowStart, windowEnd) = (from, to);
+                    segmented = true;
                 }
 
-                if (!IsBoundary(boundaries, candidate.Start - from) || !IsBoundary(boundaries, candidate.End + 1 - from))
+                if (segmented && (!IsBoundary(boundaries!, candidate.Start - from) || !IsBoundary(boundaries!, candidate.End + 1 - from)))
                 {
                     continue;
                 }
@@ -399,7 +405,7 @@ internal sealed class DetectionEngine
     /// Regex rules on the lighter fold. Every pattern is NonBacktracking (the loader refuses the
     /// rest), so a match takes time linear in the message and cannot time out.
     /// </summary>
-    private void MatchRegexes(string text, string? groupId, List<AllowSpan> allows, List<RuleHit> hits)
+    private void MatchRegexes(string text, string? groupId, AllowSpans allows, List<RuleHit> hits)
     {
         var light = _folder.FoldLight(text);
         var map = light.Map;
@@ -420,7 +426,7 @@ internal sealed class DetectionEngine
 
                 var start = map[m.Index];
                 var end = map[m.Index + m.Length];
-                if (!Covered(allows, r, start, end))
+                if (!allows.Covers(r, start, end))
                 {
                     hits.Add(new RuleHit(rule, text[start..end], start, end - start));
                     break;
@@ -429,7 +435,7 @@ internal sealed class DetectionEngine
         }
     }
 
-    private void MatchDetectors(string text, string? groupId, List<AllowSpan> allows, List<RuleHit> hits)
+    private void MatchDetectors(string text, string? groupId, AllowSpans allows, List<RuleHit> hits)
     {
         List<DetectorMatch>? matches = null;
         foreach (var r in _detectorRules)
@@ -445,7 +451,7 @@ internal sealed class DetectionEngine
             rule.Detector!.Find(text, matches);
             foreach (var match in matches)
             {
-                if (!Covered(allows, r, match.Start, match.Start + match.Length))
+                if (!allows.Covers(r, match.Start, match.Start + match.Length))
                 {
                     hits.Add(new RuleHit(rule, match.Value, match.Start, match.Length));
                     break;
@@ -456,6 +462,16 @@ internal sealed class DetectionEngine
 
     /// <summary>How far either side of a candidate the word check looks, at most, in folded characters.</summary>
     internal const int WordRadius = 24;
+
+    /// <summary>
+    /// Word checks per message, at most. Each segments up to 2·<see cref="WordRadius"/> characters,
+    /// so a megabyte of near misses (漂白粉 for 白粉, over and over) would hold the moderation worker
+    /// for seconds; 256 is a few milliseconds of Jieba. Only failed checks use it up (a rule stops
+    /// at its first hit, an allowed or negated candidate needs no check), and no message of the
+    /// fixtures comes near. Past it a word-mode candidate is taken as a word, as without a
+    /// segmenter: a flood of near misses is flagged rather than let hide the real term behind it.
+    /// </summary>
+    internal const int MaxWordChecks = 256;
 
     /// <summary>
     /// The folded range segmented to check the candidate [start, end): its clause (clause breaks
@@ -513,19 +529,6 @@ internal sealed class DetectionEngine
         return false;
     }
 
-    private static bool Covered(List<AllowSpan> allows, int rule, int start, int end)
-    {
-        foreach (var allow in allows)
-        {
-            if ((allow.Rule < 0 || allow.Rule == rule) && allow.Start <= start && allow.End >= end)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static bool IsBoundary(IReadOnlyList<int> boundaries, int offset)
     {
         int lo = 0, hi = boundaries.Count - 1;
@@ -562,6 +565,4 @@ internal sealed class DetectionEngine
     }
 
     private readonly record struct Candidate(Pattern Pattern, int Start, int End);
-
-    private readonly record struct AllowSpan(int Rule, int Start, int End);
 }

@@ -1,19 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
-using GroupGuard.Core.Detection.Detectors;
 using GroupGuard.Core.Text;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace GroupGuard.Core.Rules;
-
-/// <summary>The outcome of loading a rules folder: a rule set when there were no errors, and every problem found.</summary>
-public sealed record RuleLoadResult(RuleSet? RuleSet, IReadOnlyList<RuleError> Errors, IReadOnlyList<RuleError> Warnings)
-{
-    public bool Succeeded => RuleSet is not null;
-}
 
 /// <summary>
 /// Reads every <c>*.yaml</c>/<c>*.yml</c> pack in a folder (term files beside them) and reports
@@ -27,17 +17,8 @@ public static class RuleLoader
     /// <summary>Look-alike and homophone substitutes: <c>微 薇 威 v</c>, canonical first.</summary>
     public const string VariantsFile = "variants.txt";
 
-    private static readonly HashSet<string> PackKeys =
-        ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "rules"];
-
-    private static readonly HashSet<string> RuleKeys =
-    [
-        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "regex", "detector",
-        "allow_domains", "deny_domains", "severity", "action", "mute_minutes", "mode", "category",
-        "flood", "repeat", "mention_all", "warning",
-    ];
-
-    private static readonly HashSet<string> StreamKeys = ["flood", "repeat", "mention_all"];
+    /// <summary>The most pack files a folder may hold; the shipped rules are a handful.</summary>
+    public const int MaxPackFiles = 1000;
 
     public static RuleLoadResult Load(string directory, TimeProvider? time = null)
     {
@@ -51,10 +32,26 @@ public static class RuleLoader
             return new RuleLoadResult(null, errors, warnings);
         }
 
-        var files = System.IO.Directory.EnumerateFiles(full)
-            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        string[] files;
+        try
+        {
+            // Folders too: one named like a pack is read, and reported, rather than passed over in silence.
+            files = System.IO.Directory.EnumerateFileSystemEntries(full)
+                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new RuleError(full, 0, $"cannot list the rules folder: {ex.Message}"));
+            return new RuleLoadResult(null, errors, warnings);
+        }
+
+        if (files.Length > MaxPackFiles)
+        {
+            errors.Add(new RuleError(RuleTextFiles.Display(full), 0, string.Create(CultureInfo.InvariantCulture, $"{files.Length:N0} pack files; the limit is {MaxPackFiles:N0}")));
+            return new RuleLoadResult(null, errors, warnings);
+        }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash);
@@ -65,7 +62,7 @@ public static class RuleLoader
 
         foreach (var file in files)
         {
-            var display = Display(file);
+            var display = RuleTextFiles.Display(file);
             var reader = new PackReader(file, display, errors, hash, time);
             var pack = reader.Read();
             if (pack is null)
@@ -110,13 +107,13 @@ public static class RuleLoader
     private static List<RuleTerm> ReadPhrases(string path, List<RuleError> errors, IncrementalHash hash)
     {
         var phrases = new List<RuleTerm>();
-        if (!File.Exists(path))
+        if (!Path.Exists(path))
         {
             return phrases;
         }
 
-        var display = Display(path);
-        foreach (var (line, text) in ReadLines(path, display, errors, hash))
+        var display = RuleTextFiles.Display(path);
+        foreach (var (line, text) in RuleTextFiles.ReadLines(path, display, errors, hash))
         {
             if (TextFolder.Plain.FoldToString(text).Length == 0)
             {
@@ -138,10 +135,10 @@ public static class RuleLoader
         var variants = new Dictionary<char, char>();
         List<(int Line, string Text)> lines;
         string display;
-        if (File.Exists(path))
+        if (Path.Exists(path))
         {
-            display = Display(path);
-            lines = ReadLines(path, display, errors, hash);
+            display = RuleTextFiles.Display(path);
+            lines = RuleTextFiles.ReadLines(path, display, errors, hash);
         }
         else
         {
@@ -149,7 +146,7 @@ public static class RuleLoader
             using var stream = typeof(RuleLoader).Assembly.GetManifestResourceStream("GroupGuard.Core.Rules.variants.txt")
                 ?? throw new InvalidOperationException("The built-in variants.txt is missing from GroupGuard.Core");
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            lines = ParseLines(reader.ReadToEnd());
+            lines = RuleTextFiles.ParseLines(reader.ReadToEnd());
         }
 
         var seenAt = new Dictionary<char, int>();
@@ -189,574 +186,5 @@ public static class RuleLoader
         }
 
         return variants;
-    }
-
-    /// <summary>The non-empty lines of a text file with their numbers, comments removed.</summary>
-    internal static List<(int Line, string Text)> ReadLines(string path, string display, List<RuleError> errors, IncrementalHash hash)
-    {
-        var result = new List<(int, string)>();
-        string[] lines;
-        try
-        {
-            var bytes = File.ReadAllBytes(path);
-            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(path)));
-            hash.AppendData(bytes);
-            lines = Encoding.UTF8.GetString(bytes).Split('\n');
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            errors.Add(new RuleError(display, 0, $"cannot read: {ex.Message}"));
-            return result;
-        }
-
-        return ParseLines(lines);
-    }
-
-    private static List<(int Line, string Text)> ParseLines(string text) => ParseLines(text.Split('\n'));
-
-    private static List<(int Line, string Text)> ParseLines(string[] lines)
-    {
-        var result = new List<(int, string)>();
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var entry = lines[i];
-            var hashAt = entry.IndexOf('#', StringComparison.Ordinal);
-            if (hashAt >= 0)
-            {
-                entry = entry[..hashAt];
-            }
-
-            entry = entry.Trim().TrimStart('\uFEFF');
-            if (entry.Length > 0)
-            {
-                result.Add((i + 1, entry));
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>A path as an administrator would type it: relative when under the current folder.</summary>
-    private static string Display(string path)
-    {
-        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
-    }
-
-    /// <summary>Reads one pack file; collects its errors rather than throwing.</summary>
-    private sealed class PackReader(string file, string display, List<RuleError> errors, IncrementalHash hash, TimeProvider time)
-    {
-        private readonly string _folder = Path.GetDirectoryName(file)!;
-
-        public int PackLine { get; private set; } = 1;
-
-        public RulePack? Read()
-        {
-            string text;
-            try
-            {
-                var bytes = File.ReadAllBytes(file);
-                hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(file)));
-                hash.AppendData(bytes);
-                text = Encoding.UTF8.GetString(bytes);
-            }
-            catch (IOException ex)
-            {
-                Error(0, $"cannot read: {ex.Message}");
-                return null;
-            }
-
-            var stream = new YamlStream();
-            try
-            {
-                stream.Load(new StringReader(text));
-            }
-            catch (YamlException ex)
-            {
-                Error(Line(ex.Start), $"YAML syntax: {ex.InnerException?.Message ?? ex.Message}");
-                return null;
-            }
-
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            {
-                Error(1, "a pack file must be a mapping with 'pack' and 'rules'");
-                return null;
-            }
-
-            var map = Keys(root, PackKeys, "pack");
-
-            var id = Scalar(map, "pack", root, required: true);
-            PackLine = map.TryGetValue("pack", out var idNode) ? Line(idNode.Start) : 1;
-            var name = Scalar(map, "name", root) ?? id;
-            var category = Scalar(map, "category", root) ?? id;
-            var severity = Enum(map, "severity", Severity.Medium);
-            var action = Enum(map, "action", ModerationAction.Log);
-            var mode = Enum(map, "mode", RuleMode.Enforce);
-            var mute = Minutes(map, "mute_minutes", 10);
-            var groups = Groups(map);
-            var warning = Scalar(map, "warning", root);
-
-            var rules = new List<Rule>();
-            if (!map.TryGetValue("rules", out var rulesNode))
-            {
-                Error(Line(root.Start), "missing 'rules'");
-            }
-            else if (rulesNode is not YamlSequenceNode)
-            {
-                Error(Line(rulesNode.Start), "'rules' must be a list");
-            }
-
-            // A pack with errors is still returned, so that duplicates across files are found too;
-            // the loader gives no rule set while any error stands.
-            if (id is null)
-            {
-                return null;
-            }
-
-            // What every rule of the pack starts from; a rule overrides what it names.
-            var defaults = new Rule
-            {
-                Id = "",
-                PackId = id,
-                PackName = name ?? id,
-                Category = category ?? id,
-                Severity = severity,
-                Action = action,
-                MuteMinutes = mute,
-                Mode = mode,
-                Groups = groups,
-                WarningTemplate = warning,
-                SourcePath = display,
-            };
-            if (rulesNode is YamlSequenceNode list)
-            {
-                rules.AddRange(list.Children.Select(item => ReadRule(item, defaults)).OfType<Rule>());
-            }
-
-            return new RulePack
-            {
-                Id = id,
-                Name = defaults.PackName,
-                Category = defaults.Category,
-                Severity = severity,
-                Action = action,
-                MuteMinutes = mute,
-                Mode = mode,
-                Groups = groups,
-                SourcePath = display,
-                Rules = rules,
-            };
-        }
-
-        private Rule? ReadRule(YamlNode node, Rule defaults)
-        {
-            if (node is not YamlMappingNode ruleNode)
-            {
-                Error(Line(node.Start), "each rule must be a mapping with an 'id'");
-                return null;
-            }
-
-            var line = Line(ruleNode.Start);
-            var map = Keys(ruleNode, RuleKeys, "rule");
-            var id = Scalar(map, "id", ruleNode, required: true);
-            if (id is null)
-            {
-                return null;
-            }
-
-            var streamRule = ReadStream(map, id);
-            var match = Enum(map, "match", TermMatch.Auto);
-            var terms = new List<RuleTerm>();
-            if (map.TryGetValue("terms", out var termsNode))
-            {
-                foreach (var (value, termLine) in List(termsNode, "terms", id))
-                {
-                    AddTerm(terms, value, display, termLine, id, match);
-                }
-            }
-
-            var termsFile = Scalar(map, "terms_file", ruleNode);
-            if (termsFile is not null)
-            {
-                ReadTermsFile(termsFile, Line(map["terms_file"].Start), id, terms, match);
-            }
-
-            var unless = Phrases(map, "unless", "unless phrase", id, out var unlessNode);
-            var precededBy = Phrases(map, "unless_preceded_by", "unless_preceded_by word", id, out var precededNode);
-
-            Regex? regex = null;
-            var pattern = Scalar(map, "regex", ruleNode);
-            if (pattern is not null)
-            {
-                regex = Compile(pattern, Line(map["regex"].Start), id);
-            }
-
-            var allowDomains = map.TryGetValue("allow_domains", out var allowNode) ? List(allowNode, "allow_domains", id).Select(d => d.Value).ToList() : [];
-            var denyDomains = map.TryGetValue("deny_domains", out var denyNode) ? List(denyNode, "deny_domains", id).Select(d => d.Value).ToList() : [];
-            IDetector? detector = null;
-            var detectorName = Scalar(map, "detector", ruleNode);
-            if (detectorName is not null)
-            {
-                detector = DetectorFactory.Create(detectorName, allowDomains, denyDomains, time, out var detectorError);
-                if (detector is null)
-                {
-                    Error(Line(map["detector"].Start), $"rule '{id}': {detectorError}");
-                }
-            }
-            else if (allowDomains.Count > 0 || denyDomains.Count > 0)
-            {
-                Error(Line((allowNode ?? denyNode)!.Start), $"rule '{id}': allow_domains and deny_domains go with 'detector: url'");
-            }
-
-            var kinds = new[] { terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null, pattern is not null, detectorName is not null, map.Keys.Any(StreamKeys.Contains) }.Count(k => k);
-            if (kinds == 0)
-            {
-                Error(line, $"rule '{id}' has nothing to match: give it terms, terms_file, regex, detector, flood, repeat or mention_all");
-            }
-            else if (kinds > 1 || map.Keys.Count(StreamKeys.Contains) > 1)
-            {
-                Error(line, $"rule '{id}' mixes terms, regex, detector and stream conditions: give each its own rule, so a hit says which one fired");
-            }
-
-            if (unless.Count > 0 && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null)
-            {
-                Error(Line(unlessNode!.Start), $"rule '{id}': 'unless' applies to terms; this rule has none");
-            }
-
-            if (precededBy.Count > 0 && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null)
-            {
-                Error(Line(precededNode!.Start), $"rule '{id}': 'unless_preceded_by' applies to terms; this rule has none");
-            }
-
-            return defaults with
-            {
-                Id = id,
-                Category = Scalar(map, "category", ruleNode) ?? defaults.Category,
-                Severity = Enum(map, "severity", defaults.Severity),
-                Action = Enum(map, "action", defaults.Action),
-                Mode = Enum(map, "mode", defaults.Mode),
-                MuteMinutes = Minutes(map, "mute_minutes", defaults.MuteMinutes),
-                Match = match,
-                Terms = terms,
-                Pinyin = Bool(map, "pinyin", false),
-                Unless = unless,
-                UnlessPrecededBy = precededBy,
-                Regex = regex,
-                DetectorName = detector?.Name ?? detectorName,
-                Detector = detector,
-                Stream = streamRule,
-                WarningTemplate = Scalar(map, "warning", ruleNode) ?? defaults.WarningTemplate,
-                Line = line,
-            };
-        }
-
-        /// <summary>A rule's list of phrases under <paramref name="key"/> (unless, unless_preceded_by); each must have something to match.</summary>
-        private List<RuleTerm> Phrases(Dictionary<string, YamlNode> map, string key, string what, string id, out YamlNode? node)
-        {
-            var phrases = new List<RuleTerm>();
-            if (!map.TryGetValue(key, out node))
-            {
-                return phrases;
-            }
-
-            foreach (var (value, phraseLine) in List(node, key, id))
-            {
-                if (TextFolder.Plain.FoldToString(value).Length == 0)
-                {
-                    Error(phraseLine, $"rule '{id}': {what} '{value}' has no letters, digits or hanzi");
-                    continue;
-                }
-
-                phrases.Add(new RuleTerm(value, display, phraseLine));
-            }
-
-            return phrases;
-        }
-
-        /// <summary>flood: { messages, seconds }, repeat: { times, seconds }, mention_all: true.</summary>
-        private StreamRule? ReadStream(Dictionary<string, YamlNode> map, string id)
-        {
-            if (map.ContainsKey("mention_all"))
-            {
-                return Bool(map, "mention_all", false) ? new StreamRule(StreamKind.MentionAll, 1, 0) : null;
-            }
-
-            foreach (var (key, kind, countKey) in new[] { ("flood", StreamKind.Flood, "messages"), ("repeat", StreamKind.Repeat, "times") })
-            {
-                if (!map.TryGetValue(key, out var node))
-                {
-                    continue;
-                }
-
-                if (node is not YamlMappingNode settings)
-                {
-                    Error(Line(node.Start), $"rule '{id}': '{key}' must be a mapping like {{ {countKey}: 8, seconds: 10 }}");
-                    return null;
-                }
-
-                int? count = null, seconds = null;
-                foreach (var (k, v) in settings.Children)
-                {
-                    var name = (k as YamlScalarNode)?.Value;
-                    var ok = int.TryParse((v as YamlScalarNode)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= 86_400;
-                    if (name == countKey && ok)
-                    {
-                        count = number;
-                    }
-                    else if (name == "seconds" && ok)
-                    {
-                        seconds = number;
-                    }
-                    else
-                    {
-                        Error(Line(k.Start), $"rule '{id}': in '{key}', '{name}' must be {countKey} or seconds, a whole number from 1 to 86400");
-                    }
-                }
-
-                if (count is null || seconds is null)
-                {
-                    Error(Line(node.Start), $"rule '{id}': '{key}' needs both {countKey} and seconds");
-                    return null;
-                }
-
-                return new StreamRule(kind, count.Value, seconds.Value);
-            }
-
-            return null;
-        }
-
-        private void ReadTermsFile(string name, int line, string ruleId, List<RuleTerm> terms, TermMatch match)
-        {
-            var path = Path.GetFullPath(Path.Combine(_folder, name));
-            if (!File.Exists(path))
-            {
-                Error(line, $"rule '{ruleId}': terms_file '{name}' not found (looked for {path})");
-                return;
-            }
-
-            var termsDisplay = Display(path);
-            foreach (var (termLine, text) in ReadLines(path, termsDisplay, errors, hash))
-            {
-                AddTerm(terms, text, termsDisplay, termLine, ruleId, match);
-            }
-        }
-
-        private void AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId, TermMatch match)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                errors.Add(new RuleError(path, line, $"rule '{ruleId}': empty term"));
-                return;
-            }
-
-            var folded = TextFolder.Plain.FoldToString(value);
-            if (folded.Length == 0)
-            {
-                errors.Add(new RuleError(path, line, $"rule '{ruleId}': term '{value}' has no letters, digits or hanzi left after normalization"));
-                return;
-            }
-
-            if (folded.Length == 1 && match == TermMatch.Substring)
-            {
-                errors.Add(new RuleError(path, line, $"rule '{ruleId}': one-character term '{value}' in substring mode would fire inside every word that contains it; use match: word (or auto)"));
-                return;
-            }
-
-            terms.Add(new RuleTerm(value.Trim(), path, line));
-        }
-
-        private Regex? Compile(string pattern, int line, string ruleId)
-        {
-            try
-            {
-                // Linear time, whatever the message: a rule must not let one hostile message stall moderation.
-                return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
-            }
-            catch (NotSupportedException ex)
-            {
-                Error(line, $"rule '{ruleId}': regex uses a construct that cannot run in linear time (backreferences, lookarounds, atomic groups, RegexOptions.RightToLeft): {ex.Message}");
-                return null;
-            }
-            catch (ArgumentException ex)
-            {
-                Error(line, $"rule '{ruleId}': invalid regex: {ex.Message}");
-                return null;
-            }
-        }
-
-        /// <summary>A list value (or a single scalar) with each item's line.</summary>
-        private List<(string Value, int Line)> List(YamlNode node, string key, string ruleId)
-        {
-            var items = new List<(string, int)>();
-            IEnumerable<YamlNode> children = node switch
-            {
-                YamlSequenceNode seq => seq.Children,
-                YamlScalarNode scalar when !string.IsNullOrEmpty(scalar.Value) => [scalar],
-                _ => [],
-            };
-
-            if (node is not (YamlSequenceNode or YamlScalarNode))
-            {
-                Error(Line(node.Start), $"rule '{ruleId}': '{key}' must be a list, e.g. [加微信, 私聊领取]");
-            }
-
-            foreach (var child in children)
-            {
-                var value = (child as YamlScalarNode)?.Value;
-                if (string.IsNullOrWhiteSpace(value))
-                {
-                    Error(Line(child.Start), key == "terms" ? $"rule '{ruleId}': empty term" : $"rule '{ruleId}': empty entry in '{key}'");
-                    continue;
-                }
-
-                items.Add((value.Trim(), Line(child.Start)));
-            }
-
-            return items;
-        }
-
-        private bool Bool(Dictionary<string, YamlNode> map, string key, bool fallback)
-        {
-            if (!map.TryGetValue(key, out var node))
-            {
-                return fallback;
-            }
-
-            var value = (node as YamlScalarNode)?.Value?.Trim().ToLowerInvariant();
-            switch (value)
-            {
-                case "true" or "yes" or "on":
-                    return true;
-                case "false" or "no" or "off":
-                    return false;
-                default:
-                    Error(Line(node.Start), $"'{key}' is '{value}', expected true or false");
-                    return fallback;
-            }
-        }
-
-        private Dictionary<string, YamlNode> Keys(YamlMappingNode node, HashSet<string> allowed, string what)
-        {
-            var map = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-            foreach (var (keyNode, value) in node.Children)
-            {
-                var key = (keyNode as YamlScalarNode)?.Value ?? "";
-                if (!allowed.Contains(key))
-                {
-                    Error(Line(keyNode.Start), $"unknown {what} key '{key}' (expected one of: {string.Join(", ", allowed)})");
-                    continue;
-                }
-
-                if (!map.TryAdd(key, value))
-                {
-                    Error(Line(keyNode.Start), $"'{key}' appears twice");
-                }
-            }
-
-            return map;
-        }
-
-        private string? Scalar(Dictionary<string, YamlNode> map, string key, YamlNode owner, bool required = false)
-        {
-            if (!map.TryGetValue(key, out var node))
-            {
-                if (required)
-                {
-                    Error(Line(owner.Start), $"missing '{key}'");
-                }
-
-                return null;
-            }
-
-            if (node is not YamlScalarNode scalar || string.IsNullOrWhiteSpace(scalar.Value))
-            {
-                Error(Line(node.Start), $"'{key}' must be a non-empty value");
-                return null;
-            }
-
-            return scalar.Value.Trim();
-        }
-
-        private T Enum<T>(Dictionary<string, YamlNode> map, string key, T fallback)
-            where T : struct, Enum
-        {
-            if (!map.TryGetValue(key, out var node))
-            {
-                return fallback;
-            }
-
-            var value = (node as YamlScalarNode)?.Value?.Trim() ?? "";
-            if (System.Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && !value.Any(char.IsDigit))
-            {
-                return parsed;
-            }
-
-            var allowed = string.Join(" | ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
-            Error(Line(node.Start), $"'{key}' is '{value}', expected {allowed}");
-            return fallback;
-        }
-
-        private int Minutes(Dictionary<string, YamlNode> map, string key, int fallback)
-        {
-            if (!map.TryGetValue(key, out var node))
-            {
-                return fallback;
-            }
-
-            var value = (node as YamlScalarNode)?.Value;
-            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes is > 0 and <= 43200)
-            {
-                return minutes;
-            }
-
-            Error(Line(node.Start), $"'{key}' is '{value}', expected whole minutes from 1 to 43200 (30 days, QQ's longest mute)");
-            return fallback;
-        }
-
-        private GroupScope Groups(Dictionary<string, YamlNode> map)
-        {
-            if (!map.TryGetValue("groups", out var node))
-            {
-                return GroupScope.Everywhere;
-            }
-
-            IEnumerable<YamlNode> items = node switch
-            {
-                YamlSequenceNode seq => seq.Children,
-                YamlScalarNode scalar => [scalar],
-                _ => [],
-            };
-
-            var all = false;
-            var included = new HashSet<string>(StringComparer.Ordinal);
-            var excluded = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in items)
-            {
-                var value = (item as YamlScalarNode)?.Value?.Trim();
-                if (string.IsNullOrEmpty(value))
-                {
-                    Error(Line(item.Start), "'groups' holds an empty entry");
-                }
-                else if (value == "*")
-                {
-                    all = true;
-                }
-                else if (value.StartsWith('!'))
-                {
-                    excluded.Add(value[1..].Trim());
-                }
-                else
-                {
-                    included.Add(value);
-                }
-            }
-
-            // Only exclusions ("!123") means every other group.
-            return new GroupScope(all || (included.Count == 0 && excluded.Count > 0), included, excluded);
-        }
-
-        private void Error(int line, string message) => errors.Add(new RuleError(display, line, message));
-
-        private static int Line(Mark mark) => (int)Math.Min(mark.Line, int.MaxValue);
     }
 }

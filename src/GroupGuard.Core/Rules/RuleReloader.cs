@@ -18,31 +18,66 @@ internal sealed partial class RuleReloader(
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
 
+    // The last failure to take the fingerprint, logged once rather than every second.
+    private string? _watchFailure;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var folder = options.Value.ResolvePath();
-        var seen = Fingerprint(folder);
+        var seen = Watch();
         using var timer = new PeriodicTimer(Interval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var now = Fingerprint(folder);
-                if (now == seen)
+                try
                 {
-                    continue;
-                }
+                    var now = Watch();
+                    if (now == seen)
+                    {
+                        continue;
+                    }
 
-                // Let an editor finish writing before reading.
-                await Task.Delay(Settle, time, stoppingToken);
-                seen = Fingerprint(folder);
-                var ok = provider.Reload();
-                LogReload(ok ? "reloaded" : "NOT reloaded; the last good rule set stays in force", provider.Current.Summary);
+                    // Let an editor finish writing before reading.
+                    await Task.Delay(Settle, time, stoppingToken);
+                    seen = Watch();
+                    var ok = provider.Reload();
+                    LogReload(ok ? "reloaded" : "NOT reloaded; the last good rule set stays in force", provider.Current.Summary);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Whatever failed, the watch goes on: the set in force stays, and the next tick tries again.
+                    LogTickFailed(ex);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
+        }
+    }
+
+    /// <summary>
+    /// The folder's fingerprint, or why it cannot be taken (as a fingerprint too, so that a
+    /// change in either is a change); resolved each time, as the provider resolves it.
+    /// </summary>
+    private string Watch()
+    {
+        try
+        {
+            var fingerprint = Fingerprint(options.Value.ResolvePath());
+            _watchFailure = null;
+            return fingerprint;
+        }
+        catch (Exception ex)
+        {
+            var failure = $"{ex.GetType().Name}: {ex.Message}";
+            if (failure != _watchFailure)
+            {
+                _watchFailure = failure;
+                LogWatchFailed(ex);
+            }
+
+            return "failed:" + failure;
         }
     }
 
@@ -64,4 +99,10 @@ internal sealed partial class RuleReloader(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rules changed on disk: {Outcome} ({Summary})")]
     private partial void LogReload(string outcome, string summary);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rules: cannot watch the rules folder; watching goes on")]
+    private partial void LogWatchFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rules: checking the rules folder for changes failed; the last good rule set stays in force")]
+    private partial void LogTickFailed(Exception exception);
 }

@@ -43,14 +43,26 @@ internal sealed class RuleSetProvider(
 
     /// <summary>
     /// Loads the folder; on success the new set replaces the old one atomically. On failure the
-    /// last good set stays in force and the errors are reported. Returns whether it loaded.
+    /// last good set stays in force and the errors are reported. Returns whether it loaded; never throws.
     /// </summary>
     public bool Reload()
     {
         // One reload at a time; readers never take this lock.
         lock (_reloadLock)
         {
-            return ReloadLocked();
+            try
+            {
+                return ReloadLocked();
+            }
+            catch (Exception ex)
+            {
+                // A failure nobody foresaw (a defect of ours, a file system gone strange) is a failed
+                // reload like any other: reported, the set in force kept, the service still running.
+                var path = _status.Path;
+                logger.LogError(ex, "Rules: loading {Path} failed unexpectedly; the last good rule set stays in force", path);
+                _status = _status with { Errors = [$"{path}: unexpected error while loading the rules: {ex.GetType().Name}: {ex.Message}"], Warnings = [] };
+                return false;
+            }
         }
     }
 

@@ -18,53 +18,6 @@ public enum TermMatch
     Substring,
 }
 
-/// <summary>A problem in a rule file, as <c>path:line: message</c>.</summary>
-public sealed record RuleError(string Path, int Line, string Message)
-{
-    public override string ToString() => Line > 0 ? $"{Path}:{Line}: {Message}" : $"{Path}: {Message}";
-}
-
-/// <summary>Which groups a pack applies to: <c>*</c> for all, ids, and <c>!id</c> exclusions.</summary>
-public sealed record GroupScope(bool All, IReadOnlySet<string> Included, IReadOnlySet<string> Excluded)
-{
-    public static GroupScope Everywhere { get; } = new(true, new HashSet<string>(), new HashSet<string>());
-
-    /// <summary>Whether the pack applies in <paramref name="groupId"/>; a null group (trying rules offline) is covered by every pack.</summary>
-    public bool Covers(string? groupId) =>
-        groupId is null || (!Excluded.Contains(groupId) && (All || Included.Contains(groupId)));
-}
-
-public enum StreamKind
-{
-    /// <summary>More than <c>Count</c> messages from one user in one group within <c>Seconds</c>.</summary>
-    Flood,
-
-    /// <summary>The same text from one user <c>Count</c> times within <c>Seconds</c>, across groups.</summary>
-    Repeat,
-
-    /// <summary>An @all from someone who is not owner or admin.</summary>
-    MentionAll,
-}
-
-public sealed record StreamRule(StreamKind Kind, int Count, int Seconds);
-
-/// <summary>One term of a rule: as the administrator wrote it, and where.</summary>
-public sealed record RuleTerm(string Text, string SourcePath, int Line);
-
-public sealed record RulePack
-{
-    public required string Id { get; init; }
-    public required string Name { get; init; }
-    public required string Category { get; init; }
-    public required Severity Severity { get; init; }
-    public required ModerationAction Action { get; init; }
-    public int MuteMinutes { get; init; }
-    public RuleMode Mode { get; init; }
-    public required GroupScope Groups { get; init; }
-    public required string SourcePath { get; init; }
-    public required IReadOnlyList<Rule> Rules { get; init; }
-}
-
 /// <summary>One rule, with its pack's defaults already applied where it does not override them.</summary>
 public sealed record Rule
 {

@@ -1,0 +1,82 @@
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Tests.Detection;
+
+/// <summary>
+/// Messages written to hold up the single moderation worker: a megabyte of a term and of allow
+/// phrases around it, or of near misses for the word check. Each must still get the right verdict.
+/// </summary>
+public sealed class HostileMessageTests
+{
+    // About the largest text a webhook body (1 MiB) can carry.
+    private const int Repeats = 200_000;
+
+    private static readonly string AllowedMegabyte = string.Concat(Enumerable.Repeat("你妈的电话", Repeats));
+
+    private static RuleSet Mother(bool unless) => MessageDetectorTests.Load(
+        "pack: m\nrules:\n  - id: m.mother\n    terms: [你妈的]\n" + (unless ? "    unless: [你妈的电话]\n" : ""),
+        allow: unless ? null : "你妈的电话\n");
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_megabyte_of_allowed_phrases_is_not_flagged(bool unless)
+    {
+        var verdict = MessageDetector.Detect(Mother(unless), AllowedMegabyte, "1");
+
+        Assert.False(verdict.Flagged);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_one_term_after_a_megabyte_of_allowed_phrases_is_the_one_hit(bool unless)
+    {
+        var text = AllowedMegabyte + "，你妈的";
+
+        var verdict = MessageDetector.Detect(Mother(unless), text, "1");
+
+        var hit = Assert.Single(verdict.Hits);
+        Assert.Equal(text.Length - 3, hit.Start);
+        Assert.Equal(3, hit.Length);
+    }
+
+    [Fact]
+    public void A_megabyte_of_a_term_gives_one_hit_for_its_rule()
+    {
+        var text = string.Concat(Enumerable.Repeat("你妈的", Repeats));
+
+        var verdict = MessageDetector.Detect(Mother(unless: true), text, "1");
+
+        var hit = Assert.Single(verdict.Hits);
+        Assert.Equal(0, hit.Start);
+    }
+
+    [Fact]
+    public void A_megabyte_of_near_misses_stops_asking_the_segmenter_and_is_flagged()
+    {
+        var rules = MessageDetectorTests.Load("pack: w\nrules:\n  - id: w.powder\n    terms: [白粉]\n    match: word\n");
+        var words = new FakeSegmenter("漂白粉", "白粉");
+        var text = string.Concat(Enumerable.Repeat("漂白粉", Repeats));
+
+        var verdict = MessageDetector.Detect(rules, text, "1", words);
+
+        // Past the budget a candidate is taken as a word, as without a segmenter: a flood of near
+        // misses is flagged rather than let hide the real term behind it.
+        Assert.Equal(DetectionEngine.MaxWordChecks, words.Segmented.Count);
+        Assert.Equal("w.powder", Assert.Single(verdict.Hits).Rule.Id);
+    }
+
+    [Fact]
+    public void Near_misses_within_the_budget_are_still_checked_one_by_one()
+    {
+        var rules = MessageDetectorTests.Load("pack: w\nrules:\n  - id: w.powder\n    terms: [白粉]\n    match: word\n");
+        var words = new FakeSegmenter("漂白粉", "白粉", "卖");
+        var nearMisses = string.Concat(Enumerable.Repeat("漂白粉，", DetectionEngine.MaxWordChecks - 1));
+
+        Assert.False(MessageDetector.Detect(rules, nearMisses, "1", words).Flagged);
+        var hit = Assert.Single(MessageDetector.Detect(rules, nearMisses + "卖白粉", "1", words).Hits);
+        Assert.Equal(nearMisses.Length + 1, hit.Start);
+    }
+}

@@ -4,6 +4,7 @@ using GroupGuard.Channels;
 using GroupGuard.Host.Cli;
 using GroupGuard.Host.Digests;
 using GroupGuard.Host.Health;
+using GroupGuard.Host.Rules;
 using GroupGuard.Host.Webhooks;
 using GroupGuard.OneBot;
 using GroupGuard.Storage;
@@ -49,6 +50,7 @@ internal static class GroupGuardApp
         DigestRegistration.AddDefaultLeader(builder.Configuration);
         builder.Services
             .AddGroupGuardCore(builder.Configuration)
+            .AddGroupGuardRuleLoading()
             .AddGroupGuardJieba()
             .AddGroupGuardStorage(builder.Configuration)
             .AddGroupGuardOneBot(builder.Configuration)

@@ -23,6 +23,17 @@ public sealed class ArchitectureTests
         Assert.DoesNotContain(references, r => r.StartsWith("Quartz", StringComparison.Ordinal));
         Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.Data", StringComparison.Ordinal));
         Assert.DoesNotContain(references, r => r == "System.Net.Http" || r.StartsWith("Microsoft.Extensions.Http", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.Extensions.Hosting", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Core_holds_no_hosted_service_or_background_worker()
+    {
+        var core = Load("GroupGuard.Core");
+
+        var hosted = core.GetTypes().Where(t => t.GetInterfaces().Any(i => i.FullName == "Microsoft.Extensions.Hosting.IHostedService")).ToArray();
+
+        Assert.Empty(hosted);
     }
 
     [Fact]

@@ -26,11 +26,22 @@ public sealed record RuleSetStatus(
 /// <summary>Raised when the rules cannot be loaded at start: the message lists every problem.</summary>
 public sealed class RuleSetLoadException(string message) : Exception(message);
 
+/// <summary>
+/// Loads the rules folder again and puts the new set in force when it loads: what the service's
+/// start and its watch of the folder call. Never throws: a failure leaves the last good set in
+/// force and is reported in <see cref="IRuleSetProvider.Status"/>.
+/// </summary>
+public interface IRuleSetLoader
+{
+    /// <summary>Whether the folder loaded (a set with errors leaves the last good one in force).</summary>
+    bool Reload();
+}
+
 internal sealed class RuleSetProvider(
     IOptions<RulesOptions> options,
     TimeProvider time,
     ILogger<RuleSetProvider> logger,
-    IWordSegmenter? segmenter = null) : IRuleSetProvider
+    IWordSegmenter? segmenter = null) : IRuleSetProvider, IRuleSetLoader
 {
     private readonly Lock _reloadLock = new();
 

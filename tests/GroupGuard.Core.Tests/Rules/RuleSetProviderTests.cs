@@ -25,7 +25,7 @@ public sealed class RuleSetProviderTests
     {
         using var dir = Folder();
         var options = new RulesOptions { Path = dir.Path };
-        var log = new SignallingLogger<RuleSetProvider>();
+        var log = new LogCollector<RuleSetProvider>();
         var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, log);
         Assert.True(provider.Reload());
         var good = provider.Current;
@@ -38,41 +38,5 @@ public sealed class RuleSetProviderTests
         Assert.False(provider.Status.Healthy);
         Assert.Contains("unexpected error while loading the rules: ArgumentException", Assert.Single(provider.Status.Errors), StringComparison.Ordinal);
         Assert.Contains(log.Entries, e => e.Level == LogLevel.Error && e.Exception is ArgumentException);
-    }
-
-    [Fact]
-    public async Task An_unexpected_failure_at_start_is_a_rule_set_load_exception_saying_what_failed()
-    {
-        using var dir = Folder();
-        var options = new RulesOptions { Path = dir.Path };
-        var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, new SignallingLogger<RuleSetProvider>());
-        options.Path = Unresolvable;
-
-        var startup = new RuleSetStartup(provider);
-
-        var ex = await Assert.ThrowsAsync<RuleSetLoadException>(() => startup.StartAsync(CancellationToken.None));
-        Assert.Contains("unexpected error while loading the rules: ArgumentException", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_watch_that_fails_unexpectedly_goes_on_and_loads_the_rules_once_it_can()
-    {
-        using var dir = Folder();
-        var options = new RulesOptions { Path = dir.Path };
-        var providerLog = new SignallingLogger<RuleSetProvider>();
-        var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, providerLog);
-        var watchLog = new SignallingLogger<RuleReloader>();
-        using var reloader = new RuleReloader(provider, Options.Create(options), TimeProvider.System, watchLog);
-        options.Path = Unresolvable;
-
-        await reloader.StartAsync(CancellationToken.None);
-        var failure = await watchLog.WaitFor(e => e.Level == LogLevel.Error).WaitAsync(Patience);
-        options.Path = dir.Path;
-        await providerLog.WaitFor(e => e.Message.StartsWith("Rules loaded", StringComparison.Ordinal)).WaitAsync(Patience);
-        await reloader.StopAsync(CancellationToken.None);
-
-        Assert.IsType<ArgumentException>(failure.Exception);
-        Assert.Equal(["p.a"], provider.Current.Rules.Select(r => r.Id));
-        Assert.True(reloader.ExecuteTask!.IsCompletedSuccessfully);
     }
 }

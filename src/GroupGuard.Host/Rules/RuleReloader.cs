@@ -1,8 +1,7 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using GroupGuard.Core.Rules;
 using Microsoft.Extensions.Options;
 
-namespace GroupGuard.Core.Rules;
+namespace GroupGuard.Host.Rules;
 
 /// <summary>
 /// Watches the rules folder and reloads it when a file changes: every second it compares the
@@ -10,7 +9,8 @@ namespace GroupGuard.Core.Rules;
 /// notifications). A bad edit leaves the last good rule set in force, and says why.
 /// </summary>
 internal sealed partial class RuleReloader(
-    RuleSetProvider provider,
+    IRuleSetLoader loader,
+    IRuleSetProvider provider,
     IOptions<RulesOptions> options,
     TimeProvider time,
     ILogger<RuleReloader> logger) : BackgroundService
@@ -40,7 +40,7 @@ internal sealed partial class RuleReloader(
                     // Let an editor finish writing before reading.
                     await Task.Delay(Settle, time, stoppingToken);
                     seen = Watch();
-                    var ok = provider.Reload();
+                    var ok = loader.Reload();
                     LogReload(ok ? "reloaded" : "NOT reloaded; the last good rule set stays in force", provider.Current.Summary);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

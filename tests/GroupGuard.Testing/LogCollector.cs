@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 
-namespace GroupGuard.Core.Tests;
+namespace GroupGuard.Testing;
 
 public sealed record LogEntry(LogLevel Level, string Message, Exception? Exception);
 
 /// <summary>Keeps what was logged, and lets a test wait for an entry instead of sleeping.</summary>
-internal sealed class SignallingLogger<T> : ILogger<T>
+public sealed class LogCollector<T> : ILogger<T>
 {
     private readonly Lock _lock = new();
     private readonly List<LogEntry> _entries = [];

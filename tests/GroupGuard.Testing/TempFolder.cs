@@ -1,21 +1,24 @@
-namespace GroupGuard.Core.Tests;
+namespace GroupGuard.Testing;
 
 /// <summary>A folder of its own for one test, removed afterwards.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "gg-core-" + Guid.NewGuid().ToString("n"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "gg-test-" + Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
 
+    /// <summary>The full path of a file in the folder.</summary>
+    public string File(string relative) => System.IO.Path.Combine(Path, relative);
+
     public string Write(string name, string content)
     {
         var file = System.IO.Path.Combine(Path, name);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, content);
+        System.IO.File.WriteAllText(file, content);
         return file;
     }
 

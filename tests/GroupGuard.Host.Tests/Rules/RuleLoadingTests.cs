@@ -1,0 +1,59 @@
+using GroupGuard.Core.Rules;
+using GroupGuard.Host.Rules;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Tests.Rules;
+
+/// <summary>The service's start and its watch of the rules folder survive whatever loading throws.</summary>
+public sealed class RuleLoadingTests
+{
+    // A path no file system takes: resolving it throws ArgumentException, which no file read expects.
+    private const string Unresolvable = "rules\0bad";
+
+    // A safety net so that a broken test fails rather than hangs; nothing is measured with it.
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
+
+    private static TempFolder Folder()
+    {
+        var dir = new TempFolder();
+        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.a\n    terms: [加微信]\n");
+        return dir;
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_at_start_is_a_rule_set_load_exception_saying_what_failed()
+    {
+        using var dir = Folder();
+        var options = new RulesOptions { Path = dir.Path };
+        var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, new LogCollector<RuleSetProvider>());
+        options.Path = Unresolvable;
+
+        var startup = new RuleSetStartup(provider, provider);
+
+        var ex = await Assert.ThrowsAsync<RuleSetLoadException>(() => startup.StartAsync(CancellationToken.None));
+        Assert.Contains("unexpected error while loading the rules: ArgumentException", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_watch_that_fails_unexpectedly_goes_on_and_loads_the_rules_once_it_can()
+    {
+        using var dir = Folder();
+        var options = new RulesOptions { Path = dir.Path };
+        var providerLog = new LogCollector<RuleSetProvider>();
+        var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, providerLog);
+        var watchLog = new LogCollector<RuleReloader>();
+        using var reloader = new RuleReloader(provider, provider, Options.Create(options), TimeProvider.System, watchLog);
+        options.Path = Unresolvable;
+
+        await reloader.StartAsync(CancellationToken.None);
+        var failure = await watchLog.WaitFor(e => e.Level == LogLevel.Error).WaitAsync(Patience);
+        options.Path = dir.Path;
+        await providerLog.WaitFor(e => e.Message.StartsWith("Rules loaded", StringComparison.Ordinal)).WaitAsync(Patience);
+        await reloader.StopAsync(CancellationToken.None);
+
+        Assert.IsType<ArgumentException>(failure.Exception);
+        Assert.Equal(["p.a"], provider.Current.Rules.Select(r => r.Id));
+        Assert.True(reloader.ExecuteTask!.IsCompletedSuccessfully);
+    }
+}

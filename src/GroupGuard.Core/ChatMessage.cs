@@ -20,8 +20,8 @@ public sealed record ChatMessage
     /// <summary><c>qq</c> for OneBot v11; the <c>self.platform</c> of OneBot v12 (e.g. <c>wechat</c>).</summary>
     public required string Platform { get; init; }
 
-    /// <summary>The wire protocol it came in on: <c>onebot.v11</c> or <c>onebot.v12</c>.</summary>
-    public required string Protocol { get; init; }
+    /// <summary>The wire protocol it came in on.</summary>
+    public required Protocol Protocol { get; init; }
 
     public required string BotId { get; init; }
     public required string GroupId { get; init; }
@@ -58,7 +58,7 @@ public sealed record ChatMessage
     /// protocol, bot, message id and the event's time to the millisecond.
     /// </summary>
     [JsonIgnore]
-    public string DedupeKey => $"{Protocol}|{BotId}|{MessageId}|{Time.ToUnixTimeMilliseconds()}";
+    public string DedupeKey => $"{WireNames<Protocol>.ToText(Protocol)}|{BotId}|{MessageId}|{Time.ToUnixTimeMilliseconds()}";
 
     /// <summary>The text the rules see: the message text, then the text carried by cards.</summary>
     [JsonIgnore]

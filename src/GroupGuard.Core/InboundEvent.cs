@@ -16,4 +16,4 @@ public enum InboundEventKind
 }
 
 /// <summary>What an adapter made of one delivered event.</summary>
-public sealed record InboundEvent(InboundEventKind Kind, string Protocol, string? BotId, ChatMessage? Message, string Detail);
+public sealed record InboundEvent(InboundEventKind Kind, Protocol Protocol, string? BotId, ChatMessage? Message, string Detail);

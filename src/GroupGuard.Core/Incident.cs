@@ -1,36 +1,5 @@
 namespace GroupGuard.Core;
 
-public enum Severity
-{
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-public enum ModerationAction
-{
-    Log,
-    Warn,
-    Recall,
-    Mute,
-    Kick,
-}
-
-/// <summary>What became of an incident's action. Stored and exported as the lowercase name.</summary>
-public static class ActionStatus
-{
-    /// <summary>Waiting for the platform call.</summary>
-    public const string Pending = "pending";
-    public const string Done = "done";
-    public const string Failed = "failed";
-    /// <summary>Nothing was called: the action needs no call (log) or is not carried out yet.</summary>
-    public const string Skipped = "skipped";
-    public const string DryRun = "dry_run";
-    public const string Exempt = "exempt";
-    public const string Unsupported = "unsupported";
-}
-
 /// <summary>One rule hit on one message, as recorded.</summary>
 public sealed record Incident
 {
@@ -44,6 +13,10 @@ public sealed record Incident
     public required DateTimeOffset DetectedAt { get; init; }
 
     public required string Platform { get; init; }
+
+    /// <summary>The protocol the message came in on, and so the API its actions go out through.</summary>
+    public required Protocol Protocol { get; init; }
+
     public required string BotId { get; init; }
     public required string GroupId { get; init; }
     public required string UserId { get; init; }
@@ -56,9 +29,24 @@ public sealed record Incident
     public required Severity Severity { get; init; }
     public required string MatchedTerm { get; init; }
     public required string MessageText { get; init; }
+    /// <summary>The action of the rule that fired (escalation may add to what is done: see <see cref="PlannedActions"/>).</summary>
     public required ModerationAction DecidedAction { get; init; }
-    public required string ActionStatus { get; init; }
+
+    public required ActionStatus ActionStatus { get; init; }
+
+    /// <summary>The platform's or GroupGuard's words when the action was not carried out.</summary>
     public string? ActionError { get; init; }
+
+    /// <summary>What kind of failure <see cref="ActionError"/> is, when there is one.</summary>
+    public ActionErrorKind? ActionErrorKind { get; init; }
+
+    /// <summary>
+    /// The platform actions decided for the message while this incident's action is pending
+    /// (a mute also recalls, escalation may add a mute or kick), so that a restart between the
+    /// decision and the call carries out exactly those. Empty when nothing is to be called.
+    /// </summary>
+    public IReadOnlyList<ModerationAction> PlannedActions { get; init; } = [];
+
     public required string RuleSetVersion { get; init; }
 
     /// <summary>The group's name when the platform told it.</summary>
@@ -82,32 +70,4 @@ public sealed record Incident
     public string? ReviewNote { get; init; }
 
     public DateTimeOffset? ReviewedAt { get; init; }
-}
-
-/// <summary>A span of evidence in the stored message text.</summary>
-public readonly record struct EvidenceSpan(int Start, int Length);
-
-/// <summary>Filters for reading incidents back. Null means no filter.</summary>
-/// <param name="ByDetectionTime">
-/// Since/Until apply to when GroupGuard recorded the incident, not when the message was sent:
-/// digests use it, so an incident reported late (a replay, a platform's wrong clock) still falls
-/// into exactly one digest period.
-/// </param>
-public sealed record IncidentQuery(
-    DateTimeOffset? Since = null,
-    DateTimeOffset? Until = null,
-    IReadOnlyCollection<string>? GroupIds = null,
-    bool ByDetectionTime = false);
-
-/// <summary>Messages seen in one group in one hour (UTC, the hour's start).</summary>
-public sealed record MessageCount(string Platform, string GroupId, DateTimeOffset Hour, long Count);
-
-/// <summary>What retention does to evidence past its age.</summary>
-public enum RetentionMode
-{
-    /// <summary>Delete the incidents.</summary>
-    Delete,
-
-    /// <summary>Keep the incidents, blank their message text and normalized text.</summary>
-    Mask,
 }

@@ -1,28 +1,30 @@
-using System.Collections.Frozen;
+using GroupGuard.Core;
 
 namespace GroupGuard.Storage;
 
 /// <summary>
-/// Enums are stored as their lowercase names (<c>medium</c>, <c>recall</c>, <c>owner</c>), so the
-/// database reads well by hand and survives reordering of enum members.
+/// Enums are stored as their text (<see cref="WireNames{T}"/>: <c>medium</c>, <c>dry_run</c>,
+/// <c>onebot.v11</c>), so the database reads well by hand and survives reordering of enum members.
 /// </summary>
 internal static class EnumText<T>
     where T : struct, Enum
 {
-    private static readonly FrozenDictionary<T, string> Names =
-        Enum.GetValues<T>().ToFrozenDictionary(v => v, v => v.ToString().ToLowerInvariant());
+    public static string ToText(T value) => WireNames<T>.ToText(value);
 
-    private static readonly FrozenDictionary<string, T> Values =
-        Names.ToFrozenDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
-
-    public static string ToText(T value) =>
-        Names.TryGetValue(value, out var name)
-            ? name
-            : throw new ArgumentOutOfRangeException(nameof(value), value, $"{value} is not a defined {typeof(T).Name}.");
+    public static string? ToText(T? value) => value is { } v ? WireNames<T>.ToText(v) : null;
 
     public static T Parse(string text, string column, long id) =>
-        Values.TryGetValue(text, out var value)
+        WireNames<T>.TryParse(text, out var value)
             ? value
             : throw new InvalidDataException(
-                $"Incident {id} has {column} '{text}', which is not a known {typeof(T).Name} ({string.Join(", ", Values.Keys)}).");
+                $"Incident {id} has {column} '{text}', which is not a known {typeof(T).Name} ({string.Join(", ", WireNames<T>.All)}).");
+
+    public static T? ParseOptional(string? text, string column, long id) =>
+        text is null ? null : Parse(text, column, id);
+
+    /// <summary>A list as space-separated text (<c>recall mute</c>); empty for none.</summary>
+    public static string ListToText(IEnumerable<T> values) => string.Join(' ', values.Select(WireNames<T>.ToText));
+
+    public static IReadOnlyList<T> ParseList(string text, string column, long id) =>
+        [.. text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(item => Parse(item, column, id))];
 }

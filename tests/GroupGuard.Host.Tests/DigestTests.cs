@@ -110,7 +110,7 @@ public sealed class DigestTests
 
     private static GroupGuard.Core.Incident Incident(string messageId, DateTimeOffset detected) => new()
     {
-        Time = detected, DetectedAt = detected, Platform = "qq", BotId = "10001", GroupId = "123456", UserId = "20002",
+        Time = detected, DetectedAt = detected, Platform = "qq", Protocol = GroupGuard.Core.Protocol.OneBotV11, BotId = "10001", GroupId = "123456", UserId = "20002",
         MessageId = messageId, Pack = "ads", Rule = "ads.contact", Category = "ads", Severity = GroupGuard.Core.Severity.Medium, MatchedTerm = "加微信",
         MessageText = "加微信", DecidedAction = GroupGuard.Core.ModerationAction.Log, ActionStatus = GroupGuard.Core.ActionStatus.Done, RuleSetVersion = "v",
     };

@@ -40,6 +40,7 @@ public sealed class ExportTests
         var row = first.RootElement;
         Assert.Equal("123456", row.GetProperty("group_id").GetString());
         Assert.Equal("20002", row.GetProperty("user_id").GetString());
+        Assert.Equal("onebot.v11", row.GetProperty("protocol").GetString());
         Assert.Equal("-2147001234", row.GetProperty("message_id").GetString());
         Assert.Equal("ads.contact", row.GetProperty("rule").GetString());
         Assert.Equal("test-ads", row.GetProperty("pack").GetString());
@@ -62,7 +63,7 @@ public sealed class ExportTests
         Assert.Equal(0, exit);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
-        Assert.StartsWith("id,time,detected_at,platform,bot_id,group_id,user_id", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("id,time,detected_at,platform,protocol,bot_id,group_id,user_id", lines[0], StringComparison.Ordinal);
         Assert.Contains("\"[CQ", output.Replace("看这里 https://prize.xyz/get [限时]", "\"[CQ", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains(",ads.site,", lines[2], StringComparison.Ordinal);
     }

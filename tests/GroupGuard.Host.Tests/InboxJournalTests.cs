@@ -62,7 +62,7 @@ public sealed class InboxJournalTests
     private static GroupGuard.Core.ChatMessage Message(int i) => new()
     {
         Platform = "qq",
-        Protocol = "onebot.v11",
+        Protocol = GroupGuard.Core.Protocol.OneBotV11,
         BotId = "1",
         GroupId = "2",
         UserId = "3",

@@ -57,7 +57,7 @@ public sealed class ModerationTests
             await Task.Delay(50);
         }
 
-        Assert.Fail($"the incident did not settle: {incident?.ActionStatus ?? "none"}");
+        Assert.Fail($"the incident did not settle: {incident?.ActionStatus.ToString() ?? "none"}");
         return incident!;
     }
 
@@ -237,12 +237,12 @@ public sealed class ModerationTests
         var now = DateTimeOffset.UtcNow;
         Incident Pending(string messageId, DateTimeOffset detected) => new()
         {
-            Time = detected, DetectedAt = detected, Platform = "qq", BotId = "10001", GroupId = "123456", UserId = "20002",
+            Time = detected, DetectedAt = detected, Platform = "qq", Protocol = Protocol.OneBotV11, BotId = "10001", GroupId = "123456", UserId = "20002",
             MessageId = messageId, Pack = "ads", Rule = "ads.contact", Category = "ads", Severity = Severity.Medium, MatchedTerm = "加微信",
             MessageText = "加微信", DecidedAction = ModerationAction.Recall, ActionStatus = ActionStatus.Pending, RuleSetVersion = "v",
         };
         var ids = await store.AddAsync([Pending("901", now.AddMinutes(-1)), Pending("902", now.AddHours(-1))], CancellationToken.None);
-        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
+        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Core.Rules.IRuleSetProvider)service.Services.GetService(typeof(GroupGuard.Core.Rules.IRuleSetProvider))!, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
             TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupGuard.Host.Pipeline.PendingActionRecovery>.Instance);
 
         await recovery.RecoverAsync(CancellationToken.None);
@@ -258,6 +258,34 @@ public sealed class ModerationTests
         Assert.Equal(ActionStatus.Failed, (await store.GetAsync(ids[1], CancellationToken.None))!.ActionStatus);
         var call = Assert.Single(api.Requests);
         Assert.Equal(901, call.Params["message_id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_restart_carries_out_the_escalated_kick_the_decision_planned()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        _ = service.CreateClient();
+        var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
+        var now = DateTimeOffset.UtcNow;
+        var ids = await store.AddAsync(
+        [
+            new Incident
+            {
+                Time = now, DetectedAt = now, Platform = "qq", Protocol = Protocol.OneBotV11, BotId = "10001", GroupId = "123456", UserId = "20002",
+                MessageId = "903", Pack = "ads", Rule = "ads.contact", Category = "ads", Severity = Severity.Medium, MatchedTerm = "加微信",
+                MessageText = "加微信", DecidedAction = ModerationAction.Recall, ActionStatus = ActionStatus.Pending, RuleSetVersion = "v",
+                EscalationStep = 2, PlannedActions = [ModerationAction.Recall, ModerationAction.Kick],
+            },
+        ], CancellationToken.None);
+        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Core.Rules.IRuleSetProvider)service.Services.GetService(typeof(GroupGuard.Core.Rules.IRuleSetProvider))!, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupGuard.Host.Pipeline.PendingActionRecovery>.Instance);
+
+        await recovery.RecoverAsync(CancellationToken.None);
+
+        await api.WaitForRequestsAsync(2, TimeSpan.FromSeconds(10));
+        Assert.Equal(["delete_msg", "set_group_kick"], api.Requests.Select(r => r.Action));
+        Assert.Single(ids);
     }
 
     [Fact]

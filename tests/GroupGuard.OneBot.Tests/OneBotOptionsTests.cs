@@ -232,7 +232,7 @@ public sealed class OneBotOptionsTests
         var actions = provider.GetRequiredService<IPlatformActions>();
         Assert.IsType<OneBotActionClient>(actions);
         Assert.Same(actions, provider.GetRequiredService<IPlatformActions>());
-        Assert.True(actions.CanDo("onebot.v11", "qq", ModerationAction.Mute));
+        Assert.True(actions.CanDo(GroupGuard.Core.Protocol.OneBotV11, "qq", ModerationAction.Mute));
         var options = provider.GetRequiredService<IOptions<OneBotOptions>>().Value;
         Assert.Equal("http://127.0.0.1:8000/", options.V12ApiBaseUrl);
         Assert.Equal(1.5, options.MaxActionsPerSecond);

@@ -206,24 +206,22 @@ public static class DigestBuilder
     private static string Counts(IEnumerable<(string Name, int Count)> counts) =>
         string.Join("，", counts.Select(c => $"{c.Name} {c.Count}"));
 
+    /// <summary>Why an action was not carried out, told apart by its kind, with the platform's words where they help.</summary>
     private static string Reason(Incident incident, Func<string, string> quote)
     {
-        var error = incident.ActionError ?? "";
-        if (incident.ActionStatus == ActionStatus.Unsupported)
+        var words = string.IsNullOrEmpty(incident.ActionError) ? "" : "（" + quote(incident.ActionError) + "）";
+        var kind = incident.ActionErrorKind ?? (incident.ActionStatus == ActionStatus.Unsupported ? ActionErrorKind.PlatformCannot : null);
+        return kind switch
         {
-            return NoApi(incident) ? "未配置 OneBot 接口（ApiBaseUrl）" : "平台不支持该操作（" + quote(error) + "）";
-        }
-
-        if (error.Contains("管理员", StringComparison.Ordinal) || error.Contains("permission", StringComparison.OrdinalIgnoreCase) || error.Contains("admin", StringComparison.OrdinalIgnoreCase))
-        {
-            return "机器人不是群管理员";
-        }
-
-        return string.IsNullOrEmpty(error) ? "原因不明" : quote(error);
+            ActionErrorKind.NotConfigured => "未配置 OneBot 接口" + words,
+            ActionErrorKind.NotPermitted => "机器人不是群管理员，或对方是管理员" + words,
+            ActionErrorKind.PlatformCannot => "平台不支持该操作" + words,
+            ActionErrorKind.Unreachable => "平台接口无响应" + words,
+            ActionErrorKind.QueueFull => "处置队列已满",
+            ActionErrorKind.Interrupted => "服务重启，处置已过时效",
+            _ => words.Length > 0 ? quote(incident.ActionError!) : "原因不明",
+        };
     }
-
-    // Not the platform's fault: no OneBot API is configured to act through.
-    private static bool NoApi(Incident incident) => incident.ActionError?.Contains("ApiBaseUrl", StringComparison.Ordinal) == true;
 
     private static string Excerpt(Incident incident, Func<string, string> quote)
     {
@@ -244,7 +242,7 @@ public static class DigestBuilder
         ActionStatus.Failed => DecidedName(incident.DecidedAction) + "失败",
         ActionStatus.DryRun => "演练：本应" + DecidedName(incident.DecidedAction),
         ActionStatus.Exempt => "管理员豁免",
-        ActionStatus.Unsupported when NoApi(incident) => "未能" + DecidedName(incident.DecidedAction) + "（未配置 OneBot 接口）",
+        ActionStatus.Unsupported when incident.ActionErrorKind == ActionErrorKind.NotConfigured => "未能" + DecidedName(incident.DecidedAction) + "（未配置 OneBot 接口）",
         ActionStatus.Unsupported => "平台不支持" + DecidedName(incident.DecidedAction),
         _ => "待处置",
     };

@@ -3,8 +3,8 @@ namespace GroupGuard.Core.Moderation;
 /// <summary>One action to carry out on a platform.</summary>
 public sealed record PlatformAction
 {
-    /// <summary><c>onebot.v11</c> or <c>onebot.v12</c>: which API the bot speaks.</summary>
-    public required string Protocol { get; init; }
+    /// <summary>Which API the bot speaks.</summary>
+    public required Protocol Protocol { get; init; }
 
     /// <summary><c>qq</c>, <c>wechat</c>, …: what the platform can do depends on it.</summary>
     public required string Platform { get; init; }
@@ -24,10 +24,17 @@ public sealed record PlatformAction
     public string? WarningText { get; init; }
 }
 
-/// <summary>What became of a platform action: <see cref="ActionStatus.Done"/>, <c>Failed</c> or <c>Unsupported</c>, with the platform's error.</summary>
-public sealed record ActionResult(string Status, string? Error)
+/// <summary>
+/// What became of a platform action: <see cref="ActionStatus.Done"/>, <c>Failed</c> or
+/// <c>Unsupported</c>, with the platform's words and what kind of failure they describe.
+/// </summary>
+public sealed record ActionResult(ActionStatus Status, string? Error, ActionErrorKind? ErrorKind = null)
 {
     public static ActionResult Done { get; } = new(ActionStatus.Done, null);
+
+    public static ActionResult Failed(ActionErrorKind kind, string error) => new(ActionStatus.Failed, error, kind);
+
+    public static ActionResult Unsupported(ActionErrorKind kind, string error) => new(ActionStatus.Unsupported, error, kind);
 }
 
 /// <summary>
@@ -38,11 +45,11 @@ public sealed record ActionResult(string Status, string? Error)
 public interface IPlatformActions
 {
     /// <summary>Whether the platform behind <paramref name="protocol"/> can carry out <paramref name="action"/> at all.</summary>
-    bool CanDo(string protocol, string platform, ModerationAction action);
+    bool CanDo(Protocol protocol, string platform, ModerationAction action);
 
     /// <summary>Carries out one action, rate-limited per bot, with retries on timeouts and 5xx.</summary>
     Task<ActionResult> ExecuteAsync(PlatformAction action, CancellationToken cancellationToken);
 
     /// <summary>The member's role from the platform (<c>get_group_member_info</c>), or null when it cannot say.</summary>
-    Task<SenderRole?> GetRoleAsync(string protocol, string botId, string groupId, string userId, CancellationToken cancellationToken);
+    Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken);
 }

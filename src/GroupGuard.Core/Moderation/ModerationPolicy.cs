@@ -74,7 +74,7 @@ public static class ModerationPolicy
         var muteSeconds = 0;
         if (strongest is not null && !exempt)
         {
-            var wanted = Wanted(strongest.Rule.Action, step?.Action);
+            var wanted = ActionPlan.Wanted(strongest.Rule.Action, step?.Action);
             if (strongest.Rule.Action == ModerationAction.Mute)
             {
                 muteSeconds = strongest.Rule.MuteMinutes * 60;
@@ -100,19 +100,7 @@ public static class ModerationPolicy
                 wanted.Add(ModerationAction.Warn);
             }
 
-            var warning = Warning(strongest.Rule);
-            actions.AddRange(wanted.Select(action => new PlatformAction
-            {
-                Protocol = message.Protocol,
-                Platform = message.Platform,
-                BotId = message.BotId,
-                GroupId = message.GroupId,
-                UserId = message.UserId,
-                MessageId = message.MessageId,
-                Action = action,
-                MuteSeconds = action == ModerationAction.Mute ? muteSeconds : 0,
-                WarningText = action == ModerationAction.Warn ? warning : null,
-            }));
+            actions.AddRange(ActionPlan.Build(ActionTarget.Of(message), wanted, muteSeconds, Warning(strongest.Rule)));
         }
 
         var spans = hits.Where(h => h.Length > 0 && h.Start + h.Length <= message.Text.Length).Select(h => new EvidenceSpan(h.Start, h.Length)).ToList();
@@ -129,11 +117,13 @@ public static class ModerationPolicy
         var unsupportedNote = unsupported.Count > 0
             ? $"{message.Platform} cannot {string.Join(" or ", unsupported)}" + (actions.Count > 0 ? "; warned in the group instead" : "")
             : null;
+        ModerationAction[] planned = exempt || dryRun ? [] : [.. actions.Select(a => a.Action)];
         var incidents = hits.Select(hit => new Incident
         {
             Time = message.Time,
             DetectedAt = context.Now,
             Platform = message.Platform,
+            Protocol = message.Protocol,
             BotId = message.BotId,
             GroupId = message.GroupId,
             GroupName = StoredText.Cut(message.GroupName, StoredText.MaxNameChars),
@@ -153,48 +143,23 @@ public static class ModerationPolicy
             MuteSeconds = ReferenceEquals(hit, strongest) ? muteSeconds : 0,
             EscalationStep = ReferenceEquals(hit, strongest) ? stepNumber : 0,
             ActionStatus = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported),
-            ActionError = hit.Rule.Mode == RuleMode.Enforce && hit.Rule.Action != ModerationAction.Log ? unsupportedNote : null,
+            ActionError = Degraded(hit) ? unsupportedNote : null,
+            ActionErrorKind = Degraded(hit) && unsupportedNote is not null ? ActionErrorKind.PlatformCannot : null,
+            PlannedActions = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported) == ActionStatus.Pending ? planned : [],
             RuleSetVersion = ruleSetVersion,
         }).ToList();
 
         return new Decision(incidents, exempt || dryRun ? [] : actions);
     }
 
-    /// <summary>
-    /// The platform actions for a decided action and an escalation step's: a mute or kick also
-    /// recalls the message, and no one is muted who is also removed.
-    /// </summary>
-    public static SortedSet<ModerationAction> Wanted(ModerationAction decided, ModerationAction? escalation)
-    {
-        var wanted = new SortedSet<ModerationAction>();
-        if (decided is ModerationAction.Recall or ModerationAction.Mute or ModerationAction.Kick)
-        {
-            wanted.Add(ModerationAction.Recall);
-        }
-
-        if (decided != ModerationAction.Log)
-        {
-            wanted.Add(decided);
-        }
-
-        if (escalation is { } extra && extra != ModerationAction.Log)
-        {
-            wanted.Add(extra);
-        }
-
-        if (wanted.Contains(ModerationAction.Kick))
-        {
-            wanted.Remove(ModerationAction.Mute);
-        }
-
-        return wanted;
-    }
-
     /// <summary>The pack filter of a group's settings; stream and text hits alike.</summary>
     private static IEnumerable<RuleHit> Applicable(IEnumerable<RuleHit> hits, GroupOverride? group) =>
         group?.Packs is { } packs ? hits.Where(h => packs.Contains(h.Rule.PackId, StringComparer.Ordinal)) : hits;
 
-    private static string StatusOf(RuleHit hit, bool exempt, bool dryRun, RuleHit? strongest, List<PlatformAction> actions, List<string> unsupported)
+    /// <summary>A hit whose own action could not be done as decided: its incident carries the note.</summary>
+    private static bool Degraded(RuleHit hit) => hit.Rule.Mode == RuleMode.Enforce && hit.Rule.Action != ModerationAction.Log;
+
+    private static ActionStatus StatusOf(RuleHit hit, bool exempt, bool dryRun, RuleHit? strongest, List<PlatformAction> actions, List<string> unsupported)
     {
         if (exempt)
         {
@@ -224,7 +189,8 @@ public static class ModerationPolicy
         return strongest is null ? ActionStatus.Skipped : ActionStatus.Pending;
     }
 
-    private static string Warning(Rule rule) =>
+    /// <summary>The warning posted in the group for a hit of <paramref name="rule"/>: its pack's or rule's text, or the default.</summary>
+    public static string Warning(Rule rule) =>
         (rule.WarningTemplate ?? DefaultWarning)
             .Replace("{pack}", rule.PackName.Length > 0 ? rule.PackName : rule.PackId, StringComparison.Ordinal)
             .Replace("{rule}", rule.Id, StringComparison.Ordinal)

@@ -11,9 +11,9 @@ internal static class IncidentExport
 {
     public static readonly string[] Columns =
     [
-        "id", "time", "detected_at", "platform", "bot_id", "group_id", "user_id", "sender_name", "sender_role",
+        "id", "time", "detected_at", "platform", "protocol", "bot_id", "group_id", "user_id", "sender_name", "sender_role",
         "message_id", "pack", "rule", "category", "severity", "matched_term", "message_text",
-        "decided_action", "action_status", "action_error", "rule_set_version",
+        "decided_action", "action_status", "action_error", "action_error_kind", "planned_actions", "rule_set_version",
         "group_name", "mute_seconds", "escalation_step", "false_positive", "review_note", "normalized_text", "spans",
     ];
 
@@ -99,6 +99,7 @@ internal static class IncidentExport
         ("time", Iso(i.Time)),
         ("detected_at", Iso(i.DetectedAt)),
         ("platform", i.Platform),
+        ("protocol", WireNames<Protocol>.ToText(i.Protocol)),
         ("bot_id", i.BotId),
         ("group_id", i.GroupId),
         ("user_id", i.UserId),
@@ -112,8 +113,10 @@ internal static class IncidentExport
         ("matched_term", i.MatchedTerm),
         ("message_text", i.MessageText),
         ("decided_action", Lower(i.DecidedAction)),
-        ("action_status", i.ActionStatus),
+        ("action_status", WireNames<ActionStatus>.ToText(i.ActionStatus)),
         ("action_error", i.ActionError),
+        ("action_error_kind", i.ActionErrorKind is { } kind ? WireNames<ActionErrorKind>.ToText(kind) : null),
+        ("planned_actions", string.Join(' ', i.PlannedActions.Select(WireNames<ModerationAction>.ToText))),
         ("rule_set_version", i.RuleSetVersion),
         ("group_name", i.GroupName),
         ("mute_seconds", i.MuteSeconds.ToString(CultureInfo.InvariantCulture)),
@@ -127,7 +130,7 @@ internal static class IncidentExport
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static string Lower<T>(T value)
-        where T : struct, Enum => value.ToString().ToLowerInvariant();
+        where T : struct, Enum => WireNames<T>.ToText(value);
 
     /// <summary>
     /// RFC 4180: quote a field holding a comma, quote, or line break; double inner quotes. A field

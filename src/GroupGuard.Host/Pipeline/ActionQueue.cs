@@ -94,28 +94,28 @@ internal sealed partial class ActionWorker(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                result = new ActionResult(ActionStatus.Failed, ex.Message);
+                result = ActionResult.Failed(ActionErrorKind.Refused, ex.Message);
             }
 
             results.Add((action, result));
             LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
         }
 
-        var (status, error) = Summarize(results);
-        if (status == ActionStatus.Done && job.Degraded is not null)
+        var outcome = Summarize(results);
+        if (outcome.Status == ActionStatus.Done && job.Degraded is not null)
         {
             // The warning went out, but what was decided could not be done here: say so.
-            (status, error) = (ActionStatus.Unsupported, job.Degraded);
+            outcome = ActionResult.Unsupported(ActionErrorKind.PlatformCannot, job.Degraded);
         }
 
-        if (status == ActionStatus.Failed)
+        if (outcome.Status == ActionStatus.Failed)
         {
-            stats.ActionFailed(error ?? "failed");
+            stats.ActionFailed(outcome.Error ?? "failed");
         }
 
         try
         {
-            await store.UpdateActionAsync(job.IncidentIds, status, error, CancellationToken.None);
+            await store.UpdateActionAsync(job.IncidentIds, outcome.Status, outcome.Error, outcome.ErrorKind, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -123,26 +123,32 @@ internal sealed partial class ActionWorker(
         }
     }
 
-    /// <summary>All done → done; any failure → failed with the platform's words; else unsupported.</summary>
-    internal static (string Status, string? Error) Summarize(List<(PlatformAction Action, ActionResult Result)> results)
+    /// <summary>
+    /// All done → done; any failure → failed with the platform's words (the kind of the first
+    /// failure); else unsupported.
+    /// </summary>
+    internal static ActionResult Summarize(List<(PlatformAction Action, ActionResult Result)> results)
     {
         var failed = results.Where(r => r.Result.Status == ActionStatus.Failed).ToList();
         if (failed.Count > 0)
         {
-            return (ActionStatus.Failed, string.Join("; ", failed.Select(f => $"{f.Action.Action.ToString().ToLowerInvariant()}: {f.Result.Error}")));
+            return new ActionResult(ActionStatus.Failed, Words(failed), failed[0].Result.ErrorKind);
         }
 
         var unsupported = results.Where(r => r.Result.Status == ActionStatus.Unsupported).ToList();
         if (unsupported.Count > 0)
         {
-            return (ActionStatus.Unsupported, string.Join("; ", unsupported.Select(u => $"{u.Action.Action.ToString().ToLowerInvariant()}: {u.Result.Error}")));
+            return new ActionResult(ActionStatus.Unsupported, Words(unsupported), unsupported[0].Result.ErrorKind);
         }
 
-        return (ActionStatus.Done, null);
+        return ActionResult.Done;
     }
 
+    private static string Words(List<(PlatformAction Action, ActionResult Result)> results) =>
+        string.Join("; ", results.Select(r => $"{r.Action.Action.ToString().ToLowerInvariant()}: {r.Result.Error}"));
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {Action} on {Platform} group {GroupId} user {UserId} message {MessageId}: {Status} {Error}")]
-    private partial void LogAction(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, string status, string? error);
+    private partial void LogAction(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, ActionStatus status, string? error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record action outcomes on incidents {Ids}")]
     private partial void LogUpdateFailed(Exception ex, string ids);

@@ -1,3 +1,4 @@
+using GroupGuard.Core;
 using System.Collections.Concurrent;
 
 namespace GroupGuard.Host.Pipeline;
@@ -15,9 +16,9 @@ internal sealed class AdapterHealth(TimeProvider time)
     private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
     private readonly Lock _evictLock = new();
 
-    public void Seen(string protocol, string? botId)
+    public void Seen(Protocol protocol, string? botId)
     {
-        var key = (protocol, botId ?? "");
+        var key = (WireNames<Protocol>.ToText(protocol), botId ?? "");
         if (!_adapters.TryGetValue(key, out var counters))
         {
             lock (_evictLock)
@@ -36,8 +37,8 @@ internal sealed class AdapterHealth(TimeProvider time)
         Interlocked.Increment(ref counters.Events);
     }
 
-    public void Rejected(string protocol, int statusCode) =>
-        _rejected.AddOrUpdate($"{protocol}:{statusCode}", 1, (_, n) => n + 1);
+    public void Rejected(Protocol protocol, int statusCode) =>
+        _rejected.AddOrUpdate($"{WireNames<Protocol>.ToText(protocol)}:{statusCode}", 1, (_, n) => n + 1);
 
     public IReadOnlyList<AdapterSnapshot> Snapshot() =>
         _adapters

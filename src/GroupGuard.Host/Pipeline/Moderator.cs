@@ -119,7 +119,7 @@ internal sealed partial class Moderator(
         var degraded = decision.Incidents.Select(i => i.ActionError).FirstOrDefault(e => e is not null);
         if (decision.Actions.Count > 0 && pending.Count > 0 && !actions.TryEnqueue(new ActionJob(pending, decision.Actions, degraded)))
         {
-            await store.UpdateActionAsync(pending, ActionStatus.Failed, "the action queue is full", CancellationToken.None);
+            await store.UpdateActionAsync(pending, ActionStatus.Failed, "the action queue is full", ActionErrorKind.QueueFull, CancellationToken.None);
         }
     }
 
@@ -154,8 +154,8 @@ internal sealed partial class Moderator(
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Detection failed on {Protocol} group {GroupId} message {MessageId}; skipped")]
-    private partial void LogDetectionFailed(Exception ex, string protocol, string groupId, string messageId);
+    private partial void LogDetectionFailed(Exception ex, Protocol protocol, string groupId, string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Rule}: {Platform} group {GroupId} user {UserId} message {MessageId}, action {Action} ({Status})")]
-    private partial void LogIncident(string rule, string platform, string groupId, string userId, string messageId, ModerationAction action, string status);
+    private partial void LogIncident(string rule, string platform, string groupId, string userId, string messageId, ModerationAction action, ActionStatus status);
 }

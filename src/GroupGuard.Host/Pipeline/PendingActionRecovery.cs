@@ -1,5 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
+using GroupGuard.Core.Rules;
 
 namespace GroupGuard.Host.Pipeline;
 
@@ -9,6 +10,7 @@ namespace GroupGuard.Host.Pipeline;
 /// </summary>
 internal sealed partial class PendingActionRecovery(
     IIncidentStore store,
+    IRuleSetProvider rules,
     ActionQueue queue,
     TimeProvider time,
     ILogger<PendingActionRecovery> logger) : BackgroundService
@@ -42,38 +44,45 @@ internal sealed partial class PendingActionRecovery(
             }
         }
 
-        foreach (var message in pending.GroupBy(i => (i.Platform, i.BotId, i.GroupId, i.UserId, i.MessageId)))
+        foreach (var message in pending.GroupBy(i => (i.Protocol, i.Platform, i.BotId, i.GroupId, i.UserId, i.MessageId)))
         {
             var ids = message.Select(i => i.Id).ToList();
             if (now - message.Max(i => i.DetectedAt) > StillWorthIt)
             {
-                await store.UpdateActionAsync(ids, ActionStatus.Failed, "interrupted by a restart before it was carried out", cancellationToken);
+                await store.UpdateActionAsync(ids, ActionStatus.Failed, "interrupted by a restart before it was carried out", ActionErrorKind.Interrupted, cancellationToken);
                 continue;
             }
 
-            var strongest = message.Max(i => i.DecidedAction);
-            var muteSeconds = message.Max(i => i.MuteSeconds);
-            var wanted = ModerationPolicy.Wanted(strongest, muteSeconds > 0 ? ModerationAction.Mute : null);
-
-            var first = message.First();
-            var actions = wanted.Select(action => new PlatformAction
-            {
-                Protocol = first.Platform == "qq" ? "onebot.v11" : "onebot.v12",
-                Platform = first.Platform,
-                BotId = first.BotId,
-                GroupId = first.GroupId,
-                UserId = first.UserId,
-                MessageId = first.MessageId,
-                Action = action,
-                MuteSeconds = action == ModerationAction.Mute ? Math.Max(muteSeconds, 60) : 0,
-                WarningText = action == ModerationAction.Warn ? ModerationPolicy.DefaultWarning.Replace("{pack}", first.Pack, StringComparison.Ordinal) : null,
-            }).ToList();
+            var strongest = message.MaxBy(i => i.DecidedAction)!;
+            var actions = ActionPlan.Build(
+                ActionTarget.Of(strongest),
+                Planned(message),
+                message.Max(i => i.MuteSeconds),
+                Warning(strongest));
             if (actions.Count > 0 && queue.TryEnqueue(new ActionJob(ids, actions)))
             {
-                LogRequeued(actions.Count, first.GroupId, first.MessageId);
+                LogRequeued(actions.Count, strongest.GroupId, strongest.MessageId);
             }
         }
     }
+
+    /// <summary>
+    /// What the decision planned, as its incidents recorded it. Incidents stored before plans were
+    /// recorded say only their rule's action and a mute length: rebuilt from those as then.
+    /// </summary>
+    private static IEnumerable<ModerationAction> Planned(IEnumerable<Incident> incidents)
+    {
+        var planned = incidents.SelectMany(i => i.PlannedActions).ToHashSet();
+        return planned.Count > 0
+            ? planned.Order()
+            : ActionPlan.Wanted(incidents.Max(i => i.DecidedAction), incidents.Max(i => i.MuteSeconds) > 0 ? ModerationAction.Mute : null);
+    }
+
+    /// <summary>The rule's warning as the rules in force word it; the default one when the rule is gone.</summary>
+    private string Warning(Incident incident) =>
+        rules.Current.Rules.FirstOrDefault(r => r.Id == incident.Rule) is { } rule
+            ? ModerationPolicy.Warning(rule)
+            : ModerationPolicy.DefaultWarning.Replace("{pack}", incident.Pack, StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued again {Count} actions on group {GroupId} message {MessageId}, decided before the last stop but not carried out")]
     private partial void LogRequeued(int count, string groupId, string messageId);

@@ -1,3 +1,4 @@
+using GroupGuard.Core;
 using GroupGuard.Host.Pipeline;
 using GroupGuard.OneBot;
 using Microsoft.Extensions.Options;
@@ -20,17 +21,17 @@ internal static partial class WebhookEndpoints
     public static IEndpointRouteBuilder MapOneBotWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
-            HandleAsync(context, "onebot.v11", (body, ctx) => receiver.ReceiveV11(body, ctx.Request.Headers["X-Signature"].FirstOrDefault()), intake, health, logs));
+            HandleAsync(context, Protocol.OneBotV11, (body, ctx) => receiver.ReceiveV11(body, ctx.Request.Headers["X-Signature"].FirstOrDefault()), intake, health, logs));
 
         app.MapPost("/onebot/v12", (HttpContext context, OneBotWebhookReceiver receiver, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
-            HandleAsync(context, "onebot.v12", (body, ctx) => receiver.ReceiveV12(body, ctx.Request.Headers.Authorization.FirstOrDefault()), intake, health, logs));
+            HandleAsync(context, Protocol.OneBotV12, (body, ctx) => receiver.ReceiveV12(body, ctx.Request.Headers.Authorization.FirstOrDefault()), intake, health, logs));
 
         return app;
     }
 
     private static async Task<IResult> HandleAsync(
         HttpContext context,
-        string protocol,
+        Protocol protocol,
         Func<byte[], HttpContext, WebhookResult> receive,
         EventIntake intake,
         AdapterHealth health,
@@ -77,7 +78,7 @@ internal static partial class WebhookEndpoints
         MediaTypeHeaderValue.TryParse(contentType, out var type)
         && string.Equals(type.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase);
 
-    private static IResult Reject(ILogger logger, AdapterHealth health, string protocol, int status, string reason, HttpContext context)
+    private static IResult Reject(ILogger logger, AdapterHealth health, Protocol protocol, int status, string reason, HttpContext context)
     {
         health.Rejected(protocol, status);
         LogRejected(logger, protocol, status, reason, context.Connection.RemoteIpAddress?.ToString());
@@ -85,11 +86,11 @@ internal static partial class WebhookEndpoints
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Protocol} webhook from {Remote}: {Status} {Reason}")]
-    private static partial void LogRejected(ILogger logger, string protocol, int status, string reason, string? remote);
+    private static partial void LogRejected(ILogger logger, Protocol protocol, int status, string reason, string? remote);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate {Protocol} event {Key} ignored")]
-    private static partial void LogDuplicate(ILogger logger, string protocol, string? key);
+    private static partial void LogDuplicate(ILogger logger, Protocol protocol, string? key);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Moderation queue full: {Protocol} event refused with 503")]
-    private static partial void LogQueueFull(ILogger logger, string protocol);
+    private static partial void LogQueueFull(ILogger logger, Protocol protocol);
 }

@@ -14,7 +14,7 @@ internal static class ActionCapabilities
     public const string WeChat = "wechat";
 
     /// <summary>Null when the platform can do <paramref name="action"/>; otherwise why not, for the incident.</summary>
-    public static string? Lacks(string protocol, string platform, ModerationAction action)
+    public static string? Lacks(Protocol protocol, string platform, ModerationAction action)
     {
         if (action == ModerationAction.Log)
         {

@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using GroupGuard.Core;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace GroupGuard.OneBot.Actions;
 
@@ -35,51 +38,86 @@ internal sealed partial class ActionTransport(
         // Waiting for the first slot is queueing, not work on this action: the budget starts at the first call.
         await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, cancellationToken).ConfigureAwait(false);
         var started = time.GetTimestamp();
-        string? lastError = null;
-        var attempt = 0;
-        while (true)
-        {
-            attempt++;
-            var remaining = budget - time.GetElapsedTime(started);
-            var result = await AttemptAsync(call, options.AccessToken, Min(attemptTimeout, remaining), cancellationToken).ConfigureAwait(false);
-            if (!result.Transient)
+        var attempts = 0;
+        var budgetSpent = false;
+        var nextDelay = TimeSpan.Zero;
+        var retry = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<AttemptResult>
             {
-                if (!result.Outcome.Succeeded)
+                MaxRetryAttempts = maxAttempts - 1,
+                ShouldHandle = args =>
                 {
-                    LogRefused(call.Action, call.Bot, result.Outcome.Error!);
+                    if (args.Outcome.Exception is not null || !args.Outcome.Result.Transient)
+                    {
+                        return ValueTask.FromResult(false);
+                    }
+
+                    // A retry whose backoff alone would outrun the budget is not worth waiting for.
+                    if (args.AttemptNumber + 1 < maxAttempts)
+                    {
+                        nextDelay = Backoff(args.AttemptNumber + 1);
+                        budgetSpent = nextDelay >= budget - time.GetElapsedTime(started);
+                    }
+
+                    return ValueTask.FromResult(!budgetSpent);
+                },
+                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(nextDelay),
+                OnRetry = args =>
+                {
+                    LogRetrying(call.Action, call.Bot, args.AttemptNumber + 1, args.Outcome.Result.Outcome.Error!, args.RetryDelay.TotalSeconds);
+                    return default;
+                },
+            })
+            .Build();
+
+        string? lastError = null;
+        var result = await retry.ExecuteAsync(
+            async token =>
+            {
+                if (++attempts > 1 && !await RetrySlotAsync(call, options, budget - time.GetElapsedTime(started), token).ConfigureAwait(false))
+                {
+                    budgetSpent = true;
+                    return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Unreachable, lastError!));
                 }
 
-                return result.Outcome;
-            }
+                var remaining = budget - time.GetElapsedTime(started);
+                var attempt = await AttemptAsync(call, options.AccessToken, Min(attemptTimeout, remaining), token).ConfigureAwait(false);
+                lastError = attempt.Outcome.Error;
+                return attempt;
+            },
+            cancellationToken).ConfigureAwait(false);
 
-            lastError = result.Outcome.Error!;
-            if (attempt >= maxAttempts)
-            {
-                return GiveUp(call, $"{lastError}; gave up after {Plural(attempt, "attempt")}");
-            }
+        if (budgetSpent)
+        {
+            return GiveUp(call, $"{lastError}; gave up after {Plural(attempts, "attempt")}, the {Seconds(budget)} budget of one action is spent");
+        }
 
-            var delay = Backoff(attempt);
-            remaining = budget - time.GetElapsedTime(started);
-            if (delay >= remaining)
-            {
-                return GiveUp(call, $"{lastError}; gave up after {Plural(attempt, "attempt")}, the {Seconds(budget)} budget of one action is spent");
-            }
+        if (result.Transient)
+        {
+            return GiveUp(call, $"{lastError}; gave up after {Plural(attempts, "attempt")}");
+        }
 
-            LogRetrying(call.Action, call.Bot, attempt, lastError, delay.TotalSeconds);
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        if (!result.Outcome.Succeeded)
+        {
+            LogRefused(call.Action, call.Bot, result.Outcome.Error!);
+        }
 
-            // A retry still counts against the account's rate, and the wait for it against the budget.
-            remaining = budget - time.GetElapsedTime(started);
-            using var budgetLeft = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetLeft.Token);
-            try
-            {
-                await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return GiveUp(call, $"{lastError}; gave up after {Plural(attempt, "attempt")}, the {Seconds(budget)} budget of one action is spent");
-            }
+        return result.Outcome;
+    }
+
+    /// <summary>A retry still counts against the account's rate, and the wait for it against the budget: false when the budget runs out first.</summary>
+    private async Task<bool> RetrySlotAsync(ApiCall call, OneBotOptions options, TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        using var budgetLeft = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetLeft.Token);
+        try
+        {
+            await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
@@ -126,26 +164,26 @@ internal sealed partial class ActionTransport(
         if (code is >= 300 and < 400)
         {
             // Final: the configured URL answers this way every time; only the setting can change it.
-            return AttemptResult.Final(CallOutcome.Fail($"{call.Action} answered {status}: redirects are not followed; check {call.EndpointSetting}"));
+            return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.NotConfigured, $"{call.Action} answered {status}: redirects are not followed; check {call.EndpointSetting}"));
         }
 
         TryReadAnswer(body, out var answer);
         if (!response.IsSuccessStatusCode)
         {
-            var hint = response.StatusCode switch
+            var (hint, kind) = response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                    $": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})",
-                HttpStatusCode.NotFound => $": the implementation has no action {call.Action}",
-                _ => "",
+                    ($": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})", ActionErrorKind.NotConfigured),
+                HttpStatusCode.NotFound => ($": the implementation has no action {call.Action}", ActionErrorKind.PlatformCannot),
+                _ => ("", RefusalKind(answer)),
             };
             var text = answer is { } a ? PlatformText(a) : null;
-            return AttemptResult.Final(CallOutcome.Fail($"{call.Action} refused with {status}{hint}{(text is null ? "" : $" ({text})")}"));
+            return AttemptResult.Final(CallOutcome.Fail(kind, $"{call.Action} refused with {status}{hint}{(text is null ? "" : $" ({text})")}"));
         }
 
         if (answer is not { } reply)
         {
-            return AttemptResult.Final(CallOutcome.Fail($"{call.Action} answered {status} with a body that is not a OneBot JSON answer"));
+            return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Refused, $"{call.Action} answered {status} with a body that is not a OneBot JSON answer"));
         }
 
         // "async": accepted and carried out later; the implementation will not say more.
@@ -154,7 +192,18 @@ internal sealed partial class ActionTransport(
             return AttemptResult.Final(CallOutcome.Ok(reply.Data));
         }
 
-        return AttemptResult.Final(CallOutcome.Fail($"{call.Action} failed: {PlatformText(reply)}"));
+        return AttemptResult.Final(CallOutcome.Fail(RefusalKind(reply), $"{call.Action} failed: {PlatformText(reply)}"));
+    }
+
+    // What implementations say when the bot lacks the rights (NapCat and LLOneBot pass QQ's words
+    // on, in Chinese or English) or the target outranks it.
+    private static readonly string[] PermissionWords = ["权限", "管理员", "群主", "permission", "not admin", "admin", "owner", "privilege"];
+
+    /// <summary>A refusal for want of rights, or another one, told by the platform's words.</summary>
+    private static ActionErrorKind RefusalKind(Answer? answer)
+    {
+        var words = $"{answer?.Message} {answer?.Wording}";
+        return PermissionWords.Any(w => words.Contains(w, StringComparison.OrdinalIgnoreCase)) ? ActionErrorKind.NotPermitted : ActionErrorKind.Refused;
     }
 
     /// <summary>NapCat's <c>message</c> and <c>wording</c> (v12's <c>message</c>), and the retcode.</summary>
@@ -205,8 +254,9 @@ internal sealed partial class ActionTransport(
                 root.TryGetProperty("data", out var data) ? data.Clone() : default);
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a string no .NET string can hold (a lone surrogate escape).
             return false;
         }
     }
@@ -217,7 +267,7 @@ internal sealed partial class ActionTransport(
     private CallOutcome GiveUp(ApiCall call, string error)
     {
         LogGaveUp(call.Action, call.Bot, error);
-        return CallOutcome.Fail(error);
+        return CallOutcome.Fail(ActionErrorKind.Unreachable, error);
     }
 
     /// <summary>base, 2×base, 4×base… each between 80 % and 120 % so retries of many bots do not line up.</summary>
@@ -250,7 +300,7 @@ internal sealed partial class ActionTransport(
 
     private readonly record struct AttemptResult(bool Transient, CallOutcome Outcome)
     {
-        public static AttemptResult Retry(string error) => new(true, CallOutcome.Fail(error));
+        public static AttemptResult Retry(string error) => new(true, CallOutcome.Fail(ActionErrorKind.Unreachable, error));
 
         public static AttemptResult Final(CallOutcome outcome) => new(false, outcome);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GroupGuard.Core;
 
 namespace GroupGuard.OneBot.Actions;
 
@@ -9,12 +10,12 @@ namespace GroupGuard.OneBot.Actions;
 /// <param name="EndpointSetting">The setting <paramref name="Endpoint"/> comes from, for errors that are the setting's fault.</param>
 internal sealed record ApiCall(string Bot, Uri Endpoint, string Action, byte[] Body, string EndpointSetting);
 
-/// <summary>The end of a call after retries: success with the answer's <c>data</c>, or the reason it failed.</summary>
-internal readonly record struct CallOutcome(string? Error, JsonElement Data)
+/// <summary>The end of a call after retries: success with the answer's <c>data</c>, or the reason it failed and its kind.</summary>
+internal readonly record struct CallOutcome(string? Error, JsonElement Data, ActionErrorKind? Kind)
 {
     public bool Succeeded => Error is null;
 
-    public static CallOutcome Ok(JsonElement data) => new(null, data);
+    public static CallOutcome Ok(JsonElement data) => new(null, data, null);
 
-    public static CallOutcome Fail(string error) => new(error, default);
+    public static CallOutcome Fail(ActionErrorKind kind, string error) => new(error, default, kind);
 }

@@ -50,7 +50,7 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
         _warnings = new WarningCoalescer(time, SendWarningAsync);
     }
 
-    public bool CanDo(string protocol, string platform, ModerationAction action) =>
+    public bool CanDo(Protocol protocol, string platform, ModerationAction action) =>
         ActionCapabilities.Lacks(protocol, platform, action) is null;
 
     public async Task<ActionResult> ExecuteAsync(PlatformAction action, CancellationToken cancellationToken)
@@ -60,19 +60,19 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
 
         if (ActionCapabilities.Lacks(action.Protocol, action.Platform, action.Action) is { } lacks)
         {
-            return new ActionResult(ActionStatus.Unsupported, lacks);
+            return ActionResult.Unsupported(ActionErrorKind.PlatformCannot, lacks);
         }
 
         var options = _options.CurrentValue;
         if (Endpoint(action.Protocol, options, out var missing) is null)
         {
-            return new ActionResult(ActionStatus.Unsupported, missing);
+            return ActionResult.Unsupported(ActionErrorKind.NotConfigured, missing);
         }
 
         if (action.Action == ModerationAction.Mute && action.MuteSeconds <= 0)
         {
             // set_group_ban with 0 lifts a mute: never send that for a decision to mute.
-            return new ActionResult(ActionStatus.Failed, $"a mute needs a length of at least 1 s, got {action.MuteSeconds} s (0 would lift a mute)");
+            return ActionResult.Failed(ActionErrorKind.Invalid, $"a mute needs a length of at least 1 s, got {action.MuteSeconds} s (0 would lift a mute)");
         }
 
         if (action.Action == ModerationAction.Warn)
@@ -95,7 +95,7 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
         var options = _options.CurrentValue;
         if (Endpoint(V11EventReader.Protocol, options, out var missing) is null)
         {
-            return new ActionResult(ActionStatus.Unsupported, missing);
+            return ActionResult.Unsupported(ActionErrorKind.NotConfigured, missing);
         }
 
         // No bot id is known for a digest: such calls share one rate-limit bucket of their own.
@@ -104,7 +104,7 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
         return ToResult(outcome);
     }
 
-    public async Task<SenderRole?> GetRoleAsync(string protocol, string botId, string groupId, string userId, CancellationToken cancellationToken)
+    public async Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -173,7 +173,7 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
             // The endpoint may have been removed by a reload while the warning waited.
             if (Endpoint(target.Protocol, options, out var missing) is null)
             {
-                return new ActionResult(ActionStatus.Unsupported, missing);
+                return ActionResult.Unsupported(ActionErrorKind.NotConfigured, missing);
             }
 
             var outcome = await SendAsync(target.Protocol, target.BotId, name, body, options, cancellationToken).ConfigureAwait(false);
@@ -181,7 +181,7 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
         }
     }
 
-    private Task<CallOutcome> SendAsync(string protocol, string botId, string name, byte[] body, OneBotOptions options, CancellationToken cancellationToken)
+    private Task<CallOutcome> SendAsync(Protocol protocol, string botId, string name, byte[] body, OneBotOptions options, CancellationToken cancellationToken)
     {
         var endpoint = Endpoint(protocol, options, out _, out var setting)!;
         // v11 names the action in the path; v12 posts {"action","params"} to the endpoint itself.
@@ -189,10 +189,10 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
         return _transport.SendAsync(new ApiCall($"{protocol}:{botId}", uri, name, body, setting), options, cancellationToken);
     }
 
-    private static string? Endpoint(string protocol, OneBotOptions options, out string missing) =>
+    private static string? Endpoint(Protocol protocol, OneBotOptions options, out string missing) =>
         Endpoint(protocol, options, out missing, out _);
 
-    private static string? Endpoint(string protocol, OneBotOptions options, out string missing, out string setting)
+    private static string? Endpoint(Protocol protocol, OneBotOptions options, out string missing, out string setting)
     {
         var (value, key) = protocol == V12EventReader.Protocol
             ? (options.V12ApiBaseUrl, nameof(OneBotOptions.V12ApiBaseUrl))
@@ -203,7 +203,7 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
     }
 
     private static ActionResult ToResult(CallOutcome outcome) =>
-        outcome.Succeeded ? ActionResult.Done : new ActionResult(ActionStatus.Failed, outcome.Error);
+        outcome.Succeeded ? ActionResult.Done : ActionResult.Failed(outcome.Kind ?? ActionErrorKind.Refused, outcome.Error!);
 
     private static SenderRole? ParseRole(JsonElement data)
     {

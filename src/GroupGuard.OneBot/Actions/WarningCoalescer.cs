@@ -37,7 +37,7 @@ internal sealed class WarningCoalescer : IDisposable
     }
 
     /// <summary>Warnings that may share one message: same protocol, bot and group.</summary>
-    public readonly record struct WarningTarget(string Protocol, string Platform, string BotId, string GroupId);
+    public readonly record struct WarningTarget(Protocol Protocol, string Platform, string BotId, string GroupId);
 
     public Task<ActionResult> WarnAsync(PlatformAction action, TimeSpan window, CancellationToken cancellationToken)
     {
@@ -106,7 +106,7 @@ internal sealed class WarningCoalescer : IDisposable
             catch (Exception ex)
             {
                 // The send path reports failures as results; this only keeps a bug from leaving callers waiting forever.
-                result = new ActionResult(ActionStatus.Failed, $"warning could not be sent: {ex.Message}");
+                result = ActionResult.Failed(ActionErrorKind.Unreachable, $"warning could not be sent: {ex.Message}");
             }
 
             foreach (var sender in chunk)

@@ -7,7 +7,7 @@ namespace GroupGuard.OneBot.V11;
 /// <summary>Classifies one OneBot v11 event and reads group messages into <see cref="ChatMessage"/>.</summary>
 internal static class V11EventReader
 {
-    public const string Protocol = "onebot.v11";
+    public const Core.Protocol Protocol = Core.Protocol.OneBotV11;
     public const string Platform = "qq";
 
     public static InboundEvent Read(JsonElement root)

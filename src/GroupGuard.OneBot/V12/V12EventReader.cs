@@ -7,7 +7,7 @@ namespace GroupGuard.OneBot.V12;
 /// <summary>Classifies one OneBot v12 event and reads group messages into <see cref="ChatMessage"/>.</summary>
 internal static class V12EventReader
 {
-    public const string Protocol = "onebot.v12";
+    public const Core.Protocol Protocol = Core.Protocol.OneBotV12;
 
     public static InboundEvent Read(JsonElement root)
     {

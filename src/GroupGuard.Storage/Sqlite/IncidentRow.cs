@@ -12,6 +12,7 @@ internal sealed class IncidentRow
     public string Time { get; set; } = "";
     public string DetectedAt { get; set; } = "";
     public string Platform { get; set; } = "";
+    public string Protocol { get; set; } = "";
     public string BotId { get; set; } = "";
     public string GroupId { get; set; } = "";
     public string UserId { get; set; } = "";
@@ -27,6 +28,8 @@ internal sealed class IncidentRow
     public string DecidedAction { get; set; } = "";
     public string ActionStatus { get; set; } = "";
     public string? ActionError { get; set; }
+    public string? ActionErrorKind { get; set; }
+    public string PlannedActions { get; set; } = "";
     public string RuleSetVersion { get; set; } = "";
     public string? GroupName { get; set; }
     public string? NormalizedText { get; set; }
@@ -42,6 +45,7 @@ internal sealed class IncidentRow
         Time = SqliteTime.ToText(incident.Time),
         DetectedAt = SqliteTime.ToText(incident.DetectedAt),
         Platform = incident.Platform,
+        Protocol = EnumText<Protocol>.ToText(incident.Protocol),
         BotId = incident.BotId,
         GroupId = incident.GroupId,
         UserId = incident.UserId,
@@ -55,8 +59,10 @@ internal sealed class IncidentRow
         MatchedTerm = incident.MatchedTerm,
         MessageText = incident.MessageText,
         DecidedAction = EnumText<ModerationAction>.ToText(incident.DecidedAction),
-        ActionStatus = incident.ActionStatus,
+        ActionStatus = EnumText<ActionStatus>.ToText(incident.ActionStatus),
         ActionError = incident.ActionError,
+        ActionErrorKind = EnumText<ActionErrorKind>.ToText(incident.ActionErrorKind),
+        PlannedActions = EnumText<ModerationAction>.ListToText(incident.PlannedActions),
         RuleSetVersion = incident.RuleSetVersion,
         GroupName = incident.GroupName,
         NormalizedText = incident.NormalizedText,
@@ -78,6 +84,7 @@ internal sealed class IncidentRow
         Time = SqliteTime.Parse(Time, "time", Id),
         DetectedAt = SqliteTime.Parse(DetectedAt, "detected_at", Id),
         Platform = Platform,
+        Protocol = EnumText<Protocol>.Parse(Protocol, "protocol", Id),
         BotId = BotId,
         GroupId = GroupId,
         UserId = UserId,
@@ -91,8 +98,10 @@ internal sealed class IncidentRow
         MatchedTerm = MatchedTerm,
         MessageText = MessageText,
         DecidedAction = EnumText<ModerationAction>.Parse(DecidedAction, "decided_action", Id),
-        ActionStatus = ActionStatus,
+        ActionStatus = EnumText<ActionStatus>.Parse(ActionStatus, "action_status", Id),
         ActionError = ActionError,
+        ActionErrorKind = EnumText<ActionErrorKind>.ParseOptional(ActionErrorKind, "action_error_kind", Id),
+        PlannedActions = EnumText<ModerationAction>.ParseList(PlannedActions, "planned_actions", Id),
         RuleSetVersion = RuleSetVersion,
         GroupName = GroupName,
         NormalizedText = NormalizedText,

@@ -23,7 +23,8 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         action_status AS ActionStatus, action_error AS ActionError, rule_set_version AS RuleSetVersion,
         group_name AS GroupName, normalized_text AS NormalizedText, spans AS Spans, mute_seconds AS MuteSeconds,
         escalation_step AS EscalationStep, false_positive AS FalsePositive, review_note AS ReviewNote,
-        reviewed_at AS ReviewedAt
+        reviewed_at AS ReviewedAt, protocol AS Protocol, planned_actions AS PlannedActions,
+        action_error_kind AS ActionErrorKind
         """;
 
     // RETURNING yields no row when ON CONFLICT skipped the insert: that is how a redelivery reads 0.
@@ -33,12 +34,12 @@ internal sealed class SqliteIncidentStore : IIncidentStore
             time, detected_at, platform, bot_id, group_id, user_id, sender_name, sender_role, message_id,
             pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
             action_error, rule_set_version, group_name, normalized_text, spans, mute_seconds, escalation_step,
-            false_positive, review_note, reviewed_at)
+            false_positive, review_note, reviewed_at, protocol, planned_actions, action_error_kind)
         VALUES (
             @Time, @DetectedAt, @Platform, @BotId, @GroupId, @UserId, @SenderName, @SenderRole, @MessageId,
             @Pack, @Rule, @Category, @Severity, @MatchedTerm, @MessageText, @DecidedAction, @ActionStatus,
             @ActionError, @RuleSetVersion, @GroupName, @NormalizedText, @Spans, @MuteSeconds, @EscalationStep,
-            @FalsePositive, @ReviewNote, @ReviewedAt)
+            @FalsePositive, @ReviewNote, @ReviewedAt, @Protocol, @PlannedActions, @ActionErrorKind)
         ON CONFLICT DO NOTHING
         RETURNING id
         """;
@@ -253,10 +254,9 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         return row?.ToIncident();
     }
 
-    public async Task UpdateActionAsync(IReadOnlyList<long> incidentIds, string status, string? error, CancellationToken cancellationToken)
+    public async Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentIds);
-        ArgumentException.ThrowIfNullOrWhiteSpace(status);
         if (incidentIds.Count == 0)
         {
             return;
@@ -268,8 +268,8 @@ internal sealed class SqliteIncidentStore : IIncidentStore
                 foreach (var chunk in incidentIds.Distinct().Chunk(IdsPerStatement))
                 {
                     await connection.ExecuteAsync(new CommandDefinition(
-                        "UPDATE incidents SET action_status = @Status, action_error = @Error WHERE id IN @Ids",
-                        new { Status = status, Error = error, Ids = chunk },
+                        "UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE id IN @Ids",
+                        new { Status = EnumText<ActionStatus>.ToText(status), Error = error, Kind = EnumText<ActionErrorKind>.ToText(errorKind), Ids = chunk },
                         transaction,
                         cancellationToken: cancellationToken)).ConfigureAwait(false);
                 }

@@ -47,6 +47,7 @@ internal static class Digests
                 Time = PeriodEnd.AddHours(-2),
                 DetectedAt = PeriodEnd.AddHours(-2),
                 Platform = "qq",
+                Protocol = Protocol.OneBotV11,
                 BotId = "10001",
                 GroupId = "123456",
                 GroupName = "家长群\n### 紧急通知",

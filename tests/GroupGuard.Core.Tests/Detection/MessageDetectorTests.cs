@@ -271,7 +271,7 @@ public sealed class MessageDetectorTests
         var message = new ChatMessage
         {
             Platform = "qq",
-            Protocol = "onebot.v11",
+            Protocol = Protocol.OneBotV11,
             BotId = "1",
             GroupId = "2",
             UserId = "3",

@@ -21,7 +21,7 @@ public sealed class StreamTrackerTests
     private static ChatMessage Message(int second, string text = "hello", string group = "100", string user = "200", bool all = false, SenderRole role = SenderRole.Member) => new()
     {
         Platform = "qq",
-        Protocol = "onebot.v11",
+        Protocol = Protocol.OneBotV11,
         BotId = "1",
         GroupId = group,
         UserId = user,

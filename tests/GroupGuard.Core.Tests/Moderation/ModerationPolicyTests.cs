@@ -34,7 +34,7 @@ public sealed class ModerationPolicyTests
     private static ChatMessage Message(string text, string user = "200", SenderRole role = SenderRole.Member, string platform = "qq") => new()
     {
         Platform = platform,
-        Protocol = platform == "qq" ? "onebot.v11" : "onebot.v12",
+        Protocol = platform == "qq" ? Protocol.OneBotV11 : Protocol.OneBotV12,
         BotId = "1",
         GroupId = "100",
         GroupName = "家长群",
@@ -113,6 +113,28 @@ public sealed class ModerationPolicyTests
         Assert.Equal([ModerationAction.Recall, ModerationAction.Mute], Actions(decision));
         Assert.Equal(1800, decision.Actions.Single(a => a.Action == ModerationAction.Mute).MuteSeconds);
         Assert.Equal(1800, Assert.Single(decision.Incidents).MuteSeconds);
+    }
+
+    [Fact]
+    public void The_incident_records_what_the_decision_will_call_so_a_restart_calls_the_same()
+    {
+        var options = new ModerationOptions { Escalation = [new() { Count = 2, Action = ModerationAction.Kick }] };
+
+        var decision = Decide(Message("加微信 优惠券"), offences: 1, options: options);
+
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick], Actions(decision));
+        var recall = decision.Incidents.Single(i => i.Rule == "ads.recall");
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick], recall.PlannedActions);
+        Assert.Equal(Protocol.OneBotV11, recall.Protocol);
+        Assert.Empty(decision.Incidents.Single(i => i.Rule == "ads.log").PlannedActions); // done already: nothing to call
+    }
+
+    [Fact]
+    public void A_dry_run_plans_nothing()
+    {
+        var decision = Decide(Message("加微信"), options: new ModerationOptions { DryRun = true });
+
+        Assert.Empty(Assert.Single(decision.Incidents).PlannedActions);
     }
 
     [Theory]

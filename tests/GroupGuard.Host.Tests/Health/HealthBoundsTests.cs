@@ -50,7 +50,7 @@ public sealed class HealthBoundsTests : IDisposable
 
         for (var bot = 0; bot < 1000; bot++)
         {
-            health.Seen("onebot.v11", bot.ToString(CultureInfo.InvariantCulture));
+            health.Seen(GroupGuard.Core.Protocol.OneBotV11, bot.ToString(CultureInfo.InvariantCulture));
             time.Advance(TimeSpan.FromSeconds(1));
         }
 

@@ -44,7 +44,7 @@ public sealed class EventIntakeTests : IDisposable
         var message = new ChatMessage
         {
             Platform = "qq",
-            Protocol = "onebot.v11",
+            Protocol = Protocol.OneBotV11,
             BotId = "10001",
             GroupId = "123456",
             UserId = "20002",

@@ -17,7 +17,7 @@ public sealed class InboxJournalTests : IDisposable
     private static ChatMessage Message(int n) => new()
     {
         Platform = "qq",
-        Protocol = "onebot.v11",
+        Protocol = Protocol.OneBotV11,
         BotId = "1",
         GroupId = "100",
         GroupName = "家长群",

@@ -11,7 +11,7 @@ public sealed class ModeratorTests
     private static ChatMessage Message(string id, string text) => new()
     {
         Platform = "qq",
-        Protocol = "onebot.v11",
+        Protocol = Protocol.OneBotV11,
         BotId = "10001",
         GroupId = "123456",
         UserId = "20002",

@@ -128,7 +128,7 @@ public sealed class ActionCallTests : IAsyncLifetime
 
         var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
 
-        Assert.Equal(new ActionResult(ActionStatus.Unsupported, "GroupGuard:OneBot:ApiBaseUrl is not set"), result);
+        Assert.Equal(ActionResult.Unsupported(ActionErrorKind.NotConfigured, "GroupGuard:OneBot:ApiBaseUrl is not set"), result);
         Assert.Empty(_api.Requests);
     }
 
@@ -139,7 +139,7 @@ public sealed class ActionCallTests : IAsyncLifetime
 
         var result = await client.ExecuteAsync(Action(ModerationAction.Recall, protocol: OneBotV12, platform: "telegram"), CancellationToken.None);
 
-        Assert.Equal(new ActionResult(ActionStatus.Unsupported, "GroupGuard:OneBot:V12ApiBaseUrl is not set"), result);
+        Assert.Equal(ActionResult.Unsupported(ActionErrorKind.NotConfigured, "GroupGuard:OneBot:V12ApiBaseUrl is not set"), result);
         Assert.Empty(_api.Requests);
     }
 

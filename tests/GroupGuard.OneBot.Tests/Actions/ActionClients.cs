@@ -10,8 +10,8 @@ namespace GroupGuard.OneBot.Tests.Actions;
 internal static class ActionClients
 {
     public const string Token = "t0ken-secret";
-    public const string OneBotV11 = "onebot.v11";
-    public const string OneBotV12 = "onebot.v12";
+    public const Protocol OneBotV11 = Protocol.OneBotV11;
+    public const Protocol OneBotV12 = Protocol.OneBotV12;
 
     public static OneBotOptions Options(FakeOneBotApi api, Action<OneBotOptions>? configure = null)
     {
@@ -39,7 +39,7 @@ internal static class ActionClients
 
     public static PlatformAction Action(
         ModerationAction action,
-        string protocol = OneBotV11,
+        Protocol protocol = OneBotV11,
         string platform = "qq",
         string bot = "10000",
         string group = "123456",

@@ -27,8 +27,8 @@ public sealed class CapabilityTests : IAsyncLifetime
     [InlineData(OneBotV12, "telegram", ModerationAction.Mute, false)]
     [InlineData(OneBotV12, "telegram", ModerationAction.Kick, false)]
     [InlineData(OneBotV11, "qq", ModerationAction.Log, false)]
-    [InlineData("satori", "qq", ModerationAction.Warn, false)]
-    public void CanDo_answers_from_the_capability_table(string protocol, string platform, ModerationAction action, bool expected)
+    [InlineData((Protocol)99, "qq", ModerationAction.Warn, false)] // a protocol no adapter speaks
+    public void CanDo_answers_from_the_capability_table(Protocol protocol, string platform, ModerationAction action, bool expected)
     {
         using var client = Create(Options(_api));
 
@@ -40,14 +40,15 @@ public sealed class CapabilityTests : IAsyncLifetime
     [InlineData(OneBotV12, "wechat", ModerationAction.Mute)]
     [InlineData(OneBotV12, "telegram", ModerationAction.Mute)]
     [InlineData(OneBotV12, "telegram", ModerationAction.Kick)]
-    [InlineData("satori", "qq", ModerationAction.Recall)]
-    public async Task What_the_platform_cannot_do_is_unsupported_with_a_reason_and_calls_nothing(string protocol, string platform, ModerationAction action)
+    [InlineData((Protocol)99, "qq", ModerationAction.Recall)]
+    public async Task What_the_platform_cannot_do_is_unsupported_with_a_reason_and_calls_nothing(Protocol protocol, string platform, ModerationAction action)
     {
         using var client = Create(Options(_api));
 
         var result = await client.ExecuteAsync(Action(action, protocol: protocol, platform: platform), CancellationToken.None);
 
         Assert.Equal(ActionStatus.Unsupported, result.Status);
+        Assert.Equal(ActionErrorKind.PlatformCannot, result.ErrorKind);
         Assert.False(string.IsNullOrWhiteSpace(result.Error));
         Assert.Empty(_api.Requests);
     }

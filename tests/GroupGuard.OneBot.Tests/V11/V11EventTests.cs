@@ -21,7 +21,7 @@ public sealed class V11EventTests
     {
         var inbound = Accept(body);
         Assert.Equal(InboundEventKind.GroupMessage, inbound.Kind);
-        Assert.Equal("onebot.v11", inbound.Protocol);
+        Assert.Equal(Protocol.OneBotV11, inbound.Protocol);
         Assert.Equal(BotId, inbound.BotId);
         return inbound.Message!;
     }
@@ -35,7 +35,7 @@ public sealed class V11EventTests
         Assert.Equal(InboundEventKind.GroupMessage, inbound.Kind);
         Assert.Equal("message.group.normal", inbound.Detail);
         Assert.Equal("qq", message.Platform);
-        Assert.Equal("onebot.v11", message.Protocol);
+        Assert.Equal(Protocol.OneBotV11, message.Protocol);
         Assert.Equal(BotId, message.BotId);
         Assert.Equal(GroupId, message.GroupId);
         Assert.Equal("周末羽毛球群", message.GroupName);

@@ -12,7 +12,7 @@ public sealed class V12EventTests
     {
         var result = Receivers.Create(now: now).ReceiveV12(body, null);
         Assert.True(result.StatusCode == 204, $"expected 204, got {result.StatusCode}: {result.Error}");
-        Assert.Equal("onebot.v12", result.Event!.Protocol);
+        Assert.Equal(Protocol.OneBotV12, result.Event!.Protocol);
         return result.Event;
     }
 
@@ -32,7 +32,7 @@ public sealed class V12EventTests
         var message = GroupMessage("V12/comwechat-group-mention.json");
 
         Assert.Equal("wechat", message.Platform);
-        Assert.Equal("onebot.v12", message.Protocol);
+        Assert.Equal(Protocol.OneBotV12, message.Protocol);
         Assert.Equal(WeChatBot, message.BotId);
         Assert.Equal(Room, message.GroupId);
         Assert.Null(message.GroupName);

@@ -44,8 +44,10 @@ public sealed class IncidentStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal(stored.Select(x => x.Id), added);
         Assert.True(stored[0].Id > 0);
         Assert.True(stored[1].Id > stored[0].Id);
-        Assert.Equal(withNulls with { Id = stored[0].Id }, stored[0]);
-        Assert.Equal(withValues with { Id = stored[1].Id }, stored[1]);
+        Assert.Equal(withNulls.PlannedActions, stored[0].PlannedActions);
+        Assert.Equal(withValues.PlannedActions, stored[1].PlannedActions);
+        Assert.Equal(withNulls with { Id = stored[0].Id, PlannedActions = stored[0].PlannedActions }, stored[0]);
+        Assert.Equal(withValues with { Id = stored[1].Id, PlannedActions = stored[1].PlannedActions }, stored[1]);
         Assert.Null(stored[0].SenderName);
         Assert.Null(stored[0].ActionError);
         // The instant survives; it comes back in UTC.

@@ -54,7 +54,8 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
 
         Assert.NotNull(stored);
         Assert.Equal(incident.Spans, stored.Spans);
-        Assert.Equal(incident with { Id = id, Spans = stored.Spans }, stored);
+        Assert.Equal(incident.PlannedActions, stored.PlannedActions);
+        Assert.Equal(incident with { Id = id, Spans = stored.Spans, PlannedActions = stored.PlannedActions }, stored);
         Assert.Equal("加", text.Substring(stored.Spans[0].Start, stored.Spans[0].Length));
         Assert.Equal("abc123", text.Substring(stored.Spans[1].Start, stored.Spans[1].Length));
         using var db = _harness.OpenRaw();
@@ -137,17 +138,18 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
             [Samples.Incident(messageId: "1"), Samples.Incident(messageId: "1", rule: "other"), Samples.Incident(messageId: "2")],
             CancellationToken.None);
 
-        await Store.UpdateActionAsync([ids[0], ids[1]], ActionStatus.Failed, "机器人不是管理员 (retcode 1200)", CancellationToken.None);
+        await Store.UpdateActionAsync([ids[0], ids[1]], ActionStatus.Failed, "机器人不是管理员 (retcode 1200)", ActionErrorKind.NotPermitted, CancellationToken.None);
 
         var stored = await _harness.QueryAllAsync();
         Assert.Equal([ActionStatus.Failed, ActionStatus.Failed, ActionStatus.Pending], stored.Select(x => x.ActionStatus));
         Assert.Equal(["机器人不是管理员 (retcode 1200)", "机器人不是管理员 (retcode 1200)", null], stored.Select(x => x.ActionError));
+        Assert.Equal([ActionErrorKind.NotPermitted, ActionErrorKind.NotPermitted, null], stored.Select(x => x.ActionErrorKind));
 
         // A retry that succeeds clears the error.
-        await Store.UpdateActionAsync([ids[0], ids[1]], ActionStatus.Done, null, CancellationToken.None);
+        await Store.UpdateActionAsync([ids[0], ids[1]], ActionStatus.Done, null, null, CancellationToken.None);
 
         var after = await Store.GetAsync(ids[0], CancellationToken.None);
-        Assert.Equal((ActionStatus.Done, (string?)null), (after!.ActionStatus, after.ActionError));
+        Assert.Equal((ActionStatus.Done, (string?)null, (ActionErrorKind?)null), (after!.ActionStatus, after.ActionError, after.ActionErrorKind));
     }
 
     [Fact]
@@ -157,7 +159,7 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
             [.. Enumerable.Range(0, 1200).Select(i => Samples.Incident(messageId: $"m{i}"))],
             CancellationToken.None);
 
-        await Store.UpdateActionAsync(ids, ActionStatus.Done, null, CancellationToken.None);
+        await Store.UpdateActionAsync(ids, ActionStatus.Done, null, null, CancellationToken.None);
 
         Assert.All(await _harness.QueryAllAsync(), x => Assert.Equal(ActionStatus.Done, x.ActionStatus));
     }
@@ -167,8 +169,8 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
     {
         var ids = await Store.AddAsync([Samples.Incident()], CancellationToken.None);
 
-        await Store.UpdateActionAsync([], ActionStatus.Done, null, CancellationToken.None);
-        await Store.UpdateActionAsync([ids[0] + 100], ActionStatus.Done, null, CancellationToken.None);
+        await Store.UpdateActionAsync([], ActionStatus.Done, null, null, CancellationToken.None);
+        await Store.UpdateActionAsync([ids[0] + 100], ActionStatus.Done, null, null, CancellationToken.None);
 
         Assert.Equal(ActionStatus.Pending, Assert.Single(await _harness.QueryAllAsync()).ActionStatus);
     }
@@ -251,7 +253,7 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
         Assert.Null(unmarked.ReviewNote);
         Assert.Equal(at.AddHours(1), unmarked.ReviewedAt);
         // Review leaves the evidence and the action as they were.
-        Assert.Equal(marked with { FalsePositive = false, ReviewNote = null, ReviewedAt = at.AddHours(1) }, unmarked);
+        Assert.Equal(marked with { FalsePositive = false, ReviewNote = null, ReviewedAt = at.AddHours(1), PlannedActions = unmarked.PlannedActions }, unmarked);
     }
 
     [Fact]

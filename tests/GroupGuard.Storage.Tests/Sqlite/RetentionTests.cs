@@ -74,8 +74,8 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
         Assert.Null(after[0].NormalizedText);
         Assert.Empty(after[0].Spans);
         // Who, where, which rule, what was done and the review stay for the statistics.
-        Assert.Equal(before[0] with { MessageText = "", NormalizedText = null, Spans = after[0].Spans }, after[0]);
-        Assert.Equal(before[1] with { Spans = after[1].Spans }, after[1]);
+        Assert.Equal(before[0] with { MessageText = "", NormalizedText = null, Spans = after[0].Spans, PlannedActions = after[0].PlannedActions }, after[0]);
+        Assert.Equal(before[1] with { Spans = after[1].Spans, PlannedActions = after[1].PlannedActions }, after[1]);
         Assert.Equal(before[1].Spans, after[1].Spans);
     }
 

@@ -207,18 +207,54 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task A_version_4_database_learns_the_protocol_of_its_incidents_from_their_platform()
+    {
+        using var harness = new StoreHarness();
+        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version <= 4)]).InitializeAsync(CancellationToken.None);
+        using (var v4 = harness.OpenRaw())
+        {
+            foreach (var (platform, message) in new[] { ("qq", "900"), ("wechat", "901") })
+            {
+                v4.Execute(
+                    """
+                    INSERT INTO incidents (time, detected_at, platform, bot_id, group_id, user_id, sender_name, sender_role,
+                        message_id, pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
+                        action_error, rule_set_version)
+                    VALUES ('2025-02-28T10:00:00.000Z', '2025-02-28T10:00:00.250Z', @Platform, '10000', '123456', '424242', '小明',
+                        'member', @Message, 'ads', 'ads.qr-code', 'advertising', 'medium', '加微信', '加微信领红包', 'recall',
+                        'pending', NULL, 'v4')
+                    """,
+                    new { Platform = platform, Message = message });
+            }
+        }
+
+        await harness.Store.InitializeAsync(CancellationToken.None);
+
+        var old = await harness.QueryAllAsync();
+        Assert.Equal([Protocol.OneBotV11, Protocol.OneBotV12], old.Select(i => i.Protocol));
+        Assert.All(old, i => Assert.Empty(i.PlannedActions));
+        Assert.All(old, i => Assert.Null(i.ActionErrorKind));
+    }
+
+    [Fact]
     public async Task Enums_are_stored_as_lowercase_names()
     {
         using var harness = new StoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
         await harness.Store.AddAsync(
-            [Samples.Incident() with { Severity = Severity.Critical, DecidedAction = ModerationAction.Kick, SenderRole = SenderRole.Owner, ActionStatus = ActionStatus.DryRun }],
+            [Samples.Incident() with
+            {
+                Severity = Severity.Critical, DecidedAction = ModerationAction.Kick, SenderRole = SenderRole.Owner, ActionStatus = ActionStatus.DryRun,
+                Protocol = Protocol.OneBotV12, ActionErrorKind = ActionErrorKind.NotPermitted, PlannedActions = [ModerationAction.Recall, ModerationAction.Kick],
+            }],
             CancellationToken.None);
 
         using var db = harness.OpenRaw();
         var row = db.QuerySingle<(string Severity, string Action, string Role, string Status, string Time)>(
             "SELECT severity, decided_action, sender_role, action_status, time FROM incidents");
         Assert.Equal(("critical", "kick", "owner", "dry_run"), (row.Severity, row.Action, row.Role, row.Status));
+        var added = db.QuerySingle<(string Protocol, string Kind, string Planned)>("SELECT protocol, action_error_kind, planned_actions FROM incidents");
+        Assert.Equal(("onebot.v12", "not_permitted", "recall kick"), added);
         // 20:15:30.123 at +08:00 is stored as UTC text with milliseconds.
         Assert.Equal("2025-03-01T12:15:30.123Z", row.Time);
     }

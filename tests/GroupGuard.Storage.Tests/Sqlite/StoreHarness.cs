@@ -84,6 +84,7 @@ internal static class Samples
             Time = time ?? MessageTime,
             DetectedAt = (time ?? MessageTime).AddMilliseconds(250),
             Platform = platform,
+            Protocol = platform == "qq" ? Protocol.OneBotV11 : Protocol.OneBotV12,
             BotId = botId,
             GroupId = groupId,
             UserId = userId,
@@ -99,6 +100,7 @@ internal static class Samples
             DecidedAction = ModerationAction.Recall,
             ActionStatus = ActionStatus.Pending,
             ActionError = null,
+            PlannedActions = [ModerationAction.Recall],
             RuleSetVersion = "2025.03.01-1",
         };
 }

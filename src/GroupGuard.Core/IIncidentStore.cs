@@ -22,8 +22,8 @@ public interface IIncidentStore
     /// <summary>One incident, or null.</summary>
     Task<Incident?> GetAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>Records what became of the action of these incidents (<see cref="ActionStatus"/>).</summary>
-    Task UpdateActionAsync(IReadOnlyList<long> incidentIds, string status, string? error, CancellationToken cancellationToken);
+    /// <summary>Records what became of the action of these incidents, and why when it was not done.</summary>
+    Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken);
 
     /// <summary>
     /// How many distinct messages of <paramref name="userId"/> in the group made incidents at or
@@ -49,6 +49,3 @@ public interface IIncidentStore
     /// </summary>
     Task<StorageStatus> CheckAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>What <c>/healthz</c> says of storage.</summary>
-public sealed record StorageStatus(string Provider, string Location, int SchemaVersion);

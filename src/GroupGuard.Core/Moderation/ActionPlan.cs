@@ -1,0 +1,67 @@
+namespace GroupGuard.Core.Moderation;
+
+/// <summary>The message an action is about, and the bot and protocol to act through.</summary>
+public readonly record struct ActionTarget(Protocol Protocol, string Platform, string BotId, string GroupId, string UserId, string MessageId)
+{
+    public static ActionTarget Of(ChatMessage message) =>
+        new(message.Protocol, message.Platform, message.BotId, message.GroupId, message.UserId, message.MessageId);
+
+    public static ActionTarget Of(Incident incident) =>
+        new(incident.Protocol, incident.Platform, incident.BotId, incident.GroupId, incident.UserId, incident.MessageId);
+}
+
+/// <summary>
+/// The one place platform actions are made: from the policy's decision, and after a restart from
+/// what the incidents recorded of that decision, so both call the platform alike.
+/// </summary>
+public static class ActionPlan
+{
+    /// <summary>
+    /// The platform actions for a decided action and an escalation step's: a mute or kick also
+    /// recalls the message, and no one is muted who is also removed.
+    /// </summary>
+    public static SortedSet<ModerationAction> Wanted(ModerationAction decided, ModerationAction? escalation)
+    {
+        var wanted = new SortedSet<ModerationAction>();
+        if (decided is ModerationAction.Recall or ModerationAction.Mute or ModerationAction.Kick)
+        {
+            wanted.Add(ModerationAction.Recall);
+        }
+
+        if (decided != ModerationAction.Log)
+        {
+            wanted.Add(decided);
+        }
+
+        if (escalation is { } extra && extra != ModerationAction.Log)
+        {
+            wanted.Add(extra);
+        }
+
+        if (wanted.Contains(ModerationAction.Kick))
+        {
+            wanted.Remove(ModerationAction.Mute);
+        }
+
+        return wanted;
+    }
+
+    /// <summary>
+    /// One platform call per action, in the order given (recall before mute before kick when they
+    /// come from <see cref="Wanted"/>). A mute always carries its length, at least a minute:
+    /// some implementations read a missing or zero length as "lift the mute".
+    /// </summary>
+    public static IReadOnlyList<PlatformAction> Build(ActionTarget target, IEnumerable<ModerationAction> actions, int muteSeconds, string? warningText) =>
+        [.. actions.Where(a => a != ModerationAction.Log).Select(action => new PlatformAction
+        {
+            Protocol = target.Protocol,
+            Platform = target.Platform,
+            BotId = target.BotId,
+            GroupId = target.GroupId,
+            UserId = target.UserId,
+            MessageId = target.MessageId,
+            Action = action,
+            MuteSeconds = action == ModerationAction.Mute ? Math.Max(muteSeconds, 60) : 0,
+            WarningText = action == ModerationAction.Warn ? warningText : null,
+        })];
+}

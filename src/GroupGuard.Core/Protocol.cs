@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace GroupGuard.Core;
+
+/// <summary>
+/// The wire protocol a message came in on, and so the API its actions go out through. Stored and
+/// exported as its text (<c>onebot.v11</c>); each new adapter adds its own.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Protocol>))]
+public enum Protocol
+{
+    [JsonStringEnumMemberName("onebot.v11")]
+    OneBotV11,
+
+    [JsonStringEnumMemberName("onebot.v12")]
+    OneBotV12,
+}

@@ -1,0 +1,72 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.OneBot.Tests.Fakes;
+using static GroupGuard.OneBot.Tests.Actions.ActionClients;
+
+namespace GroupGuard.OneBot.Tests.Actions;
+
+/// <summary>Every failed action says what kind of failure it is, so a digest need not read the platform's words.</summary>
+public sealed class ErrorKindTests : IAsyncLifetime
+{
+    private readonly FakeOneBotApi _api = FakeOneBotApi.Start();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    private static readonly Dictionary<string, FakeAnswer> Answers = new()
+    {
+        ["not admin, in Chinese"] = FakeAnswer.Failed(200, "禁言失败：机器人不是管理员"),
+        ["permission denied"] = FakeAnswer.Failed(1200, wording: "permission denied"),
+        ["message not found"] = FakeAnswer.Failed(100, "message not found"),
+        ["HTTP 401"] = FakeAnswer.Http(401),
+        ["HTTP 403"] = FakeAnswer.Http(403),
+        ["HTTP 404"] = FakeAnswer.Http(404),
+        ["HTTP 400"] = FakeAnswer.Http(400),
+        ["not a OneBot answer"] = FakeAnswer.Http(200, "<html>not onebot</html>"),
+        ["HTTP 503"] = FakeAnswer.Http(503),
+    };
+
+    [Theory]
+    [InlineData("not admin, in Chinese", ActionErrorKind.NotPermitted)]
+    [InlineData("permission denied", ActionErrorKind.NotPermitted)]
+    [InlineData("message not found", ActionErrorKind.Refused)]
+    [InlineData("HTTP 401", ActionErrorKind.NotConfigured)]
+    [InlineData("HTTP 403", ActionErrorKind.NotConfigured)]
+    [InlineData("HTTP 404", ActionErrorKind.PlatformCannot)]
+    [InlineData("HTTP 400", ActionErrorKind.Refused)]
+    [InlineData("not a OneBot answer", ActionErrorKind.Refused)]
+    [InlineData("HTTP 503", ActionErrorKind.Unreachable)]
+    public async Task A_failure_carries_its_kind(string answer, ActionErrorKind kind)
+    {
+        _api.Default = Answers[answer];
+        using var client = Create(Options(_api, o => o.MaxAttempts = 2));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Equal(kind, result.ErrorKind);
+        Assert.False(string.IsNullOrWhiteSpace(result.Error));
+    }
+
+    [Fact]
+    public async Task A_mute_of_no_length_is_an_invalid_decision()
+    {
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Mute, muteSeconds: 0), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.Invalid, result.ErrorKind);
+    }
+
+    [Fact]
+    public async Task Success_has_no_kind()
+    {
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionResult.Done, result);
+        Assert.Null(result.ErrorKind);
+    }
+}

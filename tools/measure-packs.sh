@@ -2,20 +2,80 @@
 # Measure the shipped rule packs: precision, recall, F1, clean-line flag rate, per-rule and
 # per-term figures. A developer tool: needs a built Host and python3; CI does not run it.
 #
-#   tools/measure-packs.sh                 # the standard report (corpora + fixtures)
-#   tools/measure-packs.sh FILE [ARGS...]  # one corpus or fixture; ARGS go to measure-packs.py
-#                                          # (--pack abuse, --rules, --terms 50, --fp 20, --fn 20, --hits)
+#   tools/measure-packs.sh --corpora DIR             # the standard report: rules check, corpora, fixtures
+#   tools/measure-packs.sh [--corpora DIR] FILE ...  # one corpus or fixture; the rest goes to measure-packs.py
+#                                                    # (--pack abuse, --rules, --terms 50, --fp 20, --fn 20, --hits)
 #
-# Environment: RULES (default rules), CORPORA (default ../shared/data/corpora relative to the
-# repo, i.e. /work/shared/data/corpora), GG (the groupguard.dll to run).
+# FILE is a path, or with --corpora a corpus by name (cold-dev.tsv).
+#
+# The corpora are not in the repository. DIR (or the CORPORA environment variable) is a folder
+# with cold-train.tsv, cold-dev.tsv and swsr-comments.tsv, each `label<TAB>text` lines; see
+# docs/detection.md for where to get them. The fixtures in tools/fixtures need nothing else:
+#   tools/measure-packs.sh tools/fixtures/everyday-chat.txt --hits
+#
+# Environment: RULES (default: the repository's rules/), CORPORA (instead of --corpora),
+# GG (the groupguard.dll to run).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
+corpus_files="cold-train.tsv cold-dev.tsv swsr-comments.tsv"
+
+usage() {
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+fail() {
+  echo "measure-packs: $1" >&2
+  exit 2
+}
+
+corpora=${CORPORA:-}
+while [ $# -gt 0 ]; do
+  case $1 in
+    --corpora) [ $# -ge 2 ] || fail "--corpora needs a folder"; corpora=$2; shift 2 ;;
+    --corpora=*) corpora=${1#--corpora=}; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; break ;;
+    -*) fail "unknown option $1 (try --help)" ;;
+    *) break ;;
+  esac
+done
+
 RULES=${RULES:-$root/rules}
-CORPORA=${CORPORA:-$root/../shared/data/corpora}
-[ -d "$CORPORA" ] || CORPORA=/work/shared/data/corpora
 GG=${GG:-$root/src/GroupGuard.Host/bin/Release/net10.0/groupguard.dll}
+
+# What the corpora are and where they come from, for every error about them.
+where="The corpora folder holds cold-train.tsv and cold-dev.tsv (COLD, github.com/thu-coai/COLDataset)
+  and swsr-comments.tsv (SWSR, github.com/aggiejiang/SWSR), each as label<TAB>text lines;
+  docs/detection.md says how to make them. Without them, measure a fixture:
+  tools/measure-packs.sh tools/fixtures/everyday-chat.txt --hits"
+
+# Every file is checked before anything runs, rather than after half a report.
+if [ $# -eq 0 ]; then
+  [ -n "$corpora" ] || fail "the standard report needs the corpora: give --corpora DIR (or CORPORA=DIR).
+  $where"
+  for c in $corpus_files; do
+    [ -f "$corpora/$c" ] || fail "no $c in $corpora.
+  $where"
+  done
+else
+  # A corpus may be named alone (cold-dev.tsv) when the corpora folder is given.
+  if [ ! -f "$1" ] && [ -n "$corpora" ] && [ -f "$corpora/$1" ]; then
+    file=$corpora/$1; shift; set -- "$file" "$@"
+  fi
+  if [ ! -f "$1" ]; then
+    case " $corpus_files " in
+      *" $(basename "$1") "*)
+        if [ -n "$corpora" ]; then hint="nor in $corpora"; else hint="a corpus by name needs --corpora DIR"; fi
+        fail "no such file: $1 ($hint).
+  $where" ;;
+    esac
+    fail "no such file: $1"
+  fi
+fi
+
+command -v python3 >/dev/null 2>&1 || fail "python3 is needed to score the verdicts"
 if [ ! -f "$GG" ]; then
-  echo "build first: dotnet build src/GroupGuard.Host -c Release" >&2
+  echo "measure-packs: build first: dotnet build src/GroupGuard.Host -c Release" >&2
   exit 1
 fi
 tmp=$(mktemp -d)
@@ -40,10 +100,10 @@ if [ $# -gt 0 ]; then
 fi
 
 dotnet "$GG" rules check --rules "$RULES"
-for c in cold-train.tsv cold-dev.tsv swsr-comments.tsv; do
-  v=$(scan "$CORPORA/$c")
-  python3 "$root/tools/measure-packs.py" "$CORPORA/$c" "$v" --name "$c" --rules
-  python3 "$root/tools/measure-packs.py" "$CORPORA/$c" "$v" --name "$c" --pack abuse
+for c in $corpus_files; do
+  v=$(scan "$corpora/$c")
+  python3 "$root/tools/measure-packs.py" "$corpora/$c" "$v" --name "$c" --rules
+  python3 "$root/tools/measure-packs.py" "$corpora/$c" "$v" --name "$c" --pack abuse
 done
 for f in "$root"/tools/fixtures/*.txt "$root"/tools/fixtures/*.tsv; do
   measure "$f" --hits

@@ -16,14 +16,9 @@ internal static class BenchData
     /// <summary>Real Chinese social-media messages, one at a time, as the corpora hold them.</summary>
     public static string[] Corpus() => Messages.GetOrAdd("all", _ =>
     {
-        var folder = Environment.GetEnvironmentVariable("GROUPGUARD_CORPORA") ?? Path.Combine(RepoRoot(), "..", "shared", "data", "corpora");
-        var files = new[] { "cold-train.tsv", "cold-dev.tsv", "swsr-comments.tsv" }.Select(f => Path.Combine(folder, f)).ToArray();
-        if (!files.All(File.Exists))
-        {
-            throw new FileNotFoundException($"The corpora are not in {Path.GetFullPath(folder)}; set GROUPGUARD_CORPORA to the folder with cold-train.tsv, cold-dev.tsv and swsr-comments.tsv.");
-        }
-
-        return files.SelectMany(File.ReadLines)
+        // Program checks this before a run; here for whatever its check cannot foresee.
+        var folder = Corpora.Folder();
+        return Corpora.Files.Select(f => Path.Combine(folder, f)).SelectMany(File.ReadLines)
             .Select(line => line[(line.IndexOf('\t', StringComparison.Ordinal) + 1)..])
             .Where(text => text.Length > 0)
             .ToArray();
@@ -69,19 +64,5 @@ internal static class BenchData
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        // BenchmarkDotNet runs from a generated folder under bin/; the working folder is the repo's then.
-        return Environment.CurrentDirectory;
     }
 }

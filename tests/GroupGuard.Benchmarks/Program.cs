@@ -2,6 +2,15 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using GroupGuard.Benchmarks;
 
+// `--corpora DIR` is ours, not BenchmarkDotNet's: taken out here and handed on as GROUPGUARD_CORPORA.
+if (Corpora.TakeArgument(args, out var usageError) is not { } rest)
+{
+    Console.Error.WriteLine(usageError);
+    return 2;
+}
+
+args = rest;
+
 // `--memory`: what a 50k-term rule set holds once built (retained heap), outside BenchmarkDotNet.
 if (args is ["--memory", ..])
 {
@@ -11,12 +20,18 @@ if (args is ["--memory", ..])
     var after = GC.GetTotalMemory(forceFullCollection: true);
     GC.KeepAlive(rules);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"50k-term rule set ({rules.TermCount} terms): {(after - before) / 1048576.0:0.0} MiB retained"));
-    return;
+    return 0;
 }
 
 // `--quick`: a rough look while working (best of 5 runs, Stopwatch); the README's figures come from BenchmarkDotNet.
 if (args is ["--quick", ..])
 {
+    if (Corpora.Problem() is { } problem)
+    {
+        Console.Error.WriteLine(problem);
+        return 2;
+    }
+
     foreach (var count in new[] { 1_000, 5_000, 10_000, 50_000 })
     {
         var rules = BenchData.Rules(count);
@@ -53,7 +68,15 @@ if (args is ["--quick", ..])
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count,6} terms: {clean.Length,6} clean messages, {chars,9} chars: engine {engine,6:0.0} M chars/s, trie {baseline,6:0.0} M chars/s ({engine / baseline:0.00}x)"));
     }
 
-    return;
+    return 0;
+}
+
+// Said once, before BenchmarkDotNet builds and starts anything, rather than by every child process.
+if (Corpora.NeededBy(args) && Corpora.Problem() is { } missing)
+{
+    Console.Error.WriteLine(missing);
+    return 2;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(MatchingBenchmarks).Assembly).Run(args);
+return 0;

@@ -3,7 +3,7 @@ using GroupGuard.Core.Digests;
 
 namespace GroupGuard.Channels.Tests;
 
-/// <summary>ARCHITECTURE.md: only contracts and options are public; implementations are internal sealed.</summary>
+/// <summary>docs/architecture.md: only contracts and options are public; implementations are internal sealed.</summary>
 public sealed class ConventionTests
 {
     private static readonly Assembly Channels = typeof(DigestChannelsOptions).Assembly;

@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace GroupGuard.Host.Tests;
 
-/// <summary>The dependency rules of ARCHITECTURE.md, checked on the built assemblies.</summary>
+/// <summary>The dependency rules of docs/architecture.md, checked on the built assemblies.</summary>
 public sealed class ArchitectureTests
 {
     private static readonly string[] EdgeProjects = ["GroupGuard.OneBot", "GroupGuard.Storage", "GroupGuard.Text.Jieba", "GroupGuard.Channels"];

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GroupGuard.Host.Tests;
 
 /// <summary>
-/// Every kind of evasion of DETECTION.md, generated from a small pack with the real segmenter:
+/// Every kind of evasion in docs/detection.md, generated from a small pack with the real segmenter:
 /// each kind must be seen through, and ordinary chat around the same words must not be flagged.
 /// </summary>
 public sealed class EvasionTests : IDisposable

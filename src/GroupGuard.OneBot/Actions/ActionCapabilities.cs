@@ -5,7 +5,7 @@ using GroupGuard.OneBot.V12;
 namespace GroupGuard.OneBot.Actions;
 
 /// <summary>
-/// What each (protocol, platform) can carry out, from PROTOCOLS.md: OneBot v11 (QQ) can do all four;
+/// What each (protocol, platform) can carry out (docs/protocols.md): OneBot v11 (QQ) can do all four;
 /// the WeChat bridge over v12 (ComWeChat) has no <c>delete_message</c> and no mute but kicks with
 /// <c>wx.delete_groupmember</c>; any other v12 platform has the standard actions only (send, delete).
 /// </summary>

@@ -7,7 +7,7 @@ using GroupGuard.Core.Moderation;
 namespace GroupGuard.OneBot.Actions;
 
 /// <summary>
-/// The JSON bodies of the calls, per PROTOCOLS.md. v11 ids go back as JSON numbers when they are
+/// The JSON bodies of the calls, per docs/protocols.md. v11 ids go back as JSON numbers when they are
 /// integers (NapCat's short message id, Lagrange's signed int32, QQ numbers), as strings otherwise;
 /// v12 ids are always strings.
 /// </summary>

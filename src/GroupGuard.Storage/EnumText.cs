@@ -19,6 +19,12 @@ internal static class EnumText<T>
             : throw new InvalidDataException(
                 $"Incident {id} has {column} '{text}', which is not a known {typeof(T).Name} ({string.Join(", ", WireNames<T>.All)}).");
 
+    /// <summary>Parses a stored value; <paramref name="where"/> names the row and column for the error.</summary>
+    public static T Parse(string text, string where) =>
+        WireNames<T>.TryParse(text, out var value)
+            ? value
+            : throw new InvalidDataException($"{where} is '{text}', which is not a known {typeof(T).Name} ({string.Join(", ", WireNames<T>.All)}).");
+
     public static T? ParseOptional(string? text, string column, long id) =>
         text is null ? null : Parse(text, column, id);
 

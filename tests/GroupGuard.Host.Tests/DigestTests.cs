@@ -54,7 +54,7 @@ public sealed class DigestTests
             }
         }
         while (DateTime.UtcNow < deadline
-            && (records.SelectMany(r => r.IncidentIds).Distinct().Count() < incidents.Count || records.Any(r => r.Status != "sent")));
+            && (records.SelectMany(r => r.IncidentIds).Distinct().Count() < incidents.Count || records.Any(r => r.Status != DigestStatus.Sent)));
 
         foreach (var leader in new[] { ("王主任", "123456"), ("李老师", "777") })
         {
@@ -68,7 +68,7 @@ public sealed class DigestTests
             var reported = mine.SelectMany(r => r.IncidentIds).ToList();
             Assert.Equal(reported.Count, reported.Distinct().Count());
             Assert.Equal(incidents.Where(i => i.GroupId == leader.Item2).Select(i => i.Id).Order(), reported.Order());
-            Assert.All(mine, r => Assert.Equal("sent", r.Status));
+            Assert.All(mine, r => Assert.Equal(DigestStatus.Sent, r.Status));
         }
 
         Assert.All(sink.Bodies, body => Assert.True(Encoding.UTF8.GetByteCount(JsonNode.Parse(body)!["markdown"]!["content"]!.GetValue<string>()) <= 4096));
@@ -143,7 +143,7 @@ public sealed class DigestTests
 
         Assert.Equal(leader.Channels, sends.Order(StringComparer.Ordinal));
         var record = Assert.Single(await ListAsync(first.Outbox), r => r.PeriodTo == fire);
-        Assert.Equal("sent", record.Status);
+        Assert.Equal(DigestStatus.Sent, record.Status);
     }
 
     private static async Task<List<DigestRecord>> ListAsync(IDigestOutbox outbox)
@@ -189,9 +189,9 @@ public sealed class DigestTests
         var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
         var record = await outbox.CreateAsync(new DigestRecord
         {
-            Leader = leader.Name, PeriodFrom = fire.AddDays(-1), PeriodTo = fire, Status = "pending", CreatedAt = fire,
+            Leader = leader.Name, PeriodFrom = fire.AddDays(-1), PeriodTo = fire, Status = DigestStatus.Pending, CreatedAt = fire,
             Title = "群管日报", Markdown = "无违规", Text = "无违规", Html = "<p>无违规</p>", IncidentIds = [],
-            Channels = leader.Channels.ToDictionary(c => c, _ => new ChannelOutcome(ChannelOutcome.Pending, 0, null, null)),
+            Channels = leader.Channels.ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
         }, CancellationToken.None);
 
         // The process before the restart claimed the channel and died sending it.
@@ -202,7 +202,7 @@ public sealed class DigestTests
         await digests.RetryAsync(CancellationToken.None);
 
         var after = Assert.Single(await ListAsync(outbox), r => r.Id == record.Id);
-        Assert.Equal("sent", after.Status);
+        Assert.Equal(DigestStatus.Sent, after.Status);
     }
 
     [Fact]

@@ -4,28 +4,6 @@ using System.Text;
 
 namespace GroupGuard.Core.Digests;
 
-/// <summary>The bot's health as the digest reports it.</summary>
-public sealed record DigestHealth(
-    IReadOnlyList<(string Adapter, DateTimeOffset LastEvent)> Adapters,
-    long RejectedWebhooks,
-    IReadOnlyList<string> RuleErrors,
-    IReadOnlyList<string> FailedChannels)
-{
-    /// <summary>Not known where the digest is made (the command line, outside the service).</summary>
-    public bool Unknown { get; init; }
-}
-
-/// <summary>Everything one digest is made of.</summary>
-public sealed record DigestInput(
-    LeaderOptions Leader,
-    DateTimeOffset From,
-    DateTimeOffset To,
-    TimeZoneInfo TimeZone,
-    IReadOnlyList<Incident> Incidents,
-    long MessagesSeen,
-    int? PreviousIncidents,
-    DigestHealth Health);
-
 /// <summary>
 /// Writes the digest a busy leader reads in a minute, in Chinese: the period, messages checked and
 /// incidents by severity, category and group, what was done and what failed and why, repeat

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 using GroupGuard.Host.Digests;
 
@@ -48,7 +49,7 @@ internal static class DigestCommand
         // The digest just made is the leader's latest; read it back for the channels' outcomes.
         var stored = await digests.Outbox.LatestAsync(leader.Name, cancellationToken) ?? record;
         await output.WriteLineAsync(Line(stored));
-        return stored.Channels.Values.Any(c => c.Status == ChannelOutcome.Sent) ? 0 : 1;
+        return stored.Channels.Values.Any(c => c.Status == ChannelStatus.Sent) ? 0 : 1;
     }
 
     public static async Task<int> ListAsync(DigestService digests, string? leaderName, bool jsonl, TextWriter output, CancellationToken cancellationToken)
@@ -75,7 +76,7 @@ internal static class DigestCommand
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static string Line(DigestRecord r) =>
-        $"{r.Leader}  {Iso(r.PeriodFrom)} → {Iso(r.PeriodTo)}  {r.Status}  {string.Join(", ", r.Channels.Select(c => $"{c.Key}: {c.Value.Status}{(c.Value.Error is null ? "" : $" ({c.Value.Error})")}"))}  incidents: {r.IncidentIds.Count}";
+        $"{r.Leader}  {Iso(r.PeriodFrom)} → {Iso(r.PeriodTo)}  {WireNames<DigestStatus>.ToText(r.Status)}  {string.Join(", ", r.Channels.Select(c => $"{c.Key}: {WireNames<ChannelStatus>.ToText(c.Value.Status)}{(c.Value.Error is null ? "" : $" ({c.Value.Error})")}"))}  incidents: {r.IncidentIds.Count}";
 
     private static string JsonLine(DigestRecord r) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
@@ -83,10 +84,10 @@ internal static class DigestCommand
         ["leader"] = r.Leader,
         ["period_from"] = Iso(r.PeriodFrom),
         ["period_to"] = Iso(r.PeriodTo),
-        ["status"] = r.Status,
+        ["status"] = WireNames<DigestStatus>.ToText(r.Status),
         ["channels"] = r.Channels.ToDictionary(c => c.Key, c => new Dictionary<string, object?>
         {
-            ["status"] = c.Value.Status,
+            ["status"] = WireNames<ChannelStatus>.ToText(c.Value.Status),
             ["attempts"] = c.Value.Attempts,
             ["error"] = c.Value.Error,
             ["sent_at"] = c.Value.SentAt is { } sent ? Iso(sent) : null,

@@ -34,14 +34,14 @@ internal sealed partial class DigestService(
     /// <summary>A failing channel is tried this many times in all, with backoff (1, 2, 4, 8 minutes).</summary>
     public const int MaxAttempts = 5;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DigestStatus> _status = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LeaderDigestState> _status = new(StringComparer.Ordinal);
 
     // When a failed channel may be tried again: 1, 2, 4, 8 minutes after its failures. In memory:
     // after a restart every unfinished channel is tried at once, which is what a restart is for.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(long Digest, string Channel), DateTimeOffset> _notBefore = new();
 
     /// <summary>What /healthz says of each leader's latest digest in this process.</summary>
-    public IReadOnlyCollection<DigestStatus> Status => [.. _status.Values.OrderBy(s => s.Leader, StringComparer.Ordinal)];
+    public IReadOnlyCollection<LeaderDigestState> Status => [.. _status.Values.OrderBy(s => s.Leader, StringComparer.Ordinal)];
 
     // One digest run or retry at a time in this process: two runs for one leader could otherwise
     // both start from the same previous end, and a retry could send what a run is sending.
@@ -76,7 +76,7 @@ internal sealed partial class DigestService(
         var last = await outbox.LatestAsync(leader.Name, cancellationToken);
         List<string> failedChannels = last is null
             ? []
-            : [.. last.Channels.Where(c => c.Value.Status == ChannelOutcome.Failed).Select(c => $"{c.Key}: {c.Value.Error}")];
+            : [.. last.Channels.Where(c => c.Value.Status == ChannelStatus.Failed).Select(c => $"{c.Key}: {c.Value.Error}")];
 
         var zone = Zone(leader);
         return DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health.Current(failedChannels)));
@@ -128,14 +128,14 @@ internal sealed partial class DigestService(
             Leader = leader.Name,
             PeriodFrom = from,
             PeriodTo = to,
-            Status = ChannelOutcome.Pending,
+            Status = DigestStatus.Pending,
             CreatedAt = time.GetUtcNow(),
             Title = document.Title,
             Markdown = document.Markdown,
             Text = document.Text,
             Html = document.Html,
             IncidentIds = document.IncidentIds,
-            Channels = leader.Channels.Distinct(StringComparer.Ordinal).ToDictionary(c => c, _ => new ChannelOutcome(ChannelOutcome.Pending, 0, null, null)),
+            Channels = leader.Channels.Distinct(StringComparer.Ordinal).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
         }, cancellationToken);
         await SendAsync(record, cancellationToken);
         return record;
@@ -146,7 +146,7 @@ internal sealed partial class DigestService(
     {
         foreach (var (name, outcome) in record.Channels)
         {
-            if (outcome.Status == ChannelOutcome.Sent || (outcome.Status == ChannelOutcome.Failed && outcome.Attempts >= MaxAttempts)
+            if (outcome.Status == ChannelStatus.Sent || (outcome.Status == ChannelStatus.Failed && outcome.Attempts >= MaxAttempts)
                 || (_notBefore.TryGetValue((record.Id, name), out var notBefore) && notBefore > time.GetUtcNow()))
             {
                 continue;
@@ -166,26 +166,26 @@ internal sealed partial class DigestService(
             {
                 var channel = channels.Get(name) ?? throw new DigestChannelException($"no channel named '{name}' under GroupGuard:Channels");
                 await channel.SendAsync(record.ToDocument(), cancellationToken);
-                result = new ChannelOutcome(ChannelOutcome.Sent, attempts, null, time.GetUtcNow());
+                result = new ChannelOutcome(ChannelStatus.Sent, attempts, null, time.GetUtcNow());
                 LogSent(record.Leader, name, record.PeriodTo);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Retried by the retry job until MaxAttempts; pending means "will try again".
-                var status = attempts >= MaxAttempts ? ChannelOutcome.Failed : ChannelOutcome.Pending;
+                var status = attempts >= MaxAttempts ? ChannelStatus.Failed : ChannelStatus.Pending;
                 result = new ChannelOutcome(status, attempts, ex.Message, null);
                 _notBefore[(record.Id, name)] = time.GetUtcNow().AddMinutes(Math.Pow(2, attempts - 1));
                 LogFailed(record.Leader, name, attempts, ex.Message);
             }
 
             await outbox.UpdateChannelAsync(record.Id, name, result, CancellationToken.None);
-            var failed = result.Status == ChannelOutcome.Sent ? null : $"{name}: {result.Error}";
+            var failed = result.Status == ChannelStatus.Sent ? null : $"{name}: {result.Error}";
             _status.AddOrUpdate(
                 record.Leader,
-                _ => new DigestStatus(record.Leader, record.PeriodTo, failed is null ? [] : [failed]),
+                _ => new LeaderDigestState(record.Leader, record.PeriodTo, failed is null ? [] : [failed]),
                 (_, old) => old.PeriodTo == record.PeriodTo
                     ? old with { FailedChannels = [.. old.FailedChannels.Where(f => !f.StartsWith(name + ":", StringComparison.Ordinal)), .. failed is null ? Array.Empty<string>() : [failed]] }
-                    : new DigestStatus(record.Leader, record.PeriodTo, failed is null ? [] : [failed]));
+                    : new LeaderDigestState(record.Leader, record.PeriodTo, failed is null ? [] : [failed]));
         }
     }
 
@@ -259,7 +259,7 @@ internal sealed partial class DigestService(
         TimeZoneInfo.TryFindSystemTimeZoneById(leader.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
     /// <summary>A leader's latest digest: its period end and the channels still failing.</summary>
-    internal sealed record DigestStatus(string Leader, DateTimeOffset PeriodTo, IReadOnlyList<string> FailedChannels);
+    internal sealed record LeaderDigestState(string Leader, DateTimeOffset PeriodTo, IReadOnlyList<string> FailedChannels);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} up to {PeriodTo} sent on {Channel}")]
     private partial void LogSent(string leader, string channel, DateTimeOffset periodTo);

@@ -27,10 +27,6 @@ namespace GroupGuard.Storage.Sqlite;
 /// </remarks>
 internal sealed class SqliteDigestOutbox : IDigestOutbox
 {
-    internal const string StatusPending = "pending";
-    internal const string StatusSent = "sent";
-    internal const string StatusPartial = "partial";
-    internal const string StatusFailed = "failed";
 
     // One row per digest and channel (one with null channel columns for a digest without any),
     // ordered so that a digest's rows come together, channels by name.
@@ -128,7 +124,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
             record.Leader,
             PeriodFrom = SqliteTime.ToText(record.PeriodFrom),
             PeriodTo = SqliteTime.ToText(record.PeriodTo),
-            Status = DigestStatus(channels.Select(_ => ChannelOutcome.Pending)),
+            Status = EnumText<DigestStatus>.ToText(StatusOf(channels.Select(_ => ChannelStatus.Pending))),
             CreatedAt = SqliteTime.ToText(record.CreatedAt),
             record.Title,
             record.Markdown,
@@ -209,7 +205,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.Status is not (ChannelOutcome.Pending or ChannelOutcome.Sent or ChannelOutcome.Failed))
+        if (!Enum.IsDefined(outcome.Status))
         {
             throw new ArgumentException(
                 $"Channel '{channel}' of digest {id} cannot be '{outcome.Status}': a channel is pending, sent or failed.", nameof(outcome));
@@ -221,7 +217,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
         {
             DigestId = id,
             Channel = channel,
-            outcome.Status,
+            Status = EnumText<ChannelStatus>.ToText(outcome.Status),
             outcome.Attempts,
             outcome.Error,
             SentAt = outcome.SentAt is { } sentAt ? SqliteTime.ToText(sentAt) : null,
@@ -246,7 +242,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
                     .ConfigureAwait(false);
                 return await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE digests SET status = @Status WHERE id = @Id",
-                    new { Id = id, Status = DigestStatus(statuses) },
+                    new { Id = id, Status = EnumText<DigestStatus>.ToText(StatusOf(statuses.Select(s => EnumText<ChannelStatus>.Parse(s, $"Digest {id}: channel status")))) },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
             },
@@ -301,25 +297,25 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
     }
 
     /// <summary>The digest's status from its channels' (see the class remarks).</summary>
-    internal static string DigestStatus(IEnumerable<string> channelStatuses)
+    internal static DigestStatus StatusOf(IEnumerable<ChannelStatus> channelStatuses)
     {
         int sent = 0, failed = 0;
         foreach (var status in channelStatuses)
         {
             switch (status)
             {
-                case ChannelOutcome.Sent:
+                case ChannelStatus.Sent:
                     sent++;
                     break;
-                case ChannelOutcome.Failed:
+                case ChannelStatus.Failed:
                     failed++;
                     break;
                 default:
-                    return StatusPending;
+                    return DigestStatus.Pending;
             }
         }
 
-        return failed == 0 ? StatusSent : sent == 0 ? StatusFailed : StatusPartial;
+        return failed == 0 ? DigestStatus.Sent : sent == 0 ? DigestStatus.Failed : DigestStatus.Partial;
     }
 
     private static List<DigestRecord> Group(IEnumerable<DigestRow> rows)
@@ -399,7 +395,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
             }
 
             channels[Channel] = new ChannelOutcome(
-                ChannelStatus ?? "",
+                EnumText<ChannelStatus>.Parse(ChannelStatus ?? "", $"Channel '{Channel}' of digest {Id}: status"),
                 Attempts is >= 0 and <= int.MaxValue
                     ? (int)Attempts.Value
                     : throw new InvalidDataException($"Channel '{Channel}' of digest {Id} has {Attempts} attempts."),
@@ -413,7 +409,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
             Leader = Leader,
             PeriodFrom = SqliteTime.Parse(PeriodFrom, $"Digest {Id}: period_from"),
             PeriodTo = SqliteTime.Parse(PeriodTo, $"Digest {Id}: period_to"),
-            Status = Status,
+            Status = EnumText<DigestStatus>.Parse(Status, $"Digest {Id}: status"),
             CreatedAt = SqliteTime.Parse(CreatedAt, $"Digest {Id}: created_at"),
             Title = Title,
             Markdown = Markdown,

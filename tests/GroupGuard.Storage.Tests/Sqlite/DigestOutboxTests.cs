@@ -38,7 +38,7 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
             Leader = leader,
             PeriodFrom = from ?? Day1,
             PeriodTo = to ?? Day2,
-            Status = "ignored",
+            Status = DigestStatus.Failed, // ignored: the outbox works it out from the channels
             CreatedAt = (to ?? Day2).AddMinutes(1),
             Title = title,
             Markdown = "## 群管日报\n- 广告 3 条 🧧\n- 诈骗 1 条（已踢出）",
@@ -46,7 +46,7 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
             Html = "<h2>群管日报</h2><p>广告 3 条 &amp; 诈骗 1 条</p>",
             IncidentIds = incidentIds ?? [1, 2, 3],
             Channels = (channels.Length == 0 ? ["wecom", "email"] : channels)
-                .ToDictionary(c => c, _ => new ChannelOutcome(ChannelOutcome.Sent, 9, "ignored", Day4), StringComparer.Ordinal),
+                .ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Sent, 9, "ignored", Day4), StringComparer.Ordinal),
         };
 
     private async Task<List<DigestRecord>> ListAllAsync(string? leader)
@@ -60,12 +60,12 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         return list;
     }
 
-    private static ChannelOutcome Sent(int attempts = 1) => new(ChannelOutcome.Sent, attempts, null, Day2.AddMinutes(2));
+    private static ChannelOutcome Sent(int attempts = 1) => new(ChannelStatus.Sent, attempts, null, Day2.AddMinutes(2));
 
-    private static ChannelOutcome Retrying(int attempts, string error = "HTTP 502") => new(ChannelOutcome.Pending, attempts, error, null);
+    private static ChannelOutcome Retrying(int attempts, string error = "HTTP 502") => new(ChannelStatus.Pending, attempts, error, null);
 
     private static ChannelOutcome GaveUp(int attempts, string error = "errcode 93000: invalid webhook url") =>
-        new(ChannelOutcome.Failed, attempts, error, null);
+        new(ChannelStatus.Failed, attempts, error, null);
 
     [Fact]
     public async Task A_channel_is_claimed_by_one_sender_until_its_claim_runs_out_or_its_outcome_is_recorded()
@@ -114,10 +114,10 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         var stored = await _outbox.CreateAsync(Digest(channels: ["wecom", "dingtalk", "email"]), CancellationToken.None);
 
         Assert.True(stored.Id > 0);
-        Assert.Equal("pending", stored.Status);
+        Assert.Equal(DigestStatus.Pending, stored.Status);
         Assert.Equal(["dingtalk", "email", "wecom"], stored.Channels.Keys.Order(StringComparer.Ordinal));
         // Whatever outcome the caller passed in, a new channel starts from nothing.
-        Assert.All(stored.Channels.Values, c => Assert.Equal(new ChannelOutcome(ChannelOutcome.Pending, 0, null, null), c));
+        Assert.All(stored.Channels.Values, c => Assert.Equal(new ChannelOutcome(ChannelStatus.Pending, 0, null, null), c));
         Assert.Equal((Day1, Day2), (stored.PeriodFrom, stored.PeriodTo));
         Assert.Equal(TimeSpan.Zero, stored.PeriodTo.Offset);
         Assert.Equal(Day2.AddMinutes(1), stored.CreatedAt);
@@ -139,7 +139,7 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         Assert.Equal(Day1, again.PeriodFrom);
         Assert.Equal([1L, 2, 3], again.IncidentIds);
         Assert.Equal(["email", "wecom"], again.Channels.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(ChannelOutcome.Sent, again.Channels["wecom"].Status); // progress is kept, not reset
+        Assert.Equal(ChannelStatus.Sent, again.Channels["wecom"].Status); // progress is kept, not reset
         using var db = _harness.OpenRaw();
         Assert.Equal(1, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digests"));
         Assert.Equal(2, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digest_channels"));
@@ -209,12 +209,12 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
                     "sent" => Sent(),
                     "retrying" => Retrying(2),
                     "failed" => GaveUp(3),
-                    _ => new ChannelOutcome(ChannelOutcome.Pending, 0, null, null),
+                    _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null),
                 },
                 CancellationToken.None);
         }
 
-        Assert.Equal(expected, Assert.Single(await ListAllAsync(null)).Status);
+        Assert.Equal(expected, WireNames<DigestStatus>.ToText(Assert.Single(await ListAllAsync(null)).Status));
     }
 
     [Fact]
@@ -228,11 +228,11 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         await _outbox.UpdateChannelAsync(digest.Id, "email", Sent(attempts: 2), CancellationToken.None);
         var done = Assert.Single(await ListAllAsync("张老师"));
 
-        Assert.Equal("pending", halfway.Status);
-        Assert.Equal(new ChannelOutcome(ChannelOutcome.Pending, 1, "SMTP 451 请稍后再试", null), halfway.Channels["email"]);
-        Assert.Equal("sent", done.Status);
-        Assert.Equal(new ChannelOutcome(ChannelOutcome.Sent, 1, null, Day2.AddMinutes(2)), done.Channels["wecom"]);
-        Assert.Equal(new ChannelOutcome(ChannelOutcome.Sent, 2, null, Day2.AddMinutes(2)), done.Channels["email"]);
+        Assert.Equal(DigestStatus.Pending, halfway.Status);
+        Assert.Equal(new ChannelOutcome(ChannelStatus.Pending, 1, "SMTP 451 请稍后再试", null), halfway.Channels["email"]);
+        Assert.Equal(DigestStatus.Sent, done.Status);
+        Assert.Equal(new ChannelOutcome(ChannelStatus.Sent, 1, null, Day2.AddMinutes(2)), done.Channels["wecom"]);
+        Assert.Equal(new ChannelOutcome(ChannelStatus.Sent, 2, null, Day2.AddMinutes(2)), done.Channels["email"]);
     }
 
     [Fact]
@@ -245,8 +245,8 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         await _harness.CreateOutboxOfAnotherInstance().UpdateChannelAsync(digest.Id, "wecom", Retrying(2), CancellationToken.None);
 
         var stored = Assert.Single(await ListAllAsync(null));
-        Assert.Equal("sent", stored.Status);
-        Assert.Equal(ChannelOutcome.Sent, stored.Channels["wecom"].Status);
+        Assert.Equal(DigestStatus.Sent, stored.Status);
+        Assert.Equal(ChannelStatus.Sent, stored.Channels["wecom"].Status);
         Assert.Empty(await _outbox.UnfinishedAsync(5, CancellationToken.None));
     }
 
@@ -259,8 +259,8 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         await _outbox.UpdateChannelAsync(digest.Id, "qq-dm", GaveUp(3, "机器人不是好友"), CancellationToken.None);
 
         var stored = Assert.Single(await ListAllAsync(null));
-        Assert.Equal("partial", stored.Status);
-        Assert.Equal(new ChannelOutcome(ChannelOutcome.Failed, 3, "机器人不是好友", null), stored.Channels["qq-dm"]);
+        Assert.Equal(DigestStatus.Partial, stored.Status);
+        Assert.Equal(new ChannelOutcome(ChannelStatus.Failed, 3, "机器人不是好友", null), stored.Channels["qq-dm"]);
     }
 
     [Fact]
@@ -275,17 +275,16 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
-    [InlineData("partial")]
-    [InlineData("SENT")]
-    [InlineData("")]
-    public async Task A_channel_status_other_than_pending_sent_or_failed_is_refused(string status)
+    [InlineData(7)]
+    [InlineData(-1)]
+    public async Task A_channel_status_other_than_pending_sent_or_failed_is_refused(int status)
     {
         var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
 
         await Assert.ThrowsAsync<ArgumentException>(
-            () => _outbox.UpdateChannelAsync(digest.Id, "wecom", new ChannelOutcome(status, 1, null, null), CancellationToken.None));
+            () => _outbox.UpdateChannelAsync(digest.Id, "wecom", new ChannelOutcome((ChannelStatus)status, 1, null, null), CancellationToken.None));
 
-        Assert.Equal(ChannelOutcome.Pending, Assert.Single(await ListAllAsync(null)).Channels["wecom"].Status);
+        Assert.Equal(ChannelStatus.Pending, Assert.Single(await ListAllAsync(null)).Channels["wecom"].Status);
     }
 
     [Fact]
@@ -310,8 +309,8 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         Assert.Equal([untried.Id, retrying.Id], withTwo.Select(d => d.Id));
         // The sender gets every channel, so it can skip the ones already sent.
         var partial = withThree.Single(d => d.Id == failedTwice.Id);
-        Assert.Equal("partial", partial.Status);
-        Assert.Equal(ChannelOutcome.Sent, partial.Channels["wecom"].Status);
+        Assert.Equal(DigestStatus.Partial, partial.Status);
+        Assert.Equal(ChannelStatus.Sent, partial.Channels["wecom"].Status);
         Assert.Equal(GaveUp(2), partial.Channels["email"]);
         Assert.Equal("群管日报 3月1日", partial.Title);
         Assert.Equal([1L, 2, 3], partial.IncidentIds);
@@ -344,8 +343,8 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         var latest = await _outbox.LatestAsync("张老师", CancellationToken.None);
 
         Assert.Equal(later.Id, latest!.Id);
-        Assert.Equal(ChannelOutcome.Failed, latest.Channels["wecom"].Status);
-        Assert.Equal(ChannelOutcome.Pending, latest.Channels["file"].Status);
+        Assert.Equal(ChannelStatus.Failed, latest.Channels["wecom"].Status);
+        Assert.Equal(ChannelStatus.Pending, latest.Channels["file"].Status);
         Assert.Null(await _outbox.LatestAsync("王老师", CancellationToken.None));
     }
 
@@ -380,7 +379,7 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         Assert.Equal("<h2>群管日报</h2><p>广告 3 条 &amp; 诈骗 1 条</p>", zhang[2].Html);
         Assert.Equal("群管日报：广告 3 条，诈骗 1 条", zhang[2].Text);
         Assert.Equal(["email", "wecom"], zhang[2].Channels.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("sent", zhang[1].Status);
+        Assert.Equal(DigestStatus.Sent, zhang[1].Status);
         Assert.Equal(Sent(), Assert.Single(zhang[1].Channels).Value);
         Assert.Empty(await ListAllAsync("王老师"));
     }
@@ -390,7 +389,7 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     {
         var stored = await _outbox.CreateAsync(Digest() with { Channels = new Dictionary<string, ChannelOutcome>() }, CancellationToken.None);
 
-        Assert.Equal("sent", stored.Status);
+        Assert.Equal(DigestStatus.Sent, stored.Status);
         Assert.Empty(stored.Channels);
         Assert.Empty(await _outbox.UnfinishedAsync(3, CancellationToken.None));
         Assert.Equal(stored.Id, Assert.Single(await ListAllAsync(null)).Id);
@@ -437,7 +436,7 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         Assert.Equal(Tasks, (await _harness.QueryAllAsync()).Count);
         var digests = await ListAllAsync(null);
         Assert.Equal(Tasks, digests.Count);
-        Assert.All(digests, d => Assert.Equal("partial", d.Status));
+        Assert.All(digests, d => Assert.Equal(DigestStatus.Partial, d.Status));
         var counts = await _harness.Store.GetMessageCountsAsync(Day1, Day2, null, CancellationToken.None);
         Assert.Equal(Tasks, Assert.Single(counts).Count);
     }

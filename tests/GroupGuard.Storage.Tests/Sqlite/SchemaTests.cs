@@ -298,14 +298,14 @@ public sealed class SchemaTests
                 Leader = "张老师",
                 PeriodFrom = day,
                 PeriodTo = day.AddDays(1),
-                Status = "pending",
+                Status = GroupGuard.Core.Digests.DigestStatus.Pending,
                 CreatedAt = day.AddDays(1),
                 Title = "日报",
                 Markdown = "- 1 条",
                 Text = "1 条",
                 Html = "<p>1 条</p>",
                 IncidentIds = [old.Id],
-                Channels = new Dictionary<string, GroupGuard.Core.Digests.ChannelOutcome> { ["wecom"] = new("pending", 0, null, null) },
+                Channels = new Dictionary<string, GroupGuard.Core.Digests.ChannelOutcome> { ["wecom"] = new(GroupGuard.Core.Digests.ChannelStatus.Pending, 0, null, null) },
             },
             CancellationToken.None);
         Assert.Equal([old.Id], digest.IncidentIds);

@@ -1,0 +1,20 @@
+namespace GroupGuard.Core.Digests;
+
+/// <summary>One digest as it is sent: the same content rendered for each kind of channel.</summary>
+/// <param name="Leader">The leader's name, as configured.</param>
+/// <param name="From">Start of the period covered (inclusive, by detection time).</param>
+/// <param name="To">End of the period covered (exclusive).</param>
+/// <param name="Title">A one-line title (email subject, DingTalk title).</param>
+/// <param name="Markdown">Markdown (WeCom, DingTalk, the file channel). Lines are short; channels may split on line breaks. What members and platforms wrote is defused (<see cref="DigestMarkup.Escape"/>).</param>
+/// <param name="Text">Plain text (Feishu, QQ private message, the plain part of an email). What members and platforms wrote stays as written, but its line breaks become spaces.</param>
+/// <param name="Html">HTML (the HTML part of an email).</param>
+/// <param name="IncidentIds">The incidents this digest reports.</param>
+public sealed record DigestDocument(
+    string Leader,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    string Title,
+    string Markdown,
+    string Text,
+    string Html,
+    IReadOnlyList<long> IncidentIds);

@@ -1,0 +1,12 @@
+namespace GroupGuard.Core.Digests;
+
+/// <summary>The bot's health as the digest reports it.</summary>
+public sealed record DigestHealth(
+    IReadOnlyList<(string Adapter, DateTimeOffset LastEvent)> Adapters,
+    long RejectedWebhooks,
+    IReadOnlyList<string> RuleErrors,
+    IReadOnlyList<string> FailedChannels)
+{
+    /// <summary>Not known where the digest is made (the command line, outside the service).</summary>
+    public bool Unknown { get; init; }
+}

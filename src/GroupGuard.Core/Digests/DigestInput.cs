@@ -1,0 +1,12 @@
+namespace GroupGuard.Core.Digests;
+
+/// <summary>Everything one digest is made of.</summary>
+public sealed record DigestInput(
+    LeaderOptions Leader,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    TimeZoneInfo TimeZone,
+    IReadOnlyList<Incident> Incidents,
+    long MessagesSeen,
+    int? PreviousIncidents,
+    DigestHealth Health);

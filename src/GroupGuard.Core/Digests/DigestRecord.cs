@@ -1,0 +1,25 @@
+namespace GroupGuard.Core.Digests;
+
+/// <summary>One digest in the outbox: keyed by leader and period end, so it is sent at most once.</summary>
+public sealed record DigestRecord
+{
+    public long Id { get; init; }
+    public required string Leader { get; init; }
+    public required DateTimeOffset PeriodFrom { get; init; }
+    public required DateTimeOffset PeriodTo { get; init; }
+
+    /// <summary><c>pending</c> (a channel still to send), <c>sent</c> (all channels), <c>partial</c>, or <c>failed</c> (no channel, retries exhausted).</summary>
+    public required DigestStatus Status { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string Title { get; init; }
+    public required string Markdown { get; init; }
+    public required string Text { get; init; }
+    public required string Html { get; init; }
+    public IReadOnlyList<long> IncidentIds { get; init; } = [];
+
+    /// <summary>Per channel name: its outcome so far.</summary>
+    public IReadOnlyDictionary<string, ChannelOutcome> Channels { get; init; } = new Dictionary<string, ChannelOutcome>();
+
+    public DigestDocument ToDocument() => new(Leader, PeriodFrom, PeriodTo, Title, Markdown, Text, Html, IncidentIds);
+}

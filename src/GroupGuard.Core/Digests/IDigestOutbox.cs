@@ -1,0 +1,38 @@
+namespace GroupGuard.Core.Digests;
+
+/// <summary>
+/// The digest outbox. Failure contract: methods throw on storage failure. Creating a digest that
+/// exists (same leader and period end) returns the stored one unchanged: a restart, a misfire, a
+/// retry or a second instance never makes a second digest for the same period.
+/// </summary>
+public interface IDigestOutbox
+{
+    /// <summary>The end of the leader's latest digest period, or null before the first.</summary>
+    Task<DateTimeOffset?> LastPeriodEndAsync(string leader, CancellationToken cancellationToken);
+
+    /// <summary>Stores the digest with every channel pending, or returns the one already stored for that leader and period end.</summary>
+    Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims a pending (or failed, retryable) channel for <paramref name="holder"/> (a process) to
+    /// send until <paramref name="until"/>:
+    /// true for the one caller that gets it; false when it is sent, or claimed by someone else and
+    /// that claim has not run out at <paramref name="now"/>. Recording the outcome ends the claim.
+    /// </summary>
+    Task<bool> ClaimChannelAsync(long id, string channel, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Ends every claim whose holder <paramref name="isGone"/> says no longer runs; returns how many.</summary>
+    Task<int> ReleaseClaimsAsync(Func<string, bool> isGone, CancellationToken cancellationToken);
+
+    /// <summary>Records one channel's outcome, ends its claim and recomputes the digest's status.</summary>
+    Task UpdateChannelAsync(long id, string channel, ChannelOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>Digests with a channel still pending, or failed with fewer than <paramref name="maxAttempts"/> attempts.</summary>
+    Task<IReadOnlyList<DigestRecord>> UnfinishedAsync(int maxAttempts, CancellationToken cancellationToken);
+
+    /// <summary>The leader's latest digest (by period end) with its channels, or null before the first.</summary>
+    Task<DigestRecord?> LatestAsync(string leader, CancellationToken cancellationToken);
+
+    /// <summary>The outbox, newest last; one leader's or all.</summary>
+    IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken);
+}

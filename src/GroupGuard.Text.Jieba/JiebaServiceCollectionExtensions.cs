@@ -15,7 +15,6 @@ public static class JiebaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        services.AddLogging();
         services.TryAddSingleton<IWordSegmenter, JiebaWordSegmenter>();
         services.AddHostedService<JiebaStartupCheck>();
         return services;

@@ -30,7 +30,7 @@ public sealed class JiebaStartupTests
     [Fact]
     public async Task The_host_gets_the_segmenter_and_starts_with_the_dictionary_checked()
     {
-        var services = new ServiceCollection().AddGroupGuardJieba();
+        var services = new ServiceCollection().AddLogging().AddGroupGuardJieba(); // a host always has logging
         await using var provider = services.BuildServiceProvider();
 
         var segmenter = provider.GetRequiredService<IWordSegmenter>();

@@ -145,6 +145,13 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
         if (_roles.Count >= RoleCacheSweepThreshold)
         {
             SweepRoles(now);
+
+            // A raid of that many distinct senders within the cache lifetime: start over rather
+            // than grow without bound; roles are asked again as needed.
+            if (_roles.Count >= RoleCacheSweepThreshold)
+            {
+                _roles.Clear();
+            }
         }
 
         _roles[key] = new CachedRole(role.Value, _time.GetUtcNow() + RoleCacheLifetime);

@@ -11,13 +11,19 @@ internal static class EventDetail
     /// </summary>
     public static string Of(JsonElement root, string type, string? secondType)
     {
+        type = Cut(type);
         if (string.IsNullOrEmpty(secondType))
         {
             return type;
         }
 
         return JsonFields.GetNonEmptyString(root, "sub_type") is { } subType
-            ? $"{type}.{secondType}.{subType}"
-            : $"{type}.{secondType}";
+            ? $"{type}.{Cut(secondType)}.{Cut(subType)}"
+            : $"{type}.{Cut(secondType)}";
     }
+
+    /// <summary>Real type names are a few words; a sender's long one is cut so logs stay readable.</summary>
+    private const int MaxPart = 32;
+
+    private static string Cut(string part) => part.Length <= MaxPart ? part : string.Concat(part.AsSpan(0, MaxPart), "…");
 }

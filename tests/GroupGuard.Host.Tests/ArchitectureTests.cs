@@ -72,6 +72,33 @@ public sealed class ArchitectureTests
         }
     }
 
+    [Fact]
+    public void The_repository_refers_to_nothing_outside_it()
+    {
+        string[] skipped = ["bin", "obj", ".git", "TestResults", "BenchmarkDotNet.Artifacts", "data"];
+        string[] text = [".cs", ".md", ".sh", ".py", ".json", ".yaml", ".yml", ".props", ".csproj", ".sln", ".service", ".sql", ".txt", ".tsv"];
+        var outside = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Root, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(RepoPaths.Root, file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => skipped.Contains(part)) || !text.Contains(Path.GetExtension(file)))
+            {
+                continue;
+            }
+
+            var content = File.ReadAllText(file);
+            foreach (var pointer in new[] { "../shared", "/work/shared", "shared/docs", "shared/data" })
+            {
+                if (content.Contains(pointer, StringComparison.Ordinal) && !relative.EndsWith("ArchitectureTests.cs", StringComparison.Ordinal))
+                {
+                    outside.Add($"{relative}: {pointer}");
+                }
+            }
+        }
+
+        Assert.Empty(outside);
+    }
+
     // The receiver is the adapter's one entry point for the host's endpoints.
     private static bool IsAllowedEntryPoint(Type type) => type.FullName == "GroupGuard.OneBot.OneBotWebhookReceiver";
 

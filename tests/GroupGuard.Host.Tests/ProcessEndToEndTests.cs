@@ -68,6 +68,31 @@ public sealed class ProcessEndToEndTests
     }
 
     [Fact]
+    public async Task A_sigterm_stops_the_service_cleanly_with_what_it_took_stored()
+    {
+        using var service = new GroupGuardFactory();
+        var environment = StartupAndHealthTests.Environment(service);
+        using var http = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"]) };
+        using var process = GroupGuardProcess.Start(service.Folder, environment);
+        _ = process.StandardOutput.ReadToEndAsync();
+        var log = process.StandardError.ReadToEndAsync();
+        await GroupGuardProcess.WaitHealthyAsync(http, process);
+        Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("napcat-group-array.json"))).StatusCode);
+
+        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(patience.Token);
+        Assert.Equal(0, process.ExitCode);
+        var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export");
+        Assert.Contains("ads.contact", export.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", await log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Messages_acknowledged_before_a_kill_9_are_moderated_after_the_restart()
     {
         using var service = new GroupGuardFactory();

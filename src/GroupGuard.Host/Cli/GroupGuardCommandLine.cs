@@ -73,7 +73,7 @@ internal static class GroupGuardCommandLine
                     EnableDefaultExceptionHandler = false,
 
                     // The service handles SIGTERM and Ctrl+C itself, draining its queue; a verb is cancelled.
-                    ProcessTerminationTimeout = parsed.CommandResult.Command == root ? null : TimeSpan.FromSeconds(2),
+                    ProcessTerminationTimeout = parsed.CommandResult.Command is RootCommand || parsed.CommandResult.Command.Name == "run" ? null : TimeSpan.FromSeconds(2),
                 },
                 cancellationToken);
         }

@@ -59,7 +59,9 @@ internal sealed partial class PendingActionRecovery(
                 Planned(message),
                 message.Max(i => i.MuteSeconds),
                 Warning(strongest));
-            if (actions.Count > 0 && queue.TryEnqueue(new ActionJob(ids, actions)))
+            // A platform that could not do part of it (a warning stands in) is noted on the incidents: keep saying so.
+            var degraded = message.Select(i => i.ActionError).FirstOrDefault(e => e is not null);
+            if (actions.Count > 0 && queue.TryEnqueue(new ActionJob(ids, actions, degraded)))
             {
                 LogRequeued(actions.Count, strongest.GroupId, strongest.MessageId);
             }

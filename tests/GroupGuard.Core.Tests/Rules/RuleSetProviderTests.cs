@@ -10,9 +10,6 @@ public sealed class RuleSetProviderTests
     // A path no file system takes: resolving it throws ArgumentException, which no file read expects.
     private const string Unresolvable = "rules\0bad";
 
-    // A safety net so that a broken test fails rather than hangs; nothing is measured with it.
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
-
     private static TempFolder Folder()
     {
         var dir = new TempFolder();

@@ -5,7 +5,7 @@ namespace GroupGuard.Text.Jieba.Tests;
 [Collection(JiebaCollection.Name)]
 public sealed class JiebaWordSegmenterTests
 {
-    private readonly CollectingLogger<JiebaWordSegmenter> _logger = new();
+    private readonly LogCollector<JiebaWordSegmenter> _logger = new();
     private readonly JiebaWordSegmenter _segmenter;
 
     public JiebaWordSegmenterTests()

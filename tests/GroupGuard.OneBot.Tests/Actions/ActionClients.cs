@@ -34,8 +34,8 @@ internal static class ActionClients
         OneBotOptions options,
         TimeProvider? time = null,
         TimeSpan? retryBaseDelay = null,
-        CollectingLogger<OneBotActionClient>? logger = null) =>
-        new(new HttpClient(), new TestOptionsMonitor(options), time ?? TimeProvider.System, logger ?? new CollectingLogger<OneBotActionClient>(), retryBaseDelay ?? TimeSpan.FromMilliseconds(50));
+        LogCollector<OneBotActionClient>? logger = null) =>
+        new(new HttpClient(), new TestOptionsMonitor(options), time ?? TimeProvider.System, logger ?? new LogCollector<OneBotActionClient>(), retryBaseDelay ?? TimeSpan.FromMilliseconds(50));
 
     public static PlatformAction Action(
         ModerationAction action,

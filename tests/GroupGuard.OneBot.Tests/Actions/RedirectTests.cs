@@ -22,7 +22,7 @@ public sealed class RedirectTests : IAsyncLifetime
     }
 
     private static OneBotActionClient ProductionClient(OneBotOptions options) =>
-        new(OneBotServiceCollectionExtensions.CreateHttpClient(), new TestOptionsMonitor(options), TimeProvider.System, new CollectingLogger<OneBotActionClient>());
+        new(OneBotServiceCollectionExtensions.CreateHttpClient(), new TestOptionsMonitor(options), TimeProvider.System, new LogCollector<OneBotActionClient>());
 
     [Theory]
     [InlineData(307, "Temporary Redirect")]

@@ -192,7 +192,7 @@ public sealed class RetryTests : IAsyncLifetime
     public async Task The_token_never_appears_in_logs_or_errors()
     {
         _api.Script("delete_msg", FakeAnswer.Http(500), FakeAnswer.Http(401));
-        var logger = new CollectingLogger<OneBotActionClient>();
+        var logger = new LogCollector<OneBotActionClient>();
         using var client = Create(Options(_api), logger: logger);
 
         var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);

@@ -38,13 +38,13 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
             severity: high
         """;
 
+    // Pooled connections keep the database file open: let them go before the folder is deleted.
+    private readonly TempFolder _folder = new(SqliteConnection.ClearAllPools);
     private readonly Dictionary<string, string?> _settings;
 
     public GroupGuardFactory(IDictionary<string, string?>? settings = null, string? rulePack = null)
     {
-        Folder = Path.Combine(Path.GetTempPath(), "gg-host-" + Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(Path.Combine(Folder, "rules"));
-        File.WriteAllText(Path.Combine(Folder, "rules", "test.yaml"), rulePack ?? RulePack);
+        _folder.Write(Path.Combine("rules", "test.yaml"), rulePack ?? RulePack);
         DatabasePath = Path.Combine(Folder, "data", "groupguard.db");
         _settings = new Dictionary<string, string?>
         {
@@ -59,7 +59,7 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
         }
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
     public string DatabasePath { get; }
 
@@ -166,14 +166,6 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not a test failure.
-        }
+        _folder.Dispose();
     }
 }

@@ -30,33 +30,27 @@ public sealed class InboxJournalTests
     [Fact]
     public void Segments_wholly_before_the_checkpoint_are_deleted_and_what_follows_is_replayed()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "gg-journal-" + Guid.NewGuid().ToString("n"));
-        try
+        using var temp = new TempFolder();
+        var folder = temp.File("inbox");
+        var options = Options.Create(new PipelineOptions { InboxPath = folder, InboxSegmentBytes = 1024 });
+        var positions = new List<JournalPosition>();
+        using (var journal = new InboxJournal(options, TimeProvider.System))
         {
-            var options = Options.Create(new PipelineOptions { InboxPath = folder, InboxSegmentBytes = 1024 });
-            var positions = new List<JournalPosition>();
-            using (var journal = new InboxJournal(options, TimeProvider.System))
+            Assert.Empty(journal.Open());
+            for (var i = 0; i < 12; i++)
             {
-                Assert.Empty(journal.Open());
-                for (var i = 0; i < 12; i++)
-                {
-                    positions.Add(journal.Append(Message(i)));
-                }
-
-                Assert.True(positions[^1].Segment > positions[0].Segment + 1, "the test needs several segments");
-                journal.MarkProcessed(positions[8]);
-                journal.Flush();
+                positions.Add(journal.Append(Message(i)));
             }
 
-            var left = Directory.GetFiles(folder, "*.jsonl").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
-            Assert.Equal(positions[8].Segment, left[0]); // the ones before the checkpoint's segment are gone
-            using var next = new InboxJournal(options, TimeProvider.System);
-            Assert.Equal(["m9", "m10", "m11"], next.Open().Select(q => q.Message.MessageId));
+            Assert.True(positions[^1].Segment > positions[0].Segment + 1, "the test needs several segments");
+            journal.MarkProcessed(positions[8]);
+            journal.Flush();
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+
+        var left = Directory.GetFiles(folder, "*.jsonl").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        Assert.Equal(positions[8].Segment, left[0]); // the ones before the checkpoint's segment are gone
+        using var next = new InboxJournal(options, TimeProvider.System);
+        Assert.Equal(["m9", "m10", "m11"], next.Open().Select(q => q.Message.MessageId));
     }
 
     private static GroupGuard.Core.ChatMessage Message(int i) => new()

@@ -10,7 +10,8 @@ namespace GroupGuard.Storage.Tests.Sqlite;
 /// <summary>A store on a database file in its own temp folder, plus plain access to that file.</summary>
 internal sealed class StoreHarness : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    // Pooled connections keep the database file open: let them go before the folder is deleted.
+    private readonly TempFolder _folder = new(SqliteConnection.ClearAllPools);
 
     public StoreHarness(string relativeDatabasePath = "groupguard.db", IReadOnlyList<Migration>? migrations = null)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using GroupGuard.Core.Digests;
@@ -14,7 +13,8 @@ public sealed class DigestTests
     [Fact]
     public async Task Consecutive_digests_report_each_incident_of_the_leaders_groups_exactly_once()
     {
-        using var sink = RobotSink.Start();
+        await using var sink = LoopbackHttpServer.Start();
+        sink.Respond(_ => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
         using var service = new GroupGuardFactory(new Dictionary<string, string?>
         {
             ["GroupGuard:Leaders:0:Name"] = "王主任",
@@ -27,7 +27,7 @@ public sealed class DigestTests
             ["GroupGuard:Leaders:1:Schedule"] = "0/2 * * * * ?",
             ["GroupGuard:Leaders:1:Channels:0"] = "office-robot",
             ["GroupGuard:Channels:office-robot:Type"] = "wecom",
-            ["GroupGuard:Channels:office-robot:Url"] = sink.Url + "cgi-bin/webhook/send?key=test-key",
+            ["GroupGuard:Channels:office-robot:Url"] = sink.Url("/cgi-bin/webhook/send?key=test-key"),
         });
         _ = service.CreateClient();
         var digests = service.Services.GetRequiredService<DigestService>();
@@ -71,9 +71,9 @@ public sealed class DigestTests
             Assert.All(mine, r => Assert.Equal("sent", r.Status));
         }
 
-        Assert.All(sink.Bodies, body => Assert.True(Encoding.UTF8.GetByteCount(JsonNode.Parse(body)!["markdown"]!["content"]!.GetValue<string>()) <= 4096));
-        Assert.Contains(sink.Bodies, b => b.Contains("王主任", StringComparison.Ordinal) && b.Contains("二年级家长群", StringComparison.Ordinal));
-        Assert.Contains(sink.Bodies, b => b.Contains("今日无违规", StringComparison.Ordinal) || b.Contains("发现", StringComparison.Ordinal));
+        Assert.All(sink.Requests.Select(r => r.Body), body => Assert.True(Encoding.UTF8.GetByteCount(JsonNode.Parse(body)!["markdown"]!["content"]!.GetValue<string>()) <= 4096));
+        Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("王主任", StringComparison.Ordinal) && b.Contains("二年级家长群", StringComparison.Ordinal));
+        Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("今日无违规", StringComparison.Ordinal) || b.Contains("发现", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -249,55 +249,5 @@ public sealed class DigestTests
         Assert.Equal("sent", row["channels"]!["archive"]!["status"]!.GetValue<string>());
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no leader named 'nobody'", unknown.Error, StringComparison.Ordinal);
-    }
-
-    /// <summary>A WeCom/DingTalk-style robot on loopback: records bodies, answers errcode 0.</summary>
-    private sealed class RobotSink : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly ConcurrentQueue<string> _bodies = new();
-
-        private RobotSink(int port)
-        {
-            Url = $"http://127.0.0.1:{port}/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _ = Task.Run(LoopAsync);
-        }
-
-        public string Url { get; }
-
-        public IReadOnlyList<string> Bodies => [.. _bodies];
-
-        public static RobotSink Start() => new(GroupGuardProcess.FreePort());
-
-        private async Task LoopAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                _bodies.Enqueue(await reader.ReadToEndAsync());
-                var answer = Encoding.UTF8.GetBytes("{\"errcode\":0,\"errmsg\":\"ok\"}");
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(answer);
-                context.Response.Close();
-            }
-        }
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-        }
     }
 }

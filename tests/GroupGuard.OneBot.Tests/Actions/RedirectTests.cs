@@ -1,7 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.OneBot.Actions;
-using GroupGuard.OneBot.Tests.Fakes;
 using GroupGuard.OneBot.Tests.Support;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
 

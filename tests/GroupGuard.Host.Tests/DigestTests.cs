@@ -108,12 +108,8 @@ public sealed class DigestTests
         Assert.Empty(second.IncidentIds);
     }
 
-    private static GroupGuard.Core.Incident Incident(string messageId, DateTimeOffset detected) => new()
-    {
-        Time = detected, DetectedAt = detected, Platform = "qq", BotId = "10001", GroupId = "123456", UserId = "20002",
-        MessageId = messageId, Pack = "ads", Rule = "ads.contact", Category = "ads", Severity = GroupGuard.Core.Severity.Medium, MatchedTerm = "加微信",
-        MessageText = "加微信", DecidedAction = GroupGuard.Core.ModerationAction.Log, ActionStatus = GroupGuard.Core.ActionStatus.Done, RuleSetVersion = "v",
-    };
+    private static GroupGuard.Core.Incident Incident(string messageId, DateTimeOffset detected) =>
+        Incidents.Of(messageId, time: detected, action: GroupGuard.Core.ModerationAction.Log);
 
     [Fact]
     public async Task Two_instances_on_one_database_send_a_digest_once_on_each_channel()

@@ -53,15 +53,11 @@ public sealed class InboxJournalTests
         Assert.Equal(["m9", "m10", "m11"], next.Open().Select(q => q.Message.MessageId));
     }
 
-    private static GroupGuard.Core.ChatMessage Message(int i) => new()
-    {
-        Platform = "qq",
-        Protocol = "onebot.v11",
-        BotId = "1",
-        GroupId = "2",
-        UserId = "3",
-        MessageId = "m" + i,
-        Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000 + i),
-        Text = "今天几点放学，老师说要带" + new string('书', 100),
-    };
+    private static GroupGuard.Core.ChatMessage Message(int i) => Messages.Group(
+        "今天几点放学，老师说要带" + new string('书', 100),
+        id: "m" + i,
+        bot: "1",
+        group: "2",
+        user: "3",
+        time: DateTimeOffset.FromUnixTimeSeconds(1_764_150_000 + i));
 }

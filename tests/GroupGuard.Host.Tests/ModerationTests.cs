@@ -234,12 +234,7 @@ public sealed class ModerationTests
         _ = service.CreateClient();
         var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
         var now = DateTimeOffset.UtcNow;
-        Incident Pending(string messageId, DateTimeOffset detected) => new()
-        {
-            Time = detected, DetectedAt = detected, Platform = "qq", BotId = "10001", GroupId = "123456", UserId = "20002",
-            MessageId = messageId, Pack = "ads", Rule = "ads.contact", Category = "ads", Severity = Severity.Medium, MatchedTerm = "加微信",
-            MessageText = "加微信", DecidedAction = ModerationAction.Recall, ActionStatus = ActionStatus.Pending, RuleSetVersion = "v",
-        };
+        Incident Pending(string messageId, DateTimeOffset detected) => Incidents.Of(messageId, time: detected) with { ActionStatus = ActionStatus.Pending };
         var ids = await store.AddAsync([Pending("901", now.AddMinutes(-1)), Pending("902", now.AddHours(-1))], CancellationToken.None);
         var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
             TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupGuard.Host.Pipeline.PendingActionRecovery>.Instance);

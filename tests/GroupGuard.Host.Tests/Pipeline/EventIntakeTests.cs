@@ -44,17 +44,7 @@ public sealed class EventIntakeTests : IDisposable
 
     private static InboundEvent Event(int id)
     {
-        var message = new ChatMessage
-        {
-            Platform = "qq",
-            Protocol = "onebot.v11",
-            BotId = "10001",
-            GroupId = "123456",
-            UserId = "20002",
-            MessageId = id.ToString(CultureInfo.InvariantCulture),
-            Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000),
-            Text = "加微信",
-        };
+        var message = Messages.Group("加微信", id: id.ToString(CultureInfo.InvariantCulture));
         return new InboundEvent(InboundEventKind.GroupMessage, message.Protocol, message.BotId, message, "message.group");
     }
 

@@ -17,25 +17,21 @@ public sealed class InboxJournalTests : IDisposable
     private InboxJournal Journal(long segmentBytes = 16 * 1024 * 1024) =>
         new(Options.Create(new PipelineOptions { InboxPath = Folder, InboxSegmentBytes = segmentBytes }), _time);
 
-    private static ChatMessage Message(int n) => new()
-    {
-        Platform = "qq",
-        Protocol = "onebot.v11",
-        BotId = "1",
-        GroupId = "100",
-        GroupName = "家长群",
-        UserId = "200",
-        SenderRole = SenderRole.Admin,
-        SenderName = "王老师",
-        MessageId = n.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000 + n),
-        Text = $"第{n}条 加微信",
-        Mentions = ["300"],
-        MentionsAll = n % 2 == 0,
-        ReplyTo = "77",
-        Images = [new ImageRef("a.jpg", "http://127.0.0.1/a.jpg", "[图片]")],
-        Cards = [new CardContent("json", "标题", "描述", "https://example.com")],
-    };
+    private static ChatMessage Message(int n) => Messages.Group(
+        $"第{n}条 加微信",
+        id: n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        group: "100",
+        groupName: "家长群",
+        user: "200",
+        role: SenderRole.Admin,
+        senderName: "王老师",
+        bot: "1",
+        time: DateTimeOffset.FromUnixTimeSeconds(1_764_150_000 + n),
+        mentions: ["300"],
+        mentionsAll: n % 2 == 0,
+        replyTo: "77",
+        images: [new ImageRef("a.jpg", "http://127.0.0.1/a.jpg", "[图片]")],
+        cards: [new CardContent("json", "标题", "描述", "https://example.com")]);
 
     [Fact]
     public void Messages_appended_and_not_marked_come_back_whole_after_a_crash()

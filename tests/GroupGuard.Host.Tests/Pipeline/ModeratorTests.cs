@@ -8,18 +8,7 @@ namespace GroupGuard.Host.Tests.Pipeline;
 /// <summary>The moderator as the worker calls it, one message at a time, with storage that fails.</summary>
 public sealed class ModeratorTests
 {
-    private static ChatMessage Message(string id, string text) => new()
-    {
-        Platform = "qq",
-        Protocol = "onebot.v11",
-        BotId = "10001",
-        GroupId = "123456",
-        UserId = "20002",
-        SenderRole = SenderRole.Member,
-        MessageId = id,
-        Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000),
-        Text = text,
-    };
+    private static ChatMessage Message(string id, string text) => Messages.Group(text, id: id);
 
     private static void BreakDatabase(GroupGuardFactory service)
     {

@@ -32,29 +32,31 @@ public sealed class DigestTests
         _ = service.CreateClient();
         var digests = service.Services.GetRequiredService<DigestService>();
 
-        // Incidents arrive over several digest periods, in both leaders' groups.
+        // Incidents arrive over several digest periods, in both leaders' groups: each one once the
+        // one before is stored and a digest has been sent to each leader since.
         for (var i = 0; i < 6; i++)
         {
             await service.PostV11Async(GroupGuardFactory.GroupEvent(500 + i, "加微信领资料", userId: 100 + i, groupId: i % 3 == 0 ? 777 : 123456));
-            await Task.Delay(900);
+            await service.IncidentsAfterAsync(i + 1);
+            var sent = Sends(service.OutboxCalls.Items);
+            await service.OutboxCalls.WaitUntilAsync(calls => Sends(calls) >= sent + 2, $"a digest to each leader after incident {i + 1}");
         }
 
-        var incidents = await service.IncidentsAfterAsync(6);
+        var incidents = await service.IncidentsAsync();
 
-        // Wait (on a busy machine, a while) until later periods have reported the last incidents.
-        var records = new List<DigestRecord>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        do
+        // Until the digests have reported every incident: each recorded send is a chance to look again.
+        List<DigestRecord> records;
+        while (true)
         {
-            await Task.Delay(500);
-            records.Clear();
-            await foreach (var record in digests.Outbox.ListAsync(null, CancellationToken.None))
+            var sent = Sends(service.OutboxCalls.Items);
+            records = await ListAsync(digests.Outbox);
+            if (records.SelectMany(r => r.IncidentIds).Distinct().Count() >= incidents.Count && records.All(r => r.Status == ChannelOutcome.Sent))
             {
-                records.Add(record);
+                break;
             }
+
+            await service.OutboxCalls.WaitUntilAsync(calls => Sends(calls) > sent, "the next digest sent");
         }
-        while (DateTime.UtcNow < deadline
-            && (records.SelectMany(r => r.IncidentIds).Distinct().Count() < incidents.Count || records.Any(r => r.Status != "sent")));
 
         foreach (var leader in new[] { ("王主任", "123456"), ("李老师", "777") })
         {
@@ -76,10 +78,16 @@ public sealed class DigestTests
         Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("今日无违规", StringComparison.Ordinal) || b.Contains("发现", StringComparison.Ordinal));
     }
 
+    /// <summary>How many channel outcomes the outbox has recorded: one per digest sent on a channel.</summary>
+    private static int Sends(IReadOnlyList<ObservedCall> outboxCalls) =>
+        outboxCalls.Count(c => c.Method == nameof(IDigestOutbox.UpdateChannelAsync) && c.Failure is null);
+
     [Fact]
     public async Task An_incident_decided_just_before_a_digest_fires_and_stored_just_after_is_in_that_digest()
     {
-        using var service = new GroupGuardFactory();
+        // The barrier's clock tells the time and shows when a digest starts waiting on it.
+        var clock = new WatchedClock(TimeProvider.System);
+        using var service = new GroupGuardFactory(services: services => services.AddSingleton(new GroupGuard.Host.Pipeline.IncidentsInFlight(clock)));
         _ = service.CreateClient();
         var digests = service.Services.GetRequiredService<DigestService>();
         var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
@@ -90,12 +98,12 @@ public sealed class DigestTests
         var flight = inFlight.Begin();
         var fire = flight.Now.AddMilliseconds(10);
         var run = digests.RunAsync(leader, fire, CancellationToken.None);
-        await Task.Delay(300);
+        await clock.TimerAsync(1); // the digest waits for the write in flight
         Assert.False(run.IsCompleted, "the digest did not wait for the incident being written");
 
         var ids = await store.AddAsync([Incident("801", flight.Now)], CancellationToken.None);
         flight.Dispose();
-        var first = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var first = await run.Within("the digest");
 
         Assert.NotNull(first);
         Assert.Equal(fire, first.PeriodTo, TimeSpan.FromMilliseconds(1)); // stored to the millisecond
@@ -117,23 +125,27 @@ public sealed class DigestTests
         using var service = new GroupGuardFactory();
         _ = service.CreateClient();
         var sends = new ConcurrentQueue<string>();
-        DigestService Instance() => new(
+        var firstSending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstMayFinish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        DigestService Instance(IDigestChannels channels) => new(
             service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
             service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>(),
             service.Services.GetRequiredService<IDigestOutbox>(),
-            new SlowChannels(sends),
+            channels,
             TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
             new OfflineDigestHealth(),
             new GroupGuard.Host.Pipeline.IncidentsInFlight(TimeProvider.System));
-        var first = Instance();
-        var second = Instance(); // its own gate, as in another process on the same database
+        var first = Instance(new NotingChannels(sends, firstSending, firstMayFinish.Task));
+        var second = Instance(new NotingChannels(sends)); // its own gate, as in another process on the same database
         var leader = Assert.Single(first.Leaders);
         var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60); // on the second, as a schedule fires
 
         // The first instance is still sending when the second one's fire and retry find the digest unfinished.
         var sending = first.RunAsync(leader, fire, CancellationToken.None);
+        await firstSending.Task.Within("the first instance to start sending");
         await Task.WhenAll(second.RunAsync(leader, fire, CancellationToken.None), second.RetryAsync(CancellationToken.None));
+        firstMayFinish.SetResult();
         await sending;
         await Task.WhenAll(first.RetryAsync(CancellationToken.None), second.RetryAsync(CancellationToken.None));
 
@@ -153,14 +165,14 @@ public sealed class DigestTests
         return list;
     }
 
-    /// <summary>Channels that take a while to send, so two senders overlap, and note each send.</summary>
-    private sealed class SlowChannels(ConcurrentQueue<string> sends) : IDigestChannels
+    /// <summary>Channels that note each send; given a gate, they say when a send starts and finish it only once let.</summary>
+    private sealed class NotingChannels(ConcurrentQueue<string> sends, TaskCompletionSource? started = null, Task? mayFinish = null) : IDigestChannels
     {
         public IReadOnlyCollection<string> Names => [];
 
-        public IDigestChannel? Get(string name) => new Slow(name, sends);
+        public IDigestChannel? Get(string name) => new Noting(name, sends, started, mayFinish);
 
-        private sealed class Slow(string name, ConcurrentQueue<string> sends) : IDigestChannel
+        private sealed class Noting(string name, ConcurrentQueue<string> sends, TaskCompletionSource? started, Task? mayFinish) : IDigestChannel
         {
             public string Name => name;
 
@@ -168,7 +180,12 @@ public sealed class DigestTests
 
             public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
             {
-                await Task.Delay(300, cancellationToken);
+                started?.TrySetResult();
+                if (mayFinish is not null)
+                {
+                    await mayFinish.WaitAsync(cancellationToken);
+                }
+
                 sends.Enqueue(name);
             }
         }

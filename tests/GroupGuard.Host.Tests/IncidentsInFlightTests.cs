@@ -31,7 +31,7 @@ public sealed class IncidentsInFlightTests
         Assert.False(wait.IsCompleted);
 
         flight.Dispose();
-        Assert.Null(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null(await wait.Within("the wait to end with the write"));
         flight.Dispose(); // a second dispose changes nothing
         Assert.Null(inFlight.OldestBefore(Start.AddDays(1)));
     }

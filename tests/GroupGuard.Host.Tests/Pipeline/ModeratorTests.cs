@@ -34,7 +34,7 @@ public sealed class ModeratorTests
         Directory.Delete(service.DatabasePath);
         await service.Services.GetRequiredService<IIncidentStore>().InitializeAsync(CancellationToken.None);
 
-        Assert.Equal(ModerationOutcome.Done, await moderating.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(ModerationOutcome.Done, await moderating.Within("the moderation to store its incident"));
         var incident = Assert.Single(await service.IncidentsAsync());
         Assert.Equal("ads.contact", incident.Rule);
     }

@@ -8,7 +8,7 @@ namespace GroupGuard.OneBot.Tests.Actions;
 
 public sealed class WarningTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Patience = GroupGuard.Testing.Patience.Safety;
 
     private readonly FakeOneBotApi _api = FakeOneBotApi.Start();
 

@@ -105,7 +105,7 @@ public sealed class FeishuChannelTests : IAsyncLifetime
 
         var requests = _sink.Requests.ToList();
         Assert.Equal(3, requests.Count);
-        Assert.All(requests, r => Assert.InRange(r.BodyBytes, 1, 20_000));
+        Assert.All(requests, r => Assert.InRange(r.BodyBytes.Length, 1, 20_000));
         Assert.Equal(text, string.Concat(requests.Select(r => r.Json.GetProperty("content").GetProperty("text").GetString())));
     }
 }

@@ -6,22 +6,18 @@ namespace GroupGuard.Channels.Tests;
 
 public sealed class FileChannelTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "gg-channels-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
+    private string Root => _folder.Path;
+
+    public void Dispose() => _folder.Dispose();
 
     private FileChannel Channel(string path) => new("archive", new FileChannelOptions { Path = path }, Digests.Log);
 
     [Fact]
     public async Task Writes_the_markdown_named_by_leader_and_period_end_creating_the_folder()
     {
-        var folder = Path.Combine(_root, "data", "digests");
+        var folder = Path.Combine(Root, "data", "digests");
         var digest = Digests.Sample();
 
         await Channel(folder).SendAsync(digest, CancellationToken.None);
@@ -36,10 +32,10 @@ public sealed class FileChannelTests : IDisposable
     [Fact]
     public async Task Sending_again_replaces_the_file_and_leaves_no_temporary_files()
     {
-        await Channel(_root).SendAsync(Digests.Sample("old\n"), CancellationToken.None);
-        await Channel(_root).SendAsync(Digests.Sample("new\n"), CancellationToken.None);
+        await Channel(Root).SendAsync(Digests.Sample("old\n"), CancellationToken.None);
+        await Channel(Root).SendAsync(Digests.Sample("new\n"), CancellationToken.None);
 
-        var file = Assert.Single(Directory.GetFiles(_root));
+        var file = Assert.Single(Directory.GetFiles(Root));
         Assert.Equal("new\n", await File.ReadAllTextAsync(file));
     }
 
@@ -57,17 +53,16 @@ public sealed class FileChannelTests : IDisposable
     [Fact]
     public async Task A_leader_name_with_separators_stays_inside_the_folder()
     {
-        await Channel(_root).SendAsync(Digests.Sample(leader: "../evil"), CancellationToken.None);
+        await Channel(Root).SendAsync(Digests.Sample(leader: "../evil"), CancellationToken.None);
 
-        var file = Assert.Single(Directory.GetFiles(_root));
+        var file = Assert.Single(Directory.GetFiles(Root));
         Assert.Equal("_evil-20240502-080000.md", Path.GetFileName(file));
     }
 
     [Fact]
     public async Task A_folder_that_cannot_be_created_fails_as_a_channel_failure()
     {
-        Directory.CreateDirectory(_root);
-        var blocker = Path.Combine(_root, "not-a-folder");
+        var blocker = Path.Combine(Root, "not-a-folder");
         await File.WriteAllTextAsync(blocker, "x");
 
         var failure = await Assert.ThrowsAsync<DigestChannelException>(

@@ -58,20 +58,12 @@ public sealed class CommandLineTests
     [Fact]
     public async Task A_rules_check_of_a_given_folder_runs_with_settings_given_alongside()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "gg-cli-" + Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            File.WriteAllText(Path.Combine(folder, "a.yaml"), "pack: a\nrules:\n  - id: a.one\n    terms: [加微信]\n");
+        using var folder = new TempFolder();
+        folder.Write("a.yaml", "pack: a\nrules:\n  - id: a.one\n    terms: [加微信]\n");
 
-            var (exit, output, _) = await InvokeAsync("rules", "check", "--rules", folder, "--GroupGuard:Rules:Path=" + folder);
+        var (exit, output, _) = await InvokeAsync("rules", "check", "--rules", folder.Path, "--GroupGuard:Rules:Path=" + folder.Path);
 
-            Assert.Equal(0, exit);
-            Assert.Contains("rules OK", output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.Equal(0, exit);
+        Assert.Contains("rules OK", output, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using GroupGuard.Core.Digests;
@@ -14,7 +13,8 @@ public sealed class DigestTests
     [Fact]
     public async Task Consecutive_digests_report_each_incident_of_the_leaders_groups_exactly_once()
     {
-        using var sink = RobotSink.Start();
+        await using var sink = LoopbackHttpServer.Start();
+        sink.Respond(_ => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
         using var service = new GroupGuardFactory(new Dictionary<string, string?>
         {
             ["GroupGuard:Leaders:0:Name"] = "王主任",
@@ -27,34 +27,36 @@ public sealed class DigestTests
             ["GroupGuard:Leaders:1:Schedule"] = "0/2 * * * * ?",
             ["GroupGuard:Leaders:1:Channels:0"] = "office-robot",
             ["GroupGuard:Channels:office-robot:Type"] = "wecom",
-            ["GroupGuard:Channels:office-robot:Url"] = sink.Url + "cgi-bin/webhook/send?key=test-key",
+            ["GroupGuard:Channels:office-robot:Url"] = sink.Url("/cgi-bin/webhook/send?key=test-key"),
         });
         _ = service.CreateClient();
         var digests = service.Services.GetRequiredService<DigestService>();
 
-        // Incidents arrive over several digest periods, in both leaders' groups.
+        // Incidents arrive over several digest periods, in both leaders' groups: each one once the
+        // one before is stored and a digest has been sent to each leader since.
         for (var i = 0; i < 6; i++)
         {
             await service.PostV11Async(GroupGuardFactory.GroupEvent(500 + i, "加微信领资料", userId: 100 + i, groupId: i % 3 == 0 ? 777 : 123456));
-            await Task.Delay(900);
+            await service.IncidentsAfterAsync(i + 1);
+            var sent = Sends(service.OutboxCalls.Items);
+            await service.OutboxCalls.WaitUntilAsync(calls => Sends(calls) >= sent + 2, $"a digest to each leader after incident {i + 1}");
         }
 
-        var incidents = await service.IncidentsAfterAsync(6);
+        var incidents = await service.IncidentsAsync();
 
-        // Wait (on a busy machine, a while) until later periods have reported the last incidents.
-        var records = new List<DigestRecord>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        do
+        // Until the digests have reported every incident: each recorded send is a chance to look again.
+        List<DigestRecord> records;
+        while (true)
         {
-            await Task.Delay(500);
-            records.Clear();
-            await foreach (var record in digests.Outbox.ListAsync(null, CancellationToken.None))
+            var sent = Sends(service.OutboxCalls.Items);
+            records = await ListAsync(digests.Outbox);
+            if (records.SelectMany(r => r.IncidentIds).Distinct().Count() >= incidents.Count && records.All(r => r.Status == DigestStatus.Sent))
             {
-                records.Add(record);
+                break;
             }
+
+            await service.OutboxCalls.WaitUntilAsync(calls => Sends(calls) > sent, "the next digest sent");
         }
-        while (DateTime.UtcNow < deadline
-            && (records.SelectMany(r => r.IncidentIds).Distinct().Count() < incidents.Count || records.Any(r => r.Status != DigestStatus.Sent)));
 
         foreach (var leader in new[] { ("王主任", "123456"), ("李老师", "777") })
         {
@@ -71,15 +73,21 @@ public sealed class DigestTests
             Assert.All(mine, r => Assert.Equal(DigestStatus.Sent, r.Status));
         }
 
-        Assert.All(sink.Bodies, body => Assert.True(Encoding.UTF8.GetByteCount(JsonNode.Parse(body)!["markdown"]!["content"]!.GetValue<string>()) <= 4096));
-        Assert.Contains(sink.Bodies, b => b.Contains("王主任", StringComparison.Ordinal) && b.Contains("二年级家长群", StringComparison.Ordinal));
-        Assert.Contains(sink.Bodies, b => b.Contains("今日无违规", StringComparison.Ordinal) || b.Contains("发现", StringComparison.Ordinal));
+        Assert.All(sink.Requests.Select(r => r.Body), body => Assert.True(Encoding.UTF8.GetByteCount(JsonNode.Parse(body)!["markdown"]!["content"]!.GetValue<string>()) <= 4096));
+        Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("王主任", StringComparison.Ordinal) && b.Contains("二年级家长群", StringComparison.Ordinal));
+        Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("今日无违规", StringComparison.Ordinal) || b.Contains("发现", StringComparison.Ordinal));
     }
+
+    /// <summary>How many channel outcomes the outbox has recorded: one per digest sent on a channel.</summary>
+    private static int Sends(IReadOnlyList<ObservedCall> outboxCalls) =>
+        outboxCalls.Count(c => c.Method == nameof(IDigestOutbox.UpdateChannelAsync) && c.Failure is null);
 
     [Fact]
     public async Task An_incident_decided_just_before_a_digest_fires_and_stored_just_after_is_in_that_digest()
     {
-        using var service = new GroupGuardFactory();
+        // The barrier's clock tells the time and shows when a digest starts waiting on it.
+        var clock = new WatchedClock(TimeProvider.System);
+        using var service = new GroupGuardFactory(services: services => services.AddSingleton(new GroupGuard.Host.Pipeline.IncidentsInFlight(clock)));
         _ = service.CreateClient();
         var digests = service.Services.GetRequiredService<DigestService>();
         var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
@@ -90,12 +98,12 @@ public sealed class DigestTests
         var flight = inFlight.Begin();
         var fire = flight.Now.AddMilliseconds(10);
         var run = digests.RunAsync(leader, fire, CancellationToken.None);
-        await Task.Delay(300);
+        await clock.TimerAsync(1); // the digest waits for the write in flight
         Assert.False(run.IsCompleted, "the digest did not wait for the incident being written");
 
         var ids = await store.AddAsync([Incident("801", flight.Now)], CancellationToken.None);
         flight.Dispose();
-        var first = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var first = await run.Within("the digest");
 
         Assert.NotNull(first);
         Assert.Equal(fire, first.PeriodTo, TimeSpan.FromMilliseconds(1)); // stored to the millisecond
@@ -108,12 +116,8 @@ public sealed class DigestTests
         Assert.Empty(second.IncidentIds);
     }
 
-    private static GroupGuard.Core.Incident Incident(string messageId, DateTimeOffset detected) => new()
-    {
-        Time = detected, DetectedAt = detected, Platform = "qq", Protocol = GroupGuard.Core.Protocol.OneBotV11, BotId = "10001", GroupId = "123456", UserId = "20002",
-        MessageId = messageId, Pack = "ads", Rule = "ads.contact", Category = "ads", Severity = GroupGuard.Core.Severity.Medium, MatchedTerm = "加微信",
-        MessageText = "加微信", DecidedAction = GroupGuard.Core.ModerationAction.Log, ActionStatus = GroupGuard.Core.ActionStatus.Done, RuleSetVersion = "v",
-    };
+    private static GroupGuard.Core.Incident Incident(string messageId, DateTimeOffset detected) =>
+        Incidents.Of(messageId, time: detected, action: GroupGuard.Core.ModerationAction.Log);
 
     [Fact]
     public async Task Two_instances_on_one_database_send_a_digest_once_on_each_channel()
@@ -121,23 +125,27 @@ public sealed class DigestTests
         using var service = new GroupGuardFactory();
         _ = service.CreateClient();
         var sends = new ConcurrentQueue<string>();
-        DigestService Instance() => new(
+        var firstSending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstMayFinish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        DigestService Instance(IDigestChannels channels) => new(
             service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
             service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>(),
             service.Services.GetRequiredService<IDigestOutbox>(),
-            new SlowChannels(sends),
+            channels,
             TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
             new OfflineDigestHealth(),
             new GroupGuard.Host.Pipeline.IncidentsInFlight(TimeProvider.System));
-        var first = Instance();
-        var second = Instance(); // its own gate, as in another process on the same database
+        var first = Instance(new NotingChannels(sends, firstSending, firstMayFinish.Task));
+        var second = Instance(new NotingChannels(sends)); // its own gate, as in another process on the same database
         var leader = Assert.Single(first.Leaders);
         var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60); // on the second, as a schedule fires
 
         // The first instance is still sending when the second one's fire and retry find the digest unfinished.
         var sending = first.RunAsync(leader, fire, CancellationToken.None);
+        await firstSending.Task.Within("the first instance to start sending");
         await Task.WhenAll(second.RunAsync(leader, fire, CancellationToken.None), second.RetryAsync(CancellationToken.None));
+        firstMayFinish.SetResult();
         await sending;
         await Task.WhenAll(first.RetryAsync(CancellationToken.None), second.RetryAsync(CancellationToken.None));
 
@@ -157,14 +165,14 @@ public sealed class DigestTests
         return list;
     }
 
-    /// <summary>Channels that take a while to send, so two senders overlap, and note each send.</summary>
-    private sealed class SlowChannels(ConcurrentQueue<string> sends) : IDigestChannels
+    /// <summary>Channels that note each send; given a gate, they say when a send starts and finish it only once let.</summary>
+    private sealed class NotingChannels(ConcurrentQueue<string> sends, TaskCompletionSource? started = null, Task? mayFinish = null) : IDigestChannels
     {
         public IReadOnlyCollection<string> Names => [];
 
-        public IDigestChannel? Get(string name) => new Slow(name, sends);
+        public IDigestChannel? Get(string name) => new Noting(name, sends, started, mayFinish);
 
-        private sealed class Slow(string name, ConcurrentQueue<string> sends) : IDigestChannel
+        private sealed class Noting(string name, ConcurrentQueue<string> sends, TaskCompletionSource? started, Task? mayFinish) : IDigestChannel
         {
             public string Name => name;
 
@@ -172,7 +180,12 @@ public sealed class DigestTests
 
             public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
             {
-                await Task.Delay(300, cancellationToken);
+                started?.TrySetResult();
+                if (mayFinish is not null)
+                {
+                    await mayFinish.WaitAsync(cancellationToken);
+                }
+
                 sends.Enqueue(name);
             }
         }
@@ -249,55 +262,5 @@ public sealed class DigestTests
         Assert.Equal("sent", row["channels"]!["archive"]!["status"]!.GetValue<string>());
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no leader named 'nobody'", unknown.Error, StringComparison.Ordinal);
-    }
-
-    /// <summary>A WeCom/DingTalk-style robot on loopback: records bodies, answers errcode 0.</summary>
-    private sealed class RobotSink : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly ConcurrentQueue<string> _bodies = new();
-
-        private RobotSink(int port)
-        {
-            Url = $"http://127.0.0.1:{port}/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _ = Task.Run(LoopAsync);
-        }
-
-        public string Url { get; }
-
-        public IReadOnlyList<string> Bodies => [.. _bodies];
-
-        public static RobotSink Start() => new(GroupGuardProcess.FreePort());
-
-        private async Task LoopAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                _bodies.Enqueue(await reader.ReadToEndAsync());
-                var answer = Encoding.UTF8.GetBytes("{\"errcode\":0,\"errmsg\":\"ok\"}");
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(answer);
-                context.Response.Close();
-            }
-        }
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-        }
     }
 }

@@ -17,15 +17,14 @@ public sealed class EvasionTests : IDisposable
         ("fuck", "fuck"), ("加vx", "加vx"),
     ];
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gg-evasion-" + Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new();
     private readonly RuleSet _rules;
     private readonly JiebaWordSegmenter _segmenter = new(NullLogger<JiebaWordSegmenter>.Instance);
 
     public EvasionTests()
     {
-        Directory.CreateDirectory(_folder);
-        File.WriteAllText(Path.Combine(_folder, "pack.yaml"), $"pack: e\nrules:\n  - id: e.terms\n    pinyin: true\n    terms: [{string.Join(", ", Terms.Select(t => t.Term))}]\n");
-        var result = RuleLoader.Load(_folder); // no variants.txt: the shipped ones are built in
+        _folder.Write("pack.yaml", $"pack: e\nrules:\n  - id: e.terms\n    pinyin: true\n    terms: [{string.Join(", ", Terms.Select(t => t.Term))}]\n");
+        var result = RuleLoader.Load(_folder.Path); // no variants.txt: the shipped ones are built in
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         _rules = result.RuleSet!;
         _segmenter.UseTerms(_rules.Version, _rules.WordTerms);
@@ -85,15 +84,5 @@ public sealed class EvasionTests : IDisposable
         Assert.False(Caught(text));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not a test failure.
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

@@ -101,23 +101,23 @@ public sealed class ExportTests
 /// <summary>The export verb run as an operator runs it, pointed at the wrong place.</summary>
 public sealed class ExportWithoutDatabaseTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gg-nodb-" + Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _temp = new();
 
-    public ExportWithoutDatabaseTests() => Directory.CreateDirectory(_folder);
+    private string Folder => _temp.Path;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [InlineData("incidents", "export")]
     [InlineData("digest", "list")]
     public async Task Reading_verbs_name_the_missing_database_and_create_none(string noun, string verb)
     {
-        var outcome = await GroupGuardProcess.RunAsync(_folder, new Dictionary<string, string>(), TimeSpan.FromSeconds(90), noun, verb);
+        var outcome = await GroupGuardProcess.RunAsync(Folder, new Dictionary<string, string>(), TimeSpan.FromSeconds(90), noun, verb);
 
         Assert.Equal(1, outcome.ExitCode);
-        Assert.Contains(Path.Combine(_folder, "data", "groupguard.db"), outcome.Error, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(Folder, "data", "groupguard.db"), outcome.Error, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:Storage:ConnectionString", outcome.Error, StringComparison.Ordinal);
         Assert.Empty(outcome.Output);
-        Assert.False(File.Exists(Path.Combine(_folder, "data", "groupguard.db")));
+        Assert.False(File.Exists(Path.Combine(Folder, "data", "groupguard.db")));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using GroupGuard.Core;
 using GroupGuard.Host.Pipeline;
 using Microsoft.AspNetCore.Hosting;
@@ -10,6 +11,7 @@ using GroupGuard.OneBot;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,7 +19,9 @@ namespace GroupGuard.Host.Tests;
 
 /// <summary>
 /// The whole service in process, on a folder of its own: its own rule pack, its own SQLite file,
-/// a v11 secret and a v12 token.
+/// a v11 secret and a v12 token. What it does is observable as signals to wait on: the messages the
+/// worker has finished (<see cref="Handled"/>), the finished calls to the incident store
+/// (<see cref="StoreCalls"/>) and everything it logged (<see cref="Logs"/>).
 /// </summary>
 public sealed class GroupGuardFactory : WebApplicationFactory<Program>
 {
@@ -38,13 +42,16 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
             severity: high
         """;
 
+    // Pooled connections keep the database file open: let them go before the folder is deleted.
+    private readonly TempFolder _folder = new(SqliteConnection.ClearAllPools);
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public GroupGuardFactory(IDictionary<string, string?>? settings = null, string? rulePack = null)
+    /// <param name="services">Replaces services after the service's own registrations (e.g. a part on a fake clock).</param>
+    public GroupGuardFactory(IDictionary<string, string?>? settings = null, string? rulePack = null, Action<IServiceCollection>? services = null)
     {
-        Folder = Path.Combine(Path.GetTempPath(), "gg-host-" + Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(Path.Combine(Folder, "rules"));
-        File.WriteAllText(Path.Combine(Folder, "rules", "test.yaml"), rulePack ?? RulePack);
+        _services = services;
+        _folder.Write(Path.Combine("rules", "test.yaml"), rulePack ?? RulePack);
         DatabasePath = Path.Combine(Folder, "data", "groupguard.db");
         _settings = new Dictionary<string, string?>
         {
@@ -59,7 +66,7 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
         }
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
     public string DatabasePath { get; }
 
@@ -70,6 +77,18 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
     /// </summary>
     public FakeTimeProvider WebhookClock { get; } = new(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero));
 
+    /// <summary>The messages the moderation worker has finished with, in order (replays at start included).</summary>
+    public Recording<ChatMessage> Handled { get; } = new();
+
+    /// <summary>The finished calls to the incident store, in order: <c>AddAsync</c> when incidents are stored, <c>UpdateActionAsync</c> when an action's outcome is.</summary>
+    public Recording<ObservedCall> StoreCalls { get; } = new();
+
+    /// <summary>The finished calls to the digest outbox, in order: <c>UpdateChannelAsync</c> when a channel's outcome is recorded.</summary>
+    public Recording<ObservedCall> OutboxCalls { get; } = new();
+
+    /// <summary>Everything the service logged, with its category.</summary>
+    public LogCollector Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -77,8 +96,30 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(provider =>
-            new OneBotWebhookReceiver(provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(), WebhookClock))));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureTestServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton(provider =>
+                new OneBotWebhookReceiver(provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(), WebhookClock)));
+            Decorate<Channel<QueuedMessage>>(services, queue => new ObservedWorkerQueue(queue, Handled));
+            Decorate<IIncidentStore>(services, store => Observed.Wrap(store, StoreCalls));
+            Decorate<GroupGuard.Core.Digests.IDigestOutbox>(services, outbox => Observed.Wrap(outbox, OutboxCalls));
+            _services?.Invoke(services);
+        });
+    }
+
+    /// <summary>Puts <paramref name="decorate"/> around the service as it is registered.</summary>
+    private static void Decorate<T>(IServiceCollection services, Func<T, T> decorate)
+        where T : class
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(T));
+        services.Remove(registered);
+        services.Add(ServiceDescriptor.Describe(
+            typeof(T),
+            provider => decorate((T)(registered.ImplementationInstance
+                ?? registered.ImplementationFactory?.Invoke(provider)
+                ?? ActivatorUtilities.CreateInstance(provider, registered.ImplementationType!))),
+            registered.Lifetime));
     }
 
     /// <summary>A NapCat-style v11 group message, signed by <see cref="PostV11Async"/>.</summary>
@@ -135,18 +176,39 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
         return await CreateClient().SendAsync(request);
     }
 
-    /// <summary>Waits until the worker has handled <paramref name="messages"/> messages, then reads every incident.</summary>
+    /// <summary>Waits until the worker has finished <paramref name="messages"/> messages, then reads every incident.</summary>
     public async Task<IReadOnlyList<Incident>> IncidentsAfterAsync(int messages)
     {
-        var stats = Services.GetRequiredService<PipelineStats>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (stats.ProcessedCount + stats.FailedCount < messages && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(stats.ProcessedCount + stats.FailedCount >= messages, $"only {stats.ProcessedCount} of {messages} messages were processed in time");
+        await Handled.WaitForCountAsync(messages, $"the worker to finish {messages} messages");
         return await IncidentsAsync();
+    }
+
+    /// <summary>Waits until the worker has finished the message with id <paramref name="messageId"/>.</summary>
+    public Task<ChatMessage> HandledAsync(string messageId) =>
+        Handled.WaitForAsync(m => m.MessageId == messageId, $"the worker to finish message {messageId}");
+
+    /// <summary>
+    /// The last incident <paramref name="which"/> accepts once its action is settled (no longer
+    /// pending), after the worker has finished <paramref name="messages"/> messages. Waits on the
+    /// store: each recorded outcome is a chance to look again.
+    /// </summary>
+    public async Task<Incident> SettledAsync(int messages, Func<Incident, bool> which)
+    {
+        await Handled.WaitForCountAsync(messages, $"the worker to finish {messages} messages");
+        while (true)
+        {
+            // Counted before reading, so an outcome recorded between the read and the wait is not missed.
+            var outcomes = StoreCalls.Items.Count(c => c.Method == nameof(IIncidentStore.UpdateActionAsync));
+            var incident = (await IncidentsAsync()).LastOrDefault(which);
+            if (incident is not null && incident.ActionStatus != ActionStatus.Pending)
+            {
+                return incident;
+            }
+
+            await StoreCalls.WaitUntilAsync(
+                calls => calls.Count(c => c.Method == nameof(IIncidentStore.UpdateActionAsync)) > outcomes,
+                $"an action outcome to be recorded (the incident is {incident?.ActionStatus.ToString() ?? "not there"})");
+        }
     }
 
     /// <summary>Every incident stored so far.</summary>
@@ -166,14 +228,6 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not a test failure.
-        }
+        _folder.Dispose();
     }
 }

@@ -19,8 +19,8 @@ public sealed class InboxJournalTests
             await service.PostV11Async(GroupGuardFactory.GroupEvent(950 + i, i == 1 ? "加微信领资料" : "今天几点放学"));
         }
 
+        // Finished: moderated, marked in the journal, and the checkpoint saved as the queue ran dry.
         await service.IncidentsAfterAsync(3);
-        await Task.Delay(300);
 
         var folder = service.Services.GetRequiredService<InboxJournal>().Folder;
         using var next = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = folder }), TimeProvider.System);
@@ -30,44 +30,34 @@ public sealed class InboxJournalTests
     [Fact]
     public void Segments_wholly_before_the_checkpoint_are_deleted_and_what_follows_is_replayed()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "gg-journal-" + Guid.NewGuid().ToString("n"));
-        try
+        using var temp = new TempFolder();
+        var folder = temp.File("inbox");
+        var options = Options.Create(new PipelineOptions { InboxPath = folder, InboxSegmentBytes = 1024 });
+        var positions = new List<JournalPosition>();
+        using (var journal = new InboxJournal(options, TimeProvider.System))
         {
-            var options = Options.Create(new PipelineOptions { InboxPath = folder, InboxSegmentBytes = 1024 });
-            var positions = new List<JournalPosition>();
-            using (var journal = new InboxJournal(options, TimeProvider.System))
+            Assert.Empty(journal.Open());
+            for (var i = 0; i < 12; i++)
             {
-                Assert.Empty(journal.Open());
-                for (var i = 0; i < 12; i++)
-                {
-                    positions.Add(journal.Append(Message(i)));
-                }
-
-                Assert.True(positions[^1].Segment > positions[0].Segment + 1, "the test needs several segments");
-                journal.MarkProcessed(positions[8]);
-                journal.Flush();
+                positions.Add(journal.Append(Message(i)));
             }
 
-            var left = Directory.GetFiles(folder, "*.jsonl").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
-            Assert.Equal(positions[8].Segment, left[0]); // the ones before the checkpoint's segment are gone
-            using var next = new InboxJournal(options, TimeProvider.System);
-            Assert.Equal(["m9", "m10", "m11"], next.Open().Select(q => q.Message.MessageId));
+            Assert.True(positions[^1].Segment > positions[0].Segment + 1, "the test needs several segments");
+            journal.MarkProcessed(positions[8]);
+            journal.Flush();
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+
+        var left = Directory.GetFiles(folder, "*.jsonl").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        Assert.Equal(positions[8].Segment, left[0]); // the ones before the checkpoint's segment are gone
+        using var next = new InboxJournal(options, TimeProvider.System);
+        Assert.Equal(["m9", "m10", "m11"], next.Open().Select(q => q.Message.MessageId));
     }
 
-    private static GroupGuard.Core.ChatMessage Message(int i) => new()
-    {
-        Platform = "qq",
-        Protocol = GroupGuard.Core.Protocol.OneBotV11,
-        BotId = "1",
-        GroupId = "2",
-        UserId = "3",
-        MessageId = "m" + i,
-        Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000 + i),
-        Text = "今天几点放学，老师说要带" + new string('书', 100),
-    };
+    private static GroupGuard.Core.ChatMessage Message(int i) => Messages.Group(
+        "今天几点放学，老师说要带" + new string('书', 100),
+        id: "m" + i,
+        bot: "1",
+        group: "2",
+        user: "3",
+        time: DateTimeOffset.FromUnixTimeSeconds(1_764_150_000 + i));
 }

@@ -41,7 +41,7 @@ public sealed class ProcessEndToEndTests
                 Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(v12)).StatusCode);
             }
 
-            await GroupGuardProcess.WaitProcessedAsync(http, 4);
+            await GroupGuardProcess.WaitProcessedAsync(http, process, 4);
 
             var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export");
 
@@ -114,7 +114,11 @@ public sealed class ProcessEndToEndTests
             Directory.CreateDirectory(service.DatabasePath);
             Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("napcat-group-array.json"))).StatusCode);
             Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("napcat-group-string.json"))).StatusCode);
-            await Task.Delay(300);
+            await GroupGuardProcess.HealthAsync(
+                http,
+                first,
+                h => h.Body.GetProperty("pipeline").GetProperty("queued").GetInt32() == 1 && h.Body.GetProperty("pipeline").GetProperty("processed").GetInt64() == 0,
+                "the worker holding the first message, unable to store it");
 
             first.Kill(); // SIGKILL: no drain, no checkpoint
             await first.WaitForExitAsync();
@@ -127,7 +131,7 @@ public sealed class ProcessEndToEndTests
         try
         {
             await GroupGuardProcess.WaitHealthyAsync(http, second);
-            await GroupGuardProcess.WaitProcessedAsync(http, 2);
+            await GroupGuardProcess.WaitProcessedAsync(http, second, 2);
 
             var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export", "--format", "csv");
 
@@ -166,18 +170,29 @@ public sealed class ProcessEndToEndTests
             await GroupGuardProcess.WaitHealthyAsync(http, process);
             for (var i = 0; i < messages; i++)
             {
+                if (i > 0)
+                {
+                    // Over several periods: each message once a digest has covered the one before.
+                    await DigestedAsync(http, process, DateTimeOffset.UtcNow);
+                }
+
                 Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, GroupGuardFactory.GroupEvent(messageId++, "加微信领资料", time: DateTimeOffset.UtcNow.ToUnixTimeSeconds()))).StatusCode);
-                await Task.Delay(1200);
+                await GroupGuardProcess.WaitProcessedAsync(http, process, i + 1);
             }
 
-            await GroupGuardProcess.WaitProcessedAsync(http, messages);
-            await Task.Delay(kill ? 500 : 7000); // without a kill: two more periods, so everything is reported
-            process.Kill(); // SIGKILL either way: nothing is flushed on the way out
+            if (!kill)
+            {
+                await DigestedAsync(http, process, DateTimeOffset.UtcNow); // everything is reported
+            }
+
+            // SIGKILL either way: nothing is flushed on the way out. With a kill, the last incident
+            // is stored and not yet in any digest.
+            process.Kill();
             await process.WaitForExitAsync();
         }
 
         await RunAsync(4, kill: true);
-        await Task.Delay(4000); // a fire is missed while the service is down
+        await MissAFireAsync();
         await RunAsync(3, kill: false);
 
         var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export");
@@ -194,6 +209,29 @@ public sealed class ProcessEndToEndTests
         var reported = digests.SelectMany(d => d.GetProperty("incident_ids").EnumerateArray().Select(e => e.GetInt64())).ToList();
         Assert.Equal(incidentIds, reported.Order());
         Assert.All(digests, d => Assert.Equal("sent", d.GetProperty("status").GetString()));
+    }
+
+    /// <summary>Until the child has sent a digest whose period ends after <paramref name="after"/>.</summary>
+    private static Task DigestedAsync(HttpClient http, System.Diagnostics.Process process, DateTimeOffset after) =>
+        GroupGuardProcess.HealthAsync(
+            http,
+            process,
+            h => h.Body.GetProperty("digests").EnumerateArray().Any(d =>
+                d.GetProperty("status").GetString() == "sent" && d.GetProperty("last_period_to").GetDateTimeOffset() > after),
+            $"a digest sent for a period ending after {after:O}");
+
+    /// <summary>
+    /// Waits, with the service down, until the next fire of its every-3-seconds schedule
+    /// (<c>0/3 * * * * ?</c>: the Unix seconds divisible by 3) has passed. What is tested is a fire no
+    /// process was there for: the wall clock passing that moment is the event itself, so this is the
+    /// one wait on the clock, to a computed moment rather than for a guessed while.
+    /// </summary>
+    private static async Task MissAFireAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var seconds = now.ToUnixTimeSeconds();
+        var fire = DateTimeOffset.FromUnixTimeSeconds(seconds - (seconds % 3) + 3);
+        await Task.Delay(fire - now + TimeSpan.FromSeconds(0.5));
     }
 
     /// <summary>

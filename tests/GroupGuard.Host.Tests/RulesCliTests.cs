@@ -5,13 +5,13 @@ namespace GroupGuard.Host.Tests;
 /// <summary><c>groupguard rules check</c> and <c>groupguard scan</c>, run as an administrator runs them.</summary>
 public sealed class RulesCliTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gg-cli-" + Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _temp = new();
 
-    public RulesCliTests() => Directory.CreateDirectory(_folder);
+    private string Folder => _temp.Path;
 
     private string Rules(params (string Name, string Content)[] files)
     {
-        var rules = Path.Combine(_folder, "rules");
+        var rules = Path.Combine(Folder, "rules");
         Directory.CreateDirectory(rules);
         foreach (var (name, content) in files)
         {
@@ -22,7 +22,7 @@ public sealed class RulesCliTests : IDisposable
     }
 
     private Task<GroupGuardProcess.Outcome> Run(params string[] args) =>
-        GroupGuardProcess.RunAsync(_folder, new Dictionary<string, string>(), TimeSpan.FromSeconds(90), args);
+        GroupGuardProcess.RunAsync(Folder, new Dictionary<string, string>(), TimeSpan.FromSeconds(90), args);
 
     [Fact]
     public async Task Rules_check_lists_every_problem_with_path_and_line_and_exits_1()
@@ -101,7 +101,7 @@ public sealed class RulesCliTests : IDisposable
 
     private async Task<(int Exit, string Output, string Error)> ScanAsync(string rules, string input)
     {
-        using var process = GroupGuardProcess.Start(_folder, new Dictionary<string, string>(), "scan", "--rules", rules);
+        using var process = GroupGuardProcess.Start(Folder, new Dictionary<string, string>(), "scan", "--rules", rules);
         process.StandardInput.AutoFlush = true;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -112,15 +112,5 @@ public sealed class RulesCliTests : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not a test failure.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -68,12 +68,15 @@ public sealed class WebhookToIncidentTests
 
         var first = await service.PostV11Async(body);
         var second = await service.PostV11Async(body);
+        var next = await service.PostV11Async(GroupGuardFactory.Sample("lagrange-group.json"));
 
         Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, second.StatusCode);
-        Assert.Single(await service.IncidentsAfterAsync(1));
-        await Task.Delay(200);
-        Assert.Single(await service.IncidentsAfterAsync(1));
+        Assert.Equal(HttpStatusCode.NoContent, next.StatusCode);
+        Assert.Single(await service.IncidentsAfterAsync(2));
+
+        // The worker takes messages in order: after the first came the next message, not the redelivery.
+        Assert.Equal(["-2147001234", "-1389473842"], service.Handled.Items.Select(m => m.MessageId));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using GroupGuard.Core;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,7 +71,7 @@ public sealed class StorageOptionsTests
     [Fact]
     public void The_store_is_one_singleton_configured_from_the_section()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempFolder(SqliteConnection.ClearAllPools);
         var path = folder.File("configured.db");
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [Key] = $"Data Source={path}" })
@@ -87,7 +88,7 @@ public sealed class StorageOptionsTests
     [Fact]
     public async Task The_outbox_is_registered_on_the_same_database_and_writer_turn_as_the_incident_store()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempFolder(SqliteConnection.ClearAllPools);
         var path = folder.File("configured.db");
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [Key] = $"Data Source={path}" })

@@ -1,22 +1,24 @@
 namespace GroupGuard.Testing;
 
 /// <summary>A folder of its own for one test, removed afterwards.</summary>
-public sealed class TempFolder : IDisposable
+/// <param name="beforeDelete">
+/// Runs before the folder is removed: e.g. <c>SqliteConnection.ClearAllPools</c>, whose pooled
+/// connections would keep a database in the folder open.
+/// </param>
+public sealed class TempFolder(Action? beforeDelete = null) : IDisposable
 {
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "gg-test-" + Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(Path);
-    }
+    public string Path { get; } = Directory.CreateDirectory(
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "gg-test-" + Guid.NewGuid().ToString("n"))).FullName;
 
-    public string Path { get; }
-
-    /// <summary>The full path of a file in the folder.</summary>
+    /// <summary>The full path of a file or folder in the folder (not created).</summary>
     public string File(string relative) => System.IO.Path.Combine(Path, relative);
+
+    /// <summary>Creates a folder in the folder and returns its full path.</summary>
+    public string Folder(string relative) => Directory.CreateDirectory(File(relative)).FullName;
 
     public string Write(string name, string content)
     {
-        var file = System.IO.Path.Combine(Path, name);
+        var file = File(name);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
         System.IO.File.WriteAllText(file, content);
         return file;
@@ -24,11 +26,12 @@ public sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
+        beforeDelete?.Invoke();
         try
         {
             Directory.Delete(Path, recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Best effort: a leftover temp folder is not a test failure.
         }

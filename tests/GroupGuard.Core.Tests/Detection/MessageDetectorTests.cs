@@ -268,18 +268,7 @@ public sealed class MessageDetectorTests
     [Fact]
     public void Card_text_is_scanned_with_the_message()
     {
-        var message = new ChatMessage
-        {
-            Platform = "qq",
-            Protocol = Protocol.OneBotV11,
-            BotId = "1",
-            GroupId = "2",
-            UserId = "3",
-            MessageId = "4",
-            Time = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000),
-            Text = "看看这个",
-            Cards = [new CardContent("json", "福利", "加微信领取", "https://example.com")],
-        };
+        var message = Messages.Group("看看这个", cards: [new CardContent("json", "福利", "加微信领取", "https://example.com")]);
 
         var verdict = MessageDetector.Detect(Rules, message, Words);
 

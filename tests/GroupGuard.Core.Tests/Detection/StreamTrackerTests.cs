@@ -18,19 +18,8 @@ public sealed class StreamTrackerTests
 
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static ChatMessage Message(int second, string text = "hello", string group = "100", string user = "200", bool all = false, SenderRole role = SenderRole.Member) => new()
-    {
-        Platform = "qq",
-        Protocol = Protocol.OneBotV11,
-        BotId = "1",
-        GroupId = group,
-        UserId = user,
-        MessageId = Guid.NewGuid().ToString("n"),
-        SenderRole = role,
-        Time = T0.AddSeconds(second),
-        Text = text,
-        MentionsAll = all,
-    };
+    private static ChatMessage Message(int second, string text = "hello", string group = "100", string user = "200", bool all = false, SenderRole role = SenderRole.Member) =>
+        Messages.Group(text, group: group, user: user, role: role, time: T0.AddSeconds(second), mentionsAll: all, bot: "1");
 
     [Fact]
     public void More_than_the_limit_within_the_window_is_a_flood()

@@ -11,34 +11,13 @@ public sealed class DigestBuilderTests
     private static readonly LeaderOptions Wang = new() { Name = "王主任", Groups = ["123456"] };
     private static readonly DigestHealth Healthy = new([("onebot.v11 10001", To.AddMinutes(-5))], 0, [], []);
 
-    private static Incident Incident(long id, string user, string message, Severity severity = Severity.Medium, ActionStatus status = ActionStatus.Done, string? error = null, ActionErrorKind? kind = null, string text = "加微信 abc123456789 领红包", bool falsePositive = false) => new()
-    {
-        Id = id,
-        Time = From.AddHours(id),
-        DetectedAt = From.AddHours(id),
-        Platform = "qq",
-        Protocol = Protocol.OneBotV11,
-        BotId = "10001",
-        GroupId = "123456",
-        GroupName = "二年级家长群",
-        UserId = user,
-        SenderName = "用户" + user,
-        MessageId = message,
-        Pack = "ads",
-        Rule = "ads.contact",
-        Category = "ads",
-        Severity = severity,
-        MatchedTerm = "加微信",
-        MessageText = text,
-        Spans = [new EvidenceSpan(0, 3)],
-        DecidedAction = ModerationAction.Recall,
-        ActionStatus = status,
-        ActionError = error,
-        ActionErrorKind = kind,
-        RuleSetVersion = "v1",
-        FalsePositive = falsePositive,
-        ReviewNote = falsePositive ? "班主任通知" : null,
-    };
+    private static Incident Incident(long id, string user, string message, Severity severity = Severity.Medium, string text = "加微信 abc123456789 领红包", bool falsePositive = false) =>
+        Incidents.Of(message, time: From.AddHours(id), severity: severity, groupName: "二年级家长群", user: user, senderName: "用户" + user, text: text, id: id) with
+        {
+            Spans = [new EvidenceSpan(0, 3)],
+            FalsePositive = falsePositive,
+            ReviewNote = falsePositive ? "班主任通知" : null,
+        };
 
     private static DigestDocument Build(IReadOnlyList<Incident> incidents, long messages = 4120, int? previous = null) =>
         DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, incidents, messages, previous, Healthy));
@@ -59,8 +38,8 @@ public sealed class DigestBuilderTests
         var digest = Build(
         [
             Incident(1, "1", "m1", Severity.High),
-            Incident(2, "2", "m2", status: ActionStatus.Failed, error: "recall: 机器人不是管理员", kind: ActionErrorKind.NotPermitted),
-            Incident(3, "3", "m3", status: ActionStatus.Unsupported, error: "recall: GroupGuard:OneBot:ApiBaseUrl is not set", kind: ActionErrorKind.NotConfigured),
+            Incident(2, "2", "m2") with { ActionStatus = ActionStatus.Failed, ActionError = "recall: 机器人不是管理员", ActionErrorKind = ActionErrorKind.NotPermitted },
+            Incident(3, "3", "m3") with { ActionStatus = ActionStatus.Unsupported, ActionError = "recall: GroupGuard:OneBot:ApiBaseUrl is not set", ActionErrorKind = ActionErrorKind.NotConfigured },
         ], previous: 1);
 
         Assert.Contains("共检查 4,120 条消息，发现 3 起违规。比上期多 2 起。", digest.Text, StringComparison.Ordinal);

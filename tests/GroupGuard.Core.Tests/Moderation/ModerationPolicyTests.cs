@@ -31,19 +31,17 @@ public sealed class ModerationPolicyTests
             mode: shadow
         """);
 
-    private static ChatMessage Message(string text, string user = "200", SenderRole role = SenderRole.Member, string platform = "qq") => new()
-    {
-        Platform = platform,
-        Protocol = platform == "qq" ? Protocol.OneBotV11 : Protocol.OneBotV12,
-        BotId = "1",
-        GroupId = "100",
-        GroupName = "家长群",
-        UserId = user,
-        SenderRole = role,
-        MessageId = "555",
-        Time = DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
-        Text = text,
-    };
+    private static ChatMessage Message(string text, string user = "200", SenderRole role = SenderRole.Member, string platform = "qq") =>
+        Messages.Group(
+            text,
+            id: "555",
+            group: "100",
+            groupName: "家长群",
+            user: user,
+            role: role,
+            platform: platform,
+            bot: "1",
+            time: DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     private static Decision Decide(ChatMessage message, int offences = 0, ModerationOptions? options = null, GroupOverride? group = null, PrivacyOptions? privacy = null, Func<ModerationAction, bool>? canDo = null)
     {

@@ -13,13 +13,13 @@ namespace GroupGuard.Host.Tests.Health;
 public sealed class HealthBoundsTests : IDisposable
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-12-01T08:00:00Z", CultureInfo.InvariantCulture);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gg-health-" + Guid.NewGuid().ToString("n"));
+    // Pooled connections keep the database file open: let them go before the folder is deleted.
+    private readonly TempFolder _folder = new(SqliteConnection.ClearAllPools);
 
     [Fact]
     public async Task A_flood_of_health_checks_touches_the_database_once_every_two_seconds()
     {
-        Directory.CreateDirectory(_folder);
-        var path = Path.Combine(_folder, "groupguard.db");
+        var path = _folder.File("groupguard.db");
         var time = new FakeTimeProvider(Start);
         var store = new SqliteIncidentStore(new SqliteDatabase($"Data Source={path}"), time, NullLogger<SqliteIncidentStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
@@ -66,16 +66,5 @@ public sealed class HealthBoundsTests : IDisposable
         return db.ExecuteScalar<string>("SELECT checked_at FROM storage_health WHERE id = 1")!;
     }
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not a test failure.
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

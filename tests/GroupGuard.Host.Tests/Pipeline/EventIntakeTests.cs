@@ -9,20 +9,23 @@ namespace GroupGuard.Host.Tests.Pipeline;
 
 public sealed class EventIntakeTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gg-intake-" + Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _temp = new();
+
+    /// <summary>The inbox folder: not there until the journal creates it.</summary>
+    private string Folder => _temp.File("inbox");
 
     [Fact]
     public void An_event_the_journal_cannot_take_is_refused_and_its_retry_is_not_a_duplicate()
     {
-        var options = Options.Create(new PipelineOptions { InboxPath = _folder });
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder });
         using var journal = new InboxJournal(options, TimeProvider.System);
         var queue = Channel.CreateUnbounded<QueuedMessage>();
         var intake = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), journal, queue, options, NullLogger<EventIntake>.Instance);
         intake.Replay();
         Assert.Equal(IntakeOutcome.Queued, intake.Accept(Event(1)));
         journal.MarkProcessed(Take(queue).Position);
-        var next = Directory.GetFiles(_folder, "*.jsonl").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture)).Max() + 1;
-        var full = Path.Combine(_folder, next.ToString("D10", CultureInfo.InvariantCulture) + ".jsonl");
+        var next = Directory.GetFiles(Folder, "*.jsonl").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture)).Max() + 1;
+        var full = Path.Combine(Folder, next.ToString("D10", CultureInfo.InvariantCulture) + ".jsonl");
         File.CreateSymbolicLink(full, "/dev/full"); // the disk is full
         journal.Release();
 
@@ -41,29 +44,9 @@ public sealed class EventIntakeTests : IDisposable
 
     private static InboundEvent Event(int id)
     {
-        var message = new ChatMessage
-        {
-            Platform = "qq",
-            Protocol = Protocol.OneBotV11,
-            BotId = "10001",
-            GroupId = "123456",
-            UserId = "20002",
-            MessageId = id.ToString(CultureInfo.InvariantCulture),
-            Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000),
-            Text = "加微信",
-        };
+        var message = Messages.Group("加微信", id: id.ToString(CultureInfo.InvariantCulture));
         return new InboundEvent(InboundEventKind.GroupMessage, message.Protocol, message.BotId, message, "message.group");
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not a test failure.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -8,31 +8,30 @@ namespace GroupGuard.Host.Tests.Pipeline;
 
 public sealed class InboxJournalTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gg-inbox-" + Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _temp = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-    private InboxJournal Journal(long segmentBytes = 16 * 1024 * 1024) =>
-        new(Options.Create(new PipelineOptions { InboxPath = _folder, InboxSegmentBytes = segmentBytes }), _time);
+    /// <summary>The inbox folder: not there until a journal creates it.</summary>
+    private string Folder => _temp.File("inbox");
 
-    private static ChatMessage Message(int n) => new()
-    {
-        Platform = "qq",
-        Protocol = Protocol.OneBotV11,
-        BotId = "1",
-        GroupId = "100",
-        GroupName = "家长群",
-        UserId = "200",
-        SenderRole = SenderRole.Admin,
-        SenderName = "王老师",
-        MessageId = n.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000 + n),
-        Text = $"第{n}条 加微信",
-        Mentions = ["300"],
-        MentionsAll = n % 2 == 0,
-        ReplyTo = "77",
-        Images = [new ImageRef("a.jpg", "http://127.0.0.1/a.jpg", "[图片]")],
-        Cards = [new CardContent("json", "标题", "描述", "https://example.com")],
-    };
+    private InboxJournal Journal(long segmentBytes = 16 * 1024 * 1024) =>
+        new(Options.Create(new PipelineOptions { InboxPath = Folder, InboxSegmentBytes = segmentBytes }), _time);
+
+    private static ChatMessage Message(int n) => Messages.Group(
+        $"第{n}条 加微信",
+        id: n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        group: "100",
+        groupName: "家长群",
+        user: "200",
+        role: SenderRole.Admin,
+        senderName: "王老师",
+        bot: "1",
+        time: DateTimeOffset.FromUnixTimeSeconds(1_764_150_000 + n),
+        mentions: ["300"],
+        mentionsAll: n % 2 == 0,
+        replyTo: "77",
+        images: [new ImageRef("a.jpg", "http://127.0.0.1/a.jpg", "[图片]")],
+        cards: [new CardContent("json", "标题", "描述", "https://example.com")]);
 
     [Fact]
     public void Messages_appended_and_not_marked_come_back_whole_after_a_crash()
@@ -71,7 +70,7 @@ public sealed class InboxJournalTests : IDisposable
         journal.Open();
         journal.Append(Message(1));
         journal.Dispose();
-        var segment = Directory.GetFiles(_folder, "*.jsonl").Single();
+        var segment = Directory.GetFiles(Folder, "*.jsonl").Single();
         File.AppendAllText(segment, "{\"Platform\":\"qq\",\"Proto");
 
         var reopened = Journal();
@@ -94,12 +93,12 @@ public sealed class InboxJournalTests : IDisposable
             last = journal.Append(Message(i));
         }
 
-        Assert.True(Directory.GetFiles(_folder, "*.jsonl").Length > 1);
+        Assert.True(Directory.GetFiles(Folder, "*.jsonl").Length > 1);
         journal.MarkProcessed(last);
         journal.Flush();
         journal.Dispose();
 
-        Assert.Single(Directory.GetFiles(_folder, "*.jsonl"));
+        Assert.Single(Directory.GetFiles(Folder, "*.jsonl"));
         Assert.Empty(Journal().Open());
     }
 
@@ -114,7 +113,7 @@ public sealed class InboxJournalTests : IDisposable
 
         journal.Release();
 
-        var text = string.Concat(Directory.GetFiles(_folder, "*.jsonl").Select(File.ReadAllText));
+        var text = string.Concat(Directory.GetFiles(Folder, "*.jsonl").Select(File.ReadAllText));
         Assert.DoesNotContain("加微信", text, StringComparison.Ordinal);
         journal.Append(Message(3));
         journal.Dispose();
@@ -142,7 +141,7 @@ public sealed class InboxJournalTests : IDisposable
     public void Without_full_text_storage_segments_stay_small_under_steady_load(StoreText storeText)
     {
         var journal = new InboxJournal(
-            Options.Create(new PipelineOptions { InboxPath = _folder }),
+            Options.Create(new PipelineOptions { InboxPath = Folder }),
             _time,
             Options.Create(new PrivacyOptions { StoreText = storeText }));
         journal.Open();
@@ -153,8 +152,8 @@ public sealed class InboxJournalTests : IDisposable
 
         journal.Dispose();
 
-        Assert.All(Directory.GetFiles(_folder, "*.jsonl"), f => Assert.True(new FileInfo(f).Length <= InboxJournal.PrivateSegmentBytes, $"{f} is {new FileInfo(f).Length} bytes"));
-        Assert.True(Directory.GetFiles(_folder, "*.jsonl").Length > 1);
+        Assert.All(Directory.GetFiles(Folder, "*.jsonl"), f => Assert.True(new FileInfo(f).Length <= InboxJournal.PrivateSegmentBytes, $"{f} is {new FileInfo(f).Length} bytes"));
+        Assert.True(Directory.GetFiles(Folder, "*.jsonl").Length > 1);
     }
 
     [Fact]
@@ -166,9 +165,9 @@ public sealed class InboxJournalTests : IDisposable
         journal.Append(Message(1));
         journal.Dispose();
 
-        var segment = Directory.GetFiles(_folder, "*.jsonl").Single();
+        var segment = Directory.GetFiles(Folder, "*.jsonl").Single();
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(segment));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Folder));
     }
 
     [Fact]
@@ -178,7 +177,7 @@ public sealed class InboxJournalTests : IDisposable
         journal.Open();
         var first = journal.Append(Message(1));
         journal.MarkProcessed(first);
-        var full = Path.Combine(_folder, (first.Segment + 1).ToString("D10", System.Globalization.CultureInfo.InvariantCulture) + ".jsonl");
+        var full = Path.Combine(Folder, (first.Segment + 1).ToString("D10", System.Globalization.CultureInfo.InvariantCulture) + ".jsonl");
         File.CreateSymbolicLink(full, "/dev/full"); // writes fail with "No space left on device"
         journal.Release();
 
@@ -191,17 +190,7 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Equal(["2"], Journal().Open().Select(p => p.Message.MessageId));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not a test failure.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     private sealed class MessageComparer : IEqualityComparer<ChatMessage>
     {

@@ -8,18 +8,7 @@ namespace GroupGuard.Host.Tests.Pipeline;
 /// <summary>The moderator as the worker calls it, one message at a time, with storage that fails.</summary>
 public sealed class ModeratorTests
 {
-    private static ChatMessage Message(string id, string text) => new()
-    {
-        Platform = "qq",
-        Protocol = Protocol.OneBotV11,
-        BotId = "10001",
-        GroupId = "123456",
-        UserId = "20002",
-        SenderRole = SenderRole.Member,
-        MessageId = id,
-        Time = DateTimeOffset.FromUnixTimeSeconds(1_764_150_000),
-        Text = text,
-    };
+    private static ChatMessage Message(string id, string text) => Messages.Group(text, id: id);
 
     private static void BreakDatabase(GroupGuardFactory service)
     {
@@ -45,7 +34,7 @@ public sealed class ModeratorTests
         Directory.Delete(service.DatabasePath);
         await service.Services.GetRequiredService<IIncidentStore>().InitializeAsync(CancellationToken.None);
 
-        Assert.Equal(ModerationOutcome.Done, await moderating.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(ModerationOutcome.Done, await moderating.Within("the moderation to store its incident"));
         var incident = Assert.Single(await service.IncidentsAsync());
         Assert.Equal("ads.contact", incident.Rule);
     }

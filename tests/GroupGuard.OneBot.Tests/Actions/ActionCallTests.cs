@@ -1,6 +1,5 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
-using GroupGuard.OneBot.Tests.Fakes;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
 
 namespace GroupGuard.OneBot.Tests.Actions;

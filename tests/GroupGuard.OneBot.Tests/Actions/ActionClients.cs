@@ -1,12 +1,15 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.OneBot.Actions;
-using GroupGuard.OneBot.Tests.Fakes;
 using GroupGuard.OneBot.Tests.Support;
 
 namespace GroupGuard.OneBot.Tests.Actions;
 
-/// <summary>Clients pointed at a <see cref="FakeOneBotApi"/>, with settings that keep tests quick.</summary>
+/// <summary>
+/// Clients pointed at a <see cref="FakeOneBotApi"/>, with settings that keep tests quick. The attempt
+/// timeout is long, so a loaded machine never turns a quick answer into a timeout and a retry; tests
+/// of timeouts, retries, rate and coalescing windows set their own and run on a fake clock.
+/// </summary>
 internal static class ActionClients
 {
     public const string Token = "t0ken-secret";
@@ -21,8 +24,8 @@ internal static class ActionClients
             V12ApiBaseUrl = api.Url("/v12/"),
             AccessToken = Token,
             MaxActionsPerSecond = 1000,
-            ActionTimeoutSeconds = 2,
-            ActionBudgetSeconds = 10,
+            ActionTimeoutSeconds = 30,
+            ActionBudgetSeconds = 60,
             MaxAttempts = 3,
             WarningCoalesceSeconds = 0,
         };
@@ -34,8 +37,8 @@ internal static class ActionClients
         OneBotOptions options,
         TimeProvider? time = null,
         TimeSpan? retryBaseDelay = null,
-        CollectingLogger<OneBotActionClient>? logger = null) =>
-        new(new HttpClient(), new TestOptionsMonitor(options), time ?? TimeProvider.System, logger ?? new CollectingLogger<OneBotActionClient>(), retryBaseDelay ?? TimeSpan.FromMilliseconds(50));
+        LogCollector<OneBotActionClient>? logger = null) =>
+        new(new HttpClient(), new TestOptionsMonitor(options), time ?? TimeProvider.System, logger ?? new LogCollector<OneBotActionClient>(), retryBaseDelay ?? TimeSpan.FromMilliseconds(50));
 
     public static PlatformAction Action(
         ModerationAction action,

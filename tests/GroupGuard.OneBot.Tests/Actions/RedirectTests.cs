@@ -1,7 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.OneBot.Actions;
-using GroupGuard.OneBot.Tests.Fakes;
 using GroupGuard.OneBot.Tests.Support;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
 
@@ -22,7 +21,7 @@ public sealed class RedirectTests : IAsyncLifetime
     }
 
     private static OneBotActionClient ProductionClient(OneBotOptions options) =>
-        new(OneBotServiceCollectionExtensions.CreateHttpClient(), new TestOptionsMonitor(options), TimeProvider.System, new CollectingLogger<OneBotActionClient>());
+        new(OneBotServiceCollectionExtensions.CreateHttpClient(), new TestOptionsMonitor(options), TimeProvider.System, new LogCollector<OneBotActionClient>());
 
     [Theory]
     [InlineData(307, "Temporary Redirect")]

@@ -1,14 +1,16 @@
-using System.Diagnostics;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.OneBot.Actions;
-using GroupGuard.OneBot.Tests.Fakes;
 using GroupGuard.OneBot.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
 
 namespace GroupGuard.OneBot.Tests.Actions;
 
-/// <summary>Retries on what may pass (timeouts, 5xx), never on a refusal. Real time, small timeouts.</summary>
+/// <summary>
+/// Retries on what may pass (timeouts, 5xx), never on a refusal. Backoffs, attempt timeouts and the
+/// budget run on a fake clock the test moves once it sees the client waiting on it.
+/// </summary>
 public sealed class RetryTests : IAsyncLifetime
 {
     private readonly FakeOneBotApi _api = FakeOneBotApi.Start();
@@ -17,69 +19,126 @@ public sealed class RetryTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
+    private static (FakeTimeProvider Time, WatchedClock Clock) Clocks()
+    {
+        var time = new FakeTimeProvider();
+        return (time, new WatchedClock(time));
+    }
+
+    /// <summary>
+    /// The client's next backoff: the first timer after timer <paramref name="after"/> that is shorter
+    /// than <paramref name="shorterThan"/> (the test's attempt timeouts and budget are longer).
+    /// </summary>
+    private static Task<ClockTimer> NextBackoffAsync(WatchedClock clock, int after, TimeSpan shorterThan) =>
+        clock.TimerAsync(t => t.DueTime < shorterThan, skip: after, what: "a backoff");
+
     [Fact]
     public async Task Two_server_errors_then_ok_is_done_after_three_attempts_with_growing_backoff()
     {
         _api.Script("delete_msg", FakeAnswer.Http(500), FakeAnswer.Http(503), FakeAnswer.Ok());
+        var (time, clock) = Clocks();
         // The production backoff: 0.5 s then 1 s, each jittered by at most 20 %.
-        using var client = Create(Options(_api), retryBaseDelay: TimeSpan.FromSeconds(0.5));
+        using var client = Create(Options(_api), clock, retryBaseDelay: TimeSpan.FromSeconds(0.5));
 
-        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+        var call = client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
 
-        Assert.Equal(ActionResult.Done, result);
+        await _api.WaitForRequestsAsync(1);
+        var first = await NextBackoffAsync(clock, after: 0, shorterThan: TimeSpan.FromSeconds(2));
+        Assert.InRange(first.DueTime, TimeSpan.FromSeconds(0.4), TimeSpan.FromSeconds(0.6));
+        time.SetUtcNow(first.DueAt!.Value);
+        await _api.WaitForRequestsAsync(2);
+        var second = await NextBackoffAsync(clock, after: first.Number, shorterThan: TimeSpan.FromSeconds(2));
+        Assert.InRange(second.DueTime, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
+        time.SetUtcNow(second.DueAt!.Value);
+
+        Assert.Equal(ActionResult.Done, await call.Within("the recall"));
         var requests = _api.RequestsFor("delete_msg");
         Assert.Equal(3, requests.Count);
         Assert.All(requests, r => Assert.Equal(requests[0].RawBody, r.RawBody));
-        Assert.InRange(requests[1].ReceivedAt - requests[0].ReceivedAt, TimeSpan.FromSeconds(0.38), TimeSpan.FromSeconds(5));
-        Assert.InRange(requests[2].ReceivedAt - requests[1].ReceivedAt, TimeSpan.FromSeconds(0.78), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
     public async Task Always_server_errors_fail_after_max_attempts_within_the_budget()
     {
         _api.Default = FakeAnswer.Http(500);
-        using var client = Create(Options(_api, o => { o.MaxAttempts = 4; o.ActionBudgetSeconds = 20; }));
-        var clock = Stopwatch.StartNew();
+        var (time, clock) = Clocks();
+        var start = time.GetUtcNow();
+        using var client = Create(Options(_api, o => { o.MaxAttempts = 4; o.ActionBudgetSeconds = 20; }), clock);
 
-        var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
+        var call = client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
+        var seen = 0;
+        for (var attempt = 1; attempt < 4; attempt++)
+        {
+            await _api.WaitForRequestsAsync(attempt);
+            var backoff = await NextBackoffAsync(clock, after: seen, shorterThan: TimeSpan.FromSeconds(1));
+            seen = backoff.Number;
+            time.SetUtcNow(backoff.DueAt!.Value);
+        }
 
+        var result = await call.Within("the kick");
         Assert.Equal(ActionStatus.Failed, result.Status);
         Assert.Equal(4, _api.Requests.Count);
         Assert.Contains("HTTP 500", result.Error, StringComparison.Ordinal);
         Assert.Contains("gave up after 4 attempts", result.Error, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        Assert.DoesNotContain("budget", result.Error, StringComparison.Ordinal);
+        Assert.True(time.GetUtcNow() - start < TimeSpan.FromSeconds(20), $"gave up at {time.GetUtcNow() - start} on the action's clock");
     }
 
     [Fact]
     public async Task A_hanging_api_times_out_on_every_attempt_and_fails()
     {
-        _api.Default = FakeAnswer.Hanging(TimeSpan.FromSeconds(30));
-        // A whole second per attempt: on a busy machine a shorter one can end before the request
-        // has even reached the fake, and then the fake cannot count it.
-        using var client = Create(Options(_api, o => { o.ActionTimeoutSeconds = 1; o.MaxAttempts = 3; }));
-        var clock = Stopwatch.StartNew();
+        _api.Default = FakeAnswer.Hanging();
+        var (time, clock) = Clocks();
+        using var client = Create(Options(_api, o => { o.ActionTimeoutSeconds = 1; o.MaxAttempts = 3; }), clock);
 
-        var result = await client.ExecuteAsync(Action(ModerationAction.Mute), CancellationToken.None);
+        var call = client.ExecuteAsync(Action(ModerationAction.Mute), CancellationToken.None);
+        var seen = 0;
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            // Each attempt waits its whole second for an answer, and only then gives up.
+            await _api.WaitForRequestsAsync(attempt);
+            var timeout = await clock.TimerAsync(t => t.DueTime == TimeSpan.FromSeconds(1), skip: seen, what: $"the timeout of attempt {attempt}");
+            Assert.False(call.IsCompleted);
+            time.SetUtcNow(timeout.DueAt!.Value);
+            seen = timeout.Number;
+            if (attempt < 3)
+            {
+                var backoff = await NextBackoffAsync(clock, after: seen, shorterThan: TimeSpan.FromSeconds(0.5));
+                seen = backoff.Number;
+                time.SetUtcNow(backoff.DueAt!.Value);
+            }
+        }
 
+        var result = await call.Within("the mute");
         Assert.Equal(ActionStatus.Failed, result.Status);
         Assert.Contains("no answer to set_group_ban within 1 s", result.Error, StringComparison.Ordinal);
         Assert.Equal(3, _api.Requests.Count);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(15));
     }
 
     [Fact]
     public async Task The_budget_stops_retries_before_max_attempts()
     {
-        _api.Default = FakeAnswer.Hanging(TimeSpan.FromSeconds(30));
-        using var client = Create(Options(_api, o => { o.ActionTimeoutSeconds = 1; o.ActionBudgetSeconds = 1.5; o.MaxAttempts = 10; }));
-        var clock = Stopwatch.StartNew();
+        _api.Default = FakeAnswer.Hanging();
+        var (time, clock) = Clocks();
+        var start = time.GetUtcNow();
+        using var client = Create(Options(_api, o => { o.ActionTimeoutSeconds = 1; o.ActionBudgetSeconds = 1.5; o.MaxAttempts = 10; }), clock);
 
-        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+        var call = client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+        await _api.WaitForRequestsAsync(1);
+        var timeout = await clock.TimerAsync(t => t.DueTime == TimeSpan.FromSeconds(1), what: "the timeout of the first attempt");
+        time.SetUtcNow(timeout.DueAt!.Value);
+        var backoff = await NextBackoffAsync(clock, after: timeout.Number, shorterThan: TimeSpan.FromSeconds(0.5));
+        time.SetUtcNow(backoff.DueAt!.Value);
+        await _api.WaitForRequestsAsync(2);
 
+        // The second attempt gets what is left of the budget, not a whole second: nothing waits past it.
+        Assert.All(clock.Pending, t => Assert.True(t.DueAt <= start + TimeSpan.FromSeconds(1.5), $"{t} outlasts the budget"));
+        time.SetUtcNow(start + TimeSpan.FromSeconds(1.5));
+
+        var result = await call.Within("the recall");
         Assert.Equal(ActionStatus.Failed, result.Status);
         Assert.Contains("budget", result.Error, StringComparison.Ordinal);
-        Assert.InRange(_api.Requests.Count, 1, 2);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"took {clock.Elapsed}");
+        Assert.Equal(2, _api.Requests.Count);
     }
 
     [Fact]
@@ -180,19 +239,22 @@ public sealed class RetryTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_throws_instead_of_reporting_a_failure()
     {
-        _api.Default = FakeAnswer.Hanging(TimeSpan.FromSeconds(30));
+        _api.Default = FakeAnswer.Hanging();
         using var client = Create(Options(_api));
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var cancellation = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => client.ExecuteAsync(Action(ModerationAction.Recall), cancellation.Token));
+        var call = client.ExecuteAsync(Action(ModerationAction.Recall), cancellation.Token);
+        await _api.WaitForRequestsAsync(1); // the call is waiting for its answer
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
     }
 
     [Fact]
     public async Task The_token_never_appears_in_logs_or_errors()
     {
         _api.Script("delete_msg", FakeAnswer.Http(500), FakeAnswer.Http(401));
-        var logger = new CollectingLogger<OneBotActionClient>();
+        var logger = new LogCollector<OneBotActionClient>();
         using var client = Create(Options(_api), logger: logger);
 
         var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
-using GroupGuard.OneBot.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
-using GroupGuard.OneBot.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
 
@@ -9,7 +8,7 @@ namespace GroupGuard.OneBot.Tests.Actions;
 
 public sealed class WarningTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Patience = GroupGuard.Testing.Patience.Safety;
 
     private readonly FakeOneBotApi _api = FakeOneBotApi.Start();
 
@@ -66,12 +65,16 @@ public sealed class WarningTests : IAsyncLifetime
     public async Task A_warning_waits_for_the_window_then_goes_out()
     {
         var time = new FakeTimeProvider();
-        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 10), time);
+        var clock = new WatchedClock(time);
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 10), clock);
 
         var warning = client.ExecuteAsync(Action(ModerationAction.Warn, text: "请勿刷屏"), CancellationToken.None);
-        time.Advance(TimeSpan.FromSeconds(9.9));
-        await Task.Delay(150);
 
+        // The warning waits on the clock for the whole window, and nothing is sent before it ends.
+        var window = await clock.TimerAsync(1);
+        Assert.Equal(TimeSpan.FromSeconds(10), window.DueTime);
+        time.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.True(window.IsPending);
         Assert.Empty(_api.Requests);
         Assert.False(warning.IsCompleted);
 

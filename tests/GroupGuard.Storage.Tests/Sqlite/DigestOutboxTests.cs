@@ -445,6 +445,10 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     public async Task Outbox_writes_wait_for_the_same_writer_turn_as_incident_writes()
     {
         Assert.Same(_harness.Store.Database, _outbox.Database);
+
+        // With the turn free, a create is done by the time CreateAsync returns (SQLite's calls
+        // complete synchronously underneath), so one not done at once below is one that waits.
+        Assert.True(_outbox.CreateAsync(Digest(leader: "free"), CancellationToken.None).IsCompletedSuccessfully);
         var gate = new TaskCompletionSource();
         var holding = _harness.Store.Database.WithWriterAsync(
             async () =>
@@ -455,13 +459,12 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
             CancellationToken.None);
 
         var create = _outbox.CreateAsync(Digest(), CancellationToken.None);
-        await Task.Delay(200);
         var waited = !create.IsCompleted;
         gate.SetResult();
         await holding;
         await create;
 
         Assert.True(waited, "The outbox wrote while another write held the writer turn.");
-        Assert.Single(await ListAllAsync(null));
+        Assert.Equal(2, (await ListAllAsync(null)).Count);
     }
 }

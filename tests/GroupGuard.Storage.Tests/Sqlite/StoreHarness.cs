@@ -10,7 +10,8 @@ namespace GroupGuard.Storage.Tests.Sqlite;
 /// <summary>A store on a database file in its own temp folder, plus plain access to that file.</summary>
 internal sealed class StoreHarness : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    // Pooled connections keep the database file open: let them go before the folder is deleted.
+    private readonly TempFolder _folder = new(SqliteConnection.ClearAllPools);
 
     public StoreHarness(string relativeDatabasePath = "groupguard.db", IReadOnlyList<Migration>? migrations = null)
     {
@@ -79,28 +80,22 @@ internal static class Samples
         string groupId = "123456",
         string platform = "qq",
         string botId = "10000",
-        string userId = "424242") => new()
+        string userId = "424242") =>
+        Incidents.Of(
+            messageId,
+            time: time ?? MessageTime,
+            detectedAt: (time ?? MessageTime).AddMilliseconds(250),
+            rule: rule,
+            category: "advertising",
+            group: groupId,
+            user: userId,
+            senderName: "小明",
+            platform: platform,
+            bot: botId,
+            text: "加微信领红包 🧧",
+            ruleSetVersion: "2025.03.01-1") with
         {
-            Time = time ?? MessageTime,
-            DetectedAt = (time ?? MessageTime).AddMilliseconds(250),
-            Platform = platform,
-            Protocol = platform == "qq" ? Protocol.OneBotV11 : Protocol.OneBotV12,
-            BotId = botId,
-            GroupId = groupId,
-            UserId = userId,
-            SenderName = "小明",
-            SenderRole = SenderRole.Member,
-            MessageId = messageId,
-            Pack = "ads",
-            Rule = rule,
-            Category = "advertising",
-            Severity = Severity.Medium,
-            MatchedTerm = "加微信",
-            MessageText = "加微信领红包 🧧",
-            DecidedAction = ModerationAction.Recall,
             ActionStatus = ActionStatus.Pending,
-            ActionError = null,
             PlannedActions = [ModerationAction.Recall],
-            RuleSetVersion = "2025.03.01-1",
         };
 }

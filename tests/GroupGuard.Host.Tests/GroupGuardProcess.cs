@@ -60,7 +60,42 @@ internal static class GroupGuardProcess
         // Keep the child's logs plain and its settings its own.
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        lock (Started)
+        {
+            Started.Add(process);
+        }
+
+        return process;
+    }
+
+    // A test that fails before it stops its child must not leave a service running after the run.
+    private static readonly List<Process> Started = StopLeftoversAtExit();
+
+    private static List<Process> StopLeftoversAtExit()
+    {
+        var started = new List<Process>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (started)
+            {
+                foreach (var process in started)
+                {
+                    try
+                    {
+                        if (!process.HasExited)
+                        {
+                            process.Kill(entireProcessTree: true);
+                        }
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+                    {
+                        // Gone already.
+                    }
+                }
+            }
+        };
+        return started;
     }
 
     public static int FreePort() => LoopbackHttpServer.FreePort();

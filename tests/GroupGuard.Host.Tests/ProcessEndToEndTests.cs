@@ -76,16 +76,27 @@ public sealed class ProcessEndToEndTests
         using var process = GroupGuardProcess.Start(service.Folder, environment);
         _ = process.StandardOutput.ReadToEndAsync();
         var log = process.StandardError.ReadToEndAsync();
-        await GroupGuardProcess.WaitHealthyAsync(http, process);
-        Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("napcat-group-array.json"))).StatusCode);
-
-        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        try
         {
-            await term.WaitForExitAsync();
+            await GroupGuardProcess.WaitHealthyAsync(http, process);
+            Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("napcat-group-array.json"))).StatusCode);
+
+            using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(patience.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
         }
 
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(patience.Token);
         Assert.Equal(0, process.ExitCode);
         var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export");
         Assert.Contains("ads.contact", export.Output, StringComparison.Ordinal);

@@ -14,4 +14,12 @@ public enum Protocol
 
     [JsonStringEnumMemberName("onebot.v12")]
     OneBotV12,
+
+    /// <summary>Milky (Lagrange.Milky, LuckyLilliaBot): HTTP API and an event stream.</summary>
+    [JsonStringEnumMemberName("milky")]
+    Milky,
+
+    /// <summary>The official QQ bot platform (QQ 开放平台): signed webhooks and its OpenAPI.</summary>
+    [JsonStringEnumMemberName("qqbot")]
+    QQBot,
 }

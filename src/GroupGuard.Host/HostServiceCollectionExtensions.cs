@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
 using GroupGuard.Host.Jobs;
 using GroupGuard.Host.Pipeline;
 using GroupGuard.Storage;
@@ -36,6 +37,8 @@ internal static class HostServiceCollectionExtensions
         services.AddHostedService<InboxStartup>();
         services.AddSingleton<MessageCounter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageCounter>());
+        services.AddSingleton<IPlatformActions, PlatformActionRouter>();
+        services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventIntake>());
         services.AddSingleton<ActionQueue>();
         services.AddHostedService<ActionWorker>();
         services.AddHostedService<PendingActionRecovery>();

@@ -14,7 +14,7 @@ public static class OneBotServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="OneBotOptions"/> from <c>GroupGuard:OneBot</c>, validates them at start
     /// (every bad setting is named) and registers the <see cref="OneBotWebhookReceiver"/> singleton and
-    /// the outbound action client as the <see cref="IPlatformActions"/> singleton.
+    /// the outbound action client as the <see cref="IProtocolActions"/> of OneBot v11 and v12.
     /// </summary>
     public static IServiceCollection AddGroupGuardOneBot(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,12 +28,17 @@ public static class OneBotServiceCollectionExtensions
         services.TryAddSingleton(static provider => new OneBotWebhookReceiver(
             provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System));
-        services.TryAddSingleton(static provider => new OneBotActionClient(
+        if (services.Any(d => d.ServiceType == typeof(OneBotActionClient)))
+        {
+            return services; // registered already: one client, whatever calls this twice
+        }
+
+        services.AddSingleton(static provider => new OneBotActionClient(
             CreateHttpClient(),
             provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetService<ILogger<OneBotActionClient>>() ?? NullLogger<OneBotActionClient>.Instance));
-        services.TryAddSingleton<IPlatformActions>(static provider => provider.GetRequiredService<OneBotActionClient>());
+        services.AddSingleton<IProtocolActions>(static provider => provider.GetRequiredService<OneBotActionClient>());
         services.TryAddSingleton<Core.Digests.IPrivateMessenger>(static provider => provider.GetRequiredService<OneBotActionClient>());
         return services;
     }

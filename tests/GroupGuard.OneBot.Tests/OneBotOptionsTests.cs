@@ -228,10 +228,11 @@ public sealed class OneBotOptionsTests
         var services = new ServiceCollection().AddGroupGuardOneBot(configuration).AddGroupGuardOneBot(configuration);
         using var provider = services.BuildServiceProvider();
 
-        Assert.Single(services, d => d.ServiceType == typeof(IPlatformActions));
-        var actions = provider.GetRequiredService<IPlatformActions>();
+        Assert.Single(services, d => d.ServiceType == typeof(IProtocolActions));
+        var actions = provider.GetRequiredService<IProtocolActions>();
         Assert.IsType<OneBotActionClient>(actions);
-        Assert.Same(actions, provider.GetRequiredService<IPlatformActions>());
+        Assert.Same(actions, provider.GetRequiredService<IProtocolActions>());
+        Assert.Equal([GroupGuard.Core.Protocol.OneBotV11, GroupGuard.Core.Protocol.OneBotV12], actions.Protocols);
         Assert.True(actions.CanDo(GroupGuard.Core.Protocol.OneBotV11, "qq", ModerationAction.Mute));
         var options = provider.GetRequiredService<IOptions<OneBotOptions>>().Value;
         Assert.Equal("http://127.0.0.1:8000/", options.V12ApiBaseUrl);

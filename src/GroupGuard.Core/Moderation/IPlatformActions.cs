@@ -53,3 +53,14 @@ public interface IPlatformActions
     /// <summary>The member's role from the platform (<c>get_group_member_info</c>), or null when it cannot say.</summary>
     Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// One adapter's actions: the protocols it speaks, and <see cref="IPlatformActions"/> for them. The
+/// host routes each action to the adapter of its protocol; an adapter registers itself with
+/// <c>TryAddEnumerable</c>, so several live side by side.
+/// </summary>
+public interface IProtocolActions : IPlatformActions
+{
+    /// <summary>The protocols whose actions this adapter carries out.</summary>
+    IReadOnlyCollection<Protocol> Protocols { get; }
+}

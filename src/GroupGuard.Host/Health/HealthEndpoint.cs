@@ -1,3 +1,4 @@
+using GroupGuard.Core;
 using GroupGuard.Core.Rules;
 using GroupGuard.Host.Pipeline;
 using GroupGuard.Host.Webhooks;
@@ -11,7 +12,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, WebhookExposure exposure, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -52,6 +53,16 @@ internal static class HealthEndpoint
                     bot_id = a.BotId,
                     last_event_at = a.LastEventAt,
                     events = a.Events,
+                }),
+                connections = connections.SelectMany(c => c.Connections).Select(c => new
+                {
+                    protocol = WireNames<Protocol>.ToText(c.Protocol),
+                    name = c.Name,
+                    bot_id = c.BotId,
+                    state = c.Connected ? "connected" : "down",
+                    since = c.Since,
+                    last_event_at = c.LastEventAt,
+                    last_error = c.LastError,
                 }),
                 rejected_webhooks = adapters.RejectedSnapshot(),
                 webhooks = exposure.Snapshot(),

@@ -26,7 +26,7 @@ internal sealed partial class EventIntake(
     InboxJournal journal,
     Channel<QueuedMessage> queue,
     IOptions<PipelineOptions> options,
-    ILogger<EventIntake> logger)
+    ILogger<EventIntake> logger) : IEventSink
 {
     private readonly int _capacity = options.Value.QueueCapacity;
     private readonly Lock _lock = new();
@@ -71,6 +71,13 @@ internal sealed partial class EventIntake(
         deduplicator.Forget(key);
         return outcome;
     }
+
+    EventAcceptance IEventSink.Accept(InboundEvent inbound) => Accept(inbound) switch
+    {
+        IntakeOutcome.Duplicate => EventAcceptance.Duplicate,
+        IntakeOutcome.QueueFull or IntakeOutcome.JournalFailed => EventAcceptance.RetryLater,
+        _ => EventAcceptance.Accepted,
+    };
 
     /// <summary>Puts back what the journal holds from before a crash, ahead of new traffic.</summary>
     public int Replay()

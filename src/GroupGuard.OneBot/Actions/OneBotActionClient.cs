@@ -16,7 +16,7 @@ namespace GroupGuard.OneBot.Actions;
 /// per bot and retried as <see cref="ActionTransport"/> says; warnings to a group are coalesced by
 /// <see cref="WarningCoalescer"/>. Options are read per action, so a reload applies to the next one.
 /// </summary>
-internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digests.IPrivateMessenger, IDisposable
+internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digests.IPrivateMessenger, IDisposable
 {
     /// <summary>Roles change rarely; ten minutes keeps a raid from asking once per message.</summary>
     public static readonly TimeSpan RoleCacheLifetime = TimeSpan.FromMinutes(10);
@@ -49,6 +49,8 @@ internal sealed partial class OneBotActionClient : IPlatformActions, Core.Digest
         _transport = new ActionTransport(http, new BotRateLimiter(time), time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
         _warnings = new WarningCoalescer(time, SendWarningAsync);
     }
+
+    public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.OneBotV11, Protocol.OneBotV12];
 
     public bool CanDo(Protocol protocol, string platform, ModerationAction action) =>
         ActionCapabilities.Lacks(protocol, platform, action) is null;

@@ -6,7 +6,9 @@ using GroupGuard.Host.Digests;
 using GroupGuard.Host.Health;
 using GroupGuard.Host.Rules;
 using GroupGuard.Host.Webhooks;
+using GroupGuard.Milky;
 using GroupGuard.OneBot;
+using GroupGuard.QQBot;
 using GroupGuard.Storage;
 using GroupGuard.Text.Jieba;
 using Microsoft.Extensions.Options;
@@ -54,6 +56,8 @@ internal static class GroupGuardApp
             .AddGroupGuardJieba()
             .AddGroupGuardStorage(builder.Configuration)
             .AddGroupGuardOneBot(builder.Configuration)
+            .AddGroupGuardMilky(builder.Configuration)
+            .AddGroupGuardQQBot(builder.Configuration)
             .AddGroupGuardWebhooks(builder.Configuration)
             .AddGroupGuardPipeline(builder.Configuration)
             .AddGroupGuardChannels(builder.Configuration)

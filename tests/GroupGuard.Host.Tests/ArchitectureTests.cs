@@ -5,7 +5,7 @@ namespace GroupGuard.Host.Tests;
 /// <summary>The dependency rules of docs/architecture.md, checked on the built assemblies.</summary>
 public sealed class ArchitectureTests
 {
-    private static readonly string[] EdgeProjects = ["GroupGuard.OneBot", "GroupGuard.Storage", "GroupGuard.Text.Jieba", "GroupGuard.Channels"];
+    private static readonly string[] EdgeProjects = ["GroupGuard.OneBot", "GroupGuard.Milky", "GroupGuard.QQBot", "GroupGuard.Storage", "GroupGuard.Text.Jieba", "GroupGuard.Channels"];
 
     private static Assembly Load(string name) => Assembly.Load(new AssemblyName(name));
 

@@ -62,6 +62,11 @@ internal sealed partial class MilkyEventStream(
             {
                 break;
             }
+            catch (Exception ex)
+            {
+                // Whatever else goes wrong with one connection must not end the service: retry it.
+                session = Session.Failed($"the event stream failed: {Reason(ex)}");
+            }
 
             connection.Down(time.GetUtcNow(), session.Error);
             failures = session.Events > 0 ? 1 : failures + 1;

@@ -59,6 +59,7 @@ internal static class GroupGuardApp
             .AddGroupGuardMilky(builder.Configuration)
             .AddGroupGuardQQBot(builder.Configuration)
             .AddGroupGuardWebhooks(builder.Configuration)
+            .AddGroupGuardMilkyWebhook()
             .AddGroupGuardPipeline(builder.Configuration)
             .AddGroupGuardChannels(builder.Configuration)
             .AddGroupGuardDigests(builder.Configuration)
@@ -68,6 +69,7 @@ internal static class GroupGuardApp
 
         var app = builder.Build();
         app.MapOneBotWebhooks();
+        app.MapMilkyWebhook();
         app.MapGroupGuardHealth();
         return app;
     }

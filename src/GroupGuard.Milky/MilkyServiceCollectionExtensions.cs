@@ -1,15 +1,73 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Milky.Actions;
+using GroupGuard.Milky.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Milky;
 
 public static class MilkyServiceCollectionExtensions
 {
-    /// <summary>The Milky adapter (Lagrange.Milky, LuckyLilliaBot): not built yet, so it registers nothing.</summary>
+    /// <summary>
+    /// The Milky adapter (Lagrange.Milky, LuckyLilliaBot, Yogurt): binds <see cref="MilkyOptions"/>
+    /// from <c>GroupGuard:Milky</c> and validates them at start; registers the webhook receiver
+    /// (<see cref="IMilkyWebhookReceiver"/>), the action client as the <see cref="IProtocolActions"/>
+    /// of <see cref="Protocol.Milky"/>, the connections as an <see cref="IConnectionStatus"/>, and a
+    /// hosted service that reads each connection's event stream into the <see cref="IEventSink"/>.
+    /// </summary>
     public static IServiceCollection AddGroupGuardMilky(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+
+        if (services.Any(d => d.ServiceType == typeof(MilkyConnections)))
+        {
+            return services; // registered already: one client and one set of streams, whatever calls this twice
+        }
+
+        services.AddOptions<MilkyOptions>()
+            .Bind(configuration.GetSection(MilkyOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MilkyOptions>, MilkyOptionsValidator>());
+        services.AddSingleton<MilkyConnections>();
+        services.AddSingleton<IConnectionStatus>(static provider => provider.GetRequiredService<MilkyConnections>());
+        services.AddSingleton<IMilkyWebhookReceiver>(static provider => new MilkyWebhookReceiver(
+            provider.GetRequiredService<IOptionsMonitor<MilkyOptions>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton(static provider => new MilkyActionClient(
+            CreateHttpClient(),
+            provider.GetRequiredService<MilkyConnections>(),
+            provider.GetRequiredService<IOptionsMonitor<MilkyOptions>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetService<ILogger<MilkyActionClient>>() ?? NullLogger<MilkyActionClient>.Instance));
+        services.AddSingleton<IProtocolActions>(static provider => provider.GetRequiredService<MilkyActionClient>());
+        services.AddSingleton<IHostedService>(static provider => new MilkyEventStreams(
+            provider.GetRequiredService<MilkyConnections>(),
+            provider.GetRequiredService<IEventSink>(),
+            provider.GetRequiredService<IOptionsMonitor<MilkyOptions>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         return services;
     }
+
+    /// <summary>The client of the action API; internal so that tests send through exactly this one.</summary>
+    internal static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        // One long-lived client; the pooled lifetime picks up DNS changes of the implementation's host.
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        // A redirect would post the action, and the token, to a host nobody configured.
+        AllowAutoRedirect = false,
+    })
+    {
+        // Each attempt has its own timeout (ActionTimeoutSeconds), which a reload may change.
+        Timeout = Timeout.InfiniteTimeSpan,
+        MaxResponseContentBufferSize = MilkyLimits.MaxEventBytes,
+    };
 }

@@ -1,0 +1,180 @@
+using GroupGuard.Core;
+using GroupGuard.Host.Pipeline;
+using GroupGuard.Milky;
+using GroupGuard.OneBot;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace GroupGuard.Host.Webhooks;
+
+/// <summary>
+/// <c>POST /milky</c>: events pushed by a Milky implementation's WebHook (LuckyLilliaBot's
+/// <c>milky.webhook</c>), Bearer-checked and taken through <see cref="EventIntake"/> like the OneBot
+/// webhooks: 204 when taken, 400 malformed, 401 token, 413 too large, 415 not JSON, 503 queue full.
+/// </summary>
+internal static partial class MilkyEndpoints
+{
+    public const string Path = "/milky";
+
+    /// <summary>The start-up check that <c>/milky</c> is not open to the network without a token, and the warning when that is allowed.</summary>
+    public static IServiceCollection AddGroupGuardMilkyWebhook(this IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<MilkyOptions>, MilkyWebhookExposureValidator>();
+        services.AddSingleton<MilkyWebhookExposure>();
+        services.AddHostedService(sp => sp.GetRequiredService<MilkyWebhookExposure>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMilkyWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, HandleAsync);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext context,
+        IMilkyWebhookReceiver receiver,
+        MilkyWebhookExposure exposure,
+        EventIntake intake,
+        AdapterHealth health,
+        ILoggerFactory logs)
+    {
+        var logger = logs.CreateLogger("GroupGuard.Webhooks.Milky");
+        switch (exposure.State())
+        {
+            case MilkyWebhookState.Off:
+                return Reject(logger, health, StatusCodes.Status404NotFound, $"the Milky webhook is off ({MilkyOptions.Section}:{nameof(MilkyOptions.Webhook)}=false)", context);
+            case MilkyWebhookState.NeedsToken:
+                return Reject(logger, health, StatusCodes.Status401Unauthorized, $"the Milky webhook takes events from the network only with {MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)} set", context);
+        }
+
+        // A page in a browser on this machine can post text/plain or a form to a loopback port
+        // without asking; application/json it cannot send without a preflight, never answered here.
+        if (!IsJson(context.Request.ContentType))
+        {
+            return Reject(logger, health, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json", context);
+        }
+
+        var body = await BodyReader.ReadAsync(context.Request, MilkyLimits.MaxEventBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return Reject(logger, health, StatusCodes.Status413PayloadTooLarge, $"body over {MilkyLimits.MaxEventBytes} bytes", context);
+        }
+
+        var result = receiver.Receive(body, context.Request.Headers.Authorization.FirstOrDefault());
+        if (result.Event is null || result.StatusCode >= 300)
+        {
+            return Reject(logger, health, result.StatusCode, result.Error ?? "rejected", context);
+        }
+
+        switch (intake.Accept(result.Event))
+        {
+            case IntakeOutcome.QueueFull:
+                LogQueueFull(logger);
+                return Results.Json(new { error = "moderation queue is full; retry later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            case IntakeOutcome.JournalFailed:
+                return Results.Json(new { error = "the event could not be saved (storage full or unwritable); retry later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            case IntakeOutcome.Duplicate:
+                LogDuplicate(logger, result.Event.Message?.DedupeKey);
+                break;
+        }
+
+        return Results.NoContent();
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && string.Equals(type.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase);
+
+    private static IResult Reject(ILogger logger, AdapterHealth health, int status, string reason, HttpContext context)
+    {
+        health.Rejected(Protocol.Milky, status);
+        LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString());
+        return Results.Json(new { error = reason }, statusCode: status);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected Milky webhook from {Remote}: {Status} {Reason}")]
+    private static partial void LogRejected(ILogger logger, int status, string reason, string? remote);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate Milky event {Key} ignored")]
+    private static partial void LogDuplicate(ILogger logger, string? key);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Moderation queue full: Milky event refused with 503")]
+    private static partial void LogQueueFull(ILogger logger);
+}
+
+internal enum MilkyWebhookState
+{
+    /// <summary>Takes events (with the token when one is set).</summary>
+    On,
+
+    /// <summary><c>GroupGuard:Milky:Webhook=false</c>: 404.</summary>
+    Off,
+
+    /// <summary>Left unset, off loopback, without a token: 401 until a token is set.</summary>
+    NeedsToken,
+}
+
+/// <summary>
+/// Whether <c>/milky</c> takes events. Unset, it does when a token is set, when the service
+/// listens on loopback only, or when <c>GroupGuard:OneBot:AllowUnsigned</c> says unauthenticated
+/// webhooks are accepted knowingly (one switch for every webhook, already warned about at start and
+/// shown on <c>/healthz</c>); otherwise it answers 401, so a service that never meant to take Milky
+/// pushes is not stopped for lack of a token it does not use.
+/// </summary>
+internal sealed partial class MilkyWebhookExposure(
+    IOptionsMonitor<MilkyOptions> milky,
+    IOptionsMonitor<OneBotOptions> oneBot,
+    ListenAddresses addresses,
+    ILogger<MilkyWebhookExposure> logger) : IHostedService
+{
+    public MilkyWebhookState State()
+    {
+        var options = milky.CurrentValue;
+        if (options.Webhook == false)
+        {
+            return MilkyWebhookState.Off;
+        }
+
+        var open = !string.IsNullOrEmpty(options.AccessToken) || addresses.Reachable.Count == 0 || oneBot.CurrentValue.AllowUnsigned;
+        return open || options.Webhook == true ? MilkyWebhookState.On : MilkyWebhookState.NeedsToken;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = milky.CurrentValue;
+        if (State() == MilkyWebhookState.On && string.IsNullOrEmpty(options.AccessToken) && addresses.Reachable.Count > 0)
+        {
+            LogOpen(string.Join(", ", addresses.Reachable));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "GroupGuard:OneBot:AllowUnsigned is true: the Milky webhook /milky on {Addresses} takes events without a token; whoever reaches the port can make the bot act on members")]
+    private partial void LogOpen(string addresses);
+}
+
+/// <summary>
+/// Refuses to start when <c>/milky</c> is switched on (<c>GroupGuard:Milky:Webhook=true</c>) and the
+/// network can reach it without a token: a forged event names any user, so a stranger could make the
+/// bot mute or kick members. <c>GroupGuard:OneBot:AllowUnsigned</c> overrides it, as for every webhook.
+/// </summary>
+internal sealed class MilkyWebhookExposureValidator(ListenAddresses addresses, IOptionsMonitor<OneBotOptions> oneBot) : IValidateOptions<MilkyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MilkyOptions options)
+    {
+        if (options.Webhook != true || !string.IsNullOrEmpty(options.AccessToken) || addresses.Reachable.Count == 0 || oneBot.CurrentValue.AllowUnsigned)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        return ValidateOptionsResult.Fail(
+            $"{MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)} is not set while {MilkyOptions.Section}:{nameof(MilkyOptions.Webhook)} is true and the service listens on " +
+            $"{string.Join(", ", addresses.Reachable)}, which the network can reach: anyone there could post forged Milky events to {MilkyEndpoints.Path}. " +
+            $"Set it (16 or more characters, the implementation's webhook accessToken), or set {MilkyOptions.Section}:{nameof(MilkyOptions.Webhook)}=false if no implementation pushes to GroupGuard, " +
+            $"or listen on loopback only (--urls {GroupGuardApp.DefaultUrl})");
+    }
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using GroupGuard.Core;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace GroupGuard.Milky.Actions;
+
+/// <summary>
+/// Sends one <see cref="MilkyCall"/> as the Milky spec says (<c>POST /api/:api</c>, a JSON body,
+/// <c>Authorization: Bearer</c>; the answer <c>{status, retcode, data, message}</c>): paced per bot,
+/// each attempt bounded by <see cref="MilkyOptions.ActionTimeoutSeconds"/>, retried with jittered
+/// exponential backoff on a timeout, a broken connection, 5xx, 408 or 429, for at most
+/// <see cref="MilkyOptions.MaxAttempts"/> attempts within <see cref="MilkyOptions.ActionBudgetSeconds"/>.
+/// A refusal (401, 404, another 4xx, <c>status: "failed"</c>) is final. Throws only when cancelled.
+/// </summary>
+internal sealed partial class MilkyTransport(HttpClient http, BotPacer pacer, TimeProvider time, ILogger logger, TimeSpan retryBaseDelay)
+{
+    private const int MaxPlatformText = 300;
+
+    // What implementations pass on from QQ when the bot lacks the rights or the target outranks it.
+    private static readonly string[] PermissionWords = ["权限", "管理员", "群主", "permission", "admin", "owner", "privilege"];
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    public async Task<CallOutcome> SendAsync(MilkyCall call, MilkyOptions options, CancellationToken cancellationToken)
+    {
+        var budget = TimeSpan.FromSeconds(options.ActionBudgetSeconds);
+        var attemptTimeout = TimeSpan.FromSeconds(options.ActionTimeoutSeconds);
+        var maxAttempts = Math.Max(1, options.MaxAttempts);
+
+        // The wait for the first turn is queueing, not work on this call: the budget starts after it.
+        await pacer.WaitTurnAsync(call.Bot, options.MaxActionsPerSecond, cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
+        var attempts = 0;
+        var outOfBudget = false;
+        var delay = TimeSpan.Zero;
+        var retry = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<Attempt>
+            {
+                MaxRetryAttempts = maxAttempts - 1,
+                ShouldHandle = args =>
+                {
+                    if (args.Outcome.Exception is not null || !args.Outcome.Result.Transient)
+                    {
+                        return ValueTask.FromResult(false);
+                    }
+
+                    if (args.AttemptNumber + 1 >= maxAttempts)
+                    {
+                        return ValueTask.FromResult(false);
+                    }
+
+                    // A retry whose backoff alone outlasts the budget is not worth waiting for.
+                    delay = Backoff(args.AttemptNumber + 1);
+                    outOfBudget = delay >= budget - time.GetElapsedTime(started);
+                    return ValueTask.FromResult(!outOfBudget);
+                },
+                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(delay),
+                OnRetry = args =>
+                {
+                    LogRetrying(call.Api, call.Bot, args.AttemptNumber + 1, args.Outcome.Result.Outcome.Error!, args.RetryDelay.TotalSeconds);
+                    return default;
+                },
+            })
+            .Build();
+
+        string? lastError = null;
+        var result = await retry.ExecuteAsync(
+            async token =>
+            {
+                if (++attempts > 1 && !await RetryTurnAsync(call, options, budget - time.GetElapsedTime(started), token).ConfigureAwait(false))
+                {
+                    outOfBudget = true;
+                    return new Attempt(false, CallOutcome.Unreached(lastError!));
+                }
+
+                var left = budget - time.GetElapsedTime(started);
+                var attempt = await AttemptAsync(call, left < attemptTimeout ? left : attemptTimeout, token).ConfigureAwait(false);
+                lastError = attempt.Outcome.Error;
+                return attempt;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (outOfBudget || result.Transient)
+        {
+            var why = outOfBudget ? $", the {Seconds(budget)} budget of one action is spent" : "";
+            var error = $"{lastError}; gave up after {Plural(attempts, "attempt")}{why}";
+            LogGaveUp(call.Api, call.Bot, error);
+            return CallOutcome.Unreached(error);
+        }
+
+        if (!result.Outcome.Succeeded)
+        {
+            LogRefused(call.Api, call.Bot, result.Outcome.Error!);
+        }
+
+        return result.Outcome;
+    }
+
+    /// <summary>A retry still waits its turn in the bot's pace, within the budget: false when the budget runs out first.</summary>
+    private async Task<bool> RetryTurnAsync(MilkyCall call, MilkyOptions options, TimeSpan left, CancellationToken cancellationToken)
+    {
+        using var budget = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        try
+        {
+            await pacer.WaitTurnAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task<Attempt> AttemptAsync(MilkyCall call, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, call.Endpoint);
+            request.Content = new ByteArrayContent(call.Body) { Headers = { ContentType = Json } };
+            if (!string.IsNullOrEmpty(call.Token))
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", call.Token);
+            }
+
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            return Classify(call, response, body);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new Attempt(true, CallOutcome.Unreached($"no answer to {call.Api} within {Seconds(timeout)}"));
+        }
+        catch (HttpRequestException ex)
+        {
+            return new Attempt(true, CallOutcome.Unreached($"{call.Api} could not reach {Origin(call.Endpoint)}: {ex.Message}"));
+        }
+        catch (IOException ex)
+        {
+            return new Attempt(true, CallOutcome.Unreached($"{call.Api} connection broke: {ex.Message}"));
+        }
+    }
+
+    private static Attempt Classify(MilkyCall call, HttpResponseMessage response, byte[] body)
+    {
+        var code = (int)response.StatusCode;
+        var status = $"HTTP {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
+        if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+        {
+            return new Attempt(true, CallOutcome.Unreached($"{call.Api} answered {status}"));
+        }
+
+        if (code is >= 300 and < 400)
+        {
+            // The configured URL answers so every time: only the setting can change it.
+            return Final(CallOutcome.Refused(ActionErrorKind.NotConfigured, $"{call.Api} answered {status}: redirects are not followed; check {call.Setting}"));
+        }
+
+        var answer = Answer.Read(body);
+        if (!response.IsSuccessStatusCode)
+        {
+            var (hint, kind) = response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ($": the implementation refused the access token ({call.TokenSetting})", ActionErrorKind.NotConfigured),
+                HttpStatusCode.NotFound => ($": the implementation has no API {call.Api}", ActionErrorKind.PlatformCannot),
+                _ => ("", KindOf(answer)),
+            };
+            var words = answer is null ? "" : $" ({Words(answer)})";
+            return Final(CallOutcome.Refused(kind, $"{call.Api} refused with {status}{hint}{words}"));
+        }
+
+        if (answer is null)
+        {
+            return Final(CallOutcome.Refused(ActionErrorKind.Refused, $"{call.Api} answered {status} with a body that is not a Milky answer"));
+        }
+
+        return answer.Status == "ok" && answer.Retcode is null or 0
+            ? Final(CallOutcome.Ok(answer.Data))
+            : Final(CallOutcome.Refused(KindOf(answer), $"{call.Api} failed: {Words(answer)}"));
+    }
+
+    private static Attempt Final(CallOutcome outcome) => new(false, outcome);
+
+    private static ActionErrorKind KindOf(Answer? answer) =>
+        answer?.Message is { } message && PermissionWords.Any(w => message.Contains(w, StringComparison.OrdinalIgnoreCase))
+            ? ActionErrorKind.NotPermitted
+            : ActionErrorKind.Refused;
+
+    /// <summary>The implementation's <c>message</c> and retcode, cut to a readable length.</summary>
+    private static string Words(Answer answer)
+    {
+        var retcode = answer.Retcode is { } r ? $"retcode {r.ToString(CultureInfo.InvariantCulture)}" : $"status {answer.Status ?? "missing"}";
+        var message = answer.Message?.Trim();
+        if (string.IsNullOrEmpty(message))
+        {
+            return retcode;
+        }
+
+        if (message.Length > MaxPlatformText)
+        {
+            message = string.Concat(message.AsSpan(0, MaxPlatformText), "…");
+        }
+
+        return $"{message} ({retcode})";
+    }
+
+    /// <summary>base, 2×base, 4×base…, each between 80 % and 120 %, so the retries of many bots do not line up.</summary>
+    private TimeSpan Backoff(int failedAttempts) =>
+        retryBaseDelay * (Math.Pow(2, failedAttempts - 1) * (0.8 + (0.4 * Random.Shared.NextDouble())));
+
+    /// <summary>Scheme, host and port only.</summary>
+    private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+
+    private static string Plural(int count, string noun) => $"{count.ToString(CultureInfo.InvariantCulture)} {noun}{(count == 1 ? "" : "s")}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Milky {Api} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
+    private partial void LogRetrying(string api, string bot, int attempt, string error, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Milky {Api} for {Bot} refused: {Error}")]
+    private partial void LogRefused(string api, string bot, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Milky {Api} for {Bot} failed: {Error}")]
+    private partial void LogGaveUp(string api, string bot, string error);
+
+    private readonly record struct Attempt(bool Transient, CallOutcome Outcome);
+
+    private sealed record Answer(string? Status, long? Retcode, string? Message, JsonElement Data)
+    {
+        public static Answer? Read(byte[] body)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    return null;
+                }
+
+                return new Answer(
+                    StringOf(root, "status"),
+                    root.TryGetProperty("retcode", out var retcode) && retcode.TryGetInt64(out var number) ? number : null,
+                    StringOf(root, "message"),
+                    root.TryGetProperty("data", out var data) ? data.Clone() : default);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+            {
+                // Not JSON, or a string .NET cannot hold (a lone surrogate escape).
+                return null;
+            }
+        }
+
+        private static string? StringOf(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+}

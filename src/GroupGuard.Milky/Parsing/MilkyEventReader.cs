@@ -1,0 +1,97 @@
+using System.Text.Json;
+using GroupGuard.Core;
+
+namespace GroupGuard.Milky.Parsing;
+
+/// <summary>
+/// Classifies one Milky event (<c>{time, self_id, event_type, data}</c>) and reads a group
+/// <c>message_receive</c> into a <see cref="ChatMessage"/>: platform <c>qq</c>, the group's
+/// <c>message_seq</c> as the message id, the sender's role and name from <c>group_member</c>.
+/// </summary>
+internal static class MilkyEventReader
+{
+    public const string Platform = "qq";
+
+    public static InboundEvent Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new MalformedMilkyEventException("body is not a JSON object");
+        }
+
+        var eventType = MilkyJson.RequireString(root, "event_type", "event_type");
+        var botId = MilkyJson.RequireId(root, "self_id", "self_id");
+        var detail = Cut(eventType);
+        switch (eventType)
+        {
+            case "message_receive":
+            {
+                var data = MilkyJson.RequireObject(root, "data", "data");
+                var scene = MilkyJson.RequireString(data, "message_scene", "data.message_scene");
+                detail = $"{detail}.{Cut(scene)}";
+                if (scene != "group")
+                {
+                    return new InboundEvent(InboundEventKind.Ignored, Protocol.Milky, botId, null, detail);
+                }
+
+                var message = ReadGroupMessage(botId, data);
+                // LuckyLilliaBot reports the bot's own messages when asked to: never moderate them.
+                var kind = message.UserId == botId ? InboundEventKind.OwnMessage : InboundEventKind.GroupMessage;
+                return new InboundEvent(kind, Protocol.Milky, botId, message, detail);
+            }
+
+            case "bot_offline":
+                // Lifecycle: it proves the implementation is there, as a heartbeat would.
+                return new InboundEvent(InboundEventKind.Meta, Protocol.Milky, botId, null, detail);
+            default:
+                return new InboundEvent(InboundEventKind.Ignored, Protocol.Milky, botId, null, detail);
+        }
+    }
+
+    private static ChatMessage ReadGroupMessage(string botId, JsonElement data)
+    {
+        var groupId = MilkyJson.RequireId(data, "peer_id", "data.peer_id");
+        var messageSeq = MilkyJson.RequireId(data, "message_seq", "data.message_seq");
+        var senderId = MilkyJson.RequireId(data, "sender_id", "data.sender_id");
+        var time = MilkyJson.RequireUnixSeconds(data, "time", "data.time");
+        if (!data.TryGetProperty("segments", out var segments) || segments.ValueKind == JsonValueKind.Null)
+        {
+            throw new MalformedMilkyEventException("missing field 'data.segments'");
+        }
+
+        var content = new MessageContent();
+        MilkySegments.Read(segments, content);
+
+        var member = MilkyJson.Object(data, "group_member");
+        return new ChatMessage
+        {
+            Platform = Platform,
+            Protocol = Protocol.Milky,
+            BotId = botId,
+            GroupId = groupId,
+            GroupName = MilkyJson.Object(data, "group") is { } group ? MilkyJson.NonEmpty(group, "group_name") : null,
+            UserId = senderId,
+            SenderRole = member is { } m ? RoleOf(MilkyJson.String(m, "role")) : SenderRole.Unknown,
+            SenderName = member is { } n ? MilkyJson.NonEmpty(n, "card") ?? MilkyJson.NonEmpty(n, "nickname") : null,
+            MessageId = messageSeq,
+            Time = time,
+            Text = content.Text,
+            Mentions = content.Mentions,
+            MentionsAll = content.MentionsAll,
+            ReplyTo = content.ReplyTo,
+            Images = content.Images,
+            Cards = content.Cards,
+        };
+    }
+
+    public static SenderRole RoleOf(string? role) => role switch
+    {
+        "owner" => SenderRole.Owner,
+        "admin" => SenderRole.Admin,
+        "member" => SenderRole.Member,
+        _ => SenderRole.Unknown,
+    };
+
+    /// <summary>Real type names are a word or two; a sender's long one is cut so logs stay readable.</summary>
+    private static string Cut(string part) => part.Length <= 32 ? part : string.Concat(part.AsSpan(0, 32), "…");
+}

@@ -1,0 +1,297 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GroupGuard.Core;
+using GroupGuard.Milky;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>The whole service with a Milky implementation: its event stream and webhook in, its API out, /healthz.</summary>
+public sealed class MilkyTests
+{
+    private const string WebhookToken = "milky-webhook-token-2026";
+    private const string ApiToken = "llbot-access-token";
+
+    private const string Pack = """
+        pack: ads
+        name: 广告
+        category: ads
+        severity: medium
+        action: recall
+        rules:
+          - id: ads.contact
+            terms: [加微信]
+          - id: ads.mute
+            terms: [刷屏广告]
+            action: mute
+            mute_minutes: 5
+        """;
+
+    /// <summary>The service with a Milky connection to <paramref name="milky"/> (when given) and the webhook token.</summary>
+    private static GroupGuardFactory Service(FakeMilky? milky, params (string Key, string? Value)[] settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["GroupGuard:Milky:AccessToken"] = WebhookToken,
+            ["GroupGuard:Milky:MaxActionsPerSecond"] = "50",
+            ["GroupGuard:Milky:ActionTimeoutSeconds"] = "30",
+            ["GroupGuard:Milky:ActionBudgetSeconds"] = "60",
+        };
+        if (milky is not null)
+        {
+            all["GroupGuard:Milky:Connections:0:Url"] = milky.Url;
+            all["GroupGuard:Milky:Connections:0:AccessToken"] = ApiToken;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        GroupGuardFactory? service = null;
+        service = new GroupGuardFactory(all, Pack, services =>
+            services.Replace(ServiceDescriptor.Singleton<IMilkyWebhookReceiver>(provider =>
+                new MilkyWebhookReceiver(provider.GetRequiredService<IOptionsMonitor<MilkyOptions>>(), service!.WebhookClock))));
+        return service;
+    }
+
+    /// <summary>A group message as the Milky spec writes it, stamped <paramref name="time"/>.</summary>
+    private static string GroupMessage(long messageSeq, string text, DateTimeOffset time, long senderId = 20002) =>
+        new JsonObject
+        {
+            ["time"] = time.ToUnixTimeSeconds(),
+            ["self_id"] = 10001,
+            ["event_type"] = "message_receive",
+            ["data"] = new JsonObject
+            {
+                ["message_scene"] = "group",
+                ["peer_id"] = 123456,
+                ["message_seq"] = messageSeq,
+                ["sender_id"] = senderId,
+                ["time"] = time.ToUnixTimeSeconds(),
+                ["segments"] = new JsonArray(new JsonObject { ["type"] = "text", ["data"] = new JsonObject { ["text"] = text } }),
+                ["group"] = new JsonObject { ["group_id"] = 123456, ["group_name"] = "二年级家长群", ["member_count"] = 312, ["max_member_count"] = 500 },
+                ["group_member"] = new JsonObject
+                {
+                    ["user_id"] = senderId, ["nickname"] = "王同学", ["sex"] = "unknown", ["group_id"] = 123456, ["card"] = "王同学家长",
+                    ["title"] = "", ["level"] = 12, ["role"] = "member", ["join_time"] = 1700000000, ["last_sent_time"] = 1764149000,
+                },
+            },
+        }.ToJsonString();
+
+    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    private static async Task<HttpResponseMessage> PostMilkyAsync(GroupGuardFactory service, string body, string? token = WebhookToken, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/milky") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await service.CreateClient().SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_group_message_pushed_over_event_is_recalled_with_recall_group_message()
+    {
+        await using var milky = FakeMilky.Start(ApiToken);
+        using var service = Service(milky);
+        _ = service.CreateClient(); // starts the service, and with it the stream
+
+        await milky.ConnectionAsync(1);
+        await milky.PushAsync(GroupMessage(88001, "想要资料的加微信 abc123", Now));
+        var recall = await milky.CallAsync("recall_group_message");
+
+        Assert.Equal("Bearer " + ApiToken, recall.Authorization);
+        Assert.Equal(123456, recall.Json["group_id"]!.GetValue<long>());
+        Assert.Equal(88001, recall.Json["message_seq"]!.GetValue<long>());
+        var incident = await service.SettledAsync(1, i => i.MessageId == "88001");
+        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Equal(Protocol.Milky, incident.Protocol);
+        Assert.Equal("qq", incident.Platform);
+        Assert.Equal("123456", incident.GroupId);
+        Assert.Equal("20002", incident.UserId);
+        Assert.Equal("王同学家长", incident.SenderName);
+        Assert.Equal(SenderRole.Member, incident.SenderRole);
+    }
+
+    [Fact]
+    public async Task A_mute_the_platform_answered_ok_but_did_not_carry_out_is_failed_on_the_incident()
+    {
+        await using var milky = FakeMilky.Start(ApiToken);
+        var notMuted = new JsonObject { ["member"] = new JsonObject { ["user_id"] = 20002, ["group_id"] = 123456, ["role"] = "member", ["nickname"] = "王同学", ["card"] = "" } };
+        milky.Script("get_group_member_info", MilkyAnswer.Ok(notMuted), MilkyAnswer.Ok(notMuted));
+        using var service = Service(milky);
+        _ = service.CreateClient();
+
+        await milky.ConnectionAsync(1);
+        await milky.PushAsync(GroupMessage(88002, "刷屏广告", Now));
+
+        var incident = await service.SettledAsync(1, i => i.MessageId == "88002");
+        Assert.Equal(ActionStatus.Failed, incident.ActionStatus);
+        Assert.Equal(ActionErrorKind.NotPermitted, incident.ActionErrorKind);
+        Assert.Contains("set_group_member_mute: the platform answered ok but the member is not muted", incident.ActionError, StringComparison.Ordinal);
+        var mute = await milky.CallAsync("set_group_member_mute");
+        Assert.Equal(300, mute.Json["duration"]!.GetValue<int>());
+        Assert.True((await milky.CallAsync("get_group_member_info")).Json["no_cache"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Healthz_lists_the_milky_connection_with_its_state_and_last_event()
+    {
+        await using var milky = FakeMilky.Start(ApiToken);
+        using var service = Service(milky);
+        var client = service.CreateClient();
+        await milky.ConnectionAsync(1);
+        await milky.PushAsync(GroupMessage(88003, "你好", Now));
+        await service.HandledAsync("88003");
+
+        using var health = JsonDocument.Parse(await client.GetStringAsync("/healthz"));
+
+        var connection = Assert.Single(health.RootElement.GetProperty("connections").EnumerateArray(), c => c.GetProperty("protocol").GetString() == "milky");
+        Assert.Equal(milky.Url, connection.GetProperty("name").GetString());
+        Assert.Equal("connected", connection.GetProperty("state").GetString());
+        Assert.Equal("10001", connection.GetProperty("bot_id").GetString());
+        Assert.Equal(JsonValueKind.String, connection.GetProperty("last_event_at").ValueKind);
+        Assert.DoesNotContain(ApiToken, health.RootElement.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pushed_event_with_the_token_becomes_an_incident()
+    {
+        using var service = Service(null);
+        var body = GroupMessage(77001, "想要资料的加微信", service.WebhookClock.GetUtcNow().AddMinutes(-1));
+
+        var response = await PostMilkyAsync(service, body);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        Assert.Equal("77001", incident.MessageId);
+        Assert.Equal(Protocol.Milky, incident.Protocol);
+        Assert.Equal("ads.contact", incident.Rule);
+    }
+
+    [Fact]
+    public async Task The_same_pushed_event_twice_is_moderated_once()
+    {
+        using var service = Service(null);
+        var body = GroupMessage(77002, "加微信", service.WebhookClock.GetUtcNow().AddMinutes(-1));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await PostMilkyAsync(service, body)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await PostMilkyAsync(service, body)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await PostMilkyAsync(service, GroupMessage(77003, "你好", service.WebhookClock.GetUtcNow()))).StatusCode);
+
+        await service.HandledAsync("77003");
+        Assert.Equal(["77002", "77003"], service.Handled.Items.Select(m => m.MessageId));
+    }
+
+    [Theory]
+    [InlineData(null, "application/json", HttpStatusCode.Unauthorized)]
+    [InlineData("wrong-token-of-enough-length", "application/json", HttpStatusCode.Unauthorized)]
+    [InlineData(WebhookToken, "text/plain", HttpStatusCode.UnsupportedMediaType)]
+    public async Task The_webhook_wants_the_token_and_json(string? token, string contentType, HttpStatusCode expected)
+    {
+        using var service = Service(null);
+
+        var response = await PostMilkyAsync(service, GroupMessage(77004, "加微信", service.WebhookClock.GetUtcNow()), token, contentType);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Malformed_and_oversized_bodies_are_400_and_413()
+    {
+        using var service = Service(null);
+
+        var malformed = await PostMilkyAsync(service, """{"time":1,"self_id":10001,"event_type":"message_receive","data":{"message_scene":"group"}}""");
+        var oversized = await PostMilkyAsync(service, "\"" + new string('x', MilkyLimits.MaxEventBytes) + "\"");
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("missing field 'data.peer_id'", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_a_token_off_loopback_the_webhook_answers_401_and_the_service_still_starts()
+    {
+        using var service = Service(null, ("GroupGuard:Milky:AccessToken", null), ("urls", "http://0.0.0.0:5140"));
+
+        var response = await PostMilkyAsync(service, GroupMessage(77005, "加微信", service.WebhookClock.GetUtcNow()), token: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("GroupGuard:Milky:AccessToken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_token_on_loopback_the_webhook_is_open_as_the_onebot_ones_are()
+    {
+        using var service = Service(null, ("GroupGuard:Milky:AccessToken", null));
+
+        var response = await PostMilkyAsync(service, GroupMessage(77006, "你好", service.WebhookClock.GetUtcNow()), token: null);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Switched_off_the_webhook_is_404()
+    {
+        using var service = Service(null, ("GroupGuard:Milky:Webhook", "false"));
+
+        var response = await PostMilkyAsync(service, GroupMessage(77007, "你好", service.WebhookClock.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:5140", "true", null, false, false)]
+    [InlineData("http://0.0.0.0:5140", "true", WebhookToken, false, true)]
+    [InlineData("http://0.0.0.0:5140", "true", null, true, true)]
+    [InlineData("http://0.0.0.0:5140", null, null, false, true)]
+    [InlineData("http://127.0.0.1:5140", "true", null, false, true)]
+    public void Switched_on_off_loopback_without_a_token_the_service_refuses_to_start(string urls, string? webhook, string? token, bool allowUnsigned, bool starts)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = urls })
+            .Build();
+        var oneBot = new TestMonitor<GroupGuard.OneBot.OneBotOptions>(new GroupGuard.OneBot.OneBotOptions { AllowUnsigned = allowUnsigned });
+        var validator = new GroupGuard.Host.Webhooks.MilkyWebhookExposureValidator(new GroupGuard.Host.Webhooks.ListenAddresses(configuration), oneBot);
+
+        var result = validator.Validate(null, new MilkyOptions { Webhook = webhook is null ? null : bool.Parse(webhook), AccessToken = token });
+
+        Assert.Equal(starts, result.Succeeded);
+        if (!starts)
+        {
+            var failure = Assert.Single(result.Failures!);
+            Assert.StartsWith("GroupGuard:Milky:AccessToken is not set while GroupGuard:Milky:Webhook is true and the service listens on http://0.0.0.0:5140", failure, StringComparison.Ordinal);
+            Assert.Contains("GroupGuard:Milky:Webhook=false", failure, StringComparison.Ordinal);
+        }
+    }
+
+    private sealed class TestMonitor<T>(T value) : IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+
+        public T Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+
+    [Fact]
+    public void Milky_actions_go_to_the_milky_adapter()
+    {
+        using var service = Service(null);
+
+        var router = service.Services.GetRequiredService<GroupGuard.Core.Moderation.IPlatformActions>();
+
+        Assert.True(router.CanDo(Protocol.Milky, "qq", ModerationAction.Recall));
+        Assert.True(router.CanDo(Protocol.Milky, "qq", ModerationAction.Mute));
+    }
+}

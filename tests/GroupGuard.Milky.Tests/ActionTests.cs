@@ -1,0 +1,311 @@
+using System.Text.Json.Nodes;
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Milky.Actions;
+using GroupGuard.Milky.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Milky.Tests;
+
+/// <summary>Actions as Milky API calls against a fake implementation on loopback.</summary>
+public sealed class ActionTests : IAsyncLifetime
+{
+    private const string Token = "llbot-access-token";
+
+    private readonly FakeMilky _milky = FakeMilky.Start(Token);
+    private readonly LogCollector<MilkyActionClient> _logs = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _milky.DisposeAsync();
+
+    private MilkyActionClient Client(Action<MilkyOptions>? configure = null, params FakeMilky[] more)
+    {
+        var options = new MilkyOptions
+        {
+            Connections = [new MilkyConnectionOptions { Url = _milky.Url, AccessToken = Token }, .. more.Select(m => new MilkyConnectionOptions { Url = m.Url, AccessToken = m.Token })],
+            ActionTimeoutSeconds = 30,
+            ActionBudgetSeconds = 60,
+        };
+        configure?.Invoke(options);
+        return new MilkyActionClient(
+            MilkyServiceCollectionExtensions.CreateHttpClient(),
+            new MilkyConnections(Options.Create(options)),
+            new TestOptionsMonitor<MilkyOptions>(options),
+            TimeProvider.System,
+            _logs,
+            retryBaseDelay: TimeSpan.FromMilliseconds(1),
+            verifyPause: TimeSpan.Zero);
+    }
+
+    private static PlatformAction Action(ModerationAction action, int muteSeconds = 0, string? warning = null, string messageId = "23333", string botId = "10001") => new()
+    {
+        Protocol = Protocol.Milky,
+        Platform = "qq",
+        BotId = botId,
+        GroupId = "123456",
+        UserId = "20002",
+        MessageId = messageId,
+        Action = action,
+        MuteSeconds = muteSeconds,
+        WarningText = warning,
+    };
+
+    private static MilkyAnswer Sample(string name) => new(200, Samples.Text(name));
+
+    [Fact]
+    public async Task A_recall_is_recall_group_message_with_the_group_and_sequence_as_integers_and_the_bearer_token()
+    {
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        var call = Assert.Single(_milky.Calls.Items);
+        Assert.Equal("recall_group_message", call.Api);
+        Assert.Equal("Bearer " + Token, call.Authorization);
+        Assert.StartsWith("application/json", call.ContentType, StringComparison.Ordinal);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"group_id":123456,"message_seq":23333}"""), call.Json));
+    }
+
+    [Fact]
+    public async Task A_recall_the_platform_refuses_is_failed_with_its_words()
+    {
+        _milky.Script("recall_group_message", MilkyAnswer.Failed(-2, "message not found"));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Equal(ActionErrorKind.Refused, result.ErrorKind);
+        Assert.Equal("recall_group_message failed: message not found (retcode -2)", result.Error);
+    }
+
+    [Fact]
+    public async Task A_refusal_for_want_of_rights_is_not_permitted()
+    {
+        _milky.Script("recall_group_message", MilkyAnswer.Failed(-500, "权限不足"));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.NotPermitted, result.ErrorKind);
+    }
+
+    [Fact]
+    public async Task A_mute_is_set_group_member_mute_and_is_read_back_without_cache()
+    {
+        _milky.Script("get_group_member_info", Sample("member-muted.json"));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Mute, muteSeconds: 600), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        Assert.Equal(["set_group_member_mute", "get_group_member_info"], _milky.Calls.Items.Select(c => c.Api));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"group_id":123456,"user_id":20002,"duration":600}"""), _milky.Calls.Items[0].Json));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"group_id":123456,"user_id":20002,"no_cache":true}"""), _milky.Calls.Items[1].Json));
+    }
+
+    [Fact]
+    public async Task A_mute_the_platform_answered_ok_but_did_not_carry_out_is_failed()
+    {
+        _milky.Script("get_group_member_info", Sample("member-not-muted.json"), Sample("member-not-muted.json"));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Mute, muteSeconds: 600), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Equal(ActionErrorKind.NotPermitted, result.ErrorKind);
+        Assert.Equal("set_group_member_mute: the platform answered ok but the member is not muted", result.Error);
+        Assert.Equal(2, _milky.Calls.Items.Count(c => c.Api == "get_group_member_info"));
+    }
+
+    [Fact]
+    public async Task A_mute_that_shows_on_the_second_read_is_done()
+    {
+        _milky.Script("get_group_member_info", Sample("member-not-muted.json"), Sample("member-muted.json"));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Mute, muteSeconds: 600), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+    }
+
+    [Fact]
+    public async Task A_member_read_that_fails_proves_nothing_and_the_ok_stands()
+    {
+        _milky.Script("get_group_member_info", MilkyAnswer.Http(404));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Mute, muteSeconds: 600), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        Assert.Contains(_logs.Entries, e => e.Message.Contains("could not be checked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_kick_is_checked_by_the_member_being_gone()
+    {
+        _milky.Script("get_group_member_info", Sample("member-not-found.json"));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"group_id":123456,"user_id":20002,"reject_add_request":false}"""), _milky.Calls.Items[0].Json));
+    }
+
+    [Fact]
+    public async Task A_kicked_member_still_in_the_group_is_failed()
+    {
+        _milky.Script("get_group_member_info", Sample("member-not-muted.json"), Sample("member-not-muted.json"));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Equal("kick_group_member: the platform answered ok but the member is still in the group", result.Error);
+    }
+
+    [Fact]
+    public async Task VerifyActions_false_takes_the_platforms_word()
+    {
+        using var client = Client(o => o.VerifyActions = false);
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Mute, muteSeconds: 60), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        Assert.Equal(["set_group_member_mute"], _milky.Calls.Items.Select(c => c.Api));
+    }
+
+    [Fact]
+    public async Task A_mute_of_no_length_is_never_sent_since_0_lifts_a_mute()
+    {
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Mute, muteSeconds: 0), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.Invalid, result.ErrorKind);
+        Assert.Empty(_milky.Calls.Items);
+    }
+
+    [Fact]
+    public async Task A_warning_is_send_group_message_with_a_mention_then_the_reason()
+    {
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Warn, warning: "请勿发广告"), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        var call = Assert.Single(_milky.Calls.Items);
+        Assert.Equal("send_group_message", call.Api);
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"group_id":123456,"message":[{"type":"mention","data":{"user_id":20002}},{"type":"text","data":{"text":" 请勿发广告"}}]}"""),
+            call.Json));
+    }
+
+    [Fact]
+    public async Task An_api_the_implementation_lacks_is_failed_as_platform_cannot()
+    {
+        // Lagrange.Milky answers 404 for the APIs it has not implemented (mute and kick among them).
+        _milky.Script("kick_group_member", MilkyAnswer.Http(404));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.PlatformCannot, result.ErrorKind);
+        Assert.Equal("kick_group_member refused with HTTP 404 Not Found: the implementation has no API kick_group_member", result.Error);
+    }
+
+    [Fact]
+    public async Task A_token_the_implementation_refuses_names_the_setting()
+    {
+        using var client = Client(o => o.Connections[0].AccessToken = "not-the-token");
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.NotConfigured, result.ErrorKind);
+        Assert.Contains("GroupGuard:Milky:Connections:0:AccessToken", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-token", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_and_refusals_are_not()
+    {
+        _milky.Script("recall_group_message", MilkyAnswer.Http(500), MilkyAnswer.Ok());
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        Assert.Equal(2, _milky.Calls.Count);
+    }
+
+    [Fact]
+    public async Task Without_connections_actions_are_unsupported_and_say_what_to_set()
+    {
+        using var client = Client(o => o.Connections.Clear());
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Unsupported, result.Status);
+        Assert.Equal(ActionErrorKind.NotConfigured, result.ErrorKind);
+        Assert.StartsWith("GroupGuard:Milky:Connections is empty", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ids_that_are_no_integers_cannot_be_sent()
+    {
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall, messageId: "abc"), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.Invalid, result.ErrorKind);
+        Assert.Empty(_milky.Calls.Items);
+    }
+
+    [Fact]
+    public async Task With_several_implementations_the_one_whose_login_is_the_bot_acts()
+    {
+        await using var other = FakeMilky.Start("other-token");
+        other.Script("get_login_info", Sample("login-info.json"));
+        _milky.Script("get_login_info", MilkyAnswer.Ok(new JsonObject { ["uin"] = 99999, ["nickname"] = "另一个" }));
+        using var client = Client(null, other);
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        Assert.Equal("recall_group_message", other.Calls.Items.Last().Api);
+        Assert.Equal("Bearer other-token", other.Calls.Items.Last().Authorization);
+        Assert.DoesNotContain(_milky.Calls.Items, c => c.Api == "recall_group_message");
+    }
+
+    [Fact]
+    public async Task The_role_comes_from_get_group_member_info_and_is_cached()
+    {
+        _milky.Script("get_group_member_info", Sample("member-muted.json"));
+        using var client = Client();
+
+        var first = await client.GetRoleAsync(Protocol.Milky, "10001", "123456", "20002", CancellationToken.None);
+        var second = await client.GetRoleAsync(Protocol.Milky, "10001", "123456", "20002", CancellationToken.None);
+
+        Assert.Equal(SenderRole.Member, first);
+        Assert.Equal(SenderRole.Member, second);
+        var call = Assert.Single(_milky.Calls.Items);
+        Assert.False(call.Json["no_cache"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Milky_can_do_all_four_and_nothing_else()
+    {
+        using var client = Client();
+
+        Assert.True(client.CanDo(Protocol.Milky, "qq", ModerationAction.Recall));
+        Assert.True(client.CanDo(Protocol.Milky, "qq", ModerationAction.Mute));
+        Assert.True(client.CanDo(Protocol.Milky, "qq", ModerationAction.Kick));
+        Assert.True(client.CanDo(Protocol.Milky, "qq", ModerationAction.Warn));
+        Assert.False(client.CanDo(Protocol.Milky, "qq", ModerationAction.Log));
+        Assert.False(client.CanDo(Protocol.OneBotV11, "qq", ModerationAction.Recall));
+        Assert.Equal([Protocol.Milky], client.Protocols);
+    }
+}

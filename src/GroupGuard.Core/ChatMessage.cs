@@ -54,11 +54,11 @@ public sealed record ChatMessage
     public IReadOnlyList<CardContent> Cards { get; init; } = [];
 
     /// <summary>
-    /// The key under which a redelivery of the same event is recognised:
-    /// protocol, bot, message id and the event's time to the millisecond.
+    /// The key under which a redelivery of the same event is recognised: protocol, bot, group,
+    /// message id and the event's time to the millisecond (Milky numbers messages per group).
     /// </summary>
     [JsonIgnore]
-    public string DedupeKey => $"{WireNames<Protocol>.ToText(Protocol)}|{BotId}|{MessageId}|{Time.ToUnixTimeMilliseconds()}";
+    public string DedupeKey => $"{WireNames<Protocol>.ToText(Protocol)}|{BotId}|{GroupId}|{MessageId}|{Time.ToUnixTimeMilliseconds()}";
 
     /// <summary>The text the rules see: the message text, then the text carried by cards.</summary>
     [JsonIgnore]

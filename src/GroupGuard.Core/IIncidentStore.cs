@@ -3,7 +3,7 @@ namespace GroupGuard.Core;
 /// <summary>
 /// Where incidents are kept. Failure contract: every method throws on a storage failure
 /// (the caller decides whether to retry); adding an incident that is already stored
-/// (same platform, bot, message id, message time and rule) is not a failure and does not store it twice.
+/// (same platform, bot, group, message id, message time and rule) is not a failure and does not store it twice.
 /// </summary>
 public interface IIncidentStore
 {

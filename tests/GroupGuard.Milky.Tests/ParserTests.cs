@@ -40,7 +40,7 @@ public sealed class ParserTests
         Assert.Equal(" 想要资料的加微信 abc123", message.Text);
         Assert.Equal(["30003"], message.Mentions);
         Assert.False(message.MentionsAll);
-        Assert.Equal("milky|10001|23333|1764150000000", message.DedupeKey);
+        Assert.Equal("milky|10001|123456|23333|1764150000000", message.DedupeKey);
     }
 
     [Fact]

@@ -41,8 +41,12 @@ internal sealed partial class ActionTransport(
         var attempts = 0;
         var budgetSpent = false;
         var nextDelay = TimeSpan.Zero;
-        var retry = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<AttemptResult>
+        var builder = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time };
+
+        // Polly wants at least one retry in a retry strategy: with MaxAttempts 1 there is none.
+        if (maxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<AttemptResult>
             {
                 MaxRetryAttempts = maxAttempts - 1,
                 ShouldHandle = args =>
@@ -67,8 +71,10 @@ internal sealed partial class ActionTransport(
                     LogRetrying(call.Action, call.Bot, args.AttemptNumber + 1, args.Outcome.Result.Outcome.Error!, args.RetryDelay.TotalSeconds);
                     return default;
                 },
-            })
-            .Build();
+            });
+        }
+
+        var retry = builder.Build();
 
         string? lastError = null;
         var result = await retry.ExecuteAsync(

@@ -49,6 +49,19 @@ public sealed class ErrorKindTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_one_attempt_allowed_a_server_error_is_tried_once()
+    {
+        _api.Default = Answers["HTTP 503"];
+        using var client = Create(Options(_api, o => o.MaxAttempts = 1));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.Unreachable, result.ErrorKind);
+        Assert.Contains("gave up after 1 attempt", result.Error, StringComparison.Ordinal);
+        Assert.Single(_api.Requests);
+    }
+
+    [Fact]
     public async Task A_mute_of_no_length_is_an_invalid_decision()
     {
         using var client = Create(Options(_api));

@@ -95,6 +95,16 @@ public sealed class IncidentStoreTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Two_groups_messages_with_the_same_number_and_second_are_two_messages()
+    {
+        // Milky numbers messages per group: message 42 of one group is not message 42 of another.
+        var added = await _harness.Store.AddAsync([Samples.Incident(messageId: "42", groupId: "100"), Samples.Incident(messageId: "42", groupId: "200")], CancellationToken.None);
+
+        Assert.All(added, id => Assert.NotEqual(0, id));
+        Assert.Equal(["100", "200"], (await _harness.QueryAllAsync()).Select(i => i.GroupId));
+    }
+
+    [Fact]
     public async Task A_duplicate_within_one_batch_counts_once()
     {
         var added = await _harness.Store.AddAsync([Samples.Incident(), Samples.Incident(), Samples.Incident(rule: "other")], CancellationToken.None);

@@ -11,11 +11,7 @@ namespace GroupGuard.QQBot;
 /// </summary>
 internal sealed class QQBotOptionsValidator : IValidateOptions<QQBotOptions>
 {
-    public const int MaxPathLength = 200;
     public const int MaxSecretLength = 256;
-
-    // The service's own routes; the platform's deliveries must not land on them.
-    private static readonly string[] TakenPaths = ["/healthz", "/onebot/v11", "/onebot/v12"];
 
     public ValidateOptionsResult Validate(string? name, QQBotOptions options)
     {
@@ -75,19 +71,13 @@ internal sealed class QQBotOptionsValidator : IValidateOptions<QQBotOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>A path the host can map, and none of the service's own.</summary>
-    public static bool IsUsablePath(string? path) =>
-        path is { Length: > 1 and <= MaxPathLength } && path[0] == '/' && !path.Contains("//", StringComparison.Ordinal)
-        && path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.' or '~')
-        && !TakenPaths.Contains(path.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
-
     private static string Key(string name) => $"{QQBotOptions.Section}:{name}";
 
     private static void CheckPath(List<string> failures, string? path)
     {
-        if (!IsUsablePath(path))
+        if (!QQBotPaths.IsUsable(path))
         {
-            failures.Add($"{Key(nameof(QQBotOptions.Path))} must be a path such as {QQBotOptions.DefaultPath}: starting with '/', of letters, digits and - _ . ~ /, at most {MaxPathLength} characters, and none of {string.Join(", ", TakenPaths)}; got '{path}'");
+            failures.Add($"{Key(nameof(QQBotOptions.Path))} must be a path such as {QQBotOptions.DefaultPath}: starting with '/', of letters, digits and - _ . ~ /, at most {QQBotPaths.MaxLength} characters, and none of {string.Join(", ", QQBotPaths.Taken)}; got '{path}'");
         }
     }
 

@@ -111,7 +111,7 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
                 return Malformed("the payload must be a JSON object");
             }
 
-            if (!root.TryGetProperty("op", out var opValue) || !opValue.TryGetInt32(out var op))
+            if (!root.TryGetProperty("op", out var opValue) || opValue.ValueKind != JsonValueKind.Number || !opValue.TryGetInt32(out var op))
             {
                 return Malformed("field 'op' must be an integer");
             }
@@ -180,7 +180,7 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
     /// <summary>op 1, which botgo's webhook handler answers with op 11 and the sequence number it was sent.</summary>
     private static QQBotWebhookResult Heartbeat(JsonElement root)
     {
-        var sequence = root.TryGetProperty("d", out var d) && d.TryGetUInt32(out var s) ? s : 0;
+        var sequence = root.TryGetProperty("d", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetUInt32(out var s) ? s : 0;
         return new QQBotWebhookResult(200, $$"""{"op":11,"d":{{sequence.ToString(CultureInfo.InvariantCulture)}}}""", null, null);
     }
 

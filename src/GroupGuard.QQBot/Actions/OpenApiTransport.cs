@@ -50,8 +50,12 @@ internal sealed partial class OpenApiTransport(
         var attempts = 0;
         var budgetSpent = false;
         var nextDelay = TimeSpan.Zero;
-        var retry = new ResiliencePipelineBuilder<CallOutcome> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<CallOutcome>
+        var builder = new ResiliencePipelineBuilder<CallOutcome> { TimeProvider = time };
+
+        // Polly takes no retry strategy of zero retries: one attempt is a pipeline without one.
+        if (maxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<CallOutcome>
             {
                 MaxRetryAttempts = maxAttempts - 1,
                 ShouldHandle = args =>
@@ -76,8 +80,10 @@ internal sealed partial class OpenApiTransport(
                     LogRetrying(call.Action, call.Bot, args.AttemptNumber + 1, args.Outcome.Result.Error!, args.RetryDelay.TotalSeconds);
                     return default;
                 },
-            })
-            .Build();
+            });
+        }
+
+        var retry = builder.Build();
 
         string? lastError = null;
         var result = await retry.ExecuteAsync(

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using GroupGuard.Core;
 using GroupGuard.QQBot;
 using GroupGuard.QQBot.Webhook;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -192,6 +193,33 @@ public sealed class QQBotWebhookTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(service, GroupGuardFactory.Sample("qqbot-op13-validation.json"), path: "/hooks/qq-official")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(service, GroupGuardFactory.Sample("qqbot-op13-validation.json"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_deploy_example_takes_the_callback_once_its_placeholders_are_filled()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepoPaths.Root, "deploy", "qqbot-appsettings.example.json"))
+            .Build();
+        var failures = new QQBotOptionsValidator().Validate(null, configuration.GetSection(QQBotOptions.Section).Get<QQBotOptions>()!).Failures!.ToList();
+
+        // As shipped, only the placeholders stop a start.
+        Assert.Equal(2, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:QQBot:AppId must be the bot's AppID", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("GroupGuard:QQBot:AppSecret is still the placeholder", StringComparison.Ordinal));
+
+        // Filled in (and pointed at the fake platform), it is the service that answers the platform.
+        string[] filled = ["AppId", "AppSecret", "ApiBaseUrl", "TokenUrl"];
+        var settings = configuration.AsEnumerable()
+            .Where(p => p.Value is not null && p.Key.StartsWith("GroupGuard:QQBot:", StringComparison.Ordinal) && !filled.Contains(p.Key["GroupGuard:QQBot:".Length..]))
+            .ToDictionary(p => p.Key, p => p.Value);
+        Assert.NotEmpty(settings);
+        using var service = Service(settings);
+
+        var response = await PostAsync(service, GroupGuardFactory.Sample("qqbot-op13-validation.json"), path: configuration["GroupGuard:QQBot:Path"]!);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("87befc99c42c651b", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,6 +70,7 @@ internal static class GroupGuardApp
         var app = builder.Build();
         app.MapOneBotWebhooks();
         app.MapMilkyWebhook();
+        app.MapQQBotWebhook();
         app.MapGroupGuardHealth();
         return app;
     }

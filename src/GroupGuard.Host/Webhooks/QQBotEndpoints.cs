@@ -1,0 +1,96 @@
+using GroupGuard.Core;
+using GroupGuard.Host.Pipeline;
+using GroupGuard.QQBot;
+using Microsoft.Net.Http.Headers;
+
+namespace GroupGuard.Host.Webhooks;
+
+/// <summary>
+/// The official QQ bot platform's HTTP callback: <c>POST {GroupGuard:QQBot:Path}</c> (<c>/qqbot</c>).
+/// The body's bytes and the two signature headers go to the adapter's <see cref="IQQBotWebhook"/>;
+/// what it accepts goes through <see cref="EventIntake"/> like any webhook event.
+/// </summary>
+/// <remarks>
+/// No exposure check sits beside <see cref="WebhookExposureValidator"/> for this endpoint: every
+/// delivery, the URL validation included, must carry an Ed25519 signature made with the key derived
+/// from the AppSecret, and within a few minutes of the server clock, so there is no unsigned mode to
+/// refuse on an open network; without an AppID and AppSecret the endpoint answers 404 and reads
+/// nothing. <c>GroupGuard:OneBot:AllowUnsigned</c> does not apply to it.
+/// </remarks>
+internal static partial class QQBotEndpoints
+{
+    public const string SignatureHeader = "X-Signature-Ed25519";
+    public const string TimestampHeader = "X-Signature-Timestamp";
+
+    public static IEndpointRouteBuilder MapQQBotWebhook(this IEndpointRouteBuilder app)
+    {
+        // Read once, from the raw setting: a bad path is reported by the options validation at
+        // start, naming the key, so here it only falls back to the default.
+        var configured = app.ServiceProvider.GetRequiredService<IConfiguration>()[$"{QQBotOptions.Section}:{nameof(QQBotOptions.Path)}"];
+        var path = string.IsNullOrEmpty(configured) ? QQBotOptions.DefaultPath : configured;
+        if (!QQBotPaths.IsUsable(path))
+        {
+            path = QQBotOptions.DefaultPath;
+        }
+
+        app.MapPost(path, HandleAsync);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext context, IQQBotWebhook webhook, EventIntake intake, AdapterHealth health, ILoggerFactory logs)
+    {
+        var logger = logs.CreateLogger("GroupGuard.Webhooks");
+
+        // The platform posts application/json; so cannot a web page without a CORS preflight.
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
+            || !string.Equals(type.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Reject(logger, health, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json", context);
+        }
+
+        var body = await BodyReader.ReadAsync(context.Request, BodyReader.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return Reject(logger, health, StatusCodes.Status413PayloadTooLarge, $"body over {BodyReader.MaxBodyBytes} bytes", context);
+        }
+
+        var result = webhook.Receive(body, context.Request.Headers[SignatureHeader].FirstOrDefault(), context.Request.Headers[TimestampHeader].FirstOrDefault());
+        if (result.StatusCode >= 300)
+        {
+            return Reject(logger, health, result.StatusCode, result.Error ?? "rejected", context);
+        }
+
+        if (result.Event is { } inbound)
+        {
+            switch (intake.Accept(inbound))
+            {
+                case IntakeOutcome.QueueFull:
+                case IntakeOutcome.JournalFailed:
+                    // d:1 is the platform's "deliver it again"; the 503 says the same to anything else.
+                    LogNotTaken(logger, inbound.Message?.DedupeKey);
+                    return Results.Content(QQBotAnswers.RetryLater, "application/json", null, StatusCodes.Status503ServiceUnavailable);
+                case IntakeOutcome.Duplicate:
+                    LogDuplicate(logger, inbound.Message?.DedupeKey);
+                    break;
+            }
+        }
+
+        return Results.Content(result.Answer ?? QQBotAnswers.Ack, "application/json", null, StatusCodes.Status200OK);
+    }
+
+    private static IResult Reject(ILogger logger, AdapterHealth health, int status, string reason, HttpContext context)
+    {
+        health.Rejected(Protocol.QQBot, status);
+        LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString());
+        return Results.Json(new { error = reason }, statusCode: status);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected qqbot webhook from {Remote}: {Status} {Reason}")]
+    private static partial void LogRejected(ILogger logger, int status, string reason, string? remote);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate qqbot event {Key} acknowledged")]
+    private static partial void LogDuplicate(ILogger logger, string? key);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not take qqbot event {Key} (queue full or journal unwritable): answered 503 so that the platform delivers it again")]
+    private static partial void LogNotTaken(ILogger logger, string? key);
+}

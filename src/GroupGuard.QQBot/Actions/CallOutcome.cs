@@ -1,0 +1,36 @@
+using System.Globalization;
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+
+namespace GroupGuard.QQBot.Actions;
+
+/// <summary>The end of one attempt or one call: success, or why not, whether a retry may help, and the kind.</summary>
+internal readonly record struct CallOutcome(string? Error, ActionErrorKind? Kind, bool Transient)
+{
+    public bool Succeeded => Error is null;
+
+    public static CallOutcome Ok { get; } = new(null, null, false);
+
+    public static CallOutcome Retry(string error) => new(error, ActionErrorKind.Unreachable, true);
+
+    public static CallOutcome Fail(ActionErrorKind kind, string error) => new(error, kind, false);
+
+    public ActionResult ToResult() => Succeeded ? ActionResult.Done : ActionResult.Failed(Kind ?? ActionErrorKind.Refused, Error!);
+}
+
+/// <summary>Small words shared by the token source and the transport.</summary>
+internal static class Words
+{
+    /// <summary>Scheme, host and port only: user info in a configured URL would be a credential.</summary>
+    public static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+
+    public static string Plural(int count, string noun) =>
+        $"{count.ToString(CultureInfo.InvariantCulture)} {noun}{(count == 1 ? "" : "s")}";
+
+    public static string Cut(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
+
+    public static string Status(System.Net.Http.HttpResponseMessage response) =>
+        $"HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
+}

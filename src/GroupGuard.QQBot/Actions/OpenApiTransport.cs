@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Headers;
+using GroupGuard.Core;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace GroupGuard.QQBot.Actions;
+
+/// <summary>One OpenAPI call: where, what, and whose rate limit it counts against.</summary>
+/// <param name="Bot">The rate-limit key of the bot (its AppID).</param>
+/// <param name="Path">The path under <see cref="QQBotOptions.ApiBaseUrl"/>, ids already escaped.</param>
+/// <param name="Action">What it does, for errors and logs.</param>
+/// <param name="Body">The UTF-8 JSON body, built once and sent on every attempt.</param>
+internal sealed record OpenApiCall(string Bot, string Path, string Action, byte[] Body);
+
+/// <summary>
+/// Sends an <see cref="OpenApiCall"/> with <c>Authorization: QQBot {access_token}</c> (接口调用与鉴权 ›
+/// 鉴权方式), as the OneBot adapter sends its actions: rate-limited per bot, each attempt bounded by
+/// <see cref="QQBotOptions.ActionTimeoutSeconds"/>, retried with jittered exponential backoff on a
+/// timeout, a connection error, 5xx, 408 or 429, at most <see cref="QQBotOptions.MaxAttempts"/> times
+/// within <see cref="QQBotOptions.ActionBudgetSeconds"/>. A refusal is final: the platform will say no
+/// again. Fetching the token is part of an attempt, so a token endpoint that does not answer is
+/// retried the same way. Throws only when the caller cancels.
+/// </summary>
+internal sealed partial class OpenApiTransport(
+    HttpClient http,
+    AccessTokenSource tokens,
+    BotRateLimiter limiter,
+    TimeProvider time,
+    ILogger logger,
+    TimeSpan retryBaseDelay)
+{
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
+
+    // What the platform says when the bot lacks the rights (not a group admin, the target outranks
+    // it) or the app lacks the interface (code 11253, 应用无接口访问权限).
+    private static readonly string[] PermissionWords = ["权限", "管理员", "群主", "permission", "privilege", "not admin", "owner"];
+    private const long NoInterfaceAccess = 11253;
+
+    public async Task<CallOutcome> SendAsync(OpenApiCall call, QQBotOptions options, CancellationToken cancellationToken)
+    {
+        var budget = TimeSpan.FromSeconds(options.ActionBudgetSeconds);
+        var attemptTimeout = TimeSpan.FromSeconds(options.ActionTimeoutSeconds);
+        var maxAttempts = Math.Max(1, options.MaxAttempts);
+
+        // Waiting for the first slot is queueing, not work on this action: the budget starts at the first call.
+        await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
+        var attempts = 0;
+        var budgetSpent = false;
+        var nextDelay = TimeSpan.Zero;
+        var builder = new ResiliencePipelineBuilder<CallOutcome> { TimeProvider = time };
+
+        // Polly takes no retry strategy of zero retries: one attempt is a pipeline without one.
+        if (maxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<CallOutcome>
+            {
+                MaxRetryAttempts = maxAttempts - 1,
+                ShouldHandle = args =>
+                {
+                    if (args.Outcome.Exception is not null || !args.Outcome.Result.Transient)
+                    {
+                        return ValueTask.FromResult(false);
+                    }
+
+                    // A retry whose backoff alone would outrun the budget is not worth waiting for.
+                    if (args.AttemptNumber + 1 < maxAttempts)
+                    {
+                        nextDelay = Backoff(args.AttemptNumber + 1);
+                        budgetSpent = nextDelay >= budget - time.GetElapsedTime(started);
+                    }
+
+                    return ValueTask.FromResult(!budgetSpent);
+                },
+                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(nextDelay),
+                OnRetry = args =>
+                {
+                    LogRetrying(call.Action, call.Bot, args.AttemptNumber + 1, args.Outcome.Result.Error!, args.RetryDelay.TotalSeconds);
+                    return default;
+                },
+            });
+        }
+
+        var retry = builder.Build();
+
+        string? lastError = null;
+        var result = await retry.ExecuteAsync(
+            async token =>
+            {
+                if (++attempts > 1 && !await RetrySlotAsync(call, options, budget - time.GetElapsedTime(started), token).ConfigureAwait(false))
+                {
+                    budgetSpent = true;
+                    return CallOutcome.Fail(ActionErrorKind.Unreachable, lastError!);
+                }
+
+                var timeout = Min(attemptTimeout, budget - time.GetElapsedTime(started));
+                var (accessToken, tokenOutcome) = await tokens.GetAsync(options, timeout, token).ConfigureAwait(false);
+                var outcome = accessToken is null
+                    ? tokenOutcome
+                    : await AttemptAsync(call, options, accessToken, Min(attemptTimeout, budget - time.GetElapsedTime(started)), token).ConfigureAwait(false);
+                lastError = outcome.Error;
+                return outcome;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (budgetSpent)
+        {
+            return GiveUp(call, $"{lastError}; gave up after {Words.Plural(attempts, "attempt")}, the {Words.Seconds(budget)} budget of one action is spent");
+        }
+
+        if (result.Transient)
+        {
+            return GiveUp(call, $"{lastError}; gave up after {Words.Plural(attempts, "attempt")}");
+        }
+
+        if (!result.Succeeded)
+        {
+            LogRefused(call.Action, call.Bot, result.Error!);
+        }
+
+        return result;
+    }
+
+    private async Task<bool> RetrySlotAsync(OpenApiCall call, QQBotOptions options, TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        using var budgetLeft = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetLeft.Token);
+        try
+        {
+            await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task<CallOutcome> AttemptAsync(OpenApiCall call, QQBotOptions options, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var endpoint = new Uri(options.ApiBaseUrl.TrimEnd('/') + call.Path);
+        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
+            request.Content = new ByteArrayContent(call.Body) { Headers = { ContentType = JsonType } };
+            request.Headers.Authorization = new AuthenticationHeaderValue("QQBot", accessToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            return Classify(call, response, body, accessToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return CallOutcome.Retry($"no answer to {call.Action} within {Words.Seconds(timeout)}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return CallOutcome.Retry($"{call.Action} could not reach {Words.Origin(endpoint)}: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            return CallOutcome.Retry($"{call.Action} connection broke: {ex.Message}");
+        }
+    }
+
+    private CallOutcome Classify(OpenApiCall call, HttpResponseMessage response, byte[] body, string accessToken)
+    {
+        var code = (int)response.StatusCode;
+        var status = Words.Status(response);
+        if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+        {
+            return CallOutcome.Retry($"{call.Action} answered {status}");
+        }
+
+        if (code is >= 300 and < 400)
+        {
+            return CallOutcome.Fail(ActionErrorKind.NotConfigured, $"{call.Action} answered {status}: redirects are not followed; check {QQBotOptions.Section}:{nameof(QQBotOptions.ApiBaseUrl)}");
+        }
+
+        var answer = body.Length == 0 ? null : PlatformAnswer.TryRead(body);
+        if (response.IsSuccessStatusCode && answer?.IsError != true)
+        {
+            return CallOutcome.Ok;
+        }
+
+        var words = answer?.Words() ?? "no JSON answer";
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            // The next call fetches a new token; this one is not retried, lest a wrong secret cost every attempt.
+            tokens.Invalidate(accessToken);
+            return CallOutcome.Fail(ActionErrorKind.NotConfigured, $"{call.Action} refused with {status}: the platform did not take the access token ({words}); check {QQBotOptions.Section}:{nameof(QQBotOptions.AppId)} and {nameof(QQBotOptions.AppSecret)}");
+        }
+
+        var permission = answer?.Code == NoInterfaceAccess || answer?.ErrCode == NoInterfaceAccess
+            || PermissionWords.Any(w => answer?.Message?.Contains(w, StringComparison.OrdinalIgnoreCase) == true);
+        return CallOutcome.Fail(permission ? ActionErrorKind.NotPermitted : ActionErrorKind.Refused, $"{call.Action} refused with {status} ({words})");
+    }
+
+    private CallOutcome GiveUp(OpenApiCall call, string error)
+    {
+        LogGaveUp(call.Action, call.Bot, error);
+        return CallOutcome.Fail(ActionErrorKind.Unreachable, error);
+    }
+
+    /// <summary>base, 2×base, 4×base… each between 80 % and 120 % so retries do not line up.</summary>
+    private TimeSpan Backoff(int failedAttempts) =>
+        retryBaseDelay * (Math.Pow(2, failedAttempts - 1) * (0.8 + (0.4 * Random.Shared.NextDouble())));
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "QQ bot {Action} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
+    private partial void LogRetrying(string action, string bot, int attempt, string error, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "QQ bot {Action} for {Bot} refused: {Error}")]
+    private partial void LogRefused(string action, string bot, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "QQ bot {Action} for {Bot} failed: {Error}")]
+    private partial void LogGaveUp(string action, string bot, string error);
+}

@@ -143,6 +143,8 @@ public sealed class OneBotOptionsTests
         Assert.Equal(20, options.ActionBudgetSeconds);
         Assert.Equal(3, options.MaxAttempts);
         Assert.Equal(10, options.WarningCoalesceSeconds);
+        Assert.True(options.VerifyActions);
+        Assert.Empty(options.Connections);
         Assert.True(Validate(options).Succeeded);
     }
 

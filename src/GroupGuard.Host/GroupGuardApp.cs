@@ -68,6 +68,7 @@ internal static class GroupGuardApp
 
         var app = builder.Build();
         app.MapOneBotWebhooks();
+        app.MapOneBotWebSocket();
         app.MapGroupGuardHealth();
         return app;
     }

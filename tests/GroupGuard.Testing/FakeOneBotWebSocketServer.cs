@@ -37,6 +37,13 @@ public sealed class FakeOneBotWebSocketServer : IAsyncDisposable
     /// <summary>Runs on each accepted connection before it is recorded in <see cref="Connections"/>.</summary>
     public Func<FakeOneBotSocket, Task>? OnConnected { get; set; }
 
+    /// <summary>
+    /// When set, an upgrade with a wrong token is accepted and handed to this instead of answered
+    /// 401: NapCat's and LuckyLilliaBot's servers accept, send <c>{"status":"failed","retcode":1403}</c>
+    /// and close. Such connections are not in <see cref="Connections"/>.
+    /// </summary>
+    public Func<FakeOneBotSocket, Task>? RefuseAfterUpgrade { get; set; }
+
     /// <summary>Every accepted connection, in order.</summary>
     public Recording<FakeOneBotSocket> Connections { get; } = new();
 
@@ -111,7 +118,8 @@ public sealed class FakeOneBotWebSocketServer : IAsyncDisposable
             }
         }
 
-        var status = !context.Request.IsWebSocketRequest ? 400 : Authorized(context.Request) ? 101 : 401;
+        var authorized = Authorized(context.Request);
+        var status = !context.Request.IsWebSocketRequest ? 400 : authorized || RefuseAfterUpgrade is not null ? 101 : 401;
         Upgrades.Add((status, headers));
         if (status != 101)
         {
@@ -127,6 +135,12 @@ public sealed class FakeOneBotWebSocketServer : IAsyncDisposable
             lock (_gate)
             {
                 _sockets.Add(socket);
+            }
+
+            if (!authorized)
+            {
+                await RefuseAfterUpgrade!(socket);
+                return;
             }
 
             if (OnConnected is { } onConnected)

@@ -50,6 +50,7 @@ internal sealed partial class SocketSession
     private long _nextEcho;
     private long _events;
     private string? _botId;
+    private volatile bool _tokenRefused;
     private volatile string? _closedBecause;
 
     public SocketSession(
@@ -118,6 +119,11 @@ internal sealed partial class SocketSession
         {
             // An OperationCanceledException here, not the caller's, is the socket aborted under the read.
             reason = $"the connection broke: {ex.Message}";
+        }
+
+        if (_tokenRefused)
+        {
+            reason = $"the implementation refused the access token (retcode 1403); then {reason}";
         }
 
         _closedBecause = reason;
@@ -245,6 +251,7 @@ internal sealed partial class SocketSession
                 break;
             case FrameKind.Refusal:
                 // NapCat and LuckyLilliaBot send {"status":"failed","retcode":1403} and close on a wrong token.
+                _tokenRefused = true;
                 LogRefused(Name);
                 break;
             default:

@@ -162,6 +162,53 @@ public sealed class ForwardSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_refused_after_the_upgrade_as_LuckyLilliaBot_does_shows_as_refused()
+    {
+        // LuckyLilliaBot's connect/ws.ts: reply 1403, then close(1008, 'invalid access token').
+        _napcat.RefuseAfterUpgrade = async socket =>
+        {
+            await socket.SendAsync(Samples.Bytes("V11/ws/napcat-answer-token-refused.json"));
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "invalid access token");
+        };
+        using var service = Service(token: "a-wrong-token-that-is-long");
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await _clock.TimerAsync(t => t.DueTime <= TimeSpan.FromSeconds(1.2) && t.DueTime != ForwardSocketService.ConnectTimeout, what: "the first backoff");
+
+            var state = Assert.Single(_registry.Connections);
+            Assert.False(state.Connected);
+            Assert.Equal("the implementation refused the access token (retcode 1403); then closed by the peer (1008 invalid access token)", state.LastError);
+            Assert.Empty(_sink.Events.Items);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task LuckyLilliaBots_forward_server_works_the_same()
+    {
+        _napcat.OnConnected = socket => socket.SendAsync(Samples.Bytes("V11/ws/llbot-lifecycle-connect.json"));
+        using var service = Service();
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            var llbot = (await _napcat.Connections.WaitForCountAsync(1, "GroupGuard to connect"))[0];
+            await llbot.SendAsync(Samples.Bytes("V11/llonebot-group.json"));
+
+            var events = await _sink.Events.WaitForCountAsync(2, "the lifecycle event and the message");
+            Assert.Equal(InboundEventKind.GroupMessage, events[1].Kind);
+            Assert.Equal(Bot, Assert.Single(_registry.Connections).BotId);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Nothing_listening_is_a_down_connection_with_the_reason()
     {
         using var service = Service(url: $"ws://127.0.0.1:{LoopbackHttpServer.FreePort()}/");

@@ -186,6 +186,23 @@ public sealed class SocketActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Several_bots_at_once_each_get_their_actions_over_their_own_socket()
+    {
+        await using var harness = new SocketHarness(SocketOnly());
+        var (first, _) = await harness.ConnectAsync(botId: "10001");
+        var (second, _) = await harness.ConnectAsync(botId: "10002");
+
+        await Task.WhenAll(
+            harness.Client.ExecuteAsync(Action(ModerationAction.Recall, bot: "10001", message: "1"), CancellationToken.None),
+            harness.Client.ExecuteAsync(Action(ModerationAction.Recall, bot: "10002", message: "2"), CancellationToken.None),
+            harness.Client.ExecuteAsync(Action(ModerationAction.Recall, bot: "10001", message: "3"), CancellationToken.None));
+
+        Assert.Equal([1L, 3L], first.Calls.Items.Select(c => c.Params["message_id"]!.GetValue<long>()).Order());
+        Assert.Equal([2L], second.Calls.Items.Select(c => c.Params["message_id"]!.GetValue<long>()));
+        Assert.Equal(2, harness.Registry.Connections.Count);
+    }
+
+    [Fact]
     public async Task The_newest_socket_of_a_bot_carries_its_actions()
     {
         await using var harness = new SocketHarness(SocketOnly());

@@ -132,12 +132,14 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
                 return ActionResult.Failed(ActionErrorKind.NotPermitted, StillInGroup);
             }
 
-            if (lookup.Succeeded || lookup.Kind == ActionErrorKind.Unreachable)
+            // A plain refusal is the implementation saying the member is not there: NapCat's
+            // "群(…)成员…不存在", LuckyLilliaBot's "群成员未找到". No answer, no such action or a
+            // refused token say nothing about the member.
+            if (lookup.Succeeded || lookup.Kind != ActionErrorKind.Refused)
             {
                 LogUnverified(what, action.GroupId, action.UserId, lookup.Error ?? "the answer carries no member");
             }
 
-            // A refusal is the implementation saying the member is not there: NapCat's "群成员不存在", LuckyLilliaBot's "群成员未找到".
             return ActionResult.Done;
         }
 

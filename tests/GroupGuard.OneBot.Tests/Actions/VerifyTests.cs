@@ -93,6 +93,18 @@ public sealed class VerifyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_kick_whose_lookup_says_nothing_of_the_member_stands_and_the_log_says_so()
+    {
+        _api.Script("get_group_member_info", FakeAnswer.Http(401));
+        var logs = new LogCollector<OneBotActionClient>();
+        using var client = Client(logs);
+
+        Assert.Equal(ActionResult.Done, await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None));
+
+        Assert.Contains(logs.Entries, e => e.Message.Contains("could not confirm it", StringComparison.Ordinal) && e.Message.Contains("refused the access token", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_refused_mute_is_not_read_back()
     {
         _api.Script("set_group_ban", FakeAnswer.Failed(1200, "ERR_NOT_GROUP_ADMIN"));

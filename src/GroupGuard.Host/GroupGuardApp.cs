@@ -69,6 +69,7 @@ internal static class GroupGuardApp
 
         var app = builder.Build();
         app.MapOneBotWebhooks();
+        app.MapOneBotWebSocket();
         app.MapMilkyWebhook();
         app.MapQQBotWebhook();
         app.MapGroupGuardHealth();

@@ -58,4 +58,14 @@ public static class OneBotLimits
     /// own, so only a forged event has a second one, let alone a hundred.
     /// </summary>
     public const int MaxCards = 100;
+
+    /// <summary>
+    /// Bytes of one WebSocket message (an event or an action's answer), the same bound as an HTTP
+    /// POST body. A longer one closes the socket with 1009 (message too big): the rest of it would
+    /// have to be read and dropped, and no event of a QQ client comes near it.
+    /// </summary>
+    public const int MaxFrameBytes = 1024 * 1024;
+
+    /// <summary>Reverse WebSocket connections held at once; a further one is closed with 1013 (try again later).</summary>
+    public const int MaxReverseConnections = 64;
 }

@@ -21,15 +21,17 @@ public sealed class OneBotOptions
     public bool AllowUnsigned { get; set; }
 
     /// <summary>
-    /// The access token: required as <c>Authorization: Bearer &lt;token&gt;</c> on OneBot v12 webhooks,
-    /// and sent on outgoing API calls. Empty means no check.
+    /// The access token: required as <c>Authorization: Bearer &lt;token&gt;</c> (or
+    /// <c>?access_token=</c>) on OneBot v12 webhooks and on the v11 reverse WebSocket
+    /// <c>/onebot/v11/ws</c>, and sent on outgoing API calls. Empty means no check.
     /// </summary>
     public string? AccessToken { get; set; }
 
     /// <summary>
     /// Base URL of the OneBot v11 implementation's HTTP API (outgoing actions), e.g.
-    /// <c>http://127.0.0.1:3000</c>; each action is <c>POST {ApiBaseUrl}/{action}</c>.
-    /// Empty means v11 actions are reported <c>unsupported</c>.
+    /// <c>http://127.0.0.1:3000</c>; each action is <c>POST {ApiBaseUrl}/{action}</c>. A bot that is
+    /// connected over a WebSocket (reverse or forward) gets its actions over that socket instead.
+    /// Empty, with no WebSocket for the bot, means v11 actions are reported <c>unsupported</c>.
     /// </summary>
     public string? ApiBaseUrl { get; set; }
 
@@ -63,4 +65,19 @@ public sealed class OneBotOptions
     /// mentions each sender once. 0 sends every warning at once. Default 10.
     /// </summary>
     public double WarningCoalesceSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// OneBot v11 forward WebSocket servers to connect to (NapCat's <c>websocketServers</c>,
+    /// LuckyLilliaBot's <c>ws</c>): GroupGuard connects out to each, reconnects with backoff when the
+    /// connection drops, takes events from it and sends that bot's actions over it. Read at start.
+    /// At most <see cref="OneBotConnectionOptions.MaxConnections"/>.
+    /// </summary>
+    public List<OneBotConnectionOptions> Connections { get; set; } = [];
+
+    /// <summary>
+    /// After a v11 mute or kick the platform answered ok, read the member back
+    /// (<c>get_group_member_info</c> with <c>no_cache</c>) and record the action <c>failed</c> when it
+    /// did not happen: QQ sometimes answers ok and does nothing. Default true.
+    /// </summary>
+    public bool VerifyActions { get; set; } = true;
 }

@@ -56,10 +56,91 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
             failures.Add($"{Key(nameof(OneBotOptions.WarningCoalesceSeconds))} must be 0 or more (0 sends every warning at once), got {options.WarningCoalesceSeconds.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        CheckConnections(failures, options.Connections);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     private static string Key(string name) => $"{OneBotOptions.Section}:{name}";
+
+    private static void CheckConnections(List<string> failures, List<OneBotConnectionOptions>? connections)
+    {
+        if (connections is null)
+        {
+            return;
+        }
+
+        var list = Key(nameof(OneBotOptions.Connections));
+        if (connections.Count > OneBotConnectionOptions.MaxConnections)
+        {
+            failures.Add($"{list} lists {connections.Count.ToString(CultureInfo.InvariantCulture)} connections; at most {OneBotConnectionOptions.MaxConnections} are allowed");
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < connections.Count; i++)
+        {
+            var key = $"{list}:{i.ToString(CultureInfo.InvariantCulture)}";
+            var connection = connections[i];
+            if (connection is null)
+            {
+                failures.Add($"{key} is empty: give it a Url");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(connection.Url))
+            {
+                failures.Add($"{key}:{nameof(OneBotConnectionOptions.Url)} is missing: the implementation's WebSocket server, e.g. ws://127.0.0.1:3001");
+            }
+            else if (!Uri.TryCreate(connection.Url, UriKind.Absolute, out var uri) || (uri.Scheme != "ws" && uri.Scheme != "wss"))
+            {
+                failures.Add($"{key}:{nameof(OneBotConnectionOptions.Url)} must be an absolute ws or wss URL, got '{Shown(connection.Url)}'");
+            }
+            else if (uri.UserInfo.Length > 0 || uri.Query.Contains("access_token", StringComparison.OrdinalIgnoreCase))
+            {
+                // Kept out of the URL so that it never shows on /healthz or in a log line.
+                failures.Add($"{key}:{nameof(OneBotConnectionOptions.Url)} carries a credential; put the token in {key}:{nameof(OneBotConnectionOptions.AccessToken)} instead");
+            }
+            else if (uri.Fragment.Length > 0)
+            {
+                failures.Add($"{key}:{nameof(OneBotConnectionOptions.Url)} must not have a #fragment, got '{Shown(connection.Url)}'");
+            }
+            else if (!seen.Add(uri.GetLeftPart(UriPartial.Query)))
+            {
+                failures.Add($"{key}:{nameof(OneBotConnectionOptions.Url)} '{Shown(connection.Url)}' is listed twice; one connection per server is enough");
+            }
+
+            var token = connection.AccessToken;
+            if (!string.IsNullOrEmpty(token)
+                && (char.IsWhiteSpace(token[0]) || char.IsWhiteSpace(token[^1]) || token.Any(char.IsControl)))
+            {
+                failures.Add($"{key}:{nameof(OneBotConnectionOptions.AccessToken)} must not start or end with whitespace or contain control characters");
+            }
+            else
+            {
+                CheckSecret(failures, $"{nameof(OneBotOptions.Connections)}:{i.ToString(CultureInfo.InvariantCulture)}:{nameof(OneBotConnectionOptions.AccessToken)}", token);
+            }
+        }
+    }
+
+    /// <summary>A URL as configured for an error message: without its query or user info (either may hold a token), cut short.</summary>
+    private static string Shown(string value)
+    {
+        var query = value.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            value = value[..query] + "?…";
+        }
+
+        var at = value.LastIndexOf('@');
+        var scheme = value.IndexOf("://", StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            value = (scheme >= 0 && scheme < at ? value[..(scheme + 3)] : "") + "…" + value[at..];
+        }
+
+        return value.Length <= 200 ? value : string.Concat(value.AsSpan(0, 200), "…");
+    }
 
     /// <summary>Long enough, and not a placeholder copied from an example; the value itself is never shown.</summary>
     private static void CheckSecret(List<string> failures, string name, string? value)

@@ -1,5 +1,7 @@
+using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.OneBot.Actions;
+using GroupGuard.OneBot.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,8 +15,12 @@ public static class OneBotServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="OneBotOptions"/> from <c>GroupGuard:OneBot</c>, validates them at start
-    /// (every bad setting is named) and registers the <see cref="OneBotWebhookReceiver"/> singleton and
-    /// the outbound action client as the <see cref="IProtocolActions"/> of OneBot v11 and v12.
+    /// (every bad setting is named) and registers the <see cref="OneBotWebhookReceiver"/> singleton,
+    /// the v11 WebSockets (<see cref="IOneBotReverseSockets"/> for the host's reverse endpoint, a
+    /// hosted service for <see cref="OneBotOptions.Connections"/>, both listed as an
+    /// <see cref="IConnectionStatus"/>), and the outbound action client as the
+    /// <see cref="IProtocolActions"/> of OneBot v11 and v12. Events from the sockets go to the
+    /// <see cref="IEventSink"/> the host registers.
     /// </summary>
     public static IServiceCollection AddGroupGuardOneBot(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,11 +39,26 @@ public static class OneBotServiceCollectionExtensions
             return services; // registered already: one client, whatever calls this twice
         }
 
+        services.AddSingleton(static provider => new SocketRegistry(provider.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<IConnectionStatus>(static provider => provider.GetRequiredService<SocketRegistry>());
+        services.AddSingleton<IOneBotReverseSockets>(static provider => new ReverseSocketAcceptor(
+            provider.GetRequiredService<OneBotWebhookReceiver>(),
+            provider.GetRequiredService<IEventSink>(),
+            provider.GetRequiredService<SocketRegistry>(),
+            provider.GetService<ILogger<ReverseSocketAcceptor>>() ?? NullLogger<ReverseSocketAcceptor>.Instance));
+        services.AddHostedService(static provider => new ForwardSocketService(
+            provider.GetRequiredService<IOptions<OneBotOptions>>(),
+            provider.GetRequiredService<OneBotWebhookReceiver>(),
+            provider.GetRequiredService<SocketRegistry>(),
+            provider,
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetService<ILogger<ForwardSocketService>>() ?? NullLogger<ForwardSocketService>.Instance));
         services.AddSingleton(static provider => new OneBotActionClient(
             CreateHttpClient(),
             provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
-            provider.GetService<ILogger<OneBotActionClient>>() ?? NullLogger<OneBotActionClient>.Instance));
+            provider.GetService<ILogger<OneBotActionClient>>() ?? NullLogger<OneBotActionClient>.Instance,
+            sockets: provider.GetRequiredService<SocketRegistry>()));
         services.AddSingleton<IProtocolActions>(static provider => provider.GetRequiredService<OneBotActionClient>());
         services.TryAddSingleton<Core.Digests.IPrivateMessenger>(static provider => provider.GetRequiredService<OneBotActionClient>());
         return services;

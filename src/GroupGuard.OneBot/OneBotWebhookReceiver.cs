@@ -66,6 +66,13 @@ public sealed class OneBotWebhookReceiver
     }
 
     /// <summary>
+    /// A OneBot v11 event that came as a WebSocket message: the same parsing and bounds as an HTTP
+    /// POST, without a signature (communication/ws.md: WebSocket events are not signed; the socket
+    /// was authenticated when it was opened).
+    /// </summary>
+    internal WebhookResult ReceiveV11Frame(ReadOnlySpan<byte> frame) => Parse(frame, V11EventReader.Read);
+
+    /// <summary>
     /// A OneBot v12 webhook event. With an access token configured, <paramref name="authorizationHeader"/>
     /// must be exactly <c>Bearer &lt;token&gt;</c>.
     /// </summary>

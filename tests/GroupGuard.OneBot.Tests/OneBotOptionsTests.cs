@@ -143,6 +143,8 @@ public sealed class OneBotOptionsTests
         Assert.Equal(20, options.ActionBudgetSeconds);
         Assert.Equal(3, options.MaxAttempts);
         Assert.Equal(10, options.WarningCoalesceSeconds);
+        Assert.True(options.VerifyActions);
+        Assert.Empty(options.Connections);
         Assert.True(Validate(options).Succeeded);
     }
 
@@ -248,5 +250,76 @@ public sealed class OneBotOptionsTests
 
         Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<OneBotOptions>));
         Assert.Single(services, d => d.ServiceType == typeof(OneBotWebhookReceiver));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:3001", "must be an absolute ws or wss URL, got 'http://127.0.0.1:3001'")]
+    [InlineData("127.0.0.1:3001", "must be an absolute ws or wss URL, got '127.0.0.1:3001'")]
+    [InlineData("ws://napcat:secret-password@127.0.0.1:3001", "carries a credential; put the token in GroupGuard:OneBot:Connections:0:AccessToken instead")]
+    [InlineData("ws://127.0.0.1:3001/?access_token=secret-password", "carries a credential; put the token in GroupGuard:OneBot:Connections:0:AccessToken instead")]
+    [InlineData("", "is missing: the implementation's WebSocket server, e.g. ws://127.0.0.1:3001")]
+    public void A_bad_connection_url_fails_naming_its_index(string url, string expected)
+    {
+        var result = Validate(new OneBotOptions { Connections = [new OneBotConnectionOptions { Url = url }] });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.Equal("GroupGuard:OneBot:Connections:0:Url " + expected, failure);
+        Assert.DoesNotContain("secret-password", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Connection_tokens_are_held_to_the_same_rules_and_every_connection_is_checked()
+    {
+        var result = Validate(new OneBotOptions
+        {
+            Connections =
+            [
+                new OneBotConnectionOptions { Url = "ws://127.0.0.1:3001", AccessToken = "short" },
+                new OneBotConnectionOptions { Url = "wss://napcat.internal/onebot", AccessToken = "long-enough-token-2026" },
+                new OneBotConnectionOptions { Url = "ws://127.0.0.1:3001/", AccessToken = " padded-token-2026 " },
+            ],
+        });
+
+        Assert.Equal(
+            [
+                "GroupGuard:OneBot:Connections:0:AccessToken is 5 characters long; use 16 or more random characters, a short one can be guessed",
+                "GroupGuard:OneBot:Connections:2:Url 'ws://127.0.0.1:3001/' is listed twice; one connection per server is enough",
+                "GroupGuard:OneBot:Connections:2:AccessToken must not start or end with whitespace or contain control characters",
+            ],
+            result.Failures);
+    }
+
+    [Fact]
+    public void At_most_32_connections()
+    {
+        var options = new OneBotOptions
+        {
+            Connections = [.. Enumerable.Range(0, 33).Select(i => new OneBotConnectionOptions { Url = $"ws://127.0.0.1:{3001 + i}" })],
+        };
+
+        Assert.Equal(["GroupGuard:OneBot:Connections lists 33 connections; at most 32 are allowed"], Validate(options).Failures);
+        options.Connections.RemoveAt(0);
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Fact]
+    public void Connections_bind_from_configuration_as_a_list()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["GroupGuard:OneBot:Connections:0:Url"] = "ws://127.0.0.1:3001",
+                ["GroupGuard:OneBot:Connections:0:AccessToken"] = "napcat-ws-token-2026",
+                ["GroupGuard:OneBot:Connections:1:Url"] = "ws://127.0.0.1:3002",
+                ["GroupGuard:OneBot:VerifyActions"] = "false",
+            })
+            .Build();
+        using var provider = new ServiceCollection().AddGroupGuardOneBot(configuration).BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<OneBotOptions>>().Value;
+        Assert.Equal(["ws://127.0.0.1:3001", "ws://127.0.0.1:3002"], options.Connections.Select(c => c.Url));
+        Assert.Equal("napcat-ws-token-2026", options.Connections[0].AccessToken);
+        Assert.False(options.VerifyActions);
+        Assert.IsAssignableFrom<GroupGuard.Core.IConnectionStatus>(provider.GetRequiredService<GroupGuard.Core.IConnectionStatus>());
     }
 }

@@ -13,6 +13,7 @@ internal static partial class WebhookEndpoints
     {
         services.AddSingleton(new ListenAddresses(configuration));
         services.AddSingleton<IValidateOptions<OneBotOptions>, WebhookExposureValidator>();
+        services.AddSingleton<IValidateOptions<OneBotOptions>, OneBotWebSocketExposureValidator>();
         services.AddSingleton<WebhookExposure>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookExposure>());
         return services;

@@ -50,11 +50,12 @@ internal static class ActionRequests
         w.WriteBoolean("auto_escape", true);
     });
 
-    public static byte[] V11MemberInfo(string groupId, string userId) => Write(w =>
+    /// <summary><c>get_group_member_info</c>: roles may come from the implementation's cache; checking an action's effect must not.</summary>
+    public static byte[] V11MemberInfo(string groupId, string userId, bool noCache) => Write(w =>
     {
         WriteId(w, "group_id", groupId);
         WriteId(w, "user_id", userId);
-        w.WriteBoolean("no_cache", false);
+        w.WriteBoolean("no_cache", noCache);
     });
 
     public static (string Action, byte[] Body) V12(PlatformAction action) => action.Action switch

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using GroupGuard.Core;
+using GroupGuard.OneBot.Sockets;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -13,14 +14,21 @@ namespace GroupGuard.OneBot.Actions;
 /// <summary>
 /// Sends one <see cref="ApiCall"/>: rate-limited per bot, each attempt bounded by
 /// <see cref="OneBotOptions.ActionTimeoutSeconds"/>, retried with jittered exponential backoff on a
-/// timeout, a connection error or HTTP 5xx (also 408 and 429, which say "later", not "no"), for at
-/// most <see cref="OneBotOptions.MaxAttempts"/> attempts and <see cref="OneBotOptions.ActionBudgetSeconds"/>
-/// from the first attempt. A refusal (other 4xx, <c>status:"failed"</c>, retcode ≠ 0) is final: the
-/// platform will say no again, and QQ counts every call. Throws only when the caller cancels.
+/// timeout, a connection error, a WebSocket that closed under the call, or HTTP 5xx (also 408 and
+/// 429, which say "later", not "no"), for at most <see cref="OneBotOptions.MaxAttempts"/> attempts
+/// and <see cref="OneBotOptions.ActionBudgetSeconds"/> from the first attempt. A refusal (other 4xx,
+/// <c>status:"failed"</c>, retcode ≠ 0) is final: the platform will say no again, and QQ counts
+/// every call. Throws only when the caller cancels.
 /// </summary>
+/// <remarks>
+/// Each attempt picks its channel: the bot's live WebSocket when it has one (the answer is the
+/// frame with the same <c>echo</c>), else the HTTP API. Without an HTTP API, an attempt waits for
+/// the bot's socket to come back for what is left of the budget.
+/// </remarks>
 internal sealed partial class ActionTransport(
     HttpClient http,
     BotRateLimiter limiter,
+    SocketRegistry sockets,
     TimeProvider time,
     ILogger logger,
     TimeSpan retryBaseDelay)
@@ -77,6 +85,7 @@ internal sealed partial class ActionTransport(
         var retry = builder.Build();
 
         string? lastError = null;
+        string? noChannel = null;
         var result = await retry.ExecuteAsync(
             async token =>
             {
@@ -86,12 +95,27 @@ internal sealed partial class ActionTransport(
                     return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Unreachable, lastError!));
                 }
 
+                var socket = await SocketForAsync(call, budget - time.GetElapsedTime(started), token).ConfigureAwait(false);
+                if (socket is null && call.Endpoint is null)
+                {
+                    noChannel = $"{call.Action} for bot {call.SocketBot}: no WebSocket of the bot came up within the {Seconds(budget)} budget, and {call.EndpointSetting} is not set"
+                        + (lastError is null ? "" : $" (before: {lastError})");
+                    return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Unreachable, noChannel));
+                }
+
                 var remaining = budget - time.GetElapsedTime(started);
-                var attempt = await AttemptAsync(call, options.AccessToken, Min(attemptTimeout, remaining), token).ConfigureAwait(false);
+                var attempt = socket is not null
+                    ? await SocketAttemptAsync(call, socket, Min(attemptTimeout, remaining), token).ConfigureAwait(false)
+                    : await AttemptAsync(call, options.AccessToken, Min(attemptTimeout, remaining), token).ConfigureAwait(false);
                 lastError = attempt.Outcome.Error;
                 return attempt;
             },
             cancellationToken).ConfigureAwait(false);
+
+        if (noChannel is not null)
+        {
+            return GiveUp(call, noChannel);
+        }
 
         if (budgetSpent)
         {
@@ -127,13 +151,76 @@ internal sealed partial class ActionTransport(
         }
     }
 
+    /// <summary>
+    /// The bot's live socket; or, when no HTTP API is set, its socket once it comes back within
+    /// <paramref name="remaining"/>; null for HTTP (or nothing when neither is there).
+    /// </summary>
+    private async Task<SocketSession?> SocketForAsync(ApiCall call, TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        if (call.SocketBot is not { } bot)
+        {
+            return null;
+        }
+
+        if (sockets.Find(bot) is { } live)
+        {
+            return live;
+        }
+
+        return call.Endpoint is null ? await sockets.WaitForAsync(bot, remaining, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    private async Task<AttemptResult> SocketAttemptAsync(ApiCall call, SocketSession socket, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            var answer = await socket.CallAsync(call.Action, call.Body, linked.Token).ConfigureAwait(false);
+            return ClassifyAnswer(call, answer);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return AttemptResult.Retry($"no answer to {call.Action} within {Seconds(timeout)} over the WebSocket {socket.Name}");
+        }
+        catch (SocketUnavailableException ex)
+        {
+            return AttemptResult.Retry($"{call.Action}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// An answer frame (communication/ws.md): like an HTTP answer, with the HTTP errors moved into
+    /// <c>retcode</c> as 1400, 1401, 1403 and 1404.
+    /// </summary>
+    private static AttemptResult ClassifyAnswer(ApiCall call, byte[] frame)
+    {
+        if (!TryReadAnswer(frame, out var answer) || answer is null)
+        {
+            return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Refused, $"{call.Action} answered with a WebSocket message that is not a OneBot answer"));
+        }
+
+        if (answer.Status == "async" || (answer.Status == "ok" && answer.Retcode is null or 0))
+        {
+            return AttemptResult.Final(CallOutcome.Ok(answer.Data));
+        }
+
+        var (hint, kind) = answer.Retcode switch
+        {
+            1401 or 1403 => ($": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})", ActionErrorKind.NotConfigured),
+            1404 => ($": the implementation has no action {call.Action}", ActionErrorKind.PlatformCannot),
+            _ => ("", RefusalKind(answer)),
+        };
+        return AttemptResult.Final(CallOutcome.Fail(kind, $"{call.Action} failed{hint}: {PlatformText(answer)}"));
+    }
+
     private async Task<AttemptResult> AttemptAsync(ApiCall call, string? token, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, call.Endpoint);
+            using var request = new HttpRequestMessage(HttpMethod.Post, call.Endpoint!);
             request.Content = new ByteArrayContent(call.Body) { Headers = { ContentType = JsonType } };
             if (!string.IsNullOrEmpty(token))
             {
@@ -150,7 +237,7 @@ internal sealed partial class ActionTransport(
         }
         catch (HttpRequestException ex)
         {
-            return AttemptResult.Retry($"{call.Action} could not reach {Origin(call.Endpoint)}: {ex.Message}");
+            return AttemptResult.Retry($"{call.Action} could not reach {Origin(call.Endpoint!)}: {ex.Message}");
         }
         catch (IOException ex)
         {

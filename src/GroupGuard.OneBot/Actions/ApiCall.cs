@@ -3,12 +3,17 @@ using GroupGuard.Core;
 
 namespace GroupGuard.OneBot.Actions;
 
-/// <summary>One prepared API call: where to POST what, and whose rate limit it counts against.</summary>
+/// <summary>One prepared API call: where to send what, and whose rate limit it counts against.</summary>
 /// <param name="Bot">The rate-limit key of the bot account (protocol and bot id).</param>
+/// <param name="Endpoint">Where to POST it over HTTP; null when only the bot's WebSocket can carry it.</param>
 /// <param name="Action">The OneBot action name, for errors and logs.</param>
-/// <param name="Body">The UTF-8 JSON body, built once and sent on every attempt.</param>
+/// <param name="Body">The UTF-8 JSON body, built once and sent on every attempt: over a WebSocket it is the frame's <c>params</c>.</param>
 /// <param name="EndpointSetting">The setting <paramref name="Endpoint"/> comes from, for errors that are the setting's fault.</param>
-internal sealed record ApiCall(string Bot, Uri Endpoint, string Action, byte[] Body, string EndpointSetting);
+internal sealed record ApiCall(string Bot, Uri? Endpoint, string Action, byte[] Body, string EndpointSetting)
+{
+    /// <summary>The OneBot v11 bot whose WebSocket carries the call while it is connected; null for HTTP only (v12).</summary>
+    public string? SocketBot { get; init; }
+}
 
 /// <summary>The end of a call after retries: success with the answer's <c>data</c>, or the reason it failed and its kind.</summary>
 internal readonly record struct CallOutcome(string? Error, JsonElement Data, ActionErrorKind? Kind)

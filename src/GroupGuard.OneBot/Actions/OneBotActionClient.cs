@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
+using GroupGuard.OneBot.Sockets;
 using GroupGuard.OneBot.V11;
 using GroupGuard.OneBot.V12;
 using Microsoft.Extensions.Logging;
@@ -10,11 +12,14 @@ using Microsoft.Extensions.Options;
 namespace GroupGuard.OneBot.Actions;
 
 /// <summary>
-/// Carries out moderation through the OneBot HTTP APIs: v11 at <see cref="OneBotOptions.ApiBaseUrl"/>,
-/// v12 at <see cref="OneBotOptions.V12ApiBaseUrl"/>. What a platform cannot do is answered
+/// Carries out moderation through the OneBot APIs: v11 over the bot's WebSocket while it has one
+/// (reverse or forward), else over HTTP at <see cref="OneBotOptions.ApiBaseUrl"/>; v12 at
+/// <see cref="OneBotOptions.V12ApiBaseUrl"/>. What a platform cannot do is answered
 /// <c>unsupported</c> without a call (<see cref="ActionCapabilities"/>); every call is rate-limited
 /// per bot and retried as <see cref="ActionTransport"/> says; warnings to a group are coalesced by
-/// <see cref="WarningCoalescer"/>. Options are read per action, so a reload applies to the next one.
+/// <see cref="WarningCoalescer"/>. A v11 mute or kick answered ok is read back when
+/// <see cref="OneBotOptions.VerifyActions"/> is on. Options are read per action, so a reload
+/// applies to the next one.
 /// </summary>
 internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digests.IPrivateMessenger, IDisposable
 {
@@ -23,11 +28,18 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
 
     private const int RoleCacheSweepThreshold = 10_000;
 
+    /// <summary>The words of a mute the platform said ok to and did not carry out.</summary>
+    public const string NotMuted = "the platform answered ok but the member is not muted";
+
+    /// <summary>The words of a kick the platform said ok to and did not carry out.</summary>
+    public const string StillInGroup = "the platform answered ok but the member is still in the group";
+
     private readonly HttpClient _http;
     private readonly IOptionsMonitor<OneBotOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<OneBotActionClient> _logger;
     private readonly ActionTransport _transport;
+    private readonly SocketRegistry _sockets;
     private readonly WarningCoalescer _warnings;
     private readonly ConcurrentDictionary<(string Bot, string Group, string User), CachedRole> _roles = new();
 
@@ -36,7 +48,8 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
         IOptionsMonitor<OneBotOptions> options,
         TimeProvider time,
         ILogger<OneBotActionClient> logger,
-        TimeSpan? retryBaseDelay = null)
+        TimeSpan? retryBaseDelay = null,
+        SocketRegistry? sockets = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -46,7 +59,8 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
         _options = options;
         _time = time;
         _logger = logger;
-        _transport = new ActionTransport(http, new BotRateLimiter(time), time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
+        _sockets = sockets ?? new SocketRegistry(time);
+        _transport = new ActionTransport(http, new BotRateLimiter(time), _sockets, time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
         _warnings = new WarningCoalescer(time, SendWarningAsync);
     }
 
@@ -66,7 +80,7 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
         }
 
         var options = _options.CurrentValue;
-        if (Endpoint(action.Protocol, options, out var missing) is null)
+        if (Unroutable(action.Protocol, action.BotId, options) is { } missing)
         {
             return ActionResult.Unsupported(ActionErrorKind.NotConfigured, missing);
         }
@@ -84,8 +98,81 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
 
         var (name, body) = action.Protocol == V11EventReader.Protocol ? ActionRequests.V11(action) : ActionRequests.V12(action);
         var outcome = await SendAsync(action.Protocol, action.BotId, name, body, options, cancellationToken).ConfigureAwait(false);
+        if (outcome.Succeeded && options.VerifyActions && action.Protocol == V11EventReader.Protocol
+            && action.Action is ModerationAction.Mute or ModerationAction.Kick)
+        {
+            return await VerifyAsync(action, options, cancellationToken).ConfigureAwait(false);
+        }
+
         return ToResult(outcome);
     }
+
+    /// <summary>
+    /// Reads the member back without the implementation's cache (<c>no_cache</c>): a mute shows as
+    /// <c>shut_up_timestamp</c> (when it ends, Unix seconds; NapCat and LuckyLilliaBot) in the
+    /// future; a kicked member can no longer be looked up. When the lookup itself cannot be made,
+    /// the platform's ok stands and the log says so.
+    /// </summary>
+    private async Task<ActionResult> VerifyAsync(PlatformAction action, OneBotOptions options, CancellationToken cancellationToken)
+    {
+        var what = action.Action == ModerationAction.Mute ? "mute" : "kick";
+        var lookup = await SendAsync(
+            action.Protocol,
+            action.BotId,
+            "get_group_member_info",
+            ActionRequests.V11MemberInfo(action.GroupId, action.UserId, noCache: true),
+            options,
+            cancellationToken).ConfigureAwait(false);
+
+        if (action.Action == ModerationAction.Kick)
+        {
+            if (lookup.Succeeded && lookup.Data.ValueKind == JsonValueKind.Object)
+            {
+                LogNotCarriedOut(what, action.GroupId, action.UserId, "get_group_member_info still finds the member");
+                return ActionResult.Failed(ActionErrorKind.NotPermitted, StillInGroup);
+            }
+
+            // A plain refusal is the implementation saying the member is not there: NapCat's
+            // "群(…)成员…不存在", LuckyLilliaBot's "群成员未找到". No answer, no such action or a
+            // refused token say nothing about the member.
+            if (lookup.Succeeded || lookup.Kind != ActionErrorKind.Refused)
+            {
+                LogUnverified(what, action.GroupId, action.UserId, lookup.Error ?? "the answer carries no member");
+            }
+
+            return ActionResult.Done;
+        }
+
+        if (!lookup.Succeeded)
+        {
+            LogUnverified(what, action.GroupId, action.UserId, lookup.Error!);
+            return ActionResult.Done;
+        }
+
+        if (ShutUpUntil(lookup.Data) is not { } until)
+        {
+            LogUnverified(what, action.GroupId, action.UserId, "the answer carries no shut_up_timestamp");
+            return ActionResult.Done;
+        }
+
+        if (until > _time.GetUtcNow().ToUnixTimeSeconds())
+        {
+            return ActionResult.Done;
+        }
+
+        LogNotCarriedOut(what, action.GroupId, action.UserId, $"shut_up_timestamp is {until.ToString(CultureInfo.InvariantCulture)}, not in the future");
+        return ActionResult.Failed(ActionErrorKind.NotPermitted, NotMuted);
+    }
+
+    private static long? ShutUpUntil(JsonElement data) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty("shut_up_timestamp", out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.Number when value.TryGetInt64(out var seconds) => seconds,
+                JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) => seconds,
+                _ => null,
+            }
+            : null;
 
     /// <summary>
     /// A QQ private message (v11 <c>send_private_msg</c>), through the same rate limit and retries as
@@ -95,15 +182,20 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
     {
         cancellationToken.ThrowIfCancellationRequested();
         var options = _options.CurrentValue;
-        if (Endpoint(V11EventReader.Protocol, options, out var missing) is null)
+        var body = ActionRequests.V11PrivateMessage(userId, text);
+        if (!string.IsNullOrWhiteSpace(options.ApiBaseUrl))
         {
-            return ActionResult.Unsupported(ActionErrorKind.NotConfigured, missing);
+            // No bot id is known for a digest: such calls share one rate-limit bucket of their own.
+            return ToResult(await _transport.SendAsync(V11Call("digest", null, "send_private_msg", body, options), options, cancellationToken).ConfigureAwait(false));
         }
 
-        // No bot id is known for a digest: such calls share one rate-limit bucket of their own.
-        var outcome = await SendAsync(V11EventReader.Protocol, "digest", "send_private_msg", ActionRequests.V11PrivateMessage(userId, text), options, cancellationToken)
-            .ConfigureAwait(false);
-        return ToResult(outcome);
+        // Without an HTTP API, a bot connected over a WebSocket sends it, on that bot's rate.
+        if (_sockets.AnyConnectedBot() is not { } bot)
+        {
+            return ActionResult.Unsupported(ActionErrorKind.NotConfigured, $"{ApiBaseUrlSetting} is not set and no bot is connected over a WebSocket");
+        }
+
+        return ToResult(await SendAsync(V11EventReader.Protocol, bot, "send_private_msg", body, options, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken)
@@ -116,8 +208,9 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
             return null;
         }
 
+        // Moderation waits for the role: ask only a channel that is there now, never wait for a socket.
         var options = _options.CurrentValue;
-        if (Endpoint(protocol, options, out _) is null)
+        if (string.IsNullOrWhiteSpace(options.ApiBaseUrl) && _sockets.Find(botId) is null)
         {
             return null;
         }
@@ -129,7 +222,7 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
             return cached.Role;
         }
 
-        var outcome = await SendAsync(protocol, botId, "get_group_member_info", ActionRequests.V11MemberInfo(groupId, userId), options, cancellationToken)
+        var outcome = await SendAsync(protocol, botId, "get_group_member_info", ActionRequests.V11MemberInfo(groupId, userId, noCache: false), options, cancellationToken)
             .ConfigureAwait(false);
         if (!outcome.Succeeded)
         {
@@ -180,7 +273,7 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
         async Task<ActionResult> SendAndConvertAsync()
         {
             // The endpoint may have been removed by a reload while the warning waited.
-            if (Endpoint(target.Protocol, options, out var missing) is null)
+            if (Unroutable(target.Protocol, target.BotId, options) is { } missing)
             {
                 return ActionResult.Unsupported(ActionErrorKind.NotConfigured, missing);
             }
@@ -190,25 +283,41 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
         }
     }
 
+    private static readonly string ApiBaseUrlSetting = $"{OneBotOptions.Section}:{nameof(OneBotOptions.ApiBaseUrl)}";
+    private static readonly string V12ApiBaseUrlSetting = $"{OneBotOptions.Section}:{nameof(OneBotOptions.V12ApiBaseUrl)}";
+
     private Task<CallOutcome> SendAsync(Protocol protocol, string botId, string name, byte[] body, OneBotOptions options, CancellationToken cancellationToken)
     {
-        var endpoint = Endpoint(protocol, options, out _, out var setting)!;
-        // v11 names the action in the path; v12 posts {"action","params"} to the endpoint itself.
-        var uri = protocol == V11EventReader.Protocol ? new Uri(endpoint.TrimEnd('/') + "/" + name) : new Uri(endpoint);
-        return _transport.SendAsync(new ApiCall($"{protocol}:{botId}", uri, name, body, setting), options, cancellationToken);
+        // v12 posts {"action","params"} to its endpoint; v11 goes over the bot's socket or names the action in the path.
+        var call = protocol == V12EventReader.Protocol
+            ? new ApiCall($"{protocol}:{botId}", new Uri(options.V12ApiBaseUrl!), name, body, V12ApiBaseUrlSetting)
+            : V11Call($"{protocol}:{botId}", botId, name, body, options);
+        return _transport.SendAsync(call, options, cancellationToken);
     }
 
-    private static string? Endpoint(Protocol protocol, OneBotOptions options, out string missing) =>
-        Endpoint(protocol, options, out missing, out _);
-
-    private static string? Endpoint(Protocol protocol, OneBotOptions options, out string missing, out string setting)
+    private static ApiCall V11Call(string rateKey, string? botId, string name, byte[] body, OneBotOptions options)
     {
-        var (value, key) = protocol == V12EventReader.Protocol
-            ? (options.V12ApiBaseUrl, nameof(OneBotOptions.V12ApiBaseUrl))
-            : (options.ApiBaseUrl, nameof(OneBotOptions.ApiBaseUrl));
-        setting = $"{OneBotOptions.Section}:{key}";
-        missing = $"{setting} is not set";
-        return string.IsNullOrWhiteSpace(value) ? null : value;
+        var endpoint = string.IsNullOrWhiteSpace(options.ApiBaseUrl) ? null : new Uri(options.ApiBaseUrl.TrimEnd('/') + "/" + name);
+        return new ApiCall(rateKey, endpoint, name, body, ApiBaseUrlSetting) { SocketBot = botId };
+    }
+
+    /// <summary>
+    /// Null when something can carry the bot's calls: the HTTP API, its socket, or a socket it may
+    /// come back on (it has had one, or forward connections are configured); otherwise why not.
+    /// </summary>
+    private string? Unroutable(Protocol protocol, string botId, OneBotOptions options)
+    {
+        if (protocol == V12EventReader.Protocol)
+        {
+            return string.IsNullOrWhiteSpace(options.V12ApiBaseUrl) ? $"{V12ApiBaseUrlSetting} is not set" : null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ApiBaseUrl) || _sockets.HasSeen(botId) || _sockets.ExpectsForward)
+        {
+            return null;
+        }
+
+        return $"{ApiBaseUrlSetting} is not set and bot {botId} has not connected over a WebSocket";
     }
 
     private static ActionResult ToResult(CallOutcome outcome) =>
@@ -243,6 +352,12 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Role of {UserId} in group {GroupId} unknown: {Error}")]
     private partial void LogRoleUnknown(string groupId, string userId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {What} of {UserId} in group {GroupId} was answered ok but not carried out: {Detail}")]
+    private partial void LogNotCarriedOut(string what, string groupId, string userId, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {What} of {UserId} in group {GroupId} was answered ok; reading the member back could not confirm it ({Reason}), so it stands as done")]
+    private partial void LogUnverified(string what, string groupId, string userId, string reason);
 
     private readonly record struct CachedRole(SenderRole Role, DateTimeOffset Expires);
 }

@@ -127,7 +127,7 @@ public sealed class ActionCallTests : IAsyncLifetime
 
         var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
 
-        Assert.Equal(ActionResult.Unsupported(ActionErrorKind.NotConfigured, "GroupGuard:OneBot:ApiBaseUrl is not set"), result);
+        Assert.Equal(ActionResult.Unsupported(ActionErrorKind.NotConfigured, "GroupGuard:OneBot:ApiBaseUrl is not set and bot 10000 has not connected over a WebSocket"), result);
         Assert.Empty(_api.Requests);
     }
 

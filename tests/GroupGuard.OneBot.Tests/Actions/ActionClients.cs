@@ -28,6 +28,9 @@ internal static class ActionClients
             ActionBudgetSeconds = 60,
             MaxAttempts = 3,
             WarningCoalesceSeconds = 0,
+
+            // The read-back after a mute or kick is a call of its own: VerifyTests turn it on.
+            VerifyActions = false,
         };
         configure?.Invoke(options);
         return options;

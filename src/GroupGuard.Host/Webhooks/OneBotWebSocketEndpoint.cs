@@ -1,0 +1,130 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using GroupGuard.Core;
+using GroupGuard.Host.Pipeline;
+using GroupGuard.OneBot;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Webhooks;
+
+/// <summary>
+/// <c>GET /onebot/v11/ws</c>: where a OneBot v11 implementation opens its reverse WebSocket
+/// (communication/ws-reverse.md; NapCat's <c>websocketClients</c>, LuckyLilliaBot's <c>ws-reverse</c>).
+/// The upgrade request is checked before anything is accepted: the access token
+/// (<c>Authorization: Bearer</c> or <c>?access_token=</c>, 401 when missing or wrong), then
+/// <c>X-Self-ID</c> (the bot, 400 without it) and <c>X-Client-Role</c>. The accepted socket goes to
+/// the adapter, which reads its events and sends the bot's actions over it.
+/// </summary>
+internal static partial class OneBotWebSocketEndpoint
+{
+    public const string Path = "/onebot/v11/ws";
+
+    /// <summary>Pings keep proxies from dropping a quiet socket and show a dead peer within about twice this.</summary>
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(20);
+
+    public static WebApplication MapOneBotWebSocket(this WebApplication app)
+    {
+        app.UseWebSockets();
+        app.MapGet(Path, HandleAsync);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext context,
+        IOptionsMonitor<OneBotOptions> options,
+        IOneBotReverseSockets sockets,
+        AdapterHealth health,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory logs)
+    {
+        var logger = logs.CreateLogger("GroupGuard.Webhooks");
+        var token = options.CurrentValue.AccessToken;
+        if (!string.IsNullOrEmpty(token) && !Authorized(context.Request, token))
+        {
+            var what = context.Request.Headers.Authorization.Count == 0 && !context.Request.Query.ContainsKey("access_token")
+                ? "missing access token (Authorization: Bearer or ?access_token=)"
+                : "the access token does not match";
+            return Reject(logger, health, context, StatusCodes.Status401Unauthorized, what);
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Reject(logger, health, context, StatusCodes.Status400BadRequest, "a WebSocket upgrade is expected here");
+        }
+
+        var selfIds = context.Request.Headers["X-Self-ID"];
+        var selfId = selfIds.Count == 1 ? selfIds[0]?.Trim() : null;
+        if (string.IsNullOrEmpty(selfId))
+        {
+            return Reject(logger, health, context, StatusCodes.Status400BadRequest, "X-Self-ID must name the bot account (once)");
+        }
+
+        if (selfId.Length > OneBotLimits.MaxIdLength || selfId.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            return Reject(logger, health, context, StatusCodes.Status400BadRequest, $"X-Self-ID must be at most {OneBotLimits.MaxIdLength} characters without spaces");
+        }
+
+        if (RoleOf(context.Request.Headers["X-Client-Role"].ToString()) is not { } role)
+        {
+            return Reject(logger, health, context, StatusCodes.Status400BadRequest, "X-Client-Role must be Universal, Event or API");
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = KeepAlive,
+            KeepAliveTimeout = KeepAlive,
+        });
+        var remote = context.Connection.RemoteIpAddress is { } ip ? $"{ip}:{context.Connection.RemotePort}" : "unknown peer";
+
+        // The socket reports a peer that goes away; only a stop of the service ends it from here.
+        await sockets.RunAsync(socket, new OneBotSocketPeer(selfId, role, remote), lifetime.ApplicationStopping);
+        return Results.Empty;
+    }
+
+    private static OneBotClientRole? RoleOf(string value) => value.Trim().ToUpperInvariant() switch
+    {
+        "" or "UNIVERSAL" => OneBotClientRole.Universal,
+        "EVENT" => OneBotClientRole.Event,
+        "API" => OneBotClientRole.Api,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The token from <c>Authorization: Bearer</c> or, where a client cannot set headers,
+    /// <c>?access_token=</c> (communication/authorization.md). Digests of both sides are compared,
+    /// so the time taken says nothing of the token, not even its length.
+    /// </summary>
+    private static bool Authorized(HttpRequest request, string token)
+    {
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+        var authorized = false;
+        foreach (var header in request.Headers.Authorization)
+        {
+            if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                authorized |= Matches(expected, header["Bearer ".Length..].Trim());
+            }
+        }
+
+        foreach (var query in request.Query["access_token"])
+        {
+            authorized |= query is not null && Matches(expected, query);
+        }
+
+        return authorized;
+    }
+
+    private static bool Matches(byte[] expected, string given) =>
+        CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(given)));
+
+    private static IResult Reject(ILogger logger, AdapterHealth health, HttpContext context, int status, string reason)
+    {
+        health.Rejected(Protocol.OneBotV11, status);
+        LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString());
+        return Results.Json(new { error = reason }, statusCode: status);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a OneBot v11 reverse WebSocket from {Remote}: {Status} {Reason}")]
+    private static partial void LogRejected(ILogger logger, int status, string reason, string? remote);
+}

@@ -1,0 +1,187 @@
+using System.Net.WebSockets;
+using System.Text;
+using GroupGuard.Core;
+using GroupGuard.OneBot.Sockets;
+using GroupGuard.OneBot.Tests.Support;
+
+namespace GroupGuard.OneBot.Tests.Sockets;
+
+/// <summary>
+/// Events over a reverse WebSocket: the frames are the HTTP POST bodies of the same events
+/// (communication/ws.md), read with the same parsing and bounds; a bad one is skipped, an
+/// oversized or binary one closes the socket.
+/// </summary>
+public sealed class SocketEventTests : IAsyncLifetime
+{
+    private readonly SocketHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task Sample_frames_of_NapCat_become_events_of_the_bot_in_order()
+    {
+        var (napcat, _) = await _harness.ConnectAsync();
+
+        await napcat.SendAsync(Samples.Bytes("V11/ws/napcat-lifecycle-connect.json"));
+        await napcat.SendAsync(Samples.Bytes("V11/napcat-group-array.json"));
+        await napcat.SendAsync(Samples.Bytes("V11/napcat-group-string.json"));
+        await napcat.SendAsync(Samples.Bytes("V11/ws/napcat-heartbeat.json"));
+
+        var events = await _harness.Sink.Events.WaitForCountAsync(4, "four events from the socket");
+        Assert.Equal(
+            [InboundEventKind.Meta, InboundEventKind.GroupMessage, InboundEventKind.GroupMessage, InboundEventKind.Meta],
+            events.Select(e => e.Kind));
+        Assert.All(events, e => Assert.Equal(Protocol.OneBotV11, e.Protocol));
+        Assert.All(events, e => Assert.Equal("3889012345", e.BotId));
+        Assert.Equal("1988435722", events[1].Message!.MessageId);
+
+        var state = Assert.Single(_harness.Registry.Connections);
+        Assert.True(state.Connected);
+        Assert.Equal("3889012345", state.BotId);
+        Assert.Equal("ws-reverse 127.0.0.1:40000", state.Name);
+        Assert.NotNull(state.LastEventAt);
+    }
+
+    [Fact]
+    public async Task A_bad_frame_is_skipped_and_the_socket_stays_open()
+    {
+        var (napcat, run) = await _harness.ConnectAsync();
+
+        await napcat.SendAsync("""{"post_type":"message","message_type":""");
+        await napcat.SendAsync("{not json");
+        await napcat.SendAsync("""{"post_type":"message","message_type":"group","self_id":3889012345}""");
+        await napcat.SendAsync("[1,2,3]");
+        await napcat.SendAsync(Samples.Bytes("V11/napcat-group-array.json"));
+
+        var message = await _harness.Sink.Events.WaitForAsync(e => e.Kind == InboundEventKind.GroupMessage, "the good event after the bad ones");
+        Assert.Equal("1988435722", message.Message!.MessageId);
+        Assert.Single(_harness.Sink.Events.Items);
+        Assert.False(run.IsCompleted);
+        Assert.Contains(_harness.AcceptorLogs.Entries, e => e.Message.Contains("skipped a message: 400 missing field 'group_id'", StringComparison.Ordinal));
+        Assert.Contains(_harness.AcceptorLogs.Entries, e => e.Message.Contains("skipped a message: 400 malformed JSON", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_event_of_another_bot_is_skipped()
+    {
+        var (napcat, _) = await _harness.ConnectAsync(botId: "10001");
+
+        await napcat.SendAsync(Samples.Bytes("V11/napcat-group-array.json"));
+        await napcat.SendAsync(Samples.Node("V11/napcat-group-array.json").With("self_id", 10001).With("message_id", 7));
+
+        var accepted = await _harness.Sink.Events.WaitForCountAsync(1, "the event of bot 10001");
+        Assert.Equal("7", Assert.Single(accepted).Message!.MessageId);
+        Assert.Contains(_harness.AcceptorLogs.Entries, e => e.Message.Contains("self_id 3889012345 is not this connection's bot 10001", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_message_of_exactly_one_MiB_is_read()
+    {
+        var (napcat, run) = await _harness.ConnectAsync();
+        var json = Encoding.UTF8.GetString(Samples.Bytes("V11/ws/napcat-heartbeat.json")).Trim();
+        var padded = json + new string(' ', OneBotLimits.MaxFrameBytes - Encoding.UTF8.GetByteCount(json));
+
+        await napcat.SendAsync(padded);
+
+        var heartbeat = await _harness.Sink.Events.WaitForCountAsync(1, "the 1 MiB heartbeat");
+        Assert.Equal(InboundEventKind.Meta, Assert.Single(heartbeat).Kind);
+        Assert.False(run.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_message_one_byte_over_one_MiB_closes_the_socket_with_1009()
+    {
+        var (napcat, run) = await _harness.ConnectAsync();
+        var json = Encoding.UTF8.GetString(Samples.Bytes("V11/ws/napcat-heartbeat.json")).Trim();
+        var padded = json + new string(' ', OneBotLimits.MaxFrameBytes + 1 - Encoding.UTF8.GetByteCount(json));
+
+        await napcat.SendAsync(padded);
+
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await napcat.Closed.Within("the close frame"));
+        await run.Within("the session to end");
+        Assert.Empty(_harness.Sink.Events.Items);
+        var state = Assert.Single(_harness.Registry.Connections);
+        Assert.False(state.Connected);
+        Assert.Contains("over 1048576 bytes", state.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_binary_message_closes_the_socket_with_1003()
+    {
+        var (napcat, run) = await _harness.ConnectAsync();
+
+        await napcat.SendAsync(Samples.Bytes("V11/napcat-group-array.json"), WebSocketMessageType.Binary);
+
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, await napcat.Closed.Within("the close frame"));
+        await run.Within("the session to end");
+        Assert.Empty(_harness.Sink.Events.Items);
+    }
+
+    [Fact]
+    public async Task An_event_the_service_cannot_take_is_logged_as_lost()
+    {
+        _harness.Sink.Answer = EventAcceptance.RetryLater;
+        var (napcat, _) = await _harness.ConnectAsync();
+
+        await napcat.SendAsync(Samples.Bytes("V11/napcat-group-array.json"));
+
+        var lost = await _harness.AcceptorLogs.WaitFor(e => e.Message.Contains("lost", StringComparison.Ordinal), "the lost event in the log");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, lost.Level);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_shows_as_down_with_why_and_its_last_event()
+    {
+        var (napcat, run) = await _harness.ConnectAsync();
+        await napcat.SendAsync(Samples.Bytes("V11/ws/napcat-heartbeat.json"));
+        await _harness.Sink.Events.WaitForCountAsync(1);
+
+        await napcat.CloseAsync(WebSocketCloseStatus.NormalClosure, "NapCat stops");
+        await run.Within("the session to end");
+
+        var state = Assert.Single(_harness.Registry.Connections);
+        Assert.False(state.Connected);
+        Assert.Equal("3889012345", state.BotId);
+        Assert.NotNull(state.LastEventAt);
+        Assert.Equal("closed by the peer (1000 NapCat stops)", state.LastError);
+        Assert.Null(_harness.Registry.Find("3889012345"));
+        Assert.True(_harness.Registry.HasSeen("3889012345"));
+    }
+
+    [Fact]
+    public async Task An_event_only_connection_carries_no_actions()
+    {
+        await _harness.ConnectAsync(role: OneBotClientRole.Event);
+
+        Assert.Null(_harness.Registry.Find("3889012345"));
+        Assert.Equal("ws-reverse 127.0.0.1:40000 (Event)", Assert.Single(_harness.Registry.Connections).Name);
+    }
+
+    [Fact]
+    public async Task More_reverse_connections_than_the_limit_are_closed_with_1013()
+    {
+        var open = new List<FakeOneBotSocket>();
+        for (var i = 0; i < OneBotLimits.MaxReverseConnections; i++)
+        {
+            open.Add((await _harness.ConnectAsync(botId: $"bot{i}")).Fake);
+        }
+
+        var (extra, run) = await _harness.ConnectAsync(botId: "one-too-many");
+
+        Assert.Equal((WebSocketCloseStatus)1013, await extra.Closed.Within("the close frame"));
+        await run.Within("the refused connection to end");
+        Assert.Null(_harness.Registry.Find("one-too-many"));
+        Assert.All(open, o => Assert.False(o.Closed.IsCompleted));
+    }
+}
+
+internal static class JsonNodeExtensions
+{
+    public static System.Text.Json.Nodes.JsonObject With(this System.Text.Json.Nodes.JsonObject node, string name, System.Text.Json.Nodes.JsonNode? value)
+    {
+        node[name] = value;
+        return node;
+    }
+}

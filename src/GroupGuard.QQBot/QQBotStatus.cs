@@ -29,8 +29,9 @@ internal sealed class QQBotStatus(IOptionsMonitor<QQBotOptions> options, TimePro
 
             lock (_lock)
             {
-                var error = _tokenError ?? _deliveryError;
-                return [new ConnectionState(Protocol.QQBot, $"webhook {current.Path}", current.AppId, error is null, _since, _lastEventAt, error)];
+                // A refused delivery shows as the last error but does not mark the webhook down:
+                // anyone can post a forged one, and the platform's deliveries go on regardless.
+                return [new ConnectionState(Protocol.QQBot, $"webhook {current.Path}", current.AppId, _tokenError is null, _since, _lastEventAt, _tokenError ?? _deliveryError)];
             }
         }
     }
@@ -53,9 +54,9 @@ internal sealed class QQBotStatus(IOptionsMonitor<QQBotOptions> options, TimePro
     {
         lock (_lock)
         {
-            var wasUp = _tokenError is null && _deliveryError is null;
+            var wasUp = _tokenError is null;
             change();
-            var isUp = _tokenError is null && _deliveryError is null;
+            var isUp = _tokenError is null;
             if (_since is null || wasUp != isUp)
             {
                 _since = time.GetUtcNow();

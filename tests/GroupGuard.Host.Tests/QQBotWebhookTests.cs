@@ -187,6 +187,26 @@ public sealed class QQBotWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_strangers_forged_delivery_is_the_last_error_but_does_not_mark_the_webhook_down()
+    {
+        using var service = Service();
+        await PostAsync(service, ChangedMessage("clean", "明天带雨伞"));
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/qqbot")
+        {
+            Content = new StringContent(ChangedMessage("forged", "加微信"), System.Text.Encoding.UTF8, "application/json"),
+        };
+        forged.Headers.Add("X-Signature-Ed25519", new string('0', 128));
+        forged.Headers.Add("X-Signature-Timestamp", "1725442341");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await service.CreateClient().SendAsync(forged)).StatusCode);
+
+        using var health = JsonDocument.Parse(await service.CreateClient().GetStringAsync("/healthz"));
+
+        var connection = Assert.Single(health.RootElement.GetProperty("connections").EnumerateArray(), c => c.GetProperty("protocol").GetString() == "qqbot");
+        Assert.Equal("connected", connection.GetProperty("state").GetString());
+        Assert.StartsWith("last delivery refused", connection.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_path_is_a_setting()
     {
         using var service = Service(new Dictionary<string, string?> { ["GroupGuard:QQBot:Path"] = "/hooks/qq-official" });

@@ -1,38 +1,39 @@
+using GroupGuard.Core;
+
 namespace GroupGuard.Milky;
 
 /// <summary>
-/// How much of a Milky event the adapter reads. The numbers are those the OneBot adapter documents
-/// (far above what a QQ client sends, so only a forged or broken event meets one); they are kept
-/// here rather than shared, since the two adapters may come to differ.
+/// How much of a Milky event the adapter reads. The message bounds are every adapter's
+/// (<see cref="MessageLimits"/>), so a message is held to the same limits whichever way it came.
 /// </summary>
 public static class MilkyLimits
 {
     /// <summary>Bytes of one event: a webhook body, a WebSocket message, an SSE event. Events are a few KiB.</summary>
     public const int MaxEventBytes = 1024 * 1024;
 
-    /// <summary>Characters in an id (bot, group, user, message sequence); Milky ids are int64, at most 20 characters.</summary>
-    public const int MaxIdLength = 64;
+    /// <inheritdoc cref="MessageLimits.MaxIdLength"/>
+    public const int MaxIdLength = MessageLimits.MaxIdLength;
 
-    /// <summary>How far a message's time may be ahead of the server clock.</summary>
-    public const int MaxMinutesAhead = 10;
+    /// <inheritdoc cref="MessageLimits.MaxMinutesAhead"/>
+    public const int MaxMinutesAhead = MessageLimits.MaxMinutesAhead;
 
-    /// <summary>How far a message's time may be behind the server clock.</summary>
-    public const int MaxDaysBehind = 7;
+    /// <inheritdoc cref="MessageLimits.MaxDaysBehind"/>
+    public const int MaxDaysBehind = MessageLimits.MaxDaysBehind;
 
-    /// <summary>UTF-16 characters of text one message may hand to moderation (text, cards and forward previews). More is refused, not cut.</summary>
-    public const int MaxTextLength = 65_536;
+    /// <inheritdoc cref="MessageLimits.MaxTextLength"/>
+    public const int MaxTextLength = MessageLimits.MaxTextLength;
 
-    /// <summary>Segments read per message; more is refused, since skipping them would hide them from the rules.</summary>
-    public const int MaxSegments = 10_000;
+    /// <inheritdoc cref="MessageLimits.MaxSegments"/>
+    public const int MaxSegments = MessageLimits.MaxSegments;
 
-    /// <summary>Distinct users kept in a message's mentions; later ones are dropped.</summary>
-    public const int MaxMentions = 1_000;
+    /// <inheritdoc cref="MessageLimits.MaxMentions"/>
+    public const int MaxMentions = MessageLimits.MaxMentions;
 
-    /// <summary>Images kept per message; later ones are dropped.</summary>
-    public const int MaxImages = 100;
+    /// <inheritdoc cref="MessageLimits.MaxImages"/>
+    public const int MaxImages = MessageLimits.MaxImages;
 
-    /// <summary>Cards (mini programs, XML cards, forwards) kept per message; later ones are dropped.</summary>
-    public const int MaxCards = 100;
+    /// <inheritdoc cref="MessageLimits.MaxCards"/>
+    public const int MaxCards = MessageLimits.MaxCards;
 
     /// <summary>Connections configured at most.</summary>
     public const int MaxConnections = 32;

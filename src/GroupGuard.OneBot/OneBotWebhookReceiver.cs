@@ -22,9 +22,6 @@ public sealed class OneBotWebhookReceiver
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
-    private static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(OneBotLimits.MaxMinutesAhead);
-    private static readonly TimeSpan MaxBehind = TimeSpan.FromDays(OneBotLimits.MaxDaysBehind);
-
     private readonly IOptionsMonitor<OneBotOptions> _options;
     private readonly TimeProvider _time;
 
@@ -118,14 +115,14 @@ public sealed class OneBotWebhookReceiver
             {
                 // Only messages are held to the clock: heartbeats of some implementations carry odd
                 // times, and nothing is kept or counted by a meta event's time.
-                if (TimeProblem(message.Time) is { } problem)
+                if (MessageLimits.TimeProblem("time", message.Time, _time.GetUtcNow()) is { } problem)
                 {
                     return new WebhookResult(400, problem, null);
                 }
 
-                if (TextLength(message) > OneBotLimits.MaxTextLength)
+                if (MessageLimits.ScanLength(message) > MessageLimits.MaxTextLength)
                 {
-                    return new WebhookResult(413, $"message text over {OneBotLimits.MaxTextLength} characters", null);
+                    return new WebhookResult(413, $"message text over {MessageLimits.MaxTextLength} characters", null);
                 }
             }
 
@@ -154,37 +151,6 @@ public sealed class OneBotWebhookReceiver
             return new WebhookResult(413, ex.Message, null);
         }
     }
-
-    private string? TimeProblem(DateTimeOffset time)
-    {
-        var now = _time.GetUtcNow();
-        if (time - now > MaxAhead)
-        {
-            return $"field 'time' {Utc(time)} is more than {OneBotLimits.MaxMinutesAhead} minutes ahead of the server clock {Utc(now)}";
-        }
-
-        if (now - time > MaxBehind)
-        {
-            return $"field 'time' {Utc(time)} is more than {OneBotLimits.MaxDaysBehind} days behind the server clock {Utc(now)}";
-        }
-
-        return null;
-    }
-
-    /// <summary>What the rules would read (<see cref="ChatMessage.ScanText"/>), counted without building it.</summary>
-    private static long TextLength(ChatMessage message)
-    {
-        long length = message.Text.Length;
-        foreach (var card in message.Cards)
-        {
-            length += (card.Title?.Length ?? 0) + (card.Description?.Length ?? 0) + (card.Url?.Length ?? 0);
-        }
-
-        return length;
-    }
-
-    private static string Utc(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static WebhookResult Malformed(string reason)
     {

@@ -1,17 +1,15 @@
+using GroupGuard.Core;
+
 namespace GroupGuard.QQBot;
 
 /// <summary>
-/// How much of a webhook delivery the adapter reads. The message bounds are those of the OneBot
-/// adapter (docs/protocols.md), so a message is held to the same limits whichever way it came;
-/// they are repeated here because edge projects do not reference each other.
+/// How much of a webhook delivery the adapter reads. The message bounds are every adapter's
+/// (<see cref="MessageLimits"/>), so a message is held to the same limits whichever way it came.
 /// </summary>
 public static class QQBotLimits
 {
-    /// <summary>
-    /// Characters in an openid or AppID. The platform's openids are 32 hex digits; ids are stored
-    /// and logged with every incident.
-    /// </summary>
-    public const int MaxIdLength = 64;
+    /// <inheritdoc cref="MessageLimits.MaxIdLength"/>
+    public const int MaxIdLength = MessageLimits.MaxIdLength;
 
     /// <summary>
     /// Characters in a message id. The platform's are longer than other ids
@@ -22,21 +20,21 @@ public static class QQBotLimits
     /// <summary>Characters of <c>plain_token</c> and <c>event_ts</c> in a URL validation: the platform sends about twenty.</summary>
     public const int MaxValidationFieldLength = 256;
 
-    /// <summary>How far a message's <c>timestamp</c> may be ahead of the server clock (as OneBot).</summary>
-    public const int MaxMinutesAhead = 10;
+    /// <inheritdoc cref="MessageLimits.MaxMinutesAhead"/>
+    public const int MaxMinutesAhead = MessageLimits.MaxMinutesAhead;
 
-    /// <summary>How far a message's <c>timestamp</c> may be behind the server clock (as OneBot).</summary>
-    public const int MaxDaysBehind = 7;
+    /// <inheritdoc cref="MessageLimits.MaxDaysBehind"/>
+    public const int MaxDaysBehind = MessageLimits.MaxDaysBehind;
 
-    /// <summary>UTF-16 characters of <c>content</c> one message may hand to moderation; more is answered 413.</summary>
-    public const int MaxTextLength = 65_536;
+    /// <inheritdoc cref="MessageLimits.MaxTextLength"/>
+    public const int MaxTextLength = MessageLimits.MaxTextLength;
 
     /// <summary>Attachments or mentions read per message; more is answered 413.</summary>
     public const int MaxItems = 10_000;
 
-    /// <summary>Distinct users kept in a message's mentions; later ones are dropped.</summary>
-    public const int MaxMentions = 1_000;
+    /// <inheritdoc cref="MessageLimits.MaxMentions"/>
+    public const int MaxMentions = MessageLimits.MaxMentions;
 
-    /// <summary>Images kept per message; later ones are dropped.</summary>
-    public const int MaxImages = 100;
+    /// <inheritdoc cref="MessageLimits.MaxImages"/>
+    public const int MaxImages = MessageLimits.MaxImages;
 }

@@ -51,7 +51,7 @@ internal sealed partial class MilkyActionClient : IProtocolActions, IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _transport = new MilkyTransport(http, new BotPacer(time), time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
+        _transport = new MilkyTransport(http, new CallPacer(time), time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
         _verifyPause = verifyPause ?? TimeSpan.FromSeconds(1);
     }
 

@@ -1,3 +1,4 @@
+using GroupGuard.Core.Moderation;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -17,7 +18,7 @@ namespace GroupGuard.Milky.Actions;
 /// <see cref="MilkyOptions.MaxAttempts"/> attempts within <see cref="MilkyOptions.ActionBudgetSeconds"/>.
 /// A refusal (401, 404, another 4xx, <c>status: "failed"</c>) is final. Throws only when cancelled.
 /// </summary>
-internal sealed partial class MilkyTransport(HttpClient http, BotPacer pacer, TimeProvider time, ILogger logger, TimeSpan retryBaseDelay)
+internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, TimeProvider time, ILogger logger, TimeSpan retryBaseDelay)
 {
     private const int MaxPlatformText = 300;
 
@@ -33,7 +34,7 @@ internal sealed partial class MilkyTransport(HttpClient http, BotPacer pacer, Ti
         var maxAttempts = Math.Max(1, options.MaxAttempts);
 
         // The wait for the first turn is queueing, not work on this call: the budget starts after it.
-        await pacer.WaitTurnAsync(call.Bot, options.MaxActionsPerSecond, cancellationToken).ConfigureAwait(false);
+        await pacer.WaitAsync(call.Bot, options.MaxActionsPerSecond, cancellationToken).ConfigureAwait(false);
         var started = time.GetTimestamp();
         var attempts = 0;
         var outOfBudget = false;
@@ -108,7 +109,7 @@ internal sealed partial class MilkyTransport(HttpClient http, BotPacer pacer, Ti
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
         try
         {
-            await pacer.WaitTurnAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
+            await pacer.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -14,8 +14,6 @@ internal sealed class MilkyEventParser(TimeProvider time)
     private const int MaxReasonLength = 200;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
-    private static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(MilkyLimits.MaxMinutesAhead);
-    private static readonly TimeSpan MaxBehind = TimeSpan.FromDays(MilkyLimits.MaxDaysBehind);
 
     public MilkyWebhookResult Parse(ReadOnlySpan<byte> body)
     {
@@ -42,14 +40,14 @@ internal sealed class MilkyEventParser(TimeProvider time)
             var inbound = MilkyEventReader.Read(document.RootElement);
             if (inbound.Message is { } message)
             {
-                if (TimeProblem(message.Time) is { } problem)
+                if (MessageLimits.TimeProblem("data.time", message.Time, time.GetUtcNow()) is { } problem)
                 {
                     return new MilkyWebhookResult(400, problem, null);
                 }
 
-                if (TextLength(message) > MilkyLimits.MaxTextLength)
+                if (MessageLimits.ScanLength(message) > MessageLimits.MaxTextLength)
                 {
-                    return new MilkyWebhookResult(413, $"message text over {MilkyLimits.MaxTextLength} characters", null);
+                    return new MilkyWebhookResult(413, $"message text over {MessageLimits.MaxTextLength} characters", null);
                 }
             }
 
@@ -77,34 +75,6 @@ internal sealed class MilkyEventParser(TimeProvider time)
             return new MilkyWebhookResult(413, ex.Message, null);
         }
     }
-
-    private string? TimeProblem(DateTimeOffset messageTime)
-    {
-        var now = time.GetUtcNow();
-        if (messageTime - now > MaxAhead)
-        {
-            return $"field 'data.time' {Utc(messageTime)} is more than {MilkyLimits.MaxMinutesAhead} minutes ahead of the server clock {Utc(now)}";
-        }
-
-        return now - messageTime > MaxBehind
-            ? $"field 'data.time' {Utc(messageTime)} is more than {MilkyLimits.MaxDaysBehind} days behind the server clock {Utc(now)}"
-            : null;
-    }
-
-    /// <summary>What the rules would read (<see cref="ChatMessage.ScanText"/>), counted without building it.</summary>
-    private static long TextLength(ChatMessage message)
-    {
-        long length = message.Text.Length;
-        foreach (var card in message.Cards)
-        {
-            length += (card.Title?.Length ?? 0) + (card.Description?.Length ?? 0) + (card.Url?.Length ?? 0);
-        }
-
-        return length;
-    }
-
-    private static string Utc(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static MilkyWebhookResult Malformed(string reason)
     {

@@ -1,3 +1,4 @@
+using GroupGuard.Core.Moderation;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -27,7 +28,7 @@ namespace GroupGuard.OneBot.Actions;
 /// </remarks>
 internal sealed partial class ActionTransport(
     HttpClient http,
-    BotRateLimiter limiter,
+    CallPacer limiter,
     SocketRegistry sockets,
     TimeProvider time,
     ILogger logger,

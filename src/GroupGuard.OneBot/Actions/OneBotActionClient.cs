@@ -60,7 +60,7 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
         _time = time;
         _logger = logger;
         _sockets = sockets ?? new SocketRegistry(time);
-        _transport = new ActionTransport(http, new BotRateLimiter(time), _sockets, time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
+        _transport = new ActionTransport(http, new CallPacer(time), _sockets, time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
         _warnings = new WarningCoalescer(time, SendWarningAsync);
     }
 

@@ -1,3 +1,4 @@
+using GroupGuard.Core.Moderation;
 using System.Net;
 using System.Net.Http.Headers;
 using GroupGuard.Core;
@@ -26,7 +27,7 @@ internal sealed record OpenApiCall(string Bot, string Path, string Action, byte[
 internal sealed partial class OpenApiTransport(
     HttpClient http,
     AccessTokenSource tokens,
-    BotRateLimiter limiter,
+    CallPacer limiter,
     TimeProvider time,
     ILogger logger,
     TimeSpan retryBaseDelay)

@@ -42,7 +42,7 @@ internal sealed class QQBotActionClient : IProtocolActions, IDisposable
         _options = options;
         _time = time;
         Tokens = new AccessTokenSource(http, time, status, logger);
-        _transport = new OpenApiTransport(http, Tokens, new BotRateLimiter(time), time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
+        _transport = new OpenApiTransport(http, Tokens, new CallPacer(time), time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
     }
 
     public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.QQBot];

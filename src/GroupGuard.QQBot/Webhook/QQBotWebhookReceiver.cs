@@ -20,8 +20,6 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
     private const int MaxTimestampDigits = 12;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
-    private static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(QQBotLimits.MaxMinutesAhead);
-    private static readonly TimeSpan MaxBehind = TimeSpan.FromDays(QQBotLimits.MaxDaysBehind);
 
     // Derived from the current secret and replaced as a whole when it changes.
     private QQBotKey? _key;
@@ -202,29 +200,13 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
         }
 
         var inbound = GroupMessageReader.Read(data, type, botId);
-        if (inbound.Message is { } message && TimeProblem(message.Time) is { } problem)
+        if (inbound.Message is { } message && MessageLimits.TimeProblem("d.timestamp", message.Time, time.GetUtcNow()) is { } problem)
         {
             return new QQBotWebhookResult(400, null, null, problem);
         }
 
         return new QQBotWebhookResult(200, QQBotAnswers.Ack, inbound, null);
     }
-
-    private string? TimeProblem(DateTimeOffset messageTime)
-    {
-        var now = time.GetUtcNow();
-        if (messageTime - now > MaxAhead)
-        {
-            return $"field 'd.timestamp' {Utc(messageTime)} is more than {QQBotLimits.MaxMinutesAhead} minutes ahead of the server clock {Utc(now)}";
-        }
-
-        return now - messageTime > MaxBehind
-            ? $"field 'd.timestamp' {Utc(messageTime)} is more than {QQBotLimits.MaxDaysBehind} days behind the server clock {Utc(now)}"
-            : null;
-    }
-
-    private static string Utc(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private QQBotKey KeyFor(string secret)
     {

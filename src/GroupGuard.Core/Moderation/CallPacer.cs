@@ -1,16 +1,19 @@
 using System.Collections.Concurrent;
 
-namespace GroupGuard.QQBot.Actions;
+namespace GroupGuard.Core.Moderation;
 
 /// <summary>
-/// Spaces the OpenAPI calls of one bot at least 1/rate apart, in order of asking, on monotonic
-/// timestamps of the injected clock. Even spacing rather than a burst: the platform limits each
-/// bot's calls, and the caller is a background queue that can wait.
+/// Spaces the platform calls of one bot account at least 1/rate apart, each bot on its own, in the
+/// order they ask. Even spacing rather than a bucket with a burst: QQ freezes accounts that act in
+/// bursts, platforms limit each bot's calls, and the callers are background queues that can wait.
+/// Monotonic timestamps of the injected clock, so a wall-clock step cannot stall a bot. Every
+/// adapter paces its calls with one.
 /// </summary>
-internal sealed class BotRateLimiter(TimeProvider time)
+public sealed class CallPacer(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Slot> _bots = new(StringComparer.Ordinal);
 
+    /// <summary>Waits until <paramref name="bot"/> may make its next call, and takes that slot.</summary>
     public Task WaitAsync(string bot, double perSecond, CancellationToken cancellationToken)
     {
         var interval = (long)Math.Ceiling(time.TimestampFrequency / perSecond);
@@ -24,7 +27,7 @@ internal sealed class BotRateLimiter(TimeProvider time)
             slot.Used = true;
         }
 
-        // A slot given up by a cancelled caller stays taken: erring on the slow side is the point.
+        // A slot given up by a cancelled caller stays used: erring on the slow side is the point.
         return start <= now ? Task.CompletedTask : Task.Delay(time.GetElapsedTime(now, start), time, cancellationToken);
     }
 

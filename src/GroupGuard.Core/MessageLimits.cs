@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace GroupGuard.Core;
+
+/// <summary>
+/// How much of an inbound message every adapter reads, whatever the protocol. Every value is far
+/// above what a QQ or WeChat client can send, so only a forged or broken event meets one; without
+/// them one delivery could hold a request thread, stretch escalation windows or fill the store.
+/// </summary>
+public static class MessageLimits
+{
+    /// <summary>
+    /// Characters in an id (bot, group, user, message). QQ numbers and message ids are at most 20
+    /// digits, openids and WeChat ids a few dozen characters; ids are stored and logged with every incident.
+    /// </summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>
+    /// How far a message's time may be ahead of the server clock. Bridges send QQ's server time,
+    /// so more than clock drift ahead is a forged or broken event, whose time would stretch
+    /// escalation windows and retention.
+    /// </summary>
+    public const int MaxMinutesAhead = 10;
+
+    /// <summary>
+    /// How far a message's time may be behind the server clock. A redelivery after a bot's downtime
+    /// is hours old, not weeks; a time years back would fall out of escalation windows at once and
+    /// be due for retention on arrival.
+    /// </summary>
+    public const int MaxDaysBehind = 7;
+
+    /// <summary>
+    /// UTF-16 characters of text one message may hand to moderation (<see cref="ChatMessage.ScanText"/>).
+    /// More is refused rather than cut, which would hide the rest from the rules.
+    /// </summary>
+    public const int MaxTextLength = 65_536;
+
+    /// <summary>Segments read per message; more is refused, since skipping them would hide them from the rules.</summary>
+    public const int MaxSegments = 10_000;
+
+    /// <summary>Distinct users kept in a message's mentions; later ones are dropped, the text around them is still read.</summary>
+    public const int MaxMentions = 1_000;
+
+    /// <summary>Images kept per message; later ones are dropped.</summary>
+    public const int MaxImages = 100;
+
+    /// <summary>Cards kept per message; later ones are dropped.</summary>
+    public const int MaxCards = 100;
+
+    /// <summary>
+    /// Why a message's time cannot be taken against the server clock <paramref name="now"/>, naming
+    /// <paramref name="field"/> as the protocol calls it, or null when it is plausible.
+    /// </summary>
+    public static string? TimeProblem(string field, DateTimeOffset time, DateTimeOffset now)
+    {
+        if (time - now > TimeSpan.FromMinutes(MaxMinutesAhead))
+        {
+            return $"field '{field}' {Utc(time)} is more than {MaxMinutesAhead} minutes ahead of the server clock {Utc(now)}";
+        }
+
+        return now - time > TimeSpan.FromDays(MaxDaysBehind)
+            ? $"field '{field}' {Utc(time)} is more than {MaxDaysBehind} days behind the server clock {Utc(now)}"
+            : null;
+    }
+
+    /// <summary>What the rules would read of a message (<see cref="ChatMessage.ScanText"/>), counted without building it.</summary>
+    public static long ScanLength(ChatMessage message)
+    {
+        long length = message.Text.Length;
+        foreach (var card in message.Cards)
+        {
+            length += (card.Title?.Length ?? 0) + (card.Description?.Length ?? 0) + (card.Url?.Length ?? 0);
+        }
+
+        return length;
+    }
+
+    private static string Utc(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

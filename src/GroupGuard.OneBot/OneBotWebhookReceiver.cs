@@ -18,8 +18,6 @@ namespace GroupGuard.OneBot;
 /// </summary>
 public sealed class OneBotWebhookReceiver
 {
-    private const int MaxReasonLength = 200;
-
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
     private readonly IOptionsMonitor<OneBotOptions> _options;
@@ -128,19 +126,9 @@ public sealed class OneBotWebhookReceiver
 
             return new WebhookResult(204, null, inbound);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (JsonProblem.Of(ex) is { } reason)
         {
-            return Malformed(ShortReason(ex));
-        }
-        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
-        {
-            return Malformed("invalid UTF-8 in a string");
-        }
-        catch (InvalidOperationException ex) when (ex.TargetSite?.DeclaringType?.Assembly == typeof(JsonElement).Assembly)
-        {
-            // The reader accepts any \u escape; only reading the string finds that \ud800 alone is
-            // no character. That happens wherever a field is read, so it is caught here, once.
-            return Malformed("a \\u escape in a string is a lone UTF-16 surrogate");
+            return new WebhookResult(400, reason, null);
         }
         catch (MalformedEventException ex)
         {
@@ -152,26 +140,8 @@ public sealed class OneBotWebhookReceiver
         }
     }
 
-    private static WebhookResult Malformed(string reason)
-    {
-        if (reason.Length > MaxReasonLength)
-        {
-            reason = string.Concat(reason.AsSpan(0, MaxReasonLength), "…");
-        }
+    private static WebhookResult Malformed(string reason) => new WebhookResult(400, JsonProblem.Malformed(reason), null);
 
-        return new WebhookResult(400, "malformed JSON: " + reason, null);
-    }
-
-    /// <summary>The reader's first sentence and where it stopped, without its advice to developers.</summary>
-    private static string ShortReason(JsonException ex)
-    {
-        var message = ex.Message;
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        var reason = end > 0 ? message[..end] : message.TrimEnd('.');
-        return ex.LineNumber is { } line && ex.BytePositionInLine is { } offset
-            ? $"{reason} (line {line + 1}, offset {offset})"
-            : reason;
-    }
 
     private byte[] KeyFor(string secret)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using GroupGuard.Core;
 
@@ -11,8 +10,6 @@ namespace GroupGuard.Milky.Parsing;
 /// </summary>
 internal sealed class MilkyEventParser(TimeProvider time)
 {
-    private const int MaxReasonLength = 200;
-
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
     public MilkyWebhookResult Parse(ReadOnlySpan<byte> body)
@@ -53,18 +50,9 @@ internal sealed class MilkyEventParser(TimeProvider time)
 
             return new MilkyWebhookResult(204, null, inbound);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (JsonProblem.Of(ex) is { } reason)
         {
-            return Malformed(ShortReason(ex));
-        }
-        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
-        {
-            return Malformed("invalid UTF-8 in a string");
-        }
-        catch (InvalidOperationException ex) when (ex.TargetSite?.DeclaringType?.Assembly == typeof(JsonElement).Assembly)
-        {
-            // The reader takes any \u escape; only reading the string finds that \ud800 alone is no character.
-            return Malformed("a \\u escape in a string is a lone UTF-16 surrogate");
+            return new MilkyWebhookResult(400, reason, null);
         }
         catch (MalformedMilkyEventException ex)
         {
@@ -76,24 +64,6 @@ internal sealed class MilkyEventParser(TimeProvider time)
         }
     }
 
-    private static MilkyWebhookResult Malformed(string reason)
-    {
-        if (reason.Length > MaxReasonLength)
-        {
-            reason = string.Concat(reason.AsSpan(0, MaxReasonLength), "…");
-        }
+    private static MilkyWebhookResult Malformed(string reason) => new MilkyWebhookResult(400, JsonProblem.Malformed(reason), null);
 
-        return new MilkyWebhookResult(400, "malformed JSON: " + reason, null);
-    }
-
-    /// <summary>The reader's first sentence and where it stopped, without its advice to developers.</summary>
-    private static string ShortReason(JsonException ex)
-    {
-        var message = ex.Message;
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        var reason = end > 0 ? message[..end] : message.TrimEnd('.');
-        return ex.LineNumber is { } line && ex.BytePositionInLine is { } offset
-            ? $"{reason} (line {line + 1}, offset {offset})"
-            : reason;
-    }
 }

@@ -16,7 +16,6 @@ namespace GroupGuard.QQBot.Webhook;
 /// </summary>
 internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options, TimeProvider time, QQBotStatus status) : IQQBotWebhook
 {
-    private const int MaxReasonLength = 200;
     private const int MaxTimestampDigits = 12;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
@@ -124,18 +123,9 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
                 _ => new QQBotWebhookResult(200, QQBotAnswers.Ack, null, null),
             };
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (JsonProblem.Of(ex) is { } reason)
         {
-            return Malformed(ShortReason(ex));
-        }
-        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
-        {
-            return Malformed("invalid UTF-8 in a string");
-        }
-        catch (InvalidOperationException ex) when (ex.TargetSite?.DeclaringType?.Assembly == typeof(JsonElement).Assembly)
-        {
-            // The reader takes any \u escape; only reading the string finds that \ud800 alone is no character.
-            return Malformed("a \\u escape in a string is a lone UTF-16 surrogate");
+            return new QQBotWebhookResult(400, null, null, reason);
         }
         catch (MalformedEventException ex)
         {
@@ -223,15 +213,7 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
     /// <summary>Real event names are a few words; a long one is cut so logs stay readable.</summary>
     private static string Cut(string type) => type.Length <= 40 ? type : string.Concat(type.AsSpan(0, 40), "…");
 
-    private static QQBotWebhookResult Malformed(string reason)
-    {
-        if (reason.Length > MaxReasonLength)
-        {
-            reason = string.Concat(reason.AsSpan(0, MaxReasonLength), "…");
-        }
-
-        return new QQBotWebhookResult(400, null, null, "malformed JSON: " + reason);
-    }
+    private static QQBotWebhookResult Malformed(string reason) => new QQBotWebhookResult(400, null, null, JsonProblem.Malformed(reason));
 
     private static string ShortReason(JsonException ex)
     {

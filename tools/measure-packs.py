@@ -3,16 +3,21 @@
 
 Developer tool only (the product and its CI never run it). Usually called by measure-packs.sh.
 
-  measure-packs.py LABELS VERDICTS [--pack P ...] [--terms N] [--fp N] [--fn N] [--name NAME]
+  measure-packs.py LABELS VERDICTS [--pack P ...] [--rules] [--terms N] [--fp N] [--fn N]
+                   [--sample N [--seed S]] [--hits] [--name NAME]
 
 LABELS: the corpus file. `label<TAB>text` lines (1 = offensive), or a plain text file (one
-message a line, all treated as clean: a fixture that must stay quiet).
+message a line, all treated as clean: a fixture that must stay quiet, or ordinary text whose
+flag rate is measured). For such a file the rule and term tables give each one's hits and the
+share of all lines it flags, instead of precision.
 VERDICTS: the scan output for the same lines, in order (one JSON object a line).
 --pack restricts "flagged" to hits of the named packs (repeatable); default: every pack.
+--sample N prints N flagged lines drawn at random (fixed by --seed), for reading by hand.
 """
 import argparse
 import collections
 import json
+import random
 import sys
 
 
@@ -45,6 +50,8 @@ def main():
     ap.add_argument("--fp", type=int, default=0, help="print N flagged label-0 lines")
     ap.add_argument("--fn", type=int, default=0, help="print N missed label-1 lines")
     ap.add_argument("--hits", action="store_true", help="print every flagged line (fixtures)")
+    ap.add_argument("--sample", type=int, default=0, help="print N flagged lines drawn at random")
+    ap.add_argument("--seed", type=int, default=1, help="fixes --sample (default 1)")
     args = ap.parse_args()
 
     labels, texts = read_corpus(args.labels)
@@ -94,18 +101,33 @@ def main():
     else:
         print(f"{name} [{scope}] lines={len(labels)} (all clean) flagged={fp} ({pct(fp, neg):.2%})")
 
+    labelled = tp + fn > 0
     if args.rules:
-        print("  rule                      hits   pos  prec")
-        for key, n in rule_n.most_common():
-            print(f"  {key:24s} {n:6d} {rule_pos[key]:5d}  {pct(rule_pos[key], n):.2f}")
+        if labelled:
+            print("  rule                      hits   pos  prec")
+            for key, n in rule_n.most_common():
+                print(f"  {key:24s} {n:6d} {rule_pos[key]:5d}  {pct(rule_pos[key], n):.2f}")
+        else:
+            print("  rule                      hits  of lines")
+            for key, n in rule_n.most_common():
+                print(f"  {key:24s} {n:6d}  {pct(n, len(labels)):.2%}")
     if args.terms:
-        print("  term (rule)                         hits   pos  prec")
-        for (rule, term), n in term_n.most_common(args.terms):
-            print(f"  {term:12s} {rule:22s} {n:6d} {term_pos[(rule, term)]:5d}  {pct(term_pos[(rule, term)], n):.2f}")
+        if labelled:
+            print("  term (rule)                         hits   pos  prec")
+            for (rule, term), n in term_n.most_common(args.terms):
+                print(f"  {term:12s} {rule:22s} {n:6d} {term_pos[(rule, term)]:5d}  {pct(term_pos[(rule, term)], n):.2f}")
+        else:
+            print("  term (rule)                         hits  of lines")
+            for (rule, term), n in term_n.most_common(args.terms):
+                print(f"  {term:12s} {rule:22s} {n:6d}  {pct(n, len(labels)):.2%}")
     for text, hits in fps[: args.fp]:
         print("  FP", ",".join(f'{h["rule"]}:{h["matched"]}' for h in hits), "|", text[:120])
     for text in fns[: args.fn]:
         print("  FN |", text[:120])
+    if args.sample:
+        drawn = random.Random(args.seed).sample(flagged_lines, min(args.sample, len(flagged_lines)))
+        for text, hits in drawn:
+            print("  SAMPLE", ",".join(f'{h["rule"]}:{h["matched"]}' for h in hits), "|", text[:200])
     if args.hits:
         for text, hits in flagged_lines:
             print("  HIT", ",".join(f'{h["rule"]}:{h["matched"]}' for h in hits), "|", text[:160])

@@ -198,6 +198,11 @@ internal sealed class DetectionEngine
             {
                 case CharFlags.Skip:
                     gap++;
+                    if ((flags & CharFlags.Clause) != 0)
+                    {
+                        state = 0; // no pattern spans a clause break
+                    }
+
                     continue;
                 case CharFlags.Drop:
                     continue;
@@ -287,10 +292,13 @@ internal sealed class DetectionEngine
         var automaton = _automaton;
         var chars = folded.Chars;
         var gaps = folded.Gap;
+        var clauses = folded.ClauseBefore;
         var state = 0;
         for (var j = 0; j < folded.Count; j++)
         {
-            if (gaps[j] > MaxGap)
+            // No pattern spans a clause break (傻。逼急了, 女人，都是, 新闻已死: 妈的) or too much
+            // interference: the walk starts again from the root.
+            if (gaps[j] > MaxGap || clauses[j])
             {
                 state = 0;
             }
@@ -323,10 +331,7 @@ internal sealed class DetectionEngine
         }
     }
 
-    /// <summary>
-    /// An ASCII end of a term must not run on into an ASCII word (av is not in have); a short term
-    /// must not be stitched together across a clause break (傻。逼急了 is two clauses).
-    /// </summary>
+    /// <summary>An ASCII end of a term must not run on into an ASCII word (av is not in have).</summary>
     private static bool Bounded(FoldedText folded, Pattern pattern, int start, int end)
     {
         if (pattern.AsciiStart && start > 0 && folded.Gap[start] == 0 && CharTables.IsAsciiWord(folded.Chars[start - 1]))
@@ -337,17 +342,6 @@ internal sealed class DetectionEngine
         if (pattern.AsciiEnd && end + 1 < folded.Count && folded.Gap[end + 1] == 0 && CharTables.IsAsciiWord(folded.Chars[end + 1]))
         {
             return false;
-        }
-
-        if (pattern.Short)
-        {
-            for (var k = start + 1; k <= end; k++)
-            {
-                if (folded.ClauseBefore[k])
-                {
-                    return false;
-                }
-            }
         }
 
         return true;
@@ -555,13 +549,13 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>One way a pattern can fire: a rule's term (or a pinyin form of it), or an allow phrase.</summary>
-    private sealed record Pattern(int Rule, string Term, bool Allow, bool Word, bool AsciiStart, bool AsciiEnd, bool Short)
+    private sealed record Pattern(int Rule, string Term, bool Allow, bool Word, bool AsciiStart, bool AsciiEnd)
     {
         public static Pattern ForTerm(int rule, string term, string form, bool word) =>
-            new(rule, term, false, word, CharTables.IsAsciiWord(form[0]), CharTables.IsAsciiWord(form[^1]), form.Length <= 2);
+            new(rule, term, false, word, CharTables.IsAsciiWord(form[0]), CharTables.IsAsciiWord(form[^1]));
 
         /// <summary>An allow phrase: of one rule (<c>unless</c>), or of every rule (rule -1, <c>allow.txt</c>).</summary>
-        public static Pattern ForAllow(int rule) => new(rule, "", true, false, false, false, false);
+        public static Pattern ForAllow(int rule) => new(rule, "", true, false, false, false);
     }
 
     private readonly record struct Candidate(Pattern Pattern, int Start, int End);

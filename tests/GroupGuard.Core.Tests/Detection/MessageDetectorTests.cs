@@ -144,6 +144,44 @@ public sealed class MessageDetectorTests
         Assert.False(verdict.Flagged, string.Join(", ", verdict.Hits.Select(h => $"{h.Rule.Id}@{h.Start}")));
     }
 
+    private static readonly Lazy<RuleSet> Stitchable = new(() => Load("""
+        pack: s
+        rules:
+          - id: s.terms
+            terms: [尼哥, 死妈, 女人都是, 法轮功, 加微信]
+        """));
+
+    [Theory]
+    [InlineData("女人，都是有故事的")] // the issue's words: a four-character term across a comma
+    [InlineData("新闻已死: 妈的")] // across a repost's colon
+    [InlineData("新闻已死：妈的")]
+    [InlineData("今日悉尼: 哥错捏")]
+    [InlineData("法轮。功")]
+    [InlineData("法，轮，功")]
+    [InlineData("加, 微信")] // ASCII punctuation ends a clause as well
+    [InlineData("加!微信")]
+    [InlineData("加微\n信")] // a line break
+    public void No_term_is_stitched_together_across_a_clause_break(string text)
+    {
+        var verdict = MessageDetector.Detect(Stitchable.Value, text, "1");
+
+        Assert.False(verdict.Flagged, string.Join(", ", verdict.Hits.Select(h => $"{h.Matched}@{h.Start}")));
+    }
+
+    [Theory]
+    [InlineData("法 轮*功", "法 轮*功")] // interference inside a word is still seen through
+    [InlineData("法-轮-功好", "法-轮-功")]
+    [InlineData("法.轮.功", "法.轮.功")] // an ASCII full stop is not a clause break
+    [InlineData("女人都是，骗子", "女人都是")]
+    [InlineData("好的。加😀微😀信", "加😀微😀信")]
+    [InlineData("你死妈了", "死妈")]
+    public void A_term_within_one_clause_still_fires_across_interference(string text, string written)
+    {
+        var hit = Assert.Single(MessageDetector.Detect(Stitchable.Value, text, "1").Hits);
+
+        Assert.Equal(written, text.Substring(hit.Start, hit.Length));
+    }
+
     [Fact]
     public void A_short_term_fires_where_it_stands_as_a_word()
     {

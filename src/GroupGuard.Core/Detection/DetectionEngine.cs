@@ -349,11 +349,7 @@ internal sealed class DetectionEngine
 
     private void Confirm(FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits)
     {
-        // Word checks segment only the clause around the candidate (at most WordRadius characters
-        // each side), not the whole message: Jieba costs about 1 µs a character.
-        IReadOnlyList<int>? boundaries = null;
-        var (windowStart, windowEnd) = (-1, -1);
-        var wordChecks = 0;
+        var words = segmenter is null ? null : new Segmentation(folded, segmenter);
         var fired = new HashSet<int>();
         foreach (var candidate in candidates)
         {
@@ -370,28 +366,116 @@ internal sealed class DetectionEngine
                 continue;
             }
 
-            if (pattern.Word && segmenter is not null)
+            if (words is not null && (TakesHalfOfADoubledWord(folded, candidate, words) || (pattern.Word && !IsWord(folded, candidate, words))))
             {
-                var (from, to) = WordWindow(folded, candidate.Start, candidate.End + 1);
-                var segmented = boundaries is not null && (from, to) == (windowStart, windowEnd);
-
-                // Out of budget, an unchecked candidate is taken as a word (see MaxWordChecks).
-                if (!segmented && wordChecks < MaxWordChecks)
-                {
-                    wordChecks++;
-                    boundaries = segmenter.Boundaries(new string(folded.Chars, from, to - from));
-                    (windowStart, windowEnd) = (from, to);
-                    segmented = true;
-                }
-
-                if (segmented && (!IsBoundary(boundaries!, candidate.Start - from) || !IsBoundary(boundaries!, candidate.End + 1 - from)))
-                {
-                    continue;
-                }
+                continue;
             }
 
             fired.Add(pattern.Rule);
             hits.Add(new RuleHit(_rules[pattern.Rule], pattern.Term, start, end - start));
+        }
+    }
+
+    /// <summary>
+    /// Whether the candidate starts and ends on word boundaries of its clause. Out of budget it is
+    /// taken as a word (see <see cref="MaxWordChecks"/>).
+    /// </summary>
+    private static bool IsWord(FoldedText folded, Candidate candidate, Segmentation words)
+    {
+        var (from, to) = WordWindow(folded, candidate.Start, candidate.End + 1);
+        var boundaries = words.Window(from, to);
+        return boundaries is null || (IsBoundary(boundaries, candidate.Start - from) && IsBoundary(boundaries, candidate.End + 1 - from));
+    }
+
+    /// <summary>
+    /// Whether the hit was made by counting once a character written exactly twice that is a word
+    /// of its own, beside characters written once: 他妈妈的 is not 他妈的 (妈妈 is a word), 你妈妈的
+    /// is neither 你妈的 nor 妈的, 好个屁屁 is not 个屁. A double counts once where it is no word (的的
+    /// in 他妈的的确, 职职 in 兼职职刷单), and wherever every character of the hit is repeated: a
+    /// stutter that hides the term (傻傻逼逼, 兼兼职职刷刷单单). Three copies or more are emphasis
+    /// and always count once (傻逼逼逼, fuuuck).
+    /// </summary>
+    private static bool TakesHalfOfADoubledWord(FoldedText folded, Candidate candidate, Segmentation words)
+    {
+        var runs = folded.Run;
+        bool doubled = false, single = false;
+        for (var k = candidate.Start; k <= candidate.End; k++)
+        {
+            doubled |= runs[k] == 2;
+            single |= runs[k] == 1;
+        }
+
+        if (!doubled || !single)
+        {
+            return false;
+        }
+
+        for (var k = candidate.Start; k <= candidate.End; k++)
+        {
+            if (runs[k] == 2 && words.IsDoubledWord(folded.Chars[k]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// What the segmenter said about one message: the clause window it segmented last (checks of
+    /// candidates in one clause share it), and which doubled characters are words. Every call to
+    /// the segmenter counts against <see cref="MaxWordChecks"/>.
+    /// </summary>
+    private sealed class Segmentation(FoldedText folded, IWordSegmenter segmenter)
+    {
+        private IReadOnlyList<int>? _boundaries;
+        private int _from = -1;
+        private int _to = -1;
+        private Dictionary<char, bool>? _doubles;
+        private int _checks;
+
+        /// <summary>
+        /// The word boundaries of the folded range [from, to), offsets from <paramref name="from"/>,
+        /// or null out of budget. Word checks segment only the clause around a candidate (at most
+        /// <see cref="WordRadius"/> characters each side), not the whole message: Jieba costs about
+        /// 1 µs a character.
+        /// </summary>
+        public IReadOnlyList<int>? Window(int from, int to)
+        {
+            if (_boundaries is not null && (from, to) == (_from, _to))
+            {
+                return _boundaries;
+            }
+
+            if (_checks >= MaxWordChecks)
+            {
+                return null;
+            }
+
+            _checks++;
+            _boundaries = segmenter.Boundaries(new string(folded.Chars, from, to - from));
+            (_from, _to) = (from, to);
+            return _boundaries;
+        }
+
+        /// <summary>Whether <paramref name="c"/> written twice is one word (妈妈, 屁屁); out of budget, not.</summary>
+        public bool IsDoubledWord(char c)
+        {
+            _doubles ??= [];
+            if (_doubles.TryGetValue(c, out var known))
+            {
+                return known;
+            }
+
+            if (_checks >= MaxWordChecks)
+            {
+                return false;
+            }
+
+            _checks++;
+            var word = segmenter.Boundaries(new string(c, 2)).Count == 2;
+            _doubles[c] = word;
+            return word;
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed class FoldedText
     /// <summary>Per folded char: a clause break (。，！？：, line break, a face or mention) was among those skipped.</summary>
     public bool[] ClauseBefore = new bool[256];
 
+    /// <summary>Per folded char: how many copies in a row it stands for (傻傻 → 傻 ×2; capped at 255).</summary>
+    public byte[] Run = new byte[256];
+
     /// <summary>
     /// Per folded char, and one past the last: a mention (@name) was among the characters skipped
     /// before it. Set only when a message is folded.
@@ -48,6 +51,7 @@ internal sealed class FoldedText
         Array.Resize(ref End, size);
         Array.Resize(ref Gap, size);
         Array.Resize(ref ClauseBefore, size);
+        Array.Resize(ref Run, size);
         Array.Resize(ref MentionBefore, size + 1);
     }
 }
@@ -344,6 +348,7 @@ internal sealed class TextFolder
             if ((flags & CharFlags.Cjk) != 0)
             {
                 into.End[n - 1] = end;
+                into.Run[n - 1] = (byte)Math.Min(into.Run[n - 1] + 1, 255);
                 return;
             }
 
@@ -357,6 +362,7 @@ internal sealed class TextFolder
                 }
 
                 into.End[n - 1] = end;
+                into.Run[n - 1] = (byte)Math.Min(into.LastRun, 255);
                 return;
             }
         }
@@ -371,6 +377,7 @@ internal sealed class TextFolder
         into.Gap[n] = (byte)Math.Min(gap, 255);
         into.ClauseBefore[n] = clause;
         into.MentionBefore[n] = mention;
+        into.Run[n] = 1;
         into.Count = n + 1;
         gap = 0;
         clause = false;

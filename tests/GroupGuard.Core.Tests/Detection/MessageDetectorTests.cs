@@ -182,6 +182,45 @@ public sealed class MessageDetectorTests
         Assert.Equal(written, text.Substring(hit.Start, hit.Length));
     }
 
+    private static readonly Lazy<(RuleSet Rules, FakeSegmenter Words)> Repeats = new(() =>
+    {
+        var rules = Load("""
+            pack: r
+            rules:
+              - id: r.terms
+                terms: [他妈的, 你妈的, 妈的, 个屁, 傻逼, 兼职刷单]
+            """);
+        var words = new FakeSegmenter("妈妈", "屁屁", "的确", "路上", "手机");
+        words.UseTerms(rules.Version, rules.WordTerms);
+        return (rules, words);
+    });
+
+    [Theory]
+    [InlineData("他妈妈的")] // the issue's words: 妈妈 is a word, so this is not 他妈的
+    [InlineData("你妈妈的路上")] // nor 你妈的, nor 妈的
+    [InlineData("好个屁屁")] // nor 个屁
+    [InlineData("我妈妈的手机")]
+    public void Counting_a_doubled_word_once_never_makes_a_term(string text)
+    {
+        var verdict = MessageDetector.Detect(Repeats.Value.Rules, text, "1", Repeats.Value.Words);
+
+        Assert.False(verdict.Flagged, string.Join(", ", verdict.Hits.Select(h => $"{h.Matched}@{h.Start}")));
+    }
+
+    [Theory]
+    [InlineData("傻傻逼逼", "傻逼")] // a stutter: every character repeated
+    [InlineData("兼兼职职刷刷单单", "兼职刷单")]
+    [InlineData("他他妈妈的的", "他妈的")]
+    [InlineData("傻逼逼逼", "傻逼")] // three copies or more are emphasis
+    [InlineData("兼职职刷单", "兼职刷单")] // a double that is no word counts once
+    [InlineData("他妈的的确很烦", "他妈的")] // the term is there as written; 的的 is no word
+    public void Repeated_characters_still_count_once_in_a_stutter_emphasis_or_a_double_that_is_no_word(string text, string term)
+    {
+        var verdict = MessageDetector.Detect(Repeats.Value.Rules, text, "1", Repeats.Value.Words);
+
+        Assert.Equal(term, Assert.Single(verdict.Hits).Matched);
+    }
+
     [Fact]
     public void A_short_term_fires_where_it_stands_as_a_word()
     {

@@ -30,6 +30,9 @@ internal sealed class DetectionEngine
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
 
+    // The words that name a person, folded, when a rule asks for one (target: person); else null.
+    private readonly PersonWords? _persons;
+
     // The fast pass's table: per UTF-16 unit, the automaton symbol of its fold (low 16 bits) and its
     // fold flags (high bits), so one load per character says both what it is and where it leads.
     private readonly uint[] _fast;
@@ -98,6 +101,7 @@ internal sealed class DetectionEngine
         }
 
         _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
+        _persons = _rules.Any(r => r.Target == TermTarget.Person) ? new PersonWords(_folder) : null;
         _automaton = Automaton.Build(patterns);
         _fast = BuildFastTable(_folder.Table, _automaton.Symbols);
         _entries = [.. entries.Select(e => e.ToArray())];
@@ -371,6 +375,11 @@ internal sealed class DetectionEngine
                 continue;
             }
 
+            if (_rules[pattern.Rule].Target == TermTarget.Person && !PersonNearby(folded, candidate, words))
+            {
+                continue;
+            }
+
             fired.Add(pattern.Rule);
             hits.Add(new RuleHit(_rules[pattern.Rule], pattern.Term, start, end - start));
         }
@@ -419,6 +428,89 @@ internal sealed class DetectionEngine
         }
 
         return false;
+    }
+
+    /// <summary>How far either side of a hit, at most, within its clause, a person is looked for (target: person).</summary>
+    internal const int PersonRadius = 12;
+
+    /// <summary>
+    /// Whether a person is named near the candidate (for <c>target: person</c>): a listed word for a
+    /// person (你, 他, 人, 司机 … <c>Text/Data/person-words.txt</c>) standing as a word in the
+    /// candidate's clause, at most <see cref="PersonRadius"/> characters from it and outside it, or a
+    /// mention that begins or ends that clause (@张三 垃圾). With a segmenter the word must be a word
+    /// of the clause (他 in 其他 and 人 in 人工 are not); without one, or out of budget, any listed
+    /// word in reach counts.
+    /// </summary>
+    private bool PersonNearby(FoldedText folded, Candidate candidate, Segmentation? words)
+    {
+        int start = candidate.Start, end = candidate.End + 1;
+        var from = start;
+        var floor = Math.Max(0, start - PersonRadius);
+        while (from > floor && !folded.ClauseBefore[from])
+        {
+            from--;
+        }
+
+        var to = end;
+        var ceiling = Math.Min(folded.Count, end + PersonRadius);
+        while (to < ceiling && !folded.ClauseBefore[to])
+        {
+            to++;
+        }
+
+        // A mention sets a clause break, so one that addresses this clause stands at its edge.
+        if (folded.MentionBefore[from] || folded.MentionBefore[to])
+        {
+            return true;
+        }
+
+        var persons = _persons!;
+        var (windowFrom, windowTo) = WordWindow(folded, start, end);
+        if (words?.Window(windowFrom, windowTo) is { } boundaries)
+        {
+            for (var i = 0; i + 1 < boundaries.Count; i++)
+            {
+                int a = windowFrom + boundaries[i], z = windowFrom + boundaries[i + 1];
+                if (a >= from && z <= to && (z <= start || a >= end) && persons.Contains(folded.Chars.AsSpan(a, z - a)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        for (var a = from; a < to; a++)
+        {
+            for (var z = a + 1; z <= Math.Min(to, a + persons.Longest); z++)
+            {
+                if ((z <= start || a >= end) && persons.Contains(folded.Chars.AsSpan(a, z - a)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The words that name a person (<c>Text/Data/person-words.txt</c>), folded by a rule set's folder.</summary>
+    private sealed class PersonWords
+    {
+        private static readonly Lazy<string[]> Listed = new(() => TextData.Lines("person-words.txt"));
+
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _words;
+
+        public PersonWords(TextFolder folder)
+        {
+            var words = Listed.Value.Select(folder.FoldToString).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
+            _words = words.GetAlternateLookup<ReadOnlySpan<char>>();
+            Longest = words.Max(w => w.Length);
+        }
+
+        public int Longest { get; }
+
+        public bool Contains(ReadOnlySpan<char> word) => _words.Contains(word);
     }
 
     /// <summary>

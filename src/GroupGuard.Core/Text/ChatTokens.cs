@@ -143,12 +143,8 @@ internal static class ChatTokens
     {
         var bracketed = new HashSet<string>(StringComparer.Ordinal);
         var slashed = new HashSet<string>(StringComparer.Ordinal);
-        using var stream = typeof(ChatTokens).Assembly.GetManifestResourceStream("GroupGuard.Core.Text.Data.chat-tokens.txt")
-            ?? throw new InvalidOperationException("The face list chat-tokens.txt is missing from GroupGuard.Core");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (reader.ReadLine() is { } line)
+        foreach (var line in TextData.Lines("chat-tokens.txt"))
         {
-            line = line.Trim();
             if (line.Length >= 3 && line[0] == '[' && line[^1] == ']')
             {
                 bracketed.Add(FoldName(line[1..^1]));

@@ -202,11 +202,6 @@ internal sealed class DetectionEngine
             {
                 case CharFlags.Skip:
                     gap++;
-                    if ((flags & CharFlags.Clause) != 0)
-                    {
-                        state = 0; // no pattern spans a clause break
-                    }
-
                     continue;
                 case CharFlags.Drop:
                     continue;
@@ -296,13 +291,10 @@ internal sealed class DetectionEngine
         var automaton = _automaton;
         var chars = folded.Chars;
         var gaps = folded.Gap;
-        var clauses = folded.ClauseBefore;
         var state = 0;
         for (var j = 0; j < folded.Count; j++)
         {
-            // No pattern spans a clause break (傻。逼急了, 女人，都是, 新闻已死: 妈的) or too much
-            // interference: the walk starts again from the root.
-            if (gaps[j] > MaxGap || clauses[j])
+            if (gaps[j] > MaxGap)
             {
                 state = 0;
             }
@@ -335,7 +327,11 @@ internal sealed class DetectionEngine
         }
     }
 
-    /// <summary>An ASCII end of a term must not run on into an ASCII word (av is not in have).</summary>
+    /// <summary>
+    /// An ASCII end of a term must not run on into an ASCII word (av is not in have), and no term is
+    /// stitched together across a clause break (傻。逼急了, 女人，都是, 新闻已死: 妈的), a face or a
+    /// mention. Allow phrases may span one: they only ever cancel (恶心、呕吐 is still 恶心呕吐).
+    /// </summary>
     private static bool Bounded(FoldedText folded, Pattern pattern, int start, int end)
     {
         if (pattern.AsciiStart && start > 0 && folded.Gap[start] == 0 && CharTables.IsAsciiWord(folded.Chars[start - 1]))
@@ -346,6 +342,14 @@ internal sealed class DetectionEngine
         if (pattern.AsciiEnd && end + 1 < folded.Count && folded.Gap[end + 1] == 0 && CharTables.IsAsciiWord(folded.Chars[end + 1]))
         {
             return false;
+        }
+
+        for (var k = start + 1; k <= end; k++)
+        {
+            if (folded.ClauseBefore[k])
+            {
+                return false;
+            }
         }
 
         return true;

@@ -182,6 +182,21 @@ public sealed class MessageDetectorTests
         Assert.Equal(written, text.Substring(hit.Start, hit.Length));
     }
 
+    [Fact]
+    public void An_allow_phrase_still_covers_a_hit_across_a_clause_break()
+    {
+        var rules = Load("""
+            pack: a
+            rules:
+              - id: a.insult
+                terms: [恶心]
+                unless: [恶心呕吐]
+            """);
+
+        Assert.False(MessageDetector.Detect(rules, "出现发热、咳嗽、恶心、呕吐等症状时请就医", "1").Flagged);
+        Assert.True(MessageDetector.Detect(rules, "你真恶心", "1").Flagged);
+    }
+
     private static readonly Lazy<(RuleSet Rules, FakeSegmenter Words)> Repeats = new(() =>
     {
         var rules = Load("""

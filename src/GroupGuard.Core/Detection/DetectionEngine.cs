@@ -441,9 +441,9 @@ internal sealed class DetectionEngine
     /// Whether a person is named near the candidate (for <c>target: person</c>): a listed word for a
     /// person (你, 他, 人, 司机 … <c>Text/Data/person-words.txt</c>) standing as a word in the
     /// candidate's clause, at most <see cref="PersonRadius"/> characters from it and outside it, or a
-    /// mention that begins or ends that clause (@张三 垃圾). With a segmenter the word must be a word
-    /// of the clause (他 in 其他 and 人 in 人工 are not); without one, or out of budget, any listed
-    /// word in reach counts.
+    /// mention that begins or ends that clause (@张三 垃圾). With a segmenter a listed word of one or
+    /// two characters must be a word of the clause (他 in 其他 and 人 in 人工 are not); without one,
+    /// or out of budget, and for longer listed words (这个人), any occurrence in reach counts.
     /// </summary>
     private bool PersonNearby(FoldedText folded, Candidate candidate, Segmentation? words)
     {
@@ -468,30 +468,34 @@ internal sealed class DetectionEngine
             return true;
         }
 
+        // As with match: auto, a listed word of three characters or more counts wherever it stands
+        // (这个人, 那种人: Jieba may cut them 这/个人), a shorter one only as a word of the clause.
         var persons = _persons!;
         var (windowFrom, windowTo) = WordWindow(folded, start, end);
-        if (words?.Window(windowFrom, windowTo) is { } boundaries)
-        {
-            for (var i = 0; i + 1 < boundaries.Count; i++)
-            {
-                int a = windowFrom + boundaries[i], z = windowFrom + boundaries[i + 1];
-                if (a >= from && z <= to && (z <= start || a >= end) && persons.Contains(folded.Chars.AsSpan(a, z - a)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
+        var boundaries = words?.Window(windowFrom, windowTo);
+        var shortest = boundaries is null ? 1 : PersonWords.AnywhereLength;
         for (var a = from; a < to; a++)
         {
-            for (var z = a + 1; z <= Math.Min(to, a + persons.Longest); z++)
+            for (var z = a + shortest; z <= Math.Min(to, a + persons.Longest); z++)
             {
                 if ((z <= start || a >= end) && persons.Contains(folded.Chars.AsSpan(a, z - a)))
                 {
                     return true;
                 }
+            }
+        }
+
+        if (boundaries is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i + 1 < boundaries.Count; i++)
+        {
+            int a = windowFrom + boundaries[i], z = windowFrom + boundaries[i + 1];
+            if (a >= from && z <= to && (z <= start || a >= end) && persons.Contains(folded.Chars.AsSpan(a, z - a)))
+            {
+                return true;
             }
         }
 
@@ -501,6 +505,9 @@ internal sealed class DetectionEngine
     /// <summary>The words that name a person (<c>Text/Data/person-words.txt</c>), folded by a rule set's folder.</summary>
     private sealed class PersonWords
     {
+        /// <summary>Listed words this long or longer count wherever they stand, shorter ones only as words.</summary>
+        public const int AnywhereLength = 3;
+
         private static readonly Lazy<string[]> Listed = new(() => TextData.Lines("person-words.txt"));
 
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _words;

@@ -359,6 +359,7 @@ internal sealed class DetectionEngine
     {
         var words = segmenter is null ? null : new Segmentation(folded, segmenter);
         var fired = new HashSet<int>();
+        var personChecks = 0;
         foreach (var candidate in candidates)
         {
             var pattern = candidate.Pattern;
@@ -379,7 +380,9 @@ internal sealed class DetectionEngine
                 continue;
             }
 
-            if (_rules[pattern.Rule].Target == TermTarget.Person && !PersonNearby(folded, candidate, words))
+            // Past the budget a candidate is taken as aimed at a person, as one past the word-check
+            // budget is taken as a word: a megabyte of 快递垃圾 is flagged rather than let hide 你垃圾.
+            if (_rules[pattern.Rule].Target == TermTarget.Person && personChecks++ < MaxWordChecks && !PersonNearby(folded, candidate, words))
             {
                 continue;
             }

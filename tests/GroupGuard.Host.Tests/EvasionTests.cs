@@ -9,6 +9,7 @@ namespace GroupGuard.Host.Tests;
 /// Every kind of evasion in docs/detection.md, generated from a small pack with the real segmenter:
 /// each kind must be seen through, and ordinary chat around the same words must not be flagged.
 /// </summary>
+[Collection(JiebaCollection.Name)]
 public sealed class EvasionTests : IDisposable
 {
     private static readonly (string Term, string Traditional)[] Terms =

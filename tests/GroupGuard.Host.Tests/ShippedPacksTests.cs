@@ -11,6 +11,7 @@ namespace GroupGuard.Host.Tests;
 /// official report and everyday group chat stay quiet, and spam that must be removed is caught.
 /// (The corpora figures in docs/rule-packs.md come from tools/measure-packs.sh, not from tests.)
 /// </summary>
+[Collection(JiebaCollection.Name)]
 public sealed class ShippedPacksTests
 {
     private static readonly Lazy<(RuleSet Rules, JiebaWordSegmenter Segmenter)> Shipped = new(() =>

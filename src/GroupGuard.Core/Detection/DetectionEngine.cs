@@ -30,6 +30,9 @@ internal sealed class DetectionEngine
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
 
+    // The words that name a person, folded, when a rule asks for one (target: person); else null.
+    private readonly PersonWords? _persons;
+
     // The fast pass's table: per UTF-16 unit, the automaton symbol of its fold (low 16 bits) and its
     // fold flags (high bits), so one load per character says both what it is and where it leads.
     private readonly uint[] _fast;
@@ -98,6 +101,7 @@ internal sealed class DetectionEngine
         }
 
         _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
+        _persons = _rules.Any(r => r.Target == TermTarget.Person) ? new PersonWords(_folder) : null;
         _automaton = Automaton.Build(patterns);
         _fast = BuildFastTable(_folder.Table, _automaton.Symbols);
         _entries = [.. entries.Select(e => e.ToArray())];
@@ -324,8 +328,9 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>
-    /// An ASCII end of a term must not run on into an ASCII word (av is not in have); a short term
-    /// must not be stitched together across a clause break (傻。逼急了 is two clauses).
+    /// An ASCII end of a term must not run on into an ASCII word (av is not in have), and no term is
+    /// stitched together across a clause break (傻。逼急了, 女人，都是, 新闻已死: 妈的), a face or a
+    /// mention. Allow phrases may span one: they only ever cancel (恶心、呕吐 is still 恶心呕吐).
     /// </summary>
     private static bool Bounded(FoldedText folded, Pattern pattern, int start, int end)
     {
@@ -339,14 +344,11 @@ internal sealed class DetectionEngine
             return false;
         }
 
-        if (pattern.Short)
+        for (var k = start + 1; k <= end; k++)
         {
-            for (var k = start + 1; k <= end; k++)
+            if (folded.ClauseBefore[k])
             {
-                if (folded.ClauseBefore[k])
-                {
-                    return false;
-                }
+                return false;
             }
         }
 
@@ -355,12 +357,9 @@ internal sealed class DetectionEngine
 
     private void Confirm(FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits)
     {
-        // Word checks segment only the clause around the candidate (at most WordRadius characters
-        // each side), not the whole message: Jieba costs about 1 µs a character.
-        IReadOnlyList<int>? boundaries = null;
-        var (windowStart, windowEnd) = (-1, -1);
-        var wordChecks = 0;
+        var words = segmenter is null ? null : new Segmentation(folded, segmenter);
         var fired = new HashSet<int>();
+        var personChecks = 0;
         foreach (var candidate in candidates)
         {
             var pattern = candidate.Pattern;
@@ -376,28 +375,213 @@ internal sealed class DetectionEngine
                 continue;
             }
 
-            if (pattern.Word && segmenter is not null)
+            if (words is not null && (TakesHalfOfADoubledWord(folded, candidate, words) || (pattern.Word && !IsWord(folded, candidate, words))))
             {
-                var (from, to) = WordWindow(folded, candidate.Start, candidate.End + 1);
-                var segmented = boundaries is not null && (from, to) == (windowStart, windowEnd);
+                continue;
+            }
 
-                // Out of budget, an unchecked candidate is taken as a word (see MaxWordChecks).
-                if (!segmented && wordChecks < MaxWordChecks)
-                {
-                    wordChecks++;
-                    boundaries = segmenter.Boundaries(new string(folded.Chars, from, to - from));
-                    (windowStart, windowEnd) = (from, to);
-                    segmented = true;
-                }
-
-                if (segmented && (!IsBoundary(boundaries!, candidate.Start - from) || !IsBoundary(boundaries!, candidate.End + 1 - from)))
-                {
-                    continue;
-                }
+            // Past the budget a candidate is taken as aimed at a person, as one past the word-check
+            // budget is taken as a word: a megabyte of 快递垃圾 is flagged rather than let hide 你垃圾.
+            if (_rules[pattern.Rule].Target == TermTarget.Person && personChecks++ < MaxWordChecks && !PersonNearby(folded, candidate, words))
+            {
+                continue;
             }
 
             fired.Add(pattern.Rule);
             hits.Add(new RuleHit(_rules[pattern.Rule], pattern.Term, start, end - start));
+        }
+    }
+
+    /// <summary>
+    /// Whether the candidate starts and ends on word boundaries of its clause. Out of budget it is
+    /// taken as a word (see <see cref="MaxWordChecks"/>).
+    /// </summary>
+    private static bool IsWord(FoldedText folded, Candidate candidate, Segmentation words)
+    {
+        var (from, to) = WordWindow(folded, candidate.Start, candidate.End + 1);
+        var boundaries = words.Window(from, to);
+        return boundaries is null || (IsBoundary(boundaries, candidate.Start - from) && IsBoundary(boundaries, candidate.End + 1 - from));
+    }
+
+    /// <summary>
+    /// Whether the hit was made by counting once a character written exactly twice that is a word
+    /// of its own, beside characters written once: 他妈妈的 is not 他妈的 (妈妈 is a word), 你妈妈的
+    /// is neither 你妈的 nor 妈的, 好个屁屁 is not 个屁. A double counts once where it is no word (的的
+    /// in 他妈的的确, 职职 in 兼职职刷单), and wherever every character of the hit is repeated: a
+    /// stutter that hides the term (傻傻逼逼, 兼兼职职刷刷单单). Three copies or more are emphasis
+    /// and always count once (傻逼逼逼, fuuuck).
+    /// </summary>
+    private static bool TakesHalfOfADoubledWord(FoldedText folded, Candidate candidate, Segmentation words)
+    {
+        var runs = folded.Run;
+        bool doubled = false, single = false;
+        for (var k = candidate.Start; k <= candidate.End; k++)
+        {
+            doubled |= runs[k] == 2;
+            single |= runs[k] == 1;
+        }
+
+        if (!doubled || !single)
+        {
+            return false;
+        }
+
+        for (var k = candidate.Start; k <= candidate.End; k++)
+        {
+            if (runs[k] == 2 && words.IsDoubledWord(folded.Chars[k]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>How far either side of a hit, at most, within its clause, a person is looked for (target: person).</summary>
+    internal const int PersonRadius = 12;
+
+    /// <summary>
+    /// Whether a person is named near the candidate (for <c>target: person</c>): a listed word for a
+    /// person (你, 他, 人, 司机 … <c>Text/Data/person-words.txt</c>) standing as a word in the
+    /// candidate's clause, at most <see cref="PersonRadius"/> characters from it and outside it, or a
+    /// mention that begins or ends that clause (@张三 垃圾). With a segmenter a listed word of one or
+    /// two characters must be a word of the clause (他 in 其他 and 人 in 人工 are not); without one,
+    /// or out of budget, and for longer listed words (这个人), any occurrence in reach counts.
+    /// </summary>
+    private bool PersonNearby(FoldedText folded, Candidate candidate, Segmentation? words)
+    {
+        int start = candidate.Start, end = candidate.End + 1;
+        var from = start;
+        var floor = Math.Max(0, start - PersonRadius);
+        while (from > floor && !folded.ClauseBefore[from])
+        {
+            from--;
+        }
+
+        var to = end;
+        var ceiling = Math.Min(folded.Count, end + PersonRadius);
+        while (to < ceiling && !folded.ClauseBefore[to])
+        {
+            to++;
+        }
+
+        // A mention sets a clause break, so one that addresses this clause stands at its edge.
+        if (folded.MentionBefore[from] || folded.MentionBefore[to])
+        {
+            return true;
+        }
+
+        // As with match: auto, a listed word of three characters or more counts wherever it stands
+        // (这个人, 那种人: Jieba may cut them 这/个人), a shorter one only as a word of the clause.
+        var persons = _persons!;
+        var (windowFrom, windowTo) = WordWindow(folded, start, end);
+        var boundaries = words?.Window(windowFrom, windowTo);
+        var shortest = boundaries is null ? 1 : PersonWords.AnywhereLength;
+        for (var a = from; a < to; a++)
+        {
+            for (var z = a + shortest; z <= Math.Min(to, a + persons.Longest); z++)
+            {
+                if ((z <= start || a >= end) && persons.Contains(folded.Chars.AsSpan(a, z - a)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (boundaries is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i + 1 < boundaries.Count; i++)
+        {
+            int a = windowFrom + boundaries[i], z = windowFrom + boundaries[i + 1];
+            if (a >= from && z <= to && (z <= start || a >= end) && persons.Contains(folded.Chars.AsSpan(a, z - a)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The words that name a person (<c>Text/Data/person-words.txt</c>), folded by a rule set's folder.</summary>
+    private sealed class PersonWords
+    {
+        /// <summary>Listed words this long or longer count wherever they stand, shorter ones only as words.</summary>
+        public const int AnywhereLength = 3;
+
+        private static readonly Lazy<string[]> Listed = new(() => TextData.Lines("person-words.txt"));
+
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _words;
+
+        public PersonWords(TextFolder folder)
+        {
+            var words = Listed.Value.Select(folder.FoldToString).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
+            _words = words.GetAlternateLookup<ReadOnlySpan<char>>();
+            Longest = words.Max(w => w.Length);
+        }
+
+        public int Longest { get; }
+
+        public bool Contains(ReadOnlySpan<char> word) => _words.Contains(word);
+    }
+
+    /// <summary>
+    /// What the segmenter said about one message: the clause window it segmented last (checks of
+    /// candidates in one clause share it), and which doubled characters are words. Every call to
+    /// the segmenter counts against <see cref="MaxWordChecks"/>.
+    /// </summary>
+    private sealed class Segmentation(FoldedText folded, IWordSegmenter segmenter)
+    {
+        private IReadOnlyList<int>? _boundaries;
+        private int _from = -1;
+        private int _to = -1;
+        private Dictionary<char, bool>? _doubles;
+        private int _checks;
+
+        /// <summary>
+        /// The word boundaries of the folded range [from, to), offsets from <paramref name="from"/>,
+        /// or null out of budget. Word checks segment only the clause around a candidate (at most
+        /// <see cref="WordRadius"/> characters each side), not the whole message: Jieba costs about
+        /// 1 µs a character.
+        /// </summary>
+        public IReadOnlyList<int>? Window(int from, int to)
+        {
+            if (_boundaries is not null && (from, to) == (_from, _to))
+            {
+                return _boundaries;
+            }
+
+            if (_checks >= MaxWordChecks)
+            {
+                return null;
+            }
+
+            _checks++;
+            _boundaries = segmenter.Boundaries(new string(folded.Chars, from, to - from));
+            (_from, _to) = (from, to);
+            return _boundaries;
+        }
+
+        /// <summary>Whether <paramref name="c"/> written twice is one word (妈妈, 屁屁); out of budget, not.</summary>
+        public bool IsDoubledWord(char c)
+        {
+            _doubles ??= [];
+            if (_doubles.TryGetValue(c, out var known))
+            {
+                return known;
+            }
+
+            if (_checks >= MaxWordChecks)
+            {
+                return false;
+            }
+
+            _checks++;
+            var word = segmenter.Boundaries(new string(c, 2)).Count == 2;
+            _doubles[c] = word;
+            return word;
         }
     }
 
@@ -555,13 +739,13 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>One way a pattern can fire: a rule's term (or a pinyin form of it), or an allow phrase.</summary>
-    private sealed record Pattern(int Rule, string Term, bool Allow, bool Word, bool AsciiStart, bool AsciiEnd, bool Short)
+    private sealed record Pattern(int Rule, string Term, bool Allow, bool Word, bool AsciiStart, bool AsciiEnd)
     {
         public static Pattern ForTerm(int rule, string term, string form, bool word) =>
-            new(rule, term, false, word, CharTables.IsAsciiWord(form[0]), CharTables.IsAsciiWord(form[^1]), form.Length <= 2);
+            new(rule, term, false, word, CharTables.IsAsciiWord(form[0]), CharTables.IsAsciiWord(form[^1]));
 
         /// <summary>An allow phrase: of one rule (<c>unless</c>), or of every rule (rule -1, <c>allow.txt</c>).</summary>
-        public static Pattern ForAllow(int rule) => new(rule, "", true, false, false, false, false);
+        public static Pattern ForAllow(int rule) => new(rule, "", true, false, false, false);
     }
 
     private readonly record struct Candidate(Pattern Pattern, int Start, int End);

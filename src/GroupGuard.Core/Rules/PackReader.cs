@@ -16,7 +16,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
 
     private static readonly HashSet<string> RuleKeys =
     [
-        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "regex", "detector",
+        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "target", "regex", "detector",
         "allow_domains", "deny_domains", "severity", "action", "mute_minutes", "mode", "category",
         "flood", "repeat", "mention_all", "warning",
     ];
@@ -202,6 +202,12 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             Error(Line(precededNode!.Start), $"rule '{id}': 'unless_preceded_by' applies to terms; this rule has none");
         }
 
+        var target = Enum(map, "target", TermTarget.Any);
+        if (map.TryGetValue("target", out var targetNode) && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null)
+        {
+            Error(Line(targetNode.Start), $"rule '{id}': 'target' applies to terms; this rule has none");
+        }
+
         return defaults with
         {
             Id = id,
@@ -215,6 +221,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             Pinyin = Bool(map, "pinyin", false),
             Unless = unless,
             UnlessPrecededBy = precededBy,
+            Target = target,
             Regex = regex,
             DetectorName = detector?.Name ?? detectorName,
             Detector = detector,

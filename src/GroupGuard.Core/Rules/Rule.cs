@@ -18,6 +18,17 @@ public enum TermMatch
     Substring,
 }
 
+/// <summary>
+/// What a term's hit must be aimed at (<c>target:</c>). <c>any</c>: anything. <c>person</c>: a
+/// person named near it in the same clause (a second- or third-person pronoun, a word for people,
+/// a mention), so 垃圾 about a courier or a phone stays quiet while 你就是个垃圾 fires.
+/// </summary>
+public enum TermTarget
+{
+    Any,
+    Person,
+}
+
 /// <summary>One rule, with its pack's defaults already applied where it does not override them.</summary>
 public sealed record Rule
 {
@@ -43,6 +54,9 @@ public sealed record Rule
     /// (<c>unless_preceded_by:</c>): the negations of 不讨厌黑人, 没有看不起外地人.
     /// </summary>
     public IReadOnlyList<RuleTerm> UnlessPrecededBy { get; init; } = [];
+
+    /// <summary>What a hit must be aimed at (<c>target:</c>): anything, or a person named nearby.</summary>
+    public TermTarget Target { get; init; }
 
     public Regex? Regex { get; init; }
 

@@ -21,7 +21,7 @@ internal enum CharFlags : uint
 
     KindMask = 3,
 
-    /// <summary>A skipped character that ends a clause (。，！？ and line breaks).</summary>
+    /// <summary>A skipped character that ends a clause (。，！？；、：, their ASCII forms, line breaks).</summary>
     Clause = 4,
 
     /// <summary>The folded character is a CJK ideograph.</summary>
@@ -129,7 +129,11 @@ internal static class CharTables
         }
     }
 
-    private static bool IsClause(char c) => c is '\n' or '\r' or '。' or '，' or '！' or '？' or '；' or '．' or '｡' or '、';
+    // Sentence punctuation, full-width and ASCII alike (phone keyboards mix them), and the colon
+    // that ends a name in a repost chain (新闻已死: 妈的). Not the ASCII full stop: it sits inside
+    // numbers, domains and 法.轮.功, where it is interference, never the end of a clause.
+    private static bool IsClause(char c) =>
+        c is '\n' or '\r' or '。' or '，' or '！' or '？' or '；' or '．' or '｡' or '、' or '：' or ',' or '!' or '?' or ';' or ':';
 
     private static uint[] Build()
     {

@@ -15,8 +15,17 @@ internal sealed class FoldedText
     /// <summary>Per folded char: interference characters skipped just before it (capped at 255).</summary>
     public byte[] Gap = new byte[256];
 
-    /// <summary>Per folded char: a clause break (。，！？, line break) was among those skipped.</summary>
+    /// <summary>Per folded char: a clause break (。，！？：, line break, a face or mention) was among those skipped.</summary>
     public bool[] ClauseBefore = new bool[256];
+
+    /// <summary>Per folded char: how many copies in a row it stands for (傻傻 → 傻 ×2; capped at 255).</summary>
+    public byte[] Run = new byte[256];
+
+    /// <summary>
+    /// Per folded char, and one past the last: a mention (@name) was among the characters skipped
+    /// before it. Set only when a message is folded.
+    /// </summary>
+    public bool[] MentionBefore = new bool[257];
 
     public int Count;
 
@@ -42,6 +51,8 @@ internal sealed class FoldedText
         Array.Resize(ref End, size);
         Array.Resize(ref Gap, size);
         Array.Resize(ref ClauseBefore, size);
+        Array.Resize(ref Run, size);
+        Array.Resize(ref MentionBefore, size + 1);
     }
 }
 
@@ -166,29 +177,36 @@ internal sealed class TextFolder
         return kind == CharFlags.Keep || (CharTables.Flags(entry) & CharFlags.LatinVariant) != 0 ? CharTables.FoldedChar(entry) : '\0';
     }
 
-    /// <summary>Folds <paramref name="text"/> into this thread's buffer.</summary>
+    /// <summary>
+    /// Folds a message into this thread's buffer, its faces and mentions blanked (see
+    /// <see cref="ChatTokens"/>): skipped as interference that ends a clause.
+    /// </summary>
     public FoldedText Fold(ReadOnlySpan<char> text)
     {
         var buffer = t_buffer ??= new FoldedText();
-        Fold(text, buffer);
+        Fold(text, buffer, message: true);
         return buffer;
     }
 
-    /// <summary>Folds to a plain string (for terms and phrases).</summary>
+    /// <summary>
+    /// Folds to a plain string (for terms and phrases, and the evidence of an incident). Faces and
+    /// mentions are folded as text here: a term is what its author wrote.
+    /// </summary>
     public string FoldToString(string text)
     {
         var buffer = new FoldedText();
-        Fold(text, buffer);
+        Fold(text, buffer, message: false);
         return buffer.ToString();
     }
 
-    public void Fold(ReadOnlySpan<char> text, FoldedText into)
+    public void Fold(ReadOnlySpan<char> text, FoldedText into, bool message)
     {
         into.Count = 0;
         into.LastRun = 0;
         into.EnsureCapacity(text.Length * 2 + 4);
         var gap = 0;
         var clause = false;
+        var mention = false;
         StringBuilder? slow = null;
         var table = _table;
 
@@ -199,11 +217,19 @@ internal sealed class TextFolder
             switch (flags & CharFlags.KindMask)
             {
                 case CharFlags.Keep:
-                    Emit(into, CharTables.FoldedChar(entry), flags, i, i + 1, ref gap, ref clause);
+                    Emit(into, CharTables.FoldedChar(entry), flags, i, i + 1, ref gap, ref clause, ref mention);
                     break;
                 case CharFlags.Skip:
                     gap++;
                     clause |= (flags & CharFlags.Clause) != 0;
+                    if (message && CharTables.FoldedChar(entry) is '[' or '/' or '@' && ChatTokens.Length(text, i, out var isMention) is > 0 and var length)
+                    {
+                        gap += length - 1;
+                        clause = true;
+                        mention |= isMention;
+                        i += length - 1;
+                    }
+
                     break;
                 case CharFlags.Drop:
                     break;
@@ -212,7 +238,7 @@ internal sealed class TextFolder
                     {
                         var letter = CharTables.FoldedChar(entry);
                         var folded = LoneBesideHanzi(text, i, into) ? _latin[letter] : letter;
-                        Emit(into, folded, CharTables.Describe(folded), i, i + 1, ref gap, ref clause);
+                        Emit(into, folded, CharTables.Describe(folded), i, i + 1, ref gap, ref clause, ref mention);
                         break;
                     }
 
@@ -244,7 +270,7 @@ internal sealed class TextFolder
                                 }
                             }
 
-                            Emit(into, piece, CharTables.Describe(piece), i, i + width, ref gap, ref clause);
+                            Emit(into, piece, CharTables.Describe(piece), i, i + width, ref gap, ref clause, ref mention);
                         }
                     }
 
@@ -252,6 +278,9 @@ internal sealed class TextFolder
                     break;
             }
         }
+
+        // A mention at the very end (垃圾 @张三) is remembered one past the last character.
+        into.MentionBefore[into.Count] = mention;
     }
 
     /// <summary>
@@ -310,7 +339,7 @@ internal sealed class TextFolder
     [ThreadStatic]
     private static LightText? t_light;
 
-    private static void Emit(FoldedText into, char folded, CharFlags flags, int start, int end, ref int gap, ref bool clause)
+    private static void Emit(FoldedText into, char folded, CharFlags flags, int start, int end, ref int gap, ref bool clause, ref bool mention)
     {
         var n = into.Count;
         if (n > 0 && gap == 0 && into.Chars[n - 1] == folded)
@@ -319,6 +348,7 @@ internal sealed class TextFolder
             if ((flags & CharFlags.Cjk) != 0)
             {
                 into.End[n - 1] = end;
+                into.Run[n - 1] = (byte)Math.Min(into.Run[n - 1] + 1, 255);
                 return;
             }
 
@@ -332,6 +362,7 @@ internal sealed class TextFolder
                 }
 
                 into.End[n - 1] = end;
+                into.Run[n - 1] = (byte)Math.Min(into.LastRun, 255);
                 return;
             }
         }
@@ -345,9 +376,12 @@ internal sealed class TextFolder
         into.End[n] = end;
         into.Gap[n] = (byte)Math.Min(gap, 255);
         into.ClauseBefore[n] = clause;
+        into.MentionBefore[n] = mention;
+        into.Run[n] = 1;
         into.Count = n + 1;
         gap = 0;
         clause = false;
+        mention = false;
     }
 
     /// <summary>

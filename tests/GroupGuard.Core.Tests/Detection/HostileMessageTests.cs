@@ -68,6 +68,31 @@ public sealed class HostileMessageTests
         Assert.Equal("w.powder", Assert.Single(verdict.Hits).Rule.Id);
     }
 
+    private static readonly Lazy<RuleSet> TrashAtPeople = new(() => MessageDetectorTests.Load("pack: p\nrules:\n  - id: p.trash\n    terms: [垃圾]\n    target: person\n"));
+
+    [Fact]
+    public void A_megabyte_of_insults_aimed_at_things_stops_looking_for_a_person_and_is_flagged()
+    {
+        var text = string.Concat(Enumerable.Repeat("快递垃圾，", Repeats));
+
+        var verdict = MessageDetector.Detect(TrashAtPeople.Value, text, "1", new FakeSegmenter("快递"));
+
+        // As with the word checks: past the budget a hit is taken as aimed at a person.
+        var hit = Assert.Single(verdict.Hits);
+        Assert.Equal(DetectionEngine.MaxWordChecks * 5 + 2, hit.Start);
+    }
+
+    [Fact]
+    public void Insults_aimed_at_things_within_the_budget_are_still_checked_one_by_one()
+    {
+        var things = string.Concat(Enumerable.Repeat("快递垃圾，", DetectionEngine.MaxWordChecks - 1));
+        var words = new FakeSegmenter("快递");
+
+        Assert.False(MessageDetector.Detect(TrashAtPeople.Value, things, "1", words).Flagged);
+        var hit = Assert.Single(MessageDetector.Detect(TrashAtPeople.Value, things + "你垃圾", "1", words).Hits);
+        Assert.Equal(things.Length + 1, hit.Start);
+    }
+
     [Fact]
     public void Near_misses_within_the_budget_are_still_checked_one_by_one()
     {

@@ -144,6 +144,98 @@ public sealed class MessageDetectorTests
         Assert.False(verdict.Flagged, string.Join(", ", verdict.Hits.Select(h => $"{h.Rule.Id}@{h.Start}")));
     }
 
+    private static readonly Lazy<RuleSet> Stitchable = new(() => Load("""
+        pack: s
+        rules:
+          - id: s.terms
+            terms: [尼哥, 死妈, 女人都是, 法轮功, 加微信]
+        """));
+
+    [Theory]
+    [InlineData("女人，都是有故事的")] // the issue's words: a four-character term across a comma
+    [InlineData("新闻已死: 妈的")] // across a repost's colon
+    [InlineData("新闻已死：妈的")]
+    [InlineData("今日悉尼: 哥错捏")]
+    [InlineData("法轮。功")]
+    [InlineData("法，轮，功")]
+    [InlineData("加, 微信")] // ASCII punctuation ends a clause as well
+    [InlineData("加!微信")]
+    [InlineData("加微\n信")] // a line break
+    public void No_term_is_stitched_together_across_a_clause_break(string text)
+    {
+        var verdict = MessageDetector.Detect(Stitchable.Value, text, "1");
+
+        Assert.False(verdict.Flagged, string.Join(", ", verdict.Hits.Select(h => $"{h.Matched}@{h.Start}")));
+    }
+
+    [Theory]
+    [InlineData("法 轮*功", "法 轮*功")] // interference inside a word is still seen through
+    [InlineData("法-轮-功好", "法-轮-功")]
+    [InlineData("法.轮.功", "法.轮.功")] // an ASCII full stop is not a clause break
+    [InlineData("女人都是，骗子", "女人都是")]
+    [InlineData("好的。加😀微😀信", "加😀微😀信")]
+    [InlineData("你死妈了", "死妈")]
+    public void A_term_within_one_clause_still_fires_across_interference(string text, string written)
+    {
+        var hit = Assert.Single(MessageDetector.Detect(Stitchable.Value, text, "1").Hits);
+
+        Assert.Equal(written, text.Substring(hit.Start, hit.Length));
+    }
+
+    [Fact]
+    public void An_allow_phrase_still_covers_a_hit_across_a_clause_break()
+    {
+        var rules = Load("""
+            pack: a
+            rules:
+              - id: a.insult
+                terms: [恶心]
+                unless: [恶心呕吐]
+            """);
+
+        Assert.False(MessageDetector.Detect(rules, "出现发热、咳嗽、恶心、呕吐等症状时请就医", "1").Flagged);
+        Assert.True(MessageDetector.Detect(rules, "你真恶心", "1").Flagged);
+    }
+
+    private static readonly Lazy<(RuleSet Rules, FakeSegmenter Words)> Repeats = new(() =>
+    {
+        var rules = Load("""
+            pack: r
+            rules:
+              - id: r.terms
+                terms: [他妈的, 你妈的, 妈的, 个屁, 傻逼, 兼职刷单]
+            """);
+        var words = new FakeSegmenter("妈妈", "屁屁", "的确", "路上", "手机");
+        words.UseTerms(rules.Version, rules.WordTerms);
+        return (rules, words);
+    });
+
+    [Theory]
+    [InlineData("他妈妈的")] // the issue's words: 妈妈 is a word, so this is not 他妈的
+    [InlineData("你妈妈的路上")] // nor 你妈的, nor 妈的
+    [InlineData("好个屁屁")] // nor 个屁
+    [InlineData("我妈妈的手机")]
+    public void Counting_a_doubled_word_once_never_makes_a_term(string text)
+    {
+        var verdict = MessageDetector.Detect(Repeats.Value.Rules, text, "1", Repeats.Value.Words);
+
+        Assert.False(verdict.Flagged, string.Join(", ", verdict.Hits.Select(h => $"{h.Matched}@{h.Start}")));
+    }
+
+    [Theory]
+    [InlineData("傻傻逼逼", "傻逼")] // a stutter: every character repeated
+    [InlineData("兼兼职职刷刷单单", "兼职刷单")]
+    [InlineData("他他妈妈的的", "他妈的")]
+    [InlineData("傻逼逼逼", "傻逼")] // three copies or more are emphasis
+    [InlineData("兼职职刷单", "兼职刷单")] // a double that is no word counts once
+    [InlineData("他妈的的确很烦", "他妈的")] // the term is there as written; 的的 is no word
+    public void Repeated_characters_still_count_once_in_a_stutter_emphasis_or_a_double_that_is_no_word(string text, string term)
+    {
+        var verdict = MessageDetector.Detect(Repeats.Value.Rules, text, "1", Repeats.Value.Words);
+
+        Assert.Equal(term, Assert.Single(verdict.Hits).Matched);
+    }
+
     [Fact]
     public void A_short_term_fires_where_it_stands_as_a_word()
     {

@@ -169,6 +169,8 @@ public sealed class RuleLoaderTests
     [InlineData("  - id: x.dom\n    terms: [a1]\n    allow_domains: [qq.com]\n", 5, "detector: url")]
     [InlineData("  - id: x.neg\n    regex: 'ab'\n    unless_preceded_by: [不]\n", 5, "'unless_preceded_by' applies to terms")]
     [InlineData("  - id: x.neg\n    terms: [ab]\n    unless_preceded_by: ['，']\n", 5, "no letters")]
+    [InlineData("  - id: x.target\n    regex: 'ab'\n    target: person\n", 5, "'target' applies to terms")]
+    [InlineData("  - id: x.target\n    terms: [垃圾]\n    target: people\n", 5, "'target' is 'people', expected any | person")]
     public void Rule_mistakes_are_reported_on_their_line(string rule, int line, string message)
     {
         using var dir = new TempFolder();
@@ -178,6 +180,18 @@ public sealed class RuleLoaderTests
 
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, e => e.Line == line && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_rule_may_ask_for_a_person_as_its_target()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.trash\n    terms: [垃圾]\n    target: person\n  - id: x.any\n    terms: [废物]\n    target: any\n  - id: x.none\n    terms: [人渣]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal([TermTarget.Person, TermTarget.Any, TermTarget.Any], result.RuleSet!.Rules.Select(r => r.Target));
     }
 
     [Fact]

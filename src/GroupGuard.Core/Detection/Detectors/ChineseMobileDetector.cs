@@ -5,13 +5,17 @@ namespace GroupGuard.Core.Detection.Detectors;
 /// digit run. Also written 3-4-4 with one space or dash (<c>138 0013 8000</c>), and with a
 /// country code <c>+86</c>, <c>86</c> or <c>0086</c> in front (joined, or after one space or
 /// dash); the match then covers the code too. ASCII or full-width digits.
-/// Landlines (0-prefixed area codes) are never matched.
+/// Landlines (0-prefixed area codes) are never matched, nor a number after an order, tracking or
+/// account label (订单号：19513967161; see <see cref="NumberLabels"/>).
 /// </summary>
 internal sealed class ChineseMobileDetector : DigitRunDetector
 {
     public const string DetectorName = "cn_mobile";
 
     public override string Name => DetectorName;
+
+    // An account or student number is no phone either (账号：13912345678), unlike a card or ID.
+    protected override NumberLabel NotMine => NumberLabel.Reference | NumberLabel.Account;
 
     protected override bool TryMatch(ReadOnlySpan<char> span, int start, int end, out int matchStart, out int matchEnd)
     {

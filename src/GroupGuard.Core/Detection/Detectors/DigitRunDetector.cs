@@ -2,11 +2,15 @@ namespace GroupGuard.Core.Detection.Detectors;
 
 /// <summary>
 /// A number detector: walks the text's digit runs (see <see cref="DigitText"/>) and asks the
-/// detector whether a number starts at each; after a match the walk goes on past it.
+/// detector whether a number starts at each; after a match the walk goes on past it. A number
+/// after a label that says it is something else (订单号：, see <see cref="NumberLabels"/>) is passed over.
 /// </summary>
 internal abstract class DigitRunDetector : IDetector
 {
     public abstract string Name { get; }
+
+    /// <summary>The labels that make a number something this detector does not look for.</summary>
+    protected virtual NumberLabel NotMine => NumberLabel.Reference;
 
     public void Find(string text, List<DetectorMatch> matches)
     {
@@ -24,7 +28,11 @@ internal abstract class DigitRunDetector : IDetector
             var end = DigitText.RunEnd(span, start);
             if (TryMatch(span, start, end, out var matchStart, out var matchEnd))
             {
-                matches.Add(new DetectorMatch(matchStart, matchEnd - matchStart, text[matchStart..matchEnd]));
+                if ((NumberLabels.Before(span, matchStart) & NotMine) == 0)
+                {
+                    matches.Add(new DetectorMatch(matchStart, matchEnd - matchStart, text[matchStart..matchEnd]));
+                }
+
                 i = matchEnd;
             }
             else

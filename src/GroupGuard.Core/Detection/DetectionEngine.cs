@@ -31,7 +31,8 @@ internal sealed class DetectionEngine
     private readonly string[][] _precededBy;
 
     // The words that name a person, folded, when a rule asks for one (target: person); else null.
-    private readonly PersonWords? _persons;
+    private readonly TargetWords? _persons;
+    private readonly TargetWords? _groups;
 
     // The fast pass's table: per UTF-16 unit, the automaton symbol of its fold (low 16 bits) and its
     // fold flags (high bits), so one load per character says both what it is and where it leads.
@@ -101,7 +102,8 @@ internal sealed class DetectionEngine
         }
 
         _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
-        _persons = _rules.Any(r => r.Target == TermTarget.Person) ? new PersonWords(_folder) : null;
+        _persons = _rules.Any(r => r.Target == TermTarget.Person) ? TargetWords.ForPersons(_folder) : null;
+        _groups = _rules.Any(r => r.Target == TermTarget.Group) ? TargetWords.ForGroups(_folder) : null;
         _automaton = Automaton.Build(patterns);
         _fast = BuildFastTable(_folder.Table, _automaton.Symbols);
         _entries = [.. entries.Select(e => e.ToArray())];
@@ -382,7 +384,7 @@ internal sealed class DetectionEngine
 
             // Past the budget a candidate is taken as aimed at a person, as one past the word-check
             // budget is taken as a word: a megabyte of 快递垃圾 is flagged rather than let hide 你垃圾.
-            if (_rules[pattern.Rule].Target == TermTarget.Person && personChecks++ < MaxWordChecks && !PersonNearby(folded, candidate, words))
+            if (_rules[pattern.Rule].Target is not TermTarget.Any and var target && personChecks++ < MaxWordChecks && !TargetNearby(folded, candidate, words, target))
             {
                 continue;
             }
@@ -440,48 +442,58 @@ internal sealed class DetectionEngine
     /// <summary>How far either side of a hit, at most, within its clause, a person is looked for (target: person).</summary>
     internal const int PersonRadius = 12;
 
+    /// <summary>How far either side of a hit, at most, within its sentence, a group is looked for (target: group).</summary>
+    internal const int GroupRadius = 20;
+
     /// <summary>
-    /// Whether a person is named near the candidate (for <c>target: person</c>): a listed word for a
-    /// person (你, 他, 人, 司机 … <c>Text/Data/person-words.txt</c>) standing as a word in the
-    /// candidate's clause, at most <see cref="PersonRadius"/> characters from it and outside it, or a
-    /// mention that begins or ends that clause (@张三 垃圾). With a segmenter a listed word of one or
-    /// two characters must be a word of the clause (他 in 其他 and 人 in 人工 are not); without one,
-    /// or out of budget, and for longer listed words (这个人), any occurrence in reach counts.
+    /// Whether the candidate is aimed where its rule's <c>target</c> asks. <c>person</c>: a listed
+    /// word for a person or a group (你, 他, 人, 司机, 黑人 … <c>Text/Data/person-words.txt</c> and
+    /// <c>group-words.txt</c>) in the candidate's clause, at most <see cref="PersonRadius"/>
+    /// characters from it and outside it, a mention that begins or ends that clause (@张三 垃圾), or
+    /// nothing else in the message (a bare 傻逼 answers whoever spoke before). <c>group</c>: a listed word for a people, a region's people or a sex in the candidate's
+    /// sentence (a comma does not end it), at most <see cref="GroupRadius"/> characters away
+    /// (黑人，好恶心; 河南人偷井盖的新闻又来了). With a segmenter a listed word of one character must be a
+    /// word of the window (他 in 其他 and 人 in 人工 are not), one of two must begin or end on a word
+    /// boundary (男/的, 女人 in Jieba's 女人真; not 国人 in 中国/人民); without one, or out of budget,
+    /// and for longer listed words (这个人), any occurrence in reach counts.
     /// </summary>
-    private bool PersonNearby(FoldedText folded, Candidate candidate, Segmentation? words)
+    private bool TargetNearby(FoldedText folded, Candidate candidate, Segmentation? words, TermTarget target)
     {
+        var group = target == TermTarget.Group;
+        var stops = group ? folded.SentenceBefore : folded.ClauseBefore;
+        var radius = group ? GroupRadius : PersonRadius;
         int start = candidate.Start, end = candidate.End + 1;
         var from = start;
-        var floor = Math.Max(0, start - PersonRadius);
-        while (from > floor && !folded.ClauseBefore[from])
+        var floor = Math.Max(0, start - radius);
+        while (from > floor && !stops[from])
         {
             from--;
         }
 
         var to = end;
-        var ceiling = Math.Min(folded.Count, end + PersonRadius);
-        while (to < ceiling && !folded.ClauseBefore[to])
+        var ceiling = Math.Min(folded.Count, end + radius);
+        while (to < ceiling && !stops[to])
         {
             to++;
         }
 
-        // A mention sets a clause break, so one that addresses this clause stands at its edge.
-        if (folded.MentionBefore[from] || folded.MentionBefore[to])
+        // A mention sets a clause break, so one that addresses this clause stands at its edge. A
+        // message that is nothing but the hit (傻逼, 垃圾！) answers whoever spoke before it.
+        if (!group && (folded.MentionBefore[from] || folded.MentionBefore[to] || (start == 0 && end == folded.Count)))
         {
             return true;
         }
 
         // As with match: auto, a listed word of three characters or more counts wherever it stands
-        // (这个人, 那种人: Jieba may cut them 这/个人), a shorter one only as a word of the clause.
-        var persons = _persons!;
-        var (windowFrom, windowTo) = WordWindow(folded, start, end);
-        var boundaries = words?.Window(windowFrom, windowTo);
-        var shortest = boundaries is null ? 1 : PersonWords.AnywhereLength;
+        // (这个人, 那种人: Jieba may cut them 这/个人), a shorter one only on word boundaries.
+        var listed = group ? _groups! : _persons!;
+        var boundaries = words?.Window(from, to);
+        var shortest = boundaries is null ? 1 : TargetWords.AnywhereLength;
         for (var a = from; a < to; a++)
         {
-            for (var z = a + shortest; z <= Math.Min(to, a + persons.Longest); z++)
+            for (var z = a + shortest; z <= Math.Min(to, a + listed.Longest); z++)
             {
-                if ((z <= start || a >= end) && persons.Contains(folded.Chars.AsSpan(a, z - a)))
+                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)))
                 {
                     return true;
                 }
@@ -493,36 +505,52 @@ internal sealed class DetectionEngine
             return false;
         }
 
-        for (var i = 0; i + 1 < boundaries.Count; i++)
+        // One character (你, 他, 人) must be a word of its own. Two (男的, 女人, 黑人) must begin or end
+        // on a word boundary: Jieba cuts 男/的 and keeps 女人真 as one word, yet 国人 inside 中国人民
+        // (中国/人民) still names nobody new.
+        for (var a = from; a < to; a++)
         {
-            int a = windowFrom + boundaries[i], z = windowFrom + boundaries[i + 1];
-            if (a >= from && z <= to && (z <= start || a >= end) && persons.Contains(folded.Chars.AsSpan(a, z - a)))
+            for (var z = a + 1; z <= Math.Min(to, a + shortest - 1); z++)
             {
-                return true;
+                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)))
+                {
+                    bool begins = IsBoundary(boundaries, a - from), ends = IsBoundary(boundaries, z - from);
+                    if (z - a == 1 ? begins && ends : begins || ends)
+                    {
+                        return true;
+                    }
+                }
             }
         }
 
         return false;
     }
 
-    /// <summary>The words that name a person (<c>Text/Data/person-words.txt</c>), folded by a rule set's folder.</summary>
-    private sealed class PersonWords
+    /// <summary>Listed words that name a person or a group (<c>Text/Data/*-words.txt</c>), folded by a rule set's folder.</summary>
+    private sealed class TargetWords
     {
-        /// <summary>Listed words this long or longer count wherever they stand, shorter ones only as words.</summary>
+        /// <summary>Listed words this long or longer count wherever they stand, shorter ones only on word boundaries.</summary>
         public const int AnywhereLength = 3;
 
-        private static readonly Lazy<string[]> Listed = new(() => TextData.Lines("person-words.txt"));
+        private static readonly Lazy<string[]> Persons = new(() => TextData.Lines("person-words.txt"));
+        private static readonly Lazy<string[]> Groups = new(() => TextData.Lines("group-words.txt"));
 
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _words;
 
-        public PersonWords(TextFolder folder)
+        private TargetWords(TextFolder folder, IEnumerable<string> listed)
         {
-            var words = Listed.Value.Select(folder.FoldToString).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
+            var words = listed.Select(folder.FoldToString).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
             _words = words.GetAlternateLookup<ReadOnlySpan<char>>();
             Longest = words.Max(w => w.Length);
         }
 
         public int Longest { get; }
+
+        /// <summary>Words for a person: people in general, roles and pronouns, and every group.</summary>
+        public static TargetWords ForPersons(TextFolder folder) => new(folder, Persons.Value.Concat(Groups.Value));
+
+        /// <summary>Words for a people, a region's people or a sex.</summary>
+        public static TargetWords ForGroups(TextFolder folder) => new(folder, Groups.Value);
 
         public bool Contains(ReadOnlySpan<char> word) => _words.Contains(word);
     }

@@ -21,12 +21,15 @@ public enum TermMatch
 /// <summary>
 /// What a term's hit must be aimed at (<c>target:</c>). <c>any</c>: anything. <c>person</c>: a
 /// person named near it in the same clause (a second- or third-person pronoun, a word for people,
-/// a mention), so 垃圾 about a courier or a phone stays quiet while 你就是个垃圾 fires.
+/// a mention), so 垃圾 about a courier or a phone stays quiet while 你就是个垃圾 fires. <c>group</c>:
+/// a people, a region's people or a sex named in the same sentence, so 河南人……都是骗子 fires while
+/// 小心骗子 stays quiet.
 /// </summary>
 public enum TermTarget
 {
     Any,
     Person,
+    Group,
 }
 
 /// <summary>One rule, with its pack's defaults already applied where it does not override them.</summary>
@@ -55,7 +58,7 @@ public sealed record Rule
     /// </summary>
     public IReadOnlyList<RuleTerm> UnlessPrecededBy { get; init; } = [];
 
-    /// <summary>What a hit must be aimed at (<c>target:</c>): anything, or a person named nearby.</summary>
+    /// <summary>What a hit must be aimed at (<c>target:</c>): anything, a person named nearby, or a group.</summary>
     public TermTarget Target { get; init; }
 
     public Regex? Regex { get; init; }

@@ -27,6 +27,9 @@ internal enum CharFlags : uint
     /// <summary>The folded character is a CJK ideograph.</summary>
     Cjk = 8,
 
+    /// <summary>A skipped character that ends a sentence as well as a clause (。！？；, their ASCII forms, line breaks).</summary>
+    Sentence = 64,
+
     /// <summary>The folded character is an ASCII letter or digit.</summary>
     AsciiWord = 16,
 
@@ -104,7 +107,7 @@ internal static class CharTables
         {
             UnicodeCategory.Format or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
                 or UnicodeCategory.SpacingCombiningMark => CharFlags.Drop,
-            UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => CharFlags.Skip | CharFlags.Clause,
+            UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => CharFlags.Skip | CharFlags.Clause | CharFlags.Sentence,
             UnicodeCategory.SpaceSeparator or UnicodeCategory.Control or UnicodeCategory.OtherNumber
                 or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation
                 or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation
@@ -133,7 +136,11 @@ internal static class CharTables
     // that ends a name in a repost chain (新闻已死: 妈的). Not the ASCII full stop: it sits inside
     // numbers, domains and 法.轮.功, where it is interference, never the end of a clause.
     private static bool IsClause(char c) =>
-        c is '\n' or '\r' or '。' or '，' or '！' or '？' or '；' or '．' or '｡' or '、' or '：' or ',' or '!' or '?' or ';' or ':';
+        IsSentence(c) || c is '，' or '．' or '、' or '：' or ',' or ':';
+
+    // The end of a sentence: a comma or colon only ends a clause (黑人，真恶心 is still one thought).
+    private static bool IsSentence(char c) =>
+        c is '\n' or '\r' or '。' or '！' or '？' or '；' or '｡' or '!' or '?' or ';';
 
     private static uint[] Build()
     {
@@ -154,7 +161,8 @@ internal static class CharTables
                 // Interference keeps its NFKC form (：→ :) for the regex view of the text.
                 var nfkc = Nfkc(c.ToString());
                 var shown = nfkc.Length == 1 ? nfkc[0] : c;
-                var clause = IsClause(c) || IsClause(shown) ? CharFlags.Clause : 0;
+                var clause = IsSentence(c) || IsSentence(shown) ? CharFlags.Clause | CharFlags.Sentence
+                    : IsClause(c) || IsClause(shown) ? CharFlags.Clause : 0;
                 table[i] = Entry(shown, kind | (kind == CharFlags.Skip ? clause : 0));
                 continue;
             }

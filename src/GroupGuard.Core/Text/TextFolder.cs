@@ -18,6 +18,9 @@ internal sealed class FoldedText
     /// <summary>Per folded char: a clause break (。，！？：, line break, a face or mention) was among those skipped.</summary>
     public bool[] ClauseBefore = new bool[256];
 
+    /// <summary>Per folded char: a sentence break (。！？；, line break, a face or mention) was among those skipped; implies <see cref="ClauseBefore"/>.</summary>
+    public bool[] SentenceBefore = new bool[256];
+
     /// <summary>Per folded char: how many copies in a row it stands for (傻傻 → 傻 ×2; capped at 255).</summary>
     public byte[] Run = new byte[256];
 
@@ -51,6 +54,7 @@ internal sealed class FoldedText
         Array.Resize(ref End, size);
         Array.Resize(ref Gap, size);
         Array.Resize(ref ClauseBefore, size);
+        Array.Resize(ref SentenceBefore, size);
         Array.Resize(ref Run, size);
         Array.Resize(ref MentionBefore, size + 1);
     }
@@ -205,7 +209,7 @@ internal sealed class TextFolder
         into.LastRun = 0;
         into.EnsureCapacity(text.Length * 2 + 4);
         var gap = 0;
-        var clause = false;
+        var clause = Break.None;
         var mention = false;
         StringBuilder? slow = null;
         var table = _table;
@@ -221,11 +225,12 @@ internal sealed class TextFolder
                     break;
                 case CharFlags.Skip:
                     gap++;
-                    clause |= (flags & CharFlags.Clause) != 0;
+                    clause = (Break)Math.Max((int)clause, (flags & CharFlags.Sentence) != 0 ? (int)Break.Sentence
+                        : (flags & CharFlags.Clause) != 0 ? (int)Break.Clause : 0);
                     if (message && CharTables.FoldedChar(entry) is '[' or '/' or '@' && ChatTokens.Length(text, i, out var isMention) is > 0 and var length)
                     {
                         gap += length - 1;
-                        clause = true;
+                        clause = Break.Sentence;
                         mention |= isMention;
                         i += length - 1;
                     }
@@ -339,7 +344,7 @@ internal sealed class TextFolder
     [ThreadStatic]
     private static LightText? t_light;
 
-    private static void Emit(FoldedText into, char folded, CharFlags flags, int start, int end, ref int gap, ref bool clause, ref bool mention)
+    private static void Emit(FoldedText into, char folded, CharFlags flags, int start, int end, ref int gap, ref Break clause, ref bool mention)
     {
         var n = into.Count;
         if (n > 0 && gap == 0 && into.Chars[n - 1] == folded)
@@ -375,12 +380,13 @@ internal sealed class TextFolder
         into.Start[n] = start;
         into.End[n] = end;
         into.Gap[n] = (byte)Math.Min(gap, 255);
-        into.ClauseBefore[n] = clause;
+        into.ClauseBefore[n] = clause != Break.None;
+        into.SentenceBefore[n] = clause == Break.Sentence;
         into.MentionBefore[n] = mention;
         into.Run[n] = 1;
         into.Count = n + 1;
         gap = 0;
-        clause = false;
+        clause = Break.None;
         mention = false;
     }
 
@@ -408,5 +414,13 @@ internal sealed class TextFolder
         var beforeOk = before == '\0' || CharTables.IsCjk(before);
         var afterOk = after == '\0' || CharTables.IsCjk(after);
         return beforeOk && afterOk && (CharTables.IsCjk(before) || CharTables.IsCjk(after));
+    }
+
+    /// <summary>The strongest break among the interference skipped since the last kept character.</summary>
+    private enum Break
+    {
+        None,
+        Clause,
+        Sentence,
     }
 }

@@ -147,5 +147,7 @@ for c in $corpus_files; do
   python3 "$root/tools/measure-packs.py" "$corpora/$c" "$v" --name "$c" --pack abuse
 done
 for f in "$root"/tools/fixtures/*.txt "$root"/tools/fixtures/*.tsv; do
+  # senses.tsv holds expected verdicts, not labels: the tests read it (ShippedPacksTests).
+  [ "$(basename "$f")" = senses.tsv ] && continue
   measure "$f" --hits
 done

@@ -53,4 +53,41 @@ public sealed class ShippedPacksTests
         Assert.Empty(missed);
         Assert.True(removed >= lines.Count / 2, $"only {removed} of {lines.Count} spam lines hit a rule that removes the message");
     }
+
+    public static TheoryData<string, string> Senses()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var line in Lines("senses.tsv").Where(l => !l.StartsWith('#')))
+        {
+            var parts = line.Split('\t', 2);
+            data.Add(parts[0], parts[1]);
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// tools/fixtures/senses.tsv: the same word in its ordinary and its offending sense (快递真垃圾 and
+    /// 你就是个垃圾, 晕车恶心 and 黑人，好恶心, 最快三小时 and 快三计划群).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Senses))]
+    public void Each_sense_gets_its_verdict(string expect, string message)
+    {
+        var hits = Detect(message).Hits;
+        var found = string.Join(", ", hits.Select(h => $"{h.Rule.Id} '{h.Matched}'"));
+
+        switch (expect)
+        {
+            case "quiet":
+                Assert.True(hits.Count == 0, $"expected no hit, got {found}");
+                break;
+            case "no-removal":
+                Assert.DoesNotContain(hits, h => h.Rule.Action is ModerationAction.Recall or ModerationAction.Mute or ModerationAction.Kick);
+                break;
+            default:
+                Assert.True(hits.Any(h => h.Rule.Id == expect), $"expected {expect}, got [{found}]");
+                break;
+        }
+    }
 }

@@ -454,8 +454,10 @@ internal sealed class DetectionEngine
     /// sentence (a comma does not end it), at most <see cref="GroupRadius"/> characters away
     /// (黑人，好恶心; 河南人偷井盖的新闻又来了). With a segmenter a listed word of one character must be a
     /// word of the window (他 in 其他 and 人 in 人工 are not), one of two must begin or end on a word
-    /// boundary (男/的, 女人 in Jieba's 女人真; not 国人 in 中国/人民); without one, or out of budget,
-    /// and for longer listed words (这个人), any occurrence in reach counts.
+    /// boundary (男/的, 女人 in Jieba's 女人真; not 国人 in 中国/人民). A longer word for a person counts
+    /// wherever it stands (这个人, which Jieba may cut 这/个人); a longer group must begin and end on
+    /// a boundary (中国人 in 中国人都, not in 中国人民). Without a segmenter, or out of budget, any
+    /// occurrence in reach counts.
     /// </summary>
     private bool TargetNearby(FoldedText folded, Candidate candidate, Segmentation? words, TermTarget target)
     {
@@ -488,7 +490,7 @@ internal sealed class DetectionEngine
         // (这个人, 那种人: Jieba may cut them 这/个人), a shorter one only on word boundaries.
         var listed = group ? _groups! : _persons!;
         var boundaries = words?.Window(from, to);
-        var shortest = boundaries is null ? 1 : TargetWords.AnywhereLength;
+        var shortest = boundaries is null ? 1 : group ? listed.Longest + 1 : TargetWords.AnywhereLength;
         for (var a = from; a < to; a++)
         {
             for (var z = a + shortest; z <= Math.Min(to, a + listed.Longest); z++)
@@ -507,15 +509,16 @@ internal sealed class DetectionEngine
 
         // One character (你, 他, 人) must be a word of its own. Two (男的, 女人, 黑人) must begin or end
         // on a word boundary: Jieba cuts 男/的 and keeps 女人真 as one word, yet 国人 inside 中国人民
-        // (中国/人民) still names nobody new.
+        // (中国/人民) still names nobody new. A group of three or more must begin and end on one
+        // (中国人 in 中国人都, not in 中国人民).
         for (var a = from; a < to; a++)
         {
-            for (var z = a + 1; z <= Math.Min(to, a + shortest - 1); z++)
+            for (var z = a + 1; z <= Math.Min(to, a + Math.Min(shortest - 1, listed.Longest)); z++)
             {
                 if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)))
                 {
                     bool begins = IsBoundary(boundaries, a - from), ends = IsBoundary(boundaries, z - from);
-                    if (z - a == 1 ? begins && ends : begins || ends)
+                    if (z - a == 2 ? begins || ends : begins && ends)
                     {
                         return true;
                     }

@@ -53,6 +53,9 @@ public sealed class TargetPersonTests
     [InlineData("@张三 垃圾", "垃圾")] // a mention addressing the clause
     [InlineData("垃圾 @张三", "垃圾")]
     [InlineData("//@张三:什么垃圾", "什么垃圾")]
+    [InlineData("垃圾", "垃圾")] // alone, a message answers whoever spoke before it
+    [InlineData("垃圾！！", "垃圾")]
+    [InlineData("黑人真垃圾", "真垃圾")] // a group counts as a person
     public void A_hit_aimed_at_a_person_fires(string text, string written)
     {
         var hit = Assert.Single(Detect(text).Hits);
@@ -85,5 +88,12 @@ public sealed class TargetPersonTests
     {
         Assert.True(MessageDetector.Detect(Trash.Value.Rules, "其他垃圾", "1").Flagged);
         Assert.False(MessageDetector.Detect(Trash.Value.Rules, "快递真垃圾", "1").Flagged);
+    }
+
+    [Fact]
+    public void A_hit_alone_with_other_words_is_not_taken_as_an_answer()
+    {
+        Assert.False(Detect("垃圾快递").Flagged);
+        Assert.False(Detect("快递，垃圾").Flagged);
     }
 }

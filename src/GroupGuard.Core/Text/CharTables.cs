@@ -27,14 +27,14 @@ internal enum CharFlags : uint
     /// <summary>The folded character is a CJK ideograph.</summary>
     Cjk = 8,
 
-    /// <summary>A skipped character that ends a sentence as well as a clause (。！？；, their ASCII forms, line breaks).</summary>
-    Sentence = 64,
-
     /// <summary>The folded character is an ASCII letter or digit.</summary>
     AsciiWord = 16,
 
     /// <summary>An ASCII letter that stands for a hanzi when written next to hanzi (加v信).</summary>
     LatinVariant = 32,
+
+    /// <summary>A skipped character that ends a sentence as well as a clause (。！？；, their ASCII forms, line breaks).</summary>
+    Sentence = 64,
 }
 
 /// <summary>

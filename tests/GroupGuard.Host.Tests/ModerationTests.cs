@@ -280,7 +280,8 @@ public sealed class ModerationTests
         await recovery.RecoverAsync(CancellationToken.None);
 
         await api.WaitForRequestsAsync(2, TimeSpan.FromSeconds(10));
-        Assert.Equal(["delete_msg", "set_group_kick"], api.Requests.Select(r => r.Action));
+        // A role lookup (get_group_member_info) may run beside them; only the acts are asserted.
+        Assert.Equal(["delete_msg", "set_group_kick"], api.Requests.Select(r => r.Action).Where(a => a != "get_group_member_info"));
         Assert.Single(ids);
     }
 

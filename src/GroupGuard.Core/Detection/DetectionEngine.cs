@@ -361,7 +361,7 @@ internal sealed class DetectionEngine
     {
         var words = segmenter is null ? null : new Segmentation(folded, segmenter);
         var fired = new HashSet<int>();
-        var personChecks = 0;
+        var targetChecks = 0;
         foreach (var candidate in candidates)
         {
             var pattern = candidate.Pattern;
@@ -384,7 +384,7 @@ internal sealed class DetectionEngine
 
             // Past the budget a candidate is taken as aimed at a person, as one past the word-check
             // budget is taken as a word: a megabyte of 快递垃圾 is flagged rather than let hide 你垃圾.
-            if (_rules[pattern.Rule].Target is not TermTarget.Any and var target && personChecks++ < MaxWordChecks && !TargetNearby(folded, candidate, words, target))
+            if (_rules[pattern.Rule].Target is not TermTarget.Any and var target && targetChecks++ < MaxWordChecks && !TargetNearby(folded, candidate, words, target))
             {
                 continue;
             }

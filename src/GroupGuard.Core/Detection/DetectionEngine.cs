@@ -384,7 +384,7 @@ internal sealed class DetectionEngine
 
             // Past the budget a candidate is taken as aimed at a person, as one past the word-check
             // budget is taken as a word: a megabyte of 快递垃圾 is flagged rather than let hide 你垃圾.
-            if (_rules[pattern.Rule].Target is not TermTarget.Any and var target && targetChecks++ < MaxWordChecks && !TargetNearby(folded, candidate, words, target))
+            if (_rules[pattern.Rule].Target is not TermTarget.Any and var target && targetChecks++ < MaxWordChecks && !TargetNearby(folded, candidate, words, target, _rules[pattern.Rule].TargetScope))
             {
                 continue;
             }
@@ -445,6 +445,9 @@ internal sealed class DetectionEngine
     /// <summary>How far either side of a hit, at most, within its sentence, a group is looked for (target: group).</summary>
     internal const int GroupRadius = 20;
 
+    /// <summary>How far either side of a hit, at most, a target is looked for with <c>target_scope: message</c>.</summary>
+    public const int MessageRadius = 120;
+
     /// <summary>
     /// Whether the candidate is aimed where its rule's <c>target</c> asks. <c>person</c>: a listed
     /// word for a person or a group (你, 他, 人, 司机, 黑人 … <c>Text/Data/person-words.txt</c> and
@@ -459,22 +462,27 @@ internal sealed class DetectionEngine
     /// a boundary (中国人 in 中国人都, not in 中国人民). Without a segmenter, or out of budget, any
     /// occurrence in reach counts.
     /// </summary>
-    private bool TargetNearby(FoldedText folded, Candidate candidate, Segmentation? words, TermTarget target)
+    private bool TargetNearby(FoldedText folded, Candidate candidate, Segmentation? words, TermTarget target, TargetScope scope)
     {
         var group = target == TermTarget.Group;
-        var stops = group ? folded.SentenceBefore : folded.ClauseBefore;
-        var radius = group ? GroupRadius : PersonRadius;
+        var stops = scope switch
+        {
+            TargetScope.Clause => folded.ClauseBefore,
+            TargetScope.Sentence => folded.SentenceBefore,
+            _ => null,
+        };
+        var radius = scope == TargetScope.Message ? MessageRadius : group ? GroupRadius : PersonRadius;
         int start = candidate.Start, end = candidate.End + 1;
         var from = start;
         var floor = Math.Max(0, start - radius);
-        while (from > floor && !stops[from])
+        while (from > floor && stops?[from] != true)
         {
             from--;
         }
 
         var to = end;
         var ceiling = Math.Min(folded.Count, end + radius);
-        while (to < ceiling && !stops[to])
+        while (to < ceiling && stops?[to] != true)
         {
             to++;
         }

@@ -16,7 +16,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
 
     private static readonly HashSet<string> RuleKeys =
     [
-        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "target", "regex", "detector",
+        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "target", "target_scope", "regex", "detector",
         "allow_domains", "deny_domains", "severity", "action", "mute_minutes", "mode", "category",
         "flood", "repeat", "mention_all", "warning",
     ];
@@ -208,6 +208,12 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             Error(Line(targetNode.Start), $"rule '{id}': 'target' applies to terms; this rule has none");
         }
 
+        var scope = Enum(map, "target_scope", target == TermTarget.Group ? TargetScope.Sentence : TargetScope.Clause);
+        if (map.TryGetValue("target_scope", out var scopeNode) && target == TermTarget.Any)
+        {
+            Error(Line(scopeNode.Start), $"rule '{id}': 'target_scope' needs 'target: person' or 'target: group'");
+        }
+
         return defaults with
         {
             Id = id,
@@ -222,6 +228,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             Unless = unless,
             UnlessPrecededBy = precededBy,
             Target = target,
+            TargetScope = scope,
             Regex = regex,
             DetectorName = detector?.Name ?? detectorName,
             Detector = detector,

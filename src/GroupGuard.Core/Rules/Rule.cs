@@ -32,6 +32,19 @@ public enum TermTarget
     Group,
 }
 
+/// <summary>
+/// How far a target is looked for (<c>target_scope:</c>): the hit's <c>clause</c> (the default for
+/// <c>person</c>), its <c>sentence</c> (the default for <c>group</c>; a comma does not end it), or the
+/// whole <c>message</c> within <see cref="Detection.DetectionEngine.MessageRadius"/> characters, for a
+/// word that is contempt wherever the group is named (上海人……真让我恶心).
+/// </summary>
+public enum TargetScope
+{
+    Clause,
+    Sentence,
+    Message,
+}
+
 /// <summary>One rule, with its pack's defaults already applied where it does not override them.</summary>
 public sealed record Rule
 {
@@ -60,6 +73,9 @@ public sealed record Rule
 
     /// <summary>What a hit must be aimed at (<c>target:</c>): anything, a person named nearby, or a group.</summary>
     public TermTarget Target { get; init; }
+
+    /// <summary>How far the target is looked for (<c>target_scope:</c>).</summary>
+    public TargetScope TargetScope { get; init; }
 
     public Regex? Regex { get; init; }
 

@@ -87,5 +87,54 @@ public sealed class TargetGroupTests
         var rule = Vice.Value.Rules.Rules.Single();
 
         Assert.Equal(TermTarget.Group, rule.Target);
+        Assert.Equal(TargetScope.Sentence, rule.TargetScope);
+    }
+
+    private static readonly Lazy<(RuleSet Rules, FakeSegmenter Words)> Anywhere = new(() =>
+    {
+        var rules = MessageDetectorTests.Load("""
+            pack: p
+            rules:
+              - id: p.disgust
+                terms: [恶心]
+                target: group
+                target_scope: message
+            """);
+        var words = new FakeSegmenter("晕车", "节目", "真的", "上海人");
+        words.UseTerms(rules.Version, rules.WordTerms);
+        return (rules, words);
+    });
+
+    private static Verdict DetectAnywhere(string text) => MessageDetector.Detect(Anywhere.Value.Rules, text, "1", Anywhere.Value.Words);
+
+    [Theory]
+    [InlineData("上海人的节目我看了。真的恶心")] // another sentence
+    [InlineData("恶心！上海人")]
+    [InlineData("上海人 @张三 恶心")] // a mention ends a sentence, not the message
+    public void With_target_scope_message_a_group_anywhere_in_the_message_counts(string text)
+    {
+        var hit = Assert.Single(DetectAnywhere(text).Hits);
+
+        Assert.Equal("p.disgust", hit.Rule.Id);
+        Assert.Equal(TargetScope.Message, hit.Rule.TargetScope);
+        Assert.False(Detect(text).Flagged); // the same words with the sentence scope stay quiet
+    }
+
+    [Theory]
+    [InlineData("晕车。真的恶心")]
+    [InlineData("恶心")]
+    public void With_target_scope_message_a_message_without_a_group_stays_quiet(string text)
+    {
+        Assert.False(DetectAnywhere(text).Flagged);
+    }
+
+    [Theory]
+    [InlineData(DetectionEngine.MessageRadius - 3, true)] // 上海人 and what stands between: 120 characters (folding drops the 。)
+    [InlineData(DetectionEngine.MessageRadius - 2, false)]
+    public void With_target_scope_message_a_group_counts_within_its_radius(int between, bool flagged)
+    {
+        var text = "上海人。" + string.Concat(Enumerable.Range(0, between).Select(i => i % 2 == 0 ? "哦" : "啊")) + "恶心";
+
+        Assert.Equal(flagged, DetectAnywhere(text).Flagged);
     }
 }

@@ -171,6 +171,8 @@ public sealed class RuleLoaderTests
     [InlineData("  - id: x.neg\n    terms: [ab]\n    unless_preceded_by: ['，']\n", 5, "no letters")]
     [InlineData("  - id: x.target\n    regex: 'ab'\n    target: person\n", 5, "'target' applies to terms")]
     [InlineData("  - id: x.target\n    terms: [垃圾]\n    target: people\n", 5, "'target' is 'people', expected any | person")]
+    [InlineData("  - id: x.scope\n    terms: [垃圾]\n    target_scope: message\n", 5, "'target_scope' needs 'target: person' or 'target: group'")]
+    [InlineData("  - id: x.scope\n    terms: [垃圾]\n    target: group\n    target_scope: paragraph\n", 6, "'target_scope' is 'paragraph', expected clause | sentence | message")]
     public void Rule_mistakes_are_reported_on_their_line(string rule, int line, string message)
     {
         using var dir = new TempFolder();

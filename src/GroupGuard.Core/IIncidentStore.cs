@@ -37,8 +37,11 @@ public interface IIncidentStore
     /// <summary>Message counters per platform, group and hour with <c>from &lt;= hour &lt; to</c>.</summary>
     Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken);
 
-    /// <summary>Marks an incident false positive (or not) with a note; false when there is no such incident.</summary>
-    Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks an incident false positive (or not) with a note and who said so (a console account,
+    /// <c>cli:</c> and the operating-system user, or a group admin); false when there is no such incident.
+    /// </summary>
+    Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, string? reviewer, CancellationToken cancellationToken);
 
     /// <summary>Deletes, or blanks the evidence of, incidents whose message time is before <paramref name="before"/>; returns how many.</summary>
     Task<int> ApplyRetentionAsync(DateTimeOffset before, RetentionMode mode, CancellationToken cancellationToken);

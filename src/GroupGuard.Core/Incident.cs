@@ -70,4 +70,7 @@ public sealed record Incident
     public string? ReviewNote { get; init; }
 
     public DateTimeOffset? ReviewedAt { get; init; }
+
+    /// <summary>Who marked it (a console account, <c>cli:</c> and a user, a group admin); null when nobody has.</summary>
+    public string? ReviewedBy { get; init; }
 }

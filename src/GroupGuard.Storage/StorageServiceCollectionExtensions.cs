@@ -1,4 +1,5 @@
 using GroupGuard.Core;
+using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Digests;
 using GroupGuard.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -11,7 +12,8 @@ namespace GroupGuard.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IIncidentStore"/> and <see cref="IDigestOutbox"/> (SQLite, one database)
+    /// Registers <see cref="IIncidentStore"/>, <see cref="IIncidentBrowser"/>, <see cref="IAccountStore"/>
+    /// and <see cref="IDigestOutbox"/> (SQLite, one database)
     /// with <see cref="StorageOptions"/> bound from <c>GroupGuard:Storage</c> and validated at start.
     /// The host calls <see cref="IIncidentStore.InitializeAsync"/> once before the first write to
     /// either: it creates the outbox's tables too.
@@ -28,7 +30,10 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         // One database object per container: its writer turn is shared by every store on the file.
         services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
-        services.TryAddSingleton<IIncidentStore, SqliteIncidentStore>();
+        services.TryAddSingleton<SqliteIncidentStore>();
+        services.TryAddSingleton<IIncidentStore>(sp => sp.GetRequiredService<SqliteIncidentStore>());
+        services.TryAddSingleton<IIncidentBrowser>(sp => sp.GetRequiredService<SqliteIncidentStore>());
+        services.TryAddSingleton<IAccountStore, SqliteAccountStore>();
         services.TryAddSingleton<IDigestOutbox, SqliteDigestOutbox>();
         return services;
     }

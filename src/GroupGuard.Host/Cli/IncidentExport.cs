@@ -14,7 +14,7 @@ internal static class IncidentExport
         "id", "time", "detected_at", "platform", "protocol", "bot_id", "group_id", "user_id", "sender_name", "sender_role",
         "message_id", "pack", "rule", "category", "severity", "matched_term", "message_text",
         "decided_action", "action_status", "action_error", "action_error_kind", "planned_actions", "rule_set_version",
-        "group_name", "mute_seconds", "escalation_step", "false_positive", "review_note", "normalized_text", "spans",
+        "group_name", "mute_seconds", "escalation_step", "false_positive", "review_note", "reviewed_by", "normalized_text", "spans",
     ];
 
     private static readonly JsonWriterOptions JsonOptions = new()
@@ -123,6 +123,7 @@ internal static class IncidentExport
         ("escalation_step", i.EscalationStep.ToString(CultureInfo.InvariantCulture)),
         ("false_positive", i.FalsePositive ? "true" : "false"),
         ("review_note", i.ReviewNote),
+        ("reviewed_by", i.ReviewedBy),
         ("normalized_text", i.NormalizedText),
         ("spans", string.Join(' ', i.Spans.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start}+{s.Length}")))),
     ];

@@ -13,7 +13,7 @@ internal static class IncidentsCommand
     {
         await store.InitializeAsync(cancellationToken);
         var incident = await store.GetAsync(id, cancellationToken);
-        if (incident is null || !await store.MarkFalsePositiveAsync(id, falsePositive, note, time.GetUtcNow(), cancellationToken))
+        if (incident is null || !await store.MarkFalsePositiveAsync(id, falsePositive, note, time.GetUtcNow(), "cli:" + Environment.UserName, cancellationToken))
         {
             await error.WriteLineAsync($"groupguard incidents mark: there is no incident {id}");
             return 1;

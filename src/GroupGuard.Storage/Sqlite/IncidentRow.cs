@@ -39,6 +39,7 @@ internal sealed class IncidentRow
     public long FalsePositive { get; set; }
     public string? ReviewNote { get; set; }
     public string? ReviewedAt { get; set; }
+    public string? ReviewedBy { get; set; }
 
     public static IncidentRow From(Incident incident) => new()
     {
@@ -76,6 +77,7 @@ internal sealed class IncidentRow
         FalsePositive = incident.FalsePositive ? 1 : 0,
         ReviewNote = incident.ReviewNote,
         ReviewedAt = incident.ReviewedAt is { } reviewedAt ? SqliteTime.ToText(reviewedAt) : null,
+        ReviewedBy = incident.ReviewedBy,
     };
 
     public Incident ToIncident() => new()
@@ -111,6 +113,7 @@ internal sealed class IncidentRow
         FalsePositive = FalsePositive != 0,
         ReviewNote = ReviewNote,
         ReviewedAt = ReviewedAt is null ? null : SqliteTime.Parse(ReviewedAt, "reviewed_at", Id),
+        ReviewedBy = ReviewedBy,
     };
 
     private int ToInt(long value, string column) =>

@@ -11,7 +11,7 @@ namespace GroupGuard.Storage.Sqlite;
 /// Incidents in one SQLite file in WAL mode. Writes take the database's single writer turn
 /// (<see cref="SqliteDatabase.WriteAsync"/>), shared with the digest outbox.
 /// </summary>
-internal sealed class SqliteIncidentStore : IIncidentStore
+internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBrowser
 {
     internal const string Provider = "sqlite";
 
@@ -24,7 +24,7 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         group_name AS GroupName, normalized_text AS NormalizedText, spans AS Spans, mute_seconds AS MuteSeconds,
         escalation_step AS EscalationStep, false_positive AS FalsePositive, review_note AS ReviewNote,
         reviewed_at AS ReviewedAt, protocol AS Protocol, planned_actions AS PlannedActions,
-        action_error_kind AS ActionErrorKind
+        action_error_kind AS ActionErrorKind, reviewed_by AS ReviewedBy
         """;
 
     // RETURNING yields no row when ON CONFLICT skipped the insert: that is how a redelivery reads 0.
@@ -34,12 +34,12 @@ internal sealed class SqliteIncidentStore : IIncidentStore
             time, detected_at, platform, bot_id, group_id, user_id, sender_name, sender_role, message_id,
             pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
             action_error, rule_set_version, group_name, normalized_text, spans, mute_seconds, escalation_step,
-            false_positive, review_note, reviewed_at, protocol, planned_actions, action_error_kind)
+            false_positive, review_note, reviewed_at, protocol, planned_actions, action_error_kind, reviewed_by)
         VALUES (
             @Time, @DetectedAt, @Platform, @BotId, @GroupId, @UserId, @SenderName, @SenderRole, @MessageId,
             @Pack, @Rule, @Category, @Severity, @MatchedTerm, @MessageText, @DecidedAction, @ActionStatus,
             @ActionError, @RuleSetVersion, @GroupName, @NormalizedText, @Spans, @MuteSeconds, @EscalationStep,
-            @FalsePositive, @ReviewNote, @ReviewedAt, @Protocol, @PlannedActions, @ActionErrorKind)
+            @FalsePositive, @ReviewNote, @ReviewedAt, @Protocol, @PlannedActions, @ActionErrorKind, @ReviewedBy)
         ON CONFLICT DO NOTHING
         RETURNING id
         """;
@@ -60,7 +60,7 @@ internal sealed class SqliteIncidentStore : IIncidentStore
         """;
 
     private const string MarkFalsePositiveSql = """
-        UPDATE incidents SET false_positive = @FalsePositive, review_note = @Note, reviewed_at = @At
+        UPDATE incidents SET false_positive = @FalsePositive, review_note = @Note, reviewed_at = @At, reviewed_by = @By
         WHERE id = @Id
         """;
 
@@ -354,12 +354,12 @@ internal sealed class SqliteIncidentStore : IIncidentStore
             r.Count))];
     }
 
-    public async Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, string? reviewer, CancellationToken cancellationToken)
     {
         var changed = await WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
                 MarkFalsePositiveSql,
-                new { Id = id, FalsePositive = falsePositive ? 1 : 0, Note = note, At = SqliteTime.ToText(at) },
+                new { Id = id, FalsePositive = falsePositive ? 1 : 0, Note = note, At = SqliteTime.ToText(at), By = reviewer },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false);

@@ -221,17 +221,17 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
             Samples.Incident(messageId: "2", time: T0.AddMinutes(1)),
         ], CancellationToken.None);
 
-        await Store.MarkFalsePositiveAsync(ids[2], true, "是药名", T0.AddHours(1), CancellationToken.None);
+        await Store.MarkFalsePositiveAsync(ids[2], true, "是药名", T0.AddHours(1), null, CancellationToken.None);
         Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
 
         // One of two hits on message 1 is wrong; the other still makes it an offence.
-        await Store.MarkFalsePositiveAsync(ids[0], true, null, T0.AddHours(1), CancellationToken.None);
+        await Store.MarkFalsePositiveAsync(ids[0], true, null, T0.AddHours(1), null, CancellationToken.None);
         Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
 
-        await Store.MarkFalsePositiveAsync(ids[1], true, null, T0.AddHours(1), CancellationToken.None);
+        await Store.MarkFalsePositiveAsync(ids[1], true, null, T0.AddHours(1), null, CancellationToken.None);
         Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
 
-        await Store.MarkFalsePositiveAsync(ids[2], false, "复核：确实是广告", T0.AddHours(2), CancellationToken.None);
+        await Store.MarkFalsePositiveAsync(ids[2], false, "复核：确实是广告", T0.AddHours(2), null, CancellationToken.None);
         Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
     }
 
@@ -241,13 +241,13 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
         var id = Assert.Single(await Store.AddAsync([Samples.Incident()], CancellationToken.None));
         var at = new DateTimeOffset(2025, 3, 2, 18, 0, 0, TimeSpan.FromHours(8));
 
-        Assert.True(await Store.MarkFalsePositiveAsync(id, true, "“加微信”是群公告里的", at, CancellationToken.None));
+        Assert.True(await Store.MarkFalsePositiveAsync(id, true, "“加微信”是群公告里的", at, null, CancellationToken.None));
         var marked = await Store.GetAsync(id, CancellationToken.None);
         Assert.True(marked!.FalsePositive);
         Assert.Equal("“加微信”是群公告里的", marked.ReviewNote);
         Assert.Equal(at, marked.ReviewedAt);
 
-        Assert.True(await Store.MarkFalsePositiveAsync(id, false, null, at.AddHours(1), CancellationToken.None));
+        Assert.True(await Store.MarkFalsePositiveAsync(id, false, null, at.AddHours(1), null, CancellationToken.None));
         var unmarked = await Store.GetAsync(id, CancellationToken.None);
         Assert.False(unmarked!.FalsePositive);
         Assert.Null(unmarked.ReviewNote);
@@ -261,7 +261,7 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
     {
         var id = Assert.Single(await Store.AddAsync([Samples.Incident()], CancellationToken.None));
 
-        Assert.False(await Store.MarkFalsePositiveAsync(id + 1, true, "?", T0, CancellationToken.None));
+        Assert.False(await Store.MarkFalsePositiveAsync(id + 1, true, "?", T0, null, CancellationToken.None));
 
         Assert.False((await Store.GetAsync(id, CancellationToken.None))!.FalsePositive);
     }

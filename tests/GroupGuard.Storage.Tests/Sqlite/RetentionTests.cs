@@ -63,7 +63,7 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
     public async Task Mask_blanks_the_evidence_of_old_incidents_and_keeps_everything_else()
     {
         var ids = await Store.AddAsync([WithEvidence("old", Cutoff.AddDays(-1)), WithEvidence("new", Cutoff)], CancellationToken.None);
-        await Store.MarkFalsePositiveAsync(ids[0], true, "误报", Cutoff, CancellationToken.None);
+        await Store.MarkFalsePositiveAsync(ids[0], true, "误报", Cutoff, null, CancellationToken.None);
         var before = await _harness.QueryAllAsync();
 
         var masked = await Store.ApplyRetentionAsync(Cutoff, RetentionMode.Mask, CancellationToken.None);

@@ -1,0 +1,59 @@
+namespace GroupGuard.Core;
+
+/// <summary>Filters of the console's incident list. Null means no filter.</summary>
+public sealed record IncidentFilter
+{
+    /// <summary>The groups the reader may see (a leader's); null for all.</summary>
+    public IReadOnlyCollection<string>? Scope { get; init; }
+
+    public string? GroupId { get; init; }
+    public string? UserId { get; init; }
+    public string? Pack { get; init; }
+    public string? Rule { get; init; }
+    public Severity? Severity { get; init; }
+    public ActionStatus? Status { get; init; }
+
+    /// <summary>True: only incidents marked false positive; false: only those not marked.</summary>
+    public bool? FalsePositive { get; init; }
+
+    /// <summary>Message time at or after.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Message time before.</summary>
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Text the message contains (as written, case-insensitive for Latin letters).</summary>
+    public string? Text { get; init; }
+}
+
+/// <summary>Incidents per day and category, for the overview chart.</summary>
+public sealed record DayCount(DateOnly Day, string Category, int Count);
+
+/// <summary>A name with a count (an action outcome, a rule, a group).</summary>
+public sealed record NamedCount(string Name, int Count);
+
+/// <summary>What the console's overview shows for a period.</summary>
+public sealed record IncidentOverview(
+    IReadOnlyList<DayCount> PerDay,
+    IReadOnlyList<NamedCount> Outcomes,
+    IReadOnlyList<NamedCount> TopRules,
+    IReadOnlyList<NamedCount> TopGroups,
+    int Incidents,
+    int FalsePositives,
+    long MessagesChecked);
+
+/// <summary>Reading incidents for people: pages, filters and summaries (the console).</summary>
+public interface IIncidentBrowser
+{
+    /// <summary>
+    /// Newest first, at most <paramref name="limit"/>, with ids below <paramref name="beforeId"/>
+    /// when given (keyset paging: the next page starts below the last id shown).
+    /// </summary>
+    Task<IReadOnlyList<Incident>> BrowseAsync(IncidentFilter filter, long? beforeId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts for incidents whose message time is in [from, to), days cut at
+    /// <paramref name="utcOffset"/>, limited to <paramref name="scope"/> when given.
+    /// </summary>
+    Task<IncidentOverview> OverviewAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan utcOffset, IReadOnlyCollection<string>? scope, int top, CancellationToken cancellationToken);
+}

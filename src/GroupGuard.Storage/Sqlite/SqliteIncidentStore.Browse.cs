@@ -1,0 +1,158 @@
+using Dapper;
+using GroupGuard.Core;
+
+namespace GroupGuard.Storage.Sqlite;
+
+/// <summary>The console's reads: filtered pages (keyset on id) and the overview's counts.</summary>
+internal sealed partial class SqliteIncidentStore
+{
+    /// <summary>The most rows one page may ask for.</summary>
+    internal const int MaxPageSize = 500;
+
+    public async Task<IReadOnlyList<Incident>> BrowseAsync(IncidentFilter filter, long? beforeId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        if (filter.Scope is { Count: 0 })
+        {
+            return []; // a reader limited to no group sees nothing (not everything)
+        }
+
+        var conditions = new List<string>();
+        var parameters = new DynamicParameters();
+        if (beforeId is { } before)
+        {
+            conditions.Add("id < @Before");
+            parameters.Add("Before", before);
+        }
+
+        if (GroupFilter(filter.Scope) is { } scope)
+        {
+            conditions.Add("group_id IN @Scope");
+            parameters.Add("Scope", scope);
+        }
+
+        void Equal(string column, string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                conditions.Add($"{column} = @{name}");
+                parameters.Add(name, value);
+            }
+        }
+
+        Equal("group_id", "GroupId", filter.GroupId);
+        Equal("user_id", "UserId", filter.UserId);
+        Equal("pack", "Pack", filter.Pack);
+        Equal("rule", "Rule", filter.Rule);
+        Equal("severity", "Severity", EnumText<Severity>.ToText(filter.Severity));
+        Equal("action_status", "Status", EnumText<ActionStatus>.ToText(filter.Status));
+        if (filter.FalsePositive is { } falsePositive)
+        {
+            conditions.Add("false_positive = @FalsePositive");
+            parameters.Add("FalsePositive", falsePositive ? 1 : 0);
+        }
+
+        if (filter.From is { } from)
+        {
+            conditions.Add("time >= @From");
+            parameters.Add("From", SqliteTime.ToBoundText(from));
+        }
+
+        if (filter.To is { } to)
+        {
+            conditions.Add("time < @To");
+            parameters.Add("To", SqliteTime.ToBoundText(to));
+        }
+
+        if (!string.IsNullOrEmpty(filter.Text))
+        {
+            // instr, not LIKE: the words typed are searched for as they are (% and _ are text).
+            conditions.Add("instr(lower(message_text), lower(@Text)) > 0");
+            parameters.Add("Text", filter.Text);
+        }
+
+        parameters.Add("Limit", limit);
+        var sql = $"SELECT {Columns} FROM incidents"
+            + (conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions))
+            + " ORDER BY id DESC LIMIT @Limit";
+
+        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToIncident())];
+    }
+
+    public async Task<IncidentOverview> OverviewAsync(
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan utcOffset,
+        IReadOnlyCollection<string>? scope,
+        int top,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        if (scope is { Count: 0 })
+        {
+            return new IncidentOverview([], [], [], [], 0, 0, 0);
+        }
+
+        var groups = GroupFilter(scope);
+        var where = "time >= @From AND time < @To" + (groups is null ? "" : " AND group_id IN @Scope");
+        var parameters = new
+        {
+            From = SqliteTime.ToBoundText(from),
+            To = SqliteTime.ToBoundText(to),
+            Scope = groups,
+            Shift = $"{(int)utcOffset.TotalMinutes:+0;-0} minutes",
+            Top = top,
+        };
+
+        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        async Task<List<T>> Query<T>(string sql) =>
+            [.. await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false)];
+
+        var perDay = await Query<DayRow>(
+            $"SELECT date(time, @Shift) AS Day, category AS Category, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2").ConfigureAwait(false);
+        var outcomes = await Query<NamedRow>(
+            $"SELECT action_status AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
+        var rules = await Query<NamedRow>(
+            $"SELECT rule AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
+        var topGroups = await Query<NamedRow>(
+            $"SELECT group_id AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
+        var totals = (await Query<TotalsRow>(
+            $"SELECT COUNT(*) AS Incidents, COALESCE(SUM(false_positive), 0) AS FalsePositives FROM incidents WHERE {where}").ConfigureAwait(false)).Single();
+        var messages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COALESCE(SUM(count), 0) FROM message_counts WHERE hour >= @From AND hour < @To" + (groups is null ? "" : " AND group_id IN @Scope"),
+            parameters,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+        return new IncidentOverview(
+            [.. perDay.Select(d => new DayCount(DateOnly.ParseExact(d.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Category, (int)d.Count))],
+            [.. outcomes.Select(o => new NamedCount(o.Name, (int)o.Count))],
+            [.. rules.Select(o => new NamedCount(o.Name, (int)o.Count))],
+            [.. topGroups.Select(o => new NamedCount(o.Name, (int)o.Count))],
+            (int)totals.Incidents,
+            (int)totals.FalsePositives,
+            messages);
+    }
+
+    private sealed class DayRow
+    {
+        public string Day { get; set; } = "";
+        public string Category { get; set; } = "";
+        public long Count { get; set; }
+    }
+
+    private sealed class NamedRow
+    {
+        public string Name { get; set; } = "";
+        public long Count { get; set; }
+    }
+
+    private sealed class TotalsRow
+    {
+        public long Incidents { get; set; }
+        public long FalsePositives { get; set; }
+    }
+}

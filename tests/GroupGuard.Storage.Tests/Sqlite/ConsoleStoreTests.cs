@@ -1,0 +1,158 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Accounts;
+using GroupGuard.Storage.Sqlite;
+
+namespace GroupGuard.Storage.Tests.Sqlite;
+
+/// <summary>What the console asks of the database: accounts, failed sign-ins, the audit log, pages and counts.</summary>
+public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly StoreHarness _harness = new();
+    private readonly SqliteAccountStore _accounts;
+
+    public ConsoleStoreTests() => _accounts = new SqliteAccountStore(_harness.Store.Database);
+
+    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _harness.Dispose();
+
+    private static ConsoleAccount Account(string name, AccountRole role = AccountRole.Admin, params string[] groups) =>
+        new(name, role, groups, "pbkdf2-sha256$1$c2FsdA==$aGFzaA==", T0);
+
+    [Fact]
+    public async Task Accounts_are_added_once_found_listed_and_removed()
+    {
+        Assert.False(await _accounts.AnyAsync(CancellationToken.None));
+
+        Assert.True(await _accounts.AddAsync(Account("王主管", AccountRole.Leader, "111", "222"), CancellationToken.None));
+        Assert.True(await _accounts.AddAsync(Account("admin"), CancellationToken.None));
+        Assert.False(await _accounts.AddAsync(Account("admin", AccountRole.Leader, "9"), CancellationToken.None));
+
+        Assert.True(await _accounts.AnyAsync(CancellationToken.None));
+        var leader = await _accounts.FindAsync("王主管", CancellationToken.None);
+        Assert.NotNull(leader);
+        Assert.Equal(AccountRole.Leader, leader.Role);
+        Assert.Equal(["111", "222"], leader.GroupIds);
+        Assert.True(leader.Sees("222"));
+        Assert.False(leader.Sees("333"));
+        Assert.Equal(AccountRole.Admin, (await _accounts.FindAsync("admin", CancellationToken.None))!.Role); // the second add changed nothing
+        Assert.Equal(["admin", "王主管"], (await _accounts.ListAsync(CancellationToken.None)).Select(a => a.Name));
+
+        Assert.True(await _accounts.RemoveAsync("admin", CancellationToken.None));
+        Assert.False(await _accounts.RemoveAsync("admin", CancellationToken.None));
+        Assert.Null(await _accounts.FindAsync("admin", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Failed_sign_ins_are_counted_within_the_window_and_cleared()
+    {
+        await _accounts.AddAsync(Account("admin"), CancellationToken.None);
+
+        Assert.Equal(1, await _accounts.AddFailedLoginAsync("admin", T0, T0.AddMinutes(-15), CancellationToken.None));
+        Assert.Equal(2, await _accounts.AddFailedLoginAsync("admin", T0.AddMinutes(5), T0.AddMinutes(-10), CancellationToken.None));
+        // Twenty minutes on, the first has left the window.
+        Assert.Equal(2, await _accounts.AddFailedLoginAsync("admin", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
+        Assert.Equal(1, await _accounts.AddFailedLoginAsync("nobody", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
+
+        await _accounts.ClearFailedLoginsAsync("admin", CancellationToken.None);
+        Assert.Equal(1, await _accounts.AddFailedLoginAsync("admin", T0.AddMinutes(21), T0.AddMinutes(6), CancellationToken.None));
+
+        await _accounts.SetLockedUntilAsync("admin", T0.AddMinutes(36), CancellationToken.None);
+        Assert.Equal(T0.AddMinutes(36), (await _accounts.FindAsync("admin", CancellationToken.None))!.LockedUntil);
+        await _accounts.SetLockedUntilAsync("admin", null, CancellationToken.None);
+        Assert.Null((await _accounts.FindAsync("admin", CancellationToken.None))!.LockedUntil);
+    }
+
+    [Fact]
+    public async Task The_audit_log_reads_newest_first_in_pages()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await _accounts.AuditAsync(new AuditEntry(0, T0.AddMinutes(i), "admin", "mark_false_positive", $"incident {i}", "误报", "127.0.0.1"), CancellationToken.None);
+        }
+
+        var first = await _accounts.ReadAuditAsync(null, 3, CancellationToken.None);
+        var rest = await _accounts.ReadAuditAsync(first[^1].Id, 3, CancellationToken.None);
+
+        Assert.Equal(["incident 4", "incident 3", "incident 2"], first.Select(e => e.Target));
+        Assert.Equal(["incident 1", "incident 0"], rest.Select(e => e.Target));
+        Assert.Equal(T0.AddMinutes(4), first[0].At);
+        Assert.Equal("127.0.0.1", first[0].Remote);
+    }
+
+    [Fact]
+    public async Task Pages_go_newest_first_below_the_last_id_with_every_filter()
+    {
+        var incidents = new List<Incident>();
+        for (var i = 0; i < 12; i++)
+        {
+            incidents.Add(Samples.Incident(messageId: $"m{i}", groupId: i % 2 == 0 ? "111" : "222", userId: i % 3 == 0 ? "u3" : "u1", time: T0.AddHours(i)) with
+            {
+                Rule = i < 6 ? "ads.contact" : "fraud.shua-dan",
+                Pack = i < 6 ? "ads" : "fraud",
+                Severity = i == 11 ? Severity.High : Severity.Medium,
+                ActionStatus = i == 10 ? ActionStatus.Failed : ActionStatus.Done,
+                MessageText = i == 7 ? "刷单返利，日结100%" : "加微信 Wx_Abc",
+            });
+        }
+
+        var ids = await _harness.Store.AddAsync(incidents, CancellationToken.None);
+        await _harness.Store.MarkFalsePositiveAsync(ids[4], true, "群公告", T0, "admin", CancellationToken.None);
+        var all = new IncidentFilter();
+
+        var page1 = await _harness.Store.BrowseAsync(all, null, 5, CancellationToken.None);
+        var page2 = await _harness.Store.BrowseAsync(all, page1[^1].Id, 5, CancellationToken.None);
+        var page3 = await _harness.Store.BrowseAsync(all, page2[^1].Id, 5, CancellationToken.None);
+        Assert.Equal(ids.Reverse(), page1.Concat(page2).Concat(page3).Select(i => i.Id));
+
+        async Task<long[]> Ids(IncidentFilter filter) => [.. (await _harness.Store.BrowseAsync(filter, null, 50, CancellationToken.None)).Select(i => i.Id)];
+        Assert.Equal([ids[10], ids[8], ids[6], ids[4], ids[2], ids[0]], await Ids(all with { GroupId = "111" }));
+        Assert.Equal([ids[9], ids[6], ids[3], ids[0]], await Ids(all with { UserId = "u3" }));
+        Assert.Equal([ids[5], ids[4], ids[3], ids[2], ids[1], ids[0]], await Ids(all with { Pack = "ads" }));
+        Assert.Equal(6, (await Ids(all with { Rule = "fraud.shua-dan" })).Length);
+        Assert.Equal([ids[11]], await Ids(all with { Severity = Severity.High }));
+        Assert.Equal([ids[10]], await Ids(all with { Status = ActionStatus.Failed }));
+        Assert.Equal([ids[4]], await Ids(all with { FalsePositive = true }));
+        Assert.Equal([ids[7]], await Ids(all with { Text = "100%" })); // % is text, not a wildcard
+        Assert.Equal(11, (await Ids(all with { Text = "wx_abc" })).Length); // Latin letters in any case
+        Assert.Equal([ids[3], ids[2]], await Ids(all with { From = T0.AddHours(2), To = T0.AddHours(4) }));
+        Assert.Equal([ids[9], ids[7]], await Ids(all with { Scope = ["222"], From = T0.AddHours(6), To = T0.AddHours(10) }));
+        Assert.Empty(await Ids(all with { Scope = [] })); // limited to no group: nothing, not everything
+        Assert.Equal("admin", (await _harness.Store.GetAsync(ids[4], CancellationToken.None))!.ReviewedBy);
+    }
+
+    [Fact]
+    public async Task The_overview_counts_by_local_day_category_outcome_rule_and_group()
+    {
+        var beijing = TimeSpan.FromHours(8);
+        await _harness.Store.AddAsync(
+            [
+                // 23:30 UTC on 1 March is 07:30 on 2 March in Beijing.
+                Samples.Incident(messageId: "a", time: T0.AddHours(23.5)) with { Category = "ads", ActionStatus = ActionStatus.Done },
+                Samples.Incident(messageId: "b", time: T0.AddHours(10)) with { Category = "ads", ActionStatus = ActionStatus.Done },
+                Samples.Incident(messageId: "c", time: T0.AddHours(11), groupId: "222") with { Category = "fraud", Rule = "fraud.x", ActionStatus = ActionStatus.Failed },
+                Samples.Incident(messageId: "d", time: T0.AddDays(40)) with { Category = "ads" }, // outside the period
+            ],
+            CancellationToken.None);
+        await _harness.Store.AddMessageCountsAsync([new MessageCount("qq", "123456", T0.AddHours(10), 70), new MessageCount("qq", "222", T0.AddHours(11), 30)], CancellationToken.None);
+
+        var overview = await _harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, null, 10, CancellationToken.None);
+        var leader = await _harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, ["222"], 10, CancellationToken.None);
+
+        Assert.Equal(
+            [new DayCount(new DateOnly(2025, 3, 1), "ads", 1), new DayCount(new DateOnly(2025, 3, 1), "fraud", 1), new DayCount(new DateOnly(2025, 3, 2), "ads", 1)],
+            overview.PerDay);
+        Assert.Equal([new NamedCount("done", 2), new NamedCount("failed", 1)], overview.Outcomes);
+        Assert.Equal([new NamedCount("ads.qr-code", 2), new NamedCount("fraud.x", 1)], overview.TopRules);
+        Assert.Equal([new NamedCount("123456", 2), new NamedCount("222", 1)], overview.TopGroups);
+        Assert.Equal(3, overview.Incidents);
+        Assert.Equal(100, overview.MessagesChecked);
+        Assert.Equal(1, leader.Incidents);
+        Assert.Equal(30, leader.MessagesChecked);
+        Assert.Equal(0, (await _harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, [], 10, CancellationToken.None)).Incidents);
+    }
+}

@@ -6,6 +6,7 @@ using GroupGuard.Host.Digests;
 using GroupGuard.Host.Health;
 using GroupGuard.Host.Rules;
 using GroupGuard.Host.Webhooks;
+using GroupGuard.Host.WebConsole;
 using GroupGuard.Milky;
 using GroupGuard.OneBot;
 using GroupGuard.QQBot;
@@ -64,10 +65,12 @@ internal static class GroupGuardApp
             .AddGroupGuardChannels(builder.Configuration)
             .AddGroupGuardDigests(builder.Configuration)
             .AddGroupGuardDigestSchedule(builder.Configuration)
-            .AddGroupGuardJobs();
+            .AddGroupGuardJobs()
+            .AddGroupGuardConsole(builder.Configuration);
         builder.Services.AddSingleton<StorageProbe>();
 
         var app = builder.Build();
+        app.UseGroupGuardConsole();
         app.MapOneBotWebhooks();
         app.MapOneBotWebSocket();
         app.MapMilkyWebhook();

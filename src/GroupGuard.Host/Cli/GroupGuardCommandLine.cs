@@ -33,14 +33,14 @@ internal static class GroupGuardCommandLine
           GroupGuard:OneBot:ApiBaseUrl        OneBot HTTP API of the bot, e.g. http://127.0.0.1:3000
           --urls / ASPNETCORE_URLS            listen address (default: http://127.0.0.1:5140)
 
-        Endpoints: POST /onebot/v11, POST /onebot/v12, GET /healthz
+        Endpoints: POST /onebot/v11, POST /onebot/v12, GET /healthz, /console (after 'users add')
         """;
 
-    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default, TextReader? input = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        var root = Build(output, error);
+        var root = Build(output, error, input);
 
         // A note or a message may well start with '@': no response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -88,7 +88,7 @@ internal static class GroupGuardCommandLine
         }
     }
 
-    private static RootCommand Build(TextWriter output, TextWriter error)
+    private static RootCommand Build(TextWriter output, TextWriter error, TextReader? input)
     {
         var root = new RootCommand(Description) { TreatUnmatchedTokensAsErrors = false };
         root.SetAction(parsed => GroupGuardApp.RunServiceAsync(Settings(parsed)));
@@ -100,6 +100,7 @@ internal static class GroupGuardCommandLine
         root.Subcommands.Add(Digest(output, error));
         root.Subcommands.Add(Rules(output, error));
         root.Subcommands.Add(Scan(error));
+        root.Subcommands.Add(Users(output, error, input));
         return root;
     }
 
@@ -193,6 +194,54 @@ internal static class GroupGuardCommandLine
             error,
             ct));
         return new Command("rules", "Work with rule packs.") { check };
+    }
+
+    private static Command Users(TextWriter output, TextWriter error, TextReader? input)
+    {
+        var name = new Argument<string>("NAME") { Description = "the sign-in name (letters, digits, hanzi, . _ - @)" };
+        var role = new Option<string>("--role") { Description = "admin (sees and does everything) or leader (reads their groups only)", Required = true };
+        role.AcceptOnlyFromAmong("admin", "leader");
+        var groups = new Option<string?>("--groups") { Description = "a leader's groups, comma-separated ids", HelpName = "ID,…" };
+        var add = Verb("add", "Add a console account; the password is read from the terminal, or from standard input when it is piped.", role, groups);
+        add.Arguments.Add(name);
+        add.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            (sp, token) => UsersCommand.AddAsync(
+                parsed.GetValue(name)!,
+                parsed.GetValue(role)!,
+                parsed.GetValue(groups),
+                sp.GetRequiredService<Core.Accounts.IAccountStore>(),
+                sp.GetRequiredService<IIncidentStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                prompt => UsersCommand.ReadPassword(prompt, input, error),
+                output,
+                error,
+                token),
+            error,
+            ct));
+
+        var list = Verb("list", "List the console's accounts.");
+        list.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            (sp, token) => UsersCommand.ListAsync(sp.GetRequiredService<Core.Accounts.IAccountStore>(), sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<TimeProvider>(), output, token),
+            error,
+            ct,
+            readsDatabase: true));
+
+        var removeName = new Argument<string>("NAME") { Description = "the account to remove" };
+        var remove = Verb("remove", "Remove a console account; its sessions end at once.");
+        remove.Arguments.Add(removeName);
+        remove.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            (sp, token) => UsersCommand.RemoveAsync(parsed.GetValue(removeName)!, sp.GetRequiredService<Core.Accounts.IAccountStore>(), sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<TimeProvider>(), output, error, token),
+            error,
+            ct,
+            readsDatabase: true));
+
+        return new Command("users", "Accounts of the web console (/console): it is off until one exists.") { add, list, remove };
     }
 
     private static Command Scan(TextWriter error)

@@ -12,7 +12,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -28,6 +28,8 @@ internal static class HealthEndpoint
                 }
                 : new { status = "unusable", error = check.Error, checked_at = check.At };
 
+            // The console is on once an account exists; asking needs a usable database.
+            var console = storageOk && await WebConsole.ConsoleRegistration.IsOnAsync(http.RequestServices, cancellationToken) ? "on" : "off";
             var ruleStatus = rules.Status;
             var ruleSet = rules.Current;
             var body = new
@@ -76,6 +78,7 @@ internal static class HealthEndpoint
                     actions_failed = stats.ActionsFailed,
                     last_action_error = stats.LastActionError,
                 },
+                console = new { state = console, path = WebConsole.ConsoleRegistration.PathBase },
                 digests = digests.Status.Select(d => new
                 {
                     leader = d.Leader,

@@ -1,0 +1,161 @@
+using System.Text;
+using GroupGuard.Core;
+using GroupGuard.Core.Accounts;
+
+namespace GroupGuard.Host.Cli;
+
+/// <summary><c>users add | list | remove</c>: the console's accounts.</summary>
+internal static class UsersCommand
+{
+    public static async Task<int> AddAsync(
+        string name,
+        string role,
+        string? groups,
+        IAccountStore accounts,
+        IIncidentStore store,
+        TimeProvider time,
+        Func<string, string?> readPassword,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        if (!ConsoleAccount.IsValidName(name))
+        {
+            await error.WriteLineAsync($"groupguard users add: '{name}' is not a usable name: letters, digits, hanzi and . _ - @, at most {ConsoleAccount.MaxNameLength} characters");
+            return 2;
+        }
+
+        var accountRole = role == "admin" ? AccountRole.Admin : AccountRole.Leader;
+        var groupIds = (groups ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (groupIds.FirstOrDefault(g => !ConsoleAccount.IsValidGroupId(g)) is { } bad)
+        {
+            await error.WriteLineAsync($"groupguard users add: --groups has '{bad}', which is not a group id (letters, digits, _ - . : @)");
+            return 2;
+        }
+
+        if (accountRole == AccountRole.Leader && groupIds.Count == 0)
+        {
+            await error.WriteLineAsync("groupguard users add: a leader needs --groups ID,… (the groups they may see)");
+            return 2;
+        }
+
+        if (accountRole == AccountRole.Admin && groupIds.Count > 0)
+        {
+            await error.WriteLineAsync("groupguard users add: an admin sees every group; --groups is for leaders");
+            return 2;
+        }
+
+        var password = readPassword($"Password for {name}: ");
+        if (password is null)
+        {
+            await error.WriteLineAsync("groupguard users add: no password was given (type it at the prompt, or pipe it on standard input)");
+            return 2;
+        }
+
+        if (PasswordHasher.Weakness(password) is { } weakness)
+        {
+            await error.WriteLineAsync($"groupguard users add: {weakness}");
+            return 2;
+        }
+
+        await store.InitializeAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var account = new ConsoleAccount(name, accountRole, groupIds, PasswordHasher.Hash(password), now);
+        if (!await accounts.AddAsync(account, cancellationToken))
+        {
+            await error.WriteLineAsync($"groupguard users add: there is already an account named '{name}' (users remove it first)");
+            return 1;
+        }
+
+        await accounts.AuditAsync(new AuditEntry(0, now, "cli:" + Environment.UserName, "user_add", name, Describe(account), null), cancellationToken);
+        await output.WriteLineAsync($"added {Describe(account)}; the console is at /console");
+        return 0;
+    }
+
+    public static async Task<int> ListAsync(IAccountStore accounts, IIncidentStore store, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var account in await accounts.ListAsync(cancellationToken))
+        {
+            var locked = account.LockedUntil is { } until && until > now ? $"  locked until {until:u}" : "";
+            await output.WriteLineAsync(Describe(account) + locked);
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> RemoveAsync(string name, IAccountStore accounts, IIncidentStore store, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        if (!await accounts.RemoveAsync(name, cancellationToken))
+        {
+            await error.WriteLineAsync($"groupguard users remove: there is no account named '{name}'");
+            return 1;
+        }
+
+        await accounts.AuditAsync(new AuditEntry(0, time.GetUtcNow(), "cli:" + Environment.UserName, "user_remove", name, null, null), cancellationToken);
+        await output.WriteLineAsync($"removed {name}; their sessions end with their next request");
+        return 0;
+    }
+
+    private static string Describe(ConsoleAccount account) =>
+        account.Role == AccountRole.Admin ? $"{account.Name} (admin)" : $"{account.Name} (leader of {string.Join(", ", account.GroupIds)})";
+
+    /// <summary>
+    /// The password: the first line of standard input when it is redirected (a script, a test),
+    /// else typed twice at the terminal without echo.
+    /// </summary>
+    public static string? ReadPassword(string prompt, TextReader? input, TextWriter error)
+    {
+        if (input is not null)
+        {
+            return input.ReadLine();
+        }
+
+        if (System.Console.IsInputRedirected)
+        {
+            return System.Console.In.ReadLine();
+        }
+
+        var first = ReadHidden(prompt, error);
+        var second = ReadHidden("Again: ", error);
+        if (first != second)
+        {
+            error.WriteLine("the two passwords differ");
+            return null;
+        }
+
+        return first;
+    }
+
+    private static string ReadHidden(string prompt, TextWriter error)
+    {
+        error.Write(prompt);
+        error.Flush();
+        var text = new StringBuilder();
+        while (true)
+        {
+            var key = System.Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                break;
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (text.Length > 0)
+                {
+                    text.Length--;
+                }
+            }
+            else if (!char.IsControl(key.KeyChar) && text.Length <= PasswordHasher.MaxPasswordLength)
+            {
+                text.Append(key.KeyChar);
+            }
+        }
+
+        error.WriteLine();
+        return text.ToString();
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.WebConsole;
+
+/// <summary>The web console (<c>GroupGuard:Console</c>). It is off until an account exists (<c>groupguard users add</c>).</summary>
+public sealed class ConsoleOptions
+{
+    public const string Section = "GroupGuard:Console";
+
+    /// <summary>False turns the console off even with accounts (it answers 404).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long a sign-in lasts without use, in minutes (5 to 10080).</summary>
+    public int SessionMinutes { get; set; } = 480;
+
+    /// <summary>Where the keys that sign session cookies are kept (default: <c>console-keys</c> beside the database).</summary>
+    public string? KeysPath { get; set; }
+
+    /// <summary>Failed sign-ins within <see cref="LockoutMinutes"/> that lock an account.</summary>
+    public int MaxFailedLogins { get; set; } = 5;
+
+    /// <summary>The window for failed sign-ins, and how long a lock lasts, in minutes.</summary>
+    public int LockoutMinutes { get; set; } = 15;
+}
+
+internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConsoleOptions options)
+    {
+        var errors = new List<string>();
+        if (options.SessionMinutes is < 5 or > 10080)
+        {
+            errors.Add($"{ConsoleOptions.Section}:SessionMinutes is {options.SessionMinutes}; it must be 5 to 10080 (a week).");
+        }
+
+        if (options.MaxFailedLogins is < 1 or > 100)
+        {
+            errors.Add($"{ConsoleOptions.Section}:MaxFailedLogins is {options.MaxFailedLogins}; it must be 1 to 100.");
+        }
+
+        if (options.LockoutMinutes is < 1 or > 1440)
+        {
+            errors.Add($"{ConsoleOptions.Section}:LockoutMinutes is {options.LockoutMinutes}; it must be 1 to 1440.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Security.Claims;
+using GroupGuard.Core.Accounts;
+using GroupGuard.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.WebConsole;
+
+/// <summary>
+/// The web console at <c>/console</c>: Razor Pages under <c>Console/Pages</c>, cookie sign-in
+/// against <see cref="IAccountStore"/>, antiforgery on every form, security headers, and 404 for
+/// every console address while no account exists.
+/// </summary>
+internal static class ConsoleRegistration
+{
+    public const string Scheme = "GroupGuardConsole";
+    public const string AdminPolicy = "admin";
+    public const string PathBase = "/console";
+
+    private const string AccountItem = "GroupGuard.Console.Account";
+
+    public static IServiceCollection AddGroupGuardConsole(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
+        services.AddSingleton<SignIn>();
+
+        services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/WebConsole/Pages";
+            options.Conventions.AuthorizeFolder("/");
+            options.Conventions.AllowAnonymousToPage("/Login");
+            options.Conventions.AuthorizePage("/Rules", AdminPolicy);
+            options.Conventions.AuthorizePage("/Digests", AdminPolicy);
+            options.Conventions.AuthorizePage("/Audit", AdminPolicy);
+        });
+
+        // Chinese text goes into pages as characters, not &#x…; entities (HTML's specials are still encoded).
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddAuthentication(Scheme).AddCookie(Scheme);
+        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<ConsoleOptions>>((cookie, console) =>
+        {
+            cookie.Cookie.Name = "gg_session";
+            cookie.Cookie.Path = PathBase;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromMinutes(console.Value.SessionMinutes);
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = PathBase + "/login";
+            cookie.LogoutPath = PathBase + "/logout";
+            cookie.AccessDeniedPath = PathBase + "/denied";
+            cookie.Events.OnValidatePrincipal = ValidateAsync;
+        });
+        services.AddAuthorization(options => options.AddPolicy(AdminPolicy, policy => policy.RequireRole(WireRole(AccountRole.Admin))));
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "gg_antiforgery";
+            options.Cookie.Path = PathBase;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.HttpOnly = true;
+            options.FormFieldName = "__gg_token";
+        });
+
+        // The keys that sign session and antiforgery cookies live beside the database, so a
+        // restart does not sign everyone out.
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var keys = configuration[$"{ConsoleOptions.Section}:KeysPath"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(storage.DataFolder() ?? Path.GetFullPath("data"), "console-keys");
+        services.AddDataProtection().SetApplicationName("GroupGuard").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        return services;
+    }
+
+    public static string WireRole(AccountRole role) => Core.WireNames<AccountRole>.ToText(role);
+
+    /// <summary>Headers, the off switch, static files, sign-in and the pages, in that order.</summary>
+    public static WebApplication UseGroupGuardConsole(this WebApplication app)
+    {
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(PathBase),
+            branch =>
+            {
+                branch.Use(async (context, next) =>
+                {
+                    SetSecurityHeaders(context.Response.Headers);
+                    var options = context.RequestServices.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue;
+                    if (!options.Enabled || !await context.RequestServices.GetRequiredService<IAccountStore>().AnyAsync(context.RequestAborted))
+                    {
+                        context.Response.StatusCode = StatusCodes.Status404NotFound;
+                        return;
+                    }
+
+                    await next(context);
+                });
+                branch.UseStaticFiles(new StaticFileOptions
+                {
+                    RequestPath = PathBase + "/assets",
+                    FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot", "console")),
+                    OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "public, max-age=3600",
+                });
+            });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        return app;
+    }
+
+    /// <summary>Whether the console is on: enabled, with at least one account.</summary>
+    public static async Task<bool> IsOnAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue.Enabled
+        && await services.GetRequiredService<IAccountStore>().AnyAsync(cancellationToken);
+
+    /// <summary>The signed-in account, as the database has it on this request.</summary>
+    public static ConsoleAccount? Account(this HttpContext context) => context.Items[AccountItem] as ConsoleAccount;
+
+    public static ClaimsPrincipal Principal(ConsoleAccount account) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, account.Name), new Claim(ClaimTypes.Role, WireRole(account.Role))], Scheme));
+
+    private static void SetSecurityHeaders(IHeaderDictionary headers)
+    {
+        headers.ContentSecurityPolicy =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        headers.XFrameOptions = "DENY";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "same-origin";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        // As antiforgery wants it for every page with a form (it would rewrite it otherwise, with a warning).
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
+    }
+
+    /// <summary>
+    /// Each request checks the cookie's account against the database: a removed account, or one
+    /// whose role changed, is signed out at once; a leader's groups are read fresh.
+    /// </summary>
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var name = context.Principal?.Identity?.Name;
+        var role = context.Principal?.FindFirst(ClaimTypes.Role)?.Value;
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<IAccountStore>();
+        var account = name is null ? null : await accounts.FindAsync(name, context.HttpContext.RequestAborted);
+        if (account is null || WireRole(account.Role) != role)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+            return;
+        }
+
+        context.HttpContext.Items[AccountItem] = account;
+    }
+}

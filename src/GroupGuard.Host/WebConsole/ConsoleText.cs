@@ -1,0 +1,157 @@
+using System.Collections.Frozen;
+using Microsoft.Net.Http.Headers;
+
+namespace GroupGuard.Host.WebConsole;
+
+/// <summary>
+/// The console's words: Chinese, or English where the browser prefers it (<c>Accept-Language</c>
+/// names <c>en</c> before any <c>zh</c>). Pages write the English text; this gives the Chinese.
+/// </summary>
+internal sealed class ConsoleText
+{
+    private static readonly FrozenDictionary<string, string> Chinese = new Dictionary<string, string>
+    {
+        ["Overview"] = "概览",
+        ["Incidents"] = "事件",
+        ["Rules"] = "规则",
+        ["Groups"] = "群",
+        ["Digests"] = "日报",
+        ["Audit log"] = "审计日志",
+        ["Sign out"] = "退出",
+        ["Sign in"] = "登录",
+        ["Name"] = "用户名",
+        ["Password"] = "密码",
+        ["Wrong name or password."] = "用户名或密码错误。",
+        ["Too many failed sign-ins: this account is locked for a while."] = "登录失败次数过多，账号已暂时锁定。",
+        ["Last 30 days"] = "最近 30 天",
+        ["Incidents per day"] = "每日事件",
+        ["Messages checked"] = "已检查消息",
+        ["False positives"] = "误判",
+        ["Action outcomes"] = "处置结果",
+        ["Top rules"] = "最常触发的规则",
+        ["Top groups"] = "事件最多的群",
+        ["Adapters"] = "接入",
+        ["No events yet."] = "尚未收到事件。",
+        ["Nothing in this period."] = "此期间没有记录。",
+        ["Group"] = "群",
+        ["User"] = "用户",
+        ["Pack"] = "规则包",
+        ["Rule"] = "规则",
+        ["Severity"] = "严重程度",
+        ["Status"] = "状态",
+        ["False positive"] = "误判",
+        ["From"] = "起",
+        ["To"] = "止",
+        ["Text contains"] = "文本包含",
+        ["Filter"] = "筛选",
+        ["Any"] = "全部",
+        ["Yes"] = "是",
+        ["No"] = "否",
+        ["Time"] = "时间",
+        ["Message"] = "消息",
+        ["Matched"] = "命中",
+        ["Action"] = "处置",
+        ["Next page"] = "下一页",
+        ["No incidents match."] = "没有符合条件的事件。",
+        ["Incident"] = "事件",
+        ["Folded text"] = "归一化文本",
+        ["Rule-set version"] = "规则版本",
+        ["Decided action"] = "决定的处置",
+        ["Platform's answer"] = "平台回应",
+        ["Escalation step"] = "升级级别",
+        ["Mute"] = "禁言",
+        ["Review"] = "复核",
+        ["Marked false positive"] = "已标记为误判",
+        ["Not marked"] = "未标记",
+        ["Note"] = "备注",
+        ["Mark false positive"] = "标记为误判",
+        ["Take back the mark"] = "撤销误判标记",
+        ["Lift the mute"] = "解除禁言",
+        ["by"] = "操作人",
+        ["Sender"] = "发送者",
+        ["Role"] = "身份",
+        ["Packs"] = "规则包",
+        ["Terms"] = "词条",
+        ["Problems"] = "问题",
+        ["No problems."] = "没有问题。",
+        ["Sandbox"] = "试验台",
+        ["One message a line."] = "每行一条消息。",
+        ["Rules folder (empty: the running rules)"] = "规则目录（留空：使用运行中的规则）",
+        ["Try"] = "试一试",
+        ["No hit."] = "未命中。",
+        ["Span"] = "位置",
+        ["As written"] = "原文",
+        ["How it matched"] = "匹配方式",
+        ["Dry run"] = "试运行",
+        ["Escalation"] = "升级",
+        ["all packs"] = "全部规则包",
+        ["Leader"] = "负责人",
+        ["Period"] = "时段",
+        ["Channels"] = "渠道",
+        ["Preview of the next digest"] = "下一期日报预览",
+        ["Send now"] = "立即发送",
+        ["Actor"] = "操作人",
+        ["Target"] = "对象",
+        ["Detail"] = "详情",
+        ["Address"] = "地址",
+        ["Earlier"] = "更早",
+        ["Only admins may do this."] = "只有管理员可以执行此操作。",
+        ["Saved."] = "已保存。",
+        ["Running"] = "运行中",
+        ["on"] = "开",
+        ["as written"] = "原样",
+        ["full width"] = "全角",
+        ["case"] = "大小写",
+        ["look-alike"] = "形近字",
+        ["traditional form"] = "繁体",
+        ["compatibility form"] = "兼容字符",
+        ["inserted symbols"] = "插入符号",
+        ["repeated characters"] = "叠字",
+        ["pinyin"] = "拼音",
+        ["folded"] = "归一化",
+        ["Word boundaries come from the running rules' dictionary."] = "分词边界使用运行中规则的词典。",
+        ["The rules in that folder have problems:"] = "该目录的规则有问题：",
+        ["Lines"] = "行",
+        ["Flagged"] = "命中",
+        ["off"] = "关",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private ConsoleText(bool english) => English = english;
+
+    public static ConsoleText Zh { get; } = new(false);
+
+    public static ConsoleText En { get; } = new(true);
+
+    public bool English { get; }
+
+    /// <summary>The <c>lang</c> attribute of the page.</summary>
+    public string Lang => English ? "en" : "zh-CN";
+
+    public string this[string english] => English ? english : Chinese.GetValueOrDefault(english, english);
+
+    /// <summary>Chinese unless the browser asks for English before any Chinese.</summary>
+    public static ConsoleText For(HttpContext context)
+    {
+        var header = context.Request.Headers.AcceptLanguage.ToString();
+        if (header.Length is 0 or > 1000 || !StringWithQualityHeaderValue.TryParseList(header.Split(','), out var languages))
+        {
+            return Zh;
+        }
+
+        foreach (var language in languages.Where(l => (l.Quality ?? 1) > 0).OrderByDescending(l => l.Quality ?? 1))
+        {
+            var tag = language.Value.Value ?? "";
+            if (tag.StartsWith("zh", StringComparison.OrdinalIgnoreCase))
+            {
+                return Zh;
+            }
+
+            if (tag.StartsWith("en", StringComparison.OrdinalIgnoreCase))
+            {
+                return En;
+            }
+        }
+
+        return Zh;
+    }
+}

@@ -1,0 +1,65 @@
+using GroupGuard.Core;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GroupGuard.Host.WebConsole.Pages;
+
+public sealed class IncidentModel(IIncidentStore store, TimeProvider time) : ConsolePage
+{
+    public const int MaxNoteLength = 500;
+
+    public Incident? Item { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(long id)
+    {
+        Item = await store.GetAsync(id, HttpContext.RequestAborted);
+
+        // Another group's incident does not exist for a leader: no hint that the id is used.
+        return Item is null || !Me.Sees(Item.GroupId) ? NotFound() : Page();
+    }
+
+    public async Task<IActionResult> OnPostMarkAsync(long id, bool falsePositive, string? note)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        if (note is { Length: > MaxNoteLength })
+        {
+            return BadRequest($"A note may have at most {MaxNoteLength} characters.");
+        }
+
+        note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        if (!await store.MarkFalsePositiveAsync(id, falsePositive, note, time.GetUtcNow(), Me.Name, HttpContext.RequestAborted))
+        {
+            return NotFound();
+        }
+
+        await AuditAsync(falsePositive ? "mark_false_positive" : "unmark_false_positive", $"incident {id}", note);
+        Notice = T["Saved."];
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>The message cut into plain and hit parts (spans are UTF-16 offsets into it; overlapping ones merge).</summary>
+    public static IEnumerable<(string Part, bool Hit)> Parts(string text, IReadOnlyList<EvidenceSpan> spans)
+    {
+        var marked = new bool[text.Length];
+        foreach (var span in spans)
+        {
+            for (var k = Math.Max(0, span.Start); k < Math.Min(text.Length, span.Start + span.Length); k++)
+            {
+                marked[k] = true;
+            }
+        }
+
+        var start = 0;
+        for (var k = 1; k <= text.Length; k++)
+        {
+            if (k == text.Length || marked[k] != marked[start])
+            {
+                yield return (text[start..k], marked[start]);
+                start = k;
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using GroupGuard.Core;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace GroupGuard.Host.WebConsole.Pages;
+
+/// <summary>The filters as typed, echoed back into the form and the next-page link.</summary>
+public sealed record IncidentsQuery(string? Group, string? User, string? Pack, string? Rule, string? Severity, string? Status, string? Fp, string? From, string? To, string? Q);
+
+public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
+{
+    public const int PageSize = 50;
+    public const int MaxFilterLength = 200;
+
+    public IncidentsQuery Query { get; private set; } = new(null, null, null, null, null, null, null, null, null, null);
+
+    public IReadOnlyList<Incident> Rows { get; private set; } = [];
+
+    /// <summary>The id the next page starts below, when there may be one.</summary>
+    public long? NextBefore { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? group, string? user, string? pack, string? rule, string? severity, string? status, string? fp, string? from, string? to, string? q, long? before)
+    {
+        Query = new IncidentsQuery(group, user, pack, rule, severity, status, fp, from, to, q);
+        string?[] typed = [group, user, pack, rule, severity, status, fp, from, to, q];
+        if (typed.Any(v => v is { Length: > MaxFilterLength }))
+        {
+            return BadRequest($"A filter may have at most {MaxFilterLength} characters.");
+        }
+
+        var filter = new IncidentFilter { Scope = Me.GroupScope, GroupId = Blank(group), UserId = Blank(user), Pack = Blank(pack), Rule = Blank(rule), Text = Blank(q) };
+        if (Blank(severity) is { } sev)
+        {
+            if (!WireNames<Severity>.TryParse(sev, out var parsed))
+            {
+                return BadRequest($"severity must be one of {string.Join(", ", WireNames<Severity>.All)}.");
+            }
+
+            filter = filter with { Severity = parsed };
+        }
+
+        if (Blank(status) is { } st)
+        {
+            if (!WireNames<ActionStatus>.TryParse(st, out var parsed))
+            {
+                return BadRequest($"status must be one of {string.Join(", ", WireNames<ActionStatus>.All)}.");
+            }
+
+            filter = filter with { Status = parsed };
+        }
+
+        filter = Blank(fp) switch
+        {
+            null => filter,
+            "yes" => filter with { FalsePositive = true },
+            "no" => filter with { FalsePositive = false },
+            _ => filter with { FalsePositive = null },
+        };
+
+        if (!TryDay(from, out var fromDay) || !TryDay(to, out var toDay))
+        {
+            return BadRequest("from and to are days written yyyy-MM-dd.");
+        }
+
+        if (fromDay is { } f)
+        {
+            filter = filter with { From = new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), Zone.GetUtcOffset(f.ToDateTime(TimeOnly.MinValue))) };
+        }
+
+        if (toDay is { } t)
+        {
+            var end = t.AddDays(1).ToDateTime(TimeOnly.MinValue);
+            filter = filter with { To = new DateTimeOffset(end, Zone.GetUtcOffset(end)) };
+        }
+
+        // One more than a page tells whether a next page exists.
+        var rows = await incidents.BrowseAsync(filter, before, PageSize + 1, HttpContext.RequestAborted);
+        Rows = rows.Count > PageSize ? [.. rows.Take(PageSize)] : rows;
+        NextBefore = rows.Count > PageSize ? Rows[^1].Id : null;
+        return Page();
+    }
+
+    public string NextLink(long before)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["group"] = Query.Group, ["user"] = Query.User, ["pack"] = Query.Pack, ["rule"] = Query.Rule, ["severity"] = Query.Severity,
+            ["status"] = Query.Status, ["fp"] = Query.Fp, ["from"] = Query.From, ["to"] = Query.To, ["q"] = Query.Q,
+            ["before"] = before.ToString(CultureInfo.InvariantCulture),
+        };
+        return QueryHelpers.AddQueryString("/console/incidents", values.Where(v => !string.IsNullOrEmpty(v.Value)));
+    }
+
+    public static string Excerpt(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 80), "…");
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static bool TryDay(string? text, out DateOnly? day)
+    {
+        day = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            day = parsed;
+            return true;
+        }
+
+        return false;
+    }
+}

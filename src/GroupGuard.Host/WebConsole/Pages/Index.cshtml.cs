@@ -1,0 +1,59 @@
+using System.Text.Json;
+using GroupGuard.Core;
+using GroupGuard.Host.Pipeline;
+
+namespace GroupGuard.Host.WebConsole.Pages;
+
+public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnectionStatus> connections, TimeProvider time) : ConsolePage
+{
+    public const int Days = 30;
+
+    public IncidentOverview Overview { get; private set; } = new([], [], [], [], 0, 0, 0);
+
+    /// <summary>The chart's data: a label per day and a series per category (JSON, read by overview.js).</summary>
+    public string ChartJson { get; private set; } = "{}";
+
+    public IReadOnlyList<(string Name, string State, string Detail)> Adapters { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        var (from, to, offset) = Period(time);
+        Overview = await incidents.OverviewAsync(from, to, offset, Me.GroupScope, 10, HttpContext.RequestAborted);
+        ChartJson = Chart(Overview.PerDay, DateOnly.FromDateTime((from + offset).UtcDateTime), Days);
+
+        var list = new List<(string, string, string)>();
+        foreach (var a in HttpContext.RequestServices.GetRequiredService<AdapterHealth>().Snapshot())
+        {
+            list.Add(($"{a.Protocol} {a.BotId}", a.LastEventAt is { } at ? Local(at) : "—", $"{a.Events} events"));
+        }
+
+        foreach (var c in connections.SelectMany(c => c.Connections))
+        {
+            list.Add(($"{WireNames<Protocol>.ToText(c.Protocol)} {c.Name}", c.Connected ? "connected" : "down", c.LastError ?? ""));
+        }
+
+        Adapters = list;
+    }
+
+    /// <summary>The last <see cref="Days"/> local days up to today, as [from, to) in UTC, and the zone's offset now.</summary>
+    internal static (DateTimeOffset From, DateTimeOffset To, TimeSpan Offset) Period(TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var offset = time.LocalTimeZone.GetUtcOffset(now);
+        var today = new DateTimeOffset((now + offset).Date, offset);
+        return (today.AddDays(-(Days - 1)).ToUniversalTime(), today.AddDays(1).ToUniversalTime(), offset);
+    }
+
+    /// <summary>Chart.js data: every day of the period (0 where nothing happened), one series per category.</summary>
+    internal static string Chart(IReadOnlyList<DayCount> perDay, DateOnly first, int days)
+    {
+        var labels = Enumerable.Range(0, days).Select(i => first.AddDays(i)).ToList();
+        var series = perDay.Select(d => d.Category).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(category => new
+        {
+            label = category,
+            data = labels.Select(day => perDay.Where(d => d.Day == day && d.Category == category).Sum(d => d.Count)).ToArray(),
+        });
+        // Escaped for the <script type="application/json"> block it is written into.
+        return JsonSerializer.Serialize(new { labels = labels.Select(d => d.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture)), datasets = series });
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GroupGuard.Host.WebConsole.Pages;
+
+public sealed class LoginModel : ConsolePage
+{
+    private readonly SignIn _signIn;
+
+    public LoginModel(SignIn signIn) => _signIn = signIn;
+
+    public string? Error { get; private set; }
+
+    public string? Name { get; private set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? name, string? password)
+    {
+        Name = name?.Trim();
+        if (string.IsNullOrEmpty(Name) || string.IsNullOrEmpty(password) || Name.Length > 64 || password.Length > Core.Accounts.PasswordHasher.MaxPasswordLength)
+        {
+            Error = T["Wrong name or password."];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var (outcome, account) = await _signIn.TryAsync(Name, password, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
+        if (outcome != SignInOutcome.SignedIn)
+        {
+            Error = outcome == SignInOutcome.Locked ? T["Too many failed sign-ins: this account is locked for a while."] : T["Wrong name or password."];
+            Response.StatusCode = outcome == SignInOutcome.Locked ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+
+        await HttpContext.SignInAsync(ConsoleRegistration.Scheme, ConsoleRegistration.Principal(account!), new AuthenticationProperties { IsPersistent = false });
+
+        // Only a console address of this site: never an open redirect.
+        var target = ReturnUrl is { Length: > 0 and < 2000 } url && url.StartsWith(ConsoleRegistration.PathBase, StringComparison.Ordinal) && Url.IsLocalUrl(url)
+            ? url
+            : ConsoleRegistration.PathBase;
+        return LocalRedirect(target);
+    }
+}

@@ -1,0 +1,223 @@
+using System.Net;
+using System.Text.Json;
+using GroupGuard.Core.Accounts;
+using GroupGuard.Host.WebConsole;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Host.Tests.Console;
+
+/// <summary>Who may enter the console: nobody before an account exists, then only with the right password, a few tries at a time.</summary>
+public sealed class ConsoleAccessTests
+{
+    [Fact]
+    public async Task The_console_is_404_until_an_account_exists_and_then_asks_for_a_sign_in()
+    {
+        using var service = new GroupGuardFactory();
+        using var browser = new ConsoleSession(service);
+
+        foreach (var path in new[] { "/console", "/console/login", "/console/incidents", "/console/assets/console.css" })
+        {
+            using var off = await browser.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, off.StatusCode);
+        }
+
+        Assert.Equal("off", await ConsoleStateAsync(browser));
+
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var on = await browser.GetAsync("/console/incidents");
+
+        Assert.Equal(HttpStatusCode.Redirect, on.StatusCode);
+        Assert.Equal("/console/login", ConsoleSession.PathOf(on.Headers.Location));
+        Assert.Equal("on", await ConsoleStateAsync(browser));
+    }
+
+    [Fact]
+    public async Task Users_add_from_the_command_line_stores_a_salted_hash_and_that_password_signs_in()
+    {
+        using var service = new GroupGuardFactory();
+        using var browser = new ConsoleSession(service);
+        _ = service.CreateClient();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await Cli.GroupGuardCommandLine.InvokeAsync(
+            ["users", "add", "王主管", "--role", "leader", "--groups", "123456,654321", $"--GroupGuard:Storage:ConnectionString=Data Source={service.DatabasePath}"],
+            output,
+            error,
+            CancellationToken.None,
+            new StringReader("a long leader password\n"));
+        var stored = await service.Services.GetRequiredService<IAccountStore>().FindAsync("王主管", CancellationToken.None);
+        using var signedIn = await browser.SignInAsync("王主管", "a long leader password");
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.Contains("leader of 123456, 654321", output.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(stored);
+        Assert.StartsWith($"pbkdf2-sha256${PasswordHasher.DefaultIterations}$", stored.PasswordHash, StringComparison.Ordinal);
+        Assert.DoesNotContain("leader password", stored.PasswordHash, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/console", signedIn.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("short", "at least 8")]
+    [InlineData("", "no password")]
+    public async Task Users_add_refuses_a_weak_or_missing_password(string typed, string reason)
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        using var error = new StringWriter();
+
+        var exit = await Cli.GroupGuardCommandLine.InvokeAsync(
+            ["users", "add", "admin", "--role", "admin", $"--GroupGuard:Storage:ConnectionString=Data Source={service.DatabasePath}"],
+            TextWriter.Null,
+            error,
+            CancellationToken.None,
+            new StringReader(typed.Length == 0 ? "" : typed + "\n"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains(reason, error.ToString(), StringComparison.Ordinal);
+        Assert.False(await service.Services.GetRequiredService<IAccountStore>().AnyAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_in_fifteen_minutes_lock_the_account_even_against_the_right_one()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        using var service = new GroupGuardFactory(services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
+            new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var wrong = await browser.SignInAsync("admin", "not the password " + i);
+            answers.Add(wrong.StatusCode);
+            clock.Advance(TimeSpan.FromMinutes(2));
+        }
+
+        using var rightButLocked = await browser.SignInAsync("admin");
+        clock.Advance(TimeSpan.FromMinutes(16));
+        using var later = await browser.SignInAsync("admin");
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 20, CancellationToken.None);
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, (HttpStatusCode)429], answers);
+        Assert.Equal((HttpStatusCode)429, rightButLocked.StatusCode);
+        Assert.Contains("锁定", await rightButLocked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, later.StatusCode);
+        Assert.Equal(["login", "login_refused_locked", "login_failed_locked", "login_failed", "login_failed", "login_failed", "login_failed"], audit.Select(a => a.Action));
+        Assert.DoesNotContain(audit, a => (a.Detail ?? "").Contains("not the password", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Failures_spread_wider_than_the_window_never_lock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        using var service = new GroupGuardFactory(services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
+            new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+
+        for (var i = 0; i < 8; i++)
+        {
+            using var wrong = await browser.SignInAsync("admin", "typo " + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            clock.Advance(TimeSpan.FromMinutes(4)); // four in any 15 minutes
+        }
+
+        using var right = await browser.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sign_in_without_the_antiforgery_token_is_refused()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+
+        using var response = await browser.PostFormAsync("/console/login", "/console/login", new Dictionary<string, string> { ["name"] = "admin", ["password"] = ConsoleSession.Password }, withToken: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.Where(c => c.StartsWith("gg_session", StringComparison.Ordinal)) : []);
+    }
+
+    [Fact]
+    public async Task Pages_carry_security_headers_and_the_session_cookie_is_http_only_and_same_site()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+
+        using var login = await browser.GetAsync("/console/login");
+        using var signedIn = await browser.SignInAsync("admin");
+        var session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("gg_session=", StringComparison.Ordinal));
+
+        var csp = login.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.Equal("DENY", login.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", login.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/console", session, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_removed_account_is_signed_out_at_its_next_request()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        await ConsoleSession.AddAccountAsync(service, "second", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("second");
+        await browser.PageAsync("/console");
+
+        await service.Services.GetRequiredService<IAccountStore>().RemoveAsync("second", CancellationToken.None);
+        using var after = await browser.GetAsync("/console");
+
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Equal("/console/login", ConsoleSession.PathOf(after.Headers.Location));
+    }
+
+    [Theory]
+    [InlineData(65, 10)]
+    [InlineData(5, 257)]
+    public async Task An_overlong_name_or_password_is_a_400(int nameLength, int passwordLength)
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+
+        using var response = await browser.SignInAsync(new string('a', nameLength), new string('p', passwordLength));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_return_address_outside_the_console_is_not_followed()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+
+        using var response = await browser.PostFormAsync(
+            "/console/login",
+            "/console/login?returnUrl=%2F%2Fevil.example%2Fconsole",
+            new Dictionary<string, string> { ["name"] = "admin", ["password"] = ConsoleSession.Password });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/console", response.Headers.Location!.OriginalString);
+    }
+
+    private static async Task<string> ConsoleStateAsync(ConsoleSession browser)
+    {
+        using var health = await browser.GetAsync("/healthz");
+        using var json = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("console").GetProperty("state").GetString()!;
+    }
+}

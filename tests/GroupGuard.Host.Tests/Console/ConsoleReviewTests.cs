@@ -1,0 +1,265 @@
+using System.Net;
+using System.Text.Json;
+using GroupGuard.Core;
+using GroupGuard.Core.Accounts;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupGuard.Host.Tests.Console;
+
+/// <summary>What administrators and leaders do in the console: review incidents, mark mistakes, try rules.</summary>
+public sealed class ConsoleReviewTests
+{
+    [Fact]
+    public async Task An_admin_sees_an_incident_with_its_hit_marks_it_false_positive_and_the_export_says_so()
+    {
+        using var service = new GroupGuardFactory();
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(41, "周末团购，有意加微信"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var list = await browser.PageAsync("/console/incidents");
+        var page = await browser.PageAsync($"/console/incidents/{incident.Id}");
+        using var marked = await browser.PostFormAsync(
+            $"/console/incidents/{incident.Id}",
+            $"/console/incidents/{incident.Id}?handler=Mark",
+            new Dictionary<string, string> { ["falsePositive"] = "true", ["note"] = "团购通知，不是广告" });
+        var after = await browser.PageAsync($"/console/incidents/{incident.Id}");
+        var export = await GroupGuardProcess.RunAsync(service.Folder, StartupAndHealthTests.Environment(service), TimeSpan.FromSeconds(60), "incidents", "export");
+        var exported = JsonDocument.Parse(export.Output.Trim()).RootElement;
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 10, CancellationToken.None);
+
+        Assert.Contains($"data-incident=\"{incident.Id}\"", list, StringComparison.Ordinal);
+        Assert.Contains("<mark>加微信</mark>", page, StringComparison.Ordinal);
+        Assert.Contains(incident.RuleSetVersion, page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, marked.StatusCode);
+        Assert.Contains("已标记为误判", after, StringComparison.Ordinal);
+        Assert.Contains("团购通知，不是广告", after, StringComparison.Ordinal);
+        Assert.Equal(0, export.ExitCode);
+        Assert.True(exported.GetProperty("false_positive").GetBoolean());
+        Assert.Equal("团购通知，不是广告", exported.GetProperty("review_note").GetString());
+        Assert.Equal("admin", exported.GetProperty("reviewed_by").GetString());
+        Assert.Contains(audit, a => a.Action == "mark_false_positive" && a.Actor == "admin" && a.Target == $"incident {incident.Id}");
+    }
+
+    [Fact]
+    public async Task Marking_without_the_antiforgery_token_changes_nothing()
+    {
+        using var service = new GroupGuardFactory();
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(42, "加微信领红包"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        using var forged = await browser.PostFormAsync(
+            $"/console/incidents/{incident.Id}",
+            $"/console/incidents/{incident.Id}?handler=Mark",
+            new Dictionary<string, string> { ["falsePositive"] = "true" },
+            withToken: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.False((await service.Services.GetRequiredService<IIncidentStore>().GetAsync(incident.Id, CancellationToken.None))!.FalsePositive);
+    }
+
+    [Fact]
+    public async Task A_leader_sees_only_their_groups_incidents_and_cannot_mark_them()
+    {
+        using var service = new GroupGuardFactory();
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(51, "加微信看看", groupId: 111111));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(52, "私聊领取福利", groupId: 222222));
+        var incidents = await service.IncidentsAfterAsync(2);
+        var mine = incidents.Single(i => i.GroupId == "111111");
+        var theirs = incidents.Single(i => i.GroupId == "222222");
+        await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "111111");
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("leader");
+
+        var list = await browser.PageAsync("/console/incidents");
+        var filtered = await browser.PageAsync("/console/incidents?group=222222");
+        var overview = await browser.PageAsync("/console");
+        using var other = await browser.GetAsync($"/console/incidents/{theirs.Id}");
+        var own = await browser.PageAsync($"/console/incidents/{mine.Id}");
+        using var mark = await browser.PostFormAsync(
+            $"/console/incidents/{mine.Id}",
+            $"/console/incidents/{mine.Id}?handler=Mark",
+            new Dictionary<string, string> { ["falsePositive"] = "true" });
+        using var rules = await browser.GetAsync("/console/rules");
+
+        Assert.Contains($"data-incident=\"{mine.Id}\"", list, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-incident=\"{theirs.Id}\"", list, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-incident=\"{theirs.Id}\"", filtered, StringComparison.Ordinal);
+        Assert.DoesNotContain("222222", overview, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.DoesNotContain("mark-form", own, StringComparison.Ordinal); // read-only
+        Assert.Equal("/console/denied", ConsoleSession.PathOf(mark.Headers.Location));
+        Assert.False((await service.Services.GetRequiredService<IIncidentStore>().GetAsync(mine.Id, CancellationToken.None))!.FalsePositive);
+        Assert.Equal("/console/denied", ConsoleSession.PathOf(rules.Headers.Location));
+    }
+
+    [Fact]
+    public async Task Incidents_page_newest_first_through_the_next_link_and_filter_by_text()
+    {
+        using var service = new GroupGuardFactory();
+        for (var i = 0; i < 55; i++)
+        {
+            await service.PostV11Async(GroupGuardFactory.GroupEvent(100 + i, i == 7 ? "私聊领取，限时" : $"第{i}条：加微信"));
+        }
+
+        var incidents = await service.IncidentsAfterAsync(55);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var first = await browser.PageAsync("/console/incidents");
+        var next = System.Text.RegularExpressions.Regex.Match(first, "class=\"next\" href=\"([^\"]+)\"").Groups[1].Value;
+        var second = await browser.PageAsync(next);
+        var searched = await browser.PageAsync("/console/incidents?q=" + Uri.EscapeDataString("私聊"));
+
+        var ids = incidents.Select(i => i.Id).OrderDescending().ToList();
+        Assert.Contains($"data-incident=\"{ids[0]}\"", first, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-incident=\"{ids[50]}\"", first, StringComparison.Ordinal);
+        Assert.Contains($"before={ids[49]}", next, StringComparison.Ordinal);
+        Assert.Contains($"data-incident=\"{ids[50]}\"", second, StringComparison.Ordinal);
+        Assert.Contains($"data-incident=\"{ids[54]}\"", second, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(searched, "data-incident="));
+    }
+
+    [Theory]
+    [InlineData("/console/incidents?q=")]
+    [InlineData("/console/incidents?user=")]
+    public async Task An_overlong_filter_is_a_400(string prefix)
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        using var response = await browser.GetAsync(prefix + new string('x', 201));
+        using var badSeverity = await browser.GetAsync("/console/incidents?severity=dire");
+        using var badDay = await browser.GetAsync("/console/incidents?from=yesterday");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badSeverity.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badDay.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_sandbox_shows_each_line_s_hits_with_the_folding_that_made_them_match()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        using var response = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string>
+        {
+            ["text"] = "有需要的加威信\n今天天气不错\n私聊領取",
+        });
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<mark>加威信</mark>", html, StringComparison.Ordinal);
+        Assert.Contains("形近字", html, StringComparison.Ordinal); // 威 for 微
+        Assert.Contains("<mark>私聊領取</mark>", html, StringComparison.Ordinal);
+        Assert.Contains("繁体", html, StringComparison.Ordinal);
+        Assert.Contains("未命中", html, StringComparison.Ordinal);
+        Assert.Contains("4+3", html, StringComparison.Ordinal); // the span of 加威信
+        Assert.Contains("行: 3 · 命中: 2", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sandbox_tries_a_folder_the_admin_names_and_reports_its_problems_by_line()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var draft = Path.Combine(service.Folder, "draft");
+        Directory.CreateDirectory(draft);
+        await File.WriteAllTextAsync(Path.Combine(draft, "draft.yaml"), "pack: draft\ncategory: fraud\nseverity: high\naction: log\nrules:\n  - id: draft.refund\n    terms: [退款专员]\n");
+        var broken = Path.Combine(service.Folder, "broken");
+        Directory.CreateDirectory(broken);
+        await File.WriteAllTextAsync(Path.Combine(broken, "b.yaml"), "pack: b\nrules:\n  - id: b.x\n    regex: '(a)\\1'\n");
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        using var tried = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = "我是退款专员", ["folder"] = draft });
+        using var failed = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = "x", ["folder"] = broken });
+        var triedHtml = WebUtility.HtmlDecode(await tried.Content.ReadAsStringAsync());
+        var failedHtml = WebUtility.HtmlDecode(await failed.Content.ReadAsStringAsync());
+
+        Assert.Contains("draft.refund", triedHtml, StringComparison.Ordinal);
+        Assert.Contains("<mark>退款专员</mark>", triedHtml, StringComparison.Ordinal);
+        Assert.Contains("b.yaml:4", failedHtml, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(20_001, 1)]
+    [InlineData(1_001, 501)]
+    public async Task The_sandbox_refuses_too_much_text_or_too_many_lines(int characters, int lines)
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+        var line = new string('好', Math.Max(1, (characters / lines) - 1));
+        var text = string.Join('\n', Enumerable.Repeat(line, lines));
+        text = text.Length < characters ? text + new string('好', characters - text.Length) : text;
+
+        using var response = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = text });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_are_in_Chinese_unless_the_browser_prefers_English()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var chinese = new ConsoleSession(service, "zh-CN,zh;q=0.9,en;q=0.8");
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("admin");
+        using var b = await english.SignInAsync("admin");
+
+        var zh = await chinese.PageAsync("/console/incidents");
+        var en = await english.PageAsync("/console/incidents");
+
+        Assert.Contains("<h1>事件</h1>", zh, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"zh-CN\">", zh, StringComparison.Ordinal);
+        Assert.Contains("<h1>Incidents</h1>", en, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"en\">", en, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_overview_counts_the_last_thirty_days_and_carries_the_chart_data()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var now = DateTimeOffset.UtcNow;
+        await store.AddAsync(
+            [
+                Incidents.Of("o1", time: now.AddHours(-1), category: "ads"),
+                Incidents.Of("o2", time: now.AddHours(-2), category: "ads"),
+                Incidents.Of("o3", time: now.AddDays(-3), category: "fraud"),
+                Incidents.Of("o4", time: now.AddDays(-45), category: "fraud"),
+            ],
+            CancellationToken.None);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var html = await browser.PageAsync("/console");
+        var json = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"application/json\" id=\"per-day-data\">(.*?)</script>").Groups[1].Value;
+        using var data = JsonDocument.Parse(json);
+
+        Assert.Contains("id=\"incident-total\">3<", html, StringComparison.Ordinal);
+        Assert.Equal(30, data.RootElement.GetProperty("labels").GetArrayLength());
+        var series = data.RootElement.GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("label").GetString()!, d => d.GetProperty("data").EnumerateArray().Sum(v => v.GetInt32()));
+        Assert.Equal(2, series["ads"]);
+        Assert.Equal(1, series["fraud"]);
+        Assert.Contains("/console/assets/lib/chart.js/chart.umd.min.js", html, StringComparison.Ordinal);
+        using var script = await browser.GetAsync("/console/assets/lib/chart.js/chart.umd.min.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Contains("Chart", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

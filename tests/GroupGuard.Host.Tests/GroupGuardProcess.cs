@@ -12,9 +12,18 @@ internal static class GroupGuardProcess
     public sealed record Outcome(int ExitCode, string Output, string Error);
 
     /// <summary>Runs a verb to its end (or kills it after <paramref name="timeout"/>).</summary>
-    public static async Task<Outcome> RunAsync(string workingDirectory, IDictionary<string, string> environment, TimeSpan timeout, params string[] args)
+    public static Task<Outcome> RunAsync(string workingDirectory, IDictionary<string, string> environment, TimeSpan timeout, params string[] args) =>
+        RunWithInputAsync(workingDirectory, environment, timeout, null, args);
+
+    /// <summary>Runs a verb to its end with <paramref name="input"/> on its standard input (a piped password).</summary>
+    public static async Task<Outcome> RunWithInputAsync(string workingDirectory, IDictionary<string, string> environment, TimeSpan timeout, string? input, params string[] args)
     {
         using var process = Start(workingDirectory, environment, args);
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -29,7 +29,7 @@ internal static class HealthEndpoint
                 : new { status = "unusable", error = check.Error, checked_at = check.At };
 
             // The console is on once an account exists; asking needs a usable database.
-            var console = storageOk && await WebConsole.ConsoleRegistration.IsOnAsync(http.RequestServices, cancellationToken) ? "on" : "off";
+            var console = storageOk ? await WebConsole.ConsoleRegistration.StateAsync(http.RequestServices, cancellationToken) : "unknown";
             var ruleStatus = rules.Status;
             var ruleSet = rules.Current;
             var body = new

@@ -87,10 +87,11 @@ internal static class ConsoleRegistration
                 branch.Use(async (context, next) =>
                 {
                     SetSecurityHeaders(context.Response.Headers);
-                    var options = context.RequestServices.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue;
-                    if (!options.Enabled || !await context.RequestServices.GetRequiredService<IAccountStore>().AnyAsync(context.RequestAborted))
+                    var state = await StateAsync(context.RequestServices, context.RequestAborted);
+                    if (state != "on")
                     {
-                        context.Response.StatusCode = StatusCodes.Status404NotFound;
+                        // Off: nothing here. Unknown (the database cannot say): try again later.
+                        context.Response.StatusCode = state == "off" ? StatusCodes.Status404NotFound : StatusCodes.Status503ServiceUnavailable;
                         return;
                     }
 
@@ -109,10 +110,26 @@ internal static class ConsoleRegistration
         return app;
     }
 
-    /// <summary>Whether the console is on: enabled, with at least one account.</summary>
-    public static async Task<bool> IsOnAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue.Enabled
-        && await services.GetRequiredService<IAccountStore>().AnyAsync(cancellationToken);
+    /// <summary>
+    /// <c>on</c> (enabled, with at least one account), <c>off</c>, or <c>unknown</c> when the
+    /// database cannot be asked (it is logged by the storage check, not here).
+    /// </summary>
+    public static async Task<string> StateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (!services.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue.Enabled)
+        {
+            return "off";
+        }
+
+        try
+        {
+            return await services.GetRequiredService<IAccountStore>().AnyAsync(cancellationToken) ? "on" : "off";
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or IOException)
+        {
+            return "unknown";
+        }
+    }
 
     /// <summary>The signed-in account, as the database has it on this request.</summary>
     public static ConsoleAccount? Account(this HttpContext context) => context.Items[AccountItem] as ConsoleAccount;

@@ -1,3 +1,4 @@
+using System.Text;
 using GroupGuard.Core.Text;
 
 namespace GroupGuard.Core.Rules;
@@ -16,6 +17,19 @@ public enum AllowPhraseProblem
 
     /// <summary>Holds <c>#</c>, which would start a comment, or a line break or other control character.</summary>
     NotOneLine,
+}
+
+/// <summary>What became of a phrase offered for a group's allow list.</summary>
+public enum GroupAllowAdded
+{
+    /// <summary>Written as a new line at the end of the file (created when there was none).</summary>
+    Added,
+
+    /// <summary>The file has that line already: nothing written.</summary>
+    AlreadyThere,
+
+    /// <summary>The file holds <see cref="GroupAllowList.MaxPhrases"/> lines or more: nothing written.</summary>
+    Full,
 }
 
 /// <summary>
@@ -67,6 +81,52 @@ public static class GroupAllowList
         }
 
         return true;
+    }
+
+    /// <summary>The first lines of a list a command creates: what the file is, for whoever opens it.</summary>
+    public const string Header = "# 本群放行词语：一行一个，盖住命中的词语就不算违规，只在本群生效。群主、管理员可在群里发「/gg 放行 词语」添加，也可直接编辑本文件。\n";
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>
+    /// Adds <paramref name="phrase"/> (checked with <see cref="Check"/>) as a line of
+    /// <paramref name="groupId"/>'s list in <paramref name="folder"/>, unless it is there already or
+    /// the list is full. Throws on a file system failure. The rule set reloads to apply it.
+    /// </summary>
+    public static GroupAllowAdded Add(string folder, string groupId, string phrase)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(phrase);
+        if (!IsFileGroupId(groupId))
+        {
+            throw new ArgumentException($"'{groupId}' cannot name a file in the rules folder", nameof(groupId));
+        }
+
+        if (Check(phrase) != AllowPhraseProblem.None)
+        {
+            throw new ArgumentException($"'{phrase}' cannot be a line of an allow list", nameof(phrase));
+        }
+
+        phrase = phrase.Trim();
+        var path = Path.Combine(folder, FileName(groupId));
+        var existing = File.Exists(path) ? File.ReadAllText(path, Utf8) : null;
+        if (existing is not null)
+        {
+            var lines = RuleTextFiles.ParseLines(existing);
+            if (lines.Any(l => string.Equals(l.Text, phrase, StringComparison.Ordinal)))
+            {
+                return GroupAllowAdded.AlreadyThere;
+            }
+
+            if (lines.Count >= MaxPhrases)
+            {
+                return GroupAllowAdded.Full;
+            }
+        }
+
+        var lead = existing is null ? Header : existing.Length > 0 && !existing.EndsWith('\n') ? "\n" : "";
+        File.AppendAllText(path, lead + phrase + "\n", Utf8);
+        return GroupAllowAdded.Added;
     }
 
     /// <summary>Whether <paramref name="phrase"/> (trimmed) can be one line of an allow list, as the loader would take it.</summary>

@@ -195,7 +195,18 @@ internal sealed partial class GroupCommands(
 
         var file = GroupAllowList.FileName(message.GroupId);
         var phrase = command.Argument;
-        switch (GroupAllowList.Add(rulesOptions.Value.ResolvePath(), message.GroupId, phrase))
+        GroupAllowAdded added;
+        try
+        {
+            added = GroupAllowList.Add(rulesOptions.Value.ResolvePath(), message.GroupId, phrase);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogAllowNotWritten(ex, file);
+            return CommandReply.Say(message, $"无法写入 {file}：规则目录不可写");
+        }
+
+        switch (added)
         {
             case GroupAllowAdded.AlreadyThere:
                 return CommandReply.Say(message, $"「{phrase}」已在本群放行名单中");
@@ -286,6 +297,9 @@ internal sealed partial class GroupCommands(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command: the reply queue is full; the answer to message {MessageId} in group {GroupId} is dropped")]
     private partial void LogReplyDropped(string groupId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command: {File} could not be written in the rules folder")]
+    private partial void LogAllowNotWritten(Exception ex, string file);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command: a phrase was added to {File} for group {GroupId}, but the rules did not reload with it (reload ok: {Loaded}); see the rules errors")]
     private partial void LogAllowNotInForce(string groupId, string file, bool loaded);

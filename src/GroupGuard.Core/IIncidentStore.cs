@@ -22,6 +22,13 @@ public interface IIncidentStore
     /// <summary>One incident, or null.</summary>
     Task<Incident?> GetAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The incidents of one message, in id order: of the latest message with that id when there
+    /// were several (OneBot implementations reuse short message ids after a restart); empty when
+    /// nothing fired on it.
+    /// </summary>
+    Task<IReadOnlyList<Incident>> FindByMessageAsync(Moderation.GroupMessageRef message, CancellationToken cancellationToken);
+
     /// <summary>Records what became of the action of these incidents, and why when it was not done.</summary>
     Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken);
 

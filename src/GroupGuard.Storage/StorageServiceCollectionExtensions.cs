@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Digests;
+using GroupGuard.Core.Moderation;
 using GroupGuard.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +13,8 @@ namespace GroupGuard.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IIncidentStore"/>, <see cref="IIncidentBrowser"/>, <see cref="IAccountStore"/>
-    /// and <see cref="IDigestOutbox"/> (SQLite, one database)
+    /// Registers <see cref="IIncidentStore"/>, <see cref="IIncidentBrowser"/>, <see cref="IAccountStore"/>,
+    /// <see cref="IGroupSwitches"/>, <see cref="ISentWarnings"/> and <see cref="IDigestOutbox"/> (SQLite, one database)
     /// with <see cref="StorageOptions"/> bound from <c>GroupGuard:Storage</c> and validated at start.
     /// The host calls <see cref="IIncidentStore.InitializeAsync"/> once before the first write to
     /// either: it creates the outbox's tables too.
@@ -34,6 +35,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IIncidentStore>(sp => sp.GetRequiredService<SqliteIncidentStore>());
         services.TryAddSingleton<IIncidentBrowser>(sp => sp.GetRequiredService<SqliteIncidentStore>());
         services.TryAddSingleton<IAccountStore, SqliteAccountStore>();
+        services.TryAddSingleton<IGroupSwitches, SqliteGroupSwitches>();
+        services.TryAddSingleton<ISentWarnings, SqliteSentWarnings>();
         services.TryAddSingleton<IDigestOutbox, SqliteDigestOutbox>();
         return services;
     }

@@ -41,6 +41,7 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__Storage__ConnectionString", "", "GroupGuard:Storage:ConnectionString")]
     [InlineData("GroupGuard__Pipeline__QueueCapacity", "0", "GroupGuard:Pipeline:QueueCapacity")]
     [InlineData("GroupGuard__Rules__Path", "/no/such/rules/folder", "GroupGuard:Rules:Path")]
+    [InlineData("GroupGuard__Commands__Prefix", "/g g", "GroupGuard:Commands:Prefix")]
     public async Task An_invalid_setting_stops_the_start_and_names_the_key(string variable, string value, string key)
     {
         using var service = new GroupGuardFactory();

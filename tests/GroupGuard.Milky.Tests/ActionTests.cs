@@ -205,6 +205,42 @@ public sealed class ActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_warning_sent_carries_its_message_seq()
+    {
+        _milky.Script("send_group_message", MilkyAnswer.Ok(JsonNode.Parse("""{"message_seq":4242,"time":1764150000}""")));
+        using var client = Client();
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Warn, warning: "请勿发广告"), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        Assert.Equal("4242", result.SentMessageId);
+    }
+
+    [Fact]
+    public async Task Unmute_is_set_group_member_mute_with_duration_zero()
+    {
+        using var client = Client();
+
+        var result = await client.UnmuteAsync(Protocol.Milky, "qq", "10001", "123456", "20002", CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, result.Status);
+        var call = Assert.Single(_milky.Calls.Items);
+        Assert.Equal("set_group_member_mute", call.Api);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"group_id":123456,"user_id":20002,"duration":0}"""), call.Json));
+    }
+
+    [Fact]
+    public async Task Unmute_of_an_id_that_is_no_milky_id_calls_nothing()
+    {
+        using var client = Client();
+
+        var result = await client.UnmuteAsync(Protocol.Milky, "qq", "10001", "123456", "openid-abc", CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.Invalid, result.ErrorKind);
+        Assert.Empty(_milky.Calls.Items);
+    }
+
+    [Fact]
     public async Task An_api_the_implementation_lacks_is_failed_as_platform_cannot()
     {
         // Lagrange.Milky answers 404 for the APIs it has not implemented (mute and kick among them).

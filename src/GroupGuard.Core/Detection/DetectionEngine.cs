@@ -101,6 +101,14 @@ internal sealed class DetectionEngine
             Add(_folder.FoldToString(phrase.Text), Pattern.ForAllow(AllowSpans.EveryRule));
         }
 
+        foreach (var (group, phrases) in set.GroupAllow)
+        {
+            foreach (var phrase in phrases)
+            {
+                Add(_folder.FoldToString(phrase.Text), Pattern.ForAllow(AllowSpans.EveryRule, group));
+            }
+        }
+
         _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
         _persons = _rules.Any(r => r.Target == TermTarget.Person) ? TargetWords.ForPersons(_folder) : null;
         _groups = _rules.Any(r => r.Target == TermTarget.Group) ? TargetWords.ForGroups(_folder) : null;
@@ -314,7 +322,12 @@ internal sealed class DetectionEngine
                 {
                     if (pattern.Allow)
                     {
-                        allows.Add(pattern.Rule, folded.Start[start], folded.End[j]);
+                        // A group's own allow phrase cancels only in that group's messages.
+                        if (pattern.Group is null || string.Equals(pattern.Group, groupId, StringComparison.Ordinal))
+                        {
+                            allows.Add(pattern.Rule, folded.Start[start], folded.End[j]);
+                        }
+
                         continue;
                     }
 
@@ -778,13 +791,17 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>One way a pattern can fire: a rule's term (or a pinyin form of it), or an allow phrase.</summary>
-    private sealed record Pattern(int Rule, string Term, bool Allow, bool Word, bool AsciiStart, bool AsciiEnd)
+    /// <param name="Group">For an allow phrase of a group's own list, that group; null for every group.</param>
+    private sealed record Pattern(int Rule, string Term, bool Allow, bool Word, bool AsciiStart, bool AsciiEnd, string? Group = null)
     {
         public static Pattern ForTerm(int rule, string term, string form, bool word) =>
             new(rule, term, false, word, CharTables.IsAsciiWord(form[0]), CharTables.IsAsciiWord(form[^1]));
 
-        /// <summary>An allow phrase: of one rule (<c>unless</c>), or of every rule (rule -1, <c>allow.txt</c>).</summary>
-        public static Pattern ForAllow(int rule) => new(rule, "", true, false, false, false);
+        /// <summary>
+        /// An allow phrase: of one rule (<c>unless</c>), or of every rule (rule -1, <c>allow.txt</c>),
+        /// in every group or only in <paramref name="group"/> (<c>allow-&lt;group&gt;.txt</c>).
+        /// </summary>
+        public static Pattern ForAllow(int rule, string? group = null) => new(rule, "", true, false, false, false, group);
     }
 
     private readonly record struct Candidate(Pattern Pattern, int Start, int End);

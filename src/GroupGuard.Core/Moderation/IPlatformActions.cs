@@ -35,6 +35,12 @@ public sealed record ActionResult(ActionStatus Status, string? Error, ActionErro
     public static ActionResult Failed(ActionErrorKind kind, string error) => new(ActionStatus.Failed, error, kind);
 
     public static ActionResult Unsupported(ActionErrorKind kind, string error) => new(ActionStatus.Unsupported, error, kind);
+
+    /// <summary>
+    /// For a message sent to the group (a warning): the platform's id of that message, when it
+    /// said; a reply to it is then known as a reply to this warning.
+    /// </summary>
+    public string? SentMessageId { get; init; }
 }
 
 /// <summary>
@@ -52,6 +58,14 @@ public interface IPlatformActions
 
     /// <summary>The member's role from the platform (<c>get_group_member_info</c>), or null when it cannot say.</summary>
     Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lifts the member's mute (OneBot v11 <c>set_group_ban</c> with duration 0, Milky
+    /// <c>set_group_member_mute</c> with duration 0), rate-limited and retried as
+    /// <see cref="ExecuteAsync"/>; <c>unsupported</c> where the platform cannot mute. Lifting a
+    /// mute that is not there is no failure. Same failure contract as <see cref="ExecuteAsync"/>.
+    /// </summary>
+    Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken);
 }
 
 /// <summary>

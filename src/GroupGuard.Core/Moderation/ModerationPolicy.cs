@@ -14,6 +14,7 @@ public sealed record Decision(IReadOnlyList<Incident> Incidents, IReadOnlyList<P
 /// <summary>The facts the policy needs besides the message and its hits.</summary>
 /// <param name="OffencesBefore">Earlier incidents of the sender in the group within the window (false positives left out).</param>
 /// <param name="Role">The sender's role: from the event, else from the platform.</param>
+/// <param name="DryRunSwitch">The group's dry run as switched at runtime (<see cref="IGroupSwitches"/>), ahead of the group's and the service's settings; null when not switched.</param>
 public sealed record PolicyContext(
     int OffencesBefore,
     SenderRole Role,
@@ -21,7 +22,8 @@ public sealed record PolicyContext(
     ModerationOptions Options,
     GroupOverride? Group,
     PrivacyOptions Privacy,
-    Func<ModerationAction, bool> CanDo);
+    Func<ModerationAction, bool> CanDo,
+    bool? DryRunSwitch = null);
 
 /// <summary>
 /// Turns hits into incidents and platform actions: the strongest action of the enforced hits wins
@@ -48,7 +50,7 @@ public static class ModerationPolicy
         var exempt = context.Role is SenderRole.Owner or SenderRole.Admin
             || message.UserId == message.BotId
             || context.Options.ExemptUsers.Contains(message.UserId);
-        var dryRun = context.Group?.DryRun ?? context.Options.DryRun;
+        var dryRun = context.DryRunSwitch ?? context.Group?.DryRun ?? context.Options.DryRun;
         var enforced = hits.Where(h => h.Rule.Mode == RuleMode.Enforce && h.Rule.Action != ModerationAction.Log).ToList();
         var strongest = enforced.Count == 0 ? null : enforced.MaxBy(h => (int)h.Rule.Action);
 

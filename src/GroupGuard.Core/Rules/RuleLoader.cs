@@ -11,7 +11,7 @@ namespace GroupGuard.Core.Rules;
 /// </summary>
 public static class RuleLoader
 {
-    /// <summary>Phrases that cancel any hit they cover, in every pack.</summary>
+    /// <summary>Phrases that cancel any hit they cover, in every pack (a group's own: <see cref="GroupAllowList"/>).</summary>
     public const string AllowFile = "allow.txt";
 
     /// <summary>Look-alike and homophone substitutes: <c>微 薇 威 v</c>, canonical first.</summary>
@@ -55,6 +55,7 @@ public static class RuleLoader
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash);
+        var groupAllow = ReadGroupAllowLists(full, errors, hash);
         var variants = ReadVariants(Path.Combine(full, VariantsFile), errors, hash);
         var packs = new List<RulePack>();
         var packIds = new Dictionary<string, (string Path, int Line)>(StringComparer.Ordinal);
@@ -100,7 +101,43 @@ public static class RuleLoader
         }
 
         var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
-        return new RuleLoadResult(new RuleSet(version, full, packs, allow, variants), errors, warnings);
+        return new RuleLoadResult(new RuleSet(version, full, packs, allow, variants, groupAllow), errors, warnings);
+    }
+
+    /// <summary>
+    /// Each <c>allow-&lt;group id&gt;.txt</c> of the folder (not its subfolders), read like
+    /// <c>allow.txt</c>, by group id. A file whose name gives no usable group id is an error.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<RuleTerm>> ReadGroupAllowLists(string folder, List<RuleError> errors, IncrementalHash hash)
+    {
+        var lists = new Dictionary<string, IReadOnlyList<RuleTerm>>(StringComparer.Ordinal);
+        IEnumerable<string> files;
+        try
+        {
+            files = System.IO.Directory.EnumerateFiles(folder, GroupAllowList.FilePrefix + "*" + GroupAllowList.FileSuffix)
+                .Where(f => GroupAllowList.GroupOf(Path.GetFileName(f)) is not null)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new RuleError(RuleTextFiles.Display(folder), 0, $"cannot list the group allow lists: {ex.Message}"));
+            return lists;
+        }
+
+        foreach (var file in files)
+        {
+            var group = GroupAllowList.GroupOf(Path.GetFileName(file))!;
+            if (!GroupAllowList.IsFileGroupId(group))
+            {
+                errors.Add(new RuleError(RuleTextFiles.Display(file), 0, $"'{group}' is not a group id: name a group's allow list allow-<group id>.txt (letters, digits, _ - . @)"));
+                continue;
+            }
+
+            lists[group] = ReadPhrases(file, errors, hash);
+        }
+
+        return lists;
     }
 
     /// <summary>A list of phrases, one a line, '#' starting a comment; empty when the file is absent.</summary>

@@ -8,12 +8,19 @@ namespace GroupGuard.Core.Rules;
 /// </summary>
 public sealed class RuleSet
 {
-    internal RuleSet(string version, string directory, IReadOnlyList<RulePack> packs, IReadOnlyList<RuleTerm> allow, IReadOnlyDictionary<char, char> variants)
+    internal RuleSet(
+        string version,
+        string directory,
+        IReadOnlyList<RulePack> packs,
+        IReadOnlyList<RuleTerm> allow,
+        IReadOnlyDictionary<char, char> variants,
+        IReadOnlyDictionary<string, IReadOnlyList<RuleTerm>>? groupAllow = null)
     {
         Version = version;
         Directory = directory;
         Packs = packs;
         Allow = allow;
+        GroupAllow = groupAllow ?? new Dictionary<string, IReadOnlyList<RuleTerm>>(StringComparer.Ordinal);
         Variants = variants;
         Rules = packs.SelectMany(p => p.Rules).ToArray();
         TermCount = Rules.Sum(r => r.Terms.Count);
@@ -42,6 +49,9 @@ public sealed class RuleSet
 
     /// <summary>Phrases of <c>allow.txt</c>: they cancel any hit they cover.</summary>
     public IReadOnlyList<RuleTerm> Allow { get; }
+
+    /// <summary>Phrases of each <c>allow-&lt;group id&gt;.txt</c>, by group id: they cancel any hit they cover in that group's messages only.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<RuleTerm>> GroupAllow { get; }
 
     /// <summary>Variant → canonical character, from <c>variants.txt</c>.</summary>
     public IReadOnlyDictionary<char, char> Variants { get; }

@@ -27,7 +27,7 @@ internal static class RulesCommand
             return 1;
         }
 
-        output.WriteLine($"rules OK in {set.Directory}: {set.Packs.Count} packs, {set.Rules.Count} rules, {set.TermCount} terms, {set.Allow.Count} allow phrases, {set.Variants.Count} variants{(File.Exists(Path.Combine(set.Directory, RuleLoader.VariantsFile)) ? "" : " (built in)")} (version {set.Version})");
+        output.WriteLine($"rules OK in {set.Directory}: {set.Packs.Count} packs, {set.Rules.Count} rules, {set.TermCount} terms, {set.Allow.Count} allow phrases{(set.GroupAllow.Count == 0 ? "" : $" (+{set.GroupAllow.Values.Sum(l => l.Count)} in {set.GroupAllow.Count} groups' lists)")}, {set.Variants.Count} variants{(File.Exists(Path.Combine(set.Directory, RuleLoader.VariantsFile)) ? "" : " (built in)")} (version {set.Version})");
         return 0;
     }
 }

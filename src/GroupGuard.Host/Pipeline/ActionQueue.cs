@@ -31,13 +31,18 @@ internal sealed class ActionQueue
     public void Complete() => _channel.Writer.TryComplete();
 }
 
-/// <summary>Carries out queued actions in order and records each outcome on its incidents.</summary>
+/// <summary>
+/// Carries out queued actions in order and records each outcome on its incidents, and which
+/// incidents each warning sent was about (so a reply to it can name them).
+/// </summary>
 internal sealed partial class ActionWorker(
     ActionQueue queue,
     IPlatformActions platform,
     IIncidentStore store,
     PipelineStats stats,
-    ILogger<ActionWorker> logger) : BackgroundService
+    TimeProvider time,
+    ILogger<ActionWorker> logger,
+    ISentWarnings? warnings = null) : BackgroundService
 {
     /// <summary>
     /// Jobs run side by side, up to this many at once: a warning waits for its coalescing window and
@@ -101,6 +106,7 @@ internal sealed partial class ActionWorker(
             LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
         }
 
+        await RecordWarningsAsync(job, results);
         var outcome = Summarize(results);
         if (outcome.Status == ActionStatus.Done && job.Degraded is not null)
         {
@@ -120,6 +126,36 @@ internal sealed partial class ActionWorker(
         catch (Exception ex)
         {
             LogUpdateFailed(ex, string.Join(",", job.IncidentIds));
+        }
+    }
+
+    /// <summary>
+    /// Remembers which incidents a warning sent was about, when the platform said its id: an
+    /// admin's <c>/gg 误判</c> in reply to it then finds them. Recorded before the outcome, so
+    /// whoever sees the outcome can rely on it; a failure to record costs only that.
+    /// </summary>
+    private async Task RecordWarningsAsync(ActionJob job, List<(PlatformAction Action, ActionResult Result)> results)
+    {
+        if (warnings is null || job.IncidentIds.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (action, result) in results)
+        {
+            if (action.Action != Core.ModerationAction.Warn || result.SentMessageId is not { } sent)
+            {
+                continue;
+            }
+
+            try
+            {
+                await warnings.RecordAsync(new GroupMessageRef(action.Platform, action.BotId, action.GroupId, sent), job.IncidentIds, time.GetUtcNow(), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogWarningNotRecorded(ex, sent, string.Join(",", job.IncidentIds));
+            }
         }
     }
 
@@ -149,6 +185,9 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {Action} on {Platform} group {GroupId} user {UserId} message {MessageId}: {Status} {Error}")]
     private partial void LogAction(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, ActionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record that warning {MessageId} was about incidents {Ids}; a reply to it will not find them")]
+    private partial void LogWarningNotRecorded(Exception ex, string messageId, string ids);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record action outcomes on incidents {Ids}")]
     private partial void LogUpdateFailed(Exception ex, string ids);

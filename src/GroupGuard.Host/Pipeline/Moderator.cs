@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using GroupGuard.Core;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
 using GroupGuard.Core.Text;
+using GroupGuard.Host.Commands;
 
 namespace GroupGuard.Host.Pipeline;
 
@@ -36,13 +38,24 @@ internal sealed partial class Moderator(
     PipelineStats stats,
     ILogger<Moderator> logger,
     IWordSegmenter? segmenter = null,
-    IPlatformActions? platform = null)
+    IPlatformActions? platform = null,
+    IGroupSwitches? switches = null,
+    GroupCommands? commands = null)
 {
-    private static readonly TimeSpan RoleLookupTimeout = TimeSpan.FromSeconds(5);
+    // Each group's dry-run switch as last read: a group that switched dry run on stays in it while the store is unreadable.
+    private readonly ConcurrentDictionary<(string Platform, string GroupId), bool?> _lastSwitches = new();
 
     public async Task<ModerationOutcome> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
         counter.Count(message);
+
+        // An owner's or admin's command is answered, not moderated; anyone else's is text like any other.
+        if (commands is not null && await commands.TryHandleAsync(message, stoppingToken))
+        {
+            stats.Processed(0);
+            return ModerationOutcome.Done;
+        }
+
         var ruleSet = rules.Current;
         List<RuleHit> hits;
         try
@@ -68,13 +81,11 @@ internal sealed partial class Moderator(
         var offences = 0;
         if (ModerationPolicy.Actionable(hits, group.Group))
         {
-            if (role == SenderRole.Unknown && platform is not null)
-            {
-                role = await RoleAsync(platform, message, stoppingToken) ?? SenderRole.Unknown;
-            }
-
+            role = await SenderRoles.OfAsync(platform, message, stoppingToken);
             offences = await CountOffencesAsync(message, group.Options, stoppingToken);
         }
+
+        var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
 
         Decision decision;
         IReadOnlyList<long>? ids;
@@ -89,7 +100,8 @@ internal sealed partial class Moderator(
                 group.Options,
                 group.Group,
                 group.Privacy,
-                action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false);
+                action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false,
+                dryRunSwitch);
             decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text));
             ids = await writer.WriteAsync(decision.Incidents, stoppingToken);
         }
@@ -123,17 +135,31 @@ internal sealed partial class Moderator(
         }
     }
 
-    private static async Task<SenderRole?> RoleAsync(IPlatformActions platform, ChatMessage message, CancellationToken stoppingToken)
+    /// <summary>The group's dry run as switched at runtime (a command, the console), or null: the configuration's then.</summary>
+    private async Task<bool?> DryRunSwitchAsync(ChatMessage message, CancellationToken stoppingToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(RoleLookupTimeout);
+        if (switches is null)
+        {
+            return null;
+        }
+
+        var key = (message.Platform, message.GroupId);
         try
         {
-            return await platform.GetRoleAsync(message.Protocol, message.BotId, message.GroupId, message.UserId, timeout.Token);
+            var value = await switches.GetDryRunAsync(message.Platform, message.GroupId, stoppingToken);
+            if (value is not null || _lastSwitches.ContainsKey(key))
+            {
+                _lastSwitches[key] = value;
+            }
+
+            return value;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return null; // unknown: moderate as a member
+            // The store is down (the incident write below waits for it): what it said last stands meanwhile.
+            stats.StorageFailed(ex.Message);
+            LogSwitchUnread(ex, message.Platform, message.GroupId);
+            return _lastSwitches.GetValueOrDefault(key);
         }
     }
 
@@ -152,6 +178,9 @@ internal sealed partial class Moderator(
             return 0; // no escalation rather than no moderation
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dry-run switch of {Platform} group {GroupId} could not be read; the last one read applies to this message")]
+    private partial void LogSwitchUnread(Exception ex, string platform, string groupId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Detection failed on {Protocol} group {GroupId} message {MessageId}; skipped")]
     private partial void LogDetectionFailed(Exception ex, Protocol protocol, string groupId, string messageId);

@@ -31,6 +31,11 @@ internal sealed class PlatformActionRouter : IPlatformActions
             ? adapter.ExecuteAsync(action, cancellationToken)
             : Task.FromResult(ActionResult.Unsupported(ActionErrorKind.NotConfigured, $"no adapter for {WireNames<Protocol>.ToText(action.Protocol)} is set up"));
 
+    public Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
+        _adapters.TryGetValue(protocol, out var adapter)
+            ? adapter.UnmuteAsync(protocol, platform, botId, groupId, userId, cancellationToken)
+            : Task.FromResult(ActionResult.Unsupported(ActionErrorKind.NotConfigured, $"no adapter for {WireNames<Protocol>.ToText(protocol)} is set up"));
+
     public Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
         _adapters.TryGetValue(protocol, out var adapter)
             ? adapter.GetRoleAsync(protocol, botId, groupId, userId, cancellationToken)

@@ -92,7 +92,11 @@ internal sealed partial class MilkyActionClient : IProtocolActions, IDisposable
             case ModerationAction.Recall:
                 return ToResult(await CallAsync(connection, action.BotId, "recall_group_message", MilkyRequests.Recall(action.GroupId, action.MessageId), options, cancellationToken).ConfigureAwait(false));
             case ModerationAction.Warn:
-                return ToResult(await CallAsync(connection, action.BotId, "send_group_message", MilkyRequests.Warning(action.GroupId, action.UserId, action.WarningText), options, cancellationToken).ConfigureAwait(false));
+            {
+                var outcome = await CallAsync(connection, action.BotId, "send_group_message", MilkyRequests.Warning(action.GroupId, action.UserId, action.WarningText), options, cancellationToken).ConfigureAwait(false);
+                return outcome.Succeeded ? ActionResult.Done with { SentMessageId = MilkyJson.OptionalId(outcome.Data, "message_seq") } : ToResult(outcome);
+            }
+
             case ModerationAction.Mute:
             {
                 var outcome = await CallAsync(connection, action.BotId, "set_group_member_mute", MilkyRequests.Mute(action.GroupId, action.UserId, action.MuteSeconds), options, cancellationToken).ConfigureAwait(false);
@@ -149,6 +153,32 @@ internal sealed partial class MilkyActionClient : IProtocolActions, IDisposable
 
         _roles[key] = (role, _time.GetUtcNow() + RoleCacheLifetime);
         return role;
+    }
+
+    public async Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (protocol != Protocol.Milky)
+        {
+            return ActionResult.Unsupported(ActionErrorKind.PlatformCannot, $"{WireNames<Protocol>.ToText(protocol)} is not Milky");
+        }
+
+        foreach (var (name, value) in new[] { ("group", groupId), ("user", userId), ("bot", botId) })
+        {
+            if (!MilkyRequests.IsId(value))
+            {
+                return ActionResult.Failed(ActionErrorKind.Invalid, $"the {name} id '{Cut(value)}' is not a Milky int64 id");
+            }
+        }
+
+        var options = _options.CurrentValue;
+        var (connection, missing) = await ResolveAsync(botId, options, cancellationToken).ConfigureAwait(false);
+        if (connection is null)
+        {
+            return ActionResult.Unsupported(ActionErrorKind.NotConfigured, missing!);
+        }
+
+        return ToResult(await CallAsync(connection, botId, "set_group_member_mute", MilkyRequests.Unmute(groupId, userId), options, cancellationToken).ConfigureAwait(false));
     }
 
     public void Dispose() => _http.Dispose();

@@ -28,6 +28,14 @@ internal static class MilkyRequests
         w.WriteNumber("duration", Math.Min(seconds, MaxMuteSeconds));
     });
 
+    /// <summary><c>set_group_member_mute</c> with duration 0: lifts the member's mute (the one call that may send 0).</summary>
+    public static byte[] Unmute(string groupId, string userId) => Write(w =>
+    {
+        w.WriteNumber("group_id", Id(groupId));
+        w.WriteNumber("user_id", Id(userId));
+        w.WriteNumber("duration", 0);
+    });
+
     public static byte[] Kick(string groupId, string userId) => Write(w =>
     {
         w.WriteNumber("group_id", Id(groupId));

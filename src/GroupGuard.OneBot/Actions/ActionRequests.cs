@@ -34,6 +34,14 @@ internal static class ActionRequests
         _ => throw new ArgumentOutOfRangeException(nameof(action), action.Action, "not a single v11 call"),
     };
 
+    /// <summary><c>set_group_ban</c> with duration 0: lifts the member's mute (the one call that may send 0).</summary>
+    public static byte[] V11Unmute(string groupId, string userId) => Write(w =>
+    {
+        WriteId(w, "group_id", groupId);
+        WriteId(w, "user_id", userId);
+        w.WriteNumber("duration", 0);
+    });
+
     public static byte[] V11GroupMessage(string groupId, string cqMessage) => Write(w =>
     {
         WriteId(w, "group_id", groupId);

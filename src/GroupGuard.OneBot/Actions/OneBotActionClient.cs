@@ -253,6 +253,24 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
         return role;
     }
 
+    public async Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (ActionCapabilities.Lacks(protocol, platform, ModerationAction.Mute) is { } lacks)
+        {
+            return ActionResult.Unsupported(ActionErrorKind.PlatformCannot, lacks);
+        }
+
+        var options = _options.CurrentValue;
+        if (Unroutable(protocol, botId, options) is { } missing)
+        {
+            return ActionResult.Unsupported(ActionErrorKind.NotConfigured, missing);
+        }
+
+        var outcome = await SendAsync(protocol, botId, "set_group_ban", ActionRequests.V11Unmute(groupId, userId), options, cancellationToken).ConfigureAwait(false);
+        return ToResult(outcome);
+    }
+
     public void Dispose()
     {
         _warnings.Dispose();
@@ -279,9 +297,20 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
             }
 
             var outcome = await SendAsync(target.Protocol, target.BotId, name, body, options, cancellationToken).ConfigureAwait(false);
-            return ToResult(outcome);
+            return outcome.Succeeded ? ActionResult.Done with { SentMessageId = SentMessageId(outcome.Data) } : ToResult(outcome);
         }
     }
+
+    /// <summary>The id of a message sent: <c>data.message_id</c> (v11 a number, v12 a string); null when the answer carries none.</summary>
+    private static string? SentMessageId(JsonElement data) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty("message_id", out var id)
+            ? id.ValueKind switch
+            {
+                JsonValueKind.Number when id.TryGetInt64(out var number) => number.ToString(CultureInfo.InvariantCulture),
+                JsonValueKind.String when id.GetString() is { Length: > 0 and <= OneBotLimits.MaxIdLength } text => text,
+                _ => null,
+            }
+            : null;
 
     private static readonly string ApiBaseUrlSetting = $"{OneBotOptions.Section}:{nameof(OneBotOptions.ApiBaseUrl)}";
     private static readonly string V12ApiBaseUrlSetting = $"{OneBotOptions.Section}:{nameof(OneBotOptions.V12ApiBaseUrl)}";

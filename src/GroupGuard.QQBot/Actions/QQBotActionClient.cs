@@ -108,6 +108,33 @@ internal sealed class QQBotActionClient : IProtocolActions, IDisposable
     public Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
         Task.FromResult<SenderRole?>(null);
 
+    /// <summary>
+    /// <c>{"members":[{"op":"del","member_openid":…}]}</c> on <c>restrict_chat_setting</c>: the entry
+    /// that a mute added is removed (the SDKs name the operations add, update and del).
+    /// </summary>
+    public async Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Lacks(protocol, ModerationAction.Mute) is { } lacks)
+        {
+            return ActionResult.Unsupported(ActionErrorKind.PlatformCannot, lacks);
+        }
+
+        var options = _options.CurrentValue;
+        if (!options.IsConfigured)
+        {
+            return ActionResult.Unsupported(ActionErrorKind.NotConfigured, $"{QQBotOptions.Section}:{nameof(QQBotOptions.AppId)} and {nameof(QQBotOptions.AppSecret)} are not set");
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            members = new[] { new Dictionary<string, string> { ["op"] = "del", ["member_openid"] = userId } },
+        });
+        var call = new OpenApiCall(options.AppId!, $"/v2/groups/{Uri.EscapeDataString(groupId)}/restrict_chat_setting", "unmute", body);
+        var outcome = await _transport.SendAsync(call, options, cancellationToken).ConfigureAwait(false);
+        return outcome.ToResult();
+    }
+
     public void Dispose() => _http.Dispose();
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Dapper;
 using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
 using GroupGuard.Storage.Migrations;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -83,6 +84,22 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             SELECT id FROM incidents
             WHERE time < @Before AND (message_text <> '' OR normalized_text IS NOT NULL OR spans <> '[]')
             ORDER BY id LIMIT @Limit)
+        """;
+
+    // Which warning was about which incident is of use while someone may still reply to it:
+    // it goes with the evidence, whichever the retention mode.
+    private const string DeleteWarningMessagesSql = """
+        DELETE FROM warning_messages WHERE rowid IN (
+            SELECT rowid FROM warning_messages WHERE at < @Before LIMIT @Limit)
+        """;
+
+    // Of the latest message with the id: OneBot implementations reuse short ids after a restart.
+    private const string FindByMessageSql = """
+        WHERE platform = @Platform AND bot_id = @BotId AND group_id = @GroupId AND message_id = @MessageId
+          AND time = (
+            SELECT MAX(time) FROM incidents
+            WHERE platform = @Platform AND bot_id = @BotId AND group_id = @GroupId AND message_id = @MessageId)
+        ORDER BY id
         """;
 
     // Well under SQLite's limit of 32766 bound values per statement.
@@ -279,6 +296,16 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<Incident>> FindByMessageAsync(GroupMessageRef message, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM incidents {FindByMessageSql}",
+            new { message.Platform, message.BotId, message.GroupId, message.MessageId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToIncident())];
+    }
+
     public async Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(platform);
@@ -377,6 +404,7 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         var parameters = new { Before = SqliteTime.ToBoundText(before), Limit = _retentionBatchSize };
 
         var total = await RunInSlicesAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
+        await RunInSlicesAsync(DeleteWarningMessagesSql, parameters, cancellationToken).ConfigureAwait(false);
         if (mode == RetentionMode.Delete)
         {
             await RunInSlicesAsync(DeleteMessageCountsSql, parameters, cancellationToken).ConfigureAwait(false);

@@ -43,10 +43,10 @@ public sealed class ModerationPolicyTests
             bot: "1",
             time: DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-    private static Decision Decide(ChatMessage message, int offences = 0, ModerationOptions? options = null, GroupOverride? group = null, PrivacyOptions? privacy = null, Func<ModerationAction, bool>? canDo = null)
+    private static Decision Decide(ChatMessage message, int offences = 0, ModerationOptions? options = null, GroupOverride? group = null, PrivacyOptions? privacy = null, Func<ModerationAction, bool>? canDo = null, bool? dryRunSwitch = null)
     {
         var hits = MessageDetector.Detect(Rules, message).Hits;
-        var context = new PolicyContext(offences, message.SenderRole, message.Time, options ?? new ModerationOptions(), group, privacy ?? new PrivacyOptions(), canDo ?? (_ => true));
+        var context = new PolicyContext(offences, message.SenderRole, message.Time, options ?? new ModerationOptions(), group, privacy ?? new PrivacyOptions(), canDo ?? (_ => true), dryRunSwitch);
         return ModerationPolicy.Decide(message, hits, Rules.Version, context);
     }
 
@@ -186,6 +186,18 @@ public sealed class ModerationPolicyTests
         Assert.Empty(shadow.Actions);
         Assert.Equal(ActionStatus.DryRun, Assert.Single(shadow.Incidents).ActionStatus);
         Assert.Equal(ModerationAction.Kick, shadow.Incidents[0].DecidedAction);
+    }
+
+    [Fact]
+    public void A_dry_run_switched_at_runtime_comes_before_the_groups_and_the_services_setting()
+    {
+        var switchedOn = Decide(Message("加微信"), group: new GroupOverride { DryRun = false }, dryRunSwitch: true);
+        var switchedOff = Decide(Message("加微信"), options: new ModerationOptions { DryRun = true }, group: new GroupOverride { DryRun = true }, dryRunSwitch: false);
+
+        Assert.Empty(switchedOn.Actions);
+        Assert.Equal(ActionStatus.DryRun, Assert.Single(switchedOn.Incidents).ActionStatus);
+        Assert.Equal([ModerationAction.Recall], Actions(switchedOff));
+        Assert.Equal(ActionStatus.Pending, Assert.Single(switchedOff.Incidents).ActionStatus);
     }
 
     [Fact]

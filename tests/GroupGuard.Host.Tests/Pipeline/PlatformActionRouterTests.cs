@@ -37,6 +37,7 @@ public sealed class PlatformActionRouterTests
         Assert.Contains("qqbot", result.Error, StringComparison.Ordinal);
         Assert.False(router.CanDo(Protocol.QQBot, "qq-official", ModerationAction.Recall));
         Assert.Null(await router.GetRoleAsync(Protocol.QQBot, "b", "g", "u", CancellationToken.None));
+        Assert.Equal(ActionErrorKind.NotConfigured, (await router.UnmuteAsync(Protocol.QQBot, "qq-official", "b", "g", "u", CancellationToken.None)).ErrorKind);
     }
 
     private sealed class FakeAdapter(params Protocol[] protocols) : IProtocolActions
@@ -55,5 +56,8 @@ public sealed class PlatformActionRouterTests
 
         public Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
             Task.FromResult<SenderRole?>(SenderRole.Member);
+
+        public Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
+            Task.FromResult(ActionResult.Done);
     }
 }

@@ -89,6 +89,23 @@ public sealed class ActionClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unmute_removes_the_members_entry_from_restrict_chat_setting()
+    {
+        var (client, _) = Create(Options(), new FakeTimeProvider(Start));
+        using var _ = client;
+
+        var result = await client.UnmuteAsync(Protocol.QQBot, "qq-official", Receivers.AppId, Group, Member, CancellationToken.None);
+
+        Assert.Equal(ActionResult.Done, result);
+        var unmute = Assert.Single(_platform.ApiRequests);
+        Assert.Equal($"/v2/groups/{Group}/restrict_chat_setting", unmute.Path);
+        var member = Assert.Single(unmute.Json.GetProperty("members").EnumerateArray());
+        Assert.Equal("del", member.GetProperty("op").GetString());
+        Assert.Equal(Member, member.GetProperty("member_openid").GetString());
+        Assert.False(member.TryGetProperty("mute_expire_at", out JsonElement _));
+    }
+
+    [Fact]
     public async Task A_mute_is_at_most_the_30_days_the_platform_takes()
     {
         var (client, _) = Create(Options(), new FakeTimeProvider(Start));

@@ -1,0 +1,56 @@
+namespace GroupGuard.Core.Commands;
+
+/// <summary>What a command in the group asks for.</summary>
+public enum GroupCommandVerb
+{
+    /// <summary>The prefix alone, or <c>帮助</c>: the list of commands.</summary>
+    Help,
+
+    /// <summary><c>状态</c>: today's counts for the group.</summary>
+    Status,
+
+    /// <summary><c>误判</c>, in reply to a message or to a warning: its incidents were wrong.</summary>
+    FalsePositive,
+
+    /// <summary><c>解禁 @某人</c>: lift a mute.</summary>
+    Unmute,
+
+    /// <summary><c>放行 词语</c>: add a phrase to the group's allow list.</summary>
+    Allow,
+
+    /// <summary><c>试运行 开|关</c>: dry run for the group.</summary>
+    DryRun,
+
+    /// <summary>A word after the prefix that is no command.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// A command typed in a group, as <see cref="GroupCommandParser"/> read it. Whether its sender may
+/// give it (an owner or admin) is the caller's to check.
+/// </summary>
+public sealed record GroupCommand
+{
+    public required GroupCommandVerb Verb { get; init; }
+
+    /// <summary>The verb's own word (<c>误判</c>), for the audit log; <c>帮助</c> for help and unknown words.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>For <c>误判</c> the note, for <c>放行</c> the phrase: the rest of the text, trimmed; else empty.</summary>
+    public string Argument { get; init; } = "";
+
+    /// <summary>For <c>试运行</c>: on or off.</summary>
+    public bool? On { get; init; }
+
+    /// <summary>
+    /// For <c>解禁</c> the members to lift (mentioned, or QQ numbers typed); for <c>误判</c> the
+    /// senders to keep to when a warning named several. Never the bot.
+    /// </summary>
+    public IReadOnlyList<string> Users { get; init; } = [];
+
+    /// <summary>The message the command replies to, when it is a reply.</summary>
+    public string? ReplyTo { get; init; }
+
+    /// <summary>When the command cannot be carried out as typed: the one line to answer (how to type it); else null.</summary>
+    public string? Problem { get; init; }
+}

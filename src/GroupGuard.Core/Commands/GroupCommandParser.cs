@@ -1,0 +1,190 @@
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Commands;
+
+/// <summary>
+/// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c> and
+/// <c>/gg 试运行 开|关</c> from a group message. The prefix matches in either case and in full
+/// width (<c>／ＧＧ</c>), with or without a space before the verb; a word that runs on from the
+/// prefix (<c>/ggg</c>) is no command. Pure: who may give a command is the caller's to check.
+/// </summary>
+public static class GroupCommandParser
+{
+    public const string DefaultPrefix = "/gg";
+
+    /// <summary>The longest prefix a setting may give.</summary>
+    public const int MaxPrefixLength = 16;
+
+    /// <summary>A note longer than this is cut: it is a reason in a few words, kept on the incident.</summary>
+    public const int MaxNoteLength = 200;
+
+    /// <summary>The most members one <c>解禁</c> lifts.</summary>
+    public const int MaxUsers = 10;
+
+    public const string HelpName = "帮助";
+    public const string StatusName = "状态";
+    public const string FalsePositiveName = "误判";
+    public const string UnmuteName = "解禁";
+    public const string AllowName = "放行";
+    public const string DryRunName = "试运行";
+
+    // Longest first, so no verb is read as the start of a longer one.
+    private static readonly (string Name, GroupCommandVerb Verb)[] Verbs =
+    [
+        (DryRunName, GroupCommandVerb.DryRun),
+        (StatusName, GroupCommandVerb.Status),
+        (FalsePositiveName, GroupCommandVerb.FalsePositive),
+        (UnmuteName, GroupCommandVerb.Unmute),
+        (AllowName, GroupCommandVerb.Allow),
+        (HelpName, GroupCommandVerb.Help),
+    ];
+
+    private static readonly string[] OnWords = ["开", "开启", "打开", "on"];
+    private static readonly string[] OffWords = ["关", "关闭", "off"];
+
+    /// <summary>The command <paramref name="message"/> gives, or null when it gives none.</summary>
+    public static GroupCommand? Parse(ChatMessage message, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Parse(message.Text, prefix, message.Mentions, message.ReplyTo, message.BotId);
+    }
+
+    /// <summary>The command the text gives, with the message's mentions, the message it replies to and the bot's own id.</summary>
+    public static GroupCommand? Parse(string text, string prefix, IReadOnlyList<string> mentions, string? replyTo, string botId)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        ArgumentNullException.ThrowIfNull(mentions);
+
+        var body = text.AsSpan().Trim();
+        if (!StartsWithPrefix(body, prefix))
+        {
+            return null;
+        }
+
+        var rest = body[prefix.Length..];
+        if (rest.Length > 0 && !char.IsWhiteSpace(rest[0]) && VerbAt(rest) is null)
+        {
+            return null; // /ggg, /gghello: a word, not the prefix
+        }
+
+        rest = rest.TrimStart();
+        if (rest.Length == 0)
+        {
+            return Help(replyTo);
+        }
+
+        if (VerbAt(rest) is not { } verb)
+        {
+            return new GroupCommand
+            {
+                Verb = GroupCommandVerb.Unknown,
+                Name = HelpName,
+                ReplyTo = replyTo,
+                Problem = $"没有这个命令。{Usage(prefix)}",
+            };
+        }
+
+        var argument = rest[verb.Name.Length..].Trim().ToString();
+        var users = mentions.Where(u => u.Length > 0 && u != botId).Distinct(StringComparer.Ordinal).ToList();
+        var command = new GroupCommand { Verb = verb.Verb, Name = verb.Name, ReplyTo = replyTo };
+        return verb.Verb switch
+        {
+            GroupCommandVerb.Help => Help(replyTo),
+            GroupCommandVerb.Status => command,
+            GroupCommandVerb.FalsePositive => replyTo is null
+                ? command with { Problem = $"请回复要标记的消息或警告，再发 {prefix} {FalsePositiveName}" }
+                : command with { Argument = Cut(argument, MaxNoteLength), Users = users },
+            GroupCommandVerb.Unmute => UnmuteOf(command, argument, users, botId, prefix),
+            GroupCommandVerb.Allow => AllowOf(command, argument, prefix),
+            _ => DryRunOf(command, argument, prefix),
+        };
+    }
+
+    /// <summary>The one line that lists the commands.</summary>
+    public static string Usage(string prefix) =>
+        $"命令：{prefix} {StatusName} | {FalsePositiveName}（回复消息或警告）| {UnmuteName} @某人 | {AllowName} 词语 | {DryRunName} 开|关";
+
+    private static GroupCommand Help(string? replyTo) =>
+        new() { Verb = GroupCommandVerb.Help, Name = HelpName, ReplyTo = replyTo };
+
+    private static GroupCommand UnmuteOf(GroupCommand command, string argument, List<string> users, string botId, string prefix)
+    {
+        // A QQ number typed out counts like a mention; anything else in the text is no member.
+        foreach (var word in argument.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var id = word.TrimStart('@');
+            if (id.Length is >= 5 and <= 20 && id.All(char.IsAsciiDigit) && id != botId && !users.Contains(id, StringComparer.Ordinal))
+            {
+                users.Add(id);
+            }
+        }
+
+        if (users.Count == 0)
+        {
+            return command with { Problem = $"请 @ 要解禁的人：{prefix} {UnmuteName} @某人" };
+        }
+
+        return users.Count > MaxUsers
+            ? command with { Problem = $"一次最多解禁 {MaxUsers} 人" }
+            : command with { Users = users };
+    }
+
+    private static GroupCommand AllowOf(GroupCommand command, string phrase, string prefix) =>
+        GroupAllowList.Check(phrase) switch
+        {
+            AllowPhraseProblem.None => command with { Argument = phrase },
+            AllowPhraseProblem.TooLong => command with { Problem = $"放行词语最长 {GroupAllowList.MaxPhraseLength} 个字" },
+            AllowPhraseProblem.NotOneLine => command with { Problem = "放行词语不能含 # 或换行" },
+            _ => command with { Problem = phrase.Length == 0 ? $"用法：{prefix} {AllowName} 词语" : "放行词语须含文字或数字" },
+        };
+
+    private static GroupCommand DryRunOf(GroupCommand command, string argument, string prefix)
+    {
+        if (OnWords.Contains(argument, StringComparer.OrdinalIgnoreCase))
+        {
+            return command with { On = true };
+        }
+
+        return OffWords.Contains(argument, StringComparer.OrdinalIgnoreCase)
+            ? command with { On = false }
+            : command with { Problem = $"用法：{prefix} {DryRunName} 开|关" };
+    }
+
+    private static (string Name, GroupCommandVerb Verb)? VerbAt(ReadOnlySpan<char> text)
+    {
+        foreach (var verb in Verbs)
+        {
+            if (text.StartsWith(verb.Name, StringComparison.Ordinal))
+            {
+                return verb;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The prefix in either case, each character also in its full-width form (／ＧＧ, as Chinese input methods type it).</summary>
+    private static bool StartsWithPrefix(ReadOnlySpan<char> text, string prefix)
+    {
+        if (text.Length < prefix.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < prefix.Length; i++)
+        {
+            if (char.ToLowerInvariant(HalfWidth(text[i])) != char.ToLowerInvariant(HalfWidth(prefix[i])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static char HalfWidth(char c) => c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c;
+
+    private static string Cut(string text, int max) =>
+        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+}

@@ -1,0 +1,148 @@
+using System.Text;
+using GroupGuard.Core.Text;
+
+namespace GroupGuard.Core.Rules;
+
+/// <summary>What is wrong with a phrase offered for an allow list.</summary>
+public enum AllowPhraseProblem
+{
+    /// <summary>Nothing: it can stand as a line.</summary>
+    None,
+
+    /// <summary>Empty, or nothing but spaces, punctuation and symbols, which folding drops.</summary>
+    NothingLeft,
+
+    /// <summary>Longer than <see cref="GroupAllowList.MaxPhraseLength"/>.</summary>
+    TooLong,
+
+    /// <summary>Holds <c>#</c>, which would start a comment, or a line break or other control character.</summary>
+    NotOneLine,
+}
+
+/// <summary>What became of a phrase offered for a group's allow list.</summary>
+public enum GroupAllowAdded
+{
+    /// <summary>Written as a new line at the end of the file (created when there was none).</summary>
+    Added,
+
+    /// <summary>The file has that line already: nothing written.</summary>
+    AlreadyThere,
+
+    /// <summary>The file holds <see cref="GroupAllowList.MaxPhrases"/> lines or more: nothing written.</summary>
+    Full,
+}
+
+/// <summary>
+/// A group's own allow list, <c>allow-&lt;group id&gt;.txt</c> in the rules folder: phrases that
+/// cancel any hit they cover in that group's messages only, read like <c>allow.txt</c>.
+/// </summary>
+public static class GroupAllowList
+{
+    public const string FilePrefix = "allow-";
+    public const string FileSuffix = ".txt";
+
+    /// <summary>The longest phrase a command adds: a phrase is a few words, never a paragraph.</summary>
+    public const int MaxPhraseLength = 50;
+
+    /// <summary>The most lines a command lets the file grow to; an editor may write more.</summary>
+    public const int MaxPhrases = 1000;
+
+    /// <summary>The file of <paramref name="groupId"/>'s list (no folder); see <see cref="IsFileGroupId"/>.</summary>
+    public static string FileName(string groupId) => FilePrefix + groupId + FileSuffix;
+
+    /// <summary>
+    /// The group a file name is the allow list of, or null when it is none (<c>allow.txt</c>,
+    /// <c>ads.txt</c>). <c>allow-.txt</c> gives an empty id, which the loader reports.
+    /// </summary>
+    public static string? GroupOf(string fileName) =>
+        fileName.Length >= FilePrefix.Length + FileSuffix.Length
+        && fileName.StartsWith(FilePrefix, StringComparison.Ordinal)
+        && fileName.EndsWith(FileSuffix, StringComparison.Ordinal)
+            ? fileName[FilePrefix.Length..^FileSuffix.Length]
+            : null;
+
+    /// <summary>
+    /// Whether a group id can name a file in the rules folder: 1 to 64 ASCII letters, digits and
+    /// <c>_ - . @</c>, not starting with a dot (QQ numbers, openids, WeChat's <c>…@chatroom</c>).
+    /// </summary>
+    public static bool IsFileGroupId(string? groupId)
+    {
+        if (groupId is not { Length: > 0 and <= 64 } || groupId[0] == '.')
+        {
+            return false;
+        }
+
+        foreach (var c in groupId)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-' or '.' or '@'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The first lines of a list a command creates: what the file is, for whoever opens it.</summary>
+    public const string Header = "# 本群放行词语：一行一个，盖住命中的词语就不算违规，只在本群生效。群主、管理员可在群里发「/gg 放行 词语」添加，也可直接编辑本文件。\n";
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>
+    /// Adds <paramref name="phrase"/> (checked with <see cref="Check"/>) as a line of
+    /// <paramref name="groupId"/>'s list in <paramref name="folder"/>, unless it is there already or
+    /// the list is full. Throws on a file system failure. The rule set reloads to apply it.
+    /// </summary>
+    public static GroupAllowAdded Add(string folder, string groupId, string phrase)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(phrase);
+        if (!IsFileGroupId(groupId))
+        {
+            throw new ArgumentException($"'{groupId}' cannot name a file in the rules folder", nameof(groupId));
+        }
+
+        if (Check(phrase) != AllowPhraseProblem.None)
+        {
+            throw new ArgumentException($"'{phrase}' cannot be a line of an allow list", nameof(phrase));
+        }
+
+        phrase = phrase.Trim();
+        var path = Path.Combine(folder, FileName(groupId));
+        var existing = File.Exists(path) ? File.ReadAllText(path, Utf8) : null;
+        if (existing is not null)
+        {
+            var lines = RuleTextFiles.ParseLines(existing);
+            if (lines.Any(l => string.Equals(l.Text, phrase, StringComparison.Ordinal)))
+            {
+                return GroupAllowAdded.AlreadyThere;
+            }
+
+            if (lines.Count >= MaxPhrases)
+            {
+                return GroupAllowAdded.Full;
+            }
+        }
+
+        var lead = existing is null ? Header : existing.Length > 0 && !existing.EndsWith('\n') ? "\n" : "";
+        File.AppendAllText(path, lead + phrase + "\n", Utf8);
+        return GroupAllowAdded.Added;
+    }
+
+    /// <summary>Whether <paramref name="phrase"/> (trimmed) can be one line of an allow list, as the loader would take it.</summary>
+    public static AllowPhraseProblem Check(string phrase)
+    {
+        ArgumentNullException.ThrowIfNull(phrase);
+        if (phrase.Length > MaxPhraseLength)
+        {
+            return AllowPhraseProblem.TooLong;
+        }
+
+        if (phrase.Contains('#', StringComparison.Ordinal) || phrase.Any(char.IsControl))
+        {
+            return AllowPhraseProblem.NotOneLine;
+        }
+
+        return TextFolder.Plain.FoldToString(phrase.Trim()).Length == 0 ? AllowPhraseProblem.NothingLeft : AllowPhraseProblem.None;
+    }
+}

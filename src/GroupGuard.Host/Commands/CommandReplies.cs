@@ -1,0 +1,133 @@
+using System.Threading.Channels;
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+
+namespace GroupGuard.Host.Commands;
+
+/// <summary>
+/// What a command leaves to the platform: mutes to lift, then its one-line answer, which
+/// <paramref name="Answer"/> words from how many of the lifts failed.
+/// </summary>
+/// <param name="Command">The command's message: the answer goes to its group, mentioning its sender.</param>
+internal sealed record CommandReply(ChatMessage Command, IReadOnlyList<string> Unmute, Func<int, string> Answer)
+{
+    public static CommandReply Say(ChatMessage command, string answer) => new(command, [], _ => answer);
+}
+
+/// <summary>
+/// The bounded queue between commands and the platform: a command's database work is done in the
+/// moderation worker, in order with the messages around it; what it asks of the platform waits
+/// here, so moderation never waits for the platform. Full, a reply is dropped (and logged).
+/// </summary>
+internal sealed class CommandReplies
+{
+    public const int Capacity = 1000;
+
+    private readonly Channel<CommandReply> _channel = Channel.CreateBounded<CommandReply>(new BoundedChannelOptions(Capacity)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = false,
+    });
+
+    public ChannelReader<CommandReply> Reader => _channel.Reader;
+
+    public bool TryEnqueue(CommandReply reply) => _channel.Writer.TryWrite(reply);
+}
+
+/// <summary>
+/// Lifts the mutes a command asked for and sends its answer, as a warning is sent: an @ of the one
+/// who asked, then the line (through the same per-bot rate limit, and on OneBot in the same
+/// coalescing window as warnings).
+/// </summary>
+internal sealed partial class CommandReplyWorker(
+    CommandReplies replies,
+    IPlatformActions platform,
+    ILogger<CommandReplyWorker> logger) : BackgroundService
+{
+    /// <summary>Replies run side by side, up to this many: an answer waits out the warning window and must not hold back the next.</summary>
+    private const int Concurrency = 4;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var slots = new SemaphoreSlim(Concurrency, Concurrency);
+        var running = new List<Task>();
+        try
+        {
+            await foreach (var reply in replies.Reader.ReadAllAsync(stoppingToken))
+            {
+                await slots.WaitAsync(stoppingToken);
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(RunReleasingAsync(reply, slots, stoppingToken));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: replies still queued are not sent.
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    private async Task RunReleasingAsync(CommandReply reply, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(reply, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping mid-reply.
+        }
+        catch (Exception ex)
+        {
+            LogFailed(ex, reply.Command.GroupId, reply.Command.MessageId);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    internal async Task RunAsync(CommandReply reply, CancellationToken cancellationToken)
+    {
+        var command = reply.Command;
+        var failed = 0;
+        foreach (var user in reply.Unmute)
+        {
+            var result = await platform.UnmuteAsync(command.Protocol, command.Platform, command.BotId, command.GroupId, user, cancellationToken);
+            LogUnmute(command.Platform, command.GroupId, user, result.Status, result.Error);
+            if (result.Status != ActionStatus.Done)
+            {
+                failed++;
+            }
+        }
+
+        var answer = reply.Answer(failed);
+        var sent = await platform.ExecuteAsync(
+            new PlatformAction
+            {
+                Protocol = command.Protocol,
+                Platform = command.Platform,
+                BotId = command.BotId,
+                GroupId = command.GroupId,
+                UserId = command.UserId,
+                MessageId = command.MessageId,
+                Action = ModerationAction.Warn,
+                WarningText = answer,
+            },
+            cancellationToken);
+        if (sent.Status != ActionStatus.Done)
+        {
+            LogAnswerNotSent(command.GroupId, command.MessageId, sent.Status, sent.Error);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command: unmute on {Platform} group {GroupId} user {UserId}: {Status} {Error}")]
+    private partial void LogUnmute(string platform, string groupId, string userId, ActionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command: the answer to message {MessageId} in group {GroupId} was not sent: {Status} {Error}")]
+    private partial void LogAnswerNotSent(string groupId, string messageId, ActionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command: the reply to message {MessageId} in group {GroupId} failed")]
+    private partial void LogFailed(Exception ex, string groupId, string messageId);
+}

@@ -1,0 +1,19 @@
+using GroupGuard.Host.Commands;
+using Microsoft.Extensions.Options;
+
+// In the host's namespace, as the other registrations are, so the composition root needs no using for it.
+namespace GroupGuard.Host;
+
+internal static class CommandsServiceCollectionExtensions
+{
+    /// <summary>Commands in the group: <see cref="CommandsOptions"/> validated at start, the handler the moderator asks, and the reply worker.</summary>
+    public static IServiceCollection AddGroupGuardCommands(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CommandsOptions>().Bind(configuration.GetSection(CommandsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CommandsOptions>, CommandsOptionsValidator>();
+        services.AddSingleton<CommandReplies>();
+        services.AddSingleton<GroupCommands>();
+        services.AddHostedService<CommandReplyWorker>();
+        return services;
+    }
+}

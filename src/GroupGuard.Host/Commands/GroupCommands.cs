@@ -1,0 +1,306 @@
+using System.Globalization;
+using GroupGuard.Core;
+using GroupGuard.Core.Accounts;
+using GroupGuard.Core.Commands;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Core.Rules;
+using GroupGuard.Host.Pipeline;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Commands;
+
+/// <summary>
+/// Commands typed in a group (<c>/gg 状态</c>, <c>误判</c>, <c>解禁</c>, <c>放行</c>, <c>试运行</c>),
+/// for its owners and admins only, checked as exemptions are (<see cref="SenderRoles"/>). The
+/// moderator asks first of every message: a command of an owner or admin is carried out
+/// (within <see cref="CommandLimiter"/>'s limits), audited and answered in one line, and not
+/// moderated; anyone else's is left to moderation as the text it is, without a word. What a
+/// command writes (marks, the switch, the allow list) is done here, in order with the messages
+/// around it, so the next message already sees it; what it asks of the platform is queued.
+/// </summary>
+internal sealed partial class GroupCommands(
+    IOptionsMonitor<CommandsOptions> options,
+    IIncidentStore store,
+    IIncidentBrowser browser,
+    ISentWarnings warnings,
+    IGroupSwitches switches,
+    IAccountStore accounts,
+    IRuleSetProvider rules,
+    IRuleSetLoader loader,
+    IOptions<RulesOptions> rulesOptions,
+    ModerationSettings settings,
+    MessageCounter counter,
+    CommandReplies replies,
+    TimeProvider time,
+    ILogger<GroupCommands> logger,
+    IPlatformActions? platform = null)
+{
+    public const string AuditPrefix = "group_command:";
+
+    private readonly CommandLimiter _limiter = new(time);
+
+    /// <summary>True when the message was a command of an owner or admin, and so is not to be moderated.</summary>
+    public async Task<bool> TryHandleAsync(ChatMessage message, CancellationToken stoppingToken)
+    {
+        var current = options.CurrentValue;
+        if (!current.Enabled || GroupCommandParser.Parse(message, current.Prefix) is not { } command)
+        {
+            return false;
+        }
+
+        var role = await SenderRoles.OfAsync(platform, message, stoppingToken);
+        if (!SenderRoles.IsOwnerOrAdmin(role))
+        {
+            LogNotAdmin(command.Name, message.Platform, message.GroupId, message.UserId);
+            return false;
+        }
+
+        switch (_limiter.Take(message.Platform, message.GroupId, message.UserId))
+        {
+            case CommandAllowance.LimitedQuiet:
+                LogLimited(command.Name, message.Platform, message.GroupId, message.UserId);
+                return true;
+            case CommandAllowance.LimitedTell:
+                LogLimited(command.Name, message.Platform, message.GroupId, message.UserId);
+                Reply(CommandReply.Say(message, "命令太频繁，请一分钟后再试"));
+                return true;
+        }
+
+        CommandReply reply;
+        try
+        {
+            // Writes are not cancelled half-way by a stop: a command is carried out whole or, replayed, again.
+            reply = command.Problem is { } problem
+                ? CommandReply.Say(message, problem)
+                : await CarryOutAsync(command, message, current.Prefix);
+        }
+        catch (Exception ex)
+        {
+            LogFailed(ex, command.Name, message.Platform, message.GroupId, message.MessageId);
+            reply = CommandReply.Say(message, "命令未能完成，请稍后再试");
+        }
+
+        Reply(reply);
+        return true;
+    }
+
+    private Task<CommandReply> CarryOutAsync(GroupCommand command, ChatMessage message, string prefix) => command.Verb switch
+    {
+        GroupCommandVerb.Status => StatusAsync(command, message),
+        GroupCommandVerb.FalsePositive => FalsePositiveAsync(command, message),
+        GroupCommandVerb.Unmute => UnmuteAsync(command, message),
+        GroupCommandVerb.Allow => AllowAsync(command, message),
+        GroupCommandVerb.DryRun => DryRunAsync(command, message),
+        _ => HelpAsync(command, message, prefix),
+    };
+
+    private async Task<CommandReply> HelpAsync(GroupCommand command, ChatMessage message, string prefix)
+    {
+        await AuditAsync(command, message, null);
+        return CommandReply.Say(message, GroupCommandParser.Usage(prefix));
+    }
+
+    /// <summary>Messages checked and incidents since local midnight (the service's time zone), and whether dry run is on.</summary>
+    private async Task<CommandReply> StatusAsync(GroupCommand command, ChatMessage message)
+    {
+        await counter.FlushAsync();
+        var (start, end, offset) = Today();
+        var overview = await browser.OverviewAsync(start, end, offset, [message.GroupId], top: 1, CancellationToken.None);
+        var dryRun = await DryRunInForceAsync(message);
+        await AuditAsync(command, message, null);
+        return CommandReply.Say(
+            message,
+            string.Create(CultureInfo.InvariantCulture, $"今日本群：检查 {overview.MessagesChecked} 条消息，违规 {overview.Incidents} 起（误判 {overview.FalsePositives}），试运行{(dryRun ? "开" : "关")}"));
+    }
+
+    /// <summary>
+    /// The incidents a reply points at: those a warning of GroupGuard's was about, else those of the
+    /// message replied to; kept to the senders the command mentions, if it mentions any. Each is
+    /// marked false positive, and a mute one of them caused that may still run is lifted.
+    /// </summary>
+    private async Task<CommandReply> FalsePositiveAsync(GroupCommand command, ChatMessage message)
+    {
+        var replied = new GroupMessageRef(message.Platform, message.BotId, message.GroupId, command.ReplyTo!);
+        var incidents = new List<Incident>();
+        foreach (var id in await warnings.IncidentsOfAsync(replied, CancellationToken.None))
+        {
+            if (await store.GetAsync(id, CancellationToken.None) is { } incident && incident.GroupId == message.GroupId)
+            {
+                incidents.Add(incident);
+            }
+        }
+
+        var viaWarning = incidents.Count > 0;
+        if (!viaWarning)
+        {
+            incidents.AddRange(await store.FindByMessageAsync(replied, CancellationToken.None));
+        }
+
+        if (command.Users.Count > 0)
+        {
+            incidents = [.. incidents.Where(i => command.Users.Contains(i.UserId, StringComparer.Ordinal))];
+        }
+
+        if (incidents.Count == 0)
+        {
+            return CommandReply.Say(message, "没有找到这条消息的违规记录");
+        }
+
+        var now = time.GetUtcNow();
+        var note = command.Argument.Length > 0 ? command.Argument : null;
+        foreach (var incident in incidents)
+        {
+            await store.MarkFalsePositiveAsync(incident.Id, true, note, now, Actor(message), CancellationToken.None);
+        }
+
+        var unmute = incidents.Where(i => MayStillBeMuted(i, now)).Select(i => i.UserId).Distinct(StringComparer.Ordinal).ToList();
+        var ids = string.Join(' ', incidents.Select(i => "#" + i.Id.ToString(CultureInfo.InvariantCulture)));
+        await AuditAsync(
+            command,
+            message,
+            $"incidents {ids}; reply to {(viaWarning ? "warning" : "message")} {command.ReplyTo}"
+                + (unmute.Count > 0 ? $"; unmute {string.Join(',', unmute)}" : "")
+                + (note is null ? "" : $"; note: {note}"));
+        return new CommandReply(
+            message,
+            unmute,
+            failed => $"已标记误判：{ids}" + (unmute.Count == 0 ? "" : failed == 0 ? "，已解除禁言" : "，解除禁言未成功"));
+    }
+
+    /// <summary>A mute the incident decided, not known to have failed, that would not have run out yet.</summary>
+    private static bool MayStillBeMuted(Incident incident, DateTimeOffset now) =>
+        incident.MuteSeconds > 0
+        && incident.ActionStatus is ActionStatus.Done or ActionStatus.Pending or ActionStatus.Failed
+        && incident.DetectedAt.AddSeconds(incident.MuteSeconds) > now;
+
+    private async Task<CommandReply> UnmuteAsync(GroupCommand command, ChatMessage message)
+    {
+        await AuditAsync(command, message, $"unmute {string.Join(',', command.Users)}");
+        var count = command.Users.Count;
+        return new CommandReply(
+            message,
+            command.Users,
+            failed => failed == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"已解除禁言：{count} 人")
+                : string.Create(CultureInfo.InvariantCulture, $"解除禁言未成功：{failed}/{count} 人"));
+    }
+
+    /// <summary>Appends the phrase to <c>allow-&lt;group&gt;.txt</c> and reloads the rules at once, so the next message already has it.</summary>
+    private async Task<CommandReply> AllowAsync(GroupCommand command, ChatMessage message)
+    {
+        if (!GroupAllowList.IsFileGroupId(message.GroupId))
+        {
+            return CommandReply.Say(message, "本群的编号不能用作文件名，无法在群里放行；请编辑 allow.txt");
+        }
+
+        var file = GroupAllowList.FileName(message.GroupId);
+        var phrase = command.Argument;
+        GroupAllowAdded added;
+        try
+        {
+            added = GroupAllowList.Add(rulesOptions.Value.ResolvePath(), message.GroupId, phrase);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogAllowNotWritten(ex, file);
+            return CommandReply.Say(message, $"无法写入 {file}：规则目录不可写");
+        }
+
+        switch (added)
+        {
+            case GroupAllowAdded.AlreadyThere:
+                return CommandReply.Say(message, $"「{phrase}」已在本群放行名单中");
+            case GroupAllowAdded.Full:
+                return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"本群放行名单已满（{GroupAllowList.MaxPhrases} 条），请编辑 {file}"));
+        }
+
+        var loaded = loader.Reload();
+        var inForce = rules.Current.GroupAllow.TryGetValue(message.GroupId, out var phrases) && phrases.Any(p => p.Text == phrase);
+        await AuditAsync(command, message, $"{phrase} ({file}{(inForce ? "" : ", not in force: the rules did not reload")})");
+        if (!inForce)
+        {
+            LogAllowNotInForce(message.GroupId, file, loaded);
+            return CommandReply.Say(message, $"已写入 {file}，但规则文件有错误，暂未生效");
+        }
+
+        return CommandReply.Say(message, $"已放行「{phrase}」，仅本群");
+    }
+
+    private async Task<CommandReply> DryRunAsync(GroupCommand command, ChatMessage message)
+    {
+        var on = command.On!.Value;
+        await switches.SetDryRunAsync(message.Platform, message.GroupId, on, time.GetUtcNow(), Actor(message), CancellationToken.None);
+        await AuditAsync(command, message, on ? "on" : "off");
+        return CommandReply.Say(message, on ? "已开启试运行：本群只记录，不处理" : "已关闭试运行：本群恢复处理");
+    }
+
+    /// <summary>The group's switch, else its configured dry run, else the service's.</summary>
+    private async Task<bool> DryRunInForceAsync(ChatMessage message)
+    {
+        var configured = settings.For(message.GroupId);
+        return await switches.GetDryRunAsync(message.Platform, message.GroupId, CancellationToken.None)
+            ?? configured.Group?.DryRun
+            ?? configured.Options.DryRun;
+    }
+
+    /// <summary>Today in the service's time zone: its start and end, and the offset at its start.</summary>
+    private (DateTimeOffset Start, DateTimeOffset End, TimeSpan Offset) Today()
+    {
+        var zone = time.LocalTimeZone;
+        var local = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone);
+        var midnight = local.Date;
+        var offset = zone.GetUtcOffset(midnight);
+        var start = new DateTimeOffset(midnight, offset);
+        var next = midnight.AddDays(1);
+        return (start, new DateTimeOffset(next, zone.GetUtcOffset(next)), offset);
+    }
+
+    /// <summary>
+    /// One line of the audit log for a command carried out. The command stands when the log cannot
+    /// be written: it was done, and the log says why it lacks the line.
+    /// </summary>
+    private async Task AuditAsync(GroupCommand command, ChatMessage message, string? detail)
+    {
+        try
+        {
+            await accounts.AuditAsync(
+                new AuditEntry(0, time.GetUtcNow(), Actor(message), AuditPrefix + command.Name, $"{message.Platform}:{message.GroupId}", detail, Remote: null),
+                CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogNotAudited(ex, command.Name, message.Platform, message.GroupId, message.UserId);
+        }
+    }
+
+    private static string Actor(ChatMessage message) => $"{message.Platform}:{message.UserId}";
+
+    private void Reply(CommandReply reply)
+    {
+        if (!replies.TryEnqueue(reply))
+        {
+            LogReplyDropped(reply.Command.GroupId, reply.Command.MessageId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Command {Name} from {UserId} in {Platform} group {GroupId}, who is no owner or admin: moderated as text")]
+    private partial void LogNotAdmin(string name, string platform, string groupId, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {Name} from {UserId} in {Platform} group {GroupId} is over the rate limit: not carried out")]
+    private partial void LogLimited(string name, string platform, string groupId, string userId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command {Name} in {Platform} group {GroupId} (message {MessageId}) failed")]
+    private partial void LogFailed(Exception ex, string name, string platform, string groupId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command {Name} from {UserId} in {Platform} group {GroupId} was carried out but could not be written to the audit log")]
+    private partial void LogNotAudited(Exception ex, string name, string platform, string groupId, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command: the reply queue is full; the answer to message {MessageId} in group {GroupId} is dropped")]
+    private partial void LogReplyDropped(string groupId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command: {File} could not be written in the rules folder")]
+    private partial void LogAllowNotWritten(Exception ex, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command: a phrase was added to {File} for group {GroupId}, but the rules did not reload with it (reload ok: {Loaded}); see the rules errors")]
+    private partial void LogAllowNotInForce(string groupId, string file, bool loaded);
+}

@@ -1,0 +1,36 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+
+namespace GroupGuard.Host.Pipeline;
+
+/// <summary>
+/// A sender's role as exemptions and commands in the group take it: the event's, else the
+/// platform's answer (<c>get_group_member_info</c>, cached by the adapter) within 5 s; unknown
+/// when neither says, which counts as a member.
+/// </summary>
+internal static class SenderRoles
+{
+    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task<SenderRole> OfAsync(IPlatformActions? platform, ChatMessage message, CancellationToken stoppingToken)
+    {
+        if (message.SenderRole != SenderRole.Unknown || platform is null)
+        {
+            return message.SenderRole;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(LookupTimeout);
+        try
+        {
+            return await platform.GetRoleAsync(message.Protocol, message.BotId, message.GroupId, message.UserId, timeout.Token) ?? SenderRole.Unknown;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            return SenderRole.Unknown; // moderate as a member
+        }
+    }
+
+    /// <summary>Owners and admins: spared by moderation, and the only ones whose commands are carried out.</summary>
+    public static bool IsOwnerOrAdmin(SenderRole role) => role is SenderRole.Owner or SenderRole.Admin;
+}

@@ -1,0 +1,178 @@
+using GroupGuard.Core.Commands;
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Tests.Commands;
+
+public sealed class GroupCommandParserTests
+{
+    private const string Bot = "10001";
+
+    private static GroupCommand? Parse(string text, IReadOnlyList<string>? mentions = null, string? replyTo = null, string prefix = "/gg") =>
+        GroupCommandParser.Parse(text, prefix, mentions ?? [], replyTo, Bot);
+
+    [Theory]
+    [InlineData("/gg 状态")]
+    [InlineData("  /gg   状态  ")]
+    [InlineData("/GG 状态")]
+    [InlineData("／ｇｇ　状态")] // full width, as Chinese input methods type it, with an ideographic space
+    [InlineData("/gg状态")]
+    [InlineData("/gg 状态 现在")]
+    public void Status_is_read_with_or_without_spaces_in_either_case_and_width(string text)
+    {
+        var command = Parse(text);
+
+        Assert.NotNull(command);
+        Assert.Equal(GroupCommandVerb.Status, command.Verb);
+        Assert.Equal("状态", command.Name);
+        Assert.Null(command.Problem);
+    }
+
+    [Theory]
+    [InlineData("今天 /gg 状态")]     // not at the start
+    [InlineData("/ggg 状态")]        // a word that runs on from the prefix
+    [InlineData("/gghello")]
+    [InlineData("gg 状态")]
+    [InlineData("")]
+    [InlineData("/g")]
+    public void Text_that_does_not_start_with_the_prefix_is_no_command(string text) =>
+        Assert.Null(Parse(text));
+
+    [Theory]
+    [InlineData("/gg")]
+    [InlineData(" /gg ")]
+    [InlineData("/gg 帮助")]
+    public void The_prefix_alone_or_help_asks_for_the_list(string text)
+    {
+        var command = Parse(text);
+
+        Assert.Equal(GroupCommandVerb.Help, command!.Verb);
+        Assert.Null(command.Problem);
+        Assert.Contains("误判", GroupCommandParser.Usage("/gg"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_word_after_the_prefix_is_a_command_that_answers_how_to_type_one()
+    {
+        var command = Parse("/gg 踢人 @某人");
+
+        Assert.Equal(GroupCommandVerb.Unknown, command!.Verb);
+        Assert.StartsWith("没有这个命令", command.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Another_prefix_is_honoured_and_the_default_no_longer_is()
+    {
+        Assert.Equal(GroupCommandVerb.DryRun, Parse("!管理 试运行 开", prefix: "!管理")!.Verb);
+        Assert.Null(Parse("/gg 试运行 开", prefix: "!管理"));
+    }
+
+    [Fact]
+    public void False_positive_needs_a_reply_and_keeps_a_note_and_the_mentions_but_not_the_bot()
+    {
+        var command = Parse("/gg 误判 通知，不是广告", mentions: [Bot, "20002"], replyTo: "9001");
+
+        Assert.Equal(GroupCommandVerb.FalsePositive, command!.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal("9001", command.ReplyTo);
+        Assert.Equal("通知，不是广告", command.Argument);
+        Assert.Equal(["20002"], command.Users);
+
+        var unreplied = Parse("/gg 误判");
+        Assert.Equal(GroupCommandVerb.FalsePositive, unreplied!.Verb);
+        Assert.Contains("回复", unreplied.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_long_note_is_cut()
+    {
+        var command = Parse("/gg 误判 " + new string('很', 300), replyTo: "1");
+
+        Assert.Equal(GroupCommandParser.MaxNoteLength, command!.Argument.Length);
+    }
+
+    [Fact]
+    public void Unmute_takes_the_mentioned_members_and_qq_numbers_typed_out_never_the_bot()
+    {
+        var command = Parse("/gg 解禁 123456789 @987654321 abc 12", mentions: ["20002", Bot, "20002"]);
+
+        Assert.Equal(GroupCommandVerb.Unmute, command!.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal(["20002", "123456789", "987654321"], command.Users);
+    }
+
+    [Fact]
+    public void Unmute_without_anyone_or_with_too_many_says_how()
+    {
+        Assert.Contains("@", Parse("/gg 解禁", mentions: [Bot])!.Problem, StringComparison.Ordinal);
+        var many = Enumerable.Range(0, GroupCommandParser.MaxUsers + 1).Select(i => (30000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotNull(Parse("/gg 解禁", mentions: many)!.Problem);
+    }
+
+    [Theory]
+    [InlineData("/gg 放行 加微信群", "加微信群")]
+    [InlineData("/gg 放行  微信 支付 ", "微信 支付")]
+    [InlineData("/gg放行微信支付", "微信支付")]
+    public void Allow_takes_the_rest_of_the_text_as_the_phrase(string text, string phrase)
+    {
+        var command = Parse(text);
+
+        Assert.Equal(GroupCommandVerb.Allow, command!.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal(phrase, command.Argument);
+    }
+
+    [Theory]
+    [InlineData("/gg 放行", "用法")]
+    [InlineData("/gg 放行 ！！", "文字")]
+    [InlineData("/gg 放行 加微信 # 注释", "#")]
+    public void Allow_refuses_what_could_not_be_a_line_of_an_allow_list(string text, string said)
+    {
+        var command = Parse(text);
+
+        Assert.Equal(GroupCommandVerb.Allow, command!.Verb);
+        Assert.Contains(said, command.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allow_refuses_a_phrase_over_the_length()
+    {
+        var command = Parse("/gg 放行 " + new string('字', GroupAllowList.MaxPhraseLength + 1));
+
+        Assert.Contains(GroupAllowList.MaxPhraseLength.ToString(System.Globalization.CultureInfo.InvariantCulture), command!.Problem, StringComparison.Ordinal);
+        Assert.Null(Parse("/gg 放行 " + new string('字', GroupAllowList.MaxPhraseLength))!.Problem);
+    }
+
+    [Theory]
+    [InlineData("/gg 试运行 开", true)]
+    [InlineData("/gg 试运行 开启", true)]
+    [InlineData("/gg 试运行 ON", true)]
+    [InlineData("/gg 试运行 关", false)]
+    [InlineData("/gg 试运行关闭", false)]
+    [InlineData("/gg 试运行 off", false)]
+    public void Dry_run_is_switched_on_or_off(string text, bool on)
+    {
+        var command = Parse(text);
+
+        Assert.Equal(GroupCommandVerb.DryRun, command!.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal(on, command.On);
+    }
+
+    [Theory]
+    [InlineData("/gg 试运行")]
+    [InlineData("/gg 试运行 也许")]
+    public void Dry_run_without_on_or_off_says_how(string text) =>
+        Assert.Contains("开|关", Parse(text)!.Problem, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_chat_message_is_read_with_its_mentions_reply_and_bot()
+    {
+        var message = Messages.Group(" /gg 误判", mentions: ["10001"], replyTo: "-2147001234", bot: "10001");
+
+        var command = GroupCommandParser.Parse(message, "/gg");
+
+        Assert.Equal(GroupCommandVerb.FalsePositive, command!.Verb);
+        Assert.Equal("-2147001234", command.ReplyTo);
+        Assert.Empty(command.Users);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Tests.Rules;
+
+/// <summary><c>allow-&lt;group&gt;.txt</c>: a group's own allow phrases, written by a command, read by the loader, applied to that group only.</summary>
+public sealed class GroupAllowListTests
+{
+    private const string Pack = "pack: ads\naction: recall\nrules:\n  - id: ads.contact\n    terms: [加微信]\n  - id: ads.site\n    regex: 'https?://[^\\s]*\\.xyz'\n";
+
+    [Theory]
+    [InlineData("allow-123456.txt", "123456")]
+    [InlineData("allow-12345@chatroom.txt", "12345@chatroom")]
+    [InlineData("allow-.txt", "")]
+    [InlineData("allow.txt", null)]
+    [InlineData("ads-allow-1.txt", null)]
+    [InlineData("allow-1.yaml", null)]
+    public void The_group_is_read_from_the_file_name(string file, string? group) =>
+        Assert.Equal(group, GroupAllowList.GroupOf(file));
+
+    [Theory]
+    [InlineData("123456", true)]
+    [InlineData("E7A1B2C3D4", true)]
+    [InlineData("12345@chatroom", true)]
+    [InlineData("", false)]
+    [InlineData("..", false)]
+    [InlineData("a/b", false)]
+    [InlineData("a b", false)]
+    [InlineData("群", false)]
+    public void Only_ids_that_can_name_a_file_are_file_group_ids(string id, bool ok) =>
+        Assert.Equal(ok, GroupAllowList.IsFileGroupId(id));
+
+    [Fact]
+    public void A_group_list_cancels_hits_in_its_group_only_terms_regexes_and_all()
+    {
+        using var dir = new TempFolder();
+        dir.Write("ads.yaml", Pack);
+        dir.Write("allow-111.txt", "# 本群放行\n加微信群\nhttp://school.xyz\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var set = result.RuleSet!;
+        Assert.Equal(["加微信群", "http://school.xyz"], set.GroupAllow["111"].Select(p => p.Text));
+        Assert.Empty(set.Allow);
+        Assert.Empty(MessageDetector.Detect(set, "家长请加微信群", "111").Hits);
+        Assert.Empty(MessageDetector.Detect(set, "作业见 http://school.xyz", "111").Hits);
+        Assert.Equal("ads.contact", Assert.Single(MessageDetector.Detect(set, "家长请加微信群", "222").Hits).Rule.Id);
+        Assert.Equal("ads.site", Assert.Single(MessageDetector.Detect(set, "作业见 http://school.xyz", "222").Hits).Rule.Id);
+        Assert.Single(MessageDetector.Detect(set, "家长请加微信群", null).Hits);
+        Assert.Single(MessageDetector.Detect(set, "加微信领红包", "111").Hits); // what the phrase does not cover still fires
+    }
+
+    [Fact]
+    public void A_group_list_changes_the_version_and_its_errors_name_the_file_and_line()
+    {
+        using var dir = new TempFolder();
+        dir.Write("ads.yaml", Pack);
+        var before = RuleLoader.Load(dir.Path).RuleSet!.Version;
+        dir.Write("allow-111.txt", "加微信群\n");
+        var after = RuleLoader.Load(dir.Path).RuleSet!.Version;
+        dir.Write("allow-111.txt", "加微信群\n！！\n");
+        dir.Write("allow-.txt", "加微信群\n");
+
+        var bad = RuleLoader.Load(dir.Path);
+
+        Assert.NotEqual(before, after);
+        Assert.False(bad.Succeeded);
+        Assert.Contains(bad.Errors, e => e.Path.EndsWith("allow-111.txt", StringComparison.Ordinal) && e.Line == 2);
+        Assert.Contains(bad.Errors, e => e.Path.EndsWith("allow-.txt", StringComparison.Ordinal) && e.Message.Contains("not a group id", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Add_creates_the_file_appends_a_line_and_keeps_no_duplicates()
+    {
+        using var dir = new TempFolder();
+        var path = Path.Combine(dir.Path, "allow-111.txt");
+
+        Assert.Equal(GroupAllowAdded.Added, GroupAllowList.Add(dir.Path, "111", "加微信群"));
+        Assert.Equal(GroupAllowAdded.AlreadyThere, GroupAllowList.Add(dir.Path, "111", " 加微信群 "));
+        File.AppendAllText(path, "微信支付"); // an editor left no line break at the end
+        Assert.Equal(GroupAllowAdded.Added, GroupAllowList.Add(dir.Path, "111", "扫码进群"));
+
+        var lines = File.ReadAllText(path, Encoding.UTF8).Split('\n');
+        Assert.StartsWith("#", lines[0], StringComparison.Ordinal);
+        Assert.Equal(["加微信群", "微信支付", "扫码进群", ""], lines[1..]);
+        dir.Write("ads.yaml", Pack);
+        var loaded = RuleLoader.Load(dir.Path);
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
+        Assert.Equal(3, loaded.RuleSet!.GroupAllow["111"].Count);
+    }
+
+    [Fact]
+    public void Add_refuses_a_full_list_a_bad_phrase_and_a_group_id_that_names_no_file()
+    {
+        using var dir = new TempFolder();
+        dir.Write("allow-111.txt", string.Concat(Enumerable.Range(0, GroupAllowList.MaxPhrases).Select(i => $"词{i}\n")));
+
+        Assert.Equal(GroupAllowAdded.Full, GroupAllowList.Add(dir.Path, "111", "加微信群"));
+        Assert.Throws<ArgumentException>(() => GroupAllowList.Add(dir.Path, "222", "a # b"));
+        Assert.Throws<ArgumentException>(() => GroupAllowList.Add(dir.Path, "../x", "加微信群"));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "allow-222.txt")));
+    }
+
+    [Theory]
+    [InlineData("加微信群", AllowPhraseProblem.None)]
+    [InlineData("！！", AllowPhraseProblem.NothingLeft)]
+    [InlineData("", AllowPhraseProblem.NothingLeft)]
+    [InlineData("a#b", AllowPhraseProblem.NotOneLine)]
+    [InlineData("a\nb", AllowPhraseProblem.NotOneLine)]
+    public void Check_says_what_would_keep_a_phrase_from_being_a_line(string phrase, AllowPhraseProblem problem) =>
+        Assert.Equal(problem, GroupAllowList.Check(phrase));
+}

@@ -1,0 +1,313 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using GroupGuard.Core;
+using GroupGuard.Core.Accounts;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Host.Commands;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Host.Tests.Commands;
+
+/// <summary>
+/// Commands in the group end to end: NapCat events posted to the webhook, the bot's calls answered by
+/// a fake OneBot API on loopback, and what the database says afterwards.
+/// </summary>
+public sealed class GroupCommandTests
+{
+    private const long Admin = 30003;
+    private const long Member = 20002;
+
+    // A warning first; the second offence within a day also mutes for 10 minutes (the default escalation).
+    private const string Pack = """
+        pack: ads
+        name: 广告
+        category: ads
+        severity: medium
+        action: warn
+        rules:
+          - id: ads.contact
+            terms: [加微信]
+        """;
+
+    private static GroupGuardFactory Service(FakeOneBotApi api, TimeProvider? commandClock = null) =>
+        new(
+            new Dictionary<string, string?>
+            {
+                ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
+                ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "2",
+                ["GroupGuard:OneBot:ActionBudgetSeconds"] = "4",
+                ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
+                ["GroupGuard:OneBot:WarningCoalesceSeconds"] = "0",
+            },
+            Pack,
+            services =>
+            {
+                if (commandClock is not null)
+                {
+                    // The commands on a clock of their own (today, the rate limit); the rest of the service on the real one.
+                    services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<GroupCommands>(sp, commandClock)));
+                }
+            });
+
+    /// <summary>The NapCat sample of a reply (<c>[CQ:reply][CQ:at] text</c>), as <paramref name="userId"/> with <paramref name="role"/> would send it.</summary>
+    private static string ReplyEvent(long messageId, string replyTo, string text, long userId = Admin, string role = "admin", long time = 1764150300)
+    {
+        var body = JsonNode.Parse(GroupGuardFactory.Sample("napcat-group-reply.json"))!.AsObject();
+        body["message_id"] = messageId;
+        body["time"] = time;
+        body["user_id"] = userId;
+        body["sender"]!["user_id"] = userId;
+        body["sender"]!["role"] = role;
+        body["message"]![0]!["data"]!["id"] = replyTo;
+        body["message"]![2]!["data"]!["text"] = " " + text;
+        body["raw_message"] = $"[CQ:reply,id={replyTo}][CQ:at,qq=10001] {text}";
+        return body.ToJsonString();
+    }
+
+    private static string Said(FakeRequest request) => (string?)request.Params["message"] ?? "";
+
+    /// <summary>The first group message the bot sent that says <paramref name="words"/>.</summary>
+    private static Task<FakeRequest> AnswerAsync(FakeOneBotApi api, string words) =>
+        api.WaitForRequestAsync(r => r.Action == "send_group_msg" && Said(r).Contains(words, StringComparison.Ordinal), $"an answer saying {words}");
+
+    private static async Task<IReadOnlyList<AuditEntry>> AuditAsync(GroupGuardFactory service) =>
+        await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 100, CancellationToken.None);
+
+    /// <summary>A member's two offences: the first warned (warning 9001), the second warned (9002) and muted 10 minutes.</summary>
+    private static async Task<(Incident First, Incident Second)> WarnedTwiceAndMutedAsync(GroupGuardFactory service, FakeOneBotApi api)
+    {
+        api.Script("send_group_msg", FakeAnswer.Ok(new JsonObject { ["message_id"] = 9001 }), FakeAnswer.Ok(new JsonObject { ["message_id"] = 9002 }));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "想要资料的加微信", userId: Member, time: 1764150000));
+        var first = await service.SettledAsync(1, i => i.MessageId == "1");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "加微信领资料", userId: Member, time: 1764150060));
+        var second = await service.SettledAsync(2, i => i.MessageId == "2");
+        Assert.Equal(600, second.MuteSeconds);
+        Assert.Equal(ActionStatus.Done, second.ActionStatus);
+        return (first, second);
+    }
+
+    [Fact]
+    public async Task An_admins_false_positive_in_reply_to_a_warning_marks_its_incident_and_lifts_the_mute()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var (first, second) = await WarnedTwiceAndMutedAsync(service, api);
+
+        await service.PostV11Async(ReplyEvent(3, "9002", "/gg 误判 通知，不是广告"));
+
+        var unmute = await api.WaitForRequestAsync(r => r.Action == "set_group_ban" && r.Params["duration"]!.GetValue<long>() == 0, "the mute lifted");
+        var answer = await AnswerAsync(api, "已标记误判");
+        await service.HandledAsync("3");
+        Assert.Equal(Member, unmute.Params["user_id"]!.GetValue<long>());
+        Assert.Equal(123456, unmute.Params["group_id"]!.GetValue<long>());
+        Assert.True(unmute.Index > api.RequestsFor("set_group_ban").First(r => r.Params["duration"]!.GetValue<long>() == 600).Index);
+        Assert.Equal($"[CQ:at,qq={Admin}] 已标记误判：#{second.Id}，已解除禁言", Said(answer));
+
+        var incidents = await service.IncidentsAsync();
+        var marked = Assert.Single(incidents, i => i.Id == second.Id);
+        Assert.True(marked.FalsePositive);
+        Assert.Equal("qq:30003", marked.ReviewedBy);
+        Assert.Equal("通知，不是广告", marked.ReviewNote);
+        Assert.False(Assert.Single(incidents, i => i.Id == first.Id).FalsePositive); // the other warning's incident is left alone
+        Assert.DoesNotContain(incidents, i => i.MessageId == "3"); // the command itself is not moderated
+
+        var audit = Assert.Single(await AuditAsync(service));
+        Assert.Equal("qq:30003", audit.Actor);
+        Assert.Equal("group_command:误判", audit.Action);
+        Assert.Equal("qq:123456", audit.Target);
+        Assert.Contains($"#{second.Id}", audit.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_from_a_member_changes_nothing_and_is_moderated_as_text()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var (_, second) = await WarnedTwiceAndMutedAsync(service, api);
+
+        await service.PostV11Async(ReplyEvent(3, "9002", "/gg 误判 加微信", userId: 20005, role: "member"));
+        var incidents = await service.IncidentsAfterAsync(3);
+
+        Assert.False(Assert.Single(incidents, i => i.Id == second.Id).FalsePositive);
+        var asText = Assert.Single(incidents, i => i.MessageId == "3");
+        Assert.Equal("ads.contact", asText.Rule);
+        Assert.Equal("20005", asText.UserId);
+        Assert.Empty(await AuditAsync(service));
+
+        // An admin's command after it is answered; by then nothing was lifted or answered for the member.
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 状态", userId: Admin, role: "admin", time: 1764150400));
+        await AnswerAsync(api, "今日本群");
+        Assert.DoesNotContain(api.RequestsFor("set_group_ban"), r => r.Params["duration"]!.GetValue<long>() == 0);
+        Assert.DoesNotContain(api.RequestsFor("send_group_msg"), r => Said(r).Contains("已标记误判", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_false_positive_in_reply_to_the_flagged_message_itself_marks_its_incident()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "想要资料的加微信", userId: Member));
+        var incident = await service.SettledAsync(1, _ => true);
+
+        // QQ puts an @ of the quoted message's sender into a reply: it keeps the command to that sender.
+        var body = ReplyEvent(2, "1", "/gg 误判").Replace("\"qq\":\"10001\"", $"\"qq\":\"{Member}\"", StringComparison.Ordinal);
+        await service.PostV11Async(body);
+
+        var answer = await AnswerAsync(api, "已标记误判");
+        Assert.Equal($"[CQ:at,qq={Admin}] 已标记误判：#{incident.Id}", Said(answer));
+        Assert.True((await service.IncidentsAsync()).Single().FalsePositive);
+        Assert.DoesNotContain(api.RequestsFor("set_group_ban"), _ => true); // no mute to lift
+    }
+
+    [Fact]
+    public async Task A_reply_to_a_message_without_incidents_says_so_and_marks_nothing()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(ReplyEvent(2, "777", "/gg 误判"));
+
+        await AnswerAsync(api, "没有找到");
+        Assert.Empty(await AuditAsync(service));
+    }
+
+    [Fact]
+    public async Task A_sender_whose_role_the_event_lacks_is_asked_of_the_platform_as_exemptions_are()
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Script("get_group_member_info", FakeAnswer.Ok(new JsonObject { ["role"] = "owner", ["user_id"] = Admin }));
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 试运行 开", userId: Admin, role: ""));
+
+        await AnswerAsync(api, "已开启试运行");
+        var lookup = Assert.Single(api.RequestsFor("get_group_member_info"));
+        Assert.Equal(Admin, lookup.Params["user_id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Dry_run_switched_on_makes_the_next_hit_in_that_group_dry_run_and_outlasts_the_command()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 试运行 开", userId: Admin, role: "admin"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "加微信", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "加微信", userId: Member, groupId: 654321));
+
+        var elsewhere = await service.SettledAsync(3, i => i.MessageId == "3");
+        var here = Assert.Single(await service.IncidentsAsync(), i => i.MessageId == "2");
+        Assert.Equal(ActionStatus.DryRun, here.ActionStatus);
+        Assert.Equal(ActionStatus.Done, elsewhere.ActionStatus);
+        Assert.DoesNotContain(api.RequestsFor("send_group_msg"), r => r.Params["group_id"]!.GetValue<long>() == 123456 && Said(r).Contains("请勿", StringComparison.Ordinal));
+        await AnswerAsync(api, "已开启试运行");
+        Assert.True(await service.Services.GetRequiredService<IGroupSwitches>().GetDryRunAsync("qq", "123456", CancellationToken.None));
+        Assert.Equal("group_command:试运行", Assert.Single(await AuditAsync(service)).Action);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 试运行 关", userId: Admin, role: "admin"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(5, "加微信", userId: 20005));
+        Assert.Equal(ActionStatus.Done, (await service.SettledAsync(5, i => i.MessageId == "5")).ActionStatus);
+    }
+
+    [Fact]
+    public async Task Allowing_a_phrase_stops_it_firing_in_that_group_only_and_keeps_it_in_the_rules_folder()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 加微信群", userId: Admin, role: "owner"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "家长们加微信群交作业", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "家长们加微信群交作业", userId: Member, groupId: 654321));
+
+        var incident = Assert.Single(await service.IncidentsAfterAsync(3));
+        Assert.Equal("654321", incident.GroupId);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+        Assert.Contains("加微信群", File.ReadAllLines(file));
+        await AnswerAsync(api, "已放行「加微信群」");
+        var audit = Assert.Single(await AuditAsync(service));
+        Assert.Equal("group_command:放行", audit.Action);
+        Assert.Contains("allow-123456.txt", audit.Detail, StringComparison.Ordinal);
+
+        // Once there, the same phrase is not written again.
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 放行 加微信群", userId: Admin, role: "owner"));
+        await AnswerAsync(api, "已在本群放行名单中");
+        Assert.Single(File.ReadAllLines(file), l => l == "加微信群");
+    }
+
+    [Fact]
+    public async Task Unmute_lifts_the_mentioned_members_mute()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var body = JsonNode.Parse(GroupGuardFactory.GroupEvent(1, "/gg 解禁 ", userId: Admin, role: "admin"))!.AsObject();
+        body["message"]!.AsArray().Add(new JsonObject { ["type"] = "at", ["data"] = new JsonObject { ["qq"] = Member.ToString(CultureInfo.InvariantCulture) } });
+
+        await service.PostV11Async(body.ToJsonString());
+
+        var unmute = await api.WaitForRequestAsync(r => r.Action == "set_group_ban", "the unmute");
+        Assert.Equal(0, unmute.Params["duration"]!.GetValue<long>());
+        Assert.Equal(Member, unmute.Params["user_id"]!.GetValue<long>());
+        await AnswerAsync(api, "已解除禁言：1 人");
+        Assert.Equal("group_command:解禁", Assert.Single(await AuditAsync(service)).Action);
+    }
+
+    [Fact]
+    public async Task Status_answers_todays_counts_for_the_group()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, new FakeTimeProvider(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero)));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加微信", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "明天交作业", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "加微信", userId: Member, groupId: 654321));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 状态", userId: Admin, role: "admin"));
+
+        var answer = await AnswerAsync(api, "今日本群");
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 3 条消息，违规 1 起（误判 0），试运行关", Said(answer));
+    }
+
+    [Fact]
+    public async Task Over_the_rate_limit_a_command_is_not_carried_out_and_one_answer_says_so()
+    {
+        await using var api = FakeOneBotApi.Start();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero));
+        using var service = Service(api, clock);
+
+        for (var i = 1; i <= CommandLimiter.PerUser + 2; i++)
+        {
+            await service.PostV11Async(GroupGuardFactory.GroupEvent(i, "/gg 状态", userId: Admin, role: "admin", time: 1764150000 + i));
+        }
+
+        await service.Handled.WaitForCountAsync(CommandLimiter.PerUser + 2);
+        clock.Advance(CommandLimiter.Window);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(100, "/gg 状态", userId: Admin, role: "admin", time: 1764150100));
+        await service.HandledAsync("100");
+
+        // Carried out (and audited): the first five, and the one a minute later.
+        Assert.Equal(CommandLimiter.PerUser + 1, (await AuditAsync(service)).Count(a => a.Action == "group_command:状态"));
+        var answers = await api.WaitForRequestsAsync(CommandLimiter.PerUser + 2);
+        var said = answers.Where(r => r.Action == "send_group_msg").Select(Said).ToList();
+        Assert.Equal(CommandLimiter.PerUser + 1, said.Count(s => s.Contains("今日本群", StringComparison.Ordinal)));
+        Assert.Single(said, s => s.Contains("命令太频繁", StringComparison.Ordinal));
+        Assert.Empty(await service.IncidentsAsync());
+    }
+
+    [Fact]
+    public async Task Switched_off_commands_are_text_like_any_other()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = new GroupGuardFactory(
+            new Dictionary<string, string?> { ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl, ["GroupGuard:Commands:Enabled"] = "false" },
+            Pack);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 加微信", userId: Admin, role: "admin"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "加微信", userId: Member));
+
+        var incidents = await service.IncidentsAfterAsync(2);
+        Assert.Equal(["1", "2"], incidents.Select(i => i.MessageId));
+        Assert.Equal(ActionStatus.Exempt, incidents[0].ActionStatus);
+        Assert.False(File.Exists(Path.Combine(service.Folder, "rules", "allow-123456.txt")));
+    }
+}

@@ -83,8 +83,8 @@ internal sealed partial class DigestService(
         var zone = Zone(leader);
         var document = DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health.Current(failedChannels)));
 
-        // The leader's 30 days up to the period end, in the leader's days. By message time, as
-        // the console's chart, so the two agree.
+        // The leader's 30 days up to the period end, cut into the leader's days. Counted by
+        // message time, as the console's chart counts, not by detection time as the digest's text.
         var chart = await IncidentChart.RenderAsync(browser, to, zone, groups, cancellationToken);
         return document with { ChartPng = chart };
     }

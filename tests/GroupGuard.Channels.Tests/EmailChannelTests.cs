@@ -1,5 +1,7 @@
 using GroupGuard.Channels.Tests.Support;
+using GroupGuard.Core;
 using GroupGuard.Core.Digests;
+using GroupGuard.Core.Digests.Charts;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
@@ -56,6 +58,64 @@ public sealed class EmailChannelTests : IAsyncLifetime
         Assert.Equal(digest.Text, message.TextBody);
         Assert.Equal(digest.Html, message.HtmlBody);
         Assert.All(alternative.OfType<TextPart>(), part => Assert.Equal("utf-8", part.ContentType.Charset, ignoreCase: true));
+    }
+
+    [Fact]
+    public async Task A_digest_with_a_chart_carries_it_inline_and_the_html_shows_it_by_its_content_id()
+    {
+        var built = Digests.Hostile();
+        var chart = IncidentChart.Render([new DayCount(new DateOnly(2024, 5, 1), "ads", 2)], new DateOnly(2024, 4, 2));
+        var digest = built with { ChartPng = chart };
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var mail = Assert.Single(_sink.Messages);
+        using var data = new MemoryStream(System.Text.Encoding.Latin1.GetBytes(mail.Data));
+        var message = await MimeMessage.LoadAsync(data);
+        var alternative = Assert.IsType<MultipartAlternative>(message.Body);
+        Assert.Equal(2, alternative.Count);
+        var plain = Assert.IsType<TextPart>(alternative[0]);
+        Assert.True(plain.IsPlain);
+        Assert.Equal(digest.Text, plain.Text); // the plain part is the digest's, untouched
+        var related = Assert.IsType<MultipartRelated>(alternative[1]);
+        Assert.Equal("text/html", related.ContentType.Parameters["type"]);
+        var html = Assert.IsType<TextPart>(related.Root);
+        Assert.True(html.IsHtml);
+        Assert.Equal("utf-8", html.ContentType.Charset, ignoreCase: true);
+        var image = Assert.Single(related.OfType<MimePart>(), p => p.ContentType.IsMimeType("image", "png"));
+        Assert.False(string.IsNullOrEmpty(image.ContentId));
+        Assert.Equal(ContentDisposition.Inline, image.ContentDisposition!.Disposition);
+        using var png = new MemoryStream();
+        await image.Content!.DecodeToAsync(png);
+        Assert.Equal(chart, png.ToArray());
+        Assert.Same(image, related.Where(p => p.ContentId == image.ContentId).Single()); // what cid: resolves to
+
+        // The picture is in the HTML by its Content-Id, with words for a reader who cannot see it,
+        // under the opening line and above the first section; the rest of the HTML is the digest's.
+        var img = $"<img src=\"cid:{image.ContentId}\" alt=\"{EmailChannel.ChartAlt}\"";
+        Assert.Contains(img, html.Text, StringComparison.Ordinal);
+        Assert.True(html.Text.IndexOf(img, StringComparison.Ordinal) < html.Text.IndexOf("<h4>概况</h4>", StringComparison.Ordinal));
+        Assert.Equal(built.Html, System.Text.RegularExpressions.Regex.Replace(html.Text, "<h4>近 30 天</h4>\n<p><img [^>]*></p>\n", ""));
+        Assert.Equal(html.Text, message.HtmlBody);
+    }
+
+    [Fact]
+    public void The_same_digest_composes_the_same_inline_chart_and_another_period_another_content_id()
+    {
+        var digest = Digests.Sample() with { ChartPng = [0x89, 0x50, 0x4E, 0x47] };
+        var later = digest with { To = digest.To.AddDays(1) };
+
+        var first = Channel().Compose(digest);
+        var again = Channel().Compose(digest);
+
+        static (string? Id, string? Html) Chart(MimeMessage m) =>
+            (((MultipartRelated)((MultipartAlternative)m.Body!)[1]).OfType<MimePart>().Single(p => p.ContentType.IsMimeType("image", "png")).ContentId, m.HtmlBody);
+        Assert.Equal(Chart(first), Chart(again));
+        Assert.NotEqual(EmailChannel.ChartContentId(digest), EmailChannel.ChartContentId(later));
+        var figure = $"<h4>近 30 天</h4>\n<p><img src=\"cid:c@g\" alt=\"{EmailChannel.ChartAlt}\" width=\"720\" height=\"300\" style=\"max-width:100%;height:auto\"></p>\n";
+        Assert.Equal("<h3>t</h3>\n<p>a</p>\n" + figure + "<h4>概况</h4>\n<h4>处置</h4>", EmailChannel.WithChart("<h3>t</h3>\n<p>a</p>\n<h4>概况</h4>\n<h4>处置</h4>", "c@g"));
+        Assert.Equal("<html><body><p>x</p>" + figure + "</body></html>", EmailChannel.WithChart("<html><body><p>x</p></body></html>", "c@g"));
+        Assert.Equal("<p>x</p>" + figure, EmailChannel.WithChart("<p>x</p>", "c@g"));
     }
 
     [Fact]

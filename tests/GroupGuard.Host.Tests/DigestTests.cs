@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using GroupGuard.Core.Digests;
 using GroupGuard.Host.Digests;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GroupGuard.Host.Tests;
 
@@ -135,7 +136,8 @@ public sealed class DigestTests
             TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
             new OfflineDigestHealth(),
-            new GroupGuard.Host.Pipeline.IncidentsInFlight(TimeProvider.System));
+            new GroupGuard.Host.Pipeline.IncidentsInFlight(TimeProvider.System),
+            service.Services.GetRequiredService<GroupGuard.Core.IIncidentBrowser>());
         var first = Instance(new NotingChannels(sends, firstSending, firstMayFinish.Task));
         var second = Instance(new NotingChannels(sends)); // its own gate, as in another process on the same database
         var leader = Assert.Single(first.Leaders);
@@ -152,6 +154,72 @@ public sealed class DigestTests
         Assert.Equal(leader.Channels, sends.Order(StringComparer.Ordinal));
         var record = Assert.Single(await ListAsync(first.Outbox), r => r.PeriodTo == fire);
         Assert.Equal(DigestStatus.Sent, record.Status);
+    }
+
+    [Fact]
+    public async Task A_digest_keeps_the_chart_it_was_made_with_and_a_retry_after_a_restart_sends_that_picture()
+    {
+        var channels = new CapturingChannels { Fails = true };
+        using var service = new GroupGuardFactory(services: services => services.Replace(ServiceDescriptor.Singleton<IDigestChannels>(channels)));
+        _ = service.CreateClient();
+        var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
+        var browser = service.Services.GetRequiredService<GroupGuard.Core.IIncidentBrowser>();
+        var digests = service.Services.GetRequiredService<DigestService>();
+        var leader = Assert.Single(digests.Leaders);
+        var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
+        await store.AddAsync([Incidents.Of("c1", time: fire.AddDays(-3), category: "ads"), Incidents.Of("c2", time: fire.AddDays(-40), category: "ads")], CancellationToken.None);
+
+        // The first attempt fails; then an incident of those 30 days arrives late (a replay), and
+        // the service restarts (a new instance: no backoff remembered) and tries again.
+        var record = await digests.RunAsync(leader, fire, CancellationToken.None);
+        await store.AddAsync([Incidents.Of("c3", time: fire.AddDays(-2), detectedAt: fire.AddSeconds(5), category: "fraud")], CancellationToken.None);
+        channels.Fails = false;
+        var restarted = new DigestService(
+            service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
+            store,
+            service.Services.GetRequiredService<IDigestOutbox>(),
+            channels,
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
+            new OfflineDigestHealth(),
+            new GroupGuard.Host.Pipeline.IncidentsInFlight(TimeProvider.System),
+            browser);
+        await restarted.RetryAsync(CancellationToken.None);
+        var madeNow = await GroupGuard.Core.Digests.Charts.IncidentChart.RenderAsync(browser, fire, DigestService.Zone(leader), null, CancellationToken.None);
+
+        Assert.NotNull(record);
+        Assert.NotNull(record.ChartPng);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], record.ChartPng[..4]);
+        Assert.True(channels.Sent.Count >= 2, $"{channels.Sent.Count} sends"); // the failed one and the retry (the service's own retry job may be the one)
+        Assert.All(channels.Sent, d => Assert.Equal(record.ChartPng, d.ChartPng));
+        Assert.NotEqual(record.ChartPng, madeNow); // made again, the chart would show the late incident
+        var stored = Assert.Single(await ListAsync(digests.Outbox), r => r.PeriodTo == record.PeriodTo);
+        Assert.Equal(DigestStatus.Sent, stored.Status);
+    }
+
+    /// <summary>Channels that keep what they were given to send, and fail while told to.</summary>
+    private sealed class CapturingChannels : IDigestChannels
+    {
+        public bool Fails { get; set; }
+
+        public ConcurrentQueue<DigestDocument> Sent { get; } = new();
+
+        public IReadOnlyCollection<string> Names => [];
+
+        public IDigestChannel? Get(string name) => new Capturing(name, this);
+
+        private sealed class Capturing(string name, CapturingChannels owner) : IDigestChannel
+        {
+            public string Name => name;
+
+            public string Type => "email";
+
+            public Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+            {
+                owner.Sent.Enqueue(digest);
+                return owner.Fails ? throw new DigestChannelException("the server refused the message (554)") : Task.CompletedTask;
+            }
+        }
     }
 
     private static async Task<List<DigestRecord>> ListAsync(IDigestOutbox outbox)

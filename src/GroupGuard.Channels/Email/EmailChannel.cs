@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using GroupGuard.Core.Digests;
+using GroupGuard.Core.Digests.Charts;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -13,7 +14,9 @@ namespace GroupGuard.Channels;
 
 /// <summary>
 /// Sends the digest as one email: multipart/alternative with the plain text and the HTML, UTF-8,
-/// the digest's title as subject. A fresh SMTP connection per digest (digests are rare).
+/// the digest's title as subject. A digest with a chart has its HTML in multipart/related with the
+/// PNG beside it, shown inline by its Content-Id; the plain text stays as it is. A fresh SMTP
+/// connection per digest (digests are rare).
 /// </summary>
 internal sealed class EmailChannel : IDigestChannel
 {
@@ -115,10 +118,62 @@ internal sealed class EmailChannel : IDigestChannel
         var plain = new TextPart(TextFormat.Plain);
         plain.SetText(Encoding.UTF8, digest.Text);
         var html = new TextPart(TextFormat.Html);
-        html.SetText(Encoding.UTF8, digest.Html);
+        MimeEntity rich = html;
+        if (digest.ChartPng is { Length: > 0 } chart)
+        {
+            // The chart travels in the mail, not behind a link: mail clients do not fetch remote
+            // pictures unasked, and GroupGuard serves none to the internet.
+            var contentId = ChartContentId(digest);
+            html.SetText(Encoding.UTF8, WithChart(digest.Html, contentId));
+            var image = new MimePart("image", "png")
+            {
+                Content = new MimeContent(new MemoryStream(chart, writable: false)),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Inline) { FileName = ChartFileName },
+                ContentTransferEncoding = ContentEncoding.Base64,
+                ContentId = contentId,
+            };
+            var related = new MultipartRelated { html, image };
+            related.ContentType.Parameters["type"] = "text/html"; // RFC 2387: the root's type
+            rich = related;
+        }
+        else
+        {
+            html.SetText(Encoding.UTF8, digest.Html);
+        }
+
         // Plain first: clients show the last part they can render.
-        message.Body = new MultipartAlternative { plain, html };
+        message.Body = new MultipartAlternative { plain, rich };
         return message;
+    }
+
+    internal const string ChartFileName = "incidents-30-days.png";
+
+    internal const string ChartAlt = "近 30 天每日违规数（按类别堆叠）";
+
+    /// <summary>
+    /// The chart's Content-Id, from the digest's period end: the same digest sent again (a retry)
+    /// is the same message, and two digests in one mailbox never share one.
+    /// </summary>
+    internal static string ChartContentId(DigestDocument digest) =>
+        string.Create(CultureInfo.InvariantCulture, $"chart-{digest.To.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}@groupguard");
+
+    /// <summary>
+    /// The digest's HTML with the chart under its opening lines, before the first section
+    /// heading (every digest has one: the bot's health); at the end when there is none.
+    /// </summary>
+    internal static string WithChart(string html, string contentId)
+    {
+        var figure = string.Create(
+            CultureInfo.InvariantCulture,
+            $"<h4>近 30 天</h4>\n<p><img src=\"cid:{contentId}\" alt=\"{ChartAlt}\" width=\"{IncidentChart.Width}\" height=\"{IncidentChart.Height}\" style=\"max-width:100%;height:auto\"></p>\n");
+        // What members wrote is HTML-encoded in the digest, so the first "<h4>" and "</body>" are the builder's.
+        var at = html.IndexOf("<h4>", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            at = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return at < 0 ? html + figure : html.Insert(at, figure);
     }
 
     private string Explain(Exception exception) => exception switch

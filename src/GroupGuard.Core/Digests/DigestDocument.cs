@@ -17,4 +17,12 @@ public sealed record DigestDocument(
     string Markdown,
     string Text,
     string Html,
-    IReadOnlyList<long> IncidentIds);
+    IReadOnlyList<long> IncidentIds)
+{
+    /// <summary>
+    /// The incidents per day of the leader's groups over the 30 days up to <see cref="To"/>, as a
+    /// PNG (<see cref="Charts.IncidentChart"/>); null when the digest has none. The email channel
+    /// sends it inline in the HTML part; the other channels leave it out.
+    /// </summary>
+    public byte[]? ChartPng { get; init; }
+}

@@ -18,8 +18,11 @@ public sealed record DigestRecord
     public required string Html { get; init; }
     public IReadOnlyList<long> IncidentIds { get; init; } = [];
 
+    /// <summary>The digest's chart as made when it was created, so that a retry sends the very same picture.</summary>
+    public byte[]? ChartPng { get; init; }
+
     /// <summary>Per channel name: its outcome so far.</summary>
     public IReadOnlyDictionary<string, ChannelOutcome> Channels { get; init; } = new Dictionary<string, ChannelOutcome>();
 
-    public DigestDocument ToDocument() => new(Leader, PeriodFrom, PeriodTo, Title, Markdown, Text, Html, IncidentIds);
+    public DigestDocument ToDocument() => new(Leader, PeriodFrom, PeriodTo, Title, Markdown, Text, Html, IncidentIds) { ChartPng = ChartPng };
 }

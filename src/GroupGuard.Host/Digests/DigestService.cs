@@ -1,5 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Digests;
+using GroupGuard.Core.Digests.Charts;
 using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,8 @@ internal sealed partial class DigestService(
     TimeProvider time,
     ILogger<DigestService> logger,
     IDigestHealthSource health,
-    IncidentsInFlight inFlight)
+    IncidentsInFlight inFlight,
+    IIncidentBrowser browser)
 {
     /// <summary>
     /// How long a channel stays claimed by the instance sending it: longer than any channel takes
@@ -79,7 +81,12 @@ internal sealed partial class DigestService(
             : [.. last.Channels.Where(c => c.Value.Status == ChannelStatus.Failed).Select(c => $"{c.Key}: {c.Value.Error}")];
 
         var zone = Zone(leader);
-        return DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health.Current(failedChannels)));
+        var document = DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health.Current(failedChannels)));
+
+        // The leader's 30 days up to the period end, cut into the leader's days. Counted by
+        // message time, as the console's chart counts, not by detection time as the digest's text.
+        var chart = await IncidentChart.RenderAsync(browser, to, zone, groups, cancellationToken);
+        return document with { ChartPng = chart };
     }
 
     /// <summary>
@@ -135,6 +142,7 @@ internal sealed partial class DigestService(
             Text = document.Text,
             Html = document.Html,
             IncidentIds = document.IncidentIds,
+            ChartPng = document.ChartPng, // stored, so that a retry sends this picture and not a newer one
             Channels = leader.Channels.Distinct(StringComparer.Ordinal).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
         }, cancellationToken);
         await SendAsync(record, cancellationToken);

@@ -33,7 +33,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
     private const string SelectSql = """
         SELECT d.id AS Id, d.leader AS Leader, d.period_from AS PeriodFrom, d.period_to AS PeriodTo,
             d.status AS Status, d.created_at AS CreatedAt, d.title AS Title, d.markdown AS Markdown,
-            d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds,
+            d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds, d.chart_png AS ChartPng,
             c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
             c.sent_at AS SentAt
         FROM digests d LEFT JOIN digest_channels c ON c.digest_id = d.id
@@ -43,8 +43,8 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
 
     // RETURNING yields no row when the digest for that leader and period end is already there.
     private const string InsertDigestSql = """
-        INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids)
-        VALUES (@Leader, @PeriodFrom, @PeriodTo, @Status, @CreatedAt, @Title, @Markdown, @Text, @Html, @IncidentIds)
+        INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids, chart_png)
+        VALUES (@Leader, @PeriodFrom, @PeriodTo, @Status, @CreatedAt, @Title, @Markdown, @Text, @Html, @IncidentIds, @ChartPng)
         ON CONFLICT (leader, period_to) DO NOTHING
         RETURNING id
         """;
@@ -131,6 +131,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
             record.Text,
             record.Html,
             IncidentIds = IdListText.ToText(record.IncidentIds),
+            record.ChartPng,
         };
 
         return await _database.WriteAsync(
@@ -381,6 +382,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
         public string Text { get; set; } = "";
         public string Html { get; set; } = "";
         public string IncidentIds { get; set; } = IdListText.Empty;
+        public byte[]? ChartPng { get; set; }
         public string? Channel { get; set; }
         public string? ChannelStatus { get; set; }
         public long? Attempts { get; set; }
@@ -416,6 +418,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
             Text = Text,
             Html = Html,
             IncidentIds = IdListText.Parse(IncidentIds, $"Digest {Id}: incident_ids"),
+            ChartPng = ChartPng,
             Channels = channels,
         };
     }

@@ -385,6 +385,29 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_digest_keeps_its_chart_byte_for_byte_and_one_without_a_chart_stays_without()
+    {
+        byte[] chart = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x00, 0x0D, 0x0A, 0xFF, 0x00];
+        var created = await _outbox.CreateAsync(Digest(channels: ["email"]) with { ChartPng = chart }, CancellationToken.None);
+        var plain = await _outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["email"]), CancellationToken.None);
+
+        // A second attempt at the same period (a retry, another instance) gets the first chart back, not its own.
+        var again = await _outbox.CreateAsync(Digest(channels: ["email"]) with { ChartPng = [1, 2, 3] }, CancellationToken.None);
+        var unfinished = await _outbox.UnfinishedAsync(5, CancellationToken.None);
+        var listed = await ListAllAsync("张老师");
+        var latest = await _outbox.LatestAsync("张老师", CancellationToken.None);
+
+        Assert.Equal(chart, created.ChartPng);
+        Assert.Equal(chart, again.ChartPng);
+        Assert.Equal(chart, unfinished.Single(d => d.Id == created.Id).ChartPng);
+        Assert.Equal(chart, listed.Single(d => d.Id == created.Id).ChartPng);
+        Assert.Equal(chart, created.ToDocument().ChartPng);
+        Assert.Null(plain.ChartPng);
+        Assert.Null(latest!.ChartPng);
+        Assert.Null(unfinished.Single(d => d.Id == plain.Id).ToDocument().ChartPng);
+    }
+
+    [Fact]
     public async Task A_digest_without_channels_is_kept_and_has_nothing_left_to_send()
     {
         var stored = await _outbox.CreateAsync(Digest() with { Channels = new Dictionary<string, ChannelOutcome>() }, CancellationToken.None);

@@ -198,12 +198,46 @@ public sealed class SchemaTests
         Assert.Contains("ix_incidents_offender_time", plan, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Versions taken by work on another branch that has not been merged here yet: the only gaps
+    /// allowed. (The migrator applies each missing version on its own, so one that arrives later
+    /// is still applied to a database that already has the versions after it.)
+    /// </summary>
+    private static readonly int[] Reserved = [8];
+
     [Fact]
     public void Embedded_migrations_are_numbered_from_one_without_gaps()
     {
         var versions = SqliteIncidentStore.LoadMigrations().Select(m => m.Version).ToList();
 
-        Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+        Assert.Equal(Enumerable.Range(1, versions[^1]).Where(v => versions.Contains(v) || !Reserved.Contains(v)), versions);
+    }
+
+    [Fact]
+    public async Task A_version_7_database_upgrades_to_digest_charts_keeping_its_digests_without_one()
+    {
+        using var harness = new StoreHarness();
+        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version <= 7)]).InitializeAsync(CancellationToken.None);
+        using (var v7 = harness.OpenRaw())
+        {
+            // Written the way the version-7 outbox wrote it.
+            v7.Execute("""
+                INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids)
+                VALUES ('张老师', '2025-02-28T00:00:00.000Z', '2025-03-01T00:00:00.000Z', 'pending', '2025-03-01T00:00:00.000Z',
+                    '日报', '- 1 条', '1 条', '<p>1 条</p>', '[7]');
+                INSERT INTO digest_channels (digest_id, channel, status, attempts) VALUES (1, 'email', 'pending', 1);
+                """);
+        }
+
+        await harness.Store.InitializeAsync(CancellationToken.None);
+        var outbox = harness.CreateOutbox();
+        var old = Assert.Single(await outbox.UnfinishedAsync(5, CancellationToken.None));
+        var day = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var next = await outbox.CreateAsync(old with { Id = 0, PeriodFrom = day, PeriodTo = day.AddDays(1), ChartPng = [0x89, 0x50, 0x00, 0xFF] }, CancellationToken.None);
+
+        Assert.Null(old.ChartPng);
+        Assert.Equal(("日报", "<p>1 条</p>", 1), (old.Title, old.Html, old.Channels["email"].Attempts));
+        Assert.Equal([0x89, 0x50, 0x00, 0xFF], next.ChartPng);
     }
 
     [Fact]

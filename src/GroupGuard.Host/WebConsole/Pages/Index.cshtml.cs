@@ -6,7 +6,7 @@ namespace GroupGuard.Host.WebConsole.Pages;
 
 public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnectionStatus> connections, TimeProvider time) : ConsolePage
 {
-    public const int Days = 30;
+    public const int Days = GroupGuard.Core.Digests.Charts.IncidentChart.Days;
 
     public IncidentOverview Overview { get; private set; } = new([], [], [], [], 0, 0, 0);
 
@@ -19,7 +19,7 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
     {
         var (from, to, offset) = Period(time);
         Overview = await incidents.OverviewAsync(from, to, offset, Me.GroupScope, 10, HttpContext.RequestAborted);
-        ChartJson = Chart(Overview.PerDay, DateOnly.FromDateTime((from + offset).UtcDateTime), Days);
+        ChartJson = Chart(Overview.PerDay, FirstDay(from, offset), Days);
 
         var list = new List<(string, string, string)>();
         foreach (var a in HttpContext.RequestServices.GetRequiredService<AdapterHealth>().Snapshot())
@@ -43,6 +43,9 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
         var today = new DateTimeOffset((now + offset).Date, offset);
         return (today.AddDays(-(Days - 1)).ToUniversalTime(), today.AddDays(1).ToUniversalTime(), offset);
     }
+
+    /// <summary>The local day <see cref="Period"/> starts on.</summary>
+    internal static DateOnly FirstDay(DateTimeOffset from, TimeSpan offset) => DateOnly.FromDateTime((from + offset).UtcDateTime);
 
     /// <summary>Chart.js data: every day of the period (0 where nothing happened), one series per category.</summary>
     internal static string Chart(IReadOnlyList<DayCount> perDay, DateOnly first, int days)

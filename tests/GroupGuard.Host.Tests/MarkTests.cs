@@ -26,6 +26,9 @@ public sealed class MarkTests
         Assert.True(marked!.FalsePositive);
         Assert.Equal("通知家长，不是广告", marked.ReviewNote);
         Assert.Equal(0, offences);
+        Assert.StartsWith("cli:", marked.ReviewedBy, StringComparison.Ordinal);
+        var audit = await service.Services.GetRequiredService<Core.Accounts.IAccountStore>().ReadAuditAsync(null, 5, CancellationToken.None);
+        Assert.Contains(audit, a => a.Action == "mark_false_positive" && a.Target == $"incident {incident.Id}" && a.Actor.StartsWith("cli:", StringComparison.Ordinal));
     }
 
     [Fact]

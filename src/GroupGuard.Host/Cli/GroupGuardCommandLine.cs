@@ -134,7 +134,7 @@ internal static class GroupGuardCommandLine
         mark.SetAction((parsed, ct) => VerbHost.RunAsync(
             Settings(parsed),
             (services, configuration) => services.AddGroupGuardStorage(configuration),
-            (sp, token) => IncidentsCommand.MarkAsync(parsed.GetValue(id), parsed.GetValue(falsePositive), parsed.GetValue(note), sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<TimeProvider>(), output, error, token),
+            (sp, token) => IncidentsCommand.MarkAsync(parsed.GetValue(id), parsed.GetValue(falsePositive), parsed.GetValue(note), sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<Core.Accounts.IAccountStore>(), sp.GetRequiredService<TimeProvider>(), output, error, token),
             error,
             ct,
             readsDatabase: true));

@@ -9,15 +9,19 @@ internal static class IncidentsCommand
     /// <c>incidents mark ID --false-positive [--note TEXT]</c> (or <c>--not-false-positive</c>): a
     /// human's verdict. Prints the <c>unless</c> and <c>allow.txt</c> lines that would have prevented it.
     /// </summary>
-    public static async Task<int> MarkAsync(long id, bool falsePositive, string? note, IIncidentStore store, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> MarkAsync(long id, bool falsePositive, string? note, IIncidentStore store, Core.Accounts.IAccountStore audit, TimeProvider time, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
         var incident = await store.GetAsync(id, cancellationToken);
-        if (incident is null || !await store.MarkFalsePositiveAsync(id, falsePositive, note, time.GetUtcNow(), "cli:" + Environment.UserName, cancellationToken))
+        var now = time.GetUtcNow();
+        var who = "cli:" + Environment.UserName;
+        if (incident is null || !await store.MarkFalsePositiveAsync(id, falsePositive, note, now, who, cancellationToken))
         {
             await error.WriteLineAsync($"groupguard incidents mark: there is no incident {id}");
             return 1;
         }
+
+        await audit.AuditAsync(new Core.Accounts.AuditEntry(0, now, who, falsePositive ? "mark_false_positive" : "unmark_false_positive", $"incident {id}", note), cancellationToken);
 
         await output.WriteLineAsync($"incident {id} ({incident.Rule}, '{incident.MatchedTerm}') marked {(falsePositive ? "false positive: it no longer counts towards escalation" : "not a false positive")}");
         if (falsePositive && Suggestion(incident) is { } phrase)

@@ -108,6 +108,13 @@ public static class IncidentChart
     public static byte[] Render(IReadOnlyList<DayCount> perDay, DateOnly firstDay) =>
         PngEncoder.Encode(Draw(perDay, firstDay));
 
+    /// <summary>
+    /// The series as the picture draws them (the same categories, the same folding into
+    /// <c>other</c>, colours as <c>#rrggbb</c>), for a scripted chart that must look the same.
+    /// </summary>
+    public static IReadOnlyList<ChartSeries> SeriesOf(IReadOnlyList<DayCount> perDay, DateOnly firstDay) =>
+        [.. Fold(perDay, firstDay).Select(s => new ChartSeries(s.Name, s.Colour.ToString(), s.PerDay))];
+
     /// <summary>The categories as drawn, bottom of the stack first, each with its colour and its counts per day.</summary>
     internal static List<Series> Fold(IReadOnlyList<DayCount> perDay, DateOnly firstDay)
     {
@@ -293,3 +300,6 @@ public static class IncidentChart
     /// <summary>One category as drawn: its name, colour and count on each of the 30 days.</summary>
     internal sealed record Series(string Name, Rgb Colour, long[] PerDay);
 }
+
+/// <summary>One category of the incident chart: its name, its colour (<c>#rrggbb</c>) and its counts per day.</summary>
+public sealed record ChartSeries(string Category, string Colour, IReadOnlyList<long> PerDay);

@@ -1,14 +1,16 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
-/// <summary>One group's effective settings.</summary>
-public sealed record GroupRow(string GroupId, long Messages, string? Packs, bool DryRun, string Escalation);
+/// <summary>One group's effective settings; platform <c>*</c> for a group only configured, not yet heard from.</summary>
+public sealed record GroupRow(string Platform, string GroupId, long Messages, string? Packs, bool DryRun, bool? Switch, string Escalation);
 
 public sealed class GroupsModel(
     IIncidentStore store,
+    IGroupSwitches switches,
     IOptionsMonitor<ModerationOptions> moderation,
     IOptionsMonitor<Dictionary<string, GroupOverride>> overrides,
     TimeProvider time) : ConsolePage
@@ -19,25 +21,56 @@ public sealed class GroupsModel(
     {
         var (from, to, _) = IndexModel.Period(time);
         var counts = await store.GetMessageCountsAsync(from, to, Me.GroupScope, HttpContext.RequestAborted);
+        var set = (await switches.ListAsync(HttpContext.RequestAborted)).Where(s => Me.Sees(s.GroupId)).ToList();
         var configured = overrides.CurrentValue;
-        var ids = counts.Select(c => c.GroupId)
-            .Concat(configured.Keys)
-            .Concat(Me.GroupIds)
+        var heard = counts.Select(c => (c.Platform, c.GroupId)).Concat(set.Select(s => (s.Platform, s.GroupId))).Distinct().ToList();
+        var onlyConfigured = configured.Keys.Concat(Me.GroupIds)
+            .Where(id => heard.All(h => h.GroupId != id))
             .Distinct(StringComparer.Ordinal)
-            .Where(Me.Sees)
-            .Order(StringComparer.Ordinal);
+            .Select(id => (Platform: "*", GroupId: id));
 
         var options = moderation.CurrentValue;
-        Rows = [.. ids.Select(id =>
+        Rows = [.. heard.Concat(onlyConfigured)
+            .Where(k => Me.Sees(k.GroupId))
+            .OrderBy(k => k.GroupId, StringComparer.Ordinal).ThenBy(k => k.Platform, StringComparer.Ordinal)
+            .Select(k =>
+            {
+                var own = configured.GetValueOrDefault(k.GroupId);
+                var steps = own?.Escalation ?? options.Steps.ToList();
+                var runtime = set.FirstOrDefault(s => s.Platform == k.Platform && s.GroupId == k.GroupId)?.DryRun;
+                return new GroupRow(
+                    k.Platform,
+                    k.GroupId,
+                    counts.Where(c => c.Platform == k.Platform && c.GroupId == k.GroupId).Sum(c => (long)c.Count),
+                    own?.Packs is { } packs ? string.Join(", ", packs) : null,
+                    runtime ?? own?.DryRun ?? options.DryRun,
+                    runtime,
+                    string.Join(" → ", steps.Select(s => $"{s.Count}: {WireNames<ModerationAction>.ToText(s.Action)}{(s.Action == ModerationAction.Mute ? $" {s.MuteMinutes} min" : "")}")));
+            })];
+    }
+
+    /// <summary>Dry run on, off, or back to the configuration for one group, as the group command does.</summary>
+    public async Task<IActionResult> OnPostDryRunAsync(string? platform, string? group, string? value)
+    {
+        if (!IsAdmin)
         {
-            var own = configured.GetValueOrDefault(id);
-            var steps = own?.Escalation ?? options.Steps.ToList();
-            return new GroupRow(
-                id,
-                counts.Where(c => c.GroupId == id).Sum(c => (long)c.Count),
-                own?.Packs is { } packs ? string.Join(", ", packs) : null,
-                own?.DryRun ?? options.DryRun,
-                string.Join(" → ", steps.Select(s => $"{s.Count}: {WireNames<ModerationAction>.ToText(s.Action)}{(s.Action == ModerationAction.Mute ? $" {s.MuteMinutes} min" : "")}")));
-        })];
+            return Forbid();
+        }
+
+        if (platform is not { Length: > 0 and <= 32 } || !Core.Accounts.ConsoleAccount.IsValidGroupId(group))
+        {
+            return BadRequest("platform and group are required.");
+        }
+
+        if (value is not (null or "" or "on" or "off"))
+        {
+            return BadRequest("value is on, off or empty (as configured).");
+        }
+
+        bool? dryRun = value switch { "on" => true, "off" => false, _ => null };
+        await switches.SetDryRunAsync(platform, group!, dryRun, time.GetUtcNow(), Me.Name, HttpContext.RequestAborted);
+        await AuditAsync("dry_run", $"{platform}:{group}", dryRun switch { true => "on", false => "off", null => "as configured" });
+        Notice = T["Saved."];
+        return RedirectToPage();
     }
 }

@@ -1,9 +1,10 @@
 using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
-public sealed class IncidentModel(IIncidentStore store, TimeProvider time) : ConsolePage
+public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions, TimeProvider time) : ConsolePage
 {
     public const int MaxNoteLength = 500;
 
@@ -37,6 +38,31 @@ public sealed class IncidentModel(IIncidentStore store, TimeProvider time) : Con
 
         await AuditAsync(falsePositive ? "mark_false_positive" : "unmark_false_positive", $"incident {id}", note);
         Notice = T["Saved."];
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>Whether the incident's message brought a mute (decided, escalated or planned).</summary>
+    public static bool Muted(Incident incident) =>
+        incident.MuteSeconds > 0 || incident.DecidedAction == ModerationAction.Mute || incident.PlannedActions.Contains(ModerationAction.Mute);
+
+    /// <summary>Lifts the sender's mute in the incident's group through its platform, and says what the platform answered.</summary>
+    public async Task<IActionResult> OnPostUnmuteAsync(long id)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        var incident = await store.GetAsync(id, HttpContext.RequestAborted);
+        if (incident is null)
+        {
+            return NotFound();
+        }
+
+        var result = await actions.UnmuteAsync(incident.Protocol, incident.Platform, incident.BotId, incident.GroupId, incident.UserId, HttpContext.RequestAborted);
+        var outcome = WireNames<ActionStatus>.ToText(result.Status) + (result.Error is null ? "" : ": " + result.Error);
+        await AuditAsync("unmute", $"incident {id}", $"{incident.Platform} group {incident.GroupId} user {incident.UserId}: {outcome}");
+        Notice = result.Status == ActionStatus.Done ? T["The mute is lifted."] : $"{T["The platform did not lift the mute"]} ({outcome})";
         return RedirectToPage(new { id });
     }
 

@@ -47,16 +47,20 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
     /// <summary>The local day <see cref="Period"/> starts on.</summary>
     internal static DateOnly FirstDay(DateTimeOffset from, TimeSpan offset) => DateOnly.FromDateTime((from + offset).UtcDateTime);
 
-    /// <summary>Chart.js data: every day of the period (0 where nothing happened), one series per category.</summary>
+    /// <summary>
+    /// Chart.js data: every day of the period (0 where nothing happened), one series per category
+    /// with the colour, order and folding of the picture the digests carry (<see cref="Core.Digests.Charts.IncidentChart"/>).
+    /// </summary>
     internal static string Chart(IReadOnlyList<DayCount> perDay, DateOnly first, int days)
     {
-        var labels = Enumerable.Range(0, days).Select(i => first.AddDays(i)).ToList();
-        var series = perDay.Select(d => d.Category).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(category => new
+        var labels = Enumerable.Range(0, days).Select(i => first.AddDays(i).ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        var series = Core.Digests.Charts.IncidentChart.SeriesOf(perDay, first).Select(s => new
         {
-            label = category,
-            data = labels.Select(day => perDay.Where(d => d.Day == day && d.Category == category).Sum(d => d.Count)).ToArray(),
+            label = s.Category,
+            backgroundColor = s.Colour,
+            data = s.PerDay.Take(days),
         });
         // Escaped for the <script type="application/json"> block it is written into.
-        return JsonSerializer.Serialize(new { labels = labels.Select(d => d.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture)), datasets = series });
+        return JsonSerializer.Serialize(new { labels, datasets = series });
     }
 }

@@ -8,9 +8,8 @@
     return;
   }
   var data = JSON.parse(source.textContent || "{}");
-  var palette = ["#c0392b", "#2e86c1", "#d68910", "#7d3c98", "#17a589", "#566573", "#cb4335", "#1f618d"];
-  (data.datasets || []).forEach(function (set, i) {
-    set.backgroundColor = palette[i % palette.length];
+  // Colours come with the data: the same as the picture in the digests.
+  (data.datasets || []).forEach(function (set) {
     set.borderWidth = 0;
   });
   canvas.chart = new Chart(canvas, {

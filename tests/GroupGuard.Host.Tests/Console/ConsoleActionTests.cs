@@ -1,0 +1,92 @@
+using System.Net;
+using GroupGuard.Core;
+using GroupGuard.Core.Accounts;
+using GroupGuard.Core.Moderation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupGuard.Host.Tests.Console;
+
+/// <summary>What an admin changes on the platform and in the service from the console: lifting a mute, switching dry run.</summary>
+public sealed class ConsoleActionTests
+{
+    // Every hit mutes for 10 minutes, so there is a mute to lift.
+    private const string Pack = """
+        pack: ads
+        category: ads
+        severity: high
+        action: mute
+        mute_minutes: 10
+        rules:
+          - id: ads.contact
+            terms: [加微信]
+        """;
+
+    private static GroupGuardFactory Service(FakeOneBotApi api) => new(
+        new Dictionary<string, string?>
+        {
+            ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
+            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "2",
+            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "4",
+            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
+        },
+        Pack);
+
+    [Fact]
+    public async Task An_admin_lifts_a_mute_with_set_group_ban_0_and_the_audit_log_keeps_the_answer()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(71, "加微信有优惠"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        await api.WaitForRequestAsync(r => r.Action == "set_group_ban" && r.Params["duration"]!.GetValue<long>() == 600, "the mute");
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var page = await browser.PageAsync($"/console/incidents/{incident.Id}");
+        using var lifted = await browser.PostFormAsync($"/console/incidents/{incident.Id}", $"/console/incidents/{incident.Id}?handler=Unmute", new Dictionary<string, string>());
+        var unmute = await api.WaitForRequestAsync(r => r.Action == "set_group_ban" && r.Params["duration"]!.GetValue<long>() == 0, "the mute lifted");
+        var after = await browser.PageAsync($"/console/incidents/{incident.Id}");
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 10, CancellationToken.None);
+
+        Assert.Contains("unmute-form", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, lifted.StatusCode);
+        Assert.Equal(20002, unmute.Params["user_id"]!.GetValue<long>());
+        Assert.Equal(123456, unmute.Params["group_id"]!.GetValue<long>());
+        Assert.Contains("已解除禁言", after, StringComparison.Ordinal);
+        Assert.Contains(audit, a => a.Action == "unmute" && a.Actor == "admin" && a.Detail!.EndsWith("done", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Switching_dry_run_on_for_a_group_makes_its_next_hit_dry_run_and_a_leader_cannot()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(81, "今天开会"));
+        await service.IncidentsAfterAsync(1);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "123456");
+        using var leader = new ConsoleSession(service);
+        using var a = await leader.SignInAsync("leader");
+        using var admin = new ConsoleSession(service);
+        using var b = await admin.SignInAsync("admin");
+
+        using var refused = await leader.PostFormAsync("/console/groups", "/console/groups?handler=DryRun", new Dictionary<string, string> { ["platform"] = "qq", ["group"] = "123456", ["value"] = "on" });
+        var switches = service.Services.GetRequiredService<IGroupSwitches>();
+        var beforeAdmin = await switches.GetDryRunAsync("qq", "123456", CancellationToken.None);
+        using var set = await admin.PostFormAsync("/console/groups", "/console/groups?handler=DryRun", new Dictionary<string, string> { ["platform"] = "qq", ["group"] = "123456", ["value"] = "on" });
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(82, "加微信有优惠"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(2));
+        var groups = await admin.PageAsync("/console/groups");
+        using var bad = await admin.PostFormAsync("/console/groups", "/console/groups?handler=DryRun", new Dictionary<string, string> { ["platform"] = "qq", ["group"] = "123456", ["value"] = "maybe" });
+
+        Assert.Equal("/console/denied", ConsoleSession.PathOf(refused.Headers.Location));
+        Assert.Null(beforeAdmin);
+        Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
+        Assert.True(await switches.GetDryRunAsync("qq", "123456", CancellationToken.None));
+        Assert.Equal(ActionStatus.DryRun, incident.ActionStatus);
+        Assert.Empty(api.RequestsFor("set_group_ban"));
+        Assert.Contains("开关: 开", groups, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+}

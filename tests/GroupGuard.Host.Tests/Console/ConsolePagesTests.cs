@@ -1,0 +1,111 @@
+using System.Net;
+using GroupGuard.Core.Accounts;
+using GroupGuard.Host.WebConsole;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Host.Tests.Console;
+
+/// <summary>The console's other pages: digests, the audit log, groups, and how long a session lasts.</summary>
+public sealed class ConsolePagesTests
+{
+    [Fact]
+    public async Task Digests_show_a_preview_and_send_now_goes_through_the_outbox_once()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Leaders:0:Name"] = "王主任",
+            ["GroupGuard:Leaders:0:Groups:0"] = "*",
+            ["GroupGuard:Leaders:0:Schedule"] = "0 0 8 * * ?",
+            ["GroupGuard:Leaders:0:TimeZone"] = "Asia/Shanghai",
+            ["GroupGuard:Leaders:0:Channels:0"] = "archive",
+            ["GroupGuard:Channels:archive:Type"] = "file",
+            ["GroupGuard:Channels:archive:Path"] = "digests-out",
+        });
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(91, "加微信有优惠"));
+        await service.IncidentsAfterAsync(1);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var preview = await browser.PageAsync("/console/digests?preview=" + Uri.EscapeDataString("王主任"));
+        using var sent = await browser.PostFormAsync("/console/digests", "/console/digests?handler=Send&leader=" + Uri.EscapeDataString("王主任"), new Dictionary<string, string>());
+        var list = await browser.PageAsync("/console/digests");
+        using var unknown = await browser.GetAsync("/console/digests?preview=nobody");
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 10, CancellationToken.None);
+
+        Assert.Contains("class=\"preview\"", preview, StringComparison.Ordinal);
+        Assert.Contains("ads.contact", preview, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Contains("archive: sent", list, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains(audit, a => a.Action == "send_digest" && a.Target == "王主任" && a.Actor == "admin");
+    }
+
+    [Fact]
+    public async Task The_audit_log_shows_sign_ins_to_admins_and_is_refused_to_leaders()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "123456");
+        using var admin = new ConsoleSession(service);
+        using var leader = new ConsoleSession(service);
+        using var wrong = await admin.SignInAsync("admin", "a wrong password");
+        using var a = await admin.SignInAsync("admin");
+        using var b = await leader.SignInAsync("leader");
+
+        var log = await admin.PageAsync("/console/audit");
+        using var refused = await leader.GetAsync("/console/audit");
+
+        Assert.Contains("<td>login_failed</td>", log, StringComparison.Ordinal);
+        Assert.Contains("<td>login</td>", log, StringComparison.Ordinal);
+        Assert.Contains("<td>leader</td>", log, StringComparison.Ordinal);
+        Assert.Equal("/console/denied", ConsoleSession.PathOf(refused.Headers.Location));
+    }
+
+    [Fact]
+    public async Task A_leader_s_groups_page_lists_only_their_groups_without_switches()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Groups:111111:DryRun"] = "true",
+            ["GroupGuard:Groups:222222:Packs:0"] = "test-ads",
+        });
+        await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "111111");
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var leader = new ConsoleSession(service);
+        using var admin = new ConsoleSession(service);
+        using var a = await leader.SignInAsync("leader");
+        using var b = await admin.SignInAsync("admin");
+
+        var mine = await leader.PageAsync("/console/groups");
+        var all = await admin.PageAsync("/console/groups");
+
+        Assert.Contains("data-group=\"111111\"", mine, StringComparison.Ordinal);
+        Assert.DoesNotContain("222222", mine, StringComparison.Ordinal);
+        Assert.DoesNotContain("dry-run-form", mine, StringComparison.Ordinal);
+        Assert.Contains("data-group=\"222222\"", all, StringComparison.Ordinal);
+        Assert.Contains("test-ads", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_session_ends_after_the_configured_minutes_without_use()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var service = new GroupGuardFactory(
+            new Dictionary<string, string?> { ["GroupGuard:Console:SessionMinutes"] = "30" },
+            services: s => s.PostConfigure<CookieAuthenticationOptions>(ConsoleRegistration.Scheme, o => o.TimeProvider = clock));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        clock.Advance(TimeSpan.FromMinutes(20));
+        using var within = await browser.GetAsync("/console");
+        clock.Advance(TimeSpan.FromMinutes(31));
+        using var after = await browser.GetAsync("/console");
+
+        Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+        Assert.Equal("/console/login", ConsoleSession.PathOf(after.Headers.Location));
+    }
+}

@@ -24,12 +24,12 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
         var list = new List<(string, string, string)>();
         foreach (var a in HttpContext.RequestServices.GetRequiredService<AdapterHealth>().Snapshot())
         {
-            list.Add(($"{a.Protocol} {a.BotId}", a.LastEventAt is { } at ? Local(at) : "—", $"{a.Events} events"));
+            list.Add(($"{a.Protocol} {a.BotId}", a.LastEventAt is { } at ? Local(at) : "—", $"{a.Events} {T["events"]}"));
         }
 
         foreach (var c in connections.SelectMany(c => c.Connections))
         {
-            list.Add(($"{WireNames<Protocol>.ToText(c.Protocol)} {c.Name}", c.Connected ? "connected" : "down", c.LastError ?? ""));
+            list.Add(($"{WireNames<Protocol>.ToText(c.Protocol)} {c.Name}", c.Connected ? T["connected"] : T["down"], c.LastError ?? ""));
         }
 
         Adapters = list;

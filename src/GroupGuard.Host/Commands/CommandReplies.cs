@@ -47,44 +47,19 @@ internal sealed partial class CommandReplyWorker(
     /// <summary>Replies run side by side, up to this many: an answer waits out the warning window and must not hold back the next.</summary>
     private const int Concurrency = 4;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var slots = new SemaphoreSlim(Concurrency, Concurrency);
-        var running = new List<Task>();
-        try
-        {
-            await foreach (var reply in replies.Reader.ReadAllAsync(stoppingToken))
-            {
-                await slots.WaitAsync(stoppingToken);
-                running.RemoveAll(t => t.IsCompleted);
-                running.Add(RunReleasingAsync(reply, slots, stoppingToken));
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: replies still queued are not sent.
-        }
+    // Replies still queued when the service stops are not sent.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Pipeline.SideBySide.RunAsync(replies.Reader, Concurrency, RunLoggingAsync, stoppingToken);
 
-        await Task.WhenAll(running);
-    }
-
-    private async Task RunReleasingAsync(CommandReply reply, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task RunLoggingAsync(CommandReply reply, CancellationToken cancellationToken)
     {
         try
         {
             await RunAsync(reply, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping mid-reply.
-        }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogFailed(ex, reply.Command.GroupId, reply.Command.MessageId);
-        }
-        finally
-        {
-            slots.Release();
         }
     }
 

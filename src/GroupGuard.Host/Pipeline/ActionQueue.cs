@@ -50,42 +50,9 @@ internal sealed partial class ActionWorker(
     /// </summary>
     private const int Concurrency = 8;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var slots = new SemaphoreSlim(Concurrency, Concurrency);
-        var running = new List<Task>();
-        try
-        {
-            await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                await slots.WaitAsync(stoppingToken);
-                running.RemoveAll(t => t.IsCompleted);
-                running.Add(RunReleasingAsync(job, slots, stoppingToken));
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what is still queued stays pending on its incidents.
-        }
-
-        await Task.WhenAll(running);
-    }
-
-    private async Task RunReleasingAsync(ActionJob job, SemaphoreSlim slots, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RunAsync(job, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping mid-job: its incidents stay pending.
-        }
-        finally
-        {
-            slots.Release();
-        }
-    }
+    // Stopping: what is still queued, or cut off mid-job, stays pending on its incidents.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        SideBySide.RunAsync(queue.Reader, Concurrency, RunAsync, stoppingToken);
 
     internal async Task RunAsync(ActionJob job, CancellationToken cancellationToken)
     {

@@ -54,6 +54,19 @@ public sealed class ShippedPacksTests
         Assert.True(removed >= lines.Count / 2, $"only {removed} of {lines.Count} spam lines hit a rule that removes the message");
     }
 
+    [Fact]
+    public void Promotion_is_caught_by_the_promo_pack_in_shadow_mode()
+    {
+        var lines = Lines("promo.tsv").Select(l => l.Split('\t', 2)[1]).ToList();
+
+        var caught = lines.Count(line => Detect(line).Hits.Any(h => h.Rule.Id == "promo.offer"));
+        var promo = Shipped.Value.Rules.Packs.Single(p => p.Id == "promo");
+
+        Assert.True(caught * 2 >= lines.Count, $"promo.offer caught {caught} of {lines.Count} promotional lines");
+        Assert.Equal(RuleMode.Shadow, promo.Mode);
+        Assert.Equal("ads", promo.Category);
+    }
+
     public static TheoryData<string, string> Senses()
     {
         var data = new TheoryData<string, string>();

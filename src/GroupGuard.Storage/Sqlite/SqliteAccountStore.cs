@@ -81,9 +81,10 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
             async (connection, transaction) =>
             {
                 var parameters = new { Name = name, At = SqliteTime.ToText(at), Since = SqliteTime.ToBoundText(windowStart) };
-                // Older failures no longer count; dropping them keeps the table small.
+                // Older failures no longer count, whoever they were for: dropping them keeps the table
+                // small even when someone tries a thousand made-up names.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM console_login_failures WHERE name = @Name AND at < @Since", parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    "DELETE FROM console_login_failures WHERE at < @Since", parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await connection.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO console_login_failures (name, at) VALUES (@Name, @At)", parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 return await connection.ExecuteScalarAsync<int>(new CommandDefinition(

@@ -57,6 +57,12 @@ public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
         // Twenty minutes on, the first has left the window.
         Assert.Equal(2, await _accounts.AddFailedLoginAsync("admin", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
         Assert.Equal(1, await _accounts.AddFailedLoginAsync("nobody", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
+        using (var raw = _harness.OpenRaw())
+        {
+            // The first failure, 20 minutes old, is gone from the table, not only from the count.
+            Assert.Equal(3L, Dapper.SqlMapper.ExecuteScalar<long>(raw, "SELECT COUNT(*) FROM console_login_failures"));
+        }
+
 
         await _accounts.ClearFailedLoginsAsync("admin", CancellationToken.None);
         Assert.Equal(1, await _accounts.AddFailedLoginAsync("admin", T0.AddMinutes(21), T0.AddMinutes(6), CancellationToken.None));

@@ -28,11 +28,12 @@ internal static class PictureDecoder
     {
         // A codec owns its stream and frees it with itself; without one, the stream is ours to free.
         var stream = new SKMemoryStream(bytes);
-        using var codec = SKCodec.Create(stream, out var created);
+        using var codec = SKCodec.Create(stream, out _);
         if (codec is null)
         {
             stream.Dispose();
-            return new DecodeResult(null, 0, 0, true, created == SKCodecResult.Unimplemented ? "a picture format that cannot be read" : "not a picture");
+            // Skia says Unimplemented for bytes no codec recognises: to a member's eye, no picture.
+            return new DecodeResult(null, 0, 0, true, "not a picture");
         }
 
         var info = codec.Info;

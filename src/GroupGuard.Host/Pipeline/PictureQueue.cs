@@ -70,7 +70,7 @@ internal sealed partial class PictureQueue
         _stats = stats;
         _logger = logger;
         Time = time;
-        _channel = Channel.CreateBounded<PictureJob>(new BoundedChannelOptions(options.CurrentValue.QueueCapacity)
+        _channel = Channel.CreateBounded<PictureJob>(new BoundedChannelOptions(Math.Max(1, options.CurrentValue.QueueCapacity)) // a wrong value is named by the validator at start
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails rather than waits
             SingleReader = false,

@@ -62,6 +62,7 @@ internal static class GroupGuardApp
             .AddGroupGuardWebhooks(builder.Configuration)
             .AddGroupGuardMilkyWebhook()
             .AddGroupGuardPipeline(builder.Configuration)
+            .AddGroupGuardPictures(builder.Configuration)
             .AddGroupGuardCommands(builder.Configuration)
             .AddGroupGuardChannels(builder.Configuration)
             .AddGroupGuardDigests(builder.Configuration)

@@ -3,6 +3,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Host.Jobs;
 using GroupGuard.Host.Pipeline;
+using GroupGuard.Images;
 using GroupGuard.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,19 @@ internal static class HostServiceCollectionExtensions
         services.AddHostedService<ActionWorker>();
         services.AddHostedService<PendingActionRecovery>();
         services.AddHostedService<ModerationWorker>();
+        return services;
+    }
+
+    /// <summary>
+    /// Reading pictures: <c>GroupGuard:Images</c> and the reader (GroupGuard.Images), the bounded
+    /// picture queue the moderation worker offers each message to, and the picture worker.
+    /// </summary>
+    public static IServiceCollection AddGroupGuardPictures(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddGroupGuardImages(configuration);
+        services.AddSingleton<PictureStats>();
+        services.AddSingleton<PictureQueue>();
+        services.AddHostedService<PictureWorker>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Digests;
+using GroupGuard.Core.Images;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,7 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IIncidentStore"/>, <see cref="IIncidentBrowser"/>, <see cref="IAccountStore"/>,
-    /// <see cref="IGroupSwitches"/>, <see cref="ISentWarnings"/> and <see cref="IDigestOutbox"/> (SQLite, one database)
+    /// <see cref="IGroupSwitches"/>, <see cref="ISentWarnings"/>, <see cref="IDigestOutbox"/> and <see cref="IImageBlocks"/> (SQLite, one database)
     /// with <see cref="StorageOptions"/> bound from <c>GroupGuard:Storage</c> and validated at start.
     /// The host calls <see cref="IIncidentStore.InitializeAsync"/> once before the first write to
     /// either: it creates the outbox's tables too.
@@ -38,6 +39,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IGroupSwitches, SqliteGroupSwitches>();
         services.TryAddSingleton<ISentWarnings, SqliteSentWarnings>();
         services.TryAddSingleton<IDigestOutbox, SqliteDigestOutbox>();
+        services.TryAddSingleton<IImageBlocks, SqliteImageBlocks>();
         return services;
     }
 }

@@ -154,7 +154,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
                 answer = new HttpAnswer(500, "handler failed: " + ex, "text/plain; charset=utf-8");
             }
 
-            var bytes = Encoding.UTF8.GetBytes(answer.Body);
+            var bytes = answer.Bytes ?? Encoding.UTF8.GetBytes(answer.Body);
             context.Response.StatusCode = answer.Status;
             if (answer.Location is not null)
             {
@@ -162,7 +162,15 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             }
 
             context.Response.ContentType = answer.ContentType;
-            context.Response.ContentLength64 = bytes.Length;
+            if (answer.Chunked)
+            {
+                context.Response.SendChunked = true;
+            }
+            else
+            {
+                context.Response.ContentLength64 = bytes.Length;
+            }
+
             await context.Response.OutputStream.WriteAsync(bytes, _stopping.Token);
             context.Response.Close();
         }
@@ -258,6 +266,16 @@ public sealed record RecordedRequest(
 /// <summary>What the server answers: a status, a body, its content type and an optional <c>Location</c>.</summary>
 public sealed record HttpAnswer(int Status, string Body, string ContentType = "application/json; charset=utf-8", string? Location = null)
 {
+    /// <summary>A binary body, sent instead of <see cref="Body"/> when set.</summary>
+    public byte[]? Bytes { get; init; }
+
+    /// <summary>Send the body chunked, without a Content-Length: the client learns its size only by reading it.</summary>
+    public bool Chunked { get; init; }
+
     /// <summary>200 with a JSON body.</summary>
     public static HttpAnswer Json(string body, int status = 200) => new(status, body);
+
+    /// <summary>200 with binary <paramref name="bytes"/> of <paramref name="contentType"/> (a picture for a fake CDN).</summary>
+    public static HttpAnswer Binary(byte[] bytes, string contentType = "image/png", bool chunked = false) =>
+        new(200, "", contentType) { Bytes = bytes, Chunked = chunked };
 }

@@ -132,7 +132,7 @@ internal sealed class DetectionEngine
     /// first), ordered by where they start in <paramref name="text"/>. Spans are in the original
     /// text. <paramref name="segmenter"/> confirms word-mode hits; without one they are taken as words.
     /// </summary>
-    public IReadOnlyList<RuleHit> Match(string text, string? groupId, IWordSegmenter? segmenter)
+    public IReadOnlyList<RuleHit> Match(string text, string? groupId, IWordSegmenter? segmenter, TextOrigin origin = TextOrigin.Typed)
     {
         if (text.Length == 0)
         {
@@ -169,7 +169,7 @@ internal sealed class DetectionEngine
 
         if (_detectorRules.Length > 0)
         {
-            MatchDetectors(text, groupId, allows, hits);
+            MatchDetectors(text, groupId, allows, hits, origin);
         }
 
         if (hits.Count > 1)
@@ -671,13 +671,13 @@ internal sealed class DetectionEngine
         }
     }
 
-    private void MatchDetectors(string text, string? groupId, AllowSpans allows, List<RuleHit> hits)
+    private void MatchDetectors(string text, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin)
     {
         List<DetectorMatch>? matches = null;
         foreach (var r in _detectorRules)
         {
             var rule = _rules[r];
-            if (!rule.Groups.Covers(groupId))
+            if (!rule.Groups.Covers(groupId) || (rule.Detector!.PayloadOnly && origin != TextOrigin.QrCode))
             {
                 continue;
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using GroupGuard.Core.Detection.Detectors;
+using GroupGuard.Core.Images;
 using GroupGuard.Core.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -17,7 +18,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
     private static readonly HashSet<string> RuleKeys =
     [
         "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "target", "target_scope", "regex", "detector",
-        "allow_domains", "deny_domains", "severity", "action", "mute_minutes", "mode", "category",
+        "allow_domains", "deny_domains", "kinds", "severity", "action", "mute_minutes", "mode", "category",
         "flood", "repeat", "mention_all", "warning",
     ];
 
@@ -167,27 +168,34 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
 
         var allowDomains = map.TryGetValue("allow_domains", out var allowNode) ? List(allowNode, "allow_domains", id).Select(d => d.Value).ToList() : [];
         var denyDomains = map.TryGetValue("deny_domains", out var denyNode) ? List(denyNode, "deny_domains", id).Select(d => d.Value).ToList() : [];
+        var kinds = map.TryGetValue("kinds", out var kindsNode) ? Kinds(kindsNode, id) : null;
         IDetector? detector = null;
         var detectorName = Scalar(map, "detector", ruleNode);
         if (detectorName is not null)
         {
-            detector = DetectorFactory.Create(detectorName, allowDomains, denyDomains, time, out var detectorError);
+            detector = DetectorFactory.Create(detectorName, allowDomains, denyDomains, time, out var detectorError, kinds);
             if (detector is null)
             {
-                Error(Line(map["detector"].Start), $"rule '{id}': {detectorError}");
+                // A misplaced kinds: is the kinds line's fault, anything else the detector line's.
+                var at = kindsNode is not null && detectorName != QrDetector.DetectorName && detectorError?.StartsWith("kinds", StringComparison.Ordinal) == true ? kindsNode : map["detector"];
+                Error(Line(at.Start), $"rule '{id}': {detectorError}");
             }
+        }
+        else if (kindsNode is not null)
+        {
+            Error(Line(kindsNode.Start), $"rule '{id}': kinds go with 'detector: {QrDetector.DetectorName}'");
         }
         else if (allowDomains.Count > 0 || denyDomains.Count > 0)
         {
             Error(Line((allowNode ?? denyNode)!.Start), $"rule '{id}': allow_domains and deny_domains go with 'detector: url'");
         }
 
-        var kinds = new[] { terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null, pattern is not null, detectorName is not null, map.Keys.Any(StreamKeys.Contains) }.Count(k => k);
-        if (kinds == 0)
+        var matchers = new[] { terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null, pattern is not null, detectorName is not null, map.Keys.Any(StreamKeys.Contains) }.Count(k => k);
+        if (matchers == 0)
         {
             Error(line, $"rule '{id}' has nothing to match: give it terms, terms_file, regex, detector, flood, repeat or mention_all");
         }
-        else if (kinds > 1 || map.Keys.Count(StreamKeys.Contains) > 1)
+        else if (matchers > 1 || map.Keys.Count(StreamKeys.Contains) > 1)
         {
             Error(line, $"rule '{id}' mixes terms, regex, detector and stream conditions: give each its own rule, so a hit says which one fired");
         }
@@ -373,6 +381,31 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
     }
 
     /// <summary>A list value (or a single scalar) with each item's line.</summary>
+    /// <summary>A qr rule's <c>kinds:</c>, each checked against the known names; null when it names none that is known.</summary>
+    private HashSet<QrKind>? Kinds(YamlNode node, string ruleId)
+    {
+        var kinds = new HashSet<QrKind>();
+        var items = List(node, "kinds", ruleId);
+        foreach (var (value, kindLine) in items)
+        {
+            if (QrPayloads.ParseKind(value) is { } kind)
+            {
+                kinds.Add(kind);
+            }
+            else
+            {
+                Error(kindLine, $"rule '{ruleId}': unknown QR kind '{value}' (known: {string.Join(", ", QrPayloads.KindNames)})");
+            }
+        }
+
+        if (items.Count == 0 && node is YamlSequenceNode)
+        {
+            Error(Line(node.Start), $"rule '{ruleId}': 'kinds' is empty; leave it out for any code, or name some of {string.Join(", ", QrPayloads.KindNames)}");
+        }
+
+        return kinds.Count > 0 ? kinds : null;
+    }
+
     private List<(string Value, int Line)> List(YamlNode node, string key, string ruleId)
     {
         var items = new List<(string, int)>();

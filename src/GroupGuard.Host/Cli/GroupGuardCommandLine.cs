@@ -101,6 +101,7 @@ internal static class GroupGuardCommandLine
         root.Subcommands.Add(Rules(output, error));
         root.Subcommands.Add(Scan(error));
         root.Subcommands.Add(Users(output, error, input));
+        root.Subcommands.Add(Images(output, error));
         return root;
     }
 
@@ -242,6 +243,64 @@ internal static class GroupGuardCommandLine
             readsDatabase: true));
 
         return new Command("users", "Accounts of the web console (/console): it is off until one exists.") { add, list, remove };
+    }
+
+    private static Command Images(TextWriter output, TextWriter error)
+    {
+        var id = new Argument<long>("INCIDENT_ID") { Description = "the incident whose picture to block (see incidents export)" };
+        var picture = new Option<int?>("--picture") { Description = "which of its message's pictures (1 first), when it kept several", HelpName = "N" };
+        var note = new Option<string?>("--note") { Description = "why, for the next reader" };
+        var block = Verb("block", "Block an incident's picture: copies of it (re-encoded, resized, lightly cropped) are flagged by images.blocked in every group.", picture, note);
+        block.Arguments.Add(id);
+        block.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            (sp, token) => ImagesCommand.BlockAsync(
+                parsed.GetValue(id),
+                parsed.GetValue(picture),
+                parsed.GetValue(note),
+                sp.GetRequiredService<IIncidentStore>(),
+                sp.GetRequiredService<Core.Images.IImageBlocks>(),
+                sp.GetRequiredService<Core.Accounts.IAccountStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                output,
+                error,
+                token),
+            error,
+            ct,
+            readsDatabase: true));
+
+        var format = new Option<string>("--format") { Description = "text (one line each) or jsonl", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "jsonl");
+        var list = Verb("list", "List the blocked pictures.", format);
+        list.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            (sp, token) => ImagesCommand.ListAsync(parsed.GetValue(format) == "jsonl", sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<Core.Images.IImageBlocks>(), output, token),
+            error,
+            ct,
+            readsDatabase: true));
+
+        var blockId = new Argument<long>("BLOCK_ID") { Description = "the # number images list shows" };
+        var unblock = Verb("unblock", "Take a picture off the block list.");
+        unblock.Arguments.Add(blockId);
+        unblock.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            (sp, token) => ImagesCommand.UnblockAsync(
+                parsed.GetValue(blockId),
+                sp.GetRequiredService<IIncidentStore>(),
+                sp.GetRequiredService<Core.Images.IImageBlocks>(),
+                sp.GetRequiredService<Core.Accounts.IAccountStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                output,
+                error,
+                token),
+            error,
+            ct,
+            readsDatabase: true));
+
+        return new Command("images", "The block list of known bad pictures.") { block, list, unblock };
     }
 
     private static Command Scan(TextWriter error)

@@ -12,7 +12,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -77,6 +77,15 @@ internal static class HealthEndpoint
                     actions_queued = actions.Pending,
                     actions_failed = stats.ActionsFailed,
                     last_action_error = stats.LastActionError,
+                },
+                images = new
+                {
+                    queued = pictures.Queued,
+                    processed = pictures.Processed,
+                    refused = pictures.Refused,
+                    failed = pictures.Failed,
+                    skipped = pictures.Skipped,
+                    incidents = pictures.Incidents,
                 },
                 console = new { state = console, path = WebConsole.ConsoleRegistration.PathBase },
                 digests = digests.Status.Select(d => new

@@ -11,7 +11,8 @@ internal sealed partial class ModerationWorker(
     Channel<QueuedMessage> queue,
     InboxJournal journal,
     Moderator moderator,
-    ILogger<ModerationWorker> logger) : BackgroundService
+    ILogger<ModerationWorker> logger,
+    PictureQueue? pictures = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,6 +22,8 @@ internal sealed partial class ModerationWorker(
         {
             if (await moderator.ModerateAsync(queued.Message, stoppingToken) != ModerationOutcome.NotStored)
             {
+                // The text is judged and stored: the pictures go to their own queue, never waited for.
+                pictures?.Offer(queued.Message);
                 journal.MarkProcessed(queued.Position);
 
                 // Caught up: save the checkpoint now rather than at the next message, which may be

@@ -40,7 +40,8 @@ internal sealed partial class Moderator(
     IWordSegmenter? segmenter = null,
     IPlatformActions? platform = null,
     IGroupSwitches? switches = null,
-    GroupCommands? commands = null)
+    GroupCommands? commands = null,
+    Core.Images.IImageBlocks? blocks = null)
 {
     // Each group's dry-run switch as last read: a group that switched dry run on stays in it while the store is unreadable.
     private readonly ConcurrentDictionary<(string Platform, string GroupId), bool?> _lastSwitches = new();

@@ -58,6 +58,9 @@ internal static class ActionRequests
         w.WriteBoolean("auto_escape", true);
     });
 
+    /// <summary><c>get_image</c>: where a picture known by its file id alone can be fetched.</summary>
+    public static byte[] V11Image(string file) => Write(w => w.WriteString("file", file));
+
     /// <summary><c>get_group_member_info</c>: roles may come from the implementation's cache; checking an action's effect must not.</summary>
     public static byte[] V11MemberInfo(string groupId, string userId, bool noCache) => Write(w =>
     {

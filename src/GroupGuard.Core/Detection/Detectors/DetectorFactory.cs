@@ -1,3 +1,5 @@
+using GroupGuard.Core.Images;
+
 namespace GroupGuard.Core.Detection.Detectors;
 
 /// <summary>Builds the detector a rule names (<c>detector: url</c>), for the rule loader.</summary>
@@ -9,6 +11,7 @@ internal static class DetectorFactory
         ChineseMobileDetector.DetectorName,
         BankCardDetector.DetectorName,
         UrlDetector.DetectorName,
+        QrDetector.DetectorName,
     ];
 
     public static IReadOnlyCollection<string> Names { get; } = Array.AsReadOnly(KnownNames);
@@ -17,18 +20,37 @@ internal static class DetectorFactory
     /// The detector called <paramref name="name"/> (exact, lower case), or null with an
     /// <paramref name="error"/> for the rule author. <paramref name="allowDomains"/> and
     /// <paramref name="denyDomains"/> are for <c>url</c> only; see <see cref="DomainList"/>.
+    /// <paramref name="kinds"/> is for <c>qr</c> only (<c>kinds:</c>, checked by the pack reader); null when not given.
     /// </summary>
     public static IDetector? Create(
         string name,
         IReadOnlyList<string> allowDomains,
         IReadOnlyList<string> denyDomains,
         TimeProvider time,
-        out string? error)
+        out string? error,
+        IReadOnlySet<QrKind>? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(allowDomains);
         ArgumentNullException.ThrowIfNull(denyDomains);
         ArgumentNullException.ThrowIfNull(time);
         error = null;
+
+        if (name == QrDetector.DetectorName)
+        {
+            if (allowDomains.Count > 0 || denyDomains.Count > 0)
+            {
+                error = $"allow_domains and deny_domains apply only to detector: {UrlDetector.DetectorName}; a {QrDetector.DetectorName} code's links meet the url rules anyway";
+                return null;
+            }
+
+            return new QrDetector(kinds ?? new HashSet<QrKind> { QrKind.Any });
+        }
+
+        if (kinds is not null)
+        {
+            error = $"kinds applies only to detector: {QrDetector.DetectorName}, not {name}";
+            return null;
+        }
 
         if (name == UrlDetector.DetectorName)
         {

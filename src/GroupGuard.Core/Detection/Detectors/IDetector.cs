@@ -11,6 +11,9 @@ internal interface IDetector
 {
     string Name { get; }
 
+    /// <summary>Fires only on text that came out of a picture's QR code (<see cref="TextOrigin.QrCode"/>), never on typed text.</summary>
+    bool PayloadOnly => false;
+
     /// <summary>Adds every match in <paramref name="text"/> to <paramref name="matches"/>, in text order.</summary>
     void Find(string text, List<DetectorMatch> matches);
 }

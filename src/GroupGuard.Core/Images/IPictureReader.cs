@@ -1,0 +1,70 @@
+namespace GroupGuard.Core.Images;
+
+/// <summary>A picture of a message to read: where it came from and what the platform said of it.</summary>
+/// <param name="Protocol">What the message came in on (a file id without a link is looked up through that protocol's API).</param>
+/// <param name="BotId">The bot that received it.</param>
+/// <param name="Image">The segment as the adapter read it.</param>
+public sealed record PictureSource(Protocol Protocol, string BotId, ImageRef Image);
+
+/// <summary>What became of reading one picture.</summary>
+public enum PictureOutcome
+{
+    /// <summary>Fetched and decoded: its codes and hash are known.</summary>
+    Read,
+
+    /// <summary>Not taken, by a limit: too large, too many pixels, not a picture, a host not allowed, a scheme other than http(s), a redirect elsewhere.</summary>
+    Refused,
+
+    /// <summary>Could not be had: a timeout, a connection error, an HTTP error, no link for its file id, a picture that breaks off.</summary>
+    Failed,
+}
+
+/// <summary>
+/// One picture read: its QR codes' payloads (in the order found), its perceptual hash, and what
+/// it was. <see cref="Where"/> names it without the query of its link (which carries tokens).
+/// </summary>
+public sealed record PictureReading(PictureOutcome Outcome, string Where)
+{
+    /// <summary>Why it was refused or failed, in a few words; null when read.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The 64-bit perceptual hash (<see cref="PerceptualHash"/>), when read.</summary>
+    public ulong? Hash { get; init; }
+
+    /// <summary>The payload of every QR code found, each once.</summary>
+    public IReadOnlyList<string> Codes { get; init; } = [];
+
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    /// <summary>How many bytes were fetched.</summary>
+    public long Bytes { get; init; }
+
+    public static PictureReading Refuse(string where, string reason) => new(PictureOutcome.Refused, where) { Reason = reason };
+
+    public static PictureReading Fail(string where, string reason) => new(PictureOutcome.Failed, where) { Reason = reason };
+}
+
+/// <summary>
+/// Fetches a picture within the limits of <c>GroupGuard:Images</c>, decodes it, finds its QR
+/// codes and hashes it. Failure contract: never throws for the picture's fault or the network's
+/// (that is a <see cref="PictureOutcome.Refused"/> or <see cref="PictureOutcome.Failed"/>
+/// reading); throws only <see cref="OperationCanceledException"/> when cancelled.
+/// </summary>
+public interface IPictureReader
+{
+    Task<PictureReading> ReadAsync(PictureSource source, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Where a picture that came as a file id only can be fetched: OneBot v11 <c>get_image</c>. An
+/// adapter that can say implements it for its protocols.
+/// </summary>
+public interface IImageLocator
+{
+    IReadOnlyCollection<Protocol> Protocols { get; }
+
+    /// <summary>The picture's link, or null when the platform does not say (or cannot be asked).</summary>
+    Task<string?> LocateAsync(Protocol protocol, string botId, string file, CancellationToken cancellationToken);
+}

@@ -1,0 +1,247 @@
+using System.Text;
+using GroupGuard.Core;
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Images;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Core.Rules;
+using GroupGuard.Images;
+
+namespace GroupGuard.Host.Pipeline;
+
+/// <summary>
+/// What a message's pictures held, judged the way its text was: the payload of each QR code runs
+/// through every rule (the <c>qr</c> detector only there), each picture's hash is looked up in the
+/// block list (<c>images.blocked</c>, in every group), and the hits go through the same policy,
+/// incident writer and action queue, acting on the original message. The incidents' text is the
+/// message's followed by a line per code or blocked picture saying which picture and what it held.
+/// </summary>
+internal sealed partial class Moderator
+{
+    /// <summary>The built-in rule for a picture near one on the block list.</summary>
+    public const string BlockedRuleId = "images.blocked";
+
+    /// <summary>Its pack: applies in every group, whatever packs the group chose.</summary>
+    public const string BlockedPackId = "images";
+
+    /// <summary>Judges the pictures read of <paramref name="message"/>; returns how many incidents were stored.</summary>
+    public async Task<int> ModeratePicturesAsync(
+        ChatMessage message,
+        IReadOnlyList<PictureCheck> pictures,
+        IReadOnlyList<ImageBlock> blocks,
+        ImagesOptions images,
+        CancellationToken stoppingToken)
+    {
+        var ruleSet = rules.Current;
+        var evidence = new StringBuilder(message.Text);
+        var hits = new List<RuleHit>();
+        var pictureOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var check in pictures.Where(p => p.Reading.Outcome == PictureOutcome.Read))
+        {
+            var reading = check.Reading;
+            foreach (var code in reading.Codes)
+            {
+                var line = $"\n[图片{check.Index} {reading.Where}] 二维码({QrPayloads.NameOf(QrPayloads.Classify(code))}): ";
+                var offset = evidence.Length + line.Length;
+                evidence.Append(line).Append(code);
+                foreach (var hit in MessageDetector.Detect(ruleSet, code, message.GroupId, TextOrigin.QrCode, segmenter).Hits)
+                {
+                    // A rule reports one hit a message, as on text: the first picture's.
+                    if (pictureOf.TryAdd(hit.Rule.Id, check.Index))
+                    {
+                        hits.Add(hit with { Start = hit.Start + offset });
+                    }
+                }
+            }
+
+            if (reading.Hash is { } hash && Nearest(blocks, hash) is { } near)
+            {
+                var tag = $"[图片{check.Index} {reading.Where}]";
+                var start = evidence.Length + 1;
+                evidence.Append('\n').Append(tag).Append($" 与屏蔽图片 #{near.Block.Id} 相近(相差 {near.Distance} 位)");
+                if (pictureOf.TryAdd(BlockedRuleId, check.Index))
+                {
+                    hits.Add(new RuleHit(BlockedRule(images), $"#{near.Block.Id} ({near.Distance} bits)", start, tag.Length));
+                }
+            }
+        }
+
+        var existing = await IncidentsOfAsync(message, stoppingToken);
+        if (hits.Count == 0)
+        {
+            await KeepPicturesAsync(existing.Select(i => i.Id), pictures, _ => true, stoppingToken);
+            return 0;
+        }
+
+        var group = settings.For(message.GroupId);
+        var scope = WithBuiltInPack(group.Group);
+        var role = message.SenderRole;
+        var offences = 0;
+        if (ModerationPolicy.Actionable(hits, scope))
+        {
+            role = await SenderRoles.OfAsync(platform, message, stoppingToken);
+
+            // The text path has counted this message already when it made incidents of its own.
+            offences = Math.Max(0, await CountOffencesAsync(message, group.Options, stoppingToken) - (existing.Count > 0 ? 1 : 0));
+        }
+
+        var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
+        Decision decision;
+        IReadOnlyList<long>? ids;
+        using (var flight = inFlight.Begin())
+        {
+            var context = new PolicyContext(
+                offences,
+                role,
+                flight.Now,
+                group.Options,
+                scope,
+                group.Privacy,
+                action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false,
+                dryRunSwitch);
+            var scanned = message with { Text = evidence.ToString(), Cards = [] };
+            decision = WithoutRepeats(ModerationPolicy.Decide(scanned, hits, ruleSet.Version, context), existing);
+            if (decision.Incidents.Count == 0)
+            {
+                return 0;
+            }
+
+            ids = await writer.WriteAsync(decision.Incidents, stoppingToken);
+        }
+
+        if (ids is null)
+        {
+            return 0; // stopping with storage down; a replay of the message reads its pictures again
+        }
+
+        foreach (var incident in decision.Incidents)
+        {
+            LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, incident.DecidedAction, incident.ActionStatus);
+        }
+
+        await QueueActionsAsync(decision, ids);
+
+        // Each new incident keeps its own picture; the text's incidents keep every picture of the message.
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var index = pictureOf[decision.Incidents[i].Rule];
+            await KeepPicturesAsync(ids[i] == 0 ? [] : [ids[i]], pictures, p => p.Index == index, stoppingToken);
+        }
+
+        await KeepPicturesAsync(existing.Select(i => i.Id), pictures, _ => true, stoppingToken);
+        return ids.Count(id => id != 0);
+    }
+
+    /// <summary>The rule <c>images.blocked</c> as <c>GroupGuard:Images</c> sets it.</summary>
+    internal static Rule BlockedRule(ImagesOptions images) => new()
+    {
+        Id = BlockedRuleId,
+        PackId = BlockedPackId,
+        PackName = "已屏蔽图片",
+        Category = BlockedPackId,
+        Severity = images.BlockedSeverity,
+        Action = images.BlockedAction,
+        MuteMinutes = images.BlockedMuteMinutes,
+        Mode = RuleMode.Enforce,
+        Groups = GroupScope.Everywhere,
+        WarningTemplate = "请勿发布已被管理员屏蔽的图片",
+        SourcePath = ImagesOptions.Section,
+    };
+
+    /// <summary>The nearest blocked picture within <see cref="PerceptualHash.NearDuplicateDistance"/> bits, if any.</summary>
+    internal static (ImageBlock Block, int Distance)? Nearest(IReadOnlyList<ImageBlock> blocks, ulong hash)
+    {
+        (ImageBlock Block, int Distance)? best = null;
+        foreach (var block in blocks)
+        {
+            var distance = PerceptualHash.Distance(block.Hash, hash);
+            if (distance <= PerceptualHash.NearDuplicateDistance && (best is null || distance < best.Value.Distance))
+            {
+                best = (block, distance);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>A group limited to some packs still has the built-in pack: a blocked picture is blocked everywhere.</summary>
+    private static GroupOverride? WithBuiltInPack(GroupOverride? group) =>
+        group?.Packs is { } packs
+            ? new GroupOverride { Packs = [.. packs, BlockedPackId], DryRun = group.DryRun, Escalation = group.Escalation }
+            : group;
+
+    /// <summary>
+    /// Leaves out the platform calls the message's text incidents asked for already (carried out,
+    /// pending or refused): the message is recalled once, its sender muted once. When nothing is
+    /// left to call, the pictures' incidents say so rather than wait.
+    /// </summary>
+    private static Decision WithoutRepeats(Decision decision, IReadOnlyList<Incident> existing)
+    {
+        var asked = new HashSet<ModerationAction>();
+        foreach (var incident in existing.Where(i => i.ActionStatus is ActionStatus.Pending or ActionStatus.Done or ActionStatus.Failed))
+        {
+            asked.UnionWith(ActionPlan.Wanted(incident.DecidedAction, null));
+            asked.UnionWith(incident.PlannedActions);
+            if (incident.MuteSeconds > 0)
+            {
+                asked.Add(ModerationAction.Mute);
+            }
+        }
+
+        var remaining = decision.Actions.Where(a => !asked.Contains(a.Action)).ToList();
+        if (remaining.Count == decision.Actions.Count)
+        {
+            return decision;
+        }
+
+        var repeated = string.Join(" and ", decision.Actions.Where(a => asked.Contains(a.Action)).Select(a => a.Action.ToString().ToLowerInvariant()).Distinct());
+        var incidents = decision.Incidents.Select(incident => incident.ActionStatus != ActionStatus.Pending
+            ? incident
+            : remaining.Count == 0
+                ? incident with { ActionStatus = ActionStatus.Skipped, ActionError = $"the message's text incidents asked for the {repeated} already", ActionErrorKind = null, PlannedActions = [] }
+                : incident with { PlannedActions = [.. remaining.Select(a => a.Action)] }).ToList();
+        return new Decision(incidents, remaining);
+    }
+
+    private async Task<IReadOnlyList<Incident>> IncidentsOfAsync(ChatMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await store.FindByMessageAsync(new GroupMessageRef(message.Platform, message.BotId, message.GroupId, message.MessageId), stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            stats.StorageFailed(ex.Message);
+            return [];
+        }
+    }
+
+    /// <summary>Keeps the read pictures' hashes on incidents, for <c>images block</c>; a failure costs only that.</summary>
+    private async Task KeepPicturesAsync(IEnumerable<long> incidentIds, IReadOnlyList<PictureCheck> pictures, Func<PictureCheck, bool> which, CancellationToken stoppingToken)
+    {
+        if (blocks is null)
+        {
+            return;
+        }
+
+        var kept = (from id in incidentIds
+                    from check in pictures
+                    where check.Reading.Hash is not null && which(check)
+                    select new IncidentPicture(id, check.Index, check.Reading.Hash!.Value, check.Reading.Where)).ToList();
+        if (kept.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await blocks.AddPicturesAsync(kept, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPicturesNotKept(ex, string.Join(",", kept.Select(k => k.IncidentId).Distinct()));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The picture hashes of incidents {Ids} could not be kept; 'images block' cannot block them")]
+    private partial void LogPicturesNotKept(Exception ex, string ids);
+}

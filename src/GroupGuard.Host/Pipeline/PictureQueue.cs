@@ -1,0 +1,118 @@
+using System.Threading.Channels;
+using GroupGuard.Core;
+using GroupGuard.Images;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Pipeline;
+
+/// <summary>A moderated message whose pictures are to be read, and which of them (1 for its first).</summary>
+internal sealed record PictureJob(ChatMessage Message, IReadOnlyList<(int Index, ImageRef Image)> Pictures);
+
+/// <summary>Counts of pictures for <c>/healthz</c>.</summary>
+internal sealed class PictureStats
+{
+    private long _queued;
+    private long _processed;
+    private long _refused;
+    private long _failed;
+    private long _skipped;
+    private long _incidents;
+
+    /// <summary>Pictures waiting to be read.</summary>
+    public long Queued => Interlocked.Read(ref _queued);
+
+    /// <summary>Pictures fetched and decoded.</summary>
+    public long Processed => Interlocked.Read(ref _processed);
+
+    /// <summary>Pictures not taken by a limit (size, pixels, not a picture, host, scheme, redirect).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Pictures that could not be had (timeouts, errors) or read.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Pictures never looked at: the queue was full, or a message had more than <see cref="ImagesOptions.MaxPerMessage"/>.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>Incidents stored from what pictures held.</summary>
+    public long Incidents => Interlocked.Read(ref _incidents);
+
+    public void Stored(int incidents) => Interlocked.Add(ref _incidents, incidents);
+
+    public void Enqueued(int pictures) => Interlocked.Add(ref _queued, pictures);
+
+    public void Dequeued() => Interlocked.Decrement(ref _queued);
+
+    public void Read() => Interlocked.Increment(ref _processed);
+
+    public void Refuse() => Interlocked.Increment(ref _refused);
+
+    public void Fail() => Interlocked.Increment(ref _failed);
+
+    public void Skip(int pictures) => Interlocked.Add(ref _skipped, pictures);
+}
+
+/// <summary>
+/// The bounded queue between text moderation and the picture worker: offering never waits. A
+/// message that finds it full has its pictures counted as skipped, so a slow CDN or a flood of
+/// pictures never holds back the text of the messages behind it.
+/// </summary>
+internal sealed partial class PictureQueue
+{
+    private readonly Channel<PictureJob> _channel;
+    private readonly IOptionsMonitor<ImagesOptions> _options;
+    private readonly PictureStats _stats;
+    private readonly ILogger<PictureQueue> _logger;
+    private long _lastFullWarning = long.MinValue;
+
+    public PictureQueue(IOptionsMonitor<ImagesOptions> options, PictureStats stats, TimeProvider time, ILogger<PictureQueue> logger)
+    {
+        _options = options;
+        _stats = stats;
+        _logger = logger;
+        Time = time;
+        _channel = Channel.CreateBounded<PictureJob>(new BoundedChannelOptions(Math.Max(1, options.CurrentValue.QueueCapacity)) // a wrong value is named by the validator at start
+        {
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails rather than waits
+            SingleReader = false,
+        });
+    }
+
+    public ChannelReader<PictureJob> Reader => _channel.Reader;
+
+    private TimeProvider Time { get; }
+
+    /// <summary>Queues the message's pictures when there are any and pictures are read at all; never waits.</summary>
+    public void Offer(ChatMessage message)
+    {
+        var options = _options.CurrentValue;
+        if (!options.Enabled || message.Images.Count == 0)
+        {
+            return;
+        }
+
+        var taken = message.Images.Take(options.MaxPerMessage).Select((image, i) => (i + 1, image)).ToList();
+        _stats.Skip(message.Images.Count - taken.Count);
+        _stats.Enqueued(taken.Count);
+        if (_channel.Writer.TryWrite(new PictureJob(message, taken)))
+        {
+            return;
+        }
+
+        _stats.Enqueued(-taken.Count);
+        _stats.Skip(taken.Count);
+
+        // Once a minute at most: a flood would otherwise fill the log too.
+        var now = Time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastFullWarning);
+        if (last == long.MinValue || Time.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1))
+        {
+            Interlocked.Exchange(ref _lastFullWarning, now);
+            LogFull(options.QueueCapacity, message.GroupId, message.MessageId);
+        }
+    }
+
+    public void Complete() => _channel.Writer.TryComplete();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The picture queue is full ({Capacity} messages): the pictures of group {GroupId} message {MessageId} are skipped (counted on /healthz)")]
+    private partial void LogFull(int capacity, string groupId, string messageId);
+}

@@ -1,0 +1,104 @@
+using GroupGuard.Core.Images;
+using GroupGuard.Images;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Pipeline;
+
+/// <summary>
+/// Reads the queued messages' pictures (<see cref="IPictureReader"/>: fetch, decode, QR codes,
+/// hash), up to <see cref="ImagesOptions.Workers"/> messages at once, and has the
+/// <see cref="Moderator"/> judge what they held. Stopping leaves what is still queued: pictures are
+/// not journaled, and a message replayed after a crash is read again.
+/// </summary>
+internal sealed partial class PictureWorker(
+    PictureQueue queue,
+    IPictureReader reader,
+    Moderator moderator,
+    IImageBlocks blocks,
+    PictureStats stats,
+    IOptions<ImagesOptions> options,
+    ILogger<PictureWorker> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        SideBySide.RunAsync(queue.Reader, options.Value.Workers, CheckAsync, stoppingToken);
+
+    internal async Task CheckAsync(PictureJob job, CancellationToken stoppingToken)
+    {
+        var readings = new List<PictureCheck>(job.Pictures.Count);
+        foreach (var (index, image) in job.Pictures)
+        {
+            var reading = await ReadAsync(job, image, stoppingToken);
+            stats.Dequeued();
+            switch (reading.Outcome)
+            {
+                case PictureOutcome.Read:
+                    stats.Read();
+                    break;
+                case PictureOutcome.Refused:
+                    stats.Refuse();
+                    LogRefused(index, job.Message.GroupId, job.Message.MessageId, reading.Where, reading.Reason);
+                    break;
+                default:
+                    stats.Fail();
+                    break;
+            }
+
+            readings.Add(new PictureCheck(index, reading));
+        }
+
+        if (readings.All(r => r.Reading.Outcome != PictureOutcome.Read))
+        {
+            return;
+        }
+
+        IReadOnlyList<ImageBlock> blocked;
+        try
+        {
+            blocked = await blocks.ListAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The codes still count; the block list is checked again with the next picture.
+            LogBlocksUnread(ex);
+            blocked = [];
+        }
+
+        try
+        {
+            stats.Stored(await moderator.ModeratePicturesAsync(job.Message, readings, blocked, options.Value, stoppingToken));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One message's pictures must not stop the worker.
+            LogModerationFailed(ex, job.Message.GroupId, job.Message.MessageId);
+        }
+    }
+
+    private async Task<PictureReading> ReadAsync(PictureJob job, Core.ImageRef image, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(new PictureSource(job.Message.Protocol, job.Message.BotId, image), stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReadFailed(ex, job.Message.GroupId, job.Message.MessageId);
+            return PictureReading.Fail("?", "the picture could not be read");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Picture {Index} of group {GroupId} message {MessageId} refused ({Where}): {Reason}")]
+    private partial void LogRefused(int index, string groupId, string messageId, string where, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The picture block list could not be read; pictures are checked for codes only meanwhile")]
+    private partial void LogBlocksUnread(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading a picture of group {GroupId} message {MessageId} failed")]
+    private partial void LogReadFailed(Exception ex, string groupId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Judging the pictures of group {GroupId} message {MessageId} failed; skipped")]
+    private partial void LogModerationFailed(Exception ex, string groupId, string messageId);
+}
+
+/// <summary>One picture of a message as read: its place among the message's pictures (1 first) and the reading.</summary>
+internal sealed record PictureCheck(int Index, PictureReading Reading);

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Images;
+
+/// <summary>What a fetch came to: the bytes, or why not (refused by a limit, or failed).</summary>
+internal readonly record struct FetchResult(byte[]? Bytes, bool Refused, string? Reason)
+{
+    public static FetchResult Refuse(string reason) => new(null, true, reason);
+
+    public static FetchResult Fail(string reason) => new(null, false, reason);
+}
+
+/// <summary>
+/// Fetches one picture within the limits: http or https only, from an allowed host, at most two
+/// redirects and only to the same host (followed here, never by the handler), the whole within
+/// <see cref="ImagesOptions.TimeoutSeconds"/>, the body read up to <see cref="ImagesOptions.MaxBytes"/>
+/// and one byte more. A body that says it is text, HTML or JSON is refused unread. Links are logged
+/// as host and path: their queries carry the platform's tokens.
+/// </summary>
+internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOptionsMonitor<ImagesOptions> options, ILogger<PictureFetcher> logger)
+{
+    /// <summary>The named client (<see cref="IHttpClientFactory"/>): no automatic redirects, no cookies.</summary>
+    public const string ClientName = "GroupGuard.Images";
+
+    public const int MaxRedirects = 2;
+
+    public async Task<FetchResult> FetchAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        if (Problem(uri, settings) is { } refused)
+        {
+            return FetchResult.Refuse(refused);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        try
+        {
+            return await FetchFollowingAsync(uri, settings, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(Where(uri), "timed out");
+            return FetchResult.Fail($"no answer within {settings.TimeoutSeconds} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            LogFailed(Where(uri), ex.HttpRequestError.ToString());
+            return FetchResult.Fail($"the connection failed ({ex.HttpRequestError})");
+        }
+        catch (IOException ex)
+        {
+            LogFailed(Where(uri), ex.GetType().Name);
+            return FetchResult.Fail("the connection broke off");
+        }
+    }
+
+    /// <summary>The link as it may be logged: host and path, never the query or user info.</summary>
+    public static string Where(Uri uri) => uri.IsAbsoluteUri ? uri.IdnHost + uri.AbsolutePath : "(a relative link)";
+
+    private async Task<FetchResult> FetchFollowingAsync(Uri uri, ImagesOptions settings, CancellationToken cancellationToken)
+    {
+        var client = clients.CreateClient(ClientName);
+        for (var redirects = 0; ; redirects++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/*"));
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (IsRedirect(response.StatusCode))
+            {
+                if (redirects >= MaxRedirects)
+                {
+                    return FetchResult.Refuse($"more than {MaxRedirects} redirects");
+                }
+
+                if (response.Headers.Location is not { } location || !Uri.TryCreate(uri, location, out var next))
+                {
+                    return FetchResult.Fail($"HTTP {(int)response.StatusCode} without a usable Location");
+                }
+
+                if (!string.Equals(next.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase))
+                {
+                    return FetchResult.Refuse($"a redirect to another host ({next.IdnHost})");
+                }
+
+                if (Problem(next, settings) is { } refused)
+                {
+                    return FetchResult.Refuse(refused);
+                }
+
+                uri = next;
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                LogFailed(Where(uri), "HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                return FetchResult.Fail($"HTTP {(int)response.StatusCode}");
+            }
+
+            if (response.Content.Headers.ContentType?.MediaType is { } type && !MayBePicture(type))
+            {
+                return FetchResult.Refuse($"not a picture ({type})");
+            }
+
+            if (response.Content.Headers.ContentLength is { } length && length > settings.MaxBytes)
+            {
+                return FetchResult.Refuse($"{length} bytes, more than {settings.MaxBytes}");
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadCappedAsync(body, settings.MaxBytes, response.Content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads at most <paramref name="max"/> + 1 bytes: one more than allowed means refused, and the rest is never read.</summary>
+    private static async Task<FetchResult> ReadCappedAsync(Stream body, long max, long? declared, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream(declared is { } d and > 0 ? (int)Math.Min(d, max) : 64 * 1024);
+        var chunk = new byte[64 * 1024];
+        while (true)
+        {
+            var want = (int)Math.Min(chunk.Length, max + 1 - buffer.Length);
+            var read = await body.ReadAsync(chunk.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.Length == 0 ? FetchResult.Refuse("an empty body") : new FetchResult(buffer.ToArray(), false, null);
+            }
+
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > max)
+            {
+                return FetchResult.Refuse($"more than {max} bytes");
+            }
+        }
+    }
+
+    /// <summary>Why a link may not be fetched, or null.</summary>
+    private static string? Problem(Uri uri, ImagesOptions settings)
+    {
+        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return "only http and https links are fetched";
+        }
+
+        return HostAllowList.Allows(settings.EffectiveHosts, uri) ? null : $"the host {uri.IdnHost} is not in {ImagesOptions.Section}:AllowedHosts";
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    /// <summary>
+    /// CDNs label pictures image/…, and some octet-stream or nothing; what says it is a page, text or
+    /// data is not read. The decoder judges the bytes of the rest.
+    /// </summary>
+    private static bool MayBePicture(string mediaType) =>
+        mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
+        || mediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+        || mediaType.Equals("binary/octet-stream", StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A picture at {Where} could not be fetched: {Why}")]
+    private partial void LogFailed(string where, string why);
+}

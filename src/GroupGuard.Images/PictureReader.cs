@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using GroupGuard.Core;
+using GroupGuard.Core.Images;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Images;
+
+/// <summary>
+/// Reads one picture: its link (or, for a file id alone, the link the adapter's API gives), the
+/// bytes within the limits, the decoded pixels, the QR codes and the perceptual hash. Nothing is
+/// written to disk.
+/// </summary>
+internal sealed partial class PictureReader(
+    PictureFetcher fetcher,
+    IEnumerable<IImageLocator> locators,
+    IOptionsMonitor<ImagesOptions> options,
+    ILogger<PictureReader> logger) : IPictureReader
+{
+    private const int MaxWhere = 200;
+
+    public async Task<PictureReading> ReadAsync(PictureSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var link = source.Image.Url;
+        if (string.IsNullOrWhiteSpace(link))
+        {
+            link = await LocateAsync(source, cancellationToken).ConfigureAwait(false);
+            if (link is null)
+            {
+                return PictureReading.Fail(Cut(source.Image.File), "only a file id, and no API to ask for its link");
+            }
+        }
+
+        link = link.Trim();
+
+        // The official platform writes some links without their scheme (gchat.qpic.cn/…).
+        if (!link.Contains("://", StringComparison.Ordinal))
+        {
+            link = "https://" + link;
+        }
+
+        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri))
+        {
+            return PictureReading.Refuse(Cut(source.Image.File), "not a link");
+        }
+
+        var where = Cut(PictureFetcher.Where(uri));
+        var fetched = await fetcher.FetchAsync(uri, cancellationToken).ConfigureAwait(false);
+        if (fetched.Bytes is not { } bytes)
+        {
+            return fetched.Refused ? PictureReading.Refuse(where, fetched.Reason!) : PictureReading.Fail(where, fetched.Reason!);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var decoded = PictureDecoder.Decode(bytes, options.CurrentValue.MaxPixels);
+            if (decoded.Plane is not { } plane)
+            {
+                LogNotDecoded(where, bytes.Length, decoded.Reason!);
+                return (decoded.Refused ? PictureReading.Refuse(where, decoded.Reason!) : PictureReading.Fail(where, decoded.Reason!))
+                    with { Width = decoded.Width, Height = decoded.Height, Bytes = bytes.Length };
+            }
+
+            var codes = QrScanner.Scan(plane);
+            var hash = DctHash.Of(plane);
+            LogRead(where, bytes.Length, decoded.Width, decoded.Height, codes.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new PictureReading(PictureOutcome.Read, where)
+            {
+                Codes = codes,
+                Hash = hash,
+                Width = decoded.Width,
+                Height = decoded.Height,
+                Bytes = bytes.Length,
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A decoder's or reader's bug on one hostile picture must not stop the others.
+            LogDecodeFailed(ex, where);
+            return PictureReading.Fail(where, "the picture could not be read") with { Bytes = bytes.Length };
+        }
+    }
+
+    private async Task<string?> LocateAsync(PictureSource source, CancellationToken cancellationToken)
+    {
+        foreach (var locator in locators)
+        {
+            if (!locator.Protocols.Contains(source.Protocol))
+            {
+                continue;
+            }
+
+            try
+            {
+                return await locator.LocateAsync(source.Protocol, source.BotId, source.Image.File, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogNotLocated(ex, WireNames<Protocol>.ToText(source.Protocol));
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Cut(string text) => text.Length <= MaxWhere ? text : text[..MaxWhere];
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Picture {Where}: {Bytes} bytes, {Width}x{Height}, {Codes} QR codes, {Milliseconds:0} ms")]
+    private partial void LogRead(string where, long bytes, int width, int height, int codes, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Picture {Where} ({Bytes} bytes) not decoded: {Why}")]
+    private partial void LogNotDecoded(string where, long bytes, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Picture {Where} could not be read")]
+    private partial void LogDecodeFailed(Exception ex, string where);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The link of a picture sent as a file id could not be asked of {Protocol}")]
+    private partial void LogNotLocated(Exception ex, string protocol);
+}

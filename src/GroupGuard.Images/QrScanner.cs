@@ -1,0 +1,129 @@
+using ZXing;
+using ZXing.Common;
+using ZXing.Multi.QrCode;
+using ZXing.QrCode;
+
+namespace GroupGuard.Images;
+
+/// <summary>
+/// Finds every QR code in a picture with ZXing.Net, however many, small, turned or on a busy
+/// background: the picture is read at a working size (at most <see cref="WorkSide"/> on its longer
+/// side; a small one doubled), then at full size when larger; at each size the multi-code reader
+/// and then the single-code reader run with TryHarder (a hybrid binariser, then a global one), and
+/// each code found is painted over so that the next pass sees what it hid. Each payload is reported
+/// once, in the order found.
+/// </summary>
+internal static class QrScanner
+{
+    /// <summary>The longer side the first pass works at.</summary>
+    public const int WorkSide = 1600;
+
+    /// <summary>Codes read from one picture, at most; passes stop there.</summary>
+    public const int MaxCodes = 16;
+
+    private const int SmallSide = 400;
+
+    private static readonly Dictionary<DecodeHintType, object> Hints = new()
+    {
+        [DecodeHintType.TRY_HARDER] = true,
+        [DecodeHintType.POSSIBLE_FORMATS] = new List<BarcodeFormat> { BarcodeFormat.QR_CODE },
+    };
+
+    public static IReadOnlyList<string> Scan(LuminancePlane plane)
+    {
+        var found = new List<string>();
+        var longer = Math.Max(plane.Width, plane.Height);
+        if (longer < SmallSide)
+        {
+            ScanAt(PictureDecoder.Shrink(plane, 2f), found);
+            ScanAt(plane, found);
+        }
+        else if (longer > WorkSide)
+        {
+            ScanAt(PictureDecoder.Shrink(plane, (float)WorkSide / longer), found);
+            ScanAt(plane, found);
+        }
+        else
+        {
+            ScanAt(plane, found);
+        }
+
+        return found;
+    }
+
+    private static void ScanAt(LuminancePlane plane, List<string> found)
+    {
+        var work = (byte[])plane.Pixels.Clone();
+        while (found.Count < MaxCodes)
+        {
+            var results = Decode(work, plane.Width, plane.Height);
+            if (results.Count == 0)
+            {
+                return;
+            }
+
+            var added = false;
+            foreach (var result in results)
+            {
+                if (!string.IsNullOrEmpty(result.Text) && !found.Contains(result.Text, StringComparer.Ordinal) && found.Count < MaxCodes)
+                {
+                    found.Add(result.Text);
+                    added = true;
+                }
+
+                PaintOver(work, plane.Width, plane.Height, result.ResultPoints);
+            }
+
+            if (!added)
+            {
+                return; // only codes seen before: painting them over did not help, nothing more to find
+            }
+        }
+    }
+
+    private static List<Result> Decode(byte[] pixels, int width, int height)
+    {
+        var source = new PlanarYUVLuminanceSource(pixels, width, height, 0, 0, width, height, false);
+        var multi = new QRCodeMultiReader().decodeMultiple(new BinaryBitmap(new HybridBinarizer(source)), Hints);
+        if (multi is { Length: > 0 })
+        {
+            return [.. multi];
+        }
+
+        foreach (var bitmap in new[] { new BinaryBitmap(new HybridBinarizer(source)), new BinaryBitmap(new GlobalHistogramBinarizer(source)) })
+        {
+            if (new QRCodeReader().decode(bitmap, Hints) is { } single)
+            {
+                return [single];
+            }
+        }
+
+        return [];
+    }
+
+    /// <summary>
+    /// Paints a found code white: ZXing gives the centres of its finder patterns (bottom-left,
+    /// top-left, top-right); the fourth corner completes the square, and a margin of a quarter of
+    /// its side covers the patterns' outer rings and the quiet zone.
+    /// </summary>
+    private static void PaintOver(byte[] pixels, int width, int height, ResultPoint[]? points)
+    {
+        if (points is not { Length: >= 3 })
+        {
+            return;
+        }
+
+        var xs = new List<float>(points.Select(p => p.X)) { points[0].X + points[2].X - points[1].X };
+        var ys = new List<float>(points.Select(p => p.Y)) { points[0].Y + points[2].Y - points[1].Y };
+        var side = Math.Max(xs.Max() - xs.Min(), ys.Max() - ys.Min());
+        var margin = (side / 4) + 2;
+        var left = Math.Clamp((int)(xs.Min() - margin), 0, width);
+        var right = Math.Clamp((int)Math.Ceiling(xs.Max() + margin), 0, width);
+        var top = Math.Clamp((int)(ys.Min() - margin), 0, height);
+        var bottom = Math.Clamp((int)Math.Ceiling(ys.Max() + margin), 0, height);
+        for (var y = top; y < bottom; y++)
+        {
+            Array.Fill(pixels, (byte)255, (y * width) + left, right - left);
+        }
+    }
+}

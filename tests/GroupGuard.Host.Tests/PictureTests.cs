@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GroupGuard.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>
+/// Pictures end to end: a OneBot v11 message whose image segment points at a loopback fake CDN,
+/// read by the picture worker, judged by the rules, acted on through the fake OneBot API.
+/// </summary>
+public sealed class PictureTests : IAsyncLifetime
+{
+    private const string Pack = GroupGuardFactory.RulePack + """
+
+          - id: ads.qr-wechat-group
+            detector: qr
+            kinds: [wechat_group, wechat_contact]
+          - id: ads.qr-payment
+            detector: qr
+            kinds: [payment]
+            action: log
+        """;
+
+    private readonly LoopbackHttpServer _cdn = LoopbackHttpServer.Start();
+    private readonly Dictionary<string, byte[]> _pictures = new(StringComparer.Ordinal);
+    private readonly Recording<ObservedCall> _blockCalls = new();
+    private FakeOneBotApi _api = null!;
+    private GroupGuardFactory _service = null!;
+
+    public Task InitializeAsync()
+    {
+        _api = FakeOneBotApi.Start();
+        _cdn.Respond(request => request.Path switch
+        {
+            "/huge.jpg" => HttpAnswer.Binary(new byte[50 * 1024 * 1024], "image/jpeg", chunked: true),
+            "/login.html" => new HttpAnswer(200, "<!DOCTYPE html><html><body>请登录</body></html>", "text/html; charset=utf-8"),
+            _ => _pictures.TryGetValue(request.Path, out var bytes) ? HttpAnswer.Binary(bytes, "image/jpeg") : new HttpAnswer(404, ""),
+        });
+        _service = new GroupGuardFactory(
+            new Dictionary<string, string?>
+            {
+                ["GroupGuard:OneBot:ApiBaseUrl"] = _api.BaseUrl,
+                ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
+                ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1",
+                ["GroupGuard:Images:Workers"] = "1", // pictures are judged in the order their messages came
+            },
+            Pack,
+            services =>
+            {
+                // The block list's calls as signals: "the picture worker has kept an incident's pictures".
+                var registered = services.Last(d => d.ServiceType == typeof(Core.Images.IImageBlocks));
+                services.Remove(registered);
+                services.AddSingleton(provider => Observed.Wrap(
+                    (Core.Images.IImageBlocks)ActivatorUtilities.CreateInstance(provider, registered.ImplementationType!),
+                    _blockCalls));
+            });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        await _api.DisposeAsync();
+        await _cdn.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_wechat_group_code_in_a_picture_becomes_an_incident_of_the_qr_rule_and_the_message_is_recalled()
+    {
+        Serve("/qr/group.jpg", WithCode(Pictures.Photo(900, 700, 1), Pictures.WeChatGroup, 280, 17));
+
+        await _service.PostV11Async(ImageEvent(-2147001240, "/qr/group.jpg?rkey=TOKEN123"));
+
+        var incident = await _service.SettledAsync(1, i => i.Rule == "ads.qr-wechat-group");
+        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Equal(ModerationAction.Recall, incident.DecidedAction);
+        Assert.Equal("-2147001240", incident.MessageId);
+        Assert.Equal(Pictures.WeChatGroup, incident.MatchedTerm);
+        Assert.Contains($"进群领资料\n[图片1 127.0.0.1/qr/group.jpg] 二维码(wechat_group): {Pictures.WeChatGroup}", incident.MessageText, StringComparison.Ordinal);
+        Assert.DoesNotContain("TOKEN123", incident.MessageText, StringComparison.Ordinal);
+        var span = Assert.Single(incident.Spans);
+        Assert.Equal(Pictures.WeChatGroup, incident.MessageText.Substring(span.Start, span.Length));
+        var recall = Assert.Single(_api.RequestsFor("delete_msg"));
+        Assert.Equal(-2147001240, recall.Params["message_id"]!.GetValue<long>());
+        Assert.DoesNotContain(_service.Logs.Entries, e => e.Message.Contains("TOKEN123", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Pictures_without_a_code_make_no_incident_and_a_payment_code_is_only_logged()
+    {
+        Serve("/plain.jpg", Pictures.Jpeg(Pictures.Photo(800, 600, 2)));
+        Serve("/noise.jpg", Pictures.Jpeg(Pictures.Noise(500, 500, 2)));
+        Serve("/pay.jpg", WithCode(Pictures.Blank(600, 600), Pictures.Alipay, 300, 0));
+
+        await _service.PostV11Async(ImageEvent(501, "/plain.jpg"));
+        await _service.PostV11Async(ImageEvent(502, "/noise.jpg"));
+        await _service.PostV11Async(ImageEvent(503, "/pay.jpg"));
+
+        var paid = await StoredAsync("503");
+        Assert.Equal("ads.qr-payment", paid.Rule);
+        Assert.Equal(ActionStatus.Done, paid.ActionStatus);
+        Assert.Equal(ModerationAction.Log, paid.DecidedAction);
+        Assert.DoesNotContain(await _service.IncidentsAsync(), i => i.MessageId is "501" or "502");
+        Assert.Empty(_api.RequestsFor("delete_msg"));
+        var images = await ImagesHealthAsync();
+        Assert.Equal(3, images.GetProperty("processed").GetInt64());
+        Assert.Equal(0, images.GetProperty("refused").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_50_mib_body_a_page_a_bomb_and_a_host_not_allowed_are_refused_and_counted_and_the_service_goes_on()
+    {
+        Serve("/bomb.png", Pictures.Bomb(60_000, 60_000));
+        Serve("/qr/after.jpg", WithCode(Pictures.Noise(700, 700, 3), Pictures.WeChatContact, 300, 90));
+
+        await _service.PostV11Async(ImageEvent(601, "/huge.jpg"));
+        await _service.PostV11Async(ImageEvent(602, "/login.html"));
+        await _service.PostV11Async(ImageEvent(603, "/bomb.png"));
+        await _service.PostV11Async(ImageEvent(604, "/x.jpg", host: "http://gchat.qpic.cn.example"));
+        await _service.PostV11Async(ImageEvent(605, "/qr/after.jpg"));
+
+        var after = await PictureIncidentAsync(5, "605");
+        Assert.Equal("ads.qr-wechat-group", after.Rule);
+        var images = await ImagesHealthAsync();
+        Assert.Equal(4, images.GetProperty("refused").GetInt64());
+        Assert.Equal(1, images.GetProperty("processed").GetInt64());
+        Assert.Equal(0, images.GetProperty("queued").GetInt64());
+        Assert.DoesNotContain(await _service.IncidentsAsync(), i => i.MessageId is "601" or "602" or "603" or "604");
+        Assert.Contains(_service.Logs.Entries, e => e.Message.Contains("more than 10485760 bytes", StringComparison.Ordinal));
+        Assert.Contains(_service.Logs.Entries, e => e.Message.Contains("not a picture (text/html)", StringComparison.Ordinal));
+        Assert.Contains(_service.Logs.Entries, e => e.Message.Contains("60000×60000 is more than 40000000 pixels", StringComparison.Ordinal));
+        Assert.DoesNotContain(_cdn.Requests, r => r.Path == "/x.jpg");
+
+        // Text moderation went on all the while.
+        await _service.PostV11Async(GroupGuardFactory.GroupEvent(606, "想要资料的加微信"));
+        Assert.Contains(await _service.IncidentsAfterAsync(6), i => i.MessageId == "606" && i.Rule == "ads.contact");
+    }
+
+    [Fact]
+    public async Task A_blocked_picture_is_flagged_when_a_resized_copy_comes_in_any_group()
+    {
+        using var original = Pictures.Photo(1000, 750, 9);
+        Serve("/ad.jpg", Pictures.Jpeg(original, 90));
+        using var half = Pictures.Resize(original, 500, 375);
+        Serve("/ad-small.jpg", Pictures.Jpeg(half, 60));
+        Serve("/other.jpg", Pictures.Jpeg(Pictures.Photo(1000, 750, 10), 90));
+
+        // A text hit with the picture: its incident keeps the picture's hash.
+        await _service.PostV11Async(ImageEvent(701, "/ad.jpg", text: "想要资料的加微信"));
+        var first = await _service.SettledAsync(1, i => i.MessageId == "701");
+        await WaitForPictureOfAsync(first.Id);
+
+        var blocked = await GroupGuardProcess.RunAsync(_service.Folder, StartupAndHealthTests.Environment(_service), TimeSpan.FromSeconds(60),
+            "images", "block", first.Id.ToString(CultureInfo.InvariantCulture), "--note", "招生广告图");
+        Assert.Equal(0, blocked.ExitCode);
+        Assert.Contains($"picture 1 of incident {first.Id} (127.0.0.1/ad.jpg)", blocked.Output, StringComparison.Ordinal);
+
+        await _service.PostV11Async(ImageEvent(702, "/other.jpg", groupId: 654321));
+        await _service.PostV11Async(ImageEvent(703, "/ad-small.jpg", groupId: 654321));
+
+        var copy = await PictureIncidentAsync(3, "703");
+        Assert.Equal("images.blocked", copy.Rule);
+        Assert.Equal("654321", copy.GroupId);
+        Assert.Equal(ActionStatus.Done, copy.ActionStatus);
+        Assert.Contains("与屏蔽图片 #1 相近", copy.MessageText, StringComparison.Ordinal);
+        Assert.DoesNotContain(await _service.IncidentsAsync(), i => i.MessageId == "702");
+        Assert.Contains(_api.RequestsFor("delete_msg"), r => r.Params["message_id"]!.GetValue<long>() == 703);
+
+        var listed = await GroupGuardProcess.RunAsync(_service.Folder, StartupAndHealthTests.Environment(_service), TimeSpan.FromSeconds(60), "images", "list");
+        Assert.Contains($"#1  ", listed.Output, StringComparison.Ordinal);
+        Assert.Contains($"incident {first.Id}", listed.Output, StringComparison.Ordinal);
+        Assert.Contains("招生广告图", listed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_picture_sent_as_a_file_id_is_fetched_from_the_link_get_image_gives()
+    {
+        Serve("/located.jpg", WithCode(Pictures.Blank(500, 500), Pictures.WeChatGroup, 300, 0));
+        _api.Script("get_image", FakeAnswer.Ok(new JsonObject { ["file"] = "/root/.config/QQ/nt_data/Pic/x.jpg", ["url"] = _cdn.Url("/located.jpg") }));
+
+        await _service.PostV11Async(ImageEvent(801, null));
+
+        var incident = await PictureIncidentAsync(1, "801");
+        Assert.Equal("ads.qr-wechat-group", incident.Rule);
+        var asked = Assert.Single(_api.RequestsFor("get_image"));
+        Assert.Equal("5E3A6F0C1B2D4E8F9A7B6C5D4E3F2A1B.jpg", asked.Params["file"]!.GetValue<string>());
+    }
+
+    private void Serve(string path, byte[] bytes) => _pictures[path] = bytes;
+
+    private static byte[] WithCode(SkiaSharp.SKBitmap background, string payload, int size, float degrees)
+    {
+        using (background)
+        using (var code = Pictures.Qr(payload, size))
+        {
+            return Pictures.Jpeg(Pictures.Place(background, code, background.Width / 2f, background.Height / 2f, degrees), 85);
+        }
+    }
+
+    /// <summary>The sample NapCat message with its picture's link on the fake CDN (no link: a file id alone).</summary>
+    private string ImageEvent(long messageId, string? path, string text = "进群领资料", long groupId = 123456, string? host = null)
+    {
+        var body = JsonNode.Parse(GroupGuardFactory.Sample("napcat-group-image.json"))!.AsObject();
+        body["message_id"] = messageId;
+        body["group_id"] = groupId;
+        var segments = body["message"]!.AsArray();
+        var image = segments[0]!["data"]!.AsObject();
+        if (path is null)
+        {
+            image.Remove("url");
+        }
+        else
+        {
+            image["url"] = (host ?? _cdn.BaseUrl) + path;
+        }
+
+        segments[1]!["data"]!["text"] = text;
+        return body.ToJsonString();
+    }
+
+    /// <summary>The incident of message <paramref name="messageId"/> once its action is settled, after <paramref name="messages"/> messages.</summary>
+    private Task<Incident> PictureIncidentAsync(int messages, string messageId) =>
+        _service.SettledAsync(messages, i => i.MessageId == messageId);
+
+    /// <summary>The first incident of message <paramref name="messageId"/> once stored (a logged hit has no action to wait for).</summary>
+    private async Task<Incident> StoredAsync(string messageId)
+    {
+        while (true)
+        {
+            // Counted before reading, so a write between the read and the wait is not missed.
+            var writes = _service.StoreCalls.Items.Count(c => c.Method == nameof(IIncidentStore.AddAsync));
+            if ((await _service.IncidentsAsync()).FirstOrDefault(i => i.MessageId == messageId) is { } incident)
+            {
+                return incident;
+            }
+
+            await _service.StoreCalls.WaitUntilAsync(
+                calls => calls.Count(c => c.Method == nameof(IIncidentStore.AddAsync)) > writes,
+                $"incidents of message {messageId} to be stored");
+        }
+    }
+
+    private Task WaitForPictureOfAsync(long incidentId) =>
+        _blockCalls.WaitUntilAsync(
+            calls => calls.Any(c => c.Method == nameof(Core.Images.IImageBlocks.AddPicturesAsync)),
+            $"the picture worker to keep the pictures of incident {incidentId}");
+
+    private async Task<JsonElement> ImagesHealthAsync()
+    {
+        var response = await _service.CreateClient().GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("images").Clone();
+    }
+}

@@ -1,0 +1,241 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Images;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Images.Tests;
+
+/// <summary>Pictures fetched from a loopback fake CDN: what is read, what is refused, what fails.</summary>
+public sealed class PictureReaderTests : IAsyncLifetime
+{
+    private readonly LoopbackHttpServer _cdn = LoopbackHttpServer.Start();
+    private ServiceProvider _services = null!;
+
+    public Task InitializeAsync()
+    {
+        _services = Services(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1",
+            ["GroupGuard:Images:TimeoutSeconds"] = "1",
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _cdn.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_picture_with_a_wechat_group_code_is_read_with_its_code_and_hash()
+    {
+        using var photo = Pictures.Photo(800, 600, 1);
+        using var code = Pictures.Qr(Pictures.WeChatGroup, 300);
+        var jpeg = Pictures.Jpeg(Pictures.Place(photo, code, 400, 300, 17));
+        _cdn.Respond(_ => HttpAnswer.Binary(jpeg, "image/jpeg"));
+
+        var reading = await ReadAsync(_cdn.Url("/gchatpic_new/1/abc/0?term=2&rkey=SECRET"));
+
+        Assert.Equal(PictureOutcome.Read, reading.Outcome);
+        Assert.Equal([Pictures.WeChatGroup], reading.Codes);
+        Assert.NotNull(reading.Hash);
+        Assert.Equal((800, 600, jpeg.Length), (reading.Width, reading.Height, reading.Bytes));
+        Assert.Equal("127.0.0.1/gchatpic_new/1/abc/0", reading.Where);
+        Assert.DoesNotContain("SECRET", reading.Where, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_over_max_bytes_is_refused_whether_it_says_its_length_or_not()
+    {
+        var big = new byte[50 * 1024 * 1024];
+        _cdn.Respond(request => HttpAnswer.Binary(big, "image/jpeg", chunked: request.Path == "/chunked"));
+
+        var declared = await ReadAsync(_cdn.Url("/declared"));
+        var chunked = await ReadAsync(_cdn.Url("/chunked"));
+
+        Assert.Equal(PictureOutcome.Refused, declared.Outcome);
+        Assert.Contains("more than 10485760", declared.Reason, StringComparison.Ordinal);
+        Assert.Equal(PictureOutcome.Refused, chunked.Outcome);
+        Assert.Equal("more than 10485760 bytes", chunked.Reason);
+    }
+
+    [Theory]
+    [InlineData("text/html; charset=utf-8", "<html><body>not found</body></html>", "not a picture (text/html)")]
+    [InlineData("application/json", "{\"retcode\":1}", "not a picture (application/json)")]
+    [InlineData("image/png", "<html>a page labelled as a picture</html>", "not a picture")]
+    public async Task A_body_that_is_no_picture_is_refused(string contentType, string body, string reason)
+    {
+        _cdn.Respond(_ => new HttpAnswer(200, body, contentType));
+
+        var reading = await ReadAsync(_cdn.Url("/x.png"));
+
+        Assert.Equal(PictureOutcome.Refused, reading.Outcome);
+        Assert.Equal(reason, reading.Reason);
+    }
+
+    [Fact]
+    public async Task A_decompression_bomb_is_refused_unpacked()
+    {
+        _cdn.Respond(_ => HttpAnswer.Binary(Pictures.Bomb(60_000, 60_000)));
+
+        var reading = await ReadAsync(_cdn.Url("/bomb.png"));
+
+        Assert.Equal(PictureOutcome.Refused, reading.Outcome);
+        Assert.Contains("more than 40000000 pixels", reading.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://gchat.qpic.cn.evil.example/x.jpg", "the host gchat.qpic.cn.evil.example is not in GroupGuard:Images:AllowedHosts")]
+    [InlineData("ftp://127.0.0.1/x.jpg", "only http and https links are fetched")]
+    [InlineData("file:///etc/passwd", "only http and https links are fetched")]
+    public async Task Links_off_the_allowed_hosts_or_schemes_are_refused_unfetched(string link, string reason)
+    {
+        var reading = await ReadAsync(link);
+
+        Assert.Equal(PictureOutcome.Refused, reading.Outcome);
+        Assert.Equal(reason, reading.Reason);
+        Assert.Empty(_cdn.Requests);
+    }
+
+    [Fact]
+    public async Task Redirects_are_followed_twice_at_most_and_only_on_the_same_host()
+    {
+        using var blank = Pictures.Blank(64, 64);
+        var png = Pictures.Png(blank);
+        _cdn.Respond(request => request.Path switch
+        {
+            "/a" => new HttpAnswer(302, "", Location: "/b"),
+            "/b" => new HttpAnswer(307, "", Location: _cdn.Url("/pic")),
+            "/pic" => HttpAnswer.Binary(png),
+            "/away" => new HttpAnswer(302, "", Location: $"http://localhost:{_cdn.Port}/pic"),
+            "/1" => new HttpAnswer(302, "", Location: "/2"),
+            "/2" => new HttpAnswer(302, "", Location: "/3"),
+            "/3" => new HttpAnswer(302, "", Location: "/pic"),
+            _ => new HttpAnswer(404, ""),
+        });
+
+        Assert.Equal(PictureOutcome.Read, (await ReadAsync(_cdn.Url("/a"))).Outcome);
+        var away = await ReadAsync(_cdn.Url("/away"));
+        Assert.Equal(PictureOutcome.Refused, away.Outcome);
+        Assert.Equal("a redirect to another host (localhost)", away.Reason);
+        var many = await ReadAsync(_cdn.Url("/1"));
+        Assert.Equal(PictureOutcome.Refused, many.Outcome);
+        Assert.Equal("more than 2 redirects", many.Reason);
+        Assert.Single(_cdn.Requests, r => r.Path == "/pic"); // /3's redirect, the third, was not followed
+    }
+
+    [Fact]
+    public async Task A_cdn_that_does_not_answer_or_answers_an_error_fails_the_picture()
+    {
+        _cdn.Handler = async (request, stopping) =>
+        {
+            if (request.Path == "/slow")
+            {
+                await Task.Delay(Timeout.Infinite, stopping);
+            }
+
+            return new HttpAnswer(404, "");
+        };
+
+        var slow = await ReadAsync(_cdn.Url("/slow"));
+        var missing = await ReadAsync(_cdn.Url("/missing"));
+        var refused = await ReadAsync($"http://127.0.0.1:{LoopbackHttpServer.FreePort()}/x.jpg");
+
+        Assert.Equal((PictureOutcome.Failed, "no answer within 1 s"), (slow.Outcome, slow.Reason));
+        Assert.Equal((PictureOutcome.Failed, "HTTP 404"), (missing.Outcome, missing.Reason));
+        Assert.Equal(PictureOutcome.Failed, refused.Outcome);
+    }
+
+    [Fact]
+    public async Task A_file_id_alone_is_looked_up_through_the_protocols_locator()
+    {
+        using var blank = Pictures.Blank(64, 64);
+        _cdn.Respond(_ => HttpAnswer.Binary(Pictures.Png(blank)));
+        var locator = new Locator(_cdn.Url("/located.png"));
+        await using var services = Services(new Dictionary<string, string?> { ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1" }, locator);
+        var reader = services.GetRequiredService<IPictureReader>();
+
+        var located = await reader.ReadAsync(new PictureSource(Protocol.OneBotV11, "10001", new ImageRef("ABCDEF.jpg", null, null)), CancellationToken.None);
+        var nowhere = await reader.ReadAsync(new PictureSource(Protocol.Milky, "10001", new ImageRef("resource-1", null, null)), CancellationToken.None);
+
+        Assert.Equal(PictureOutcome.Read, located.Outcome);
+        Assert.Equal(["ABCDEF.jpg"], locator.Asked);
+        Assert.Equal(PictureOutcome.Failed, nowhere.Outcome);
+        Assert.Equal("resource-1", nowhere.Where);
+    }
+
+    [Fact]
+    public void The_bridges_hosts_are_allowed_beside_the_cdn_defaults()
+    {
+        using var services = Services(new Dictionary<string, string?>
+        {
+            ["GroupGuard:OneBot:ApiBaseUrl"] = "http://192.0.2.7:3000",
+            ["GroupGuard:Milky:Connections:0:Url"] = "http://milky.lan:3010/",
+            ["GroupGuard:OneBot:Connections:0:Url"] = "ws://127.0.0.1:3001",
+        });
+
+        var options = services.GetRequiredService<IOptions<ImagesOptions>>().Value;
+
+        Assert.Equal(
+            ["gchat.qpic.cn", "multimedia.nt.qq.com.cn", "c2cpicdw.qpic.cn", "192.0.2.7:3000", "127.0.0.1:3001", "milky.lan:3010"],
+            options.EffectiveHosts);
+    }
+
+    [Theory]
+    [InlineData("GroupGuard:Images:MaxBytes", "10", "GroupGuard:Images:MaxBytes must be between")]
+    [InlineData("GroupGuard:Images:TimeoutSeconds", "0", "GroupGuard:Images:TimeoutSeconds must be between 1 and 60")]
+    [InlineData("GroupGuard:Images:QueueCapacity", "0", "GroupGuard:Images:QueueCapacity must be between")]
+    [InlineData("GroupGuard:Images:MaxPixels", "5", "GroupGuard:Images:MaxPixels must be between")]
+    [InlineData("GroupGuard:Images:AllowedHosts:0", "https://gchat.qpic.cn/", "GroupGuard:Images:AllowedHosts:0 'https://gchat.qpic.cn/' must be a host name")]
+    [InlineData("GroupGuard:Images:AllowedHosts:0", "cdn.example:99999", "GroupGuard:Images:AllowedHosts:0 'cdn.example:99999' has a port")]
+    public void A_wrong_setting_is_named(string key, string value, string message)
+    {
+        using var services = Services(new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ImagesOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("https://gchat.qpic.cn/gchatpic_new/1/0", true)]
+    [InlineData("https://GCHAT.QPIC.CN/x", true)]
+    [InlineData("https://evilgchat.qpic.cn.example/x", false)]
+    [InlineData("https://evilqpic.cn/x", false)]
+    [InlineData("https://a.qpic.cn/x", true)]
+    [InlineData("https://qpic.cn/x", false)]
+    [InlineData("http://127.0.0.1:3000/x", true)]
+    [InlineData("http://127.0.0.1:3001/x", false)]
+    public void Hosts_are_matched_by_name_subdomain_pattern_and_port(string link, bool allowed) =>
+        Assert.Equal(allowed, HostAllowList.Allows(["gchat.qpic.cn", "*.qpic.cn", "127.0.0.1:3000"], new Uri(link)));
+
+    private Task<PictureReading> ReadAsync(string link) =>
+        _services.GetRequiredService<IPictureReader>().ReadAsync(new PictureSource(Protocol.OneBotV11, "10001", new ImageRef("x.jpg", link, null)), CancellationToken.None);
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings, IImageLocator? locator = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddLogging();
+        if (locator is not null)
+        {
+            services.AddSingleton(locator);
+        }
+
+        return services.AddGroupGuardImages(configuration).BuildServiceProvider();
+    }
+
+    private sealed class Locator(string link) : IImageLocator
+    {
+        public List<string> Asked { get; } = [];
+
+        public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.OneBotV11];
+
+        public Task<string?> LocateAsync(Protocol protocol, string botId, string file, CancellationToken cancellationToken)
+        {
+            Asked.Add(file);
+            return Task.FromResult<string?>(link);
+        }
+    }
+}

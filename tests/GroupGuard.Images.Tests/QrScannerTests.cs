@@ -1,0 +1,115 @@
+using GroupGuard.Core.Images;
+using SkiaSharp;
+
+namespace GroupGuard.Images.Tests;
+
+/// <summary>QR codes of each kind, at several sizes and angles, on noise and on photos; several in one picture; none.</summary>
+public sealed class QrScannerTests
+{
+    public static TheoryData<string, int, int, string> Codes()
+    {
+        var data = new TheoryData<string, int, int, string>();
+        string[] payloads = [Pictures.WeChatGroup, Pictures.WeChatContact, Pictures.WeChatPay, Pictures.Alipay, Pictures.PlainLink];
+        var i = 0;
+        foreach (var payload in payloads)
+        {
+            foreach (var size in new[] { 120, 200, 400, 600 })
+            {
+                foreach (var degrees in new[] { 0, 90, 17 })
+                {
+                    // Each payload, size and angle on one of the two backgrounds, by turns; both backgrounds see every size and angle.
+                    data.Add(payload, size, degrees, i++ % 2 == 0 ? "noise" : "photo");
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Codes))]
+    public void A_code_is_read_whatever_its_size_angle_and_background(string payload, int size, int degrees, string background)
+    {
+        var side = Math.Max(640, (int)(size * 1.45));
+        using var picture = background == "noise" ? Pictures.Noise(side, side, size + degrees) : Pictures.Photo(side, side, size + degrees);
+        using var code = Pictures.Qr(payload, size);
+        Pictures.Place(picture, code, side * 0.5f, side * 0.5f, degrees);
+
+        var found = Scan(Pictures.Jpeg(picture, 85));
+
+        Assert.Equal([payload], found);
+    }
+
+    [Fact]
+    public void Every_code_in_a_picture_is_read_once()
+    {
+        using var picture = Pictures.Photo(1400, 900, 7);
+        using var group = Pictures.Qr(Pictures.WeChatGroup, 260);
+        using var pay = Pictures.Qr(Pictures.Alipay, 200);
+        using var link = Pictures.Qr(Pictures.PlainLink, 160);
+        using var again = Pictures.Qr(Pictures.WeChatGroup, 180);
+        Pictures.Place(picture, group, 250, 250, 0);
+        Pictures.Place(picture, pay, 700, 300, 17);
+        Pictures.Place(picture, link, 1150, 250, 90);
+        Pictures.Place(picture, again, 700, 700, -10);
+
+        var found = Scan(Pictures.Png(picture));
+
+        Assert.Equal(
+            new[] { Pictures.Alipay, Pictures.PlainLink, Pictures.WeChatGroup }.Order(StringComparer.Ordinal),
+            found.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_small_code_in_a_large_photo_is_read()
+    {
+        using var picture = Pictures.Photo(4000, 3000, 11);
+        using var code = Pictures.Qr(Pictures.WeChatContact, 130);
+        Pictures.Place(picture, code, 3300, 2400, 5);
+
+        Assert.Equal([Pictures.WeChatContact], Scan(Pictures.Jpeg(picture, 90)));
+    }
+
+    [Theory]
+    [InlineData("photo")]
+    [InlineData("noise")]
+    [InlineData("blank")]
+    public void A_picture_without_a_code_gives_none(string kind)
+    {
+        using var picture = kind switch
+        {
+            "photo" => Pictures.Photo(900, 700, 3),
+            "noise" => Pictures.Noise(900, 700, 3),
+            _ => Pictures.Blank(300, 300),
+        };
+
+        Assert.Empty(Scan(Pictures.Jpeg(picture)));
+    }
+
+    [Fact]
+    public void A_transparent_sticker_with_a_code_is_read_on_white()
+    {
+        using var sticker = new SKBitmap(new SKImageInfo(300, 300, SKColorType.Rgba8888, SKAlphaType.Premul));
+        sticker.Erase(SKColors.Transparent);
+        using var code = Pictures.Qr(Pictures.WeChatPay, 200);
+        Pictures.Place(sticker, code, 150, 150);
+
+        Assert.Equal([Pictures.WeChatPay], Scan(Pictures.Png(sticker)));
+    }
+
+    [Theory]
+    [InlineData(Pictures.WeChatGroup, QrKind.WeChatGroup)]
+    [InlineData(Pictures.WeChatContact, QrKind.WeChatContact)]
+    [InlineData(Pictures.WeChatPay, QrKind.Payment)]
+    [InlineData(Pictures.Alipay, QrKind.Payment)]
+    [InlineData(Pictures.PlainLink, QrKind.Url)]
+    public void The_test_payloads_are_of_the_kind_they_stand_for(string payload, QrKind kind) =>
+        Assert.Equal(kind, QrPayloads.Classify(payload));
+
+    internal static IReadOnlyList<string> Scan(byte[] bytes)
+    {
+        var decoded = PictureDecoder.Decode(bytes, 40_000_000);
+        Assert.NotNull(decoded.Plane);
+        return QrScanner.Scan(decoded.Plane);
+    }
+}

@@ -102,6 +102,19 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         ORDER BY id
         """;
 
+    private const string DeleteOrphanPicturesSql = """
+        DELETE FROM incident_pictures WHERE rowid IN (
+            SELECT p.rowid FROM incident_pictures p LEFT JOIN incidents i ON i.id = p.incident_id
+            WHERE i.id IS NULL LIMIT @Limit)
+        """;
+
+    // The hash stays (a masked incident's picture can still be blocked); where it came from goes.
+    private const string MaskPicturesSql = """
+        UPDATE incident_pictures SET location = '' WHERE rowid IN (
+            SELECT p.rowid FROM incident_pictures p JOIN incidents i ON i.id = p.incident_id
+            WHERE i.time < @Before AND p.location <> '' LIMIT @Limit)
+        """;
+
     // Well under SQLite's limit of 32766 bound values per statement.
     private const int IdsPerStatement = 500;
 
@@ -410,6 +423,8 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             await RunInSlicesAsync(DeleteMessageCountsSql, parameters, cancellationToken).ConfigureAwait(false);
         }
 
+        // The pictures an incident kept (hash and where it was fetched from) go with its evidence.
+        await RunInSlicesAsync(mode == RetentionMode.Delete ? DeleteOrphanPicturesSql : MaskPicturesSql, parameters, cancellationToken).ConfigureAwait(false);
         return total;
     }
 

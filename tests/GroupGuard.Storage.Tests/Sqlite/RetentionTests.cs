@@ -133,4 +133,33 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(0, await store.ApplyRetentionAsync(Cutoff, mode, CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData(RetentionMode.Delete)]
+    [InlineData(RetentionMode.Mask)]
+    public async Task An_old_incident_s_picture_records_go_with_its_evidence(RetentionMode mode)
+    {
+        var ids = await Store.AddAsync([WithEvidence("old", Cutoff.AddDays(-3)), WithEvidence("new", Cutoff.AddDays(3))], CancellationToken.None);
+        var pictures = new SqliteImageBlocks(_harness.Store.Database);
+        await pictures.AddPicturesAsync(
+            [new Core.Images.IncidentPicture(ids[0], 1, 0xABCDUL, "gchat.qpic.cn/a.jpg"), new Core.Images.IncidentPicture(ids[1], 1, 0x1234UL, "gchat.qpic.cn/b.jpg")],
+            CancellationToken.None);
+
+        await Store.ApplyRetentionAsync(Cutoff, mode, CancellationToken.None);
+        var old = await pictures.PicturesOfAsync(ids[0], CancellationToken.None);
+        var kept = Assert.Single(await pictures.PicturesOfAsync(ids[1], CancellationToken.None));
+
+        if (mode == RetentionMode.Delete)
+        {
+            Assert.Empty(old);
+        }
+        else
+        {
+            var masked = Assert.Single(old);
+            Assert.Equal(0xABCDUL, masked.Hash);
+            Assert.Equal("", masked.Where);
+        }
+
+        Assert.Equal("gchat.qpic.cn/b.jpg", kept.Where);
+    }
 }

@@ -60,6 +60,7 @@ public static class OneBotServiceCollectionExtensions
             provider.GetService<ILogger<OneBotActionClient>>() ?? NullLogger<OneBotActionClient>.Instance,
             sockets: provider.GetRequiredService<SocketRegistry>()));
         services.AddSingleton<IProtocolActions>(static provider => provider.GetRequiredService<OneBotActionClient>());
+        services.AddSingleton<Core.Forwards.IForwardedMessages>(static provider => provider.GetRequiredService<OneBotActionClient>());
         services.TryAddSingleton<Core.Digests.IPrivateMessenger>(static provider => provider.GetRequiredService<OneBotActionClient>());
         return services;
     }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace GroupGuard.Core.Forwards;
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed record ForwardedMessage
     public IReadOnlyList<ForwardRef> Forwards { get; init; } = [];
 
     /// <summary>The text the rules see, as <see cref="ChatMessage.ScanText"/>: the text, then what its cards carry.</summary>
+    [JsonIgnore]
     public string ScanText => Cards.Count == 0
         ? Text
         : string.Join('\n', Cards.SelectMany(c => new[] { c.Title, c.Description, c.Url }).Where(s => !string.IsNullOrEmpty(s)).Prepend(Text));

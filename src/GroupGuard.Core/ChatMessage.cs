@@ -53,6 +53,9 @@ public sealed record ChatMessage
     /// <summary>Link and mini-program cards (OneBot <c>json</c>/<c>xml</c>/<c>share</c> segments): often ads.</summary>
     public IReadOnlyList<CardContent> Cards { get; init; } = [];
 
+    /// <summary>Forwarded bundles (QQ 合并转发) the message carries, to be opened and moderated with it.</summary>
+    public IReadOnlyList<Forwards.ForwardRef> Forwards { get; init; } = [];
+
     /// <summary>
     /// The key under which a redelivery of the same event is recognised: protocol, bot, group,
     /// message id and the event's time to the millisecond (Milky numbers messages per group).

@@ -33,6 +33,13 @@ public interface IIncidentStore
     Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records on the incidents of a kick that, after it, <paramref name="recalled"/> of the
+    /// member's other recent messages in the group were recalled and <paramref name="failed"/>
+    /// could not be (the counts replace earlier ones). Leaves the kick's own outcome as it is.
+    /// </summary>
+    Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken);
+
+    /// <summary>
     /// How many distinct messages of <paramref name="userId"/> in the group made incidents at or
     /// after <paramref name="since"/>, leaving out incidents marked false positive.
     /// </summary>

@@ -73,4 +73,21 @@ public sealed record Incident
 
     /// <summary>Who marked it (a console account, <c>cli:</c> and a user, a group admin); null when nobody has.</summary>
     public string? ReviewedBy { get; init; }
+
+    /// <summary>
+    /// 0 when the hit is in the message's own text; else how deep in forwarded bundles the message
+    /// it quotes lies (1: in a bundle the message forwards). The incident is still the outer
+    /// message's (its id, so a recall removes the bundle; its sender, who forwarded it), and
+    /// <see cref="MessageText"/> is the inner message's.
+    /// </summary>
+    public int ForwardDepth { get; init; }
+
+    /// <summary>For a forwarded hit: the inner message's sender as the bundle names them (name, else id); null otherwise or when unnamed.</summary>
+    public string? ForwardedFrom { get; init; }
+
+    /// <summary>After a kick the platform confirmed: the sender's other recent messages in the group recalled with it.</summary>
+    public int ClearedMessages { get; init; }
+
+    /// <summary>After such a kick: those of the sender's recent messages whose recall failed.</summary>
+    public int ClearFailed { get; init; }
 }

@@ -32,6 +32,10 @@ internal static class HostServiceCollectionExtensions
         services.TryAddSingleton<IncidentsInFlight>();
         services.AddSingleton<ModerationSettings>();
         services.AddSingleton<IncidentWriter>();
+        services.AddSingleton<ForwardStats>();
+        services.AddSingleton<ForwardedContent>();
+        services.AddSingleton<RecentMessages>();
+        services.AddSingleton<KickAndClear>();
         services.AddSingleton<Moderator>();
         services.AddSingleton<EventIntake>();
         services.AddHostedService<StorageStartup>();

@@ -47,6 +47,7 @@ public static class MilkyServiceCollectionExtensions
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetService<ILogger<MilkyActionClient>>() ?? NullLogger<MilkyActionClient>.Instance));
         services.AddSingleton<IProtocolActions>(static provider => provider.GetRequiredService<MilkyActionClient>());
+        services.AddSingleton<Core.Forwards.IForwardedMessages>(static provider => provider.GetRequiredService<MilkyActionClient>());
         services.AddSingleton<IHostedService>(static provider => new MilkyEventStreams(
             provider.GetRequiredService<MilkyConnections>(),
             provider.GetRequiredService<IEventSink>(),

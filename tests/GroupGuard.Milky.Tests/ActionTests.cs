@@ -69,6 +69,52 @@ public sealed class ActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forwarded_bundle_is_opened_with_get_forwarded_messages_and_read_with_its_nested_bundles()
+    {
+        _milky.Script("get_forwarded_messages", Sample("forwarded-messages.json"));
+        using var client = Client();
+
+        var opened = await client.OpenAsync(Protocol.Milky, "10001", "fwd-1", CancellationToken.None);
+
+        Assert.True(opened.Opened);
+        Assert.Equal(["今天的作业答案整理好了", "想要资料的加微信 abc123", ""], opened.Messages.Select(m => m.Text));
+        Assert.Equal(["资料分享君", "热心家长", "班长"], opened.Messages.Select(m => m.SenderName));
+        Assert.Null(opened.Messages[0].SenderId); // Milky names senders, no more
+        Assert.Equal("fwd-inner", Assert.Single(opened.Messages[2].Forwards).Id);
+        var call = Assert.Single(_milky.Calls.Items);
+        Assert.Equal("get_forwarded_messages", call.Api);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"forward_id":"fwd-1"}"""), call.Json));
+    }
+
+    [Fact]
+    public async Task A_bundle_the_implementation_cannot_open_is_a_failed_open_with_its_words()
+    {
+        _milky.Script("get_forwarded_messages", MilkyAnswer.Failed(-1, "forward message expired"));
+        using var client = Client();
+
+        var opened = await client.OpenAsync(Protocol.Milky, "10001", "fwd-1", CancellationToken.None);
+
+        Assert.False(opened.Opened);
+        Assert.False(opened.Unsupported);
+        Assert.Contains("forward message expired", opened.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void At_most_a_hundred_forwarded_messages_are_read_and_the_answer_says_it_was_cut()
+    {
+        var messages = new JsonArray([.. Enumerable.Range(0, 150).Select(i => (JsonNode)new JsonObject
+        {
+            ["sender_name"] = "n", ["time"] = 1764149000, ["segments"] = new JsonArray(new JsonObject { ["type"] = "text", ["data"] = new JsonObject { ["text"] = $"第{i}条" } }),
+        })]);
+        var data = System.Text.Json.JsonDocument.Parse(new JsonObject { ["messages"] = messages }.ToJsonString()).RootElement;
+
+        var read = GroupGuard.Milky.Parsing.MilkySegments.ReadForwarded(data)!;
+
+        Assert.Equal(100, read.Messages.Count);
+        Assert.True(read.Cut);
+    }
+
+    [Fact]
     public async Task A_recall_the_platform_refuses_is_failed_with_its_words()
     {
         _milky.Script("recall_group_message", MilkyAnswer.Failed(-2, "message not found"));

@@ -57,6 +57,7 @@ public sealed class ParserTests
         Assert.Equal(new ImageRef("EhRpbWFnZS1yZXNvdXJjZS1pZA", "https://multimedia.nt.qq.com.cn/download?appid=1407", "[图片]"), image);
         Assert.Equal(3, message.Cards.Count);
         Assert.Equal(new CardContent("forward", "群聊的聊天记录", "张三: 兼职日结\n李四: 私聊领取\n查看2条转发消息", null), message.Cards[0]);
+        Assert.Equal(new GroupGuard.Core.Forwards.ForwardRef("fwd-1"), Assert.Single(message.Forwards));
         Assert.Equal(new CardContent("light_app", "红包群", "扫码进群领红包", "https://prize.xyz/get"), message.Cards[1]);
         Assert.Equal(new CardContent("xml", "日结兼职", "加微信 abc123", "https://jobs.example.xyz"), message.Cards[2]);
         Assert.Equal(SenderRole.Admin, message.SenderRole);

@@ -108,6 +108,20 @@ public static class DigestBuilder
                 lines.Add((LineKind.Item, $"未能处置 {failed.Count()} 起：{failed.Key}"));
             }
 
+            // A kick's clear is counted on each incident of the message: once a message here.
+            var clears = real.Where(i => i.ClearedMessages + i.ClearFailed > 0).DistinctBy(i => (i.Platform, i.BotId, i.GroupId, i.MessageId, i.Time)).ToList();
+            if (clears.Count > 0)
+            {
+                var notCleared = clears.Sum(i => i.ClearFailed);
+                lines.Add((LineKind.Item, $"移出群 {clears.Count} 人，并撤回其近期消息 {clears.Sum(i => i.ClearedMessages)} 条" + (notCleared > 0 ? $"（{notCleared} 条未能撤回）" : "")));
+            }
+
+            var forwarded = real.Count(i => i.ForwardDepth > 0);
+            if (forwarded > 0)
+            {
+                lines.Add((LineKind.Item, $"其中 {forwarded} 起出自转发的聊天记录"));
+            }
+
             var repeaters = real.GroupBy(i => (i.GroupId, i.UserId))
                 .Select(g => (g.Key, Messages: g.Select(i => i.MessageId).Distinct().Count(), Name: g.Select(i => i.SenderName).FirstOrDefault(n => !string.IsNullOrEmpty(n))))
                 .Where(x => x.Messages >= 2)
@@ -126,7 +140,7 @@ public static class DigestBuilder
             lines.Add((LineKind.Heading, "最严重的违规"));
             foreach (var incident in real.OrderByDescending(i => i.Severity).ThenBy(i => i.DetectedAt).Take(TopIncidents))
             {
-                lines.Add((LineKind.Item, $"[{SeverityName(incident.Severity)}] {Local(incident.Time, input.TimeZone):MM-dd HH:mm} {quote(incident.SenderName ?? incident.UserId)}：「{Excerpt(incident, quote)}」（{quote(incident.Rule)}，{ActionName(incident)}）"));
+                lines.Add((LineKind.Item, $"[{SeverityName(incident.Severity)}] {Local(incident.Time, input.TimeZone):MM-dd HH:mm} {quote(incident.SenderName ?? incident.UserId)}{Forwarded(incident, quote)}：「{Excerpt(incident, quote)}」（{quote(incident.Rule)}，{ActionName(incident)}{Cleared(incident)}）"));
             }
         }
 
@@ -200,6 +214,18 @@ public static class DigestBuilder
             _ => words.Length > 0 ? quote(incident.ActionError!) : "原因不明",
         };
     }
+
+    /// <summary>Who the quoted words are really from, when the sender forwarded them.</summary>
+    private static string Forwarded(Incident incident, Func<string, string> quote) => incident.ForwardDepth switch
+    {
+        0 => "",
+        _ when incident.ForwardedFrom is { Length: > 0 } from => $" 转发（原发送人 {quote(from)}）",
+        _ => " 转发",
+    };
+
+    private static string Cleared(Incident incident) =>
+        incident.ClearedMessages + incident.ClearFailed == 0 ? ""
+            : $"，并撤回其近期消息 {incident.ClearedMessages} 条" + (incident.ClearFailed > 0 ? $"（{incident.ClearFailed} 条未能撤回）" : "");
 
     private static string Excerpt(Incident incident, Func<string, string> quote)
     {

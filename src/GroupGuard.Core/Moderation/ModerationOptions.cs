@@ -25,6 +25,16 @@ public sealed class ModerationOptions
     /// <summary>User ids never acted on (they still get incidents, marked <c>exempt</c>).</summary>
     public List<string> ExemptUsers { get; set; } = [];
 
+    /// <summary>
+    /// After a kick the platform confirms, the kicked member's other messages in the group from
+    /// this many minutes before are recalled too (from the recent messages GroupGuard remembers);
+    /// 0 turns that off.
+    /// </summary>
+    public int ClearMinutes { get; set; } = 10;
+
+    /// <summary>The most <see cref="ClearMinutes"/> may be: a day.</summary>
+    public const int MaxClearMinutes = 24 * 60;
+
     public static List<EscalationStep> DefaultEscalation() =>
     [
         new() { Count = 2, Action = ModerationAction.Mute, MuteMinutes = 10 },

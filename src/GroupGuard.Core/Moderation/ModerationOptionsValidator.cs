@@ -12,6 +12,11 @@ internal sealed class ModerationOptionsValidator : IValidateOptions<ModerationOp
             failures.Add($"GroupGuard:Moderation:EscalationWindowHours must be between 1 and 8760, got {options.EscalationWindowHours}");
         }
 
+        if (options.ClearMinutes is < 0 or > ModerationOptions.MaxClearMinutes)
+        {
+            failures.Add($"GroupGuard:Moderation:ClearMinutes must be between 0 (off) and {ModerationOptions.MaxClearMinutes}, got {options.ClearMinutes}");
+        }
+
         CheckSteps(options.Escalation, "GroupGuard:Moderation:Escalation", failures);
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }

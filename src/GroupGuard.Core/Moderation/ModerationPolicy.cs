@@ -1,4 +1,5 @@
 using GroupGuard.Core.Detection;
+using GroupGuard.Core.Forwards;
 using GroupGuard.Core.Rules;
 
 namespace GroupGuard.Core.Moderation;
@@ -39,9 +40,19 @@ public static class ModerationPolicy
     public static bool Actionable(IEnumerable<RuleHit> hits, GroupOverride? group) =>
         Applicable(hits, group).Any(h => h.Rule.Mode == RuleMode.Enforce && h.Rule.Action != ModerationAction.Log);
 
-    public static Decision Decide(ChatMessage message, IReadOnlyList<RuleHit> allHits, string ruleSetVersion, PolicyContext context, string? normalizedText = null)
+    /// <param name="forwarded">
+    /// Hits in messages forwarded inside this one: they weigh as the message's own (the action is
+    /// on the outer message and its sender), and their incidents quote the inner message.
+    /// </param>
+    public static Decision Decide(ChatMessage message, IReadOnlyList<RuleHit> allHits, string ruleSetVersion, PolicyContext context, string? normalizedText = null, IReadOnlyList<ForwardedHit>? forwarded = null)
     {
-        var hits = Applicable(allHits, context.Group).ToList();
+        var inner = new Dictionary<RuleHit, ForwardedHit>(ReferenceEqualityComparer.Instance);
+        foreach (var hit in forwarded ?? [])
+        {
+            inner.TryAdd(hit.Hit, hit);
+        }
+
+        var hits = Applicable(inner.Count == 0 ? allHits : allHits.Concat(inner.Keys), context.Group).ToList();
         if (hits.Count == 0)
         {
             return Decision.None;
@@ -105,7 +116,7 @@ public static class ModerationPolicy
             actions.AddRange(ActionPlan.Build(ActionTarget.Of(message), wanted, muteSeconds, Warning(strongest.Rule)));
         }
 
-        var spans = hits.Where(h => h.Length > 0 && h.Start + h.Length <= message.Text.Length).Select(h => new EvidenceSpan(h.Start, h.Length)).ToList();
+        var spans = hits.Where(h => !inner.ContainsKey(h) && h.Length > 0 && h.Start + h.Length <= message.Text.Length).Select(h => new EvidenceSpan(h.Start, h.Length)).ToList();
         var (text, normalized) = context.Privacy.StoreText switch
         {
             StoreText.Full => (message.Text, normalizedText),
@@ -120,38 +131,70 @@ public static class ModerationPolicy
             ? $"{message.Platform} cannot {string.Join(" or ", unsupported)}" + (actions.Count > 0 ? "; warned in the group instead" : "")
             : null;
         ModerationAction[] planned = exempt || dryRun ? [] : [.. actions.Select(a => a.Action)];
-        var incidents = hits.Select(hit => new Incident
+        var incidents = hits.Select(hit =>
         {
-            Time = message.Time,
-            DetectedAt = context.Now,
-            Platform = message.Platform,
-            Protocol = message.Protocol,
-            BotId = message.BotId,
-            GroupId = message.GroupId,
-            GroupName = StoredText.Cut(message.GroupName, StoredText.MaxNameChars),
-            UserId = message.UserId,
-            SenderName = StoredText.Cut(message.SenderName, StoredText.MaxNameChars),
-            SenderRole = context.Role,
-            MessageId = message.MessageId,
-            Pack = hit.Rule.PackId,
-            Rule = hit.Rule.Id,
-            Category = hit.Rule.Category,
-            Severity = hit.Rule.Severity,
-            MatchedTerm = StoredText.Cut(hit.Matched, StoredText.MaxMatchedChars)!,
-            MessageText = text,
-            NormalizedText = normalized,
-            Spans = text.Length > 0 && hit.Length > 0 && hit.Start + hit.Length <= message.Text.Length ? StoredText.Shift([new EvidenceSpan(hit.Start, hit.Length)], shift, text) : [],
-            DecidedAction = hit.Rule.Action,
-            MuteSeconds = ReferenceEquals(hit, strongest) ? muteSeconds : 0,
-            EscalationStep = ReferenceEquals(hit, strongest) ? stepNumber : 0,
-            ActionStatus = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported),
-            ActionError = Degraded(hit) ? unsupportedNote : null,
-            ActionErrorKind = Degraded(hit) && unsupportedNote is not null ? ActionErrorKind.PlatformCannot : null,
-            PlannedActions = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported) == ActionStatus.Pending ? planned : [],
-            RuleSetVersion = ruleSetVersion,
+            var quoted = inner.GetValueOrDefault(hit);
+            var evidence = quoted is null ? default : Quote(quoted, context.Privacy);
+            return new Incident
+            {
+                Time = message.Time,
+                DetectedAt = context.Now,
+                Platform = message.Platform,
+                Protocol = message.Protocol,
+                BotId = message.BotId,
+                GroupId = message.GroupId,
+                GroupName = StoredText.Cut(message.GroupName, StoredText.MaxNameChars),
+                UserId = message.UserId,
+                SenderName = StoredText.Cut(message.SenderName, StoredText.MaxNameChars),
+                SenderRole = context.Role,
+                MessageId = message.MessageId,
+                Pack = hit.Rule.PackId,
+                Rule = hit.Rule.Id,
+                Category = hit.Rule.Category,
+                Severity = hit.Rule.Severity,
+                MatchedTerm = StoredText.Cut(hit.Matched, StoredText.MaxMatchedChars)!,
+                MessageText = quoted is null ? text : evidence.Text,
+                NormalizedText = quoted is null ? normalized : evidence.Normalized,
+                Spans = quoted is not null ? evidence.Spans
+                    : text.Length > 0 && hit.Length > 0 && hit.Start + hit.Length <= message.Text.Length ? StoredText.Shift([new EvidenceSpan(hit.Start, hit.Length)], shift, text) : [],
+                ForwardDepth = quoted?.Depth ?? 0,
+                ForwardedFrom = quoted is null ? null : StoredText.Cut(quoted.Source.SenderName ?? quoted.Source.SenderId, StoredText.MaxNameChars),
+                DecidedAction = hit.Rule.Action,
+                MuteSeconds = ReferenceEquals(hit, strongest) ? muteSeconds : 0,
+                EscalationStep = ReferenceEquals(hit, strongest) ? stepNumber : 0,
+                ActionStatus = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported),
+                ActionError = Degraded(hit) ? unsupportedNote : null,
+                ActionErrorKind = Degraded(hit) && unsupportedNote is not null ? ActionErrorKind.PlatformCannot : null,
+                PlannedActions = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported) == ActionStatus.Pending ? planned : [],
+                RuleSetVersion = ruleSetVersion,
+            };
         }).ToList();
 
         return new Decision(incidents, exempt || dryRun ? [] : actions);
+    }
+
+    /// <summary>
+    /// The evidence of a forwarded hit: the inner message's text kept as the message's own would be
+    /// (full, masked or none; a window around the hit when long), and the hit's span in it.
+    /// </summary>
+    private static (string Text, string? Normalized, IReadOnlyList<EvidenceSpan> Spans) Quote(ForwardedHit forwarded, PrivacyOptions privacy)
+    {
+        var source = forwarded.Source.Text;
+        var hit = forwarded.Hit;
+        EvidenceSpan[] spans = hit.Length > 0 && hit.Start + hit.Length <= source.Length ? [new EvidenceSpan(hit.Start, hit.Length)] : [];
+        var (text, normalized) = privacy.StoreText switch
+        {
+            StoreText.Full => (source, forwarded.NormalizedText),
+            StoreText.Masked => (EvidenceMasker.Mask(source, spans), null),
+            _ => ("", null),
+        };
+        if (text.Length == 0)
+        {
+            return (text, null, []);
+        }
+
+        text = StoredText.Window(text, spans, out var shift);
+        return (text, StoredText.Cut(normalized, StoredText.MaxMessageChars), StoredText.Shift(spans, shift, text));
     }
 
     /// <summary>The pack filter of a group's settings; stream and text hits alike.</summary>

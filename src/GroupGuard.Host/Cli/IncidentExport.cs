@@ -126,6 +126,10 @@ internal static class IncidentExport
         ("reviewed_by", i.ReviewedBy),
         ("normalized_text", i.NormalizedText),
         ("spans", string.Join(' ', i.Spans.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start}+{s.Length}")))),
+        ("forward_depth", i.ForwardDepth.ToString(CultureInfo.InvariantCulture)),
+        ("forwarded_from", i.ForwardedFrom),
+        ("cleared_messages", i.ClearedMessages.ToString(CultureInfo.InvariantCulture)),
+        ("clear_failed", i.ClearFailed.ToString(CultureInfo.InvariantCulture)),
     ];
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

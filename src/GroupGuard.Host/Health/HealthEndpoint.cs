@@ -12,7 +12,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -87,6 +87,7 @@ internal static class HealthEndpoint
                     skipped = pictures.Skipped,
                     incidents = pictures.Incidents,
                 },
+                forwards = new { opened = forwards.Opened, failed = forwards.Failed, truncated = forwards.Truncated },
                 console = new { state = console, path = WebConsole.ConsoleRegistration.PathBase },
                 digests = digests.Status.Select(d => new
                 {

@@ -6,7 +6,11 @@ namespace GroupGuard.Host.Pipeline;
 
 /// <summary>The platform actions decided for one message, and the incidents whose status they settle.</summary>
 /// <param name="Degraded">Why part of the decision could not be carried out on this platform (it was replaced by a warning), or null.</param>
-internal sealed record ActionJob(IReadOnlyList<long> IncidentIds, IReadOnlyList<PlatformAction> Actions, string? Degraded = null);
+internal sealed record ActionJob(IReadOnlyList<long> IncidentIds, IReadOnlyList<PlatformAction> Actions, string? Degraded = null)
+{
+    /// <summary>The recalls of a kicked member's recent messages (<see cref="KickAndClear"/>): counted on the kick's incidents, never their outcome.</summary>
+    public bool ClearsAfterKick { get; init; }
+}
 
 /// <summary>
 /// The bounded queue between moderation and the platform: moderation never waits for the
@@ -42,7 +46,8 @@ internal sealed partial class ActionWorker(
     PipelineStats stats,
     TimeProvider time,
     ILogger<ActionWorker> logger,
-    ISentWarnings? warnings = null) : BackgroundService
+    ISentWarnings? warnings = null,
+    KickAndClear? clear = null) : BackgroundService
 {
     /// <summary>
     /// Jobs run side by side, up to this many at once: a warning waits for its coalescing window and
@@ -71,6 +76,18 @@ internal sealed partial class ActionWorker(
 
             results.Add((action, result));
             LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
+        }
+
+        if (job.ClearsAfterKick)
+        {
+            await (clear?.RecordAsync(job, results) ?? Task.CompletedTask);
+            return;
+        }
+
+        // A kick done takes the member's recent messages with it, queued behind it.
+        if (clear?.After(job, results) is { } clearJob && !queue.TryEnqueue(clearJob))
+        {
+            LogClearNotQueued(string.Join(",", job.IncidentIds));
         }
 
         await RecordWarningsAsync(job, results);
@@ -155,6 +172,9 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record that warning {MessageId} was about incidents {Ids}; a reply to it will not find them")]
     private partial void LogWarningNotRecorded(Exception ex, string messageId, string ids);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The action queue is full: the clear after the kick of incidents {Ids} is not done")]
+    private partial void LogClearNotQueued(string ids);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record action outcomes on incidents {Ids}")]
     private partial void LogUpdateFailed(Exception ex, string ids);

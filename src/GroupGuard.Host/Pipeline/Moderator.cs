@@ -41,7 +41,9 @@ internal sealed partial class Moderator(
     IPlatformActions? platform = null,
     IGroupSwitches? switches = null,
     GroupCommands? commands = null,
-    Core.Images.IImageBlocks? blocks = null)
+    Core.Images.IImageBlocks? blocks = null,
+    ForwardedContent? forwards = null,
+    RecentMessages? recent = null)
 {
     // Each group's dry-run switch as last read: a group that switched dry run on stays in it while the store is unreadable.
     private readonly ConcurrentDictionary<(string Platform, string GroupId), bool?> _lastSwitches = new();
@@ -49,6 +51,7 @@ internal sealed partial class Moderator(
     public async Task<ModerationOutcome> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
         counter.Count(message);
+        recent?.Record(message);
 
         // An owner's or admin's command is answered, not moderated; anyone else's is text like any other.
         if (commands is not null && await commands.TryHandleAsync(message, stoppingToken))
@@ -71,7 +74,9 @@ internal sealed partial class Moderator(
             return ModerationOutcome.DetectionFailed;
         }
 
-        if (hits.Count == 0)
+        // What a forwarded bundle holds counts as the message's own; its incidents quote the inner message.
+        var forwarded = forwards is null ? [] : await forwards.DetectAsync(ruleSet, message, hits, stoppingToken);
+        if (hits.Count == 0 && forwarded.Count == 0)
         {
             stats.Processed(0);
             return ModerationOutcome.Done;
@@ -80,7 +85,7 @@ internal sealed partial class Moderator(
         var group = settings.For(message.GroupId);
         var role = message.SenderRole;
         var offences = 0;
-        if (ModerationPolicy.Actionable(hits, group.Group))
+        if (ModerationPolicy.Actionable(hits.Concat(forwarded.Select(f => f.Hit)), group.Group))
         {
             role = await SenderRoles.OfAsync(platform, message, stoppingToken);
             offences = await CountOffencesAsync(message, group.Options, stoppingToken);
@@ -103,7 +108,7 @@ internal sealed partial class Moderator(
                 group.Privacy,
                 action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false,
                 dryRunSwitch);
-            decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text));
+            decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text), forwarded);
             ids = await writer.WriteAsync(decision.Incidents, stoppingToken);
         }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using GroupGuard.Core;
+using GroupGuard.Core.Forwards;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Milky.Parsing;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace GroupGuard.Milky.Actions;
 /// <see cref="MilkyOptions.VerifyActions"/>, a mute or kick the platform answered ok is checked by
 /// reading the member back without cache. Options are read per action, so a reload applies to the next.
 /// </summary>
-internal sealed partial class MilkyActionClient : IProtocolActions, IDisposable
+internal sealed partial class MilkyActionClient : IProtocolActions, IForwardedMessages, IDisposable
 {
     /// <summary>Roles change rarely; ten minutes keeps a raid from asking once per message.</summary>
     public static readonly TimeSpan RoleCacheLifetime = TimeSpan.FromMinutes(10);
@@ -179,6 +180,31 @@ internal sealed partial class MilkyActionClient : IProtocolActions, IDisposable
         }
 
         return ToResult(await CallAsync(connection, botId, "set_group_member_mute", MilkyRequests.Unmute(groupId, userId), options, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Opens a forwarded bundle with <c>get_forwarded_messages</c>, paced and retried as actions are.</summary>
+    public async Task<ForwardOpenResult> OpenAsync(Protocol protocol, string botId, string forwardId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (protocol != Protocol.Milky)
+        {
+            return ForwardOpenResult.NotPossible($"{WireNames<Protocol>.ToText(protocol)} is not Milky");
+        }
+
+        var options = _options.CurrentValue;
+        var (connection, missing) = await ResolveAsync(botId, options, cancellationToken).ConfigureAwait(false);
+        if (connection is null)
+        {
+            return ForwardOpenResult.Failed(missing!);
+        }
+
+        var outcome = await CallAsync(connection, botId, "get_forwarded_messages", MilkyRequests.ForwardedMessages(forwardId), options, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            return ForwardOpenResult.Failed(outcome.Error!);
+        }
+
+        return MilkySegments.ReadForwarded(outcome.Data) ?? ForwardOpenResult.Failed("get_forwarded_messages answered without a list of messages");
     }
 
     public void Dispose() => _http.Dispose();

@@ -43,6 +43,8 @@ internal static class MilkyRequests
         w.WriteBoolean("reject_add_request", false);
     });
 
+    public static byte[] ForwardedMessages(string forwardId) => Write(w => w.WriteString("forward_id", forwardId));
+
     public static byte[] MemberInfo(string groupId, string userId, bool noCache) => Write(w =>
     {
         w.WriteNumber("group_id", Id(groupId));

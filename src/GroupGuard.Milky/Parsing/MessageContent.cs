@@ -1,5 +1,6 @@
 using System.Text;
 using GroupGuard.Core;
+using GroupGuard.Core.Forwards;
 
 namespace GroupGuard.Milky.Parsing;
 
@@ -11,6 +12,7 @@ internal sealed class MessageContent
     private readonly HashSet<string> _mentioned = new(StringComparer.Ordinal);
     private readonly List<ImageRef> _images = [];
     private readonly List<CardContent> _cards = [];
+    private readonly List<ForwardRef> _forwards = [];
     private int _segments;
 
     public string Text => _text.ToString();
@@ -25,6 +27,9 @@ internal sealed class MessageContent
     public IReadOnlyList<ImageRef> Images => _images;
 
     public IReadOnlyList<CardContent> Cards => _cards;
+
+    /// <summary>Forwarded bundles by <c>forward_id</c>, to be opened with <c>get_forwarded_messages</c>.</summary>
+    public IReadOnlyList<ForwardRef> Forwards => _forwards;
 
     /// <summary>Counts one more segment; past <see cref="MilkyLimits.MaxSegments"/> the event is refused.</summary>
     public void CountSegment()
@@ -62,6 +67,14 @@ internal sealed class MessageContent
         if (_images.Count < MilkyLimits.MaxImages)
         {
             _images.Add(image);
+        }
+    }
+
+    public void AddForward(string? forwardId)
+    {
+        if (forwardId is { Length: > 0 and <= MilkyLimits.MaxIdLength } && _forwards.Count < ForwardLimits.MaxMessages)
+        {
+            _forwards.Add(new ForwardRef(forwardId));
         }
     }
 

@@ -81,6 +81,7 @@ internal static class MilkyEventReader
             ReplyTo = content.ReplyTo,
             Images = content.Images,
             Cards = content.Cards,
+            Forwards = content.Forwards,
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GroupGuard.Core;
+using GroupGuard.Core.Forwards;
 
 namespace GroupGuard.Milky.Parsing;
 
@@ -9,6 +10,78 @@ namespace GroupGuard.Milky.Parsing;
 /// </summary>
 internal static class MilkySegments
 {
+    /// <summary>
+    /// The answer's <c>data</c> to <c>get_forwarded_messages</c>: <c>messages</c>, each
+    /// <c>{message_seq, sender_name, avatar_url, time, segments}</c> (no sender id), nested bundles
+    /// as <c>forward</c> segments to open in turn. At most <see cref="ForwardLimits.MaxMessages"/>
+    /// are kept; what cannot be read is skipped. Null when the answer holds no list of messages.
+    /// </summary>
+    public static ForwardOpenResult? ReadForwarded(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var read = new List<ForwardedMessage>();
+        var cut = false;
+        foreach (var item in messages.EnumerateArray())
+        {
+            if (read.Count == ForwardLimits.MaxMessages)
+            {
+                cut = true;
+                break;
+            }
+
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var content = new MessageContent();
+            try
+            {
+                if (item.TryGetProperty("segments", out var segments))
+                {
+                    Read(segments, content);
+                }
+            }
+            catch (Exception ex) when (ex is MalformedMilkyEventException or OversizedMilkyEventException)
+            {
+                // Past a message's limits: what was read so far is moderated, the rest is not.
+                cut = true;
+            }
+
+            var text = content.Text;
+            if (text.Length > MessageLimits.MaxTextLength)
+            {
+                text = text[..MessageLimits.MaxTextLength];
+                cut = true;
+            }
+
+            DateTimeOffset? time = null;
+            try
+            {
+                time = item.TryGetProperty("time", out _) ? MilkyJson.RequireUnixSeconds(item, "time", "time") : null;
+            }
+            catch (MalformedMilkyEventException)
+            {
+                // A bundle's time is shown, never relied on.
+            }
+
+            read.Add(new ForwardedMessage
+            {
+                SenderName = MilkyJson.NonEmpty(item, "sender_name"),
+                Time = time,
+                Text = text,
+                Cards = content.Cards,
+                Forwards = content.Forwards,
+            });
+        }
+
+        return ForwardOpenResult.Of(read, cut);
+    }
+
     public static void Read(JsonElement segments, MessageContent content)
     {
         if (segments.ValueKind != JsonValueKind.Array)
@@ -63,6 +136,7 @@ internal static class MilkySegments
             case "forward":
                 // A forwarded chat shows its title and up to four preview lines in the group: ads travel this way.
                 content.AddCard(new CardContent(type, MilkyJson.NonEmpty(data, "title"), ForwardPreview(data), null));
+                content.AddForward(MilkyJson.NonEmpty(data, "forward_id"));
                 break;
             default:
                 // face, market_face, record, video, file and types of later versions: no text to read.

@@ -62,6 +62,17 @@ internal static class ActionRequests
     public static byte[] V11Image(string file) => Write(w => w.WriteString("file", file));
 
     /// <summary><c>get_group_member_info</c>: roles may come from the implementation's cache; checking an action's effect must not.</summary>
+    /// <summary>
+    /// <c>get_forward_msg</c>: the id under both names, as a string (NapCat reads <c>message_id</c>
+    /// or <c>id</c> and types both as strings; LuckyLilliaBot reads <c>id</c> or <c>message_id</c>;
+    /// go-cqhttp named it <c>message_id</c>, earlier <c>id</c>).
+    /// </summary>
+    public static byte[] V11ForwardMessage(string forwardId) => Write(w =>
+    {
+        w.WriteString("message_id", forwardId);
+        w.WriteString("id", forwardId);
+    });
+
     public static byte[] V11MemberInfo(string groupId, string userId, bool noCache) => Write(w =>
     {
         WriteId(w, "group_id", groupId);

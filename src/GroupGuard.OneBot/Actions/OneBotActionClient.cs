@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using GroupGuard.Core;
+using GroupGuard.Core.Forwards;
 using GroupGuard.Core.Moderation;
 using GroupGuard.OneBot.Sockets;
 using GroupGuard.OneBot.V11;
@@ -21,7 +22,7 @@ namespace GroupGuard.OneBot.Actions;
 /// <see cref="OneBotOptions.VerifyActions"/> is on. Options are read per action, so a reload
 /// applies to the next one.
 /// </summary>
-internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digests.IPrivateMessenger, IDisposable
+internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedMessages, Core.Digests.IPrivateMessenger, IDisposable
 {
     /// <summary>Roles change rarely; ten minutes keeps a raid from asking once per message.</summary>
     public static readonly TimeSpan RoleCacheLifetime = TimeSpan.FromMinutes(10);
@@ -251,6 +252,34 @@ internal sealed partial class OneBotActionClient : IProtocolActions, Core.Digest
 
         _roles[key] = new CachedRole(role.Value, _time.GetUtcNow() + RoleCacheLifetime);
         return role;
+    }
+
+    /// <summary>
+    /// Opens a forwarded bundle with v11 <c>get_forward_msg</c>, through the same rate limit and
+    /// retries as actions. Moderation waits for it, so, as for a role, only a channel that is there
+    /// now is asked. OneBot v12 has no standard call for it.
+    /// </summary>
+    public async Task<ForwardOpenResult> OpenAsync(Protocol protocol, string botId, string forwardId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (protocol != V11EventReader.Protocol)
+        {
+            return ForwardOpenResult.NotPossible("OneBot v12 has no standard action that opens a forwarded message");
+        }
+
+        var options = _options.CurrentValue;
+        if (string.IsNullOrWhiteSpace(options.ApiBaseUrl) && _sockets.Find(botId) is null)
+        {
+            return ForwardOpenResult.Failed($"{ApiBaseUrlSetting} is not set and bot {botId} is not connected over a WebSocket now");
+        }
+
+        var outcome = await SendAsync(protocol, botId, "get_forward_msg", ActionRequests.V11ForwardMessage(forwardId), options, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            return ForwardOpenResult.Failed(outcome.Error!);
+        }
+
+        return V11Forwards.ReadAnswer(outcome.Data) ?? ForwardOpenResult.Failed("get_forward_msg answered without a list of messages");
     }
 
     public async Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken)

@@ -14,6 +14,10 @@ internal readonly struct JsonSegmentData(JsonElement data) : ISegmentData
 {
     public string? Get(string key) =>
         data.ValueKind == JsonValueKind.Object && data.TryGetProperty(key, out var value) ? JsonFields.TextOf(value) : null;
+
+    /// <summary>The parameter as JSON (an inline forwarded bundle's <c>content</c>), or null when absent.</summary>
+    public JsonElement? Element(string key) =>
+        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 }
 
 internal static class SegmentDataExtensions

@@ -1,5 +1,6 @@
 using System.Text;
 using GroupGuard.Core;
+using GroupGuard.Core.Forwards;
 
 namespace GroupGuard.OneBot.Parsing;
 
@@ -11,6 +12,7 @@ internal sealed class MessageAccumulator
     private HashSet<string>? _mentioned;
     private List<ImageRef>? _images;
     private List<CardContent>? _cards;
+    private List<ForwardRef>? _forwards;
     private int _segments;
 
     public bool MentionsAll { get; private set; }
@@ -25,6 +27,14 @@ internal sealed class MessageAccumulator
     public IReadOnlyList<ImageRef> Images => _images ?? (IReadOnlyList<ImageRef>)[];
 
     public IReadOnlyList<CardContent> Cards => _cards ?? (IReadOnlyList<CardContent>)[];
+
+    public IReadOnlyList<ForwardRef> Forwards => _forwards ?? (IReadOnlyList<ForwardRef>)[];
+
+    /// <summary>How deep a bundle forwarded in this message lies: 1 in an event's own message, one more in each bundle.</summary>
+    public int ForwardDepth { get; init; } = 1;
+
+    /// <summary>The inline forwarded messages still to be kept for the event (shared by the bundles inside it).</summary>
+    public ForwardBudget Budget { get; init; } = new();
 
     public StringBuilder TextBuilder => _text;
 
@@ -82,6 +92,15 @@ internal sealed class MessageAccumulator
         }
     }
 
+    public void AddForward(ForwardRef forward)
+    {
+        _forwards ??= new List<ForwardRef>(1);
+        if (_forwards.Count < ForwardLimits.MaxMessages)
+        {
+            _forwards.Add(forward);
+        }
+    }
+
     public void AddCard(CardContent card)
     {
         _cards ??= new List<CardContent>(1);
@@ -90,4 +109,10 @@ internal sealed class MessageAccumulator
             _cards.Add(card);
         }
     }
+}
+
+/// <summary>The inline forwarded messages one event (or one answer) may still hand over; shared by every bundle in it.</summary>
+internal sealed class ForwardBudget
+{
+    public int Remaining { get; set; } = ForwardLimits.MaxMessages;
 }

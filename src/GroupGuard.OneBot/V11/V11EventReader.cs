@@ -84,6 +84,7 @@ internal static class V11EventReader
             ReplyTo = content.ReplyTo,
             Images = content.Images,
             Cards = content.Cards,
+            Forwards = content.Forwards,
         };
     }
 

@@ -70,12 +70,20 @@ internal static class V11Segments
             case "share":
                 message.AddCard(new CardContent("share", data.GetNonEmpty("title"), data.GetNonEmpty("content"), data.GetNonEmpty("url")));
                 break;
+            case "forward":
+                // A forwarded chat: opened and moderated with the message (its content when carried inline).
+                if (V11Forwards.Segment(data.GetNonEmpty("id"), data is JsonSegmentData json ? json.Element("content") : null, message) is { } forward)
+                {
+                    message.AddForward(forward);
+                }
+
+                break;
             case "music" when data.Get("type") == "custom":
                 // A custom music card is a free-form link card with a title of the sender's choosing.
                 message.AddCard(new CardContent("music", data.GetNonEmpty("title"), data.GetNonEmpty("content"), data.GetNonEmpty("url")));
                 break;
             default:
-                // face, mface, record, video, file, forward, poke, dice, rps, markdown, contact,
+                // face, mface, record, video, file, poke, dice, rps, markdown, contact,
                 // location, platform music and whatever an implementation adds next: no text to read.
                 break;
         }

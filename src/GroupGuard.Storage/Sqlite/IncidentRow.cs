@@ -40,6 +40,10 @@ internal sealed class IncidentRow
     public string? ReviewNote { get; set; }
     public string? ReviewedAt { get; set; }
     public string? ReviewedBy { get; set; }
+    public long ForwardDepth { get; set; }
+    public string? ForwardedFrom { get; set; }
+    public long ClearedMessages { get; set; }
+    public long ClearFailed { get; set; }
 
     public static IncidentRow From(Incident incident) => new()
     {
@@ -78,6 +82,12 @@ internal sealed class IncidentRow
         ReviewNote = incident.ReviewNote,
         ReviewedAt = incident.ReviewedAt is { } reviewedAt ? SqliteTime.ToText(reviewedAt) : null,
         ReviewedBy = incident.ReviewedBy,
+        ForwardDepth = incident.ForwardDepth >= 0
+            ? incident.ForwardDepth
+            : throw new ArgumentOutOfRangeException(nameof(incident), incident.ForwardDepth, "ForwardDepth cannot be negative."),
+        ForwardedFrom = incident.ForwardedFrom,
+        ClearedMessages = Math.Max(0, incident.ClearedMessages),
+        ClearFailed = Math.Max(0, incident.ClearFailed),
     };
 
     public Incident ToIncident() => new()
@@ -114,6 +124,10 @@ internal sealed class IncidentRow
         ReviewNote = ReviewNote,
         ReviewedAt = ReviewedAt is null ? null : SqliteTime.Parse(ReviewedAt, "reviewed_at", Id),
         ReviewedBy = ReviewedBy,
+        ForwardDepth = ToInt(ForwardDepth, "forward_depth"),
+        ForwardedFrom = ForwardedFrom,
+        ClearedMessages = ToInt(ClearedMessages, "cleared_messages"),
+        ClearFailed = ToInt(ClearFailed, "clear_failed"),
     };
 
     private int ToInt(long value, string column) =>

@@ -25,7 +25,8 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         group_name AS GroupName, normalized_text AS NormalizedText, spans AS Spans, mute_seconds AS MuteSeconds,
         escalation_step AS EscalationStep, false_positive AS FalsePositive, review_note AS ReviewNote,
         reviewed_at AS ReviewedAt, protocol AS Protocol, planned_actions AS PlannedActions,
-        action_error_kind AS ActionErrorKind, reviewed_by AS ReviewedBy
+        action_error_kind AS ActionErrorKind, reviewed_by AS ReviewedBy, forward_depth AS ForwardDepth,
+        forwarded_from AS ForwardedFrom, cleared_messages AS ClearedMessages, clear_failed AS ClearFailed
         """;
 
     // RETURNING yields no row when ON CONFLICT skipped the insert: that is how a redelivery reads 0.
@@ -35,12 +36,14 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             time, detected_at, platform, bot_id, group_id, user_id, sender_name, sender_role, message_id,
             pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
             action_error, rule_set_version, group_name, normalized_text, spans, mute_seconds, escalation_step,
-            false_positive, review_note, reviewed_at, protocol, planned_actions, action_error_kind, reviewed_by)
+            false_positive, review_note, reviewed_at, protocol, planned_actions, action_error_kind, reviewed_by,
+            forward_depth, forwarded_from, cleared_messages, clear_failed)
         VALUES (
             @Time, @DetectedAt, @Platform, @BotId, @GroupId, @UserId, @SenderName, @SenderRole, @MessageId,
             @Pack, @Rule, @Category, @Severity, @MatchedTerm, @MessageText, @DecidedAction, @ActionStatus,
             @ActionError, @RuleSetVersion, @GroupName, @NormalizedText, @Spans, @MuteSeconds, @EscalationStep,
-            @FalsePositive, @ReviewNote, @ReviewedAt, @Protocol, @PlannedActions, @ActionErrorKind, @ReviewedBy)
+            @FalsePositive, @ReviewNote, @ReviewedAt, @Protocol, @PlannedActions, @ActionErrorKind, @ReviewedBy,
+            @ForwardDepth, @ForwardedFrom, @ClearedMessages, @ClearFailed)
         ON CONFLICT DO NOTHING
         RETURNING id
         """;
@@ -77,12 +80,13 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             SELECT rowid FROM message_counts WHERE hour < @Before LIMIT @Limit)
         """;
 
-    // A row with no evidence left is not masked again, so a second run reports 0.
+    // A row with no evidence left is not masked again, so a second run reports 0. The name of a
+    // forwarded message's sender goes with its text: they were no member of the group.
     private const string MaskIncidentsSql = """
-        UPDATE incidents SET message_text = '', normalized_text = NULL, spans = '[]'
+        UPDATE incidents SET message_text = '', normalized_text = NULL, spans = '[]', forwarded_from = NULL
         WHERE id IN (
             SELECT id FROM incidents
-            WHERE time < @Before AND (message_text <> '' OR normalized_text IS NOT NULL OR spans <> '[]')
+            WHERE time < @Before AND (message_text <> '' OR normalized_text IS NOT NULL OR spans <> '[]' OR forwarded_from IS NOT NULL)
             ORDER BY id LIMIT @Limit)
         """;
 
@@ -300,6 +304,33 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
                     await connection.ExecuteAsync(new CommandDefinition(
                         "UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE id IN @Ids",
                         new { Status = EnumText<ActionStatus>.ToText(status), Error = error, Kind = EnumText<ActionErrorKind>.ToText(errorKind), Ids = chunk },
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incidentIds);
+        ArgumentOutOfRangeException.ThrowIfNegative(recalled);
+        ArgumentOutOfRangeException.ThrowIfNegative(failed);
+        if (incidentIds.Count == 0)
+        {
+            return;
+        }
+
+        await WriteAsync(
+            async (connection, transaction) =>
+            {
+                foreach (var chunk in incidentIds.Distinct().Chunk(IdsPerStatement))
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE incidents SET cleared_messages = @Recalled, clear_failed = @Failed WHERE id IN @Ids",
+                        new { Recalled = recalled, Failed = failed, Ids = chunk },
                         transaction,
                         cancellationToken: cancellationToken)).ConfigureAwait(false);
                 }

@@ -54,6 +54,23 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void A_forwarded_hit_names_who_first_sent_it_and_a_kicks_clear_is_counted_once_a_message()
+    {
+        var kicked = Incident(1, "1", "m1") with { DecidedAction = ModerationAction.Kick, ActionStatus = ActionStatus.Done, ClearedMessages = 3, ClearFailed = 1 };
+        var digest = Build(
+        [
+            kicked,
+            kicked with { Id = 2, Rule = "ads.other" },
+            Incident(3, "2", "m2") with { ForwardDepth = 2, ForwardedFrom = "资料分享君" },
+        ]);
+
+        Assert.Contains("用户2 转发（原发送人 资料分享君）：「", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("其中 1 起出自转发的聊天记录", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("移出群 1 人，并撤回其近期消息 3 条（1 条未能撤回）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("已移出群，并撤回其近期消息 3 条（1 条未能撤回））", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Excerpts_mask_the_hit_and_long_numbers()
     {
         var digest = Build([Incident(1, "1", "m1")]);

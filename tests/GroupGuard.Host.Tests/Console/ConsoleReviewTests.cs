@@ -10,6 +10,27 @@ namespace GroupGuard.Host.Tests.Console;
 public sealed class ConsoleReviewTests
 {
     [Fact]
+    public async Task An_incident_from_a_forwarded_bundle_names_it_and_a_kicks_clear_is_shown()
+    {
+        using var service = new GroupGuardFactory();
+        service.CreateClient().Dispose(); // starts the service
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var ids = await store.AddAsync(
+        [
+            Incidents.Of("61", text: "想要资料的加微信") with { ForwardDepth = 2, ForwardedFrom = "资料分享君", ActionStatus = ActionStatus.Done },
+        ], CancellationToken.None);
+        await store.RecordClearedAsync(ids, recalled: 3, failed: 1, CancellationToken.None);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var page = await browser.PageAsync($"/console/incidents/{ids[0]}");
+
+        Assert.Contains("转发内容 (转发层级 2) · 原发送人 资料分享君", page, StringComparison.Ordinal);
+        Assert.Contains("3 条近期消息已撤回 · 1 条未能撤回", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_admin_sees_an_incident_with_its_hit_marks_it_false_positive_and_the_export_says_so()
     {
         using var service = new GroupGuardFactory();

@@ -48,6 +48,32 @@ public sealed class InboxJournalTests : IDisposable
     }
 
     [Fact]
+    public void A_forwarded_chat_carried_inline_comes_back_whole()
+    {
+        var inner = new GroupGuard.Core.Forwards.ForwardedMessage
+        {
+            SenderId = "300",
+            SenderName = "资料分享君",
+            Time = DateTimeOffset.FromUnixTimeSeconds(1_764_149_000),
+            Text = "加微信",
+            Cards = [new CardContent("json", "t", null, null)],
+            Forwards = [new GroupGuard.Core.Forwards.ForwardRef("deeper")],
+        };
+        var message = Message(1) with { Forwards = [new GroupGuard.Core.Forwards.ForwardRef("7559712345678901234", [inner], Cut: true), new("by-id")] };
+        var first = Journal();
+        first.Open();
+        first.Append(message);
+        first.Dispose();
+
+        var replayed = Assert.Single(Journal().Open()).Message;
+
+        Assert.Equal(message, replayed, new MessageComparer());
+        Assert.Equal("加微信", replayed.Forwards[0].Messages![0].Text);
+        Assert.True(replayed.Forwards[0].Cut);
+        Assert.Null(replayed.Forwards[1].Messages);
+    }
+
+    [Fact]
     public void Messages_marked_processed_are_not_replayed()
     {
         var journal = Journal();
@@ -196,8 +222,9 @@ public sealed class InboxJournalTests : IDisposable
     {
         public bool Equals(ChatMessage? x, ChatMessage? y) =>
             x is not null && y is not null
-            && x with { Mentions = [], Images = [], Cards = [] } == y with { Mentions = [], Images = [], Cards = [] }
-            && x.Mentions.SequenceEqual(y.Mentions) && x.Images.SequenceEqual(y.Images) && x.Cards.SequenceEqual(y.Cards);
+            && x with { Mentions = [], Images = [], Cards = [], Forwards = [] } == y with { Mentions = [], Images = [], Cards = [], Forwards = [] }
+            && x.Mentions.SequenceEqual(y.Mentions) && x.Images.SequenceEqual(y.Images) && x.Cards.SequenceEqual(y.Cards)
+            && System.Text.Json.JsonSerializer.Serialize(x.Forwards) == System.Text.Json.JsonSerializer.Serialize(y.Forwards);
 
         public int GetHashCode(ChatMessage obj) => obj.MessageId.GetHashCode(StringComparison.Ordinal);
     }

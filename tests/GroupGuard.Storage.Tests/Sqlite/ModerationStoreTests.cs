@@ -153,6 +153,33 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_forwarded_hit_keeps_its_depth_and_inner_sender()
+    {
+        var incident = Samples.Incident() with { MessageText = "加微信领资料", ForwardDepth = 2, ForwardedFrom = "资料分享君" };
+
+        var ids = await Store.AddAsync([incident, Samples.Incident(messageId: "2")], CancellationToken.None);
+        var stored = await Store.GetAsync(ids[0], CancellationToken.None);
+        var own = (await _harness.QueryAllAsync()).Single(i => i.MessageId == "2");
+
+        Assert.Equal((2, "资料分享君"), (stored!.ForwardDepth, stored.ForwardedFrom));
+        Assert.Equal((0, (string?)null), (own.ForwardDepth, own.ForwardedFrom));
+    }
+
+    [Fact]
+    public async Task Record_cleared_counts_the_recalls_after_a_kick_and_leaves_its_outcome()
+    {
+        var ids = await Store.AddAsync([Samples.Incident(messageId: "1"), Samples.Incident(messageId: "2")], CancellationToken.None);
+        await Store.UpdateActionAsync([ids[0]], ActionStatus.Done, null, null, CancellationToken.None);
+
+        await Store.RecordClearedAsync([ids[0]], recalled: 3, failed: 1, CancellationToken.None);
+
+        var kicked = await Store.GetAsync(ids[0], CancellationToken.None);
+        var other = await Store.GetAsync(ids[1], CancellationToken.None);
+        Assert.Equal((3, 1, ActionStatus.Done), (kicked!.ClearedMessages, kicked.ClearFailed, kicked.ActionStatus));
+        Assert.Equal((0, 0), (other!.ClearedMessages, other.ClearFailed));
+    }
+
+    [Fact]
     public async Task Update_action_over_many_ids_updates_them_all()
     {
         var ids = await Store.AddAsync(

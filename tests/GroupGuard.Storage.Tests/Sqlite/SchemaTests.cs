@@ -234,6 +234,33 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task A_version_9_database_upgrades_with_its_incidents_as_the_messages_own_text_and_nothing_cleared()
+    {
+        using var harness = new StoreHarness();
+        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version <= 9)]).InitializeAsync(CancellationToken.None);
+        using (var v9 = harness.OpenRaw())
+        {
+            Assert.Equal(0, v9.ExecuteScalar<int>("SELECT COUNT(*) FROM pragma_table_info('incidents') WHERE name = 'forward_depth'"));
+            v9.Execute(
+                """
+                INSERT INTO incidents (time, detected_at, platform, bot_id, group_id, user_id, sender_name, sender_role,
+                    message_id, pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
+                    action_error, rule_set_version, protocol)
+                VALUES ('2025-02-28T10:00:00.000Z', '2025-02-28T10:00:00.250Z', 'qq', '10000', '123456', '424242', '小明',
+                    'member', '900', 'ads', 'ads.qr-code', 'advertising', 'medium', '加微信', '加微信领红包', 'kick',
+                    'done', NULL, 'v9', 'onebot.v11')
+                """);
+        }
+
+        await harness.Store.InitializeAsync(CancellationToken.None);
+        await harness.Store.AddAsync([Samples.Incident(messageId: "new") with { ForwardDepth = 1, ForwardedFrom = "转发者" }], CancellationToken.None);
+
+        var all = await harness.QueryAllAsync();
+        Assert.Contains(all, i => i.MessageId == "new" && i.ForwardDepth == 1 && i.ForwardedFrom == "转发者");
+        Assert.All(all.Where(i => i.MessageId != "new"), i => Assert.Equal((0, null, 0, 0), (i.ForwardDepth, i.ForwardedFrom, i.ClearedMessages, i.ClearFailed)));
+    }
+
+    [Fact]
     public async Task A_version_4_database_learns_the_protocol_of_its_incidents_from_their_platform()
     {
         using var harness = new StoreHarness();

@@ -1,0 +1,157 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Host.Pipeline;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Host.Tests.Pipeline;
+
+/// <summary>The recent-message index and what a job's outcomes make of it, on a fake clock.</summary>
+public sealed class KickAndClearUnitTests
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+    private readonly ModerationOptions _options = new();
+
+    private RecentMessages Recent() => new(_clock, new StaticMonitor(_options));
+
+    private KickAndClear Clear(RecentMessages recent, bool canRecall = true) =>
+        new(recent, new StaticMonitor(_options), new Platform(canRecall), new UnusedStore(), new LogCollector<KickAndClear>());
+
+    private static PlatformAction Act(ModerationAction action, string messageId = "9", string user = "20002") => new()
+    {
+        Protocol = Protocol.OneBotV11,
+        Platform = "qq",
+        BotId = "10001",
+        GroupId = "123456",
+        UserId = user,
+        MessageId = messageId,
+        Action = action,
+    };
+
+    private static ActionJob Job(params PlatformAction[] actions) => new([1, 2], actions);
+
+    private static (PlatformAction, ActionResult)[] Outcomes(ActionResult result, params PlatformAction[] actions) =>
+        [.. actions.Select(a => (a, result))];
+
+    [Fact]
+    public void A_confirmed_kick_brings_recalls_of_the_members_messages_within_the_window_oldest_first()
+    {
+        var recent = Recent();
+        recent.Record(Messages.Group("旧", id: "1"));
+        _clock.Advance(TimeSpan.FromMinutes(11));
+        recent.Record(Messages.Group("a", id: "2"));
+        recent.Record(Messages.Group("b", id: "3", user: "20003"));
+        recent.Record(Messages.Group("c", id: "4", group: "654321"));
+        recent.Record(Messages.Group("d", id: "5", bot: "10009"));
+        recent.Record(Messages.Group("e", id: "6"));
+        recent.Record(Messages.Group("kick", id: "9"));
+        var kick = Act(ModerationAction.Kick);
+
+        var clear = Clear(recent).After(Job(Act(ModerationAction.Recall), kick), Outcomes(ActionResult.Done, Act(ModerationAction.Recall), kick));
+
+        Assert.NotNull(clear);
+        Assert.True(clear.ClearsAfterKick);
+        Assert.Equal([1L, 2L], clear.IncidentIds);
+        Assert.All(clear.Actions, a => Assert.Equal((ModerationAction.Recall, "20002", "123456", "10001"), (a.Action, a.UserId, a.GroupId, a.BotId)));
+        Assert.Equal(["2", "6"], clear.Actions.Select(a => a.MessageId));
+    }
+
+    [Fact]
+    public void No_clear_without_a_confirmed_kick_when_off_or_where_nothing_can_be_recalled()
+    {
+        var recent = Recent();
+        recent.Record(Messages.Group("a", id: "2"));
+        var kick = Act(ModerationAction.Kick);
+
+        Assert.Null(Clear(recent).After(Job(kick), Outcomes(ActionResult.Failed(ActionErrorKind.NotPermitted, "still in the group"), kick)));
+        Assert.Null(Clear(recent, canRecall: false).After(Job(kick), Outcomes(ActionResult.Done, kick)));
+        Assert.Null(Clear(recent).After(Job(kick) with { ClearsAfterKick = true }, Outcomes(ActionResult.Done, kick)));
+        _options.ClearMinutes = 0;
+        Assert.Null(Clear(recent).After(Job(kick), Outcomes(ActionResult.Done, kick)));
+    }
+
+    [Fact]
+    public void A_message_is_handed_over_once_and_one_recalled_already_not_at_all()
+    {
+        var recent = Recent();
+        recent.Record(Messages.Group("a", id: "2"));
+        recent.Record(Messages.Group("b", id: "3"));
+        var clear = Clear(recent);
+
+        // Message 2 was recalled as an incident of its own.
+        clear.After(Job(Act(ModerationAction.Recall, "2")), Outcomes(ActionResult.Done, Act(ModerationAction.Recall, "2")));
+        var first = clear.After(Job(Act(ModerationAction.Kick)), Outcomes(ActionResult.Done, Act(ModerationAction.Kick)));
+        var second = clear.After(Job(Act(ModerationAction.Kick)), Outcomes(ActionResult.Done, Act(ModerationAction.Kick)));
+
+        Assert.Equal(["3"], first!.Actions.Select(a => a.MessageId));
+        Assert.Null(second);
+    }
+
+    [Fact]
+    public void The_index_keeps_200_messages_a_group_and_forgets_the_quietest_group_past_10000()
+    {
+        var recent = Recent();
+        for (var i = 0; i < 250; i++)
+        {
+            recent.Record(Messages.Group("x", id: $"m{i}"));
+        }
+
+        for (var g = 0; g < RecentMessages.MaxGroups; g++)
+        {
+            recent.Record(Messages.Group("x", id: "only", group: $"g{g}"));
+        }
+
+        Assert.Equal(RecentMessages.MaxGroups, recent.GroupCount);
+        // The first group was the quietest: it is gone.
+        Assert.Empty(recent.Take(Protocol.OneBotV11, "10001", "123456", "20002", except: null));
+        Assert.Equal(["only"], recent.Take(Protocol.OneBotV11, "10001", "g9999", "20002", except: null));
+
+        var busy = Recent();
+        for (var i = 0; i < 250; i++)
+        {
+            busy.Record(Messages.Group("x", id: $"m{i}"));
+        }
+
+        var kept = busy.Take(Protocol.OneBotV11, "10001", "123456", "20002", except: null);
+        Assert.Equal(RecentMessages.PerGroup, kept.Count);
+        Assert.Equal("m50", kept[0]);
+    }
+
+    private sealed class StaticMonitor(ModerationOptions options) : IOptionsMonitor<ModerationOptions>
+    {
+        public ModerationOptions CurrentValue => options;
+
+        public ModerationOptions Get(string? name) => options;
+
+        public IDisposable? OnChange(Action<ModerationOptions, string?> listener) => null;
+    }
+
+    private sealed class Platform(bool canRecall) : IPlatformActions
+    {
+        public bool CanDo(Protocol protocol, string platform, ModerationAction action) => action != ModerationAction.Recall || canRecall;
+
+        public Task<ActionResult> ExecuteAsync(PlatformAction action, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    /// <summary>After() never touches the store; RecordAsync is tested through the whole service.</summary>
+    private sealed class UnusedStore : IIncidentStore
+    {
+        public Task InitializeAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<long>> AddAsync(IReadOnlyList<Incident> incidents, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public IAsyncEnumerable<Incident> QueryAsync(IncidentQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<Incident?> GetAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Incident>> FindByMessageAsync(GroupMessageRef message, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task AddMessageCountsAsync(IReadOnlyList<MessageCount> counts, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, string? reviewer, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<int> ApplyRetentionAsync(DateTimeOffset before, RetentionMode mode, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<StorageStatus> CheckAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}

@@ -89,4 +89,39 @@ public sealed class ConsoleActionTests
         Assert.Contains("开关: 开", groups, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
+
+    [Fact]
+    public async Task An_admin_blocks_an_incident_s_picture_and_a_leader_sees_it_without_the_button()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(91, "加微信有优惠"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        var images = service.Services.GetRequiredService<Core.Images.IImageBlocks>();
+        await images.AddPicturesAsync([new Core.Images.IncidentPicture(incident.Id, 1, 0x0F0F_1234_5678_9ABCUL, "gchat.qpic.cn/gchatpic_new/1/abc")], CancellationToken.None);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "123456");
+        using var admin = new ConsoleSession(service);
+        using var leader = new ConsoleSession(service);
+        using var a = await admin.SignInAsync("admin");
+        using var b = await leader.SignInAsync("leader");
+
+        var before = await leader.PageAsync($"/console/incidents/{incident.Id}");
+        using var blocked = await admin.PostFormAsync($"/console/incidents/{incident.Id}", $"/console/incidents/{incident.Id}?handler=Block", new Dictionary<string, string> { ["picture"] = "1", ["note"] = "广告二维码" });
+        using var missing = await admin.PostFormAsync($"/console/incidents/{incident.Id}", $"/console/incidents/{incident.Id}?handler=Block", new Dictionary<string, string> { ["picture"] = "2" });
+        var after = await admin.PageAsync($"/console/incidents/{incident.Id}");
+        var block = Assert.Single(await images.ListAsync(CancellationToken.None));
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 10, CancellationToken.None);
+
+        Assert.Contains("gchat.qpic.cn/gchatpic_new/1/abc", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("block-form", before, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, blocked.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(0x0F0F_1234_5678_9ABCUL, block.Hash);
+        Assert.Equal(incident.Id, block.IncidentId);
+        Assert.Equal("admin", block.By);
+        Assert.Contains("已屏蔽", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("block-form", after, StringComparison.Ordinal);
+        Assert.Contains(audit, e => e.Action == "image_block" && e.Actor == "admin" && e.Target == $"incident {incident.Id} picture 1");
+    }
 }

@@ -4,15 +4,26 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
-public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions, TimeProvider time) : ConsolePage
+public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions, Core.Images.IImageBlocks images, TimeProvider time) : ConsolePage
 {
     public const int MaxNoteLength = 500;
 
     public Incident? Item { get; private set; }
 
+    /// <summary>The pictures the incident's message had, as kept (hash and where each came from).</summary>
+    public IReadOnlyList<Core.Images.IncidentPicture> Pictures { get; private set; } = [];
+
+    /// <summary>The hashes already on the block list.</summary>
+    public IReadOnlySet<ulong> Blocked { get; private set; } = new HashSet<ulong>();
+
     public async Task<IActionResult> OnGetAsync(long id)
     {
         Item = await store.GetAsync(id, HttpContext.RequestAborted);
+        if (Item is not null && Me.Sees(Item.GroupId))
+        {
+            Pictures = await images.PicturesOfAsync(id, HttpContext.RequestAborted);
+            Blocked = Pictures.Count == 0 ? new HashSet<ulong>() : (await images.ListAsync(HttpContext.RequestAborted)).Select(b => b.Hash).ToHashSet();
+        }
 
         // Another group's incident does not exist for a leader: no hint that the id is used.
         return Item is null || !Me.Sees(Item.GroupId) ? NotFound() : Page();
@@ -38,6 +49,32 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
 
         await AuditAsync(falsePositive ? "mark_false_positive" : "unmark_false_positive", $"incident {id}", note);
         Notice = T["Saved."];
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>Puts one of the incident's pictures on the block list: near copies are flagged in every group from then on.</summary>
+    public async Task<IActionResult> OnPostBlockAsync(long id, int picture, string? note)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        if (note is { Length: > MaxNoteLength })
+        {
+            return BadRequest($"A note may have at most {MaxNoteLength} characters.");
+        }
+
+        var chosen = (await images.PicturesOfAsync(id, HttpContext.RequestAborted)).FirstOrDefault(p => p.Index == picture);
+        if (chosen is null)
+        {
+            return NotFound();
+        }
+
+        note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        var block = await images.BlockAsync(chosen.Hash, id, note, time.GetUtcNow(), Me.Name, HttpContext.RequestAborted);
+        await AuditAsync("image_block", $"incident {id} picture {picture}", $"#{block.Id}{(note is null ? "" : ": " + note)}");
+        Notice = T["The picture is blocked in every group."];
         return RedirectToPage(new { id });
     }
 

@@ -16,4 +16,8 @@ public enum InboundEventKind
 }
 
 /// <summary>What an adapter made of one delivered event.</summary>
-public sealed record InboundEvent(InboundEventKind Kind, Protocol Protocol, string? BotId, ChatMessage? Message, string Detail);
+public sealed record InboundEvent(InboundEventKind Kind, Protocol Protocol, string? BotId, ChatMessage? Message, string Detail)
+{
+    /// <summary>For a member's join notice: who joined which group, and when (for <c>newcomer_hours:</c> rules).</summary>
+    public Members.MemberJoined? Joined { get; init; }
+}

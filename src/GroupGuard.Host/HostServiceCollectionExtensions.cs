@@ -35,6 +35,8 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<ForwardStats>();
         services.AddSingleton<ForwardedContent>();
         services.AddSingleton<RecentMessages>();
+        services.AddSingleton<JoinTimes>();
+        services.AddSingleton<Core.Members.IJoinTimes>(sp => sp.GetRequiredService<JoinTimes>());
         services.AddSingleton<KickAndClear>();
         services.AddSingleton<Moderator>();
         services.AddSingleton<EventIntake>();

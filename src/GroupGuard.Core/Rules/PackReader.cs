@@ -19,7 +19,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
     [
         "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "target", "target_scope", "regex", "detector",
         "allow_domains", "deny_domains", "kinds", "severity", "action", "mute_minutes", "mode", "category",
-        "flood", "repeat", "mention_all", "warning",
+        "flood", "repeat", "mention_all", "warning", "newcomer_hours",
     ];
 
     private static readonly HashSet<string> StreamKeys = ["flood", "repeat", "mention_all"];
@@ -242,6 +242,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             Detector = detector,
             Stream = streamRule,
             WarningTemplate = Scalar(map, "warning", ruleNode) ?? defaults.WarningTemplate,
+            NewcomerHours = NewcomerHours(map),
             Line = line,
         };
     }
@@ -532,6 +533,24 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
 
         Error(Line(node.Start), $"'{key}' is '{value}', expected whole minutes from 1 to 43200 (30 days, QQ's longest mute)");
         return fallback;
+    }
+
+    /// <summary>A rule's <c>newcomer_hours:</c>, whole hours from 1 to 8760 (a year); null when absent or wrong.</summary>
+    private int? NewcomerHours(Dictionary<string, YamlNode> map)
+    {
+        if (!map.TryGetValue("newcomer_hours", out var node))
+        {
+            return null;
+        }
+
+        var value = (node as YamlScalarNode)?.Value;
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var hours) && hours is > 0 and <= 8760)
+        {
+            return hours;
+        }
+
+        Error(Line(node.Start), $"'newcomer_hours' is '{value}', expected whole hours from 1 to 8760 (a year)");
+        return null;
     }
 
     private GroupScope Groups(Dictionary<string, YamlNode> map)

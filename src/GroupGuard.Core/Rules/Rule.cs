@@ -93,6 +93,12 @@ public sealed record Rule
     /// </summary>
     public string? WarningTemplate { get; init; }
 
+    /// <summary>
+    /// <c>newcomer_hours:</c> the rule applies only to members who joined the group within this many
+    /// hours of the message; null applies it to every member.
+    /// </summary>
+    public int? NewcomerHours { get; init; }
+
     /// <summary>The pack's display name, for warnings and digests.</summary>
     public string PackName { get; init; } = "";
     public required string SourcePath { get; init; }

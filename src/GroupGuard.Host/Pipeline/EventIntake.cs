@@ -26,7 +26,8 @@ internal sealed partial class EventIntake(
     InboxJournal journal,
     Channel<QueuedMessage> queue,
     IOptions<PipelineOptions> options,
-    ILogger<EventIntake> logger) : IEventSink
+    ILogger<EventIntake> logger,
+    Core.Members.IJoinTimes? joinTimes = null) : IEventSink
 {
     private readonly int _capacity = options.Value.QueueCapacity;
     private readonly Lock _lock = new();
@@ -34,6 +35,12 @@ internal sealed partial class EventIntake(
     public IntakeOutcome Accept(InboundEvent inbound)
     {
         health.Seen(inbound.Protocol, inbound.BotId);
+        if (inbound.Joined is { } joined)
+        {
+            // Noted at once, ahead of the queue: the newcomer's first message comes after it.
+            joinTimes?.Joined(joined.Platform, joined.GroupId, joined.UserId, joined.At);
+        }
+
         if (inbound.Kind != InboundEventKind.GroupMessage || inbound.Message is null)
         {
             return IntakeOutcome.Accepted;

@@ -65,6 +65,13 @@ internal sealed partial class Moderator
             }
         }
 
+        if (hits.Exists(h => h.Rule.NewcomerHours is not null))
+        {
+            // A newcomer rule on a QR code weighs the sender's join time as the text path does.
+            var joinedAt = await JoinedAtAsync(message, stoppingToken);
+            hits = hits.FindAll(h => AppliesTo(h.Rule, message, joinedAt));
+        }
+
         var existing = await IncidentsOfAsync(message, stoppingToken);
         if (hits.Count == 0)
         {

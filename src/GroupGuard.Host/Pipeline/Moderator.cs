@@ -43,7 +43,8 @@ internal sealed partial class Moderator(
     GroupCommands? commands = null,
     Core.Images.IImageBlocks? blocks = null,
     ForwardedContent? forwards = null,
-    RecentMessages? recent = null)
+    RecentMessages? recent = null,
+    Core.Members.IJoinTimes? joinTimes = null)
 {
     // Each group's dry-run switch as last read: a group that switched dry run on stays in it while the store is unreadable.
     private readonly ConcurrentDictionary<(string Platform, string GroupId), bool?> _lastSwitches = new();
@@ -75,7 +76,14 @@ internal sealed partial class Moderator(
         }
 
         // What a forwarded bundle holds counts as the message's own; its incidents quote the inner message.
-        var forwarded = forwards is null ? [] : await forwards.DetectAsync(ruleSet, message, hits, stoppingToken);
+        IReadOnlyList<Core.Forwards.ForwardedHit> forwarded = forwards is null ? [] : await forwards.DetectAsync(ruleSet, message, hits, stoppingToken);
+        if (hits.Exists(h => h.Rule.NewcomerHours is not null) || forwarded.Any(f => f.Hit.Rule.NewcomerHours is not null))
+        {
+            var joinedAt = await JoinedAtAsync(message, stoppingToken);
+            hits = hits.FindAll(h => AppliesTo(h.Rule, message, joinedAt));
+            forwarded = [.. forwarded.Where(f => AppliesTo(f.Hit.Rule, message, joinedAt))];
+        }
+
         if (hits.Count == 0 && forwarded.Count == 0)
         {
             stats.Processed(0);
@@ -126,6 +134,20 @@ internal sealed partial class Moderator(
         stats.Processed(decision.Incidents.Count);
         return ModerationOutcome.Done;
     }
+
+    /// <summary>When the sender joined the group, or null when that is not known (no join time source, or none says).</summary>
+    private async Task<DateTimeOffset?> JoinedAtAsync(ChatMessage message, CancellationToken stoppingToken) =>
+        joinTimes is null ? null : await joinTimes.JoinedAtAsync(message.Protocol, message.Platform, message.BotId, message.GroupId, message.UserId, stoppingToken);
+
+    /// <summary>
+    /// Whether <paramref name="rule"/> applies to the sender: a rule without <c>newcomer_hours:</c>
+    /// always does; one with it only when the sender joined within that many hours before the message
+    /// (its own time, never the wall clock). A member whose join time is unknown is treated as old,
+    /// so a rule meant for newcomers never hits a long-standing member by accident.
+    /// </summary>
+    internal static bool AppliesTo(Rule rule, ChatMessage message, DateTimeOffset? joinedAt) =>
+        rule.NewcomerHours is not { } hours
+        || (joinedAt is { } at && message.Time - at <= TimeSpan.FromHours(hours));
 
     /// <summary>Acts only on incidents stored now: a redelivered message was acted on the first time.</summary>
     private async Task QueueActionsAsync(Decision decision, IReadOnlyList<long> ids)

@@ -22,7 +22,7 @@ namespace GroupGuard.OneBot.Actions;
 /// <see cref="OneBotOptions.VerifyActions"/> is on. Options are read per action, so a reload
 /// applies to the next one.
 /// </summary>
-internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedMessages, Core.Digests.IPrivateMessenger, IDisposable
+internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedMessages, Core.Members.IMemberJoinTimes, Core.Digests.IPrivateMessenger, IDisposable
 {
     /// <summary>Roles change rarely; ten minutes keeps a raid from asking once per message.</summary>
     public static readonly TimeSpan RoleCacheLifetime = TimeSpan.FromMinutes(10);
@@ -255,6 +255,61 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
     }
 
     /// <summary>
+    /// The member's <c>join_time</c> from v11 <c>get_group_member_info</c>, or null when it cannot
+    /// say (v12, no channel now, a failure, no or a zero <c>join_time</c>). Moderation waits for it,
+    /// so, as for a role, only a channel that is there now is asked; the host remembers the answer.
+    /// </summary>
+    public async Task<DateTimeOffset?> GetJoinTimeAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (protocol != V11EventReader.Protocol)
+        {
+            return null;
+        }
+
+        var options = _options.CurrentValue;
+        if (string.IsNullOrWhiteSpace(options.ApiBaseUrl) && _sockets.Find(botId) is null)
+        {
+            return null;
+        }
+
+        var outcome = await SendAsync(protocol, botId, "get_group_member_info", ActionRequests.V11MemberInfo(groupId, userId, noCache: false), options, cancellationToken)
+            .ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            LogJoinTimeUnknown(groupId, userId, outcome.Error!);
+            return null;
+        }
+
+        return ParseJoinTime(outcome.Data);
+    }
+
+    private static DateTimeOffset? ParseJoinTime(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("join_time", out var value))
+        {
+            return null;
+        }
+
+        long seconds;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n))
+        {
+            seconds = n;
+        }
+        else if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            seconds = parsed;
+        }
+        else
+        {
+            return null;
+        }
+
+        // 0 is what some implementations send when they do not know; a year-10000 time is nonsense.
+        return seconds is > 0 and < 253_402_300_800 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+    }
+
+    /// <summary>
     /// Opens a forwarded bundle with v11 <c>get_forward_msg</c>, through the same rate limit and
     /// retries as actions. Moderation waits for it, so, as for a role, only a channel that is there
     /// now is asked. OneBot v12 has no standard call for it.
@@ -410,6 +465,9 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Role of {UserId} in group {GroupId} unknown: {Error}")]
     private partial void LogRoleUnknown(string groupId, string userId, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Join time of {UserId} in group {GroupId} unknown: {Error}")]
+    private partial void LogJoinTimeUnknown(string groupId, string userId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {What} of {UserId} in group {GroupId} was answered ok but not carried out: {Detail}")]
     private partial void LogNotCarriedOut(string what, string groupId, string userId, string detail);

@@ -46,11 +46,38 @@ internal static class V11EventReader
             case "meta_event":
                 return new InboundEvent(InboundEventKind.Meta, Protocol, botId, null, EventDetail.Of(root, postType, JsonFields.GetString(root, "meta_event_type")));
             case "notice":
-                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, EventDetail.Of(root, postType, JsonFields.GetString(root, "notice_type")));
+            {
+                var noticeType = JsonFields.GetString(root, "notice_type");
+                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, EventDetail.Of(root, postType, noticeType))
+                {
+                    Joined = noticeType == "group_increase" ? JoinOf(root) : null,
+                };
+            }
+
             case "request":
                 return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, EventDetail.Of(root, postType, JsonFields.GetString(root, "request_type")));
             default:
                 return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, postType);
+        }
+    }
+
+    /// <summary>A <c>group_increase</c> notice's member, group and time; null when one is missing (the notice is still ignored quietly).</summary>
+    private static Core.Members.MemberJoined? JoinOf(JsonElement root)
+    {
+        var groupId = JsonFields.TryGetId(root, "group_id");
+        var userId = JsonFields.TryGetId(root, "user_id");
+        if (groupId is null || userId is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new Core.Members.MemberJoined(Platform, groupId, userId, JsonFields.RequireUnixTime(root, "time"));
+        }
+        catch (MalformedEventException)
+        {
+            return null;
         }
     }
 

@@ -173,6 +173,10 @@ public sealed class RuleLoaderTests
     [InlineData("  - id: x.target\n    terms: [垃圾]\n    target: people\n", 5, "'target' is 'people', expected any | person")]
     [InlineData("  - id: x.scope\n    terms: [垃圾]\n    target_scope: message\n", 5, "'target_scope' needs 'target: person' or 'target: group'")]
     [InlineData("  - id: x.scope\n    terms: [垃圾]\n    target: group\n    target_scope: paragraph\n", 6, "'target_scope' is 'paragraph', expected clause | sentence | message")]
+    [InlineData("  - id: x.new\n    terms: [加微信]\n    newcomer_hours: 0\n", 5, "'newcomer_hours' is '0', expected whole hours from 1 to 8760")]
+    [InlineData("  - id: x.new\n    terms: [加微信]\n    newcomer_hours: 8761\n", 5, "'newcomer_hours' is '8761'")]
+    [InlineData("  - id: x.new\n    terms: [加微信]\n    newcomer_hours: 1.5\n", 5, "'newcomer_hours' is '1.5'")]
+    [InlineData("  - id: x.new\n    terms: [加微信]\n    newcomer_hours: soon\n", 5, "'newcomer_hours' is 'soon'")]
     public void Rule_mistakes_are_reported_on_their_line(string rule, int line, string message)
     {
         using var dir = new TempFolder();
@@ -194,6 +198,18 @@ public sealed class RuleLoaderTests
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.Equal([TermTarget.Person, TermTarget.Any, TermTarget.Any], result.RuleSet!.Rules.Select(r => r.Target));
+    }
+
+    [Fact]
+    public void A_rule_may_apply_to_newcomers_only()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.new\n    terms: [加微信]\n    newcomer_hours: 24\n  - id: x.all\n    terms: [加QQ]\n    newcomer_hours: 8760\n  - id: x.every\n    terms: [私聊]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal([24, 8760, null], result.RuleSet!.Rules.Select(r => r.NewcomerHours));
     }
 
     [Fact]

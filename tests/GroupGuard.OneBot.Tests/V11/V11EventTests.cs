@@ -211,6 +211,28 @@ public sealed class V11EventTests
         Assert.Null(inbound.Message);
     }
 
+    [Fact]
+    public void A_group_increase_notice_says_who_joined_and_when()
+    {
+        var at = DateTimeOffset.FromUnixTimeSeconds(1760356100);
+        var inbound = Accept(
+            Samples.Utf8("""{"time":1760356100,"self_id":3889012345,"post_type":"notice","notice_type":"group_increase","sub_type":"approve","group_id":736251849,"operator_id":1,"user_id":2460935187}"""),
+            now: at);
+
+        Assert.Equal(InboundEventKind.Ignored, inbound.Kind);
+        Assert.Equal("notice.group_increase.approve", inbound.Detail);
+        Assert.Equal(new Core.Members.MemberJoined("qq", GroupId, "2460935187", at), inbound.Joined);
+    }
+
+    [Fact]
+    public void Other_notices_and_a_join_without_a_member_carry_no_join()
+    {
+        var at = DateTimeOffset.FromUnixTimeSeconds(1760356100);
+
+        Assert.Null(Accept(Samples.Bytes("V11/napcat-group-recall.json")).Joined);
+        Assert.Null(Accept(Samples.Utf8("""{"time":1760356100,"self_id":3889012345,"post_type":"notice","notice_type":"group_increase","group_id":736251849}"""), now: at).Joined);
+    }
+
     [Theory]
     [InlineData("""{"time":1760356100,"self_id":3889012345,"post_type":"request","request_type":"group","sub_type":"add","group_id":736251849,"user_id":2460935187,"comment":"想打球","flag":"1760356100000"}""", "request.group.add")]
     [InlineData("""{"time":1760356100,"self_id":3889012345,"post_type":"notice","notice_type":"notify","sub_type":"poke","group_id":736251849,"user_id":1,"target_id":2}""", "notice.notify.poke")]

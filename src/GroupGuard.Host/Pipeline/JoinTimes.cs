@@ -1,0 +1,105 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Members;
+
+namespace GroupGuard.Host.Pipeline;
+
+/// <summary>
+/// When members joined their groups, for <c>newcomer_hours:</c> rules: a join notice the service saw
+/// (v11 <c>group_increase</c>), else the platform's answer (<see cref="IMemberJoinTimes"/>, within
+/// 5 s), remembered. Bounded: the <see cref="Capacity"/> members asked about or seen joining most
+/// recently (the least recent is forgotten first). A platform that could not say is asked again
+/// after <see cref="UnknownLifetime"/> on the injected clock, not on every message. In memory only:
+/// a restart forgets the notices, and the platform is asked again.
+/// </summary>
+internal sealed class JoinTimes(IEnumerable<IMemberJoinTimes> adapters, TimeProvider time) : IJoinTimes
+{
+    public const int Capacity = 100_000;
+    public static readonly TimeSpan UnknownLifetime = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<Protocol, IMemberJoinTimes> _adapters = adapters
+        .SelectMany(a => a.Protocols.Select(p => (Protocol: p, Adapter: a)))
+        .GroupBy(x => x.Protocol)
+        .ToDictionary(g => g.Key, g => g.First().Adapter);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<MemberKey, LinkedListNode<Entry>> _entries = [];
+
+    // Most recently used first; the last one is the first to go.
+    private readonly LinkedList<Entry> _order = new();
+
+    public void Joined(string platform, string groupId, string userId, DateTimeOffset at) =>
+        Remember(new MemberKey(platform, groupId, userId), at, DateTimeOffset.MaxValue);
+
+    public async Task<DateTimeOffset?> JoinedAtAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken)
+    {
+        var key = new MemberKey(platform, groupId, userId);
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var node))
+            {
+                if (node.Value.At is not null || node.Value.Expires > now)
+                {
+                    _order.Remove(node);
+                    _order.AddFirst(node);
+                    return node.Value.At;
+                }
+            }
+        }
+
+        if (!_adapters.TryGetValue(protocol, out var adapter))
+        {
+            return null;
+        }
+
+        DateTimeOffset? at;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(LookupTimeout);
+            try
+            {
+                at = await adapter.GetJoinTimeAsync(protocol, botId, groupId, userId, timeout.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                at = null;
+            }
+        }
+
+        // A notice that came in meanwhile is the better answer: the platform's is kept only where there is none.
+        return Remember(key, at, at is null ? time.GetUtcNow() + UnknownLifetime : DateTimeOffset.MaxValue, keepKnown: true);
+    }
+
+    private DateTimeOffset? Remember(MemberKey key, DateTimeOffset? at, DateTimeOffset expires, bool keepKnown = false)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var node))
+            {
+                _order.Remove(node);
+                if (!(keepKnown && node.Value.At is not null))
+                {
+                    node.Value = new Entry(key, at, expires);
+                }
+
+                _order.AddFirst(node);
+                return node.Value.At;
+            }
+
+            if (_entries.Count >= Capacity && _order.Last is { } oldest)
+            {
+                _entries.Remove(oldest.Value.Key);
+                _order.RemoveLast();
+            }
+
+            _entries[key] = _order.AddFirst(new Entry(key, at, expires));
+            return at;
+        }
+    }
+
+    private readonly record struct MemberKey(string Platform, string GroupId, string UserId);
+
+    /// <summary>A member's join time, or null (the platform could not say) until <see cref="Expires"/>.</summary>
+    private sealed record Entry(MemberKey Key, DateTimeOffset? At, DateTimeOffset Expires);
+}

@@ -111,13 +111,11 @@ internal static class GroupGuardCommandLine
         format.AcceptOnlyFromAmong("jsonl", "csv");
         var since = TimeOption("--since", "only incidents whose message was sent at or after this time");
         var export = Verb("export", "Write recorded incidents to standard output.", format, since);
-        export.SetAction((parsed, ct) => VerbHost.RunAsync(
-            Settings(parsed),
-            (services, configuration) => services.AddGroupGuardStorage(configuration),
+        export.SetAction((parsed, ct) => StorageVerb(
+            parsed,
             (sp, token) => IncidentsCommand.ExportAsync(parsed.GetValue(format)!, parsed.GetValue(since), sp.GetRequiredService<IIncidentStore>(), Console.OpenStandardOutput(), error, token),
             error,
-            ct,
-            readsDatabase: true));
+            ct, readsDatabase: true));
 
         var id = new Argument<long>("ID") { Description = "the incident's id (see incidents export)" };
         var falsePositive = new Option<bool>("--false-positive") { Description = "the hit was wrong: it no longer counts towards escalation" };
@@ -132,13 +130,11 @@ internal static class GroupGuardCommandLine
                 result.AddError("say --false-positive or --not-false-positive");
             }
         });
-        mark.SetAction((parsed, ct) => VerbHost.RunAsync(
-            Settings(parsed),
-            (services, configuration) => services.AddGroupGuardStorage(configuration),
+        mark.SetAction((parsed, ct) => StorageVerb(
+            parsed,
             (sp, token) => IncidentsCommand.MarkAsync(parsed.GetValue(id), parsed.GetValue(falsePositive), parsed.GetValue(note), sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<Core.Accounts.IAccountStore>(), sp.GetRequiredService<TimeProvider>(), output, error, token),
             error,
-            ct,
-            readsDatabase: true));
+            ct, readsDatabase: true));
 
         return new Command("incidents", "Read and review recorded incidents.") { export, mark };
     }
@@ -205,9 +201,8 @@ internal static class GroupGuardCommandLine
         var groups = new Option<string?>("--groups") { Description = "a leader's groups, comma-separated ids", HelpName = "ID,…" };
         var add = Verb("add", "Add a console account; the password is read from the terminal, or from standard input when it is piped.", role, groups);
         add.Arguments.Add(name);
-        add.SetAction((parsed, ct) => VerbHost.RunAsync(
-            Settings(parsed),
-            (services, configuration) => services.AddGroupGuardStorage(configuration),
+        add.SetAction((parsed, ct) => StorageVerb(
+            parsed,
             (sp, token) => UsersCommand.AddAsync(
                 parsed.GetValue(name)!,
                 parsed.GetValue(role)!,
@@ -223,24 +218,20 @@ internal static class GroupGuardCommandLine
             ct));
 
         var list = Verb("list", "List the console's accounts.");
-        list.SetAction((parsed, ct) => VerbHost.RunAsync(
-            Settings(parsed),
-            (services, configuration) => services.AddGroupGuardStorage(configuration),
+        list.SetAction((parsed, ct) => StorageVerb(
+            parsed,
             (sp, token) => UsersCommand.ListAsync(sp.GetRequiredService<Core.Accounts.IAccountStore>(), sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<TimeProvider>(), output, token),
             error,
-            ct,
-            readsDatabase: true));
+            ct, readsDatabase: true));
 
         var removeName = new Argument<string>("NAME") { Description = "the account to remove" };
         var remove = Verb("remove", "Remove a console account; its sessions end at once.");
         remove.Arguments.Add(removeName);
-        remove.SetAction((parsed, ct) => VerbHost.RunAsync(
-            Settings(parsed),
-            (services, configuration) => services.AddGroupGuardStorage(configuration),
+        remove.SetAction((parsed, ct) => StorageVerb(
+            parsed,
             (sp, token) => UsersCommand.RemoveAsync(parsed.GetValue(removeName)!, sp.GetRequiredService<Core.Accounts.IAccountStore>(), sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<TimeProvider>(), output, error, token),
             error,
-            ct,
-            readsDatabase: true));
+            ct, readsDatabase: true));
 
         return new Command("users", "Accounts of the web console (/console): it is off until one exists.") { add, list, remove };
     }
@@ -252,9 +243,8 @@ internal static class GroupGuardCommandLine
         var note = new Option<string?>("--note") { Description = "why, for the next reader" };
         var block = Verb("block", "Block an incident's picture: copies of it (re-encoded, resized, lightly cropped) are flagged by images.blocked in every group.", picture, note);
         block.Arguments.Add(id);
-        block.SetAction((parsed, ct) => VerbHost.RunAsync(
-            Settings(parsed),
-            (services, configuration) => services.AddGroupGuardStorage(configuration),
+        block.SetAction((parsed, ct) => StorageVerb(
+            parsed,
             (sp, token) => ImagesCommand.BlockAsync(
                 parsed.GetValue(id),
                 parsed.GetValue(picture),
@@ -267,26 +257,22 @@ internal static class GroupGuardCommandLine
                 error,
                 token),
             error,
-            ct,
-            readsDatabase: true));
+            ct, readsDatabase: true));
 
         var format = new Option<string>("--format") { Description = "text (one line each) or jsonl", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "jsonl");
         var list = Verb("list", "List the blocked pictures.", format);
-        list.SetAction((parsed, ct) => VerbHost.RunAsync(
-            Settings(parsed),
-            (services, configuration) => services.AddGroupGuardStorage(configuration),
+        list.SetAction((parsed, ct) => StorageVerb(
+            parsed,
             (sp, token) => ImagesCommand.ListAsync(parsed.GetValue(format) == "jsonl", sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<Core.Images.IImageBlocks>(), output, token),
             error,
-            ct,
-            readsDatabase: true));
+            ct, readsDatabase: true));
 
         var blockId = new Argument<long>("BLOCK_ID") { Description = "the # number images list shows" };
         var unblock = Verb("unblock", "Take a picture off the block list.");
         unblock.Arguments.Add(blockId);
-        unblock.SetAction((parsed, ct) => VerbHost.RunAsync(
-            Settings(parsed),
-            (services, configuration) => services.AddGroupGuardStorage(configuration),
+        unblock.SetAction((parsed, ct) => StorageVerb(
+            parsed,
             (sp, token) => ImagesCommand.UnblockAsync(
                 parsed.GetValue(blockId),
                 sp.GetRequiredService<IIncidentStore>(),
@@ -297,8 +283,7 @@ internal static class GroupGuardCommandLine
                 error,
                 token),
             error,
-            ct,
-            readsDatabase: true));
+            ct, readsDatabase: true));
 
         return new Command("images", "The block list of known bad pictures.") { block, list, unblock };
     }
@@ -322,6 +307,16 @@ internal static class GroupGuardCommandLine
             ct));
         return scan;
     }
+
+    /// <summary>A verb that needs only the database: the service's storage settings, validated as at start.</summary>
+    private static Task<int> StorageVerb(ParseResult parsed, Func<IServiceProvider, CancellationToken, Task<int>> verb, TextWriter error, CancellationToken cancellationToken, bool readsDatabase = false) =>
+        VerbHost.RunAsync(
+            Settings(parsed),
+            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            verb,
+            error,
+            cancellationToken,
+            readsDatabase);
 
     /// <summary>A verb whose unmatched tokens are settings for its configuration.</summary>
     private static Command Verb(string name, string description, params Option[] options)

@@ -36,6 +36,10 @@ public static class ModerationPolicy
 {
     public const string DefaultWarning = "请勿发布{pack}相关内容";
 
+    /// <summary>A group's dry run: the runtime switch first, then the group's setting, then the service's.</summary>
+    public static bool DryRun(bool? switched, GroupOverride? group, ModerationOptions options) =>
+        switched ?? group?.DryRun ?? options.DryRun;
+
     /// <summary>Whether the hits call for anything on the platform (so the caller fetches offences and roles only then).</summary>
     public static bool Actionable(IEnumerable<RuleHit> hits, GroupOverride? group) =>
         Applicable(hits, group).Any(h => h.Rule.Mode == RuleMode.Enforce && h.Rule.Action != ModerationAction.Log);
@@ -61,7 +65,7 @@ public static class ModerationPolicy
         var exempt = context.Role is SenderRole.Owner or SenderRole.Admin
             || message.UserId == message.BotId
             || context.Options.ExemptUsers.Contains(message.UserId);
-        var dryRun = context.DryRunSwitch ?? context.Group?.DryRun ?? context.Options.DryRun;
+        var dryRun = DryRun(context.DryRunSwitch, context.Group, context.Options);
         var enforced = hits.Where(h => h.Rule.Mode == RuleMode.Enforce && h.Rule.Action != ModerationAction.Log).ToList();
         var strongest = enforced.Count == 0 ? null : enforced.MaxBy(h => (int)h.Rule.Action);
 

@@ -25,8 +25,9 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
         var settings = options.Value;
         var window = TimeSpan.FromMinutes(settings.LockoutMinutes);
         name = name.Trim();
-        var account = ConsoleAccount.IsValidName(name) ? await accounts.FindAsync(name, cancellationToken) : null;
-        var auditName = ConsoleAccount.IsValidName(name) ? name : "(invalid name)";
+        var validName = ConsoleAccount.IsValidName(name);
+        var account = validName ? await accounts.FindAsync(name, cancellationToken) : null;
+        var auditName = validName ? name : "(invalid name)";
 
         if (account?.LockedUntil is { } until && until > now)
         {

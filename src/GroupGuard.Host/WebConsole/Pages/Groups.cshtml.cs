@@ -43,7 +43,7 @@ public sealed class GroupsModel(
                     k.GroupId,
                     counts.Where(c => c.Platform == k.Platform && c.GroupId == k.GroupId).Sum(c => (long)c.Count),
                     own?.Packs is { } packs ? string.Join(", ", packs) : null,
-                    runtime ?? own?.DryRun ?? options.DryRun,
+                    ModerationPolicy.DryRun(runtime, own, options),
                     runtime,
                     string.Join(" → ", steps.Select(s => $"{s.Count}: {WireNames<ModerationAction>.ToText(s.Action)}{(s.Action == ModerationAction.Mute ? $" {s.MuteMinutes} min" : "")}")));
             })];

@@ -57,6 +57,12 @@ public sealed record ChatMessage
     public IReadOnlyList<Forwards.ForwardRef> Forwards { get; init; } = [];
 
     /// <summary>
+    /// Set when this is not a message but a request to join the group (its comment as
+    /// <see cref="Text"/>, the applicant as <see cref="UserId"/>): screened, never moderated.
+    /// </summary>
+    public Members.JoinRequestInfo? JoinRequest { get; init; }
+
+    /// <summary>
     /// The key under which a redelivery of the same event is recognised: protocol, bot, group,
     /// message id and the event's time to the millisecond (Milky numbers messages per group).
     /// </summary>

@@ -26,6 +26,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
         services.AddOptions<Dictionary<string, GroupOverride>>().Bind(configuration.GetSection("GroupGuard:Groups")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Dictionary<string, GroupOverride>>, GroupOverridesValidator>();
+        services.AddOptions<Members.JoinOptions>().Bind(configuration.GetSection(Members.JoinOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Members.JoinOptions>, Members.JoinOptionsValidator>();
         services.AddSingleton<StreamTracker>();
         return services;
     }

@@ -11,6 +11,9 @@ public enum InboundEventKind
     /// <summary>Heartbeat, lifecycle and other meta events: they prove the adapter is alive.</summary>
     Meta,
 
+    /// <summary>A request to join a group (OneBot v11 <c>request.group.add</c>, Milky <c>group_join_request</c>): screened.</summary>
+    JoinRequest,
+
     /// <summary>Anything else (private messages, notices, requests): accepted and ignored.</summary>
     Ignored,
 }

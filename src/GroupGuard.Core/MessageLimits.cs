@@ -77,4 +77,7 @@ public static class MessageLimits
 
     private static string Utc(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Characters of a name a platform's API gives (an applicant's nickname) that are kept; the rest is cut.</summary>
+    public const int MaxNameLength = 256;
 }

@@ -48,6 +48,7 @@ public static class MilkyServiceCollectionExtensions
             provider.GetService<ILogger<MilkyActionClient>>() ?? NullLogger<MilkyActionClient>.Instance));
         services.AddSingleton<IProtocolActions>(static provider => provider.GetRequiredService<MilkyActionClient>());
         services.AddSingleton<Core.Forwards.IForwardedMessages>(static provider => provider.GetRequiredService<MilkyActionClient>());
+        services.AddSingleton<Core.Members.IJoinRequestActions>(static provider => provider.GetRequiredService<MilkyActionClient>());
         services.AddSingleton<IHostedService>(static provider => new MilkyEventStreams(
             provider.GetRequiredService<MilkyConnections>(),
             provider.GetRequiredService<IEventSink>(),

@@ -32,6 +32,9 @@ public static class OneBotLimits
     /// <inheritdoc cref="MessageLimits.MaxCards"/>
     public const int MaxCards = MessageLimits.MaxCards;
 
+    /// <summary>Characters of a join request's <c>flag</c> (NapCat writes a few dozen).</summary>
+    public const int MaxFlagLength = 256;
+
     /// <summary>
     /// Bytes of one WebSocket message (an event or an action's answer), the same bound as an HTTP
     /// POST body. A longer one closes the socket with 1009 (message too big): the rest of it would

@@ -53,6 +53,9 @@ public sealed class GroupOverride
     public bool? DryRun { get; set; }
 
     public List<EscalationStep>? Escalation { get; set; }
+
+    /// <summary>How the group's join requests are screened, where it differs from <c>GroupGuard:Join</c>.</summary>
+    public Members.JoinOverride? Join { get; set; }
 }
 
 /// <summary>What is kept of a message's text in its incident (<c>GroupGuard:Privacy:StoreText</c>).</summary>

@@ -60,6 +60,10 @@ internal sealed class GroupOverridesValidator : IValidateOptions<Dictionary<stri
         foreach (var (group, settings) in options)
         {
             ModerationOptionsValidator.CheckSteps(settings.Escalation, $"GroupGuard:Groups:{group}:Escalation", failures);
+            if (settings.Join is { } join)
+            {
+                Members.JoinOptionsValidator.Check($"GroupGuard:Groups:{group}:Join", join.RejectOn, join.Reason, failures);
+            }
         }
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;

@@ -43,6 +43,26 @@ internal static class MilkyRequests
         w.WriteBoolean("reject_add_request", false);
     });
 
+    /// <summary>
+    /// <c>accept_group_request</c> / <c>reject_group_request</c> for a join request: its
+    /// <c>notification_seq</c>, <c>notification_type: join_request</c>, the group, whether it was
+    /// filtered, and (rejecting) the reason.
+    /// </summary>
+    public static byte[] JoinAnswer(Core.Members.JoinAnswer answer, bool withReason) => Write(w =>
+    {
+        w.WriteNumber("notification_seq", Id(answer.Request.Flag));
+        w.WriteString("notification_type", "join_request");
+        w.WriteNumber("group_id", Id(answer.GroupId));
+        w.WriteBoolean("is_filtered", answer.Request.IsFiltered);
+        if (withReason && !string.IsNullOrEmpty(answer.Reason))
+        {
+            w.WriteString("reason", answer.Reason);
+        }
+    });
+
+    /// <summary><c>get_user_profile</c>: an applicant's profile (nickname).</summary>
+    public static byte[] UserProfile(string userId) => Write(w => w.WriteNumber("user_id", Id(userId)));
+
     public static byte[] ForwardedMessages(string forwardId) => Write(w => w.WriteString("forward_id", forwardId));
 
     public static byte[] MemberInfo(string groupId, string userId, bool noCache) => Write(w =>

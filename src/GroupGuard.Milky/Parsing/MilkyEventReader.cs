@@ -40,12 +40,43 @@ internal static class MilkyEventReader
                 return new InboundEvent(kind, Protocol.Milky, botId, message, detail);
             }
 
+            case "group_join_request":
+                return new InboundEvent(InboundEventKind.JoinRequest, Protocol.Milky, botId, ReadJoinRequest(root, botId), detail);
             case "bot_offline":
                 // Lifecycle: it proves the implementation is there, as a heartbeat would.
                 return new InboundEvent(InboundEventKind.Meta, Protocol.Milky, botId, null, detail);
             default:
                 return new InboundEvent(InboundEventKind.Ignored, Protocol.Milky, botId, null, detail);
         }
+    }
+
+    /// <summary>
+    /// A <c>group_join_request</c> as a message to screen: <c>initiator_id</c> applies to
+    /// <c>group_id</c> with <c>comment</c>; <c>notification_seq</c> (and <c>is_filtered</c>) are what
+    /// <c>accept_group_request</c>/<c>reject_group_request</c> need back. The time is the event's.
+    /// </summary>
+    private static ChatMessage ReadJoinRequest(JsonElement root, string botId)
+    {
+        var data = MilkyJson.RequireObject(root, "data", "data");
+        var sequence = MilkyJson.RequireId(data, "notification_seq", "data.notification_seq");
+        var comment = MilkyJson.String(data, "comment") ?? "";
+        if (comment.Length > MilkyLimits.MaxTextLength)
+        {
+            throw new OversizedMilkyEventException($"data.comment is longer than {MilkyLimits.MaxTextLength} characters");
+        }
+
+        return new ChatMessage
+        {
+            Platform = Platform,
+            Protocol = Protocol.Milky,
+            BotId = botId,
+            GroupId = MilkyJson.RequireId(data, "group_id", "data.group_id"),
+            UserId = MilkyJson.RequireId(data, "initiator_id", "data.initiator_id"),
+            MessageId = sequence,
+            Time = MilkyJson.RequireUnixSeconds(root, "time", "time"),
+            Text = comment,
+            JoinRequest = new Core.Members.JoinRequestInfo(sequence, data.TryGetProperty("is_filtered", out var filtered) && filtered.ValueKind == JsonValueKind.True),
+        };
     }
 
     private static ChatMessage ReadGroupMessage(string botId, JsonElement data)

@@ -73,6 +73,29 @@ internal static class ActionRequests
         w.WriteString("id", forwardId);
     });
 
+    /// <summary>
+    /// <c>set_group_add_request</c>: the flag as the event gave it, <c>sub_type</c> and its older
+    /// name <c>type</c> (go-cqhttp read <c>type</c>), and the reason only when turning away.
+    /// </summary>
+    public static byte[] V11JoinAnswer(Core.Members.JoinAnswer answer) => Write(w =>
+    {
+        w.WriteString("flag", answer.Request.Flag);
+        w.WriteString("sub_type", "add");
+        w.WriteString("type", "add");
+        w.WriteBoolean("approve", answer.Approve);
+        if (!answer.Approve && !string.IsNullOrEmpty(answer.Reason))
+        {
+            w.WriteString("reason", answer.Reason);
+        }
+    });
+
+    /// <summary><c>get_stranger_info</c>: an applicant's profile (nickname), from the implementation's cache where it has one.</summary>
+    public static byte[] V11StrangerInfo(string userId) => Write(w =>
+    {
+        WriteId(w, "user_id", userId);
+        w.WriteBoolean("no_cache", false);
+    });
+
     public static byte[] V11MemberInfo(string groupId, string userId, bool noCache) => Write(w =>
     {
         WriteId(w, "group_id", groupId);

@@ -55,7 +55,19 @@ internal static class V11EventReader
             }
 
             case "request":
-                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, EventDetail.Of(root, postType, JsonFields.GetString(root, "request_type")));
+            {
+                var requestType = JsonFields.GetString(root, "request_type");
+                var detail = EventDetail.Of(root, postType, requestType);
+
+                // A request to join a group; an invitation of the bot itself (sub_type invite) is not GroupGuard's to answer.
+                if (requestType == "group" && JsonFields.GetString(root, "sub_type") == "add")
+                {
+                    return new InboundEvent(InboundEventKind.JoinRequest, Protocol, botId, ReadJoinRequest(root), detail);
+                }
+
+                return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, detail);
+            }
+
             default:
                 return new InboundEvent(InboundEventKind.Ignored, Protocol, botId, null, postType);
         }
@@ -79,6 +91,40 @@ internal static class V11EventReader
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// A <c>request.group.add</c> as a message to screen: the applicant, the comment (CQ escapes
+    /// undone; QQ writes the answer to the group's question as <c>问题：…\n答案：…</c>), and the
+    /// <c>flag</c> that <c>set_group_add_request</c> needs. The request's time is its own.
+    /// </summary>
+    internal static ChatMessage ReadJoinRequest(JsonElement root)
+    {
+        // NapCat writes the flag as a string, some implementations as a number.
+        var flag = root.TryGetProperty("flag", out var value) ? JsonFields.IdOf(value) : null;
+        if (flag is null || flag.Length > OneBotLimits.MaxFlagLength)
+        {
+            throw new MalformedEventException($"field 'flag' must be a string or number of 1 to {OneBotLimits.MaxFlagLength} characters");
+        }
+
+        var comment = JsonFields.GetString(root, "comment") ?? "";
+        if (comment.Length > OneBotLimits.MaxTextLength)
+        {
+            throw new OversizedEventException($"comment is longer than {OneBotLimits.MaxTextLength} characters");
+        }
+
+        return new ChatMessage
+        {
+            Platform = Platform,
+            Protocol = Protocol,
+            BotId = JsonFields.RequireId(root, "self_id"),
+            GroupId = JsonFields.RequireId(root, "group_id"),
+            UserId = JsonFields.RequireId(root, "user_id"),
+            MessageId = flag,
+            Time = JsonFields.RequireUnixTime(root, "time"),
+            Text = CqCode.Unescape(comment, inParameter: false),
+            JoinRequest = new Core.Members.JoinRequestInfo(flag),
+        };
     }
 
     internal static ChatMessage ReadGroupMessage(JsonElement root)

@@ -40,6 +40,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISentWarnings, SqliteSentWarnings>();
         services.TryAddSingleton<IDigestOutbox, SqliteDigestOutbox>();
         services.TryAddSingleton<IImageBlocks, SqliteImageBlocks>();
+        services.TryAddSingleton<SqliteJoinDecisions>();
+        services.TryAddSingleton<Core.Members.IJoinDecisions>(sp => sp.GetRequiredService<SqliteJoinDecisions>());
+        services.TryAddSingleton<Core.Members.IUserBlocks>(sp => sp.GetRequiredService<SqliteJoinDecisions>());
         return services;
     }
 }

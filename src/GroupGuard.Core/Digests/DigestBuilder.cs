@@ -144,6 +144,8 @@ public static class DigestBuilder
             }
         }
 
+        JoinLines(input, quote, lines);
+
         var falsePositives = incidents.Where(i => i.FalsePositive).ToList();
         if (falsePositives.Count > 0)
         {
@@ -186,6 +188,52 @@ public static class DigestBuilder
 
         return lines;
     }
+
+    /// <summary>
+    /// The join requests decided: counts by outcome, then each one turned away (who, why, whether
+    /// the platform took the answer) and each left to the admins with a hit, at most ten of each.
+    /// </summary>
+    private static void JoinLines(DigestInput input, Func<string, string> quote, List<(LineKind, string)> lines)
+    {
+        var joins = input.JoinDecisions;
+        if (joins.Count == 0)
+        {
+            return;
+        }
+
+        var rejected = joins.Where(j => j.Outcome == Members.JoinOutcome.Rejected).ToList();
+        var approved = joins.Count(j => j.Outcome == Members.JoinOutcome.Approved);
+        var left = joins.Where(j => j.Outcome == Members.JoinOutcome.Left).ToList();
+        lines.Add((LineKind.Heading, "入群申请"));
+        lines.Add((LineKind.Item, $"拒绝 {rejected.Count} 个（其中黑名单 {rejected.Count(j => j.Reason == Members.JoinReason.Blocked)} 个），自动通过 {approved} 个，留给管理员 {left.Count} 个"));
+        foreach (var join in rejected.Take(10))
+        {
+            var why = join.Reason == Members.JoinReason.Blocked
+                ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + quote(join.BlockNote))
+                : $"{quote(join.Rule ?? "")}「{quote(join.MatchedTerm ?? "")}」";
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupOf(join, quote)}：已拒绝（{why}，{JoinAnswerName(join, quote)}）"));
+        }
+
+        foreach (var join in left.Take(10))
+        {
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupOf(join, quote)}：待管理员处理，命中 {quote(join.Rule ?? "")}「{quote(join.MatchedTerm ?? "")}」"));
+        }
+    }
+
+    private static string Applicant(Members.JoinDecision join, Func<string, string> quote) =>
+        join.Nickname is { Length: > 0 } name ? $"{quote(name)}（{quote(join.UserId)}）" : quote(join.UserId);
+
+    private static string GroupOf(Members.JoinDecision join, Func<string, string> quote) =>
+        join.GroupName is { Length: > 0 } name ? $"{quote(name)}（{quote(join.GroupId)}）" : "群 " + quote(join.GroupId);
+
+    private static string JoinAnswerName(Members.JoinDecision join, Func<string, string> quote) => join.ActionStatus switch
+    {
+        ActionStatus.Done => "平台已执行",
+        ActionStatus.DryRun => "演练，未执行",
+        ActionStatus.Failed => "平台未能执行" + (string.IsNullOrEmpty(join.ActionError) ? "" : "：" + quote(join.ActionError)),
+        ActionStatus.Unsupported => "平台不支持",
+        _ => "待执行",
+    };
 
     private static string Change(int now, int? before) => before switch
     {

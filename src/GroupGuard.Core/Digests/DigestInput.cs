@@ -9,4 +9,8 @@ public sealed record DigestInput(
     IReadOnlyList<Incident> Incidents,
     long MessagesSeen,
     int? PreviousIncidents,
-    DigestHealth Health);
+    DigestHealth Health)
+{
+    /// <summary>The join requests decided in the period, in the leader's groups.</summary>
+    public IReadOnlyList<Members.JoinDecision> JoinDecisions { get; init; } = [];
+}

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using GroupGuard.Core.Moderation;
 
 namespace GroupGuard.Core.Members;
@@ -51,12 +52,15 @@ public interface IJoinRequestActions
 public enum JoinOutcome
 {
     /// <summary>Turned away: the applicant is blocked, or the comment or nickname hit a rule of a category the group rejects on.</summary>
+    [JsonStringEnumMemberName("rejected")]
     Rejected,
 
     /// <summary>Let in: nothing hit and the group approves clean requests itself (<c>AutoApprove</c>).</summary>
+    [JsonStringEnumMemberName("approved")]
     Approved,
 
     /// <summary>Left to the group's admins, with the hits they should know of.</summary>
+    [JsonStringEnumMemberName("left")]
     Left,
 }
 
@@ -64,12 +68,15 @@ public enum JoinOutcome
 public enum JoinReason
 {
     /// <summary>The applicant is on the block list (kicked by GroupGuard, or <c>groupguard users block</c>).</summary>
+    [JsonStringEnumMemberName("blocked")]
     Blocked,
 
     /// <summary>A rule hit the comment or the nickname.</summary>
+    [JsonStringEnumMemberName("rule")]
     Rule,
 
     /// <summary>Nothing against the applicant.</summary>
+    [JsonStringEnumMemberName("clean")]
     Clean,
 }
 

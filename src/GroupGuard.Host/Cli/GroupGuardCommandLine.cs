@@ -233,7 +233,53 @@ internal static class GroupGuardCommandLine
             error,
             ct, readsDatabase: true));
 
-        return new Command("users", "Accounts of the web console (/console): it is off until one exists.") { add, list, remove };
+        var userId = new Argument<string>("USER_ID") { Description = "the user's id on the platform (a QQ number)" };
+        var platform = new Option<string>("--platform") { Description = "the platform the id is of", DefaultValueFactory = _ => "qq" };
+        var note = new Option<string?>("--note") { Description = "why, for the next reader" };
+        var block = Verb("block", "Turn a user away from every group: their join requests are rejected (GroupGuard:Join:RejectBlocked).", platform, note);
+        block.Arguments.Add(userId);
+        block.SetAction((parsed, ct) => StorageVerb(
+            parsed,
+            (sp, token) => UsersCommand.BlockAsync(
+                parsed.GetValue(platform)!,
+                parsed.GetValue(userId)!,
+                parsed.GetValue(note),
+                sp.GetRequiredService<Core.Members.IUserBlocks>(),
+                sp.GetRequiredService<Core.Accounts.IAccountStore>(),
+                sp.GetRequiredService<IIncidentStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                output,
+                error,
+                token),
+            error,
+            ct));
+
+        var unblockId = new Argument<string>("USER_ID") { Description = "the user to take off the block list" };
+        var unblock = Verb("unblock", "Take a user off the block list.", platform);
+        unblock.Arguments.Add(unblockId);
+        unblock.SetAction((parsed, ct) => StorageVerb(
+            parsed,
+            (sp, token) => UsersCommand.UnblockAsync(
+                parsed.GetValue(platform)!,
+                parsed.GetValue(unblockId)!,
+                sp.GetRequiredService<Core.Members.IUserBlocks>(),
+                sp.GetRequiredService<Core.Accounts.IAccountStore>(),
+                sp.GetRequiredService<IIncidentStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                output,
+                error,
+                token),
+            error,
+            ct, readsDatabase: true));
+
+        var blocked = Verb("blocked", "List the users on the block list (kicked by GroupGuard, or blocked here).");
+        blocked.SetAction((parsed, ct) => StorageVerb(
+            parsed,
+            (sp, token) => UsersCommand.BlockedAsync(sp.GetRequiredService<Core.Members.IUserBlocks>(), sp.GetRequiredService<IIncidentStore>(), output, token),
+            error,
+            ct, readsDatabase: true));
+
+        return new Command("users", "Accounts of the web console (/console, off until one exists), and the users turned away from every group.") { add, list, remove, block, unblock, blocked };
     }
 
     private static Command Images(TextWriter output, TextWriter error)

@@ -4,7 +4,10 @@ using GroupGuard.Core.Accounts;
 
 namespace GroupGuard.Host.Cli;
 
-/// <summary><c>users add | list | remove</c>: the console's accounts.</summary>
+/// <summary>
+/// <c>users add | list | remove</c>: the console's accounts; <c>users block | unblock | blocked</c>:
+/// the users whose join requests every group turns away.
+/// </summary>
 internal static class UsersCommand
 {
     public static async Task<int> AddAsync(
@@ -98,6 +101,94 @@ internal static class UsersCommand
         await output.WriteLineAsync($"removed {name}; their sessions end with their next request");
         return 0;
     }
+
+    public static async Task<int> BlockAsync(
+        string platform,
+        string userId,
+        string? note,
+        Core.Members.IUserBlocks blocks,
+        IAccountStore accounts,
+        IIncidentStore store,
+        TimeProvider time,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        if (UserIdProblem(platform, userId) is { } problem)
+        {
+            await error.WriteLineAsync("groupguard users block: " + problem);
+            return 2;
+        }
+
+        if (note is { Length: > MaxNoteLength })
+        {
+            await error.WriteLineAsync($"groupguard users block: --note is longer than {MaxNoteLength} characters");
+            return 2;
+        }
+
+        await store.InitializeAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var by = "cli:" + Environment.UserName;
+        if (!await blocks.BlockAsync(new Core.Members.UserBlock(platform, userId, now, note ?? $"blocked by {by}", null), cancellationToken))
+        {
+            await output.WriteLineAsync($"{platform} user {userId} is already blocked");
+            return 0;
+        }
+
+        await accounts.AuditAsync(new AuditEntry(0, now, by, "user_block", $"{platform}:{userId}", note, null), cancellationToken);
+        await output.WriteLineAsync($"blocked {platform} user {userId}: their join requests are rejected in every group");
+        return 0;
+    }
+
+    public static async Task<int> UnblockAsync(
+        string platform,
+        string userId,
+        Core.Members.IUserBlocks blocks,
+        IAccountStore accounts,
+        IIncidentStore store,
+        TimeProvider time,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        if (UserIdProblem(platform, userId) is { } problem)
+        {
+            await error.WriteLineAsync("groupguard users unblock: " + problem);
+            return 2;
+        }
+
+        await store.InitializeAsync(cancellationToken);
+        if (!await blocks.UnblockAsync(platform, userId, cancellationToken))
+        {
+            await error.WriteLineAsync($"groupguard users unblock: {platform} user {userId} is not blocked (users blocked lists who is)");
+            return 1;
+        }
+
+        await accounts.AuditAsync(new AuditEntry(0, time.GetUtcNow(), "cli:" + Environment.UserName, "user_unblock", $"{platform}:{userId}", null, null), cancellationToken);
+        await output.WriteLineAsync($"unblocked {platform} user {userId}");
+        return 0;
+    }
+
+    public static async Task<int> BlockedAsync(Core.Members.IUserBlocks blocks, IIncidentStore store, TextWriter output, CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        var list = await blocks.ListAsync(cancellationToken);
+        foreach (var block in list)
+        {
+            await output.WriteLineAsync($"{block.Platform} {block.UserId}  since {block.At:u}  {block.Note}");
+        }
+
+        await output.WriteLineAsync($"{list.Count} blocked");
+        return 0;
+    }
+
+    /// <summary>The longest note a block keeps.</summary>
+    private const int MaxNoteLength = 500;
+
+    private static string? UserIdProblem(string platform, string userId) =>
+        !ConsoleAccount.IsValidGroupId(platform) ? $"--platform '{platform}' is not a platform name (letters, digits, _ - . : @)"
+        : !ConsoleAccount.IsValidGroupId(userId) || userId.Length > MessageLimits.MaxIdLength ? $"'{userId}' is not a user id (letters, digits, _ - . : @, at most {MessageLimits.MaxIdLength} characters)"
+        : null;
 
     private static string Describe(ConsoleAccount account) =>
         account.Role == AccountRole.Admin ? $"{account.Name} (admin)" : $"{account.Name} (leader of {string.Join(", ", account.GroupIds)})";

@@ -21,8 +21,12 @@ internal sealed partial class DigestService(
     ILogger<DigestService> logger,
     IDigestHealthSource health,
     IncidentsInFlight inFlight,
-    IIncidentBrowser browser)
+    IIncidentBrowser browser,
+    Core.Members.IJoinDecisions? joins = null)
 {
+    /// <summary>Join decisions one digest lists at most (it counts them all up to this many).</summary>
+    internal const int MaxJoinDecisions = 1000;
+
     /// <summary>
     /// How long a channel stays claimed by the instance sending it: longer than any channel takes
     /// (a split WeCom digest, an email at its 30 s timeout). A crash mid-send leaves the claim to
@@ -81,7 +85,11 @@ internal sealed partial class DigestService(
             : [.. last.Channels.Where(c => c.Value.Status == ChannelStatus.Failed).Select(c => $"{c.Key}: {c.Value.Error}")];
 
         var zone = Zone(leader);
-        var document = DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health.Current(failedChannels)));
+        var joinDecisions = joins is null ? [] : await joins.ListAsync(from, to, groups, MaxJoinDecisions, cancellationToken);
+        var document = DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health.Current(failedChannels))
+        {
+            JoinDecisions = joinDecisions,
+        });
 
         // The leader's 30 days up to the period end, cut into the leader's days. Counted by
         // message time, as the console's chart counts, not by detection time as the digest's text.

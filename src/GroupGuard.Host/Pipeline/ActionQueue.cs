@@ -47,7 +47,9 @@ internal sealed partial class ActionWorker(
     TimeProvider time,
     ILogger<ActionWorker> logger,
     ISentWarnings? warnings = null,
-    KickAndClear? clear = null) : BackgroundService
+    KickAndClear? clear = null,
+    Core.Members.IUserBlocks? blocks = null,
+    Microsoft.Extensions.Options.IOptionsMonitor<Core.Members.JoinOptions>? joinOptions = null) : BackgroundService
 {
     /// <summary>
     /// Jobs run side by side, up to this many at once: a warning waits for its coalescing window and
@@ -91,6 +93,7 @@ internal sealed partial class ActionWorker(
         }
 
         await RecordWarningsAsync(job, results);
+        await BlockKickedAsync(job, results);
         var outcome = Summarize(results);
         if (outcome.Status == ActionStatus.Done && job.Degraded is not null)
         {
@@ -144,6 +147,39 @@ internal sealed partial class ActionWorker(
     }
 
     /// <summary>
+    /// A member GroupGuard kicked (the platform confirmed it) is turned away when they ask to join
+    /// any group of the platform again (<c>GroupGuard:Join:BlockKicked</c>). The block names the
+    /// kick's incident, so marking that a false positive lifts it.
+    /// </summary>
+    private async Task BlockKickedAsync(ActionJob job, List<(PlatformAction Action, ActionResult Result)> results)
+    {
+        if (blocks is null || joinOptions?.CurrentValue.BlockKicked == false)
+        {
+            return;
+        }
+
+        foreach (var (action, result) in results)
+        {
+            if (action.Action != Core.ModerationAction.Kick || result.Status != ActionStatus.Done)
+            {
+                continue;
+            }
+
+            long? incident = job.IncidentIds.Count > 0 ? job.IncidentIds[0] : null;
+            try
+            {
+                await blocks.BlockAsync(
+                    new Core.Members.UserBlock(action.Platform, action.UserId, time.GetUtcNow(), $"kicked from group {action.GroupId}" + (incident is { } id ? $" (incident {id})" : ""), incident),
+                    CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogBlockFailed(ex, action.Platform, action.UserId);
+            }
+        }
+    }
+
+    /// <summary>
     /// All done → done; any failure → failed with the platform's words (the kind of the first
     /// failure); else unsupported.
     /// </summary>
@@ -175,6 +211,9 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The action queue is full: the clear after the kick of incidents {Ids} is not done")]
     private partial void LogClearNotQueued(string ids);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not add kicked user {UserId} on {Platform} to the block list; their join requests are screened by the rules only")]
+    private partial void LogBlockFailed(Exception ex, string platform, string userId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record action outcomes on incidents {Ids}")]
     private partial void LogUpdateFailed(Exception ex, string ids);

@@ -41,7 +41,7 @@ internal sealed partial class EventIntake(
             joinTimes?.Joined(joined.Platform, joined.GroupId, joined.UserId, joined.At);
         }
 
-        if (inbound.Kind != InboundEventKind.GroupMessage || inbound.Message is null)
+        if (inbound.Kind is not (InboundEventKind.GroupMessage or InboundEventKind.JoinRequest) || inbound.Message is null)
         {
             return IntakeOutcome.Accepted;
         }

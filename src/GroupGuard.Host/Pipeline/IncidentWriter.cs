@@ -44,12 +44,27 @@ internal sealed partial class IncidentWriter
     /// <summary>The new ids (0 for an incident already stored), or null when stopping with storage still down.</summary>
     public async Task<IReadOnlyList<long>?> WriteAsync(IReadOnlyList<Incident> incidents, CancellationToken stoppingToken)
     {
+        var (stored, ids) = await StoreAsync(() => _store.AddAsync(incidents, CancellationToken.None), stoppingToken);
+        if (!stored)
+        {
+            LogNotStored(incidents.Count, incidents[0].GroupId, incidents[0].MessageId);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Runs one write with the same retries (another record of a message: a join decision); false
+    /// when stopping with storage still down. The write itself is never cancelled half-way: only
+    /// the waits between tries are.
+    /// </summary>
+    public async Task<(bool Stored, T? Result)> StoreAsync<T>(Func<Task<T>> write, CancellationToken stoppingToken)
+    {
         try
         {
-            // The write itself is never cancelled half-way: only the waits between tries are.
-            var ids = await _retry.ExecuteAsync(_ => new ValueTask<IReadOnlyList<long>>(_store.AddAsync(incidents, CancellationToken.None)), stoppingToken);
+            var result = await _retry.ExecuteAsync(_ => new ValueTask<T>(write()), stoppingToken);
             _stats.StorageRecovered();
-            return ids;
+            return (true, result);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -58,21 +73,24 @@ internal sealed partial class IncidentWriter
 
         try
         {
-            var ids = await _store.AddAsync(incidents, CancellationToken.None);
+            var result = await write();
             _stats.StorageRecovered();
-            return ids;
+            return (true, result);
         }
         catch (Exception ex)
         {
             _stats.StorageFailed(ex.Message);
-            LogNotStored(ex, incidents.Count, incidents[0].GroupId, incidents[0].MessageId);
-            return null;
+            LogLastTryFailed(ex);
+            return (false, default);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing incidents failed (attempt {Attempt}); retrying in {Seconds:0.##} s")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing failed (attempt {Attempt}); retrying in {Seconds:0.##} s")]
     private partial void LogStoreFailed(Exception? ex, int attempt, double seconds);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping with storage down: the last try to store failed")]
+    private partial void LogLastTryFailed(Exception ex);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Stopping with storage down: {Count} incidents of group {GroupId} message {MessageId} are not stored yet; the inbox journal replays them at the next start")]
-    private partial void LogNotStored(Exception ex, int count, string groupId, string messageId);
+    private partial void LogNotStored(int count, string groupId, string messageId);
 }

@@ -44,13 +44,20 @@ internal sealed partial class Moderator(
     Core.Images.IImageBlocks? blocks = null,
     ForwardedContent? forwards = null,
     RecentMessages? recent = null,
-    Core.Members.IJoinTimes? joinTimes = null)
+    Core.Members.IJoinTimes? joinTimes = null,
+    JoinScreener? joins = null)
 {
     // Each group's dry-run switch as last read: a group that switched dry run on stays in it while the store is unreadable.
     private readonly ConcurrentDictionary<(string Platform, string GroupId), bool?> _lastSwitches = new();
 
     public async Task<ModerationOutcome> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
+        if (message.JoinRequest is not null)
+        {
+            // A request to join: screened, never counted or moderated as a message.
+            return joins is null ? ModerationOutcome.Done : await joins.ScreenAsync(message, stoppingToken);
+        }
+
         counter.Count(message);
         recent?.Record(message);
 

@@ -65,7 +65,13 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
 
     private const string MarkFalsePositiveSql = """
         UPDATE incidents SET false_positive = @FalsePositive, review_note = @Note, reviewed_at = @At, reviewed_by = @By
-        WHERE id = @Id
+        WHERE id = @Id;
+        -- A kick found wrong lifts the block it put on the member (the block names one incident of the message).
+        DELETE FROM user_blocks WHERE @FalsePositive = 1 AND incident_id IN (
+            SELECT other.id FROM incidents marked JOIN incidents other
+              ON other.platform = marked.platform AND other.bot_id = marked.bot_id AND other.group_id = marked.group_id
+             AND other.message_id = marked.message_id AND other.time = marked.time
+            WHERE marked.id = @Id);
         """;
 
     // Retention works in slices, each its own transaction, so a first run over a year of
@@ -110,6 +116,17 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         DELETE FROM incident_pictures WHERE rowid IN (
             SELECT p.rowid FROM incident_pictures p LEFT JOIN incidents i ON i.id = p.incident_id
             WHERE i.id IS NULL LIMIT @Limit)
+        """;
+
+    // A join request's comment and the applicant's nickname are evidence as a message's text is.
+    private const string DeleteJoinDecisionsSql = """
+        DELETE FROM join_decisions WHERE id IN (
+            SELECT id FROM join_decisions WHERE time < @Before ORDER BY id LIMIT @Limit)
+        """;
+
+    private const string MaskJoinDecisionsSql = """
+        UPDATE join_decisions SET comment = '', nickname = NULL WHERE id IN (
+            SELECT id FROM join_decisions WHERE time < @Before AND (comment <> '' OR nickname IS NOT NULL) ORDER BY id LIMIT @Limit)
         """;
 
     // The hash stays (a masked incident's picture can still be blocked); where it came from goes.
@@ -456,6 +473,7 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
 
         // The pictures an incident kept (hash and where it was fetched from) go with its evidence.
         await RunInSlicesAsync(mode == RetentionMode.Delete ? DeleteOrphanPicturesSql : MaskPicturesSql, parameters, cancellationToken).ConfigureAwait(false);
+        await RunInSlicesAsync(mode == RetentionMode.Delete ? DeleteJoinDecisionsSql : MaskJoinDecisionsSql, parameters, cancellationToken).ConfigureAwait(false);
         return total;
     }
 

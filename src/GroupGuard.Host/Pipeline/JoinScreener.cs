@@ -1,0 +1,272 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Members;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Pipeline;
+
+/// <summary>
+/// Screens a request to join a group (a <see cref="ChatMessage"/> with
+/// <see cref="ChatMessage.JoinRequest"/>): a blocked applicant is turned away; otherwise the
+/// comment and the applicant's nickname go through the group's rules, and a hit of a rule in
+/// enforce mode whose category the group rejects on (<c>GroupGuard:Join:RejectOn</c>) turns the
+/// request away, whatever that rule's own action (a join request has no legitimate reason to carry
+/// an advert). A clean request is let in when the group says <c>AutoApprove</c>, else left to its
+/// admins. Every decision is stored before the platform is called (so a replay does not answer a
+/// request twice), then its outcome; a request left with nothing against it is not recorded.
+/// </summary>
+internal sealed partial class JoinScreener(
+    IRuleSetProvider rules,
+    IOptionsMonitor<JoinOptions> options,
+    ModerationSettings settings,
+    IJoinDecisions decisions,
+    IUserBlocks blocks,
+    IEnumerable<IJoinRequestActions> adapters,
+    IncidentsInFlight inFlight,
+    IncidentWriter writer,
+    PipelineStats stats,
+    ILogger<JoinScreener> logger,
+    IWordSegmenter? segmenter = null,
+    IGroupSwitches? switches = null)
+{
+    public async Task<ModerationOutcome> ScreenAsync(ChatMessage request, CancellationToken stoppingToken)
+    {
+        var info = request.JoinRequest ?? throw new ArgumentException("not a join request", nameof(request));
+        var group = settings.For(request.GroupId);
+        var policy = JoinOverride.Resolve(options.CurrentValue, group.Group?.Join);
+        if (!policy.Enabled)
+        {
+            return ModerationOutcome.Done;
+        }
+
+        var adapter = adapters.FirstOrDefault(a => a.Protocols.Contains(request.Protocol));
+        var nickname = request.SenderName;
+        if (nickname is null && adapter is not null)
+        {
+            nickname = await NicknameAsync(adapter, request, stoppingToken);
+        }
+
+        var block = policy.RejectBlocked ? await BlockOfAsync(request, stoppingToken) : null;
+        List<RuleHit> hits;
+        try
+        {
+            hits = Detect(request, nickname);
+        }
+        catch (Exception ex)
+        {
+            LogDetectionFailed(ex, request.Platform, request.GroupId, request.UserId);
+            stats.Failed();
+            hits = [];
+        }
+
+        var rejecting = hits.FirstOrDefault(h => h.Rule.Mode == RuleMode.Enforce && policy.RejectOn.Contains(h.Rule.Category, StringComparer.OrdinalIgnoreCase));
+        var (outcome, reason, decisive) = (block, rejecting) switch
+        {
+            ({ }, _) => (JoinOutcome.Rejected, JoinReason.Blocked, rejecting ?? Strongest(hits)),
+            (null, { }) => (JoinOutcome.Rejected, JoinReason.Rule, rejecting),
+            _ when hits.Count > 0 => (JoinOutcome.Left, JoinReason.Rule, Strongest(hits)),
+            _ when policy.AutoApprove => (JoinOutcome.Approved, JoinReason.Clean, null),
+            _ => (JoinOutcome.Left, JoinReason.Clean, null),
+        };
+
+        if (outcome == JoinOutcome.Left && decisive is null)
+        {
+            // Nothing against the applicant, nothing to do: the admins see the request as always.
+            stats.Processed(0);
+            return ModerationOutcome.Done;
+        }
+
+        var dryRun = ModerationPolicy.DryRun(await DryRunSwitchAsync(request, stoppingToken), group.Group, group.Options);
+        var status = outcome == JoinOutcome.Left ? ActionStatus.Skipped
+            : adapter is null ? ActionStatus.Unsupported
+            : dryRun ? ActionStatus.DryRun
+            : ActionStatus.Pending;
+
+        (bool Stored, (long Id, bool Added) Result) stored;
+        JoinDecision decision;
+
+        // The decision time stays open until the write commits, so a digest due meanwhile waits for it.
+        using (var flight = inFlight.Begin())
+        {
+            decision = new JoinDecision
+            {
+                Time = request.Time,
+                DecidedAt = flight.Now,
+                Platform = request.Platform,
+                Protocol = request.Protocol,
+                BotId = request.BotId,
+                GroupId = request.GroupId,
+                GroupName = StoredText.Cut(request.GroupName, StoredText.MaxNameChars),
+                UserId = request.UserId,
+                Nickname = StoredText.Cut(nickname, StoredText.MaxNameChars),
+                Comment = Kept(request.Text, decisive, group.Privacy.StoreText),
+                Flag = info.Flag,
+                Outcome = outcome,
+                Reason = reason,
+                Rule = decisive?.Rule.Id,
+                Category = decisive?.Rule.Category,
+                MatchedTerm = StoredText.Cut(decisive?.Matched, StoredText.MaxMatchedChars),
+                ActionStatus = status,
+                ActionError = status == ActionStatus.Unsupported ? $"{WireNames<Protocol>.ToText(request.Protocol)} has no call that answers a join request" : null,
+                BlockNote = StoredText.Cut(block?.Note, StoredText.MaxNameChars),
+            };
+
+            stored = await writer.StoreAsync(() => decisions.AddAsync(decision, CancellationToken.None), stoppingToken);
+        }
+
+        if (!stored.Stored)
+        {
+            return ModerationOutcome.NotStored;
+        }
+
+        stats.Processed(1);
+        LogDecided(request.Platform, request.GroupId, request.UserId, outcome, reason, decision.Rule ?? "-", status);
+        if (!stored.Result.Added || status != ActionStatus.Pending)
+        {
+            // A replay of a request already decided was answered (or left) the first time.
+            return ModerationOutcome.Done;
+        }
+
+        var answer = new JoinAnswer
+        {
+            Protocol = request.Protocol,
+            Platform = request.Platform,
+            BotId = request.BotId,
+            GroupId = request.GroupId,
+            UserId = request.UserId,
+            Request = info,
+            Approve = outcome == JoinOutcome.Approved,
+            Reason = outcome == JoinOutcome.Rejected ? policy.Reason : null,
+        };
+        ActionResult result;
+        try
+        {
+            result = await adapter!.AnswerAsync(answer, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            result = ActionResult.Failed(ActionErrorKind.Refused, ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            result = ActionResult.Failed(ActionErrorKind.Interrupted, "the service stopped before the platform answered");
+        }
+
+        if (result.Status == ActionStatus.Failed)
+        {
+            stats.ActionFailed(result.Error ?? "failed");
+        }
+
+        LogAnswered(request.Platform, request.GroupId, request.UserId, answer.Approve, result.Status, result.Error);
+        await writer.StoreAsync(() => Updated(stored.Result.Id, result), CancellationToken.None);
+        return ModerationOutcome.Done;
+    }
+
+    private async Task<bool> Updated(long id, ActionResult result)
+    {
+        await decisions.UpdateStatusAsync(id, result.Status, result.Error, CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>The hits of the comment and of the nickname, each rule once (the comment's first).</summary>
+    private List<RuleHit> Detect(ChatMessage request, string? nickname)
+    {
+        var ruleSet = rules.Current;
+        var hits = new List<RuleHit>(MessageDetector.Detect(ruleSet, request.Text, request.GroupId, TextOrigin.Typed, segmenter).Hits);
+        if (!string.IsNullOrWhiteSpace(nickname))
+        {
+            foreach (var hit in MessageDetector.Detect(ruleSet, nickname, request.GroupId, TextOrigin.Typed, segmenter).Hits)
+            {
+                if (!hits.Exists(h => h.Rule.Id == hit.Rule.Id))
+                {
+                    // A span into the nickname, not the comment: kept apart by a negative start.
+                    hits.Add(hit with { Start = -1 });
+                }
+            }
+        }
+
+        // A group that chose its packs is screened by those only.
+        var packs = settings.For(request.GroupId).Group?.Packs;
+        return packs is null ? hits : hits.FindAll(h => packs.Contains(h.Rule.PackId, StringComparer.Ordinal));
+    }
+
+    private static RuleHit? Strongest(List<RuleHit> hits) =>
+        hits.Where(h => h.Rule.Mode == RuleMode.Enforce).OrderByDescending(h => h.Rule.Severity).FirstOrDefault()
+        ?? hits.OrderByDescending(h => h.Rule.Severity).FirstOrDefault();
+
+    /// <summary>The comment as the privacy setting keeps evidence: whole (within bounds), masked around the hit, or not at all.</summary>
+    private static string Kept(string comment, RuleHit? hit, StoreText storeText)
+    {
+        EvidenceSpan[] spans = hit is { Start: >= 0 } h && h.Start + h.Length <= comment.Length ? [new EvidenceSpan(h.Start, h.Length)] : [];
+        return storeText switch
+        {
+            StoreText.None => "",
+            StoreText.Masked => StoredText.Cut(EvidenceMasker.Mask(comment, spans), StoredText.MaxMessageChars) ?? "",
+            _ => StoredText.Window(comment, spans, out _),
+        };
+    }
+
+    private async Task<string?> NicknameAsync(IJoinRequestActions adapter, ChatMessage request, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await adapter.GetNicknameAsync(request.Protocol, request.BotId, request.UserId, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNicknameFailed(ex, request.Platform, request.UserId);
+            return null;
+        }
+    }
+
+    private async Task<UserBlock?> BlockOfAsync(ChatMessage request, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await blocks.FindAsync(request.Platform, request.UserId, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The list is unreadable: the rules still screen the request.
+            stats.StorageFailed(ex.Message);
+            LogBlocksUnread(ex, request.Platform, request.UserId);
+            return null;
+        }
+    }
+
+    private async Task<bool?> DryRunSwitchAsync(ChatMessage request, CancellationToken stoppingToken)
+    {
+        if (switches is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await switches.GetDryRunAsync(request.Platform, request.GroupId, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            stats.StorageFailed(ex.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Join request: {Platform} group {GroupId} user {UserId} {Outcome} ({Reason}, rule {Rule}), answer {Status}")]
+    private partial void LogDecided(string platform, string groupId, string userId, JoinOutcome outcome, JoinReason reason, string rule, ActionStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Join request of {UserId} in {Platform} group {GroupId} answered (approve: {Approve}): {Status} {Error}")]
+    private partial void LogAnswered(string platform, string groupId, string userId, bool approve, ActionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Detection failed on the join request of {UserId} in {Platform} group {GroupId}; screened by the block list only")]
+    private partial void LogDetectionFailed(Exception ex, string platform, string groupId, string userId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Nickname of applicant {UserId} on {Platform} could not be had")]
+    private partial void LogNicknameFailed(Exception ex, string platform, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The block list could not be read for applicant {UserId} on {Platform}; the rules alone screen the request")]
+    private partial void LogBlocksUnread(Exception ex, string platform, string userId);
+}

@@ -180,6 +180,32 @@ public sealed class MilkyTests
     }
 
     [Fact]
+    public async Task A_join_request_with_an_advert_is_rejected_with_reject_group_request()
+    {
+        await using var milky = FakeMilky.Start(ApiToken);
+        milky.Script("get_user_profile", MilkyAnswer.Ok(new JsonObject { ["nickname"] = "资料分享君", ["qid"] = "", ["age"] = 0, ["sex"] = "unknown" }));
+        using var service = Service(milky, ("GroupGuard:Join:Reason", "广告勿扰"));
+
+        var response = await PostMilkyAsync(service, GroupGuardFactory.Sample("milky-group-join-request.json"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var reject = await milky.CallAsync("reject_group_request");
+        Assert.Equal(1764150300, reject.Json["notification_seq"]!.GetValue<long>());
+        Assert.Equal("join_request", reject.Json["notification_type"]!.GetValue<string>());
+        Assert.Equal(123456, reject.Json["group_id"]!.GetValue<long>());
+        Assert.True(reject.Json["is_filtered"]!.GetValue<bool>());
+        Assert.Equal("广告勿扰", reject.Json["reason"]!.GetValue<string>());
+        Assert.Equal(30003, (await milky.CallAsync("get_user_profile")).Json["user_id"]!.GetValue<long>());
+
+        await service.HandledAsync("1764150300");
+        var decision = Assert.Single(await service.Services.GetRequiredService<Core.Members.IJoinDecisions>()
+            .ListAsync(DateTimeOffset.UnixEpoch, new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero), null, 10, CancellationToken.None));
+        Assert.Equal((Core.Members.JoinOutcome.Rejected, ActionStatus.Done, "资料分享君"), (decision.Outcome, decision.ActionStatus, decision.Nickname));
+        Assert.Equal(Protocol.Milky, decision.Protocol);
+        Assert.DoesNotContain(milky.Calls.Items, c => c.Api == "accept_group_request");
+    }
+
+    [Fact]
     public async Task The_same_pushed_event_twice_is_moderated_once()
     {
         using var service = Service(null);

@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using GroupGuard.Core;
+using GroupGuard.Core.Digests;
+using GroupGuard.Core.Members;
+using GroupGuard.Host.Digests;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>
+/// Requests to join a group, from the OneBot v11 webhook to <c>set_group_add_request</c>: the
+/// comment and nickname screened by the rules, the block list (kicked users, <c>users block</c>),
+/// AutoApprove, per-group settings, dry run, and the digest's account of it.
+/// </summary>
+public sealed class JoinRequestTests : IAsyncLifetime
+{
+    private const string Pack = """
+        pack: ads
+        name: 广告引流
+        category: ads
+        severity: medium
+        action: recall
+        rules:
+          - id: ads.contact
+            terms: [加微信]
+            action: log
+          - id: ads.shop
+            terms: [进店有惊喜]
+            mode: shadow
+        """;
+
+    private const string AbusePack = """
+        pack: abuse
+        name: 辱骂
+        category: abuse
+        severity: medium
+        action: warn
+        rules:
+          - id: abuse.insult
+            terms: [傻缺]
+        """;
+
+    private const string ScamsPack = """
+        pack: scams
+        name: 刷单诈骗
+        category: fraud
+        severity: high
+        action: kick
+        rules:
+          - id: scams.brushing
+            terms: [刷单返利]
+        """;
+
+    private readonly FakeOneBotApi _api = FakeOneBotApi.Start();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _api.DisposeAsync().AsTask();
+
+    private GroupGuardFactory Service(params (string Key, string? Value)[] settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["GroupGuard:OneBot:ApiBaseUrl"] = _api.BaseUrl,
+            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "2",
+            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "4",
+            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        var service = new GroupGuardFactory(all, Pack);
+        File.WriteAllText(Path.Combine(service.Folder, "rules", "abuse.yaml"), AbusePack);
+        File.WriteAllText(Path.Combine(service.Folder, "rules", "scams.yaml"), ScamsPack);
+        return service;
+    }
+
+    /// <summary>A NapCat <c>request.group.add</c>, by the shape of the sample, with its own fields.</summary>
+    private static string Request(string flag, string comment, long userId = 30003, long groupId = 123456, long time = 1764150300)
+    {
+        var request = JsonNode.Parse(GroupGuardFactory.Sample("napcat-request-group-add.json"))!.AsObject();
+        request["flag"] = flag;
+        request["comment"] = comment;
+        request["user_id"] = userId;
+        request["group_id"] = groupId;
+        request["time"] = time;
+        return request.ToJsonString();
+    }
+
+    private static async Task<IReadOnlyList<JoinDecision>> DecisionsAsync(GroupGuardFactory service) =>
+        await service.Services.GetRequiredService<IJoinDecisions>().ListAsync(DateTimeOffset.UnixEpoch, new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero), null, 100, CancellationToken.None);
+
+    private static async Task ScreenAsync(GroupGuardFactory service, string body, string flag)
+    {
+        using var response = await service.PostV11Async(body);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        await service.HandledAsync(flag);
+    }
+
+    [Fact]
+    public async Task An_advert_in_the_comment_is_rejected_with_set_group_add_request_and_recorded()
+    {
+        using var service = Service(("GroupGuard:Join:Reason", "请勿发布广告"));
+        using (var response = await service.PostV11Async(GroupGuardFactory.Sample("napcat-request-group-add.json")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        await service.HandledAsync("123456|1764150300421|1|0");
+
+        var answer = Assert.Single(_api.RequestsFor("set_group_add_request"));
+        Assert.Equal("123456|1764150300421|1|0", answer.Params["flag"]!.GetValue<string>());
+        Assert.Equal("add", answer.Params["sub_type"]!.GetValue<string>());
+        Assert.False(answer.Params["approve"]!.GetValue<bool>());
+        Assert.Equal("请勿发布广告", answer.Params["reason"]!.GetValue<string>());
+
+        var decision = Assert.Single(await DecisionsAsync(service));
+        Assert.Equal((JoinOutcome.Rejected, JoinReason.Rule, "ads.contact", "ads"), (decision.Outcome, decision.Reason, decision.Rule, decision.Category));
+        Assert.Equal((ActionStatus.Done, "30003", "123456"), (decision.ActionStatus, decision.UserId, decision.GroupId));
+        Assert.Contains("答案：朋友介绍，加微信 abc12345", decision.Comment, StringComparison.Ordinal);
+        Assert.Empty(await service.IncidentsAsync());
+    }
+
+    [Fact]
+    public async Task A_clean_request_is_left_to_the_admins_unless_the_group_approves_clean_ones_itself()
+    {
+        using var service = Service(("GroupGuard:Groups:654321:Join:AutoApprove", "true"));
+
+        await ScreenAsync(service, Request("f-1", "问题：孩子在几班？\n答案：二年级三班"), "f-1");
+        Assert.Empty(_api.RequestsFor("set_group_add_request"));
+        Assert.Empty(await DecisionsAsync(service));
+
+        await ScreenAsync(service, Request("f-2", "问题：孩子在几班？\n答案：二年级三班", groupId: 654321), "f-2");
+        var approve = Assert.Single(_api.RequestsFor("set_group_add_request"));
+        Assert.True(approve.Params["approve"]!.GetValue<bool>());
+        Assert.Null(approve.Params["reason"]);
+        var decision = Assert.Single(await DecisionsAsync(service));
+        Assert.Equal((JoinOutcome.Approved, JoinReason.Clean, ActionStatus.Done), (decision.Outcome, decision.Reason, decision.ActionStatus));
+    }
+
+    [Fact]
+    public async Task A_nickname_with_an_advert_is_rejected_even_with_a_plain_comment()
+    {
+        _api.Script("get_stranger_info", FakeAnswer.Ok(new JsonObject { ["user_id"] = 30003, ["nickname"] = "刷单返利日结找我" }));
+        using var service = Service();
+
+        await ScreenAsync(service, Request("f-3", "你好"), "f-3");
+
+        var answer = Assert.Single(_api.RequestsFor("set_group_add_request"));
+        Assert.False(answer.Params["approve"]!.GetValue<bool>());
+        var decision = Assert.Single(await DecisionsAsync(service));
+        Assert.Equal(("scams.brushing", "刷单返利日结找我"), (decision.Rule, decision.Nickname));
+    }
+
+    [Fact]
+    public async Task Hits_of_categories_the_group_does_not_reject_on_are_left_to_the_admins_with_the_hit_recorded()
+    {
+        using var service = Service(("GroupGuard:Groups:654321:Join:RejectOn:0", "fraud"));
+
+        await ScreenAsync(service, Request("f-4", "我是傻缺"), "f-4");                          // abuse: not in the default ads, fraud
+        await ScreenAsync(service, Request("f-5", "进店有惊喜"), "f-5");                         // ads, but its rule is in shadow mode
+        await ScreenAsync(service, Request("f-6", "加微信 abc12345", groupId: 654321), "f-6");   // ads, but this group rejects on fraud only
+
+        Assert.Empty(_api.RequestsFor("set_group_add_request"));
+        var decisions = await DecisionsAsync(service);
+        Assert.Equal(["abuse.insult", "ads.shop", "ads.contact"], decisions.Select(d => d.Rule));
+        Assert.All(decisions, d => Assert.Equal((JoinOutcome.Left, ActionStatus.Skipped), (d.Outcome, d.ActionStatus)));
+    }
+
+    [Fact]
+    public async Task A_member_kicked_by_GroupGuard_is_rejected_when_applying_to_another_group_until_the_kick_is_marked_wrong()
+    {
+        // The read-back after the kick: the implementation no longer finds the member.
+        _api.Script("get_group_member_info", FakeAnswer.Failed(100, "群成员未找到"));
+        using var service = Service();
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(901, "刷单返利，日结三百", userId: 40004));
+        var kick = await service.SettledAsync(1, i => i.MessageId == "901");
+        Assert.Equal(ActionStatus.Done, kick.ActionStatus);
+        Assert.Single(_api.RequestsFor("set_group_kick"));
+
+        await ScreenAsync(service, Request("f-7", "求通过", userId: 40004, groupId: 654321), "f-7");
+        var answer = Assert.Single(_api.RequestsFor("set_group_add_request"));
+        Assert.False(answer.Params["approve"]!.GetValue<bool>());
+        var decision = Assert.Single(await DecisionsAsync(service));
+        Assert.Equal((JoinOutcome.Rejected, JoinReason.Blocked, "654321"), (decision.Outcome, decision.Reason, decision.GroupId));
+        Assert.Contains("kicked from group 123456", decision.BlockNote, StringComparison.Ordinal);
+
+        // An admin says the kick was wrong: the block goes with it.
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        Assert.True(await store.MarkFalsePositiveAsync(kick.Id, true, "误踢", DateTimeOffset.UtcNow, "test", CancellationToken.None));
+        await ScreenAsync(service, Request("f-8", "求通过", userId: 40004, groupId: 654321, time: 1764150400), "f-8");
+        Assert.Single(_api.RequestsFor("set_group_add_request"));
+        Assert.Null(await service.Services.GetRequiredService<IUserBlocks>().FindAsync("qq", "40004", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_user_blocked_from_the_command_line_is_rejected_in_every_group()
+    {
+        using var service = Service();
+        _ = service.CreateClient();
+
+        var blocked = await GroupGuardProcess.RunAsync(service.Folder, StartupAndHealthTests.Environment(service), TimeSpan.FromSeconds(60),
+            "users", "block", "50005", "--note", "多个群发广告");
+        Assert.Equal(0, blocked.ExitCode);
+        Assert.Contains("blocked qq user 50005", blocked.Output, StringComparison.Ordinal);
+
+        await ScreenAsync(service, Request("f-9", "老师好", userId: 50005, groupId: 777), "f-9");
+        Assert.False(Assert.Single(_api.RequestsFor("set_group_add_request")).Params["approve"]!.GetValue<bool>());
+        var decision = Assert.Single(await DecisionsAsync(service));
+        Assert.Equal((JoinReason.Blocked, "多个群发广告"), (decision.Reason, decision.BlockNote));
+
+        var listed = await GroupGuardProcess.RunAsync(service.Folder, StartupAndHealthTests.Environment(service), TimeSpan.FromSeconds(60), "users", "blocked");
+        Assert.Contains("qq 50005", listed.Output, StringComparison.Ordinal);
+        Assert.Contains("1 blocked", listed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redelivered_request_is_answered_once_and_a_dry_run_group_is_not_answered()
+    {
+        using var service = Service(("GroupGuard:Groups:777:DryRun", "true"));
+
+        var body = Request("f-10", "加微信 abc12345");
+        await ScreenAsync(service, body, "f-10");
+        using (var again = await service.PostV11Async(body))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, again.StatusCode);
+        }
+
+        await ScreenAsync(service, Request("f-11", "加微信 abc12345", groupId: 777), "f-11");
+
+        Assert.Single(_api.RequestsFor("set_group_add_request"));
+        var decisions = await DecisionsAsync(service);
+        Assert.Equal([(ActionStatus.Done, "123456"), (ActionStatus.DryRun, "777")], decisions.Select(d => (d.ActionStatus, d.GroupId)));
+    }
+
+    [Fact]
+    public async Task The_leaders_digest_counts_the_join_requests_and_names_each_one_turned_away()
+    {
+        using var service = Service(
+            ("GroupGuard:Leaders:0:Name", "王主任"),
+            ("GroupGuard:Leaders:0:Groups:0", "123456"),
+            ("GroupGuard:Leaders:0:Channels:0", "file"),
+            ("GroupGuard:Channels:file:Type", "file"),
+            ("GroupGuard:Channels:file:Path", Path.Combine(Path.GetTempPath(), "groupguard-join-digests")));
+        _api.Script("get_stranger_info", FakeAnswer.Ok(new JsonObject { ["nickname"] = "小王" }));
+        await ScreenAsync(service, Request("f-12", "加微信 abc12345"), "f-12");
+        await ScreenAsync(service, Request("f-13", "加微信 abc12345", groupId: 777), "f-13"); // not the leader's group
+
+        var digests = service.Services.GetRequiredService<DigestService>();
+        var now = DateTimeOffset.UtcNow;
+        var document = await digests.BuildAsync(digests.Leader("王主任")!, now.AddHours(-1), now.AddMinutes(1), CancellationToken.None);
+
+        Assert.Contains("入群申请", document.Text, StringComparison.Ordinal);
+        Assert.Contains("拒绝 1 个（其中黑名单 0 个），自动通过 0 个，留给管理员 0 个", document.Text, StringComparison.Ordinal);
+        Assert.Contains("小王（30003） 申请加入 群 123456：已拒绝（ads.contact「加微信」，平台已执行）", document.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("777", document.Text, StringComparison.Ordinal);
+    }
+}

@@ -16,6 +16,41 @@ public sealed class ParserTests
     private MilkyWebhookResult ParseSample(string name) => new MilkyEventParser(_clock).Parse(Samples.Bytes(name));
 
     [Fact]
+    public void A_group_join_request_becomes_a_join_request_to_screen_with_its_notification_seq()
+    {
+        var time = Samples.Stamped.ToUnixTimeSeconds();
+        var result = Parse($$$"""{"time":{{{time}}},"self_id":10001,"event_type":"group_join_request","data":{"group_id":123456,"notification_seq":987654,"is_filtered":true,"initiator_id":30003,"comment":"加微信领资料"}}""");
+
+        Assert.Equal(204, result.StatusCode);
+        Assert.Equal(InboundEventKind.JoinRequest, result.Event!.Kind);
+        var request = result.Event.Message!;
+        Assert.Equal(("123456", "30003", "987654", "加微信领资料"), (request.GroupId, request.UserId, request.MessageId, request.Text));
+        Assert.Equal(new Core.Members.JoinRequestInfo("987654", IsFiltered: true), request.JoinRequest);
+        Assert.Equal(Samples.Stamped, request.Time);
+    }
+
+    [Theory]
+    [InlineData("{\"group_id\":123456,\"initiator_id\":30003}", "data.notification_seq")]
+    [InlineData("{\"notification_seq\":1,\"initiator_id\":30003}", "data.group_id")]
+    [InlineData("{\"notification_seq\":1,\"group_id\":123456}", "data.initiator_id")]
+    public void A_group_join_request_missing_what_its_answer_needs_is_refused(string data, string field)
+    {
+        var result = Parse($$$"""{"time":{{{Samples.Stamped.ToUnixTimeSeconds()}}},"self_id":10001,"event_type":"group_join_request","data":{{{data}}}}""");
+
+        Assert.Equal(400, result.StatusCode);
+        Assert.Contains(field, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_group_join_request_comment_longer_than_a_message_may_be_is_too_large()
+    {
+        var comment = new string('广', MilkyLimits.MaxTextLength + 1);
+        var result = Parse($$$"""{"time":{{{Samples.Stamped.ToUnixTimeSeconds()}}},"self_id":10001,"event_type":"group_join_request","data":{"group_id":1,"notification_seq":1,"initiator_id":2,"comment":"{{{comment}}}"}}""");
+
+        Assert.Equal(413, result.StatusCode);
+    }
+
+    [Fact]
     public void A_group_message_becomes_a_qq_chat_message_with_the_member_from_the_event()
     {
         var result = ParseSample("group-message.json");

@@ -22,6 +22,52 @@ public sealed class DigestBuilderTests
     private static DigestDocument Build(IReadOnlyList<Incident> incidents, long messages = 4120, int? previous = null) =>
         DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, incidents, messages, previous, Healthy));
 
+    private static Members.JoinDecision Join(string flag, Members.JoinOutcome outcome, Members.JoinReason reason, ActionStatus status = ActionStatus.Done) => new()
+    {
+        Time = From.AddHours(2),
+        DecidedAt = From.AddHours(2),
+        Platform = "qq",
+        Protocol = Protocol.OneBotV11,
+        BotId = "10001",
+        GroupId = "123456",
+        GroupName = "二年级家长群",
+        UserId = "3000" + flag,
+        Nickname = flag == "1" ? "**资料**" : null,
+        Comment = "",
+        Flag = flag,
+        Outcome = outcome,
+        Reason = reason,
+        Rule = reason == Members.JoinReason.Rule ? "ads.contact" : null,
+        MatchedTerm = reason == Members.JoinReason.Rule ? "加微信" : null,
+        BlockNote = reason == Members.JoinReason.Blocked ? "kicked from group 777 (incident 9)" : null,
+        ActionStatus = status,
+        ActionError = status == ActionStatus.Failed ? "不是管理员" : null,
+    };
+
+    [Fact]
+    public void Join_requests_are_counted_and_each_one_turned_away_or_flagged_is_named_on_a_quiet_day_too()
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy)
+        {
+            JoinDecisions =
+            [
+                Join("1", Members.JoinOutcome.Rejected, Members.JoinReason.Rule),
+                Join("2", Members.JoinOutcome.Rejected, Members.JoinReason.Blocked, ActionStatus.Failed),
+                Join("3", Members.JoinOutcome.Approved, Members.JoinReason.Clean),
+                Join("4", Members.JoinOutcome.Left, Members.JoinReason.Rule, ActionStatus.Skipped),
+            ],
+        });
+
+        Assert.Contains("今日无违规", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("【入群申请】", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("拒绝 2 个（其中黑名单 1 个），自动通过 1 个，留给管理员 1 个", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("11-25 10:00 **资料**（30001） 申请加入 二年级家长群（123456）：已拒绝（ads.contact「加微信」，平台已执行）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30002 申请加入 二年级家长群（123456）：已拒绝（黑名单：kicked from group 777 (incident 9)，平台未能执行：不是管理员）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30004 申请加入 二年级家长群（123456）：待管理员处理，命中 ads.contact「加微信」", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("30003", digest.Text, StringComparison.Ordinal); // approvals are counted, not listed
+        Assert.DoesNotContain("**资料**", digest.Markdown, StringComparison.Ordinal); // a nickname cannot style the robots' Markdown
+    }
+
     [Fact]
     public void A_quiet_day_says_how_many_messages_were_checked()
     {

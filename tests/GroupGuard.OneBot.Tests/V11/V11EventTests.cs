@@ -234,15 +234,45 @@ public sealed class V11EventTests
     }
 
     [Theory]
-    [InlineData("""{"time":1760356100,"self_id":3889012345,"post_type":"request","request_type":"group","sub_type":"add","group_id":736251849,"user_id":2460935187,"comment":"想打球","flag":"1760356100000"}""", "request.group.add")]
+    [InlineData("""{"time":1760356100,"self_id":3889012345,"post_type":"request","request_type":"group","sub_type":"invite","group_id":736251849,"user_id":2460935187,"comment":"","flag":"1760356100000"}""", "request.group.invite")]
+    [InlineData("""{"time":1760356100,"self_id":3889012345,"post_type":"request","request_type":"friend","user_id":2460935187,"comment":"加个好友","flag":"1760356100001"}""", "request.friend")]
     [InlineData("""{"time":1760356100,"self_id":3889012345,"post_type":"notice","notice_type":"notify","sub_type":"poke","group_id":736251849,"user_id":1,"target_id":2}""", "notice.notify.poke")]
     [InlineData("""{"time":1760356100,"self_id":3889012345,"post_type":"message_reaction"}""", "message_reaction")]
-    public void Requests_and_unknown_post_types_are_ignored(string json, string detail)
+    public void Invitations_friend_requests_and_unknown_post_types_are_ignored(string json, string detail)
     {
         var inbound = Accept(Samples.Utf8(json));
 
         Assert.Equal(InboundEventKind.Ignored, inbound.Kind);
         Assert.Equal(detail, inbound.Detail);
+    }
+
+    [Fact]
+    public void A_request_to_join_a_group_is_read_as_a_join_request_to_screen()
+    {
+        var at = DateTimeOffset.FromUnixTimeSeconds(1760356100);
+        var inbound = Accept(
+            Samples.Utf8("""{"time":1760356100,"self_id":3889012345,"post_type":"request","request_type":"group","sub_type":"add","group_id":736251849,"user_id":2460935187,"invitor_id":0,"comment":"问题：喜欢打球吗\n答案：&#91;想打&#93; 加微信 abc123","flag":"736251849|1760356100421|1|0"}"""),
+            now: at);
+
+        Assert.Equal(InboundEventKind.JoinRequest, inbound.Kind);
+        Assert.Equal("request.group.add", inbound.Detail);
+        var request = inbound.Message!;
+        Assert.Equal((BotId, GroupId, "2460935187", at), (request.BotId, request.GroupId, request.UserId, request.Time));
+        Assert.Equal("问题：喜欢打球吗\n答案：[想打] 加微信 abc123", request.Text);
+        Assert.Equal(new Core.Members.JoinRequestInfo("736251849|1760356100421|1|0"), request.JoinRequest);
+        Assert.Equal("736251849|1760356100421|1|0", request.MessageId);
+        Assert.Null(request.SenderName);
+    }
+
+    [Fact]
+    public void A_join_request_flag_may_be_a_number_and_its_comment_may_be_missing()
+    {
+        var inbound = Accept(
+            Samples.Utf8("""{"time":1760356100,"self_id":3889012345,"post_type":"request","request_type":"group","sub_type":"add","group_id":736251849,"user_id":2460935187,"flag":1760356100000}"""),
+            now: DateTimeOffset.FromUnixTimeSeconds(1760356100));
+
+        Assert.Equal("1760356100000", inbound.Message!.JoinRequest!.Flag);
+        Assert.Equal("", inbound.Message.Text);
     }
 
     [Fact]

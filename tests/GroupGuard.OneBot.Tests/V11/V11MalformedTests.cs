@@ -30,6 +30,38 @@ public sealed class V11MalformedTests
         AssertBadRequest(Receive(Samples.Utf8(body)), "malformed JSON: ");
     }
 
+    [Theory]
+    [InlineData("\"flag\":\"\"", "flag")]
+    [InlineData("\"flag\":{\"id\":1}", "flag")]
+    [InlineData("\"comment\":\"x\"", "flag")]
+    public void A_join_request_without_a_usable_flag_is_a_bad_request(string field, string reasonPart)
+    {
+        var body = """{"time":1760356100,"self_id":3889012345,"post_type":"request","request_type":"group","sub_type":"add","group_id":736251849,"user_id":2460935187,""" + field + "}";
+
+        AssertBadRequest(Receivers.Create(now: DateTimeOffset.FromUnixTimeSeconds(1760356100)).ReceiveV11(Samples.Utf8(body), null), reasonPart);
+    }
+
+    [Fact]
+    public void A_join_request_flag_longer_than_the_bound_is_a_bad_request()
+    {
+        var body = """{"time":1760356100,"self_id":3889012345,"post_type":"request","request_type":"group","sub_type":"add","group_id":736251849,"user_id":2460935187,""" + "\"flag\":\""
+            + new string('7', OneBotLimits.MaxFlagLength + 1) + "\"}";
+
+        AssertBadRequest(Receivers.Create(now: DateTimeOffset.FromUnixTimeSeconds(1760356100)).ReceiveV11(Samples.Utf8(body), null), $"1 to {OneBotLimits.MaxFlagLength} characters");
+    }
+
+    [Fact]
+    public void A_join_request_comment_longer_than_a_message_may_be_is_too_large()
+    {
+        var body = """{"time":1760356100,"self_id":3889012345,"post_type":"request","request_type":"group","sub_type":"add","group_id":736251849,"user_id":2460935187,"flag":"f1",""" + "\"comment\":\""
+            + new string('广', OneBotLimits.MaxTextLength + 1) + "\"}";
+
+        var result = Receivers.Create(now: DateTimeOffset.FromUnixTimeSeconds(1760356100)).ReceiveV11(Samples.Utf8(body), null);
+
+        Assert.Equal(413, result.StatusCode);
+        Assert.Contains("comment", result.Error);
+    }
+
     [Fact]
     public void The_reason_says_what_is_wrong_and_where()
     {

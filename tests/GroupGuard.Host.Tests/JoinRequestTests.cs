@@ -160,7 +160,7 @@ public sealed class JoinRequestTests : IAsyncLifetime
     {
         using var service = Service(("GroupGuard:Groups:654321:Join:RejectOn:0", "fraud"));
 
-        await ScreenAsync(service, Request("f-4", "我是傻缺"), "f-4");                          // abuse: not in the default ads, fraud
+        await ScreenAsync(service, Request("f-4", "我是傻缺"), "f-4");                          // abuse: not among the default categories
         await ScreenAsync(service, Request("f-5", "进店有惊喜"), "f-5");                         // ads, but its rule is in shadow mode
         await ScreenAsync(service, Request("f-6", "加微信 abc12345", groupId: 654321), "f-6");   // ads, but this group rejects on fraud only
 

@@ -13,7 +13,7 @@ public sealed class JoinOptions
     public const string Section = "GroupGuard:Join";
 
     /// <summary>The categories a request is turned away for, when <see cref="RejectOn"/> is not set.</summary>
-    public static IReadOnlyList<string> DefaultRejectOn { get; } = ["ads", "fraud"];
+    public static IReadOnlyList<string> DefaultRejectOn { get; } = ["ads", "fraud", "gambling", "porn"];
 
     public const string DefaultReason = "入群申请未通过自动审核，如有疑问请联系群管理员";
 
@@ -23,7 +23,7 @@ public sealed class JoinOptions
     /// <summary>Screen join requests at all. Off: requests are left to the admins, unrecorded.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Rule categories that turn a request away (<c>ads</c>, <c>fraud</c>…); unset: <see cref="DefaultRejectOn"/>; empty: only the block list does.</summary>
+    /// <summary>Rule categories that turn a request away; unset: <see cref="DefaultRejectOn"/> (adverts, fraud, gambling and sex solicitation: spam, not opinions); empty: only the block list does.</summary>
     public List<string>? RejectOn { get; set; }
 
     /// <summary>What the applicant is told.</summary>

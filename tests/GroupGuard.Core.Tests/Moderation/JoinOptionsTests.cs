@@ -7,11 +7,11 @@ namespace GroupGuard.Core.Tests.Moderation;
 public sealed class JoinOptionsTests
 {
     [Fact]
-    public void Unset_the_service_rejects_adverts_and_fraud_leaves_clean_requests_and_rejects_blocked_users()
+    public void Unset_the_service_rejects_spam_categories_leaves_clean_requests_and_rejects_blocked_users()
     {
         var policy = JoinOverride.Resolve(new JoinOptions(), null);
 
-        Assert.Equal(new[] { "ads", "fraud" }, policy.RejectOn);
+        Assert.Equal(new[] { "ads", "fraud", "gambling", "porn" }, policy.RejectOn);
         Assert.Equal((true, false, true), (policy.Enabled, policy.AutoApprove, policy.RejectBlocked));
         Assert.Equal(JoinOptions.DefaultReason, policy.Reason);
     }

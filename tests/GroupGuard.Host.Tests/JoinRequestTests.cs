@@ -198,6 +198,25 @@ public sealed class JoinRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_whose_kick_did_not_take_is_blocked_all_the_same_unless_the_service_says_not_to()
+    {
+        // The read-back finds the member still there: the kick is failed on its incident.
+        _api.Script("get_group_member_info", FakeAnswer.Ok(new JsonObject { ["user_id"] = 40004, ["role"] = "member" }));
+        using var service = Service();
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(902, "刷单返利", userId: 40004));
+        Assert.Equal(ActionStatus.Failed, (await service.SettledAsync(1, i => i.MessageId == "902")).ActionStatus);
+
+        var block = await service.Services.GetRequiredService<IUserBlocks>().FindAsync("qq", "40004", CancellationToken.None);
+        Assert.StartsWith("kick decided in group 123456", block!.Note, StringComparison.Ordinal);
+
+        using var off = Service(("GroupGuard:Join:BlockKicked", "false"));
+        await off.PostV11Async(GroupGuardFactory.GroupEvent(903, "刷单返利", userId: 40005));
+        await off.SettledAsync(1, i => i.MessageId == "903");
+        Assert.Null(await off.Services.GetRequiredService<IUserBlocks>().FindAsync("qq", "40005", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_user_blocked_from_the_command_line_is_rejected_in_every_group()
     {
         using var service = Service();

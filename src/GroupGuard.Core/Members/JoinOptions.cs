@@ -35,7 +35,7 @@ public sealed class JoinOptions
     /// <summary>Turn away users on the block list (kicked by GroupGuard, or <c>groupguard users block</c>).</summary>
     public bool RejectBlocked { get; set; } = true;
 
-    /// <summary>Users GroupGuard kicks are added to the block list (every group of the platform then turns them away).</summary>
+    /// <summary>Users GroupGuard decides to kick are added to the block list (every group of the platform then turns them away).</summary>
     public bool BlockKicked { get; set; } = true;
 
     public IReadOnlyList<string> EffectiveRejectOn => RejectOn ?? [.. DefaultRejectOn];

@@ -147,9 +147,10 @@ internal sealed partial class ActionWorker(
     }
 
     /// <summary>
-    /// A member GroupGuard kicked (the platform confirmed it) is turned away when they ask to join
-    /// any group of the platform again (<c>GroupGuard:Join:BlockKicked</c>). The block names the
-    /// kick's incident, so marking that a false positive lifts it.
+    /// A member GroupGuard decided to kick is turned away when they ask to join any group of the
+    /// platform again (<c>GroupGuard:Join:BlockKicked</c>), whatever the platform made of the kick:
+    /// one it refused or that did not take still leaves someone judged not to belong. The block names
+    /// the kick's incident, so marking that a false positive lifts it.
     /// </summary>
     private async Task BlockKickedAsync(ActionJob job, List<(PlatformAction Action, ActionResult Result)> results)
     {
@@ -160,7 +161,7 @@ internal sealed partial class ActionWorker(
 
         foreach (var (action, result) in results)
         {
-            if (action.Action != Core.ModerationAction.Kick || result.Status != ActionStatus.Done)
+            if (action.Action != Core.ModerationAction.Kick)
             {
                 continue;
             }
@@ -169,7 +170,12 @@ internal sealed partial class ActionWorker(
             try
             {
                 await blocks.BlockAsync(
-                    new Core.Members.UserBlock(action.Platform, action.UserId, time.GetUtcNow(), $"kicked from group {action.GroupId}" + (incident is { } id ? $" (incident {id})" : ""), incident),
+                    new Core.Members.UserBlock(
+                        action.Platform,
+                        action.UserId,
+                        time.GetUtcNow(),
+                        (result.Status == ActionStatus.Done ? "kicked from group " : "kick decided in group ") + action.GroupId + (incident is { } id ? $" (incident {id})" : ""),
+                        incident),
                     CancellationToken.None);
             }
             catch (Exception ex)

@@ -51,15 +51,27 @@ internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> option
         }
 
         var started = Stopwatch.GetTimestamp();
-        var png = Png(plane);
-        var run = await ChildProcess.RunAsync(
-            settings.TesseractPath,
-            Arguments(settings.OcrLanguages),
-            png,
-            Environment,
-            TimeSpan.FromSeconds(settings.OcrTimeoutSeconds),
-            (settings.OcrMaxChars * 4) + 1024,
-            cancellationToken).ConfigureAwait(false);
+        byte[] png;
+        ChildResult run;
+        try
+        {
+            png = Png(plane);
+            run = await ChildProcess.RunAsync(
+                settings.TesseractPath,
+                Arguments(settings.OcrLanguages),
+                png,
+                Environment,
+                TimeSpan.FromSeconds(settings.OcrTimeoutSeconds),
+                (settings.OcrMaxChars * 4) + 1024,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The picture's codes and hash are read already: this costs only its text.
+            LogBroke(ex, where);
+            return new OcrReading(PictureTextOutcome.Failed, null);
+        }
+
         if (run.TimedOut)
         {
             LogTimedOut(where, settings.OcrTimeoutSeconds);
@@ -68,7 +80,7 @@ internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> option
 
         if (!run.Succeeded)
         {
-            LogFailed(where, run.StartFailure ?? $"exit code {run.ExitCode}", Complaint(run.Error));
+            LogFailed(where, run.StartFailure ?? $"exit code {run.ExitCode}", Complaint(run.Error) ?? "nothing on standard error");
             return new OcrReading(PictureTextOutcome.Failed, null);
         }
 
@@ -178,6 +190,9 @@ internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> option
     [LoggerMessage(Level = LogLevel.Warning, Message = "Picture {Where}: tesseract took more than {Seconds} s (GroupGuard:Images:OcrTimeoutSeconds) and was killed; the picture is judged without its text")]
     private partial void LogTimedOut(string where, int seconds);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Picture {Where}: OCR broke; the picture is judged without its text")]
+    private partial void LogBroke(Exception ex, string where);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Picture {Where}: tesseract failed ({Why}: {Said}); the picture is judged without its text")]
-    private partial void LogFailed(string where, string why, string? said);
+    private partial void LogFailed(string where, string why, string said);
 }

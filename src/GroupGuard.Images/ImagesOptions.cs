@@ -54,9 +54,38 @@ public sealed class ImagesOptions
     /// <summary>The severity of <c>images.blocked</c> incidents.</summary>
     public Severity BlockedSeverity { get; set; } = Severity.High;
 
+    /// <summary>
+    /// Read the text in pictures: <see cref="OcrEngine.Off"/> (the default) or
+    /// <see cref="OcrEngine.Tesseract"/>, Debian's <c>tesseract-ocr</c> run once a picture. The text
+    /// goes through the rules as typed text does.
+    /// </summary>
+    public OcrEngine Ocr { get; set; } = OcrEngine.Off;
+
+    /// <summary>Tesseract's languages, <c>+</c> between them (<c>tesseract --list-langs</c> must list each).</summary>
+    public string OcrLanguages { get; set; } = "chi_sim+eng";
+
+    /// <summary>One picture's OCR; a tesseract still running then is killed and the picture judged without its text.</summary>
+    public int OcrTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The tesseract program: a name looked up on <c>PATH</c>, or a full path.</summary>
+    public string TesseractPath { get; set; } = "tesseract";
+
+    /// <summary>The text kept of one picture, at most (the rest is not matched).</summary>
+    public int OcrMaxChars { get; set; } = 2000;
+
     /// <summary>Hosts of the bridges' APIs, filled in from their settings; allowed whatever <see cref="AllowedHosts"/> says.</summary>
     internal List<string> BridgeHosts { get; } = [];
 
     /// <summary>What pictures may be fetched from, in effect: the allowed hosts and the bridges'.</summary>
     internal IEnumerable<string> EffectiveHosts => (AllowedHosts ?? [.. DefaultHosts]).Concat(BridgeHosts);
+}
+
+/// <summary>What reads the text in pictures (<c>GroupGuard:Images:Ocr</c>).</summary>
+public enum OcrEngine
+{
+    /// <summary>Pictures' text is not read.</summary>
+    Off,
+
+    /// <summary>The <c>tesseract</c> command (Debian's <c>tesseract-ocr</c> and a language package such as <c>tesseract-ocr-chi-sim</c>).</summary>
+    Tesseract,
 }

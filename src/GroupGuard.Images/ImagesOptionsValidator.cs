@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Images;
 
-/// <summary>Every wrong <c>GroupGuard:Images</c> setting, each named, so the service does not start on one.</summary>
+/// <summary>
+/// Every wrong <c>GroupGuard:Images</c> setting, each named, so the service does not start on one.
+/// With <c>Ocr</c> <c>tesseract</c>, tesseract must run and have every language of
+/// <c>OcrLanguages</c>, or the error says what to install.
+/// </summary>
 internal sealed class ImagesOptionsValidator : IValidateOptions<ImagesOptions>
 {
     public ValidateOptionsResult Validate(string? name, ImagesOptions options)
@@ -64,6 +68,40 @@ internal sealed class ImagesOptionsValidator : IValidateOptions<ImagesOptions>
                     failures.Add($"{S}:AllowedHosts:{i} '{hosts[i]}' {problem}");
                 }
             }
+        }
+
+        var ocrFailures = failures.Count;
+        if (!Enum.IsDefined(options.Ocr))
+        {
+            failures.Add($"{S}:Ocr must be off or tesseract, got {options.Ocr}");
+        }
+
+        if (options.OcrLanguages is not { Length: > 0 and <= 200 } languages
+            || !TesseractOcr.Languages(languages).Any()
+            || !TesseractOcr.Languages(languages).All(l => TesseractOcr.LanguageName().IsMatch(l)))
+        {
+            failures.Add($"{S}:OcrLanguages must be tesseract's language names joined by '+' (e.g. chi_sim+eng), got '{options.OcrLanguages}'");
+        }
+
+        if (options.OcrTimeoutSeconds is < 1 or > 120)
+        {
+            failures.Add($"{S}:OcrTimeoutSeconds must be between 1 and 120, got {options.OcrTimeoutSeconds}");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.TesseractPath) || options.TesseractPath.Any(char.IsControl))
+        {
+            failures.Add($"{S}:TesseractPath must be a program's name or path, got '{options.TesseractPath}'");
+        }
+
+        if (options.OcrMaxChars is < 100 or > 10_000)
+        {
+            failures.Add($"{S}:OcrMaxChars must be between 100 and 10000, got {options.OcrMaxChars}");
+        }
+
+        // Only settings that make sense are tried out: tesseract is asked for its languages.
+        if (failures.Count == ocrFailures && TesseractOcr.Problem(options) is { } unusable)
+        {
+            failures.Add(unusable);
         }
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;

@@ -13,7 +13,8 @@ public static class ImagesServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="ImagesOptions"/> from <c>GroupGuard:Images</c> (validated at start, every
     /// bad setting named; the bridges' hosts from their own settings added to the allowed hosts),
-    /// the named HTTP client pictures are fetched with, and <see cref="IPictureReader"/>. Adapters
+    /// the named HTTP client pictures are fetched with, the OCR of <c>Ocr</c> <c>tesseract</c>, and
+    /// <see cref="IPictureReader"/>. Adapters
     /// that can turn a file id into a link register an <see cref="IImageLocator"/>.
     /// </summary>
     public static IServiceCollection AddGroupGuardImages(this IServiceCollection services, IConfiguration configuration)
@@ -44,8 +45,12 @@ public static class ImagesServiceCollectionExtensions
             provider.GetRequiredService<IHttpClientFactory>(),
             provider.GetRequiredService<IOptionsMonitor<ImagesOptions>>(),
             provider.GetService<ILogger<PictureFetcher>>() ?? NullLogger<PictureFetcher>.Instance));
+        services.TryAddSingleton(static provider => new TesseractOcr(
+            provider.GetRequiredService<IOptionsMonitor<ImagesOptions>>(),
+            provider.GetService<ILogger<TesseractOcr>>() ?? NullLogger<TesseractOcr>.Instance));
         services.TryAddSingleton<IPictureReader>(static provider => new PictureReader(
             provider.GetRequiredService<PictureFetcher>(),
+            provider.GetRequiredService<TesseractOcr>(),
             provider.GetServices<IImageLocator>(),
             provider.GetRequiredService<IOptionsMonitor<ImagesOptions>>(),
             provider.GetService<ILogger<PictureReader>>() ?? NullLogger<PictureReader>.Instance));

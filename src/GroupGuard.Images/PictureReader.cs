@@ -8,11 +8,12 @@ namespace GroupGuard.Images;
 
 /// <summary>
 /// Reads one picture: its link (or, for a file id alone, the link the adapter's API gives), the
-/// bytes within the limits, the decoded pixels, the QR codes and the perceptual hash. Nothing is
-/// written to disk.
+/// bytes within the limits, the decoded pixels, the QR codes, the perceptual hash and, with OCR
+/// on, the text in it. Nothing is written to disk.
 /// </summary>
 internal sealed partial class PictureReader(
     PictureFetcher fetcher,
+    TesseractOcr ocr,
     IEnumerable<IImageLocator> locators,
     IOptionsMonitor<ImagesOptions> options,
     ILogger<PictureReader> logger) : IPictureReader
@@ -67,10 +68,15 @@ internal sealed partial class PictureReader(
             var codes = QrScanner.Scan(plane);
             var hash = DctHash.Of(plane);
             LogRead(where, bytes.Length, decoded.Width, decoded.Height, codes.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+            // Never throws for tesseract's fault: a failure or timeout is a reading without text.
+            var text = await ocr.ReadAsync(plane, where, cancellationToken).ConfigureAwait(false);
             return new PictureReading(PictureOutcome.Read, where)
             {
                 Codes = codes,
                 Hash = hash,
+                Text = text.Text,
+                TextOutcome = text.Outcome,
                 Width = decoded.Width,
                 Height = decoded.Height,
                 Bytes = bytes.Length,

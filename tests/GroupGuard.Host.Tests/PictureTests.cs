@@ -13,7 +13,7 @@ namespace GroupGuard.Host.Tests;
 /// </summary>
 public sealed class PictureTests : IAsyncLifetime
 {
-    private const string Pack = GroupGuardFactory.RulePack + """
+    internal const string Pack = GroupGuardFactory.RulePack + """
 
           - id: ads.qr-wechat-group
             detector: qr
@@ -201,20 +201,24 @@ public sealed class PictureTests : IAsyncLifetime
     }
 
     /// <summary>The sample NapCat message with its picture's link on the fake CDN (no link: a file id alone).</summary>
-    private string ImageEvent(long messageId, string? path, string text = "进群领资料", long groupId = 123456, string? host = null)
+    private string ImageEvent(long messageId, string? path, string text = "进群领资料", long groupId = 123456, string? host = null) =>
+        ImageEvent(path is null ? null : (host ?? _cdn.BaseUrl) + path, messageId, text, groupId);
+
+    /// <summary>The sample NapCat message with a picture at <paramref name="url"/> (null: a file id alone) and <paramref name="text"/>.</summary>
+    internal static string ImageEvent(string? url, long messageId, string text, long groupId = 123456)
     {
         var body = JsonNode.Parse(GroupGuardFactory.Sample("napcat-group-image.json"))!.AsObject();
         body["message_id"] = messageId;
         body["group_id"] = groupId;
         var segments = body["message"]!.AsArray();
         var image = segments[0]!["data"]!.AsObject();
-        if (path is null)
+        if (url is null)
         {
             image.Remove("url");
         }
         else
         {
-            image["url"] = (host ?? _cdn.BaseUrl) + path;
+            image["url"] = url;
         }
 
         segments[1]!["data"]!["text"] = text;

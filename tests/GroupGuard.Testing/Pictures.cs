@@ -9,7 +9,7 @@ namespace GroupGuard.Testing;
 
 /// <summary>
 /// Pictures made by the tests, never committed: QR codes (ZXing's writer), noise, "photos" of
-/// gradients and shapes, codes laid on them at a size and angle, PNG and JPEG bytes, and a hand-made
+/// gradients and shapes, codes and Chinese text laid on them, PNG and JPEG bytes, and a hand-made
 /// PNG header that declares a picture far too large (a decompression bomb).
 /// </summary>
 public static class Pictures
@@ -127,6 +127,78 @@ public static class Pictures
         var copy = cropped.Copy();
         cropped.Dispose();
         return copy;
+    }
+
+    /// <summary>The words of <see cref="Advert"/>'s first line.</summary>
+    public const string AdvertLine = "加微信 abc12345 领福利";
+
+    /// <summary>
+    /// A 1080×1920 phone screenshot of an advert: a busy "photo" with <see cref="AdvertLine"/> and
+    /// "限时免费 名额有限" on a banner across it, 56 pixels high.
+    /// </summary>
+    public static SKBitmap Advert(int seed = 5) => Write(Photo(1080, 1920, seed), [AdvertLine, "限时免费 名额有限"], 56, 120, 700);
+
+    /// <summary>A 240×240 sticker: a busy "photo" with "加微信" and "领福利" on a banner, 28 pixels high.</summary>
+    public static SKBitmap Sticker(int seed = 6) => Write(Photo(240, 240, seed), ["加微信", "领福利"], 28, 40, 60);
+
+    /// <summary>Where fonts with Chinese characters are on Debian (<c>fonts-wqy-microhei</c>, which .ci/run installs; Noto CJK).</summary>
+    private static readonly string[] ChineseFontFiles =
+    [
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    ];
+
+    /// <summary>
+    /// A typeface with Chinese characters: the font manager's for '微', else one of Debian's CJK font
+    /// files (Skia here is built without fontconfig). Throws, saying what to install, when there is none.
+    /// </summary>
+    public static SKTypeface ChineseTypeface()
+    {
+        if (SKFontManager.Default.MatchCharacter('微') is { } matched && HasChinese(matched))
+        {
+            return matched;
+        }
+
+        foreach (var file in ChineseFontFiles.Where(File.Exists))
+        {
+            if (SKTypeface.FromFile(file) is { } typeface && HasChinese(typeface))
+            {
+                return typeface;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"No font with Chinese characters: apt-get install fonts-wqy-microhei (.ci/run installs it); looked in the font manager and {string.Join(", ", ChineseFontFiles)}");
+    }
+
+    private static bool HasChinese(SKTypeface typeface)
+    {
+        using var font = new SKFont(typeface);
+        return font.ContainsGlyph('微');
+    }
+
+    /// <summary>
+    /// <paramref name="lines"/> written on <paramref name="background"/> in a Chinese typeface,
+    /// <paramref name="size"/> pixels high, dark on a light banner laid over it (as adverts are),
+    /// starting at (x, y).
+    /// </summary>
+    public static SKBitmap Write(SKBitmap background, IReadOnlyList<string> lines, float size, float x, float y)
+    {
+        using var typeface = ChineseTypeface();
+        using var font = new SKFont(typeface, size);
+        using var ink = new SKPaint { IsAntialias = true, Color = new SKColor(0x20, 0x20, 0x20) };
+        using var banner = new SKPaint { Color = new SKColor(0xFF, 0xF4, 0xD0, 0xE6) };
+        using var canvas = new SKCanvas(background);
+        var width = lines.Max(line => font.MeasureText(line));
+        var spacing = size * 1.5f;
+        canvas.DrawRoundRect(x - (size / 2), y - (size / 2), width + size, (spacing * lines.Count) + (size / 2), size / 3, size / 3, banner);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            canvas.DrawText(lines[i], x, y + (spacing * i) + size, SKTextAlign.Left, font, ink);
+        }
+
+        return background;
     }
 
     public static byte[] Png(SKBitmap bitmap) => Encode(bitmap, SKEncodedImageFormat.Png, 100);

@@ -19,9 +19,25 @@ public enum PictureOutcome
     Failed,
 }
 
+/// <summary>What became of reading the text in one picture (OCR).</summary>
+public enum PictureTextOutcome
+{
+    /// <summary>Not tried: OCR is off, or the picture was not read.</summary>
+    NotRun,
+
+    /// <summary>Read: <see cref="PictureReading.Text"/> holds what was read (empty when nothing was).</summary>
+    Read,
+
+    /// <summary>The OCR program failed (could not start, exited with an error); the picture is judged without text.</summary>
+    Failed,
+
+    /// <summary>The OCR program took longer than allowed and was killed; the picture is judged without text.</summary>
+    TimedOut,
+}
+
 /// <summary>
-/// One picture read: its QR codes' payloads (in the order found), its perceptual hash, and what
-/// it was. <see cref="Where"/> names it without the query of its link (which carries tokens).
+/// One picture read: its QR codes' payloads (in the order found), its perceptual hash, the text
+/// read off it when OCR is on, and what it was. <see cref="Where"/> names it without the query of its link (which carries tokens).
 /// </summary>
 public sealed record PictureReading(PictureOutcome Outcome, string Where)
 {
@@ -33,6 +49,16 @@ public sealed record PictureReading(PictureOutcome Outcome, string Where)
 
     /// <summary>The payload of every QR code found, each once.</summary>
     public IReadOnlyList<string> Codes { get; init; } = [];
+
+    /// <summary>
+    /// The text read off the picture (OCR, <see cref="TextOutcome"/> <see cref="PictureTextOutcome.Read"/>):
+    /// lines joined by spaces, cut to <c>OcrMaxChars</c>; empty when none was read; null when OCR
+    /// did not run or failed.
+    /// </summary>
+    public string? Text { get; init; }
+
+    /// <summary>Whether the picture's text was read, and if not, why.</summary>
+    public PictureTextOutcome TextOutcome { get; init; }
 
     public int Width { get; init; }
 
@@ -48,7 +74,7 @@ public sealed record PictureReading(PictureOutcome Outcome, string Where)
 
 /// <summary>
 /// Fetches a picture within the limits of <c>GroupGuard:Images</c>, decodes it, finds its QR
-/// codes and hashes it. Failure contract: never throws for the picture's fault or the network's
+/// codes, hashes it and, when OCR is on, reads its text. Failure contract: never throws for the picture's fault or the network's
 /// (that is a <see cref="PictureOutcome.Refused"/> or <see cref="PictureOutcome.Failed"/>
 /// reading); throws only <see cref="OperationCanceledException"/> when cancelled.
 /// </summary>

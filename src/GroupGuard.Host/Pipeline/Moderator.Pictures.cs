@@ -10,10 +10,12 @@ namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
 /// What a message's pictures held, judged the way its text was: the payload of each QR code runs
-/// through every rule (the <c>qr</c> detector only there), each picture's hash is looked up in the
-/// block list (<c>images.blocked</c>, in every group), and the hits go through the same policy,
-/// incident writer and action queue, acting on the original message. The incidents' text is the
-/// message's followed by a line per code or blocked picture saying which picture and what it held.
+/// through every rule (the <c>qr</c> detector only there), so does the text read off each picture
+/// when OCR is on (<see cref="TextOrigin.PictureText"/>: not <c>qr</c>), each picture's hash is
+/// looked up in the block list (<c>images.blocked</c>, in every group), and the hits go through the
+/// same policy, incident writer and action queue, acting on the original message. The incidents'
+/// text is the message's followed by a line per code, picture text or blocked picture saying which
+/// picture and what it held.
 /// </summary>
 internal sealed partial class Moderator
 {
@@ -53,6 +55,20 @@ internal sealed partial class Moderator
                 }
             }
 
+            if (reading.Text is { Length: > 0 } text)
+            {
+                var line = $"\n[图片{check.Index} {reading.Where}] 图中文字: ";
+                var offset = evidence.Length + line.Length;
+                evidence.Append(line).Append(text);
+                foreach (var hit in MessageDetector.Detect(ruleSet, text, message.GroupId, TextOrigin.PictureText, segmenter).Hits)
+                {
+                    if (pictureOf.TryAdd(hit.Rule.Id, check.Index))
+                    {
+                        hits.Add(hit with { Start = hit.Start + offset });
+                    }
+                }
+            }
+
             if (reading.Hash is { } hash && Nearest(blocks, hash) is { } near)
             {
                 var tag = $"[图片{check.Index} {reading.Where}]";
@@ -67,7 +83,7 @@ internal sealed partial class Moderator
 
         if (hits.Exists(h => h.Rule.NewcomerHours is not null))
         {
-            // A newcomer rule on a QR code weighs the sender's join time as the text path does.
+            // A newcomer rule on a QR code or a picture's text weighs the sender's join time as the text path does.
             var joinedAt = await JoinedAtAsync(message, stoppingToken);
             hits = hits.FindAll(h => AppliesTo(h.Rule, message, joinedAt));
         }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using GroupGuard.Core;
+using GroupGuard.Core.Images;
 using GroupGuard.Images;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,9 @@ internal sealed class PictureStats
     private long _failed;
     private long _skipped;
     private long _incidents;
+    private long _ocrRuns;
+    private long _ocrFailed;
+    private long _ocrTimeouts;
 
     /// <summary>Pictures waiting to be read.</summary>
     public long Queued => Interlocked.Read(ref _queued);
@@ -35,6 +39,34 @@ internal sealed class PictureStats
 
     /// <summary>Incidents stored from what pictures held.</summary>
     public long Incidents => Interlocked.Read(ref _incidents);
+
+    /// <summary>Pictures whose text tesseract was asked for (<c>GroupGuard:Images:Ocr</c>).</summary>
+    public long OcrRuns => Interlocked.Read(ref _ocrRuns);
+
+    /// <summary>Of those, the runs that failed (did not start, exited with an error).</summary>
+    public long OcrFailed => Interlocked.Read(ref _ocrFailed);
+
+    /// <summary>Of those, the runs killed at <see cref="ImagesOptions.OcrTimeoutSeconds"/>.</summary>
+    public long OcrTimeouts => Interlocked.Read(ref _ocrTimeouts);
+
+    /// <summary>Counts what became of a picture's OCR.</summary>
+    public void Ocr(PictureTextOutcome outcome)
+    {
+        if (outcome == PictureTextOutcome.NotRun)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _ocrRuns);
+        if (outcome == PictureTextOutcome.Failed)
+        {
+            Interlocked.Increment(ref _ocrFailed);
+        }
+        else if (outcome == PictureTextOutcome.TimedOut)
+        {
+            Interlocked.Increment(ref _ocrTimeouts);
+        }
+    }
 
     public void Stored(int incidents) => Interlocked.Add(ref _incidents, incidents);
 

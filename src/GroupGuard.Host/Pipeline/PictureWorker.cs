@@ -6,7 +6,7 @@ namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
 /// Reads the queued messages' pictures (<see cref="IPictureReader"/>: fetch, decode, QR codes,
-/// hash), up to <see cref="ImagesOptions.Workers"/> messages at once, and has the
+/// hash, the text in them with OCR on), up to <see cref="ImagesOptions.Workers"/> messages at once, and has the
 /// <see cref="Moderator"/> judge what they held. Stopping leaves what is still queued: pictures are
 /// not journaled, and a message replayed after a crash is read again.
 /// </summary>
@@ -33,6 +33,7 @@ internal sealed partial class PictureWorker(
             {
                 case PictureOutcome.Read:
                     stats.Read();
+                    stats.Ocr(reading.TextOutcome);
                     break;
                 case PictureOutcome.Refused:
                     stats.Refuse();

@@ -84,6 +84,18 @@ public sealed class QrDetectorTests
     }
 
     [Fact]
+    public void Text_read_off_a_picture_never_fires_a_qr_rule_but_meets_the_others()
+    {
+        var rules = Load(Pack);
+
+        var hits = MessageDetector.Detect(rules, $"加微信 abc123 领红包 {Pictures.WeChatGroup} https://evil.xyz/pay?id=1", "123456", TextOrigin.PictureText).Hits;
+
+        Assert.DoesNotContain(hits, h => h.Rule.DetectorName == "qr");
+        Assert.Contains(hits, h => h.Rule.Id == "ads.contact");
+        Assert.Contains(hits, h => h.Rule.Id == "ads.bad-links");
+    }
+
+    [Fact]
     public void A_codes_payload_meets_the_other_rules_like_text()
     {
         var rules = Load(Pack);

@@ -121,15 +121,8 @@ public static class ModerationPolicy
         }
 
         var spans = hits.Where(h => !inner.ContainsKey(h) && h.Length > 0 && h.Start + h.Length <= message.Text.Length).Select(h => new EvidenceSpan(h.Start, h.Length)).ToList();
-        var (text, normalized) = context.Privacy.StoreText switch
-        {
-            StoreText.Full => (message.Text, normalizedText),
-            StoreText.Masked => (EvidenceMasker.Mask(message.Text, spans), null),
-            _ => ("", null),
-        };
-        var shift = 0;
-        text = text.Length == 0 ? text : StoredText.Window(text, spans, out shift);
-        normalized = StoredText.Cut(normalized, StoredText.MaxMessageChars);
+        var text = StoredText.Kept(message.Text, spans, context.Privacy.StoreText, out var shift);
+        var normalized = context.Privacy.StoreText == StoreText.Full ? StoredText.Cut(normalizedText, StoredText.MaxMessageChars) : null;
 
         var unsupportedNote = unsupported.Count > 0
             ? $"{message.Platform} cannot {string.Join(" or ", unsupported)}" + (actions.Count > 0 ? "; warned in the group instead" : "")
@@ -186,23 +179,18 @@ public static class ModerationPolicy
         var source = forwarded.Source.Text;
         var hit = forwarded.Hit;
         EvidenceSpan[] spans = hit.Length > 0 && hit.Start + hit.Length <= source.Length ? [new EvidenceSpan(hit.Start, hit.Length)] : [];
-        var (text, normalized) = privacy.StoreText switch
-        {
-            StoreText.Full => (source, forwarded.NormalizedText),
-            StoreText.Masked => (EvidenceMasker.Mask(source, spans), null),
-            _ => ("", null),
-        };
+        var text = StoredText.Kept(source, spans, privacy.StoreText, out var shift);
         if (text.Length == 0)
         {
             return (text, null, []);
         }
 
-        text = StoredText.Window(text, spans, out var shift);
-        return (text, StoredText.Cut(normalized, StoredText.MaxMessageChars), StoredText.Shift(spans, shift, text));
+        var normalized = privacy.StoreText == StoreText.Full ? StoredText.Cut(forwarded.NormalizedText, StoredText.MaxMessageChars) : null;
+        return (text, normalized, StoredText.Shift(spans, shift, text));
     }
 
-    /// <summary>The pack filter of a group's settings; stream and text hits alike.</summary>
-    private static IEnumerable<RuleHit> Applicable(IEnumerable<RuleHit> hits, GroupOverride? group) =>
+    /// <summary>The pack filter of a group's settings; stream, text and join-request hits alike.</summary>
+    public static IEnumerable<RuleHit> Applicable(IEnumerable<RuleHit> hits, GroupOverride? group) =>
         group?.Packs is { } packs ? hits.Where(h => packs.Contains(h.Rule.PackId, StringComparer.Ordinal)) : hits;
 
     /// <summary>A hit whose own action could not be done as decided: its incident carries the note.</summary>

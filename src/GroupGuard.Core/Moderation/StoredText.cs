@@ -19,6 +19,23 @@ public static class StoredText
     private const string Ellipsis = "…";
 
     /// <summary>
+    /// What an incident keeps of <paramref name="text"/> under <c>GroupGuard:Privacy:StoreText</c>:
+    /// all of it, masked around <paramref name="spans"/> (<see cref="EvidenceMasker"/>), or nothing;
+    /// as a <see cref="Window"/> when long. <paramref name="shift"/> is the window's (0 when nothing is kept).
+    /// </summary>
+    public static string Kept(string text, IReadOnlyList<EvidenceSpan> spans, StoreText mode, out int shift)
+    {
+        shift = 0;
+        var kept = mode switch
+        {
+            StoreText.Full => text,
+            StoreText.Masked => EvidenceMasker.Mask(text, spans),
+            _ => "",
+        };
+        return kept.Length == 0 ? kept : Window(kept, spans, out shift);
+    }
+
+    /// <summary>
     /// The part of <paramref name="text"/> an incident keeps: all of it when short enough, else a
     /// window that starts a little before the first span, marked with an ellipsis at each cut.
     /// <paramref name="shift"/> is what to subtract from an offset in the text to get its offset in

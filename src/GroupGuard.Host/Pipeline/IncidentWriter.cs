@@ -53,6 +53,14 @@ internal sealed partial class IncidentWriter
         return ids;
     }
 
+    /// <summary>A write that returns nothing, with the same retries; false when stopping with storage still down.</summary>
+    public async Task<bool> StoreAsync(Func<Task> write, CancellationToken stoppingToken) =>
+        (await StoreAsync(async () =>
+        {
+            await write();
+            return true;
+        }, stoppingToken)).Stored;
+
     /// <summary>
     /// Runs one write with the same retries (another record of a message: a join decision); false
     /// when stopping with storage still down. The write itself is never cancelled half-way: only

@@ -30,7 +30,7 @@ internal sealed partial class JoinScreener(
     PipelineStats stats,
     ILogger<JoinScreener> logger,
     IWordSegmenter? segmenter = null,
-    IGroupSwitches? switches = null)
+    DryRunSwitches? dryRunSwitches = null)
 {
     public async Task<ModerationOutcome> ScreenAsync(ChatMessage request, CancellationToken stoppingToken)
     {
@@ -53,7 +53,7 @@ internal sealed partial class JoinScreener(
         List<RuleHit> hits;
         try
         {
-            hits = Detect(request, nickname);
+            hits = [.. ModerationPolicy.Applicable(Detect(request, nickname), group.Group)];
         }
         catch (Exception ex)
         {
@@ -79,7 +79,8 @@ internal sealed partial class JoinScreener(
             return ModerationOutcome.Done;
         }
 
-        var dryRun = ModerationPolicy.DryRun(await DryRunSwitchAsync(request, stoppingToken), group.Group, group.Options);
+        var dryRunSwitch = dryRunSwitches is null ? null : await dryRunSwitches.ReadAsync(request.Platform, request.GroupId, stoppingToken);
+        var dryRun = ModerationPolicy.DryRun(dryRunSwitch, group.Group, group.Options);
         var status = outcome == JoinOutcome.Left ? ActionStatus.Skipped
             : adapter is null ? ActionStatus.Unsupported
             : dryRun ? ActionStatus.DryRun
@@ -161,14 +162,8 @@ internal sealed partial class JoinScreener(
         }
 
         LogAnswered(request.Platform, request.GroupId, request.UserId, answer.Approve, result.Status, result.Error);
-        await writer.StoreAsync(() => Updated(stored.Result.Id, result), CancellationToken.None);
+        await writer.StoreAsync(() => decisions.UpdateStatusAsync(stored.Result.Id, result.Status, result.Error, CancellationToken.None), CancellationToken.None);
         return ModerationOutcome.Done;
-    }
-
-    private async Task<bool> Updated(long id, ActionResult result)
-    {
-        await decisions.UpdateStatusAsync(id, result.Status, result.Error, CancellationToken.None);
-        return true;
     }
 
     /// <summary>The hits of the comment and of the nickname, each rule once (the comment's first).</summary>
@@ -188,25 +183,18 @@ internal sealed partial class JoinScreener(
             }
         }
 
-        // A group that chose its packs is screened by those only.
-        var packs = settings.For(request.GroupId).Group?.Packs;
-        return packs is null ? hits : hits.FindAll(h => packs.Contains(h.Rule.PackId, StringComparer.Ordinal));
+        return hits;
     }
 
     private static RuleHit? Strongest(List<RuleHit> hits) =>
         hits.Where(h => h.Rule.Mode == RuleMode.Enforce).OrderByDescending(h => h.Rule.Severity).FirstOrDefault()
         ?? hits.OrderByDescending(h => h.Rule.Severity).FirstOrDefault();
 
-    /// <summary>The comment as the privacy setting keeps evidence: whole (within bounds), masked around the hit, or not at all.</summary>
+    /// <summary>The comment as the privacy setting keeps evidence, the decisive hit's span masked when it lies in the comment.</summary>
     private static string Kept(string comment, RuleHit? hit, StoreText storeText)
     {
         EvidenceSpan[] spans = hit is { Start: >= 0 } h && h.Start + h.Length <= comment.Length ? [new EvidenceSpan(h.Start, h.Length)] : [];
-        return storeText switch
-        {
-            StoreText.None => "",
-            StoreText.Masked => StoredText.Cut(EvidenceMasker.Mask(comment, spans), StoredText.MaxMessageChars) ?? "",
-            _ => StoredText.Window(comment, spans, out _),
-        };
+        return StoredText.Kept(comment, spans, storeText, out _);
     }
 
     private async Task<string?> NicknameAsync(IJoinRequestActions adapter, ChatMessage request, CancellationToken stoppingToken)
@@ -233,24 +221,6 @@ internal sealed partial class JoinScreener(
             // The list is unreadable: the rules still screen the request.
             stats.StorageFailed(ex.Message);
             LogBlocksUnread(ex, request.Platform, request.UserId);
-            return null;
-        }
-    }
-
-    private async Task<bool?> DryRunSwitchAsync(ChatMessage request, CancellationToken stoppingToken)
-    {
-        if (switches is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await switches.GetDryRunAsync(request.Platform, request.GroupId, stoppingToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            stats.StorageFailed(ex.Message);
             return null;
         }
     }

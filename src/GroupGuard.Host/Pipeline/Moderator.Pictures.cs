@@ -42,31 +42,12 @@ internal sealed partial class Moderator
             var reading = check.Reading;
             foreach (var code in reading.Codes)
             {
-                var line = $"\n[图片{check.Index} {reading.Where}] 二维码({QrPayloads.NameOf(QrPayloads.Classify(code))}): ";
-                var offset = evidence.Length + line.Length;
-                evidence.Append(line).Append(code);
-                foreach (var hit in MessageDetector.Detect(ruleSet, code, message.GroupId, TextOrigin.QrCode, segmenter).Hits)
-                {
-                    // A rule reports one hit a message, as on text: the first picture's.
-                    if (pictureOf.TryAdd(hit.Rule.Id, check.Index))
-                    {
-                        hits.Add(hit with { Start = hit.Start + offset });
-                    }
-                }
+                Match(check, $"二维码({QrPayloads.NameOf(QrPayloads.Classify(code))})", code, TextOrigin.QrCode);
             }
 
             if (reading.Text is { Length: > 0 } text)
             {
-                var line = $"\n[图片{check.Index} {reading.Where}] 图中文字: ";
-                var offset = evidence.Length + line.Length;
-                evidence.Append(line).Append(text);
-                foreach (var hit in MessageDetector.Detect(ruleSet, text, message.GroupId, TextOrigin.PictureText, segmenter).Hits)
-                {
-                    if (pictureOf.TryAdd(hit.Rule.Id, check.Index))
-                    {
-                        hits.Add(hit with { Start = hit.Start + offset });
-                    }
-                }
+                Match(check, "图中文字", text, TextOrigin.PictureText);
             }
 
             if (reading.Hash is { } hash && Nearest(blocks, hash) is { } near)
@@ -77,6 +58,22 @@ internal sealed partial class Moderator
                 if (pictureOf.TryAdd(BlockedRuleId, check.Index))
                 {
                     hits.Add(new RuleHit(BlockedRule(images), $"#{near.Block.Id} ({near.Distance} bits)", start, tag.Length));
+                }
+            }
+        }
+
+        // What a picture held, as a line of the evidence, through every rule of its origin.
+        void Match(PictureCheck check, string label, string text, TextOrigin origin)
+        {
+            var line = $"\n[图片{check.Index} {check.Reading.Where}] {label}: ";
+            var offset = evidence.Length + line.Length;
+            evidence.Append(line).Append(text);
+            foreach (var hit in MessageDetector.Detect(ruleSet, text, message.GroupId, origin, segmenter).Hits)
+            {
+                // A rule reports one hit a message, as on text: the first picture's.
+                if (pictureOf.TryAdd(hit.Rule.Id, check.Index))
+                {
+                    hits.Add(hit with { Start = hit.Start + offset });
                 }
             }
         }
@@ -112,15 +109,7 @@ internal sealed partial class Moderator
         IReadOnlyList<long>? ids;
         using (var flight = inFlight.Begin())
         {
-            var context = new PolicyContext(
-                offences,
-                role,
-                flight.Now,
-                group.Options,
-                scope,
-                group.Privacy,
-                action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false,
-                dryRunSwitch);
+            var context = ContextFor(message, group, scope, offences, role, flight.Now, dryRunSwitch);
             var scanned = message with { Text = evidence.ToString(), Cards = [] };
             decision = WithoutRepeats(ModerationPolicy.Decide(scanned, hits, ruleSet.Version, context), existing);
             if (decision.Incidents.Count == 0)

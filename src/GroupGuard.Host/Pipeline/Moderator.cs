@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using GroupGuard.Core;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Moderation;
@@ -39,7 +38,7 @@ internal sealed partial class Moderator(
     ILogger<Moderator> logger,
     IWordSegmenter? segmenter = null,
     IPlatformActions? platform = null,
-    IGroupSwitches? switches = null,
+    DryRunSwitches? dryRunSwitches = null,
     GroupCommands? commands = null,
     Core.Images.IImageBlocks? blocks = null,
     ForwardedContent? forwards = null,
@@ -47,9 +46,6 @@ internal sealed partial class Moderator(
     Core.Members.IJoinTimes? joinTimes = null,
     JoinScreener? joins = null)
 {
-    // Each group's dry-run switch as last read: a group that switched dry run on stays in it while the store is unreadable.
-    private readonly ConcurrentDictionary<(string Platform, string GroupId), bool?> _lastSwitches = new();
-
     public async Task<ModerationOutcome> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
         if (message.JoinRequest is not null)
@@ -114,15 +110,7 @@ internal sealed partial class Moderator(
         // The detection time stays open until the write commits, so a digest due meanwhile waits for it.
         using (var flight = inFlight.Begin())
         {
-            var context = new PolicyContext(
-                offences,
-                role,
-                flight.Now,
-                group.Options,
-                group.Group,
-                group.Privacy,
-                action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false,
-                dryRunSwitch);
+            var context = ContextFor(message, group, group.Group, offences, role, flight.Now, dryRunSwitch);
             decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text), forwarded);
             ids = await writer.WriteAsync(decision.Incidents, stoppingToken);
         }
@@ -170,33 +158,13 @@ internal sealed partial class Moderator(
         }
     }
 
+    /// <summary>What the policy weighs for one of the message's decisions (its text's, its pictures').</summary>
+    private PolicyContext ContextFor(ChatMessage message, GroupSettings group, GroupOverride? scope, int offences, SenderRole role, DateTimeOffset now, bool? dryRunSwitch) =>
+        new(offences, role, now, group.Options, scope, group.Privacy, action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false, dryRunSwitch);
+
     /// <summary>The group's dry run as switched at runtime (a command, the console), or null: the configuration's then.</summary>
-    private async Task<bool?> DryRunSwitchAsync(ChatMessage message, CancellationToken stoppingToken)
-    {
-        if (switches is null)
-        {
-            return null;
-        }
-
-        var key = (message.Platform, message.GroupId);
-        try
-        {
-            var value = await switches.GetDryRunAsync(message.Platform, message.GroupId, stoppingToken);
-            if (value is not null || _lastSwitches.ContainsKey(key))
-            {
-                _lastSwitches[key] = value;
-            }
-
-            return value;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The store is down (the incident write below waits for it): what it said last stands meanwhile.
-            stats.StorageFailed(ex.Message);
-            LogSwitchUnread(ex, message.Platform, message.GroupId);
-            return _lastSwitches.GetValueOrDefault(key);
-        }
-    }
+    private async Task<bool?> DryRunSwitchAsync(ChatMessage message, CancellationToken stoppingToken) =>
+        dryRunSwitches is null ? null : await dryRunSwitches.ReadAsync(message.Platform, message.GroupId, stoppingToken);
 
     private async Task<int> CountOffencesAsync(ChatMessage message, ModerationOptions options, CancellationToken stoppingToken)
     {
@@ -213,9 +181,6 @@ internal sealed partial class Moderator(
             return 0; // no escalation rather than no moderation
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The dry-run switch of {Platform} group {GroupId} could not be read; the last one read applies to this message")]
-    private partial void LogSwitchUnread(Exception ex, string platform, string groupId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Detection failed on {Protocol} group {GroupId} message {MessageId}; skipped")]
     private partial void LogDetectionFailed(Exception ex, Protocol protocol, string groupId, string messageId);

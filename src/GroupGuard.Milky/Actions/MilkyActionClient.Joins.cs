@@ -69,8 +69,8 @@ internal sealed partial class MilkyActionClient : IJoinRequestActions
             return null;
         }
 
-        return outcome.Data.ValueKind == JsonValueKind.Object && MilkyJson.NonEmpty(outcome.Data, "nickname") is { } name
-            ? name.Length <= MessageLimits.MaxNameLength ? name : name[..MessageLimits.MaxNameLength]
+        return outcome.Data.ValueKind == JsonValueKind.Object
+            ? StoredText.Cut(MilkyJson.NonEmpty(outcome.Data, "nickname"), MessageLimits.MaxNameLength)
             : null;
     }
 

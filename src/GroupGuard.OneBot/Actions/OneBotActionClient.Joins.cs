@@ -40,7 +40,7 @@ internal sealed partial class OneBotActionClient : IJoinRequestActions
     {
         cancellationToken.ThrowIfCancellationRequested();
         var options = _options.CurrentValue;
-        if (protocol != V11EventReader.Protocol || (string.IsNullOrWhiteSpace(options.ApiBaseUrl) && _sockets.Find(botId) is null))
+        if (!CanAskNow(protocol, botId, options))
         {
             return null;
         }
@@ -56,7 +56,7 @@ internal sealed partial class OneBotActionClient : IJoinRequestActions
             && outcome.Data.TryGetProperty("nickname", out var nickname)
             && nickname.ValueKind == JsonValueKind.String
             && nickname.GetString() is { Length: > 0 } name
-                ? name.Length <= MessageLimits.MaxNameLength ? name : name[..MessageLimits.MaxNameLength]
+                ? StoredText.Cut(name, MessageLimits.MaxNameLength)
                 : null;
     }
 

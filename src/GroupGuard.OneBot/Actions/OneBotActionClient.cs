@@ -203,15 +203,9 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
     {
         cancellationToken.ThrowIfCancellationRequested();
 
-        // v12 has no standard member-info action that carries a role.
-        if (protocol != V11EventReader.Protocol)
-        {
-            return null;
-        }
-
-        // Moderation waits for the role: ask only a channel that is there now, never wait for a socket.
+        // v12 has no standard member-info action that carries a role; moderation waits for it, so only a channel there now is asked.
         var options = _options.CurrentValue;
-        if (string.IsNullOrWhiteSpace(options.ApiBaseUrl) && _sockets.Find(botId) is null)
+        if (!CanAskNow(protocol, botId, options))
         {
             return null;
         }
@@ -262,13 +256,8 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
     public async Task<DateTimeOffset?> GetJoinTimeAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (protocol != V11EventReader.Protocol)
-        {
-            return null;
-        }
-
         var options = _options.CurrentValue;
-        if (string.IsNullOrWhiteSpace(options.ApiBaseUrl) && _sockets.Find(botId) is null)
+        if (!CanAskNow(protocol, botId, options))
         {
             return null;
         }
@@ -432,6 +421,13 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
 
         return $"{ApiBaseUrlSetting} is not set and bot {botId} has not connected over a WebSocket";
     }
+
+    /// <summary>
+    /// Whether a v11 question that moderation waits for (a role, a join time, a nickname) can be
+    /// asked now: the HTTP API is set, or the bot's socket is there this moment (never waited for).
+    /// </summary>
+    private bool CanAskNow(Protocol protocol, string botId, OneBotOptions options) =>
+        protocol == V11EventReader.Protocol && (!string.IsNullOrWhiteSpace(options.ApiBaseUrl) || _sockets.Find(botId) is not null);
 
     private static ActionResult ToResult(CallOutcome outcome) =>
         outcome.Succeeded ? ActionResult.Done : ActionResult.Failed(outcome.Kind ?? ActionErrorKind.Refused, outcome.Error!);

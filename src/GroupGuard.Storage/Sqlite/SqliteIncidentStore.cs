@@ -305,36 +305,28 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         return row?.ToIncident();
     }
 
-    public async Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
+    public Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken) =>
+        UpdateEachAsync(
+            incidentIds,
+            "UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE id IN @Ids",
+            new { Status = EnumText<ActionStatus>.ToText(status), Error = error, Kind = EnumText<ActionErrorKind>.ToText(errorKind) },
+            cancellationToken);
+
+    public Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(incidentIds);
-        if (incidentIds.Count == 0)
-        {
-            return;
-        }
-
-        await WriteAsync(
-            async (connection, transaction) =>
-            {
-                foreach (var chunk in incidentIds.Distinct().Chunk(IdsPerStatement))
-                {
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        "UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE id IN @Ids",
-                        new { Status = EnumText<ActionStatus>.ToText(status), Error = error, Kind = EnumText<ActionErrorKind>.ToText(errorKind), Ids = chunk },
-                        transaction,
-                        cancellationToken: cancellationToken)).ConfigureAwait(false);
-                }
-
-                return 0;
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(incidentIds);
         ArgumentOutOfRangeException.ThrowIfNegative(recalled);
         ArgumentOutOfRangeException.ThrowIfNegative(failed);
+        return UpdateEachAsync(
+            incidentIds,
+            "UPDATE incidents SET cleared_messages = @Recalled, clear_failed = @Failed WHERE id IN @Ids",
+            new { Recalled = recalled, Failed = failed },
+            cancellationToken);
+    }
+
+    /// <summary>One update of the incidents <paramref name="incidentIds"/> name (<c>@Ids</c>), in slices within SQLite's bound on values, in one transaction.</summary>
+    private async Task UpdateEachAsync(IReadOnlyList<long> incidentIds, string sql, object values, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incidentIds);
         if (incidentIds.Count == 0)
         {
             return;
@@ -345,11 +337,9 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             {
                 foreach (var chunk in incidentIds.Distinct().Chunk(IdsPerStatement))
                 {
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        "UPDATE incidents SET cleared_messages = @Recalled, clear_failed = @Failed WHERE id IN @Ids",
-                        new { Recalled = recalled, Failed = failed, Ids = chunk },
-                        transaction,
-                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    var parameters = new DynamicParameters(values);
+                    parameters.Add("Ids", chunk);
+                    await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 }
 
                 return 0;

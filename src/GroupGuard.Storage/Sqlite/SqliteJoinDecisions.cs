@@ -17,6 +17,8 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
         action_status AS ActionStatus, action_error AS ActionError, block_note AS BlockNote
         """;
 
+    private const string BlockColumns = "platform AS Platform, user_id AS UserId, at AS At, note AS Note, incident_id AS IncidentId";
+
     public async Task<(long Id, bool Added)> AddAsync(JoinDecision decision, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
@@ -121,7 +123,7 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
     {
         await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<BlockRow>(new CommandDefinition(
-            "SELECT platform AS Platform, user_id AS UserId, at AS At, note AS Note, incident_id AS IncidentId FROM user_blocks WHERE platform = @Platform AND user_id = @UserId",
+            $"SELECT {BlockColumns} FROM user_blocks WHERE platform = @Platform AND user_id = @UserId",
             new { Platform = platform, UserId = userId },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row?.ToBlock();
@@ -131,7 +133,7 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
     {
         await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<BlockRow>(new CommandDefinition(
-            "SELECT platform AS Platform, user_id AS UserId, at AS At, note AS Note, incident_id AS IncidentId FROM user_blocks ORDER BY at, platform, user_id",
+            $"SELECT {BlockColumns} FROM user_blocks ORDER BY at, platform, user_id",
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToBlock())];
     }

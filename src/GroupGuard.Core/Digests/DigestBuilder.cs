@@ -96,7 +96,7 @@ public static class DigestBuilder
             foreach (var group in real.GroupBy(i => i.GroupId).OrderByDescending(g => g.Count()))
             {
                 var name = group.Select(i => i.GroupName).FirstOrDefault(n => !string.IsNullOrEmpty(n));
-                lines.Add((LineKind.Item, $"{(name is null ? "群 " + quote(group.Key) : $"{quote(name)}（{quote(group.Key)}）")}：{group.Count()} 起"));
+                lines.Add((LineKind.Item, $"{GroupName(name, group.Key, quote)}：{group.Count()} 起"));
             }
 
             lines.Add((LineKind.Heading, "处置"));
@@ -211,20 +211,21 @@ public static class DigestBuilder
             var why = join.Reason == Members.JoinReason.Blocked
                 ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + quote(join.BlockNote))
                 : $"{quote(join.Rule ?? "")}「{quote(join.MatchedTerm ?? "")}」";
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupOf(join, quote)}：已拒绝（{why}，{JoinAnswerName(join, quote)}）"));
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：已拒绝（{why}，{JoinAnswerName(join, quote)}）"));
         }
 
         foreach (var join in left.Take(10))
         {
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupOf(join, quote)}：待管理员处理，命中 {quote(join.Rule ?? "")}「{quote(join.MatchedTerm ?? "")}」"));
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：待管理员处理，命中 {quote(join.Rule ?? "")}「{quote(join.MatchedTerm ?? "")}」"));
         }
     }
 
     private static string Applicant(Members.JoinDecision join, Func<string, string> quote) =>
         join.Nickname is { Length: > 0 } name ? $"{quote(name)}（{quote(join.UserId)}）" : quote(join.UserId);
 
-    private static string GroupOf(Members.JoinDecision join, Func<string, string> quote) =>
-        join.GroupName is { Length: > 0 } name ? $"{quote(name)}（{quote(join.GroupId)}）" : "群 " + quote(join.GroupId);
+    /// <summary>A group as the digest names it: its name and id, or the id alone.</summary>
+    private static string GroupName(string? name, string id, Func<string, string> quote) =>
+        name is { Length: > 0 } ? $"{quote(name)}（{quote(id)}）" : "群 " + quote(id);
 
     private static string JoinAnswerName(Members.JoinDecision join, Func<string, string> quote) => join.ActionStatus switch
     {

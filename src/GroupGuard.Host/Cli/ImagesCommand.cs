@@ -41,7 +41,7 @@ internal static class ImagesCommand
         }
 
         var now = time.GetUtcNow();
-        var who = "cli:" + Environment.UserName;
+        var who = VerbHost.Actor;
         var chosenPicture = chosen[0];
         var again = (await blocks.ListAsync(cancellationToken)).Any(b => b.Hash == chosenPicture.Hash);
         var block = await blocks.BlockAsync(chosenPicture.Hash, id, note, now, who, cancellationToken);
@@ -99,7 +99,7 @@ internal static class ImagesCommand
             return 1;
         }
 
-        await audit.AuditAsync(new AuditEntry(0, time.GetUtcNow(), "cli:" + Environment.UserName, "image_unblock", $"block {id}", null), cancellationToken);
+        await audit.AuditAsync(new AuditEntry(0, time.GetUtcNow(), VerbHost.Actor, "image_unblock", $"block {id}", null), cancellationToken);
         await output.WriteLineAsync($"unblocked #{id}");
         return 0;
     }

@@ -14,7 +14,7 @@ internal static class IncidentsCommand
         await store.InitializeAsync(cancellationToken);
         var incident = await store.GetAsync(id, cancellationToken);
         var now = time.GetUtcNow();
-        var who = "cli:" + Environment.UserName;
+        var who = VerbHost.Actor;
         if (incident is null || !await store.MarkFalsePositiveAsync(id, falsePositive, note, now, who, cancellationToken))
         {
             await error.WriteLineAsync($"groupguard incidents mark: there is no incident {id}");

@@ -70,7 +70,7 @@ internal static class UsersCommand
             return 1;
         }
 
-        await accounts.AuditAsync(new AuditEntry(0, now, "cli:" + Environment.UserName, "user_add", name, Describe(account), null), cancellationToken);
+        await accounts.AuditAsync(new AuditEntry(0, now, VerbHost.Actor, "user_add", name, Describe(account), null), cancellationToken);
         await output.WriteLineAsync($"added {Describe(account)}; the console is at /console");
         return 0;
     }
@@ -97,7 +97,7 @@ internal static class UsersCommand
             return 1;
         }
 
-        await accounts.AuditAsync(new AuditEntry(0, time.GetUtcNow(), "cli:" + Environment.UserName, "user_remove", name, null, null), cancellationToken);
+        await accounts.AuditAsync(new AuditEntry(0, time.GetUtcNow(), VerbHost.Actor, "user_remove", name, null, null), cancellationToken);
         await output.WriteLineAsync($"removed {name}; their sessions end with their next request");
         return 0;
     }
@@ -128,7 +128,7 @@ internal static class UsersCommand
 
         await store.InitializeAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var by = "cli:" + Environment.UserName;
+        var by = VerbHost.Actor;
         if (!await blocks.BlockAsync(new Core.Members.UserBlock(platform, userId, now, note ?? $"blocked by {by}", null), cancellationToken))
         {
             await output.WriteLineAsync($"{platform} user {userId} is already blocked");
@@ -164,7 +164,7 @@ internal static class UsersCommand
             return 1;
         }
 
-        await accounts.AuditAsync(new AuditEntry(0, time.GetUtcNow(), "cli:" + Environment.UserName, "user_unblock", $"{platform}:{userId}", null, null), cancellationToken);
+        await accounts.AuditAsync(new AuditEntry(0, time.GetUtcNow(), VerbHost.Actor, "user_unblock", $"{platform}:{userId}", null, null), cancellationToken);
         await output.WriteLineAsync($"unblocked {platform} user {userId}");
         return 0;
     }

@@ -10,6 +10,9 @@ namespace GroupGuard.Host.Cli;
 /// </summary>
 internal static class VerbHost
 {
+    /// <summary>Who a verb's audit entries and reviews name: <c>cli:</c> and the operating-system user.</summary>
+    public static string Actor => "cli:" + Environment.UserName;
+
     /// <summary>
     /// Builds the host, validates the settings the verb uses as the service would at start, and
     /// runs <paramref name="verb"/>. With <paramref name="readsDatabase"/>, a database that is not

@@ -12,6 +12,7 @@ internal static class DetectorFactory
         BankCardDetector.DetectorName,
         UrlDetector.DetectorName,
         QrDetector.DetectorName,
+        PromoDetector.DetectorName,
     ];
 
     public static IReadOnlyCollection<string> Names { get; } = Array.AsReadOnly(KnownNames);
@@ -64,6 +65,7 @@ internal static class DetectorFactory
             ChineseIdCardDetector.DetectorName => new ChineseIdCardDetector(time),
             ChineseMobileDetector.DetectorName => new ChineseMobileDetector(),
             BankCardDetector.DetectorName => new BankCardDetector(),
+            PromoDetector.DetectorName => new PromoDetector(),
             _ => null,
         };
 

@@ -6,9 +6,9 @@ namespace GroupGuard.Core.Tests.Detection.Detectors;
 public sealed class DetectorFactoryTests
 {
     [Fact]
-    public void The_five_built_in_detectors_are_named()
+    public void The_six_built_in_detectors_are_named()
     {
-        Assert.Equal(["cn_id_card", "cn_mobile", "bank_card", "url", "qr"], DetectorFactory.Names);
+        Assert.Equal(["cn_id_card", "cn_mobile", "bank_card", "url", "qr", "promo"], DetectorFactory.Names);
     }
 
     [Theory]

@@ -1,0 +1,330 @@
+using System.Text.RegularExpressions;
+
+namespace GroupGuard.Core.Detection.Detectors;
+
+/// <summary>
+/// <c>promo</c>: commercial promotion, scored. No one phrase makes a message an advert (a member
+/// may say a shop has 特价, a review may name a price), so the detector adds up weaker signals that
+/// sit close together: a price, a discount, something for sale, hire or rent, a service offered, a
+/// call to act (咨询, 报名, 到店, 私聊), a phone number or contact id, marketing-SMS formulae, and
+/// shop words. Talk by a buyer (买了, 收到, 好评, 入住), a public notice or a warning about scams,
+/// and a question count against it. The message is scored on its best window of
+/// <see cref="WindowChars"/> characters, and fires at <see cref="Threshold"/> when the window holds an
+/// offer and either a way to reach the seller or a second offer. The match is that window.
+/// </summary>
+internal sealed partial class PromoDetector : IDetector
+{
+    public const string DetectorName = "promo";
+
+    /// <summary>The score at which a message counts as promotion.</summary>
+    public const int Threshold = 7;
+
+    /// <summary>Signals count together only when they start within this many characters.</summary>
+    public const int WindowChars = 80;
+
+    // A hostile message full of shop words stays linear: at most this many matches per signal.
+    private const int MaxMatchesPerSignal = 256;
+
+    private static readonly Comparer<(int Start, int End, PromoSignal Signal)> TextOrder =
+        Comparer<(int Start, int End, PromoSignal Signal)>.Create((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Signal.CompareTo(b.Signal));
+
+    // Reused per thread, so that ordinary chat costs no allocation.
+    [ThreadStatic]
+    private static List<(int Start, int End, PromoSignal Signal)>? Found;
+
+    public string Name => DetectorName;
+
+    public void Find(string text, List<DetectorMatch> matches)
+    {
+        var score = Score(text);
+        if (score.Fires)
+        {
+            matches.Add(new DetectorMatch(score.Start, score.End - score.Start, text[score.Start..score.End]));
+        }
+    }
+
+    /// <summary>What the detector makes of <paramref name="text"/>: its best window and why.</summary>
+    public static PromoScore Score(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length < 4)
+        {
+            return PromoScore.None;
+        }
+
+        // Offers come first in the table: a message with none (most chat) is done after four scans.
+        var found = Found ??= new List<(int Start, int End, PromoSignal Signal)>(64);
+        found.Clear();
+        foreach (var (signal, _, regex) in Signals)
+        {
+            if (signal == FirstNonOffer && found.Count == 0)
+            {
+                return PromoScore.None;
+            }
+
+            var count = 0;
+            foreach (var m in regex.EnumerateMatches(text))
+            {
+                found.Add((m.Index, m.Index + m.Length, signal));
+                if (++count == MaxMatchesPerSignal)
+                {
+                    break;
+                }
+            }
+        }
+
+        found.Sort(TextOrder);
+        var penalty = Penalty(text, out var against);
+
+        var best = PromoScore.None;
+        Span<int> counts = stackalloc int[SignalCount];
+        for (var i = 0; i < found.Count; i++)
+        {
+            counts.Clear();
+            var windowEnd = found[i].Start + WindowChars;
+            var end = found[i].End;
+            for (var j = i; j < found.Count && found[j].Start < windowEnd; j++)
+            {
+                counts[(int)found[j].Signal]++;
+                end = Math.Max(end, found[j].End);
+            }
+
+            var score = WindowScore(counts);
+            if (!HasOfferAndReach(counts, text.AsSpan(found[i].Start, Math.Min(WindowChars, text.Length - found[i].Start))))
+            {
+                score = Math.Min(score, Threshold - 1);
+            }
+
+            score -= penalty;
+            if (score > best.Score || best.Signals == PromoSignals.None)
+            {
+                best = new PromoScore(score, found[i].Start, end, Present(counts), against);
+            }
+        }
+
+        return best;
+    }
+
+    private static int WindowScore(ReadOnlySpan<int> counts)
+    {
+        var score = 0;
+        foreach (var (signal, weight, _) in Signals)
+        {
+            var n = counts[(int)signal];
+            if (n == 0)
+            {
+                continue;
+            }
+
+            score += signal switch
+            {
+                // Shop words are weak alone, and add up to three.
+                PromoSignal.Shop => weight * Math.Min(n, 3),
+
+                // A second discount or a second thing for sale is a stronger sign than the first.
+                PromoSignal.Discount or PromoSignal.Sell when n > 1 => weight + 2,
+                _ => weight,
+            };
+        }
+
+        return score;
+    }
+
+    /// <summary>
+    /// An offer (price, discount, sale, service) and a way to act on it; or, without one, a sale or
+    /// service with another offer, or several discounts in a shop.
+    /// </summary>
+    private static bool HasOfferAndReach(ReadOnlySpan<int> counts, ReadOnlySpan<char> window)
+    {
+        var offers = Kinds(counts, PromoSignal.Price, PromoSignal.Discount, PromoSignal.Sell, PromoSignal.Service);
+        if (offers == 0)
+        {
+            return false;
+        }
+
+        if (Kinds(counts, PromoSignal.Action, PromoSignal.Contact, PromoSignal.Marketing, PromoSignal.Link) > 0)
+        {
+            return true;
+        }
+
+        if ((counts[(int)PromoSignal.Sell] > 0 || counts[(int)PromoSignal.Service] > 0) && offers >= 2)
+        {
+            return true;
+        }
+
+        return counts[(int)PromoSignal.Discount] >= 2 && ShopFloor().IsMatch(window);
+    }
+
+    private static int Kinds(ReadOnlySpan<int> counts, params ReadOnlySpan<PromoSignal> signals)
+    {
+        var kinds = 0;
+        foreach (var signal in signals)
+        {
+            kinds += counts[(int)signal] > 0 ? 1 : 0;
+        }
+
+        return kinds;
+    }
+
+    private static PromoSignals Present(ReadOnlySpan<int> counts)
+    {
+        var present = PromoSignals.None;
+        for (var i = 0; i < SignalCount; i++)
+        {
+            if (counts[i] > 0)
+            {
+                present |= (PromoSignals)(1 << i);
+            }
+        }
+
+        return present;
+    }
+
+    /// <summary>What counts against promotion anywhere in the message: a buyer's talk, a notice, a question.</summary>
+    private static int Penalty(string text, out PromoSignals against)
+    {
+        against = PromoSignals.None;
+        var penalty = 0;
+
+        // Two different buyer phrases weigh double: 买了…收到 is a review, not a slip.
+        var firstStart = -1;
+        var firstLength = 0;
+        foreach (var m in Buyer().EnumerateMatches(text))
+        {
+            if (firstStart < 0)
+            {
+                against |= PromoSignals.Buyer;
+                penalty += 4;
+                (firstStart, firstLength) = (m.Index, m.Length);
+            }
+            else if (!text.AsSpan(m.Index, m.Length).SequenceEqual(text.AsSpan(firstStart, firstLength)))
+            {
+                penalty += 4;
+                break;
+            }
+        }
+
+        if (Notice().IsMatch(text))
+        {
+            against |= PromoSignals.Notice;
+            penalty += 4;
+        }
+
+        if (Question().IsMatch(text))
+        {
+            against |= PromoSignals.Question;
+            penalty += 2;
+        }
+
+        return penalty;
+    }
+
+    private const int SignalCount = 9;
+
+    // Signals before this one in the table are offers.
+    private const PromoSignal FirstNonOffer = PromoSignal.Action;
+
+    private static readonly (PromoSignal Signal, int Weight, Regex Regex)[] Signals =
+    [
+        (PromoSignal.Price, 2, Price()),
+        (PromoSignal.Discount, 3, Discount()),
+        (PromoSignal.Sell, 3, Sell()),
+        (PromoSignal.Service, 3, Service()),
+        (PromoSignal.Action, 3, Action()),
+        (PromoSignal.Contact, 4, Contact()),
+        (PromoSignal.Link, 1, Link()),
+        (PromoSignal.Marketing, 3, Marketing()),
+        (PromoSignal.Shop, 1, Shop()),
+    ];
+
+    // A price: a sum with a currency (not 万元/亿元, the sums of news and reports), a starting price
+    // (168起), or a price per unit (35元一斤, 50元/人).
+    [GeneratedRegex(@"[¥￥]\s*\d|(?<![亿万\d])[一二两三四五六七八九十百千几]+(?:元|块钱)(?![旦宵素首])|\d+元?起(?![来床飞步诉])|\d+(?:\.\d+)?\s*(?:元|块钱?|rmb|RMB)(?![旦素宵首老气])|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)[元块](?:一[斤个只件套箱盒份位人晚节次平天月年双串台]|/[斤个件套箱盒份人晚节次平月年])")]
+    private static partial Regex Price();
+
+    [GeneratedRegex(@"只要[\d一二三四五六七八九十百千几]|仅[\d一二三四五六七八九]|第二[件份杯罐个瓶]|[一二三四五六七八九\d](?:\.\d)?折|折起|打折|半价|特价|特惠|优惠|促销|大促|秒杀|清仓|甩卖|包邮|满\d+减\d+|满减|买[一二三四五十\d]送[一二三四五\d]|充\d+送\d+|原价|现价|仅需|只需|低至|立减|直降|一口价|批发价|全场|限时|限购|早鸟|预售|福利|酬宾|回馈|赠送|送精美|免费(?:领|送|试|体验|上门|咨询|安装|检测|入场|评估|设计)|体验价|活动价|实惠|划算|便宜(?:卖|出|处理|转)|低价|量大从优|价格(?:公道|合理|好商量|可议|面议|可谈|优惠|实惠)|面议|不过退|无效退|包过|包教|包就业|包接送|包吃住|货到付款|分期|免息")]
+    private static partial Regex Discount();
+
+    // Something for sale, hire, rent or recruitment, a new shop or stock; 打个广告 says it outright.
+    [GeneratedRegex(@"打(?:个|一下)?广告|卖房|卖车|(?:便宜|低价|诚心|亏本)卖|闲置|自提|包活|新到|开课|开班|兼职|日结|日赚|提供.{0,6}(?:服务|咨询)|定制|招(?:收|募)|出售|转让|出租|招租|急售|降价|低价出|便宜出|原价转|[一二三四五六七八九十百千\d]+元?出(?:$|[，。,！!]|给)|出一[台个辆件套张部]|回收|收购|代办|代写|代购|代发|代理|承接|接单|诚招|招聘|诚聘|招生|加盟|批发|零售|预订|预定|订购|团购|拼团|开团|上新|新品|新款|到货|上市|开业|开盘|开张|新店|新开(?:的|了一家)?.{0,6}[店馆房所]|办卡|充值|年卡|月卡|会员卡|套餐|货源|一件代发|正品|厂家|直销|专卖|特卖|出炉|熟了|新鲜")]
+    private static partial Regex Sell();
+
+    [GeneratedRegex(@"专业(?:办理|维修|开锁|搬家|疏通|保洁|清洗|安装|代|承接|团队|老师)|(?:办理|代办)(?:贷款|信用卡|营业执照|执照|签证|证件|户口|社保|手续)|上门(?:服务|维修|安装|回收|取件|检测)|维修|开锁|疏通|保洁|清洗|搬家|陪练|辅导|家教|培训|月嫂|保姆|钟点工|育儿嫂|持证上岗|经验丰富|随叫随到|保证(?:正品|质量|原创|效果)|质量保证|售后无忧|无抵押|放款|额度|秒批|下款|保录取|疗程|见效")]
+    private static partial Regex Service();
+
+    // A call to act: get in touch, book, sign up, come to the shop, order, hurry.
+    [GeneratedRegex(@"联系(?:我|电话|方式|人)?|咨询|私聊|私信|私我|来电|致电|回电|热线|预约|报名|欢迎|光临|到店|进店|来店|上门|下单|抢购|订购|详询|详情|留言|有需要|需要的|有意者?|有兴趣|扫码|退订|回T|回复[A-Z\dY]|点击|戳链接|领取|加(?:我|微信|vx|V|薇)|接龙|抓紧|从速|速来|快来|先到先得|名额有限|数量有限|仅限|卖完为止|售完即止|截止|了解一下|合作|面谈|面试|看房|看车|试驾|试听|体验课")]
+    private static partial Regex Action();
+
+    // A mobile, landline or 400 number standing alone, or a WeChat id after its label.
+    [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)|(?<!\d)400-?\d{3}-?\d{4}(?!\d)|(?:微信|vx|VX|薇信|v信|加V|威信)[号:：]?\s*[A-Za-z][\w-]{5,}")]
+    private static partial Regex Contact();
+
+    [GeneratedRegex(@"https?://|www\.")]
+    private static partial Regex Link();
+
+    // The formulae of marketing texts: opt-out lines and salutations to customers.
+    [GeneratedRegex(@"回T退订|退订回T|回复?TD退订|拒收请回复|尊敬的(?:会员|客户|用户|业主|家长)|亲爱的(?:会员|顾客|用户)|您好[！!，,].{0,30}(?:我是|这边是|本店|我们)")]
+    private static partial Regex Marketing();
+
+    [GeneratedRegex(@"店|商场|超市|门店|公司|会所|工作室|中心|机构|学校|馆|厂|楼盘|房源|车位|商铺|门面|课程|课|班|顾客|客户|会员|学员|家长|宝妈|产品|服务|项目|商品|价格|质量|品质|礼盒|礼品|斤装|平米|㎡|室[一两二三]厅|押一付|首付|月租|租金|月薪|底薪|工资|提成|售后|保障|专业|一对一|小班|名额|货|单")]
+    private static partial Regex Shop();
+
+    [GeneratedRegex(@"店|会员|全场|商品|新品|顾客|商场|超市")]
+    private static partial Regex ShopFloor();
+
+    // Someone telling what they bought, got or thought of it, or pointing friends to a shop.
+    [GeneratedRegex(@"我(?:买|订|定|点|选|花|下单|拍)了?|他们家|挺(?:划算|便宜|实惠|好)|一起去|下的?订单|到货|收货|送到了|(?:昨天|今天|早上|晚上|下午|上午|刚)下单|订的|定的|预定了|买贵|点评|携程|神速|超值|住宿|买的|买了|收到|物流|快递(?:很|太|真|也|员)|好评|差评|卖家|商家|客服|味道|穿着|入住|住了|前台|性价比|不错|很好|太差|一般般?|失望|满意|推荐购买|值得购买|还会再|下次还|再也不|吃了|喝了|退货|换货|京东|淘宝上|评价|给个|宝贝|掌柜|老板(?:人|态度|很)|服务员|装修(?:一般|陈旧)|房间|早餐|设施|环境")]
+    private static partial Regex Buyer();
+
+    // Public notices and warnings about scams quote the words of adverts.
+    [GeneratedRegex(@"志愿者|公益|义务教育|政府|疾控|卫健委|派出所|警方|民警|骗子|诈骗|警惕|谨防|提醒大家|小心上当|防骗")]
+    private static partial Regex Notice();
+
+    [GeneratedRegex(@"吗[？?]?$|呢[？?]?$|[？?]$|多少钱|哪里|有没有人|谁知道|谁有|怎么样|求推荐")]
+    private static partial Regex Question();
+}
+
+/// <summary>A kind of evidence the <c>promo</c> detector weighs.</summary>
+internal enum PromoSignal
+{
+    Price,
+    Discount,
+    Sell,
+    Service,
+    Action,
+    Contact,
+    Link,
+    Marketing,
+    Shop,
+}
+
+/// <summary>The signals found in a window, and those that counted against it.</summary>
+[Flags]
+internal enum PromoSignals
+{
+    None = 0,
+    Price = 1 << PromoSignal.Price,
+    Discount = 1 << PromoSignal.Discount,
+    Sell = 1 << PromoSignal.Sell,
+    Service = 1 << PromoSignal.Service,
+    Action = 1 << PromoSignal.Action,
+    Contact = 1 << PromoSignal.Contact,
+    Link = 1 << PromoSignal.Link,
+    Marketing = 1 << PromoSignal.Marketing,
+    Shop = 1 << PromoSignal.Shop,
+    Buyer = 1 << 16,
+    Notice = 1 << 17,
+    Question = 1 << 18,
+}
+
+/// <summary>
+/// The best window of a message: its score after penalties, its span [Start, End) in UTF-16 code
+/// units, the signals in it and those against it.
+/// </summary>
+internal readonly record struct PromoScore(int Score, int Start, int End, PromoSignals Signals, PromoSignals Against)
+{
+    public static PromoScore None { get; } = new(0, 0, 0, PromoSignals.None, PromoSignals.None);
+
+    public bool Fires => Score >= PromoDetector.Threshold;
+}

@@ -17,7 +17,7 @@ internal sealed partial class PromoDetector : IDetector
     public const string DetectorName = "promo";
 
     /// <summary>The score at which a message counts as promotion.</summary>
-    public const int Threshold = 7;
+    public const int Threshold = 6;
 
     /// <summary>Signals count together only when they start within this many characters.</summary>
     public const int WindowChars = 80;
@@ -26,7 +26,10 @@ internal sealed partial class PromoDetector : IDetector
     private const int MaxMatchesPerSignal = 256;
 
     private static readonly Comparer<(int Start, int End, PromoSignal Signal)> TextOrder =
-        Comparer<(int Start, int End, PromoSignal Signal)>.Create((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Signal.CompareTo(b.Signal));
+        Comparer<(int Start, int End, PromoSignal Signal)>.Create((a, b) =>
+            a.Start != b.Start ? a.Start.CompareTo(b.Start)
+            : a.End != b.End ? b.End.CompareTo(a.End)
+            : a.Signal.CompareTo(b.Signal));
 
     // Reused per thread, so that ordinary chat costs no allocation.
     [ThreadStatic]
@@ -74,6 +77,22 @@ internal sealed partial class PromoDetector : IDetector
         }
 
         found.Sort(TextOrder);
+
+        // Words count once: where two signals overlap (上门检测 is a service and holds 上门, a call to
+        // act), the leftmost and then longest stands for both. Shop words are weak and always count.
+        var kept = 0;
+        var keptEnd = 0;
+        for (var i = 0; i < found.Count; i++)
+        {
+            var match = found[i];
+            if (match.Signal == PromoSignal.Shop || match.Start >= keptEnd)
+            {
+                found[kept++] = match;
+                keptEnd = match.Signal == PromoSignal.Shop ? keptEnd : match.End;
+            }
+        }
+
+        found.RemoveRange(kept, found.Count - kept);
         var penalty = Penalty(text, out var against);
 
         var best = PromoScore.None;
@@ -142,7 +161,7 @@ internal sealed partial class PromoDetector : IDetector
             return false;
         }
 
-        if (Kinds(counts, PromoSignal.Action, PromoSignal.Contact, PromoSignal.Marketing, PromoSignal.Link) > 0)
+        if (Kinds(counts, PromoSignal.Action, PromoSignal.Contact, PromoSignal.Landline, PromoSignal.Marketing, PromoSignal.Link) > 0)
         {
             return true;
         }
@@ -204,6 +223,13 @@ internal sealed partial class PromoDetector : IDetector
             }
         }
 
+        // Weaker hints of a buyer (很实惠, 客服, 环境) take less: sellers use them too.
+        if (BuyerHint().IsMatch(text))
+        {
+            against |= PromoSignals.Buyer;
+            penalty += 2;
+        }
+
         if (Notice().IsMatch(text))
         {
             against |= PromoSignals.Notice;
@@ -219,7 +245,7 @@ internal sealed partial class PromoDetector : IDetector
         return penalty;
     }
 
-    private const int SignalCount = 9;
+    private const int SignalCount = 10;
 
     // Signals before this one in the table are offers.
     private const PromoSignal FirstNonOffer = PromoSignal.Action;
@@ -232,55 +258,73 @@ internal sealed partial class PromoDetector : IDetector
         (PromoSignal.Service, 3, Service()),
         (PromoSignal.Action, 3, Action()),
         (PromoSignal.Contact, 4, Contact()),
+        (PromoSignal.Landline, 2, Landline()),
         (PromoSignal.Link, 1, Link()),
         (PromoSignal.Marketing, 3, Marketing()),
         (PromoSignal.Shop, 1, Shop()),
     ];
 
     // A price: a sum with a currency (not 万元/亿元, the sums of news and reports), a starting price
-    // (168起), or a price per unit (35元一斤, 50元/人).
-    [GeneratedRegex(@"[¥￥]\s*\d|(?<![亿万\d])[一二两三四五六七八九十百千几]+(?:元|块钱)(?![旦宵素首])|\d+元?起(?![来床飞步诉])|\d+(?:\.\d+)?\s*(?:元|块钱?|rmb|RMB)(?![旦素宵首老气])|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)[元块](?:一[斤个只件套箱盒份位人晚节次平天月年双串台]|/[斤个件套箱盒份人晚节次平月年])")]
+    // (168起), a price per unit (35元一斤, 50元/人, 128一瓶), a pack and its price (10斤装58), a named
+    // price (体验价, 内购价). Digits masked as x (xxx元, x折, xxxxxxxxxxx), as templates and
+    // collected adverts write them, count as digits here and in discounts and phone numbers.
+    [GeneratedRegex(@"(?<![A-Za-z])[xX]{2,}(?:\.[xX]+)?\s*元|\d+(?:\.\d+)?(?:元|块)?(?:一|/|每)(?:斤|个|只|件|套|箱|盒|份|位|人|晚|节|次|平|天|月|年|双|串|台|小时|个月|瓶|袋|张|辆)|(?:斤|箱|盒|瓶|包|袋)装?\s*\d+(?:\.\d+)?(?!\d)|\d+不刀|\d+(?:\.\d+)?万可谈|(?:起步|内购|助农|会员|团购|出厂|零售|秒杀|到手|折后|体验|活动|特惠)价|[¥￥]\s*\d|(?<![亿万\d])[一二两三四五六七八九十百千几]+(?:元|块钱)(?![旦宵素首])|\d+(?:元)?起(?!来|床|飞|步|诉)|\d+(?:\.\d+)?\s*(?:元|块钱?|rmb|RMB)(?!旦|素|宵|首|老|气|件事)|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:元|块)(?:起|一(?:斤|个|只|件|套|箱|盒|份|位|人|晚|节|次|平|平米|天|月|年|双|串|台)|/(?:斤|个|件|套|箱|盒|份|人|晚|节|次|平|月|年))")]
     private static partial Regex Price();
 
-    [GeneratedRegex(@"只要[\d一二三四五六七八九十百千几]|仅[\d一二三四五六七八九]|第二[件份杯罐个瓶]|[一二三四五六七八九\d](?:\.\d)?折|折起|打折|半价|特价|特惠|优惠|促销|大促|秒杀|清仓|甩卖|包邮|满\d+减\d+|满减|买[一二三四五十\d]送[一二三四五\d]|充\d+送\d+|原价|现价|仅需|只需|低至|立减|直降|一口价|批发价|全场|限时|限购|早鸟|预售|福利|酬宾|回馈|赠送|送精美|免费(?:领|送|试|体验|上门|咨询|安装|检测|入场|评估|设计)|体验价|活动价|实惠|划算|便宜(?:卖|出|处理|转)|低价|量大从优|价格(?:公道|合理|好商量|可议|面议|可谈|优惠|实惠)|面议|不过退|无效退|包过|包教|包就业|包接送|包吃住|货到付款|分期|免息")]
+    // A discount, a deal or a guarantee: 五折, 满200减30, 买一送一, 只要99, 包邮, 不通不收费, 当天放款.
+    [GeneratedRegex(@"(?<![A-Za-z])[xX](?:\.[xX])?折|不\w{1,3}不收费|不\w{1,3}(?:退款|全额退)|全额退|包赔|包退|包换|保本保息|先息后本|秒到账|秒结|当天(?:付款|放款|办好|到账|下款)|免单|进群(?:就)?送|送(?:红包|话费|加油卡|米面油)|只要[\d一二三四五六七八九十百千几]|仅[\d一二三四五六七八九]|第二(?:件|份|杯|罐|个|瓶)|[一二三四五六七八九\d](?:\.\d)?折|折起|打折|半价|特价|特惠|优惠|促销|大促|秒杀|清仓|甩卖|包邮|满\d+减\d+|满减|买[一二三四五十\d]送[一二三四五\d]|充\d+送\d+|原价|现价|仅需|只需|低至|立减|直降|一口价|批发价|全场|限时|限购|早鸟|预售|福利|酬宾|回馈|赠送|送精美|免费(?:领|送|试|体验|上门|咨询|安装|检测|入场|评估|设计)|体验价|活动价|实惠|划算|便宜(?:卖|出|处理|转)|低价|量大从优|价格(?:公道|合理|好商量|可议|面议|可谈|优惠|实惠)|面议|不过退|无效退|包过|包教|包就业|包接送|包吃住|货到付款|支持分期|分期|免息")]
     private static partial Regex Discount();
 
     // Something for sale, hire, rent or recruitment, a new shop or stock; 打个广告 says it outright.
-    [GeneratedRegex(@"打(?:个|一下)?广告|卖房|卖车|(?:便宜|低价|诚心|亏本)卖|闲置|自提|包活|新到|开课|开班|兼职|日结|日赚|提供.{0,6}(?:服务|咨询)|定制|招(?:收|募)|出售|转让|出租|招租|急售|降价|低价出|便宜出|原价转|[一二三四五六七八九十百千\d]+元?出(?:$|[，。,！!]|给)|出一[台个辆件套张部]|回收|收购|代办|代写|代购|代发|代理|承接|接单|诚招|招聘|诚聘|招生|加盟|批发|零售|预订|预定|订购|团购|拼团|开团|上新|新品|新款|到货|上市|开业|开盘|开张|新店|新开(?:的|了一家)?.{0,6}[店馆房所]|办卡|充值|年卡|月卡|会员卡|套餐|货源|一件代发|正品|厂家|直销|专卖|特卖|出炉|熟了|新鲜")]
+    [GeneratedRegex(@"收车|收徒|高价收|招(?:商|工|人|厨师|店员|服务员|学徒|保安|司机|客服)|转租|出个|开播|直播间|带货|加盟商|在家办公|月入|可贷|投保|卖(?:鞋|货|衣服|水果|茶)|打(?:个|一下)?广告|卖房|卖车|(?:便宜|低价|诚心|亏本)卖|闲置|自提|包活|新到|开课|开班|兼职|日结|日赚|提供[^，。,.！!？?；;]{0,6}(?:服务|咨询)|定制|招(?:收|募)|出售|转让|出租(?!车)|招租|急售|降价|低价出|便宜出|原价转|[一二三四五六七八九十百千\d]+(?:元)?出(?:$|[，。,！!]|给)|出一[台个辆件套张部]|出闲置|回收|收购|代办|代写|代购|代发|代理|承接|接单|诚招|招聘|诚聘|招收|招生|加盟|批发|零售|预订|预定|订购|团购|拼团|开团|上新|新品|新款|到货|上市|开业|开盘|开张|新店|新开(?:的|了一家)?[^，。,.！!？?；;]{0,6}(?:店|馆|房|所)|办卡|充值|年卡|月卡|会员卡|套餐|货源|一件代发|正品|厂家|直销|专卖|特卖|出炉|熟了|新鲜(?:出炉|到货|上市|直达)|现摘|现发")]
     private static partial Regex Sell();
 
-    [GeneratedRegex(@"专业(?:办理|维修|开锁|搬家|疏通|保洁|清洗|安装|代|承接|团队|老师)|(?:办理|代办)(?:贷款|信用卡|营业执照|执照|签证|证件|户口|社保|手续)|上门(?:服务|维修|安装|回收|取件|检测)|维修|开锁|疏通|保洁|清洗|搬家|陪练|辅导|家教|培训|月嫂|保姆|钟点工|育儿嫂|持证上岗|经验丰富|随叫随到|保证(?:正品|质量|原创|效果)|质量保证|售后无忧|无抵押|放款|额度|秒批|下款|保录取|疗程|见效")]
+    // A service or course offered: 上门维修, 开锁, 保洁, 代办, 辅导班, 训练营, 办理, 无抵押.
+    [GeneratedRegex(@"课程|教学|授课|训练营|打卡营|私教|一对一|(?:辅导|培训|兴趣|衔接|速成|提高|托管)班|代(?:驾|练|缴|开|运营|买代送|还)|跑腿|寄养|贴膜|翻新|局部改造|包工包料|推广|快速拿证|拿证|资质|办理|专业(?:办理|维修|开锁|搬家|疏通|保洁|清洗|安装|代|承接|团队|老师)|(?:办理|代办)(?:贷款|信用卡|营业执照|执照|签证|证件|户口|社保|手续)|上门(?:服务|维修|安装|回收|取件|检测)|维修|开锁|疏通|保洁|清洗|搬家|陪练|辅导|家教|培训|月嫂|保姆|钟点工|育儿嫂|持证上岗|经验丰富|随叫随到|保证(?:正品|质量|原创|效果)|质量保证|售后无忧|无抵押|放款|额度|秒批|下款|保录取|包过|疗程|见效")]
     private static partial Regex Service();
 
     // A call to act: get in touch, book, sign up, come to the shop, order, hurry.
-    [GeneratedRegex(@"联系(?:我|电话|方式|人)?|咨询|私聊|私信|私我|来电|致电|回电|热线|预约|报名|欢迎|光临|到店|进店|来店|上门|下单|抢购|订购|详询|详情|留言|有需要|需要的|有意者?|有兴趣|扫码|退订|回T|回复[A-Z\dY]|点击|戳链接|领取|加(?:我|微信|vx|V|薇)|接龙|抓紧|从速|速来|快来|先到先得|名额有限|数量有限|仅限|卖完为止|售完即止|截止|了解一下|合作|面谈|面试|看房|看车|试驾|试听|体验课")]
+    [GeneratedRegex(@"找我|要的(?:留言|扣1|接龙|私|联系|来)|扣1|速报|戳我|想要的|长按复制|进群|面交|地址[:：在]|位置在|联系(?:我|电话|方式|人)?|咨询|私聊|私信|私我|来电|致电|回电|热线|预约|报名|欢迎|光临|到店|进店|来店|上门|下单|抢购|订购|详询|详情|留言|有需要|需要的|有意者?|有兴趣|扫码|退订|回T|回复[A-Z\dY]|点击|戳链接|领取|加(?:我|微信|vx|V|薇)|接龙|抓紧|从速|速来|快来|先到先得|名额有限|数量有限|仅限|卖完为止|售完即止|截止|了解一下|合作|面谈|面试|看房|看车|试驾|试听|体验课")]
     private static partial Regex Action();
 
-    // A mobile, landline or 400 number standing alone, or a WeChat id after its label.
-    [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)|(?<!\d)400-?\d{3}-?\d{4}(?!\d)|(?:微信|vx|VX|薇信|v信|加V|威信)[号:：]?\s*[A-Za-z][\w-]{5,}")]
+    // A mobile number standing alone (also 3-4-4 with spaces or dashes, or masked xxxxxxxxxxx), or a
+    // WeChat id after its label: how a person selling is reached.
+    [GeneratedRegex(@"(?<![A-Za-z])[xX]{11}(?![A-Za-z])|(?<!\d)1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|(?:微信|vx|VX|薇信|v信|加V|威信)[号:：]?\s*[A-Za-z][\w-]{5,}")]
     private static partial Regex Contact();
 
+    // A landline or 400 number: shops have them, and so do schools, clinics and offices, so it weighs less.
+    [GeneratedRegex(@"(?<![A-Za-z])[xX]{3,4}-[xX]{7,8}(?![A-Za-z])|(?<!\d)0\d{2,3}-\d{3,4}[ -]?\d{4}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)|(?<!\d)400-?\d{3}-?\d{4}(?!\d)")]
+    private static partial Regex Landline();
+
+    // A link: weak, since posts share links all day.
     [GeneratedRegex(@"https?://|www\.")]
     private static partial Regex Link();
 
-    // The formulae of marketing texts: opt-out lines and salutations to customers.
-    [GeneratedRegex(@"回T退订|退订回T|回复?TD退订|拒收请回复|尊敬的(?:会员|客户|用户|业主|家长)|亲爱的(?:会员|顾客|用户)|您好[！!，,].{0,30}(?:我是|这边是|本店|我们)")]
+    // The formulae of marketing texts: opt-out lines (回T退订, 拒收回R) and salutations to customers.
+    [GeneratedRegex(@"回复?[A-Z]{1,2}退订|退订(?:请)?回复?[A-Z]{1,2}|拒收(?:请)?回复?[A-Z]{0,2}|尊敬的(?:会员|客户|用户|业主|家长)|亲爱的(?:会员|顾客|用户)|您好[！!，,].{0,30}(?:我是|这边是|本店|我们)")]
     private static partial Regex Marketing();
 
+    // Words of shops, goods, property and jobs; weak alone, up to three count.
     [GeneratedRegex(@"店|商场|超市|门店|公司|会所|工作室|中心|机构|学校|馆|厂|楼盘|房源|车位|商铺|门面|课程|课|班|顾客|客户|会员|学员|家长|宝妈|产品|服务|项目|商品|价格|质量|品质|礼盒|礼品|斤装|平米|㎡|室[一两二三]厅|押一付|首付|月租|租金|月薪|底薪|工资|提成|售后|保障|专业|一对一|小班|名额|货|单")]
     private static partial Regex Shop();
 
+    // Several discounts count as an offer on their own only on a shop floor.
     [GeneratedRegex(@"店|会员|全场|商品|新品|顾客|商场|超市")]
     private static partial Regex ShopFloor();
 
     // Someone telling what they bought, got or thought of it, or pointing friends to a shop.
-    [GeneratedRegex(@"我(?:买|订|定|点|选|花|下单|拍)了?|他们家|挺(?:划算|便宜|实惠|好)|一起去|下的?订单|到货|收货|送到了|(?:昨天|今天|早上|晚上|下午|上午|刚)下单|订的|定的|预定了|买贵|点评|携程|神速|超值|住宿|买的|买了|收到|物流|快递(?:很|太|真|也|员)|好评|差评|卖家|商家|客服|味道|穿着|入住|住了|前台|性价比|不错|很好|太差|一般般?|失望|满意|推荐购买|值得购买|还会再|下次还|再也不|吃了|喝了|退货|换货|京东|淘宝上|评价|给个|宝贝|掌柜|老板(?:人|态度|很)|服务员|装修(?:一般|陈旧)|房间|早餐|设施|环境")]
+    [GeneratedRegex(@"宾馆反馈|住过|来过|(?:\d|点|时|半)下(?:的)?单|下单(?:后|以后|付款|就)|下完单|订单|送到|送来|用了|第一次|我(?:买|订|定|点|选|花|下单|拍)了|他们家|挺(?:划算|便宜|实惠|好)|一起去|下的?订单|到货|收货|送到了|(?:昨天|今天|早上|晚上|下午|上午|刚)下单|订的|定的|预定了|买贵|点评|携程|神速|超值|住宿|买的|收到|物流|快递(?:很|太|真|也|员)|好评|差评|卖家|入住|住了|前台|性价比|不错|很好|太差|一般般?|失望|推荐购买|值得购买|还会再|下次还|再也不|退货|换货|京东|淘宝上|评价|给个|掌柜|老板(?:人|态度|很)|服务员|房间")]
     private static partial Regex Buyer();
 
-    // Public notices and warnings about scams quote the words of adverts.
-    [GeneratedRegex(@"志愿者|公益|义务教育|政府|疾控|卫健委|派出所|警方|民警|骗子|诈骗|警惕|谨防|提醒大家|小心上当|防骗")]
+    // Weaker hints of a buyer: an opinion (很实惠, 太慢), 客服, 环境, 满意.
+    [GeneratedRegex(@"(?:很|非常|超级?|特别|真|太|挺|蛮|比较)(?:好吃|新鲜|实惠|满意|划算|甜|快|方便|及时|便宜|贵|慢|差|咸|难吃)|买了|商家|客服|味道|穿着|满意|吃了|喝了|宝贝|装修(?:一般|陈旧)|早餐|设施|环境")]
+    private static partial Regex BuyerHint();
+
+    // Public notices, reports and warnings about scams quote the words of adverts.
+    [GeneratedRegex(@"志愿者|公益|义务教育|政府|政务|人次|群众|市民|全市|全区|全县|公立|援助|挂号|同比|覆盖率|疾控|卫健委|派出所|警方|民警|骗子|诈骗|警惕|谨防|提醒大家|小心上当|防骗")]
     private static partial Regex Notice();
 
+    // A question: what someone asks about a price or a shop is not an advert.
     [GeneratedRegex(@"吗[？?]?$|呢[？?]?$|[？?]$|多少钱|哪里|有没有人|谁知道|谁有|怎么样|求推荐")]
     private static partial Regex Question();
 }
@@ -294,6 +338,7 @@ internal enum PromoSignal
     Service,
     Action,
     Contact,
+    Landline,
     Link,
     Marketing,
     Shop,
@@ -310,6 +355,7 @@ internal enum PromoSignals
     Service = 1 << PromoSignal.Service,
     Action = 1 << PromoSignal.Action,
     Contact = 1 << PromoSignal.Contact,
+    Landline = 1 << PromoSignal.Landline,
     Link = 1 << PromoSignal.Link,
     Marketing = 1 << PromoSignal.Marketing,
     Shop = 1 << PromoSignal.Shop,

@@ -155,13 +155,13 @@ internal sealed partial class PromoDetector : IDetector
     /// </summary>
     private static bool HasOfferAndReach(ReadOnlySpan<int> counts, ReadOnlySpan<char> window)
     {
-        var offers = Kinds(counts, PromoSignal.Price, PromoSignal.Discount, PromoSignal.Sell, PromoSignal.Service);
+        var offers = Kinds(counts, PromoSignal.Price, PromoSignal.UnitPrice, PromoSignal.Discount, PromoSignal.Sell, PromoSignal.Service, PromoSignal.Referral);
         if (offers == 0)
         {
             return false;
         }
 
-        if (Kinds(counts, PromoSignal.Action, PromoSignal.Contact, PromoSignal.Landline, PromoSignal.Marketing, PromoSignal.Link) > 0)
+        if (Kinds(counts, PromoSignal.Referral, PromoSignal.Action, PromoSignal.Contact, PromoSignal.Landline, PromoSignal.Marketing, PromoSignal.Link) > 0)
         {
             return true;
         }
@@ -233,7 +233,7 @@ internal sealed partial class PromoDetector : IDetector
         if (Notice().IsMatch(text))
         {
             against |= PromoSignals.Notice;
-            penalty += 4;
+            penalty += 6;
         }
 
         if (Question().IsMatch(text))
@@ -245,7 +245,7 @@ internal sealed partial class PromoDetector : IDetector
         return penalty;
     }
 
-    private const int SignalCount = 10;
+    private const int SignalCount = 12;
 
     // Signals before this one in the table are offers.
     private const PromoSignal FirstNonOffer = PromoSignal.Action;
@@ -253,9 +253,11 @@ internal sealed partial class PromoDetector : IDetector
     private static readonly (PromoSignal Signal, int Weight, Regex Regex)[] Signals =
     [
         (PromoSignal.Price, 2, Price()),
+        (PromoSignal.UnitPrice, 3, UnitPrice()),
         (PromoSignal.Discount, 3, Discount()),
         (PromoSignal.Sell, 3, Sell()),
         (PromoSignal.Service, 3, Service()),
+        (PromoSignal.Referral, 4, Referral()),
         (PromoSignal.Action, 3, Action()),
         (PromoSignal.Contact, 4, Contact()),
         (PromoSignal.Landline, 2, Landline()),
@@ -268,28 +270,37 @@ internal sealed partial class PromoDetector : IDetector
     // (168起), a price per unit (35元一斤, 50元/人, 128一瓶), a pack and its price (10斤装58), a named
     // price (体验价, 内购价). Digits masked as x (xxx元, x折, xxxxxxxxxxx), as templates and
     // collected adverts write them, count as digits here and in discounts and phone numbers.
-    [GeneratedRegex(@"(?<![A-Za-z])[xX]{2,}(?:\.[xX]+)?\s*元|\d+(?:\.\d+)?(?:元|块)?(?:一|/|每)(?:斤|个|只|件|套|箱|盒|份|位|人|晚|节|次|平|天|月|年|双|串|台|小时|个月|瓶|袋|张|辆)|(?:斤|箱|盒|瓶|包|袋)装?\s*\d+(?:\.\d+)?(?!\d)|\d+不刀|\d+(?:\.\d+)?万可谈|(?:起步|内购|助农|会员|团购|出厂|零售|秒杀|到手|折后|体验|活动|特惠)价|[¥￥]\s*\d|(?<![亿万\d])[一二两三四五六七八九十百千几]+(?:元|块钱)(?![旦宵素首])|\d+(?:元)?起(?!来|床|飞|步|诉)|\d+(?:\.\d+)?\s*(?:元|块钱?|rmb|RMB)(?!旦|素|宵|首|老|气|件事)|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:元|块)(?:起|一(?:斤|个|只|件|套|箱|盒|份|位|人|晚|节|次|平|平米|天|月|年|双|串|台)|/(?:斤|个|件|套|箱|盒|份|人|晚|节|次|平|月|年))")]
+    [GeneratedRegex(@"\d+(?:\.\d+)?\s*[毛角]钱?(?![\w])|\d+(?:\.\d+)?[rR](?![A-Za-z])|(?<![A-Za-z])[xX]{2,}(?:\.[xX]+)?\s*元|(?:斤|箱|盒|瓶|包|袋)装?\s*\d+(?:\.\d+)?(?!\d)|\d+不刀|\d+(?:\.\d+)?万可谈|(?:起步|内购|助农|会员|团购|出厂|零售|秒杀|到手|折后|体验|活动|特惠)价|[¥￥]\s*\d|(?<![亿万\d])[一二两三四五六七八九十百千几]+(?:元|块钱)(?![旦宵素首])|\d+(?:元)?起(?!来|床|飞|步|诉)|\d+(?:\.\d+)?\s*(?:元|块钱?|rmb|RMB)(?!旦|素|宵|首|老|气|件事)|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:元|块)(?:起|一(?:斤|个|只|件|套|箱|盒|份|位|人|晚|节|次|平|平米|天|月|年|双|串|台)|/(?:斤|个|件|套|箱|盒|份|人|晚|节|次|平|月|年))")]
     private static partial Regex Price();
 
+    // A price for a unit, the way a seller writes it: 58一斤, 一盒68, 一天30, 5斤128, 30个25块, 1200一个月.
+    [GeneratedRegex(@"\d+(?:\.\d+)?(?:元|块钱?)?\s*(?:一|/|每)(?:斤|两|个|只|盒|瓶|罐|袋|包|件|套|箱|份|位|人|晚|节|课|次|局|把|平|平米|天|月|个月|年|双|串|台|支|张|辆|块|片|本|条|杯|碗|小时)|(?<![一二三四五六七八九十\d])(?:一|每)(?:斤|两|个|只|盒|瓶|罐|袋|包|件|套|箱|份|位|人|晚|节|课|次|局|把|平|平米|天|月|个月|年|双|串|台|支|张|辆|块|片|本|条|杯|碗|小时)(?:的)?\s*\d+(?:\.\d+)?(?:元|块)?(?![\d.])|\d+(?:斤|个|只|盒|瓶|片|包|袋|件)(?:装|的)?\s*\d+(?:\.\d+)?(?:元|块)?(?![\d.个只盒瓶斤片包袋件])|(?<![\d.])\d+(?:\.\d+)?(?:元|块钱?)?(?:一|/)(?:斤|两|个|只|盒|瓶|罐|袋|包|件|套|箱|份|位|人|晚|节|课|次|局|把|平|平米|天|月|个月|年|双|串|台|支|张|辆|块|片|本|条|杯|碗|小时)")]
+    private static partial Regex UnitPrice();
+
     // A discount, a deal or a guarantee: 五折, 满200减30, 买一送一, 只要99, 包邮, 不通不收费, 当天放款.
-    [GeneratedRegex(@"(?<![A-Za-z])[xX](?:\.[xX])?折|不\w{1,3}不收费|不\w{1,3}(?:退款|全额退)|全额退|包赔|包退|包换|保本保息|先息后本|秒到账|秒结|当天(?:付款|放款|办好|到账|下款)|免单|进群(?:就)?送|送(?:红包|话费|加油卡|米面油)|只要[\d一二三四五六七八九十百千几]|仅[\d一二三四五六七八九]|第二(?:件|份|杯|罐|个|瓶)|[一二三四五六七八九\d](?:\.\d)?折|折起|打折|半价|特价|特惠|优惠|促销|大促|秒杀|清仓|甩卖|包邮|满\d+减\d+|满减|买[一二三四五十\d]送[一二三四五\d]|充\d+送\d+|原价|现价|仅需|只需|低至|立减|直降|一口价|批发价|全场|限时|限购|早鸟|预售|福利|酬宾|回馈|赠送|送精美|免费(?:领|送|试|体验|上门|咨询|安装|检测|入场|评估|设计)|体验价|活动价|实惠|划算|便宜(?:卖|出|处理|转)|低价|量大从优|价格(?:公道|合理|好商量|可议|面议|可谈|优惠|实惠)|面议|不过退|无效退|包过|包教|包就业|包接送|包吃住|货到付款|支持分期|分期|免息|降价")]
+    [GeneratedRegex(@"不\w{1,3}不(?:收钱|要钱|收费)|包(?:上分|教包会|回本|过)|稳赚|买[一二三四五六七八九十\d]+[个盒瓶件支袋份罐]?送[一二三四五六七八九十\d]+|价格(?:美丽|好说)|可议价|学生党价|(?<![A-Za-z])[xX](?:\.[xX])?折|不\w{1,3}不收费|不\w{1,3}(?:退款|全额退)|全额退|包赔|包退|包换|保本保息|先息后本|秒到账|秒结|当天(?:付款|放款|办好|到账|下款)|免单|进群(?:就)?送|送(?:红包|话费|加油卡|米面油)|只要[\d一二三四五六七八九十百千几]|仅[\d一二三四五六七八九]|第二(?:件|份|杯|罐|个|瓶)|[一二三四五六七八九\d](?:\.\d)?折|折起|打折|半价|特价|特惠|优惠|促销|大促|秒杀|清仓|甩卖|包邮|满\d+减\d+|满减|买[一二三四五十\d]送[一二三四五\d]|充\d+送\d+|原价|现价|仅需|只需|低至|立减|直降|一口价|批发价|全场|限时|限购|早鸟|预售|福利|酬宾|回馈|赠送|送精美|免费(?:领|送|试|体验|上门|咨询|安装|检测|入场|评估|设计)|体验价|活动价|实惠|划算|便宜(?:卖|出|处理|转)|低价|量大从优|价格(?:公道|合理|好商量|可议|面议|可谈|优惠|实惠)|面议|不过退|无效退|包过|包教|包就业|包接送|包吃住|货到付款|支持分期|分期|免息|降价")]
     private static partial Regex Discount();
 
     // Something for sale, hire, rent or recruitment, a new shop or stock; 打个广告 says it outright.
-    [GeneratedRegex(@"收车|收徒|高价收|招(?:商|工|人|厨师|店员|服务员|学徒|保安|司机|客服)|转租|出个|开播|直播间|带货|加盟商|在家办公|月入|可贷|投保|卖(?:鞋|货|衣服|水果|茶)|打(?:个|一下)?广告|卖房|卖车|(?:便宜|低价|诚心|亏本)卖|闲置|自提|包活|新到|开课|开班|兼职|日结|日赚|提供[^，。,.！!？?；;]{0,6}(?:服务|咨询)|定制|招(?:收|募)|出售|转让|出租(?!车)|招租|急售|低价出|便宜出|原价转|[一二三四五六七八九十百千\d]+(?:元)?出(?:$|[，。,！!]|给)|出一[台个辆件套张部]|出闲置|回收|收购|代办|代写|代购|代发|代理|承接|接单|诚招|招聘|诚聘|招收|招生|加盟|批发|零售|预订|预定|订购|团购|拼团|开团|上新|新品|新款|到货|上市了|新品上市|开业|开盘|开张|新店|新开(?:的|了一家)?[^，。,.！!？?；;]{0,6}(?:店|馆|房|所)|办卡|充值|年卡|月卡|会员卡|套餐|货源|一件代发|(?:厂家|工厂)直(?:销|供|发)|直销|专卖|特卖|出炉|熟了|新鲜(?:出炉|到货|上市|直达)|现摘|现发")]
+    [GeneratedRegex(@"急招|招(?:临时工|小时工|分拣)|出(?:闲置|号|账号|一[台个辆件套张部只])|(?:账号|金币|皮肤|装备)出售|代(?:练|打|肝|升|充|买|收|拍|跑)|陪玩|陪诊|合租还有|找新家|收车|收徒|高价收|招(?:商|工|人|厨师|店员|服务员|学徒|保安|司机|客服)|转租|出个|开播|直播间|带货|加盟商|在家办公|月入|可贷|投保|卖(?:鞋|货|衣服|水果|茶)|打(?:个|一下)?广告|卖房|卖车|(?:便宜|低价|诚心|亏本)卖|闲置|自提|包活|新到|开课|开班|兼职|日结|日赚|提供[^，。,.！!？?；;]{0,6}(?:服务|咨询)|定制|招(?:收|募)|出售|转让|出租(?!车)|招租|急售|低价出|便宜出|原价转|[一二三四五六七八九十百千\d]+(?:元)?出(?:$|[，。,！!]|给)|出一[台个辆件套张部]|出闲置|回收|收购|代办|代写|代购|代发|代理|承接|接单|诚招|招聘|诚聘|招收|招生|加盟|批发|零售|预订|预定|订购|团购|拼团|开团|上新|新品|新款|到货|上市了|新品上市|开业|开盘|开张|新店|新开(?:的|了一家)?[^，。,.！!？?；;]{0,6}(?:店|馆|房|所)|办卡|充值|年卡|月卡|会员卡|套餐|货源|一件代发|(?:厂家|工厂)直(?:销|供|发)|直销|专卖|特卖|出炉|熟了|新鲜(?:出炉|到货|上市|直达)|现摘|现发")]
     private static partial Regex Sell();
 
     // A service or course offered: 上门维修, 开锁, 保洁, 代办, 辅导班, 训练营, 办理, 无抵押.
     [GeneratedRegex(@"课程|教学|授课|训练营|打卡营|私教|一对一|(?:辅导|培训|兴趣|衔接|速成|提高|托管)班|代(?:驾|练|缴|开|运营|买代送|还)|跑腿|寄养|贴膜|翻新|局部改造|包工包料|推广|快速拿证|拿证|资质|办理|专业(?:办理|维修|开锁|搬家|疏通|保洁|清洗|安装|代|承接|团队|老师)|(?:办理|代办)(?:贷款|信用卡|营业执照|执照|签证|证件|户口|社保|手续)|上门(?:服务|维修|安装|回收|取件|检测)|维修|开锁|疏通|保洁|清洗|搬家|陪练|辅导|家教|培训|月嫂|保姆|钟点工|育儿嫂|持证上岗|经验丰富|随叫随到|保证(?:正品|质量|原创|效果)|质量保证|售后无忧|无抵押|放款|额度|秒批|下款|保录取|包过|疗程|见效")]
     private static partial Regex Service();
 
+    // Pulling people into an app, a group or a scheme: an invitation code, a red packet, a cut to
+    // bargain, easy money. It offers and asks at once.
+    [GeneratedRegex(@"邀请码|注册(?:就|即)?(?:送|领)|新人(?:礼包|专享|红包|注册)|砍一刀|帮(?:我)?砍|助力一下|扫码(?:领|进群|关注)|领(?:红包|现金|大额)|薅羊毛|提现|复制(?:口令|这段)|口令|返(?:现|佣|利)|佣金|日入|躺赚|副业|带单|稳赚|月收益|零成本|零门槛")]
+    private static partial Regex Referral();
+
     // A call to act: get in touch, book, sign up, come to the shop, order, hurry.
-    [GeneratedRegex(@"找我|要的(?:留言|扣1|接龙|私|联系|来)|扣1|速报|戳我|想要的|长按复制|进群|面交|地址[:：在]|位置在|联系(?:我|电话|方式|人)?|咨询|私聊|私信|私我|来电|致电|回电|热线|预约|报名|欢迎|光临|到店|进店|来店|上门|下单|抢购|订购|详询|详情|留言|有需要|需要的|有意者?|有兴趣|扫码|退订|回T|回复[A-Z\dY]|点击|戳链接|领取|加(?:我|微信|vx|V|薇)|接龙|抓紧|从速|速来|快来|先到先得|名额有限|数量有限|仅限|卖完为止|售完即止|截止|了解一下|合作|面谈|面试|看房|看车|试驾|试听|体验课")]
+    [GeneratedRegex(@"看我朋友圈|(?:dd|DD|滴滴|踢|戳|V|v)我|要的(?:说|赶紧)|需要的说|来摘|来家里看|详聊|找我|要的(?:留言|扣1|接龙|私|联系|来)|扣1|速报|戳我|想要的|长按复制|进群|面交|地址[:：在]|位置在|联系(?:我|电话|方式|人)?|咨询|私聊|私信|私我|来电|致电|回电|热线|预约|报名|欢迎|光临|到店|进店|来店|上门|下单|抢购|订购|详询|详情|留言|有需要|需要的|有意者?|有兴趣|扫码|退订|回T|回复[A-Z\dY]|点击|戳链接|领取|加(?:我|微信|vx|V|薇)|接龙|抓紧|从速|速来|快来|先到先得|名额有限|数量有限|仅限|卖完为止|售完即止|截止|了解一下|合作|面谈|面试|看房|看车|试驾|试听|体验课")]
     private static partial Regex Action();
 
     // A mobile number standing alone (also 3-4-4 with spaces or dashes, or masked xxxxxxxxxxx), or a
     // WeChat id after its label: how a person selling is reached.
-    [GeneratedRegex(@"(?<![A-Za-z])[xX]{11}(?![A-Za-z])|(?<!\d)1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|(?:微信|vx|VX|薇信|v信|加V|威信)[号:：]?\s*[A-Za-z][\w-]{5,}")]
+    [GeneratedRegex(@"(?:QQ|Q|扣扣)\s*[:：]?\s*\d{5,11}(?!\d)|(?<![A-Za-z])[xX]{11}(?![A-Za-z])|(?<!\d)1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|(?:微信|vx|VX|薇信|v信|加V|威信)[号:：]?\s*[A-Za-z][\w-]{5,}")]
     private static partial Regex Contact();
 
     // A landline or 400 number: shops have them, and so do schools, clinics and offices, so it weighs less.
@@ -320,12 +331,12 @@ internal sealed partial class PromoDetector : IDetector
     [GeneratedRegex(@"(?:很|非常|超级?|特别|真|太|挺|蛮|比较)(?:好吃|新鲜|实惠|满意|划算|甜|快|方便|及时|便宜|贵|慢|差|咸|难吃)|买了|商家|客服|味道|穿着|满意|吃了|喝了|宝贝|装修(?:一般|陈旧)|早餐|设施|环境")]
     private static partial Regex BuyerHint();
 
-    // Public notices, reports and warnings about scams quote the words of adverts.
-    [GeneratedRegex(@"志愿者|公益|义务教育|政府|政务|人次|群众|市民|全市|全区|全县|公立|援助|挂号|同比|覆盖率|疾控|卫健委|派出所|警方|民警|骗子|诈骗|警惕|谨防|提醒大家|小心上当|防骗")]
+    // Public notices, reports and warnings about scams quote the words of adverts; so does advice not to buy.
+    [GeneratedRegex(@"志愿者|公益|义务教育|政府|政务|人次|群众|市民|全市|全区|全县|公立|援助|挂号|同比|覆盖率|疾控|卫健委|派出所|警方|民警|骗子|诈骗|警惕|谨防|提醒大家|小心上当|防骗|别买|不要买|千万别|被骗|上当")]
     private static partial Regex Notice();
 
     // A question: what someone asks about a price or a shop is not an advert.
-    [GeneratedRegex(@"吗[？?]?$|呢[？?]?$|[？?]$|多少钱|哪里|有没有人|谁知道|谁有|怎么样|求推荐")]
+    [GeneratedRegex(@"吗[？?]?$|呢[？?]?$|[？?]$|多少钱|哪里|有没有人|谁知道|谁有|怎么样|求推荐|啥|怎么|为什么|[吗呢呀啊][？?！!～~]*$")]
     private static partial Regex Question();
 }
 
@@ -333,9 +344,11 @@ internal sealed partial class PromoDetector : IDetector
 internal enum PromoSignal
 {
     Price,
+    UnitPrice,
     Discount,
     Sell,
     Service,
+    Referral,
     Action,
     Contact,
     Landline,
@@ -350,9 +363,11 @@ internal enum PromoSignals
 {
     None = 0,
     Price = 1 << PromoSignal.Price,
+    UnitPrice = 1 << PromoSignal.UnitPrice,
     Discount = 1 << PromoSignal.Discount,
     Sell = 1 << PromoSignal.Sell,
     Service = 1 << PromoSignal.Service,
+    Referral = 1 << PromoSignal.Referral,
     Action = 1 << PromoSignal.Action,
     Contact = 1 << PromoSignal.Contact,
     Landline = 1 << PromoSignal.Landline,

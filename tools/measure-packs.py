@@ -26,6 +26,8 @@ def read_corpus(path):
     with open(path, encoding="utf-8") as f:
         for raw in f:
             line = raw.rstrip("\n")
+            if path.endswith(".tsv") and line.startswith("# "):
+                continue  # a comment, skipped by measure-packs.sh too
             if len(line) >= 2 and line[0] in "01" and line[1] == "\t":
                 labels.append(int(line[0]))
                 texts.append(line[2:])

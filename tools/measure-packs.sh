@@ -11,7 +11,8 @@
 # FILE is a path, or with --corpora / --extra a file of that folder by name (cold-dev.tsv).
 #
 # The corpora are not in the repository. DIR (or the CORPORA environment variable) is a folder
-# with cold-train.tsv, cold-dev.tsv and swsr-comments.tsv, each `label<TAB>text` lines; see
+# with cold-train.tsv, cold-dev.tsv and swsr-comments.tsv, each `label<TAB>text` lines (in a .tsv,
+# lines starting "# " are comments); see
 # docs/detection.md for where to get them. XDIR (or EXTRA) is what tools/build-extra-corpora.py
 # wrote: reviews-, social- and chat-{tune,held}.txt (ordinary text: the flag rate, per rule and
 # term), cold-test.tsv and toxicn.tsv; the report takes whichever are there. The fixtures in
@@ -25,7 +26,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 corpus_files="cold-train.tsv cold-dev.tsv swsr-comments.tsv"
 
 usage() {
-  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 fail() {
@@ -106,10 +107,14 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# scan FILE -> $tmp/<name>.jsonl (labels stripped from label<TAB>text lines)
+# scan FILE -> $tmp/<name>.jsonl (labels stripped from label<TAB>text lines; in a .tsv file,
+# lines starting "# " are comments and skipped, as measure-packs.py skips them)
 scan() {
   out="$tmp/$(basename "$1").jsonl"
-  sed -E 's/^[01]\t//' "$1" | dotnet "$GG" scan --rules "$RULES" > "$out" 2>"$tmp/scan.err" || { cat "$tmp/scan.err" >&2; exit 1; }
+  case $1 in
+    *.tsv) grep -v '^# ' "$1" ;;
+    *) cat "$1" ;;
+  esac | sed -E 's/^[01]\t//' | dotnet "$GG" scan --rules "$RULES" > "$out" 2>"$tmp/scan.err" || { cat "$tmp/scan.err" >&2; exit 1; }
   echo "$out"
 }
 

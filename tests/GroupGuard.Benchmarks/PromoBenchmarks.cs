@@ -1,0 +1,67 @@
+using BenchmarkDotNet.Attributes;
+using GroupGuard.Core.Detection.Detectors;
+
+namespace GroupGuard.Benchmarks;
+
+/// <summary>
+/// What the scoring <c>promo</c> detector costs per message, against the <c>cn_mobile</c> detector
+/// (one pass over the digits) on the same messages: the repository's promotion fixtures (adverts and
+/// the hard cases beside them) and its everyday-chat and official-report fixtures, each line a
+/// message. "chat" is the two ordinary fixtures alone, where most lines carry no offer and the
+/// detector stops after its offer scans.
+/// </summary>
+[Config(typeof(BenchConfig))]
+public class PromoBenchmarks
+{
+    private readonly List<DetectorMatch> _matches = new(4);
+    private readonly IDetector _promo = new PromoDetector();
+    private readonly IDetector _mobile = new ChineseMobileDetector();
+    private string[] _lines = [];
+
+    [Params("promo fixtures", "chat")]
+    public string Data { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var fixtures = Path.Combine(Root(), "tools", "fixtures");
+        IEnumerable<string> Text(string name) => File.ReadLines(Path.Combine(fixtures, name)).Where(l => l.Trim().Length > 0);
+        IEnumerable<string> Labelled(string name) => Text(name).Where(l => !l.StartsWith("# ", StringComparison.Ordinal)).Select(l => l.Split('\t', 2)[^1]);
+
+        _lines = Data == "chat"
+            ? [.. Text("everyday-chat.txt"), .. Text("official-report.txt")]
+            : [.. Labelled("promo-tune.tsv"), .. Labelled("promo-held.tsv")];
+    }
+
+    [Benchmark(Baseline = true, Description = "cn_mobile detector")]
+    public int Mobile() => Run(_mobile);
+
+    [Benchmark(Description = "promo detector")]
+    public int Promo() => Run(_promo);
+
+    private int Run(IDetector detector)
+    {
+        var found = 0;
+        foreach (var line in _lines)
+        {
+            _matches.Clear();
+            detector.Find(line, _matches);
+            found += _matches.Count;
+        }
+
+        return found;
+    }
+
+    private static string Root()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("GroupGuard.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -63,6 +63,14 @@ public sealed record ChatMessage
     public Members.JoinRequestInfo? JoinRequest { get; init; }
 
     /// <summary>
+    /// For a message pulled from a source that is read by position (WeCom's chat archive and its
+    /// <c>seq</c>): where the source stands once this message is taken. The inbox journal keeps it
+    /// with the message, so the puller resumes after the last message journaled: a crash neither
+    /// skips nor repeats one.
+    /// </summary>
+    public SourceCursor? Cursor { get; init; }
+
+    /// <summary>
     /// The key under which a redelivery of the same event is recognised: protocol, bot, group,
     /// message id and the event's time to the millisecond (Milky numbers messages per group).
     /// </summary>
@@ -94,6 +102,9 @@ public sealed record ChatMessage
 }
 
 public sealed record ImageRef(string File, string? Url, string? Summary);
+
+/// <summary>A position in a pulled source: <paramref name="Source"/> names it (<c>wecom:CORPID</c>), <paramref name="Position"/> is how far it has been read.</summary>
+public sealed record SourceCursor(string Source, long Position);
 
 /// <summary>A card's human-visible content. <paramref name="Kind"/> is the segment type (json, xml, share…).</summary>
 public sealed record CardContent(string Kind, string? Title, string? Description, string? Url);

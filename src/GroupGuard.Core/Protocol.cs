@@ -22,4 +22,11 @@ public enum Protocol
     /// <summary>The official QQ bot platform (QQ 开放平台): signed webhooks and its OpenAPI.</summary>
     [JsonStringEnumMemberName("qqbot")]
     QQBot,
+
+    /// <summary>
+    /// WeCom's chat archive (企业微信会话内容存档): messages pulled and decrypted through Tencent's
+    /// SDK. Read-only: WeCom's API cannot recall, mute or remove, so every action is unsupported.
+    /// </summary>
+    [JsonStringEnumMemberName("wecom.archive")]
+    WeComArchive,
 }

@@ -26,6 +26,7 @@ internal static class HostServiceCollectionExtensions
         // at start may put back more than that. Not SingleReader: only the multi-reader channel can Count.
         services.AddSingleton(_ => Channel.CreateUnbounded<QueuedMessage>(new UnboundedChannelOptions { SingleReader = false }));
         services.AddSingleton<InboxJournal>();
+        services.AddSingleton<ISourceCursors, JournalCursors>();
         services.AddSingleton(sp => new Deduplicator(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.DedupeCapacity));
         services.AddSingleton<AdapterHealth>();
         services.AddSingleton<PipelineStats>();

@@ -30,6 +30,7 @@ internal sealed class InboxJournal : IDisposable
 {
     private const string Extension = ".jsonl";
     private const string CheckpointFile = "checkpoint";
+    private const string CursorsFile = "cursors";
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Under <c>StoreText: masked</c> or <c>none</c>, moderated text lingers at most one segment this size under steady load.</summary>
@@ -49,6 +50,13 @@ internal sealed class InboxJournal : IDisposable
     private JournalPosition _processed;
     private JournalPosition _saved;
     private DateTimeOffset _savedAt;
+
+    // Where each pulled source stands (ChatMessage.Cursor, or Advance for what it skipped): kept
+    // under the append lock, saved beside the checkpoint before any segment is deleted.
+    private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
+    private bool _cursorsDirty;
+    private DateTimeOffset _cursorsSavedAt;
+    private readonly TaskCompletionSource _opened_ = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time, IOptions<PrivacyOptions>? privacy = null)
     {
@@ -77,19 +85,62 @@ internal sealed class InboxJournal : IDisposable
         }
 
         _saved = _processed = ReadCheckpoint();
+        ReadCursors();
         var pending = new List<QueuedMessage>();
         var segments = Segments();
-        foreach (var segment in segments.Where(s => s >= _processed.Segment))
+        foreach (var segment in segments)
         {
+            // Moderated lines still on disk count for the cursors only.
             var from = segment == _processed.Segment ? _processed.Offset : 0;
-            pending.AddRange(ReadFrom(segment, from));
+            foreach (var queued in ReadFrom(segment, 0))
+            {
+                NoteCursor(queued.Message);
+                if (segment > _processed.Segment || (segment == _processed.Segment && queued.Position.Offset > from))
+                {
+                    pending.Add(queued);
+                }
+            }
         }
 
         // Appends always go to a fresh segment, so a torn tail of the old one is never extended.
         _currentSegment = (segments.Count > 0 ? segments[^1] : 0) + 1;
         _current = OpenSegment(_currentSegment);
         _opened = true;
+        _opened_.TrySetResult();
         return pending;
+    }
+
+    /// <summary>Completes once <see cref="Open"/> has read the journal, so the cursors are known.</summary>
+    public Task Opened => _opened_.Task;
+
+    /// <summary>How far <paramref name="source"/> has been taken (journaled or skipped), or null before its first.</summary>
+    public long? CursorOf(string source)
+    {
+        lock (_appendLock)
+        {
+            return _cursors.TryGetValue(source, out var position) ? position : null;
+        }
+    }
+
+    /// <summary>
+    /// Moves <paramref name="source"/> past what its puller skipped (a record that is no group
+    /// message, one that cannot be decrypted, a redelivery): saved with the next checkpoint, or
+    /// within half a second. A crash before then only makes the puller skip it again.
+    /// </summary>
+    public void Advance(string source, long position)
+    {
+        lock (_appendLock)
+        {
+            NoteCursor(source, position);
+        }
+
+        lock (_checkpointLock)
+        {
+            if (_time.GetUtcNow() - _cursorsSavedAt >= CheckpointEvery)
+            {
+                SaveCursors();
+            }
+        }
     }
 
     /// <summary>
@@ -131,6 +182,7 @@ internal sealed class InboxJournal : IDisposable
                 throw;
             }
 
+            NoteCursor(message);
             return new JournalPosition(_currentSegment, stream.Length);
         }
     }
@@ -159,6 +211,7 @@ internal sealed class InboxJournal : IDisposable
     {
         lock (_checkpointLock)
         {
+            SaveCursors();
             SaveCheckpoint();
         }
     }
@@ -184,6 +237,7 @@ internal sealed class InboxJournal : IDisposable
                 }
             }
 
+            SaveCursors();
             SaveCheckpoint();
         }
     }
@@ -206,6 +260,8 @@ internal sealed class InboxJournal : IDisposable
             return;
         }
 
+        // The cursors first: a segment deleted below takes its messages' cursors with it.
+        SaveCursors();
         try
         {
             var temp = Path.Combine(_folder, CheckpointFile + ".tmp");
@@ -231,6 +287,80 @@ internal sealed class InboxJournal : IDisposable
             // Not fatal: an old checkpoint only replays more at the next start. Tried again at the next save.
             CheckpointError = ex.Message;
         }
+    }
+
+    private void NoteCursor(ChatMessage message)
+    {
+        if (message.Cursor is { } cursor)
+        {
+            NoteCursor(cursor.Source, cursor.Position);
+        }
+    }
+
+    private void NoteCursor(string source, long position)
+    {
+        if (!_cursors.TryGetValue(source, out var known) || position > known)
+        {
+            _cursors[source] = position;
+            _cursorsDirty = true;
+        }
+    }
+
+    /// <summary>Writes the cursors file when a cursor moved; called under the checkpoint lock.</summary>
+    private void SaveCursors()
+    {
+        _cursorsSavedAt = _time.GetUtcNow();
+        string text;
+        lock (_appendLock)
+        {
+            if (!_cursorsDirty)
+            {
+                return;
+            }
+
+            text = JsonSerializer.Serialize(_cursors, JournalJson.Default.DictionaryStringInt64);
+            _cursorsDirty = false;
+        }
+
+        try
+        {
+            var temp = Path.Combine(_folder, CursorsFile + ".tmp");
+            File.WriteAllText(temp, text + "\n");
+            File.Move(temp, Path.Combine(_folder, CursorsFile), overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            lock (_appendLock)
+            {
+                _cursorsDirty = true; // tried again at the next save
+            }
+
+            CheckpointError = ex.Message;
+        }
+    }
+
+    private void ReadCursors()
+    {
+        var path = Path.Combine(_folder, CursorsFile);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            var saved = JsonSerializer.Deserialize(File.ReadAllText(path), JournalJson.Default.DictionaryStringInt64);
+            foreach (var (source, position) in saved ?? [])
+            {
+                NoteCursor(source, position);
+            }
+        }
+        catch (JsonException)
+        {
+            // A damaged cursors file: the journal's own lines still carry the cursors of what they hold.
+        }
+
+        _cursorsDirty = false;
     }
 
     /// <summary>Why the last checkpoint could not be saved (a full disk), or null.</summary>
@@ -306,4 +436,5 @@ internal sealed class InboxJournal : IDisposable
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(ChatMessage))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, long>))]
 internal sealed partial class JournalJson : System.Text.Json.Serialization.JsonSerializerContext;

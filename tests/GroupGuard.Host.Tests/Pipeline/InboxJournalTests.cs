@@ -216,6 +216,74 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Equal(["2"], Journal().Open().Select(p => p.Message.MessageId));
     }
 
+    [Fact]
+    public void A_pulled_sources_cursor_comes_back_from_the_journal_after_a_crash_before_any_checkpoint()
+    {
+        var first = Journal();
+        first.Open();
+        first.Append(Message(1) with { Cursor = new SourceCursor("wecom:corp", 41) });
+        first.Append(Message(2) with { Cursor = new SourceCursor("wecom:corp", 42) });
+        first.Append(Message(3));
+        first.Dispose(); // killed: nothing saved but the journal lines
+
+        var second = Journal();
+        var pending = second.Open();
+
+        Assert.Equal(42, second.CursorOf("wecom:corp"));
+        Assert.Null(second.CursorOf("wecom:other"));
+        Assert.Equal(3, pending.Count); // and the messages themselves are replayed: none skipped
+        Assert.True(second.Opened.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public void A_cursor_outlives_the_deletion_of_its_moderated_segment()
+    {
+        var first = Journal();
+        first.Open();
+        var position = first.Append(Message(1) with { Cursor = new SourceCursor("wecom:corp", 7) });
+        first.MarkProcessed(position);
+        first.Release(); // caught up: the moderated segment is deleted, the cursor saved first
+        first.Dispose();
+
+        Assert.DoesNotContain(Directory.GetFiles(Folder, "*.jsonl"), f => new FileInfo(f).Length > 0);
+        var second = Journal();
+        Assert.Empty(second.Open());
+        Assert.Equal(7, second.CursorOf("wecom:corp"));
+    }
+
+    [Fact]
+    public void Skipped_records_move_the_cursor_and_it_never_goes_back()
+    {
+        var first = Journal();
+        first.Open();
+        first.Append(Message(1) with { Cursor = new SourceCursor("wecom:corp", 10) });
+        first.Advance("wecom:corp", 15); // records 11..15 were not group messages
+        first.Advance("wecom:corp", 12); // an older position changes nothing
+        first.Flush();
+        first.Dispose();
+
+        var second = Journal();
+        second.Open();
+
+        Assert.Equal(15, second.CursorOf("wecom:corp"));
+    }
+
+    [Fact]
+    public void A_damaged_cursors_file_falls_back_to_the_cursors_in_the_journal()
+    {
+        var first = Journal();
+        first.Open();
+        first.Append(Message(1) with { Cursor = new SourceCursor("wecom:corp", 3) });
+        first.Flush();
+        first.Dispose();
+        File.WriteAllText(Path.Combine(Folder, "cursors"), "{not json");
+
+        var second = Journal();
+        second.Open();
+
+        Assert.Equal(3, second.CursorOf("wecom:corp"));
+    }
+
     public void Dispose() => _temp.Dispose();
 
     private sealed class MessageComparer : IEqualityComparer<ChatMessage>

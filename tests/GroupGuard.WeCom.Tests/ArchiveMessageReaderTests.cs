@@ -138,6 +138,7 @@ public sealed class ArchiveMessageReaderTests
     [Fact]
     public void Cut_and_mangled_samples_never_throw()
     {
+        const string Noise = "{}[]\":,0a广";
         var random = new Random(20261202);
         var folder = Path.Combine(AppContext.BaseDirectory, "Samples", "archive");
         foreach (var file in Directory.GetFiles(folder, "*.json"))
@@ -146,7 +147,7 @@ public sealed class ArchiveMessageReaderTests
             for (var i = 0; i < 200; i++)
             {
                 var chars = text.ToCharArray();
-                chars[random.Next(chars.Length)] = "{}[]\":,0a广"[random.Next(12)];
+                chars[random.Next(chars.Length)] = Noise[random.Next(Noise.Length)];
                 var mangled = new string(chars, 0, random.Next(chars.Length + 1));
 
                 var record = ArchiveMessageReader.Read(mangled, Corp, i, Now);

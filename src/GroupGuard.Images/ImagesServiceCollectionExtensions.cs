@@ -53,7 +53,8 @@ public static class ImagesServiceCollectionExtensions
             provider.GetRequiredService<TesseractOcr>(),
             provider.GetServices<IImageLocator>(),
             provider.GetRequiredService<IOptionsMonitor<ImagesOptions>>(),
-            provider.GetService<ILogger<PictureReader>>() ?? NullLogger<PictureReader>.Instance));
+            provider.GetService<ILogger<PictureReader>>() ?? NullLogger<PictureReader>.Instance,
+            provider.GetServices<IImageBytes>()));
         return services;
     }
 

@@ -16,7 +16,8 @@ internal sealed partial class PictureReader(
     TesseractOcr ocr,
     IEnumerable<IImageLocator> locators,
     IOptionsMonitor<ImagesOptions> options,
-    ILogger<PictureReader> logger) : IPictureReader
+    ILogger<PictureReader> logger,
+    IEnumerable<IImageBytes>? byteSources = null) : IPictureReader
 {
     private const int MaxWhere = 200;
 
@@ -24,6 +25,11 @@ internal sealed partial class PictureReader(
     {
         ArgumentNullException.ThrowIfNull(source);
         var link = source.Image.Url;
+        if (string.IsNullOrWhiteSpace(link) && byteSources?.FirstOrDefault(b => b.Protocols.Contains(source.Protocol)) is { } byteSource)
+        {
+            return await ReadFromPlatformAsync(byteSource, source, cancellationToken).ConfigureAwait(false);
+        }
+
         if (string.IsNullOrWhiteSpace(link))
         {
             link = await LocateAsync(source, cancellationToken).ConfigureAwait(false);
@@ -53,6 +59,35 @@ internal sealed partial class PictureReader(
             return fetched.Refused ? PictureReading.Refuse(where, fetched.Reason!) : PictureReading.Fail(where, fetched.Reason!);
         }
 
+        return await ReadBytesAsync(bytes, where, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A picture the platform hands over itself (WeCom's archive), within the same byte cap as a fetch.</summary>
+    private async Task<PictureReading> ReadFromPlatformAsync(IImageBytes byteSource, PictureSource source, CancellationToken cancellationToken)
+    {
+        var where = Cut(WireNames<Protocol>.ToText(source.Protocol) + " media " + source.Image.File);
+        byte[]? bytes;
+        try
+        {
+            bytes = await byteSource.FetchAsync(source.Protocol, source.BotId, source.Image.File, options.CurrentValue.MaxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            return PictureReading.Refuse(where, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogNotLocated(ex, WireNames<Protocol>.ToText(source.Protocol));
+            return PictureReading.Fail(where, "the platform could not give the picture");
+        }
+
+        return bytes is null
+            ? PictureReading.Fail(where, "the platform could not give the picture")
+            : await ReadBytesAsync(bytes, where, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<PictureReading> ReadBytesAsync(byte[] bytes, string where, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {

@@ -94,3 +94,18 @@ public interface IImageLocator
     /// <summary>The picture's link, or null when the platform does not say (or cannot be asked).</summary>
     Task<string?> LocateAsync(Protocol protocol, string botId, string file, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A platform that hands over a picture's bytes itself, by the file id its message carried (WeCom's
+/// chat archive: the SDK's <c>GetMediaData</c>), where there is no link to fetch.
+/// </summary>
+public interface IImageBytes
+{
+    IReadOnlyCollection<Protocol> Protocols { get; }
+
+    /// <summary>
+    /// The picture's bytes, or null when the platform cannot give them now. Throws
+    /// <see cref="InvalidDataException"/> when the picture is over <paramref name="maxBytes"/>.
+    /// </summary>
+    Task<byte[]?> FetchAsync(Protocol protocol, string botId, string file, long maxBytes, CancellationToken cancellationToken);
+}

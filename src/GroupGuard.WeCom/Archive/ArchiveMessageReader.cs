@@ -66,7 +66,7 @@ internal static class ArchiveMessageReader
         }
         catch (JsonException ex)
         {
-            return Unreadable($"record {seq}: not JSON ({ex.Message})");
+            return Unreadable($"record {seq}: not JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine})");
         }
     }
 

@@ -1,0 +1,79 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.WeCom.Archive;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.WeCom;
+
+public static class WeComServiceCollectionExtensions
+{
+    /// <summary>
+    /// WeCom's chat archive: binds <see cref="WeComArchiveOptions"/> from <c>GroupGuard:WeCom:Archive</c>
+    /// and validates them at start; registers the read-only actions of <see cref="Protocol.WeComArchive"/>,
+    /// the puller's state for <c>/healthz</c> and the puller itself, which opens the SDK at start
+    /// when <c>CorpId</c> is set and does nothing otherwise.
+    /// </summary>
+    public static IServiceCollection AddGroupGuardWeComArchive(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        if (services.Any(d => d.ServiceType == typeof(ArchiveStatus)))
+        {
+            return services;
+        }
+
+        services.AddOptions<WeComArchiveOptions>()
+            .Bind(configuration.GetSection(WeComArchiveOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WeComArchiveOptions>, WeComArchiveOptionsValidator>());
+        services.AddSingleton<ArchiveStatus>();
+        services.AddSingleton<ArchiveSessionHolder>();
+        services.AddSingleton<Core.Images.IImageBytes, ArchiveMedia>();
+        services.AddSingleton<IPulledSourceStatus>(static provider => provider.GetRequiredService<ArchiveStatus>());
+        services.AddSingleton<IConnectionStatus>(static provider => provider.GetRequiredService<ArchiveStatus>());
+        services.AddSingleton<IProtocolActions, WeComArchiveActions>();
+        services.TryAddSingleton<Func<WeComArchiveOptions, ArchiveSession>>(static _ => Open);
+        services.AddSingleton<IHostedService>(static provider => new ArchivePuller(
+            provider.GetRequiredService<IOptions<WeComArchiveOptions>>(),
+            provider.GetRequiredService<Func<WeComArchiveOptions, ArchiveSession>>(),
+            provider.GetRequiredService<ArchiveSessionHolder>(),
+            provider.GetRequiredService<IEventSink>(),
+            provider.GetRequiredService<ISourceCursors>(),
+            provider.GetRequiredService<ArchiveStatus>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetService<ILogger<ArchivePuller>>() ?? NullLogger<ArchivePuller>.Instance));
+        return services;
+    }
+
+    /// <summary>Loads the operator's SDK and the private keys; every failure names its setting.</summary>
+    internal static ArchiveSession Open(WeComArchiveOptions options)
+    {
+        var sdk = FinanceSdk.Open(options.SdkPath!, options.CorpId!, options.Secret!);
+        try
+        {
+            var keys = new ArchiveKeys(options.PrivateKeys);
+            return new ArchiveSession(sdk, keys, new Both(sdk, keys));
+        }
+        catch
+        {
+            sdk.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+    }
+}

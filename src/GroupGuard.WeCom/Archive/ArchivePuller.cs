@@ -5,6 +5,22 @@ using Microsoft.Extensions.Options;
 
 namespace GroupGuard.WeCom.Archive;
 
+/// <summary>What one pull came to.</summary>
+internal enum PullOutcome
+{
+    /// <summary>A full batch was taken: more may be waiting.</summary>
+    More,
+
+    /// <summary>Fewer records than asked for: the archive is caught up.</summary>
+    CaughtUp,
+
+    /// <summary>The moderation queue could not take a message: the same record is pulled again later.</summary>
+    Refused,
+
+    /// <summary>The SDK refused the pull (its code is in the status and the log).</summary>
+    Failed,
+}
+
 /// <summary>The SDK and the private keys the puller works with, opened at start.</summary>
 internal sealed class ArchiveSession(IFinanceSdk sdk, ArchiveKeys keys, IDisposable? owner = null) : IDisposable
 {
@@ -40,6 +56,10 @@ internal sealed partial class ArchivePuller(
 
     private readonly WeComArchiveOptions _options = options.Value;
     private ArchiveSession? _session;
+    private long _seq;
+
+    /// <summary>The last record taken.</summary>
+    internal long Seq => _seq;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -49,9 +69,12 @@ internal sealed partial class ArchivePuller(
         }
 
         // Thrown here, the error stops the start: an archive that cannot be read must not look healthy.
-        holder.Session = _session = open(_options);
+        Open();
         return base.StartAsync(cancellationToken);
     }
+
+    /// <summary>Loads the SDK and the keys (<see cref="StartAsync"/> does, before the first pull).</summary>
+    internal void Open() => holder.Session = _session = open(_options);
 
     public override void Dispose()
     {
@@ -62,53 +85,23 @@ internal sealed partial class ArchivePuller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var session = _session!;
-        var corp = _options.CorpId!;
-        var source = ArchiveMessageReader.Source(corp);
         var poll = TimeSpan.FromSeconds(_options.PollSeconds);
         try
         {
-            var seq = await cursors.GetAsync(source, stoppingToken) ?? 0;
-            status.Started(corp, source, seq == 0 ? null : seq);
-            LogStarted(corp, seq);
+            await ResumeAsync(stoppingToken);
             var backoff = poll;
             while (!stoppingToken.IsCancellationRequested)
             {
-                IReadOnlyList<EncryptedRecord> records;
-                try
+                var pulled = await PullOnceAsync(stoppingToken);
+                if (pulled == PullOutcome.Failed)
                 {
-                    var from = seq;
-                    records = await Task.Run(() => session.Sdk.GetChatData((ulong)from, (uint)_options.BatchSize, _options.Proxy, _options.ProxyPassword, _options.TimeoutSeconds), stoppingToken);
-                }
-                catch (FinanceSdkException ex)
-                {
-                    status.PullFailed(time.GetUtcNow(), ex.Message);
-                    LogPullFailed(corp, seq, ex.Message, backoff.TotalSeconds);
                     await Task.Delay(backoff, time, stoppingToken);
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                     continue;
                 }
 
                 backoff = poll;
-                status.Pulled(time.GetUtcNow(), records.Count);
-                var refused = false;
-                foreach (var record in records.OrderBy(r => r.Seq))
-                {
-                    if ((long)record.Seq <= seq)
-                    {
-                        continue; // the SDK gave one again
-                    }
-
-                    if (!Take(session, corp, source, record))
-                    {
-                        refused = true;
-                        break;
-                    }
-
-                    seq = (long)record.Seq;
-                }
-
-                if (refused || records.Count < _options.BatchSize)
+                if (pulled != PullOutcome.More)
                 {
                     await Task.Delay(poll, time, stoppingToken);
                 }
@@ -118,6 +111,57 @@ internal sealed partial class ArchivePuller(
         {
             // Stopping: what was handed over is journaled; the next start resumes after it.
         }
+    }
+
+    /// <summary>Where the archive was left: the journal's cursor (0 before the first record).</summary>
+    internal async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        var corp = _options.CorpId!;
+        var source = ArchiveMessageReader.Source(corp);
+        _seq = await cursors.GetAsync(source, cancellationToken) ?? 0;
+        status.Started(corp, source, _seq == 0 ? null : _seq);
+        LogStarted(corp, _seq);
+    }
+
+    /// <summary>
+    /// One pull: asks the SDK for the records after the last one taken and takes them in order,
+    /// until one cannot be handed over. Says whether more may be waiting.
+    /// </summary>
+    internal async Task<PullOutcome> PullOnceAsync(CancellationToken cancellationToken)
+    {
+        var session = _session ?? throw new InvalidOperationException("The archive puller has not started");
+        var corp = _options.CorpId!;
+        var source = ArchiveMessageReader.Source(corp);
+        IReadOnlyList<EncryptedRecord> records;
+        try
+        {
+            var from = _seq;
+            records = await Task.Run(() => session.Sdk.GetChatData((ulong)from, (uint)_options.BatchSize, _options.Proxy, _options.ProxyPassword, _options.TimeoutSeconds), cancellationToken);
+        }
+        catch (FinanceSdkException ex)
+        {
+            status.PullFailed(time.GetUtcNow(), ex.Message);
+            LogPullFailed(corp, _seq, ex.Message);
+            return PullOutcome.Failed;
+        }
+
+        status.Pulled(time.GetUtcNow(), records.Count);
+        foreach (var record in records.OrderBy(r => r.Seq))
+        {
+            if ((long)record.Seq <= _seq)
+            {
+                continue; // the SDK gave one again
+            }
+
+            if (!Take(session, corp, source, record))
+            {
+                return PullOutcome.Refused;
+            }
+
+            _seq = (long)record.Seq;
+        }
+
+        return records.Count < _options.BatchSize ? PullOutcome.CaughtUp : PullOutcome.More;
     }
 
     /// <summary>Decrypts, reads and hands over one record; false when the sink cannot take it now.</summary>
@@ -186,8 +230,8 @@ internal sealed partial class ArchivePuller(
     [LoggerMessage(Level = LogLevel.Information, Message = "WeCom chat archive of {CorpId}: pulling after seq {Seq}")]
     private partial void LogStarted(string corpId, long seq);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: pulling after seq {Seq} failed ({Error}); trying again in {Seconds} s")]
-    private partial void LogPullFailed(string corpId, long seq, string error, double seconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: pulling after seq {Seq} failed ({Error}); trying again, less often while it fails")]
+    private partial void LogPullFailed(string corpId, long seq, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: skipped {Detail}")]
     private partial void LogUndecryptable(string corpId, string detail);

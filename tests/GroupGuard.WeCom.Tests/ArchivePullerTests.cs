@@ -1,0 +1,295 @@
+using System.Security.Cryptography;
+using System.Text;
+using GroupGuard.Core;
+using GroupGuard.WeCom.Archive;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.WeCom.Tests;
+
+/// <summary>
+/// The puller against a scripted SDK (the native path is FinanceSdkTests' and the Host tests'
+/// business), with real RSA keys: what it hands to moderation, how its cursor moves, what it skips.
+/// </summary>
+public sealed class ArchivePullerTests : IDisposable
+{
+    private const string Corp = "wwcorp0001";
+    private const string Source = "wecom:" + Corp;
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-02T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("gg-puller-").FullName;
+    private readonly RSA _key = RSA.Create(2048);
+    private readonly RSA _oldKey = RSA.Create(2048);
+    private readonly ScriptedSdk _sdk = new();
+    private readonly JournalLikeCursors _cursors = new();
+    private readonly RecordingSink _sink;
+    private readonly ArchiveStatus _status = new();
+
+    public ArchivePullerTests()
+    {
+        _sink = new RecordingSink(_cursors);
+        File.WriteAllText(Path.Combine(_folder, "v2.pem"), _key.ExportRSAPrivateKeyPem());
+        File.WriteAllText(Path.Combine(_folder, "v1.pem"), _oldKey.ExportPkcs8PrivateKeyPem());
+    }
+
+    private ArchivePuller Puller(int batch = 500)
+    {
+        var options = new WeComArchiveOptions
+        {
+            CorpId = Corp,
+            Secret = "s3cret",
+            SdkPath = "/unused",
+            BatchSize = batch,
+            PrivateKeys = new() { ["2"] = Path.Combine(_folder, "v2.pem"), ["1"] = Path.Combine(_folder, "v1.pem") },
+        };
+        var puller = new ArchivePuller(
+            Options.Create(options),
+            o => new ArchiveSession(_sdk, new ArchiveKeys(o.PrivateKeys)),
+            new ArchiveSessionHolder(),
+            _sink,
+            _cursors,
+            _status,
+            new FakeTimeProvider(Now),
+            NullLogger<ArchivePuller>.Instance);
+        puller.Open();
+        return puller;
+    }
+
+    private void Add(long seq, string room, string text, RSA? key = null, int version = 2)
+    {
+        var json = room.Length == 0
+            ? $$$"""{"msgid":"m{{{seq}}}","action":"send","from":"u{{{seq}}}","tolist":["x"],"roomid":"","msgtime":{{{Now.AddMinutes(-1).ToUnixTimeMilliseconds()}}},"msgtype":"text","text":{"content":"{{{text}}}"}}"""
+            : $$$"""{"msgid":"m{{{seq}}}","action":"send","from":"u{{{seq}}}","tolist":[],"roomid":"{{{room}}}","msgtime":{{{Now.AddMinutes(-1).ToUnixTimeMilliseconds()}}},"msgtype":"text","text":{"content":"{{{text}}}"}}""";
+        var randomKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var encryptedKey = Convert.ToBase64String((key ?? _key).Encrypt(Encoding.UTF8.GetBytes(randomKey), RSAEncryptionPadding.Pkcs1));
+        _sdk.Records.Add(new EncryptedRecord((ulong)seq, "m" + seq, version, encryptedKey, ScriptedSdk.Encrypt(json, randomKey)));
+    }
+
+    [Fact]
+    public async Task Group_messages_go_to_moderation_in_order_with_their_seq_and_one_to_one_chats_only_move_the_cursor()
+    {
+        Add(1, "room-a", "早上好");
+        Add(2, "", "私聊");
+        Add(3, "room-b", "加微信领券");
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+
+        var outcome = await puller.PullOnceAsync(CancellationToken.None);
+
+        Assert.Equal(PullOutcome.CaughtUp, outcome);
+        Assert.Equal(["m1", "m3"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal([1L, 3L], _sink.Messages.Select(m => m.Cursor!.Position));
+        Assert.All(_sink.Messages, m => Assert.Equal((Protocol.WeComArchive, "wecom", Corp), (m.Protocol, m.Platform, m.BotId)));
+        Assert.Equal(3, _cursors.Positions[Source]);
+        var state = Assert.Single(_status.Sources);
+        Assert.Equal((3L, 2L, 1L, 3L), (state.Records, state.Messages, state.Skipped, state.Cursor!.Value));
+    }
+
+    [Fact]
+    public async Task Pulling_resumes_after_the_cursor_the_journal_kept_and_pages_by_batch()
+    {
+        for (var seq = 1; seq <= 7; seq++)
+        {
+            Add(seq, "room-a", "消息" + seq);
+        }
+
+        _cursors.Positions[Source] = 2; // taken before a restart
+        var puller = Puller(batch: 3);
+        await puller.ResumeAsync(CancellationToken.None);
+
+        Assert.Equal(PullOutcome.More, await puller.PullOnceAsync(CancellationToken.None));
+        Assert.Equal(PullOutcome.CaughtUp, await puller.PullOnceAsync(CancellationToken.None));
+
+        Assert.Equal(["m3", "m4", "m5", "m6", "m7"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal([2UL, 5UL], _sdk.Asked);
+    }
+
+    [Fact]
+    public async Task A_record_of_an_unknown_key_version_is_skipped_counted_and_reported_by_seq_without_its_content()
+    {
+        Add(1, "room-a", "第一条");
+        Add(2, "room-a", "机密内容", version: 9);
+        Add(3, "room-a", "第三条");
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+
+        await puller.PullOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["m1", "m3"], _sink.Messages.Select(m => m.MessageId));
+        var state = Assert.Single(_status.Sources);
+        Assert.Equal(1, state.Undecryptable);
+        Assert.Equal([2L], state.UndecryptableSeqs);
+        Assert.Contains("publickey_ver 9", state.LastError, StringComparison.Ordinal);
+        Assert.DoesNotContain("机密", state.LastError, StringComparison.Ordinal);
+        Assert.Equal(3, _cursors.Positions[Source]);
+    }
+
+    [Fact]
+    public async Task A_record_encrypted_for_another_key_than_its_version_says_is_skipped_as_undecryptable()
+    {
+        Add(1, "room-a", "正常");
+        Add(2, "room-a", "错钥", key: _oldKey, version: 2);
+        Add(3, "room-a", "旧钥", key: _oldKey, version: 1);
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+
+        await puller.PullOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["m1", "m3"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal([2L], Assert.Single(_status.Sources).UndecryptableSeqs);
+    }
+
+    [Fact]
+    public async Task An_sdk_error_code_is_reported_and_the_same_seq_is_asked_again()
+    {
+        Add(1, "room-a", "一");
+        _sdk.Failures.Enqueue(10001);
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+
+        Assert.Equal(PullOutcome.Failed, await puller.PullOnceAsync(CancellationToken.None));
+        var down = Assert.Single(_status.Connections);
+        Assert.False(down.Connected);
+        Assert.Contains("10001", down.LastError, StringComparison.Ordinal);
+
+        Assert.Equal(PullOutcome.CaughtUp, await puller.PullOnceAsync(CancellationToken.None));
+        Assert.Equal([0UL, 0UL], _sdk.Asked);
+        Assert.Equal(["m1"], _sink.Messages.Select(m => m.MessageId));
+        Assert.True(Assert.Single(_status.Connections).Connected);
+    }
+
+    [Fact]
+    public async Task A_full_queue_stops_the_batch_and_the_refused_record_is_taken_at_the_next_pull()
+    {
+        Add(1, "room-a", "一");
+        Add(2, "room-a", "二");
+        Add(3, "room-a", "三");
+        _sink.RefuseAt = "m2";
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+
+        Assert.Equal(PullOutcome.Refused, await puller.PullOnceAsync(CancellationToken.None));
+        Assert.Equal(["m1"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal(1, _cursors.Positions[Source]);
+
+        _sink.RefuseAt = null;
+        await puller.PullOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["m1", "m2", "m3"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal([0UL, 1UL], _sdk.Asked);
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_is_not_handed_over_twice_but_moves_the_cursor()
+    {
+        Add(1, "room-a", "一");
+        var first = Puller();
+        await first.ResumeAsync(CancellationToken.None);
+        await first.PullOnceAsync(CancellationToken.None);
+        _cursors.Positions.Remove(Source); // as if the cursor had not been saved, yet the message was
+
+        var second = Puller();
+        await second.ResumeAsync(CancellationToken.None);
+        await second.PullOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["m1"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal(1, _cursors.Positions[Source]);
+    }
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        _oldKey.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>The SDK as a list of records; DecryptData as the C fake does it (XOR with the key, base64).</summary>
+    private sealed class ScriptedSdk : IFinanceSdk
+    {
+        public List<EncryptedRecord> Records { get; } = [];
+
+        public Queue<int> Failures { get; } = new();
+
+        public List<ulong> Asked { get; } = [];
+
+        public static string Encrypt(string plaintext, string key)
+        {
+            var bytes = Encoding.UTF8.GetBytes(plaintext);
+            var k = Encoding.UTF8.GetBytes(key);
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] ^= k[i % k.Length];
+            }
+
+            return Convert.ToBase64String(bytes);
+        }
+
+        public IReadOnlyList<EncryptedRecord> GetChatData(ulong seq, uint limit, string? proxy, string? password, int timeoutSeconds)
+        {
+            Asked.Add(seq);
+            if (Failures.TryDequeue(out var code))
+            {
+                throw new FinanceSdkException($"GetChatData after seq {seq} failed: {code} network error", code);
+            }
+
+            return [.. Records.Where(r => r.Seq > seq).OrderBy(r => r.Seq).Take((int)limit)];
+        }
+
+        public string DecryptData(string randomKey, string encryptedMessage)
+        {
+            var bytes = Convert.FromBase64String(encryptedMessage);
+            var k = Encoding.UTF8.GetBytes(randomKey);
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] ^= k[i % k.Length];
+            }
+
+            return bytes.Length > 0 && bytes[0] == (byte)'{'
+                ? Encoding.UTF8.GetString(bytes)
+                : throw new FinanceSdkException("DecryptData failed: 10002 data parse failed", 10002);
+        }
+
+        public byte[] GetMediaData(string sdkFileId, string? proxy, string? password, int timeoutSeconds, long maxBytes) => [];
+    }
+
+    /// <summary>The cursors as the inbox journal keeps them: a message's cursor moves when it is taken.</summary>
+    private sealed class JournalLikeCursors : ISourceCursors
+    {
+        public Dictionary<string, long> Positions { get; } = [];
+
+        public Task<long?> GetAsync(string source, CancellationToken cancellationToken) =>
+            Task.FromResult<long?>(Positions.TryGetValue(source, out var p) ? p : null);
+
+        public void Advance(string source, long position) =>
+            Positions[source] = Math.Max(position, Positions.GetValueOrDefault(source));
+    }
+
+    /// <summary>The event intake: takes each message once by its dedupe key (and its cursor, as the journal would), or refuses one.</summary>
+    private sealed class RecordingSink(JournalLikeCursors cursors) : IEventSink
+    {
+        private readonly HashSet<string> _keys = [];
+
+        public List<ChatMessage> Messages { get; } = [];
+
+        public string? RefuseAt { get; set; }
+
+        public EventAcceptance Accept(InboundEvent inbound)
+        {
+            var message = inbound.Message!;
+            if (message.MessageId == RefuseAt)
+            {
+                return EventAcceptance.RetryLater;
+            }
+
+            if (!_keys.Add(message.DedupeKey))
+            {
+                return EventAcceptance.Duplicate;
+            }
+
+            Messages.Add(message);
+            cursors.Advance(message.Cursor!.Source, message.Cursor.Position);
+            return EventAcceptance.Accepted;
+        }
+    }
+}

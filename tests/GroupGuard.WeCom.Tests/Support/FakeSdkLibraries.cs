@@ -56,7 +56,7 @@ public sealed class FakeSdkLibraries : IDisposable
         }
         catch (Win32Exception ex)
         {
-            throw new InvalidOperationException($"The WeCom tests build a fake chat archive SDK with gcc, which is not installed ({ex.Message}): apt-get install gcc", ex);
+            throw new InvalidOperationException($"The WeCom tests build a fake chat archive SDK with gcc, which is not installed ({ex.Message}): apt-get install gcc (.ci/run installs it)", ex);
         }
 
         using (process)

@@ -10,6 +10,7 @@ using GroupGuard.Host.WebConsole;
 using GroupGuard.Milky;
 using GroupGuard.OneBot;
 using GroupGuard.QQBot;
+using GroupGuard.WeCom;
 using GroupGuard.Storage;
 using GroupGuard.Text.Jieba;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,7 @@ internal static class GroupGuardApp
             .AddGroupGuardOneBot(builder.Configuration)
             .AddGroupGuardMilky(builder.Configuration)
             .AddGroupGuardQQBot(builder.Configuration)
+            .AddGroupGuardWeComArchive(builder.Configuration)
             .AddGroupGuardWebhooks(builder.Configuration)
             .AddGroupGuardMilkyWebhook()
             .AddGroupGuardPipeline(builder.Configuration)

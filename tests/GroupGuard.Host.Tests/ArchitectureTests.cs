@@ -8,7 +8,7 @@ public sealed class ArchitectureTests
     /// <summary>The team's folder beside the repository, which a user's clone does not have.</summary>
     private const string TeamFolder = "shared";
 
-    private static readonly string[] EdgeProjects = ["GroupGuard.OneBot", "GroupGuard.Milky", "GroupGuard.QQBot", "GroupGuard.Storage", "GroupGuard.Text.Jieba", "GroupGuard.Channels", "GroupGuard.Images"];
+    private static readonly string[] EdgeProjects = ["GroupGuard.OneBot", "GroupGuard.Milky", "GroupGuard.QQBot", "GroupGuard.Storage", "GroupGuard.Text.Jieba", "GroupGuard.Channels", "GroupGuard.Images", "GroupGuard.WeCom"];
 
     private static Assembly Load(string name) => Assembly.Load(new AssemblyName(name));
 

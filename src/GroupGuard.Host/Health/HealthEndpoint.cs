@@ -12,7 +12,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -65,6 +65,20 @@ internal static class HealthEndpoint
                     since = c.Since,
                     last_event_at = c.LastEventAt,
                     last_error = c.LastError,
+                }),
+                pulled_sources = pulled.SelectMany(p => p.Sources).Select(p => new
+                {
+                    protocol = WireNames<Protocol>.ToText(p.Protocol),
+                    source = p.Source,
+                    cursor = p.Cursor,
+                    last_pull_at = p.LastPullAt,
+                    records = p.Records,
+                    messages = p.Messages,
+                    skipped = p.Skipped,
+                    undecryptable = p.Undecryptable,
+                    undecryptable_seqs = p.UndecryptableSeqs,
+                    unreadable = p.Unreadable,
+                    last_error = p.LastError,
                 }),
                 rejected_webhooks = adapters.RejectedSnapshot(),
                 webhooks = exposure.Snapshot(),

@@ -102,6 +102,31 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task An_incident_detected_in_the_window_but_stored_after_it_closed_is_in_that_alert()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var inFlight = rig.LastProvider!.GetRequiredService<GroupGuard.Host.Pipeline.IncidentsInFlight>();
+        var t0 = rig.Clock.GetUtcNow();
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+
+        // The worker has decided a second incident at 30 s; its write is slow.
+        rig.Clock.SetUtcNow(t0.AddSeconds(30));
+        var flight = inFlight.Begin();
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(62));
+        Assert.Empty(rig.Alerts); // waiting for the write
+
+        await rig.AddAsync(Incident("m2", flight.Now, Severity.High) with { SenderName = "慢一步" });
+        flight.Dispose();
+        await rig.LookAtAsync(alerts, t0.AddSeconds(64));
+
+        var alert = Assert.Single(rig.Alerts);
+        Assert.Contains("群管告警：2 起违规", alert, StringComparison.Ordinal);
+        Assert.Contains("慢一步", alert, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_low_incident_does_not_alert()
     {
         await using var rig = await AlertRig.StartAsync();

@@ -331,6 +331,22 @@ public sealed class AlertTests
         return list;
     }
 
+    [Fact]
+    public void The_example_production_settings_carry_an_alert_rule_that_validates()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepoPaths.Root, "deploy", "appsettings.Production.example.json"))
+            .Build();
+        var rules = configuration.GetSection(AlertRuleOptions.Section).Get<List<AlertRuleOptions>>()!;
+
+        var result = new AlertRulesValidator(configuration).Validate(null, rules);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+        var rule = Assert.Single(rules);
+        Assert.Equal(Severity.High, rule.Threshold);
+        Assert.Equal(60, rule.CoalesceSeconds);
+    }
+
     private static Incident Incident(string messageId, DateTimeOffset at, Severity severity, string group = "123456", string rule = "ads.site", string category = "ads") =>
         Incidents.Of(messageId, time: at, severity: severity, group: group, groupName: group == "123456" ? "二年级家长群" : null, rule: rule, category: category);
 

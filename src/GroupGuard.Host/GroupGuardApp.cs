@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Rules;
 using GroupGuard.Channels;
+using GroupGuard.Host.Alerts;
 using GroupGuard.Host.Cli;
 using GroupGuard.Host.Digests;
 using GroupGuard.Host.Health;
@@ -69,6 +70,8 @@ internal static class GroupGuardApp
             .AddGroupGuardChannels(builder.Configuration)
             .AddGroupGuardDigests(builder.Configuration)
             .AddGroupGuardDigestSchedule(builder.Configuration)
+            .AddGroupGuardAlerts(builder.Configuration)
+            .AddGroupGuardAlertService()
             .AddGroupGuardJobs()
             .AddGroupGuardConsole(builder.Configuration);
         builder.Services.AddSingleton<StorageProbe>();

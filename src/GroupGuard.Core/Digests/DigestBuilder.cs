@@ -17,14 +17,27 @@ public static class DigestBuilder
 
     public static DigestDocument Build(DigestInput input)
     {
-        var title = Title(input, DigestMarkup.OneLine);
-        var markdown = new StringBuilder($"### {Title(input, DigestMarkup.Escape)}\n");
-        var text = new StringBuilder(title + "\n");
-        var html = new StringBuilder($"<html><body><h3>{WebUtility.HtmlEncode(title)}</h3>\n");
+        var (markdown, text, html) = Render(quote => Title(input, quote), quote => Lines(input, quote));
+        return new DigestDocument(input.Leader.Name, input.From, input.To, Title(input, DigestMarkup.OneLine), markdown, text, html,
+            [.. input.Incidents.Select(i => i.Id).Order()]);
+    }
 
-        // Whatever members and platforms wrote is quoted as it is made into lines: defused for the
-        // robots' Markdown, kept on its line for plain text and HTML (which encodes it besides).
-        foreach (var (kind, content) in Lines(input, DigestMarkup.Escape))
+    /// <summary>
+    /// A message as every channel reads it: Markdown for the robots, plain text and HTML. The title
+    /// and lines are made once per rendering with <c>quote</c> applied to every piece GroupGuard did
+    /// not write: defused for the robots' Markdown, kept on its line for plain text and HTML (which
+    /// encodes it besides).
+    /// </summary>
+    internal static (string Markdown, string Text, string Html) Render(
+        Func<Func<string, string>, string> title,
+        Func<Func<string, string>, List<(LineKind, string)>> lines)
+    {
+        var plainTitle = title(DigestMarkup.OneLine);
+        var markdown = new StringBuilder($"### {title(DigestMarkup.Escape)}\n");
+        var text = new StringBuilder(plainTitle + "\n");
+        var html = new StringBuilder($"<html><body><h3>{WebUtility.HtmlEncode(plainTitle)}</h3>\n");
+
+        foreach (var (kind, content) in lines(DigestMarkup.Escape))
         {
             switch (kind)
             {
@@ -40,7 +53,7 @@ public static class DigestBuilder
             }
         }
 
-        foreach (var (kind, content) in Lines(input, DigestMarkup.OneLine))
+        foreach (var (kind, content) in lines(DigestMarkup.OneLine))
         {
             switch (kind)
             {
@@ -60,11 +73,10 @@ public static class DigestBuilder
         }
 
         html.Append("</body></html>\n");
-        return new DigestDocument(input.Leader.Name, input.From, input.To, title, markdown.ToString(), text.ToString(), html.ToString(),
-            [.. input.Incidents.Select(i => i.Id).Order()]);
+        return (markdown.ToString(), text.ToString(), html.ToString());
     }
 
-    private enum LineKind
+    internal enum LineKind
     {
         Plain,
         Heading,
@@ -224,7 +236,7 @@ public static class DigestBuilder
         join.Nickname is { Length: > 0 } name ? $"{quote(name)}（{quote(join.UserId)}）" : quote(join.UserId);
 
     /// <summary>A group as the digest names it: its name and id, or the id alone.</summary>
-    private static string GroupName(string? name, string id, Func<string, string> quote) =>
+    internal static string GroupName(string? name, string id, Func<string, string> quote) =>
         name is { Length: > 0 } ? $"{quote(name)}（{quote(id)}）" : "群 " + quote(id);
 
     private static string JoinAnswerName(Members.JoinDecision join, Func<string, string> quote) => join.ActionStatus switch
@@ -265,18 +277,18 @@ public static class DigestBuilder
     }
 
     /// <summary>Who the quoted words are really from, when the sender forwarded them.</summary>
-    private static string Forwarded(Incident incident, Func<string, string> quote) => incident.ForwardDepth switch
+    internal static string Forwarded(Incident incident, Func<string, string> quote) => incident.ForwardDepth switch
     {
         0 => "",
         _ when incident.ForwardedFrom is { Length: > 0 } from => $" 转发（原发送人 {quote(from)}）",
         _ => " 转发",
     };
 
-    private static string Cleared(Incident incident) =>
+    internal static string Cleared(Incident incident) =>
         incident.ClearedMessages + incident.ClearFailed == 0 ? ""
             : $"，并撤回其近期消息 {incident.ClearedMessages} 条" + (incident.ClearFailed > 0 ? $"（{incident.ClearFailed} 条未能撤回）" : "");
 
-    private static string Excerpt(Incident incident, Func<string, string> quote)
+    internal static string Excerpt(Incident incident, Func<string, string> quote)
     {
         // Digests travel through third-party robots: the hit itself and long digit runs are masked.
         var text = Moderation.EvidenceMasker.Mask(incident.MessageText, incident.Spans);
@@ -288,7 +300,7 @@ public static class DigestBuilder
         return quote(text.Length <= ExcerptLength ? text : string.Concat(text.AsSpan(0, ExcerptLength), "…"));
     }
 
-    private static string ActionName(Incident incident) => incident.ActionStatus switch
+    internal static string ActionName(Incident incident) => incident.ActionStatus switch
     {
         ActionStatus.Done when incident.DecidedAction == ModerationAction.Log => "已记录",
         ActionStatus.Done => "已" + DecidedName(incident.DecidedAction),
@@ -309,7 +321,7 @@ public static class DigestBuilder
         _ => "记录",
     };
 
-    private static string SeverityName(Severity severity) => severity switch
+    internal static string SeverityName(Severity severity) => severity switch
     {
         Severity.Critical => "严重",
         Severity.High => "高",
@@ -317,7 +329,7 @@ public static class DigestBuilder
         _ => "低",
     };
 
-    private static string CategoryName(string category, Func<string, string> quote) => category switch
+    internal static string CategoryName(string category, Func<string, string> quote) => category switch
     {
         "ads" => "广告引流",
         "fraud" => "诈骗",
@@ -330,5 +342,5 @@ public static class DigestBuilder
         _ => quote(category),
     };
 
-    private static DateTimeOffset Local(DateTimeOffset time, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(time, zone);
+    internal static DateTimeOffset Local(DateTimeOffset time, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(time, zone);
 }

@@ -5,6 +5,7 @@ using System.Globalization;
 using GroupGuard.Core;
 using GroupGuard.Core.Rules;
 using GroupGuard.Channels;
+using GroupGuard.Host.Alerts;
 using GroupGuard.Host.Digests;
 using GroupGuard.OneBot;
 using GroupGuard.Storage;
@@ -173,7 +174,8 @@ internal static class GroupGuardCommandLine
                 services.AddGroupGuardStorage(configuration)
                     .AddGroupGuardOneBot(configuration)
                     .AddGroupGuardChannels(configuration)
-                    .AddGroupGuardDigests(configuration);
+                    .AddGroupGuardDigests(configuration)
+                    .AddGroupGuardAlerts(configuration);
             },
             (sp, token) => verb(sp.GetRequiredService<DigestService>(), token),
             error,

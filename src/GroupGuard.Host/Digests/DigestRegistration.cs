@@ -95,6 +95,10 @@ internal static class DigestRegistration
                 {
                     failures.Add($"{key}:Name is required");
                 }
+                else if (leader.Name.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal))
+                {
+                    failures.Add($"{key}:Name '{leader.Name}' starts with '{AlertRuleOptions.OutboxPrefix}', which the outbox keeps for GroupGuard:Alerts");
+                }
                 else if (!names.Add(leader.Name))
                 {
                     failures.Add($"{key}:Name '{leader.Name}' is used by another leader");

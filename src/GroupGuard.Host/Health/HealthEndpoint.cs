@@ -1,4 +1,5 @@
 using GroupGuard.Core;
+using GroupGuard.Core.Digests;
 using GroupGuard.Core.Rules;
 using GroupGuard.Host.Pipeline;
 using GroupGuard.Host.Webhooks;
@@ -106,9 +107,17 @@ internal static class HealthEndpoint
                 },
                 forwards = new { opened = forwards.Opened, failed = forwards.Failed, truncated = forwards.Truncated },
                 console = new { state = console, path = WebConsole.ConsoleRegistration.PathBase },
-                digests = digests.Status.Select(d => new
+                digests = digests.Status.Where(d => !IsAlert(d.Leader)).Select(d => new
                 {
                     leader = d.Leader,
+                    last_period_to = d.PeriodTo,
+                    status = d.FailedChannels.Count == 0 ? "sent" : "failing",
+                    failed_channels = d.FailedChannels,
+                }),
+                // Alerts go through the digest outbox under alert:<rule>: the latest of each rule.
+                alerts = digests.Status.Where(d => IsAlert(d.Leader)).Select(d => new
+                {
+                    rule = d.Leader[AlertRuleOptions.OutboxPrefix.Length..],
                     last_period_to = d.PeriodTo,
                     status = d.FailedChannels.Count == 0 ? "sent" : "failing",
                     failed_channels = d.FailedChannels,
@@ -120,4 +129,6 @@ internal static class HealthEndpoint
 
         return app;
     }
+
+    private static bool IsAlert(string leader) => leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal);
 }

@@ -1,0 +1,47 @@
+namespace GroupGuard.Core.Digests;
+
+/// <summary>
+/// One rule under <c>GroupGuard:Alerts</c>: incidents at or above <see cref="MinSeverity"/> in
+/// <see cref="Groups"/> go out on <see cref="Channels"/> at once, those detected within
+/// <see cref="CoalesceSeconds"/> of the first as one message.
+/// </summary>
+public sealed class AlertRuleOptions
+{
+    public const string Section = "GroupGuard:Alerts";
+
+    /// <summary>
+    /// What an alert rule's messages are kept under in the digest outbox, before its name. A leader's
+    /// name may not start with it, so an alert never shares a key with a leader's digests.
+    /// </summary>
+    public const string OutboxPrefix = "alert:";
+
+    /// <summary>Unique among the rules; <c>alert-&lt;i&gt;</c> when left out.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary><c>low</c>, <c>medium</c>, <c>high</c> or <c>critical</c>: the least severe incident that alerts.</summary>
+    public string MinSeverity { get; set; } = "high";
+
+    /// <summary>Group ids; <c>*</c> for every group.</summary>
+    public List<string> Groups { get; set; } = [];
+
+    /// <summary>Names of channels under <c>GroupGuard:Channels</c>, the ones digests use.</summary>
+    public List<string> Channels { get; set; } = [];
+
+    /// <summary>Incidents detected within this many seconds of the first go out as one message (0 to 3600).</summary>
+    public int CoalesceSeconds { get; set; } = 60;
+
+    /// <summary>The time zone the message gives times in (IANA, e.g. <c>Asia/Shanghai</c>).</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    public bool CoversAll => Groups.Contains("*");
+
+    /// <summary>The rule's key in the digest outbox, where each of its messages is one entry.</summary>
+    public string OutboxKey => OutboxPrefix + Name;
+
+    /// <summary>The severity <see cref="MinSeverity"/> names; <see cref="Severity.High"/> when it names none (the validator refuses that at start).</summary>
+    public Severity Threshold => TryParseSeverity(MinSeverity, out var severity) ? severity : Severity.High;
+
+    /// <summary>A severity as rule packs write it (<c>high</c>), in any case.</summary>
+    public static bool TryParseSeverity(string? text, out Severity severity) =>
+        WireNames<Severity>.TryParse(text?.Trim().ToLowerInvariant(), out severity);
+}

@@ -1,0 +1,119 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Digests;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Alerts;
+
+internal static class AlertRegistration
+{
+    /// <summary>Rules one service takes at most.</summary>
+    internal const int MaxRules = 100;
+
+    /// <summary>Groups one rule lists at most (each is a parameter of the rule's query).</summary>
+    internal const int MaxGroups = 10_000;
+
+    /// <summary>Channels one rule sends on at most.</summary>
+    internal const int MaxChannels = 32;
+
+    internal const int MaxCoalesceSeconds = 3600;
+
+    /// <summary>
+    /// <c>GroupGuard:Alerts</c>, validated at start (every mistake naming its key), as the service
+    /// and the <c>digest</c> verbs both read it. A rule without a name is <c>alert-&lt;i&gt;</c>.
+    /// </summary>
+    public static IServiceCollection AddGroupGuardAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<List<AlertRuleOptions>>()
+            .Bind(configuration.GetSection(AlertRuleOptions.Section))
+            .PostConfigure(rules =>
+            {
+                for (var i = 0; i < rules.Count; i++)
+                {
+                    rules[i].Name = string.IsNullOrWhiteSpace(rules[i].Name) ? $"alert-{i}" : rules[i].Name.Trim();
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<List<AlertRuleOptions>>>(new AlertRulesValidator(configuration));
+        return services;
+    }
+
+    /// <summary>The running service's alerts: the background service that looks every two seconds and sends.</summary>
+    public static IServiceCollection AddGroupGuardAlertService(this IServiceCollection services)
+    {
+        services.AddSingleton<AlertService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
+        return services;
+    }
+}
+
+/// <summary>Every mistake in <c>GroupGuard:Alerts</c> at once, each naming its key.</summary>
+internal sealed class AlertRulesValidator(IConfiguration configuration) : IValidateOptions<List<AlertRuleOptions>>
+{
+    public ValidateOptionsResult Validate(string? name, List<AlertRuleOptions> rules)
+    {
+        var failures = new List<string>();
+        if (rules.Count > AlertRegistration.MaxRules)
+        {
+            failures.Add($"{AlertRuleOptions.Section} has {rules.Count} rules; at most {AlertRegistration.MaxRules}");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            var key = $"{AlertRuleOptions.Section}:{i}";
+            if (rule.Name.Length > 100 || rule.Name.Any(char.IsControl))
+            {
+                failures.Add($"{key}:Name must be at most 100 characters, without control characters");
+            }
+            else if (!names.Add(rule.Name))
+            {
+                failures.Add($"{key}:Name '{rule.Name}' is used by another alert rule");
+            }
+
+            if (!AlertRuleOptions.TryParseSeverity(rule.MinSeverity, out _))
+            {
+                failures.Add($"{key}:MinSeverity '{rule.MinSeverity}' is not a severity: one of {string.Join(", ", WireNames<Severity>.All)}");
+            }
+
+            if (rule.Groups.Count == 0)
+            {
+                failures.Add($"{key}:Groups must list group ids, or \"*\" for every group");
+            }
+            else if (rule.Groups.Count > AlertRegistration.MaxGroups)
+            {
+                failures.Add($"{key}:Groups lists {rule.Groups.Count} groups; at most {AlertRegistration.MaxGroups} (or \"*\" for every group)");
+            }
+            else if (rule.Groups.Any(string.IsNullOrWhiteSpace))
+            {
+                failures.Add($"{key}:Groups has an empty group id");
+            }
+
+            if (rule.Channels.Count == 0)
+            {
+                failures.Add($"{key}:Channels must name at least one channel of GroupGuard:Channels");
+            }
+            else if (rule.Channels.Count > AlertRegistration.MaxChannels)
+            {
+                failures.Add($"{key}:Channels names {rule.Channels.Count} channels; at most {AlertRegistration.MaxChannels}");
+            }
+
+            foreach (var channel in rule.Channels.Where(c => string.IsNullOrWhiteSpace(c) || !configuration.GetSection($"GroupGuard:Channels:{c}").Exists()))
+            {
+                failures.Add($"{key}:Channels names '{channel}', which is not under GroupGuard:Channels");
+            }
+
+            if (rule.CoalesceSeconds is < 0 or > AlertRegistration.MaxCoalesceSeconds)
+            {
+                failures.Add($"{key}:CoalesceSeconds must be between 0 and {AlertRegistration.MaxCoalesceSeconds}, got {rule.CoalesceSeconds}");
+            }
+
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(rule.TimeZone, out _))
+            {
+                failures.Add($"{key}:TimeZone '{rule.TimeZone}' is not a known time zone (e.g. Asia/Shanghai)");
+            }
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}

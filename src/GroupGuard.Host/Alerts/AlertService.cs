@@ -1,0 +1,287 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Digests;
+using GroupGuard.Host.Digests;
+using GroupGuard.Host.Pipeline;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.Host.Alerts;
+
+/// <summary>
+/// Sends serious incidents at once, rule by rule (<c>GroupGuard:Alerts</c>), through the digest
+/// outbox. Every <see cref="PollInterval"/> on the injected clock it looks for incidents that the
+/// rule takes, detected since the end of the rule's previous alert; once the coalescing window of
+/// the first of them has closed (its detection time plus <c>CoalesceSeconds</c>) and every incident
+/// detected in the window is stored, it stores one message covering the window under the rule's
+/// outbox key (<c>alert:&lt;name&gt;</c>, period end = window end) and sends it as digests are sent.
+/// The period end follows from what is stored alone, so a restart, a retry or a second instance
+/// finds the same entry and never sends it twice; the next alert starts where this one ended, so
+/// none is skipped.
+/// </summary>
+internal sealed partial class AlertService(
+    IOptionsMonitor<List<AlertRuleOptions>> rules,
+    IIncidentStore store,
+    IDigestOutbox outbox,
+    DigestService digests,
+    IncidentsInFlight inFlight,
+    TimeProvider time,
+    ILogger<AlertService> logger) : BackgroundService
+{
+    /// <summary>How often the rules look for new incidents (sooner when a window closes before).</summary>
+    internal static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How far back a rule without any alert yet looks at its first look: a service restarted
+    /// before its rule's first alert went out still sends it.
+    /// </summary>
+    internal static readonly TimeSpan FirstLookBack = TimeSpan.FromHours(1);
+
+    /// <summary>How long an alert waits for incidents detected in its window to be stored, as a digest does.</summary>
+    internal static readonly TimeSpan SettleLimit = DigestService.SettleLimit;
+
+    /// <summary>Incident ids one alert records at most (a flood beyond is counted, not listed).</summary>
+    internal const int MaxIds = 10_000;
+
+    // Storage keeps times to the millisecond: a window of 0 seconds still holds its first incident.
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
+
+    // Per rule, in memory: where its look for new incidents may start (nothing it takes was
+    // detected between the end of its last alert and this), and the start of a rule's first look.
+    private readonly Dictionary<string, DateTimeOffset> _seenUntil = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _firstLook = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _unsettledLogged = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _retryDue = true;
+    private bool _failing;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = PollInterval;
+            try
+            {
+                wait = await TickAsync(stoppingToken);
+                if (_failing)
+                {
+                    _failing = false;
+                    LogRecovered();
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Storage down, or a reloaded setting that does not validate: said once, tried again.
+                if (!_failing)
+                {
+                    _failing = true;
+                    LogFailed(ex);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One look at every rule: sends each alert whose window has closed, tries again alerts whose
+    /// channels failed, and says how long to wait before the next look (at most <see cref="PollInterval"/>,
+    /// less when a window closes sooner).
+    /// </summary>
+    internal async Task<TimeSpan> TickAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var next = time.GetUtcNow() + PollInterval;
+            foreach (var rule in rules.CurrentValue)
+            {
+                if (await CheckAsync(rule, cancellationToken) is { } closes && closes < next)
+                {
+                    next = closes;
+                }
+            }
+
+            if (_retryDue)
+            {
+                await RetryAsync(cancellationToken);
+            }
+
+            var wait = next - time.GetUtcNow();
+            return wait < Tick ? Tick : wait;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sends the rule's alert when its window has closed; else when it will (null: nothing is waiting).</summary>
+    private async Task<DateTimeOffset?> CheckAsync(AlertRuleOptions rule, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var from = await outbox.LastPeriodEndAsync(rule.OutboxKey, cancellationToken) ?? FirstLook(rule, now);
+        var since = _seenUntil.TryGetValue(rule.Name, out var seen) && seen > from ? seen : from;
+        if (since >= now)
+        {
+            return null;
+        }
+
+        // Stamped before this, every incident is stored: nothing the rule takes can appear below it later.
+        var settled = inFlight.OldestBefore(now) ?? now;
+        var found = await FindAsync(rule, since, now, cancellationToken);
+        if (found.First is not { } first)
+        {
+            _seenUntil[rule.Name] = Max(since, settled);
+            return null;
+        }
+
+        _seenUntil[rule.Name] = Max(since, Min(first, settled));
+        var to = first + Max(TimeSpan.FromSeconds(rule.CoalesceSeconds), Tick);
+        if (now < to)
+        {
+            return to;
+        }
+
+        // An incident detected in the window but not stored yet belongs in this alert: wait for its
+        // write. If storage is stuck past the limit, end the alert before it, so the next one has it.
+        if (inFlight.OldestBefore(to) is { } open)
+        {
+            if (now < to + SettleLimit)
+            {
+                return null;
+            }
+
+            if (!_unsettledLogged.TryGetValue(rule.Name, out var logged) || logged != open)
+            {
+                _unsettledLogged[rule.Name] = open;
+                LogUnsettled(rule.Name, open);
+            }
+
+            to = open;
+            if (to <= first)
+            {
+                return null;
+            }
+
+            found = await FindAsync(rule, since, to, cancellationToken);
+        }
+        else if (to < now)
+        {
+            found = await FindAsync(rule, since, to, cancellationToken);
+        }
+
+        var document = AlertBuilder.Build(new AlertInput(rule, from, to, first, Zone(rule), found.Shown, found.Total, found.Ids));
+        var record = await outbox.CreateAsync(new DigestRecord
+        {
+            Leader = rule.OutboxKey,
+            PeriodFrom = from,
+            PeriodTo = to,
+            Status = DigestStatus.Pending,
+            CreatedAt = now,
+            Title = document.Title,
+            Markdown = document.Markdown,
+            Text = document.Text,
+            Html = document.Html,
+            IncidentIds = document.IncidentIds,
+            Channels = rule.Channels.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
+        }, cancellationToken);
+
+        _seenUntil[rule.Name] = to;
+        LogAlert(rule.Name, record.IncidentIds.Count, to);
+        _retryDue = true; // a channel that fails now is tried again at the next look once its backoff is over
+        await digests.SendAsync(record, cancellationToken);
+        return null;
+    }
+
+    /// <summary>Alerts with a channel still to send (failed, or left by a crash): sent as the digest retry sends them, with its backoff.</summary>
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        var unfinished = (await outbox.UnfinishedAsync(DigestService.MaxAttempts, cancellationToken))
+            .Where(r => r.Leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal))
+            .ToList();
+        _retryDue = unfinished.Count > 0;
+        foreach (var record in unfinished)
+        {
+            await digests.SendAsync(record, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The incidents the rule takes detected in [<paramref name="since"/>, <paramref name="until"/>):
+    /// the earliest detection time, the ones to show, how many, and their ids (bounded).
+    /// </summary>
+    private async Task<Found> FindAsync(AlertRuleOptions rule, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var threshold = rule.Threshold;
+        var groups = rule.CoversAll ? null : rule.Groups;
+        DateTimeOffset? first = null;
+        var shown = new List<Incident>();
+        var ids = new List<long>();
+        var total = 0;
+        await foreach (var incident in store.QueryAsync(new IncidentQuery(since, until, groups, ByDetectionTime: true), cancellationToken))
+        {
+            if (incident.Severity < threshold || incident.FalsePositive)
+            {
+                continue;
+            }
+
+            total++;
+            first = first is { } f && f <= incident.DetectedAt ? f : incident.DetectedAt;
+            if (ids.Count < MaxIds)
+            {
+                ids.Add(incident.Id);
+            }
+
+            // Only the ones that may be shown are kept: a flood costs a count, not its texts.
+            shown.Add(incident);
+            if (shown.Count >= AlertBuilder.MaxShown * 4)
+            {
+                shown.Sort(AlertBuilder.ShownFirst);
+                shown.RemoveRange(AlertBuilder.MaxShown, shown.Count - AlertBuilder.MaxShown);
+            }
+        }
+
+        shown.Sort(AlertBuilder.ShownFirst);
+        return new Found(first, shown.Count > AlertBuilder.MaxShown ? shown[..AlertBuilder.MaxShown] : shown, total, ids);
+    }
+
+    private DateTimeOffset FirstLook(AlertRuleOptions rule, DateTimeOffset now)
+    {
+        if (!_firstLook.TryGetValue(rule.Name, out var start))
+        {
+            start = now - FirstLookBack;
+            _firstLook[rule.Name] = start;
+        }
+
+        return start;
+    }
+
+    private static TimeZoneInfo Zone(AlertRuleOptions rule) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(rule.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private sealed record Found(DateTimeOffset? First, List<Incident> Shown, int Total, List<long> Ids);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule}: {Count} incidents up to {PeriodTo}, sending")]
+    private partial void LogAlert(string rule, int count, DateTimeOffset periodTo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Rule}: incidents detected since {Unsettled} are still not stored; this alert ends there and the next one reports them")]
+    private partial void LogUnsettled(string rule, DateTimeOffset unsettled);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Looking for incidents to alert on failed; trying again every few seconds")]
+    private partial void LogFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Looking for incidents to alert on works again")]
+    private partial void LogRecovered();
+}

@@ -1,0 +1,460 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using GroupGuard.Channels;
+using GroupGuard.Core;
+using GroupGuard.Core.Digests;
+using GroupGuard.Host.Alerts;
+using GroupGuard.Host.Digests;
+using GroupGuard.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>
+/// Immediate alerts on a fake clock, to a fake WeCom robot on 127.0.0.1: what reaches the robot,
+/// when the coalescing window closes, and that restarts and retries never send an alert twice.
+/// Each "instance" is the alert service with the digest outbox and channels over one database file,
+/// as the service builds them; a look is one <see cref="AlertService.TickAsync"/>.
+/// </summary>
+public sealed class AlertTests
+{
+    [Fact]
+    public async Task A_high_incident_reaches_the_robot_once_when_its_window_closes_a_minute_after_it()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        await rig.AddAsync(Incident("m1", t0, Severity.High) with { MessageText = "加微信 13812345678 领资料", Spans = [new EvidenceSpan(0, 3)] });
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(2));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(59));
+        Assert.Empty(rig.Alerts); // the window is open: more may come
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        var alert = Assert.Single(rig.Alerts);
+        Assert.Contains("群管告警：1 起违规（office）", alert, StringComparison.Ordinal);
+        Assert.Contains("二年级家长群（123456）", alert, StringComparison.Ordinal);
+        Assert.Contains("[高]", alert, StringComparison.Ordinal);
+        Assert.Contains("广告引流", alert, StringComparison.Ordinal);
+        Assert.Contains("ads.site", alert, StringComparison.Ordinal);
+        Assert.Contains("已撤回", alert, StringComparison.Ordinal);
+        Assert.Contains("11-26 18:00:00", alert, StringComparison.Ordinal); // the message's time in Asia/Shanghai
+        // Masked as a digest masks it: the hit and the phone number.
+        Assert.Contains($"「{DigestMarkup.Escape("*** *********** 领资料")}」", alert, StringComparison.Ordinal);
+        Assert.DoesNotContain("13812345678", alert, StringComparison.Ordinal);
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(62));
+        await rig.LookAtAsync(alerts, t0.AddMinutes(10));
+        Assert.Single(rig.Alerts);
+    }
+
+    [Fact]
+    public async Task Three_incidents_within_the_window_arrive_as_one_message()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(20));
+        await rig.AddAsync(Incident("m2", t0.AddSeconds(20), Severity.Critical, rule: "fraud.transfer", category: "fraud"));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(59));
+        await rig.AddAsync(Incident("m3", t0.AddSeconds(59), Severity.High, group: "654321"));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(90));
+
+        var alert = Assert.Single(rig.Alerts);
+        Assert.Contains("群管告警：3 起违规", alert, StringComparison.Ordinal);
+        Assert.Contains("[严重]", alert, StringComparison.Ordinal);
+        Assert.Contains("诈骗", alert, StringComparison.Ordinal);
+        Assert.Contains("群 654321", alert, StringComparison.Ordinal);
+        Assert.True(alert.IndexOf("[严重]", StringComparison.Ordinal) < alert.IndexOf("[高]", StringComparison.Ordinal), "the most severe first");
+        var record = Assert.Single(await rig.OutboxAsync());
+        Assert.Equal(3, record.IncidentIds.Count);
+        Assert.Equal(DigestStatus.Sent, record.Status);
+    }
+
+    [Fact]
+    public async Task An_incident_after_the_window_is_a_second_message()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.AddAsync(Incident("m2", t0.AddSeconds(61), Severity.High) with { SenderName = "第二位" });
+        await rig.LookAtAsync(alerts, t0.AddSeconds(90));
+        Assert.Single(rig.Alerts); // the second one's window is open until 121 s
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(121));
+
+        Assert.Equal(2, rig.Alerts.Count);
+        Assert.DoesNotContain("第二位", rig.Alerts[0], StringComparison.Ordinal);
+        Assert.Contains("第二位", rig.Alerts[1], StringComparison.Ordinal);
+        var records = await rig.OutboxAsync();
+        Assert.Equal(2, records.Count);
+        Assert.Equal(records[0].PeriodTo, records[1].PeriodFrom); // the second starts where the first ended
+    }
+
+    [Fact]
+    public async Task An_incident_detected_in_the_window_but_stored_after_it_closed_is_in_that_alert()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var inFlight = rig.LastProvider!.GetRequiredService<GroupGuard.Host.Pipeline.IncidentsInFlight>();
+        var t0 = rig.Clock.GetUtcNow();
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+
+        // The worker has decided a second incident at 30 s; its write is slow.
+        rig.Clock.SetUtcNow(t0.AddSeconds(30));
+        var flight = inFlight.Begin();
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(62));
+        Assert.Empty(rig.Alerts); // waiting for the write
+
+        await rig.AddAsync(Incident("m2", flight.Now, Severity.High) with { SenderName = "慢一步" });
+        flight.Dispose();
+        await rig.LookAtAsync(alerts, t0.AddSeconds(64));
+
+        var alert = Assert.Single(rig.Alerts);
+        Assert.Contains("群管告警：2 起违规", alert, StringComparison.Ordinal);
+        Assert.Contains("慢一步", alert, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_low_incident_does_not_alert()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+
+        await rig.AddAsync(Incident("m1", t0, Severity.Low), Incident("m2", t0.AddSeconds(1), Severity.Medium));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.LookAtAsync(alerts, t0.AddMinutes(5));
+
+        Assert.Empty(rig.Alerts);
+        Assert.Empty(await rig.OutboxAsync());
+    }
+
+    [Fact]
+    public async Task An_incident_in_a_group_the_rule_does_not_list_does_not_alert()
+    {
+        await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Alerts:0:Groups:0"] = "123456" });
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+
+        await rig.AddAsync(Incident("m1", t0, Severity.Critical, group: "999999"));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.LookAtAsync(alerts, t0.AddMinutes(5));
+        Assert.Empty(rig.Alerts);
+
+        // The listed group does alert, whatever the platform.
+        await rig.AddAsync(Incident("m2", t0.AddMinutes(5), Severity.High) with { Platform = "wechat", Protocol = Protocol.OneBotV12 });
+        await rig.LookAtAsync(alerts, t0.AddMinutes(6));
+        Assert.Single(rig.Alerts);
+    }
+
+    [Fact]
+    public async Task A_restarted_service_does_not_send_the_alert_again_and_alerts_on_what_comes_next()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        await using (var first = await rig.InstanceScopeAsync())
+        {
+            await rig.AddAsync(Incident("m1", t0, Severity.High));
+            await rig.LookAtAsync(first.Alerts, t0.AddSeconds(60));
+            Assert.Single(rig.Alerts);
+        }
+
+        // A new instance over the same database, with nothing in memory.
+        await using var second = await rig.InstanceScopeAsync();
+        await rig.LookAtAsync(second.Alerts, t0.AddSeconds(62));
+        await rig.LookAtAsync(second.Alerts, t0.AddMinutes(3));
+        Assert.Single(rig.Alerts);
+
+        await rig.AddAsync(Incident("m2", t0.AddMinutes(3), Severity.High));
+        await rig.LookAtAsync(second.Alerts, t0.AddMinutes(4));
+        Assert.Equal(2, rig.Alerts.Count);
+    }
+
+    [Fact]
+    public async Task Two_instances_on_one_database_send_an_alert_once()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        await using var first = await rig.InstanceScopeAsync();
+        await using var second = await rig.InstanceScopeAsync();
+
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+        rig.Clock.SetUtcNow(t0.AddSeconds(60));
+        await Task.WhenAll(first.Alerts.TickAsync(CancellationToken.None), second.Alerts.TickAsync(CancellationToken.None));
+        await rig.LookAtAsync(first.Alerts, t0.AddSeconds(62));
+        await rig.LookAtAsync(second.Alerts, t0.AddSeconds(64));
+
+        Assert.Single(rig.Alerts);
+        Assert.Single(await rig.OutboxAsync());
+    }
+
+    [Fact]
+    public async Task A_channel_that_fails_is_tried_again_and_the_alert_arrives_once()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        rig.Robot.Respond(_ => HttpAnswer.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}"""));
+
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        Assert.Single(rig.Robot.Requests);
+        var failed = Assert.Single(await rig.OutboxAsync());
+        Assert.Equal(DigestStatus.Pending, failed.Status);
+        Assert.Contains("45009", failed.Channels["office-robot"].Error, StringComparison.Ordinal);
+
+        rig.Robot.Respond(_ => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(62)); // backing off: not yet
+        Assert.Single(rig.Robot.Requests);
+        await rig.LookAtAsync(alerts, t0.AddSeconds(121)); // a minute after the failure
+        await rig.LookAtAsync(alerts, t0.AddMinutes(5));
+        await rig.LookAtAsync(alerts, t0.AddMinutes(20));
+
+        Assert.Equal(2, rig.Robot.Requests.Count);
+        Assert.Equal(rig.Alerts[0], rig.Alerts[1]); // the same message
+        var sent = Assert.Single(await rig.OutboxAsync());
+        Assert.Equal(DigestStatus.Sent, sent.Status);
+        Assert.Equal(2, sent.Channels["office-robot"].Attempts);
+    }
+
+    [Fact]
+    public async Task A_flood_is_one_message_that_lists_twenty_and_counts_the_rest_within_the_robots_limit()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var flood = Enumerable.Range(0, 45)
+            .Select(i => Incident($"f{i}", t0.AddSeconds(i), Severity.High) with { MessageText = new string('广', 300) + i })
+            .ToArray();
+        await rig.AddAsync(flood);
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+
+        var record = Assert.Single(await rig.OutboxAsync());
+        Assert.Equal(45, record.IncidentIds.Count);
+        Assert.Contains("群管告警：45 起违规", record.Markdown, StringComparison.Ordinal);
+        Assert.Contains("还有 25 条", record.Markdown, StringComparison.Ordinal);
+        Assert.Equal(20, record.Markdown.Split('\n').Count(l => l.StartsWith("- [高]", StringComparison.Ordinal)));
+        Assert.All(rig.Robot.Requests, r => Assert.True(Encoding.UTF8.GetByteCount(Content(r)) <= 4096));
+        Assert.Equal(record.Markdown, string.Concat(rig.Robot.Requests.Select(Content))); // in parts, all of it
+    }
+
+    [Fact]
+    public async Task Mistakes_in_the_alert_rules_stop_the_start_naming_each_setting()
+    {
+        await using var rig = await AlertRig.StartAsync(new()
+        {
+            ["GroupGuard:Alerts:0:Channels:0"] = "no-such-channel",
+            ["GroupGuard:Alerts:0:CoalesceSeconds"] = "4000",
+            ["GroupGuard:Alerts:0:MinSeverity"] = "urgent",
+            ["GroupGuard:Alerts:1:Name"] = "office",
+            ["GroupGuard:Alerts:1:Channels:0"] = "office-robot",
+            ["GroupGuard:Alerts:2:Channels:0"] = "office-robot",
+            ["GroupGuard:Leaders:0:Name"] = "alert:office",
+            ["GroupGuard:Leaders:0:Groups:0"] = "*",
+            ["GroupGuard:Leaders:0:Channels:0"] = "office-robot",
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(rig.InstanceAsync);
+        var leaders = Assert.Throws<OptionsValidationException>(() => rig.LastProvider!.GetRequiredService<IOptions<List<LeaderOptions>>>().Value);
+
+        Assert.Contains("GroupGuard:Alerts:0:Channels names 'no-such-channel'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Alerts:0:CoalesceSeconds must be between 0 and 3600, got 4000", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Alerts:0:MinSeverity 'urgent'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Alerts:1:Name 'office' is used by another alert rule", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Alerts:2:Groups must list group ids", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("GroupGuard:Alerts:2:Name", error.Message, StringComparison.Ordinal); // alert-2 by default
+        Assert.Contains("GroupGuard:Leaders:0:Name 'alert:office'", leaders.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_high_severity_message_through_the_webhook_makes_the_robot_receive_exactly_one_alert()
+    {
+        await using var robot = LoopbackHttpServer.Start();
+        robot.Respond(_ => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Channels:office-robot:Type"] = "wecom",
+            ["GroupGuard:Channels:office-robot:Url"] = robot.Url("/cgi-bin/webhook/send?key=e2e-key"),
+            ["GroupGuard:Alerts:0:Name"] = "office",
+            ["GroupGuard:Alerts:0:Groups:0"] = "*",
+            ["GroupGuard:Alerts:0:Channels:0"] = "office-robot",
+            ["GroupGuard:Alerts:0:CoalesceSeconds"] = "1", // not a minute of the test's time
+        });
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(701, "加微信 了解一下")); // medium: in the digest only
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(702, "看看 https://win.xyz 有惊喜")); // high
+        var high = Assert.Single(await service.IncidentsAfterAsync(2), i => i.Severity == Severity.High);
+
+        // The alert's outcome recorded, then the alert service's next look: nothing more goes out.
+        await service.OutboxCalls.WaitForAsync(c => c.Method == nameof(IDigestOutbox.UpdateChannelAsync) && c.Failure is null, "the alert to be sent");
+        var seen = service.OutboxCalls.Count;
+        await service.OutboxCalls.WaitUntilAsync(
+            calls => calls.Skip(seen).Any(c => c.Method == nameof(IDigestOutbox.LastPeriodEndAsync) && Equals(c.Arguments[0], "alert:office")),
+            "the alert service's next look");
+
+        var alert = Content(Assert.Single(robot.Requests));
+        Assert.Contains("群管告警：1 起违规（office）", alert, StringComparison.Ordinal);
+        Assert.Contains("二年级家长群（123456）", alert, StringComparison.Ordinal);
+        Assert.Contains("ads.site", alert, StringComparison.Ordinal);
+        Assert.DoesNotContain("ads.contact", alert, StringComparison.Ordinal);
+        var record = Assert.Single(await ListAsync(service.Services.GetRequiredService<IDigestOutbox>()), r => r.Leader == "alert:office");
+        Assert.Equal([high.Id], record.IncidentIds);
+        Assert.Equal(DigestStatus.Sent, record.Status);
+        var health = JsonNode.Parse(await service.CreateClient().GetStringAsync("/healthz"))!;
+        var shown = Assert.Single(health["alerts"]!.AsArray());
+        Assert.Equal("office", shown!["rule"]!.GetValue<string>());
+        Assert.Equal("sent", shown["status"]!.GetValue<string>());
+        Assert.Empty(health["digests"]!.AsArray());
+    }
+
+    private static async Task<List<DigestRecord>> ListAsync(IDigestOutbox outbox)
+    {
+        var list = new List<DigestRecord>();
+        await foreach (var record in outbox.ListAsync(null, CancellationToken.None))
+        {
+            list.Add(record);
+        }
+
+        return list;
+    }
+
+    [Fact]
+    public void The_example_production_settings_carry_an_alert_rule_that_validates()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepoPaths.Root, "deploy", "appsettings.Production.example.json"))
+            .Build();
+        var rules = configuration.GetSection(AlertRuleOptions.Section).Get<List<AlertRuleOptions>>()!;
+
+        var result = new AlertRulesValidator(configuration).Validate(null, rules);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+        var rule = Assert.Single(rules);
+        Assert.Equal(Severity.High, rule.Threshold);
+        Assert.Equal(60, rule.CoalesceSeconds);
+    }
+
+    private static Incident Incident(string messageId, DateTimeOffset at, Severity severity, string group = "123456", string rule = "ads.site", string category = "ads") =>
+        Incidents.Of(messageId, time: at, severity: severity, group: group, groupName: group == "123456" ? "二年级家长群" : null, rule: rule, category: category);
+
+    private static string Content(RecordedRequest request) =>
+        JsonNode.Parse(request.Body)!["markdown"]!["content"]!.GetValue<string>();
+
+    /// <summary>A database, a fake WeCom robot, a fake clock, and alert services built over them as the service builds them.</summary>
+    private sealed class AlertRig : IAsyncDisposable
+    {
+        private readonly TempFolder _folder = new(SqliteConnection.ClearAllPools);
+        private readonly Dictionary<string, string?> _settings;
+        private readonly List<ServiceProvider> _providers = [];
+
+        private AlertRig(Dictionary<string, string?> settings)
+        {
+            Robot.Respond(_ => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+            _settings = new Dictionary<string, string?>
+            {
+                ["GroupGuard:Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder.Path, "groupguard.db")}",
+                ["GroupGuard:Channels:office-robot:Type"] = "wecom",
+                ["GroupGuard:Channels:office-robot:Url"] = Robot.Url("/cgi-bin/webhook/send?key=alert-test-key"),
+                ["GroupGuard:Alerts:0:Name"] = "office",
+                ["GroupGuard:Alerts:0:Groups:0"] = "*",
+                ["GroupGuard:Alerts:0:Channels:0"] = "office-robot",
+            };
+            foreach (var (key, value) in settings)
+            {
+                _settings[key] = value;
+            }
+        }
+
+        /// <summary>18:00 in Shanghai.</summary>
+        public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero));
+
+        public LoopbackHttpServer Robot { get; } = LoopbackHttpServer.Start();
+
+        public ServiceProvider? LastProvider => _providers.LastOrDefault();
+
+        /// <summary>What the robot was sent, one entry per request.</summary>
+        public IReadOnlyList<string> Alerts => [.. Robot.Requests.Select(Content)];
+
+        public static async Task<AlertRig> StartAsync(Dictionary<string, string?>? settings = null)
+        {
+            var rig = new AlertRig(settings ?? []);
+            await using var setup = await rig.BuildAsync(validate: false);
+            await setup.Services.GetRequiredService<IIncidentStore>().InitializeAsync(CancellationToken.None);
+            return rig;
+        }
+
+        /// <summary>An alert service kept until the rig is disposed.</summary>
+        public async Task<AlertService> InstanceAsync()
+        {
+            var scope = await BuildAsync(validate: true);
+            _providers.Add(scope.Services);
+            return scope.Alerts;
+        }
+
+        /// <summary>An alert service that ends (as a stopped process) when the scope is disposed.</summary>
+        public Task<Instance> InstanceScopeAsync() => BuildAsync(validate: true);
+
+        private Task<Instance> BuildAsync(bool validate)
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(_settings).Build();
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddGroupGuardStorage(configuration)
+                .AddGroupGuardChannels(configuration)
+                .AddGroupGuardDigests(configuration)
+                .AddGroupGuardAlerts(configuration);
+            services.AddSingleton<AlertService>();
+            var provider = services.BuildServiceProvider();
+            _providers.Add(provider);
+            if (validate)
+            {
+                // As ValidateOnStart does at the service's start.
+                _ = provider.GetRequiredService<IOptions<List<AlertRuleOptions>>>().Value;
+            }
+
+            return Task.FromResult(new Instance(provider, validate ? provider.GetRequiredService<AlertService>() : null!));
+        }
+
+        public async Task AddAsync(params Incident[] incidents) =>
+            await LastProvider!.GetRequiredService<IIncidentStore>().AddAsync(incidents, CancellationToken.None);
+
+        /// <summary>Moves the clock to <paramref name="at"/> and lets the alert service look once.</summary>
+        public async Task LookAtAsync(AlertService alerts, DateTimeOffset at)
+        {
+            Clock.SetUtcNow(at);
+            await alerts.TickAsync(CancellationToken.None);
+        }
+
+        public Task<List<DigestRecord>> OutboxAsync() => ListAsync(LastProvider!.GetRequiredService<IDigestOutbox>());
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var provider in _providers)
+            {
+                await provider.DisposeAsync();
+            }
+
+            await Robot.DisposeAsync();
+            _folder.Dispose();
+        }
+    }
+
+    private sealed record Instance(ServiceProvider Services, AlertService Alerts) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Services.DisposeAsync();
+    }
+}

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using GroupGuard.WeCom.Tests.Support;
 
 namespace GroupGuard.WeCom.Tests;
 

@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
-using GroupGuard.WeCom.Tests.Support;
 
 namespace GroupGuard.WeCom.Tests;
 
 /// <summary>
 /// The real <see cref="FinanceSdk"/> loading and calling the fake SDK compiled from
-/// <c>FakeSdk/fake_finance_sdk.c</c>: records by seq, their decryption with the corporation's own
+/// <c>GroupGuard.Testing/WeComArchive/fake_finance_sdk.c</c>: records by seq, their decryption with the corporation's own
 /// keys, media in pieces, and every failure an operator may meet, in words they can act on.
 /// </summary>
 [Collection(FakeSdkCollection.Name)]

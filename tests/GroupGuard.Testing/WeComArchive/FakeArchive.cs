@@ -3,11 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace GroupGuard.WeCom.Tests.Support;
+namespace GroupGuard.Testing;
 
 /// <summary>
 /// What the fake SDK serves to one test: its configuration file (whose path is the corpid, see
-/// the top of <c>FakeSdk/fake_finance_sdk.c</c>), the records, media files and PEM keys, in a
+/// the top of <c>WeComArchive/fake_finance_sdk.c</c>), the records, media files and PEM keys, in a
 /// folder of its own. Records are encrypted as WeCom encrypts them, with the fake's cipher for
 /// the message: a fresh random key per record, RSA-encrypted (PKCS#1 v1.5) with a public key.
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace GroupGuard.WeCom.Tests.Support;
+namespace GroupGuard.Testing;
 
 /// <summary>
 /// RSA key pairs made for the tests, as a corporation makes them for the chat archive (2048

@@ -1,12 +1,12 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace GroupGuard.WeCom.Tests.Support;
+namespace GroupGuard.Testing;
 
 /// <summary>
-/// The fake chat archive SDK (<c>FakeSdk/fake_finance_sdk.c</c>) and a library with
-/// <c>NewSdk</c> only (<c>FakeSdk/only_new_sdk.c</c>), compiled once with Debian's gcc into a
-/// folder of their own and shared by every test of <see cref="FakeSdkCollection"/>.
+/// The fake chat archive SDK (<c>WeComArchive/fake_finance_sdk.c</c>) and a library with
+/// <c>NewSdk</c> only (<c>WeComArchive/only_new_sdk.c</c>), compiled once with Debian's gcc into a
+/// folder of their own; a test project shares one build through a collection fixture.
 /// </summary>
 public sealed class FakeSdkLibraries : IDisposable
 {
@@ -36,7 +36,15 @@ public sealed class FakeSdkLibraries : IDisposable
 
     private string Compile(string source, string library)
     {
-        var sourcePath = Path.Combine(AppContext.BaseDirectory, "FakeSdk", source);
+        // The C sources travel inside this assembly, so every test project that uses it has them.
+        var sourcePath = _folder.File(source);
+        using (var resource = typeof(FakeSdkLibraries).Assembly.GetManifestResourceStream("WeComArchive." + source)
+            ?? throw new InvalidOperationException($"{source} is not embedded in GroupGuard.Testing"))
+        using (var file = File.Create(sourcePath))
+        {
+            resource.CopyTo(file);
+        }
+
         var output = _folder.File(library);
         var start = new ProcessStartInfo("gcc")
         {
@@ -72,11 +80,4 @@ public sealed class FakeSdkLibraries : IDisposable
 
         return output;
     }
-}
-
-/// <summary>The tests that load the fake SDK, sharing one build of it.</summary>
-[CollectionDefinition(Name)]
-public sealed class FakeSdkCollection : ICollectionFixture<FakeSdkLibraries>
-{
-    public const string Name = "fake WeCom chat archive SDK";
 }

@@ -55,11 +55,25 @@ public static class WeComServiceCollectionExtensions
     /// <summary>Loads the operator's SDK and the private keys; every failure names its setting.</summary>
     internal static ArchiveSession Open(WeComArchiveOptions options)
     {
-        var sdk = FinanceSdk.Open(options.SdkPath!, options.CorpId!, options.Secret!);
+        FinanceSdk sdk;
+        try
+        {
+            sdk = FinanceSdk.Open(options.SdkPath!, options.CorpId!, options.Secret!);
+        }
+        catch (FinanceSdkException ex)
+        {
+            throw new StartupProblemException("WeCom chat archive: " + ex.Message, ex);
+        }
+
         try
         {
             var keys = new ArchiveKeys(options.PrivateKeys);
             return new ArchiveSession(sdk, keys, new Both(sdk, keys));
+        }
+        catch (ArchiveKeyException ex)
+        {
+            sdk.Dispose();
+            throw new StartupProblemException("WeCom chat archive: " + string.Join("; ", ex.Problems), ex);
         }
         catch
         {

@@ -17,6 +17,11 @@ internal static class StartupErrors
             return ["groupguard: invalid settings:", .. failures.Select(f => "  " + f)];
         }
 
+        if (Problem(ex) is { } problem)
+        {
+            return ["groupguard: " + problem.Message];
+        }
+
         return ex switch
         {
             RuleSetLoadException rules => ["groupguard: " + rules.Message],
@@ -27,6 +32,15 @@ internal static class StartupErrors
             _ => [],
         };
     }
+
+    /// <summary>An adapter's start-up problem, however the host wrapped it.</summary>
+    private static Core.StartupProblemException? Problem(Exception? ex) => ex switch
+    {
+        null => null,
+        Core.StartupProblemException problem => problem,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(Problem).FirstOrDefault(p => p is not null),
+        _ => Problem(ex.InnerException),
+    };
 
     /// <summary>Every options failure in an exception, however the host wrapped them.</summary>
     private static List<string> OptionsFailures(Exception ex) => ex switch

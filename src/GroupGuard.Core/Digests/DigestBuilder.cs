@@ -115,7 +115,14 @@ public static class DigestBuilder
             var byStatus = real.GroupBy(i => i.ActionStatus).ToDictionary(g => g.Key, g => g.Count());
             lines.Add((LineKind.Item, "已处置 " + byStatus.GetValueOrDefault(ActionStatus.Done) + " 起；仅记录或演练 " + (byStatus.GetValueOrDefault(ActionStatus.DryRun) + byStatus.GetValueOrDefault(ActionStatus.Skipped))
                 + " 起；管理员豁免 " + byStatus.GetValueOrDefault(ActionStatus.Exempt) + " 起"));
-            foreach (var failed in real.Where(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported).GroupBy(i => Reason(i, quote)))
+            // A platform that can do nothing at all (WeCom's chat archive) is said once, not on every incident.
+            var recordOnly = RecordOnlyPlatforms(real);
+            foreach (var platform in recordOnly)
+            {
+                lines.Add((LineKind.Item, $"{quote(platform)}：平台只能记录，不能撤回、禁言或移出，{real.Count(i => i.Platform == platform)} 起仅记录"));
+            }
+
+            foreach (var failed in real.Where(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported && !recordOnly.Contains(i.Platform)).GroupBy(i => Reason(i, quote)))
             {
                 lines.Add((LineKind.Item, $"未能处置 {failed.Count()} 起：{failed.Key}"));
             }
@@ -152,7 +159,7 @@ public static class DigestBuilder
             lines.Add((LineKind.Heading, "最严重的违规"));
             foreach (var incident in real.OrderByDescending(i => i.Severity).ThenBy(i => i.DetectedAt).Take(TopIncidents))
             {
-                lines.Add((LineKind.Item, $"[{SeverityName(incident.Severity)}] {Local(incident.Time, input.TimeZone):MM-dd HH:mm} {quote(incident.SenderName ?? incident.UserId)}{Forwarded(incident, quote)}：「{Excerpt(incident, quote)}」（{quote(incident.Rule)}，{ActionName(incident)}{Cleared(incident)}）"));
+                lines.Add((LineKind.Item, $"[{SeverityName(incident.Severity)}] {Local(incident.Time, input.TimeZone):MM-dd HH:mm} {quote(incident.SenderName ?? incident.UserId)}{Forwarded(incident, quote)}：「{Excerpt(incident, quote)}」（{quote(incident.Rule)}，{(recordOnly.Contains(incident.Platform) ? "仅记录" : ActionName(incident))}{Cleared(incident)}）"));
             }
         }
 
@@ -258,6 +265,16 @@ public static class DigestBuilder
 
     private static string Counts(IEnumerable<(string Name, int Count)> counts) =>
         string.Join("，", counts.Select(c => $"{c.Name} {c.Count}"));
+
+    /// <summary>
+    /// Platforms on which no incident could be acted on because the platform cannot (every one
+    /// <c>unsupported</c> for that reason): WeCom's chat archive, whose API cannot recall, mute or remove.
+    /// </summary>
+    internal static HashSet<string> RecordOnlyPlatforms(IReadOnlyList<Incident> incidents) =>
+        [.. incidents.GroupBy(i => i.Platform)
+            .Where(g => g.All(i => i.ActionStatus == ActionStatus.Unsupported && (i.ActionErrorKind ?? ActionErrorKind.PlatformCannot) == ActionErrorKind.PlatformCannot)
+                && g.Any(i => i.DecidedAction != ModerationAction.Log))
+            .Select(g => g.Key)];
 
     /// <summary>Why an action was not carried out, told apart by its kind, with the platform's words where they help.</summary>
     private static string Reason(Incident incident, Func<string, string> quote)

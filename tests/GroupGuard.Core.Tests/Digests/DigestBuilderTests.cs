@@ -45,6 +45,34 @@ public sealed class DigestBuilderTests
     };
 
     [Fact]
+    public void A_platform_that_can_only_record_is_said_once_and_its_incidents_read_as_recorded()
+    {
+        var wecom = (Incident i) => i with
+        {
+            Platform = "wecom",
+            Protocol = Protocol.WeComArchive,
+            ActionStatus = ActionStatus.Unsupported,
+            ActionError = "wecom cannot recall",
+            ActionErrorKind = ActionErrorKind.PlatformCannot,
+        };
+
+        var digest = Build(
+        [
+            wecom(Incident(1, "1", "m1", Severity.High)),
+            wecom(Incident(2, "2", "m2")),
+            wecom(Incident(3, "3", "m3")),
+            Incident(4, "4", "m4") with { ActionStatus = ActionStatus.Unsupported, ActionError = "qq cannot kick", ActionErrorKind = ActionErrorKind.PlatformCannot },
+            Incident(5, "5", "m5"),
+        ]);
+
+        Assert.Contains("wecom：平台只能记录，不能撤回、禁言或移出，3 起仅记录", digest.Text, StringComparison.Ordinal);
+        Assert.Single(digest.Text.Split('\n'), line => line.Contains("平台只能记录", StringComparison.Ordinal));
+        Assert.Equal(3, digest.Text.Split('\n').Count(line => line.Contains("仅记录）", StringComparison.Ordinal)));
+        Assert.DoesNotContain("wecom cannot recall", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 起：平台不支持该操作（qq cannot kick）", digest.Text, StringComparison.Ordinal); // a platform that acts on others is still named per reason
+    }
+
+    [Fact]
     public void Join_requests_are_counted_and_each_one_turned_away_or_flagged_is_named_on_a_quiet_day_too()
     {
         var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy)

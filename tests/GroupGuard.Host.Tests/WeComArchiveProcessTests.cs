@@ -122,6 +122,49 @@ public sealed class WeComArchiveProcessTests(FakeSdkLibraries libraries)
     }
 
     [Fact]
+    public async Task High_incidents_in_an_archived_group_reach_the_office_robot_at_once_as_one_alert()
+    {
+        await using var robot = LoopbackHttpServer.Start();
+        robot.Respond(_ => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+        using var service = new GroupGuardFactory();
+        using var archive = new FakeArchive();
+        archive.AddRecord(1, 1, Message(1, Room, "抽奖网站 https://win.xyz 快来"), TestKeys.First);
+        archive.AddRecord(2, 1, Message(2, Room, "加微信 了解一下"), TestKeys.First); // medium: the digest's business
+        archive.AddRecord(3, 1, Message(3, Room, "再发一次 https://lucky.xyz"), TestKeys.First);
+        archive.AddRecord(4, 1, Message(4, "wrSecondRoom", "https://bonus.xyz 注册就送"), TestKeys.First);
+        var environment = Environment(service, archive);
+        environment["GroupGuard__Channels__office-robot__Type"] = "wecom";
+        environment["GroupGuard__Channels__office-robot__Url"] = robot.Url("/cgi-bin/webhook/send?key=archive-alert-key");
+        environment["GroupGuard__Alerts__0__Name"] = "office";
+        environment["GroupGuard__Alerts__0__Groups__0"] = "*";
+        environment["GroupGuard__Alerts__0__Channels__0"] = "office-robot";
+        environment["GroupGuard__Alerts__0__CoalesceSeconds"] = "5";
+        using var http = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"]) };
+
+        using var process = GroupGuardProcess.Start(service.Folder, environment);
+        try
+        {
+            await PulledAsync(http, process, 4, 4);
+            await GroupGuardProcess.HealthAsync(
+                http,
+                process,
+                h => h.Body.GetProperty("alerts").EnumerateArray().Any(a => a.GetProperty("status").GetString() == "sent"),
+                "the alert sent");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        var alert = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(robot.Requests).Body)!["markdown"]!["content"]!.GetValue<string>();
+        Assert.Contains("3 起违规", alert, StringComparison.Ordinal);
+        Assert.Contains("wrSecondRoom", alert, StringComparison.Ordinal);
+        Assert.DoesNotContain("ads.contact", alert, StringComparison.Ordinal);
+        Assert.DoesNotContain("win.xyz", alert, StringComparison.Ordinal); // the hit itself is masked
+    }
+
+    [Fact]
     public async Task A_missing_sdk_or_one_without_the_sdks_functions_stops_the_start_naming_the_setting()
     {
         using var service = new GroupGuardFactory();

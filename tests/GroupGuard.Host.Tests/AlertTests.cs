@@ -53,6 +53,49 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task With_a_quiet_period_a_lone_incident_goes_out_once_the_pause_has_passed_not_a_minute_later()
+    {
+        await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Alerts:0:QuietSeconds"] = "10" });
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(9));
+        Assert.Empty(rig.Alerts);
+        await rig.LookAtAsync(alerts, t0.AddSeconds(10));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(70));
+
+        Assert.Contains("群管告警：1 起违规", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_quiet_period_a_burst_is_one_message_and_an_incident_after_a_pause_is_the_next()
+    {
+        await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Alerts:0:QuietSeconds"] = "10" });
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(4));
+        await rig.AddAsync(Incident("m2", t0.AddSeconds(4), Severity.High));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(8));
+        await rig.AddAsync(Incident("m3", t0.AddSeconds(8), Severity.Critical));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(17));
+        Assert.Empty(rig.Alerts); // 9 s after the last: the burst may go on
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(18));
+        Assert.Contains("群管告警：3 起违规", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+
+        await rig.AddAsync(Incident("m4", t0.AddSeconds(30), Severity.High));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(40));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(100));
+
+        Assert.Equal(2, rig.Alerts.Count);
+        Assert.Contains("群管告警：1 起违规", rig.Alerts[1], StringComparison.Ordinal);
+        Assert.Equal([3, 1], (await rig.OutboxAsync()).Select(r => r.IncidentIds.Count));
+    }
+
+    [Fact]
     public async Task Three_incidents_within_the_window_arrive_as_one_message()
     {
         await using var rig = await AlertRig.StartAsync();
@@ -258,6 +301,7 @@ public sealed class AlertTests
         {
             ["GroupGuard:Alerts:0:Channels:0"] = "no-such-channel",
             ["GroupGuard:Alerts:0:CoalesceSeconds"] = "4000",
+            ["GroupGuard:Alerts:0:QuietSeconds"] = "-1",
             ["GroupGuard:Alerts:0:MinSeverity"] = "urgent",
             ["GroupGuard:Alerts:1:Name"] = "office",
             ["GroupGuard:Alerts:1:Channels:0"] = "office-robot",
@@ -272,6 +316,7 @@ public sealed class AlertTests
 
         Assert.Contains("GroupGuard:Alerts:0:Channels names 'no-such-channel'", error.Message, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:Alerts:0:CoalesceSeconds must be between 0 and 3600, got 4000", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Alerts:0:QuietSeconds must be between 0 and 3600, got -1", error.Message, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:Alerts:0:MinSeverity 'urgent'", error.Message, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:Alerts:1:Name 'office' is used by another alert rule", error.Message, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:Alerts:2:Groups must list group ids", error.Message, StringComparison.Ordinal);
@@ -371,6 +416,9 @@ public sealed class AlertTests
                 ["GroupGuard:Alerts:0:Name"] = "office",
                 ["GroupGuard:Alerts:0:Groups:0"] = "*",
                 ["GroupGuard:Alerts:0:Channels:0"] = "office-robot",
+
+                // Fixed windows unless a test says otherwise: the closing after a pause has tests of its own.
+                ["GroupGuard:Alerts:0:QuietSeconds"] = "0",
             };
             foreach (var (key, value) in settings)
             {

@@ -3,7 +3,8 @@ namespace GroupGuard.Core.Digests;
 /// <summary>
 /// One rule under <c>GroupGuard:Alerts</c>: incidents at or above <see cref="MinSeverity"/> in
 /// <see cref="Groups"/> go out on <see cref="Channels"/> at once, those detected within
-/// <see cref="CoalesceSeconds"/> of the first as one message.
+/// <see cref="CoalesceSeconds"/> of the first (and without a pause of <see cref="QuietSeconds"/>)
+/// as one message.
 /// </summary>
 public sealed class AlertRuleOptions
 {
@@ -29,6 +30,13 @@ public sealed class AlertRuleOptions
 
     /// <summary>Incidents detected within this many seconds of the first go out as one message (0 to 3600).</summary>
     public int CoalesceSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// The window closes sooner once this many seconds pass with no further incident (0 to 3600;
+    /// 0: it always lasts <see cref="CoalesceSeconds"/>): a lone incident goes out in about this
+    /// long, a burst still as one message.
+    /// </summary>
+    public int QuietSeconds { get; set; } = 10;
 
     /// <summary>The time zone the message gives times in (IANA, e.g. <c>Asia/Shanghai</c>).</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";

@@ -108,6 +108,11 @@ internal sealed class AlertRulesValidator(IConfiguration configuration) : IValid
                 failures.Add($"{key}:CoalesceSeconds must be between 0 and {AlertRegistration.MaxCoalesceSeconds}, got {rule.CoalesceSeconds}");
             }
 
+            if (rule.QuietSeconds is < 0 or > AlertRegistration.MaxCoalesceSeconds)
+            {
+                failures.Add($"{key}:QuietSeconds must be between 0 and {AlertRegistration.MaxCoalesceSeconds}, got {rule.QuietSeconds}");
+            }
+
             if (!TimeZoneInfo.TryFindSystemTimeZoneById(rule.TimeZone, out _))
             {
                 failures.Add($"{key}:TimeZone '{rule.TimeZone}' is not a known time zone (e.g. Asia/Shanghai)");

@@ -10,7 +10,8 @@ namespace GroupGuard.Host.Alerts;
 /// Sends serious incidents at once, rule by rule (<c>GroupGuard:Alerts</c>), through the digest
 /// outbox. Every <see cref="PollInterval"/> on the injected clock it looks for incidents that the
 /// rule takes, detected since the end of the rule's previous alert; once the coalescing window of
-/// the first of them has closed (its detection time plus <c>CoalesceSeconds</c>) and every incident
+/// the first of them has closed (its detection time plus <c>CoalesceSeconds</c>, or sooner after a
+/// pause of <c>QuietSeconds</c> with no further incident: <see cref="WindowEnd"/>) and every incident
 /// detected in the window is stored, it stores one message covering the window under the rule's
 /// outbox key (<c>alert:&lt;name&gt;</c>, period end = window end) and sends it as digests are sent.
 /// The period end follows from what is stored alone, so a restart, a retry or a second instance
@@ -142,7 +143,7 @@ internal sealed partial class AlertService(
         }
 
         _seenUntil[rule.Name] = Max(since, Min(first, settled));
-        var to = first + Max(TimeSpan.FromSeconds(rule.CoalesceSeconds), Tick);
+        var to = WindowEnd(rule, first, found.Times);
         if (now < to)
         {
             return to;
@@ -223,6 +224,7 @@ internal sealed partial class AlertService(
         DateTimeOffset? first = null;
         var shown = new List<Incident>();
         var ids = new List<long>();
+        var times = new List<DateTimeOffset>();
         var total = 0;
         await foreach (var incident in store.QueryAsync(new IncidentQuery(since, until, groups, ByDetectionTime: true), cancellationToken))
         {
@@ -238,6 +240,11 @@ internal sealed partial class AlertService(
                 ids.Add(incident.Id);
             }
 
+            if (times.Count < MaxIds)
+            {
+                times.Add(incident.DetectedAt);
+            }
+
             // Only the ones that may be shown are kept: a flood costs a count, not its texts.
             shown.Add(incident);
             if (shown.Count >= AlertBuilder.MaxShown * 4)
@@ -248,7 +255,40 @@ internal sealed partial class AlertService(
         }
 
         shown.Sort(AlertBuilder.ShownFirst);
-        return new Found(first, shown.Count > AlertBuilder.MaxShown ? shown[..AlertBuilder.MaxShown] : shown, total, ids);
+        times.Sort();
+        return new Found(first, shown.Count > AlertBuilder.MaxShown ? shown[..AlertBuilder.MaxShown] : shown, total, ids, times);
+    }
+
+    /// <summary>
+    /// Where the window that <paramref name="first"/> opens ends: <c>CoalesceSeconds</c> after it, or
+    /// sooner at the first pause of <c>QuietSeconds</c> after an incident (<paramref name="times"/>,
+    /// the detection times found, in order). Known from stored incidents alone once the clock has
+    /// passed it, so every instance and every restart finds the same end.
+    /// </summary>
+    internal static DateTimeOffset WindowEnd(AlertRuleOptions rule, DateTimeOffset first, IReadOnlyList<DateTimeOffset> times)
+    {
+        var end = first + Max(TimeSpan.FromSeconds(rule.CoalesceSeconds), Tick);
+        var quiet = TimeSpan.FromSeconds(rule.QuietSeconds);
+        if (rule.QuietSeconds <= 0 || first + quiet >= end)
+        {
+            return end;
+        }
+
+        for (var i = 0; i < times.Count; i++)
+        {
+            var pauseEnds = times[i] + Max(quiet, Tick);
+            if (pauseEnds >= end)
+            {
+                break;
+            }
+
+            if (i + 1 == times.Count || times[i + 1] >= pauseEnds)
+            {
+                return pauseEnds;
+            }
+        }
+
+        return end;
     }
 
     private DateTimeOffset FirstLook(AlertRuleOptions rule, DateTimeOffset now)
@@ -271,7 +311,7 @@ internal sealed partial class AlertService(
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
-    private sealed record Found(DateTimeOffset? First, List<Incident> Shown, int Total, List<long> Ids);
+    private sealed record Found(DateTimeOffset? First, List<Incident> Shown, int Total, List<long> Ids, List<DateTimeOffset> Times);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule}: {Count} incidents up to {PeriodTo}, sending")]
     private partial void LogAlert(string rule, int count, DateTimeOffset periodTo);

@@ -167,6 +167,27 @@ public sealed class PictureReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_platform_that_hands_over_the_bytes_by_file_id_is_read_within_the_same_cap()
+    {
+        using var code = Pictures.Qr(Pictures.WeChatGroup, 300);
+        var png = Pictures.Png(code);
+        var media = new Media(new Dictionary<string, byte[]> { ["sdkfile-qr"] = png, ["sdkfile-big"] = new byte[4096] });
+        await using var services = Services(new Dictionary<string, string?> { ["GroupGuard:Images:MaxBytes"] = (png.Length + 100).ToString(System.Globalization.CultureInfo.InvariantCulture) }, media: media);
+        var reader = services.GetRequiredService<IPictureReader>();
+
+        var read = await reader.ReadAsync(new PictureSource(Protocol.WeComArchive, "wwcorp", new ImageRef("sdkfile-qr", null, "[图片]")), CancellationToken.None);
+        var big = await reader.ReadAsync(new PictureSource(Protocol.WeComArchive, "wwcorp", new ImageRef("sdkfile-big", null, "[图片]")), CancellationToken.None);
+        var gone = await reader.ReadAsync(new PictureSource(Protocol.WeComArchive, "wwcorp", new ImageRef("sdkfile-gone", null, "[图片]")), CancellationToken.None);
+
+        Assert.Equal(PictureOutcome.Read, read.Outcome);
+        Assert.Equal([Pictures.WeChatGroup], read.Codes);
+        Assert.Equal("wecom.archive media sdkfile-qr", read.Where);
+        Assert.Equal(PictureOutcome.Refused, big.Outcome);
+        Assert.Equal(PictureOutcome.Failed, gone.Outcome);
+        Assert.Equal([png.Length + 100L, png.Length + 100L, png.Length + 100L], media.Caps);
+    }
+
+    [Fact]
     public void The_bridges_hosts_are_allowed_beside_the_cdn_defaults()
     {
         using var services = Services(new Dictionary<string, string?>
@@ -214,7 +235,7 @@ public sealed class PictureReaderTests : IAsyncLifetime
     private Task<PictureReading> ReadAsync(string link) =>
         _services.GetRequiredService<IPictureReader>().ReadAsync(new PictureSource(Protocol.OneBotV11, "10001", new ImageRef("x.jpg", link, null)), CancellationToken.None);
 
-    private static ServiceProvider Services(Dictionary<string, string?> settings, IImageLocator? locator = null)
+    private static ServiceProvider Services(Dictionary<string, string?> settings, IImageLocator? locator = null, IImageBytes? media = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging();
@@ -223,7 +244,28 @@ public sealed class PictureReaderTests : IAsyncLifetime
             services.AddSingleton(locator);
         }
 
+        if (media is not null)
+        {
+            services.AddSingleton(media);
+        }
+
         return services.AddGroupGuardImages(configuration).BuildServiceProvider();
+    }
+
+    /// <summary>A platform's media by file id, as WeCom's archive gives them; over the cap is refused as the SDK binding refuses it.</summary>
+    private sealed class Media(Dictionary<string, byte[]> files) : IImageBytes
+    {
+        public List<long> Caps { get; } = [];
+
+        public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.WeComArchive];
+
+        public Task<byte[]?> FetchAsync(Protocol protocol, string botId, string file, long maxBytes, CancellationToken cancellationToken)
+        {
+            Caps.Add(maxBytes);
+            return !files.TryGetValue(file, out var bytes) ? Task.FromResult<byte[]?>(null)
+                : bytes.Length > maxBytes ? throw new InvalidDataException($"media {file} is larger than the {maxBytes} bytes allowed")
+                : Task.FromResult<byte[]?>(bytes);
+        }
     }
 
     private sealed class Locator(string link) : IImageLocator

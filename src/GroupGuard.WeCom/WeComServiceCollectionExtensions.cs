@@ -48,9 +48,27 @@ public static class WeComServiceCollectionExtensions
             provider.GetRequiredService<ISourceCursors>(),
             provider.GetRequiredService<ArchiveStatus>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
-            provider.GetService<ILogger<ArchivePuller>>() ?? NullLogger<ArchivePuller>.Instance));
+            provider.GetService<ILogger<ArchivePuller>>() ?? NullLogger<ArchivePuller>.Instance,
+            provider.GetRequiredService<ArchiveGroupNames>()));
+        services.AddSingleton(static provider => new ArchiveGroupNames(
+            provider.GetRequiredService<IOptions<WeComArchiveOptions>>(),
+            CreateHttpClient(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetService<ILogger<ArchiveGroupNames>>() ?? NullLogger<ArchiveGroupNames>.Instance));
         return services;
     }
+
+    /// <summary>The client of WeCom's API (group names): no redirects, which would carry the token elsewhere.</summary>
+    internal static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        AllowAutoRedirect = false,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+        MaxResponseContentBufferSize = ArchiveGroupNames.MaxAnswerBytes,
+    };
 
     /// <summary>Loads the operator's SDK and the private keys; every failure names its setting.</summary>
     internal static ArchiveSession Open(WeComArchiveOptions options)

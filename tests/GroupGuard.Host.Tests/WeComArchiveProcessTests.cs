@@ -17,10 +17,13 @@ public sealed class WeComSdkCollection : ICollectionFixture<FakeSdkLibraries>
 /// a record of an unknown key version is skipped and reported; a broken SDK stops the start.
 /// </summary>
 [Collection(WeComSdkCollection.Name)]
-public sealed class WeComArchiveProcessTests(FakeSdkLibraries libraries)
+public sealed class WeComArchiveProcessTests(FakeSdkLibraries libraries) : IAsyncDisposable
 {
+    // WeCom's API for group names, on loopback: tests reach nothing else.
+    private readonly LoopbackHttpServer _wecomApi = StartWeComApi();
+
     private const string ArchiveSecret = "archive-secret-value-2026";
-    private static readonly string Room = "wrOgQhDgAAcwMTB7YmDkbeBsgT_AAA";
+    private const string Room = "wrOgQhDgAAcwMTB7YmDkbeBsgT_AAA";
 
     private static string Message(long seq, string room, string text) =>
         JsonSerializer.Serialize(new
@@ -45,8 +48,23 @@ public sealed class WeComArchiveProcessTests(FakeSdkLibraries libraries)
         environment["GroupGuard__WeCom__Archive__PrivateKeys__1"] = key;
         environment["GroupGuard__WeCom__Archive__PollSeconds"] = "1";
         environment["GroupGuard__WeCom__Archive__BatchSize"] = "2";
+        environment["GroupGuard__WeCom__Archive__ApiBaseUrl"] = _wecomApi.BaseUrl;
         return environment;
     }
+
+    private static LoopbackHttpServer StartWeComApi()
+    {
+        var api = LoopbackHttpServer.Start();
+        api.Respond(request => request.Path switch
+        {
+            "/cgi-bin/gettoken" => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok","access_token":"fake-token","expires_in":7200}"""),
+            "/cgi-bin/msgaudit/groupchat/get" when request.Json.GetProperty("roomid").GetString() == Room => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok","roomname":"项目协调群"}"""),
+            _ => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""),
+        });
+        return api;
+    }
+
+    public ValueTask DisposeAsync() => _wecomApi.DisposeAsync();
 
     private static Task<GroupGuardProcess.Health> PulledAsync(HttpClient http, System.Diagnostics.Process process, long seq, int processed) =>
         GroupGuardProcess.HealthAsync(
@@ -119,6 +137,8 @@ public sealed class WeComArchiveProcessTests(FakeSdkLibraries libraries)
         Assert.All(rows, r => Assert.Equal("wecom", r.GetProperty("platform").GetString()));
         Assert.All(rows, r => Assert.Equal("unsupported", r.GetProperty("action_status").GetString()));
         Assert.Contains(rows, r => r.GetProperty("group_id").GetString() == "wrSecondRoom");
+        Assert.Contains(rows, r => r.GetProperty("group_id").GetString() == Room && r.GetProperty("group_name").GetString() == "项目协调群");
+        Assert.Equal("archive-secret-value-2026", _wecomApi.Requests.First(r => r.Path == "/cgi-bin/gettoken").RawQuery("corpsecret"));
     }
 
     [Fact]

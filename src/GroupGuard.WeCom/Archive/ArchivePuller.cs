@@ -50,7 +50,8 @@ internal sealed partial class ArchivePuller(
     ISourceCursors cursors,
     ArchiveStatus status,
     TimeProvider time,
-    ILogger<ArchivePuller> logger) : BackgroundService
+    ILogger<ArchivePuller> logger,
+    ArchiveGroupNames? names = null) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
 
@@ -153,7 +154,7 @@ internal sealed partial class ArchivePuller(
                 continue; // the SDK gave one again
             }
 
-            if (!Take(session, corp, source, record))
+            if (!await TakeAsync(session, corp, source, record, cancellationToken))
             {
                 return PullOutcome.Refused;
             }
@@ -164,8 +165,8 @@ internal sealed partial class ArchivePuller(
         return records.Count < _options.BatchSize ? PullOutcome.CaughtUp : PullOutcome.More;
     }
 
-    /// <summary>Decrypts, reads and hands over one record; false when the sink cannot take it now.</summary>
-    private bool Take(ArchiveSession session, string corp, string source, EncryptedRecord record)
+    /// <summary>Decrypts, reads, names the group of and hands over one record; false when the sink cannot take it now.</summary>
+    private async Task<bool> TakeAsync(ArchiveSession session, string corp, string source, EncryptedRecord record, CancellationToken cancellationToken)
     {
         var seq = (long)record.Seq;
         string plaintext;
@@ -187,7 +188,13 @@ internal sealed partial class ArchivePuller(
         switch (read.Kind)
         {
             case ArchiveRecordKind.GroupMessage:
-                var outcome = sink.Accept(new InboundEvent(InboundEventKind.GroupMessage, Protocol.WeComArchive, corp, read.Message, read.Detail));
+                var message = read.Message!;
+                if (names is not null && await names.NameOfAsync(message.GroupId, cancellationToken) is { } name)
+                {
+                    message = message with { GroupName = name };
+                }
+
+                var outcome = sink.Accept(new InboundEvent(InboundEventKind.GroupMessage, Protocol.WeComArchive, corp, message, read.Detail));
                 if (outcome == EventAcceptance.RetryLater)
                 {
                     LogRefused(corp, seq);
@@ -201,7 +208,7 @@ internal sealed partial class ArchivePuller(
                 }
                 else
                 {
-                    status.Message(seq, read.Message!.Time);
+                    status.Message(seq, message.Time);
                 }
 
                 return true;

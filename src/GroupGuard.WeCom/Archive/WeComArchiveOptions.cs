@@ -40,6 +40,15 @@ public sealed class WeComArchiveOptions
     /// <summary>The proxy's <c>user:password</c>, never logged.</summary>
     public string? ProxyPassword { get; set; }
 
+    /// <summary>
+    /// Ask WeCom for each group's name (<c>msgaudit/groupchat/get</c> with the archive's Secret),
+    /// remembered for a day; off, or where WeCom refuses, a group is named by its room id.
+    /// </summary>
+    public bool GroupNames { get; set; } = true;
+
+    /// <summary>WeCom's API, for group names: <c>https://qyapi.weixin.qq.com</c>.</summary>
+    public string ApiBaseUrl { get; set; } = "https://qyapi.weixin.qq.com";
+
     /// <summary>True when the archive is to be read.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(CorpId);
 }

@@ -67,6 +67,11 @@ internal sealed class WeComArchiveOptionsValidator : IValidateOptions<WeComArchi
             errors.Add($"{S}:TimeoutSeconds must be 1 to 300, not {options.TimeoutSeconds}");
         }
 
+        if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) || api.Scheme is not ("https" or "http"))
+        {
+            errors.Add($"{S}:ApiBaseUrl is not an http(s) URL (https://qyapi.weixin.qq.com)");
+        }
+
         if (!string.IsNullOrEmpty(options.Proxy) && !Uri.TryCreate(options.Proxy, UriKind.Absolute, out _))
         {
             errors.Add($"{S}:Proxy is not a URL (http://host:port)");

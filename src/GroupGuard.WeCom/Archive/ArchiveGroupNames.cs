@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GroupGuard.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GroupGuard.WeCom.Archive;
+
+/// <summary>
+/// The names of archived group chats, from WeCom's chat-archive API (<c>msgaudit/groupchat/get</c>,
+/// with an access token for the archive's Secret), remembered for a day. Where the Secret may not
+/// ask, or WeCom does not answer, a group is known by its room id: never an error for the message.
+/// </summary>
+internal sealed partial class ArchiveGroupNames(
+    IOptions<WeComArchiveOptions> options,
+    HttpClient http,
+    TimeProvider time,
+    ILogger<ArchiveGroupNames> logger)
+{
+    /// <summary>Group names remembered; past it the oldest half is forgotten.</summary>
+    public const int MaxRemembered = 10_000;
+
+    /// <summary>Bytes of one answer read.</summary>
+    public const int MaxAnswerBytes = 1024 * 1024;
+
+    private static readonly TimeSpan Remember = TimeSpan.FromDays(1);
+
+    // After WeCom refuses (no permission, a wrong Secret), the API is not asked again for this long.
+    private static readonly TimeSpan RefusedPause = TimeSpan.FromHours(1);
+
+    private readonly WeComArchiveOptions _options = options.Value;
+    private readonly Dictionary<string, (string? Name, DateTimeOffset Until)> _names = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private string? _token;
+    private DateTimeOffset _tokenUntil;
+    private DateTimeOffset _pausedUntil;
+
+    /// <summary>The group's name, or null when WeCom does not say (the room id stands for it).</summary>
+    public async Task<string?> NameOfAsync(string room, CancellationToken cancellationToken)
+    {
+        if (!_options.GroupNames)
+        {
+            return null;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = time.GetUtcNow();
+            if (_names.TryGetValue(room, out var known) && known.Until > now)
+            {
+                return known.Name;
+            }
+
+            if (now < _pausedUntil)
+            {
+                return null;
+            }
+
+            var name = await AskAsync(room, now, cancellationToken).ConfigureAwait(false);
+            if (_names.Count >= MaxRemembered)
+            {
+                foreach (var old in _names.OrderBy(n => n.Value.Until).Take(MaxRemembered / 2).Select(n => n.Key).ToList())
+                {
+                    _names.Remove(old);
+                }
+            }
+
+            _names[room] = (name, now + Remember);
+            return name;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<string?> AskAsync(string room, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+        try
+        {
+            if (_token is null || now >= _tokenUntil)
+            {
+                var tokenUrl = $"{_options.ApiBaseUrl.TrimEnd('/')}/cgi-bin/gettoken?corpid={Uri.EscapeDataString(_options.CorpId!)}&corpsecret={Uri.EscapeDataString(_options.Secret!)}";
+                using var tokenAnswer = await ReadAsync(await http.GetAsync(tokenUrl, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false), timeout.Token).ConfigureAwait(false);
+                if (Refused(tokenAnswer.RootElement, "gettoken", now) || !tokenAnswer.RootElement.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String)
+                {
+                    return null;
+                }
+
+                _token = token.GetString();
+                var seconds = tokenAnswer.RootElement.TryGetProperty("expires_in", out var expires) && expires.ValueKind == JsonValueKind.Number && expires.TryGetInt32(out var s) ? s : 7200;
+                _tokenUntil = now + TimeSpan.FromSeconds(Math.Max(60, seconds - 300));
+            }
+
+            var url = $"{_options.ApiBaseUrl.TrimEnd('/')}/cgi-bin/msgaudit/groupchat/get?access_token={Uri.EscapeDataString(_token!)}";
+            using var answer = await ReadAsync(await http.PostAsJsonAsync(url, new RoomRequest(room), ArchiveJson.Default.RoomRequest, timeout.Token).ConfigureAwait(false), timeout.Token).ConfigureAwait(false);
+            if (answer.RootElement.TryGetProperty("errcode", out var code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() is 40014 or 42001)
+            {
+                _token = null; // an expired token: asked for anew next time
+                return null;
+            }
+
+            if (Refused(answer.RootElement, "groupchat/get", now))
+            {
+                return null;
+            }
+
+            return answer.RootElement.TryGetProperty("roomname", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } text
+                ? (text.Length <= MessageLimits.MaxNameLength ? text : text[..MessageLimits.MaxNameLength])
+                : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidDataException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogUnanswered(_options.CorpId!, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>True, and a pause, when WeCom answered with an error code.</summary>
+    private bool Refused(JsonElement answer, string call, DateTimeOffset now)
+    {
+        if (answer.ValueKind != JsonValueKind.Object
+            || !answer.TryGetProperty("errcode", out var code) || code.ValueKind != JsonValueKind.Number || code.GetInt32() == 0)
+        {
+            return answer.ValueKind != JsonValueKind.Object;
+        }
+
+        _pausedUntil = now + RefusedPause;
+        LogRefused(_options.CorpId!, call, code.GetInt32().ToString(CultureInfo.InvariantCulture));
+        return true;
+    }
+
+    private static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
+            }
+
+            if (response.Content.Headers.ContentLength > MaxAnswerBytes)
+            {
+                throw new InvalidDataException("answer too large");
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxAnswerBytes)
+                {
+                    throw new InvalidDataException("answer too large");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: {Call} answered errcode {Code}; groups are named by their room ids for an hour")]
+    private partial void LogRefused(string corpId, string call, string code);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WeCom chat archive of {CorpId}: no group name ({Error}); the room id stands for it")]
+    private partial void LogUnanswered(string corpId, string error);
+}
+
+internal sealed record RoomRequest([property: System.Text.Json.Serialization.JsonPropertyName("roomid")] string RoomId);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(RoomRequest))]
+internal sealed partial class ArchiveJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -185,6 +185,50 @@ public sealed class WeComArchiveProcessTests(FakeSdkLibraries libraries) : IAsyn
     }
 
     [Fact]
+    public async Task A_picture_in_an_archived_message_is_fetched_through_the_sdk_and_its_qr_code_matched()
+    {
+        using var service = new GroupGuardFactory();
+        using var archive = new FakeArchive();
+        using (var code = Pictures.Qr("https://join.xyz/g/AbC123", 300))
+        {
+            archive.AddMedia("sdkfile-qr-1", Pictures.Png(code));
+        }
+
+        var picture = JsonSerializer.Serialize(new
+        {
+            msgid = "msg-picture",
+            action = "send",
+            from = "lisi",
+            tolist = Array.Empty<string>(),
+            roomid = Room,
+            msgtime = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(),
+            msgtype = "image",
+            image = new { md5sum = "0", filesize = 1, sdkfileid = "sdkfile-qr-1" },
+        });
+        archive.AddRecord(1, 1, picture, TestKeys.First);
+        var environment = Environment(service, archive);
+        using var http = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"]) };
+
+        using (var process = GroupGuardProcess.Start(service.Folder, environment))
+        {
+            try
+            {
+                await PulledAsync(http, process, 1, 1);
+                await GroupGuardProcess.HealthAsync(http, process, h => h.Body.GetProperty("images").GetProperty("incidents").GetInt64() >= 1, "the picture's incident");
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+
+        var export = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "incidents", "export");
+        var row = JsonDocument.Parse(export.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single()).RootElement;
+        Assert.Equal(("ads.site", "msg-picture", "wecom"), (row.GetProperty("rule").GetString(), row.GetProperty("message_id").GetString(), row.GetProperty("platform").GetString()));
+    }
+
+    [Fact]
     public async Task A_missing_sdk_or_one_without_the_sdks_functions_stops_the_start_naming_the_setting()
     {
         using var service = new GroupGuardFactory();

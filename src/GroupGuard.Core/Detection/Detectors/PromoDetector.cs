@@ -58,7 +58,7 @@ internal sealed partial class PromoDetector : IDetector
             return PromoScore.None;
         }
 
-        // Offers come first in the table: a message with none (most chat) is done after four scans.
+        // Offers come first in the table: a message with none (most chat) is done after their six scans.
         var found = Found ??= new List<(int Start, int End, PromoSignal Signal)>(64);
         found.Clear();
         foreach (var (signal, _, regex) in Signals)

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Dapper;
+using GroupGuard.Storage.Migrations;
+using Npgsql;
+
+namespace GroupGuard.Storage.Postgres;
+
+/// <summary>
+/// Applies the PostgreSQL migrations a database lacks, in order, each in its own transaction that
+/// holds a transaction-scoped advisory lock: instances starting together on one database take
+/// turns, and the second finds the scripts applied. DDL is transactional in PostgreSQL, so a
+/// script that fails leaves nothing behind.
+/// </summary>
+internal static class PostgresMigrator
+{
+    /// <summary>The advisory lock every GroupGuard migrator takes (an arbitrary constant: "GGMIGRAT").</summary>
+    public const long LockKey = 0x4747_4D49_4752_4154;
+
+    private const string CreateVersionTable = """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        );
+        """;
+
+    /// <summary>The embedded PostgreSQL migrations, in version order.</summary>
+    public static IReadOnlyList<Migration> Embedded { get; } =
+        Migration.LoadEmbedded(typeof(PostgresMigrator).Assembly, "GroupGuard.Storage.Postgres.Migrations.");
+
+    /// <summary>Returns the schema version the database has afterwards.</summary>
+    public static async Task<int> MigrateAsync(
+        NpgsqlConnection connection,
+        IReadOnlyList<Migration> migrations,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(migrations);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+
+        var known = migrations.Count == 0 ? 0 : migrations[^1].Version;
+        await using (var setup = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await LockAsync(connection, setup, cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(CreateVersionTable, transaction: setup, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var current = await CurrentVersionAsync(connection, setup, cancellationToken).ConfigureAwait(false);
+            await setup.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (current > known)
+            {
+                throw new InvalidOperationException(
+                    $"The database is at schema version {current}, newer than this GroupGuard knows ({known}). Run a newer GroupGuard or restore a matching backup.");
+            }
+        }
+
+        foreach (var migration in migrations)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+
+            // Another instance may have applied it while this one waited for the lock.
+            var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM schema_version WHERE version = @Version",
+                new { migration.Version },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (applied > 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+            catch (PostgresException ex)
+            {
+                throw new InvalidOperationException($"Migration {migration.Name} failed and was rolled back: {ex.MessageText}", ex);
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
+                new
+                {
+                    migration.Version,
+                    migration.Name,
+                    AppliedAt = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var read = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        return await CurrentVersionAsync(connection, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@Key)", new { Key = LockKey }, transaction, cancellationToken: cancellationToken));
+
+    private static Task<int> CurrentVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COALESCE(MAX(version), 0) FROM schema_version", transaction: transaction, cancellationToken: cancellationToken));
+}

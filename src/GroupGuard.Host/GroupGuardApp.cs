@@ -11,9 +11,9 @@ using GroupGuard.Host.WebConsole;
 using GroupGuard.Milky;
 using GroupGuard.OneBot;
 using GroupGuard.QQBot;
-using GroupGuard.WeCom;
 using GroupGuard.Storage;
 using GroupGuard.Text.Jieba;
+using GroupGuard.WeCom;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host;

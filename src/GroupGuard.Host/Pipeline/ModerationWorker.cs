@@ -14,13 +14,17 @@ internal sealed partial class ModerationWorker(
     ILogger<ModerationWorker> logger,
     PictureQueue? pictures = null) : BackgroundService
 {
+    // Cancelled only when the host gives up waiting for the stop (its shutdown timeout), not when
+    // the stop begins: the queue is drained with storage still usable.
+    private readonly CancellationTokenSource _drain = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Read without the stopping token: StopAsync completes the writer, and the loop ends
         // once everything already accepted has been handled.
         await foreach (var queued in queue.Reader.ReadAllAsync(CancellationToken.None))
         {
-            if (await moderator.ModerateAsync(queued.Message, stoppingToken) != ModerationOutcome.NotStored)
+            if (await moderator.ModerateAsync(queued.Message, _drain.Token) != ModerationOutcome.NotStored)
             {
                 // The text is judged and stored: the pictures go to their own queue, never waited for.
                 pictures?.Offer(queued.Message);
@@ -48,7 +52,16 @@ internal sealed partial class ModerationWorker(
             LogDraining(pending);
         }
 
-        await base.StopAsync(cancellationToken);
+        using (cancellationToken.Register(static drain => ((CancellationTokenSource)drain!).Cancel(), _drain))
+        {
+            await base.StopAsync(cancellationToken);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _drain.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining {Pending} queued messages before stopping")]

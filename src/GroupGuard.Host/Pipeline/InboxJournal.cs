@@ -56,7 +56,7 @@ internal sealed class InboxJournal : IDisposable
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private bool _cursorsDirty;
     private DateTimeOffset _cursorsSavedAt;
-    private readonly TaskCompletionSource _opened_ = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time, IOptions<PrivacyOptions>? privacy = null)
     {
@@ -88,17 +88,14 @@ internal sealed class InboxJournal : IDisposable
         ReadCursors();
         var pending = new List<QueuedMessage>();
         var segments = Segments();
-        foreach (var segment in segments)
+        foreach (var segment in segments.Where(s => s >= _processed.Segment))
         {
-            // Moderated lines still on disk count for the cursors only.
             var from = segment == _processed.Segment ? _processed.Offset : 0;
-            foreach (var queued in ReadFrom(segment, 0))
+            foreach (var queued in ReadFrom(segment, from))
             {
+                // Cursors of moderated lines are in the cursors file: it is saved before every checkpoint.
                 NoteCursor(queued.Message);
-                if (segment > _processed.Segment || (segment == _processed.Segment && queued.Position.Offset > from))
-                {
-                    pending.Add(queued);
-                }
+                pending.Add(queued);
             }
         }
 
@@ -106,12 +103,12 @@ internal sealed class InboxJournal : IDisposable
         _currentSegment = (segments.Count > 0 ? segments[^1] : 0) + 1;
         _current = OpenSegment(_currentSegment);
         _opened = true;
-        _opened_.TrySetResult();
+        _ready.TrySetResult();
         return pending;
     }
 
     /// <summary>Completes once <see cref="Open"/> has read the journal, so the cursors are known.</summary>
-    public Task Opened => _opened_.Task;
+    public Task Opened => _ready.Task;
 
     /// <summary>How far <paramref name="source"/> has been taken (journaled or skipped), or null before its first.</summary>
     public long? CursorOf(string source)
@@ -260,8 +257,13 @@ internal sealed class InboxJournal : IDisposable
             return;
         }
 
-        // The cursors first: a segment deleted below takes its messages' cursors with it.
-        SaveCursors();
+        // The cursors first: a segment deleted below takes its messages' cursors with it, and the
+        // checkpoint moves only once they are saved (Open reads cursors past it only).
+        if (!SaveCursors())
+        {
+            return;
+        }
+
         try
         {
             var temp = Path.Combine(_folder, CheckpointFile + ".tmp");
@@ -306,8 +308,11 @@ internal sealed class InboxJournal : IDisposable
         }
     }
 
-    /// <summary>Writes the cursors file when a cursor moved; called under the checkpoint lock.</summary>
-    private void SaveCursors()
+    /// <summary>
+    /// Writes the cursors file when a cursor moved; called under the checkpoint lock. False when it
+    /// could not be written (tried again at the next save).
+    /// </summary>
+    private bool SaveCursors()
     {
         _cursorsSavedAt = _time.GetUtcNow();
         string text;
@@ -315,7 +320,7 @@ internal sealed class InboxJournal : IDisposable
         {
             if (!_cursorsDirty)
             {
-                return;
+                return true;
             }
 
             text = JsonSerializer.Serialize(_cursors, JournalJson.Default.DictionaryStringInt64);
@@ -327,6 +332,7 @@ internal sealed class InboxJournal : IDisposable
             var temp = Path.Combine(_folder, CursorsFile + ".tmp");
             File.WriteAllText(temp, text + "\n");
             File.Move(temp, Path.Combine(_folder, CursorsFile), overwrite: true);
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -336,6 +342,7 @@ internal sealed class InboxJournal : IDisposable
             }
 
             CheckpointError = ex.Message;
+            return false;
         }
     }
 

@@ -327,7 +327,7 @@ internal sealed unsafe class FinanceSdk : IFinanceSdk, IDisposable
                         var length = _getDataLen(media);
                         if (length < 0 || length > maxBytes - content.Length)
                         {
-                            throw new FinanceSdkException(string.Create(CultureInfo.InvariantCulture, $"media {shown} is larger than the {maxBytes} bytes allowed"));
+                            throw new FinanceSdkException(string.Create(CultureInfo.InvariantCulture, $"media {shown} is larger than the {maxBytes} bytes allowed")) { TooLarge = length >= 0 };
                         }
 
                         if (length > 0)

@@ -12,4 +12,7 @@ internal sealed class FinanceSdkException(string message, int? code = null, Exce
 {
     /// <summary>The SDK's return code or the answer's <c>errcode</c> (see <see cref="FinanceSdkErrors"/>); null when the failure is not the SDK's.</summary>
     public int? Code { get; } = code;
+
+    /// <summary>A media file was larger than the caller allowed (<see cref="IFinanceSdk.GetMediaData"/>'s <c>maxBytes</c>).</summary>
+    public bool TooLarge { get; init; }
 }

@@ -30,7 +30,7 @@ internal sealed class ArchiveMedia(ArchiveSessionHolder holder, IOptions<WeComAr
         {
             return await Task.Run(() => session.Sdk.GetMediaData(file, o.Proxy, o.ProxyPassword, o.TimeoutSeconds, maxBytes), cancellationToken).ConfigureAwait(false);
         }
-        catch (FinanceSdkException ex) when (ex.Code is null && ex.Message.Contains("larger than", StringComparison.Ordinal))
+        catch (FinanceSdkException ex) when (ex.TooLarge)
         {
             throw new InvalidDataException(ex.Message, ex);
         }

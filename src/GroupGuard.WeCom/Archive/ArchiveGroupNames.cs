@@ -85,7 +85,7 @@ internal sealed partial class ArchiveGroupNames(
             if (_token is null || now >= _tokenUntil)
             {
                 var tokenUrl = $"{_options.ApiBaseUrl.TrimEnd('/')}/cgi-bin/gettoken?corpid={Uri.EscapeDataString(_options.CorpId!)}&corpsecret={Uri.EscapeDataString(_options.Secret!)}";
-                using var tokenAnswer = await ReadAsync(await http.GetAsync(tokenUrl, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false), timeout.Token).ConfigureAwait(false);
+                using var tokenAnswer = await ReadAsync(await http.GetAsync(tokenUrl, timeout.Token).ConfigureAwait(false), timeout.Token).ConfigureAwait(false);
                 if (Refused(tokenAnswer.RootElement, "gettoken", now) || !tokenAnswer.RootElement.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String)
                 {
                     return null;
@@ -113,7 +113,7 @@ internal sealed partial class ArchiveGroupNames(
                 ? (text.Length <= MessageLimits.MaxNameLength ? text : text[..MessageLimits.MaxNameLength])
                 : null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidDataException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             LogUnanswered(_options.CorpId!, ex.GetType().Name);
             return null;
@@ -134,6 +134,10 @@ internal sealed partial class ArchiveGroupNames(
         return true;
     }
 
+    /// <summary>
+    /// An answer as JSON. The client buffers at most <see cref="MaxAnswerBytes"/> (its
+    /// <c>MaxResponseContentBufferSize</c>): a larger answer throws <see cref="HttpRequestException"/>.
+    /// </summary>
     private static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         using (response)
@@ -143,26 +147,8 @@ internal sealed partial class ArchiveGroupNames(
                 throw new HttpRequestException($"HTTP {(int)response.StatusCode}");
             }
 
-            if (response.Content.Headers.ContentLength > MaxAnswerBytes)
-            {
-                throw new InvalidDataException("answer too large");
-            }
-
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > MaxAnswerBytes)
-                {
-                    throw new InvalidDataException("answer too large");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using GroupGuard.Storage.Migrations;
 using Npgsql;
@@ -84,7 +83,7 @@ internal static class PostgresMigrator
                 {
                     migration.Version,
                     migration.Name,
-                    AppliedAt = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                    AppliedAt = Sqlite.SqliteTime.ToText(timeProvider.GetUtcNow()), // the time text both databases store
                 },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);

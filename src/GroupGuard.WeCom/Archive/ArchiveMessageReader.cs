@@ -229,9 +229,12 @@ internal static class ArchiveMessageReader
                 }
 
                 // ChatRecordText, ChatRecordImage, ChatRecordLink …: the type after the prefix, in lower case.
-                var itemType = String(item, "type") is { } t && t.StartsWith("ChatRecord", StringComparison.Ordinal)
-                    ? t["ChatRecord".Length..].ToLowerInvariant()
-                    : String(item, "type") ?? "";
+                var itemType = String(item, "type") ?? "";
+                if (itemType.StartsWith("ChatRecord", StringComparison.Ordinal))
+                {
+                    itemType = itemType["ChatRecord".Length..].ToLowerInvariant();
+                }
+
                 using var itemBody = Parse(String(item, "content"));
                 var inner = new Content { _items = _items };
                 if (itemBody is not null)

@@ -219,7 +219,7 @@ internal sealed partial class ArchivePuller(
             default:
                 cursors.Advance(source, seq);
                 status.Unreadable(seq, read.Detail);
-                LogUnreadable(corp, read.Detail);
+                LogSkipped(corp, read.Detail);
                 return true;
         }
     }
@@ -228,7 +228,7 @@ internal sealed partial class ArchivePuller(
     {
         cursors.Advance(source, seq);
         status.Undecryptable(seq, undecryptable);
-        LogUndecryptable(_options.CorpId!, undecryptable);
+        LogSkipped(_options.CorpId!, undecryptable);
         return true;
     }
 
@@ -241,10 +241,7 @@ internal sealed partial class ArchivePuller(
     private partial void LogPullFailed(string corpId, long seq, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: skipped {Detail}")]
-    private partial void LogUndecryptable(string corpId, string detail);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: skipped {Detail}")]
-    private partial void LogUnreadable(string corpId, string detail);
+    private partial void LogSkipped(string corpId, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: the queue cannot take record {Seq} now; pulling it again shortly")]
     private partial void LogRefused(string corpId, long seq);

@@ -91,7 +91,7 @@ internal sealed class ArchiveStatus : IPulledSourceStatus, IConnectionStatus
         {
             _messages++;
             _lastMessageAt = at;
-            _cursor = Math.Max(_cursor ?? 0, seq);
+            Reached(seq);
         }
     }
 
@@ -100,7 +100,7 @@ internal sealed class ArchiveStatus : IPulledSourceStatus, IConnectionStatus
         lock (_lock)
         {
             _skipped++;
-            _cursor = Math.Max(_cursor ?? 0, seq);
+            Reached(seq);
         }
     }
 
@@ -116,7 +116,7 @@ internal sealed class ArchiveStatus : IPulledSourceStatus, IConnectionStatus
             }
 
             _lastError = error;
-            _cursor = Math.Max(_cursor ?? 0, seq);
+            Reached(seq);
         }
     }
 
@@ -126,7 +126,10 @@ internal sealed class ArchiveStatus : IPulledSourceStatus, IConnectionStatus
         {
             _unreadable++;
             _lastError = error;
-            _cursor = Math.Max(_cursor ?? 0, seq);
+            Reached(seq);
         }
     }
+
+    // Called under the lock: the cursor only moves forward.
+    private void Reached(long seq) => _cursor = Math.Max(_cursor ?? 0, seq);
 }

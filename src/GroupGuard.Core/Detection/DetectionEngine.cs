@@ -458,6 +458,9 @@ internal sealed class DetectionEngine
     /// <summary>How far either side of a hit, at most, within its sentence, a group is looked for (target: group).</summary>
     internal const int GroupRadius = 20;
 
+    /// <summary>How far before a group word 这个, 那个 … are looked for: a description between them ends in 的.</summary>
+    private const int OnePersonReach = 16;
+
     /// <summary>How far either side of a hit, at most, a target is looked for with <c>target_scope: message</c>.</summary>
     public const int MessageRadius = 120;
 
@@ -516,7 +519,7 @@ internal sealed class DetectionEngine
         {
             for (var z = a + shortest; z <= Math.Min(to, a + listed.Longest); z++)
             {
-                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)))
+                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
                 {
                     return true;
                 }
@@ -539,11 +542,29 @@ internal sealed class DetectionEngine
                 if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)))
                 {
                     bool begins = IsBoundary(boundaries, a - from), ends = IsBoundary(boundaries, z - from);
-                    if (z - a == 2 ? begins || ends : begins && ends)
+                    if ((z - a == 2 ? begins || ends : begins && ends) && !(group && NamesOnePerson(folded.Chars, from, a)))
                     {
                         return true;
                     }
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the group word at <paramref name="at"/> names one person rather than a group: it
+    /// follows 这个, 那个, 一个, 有个, 某位 … directly (有一个男的) or after a description that ends in
+    /// 的 (那个坐在前台的女的), within its window. 这种男人 and 这些女人 still name a group.
+    /// </summary>
+    private static bool NamesOnePerson(char[] chars, int from, int at)
+    {
+        for (var p = at - 2; p >= Math.Max(from, at - OnePersonReach); p--)
+        {
+            if ("这那一某有该".Contains(chars[p]) && "个位名".Contains(chars[p + 1]) && (p + 2 == at || chars[at - 1] == '的'))
+            {
+                return true;
             }
         }
 

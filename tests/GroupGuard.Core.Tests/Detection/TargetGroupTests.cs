@@ -68,6 +68,26 @@ public sealed class TargetGroupTests
         Assert.Equal(flagged, Detect(text).Flagged);
     }
 
+    [Theory]
+    [InlineData("有一个男的，脾气很臭，特别自私")] // one man, not men
+    [InlineData("那个坐在门口戴帽子的女人真恶心")] // a description ending in 的 still names one
+    [InlineData("这位女士太自私了")]
+    public void A_group_word_that_names_one_person_is_not_a_group(string text)
+    {
+        var verdict = Detect(text);
+
+        Assert.False(verdict.Flagged, string.Join(", ", verdict.Hits.Select(h => $"{h.Matched}@{h.Start}")));
+    }
+
+    [Theory]
+    [InlineData("这种男人都自私")] // a kind of man is a group
+    [InlineData("这些女人真恶心")]
+    [InlineData("一个朋友说东北人里骗子真的多")] // 一个 is the friend, not the group
+    public void A_kind_or_several_of_a_group_still_are_one(string text)
+    {
+        Assert.True(Detect(text).Flagged, text);
+    }
+
     [Fact]
     public void A_mention_or_a_face_ends_the_sentence()
     {

@@ -208,29 +208,14 @@ internal sealed partial class PromoDetector : IDetector
         against = PromoSignals.None;
         var penalty = 0;
 
-        // Two different buyer phrases weigh double: 买了…收到 is a review, not a slip.
-        var firstStart = -1;
-        var firstLength = 0;
-        foreach (var m in Buyer().EnumerateMatches(text))
-        {
-            if (firstStart < 0)
-            {
-                against |= PromoSignals.Buyer;
-                penalty += 4;
-                (firstStart, firstLength) = (m.Index, m.Length);
-            }
-            else if (!text.AsSpan(m.Index, m.Length).SequenceEqual(text.AsSpan(firstStart, firstLength)))
-            {
-                penalty += 4;
-                break;
-            }
-        }
-
-        // Weaker hints of a buyer (很实惠, 客服, 环境) take less: sellers use them too.
-        if (BuyerHint().IsMatch(text))
+        // Each different buyer phrase, up to three, counts: 买了…收到 is a review, not a slip.
+        var buyer = Distinct(Buyer(), text, 3);
+        // Weaker hints of a buyer (很实惠, 客服, 环境) take less, up to two: sellers use them too.
+        var hints = Distinct(BuyerHint(), text, 2);
+        if (buyer + hints > 0)
         {
             against |= PromoSignals.Buyer;
-            penalty += 2;
+            penalty += (4 * buyer) + (2 * hints);
         }
 
         if (Notice().IsMatch(text))
@@ -259,6 +244,33 @@ internal sealed partial class PromoDetector : IDetector
         }
 
         return penalty;
+    }
+
+    /// <summary>How many different phrases (at most <paramref name="most"/>) <paramref name="regex"/> finds in <paramref name="text"/>.</summary>
+    private static int Distinct(Regex regex, string text, int most)
+    {
+        Span<(int Start, int Length)> seen = stackalloc (int, int)[most];
+        var count = 0;
+        foreach (var m in regex.EnumerateMatches(text))
+        {
+            var phrase = text.AsSpan(m.Index, m.Length);
+            var known = false;
+            foreach (var (start, length) in seen[..count])
+            {
+                known |= phrase.SequenceEqual(text.AsSpan(start, length));
+            }
+
+            if (!known)
+            {
+                seen[count++] = (m.Index, m.Length);
+                if (count == most)
+                {
+                    break;
+                }
+            }
+        }
+
+        return count;
     }
 
     private const int SignalCount = 12;
@@ -298,7 +310,7 @@ internal sealed partial class PromoDetector : IDetector
     private static partial Regex Discount();
 
     // Something for sale, hire, rent or recruitment, a new shop or stock; 打个广告 says it outright.
-    [GeneratedRegex(@"急招|招(?:临时工|小时工|分拣)|出(?:闲置|号|账号|一[台个辆件套张部只])|(?:账号|金币|皮肤|装备)出售|代(?:练|打|肝|升|充|买|收|拍|跑)|陪玩|陪诊|合租还有|找新家|收车|收徒|高价收|招(?:商|工|人|厨师|店员|服务员|学徒|保安|司机|客服)|转租|出个|开播|直播间|带货|加盟商|在家办公|月入|可贷|投保|卖(?:鞋|货|衣服|水果|茶)|打(?:个|一下)?广告|卖房|卖车|(?:便宜|低价|诚心|亏本)卖|闲置|自提|包活|新到|开课|开班|兼职|日结|日赚|提供[^，。,.！!？?；;]{0,6}(?:服务|咨询)|定制|招(?:收|募)|出售|转让|出租(?!车)|招租|急售|低价出|便宜出|原价转|(?<=[一二三四五六七八九十百千\d]元?)出(?:$|[，。,！!]|给)|出一[台个辆件套张部]|出闲置|回收|收购|代办|代写|代购|代发|代理|承接|接单|诚招|招聘|诚聘|招收|招生|加盟|批发|零售|预订|预定|订购|团购|拼团|开团|上新|新品|新款|到货|上市了|新品上市|开业|开盘|开张|新店|新开(?:的|了一家)?[^，。,.！!？?；;]{0,6}(?:店|馆|房|所)|办卡|充值|年卡|月卡|会员卡|套餐|货源|一件代发|(?:厂家|工厂)直(?:销|供|发)|直销|专卖|特卖|出炉|熟了|新鲜(?:出炉|到货|上市|直达)|现摘|现发")]
+    [GeneratedRegex(@"急招|招(?:临时工|小时工|分拣)|出(?:闲置|号|账号|一[台个辆件套张部只])|(?:账号|金币|皮肤|装备)出售|代(?:练|打|肝|升|充|买|收|拍|跑)|陪玩|陪诊|合租还有|找新家|收车|收徒|高价收|招(?:商(?!银行|局|证券|信用卡)|工|人|厨师|店员|服务员|学徒|保安|司机|客服)|转租|出个|开播|直播间|带货|加盟商|在家办公|月入|可贷|投保|卖(?:鞋|货|衣服|水果|茶)|打(?:个|一下)?广告|卖房|卖车|(?:便宜|低价|诚心|亏本)卖|闲置|自提|包活|新到|开课|开班|兼职|日结|日赚|提供[^，。,.！!？?；;]{0,6}(?:服务|咨询)|定制|招(?:收|募)|出售|转让|出租(?!车)|招租|急售|低价出|便宜出|原价转|(?<=[一二三四五六七八九十百千\d]元?)出(?:$|[，。,！!]|给)|出一[台个辆件套张部]|出闲置|回收|收购|代办|代写|代购|代发|代理|承接|接单|诚招|招聘|诚聘|招收|招生|加盟|批发|零售|预订|预定|订购|团购|拼团|开团|上新|新品|新款|到货|上市了|新品上市|开业|开盘|开张|新店|新开(?:的|了一家)?[^，。,.！!？?；;]{0,6}(?:店|馆|房|所)|办卡|充值|年卡|月卡|会员卡|套餐|货源|一件代发|(?:厂家|工厂)直(?:销|供|发)|直销|专卖|特卖|出炉|熟了|新鲜(?:出炉|到货|上市|直达)|现摘|现发")]
     private static partial Regex Sell();
 
     // A service or course offered: 上门维修, 开锁, 保洁, 代办, 辅导班, 训练营, 办理, 无抵押.
@@ -341,7 +353,7 @@ internal sealed partial class PromoDetector : IDetector
 
     // Someone telling what they bought, got or thought of it (a complaint above all: sellers do not
     // complain), or pointing friends to a shop.
-    [GeneratedRegex(@"到手|拿货|提货|收到货|用券|后悔|不推荐|不划算|不值|太贵|偏高|郁闷|不满意|投诉|差劲|忽悠|山寨|购买了|买过|买来|买回|用过|抢到|宾馆反馈|住过|来过|(?:\d|点|时|半)下(?:的)?单|下单(?:后|以后|付款|就)|下完单|订单|送到|送来|用了|第一次|我(?:买|订|定|点|选|花|下单|拍)了|他们家|挺(?:划算|便宜|实惠|好)|一起去|下的?订单|到货|收货|送到了|(?:昨天|今天|早上|晚上|下午|上午|刚)下单|订的|定的|预定了|买贵|点评|携程|神速|超值|住宿|买的|收到|物流|快递(?:很|太|真|也|员)|好评|差评|卖家|入住|住了|前台|性价比|不错|很好|太差|一般般?|失望|推荐购买|值得购买|还会再|下次还|再也不|退货|换货|京东|淘宝上|评价|给个|掌柜|老板(?:人|态度|很)|服务员|房间")]
+    [GeneratedRegex(@"到手|拿货|提货|收到货|用券|后悔|不推荐|不划算|不值|太贵|偏高|郁闷|不满意|投诉|差劲|糟糕|太坑|坑人|购物车|送餐(?:员|的|人员|小哥|时间)|外卖(?:小哥|员)|忽悠|山寨|购买了|买过|买来|买回|用过|抢到|宾馆反馈|住过|来过|(?:\d|点|时|半)下(?:的)?单|下单(?:后|以后|付款|就)|下完单|订单|送到|送来|用了|第一次|我(?:买|订|定|点|选|花|下单|拍)了|他们家|挺(?:划算|便宜|实惠|好)|一起去|下的?订单|到货|收货|送到了|(?:昨天|今天|早上|晚上|下午|上午|刚)下单|订的|定的|预定了|买贵|点评|携程|神速|超值|住宿|买的|收到|物流|快递(?:很|太|真|也|员)|好评|差评|卖家|入住|住了|前台|性价比|不错|很好|太差|一般般?|失望|推荐购买|值得购买|还会再|下次还|再也不|退货|换货|京东|淘宝上|评价|给个|掌柜|老板(?:人|态度|很)|服务员|房间")]
     private static partial Regex Buyer();
 
     // Weaker hints of a buyer: an opinion (很实惠, 太慢), 客服, 环境, 满意.
@@ -358,7 +370,7 @@ internal sealed partial class PromoDetector : IDetector
     private static partial Regex Notice();
 
     // A question: what someone asks about a price or a shop is not an advert.
-    [GeneratedRegex(@"吗[？?]?$|呢[？?]?$|[？?]$|多少钱|哪里|有没有人|谁知道|谁有|怎么样|求推荐|啥|怎么|为什么|[吗呢呀啊][？?！!～~]*$")]
+    [GeneratedRegex(@"吗[？?]?$|呢[？?]?$|[？?]$|多少钱|哪里|有没有人|谁知道|谁有|怎么样|怎样|求推荐|啥|怎么|为什么|[吗呢呀啊][？?！!～~]*$")]
     private static partial Regex Question();
 }
 

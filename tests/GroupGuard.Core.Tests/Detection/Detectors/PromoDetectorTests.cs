@@ -45,6 +45,10 @@ public sealed class PromoDetectorTests
     [InlineData("春游报名截止到周三，每人费用六十五元，包含门票和午餐")]
     [InlineData("我们公司最近在招人，你要不要投个简历")]
     [InlineData("下个月房租又要涨了，月租两千五，真受不了")]
+    [InlineData("这套洗护用品是秒杀时买的，又用了优惠券，很划算。下午下单第二天就到货了，京东速度真快")]
+    [InlineData("商品很满意，也很实惠，售后上门安装也挺及时")]
+    [InlineData("价格不算最便宜，招商银行信用卡可以分期，还行")]
+    [InlineData("套餐里的饮料没了，送餐员说是因为优惠活动取消了，实在糟糕")]
     public void Talk_about_shopping_reviews_notices_and_questions_stay_quiet(string text)
     {
         var score = PromoDetector.Score(text);

@@ -19,7 +19,7 @@ internal static class HostServiceCollectionExtensions
         services.AddOptions<PipelineOptions>()
             .Bind(configuration.GetSection(PipelineOptions.Section))
             .PostConfigure<IOptions<StorageOptions>>((pipeline, storage) =>
-                pipeline.InboxPath = string.IsNullOrEmpty(pipeline.InboxPath) ? Path.Combine(storage.Value.DataFolder() ?? "data", "inbox") : pipeline.InboxPath)
+                pipeline.InboxPath = string.IsNullOrEmpty(pipeline.InboxPath) ? Path.Combine(storage.Value.InstanceFolder() ?? "data", "inbox") : pipeline.InboxPath)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
         // Unbounded as a channel: EventIntake keeps new traffic under QueueCapacity, while a replay

@@ -3,7 +3,9 @@ using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Digests;
 using GroupGuard.Core.Images;
 using GroupGuard.Core.Moderation;
+using GroupGuard.Storage.Postgres;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +17,8 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IIncidentStore"/>, <see cref="IIncidentBrowser"/>, <see cref="IAccountStore"/>,
-    /// <see cref="IGroupSwitches"/>, <see cref="ISentWarnings"/>, <see cref="IDigestOutbox"/> and <see cref="IImageBlocks"/> (SQLite, one database)
+    /// <see cref="IGroupSwitches"/>, <see cref="ISentWarnings"/>, <see cref="IDigestOutbox"/> and <see cref="IImageBlocks"/>
+    /// (one database: SQLite by default, or PostgreSQL with <c>Provider</c> = <c>postgres</c>)
     /// with <see cref="StorageOptions"/> bound from <c>GroupGuard:Storage</c> and validated at start.
     /// The host calls <see cref="IIncidentStore.InitializeAsync"/> once before the first write to
     /// either: it creates the outbox's tables too.
@@ -30,19 +33,24 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        // One database object per container: its writer turn is shared by every store on the file.
-        services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
-        services.TryAddSingleton<SqliteIncidentStore>();
-        services.TryAddSingleton<IIncidentStore>(sp => sp.GetRequiredService<SqliteIncidentStore>());
-        services.TryAddSingleton<IIncidentBrowser>(sp => sp.GetRequiredService<SqliteIncidentStore>());
-        services.TryAddSingleton<IAccountStore, SqliteAccountStore>();
-        services.TryAddSingleton<IGroupSwitches, SqliteGroupSwitches>();
-        services.TryAddSingleton<ISentWarnings, SqliteSentWarnings>();
-        services.TryAddSingleton<IDigestOutbox, SqliteDigestOutbox>();
-        services.TryAddSingleton<IImageBlocks, SqliteImageBlocks>();
-        services.TryAddSingleton<SqliteJoinDecisions>();
-        services.TryAddSingleton<Core.Members.IJoinDecisions>(sp => sp.GetRequiredService<SqliteJoinDecisions>());
-        services.TryAddSingleton<Core.Members.IUserBlocks>(sp => sp.GetRequiredService<SqliteJoinDecisions>());
+        // One database object per container: its writer turn (SQLite) or its connection pool
+        // (PostgreSQL) is shared by every store.
+        services.TryAddSingleton<StorageDatabase>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.IsPostgres ? new PostgresDatabase(options.ConnectionString) : new SqliteDatabase(options.ConnectionString);
+        });
+        services.TryAddSingleton<IncidentStore>();
+        services.TryAddSingleton<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());
+        services.TryAddSingleton<IIncidentBrowser>(sp => sp.GetRequiredService<IncidentStore>());
+        services.TryAddSingleton<IAccountStore, AccountStore>();
+        services.TryAddSingleton<IGroupSwitches, GroupSwitches>();
+        services.TryAddSingleton<ISentWarnings, SentWarnings>();
+        services.TryAddSingleton<IDigestOutbox, DigestOutbox>();
+        services.TryAddSingleton<IImageBlocks, ImageBlocks>();
+        services.TryAddSingleton<JoinDecisions>();
+        services.TryAddSingleton<Core.Members.IJoinDecisions>(sp => sp.GetRequiredService<JoinDecisions>());
+        services.TryAddSingleton<Core.Members.IUserBlocks>(sp => sp.GetRequiredService<JoinDecisions>());
         return services;
     }
 }

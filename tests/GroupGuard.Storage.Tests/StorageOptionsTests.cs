@@ -82,7 +82,7 @@ public sealed class StorageOptionsTests
         var store = provider.GetRequiredService<IIncidentStore>();
 
         Assert.Same(store, provider.GetRequiredService<IIncidentStore>());
-        Assert.Equal(path, Assert.IsType<GroupGuard.Storage.Sqlite.SqliteIncidentStore>(store).Location);
+        Assert.Equal(path, Assert.IsType<GroupGuard.Storage.Stores.IncidentStore>(store).Location);
     }
 
     [Fact]
@@ -96,8 +96,8 @@ public sealed class StorageOptionsTests
         var services = new ServiceCollection().AddLogging().AddGroupGuardStorage(configuration);
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
-        var store = Assert.IsType<GroupGuard.Storage.Sqlite.SqliteIncidentStore>(provider.GetRequiredService<IIncidentStore>());
-        var outbox = Assert.IsType<GroupGuard.Storage.Sqlite.SqliteDigestOutbox>(provider.GetRequiredService<GroupGuard.Core.Digests.IDigestOutbox>());
+        var store = Assert.IsType<GroupGuard.Storage.Stores.IncidentStore>(provider.GetRequiredService<IIncidentStore>());
+        var outbox = Assert.IsType<GroupGuard.Storage.Stores.DigestOutbox>(provider.GetRequiredService<GroupGuard.Core.Digests.IDigestOutbox>());
         await store.InitializeAsync(CancellationToken.None);
 
         Assert.Same(outbox, provider.GetRequiredService<GroupGuard.Core.Digests.IDigestOutbox>());

@@ -70,7 +70,7 @@ internal static class ConsoleRegistration
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var keys = configuration[$"{ConsoleOptions.Section}:KeysPath"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
-            : Path.Combine(storage.DataFolder() ?? Path.GetFullPath("data"), "console-keys");
+            : Path.Combine(storage.InstanceFolder() ?? Path.GetFullPath("data"), "console-keys");
         services.AddDataProtection().SetApplicationName("GroupGuard").PersistKeysToFileSystem(new DirectoryInfo(keys));
         return services;
     }

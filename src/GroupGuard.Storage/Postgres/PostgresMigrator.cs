@@ -83,7 +83,7 @@ internal static class PostgresMigrator
                 {
                     migration.Version,
                     migration.Name,
-                    AppliedAt = Sqlite.SqliteTime.ToText(timeProvider.GetUtcNow()), // the time text both databases store
+                    AppliedAt = StoredTime.ToText(timeProvider.GetUtcNow()),
                 },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -1,5 +1,8 @@
+using System.Data.Common;
 using Dapper;
+using GroupGuard.Storage.Migrations;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace GroupGuard.Storage.Sqlite;
 
@@ -14,7 +17,7 @@ namespace GroupGuard.Storage.Sqlite;
 /// instance (a singleton in the container), so incident writes and outbox writes never overlap.
 /// Other processes on the same file are held off by SQLite itself (busy timeout).
 /// </remarks>
-internal sealed class SqliteDatabase
+internal sealed class SqliteDatabase : StorageDatabase
 {
     // Another process (a backup, the sqlite3 shell) may hold the write lock briefly; wait for it
     // rather than failing a write at once.
@@ -46,8 +49,30 @@ internal sealed class SqliteDatabase
         _openConnectionString = builder.ToString();
     }
 
+    /// <summary>The embedded SQLite migrations, in version order.</summary>
+    public static IReadOnlyList<Migration> Embedded { get; } =
+        Migration.LoadEmbedded(typeof(SqliteDatabase).Assembly, "GroupGuard.Storage.Sqlite.Migrations.");
+
+    public override string Provider => "sqlite";
+
     /// <summary>The full path of the database file (or the data source as given, for memory and URI sources).</summary>
-    public string Location { get; }
+    public override string Location { get; }
+
+    public override string RowId => "rowid";
+
+    public override string ForUpdate => "";
+
+    public override IReadOnlyList<Migration> Migrations => Embedded;
+
+    public override string ContainsIgnoringCase(string text, string part) => $"instr(lower({text}), lower({part})) > 0";
+
+    public override string DayOf(string time, string shift) => $"date({time}, {shift})";
+
+    public override bool IsMissingTable(DbException exception) =>
+        exception is SqliteException && exception.Message.Contains("no such table", StringComparison.Ordinal);
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
 
     /// <summary>False for in-memory and <c>file:</c> URI data sources, whose path is not ours to resolve.</summary>
     public bool IsFile { get; }
@@ -78,7 +103,7 @@ internal sealed class SqliteDatabase
     }
 
     /// <summary>Runs <paramref name="action"/> in the single writer's turn (it opens its own connection).</summary>
-    public async Task<T> WithWriterAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    public override async Task<T> WithWriterAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -91,20 +116,52 @@ internal sealed class SqliteDatabase
         }
     }
 
-    /// <summary>One write: the single writer's turn, a connection and a transaction committed at the end.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) =>
-        WithWriterAsync(
-            async () =>
+    // BEGIN IMMEDIATE (the Microsoft.Data.Sqlite default): another process's writer makes a
+    // write wait out the busy timeout instead of failing at its first statement.
+    protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    public override Task<int> InitializeAsync(IReadOnlyList<Migration> migrations, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken) =>
+        WithWriterAsync(() => InitializeInTurnAsync(migrations, timeProvider, logger, cancellationToken), cancellationToken);
+
+    public override Task<int> CurrentVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        SqliteMigrator.CurrentVersionAsync((SqliteConnection)connection, null, cancellationToken);
+
+    private async Task<int> InitializeInTurnAsync(IReadOnlyList<Migration> migrations, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (IsFile)
             {
-                await using var connection = await OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
-                // BEGIN IMMEDIATE (the Microsoft.Data.Sqlite default): another process's writer
-                // makes this wait out the busy timeout instead of failing at the first write.
-                using var transaction = connection.BeginTransaction();
-                var result = await write(connection, transaction).ConfigureAwait(false);
-                transaction.Commit();
-                return result;
-            },
-            cancellationToken);
+                var folder = Path.GetDirectoryName(Location);
+                if (!string.IsNullOrEmpty(folder))
+                {
+                    Directory.CreateDirectory(folder);
+                }
+            }
+
+            await using var connection = await OpenAsync(create: true, cancellationToken).ConfigureAwait(false);
+
+            // WAL is stored in the file, so this sticks; it lets reads run while a write commits.
+            var journalMode = await connection.ExecuteScalarAsync<string>(
+                new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (IsFile && !string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                logger.LogWarning(
+                    "SQLite incident database {Location} stays in journal mode {JournalMode}: WAL is not available there, so reads wait for writes.",
+                    Location,
+                    journalMode);
+            }
+
+            var version = await SqliteMigrator.MigrateAsync(connection, migrations, timeProvider, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("SQLite incident store ready at {Location}, schema version {SchemaVersion}.", Location, version);
+            return version;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"The SQLite incident store at '{Location}' could not be initialized: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>
     /// A pooled connection keeps the file open, so writes would go on into a deleted file and be

@@ -58,7 +58,7 @@ internal static class SqliteMigrator
 
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
-                new { migration.Version, migration.Name, AppliedAt = SqliteTime.ToText(timeProvider.GetUtcNow()) },
+                new { migration.Version, migration.Name, AppliedAt = StoredTime.ToText(timeProvider.GetUtcNow()) },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             transaction.Commit();

@@ -3,6 +3,7 @@ using Dapper;
 using GroupGuard.Host.Health;
 using GroupGuard.Host.Pipeline;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +22,7 @@ public sealed class HealthBoundsTests : IDisposable
     {
         var path = _folder.File("groupguard.db");
         var time = new FakeTimeProvider(Start);
-        var store = new SqliteIncidentStore(new SqliteDatabase($"Data Source={path}"), time, NullLogger<SqliteIncidentStore>.Instance);
+        var store = new IncidentStore(new SqliteDatabase($"Data Source={path}"), time, NullLogger<IncidentStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
         var probe = new StorageProbe(store, time);
 

@@ -1,5 +1,6 @@
 using Dapper;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
 
@@ -17,7 +18,7 @@ public sealed class CheckTests
         Assert.Equal("sqlite", status.Provider);
         Assert.Equal(harness.DatabasePath, status.Location);
         Assert.True(Path.IsPathFullyQualified(status.Location));
-        Assert.Equal(SqliteIncidentStore.LoadMigrations()[^1].Version, status.SchemaVersion);
+        Assert.Equal(SqliteDatabase.Embedded[^1].Version, status.SchemaVersion);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
 
@@ -10,9 +11,9 @@ public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly StoreHarness _harness = new();
-    private readonly SqliteAccountStore _accounts;
+    private readonly AccountStore _accounts;
 
-    public ConsoleStoreTests() => _accounts = new SqliteAccountStore(_harness.Store.Database);
+    public ConsoleStoreTests() => _accounts = new AccountStore(_harness.Store.Database);
 
     public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
 

@@ -2,6 +2,7 @@ using Dapper;
 using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
 
@@ -14,7 +15,7 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     private static readonly DateTimeOffset Day4 = Day1.AddDays(3);
 
     private readonly StoreHarness _harness = new();
-    private readonly SqliteDigestOutbox _outbox;
+    private readonly DigestOutbox _outbox;
 
     public DigestOutboxTests()
     {

@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
 
@@ -10,13 +11,13 @@ public sealed class GroupCommandStoreTests : IAsyncLifetime, IDisposable
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly StoreHarness _harness = new();
-    private readonly SqliteGroupSwitches _switches;
-    private readonly SqliteSentWarnings _warnings;
+    private readonly GroupSwitches _switches;
+    private readonly SentWarnings _warnings;
 
     public GroupCommandStoreTests()
     {
-        _switches = new SqliteGroupSwitches(_harness.Store.Database);
-        _warnings = new SqliteSentWarnings(_harness.Store.Database);
+        _switches = new GroupSwitches(_harness.Store.Database);
+        _warnings = new SentWarnings(_harness.Store.Database);
     }
 
     public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
@@ -53,7 +54,7 @@ public sealed class GroupCommandStoreTests : IAsyncLifetime, IDisposable
     {
         await _switches.SetDryRunAsync("qq", "111", true, T0, "qq:20001", CancellationToken.None);
 
-        var again = new SqliteGroupSwitches(new SqliteDatabase($"Data Source={_harness.DatabasePath}"));
+        var again = new GroupSwitches(new SqliteDatabase($"Data Source={_harness.DatabasePath}"));
 
         Assert.True(await again.GetDryRunAsync("qq", "111", CancellationToken.None));
     }

@@ -1,5 +1,6 @@
 using GroupGuard.Core.Images;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
 
@@ -9,9 +10,9 @@ public sealed class ImageBlockStoreTests : IAsyncLifetime, IDisposable
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly StoreHarness _harness = new();
-    private readonly SqliteImageBlocks _blocks;
+    private readonly ImageBlocks _blocks;
 
-    public ImageBlockStoreTests() => _blocks = new SqliteImageBlocks(_harness.Store.Database);
+    public ImageBlockStoreTests() => _blocks = new ImageBlocks(_harness.Store.Database);
 
     public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
 

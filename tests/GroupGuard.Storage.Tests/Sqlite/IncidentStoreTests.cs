@@ -1,3 +1,4 @@
+using GroupGuard.Storage.Stores;
 using GroupGuard.Core;
 using Microsoft.Data.Sqlite;
 

@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Members;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
 
@@ -10,9 +11,9 @@ public sealed class JoinDecisionStoreTests : IAsyncLifetime, IDisposable
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly StoreHarness _harness = new();
-    private readonly SqliteJoinDecisions _joins;
+    private readonly JoinDecisions _joins;
 
-    public JoinDecisionStoreTests() => _joins = new SqliteJoinDecisions(_harness.Store.Database);
+    public JoinDecisionStoreTests() => _joins = new JoinDecisions(_harness.Store.Database);
 
     public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
 

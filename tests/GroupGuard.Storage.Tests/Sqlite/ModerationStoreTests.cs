@@ -1,3 +1,4 @@
+using GroupGuard.Storage.Stores;
 using Dapper;
 using GroupGuard.Core;
 

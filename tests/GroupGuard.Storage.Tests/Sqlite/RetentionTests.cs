@@ -1,5 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
@@ -107,11 +108,11 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
     [InlineData(RetentionMode.Mask)]
     public async Task Retention_in_small_slices_still_reaches_every_old_incident_and_counts_each_once(RetentionMode mode)
     {
-        var store = new SqliteIncidentStore(
-            new StorageOptions { ConnectionString = $"Data Source={_harness.DatabasePath}" },
+        var store = new IncidentStore(
+            new SqliteDatabase($"Data Source={_harness.DatabasePath}"),
             _harness.Time,
             NullLogger.Instance,
-            SqliteIncidentStore.LoadMigrations(),
+            SqliteDatabase.Embedded,
             retentionBatchSize: 3);
         await store.AddAsync(
             [.. Enumerable.Range(0, 10).Select(i => WithEvidence($"old{i}", Cutoff.AddMinutes(-i - 1))), WithEvidence("new", Cutoff)],
@@ -140,7 +141,7 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
     public async Task An_old_incident_s_picture_records_go_with_its_evidence(RetentionMode mode)
     {
         var ids = await Store.AddAsync([WithEvidence("old", Cutoff.AddDays(-3)), WithEvidence("new", Cutoff.AddDays(3))], CancellationToken.None);
-        var pictures = new SqliteImageBlocks(_harness.Store.Database);
+        var pictures = new ImageBlocks(_harness.Store.Database);
         await pictures.AddPicturesAsync(
             [new Core.Images.IncidentPicture(ids[0], 1, 0xABCDUL, "gchat.qpic.cn/a.jpg"), new Core.Images.IncidentPicture(ids[1], 1, 0x1234UL, "gchat.qpic.cn/b.jpg")],
             CancellationToken.None);

@@ -2,6 +2,7 @@ using Dapper;
 using GroupGuard.Core;
 using GroupGuard.Storage.Migrations;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -10,7 +11,7 @@ namespace GroupGuard.Storage.Tests.Sqlite;
 public sealed class SchemaTests
 {
     /// <summary>The version a migration added after the shipped ones gets.</summary>
-    private static readonly int Next = SqliteIncidentStore.LoadMigrations()[^1].Version + 1;
+    private static readonly int Next = SqliteDatabase.Embedded[^1].Version + 1;
 
     [Fact]
     public async Task Initialize_creates_the_schema_in_wal_mode()
@@ -44,7 +45,7 @@ public sealed class SchemaTests
 
         using var db = harness.OpenRaw();
         var versions = db.Query<int>("SELECT version FROM schema_version ORDER BY version").ToList();
-        var embedded = SqliteIncidentStore.LoadMigrations().Select(m => m.Version).ToList();
+        var embedded = SqliteDatabase.Embedded.Select(m => m.Version).ToList();
         Assert.NotEmpty(embedded);
         Assert.Equal(embedded, versions);
         Assert.Single(await harness.QueryAllAsync());
@@ -78,11 +79,11 @@ public sealed class SchemaTests
     [Fact]
     public void A_relative_data_source_is_resolved_against_the_current_directory()
     {
-        var store = new SqliteIncidentStore(
-            new StorageOptions { ConnectionString = "Data Source=data/groupguard.db" },
+        var store = new IncidentStore(
+            new SqliteDatabase("Data Source=data/groupguard.db"),
             new FakeTimeProvider(),
             NullLogger.Instance,
-            SqliteIncidentStore.LoadMigrations());
+            SqliteDatabase.Embedded);
 
         Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "data", "groupguard.db"), store.Location);
         Assert.True(Path.IsPathFullyQualified(store.Location));
@@ -95,7 +96,7 @@ public sealed class SchemaTests
         await harness.Store.InitializeAsync(CancellationToken.None);
         await harness.Store.AddAsync([Samples.Incident()], CancellationToken.None);
 
-        var upgraded = harness.CreateStore([.. SqliteIncidentStore.LoadMigrations(), new Migration(Next, "9999_note", "ALTER TABLE incidents ADD COLUMN note TEXT;")]);
+        var upgraded = harness.CreateStore([.. SqliteDatabase.Embedded, new Migration(Next, "9999_note", "ALTER TABLE incidents ADD COLUMN note TEXT;")]);
         await upgraded.InitializeAsync(CancellationToken.None);
 
         var status = await upgraded.CheckAsync(CancellationToken.None);
@@ -113,7 +114,7 @@ public sealed class SchemaTests
 
         var broken = harness.CreateStore(
         [
-            .. SqliteIncidentStore.LoadMigrations(),
+            .. SqliteDatabase.Embedded,
             new Migration(Next, "9999_broken", "CREATE TABLE half_done (id INTEGER); SELECT * FROM no_such_table;"),
         ]);
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.InitializeAsync(CancellationToken.None));
@@ -128,7 +129,7 @@ public sealed class SchemaTests
     public async Task A_database_from_a_newer_GroupGuard_is_refused_at_start()
     {
         using var harness = new StoreHarness();
-        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations(), new Migration(Next, "9999_future", "SELECT 1;")])
+        await harness.CreateStore([.. SqliteDatabase.Embedded, new Migration(Next, "9999_future", "SELECT 1;")])
             .InitializeAsync(CancellationToken.None);
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.InitializeAsync(CancellationToken.None));
@@ -140,7 +141,7 @@ public sealed class SchemaTests
     public async Task A_version_1_database_upgrades_to_moderation_keeping_its_incidents_with_neutral_defaults()
     {
         using var harness = new StoreHarness();
-        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version == 1)]).InitializeAsync(CancellationToken.None);
+        await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version == 1)]).InitializeAsync(CancellationToken.None);
         using (var v1 = harness.OpenRaw())
         {
             // Written the way the version-1 store wrote it.
@@ -201,7 +202,7 @@ public sealed class SchemaTests
     [Fact]
     public void Embedded_migrations_are_numbered_from_one_without_gaps()
     {
-        var versions = SqliteIncidentStore.LoadMigrations().Select(m => m.Version).ToList();
+        var versions = SqliteDatabase.Embedded.Select(m => m.Version).ToList();
 
         Assert.Equal(Enumerable.Range(1, versions.Count), versions);
     }
@@ -210,7 +211,7 @@ public sealed class SchemaTests
     public async Task A_version_7_database_upgrades_to_digest_charts_keeping_its_digests_without_one()
     {
         using var harness = new StoreHarness();
-        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version <= 7)]).InitializeAsync(CancellationToken.None);
+        await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version <= 7)]).InitializeAsync(CancellationToken.None);
         using (var v7 = harness.OpenRaw())
         {
             // Written the way the version-7 outbox wrote it.
@@ -237,7 +238,7 @@ public sealed class SchemaTests
     public async Task A_version_9_database_upgrades_with_its_incidents_as_the_messages_own_text_and_nothing_cleared()
     {
         using var harness = new StoreHarness();
-        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version <= 9)]).InitializeAsync(CancellationToken.None);
+        await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version <= 9)]).InitializeAsync(CancellationToken.None);
         using (var v9 = harness.OpenRaw())
         {
             Assert.Equal(0, v9.ExecuteScalar<int>("SELECT COUNT(*) FROM pragma_table_info('incidents') WHERE name = 'forward_depth'"));
@@ -264,7 +265,7 @@ public sealed class SchemaTests
     public async Task A_version_4_database_learns_the_protocol_of_its_incidents_from_their_platform()
     {
         using var harness = new StoreHarness();
-        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version <= 4)]).InitializeAsync(CancellationToken.None);
+        await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version <= 4)]).InitializeAsync(CancellationToken.None);
         using (var v4 = harness.OpenRaw())
         {
             foreach (var (platform, message) in new[] { ("qq", "900"), ("wechat", "901") })
@@ -317,7 +318,7 @@ public sealed class SchemaTests
     public async Task A_version_2_database_upgrades_to_the_digest_outbox_keeping_its_incidents_and_counts()
     {
         using var harness = new StoreHarness();
-        await harness.CreateStore([.. SqliteIncidentStore.LoadMigrations().Where(m => m.Version <= 2)]).InitializeAsync(CancellationToken.None);
+        await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version <= 2)]).InitializeAsync(CancellationToken.None);
         using (var v2 = harness.OpenRaw())
         {
             // Written the way the version-2 store wrote it.

@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Storage.Migrations;
 using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -25,19 +26,19 @@ internal sealed class StoreHarness : IDisposable
 
     public string FolderPath => _folder.Path;
 
-    public SqliteIncidentStore Store { get; }
+    public IncidentStore Store { get; }
 
-    public SqliteIncidentStore CreateStore(IReadOnlyList<Migration>? migrations = null) => new(
-        new StorageOptions { ConnectionString = $"Data Source={DatabasePath}" },
+    public IncidentStore CreateStore(IReadOnlyList<Migration>? migrations = null) => new(
+        new SqliteDatabase($"Data Source={DatabasePath}"),
         Time,
         NullLogger.Instance,
-        migrations ?? SqliteIncidentStore.LoadMigrations());
+        migrations ?? SqliteDatabase.Embedded);
 
     /// <summary>An outbox on the store's database, sharing its writer turn as in the service.</summary>
-    public SqliteDigestOutbox CreateOutbox() => new(Store.Database);
+    public DigestOutbox CreateOutbox() => new(Store.Database);
 
     /// <summary>An outbox with a database object of its own, as a second service instance on the same file has.</summary>
-    public SqliteDigestOutbox CreateOutboxOfAnotherInstance() => new(new SqliteDatabase($"Data Source={DatabasePath}"));
+    public DigestOutbox CreateOutboxOfAnotherInstance() => new(new SqliteDatabase($"Data Source={DatabasePath}"));
 
     /// <summary>A connection outside the store, unpooled so it leaves nothing open behind it.</summary>
     public SqliteConnection OpenRaw()

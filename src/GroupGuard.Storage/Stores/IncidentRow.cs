@@ -1,6 +1,6 @@
 using GroupGuard.Core;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage.Stores;
 
 /// <summary>
 /// An <c>incidents</c> row as SQLite holds it (all text): Dapper maps it both ways and the
@@ -47,8 +47,8 @@ internal sealed class IncidentRow
 
     public static IncidentRow From(Incident incident) => new()
     {
-        Time = SqliteTime.ToText(incident.Time),
-        DetectedAt = SqliteTime.ToText(incident.DetectedAt),
+        Time = StoredTime.ToText(incident.Time),
+        DetectedAt = StoredTime.ToText(incident.DetectedAt),
         Platform = incident.Platform,
         Protocol = EnumText<Protocol>.ToText(incident.Protocol),
         BotId = incident.BotId,
@@ -80,7 +80,7 @@ internal sealed class IncidentRow
             : throw new ArgumentOutOfRangeException(nameof(incident), incident.EscalationStep, "EscalationStep cannot be negative."),
         FalsePositive = incident.FalsePositive ? 1 : 0,
         ReviewNote = incident.ReviewNote,
-        ReviewedAt = incident.ReviewedAt is { } reviewedAt ? SqliteTime.ToText(reviewedAt) : null,
+        ReviewedAt = incident.ReviewedAt is { } reviewedAt ? StoredTime.ToText(reviewedAt) : null,
         ReviewedBy = incident.ReviewedBy,
         ForwardDepth = incident.ForwardDepth >= 0
             ? incident.ForwardDepth
@@ -93,8 +93,8 @@ internal sealed class IncidentRow
     public Incident ToIncident() => new()
     {
         Id = Id,
-        Time = SqliteTime.Parse(Time, "time", Id),
-        DetectedAt = SqliteTime.Parse(DetectedAt, "detected_at", Id),
+        Time = StoredTime.Parse(Time, "time", Id),
+        DetectedAt = StoredTime.Parse(DetectedAt, "detected_at", Id),
         Platform = Platform,
         Protocol = EnumText<Protocol>.Parse(Protocol, "protocol", Id),
         BotId = BotId,
@@ -122,7 +122,7 @@ internal sealed class IncidentRow
         EscalationStep = ToInt(EscalationStep, "escalation_step"),
         FalsePositive = FalsePositive != 0,
         ReviewNote = ReviewNote,
-        ReviewedAt = ReviewedAt is null ? null : SqliteTime.Parse(ReviewedAt, "reviewed_at", Id),
+        ReviewedAt = ReviewedAt is null ? null : StoredTime.Parse(ReviewedAt, "reviewed_at", Id),
         ReviewedBy = ReviewedBy,
         ForwardDepth = ToInt(ForwardDepth, "forward_depth"),
         ForwardedFrom = ForwardedFrom,

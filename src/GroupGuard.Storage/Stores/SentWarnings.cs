@@ -1,13 +1,13 @@
 using Dapper;
 using GroupGuard.Core.Moderation;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage.Stores;
 
 /// <summary>
 /// Which incidents each sent warning was about (<c>warning_messages</c>, migration 0008, created by
 /// the incident store's initialization). Writes take the database's single writer turn.
 /// </summary>
-internal sealed class SqliteSentWarnings(SqliteDatabase database) : ISentWarnings
+internal sealed class SentWarnings(StorageDatabase database) : ISentWarnings
 {
     // A warning mentions at most 20 senders, each with a few incidents; a bound all the same.
     private const int MaxIncidentsPerWarning = 500;
@@ -31,7 +31,7 @@ internal sealed class SqliteSentWarnings(SqliteDatabase database) : ISentWarning
                         VALUES (@Platform, @BotId, @GroupId, @MessageId, @IncidentId, @At)
                         ON CONFLICT DO NOTHING
                         """,
-                        new { warning.Platform, warning.BotId, warning.GroupId, warning.MessageId, IncidentId = id, At = SqliteTime.ToText(at) },
+                        new { warning.Platform, warning.BotId, warning.GroupId, warning.MessageId, IncidentId = id, At = StoredTime.ToText(at) },
                         transaction,
                         cancellationToken: cancellationToken)).ConfigureAwait(false);
                 }
@@ -43,7 +43,7 @@ internal sealed class SqliteSentWarnings(SqliteDatabase database) : ISentWarning
 
     public async Task<IReadOnlyList<long>> IncidentsOfAsync(GroupMessageRef warning, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var ids = await connection.QueryAsync<long>(new CommandDefinition(
             """
             SELECT incident_id FROM warning_messages

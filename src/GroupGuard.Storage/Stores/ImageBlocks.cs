@@ -1,14 +1,14 @@
 using Dapper;
 using GroupGuard.Core.Images;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage.Stores;
 
 /// <summary>
 /// The picture block list and the pictures kept on incidents, in the incident database
 /// (<c>image_blocks</c>, <c>incident_pictures</c>, migration 0010, created by the incident
 /// store's initialization). Hashes are stored as signed 64-bit integers with the same bits.
 /// </summary>
-internal sealed class SqliteImageBlocks(SqliteDatabase database) : IImageBlocks
+internal sealed class ImageBlocks(StorageDatabase database) : IImageBlocks
 {
     private const string BlockColumns = "id AS Id, hash AS Hash, incident_id AS IncidentId, note AS Note, created_at AS CreatedAt, created_by AS CreatedBy";
 
@@ -22,7 +22,7 @@ internal sealed class SqliteImageBlocks(SqliteDatabase database) : IImageBlocks
 
         return database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-                "INSERT OR IGNORE INTO incident_pictures (incident_id, picture, hash, location) VALUES (@IncidentId, @Index, @Hash, @Where)",
+                "INSERT INTO incident_pictures (incident_id, picture, hash, location) VALUES (@IncidentId, @Index, @Hash, @Where) ON CONFLICT DO NOTHING",
                 pictures.Select(p => new { p.IncidentId, p.Index, Hash = unchecked((long)p.Hash), p.Where }),
                 transaction,
                 cancellationToken: cancellationToken)),
@@ -31,7 +31,7 @@ internal sealed class SqliteImageBlocks(SqliteDatabase database) : IImageBlocks
 
     public async Task<IReadOnlyList<IncidentPicture>> PicturesOfAsync(long incidentId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<(long IncidentId, long Index, long Hash, string Where)>(new CommandDefinition(
             "SELECT incident_id, picture, hash, location FROM incident_pictures WHERE incident_id = @IncidentId ORDER BY picture",
             new { IncidentId = incidentId },
@@ -48,12 +48,12 @@ internal sealed class SqliteImageBlocks(SqliteDatabase database) : IImageBlocks
                 INSERT INTO image_blocks (hash, incident_id, note, created_at, created_by) VALUES (@Hash, @IncidentId, @Note, @At, @By)
                 ON CONFLICT (hash) DO NOTHING
                 """,
-                new { Hash = stored, IncidentId = incidentId, Note = note, At = SqliteTime.ToText(at), By = by },
+                new { Hash = stored, IncidentId = incidentId, Note = note, At = StoredTime.ToText(at), By = by },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false);
 
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleAsync<BlockRow>(new CommandDefinition(
             $"SELECT {BlockColumns} FROM image_blocks WHERE hash = @Hash",
             new { Hash = stored },
@@ -72,7 +72,7 @@ internal sealed class SqliteImageBlocks(SqliteDatabase database) : IImageBlocks
 
     public async Task<IReadOnlyList<ImageBlock>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<BlockRow>(new CommandDefinition(
             $"SELECT {BlockColumns} FROM image_blocks ORDER BY id",
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -89,6 +89,6 @@ internal sealed class SqliteImageBlocks(SqliteDatabase database) : IImageBlocks
         public string? CreatedBy { get; set; }
 
         public ImageBlock ToBlock() =>
-            new(Id, unchecked((ulong)Hash), IncidentId, Note, SqliteTime.Parse(CreatedAt, $"Blocked picture {Id}"), CreatedBy);
+            new(Id, unchecked((ulong)Hash), IncidentId, Note, StoredTime.Parse(CreatedAt, $"Blocked picture {Id}"), CreatedBy);
     }
 }

@@ -1,10 +1,10 @@
 using Dapper;
 using GroupGuard.Core;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage.Stores;
 
 /// <summary>The console's reads: filtered pages (keyset on id) and the overview's counts.</summary>
-internal sealed partial class SqliteIncidentStore
+internal sealed partial class IncidentStore
 {
     /// <summary>The most rows one page may ask for.</summary>
     internal const int MaxPageSize = 500;
@@ -57,19 +57,19 @@ internal sealed partial class SqliteIncidentStore
         if (filter.From is { } from)
         {
             conditions.Add("time >= @From");
-            parameters.Add("From", SqliteTime.ToBoundText(from));
+            parameters.Add("From", StoredTime.ToBoundText(from));
         }
 
         if (filter.To is { } to)
         {
             conditions.Add("time < @To");
-            parameters.Add("To", SqliteTime.ToBoundText(to));
+            parameters.Add("To", StoredTime.ToBoundText(to));
         }
 
         if (!string.IsNullOrEmpty(filter.Text))
         {
-            // instr, not LIKE: the words typed are searched for as they are (% and _ are text).
-            conditions.Add("instr(lower(message_text), lower(@Text)) > 0");
+            // Not LIKE: the words typed are searched for as they are (% and _ are text).
+            conditions.Add(_database.ContainsIgnoringCase("message_text", "@Text"));
             parameters.Add("Text", filter.Text);
         }
 
@@ -78,7 +78,7 @@ internal sealed partial class SqliteIncidentStore
             + (conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions))
             + " ORDER BY id DESC LIMIT @Limit";
 
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToIncident())];
     }
@@ -101,19 +101,19 @@ internal sealed partial class SqliteIncidentStore
         var where = "time >= @From AND time < @To" + (groups is null ? "" : " AND group_id IN @Scope");
         var parameters = new
         {
-            From = SqliteTime.ToBoundText(from),
-            To = SqliteTime.ToBoundText(to),
+            From = StoredTime.ToBoundText(from),
+            To = StoredTime.ToBoundText(to),
             Scope = groups,
             Shift = $"{(int)utcOffset.TotalMinutes:+0;-0} minutes",
             Top = top,
         };
 
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         async Task<List<T>> Query<T>(string sql) =>
             [.. await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false)];
 
         var perDay = await Query<DayRow>(
-            $"SELECT date(time, @Shift) AS Day, category AS Category, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2").ConfigureAwait(false);
+            $"SELECT {_database.DayOf("time", "@Shift")} AS Day, category AS Category, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2").ConfigureAwait(false);
         var outcomes = await Query<NamedRow>(
             $"SELECT action_status AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
         var rules = await Query<NamedRow>(
@@ -121,9 +121,9 @@ internal sealed partial class SqliteIncidentStore
         var topGroups = await Query<NamedRow>(
             $"SELECT group_id AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
         var totals = (await Query<TotalsRow>(
-            $"SELECT COUNT(*) AS Incidents, COALESCE(SUM(false_positive), 0) AS FalsePositives FROM incidents WHERE {where}").ConfigureAwait(false)).Single();
+            $"SELECT COUNT(*) AS Incidents, CAST(COALESCE(SUM(false_positive), 0) AS BIGINT) AS FalsePositives FROM incidents WHERE {where}").ConfigureAwait(false)).Single();
         var messages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COALESCE(SUM(count), 0) FROM message_counts WHERE hour >= @From AND hour < @To" + (groups is null ? "" : " AND group_id IN @Scope"),
+            "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM message_counts WHERE hour >= @From AND hour < @To" + (groups is null ? "" : " AND group_id IN @Scope"),
             parameters,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
 

@@ -2,17 +2,17 @@ using System.Runtime.CompilerServices;
 using Dapper;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
+using System.Data.Common;
 using GroupGuard.Storage.Migrations;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage.Stores;
 
 /// <summary>
 /// Incidents in one SQLite file in WAL mode. Writes take the database's single writer turn
-/// (<see cref="SqliteDatabase.WriteAsync"/>), shared with the digest outbox.
+/// (<see cref="StorageDatabase.WriteAsync"/>), shared with the digest outbox.
 /// </summary>
-internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBrowser
+internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
 {
     internal const string Provider = "sqlite";
 
@@ -81,9 +81,9 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             SELECT id FROM incidents WHERE time < @Before ORDER BY id LIMIT @Limit)
         """;
 
-    private const string DeleteMessageCountsSql = """
-        DELETE FROM message_counts WHERE rowid IN (
-            SELECT rowid FROM message_counts WHERE hour < @Before LIMIT @Limit)
+    private const string DeleteMessageCountsSqlTemplate = """
+        DELETE FROM message_counts WHERE {0} IN (
+            SELECT {0} FROM message_counts WHERE hour < @Before LIMIT @Limit)
         """;
 
     // A row with no evidence left is not masked again, so a second run reports 0. The name of a
@@ -98,9 +98,9 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
 
     // Which warning was about which incident is of use while someone may still reply to it:
     // it goes with the evidence, whichever the retention mode.
-    private const string DeleteWarningMessagesSql = """
-        DELETE FROM warning_messages WHERE rowid IN (
-            SELECT rowid FROM warning_messages WHERE at < @Before LIMIT @Limit)
+    private const string DeleteWarningMessagesSqlTemplate = """
+        DELETE FROM warning_messages WHERE {0} IN (
+            SELECT {0} FROM warning_messages WHERE at < @Before LIMIT @Limit)
         """;
 
     // Of the latest message with the id: OneBot implementations reuse short ids after a restart.
@@ -112,9 +112,9 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         ORDER BY id
         """;
 
-    private const string DeleteOrphanPicturesSql = """
-        DELETE FROM incident_pictures WHERE rowid IN (
-            SELECT p.rowid FROM incident_pictures p LEFT JOIN incidents i ON i.id = p.incident_id
+    private const string DeleteOrphanPicturesSqlTemplate = """
+        DELETE FROM incident_pictures WHERE {0} IN (
+            SELECT p.{0} FROM incident_pictures p LEFT JOIN incidents i ON i.id = p.incident_id
             WHERE i.id IS NULL LIMIT @Limit)
         """;
 
@@ -130,38 +130,32 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         """;
 
     // The hash stays (a masked incident's picture can still be blocked); where it came from goes.
-    private const string MaskPicturesSql = """
-        UPDATE incident_pictures SET location = '' WHERE rowid IN (
-            SELECT p.rowid FROM incident_pictures p JOIN incidents i ON i.id = p.incident_id
+    private const string MaskPicturesSqlTemplate = """
+        UPDATE incident_pictures SET location = '' WHERE {0} IN (
+            SELECT p.{0} FROM incident_pictures p JOIN incidents i ON i.id = p.incident_id
             WHERE i.time < @Before AND p.location <> '' LIMIT @Limit)
         """;
 
     // Well under SQLite's limit of 32766 bound values per statement.
     private const int IdsPerStatement = 500;
 
-    private readonly SqliteDatabase _database;
+    private readonly StorageDatabase _database;
     private readonly IReadOnlyList<Migration> _migrations;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _retentionBatchSize;
+    private readonly string _deleteMessageCountsSql;
+    private readonly string _deleteWarningMessagesSql;
+    private readonly string _deleteOrphanPicturesSql;
+    private readonly string _maskPicturesSql;
 
-    public SqliteIncidentStore(SqliteDatabase database, TimeProvider timeProvider, ILogger<SqliteIncidentStore> logger)
-        : this(database, timeProvider, logger, LoadMigrations())
+    public IncidentStore(StorageDatabase database, TimeProvider timeProvider, ILogger<IncidentStore> logger)
+        : this(database, timeProvider, logger, database.Migrations)
     {
     }
 
-    internal SqliteIncidentStore(
-        StorageOptions options,
-        TimeProvider timeProvider,
-        ILogger logger,
-        IReadOnlyList<Migration> migrations,
-        int retentionBatchSize = 5000)
-        : this(new SqliteDatabase(options.ConnectionString), timeProvider, logger, migrations, retentionBatchSize)
-    {
-    }
-
-    internal SqliteIncidentStore(
-        SqliteDatabase database,
+    internal IncidentStore(
+        StorageDatabase database,
         TimeProvider timeProvider,
         ILogger logger,
         IReadOnlyList<Migration> migrations,
@@ -173,55 +167,20 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         _migrations = migrations;
         _timeProvider = timeProvider;
         _logger = logger;
+        _deleteMessageCountsSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteMessageCountsSqlTemplate, database.RowId);
+        _deleteWarningMessagesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteWarningMessagesSqlTemplate, database.RowId);
+        _deleteOrphanPicturesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteOrphanPicturesSqlTemplate, database.RowId);
+        _maskPicturesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, MaskPicturesSqlTemplate, database.RowId);
     }
 
-    /// <summary>The full path of the database file.</summary>
+    /// <summary>Where the data is: the database file, or PostgreSQL's host, port and database.</summary>
     public string Location => _database.Location;
 
-    /// <summary>The database, with its writer turn, for other stores on the same file.</summary>
-    internal SqliteDatabase Database => _database;
-
-    internal static IReadOnlyList<Migration> LoadMigrations() =>
-        Migration.LoadEmbedded(typeof(SqliteIncidentStore).Assembly, "GroupGuard.Storage.Sqlite.Migrations.");
+    /// <summary>The database, with its writer turn, for other stores on the same data.</summary>
+    internal StorageDatabase Database => _database;
 
     public Task InitializeAsync(CancellationToken cancellationToken) =>
-        _database.WithWriterAsync(() => InitializeInTurnAsync(cancellationToken), cancellationToken);
-
-    private async Task<int> InitializeInTurnAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (_database.IsFile)
-            {
-                var folder = Path.GetDirectoryName(_database.Location);
-                if (!string.IsNullOrEmpty(folder))
-                {
-                    Directory.CreateDirectory(folder);
-                }
-            }
-
-            await using var connection = await _database.OpenAsync(create: true, cancellationToken).ConfigureAwait(false);
-
-            // WAL is stored in the file, so this sticks; it lets reads run while a write commits.
-            var journalMode = await connection.ExecuteScalarAsync<string>(
-                new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (_database.IsFile && !string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                _logger.LogWarning(
-                    "SQLite incident database {Location} stays in journal mode {JournalMode}: WAL is not available there, so reads wait for writes.",
-                    _database.Location,
-                    journalMode);
-            }
-
-            var version = await SqliteMigrator.MigrateAsync(connection, _migrations, _timeProvider, cancellationToken).ConfigureAwait(false);
-            _logger.LogInformation("SQLite incident store ready at {Location}, schema version {SchemaVersion}.", _database.Location, version);
-            return version;
-        }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"The SQLite incident store at '{_database.Location}' could not be initialized: {ex.Message}", ex);
-        }
-    }
+        _database.InitializeAsync(_migrations, _timeProvider, _logger, cancellationToken);
 
     public async Task<IReadOnlyList<long>> AddAsync(IReadOnlyList<Incident> incidents, CancellationToken cancellationToken)
     {
@@ -282,12 +241,12 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             + " ORDER BY id";
         var parameters = new
         {
-            Since = query.Since is { } since ? SqliteTime.ToBoundText(since) : null,
-            Until = query.Until is { } until ? SqliteTime.ToBoundText(until) : null,
+            Since = query.Since is { } since ? StoredTime.ToBoundText(since) : null,
+            Until = query.Until is { } until ? StoredTime.ToBoundText(until) : null,
             GroupIds = groupIds,
         };
 
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = connection.QueryUnbufferedAsync<IncidentRow>(sql, parameters).WithCancellation(cancellationToken).ConfigureAwait(false);
         await foreach (var row in rows)
         {
@@ -297,7 +256,7 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
 
     public async Task<Incident?> GetAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(
             $"SELECT {Columns} FROM incidents WHERE id = @Id",
             new { Id = id },
@@ -349,7 +308,7 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
 
     public async Task<IReadOnlyList<Incident>> FindByMessageAsync(GroupMessageRef message, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(
             $"SELECT {Columns} FROM incidents {FindByMessageSql}",
             new { message.Platform, message.BotId, message.GroupId, message.MessageId },
@@ -363,10 +322,10 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         ArgumentNullException.ThrowIfNull(groupId);
         ArgumentNullException.ThrowIfNull(userId);
 
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             CountOffencesSql,
-            new { Platform = platform, GroupId = groupId, UserId = userId, Since = SqliteTime.ToBoundText(since) },
+            new { Platform = platform, GroupId = groupId, UserId = userId, Since = StoredTime.ToBoundText(since) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
@@ -389,7 +348,7 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
                 {
                     Platform = count.Platform,
                     GroupId = count.GroupId,
-                    Hour = SqliteTime.ToText(SqliteTime.HourStart(count.Hour)),
+                    Hour = StoredTime.ToText(StoredTime.HourStart(count.Hour)),
                     Count = count.Count,
                 });
             }
@@ -420,15 +379,15 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             + (groups is null ? "" : " AND group_id IN @GroupIds")
             + " ORDER BY hour, platform, group_id";
 
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<MessageCountRow>(new CommandDefinition(
             sql,
-            new { From = SqliteTime.ToBoundText(from), To = SqliteTime.ToBoundText(to), GroupIds = groups },
+            new { From = StoredTime.ToBoundText(from), To = StoredTime.ToBoundText(to), GroupIds = groups },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => new MessageCount(
             r.Platform,
             r.GroupId,
-            SqliteTime.Parse(r.Hour, $"The message count of {r.Platform} group {r.GroupId}"),
+            StoredTime.Parse(r.Hour, $"The message count of {r.Platform} group {r.GroupId}"),
             r.Count))];
     }
 
@@ -437,7 +396,7 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         var changed = await WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
                 MarkFalsePositiveSql,
-                new { Id = id, FalsePositive = falsePositive ? 1 : 0, Note = note, At = SqliteTime.ToText(at), By = reviewer },
+                new { Id = id, FalsePositive = falsePositive ? 1 : 0, Note = note, At = StoredTime.ToText(at), By = reviewer },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false);
@@ -452,17 +411,17 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
             RetentionMode.Mask => MaskIncidentsSql,
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Retention either deletes or masks."),
         };
-        var parameters = new { Before = SqliteTime.ToBoundText(before), Limit = _retentionBatchSize };
+        var parameters = new { Before = StoredTime.ToBoundText(before), Limit = _retentionBatchSize };
 
         var total = await RunInSlicesAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
-        await RunInSlicesAsync(DeleteWarningMessagesSql, parameters, cancellationToken).ConfigureAwait(false);
+        await RunInSlicesAsync(_deleteWarningMessagesSql, parameters, cancellationToken).ConfigureAwait(false);
         if (mode == RetentionMode.Delete)
         {
-            await RunInSlicesAsync(DeleteMessageCountsSql, parameters, cancellationToken).ConfigureAwait(false);
+            await RunInSlicesAsync(_deleteMessageCountsSql, parameters, cancellationToken).ConfigureAwait(false);
         }
 
         // The pictures an incident kept (hash and where it was fetched from) go with its evidence.
-        await RunInSlicesAsync(mode == RetentionMode.Delete ? DeleteOrphanPicturesSql : MaskPicturesSql, parameters, cancellationToken).ConfigureAwait(false);
+        await RunInSlicesAsync(mode == RetentionMode.Delete ? _deleteOrphanPicturesSql : _maskPicturesSql, parameters, cancellationToken).ConfigureAwait(false);
         await RunInSlicesAsync(mode == RetentionMode.Delete ? DeleteJoinDecisionsSql : MaskJoinDecisionsSql, parameters, cancellationToken).ConfigureAwait(false);
         return total;
     }
@@ -471,8 +430,8 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
     {
         try
         {
-            await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
-            var version = await SqliteMigrator.CurrentVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
+            await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var version = await _database.CurrentVersionAsync(connection, cancellationToken).ConfigureAwait(false);
 
             await _database.WithWriterAsync(
                 () => connection.ExecuteAsync(new CommandDefinition(
@@ -480,20 +439,20 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
                     INSERT INTO storage_health (id, checked_at) VALUES (1, @CheckedAt)
                     ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at
                     """,
-                    new { CheckedAt = SqliteTime.ToText(_timeProvider.GetUtcNow()) },
+                    new { CheckedAt = StoredTime.ToText(_timeProvider.GetUtcNow()) },
                     cancellationToken: cancellationToken)),
                 cancellationToken).ConfigureAwait(false);
 
-            return new StorageStatus(Provider, _database.Location, version);
+            return new StorageStatus(_database.Provider, _database.Location, version);
         }
-        catch (SqliteException ex) when (ex.Message.Contains("no such table", StringComparison.Ordinal))
+        catch (DbException ex) when (_database.IsMissingTable(ex))
         {
             throw new InvalidOperationException(
-                $"The SQLite incident database '{_database.Location}' has no incident schema (was the store initialized?): {ex.Message}", ex);
+                $"The incident database '{_database.Location}' ({_database.Provider}) has no incident schema (was the store initialized?): {ex.Message}", ex);
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
-            throw new InvalidOperationException($"The SQLite incident database '{_database.Location}' is not usable: {ex.Message}", ex);
+            throw new InvalidOperationException($"The incident database '{_database.Location}' ({_database.Provider}) is not usable: {ex.Message}", ex);
         }
     }
 
@@ -519,7 +478,7 @@ internal sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentBro
         return total;
     }
 
-    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+    private Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         _database.WriteAsync(write, cancellationToken);
 
     private sealed class MessageCountRow

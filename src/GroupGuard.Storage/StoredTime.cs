@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage;
 
 /// <summary>
 /// SQLite has no date type: times are UTC text with milliseconds, which sorts as text and
 /// matches the millisecond precision of <c>ChatMessage.DedupeKey</c>.
 /// </summary>
-internal static class SqliteTime
+internal static class StoredTime
 {
     private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 

@@ -1,14 +1,14 @@
 using Dapper;
 using GroupGuard.Core.Accounts;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage.Stores;
 
 /// <summary>
 /// Console accounts, failed sign-ins and the audit log in the incident database (tables of
 /// migration 0007, created by the incident store's initialization). Writes take the database's
 /// single writer turn.
 /// </summary>
-internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
+internal sealed class AccountStore(StorageDatabase database) : IAccountStore
 {
     private const string AccountColumns = """
         name AS Name, role AS Role, group_ids AS GroupIds, password_hash AS PasswordHash,
@@ -19,7 +19,7 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
 
     public async Task<bool> AnyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM console_accounts)", cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
     }
@@ -27,7 +27,7 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
     public async Task<ConsoleAccount?> FindAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition(
             $"SELECT {AccountColumns} FROM console_accounts WHERE name = @Name", new { Name = name }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row?.ToAccount();
@@ -35,7 +35,7 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
 
     public async Task<IReadOnlyList<ConsoleAccount>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<AccountRow>(new CommandDefinition(
             $"SELECT {AccountColumns} FROM console_accounts ORDER BY name", cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToAccount())];
@@ -80,7 +80,7 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
         return database.WriteAsync(
             async (connection, transaction) =>
             {
-                var parameters = new { Name = name, At = SqliteTime.ToText(at), Since = SqliteTime.ToBoundText(windowStart) };
+                var parameters = new { Name = name, At = StoredTime.ToText(at), Since = StoredTime.ToBoundText(windowStart) };
                 // Older failures no longer count, whoever they were for: dropping them keeps the table
                 // small even when someone tries a thousand made-up names.
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -103,7 +103,7 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
         database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE console_accounts SET locked_until = @Until WHERE name = @Name",
-                new { Name = name, Until = until is { } u ? SqliteTime.ToText(u) : null },
+                new { Name = name, Until = until is { } u ? StoredTime.ToText(u) : null },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken);
@@ -114,7 +114,7 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
         return database.WriteAsync(
             (connection, transaction) => connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "INSERT INTO console_audit (at, actor, action, target, detail, remote) VALUES (@At, @Actor, @Action, @Target, @Detail, @Remote) RETURNING id",
-                new { At = SqliteTime.ToText(entry.At), entry.Actor, entry.Action, entry.Target, entry.Detail, entry.Remote },
+                new { At = StoredTime.ToText(entry.At), entry.Actor, entry.Action, entry.Target, entry.Detail, entry.Remote },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken);
@@ -123,12 +123,12 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long? beforeId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
             $"SELECT {AuditColumns} FROM console_audit" + (beforeId is null ? "" : " WHERE id < @Before") + " ORDER BY id DESC LIMIT @Limit",
             new { Before = beforeId, Limit = limit },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows.Select(r => new AuditEntry(r.Id, SqliteTime.Parse(r.At, "console_audit.at", r.Id), r.Actor, r.Action, r.Target, r.Detail, r.Remote))];
+        return [.. rows.Select(r => new AuditEntry(r.Id, StoredTime.Parse(r.At, "console_audit.at", r.Id), r.Actor, r.Action, r.Target, r.Detail, r.Remote))];
     }
 
     private sealed class AccountRow
@@ -146,8 +146,8 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
             Role = EnumText<AccountRole>.ToText(account.Role),
             GroupIds = string.Join(',', account.GroupIds),
             PasswordHash = account.PasswordHash,
-            CreatedAt = SqliteTime.ToText(account.CreatedAt),
-            LockedUntil = account.LockedUntil is { } until ? SqliteTime.ToText(until) : null,
+            CreatedAt = StoredTime.ToText(account.CreatedAt),
+            LockedUntil = account.LockedUntil is { } until ? StoredTime.ToText(until) : null,
         };
 
         public ConsoleAccount ToAccount() => new(
@@ -155,8 +155,8 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
             EnumText<AccountRole>.Parse(Role, $"console account '{Name}' role"),
             GroupIds.Length == 0 ? [] : GroupIds.Split(','),
             PasswordHash,
-            SqliteTime.Parse(CreatedAt, $"console account '{Name}' created_at"),
-            LockedUntil is null ? null : SqliteTime.Parse(LockedUntil, $"console account '{Name}' locked_until"));
+            StoredTime.Parse(CreatedAt, $"console account '{Name}' created_at"),
+            LockedUntil is null ? null : StoredTime.Parse(LockedUntil, $"console account '{Name}' locked_until"));
     }
 
     private sealed class AuditRow

@@ -1,15 +1,15 @@
 using System.Runtime.CompilerServices;
 using Dapper;
 using GroupGuard.Core.Digests;
-using Microsoft.Data.Sqlite;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage.Stores;
 
 /// <summary>
 /// The digest outbox in the incident database: <c>digests</c> keyed by leader and period end,
 /// and one <c>digest_channels</c> row per channel. The schema is the incident store's: it is
-/// created by <see cref="SqliteIncidentStore.InitializeAsync"/>, and writes take the same
-/// database writer turn.
+/// created by <see cref="IncidentStore.InitializeAsync"/>, and writes take the same
+/// database writer turn (SQLite); on PostgreSQL every instance shares the outbox, and a claim
+/// or an outcome is one statement or holds the digest's row.
 /// </summary>
 /// <remarks>
 /// <para>Status rules. A channel is <c>pending</c> while the sender will still try it (the caller
@@ -25,7 +25,7 @@ namespace GroupGuard.Storage.Sqlite;
 /// <para>A sent channel stays sent: an outcome recorded for it later (a second instance's late
 /// failure) is ignored, so the digest is never sent to that channel again.</para>
 /// </remarks>
-internal sealed class SqliteDigestOutbox : IDigestOutbox
+internal sealed class DigestOutbox : IDigestOutbox
 {
 
     // One row per digest and channel (one with null channel columns for a digest without any),
@@ -75,26 +75,26 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
             WHERE status = 'pending' OR (status = 'failed' AND attempts < @MaxAttempts))
         """;
 
-    private readonly SqliteDatabase _database;
+    private readonly StorageDatabase _database;
 
-    public SqliteDigestOutbox(SqliteDatabase database)
+    public DigestOutbox(StorageDatabase database)
     {
         _database = database;
     }
 
     /// <summary>The database whose writer turn this outbox shares.</summary>
-    internal SqliteDatabase Database => _database;
+    internal StorageDatabase Database => _database;
 
     public async Task<DateTimeOffset?> LastPeriodEndAsync(string leader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leader);
 
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var last = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT MAX(period_to) FROM digests WHERE leader = @Leader",
             new { Leader = leader },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return last is null ? null : SqliteTime.Parse(last, $"The latest digest of leader '{leader}'");
+        return last is null ? null : StoredTime.Parse(last, $"The latest digest of leader '{leader}'");
     }
 
     public async Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken)
@@ -122,10 +122,10 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
         var row = new
         {
             record.Leader,
-            PeriodFrom = SqliteTime.ToText(record.PeriodFrom),
-            PeriodTo = SqliteTime.ToText(record.PeriodTo),
+            PeriodFrom = StoredTime.ToText(record.PeriodFrom),
+            PeriodTo = StoredTime.ToText(record.PeriodTo),
             Status = EnumText<DigestStatus>.ToText(StatusOf(channels.Select(_ => ChannelStatus.Pending))),
-            CreatedAt = SqliteTime.ToText(record.CreatedAt),
+            CreatedAt = StoredTime.ToText(record.CreatedAt),
             record.Title,
             record.Markdown,
             record.Text,
@@ -168,7 +168,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
             throw new ArgumentException($"A claim on channel '{channel}' of digest {id} must end after it starts.", nameof(until));
         }
 
-        var row = new { DigestId = id, Channel = channel, Holder = holder, Now = SqliteTime.ToText(now), Until = SqliteTime.ToText(until) };
+        var row = new { DigestId = id, Channel = channel, Holder = holder, Now = StoredTime.ToText(now), Until = StoredTime.ToText(until) };
         var claimed = await _database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(ClaimChannelSql, row, transaction, cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false);
@@ -180,7 +180,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
         ArgumentNullException.ThrowIfNull(isGone);
 
         IEnumerable<string> holders;
-        await using (var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false))
+        await using (var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             holders = await connection.QueryAsync<string>(new CommandDefinition(
                 "SELECT DISTINCT claimed_by FROM digest_channels WHERE claimed_by IS NOT NULL",
@@ -221,17 +221,19 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
             Status = EnumText<ChannelStatus>.ToText(outcome.Status),
             outcome.Attempts,
             outcome.Error,
-            SentAt = outcome.SentAt is { } sentAt ? SqliteTime.ToText(sentAt) : null,
+            SentAt = outcome.SentAt is { } sentAt ? StoredTime.ToText(sentAt) : null,
         };
 
         await _database.WriteAsync(
             async (connection, transaction) =>
             {
                 // SQLite leaves foreign keys unchecked unless asked per connection: check here.
-                var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM digests WHERE id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken))
+                // The digest's row is locked (PostgreSQL) so that two instances recording two
+                // channels at once each see the other's outcome when they set the digest's status.
+                var exists = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "SELECT id FROM digests WHERE id = @Id" + _database.ForUpdate, new { Id = id }, transaction, cancellationToken: cancellationToken))
                     .ConfigureAwait(false);
-                if (exists == 0)
+                if (exists is null)
                 {
                     throw new InvalidOperationException($"Digest {id} is not in the outbox, so its channel '{channel}' cannot be updated.");
                 }
@@ -254,7 +256,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxAttempts);
 
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<DigestRow>(new CommandDefinition(
             SelectSql + UnfinishedWhereSql + OrderSql,
             new { MaxAttempts = maxAttempts },
@@ -279,7 +281,7 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
 
     private async IAsyncEnumerable<DigestRecord> ReadAsync(string sql, string? leader, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = connection.QueryUnbufferedAsync<DigestRow>(sql, new { Leader = leader }).WithCancellation(cancellationToken).ConfigureAwait(false);
 
         var assembler = new DigestAssembler();
@@ -402,17 +404,17 @@ internal sealed class SqliteDigestOutbox : IDigestOutbox
                     ? (int)Attempts.Value
                     : throw new InvalidDataException($"Channel '{Channel}' of digest {Id} has {Attempts} attempts."),
                 Error,
-                SentAt is null ? null : SqliteTime.Parse(SentAt, $"Channel '{Channel}' of digest {Id}: sent_at"));
+                SentAt is null ? null : StoredTime.Parse(SentAt, $"Channel '{Channel}' of digest {Id}: sent_at"));
         }
 
         public DigestRecord ToRecord(Dictionary<string, ChannelOutcome> channels) => new()
         {
             Id = Id,
             Leader = Leader,
-            PeriodFrom = SqliteTime.Parse(PeriodFrom, $"Digest {Id}: period_from"),
-            PeriodTo = SqliteTime.Parse(PeriodTo, $"Digest {Id}: period_to"),
+            PeriodFrom = StoredTime.Parse(PeriodFrom, $"Digest {Id}: period_from"),
+            PeriodTo = StoredTime.Parse(PeriodTo, $"Digest {Id}: period_to"),
             Status = EnumText<DigestStatus>.Parse(Status, $"Digest {Id}: status"),
-            CreatedAt = SqliteTime.Parse(CreatedAt, $"Digest {Id}: created_at"),
+            CreatedAt = StoredTime.Parse(CreatedAt, $"Digest {Id}: created_at"),
             Title = Title,
             Markdown = Markdown,
             Text = Text,

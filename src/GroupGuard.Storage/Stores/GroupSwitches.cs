@@ -1,19 +1,19 @@
 using Dapper;
 using GroupGuard.Core.Moderation;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage.Stores;
 
 /// <summary>
 /// Groups' runtime switches in the incident database (<c>group_switches</c>, migration 0008,
 /// created by the incident store's initialization). Writes take the database's single writer turn.
 /// </summary>
-internal sealed class SqliteGroupSwitches(SqliteDatabase database) : IGroupSwitches
+internal sealed class GroupSwitches(StorageDatabase database) : IGroupSwitches
 {
     public async Task<bool?> GetDryRunAsync(string platform, string groupId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(platform);
         ArgumentNullException.ThrowIfNull(groupId);
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var value = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT dry_run FROM group_switches WHERE platform = @Platform AND group_id = @GroupId",
             new { Platform = platform, GroupId = groupId },
@@ -38,7 +38,7 @@ internal sealed class SqliteGroupSwitches(SqliteDatabase database) : IGroupSwitc
                     Platform = platform,
                     GroupId = groupId,
                     DryRun = dryRun is { } on ? (on ? 1 : 0) : (int?)null,
-                    At = SqliteTime.ToText(at),
+                    At = StoredTime.ToText(at),
                     By = changedBy,
                 },
                 transaction,
@@ -48,7 +48,7 @@ internal sealed class SqliteGroupSwitches(SqliteDatabase database) : IGroupSwitc
 
     public async Task<IReadOnlyList<GroupSwitch>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<SwitchRow>(new CommandDefinition(
             """
             SELECT platform AS Platform, group_id AS GroupId, dry_run AS DryRun, changed_at AS ChangedAt, changed_by AS ChangedBy
@@ -59,7 +59,7 @@ internal sealed class SqliteGroupSwitches(SqliteDatabase database) : IGroupSwitc
             r.Platform,
             r.GroupId,
             r.DryRun is null ? null : r.DryRun != 0,
-            SqliteTime.Parse(r.ChangedAt, $"The switches of {r.Platform} group {r.GroupId}"),
+            StoredTime.Parse(r.ChangedAt, $"The switches of {r.Platform} group {r.GroupId}"),
             r.ChangedBy))];
     }
 

@@ -2,13 +2,13 @@ using Dapper;
 using GroupGuard.Core;
 using GroupGuard.Core.Members;
 
-namespace GroupGuard.Storage.Sqlite;
+namespace GroupGuard.Storage.Stores;
 
 /// <summary>
 /// Join decisions and the user block list, in the incident database (<c>join_decisions</c>,
 /// <c>user_blocks</c>, migration 0012, created by the incident store's initialization).
 /// </summary>
-internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisions, IUserBlocks
+internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, IUserBlocks
 {
     private const string DecisionColumns = """
         id AS Id, time AS Time, decided_at AS DecidedAt, platform AS Platform, protocol AS Protocol, bot_id AS BotId,
@@ -25,29 +25,22 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
         return await database.WriteAsync(
             async (connection, transaction) =>
             {
-                var key = new { decision.Platform, decision.BotId, decision.GroupId, decision.Flag, Time = SqliteTime.ToText(decision.Time) };
-                var existing = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                    "SELECT id FROM join_decisions WHERE platform = @Platform AND bot_id = @BotId AND group_id = @GroupId AND flag = @Flag AND time = @Time",
-                    key,
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                if (existing is { } id)
-                {
-                    return (id, false);
-                }
-
-                var added = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                var key = new { decision.Platform, decision.BotId, decision.GroupId, decision.Flag, Time = StoredTime.ToText(decision.Time) };
+                // A request already decided (a redelivery, or another instance that got it too)
+                // inserts nothing and RETURNING yields no row: the first decision stands.
+                var added = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                     """
                     INSERT INTO join_decisions (time, decided_at, platform, protocol, bot_id, group_id, group_name, user_id, nickname, comment, flag,
                                                 outcome, reason, rule, category, matched_term, action_status, action_error, block_note)
                     VALUES (@Time, @DecidedAt, @Platform, @Protocol, @BotId, @GroupId, @GroupName, @UserId, @Nickname, @Comment, @Flag,
-                            @Outcome, @Reason, @Rule, @Category, @MatchedTerm, @ActionStatus, @ActionError, @BlockNote);
-                    SELECT last_insert_rowid();
+                            @Outcome, @Reason, @Rule, @Category, @MatchedTerm, @ActionStatus, @ActionError, @BlockNote)
+                    ON CONFLICT (platform, bot_id, group_id, flag, time) DO NOTHING
+                    RETURNING id
                     """,
                     new
                     {
                         key.Time,
-                        DecidedAt = SqliteTime.ToText(decision.DecidedAt),
+                        DecidedAt = StoredTime.ToText(decision.DecidedAt),
                         decision.Platform,
                         Protocol = EnumText<Protocol>.ToText(decision.Protocol),
                         decision.BotId,
@@ -68,7 +61,17 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
                     },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
-                return (added, true);
+                if (added is { } id)
+                {
+                    return (id, true);
+                }
+
+                var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT id FROM join_decisions WHERE platform = @Platform AND bot_id = @BotId AND group_id = @GroupId AND flag = @Flag AND time = @Time",
+                    key,
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return (existing, false);
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -89,11 +92,11 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
             return [];
         }
 
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var groups = groupIds is null ? "" : " AND group_id IN @Groups";
         var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
             $"SELECT {DecisionColumns} FROM join_decisions WHERE decided_at >= @From AND decided_at < @To{groups} ORDER BY decided_at, id LIMIT @Limit",
-            new { From = SqliteTime.ToBoundText(from), To = SqliteTime.ToBoundText(to), Groups = groupIds, Limit = limit },
+            new { From = StoredTime.ToBoundText(from), To = StoredTime.ToBoundText(to), Groups = groupIds, Limit = limit },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToDecision())];
     }
@@ -104,7 +107,7 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
         return await database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO user_blocks (platform, user_id, at, note, incident_id) VALUES (@Platform, @UserId, @At, @Note, @IncidentId) ON CONFLICT (platform, user_id) DO NOTHING",
-                new { block.Platform, block.UserId, At = SqliteTime.ToText(block.At), block.Note, block.IncidentId },
+                new { block.Platform, block.UserId, At = StoredTime.ToText(block.At), block.Note, block.IncidentId },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false) > 0;
@@ -121,7 +124,7 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
 
     public async Task<UserBlock?> FindAsync(string platform, string userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<BlockRow>(new CommandDefinition(
             $"SELECT {BlockColumns} FROM user_blocks WHERE platform = @Platform AND user_id = @UserId",
             new { Platform = platform, UserId = userId },
@@ -131,7 +134,7 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
 
     public async Task<IReadOnlyList<UserBlock>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(create: false, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<BlockRow>(new CommandDefinition(
             $"SELECT {BlockColumns} FROM user_blocks ORDER BY at, platform, user_id",
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -146,7 +149,7 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
         public string? Note { get; set; }
         public long? IncidentId { get; set; }
 
-        public UserBlock ToBlock() => new(Platform, UserId, SqliteTime.Parse(At, $"user_blocks {Platform}/{UserId} at"), Note, IncidentId);
+        public UserBlock ToBlock() => new(Platform, UserId, StoredTime.Parse(At, $"user_blocks {Platform}/{UserId} at"), Note, IncidentId);
     }
 
     private sealed class DecisionRow
@@ -178,8 +181,8 @@ internal sealed class SqliteJoinDecisions(SqliteDatabase database) : IJoinDecisi
             return new JoinDecision
             {
                 Id = Id,
-                Time = SqliteTime.Parse(Time, where + " time"),
-                DecidedAt = SqliteTime.Parse(DecidedAt, where + " decided_at"),
+                Time = StoredTime.Parse(Time, where + " time"),
+                DecidedAt = StoredTime.Parse(DecidedAt, where + " decided_at"),
                 Platform = Platform,
                 Protocol = EnumText<Core.Protocol>.Parse(Protocol, where + " protocol"),
                 BotId = BotId,

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using GroupGuard.Storage.Migrations;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace GroupGuard.Storage.Postgres;
+
+/// <summary>
+/// A PostgreSQL database shared by every instance of the service: connections come from one
+/// Npgsql data source (its pool), writes run side by side (PostgreSQL locks rows, not the
+/// database), and the schema is created by <see cref="PostgresMigrator"/> under an advisory lock.
+/// </summary>
+internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresDatabase(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        Location = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public override string Provider => "postgres";
+
+    /// <summary>Host, port and database; never the user's password.</summary>
+    public override string Location { get; }
+
+    public override string RowId => "ctid";
+
+    public override string ForUpdate => " FOR UPDATE";
+
+    public override IReadOnlyList<Migration> Migrations => PostgresMigrator.Embedded;
+
+    public override string ContainsIgnoringCase(string text, string part) => $"strpos(lower({text}), lower({part})) > 0";
+
+    // Times are stored as UTC text (StoredTime), which PostgreSQL reads as a timestamp.
+    public override string DayOf(string time, string shift) =>
+        $"to_char(CAST({time} AS timestamp) + CAST({shift} AS interval), 'YYYY-MM-DD')";
+
+    public override bool IsMissingTable(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override Task<T> WithWriterAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return action();
+    }
+
+    public override async Task<int> InitializeAsync(IReadOnlyList<Migration> migrations, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var version = await PostgresMigrator.MigrateAsync(connection, migrations, timeProvider, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("PostgreSQL incident store ready at {Location}, schema version {SchemaVersion}.", Location, version);
+            return version;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new InvalidOperationException($"The PostgreSQL incident store at '{Location}' could not be initialized: {ex.Message}", ex);
+        }
+    }
+
+    public override async Task<int> CurrentVersionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
+}

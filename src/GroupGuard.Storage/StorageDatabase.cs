@@ -1,0 +1,73 @@
+using System.Data.Common;
+using GroupGuard.Storage.Migrations;
+using Microsoft.Extensions.Logging;
+
+namespace GroupGuard.Storage;
+
+/// <summary>
+/// The database every store works on: SQLite (<see cref="Sqlite.SqliteDatabase"/>) or PostgreSQL
+/// (<see cref="Postgres.PostgresDatabase"/>). The stores write one SQL for both; what differs
+/// between the two (how a connection is opened, whether writes take turns, a few spellings) is
+/// here.
+/// </summary>
+internal abstract class StorageDatabase
+{
+    /// <summary>The provider's name as the settings and <c>/healthz</c> spell it.</summary>
+    public abstract string Provider { get; }
+
+    /// <summary>Where the data is, fit for logs: a file path, or host, port and database (never a password).</summary>
+    public abstract string Location { get; }
+
+    /// <summary>The column that names a row of a table without a key of its own (SQLite <c>rowid</c>, PostgreSQL <c>ctid</c>).</summary>
+    public abstract string RowId { get; }
+
+    /// <summary>Appended to a SELECT that reads a row it is about to change, so that a concurrent writer waits (PostgreSQL); SQLite writers already take turns.</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>A condition true when <paramref name="text"/> holds <paramref name="part"/> (both SQL expressions), case-insensitively.</summary>
+    public abstract string ContainsIgnoringCase(string text, string part);
+
+    /// <summary>
+    /// The local day (<c>yyyy-MM-dd</c>) of a stored UTC time <paramref name="time"/>, shifted by
+    /// <paramref name="shift"/>, a parameter such as <c>+480 minutes</c>.
+    /// </summary>
+    public abstract string DayOf(string time, string shift);
+
+    /// <summary>Opens a connection to the database, which must exist and be initialized.</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates what is missing (the file, the schema) and migrates; returns the schema version.</summary>
+    public abstract Task<int> InitializeAsync(IReadOnlyList<Migration> migrations, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken);
+
+    /// <summary>The schema version the database is at (0 for none).</summary>
+    public abstract Task<int> CurrentVersionAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>The embedded migrations of this provider, in version order.</summary>
+    public abstract IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> in the writer's turn: SQLite has one writer, so writes queue
+    /// here rather than contend for the file lock; PostgreSQL lets them run together.
+    /// </summary>
+    public abstract Task<T> WithWriterAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken);
+
+    /// <summary>One write: the writer's turn, a connection and a transaction committed at the end.</summary>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        WithWriterAsync(
+            async () =>
+            {
+                await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+                var result = await write(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            },
+            cancellationToken);
+
+    /// <summary>A transaction for a write.</summary>
+    protected virtual async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Whether <paramref name="exception"/> says a table is missing (the store was never initialized).</summary>
+    public abstract bool IsMissingTable(DbException exception);
+}

@@ -72,9 +72,10 @@ internal static class GroupGuardApp
             .AddGroupGuardDigestSchedule(builder.Configuration)
             .AddGroupGuardAlerts(builder.Configuration)
             .AddGroupGuardAlertService()
-            .AddGroupGuardJobs()
+            .AddGroupGuardJobs(builder.Configuration)
             .AddGroupGuardConsole(builder.Configuration);
         builder.Services.AddSingleton<StorageProbe>();
+        builder.Services.AddSingleton<ClusterProbe>();
 
         var app = builder.Build();
         app.UseGroupGuardConsole();

@@ -69,11 +69,48 @@ internal static class HostServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Quartz (in memory for now; the cluster issue moves it to PostgreSQL) and the daily jobs.</summary>
-    public static IServiceCollection AddGroupGuardJobs(this IServiceCollection services)
+    /// <summary>The setting that names this instance in a cluster (default: generated at start).</summary>
+    public const string InstanceIdKey = "GroupGuard:InstanceId";
+
+    /// <summary>
+    /// Quartz and the daily jobs. With SQLite the schedule is kept in memory (one instance); with
+    /// PostgreSQL it is Quartz's ADO.NET job store on the same database (its tables are migration
+    /// 2), clustered: every instance runs the scheduler, and each firing runs on exactly one of
+    /// them; an instance that stops checking in has its jobs recovered by another.
+    /// </summary>
+    public static IServiceCollection AddGroupGuardJobs(this IServiceCollection services, IConfiguration configuration)
     {
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var instanceId = configuration[InstanceIdKey];
         services.AddQuartz(quartz =>
         {
+            if (storage.IsPostgres)
+            {
+                quartz.ConfigureScheduler(scheduler =>
+                {
+                    // One name for every instance: the cluster is the instances sharing it.
+                    scheduler.InstanceName = ClusterName;
+                    if (string.IsNullOrWhiteSpace(instanceId))
+                    {
+                        scheduler.GenerateInstanceId = true;
+                    }
+                    else
+                    {
+                        scheduler.InstanceId = instanceId.Trim();
+                    }
+                });
+                quartz.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(storage.ConnectionString);
+                    store.UseClustering(cluster =>
+                    {
+                        // A dead instance's jobs are taken over about 20 s after its last check-in.
+                        cluster.CheckinInterval = TimeSpan.FromSeconds(5);
+                        cluster.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+                    });
+                });
+            }
+
             quartz.AddJob<RetentionJob>(job => job.WithIdentity(RetentionJob.Key));
             quartz.AddTrigger(trigger => trigger
                 .ForJob(RetentionJob.Key)
@@ -83,6 +120,9 @@ internal static class HostServiceCollectionExtensions
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;
     }
+
+    /// <summary>The Quartz scheduler's name, the same on every instance of a cluster.</summary>
+    public const string ClusterName = "GroupGuard";
 }
 
 internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>

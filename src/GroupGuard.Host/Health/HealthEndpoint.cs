@@ -13,7 +13,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -29,6 +29,8 @@ internal static class HealthEndpoint
                 }
                 : new { status = "unusable", error = check.Error, checked_at = check.At };
 
+            var cluster = await clusterProbe.CheckAsync(cancellationToken);
+
             // The console is on once an account exists; asking needs a usable database.
             var console = storageOk ? await WebConsole.ConsoleRegistration.StateAsync(http.RequestServices, cancellationToken) : "unknown";
             var ruleStatus = rules.Status;
@@ -37,6 +39,13 @@ internal static class HealthEndpoint
             {
                 status = !storageOk ? "unhealthy" : ruleStatus.Healthy ? "healthy" : "degraded",
                 storage,
+                instance = new
+                {
+                    id = cluster.InstanceId,
+                    clustered = cluster.Clustered,
+                    nodes = cluster.Nodes.Select(n => new { id = n.Id, state = n.State, last_check_in = n.LastCheckIn, current = n.Current }),
+                    error = cluster.Error,
+                },
                 rules = new
                 {
                     status = ruleStatus.Healthy ? "ok" : "errors",

@@ -23,9 +23,11 @@ internal static class PostgresMigrator
         );
         """;
 
-    /// <summary>The embedded PostgreSQL migrations, in version order.</summary>
+    /// <summary>The PostgreSQL migrations, in version order: the embedded scripts and Quartz's tables (<see cref="QuartzSchema"/>).</summary>
     public static IReadOnlyList<Migration> Embedded { get; } =
-        Migration.LoadEmbedded(typeof(PostgresMigrator).Assembly, "GroupGuard.Storage.Postgres.Migrations.");
+        [.. Migration.LoadEmbedded(typeof(PostgresMigrator).Assembly, "GroupGuard.Storage.Postgres.Migrations.")
+            .Append(QuartzSchema.Migration)
+            .OrderBy(m => m.Version)];
 
     /// <summary>Returns the schema version the database has afterwards.</summary>
     public static async Task<int> MigrateAsync(

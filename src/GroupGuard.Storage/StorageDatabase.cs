@@ -24,6 +24,13 @@ internal abstract class StorageDatabase
     /// <summary>Appended to a SELECT that reads a row it is about to change, so that a concurrent writer waits (PostgreSQL); SQLite writers already take turns.</summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>
+    /// A statement that makes the rest of the transaction wait for any other transaction that ran
+    /// it with the same <paramref name="key"/> (an SQL expression), or null where writers take
+    /// turns anyway (SQLite).
+    /// </summary>
+    public abstract string? KeyLock(string key);
+
     /// <summary>A condition true when <paramref name="text"/> holds <paramref name="part"/> (both SQL expressions), case-insensitively.</summary>
     public abstract string ContainsIgnoringCase(string text, string part);
 

@@ -48,6 +48,12 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISentWarnings, SentWarnings>();
         services.TryAddSingleton<IDigestOutbox, DigestOutbox>();
         services.TryAddSingleton<IImageBlocks, ImageBlocks>();
+        // Several instances share flood and repeat counts through the database; one alone keeps them in memory.
+        if (configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.IsPostgres == true)
+        {
+            services.TryAddSingleton<Core.Detection.IStreamLog, StreamLog>();
+        }
+
         services.TryAddSingleton<JoinDecisions>();
         services.TryAddSingleton<Core.Members.IJoinDecisions>(sp => sp.GetRequiredService<JoinDecisions>());
         services.TryAddSingleton<Core.Members.IUserBlocks>(sp => sp.GetRequiredService<JoinDecisions>());

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using GroupGuard.Core.Rules;
 using GroupGuard.Core.Text;
 
@@ -8,9 +10,10 @@ namespace GroupGuard.Core.Detection;
 /// Rules over the message stream: floods, the same text repeated across groups, @all from members.
 /// Its memory is keyed by sender, not by rule set, so it survives a rule reload; it is bounded:
 /// senders quiet for longer than the longest window are forgotten, and past <c>maxSenders</c> the
-/// oldest are dropped.
+/// oldest are dropped. Several instances on one database share the stream instead
+/// (<see cref="IStreamLog"/>): a flood split between them is still one flood.
 /// </summary>
-public sealed class StreamTracker(int maxSenders = 100_000)
+public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared = null)
 {
     /// <summary>Texts shorter than this (folded) are never "the same text" (收到, 好的, +1).</summary>
     private const int MinRepeatLength = 4;
@@ -21,6 +24,7 @@ public sealed class StreamTracker(int maxSenders = 100_000)
     private readonly Dictionary<string, Queue<DateTimeOffset>> _repeats = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _observed;
+    private long _sharedFailures;
 
     /// <summary>Records the message and returns the stream rules it trips.</summary>
     public IReadOnlyList<RuleHit> Observe(RuleSet rules, ChatMessage message)
@@ -78,6 +82,87 @@ public sealed class StreamTracker(int maxSenders = 100_000)
 
                         break;
                 }
+            }
+        }
+
+        return hits ?? (IReadOnlyList<RuleHit>)[];
+    }
+
+    /// <summary>
+    /// Records the message and returns the stream rules it trips: in this process's memory, or in
+    /// the <see cref="IStreamLog"/> all instances share, where a message delivered to two instances
+    /// counts once.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<RuleHit>> ObserveAsync(RuleSet rules, ChatMessage message, CancellationToken cancellationToken)
+    {
+        if (shared is null || rules.StreamRules.Count == 0)
+        {
+            return Observe(rules, message);
+        }
+
+        try
+        {
+            return await ObserveSharedAsync(shared, rules, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The shared log is out of reach: count in this instance's memory rather than not at
+            // all; the health report shows how often that happened.
+            Interlocked.Increment(ref _sharedFailures);
+            return Observe(rules, message);
+        }
+    }
+
+    /// <summary>Messages whose streams were counted in memory because the shared log failed.</summary>
+    public long SharedFailures => Interlocked.Read(ref _sharedFailures);
+
+    private static async Task<IReadOnlyList<RuleHit>> ObserveSharedAsync(IStreamLog shared, RuleSet rules, ChatMessage message, CancellationToken cancellationToken)
+    {
+        List<RuleHit>? hits = null;
+        var messageKey = string.Create(CultureInfo.InvariantCulture, $"{message.MessageId}|{message.Time.ToUnixTimeMilliseconds()}");
+        var floodStream = $"flood|{message.Platform}|{message.GroupId}|{message.UserId}";
+        string? repeatStream = null;
+        foreach (var rule in rules.StreamRules)
+        {
+            if (!rule.Groups.Covers(message.GroupId))
+            {
+                continue;
+            }
+
+            var stream = rule.Stream!;
+            switch (stream.Kind)
+            {
+                case StreamKind.Flood:
+                    var inWindow = await shared.RecordAsync(floodStream, messageKey, message.Time, message.Time.AddSeconds(-stream.Seconds), cancellationToken).ConfigureAwait(false);
+                    if (inWindow > stream.Count)
+                    {
+                        (hits ??= []).Add(new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"{inWindow} messages in {stream.Seconds} s"), 0, 0));
+                    }
+
+                    break;
+                case StreamKind.Repeat:
+                    var folded = TextFolder.Plain.FoldToString(message.Text);
+                    if (folded.Length < MinRepeatLength)
+                    {
+                        break;
+                    }
+
+                    // The text can be long: the shared key holds its hash.
+                    repeatStream ??= $"repeat|{message.Platform}|{message.UserId}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(folded)))}";
+                    var repeated = await shared.RecordAsync(repeatStream, $"{message.GroupId}|{messageKey}", message.Time, message.Time.AddSeconds(-stream.Seconds), cancellationToken).ConfigureAwait(false);
+                    if (repeated >= stream.Count)
+                    {
+                        (hits ??= []).Add(new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"the same text {repeated} times in {stream.Seconds} s"), 0, message.Text.Length));
+                    }
+
+                    break;
+                case StreamKind.MentionAll:
+                    if (message.MentionsAll && message.SenderRole is not (SenderRole.Owner or SenderRole.Admin))
+                    {
+                        (hits ??= []).Add(new RuleHit(rule, "@all", 0, 0));
+                    }
+
+                    break;
             }
         }
 

@@ -68,7 +68,7 @@ internal sealed partial class Moderator(
         List<RuleHit> hits;
         try
         {
-            hits = [.. MessageDetector.Detect(ruleSet, message, segmenter).Hits, .. streams.Observe(ruleSet, message)];
+            hits = [.. MessageDetector.Detect(ruleSet, message, segmenter).Hits, .. await streams.ObserveAsync(ruleSet, message, stoppingToken)];
         }
         catch (Exception ex)
         {

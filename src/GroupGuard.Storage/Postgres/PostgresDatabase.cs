@@ -34,6 +34,8 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
 
     public override string ContainsIgnoringCase(string text, string part) => $"strpos(lower({text}), lower({part})) > 0";
 
+    public override string? KeyLock(string key) => $"SELECT pg_advisory_xact_lock(hashtext({key}))";
+
     // Times are stored as UTC text (StoredTime), which PostgreSQL reads as a timestamp.
     public override string DayOf(string time, string shift) =>
         $"to_char(CAST({time} AS timestamp) + CAST({shift} AS interval), 'YYYY-MM-DD')";

@@ -66,6 +66,8 @@ internal sealed class SqliteDatabase : StorageDatabase
 
     public override string ContainsIgnoringCase(string text, string part) => $"instr(lower({text}), lower({part})) > 0";
 
+    public override string? KeyLock(string key) => null;
+
     public override string DayOf(string time, string shift) => $"date({time}, {shift})";
 
     public override bool IsMissingTable(DbException exception) =>

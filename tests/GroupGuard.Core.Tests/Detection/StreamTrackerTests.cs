@@ -83,3 +83,114 @@ public sealed class StreamTrackerTests
         Assert.True(tracker.Senders <= 100, $"{tracker.Senders} senders remembered");
     }
 }
+
+/// <summary>
+/// Several instances share their streams through an <see cref="IStreamLog"/> (PostgreSQL in the
+/// service; a fake here that keeps rows the way the shared table does): a flood or a wave split
+/// between instances adds up, and a message delivered to two of them counts once.
+/// </summary>
+public sealed class SharedStreamTests
+{
+    private static readonly RuleSet Rules = MessageDetectorTests.Load("""
+        pack: spam
+        rules:
+          - id: spam.flood
+            flood: { messages: 3, seconds: 10 }
+          - id: spam.wave
+            repeat: { times: 3, seconds: 120 }
+        """);
+
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ChatMessage Message(int n, int second, string text, string group = "100") =>
+        Messages.Group(text, id: $"m{n}", group: group, user: "200", time: T0.AddSeconds(second), bot: "1");
+
+    [Fact]
+    public async Task A_flood_split_between_two_instances_trips_on_the_one_that_sees_its_last_message()
+    {
+        var log = new FakeStreamLog();
+        StreamTracker[] instances = [new(shared: log), new(shared: log)];
+
+        var fired = new List<bool>();
+        for (var i = 0; i < 5; i++)
+        {
+            var hits = await instances[i % 2].ObserveAsync(Rules, Message(i, i, $"第{i}条"), CancellationToken.None);
+            fired.Add(hits.Any(h => h.Rule.Id == "spam.flood"));
+        }
+
+        Assert.Equal([false, false, false, true, true], fired);
+
+        // Alone, neither instance saw more than three messages: memory would have missed it.
+        var alone = new StreamTracker();
+        Assert.DoesNotContain(
+            Enumerable.Range(0, 5).Where(i => i % 2 == 0).Select(i => alone.Observe(Rules, Message(i, i, $"第{i}条"))),
+            hits => hits.Any(h => h.Rule.Id == "spam.flood"));
+    }
+
+    [Fact]
+    public async Task A_message_redelivered_to_the_other_instance_counts_once()
+    {
+        var log = new FakeStreamLog();
+        StreamTracker[] instances = [new(shared: log), new(shared: log)];
+
+        foreach (var i in Enumerable.Range(0, 3))
+        {
+            await instances[0].ObserveAsync(Rules, Message(i, i, $"第{i}条"), CancellationToken.None);
+            var again = await instances[1].ObserveAsync(Rules, Message(i, i, $"第{i}条"), CancellationToken.None);
+            Assert.DoesNotContain(again, h => h.Rule.Id == "spam.flood");
+        }
+
+        Assert.Equal(3, log.Rows("flood|qq|100|200"));
+    }
+
+    [Fact]
+    public async Task A_wave_across_groups_and_instances_is_one_wave()
+    {
+        var log = new FakeStreamLog();
+        StreamTracker[] instances = [new(shared: log), new(shared: log), new(shared: log)];
+
+        var hits = new List<IReadOnlyList<RuleHit>>();
+        foreach (var (group, i) in new[] { "100", "101", "102" }.Select((g, i) => (g, i)))
+        {
+            hits.Add(await instances[i].ObserveAsync(Rules, Message(i, i * 30, "加我领取免费课程", group), CancellationToken.None));
+        }
+
+        Assert.DoesNotContain(hits[1], h => h.Rule.Id == "spam.wave");
+        Assert.Contains(hits[2], h => h.Rule.Id == "spam.wave");
+    }
+
+    [Fact]
+    public async Task When_the_shared_log_fails_the_instance_counts_in_its_own_memory()
+    {
+        var tracker = new StreamTracker(shared: new FailingStreamLog());
+
+        var fired = new List<bool>();
+        for (var i = 0; i < 5; i++)
+        {
+            fired.Add((await tracker.ObserveAsync(Rules, Message(i, i, $"第{i}条"), CancellationToken.None)).Any(h => h.Rule.Id == "spam.flood"));
+        }
+
+        Assert.Equal([false, false, false, true, true], fired);
+        Assert.Equal(5, tracker.SharedFailures);
+    }
+
+    /// <summary>Rows keyed by stream and message, as the shared table keeps them.</summary>
+    private sealed class FakeStreamLog : IStreamLog
+    {
+        private readonly Dictionary<(string Stream, string Message), DateTimeOffset> _rows = [];
+
+        public int Rows(string stream) => _rows.Keys.Count(k => k.Stream.StartsWith(stream, StringComparison.Ordinal));
+
+        public Task<int> RecordAsync(string stream, string messageKey, DateTimeOffset time, DateTimeOffset since, CancellationToken cancellationToken)
+        {
+            _rows.TryAdd((stream, messageKey), time);
+            return Task.FromResult(_rows.Count(r => r.Key.Stream == stream && r.Value > since));
+        }
+    }
+
+    private sealed class FailingStreamLog : IStreamLog
+    {
+        public Task<int> RecordAsync(string stream, string messageKey, DateTimeOffset time, DateTimeOffset since, CancellationToken cancellationToken) =>
+            Task.FromException<int>(new InvalidOperationException("the database is down"));
+    }
+}

@@ -1,0 +1,59 @@
+using Dapper;
+using GroupGuard.Core.Detection;
+
+namespace GroupGuard.Storage.Stores;
+
+/// <summary>
+/// The flood and repeat streams in the shared database (<c>stream_log</c>), for several instances
+/// on PostgreSQL: a message is one row, keyed by its stream and itself, so a redelivery to another
+/// instance adds nothing. Rows older than the longest window a rule may have (a day) are deleted
+/// now and then, by whichever instance happens to write.
+/// </summary>
+internal sealed class StreamLog(StorageDatabase database) : IStreamLog
+{
+    /// <summary>The longest window a flood or repeat rule may have (rules allow up to 86,400 s), and a margin.</summary>
+    internal static readonly TimeSpan Kept = TimeSpan.FromSeconds(86_400 + 60);
+
+    /// <summary>One write in this many also deletes what has aged out.</summary>
+    internal const int PruneEvery = 1000;
+
+    private long _writes;
+
+    public async Task<int> RecordAsync(string stream, string messageKey, DateTimeOffset time, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentException.ThrowIfNullOrEmpty(messageKey);
+        var prune = Interlocked.Increment(ref _writes) % PruneEvery == 0;
+        return await database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                // Two instances counting one stream at once each wait for the other's row, so a
+                // flood split between them is counted whole by the later one.
+                if (database.KeyLock("@Stream") is { } keyLock)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(keyLock, new { Stream = stream }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO stream_log (stream, message, at) VALUES (@Stream, @Message, @At) ON CONFLICT DO NOTHING",
+                    new { Stream = stream, Message = messageKey, At = StoredTime.ToText(time) },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (prune)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "DELETE FROM stream_log WHERE at < @Cutoff",
+                        new { Cutoff = StoredTime.ToBoundText(time - Kept) },
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM stream_log WHERE stream = @Stream AND at > @Since",
+                    new { Stream = stream, Since = StoredTime.ToBoundText(since) },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -233,7 +233,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         var groupIds = GroupFilter(query.GroupIds);
         if (groupIds is not null)
         {
-            conditions.Add("group_id IN @GroupIds");
+            conditions.Add(_database.IsAnyOf("group_id", "@GroupIds"));
         }
 
         var sql = $"SELECT {Columns} FROM incidents"
@@ -267,7 +267,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
     public Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken) =>
         UpdateEachAsync(
             incidentIds,
-            "UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE id IN @Ids",
+            $"UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE {_database.IsAnyOf("id", "@Ids")}",
             new { Status = EnumText<ActionStatus>.ToText(status), Error = error, Kind = EnumText<ActionErrorKind>.ToText(errorKind) },
             cancellationToken);
 
@@ -277,7 +277,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         ArgumentOutOfRangeException.ThrowIfNegative(failed);
         return UpdateEachAsync(
             incidentIds,
-            "UPDATE incidents SET cleared_messages = @Recalled, clear_failed = @Failed WHERE id IN @Ids",
+            $"UPDATE incidents SET cleared_messages = @Recalled, clear_failed = @Failed WHERE {_database.IsAnyOf("id", "@Ids")}",
             new { Recalled = recalled, Failed = failed },
             cancellationToken);
     }
@@ -376,7 +376,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             SELECT platform AS Platform, group_id AS GroupId, hour AS Hour, count AS Count FROM message_counts
             WHERE hour >= @From AND hour < @To
             """
-            + (groups is null ? "" : " AND group_id IN @GroupIds")
+            + (groups is null ? "" : " AND " + _database.IsAnyOf("group_id", "@GroupIds"))
             + " ORDER BY hour, platform, group_id";
 
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -359,6 +359,21 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             return;
         }
 
+        // Each upsert locks its counter's row until the batch commits. Two instances counting the
+        // same groups (PostgreSQL) that took the rows in different orders would each wait for a row
+        // the other holds: a deadlock, and one batch lost. One order for everyone makes the second wait.
+        rows.Sort(static (a, b) =>
+        {
+            var byPlatform = string.CompareOrdinal(a.Platform, b.Platform);
+            if (byPlatform != 0)
+            {
+                return byPlatform;
+            }
+
+            var byGroup = string.CompareOrdinal(a.GroupId, b.GroupId);
+            return byGroup != 0 ? byGroup : string.CompareOrdinal(a.Hour, b.Hour);
+        });
+
         await WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(
                 new CommandDefinition(AddMessageCountSql, rows, transaction, cancellationToken: cancellationToken)),

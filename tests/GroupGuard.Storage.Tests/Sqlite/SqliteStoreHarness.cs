@@ -21,8 +21,6 @@ internal sealed class SqliteStoreHarness : StoreHarness, IDisposable
 
     public string DatabasePath { get; }
 
-    public string FolderPath => _folder.Path;
-
     public IncidentStore CreateStore(IReadOnlyList<Migration>? migrations = null) => new(
         new SqliteDatabase($"Data Source={DatabasePath}"),
         Time,

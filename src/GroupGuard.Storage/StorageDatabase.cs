@@ -31,6 +31,14 @@ internal abstract class StorageDatabase
     /// </summary>
     public abstract string? KeyLock(string key);
 
+    /// <summary>
+    /// A condition true when <paramref name="column"/> equals a value of the list parameter
+    /// <paramref name="list"/> (<c>@Ids</c>), whose value must be an array. Dapper expands a list
+    /// into one parameter per value for SQLite (<c>IN (@Ids1, @Ids2)</c>) but hands it to Npgsql
+    /// whole, as one PostgreSQL array, where <c>IN</c> is a syntax error.
+    /// </summary>
+    public abstract string IsAnyOf(string column, string list);
+
     /// <summary>A condition true when <paramref name="text"/> holds <paramref name="part"/> (both SQL expressions), case-insensitively.</summary>
     public abstract string ContainsIgnoringCase(string text, string part);
 

@@ -32,6 +32,8 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
 
     public override IReadOnlyList<Migration> Migrations => PostgresMigrator.Embedded;
 
+    public override string IsAnyOf(string column, string list) => $"{column} = ANY({list})";
+
     public override string ContainsIgnoringCase(string text, string part) => $"strpos(lower({text}), lower({part})) > 0";
 
     public override string? KeyLock(string key) => $"SELECT pg_advisory_xact_lock(hashtext({key}))";

@@ -64,6 +64,8 @@ internal sealed class SqliteDatabase : StorageDatabase
 
     public override IReadOnlyList<Migration> Migrations => Embedded;
 
+    public override string IsAnyOf(string column, string list) => $"{column} IN {list}";
+
     public override string ContainsIgnoringCase(string text, string part) => $"instr(lower({text}), lower({part})) > 0";
 
     public override string? KeyLock(string key) => null;

@@ -29,7 +29,7 @@ internal sealed partial class IncidentStore
 
         if (GroupFilter(filter.Scope) is { } scope)
         {
-            conditions.Add("group_id IN @Scope");
+            conditions.Add(_database.IsAnyOf("group_id", "@Scope"));
             parameters.Add("Scope", scope);
         }
 
@@ -98,7 +98,8 @@ internal sealed partial class IncidentStore
         }
 
         var groups = GroupFilter(scope);
-        var where = "time >= @From AND time < @To" + (groups is null ? "" : " AND group_id IN @Scope");
+        var inScope = groups is null ? "" : " AND " + _database.IsAnyOf("group_id", "@Scope");
+        var where = "time >= @From AND time < @To" + inScope;
         var parameters = new
         {
             From = StoredTime.ToBoundText(from),
@@ -123,7 +124,7 @@ internal sealed partial class IncidentStore
         var totals = (await Query<TotalsRow>(
             $"SELECT COUNT(*) AS Incidents, CAST(COALESCE(SUM(false_positive), 0) AS BIGINT) AS FalsePositives FROM incidents WHERE {where}").ConfigureAwait(false)).Single();
         var messages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM message_counts WHERE hour >= @From AND hour < @To" + (groups is null ? "" : " AND group_id IN @Scope"),
+            "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM message_counts WHERE hour >= @From AND hour < @To" + inScope,
             parameters,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
 

@@ -233,7 +233,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         var groupIds = GroupFilter(query.GroupIds);
         if (groupIds is not null)
         {
-            conditions.Add("group_id IN @GroupIds");
+            conditions.Add(_database.IsAnyOf("group_id", "@GroupIds"));
         }
 
         var sql = $"SELECT {Columns} FROM incidents"
@@ -267,7 +267,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
     public Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken) =>
         UpdateEachAsync(
             incidentIds,
-            "UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE id IN @Ids",
+            $"UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE {_database.IsAnyOf("id", "@Ids")}",
             new { Status = EnumText<ActionStatus>.ToText(status), Error = error, Kind = EnumText<ActionErrorKind>.ToText(errorKind) },
             cancellationToken);
 
@@ -277,7 +277,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         ArgumentOutOfRangeException.ThrowIfNegative(failed);
         return UpdateEachAsync(
             incidentIds,
-            "UPDATE incidents SET cleared_messages = @Recalled, clear_failed = @Failed WHERE id IN @Ids",
+            $"UPDATE incidents SET cleared_messages = @Recalled, clear_failed = @Failed WHERE {_database.IsAnyOf("id", "@Ids")}",
             new { Recalled = recalled, Failed = failed },
             cancellationToken);
     }
@@ -359,6 +359,21 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             return;
         }
 
+        // Each upsert locks its counter's row until the batch commits. Two instances counting the
+        // same groups (PostgreSQL) that took the rows in different orders would each wait for a row
+        // the other holds: a deadlock, and one batch lost. One order for everyone makes the second wait.
+        rows.Sort(static (a, b) =>
+        {
+            var byPlatform = string.CompareOrdinal(a.Platform, b.Platform);
+            if (byPlatform != 0)
+            {
+                return byPlatform;
+            }
+
+            var byGroup = string.CompareOrdinal(a.GroupId, b.GroupId);
+            return byGroup != 0 ? byGroup : string.CompareOrdinal(a.Hour, b.Hour);
+        });
+
         await WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(
                 new CommandDefinition(AddMessageCountSql, rows, transaction, cancellationToken: cancellationToken)),
@@ -376,7 +391,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             SELECT platform AS Platform, group_id AS GroupId, hour AS Hour, count AS Count FROM message_counts
             WHERE hour >= @From AND hour < @To
             """
-            + (groups is null ? "" : " AND group_id IN @GroupIds")
+            + (groups is null ? "" : " AND " + _database.IsAnyOf("group_id", "@GroupIds"))
             + " ORDER BY hour, platform, group_id";
 
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);

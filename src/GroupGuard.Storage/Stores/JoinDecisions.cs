@@ -93,10 +93,11 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
         }
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var groups = groupIds is null ? "" : " AND group_id IN @Groups";
+        var groups = groupIds is null ? "" : " AND " + database.IsAnyOf("group_id", "@Groups");
+        // An array whatever collection the caller passed: Npgsql binds it as a PostgreSQL array.
         var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
             $"SELECT {DecisionColumns} FROM join_decisions WHERE decided_at >= @From AND decided_at < @To{groups} ORDER BY decided_at, id LIMIT @Limit",
-            new { From = StoredTime.ToBoundText(from), To = StoredTime.ToBoundText(to), Groups = groupIds, Limit = limit },
+            new { From = StoredTime.ToBoundText(from), To = StoredTime.ToBoundText(to), Groups = groupIds?.ToArray(), Limit = limit },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToDecision())];
     }

@@ -1,6 +1,7 @@
 using Dapper;
 using GroupGuard.Storage.Sqlite;
 using GroupGuard.Storage.Stores;
+using GroupGuard.Storage.Tests.Stores;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
 
@@ -9,7 +10,7 @@ public sealed class CheckTests
     [Fact]
     public async Task Check_reports_provider_full_path_and_schema_version()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
         await harness.Store.AddAsync([Samples.Incident(messageId: "1"), Samples.Incident(messageId: "2")], CancellationToken.None);
 
@@ -24,7 +25,7 @@ public sealed class CheckTests
     [Fact]
     public async Task Check_proves_a_write_by_stamping_the_health_row()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
 
         await harness.Store.CheckAsync(CancellationToken.None);
@@ -38,7 +39,7 @@ public sealed class CheckTests
     [Fact]
     public async Task Check_fails_when_the_database_path_is_a_directory()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         Directory.CreateDirectory(harness.DatabasePath);
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.CheckAsync(CancellationToken.None));
@@ -50,7 +51,7 @@ public sealed class CheckTests
     [Fact]
     public async Task Check_fails_on_a_file_that_is_not_a_database()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await File.WriteAllBytesAsync(harness.DatabasePath, Enumerable.Repeat((byte)'x', 8192).ToArray());
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.CheckAsync(CancellationToken.None));
@@ -62,7 +63,7 @@ public sealed class CheckTests
     [Fact]
     public async Task Initialize_fails_clearly_on_a_file_that_is_not_a_database()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await File.WriteAllBytesAsync(harness.DatabasePath, Enumerable.Repeat((byte)'x', 8192).ToArray());
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.InitializeAsync(CancellationToken.None));
@@ -73,7 +74,7 @@ public sealed class CheckTests
     [Fact]
     public async Task Check_fails_when_the_database_file_was_deleted_and_does_not_recreate_it()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
         await harness.Store.CheckAsync(CancellationToken.None);
         File.Delete(harness.DatabasePath);
@@ -87,7 +88,7 @@ public sealed class CheckTests
     [Fact]
     public async Task Check_fails_on_a_database_that_was_never_initialized()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         using (harness.OpenRawCreate())
         {
         }

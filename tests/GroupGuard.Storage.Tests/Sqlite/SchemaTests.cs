@@ -3,6 +3,7 @@ using GroupGuard.Core;
 using GroupGuard.Storage.Migrations;
 using GroupGuard.Storage.Sqlite;
 using GroupGuard.Storage.Stores;
+using GroupGuard.Storage.Tests.Stores;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -16,7 +17,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task Initialize_creates_the_schema_in_wal_mode()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
 
         await harness.Store.InitializeAsync(CancellationToken.None);
 
@@ -36,7 +37,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task Initialize_twice_is_a_no_op_that_keeps_incidents_and_records_each_migration_once()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
         await harness.Store.AddAsync([Samples.Incident()], CancellationToken.None);
 
@@ -54,7 +55,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task Schema_version_records_name_and_time_of_each_migration()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
 
         await harness.Store.InitializeAsync(CancellationToken.None);
 
@@ -67,7 +68,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task Initialize_creates_a_nested_folder_for_the_database()
     {
-        using var harness = new StoreHarness(Path.Combine("data", "nested", "groupguard.db"));
+        using var harness = new SqliteStoreHarness(Path.Combine("data", "nested", "groupguard.db"));
         Assert.False(Directory.Exists(Path.GetDirectoryName(harness.DatabasePath)));
 
         await harness.Store.InitializeAsync(CancellationToken.None);
@@ -92,7 +93,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task A_later_migration_upgrades_an_existing_database_and_keeps_its_incidents()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
         await harness.Store.AddAsync([Samples.Incident()], CancellationToken.None);
 
@@ -109,7 +110,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task A_failing_migration_is_rolled_back_whole_and_named_in_the_error()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
 
         var broken = harness.CreateStore(
@@ -128,7 +129,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task A_database_from_a_newer_GroupGuard_is_refused_at_start()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.CreateStore([.. SqliteDatabase.Embedded, new Migration(Next, "9999_future", "SELECT 1;")])
             .InitializeAsync(CancellationToken.None);
 
@@ -140,7 +141,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task A_version_1_database_upgrades_to_moderation_keeping_its_incidents_with_neutral_defaults()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version == 1)]).InitializeAsync(CancellationToken.None);
         using (var v1 = harness.OpenRaw())
         {
@@ -177,7 +178,7 @@ public sealed class SchemaTests
     [Fact]
     public void The_bundled_SQLite_supports_RETURNING()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         using var db = harness.OpenRawCreate();
 
         // AddAsync learns ids and skipped duplicates from INSERT ... RETURNING (SQLite 3.35+).
@@ -188,7 +189,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task Counting_offences_uses_the_offender_index_not_a_table_scan()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
 
         using var db = harness.OpenRaw();
@@ -210,7 +211,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task A_version_7_database_upgrades_to_digest_charts_keeping_its_digests_without_one()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version <= 7)]).InitializeAsync(CancellationToken.None);
         using (var v7 = harness.OpenRaw())
         {
@@ -237,7 +238,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task A_version_9_database_upgrades_with_its_incidents_as_the_messages_own_text_and_nothing_cleared()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version <= 9)]).InitializeAsync(CancellationToken.None);
         using (var v9 = harness.OpenRaw())
         {
@@ -264,7 +265,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task A_version_4_database_learns_the_protocol_of_its_incidents_from_their_platform()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version <= 4)]).InitializeAsync(CancellationToken.None);
         using (var v4 = harness.OpenRaw())
         {
@@ -294,7 +295,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task Enums_are_stored_as_lowercase_names()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
         await harness.Store.AddAsync(
             [Samples.Incident() with
@@ -317,7 +318,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task A_version_2_database_upgrades_to_the_digest_outbox_keeping_its_incidents_and_counts()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version <= 2)]).InitializeAsync(CancellationToken.None);
         using (var v2 = harness.OpenRaw())
         {
@@ -370,7 +371,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task Initialize_creates_the_outbox_tables_and_the_indexes_its_queries_use()
     {
-        using var harness = new StoreHarness();
+        using var harness = new SqliteStoreHarness();
         await harness.Store.InitializeAsync(CancellationToken.None);
 
         using var db = harness.OpenRaw();

@@ -1,23 +1,14 @@
 using GroupGuard.Core;
-using GroupGuard.Storage.Sqlite;
 using GroupGuard.Storage.Stores;
-using Microsoft.Extensions.Logging.Abstractions;
 
-namespace GroupGuard.Storage.Tests.Sqlite;
+namespace GroupGuard.Storage.Tests.Stores;
 
-public sealed class RetentionTests : IAsyncLifetime, IDisposable
+/// <summary>What retention deletes or masks of old evidence, and what it keeps.</summary>
+public abstract class RetentionTests : StoreTests
 {
     private static readonly DateTimeOffset Cutoff = new(2025, 2, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly StoreHarness _harness = new();
-
-    private IIncidentStore Store => _harness.Store;
-
-    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose() => _harness.Dispose();
+    private IIncidentStore Store => Harness.Store;
 
     private static Incident WithEvidence(string messageId, DateTimeOffset time) => Samples.Incident(messageId: messageId, time: time) with
     {
@@ -40,7 +31,7 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
         var deleted = await Store.ApplyRetentionAsync(Cutoff, RetentionMode.Delete, CancellationToken.None);
 
         Assert.Equal(2, deleted);
-        Assert.Equal(["at-cutoff", "new"], (await _harness.QueryAllAsync()).Select(x => x.MessageId));
+        Assert.Equal(["at-cutoff", "new"], (await Harness.QueryAllAsync()).Select(x => x.MessageId));
         Assert.Equal(0, await Store.ApplyRetentionAsync(Cutoff, RetentionMode.Delete, CancellationToken.None));
     }
 
@@ -65,12 +56,12 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
     {
         var ids = await Store.AddAsync([WithEvidence("old", Cutoff.AddDays(-1)), WithEvidence("new", Cutoff)], CancellationToken.None);
         await Store.MarkFalsePositiveAsync(ids[0], true, "误报", Cutoff, null, CancellationToken.None);
-        var before = await _harness.QueryAllAsync();
+        var before = await Harness.QueryAllAsync();
 
         var masked = await Store.ApplyRetentionAsync(Cutoff, RetentionMode.Mask, CancellationToken.None);
 
         Assert.Equal(1, masked);
-        var after = await _harness.QueryAllAsync();
+        var after = await Harness.QueryAllAsync();
         Assert.Equal("", after[0].MessageText);
         Assert.Null(after[0].NormalizedText);
         Assert.Empty(after[0].Spans);
@@ -90,7 +81,7 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
         var third = await Store.ApplyRetentionAsync(Cutoff, RetentionMode.Mask, CancellationToken.None);
 
         Assert.Equal((1, 1, 0), (first, second, third));
-        Assert.All(await _harness.QueryAllAsync(), x => Assert.Equal("", x.MessageText));
+        Assert.All(await Harness.QueryAllAsync(), x => Assert.Equal("", x.MessageText));
     }
 
     [Fact]
@@ -108,12 +99,7 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
     [InlineData(RetentionMode.Mask)]
     public async Task Retention_in_small_slices_still_reaches_every_old_incident_and_counts_each_once(RetentionMode mode)
     {
-        var store = new IncidentStore(
-            new SqliteDatabase($"Data Source={_harness.DatabasePath}"),
-            _harness.Time,
-            NullLogger.Instance,
-            SqliteDatabase.Embedded,
-            retentionBatchSize: 3);
+        var store = Harness.CreateStoreOfAnotherInstance(retentionBatchSize: 3);
         await store.AddAsync(
             [.. Enumerable.Range(0, 10).Select(i => WithEvidence($"old{i}", Cutoff.AddMinutes(-i - 1))), WithEvidence("new", Cutoff)],
             CancellationToken.None);
@@ -121,7 +107,7 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
         var affected = await store.ApplyRetentionAsync(Cutoff, mode, CancellationToken.None);
 
         Assert.Equal(10, affected);
-        var left = await _harness.QueryAllAsync();
+        var left = await Harness.QueryAllAsync();
         if (mode == RetentionMode.Delete)
         {
             Assert.Equal(["new"], left.Select(x => x.MessageId));
@@ -141,7 +127,7 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
     public async Task An_old_incident_s_picture_records_go_with_its_evidence(RetentionMode mode)
     {
         var ids = await Store.AddAsync([WithEvidence("old", Cutoff.AddDays(-3)), WithEvidence("new", Cutoff.AddDays(3))], CancellationToken.None);
-        var pictures = new ImageBlocks(_harness.Store.Database);
+        var pictures = new ImageBlocks(Harness.Store.Database);
         await pictures.AddPicturesAsync(
             [new Core.Images.IncidentPicture(ids[0], 1, 0xABCDUL, "gchat.qpic.cn/a.jpg"), new Core.Images.IncidentPicture(ids[1], 1, 0x1234UL, "gchat.qpic.cn/b.jpg")],
             CancellationToken.None);

@@ -1,25 +1,15 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
-using GroupGuard.Storage.Sqlite;
 using GroupGuard.Storage.Stores;
 
-namespace GroupGuard.Storage.Tests.Sqlite;
+namespace GroupGuard.Storage.Tests.Stores;
 
 /// <summary>What the console asks of the database: accounts, failed sign-ins, the audit log, pages and counts.</summary>
-public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
+public abstract class ConsoleStoreTests : StoreTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly StoreHarness _harness = new();
-    private readonly AccountStore _accounts;
-
-    public ConsoleStoreTests() => _accounts = new AccountStore(_harness.Store.Database);
-
-    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose() => _harness.Dispose();
+    private AccountStore Accounts => field ??= new AccountStore(Harness.Store.Database);
 
     private static ConsoleAccount Account(string name, AccountRole role = AccountRole.Admin, params string[] groups) =>
         new(name, role, groups, "pbkdf2-sha256$1$c2FsdA==$aGFzaA==", T0);
@@ -27,51 +17,50 @@ public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Accounts_are_added_once_found_listed_and_removed()
     {
-        Assert.False(await _accounts.AnyAsync(CancellationToken.None));
+        Assert.False(await Accounts.AnyAsync(CancellationToken.None));
 
-        Assert.True(await _accounts.AddAsync(Account("王主管", AccountRole.Leader, "111", "222"), CancellationToken.None));
-        Assert.True(await _accounts.AddAsync(Account("admin"), CancellationToken.None));
-        Assert.False(await _accounts.AddAsync(Account("admin", AccountRole.Leader, "9"), CancellationToken.None));
+        Assert.True(await Accounts.AddAsync(Account("王主管", AccountRole.Leader, "111", "222"), CancellationToken.None));
+        Assert.True(await Accounts.AddAsync(Account("admin"), CancellationToken.None));
+        Assert.False(await Accounts.AddAsync(Account("admin", AccountRole.Leader, "9"), CancellationToken.None));
 
-        Assert.True(await _accounts.AnyAsync(CancellationToken.None));
-        var leader = await _accounts.FindAsync("王主管", CancellationToken.None);
+        Assert.True(await Accounts.AnyAsync(CancellationToken.None));
+        var leader = await Accounts.FindAsync("王主管", CancellationToken.None);
         Assert.NotNull(leader);
         Assert.Equal(AccountRole.Leader, leader.Role);
         Assert.Equal(["111", "222"], leader.GroupIds);
         Assert.True(leader.Sees("222"));
         Assert.False(leader.Sees("333"));
-        Assert.Equal(AccountRole.Admin, (await _accounts.FindAsync("admin", CancellationToken.None))!.Role); // the second add changed nothing
-        Assert.Equal(["admin", "王主管"], (await _accounts.ListAsync(CancellationToken.None)).Select(a => a.Name));
+        Assert.Equal(AccountRole.Admin, (await Accounts.FindAsync("admin", CancellationToken.None))!.Role); // the second add changed nothing
+        Assert.Equal(["admin", "王主管"], (await Accounts.ListAsync(CancellationToken.None)).Select(a => a.Name));
 
-        Assert.True(await _accounts.RemoveAsync("admin", CancellationToken.None));
-        Assert.False(await _accounts.RemoveAsync("admin", CancellationToken.None));
-        Assert.Null(await _accounts.FindAsync("admin", CancellationToken.None));
+        Assert.True(await Accounts.RemoveAsync("admin", CancellationToken.None));
+        Assert.False(await Accounts.RemoveAsync("admin", CancellationToken.None));
+        Assert.Null(await Accounts.FindAsync("admin", CancellationToken.None));
     }
 
     [Fact]
     public async Task Failed_sign_ins_are_counted_within_the_window_and_cleared()
     {
-        await _accounts.AddAsync(Account("admin"), CancellationToken.None);
+        await Accounts.AddAsync(Account("admin"), CancellationToken.None);
 
-        Assert.Equal(1, await _accounts.AddFailedLoginAsync("admin", T0, T0.AddMinutes(-15), CancellationToken.None));
-        Assert.Equal(2, await _accounts.AddFailedLoginAsync("admin", T0.AddMinutes(5), T0.AddMinutes(-10), CancellationToken.None));
+        Assert.Equal(1, await Accounts.AddFailedLoginAsync("admin", T0, T0.AddMinutes(-15), CancellationToken.None));
+        Assert.Equal(2, await Accounts.AddFailedLoginAsync("admin", T0.AddMinutes(5), T0.AddMinutes(-10), CancellationToken.None));
         // Twenty minutes on, the first has left the window.
-        Assert.Equal(2, await _accounts.AddFailedLoginAsync("admin", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
-        Assert.Equal(1, await _accounts.AddFailedLoginAsync("nobody", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
-        using (var raw = _harness.OpenRaw())
+        Assert.Equal(2, await Accounts.AddFailedLoginAsync("admin", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
+        Assert.Equal(1, await Accounts.AddFailedLoginAsync("nobody", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
+        using (var raw = Harness.OpenRaw())
         {
             // The first failure, 20 minutes old, is gone from the table, not only from the count.
             Assert.Equal(3L, Dapper.SqlMapper.ExecuteScalar<long>(raw, "SELECT COUNT(*) FROM console_login_failures"));
         }
 
+        await Accounts.ClearFailedLoginsAsync("admin", CancellationToken.None);
+        Assert.Equal(1, await Accounts.AddFailedLoginAsync("admin", T0.AddMinutes(21), T0.AddMinutes(6), CancellationToken.None));
 
-        await _accounts.ClearFailedLoginsAsync("admin", CancellationToken.None);
-        Assert.Equal(1, await _accounts.AddFailedLoginAsync("admin", T0.AddMinutes(21), T0.AddMinutes(6), CancellationToken.None));
-
-        await _accounts.SetLockedUntilAsync("admin", T0.AddMinutes(36), CancellationToken.None);
-        Assert.Equal(T0.AddMinutes(36), (await _accounts.FindAsync("admin", CancellationToken.None))!.LockedUntil);
-        await _accounts.SetLockedUntilAsync("admin", null, CancellationToken.None);
-        Assert.Null((await _accounts.FindAsync("admin", CancellationToken.None))!.LockedUntil);
+        await Accounts.SetLockedUntilAsync("admin", T0.AddMinutes(36), CancellationToken.None);
+        Assert.Equal(T0.AddMinutes(36), (await Accounts.FindAsync("admin", CancellationToken.None))!.LockedUntil);
+        await Accounts.SetLockedUntilAsync("admin", null, CancellationToken.None);
+        Assert.Null((await Accounts.FindAsync("admin", CancellationToken.None))!.LockedUntil);
     }
 
     [Fact]
@@ -79,11 +68,11 @@ public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
     {
         for (var i = 0; i < 5; i++)
         {
-            await _accounts.AuditAsync(new AuditEntry(0, T0.AddMinutes(i), "admin", "mark_false_positive", $"incident {i}", "误报", "127.0.0.1"), CancellationToken.None);
+            await Accounts.AuditAsync(new AuditEntry(0, T0.AddMinutes(i), "admin", "mark_false_positive", $"incident {i}", "误报", "127.0.0.1"), CancellationToken.None);
         }
 
-        var first = await _accounts.ReadAuditAsync(null, 3, CancellationToken.None);
-        var rest = await _accounts.ReadAuditAsync(first[^1].Id, 3, CancellationToken.None);
+        var first = await Accounts.ReadAuditAsync(null, 3, CancellationToken.None);
+        var rest = await Accounts.ReadAuditAsync(first[^1].Id, 3, CancellationToken.None);
 
         Assert.Equal(["incident 4", "incident 3", "incident 2"], first.Select(e => e.Target));
         Assert.Equal(["incident 1", "incident 0"], rest.Select(e => e.Target));
@@ -107,16 +96,16 @@ public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
             });
         }
 
-        var ids = await _harness.Store.AddAsync(incidents, CancellationToken.None);
-        await _harness.Store.MarkFalsePositiveAsync(ids[4], true, "群公告", T0, "admin", CancellationToken.None);
+        var ids = await Harness.Store.AddAsync(incidents, CancellationToken.None);
+        await Harness.Store.MarkFalsePositiveAsync(ids[4], true, "群公告", T0, "admin", CancellationToken.None);
         var all = new IncidentFilter();
 
-        var page1 = await _harness.Store.BrowseAsync(all, null, 5, CancellationToken.None);
-        var page2 = await _harness.Store.BrowseAsync(all, page1[^1].Id, 5, CancellationToken.None);
-        var page3 = await _harness.Store.BrowseAsync(all, page2[^1].Id, 5, CancellationToken.None);
+        var page1 = await Harness.Store.BrowseAsync(all, null, 5, CancellationToken.None);
+        var page2 = await Harness.Store.BrowseAsync(all, page1[^1].Id, 5, CancellationToken.None);
+        var page3 = await Harness.Store.BrowseAsync(all, page2[^1].Id, 5, CancellationToken.None);
         Assert.Equal(ids.Reverse(), page1.Concat(page2).Concat(page3).Select(i => i.Id));
 
-        async Task<long[]> Ids(IncidentFilter filter) => [.. (await _harness.Store.BrowseAsync(filter, null, 50, CancellationToken.None)).Select(i => i.Id)];
+        async Task<long[]> Ids(IncidentFilter filter) => [.. (await Harness.Store.BrowseAsync(filter, null, 50, CancellationToken.None)).Select(i => i.Id)];
         Assert.Equal([ids[10], ids[8], ids[6], ids[4], ids[2], ids[0]], await Ids(all with { GroupId = "111" }));
         Assert.Equal([ids[9], ids[6], ids[3], ids[0]], await Ids(all with { UserId = "u3" }));
         Assert.Equal([ids[5], ids[4], ids[3], ids[2], ids[1], ids[0]], await Ids(all with { Pack = "ads" }));
@@ -129,14 +118,14 @@ public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal([ids[3], ids[2]], await Ids(all with { From = T0.AddHours(2), To = T0.AddHours(4) }));
         Assert.Equal([ids[9], ids[7]], await Ids(all with { Scope = ["222"], From = T0.AddHours(6), To = T0.AddHours(10) }));
         Assert.Empty(await Ids(all with { Scope = [] })); // limited to no group: nothing, not everything
-        Assert.Equal("admin", (await _harness.Store.GetAsync(ids[4], CancellationToken.None))!.ReviewedBy);
+        Assert.Equal("admin", (await Harness.Store.GetAsync(ids[4], CancellationToken.None))!.ReviewedBy);
     }
 
     [Fact]
     public async Task The_overview_counts_by_local_day_category_outcome_rule_and_group()
     {
         var beijing = TimeSpan.FromHours(8);
-        await _harness.Store.AddAsync(
+        await Harness.Store.AddAsync(
             [
                 // 23:30 UTC on 1 March is 07:30 on 2 March in Beijing.
                 Samples.Incident(messageId: "a", time: T0.AddHours(23.5)) with { Category = "ads", ActionStatus = ActionStatus.Done },
@@ -145,10 +134,10 @@ public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
                 Samples.Incident(messageId: "d", time: T0.AddDays(40)) with { Category = "ads" }, // outside the period
             ],
             CancellationToken.None);
-        await _harness.Store.AddMessageCountsAsync([new MessageCount("qq", "123456", T0.AddHours(10), 70), new MessageCount("qq", "222", T0.AddHours(11), 30)], CancellationToken.None);
+        await Harness.Store.AddMessageCountsAsync([new MessageCount("qq", "123456", T0.AddHours(10), 70), new MessageCount("qq", "222", T0.AddHours(11), 30)], CancellationToken.None);
 
-        var overview = await _harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, null, 10, CancellationToken.None);
-        var leader = await _harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, ["222"], 10, CancellationToken.None);
+        var overview = await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, null, 10, CancellationToken.None);
+        var leader = await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, ["222"], 10, CancellationToken.None);
 
         Assert.Equal(
             [new DayCount(new DateOnly(2025, 3, 1), "ads", 1), new DayCount(new DateOnly(2025, 3, 1), "fraud", 1), new DayCount(new DateOnly(2025, 3, 2), "ads", 1)],
@@ -160,6 +149,6 @@ public sealed class ConsoleStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal(100, overview.MessagesChecked);
         Assert.Equal(1, leader.Incidents);
         Assert.Equal(30, leader.MessagesChecked);
-        Assert.Equal(0, (await _harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, [], 10, CancellationToken.None)).Incidents);
+        Assert.Equal(0, (await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, [], 10, CancellationToken.None)).Incidents);
     }
 }

@@ -1,34 +1,22 @@
 using Dapper;
 using GroupGuard.Core;
 using GroupGuard.Core.Digests;
-using GroupGuard.Storage.Sqlite;
 using GroupGuard.Storage.Stores;
 
-namespace GroupGuard.Storage.Tests.Sqlite;
+namespace GroupGuard.Storage.Tests.Stores;
 
-public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
+/// <summary>The digest outbox: one digest per leader and period end, its channels' outcomes and claims.</summary>
+public abstract class DigestOutboxTests : StoreTests
 {
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
-    private static readonly DateTimeOffset Day1 = new(2025, 3, 1, 0, 0, 0, Beijing);
-    private static readonly DateTimeOffset Day2 = Day1.AddDays(1);
-    private static readonly DateTimeOffset Day3 = Day1.AddDays(2);
+    private protected static readonly DateTimeOffset Day1 = new(2025, 3, 1, 0, 0, 0, Beijing);
+    private protected static readonly DateTimeOffset Day2 = Day1.AddDays(1);
+    private protected static readonly DateTimeOffset Day3 = Day1.AddDays(2);
     private static readonly DateTimeOffset Day4 = Day1.AddDays(3);
 
-    private readonly StoreHarness _harness = new();
-    private readonly DigestOutbox _outbox;
+    private protected DigestOutbox Outbox => field ??= Harness.CreateOutbox();
 
-    public DigestOutboxTests()
-    {
-        _outbox = _harness.CreateOutbox();
-    }
-
-    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose() => _harness.Dispose();
-
-    private static DigestRecord Digest(
+    private protected static DigestRecord Digest(
         string leader = "张老师",
         DateTimeOffset? from = null,
         DateTimeOffset? to = null,
@@ -50,10 +38,10 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
                 .ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Sent, 9, "ignored", Day4), StringComparer.Ordinal),
         };
 
-    private async Task<List<DigestRecord>> ListAllAsync(string? leader)
+    private protected async Task<List<DigestRecord>> ListAllAsync(string? leader)
     {
         var list = new List<DigestRecord>();
-        await foreach (var record in _outbox.ListAsync(leader, CancellationToken.None))
+        await foreach (var record in Outbox.ListAsync(leader, CancellationToken.None))
         {
             list.Add(record);
         }
@@ -71,48 +59,48 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_channel_is_claimed_by_one_sender_until_its_claim_runs_out_or_its_outcome_is_recorded()
     {
-        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
         var now = Day2.AddMinutes(1);
-        var other = _harness.CreateOutbox(); // a second instance on the same file
+        var other = Harness.CreateOutboxOfAnotherInstance(); // a second instance on the same database
 
-        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now, now.AddMinutes(5), CancellationToken.None));
+        Assert.True(await Outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now, now.AddMinutes(5), CancellationToken.None));
         Assert.False(await other.ClaimChannelAsync(digest.Id, "wecom", "b", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
         Assert.True(await other.ClaimChannelAsync(digest.Id, "email", "b", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None)); // each channel alone
 
         // A failure recorded ends the claim: the retry may claim it at once.
-        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Retrying(1), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", Retrying(1), CancellationToken.None);
         Assert.True(await other.ClaimChannelAsync(digest.Id, "wecom", "b", now.AddSeconds(2), now.AddMinutes(7), CancellationToken.None));
 
         // A claim whose holder died runs out.
-        Assert.False(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now.AddMinutes(6), now.AddMinutes(11), CancellationToken.None));
-        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now.AddMinutes(7), now.AddMinutes(12), CancellationToken.None));
+        Assert.False(await Outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now.AddMinutes(6), now.AddMinutes(11), CancellationToken.None));
+        Assert.True(await Outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now.AddMinutes(7), now.AddMinutes(12), CancellationToken.None));
 
         // A sent channel is never claimed again.
-        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(2), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(2), CancellationToken.None);
         Assert.False(await other.ClaimChannelAsync(digest.Id, "wecom", "b", now.AddHours(1), now.AddHours(2), CancellationToken.None));
     }
 
     [Fact]
     public async Task Claims_of_a_holder_that_is_gone_are_released_and_the_others_kept()
     {
-        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom", "email", "ding"]), CancellationToken.None);
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom", "email", "ding"]), CancellationToken.None);
         var now = Day2.AddMinutes(1);
-        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "dead", now, now.AddMinutes(5), CancellationToken.None));
-        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "email", "dead", now, now.AddMinutes(5), CancellationToken.None));
-        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "ding", "alive", now, now.AddMinutes(5), CancellationToken.None));
+        Assert.True(await Outbox.ClaimChannelAsync(digest.Id, "wecom", "dead", now, now.AddMinutes(5), CancellationToken.None));
+        Assert.True(await Outbox.ClaimChannelAsync(digest.Id, "email", "dead", now, now.AddMinutes(5), CancellationToken.None));
+        Assert.True(await Outbox.ClaimChannelAsync(digest.Id, "ding", "alive", now, now.AddMinutes(5), CancellationToken.None));
 
-        Assert.Equal(2, await _outbox.ReleaseClaimsAsync(h => h == "dead", CancellationToken.None));
+        Assert.Equal(2, await Outbox.ReleaseClaimsAsync(h => h == "dead", CancellationToken.None));
 
-        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "wecom", "next", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
-        Assert.True(await _outbox.ClaimChannelAsync(digest.Id, "email", "next", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
-        Assert.False(await _outbox.ClaimChannelAsync(digest.Id, "ding", "next", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
-        Assert.Equal(0, await _outbox.ReleaseClaimsAsync(h => h == "dead", CancellationToken.None));
+        Assert.True(await Outbox.ClaimChannelAsync(digest.Id, "wecom", "next", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.True(await Outbox.ClaimChannelAsync(digest.Id, "email", "next", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.False(await Outbox.ClaimChannelAsync(digest.Id, "ding", "next", now.AddSeconds(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.Equal(0, await Outbox.ReleaseClaimsAsync(h => h == "dead", CancellationToken.None));
     }
 
     [Fact]
     public async Task A_new_digest_is_stored_pending_with_every_channel_pending_and_untried()
     {
-        var stored = await _outbox.CreateAsync(Digest(channels: ["wecom", "dingtalk", "email"]), CancellationToken.None);
+        var stored = await Outbox.CreateAsync(Digest(channels: ["wecom", "dingtalk", "email"]), CancellationToken.None);
 
         Assert.True(stored.Id > 0);
         Assert.Equal(DigestStatus.Pending, stored.Status);
@@ -127,11 +115,11 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Creating_the_same_leader_and_period_end_again_keeps_one_digest_and_returns_the_first()
     {
-        var first = await _outbox.CreateAsync(Digest(title: "第一次"), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(first.Id, "wecom", Sent(), CancellationToken.None);
+        var first = await Outbox.CreateAsync(Digest(title: "第一次"), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(first.Id, "wecom", Sent(), CancellationToken.None);
 
         // A misfire or restart builds the digest again, with other content and channels.
-        var again = await _outbox.CreateAsync(
+        var again = await Outbox.CreateAsync(
             Digest(from: Day1.AddHours(1), title: "第二次", incidentIds: [7], channels: ["feishu"]),
             CancellationToken.None);
 
@@ -141,7 +129,7 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         Assert.Equal([1L, 2, 3], again.IncidentIds);
         Assert.Equal(["email", "wecom"], again.Channels.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(ChannelStatus.Sent, again.Channels["wecom"].Status); // progress is kept, not reset
-        using var db = _harness.OpenRaw();
+        using var db = Harness.OpenRaw();
         Assert.Equal(1, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digests"));
         Assert.Equal(2, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digest_channels"));
     }
@@ -149,9 +137,9 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_second_instance_on_the_same_database_gets_the_digest_the_first_stored()
     {
-        var first = await _outbox.CreateAsync(Digest(title: "实例一"), CancellationToken.None);
+        var first = await Outbox.CreateAsync(Digest(title: "实例一"), CancellationToken.None);
 
-        var second = await _harness.CreateOutboxOfAnotherInstance().CreateAsync(Digest(title: "实例二"), CancellationToken.None);
+        var second = await Harness.CreateOutboxOfAnotherInstance().CreateAsync(Digest(title: "实例二"), CancellationToken.None);
 
         Assert.Equal(first.Id, second.Id);
         Assert.Equal(("实例一", first.Markdown, first.CreatedAt), (second.Title, second.Markdown, second.CreatedAt));
@@ -162,14 +150,14 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Two_instances_creating_the_same_period_at_once_make_exactly_one_digest()
     {
-        var instances = new[] { _outbox, _harness.CreateOutboxOfAnotherInstance(), _harness.CreateOutboxOfAnotherInstance() };
+        var instances = new[] { Outbox, Harness.CreateOutboxOfAnotherInstance(), Harness.CreateOutboxOfAnotherInstance() };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
             Task.Run(() => instances[i % instances.Length].CreateAsync(Digest(title: $"第{i}次"), CancellationToken.None))));
 
         Assert.Single(results.Select(r => r.Id).Distinct());
         Assert.Single(results.Select(r => r.Title).Distinct());
-        using var db = _harness.OpenRaw();
+        using var db = Harness.OpenRaw();
         Assert.Equal(1, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digests"));
         Assert.Equal(2, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digest_channels"));
     }
@@ -177,8 +165,8 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Each_leader_has_its_own_digest_for_the_same_period()
     {
-        var zhang = await _outbox.CreateAsync(Digest(leader: "张老师"), CancellationToken.None);
-        var li = await _outbox.CreateAsync(Digest(leader: "李老师"), CancellationToken.None);
+        var zhang = await Outbox.CreateAsync(Digest(leader: "张老师"), CancellationToken.None);
+        var li = await Outbox.CreateAsync(Digest(leader: "李老师"), CancellationToken.None);
 
         Assert.NotEqual(zhang.Id, li.Id);
         Assert.Equal("李老师", li.Leader);
@@ -198,11 +186,11 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [MemberData(nameof(Outcomes))]
     public async Task The_digest_status_follows_its_channels(string[] outcomes, string expected)
     {
-        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
 
         foreach (var (channel, outcome) in new[] { "wecom", "email" }.Zip(outcomes))
         {
-            await _outbox.UpdateChannelAsync(
+            await Outbox.UpdateChannelAsync(
                 digest.Id,
                 channel,
                 outcome switch
@@ -221,12 +209,12 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_digest_goes_from_pending_through_retries_to_sent_with_each_outcome_recorded()
     {
-        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
 
-        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(digest.Id, "email", Retrying(1, "SMTP 451 请稍后再试"), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "email", Retrying(1, "SMTP 451 请稍后再试"), CancellationToken.None);
         var halfway = Assert.Single(await ListAllAsync("张老师"));
-        await _outbox.UpdateChannelAsync(digest.Id, "email", Sent(attempts: 2), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "email", Sent(attempts: 2), CancellationToken.None);
         var done = Assert.Single(await ListAllAsync("张老师"));
 
         Assert.Equal(DigestStatus.Pending, halfway.Status);
@@ -239,25 +227,25 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_sent_channel_stays_sent_when_a_late_failure_is_recorded_so_it_is_not_sent_twice()
     {
-        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
 
         // Another instance's attempt at the same channel failed after this one got through.
-        await _harness.CreateOutboxOfAnotherInstance().UpdateChannelAsync(digest.Id, "wecom", Retrying(2), CancellationToken.None);
+        await Harness.CreateOutboxOfAnotherInstance().UpdateChannelAsync(digest.Id, "wecom", Retrying(2), CancellationToken.None);
 
         var stored = Assert.Single(await ListAllAsync(null));
         Assert.Equal(DigestStatus.Sent, stored.Status);
         Assert.Equal(ChannelStatus.Sent, stored.Channels["wecom"].Status);
-        Assert.Empty(await _outbox.UnfinishedAsync(5, CancellationToken.None));
+        Assert.Empty(await Outbox.UnfinishedAsync(5, CancellationToken.None));
     }
 
     [Fact]
     public async Task An_outcome_for_a_channel_the_digest_did_not_start_with_is_added()
     {
-        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
 
-        await _outbox.UpdateChannelAsync(digest.Id, "qq-dm", GaveUp(3, "机器人不是好友"), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "qq-dm", GaveUp(3, "机器人不是好友"), CancellationToken.None);
 
         var stored = Assert.Single(await ListAllAsync(null));
         Assert.Equal(DigestStatus.Partial, stored.Status);
@@ -268,10 +256,10 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     public async Task An_outcome_for_a_digest_not_in_the_outbox_fails_and_records_nothing()
     {
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => _outbox.UpdateChannelAsync(4242, "wecom", Sent(), CancellationToken.None));
+            () => Outbox.UpdateChannelAsync(4242, "wecom", Sent(), CancellationToken.None));
 
         Assert.Contains("4242", ex.Message, StringComparison.Ordinal);
-        using var db = _harness.OpenRaw();
+        using var db = Harness.OpenRaw();
         Assert.Equal(0, db.ExecuteScalar<long>("SELECT COUNT(*) FROM digest_channels"));
     }
 
@@ -280,10 +268,10 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [InlineData(-1)]
     public async Task A_channel_status_other_than_pending_sent_or_failed_is_refused(int status)
     {
-        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
 
         await Assert.ThrowsAsync<ArgumentException>(
-            () => _outbox.UpdateChannelAsync(digest.Id, "wecom", new ChannelOutcome((ChannelStatus)status, 1, null, null), CancellationToken.None));
+            () => Outbox.UpdateChannelAsync(digest.Id, "wecom", new ChannelOutcome((ChannelStatus)status, 1, null, null), CancellationToken.None));
 
         Assert.Equal(ChannelStatus.Pending, Assert.Single(await ListAllAsync(null)).Channels["wecom"].Status);
     }
@@ -291,19 +279,19 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Unfinished_digests_are_those_with_a_pending_channel_or_a_failed_one_with_attempts_left()
     {
-        var untried = await _outbox.CreateAsync(Digest(to: Day2), CancellationToken.None);
-        var retrying = await _outbox.CreateAsync(Digest(from: Day2, to: Day3), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(retrying.Id, "wecom", Sent(), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(retrying.Id, "email", Retrying(4), CancellationToken.None);
-        var failedTwice = await _outbox.CreateAsync(Digest(from: Day3, to: Day4), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(failedTwice.Id, "wecom", Sent(), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(failedTwice.Id, "email", GaveUp(2), CancellationToken.None);
-        var done = await _outbox.CreateAsync(Digest(from: Day4, to: Day4.AddDays(1)), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(done.Id, "wecom", Sent(), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(done.Id, "email", Sent(), CancellationToken.None);
+        var untried = await Outbox.CreateAsync(Digest(to: Day2), CancellationToken.None);
+        var retrying = await Outbox.CreateAsync(Digest(from: Day2, to: Day3), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(retrying.Id, "wecom", Sent(), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(retrying.Id, "email", Retrying(4), CancellationToken.None);
+        var failedTwice = await Outbox.CreateAsync(Digest(from: Day3, to: Day4), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(failedTwice.Id, "wecom", Sent(), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(failedTwice.Id, "email", GaveUp(2), CancellationToken.None);
+        var done = await Outbox.CreateAsync(Digest(from: Day4, to: Day4.AddDays(1)), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(done.Id, "wecom", Sent(), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(done.Id, "email", Sent(), CancellationToken.None);
 
-        var withThree = await _outbox.UnfinishedAsync(3, CancellationToken.None);
-        var withTwo = await _outbox.UnfinishedAsync(2, CancellationToken.None);
+        var withThree = await Outbox.UnfinishedAsync(3, CancellationToken.None);
+        var withTwo = await Outbox.UnfinishedAsync(2, CancellationToken.None);
 
         // A pending channel is always unfinished, whatever its attempts; a failed one only under the limit.
         Assert.Equal([untried.Id, retrying.Id, failedTwice.Id], withThree.Select(d => d.Id));
@@ -320,54 +308,54 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_last_period_end_is_the_latest_of_the_leader_or_null_before_the_first()
     {
-        Assert.Null(await _outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+        Assert.Null(await Outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
 
-        await _outbox.CreateAsync(Digest(from: Day2, to: Day3), CancellationToken.None);
-        await _outbox.CreateAsync(Digest(from: Day1, to: Day2), CancellationToken.None); // a late catch-up
-        await _outbox.CreateAsync(Digest(leader: "李老师", from: Day3, to: Day4), CancellationToken.None);
+        await Outbox.CreateAsync(Digest(from: Day2, to: Day3), CancellationToken.None);
+        await Outbox.CreateAsync(Digest(from: Day1, to: Day2), CancellationToken.None); // a late catch-up
+        await Outbox.CreateAsync(Digest(leader: "李老师", from: Day3, to: Day4), CancellationToken.None);
 
-        Assert.Equal(Day3, await _outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
-        Assert.Equal(Day4, await _outbox.LastPeriodEndAsync("李老师", CancellationToken.None));
-        Assert.Null(await _outbox.LastPeriodEndAsync("王老师", CancellationToken.None));
+        Assert.Equal(Day3, await Outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+        Assert.Equal(Day4, await Outbox.LastPeriodEndAsync("李老师", CancellationToken.None));
+        Assert.Null(await Outbox.LastPeriodEndAsync("王老师", CancellationToken.None));
     }
 
     [Fact]
     public async Task The_latest_digest_of_a_leader_comes_with_its_channels()
     {
-        Assert.Null(await _outbox.LatestAsync("张老师", CancellationToken.None));
+        Assert.Null(await Outbox.LatestAsync("张老师", CancellationToken.None));
 
-        var later = await _outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["wecom", "file"]), CancellationToken.None);
-        await _outbox.CreateAsync(Digest(from: Day1, to: Day2), CancellationToken.None); // a late catch-up
-        await _outbox.CreateAsync(Digest(leader: "李老师", from: Day3, to: Day4), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(later.Id, "wecom", GaveUp(5), CancellationToken.None);
+        var later = await Outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["wecom", "file"]), CancellationToken.None);
+        await Outbox.CreateAsync(Digest(from: Day1, to: Day2), CancellationToken.None); // a late catch-up
+        await Outbox.CreateAsync(Digest(leader: "李老师", from: Day3, to: Day4), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(later.Id, "wecom", GaveUp(5), CancellationToken.None);
 
-        var latest = await _outbox.LatestAsync("张老师", CancellationToken.None);
+        var latest = await Outbox.LatestAsync("张老师", CancellationToken.None);
 
         Assert.Equal(later.Id, latest!.Id);
         Assert.Equal(ChannelStatus.Failed, latest.Channels["wecom"].Status);
         Assert.Equal(ChannelStatus.Pending, latest.Channels["file"].Status);
-        Assert.Null(await _outbox.LatestAsync("王老师", CancellationToken.None));
+        Assert.Null(await Outbox.LatestAsync("王老师", CancellationToken.None));
     }
 
     [Fact]
     public async Task A_failed_digest_still_counts_as_its_period_done()
     {
-        var digest = await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(digest.Id, "wecom", GaveUp(5), CancellationToken.None);
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", GaveUp(5), CancellationToken.None);
 
-        Assert.Equal(Day2, await _outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
-        Assert.Equal(digest.Id, (await _outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None)).Id);
+        Assert.Equal(Day2, await Outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
+        Assert.Equal(digest.Id, (await Outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None)).Id);
     }
 
     [Fact]
     public async Task The_outbox_lists_by_period_end_with_content_channels_and_incident_ids_as_stored()
     {
         var markdown = "## 群管日报 🛡️\n| 群 | 条数 |\n|---|---|\n| 家长群👨‍👩‍👧 | 3 |\n> 「加微信」×2\r\n末行";
-        var third = await _outbox.CreateAsync(Digest(from: Day3, to: Day4, incidentIds: [long.MaxValue, 42]), CancellationToken.None);
-        var first = await _outbox.CreateAsync(Digest(from: Day1, to: Day2, incidentIds: []) with { Markdown = markdown }, CancellationToken.None);
-        var other = await _outbox.CreateAsync(Digest(leader: "李老师", from: Day1.AddHours(12), to: Day2.AddHours(12)), CancellationToken.None);
-        var second = await _outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["file"]), CancellationToken.None);
-        await _outbox.UpdateChannelAsync(second.Id, "file", Sent(), CancellationToken.None);
+        var third = await Outbox.CreateAsync(Digest(from: Day3, to: Day4, incidentIds: [long.MaxValue, 42]), CancellationToken.None);
+        var first = await Outbox.CreateAsync(Digest(from: Day1, to: Day2, incidentIds: []) with { Markdown = markdown }, CancellationToken.None);
+        var other = await Outbox.CreateAsync(Digest(leader: "李老师", from: Day1.AddHours(12), to: Day2.AddHours(12)), CancellationToken.None);
+        var second = await Outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["file"]), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(second.Id, "file", Sent(), CancellationToken.None);
 
         var zhang = await ListAllAsync("张老师");
         var everyone = await ListAllAsync(null);
@@ -389,14 +377,14 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     public async Task A_digest_keeps_its_chart_byte_for_byte_and_one_without_a_chart_stays_without()
     {
         byte[] chart = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x00, 0x0D, 0x0A, 0xFF, 0x00];
-        var created = await _outbox.CreateAsync(Digest(channels: ["email"]) with { ChartPng = chart }, CancellationToken.None);
-        var plain = await _outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["email"]), CancellationToken.None);
+        var created = await Outbox.CreateAsync(Digest(channels: ["email"]) with { ChartPng = chart }, CancellationToken.None);
+        var plain = await Outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["email"]), CancellationToken.None);
 
         // A second attempt at the same period (a retry, another instance) gets the first chart back, not its own.
-        var again = await _outbox.CreateAsync(Digest(channels: ["email"]) with { ChartPng = [1, 2, 3] }, CancellationToken.None);
-        var unfinished = await _outbox.UnfinishedAsync(5, CancellationToken.None);
+        var again = await Outbox.CreateAsync(Digest(channels: ["email"]) with { ChartPng = [1, 2, 3] }, CancellationToken.None);
+        var unfinished = await Outbox.UnfinishedAsync(5, CancellationToken.None);
         var listed = await ListAllAsync("张老师");
-        var latest = await _outbox.LatestAsync("张老师", CancellationToken.None);
+        var latest = await Outbox.LatestAsync("张老师", CancellationToken.None);
 
         Assert.Equal(chart, created.ChartPng);
         Assert.Equal(chart, again.ChartPng);
@@ -411,33 +399,20 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_digest_without_channels_is_kept_and_has_nothing_left_to_send()
     {
-        var stored = await _outbox.CreateAsync(Digest() with { Channels = new Dictionary<string, ChannelOutcome>() }, CancellationToken.None);
+        var stored = await Outbox.CreateAsync(Digest() with { Channels = new Dictionary<string, ChannelOutcome>() }, CancellationToken.None);
 
         Assert.Equal(DigestStatus.Sent, stored.Status);
         Assert.Empty(stored.Channels);
-        Assert.Empty(await _outbox.UnfinishedAsync(3, CancellationToken.None));
+        Assert.Empty(await Outbox.UnfinishedAsync(3, CancellationToken.None));
         Assert.Equal(stored.Id, Assert.Single(await ListAllAsync(null)).Id);
     }
 
     [Fact]
     public async Task A_period_that_ends_before_it_starts_is_refused()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => _outbox.CreateAsync(Digest(from: Day2, to: Day1), CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Outbox.CreateAsync(Digest(from: Day2, to: Day1), CancellationToken.None));
 
-        Assert.Null(await _outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Creating_after_the_database_file_was_deleted_fails_instead_of_starting_an_empty_outbox()
-    {
-        await _outbox.CreateAsync(Digest(), CancellationToken.None);
-        File.Delete(_harness.DatabasePath);
-
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => _outbox.CreateAsync(Digest(from: Day2, to: Day3), CancellationToken.None));
-
-        Assert.Contains("does not exist", ex.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(_harness.DatabasePath));
+        Assert.Null(await Outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
     }
 
     [Fact]
@@ -446,49 +421,22 @@ public sealed class DigestOutboxTests : IAsyncLifetime, IDisposable
         const int Tasks = 24;
         var writes = Enumerable.Range(0, Tasks).Select(i => Task.Run(async () =>
         {
-            await _harness.Store.AddAsync([Samples.Incident(messageId: $"m{i}")], CancellationToken.None);
-            var digest = await _outbox.CreateAsync(
+            await Harness.Store.AddAsync([Samples.Incident(messageId: $"m{i}")], CancellationToken.None);
+            var digest = await Outbox.CreateAsync(
                 Digest(leader: $"leader-{i % 6}", from: Day1.AddHours(i), to: Day1.AddHours(i + 1)),
                 CancellationToken.None);
-            await _outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
-            await _harness.Store.AddMessageCountsAsync([new MessageCount("qq", "123456", Day1, 1)], CancellationToken.None);
-            await _outbox.UpdateChannelAsync(digest.Id, "email", GaveUp(3), CancellationToken.None);
+            await Outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(), CancellationToken.None);
+            await Harness.Store.AddMessageCountsAsync([new MessageCount("qq", "123456", Day1, 1)], CancellationToken.None);
+            await Outbox.UpdateChannelAsync(digest.Id, "email", GaveUp(3), CancellationToken.None);
         }));
 
         await Task.WhenAll(writes);
 
-        Assert.Equal(Tasks, (await _harness.QueryAllAsync()).Count);
+        Assert.Equal(Tasks, (await Harness.QueryAllAsync()).Count);
         var digests = await ListAllAsync(null);
         Assert.Equal(Tasks, digests.Count);
         Assert.All(digests, d => Assert.Equal(DigestStatus.Partial, d.Status));
-        var counts = await _harness.Store.GetMessageCountsAsync(Day1, Day2, null, CancellationToken.None);
+        var counts = await Harness.Store.GetMessageCountsAsync(Day1, Day2, null, CancellationToken.None);
         Assert.Equal(Tasks, Assert.Single(counts).Count);
-    }
-
-    [Fact]
-    public async Task Outbox_writes_wait_for_the_same_writer_turn_as_incident_writes()
-    {
-        Assert.Same(_harness.Store.Database, _outbox.Database);
-
-        // With the turn free, a create is done by the time CreateAsync returns (SQLite's calls
-        // complete synchronously underneath), so one not done at once below is one that waits.
-        Assert.True(_outbox.CreateAsync(Digest(leader: "free"), CancellationToken.None).IsCompletedSuccessfully);
-        var gate = new TaskCompletionSource();
-        var holding = _harness.Store.Database.WithWriterAsync(
-            async () =>
-            {
-                await gate.Task;
-                return 0;
-            },
-            CancellationToken.None);
-
-        var create = _outbox.CreateAsync(Digest(), CancellationToken.None);
-        var waited = !create.IsCompleted;
-        gate.SetResult();
-        await holding;
-        await create;
-
-        Assert.True(waited, "The outbox wrote while another write held the writer turn.");
-        Assert.Equal(2, (await ListAllAsync(null)).Count);
     }
 }

@@ -1,23 +1,14 @@
-using GroupGuard.Storage.Stores;
 using Dapper;
 using GroupGuard.Core;
 
-namespace GroupGuard.Storage.Tests.Sqlite;
+namespace GroupGuard.Storage.Tests.Stores;
 
 /// <summary>What the moderation stage asks of the store: ids, evidence, action outcomes, offences, review.</summary>
-public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
+public abstract class ModerationStoreTests : StoreTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly StoreHarness _harness = new();
-
-    private IIncidentStore Store => _harness.Store;
-
-    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose() => _harness.Dispose();
+    private IIncidentStore Store => Harness.Store;
 
     [Fact]
     public async Task Add_returns_each_new_id_in_order_and_0_for_a_redelivery_in_a_later_batch()
@@ -25,7 +16,7 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
         var first = await Store.AddAsync([Samples.Incident(messageId: "1"), Samples.Incident(messageId: "2")], CancellationToken.None);
         var second = await Store.AddAsync([Samples.Incident(messageId: "3"), Samples.Incident(messageId: "1")], CancellationToken.None);
 
-        var stored = await _harness.QueryAllAsync();
+        var stored = await Harness.QueryAllAsync();
         Assert.Equal(["1", "2", "3"], stored.Select(x => x.MessageId));
         Assert.Equal([stored[0].Id, stored[1].Id], first);
         Assert.Equal([stored[2].Id, 0], second);
@@ -59,7 +50,7 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal(incident with { Id = id, Spans = stored.Spans, PlannedActions = stored.PlannedActions }, stored);
         Assert.Equal("加", text.Substring(stored.Spans[0].Start, stored.Spans[0].Length));
         Assert.Equal("abc123", text.Substring(stored.Spans[1].Start, stored.Spans[1].Length));
-        using var db = _harness.OpenRaw();
+        using var db = Harness.OpenRaw();
         Assert.Equal("""[{"start":8,"length":1},{"start":12,"length":6}]""", db.ExecuteScalar<string>("SELECT spans FROM incidents"));
         Assert.Equal("2025-03-02T01:30:00.500Z", db.ExecuteScalar<string>("SELECT reviewed_at FROM incidents"));
     }
@@ -83,14 +74,14 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
             () => Store.AddAsync([Samples.Incident(messageId: "good"), bad], CancellationToken.None));
 
-        Assert.Empty(await _harness.QueryAllAsync());
+        Assert.Empty(await Harness.QueryAllAsync());
     }
 
     [Fact]
     public async Task Corrupt_spans_fail_the_read_naming_the_incident()
     {
         var id = Assert.Single(await Store.AddAsync([Samples.Incident()], CancellationToken.None));
-        using (var db = _harness.OpenRaw())
+        using (var db = Harness.OpenRaw())
         {
             db.Execute("UPDATE incidents SET spans = '[{\"start\":3}]'");
         }
@@ -121,10 +112,10 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
             Samples.Incident(messageId: "d", groupId: "333", time: T0.AddDays(-1)),
         ], CancellationToken.None);
 
-        var two = await _harness.QueryAllAsync(new IncidentQuery(GroupIds: ["333", "111", "999"]));
-        var one = await _harness.QueryAllAsync(new IncidentQuery(GroupIds: ["222"]));
-        var withTime = await _harness.QueryAllAsync(new IncidentQuery(Since: T0, GroupIds: ["333"]));
-        var empty = await _harness.QueryAllAsync(new IncidentQuery(GroupIds: []));
+        var two = await Harness.QueryAllAsync(new IncidentQuery(GroupIds: ["333", "111", "999"]));
+        var one = await Harness.QueryAllAsync(new IncidentQuery(GroupIds: ["222"]));
+        var withTime = await Harness.QueryAllAsync(new IncidentQuery(Since: T0, GroupIds: ["333"]));
+        var empty = await Harness.QueryAllAsync(new IncidentQuery(GroupIds: []));
 
         Assert.Equal(["a", "c", "d"], two.Select(x => x.MessageId));
         Assert.Equal(["b"], one.Select(x => x.MessageId));
@@ -141,7 +132,7 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
 
         await Store.UpdateActionAsync([ids[0], ids[1]], ActionStatus.Failed, "机器人不是管理员 (retcode 1200)", ActionErrorKind.NotPermitted, CancellationToken.None);
 
-        var stored = await _harness.QueryAllAsync();
+        var stored = await Harness.QueryAllAsync();
         Assert.Equal([ActionStatus.Failed, ActionStatus.Failed, ActionStatus.Pending], stored.Select(x => x.ActionStatus));
         Assert.Equal(["机器人不是管理员 (retcode 1200)", "机器人不是管理员 (retcode 1200)", null], stored.Select(x => x.ActionError));
         Assert.Equal([ActionErrorKind.NotPermitted, ActionErrorKind.NotPermitted, null], stored.Select(x => x.ActionErrorKind));
@@ -160,7 +151,7 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
 
         var ids = await Store.AddAsync([incident, Samples.Incident(messageId: "2")], CancellationToken.None);
         var stored = await Store.GetAsync(ids[0], CancellationToken.None);
-        var own = (await _harness.QueryAllAsync()).Single(i => i.MessageId == "2");
+        var own = (await Harness.QueryAllAsync()).Single(i => i.MessageId == "2");
 
         Assert.Equal((2, "资料分享君"), (stored!.ForwardDepth, stored.ForwardedFrom));
         Assert.Equal((0, (string?)null), (own.ForwardDepth, own.ForwardedFrom));
@@ -189,7 +180,7 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
 
         await Store.UpdateActionAsync(ids, ActionStatus.Done, null, null, CancellationToken.None);
 
-        Assert.All(await _harness.QueryAllAsync(), x => Assert.Equal(ActionStatus.Done, x.ActionStatus));
+        Assert.All(await Harness.QueryAllAsync(), x => Assert.Equal(ActionStatus.Done, x.ActionStatus));
     }
 
     [Fact]
@@ -200,7 +191,7 @@ public sealed class ModerationStoreTests : IAsyncLifetime, IDisposable
         await Store.UpdateActionAsync([], ActionStatus.Done, null, null, CancellationToken.None);
         await Store.UpdateActionAsync([ids[0] + 100], ActionStatus.Done, null, null, CancellationToken.None);
 
-        Assert.Equal(ActionStatus.Pending, Assert.Single(await _harness.QueryAllAsync()).ActionStatus);
+        Assert.Equal(ActionStatus.Pending, Assert.Single(await Harness.QueryAllAsync()).ActionStatus);
     }
 
     [Fact]

@@ -1,22 +1,14 @@
-using GroupGuard.Storage.Stores;
 using Dapper;
 using GroupGuard.Core;
 
-namespace GroupGuard.Storage.Tests.Sqlite;
+namespace GroupGuard.Storage.Tests.Stores;
 
-public sealed class MessageCountTests : IAsyncLifetime, IDisposable
+/// <summary>Messages counted per group and UTC hour, for the share of messages that were incidents.</summary>
+public abstract class MessageCountTests : StoreTests
 {
-    private static readonly DateTimeOffset Hour0 = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
+    private protected static readonly DateTimeOffset Hour0 = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly StoreHarness _harness = new();
-
-    private IIncidentStore Store => _harness.Store;
-
-    public Task InitializeAsync() => _harness.Store.InitializeAsync(CancellationToken.None);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose() => _harness.Dispose();
+    private protected IIncidentStore Store => Harness.Store;
 
     [Fact]
     public async Task Counts_add_up_per_group_and_hour_across_and_within_batches()
@@ -59,7 +51,7 @@ public sealed class MessageCountTests : IAsyncLifetime, IDisposable
 
         Assert.Equal([(Hour0, 3L), (Hour0.AddHours(1), 1L)], counts.Select(c => (c.Hour, c.Count)));
         Assert.All(counts, c => Assert.Equal(TimeSpan.Zero, c.Hour.Offset));
-        using var db = _harness.OpenRaw();
+        using var db = Harness.OpenRaw();
         Assert.Equal("2025-03-01T08:00:00.000Z", db.QueryFirst<string>("SELECT hour FROM message_counts ORDER BY hour"));
     }
 
@@ -127,16 +119,5 @@ public sealed class MessageCountTests : IAsyncLifetime, IDisposable
         await Store.AddMessageCountsAsync([new MessageCount("qq", "111", Hour0, 0)], CancellationToken.None);
 
         Assert.Empty(await Store.GetMessageCountsAsync(Hour0.AddDays(-1), Hour0.AddDays(1), null, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Adding_counts_after_the_database_file_was_deleted_fails()
-    {
-        await Store.AddMessageCountsAsync([new MessageCount("qq", "111", Hour0, 1)], CancellationToken.None);
-        File.Delete(_harness.DatabasePath);
-
-        await Assert.ThrowsAsync<InvalidOperationException>(
-            () => Store.AddMessageCountsAsync([new MessageCount("qq", "111", Hour0, 1)], CancellationToken.None));
-        Assert.False(File.Exists(_harness.DatabasePath));
     }
 }

@@ -1,0 +1,56 @@
+using GroupGuard.Storage.Migrations;
+using GroupGuard.Storage.Sqlite;
+using GroupGuard.Storage.Stores;
+using GroupGuard.Storage.Tests.Stores;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GroupGuard.Storage.Tests.Sqlite;
+
+/// <summary>A store on a database file in its own temp folder, plus plain access to that file.</summary>
+internal sealed class SqliteStoreHarness : StoreHarness, IDisposable
+{
+    // Pooled connections keep the database file open: let them go before the folder is deleted.
+    private readonly TempFolder _folder = new(SqliteConnection.ClearAllPools);
+
+    public SqliteStoreHarness(string relativeDatabasePath = "groupguard.db", IReadOnlyList<Migration>? migrations = null)
+    {
+        DatabasePath = _folder.File(relativeDatabasePath);
+        SetStore(CreateStore(migrations));
+    }
+
+    public string DatabasePath { get; }
+
+    public IncidentStore CreateStore(IReadOnlyList<Migration>? migrations = null) => new(
+        new SqliteDatabase($"Data Source={DatabasePath}"),
+        Time,
+        NullLogger.Instance,
+        migrations ?? SqliteDatabase.Embedded);
+
+    /// <summary>A second database object on the file, with a writer turn of its own.</summary>
+    public override StorageDatabase AnotherInstance() => new SqliteDatabase($"Data Source={DatabasePath}");
+
+    /// <summary>A connection outside the store, unpooled so it leaves nothing open behind it.</summary>
+    public override SqliteConnection OpenRaw()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadWrite;Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Creates an empty database file the way another program would.</summary>
+    public SqliteConnection OpenRawCreate()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    public override ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

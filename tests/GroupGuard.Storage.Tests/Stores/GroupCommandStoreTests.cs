@@ -1,0 +1,96 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Storage.Stores;
+
+namespace GroupGuard.Storage.Tests.Stores;
+
+/// <summary>What commands in the group keep (migration 0008): groups' switches, which incidents a warning was about, a message's incidents.</summary>
+public abstract class GroupCommandStoreTests : StoreTests
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private GroupSwitches Switches => field ??= new GroupSwitches(Harness.Store.Database);
+
+    private SentWarnings Warnings => field ??= new SentWarnings(Harness.Store.Database);
+
+    [Fact]
+    public async Task A_dry_run_switch_is_set_changed_cleared_and_kept_per_platform_and_group()
+    {
+        Assert.Null(await Switches.GetDryRunAsync("qq", "111", CancellationToken.None));
+
+        await Switches.SetDryRunAsync("qq", "111", true, T0, "qq:20001", CancellationToken.None);
+        await Switches.SetDryRunAsync("wechat", "111", false, T0, "console:admin", CancellationToken.None);
+
+        Assert.True(await Switches.GetDryRunAsync("qq", "111", CancellationToken.None));
+        Assert.False(await Switches.GetDryRunAsync("wechat", "111", CancellationToken.None));
+        Assert.Null(await Switches.GetDryRunAsync("qq", "222", CancellationToken.None));
+
+        await Switches.SetDryRunAsync("qq", "111", false, T0.AddMinutes(1), "qq:20003", CancellationToken.None);
+        Assert.False(await Switches.GetDryRunAsync("qq", "111", CancellationToken.None));
+        await Switches.SetDryRunAsync("wechat", "111", null, T0.AddMinutes(2), null, CancellationToken.None);
+        Assert.Null(await Switches.GetDryRunAsync("wechat", "111", CancellationToken.None));
+
+        var all = await Switches.ListAsync(CancellationToken.None);
+        Assert.Equal(
+            [new GroupSwitch("qq", "111", false, T0.AddMinutes(1), "qq:20003"), new GroupSwitch("wechat", "111", null, T0.AddMinutes(2), null)],
+            all);
+    }
+
+    [Fact]
+    public async Task A_switch_outlasts_a_restart_of_the_store()
+    {
+        await Switches.SetDryRunAsync("qq", "111", true, T0, "qq:20001", CancellationToken.None);
+
+        var again = new GroupSwitches(Harness.AnotherInstance());
+
+        Assert.True(await again.GetDryRunAsync("qq", "111", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_warning_names_its_incidents_once_each_and_only_on_its_own_bot_and_group()
+    {
+        var warning = new GroupMessageRef("qq", "10001", "111", "9001");
+
+        await Warnings.RecordAsync(warning, [7, 3], T0, CancellationToken.None);
+        await Warnings.RecordAsync(warning, [3, 5, 5], T0, CancellationToken.None);
+        await Warnings.RecordAsync(warning, [], T0, CancellationToken.None);
+
+        Assert.Equal([3L, 5, 7], await Warnings.IncidentsOfAsync(warning, CancellationToken.None));
+        Assert.Empty(await Warnings.IncidentsOfAsync(warning with { GroupId = "222" }, CancellationToken.None));
+        Assert.Empty(await Warnings.IncidentsOfAsync(warning with { BotId = "10002" }, CancellationToken.None));
+        Assert.Empty(await Warnings.IncidentsOfAsync(warning with { MessageId = "9002" }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Retention_lets_go_of_old_warnings_with_the_evidence()
+    {
+        await Warnings.RecordAsync(new GroupMessageRef("qq", "10001", "111", "old"), [1], T0, CancellationToken.None);
+        await Warnings.RecordAsync(new GroupMessageRef("qq", "10001", "111", "new"), [2], T0.AddDays(10), CancellationToken.None);
+
+        await Harness.Store.ApplyRetentionAsync(T0.AddDays(5), RetentionMode.Mask, CancellationToken.None);
+
+        Assert.Empty(await Warnings.IncidentsOfAsync(new GroupMessageRef("qq", "10001", "111", "old"), CancellationToken.None));
+        Assert.Equal([2L], await Warnings.IncidentsOfAsync(new GroupMessageRef("qq", "10001", "111", "new"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_messages_incidents_are_found_those_of_its_latest_use_of_the_id()
+    {
+        // OneBot implementations reuse short message ids after a restart: the latest message with the id is meant.
+        var ids = await Harness.Store.AddAsync(
+            [
+                Incidents.Of(messageId: "77", time: T0),
+                Incidents.Of(messageId: "77", time: T0.AddDays(1), rule: "ads.contact"),
+                Incidents.Of(messageId: "77", time: T0.AddDays(1), rule: "ads.site"),
+                Incidents.Of(messageId: "77", time: T0.AddDays(2), group: "222"),
+                Incidents.Of(messageId: "78", time: T0.AddDays(3)),
+            ],
+            CancellationToken.None);
+
+        var found = await Harness.Store.FindByMessageAsync(new GroupMessageRef("qq", "10001", "123456", "77"), CancellationToken.None);
+
+        Assert.Equal([ids[1], ids[2]], found.Select(i => i.Id));
+        Assert.Empty(await Harness.Store.FindByMessageAsync(new GroupMessageRef("qq", "10001", "123456", "79"), CancellationToken.None));
+        Assert.Empty(await Harness.Store.FindByMessageAsync(new GroupMessageRef("qq", "10002", "123456", "77"), CancellationToken.None));
+    }
+}

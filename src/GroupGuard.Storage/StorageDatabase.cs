@@ -18,6 +18,9 @@ internal abstract class StorageDatabase
     /// <summary>Where the data is, fit for logs: a file path, or host, port and database (never a password).</summary>
     public abstract string Location { get; }
 
+    /// <summary>Whether writes run side by side (PostgreSQL), so that rows written by several must be taken in one order; SQLite writes take turns.</summary>
+    public abstract bool WritesConcurrently { get; }
+
     /// <summary>The column that names a row of a table without a key of its own (SQLite <c>rowid</c>, PostgreSQL <c>ctid</c>).</summary>
     public abstract string RowId { get; }
 

@@ -26,6 +26,8 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
     /// <summary>Host, port and database; never the user's password.</summary>
     public override string Location { get; }
 
+    public override bool WritesConcurrently => true;
+
     public override string RowId => "ctid";
 
     public override string ForUpdate => " FOR UPDATE";
@@ -48,10 +50,29 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    public override Task<T> WithWriterAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    /// <summary>Attempts of a write that PostgreSQL rolled back as a deadlock or a serialization failure.</summary>
+    internal const int WriteAttempts = 3;
+
+    /// <summary>
+    /// Writes run side by side. Two instances writing overlapping rows in different orders (two
+    /// batches of incidents with a message in common) can deadlock; PostgreSQL then rolls one back
+    /// whole, and it is run again, since every write opens its own connection and transaction.
+    /// </summary>
+    public override async Task<T> WithWriterAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return action();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await action().ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (attempt < WriteAttempts
+                && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
     }
 
     public override async Task<int> InitializeAsync(IReadOnlyList<Migration> migrations, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)

@@ -201,7 +201,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             async (connection, transaction) =>
             {
                 var ids = new long[rows.Length];
-                for (var i = 0; i < rows.Length; i++)
+                foreach (var i in InsertOrder(rows))
                 {
                     ids[i] = await connection.ExecuteScalarAsync<long?>(
                         new CommandDefinition(InsertSql, rows[i], transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
@@ -210,6 +210,24 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
                 return ids;
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The order to insert a batch in: as given where writers take turns (SQLite, whose ids then
+    /// follow the batch); where they run together (PostgreSQL), by the unique key, so that two
+    /// instances storing overlapping batches take the key's locks in one order and never deadlock.
+    /// </summary>
+    private IEnumerable<int> InsertOrder(IncidentRow[] rows)
+    {
+        var order = Enumerable.Range(0, rows.Length);
+        return _database.WritesConcurrently
+            ? order.OrderBy(i => rows[i].Platform, StringComparer.Ordinal)
+                .ThenBy(i => rows[i].BotId, StringComparer.Ordinal)
+                .ThenBy(i => rows[i].GroupId, StringComparer.Ordinal)
+                .ThenBy(i => rows[i].MessageId, StringComparer.Ordinal)
+                .ThenBy(i => rows[i].Time, StringComparer.Ordinal)
+                .ThenBy(i => rows[i].Rule, StringComparer.Ordinal)
+            : order;
     }
 
     public async IAsyncEnumerable<Incident> QueryAsync(IncidentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

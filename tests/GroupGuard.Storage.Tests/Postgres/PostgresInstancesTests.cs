@@ -67,6 +67,29 @@ public sealed class PostgresInstancesTests(PostgresServer server) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Overlapping_batches_added_in_opposite_orders_at_once_are_all_stored_once()
+    {
+        var stores = await StoresAsync();
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            // Two messages, each instance's batch holding both in its own order: the inserts take
+            // the unique index's locks crosswise, and PostgreSQL rolls one batch back as a
+            // deadlock; it is written again, and no instance sees an error.
+            var batch = Enumerable.Range(0, 6).Select(k => Samples.Incident(messageId: $"r{round}-{k}", rule: "ads.qr-code")).ToList();
+            var added = await AtOnceAsync(
+                [.. Enumerable.Range(0, Instances)],
+                instance => stores[instance].AddAsync(instance % 2 == 0 ? batch : [.. Enumerable.Reverse(batch)], CancellationToken.None));
+
+            var fresh = added.SelectMany(ids => ids).Where(id => id != 0).ToList();
+            Assert.Equal(batch.Count, fresh.Count);
+            Assert.Equal(batch.Count, fresh.Distinct().Count());
+        }
+
+        Assert.Equal(Rounds * 6, (await Harness.QueryAllAsync()).Count);
+    }
+
+    [Fact]
     public async Task The_same_digest_created_by_several_instances_at_once_is_one_digest_that_each_gets_back()
     {
         var outboxes = await OutboxesAsync();

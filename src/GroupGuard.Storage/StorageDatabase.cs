@@ -18,9 +18,6 @@ internal abstract class StorageDatabase
     /// <summary>Where the data is, fit for logs: a file path, or host, port and database (never a password).</summary>
     public abstract string Location { get; }
 
-    /// <summary>Whether writes run side by side (PostgreSQL), so that rows written by several must be taken in one order; SQLite writes take turns.</summary>
-    public abstract bool WritesConcurrently { get; }
-
     /// <summary>The column that names a row of a table without a key of its own (SQLite <c>rowid</c>, PostgreSQL <c>ctid</c>).</summary>
     public abstract string RowId { get; }
 
@@ -33,6 +30,13 @@ internal abstract class StorageDatabase
     /// turns anyway (SQLite).
     /// </summary>
     public abstract string? KeyLock(string key);
+
+    /// <summary>
+    /// A statement that locks every key of the text array parameter <paramref name="keys"/> for the
+    /// rest of the transaction, always in one order, so that transactions locking overlapping sets
+    /// never deadlock; null where writers take turns anyway (SQLite).
+    /// </summary>
+    public abstract string? KeyLocks(string keys);
 
     /// <summary>
     /// A condition true when <paramref name="column"/> equals a value of the list parameter

@@ -26,7 +26,7 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
     /// <summary>Host, port and database; never the user's password.</summary>
     public override string Location { get; }
 
-    public override bool WritesConcurrently => true;
+    public override string? KeyLocks(string keys) => $"SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest({keys}) AS k ORDER BY 1) AS locks";
 
     public override string RowId => "ctid";
 

@@ -58,7 +58,7 @@ internal sealed class SqliteDatabase : StorageDatabase
     /// <summary>The full path of the database file (or the data source as given, for memory and URI sources).</summary>
     public override string Location { get; }
 
-    public override bool WritesConcurrently => false;
+    public override string? KeyLocks(string keys) => null;
 
     public override string RowId => "rowid";
 

@@ -200,8 +200,17 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         return await WriteAsync(
             async (connection, transaction) =>
             {
+                // Where writes run together (PostgreSQL), two instances storing overlapping batches
+                // in different orders would take the unique key's locks crosswise and deadlock:
+                // the batch's keys are locked first, in one order, and then inserted as given.
+                if (_database.KeyLocks("@Keys") is { } keyLocks && rows.Length > 1)
+                {
+                    var keys = rows.Select(r => string.Join('\u001f', r.Platform, r.BotId, r.GroupId, r.MessageId, r.Time, r.Rule)).ToArray();
+                    await connection.ExecuteAsync(new CommandDefinition(keyLocks, new { Keys = keys }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
                 var ids = new long[rows.Length];
-                foreach (var i in InsertOrder(rows))
+                for (var i = 0; i < rows.Length; i++)
                 {
                     ids[i] = await connection.ExecuteScalarAsync<long?>(
                         new CommandDefinition(InsertSql, rows[i], transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
@@ -210,24 +219,6 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
                 return ids;
             },
             cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The order to insert a batch in: as given where writers take turns (SQLite, whose ids then
-    /// follow the batch); where they run together (PostgreSQL), by the unique key, so that two
-    /// instances storing overlapping batches take the key's locks in one order and never deadlock.
-    /// </summary>
-    private IEnumerable<int> InsertOrder(IncidentRow[] rows)
-    {
-        var order = Enumerable.Range(0, rows.Length);
-        return _database.WritesConcurrently
-            ? order.OrderBy(i => rows[i].Platform, StringComparer.Ordinal)
-                .ThenBy(i => rows[i].BotId, StringComparer.Ordinal)
-                .ThenBy(i => rows[i].GroupId, StringComparer.Ordinal)
-                .ThenBy(i => rows[i].MessageId, StringComparer.Ordinal)
-                .ThenBy(i => rows[i].Time, StringComparer.Ordinal)
-                .ThenBy(i => rows[i].Rule, StringComparer.Ordinal)
-            : order;
     }
 
     public async IAsyncEnumerable<Incident> QueryAsync(IncidentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -61,6 +61,8 @@ internal static class DigestRegistration
     {
         services.Replace(ServiceDescriptor.Singleton<IDigestHealthSource, LiveDigestHealth>());
         services.AddHostedService<DigestCatchUp>();
+        services.AddSingleton<DigestScheduleSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<DigestScheduleSync>());
         services.AddQuartz(quartz =>
         {
             foreach (var leader in ReadLeaders(configuration).Where(l => Quartz.CronExpression.TryParse(l.Schedule, out _)))

@@ -1,0 +1,166 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Jobs;
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Storage;
+using GroupGuard.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GroupGuard.Benchmarks;
+
+/// <summary>
+/// Incidents stored per second on each provider, as the moderation worker stores them: one call
+/// per message, holding that message's one incident. One operation stores
+/// <see cref="Messages"/> messages, by one writer (one instance) or by two writers at once (two
+/// instances, each with its own database object: on SQLite two connections pools on one file, on
+/// PostgreSQL two pools on one database). Ratios are to SQLite with one writer. PostgreSQL is the
+/// test suite's throwaway server (<c>GROUPGUARD_TEST_POSTGRES</c>, or one started from Debian's
+/// packages), with fsync off: its figures are an upper bound for a server that syncs to disk.
+/// </summary>
+[Config(typeof(StorageConfig))]
+public class StorageBenchmarks
+{
+    public const int Messages = 2000;
+
+    private PostgresServer? _postgres;
+    private string _folder = "";
+    private readonly List<ServiceProvider> _instances = [];
+    private IIncidentStore[] _stores = [];
+    private long _next;
+
+    [Params("sqlite", "postgres")]
+    public string Provider { get; set; } = "sqlite";
+
+    [Params(1, 2)]
+    public int Instances { get; set; } = 1;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "gg-storage-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+        string connectionString;
+        if (Provider == "postgres")
+        {
+            _postgres = new PostgresServer();
+            connectionString = _postgres.CreateDatabaseAsync("bench").GetAwaiter().GetResult();
+        }
+        else
+        {
+            connectionString = $"Data Source={Path.Combine(_folder, "groupguard.db")}";
+        }
+
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["GroupGuard:Storage:Provider"] = Provider,
+                ["GroupGuard:Storage:ConnectionString"] = connectionString,
+            })
+            .Build();
+        for (var i = 0; i < Instances; i++)
+        {
+            var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddGroupGuardStorage(configuration).BuildServiceProvider();
+            _instances.Add(services);
+            services.GetRequiredService<IIncidentStore>().InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        _stores = [.. _instances.Select(s => s.GetRequiredService<IIncidentStore>())];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var services in _instances)
+        {
+            services.Dispose();
+        }
+
+        SqliteConnection.ClearAllPools();
+        _postgres?.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Benchmark(Description = "store 2,000 messages' incidents")]
+    public async Task<long> Store()
+    {
+        var stored = await Task.WhenAll(_stores.Select(async store =>
+        {
+            long count = 0;
+            for (var i = 0; i < Messages / _stores.Length; i++)
+            {
+                var ids = await store.AddAsync([Incident(Interlocked.Increment(ref _next))], CancellationToken.None);
+                count += ids.Count(id => id != 0);
+            }
+
+            return count;
+        }));
+        return stored.Sum();
+    }
+
+    private static readonly DateTimeOffset Start = new(2026, 12, 1, 8, 0, 0, TimeSpan.FromHours(8));
+
+    private static Incident Incident(long n) => new()
+    {
+        Time = Start.AddMilliseconds(n),
+        DetectedAt = Start.AddMilliseconds(n + 50),
+        Platform = "qq",
+        Protocol = Protocol.OneBotV11,
+        BotId = "10001",
+        GroupId = "g" + (n % 200),
+        UserId = "u" + (n % 5000),
+        SenderName = "小明",
+        SenderRole = SenderRole.Member,
+        MessageId = "m" + n,
+        Pack = "ads",
+        Rule = "ads.contact-id",
+        Category = "ads",
+        Severity = Severity.Medium,
+        MatchedTerm = "加微信",
+        MessageText = $"第{n}条：有需要的加微信 abc{n}",
+        DecidedAction = ModerationAction.Recall,
+        ActionStatus = ActionStatus.Pending,
+        RuleSetVersion = "v1",
+    };
+
+    private sealed class StorageConfig : BenchmarkDotNet.Configs.ManualConfig
+    {
+        public StorageConfig()
+        {
+            AddJob(BenchmarkDotNet.Jobs.Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(6));
+            AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
+            AddColumn(new IncidentsPerSecondColumn());
+            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Trend);
+        }
+    }
+
+    /// <summary>Incidents stored per second, from the mean time of one operation.</summary>
+    private sealed class IncidentsPerSecondColumn : BenchmarkDotNet.Columns.IColumn
+    {
+        public string Id => nameof(IncidentsPerSecondColumn);
+        public string ColumnName => "incidents/s";
+        public bool AlwaysShow => true;
+        public BenchmarkDotNet.Columns.ColumnCategory Category => BenchmarkDotNet.Columns.ColumnCategory.Custom;
+        public int PriorityInCategory => 0;
+        public bool IsNumeric => true;
+        public BenchmarkDotNet.Columns.UnitType UnitType => BenchmarkDotNet.Columns.UnitType.Dimensionless;
+        public string Legend => "Incidents stored per second (mean)";
+
+        public bool IsDefault(BenchmarkDotNet.Reports.Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase) => false;
+
+        public bool IsAvailable(BenchmarkDotNet.Reports.Summary summary) => true;
+
+        public string GetValue(BenchmarkDotNet.Reports.Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase) =>
+            GetValue(summary, benchmarkCase, BenchmarkDotNet.Reports.SummaryStyle.Default);
+
+        public string GetValue(BenchmarkDotNet.Reports.Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase, BenchmarkDotNet.Reports.SummaryStyle style)
+        {
+            var report = summary[benchmarkCase];
+            return report?.ResultStatistics is { Mean: > 0 } statistics
+                ? (Messages / (statistics.Mean / 1e9)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)
+                : "-";
+        }
+    }
+}

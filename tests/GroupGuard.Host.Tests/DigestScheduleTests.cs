@@ -1,0 +1,77 @@
+using GroupGuard.Host.Digests;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>Leaders' digest schedules follow a configuration reload, without a restart.</summary>
+public sealed class DigestScheduleTests
+{
+    private static Dictionary<string, string?> Settings() => new()
+    {
+        ["GroupGuard:Leaders:0:Name"] = "王主任",
+        ["GroupGuard:Leaders:0:Groups:0"] = "123456",
+        ["GroupGuard:Leaders:0:Schedule"] = "0 0 8 * * ?",
+        ["GroupGuard:Leaders:0:TimeZone"] = "Asia/Shanghai",
+        ["GroupGuard:Leaders:0:Channels:0"] = "archive",
+        ["GroupGuard:Leaders:1:Name"] = "李老师",
+        ["GroupGuard:Leaders:1:Groups:0"] = "777",
+        ["GroupGuard:Leaders:1:Schedule"] = "0 0 18 * * ?",
+        ["GroupGuard:Leaders:1:Channels:0"] = "archive",
+        ["GroupGuard:Channels:archive:Type"] = "file",
+        ["GroupGuard:Channels:archive:Path"] = "digests",
+    };
+
+    [Fact]
+    public async Task A_reload_reschedules_adds_and_removes_leaders_digests()
+    {
+        using var service = new GroupGuardFactory(Settings());
+        _ = service.CreateClient();
+        var scheduler = await service.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        Assert.Equal("0 0 8 * * ?", await CronOf(scheduler, "王主任"));
+
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+        configuration["GroupGuard:Leaders:0:Schedule"] = "0 30 7 * * ?";
+        configuration["GroupGuard:Leaders:1:Name"] = "赵校长"; // 李老师 goes, 赵校长 comes
+        await ReloadAsync(service, configuration);
+
+        Assert.Equal("0 30 7 * * ?", await CronOf(scheduler, "王主任"));
+        Assert.Equal("0 0 18 * * ?", await CronOf(scheduler, "赵校长"));
+        Assert.Null(await scheduler.GetTrigger(new TriggerKey("digest-trigger:李老师", "groupguard")));
+        Assert.Null(await scheduler.GetJobDetail(new JobKey("digest:李老师", "groupguard")));
+        var job = await scheduler.GetJobDetail(new JobKey("digest:赵校长", "groupguard"));
+        Assert.Equal("赵校长", job!.JobDataMap.GetString("leader"));
+    }
+
+    [Fact]
+    public async Task A_reload_with_a_mistake_changes_no_schedule_and_says_which_key()
+    {
+        using var service = new GroupGuardFactory(Settings());
+        _ = service.CreateClient();
+        var scheduler = await service.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var sync = service.Services.GetRequiredService<DigestScheduleSync>();
+
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+        configuration["GroupGuard:Leaders:0:Schedule"] = "every morning";
+        configuration["GroupGuard:Leaders:1:Schedule"] = "0 0 19 * * ?";
+
+        Assert.Null(await sync.SyncAsync(CancellationToken.None));
+        Assert.Equal("0 0 8 * * ?", await CronOf(scheduler, "王主任"));
+        Assert.Equal("0 0 18 * * ?", await CronOf(scheduler, "李老师"));
+        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("GroupGuard:Leaders:0:Schedule", StringComparison.Ordinal));
+    }
+
+    private static async Task<string?> CronOf(IScheduler scheduler, string leader) =>
+        (await scheduler.GetTrigger(new TriggerKey("digest-trigger:" + leader, "groupguard")) as ICronTrigger)?.CronExpressionString;
+
+    /// <summary>Reloads the configuration and waits for the sync that reload sets off.</summary>
+    private static async Task ReloadAsync(GroupGuardFactory service, IConfigurationRoot configuration)
+    {
+        var sync = service.Services.GetRequiredService<DigestScheduleSync>();
+        var synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sync.Synced += _ => synced.TrySetResult();
+        configuration.Reload();
+        await synced.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}

@@ -82,6 +82,11 @@ internal static class HostServiceCollectionExtensions
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var instanceId = configuration[InstanceIdKey];
+        if (storage.IsPostgres)
+        {
+            services.AddSingleton(_ => QuartzSchema.Script());
+        }
+
         services.AddQuartz(quartz =>
         {
             if (storage.IsPostgres)

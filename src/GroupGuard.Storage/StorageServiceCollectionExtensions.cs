@@ -38,7 +38,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<StorageDatabase>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return options.IsPostgres ? new PostgresDatabase(options.ConnectionString) : new SqliteDatabase(options.ConnectionString);
+            return options.IsPostgres
+                ? new PostgresDatabase(options.ConnectionString, sp.GetServices<PostgresSchemaScript>())
+                : new SqliteDatabase(options.ConnectionString);
         });
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());

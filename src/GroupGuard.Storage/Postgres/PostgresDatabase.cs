@@ -14,8 +14,20 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    public PostgresDatabase(string connectionString)
+    private readonly IReadOnlyList<Migration> _migrations;
+
+    public PostgresDatabase(string connectionString, IEnumerable<PostgresSchemaScript>? contributed = null)
     {
+        var scripts = PostgresMigrator.Embedded.Concat((contributed ?? []).Select(s => new Migration(s.Version, s.Name, s.Sql))).OrderBy(m => m.Version).ToList();
+        for (var i = 1; i < scripts.Count; i++)
+        {
+            if (scripts[i].Version == scripts[i - 1].Version)
+            {
+                throw new InvalidOperationException($"PostgreSQL migrations '{scripts[i - 1].Name}' and '{scripts[i].Name}' share version {scripts[i].Version}.");
+            }
+        }
+
+        _migrations = scripts;
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Location = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         _dataSource = NpgsqlDataSource.Create(builder);
@@ -32,7 +44,8 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
 
     public override string ForUpdate => " FOR UPDATE";
 
-    public override IReadOnlyList<Migration> Migrations => PostgresMigrator.Embedded;
+    /// <summary>The embedded migrations and those contributed (Quartz's tables), in version order.</summary>
+    public override IReadOnlyList<Migration> Migrations => _migrations;
 
     public override string IsAnyOf(string column, string list) => $"{column} = ANY({list})";
 

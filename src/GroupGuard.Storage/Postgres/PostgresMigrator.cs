@@ -23,11 +23,9 @@ internal static class PostgresMigrator
         );
         """;
 
-    /// <summary>The PostgreSQL migrations, in version order: the embedded scripts and Quartz's tables (<see cref="QuartzSchema"/>).</summary>
+    /// <summary>The embedded PostgreSQL migrations, in version order (the host adds Quartz's tables as version 2: <see cref="PostgresSchemaScript"/>).</summary>
     public static IReadOnlyList<Migration> Embedded { get; } =
-        [.. Migration.LoadEmbedded(typeof(PostgresMigrator).Assembly, "GroupGuard.Storage.Postgres.Migrations.")
-            .Append(QuartzSchema.Migration)
-            .OrderBy(m => m.Version)];
+        Migration.LoadEmbedded(typeof(PostgresMigrator).Assembly, "GroupGuard.Storage.Postgres.Migrations.");
 
     /// <summary>Returns the schema version the database has afterwards.</summary>
     public static async Task<int> MigrateAsync(

@@ -1,13 +1,14 @@
-using GroupGuard.Storage.Migrations;
+using GroupGuard.Storage.Postgres;
 
-namespace GroupGuard.Storage.Postgres;
+namespace GroupGuard.Host.Jobs;
 
 /// <summary>
 /// The tables of Quartz's ADO.NET job store, for the clustered scheduler on PostgreSQL. The DDL is
 /// the one Quartz ships inside its own assembly for PostgreSQL (idempotent: it only creates what is
 /// missing), run as migration 2 under the migrator's advisory lock, so instances starting together
 /// do not race Quartz's own provisioning and the schema is versioned with everything else. A
-/// Quartz upgrade that changes its tables needs a migration of its own after this one.
+/// Quartz upgrade that changes its tables needs a migration of its own after this one. The host
+/// contributes it (<see cref="PostgresSchemaScript"/>), so that only the host depends on Quartz.
 /// </summary>
 internal static class QuartzSchema
 {
@@ -19,7 +20,7 @@ internal static class QuartzSchema
     private const string Resource = "Quartz.Impl.AdoJobStore.Schema.create_postgres.sql";
 
     /// <summary>Migration 2: Quartz's PostgreSQL tables with <see cref="TablePrefix"/>.</summary>
-    public static Migration Migration { get; } = new(Version, "0002_quartz", Load());
+    public static PostgresSchemaScript Script() => new(Version, "0002_quartz", Load());
 
     private static string Load()
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 
 namespace GroupGuard.Host.Tests;
 
@@ -99,8 +100,11 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
             GroupGuardProcess.WaitProcessedAsync(alphaHttp, a, 9),
             GroupGuardProcess.WaitProcessedAsync(betaHttp, b, 9));
 
-        // kill -9 alpha while digests keep falling due every three seconds; beta carries on.
+        // kill -9 alpha while digests keep falling due every three seconds; beta carries on. The
+        // kill comes when the last digest is recorded sent, not between a send and its record,
+        // where a crash can only mean sending it again.
         await DigestAfterAsync(robot);
+        await SettledAsync(database);
         a.Kill();
         await a.WaitForExitAsync();
         var late = new List<string>();
@@ -118,6 +122,8 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
         await DigestAfterAsync(robot);
         // Gone: overdue or failed to beta, or already recovered and no longer listed.
         await GroupGuardProcess.HealthAsync(betaHttp, b, h => !Nodes(h).Contains(("alpha", "alive")), "alpha seen as gone");
+        await DigestAfterAsync(robot);
+        await SettledAsync(database);
         b.Kill();
         await b.WaitForExitAsync();
 
@@ -143,6 +149,27 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
         Assert.All(digests, d => Assert.Equal("sent", d.GetProperty("status").GetString()));
         var delivered = robot.Requests.Select(Content).Where(c => c.Contains("群管日报", StringComparison.Ordinal)).ToList();
         Assert.Equal(digests.Count, delivered.Count);
+    }
+
+    /// <summary>
+    /// Until every digest in the outbox is sent. The service offers no signal for "the outbox is
+    /// settled", so this asks the database itself; the safety timeout only turns a hang into a failure.
+    /// </summary>
+    private static async Task SettledAsync(string database)
+    {
+        using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(safety.Token);
+        while (true)
+        {
+            await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM digests WHERE status <> 'sent'", connection);
+            if ((long)(await command.ExecuteScalarAsync(safety.Token))! == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), safety.Token);
+        }
     }
 
     private Dictionary<string, string> Instance(Dictionary<string, string> common, string id) => new(common)

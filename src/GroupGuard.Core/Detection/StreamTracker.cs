@@ -52,11 +52,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                 switch (stream.Kind)
                 {
                     case StreamKind.Flood:
-                        var inWindow = CountSince(floodTimes, message.Time.AddSeconds(-stream.Seconds));
-                        if (inWindow > stream.Count)
-                        {
-                            (hits ??= []).Add(new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"{inWindow} messages in {stream.Seconds} s"), 0, 0));
-                        }
+                        Add(ref hits, FloodHit(rule, CountSince(floodTimes, message.Time.AddSeconds(-stream.Seconds))));
 
                         break;
                     case StreamKind.Repeat:
@@ -67,19 +63,11 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                         }
 
                         repeatTimes ??= Remember(_repeats, $"{message.Platform}|{message.UserId}|{folded}", message.Time);
-                        var repeated = CountSince(repeatTimes, message.Time.AddSeconds(-stream.Seconds));
-                        if (repeated >= stream.Count)
-                        {
-                            (hits ??= []).Add(new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"the same text {repeated} times in {stream.Seconds} s"), 0, message.Text.Length));
-                        }
+                        Add(ref hits, RepeatHit(rule, CountSince(repeatTimes, message.Time.AddSeconds(-stream.Seconds)), message));
 
                         break;
                     case StreamKind.MentionAll:
-                        if (message.MentionsAll && message.SenderRole is not (SenderRole.Owner or SenderRole.Admin))
-                        {
-                            (hits ??= []).Add(new RuleHit(rule, "@all", 0, 0));
-                        }
-
+                        Add(ref hits, MentionAllHit(rule, message));
                         break;
                 }
             }
@@ -134,10 +122,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
             {
                 case StreamKind.Flood:
                     var inWindow = await shared.RecordAsync(floodStream, messageKey, message.Time, message.Time.AddSeconds(-stream.Seconds), cancellationToken).ConfigureAwait(false);
-                    if (inWindow > stream.Count)
-                    {
-                        (hits ??= []).Add(new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"{inWindow} messages in {stream.Seconds} s"), 0, 0));
-                    }
+                    Add(ref hits, FloodHit(rule, inWindow));
 
                     break;
                 case StreamKind.Repeat:
@@ -150,23 +135,40 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                     // The text can be long: the shared key holds its hash.
                     repeatStream ??= $"repeat|{message.Platform}|{message.UserId}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(folded)))}";
                     var repeated = await shared.RecordAsync(repeatStream, $"{message.GroupId}|{messageKey}", message.Time, message.Time.AddSeconds(-stream.Seconds), cancellationToken).ConfigureAwait(false);
-                    if (repeated >= stream.Count)
-                    {
-                        (hits ??= []).Add(new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"the same text {repeated} times in {stream.Seconds} s"), 0, message.Text.Length));
-                    }
+                    Add(ref hits, RepeatHit(rule, repeated, message));
 
                     break;
                 case StreamKind.MentionAll:
-                    if (message.MentionsAll && message.SenderRole is not (SenderRole.Owner or SenderRole.Admin))
-                    {
-                        (hits ??= []).Add(new RuleHit(rule, "@all", 0, 0));
-                    }
-
+                    Add(ref hits, MentionAllHit(rule, message));
                     break;
             }
         }
 
         return hits ?? (IReadOnlyList<RuleHit>)[];
+    }
+
+    /// <summary>More messages in the window than the rule allows.</summary>
+    private static RuleHit? FloodHit(Rule rule, int inWindow) =>
+        inWindow > rule.Stream!.Count
+            ? new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"{inWindow} messages in {rule.Stream.Seconds} s"), 0, 0)
+            : null;
+
+    /// <summary>The same text as often as the rule says, within its window.</summary>
+    private static RuleHit? RepeatHit(Rule rule, int repeated, ChatMessage message) =>
+        repeated >= rule.Stream!.Count
+            ? new RuleHit(rule, string.Create(CultureInfo.InvariantCulture, $"the same text {repeated} times in {rule.Stream.Seconds} s"), 0, message.Text.Length)
+            : null;
+
+    /// <summary>@all from a member (owners and admins may).</summary>
+    private static RuleHit? MentionAllHit(Rule rule, ChatMessage message) =>
+        message.MentionsAll && message.SenderRole is not (SenderRole.Owner or SenderRole.Admin) ? new RuleHit(rule, "@all", 0, 0) : null;
+
+    private static void Add(ref List<RuleHit>? hits, RuleHit? hit)
+    {
+        if (hit is not null)
+        {
+            (hits ??= []).Add(hit);
+        }
     }
 
     public int Senders

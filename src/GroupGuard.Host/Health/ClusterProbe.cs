@@ -13,8 +13,7 @@ internal sealed class ClusterProbe(ISchedulerFactory schedulers, TimeProvider ti
     internal static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private Result? _last;
+    private readonly ThrottledCheck<Result> _check = new(time, FreshFor, Timeout);
 
     /// <summary>A node of the cluster as this instance sees it.</summary>
     public sealed record Node(string Id, string State, DateTimeOffset? LastCheckIn, bool Current);
@@ -22,50 +21,20 @@ internal sealed class ClusterProbe(ISchedulerFactory schedulers, TimeProvider ti
     /// <summary>The instance id, whether the scheduler is clustered, the nodes, or why they could not be read.</summary>
     public sealed record Result(DateTimeOffset At, string? InstanceId, bool Clustered, IReadOnlyList<Node> Nodes, string? Error);
 
-    public async Task<Result> CheckAsync(CancellationToken cancellationToken)
-    {
-        if (Fresh(_last) is { } cached)
-        {
-            return cached;
-        }
-
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (Fresh(_last) is { } meanwhile)
+    public Task<Result> CheckAsync(CancellationToken cancellationToken) =>
+        _check.GetAsync(
+            async token =>
             {
-                return meanwhile;
-            }
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Timeout);
-            Result result;
-            try
-            {
-                var scheduler = await schedulers.GetScheduler(timeout.Token);
-                var metadata = await scheduler.GetMetadata(timeout.Token);
-                var nodes = await scheduler.QueryClusterNodes(timeout.Token);
-                result = new Result(
+                var scheduler = await schedulers.GetScheduler(token);
+                var metadata = await scheduler.GetMetadata(token);
+                var nodes = await scheduler.QueryClusterNodes(token);
+                return new Result(
                     time.GetUtcNow(),
                     metadata.SchedulerInstanceId,
                     metadata.JobStoreClustered,
                     [.. nodes.Select(n => new Node(n.InstanceId, n.State.ToString().ToLowerInvariant(), n.LastCheckInUtc, n.IsCurrentNode))],
                     null);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                result = new Result(time.GetUtcNow(), null, false, [], ex.Message);
-            }
-
-            _last = result;
-            return result;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private Result? Fresh(Result? result) =>
-        result is not null && time.GetUtcNow() - result.At < FreshFor ? result : null;
+            },
+            ex => new Result(time.GetUtcNow(), null, false, [], ex.Message),
+            cancellationToken);
 }

@@ -1,0 +1,52 @@
+namespace GroupGuard.Host.Health;
+
+/// <summary>
+/// A check behind <c>/healthz</c> that reads the database: run at most once every
+/// <c>freshFor</c> however often it is asked, callers at the same moment sharing one run, each run
+/// cut off after <c>timeout</c>. A flood of health requests then costs the database nothing.
+/// </summary>
+internal sealed class ThrottledCheck<T>(TimeProvider time, TimeSpan freshFor, TimeSpan timeout)
+    where T : class
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (DateTimeOffset At, T Value)? _last;
+
+    /// <summary>The last result while fresh, else a new run of <paramref name="check"/>; <paramref name="failed"/> makes the result of a run that threw.</summary>
+    public async Task<T> GetAsync(Func<CancellationToken, Task<T>> check, Func<Exception, T> failed, CancellationToken cancellationToken)
+    {
+        if (Fresh() is { } cached)
+        {
+            return cached;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Fresh() is { } meanwhile)
+            {
+                return meanwhile;
+            }
+
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(timeout);
+            T value;
+            try
+            {
+                value = await check(limit.Token);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                value = failed(ex);
+            }
+
+            _last = (time.GetUtcNow(), value);
+            return value;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private T? Fresh() => _last is { } last && time.GetUtcNow() - last.At < freshFor ? last.Value : null;
+}

@@ -55,6 +55,65 @@ public sealed class StorageOptionsTests
         Assert.DoesNotContain("hunter2-secret", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    private static ValidateOptionsResult ValidatePostgres(string connectionString) =>
+        new StorageOptionsValidator().Validate(null, new StorageOptions { Provider = "postgres", ConnectionString = connectionString });
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=5432;Database=groupguard;Username=groupguard;Password=s3cret")]
+    [InlineData("Host=db.internal;Database=groupguard;Username=gg")]
+    public void Usable_postgres_connection_strings_pass(string connectionString)
+    {
+        Assert.True(ValidatePostgres(connectionString).Succeeded);
+        Assert.True(new StorageOptionsValidator().Validate(null, new StorageOptions { Provider = "PostgreS", ConnectionString = connectionString }).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("")] // nothing given
+    [InlineData("Data Source=data/groupguard.db")] // the SQLite default left in place
+    [InlineData("Database=groupguard;Username=gg")] // no host
+    [InlineData("Host=db.internal;Username=gg")] // no database
+    [InlineData("Host=db;Bogus=1")]
+    [InlineData("Host=db;Database=gg;Port=many")]
+    public void Unusable_postgres_connection_strings_fail_naming_the_key(string connectionString)
+    {
+        var result = ValidatePostgres(connectionString);
+
+        Assert.True(result.Failed);
+        Assert.All(result.Failures!, f => Assert.StartsWith(Key, f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_postgres_password_is_never_repeated_in_a_failure()
+    {
+        var result = ValidatePostgres("Host=db;Password=hunter2-secret;Bogus=1");
+
+        Assert.True(result.Failed);
+        Assert.DoesNotContain("hunter2-secret", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("mysql")]
+    [InlineData("")]
+    [InlineData("postgresql")]
+    public void An_unknown_provider_fails_naming_the_key_and_the_choices(string provider)
+    {
+        var result = new StorageOptionsValidator().Validate(null, new StorageOptions { Provider = provider });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("GroupGuard:Storage:Provider", failure, StringComparison.Ordinal);
+        Assert.Contains("'sqlite'", failure, StringComparison.Ordinal);
+        Assert.Contains("'postgres'", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_instance_keeps_its_own_files_in_the_data_folder()
+    {
+        Assert.Equal(Path.GetFullPath("data"), new StorageOptions { Provider = "postgres", ConnectionString = "Host=db;Database=gg" }.InstanceFolder());
+        Assert.Equal(Path.GetFullPath("/srv/gg-1"), new StorageOptions { Provider = "postgres", DataFolder = "/srv/gg-1" }.InstanceFolder());
+        Assert.Equal(Path.GetFullPath("data"), new StorageOptions().InstanceFolder()); // beside the default SQLite file
+        Assert.Null(new StorageOptions { Provider = "postgres" }.DatabaseFile());
+    }
+
     [Fact]
     public async Task A_bad_connection_string_stops_the_host_at_start_naming_the_key()
     {

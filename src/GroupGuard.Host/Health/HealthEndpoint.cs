@@ -13,7 +13,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -101,6 +101,9 @@ internal static class HealthEndpoint
                     actions_queued = actions.Pending,
                     actions_failed = stats.ActionsFailed,
                     last_action_error = stats.LastActionError,
+                    // Messages whose flood and repeat counts fell back to this instance's memory
+                    // because the shared stream log (PostgreSQL) could not be reached.
+                    streams_counted_locally = streams.SharedFailures,
                 },
                 images = new
                 {

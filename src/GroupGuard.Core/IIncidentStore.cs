@@ -65,4 +65,10 @@ public interface IIncidentStore
     /// the incidents), but it writes: callers such as <c>/healthz</c> cache its answer.
     /// </summary>
     Task<StorageStatus> CheckAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The highest commit number of the incidents stored (0 for none). Every incident numbered up to
+    /// it is committed and visible: the numbers are taken in commit order.
+    /// </summary>
+    Task<long> CommitHighAsync(CancellationToken cancellationToken);
 }

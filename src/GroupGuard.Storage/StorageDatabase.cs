@@ -46,6 +46,13 @@ internal abstract class StorageDatabase
     /// </summary>
     public abstract string IsAnyOf(string column, string list);
 
+    /// <summary>
+    /// The statements, run last in an incident write, that number the incidents <paramref name="ids"/>
+    /// (a list parameter) in commit order: SQLite's writes take turns, so the id is that order;
+    /// PostgreSQL's do not, so a sequence is taken under one advisory lock held until the commit.
+    /// </summary>
+    public abstract string NumberInCommitOrder(string ids);
+
     /// <summary>A condition true when <paramref name="text"/> holds <paramref name="part"/> (both SQL expressions), case-insensitively.</summary>
     public abstract string ContainsIgnoringCase(string text, string part);
 

@@ -18,6 +18,12 @@ public sealed record DigestRecord
     public required string Html { get; init; }
     public IReadOnlyList<long> IncidentIds { get; init; } = [];
 
+    /// <summary>
+    /// The highest incident commit number the digest covered (<see cref="IIncidentStore.CommitHighAsync"/>):
+    /// the next digest takes what was committed after it. Null for digests made before it was kept.
+    /// </summary>
+    public long? HighSeq { get; init; }
+
     /// <summary>The digest's chart as made when it was created, so that a retry sends the very same picture.</summary>
     public byte[]? ChartPng { get; init; }
 

@@ -62,12 +62,15 @@ internal sealed partial class DigestService(
     public LeaderOptions? Leader(string name) =>
         leaders.CurrentValue.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.Ordinal));
 
-    /// <summary>The digest for a period, built and not sent.</summary>
-    public async Task<DigestDocument> BuildAsync(LeaderOptions leader, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>
+    /// The digest for a period, built and not sent: the incidents detected in it, or with
+    /// <paramref name="commit"/> those committed since the previous digest (see <see cref="IncidentQuery"/>).
+    /// </summary>
+    public async Task<DigestDocument> BuildAsync(LeaderOptions leader, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, CommitWindow? commit = null)
     {
         var groups = leader.CoversAll ? null : leader.Groups;
         var incidents = new List<Incident>();
-        await foreach (var incident in store.QueryAsync(new IncidentQuery(from, to, groups, ByDetectionTime: true), cancellationToken))
+        await foreach (var incident in store.QueryAsync(new IncidentQuery(from, to, groups, ByDetectionTime: true, commit), cancellationToken))
         {
             incidents.Add(incident);
         }
@@ -118,7 +121,8 @@ internal sealed partial class DigestService(
     private async Task<DigestRecord?> RunLockedAsync(LeaderOptions leader, DateTimeOffset fireTime, CancellationToken cancellationToken)
     {
         var to = fireTime;
-        var from = await outbox.LastPeriodEndAsync(leader.Name, cancellationToken) ?? to.AddHours(-24);
+        var last = await outbox.LatestAsync(leader.Name, cancellationToken);
+        var from = last?.PeriodTo ?? to.AddHours(-24);
         if (from >= to)
         {
             return null; // already covered (a second instance, or a retried fire)
@@ -137,7 +141,10 @@ internal sealed partial class DigestService(
             }
         }
 
-        var document = await BuildAsync(leader, from, to, cancellationToken);
+        // In commit order: what another instance commits while this digest is built is numbered
+        // above the high mark read here, so the next digest takes it.
+        var high = await store.CommitHighAsync(cancellationToken);
+        var document = await BuildAsync(leader, from, to, cancellationToken, new CommitWindow(high, last?.HighSeq));
         var record = await outbox.CreateAsync(new DigestRecord
         {
             Leader = leader.Name,
@@ -151,6 +158,7 @@ internal sealed partial class DigestService(
             Html = document.Html,
             IncidentIds = document.IncidentIds,
             ChartPng = document.ChartPng, // stored, so that a retry sends this picture and not a newer one
+            HighSeq = high,
             Channels = leader.Channels.Distinct(StringComparer.Ordinal).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
         }, cancellationToken);
         await SendAsync(record, cancellationToken);

@@ -53,6 +53,12 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
 
     public override string? KeyLock(string key) => $"SELECT pg_advisory_xact_lock(hashtext({key}))";
 
+    /// <summary>The advisory lock incident writes take to number themselves (an arbitrary constant: "GGCOMMIT").</summary>
+    public const long CommitLockKey = 0x4747_434F_4D4D_4954;
+
+    public override string NumberInCommitOrder(string ids) =>
+        $"SELECT pg_advisory_xact_lock({CommitLockKey}); UPDATE incidents SET commit_seq = nextval('incident_commit_seq') WHERE {IsAnyOf("id", ids)}";
+
     // Times are stored as UTC text (StoredTime), which PostgreSQL reads as a timestamp.
     public override string DayOf(string time, string shift) =>
         $"to_char(CAST({time} AS timestamp) + CAST({shift} AS interval), 'YYYY-MM-DD')";

@@ -72,6 +72,8 @@ internal sealed class SqliteDatabase : StorageDatabase
 
     public override string? KeyLock(string key) => null;
 
+    public override string NumberInCommitOrder(string ids) => $"UPDATE incidents SET commit_seq = id WHERE {IsAnyOf("id", ids)}";
+
     public override string DayOf(string time, string shift) => $"date({time}, {shift})";
 
     public override bool IsMissingTable(DbException exception) =>

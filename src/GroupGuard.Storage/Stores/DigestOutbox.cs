@@ -33,7 +33,7 @@ internal sealed class DigestOutbox : IDigestOutbox
     private const string SelectSql = """
         SELECT d.id AS Id, d.leader AS Leader, d.period_from AS PeriodFrom, d.period_to AS PeriodTo,
             d.status AS Status, d.created_at AS CreatedAt, d.title AS Title, d.markdown AS Markdown,
-            d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds, d.chart_png AS ChartPng,
+            d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds, d.chart_png AS ChartPng, d.high_seq AS HighSeq,
             c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
             c.sent_at AS SentAt
         FROM digests d LEFT JOIN digest_channels c ON c.digest_id = d.id
@@ -43,8 +43,8 @@ internal sealed class DigestOutbox : IDigestOutbox
 
     // RETURNING yields no row when the digest for that leader and period end is already there.
     private const string InsertDigestSql = """
-        INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids, chart_png)
-        VALUES (@Leader, @PeriodFrom, @PeriodTo, @Status, @CreatedAt, @Title, @Markdown, @Text, @Html, @IncidentIds, @ChartPng)
+        INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids, chart_png, high_seq)
+        VALUES (@Leader, @PeriodFrom, @PeriodTo, @Status, @CreatedAt, @Title, @Markdown, @Text, @Html, @IncidentIds, @ChartPng, @HighSeq)
         ON CONFLICT (leader, period_to) DO NOTHING
         RETURNING id
         """;
@@ -132,6 +132,7 @@ internal sealed class DigestOutbox : IDigestOutbox
             record.Html,
             IncidentIds = IdListText.ToText(record.IncidentIds),
             record.ChartPng,
+            record.HighSeq,
         };
 
         return await _database.WriteAsync(
@@ -385,6 +386,7 @@ internal sealed class DigestOutbox : IDigestOutbox
         public string Html { get; set; } = "";
         public string IncidentIds { get; set; } = IdListText.Empty;
         public byte[]? ChartPng { get; set; }
+        public long? HighSeq { get; set; }
         public string? Channel { get; set; }
         public string? ChannelStatus { get; set; }
         public long? Attempts { get; set; }
@@ -421,6 +423,7 @@ internal sealed class DigestOutbox : IDigestOutbox
             Html = Html,
             IncidentIds = IdListText.Parse(IncidentIds, $"Digest {Id}: incident_ids"),
             ChartPng = ChartPng,
+            HighSeq = HighSeq,
             Channels = channels,
         };
     }

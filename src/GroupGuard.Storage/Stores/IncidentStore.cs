@@ -216,6 +216,15 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
                         new CommandDefinition(InsertSql, rows[i], transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
                 }
 
+                // Last before the commit: number the new incidents in commit order (on PostgreSQL
+                // under a lock held until the commit, so no later number commits first).
+                var added = ids.Where(id => id != 0).ToArray();
+                if (added.Length > 0)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        _database.NumberInCommitOrder("@Ids"), new { Ids = added }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
                 return ids;
             },
             cancellationToken).ConfigureAwait(false);
@@ -239,6 +248,18 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             conditions.Add($"{timeColumn} < @Until");
         }
 
+        if (query.Commit is { } window)
+        {
+            conditions.Add("commit_seq <= @High");
+            if (window.PreviousHigh is not null)
+            {
+                // What the previous digest took is out, whenever it was detected; the rest of
+                // what came before Since (committed after it was built) is in.
+                conditions.RemoveAll(c => c.StartsWith(timeColumn + " >=", StringComparison.Ordinal));
+                conditions.Add($"NOT (commit_seq <= @PreviousHigh AND {timeColumn} < @Since)");
+            }
+        }
+
         var groupIds = GroupFilter(query.GroupIds);
         if (groupIds is not null)
         {
@@ -253,6 +274,8 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             Since = query.Since is { } since ? StoredTime.ToBoundText(since) : null,
             Until = query.Until is { } until ? StoredTime.ToBoundText(until) : null,
             GroupIds = groupIds,
+            High = query.Commit?.High,
+            PreviousHigh = query.Commit?.PreviousHigh,
         };
 
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -448,6 +471,13 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         await RunInSlicesAsync(mode == RetentionMode.Delete ? _deleteOrphanPicturesSql : _maskPicturesSql, parameters, cancellationToken).ConfigureAwait(false);
         await RunInSlicesAsync(mode == RetentionMode.Delete ? DeleteJoinDecisionsSql : MaskJoinDecisionsSql, parameters, cancellationToken).ConfigureAwait(false);
         return total;
+    }
+
+    public async Task<long> CommitHighAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT CAST(COALESCE(MAX(commit_seq), 0) AS BIGINT) FROM incidents", cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<StorageStatus> CheckAsync(CancellationToken cancellationToken)

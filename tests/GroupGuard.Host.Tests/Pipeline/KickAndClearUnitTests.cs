@@ -153,5 +153,7 @@ public sealed class KickAndClearUnitTests
         public Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, string? reviewer, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<int> ApplyRetentionAsync(DateTimeOffset before, RetentionMode mode, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<StorageStatus> CheckAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<long> CommitHighAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

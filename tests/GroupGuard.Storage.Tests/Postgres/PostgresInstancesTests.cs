@@ -90,6 +90,43 @@ public sealed class PostgresInstancesTests(PostgresServer server) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Commit_numbers_taken_by_several_instances_at_once_are_distinct_and_every_mark_read_covers_a_whole_prefix()
+    {
+        var stores = await StoresAsync();
+        var marks = new List<(long High, long Seen)>();
+        using var done = new CancellationTokenSource();
+
+        // A reader beside the writers, as a digest being built: every incident numbered up to the
+        // mark it reads is already visible, so the count below the mark is the mark itself.
+        var reader = Task.Run(async () =>
+        {
+            await using var db = Harness.OpenRaw();
+            while (!done.IsCancellationRequested)
+            {
+                var high = await stores[0].CommitHighAsync(CancellationToken.None);
+                var seen = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM incidents WHERE commit_seq <= @High", new { High = high });
+                marks.Add((high, seen));
+            }
+        });
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            await AtOnceAsync(
+                [.. Enumerable.Range(0, Instances)],
+                instance => stores[instance].AddAsync([Samples.Incident(messageId: $"c{round}-{instance}")], CancellationToken.None));
+        }
+
+        await done.CancelAsync();
+        await reader;
+
+        await using var check = Harness.OpenRaw();
+        var numbers = (await check.QueryAsync<long>("SELECT commit_seq FROM incidents ORDER BY commit_seq")).ToList();
+        Assert.Equal(Enumerable.Range(1, Rounds * Instances).Select(n => (long)n), numbers);
+        Assert.NotEmpty(marks);
+        Assert.All(marks, m => Assert.Equal(m.High, m.Seen));
+    }
+
+    [Fact]
     public async Task The_same_digest_created_by_several_instances_at_once_is_one_digest_that_each_gets_back()
     {
         var outboxes = await OutboxesAsync();

@@ -238,6 +238,48 @@ public abstract class IncidentStoreTests : StoreTests
     }
 
     [Fact]
+    public async Task In_commit_order_an_incident_committed_after_a_digest_goes_into_the_next_and_none_into_two()
+    {
+        var first = new DateTimeOffset(2025, 3, 2, 8, 0, 0, TimeSpan.FromHours(8));
+        var second = first.AddDays(1);
+        Assert.Equal(0, await Harness.Store.CommitHighAsync(CancellationToken.None));
+
+        // Before the first digest: two incidents of its period, one detected after it.
+        await Harness.Store.AddAsync([Samples.Incident(messageId: "a") with { DetectedAt = first.AddHours(-2) }], CancellationToken.None);
+        await Harness.Store.AddAsync([Samples.Incident(messageId: "b") with { DetectedAt = first.AddHours(-1) }], CancellationToken.None);
+        await Harness.Store.AddAsync([Samples.Incident(messageId: "early") with { DetectedAt = first.AddMinutes(1) }], CancellationToken.None);
+        var high1 = await Harness.Store.CommitHighAsync(CancellationToken.None);
+        var digest1 = await Harness.QueryAllAsync(new IncidentQuery(first.AddDays(-1), first, ByDetectionTime: true, Commit: new CommitWindow(high1, null)));
+
+        // Committed after the first digest read its mark, though detected in its period (another
+        // instance's write in flight), and one of the second period.
+        await Harness.Store.AddAsync([Samples.Incident(messageId: "late") with { DetectedAt = first.AddSeconds(-1) }], CancellationToken.None);
+        await Harness.Store.AddAsync([Samples.Incident(messageId: "c") with { DetectedAt = first.AddHours(3) }], CancellationToken.None);
+        var high2 = await Harness.Store.CommitHighAsync(CancellationToken.None);
+        var digest2 = await Harness.QueryAllAsync(new IncidentQuery(first, second, ByDetectionTime: true, Commit: new CommitWindow(high2, high1)));
+
+        Assert.Equal(["a", "b"], digest1.Select(i => i.MessageId));
+        Assert.Equal(["early", "late", "c"], digest2.Select(i => i.MessageId));
+        Assert.True(high2 > high1);
+
+        // By detection time alone, the late one would have been in neither digest's query once
+        // the first was built (it was not there yet) nor in the second's (detected before it).
+        Assert.DoesNotContain("late", (await Harness.QueryAllAsync(new IncidentQuery(first, second, ByDetectionTime: true))).Select(i => i.MessageId));
+    }
+
+    [Fact]
+    public async Task A_redelivered_incident_takes_no_commit_number()
+    {
+        await Harness.Store.AddAsync([Samples.Incident(messageId: "a")], CancellationToken.None);
+        var high = await Harness.Store.CommitHighAsync(CancellationToken.None);
+
+        var again = await Harness.Store.AddAsync([Samples.Incident(messageId: "a")], CancellationToken.None);
+
+        Assert.Equal([0L], again);
+        Assert.Equal(high, await Harness.Store.CommitHighAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task By_detection_time_still_filters_by_group_and_keeps_id_order()
     {
         var since = new DateTimeOffset(2025, 3, 2, 0, 0, 0, TimeSpan.Zero);

@@ -72,7 +72,8 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
         Assert.Equal("beta", cluster.Body.GetProperty("instance").GetProperty("id").GetString());
         Assert.Equal("postgres", cluster.Body.GetProperty("storage").GetProperty("provider").GetString());
 
-        // A burst right after a digest, so that every write is done long before the next is due.
+        // A burst once a digest has gone out (digests take incidents in commit order, so one
+        // committed while the next is built is simply in the one after).
         await DigestAfterAsync(robot);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var messageId = 9000;

@@ -31,12 +31,6 @@ internal abstract class StorageDatabase
     /// </summary>
     public abstract string? KeyLock(string key);
 
-    /// <summary>
-    /// A statement that locks every key of the text array parameter <paramref name="keys"/> for the
-    /// rest of the transaction, always in one order, so that transactions locking overlapping sets
-    /// never deadlock; null where writers take turns anyway (SQLite).
-    /// </summary>
-    public abstract string? KeyLocks(string keys);
 
     /// <summary>
     /// A condition true when <paramref name="column"/> equals a value of the list parameter
@@ -47,11 +41,20 @@ internal abstract class StorageDatabase
     public abstract string IsAnyOf(string column, string list);
 
     /// <summary>
-    /// The statements, run last in an incident write, that number the incidents <paramref name="ids"/>
-    /// (a list parameter) in commit order: SQLite's writes take turns, so the id is that order;
-    /// PostgreSQL's do not, so a sequence is taken under one advisory lock held until the commit.
+    /// Numbering incidents in commit order (<c>commit_seq</c>). PostgreSQL's writes run together
+    /// and its identities are handed out at insert, so an incident write first takes one advisory
+    /// lock, held to its commit (<see cref="CommitOrderLock"/>), and numbers its rows from a sequence
+    /// as it inserts them (<see cref="CommitSeqOnInsert"/>): no later number can commit first, and
+    /// overlapping batches of two instances cannot deadlock. SQLite's writes take turns, so the id
+    /// is commit order and is copied after the insert (<see cref="NumberAfterInsert"/>).
     /// </summary>
-    public abstract string NumberInCommitOrder(string ids);
+    public abstract string? CommitOrderLock { get; }
+
+    /// <summary>The value of <c>commit_seq</c> in an incident's INSERT.</summary>
+    public abstract string CommitSeqOnInsert { get; }
+
+    /// <summary>The statement that numbers the incidents <paramref name="ids"/> (a list parameter) after their insert, or null.</summary>
+    public abstract string? NumberAfterInsert(string ids);
 
     /// <summary>A condition true when <paramref name="text"/> holds <paramref name="part"/> (both SQL expressions), case-insensitively.</summary>
     public abstract string ContainsIgnoringCase(string text, string part);

@@ -38,8 +38,6 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
     /// <summary>Host, port and database; never the user's password.</summary>
     public override string Location { get; }
 
-    public override string? KeyLocks(string keys) => $"SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest({keys}) AS k ORDER BY 1) AS locks";
-
     public override string RowId => "ctid";
 
     public override string ForUpdate => " FOR UPDATE";
@@ -56,8 +54,11 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
     /// <summary>The advisory lock incident writes take to number themselves (an arbitrary constant: "GGCOMMIT").</summary>
     public const long CommitLockKey = 0x4747_434F_4D4D_4954;
 
-    public override string NumberInCommitOrder(string ids) =>
-        $"SELECT pg_advisory_xact_lock({CommitLockKey}); UPDATE incidents SET commit_seq = nextval('incident_commit_seq') WHERE {IsAnyOf("id", ids)}";
+    public override string? CommitOrderLock => $"SELECT pg_advisory_xact_lock({CommitLockKey})";
+
+    public override string CommitSeqOnInsert => "nextval('incident_commit_seq')";
+
+    public override string? NumberAfterInsert(string ids) => null;
 
     // Times are stored as UTC text (StoredTime), which PostgreSQL reads as a timestamp.
     public override string DayOf(string time, string shift) =>

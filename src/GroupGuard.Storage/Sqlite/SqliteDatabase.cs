@@ -58,8 +58,6 @@ internal sealed class SqliteDatabase : StorageDatabase
     /// <summary>The full path of the database file (or the data source as given, for memory and URI sources).</summary>
     public override string Location { get; }
 
-    public override string? KeyLocks(string keys) => null;
-
     public override string RowId => "rowid";
 
     public override string ForUpdate => "";
@@ -72,7 +70,11 @@ internal sealed class SqliteDatabase : StorageDatabase
 
     public override string? KeyLock(string key) => null;
 
-    public override string NumberInCommitOrder(string ids) => $"UPDATE incidents SET commit_seq = id WHERE {IsAnyOf("id", ids)}";
+    public override string? CommitOrderLock => null;
+
+    public override string CommitSeqOnInsert => "NULL";
+
+    public override string? NumberAfterInsert(string ids) => $"UPDATE incidents SET commit_seq = id WHERE {IsAnyOf("id", ids)}";
 
     public override string DayOf(string time, string shift) => $"date({time}, {shift})";
 

@@ -31,19 +31,19 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
 
     // RETURNING yields no row when ON CONFLICT skipped the insert: that is how a redelivery reads 0.
     // (SQLite 3.35+; PostgreSQL has the same clause.)
-    private const string InsertSql = """
+    private const string InsertSqlTemplate = """
         INSERT INTO incidents (
             time, detected_at, platform, bot_id, group_id, user_id, sender_name, sender_role, message_id,
             pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
             action_error, rule_set_version, group_name, normalized_text, spans, mute_seconds, escalation_step,
             false_positive, review_note, reviewed_at, protocol, planned_actions, action_error_kind, reviewed_by,
-            forward_depth, forwarded_from, cleared_messages, clear_failed)
+            forward_depth, forwarded_from, cleared_messages, clear_failed, commit_seq)
         VALUES (
             @Time, @DetectedAt, @Platform, @BotId, @GroupId, @UserId, @SenderName, @SenderRole, @MessageId,
             @Pack, @Rule, @Category, @Severity, @MatchedTerm, @MessageText, @DecidedAction, @ActionStatus,
             @ActionError, @RuleSetVersion, @GroupName, @NormalizedText, @Spans, @MuteSeconds, @EscalationStep,
             @FalsePositive, @ReviewNote, @ReviewedAt, @Protocol, @PlannedActions, @ActionErrorKind, @ReviewedBy,
-            @ForwardDepth, @ForwardedFrom, @ClearedMessages, @ClearFailed)
+            @ForwardDepth, @ForwardedFrom, @ClearedMessages, @ClearFailed, {0})
         ON CONFLICT DO NOTHING
         RETURNING id
         """;
@@ -148,6 +148,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
     private readonly string _deleteWarningMessagesSql;
     private readonly string _deleteOrphanPicturesSql;
     private readonly string _maskPicturesSql;
+    private readonly string _insertSql;
 
     public IncidentStore(StorageDatabase database, TimeProvider timeProvider, ILogger<IncidentStore> logger)
         : this(database, timeProvider, logger, database.Migrations)
@@ -171,6 +172,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         _deleteWarningMessagesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteWarningMessagesSqlTemplate, database.RowId);
         _deleteOrphanPicturesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteOrphanPicturesSqlTemplate, database.RowId);
         _maskPicturesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, MaskPicturesSqlTemplate, database.RowId);
+        _insertSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, InsertSqlTemplate, database.CommitSeqOnInsert);
     }
 
     /// <summary>Where the data is: the database file, or PostgreSQL's host, port and database.</summary>
@@ -200,29 +202,25 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         return await WriteAsync(
             async (connection, transaction) =>
             {
-                // Where writes run together (PostgreSQL), two instances storing overlapping batches
-                // in different orders would take the unique key's locks crosswise and deadlock:
-                // the batch's keys are locked first, in one order, and then inserted as given.
-                if (_database.KeyLocks("@Keys") is { } keyLocks && rows.Length > 1)
+                // Commit order (StorageDatabase.CommitOrderLock): on PostgreSQL the lock comes
+                // first and is held to the commit, so the numbers taken below commit in their order,
+                // and two instances' overlapping batches wait for each other instead of deadlocking.
+                if (_database.CommitOrderLock is { } commitLock)
                 {
-                    var keys = rows.Select(r => string.Join('\u001f', r.Platform, r.BotId, r.GroupId, r.MessageId, r.Time, r.Rule)).ToArray();
-                    await connection.ExecuteAsync(new CommandDefinition(keyLocks, new { Keys = keys }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    await connection.ExecuteAsync(new CommandDefinition(commitLock, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 }
 
                 var ids = new long[rows.Length];
                 for (var i = 0; i < rows.Length; i++)
                 {
                     ids[i] = await connection.ExecuteScalarAsync<long?>(
-                        new CommandDefinition(InsertSql, rows[i], transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
+                        new CommandDefinition(_insertSql, rows[i], transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
                 }
 
-                // Last before the commit: number the new incidents in commit order (on PostgreSQL
-                // under a lock held until the commit, so no later number commits first).
                 var added = ids.Where(id => id != 0).ToArray();
-                if (added.Length > 0)
+                if (added.Length > 0 && _database.NumberAfterInsert("@Ids") is { } numbering)
                 {
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        _database.NumberInCommitOrder("@Ids"), new { Ids = added }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    await connection.ExecuteAsync(new CommandDefinition(numbering, new { Ids = added }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 }
 
                 return ids;

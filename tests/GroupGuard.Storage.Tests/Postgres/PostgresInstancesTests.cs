@@ -73,9 +73,9 @@ public sealed class PostgresInstancesTests(PostgresServer server) : IAsyncLifeti
 
         for (var round = 0; round < Rounds; round++)
         {
-            // Two messages, each instance's batch holding both in its own order: the inserts take
-            // the unique index's locks crosswise, and PostgreSQL rolls one batch back as a
-            // deadlock; it is written again, and no instance sees an error.
+            // Six messages, each instance's batch holding them in its own order: inserted as they
+            // come, the batches would take the unique index's locks crosswise and deadlock; the
+            // incident writes' commit-order lock makes them wait for each other instead.
             var batch = Enumerable.Range(0, 6).Select(k => Samples.Incident(messageId: $"r{round}-{k}", rule: "ads.qr-code")).ToList();
             var added = await AtOnceAsync(
                 [.. Enumerable.Range(0, Instances)],

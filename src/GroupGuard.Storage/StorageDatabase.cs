@@ -41,20 +41,17 @@ internal abstract class StorageDatabase
     public abstract string IsAnyOf(string column, string list);
 
     /// <summary>
-    /// Numbering incidents in commit order (<c>commit_seq</c>). PostgreSQL's writes run together
-    /// and its identities are handed out at insert, so an incident write first takes one advisory
-    /// lock, held to its commit (<see cref="CommitOrderLock"/>), and numbers its rows from a sequence
-    /// as it inserts them (<see cref="CommitSeqOnInsert"/>): no later number can commit first, and
-    /// overlapping batches of two instances cannot deadlock. SQLite's writes take turns, so the id
-    /// is commit order and is copied after the insert (<see cref="NumberAfterInsert"/>).
+    /// Numbering incidents in commit order (<c>commit_seq</c>), in their INSERT
+    /// (<see cref="CommitSeqOnInsert"/>). PostgreSQL's writes run together, so an incident write
+    /// first takes one advisory lock, held to its commit (<see cref="CommitOrderLock"/>), and takes
+    /// its numbers from a sequence: no later number can commit first, and overlapping batches of two
+    /// instances cannot deadlock. SQLite's writes take turns, so the next number after the highest
+    /// is already commit order, and it needs no lock.
     /// </summary>
     public abstract string? CommitOrderLock { get; }
 
     /// <summary>The value of <c>commit_seq</c> in an incident's INSERT.</summary>
     public abstract string CommitSeqOnInsert { get; }
-
-    /// <summary>The statement that numbers the incidents <paramref name="ids"/> (a list parameter) after their insert, or null.</summary>
-    public abstract string? NumberAfterInsert(string ids);
 
     /// <summary>A condition true when <paramref name="text"/> holds <paramref name="part"/> (both SQL expressions), case-insensitively.</summary>
     public abstract string ContainsIgnoringCase(string text, string part);

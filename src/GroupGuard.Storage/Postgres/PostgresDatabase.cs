@@ -58,8 +58,6 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
 
     public override string CommitSeqOnInsert => "nextval('incident_commit_seq')";
 
-    public override string? NumberAfterInsert(string ids) => null;
-
     // Times are stored as UTC text (StoredTime), which PostgreSQL reads as a timestamp.
     public override string DayOf(string time, string shift) =>
         $"to_char(CAST({time} AS timestamp) + CAST({shift} AS interval), 'YYYY-MM-DD')";
@@ -110,13 +108,8 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
         }
     }
 
-    public override async Task<int> CurrentVersionAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public override Task<int> CurrentVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        PostgresMigrator.CurrentVersionAsync((NpgsqlConnection)connection, null, cancellationToken);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

@@ -72,9 +72,8 @@ internal sealed class SqliteDatabase : StorageDatabase
 
     public override string? CommitOrderLock => null;
 
-    public override string CommitSeqOnInsert => "NULL";
-
-    public override string? NumberAfterInsert(string ids) => $"UPDATE incidents SET commit_seq = id WHERE {IsAnyOf("id", ids)}";
+    // Indexed, so the highest is one lookup.
+    public override string CommitSeqOnInsert => "(SELECT COALESCE(MAX(commit_seq), 0) + 1 FROM incidents)";
 
     public override string DayOf(string time, string shift) => $"date({time}, {shift})";
 

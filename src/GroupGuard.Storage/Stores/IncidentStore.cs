@@ -217,12 +217,6 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
                         new CommandDefinition(_insertSql, rows[i], transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
                 }
 
-                var added = ids.Where(id => id != 0).ToArray();
-                if (added.Length > 0 && _database.NumberAfterInsert("@Ids") is { } numbering)
-                {
-                    await connection.ExecuteAsync(new CommandDefinition(numbering, new { Ids = added }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                }
-
                 return ids;
             },
             cancellationToken).ConfigureAwait(false);
@@ -235,8 +229,14 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         // Digests select by detection time, so an incident reported late (a replay, a platform's
         // wrong clock) still falls into exactly one period.
         var timeColumn = query.ByDetectionTime ? "detected_at" : "time";
-        var conditions = new List<string>(3);
-        if (query.Since is not null)
+        var conditions = new List<string>(4);
+        if (query.Commit is { PreviousHigh: not null })
+        {
+            // In commit order, what the previous digest took is out, whenever it was detected;
+            // the rest of what came before Since (committed after it was built) is in.
+            conditions.Add($"NOT (commit_seq <= @PreviousHigh AND {timeColumn} < @Since)");
+        }
+        else if (query.Since is not null)
         {
             conditions.Add($"{timeColumn} >= @Since");
         }
@@ -246,16 +246,9 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             conditions.Add($"{timeColumn} < @Until");
         }
 
-        if (query.Commit is { } window)
+        if (query.Commit is not null)
         {
             conditions.Add("commit_seq <= @High");
-            if (window.PreviousHigh is not null)
-            {
-                // What the previous digest took is out, whenever it was detected; the rest of
-                // what came before Since (committed after it was built) is in.
-                conditions.RemoveAll(c => c.StartsWith(timeColumn + " >=", StringComparison.Ordinal));
-                conditions.Add($"NOT (commit_seq <= @PreviousHigh AND {timeColumn} < @Since)");
-            }
         }
 
         var groupIds = GroupFilter(query.GroupIds);

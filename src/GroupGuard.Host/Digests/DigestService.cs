@@ -62,11 +62,16 @@ internal sealed partial class DigestService(
     public LeaderOptions? Leader(string name) =>
         leaders.CurrentValue.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.Ordinal));
 
+    /// <summary>The digest for a period, built and not sent: the incidents detected in it.</summary>
+    public async Task<DigestDocument> BuildAsync(LeaderOptions leader, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        await BuildAsync(leader, from, to, null, await outbox.LatestAsync(leader.Name, cancellationToken), cancellationToken);
+
     /// <summary>
-    /// The digest for a period, built and not sent: the incidents detected in it, or with
-    /// <paramref name="commit"/> those committed since the previous digest (see <see cref="IncidentQuery"/>).
+    /// The digest for a period: with <paramref name="commit"/> the incidents committed since the
+    /// previous digest (see <see cref="IncidentQuery"/>); <paramref name="latest"/> is the leader's
+    /// latest digest, whose failed channels this one reports.
     /// </summary>
-    public async Task<DigestDocument> BuildAsync(LeaderOptions leader, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, CommitWindow? commit = null)
+    private async Task<DigestDocument> BuildAsync(LeaderOptions leader, DateTimeOffset from, DateTimeOffset to, CommitWindow? commit, DigestRecord? latest, CancellationToken cancellationToken)
     {
         var groups = leader.CoversAll ? null : leader.Groups;
         var incidents = new List<Incident>();
@@ -82,10 +87,9 @@ internal sealed partial class DigestService(
             previous += incident.FalsePositive ? 0 : 1;
         }
 
-        var last = await outbox.LatestAsync(leader.Name, cancellationToken);
-        List<string> failedChannels = last is null
+        List<string> failedChannels = latest is null
             ? []
-            : [.. last.Channels.Where(c => c.Value.Status == ChannelStatus.Failed).Select(c => $"{c.Key}: {c.Value.Error}")];
+            : [.. latest.Channels.Where(c => c.Value.Status == ChannelStatus.Failed).Select(c => $"{c.Key}: {c.Value.Error}")];
 
         var zone = Zone(leader);
         var joinDecisions = joins is null ? [] : await joins.ListAsync(from, to, groups, MaxJoinDecisions, cancellationToken);
@@ -144,7 +148,7 @@ internal sealed partial class DigestService(
         // In commit order: what another instance commits while this digest is built is numbered
         // above the high mark read here, so the next digest takes it.
         var high = await store.CommitHighAsync(cancellationToken);
-        var document = await BuildAsync(leader, from, to, cancellationToken, new CommitWindow(high, last?.HighSeq));
+        var document = await BuildAsync(leader, from, to, new CommitWindow(high, last?.HighSeq), last, cancellationToken);
         var record = await outbox.CreateAsync(new DigestRecord
         {
             Leader = leader.Name,

@@ -1,11 +1,47 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
+using Dapper;
 
 namespace GroupGuard.Storage.Migrations;
 
 /// <summary>One versioned schema script, embedded as <c>NNNN_name.sql</c> in a dialect's Migrations folder.</summary>
 internal sealed record Migration(int Version, string Name, string Sql)
 {
+    /// <summary>
+    /// Runs this script in <paramref name="transaction"/> (which the caller holds the migration lock
+    /// in) and records it in <c>schema_version</c>, unless another process applied it first: then
+    /// false. A script that fails throws naming it; the caller's transaction is rolled back with it.
+    /// </summary>
+    public async Task<bool> ApplyAsync(DbConnection connection, DbTransaction transaction, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM schema_version WHERE version = @Version",
+            new { Version },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (applied > 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (DbException ex)
+        {
+            throw new InvalidOperationException($"Migration {Name} failed and was rolled back: {ex.Message}", ex);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
+            new { Version, Name, AppliedAt = StoredTime.ToText(timeProvider.GetUtcNow()) }, // the time text both databases store
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>
     /// Loads every <c>.sql</c> resource under <paramref name="resourcePrefix"/> in version order.
     /// Duplicate or unnumbered scripts are a build mistake, so they throw here rather than

@@ -57,37 +57,11 @@ internal static class PostgresMigrator
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
-            // Another instance may have applied it while this one waited for the lock.
-            var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM schema_version WHERE version = @Version",
-                new { migration.Version },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (applied > 0)
+            // Another instance may have applied it while this one waited for the lock: then it skips.
+            if (await migration.ApplyAsync(connection, transaction, timeProvider, cancellationToken).ConfigureAwait(false))
             {
-                continue;
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            }
-            catch (PostgresException ex)
-            {
-                throw new InvalidOperationException($"Migration {migration.Name} failed and was rolled back: {ex.MessageText}", ex);
-            }
-
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
-                new
-                {
-                    migration.Version,
-                    migration.Name,
-                    AppliedAt = StoredTime.ToText(timeProvider.GetUtcNow()),
-                },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using var read = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

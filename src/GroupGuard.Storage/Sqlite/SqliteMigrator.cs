@@ -35,33 +35,11 @@ internal static class SqliteMigrator
         foreach (var migration in migrations)
         {
             using var transaction = connection.BeginTransaction(); // BEGIN IMMEDIATE: one migrator at a time
-            // Another process may have applied it between our read and this lock.
-            var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM schema_version WHERE version = @Version",
-                new { migration.Version },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (applied > 0)
+            // Another process may have applied it between our read and this lock: then it skips.
+            if (await migration.ApplyAsync(connection, transaction, timeProvider, cancellationToken).ConfigureAwait(false))
             {
-                continue;
+                transaction.Commit();
             }
-
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken))
-                    .ConfigureAwait(false);
-            }
-            catch (SqliteException ex)
-            {
-                throw new InvalidOperationException($"Migration {migration.Name} failed and was rolled back: {ex.Message}", ex);
-            }
-
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
-                new { migration.Version, migration.Name, AppliedAt = StoredTime.ToText(timeProvider.GetUtcNow()) },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            transaction.Commit();
         }
 
         return await CurrentVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);

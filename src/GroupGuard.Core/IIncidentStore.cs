@@ -48,6 +48,13 @@ public interface IIncidentStore
     /// <summary>Adds to the hourly message counters (upsert: counts add up).</summary>
     Task AddMessageCountsAsync(IReadOnlyList<MessageCount> counts, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Counts each message once in the hourly counters: a message whose key (that of its incidents,
+    /// less the rule) was counted before (a redelivery, another instance's copy, a replay after a
+    /// crash) adds nothing while its key is kept (a day). Returns how many were new.
+    /// </summary>
+    Task<int> CountMessagesAsync(IReadOnlyList<CountedMessage> messages, CancellationToken cancellationToken);
+
     /// <summary>Message counters per platform, group and hour with <c>from &lt;= hour &lt; to</c>.</summary>
     Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken);
 

@@ -17,8 +17,9 @@ public sealed class PostgresProcessCollection : ICollectionFixture<PostgresServe
 /// <summary>
 /// Two published-style instances on one PostgreSQL database, as an operator runs them behind a load
 /// balancer: events split between them and redelivered across them, a flood split across both, one
-/// instance killed with kill -9 while digests keep falling due. Afterwards the export lists each
-/// incident once, the flood was caught, and the digest robot got each digest once.
+/// instance killed with kill -9 while digests keep falling due, then restarted. Afterwards the export
+/// lists each incident once, the flood was caught, the digest robot got each digest once, and each
+/// message was counted once.
 /// </summary>
 [Collection(PostgresProcessCollection.Name)]
 public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
@@ -124,10 +125,19 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
         await DigestAfterAsync(robot);
         // Gone: overdue or failed to beta, or already recovered and no longer listed.
         await GroupGuardProcess.HealthAsync(betaHttp, b, h => !Nodes(h).Contains(("alpha", "alive")), "alpha seen as gone");
+
+        // alpha restarts (as systemd would) and replays what its journal held past the checkpoint:
+        // messages are counted once each, though both instances got the adverts and alpha may count
+        // again what it had counted before the kill.
+        using var a2 = Start(alpha);
+        await GroupGuardProcess.WaitHealthyAsync(alphaHttp, a2);
+        await CountedAsync(database, 15);
         await DigestAfterAsync(robot);
         await SettledAsync(database);
+        a2.Kill();
         b.Kill();
-        await b.WaitForExitAsync();
+        await Task.WhenAll(a2.WaitForExitAsync(), b.WaitForExitAsync());
+        Assert.Equal(15, await ScalarAsync(database, "SELECT SUM(count) FROM message_counts WHERE group_id = '123456'"));
 
         var export = await GroupGuardProcess.RunAsync(_folder.Path, beta, TimeSpan.FromSeconds(60), "incidents", "export");
         var incidents = Lines(export.Output);
@@ -172,6 +182,24 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), safety.Token);
         }
+    }
+
+    /// <summary>Until the message counters of the test's group add up to at least <paramref name="messages"/>.</summary>
+    private static async Task CountedAsync(string database, long messages)
+    {
+        using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (await ScalarAsync(database, "SELECT COALESCE(SUM(count), 0) FROM message_counts WHERE group_id = '123456'", safety.Token) < messages)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), safety.Token);
+        }
+    }
+
+    private static async Task<long> ScalarAsync(string database, string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private Dictionary<string, string> Instance(Dictionary<string, string> common, string id) => new(common)

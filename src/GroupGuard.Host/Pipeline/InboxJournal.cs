@@ -49,6 +49,10 @@ internal sealed class InboxJournal : IDisposable
     private long _currentSegment;
     private JournalPosition _processed;
     private JournalPosition _saved;
+
+    // With a message counter (GateOnCounts), the checkpoint never passes what it has written.
+    private bool _gated;
+    private JournalPosition _counted;
     private DateTimeOffset _savedAt;
 
     // Where each pulled source stands (ChatMessage.Cursor, or Advance for what it skipped): kept
@@ -84,7 +88,7 @@ internal sealed class InboxJournal : IDisposable
             Directory.CreateDirectory(_folder, OwnerOnlyFolder);
         }
 
-        _saved = _processed = ReadCheckpoint();
+        _saved = _processed = _counted = ReadCheckpoint();
         ReadCursors();
         var pending = new List<QueuedMessage>();
         var segments = Segments();
@@ -204,6 +208,45 @@ internal sealed class InboxJournal : IDisposable
         }
     }
 
+    /// <summary>Everything up to here is moderated (the checkpoint may still lag behind it).</summary>
+    public JournalPosition Processed
+    {
+        get
+        {
+            lock (_checkpointLock)
+            {
+                return _processed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// From now on the checkpoint passes a message only once <see cref="Counted"/> says its count is
+    /// written, so a crash before that replays it (and the count, kept by message, adds nothing twice).
+    /// </summary>
+    public void GateOnCounts()
+    {
+        lock (_checkpointLock)
+        {
+            _gated = true;
+            _counted = _saved;
+        }
+    }
+
+    /// <summary>The counts of every message up to <paramref name="position"/> are written: the checkpoint may pass them, and is saved now.</summary>
+    public void Counted(JournalPosition position)
+    {
+        lock (_checkpointLock)
+        {
+            if (position.CompareTo(_counted) > 0)
+            {
+                _counted = position;
+            }
+
+            SaveCheckpoint();
+        }
+    }
+
     public void Flush()
     {
         lock (_checkpointLock)
@@ -252,7 +295,8 @@ internal sealed class InboxJournal : IDisposable
     private void SaveCheckpoint()
     {
         _savedAt = _time.GetUtcNow();
-        if (_processed == _saved)
+        var target = _gated && _counted.CompareTo(_processed) < 0 ? _counted : _processed;
+        if (target.CompareTo(_saved) <= 0)
         {
             return;
         }
@@ -267,16 +311,16 @@ internal sealed class InboxJournal : IDisposable
         try
         {
             var temp = Path.Combine(_folder, CheckpointFile + ".tmp");
-            File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_processed.Segment} {_processed.Offset}\n"));
+            File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{target.Segment} {target.Offset}\n"));
             File.Move(temp, Path.Combine(_folder, CheckpointFile), overwrite: true);
-            var segmentDone = _processed.Segment != _saved.Segment;
-            _saved = _processed;
+            var segmentDone = target.Segment != _saved.Segment;
+            _saved = target;
 
             // Whole segments before the checkpoint are done with (looked for only when it moved to a
             // new segment: the checkpoint is saved after every burst).
             if (segmentDone)
             {
-                foreach (var segment in Segments().Where(s => s < _processed.Segment))
+                foreach (var segment in Segments().Where(s => s < target.Segment))
                 {
                     File.Delete(SegmentPath(segment));
                 }

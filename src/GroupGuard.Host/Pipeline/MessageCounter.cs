@@ -1,28 +1,86 @@
-using System.Collections.Concurrent;
 using GroupGuard.Core;
 
 namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
-/// Messages seen per group and hour, so digests can say "3 incidents in 4,120 messages". Counted in
-/// memory and written every second (and at stop) in one batch: a kill -9 loses at most the last
-/// second's counts.
+/// Messages seen per group and hour, so digests can say "3 incidents in 4,120 messages". Exact:
+/// each message is counted by its key (<see cref="IIncidentStore.CountMessagesAsync"/>), so a
+/// redelivery, another instance's copy or a replay adds nothing; and the inbox journal's checkpoint
+/// never passes a message whose count is not written (<see cref="InboxJournal.Counted"/>), so a
+/// kill -9 loses none: what was not written is replayed at the next start. Keys are gathered in
+/// memory and written every second (and at stop) in one batch. While storage is down they are kept
+/// and tried again; past <see cref="MaxPending"/> the worker waits, as it does for incidents.
 /// </summary>
-internal sealed partial class MessageCounter(IIncidentStore store, TimeProvider time, ILogger<MessageCounter> logger) : BackgroundService
+internal sealed partial class MessageCounter : BackgroundService
 {
     private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(1);
-    private ConcurrentDictionary<(string Platform, string GroupId, DateTimeOffset Hour), long> _counts = new();
 
-    public void Count(ChatMessage message)
+    /// <summary>Message keys kept unwritten at most (a storage outage): then <see cref="CountAsync"/> waits for a write.</summary>
+    internal const int MaxPending = 100_000;
+
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private HashSet<CountedMessage> _pending = [];
+    private TaskCompletionSource _room = NewRoom();
+    private readonly IIncidentStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MessageCounter> _logger;
+    private readonly InboxJournal? _journal;
+
+    public MessageCounter(IIncidentStore store, TimeProvider time, ILogger<MessageCounter> logger, InboxJournal? journal = null)
     {
-        var t = message.Time.ToUniversalTime();
-        var hour = new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, 0, 0, TimeSpan.Zero);
-        _counts.AddOrUpdate((message.Platform, message.GroupId, hour), 1, (_, n) => n + 1);
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _journal = journal;
+        journal?.GateOnCounts();
+    }
+
+    /// <summary>Unwritten message keys, for tests and health.</summary>
+    internal int Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Counts <paramref name="message"/> (once, however often it comes). Returns at once unless
+    /// <see cref="MaxPending"/> keys are waiting for storage; then waits until they are written or
+    /// <paramref name="stoppingToken"/> fires (the message is counted either way).
+    /// </summary>
+    public async ValueTask CountAsync(ChatMessage message, CancellationToken stoppingToken)
+    {
+        Task room;
+        lock (_lock)
+        {
+            _pending.Add(new CountedMessage(message.Platform, message.BotId, message.GroupId, message.MessageId, message.Time));
+            if (_pending.Count < MaxPending)
+            {
+                return;
+            }
+
+            room = _room.Task;
+        }
+
+        LogWaitingForStorage(MaxPending);
+        try
+        {
+            await room.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is pending is written at stop, or replayed from the journal at start.
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(FlushEvery, time);
+        using var timer = new PeriodicTimer(FlushEvery, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -38,31 +96,71 @@ internal sealed partial class MessageCounter(IIncidentStore store, TimeProvider 
         await FlushAsync();
     }
 
+    /// <summary>Writes what is pending; on success the journal's checkpoint may pass every message counted so far.</summary>
     internal async Task FlushAsync()
     {
-        var batch = Interlocked.Exchange(ref _counts, new());
-        if (batch.IsEmpty)
-        {
-            return;
-        }
-
-        var counts = batch.Select(p => new MessageCount(p.Key.Platform, p.Key.GroupId, p.Key.Hour, p.Value)).ToList();
+        await _flushing.WaitAsync();
         try
         {
-            await store.AddMessageCountsAsync(counts, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            // Put them back: counts are not worth losing to a passing storage fault.
-            foreach (var c in counts)
+            // Read before the batch is taken: every message at or before this position was counted
+            // (the worker counts a message before it marks it processed), so it is in the batch.
+            var through = _journal?.Processed;
+            HashSet<CountedMessage> batch;
+            lock (_lock)
             {
-                _counts.AddOrUpdate((c.Platform, c.GroupId, c.Hour), c.Count, (_, n) => n + c.Count);
+                batch = _pending;
+                _pending = [];
             }
 
-            LogFlushFailed(ex);
+            if (batch.Count > 0)
+            {
+                try
+                {
+                    await _store.CountMessagesAsync([.. batch], CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    // Put them back: the next tick tries again, and the checkpoint waits meanwhile.
+                    lock (_lock)
+                    {
+                        _pending.UnionWith(batch);
+                    }
+
+                    LogFlushFailed(ex, batch.Count);
+                    return;
+                }
+            }
+
+            TaskCompletionSource room;
+            lock (_lock)
+            {
+                room = _room;
+                _room = NewRoom();
+            }
+
+            room.TrySetResult();
+            if (through is { } position)
+            {
+                _journal!.Counted(position);
+            }
+        }
+        finally
+        {
+            _flushing.Release();
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing message counters failed; kept for the next try")]
-    private partial void LogFlushFailed(Exception ex);
+    public override void Dispose()
+    {
+        _flushing.Dispose();
+        base.Dispose();
+    }
+
+    private static TaskCompletionSource NewRoom() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} message counts failed; kept for the next try")]
+    private partial void LogFlushFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} message counts wait for storage; moderation waits until they are written")]
+    private partial void LogWaitingForStorage(int count);
 }

@@ -54,7 +54,7 @@ internal sealed partial class Moderator(
             return joins is null ? ModerationOutcome.Done : await joins.ScreenAsync(message, stoppingToken);
         }
 
-        counter.Count(message);
+        await counter.CountAsync(message, stoppingToken);
         recent?.Record(message);
 
         // An owner's or admin's command is answered, not moderated; anyone else's is text like any other.

@@ -63,6 +63,16 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         ON CONFLICT (platform, group_id, hour) DO UPDATE SET count = message_counts.count + excluded.count
         """;
 
+    private const string CountedKeysSql = """
+        INSERT INTO counted_messages (platform, bot_id, group_id, message_id, time, hour, counted_at) VALUES {0}
+        ON CONFLICT DO NOTHING RETURNING platform AS Platform, group_id AS GroupId, hour AS Hour
+        """;
+
+    private const string PruneCountedSqlTemplate = """
+        DELETE FROM counted_messages WHERE {0} IN (
+            SELECT {0} FROM counted_messages WHERE counted_at < @Before LIMIT @Limit)
+        """;
+
     private const string MarkFalsePositiveSql = """
         UPDATE incidents SET false_positive = @FalsePositive, review_note = @Note, reviewed_at = @At, reviewed_by = @By
         WHERE id = @Id;
@@ -139,12 +149,24 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
     // Well under SQLite's limit of 32766 bound values per statement.
     private const int IdsPerStatement = 500;
 
+    /// <summary>Message keys inserted by one statement (six parameters each, well under either database's limit).</summary>
+    private const int KeysPerStatement = 200;
+
+    /// <summary>How long a counted message's key is kept: a redelivery or replay later than this counts again.</summary>
+    internal static readonly TimeSpan CountedKeysKept = TimeSpan.FromDays(1);
+
+    /// <summary>One count in this many also deletes the keys that have aged out.</summary>
+    internal const int PruneCountedEvery = 60;
+
+    private long _countWrites;
+
     private readonly StorageDatabase _database;
     private readonly IReadOnlyList<Migration> _migrations;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _retentionBatchSize;
     private readonly string _deleteMessageCountsSql;
+    private readonly string _pruneCountedSql;
     private readonly string _deleteWarningMessagesSql;
     private readonly string _deleteOrphanPicturesSql;
     private readonly string _maskPicturesSql;
@@ -169,6 +191,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         _timeProvider = timeProvider;
         _logger = logger;
         _deleteMessageCountsSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteMessageCountsSqlTemplate, database.RowId);
+        _pruneCountedSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, PruneCountedSqlTemplate, database.RowId);
         _deleteWarningMessagesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteWarningMessagesSqlTemplate, database.RowId);
         _deleteOrphanPicturesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteOrphanPicturesSqlTemplate, database.RowId);
         _maskPicturesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, MaskPicturesSqlTemplate, database.RowId);
@@ -382,6 +405,106 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             return;
         }
 
+        await WriteAsync(
+            (connection, transaction) => UpsertCountsAsync(connection, transaction, rows, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> CountMessagesAsync(IReadOnlyList<CountedMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var keys = new Dictionary<(string Platform, string BotId, string GroupId, string MessageId, string Time), string>(messages.Count);
+        foreach (var message in messages)
+        {
+            ArgumentNullException.ThrowIfNull(message, nameof(messages));
+            keys.TryAdd(
+                (message.Platform, message.BotId, message.GroupId, message.MessageId, StoredTime.ToText(message.Time)),
+                StoredTime.ToText(StoredTime.HourStart(message.Time)));
+        }
+
+        if (keys.Count == 0)
+        {
+            return 0;
+        }
+
+        // One order for everyone (see UpsertCountsAsync): two instances inserting the same keys wait, never deadlock.
+        var ordered = keys.OrderBy(k => k.Key.Platform, StringComparer.Ordinal)
+            .ThenBy(k => k.Key.BotId, StringComparer.Ordinal)
+            .ThenBy(k => k.Key.GroupId, StringComparer.Ordinal)
+            .ThenBy(k => k.Key.MessageId, StringComparer.Ordinal)
+            .ThenBy(k => k.Key.Time, StringComparer.Ordinal)
+            .ToList();
+        var countedAt = StoredTime.ToText(_timeProvider.GetUtcNow());
+        var added = await WriteAsync(
+            async (connection, transaction) =>
+            {
+                // Only the keys inserted now come back: what was counted before adds nothing.
+                var fresh = new Dictionary<(string Platform, string GroupId, string Hour), long>();
+                foreach (var chunk in ordered.Chunk(KeysPerStatement))
+                {
+                    var parameters = new DynamicParameters();
+                    parameters.Add("At", countedAt);
+                    var values = new System.Text.StringBuilder();
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        values.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@P{i}, @B{i}, @G{i}, @M{i}, @T{i}, @H{i}, @At)");
+                        parameters.Add($"P{i}", chunk[i].Key.Platform);
+                        parameters.Add($"B{i}", chunk[i].Key.BotId);
+                        parameters.Add($"G{i}", chunk[i].Key.GroupId);
+                        parameters.Add($"M{i}", chunk[i].Key.MessageId);
+                        parameters.Add($"T{i}", chunk[i].Key.Time);
+                        parameters.Add($"H{i}", chunk[i].Value);
+                    }
+
+                    var inserted = await connection.QueryAsync<MessageCountRow>(new CommandDefinition(
+                        string.Format(System.Globalization.CultureInfo.InvariantCulture, CountedKeysSql, values),
+                        parameters,
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    foreach (var row in inserted)
+                    {
+                        var key = (row.Platform, row.GroupId, row.Hour);
+                        fresh[key] = fresh.GetValueOrDefault(key) + 1;
+                    }
+                }
+
+                var rows = fresh.Select(f => new MessageCountRow { Platform = f.Key.Platform, GroupId = f.Key.GroupId, Hour = f.Key.Hour, Count = f.Value }).ToList();
+                await UpsertCountsAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
+                return (int)rows.Sum(r => r.Count);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (Interlocked.Increment(ref _countWrites) % PruneCountedEvery == 1)
+        {
+            await PruneCountedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return added;
+    }
+
+    /// <summary>Deletes the keys of messages counted more than <see cref="CountedKeysKept"/> ago; a failure only leaves them for the next time.</summary>
+    private async Task PruneCountedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunInSlicesAsync(
+                _pruneCountedSql,
+                new { Before = StoredTime.ToBoundText(_timeProvider.GetUtcNow() - CountedKeysKept), Limit = _retentionBatchSize },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DbException or TimeoutException)
+        {
+            _logger.LogWarning(ex, "Deleting the keys of messages counted over a day ago failed; tried again later.");
+        }
+    }
+
+    private static async Task<int> UpsertCountsAsync(DbConnection connection, DbTransaction transaction, List<MessageCountRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
         // Each upsert locks its counter's row until the batch commits. Two instances counting the
         // same groups (PostgreSQL) that took the rows in different orders would each wait for a row
         // the other holds: a deadlock, and one batch lost. One order for everyone makes the second wait.
@@ -397,10 +520,8 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             return byGroup != 0 ? byGroup : string.CompareOrdinal(a.Hour, b.Hour);
         });
 
-        await WriteAsync(
-            (connection, transaction) => connection.ExecuteAsync(
-                new CommandDefinition(AddMessageCountSql, rows, transaction, cancellationToken: cancellationToken)),
-            cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            new CommandDefinition(AddMessageCountSql, rows, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(

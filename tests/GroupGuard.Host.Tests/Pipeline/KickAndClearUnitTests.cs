@@ -138,22 +138,5 @@ public sealed class KickAndClearUnitTests
     }
 
     /// <summary>After() never touches the store; RecordAsync is tested through the whole service.</summary>
-    private sealed class UnusedStore : IIncidentStore
-    {
-        public Task InitializeAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<long>> AddAsync(IReadOnlyList<Incident> incidents, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public IAsyncEnumerable<Incident> QueryAsync(IncidentQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<Incident?> GetAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<Incident>> FindByMessageAsync(GroupMessageRef message, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task AddMessageCountsAsync(IReadOnlyList<MessageCount> counts, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, string? reviewer, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<int> ApplyRetentionAsync(DateTimeOffset before, RetentionMode mode, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<StorageStatus> CheckAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<long> CommitHighAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
+    private sealed class UnusedStore : UnusedIncidentStore;
 }

@@ -240,6 +240,40 @@ public sealed class PostgresInstancesTests(PostgresServer server) : IAsyncLifeti
         Assert.All(counts, c => Assert.Equal(each, c.Count));
     }
 
+    [Fact]
+    public async Task Messages_counted_by_several_instances_at_once_are_each_counted_once()
+    {
+        var stores = await StoresAsync();
+        var hour = new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            // Every instance got overlapping parts of the round's 40 messages (a load balancer's
+            // retries), in an order of its own, and flushes them at the same moment.
+            var messages = Enumerable.Range(0, 40)
+                .Select(i => new CountedMessage("qq", "10000", (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture), $"r{round}-m{i}", hour.AddMinutes(i)))
+                .ToList();
+            var added = await AtOnceAsync(
+                [.. Enumerable.Range(0, Instances)],
+                instance =>
+                {
+                    var part = messages.Where((_, i) => i % Instances != instance).ToList();
+                    if ((instance + round) % 2 == 1)
+                    {
+                        part.Reverse();
+                    }
+
+                    return stores[instance].CountMessagesAsync(part, CancellationToken.None);
+                });
+
+            // Each message was new to exactly one of the instances that had it.
+            Assert.Equal(messages.Count, added.Sum());
+        }
+
+        var counts = await Harness.Store.GetMessageCountsAsync(hour, hour.AddHours(1), null, CancellationToken.None);
+        Assert.Equal(Rounds * 40, counts.Sum(c => c.Count));
+    }
+
     /// <summary>
     /// Starts <paramref name="call"/> for each item on a task of its own, all released at once
     /// once every task is ready, and returns their results in the items' order.

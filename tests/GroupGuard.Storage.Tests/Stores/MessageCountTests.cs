@@ -120,4 +120,78 @@ public abstract class MessageCountTests : StoreTests
 
         Assert.Empty(await Store.GetMessageCountsAsync(Hour0.AddDays(-1), Hour0.AddDays(1), null, CancellationToken.None));
     }
+
+    private static CountedMessage Message(string id, DateTimeOffset time, string group = "111", string platform = "qq", string bot = "10000") =>
+        new(platform, bot, group, id, time);
+
+    [Fact]
+    public async Task Each_message_is_counted_once_however_often_it_comes()
+    {
+        var first = await Store.CountMessagesAsync(
+            [Message("a", Hour0.AddMinutes(1)), Message("b", Hour0.AddMinutes(2)), Message("a", Hour0.AddMinutes(1)), Message("c", Hour0.AddHours(1))],
+            CancellationToken.None);
+        // A replay after a crash, or another instance's copy: two known, one new.
+        var second = await Store.CountMessagesAsync(
+            [Message("b", Hour0.AddMinutes(2)), Message("c", Hour0.AddHours(1)), Message("d", Hour0.AddMinutes(3))],
+            CancellationToken.None);
+
+        Assert.Equal(3, first);
+        Assert.Equal(1, second);
+        var counts = await Store.GetMessageCountsAsync(Hour0, Hour0.AddDays(1), null, CancellationToken.None);
+        Assert.Equal([(Hour0, 3L), (Hour0.AddHours(1), 1L)], counts.Select(c => (c.Hour, c.Count)));
+    }
+
+    [Fact]
+    public async Task A_message_id_is_its_own_only_within_its_platform_bot_group_and_time()
+    {
+        // QQ numbers messages per bot account, and an id may come again later: as incidents are keyed.
+        var added = await Store.CountMessagesAsync(
+            [Message("7", Hour0), Message("7", Hour0, group: "222"), Message("7", Hour0, platform: "wechat"), Message("7", Hour0, bot: "20000"), Message("7", Hour0.AddSeconds(1))],
+            CancellationToken.None);
+
+        Assert.Equal(5, added);
+        var counts = await Store.GetMessageCountsAsync(Hour0, Hour0.AddHours(1), null, CancellationToken.None);
+        Assert.Equal(5, counts.Sum(c => c.Count));
+    }
+
+    [Fact]
+    public async Task Counted_messages_add_to_counts_written_as_numbers()
+    {
+        await Store.AddMessageCountsAsync([new MessageCount("qq", "111", Hour0, 40)], CancellationToken.None);
+
+        await Store.CountMessagesAsync([Message("x", Hour0.AddMinutes(30)), Message("y", Hour0.AddMinutes(59))], CancellationToken.None);
+
+        var counts = await Store.GetMessageCountsAsync(Hour0, Hour0.AddHours(1), null, CancellationToken.None);
+        Assert.Equal(42, Assert.Single(counts).Count);
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_one_statement_is_counted_whole()
+    {
+        var batch = Enumerable.Range(0, 1234).Select(i => Message($"m{i}", Hour0.AddSeconds(i))).ToList();
+
+        var added = await Store.CountMessagesAsync(batch, CancellationToken.None);
+        var again = await Store.CountMessagesAsync(batch, CancellationToken.None);
+
+        Assert.Equal(1234, added);
+        Assert.Equal(0, again);
+        var counts = await Store.GetMessageCountsAsync(Hour0, Hour0.AddDays(1), null, CancellationToken.None);
+        Assert.Equal(1234, counts.Sum(c => c.Count));
+    }
+
+    [Fact]
+    public async Task Keys_are_kept_a_day_after_counting_then_deleted()
+    {
+        await Store.CountMessagesAsync([Message("old", Hour0)], CancellationToken.None);
+        Harness.Time.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(0, await Store.CountMessagesAsync([Message("old", Hour0)], CancellationToken.None));
+
+        Harness.Time.Advance(TimeSpan.FromHours(2));
+        // The prune runs with the first count of every PruneCountedEvery; a store of its own starts the count afresh.
+        var later = Harness.CreateStoreOfAnotherInstance();
+        await later.CountMessagesAsync([Message("new", Hour0.AddHours(25))], CancellationToken.None);
+
+        using var db = Harness.OpenRaw();
+        Assert.Equal(["new"], db.Query<string>("SELECT message_id FROM counted_messages"));
+    }
 }

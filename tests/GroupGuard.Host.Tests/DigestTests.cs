@@ -267,6 +267,16 @@ public sealed class DigestTests
         var digests = service.Services.GetRequiredService<DigestService>();
         var outbox = digests.Outbox;
         var leader = Assert.Single(digests.Leaders);
+
+        // The service's own retry (at start, then every minute) must not send the digest before the
+        // test has made it look abandoned: the scheduler is paused and its running jobs finish first.
+        var scheduler = await service.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        await scheduler.Standby();
+        while ((await scheduler.QueryFireInstances(new Quartz.FireInstanceQuery { State = null })).Items.Count > 0)
+        {
+            await Task.Delay(10);
+        }
+
         var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
         var record = await outbox.CreateAsync(new DigestRecord
         {

@@ -8,8 +8,9 @@ namespace GroupGuard.Host.Pipeline;
 /// redelivery, another instance's copy or a replay adds nothing; and the inbox journal's checkpoint
 /// never passes a message whose count is not written (<see cref="InboxJournal.Counted"/>), so a
 /// kill -9 loses none: what was not written is replayed at the next start. Keys are gathered in
-/// memory and written every second (and at stop) in one batch. While storage is down they are kept
-/// and tried again; past <see cref="MaxPending"/> the worker waits, as it does for incidents.
+/// memory and written in one batch every second, when the worker has caught up, and at stop. While
+/// storage is down they are kept and tried again; past <see cref="MaxPending"/> the worker waits, as
+/// it does for incidents.
 /// </summary>
 internal sealed partial class MessageCounter : BackgroundService
 {
@@ -22,6 +23,7 @@ internal sealed partial class MessageCounter : BackgroundService
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private HashSet<CountedMessage> _pending = [];
     private TaskCompletionSource _room = NewRoom();
+    private volatile bool _failing;
     private readonly IIncidentStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<MessageCounter> _logger;
@@ -96,6 +98,13 @@ internal sealed partial class MessageCounter : BackgroundService
         await FlushAsync();
     }
 
+    /// <summary>
+    /// Called when the worker has caught up: writes the counts now, so the checkpoint saved next
+    /// covers everything moderated. While storage is failing it leaves them to the timer rather than
+    /// hold up moderation with a write that is bound to fail.
+    /// </summary>
+    public Task SettleAsync() => _failing ? Task.CompletedTask : FlushAsync();
+
     /// <summary>Writes what is pending; on success the journal's checkpoint may pass every message counted so far.</summary>
     internal async Task FlushAsync()
     {
@@ -126,9 +135,20 @@ internal sealed partial class MessageCounter : BackgroundService
                         _pending.UnionWith(batch);
                     }
 
-                    LogFlushFailed(ex, batch.Count);
+                    if (!_failing)
+                    {
+                        _failing = true;
+                        LogFlushFailed(ex, batch.Count);
+                    }
+
                     return;
                 }
+            }
+
+            if (_failing)
+            {
+                _failing = false;
+                LogFlushRecovered();
             }
 
             TaskCompletionSource room;
@@ -158,8 +178,11 @@ internal sealed partial class MessageCounter : BackgroundService
 
     private static TaskCompletionSource NewRoom() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} message counts failed; kept for the next try")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} message counts failed; kept and tried again every second")]
     private partial void LogFlushFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Writing message counts works again")]
+    private partial void LogFlushRecovered();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} message counts wait for storage; moderation waits until they are written")]
     private partial void LogWaitingForStorage(int count);

@@ -11,6 +11,7 @@ internal sealed partial class ModerationWorker(
     Channel<QueuedMessage> queue,
     InboxJournal journal,
     Moderator moderator,
+    MessageCounter counter,
     ILogger<ModerationWorker> logger,
     PictureQueue? pictures = null) : BackgroundService
 {
@@ -30,16 +31,18 @@ internal sealed partial class ModerationWorker(
                 pictures?.Offer(queued.Message);
                 journal.MarkProcessed(queued.Position);
 
-                // Caught up: save the checkpoint now rather than at the next message, which may be
-                // hours away; otherwise a crash meanwhile would moderate (and count) the tail again.
-                // The moderated segments go too, and the chat text in them.
+                // Caught up: write the counts and save the checkpoint now rather than at the next
+                // message, which may be hours away; otherwise a crash meanwhile would moderate the
+                // tail again. The moderated segments go too, and the chat text in them.
                 if (queue.Reader.Count == 0)
                 {
+                    await counter.SettleAsync();
                     journal.Release();
                 }
             }
         }
 
+        await counter.SettleAsync();
         journal.Release();
     }
 

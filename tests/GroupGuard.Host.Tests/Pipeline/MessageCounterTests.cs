@@ -26,7 +26,7 @@ public sealed class MessageCounterTests : IDisposable
         await ModerateAsync(journal, counter, 1, 2, 3);
         await counter.FlushAsync();
         await ModerateAsync(journal, counter, 4, 5);
-        journal.Release(); // caught up: before counting waited for storage, this checkpoint let 4 and 5 go uncounted
+        journal.Release(); // a checkpoint before 4 and 5 are written: before it waited for counts, it let them go uncounted
         journal.Dispose(); // kill -9: 4 and 5 are counted in memory only
 
         var (restarted, again, replayed) = Start();

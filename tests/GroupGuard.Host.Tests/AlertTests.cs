@@ -170,6 +170,60 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task An_incident_another_instance_stores_after_the_alert_of_its_window_goes_out_in_the_next_alert()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        await using var first = await rig.InstanceScopeAsync();
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+
+        // The alert of m1's window goes out at 60 s; another instance detected m2 at 30 s but its
+        // write commits only at 65 s (this instance cannot know of it: it is not its own in flight).
+        await rig.LookAtAsync(first.Alerts, t0.AddSeconds(60));
+        Assert.Single(rig.Alerts);
+        rig.Clock.SetUtcNow(t0.AddSeconds(65));
+        await rig.AddAsync(Incident("m2", t0.AddSeconds(30), Severity.High) with { SenderName = "晚到一步" });
+
+        // Its window opens where the last alert ended, so it goes out a window later, once.
+        await rig.LookAtAsync(first.Alerts, t0.AddSeconds(66));
+        Assert.Single(rig.Alerts);
+        await rig.LookAtAsync(first.Alerts, t0.AddSeconds(121));
+        await rig.LookAtAsync(first.Alerts, t0.AddMinutes(5));
+
+        Assert.Equal(2, rig.Alerts.Count);
+        Assert.DoesNotContain("晚到一步", rig.Alerts[0], StringComparison.Ordinal);
+        Assert.Contains("晚到一步", rig.Alerts[1], StringComparison.Ordinal);
+        Assert.Contains("群管告警：1 起违规", rig.Alerts[1], StringComparison.Ordinal);
+        var records = await rig.OutboxAsync();
+        Assert.Equal(records[0].PeriodTo, records[1].PeriodFrom);
+        Assert.Single(records[1].IncidentIds);
+    }
+
+    [Fact]
+    public async Task A_late_incident_after_one_instance_sent_the_alert_goes_out_next_from_the_other()
+    {
+        await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Alerts:0:QuietSeconds"] = "10" });
+        var t0 = rig.Clock.GetUtcNow();
+        await using var first = await rig.InstanceScopeAsync();
+        await using var second = await rig.InstanceScopeAsync();
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+
+        // The first closes the window after a 10 s pause and sends it; then an incident detected at
+        // 5 s commits late. The second, which sent nothing yet, continues after the first's alert.
+        await rig.LookAtAsync(first.Alerts, t0.AddSeconds(11));
+        await rig.AddAsync(Incident("m2", t0.AddSeconds(5), Severity.High) with { SenderName = "晚到一步" });
+        await rig.LookAtAsync(second.Alerts, t0.AddSeconds(16));
+        await rig.LookAtAsync(second.Alerts, t0.AddSeconds(40));
+        await rig.LookAtAsync(first.Alerts, t0.AddSeconds(42));
+
+        var records = await rig.OutboxAsync();
+        Assert.Equal(2, records.Count);
+        Assert.Equal(records[0].PeriodTo, records[1].PeriodFrom);
+        Assert.Equal(2, rig.Alerts.Count);
+        Assert.Contains("晚到一步", rig.Alerts[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_low_incident_does_not_alert()
     {
         await using var rig = await AlertRig.StartAsync();
@@ -347,7 +401,7 @@ public sealed class AlertTests
         await service.OutboxCalls.WaitForAsync(c => c.Method == nameof(IDigestOutbox.UpdateChannelAsync) && c.Failure is null, "the alert to be sent");
         var seen = service.OutboxCalls.Count;
         await service.OutboxCalls.WaitUntilAsync(
-            calls => calls.Skip(seen).Any(c => c.Method == nameof(IDigestOutbox.LastPeriodEndAsync) && Equals(c.Arguments[0], "alert:office")),
+            calls => calls.Skip(seen).Any(c => c.Method == nameof(IDigestOutbox.LastPeriodAsync) && Equals(c.Arguments[0], "alert:office")),
             "the alert service's next look");
 
         var alert = Content(Assert.Single(robot.Requests));

@@ -40,6 +40,7 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
             action: log
             rules:
               - id: cluster.ad
+                severity: high
                 terms: [加微信领资料]
               - id: cluster.flood
                 category: flood
@@ -60,6 +61,11 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
             ["GroupGuard__Leaders__0__Channels__0"] = "robot",
             ["GroupGuard__Channels__robot__Type"] = "wecom",
             ["GroupGuard__Channels__robot__Url"] = robot.Url("/cgi-bin/webhook/send?key=cluster-test"),
+            ["GroupGuard__Alerts__0__Name"] = "office",
+            ["GroupGuard__Alerts__0__MinSeverity"] = "high",
+            ["GroupGuard__Alerts__0__Groups__0"] = "*",
+            ["GroupGuard__Alerts__0__Channels__0"] = "robot",
+            ["GroupGuard__Alerts__0__CoalesceSeconds"] = "2",
         };
         var alpha = Instance(common, "alpha");
         var beta = Instance(common, "beta");
@@ -142,7 +148,8 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
         var export = await GroupGuardProcess.RunAsync(_folder.Path, beta, TimeSpan.FromSeconds(60), "incidents", "export");
         var incidents = Lines(export.Output);
         var list = await GroupGuardProcess.RunAsync(_folder.Path, beta, TimeSpan.FromSeconds(60), "digest", "list", "--format", "jsonl");
-        var digests = Lines(list.Output);
+        var digests = Lines(list.Output).Where(d => d.GetProperty("leader").GetString() == "王主任").ToList();
+        var alerts = Lines(list.Output).Where(d => d.GetProperty("leader").GetString() == "alert:office").ToList();
 
         // Each advert once though two instances got it; the flood caught though split; the late ones too.
         var keys = incidents.Select(i => (Message: i.GetProperty("message_id").GetString(), Rule: i.GetProperty("rule").GetString())).ToList();
@@ -161,6 +168,17 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
         Assert.All(digests, d => Assert.Equal("sent", d.GetProperty("status").GetString()));
         var delivered = robot.Requests.Select(Content).Where(c => c.Contains("群管日报", StringComparison.Ordinal)).ToList();
         Assert.Equal(digests.Count, delivered.Count);
+
+        // Every advert (high) in exactly one alert, the alerts seamless, each sent once.
+        var alerted = alerts.SelectMany(d => d.GetProperty("incident_ids").EnumerateArray().Select(e => e.GetInt64())).Order().ToList();
+        Assert.Equal(incidents.Where(i => i.GetProperty("rule").GetString() == "cluster.ad").Select(i => i.GetProperty("id").GetInt64()).Order(), alerted);
+        for (var k = 1; k < alerts.Count; k++)
+        {
+            Assert.Equal(alerts[k - 1].GetProperty("period_to").GetString(), alerts[k].GetProperty("period_from").GetString());
+        }
+
+        Assert.All(alerts, d => Assert.Equal("sent", d.GetProperty("status").GetString()));
+        Assert.Equal(alerts.Count, robot.Requests.Select(Content).Count(c => c.Contains("群管告警", StringComparison.Ordinal)));
     }
 
     /// <summary>

@@ -1,16 +1,20 @@
 namespace GroupGuard.Core.Digests;
 
 /// <summary>
-/// The digest outbox. Failure contract: methods throw on storage failure. Creating a digest that
-/// exists (same leader and period end) returns the stored one unchanged: a restart, a misfire, a
-/// retry or a second instance never makes a second digest for the same period.
+/// The digest outbox. Failure contract: methods throw on storage failure. Creating a digest whose
+/// period overlaps one stored for the leader (the same period end, or another instance's alert that
+/// ended elsewhere) returns the stored one unchanged: a restart, a misfire, a retry or a second
+/// instance never makes a second digest for the same time.
 /// </summary>
 public interface IDigestOutbox
 {
     /// <summary>The end of the leader's latest digest period, or null before the first.</summary>
     Task<DateTimeOffset?> LastPeriodEndAsync(string leader, CancellationToken cancellationToken);
 
-    /// <summary>Stores the digest with every channel pending, or returns the one already stored for that leader and period end.</summary>
+    /// <summary>The leader's latest period and the commit mark it covered (no contents), or null before the first.</summary>
+    Task<DigestPeriod?> LastPeriodAsync(string leader, CancellationToken cancellationToken);
+
+    /// <summary>Stores the digest with every channel pending, or returns the earliest one stored for that leader whose period overlaps its own.</summary>
     Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken);
 
     /// <summary>
@@ -36,3 +40,6 @@ public interface IDigestOutbox
     /// <summary>The outbox, newest last; one leader's or all.</summary>
     IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken);
 }
+
+/// <summary>A stored digest's or alert's period and the highest commit number it covered (<see cref="DigestRecord.HighSeq"/>).</summary>
+public sealed record DigestPeriod(DateTimeOffset From, DateTimeOffset To, long? HighSeq);

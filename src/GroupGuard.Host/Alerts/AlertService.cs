@@ -9,14 +9,15 @@ namespace GroupGuard.Host.Alerts;
 /// <summary>
 /// Sends serious incidents at once, rule by rule (<c>GroupGuard:Alerts</c>), through the digest
 /// outbox. Every <see cref="PollInterval"/> on the injected clock it looks for incidents that the
-/// rule takes, detected since the end of the rule's previous alert; once the coalescing window of
-/// the first of them has closed (its detection time plus <c>CoalesceSeconds</c>, or sooner after a
+/// rule takes and its previous alert did not: detected since that alert's end, or committed after
+/// its commit mark (another instance's incident that was stored late). Once the coalescing window
+/// of the first of them has closed (its detection time plus <c>CoalesceSeconds</c>, or sooner after a
 /// pause of <c>QuietSeconds</c> with no further incident: <see cref="WindowEnd"/>) and every incident
-/// detected in the window is stored, it stores one message covering the window under the rule's
-/// outbox key (<c>alert:&lt;name&gt;</c>, period end = window end) and sends it as digests are sent.
-/// The period end follows from what is stored alone, so a restart, a retry or a second instance
-/// finds the same entry and never sends it twice; the next alert starts where this one ended, so
-/// none is skipped.
+/// this instance detected in the window is stored, it stores one message covering the window under
+/// the rule's outbox key (<c>alert:&lt;name&gt;</c>, period end = window end, with the commit mark
+/// read then) and sends it as digests are sent. The outbox keeps a rule's periods from overlapping,
+/// so a restart, a retry or a second instance finds the alert stored and never sends it twice; the
+/// next alert takes what came after it in commit order, so none is skipped.
 /// </summary>
 internal sealed partial class AlertService(
     IOptionsMonitor<List<AlertRuleOptions>> rules,
@@ -45,9 +46,8 @@ internal sealed partial class AlertService(
     // Storage keeps times to the millisecond: a window of 0 seconds still holds its first incident.
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
 
-    // Per rule, in memory: where its look for new incidents may start (nothing it takes was
-    // detected between the end of its last alert and this), and the start of a rule's first look.
-    private readonly Dictionary<string, DateTimeOffset> _seenUntil = new(StringComparer.Ordinal);
+    // Per rule, in memory: how far its looks have got since its last alert, and the start of a rule's first look.
+    private readonly Dictionary<string, Seen> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _firstLook = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _unsettledLogged = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -126,31 +126,33 @@ internal sealed partial class AlertService(
     private async Task<DateTimeOffset?> CheckAsync(AlertRuleOptions rule, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var from = await outbox.LastPeriodEndAsync(rule.OutboxKey, cancellationToken) ?? FirstLook(rule, now);
-        var since = _seenUntil.TryGetValue(rule.Name, out var seen) && seen > from ? seen : from;
-        if (since >= now)
+        var last = await outbox.LastPeriodAsync(rule.OutboxKey, cancellationToken);
+        var from = last?.To ?? FirstLook(rule, now);
+        if (from >= now)
         {
             return null;
         }
 
-        // Stamped before this, every incident is stored: nothing the rule takes can appear below it later.
-        var settled = inFlight.OldestBefore(now) ?? now;
-        var found = await FindAsync(rule, since, now, cancellationToken);
+        // Read before the look: whatever commits after it is numbered above it, so the next look has it.
+        var seen = _seen.TryGetValue(rule.Name, out var known) && known.From == from ? known : new Seen(from, from, last?.HighSeq);
+        var high = await store.CommitHighAsync(cancellationToken);
+        var found = await FindAsync(rule, new IncidentQuery(seen.Since, now, Groups(rule), ByDetectionTime: true, new CommitWindow(high, seen.High)), from, cancellationToken);
         if (found.First is not { } first)
         {
-            _seenUntil[rule.Name] = Max(since, settled);
+            _seen[rule.Name] = seen with { Since = now, High = high };
             return null;
         }
 
-        _seenUntil[rule.Name] = Max(since, Min(first, settled));
         var to = WindowEnd(rule, first, found.Times);
         if (now < to)
         {
             return to;
         }
 
-        // An incident detected in the window but not stored yet belongs in this alert: wait for its
-        // write. If storage is stuck past the limit, end the alert before it, so the next one has it.
+        // An incident this instance detected in the window but has not stored yet belongs in this
+        // alert: wait for its write. If storage is stuck past the limit, end the alert before it, so
+        // the next one has it. (Another instance's late incident is numbered after this alert's
+        // commit mark, so the next alert has it.)
         if (inFlight.OldestBefore(to) is { } open)
         {
             if (now < to + SettleLimit)
@@ -169,15 +171,18 @@ internal sealed partial class AlertService(
             {
                 return null;
             }
-
-            found = await FindAsync(rule, since, to, cancellationToken);
         }
-        else if (to < now)
+
+        // The alert: what the rule takes detected before its end and committed up to the mark read
+        // now, less what the previous alert took (committed up to its mark, detected before its end).
+        high = await store.CommitHighAsync(cancellationToken);
+        found = await FindAsync(rule, new IncidentQuery(from, to, Groups(rule), ByDetectionTime: true, new CommitWindow(high, last?.HighSeq)), from, cancellationToken);
+        if (found.Total == 0)
         {
-            found = await FindAsync(rule, since, to, cancellationToken);
+            return null; // all marked false positive meanwhile
         }
 
-        var document = AlertBuilder.Build(new AlertInput(rule, from, to, first, Zone(rule), found.Shown, found.Total, found.Ids));
+        var document = AlertBuilder.Build(new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids));
         var record = await outbox.CreateAsync(new DigestRecord
         {
             Leader = rule.OutboxKey,
@@ -190,11 +195,13 @@ internal sealed partial class AlertService(
             Text = document.Text,
             Html = document.Html,
             IncidentIds = document.IncidentIds,
+            HighSeq = high,
             Channels = rule.Channels.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
         }, cancellationToken);
 
-        _seenUntil[rule.Name] = to;
-        LogAlert(rule.Name, record.IncidentIds.Count, to);
+        // Another instance may have stored this alert first, ending elsewhere: the next one starts after the one stored.
+        _seen[rule.Name] = new Seen(record.PeriodTo, record.PeriodTo, record.HighSeq);
+        LogAlert(rule.Name, record.IncidentIds.Count, record.PeriodTo);
         _retryDue = true; // a channel that fails now is tried again at the next look once its backoff is over
         await digests.SendAsync(record, cancellationToken);
         return null;
@@ -214,19 +221,20 @@ internal sealed partial class AlertService(
     }
 
     /// <summary>
-    /// The incidents the rule takes detected in [<paramref name="since"/>, <paramref name="until"/>):
-    /// the earliest detection time, the ones to show, how many, and their ids (bounded).
+    /// The incidents the rule takes of those <paramref name="query"/> selects: the earliest detection
+    /// time, the ones to show, how many, their ids (bounded) and detection times. An incident
+    /// committed late and detected before <paramref name="from"/> (the end of the previous alert)
+    /// counts as detected at <paramref name="from"/>: it opens the window of the next alert.
     /// </summary>
-    private async Task<Found> FindAsync(AlertRuleOptions rule, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    private async Task<Found> FindAsync(AlertRuleOptions rule, IncidentQuery query, DateTimeOffset from, CancellationToken cancellationToken)
     {
         var threshold = rule.Threshold;
-        var groups = rule.CoversAll ? null : rule.Groups;
         DateTimeOffset? first = null;
         var shown = new List<Incident>();
         var ids = new List<long>();
         var times = new List<DateTimeOffset>();
         var total = 0;
-        await foreach (var incident in store.QueryAsync(new IncidentQuery(since, until, groups, ByDetectionTime: true), cancellationToken))
+        await foreach (var incident in store.QueryAsync(query, cancellationToken))
         {
             if (incident.Severity < threshold || incident.FalsePositive)
             {
@@ -234,7 +242,8 @@ internal sealed partial class AlertService(
             }
 
             total++;
-            first = first is { } f && f <= incident.DetectedAt ? f : incident.DetectedAt;
+            var detected = Max(incident.DetectedAt, from);
+            first = first is { } f && f <= detected ? f : detected;
             if (ids.Count < MaxIds)
             {
                 ids.Add(incident.Id);
@@ -242,7 +251,7 @@ internal sealed partial class AlertService(
 
             if (times.Count < MaxIds)
             {
-                times.Add(incident.DetectedAt);
+                times.Add(detected);
             }
 
             // Only the ones that may be shown are kept: a flood costs a count, not its texts.
@@ -258,6 +267,8 @@ internal sealed partial class AlertService(
         times.Sort();
         return new Found(first, shown.Count > AlertBuilder.MaxShown ? shown[..AlertBuilder.MaxShown] : shown, total, ids, times);
     }
+
+    private static IReadOnlyCollection<string>? Groups(AlertRuleOptions rule) => rule.CoversAll ? null : rule.Groups;
 
     /// <summary>
     /// Where the window that <paramref name="first"/> opens ends: <c>CoalesceSeconds</c> after it, or
@@ -309,7 +320,13 @@ internal sealed partial class AlertService(
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+    /// <summary>
+    /// How far a rule's looks have got since its last alert (ending at <paramref name="From"/>):
+    /// nothing the rule takes that was committed up to <paramref name="High"/> (null: any) was
+    /// detected between <paramref name="From"/> and <paramref name="Since"/>, so the next look asks
+    /// only for what was detected since, or committed after.
+    /// </summary>
+    private sealed record Seen(DateTimeOffset From, DateTimeOffset Since, long? High);
 
     private sealed record Found(DateTimeOffset? First, List<Incident> Shown, int Total, List<long> Ids, List<DateTimeOffset> Times);
 

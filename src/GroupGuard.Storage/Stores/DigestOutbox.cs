@@ -97,6 +97,21 @@ internal sealed class DigestOutbox : IDigestOutbox
         return last is null ? null : StoredTime.Parse(last, $"The latest digest of leader '{leader}'");
     }
 
+    public async Task<DigestPeriod?> LastPeriodAsync(string leader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leader);
+
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var last = await connection.QueryFirstOrDefaultAsync<PeriodRow>(new CommandDefinition(
+            "SELECT period_from AS PeriodFrom, period_to AS PeriodTo, high_seq AS HighSeq FROM digests WHERE leader = @Leader ORDER BY period_to DESC LIMIT 1",
+            new { Leader = leader },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return last is null ? null : new DigestPeriod(
+            StoredTime.Parse(last.PeriodFrom, $"The latest digest of leader '{leader}'"),
+            StoredTime.Parse(last.PeriodTo, $"The latest digest of leader '{leader}'"),
+            last.HighSeq);
+    }
+
     public async Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -138,7 +153,20 @@ internal sealed class DigestOutbox : IDigestOutbox
         return await _database.WriteAsync(
             async (connection, transaction) =>
             {
-                var id = await connection.ExecuteScalarAsync<long?>(
+                // A leader's periods never overlap. Two instances that built the same alert with
+                // different ends (one saw an incident the other had not yet) both get the first one
+                // stored; on PostgreSQL they take turns on the leader for the look and the insert.
+                if (_database.KeyLock("@Leader") is { } keyLock)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(keyLock, new { row.Leader }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                var overlapping = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                    "SELECT MIN(period_to) FROM digests WHERE leader = @Leader AND period_to > @PeriodFrom AND period_from < @PeriodTo",
+                    new { row.Leader, row.PeriodFrom, row.PeriodTo },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var id = overlapping is not null ? null : await connection.ExecuteScalarAsync<long?>(
                     new CommandDefinition(InsertDigestSql, row, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 if (id is { } newId && channels.Length > 0)
                 {
@@ -152,7 +180,7 @@ internal sealed class DigestOutbox : IDigestOutbox
                 // New or already there, the caller gets what is stored.
                 var rows = await connection.QueryAsync<DigestRow>(new CommandDefinition(
                     SelectSql + " WHERE d.leader = @Leader AND d.period_to = @PeriodTo" + OrderSql,
-                    new { row.Leader, row.PeriodTo },
+                    new { row.Leader, PeriodTo = overlapping ?? row.PeriodTo },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
                 return Group(rows).Single();
@@ -372,6 +400,15 @@ internal sealed class DigestOutbox : IDigestOutbox
     }
 
     /// <summary>One row of <see cref="SelectSql"/>: a digest and one of its channels (null columns when it has none).</summary>
+    private sealed class PeriodRow
+    {
+        public string PeriodFrom { get; set; } = "";
+
+        public string PeriodTo { get; set; } = "";
+
+        public long? HighSeq { get; set; }
+    }
+
     private sealed class DigestRow
     {
         public long Id { get; set; }

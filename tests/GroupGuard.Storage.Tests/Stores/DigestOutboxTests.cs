@@ -163,6 +163,43 @@ public abstract class DigestOutboxTests : StoreTests
     }
 
     [Fact]
+    public async Task A_period_overlapping_a_stored_one_of_the_leader_gets_the_stored_one_and_the_next_period_is_new()
+    {
+        // One instance ended an alert at 10:05; another, which had seen one more incident, at 10:07.
+        var first = await Outbox.CreateAsync(Digest(leader: "alert:fraud", from: Day1, to: Day1.AddMinutes(5), title: "先到"), CancellationToken.None);
+        var other = await Harness.CreateOutboxOfAnotherInstance().CreateAsync(
+            Digest(leader: "alert:fraud", from: Day1, to: Day1.AddMinutes(7), title: "后到"), CancellationToken.None);
+        var inside = await Outbox.CreateAsync(Digest(leader: "alert:fraud", from: Day1.AddMinutes(1), to: Day1.AddMinutes(2)), CancellationToken.None);
+        var next = await Outbox.CreateAsync(Digest(leader: "alert:fraud", from: Day1.AddMinutes(5), to: Day1.AddMinutes(9), title: "下一条"), CancellationToken.None);
+        var elsewhere = await Outbox.CreateAsync(Digest(leader: "alert:gambling", from: Day1, to: Day1.AddMinutes(7)), CancellationToken.None);
+
+        Assert.Equal(first.Id, other.Id);
+        Assert.Equal(("先到", Day1.AddMinutes(5)), (other.Title, other.PeriodTo));
+        Assert.Equal(first.Id, inside.Id);
+        Assert.NotEqual(first.Id, next.Id);
+        Assert.Equal("下一条", next.Title);
+        Assert.Equal(Day1.AddMinutes(7), elsewhere.PeriodTo);
+        Assert.Equal(["先到", "下一条"], (await ListAllAsync("alert:fraud")).Select(r => r.Title));
+    }
+
+    [Fact]
+    public async Task Instances_creating_overlapping_periods_at_once_make_exactly_one()
+    {
+        var instances = new[] { Outbox, Harness.CreateOutboxOfAnotherInstance(), Harness.CreateOutboxOfAnotherInstance() };
+
+        for (var round = 0; round < 10; round++)
+        {
+            var from = Day1.AddHours(round);
+            var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() =>
+                instances[i % instances.Length].CreateAsync(Digest(leader: "alert:fraud", from: from, to: from.AddMinutes(1 + i), title: $"第{i}"), CancellationToken.None))));
+
+            Assert.Single(results.Select(r => r.Id).Distinct());
+        }
+
+        Assert.Equal(10, (await ListAllAsync("alert:fraud")).Count);
+    }
+
+    [Fact]
     public async Task Each_leader_has_its_own_digest_for_the_same_period()
     {
         var zhang = await Outbox.CreateAsync(Digest(leader: "张老师"), CancellationToken.None);

@@ -82,6 +82,7 @@ internal static class HostServiceCollectionExtensions
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var instanceId = configuration[InstanceIdKey];
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, InstanceIdValidator>());
         if (storage.IsPostgres)
         {
             services.AddSingleton(_ => QuartzSchema.Script());
@@ -128,6 +129,31 @@ internal static class HostServiceCollectionExtensions
 
     /// <summary>The Quartz scheduler's name, the same on every instance of a cluster.</summary>
     public const string ClusterName = "GroupGuard";
+}
+
+/// <summary>
+/// <c>GroupGuard:InstanceId</c>, checked with the storage settings at start: it names the instance
+/// in Quartz's cluster table, <c>/healthz</c> and the logs, so it must be short and plain.
+/// </summary>
+internal sealed class InstanceIdValidator(IConfiguration configuration) : IValidateOptions<StorageOptions>
+{
+    internal const int MaxLength = 64;
+
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var value = configuration[HostServiceCollectionExtensions.InstanceIdKey];
+        if (value is null)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var id = value.Trim();
+        return id.Length is >= 1 and <= MaxLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
+                $"{HostServiceCollectionExtensions.InstanceIdKey} must be 1 to {MaxLength} ASCII letters, digits, '-', '_' or '.' " +
+                $"(or unset, for an id generated at start), got '{(value.Length > 80 ? value[..80] + "…" : value)}'");
+    }
 }
 
 internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>

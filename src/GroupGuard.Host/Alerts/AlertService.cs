@@ -133,8 +133,9 @@ internal sealed partial class AlertService(
             return null;
         }
 
-        // Read before the look: whatever commits after it is numbered above it, so the next look has it.
         var seen = _seen.TryGetValue(rule.Name, out var known) && known.From == from ? known : new Seen(from, from, last?.HighSeq);
+
+        // Read before the look: whatever commits after it is numbered above it, so the next look has it.
         var high = await store.CommitHighAsync(cancellationToken);
         var found = await FindAsync(rule, new IncidentQuery(seen.Since, now, Groups(rule), ByDetectionTime: true, new CommitWindow(high, seen.High)), from, cancellationToken);
         if (found.First is not { } first)

@@ -38,7 +38,7 @@ internal sealed partial class MessageCounter : BackgroundService
         journal?.GateOnCounts();
     }
 
-    /// <summary>Unwritten message keys, for tests and health.</summary>
+    /// <summary>Message keys not yet written (tests read it).</summary>
     internal int Pending
     {
         get

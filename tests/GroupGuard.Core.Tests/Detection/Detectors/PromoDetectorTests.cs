@@ -48,6 +48,7 @@ public sealed class PromoDetectorTests
     [InlineData("这套洗护用品是秒杀时买的，又用了优惠券，很划算。下午下单第二天就到货了，京东速度真快")]
     [InlineData("商品很满意，也很实惠，售后上门安装也挺及时")]
     [InlineData("价格不算最便宜，招商银行信用卡可以分期，还行")]
+    [InlineData("价格一般，招商还是建行的卡都能分期付款，人家店里也行")]
     [InlineData("套餐里的饮料没了，送餐员说是因为优惠活动取消了，实在糟糕")]
     public void Talk_about_shopping_reviews_notices_and_questions_stay_quiet(string text)
     {

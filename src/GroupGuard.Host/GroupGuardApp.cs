@@ -14,6 +14,7 @@ using GroupGuard.QQBot;
 using GroupGuard.Storage;
 using GroupGuard.Text.Jieba;
 using GroupGuard.WeCom;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host;
@@ -52,6 +53,12 @@ internal static class GroupGuardApp
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
         });
 
+        // Under systemd (Type=notify): ready is signalled once every hosted service has started
+        // (schema migrated, rules loaded, journal replayed, adapters started), stopping when the
+        // stop begins, and log lines carry journald's priority prefix instead of a timestamp.
+        // Elsewhere it does nothing.
+        builder.Services.AddSystemd();
+
         DigestRegistration.AddDefaultLeader(builder.Configuration);
         builder.Services
             .AddGroupGuardCore(builder.Configuration)
@@ -78,6 +85,11 @@ internal static class GroupGuardApp
         builder.Services.AddSingleton<ClusterProbe>();
 
         var app = builder.Build();
+
+        // Behind a TLS proxy on this machine (deploy/nginx.md): its X-Forwarded-Proto makes the request
+        // https, so the console's cookies are marked Secure. Only the scheme is taken, and only from
+        // loopback; the client's address is not, so a proxied request still shows as one (ProxiedRequests).
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto });
         app.UseGroupGuardConsole();
         app.MapOneBotWebhooks();
         app.MapOneBotWebSocket();

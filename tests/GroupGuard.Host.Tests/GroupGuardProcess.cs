@@ -42,9 +42,20 @@ internal static class GroupGuardProcess
         return new Outcome(process.ExitCode, await output, await error);
     }
 
-    public static Process Start(string workingDirectory, IDictionary<string, string> environment, params string[] args)
+    public static Process Start(string workingDirectory, IDictionary<string, string> environment, params string[] args) =>
+        Start("dotnet", [Dll, .. args], workingDirectory, environment);
+
+    /// <summary>
+    /// Starts the service as the child of <paramref name="shell"/> (a POSIX shell, perhaps a copy
+    /// under another name, as a service manager would be its parent), which waits for it and exits
+    /// with its status.
+    /// </summary>
+    public static Process StartUnder(string shell, string workingDirectory, IDictionary<string, string> environment, params string[] args) =>
+        Start(shell, ["-c", "dotnet \"$@\"; exit $?", "sh", Dll, .. args], workingDirectory, environment);
+
+    private static Process Start(string program, IReadOnlyList<string> arguments, string workingDirectory, IDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,
@@ -55,10 +66,9 @@ internal static class GroupGuardProcess
             StandardErrorEncoding = System.Text.Encoding.UTF8,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Dll);
-        foreach (var arg in args)
+        foreach (var argument in arguments)
         {
-            info.ArgumentList.Add(arg);
+            info.ArgumentList.Add(argument);
         }
 
         foreach (var (key, value) in environment)
@@ -69,7 +79,7 @@ internal static class GroupGuardProcess
         // Keep the child's logs plain and its settings its own.
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start");
         lock (Started)
         {
             Started.Add(process);

@@ -62,8 +62,11 @@ internal static class ConsoleRegistration
             options.Cookie.Path = PathBase;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.HttpOnly = true;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure behind a TLS proxy (X-Forwarded-Proto)
             options.FormFieldName = "__gg_token";
         });
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(options =>
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 
         // The keys that sign session and antiforgery cookies live beside the database, so a
         // restart does not sign everyone out.

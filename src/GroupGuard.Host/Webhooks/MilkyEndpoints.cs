@@ -48,6 +48,11 @@ internal static partial class MilkyEndpoints
                 return Reject(logger, health, StatusCodes.Status401Unauthorized, $"the Milky webhook takes events from the network only with {MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)} set", context);
         }
 
+        if (exposure.Unprotected && ProxiedRequests.Header(context.Request) is { } proxy)
+        {
+            return Reject(logger, health, StatusCodes.Status401Unauthorized, ProxiedRequests.Refusal(proxy, $"{MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)}"), context);
+        }
+
         // A page in a browser on this machine can post text/plain or a form to a loopback port
         // without asking; application/json it cannot send without a preflight, never answered here.
         if (!IsJson(context.Request.ContentType))
@@ -128,6 +133,9 @@ internal sealed partial class MilkyWebhookExposure(
     ListenAddresses addresses,
     ILogger<MilkyWebhookExposure> logger) : IHostedService
 {
+    /// <summary>No token is set and unauthenticated webhooks are not allowed knowingly: open to this machine only.</summary>
+    public bool Unprotected => string.IsNullOrEmpty(milky.CurrentValue.AccessToken) && !oneBot.CurrentValue.AllowUnsigned;
+
     public MilkyWebhookState State()
     {
         var options = milky.CurrentValue;

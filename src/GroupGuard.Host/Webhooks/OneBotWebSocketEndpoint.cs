@@ -40,6 +40,11 @@ internal static partial class OneBotWebSocketEndpoint
     {
         var logger = logs.CreateLogger("GroupGuard.Webhooks");
         var token = options.CurrentValue.AccessToken;
+        if (string.IsNullOrEmpty(token) && !options.CurrentValue.AllowUnsigned && ProxiedRequests.Header(context.Request) is { } proxy)
+        {
+            return Reject(logger, health, context, StatusCodes.Status401Unauthorized, ProxiedRequests.Refusal(proxy, $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}"));
+        }
+
         if (!string.IsNullOrEmpty(token) && !Authorized(context.Request, token))
         {
             var what = context.Request.Headers.Authorization.Count == 0 && !context.Request.Query.ContainsKey("access_token")

@@ -21,24 +21,47 @@ internal static partial class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapOneBotWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
-            HandleAsync(context, Protocol.OneBotV11, (body, ctx) => receiver.ReceiveV11(body, ctx.Request.Headers["X-Signature"].FirstOrDefault()), intake, health, logs));
+        app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+            HandleAsync(
+                context,
+                Protocol.OneBotV11,
+                Unprotected(options.CurrentValue, options.CurrentValue.Secret, nameof(OneBotOptions.Secret)),
+                (body, ctx) => receiver.ReceiveV11(body, ctx.Request.Headers["X-Signature"].FirstOrDefault()),
+                intake,
+                health,
+                logs));
 
-        app.MapPost("/onebot/v12", (HttpContext context, OneBotWebhookReceiver receiver, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
-            HandleAsync(context, Protocol.OneBotV12, (body, ctx) => receiver.ReceiveV12(body, ctx.Request.Headers.Authorization.FirstOrDefault()), intake, health, logs));
+        app.MapPost("/onebot/v12", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+            HandleAsync(
+                context,
+                Protocol.OneBotV12,
+                Unprotected(options.CurrentValue, options.CurrentValue.AccessToken, nameof(OneBotOptions.AccessToken)),
+                (body, ctx) => receiver.ReceiveV12(body, ctx.Request.Headers.Authorization.FirstOrDefault()),
+                intake,
+                health,
+                logs));
 
         return app;
     }
 
+    /// <summary>The setting that would protect the webhook when it is not set (and unsigned events are not allowed knowingly), else null.</summary>
+    private static string? Unprotected(OneBotOptions options, string? protection, string setting) =>
+        string.IsNullOrEmpty(protection) && !options.AllowUnsigned ? $"{OneBotOptions.Section}:{setting}" : null;
+
     private static async Task<IResult> HandleAsync(
         HttpContext context,
         Protocol protocol,
+        string? unprotected,
         Func<byte[], HttpContext, WebhookResult> receive,
         EventIntake intake,
         AdapterHealth health,
         ILoggerFactory logs)
     {
         var logger = logs.CreateLogger("GroupGuard.Webhooks");
+        if (unprotected is not null && ProxiedRequests.Header(context.Request) is { } proxy)
+        {
+            return Reject(logger, health, protocol, StatusCodes.Status401Unauthorized, ProxiedRequests.Refusal(proxy, unprotected), context);
+        }
 
         // A web page open in a browser on this machine can post text/plain or a form to a loopback
         // port without asking; application/json it cannot send without a CORS preflight, which

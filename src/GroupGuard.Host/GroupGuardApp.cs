@@ -47,6 +47,14 @@ internal static class GroupGuardApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // One line per entry, with a timestamp; or the formatter Logging:Console:FormatterName names
+        // (json: one JSON object per line, for a log shipper), which systemd's does not override.
+        var formatter = builder.Configuration["Logging:Console:FormatterName"];
+        if (!string.IsNullOrWhiteSpace(formatter) && formatter.Trim() is not ("simple" or "json" or "systemd"))
+        {
+            throw new OptionsValidationException("Logging:Console:FormatterName", typeof(object), [$"Logging:Console:FormatterName must be simple, json or systemd, got '{formatter}'"]);
+        }
+
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -58,6 +66,10 @@ internal static class GroupGuardApp
         // stop begins, and log lines carry journald's priority prefix instead of a timestamp.
         // Elsewhere it does nothing.
         builder.Services.AddSystemd();
+        if (!string.IsNullOrWhiteSpace(formatter))
+        {
+            builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName = formatter.Trim());
+        }
 
         DigestRegistration.AddDefaultLeader(builder.Configuration);
         builder.Services

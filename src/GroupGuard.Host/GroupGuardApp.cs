@@ -6,6 +6,7 @@ using GroupGuard.Host.Cli;
 using GroupGuard.Host.Digests;
 using GroupGuard.Host.Health;
 using GroupGuard.Host.Rules;
+using GroupGuard.Host.Telemetry;
 using GroupGuard.Host.Webhooks;
 using GroupGuard.Host.WebConsole;
 using GroupGuard.Milky;
@@ -92,7 +93,8 @@ internal static class GroupGuardApp
             .AddGroupGuardAlerts(builder.Configuration)
             .AddGroupGuardAlertService()
             .AddGroupGuardJobs(builder.Configuration)
-            .AddGroupGuardConsole(builder.Configuration);
+            .AddGroupGuardConsole(builder.Configuration)
+            .AddGroupGuardTelemetry(builder.Configuration);
         builder.Services.AddSingleton<StorageProbe>();
         builder.Services.AddSingleton<ClusterProbe>();
 
@@ -108,6 +110,7 @@ internal static class GroupGuardApp
         app.MapMilkyWebhook();
         app.MapQQBotWebhook();
         app.MapGroupGuardHealth();
+        app.UseGroupGuardTelemetry();
         return app;
     }
 }

@@ -22,7 +22,8 @@ internal sealed partial class DigestService(
     IDigestHealthSource health,
     IncidentsInFlight inFlight,
     IIncidentBrowser browser,
-    Core.Members.IJoinDecisions? joins = null)
+    Core.Members.IJoinDecisions? joins = null,
+    Telemetry.GroupGuardMetrics? metrics = null)
 {
     /// <summary>Join decisions one digest lists at most (it counts them all up to this many).</summary>
     internal const int MaxJoinDecisions = 1000;
@@ -207,6 +208,7 @@ internal sealed partial class DigestService(
             }
 
             await outbox.UpdateChannelAsync(record.Id, name, result, CancellationToken.None);
+            metrics?.Delivery(record.Leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal), result.Status.ToString().ToLowerInvariant());
             var failed = result.Status == ChannelStatus.Sent ? null : $"{name}: {result.Error}";
             _status.AddOrUpdate(
                 record.Leader,

@@ -49,7 +49,8 @@ internal sealed partial class ActionWorker(
     ISentWarnings? warnings = null,
     KickAndClear? clear = null,
     Core.Members.IUserBlocks? blocks = null,
-    Microsoft.Extensions.Options.IOptionsMonitor<Core.Members.JoinOptions>? joinOptions = null) : BackgroundService
+    Microsoft.Extensions.Options.IOptionsMonitor<Core.Members.JoinOptions>? joinOptions = null,
+    Telemetry.GroupGuardMetrics? metrics = null) : BackgroundService
 {
     /// <summary>
     /// Jobs run side by side, up to this many at once: a warning waits for its coalescing window and
@@ -67,6 +68,7 @@ internal sealed partial class ActionWorker(
         foreach (var action in job.Actions)
         {
             ActionResult result;
+            var started = metrics?.Start();
             try
             {
                 result = await platform.ExecuteAsync(action, cancellationToken);
@@ -74,6 +76,11 @@ internal sealed partial class ActionWorker(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 result = ActionResult.Failed(ActionErrorKind.Refused, ex.Message);
+            }
+
+            if (started is { } start)
+            {
+                metrics!.Action(action.Platform, action.Action, result.Status, metrics.Since(start));
             }
 
             results.Add((action, result));

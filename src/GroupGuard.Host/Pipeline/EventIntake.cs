@@ -27,7 +27,8 @@ internal sealed partial class EventIntake(
     Channel<QueuedMessage> queue,
     IOptions<PipelineOptions> options,
     ILogger<EventIntake> logger,
-    Core.Members.IJoinTimes? joinTimes = null) : IEventSink
+    Core.Members.IJoinTimes? joinTimes = null,
+    Telemetry.GroupGuardMetrics? metrics = null) : IEventSink
 {
     private readonly int _capacity = options.Value.QueueCapacity;
     private readonly Lock _lock = new();
@@ -63,6 +64,7 @@ internal sealed partial class EventIntake(
                     var position = journal.Append(inbound.Message);
                     if (queue.Writer.TryWrite(new QueuedMessage(inbound.Message, position)))
                     {
+                        metrics?.Received(inbound.Protocol);
                         return IntakeOutcome.Queued;
                     }
                 }

@@ -44,7 +44,8 @@ internal sealed partial class Moderator(
     ForwardedContent? forwards = null,
     RecentMessages? recent = null,
     Core.Members.IJoinTimes? joinTimes = null,
-    JoinScreener? joins = null)
+    JoinScreener? joins = null,
+    Telemetry.GroupGuardMetrics? metrics = null)
 {
     public async Task<ModerationOutcome> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
@@ -61,20 +62,30 @@ internal sealed partial class Moderator(
         if (commands is not null && await commands.TryHandleAsync(message, stoppingToken))
         {
             stats.Processed(0);
+            metrics?.Processed(message.Protocol, null);
             return ModerationOutcome.Done;
         }
 
         var ruleSet = rules.Current;
         List<RuleHit> hits;
+        TimeSpan? detection = null;
         try
         {
-            hits = [.. MessageDetector.Detect(ruleSet, message, segmenter).Hits, .. await streams.ObserveAsync(ruleSet, message, stoppingToken)];
+            var started = metrics?.Start();
+            hits = [.. MessageDetector.Detect(ruleSet, message, segmenter).Hits];
+            if (started is { } start)
+            {
+                detection = metrics!.Since(start);
+            }
+
+            hits.AddRange(await streams.ObserveAsync(ruleSet, message, stoppingToken));
         }
         catch (Exception ex)
         {
             // One message that trips the detector must not stop moderation of the rest.
             LogDetectionFailed(ex, message.Protocol, message.GroupId, message.MessageId);
             stats.Failed();
+            metrics?.DetectionFailed();
             return ModerationOutcome.DetectionFailed;
         }
 
@@ -90,6 +101,7 @@ internal sealed partial class Moderator(
         if (hits.Count == 0 && forwarded.Count == 0)
         {
             stats.Processed(0);
+            metrics?.Processed(message.Protocol, detection);
             return ModerationOutcome.Done;
         }
 
@@ -120,13 +132,19 @@ internal sealed partial class Moderator(
             return ModerationOutcome.NotStored;
         }
 
-        foreach (var incident in decision.Incidents)
+        for (var i = 0; i < decision.Incidents.Count; i++)
         {
+            var incident = decision.Incidents[i];
             LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, incident.DecidedAction, incident.ActionStatus);
+            if (i < ids.Count && ids[i] != 0)
+            {
+                metrics?.Incident(incident.Category, incident.ActionStatus); // stored now, not a redelivery's
+            }
         }
 
         await QueueActionsAsync(decision, ids);
         stats.Processed(decision.Incidents.Count);
+        metrics?.Processed(message.Protocol, detection);
         return ModerationOutcome.Done;
     }
 

@@ -13,7 +13,8 @@ internal sealed partial class RuleReloader(
     IRuleSetProvider provider,
     IOptions<RulesOptions> options,
     TimeProvider time,
-    ILogger<RuleReloader> logger) : BackgroundService
+    ILogger<RuleReloader> logger,
+    Telemetry.GroupGuardMetrics? metrics = null) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
@@ -41,6 +42,7 @@ internal sealed partial class RuleReloader(
                     await Task.Delay(Settle, time, stoppingToken);
                     seen = Watch();
                     var ok = loader.Reload();
+                    metrics?.Reload(ok);
                     LogReload(ok ? "reloaded" : "NOT reloaded; the last good rule set stays in force", provider.Current.Summary);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace GroupGuard.Host.Tests.Health;
+
+/// <summary>
+/// GroupGuard:Telemetry:Prometheus=true serves /metrics, and its counters move with traffic:
+/// messages received and moderated per protocol, incidents by category and action status, the
+/// detection time per message; without the setting there is no /metrics.
+/// </summary>
+public sealed partial class MetricsTests
+{
+    [Fact]
+    public async Task Metrics_move_with_the_messages_and_incidents()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?> { ["GroupGuard:Telemetry:Prometheus"] = "true" });
+        var client = service.CreateClient();
+        var before = await ScrapeAsync(client);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(901, "加微信领资料"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(902, "今天几点放学"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(901, "加微信领资料")); // a redelivery: taken in once
+        await service.IncidentsAfterAsync(2);
+        var after = await ScrapeAsync(client);
+
+        Assert.Equal(2, Value(after, "groupguard_messages_received_total", "protocol=\"onebot.v11\"") - Value(before, "groupguard_messages_received_total", "protocol=\"onebot.v11\""));
+        Assert.Equal(2, Value(after, "groupguard_messages_processed_total", "protocol=\"onebot.v11\"") - Value(before, "groupguard_messages_processed_total", "protocol=\"onebot.v11\""));
+        Assert.Equal(1, Value(after, "groupguard_incidents_total", "category=\"ads\""));
+        Assert.Equal(2, Value(after, "groupguard_detection_duration_milliseconds_count", null));
+        Assert.Contains("groupguard_queue_length", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("123456", after, StringComparison.Ordinal); // no group id in any series
+    }
+
+    [Fact]
+    public async Task Without_the_setting_there_is_no_metrics_endpoint()
+    {
+        using var service = new GroupGuardFactory();
+
+        var response = await service.CreateClient().GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private static async Task<string> ScrapeAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The sum of the series of <paramref name="metric"/> whose labels contain <paramref name="label"/> (0 when none).</summary>
+    private static double Value(string scrape, string metric, string? label) =>
+        scrape.Split('\n')
+            .Where(l => l.StartsWith(metric, StringComparison.Ordinal) && (l.Length == metric.Length || l[metric.Length] is '{' or ' '))
+            .Where(l => label is null || l.Contains(label, StringComparison.Ordinal))
+            .Select(l => SampleValue().Match(l))
+            .Where(m => m.Success)
+            .Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"\s(-?[0-9.eE+]+)(?:\s+\d+)?$")]
+    private static partial Regex SampleValue();
+}

@@ -1,6 +1,8 @@
 -- wrk script for tools/cluster-load.sh: OneBot v11 group messages, every one distinct (its own
 -- message id), spread over 200 groups and 100,000 senders; one in ten is an advert the shipped
--- packs flag. Argument: the instance number (1, 2, ...), so that instances' ids never collide.
+-- packs flag. Arguments: the instance number (1, 2, ...), so that instances' ids never collide;
+-- and optionally a pause in milliseconds before each request of a connection (tools/soak.sh paces
+-- the load with it: connections x 1000 / pause = messages per second at most).
 
 local threads = 0
 
@@ -12,8 +14,13 @@ end
 function init(args)
   local instance = tonumber(args[1] or "1")
   base = instance * 400000000 + tid * 50000000
+  pause = tonumber(args[2] or "0")
   n = 0
   math.randomseed(base)
+end
+
+function delay()
+  return pause
 end
 
 function request()

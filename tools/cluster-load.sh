@@ -42,6 +42,7 @@ cleanup() {
     if [ -n "${pg_dir:-}" ]; then stop_throwaway_postgres; fi
 }
 source tools/throwaway-postgres.sh
+source tools/load-common.sh
 trap cleanup EXIT
 if [ -z "${GROUPGUARD_TEST_POSTGRES:-}" ]; then
     start_throwaway_postgres
@@ -55,13 +56,6 @@ sql() { psql -X -q -t -A -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_login" -d "
 
 echo "== dotnet publish (Release)"
 dotnet publish src/GroupGuard.Host -c Release -o "$work/pub" -v q -nologo >/dev/null
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-health() { curl -s "http://127.0.0.1:$1/healthz" || true; }
-# "processed queued" of an instance's pipeline.
-pipeline() { health "$1" | python3 -c 'import json, sys
-try: p = json.load(sys.stdin)["pipeline"]; print(p["processed"], p["queued"])
-except Exception: print(-1, -1)'; }
 
 # run PROVIDER INSTANCES
 run() {
@@ -91,12 +85,7 @@ run() {
             "$work/pub/groupguard" >"$work/$db/i$k.log" 2>&1 &
         pids+=($!)
     done
-    for port in "${ports[@]}"; do
-        for _ in $(seq 1 120); do
-            if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = "200" ]; then break; fi
-            sleep 0.5
-        done
-    done
+    for port in "${ports[@]}"; do wait_healthy "$port"; done
 
     local start end per=$((connections / count)) threads=$(( count == 1 ? 2 : 1 ))
     start=$(date +%s.%N)

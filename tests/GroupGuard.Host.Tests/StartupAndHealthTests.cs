@@ -48,6 +48,7 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__Alerts__0__Channels__0", "no-such-robot", "GroupGuard:Alerts:0:Channels")]
     [InlineData("GroupGuard__InstanceId", "guard 1/东", "GroupGuard:InstanceId")]
     [InlineData("Logging__Console__FormatterName", "jsonl", "Logging:Console:FormatterName")]
+    [InlineData("GroupGuard__Telemetry__OtlpEndpoint", "collector:4317", "GroupGuard:Telemetry:OtlpEndpoint")]
     public async Task An_invalid_setting_stops_the_start_and_names_the_key(string variable, string value, string key)
     {
         using var service = new GroupGuardFactory();

@@ -1,0 +1,23 @@
+# Sourced by tools/cluster-load.sh and tools/soak.sh (bash): small helpers for driving a running
+# GroupGuard from outside.
+
+# A TCP port on 127.0.0.1 that nothing listens on now.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# The instance's /healthz body (empty when it does not answer).
+health() { curl -s "http://127.0.0.1:$1/healthz" || true; }
+
+# "processed queued" of an instance's pipeline (-1 -1 when it does not answer).
+pipeline() { health "$1" | python3 -c 'import json, sys
+try: p = json.load(sys.stdin)["pipeline"]; print(p["processed"], p["queued"])
+except Exception: print(-1, -1)'; }
+
+# Until the instance on port $1 answers /healthz with 200 (a minute at most).
+wait_healthy() {
+    for _ in $(seq 1 120); do
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/healthz")" = "200" ]; then return 0; fi
+        sleep 0.5
+    done
+    echo "GroupGuard on port $1 did not become healthy" >&2
+    return 1
+}

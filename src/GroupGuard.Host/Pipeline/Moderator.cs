@@ -57,6 +57,9 @@ internal sealed partial class Moderator(
 
         await counter.CountAsync(message, stoppingToken);
         recent?.Record(message);
+        using var span = Telemetry.GroupGuardMetrics.Traces.StartActivity("moderate");
+        span?.SetTag("groupguard.protocol", WireNames<Protocol>.ToText(message.Protocol));
+        span?.SetTag("groupguard.platform", message.Platform);
 
         // An owner's or admin's command is answered, not moderated; anyone else's is text like any other.
         if (commands is not null && await commands.TryHandleAsync(message, stoppingToken))
@@ -145,6 +148,8 @@ internal sealed partial class Moderator(
         await QueueActionsAsync(decision, ids);
         stats.Processed(decision.Incidents.Count);
         metrics?.Processed(message.Protocol, detection);
+        span?.SetTag("groupguard.hits", hits.Count + forwarded.Count);
+        span?.SetTag("groupguard.incidents", decision.Incidents.Count);
         return ModerationOutcome.Done;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using GroupGuard.Core;
 
@@ -12,6 +13,12 @@ namespace GroupGuard.Host.Telemetry;
 internal sealed class GroupGuardMetrics
 {
     public const string MeterName = "GroupGuard";
+
+    /// <summary>
+    /// Traces: one <c>moderate</c> span per message moderated (protocol, platform, hits, incidents,
+    /// outcome; never a group, user or text), exported over OTLP with the metrics.
+    /// </summary>
+    public static readonly ActivitySource Traces = new(MeterName);
 
     private readonly Meter _meter;
     private readonly TimeProvider _time;

@@ -2,6 +2,7 @@ using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace GroupGuard.Host.Telemetry;
 
@@ -42,7 +43,22 @@ internal static class TelemetryRegistration
             return services;
         }
 
-        services.AddOpenTelemetry().WithMetrics(metrics =>
+        var otel = services.AddOpenTelemetry();
+        if (Uri.TryCreate(options.OtlpEndpoint, UriKind.Absolute, out var traceEndpoint))
+        {
+            // Traces go where the metrics go (OTLP only: Prometheus takes no traces).
+            otel.WithTracing(tracing => tracing
+                .AddSource(GroupGuardMetrics.MeterName)
+                .AddOtlpExporter(o =>
+                {
+                    o.Endpoint = traceEndpoint.AbsolutePath.EndsWith("/v1/metrics", StringComparison.Ordinal)
+                        ? new Uri(traceEndpoint, "/v1/traces")
+                        : traceEndpoint;
+                    o.Protocol = traceEndpoint.AbsolutePath.EndsWith("/v1/metrics", StringComparison.Ordinal) ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                }));
+        }
+
+        otel.WithMetrics(metrics =>
         {
             metrics.AddMeter(GroupGuardMetrics.MeterName);
             if (options.Prometheus)

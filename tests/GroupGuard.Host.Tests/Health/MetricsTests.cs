@@ -8,6 +8,7 @@ namespace GroupGuard.Host.Tests.Health;
 /// messages received and moderated per protocol, incidents by category and action status, the
 /// detection time per message; without the setting there is no /metrics.
 /// </summary>
+[Collection(TelemetryCollection.Name)]
 public sealed partial class MetricsTests
 {
     [Fact]

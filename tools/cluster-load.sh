@@ -22,16 +22,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in wrk psql curl python3; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "== apt-get install wrk postgresql-client curl python3"
-        sudo_cmd=""
-        if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
-        $sudo_cmd apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk postgresql-client curl python3 >/dev/null
-        break
-    fi
-done
+source tools/load-common.sh
+need_tools "wrk psql curl python3" "wrk postgresql-client curl python3"
 
 work=$(mktemp -d /tmp/groupguard-load.XXXXXX)
 pids=()
@@ -42,7 +34,6 @@ cleanup() {
     if [ -n "${pg_dir:-}" ]; then stop_throwaway_postgres; fi
 }
 source tools/throwaway-postgres.sh
-source tools/load-common.sh
 trap cleanup EXIT
 if [ -z "${GROUPGUARD_TEST_POSTGRES:-}" ]; then
     start_throwaway_postgres

@@ -1,6 +1,22 @@
 # Sourced by tools/cluster-load.sh and tools/soak.sh (bash): small helpers for driving a running
 # GroupGuard from outside.
 
+# Installs Debian's packages $2... when the command $1... are missing: need_tools "wrk curl" "wrk curl".
+need_tools() {
+    local tool
+    for tool in $1; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            echo "== apt-get install $2"
+            local sudo_cmd=""
+            if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
+            $sudo_cmd apt-get update -qq
+            # shellcheck disable=SC2086
+            DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $2 >/dev/null
+            return
+        fi
+    done
+}
+
 # A TCP port on 127.0.0.1 that nothing listens on now.
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

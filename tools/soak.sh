@@ -20,18 +20,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in wrk curl python3; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "== apt-get install wrk curl python3"
-        sudo_cmd=""
-        if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
-        $sudo_cmd apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk curl python3 >/dev/null
-        break
-    fi
-done
-
 source tools/load-common.sh
+need_tools "wrk curl python3" "wrk curl python3"
 work=$(mktemp -d /tmp/groupguard-soak.XXXXXX)
 pids=()
 cleanup() {

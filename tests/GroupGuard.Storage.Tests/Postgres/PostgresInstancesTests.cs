@@ -95,6 +95,7 @@ public sealed class PostgresInstancesTests(PostgresServer server) : IAsyncLifeti
         var stores = await StoresAsync();
         var marks = new List<(long High, long Seen)>();
         using var done = new CancellationTokenSource();
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // A reader beside the writers, as a digest being built: every incident numbered up to the
         // mark it reads is already visible, so the count below the mark is the mark itself.
@@ -106,8 +107,15 @@ public sealed class PostgresInstancesTests(PostgresServer server) : IAsyncLifeti
                 var high = await stores[0].CommitHighAsync(CancellationToken.None);
                 var seen = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM incidents WHERE commit_seq <= @High", new { High = high });
                 marks.Add((high, seen));
+                reading.TrySetResult();
             }
         });
+
+        // The writers start once the reader reads (a fast run could otherwise end before its first look).
+        if (await Task.WhenAny(reading.Task, reader) == reader)
+        {
+            await reader; // the reader failed before its first look: that failure is the test's
+        }
 
         for (var round = 0; round < Rounds; round++)
         {

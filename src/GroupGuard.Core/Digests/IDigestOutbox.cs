@@ -8,10 +8,10 @@ namespace GroupGuard.Core.Digests;
 /// </summary>
 public interface IDigestOutbox
 {
-    /// <summary>The end of the leader's latest digest period, or null before the first.</summary>
+    /// <summary>The end of the leader's latest digest period, or null before the first (<see cref="LastPeriodAsync"/> without the mark).</summary>
     Task<DateTimeOffset?> LastPeriodEndAsync(string leader, CancellationToken cancellationToken);
 
-    /// <summary>The leader's latest period and the commit mark it covered (no contents), or null before the first.</summary>
+    /// <summary>The end of the leader's latest period and the commit mark it covered (no contents), or null before the first.</summary>
     Task<DigestPeriod?> LastPeriodAsync(string leader, CancellationToken cancellationToken);
 
     /// <summary>Stores the digest with every channel pending, or returns the earliest one stored for that leader whose period overlaps its own.</summary>
@@ -41,5 +41,5 @@ public interface IDigestOutbox
     IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken);
 }
 
-/// <summary>A stored digest's or alert's period and the highest commit number it covered (<see cref="DigestRecord.HighSeq"/>).</summary>
-public sealed record DigestPeriod(DateTimeOffset From, DateTimeOffset To, long? HighSeq);
+/// <summary>Where a stored digest's or alert's period ends, and the highest commit number it covered (<see cref="DigestRecord.HighSeq"/>).</summary>
+public sealed record DigestPeriod(DateTimeOffset To, long? HighSeq);

@@ -64,8 +64,7 @@ internal sealed partial class Moderator(
         // An owner's or admin's command is answered, not moderated; anyone else's is text like any other.
         if (commands is not null && await commands.TryHandleAsync(message, stoppingToken))
         {
-            stats.Processed(0);
-            metrics?.Processed(message.Protocol, null);
+            Processed(message, 0, null);
             return ModerationOutcome.Done;
         }
 
@@ -103,8 +102,7 @@ internal sealed partial class Moderator(
 
         if (hits.Count == 0 && forwarded.Count == 0)
         {
-            stats.Processed(0);
-            metrics?.Processed(message.Protocol, detection);
+            Processed(message, 0, detection);
             return ModerationOutcome.Done;
         }
 
@@ -146,11 +144,17 @@ internal sealed partial class Moderator(
         }
 
         await QueueActionsAsync(decision, ids);
-        stats.Processed(decision.Incidents.Count);
-        metrics?.Processed(message.Protocol, detection);
+        Processed(message, decision.Incidents.Count, detection);
         span?.SetTag("groupguard.hits", hits.Count + forwarded.Count);
         span?.SetTag("groupguard.incidents", decision.Incidents.Count);
         return ModerationOutcome.Done;
+    }
+
+    /// <summary>A message moderated: counted for <c>/healthz</c> and the metrics.</summary>
+    private void Processed(ChatMessage message, int incidents, TimeSpan? detection)
+    {
+        stats.Processed(incidents);
+        metrics?.Processed(message.Protocol, detection);
     }
 
     /// <summary>When the sender joined the group, or null when that is not known (no join time source, or none says).</summary>

@@ -85,17 +85,8 @@ internal sealed class DigestOutbox : IDigestOutbox
     /// <summary>The database whose writer turn this outbox shares.</summary>
     internal StorageDatabase Database => _database;
 
-    public async Task<DateTimeOffset?> LastPeriodEndAsync(string leader, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(leader);
-
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var last = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT MAX(period_to) FROM digests WHERE leader = @Leader",
-            new { Leader = leader },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return last is null ? null : StoredTime.Parse(last, $"The latest digest of leader '{leader}'");
-    }
+    public async Task<DateTimeOffset?> LastPeriodEndAsync(string leader, CancellationToken cancellationToken) =>
+        (await LastPeriodAsync(leader, cancellationToken).ConfigureAwait(false))?.To;
 
     public async Task<DigestPeriod?> LastPeriodAsync(string leader, CancellationToken cancellationToken)
     {
@@ -103,13 +94,10 @@ internal sealed class DigestOutbox : IDigestOutbox
 
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var last = await connection.QueryFirstOrDefaultAsync<PeriodRow>(new CommandDefinition(
-            "SELECT period_from AS PeriodFrom, period_to AS PeriodTo, high_seq AS HighSeq FROM digests WHERE leader = @Leader ORDER BY period_to DESC LIMIT 1",
+            "SELECT period_to AS PeriodTo, high_seq AS HighSeq FROM digests WHERE leader = @Leader ORDER BY period_to DESC LIMIT 1",
             new { Leader = leader },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return last is null ? null : new DigestPeriod(
-            StoredTime.Parse(last.PeriodFrom, $"The latest digest of leader '{leader}'"),
-            StoredTime.Parse(last.PeriodTo, $"The latest digest of leader '{leader}'"),
-            last.HighSeq);
+        return last is null ? null : new DigestPeriod(StoredTime.Parse(last.PeriodTo, $"The latest digest of leader '{leader}'"), last.HighSeq);
     }
 
     public async Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken)
@@ -402,8 +390,6 @@ internal sealed class DigestOutbox : IDigestOutbox
     /// <summary>One row of <see cref="SelectSql"/>: a digest and one of its channels (null columns when it has none).</summary>
     private sealed class PeriodRow
     {
-        public string PeriodFrom { get; set; } = "";
-
         public string PeriodTo { get; set; } = "";
 
         public long? HighSeq { get; set; }

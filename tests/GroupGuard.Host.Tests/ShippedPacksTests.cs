@@ -121,4 +121,38 @@ public sealed class ShippedPacksTests
                 break;
         }
     }
+
+    /// <summary>
+    /// The engine runs a regex or detector rule only on messages that hold the literals it needs.
+    /// On every fixture line, and on lines made of two fixture lines (so that an offer meets a call
+    /// to act, a number meets a label), it finds exactly what running every rule on every line finds.
+    /// </summary>
+    [Fact]
+    public void Skipping_rules_whose_literals_are_absent_changes_no_verdict()
+    {
+        var rules = Shipped.Value.Rules;
+        var segmenter = Shipped.Value.Segmenter;
+        var everything = rules.EngineWithoutTriggers();
+        var lines = Directory.GetFiles(Path.Combine(RepoPaths.Root, "tools", "fixtures"))
+            .SelectMany(File.ReadLines)
+            .Select(l => l.Contains('\t', StringComparison.Ordinal) ? l.Split('\t', 2)[1] : l)
+            .Where(l => l.Trim().Length > 0)
+            .ToList();
+        var random = new Random(7);
+        var mixed = Enumerable.Range(0, 2000).Select(_ => lines[random.Next(lines.Count)] + "，" + lines[random.Next(lines.Count)]);
+
+        var checkedLines = 0;
+        var withRegexOrDetectorHits = 0;
+        foreach (var line in lines.Concat(mixed))
+        {
+            static string Describe(IReadOnlyList<RuleHit> hits) => string.Join("; ", hits.Select(h => $"{h.Rule.Id}@{h.Start}+{h.Length}"));
+            var fast = Describe(rules.Engine.Match(line, "123456", segmenter));
+            var full = everything.Match(line, "123456", segmenter);
+            Assert.True(Describe(full) == fast, $"with every rule run: [{Describe(full)}], skipping: [{fast}], in: {line}");
+            checkedLines++;
+            withRegexOrDetectorHits += full.Any(h => h.Rule.Regex is not null || h.Rule.Detector is not null) ? 1 : 0;
+        }
+
+        Assert.True(withRegexOrDetectorHits > 500, $"only {withRegexOrDetectorHits} of {checkedLines} lines had a regex or detector hit to keep");
+    }
 }

@@ -27,6 +27,12 @@ internal sealed class DetectionEngine
     private readonly int[] _regexRules;
     private readonly int[] _detectorRules;
 
+    // The literals regex and detector rules need (null when none needs any), and per rule of
+    // _regexRules then _detectorRules the trigger bits it needs; a rule that needs none always runs.
+    private readonly Triggers? _triggers;
+    private readonly ulong[] _needs;
+    private readonly bool _someAlwaysRun;
+
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
 
@@ -41,7 +47,8 @@ internal sealed class DetectionEngine
     // A fast-table flag beside the CharFlags bits: the folded character is an ASCII letter.
     private const uint AsciiLetterFlag = 1u << 22;
 
-    public DetectionEngine(RuleSet set)
+    /// <param name="triggers">False to run every regex and detector on every message (for tests that compare).</param>
+    public DetectionEngine(RuleSet set, bool triggers = true)
     {
         _rules = [.. set.Rules];
         _folder = TextFolder.WithVariants(set.Variants);
@@ -117,11 +124,72 @@ internal sealed class DetectionEngine
         _entries = [.. entries.Select(e => e.ToArray())];
         _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
         _detectorRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Detector is not null)];
+        var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!.ToString()))
+            .Concat(_detectorRules.Select(r => DetectorLiterals(_rules[r].Detector!)))
+            .ToArray();
+        _triggers = triggers ? Triggers.Build(required) : null;
+        _needs = _triggers is null ? new ulong[required.Length] : [.. _triggers.Needs];
+        _someAlwaysRun = _needs.Any(n => n == 0);
         WordTerms = wordTerms;
         PatternCount = patterns.Count;
     }
 
     public IReadOnlyCollection<string> WordTerms { get; }
+
+    /// <summary>
+    /// A detector's literals, which are in the original text's terms, as the light fold writes them
+    /// (the light fold maps each character on its own, so a literal in the text is its fold in the
+    /// light text). A literal with a digit holds only while every digit folds to a digit.
+    /// </summary>
+    private IReadOnlyList<LiteralSet> DetectorLiterals(IDetector detector)
+    {
+        var folded = new List<LiteralSet>();
+        foreach (var set in detector.Requires)
+        {
+            if (set.Strings.Any(s => s.Contains(RequiredLiterals.DigitMark)) && !DigitsStayDigits())
+            {
+                continue;
+            }
+
+            var strings = set.Strings.Select(FoldLiteral).ToArray();
+            if (strings.All(s => s.Length > 0))
+            {
+                folded.Add(new LiteralSet(strings));
+            }
+        }
+
+        return folded;
+    }
+
+    // Digit marks stand between the folded pieces: no fold changes them.
+    private string FoldLiteral(string literal) =>
+        string.Join(RequiredLiterals.DigitMark, literal.Split(RequiredLiterals.DigitMark).Select(piece => _folder.FoldLight(piece).Text.ToString()));
+
+    private bool DigitsStayDigits()
+    {
+        for (var c = '\0'; c < char.MaxValue; c++)
+        {
+            if (char.IsDigit(c) && !ContainsDigit(_folder.FoldLight(c.ToString()).Text))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ContainsDigit(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public int PatternCount { get; }
 
@@ -140,11 +208,24 @@ internal sealed class DetectionEngine
         }
 
         // Most chat: no term, pinyin form or allow phrase can end anywhere in it, so the fold and
-        // the full scan are skipped and only regexes and detectors remain.
+        // the full scan are skipped and only regexes and detectors remain; and of those only the
+        // ones whose literals the light fold of the message holds.
         var mayMatch = MayMatch(text);
         if (!mayMatch && _regexRules.Length == 0 && _detectorRules.Length == 0)
         {
             return [];
+        }
+
+        LightText? light = null;
+        var seen = ulong.MaxValue;
+        if (_triggers is not null)
+        {
+            light = _folder.FoldLight(text);
+            seen = _triggers.Find(light.Text, _triggers.All);
+            if (!mayMatch && !_someAlwaysRun && !AnyTriggered(seen))
+            {
+                return [];
+            }
         }
 
         var hits = new List<RuleHit>();
@@ -164,12 +245,12 @@ internal sealed class DetectionEngine
 
         if (_regexRules.Length > 0)
         {
-            MatchRegexes(text, groupId, allows, hits);
+            MatchRegexes(text, light ?? _folder.FoldLight(text), seen, groupId, allows, hits);
         }
 
         if (_detectorRules.Length > 0)
         {
-            MatchDetectors(text, groupId, allows, hits, origin);
+            MatchDetectors(text, seen, groupId, allows, hits, origin);
         }
 
         if (hits.Count > 1)
@@ -178,6 +259,19 @@ internal sealed class DetectionEngine
         }
 
         return hits;
+    }
+
+    private bool AnyTriggered(ulong seen)
+    {
+        foreach (var need in _needs)
+        {
+            if ((seen & need) == need)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>For tests: what the fast pass says, and whether the full pass finds any pattern at all.</summary>
@@ -659,17 +753,18 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>
-    /// Regex rules on the lighter fold. Every pattern is NonBacktracking (the loader refuses the
-    /// rest), so a match takes time linear in the message and cannot time out.
+    /// Regex rules on the lighter fold, each only where the literals it needs were
+    /// <paramref name="seen"/>. Every pattern is NonBacktracking (the loader refuses the rest), so
+    /// a match takes time linear in the message and cannot time out.
     /// </summary>
-    private void MatchRegexes(string text, string? groupId, AllowSpans allows, List<RuleHit> hits)
+    private void MatchRegexes(string text, LightText light, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits)
     {
-        var light = _folder.FoldLight(text);
         var map = light.Map;
-        foreach (var r in _regexRules)
+        for (var k = 0; k < _regexRules.Length; k++)
         {
+            var r = _regexRules[k];
             var rule = _rules[r];
-            if (!rule.Groups.Covers(groupId))
+            if ((seen & _needs[k]) != _needs[k] || !rule.Groups.Covers(groupId))
             {
                 continue;
             }
@@ -692,13 +787,15 @@ internal sealed class DetectionEngine
         }
     }
 
-    private void MatchDetectors(string text, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin)
+    private void MatchDetectors(string text, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin)
     {
         List<DetectorMatch>? matches = null;
-        foreach (var r in _detectorRules)
+        for (var k = 0; k < _detectorRules.Length; k++)
         {
+            var r = _detectorRules[k];
             var rule = _rules[r];
-            if (!rule.Groups.Covers(groupId) || (rule.Detector!.PayloadOnly && origin != TextOrigin.QrCode))
+            var need = _needs[_regexRules.Length + k];
+            if ((seen & need) != need || !rule.Groups.Covers(groupId) || (rule.Detector!.PayloadOnly && origin != TextOrigin.QrCode))
             {
                 continue;
             }

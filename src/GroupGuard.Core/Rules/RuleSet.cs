@@ -58,6 +58,9 @@ public sealed class RuleSet
 
     internal DetectionEngine Engine { get; }
 
+    /// <summary>For tests: an engine that runs every regex and detector on every message, skipping no rule for want of its literals.</summary>
+    internal DetectionEngine EngineWithoutTriggers() => new(this, triggers: false);
+
     /// <summary>The folded terms that must stand as words, for the segmenter's dictionary.</summary>
     public IReadOnlyCollection<string> WordTerms => Engine.WordTerms;
 

@@ -9,6 +9,9 @@ internal abstract class DigitRunDetector : IDetector
 {
     public abstract string Name { get; }
 
+    /// <summary>A number needs a digit.</summary>
+    public IReadOnlyList<LiteralSet> Requires { get; } = [LiteralSet.AnyDigit];
+
     /// <summary>The labels that make a number something this detector does not look for.</summary>
     protected virtual NumberLabel NotMine => NumberLabel.Reference;
 

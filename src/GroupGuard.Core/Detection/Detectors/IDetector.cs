@@ -14,6 +14,13 @@ internal interface IDetector
     /// <summary>Fires only on text that came out of a picture's QR code (<see cref="TextOrigin.QrCode"/>), never on typed text.</summary>
     bool PayloadOnly => false;
 
+    /// <summary>
+    /// What a text must hold for <see cref="Find"/> to find anything, as sets of which every one
+    /// must be met (strings in the original text, or any digit); empty when the detector must see
+    /// every text. The engine skips the detector on messages that lack them.
+    /// </summary>
+    IReadOnlyList<LiteralSet> Requires => [];
+
     /// <summary>Adds every match in <paramref name="text"/> to <paramref name="matches"/>, in text order.</summary>
     void Find(string text, List<DetectorMatch> matches);
 }

@@ -40,6 +40,12 @@ internal sealed partial class PromoDetector : IDetector
 
     public string Name => DetectorName;
 
+    /// <summary>
+    /// An advert needs an offer (a price, a discount, something for sale, a service, a referral),
+    /// so a message must hold what one of the offer patterns requires (RequiredLiterals reads them).
+    /// </summary>
+    public IReadOnlyList<LiteralSet> Requires => OfferLiterals.Value;
+
     public void Find(string text, List<DetectorMatch> matches)
     {
         var score = Score(text);
@@ -293,6 +299,11 @@ internal sealed partial class PromoDetector : IDetector
         (PromoSignal.Marketing, 3, Marketing()),
         (PromoSignal.Shop, 1, Shop()),
     ];
+
+    internal static IEnumerable<string> OfferPatterns => Signals.Where(s => s.Signal < FirstNonOffer).Select(s => s.Regex.ToString());
+
+    private static readonly Lazy<IReadOnlyList<LiteralSet>> OfferLiterals = new(() => RequiredLiterals.Of(
+        string.Join('|', Signals.Where(s => s.Signal < FirstNonOffer).Select(s => "(?:" + s.Regex + ")"))));
 
     // A price: a sum with a currency (not 万元/亿元, the sums of news and reports), a starting price
     // (168起), a price per unit (35元一斤, 50元/人, 128一瓶), a pack and its price (10斤装58), a named

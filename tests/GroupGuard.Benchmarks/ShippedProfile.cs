@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Rules;
+using GroupGuard.Text.Jieba;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GroupGuard.Benchmarks;
+
+/// <summary>A rough look at where the shipped packs spend their time (Stopwatch, best of 3); the README's figures come from BenchmarkDotNet.</summary>
+internal static class ShippedProfile
+{
+    public static void Run()
+    {
+        var messages = BenchData.Corpus();
+        var chars = BenchData.Chars(messages);
+        var full = ShippedPacks.Rules;
+        var segmenter = new JiebaWordSegmenter(NullLogger<JiebaWordSegmenter>.Instance);
+        segmenter.UseTerms(full.Version, full.WordTerms);
+        var trie = new RestartTrie(ShippedPacks.PlainTerms());
+        Console.WriteLine($"{messages.Length} messages, {chars} chars; {full.Summary}; {ShippedPacks.PlainTerms().Length} plain terms");
+
+        void Report(string name, Action<string> each)
+        {
+            var best = double.MaxValue;
+            for (var k = 0; k < 3; k++)
+            {
+                var watch = Stopwatch.StartNew();
+                foreach (var m in messages)
+                {
+                    each(m);
+                }
+
+                best = Math.Min(best, watch.Elapsed.TotalSeconds);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {chars / best / 1e6,7:0.0} M chars/s  {best * 1000,8:0} ms"));
+        }
+
+        var parse = Stopwatch.StartNew();
+        foreach (var rule in full.Rules.Where(r => r.Regex is not null))
+        {
+            RequiredLiterals.Of(rule.Regex!.ToString());
+        }
+
+        Console.WriteLine($"reading the regexes' literals: {parse.ElapsedMilliseconds} ms");
+        foreach (var rule in full.Rules.Where(r => r.Regex is not null))
+        {
+            var again = Stopwatch.StartNew();
+            RequiredLiterals.Of(rule.Regex!.ToString());
+            Console.WriteLine($"  {rule.Id}: {again.Elapsed.TotalMilliseconds:0.0} ms");
+        }
+
+        var build = Stopwatch.StartNew();
+        ShippedPacks.Only(_ => true);
+        Console.WriteLine($"building the shipped rule set again: {build.ElapsedMilliseconds} ms");
+        foreach (var rule in full.Rules.Where(r => r.Regex is not null || r.Detector is not null))
+        {
+            var sets = rule.Regex is not null ? RequiredLiterals.Of(rule.Regex.ToString()) : rule.Detector!.Requires;
+            var runs = messages.Count(m =>
+            {
+                var light = full.Engine.Folder.FoldLight(m).Text.ToString();
+                return sets.All(set => set.FoundIn(light));
+            });
+            Console.WriteLine($"{rule.Id} runs on {runs} messages: " + string.Join(" AND ", sets.Select(set => "{" + string.Join(",", set.Strings.Take(40)).Replace(RequiredLiterals.DigitMark, '#') + (set.Strings.Count > 40 ? $",…{set.Strings.Count}" : "") + "}")));
+        }
+
+        var offers = GroupGuard.Core.Detection.Detectors.PromoDetector.OfferPatterns;
+        foreach (var probe in Environment.GetEnvironmentVariable("PROBE")?.Split(";;") ?? offers.ToArray())
+        {
+            var sets = RequiredLiterals.Of(probe);
+            Console.WriteLine($"  {probe[..Math.Min(60, probe.Length)]}: " + string.Join(" AND ", sets.Select(set => "{" + string.Join(",", set.Strings.Take(30)).Replace(RequiredLiterals.DigitMark, '#') + "}")));
+        }
+
+        var six = offers.Select(o => new System.Text.RegularExpressions.Regex(o, System.Text.RegularExpressions.RegexOptions.Compiled)).ToArray();
+        var combined = new System.Text.RegularExpressions.Regex(string.Join('|', offers.Select(o => "(?:" + o + ")")), System.Text.RegularExpressions.RegexOptions.Compiled);
+        Console.WriteLine($"messages with an offer: {messages.Count(m => combined.IsMatch(m))}");
+        Report("promo: six offer regexes", m => six.Any(r => r.IsMatch(m)));
+        Report("promo: one offer regex", m => combined.IsMatch(m));
+        Report("promo: Score", m => GroupGuard.Core.Detection.Detectors.PromoDetector.Score(m));
+        Report("restart trie, plain terms", m => trie.ContainsAny(m));
+        Report("shipped packs, Jieba", m => MessageDetector.Detect(full, m, null, segmenter));
+        var counting = new CountingSegmenter(segmenter);
+        foreach (var m in messages)
+        {
+            MessageDetector.Detect(full, m, null, counting);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Jieba: {counting.Calls} calls, {counting.Chars} chars, {counting.Seconds * 1000:0} ms; pieces of 2 chars: {counting.Doubles}"));
+        Report("shipped packs, no Jieba", m => MessageDetector.Detect(full, m, null, null));
+        var terms = ShippedPacks.Only(r => r.Regex is null && r.DetectorName is null);
+        Report("term rules, Jieba", m => MessageDetector.Detect(terms, m, null, segmenter));
+        Report("term rules, no Jieba", m => MessageDetector.Detect(terms, m, null, null));
+        foreach (var rule in full.Rules.Where(r => r.Regex is not null || r.DetectorName is not null))
+        {
+            var one = ShippedPacks.Only(r => r.Id == rule.Id);
+            Report(rule.Id + (rule.Regex is null ? " (" + rule.DetectorName + ")" : " (regex)"), m => MessageDetector.Detect(one, m, null, null));
+        }
+    }
+
+    private sealed class CountingSegmenter(GroupGuard.Core.Text.IWordSegmenter inner) : GroupGuard.Core.Text.IWordSegmenter
+    {
+        public int Calls;
+        public long Chars;
+        public int Doubles;
+        public double Seconds;
+
+        public void UseTerms(string version, IReadOnlyCollection<string> terms) => inner.UseTerms(version, terms);
+
+        public IReadOnlyList<int> Boundaries(string text)
+        {
+            Calls++;
+            Chars += text.Length;
+            Doubles += text.Length == 2 && text[0] == text[1] ? 1 : 0;
+            var watch = Stopwatch.StartNew();
+            var result = inner.Boundaries(text);
+            Seconds += watch.Elapsed.TotalSeconds;
+            return result;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using GroupGuard.Core.Detection;
+
+namespace GroupGuard.Core.Tests.Detection;
+
+/// <summary>
+/// What a regex needs in a text before it can match there: the engine runs a regex rule only on
+/// messages that hold it, so a set that a matching text lacks would lose a hit.
+/// </summary>
+public sealed class RequiredLiteralsTests
+{
+    private static readonly string Digit = RequiredLiterals.DigitMark.ToString();
+
+    private static List<HashSet<string>> Sets(string pattern) =>
+        [.. RequiredLiterals.Of(pattern).Select(s => s.Strings.ToHashSet(StringComparer.Ordinal))];
+
+    [Fact]
+    public void A_literal_run_is_needed_whole()
+    {
+        Assert.Contains(Sets("加微信"), s => s.SetEquals(["加微信"]));
+    }
+
+    [Fact]
+    public void Neighbouring_alternatives_join_into_every_pairing()
+    {
+        Assert.Contains(Sets("(?:一|每)(?:斤|个)"), s => s.SetEquals(["一斤", "一个", "每斤", "每个"]));
+    }
+
+    [Fact]
+    public void A_lookbehind_says_what_stands_right_before()
+    {
+        // (?<=\d)折 needs a digit right before 折: 5折, 8折, whichever digit.
+        Assert.Contains(Sets(@"(?<=\d)折"), s => s.SetEquals([Digit + "折"]));
+        Assert.True(RequiredLiterals.Of(@"(?<=\d)折").All(s => s.FoundIn("全场８折")));
+        Assert.False(RequiredLiterals.Of(@"(?<=\d)折").All(s => s.FoundIn("打折了")));
+    }
+
+    [Fact]
+    public void Both_halves_of_a_mirrored_pattern_are_needed()
+    {
+        var sets = Sets("(刷单|垫付).{0,40}(微信|qq)|(微信|qq).{0,40}(刷单|垫付)");
+
+        Assert.Contains(sets, s => s.SetEquals(["刷单", "垫付"]));
+        Assert.Contains(sets, s => s.SetEquals(["微信", "qq"]));
+    }
+
+    [Fact]
+    public void A_longer_string_goes_where_a_shorter_one_of_the_set_is_inside_it()
+    {
+        Assert.Contains(Sets("(加|添加)好友"), s => s.SetEquals(["加好友"]));
+    }
+
+    [Theory]
+    [InlineData("(?i)abc")] // inline options change what a literal matches
+    [InlineData("a|")] // a branch that needs nothing
+    [InlineData(".*")]
+    [InlineData(@"(a)\1")] // a back-reference
+    [InlineData("[^abc]+")]
+    [InlineData(@"\w{3}")]
+    [InlineData("(unbalanced")]
+    public void What_cannot_be_read_needs_nothing(string pattern)
+    {
+        Assert.Empty(RequiredLiterals.Of(pattern));
+    }
+
+    [Fact]
+    public void Nesting_past_the_bound_needs_nothing_rather_than_overflowing()
+    {
+        var deep = new string('(', 5000) + "a" + new string(')', 5000);
+
+        Assert.Empty(RequiredLiterals.Of(deep));
+    }
+
+    /// <summary>
+    /// Random patterns over a small alphabet (literals, classes, \d, dots, groups, alternation,
+    /// every quantifier, anchors and all four lookarounds) against random texts: wherever the
+    /// pattern matches, the text holds every set read from it.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Every_text_a_pattern_matches_holds_what_it_needs(int seed)
+    {
+        var random = new Random(seed);
+        var matched = 0;
+        var withSets = 0;
+        for (var p = 0; p < 400; p++)
+        {
+            var pattern = RandomPattern(random, depth: 0);
+            var sets = RequiredLiterals.Of(pattern);
+            var regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+            withSets += sets.Count > 0 ? 1 : 0;
+            for (var t = 0; t < 200; t++)
+            {
+                var text = RandomText(random);
+                if (!regex.IsMatch(text))
+                {
+                    continue;
+                }
+
+                matched++;
+                foreach (var set in sets)
+                {
+                    Assert.True(set.FoundIn(text), $"/{pattern}/ matches '{text}', which lacks all of {{{string.Join(",", set.Strings)}}}");
+                }
+            }
+        }
+
+        // Not vacuous: patterns were read and texts matched.
+        Assert.True(withSets > 100, $"only {withSets} of 400 patterns gave sets");
+        Assert.True(matched > 2000, $"only {matched} matches");
+    }
+
+    private const string Alphabet = "ab1加微";
+
+    private static string RandomText(Random random)
+    {
+        const string TextAlphabet = "ab1加微c2０ ";
+        var length = random.Next(0, 14);
+        var text = new StringBuilder(length);
+        for (var i = 0; i < length; i++)
+        {
+            text.Append(TextAlphabet[random.Next(TextAlphabet.Length)]);
+        }
+
+        return text.ToString();
+    }
+
+    private static string RandomPattern(Random random, int depth)
+    {
+        var pieces = random.Next(1, 4);
+        var pattern = new StringBuilder();
+        for (var i = 0; i < pieces; i++)
+        {
+            pattern.Append(RandomPiece(random, depth));
+        }
+
+        if (depth < 2 && random.Next(4) == 0)
+        {
+            pattern.Append('|').Append(RandomPattern(random, depth + 1));
+        }
+
+        return pattern.ToString();
+    }
+
+    private static string RandomPiece(Random random, int depth)
+    {
+        var atom = random.Next(depth < 2 ? 12 : 7) switch
+        {
+            0 or 1 or 2 => Alphabet[random.Next(Alphabet.Length)].ToString(),
+            3 => @"\d",
+            4 => "[a1]",
+            5 => ".",
+            6 => random.Next(2) == 0 ? "^" : "$",
+            7 or 8 => "(?:" + RandomPattern(random, depth + 1) + ")",
+            9 => "(?<=" + RandomPattern(random, depth + 1) + ")",
+            10 => "(?=" + RandomPattern(random, depth + 1) + ")",
+            _ => (random.Next(2) == 0 ? "(?<!" : "(?!") + RandomPattern(random, depth + 1) + ")",
+        };
+
+        if (atom is "^" or "$" || atom.StartsWith("(?<", StringComparison.Ordinal) || atom.StartsWith("(?=", StringComparison.Ordinal) || atom.StartsWith("(?!", StringComparison.Ordinal))
+        {
+            return atom;
+        }
+
+        return atom + random.Next(9) switch
+        {
+            0 => "?",
+            1 => "*",
+            2 => "+",
+            3 => "{2}",
+            4 => "{1,3}",
+            5 => "+?",
+            _ => "",
+        };
+    }
+}

@@ -80,6 +80,88 @@ internal static class JiebaDictionary
     }
 
     /// <summary>
+    /// Whether [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="text"/> is
+    /// certainly a word of <see cref="Cut"/>'s segmentation of the text, without cutting it: it is
+    /// a forced term (two or more hanzi, at a frequency above any split of itself, see
+    /// <see cref="ApplyTerms"/>), and no dictionary word of two or more characters starts before
+    /// either end and runs past it. Then every path through the text's word graph is cut at both
+    /// ends, the best path takes the term whole rather than in pieces, and the HMM, which only
+    /// regroups runs of single characters, never touches it. False: not known (also when the lock
+    /// is not had within <paramref name="timeout"/>).
+    /// </summary>
+    public static bool SurelyWord(ReadOnlySpan<char> text, int start, int end, TimeSpan timeout)
+    {
+        if (start < 0 || end > text.Length || end - start < MinimumForcedTermLength || Trie.Value is not { } trie)
+        {
+            return false;
+        }
+
+        foreach (var c in text[start..end])
+        {
+            if (c is < '\u4E00' or > '\u9FD5')
+            {
+                return false; // outside the hanzi Jieba keeps in one block
+            }
+        }
+
+        if (!Gate.TryEnterReadLock(timeout))
+        {
+            return false;
+        }
+
+        try
+        {
+            return ForcedLookup.Contains(text[start..end]) && !WordAcross(trie, text, start) && !WordAcross(trie, text, end);
+        }
+        finally
+        {
+            Gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>Whether a word of the dictionary (frequency above zero) starts before <paramref name="at"/> and ends after it. Needs the read lock.</summary>
+    private static bool WordAcross(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> trie, ReadOnlySpan<char> text, int at)
+    {
+        if (at <= 0 || at >= text.Length)
+        {
+            return false;
+        }
+
+        // The dictionary holds every prefix of every word (at frequency 0), so each walk ends where no word goes on.
+        for (var from = at - 1; from >= 0; from--)
+        {
+            for (var to = from + 1; to <= text.Length; to++)
+            {
+                if (!trie.TryGetValue(text[from..to], out var frequency))
+                {
+                    break;
+                }
+
+                if (to > at && frequency > 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>jieba.NET's own word and prefix table (internal to it), read for <see cref="SurelyWord"/>; null if this jieba.NET has none.</summary>
+    private static readonly Lazy<Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>?> Trie = new(() =>
+    {
+        var words = WordDictionary.Instance;
+        var field = typeof(WordDictionary).GetField("Trie", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
+        return field?.GetValue(words) is Dictionary<string, int> table
+            && table.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup)
+            && table.TryGetValue("一丝不", out var prefix) && prefix == 0 && table.TryGetValue("一丝不苟", out var word) && word > 0
+            ? lookup
+            : null; // not the table this reading relies on (words and their prefixes): never sure
+    });
+
+    private static HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ForcedLookup => Forced.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>
     /// Makes <paramref name="terms"/> the forced words of the dictionary, unless
     /// <paramref name="version"/> is the one already in force. Terms forced by an earlier version and
     /// absent now are taken back out: deleted when they were not in the main dictionary, returned to

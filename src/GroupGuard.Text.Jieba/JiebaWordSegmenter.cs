@@ -65,6 +65,20 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
         }
     }
 
+    public bool SurelyWord(ReadOnlySpan<char> text, int start, int end)
+    {
+        try
+        {
+            return JiebaDictionary.SurelyWord(text, start, end, LockTimeout);
+        }
+#pragma warning disable CA1031 // Not known is always a safe answer: the caller segments.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
+
     private List<int>? Segment(string text)
     {
         var boundaries = new List<int>(text.Length / 2 + 2);

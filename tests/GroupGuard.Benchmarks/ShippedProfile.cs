@@ -107,6 +107,8 @@ internal static class ShippedProfile
 
         public void UseTerms(string version, IReadOnlyCollection<string> terms) => inner.UseTerms(version, terms);
 
+        public bool SurelyWord(ReadOnlySpan<char> text, int start, int end) => inner.SurelyWord(text, start, end);
+
         public IReadOnlyList<int> Boundaries(string text)
         {
             Calls++;

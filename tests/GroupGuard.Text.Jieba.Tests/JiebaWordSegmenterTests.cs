@@ -252,6 +252,94 @@ public sealed class JiebaWordSegmenterTests
         Assert.DoesNotContain(_logger.Entries, e => e.Level >= LogLevel.Warning);
     }
 
+    [Fact]
+    public void A_forced_term_no_dictionary_word_overlaps_is_surely_a_word_without_segmenting()
+    {
+        Assert.False(_segmenter.SurelyWord("他在卖白粉", 3, 5)); // not a forced term yet
+
+        UseTerms("白粉", "傻逼");
+
+        Assert.True(_segmenter.SurelyWord("他在卖白粉", 3, 5));
+        Assert.False(_segmenter.SurelyWord("你这个傻逼真是脑残", 3, 5)); // 逼真 runs across its end: Jieba decides
+        Assert.False(_segmenter.SurelyWord("我去买漂白粉", 4, 6)); // 漂白粉 runs across its start
+        Assert.False(_segmenter.SurelyWord("他在卖白粉丝", 3, 5)); // 粉丝 runs across its end
+        Assert.False(_segmenter.SurelyWord("他在卖白粉", 4, 5)); // one character is never forced
+        Assert.False(_segmenter.SurelyWord("他在卖白粉", 3, 9)); // out of range: not known, no throw
+    }
+
+    /// <summary>
+    /// Every hanzi pair and triple seen three times or more in the repository's fixtures is made a
+    /// term; wherever one occurs in a fixture line and SurelyWord says so, Jieba's own cut of the
+    /// line has a boundary at both its ends.
+    /// </summary>
+    [Fact]
+    public void What_is_surely_a_word_is_a_word_of_the_cut()
+    {
+        var lines = Fixtures().ToList();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            foreach (var length in new[] { 2, 3 })
+            {
+                for (var i = 0; i + length <= line.Length; i++)
+                {
+                    var piece = line.Substring(i, length);
+                    if (piece.All(c => c is >= '\u4E00' and <= '\u9FD5'))
+                    {
+                        counts[piece] = counts.GetValueOrDefault(piece) + 1;
+                    }
+                }
+            }
+        }
+
+        var terms = counts.Where(c => c.Value >= 3).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        UseTerms([.. terms]);
+
+        int sure = 0, unsure = 0;
+        foreach (var line in lines)
+        {
+            var boundaries = _segmenter.Boundaries(line);
+            foreach (var length in new[] { 2, 3 })
+            {
+                for (var i = 0; i + length <= line.Length; i++)
+                {
+                    if (!terms.Contains(line.Substring(i, length)))
+                    {
+                        continue;
+                    }
+
+                    if (_segmenter.SurelyWord(line, i, i + length))
+                    {
+                        sure++;
+                        Assert.True(boundaries.Contains(i) && boundaries.Contains(i + length),
+                            $"'{line.Substring(i, length)}' at {i} is surely a word, but Jieba cut '{line}' at {string.Join(",", boundaries)}");
+                    }
+                    else
+                    {
+                        unsure++;
+                    }
+                }
+            }
+        }
+
+        Assert.True(sure > 500 && unsure > 500, $"{sure} sure, {unsure} not known: the check was not exercised both ways");
+    }
+
+    private static IEnumerable<string> Fixtures()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        Assert.NotNull(dir);
+        return Directory.GetFiles(Path.Combine(dir.FullName, "tools", "fixtures"))
+            .SelectMany(File.ReadLines)
+            .Select(l => l.Contains('\t', StringComparison.Ordinal) ? l.Split('\t', 2)[1] : l)
+            .Where(l => l.Length > 0);
+    }
+
     private static int _versions;
 
     private void UseTerms(params string[] terms) =>

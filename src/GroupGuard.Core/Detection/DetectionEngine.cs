@@ -508,6 +508,11 @@ internal sealed class DetectionEngine
     private static bool IsWord(FoldedText folded, Candidate candidate, Segmentation words)
     {
         var (from, to) = WordWindow(folded, candidate.Start, candidate.End + 1);
+        if (words.SurelyWord(from, to, candidate.Start, candidate.End + 1))
+        {
+            return true; // a term no dictionary word overlaps: Jieba would cut it whole
+        }
+
         var boundaries = words.Window(from, to);
         return boundaries is null || (IsBoundary(boundaries, candidate.Start - from) && IsBoundary(boundaries, candidate.End + 1 - from));
     }
@@ -730,6 +735,10 @@ internal sealed class DetectionEngine
             (_from, _to) = (from, to);
             return _boundaries;
         }
+
+        /// <summary>Whether the segmenter knows, without segmenting, that [start, end) is a word of the folded range [from, to).</summary>
+        public bool SurelyWord(int from, int to, int start, int end) =>
+            segmenter.SurelyWord(folded.Chars.AsSpan(from, to - from), start - from, end - from);
 
         /// <summary>Whether <paramref name="c"/> written twice is one word (妈妈, 屁屁); out of budget, not.</summary>
         public bool IsDoubledWord(char c)

@@ -20,4 +20,12 @@ public interface IWordSegmenter
     /// <c>text.Length</c>: a span lines up with words when both its start and its end are in the list.
     /// </summary>
     IReadOnlyList<int> Boundaries(string text);
+
+    /// <summary>
+    /// True when [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="text"/> is
+    /// certainly one word of what <see cref="Boundaries"/> would give for <paramref name="text"/>,
+    /// known without segmenting it (a rule term no dictionary word overlaps). False means only
+    /// "not known": the caller segments. Never throws.
+    /// </summary>
+    bool SurelyWord(ReadOnlySpan<char> text, int start, int end) => false;
 }

@@ -62,14 +62,14 @@ internal static class ShippedProfile
                 var light = full.Engine.Folder.FoldLight(m).Text.ToString();
                 return sets.All(set => set.FoundIn(light));
             });
-            Console.WriteLine($"{rule.Id} runs on {runs} messages: " + string.Join(" AND ", sets.Select(set => "{" + string.Join(",", set.Strings.Take(40)).Replace(RequiredLiterals.DigitMark, '#') + (set.Strings.Count > 40 ? $",…{set.Strings.Count}" : "") + "}")));
+            Console.WriteLine($"{rule.Id} runs on {runs} messages: " + string.Join(" AND ", sets.Select(set => "{" + string.Join(",", set.Strings.OrderBy(x => x.Length).Take(40)).Replace(RequiredLiterals.DigitMark, '#') + (set.Strings.Count > 40 ? $",…{set.Strings.Count}" : "") + "}")));
         }
 
         var offers = GroupGuard.Core.Detection.Detectors.PromoDetector.OfferPatterns;
         foreach (var probe in Environment.GetEnvironmentVariable("PROBE")?.Split(";;") ?? offers.ToArray())
         {
             var sets = RequiredLiterals.Of(probe);
-            Console.WriteLine($"  {probe[..Math.Min(60, probe.Length)]}: " + string.Join(" AND ", sets.Select(set => "{" + string.Join(",", set.Strings.Take(30)).Replace(RequiredLiterals.DigitMark, '#') + "}")));
+            Console.WriteLine($"  {probe[..Math.Min(60, probe.Length)]}: " + string.Join(" AND ", sets.Select(set => "{" + string.Join(",", set.Strings.OrderBy(x => x.Length).Take(30)).Replace(RequiredLiterals.DigitMark, '#').Replace(RequiredLiterals.And, '&') + "}")));
         }
 
         var six = offers.Select(o => new System.Text.RegularExpressions.Regex(o, System.Text.RegularExpressions.RegexOptions.Compiled)).ToArray();

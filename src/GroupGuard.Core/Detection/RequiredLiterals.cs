@@ -13,13 +13,20 @@ internal sealed record LiteralSet(IReadOnlyList<string> Strings)
     public static LiteralSet AnyDigit { get; } = new([RequiredLiterals.DigitMark.ToString()]);
 
     /// <summary>The same set, compared by content: the key under which identical sets share a trigger.</summary>
-    public string Key => string.Join('\u0001', Strings.Order(StringComparer.Ordinal));
+    public string Key => field ??= string.Join('\u0001', Strings.Order(StringComparer.Ordinal));
 
-    /// <summary>Whether <paramref name="text"/> holds one of the strings, digits read as <see cref="RequiredLiterals.DigitMark"/>.</summary>
+    /// <summary>Set once <see cref="RequiredLiterals"/> has dropped the strings that imply others.</summary>
+    internal bool IsMinimal { get; init; }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> holds one of the strings, digits read as
+    /// <see cref="RequiredLiterals.DigitMark"/>; a string of parts joined by
+    /// <see cref="RequiredLiterals.And"/> is held when every part is, anywhere.
+    /// </summary>
     public bool FoundIn(ReadOnlySpan<char> text)
     {
         var marked = RequiredLiterals.MarkDigits(text);
-        return Strings.Any(s => marked.Contains(s, StringComparison.Ordinal));
+        return Strings.Any(s => s.Split(RequiredLiterals.And).All(part => marked.Contains(part, StringComparison.Ordinal)));
     }
 }
 
@@ -41,6 +48,15 @@ internal static class RequiredLiterals
 {
     /// <summary>How a decimal digit (any <see cref="char.IsDigit(char)"/>) is written in literal sets and in the text they are looked for in.</summary>
     public const char DigitMark = '\uFDD0';
+
+    /// <summary>
+    /// Joins the parts of a string of a set that stands for "all of these, anywhere in the text":
+    /// 元&amp;# is a 元 and a digit, as <c>\d\s*元</c> needs when the space between is not known.
+    /// </summary>
+    public const char And = '\uFDD1';
+
+    /// <summary>At most this many strings in a set made of two sets' pairs.</summary>
+    private const int MaxPairs = 64;
 
     /// <summary>At most this many strings in a set of exact matches; past it the set is dropped.</summary>
     private const int MaxExact = 256;
@@ -90,14 +106,38 @@ internal static class RequiredLiterals
     }
 
     private static LiteralSet[] Best(IEnumerable<LiteralSet> sets, int count) =>
-        [.. sets.Select(Minimal).Where(s => s.Strings.Count > 0).DistinctBy(s => s.Key).OrderByDescending(Score).Take(count)];
+        Diverse(sets.Select(Minimal).Where(s => s.Strings.Count > 0), count);
+
+    /// <summary>
+    /// The most selective sets, at most <paramref name="count"/>, passing over one that shares half
+    /// its strings with a set already taken: {元,块,rmb} and {元,块,RMB} say much the same, {#} says
+    /// something else.
+    /// </summary>
+    private static LiteralSet[] Diverse(IEnumerable<LiteralSet> sets, int count)
+    {
+        var taken = new List<LiteralSet>();
+        foreach (var set in sets.DistinctBy(s => s.Key).OrderByDescending(Score))
+        {
+            if (taken.Count == count)
+            {
+                break;
+            }
+
+            if (!taken.Any(t => t.Strings.Count(set.Strings.Contains) * 2 >= Math.Min(t.Strings.Count, set.Strings.Count)))
+            {
+                taken.Add(set);
+            }
+        }
+
+        return [.. taken];
+    }
 
     /// <summary>
     /// How selective a set is, by its least selective string (a digit or an ASCII character counts
     /// for less than a hanzi, being more common), then by how few strings it has.
     /// </summary>
     private static (double Rarest, int Fewer) Score(LiteralSet set) =>
-        (set.Strings.Count == 0 ? 0 : set.Strings.Min(s => s.Sum(c => c == DigitMark ? 0.4 : c < 128 ? 0.6 : 1.0)), -set.Strings.Count);
+        (set.Strings.Count == 0 ? 0 : set.Strings.Min(s => s.Sum(c => c == And ? 0 : c == DigitMark ? 0.4 : c < 128 ? 0.6 : 1.0)), -set.Strings.Count);
 
     /// <summary>The sets a part needs, its exact matches among them when they hold no empty string.</summary>
     private static List<LiteralSet> Candidates(Info info)
@@ -117,19 +157,66 @@ internal static class RequiredLiterals
         }
     }
 
-    /// <summary>The set without strings that contain another of its strings (添加 goes where 加 is).</summary>
+    /// <summary>
+    /// The set without strings that imply another of its strings (添加 goes where 加 is; 元&amp;# where
+    /// 元 is): each part of the weaker one is inside some part of the stronger.
+    /// </summary>
     private static LiteralSet Minimal(LiteralSet set)
     {
-        var kept = new List<string>();
+        if (set.IsMinimal)
+        {
+            return set;
+        }
+
+        if (!set.Strings.Any(s => s.Contains(And)))
+        {
+            // Plain strings: look each one's substrings up among those kept (they are short).
+            var plain = new HashSet<string>(StringComparer.Ordinal);
+            var lookup = plain.GetAlternateLookup<ReadOnlySpan<char>>();
+            foreach (var s in set.Strings.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).OrderBy(s => s.Length).ThenBy(s => s, StringComparer.Ordinal))
+            {
+                var inside = false;
+                for (var from = 0; from < s.Length && !inside; from++)
+                {
+                    for (var to = from + 1; to <= s.Length && !inside; to++)
+                    {
+                        inside = lookup.Contains(s.AsSpan(from, to - from));
+                    }
+                }
+
+                if (!inside)
+                {
+                    plain.Add(s);
+                }
+            }
+
+            return new LiteralSet([.. plain.Order(StringComparer.Ordinal)]) { IsMinimal = true };
+        }
+
+        var kept = new List<string[]>();
         foreach (var s in set.Strings.Distinct(StringComparer.Ordinal).OrderBy(s => s.Length).ThenBy(s => s, StringComparer.Ordinal))
         {
-            if (s.Length > 0 && !kept.Any(k => s.Contains(k, StringComparison.Ordinal)))
+            // Within one string, a part inside another part says nothing more (咨询&咨 is 咨询).
+            var all = s.Split(And).Distinct(StringComparer.Ordinal).ToArray();
+            var parts = all.Where(p => !all.Any(q => q.Length > p.Length && q.Contains(p, StringComparison.Ordinal))).ToArray();
+            if (s.Length > 0 && !kept.Any(k => k.All(weaker => parts.Any(p => p.Contains(weaker, StringComparison.Ordinal)))))
             {
-                kept.Add(s);
+                kept.Add(parts);
             }
         }
 
-        return new LiteralSet(kept);
+        return new LiteralSet([.. kept.Select(k => string.Join(And, k))]) { IsMinimal = true };
+    }
+
+    /// <summary>Every pairing of a string of one set with a string of the other, joined as "both", when few.</summary>
+    private static LiteralSet? Both(LiteralSet a, LiteralSet b)
+    {
+        if ((long)a.Strings.Count * b.Strings.Count > MaxPairs)
+        {
+            return null;
+        }
+
+        return new LiteralSet([.. a.Strings.SelectMany(x => b.Strings.Select(y => x + And + y))]);
     }
 
     /// <summary>
@@ -147,7 +234,7 @@ internal static class RequiredLiterals
             Exact = exact;
             After = Known(after);
             Before = Known(before);
-            Sets = sets.Count <= MaxSets * 4 ? sets : [.. sets.DistinctBy(s => s.Key).OrderByDescending(Score).Take(MaxSets * 2)];
+            Sets = sets.Count <= MaxSets * 4 ? sets : Diverse(sets, MaxSets * 2);
         }
 
         public HashSet<string>? Exact { get; }
@@ -305,18 +392,29 @@ internal static class RequiredLiterals
         // branch with the most, taking from every other branch its version of that set when it
         // has one, else its most selective (A.*B|B.*A needs both A and B; 加…微信|加…qq needs 加,
         // and one of 微信 or qq).
-        var seeds = candidates.MaxBy(c => c.Count)!;
         var sets = new List<LiteralSet>();
+        // Each branch's options: its sets, and both of its two best at once when few (元 and a digit
+        // for \d\s*元, whose space between stops them joining).
+        var options = candidates.Select(c =>
+        {
+            var two = Diverse(c, 2);
+            return two.Length == 2 && Both(two[0], two[1]) is { } both ? [.. c, Minimal(both)] : c;
+        }).ToList();
+        var seeds = candidates.MaxBy(c => c.Count)!;
         foreach (var seed in Best(seeds, MaxSets * 2))
         {
             var union = new HashSet<string>(seed.Strings, StringComparer.Ordinal);
-            foreach (var c in candidates)
+            for (var k = 0; k < options.Count; k++)
             {
-                if (!ReferenceEquals(c, seeds))
+                if (ReferenceEquals(candidates[k], seeds))
                 {
-                    // The branch's own version of the seed (most of its strings already in), else its most selective set.
-                    union.UnionWith(c.MaxBy(t => (t.Strings.Count(union.Contains) * 5 >= t.Strings.Count * 4, Score(t)))!.Strings);
+                    continue;
                 }
+
+                // An option already in the union costs nothing (the branch's own version of the
+                // seed); else the branch's most selective option.
+                var own = options[k].FirstOrDefault(t => t.Strings.All(union.Contains)) ?? options[k].MaxBy(Score)!;
+                union.UnionWith(own.Strings);
             }
 
             sets.Add(new LiteralSet([.. union]));

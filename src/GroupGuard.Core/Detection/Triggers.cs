@@ -11,10 +11,17 @@ internal sealed class Triggers
     private readonly Automaton _automaton;
     private readonly ulong[] _bitsOfPattern;
 
-    private Triggers(Automaton automaton, ulong[] bitsOfPattern, ulong[] needs)
+    // Strings of parts joined by RequiredLiterals.And: per pattern, the combinations it is part of
+    // (indexes into _combos); a combination gives its bit once every one of its parts was seen.
+    private readonly int[][] _combosOfPattern;
+    private readonly (int[] Parts, ulong Bit)[] _combos;
+
+    private Triggers(Automaton automaton, ulong[] bitsOfPattern, int[][] combosOfPattern, (int[] Parts, ulong Bit)[] combos, ulong[] needs)
     {
         _automaton = automaton;
         _bitsOfPattern = bitsOfPattern;
+        _combosOfPattern = combosOfPattern;
+        _combos = combos;
         Needs = needs;
         All = needs.Aggregate(0UL, (a, b) => a | b);
     }
@@ -67,23 +74,46 @@ internal sealed class Triggers
         var patterns = new List<string>();
         var bits = new List<ulong>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var combos = new List<(int[] Parts, ulong Bit)>();
+        int Pattern(string s)
+        {
+            if (!index.TryGetValue(s, out var id))
+            {
+                id = patterns.Count;
+                index[s] = id;
+                patterns.Add(s);
+                bits.Add(0);
+            }
+
+            return id;
+        }
+
         for (var bit = 0; bit < sets.Count; bit++)
         {
             foreach (var s in sets[bit].Strings)
             {
-                if (!index.TryGetValue(s, out var id))
+                var parts = s.Split(RequiredLiterals.And, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+                if (parts.Length == 1)
                 {
-                    id = patterns.Count;
-                    index[s] = id;
-                    patterns.Add(s);
-                    bits.Add(0);
+                    bits[Pattern(parts[0])] |= 1UL << bit;
                 }
-
-                bits[id] |= 1UL << bit;
+                else if (parts.Length > 1)
+                {
+                    combos.Add(([.. parts.Select(Pattern)], 1UL << bit));
+                }
             }
         }
 
-        return new Triggers(Automaton.Build(patterns), [.. bits], needs);
+        var combosOf = new List<int>[patterns.Count];
+        for (var c = 0; c < combos.Count; c++)
+        {
+            foreach (var part in combos[c].Parts)
+            {
+                (combosOf[part] ??= []).Add(c);
+            }
+        }
+
+        return new Triggers(Automaton.Build(patterns), [.. bits], [.. combosOf.Select(l => l?.ToArray() ?? [])], [.. combos], needs);
     }
 
     /// <summary>
@@ -96,20 +126,44 @@ internal sealed class Triggers
         var automaton = _automaton;
         ulong found = 0;
         var state = 0;
+
+        // Which patterns were seen, for combinations; on the stack (a few hundred patterns at most, usually).
+        var words = _combos.Length == 0 ? 0 : (_bitsOfPattern.Length + 63) >> 6;
+        Span<ulong> seen = words <= 64 ? stackalloc ulong[words] : new ulong[words];
         foreach (var c in light)
         {
             state = automaton.Next(state, char.IsDigit(c) ? RequiredLiterals.DigitMark : c);
-            if (automaton.HasOutputs(state))
+            if (!automaton.HasOutputs(state))
             {
-                foreach (var id in automaton.Outputs(state))
-                {
-                    found |= _bitsOfPattern[id];
-                }
+                continue;
+            }
 
-                if ((found & wanted) == wanted)
+            foreach (var id in automaton.Outputs(state))
+            {
+                found |= _bitsOfPattern[id];
+                if (words != 0 && (seen[id >> 6] & (1UL << (id & 63))) == 0)
                 {
-                    break;
+                    seen[id >> 6] |= 1UL << (id & 63);
+                    foreach (var combo in _combosOfPattern[id])
+                    {
+                        var (parts, bit) = _combos[combo];
+                        var all = true;
+                        foreach (var p in parts)
+                        {
+                            all &= (seen[p >> 6] & (1UL << (p & 63))) != 0;
+                        }
+
+                        if (all)
+                        {
+                            found |= bit;
+                        }
+                    }
                 }
+            }
+
+            if ((found & wanted) == wanted)
+            {
+                break;
             }
         }
 

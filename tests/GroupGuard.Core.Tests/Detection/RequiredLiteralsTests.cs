@@ -51,6 +51,40 @@ public sealed class RequiredLiteralsTests
         Assert.Contains(Sets("(加|添加)好友"), s => s.SetEquals(["加好友"]));
     }
 
+    [Fact]
+    public void Two_needs_an_unknown_gap_apart_are_both_needed()
+    {
+        // \s* between a digit and 元 stops them joining, but both must be there.
+        var sets = RequiredLiterals.Of(@"(?<=\d\s*)(?:元|块钱?)");
+
+        Assert.True(sets.All(s => s.FoundIn("一共 5 元")));
+        Assert.False(sets.All(s => s.FoundIn("这是元旦的事")));
+        Assert.False(sets.All(s => s.FoundIn("3月15日")));
+    }
+
+    [Fact]
+    public void The_trigger_walk_finds_strings_digits_and_pairs_in_one_pass()
+    {
+        var digitAndYuan = $"元{RequiredLiterals.And}{Digit}";
+        var triggers = Triggers.Build([
+            [new LiteralSet(["加微信"])],
+            [new LiteralSet([digitAndYuan, "总价"])],
+            [LiteralSet.AnyDigit],
+        ])!;
+
+        ulong Bits(string text) => triggers.Find(text, triggers.All);
+        bool Runs(string text, int rule) => (Bits(text) & triggers.Needs[rule]) == triggers.Needs[rule];
+
+        Assert.True(Runs("快加微信", 0));
+        Assert.False(Runs("快加微 信", 0));
+        Assert.True(Runs("5个苹果20元", 1)); // 元 and a digit, apart
+        Assert.True(Runs("元宵节是15号", 1)); // in either order
+        Assert.False(Runs("元宵节快乐", 1));
+        Assert.True(Runs("总价面议", 1));
+        Assert.True(Runs("第３名", 2)); // a full-width digit is a digit
+        Assert.False(Runs("第三名", 2));
+    }
+
     [Theory]
     [InlineData("(?i)abc")] // inline options change what a literal matches
     [InlineData("a|")] // a branch that needs nothing

@@ -612,24 +612,42 @@ internal sealed class DetectionEngine
         // As with match: auto, a listed word of three characters or more counts wherever it stands
         // (这个人, 那种人: Jieba may cut them 这/个人), a shorter one only on word boundaries.
         var listed = group ? _groups! : _persons!;
-        var boundaries = words?.Window(from, to);
-        var shortest = boundaries is null ? 1 : group ? listed.Longest + 1 : TargetWords.AnywhereLength;
-        for (var a = from; a < to; a++)
+        bool AnyListed(int shortest, int longest)
         {
-            for (var z = a + shortest; z <= Math.Min(to, a + listed.Longest); z++)
+            for (var a = from; a < to; a++)
             {
-                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
+                for (var z = a + shortest; z <= Math.Min(to, a + longest); z++)
                 {
-                    return true;
+                    if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
+                    {
+                        return true;
+                    }
                 }
             }
+
+            return false;
         }
 
-        if (boundaries is null)
+        // The clause is segmented only when a shorter listed word is there at all.
+        var anywhere = group ? listed.Longest + 1 : TargetWords.AnywhereLength;
+        if (AnyListed(anywhere, listed.Longest))
+        {
+            return true;
+        }
+
+        if (!AnyListed(1, anywhere - 1))
         {
             return false;
         }
 
+        // Without a segmenter, or past the budget, any occurrence counts.
+        var boundaries = words?.Window(from, to);
+        if (boundaries is null)
+        {
+            return true;
+        }
+
+        var shortest = anywhere;
         // One character (你, 他, 人) must be a word of its own. Two (男的, 女人, 黑人) must begin or end
         // on a word boundary: Jieba cuts 男/的 and keeps 女人真 as one word, yet 国人 inside 中国人民
         // (中国/人民) still names nobody new. A group of three or more must begin and end on one

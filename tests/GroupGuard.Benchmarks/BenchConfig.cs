@@ -39,20 +39,15 @@ internal sealed class ThroughputColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        if (benchmarkCase.Descriptor.Type != typeof(MatchingBenchmarks))
+        var type = benchmarkCase.Descriptor.Type;
+        if ((type != typeof(MatchingBenchmarks) && type != typeof(ShippedPacksBenchmarks)) || summary[benchmarkCase]?.ResultStatistics is not { } stats)
         {
             return "-";
         }
 
-        var report = summary[benchmarkCase];
-        if (report?.ResultStatistics is not { } stats)
-        {
-            return "-";
-        }
-
-        var terms = (int)benchmarkCase.Parameters["Terms"];
-        var dataset = (string)benchmarkCase.Parameters["Dataset"];
-        var chars = BenchData.Chars(BenchData.Dataset(dataset, terms));
+        var chars = type == typeof(ShippedPacksBenchmarks)
+            ? BenchData.Chars(BenchData.Corpus())
+            : BenchData.Chars(BenchData.Dataset((string)benchmarkCase.Parameters["Dataset"], (int)benchmarkCase.Parameters["Terms"]));
         return (chars / (stats.Mean / 1e9) / 1e6).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -17,7 +17,7 @@ internal static class Corpora
     public static readonly string[] Files = ["cold-train.tsv", "cold-dev.tsv", "swsr-comments.tsv"];
 
     // Benchmarks whose setup reads the corpora; the others run without them.
-    private static readonly Type[] Readers = [typeof(MatchingBenchmarks)];
+    private static readonly Type[] Readers = [typeof(MatchingBenchmarks), typeof(ShippedPacksBenchmarks)];
 
     /// <summary>
     /// Takes <c>--corpora DIR</c> (or <c>--corpora=DIR</c>) out of <paramref name="args"/> and puts

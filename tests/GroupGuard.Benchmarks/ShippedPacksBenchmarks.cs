@@ -1,0 +1,68 @@
+using BenchmarkDotNet.Attributes;
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
+using GroupGuard.Text.Jieba;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GroupGuard.Benchmarks;
+
+/// <summary>
+/// The shipped packs (terms, regexes, detectors, the Jieba word check) on every corpus message,
+/// one at a time, against the restart trie loaded with the packs' plain terms, in the same run.
+/// </summary>
+[Config(typeof(BenchConfig))]
+public class ShippedPacksBenchmarks
+{
+    private string[] _messages = [];
+    private RuleSet _rules = RuleSet.Empty;
+    private RestartTrie _trie = new([]);
+    private IWordSegmenter? _segmenter;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _messages = BenchData.Corpus();
+        _rules = ShippedPacks.Rules;
+        _trie = new RestartTrie(ShippedPacks.PlainTerms());
+        var segmenter = new JiebaWordSegmenter(NullLogger<JiebaWordSegmenter>.Instance);
+        segmenter.UseTerms(_rules.Version, _rules.WordTerms);
+        _segmenter = segmenter;
+    }
+
+    [Benchmark(Baseline = true, Description = "restart trie, the packs' plain terms (raw text)")]
+    public int Trie()
+    {
+        var found = 0;
+        foreach (var message in _messages)
+        {
+            found += _trie.ContainsAny(message) ? 1 : 0;
+        }
+
+        return found;
+    }
+
+    [Benchmark(Description = "shipped packs, all")]
+    public int Shipped()
+    {
+        var found = 0;
+        foreach (var message in _messages)
+        {
+            found += MessageDetector.Detect(_rules, message, groupId: null, _segmenter).Flagged ? 1 : 0;
+        }
+
+        return found;
+    }
+
+    [Benchmark(Description = "shipped packs, all, no word check")]
+    public int ShippedWithoutJieba()
+    {
+        var found = 0;
+        foreach (var message in _messages)
+        {
+            found += MessageDetector.Detect(_rules, message, groupId: null, segmenter: null).Flagged ? 1 : 0;
+        }
+
+        return found;
+    }
+}

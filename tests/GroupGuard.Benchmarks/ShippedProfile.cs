@@ -56,7 +56,7 @@ internal static class ShippedProfile
         Console.WriteLine($"building the shipped rule set again: {build.ElapsedMilliseconds} ms");
         foreach (var rule in full.Rules.Where(r => r.Regex is not null || r.Detector is not null))
         {
-            var sets = rule.Regex is not null ? RequiredLiterals.Of(rule.Regex.ToString()) : rule.Detector!.Requires;
+            var sets = rule.Regex is not null ? RequiredLiterals.Of(rule.Regex.ToString()) : rule.Detector!.Parts.Count > 0 ? [new LiteralSet([.. rule.Detector.Parts.SelectMany(p => p.Take(1)).SelectMany(set => set.Strings)])] : rule.Detector!.Requires;
             var runs = messages.Count(m =>
             {
                 var light = full.Engine.Folder.FoldLight(m).Text.ToString();
@@ -65,18 +65,6 @@ internal static class ShippedProfile
             Console.WriteLine($"{rule.Id} runs on {runs} messages: " + string.Join(" AND ", sets.Select(set => "{" + string.Join(",", set.Strings.OrderBy(x => x.Length).Take(40)).Replace(RequiredLiterals.DigitMark, '#') + (set.Strings.Count > 40 ? $",…{set.Strings.Count}" : "") + "}")));
         }
 
-        var offers = GroupGuard.Core.Detection.Detectors.PromoDetector.OfferPatterns;
-        foreach (var probe in Environment.GetEnvironmentVariable("PROBE")?.Split(";;") ?? offers.ToArray())
-        {
-            var sets = RequiredLiterals.Of(probe);
-            Console.WriteLine($"  {probe[..Math.Min(60, probe.Length)]}: " + string.Join(" AND ", sets.Select(set => "{" + string.Join(",", set.Strings.OrderBy(x => x.Length).Take(30)).Replace(RequiredLiterals.DigitMark, '#').Replace(RequiredLiterals.And, '&') + "}")));
-        }
-
-        var six = offers.Select(o => new System.Text.RegularExpressions.Regex(o, System.Text.RegularExpressions.RegexOptions.Compiled)).ToArray();
-        var combined = new System.Text.RegularExpressions.Regex(string.Join('|', offers.Select(o => "(?:" + o + ")")), System.Text.RegularExpressions.RegexOptions.Compiled);
-        Console.WriteLine($"messages with an offer: {messages.Count(m => combined.IsMatch(m))}");
-        Report("promo: six offer regexes", m => six.Any(r => r.IsMatch(m)));
-        Report("promo: one offer regex", m => combined.IsMatch(m));
         Report("promo: Score", m => GroupGuard.Core.Detection.Detectors.PromoDetector.Score(m));
         Report("restart trie, plain terms", m => trie.ContainsAny(m));
         Report("shipped packs, Jieba", m => MessageDetector.Detect(full, m, null, segmenter));

@@ -33,6 +33,10 @@ internal sealed class DetectionEngine
     private readonly ulong[] _needs;
     private readonly bool _someAlwaysRun;
 
+    // Per rule of _detectorRules: the bits each of its detector's parts needs, or null for a
+    // detector without parts (which runs by its _needs entry).
+    private readonly ulong[]?[] _partNeeds;
+
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
 
@@ -125,11 +129,21 @@ internal sealed class DetectionEngine
         _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
         _detectorRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Detector is not null)];
         var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!.ToString()))
-            .Concat(_detectorRules.Select(r => DetectorLiterals(_rules[r].Detector!)))
-            .ToArray();
+            .Concat(_detectorRules.Select(r => DetectorLiterals(_rules[r].Detector!.Parts.Count > 0 ? [] : _rules[r].Detector!.Requires)))
+            .ToList();
+        var rulesNeeding = required.Count;
+        var parts = _detectorRules.Select(r => _rules[r].Detector!.Parts.Take(64).Select(DetectorLiterals).ToArray()).ToArray();
+        required.AddRange(parts.SelectMany(p => p));
         _triggers = triggers ? Triggers.Build(required) : null;
-        _needs = _triggers is null ? new ulong[required.Length] : [.. _triggers.Needs];
-        _someAlwaysRun = _needs.Any(n => n == 0);
+        var needs = _triggers is null ? new ulong[required.Count] : [.. _triggers.Needs];
+        _needs = needs[..rulesNeeding];
+        _partNeeds = new ulong[]?[_detectorRules.Length];
+        for (int k = 0, at = rulesNeeding; k < _detectorRules.Length; at += parts[k].Length, k++)
+        {
+            _partNeeds[k] = parts[k].Length == 0 ? null : needs[at..(at + parts[k].Length)];
+        }
+
+        _someAlwaysRun = Enumerable.Range(0, rulesNeeding).Any(i => i < _regexRules.Length || _partNeeds[i - _regexRules.Length] is null ? _needs[i] == 0 : _partNeeds[i - _regexRules.Length]!.Any(n => n == 0));
         WordTerms = wordTerms;
         PatternCount = patterns.Count;
     }
@@ -141,10 +155,10 @@ internal sealed class DetectionEngine
     /// (the light fold maps each character on its own, so a literal in the text is its fold in the
     /// light text). A literal with a digit holds only while every digit folds to a digit.
     /// </summary>
-    private IReadOnlyList<LiteralSet> DetectorLiterals(IDetector detector)
+    private IReadOnlyList<LiteralSet> DetectorLiterals(IReadOnlyList<LiteralSet> sets)
     {
         var folded = new List<LiteralSet>();
-        foreach (var set in detector.Requires)
+        foreach (var set in sets)
         {
             if (set.Strings.Any(s => s.Contains(RequiredLiterals.DigitMark)) && !DigitsStayDigits())
             {
@@ -263,15 +277,30 @@ internal sealed class DetectionEngine
 
     private bool AnyTriggered(ulong seen)
     {
-        foreach (var need in _needs)
+        for (var i = 0; i < _needs.Length; i++)
         {
-            if ((seen & need) == need)
+            if (i >= _regexRules.Length && _partNeeds[i - _regexRules.Length] is { } parts ? PartsMet(parts, seen) != 0 : (seen & _needs[i]) == _needs[i])
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Bit k set when the literals of part k were all <paramref name="seen"/>.</summary>
+    private static ulong PartsMet(ulong[] parts, ulong seen)
+    {
+        ulong met = 0;
+        for (var k = 0; k < parts.Length; k++)
+        {
+            if ((seen & parts[k]) == parts[k])
+            {
+                met |= 1UL << k;
+            }
+        }
+
+        return met;
     }
 
     /// <summary>For tests: what the fast pass says, and whether the full pass finds any pattern at all.</summary>
@@ -822,14 +851,22 @@ internal sealed class DetectionEngine
             var r = _detectorRules[k];
             var rule = _rules[r];
             var need = _needs[_regexRules.Length + k];
-            if ((seen & need) != need || !rule.Groups.Covers(groupId) || (rule.Detector!.PayloadOnly && origin != TextOrigin.QrCode))
+            var parts = _partNeeds[k] is { } partNeeds ? PartsMet(partNeeds, seen) : ulong.MaxValue;
+            if ((seen & need) != need || parts == 0 || !rule.Groups.Covers(groupId) || (rule.Detector!.PayloadOnly && origin != TextOrigin.QrCode))
             {
                 continue;
             }
 
             matches ??= [];
             matches.Clear();
-            rule.Detector!.Find(text, matches);
+            if (_partNeeds[k] is null)
+            {
+                rule.Detector!.Find(text, matches);
+            }
+            else
+            {
+                rule.Detector!.Find(text, matches, parts);
+            }
             foreach (var match in matches)
             {
                 if (!allows.Covers(r, match.Start, match.Start + match.Length))

@@ -21,6 +21,20 @@ internal interface IDetector
     /// </summary>
     IReadOnlyList<LiteralSet> Requires => [];
 
+    /// <summary>
+    /// Parts of the detector that need literals of their own (up to 64), each as sets all of which
+    /// must be met; empty when the detector has none. When not empty, the detector runs only where
+    /// some part's sets are met (<see cref="Requires"/> is then not used) and is told which, in
+    /// <see cref="Find(string, List{DetectorMatch}, ulong)"/>.
+    /// </summary>
+    IReadOnlyList<IReadOnlyList<LiteralSet>> Parts => [];
+
     /// <summary>Adds every match in <paramref name="text"/> to <paramref name="matches"/>, in text order.</summary>
     void Find(string text, List<DetectorMatch> matches);
+
+    /// <summary>
+    /// As <see cref="Find(string, List{DetectorMatch})"/>, where only the <see cref="Parts"/> whose
+    /// bits are set in <paramref name="parts"/> can find anything in <paramref name="text"/>.
+    /// </summary>
+    void Find(string text, List<DetectorMatch> matches, ulong parts) => Find(text, matches);
 }

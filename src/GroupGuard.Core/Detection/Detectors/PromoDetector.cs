@@ -41,14 +41,17 @@ internal sealed partial class PromoDetector : IDetector
     public string Name => DetectorName;
 
     /// <summary>
-    /// An advert needs an offer (a price, a discount, something for sale, a service, a referral),
-    /// so a message must hold what one of the offer patterns requires (RequiredLiterals reads them).
+    /// An advert needs an offer (a price, a discount, something for sale, a service, a referral):
+    /// each offer pattern is a part, needing what RequiredLiterals reads from it, and only the
+    /// offer patterns whose literals a message holds are run on it.
     /// </summary>
-    public IReadOnlyList<LiteralSet> Requires => OfferLiterals.Value;
+    public IReadOnlyList<IReadOnlyList<LiteralSet>> Parts => OfferLiterals.Value;
 
-    public void Find(string text, List<DetectorMatch> matches)
+    public void Find(string text, List<DetectorMatch> matches) => Find(text, matches, ulong.MaxValue);
+
+    public void Find(string text, List<DetectorMatch> matches, ulong parts)
     {
-        var score = Score(text);
+        var score = Score(text, parts);
         if (score.Fires)
         {
             matches.Add(new DetectorMatch(score.Start, score.End - score.Start, text[score.Start..score.End]));
@@ -56,7 +59,13 @@ internal sealed partial class PromoDetector : IDetector
     }
 
     /// <summary>What the detector makes of <paramref name="text"/>: its best window and why.</summary>
-    public static PromoScore Score(string text)
+    public static PromoScore Score(string text) => Score(text, ulong.MaxValue);
+
+    /// <summary>
+    /// The same, where only the offer signals whose bits (by their order in the table) are set in
+    /// <paramref name="offers"/> can match: the others are not run.
+    /// </summary>
+    private static PromoScore Score(string text, ulong offers)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length < 4)
@@ -72,6 +81,11 @@ internal sealed partial class PromoDetector : IDetector
             if (signal == FirstNonOffer && found.Count == 0)
             {
                 return PromoScore.None;
+            }
+
+            if (signal < FirstNonOffer && (offers & (1UL << (int)signal)) == 0)
+            {
+                continue;
             }
 
             var count = 0;
@@ -300,10 +314,9 @@ internal sealed partial class PromoDetector : IDetector
         (PromoSignal.Shop, 1, Shop()),
     ];
 
-    internal static IEnumerable<string> OfferPatterns => Signals.Where(s => s.Signal < FirstNonOffer).Select(s => s.Regex.ToString());
-
-    private static readonly Lazy<IReadOnlyList<LiteralSet>> OfferLiterals = new(() => RequiredLiterals.Of(
-        string.Join('|', Signals.Where(s => s.Signal < FirstNonOffer).Select(s => "(?:" + s.Regex + ")"))));
+    // In table order: bit k of Find's parts is the offer signal k.
+    private static readonly Lazy<IReadOnlyList<IReadOnlyList<LiteralSet>>> OfferLiterals = new(() =>
+        [.. Signals.Where(s => s.Signal < FirstNonOffer).Select(s => RequiredLiterals.Of(s.Regex.ToString()))]);
 
     // A price: a sum with a currency (not 万元/亿元, the sums of news and reports), a starting price
     // (168起), a price per unit (35元一斤, 50元/人, 128一瓶), a pack and its price (10斤装58), a named

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# GroupGuard's OneBot v11 webhook against a bare Kestrel endpoint (tools/bare-endpoint: the same
+# path, the body read, 204, nothing else), both published in this run and started on 127.0.0.1 in
+# turn, with the same wrk load (tools/cluster-load.lua: every message distinct, one in ten an
+# advert the shipped packs flag). GroupGuard runs on its defaults (SQLite, shipped rules); after
+# the load the script waits until every accepted message is moderated, and checks that each
+# advert it accepted became an incident. Reports requests/s answered 2xx, p50 and p99 latency, and
+# GroupGuard's ratio to the bare endpoint (README "Speed").
+#
+#   tools/load.sh [--duration SECONDS] [--connections N] [--threads N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=20
+connections=32
+threads=2
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --duration) duration=$2; shift 2 ;;
+        --connections) connections=$2; shift 2 ;;
+        --threads) threads=$2; shift 2 ;;
+        *) echo "usage: tools/load.sh [--duration SECONDS] [--connections N] [--threads N]" >&2; exit 2 ;;
+    esac
+done
+
+source tools/load-common.sh
+need_tools "wrk curl python3" "wrk curl python3"
+
+work=$(mktemp -d /tmp/groupguard-load.XXXXXX)
+pid=""
+cleanup() {
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== dotnet publish (Release): GroupGuard and the bare endpoint"
+dotnet publish src/GroupGuard.Host -c Release -o "$work/pub" -v q -nologo >/dev/null
+dotnet publish tools/bare-endpoint -c Release -o "$work/bare" -v q -nologo >/dev/null
+
+# load NAME PORT: wrk against the webhook path; leaves "rps2xx p50 p99 accepted" in $work/NAME.
+load() {
+    local name=$1 port=$2
+    wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s tools/cluster-load.lua "http://127.0.0.1:$port/onebot/v11" -- 1 \
+        >"$work/$name.wrk" 2>&1 || true
+    local line requests non2xx seconds
+    line=$(grep '^requests=' "$work/$name.wrk" || true)
+    if [ -z "$line" ]; then cat "$work/$name.wrk" >&2; exit 1; fi
+    requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+    non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
+    seconds=$(awk '/requests in/ { v = $4; sub(/s,?$/, "", v); print v }' "$work/$name.wrk")
+    awk -v r="$requests" -v n="$non2xx" -v s="$seconds" \
+        -v p50="$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")" -v p99="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")" \
+        'BEGIN { printf "%.0f %s %s %d\n", (r - n) / s, p50, p99, r - n }' >"$work/$name.result"
+    echo "   $name: $line"
+}
+
+echo "== $duration s each, $threads wrk threads, $connections connections, $(nproc) cores"
+port=$(free_port)
+ASPNETCORE_URLS="http://127.0.0.1:$port" DOTNET_gcServer=0 "$work/bare/BareEndpoint" >"$work/bare.log" 2>&1 &
+pid=$!
+wait_healthy "$port"
+load bare "$port"
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+
+port=$(free_port)
+mkdir -p "$work/data"
+GroupGuard__Storage__ConnectionString="Data Source=$work/data/groupguard.db" \
+GroupGuard__Storage__DataFolder="$work/data" \
+GroupGuard__Rules__Path="$PWD/rules" \
+ASPNETCORE_URLS="http://127.0.0.1:$port" \
+DOTNET_gcServer=0 \
+    "$work/pub/groupguard" >"$work/groupguard.log" 2>&1 &
+pid=$!
+wait_healthy "$port"
+load groupguard "$port"
+
+# Until every accepted message is moderated (wrk does not count requests in flight when it stops,
+# which the service may still have taken: processed is the truth).
+read -r _ _ _ accepted <"$work/groupguard.result"
+processed=0
+for _ in $(seq 1 1500); do
+    read -r processed queued < <(pipeline "$port")
+    if [ "$queued" -eq 0 ] && [ "$processed" -ge "$accepted" ]; then break; fi
+    sleep 0.2
+done
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+
+# Each advert (every tenth message of a connection) is flagged by at least one rule: the messages
+# with an incident are the adverts moderated, one in ten of all moderated.
+read -r flagged < <(python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT COUNT(DISTINCT message_id) FROM incidents").fetchone()[0])' "$work/data/groupguard.db")
+expected=$((processed / 10))
+read -r bare_rps bare_p50 bare_p99 _ <"$work/bare.result"
+read -r gg_rps gg_p50 gg_p99 _ <"$work/groupguard.result"
+printf '== bare Kestrel: %d req/s (p50 %s ms, p99 %s ms)\n' "$bare_rps" "$bare_p50" "$bare_p99"
+printf '== GroupGuard:   %d req/s answered 2xx (p50 %s ms, p99 %s ms): %.2fx the bare endpoint\n' \
+    "$gg_rps" "$gg_p50" "$gg_p99" "$(awk -v a="$gg_rps" -v b="$bare_rps" 'BEGIN { print a / b }')"
+printf '== %d messages moderated; %d with an incident (about %d adverts among them)\n' "$processed" "$flagged" "$expected"
+# Every tenth request of each wrk connection is an advert, so the adverts are a tenth of the
+# messages give or take one per connection.
+if [ $((flagged - expected)) -gt "$connections" ] || [ $((expected - flagged)) -gt "$connections" ] || [ "$processed" -lt "$accepted" ]; then
+    echo "MISMATCH: not every accepted advert became an incident" >&2
+    exit 1
+fi

@@ -27,11 +27,22 @@ internal sealed partial class EventIntake(
     Channel<QueuedMessage> queue,
     IOptions<PipelineOptions> options,
     ILogger<EventIntake> logger,
+    TimeProvider time,
     Core.Members.IJoinTimes? joinTimes = null,
     Telemetry.GroupGuardMetrics? metrics = null) : IEventSink
 {
+    /// <summary>
+    /// A full queue refuses every request past it, thousands a second under a flood: the first
+    /// refusal is logged, then one line at most this often, with how many were refused since. A
+    /// line per refusal cost more than the refusal itself and buried every other line.
+    /// </summary>
+    public static readonly TimeSpan RefusalReportInterval = TimeSpan.FromSeconds(10);
+
     private readonly int _capacity = options.Value.QueueCapacity;
     private readonly Lock _lock = new();
+    private long _refused;
+    private long _lastReport;
+    private bool _reported;
 
     public IntakeOutcome Accept(InboundEvent inbound)
     {
@@ -78,7 +89,30 @@ internal sealed partial class EventIntake(
 
         // Not taken: forget it, so the sender's retry is not mistaken for a duplicate.
         deduplicator.Forget(key);
+        if (outcome == IntakeOutcome.QueueFull)
+        {
+            ReportRefusal(inbound.Protocol);
+        }
+
         return outcome;
+    }
+
+    private void ReportRefusal(Protocol protocol)
+    {
+        long refused;
+        lock (_lock)
+        {
+            _refused++;
+            var now = time.GetTimestamp();
+            if (_reported && time.GetElapsedTime(_lastReport, now) < RefusalReportInterval)
+            {
+                return;
+            }
+
+            (_reported, _lastReport, refused, _refused) = (true, now, _refused, 0);
+        }
+
+        LogQueueFull(protocol, _capacity, refused);
     }
 
     EventAcceptance IEventSink.Accept(InboundEvent inbound) => Accept(inbound) switch
@@ -105,4 +139,8 @@ internal sealed partial class EventIntake(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the inbox journal in {Folder}; the event is refused with 503 so that its sender retries")]
     private partial void LogJournalFailed(Exception ex, string folder);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Moderation queue full ({Capacity} messages waiting): {Refused} event(s) refused with 503 since the last report, the latest over {Protocol}; senders retry. Moderation is slower than the traffic")]
+    private partial void LogQueueFull(Protocol protocol, int capacity, long refused);
 }

@@ -75,7 +75,6 @@ internal static partial class MilkyEndpoints
         switch (intake.Accept(result.Event))
         {
             case IntakeOutcome.QueueFull:
-                LogQueueFull(logger);
                 return Results.Json(new { error = "moderation queue is full; retry later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             case IntakeOutcome.JournalFailed:
                 return Results.Json(new { error = "the event could not be saved (storage full or unwritable); retry later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -103,9 +102,6 @@ internal static partial class MilkyEndpoints
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate Milky event {Key} ignored")]
     private static partial void LogDuplicate(ILogger logger, string? key);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Moderation queue full: Milky event refused with 503")]
-    private static partial void LogQueueFull(ILogger logger);
 }
 
 internal enum MilkyWebhookState

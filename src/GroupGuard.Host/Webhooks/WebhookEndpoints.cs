@@ -86,7 +86,6 @@ internal static partial class WebhookEndpoints
         switch (intake.Accept(result.Event))
         {
             case IntakeOutcome.QueueFull:
-                LogQueueFull(logger, protocol);
                 return Results.Json(new { error = "moderation queue is full; retry later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             case IntakeOutcome.JournalFailed:
                 return Results.Json(new { error = "the event could not be saved (storage full or unwritable); retry later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -114,7 +113,4 @@ internal static partial class WebhookEndpoints
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate {Protocol} event {Key} ignored")]
     private static partial void LogDuplicate(ILogger logger, Protocol protocol, string? key);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Moderation queue full: {Protocol} event refused with 503")]
-    private static partial void LogQueueFull(ILogger logger, Protocol protocol);
 }

@@ -143,7 +143,8 @@ internal sealed class DetectionEngine
             _partNeeds[k] = parts[k].Length == 0 ? null : needs[at..(at + parts[k].Length)];
         }
 
-        _someAlwaysRun = Enumerable.Range(0, rulesNeeding).Any(i => i < _regexRules.Length || _partNeeds[i - _regexRules.Length] is null ? _needs[i] == 0 : _partNeeds[i - _regexRules.Length]!.Any(n => n == 0));
+        _someAlwaysRun = _needs.Where((need, i) => i < _regexRules.Length || _partNeeds[i - _regexRules.Length] is null).Any(need => need == 0)
+            || _partNeeds.Any(p => p is not null && p.Any(need => need == 0));
         WordTerms = wordTerms;
         PatternCount = patterns.Count;
     }
@@ -160,7 +161,7 @@ internal sealed class DetectionEngine
         var folded = new List<LiteralSet>();
         foreach (var set in sets)
         {
-            if (set.Strings.Any(s => s.Contains(RequiredLiterals.DigitMark)) && !DigitsStayDigits())
+            if (set.Strings.Any(s => s.Contains(RequiredLiterals.DigitMark)) && !_digitsStayDigits.Value)
             {
                 continue;
             }
@@ -178,6 +179,8 @@ internal sealed class DetectionEngine
     // Digit marks stand between the folded pieces: no fold changes them.
     private string FoldLiteral(string literal) =>
         string.Join(RequiredLiterals.DigitMark, literal.Split(RequiredLiterals.DigitMark).Select(piece => _folder.FoldLight(piece).Text.ToString()));
+
+    private Lazy<bool> _digitsStayDigits => field ??= new(DigitsStayDigits);
 
     private bool DigitsStayDigits()
     {

@@ -15,9 +15,10 @@ internal interface IDetector
     bool PayloadOnly => false;
 
     /// <summary>
-    /// What a text must hold for <see cref="Find"/> to find anything, as sets of which every one
-    /// must be met (strings in the original text, or any digit); empty when the detector must see
-    /// every text. The engine skips the detector on messages that lack them.
+    /// What a text must hold for <see cref="Find(string, List{DetectorMatch})"/> to find anything,
+    /// as sets of which every one must be met (strings of the original text, a digit written as
+    /// <see cref="RequiredLiterals.DigitMark"/>); empty when the detector must see every text. The
+    /// engine skips the detector on messages that lack them.
     /// </summary>
     IReadOnlyList<LiteralSet> Requires => [];
 

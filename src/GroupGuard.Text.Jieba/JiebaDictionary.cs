@@ -119,6 +119,142 @@ internal static class JiebaDictionary
         }
     }
 
+    /// <summary>
+    /// The offsets of <paramref name="text"/> where <see cref="Cut"/> surely puts a word boundary
+    /// (1), surely does not (0), or leaves it to the HMM (-1), from the path Jieba takes through
+    /// each block's word graph, computed here as Jieba computes it (the same dictionary, the same
+    /// sums of log frequencies in the same order, the first best step on a tie). Words of the path
+    /// are kept whole; a run of single characters is cut after each when the run is a dictionary
+    /// word, else by the HMM, whose cuts inside the run are not known. Outside blocks every
+    /// character is a word (\r\n one). Needs nothing but the read lock; false when that is not had.
+    /// </summary>
+    public static bool SureBoundaries(
+        ReadOnlySpan<char> text,
+        Span<sbyte> states,
+        TimeSpan timeout,
+        Func<char, bool> inBlock,
+        SpanPredicate insideSurrogatePair)
+    {
+        if (Trie.Value is not { } trie || !Gate.TryEnterReadLock(timeout))
+        {
+            return false;
+        }
+
+        try
+        {
+            var logTotal = Math.Log(WordDictionary.Instance.Total);
+            states[text.Length] = 1;
+            for (var i = 0; i < text.Length;)
+            {
+                if (!inBlock(text[i]))
+                {
+                    states[i] = insideSurrogatePair(text, i) ? (sbyte)0 : (sbyte)1;
+                    if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                    {
+                        states[++i] = 0;
+                    }
+
+                    i++;
+                    continue;
+                }
+
+                var end = i;
+                while (end < text.Length && inBlock(text[end]))
+                {
+                    end++;
+                }
+
+                Route(trie, logTotal, text[i..end], states[i..]);
+                i = end;
+            }
+
+            return true;
+        }
+        finally
+        {
+            Gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>A test on a position of a text, for <see cref="SureBoundaries"/>.</summary>
+    public delegate bool SpanPredicate(ReadOnlySpan<char> text, int index);
+
+    // The best path through one block, as Jieba's CutDag takes it, and what it says of each offset.
+    private static void Route(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> trie, double logTotal, ReadOnlySpan<char> block, Span<sbyte> states)
+    {
+        var n = block.Length;
+        var score = new double[n + 1];
+        var last = new int[n]; // the end (inclusive) of the best first step from each offset
+        for (var i = n - 1; i >= 0; i--)
+        {
+            var best = double.MinValue;
+            var key = -1;
+            var any = false;
+            for (var x = i; x < n && trie.TryGetValue(block[i..(x + 1)], out var frequency); x++)
+            {
+                if (frequency > 0)
+                {
+                    any = true;
+                    var value = Math.Log(frequency) - logTotal + score[x + 1];
+                    if (best < value)
+                    {
+                        (best, key) = (value, x);
+                    }
+                }
+            }
+
+            if (!any)
+            {
+                // Not a word at all: one character, at Jieba's default frequency of 1.
+                (best, key) = (Math.Log(1) - logTotal + score[i + 1], i);
+            }
+
+            score[i] = best;
+            last[i] = key;
+        }
+
+        // Walk the path: a word's inside is no boundary; a run of single characters (Jieba's buffer)
+        // is cut after each character when the run is a dictionary word, else the HMM decides.
+        var run = -1;
+        for (var x = 0; x <= n;)
+        {
+            var single = x < n && last[x] == x;
+            if (single)
+            {
+                run = run < 0 ? x : run;
+                x++;
+                continue;
+            }
+
+            if (run >= 0)
+            {
+                var known = x - run == 1 || (trie.TryGetValue(block[run..x], out var frequency) && frequency > 0);
+                states[run] = 1;
+                for (var k = run + 1; k < x; k++)
+                {
+                    states[k] = known ? (sbyte)1 : (sbyte)-1;
+                }
+
+                run = -1;
+            }
+
+            if (x == n)
+            {
+                break;
+            }
+
+            states[x] = 1;
+            for (var k = x + 1; k <= last[x]; k++)
+            {
+                states[k] = 0;
+            }
+
+            x = last[x] + 1;
+        }
+
+        states[n] = 1;
+    }
+
     /// <summary>Whether a word of the dictionary (frequency above zero) starts before <paramref name="at"/> and ends after it. Needs the read lock.</summary>
     private static bool WordAcross(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> trie, ReadOnlySpan<char> text, int at)
     {

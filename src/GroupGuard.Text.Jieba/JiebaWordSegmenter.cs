@@ -79,6 +79,25 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
         }
     }
 
+    public bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states)
+    {
+        if (text.Length > MaxPieceLength || states.Length != text.Length + 1)
+        {
+            return false; // Segment would cut it in pieces
+        }
+
+        try
+        {
+            return JiebaDictionary.SureBoundaries(text, states, LockTimeout, IsJiebaWordChar, IsInsideSurrogatePair);
+        }
+#pragma warning disable CA1031 // Not known is always a safe answer: the caller segments.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
+
     private List<int>? Segment(string text)
     {
         var boundaries = new List<int>(text.Length / 2 + 2);
@@ -160,7 +179,9 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
     private static bool IsJiebaWordChar(char c) =>
         c is >= '\u4E00' and <= '\u9FD5' || char.IsAsciiLetterOrDigit(c) || c is '+' or '#' or '&' or '.' or '_' or '%' or '·' or '-';
 
-    private static bool IsInsideSurrogatePair(string text, int index) =>
+    private static bool IsInsideSurrogatePair(string text, int index) => IsInsideSurrogatePair(text.AsSpan(), index);
+
+    private static bool IsInsideSurrogatePair(ReadOnlySpan<char> text, int index) =>
         index > 0 && index < text.Length && char.IsLowSurrogate(text[index]) && char.IsHighSurrogate(text[index - 1]);
 
     /// <summary>

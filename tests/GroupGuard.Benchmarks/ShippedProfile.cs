@@ -97,6 +97,8 @@ internal static class ShippedProfile
 
         public bool SurelyWord(ReadOnlySpan<char> text, int start, int end) => inner.SurelyWord(text, start, end);
 
+        public bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states) => inner.SureBoundaries(text, states);
+
         public IReadOnlyList<int> Boundaries(string text)
         {
             Calls++;

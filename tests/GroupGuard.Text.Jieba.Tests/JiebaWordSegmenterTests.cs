@@ -325,6 +325,55 @@ public sealed class JiebaWordSegmenterTests
         Assert.True(sure > 500 && unsure > 500, $"{sure} sure, {unsure} not known: the check was not exercised both ways");
     }
 
+    /// <summary>
+    /// On every fixture line, with the fixtures' frequent pairs and triples forced as terms, what
+    /// SureBoundaries knows of an offset is what Jieba's cut says, and it knows most offsets.
+    /// </summary>
+    [Fact]
+    public void Sure_boundaries_are_the_cut_s_boundaries()
+    {
+        var lines = Fixtures().Where(l => l.Length <= JiebaWordSegmenter.MaxPieceLength).ToList();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            for (var i = 0; i + 2 <= line.Length; i++)
+            {
+                var piece = line.Substring(i, 2);
+                counts[piece] = counts.GetValueOrDefault(piece) + 1;
+            }
+        }
+
+        UseTerms([.. counts.Where(c => c.Value >= 3 && c.Key.All(ch => ch is >= '\u4E00' and <= '\u9FD5')).Select(c => c.Key)]);
+
+        int known = 0, unknown = 0;
+        foreach (var line in lines.Append("他去商店买了一袋漂白粉\r\n然后 回家了").Append("你这个傻逼真是脑残😀好吧"))
+        {
+            var states = new sbyte[line.Length + 1];
+            Assert.True(_segmenter.SureBoundaries(line, states));
+            var boundaries = _segmenter.Boundaries(line).ToHashSet();
+            for (var at = 0; at <= line.Length; at++)
+            {
+                if (states[at] < 0)
+                {
+                    unknown++;
+                    continue;
+                }
+
+                known++;
+                Assert.True(boundaries.Contains(at) == (states[at] == 1),
+                    $"offset {at} of '{line}': sure it is {(states[at] == 1 ? "" : "not ")}a boundary; Jieba cut {string.Join("/", Words(line, boundaries))}");
+            }
+        }
+
+        Assert.True(known > 4 * unknown, $"{known} offsets known, {unknown} left to the HMM");
+    }
+
+    private static IEnumerable<string> Words(string text, HashSet<int> boundaries)
+    {
+        var cuts = boundaries.Order().ToList();
+        return cuts.Zip(cuts.Skip(1), (a, b) => text[a..b]);
+    }
+
     private static IEnumerable<string> Fixtures()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

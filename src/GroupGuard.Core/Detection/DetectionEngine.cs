@@ -545,6 +545,21 @@ internal sealed class DetectionEngine
             return true; // a term no dictionary word overlaps: Jieba would cut it whole
         }
 
+        if (words.Sure(from, to) is { } states)
+        {
+            // Jieba's path through the clause, where it settles both ends.
+            sbyte begins = states[candidate.Start - from], ends = states[candidate.End + 1 - from];
+            if (begins == 0 || ends == 0)
+            {
+                return false;
+            }
+
+            if (begins == 1 && ends == 1)
+            {
+                return true;
+            }
+        }
+
         var boundaries = words.Window(from, to);
         return boundaries is null || (IsBoundary(boundaries, candidate.Start - from) && IsBoundary(boundaries, candidate.End + 1 - from));
     }
@@ -672,6 +687,42 @@ internal sealed class DetectionEngine
             return false;
         }
 
+        // One character (你, 他, 人) must be a word of its own. Two (男的, 女人, 黑人) must begin or end
+        // on a word boundary: Jieba cuts 男/的 and keeps 女人真 as one word, yet 国人 inside 中国人民
+        // (中国/人民) still names nobody new. A group of three or more must begin and end on one
+        // (中国人 in 中国人都, not in 中国人民). 1: one is there; 0: none; -1: not known.
+        sbyte ShortListed(Func<int, sbyte> boundary)
+        {
+            var unknown = false;
+            for (var a = from; a < to; a++)
+            {
+                for (var z = a + 1; z <= Math.Min(to, a + Math.Min(anywhere - 1, listed.Longest)); z++)
+                {
+                    if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
+                    {
+                        sbyte begins = boundary(a - from), ends = boundary(z - from);
+                        var stands = z - a == 2
+                            ? (begins == 1 || ends == 1 ? 1 : begins == 0 && ends == 0 ? 0 : -1)
+                            : (begins == 0 || ends == 0 ? 0 : begins == 1 && ends == 1 ? 1 : -1);
+                        if (stands == 1)
+                        {
+                            return 1;
+                        }
+
+                        unknown |= stands < 0;
+                    }
+                }
+            }
+
+            return unknown ? (sbyte)-1 : (sbyte)0;
+        }
+
+        // What the segmenter knows without segmenting often settles it.
+        if (words?.Sure(from, to) is { } states && ShortListed(offset => states[offset]) is >= 0 and var settled)
+        {
+            return settled == 1;
+        }
+
         // Without a segmenter, or past the budget, any occurrence counts.
         var boundaries = words?.Window(from, to);
         if (boundaries is null)
@@ -679,27 +730,7 @@ internal sealed class DetectionEngine
             return true;
         }
 
-        var shortest = anywhere;
-        // One character (你, 他, 人) must be a word of its own. Two (男的, 女人, 黑人) must begin or end
-        // on a word boundary: Jieba cuts 男/的 and keeps 女人真 as one word, yet 国人 inside 中国人民
-        // (中国/人民) still names nobody new. A group of three or more must begin and end on one
-        // (中国人 in 中国人都, not in 中国人民).
-        for (var a = from; a < to; a++)
-        {
-            for (var z = a + 1; z <= Math.Min(to, a + Math.Min(shortest - 1, listed.Longest)); z++)
-            {
-                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)))
-                {
-                    bool begins = IsBoundary(boundaries, a - from), ends = IsBoundary(boundaries, z - from);
-                    if ((z - a == 2 ? begins || ends : begins && ends) && !(group && NamesOnePerson(folded.Chars, from, a)))
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
+        return ShortListed(offset => IsBoundary(boundaries, offset) ? (sbyte)1 : (sbyte)0) == 1;
     }
 
     /// <summary>
@@ -761,6 +792,10 @@ internal sealed class DetectionEngine
         private int _to = -1;
         private Dictionary<char, bool>? _doubles;
         private int _checks;
+        private sbyte[]? _sure;
+        private int _sureFrom = -1;
+        private int _sureTo = -1;
+        private int _routes;
 
         /// <summary>
         /// The word boundaries of the folded range [from, to), offsets from <paramref name="from"/>,
@@ -784,6 +819,30 @@ internal sealed class DetectionEngine
             _boundaries = segmenter.Boundaries(new string(folded.Chars, from, to - from));
             (_from, _to) = (from, to);
             return _boundaries;
+        }
+
+        /// <summary>
+        /// What the segmenter knows, without segmenting, of each offset of the folded range [from,
+        /// to) (see <see cref="IWordSegmenter.SureBoundaries"/>), or null when it knows nothing or
+        /// past <see cref="MaxRouteChecks"/> (a megabyte of near misses must not read a path per candidate).
+        /// </summary>
+        public sbyte[]? Sure(int from, int to)
+        {
+            if ((from, to) == (_sureFrom, _sureTo))
+            {
+                return _sure;
+            }
+
+            if (_routes >= MaxRouteChecks)
+            {
+                return null;
+            }
+
+            _routes++;
+            var states = new sbyte[to - from + 1];
+            _sure = segmenter.SureBoundaries(folded.Chars.AsSpan(from, to - from), states) ? states : null;
+            (_sureFrom, _sureTo) = (from, to);
+            return _sure;
         }
 
         /// <summary>Whether the segmenter knows, without segmenting, that [start, end) is a word of the folded range [from, to).</summary>
@@ -893,6 +952,13 @@ internal sealed class DetectionEngine
     /// segmenter: a flood of near misses is flagged rather than let hide the real term behind it.
     /// </summary>
     internal const int MaxWordChecks = 256;
+
+    /// <summary>
+    /// Paths read per message without segmenting (<see cref="IWordSegmenter.SureBoundaries"/>), at
+    /// most: each is a few microseconds for a clause; past this the checks go to the segmenter and
+    /// its own budget.
+    /// </summary>
+    internal const int MaxRouteChecks = 1024;
 
     /// <summary>
     /// The folded range segmented to check the candidate [start, end): its clause (clause breaks

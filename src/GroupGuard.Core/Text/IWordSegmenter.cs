@@ -28,4 +28,12 @@ public interface IWordSegmenter
     /// "not known": the caller segments. Never throws.
     /// </summary>
     bool SurelyWord(ReadOnlySpan<char> text, int start, int end) => false;
+
+    /// <summary>
+    /// What is known, without the costly part of segmenting, of each offset of
+    /// <paramref name="text"/> (0 to its length): 1 where <see cref="Boundaries"/> would surely put
+    /// a boundary, 0 where it surely would not, -1 where only segmenting tells. Returns false when
+    /// nothing is known (the caller segments). Never throws.
+    /// </summary>
+    bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states) => false;
 }

@@ -15,6 +15,7 @@ internal sealed class AdapterHealth(TimeProvider time)
     private readonly ConcurrentDictionary<(string Protocol, string BotId), Counters> _adapters = new();
     private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
     private readonly Lock _evictLock = new();
+    private readonly LogThrottle _rejectionLines = new(time);
 
     public void Seen(Protocol protocol, string? botId)
     {
@@ -37,8 +38,17 @@ internal sealed class AdapterHealth(TimeProvider time)
         Interlocked.Increment(ref counters.Events);
     }
 
-    public void Rejected(Protocol protocol, int statusCode) =>
-        _rejected.AddOrUpdate($"{WireNames<Protocol>.ToText(protocol)}:{statusCode}", 1, (_, n) => n + 1);
+    /// <summary>
+    /// Counts a rejected request. Returns how many of its protocol and status were rejected since
+    /// the last log line about them when a line is due (the first, then one every ten seconds at
+    /// most: a sender hammering with a wrong secret must not write a line per request), else 0.
+    /// </summary>
+    public long Rejected(Protocol protocol, int statusCode)
+    {
+        var kind = $"{WireNames<Protocol>.ToText(protocol)}:{statusCode}";
+        _rejected.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        return _rejectionLines.Occurred(kind);
+    }
 
     public IReadOnlyList<AdapterSnapshot> Snapshot() =>
         _adapters

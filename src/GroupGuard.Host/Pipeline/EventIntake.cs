@@ -31,18 +31,12 @@ internal sealed partial class EventIntake(
     Core.Members.IJoinTimes? joinTimes = null,
     Telemetry.GroupGuardMetrics? metrics = null) : IEventSink
 {
-    /// <summary>
-    /// A full queue refuses every request past it, thousands a second under a flood: the first
-    /// refusal is logged, then one line at most this often, with how many were refused since. A
-    /// line per refusal cost more than the refusal itself and buried every other line.
-    /// </summary>
-    public static readonly TimeSpan RefusalReportInterval = TimeSpan.FromSeconds(10);
-
     private readonly int _capacity = options.Value.QueueCapacity;
     private readonly Lock _lock = new();
-    private long _refused;
-    private long _lastReport;
-    private bool _reported;
+
+    // A full queue refuses every request past it, thousands a second under a flood: a line per
+    // refusal cost more than the refusal itself and buried every other line.
+    private readonly LogThrottle _refusals = new(time);
 
     public IntakeOutcome Accept(InboundEvent inbound)
     {
@@ -99,20 +93,10 @@ internal sealed partial class EventIntake(
 
     private void ReportRefusal(Protocol protocol)
     {
-        long refused;
-        lock (_lock)
+        if (_refusals.Occurred("queue full") is > 0 and var refused)
         {
-            _refused++;
-            var now = time.GetTimestamp();
-            if (_reported && time.GetElapsedTime(_lastReport, now) < RefusalReportInterval)
-            {
-                return;
-            }
-
-            (_reported, _lastReport, refused, _refused) = (true, now, _refused, 0);
+            LogQueueFull(protocol, _capacity, refused);
         }
-
-        LogQueueFull(protocol, _capacity, refused);
     }
 
     EventAcceptance IEventSink.Accept(InboundEvent inbound) => Accept(inbound) switch

@@ -92,13 +92,16 @@ internal static partial class MilkyEndpoints
 
     private static IResult Reject(ILogger logger, AdapterHealth health, int status, string reason, HttpContext context)
     {
-        health.Rejected(Protocol.Milky, status);
-        LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString());
+        if (health.Rejected(Protocol.Milky, status) is > 0 and var count)
+        {
+            LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString(), count);
+        }
+
         return Results.Json(new { error = reason }, statusCode: status);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected Milky webhook from {Remote}: {Status} {Reason}")]
-    private static partial void LogRejected(ILogger logger, int status, string reason, string? remote);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected Milky webhook from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; one line every 10 s at most)")]
+    private static partial void LogRejected(ILogger logger, int status, string reason, string? remote, long count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate Milky event {Key} ignored")]
     private static partial void LogDuplicate(ILogger logger, string? key);

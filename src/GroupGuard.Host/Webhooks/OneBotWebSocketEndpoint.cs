@@ -125,11 +125,14 @@ internal static partial class OneBotWebSocketEndpoint
 
     private static IResult Reject(ILogger logger, AdapterHealth health, HttpContext context, int status, string reason)
     {
-        health.Rejected(Protocol.OneBotV11, status);
-        LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString());
+        if (health.Rejected(Protocol.OneBotV11, status) is > 0 and var count)
+        {
+            LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString(), count);
+        }
+
         return Results.Json(new { error = reason }, statusCode: status);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a OneBot v11 reverse WebSocket from {Remote}: {Status} {Reason}")]
-    private static partial void LogRejected(ILogger logger, int status, string reason, string? remote);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a OneBot v11 reverse WebSocket from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; one line every 10 s at most)")]
+    private static partial void LogRejected(ILogger logger, int status, string reason, string? remote, long count);
 }

@@ -103,13 +103,16 @@ internal static partial class WebhookEndpoints
 
     private static IResult Reject(ILogger logger, AdapterHealth health, Protocol protocol, int status, string reason, HttpContext context)
     {
-        health.Rejected(protocol, status);
-        LogRejected(logger, protocol, status, reason, context.Connection.RemoteIpAddress?.ToString());
+        if (health.Rejected(protocol, status) is > 0 and var count)
+        {
+            LogRejected(logger, protocol, status, reason, context.Connection.RemoteIpAddress?.ToString(), count);
+        }
+
         return Results.Json(new { error = reason }, statusCode: status);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Protocol} webhook from {Remote}: {Status} {Reason}")]
-    private static partial void LogRejected(ILogger logger, Protocol protocol, int status, string reason, string? remote);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Protocol} webhook from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; one line every 10 s at most)")]
+    private static partial void LogRejected(ILogger logger, Protocol protocol, int status, string reason, string? remote, long count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate {Protocol} event {Key} ignored")]
     private static partial void LogDuplicate(ILogger logger, Protocol protocol, string? key);

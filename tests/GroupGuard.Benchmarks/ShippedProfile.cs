@@ -52,8 +52,23 @@ internal static class ShippedProfile
         }
 
         var build = Stopwatch.StartNew();
-        ShippedPacks.Only(_ => true);
-        Console.WriteLine($"building the shipped rule set again: {build.ElapsedMilliseconds} ms");
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var rebuilt = RuleLoader.Load(full.Directory).RuleSet!;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        Console.WriteLine($"building the shipped rule set again: {build.ElapsedMilliseconds} ms, {allocated / 1048576.0:0.0} MiB allocated");
+        long Allocated(Action action)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            action();
+            return (GC.GetTotalAllocatedBytes(precise: true) - before) / 1048576;
+        }
+
+        Console.WriteLine($"  of which reading literals: {Allocated(() => { foreach (var r in full.Rules.Where(r => r.Regex is not null)) { RequiredLiterals.Of(r.Regex!.ToString()); } })} MiB");
+        Console.WriteLine($"  of which regex construction: {Allocated(() => { foreach (var r in full.Rules.Where(r => r.Regex is not null)) { _ = new System.Text.RegularExpressions.Regex(r.Regex!.ToString(), System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking).IsMatch("x"); } })} MiB");
+        GC.Collect();
+        var loh = GC.GetGCMemoryInfo().GenerationInfo[3];
+        Console.WriteLine($"LOH after: {loh.SizeAfterBytes / 1048576.0:0.0} MiB, fragmentation {loh.FragmentationAfterBytes / 1048576.0:0.0} MiB");
+        GC.KeepAlive(rebuilt);
         foreach (var rule in full.Rules.Where(r => r.Regex is not null || r.Detector is not null))
         {
             var sets = rule.Regex is not null ? RequiredLiterals.Of(rule.Regex.ToString()) : rule.Detector!.Parts.Count > 0 ? [new LiteralSet([.. rule.Detector.Parts.SelectMany(p => p.Take(1)).SelectMany(set => set.Strings)])] : rule.Detector!.Requires;

@@ -128,7 +128,7 @@ internal sealed class DetectionEngine
         _entries = [.. entries.Select(e => e.ToArray())];
         _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
         _detectorRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Detector is not null)];
-        var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!.ToString()))
+        var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!))
             .Concat(_detectorRules.Select(r => DetectorLiterals(_rules[r].Detector!.Parts.Count > 0 ? [] : _rules[r].Detector!.Requires)))
             .ToList();
         var rulesNeeding = required.Count;

@@ -75,6 +75,13 @@ internal static class RequiredLiterals
     /// <summary>Deeper nesting than this is not read (the pattern then requires nothing).</summary>
     private const int MaxDepth = 64;
 
+    // Read once per regex: a reload that reuses a regex (RegexReuse) reuses what was read from it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Text.RegularExpressions.Regex, IReadOnlyList<LiteralSet>> Read = new();
+
+    /// <summary>The sets every match of <paramref name="regex"/> satisfies (read once per instance); empty when nothing is known.</summary>
+    public static IReadOnlyList<LiteralSet> Of(System.Text.RegularExpressions.Regex regex) =>
+        Read.GetValue(regex, r => Of(r.ToString()));
+
     /// <summary>The sets every match of <paramref name="pattern"/> satisfies; empty when nothing is known.</summary>
     public static IReadOnlyList<LiteralSet> Of(string pattern)
     {

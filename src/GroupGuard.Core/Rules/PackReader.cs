@@ -367,7 +367,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
         try
         {
             // Linear time, whatever the message: a rule must not let one hostile message stall moderation.
-            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            return RegexReuse.Get(pattern, p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking));
         }
         catch (NotSupportedException ex)
         {

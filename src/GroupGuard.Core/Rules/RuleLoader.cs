@@ -97,11 +97,14 @@ public static class RuleLoader
 
         if (errors.Count > 0)
         {
+            RegexReuse.LoadFinished();
             return new RuleLoadResult(null, errors, warnings);
         }
 
         var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
-        return new RuleLoadResult(new RuleSet(version, full, packs, allow, variants, groupAllow), errors, warnings);
+        var set = new RuleSet(version, full, packs, allow, variants, groupAllow);
+        RegexReuse.LoadFinished();
+        return new RuleLoadResult(set, errors, warnings);
     }
 
     /// <summary>

@@ -97,11 +97,11 @@ run() {
         line=$(grep '^requests=' "$work/$db/wrk$k.txt" || true)
         if [ -z "$line" ]; then cat "$work/$db/wrk$k.txt" >&2; exit 1; fi
         local requests non2xx
-        requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-        non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
+        requests=$(wrk_field "$line" requests)
+        non2xx=$(wrk_field "$line" non2xx)
         accepted=$((accepted + requests - non2xx))
         rps=$(awk -v a="$rps" -v r="$(awk '/^Requests\/sec/ {print $2}' "$work/$db/wrk$k.txt")" 'BEGIN {print a + r}')
-        p99=$(awk -v a="$p99" -v b="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")" 'BEGIN {print (b > a) ? b : a}')
+        p99=$(awk -v a="$p99" -v b="$(wrk_field "$line" p99_ms)" 'BEGIN {print (b > a) ? b : a}')
         echo "   instance $k: $line"
     done
 

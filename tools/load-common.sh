@@ -1,4 +1,4 @@
-# Sourced by tools/cluster-load.sh and tools/soak.sh (bash): small helpers for driving a running
+# Sourced by tools/cluster-load.sh, tools/load.sh and tools/soak.sh (bash): small helpers for driving a running
 # GroupGuard from outside.
 
 # Installs Debian's packages $2... when the command $1... are missing: need_tools "wrk curl" "wrk curl".
@@ -37,3 +37,7 @@ wait_healthy() {
     echo "GroupGuard on port $1 did not become healthy" >&2
     return 1
 }
+
+# A field of the summary line tools/cluster-load.lua prints (requests=N non2xx=N ... p99_ms=X):
+# wrk_field "$line" p99_ms
+wrk_field() { sed -E "s/.*(^| )$2=([0-9.]+).*/\2/" <<<"$1"; }

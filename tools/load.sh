@@ -46,11 +46,11 @@ load() {
     local line requests non2xx seconds
     line=$(grep '^requests=' "$work/$name.wrk" || true)
     if [ -z "$line" ]; then cat "$work/$name.wrk" >&2; exit 1; fi
-    requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-    non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
+    requests=$(wrk_field "$line" requests)
+    non2xx=$(wrk_field "$line" non2xx)
     seconds=$(awk '/requests in/ { v = $4; sub(/s,?$/, "", v); print v }' "$work/$name.wrk")
     awk -v r="$requests" -v n="$non2xx" -v s="$seconds" \
-        -v p50="$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")" -v p99="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")" \
+        -v p50="$(wrk_field "$line" p50_ms)" -v p99="$(wrk_field "$line" p99_ms)" \
         'BEGIN { printf "%.0f %s %s %d\n", (r - n) / s, p50, p99, r - n }' >"$work/$name.result"
     echo "   $name: $line"
 }

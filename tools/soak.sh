@@ -72,8 +72,8 @@ done
 wait "$load_pid" || true
 
 line=$(grep '^requests=' "$work/wrk.txt") || { cat "$work/wrk.txt" >&2; exit 1; }
-requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
+requests=$(wrk_field "$line" requests)
+non2xx=$(wrk_field "$line" non2xx)
 accepted=$((requests - non2xx))
 
 # Until everything accepted is moderated; then the counters' last write.

@@ -128,12 +128,7 @@ internal static class JiebaDictionary
     /// word, else by the HMM, whose cuts inside the run are not known. Outside blocks every
     /// character is a word (\r\n one). Needs nothing but the read lock; false when that is not had.
     /// </summary>
-    public static bool SureBoundaries(
-        ReadOnlySpan<char> text,
-        Span<sbyte> states,
-        TimeSpan timeout,
-        Func<char, bool> inBlock,
-        SpanPredicate insideSurrogatePair)
+    public static bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states, TimeSpan timeout)
     {
         if (Trie.Value is not { } trie || !Gate.TryEnterReadLock(timeout))
         {
@@ -146,9 +141,9 @@ internal static class JiebaDictionary
             states[text.Length] = 1;
             for (var i = 0; i < text.Length;)
             {
-                if (!inBlock(text[i]))
+                if (!JiebaWordSegmenter.IsJiebaWordChar(text[i]))
                 {
-                    states[i] = insideSurrogatePair(text, i) ? (sbyte)0 : (sbyte)1;
+                    states[i] = JiebaWordSegmenter.IsInsideSurrogatePair(text, i) ? (sbyte)0 : (sbyte)1;
                     if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
                     {
                         states[++i] = 0;
@@ -159,7 +154,7 @@ internal static class JiebaDictionary
                 }
 
                 var end = i;
-                while (end < text.Length && inBlock(text[end]))
+                while (end < text.Length && JiebaWordSegmenter.IsJiebaWordChar(text[end]))
                 {
                     end++;
                 }
@@ -175,9 +170,6 @@ internal static class JiebaDictionary
             Gate.ExitReadLock();
         }
     }
-
-    /// <summary>A test on a position of a text, for <see cref="SureBoundaries"/>.</summary>
-    public delegate bool SpanPredicate(ReadOnlySpan<char> text, int index);
 
     // The best path through one block, as Jieba's CutDag takes it, and what it says of each offset.
     private static void Route(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> trie, double logTotal, ReadOnlySpan<char> block, Span<sbyte> states)

@@ -88,7 +88,7 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
 
         try
         {
-            return JiebaDictionary.SureBoundaries(text, states, LockTimeout, IsJiebaWordChar, IsInsideSurrogatePair);
+            return JiebaDictionary.SureBoundaries(text, states, LockTimeout);
         }
 #pragma warning disable CA1031 // Not known is always a safe answer: the caller segments.
         catch (Exception)
@@ -176,12 +176,10 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
     }
 
     /// <summary>The characters jieba.NET 0.42.2 keeps together in a block (its RegexChineseDefault).</summary>
-    private static bool IsJiebaWordChar(char c) =>
+    internal static bool IsJiebaWordChar(char c) =>
         c is >= '\u4E00' and <= '\u9FD5' || char.IsAsciiLetterOrDigit(c) || c is '+' or '#' or '&' or '.' or '_' or '%' or '·' or '-';
 
-    private static bool IsInsideSurrogatePair(string text, int index) => IsInsideSurrogatePair(text.AsSpan(), index);
-
-    private static bool IsInsideSurrogatePair(ReadOnlySpan<char> text, int index) =>
+    internal static bool IsInsideSurrogatePair(ReadOnlySpan<char> text, int index) =>
         index > 0 && index < text.Length && char.IsLowSurrogate(text[index]) && char.IsHighSurrogate(text[index - 1]);
 
     /// <summary>

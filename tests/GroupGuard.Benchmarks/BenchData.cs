@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
+using GroupGuard.Text.Jieba;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupGuard.Benchmarks;
 
@@ -34,6 +37,14 @@ internal static class BenchData
     public static string[] Dataset(string dataset, int terms) => dataset == "clean" ? Clean(terms) : Corpus();
 
     public static long Chars(string[] messages) => messages.Sum(m => (long)m.Length);
+
+    /// <summary>The Jieba segmenter with the terms of <paramref name="rules"/> made words, as the service sets it up.</summary>
+    public static IWordSegmenter Segmenter(RuleSet rules)
+    {
+        var segmenter = new JiebaWordSegmenter(NullLogger<JiebaWordSegmenter>.Instance);
+        segmenter.UseTerms(rules.Version, rules.WordTerms);
+        return segmenter;
+    }
 
     /// <summary>A rule set of <paramref name="count"/> words taken evenly from Jieba's dictionary.</summary>
     public static RuleSet Rules(int count) => RuleSets.GetOrAdd(count, n => Build(SampleTerms(n)));

@@ -2,8 +2,6 @@ using BenchmarkDotNet.Attributes;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
 using GroupGuard.Core.Text;
-using GroupGuard.Text.Jieba;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupGuard.Benchmarks;
 
@@ -38,9 +36,7 @@ public class HostileMessageBenchmarks
             Directory.Delete(folder, recursive: true);
         }
 
-        var segmenter = new JiebaWordSegmenter(NullLogger<JiebaWordSegmenter>.Instance);
-        segmenter.UseTerms(_rules.Version, _rules.WordTerms);
-        _segmenter = segmenter;
+        _segmenter = BenchData.Segmenter(_rules);
         _allowed = string.Concat(Enumerable.Repeat("你妈的电话", Repeats)) + "，你妈的";
         _nearMisses = string.Concat(Enumerable.Repeat("漂白粉", Repeats * 5 / 3));
     }

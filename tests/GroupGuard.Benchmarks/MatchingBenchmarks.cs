@@ -2,8 +2,6 @@ using BenchmarkDotNet.Attributes;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
 using GroupGuard.Core.Text;
-using GroupGuard.Text.Jieba;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupGuard.Benchmarks;
 
@@ -32,9 +30,7 @@ public class MatchingBenchmarks
         _rules = BenchData.Rules(Terms);
         _messages = BenchData.Dataset(Dataset, Terms);
         _trie = new RestartTrie(BenchData.SampleTerms(Terms));
-        var segmenter = new JiebaWordSegmenter(NullLogger<JiebaWordSegmenter>.Instance);
-        segmenter.UseTerms(_rules.Version, _rules.WordTerms);
-        _segmenter = segmenter;
+        _segmenter = BenchData.Segmenter(_rules);
     }
 
     [Benchmark(Baseline = true, Description = "restart trie (raw text)")]

@@ -2,8 +2,6 @@ using BenchmarkDotNet.Attributes;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
 using GroupGuard.Core.Text;
-using GroupGuard.Text.Jieba;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupGuard.Benchmarks;
 
@@ -25,9 +23,7 @@ public class ShippedPacksBenchmarks
         _messages = BenchData.Corpus();
         _rules = ShippedPacks.Rules;
         _trie = new RestartTrie(ShippedPacks.PlainTerms());
-        var segmenter = new JiebaWordSegmenter(NullLogger<JiebaWordSegmenter>.Instance);
-        segmenter.UseTerms(_rules.Version, _rules.WordTerms);
-        _segmenter = segmenter;
+        _segmenter = BenchData.Segmenter(_rules);
     }
 
     [Benchmark(Baseline = true, Description = "restart trie, the packs' plain terms (raw text)")]

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
-using GroupGuard.Text.Jieba;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupGuard.Benchmarks;
 
@@ -15,8 +13,7 @@ internal static class ShippedProfile
         var messages = BenchData.Corpus();
         var chars = BenchData.Chars(messages);
         var full = ShippedPacks.Rules;
-        var segmenter = new JiebaWordSegmenter(NullLogger<JiebaWordSegmenter>.Instance);
-        segmenter.UseTerms(full.Version, full.WordTerms);
+        var segmenter = BenchData.Segmenter(full);
         var trie = new RestartTrie(ShippedPacks.PlainTerms());
         Console.WriteLine($"{messages.Length} messages, {chars} chars; {full.Summary}; {ShippedPacks.PlainTerms().Length} plain terms");
 
@@ -71,7 +68,7 @@ internal static class ShippedProfile
         GC.KeepAlive(rebuilt);
         foreach (var rule in full.Rules.Where(r => r.Regex is not null || r.Detector is not null))
         {
-            var sets = rule.Regex is not null ? RequiredLiterals.Of(rule.Regex.ToString()) : rule.Detector!.Parts.Count > 0 ? [new LiteralSet([.. rule.Detector.Parts.SelectMany(p => p.Take(1)).SelectMany(set => set.Strings)])] : rule.Detector!.Requires;
+            var sets = rule.Regex is not null ? RequiredLiterals.Of(rule.Regex.ToString()) : rule.Detector!.Parts.Count == 0 ? [] : [new LiteralSet([.. rule.Detector.Parts.SelectMany(p => p.Take(1)).SelectMany(set => set.Strings)])];
             var runs = messages.Count(m =>
             {
                 var light = full.Engine.Folder.FoldLight(m).Text.ToString();

@@ -27,15 +27,13 @@ internal sealed class DetectionEngine
     private readonly int[] _regexRules;
     private readonly int[] _detectorRules;
 
-    // The literals regex and detector rules need (null when none needs any), and per rule of
-    // _regexRules then _detectorRules the trigger bits it needs; a rule that needs none always runs.
+    // The literals regex and detector rules need (null when none needs any); per rule of
+    // _regexRules the trigger bits it needs, per rule of _detectorRules the bits each part of its
+    // detector needs (null: no parts, it always runs). A rule or part that needs none always runs.
     private readonly Triggers? _triggers;
-    private readonly ulong[] _needs;
-    private readonly bool _someAlwaysRun;
-
-    // Per rule of _detectorRules: the bits each of its detector's parts needs, or null for a
-    // detector without parts (which runs by its _needs entry).
+    private readonly ulong[] _regexNeeds;
     private readonly ulong[]?[] _partNeeds;
+    private readonly bool _someAlwaysRun;
 
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
@@ -128,23 +126,18 @@ internal sealed class DetectionEngine
         _entries = [.. entries.Select(e => e.ToArray())];
         _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
         _detectorRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Detector is not null)];
-        var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!))
-            .Concat(_detectorRules.Select(r => DetectorLiterals(_rules[r].Detector!.Parts.Count > 0 ? [] : _rules[r].Detector!.Requires)))
-            .ToList();
-        var rulesNeeding = required.Count;
         var parts = _detectorRules.Select(r => _rules[r].Detector!.Parts.Take(64).Select(DetectorLiterals).ToArray()).ToArray();
-        required.AddRange(parts.SelectMany(p => p));
+        var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!)).Concat(parts.SelectMany(p => p)).ToList();
         _triggers = triggers ? Triggers.Build(required) : null;
         var needs = _triggers is null ? new ulong[required.Count] : [.. _triggers.Needs];
-        _needs = needs[..rulesNeeding];
+        _regexNeeds = needs[.._regexRules.Length];
         _partNeeds = new ulong[]?[_detectorRules.Length];
-        for (int k = 0, at = rulesNeeding; k < _detectorRules.Length; at += parts[k].Length, k++)
+        for (int k = 0, at = _regexRules.Length; k < _detectorRules.Length; at += parts[k].Length, k++)
         {
             _partNeeds[k] = parts[k].Length == 0 ? null : needs[at..(at + parts[k].Length)];
         }
 
-        _someAlwaysRun = _needs.Where((need, i) => i < _regexRules.Length || _partNeeds[i - _regexRules.Length] is null).Any(need => need == 0)
-            || _partNeeds.Any(p => p is not null && p.Any(need => need == 0));
+        _someAlwaysRun = _regexNeeds.Any(need => need == 0) || _partNeeds.Any(p => p is null || p.Any(need => need == 0));
         WordTerms = wordTerms;
         PatternCount = patterns.Count;
     }
@@ -280,9 +273,17 @@ internal sealed class DetectionEngine
 
     private bool AnyTriggered(ulong seen)
     {
-        for (var i = 0; i < _needs.Length; i++)
+        foreach (var need in _regexNeeds)
         {
-            if (i >= _regexRules.Length && _partNeeds[i - _regexRules.Length] is { } parts ? PartsMet(parts, seen) != 0 : (seen & _needs[i]) == _needs[i])
+            if ((seen & need) == need)
+            {
+                return true;
+            }
+        }
+
+        foreach (var parts in _partNeeds)
+        {
+            if (parts is null || PartsMet(parts, seen) != 0)
             {
                 return true;
             }
@@ -882,7 +883,7 @@ internal sealed class DetectionEngine
         {
             var r = _regexRules[k];
             var rule = _rules[r];
-            if ((seen & _needs[k]) != _needs[k] || !rule.Groups.Covers(groupId))
+            if ((seen & _regexNeeds[k]) != _regexNeeds[k] || !rule.Groups.Covers(groupId))
             {
                 continue;
             }
@@ -912,23 +913,15 @@ internal sealed class DetectionEngine
         {
             var r = _detectorRules[k];
             var rule = _rules[r];
-            var need = _needs[_regexRules.Length + k];
             var parts = _partNeeds[k] is { } partNeeds ? PartsMet(partNeeds, seen) : ulong.MaxValue;
-            if ((seen & need) != need || parts == 0 || !rule.Groups.Covers(groupId) || (rule.Detector!.PayloadOnly && origin != TextOrigin.QrCode))
+            if (parts == 0 || !rule.Groups.Covers(groupId) || (rule.Detector!.PayloadOnly && origin != TextOrigin.QrCode))
             {
                 continue;
             }
 
             matches ??= [];
             matches.Clear();
-            if (_partNeeds[k] is null)
-            {
-                rule.Detector!.Find(text, matches);
-            }
-            else
-            {
-                rule.Detector!.Find(text, matches, parts);
-            }
+            rule.Detector!.Find(text, matches, parts);
             foreach (var match in matches)
             {
                 if (!allows.Covers(r, match.Start, match.Start + match.Length))

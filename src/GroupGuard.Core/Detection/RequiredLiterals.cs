@@ -236,7 +236,7 @@ internal static class RequiredLiterals
     /// After and Before are about the text, not the match, so a lookahead gives After and a
     /// lookbehind gives Before although neither consumes anything.
     /// </summary>
-    private sealed record Info
+    private sealed class Info
     {
         public Info(HashSet<string>? exact, HashSet<string>? after, HashSet<string>? before, IReadOnlyList<LiteralSet> sets)
         {
@@ -305,13 +305,12 @@ internal static class RequiredLiterals
             return a.After;
         }
 
-        var joined = b.After is null ? null : Product(a.Exact, b.After);
         if (a.ZeroWidth)
         {
             return Better(a.After, b.After);
         }
 
-        return joined ?? Nonempty(a.Exact) ?? a.After;
+        return Product(a.Exact, b.After) ?? Nonempty(a.Exact) ?? a.After;
     }
 
     /// <summary>The mirror of <see cref="After(Info, Info)"/>: what the text holds right before the end of <c>a·b</c>.</summary>
@@ -322,13 +321,12 @@ internal static class RequiredLiterals
             return b.Before;
         }
 
-        var joined = a.Before is null ? null : Product(a.Before, b.Exact);
         if (b.ZeroWidth)
         {
             return Better(b.Before, a.Before);
         }
 
-        return joined ?? Nonempty(b.Exact) ?? b.Before;
+        return Product(a.Before, b.Exact) ?? Nonempty(b.Exact) ?? b.Before;
     }
 
     private static HashSet<string>? Nonempty(HashSet<string> set) => set.Contains("") ? null : set;

@@ -9,8 +9,8 @@ internal abstract class DigitRunDetector : IDetector
 {
     public abstract string Name { get; }
 
-    /// <summary>A number needs a digit.</summary>
-    public IReadOnlyList<LiteralSet> Requires { get; } = [LiteralSet.AnyDigit];
+    /// <summary>A number needs a digit: one part.</summary>
+    public IReadOnlyList<IReadOnlyList<LiteralSet>> Parts { get; } = [[LiteralSet.AnyDigit]];
 
     /// <summary>The labels that make a number something this detector does not look for.</summary>
     protected virtual NumberLabel NotMine => NumberLabel.Reference;

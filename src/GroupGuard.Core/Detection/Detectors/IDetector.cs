@@ -15,18 +15,11 @@ internal interface IDetector
     bool PayloadOnly => false;
 
     /// <summary>
-    /// What a text must hold for <see cref="Find(string, List{DetectorMatch})"/> to find anything,
-    /// as sets of which every one must be met (strings of the original text, a digit written as
-    /// <see cref="RequiredLiterals.DigitMark"/>); empty when the detector must see every text. The
-    /// engine skips the detector on messages that lack them.
-    /// </summary>
-    IReadOnlyList<LiteralSet> Requires => [];
-
-    /// <summary>
-    /// Parts of the detector that need literals of their own (up to 64), each as sets all of which
-    /// must be met; empty when the detector has none. When not empty, the detector runs only where
-    /// some part's sets are met (<see cref="Requires"/> is then not used) and is told which, in
-    /// <see cref="Find(string, List{DetectorMatch}, ulong)"/>.
+    /// What a text must hold for the detector to find anything, by part (up to 64): each part's
+    /// sets must all be met (strings of the original text, a digit written as
+    /// <see cref="RequiredLiterals.DigitMark"/>). The engine runs the detector only where some part's
+    /// sets are met and tells it which, in <see cref="Find(string, List{DetectorMatch}, ulong)"/>.
+    /// Empty: the detector sees every text.
     /// </summary>
     IReadOnlyList<IReadOnlyList<LiteralSet>> Parts => [];
 

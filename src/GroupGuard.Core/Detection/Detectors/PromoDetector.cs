@@ -377,11 +377,11 @@ internal sealed partial class PromoDetector : IDetector
 
     // Someone telling what they bought, got or thought of it (a complaint above all: sellers do not
     // complain), or pointing friends to a shop.
-    [GeneratedRegex(@"到手|拿货|提货|收到货|用券|后悔|不推荐|不划算|不值|太贵|偏高|郁闷|不满意|投诉|差劲|糟糕|太坑|坑人|购物车|送餐(?:员|的|人员|小哥|时间)|外卖(?:小哥|员)|忽悠|山寨|购买了|买过|买来|买回|用过|抢到|宾馆反馈|住过|来过|(?:\d|点|时|半)下(?:的)?单|下单(?:后|以后|付款|就)|下完单|订单|送到|送来|用了|第一次|我(?:买|订|定|点|选|花|下单|拍)了|他们家|挺(?:划算|便宜|实惠|好)|一起去|下的?订单|到货|收货|送到了|(?:昨天|今天|早上|晚上|下午|上午|刚)下单|订的|定的|预定了|买贵|点评|携程|神速|超值|住宿|买的|收到|物流|快递(?:很|太|真|也|员)|好评|差评|卖家|入住|住了|前台|性价比|不错|很好|太差|一般般?|失望|推荐购买|值得购买|还会再|下次还|再也不|退货|换货|京东|淘宝上|评价|给个|掌柜|老板(?:人|态度|很)|服务员|房间")]
+    [GeneratedRegex(@"到手|拿货|提货|收到货|用券|后悔|不推荐|不划算|不值|太贵|偏高|郁闷|不满意|投诉|差劲|糟糕|太坑|坑人|购物车|送餐(?:员|的|人员|小哥|时间)|外卖(?:小哥|员)|忽悠|山寨|购买了|买过|买来|买回|用过|抢到|宾馆反馈|住过|来过|(?:\d|点|时|半)下(?:的)?单|下单(?:后|以后|付款|就)|下完单|订单|送到|送来|用了|第一次|我(?:买|订|定|点|选|花|下单|拍)了|他们家|挺(?:划算|便宜|实惠|好)|一起去|下的?订单|到货|收货|送到了|(?:昨天|今天|早上|晚上|下午|上午|刚)下单|订的|定的|预定了|买贵|点评|携程|神速|超值|住宿|买的|收到|物流|快递(?:很|太|真|也|员)|好评|差评|卖家|入住|住了|前台|性价比|不错|很好|太差|一般般?|失望|推荐购买|值得购买|还会再|下次还|再也不|退货|换货|京东|淘宝上|评价|给个|掌柜|老板(?:人|态度|很)|服务员|房间|缺点|不理想|不方便|不便|太久|不明显|没有?送|退房")]
     private static partial Regex Buyer();
 
     // Weaker hints of a buyer: an opinion (很实惠, 太慢), 客服, 环境, 满意.
-    [GeneratedRegex(@"(?:很|非常|超级?|特别|真|太|挺|蛮|比较)(?:好吃|新鲜|实惠|满意|划算|甜|快|方便|及时|便宜|贵|慢|差|咸|难吃)|买了|商家|客服|味道|穿着|满意|吃了|喝了|宝贝|装修(?:一般|陈旧)|早餐|设施|环境|的时候")]
+    [GeneratedRegex(@"(?:很|非常|超级?|特别|真|太|挺|蛮|比较)(?:好吃|新鲜|实惠|满意|划算|甜|快|方便|及时|便宜|贵|慢|差|咸|难吃|值了)|看上去|买了|商家|客服|味道|穿着|满意|吃了|喝了|宝贝|装修(?:一般|陈旧)|早餐|设施|环境|的时候")]
     private static partial Regex BuyerHint();
 
     // What a bank, carrier, courier or office tells one customer about their own account or errand:
@@ -390,7 +390,7 @@ internal sealed partial class PromoDetector : IDetector
     private static partial Regex Notification();
 
     // Public notices, reports and warnings about scams quote the words of adverts; so does advice not to buy.
-    [GeneratedRegex(@"志愿者|公益|义务教育|政府|政务|人次|群众|市民|全市|全区|全县|公立|援助|挂号|同比|覆盖率|疾控|卫健委|派出所|警方|民警|骗子|诈骗|警惕|谨防|提醒大家|小心上当|防骗|别买|不要买|千万别|被骗|上当")]
+    [GeneratedRegex(@"志愿者|公益|义务教育|政府|政务|人次|群众|市民|全市|全区|全县|公立|援助|挂号|同比|覆盖率|疾控|卫健委|派出所|警方|民警|骗子|诈骗|警惕|谨防|提醒大家|小心上当|防骗|别买|不要买|千万别|被骗|上当|(?i:copyright|all\s*rights\s*reserved)|版权所有")]
     private static partial Regex Notice();
 
     // A question: what someone asks about a price or a shop is not an advert.

@@ -50,6 +50,10 @@ public sealed class PromoDetectorTests
     [InlineData("价格不算最便宜，招商银行信用卡可以分期，还行")]
     [InlineData("价格一般，招商还是建行的卡都能分期付款，人家店里也行")]
     [InlineData("套餐里的饮料没了，送餐员说是因为优惠活动取消了，实在糟糕")]
+    [InlineData("这个双人套餐四十元，看上去还没有隔壁的套餐好")]
+    [InlineData("说好下单满五十元赠送饮料，可是没有送")]
+    [InlineData("缺点：自助早餐三十元一位，退房还要排队半小时")]
+    [InlineData("房间干净，离地铁近。网站导航 诚聘英才 代理合作 广告业务 联系我们 Copyright 2008 example.com All Rights Reserved")]
     public void Talk_about_shopping_reviews_notices_and_questions_stay_quiet(string text)
     {
         var score = PromoDetector.Score(text);

@@ -4,8 +4,8 @@
 # turn, with the same wrk load (tools/cluster-load.lua: every message distinct, one in ten an
 # advert the shipped packs flag). GroupGuard runs on its defaults (SQLite, shipped rules); after
 # the load the script waits until every accepted message is moderated, and checks that each
-# advert it accepted became an incident. Reports requests/s answered 2xx, p50 and p99 latency, and
-# GroupGuard's ratio to the bare endpoint (README "Speed").
+# advert it accepted, and nothing else, became an incident. Reports requests/s answered 2xx, p50
+# and p99 latency, and GroupGuard's ratio to the bare endpoint (README "Speed").
 #
 #   tools/load.sh [--duration SECONDS] [--connections N] [--threads N]
 set -euo pipefail

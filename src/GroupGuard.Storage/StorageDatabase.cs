@@ -62,6 +62,14 @@ internal abstract class StorageDatabase
     /// </summary>
     public abstract string DayOf(string time, string shift);
 
+    /// <summary>
+    /// A SELECT of the rows of <paramref name="parameter"/>, a JSON array of arrays of strings, in
+    /// the array's order: column <c>i</c> is element <c>i</c> of a row, as text, for the first
+    /// <paramref name="width"/> elements, then <paramref name="extra"/>. Many rows go in one
+    /// statement with one parameter, bound and prepared at the cost of one.
+    /// </summary>
+    public abstract string JsonRows(string parameter, int width, string extra);
+
     /// <summary>Opens a connection to the database, which must exist and be initialized.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using GroupGuard.Core;
@@ -38,6 +39,12 @@ internal sealed class InboxJournal : IDisposable
 
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    // Each thread's line buffer for Append; one larger than this is dropped after use.
+    private const int MaxKeptLineBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_line;
 
     private readonly string _folder;
     private readonly long _segmentBytes;
@@ -151,40 +158,58 @@ internal sealed class InboxJournal : IDisposable
     /// </summary>
     public JournalPosition Append(ChatMessage message)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(message, JournalJson.Default.ChatMessage);
-        lock (_appendLock)
+        // Serialized outside the lock, with its newline, into this thread's buffer: one write call
+        // per line, so no partial line is left between two whole ones.
+        var line = t_line ??= new ArrayBufferWriter<byte>(1024);
+        line.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(line))
         {
-            if (!_opened)
-            {
-                throw new InvalidOperationException("The inbox journal is not open");
-            }
+            JsonSerializer.Serialize(writer, message, JournalJson.Default.ChatMessage);
+        }
 
-            var stream = _current;
-            if (stream is null || (stream.Length > 0 && stream.Length + line.Length + 1 > _segmentBytes))
+        line.GetSpan(1)[0] = (byte)'\n';
+        line.Advance(1);
+        try
+        {
+            lock (_appendLock)
             {
-                stream?.Dispose();
-                _current = null;
-                _current = stream = OpenSegment(++_currentSegment);
-            }
+                if (!_opened)
+                {
+                    throw new InvalidOperationException("The inbox journal is not open");
+                }
 
-            // One write call per line: no partial line is left between two whole ones.
-            var buffer = new byte[line.Length + 1];
-            line.CopyTo(buffer, 0);
-            buffer[^1] = (byte)'\n';
-            try
-            {
-                stream.Write(buffer);
-                stream.Flush();
-            }
-            catch
-            {
-                stream.Dispose();
-                _current = null;
-                throw;
-            }
+                // Position, not Length: the stream keeps it itself, where Length asks the file
+                // system, and this runs under the lock every request waits for.
+                var stream = _current;
+                if (stream is null || (stream.Position > 0 && stream.Position + line.WrittenCount > _segmentBytes))
+                {
+                    stream?.Dispose();
+                    _current = null;
+                    _current = stream = OpenSegment(++_currentSegment);
+                }
 
-            NoteCursor(message);
-            return new JournalPosition(_currentSegment, stream.Length);
+                try
+                {
+                    stream.Write(line.WrittenSpan);
+                }
+                catch
+                {
+                    stream.Dispose();
+                    _current = null;
+                    throw;
+                }
+
+                NoteCursor(message);
+                return new JournalPosition(_currentSegment, stream.Position);
+            }
+        }
+        finally
+        {
+            // A huge message does not keep its buffer alive on this thread.
+            if (line.Capacity > MaxKeptLineBytes)
+            {
+                t_line = null;
+            }
         }
     }
 
@@ -268,7 +293,7 @@ internal sealed class InboxJournal : IDisposable
             lock (_appendLock)
             {
                 // Under the append lock no message can land between the check and the roll.
-                if (_current is { Length: > 0 } stream && _processed == new JournalPosition(_currentSegment, stream.Length))
+                if (_current is { Position: > 0 } stream && _processed == new JournalPosition(_currentSegment, stream.Position))
                 {
                     stream.Dispose();
                     _current = null;

@@ -62,6 +62,9 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
     public override string DayOf(string time, string shift) =>
         $"to_char(CAST({time} AS timestamp) + CAST({shift} AS interval), 'YYYY-MM-DD')";
 
+    public override string JsonRows(string parameter, int width, string extra) =>
+        $"SELECT {string.Join(", ", Enumerable.Range(0, width).Select(i => $"r ->> {i}"))}, {extra} FROM jsonb_array_elements(CAST({parameter} AS jsonb)) WITH ORDINALITY AS rows(r, n) WHERE true ORDER BY n";
+
     public override bool IsMissingTable(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
 

@@ -27,6 +27,10 @@ internal sealed class SqliteDatabase : StorageDatabase
     private readonly string _openConnectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
+    // The SQLite handles whose per-connection settings are made; a handle closed for good drops out.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
+    private static readonly object Marker = new();
+
     public SqliteDatabase(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
@@ -77,6 +81,10 @@ internal sealed class SqliteDatabase : StorageDatabase
 
     public override string DayOf(string time, string shift) => $"date({time}, {shift})";
 
+    // WHERE true: an INSERT from a SELECT with ON CONFLICT needs it to parse (SQLite's upsert notes).
+    public override string JsonRows(string parameter, int width, string extra) =>
+        $"SELECT {string.Join(", ", Enumerable.Range(0, width).Select(i => $"json_extract(value, '$[{i}]')"))}, {extra} FROM json_each({parameter}) WHERE true ORDER BY key";
+
     public override bool IsMissingTable(DbException exception) =>
         exception is SqliteException && exception.Message.Contains("no such table", StringComparison.Ordinal);
 
@@ -97,11 +105,19 @@ internal sealed class SqliteDatabase : StorageDatabase
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
             // Both are per connection, not stored in the file. NORMAL is durable in WAL mode
             // except for the last commits on power loss, which is the usual trade for a service.
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;",
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            // A connection from the pool keeps its SQLite handle and so its settings: set once a
+            // handle, not at every open (two statements prepared and run per store call).
+            if (connection.Handle is { } handle && !Configured.TryGetValue(handle, out _))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;",
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                Configured.AddOrUpdate(handle, Marker);
+            }
+
             return connection;
         }
         catch

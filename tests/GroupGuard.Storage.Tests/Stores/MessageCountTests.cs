@@ -180,6 +180,22 @@ public abstract class MessageCountTests : StoreTests
     }
 
     [Fact]
+    public async Task Keys_with_quotes_backslashes_and_non_ascii_text_are_stored_as_they_came()
+    {
+        // The keys of a batch go to the database as one JSON text: nothing in an id may break it or be changed by it.
+        string[] ids = ["a\"b", "c\\d", "群消息💬", "[\"x\"]", "e\u0001f", "'; DROP TABLE counted_messages; --"];
+
+        var added = await Store.CountMessagesAsync([.. ids.Select(id => Message(id, Hour0, group: "群\"7"))], CancellationToken.None);
+        var again = await Store.CountMessagesAsync([.. ids.Select(id => Message(id, Hour0, group: "群\"7"))], CancellationToken.None);
+
+        Assert.Equal(ids.Length, added);
+        Assert.Equal(0, again);
+        using var db = Harness.OpenRaw();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), db.Query<string>("SELECT message_id FROM counted_messages").Order(StringComparer.Ordinal));
+        Assert.Equal(["群\"7"], db.Query<string>("SELECT DISTINCT group_id FROM counted_messages"));
+    }
+
+    [Fact]
     public async Task Keys_are_kept_a_day_after_counting_then_deleted()
     {
         await Store.CountMessagesAsync([Message("old", Hour0)], CancellationToken.None);

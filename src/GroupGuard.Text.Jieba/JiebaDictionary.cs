@@ -255,8 +255,9 @@ internal static class JiebaDictionary
             return false;
         }
 
-        // The dictionary holds every prefix of every word (at frequency 0), so each walk ends where no word goes on.
-        for (var from = at - 1; from >= 0; from--)
+        // The dictionary holds every prefix of every word (at frequency 0), so each walk ends where
+        // no word goes on; and no word is longer than the longest, so none starts further back.
+        for (var from = at - 1; from >= Math.Max(0, at - _longest + 1); from--)
         {
             for (var to = from + 1; to <= text.Length; to++)
             {
@@ -280,12 +281,31 @@ internal static class JiebaDictionary
     {
         var words = WordDictionary.Instance;
         var field = typeof(WordDictionary).GetField("Trie", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
-        return field?.GetValue(words) is Dictionary<string, int> table
-            && table.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup)
-            && table.TryGetValue("一丝不", out var prefix) && prefix == 0 && table.TryGetValue("一丝不苟", out var word) && word > 0
-            ? lookup
-            : null; // not the table this reading relies on (words and their prefixes): never sure
+        if (field?.GetValue(words) is not Dictionary<string, int> table
+            || !table.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup)
+            || !table.TryGetValue("一丝不", out var prefix) || prefix != 0 || !table.TryGetValue("一丝不苟", out var word) || word <= 0)
+        {
+            return null; // not the table this reading relies on (words and their prefixes): never sure
+        }
+
+        Gate.EnterReadLock();
+        try
+        {
+            _longest = Math.Max(_longest, table.Keys.Max(k => k.Length));
+        }
+        finally
+        {
+            Gate.ExitReadLock();
+        }
+
+        return lookup;
     });
+
+    /// <summary>
+    /// At least the length of the longest word the dictionary holds (the main dictionary's, and
+    /// every term ever added): no word runs across an offset from further back than this. Only grows.
+    /// </summary>
+    private static int _longest;
 
     private static HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ForcedLookup => Forced.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -361,6 +381,7 @@ internal static class JiebaDictionary
                     OriginalFrequency.TryAdd(term, original);
                     words.AddWord(term, frequency);
                     Forced.Add(term);
+                    _longest = Math.Max(_longest, term.Length);
                 }
 
                 // Only once every term is in: a failure half-way leaves the version unset, so the

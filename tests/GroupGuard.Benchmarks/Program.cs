@@ -71,13 +71,21 @@ if (args is ["--quick", ..])
     return 0;
 }
 
-// `--shipped`: where the shipped packs' time goes on the corpora (best of 3, Stopwatch), a working aid.
+// `--shipped`: where the shipped packs' time goes on the corpora (best of 3, Stopwatch), a working aid;
+// `--shipped --loop SECONDS`: the shipped packs on the corpora, round after round, for a profiler.
 if (args is ["--shipped", ..])
 {
     if (Corpora.Problem() is { } problem)
     {
         Console.Error.WriteLine(problem);
         return 2;
+    }
+
+    if (args is [_, "--loop", var seconds, ..])
+    {
+        // Detection alone, over and over, for a profiler to attach to (dotnet-trace collect -p PID).
+        ShippedProfile.Loop(TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)));
+        return 0;
     }
 
     ShippedProfile.Run();

@@ -87,6 +87,7 @@ internal static class ShippedProfile
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Jieba: {counting.Calls} calls, {counting.Chars} chars, {counting.Seconds * 1000:0} ms; pieces of 2 chars: {counting.Doubles}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SurelyWord: {counting.SurelyCalls} calls, {counting.SurelyTrue} true; SureBoundaries: {counting.SureCalls} calls, {counting.SureChars} chars"));
         Report("shipped packs, no Jieba", m => MessageDetector.Detect(full, m, null, null));
         var terms = ShippedPacks.Only(r => r.Regex is null && r.DetectorName is null);
         Report("term rules, Jieba", m => MessageDetector.Detect(terms, m, null, segmenter));
@@ -98,6 +99,28 @@ internal static class ShippedProfile
         }
     }
 
+    /// <summary>The shipped packs with Jieba on every corpus message, round after round until <paramref name="duration"/> is up.</summary>
+    public static void Loop(TimeSpan duration)
+    {
+        var messages = BenchData.Corpus();
+        var full = ShippedPacks.Rules;
+        var segmenter = BenchData.Segmenter(full);
+        Console.WriteLine($"pid {Environment.ProcessId}: {messages.Length} messages a round for {duration.TotalSeconds:0} s");
+        var watch = Stopwatch.StartNew();
+        var rounds = 0;
+        while (watch.Elapsed < duration)
+        {
+            foreach (var m in messages)
+            {
+                MessageDetector.Detect(full, m, null, segmenter);
+            }
+
+            rounds++;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rounds} rounds, {watch.Elapsed.TotalMilliseconds / rounds:0} ms a round"));
+    }
+
     private sealed class CountingSegmenter(GroupGuard.Core.Text.IWordSegmenter inner) : GroupGuard.Core.Text.IWordSegmenter
     {
         public int Calls;
@@ -107,9 +130,25 @@ internal static class ShippedProfile
 
         public void UseTerms(string version, IReadOnlyCollection<string> terms) => inner.UseTerms(version, terms);
 
-        public bool SurelyWord(ReadOnlySpan<char> text, int start, int end) => inner.SurelyWord(text, start, end);
+        public int SurelyCalls;
+        public int SurelyTrue;
+        public int SureCalls;
+        public long SureChars;
 
-        public bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states) => inner.SureBoundaries(text, states);
+        public bool SurelyWord(ReadOnlySpan<char> text, int start, int end)
+        {
+            SurelyCalls++;
+            var r = inner.SurelyWord(text, start, end);
+            SurelyTrue += r ? 1 : 0;
+            return r;
+        }
+
+        public bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states)
+        {
+            SureCalls++;
+            SureChars += text.Length;
+            return inner.SureBoundaries(text, states);
+        }
 
         public IReadOnlyList<int> Boundaries(string text)
         {

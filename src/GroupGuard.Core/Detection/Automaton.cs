@@ -134,8 +134,13 @@ internal sealed class Automaton
 
     public int StateCount => _states.Length;
 
-    /// <summary>Builds the automaton; pattern i is reported as i.</summary>
-    public static Automaton Build(IReadOnlyList<string> patterns)
+    /// <summary>
+    /// Builds the automaton; pattern i is reported as i. With <paramref name="digitsAs"/>, every
+    /// decimal digit of the text (any <see cref="char.IsDigit(char)"/>) is read as that character,
+    /// which stands for any digit in the patterns: one table lookup a character instead of a
+    /// Unicode category lookup for every hanzi.
+    /// </summary>
+    public static Automaton Build(IReadOnlyList<string> patterns, char? digitsAs = null)
     {
         // Symbols: 1..n for the characters that occur in patterns, in order of first use.
         var symbolOf = new ushort[65536];
@@ -152,6 +157,17 @@ internal sealed class Automaton
                     }
 
                     symbolOf[c] = (ushort)++symbols;
+                }
+            }
+        }
+
+        if (digitsAs is { } mark)
+        {
+            for (var c = 0; c < symbolOf.Length; c++)
+            {
+                if (char.IsDigit((char)c))
+                {
+                    symbolOf[c] = symbolOf[mark];
                 }
             }
         }

@@ -113,7 +113,7 @@ internal sealed class Triggers
             }
         }
 
-        return new Triggers(Automaton.Build(patterns), [.. bits], [.. combosOf.Select(l => l?.ToArray() ?? [])], [.. combos], needs);
+        return new Triggers(Automaton.Build(patterns, digitsAs: RequiredLiterals.DigitMark), [.. bits], [.. combosOf.Select(l => l?.ToArray() ?? [])], [.. combos], needs);
     }
 
     /// <summary>
@@ -132,7 +132,7 @@ internal sealed class Triggers
         Span<ulong> seen = words <= 64 ? stackalloc ulong[words] : new ulong[words];
         foreach (var c in light)
         {
-            state = automaton.Next(state, char.IsDigit(c) ? RequiredLiterals.DigitMark : c);
+            state = automaton.Next(state, c); // a digit is read as RequiredLiterals.DigitMark (Build)
             if (!automaton.HasOutputs(state))
             {
                 continue;

@@ -80,201 +80,291 @@ internal static class JiebaDictionary
     }
 
     /// <summary>
-    /// Whether [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="text"/> is
-    /// certainly a word of <see cref="Cut"/>'s segmentation of the text, without cutting it: it is
-    /// a forced term (two or more hanzi, at a frequency above any split of itself, see
-    /// <see cref="ApplyTerms"/>), and no dictionary word of two or more characters starts before
-    /// either end and runs past it. Then every path through the text's word graph is cut at both
-    /// ends, the best path takes the term whole rather than in pieces, and the HMM, which only
-    /// regroups runs of single characters, never touches it. False: not known (also when the lock
-    /// is not had within <paramref name="timeout"/>).
+    /// A <see cref="WordGraph"/> over the first <paramref name="length"/> characters of
+    /// <paramref name="text"/>, or null when this jieba.NET has no table to read (never sure).
     /// </summary>
-    public static bool SurelyWord(ReadOnlySpan<char> text, int start, int end, TimeSpan timeout)
-    {
-        if (start < 0 || end > text.Length || end - start < MinimumForcedTermLength || Trie.Value is not { } trie)
-        {
-            return false;
-        }
-
-        foreach (var c in text[start..end])
-        {
-            if (c is < '\u4E00' or > '\u9FD5')
-            {
-                return false; // outside the hanzi Jieba keeps in one block
-            }
-        }
-
-        if (!Gate.TryEnterReadLock(timeout))
-        {
-            return false;
-        }
-
-        try
-        {
-            return ForcedLookup.Contains(text[start..end]) && !WordAcross(trie, text, start) && !WordAcross(trie, text, end);
-        }
-        finally
-        {
-            Gate.ExitReadLock();
-        }
-    }
+    public static WordGraph? GraphOver(char[] text, int length) =>
+        Trie.Value is { } trie ? new WordGraph(trie, text, length) : null;
 
     /// <summary>
-    /// The offsets of <paramref name="text"/> where <see cref="Cut"/> surely puts a word boundary
-    /// (1), surely does not (0), or leaves it to the HMM (-1), from the path Jieba takes through
-    /// each block's word graph, computed here as Jieba computes it (the same dictionary, the same
-    /// sums of log frequencies in the same order, the first best step on a tie). Words of the path
-    /// are kept whole; a run of single characters is cut after each when the run is a dictionary
-    /// word, else by the HMM, whose cuts inside the run are not known. Outside blocks every
-    /// character is a word (\r\n one). Needs nothing but the read lock; false when that is not had.
+    /// What one text's word graph says, read from jieba.NET's own table of words and their prefixes,
+    /// with each position's dictionary words looked up once and kept: the windows that a message's
+    /// word and target checks read overlap, and a lookup in the large table is most of their cost.
+    /// Every question takes the read lock (false when it is not had in time), and what is kept is
+    /// dropped when a term update has changed the table since.
     /// </summary>
-    public static bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states, TimeSpan timeout)
+    internal sealed class WordGraph
     {
-        if (Trie.Value is not { } trie || !Gate.TryEnterReadLock(timeout))
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _trie;
+        private readonly char[] _text;
+        private readonly int _length;
+
+        // Per position: where its words start in _ends/_logs, or -1 while not looked up; then how many.
+        private readonly int[] _rowStart;
+        private readonly byte[] _rowLength;
+        private int[] _ends = new int[64];
+        private double[] _logs = new double[64];
+        private int _count;
+        private long _generation;
+
+        internal WordGraph(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> trie, char[] text, int length)
         {
+            _trie = trie;
+            _text = text;
+            _length = length;
+            _rowStart = new int[length];
+            _rowLength = new byte[length];
+            _rowStart.AsSpan().Fill(-1);
+            _generation = Interlocked.Read(ref s_generation);
+        }
+
+        /// <summary>
+        /// Whether [<paramref name="start"/>, <paramref name="end"/>) is certainly one word of
+        /// <see cref="Cut"/>'s segmentation of the window [<paramref name="from"/>, <paramref name="to"/>)
+        /// (offsets in the text), without cutting it: it is a forced term (two or more hanzi, at a
+        /// frequency above any split of itself, see <see cref="ApplyTerms"/>), and no dictionary word of
+        /// the window starts before either end and runs past it. Then every path through the window's
+        /// word graph is cut at both ends, the best path takes the term whole rather than in pieces,
+        /// and the HMM, which only regroups runs of single characters, never touches it. False: not
+        /// known (also when the lock is not had within <paramref name="timeout"/>).
+        /// </summary>
+        public bool SurelyWord(int from, int to, int start, int end, TimeSpan timeout)
+        {
+            if (from < 0 || to > _length || start < from || end > to || end - start < MinimumForcedTermLength)
+            {
+                return false;
+            }
+
+            foreach (var c in _text.AsSpan(start, end - start))
+            {
+                if (c is < '\u4E00' or > '\u9FD5')
+                {
+                    return false; // outside the hanzi Jieba keeps in one block
+                }
+            }
+
+            if (!Gate.TryEnterReadLock(timeout))
+            {
+                return false;
+            }
+
+            try
+            {
+                Refresh();
+                return ForcedLookup.Contains(_text.AsSpan(start, end - start)) && !WordAcross(from, to, start) && !WordAcross(from, to, end);
+            }
+            finally
+            {
+                Gate.ExitReadLock();
+            }
+        }
+
+        /// <summary>
+        /// The offsets of the window [<paramref name="from"/>, <paramref name="to"/>) where
+        /// <see cref="Cut"/> of the window surely puts a word boundary (1), surely does not (0), or
+        /// leaves it to the HMM (-1), into <paramref name="states"/> (one more than the window's
+        /// length), from the path Jieba takes through each block's word graph, computed here as Jieba
+        /// computes it (the same dictionary, the same sums of log frequencies in the same order, the
+        /// first best step on a tie). Words of the path are kept whole; a run of single characters is
+        /// cut after each when the run is a dictionary word, else by the HMM, whose cuts inside the
+        /// run are not known. Outside blocks every character is a word (\r\n one). False when the
+        /// read lock is not had within <paramref name="timeout"/>.
+        /// </summary>
+        public bool SureBoundaries(int from, int to, Span<sbyte> states, TimeSpan timeout)
+        {
+            if (from < 0 || to > _length || from > to || states.Length != to - from + 1 || !Gate.TryEnterReadLock(timeout))
+            {
+                return false;
+            }
+
+            try
+            {
+                Refresh();
+                var text = _text.AsSpan(from, to - from);
+                var logTotal = Math.Log(WordDictionary.Instance.Total);
+                states[text.Length] = 1;
+                for (var i = 0; i < text.Length;)
+                {
+                    if (!JiebaWordSegmenter.IsJiebaWordChar(text[i]))
+                    {
+                        states[i] = JiebaWordSegmenter.IsInsideSurrogatePair(text, i) ? (sbyte)0 : (sbyte)1;
+                        if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                        {
+                            states[++i] = 0;
+                        }
+
+                        i++;
+                        continue;
+                    }
+
+                    var end = i;
+                    while (end < text.Length && JiebaWordSegmenter.IsJiebaWordChar(text[end]))
+                    {
+                        end++;
+                    }
+
+                    Route(logTotal, from + i, from + end, states[i..]);
+                    i = end;
+                }
+
+                return true;
+            }
+            finally
+            {
+                Gate.ExitReadLock();
+            }
+        }
+
+        /// <summary>A term update since the rows were read: they may be stale, read again. Under the read lock.</summary>
+        private void Refresh()
+        {
+            var generation = Interlocked.Read(ref s_generation);
+            if (generation != _generation)
+            {
+                _rowStart.AsSpan().Fill(-1);
+                _count = 0;
+                _generation = generation;
+            }
+        }
+
+        /// <summary>
+        /// The dictionary words (frequency above zero) that start at <paramref name="at"/>: their last
+        /// offsets, ascending, and the logarithms of their frequencies. The table holds every prefix of
+        /// every word (at frequency 0), so the walk ends where no word goes on. Under the read lock.
+        /// </summary>
+        private (ReadOnlyMemory<int> Ends, ReadOnlyMemory<double> Logs) Row(int at)
+        {
+            if (_rowStart[at] < 0)
+            {
+                var first = _count;
+                for (var x = at; x < _length && _trie.TryGetValue(_text.AsSpan(at, x + 1 - at), out var frequency); x++)
+                {
+                    if (frequency > 0 && _count - first < byte.MaxValue)
+                    {
+                        if (_count == _ends.Length)
+                        {
+                            Array.Resize(ref _ends, _count * 2);
+                            Array.Resize(ref _logs, _count * 2);
+                        }
+
+                        _ends[_count] = x;
+                        _logs[_count] = Math.Log(frequency);
+                        _count++;
+                    }
+                }
+
+                _rowStart[at] = first;
+                _rowLength[at] = (byte)(_count - first);
+            }
+
+            return (_ends.AsMemory(_rowStart[at], _rowLength[at]), _logs.AsMemory(_rowStart[at], _rowLength[at]));
+        }
+
+        /// <summary>Whether a dictionary word within [from, to) starts before <paramref name="at"/> and ends after it. Under the read lock.</summary>
+        private bool WordAcross(int from, int to, int at)
+        {
+            if (at <= from || at >= to)
+            {
+                return false;
+            }
+
+            // No word is longer than the longest, so none that runs across starts further back.
+            for (var start = at - 1; start >= Math.Max(from, at - _longest + 1); start--)
+            {
+                foreach (var end in Row(start).Ends.Span)
+                {
+                    if (end + 1 > at && end < to)
+                    {
+                        return true;
+                    }
+                }
+            }
+
             return false;
         }
 
-        try
+        // The best path through the block [from, to) (offsets in the text), as Jieba's CutDag takes it,
+        // and what it says of each offset. Under the read lock.
+        private void Route(double logTotal, int from, int to, Span<sbyte> states)
         {
-            var logTotal = Math.Log(WordDictionary.Instance.Total);
-            states[text.Length] = 1;
-            for (var i = 0; i < text.Length;)
+            var n = to - from;
+            Span<double> score = n < 256 ? stackalloc double[n + 1] : new double[n + 1];
+            Span<int> last = n < 256 ? stackalloc int[n] : new int[n]; // the end (inclusive) of the best first step from each offset
+            score[n] = 0;
+            for (var i = n - 1; i >= 0; i--)
             {
-                if (!JiebaWordSegmenter.IsJiebaWordChar(text[i]))
-                {
-                    states[i] = JiebaWordSegmenter.IsInsideSurrogatePair(text, i) ? (sbyte)0 : (sbyte)1;
-                    if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                    {
-                        states[++i] = 0;
-                    }
-
-                    i++;
-                    continue;
-                }
-
-                var end = i;
-                while (end < text.Length && JiebaWordSegmenter.IsJiebaWordChar(text[end]))
-                {
-                    end++;
-                }
-
-                Route(trie, logTotal, text[i..end], states[i..]);
-                i = end;
-            }
-
-            return true;
-        }
-        finally
-        {
-            Gate.ExitReadLock();
-        }
-    }
-
-    // The best path through one block, as Jieba's CutDag takes it, and what it says of each offset.
-    private static void Route(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> trie, double logTotal, ReadOnlySpan<char> block, Span<sbyte> states)
-    {
-        var n = block.Length;
-        var score = new double[n + 1];
-        var last = new int[n]; // the end (inclusive) of the best first step from each offset
-        for (var i = n - 1; i >= 0; i--)
-        {
-            var best = double.MinValue;
-            var key = -1;
-            var any = false;
-            for (var x = i; x < n && trie.TryGetValue(block[i..(x + 1)], out var frequency); x++)
-            {
-                if (frequency > 0)
+                var best = double.MinValue;
+                var key = -1;
+                var any = false;
+                var (ends, logs) = Row(from + i);
+                var endSpan = ends.Span;
+                var logSpan = logs.Span;
+                for (var k = 0; k < endSpan.Length && endSpan[k] < to; k++)
                 {
                     any = true;
-                    var value = Math.Log(frequency) - logTotal + score[x + 1];
+                    var x = endSpan[k] - from;
+                    var value = logSpan[k] - logTotal + score[x + 1];
                     if (best < value)
                     {
                         (best, key) = (value, x);
                     }
                 }
-            }
 
-            if (!any)
-            {
-                // Not a word at all: one character, at Jieba's default frequency of 1.
-                (best, key) = (Math.Log(1) - logTotal + score[i + 1], i);
-            }
-
-            score[i] = best;
-            last[i] = key;
-        }
-
-        // Walk the path: a word's inside is no boundary; a run of single characters (Jieba's buffer)
-        // is cut after each character when the run is a dictionary word, else the HMM decides.
-        var run = -1;
-        for (var x = 0; x <= n;)
-        {
-            var single = x < n && last[x] == x;
-            if (single)
-            {
-                run = run < 0 ? x : run;
-                x++;
-                continue;
-            }
-
-            if (run >= 0)
-            {
-                var known = x - run == 1 || (trie.TryGetValue(block[run..x], out var frequency) && frequency > 0);
-                states[run] = 1;
-                for (var k = run + 1; k < x; k++)
+                if (!any)
                 {
-                    states[k] = known ? (sbyte)1 : (sbyte)-1;
+                    // Not a word at all: one character, at Jieba's default frequency of 1.
+                    (best, key) = (Math.Log(1) - logTotal + score[i + 1], i);
                 }
 
-                run = -1;
+                score[i] = best;
+                last[i] = key;
             }
 
-            if (x == n)
+            // Walk the path: a word's inside is no boundary; a run of single characters (Jieba's buffer)
+            // is cut after each character when the run is a dictionary word, else the HMM decides.
+            var run = -1;
+            for (var x = 0; x <= n;)
             {
-                break;
-            }
+                var single = x < n && last[x] == x;
+                if (single)
+                {
+                    run = run < 0 ? x : run;
+                    x++;
+                    continue;
+                }
 
-            states[x] = 1;
-            for (var k = x + 1; k <= last[x]; k++)
-            {
-                states[k] = 0;
-            }
+                if (run >= 0)
+                {
+                    var known = x - run == 1 || Row(from + run).Ends.Span.Contains(from + x - 1);
+                    states[run] = 1;
+                    for (var k = run + 1; k < x; k++)
+                    {
+                        states[k] = known ? (sbyte)1 : (sbyte)-1;
+                    }
 
-            x = last[x] + 1;
-        }
+                    run = -1;
+                }
 
-        states[n] = 1;
-    }
-
-    /// <summary>Whether a word of the dictionary (frequency above zero) starts before <paramref name="at"/> and ends after it. Needs the read lock.</summary>
-    private static bool WordAcross(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> trie, ReadOnlySpan<char> text, int at)
-    {
-        if (at <= 0 || at >= text.Length)
-        {
-            return false;
-        }
-
-        // The dictionary holds every prefix of every word (at frequency 0), so each walk ends where
-        // no word goes on; and no word is longer than the longest, so none starts further back.
-        for (var from = at - 1; from >= Math.Max(0, at - _longest + 1); from--)
-        {
-            for (var to = from + 1; to <= text.Length; to++)
-            {
-                if (!trie.TryGetValue(text[from..to], out var frequency))
+                if (x == n)
                 {
                     break;
                 }
 
-                if (to > at && frequency > 0)
+                states[x] = 1;
+                for (var k = x + 1; k <= last[x]; k++)
                 {
-                    return true;
+                    states[k] = 0;
                 }
-            }
-        }
 
-        return false;
+                x = last[x] + 1;
+            }
+
+            states[n] = 1;
+        }
     }
+
+    /// <summary>Counts term updates that changed the table; a <see cref="WordGraph"/> drops what it read before one.</summary>
+    private static long s_generation;
 
     /// <summary>jieba.NET's own word and prefix table (internal to it), read for <see cref="SurelyWord"/>; null if this jieba.NET has none.</summary>
     private static readonly Lazy<Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>?> Trie = new(() =>
@@ -361,6 +451,8 @@ internal static class JiebaDictionary
             Gate.EnterWriteLock();
             try
             {
+                // Before any write: a graph read after this (even after a failure half-way) reads again.
+                Interlocked.Increment(ref s_generation);
                 foreach (var term in dropped)
                 {
                     var original = OriginalFrequency[term];

@@ -65,36 +65,67 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
         }
     }
 
-    public bool SurelyWord(ReadOnlySpan<char> text, int start, int end)
+    public bool SurelyWord(ReadOnlySpan<char> text, int start, int end) =>
+        PathsOver(text.ToArray(), text.Length) is { } paths && paths.SurelyWord(0, text.Length, start, end);
+
+    public bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states) =>
+        PathsOver(text.ToArray(), text.Length) is { } paths && paths.SureBoundaries(0, text.Length, states);
+
+    public IWordPaths? PathsOver(char[] text, int length)
     {
+        ArgumentNullException.ThrowIfNull(text);
         try
         {
-            return JiebaDictionary.SurelyWord(text, start, end, LockTimeout);
+            return length is >= 0 and <= MaxPathsLength && length <= text.Length && JiebaDictionary.GraphOver(text, length) is { } graph ? new Paths(graph) : null;
         }
-#pragma warning disable CA1031 // Not known is always a safe answer: the caller segments.
+#pragma warning disable CA1031 // Nothing known is always a safe answer: the caller segments.
         catch (Exception)
 #pragma warning restore CA1031
         {
-            return false;
+            return null;
         }
     }
 
-    public bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states)
+    /// <summary>
+    /// Longest text a <see cref="PathsOver"/> reader is made for: it keeps a row per character, so a
+    /// megabyte of hostile text asks per window instead (each window is cut in pieces of
+    /// <see cref="MaxPieceLength"/> anyway).
+    /// </summary>
+    internal const int MaxPathsLength = 16 * 1024;
+
+    private sealed class Paths(JiebaDictionary.WordGraph graph) : IWordPaths
     {
-        if (text.Length > MaxPieceLength || states.Length != text.Length + 1)
+        public bool SurelyWord(int from, int to, int start, int end)
         {
-            return false; // Segment would cut it in pieces
+            try
+            {
+                return graph.SurelyWord(from, to, start, end, LockTimeout);
+            }
+#pragma warning disable CA1031 // Not known is always a safe answer: the caller segments.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return false;
+            }
         }
 
-        try
+        public bool SureBoundaries(int from, int to, Span<sbyte> states)
         {
-            return JiebaDictionary.SureBoundaries(text, states, LockTimeout);
-        }
+            if (to - from > MaxPieceLength)
+            {
+                return false; // Segment would cut it in pieces
+            }
+
+            try
+            {
+                return graph.SureBoundaries(from, to, states, LockTimeout);
+            }
 #pragma warning disable CA1031 // Not known is always a safe answer: the caller segments.
-        catch (Exception)
+            catch (Exception)
 #pragma warning restore CA1031
-        {
-            return false;
+            {
+                return false;
+            }
         }
     }
 

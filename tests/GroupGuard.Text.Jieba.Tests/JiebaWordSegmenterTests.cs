@@ -326,6 +326,82 @@ public sealed class JiebaWordSegmenterTests
     }
 
     /// <summary>
+    /// One reader over a whole line (what a message's word and target checks share) answers every
+    /// window of it as a fresh look at that window alone does: the words it remembers from one
+    /// window change nothing for the next.
+    /// </summary>
+    [Fact]
+    public void A_reader_over_a_line_answers_each_window_as_the_window_alone()
+    {
+        var lines = Fixtures().Where(l => l.Length is > 8 and <= 400).Take(3000).ToList();
+        UseTerms("白粉", "傻逼", "兼职", "刷单", "微信");
+        var random = new Random(7);
+        var windows = 0;
+        foreach (var line in lines)
+        {
+            var paths = _segmenter.PathsOver(line.ToCharArray(), line.Length);
+            Assert.NotNull(paths);
+            for (var k = 0; k < 6; k++)
+            {
+                var from = random.Next(line.Length);
+                var to = Math.Min(line.Length, from + 1 + random.Next(48));
+                var shared = new sbyte[to - from + 1];
+                var alone = new sbyte[to - from + 1];
+                Assert.True(paths.SureBoundaries(from, to, shared));
+                Assert.True(_segmenter.SureBoundaries(line.AsSpan(from, to - from), alone));
+                Assert.Equal(alone, shared);
+                for (var start = from; start + 2 <= to; start++)
+                {
+                    var end = Math.Min(to, start + 2 + (k % 2));
+                    Assert.Equal(_segmenter.SurelyWord(line.AsSpan(from, to - from), start - from, end - from), paths.SurelyWord(from, to, start, end));
+                }
+
+                windows++;
+            }
+        }
+
+        Assert.True(windows > 1000, $"only {windows} windows compared");
+    }
+
+    [Fact]
+    public void A_reader_made_before_a_term_update_answers_with_the_new_terms()
+    {
+        const string Text = "你这个傻逼真是脑残";
+        var paths = _segmenter.PathsOver(Text.ToCharArray(), Text.Length)!;
+        var before = new sbyte[Text.Length + 1];
+        Assert.True(paths.SureBoundaries(0, Text.Length, before));
+        Assert.False(paths.SurelyWord(0, 3, 1, 3)); // 这个 is no forced term yet
+
+        UseTerms("这个");
+
+        Assert.True(paths.SurelyWord(0, 3, 1, 3));
+        var after = new sbyte[Text.Length + 1];
+        Assert.True(paths.SureBoundaries(0, Text.Length, after));
+        var fresh = new sbyte[Text.Length + 1];
+        Assert.True(_segmenter.SureBoundaries(Text, fresh));
+        Assert.Equal(fresh, after);
+
+        // The words it looked up before the update are looked up again: 卖白, new, runs across 白粉's start.
+        UseTerms("白粉");
+        var sale = _segmenter.PathsOver("他在卖白粉".ToCharArray(), 5)!;
+        Assert.True(sale.SurelyWord(0, 5, 3, 5));
+        UseTerms("白粉", "卖白");
+        Assert.False(sale.SurelyWord(0, 5, 3, 5));
+    }
+
+    [Fact]
+    public void A_reader_refuses_windows_outside_its_text_and_texts_past_its_limit()
+    {
+        const string Text = "他在卖白粉";
+        var paths = _segmenter.PathsOver(Text.ToCharArray(), Text.Length)!;
+        Assert.False(paths.SureBoundaries(2, 9, new sbyte[8]));
+        Assert.False(paths.SureBoundaries(0, 5, new sbyte[3])); // states of the wrong length
+        Assert.False(paths.SurelyWord(0, 5, 3, 9));
+        Assert.Null(_segmenter.PathsOver(new char[JiebaWordSegmenter.MaxPathsLength + 1], JiebaWordSegmenter.MaxPathsLength + 1));
+        Assert.Null(_segmenter.PathsOver(Text.ToCharArray(), Text.Length + 1));
+    }
+
+    /// <summary>
     /// On every fixture line, with the fixtures' frequent pairs and triples forced as terms, what
     /// SureBoundaries knows of an offset is what Jieba's cut says, and it knows most offsets.
     /// </summary>

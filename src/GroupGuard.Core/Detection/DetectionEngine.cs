@@ -797,6 +797,8 @@ internal sealed class DetectionEngine
         private int _sureFrom = -1;
         private int _sureTo = -1;
         private int _routes;
+        private IWordPaths? _paths;
+        private bool _pathsAsked;
 
         /// <summary>
         /// The word boundaries of the folded range [from, to), offsets from <paramref name="from"/>,
@@ -841,14 +843,32 @@ internal sealed class DetectionEngine
 
             _routes++;
             var states = new sbyte[to - from + 1];
-            _sure = segmenter.SureBoundaries(folded.Chars.AsSpan(from, to - from), states) ? states : null;
+            _sure = (Paths is { } paths ? paths.SureBoundaries(from, to, states) : segmenter.SureBoundaries(folded.Chars.AsSpan(from, to - from), states)) ? states : null;
             (_sureFrom, _sureTo) = (from, to);
             return _sure;
         }
 
         /// <summary>Whether the segmenter knows, without segmenting, that [start, end) is a word of the folded range [from, to).</summary>
         public bool SurelyWord(int from, int to, int start, int end) =>
-            segmenter.SurelyWord(folded.Chars.AsSpan(from, to - from), start - from, end - from);
+            Paths is { } paths ? paths.SurelyWord(from, to, start, end) : segmenter.SurelyWord(folded.Chars.AsSpan(from, to - from), start - from, end - from);
+
+        /// <summary>
+        /// The segmenter's reader of the message's paths, asked for once: the word and target checks
+        /// of one message read overlapping windows, and it looks each position's words up only once.
+        /// </summary>
+        private IWordPaths? Paths
+        {
+            get
+            {
+                if (!_pathsAsked)
+                {
+                    _pathsAsked = true;
+                    _paths = segmenter.PathsOver(folded.Chars, folded.Count);
+                }
+
+                return _paths;
+            }
+        }
 
         /// <summary>Whether <paramref name="c"/> written twice is one word (妈妈, 屁屁); out of budget, not.</summary>
         public bool IsDoubledWord(char c)

@@ -36,4 +36,25 @@ public interface IWordSegmenter
     /// nothing is known (the caller segments). Never throws.
     /// </summary>
     bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states) => false;
+
+    /// <summary>
+    /// <see cref="SurelyWord"/> and <see cref="SureBoundaries"/> for windows of one text (the first
+    /// <paramref name="length"/> characters of <paramref name="text"/>, which must not change while
+    /// the answer is used), remembering what it looks up so that overlapping windows cost little
+    /// more than one. Null when the segmenter has nothing of the kind: the caller asks per window.
+    /// </summary>
+    IWordPaths? PathsOver(char[] text, int length) => null;
+}
+
+/// <summary>
+/// What <see cref="IWordSegmenter.SurelyWord"/> and <see cref="IWordSegmenter.SureBoundaries"/>
+/// say of a window [from, to) of one text, offsets in the text. Not thread-safe; never throws.
+/// </summary>
+public interface IWordPaths
+{
+    /// <summary><see cref="IWordSegmenter.SurelyWord"/> of the window, for [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    bool SurelyWord(int from, int to, int start, int end);
+
+    /// <summary><see cref="IWordSegmenter.SureBoundaries"/> of the window: <paramref name="states"/> holds one more than its length.</summary>
+    bool SureBoundaries(int from, int to, Span<sbyte> states);
 }

@@ -275,11 +275,12 @@ internal sealed class Automaton
 
     /// <summary>The state after reading <paramref name="c"/> in <paramref name="state"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public int Next(int state, char c)
-    {
-        var symbol = _symbolOf[c];
-        return symbol == 0 ? 0 : NextSymbol(state, symbol, _states[state & IdMask].InSymbol);
-    }
+    public int Next(int state, char c) => NextOn(state, _symbolOf[c]);
+
+    /// <summary>The state after <paramref name="symbol"/> (0: a character in no pattern).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int NextOn(int state, ushort symbol) =>
+        symbol == 0 ? 0 : NextSymbol(state, symbol, _states[state & IdMask].InSymbol);
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static int PairHash(ushort a, ushort b) => (int)((((uint)a << 16) | b) * 0x9E3779B1u >> (32 - PairBits));

@@ -31,6 +31,7 @@ internal sealed class DetectionEngine
     // _regexRules the trigger bits it needs, per rule of _detectorRules the bits each part of its
     // detector needs (null: no parts, it always runs). A rule or part that needs none always runs.
     private readonly Triggers? _triggers;
+    private readonly ushort[]? _triggerSymbols;
     private readonly ulong[] _regexNeeds;
     private readonly ulong[]?[] _partNeeds;
     private readonly bool _someAlwaysRun;
@@ -129,6 +130,7 @@ internal sealed class DetectionEngine
         var parts = _detectorRules.Select(r => _rules[r].Detector!.Parts.Take(64).Select(DetectorLiterals).ToArray()).ToArray();
         var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!)).Concat(parts.SelectMany(p => p)).ToList();
         _triggers = triggers ? Triggers.Build(required) : null;
+        _triggerSymbols = _triggers?.RawSymbols(_folder.Table);
         var needs = _triggers is null ? new ulong[required.Count] : [.. _triggers.Needs];
         _regexNeeds = needs[.._regexRules.Length];
         _partNeeds = new ulong[]?[_detectorRules.Length];
@@ -230,8 +232,13 @@ internal sealed class DetectionEngine
         var seen = ulong.MaxValue;
         if (_triggers is not null)
         {
-            light = _folder.FoldLight(text);
-            seen = _triggers.Find(light.Text, _triggers.All);
+            // Straight from the text through a table; the light fold is written out only when a
+            // character needs it, or later for the regexes that run.
+            if (!_triggers.TryFindInRaw(text, _triggerSymbols!, _triggers.All, out seen))
+            {
+                light = _folder.FoldLight(text);
+                seen = _triggers.Find(light.Text, _triggers.All);
+            }
             if (!mayMatch && !_someAlwaysRun && !AnyTriggered(seen))
             {
                 return [];

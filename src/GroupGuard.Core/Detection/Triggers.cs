@@ -123,50 +123,140 @@ internal sealed class Triggers
     /// </summary>
     public ulong Find(ReadOnlySpan<char> light, ulong wanted)
     {
-        var automaton = _automaton;
-        ulong found = 0;
-        var state = 0;
-
-        // Which patterns were seen, for combinations; on the stack (a few hundred patterns at most, usually).
-        var words = _combos.Length == 0 ? 0 : (_bitsOfPattern.Length + 63) >> 6;
-        Span<ulong> seen = words <= 64 ? stackalloc ulong[words] : new ulong[words];
+        var walk = new Walk(this);
         foreach (var c in light)
         {
-            state = automaton.Next(state, c); // a digit is read as RequiredLiterals.DigitMark (Build)
-            if (!automaton.HasOutputs(state))
-            {
-                continue;
-            }
-
-            foreach (var id in automaton.Outputs(state))
-            {
-                found |= _bitsOfPattern[id];
-                if (words != 0 && (seen[id >> 6] & (1UL << (id & 63))) == 0)
-                {
-                    seen[id >> 6] |= 1UL << (id & 63);
-                    foreach (var combo in _combosOfPattern[id])
-                    {
-                        var (parts, bit) = _combos[combo];
-                        var all = true;
-                        foreach (var p in parts)
-                        {
-                            all &= (seen[p >> 6] & (1UL << (p & 63))) != 0;
-                        }
-
-                        if (all)
-                        {
-                            found |= bit;
-                        }
-                    }
-                }
-            }
-
-            if ((found & wanted) == wanted)
+            if (walk.Step(_automaton.Symbols[c], wanted))
             {
                 break;
             }
         }
 
-        return found;
+        return walk.Found;
     }
+
+    /// <summary>
+    /// A table for <see cref="TryFindInRaw"/>: for each UTF-16 unit, the automaton symbol of what
+    /// the light fold writes for it (<paramref name="foldTable"/>, <see cref="Text.TextFolder.Table"/>):
+    /// its one folded character, <see cref="Dropped"/> when it writes nothing, or
+    /// <see cref="NeedsLightFold"/> when only the light fold itself can tell (emoji, rare letters).
+    /// </summary>
+    public ushort[] RawSymbols(uint[] foldTable)
+    {
+        var symbols = new ushort[foldTable.Length];
+        for (var c = 0; c < foldTable.Length; c++)
+        {
+            var entry = foldTable[c];
+            var flags = Text.CharTables.Flags(entry);
+
+            // The automaton gives out at most 65,534 symbols: a character of the last one would take
+            // the light fold, which is still right.
+            symbols[c] = (flags & Text.CharFlags.KindMask) switch
+            {
+                Text.CharFlags.Keep or Text.CharFlags.Skip => _automaton.Symbols[Text.CharTables.FoldedChar(entry)],
+                Text.CharFlags.Drop => Dropped,
+                _ when (flags & Text.CharFlags.LatinVariant) != 0 => _automaton.Symbols[Text.CharTables.FoldedChar(entry)],
+                _ => NeedsLightFold,
+            };
+        }
+
+        return symbols;
+    }
+
+    /// <summary>In <see cref="RawSymbols"/>: the light fold writes nothing for this unit.</summary>
+    public const ushort Dropped = ushort.MaxValue;
+
+    /// <summary>In <see cref="RawSymbols"/>: only the light fold tells what this unit becomes.</summary>
+    public const ushort NeedsLightFold = ushort.MaxValue - 1;
+
+    /// <summary>
+    /// <see cref="Find"/> on the light fold of <paramref name="text"/> without writing the fold out,
+    /// through <paramref name="rawSymbols"/> (<see cref="RawSymbols"/>). False when a character
+    /// needs the light fold itself: then fold and <see cref="Find"/>.
+    /// </summary>
+    public bool TryFindInRaw(string text, ushort[] rawSymbols, ulong wanted, out ulong found)
+    {
+        var walk = new Walk(this);
+        foreach (var c in text)
+        {
+            var symbol = rawSymbols[c];
+            if (symbol >= NeedsLightFold)
+            {
+                if (symbol == Dropped)
+                {
+                    continue;
+                }
+
+                found = 0;
+                return false;
+            }
+
+            if (walk.Step(symbol, wanted))
+            {
+                break;
+            }
+        }
+
+        found = walk.Found;
+        return true;
+    }
+
+    /// <summary>One walk of the automaton: the state, the bits found, and which patterns were seen (for combinations).</summary>
+    private ref struct Walk
+    {
+        private readonly Triggers _triggers;
+        private readonly Span<ulong> _seen;
+        private int _state;
+
+        public Walk(Triggers triggers)
+        {
+            _triggers = triggers;
+            var words = triggers._combos.Length == 0 ? 0 : (triggers._bitsOfPattern.Length + 63) >> 6;
+
+            // A few hundred patterns at most, usually: a small array, reused by the thread.
+            _seen = words == 0 ? default : (t_seen is { } kept && kept.Length >= words ? kept : t_seen = new ulong[words]).AsSpan(0, words);
+            _seen.Clear();
+        }
+
+        public ulong Found { get; private set; }
+
+        /// <summary>Reads one symbol; true once every bit of <paramref name="wanted"/> is found.</summary>
+        public bool Step(ushort symbol, ulong wanted)
+        {
+            var automaton = _triggers._automaton;
+            _state = automaton.NextOn(_state, symbol);
+            if (!automaton.HasOutputs(_state))
+            {
+                return false;
+            }
+
+            foreach (var id in automaton.Outputs(_state))
+            {
+                Found |= _triggers._bitsOfPattern[id];
+                if (!_seen.IsEmpty && (_seen[id >> 6] & (1UL << (id & 63))) == 0)
+                {
+                    _seen[id >> 6] |= 1UL << (id & 63);
+                    foreach (var combo in _triggers._combosOfPattern[id])
+                    {
+                        var (parts, bit) = _triggers._combos[combo];
+                        var all = true;
+                        foreach (var p in parts)
+                        {
+                            all &= (_seen[p >> 6] & (1UL << (p & 63))) != 0;
+                        }
+
+                        if (all)
+                        {
+                            Found |= bit;
+                        }
+                    }
+                }
+            }
+
+            return (Found & wanted) == wanted;
+        }
+    }
+
+    [ThreadStatic]
+    private static ulong[]? t_seen;
 }

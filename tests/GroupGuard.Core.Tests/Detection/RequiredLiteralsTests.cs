@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using GroupGuard.Core.Detection;
+using GroupGuard.Core.Text;
 
 namespace GroupGuard.Core.Tests.Detection;
 
@@ -83,6 +84,42 @@ public sealed class RequiredLiteralsTests
         Assert.True(Runs("总价面议", 1));
         Assert.True(Runs("第３名", 2)); // a full-width digit is a digit
         Assert.False(Runs("第三名", 2));
+    }
+
+    /// <summary>
+    /// The walk straight over the message (a table from each character to the symbol of its light
+    /// fold) finds what the walk over the written-out light fold finds, or says it cannot, on text
+    /// with full-width and other digits, case, interference, dropped marks and emoji.
+    /// </summary>
+    [Theory]
+    [InlineData("快加微信，5个苹果20元")]
+    [InlineData("快加ＷＥＩ信 总价 ３８８ 元")]
+    [InlineData("加\u200b微\u200d信，总\u00ad价")] // zero-width characters and a soft hyphen
+    [InlineData("元宵节是١٥号")] // Arabic-Indic digits are digits too
+    [InlineData("加V：abc123，总價面議")]
+    [InlineData("快加微信😀5元")] // an emoji: only the light fold can tell
+    [InlineData("第三名")]
+    [InlineData("")]
+    public void The_walk_over_the_raw_text_finds_what_the_walk_over_the_light_fold_finds(string text)
+    {
+        var digitAndYuan = $"元{RequiredLiterals.And}{Digit}";
+        var triggers = Triggers.Build([
+            [new LiteralSet(["加微信", "加v"])],
+            [new LiteralSet([digitAndYuan, "总价"])],
+            [LiteralSet.AnyDigit],
+        ])!;
+        var folder = TextFolder.Plain;
+        var light = folder.FoldLight(text).Text.ToString();
+        var expected = triggers.Find(light, triggers.All);
+
+        if (triggers.TryFindInRaw(text, triggers.RawSymbols(folder.Table), triggers.All, out var found))
+        {
+            Assert.Equal(expected, found);
+        }
+        else
+        {
+            Assert.Contains(text, c => char.IsSurrogate(c) || folder.Table[c] is var entry && (CharTables.Flags(entry) & CharFlags.KindMask) is not (CharFlags.Keep or CharFlags.Skip or CharFlags.Drop));
+        }
     }
 
     [Theory]

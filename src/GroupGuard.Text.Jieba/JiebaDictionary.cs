@@ -101,7 +101,7 @@ internal static class JiebaDictionary
 
         // Per position: where its words start in _ends/_logs, or -1 while not looked up; then how many.
         private readonly int[] _rowStart;
-        private readonly byte[] _rowLength;
+        private readonly int[] _rowLength;
         private int[] _ends = new int[64];
         private double[] _logs = new double[64];
         private int _count;
@@ -113,7 +113,7 @@ internal static class JiebaDictionary
             _text = text;
             _length = length;
             _rowStart = new int[length];
-            _rowLength = new byte[length];
+            _rowLength = new int[length];
             _rowStart.AsSpan().Fill(-1);
             _generation = Interlocked.Read(ref s_generation);
         }
@@ -239,7 +239,7 @@ internal static class JiebaDictionary
                 var first = _count;
                 for (var x = at; x < _length && _trie.TryGetValue(_text.AsSpan(at, x + 1 - at), out var frequency); x++)
                 {
-                    if (frequency > 0 && _count - first < byte.MaxValue)
+                    if (frequency > 0)
                     {
                         if (_count == _ends.Length)
                         {
@@ -254,7 +254,7 @@ internal static class JiebaDictionary
                 }
 
                 _rowStart[at] = first;
-                _rowLength[at] = (byte)(_count - first);
+                _rowLength[at] = _count - first;
             }
 
             return (_ends.AsMemory(_rowStart[at], _rowLength[at]), _logs.AsMemory(_rowStart[at], _rowLength[at]));

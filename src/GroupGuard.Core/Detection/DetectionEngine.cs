@@ -43,6 +43,9 @@ internal sealed class DetectionEngine
     private readonly TargetWords? _persons;
     private readonly TargetWords? _groups;
 
+    // The group words a denial may stand before (不 in 我们河南人不偷井盖 is right before the hit; 都说 in 都说河南人偷井盖 is not).
+    private readonly TargetWords _negationGroups;
+
     // The fast pass's table: per UTF-16 unit, the automaton symbol of its fold (low 16 bits) and its
     // fold flags (high bits), so one load per character says both what it is and where it leads.
     private readonly uint[] _fast;
@@ -122,6 +125,7 @@ internal sealed class DetectionEngine
         _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
         _persons = _rules.Any(r => r.Target == TermTarget.Person) ? TargetWords.ForPersons(_folder) : null;
         _groups = _rules.Any(r => r.Target == TermTarget.Group) ? TargetWords.ForGroups(_folder) : null;
+        _negationGroups = _groups ?? TargetWords.ForGroups(_folder);
         _automaton = Automaton.Build(patterns);
         _fast = BuildFastTable(_folder.Table, _automaton.Symbols);
         _entries = [.. entries.Select(e => e.ToArray())];
@@ -1003,10 +1007,41 @@ internal sealed class DetectionEngine
         return (from, to);
     }
 
-    /// <summary>One of <paramref name="words"/> ends right before the folded position <paramref name="start"/>, with no clause break between.</summary>
-    private static bool Negated(FoldedText folded, int start, string[] words)
+    /// <summary>
+    /// One of <paramref name="words"/> ends right before the folded position <paramref name="start"/>,
+    /// with no clause break between; or one of two characters or more ends right before a word for
+    /// a people, a region's people or a sex (<c>Text/Data/group-words.txt</c>) that itself ends
+    /// right before it: what is denied or only repeated is then the group's act (都说河南人偷井盖,
+    /// 反对白人歧视黑人), as with 不偷井盖. Not one character there: 不 before a group word is more
+    /// often an idiom (不男不女的恶心样子) than a denial.
+    /// </summary>
+    private bool Negated(FoldedText folded, int start, string[] words)
     {
-        if (words.Length == 0 || folded.ClauseBefore[start])
+        if (words.Length == 0)
+        {
+            return false;
+        }
+
+        if (NegatedAt(folded, start, words))
+        {
+            return true;
+        }
+
+        for (var length = Math.Min(_negationGroups.Longest, start); length >= 2; length--)
+        {
+            var from = start - length;
+            if (_negationGroups.Contains(folded.Chars.AsSpan(from, length)) && !ClauseWithin(folded, from + 1, start + 1) && NegatedAt(folded, from, words, minLength: 2))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool NegatedAt(FoldedText folded, int start, string[] words, int minLength = 1)
+    {
+        if (folded.ClauseBefore[start])
         {
             return false;
         }
@@ -1014,7 +1049,7 @@ internal sealed class DetectionEngine
         var before = folded.Text[..start];
         foreach (var word in words)
         {
-            if (before.EndsWith(word, StringComparison.Ordinal) && !ClauseWithin(folded, start - word.Length + 1, start))
+            if (word.Length >= minLength && before.EndsWith(word, StringComparison.Ordinal) && !ClauseWithin(folded, start - word.Length + 1, start))
             {
                 return true;
             }

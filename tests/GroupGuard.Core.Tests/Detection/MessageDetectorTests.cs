@@ -320,6 +320,30 @@ public sealed class MessageDetectorTests
         Assert.Equal(flagged, verdict.Flagged);
     }
 
+    [Theory]
+    [InlineData("河南人偷井盖", true)]
+    [InlineData("都说河南人偷井盖", false)] // hearsay of the group's act: the word stands before the group word
+    [InlineData("都说偷井盖", false)]
+    [InlineData("都说，河南人偷井盖", true)] // a clause break between them ends the reach
+    [InlineData("都说河南人，偷井盖", true)] // and so does one between the group word and the hit
+    [InlineData("都说我们偷井盖", true)] // 我们 is no group word
+    [InlineData("不河南人偷井盖", true)] // one character before a group word is not taken as a denial
+    [InlineData("不偷井盖", false)] // right before the hit it is
+    public void A_negation_before_a_group_word_that_stands_right_before_a_hit_cancels_it(string text, bool flagged)
+    {
+        var rules = Load("""
+            pack: neg
+            rules:
+              - id: n.region
+                terms: [偷井盖]
+                unless_preceded_by: [不, 都说]
+            """);
+
+        var verdict = MessageDetector.Detect(rules, text, "1");
+
+        Assert.Equal(flagged, verdict.Flagged);
+    }
+
     private static readonly Lazy<RuleSet> PowderInWordMode = new(() => Load("""
         pack: w
         rules:

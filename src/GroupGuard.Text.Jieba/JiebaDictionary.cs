@@ -96,12 +96,12 @@ internal static class JiebaDictionary
     internal sealed class WordGraph
     {
         private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _trie;
-        private readonly char[] _text;
-        private readonly int _length;
+        private char[] _text;
+        private int _length;
 
         // Per position: where its words start in _ends/_logs, or -1 while not looked up; then how many.
-        private readonly int[] _rowStart;
-        private readonly int[] _rowLength;
+        private int[] _rowStart;
+        private int[] _rowLength;
         private int[] _ends = new int[64];
         private double[] _logs = new double[64];
         private int _count;
@@ -111,12 +111,29 @@ internal static class JiebaDictionary
         {
             _trie = trie;
             _text = text;
+            _rowStart = [];
+            _rowLength = [];
+            Reset(text, length);
+        }
+
+        /// <summary>Makes this graph one over another text, keeping its buffers: nothing read of the old text stays.</summary>
+        public void Reset(char[] text, int length)
+        {
+            _text = text;
             _length = length;
-            _rowStart = new int[length];
-            _rowLength = new int[length];
-            _rowStart.AsSpan().Fill(-1);
+            if (_rowStart.Length < length)
+            {
+                _rowStart = new int[length];
+                _rowLength = new int[length];
+            }
+
+            _rowStart.AsSpan(0, length).Fill(-1);
+            _count = 0;
             _generation = Interlocked.Read(ref s_generation);
         }
+
+        /// <summary>How many characters its buffers hold: a graph much larger than a message is not kept for reuse.</summary>
+        public int Capacity => _rowStart.Length;
 
         /// <summary>
         /// Whether [<paramref name="start"/>, <paramref name="end"/>) is certainly one word of
@@ -221,7 +238,7 @@ internal static class JiebaDictionary
             var generation = Interlocked.Read(ref s_generation);
             if (generation != _generation)
             {
-                _rowStart.AsSpan().Fill(-1);
+                _rowStart.AsSpan(0, _length).Fill(-1);
                 _count = 0;
                 _generation = generation;
             }

@@ -65,18 +65,37 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
         }
     }
 
-    public bool SurelyWord(ReadOnlySpan<char> text, int start, int end) =>
-        PathsOver(text.ToArray(), text.Length) is { } paths && paths.SurelyWord(0, text.Length, start, end);
+    public bool SurelyWord(ReadOnlySpan<char> text, int start, int end)
+    {
+        using var paths = PathsOver(text.ToArray(), text.Length);
+        return paths is not null && paths.SurelyWord(0, text.Length, start, end);
+    }
 
-    public bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states) =>
-        PathsOver(text.ToArray(), text.Length) is { } paths && paths.SureBoundaries(0, text.Length, states);
+    public bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states)
+    {
+        using var paths = PathsOver(text.ToArray(), text.Length);
+        return paths is not null && paths.SureBoundaries(0, text.Length, states);
+    }
 
     public IWordPaths? PathsOver(char[] text, int length)
     {
         ArgumentNullException.ThrowIfNull(text);
         try
         {
-            return length is >= 0 and <= MaxPathsLength && length <= text.Length && JiebaDictionary.GraphOver(text, length) is { } graph ? new Paths(graph) : null;
+            if (length is < 0 or > MaxPathsLength || length > text.Length)
+            {
+                return null;
+            }
+
+            // The thread's spare graph, if a reader gave one back (Dispose), else a new one.
+            if (t_spare is { } spare)
+            {
+                t_spare = null;
+                spare.Reset(text, length);
+                return new Paths(spare);
+            }
+
+            return JiebaDictionary.GraphOver(text, length) is { } graph ? new Paths(graph) : null;
         }
 #pragma warning disable CA1031 // Nothing known is always a safe answer: the caller segments.
         catch (Exception)
@@ -93,10 +112,34 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
     /// </summary>
     internal const int MaxPathsLength = 16 * 1024;
 
+    /// <summary>A graph a disposed reader gave back, for the thread's next message.</summary>
+    [ThreadStatic]
+    private static JiebaDictionary.WordGraph? t_spare;
+
+    /// <summary>A graph whose buffers hold more characters than this is not kept for the next message.</summary>
+    private const int MaxSpareLength = 4096;
+
     private sealed class Paths(JiebaDictionary.WordGraph graph) : IWordPaths
     {
+        private JiebaDictionary.WordGraph? _graph = graph;
+
+        public void Dispose()
+        {
+            if (_graph is { Capacity: <= MaxSpareLength } graph)
+            {
+                t_spare = graph;
+            }
+
+            _graph = null;
+        }
+
         public bool SurelyWord(int from, int to, int start, int end)
         {
+            if (_graph is not { } graph)
+            {
+                return false;
+            }
+
             try
             {
                 return graph.SurelyWord(from, to, start, end, LockTimeout);
@@ -111,7 +154,7 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
 
         public bool SureBoundaries(int from, int to, Span<sbyte> states)
         {
-            if (to - from > MaxPieceLength)
+            if (_graph is not { } graph || to - from > MaxPieceLength)
             {
                 return false; // Segment would cut it in pieces
             }

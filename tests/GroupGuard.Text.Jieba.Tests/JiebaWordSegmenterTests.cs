@@ -401,6 +401,25 @@ public sealed class JiebaWordSegmenterTests
         Assert.Null(_segmenter.PathsOver(Text.ToCharArray(), Text.Length + 1));
     }
 
+    [Fact]
+    public void A_reader_given_back_answers_nothing_and_its_buffers_serve_the_next_text_afresh()
+    {
+        UseTerms("白粉");
+        var first = _segmenter.PathsOver("我去买漂白粉".ToCharArray(), 6)!;
+        Assert.False(first.SurelyWord(0, 6, 4, 6)); // 漂白粉 runs across 白粉's start
+        first.Dispose();
+        Assert.False(first.SureBoundaries(0, 6, new sbyte[7]));
+
+        // The next reader on this thread reuses those buffers: nothing of 漂白粉 may stay.
+        using var next = _segmenter.PathsOver("他在卖白粉".ToCharArray(), 5)!;
+        Assert.True(next.SurelyWord(0, 5, 3, 5));
+        var states = new sbyte[6];
+        Assert.True(next.SureBoundaries(0, 5, states));
+        var fresh = new sbyte[6];
+        Assert.True(_segmenter.SureBoundaries("他在卖白粉", fresh));
+        Assert.Equal(fresh, states);
+    }
+
     /// <summary>
     /// On every fixture line, with the fixtures' frequent pairs and triples forced as terms, what
     /// SureBoundaries knows of an offset is what Jieba's cut says, and it knows most offsets.

@@ -510,7 +510,7 @@ internal sealed class DetectionEngine
 
     private void Confirm(FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits)
     {
-        var words = segmenter is null ? null : new Segmentation(folded, segmenter);
+        using var words = segmenter is null ? null : new Segmentation(folded, segmenter);
         var fired = new HashSet<int>();
         var targetChecks = 0;
         foreach (var candidate in candidates)
@@ -797,7 +797,7 @@ internal sealed class DetectionEngine
     /// candidates in one clause share it), and which doubled characters are words. Every call to
     /// the segmenter counts against <see cref="MaxWordChecks"/>.
     /// </summary>
-    private sealed class Segmentation(FoldedText folded, IWordSegmenter segmenter)
+    private sealed class Segmentation(FoldedText folded, IWordSegmenter segmenter) : IDisposable
     {
         private IReadOnlyList<int>? _boundaries;
         private int _from = -1;
@@ -862,6 +862,9 @@ internal sealed class DetectionEngine
         /// <summary>Whether the segmenter knows, without segmenting, that [start, end) is a word of the folded range [from, to).</summary>
         public bool SurelyWord(int from, int to, int start, int end) =>
             Paths is { } paths ? paths.SurelyWord(from, to, start, end) : segmenter.SurelyWord(folded.Chars.AsSpan(from, to - from), start - from, end - from);
+
+        /// <summary>Gives the reader of the message's paths back to the segmenter, for the next message.</summary>
+        public void Dispose() => _paths?.Dispose();
 
         /// <summary>
         /// The segmenter's reader of the message's paths, asked for once: the word and target checks

@@ -49,8 +49,10 @@ public interface IWordSegmenter
 /// <summary>
 /// What <see cref="IWordSegmenter.SurelyWord"/> and <see cref="IWordSegmenter.SureBoundaries"/>
 /// say of a window [from, to) of one text, offsets in the text. Not thread-safe; never throws.
+/// Dispose it when done with the text: the segmenter may reuse what it holds for the next one
+/// (after which it answers nothing).
 /// </summary>
-public interface IWordPaths
+public interface IWordPaths : IDisposable
 {
     /// <summary><see cref="IWordSegmenter.SurelyWord"/> of the window, for [<paramref name="start"/>, <paramref name="end"/>).</summary>
     bool SurelyWord(int from, int to, int start, int end);

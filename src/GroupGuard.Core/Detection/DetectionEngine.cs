@@ -43,7 +43,8 @@ internal sealed class DetectionEngine
     private readonly TargetWords? _persons;
     private readonly TargetWords? _groups;
 
-    // The group words a denial may stand before (不 in 我们河南人不偷井盖 is right before the hit; 都说 in 都说河南人偷井盖 is not).
+    // Words for a people, region or sex: a negation may stand before one that stands right before
+    // the hit (都说河南人偷井盖), see Negated.
     private readonly TargetWords _negationGroups;
 
     // The fast pass's table: per UTF-16 unit, the automaton symbol of its fold (low 16 bits) and its
@@ -243,6 +244,7 @@ internal sealed class DetectionEngine
                 light = _folder.FoldLight(text);
                 seen = _triggers.Find(light.Text, _triggers.All);
             }
+
             if (!mayMatch && !_someAlwaysRun && !AnyTriggered(seen))
             {
                 return [];

@@ -136,47 +136,6 @@ internal static class JiebaDictionary
         public int Capacity => _rowStart.Length;
 
         /// <summary>
-        /// Whether [<paramref name="start"/>, <paramref name="end"/>) is certainly one word of
-        /// <see cref="Cut"/>'s segmentation of the window [<paramref name="from"/>, <paramref name="to"/>)
-        /// (offsets in the text), without cutting it: it is a forced term (two or more hanzi, at a
-        /// frequency above any split of itself, see <see cref="ApplyTerms"/>), and no dictionary word of
-        /// the window starts before either end and runs past it. Then every path through the window's
-        /// word graph is cut at both ends, the best path takes the term whole rather than in pieces,
-        /// and the HMM, which only regroups runs of single characters, never touches it. False: not
-        /// known (also when the lock is not had within <paramref name="timeout"/>).
-        /// </summary>
-        public bool SurelyWord(int from, int to, int start, int end, TimeSpan timeout)
-        {
-            if (from < 0 || to > _length || start < from || end > to || end - start < MinimumForcedTermLength)
-            {
-                return false;
-            }
-
-            foreach (var c in _text.AsSpan(start, end - start))
-            {
-                if (c is < '\u4E00' or > '\u9FD5')
-                {
-                    return false; // outside the hanzi Jieba keeps in one block
-                }
-            }
-
-            if (!Gate.TryEnterReadLock(timeout))
-            {
-                return false;
-            }
-
-            try
-            {
-                Refresh();
-                return ForcedLookup.Contains(_text.AsSpan(start, end - start)) && !WordAcross(from, to, start) && !WordAcross(from, to, end);
-            }
-            finally
-            {
-                Gate.ExitReadLock();
-            }
-        }
-
-        /// <summary>
         /// The offsets of the window [<paramref name="from"/>, <paramref name="to"/>) where
         /// <see cref="Cut"/> of the window surely puts a word boundary (1), surely does not (0), or
         /// leaves it to the HMM (-1), into <paramref name="states"/> (one more than the window's
@@ -277,29 +236,6 @@ internal static class JiebaDictionary
             return (_ends.AsMemory(_rowStart[at], _rowLength[at]), _logs.AsMemory(_rowStart[at], _rowLength[at]));
         }
 
-        /// <summary>Whether a dictionary word within [from, to) starts before <paramref name="at"/> and ends after it. Under the read lock.</summary>
-        private bool WordAcross(int from, int to, int at)
-        {
-            if (at <= from || at >= to)
-            {
-                return false;
-            }
-
-            // No word is longer than the longest, so none that runs across starts further back.
-            for (var start = at - 1; start >= Math.Max(from, at - _longest + 1); start--)
-            {
-                foreach (var end in Row(start).Ends.Span)
-                {
-                    if (end + 1 > at && end < to)
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        }
-
         // The best path through the block [from, to) (offsets in the text), as Jieba's CutDag takes it,
         // and what it says of each offset. Under the read lock.
         private void Route(double logTotal, int from, int to, Span<sbyte> states)
@@ -383,7 +319,7 @@ internal static class JiebaDictionary
     /// <summary>Counts term updates that changed the table; a <see cref="WordGraph"/> drops what it read before one.</summary>
     private static long s_generation;
 
-    /// <summary>jieba.NET's own word and prefix table (internal to it), read for <see cref="SurelyWord"/>; null if this jieba.NET has none.</summary>
+    /// <summary>jieba.NET's own word and prefix table (internal to it), read for <see cref="WordGraph"/>; null if this jieba.NET has none.</summary>
     private static readonly Lazy<Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>?> Trie = new(() =>
     {
         var words = WordDictionary.Instance;
@@ -395,26 +331,8 @@ internal static class JiebaDictionary
             return null; // not the table this reading relies on (words and their prefixes): never sure
         }
 
-        Gate.EnterReadLock();
-        try
-        {
-            _longest = Math.Max(_longest, table.Keys.Max(k => k.Length));
-        }
-        finally
-        {
-            Gate.ExitReadLock();
-        }
-
         return lookup;
     });
-
-    /// <summary>
-    /// At least the length of the longest word the dictionary holds (the main dictionary's, and
-    /// every term ever added): no word runs across an offset from further back than this. Only grows.
-    /// </summary>
-    private static int _longest;
-
-    private static HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ForcedLookup => Forced.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>
     /// Makes <paramref name="terms"/> the forced words of the dictionary, unless
@@ -490,7 +408,6 @@ internal static class JiebaDictionary
                     OriginalFrequency.TryAdd(term, original);
                     words.AddWord(term, frequency);
                     Forced.Add(term);
-                    _longest = Math.Max(_longest, term.Length);
                 }
 
                 // Only once every term is in: a failure half-way leaves the version unset, so the

@@ -65,12 +65,6 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
         }
     }
 
-    public bool SurelyWord(ReadOnlySpan<char> text, int start, int end)
-    {
-        using var paths = PathsOver(text.ToArray(), text.Length);
-        return paths is not null && paths.SurelyWord(0, text.Length, start, end);
-    }
-
     public bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states)
     {
         using var paths = PathsOver(text.ToArray(), text.Length);
@@ -131,25 +125,6 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
             }
 
             _graph = null;
-        }
-
-        public bool SurelyWord(int from, int to, int start, int end)
-        {
-            if (_graph is not { } graph)
-            {
-                return false;
-            }
-
-            try
-            {
-                return graph.SurelyWord(from, to, start, end, LockTimeout);
-            }
-#pragma warning disable CA1031 // Not known is always a safe answer: the caller segments.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                return false;
-            }
         }
 
         public bool SureBoundaries(int from, int to, Span<sbyte> states)

@@ -252,79 +252,6 @@ public sealed class JiebaWordSegmenterTests
         Assert.DoesNotContain(_logger.Entries, e => e.Level >= LogLevel.Warning);
     }
 
-    [Fact]
-    public void A_forced_term_no_dictionary_word_overlaps_is_surely_a_word_without_segmenting()
-    {
-        Assert.False(_segmenter.SurelyWord("他在卖白粉", 3, 5)); // not a forced term yet
-
-        UseTerms("白粉", "傻逼");
-
-        Assert.True(_segmenter.SurelyWord("他在卖白粉", 3, 5));
-        Assert.False(_segmenter.SurelyWord("你这个傻逼真是脑残", 3, 5)); // 逼真 runs across its end: Jieba decides
-        Assert.False(_segmenter.SurelyWord("我去买漂白粉", 4, 6)); // 漂白粉 runs across its start
-        Assert.False(_segmenter.SurelyWord("他在卖白粉丝", 3, 5)); // 粉丝 runs across its end
-        Assert.False(_segmenter.SurelyWord("他在卖白粉", 4, 5)); // one character is never forced
-        Assert.False(_segmenter.SurelyWord("他在卖白粉", 3, 9)); // out of range: not known, no throw
-    }
-
-    /// <summary>
-    /// Every hanzi pair and triple seen three times or more in the repository's fixtures is made a
-    /// term; wherever one occurs in a fixture line and SurelyWord says so, Jieba's own cut of the
-    /// line has a boundary at both its ends.
-    /// </summary>
-    [Fact]
-    public void What_is_surely_a_word_is_a_word_of_the_cut()
-    {
-        var lines = Fixtures().ToList();
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var line in lines)
-        {
-            foreach (var length in new[] { 2, 3 })
-            {
-                for (var i = 0; i + length <= line.Length; i++)
-                {
-                    var piece = line.Substring(i, length);
-                    if (piece.All(c => c is >= '\u4E00' and <= '\u9FD5'))
-                    {
-                        counts[piece] = counts.GetValueOrDefault(piece) + 1;
-                    }
-                }
-            }
-        }
-
-        var terms = counts.Where(c => c.Value >= 3).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        UseTerms([.. terms]);
-
-        int sure = 0, unsure = 0;
-        foreach (var line in lines)
-        {
-            var boundaries = _segmenter.Boundaries(line);
-            foreach (var length in new[] { 2, 3 })
-            {
-                for (var i = 0; i + length <= line.Length; i++)
-                {
-                    if (!terms.Contains(line.Substring(i, length)))
-                    {
-                        continue;
-                    }
-
-                    if (_segmenter.SurelyWord(line, i, i + length))
-                    {
-                        sure++;
-                        Assert.True(boundaries.Contains(i) && boundaries.Contains(i + length),
-                            $"'{line.Substring(i, length)}' at {i} is surely a word, but Jieba cut '{line}' at {string.Join(",", boundaries)}");
-                    }
-                    else
-                    {
-                        unsure++;
-                    }
-                }
-            }
-        }
-
-        Assert.True(sure > 500 && unsure > 500, $"{sure} sure, {unsure} not known: the check was not exercised both ways");
-    }
-
     /// <summary>
     /// One reader over a whole line (what a message's word and target checks share) answers every
     /// window of it as a fresh look at that window alone does: the words it remembers from one
@@ -350,12 +277,6 @@ public sealed class JiebaWordSegmenterTests
                 Assert.True(paths.SureBoundaries(from, to, shared));
                 Assert.True(_segmenter.SureBoundaries(line.AsSpan(from, to - from), alone));
                 Assert.Equal(alone, shared);
-                for (var start = from; start + 2 <= to; start++)
-                {
-                    var end = Math.Min(to, start + 2 + (k % 2));
-                    Assert.Equal(_segmenter.SurelyWord(line.AsSpan(from, to - from), start - from, end - from), paths.SurelyWord(from, to, start, end));
-                }
-
                 windows++;
             }
         }
@@ -370,23 +291,17 @@ public sealed class JiebaWordSegmenterTests
         var paths = _segmenter.PathsOver(Text.ToCharArray(), Text.Length)!;
         var before = new sbyte[Text.Length + 1];
         Assert.True(paths.SureBoundaries(0, Text.Length, before));
-        Assert.False(paths.SurelyWord(0, 3, 1, 3)); // 这个 is no forced term yet
+        Assert.NotEqual(1, before[5]); // 逼真 runs across the end of 傻逼
 
-        UseTerms("这个");
+        // 傻逼, new, is a word now: the words the reader looked up before are looked up again.
+        UseTerms("傻逼");
 
-        Assert.True(paths.SurelyWord(0, 3, 1, 3));
         var after = new sbyte[Text.Length + 1];
         Assert.True(paths.SureBoundaries(0, Text.Length, after));
         var fresh = new sbyte[Text.Length + 1];
         Assert.True(_segmenter.SureBoundaries(Text, fresh));
         Assert.Equal(fresh, after);
-
-        // The words it looked up before the update are looked up again: 卖白, new, runs across 白粉's start.
-        UseTerms("白粉");
-        var sale = _segmenter.PathsOver("他在卖白粉".ToCharArray(), 5)!;
-        Assert.True(sale.SurelyWord(0, 5, 3, 5));
-        UseTerms("白粉", "卖白");
-        Assert.False(sale.SurelyWord(0, 5, 3, 5));
+        Assert.Equal(1, after[5]);
     }
 
     [Fact]
@@ -396,7 +311,6 @@ public sealed class JiebaWordSegmenterTests
         var paths = _segmenter.PathsOver(Text.ToCharArray(), Text.Length)!;
         Assert.False(paths.SureBoundaries(2, 9, new sbyte[8]));
         Assert.False(paths.SureBoundaries(0, 5, new sbyte[3])); // states of the wrong length
-        Assert.False(paths.SurelyWord(0, 5, 3, 9));
         Assert.Null(_segmenter.PathsOver(new char[JiebaWordSegmenter.MaxPathsLength + 1], JiebaWordSegmenter.MaxPathsLength + 1));
         Assert.Null(_segmenter.PathsOver(Text.ToCharArray(), Text.Length + 1));
     }
@@ -406,18 +320,20 @@ public sealed class JiebaWordSegmenterTests
     {
         UseTerms("白粉");
         var first = _segmenter.PathsOver("我去买漂白粉".ToCharArray(), 6)!;
-        Assert.False(first.SurelyWord(0, 6, 4, 6)); // 漂白粉 runs across 白粉's start
+        var bleach = new sbyte[7];
+        Assert.True(first.SureBoundaries(0, 6, bleach));
+        Assert.Equal(0, bleach[4]); // 漂白粉 is one word: no boundary before 白粉
         first.Dispose();
         Assert.False(first.SureBoundaries(0, 6, new sbyte[7]));
 
         // The next reader on this thread reuses those buffers: nothing of 漂白粉 may stay.
         using var next = _segmenter.PathsOver("他在卖白粉".ToCharArray(), 5)!;
-        Assert.True(next.SurelyWord(0, 5, 3, 5));
         var states = new sbyte[6];
         Assert.True(next.SureBoundaries(0, 5, states));
         var fresh = new sbyte[6];
         Assert.True(_segmenter.SureBoundaries("他在卖白粉", fresh));
         Assert.Equal(fresh, states);
+        Assert.Equal(1, states[3]);
     }
 
     /// <summary>

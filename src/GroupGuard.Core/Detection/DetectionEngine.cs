@@ -554,11 +554,6 @@ internal sealed class DetectionEngine
     private static bool IsWord(FoldedText folded, Candidate candidate, Segmentation words)
     {
         var (from, to) = WordWindow(folded, candidate.Start, candidate.End + 1);
-        if (words.SurelyWord(from, to, candidate.Start, candidate.End + 1))
-        {
-            return true; // a term no dictionary word overlaps: Jieba would cut it whole
-        }
-
         if (words.Sure(from, to) is { } states)
         {
             // Jieba's path through the clause, where it settles both ends.
@@ -860,10 +855,6 @@ internal sealed class DetectionEngine
             (_sureFrom, _sureTo) = (from, to);
             return _sure;
         }
-
-        /// <summary>Whether the segmenter knows, without segmenting, that [start, end) is a word of the folded range [from, to).</summary>
-        public bool SurelyWord(int from, int to, int start, int end) =>
-            Paths is { } paths ? paths.SurelyWord(from, to, start, end) : segmenter.SurelyWord(folded.Chars.AsSpan(from, to - from), start - from, end - from);
 
         /// <summary>Gives the reader of the message's paths back to the segmenter, for the next message.</summary>
         public void Dispose() => _paths?.Dispose();

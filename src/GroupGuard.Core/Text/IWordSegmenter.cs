@@ -22,14 +22,6 @@ public interface IWordSegmenter
     IReadOnlyList<int> Boundaries(string text);
 
     /// <summary>
-    /// True when [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="text"/> is
-    /// certainly one word of what <see cref="Boundaries"/> would give for <paramref name="text"/>,
-    /// known without segmenting it (a rule term no dictionary word overlaps). False means only
-    /// "not known": the caller segments. Never throws.
-    /// </summary>
-    bool SurelyWord(ReadOnlySpan<char> text, int start, int end) => false;
-
-    /// <summary>
     /// What is known, without the costly part of segmenting, of each offset of
     /// <paramref name="text"/> (0 to its length): 1 where <see cref="Boundaries"/> would surely put
     /// a boundary, 0 where it surely would not, -1 where only segmenting tells. Returns false when
@@ -38,7 +30,7 @@ public interface IWordSegmenter
     bool SureBoundaries(ReadOnlySpan<char> text, Span<sbyte> states) => false;
 
     /// <summary>
-    /// <see cref="SurelyWord"/> and <see cref="SureBoundaries"/> for windows of one text (the first
+    /// <see cref="SureBoundaries"/> for windows of one text (the first
     /// <paramref name="length"/> characters of <paramref name="text"/>, which must not change while
     /// the answer is used), remembering what it looks up so that overlapping windows cost little
     /// more than one. Null when the segmenter has nothing of the kind: the caller asks per window.
@@ -47,16 +39,13 @@ public interface IWordSegmenter
 }
 
 /// <summary>
-/// What <see cref="IWordSegmenter.SurelyWord"/> and <see cref="IWordSegmenter.SureBoundaries"/>
-/// say of a window [from, to) of one text, offsets in the text. Not thread-safe; never throws.
+/// What <see cref="IWordSegmenter.SureBoundaries"/> says of a window [from, to) of one text,
+/// offsets in the text. Not thread-safe; never throws.
 /// Dispose it when done with the text: the segmenter may reuse what it holds for the next one
 /// (after which it answers nothing).
 /// </summary>
 public interface IWordPaths : IDisposable
 {
-    /// <summary><see cref="IWordSegmenter.SurelyWord"/> of the window, for [<paramref name="start"/>, <paramref name="end"/>).</summary>
-    bool SurelyWord(int from, int to, int start, int end);
-
     /// <summary><see cref="IWordSegmenter.SureBoundaries"/> of the window: <paramref name="states"/> holds one more than its length.</summary>
     bool SureBoundaries(int from, int to, Span<sbyte> states);
 }

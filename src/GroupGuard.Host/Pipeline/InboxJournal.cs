@@ -95,10 +95,10 @@ internal sealed class InboxJournal : IDisposable
             Directory.CreateDirectory(_folder, OwnerOnlyFolder);
         }
 
-        _saved = _processed = _counted = ReadCheckpoint();
+        _saved = _processed = _counted = ReadCheckpoint(_folder);
         ReadCursors();
         var pending = new List<QueuedMessage>();
-        var segments = Segments();
+        var segments = Segments(_folder);
         foreach (var segment in segments.Where(s => s >= _processed.Segment))
         {
             var from = segment == _processed.Segment ? _processed.Offset : 0;
@@ -345,9 +345,9 @@ internal sealed class InboxJournal : IDisposable
             // new segment: the checkpoint is saved after every burst).
             if (segmentDone)
             {
-                foreach (var segment in Segments().Where(s => s < target.Segment))
+                foreach (var segment in Segments(_folder).Where(s => s < target.Segment))
                 {
-                    File.Delete(SegmentPath(segment));
+                    File.Delete(SegmentPath(_folder, segment));
                 }
             }
 
@@ -442,9 +442,21 @@ internal sealed class InboxJournal : IDisposable
     /// <summary>Why the last checkpoint could not be saved (a full disk), or null.</summary>
     public string? CheckpointError { get; private set; }
 
-    private JournalPosition ReadCheckpoint()
+    /// <summary>
+    /// Whether a start with the journal in <paramref name="folder"/> as it is on disk now would
+    /// replay nothing (what <see cref="Open"/> would read): the saved checkpoint covers every line
+    /// written. A kill from then on loses nothing and repeats nothing.
+    /// </summary>
+    internal static bool ReplaysNothing(string folder)
     {
-        var path = Path.Combine(_folder, CheckpointFile);
+        var checkpoint = ReadCheckpoint(folder);
+        return Segments(folder).Where(s => s >= checkpoint.Segment).All(segment =>
+            new FileInfo(SegmentPath(folder, segment)).Length <= (segment == checkpoint.Segment ? checkpoint.Offset : 0));
+    }
+
+    private static JournalPosition ReadCheckpoint(string folder)
+    {
+        var path = Path.Combine(folder, CheckpointFile);
         if (!File.Exists(path))
         {
             return default;
@@ -460,7 +472,7 @@ internal sealed class InboxJournal : IDisposable
 
     private IEnumerable<QueuedMessage> ReadFrom(long segment, long from)
     {
-        var bytes = File.ReadAllBytes(SegmentPath(segment));
+        var bytes = File.ReadAllBytes(SegmentPath(_folder, segment));
         var start = (int)Math.Min(from, bytes.Length);
         while (start < bytes.Length)
         {
@@ -489,15 +501,15 @@ internal sealed class InboxJournal : IDisposable
         }
     }
 
-    private List<long> Segments() =>
-        Directory.EnumerateFiles(_folder, "*" + Extension)
+    private static List<long> Segments(string folder) =>
+        Directory.EnumerateFiles(folder, "*" + Extension)
             .Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
             .Where(n => n > 0)
             .Order()
             .ToList();
 
-    private string SegmentPath(long segment) =>
-        Path.Combine(_folder, segment.ToString("D10", CultureInfo.InvariantCulture) + Extension);
+    private static string SegmentPath(string folder, long segment) =>
+        Path.Combine(folder, segment.ToString("D10", CultureInfo.InvariantCulture) + Extension);
 
     private FileStream OpenSegment(long segment)
     {
@@ -507,7 +519,7 @@ internal sealed class InboxJournal : IDisposable
             options.UnixCreateMode = OwnerOnlyFile;
         }
 
-        return new FileStream(SegmentPath(segment), options);
+        return new FileStream(SegmentPath(_folder, segment), options);
     }
 }
 

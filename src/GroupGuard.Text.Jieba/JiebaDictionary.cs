@@ -84,7 +84,7 @@ internal static class JiebaDictionary
     /// <paramref name="text"/>, or null when this jieba.NET has no table to read (never sure).
     /// </summary>
     public static WordGraph? GraphOver(char[] text, int length) =>
-        Trie.Value is { } trie ? new WordGraph(trie, text, length) : null;
+        Trie.Value is not null ? new WordGraph(text, length) : null;
 
     /// <summary>
     /// What one text's word graph says, read from jieba.NET's own table of words and their prefixes,
@@ -95,7 +95,7 @@ internal static class JiebaDictionary
     /// </summary>
     internal sealed class WordGraph
     {
-        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _trie;
+        private JiebaWordTable? _table;
         private char[] _text;
         private int _length;
 
@@ -105,11 +105,9 @@ internal static class JiebaDictionary
         private int[] _ends = new int[64];
         private double[] _logs = new double[64];
         private int _count;
-        private long _generation;
 
-        internal WordGraph(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> trie, char[] text, int length)
+        internal WordGraph(char[] text, int length)
         {
-            _trie = trie;
             _text = text;
             _rowStart = [];
             _rowLength = [];
@@ -129,7 +127,6 @@ internal static class JiebaDictionary
 
             _rowStart.AsSpan(0, length).Fill(-1);
             _count = 0;
-            _generation = Interlocked.Read(ref s_generation);
         }
 
         /// <summary>How many characters its buffers hold: a graph much larger than a message is not kept for reuse.</summary>
@@ -194,12 +191,12 @@ internal static class JiebaDictionary
         /// <summary>A term update since the rows were read: they may be stale, read again. Under the read lock.</summary>
         private void Refresh()
         {
-            var generation = Interlocked.Read(ref s_generation);
-            if (generation != _generation)
+            var table = CurrentTable();
+            if (!ReferenceEquals(table, _table))
             {
                 _rowStart.AsSpan(0, _length).Fill(-1);
                 _count = 0;
-                _generation = generation;
+                _table = table;
             }
         }
 
@@ -213,9 +210,10 @@ internal static class JiebaDictionary
             if (_rowStart[at] < 0)
             {
                 var first = _count;
-                for (var x = at; x < _length && _trie.TryGetValue(_text.AsSpan(at, x + 1 - at), out var frequency); x++)
+                var table = _table!;
+                for (var (x, node) = (at, table.Root(_text[at])); node >= 0; node = ++x < _length ? table.Child(node, _text[x]) : -1)
                 {
-                    if (frequency > 0)
+                    if (table.Frequency(node) is > 0 and var frequency)
                     {
                         if (_count == _ends.Length)
                         {
@@ -320,19 +318,47 @@ internal static class JiebaDictionary
     private static long s_generation;
 
     /// <summary>jieba.NET's own word and prefix table (internal to it), read for <see cref="WordGraph"/>; null if this jieba.NET has none.</summary>
-    private static readonly Lazy<Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>?> Trie = new(() =>
+    private static readonly Lazy<Dictionary<string, int>?> Trie = new(() =>
     {
+        _ = Instance; // loads the dictionary from our folder: WordDictionary must not be touched first
         var words = WordDictionary.Instance;
         var field = typeof(WordDictionary).GetField("Trie", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
         if (field?.GetValue(words) is not Dictionary<string, int> table
-            || !table.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup)
             || !table.TryGetValue("一丝不", out var prefix) || prefix != 0 || !table.TryGetValue("一丝不苟", out var word) || word <= 0)
         {
             return null; // not the table this reading relies on (words and their prefixes): never sure
         }
 
-        return lookup;
+        return table;
     });
+
+    private static readonly Lock TableBuild = new();
+    private static volatile JiebaWordTable? s_table;
+
+    /// <summary>
+    /// jieba.NET's table laid out as a trie, read again after a term update. Under the read lock (a
+    /// term update cannot start while it is read); the first reader after an update builds it, in
+    /// about a fifth of a second, and the others wait for that one.
+    /// </summary>
+    private static JiebaWordTable CurrentTable()
+    {
+        var generation = Interlocked.Read(ref s_generation);
+        if (s_table is { } table && table.Generation == generation)
+        {
+            return table;
+        }
+
+        lock (TableBuild)
+        {
+            if (s_table is not { } built || built.Generation != generation)
+            {
+                built = JiebaWordTable.Build(Trie.Value!, generation);
+                s_table = built;
+            }
+
+            return built;
+        }
+    }
 
     /// <summary>
     /// Makes <paramref name="terms"/> the forced words of the dictionary, unless

@@ -1,0 +1,84 @@
+namespace GroupGuard.Text.Jieba.Tests;
+
+/// <summary>
+/// The trie that the word graph reads must answer what jieba.NET's own table answers, walk for walk:
+/// the same words, the same frequencies, and a stop wherever Jieba's walk stops.
+/// </summary>
+[Collection(JiebaCollection.Name)]
+public sealed class JiebaWordTableTests
+{
+    [Fact]
+    public void Walks_find_the_words_the_table_holds_and_stop_where_a_prefix_is_missing()
+    {
+        var table = new Dictionary<string, int>(StringComparer.Ordinal)
+        {
+            ["漂"] = 50, ["漂白"] = 300, ["漂白粉"] = 20, ["白"] = 900, ["白粉"] = 40, ["粉"] = 0,
+            ["一"] = 5, ["一丝"] = 0, ["一丝不"] = 0, ["一丝不苟"] = 70,
+            // No 中国人 prefix 中国人民 reaches: Jieba's walk stops at 中国 … missing 中国人.
+            ["中"] = 10, ["中国"] = 80, ["中国人民"] = 60,
+            // Surrogate halves are characters like any other.
+            ["\uD83D"] = 0, ["😀"] = 0, ["😀好"] = 3,
+        };
+
+        var trie = JiebaWordTable.Build(table, generation: 7);
+
+        Assert.Equal(7, trie.Generation);
+        Assert.Equal(table.Count - 1, trie.Count); // 中国人民 is not reachable
+        foreach (var text in new[] { "我去买漂白粉了", "一丝不苟地", "中国人民", "好😀好", "漂漂白白粉粉", "" })
+        {
+            for (var at = 0; at < text.Length; at++)
+            {
+                Assert.Equal(Walk(table, text, at), Walk(trie, text, at));
+            }
+        }
+
+        Assert.Equal([(0, 50), (1, 300), (2, 20)], Walk(trie, "漂白粉", 0).Select(w => (w.End, w.Frequency)));
+        Assert.Equal(-1, trie.Root('我'));
+    }
+
+    [Fact]
+    public void The_main_dictionary_walks_alike_through_the_trie_and_the_table()
+    {
+        var segmenter = new JiebaWordSegmenter(new LogCollector<JiebaWordSegmenter>());
+        Assert.NotNull(segmenter.PathsOver("预热".ToCharArray(), 2)); // loads the dictionary
+        var table = (Dictionary<string, int>)typeof(JiebaNet.Segmenter.WordDictionary)
+            .GetField("Trie", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!
+            .GetValue(JiebaNet.Segmenter.WordDictionary.Instance)!;
+        var copy = new Dictionary<string, int>(table, StringComparer.Ordinal);
+
+        var trie = JiebaWordTable.Build(copy, generation: 0);
+        const string Text = "他去商店买了一袋漂白粉，中华人民共和国成立了。一丝不苟的研究生命起源，南京市长江大桥";
+        var words = 0;
+        for (var at = 0; at < Text.Length; at++)
+        {
+            var expected = Walk(copy, Text, at);
+            Assert.Equal(expected, Walk(trie, Text, at));
+            words += expected.Count(w => w.Frequency > 0);
+        }
+
+        Assert.True(words > Text.Length, $"only {words} dictionary words found");
+    }
+
+    /// <summary>Jieba's own walk: each longer prefix looked up until one is missing.</summary>
+    private static List<(int End, int Frequency)> Walk(Dictionary<string, int> table, string text, int at)
+    {
+        var found = new List<(int, int)>();
+        for (var x = at; x < text.Length && table.TryGetValue(text[at..(x + 1)], out var frequency); x++)
+        {
+            found.Add((x, frequency));
+        }
+
+        return found;
+    }
+
+    private static List<(int End, int Frequency)> Walk(JiebaWordTable trie, string text, int at)
+    {
+        var found = new List<(int, int)>();
+        for (var (x, node) = (at, trie.Root(text[at])); node >= 0; node = ++x < text.Length ? trie.Child(node, text[x]) : -1)
+        {
+            found.Add((x, trie.Frequency(node)));
+        }
+
+        return found;
+    }
+}

@@ -213,7 +213,7 @@ internal static class JiebaDictionary
                 var table = _table!;
                 for (var (x, node) = (at, table.Root(_text[at])); node >= 0; node = ++x < _length ? table.Child(node, _text[x]) : -1)
                 {
-                    if (table.Frequency(node) is > 0 and var frequency)
+                    if (table.Frequency(node) > 0)
                     {
                         if (_count == _ends.Length)
                         {
@@ -222,7 +222,7 @@ internal static class JiebaDictionary
                         }
 
                         _ends[_count] = x;
-                        _logs[_count] = Math.Log(frequency);
+                        _logs[_count] = table.LogFrequency(node);
                         _count++;
                     }
                 }

@@ -19,6 +19,7 @@ internal sealed class JiebaWordTable
     private readonly int[] _firstChild;
     private readonly char[] _label;
     private readonly int[] _frequency;
+    private readonly double[] _logFrequency;
 
     private JiebaWordTable(long generation, int[] firstChild, char[] label, int[] frequency)
     {
@@ -26,6 +27,11 @@ internal sealed class JiebaWordTable
         _firstChild = firstChild;
         _label = label;
         _frequency = frequency;
+        _logFrequency = new double[frequency.Length];
+        for (var node = 0; node < frequency.Length; node++)
+        {
+            _logFrequency[node] = frequency[node] > 0 ? Math.Log(frequency[node]) : double.NegativeInfinity;
+        }
     }
 
     /// <summary>The term update count (see <c>JiebaDictionary</c>) the table was read at.</summary>
@@ -42,6 +48,20 @@ internal sealed class JiebaWordTable
     {
         int lo = _firstChild[node], hi = _firstChild[node + 1] - 1;
         var labels = _label;
+        if (hi - lo < 8)
+        {
+            // Most nodes below the first level have a few children: a scan beats the search.
+            for (var k = lo; k <= hi; k++)
+            {
+                if (labels[k] >= c)
+                {
+                    return labels[k] == c ? k : -1;
+                }
+            }
+
+            return -1;
+        }
+
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
@@ -66,6 +86,9 @@ internal sealed class JiebaWordTable
 
     /// <summary>The table's value for the node's prefix: a word's frequency, 0 for a prefix only.</summary>
     public int Frequency(int node) => _frequency[node];
+
+    /// <summary>The natural logarithm of <see cref="Frequency"/> (as <see cref="Math.Log(double)"/> gives it), for a word.</summary>
+    public double LogFrequency(int node) => _logFrequency[node];
 
     /// <summary>Lays <paramref name="table"/> out as a trie. The caller keeps writers out while it reads.</summary>
     public static JiebaWordTable Build(IEnumerable<KeyValuePair<string, int>> table, long generation)

@@ -135,13 +135,13 @@ internal static class JiebaDictionary
         /// <summary>
         /// The offsets of the window [<paramref name="from"/>, <paramref name="to"/>) where
         /// <see cref="Cut"/> of the window surely puts a word boundary (1), surely does not (0), or
-        /// leaves it to the HMM (-1), into <paramref name="states"/> (one more than the window's
-        /// length), from the path Jieba takes through each block's word graph, computed here as Jieba
-        /// computes it (the same dictionary, the same sums of log frequencies in the same order, the
-        /// first best step on a tie). Words of the path are kept whole; a run of single characters is
-        /// cut after each when the run is a dictionary word, else by the HMM, whose cuts inside the
-        /// run are not known. Outside blocks every character is a word (\r\n one). False when the
-        /// read lock is not had within <paramref name="timeout"/>.
+        /// does not know (-1), into <paramref name="states"/> (one more than the window's length),
+        /// from the path Jieba takes through each block's word graph, computed here as Jieba computes
+        /// it (the same dictionary, the same sums of log frequencies in the same order, the first best
+        /// step on a tie). Words of the path are kept whole; a run of single characters is cut after
+        /// each when the run is a dictionary word, else as Jieba's HMM cuts it (<see cref="JiebaHmm"/>;
+        /// not known when the model could not be read). Outside blocks every character is a word
+        /// (\r\n one). False when the read lock is not had within <paramref name="timeout"/>.
         /// </summary>
         public bool SureBoundaries(int from, int to, Span<sbyte> states, TimeSpan timeout)
         {
@@ -272,7 +272,7 @@ internal static class JiebaDictionary
             }
 
             // Walk the path: a word's inside is no boundary; a run of single characters (Jieba's buffer)
-            // is cut after each character when the run is a dictionary word, else the HMM decides.
+            // is cut after each character when the run is a dictionary word, else as the HMM cuts it.
             var run = -1;
             for (var x = 0; x <= n;)
             {
@@ -287,10 +287,15 @@ internal static class JiebaDictionary
                 if (run >= 0)
                 {
                     var known = x - run == 1 || Row(from + run).Ends.Span.Contains(from + x - 1);
-                    states[run] = 1;
-                    for (var k = run + 1; k < x; k++)
+                    var cut = states[run..x];
+                    if (known)
                     {
-                        states[k] = known ? (sbyte)1 : (sbyte)-1;
+                        cut.Fill(1);
+                    }
+                    else if (Hmm.Value is not { } hmm || !hmm.Cut(_text.AsSpan(from + run, x - run), cut))
+                    {
+                        cut.Fill(-1);
+                        cut[0] = 1;
                     }
 
                     run = -1;
@@ -330,6 +335,13 @@ internal static class JiebaDictionary
         }
 
         return table;
+    });
+
+    /// <summary>jieba.NET's HMM, read from its loaded model; null when this jieba.NET keeps it elsewhere (never sure of such runs).</summary>
+    private static readonly Lazy<JiebaHmm?> Hmm = new(() =>
+    {
+        _ = Instance; // the model is read from our folder: Viterbi must not be touched first
+        return JiebaHmm.FromJieba();
     });
 
     private static readonly Lock TableBuild = new();

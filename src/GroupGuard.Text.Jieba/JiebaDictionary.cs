@@ -106,6 +106,13 @@ internal static class JiebaDictionary
         private double[] _logs = new double[64];
         private int _count;
 
+        // Scratch of ReadRows: the walks going on (their positions and steps) and the words they found.
+        private int[] _walkAt = new int[64];
+        private int[] _walkStep = new int[64];
+        private int[] _foundAt = new int[64];
+        private int[] _foundEnd = new int[64];
+        private int[] _foundStep = new int[64];
+
         internal WordGraph(char[] text, int length)
         {
             _text = text;
@@ -202,42 +209,120 @@ internal static class JiebaDictionary
 
         /// <summary>
         /// The dictionary words (frequency above zero) that start at <paramref name="at"/>: their last
-        /// offsets, ascending, and the logarithms of their frequencies. The table holds every prefix of
-        /// every word (at frequency 0), so the walk ends where no word goes on. Under the read lock.
+        /// offsets, ascending, and the logarithms of their frequencies. Under the read lock.
         /// </summary>
         private (ReadOnlyMemory<int> Ends, ReadOnlyMemory<double> Logs) Row(int at)
         {
             if (_rowStart[at] < 0)
             {
-                var first = _count;
-                var table = _table!;
-                for (var (x, node) = (at, table.Root(_text[at])); node >= 0; node = ++x < _length ? table.Child(node, _text[x]) : -1)
-                {
-                    if (table.Frequency(node) > 0)
-                    {
-                        if (_count == _ends.Length)
-                        {
-                            Array.Resize(ref _ends, _count * 2);
-                            Array.Resize(ref _logs, _count * 2);
-                        }
-
-                        _ends[_count] = x;
-                        _logs[_count] = table.LogFrequency(node);
-                        _count++;
-                    }
-                }
-
-                _rowStart[at] = first;
-                _rowLength[at] = _count - first;
+                ReadRows(at, at + 1);
             }
 
             return (_ends.AsMemory(_rowStart[at], _rowLength[at]), _logs.AsMemory(_rowStart[at], _rowLength[at]));
+        }
+
+        /// <summary>
+        /// Looks up the rows of every position in [<paramref name="from"/>, <paramref name="to"/>)
+        /// not read yet. The table holds every prefix of every word (at frequency 0), so a walk from a
+        /// position ends where no word goes on. The walks go on side by side, one character a round:
+        /// their lookups do not wait for each other, so the processor overlaps their cache misses (the
+        /// table is megabytes; one walk after another waited for each miss in turn). Under the read lock.
+        /// </summary>
+        private void ReadRows(int from, int to)
+        {
+            var table = _table!;
+            var walking = 0;
+            Grow(ref _walkAt, to - from);
+            Grow(ref _walkStep, to - from);
+            for (var at = from; at < to; at++)
+            {
+                if (_rowStart[at] < 0)
+                {
+                    _walkAt[walking] = at;
+                    _walkStep[walking] = table.Root(_text[at]);
+                    _rowLength[at] = 0;
+                    walking++;
+                }
+            }
+
+            var found = 0;
+            for (var depth = 0; walking > 0; depth++)
+            {
+                var kept = 0;
+                for (var k = 0; k < walking; k++)
+                {
+                    var step = _walkStep[k];
+                    if (step < 0)
+                    {
+                        continue;
+                    }
+
+                    var at = _walkAt[k];
+                    if (JiebaWordTable.IsWord(step))
+                    {
+                        if (found == _foundAt.Length)
+                        {
+                            Array.Resize(ref _foundAt, found * 2);
+                            Array.Resize(ref _foundEnd, found * 2);
+                            Array.Resize(ref _foundStep, found * 2);
+                        }
+
+                        _foundAt[found] = at;
+                        _foundEnd[found] = at + depth;
+                        _foundStep[found] = step;
+                        found++;
+                        _rowLength[at]++;
+                    }
+
+                    var x = at + depth + 1;
+                    _walkAt[kept] = at;
+                    _walkStep[kept] = x < _length ? table.Child(step, _text[x]) : -1;
+                    kept++;
+                }
+
+                walking = kept;
+            }
+
+            // Each position's words in one stretch of _ends/_logs; found in order of depth, so each
+            // position's come shortest first.
+            if (_count + found > _ends.Length)
+            {
+                Array.Resize(ref _ends, Math.Max(_ends.Length * 2, _count + found));
+                Array.Resize(ref _logs, _ends.Length);
+            }
+
+            for (var at = from; at < to; at++)
+            {
+                if (_rowStart[at] < 0)
+                {
+                    _rowStart[at] = _count;
+                    _count += _rowLength[at];
+                    _rowLength[at] = 0;
+                }
+            }
+
+            for (var k = 0; k < found; k++)
+            {
+                var at = _foundAt[k];
+                var slot = _rowStart[at] + _rowLength[at]++;
+                _ends[slot] = _foundEnd[k];
+                _logs[slot] = table.LogFrequency(_foundStep[k]);
+            }
+        }
+
+        private static void Grow(ref int[] buffer, int length)
+        {
+            if (buffer.Length < length)
+            {
+                buffer = new int[Math.Max(length, buffer.Length * 2)];
+            }
         }
 
         // The best path through the block [from, to) (offsets in the text), as Jieba's CutDag takes it,
         // and what it says of each offset. Under the read lock.
         private void Route(double logTotal, int from, int to, Span<sbyte> states)
         {
+            ReadRows(from, to);
             var n = to - from;
             Span<double> score = n < 256 ? stackalloc double[n + 1] : new double[n + 1];
             Span<int> last = n < 256 ? stackalloc int[n] : new int[n]; // the end (inclusive) of the best first step from each offset

@@ -6,31 +6,69 @@ namespace GroupGuard.Text.Jieba;
 /// words starting at a position are found one character at a time instead of by hashing each
 /// longer prefix from its start. It answers exactly what the table answers: a prefix is a node only
 /// when the table holds it and every shorter prefix (Jieba's own walk stops at the first prefix the
-/// table lacks), and a node's frequency is the table's value. Immutable; built again after a term
+/// table lacks), and a word is a prefix the table values above zero, at the logarithm of that value. Immutable; built again after a term
 /// update (<see cref="Generation"/>).
 /// </summary>
 internal sealed class JiebaWordTable
 {
-    // Nodes are numbered level by level (all one-character prefixes, then all two-character ones …),
-    // in ordinal order within a level, so the children of a node are consecutive and come in the
-    // order of their parents: node i's children are [_firstChild[i], _firstChild[i + 1]), sorted by
-    // their last character.
-    private readonly int[] _rootChild = new int[char.MaxValue + 1]; // node + 1, or 0
-    private readonly int[] _firstChild;
-    private readonly char[] _label;
-    private readonly int[] _frequency;
+    // A walk carries a step: the node in the low 23 bits, and WordFlag when the node's prefix is a
+    // word (frequency above zero), so the walk reads a word's logarithm only for words.
+    private const int NodeBits = 23;
+    private const int NodeMask = (1 << NodeBits) - 1;
+
+    /// <summary>Set in a step whose prefix is a word.</summary>
+    public const int WordFlag = 1 << NodeBits;
+
+    // The one-character prefixes straight by character (step + 1, or 0); every other edge in one
+    // open-addressing table: (parent + 1) in the top 24 bits, the character in the next 16, the
+    // child's step in the low 24. One probe, usually, whatever the parent's width (a first character
+    // goes on in thousands of ways). Most lookups fail (the character after a word's last one), and a
+    // bit set small enough to stay in cache answers most of those without touching the table.
+    private const int FilterBits = 22;
+    private readonly int[] _rootChild = new int[char.MaxValue + 1];
+    private readonly ulong[] _edges;
+    private readonly int _edgeShift;
+    private readonly ulong[] _filter = new ulong[1 << (FilterBits - 6)];
     private readonly double[] _logFrequency;
 
-    private JiebaWordTable(long generation, int[] firstChild, char[] label, int[] frequency)
+    private JiebaWordTable(long generation, int[] frequency, int[] parents, char[] labels)
     {
         Generation = generation;
-        _firstChild = firstChild;
-        _label = label;
-        _frequency = frequency;
         _logFrequency = new double[frequency.Length];
         for (var node = 0; node < frequency.Length; node++)
         {
             _logFrequency[node] = frequency[node] > 0 ? Math.Log(frequency[node]) : double.NegativeInfinity;
+        }
+
+        // At most half full.
+        var bits = 4;
+        while ((1 << bits) < 2 * frequency.Length)
+        {
+            bits++;
+        }
+
+        _edges = new ulong[1 << bits];
+        _edgeShift = 64 - bits;
+        var mask = _edges.Length - 1;
+        for (var node = 0; node < parents.Length; node++)
+        {
+            var step = node | (frequency[node] > 0 ? WordFlag : 0);
+            if (parents[node] < 0)
+            {
+                _rootChild[labels[node]] = step + 1;
+                continue;
+            }
+
+            var key = Key(parents[node], labels[node]);
+            var slot = Slot(key);
+            while (_edges[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            _edges[slot] = key | (uint)step;
+            var bit = FilterBit(key);
+            _filter[bit >> 6] |= 1UL << bit;
         }
     }
 
@@ -38,57 +76,49 @@ internal sealed class JiebaWordTable
     public long Generation { get; }
 
     /// <summary>How many prefixes (words included) the table holds.</summary>
-    public int Count => _label.Length;
+    public int Count => _logFrequency.Length;
 
-    /// <summary>The node of the one-character prefix <paramref name="c"/>, or -1.</summary>
+    /// <summary>The step to the one-character prefix <paramref name="c"/>, or -1.</summary>
     public int Root(char c) => _rootChild[c] - 1;
 
-    /// <summary>The node of <paramref name="node"/>'s prefix followed by <paramref name="c"/>, or -1.</summary>
-    public int Child(int node, char c)
+    /// <summary>The step from <paramref name="step"/>'s prefix on to <paramref name="c"/>, or -1.</summary>
+    public int Child(int step, char c)
     {
-        int lo = _firstChild[node], hi = _firstChild[node + 1] - 1;
-        var labels = _label;
-        if (hi - lo < 8)
+        var key = Key(step & NodeMask, c);
+        var bit = FilterBit(key);
+        if ((_filter[bit >> 6] & (1UL << bit)) == 0)
         {
-            // Most nodes below the first level have a few children: a scan beats the search.
-            for (var k = lo; k <= hi; k++)
-            {
-                if (labels[k] >= c)
-                {
-                    return labels[k] == c ? k : -1;
-                }
-            }
-
             return -1;
         }
 
-        while (lo <= hi)
+        var edges = _edges;
+        var mask = edges.Length - 1;
+        for (var slot = Slot(key); ; slot = (slot + 1) & mask)
         {
-            var mid = (lo + hi) >>> 1;
-            var at = labels[mid];
-            if (at == c)
+            var entry = edges[slot];
+            if ((entry & ~0xFFFFFFUL) == key)
             {
-                return mid;
+                return (int)(entry & 0xFFFFFF);
             }
 
-            if (at < c)
+            if (entry == 0)
             {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
+                return -1;
             }
         }
-
-        return -1;
     }
 
-    /// <summary>The table's value for the node's prefix: a word's frequency, 0 for a prefix only.</summary>
-    public int Frequency(int node) => _frequency[node];
+    /// <summary>Whether the step's prefix is a word of the table (frequency above zero), not only a prefix.</summary>
+    public static bool IsWord(int step) => (step & WordFlag) != 0;
 
-    /// <summary>The natural logarithm of <see cref="Frequency"/> (as <see cref="Math.Log(double)"/> gives it), for a word.</summary>
-    public double LogFrequency(int node) => _logFrequency[node];
+    /// <summary>The natural logarithm (as <see cref="Math.Log(double)"/> gives it) of the frequency of the step's word; negative infinity for a prefix only.</summary>
+    public double LogFrequency(int step) => _logFrequency[step & NodeMask];
+
+    private static ulong Key(int parent, char c) => ((ulong)(uint)(parent + 1) << 40) | ((ulong)c << 24);
+
+    private int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _edgeShift);
+
+    private static int FilterBit(ulong key) => (int)((key * 0xD6E8FEB86659FD93UL) >> (64 - FilterBits));
 
     /// <summary>Lays <paramref name="table"/> out as a trie. The caller keeps writers out while it reads.</summary>
     public static JiebaWordTable Build(IEnumerable<KeyValuePair<string, int>> table, long generation)
@@ -116,7 +146,6 @@ internal sealed class JiebaWordTable
         var frequencies = new int[total];
         var parents = new int[total];
         var count = 0;
-        var roots = new List<(char Label, int Node)>();
         List<(string Key, int Node)> above = [];
         for (var d = 0; d < levels.Count; d++)
         {
@@ -143,10 +172,6 @@ internal sealed class JiebaWordTable
 
                     parent = above[p].Node;
                 }
-                else
-                {
-                    roots.Add((key[0], count));
-                }
 
                 labels[count] = key[d];
                 frequencies[count] = frequency;
@@ -158,27 +183,11 @@ internal sealed class JiebaWordTable
             above = kept;
         }
 
-        // Children come level by level in their parents' order, so node i's children start after
-        // the roots and every child of a node before i.
-        var firstChild = new int[count + 1];
-        var rootCount = roots.Count;
-        for (var node = rootCount; node < count; node++)
+        if (count > NodeMask - 1)
         {
-            firstChild[parents[node] + 1]++;
+            throw new InvalidOperationException($"Jieba's table holds {count:N0} prefixes; a word table takes at most {NodeMask - 1:N0}.");
         }
 
-        firstChild[0] = rootCount;
-        for (var node = 1; node <= count; node++)
-        {
-            firstChild[node] += firstChild[node - 1];
-        }
-
-        var built = new JiebaWordTable(generation, firstChild, labels[..count], frequencies[..count]);
-        foreach (var (label, node) in roots)
-        {
-            built._rootChild[label] = node + 1;
-        }
-
-        return built;
+        return new JiebaWordTable(generation, frequencies[..count], parents[..count], labels[..count]);
     }
 }

@@ -32,7 +32,8 @@ public sealed class JiebaWordTableTests
             }
         }
 
-        Assert.Equal([(0, 50), (1, 300), (2, 20)], Walk(trie, "漂白粉", 0).Select(w => (w.End, w.Frequency)));
+        Assert.Equal([(0, Math.Log(50)), (1, Math.Log(300)), (2, Math.Log(20))], Walk(trie, "漂白粉", 0).Select(w => (w.End, w.Log)));
+        Assert.Equal([(0, true), (1, false), (2, false), (3, true)], Walk(trie, "一丝不苟", 0).Select(w => (w.End, w.Word)));
         Assert.Equal(-1, trie.Root('我'));
     }
 
@@ -53,30 +54,30 @@ public sealed class JiebaWordTableTests
         {
             var expected = Walk(copy, Text, at);
             Assert.Equal(expected, Walk(trie, Text, at));
-            words += expected.Count(w => w.Frequency > 0);
+            words += expected.Count(w => w.Word);
         }
 
         Assert.True(words > Text.Length, $"only {words} dictionary words found");
     }
 
     /// <summary>Jieba's own walk: each longer prefix looked up until one is missing.</summary>
-    private static List<(int End, int Frequency)> Walk(Dictionary<string, int> table, string text, int at)
+    private static List<(int End, bool Word, double Log)> Walk(Dictionary<string, int> table, string text, int at)
     {
-        var found = new List<(int, int)>();
+        var found = new List<(int, bool, double)>();
         for (var x = at; x < text.Length && table.TryGetValue(text[at..(x + 1)], out var frequency); x++)
         {
-            found.Add((x, frequency));
+            found.Add((x, frequency > 0, frequency > 0 ? Math.Log(frequency) : double.NegativeInfinity));
         }
 
         return found;
     }
 
-    private static List<(int End, int Frequency)> Walk(JiebaWordTable trie, string text, int at)
+    private static List<(int End, bool Word, double Log)> Walk(JiebaWordTable trie, string text, int at)
     {
-        var found = new List<(int, int)>();
-        for (var (x, node) = (at, trie.Root(text[at])); node >= 0; node = ++x < text.Length ? trie.Child(node, text[x]) : -1)
+        var found = new List<(int, bool, double)>();
+        for (var (x, step) = (at, trie.Root(text[at])); step >= 0; step = ++x < text.Length ? trie.Child(step, text[x]) : -1)
         {
-            found.Add((x, trie.Frequency(node)));
+            found.Add((x, JiebaWordTable.IsWord(step), trie.LogFrequency(step)));
         }
 
         return found;

@@ -6,8 +6,8 @@ namespace GroupGuard.Text.Jieba;
 /// words starting at a position are found one character at a time instead of by hashing each
 /// longer prefix from its start. It answers exactly what the table answers: a prefix is a node only
 /// when the table holds it and every shorter prefix (Jieba's own walk stops at the first prefix the
-/// table lacks), and a word is a prefix the table values above zero, at the logarithm of that value. Immutable; built again after a term
-/// update (<see cref="Generation"/>).
+/// table lacks), and a word is a prefix the table values above zero, at the logarithm of that
+/// value. Immutable; built again after a term update (<see cref="Generation"/>).
 /// </summary>
 internal sealed class JiebaWordTable
 {

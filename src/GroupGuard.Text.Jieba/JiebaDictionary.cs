@@ -426,7 +426,16 @@ internal static class JiebaDictionary
     private static readonly Lazy<JiebaHmm?> Hmm = new(() =>
     {
         _ = Instance; // the model is read from our folder: Viterbi must not be touched first
-        return JiebaHmm.FromJieba();
+        try
+        {
+            return JiebaHmm.FromJieba();
+        }
+#pragma warning disable CA1031 // Not knowing such runs is a safe answer: the caller segments them.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     });
 
     private static readonly Lock TableBuild = new();
@@ -435,7 +444,7 @@ internal static class JiebaDictionary
     /// <summary>
     /// jieba.NET's table laid out as a trie, read again after a term update. Under the read lock (a
     /// term update cannot start while it is read); the first reader after an update builds it, in
-    /// about a fifth of a second, and the others wait for that one.
+    /// about half a second, and the others wait for that one.
     /// </summary>
     private static JiebaWordTable CurrentTable()
     {

@@ -11,62 +11,76 @@ namespace GroupGuard.Text.Jieba;
 /// </summary>
 internal sealed class JiebaWordTable
 {
-    // A walk carries a step: the node in the low 23 bits, and WordFlag when the node's prefix is a
-    // word (frequency above zero), so the walk reads a word's logarithm only for words.
-    private const int NodeBits = 23;
-    private const int NodeMask = (1 << NodeBits) - 1;
+    // A walk carries a step: where the prefix's record is (a first character's node, or the slot of
+    // the edge into a longer prefix, with EdgeFlag), and WordFlag when the prefix is a word
+    // (frequency above zero), so the walk reads a logarithm only for words, from the slot it has.
+    private const int IndexBits = 23;
+    private const int IndexMask = (1 << IndexBits) - 1;
+    private const int EdgeFlag = 1 << (IndexBits + 1);
 
     /// <summary>Set in a step whose prefix is a word.</summary>
-    public const int WordFlag = 1 << NodeBits;
+    public const int WordFlag = 1 << IndexBits;
 
     // The one-character prefixes straight by character (step + 1, or 0); every other edge in one
-    // open-addressing table: (parent + 1) in the top 24 bits, the character in the next 16, the
-    // child's step in the low 24. One probe, usually, whatever the parent's width (a first character
-    // goes on in thousands of ways). Most lookups fail (the character after a word's last one), and a
-    // bit set small enough to stay in cache answers most of those without touching the table.
+    // open-addressing table of (entry, logarithm) pairs: the entry holds (parent + 1) in its top
+    // 24 bits, the character in the next 16, the child's node and WordFlag in the low 24; the
+    // logarithm sits beside it, in the same cache line. One probe, usually, whatever the parent's
+    // width (a first character goes on in thousands of ways). Most lookups fail (the character
+    // after a word's last one), and a bit set small enough to stay in cache answers most of those
+    // without touching the table.
     private const int FilterBits = 22;
     private readonly int[] _rootChild = new int[char.MaxValue + 1];
-    private readonly ulong[] _edges;
+    private readonly double[] _rootLog;
+    private readonly Edge[] _edges;
     private readonly int _edgeShift;
     private readonly ulong[] _filter = new ulong[1 << (FilterBits - 6)];
-    private readonly double[] _logFrequency;
+
+    private struct Edge
+    {
+        public ulong Entry;
+        public double Log;
+    }
 
     private JiebaWordTable(long generation, int[] frequency, int[] parents, char[] labels)
     {
         Generation = generation;
-        _logFrequency = new double[frequency.Length];
-        for (var node = 0; node < frequency.Length; node++)
+        Count = frequency.Length;
+        var roots = 0;
+        while (roots < parents.Length && parents[roots] < 0)
         {
-            _logFrequency[node] = frequency[node] > 0 ? Math.Log(frequency[node]) : double.NegativeInfinity;
+            roots++; // nodes come level by level: the first characters first
         }
 
         // At most half full.
         var bits = 4;
-        while ((1 << bits) < 2 * frequency.Length)
+        while ((1 << bits) < 2 * (frequency.Length - roots))
         {
             bits++;
         }
 
-        _edges = new ulong[1 << bits];
+        _rootLog = new double[roots];
+        _edges = new Edge[1 << bits];
         _edgeShift = 64 - bits;
         var mask = _edges.Length - 1;
         for (var node = 0; node < parents.Length; node++)
         {
-            var step = node | (frequency[node] > 0 ? WordFlag : 0);
-            if (parents[node] < 0)
+            var log = frequency[node] > 0 ? Math.Log(frequency[node]) : double.NegativeInfinity;
+            var word = frequency[node] > 0 ? WordFlag : 0;
+            if (node < roots)
             {
-                _rootChild[labels[node]] = step + 1;
+                _rootChild[labels[node]] = (node | word) + 1;
+                _rootLog[node] = log;
                 continue;
             }
 
             var key = Key(parents[node], labels[node]);
             var slot = Slot(key);
-            while (_edges[slot] != 0)
+            while (_edges[slot].Entry != 0)
             {
                 slot = (slot + 1) & mask;
             }
 
-            _edges[slot] = key | (uint)step;
+            _edges[slot] = new Edge { Entry = key | (uint)(node | word), Log = log };
             var bit = FilterBit(key);
             _filter[bit >> 6] |= 1UL << bit;
         }
@@ -76,7 +90,7 @@ internal sealed class JiebaWordTable
     public long Generation { get; }
 
     /// <summary>How many prefixes (words included) the table holds.</summary>
-    public int Count => _logFrequency.Length;
+    public int Count { get; }
 
     /// <summary>The step to the one-character prefix <paramref name="c"/>, or -1.</summary>
     public int Root(char c) => _rootChild[c] - 1;
@@ -84,7 +98,8 @@ internal sealed class JiebaWordTable
     /// <summary>The step from <paramref name="step"/>'s prefix on to <paramref name="c"/>, or -1.</summary>
     public int Child(int step, char c)
     {
-        var key = Key(step & NodeMask, c);
+        var parent = (step & EdgeFlag) != 0 ? (int)(_edges[step & IndexMask].Entry & IndexMask) : step & IndexMask;
+        var key = Key(parent, c);
         var bit = FilterBit(key);
         if ((_filter[bit >> 6] & (1UL << bit)) == 0)
         {
@@ -95,10 +110,10 @@ internal sealed class JiebaWordTable
         var mask = edges.Length - 1;
         for (var slot = Slot(key); ; slot = (slot + 1) & mask)
         {
-            var entry = edges[slot];
+            var entry = edges[slot].Entry;
             if ((entry & ~0xFFFFFFUL) == key)
             {
-                return (int)(entry & 0xFFFFFF);
+                return slot | EdgeFlag | ((int)entry & WordFlag);
             }
 
             if (entry == 0)
@@ -112,7 +127,8 @@ internal sealed class JiebaWordTable
     public static bool IsWord(int step) => (step & WordFlag) != 0;
 
     /// <summary>The natural logarithm (as <see cref="Math.Log(double)"/> gives it) of the frequency of the step's word; negative infinity for a prefix only.</summary>
-    public double LogFrequency(int step) => _logFrequency[step & NodeMask];
+    public double LogFrequency(int step) =>
+        (step & EdgeFlag) != 0 ? _edges[step & IndexMask].Log : _rootLog[step & IndexMask];
 
     private static ulong Key(int parent, char c) => ((ulong)(uint)(parent + 1) << 40) | ((ulong)c << 24);
 
@@ -183,9 +199,9 @@ internal sealed class JiebaWordTable
             above = kept;
         }
 
-        if (count > NodeMask - 1)
+        if (count > (1 << (IndexBits - 1)))
         {
-            throw new InvalidOperationException($"Jieba's table holds {count:N0} prefixes; a word table takes at most {NodeMask - 1:N0}.");
+            throw new InvalidOperationException($"Jieba's table holds {count:N0} prefixes; a word table takes at most {1 << (IndexBits - 1):N0}.");
         }
 
         return new JiebaWordTable(generation, frequencies[..count], parents[..count], labels[..count]);

@@ -1,5 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Detection;
+using GroupGuard.Core.Detection.Detectors;
 using GroupGuard.Core.Rules;
 using GroupGuard.Text.Jieba;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -65,6 +66,28 @@ public sealed class ShippedPacksTests
         Assert.True(caught * 2 >= lines.Count, $"the promo pack caught {caught} of {lines.Count} promotional lines");
         Assert.Equal(RuleMode.Shadow, promo.Mode);
         Assert.Equal("ads", promo.Category);
+    }
+
+    [Fact]
+    public void The_promo_detector_in_the_engine_fires_exactly_where_its_full_score_does()
+    {
+        // The engine's path skips reading the penalty when no window could reach the threshold
+        // without it; the explaining score reads everything. Both must agree on every fixture line.
+        var rows = new[] { "promo.tsv", "promo-tune.tsv", "promo-held.tsv", "spam.tsv" }
+            .SelectMany(Lines).Where(l => !l.StartsWith("# ", StringComparison.Ordinal)).Select(l => l.Split('\t', 2)[^1])
+            .Concat(Lines("everyday-chat.txt")).Concat(Lines("official-report.txt")).ToList();
+        var detector = new PromoDetector();
+
+        var differing = rows.Where(line =>
+        {
+            var matches = new List<DetectorMatch>();
+            detector.Find(line, matches);
+            return (matches.Count > 0) != PromoDetector.Score(line).Fires;
+        }).ToList();
+
+        Assert.True(rows.Count > 2000, $"only {rows.Count} lines");
+        Assert.True(rows.Count(line => PromoDetector.Score(line).Fires) > 500);
+        Assert.Empty(differing);
     }
 
     [Fact]

@@ -268,7 +268,7 @@ internal sealed class DetectionEngine
 
         if (_regexRules.Length > 0)
         {
-            MatchRegexes(text, light ?? _folder.FoldLight(text), seen, groupId, allows, hits);
+            MatchRegexes(text, light, seen, groupId, allows, hits);
         }
 
         if (_detectorRules.Length > 0)
@@ -899,13 +899,13 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>
-    /// Regex rules on the lighter fold, each only where the literals it needs were
+    /// Regex rules on the lighter fold (<paramref name="light"/>, or made here when the first rule
+    /// runs: most messages run none), each only where the literals it needs were
     /// <paramref name="seen"/>. Every pattern is NonBacktracking (the loader refuses the rest), so
     /// a match takes time linear in the message and cannot time out.
     /// </summary>
-    private void MatchRegexes(string text, LightText light, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits)
+    private void MatchRegexes(string text, LightText? light, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits)
     {
-        var map = light.Map;
         for (var k = 0; k < _regexRules.Length; k++)
         {
             var r = _regexRules[k];
@@ -915,6 +915,8 @@ internal sealed class DetectionEngine
                 continue;
             }
 
+            light ??= _folder.FoldLight(text);
+            var map = light.Map;
             foreach (var m in rule.Regex!.EnumerateMatches(light.Text))
             {
                 if (m.Length == 0)

@@ -51,7 +51,7 @@ internal sealed partial class PromoDetector : IDetector
 
     public void Find(string text, List<DetectorMatch> matches, ulong parts)
     {
-        var score = Score(text, parts);
+        var score = Score(text, parts, explain: false);
         if (score.Fires)
         {
             matches.Add(new DetectorMatch(score.Start, score.End - score.Start, text[score.Start..score.End]));
@@ -59,13 +59,15 @@ internal sealed partial class PromoDetector : IDetector
     }
 
     /// <summary>What the detector makes of <paramref name="text"/>: its best window and why.</summary>
-    public static PromoScore Score(string text) => Score(text, ulong.MaxValue);
+    public static PromoScore Score(string text) => Score(text, ulong.MaxValue, explain: true);
 
     /// <summary>
     /// The same, where only the offer signals whose bits (by their order in the table) are set in
-    /// <paramref name="offers"/> can match: the others are not run.
+    /// <paramref name="offers"/> can match: the others are not run. Unless asked to
+    /// <paramref name="explain"/>, a message no window of which could reach the threshold before
+    /// the penalty (which only ever lowers a score) is answered without reading the penalty.
     /// </summary>
-    private static PromoScore Score(string text, ulong offers)
+    private static PromoScore Score(string text, ulong offers, bool explain)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length < 4)
@@ -116,10 +118,14 @@ internal sealed partial class PromoDetector : IDetector
         }
 
         found.RemoveRange(kept, found.Count - kept);
-        var penalty = Penalty(text, out var against);
-
-        var best = PromoScore.None;
         Span<int> counts = stackalloc int[SignalCount];
+        if (!explain && !AnyWindowReaches(found, text, counts))
+        {
+            return PromoScore.None;
+        }
+
+        var penalty = Penalty(text, out var against);
+        var best = PromoScore.None;
         for (var i = 0; i < found.Count; i++)
         {
             counts.Clear();
@@ -145,6 +151,27 @@ internal sealed partial class PromoDetector : IDetector
         }
 
         return best;
+    }
+
+    /// <summary>Whether some window's score, before the penalty, reaches the threshold.</summary>
+    private static bool AnyWindowReaches(List<(int Start, int End, PromoSignal Signal)> found, string text, Span<int> counts)
+    {
+        for (var i = 0; i < found.Count; i++)
+        {
+            counts.Clear();
+            var windowEnd = found[i].Start + WindowChars;
+            for (var j = i; j < found.Count && found[j].Start < windowEnd; j++)
+            {
+                counts[(int)found[j].Signal]++;
+            }
+
+            if (WindowScore(counts) >= Threshold && HasOfferAndReach(counts, text.AsSpan(found[i].Start, Math.Min(WindowChars, text.Length - found[i].Start))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int WindowScore(ReadOnlySpan<int> counts)

@@ -159,7 +159,11 @@ internal static class JiebaDictionary
 
             try
             {
-                Refresh();
+                if (!Refresh())
+                {
+                    return false; // the table is being laid out again after a term update: the caller segments
+                }
+
                 var text = _text.AsSpan(from, to - from);
                 var logTotal = Math.Log(WordDictionary.Instance.Total);
                 states[text.Length] = 1;
@@ -195,16 +199,25 @@ internal static class JiebaDictionary
             }
         }
 
-        /// <summary>A term update since the rows were read: they may be stale, read again. Under the read lock.</summary>
-        private void Refresh()
+        /// <summary>
+        /// A term update since the rows were read: they may be stale, read again. False while the
+        /// table is being laid out again. Under the read lock.
+        /// </summary>
+        private bool Refresh()
         {
-            var table = CurrentTable();
+            if (CurrentTable(wait: false) is not { } table)
+            {
+                return false;
+            }
+
             if (!ReferenceEquals(table, _table))
             {
                 _rowStart.AsSpan(0, _length).Fill(-1);
                 _count = 0;
                 _table = table;
             }
+
+            return true;
         }
 
         /// <summary>
@@ -440,13 +453,16 @@ internal static class JiebaDictionary
 
     private static readonly Lock TableBuild = new();
     private static volatile JiebaWordTable? s_table;
+    private static long s_tableFailed = -1; // the generation a layout failed at (under TableBuild)
 
     /// <summary>
-    /// jieba.NET's table laid out as a trie, read again after a term update. Under the read lock (a
-    /// term update cannot start while it is read); the first reader after an update builds it, in
-    /// about half a second, and the others wait for that one.
+    /// jieba.NET's table laid out as a trie (about half a second's work), read again after a term
+    /// update: the update itself and the start-up check lay it out, so messages do not wait for it.
+    /// A caller that does not <paramref name="wait"/> gets null while another thread lays it out
+    /// (it segments instead), or lays it out itself when nobody is. Under the read lock (a term
+    /// update cannot start while it is read); null when this jieba.NET has no table to read.
     /// </summary>
-    private static JiebaWordTable CurrentTable()
+    private static JiebaWordTable? CurrentTable(bool wait)
     {
         var generation = Interlocked.Read(ref s_generation);
         if (s_table is { } table && table.Generation == generation)
@@ -454,15 +470,48 @@ internal static class JiebaDictionary
             return table;
         }
 
-        lock (TableBuild)
+        if (Trie.Value is not { } trie)
         {
-            if (s_table is not { } built || built.Generation != generation)
+            return null;
+        }
+
+        if (wait)
+        {
+            TableBuild.Enter();
+        }
+        else if (!TableBuild.TryEnter())
+        {
+            return null;
+        }
+
+        try
+        {
+            if (s_table is { } built && built.Generation == generation)
             {
-                built = JiebaWordTable.Build(Trie.Value!, generation);
-                s_table = built;
+                return built;
             }
 
-            return built;
+            if (s_tableFailed == generation)
+            {
+                return null; // tried at this generation already
+            }
+
+            try
+            {
+                s_table = JiebaWordTable.Build(trie, generation);
+                return s_table;
+            }
+#pragma warning disable CA1031 // The table only saves segmenting: without it the callers segment.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                s_tableFailed = generation;
+                return null;
+            }
+        }
+        finally
+        {
+            TableBuild.Exit();
         }
     }
 
@@ -550,6 +599,9 @@ internal static class JiebaDictionary
             {
                 Gate.ExitWriteLock();
             }
+
+            // Readers go on meanwhile (they segment until it is there); no writer can come between.
+            CurrentTable(wait: true);
         }
         finally
         {
@@ -605,8 +657,15 @@ internal static class JiebaDictionary
 
         double loadedTotal;
         Gate.EnterReadLock();
-        try { loadedTotal = WordDictionary.Instance.Total; }
-        finally { Gate.ExitReadLock(); }
+        try
+        {
+            loadedTotal = WordDictionary.Instance.Total;
+            CurrentTable(wait: true); // laid out now, so the first message does not wait for it
+        }
+        finally
+        {
+            Gate.ExitReadLock();
+        }
 
         // Forced terms only ever add to the total (a restored word gets its original frequency back),
         // so a dictionary that loaded all of dict.txt never totals less than the file.

@@ -41,19 +41,13 @@ internal sealed class JiebaWordTable
         public double Log;
     }
 
-    private JiebaWordTable(long generation, int[] frequency, int[] parents, char[] labels)
+    private JiebaWordTable(long generation, int roots, int edges)
     {
         Generation = generation;
-        Count = frequency.Length;
-        var roots = 0;
-        while (roots < parents.Length && parents[roots] < 0)
-        {
-            roots++; // nodes come level by level: the first characters first
-        }
 
         // At most half full.
         var bits = 4;
-        while ((1 << bits) < 2 * (frequency.Length - roots))
+        while ((1 << bits) < 2 * edges)
         {
             bits++;
         }
@@ -61,36 +55,13 @@ internal sealed class JiebaWordTable
         _rootLog = new double[roots];
         _edges = new Edge[1 << bits];
         _edgeShift = 64 - bits;
-        var mask = _edges.Length - 1;
-        for (var node = 0; node < parents.Length; node++)
-        {
-            var log = frequency[node] > 0 ? Math.Log(frequency[node]) : double.NegativeInfinity;
-            var word = frequency[node] > 0 ? WordFlag : 0;
-            if (node < roots)
-            {
-                _rootChild[labels[node]] = (node | word) + 1;
-                _rootLog[node] = log;
-                continue;
-            }
-
-            var key = Key(parents[node], labels[node]);
-            var slot = Slot(key);
-            while (_edges[slot].Entry != 0)
-            {
-                slot = (slot + 1) & mask;
-            }
-
-            _edges[slot] = new Edge { Entry = key | (uint)(node | word), Log = log };
-            var bit = FilterBit(key);
-            _filter[bit >> 6] |= 1UL << bit;
-        }
     }
 
     /// <summary>The term update count (see <c>JiebaDictionary</c>) the table was read at.</summary>
     public long Generation { get; }
 
     /// <summary>How many prefixes (words included) the table holds.</summary>
-    public int Count { get; }
+    public int Count { get; private set; }
 
     /// <summary>The step to the one-character prefix <paramref name="c"/>, or -1.</summary>
     public int Root(char c) => _rootChild[c] - 1;
@@ -139,8 +110,10 @@ internal sealed class JiebaWordTable
     /// <summary>Lays <paramref name="table"/> out as a trie. The caller keeps writers out while it reads.</summary>
     public static JiebaWordTable Build(IEnumerable<KeyValuePair<string, int>> table, long generation)
     {
+        // Level by level, so that a prefix's parent is in before it and is found by walking what is
+        // there already (a prefix whose shorter prefix the table lacks is never reached by Jieba's
+        // walk, and is left out).
         var levels = new List<List<KeyValuePair<string, int>>>();
-        var total = 0;
         foreach (var entry in table)
         {
             var length = entry.Key.Length;
@@ -155,55 +128,58 @@ internal sealed class JiebaWordTable
             }
 
             levels[length - 1].Add(entry);
-            total++;
         }
 
-        var labels = new char[total];
-        var frequencies = new int[total];
-        var parents = new int[total];
-        var count = 0;
-        List<(string Key, int Node)> above = [];
-        for (var d = 0; d < levels.Count; d++)
+        var roots = levels.Count > 0 ? levels[0].Count : 0;
+        var edges = levels.Skip(1).Sum(l => l.Count);
+        if (roots + edges > 1 << (IndexBits - 1))
         {
-            var level = levels[d];
-            level.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-            var kept = new List<(string Key, int Node)>(level.Count);
-            var p = 0;
-            foreach (var (key, frequency) in level)
+            throw new InvalidOperationException($"Jieba's table holds {roots + edges:N0} prefixes; a word table takes at most {1 << (IndexBits - 1):N0}.");
+        }
+
+        var built = new JiebaWordTable(generation, roots, edges);
+        var node = 0;
+        foreach (var (key, frequency) in roots > 0 ? levels[0] : [])
+        {
+            built._rootChild[key[0]] = (node | (frequency > 0 ? WordFlag : 0)) + 1;
+            built._rootLog[node] = Log(frequency);
+            node++;
+        }
+
+        var mask = built._edges.Length - 1;
+        for (var d = 1; d < levels.Count; d++)
+        {
+            foreach (var (key, frequency) in levels[d])
             {
-                var parent = -1;
-                if (d > 0)
+                var parent = built.Root(key[0]);
+                for (var k = 1; k < d && parent >= 0; k++)
                 {
-                    // The key without its last character, among the level above (both sorted).
-                    var prefix = key.AsSpan(0, d);
-                    while (p < above.Count && prefix.SequenceCompareTo(above[p].Key) > 0)
-                    {
-                        p++;
-                    }
-
-                    if (p == above.Count || !prefix.SequenceEqual(above[p].Key))
-                    {
-                        continue; // a shorter prefix is missing from the table: Jieba's walk never gets here
-                    }
-
-                    parent = above[p].Node;
+                    parent = built.Child(parent, key[k]);
                 }
 
-                labels[count] = key[d];
-                frequencies[count] = frequency;
-                parents[count] = parent;
-                kept.Add((key, count));
-                count++;
+                if (parent < 0)
+                {
+                    continue; // a shorter prefix is missing from the table: Jieba's walk never gets here
+                }
+
+                var parentNode = (parent & EdgeFlag) != 0 ? (int)(built._edges[parent & IndexMask].Entry & IndexMask) : parent & IndexMask;
+                var edgeKey = Key(parentNode, key[d]);
+                var slot = built.Slot(edgeKey);
+                while (built._edges[slot].Entry != 0)
+                {
+                    slot = (slot + 1) & mask;
+                }
+
+                built._edges[slot] = new Edge { Entry = edgeKey | (uint)(node | (frequency > 0 ? WordFlag : 0)), Log = Log(frequency) };
+                var bit = FilterBit(edgeKey);
+                built._filter[bit >> 6] |= 1UL << bit;
+                node++;
             }
-
-            above = kept;
         }
 
-        if (count > (1 << (IndexBits - 1)))
-        {
-            throw new InvalidOperationException($"Jieba's table holds {count:N0} prefixes; a word table takes at most {1 << (IndexBits - 1):N0}.");
-        }
+        built.Count = node;
+        return built;
 
-        return new JiebaWordTable(generation, frequencies[..count], parents[..count], labels[..count]);
+        static double Log(int frequency) => frequency > 0 ? Math.Log(frequency) : double.NegativeInfinity;
     }
 }

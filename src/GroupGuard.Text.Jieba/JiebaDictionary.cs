@@ -456,8 +456,8 @@ internal static class JiebaDictionary
     private static long s_tableFailed = -1; // the generation a layout failed at (under TableBuild)
 
     /// <summary>
-    /// jieba.NET's table laid out as a trie (about a tenth of a second's work), read again after a term
-    /// update: the update itself and the start-up check lay it out, so messages do not wait for it.
+    /// jieba.NET's table laid out as a trie (about a tenth of a second's work), read again after a
+    /// term update: the update itself and the start-up check lay it out, so messages do not wait.
     /// A caller that does not <paramref name="wait"/> gets null while another thread lays it out
     /// (it segments instead), or lays it out itself when nobody is. Under the read lock (a term
     /// update cannot start while it is read); null when this jieba.NET has no table to read.

@@ -64,8 +64,8 @@ internal sealed partial class PromoDetector : IDetector
     /// <summary>
     /// The same, where only the offer signals whose bits (by their order in the table) are set in
     /// <paramref name="offers"/> can match: the others are not run. Unless asked to
-    /// <paramref name="explain"/>, a message no window of which could reach the threshold before
-    /// the penalty (which only ever lowers a score) is answered without reading the penalty.
+    /// <paramref name="explain"/>, a message whose best window could not reach the threshold before
+    /// the penalty is answered without reading the penalty.
     /// </summary>
     private static PromoScore Score(string text, ulong offers, bool explain)
     {
@@ -118,14 +118,11 @@ internal sealed partial class PromoDetector : IDetector
         }
 
         found.RemoveRange(kept, found.Count - kept);
-        Span<int> counts = stackalloc int[SignalCount];
-        if (!explain && !AnyWindowReaches(found, text, counts))
-        {
-            return PromoScore.None;
-        }
 
-        var penalty = Penalty(text, out var against);
+        // The best window before the penalty: the penalty is the same for every window (it is read
+        // from the whole message), so it lowers the best one's score without changing which it is.
         var best = PromoScore.None;
+        Span<int> counts = stackalloc int[SignalCount];
         for (var i = 0; i < found.Count; i++)
         {
             counts.Clear();
@@ -143,35 +140,21 @@ internal sealed partial class PromoDetector : IDetector
                 score = Math.Min(score, Threshold - 1);
             }
 
-            score -= penalty;
             if (score > best.Score || best.Signals == PromoSignals.None)
             {
-                best = new PromoScore(score, found[i].Start, end, Present(counts), against);
+                best = new PromoScore(score, found[i].Start, end, Present(counts), PromoSignals.None);
             }
         }
 
-        return best;
-    }
-
-    /// <summary>Whether some window's score, before the penalty, reaches the threshold.</summary>
-    private static bool AnyWindowReaches(List<(int Start, int End, PromoSignal Signal)> found, string text, Span<int> counts)
-    {
-        for (var i = 0; i < found.Count; i++)
+        // The penalty (only ever a lowering) is read when it can matter: to explain, or when the
+        // best window could fire without it.
+        if (best.Signals == PromoSignals.None || (!explain && !best.Fires))
         {
-            counts.Clear();
-            var windowEnd = found[i].Start + WindowChars;
-            for (var j = i; j < found.Count && found[j].Start < windowEnd; j++)
-            {
-                counts[(int)found[j].Signal]++;
-            }
-
-            if (WindowScore(counts) >= Threshold && HasOfferAndReach(counts, text.AsSpan(found[i].Start, Math.Min(WindowChars, text.Length - found[i].Start))))
-            {
-                return true;
-            }
+            return PromoScore.None;
         }
 
-        return false;
+        var penalty = Penalty(text, out var against);
+        return best with { Score = best.Score - penalty, Against = against };
     }
 
     private static int WindowScore(ReadOnlySpan<int> counts)

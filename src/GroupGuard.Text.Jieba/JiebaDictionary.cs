@@ -457,9 +457,9 @@ internal static class JiebaDictionary
 
     /// <summary>
     /// jieba.NET's table laid out as a trie (about a tenth of a second's work), read again after a
-    /// term update: the update itself and the start-up check lay it out, so messages do not wait.
-    /// A caller that does not <paramref name="wait"/> gets null while another thread lays it out
-    /// (it segments instead), or lays it out itself when nobody is. Under the read lock (a term
+    /// term update: the update itself lays it out (every rule set's terms are applied at load), so
+    /// messages do not wait. A caller that does not <paramref name="wait"/> gets null while another
+    /// thread lays it out (it segments instead), or lays it out itself when nobody is. Under the read lock (a term
     /// update cannot start while it is read); null when this jieba.NET has no table to read.
     /// </summary>
     private static JiebaWordTable? CurrentTable(bool wait)
@@ -657,15 +657,8 @@ internal static class JiebaDictionary
 
         double loadedTotal;
         Gate.EnterReadLock();
-        try
-        {
-            loadedTotal = WordDictionary.Instance.Total;
-            CurrentTable(wait: true); // laid out now, so the first message does not wait for it
-        }
-        finally
-        {
-            Gate.ExitReadLock();
-        }
+        try { loadedTotal = WordDictionary.Instance.Total; }
+        finally { Gate.ExitReadLock(); }
 
         // Forced terms only ever add to the total (a restored word gets its original frequency back),
         // so a dictionary that loaded all of dict.txt never totals less than the file.

@@ -108,17 +108,27 @@ internal static class ShippedProfile
         Console.WriteLine($"pid {Environment.ProcessId}: {messages.Length} messages a round for {duration.TotalSeconds:0} s");
         var watch = Stopwatch.StartNew();
         var rounds = 0;
+        var times = new List<double>();
         while (watch.Elapsed < duration)
         {
+            var round = Stopwatch.GetTimestamp();
             foreach (var m in messages)
             {
                 MessageDetector.Detect(full, m, null, segmenter);
             }
 
             rounds++;
+            if (watch.Elapsed.TotalSeconds > Math.Min(3, duration.TotalSeconds / 3))
+            {
+                times.Add(Stopwatch.GetElapsedTime(round).TotalMilliseconds);
+            }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rounds} rounds, {watch.Elapsed.TotalMilliseconds / rounds:0} ms a round"));
+        // The rounds after the first seconds (JIT tiers settle), for comparing two builds run in turn.
+        times.Sort();
+        var median = times.Count == 0 ? double.NaN : times[times.Count / 2];
+        var best = times.Count == 0 ? double.NaN : times[0];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rounds} rounds, {watch.Elapsed.TotalMilliseconds / rounds:0} ms a round; after warm-up: median {median:0.0} ms, best {best:0.0} ms"));
     }
 
     private sealed class CountingSegmenter(GroupGuard.Core.Text.IWordSegmenter inner) : GroupGuard.Core.Text.IWordSegmenter

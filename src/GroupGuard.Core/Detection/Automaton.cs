@@ -13,8 +13,8 @@ internal sealed class Automaton
     private readonly int[] _outputStart;
     private readonly int[] _outputs;
 
-    // What the walk reads of a state, in one small record: one cache line per state visited.
-    private readonly StateInfo[] _states;
+    // Per state, its failure state (with its flags).
+    private readonly int[] _fail;
 
     // Every edge of every non-root state in one open-addressing table: key (state << 16 | symbol)
     // in the high 40 bits, target in the low 24. One probe, usually, whatever the state's width.
@@ -24,13 +24,13 @@ internal sealed class Automaton
     // Every pair of adjacent symbols in any pattern, hashed into a bit set: a state can have a
     // child on symbol b only if (the symbol into the state, b) is such a pair. Most lookups in
     // clean chat fail, and this answers them without searching the state's edges.
+    //
+    // The second half holds the pairs that begin a pattern. A state one symbol deep fails straight
+    // to the root, so it has a child on b exactly when some pattern begins with (its symbol, b): a
+    // sharper test for the states a walk through clean chat is in most of the time.
     private const int PairBits = 21;
-    private readonly ulong[] _pairs = new ulong[1 << (PairBits - 6)];
-
-    // The pairs that begin a pattern. A state one symbol deep fails straight to the root, so it has
-    // a child on b exactly when some pattern begins with (its symbol, b): a sharper test for the
-    // states a walk through clean chat is in most of the time.
-    private readonly ulong[] _startPairs = new ulong[1 << (PairBits - 6)];
+    private const int PairWords = 1 << (PairBits - 6);
+    private readonly ulong[] _pairs = new ulong[2 * PairWords];
 
     // A state as the walk carries it: its index in the low bits, and two flags the walk asks of
     // every state it enters (does a pattern end here; is it one symbol deep), so that asking costs
@@ -39,13 +39,6 @@ internal sealed class Automaton
     private const int IdMask = (1 << IdBits) - 1;
     private const int OutputFlag = 1 << IdBits;
     private const int FirstLevelFlag = 1 << (IdBits + 1);
-
-    private struct StateInfo
-    {
-        public int Fail;
-        public ushort InSymbol;
-
-    }
 
     private Automaton(ushort[] symbolOf, int[] rootNext, int[] edgeStart, ushort[] edgeSymbol, int[] edgeTarget, int[] fail, int[] outputStart, int[] outputs, int[] patternLength)
     {
@@ -67,10 +60,10 @@ internal sealed class Automaton
                 {
                     // s is entered on inSymbol[s] (set earlier: parents come before children in
                     // state numbering), and leaves on edgeSymbol[k].
-                    SetPair(_pairs, inSymbol[s], edgeSymbol[k]);
+                    SetPair(_pairs, 0, inSymbol[s], edgeSymbol[k]);
                     if (fail[s] == 0 && rootNext[inSymbol[s]] == s)
                     {
-                        SetPair(_startPairs, inSymbol[s], edgeSymbol[k]);
+                        SetPair(_pairs, PairWords, inSymbol[s], edgeSymbol[k]);
                     }
                 }
             }
@@ -84,15 +77,7 @@ internal sealed class Automaton
                 | (rootNext[inSymbol[s]] == s ? FirstLevelFlag : 0);
         }
 
-        _states = new StateInfo[fail.Length];
-        for (var s = 0; s < fail.Length; s++)
-        {
-            _states[s] = new StateInfo
-            {
-                Fail = flags[fail[s]],
-                InSymbol = inSymbol[s],
-            };
-        }
+        _fail = [.. fail.Select(f => flags[f])];
 
         if (fail.Length > IdMask)
         {
@@ -132,7 +117,7 @@ internal sealed class Automaton
     /// <summary>Length of each pattern, in folded characters.</summary>
     public int[] PatternLength { get; }
 
-    public int StateCount => _states.Length;
+    public int StateCount => _fail.Length;
 
     /// <summary>
     /// Builds the automaton; pattern i is reported as i. With <paramref name="digitsAs"/>, every
@@ -273,22 +258,13 @@ internal sealed class Automaton
         return new Automaton(symbolOf, rootNext, edgeStart, [.. edgeSymbol], [.. edgeTarget], fail, outputStart, [.. outputs], lengths);
     }
 
-    /// <summary>The state after reading <paramref name="c"/> in <paramref name="state"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public int Next(int state, char c) => NextOn(state, _symbolOf[c]);
-
-    /// <summary>The state after <paramref name="symbol"/> (0: a character in no pattern).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public int NextOn(int state, ushort symbol) =>
-        symbol == 0 ? 0 : NextSymbol(state, symbol, _states[state & IdMask].InSymbol);
-
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static int PairHash(ushort a, ushort b) => (int)((((uint)a << 16) | b) * 0x9E3779B1u >> (32 - PairBits));
 
-    private static void SetPair(ulong[] bits, ushort a, ushort b)
+    private static void SetPair(ulong[] bits, int offset, ushort a, ushort b)
     {
         var h = PairHash(a, b);
-        bits[h >> 6] |= 1UL << (h & 63);
+        bits[offset + (h >> 6)] |= 1UL << (h & 63);
     }
 
     /// <summary>The child of a non-root state on a symbol, or 0: a short scan for few edges, binary search for many.</summary>
@@ -318,33 +294,39 @@ internal sealed class Automaton
     /// <summary>The symbol of a folded character; 0 for a character that occurs in no pattern.</summary>
     internal ushort[] Symbols => _symbolOf;
 
-    /// <summary>The state after reading a known, non-zero symbol.</summary>
+    /// <summary>
+    /// The state after reading <paramref name="symbol"/> (0: a character in no pattern), for a walk
+    /// that knows the symbol read before it, <paramref name="inSymbol"/>: every state but the root
+    /// was entered on the symbol just read, so the walk need not look it up. The usual case (to the
+    /// root's transition, for a symbol no pattern has after the last one) takes no branch that
+    /// depends on the text, so the processor runs ahead through clean chat without mispredicting.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    /// <param name="inSymbol">The symbol that led into <paramref name="state"/> (the previous character's), which the caller knows.</param>
     internal int NextSymbol(int state, ushort symbol, ushort inSymbol)
     {
-        if (state != 0)
-        {
-            // Every state on the failure chain stands for a suffix of this one, so all are entered
-            // on the same symbol: when no pattern has that symbol followed by this one, none of
-            // them has a child on it, and the walk goes straight to the root's transition.
-            var h = PairHash(inSymbol, symbol);
-            var pairs = (state & FirstLevelFlag) != 0 ? _startPairs : _pairs;
-            if ((pairs[h >> 6] & (1UL << (h & 63))) != 0)
-            {
-                do
-                {
-                    var target = Child(state & IdMask, symbol);
-                    if (target != 0)
-                    {
-                        return target;
-                    }
+        // Every state on the failure chain stands for a suffix of this one, so all are entered on
+        // the same symbol: when no pattern has that symbol followed by this one, none of them has a
+        // child on it, and the walk goes straight to the root's transition. The bit is read for the
+        // root and symbol 0 too, and ignored.
+        var h = PairHash(inSymbol, symbol);
+        var word = _pairs[((state & FirstLevelFlag) >> (IdBits + 1 - (PairBits - 6))) | (h >> 6)];
+        var maybe = (int)(word >> (h & 63)) & (state != 0 ? 1 : 0) & (symbol != 0 ? 1 : 0);
+        return maybe != 0 ? Descend(state, symbol) : _rootNext[symbol];
+    }
 
-                    state = _states[state & IdMask].Fail;
-                }
-                while (state != 0);
+    private int Descend(int state, ushort symbol)
+    {
+        do
+        {
+            var target = Child(state & IdMask, symbol);
+            if (target != 0)
+            {
+                return target;
             }
+
+            state = _fail[state & IdMask];
         }
+        while (state != 0);
 
         return _rootNext[symbol];
     }

@@ -369,17 +369,9 @@ internal sealed class DetectionEngine
                     return true;
             }
 
+            // Symbol 0 (in no pattern, as most characters of clean chat) takes the same steps as any
+            // other and leads to the root: no branch on it, which the processor could not predict.
             var symbol = (ushort)entry;
-            if (symbol == 0)
-            {
-                // In no pattern: back to the root, as most characters of clean chat. Repeats and
-                // interference around it cannot change that.
-                state = 0;
-                last = 0;
-                gap = 0;
-                continue;
-            }
-
             if (gap != 0)
             {
                 if (gap > MaxGap)
@@ -390,7 +382,7 @@ internal sealed class DetectionEngine
                 gap = 0;
                 run = 1;
             }
-            else if (symbol == last)
+            else if ((symbol == last) & (symbol != 0))
             {
                 if ((flags & CharFlags.Cjk) != 0)
                 {
@@ -439,9 +431,11 @@ internal sealed class DetectionEngine
     private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, AllowSpans allows)
     {
         var automaton = _automaton;
+        var symbols = automaton.Symbols;
         var chars = folded.Chars;
         var gaps = folded.Gap;
         var state = 0;
+        ushort previous = 0;
         for (var j = 0; j < folded.Count; j++)
         {
             if (gaps[j] > MaxGap)
@@ -449,7 +443,9 @@ internal sealed class DetectionEngine
                 state = 0;
             }
 
-            state = automaton.Next(state, chars[j]);
+            var symbol = symbols[chars[j]];
+            state = automaton.NextSymbol(state, symbol, previous);
+            previous = symbol;
             if (state == 0 || !automaton.HasOutputs(state))
             {
                 continue;

@@ -207,6 +207,7 @@ internal sealed class Triggers
         private readonly Triggers _triggers;
         private readonly Span<ulong> _seen;
         private int _state;
+        private ushort _previous;
 
         public Walk(Triggers triggers)
         {
@@ -224,7 +225,8 @@ internal sealed class Triggers
         public bool Step(ushort symbol, ulong wanted)
         {
             var automaton = _triggers._automaton;
-            _state = automaton.NextOn(_state, symbol);
+            _state = automaton.NextSymbol(_state, symbol, _previous);
+            _previous = symbol;
             if (!automaton.HasOutputs(_state))
             {
                 return false;

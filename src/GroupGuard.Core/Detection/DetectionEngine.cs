@@ -668,7 +668,8 @@ internal sealed class DetectionEngine
         {
             for (var a = from; a < to; a++)
             {
-                for (var z = a + shortest; z <= Math.Min(to, a + longest); z++)
+                var reach = Math.Min(longest, listed.LongestFrom(folded.Chars[a]));
+                for (var z = a + shortest; z <= Math.Min(to, a + reach); z++)
                 {
                     if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
                     {
@@ -701,7 +702,8 @@ internal sealed class DetectionEngine
             var unknown = false;
             for (var a = from; a < to; a++)
             {
-                for (var z = a + 1; z <= Math.Min(to, a + Math.Min(anywhere - 1, listed.Longest)); z++)
+                var reach = Math.Min(anywhere - 1, listed.LongestFrom(folded.Chars[a]));
+                for (var z = a + 1; z <= Math.Min(to, a + reach); z++)
                 {
                     if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
                     {
@@ -767,14 +769,25 @@ internal sealed class DetectionEngine
 
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _words;
 
+        // Per first character, the length of the longest listed word that starts with it (0: none),
+        // so that a window's scan hashes only the spans that could be listed.
+        private readonly ushort[] _longestFrom = new ushort[char.MaxValue + 1];
+
         private TargetWords(TextFolder folder, IEnumerable<string> listed)
         {
             var words = listed.Select(folder.FoldToString).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
             _words = words.GetAlternateLookup<ReadOnlySpan<char>>();
             Longest = words.Max(w => w.Length);
+            foreach (var word in words)
+            {
+                _longestFrom[word[0]] = (ushort)Math.Max(_longestFrom[word[0]], Math.Min(word.Length, ushort.MaxValue));
+            }
         }
 
         public int Longest { get; }
+
+        /// <summary>The length of the longest listed word that starts with <paramref name="first"/>; 0 when none does.</summary>
+        public int LongestFrom(char first) => _longestFrom[first];
 
         /// <summary>Words for a person: people in general, roles and pronouns, and every group.</summary>
         public static TargetWords ForPersons(TextFolder folder) => new(folder, Persons.Value.Concat(Groups.Value));

@@ -28,9 +28,14 @@ internal sealed class Automaton
     // The second half holds the pairs that begin a pattern. A state one symbol deep fails straight
     // to the root, so it has a child on b exactly when some pattern begins with (its symbol, b): a
     // sharper test for the states a walk through clean chat is in most of the time.
-    private const int PairBits = 21;
-    private const int PairWords = 1 << (PairBits - 6);
-    private readonly ulong[] _pairs = new ulong[2 * PairWords];
+    //
+    // Sized to the automaton, about 32 bits a pair (one in thirty lookups that should fail reaches
+    // the edges): the walks read it for nearly every character, between messages whose other work
+    // (Jieba's table, the regexes) pushes it out of the cache, so a small one is a fast one.
+    private const int PairBitsPerPair = 32;
+    private readonly ulong[] _pairs;
+    private readonly int _pairShift;
+    private readonly int _firstLevelShift;
 
     // A state as the walk carries it: its index in the low bits, and two flags the walk asks of
     // every state it enters (does a pattern end here; is it one symbol deep), so that asking costs
@@ -51,6 +56,16 @@ internal sealed class Automaton
             }
         }
 
+        var pairBits = 12;
+        while (pairBits < 21 && (1L << pairBits) < (long)edgeSymbol.Length * PairBitsPerPair)
+        {
+            pairBits++;
+        }
+
+        _pairShift = 32 - pairBits;
+        _firstLevelShift = IdBits + 1 - (pairBits - 6);
+        var pairWords = 1 << (pairBits - 6);
+        _pairs = new ulong[2 * pairWords];
         for (var s = 0; s < fail.Length; s++)
         {
             for (var k = edgeStart[s]; k < edgeStart[s + 1]; k++)
@@ -60,10 +75,10 @@ internal sealed class Automaton
                 {
                     // s is entered on inSymbol[s] (set earlier: parents come before children in
                     // state numbering), and leaves on edgeSymbol[k].
-                    SetPair(_pairs, 0, inSymbol[s], edgeSymbol[k]);
+                    SetPair(0, inSymbol[s], edgeSymbol[k]);
                     if (fail[s] == 0 && rootNext[inSymbol[s]] == s)
                     {
-                        SetPair(_pairs, PairWords, inSymbol[s], edgeSymbol[k]);
+                        SetPair(pairWords, inSymbol[s], edgeSymbol[k]);
                     }
                 }
             }
@@ -259,12 +274,12 @@ internal sealed class Automaton
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static int PairHash(ushort a, ushort b) => (int)((((uint)a << 16) | b) * 0x9E3779B1u >> (32 - PairBits));
+    private int PairHash(ushort a, ushort b) => (int)((((uint)a << 16) | b) * 0x9E3779B1u >> _pairShift);
 
-    private static void SetPair(ulong[] bits, int offset, ushort a, ushort b)
+    private void SetPair(int offset, ushort a, ushort b)
     {
         var h = PairHash(a, b);
-        bits[offset + (h >> 6)] |= 1UL << (h & 63);
+        _pairs[offset + (h >> 6)] |= 1UL << (h & 63);
     }
 
     /// <summary>The child of a non-root state on a symbol, or 0: a short scan for few edges, binary search for many.</summary>
@@ -309,7 +324,7 @@ internal sealed class Automaton
         // child on it, and the walk goes straight to the root's transition. The bit is read for the
         // root and symbol 0 too, and ignored.
         var h = PairHash(inSymbol, symbol);
-        var word = _pairs[((state & FirstLevelFlag) >> (IdBits + 1 - (PairBits - 6))) | (h >> 6)];
+        var word = _pairs[((state & FirstLevelFlag) >> _firstLevelShift) | (h >> 6)];
         var maybe = (int)(word >> (h & 63)) & (state != 0 ? 1 : 0) & (symbol != 0 ? 1 : 0);
         return maybe != 0 ? Descend(state, symbol) : _rootNext[symbol];
     }

@@ -420,6 +420,9 @@ internal static class JiebaDictionary
     /// <summary>Counts term updates that changed the table; a <see cref="WordGraph"/> drops what it read before one.</summary>
     private static long s_generation;
 
+    /// <summary>How many term updates changed the dictionary: the word table and readers' rows are read again after each.</summary>
+    internal static long Generation => Interlocked.Read(ref s_generation);
+
     /// <summary>jieba.NET's own word and prefix table (internal to it), read for <see cref="WordGraph"/>; null if this jieba.NET has none.</summary>
     private static readonly Lazy<Dictionary<string, int>?> Trie = new(() =>
     {
@@ -562,6 +565,24 @@ internal static class JiebaDictionary
                     : words.ContainsWord(term) ? words.GetFreqOrDefault(term) : 0;
                 var frequency = Math.Max(TermFrequencyFloor, Math.Max(original, SuggestFrequency(segmenter, words, term)));
                 added.Add((term, original, frequency));
+            }
+
+            if (dropped.Count == 0 && added.Count == 0)
+            {
+                // A reload that changed rules but no forced term (a regex, an action, an allow
+                // phrase, a comment): the dictionary stays as it is, and so do the word table
+                // (17 MB, 0.1 s to lay out) and every reader's rows.
+                Gate.EnterWriteLock();
+                try
+                {
+                    _currentVersion = version;
+                }
+                finally
+                {
+                    Gate.ExitWriteLock();
+                }
+
+                return;
             }
 
             Gate.EnterWriteLock();

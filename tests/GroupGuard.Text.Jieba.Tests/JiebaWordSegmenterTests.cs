@@ -15,6 +15,29 @@ public sealed class JiebaWordSegmenterTests
         UseTerms();
     }
 
+    /// <summary>
+    /// A rule reload that changes no forced term (a regex, an action, a comment) leaves the
+    /// dictionary, and so the 17 MB word table laid out from it, as they are; one that changes a
+    /// term lays it out again and segments by the new term.
+    /// </summary>
+    [Fact]
+    public void A_reload_that_changes_no_term_keeps_the_word_table_and_one_that_does_reads_again()
+    {
+        UseTerms("白粉", "漂白剂");
+        var generation = JiebaDictionary.Generation;
+
+        _segmenter.UseTerms("same-terms-" + Guid.NewGuid(), ["漂白剂", "白粉", "狗"]); // 狗: one character, never forced
+
+        Assert.Equal(generation, JiebaDictionary.Generation);
+        Assert.StartsWith("same-terms-", JiebaDictionary.CurrentVersion, StringComparison.Ordinal);
+        Assert.True(IsWord("他在卖白粉", "白粉"));
+
+        UseTerms("漂白剂", "在卖白");
+        Assert.True(JiebaDictionary.Generation > generation);
+        Assert.True(IsWord("他在卖白粉", "在卖白"));
+        Assert.False(IsWord("他在卖白粉", "白粉"));
+    }
+
     [Fact]
     public void A_term_inside_a_longer_dictionary_word_is_not_a_word_of_its_own()
     {

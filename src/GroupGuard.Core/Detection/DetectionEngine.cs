@@ -769,9 +769,11 @@ internal sealed class DetectionEngine
 
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _words;
 
-        // Per first character, the length of the longest listed word that starts with it (0: none),
-        // so that a window's scan hashes only the spans that could be listed.
-        private readonly ushort[] _longestFrom = new ushort[char.MaxValue + 1];
+        // Per first character, the length of the longest listed word that starts with it (0: none;
+        // byte.MaxValue: that long or longer, read as Longest), so that a window's scan hashes only
+        // the spans that could be listed. Bytes keep it under the large-object heap's threshold: a
+        // rule reload builds it again.
+        private readonly byte[] _longestFrom = new byte[char.MaxValue + 1];
 
         private TargetWords(TextFolder folder, IEnumerable<string> listed)
         {
@@ -780,14 +782,14 @@ internal sealed class DetectionEngine
             Longest = words.Max(w => w.Length);
             foreach (var word in words)
             {
-                _longestFrom[word[0]] = (ushort)Math.Max(_longestFrom[word[0]], Math.Min(word.Length, ushort.MaxValue));
+                _longestFrom[word[0]] = (byte)Math.Max(_longestFrom[word[0]], Math.Min(word.Length, byte.MaxValue));
             }
         }
 
         public int Longest { get; }
 
         /// <summary>The length of the longest listed word that starts with <paramref name="first"/>; 0 when none does.</summary>
-        public int LongestFrom(char first) => _longestFrom[first];
+        public int LongestFrom(char first) => _longestFrom[first] is var length && length == byte.MaxValue ? Longest : length;
 
         /// <summary>Words for a person: people in general, roles and pronouns, and every group.</summary>
         public static TargetWords ForPersons(TextFolder folder) => new(folder, Persons.Value.Concat(Groups.Value));

@@ -24,6 +24,23 @@ public sealed class ClaimHolderTests
         Assert.True(ClaimHolder.IsGone(ClaimHolder.Describe(int.Parse(current[0], System.Globalization.CultureInfo.InvariantCulture), 1, Environment.MachineName)));
     }
 
+    [Fact]
+    public async Task A_live_process_is_not_gone_until_it_ends_whatever_its_name()
+    {
+        // A name with a space and a parenthesis, as /proc/PID/stat writes it in parentheses.
+        using var folder = new TempFolder();
+        var program = Path.Combine(folder.Path, "sl) ee (p");
+        File.Copy("/bin/sleep", program); // keeps its mode: executable
+        using var child = System.Diagnostics.Process.Start(program, "60");
+        var holder = ClaimHolder.Describe(child.Id, ClaimHolder.StartMark(child.Id)!.Value, Environment.MachineName);
+
+        Assert.False(ClaimHolder.IsGone(holder));
+
+        child.Kill();
+        await child.WaitForExitAsync();
+        Assert.True(ClaimHolder.IsGone(holder));
+    }
+
     [Theory]
     [InlineData("1@1@another-machine")] // another instance's: its claim runs out on its own
     [InlineData("not a holder")]

@@ -269,21 +269,10 @@ public sealed class DigestTests
         var leader = Assert.Single(digests.Leaders);
 
         // The service's own retry (at start, then every minute) must not send the digest before the
-        // test has made it look abandoned: the scheduler is paused and its running jobs finish first.
-        var scheduler = await service.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
-        await scheduler.Standby();
-        while ((await scheduler.QueryFireInstances(new Quartz.FireInstanceQuery { State = null })).Items.Count > 0)
-        {
-            await Task.Delay(10);
-        }
-
+        // test has made it look abandoned.
+        await PauseSchedulerAsync(service);
         var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
-        var record = await outbox.CreateAsync(new DigestRecord
-        {
-            Leader = leader.Name, PeriodFrom = fire.AddDays(-1), PeriodTo = fire, Status = DigestStatus.Pending, CreatedAt = fire,
-            Title = "群管日报", Markdown = "无违规", Text = "无违规", Html = "<p>无违规</p>", IncidentIds = [],
-            Channels = leader.Channels.ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
-        }, CancellationToken.None);
+        var record = await PendingDigestAsync(outbox, leader, fire.AddDays(-1), fire);
 
         // The process before the restart claimed the channel and died sending it.
         var dead = ClaimHolder.Describe(int.MaxValue - 7, 638_000_000_000_000_000, Environment.MachineName);
@@ -295,6 +284,75 @@ public sealed class DigestTests
         var after = Assert.Single(await ListAsync(outbox), r => r.Id == record.Id);
         Assert.Equal(DigestStatus.Sent, after.Status);
     }
+
+    [Fact]
+    public async Task A_restarted_instance_leaves_a_live_instance_s_claim_and_takes_a_dead_one_s()
+    {
+        // Two instances on one machine and one database: this test process stands for the live one,
+        // holding the claim on one digest's channel while it sends it; a process that died mid-send
+        // holds the claim on the next. A service started beside them (another process, reading this
+        // one's start as its own clock gives it) sends the dead one's digest and leaves the live one's.
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var digests = service.Services.GetRequiredService<DigestService>();
+        var outbox = digests.Outbox;
+        var leader = Assert.Single(digests.Leaders);
+        await PauseSchedulerAsync(service);
+
+        var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
+        var live = await PendingDigestAsync(outbox, leader, fire.AddDays(-2), fire.AddDays(-1));
+        var abandoned = await PendingDigestAsync(outbox, leader, fire.AddDays(-1), fire);
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(await outbox.ClaimChannelAsync(live.Id, leader.Channels[0], ClaimHolder.Current, now, now.AddMinutes(5), CancellationToken.None));
+        var dead = ClaimHolder.Describe(int.MaxValue - 7, 638_000_000_000_000_000, Environment.MachineName);
+        Assert.True(await outbox.ClaimChannelAsync(abandoned.Id, leader.Channels[0], dead, now, now.AddMinutes(5), CancellationToken.None));
+
+        var environment = StartupAndHealthTests.Environment(service);
+        environment["GroupGuard__Storage__DataFolder"] = Directory.CreateDirectory(Path.Combine(service.Folder, "second-instance")).FullName;
+        using var second = GroupGuardProcess.Start(service.Folder, environment);
+        _ = second.StandardOutput.ReadToEndAsync();
+        _ = second.StandardError.ReadToEndAsync();
+        try
+        {
+            // At start the service releases the claims of processes that are gone and sends what they left.
+            using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            while ((await ListAsync(outbox)).Single(r => r.Id == abandoned.Id).Status != DigestStatus.Sent)
+            {
+                Assert.False(second.HasExited, "the second instance stopped");
+                await Task.Delay(50, safety.Token);
+            }
+
+            // Released in the same step as the dead one's, had it looked gone: still pending, never tried.
+            var kept = (await ListAsync(outbox)).Single(r => r.Id == live.Id);
+            Assert.Equal(DigestStatus.Pending, kept.Status);
+            Assert.Equal(0, kept.Channels[leader.Channels[0]].Attempts);
+            Assert.False(await outbox.ClaimChannelAsync(live.Id, leader.Channels[0], "someone else", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        }
+        finally
+        {
+            second.Kill();
+            await second.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Stops the service's own digest jobs (catch-up, retry, schedules): running ones finish first.</summary>
+    private static async Task PauseSchedulerAsync(GroupGuardFactory service)
+    {
+        var scheduler = await service.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        await scheduler.Standby();
+        while ((await scheduler.QueryFireInstances(new Quartz.FireInstanceQuery { State = null })).Items.Count > 0)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    private static Task<DigestRecord> PendingDigestAsync(IDigestOutbox outbox, LeaderOptions leader, DateTimeOffset from, DateTimeOffset to) =>
+        outbox.CreateAsync(new DigestRecord
+        {
+            Leader = leader.Name, PeriodFrom = from, PeriodTo = to, Status = DigestStatus.Pending, CreatedAt = to,
+            Title = "群管日报", Markdown = "无违规", Text = "无违规", Html = "<p>无违规</p>", IncidentIds = [],
+            Channels = leader.Channels.ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
+        }, CancellationToken.None);
 
     [Fact]
     public async Task With_no_leader_configured_a_default_digest_is_written_to_a_file()

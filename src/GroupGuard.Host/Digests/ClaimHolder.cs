@@ -4,16 +4,17 @@ using System.Globalization;
 namespace GroupGuard.Host.Digests;
 
 /// <summary>
-/// Who holds a digest channel's claim: this process, as its id, start time and machine. A restarted
+/// Who holds a digest channel's claim: this process, as its id, start mark and machine. A restarted
 /// service can then tell the claims of its dead predecessor (same machine, that process gone) and
-/// send those channels at once instead of waiting for the claims to run out.
+/// send those channels at once instead of waiting for the claims to run out, while the claims of a
+/// live instance on the same machine stay with it.
 /// </summary>
 internal static class ClaimHolder
 {
-    public static string Current { get; } = Describe(Environment.ProcessId, StartTicks(Process.GetCurrentProcess()), Environment.MachineName);
+    public static string Current { get; } = Describe(Environment.ProcessId, StartMark(Environment.ProcessId) ?? 0, Environment.MachineName);
 
-    internal static string Describe(int processId, long startTicks, string machine) =>
-        string.Create(CultureInfo.InvariantCulture, $"{processId}@{startTicks}@{machine}");
+    internal static string Describe(int processId, long startMark, string machine) =>
+        string.Create(CultureInfo.InvariantCulture, $"{processId}@{startMark}@{machine}");
 
     /// <summary>True when <paramref name="holder"/> is a process of this machine that no longer runs.</summary>
     public static bool IsGone(string holder)
@@ -22,25 +23,59 @@ internal static class ClaimHolder
         if (parts.Length != 3
             || !string.Equals(parts[2], Environment.MachineName, StringComparison.Ordinal)
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var processId)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startTicks))
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startMark))
         {
             return false; // another machine's (or unreadable): its claim runs out on its own
         }
 
         try
         {
-            using var process = Process.GetProcessById(processId);
-            return StartTicks(process) != startTicks; // the id was reused by a later process
+            // No process with that id, or the id reused by a later process.
+            return StartMark(processId) is not { } mark || mark != startMark;
         }
-        catch (ArgumentException)
-        {
-            return true; // no process with that id
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or OverflowException
+            or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
         {
             return false; // cannot tell: let the claim run out
         }
     }
 
-    private static long StartTicks(Process process) => process.StartTime.ToUniversalTime().Ticks;
+    /// <summary>
+    /// When the process started, as every process of the machine reads it; null when there is no
+    /// such process. On Linux the kernel's start time in clock ticks after boot (<c>/proc/PID/stat</c>,
+    /// field 22). Not <see cref="Process.StartTime"/> there: .NET derives it from a boot time that
+    /// each reading process computes from its own clock readings, so two instances see one start a
+    /// few milliseconds apart, and a live instance's claim looked like a dead one's to its peer (the
+    /// peer then sent the channel a second time). Elsewhere the system records the start time itself.
+    /// </summary>
+    internal static long? StartMark(int processId)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+
+            // "pid (command) state ppid …": the command may hold spaces and parentheses, so the
+            // fields are counted from the last ')'; the one after it is field 3, the start time 22.
+            var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length > 19 ? long.Parse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture) : throw new FormatException($"/proc/{processId}/stat has {fields.Length + 2} fields, not the 22 or more expected");
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return process.StartTime.ToUniversalTime().Ticks;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
 }

@@ -282,7 +282,7 @@ internal sealed class Automaton
         _pairs[offset + (h >> 6)] |= 1UL << (h & 63);
     }
 
-    /// <summary>The child of a non-root state on a symbol, or 0: a short scan for few edges, binary search for many.</summary>
+    /// <summary>The child of a non-root state on a symbol (with its flags), or 0: looked up in the edge table, keyed by state and symbol, probing linearly from the key's hash.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private int Child(int state, ushort symbol)
     {

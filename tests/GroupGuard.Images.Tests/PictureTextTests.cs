@@ -9,7 +9,7 @@ namespace GroupGuard.Images.Tests;
 
 /// <summary>
 /// The text in pictures (<c>GroupGuard:Images:Ocr</c>): Debian's tesseract reading pictures drawn
-/// here (.ci/run installs it: these fail, not skip, without it), and fake tesseracts that answer,
+/// here (dotnet test installs it when it can, tools/test-prerequisites.sh: these fail, not skip, without it), and fake tesseracts that answer,
 /// fail, hang, or record that they were run. Pictures come from a loopback fake CDN.
 /// </summary>
 public sealed class PictureTextTests : IAsyncLifetime

@@ -141,7 +141,7 @@ public static class Pictures
     /// <summary>A 240×240 sticker: a busy "photo" with "加微信" and "领福利" on a banner, 28 pixels high.</summary>
     public static SKBitmap Sticker(int seed = 6) => Write(Photo(240, 240, seed), ["加微信", "领福利"], 28, 40, 60);
 
-    /// <summary>Where fonts with Chinese characters are on Debian (<c>fonts-wqy-microhei</c>, which .ci/run installs; Noto CJK).</summary>
+    /// <summary>Where fonts with Chinese characters are on Debian (<c>fonts-wqy-microhei</c>, which dotnet test installs when missing; Noto CJK).</summary>
     private static readonly string[] ChineseFontFiles =
     [
         "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -169,7 +169,7 @@ public static class Pictures
         }
 
         throw new InvalidOperationException(
-            $"No font with Chinese characters: apt-get install fonts-wqy-microhei (.ci/run installs it); looked in the font manager and {string.Join(", ", ChineseFontFiles)}");
+            $"No font with Chinese characters: apt-get install fonts-wqy-microhei (tools/test-prerequisites.sh installs it); looked in the font manager and {string.Join(", ", ChineseFontFiles)}");
     }
 
     private static bool HasChinese(SKTypeface typeface)

@@ -25,7 +25,7 @@ public sealed class PostgresServer : IDisposable
     public const string Variable = "GROUPGUARD_TEST_POSTGRES";
 
     private const string Install =
-        "apt-get install postgresql (Debian's initdb and pg_ctl, under /usr/lib/postgresql/<version>/bin; .ci/run installs it), "
+        "apt-get install postgresql (Debian's initdb and pg_ctl, under /usr/lib/postgresql/<version>/bin; tools/test-prerequisites.sh installs it), "
         + "or set " + Variable + " to an Npgsql connection string of a server whose user may create databases "
         + "(e.g. Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres)";
 

@@ -24,7 +24,7 @@ public sealed class BrowserTests
     [Fact]
     public async Task An_admin_reviews_and_tries_rules_and_a_leader_is_refused_another_group()
     {
-        Assert.True(File.Exists(Chromium) && File.Exists(ChromeDriver), $"Browser tests need Debian's chromium and chromium-driver ({Chromium}, {ChromeDriver}); .ci/run installs them.");
+        Assert.True(File.Exists(Chromium) && File.Exists(ChromeDriver), $"Browser tests need Debian's chromium and chromium-driver ({Chromium}, {ChromeDriver}); dotnet test installs them when it can (tools/test-prerequisites.sh).");
         using var files = new GroupGuardFactory();
         var environment = StartupAndHealthTests.Environment(files);
         var baseUrl = environment["ASPNETCORE_URLS"];

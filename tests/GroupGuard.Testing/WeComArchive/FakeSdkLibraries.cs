@@ -64,7 +64,7 @@ public sealed class FakeSdkLibraries : IDisposable
         }
         catch (Win32Exception ex)
         {
-            throw new InvalidOperationException($"The WeCom tests build a fake chat archive SDK with gcc, which is not installed ({ex.Message}): apt-get install gcc (.ci/run installs it)", ex);
+            throw new InvalidOperationException($"The WeCom tests build a fake chat archive SDK with gcc, which is not installed ({ex.Message}): apt-get install gcc (tools/test-prerequisites.sh installs it)", ex);
         }
 
         using (process)

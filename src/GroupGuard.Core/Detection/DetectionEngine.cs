@@ -526,14 +526,24 @@ internal sealed class DetectionEngine
                 continue;
             }
 
+            // A candidate with no listed word or mention in reach cannot be aimed whatever the words
+            // are: dropped before its word check, which may segment. It costs a look at its window
+            // and no budget (快递垃圾 a megabyte long is read through to the 你垃圾 after it).
+            var rule = _rules[pattern.Rule];
+            if (rule.Target is not TermTarget.Any && !TargetPossible(folded, candidate, rule.Target, rule.TargetScope))
+            {
+                continue;
+            }
+
             if (words is not null && (TakesHalfOfADoubledWord(folded, candidate, words) || (pattern.Word && !IsWord(folded, candidate, words))))
             {
                 continue;
             }
 
-            // Past the budget a candidate is taken as aimed at a person, as one past the word-check
-            // budget is taken as a word: a megabyte of 快递垃圾 is flagged rather than let hide 你垃圾.
-            if (_rules[pattern.Rule].Target is not TermTarget.Any and var target && targetChecks++ < MaxWordChecks && !TargetNearby(folded, candidate, words, target, _rules[pattern.Rule].TargetScope))
+            // Past the budget a candidate with a listed word in reach is taken as aimed, as one past
+            // the word-check budget is taken as a word: a megabyte of 其他垃圾 (他 inside 其他 is
+            // nobody) is flagged rather than let hide 你垃圾.
+            if (rule.Target is not TermTarget.Any and var target && targetChecks++ < MaxWordChecks && !TargetNearby(folded, candidate, words, target, rule.TargetScope))
             {
                 continue;
             }
@@ -632,31 +642,9 @@ internal sealed class DetectionEngine
     private bool TargetNearby(FoldedText folded, Candidate candidate, Segmentation? words, TermTarget target, TargetScope scope)
     {
         var group = target == TermTarget.Group;
-        var stops = scope switch
-        {
-            TargetScope.Clause => folded.ClauseBefore,
-            TargetScope.Sentence => folded.SentenceBefore,
-            _ => null,
-        };
-        var radius = scope == TargetScope.Message ? MessageRadius : group ? GroupRadius : PersonRadius;
+        var (from, to) = TargetWindow(folded, candidate, group, scope);
         int start = candidate.Start, end = candidate.End + 1;
-        var from = start;
-        var floor = Math.Max(0, start - radius);
-        while (from > floor && stops?[from] != true)
-        {
-            from--;
-        }
-
-        var to = end;
-        var ceiling = Math.Min(folded.Count, end + radius);
-        while (to < ceiling && stops?[to] != true)
-        {
-            to++;
-        }
-
-        // A mention sets a clause break, so one that addresses this clause stands at its edge. A
-        // message that is nothing but the hit (傻逼, 垃圾！) answers whoever spoke before it.
-        if (!group && (folded.MentionBefore[from] || folded.MentionBefore[to] || (start == 0 && end == folded.Count)))
+        if (MentionedOrBare(folded, candidate, group, from, to))
         {
             return true;
         }
@@ -664,22 +652,7 @@ internal sealed class DetectionEngine
         // As with match: auto, a listed word of three characters or more counts wherever it stands
         // (这个人, 那种人: Jieba may cut them 这/个人), a shorter one only on word boundaries.
         var listed = group ? _groups! : _persons!;
-        bool AnyListed(int shortest, int longest)
-        {
-            for (var a = from; a < to; a++)
-            {
-                var reach = Math.Min(longest, listed.LongestFrom(folded.Chars[a]));
-                for (var z = a + shortest; z <= Math.Min(to, a + reach); z++)
-                {
-                    if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        }
+        bool AnyListed(int shortest, int longest) => AnyListedIn(folded, listed, group, from, to, start, end, shortest, longest);
 
         // The clause is segmented only when a shorter listed word is there at all.
         var anywhere = group ? listed.Longest + 1 : TargetWords.AnywhereLength;
@@ -738,6 +711,77 @@ internal sealed class DetectionEngine
         }
 
         return ShortListed(offset => IsBoundary(boundaries, offset) ? (sbyte)1 : (sbyte)0) == 1;
+    }
+
+    /// <summary>
+    /// Whether <see cref="TargetNearby"/> could say yes: a mention or a bare hit, or a listed word
+    /// anywhere in reach, word boundaries aside. Reads no word paths: a candidate it rules out
+    /// needs no word check.
+    /// </summary>
+    private bool TargetPossible(FoldedText folded, Candidate candidate, TermTarget target, TargetScope scope)
+    {
+        var group = target == TermTarget.Group;
+        var (from, to) = TargetWindow(folded, candidate, group, scope);
+        var listed = group ? _groups! : _persons!;
+        return MentionedOrBare(folded, candidate, group, from, to)
+            || AnyListedIn(folded, listed, group, from, to, candidate.Start, candidate.End + 1, 1, listed.Longest);
+    }
+
+    /// <summary>Where a target of the candidate is looked for: its clause or sentence (or the message), within the radius.</summary>
+    private static (int From, int To) TargetWindow(FoldedText folded, Candidate candidate, bool group, TargetScope scope)
+    {
+        var stops = scope switch
+        {
+            TargetScope.Clause => folded.ClauseBefore,
+            TargetScope.Sentence => folded.SentenceBefore,
+            _ => null,
+        };
+        var radius = scope == TargetScope.Message ? MessageRadius : group ? GroupRadius : PersonRadius;
+        int start = candidate.Start, end = candidate.End + 1;
+        var from = start;
+        var floor = Math.Max(0, start - radius);
+        while (from > floor && stops?[from] != true)
+        {
+            from--;
+        }
+
+        var to = end;
+        var ceiling = Math.Min(folded.Count, end + radius);
+        while (to < ceiling && stops?[to] != true)
+        {
+            to++;
+        }
+
+        return (from, to);
+    }
+
+    /// <summary>
+    /// A mention sets a clause break, so one that addresses the candidate's clause stands at its
+    /// edge. A message that is nothing but the hit (傻逼, 垃圾！) answers whoever spoke before it.
+    /// Either aims it at a person, never at a group.
+    /// </summary>
+    private static bool MentionedOrBare(FoldedText folded, Candidate candidate, bool group, int from, int to) =>
+        !group && (folded.MentionBefore[from] || folded.MentionBefore[to] || (candidate.Start == 0 && candidate.End + 1 == folded.Count));
+
+    /// <summary>
+    /// Whether a listed word of <paramref name="shortest"/> to <paramref name="longest"/> characters
+    /// stands in [from, to) outside the candidate [start, end) (for a group, not one that names one person).
+    /// </summary>
+    private static bool AnyListedIn(FoldedText folded, TargetWords listed, bool group, int from, int to, int start, int end, int shortest, int longest)
+    {
+        for (var a = from; a < to; a++)
+        {
+            var reach = Math.Min(longest, listed.LongestFrom(folded.Chars[a]));
+            for (var z = a + shortest; z <= Math.Min(to, a + reach); z++)
+            {
+                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

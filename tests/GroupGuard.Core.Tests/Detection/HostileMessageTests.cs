@@ -68,14 +68,44 @@ public sealed class HostileMessageTests
         Assert.Equal("w.powder", Assert.Single(verdict.Hits).Rule.Id);
     }
 
+    [Fact]
+    public void Near_misses_aimed_at_nobody_ask_the_segmenter_nothing()
+    {
+        // A term that must be a word and aimed at a person: where no person is in reach, whether it
+        // is a word does not matter, and the segmenter is not asked.
+        var rules = MessageDetectorTests.Load("pack: w\nrules:\n  - id: w.powder\n    terms: [白粉]\n    match: word\n    target: person\n");
+        var words = new FakeSegmenter("漂白粉", "白粉");
+        var text = string.Concat(Enumerable.Repeat("漂白粉。", DetectionEngine.MaxWordChecks * 2));
+
+        Assert.False(MessageDetector.Detect(rules, text, "1", words).Flagged);
+        Assert.Empty(words.Segmented);
+
+        var hit = Assert.Single(MessageDetector.Detect(rules, text + "你卖白粉", "1", words).Hits);
+        Assert.Equal(text.Length + 2, hit.Start);
+    }
+
     private static readonly Lazy<RuleSet> TrashAtPeople = new(() => MessageDetectorTests.Load("pack: p\nrules:\n  - id: p.trash\n    terms: [垃圾]\n    target: person\n"));
 
     [Fact]
-    public void A_megabyte_of_insults_aimed_at_things_stops_looking_for_a_person_and_is_flagged()
+    public void A_megabyte_of_insults_aimed_at_things_is_read_through_to_the_one_aimed_at_a_person()
     {
-        var text = string.Concat(Enumerable.Repeat("快递垃圾，", Repeats));
+        // Nobody in reach of any 垃圾 but the last: each is dropped at a look, no segmenting, no budget.
+        var things = string.Concat(Enumerable.Repeat("快递垃圾，", Repeats));
+        var words = new FakeSegmenter("快递");
 
-        var verdict = MessageDetector.Detect(TrashAtPeople.Value, text, "1", new FakeSegmenter("快递"));
+        Assert.False(MessageDetector.Detect(TrashAtPeople.Value, things, "1", words).Flagged);
+        var hit = Assert.Single(MessageDetector.Detect(TrashAtPeople.Value, things + "你垃圾", "1", words).Hits);
+        Assert.Equal(things.Length + 1, hit.Start);
+        Assert.DoesNotContain(words.Segmented, w => w.Contains("快递", StringComparison.Ordinal)); // only the last clause was segmented
+    }
+
+    [Fact]
+    public void A_megabyte_of_insults_near_words_that_name_nobody_stops_looking_for_a_person_and_is_flagged()
+    {
+        // 他 inside 其他 names nobody, but only the segmenter can tell.
+        var text = string.Concat(Enumerable.Repeat("其他垃圾，", Repeats));
+
+        var verdict = MessageDetector.Detect(TrashAtPeople.Value, text, "1", new FakeSegmenter("其他"));
 
         // As with the word checks: past the budget a hit is taken as aimed at a person.
         var hit = Assert.Single(verdict.Hits);
@@ -83,10 +113,10 @@ public sealed class HostileMessageTests
     }
 
     [Fact]
-    public void Insults_aimed_at_things_within_the_budget_are_still_checked_one_by_one()
+    public void Insults_near_words_that_name_nobody_within_the_budget_are_still_checked_one_by_one()
     {
-        var things = string.Concat(Enumerable.Repeat("快递垃圾，", DetectionEngine.MaxWordChecks - 1));
-        var words = new FakeSegmenter("快递");
+        var things = string.Concat(Enumerable.Repeat("其他垃圾，", DetectionEngine.MaxWordChecks - 1));
+        var words = new FakeSegmenter("其他");
 
         Assert.False(MessageDetector.Detect(TrashAtPeople.Value, things, "1", words).Flagged);
         var hit = Assert.Single(MessageDetector.Detect(TrashAtPeople.Value, things + "你垃圾", "1", words).Hits);

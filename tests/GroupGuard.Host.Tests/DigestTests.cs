@@ -263,21 +263,13 @@ public sealed class DigestTests
     public async Task After_a_crash_mid_send_the_restarted_service_sends_the_channel_at_once()
     {
         using var service = new GroupGuardFactory();
-        _ = service.CreateClient();
-        var digests = service.Services.GetRequiredService<DigestService>();
+        var (digests, leader, fire) = await PausedAsync(service);
         var outbox = digests.Outbox;
-        var leader = Assert.Single(digests.Leaders);
-
-        // The service's own retry (at start, then every minute) must not send the digest before the
-        // test has made it look abandoned.
-        await PauseSchedulerAsync(service);
-        var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
         var record = await PendingDigestAsync(outbox, leader, fire.AddDays(-1), fire);
 
         // The process before the restart claimed the channel and died sending it.
-        var dead = ClaimHolder.Describe(int.MaxValue - 7, 638_000_000_000_000_000, Environment.MachineName);
         var now = DateTimeOffset.UtcNow;
-        Assert.True(await outbox.ClaimChannelAsync(record.Id, leader.Channels[0], dead, now, now.AddMinutes(5), CancellationToken.None));
+        Assert.True(await outbox.ClaimChannelAsync(record.Id, leader.Channels[0], DeadHolder, now, now.AddMinutes(5), CancellationToken.None));
 
         await digests.RetryAsync(CancellationToken.None);
 
@@ -293,19 +285,13 @@ public sealed class DigestTests
         // holds the claim on the next. A service started beside them (another process, reading this
         // one's start as its own clock gives it) sends the dead one's digest and leaves the live one's.
         using var service = new GroupGuardFactory();
-        _ = service.CreateClient();
-        var digests = service.Services.GetRequiredService<DigestService>();
+        var (digests, leader, fire) = await PausedAsync(service);
         var outbox = digests.Outbox;
-        var leader = Assert.Single(digests.Leaders);
-        await PauseSchedulerAsync(service);
-
-        var fire = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
         var live = await PendingDigestAsync(outbox, leader, fire.AddDays(-2), fire.AddDays(-1));
         var abandoned = await PendingDigestAsync(outbox, leader, fire.AddDays(-1), fire);
         var now = DateTimeOffset.UtcNow;
         Assert.True(await outbox.ClaimChannelAsync(live.Id, leader.Channels[0], ClaimHolder.Current, now, now.AddMinutes(5), CancellationToken.None));
-        var dead = ClaimHolder.Describe(int.MaxValue - 7, 638_000_000_000_000_000, Environment.MachineName);
-        Assert.True(await outbox.ClaimChannelAsync(abandoned.Id, leader.Channels[0], dead, now, now.AddMinutes(5), CancellationToken.None));
+        Assert.True(await outbox.ClaimChannelAsync(abandoned.Id, leader.Channels[0], DeadHolder, now, now.AddMinutes(5), CancellationToken.None));
 
         var environment = StartupAndHealthTests.Environment(service);
         environment["GroupGuard__Storage__DataFolder"] = Directory.CreateDirectory(Path.Combine(service.Folder, "second-instance")).FullName;
@@ -335,15 +321,27 @@ public sealed class DigestTests
         }
     }
 
-    /// <summary>Stops the service's own digest jobs (catch-up, retry, schedules): running ones finish first.</summary>
-    private static async Task PauseSchedulerAsync(GroupGuardFactory service)
+    /// <summary>A process of this machine that is gone (no process has that id).</summary>
+    private static readonly string DeadHolder = ClaimHolder.Describe(int.MaxValue - 7, 638_000_000_000_000_000, Environment.MachineName);
+
+    /// <summary>
+    /// The started service's digests and its one (default) leader, with the service's own digest
+    /// jobs stopped (catch-up, retry at start and every minute, schedules; running ones finish
+    /// first), so that only the test sends; and a period end a minute ahead, which no schedule has reached.
+    /// </summary>
+    private static async Task<(DigestService Digests, LeaderOptions Leader, DateTimeOffset Fire)> PausedAsync(GroupGuardFactory service)
     {
+        _ = service.CreateClient();
+        var digests = service.Services.GetRequiredService<DigestService>();
+        var leader = Assert.Single(digests.Leaders);
         var scheduler = await service.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
         await scheduler.Standby();
         while ((await scheduler.QueryFireInstances(new Quartz.FireInstanceQuery { State = null })).Items.Count > 0)
         {
             await Task.Delay(10);
         }
+
+        return (digests, leader, DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60));
     }
 
     private static Task<DigestRecord> PendingDigestAsync(IDigestOutbox outbox, LeaderOptions leader, DateTimeOffset from, DateTimeOffset to) =>

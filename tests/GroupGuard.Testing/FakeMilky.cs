@@ -134,8 +134,7 @@ public sealed class FakeMilky : IAsyncDisposable
             connection.Abort();
         }
 
-        _listener.Stop();
-        _listener.Close();
+        _listener.Close(); // alone, no Stop first: see LoopbackHttpServer.DisposeAsync
         await _loop;
         Task[] handling;
         lock (_gate)

@@ -72,8 +72,7 @@ public sealed class FakeOneBotWebSocketServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        _listener.Stop();
-        _listener.Close();
+        _listener.Close(); // alone, no Stop first: see LoopbackHttpServer.DisposeAsync
         await _loop;
         FakeOneBotSocket[] sockets;
         lock (_gate)

@@ -98,7 +98,9 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        _listener.Stop();
+        // Close alone: the managed HttpListener's Stop releases the port and a Close after it
+        // looks the port up again and binds it anew, failing (Address already in use) when
+        // another test has taken it meanwhile, and holding it for a moment when not.
         _listener.Close();
         await _loop;
         Task[] handling;

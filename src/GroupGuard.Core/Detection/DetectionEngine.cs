@@ -530,7 +530,8 @@ internal sealed class DetectionEngine
             // are: dropped before its word check, which may segment. It costs a look at its window
             // and no budget (快递垃圾 a megabyte long is read through to the 你垃圾 after it).
             var rule = _rules[pattern.Rule];
-            if (rule.Target is not TermTarget.Any && !TargetPossible(folded, candidate, rule.Target, rule.TargetScope))
+            var look = rule.Target is TermTarget.Any ? default : LookForTarget(folded, candidate, rule.Target, rule.TargetScope);
+            if (rule.Target is not TermTarget.Any && look.Seen == TargetSeen.None)
             {
                 continue;
             }
@@ -543,7 +544,7 @@ internal sealed class DetectionEngine
             // Past the budget a candidate with a listed word in reach is taken as aimed, as one past
             // the word-check budget is taken as a word: a megabyte of 其他垃圾 (他 inside 其他 is
             // nobody) is flagged rather than let hide 你垃圾.
-            if (rule.Target is not TermTarget.Any and var target && targetChecks++ < MaxWordChecks && !TargetNearby(folded, candidate, words, target, rule.TargetScope))
+            if (rule.Target is not TermTarget.Any && targetChecks++ < MaxWordChecks && look.Seen == TargetSeen.ShortWords && !ShortWordStands(folded, candidate, words, rule.Target, look))
             {
                 continue;
             }
@@ -625,51 +626,89 @@ internal sealed class DetectionEngine
     /// <summary>How far either side of a hit, at most, a target is looked for with <c>target_scope: message</c>.</summary>
     public const int MessageRadius = 120;
 
+    /// <summary>What <see cref="LookForTarget"/> saw in reach of a candidate, without the segmenter.</summary>
+    private enum TargetSeen
+    {
+        /// <summary>Nothing the rule's <c>target</c> counts: the candidate is not aimed, whatever the words.</summary>
+        None,
+
+        /// <summary>A mention, a bare hit, or a listed word that counts wherever it stands: aimed.</summary>
+        Aimed,
+
+        /// <summary>Only listed words that count on word boundaries (<see cref="ShortWordStands"/> tells).</summary>
+        ShortWords,
+    }
+
+    /// <summary>A candidate's target window [From, To) in folded offsets, and what stands in it.</summary>
+    private readonly record struct TargetLook(TargetSeen Seen, int From, int To);
+
     /// <summary>
-    /// Whether the candidate is aimed where its rule's <c>target</c> asks. <c>person</c>: a listed
-    /// word for a person or a group (你, 他, 人, 司机, 黑人 … <c>Text/Data/person-words.txt</c> and
-    /// <c>group-words.txt</c>) in the candidate's clause, at most <see cref="PersonRadius"/>
-    /// characters from it and outside it, a mention that begins or ends that clause (@张三 垃圾), or
-    /// nothing else in the message (a bare 傻逼 answers whoever spoke before). <c>group</c>: a listed word for a people, a region's people or a sex in the candidate's
-    /// sentence (a comma does not end it), at most <see cref="GroupRadius"/> characters away
-    /// (黑人，好恶心; 河南人偷井盖的新闻又来了). With a segmenter a listed word of one character must be a
-    /// word of the window (他 in 其他 and 人 in 人工 are not), one of two must begin or end on a word
-    /// boundary (男/的, 女人 in Jieba's 女人真; not 国人 in 中国/人民). A longer word for a person counts
-    /// wherever it stands (这个人, which Jieba may cut 这/个人); a longer group must begin and end on
-    /// a boundary (中国人 in 中国人都, not in 中国人民). Without a segmenter, or out of budget, any
-    /// occurrence in reach counts.
+    /// Whether the candidate is aimed where its rule's <c>target</c> asks, as far as can be told
+    /// without the segmenter. <c>person</c>: a listed word for a person or a group (你, 他, 人, 司机,
+    /// 黑人 … <c>Text/Data/person-words.txt</c> and <c>group-words.txt</c>) in the candidate's clause,
+    /// at most <see cref="PersonRadius"/> characters from it and outside it, a mention that begins or
+    /// ends that clause (@张三 垃圾), or nothing else in the message (a bare 傻逼 answers whoever spoke
+    /// before). <c>group</c>: a listed word for a people, a region's people or a sex in the
+    /// candidate's sentence (a comma does not end it), at most <see cref="GroupRadius"/> characters
+    /// away (黑人，好恶心; 河南人偷井盖的新闻又来了). As with match: auto, a listed word for a person of
+    /// three characters or more counts wherever it stands (这个人, 那种人: Jieba may cut them 这/个人);
+    /// shorter ones, and every group word, only on word boundaries (<see cref="ShortWordStands"/>).
     /// </summary>
-    private bool TargetNearby(FoldedText folded, Candidate candidate, Segmentation? words, TermTarget target, TargetScope scope)
+    private TargetLook LookForTarget(FoldedText folded, Candidate candidate, TermTarget target, TargetScope scope)
     {
         var group = target == TermTarget.Group;
         var (from, to) = TargetWindow(folded, candidate, group, scope);
         int start = candidate.Start, end = candidate.End + 1;
-        if (MentionedOrBare(folded, candidate, group, from, to))
+
+        // A mention sets a clause break, so one that addresses this clause stands at its edge. A
+        // message that is nothing but the hit (傻逼, 垃圾！) answers whoever spoke before it.
+        if (!group && (folded.MentionBefore[from] || folded.MentionBefore[to] || (start == 0 && end == folded.Count)))
         {
-            return true;
+            return new TargetLook(TargetSeen.Aimed, from, to);
         }
 
-        // As with match: auto, a listed word of three characters or more counts wherever it stands
-        // (这个人, 那种人: Jieba may cut them 这/个人), a shorter one only on word boundaries.
         var listed = group ? _groups! : _persons!;
-        bool AnyListed(int shortest, int longest) => AnyListedIn(folded, listed, group, from, to, start, end, shortest, longest);
-
-        // The clause is segmented only when a shorter listed word is there at all.
-        var anywhere = group ? listed.Longest + 1 : TargetWords.AnywhereLength;
-        if (AnyListed(anywhere, listed.Longest))
+        var anywhere = AnywhereLength(listed, group);
+        var seen = TargetSeen.None;
+        for (var a = from; a < to; a++)
         {
-            return true;
+            var reach = listed.LongestFrom(folded.Chars[a]);
+            for (var z = a + 1; z <= Math.Min(to, a + reach); z++)
+            {
+                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
+                {
+                    if (z - a >= anywhere)
+                    {
+                        return new TargetLook(TargetSeen.Aimed, from, to);
+                    }
+
+                    seen = TargetSeen.ShortWords;
+                }
+            }
         }
 
-        if (!AnyListed(1, anywhere - 1))
-        {
-            return false;
-        }
+        return new TargetLook(seen, from, to);
+    }
 
-        // One character (你, 他, 人) must be a word of its own. Two (男的, 女人, 黑人) must begin or end
-        // on a word boundary: Jieba cuts 男/的 and keeps 女人真 as one word, yet 国人 inside 中国人民
-        // (中国/人民) still names nobody new. A group of three or more must begin and end on one
-        // (中国人 in 中国人都, not in 中国人民). 1: one is there; 0: none; -1: not known.
+    /// <summary>Listed words this long or longer count wherever they stand; for groups none does.</summary>
+    private static int AnywhereLength(TargetWords listed, bool group) => group ? listed.Longest + 1 : TargetWords.AnywhereLength;
+
+    /// <summary>
+    /// Whether one of the shorter listed words <see cref="LookForTarget"/> saw stands as a word.
+    /// One character (你, 他, 人) must be a word of its own (他 in 其他 and 人 in 人工 are not). Two
+    /// (男的, 女人, 黑人) must begin or end on a word boundary: Jieba cuts 男/的 and keeps 女人真 as one
+    /// word, yet 国人 inside 中国人民 (中国/人民) still names nobody new. A group of three or more must
+    /// begin and end on one (中国人 in 中国人都, not in 中国人民). Without a segmenter, or out of
+    /// budget, any occurrence counts.
+    /// </summary>
+    private bool ShortWordStands(FoldedText folded, Candidate candidate, Segmentation? words, TermTarget target, TargetLook look)
+    {
+        var group = target == TermTarget.Group;
+        var listed = group ? _groups! : _persons!;
+        var anywhere = AnywhereLength(listed, group);
+        int from = look.From, to = look.To, start = candidate.Start, end = candidate.End + 1;
+
+        // 1: one is there; 0: none; -1: not known.
         sbyte ShortListed(Func<int, sbyte> boundary)
         {
             var unknown = false;
@@ -713,20 +752,6 @@ internal sealed class DetectionEngine
         return ShortListed(offset => IsBoundary(boundaries, offset) ? (sbyte)1 : (sbyte)0) == 1;
     }
 
-    /// <summary>
-    /// Whether <see cref="TargetNearby"/> could say yes: a mention or a bare hit, or a listed word
-    /// anywhere in reach, word boundaries aside. Reads no word paths: a candidate it rules out
-    /// needs no word check.
-    /// </summary>
-    private bool TargetPossible(FoldedText folded, Candidate candidate, TermTarget target, TargetScope scope)
-    {
-        var group = target == TermTarget.Group;
-        var (from, to) = TargetWindow(folded, candidate, group, scope);
-        var listed = group ? _groups! : _persons!;
-        return MentionedOrBare(folded, candidate, group, from, to)
-            || AnyListedIn(folded, listed, group, from, to, candidate.Start, candidate.End + 1, 1, listed.Longest);
-    }
-
     /// <summary>Where a target of the candidate is looked for: its clause or sentence (or the message), within the radius.</summary>
     private static (int From, int To) TargetWindow(FoldedText folded, Candidate candidate, bool group, TargetScope scope)
     {
@@ -753,35 +778,6 @@ internal sealed class DetectionEngine
         }
 
         return (from, to);
-    }
-
-    /// <summary>
-    /// A mention sets a clause break, so one that addresses the candidate's clause stands at its
-    /// edge. A message that is nothing but the hit (傻逼, 垃圾！) answers whoever spoke before it.
-    /// Either aims it at a person, never at a group.
-    /// </summary>
-    private static bool MentionedOrBare(FoldedText folded, Candidate candidate, bool group, int from, int to) =>
-        !group && (folded.MentionBefore[from] || folded.MentionBefore[to] || (candidate.Start == 0 && candidate.End + 1 == folded.Count));
-
-    /// <summary>
-    /// Whether a listed word of <paramref name="shortest"/> to <paramref name="longest"/> characters
-    /// stands in [from, to) outside the candidate [start, end) (for a group, not one that names one person).
-    /// </summary>
-    private static bool AnyListedIn(FoldedText folded, TargetWords listed, bool group, int from, int to, int start, int end, int shortest, int longest)
-    {
-        for (var a = from; a < to; a++)
-        {
-            var reach = Math.Min(longest, listed.LongestFrom(folded.Chars[a]));
-            for (var z = a + shortest; z <= Math.Min(to, a + reach); z++)
-            {
-                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

@@ -35,7 +35,6 @@ internal sealed class Automaton
     private const int PairBitsPerPair = 32;
     private readonly ulong[] _pairs;
     private readonly int _pairShift;
-    private readonly int _firstLevelShift;
 
     // A state as the walk carries it: its index in the low bits, and two flags the walk asks of
     // every state it enters (does a pattern end here; is it one symbol deep), so that asking costs
@@ -63,7 +62,6 @@ internal sealed class Automaton
         }
 
         _pairShift = 32 - pairBits;
-        _firstLevelShift = IdBits + 1 - (pairBits - 6);
         var pairWords = 1 << (pairBits - 6);
         _pairs = new ulong[2 * pairWords];
         for (var s = 0; s < fail.Length; s++)
@@ -324,7 +322,9 @@ internal sealed class Automaton
         // child on it, and the walk goes straight to the root's transition. The bit is read for the
         // root and symbol 0 too, and ignored.
         var h = PairHash(inSymbol, symbol);
-        var word = _pairs[((state & FirstLevelFlag) >> _firstLevelShift) | (h >> 6)];
+        // The first-level flag (bit IdBits + 1) shifted down to bit pairBits - 6 = 26 - _pairShift:
+        // the word offset of the second half.
+        var word = _pairs[((state & FirstLevelFlag) >> (_pairShift + IdBits - 25)) | (h >> 6)];
         var maybe = (int)(word >> (h & 63)) & (state != 0 ? 1 : 0) & (symbol != 0 ? 1 : 0);
         return maybe != 0 ? Descend(state, symbol) : _rootNext[symbol];
     }

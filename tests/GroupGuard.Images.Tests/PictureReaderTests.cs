@@ -147,8 +147,7 @@ public sealed class PictureReaderTests : IAsyncLifetime
             ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1",
             ["GroupGuard:Images:TimeoutSeconds"] = "1",
         });
-        var slow = await impatient.GetRequiredService<IPictureReader>().ReadAsync(
-            new PictureSource(Protocol.OneBotV11, "10001", new ImageRef("x.jpg", _cdn.Url("/slow"), null)), CancellationToken.None);
+        var slow = await ReadAsync(_cdn.Url("/slow"), impatient);
         var missing = await ReadAsync(_cdn.Url("/missing"));
         var refused = await ReadAsync($"http://127.0.0.1:{LoopbackHttpServer.FreePort()}/x.jpg");
 
@@ -241,8 +240,8 @@ public sealed class PictureReaderTests : IAsyncLifetime
     public void Hosts_are_matched_by_name_subdomain_pattern_and_port(string link, bool allowed) =>
         Assert.Equal(allowed, HostAllowList.Allows(["gchat.qpic.cn", "*.qpic.cn", "127.0.0.1:3000"], new Uri(link)));
 
-    private Task<PictureReading> ReadAsync(string link) =>
-        _services.GetRequiredService<IPictureReader>().ReadAsync(new PictureSource(Protocol.OneBotV11, "10001", new ImageRef("x.jpg", link, null)), CancellationToken.None);
+    private Task<PictureReading> ReadAsync(string link, ServiceProvider? services = null) =>
+        (services ?? _services).GetRequiredService<IPictureReader>().ReadAsync(new PictureSource(Protocol.OneBotV11, "10001", new ImageRef("x.jpg", link, null)), CancellationToken.None);
 
     private static ServiceProvider Services(Dictionary<string, string?> settings, IImageLocator? locator = null, IImageBytes? media = null)
     {

@@ -14,6 +14,9 @@
 #   tools/test-prerequisites.sh --check  the same, for one run
 set -uo pipefail
 
+# pg_bin_dir: where Debian's initdb and pg_ctl are, as the throwaway cluster looks for them.
+source "$(dirname "$0")/throwaway-postgres.sh"
+
 mode=${GROUPGUARD_TEST_PREREQUISITES:-install}
 if [ "${1:-}" = "--check" ]; then mode=skip; fi
 
@@ -32,12 +35,8 @@ missing_packages() {
         echo tesseract-ocr-chi-sim
     fi
     command -v gcc >/dev/null 2>&1 || echo gcc
-    if [ -z "${GROUPGUARD_TEST_POSTGRES:-}" ]; then
-        local found=""
-        for dir in /usr/lib/postgresql/*/bin; do
-            if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then found=1; fi
-        done
-        [ -n "$found" ] || echo postgresql
+    if [ -z "${GROUPGUARD_TEST_POSTGRES:-}" ] && ! pg_bin_dir >/dev/null; then
+        echo postgresql
     fi
 }
 

@@ -63,8 +63,8 @@ public sealed class JoinRequestTests : IAsyncLifetime
         var all = new Dictionary<string, string?>
         {
             ["GroupGuard:OneBot:ApiBaseUrl"] = _api.BaseUrl,
-            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "2",
-            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "4",
+            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
+            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
             ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
         };
         foreach (var (key, value) in settings)

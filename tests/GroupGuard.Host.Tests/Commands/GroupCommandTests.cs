@@ -36,8 +36,8 @@ public sealed class GroupCommandTests
             new Dictionary<string, string?>
             {
                 ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
-                ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "2",
-                ["GroupGuard:OneBot:ActionBudgetSeconds"] = "4",
+                ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
+                ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
                 ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
                 ["GroupGuard:OneBot:WarningCoalesceSeconds"] = "0",
             },

@@ -23,7 +23,8 @@ internal sealed record QueuedMessage(ChatMessage Message, JournalPosition Positi
 /// power cut); at start, every message past the last checkpoint is moderated again. Storing an
 /// incident twice is harmless (the store keeps one), so replaying a little too much is safe and
 /// replaying too little is impossible.
-/// The journal holds chat text only until it is moderated: whenever the worker has caught up it
+/// The journal holds chat text only until it is moderated: whenever the worker has caught up (and
+/// no next message came within a moment, or a second has passed: <see cref="SettlePacing{T}"/>) it
 /// starts a new segment and deletes the moderated ones, so ordinary messages, which no incident
 /// keeps, do not linger on disk. Files are readable by the service's user only.
 /// </summary>

@@ -8,9 +8,9 @@ namespace GroupGuard.Host.Pipeline;
 /// redelivery, another instance's copy or a replay adds nothing; and the inbox journal's checkpoint
 /// never passes a message whose count is not written (<see cref="InboxJournal.Counted"/>), so a
 /// kill -9 loses none: what was not written is replayed at the next start. Keys are gathered in
-/// memory and written in one batch every second, when the worker has caught up, and at stop. While
-/// storage is down they are kept and tried again; past <see cref="MaxPending"/> the worker waits, as
-/// it does for incidents.
+/// memory and written in one batch every second, when the worker has caught up
+/// (<see cref="SettlePacing{T}"/>), and at stop. While storage is down they are kept and tried
+/// again; past <see cref="MaxPending"/> the worker waits, as it does for incidents.
 /// </summary>
 internal sealed partial class MessageCounter : BackgroundService
 {

@@ -13,11 +13,13 @@ internal sealed partial class ModerationWorker(
     Moderator moderator,
     MessageCounter counter,
     ILogger<ModerationWorker> logger,
+    TimeProvider time,
     PictureQueue? pictures = null) : BackgroundService
 {
     // Cancelled only when the host gives up waiting for the stop (its shutdown timeout), not when
     // the stop begins: the queue is drained with storage still usable.
     private readonly CancellationTokenSource _drain = new();
+    private readonly SettlePacing<QueuedMessage> _pacing = new(queue.Reader, time);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,17 +35,23 @@ internal sealed partial class ModerationWorker(
 
                 // Caught up: write the counts and save the checkpoint now rather than at the next
                 // message, which may be hours away; otherwise a crash meanwhile would moderate the
-                // tail again. The moderated segments go too, and the chat text in them.
-                if (queue.Reader.Count == 0)
+                // tail again. The moderated segments go too, and the chat text in them. Unless the
+                // next message is already coming (SettlePacing).
+                if (queue.Reader.Count == 0 && !await _pacing.MoreSoonAsync())
                 {
-                    await counter.SettleAsync();
-                    journal.Release();
+                    await SettleAsync();
                 }
             }
         }
 
+        await SettleAsync();
+    }
+
+    private async Task SettleAsync()
+    {
         await counter.SettleAsync();
         journal.Release();
+        _pacing.Settled();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

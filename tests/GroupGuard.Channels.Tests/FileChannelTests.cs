@@ -30,6 +30,17 @@ public sealed class FileChannelTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_digest_file_is_readable_by_the_service_user_only()
+    {
+        await Channel(Root).SendAsync(Digests.Sample(), CancellationToken.None);
+
+        // It names members and quotes what they wrote.
+        var file = Assert.Single(Directory.GetFiles(Root));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
     public async Task Sending_again_replaces_the_file_and_leaves_no_temporary_files()
     {
         await Channel(Root).SendAsync(Digests.Sample("old\n"), CancellationToken.None);

@@ -47,7 +47,14 @@ internal sealed class FileChannel : IDigestChannel
             Directory.CreateDirectory(folder);
             var target = Path.Combine(folder, fileName);
             temp = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Readable by the service's user only: a digest names members and quotes them.
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            var stream = new FileStream(temp, options);
             await using (stream.ConfigureAwait(false))
             {
                 await stream.WriteAsync(Utf8NoBom.GetBytes(digest.Markdown), cancellationToken).ConfigureAwait(false);

@@ -163,6 +163,8 @@ internal sealed class SqliteDatabase : StorageDatabase
                 {
                     Directory.CreateDirectory(folder);
                 }
+
+                CreateOwnerOnly(Location);
             }
 
             await using var connection = await OpenAsync(create: true, cancellationToken).ConfigureAwait(false);
@@ -185,6 +187,34 @@ internal sealed class SqliteDatabase : StorageDatabase
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new InvalidOperationException($"The SQLite incident store at '{Location}' could not be initialized: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// A new database file is created empty and readable by the service's user only (on Unix), before
+    /// SQLite opens it: it holds the text of flagged messages and the personal data a rule caught,
+    /// and SQLite gives its <c>-wal</c> and <c>-shm</c> files the database file's permissions. An
+    /// existing file keeps the permissions it has (an operator may have chosen them).
+    /// </summary>
+    private static void CreateOwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another instance created it a moment ago.
         }
     }
 

@@ -37,6 +37,35 @@ public sealed class CheckTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_new_database_and_its_write_ahead_log_are_readable_by_the_service_user_only()
+    {
+        using var harness = new SqliteStoreHarness("data/groupguard.db");
+        await harness.Store.InitializeAsync(CancellationToken.None);
+        await harness.Store.AddAsync([Samples.Incident(messageId: "1")], CancellationToken.None);
+
+        // The text of flagged messages and the personal data a rule caught are in there.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(harness.DatabasePath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(harness.DatabasePath + "-wal"));
+        using var db = harness.OpenRaw();
+        Assert.Equal(1, db.ExecuteScalar<long>("SELECT COUNT(*) FROM incidents"));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task An_existing_database_file_keeps_the_permissions_its_operator_gave_it()
+    {
+        using var harness = new SqliteStoreHarness();
+        const UnixFileMode GroupReadable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+        File.Create(harness.DatabasePath).Dispose();
+        File.SetUnixFileMode(harness.DatabasePath, GroupReadable);
+
+        await harness.Store.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(GroupReadable, File.GetUnixFileMode(harness.DatabasePath));
+    }
+
+    [Fact]
     public async Task Check_fails_when_the_database_path_is_a_directory()
     {
         using var harness = new SqliteStoreHarness();

@@ -198,7 +198,7 @@ internal sealed class SqliteDatabase : StorageDatabase
     /// </summary>
     private static void CreateOwnerOnly(string path)
     {
-        if (OperatingSystem.IsWindows() || File.Exists(path))
+        if (OperatingSystem.IsWindows() || File.Exists(path) || Directory.Exists(path))
         {
             return;
         }

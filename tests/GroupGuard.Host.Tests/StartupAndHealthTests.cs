@@ -63,6 +63,25 @@ public sealed class StartupAndHealthTests
     }
 
     [Fact]
+    public async Task A_port_another_process_listens_on_stops_the_start_with_the_address_and_where_to_change_it()
+    {
+        using var service = new GroupGuardFactory();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var address = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+        var environment = Environment(service);
+        environment["ASPNETCORE_URLS"] = address;
+
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains(address, outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("ASPNETCORE_URLS", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Error, StringComparison.Ordinal); // a message, not a crash
+        Assert.DoesNotContain("BackgroundService failed", outcome.Output + outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_broken_rule_pack_stops_the_start_with_its_path_and_line()
     {
         using var service = new GroupGuardFactory();

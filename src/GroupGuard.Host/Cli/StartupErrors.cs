@@ -26,6 +26,12 @@ internal static class StartupErrors
         {
             RuleSetLoadException rules => ["groupguard: " + rules.Message],
 
+            // Kestrel could not listen (the port is taken, or below 1024 without the right): its
+            // message names the address; where to change it is added.
+            IOException bind when bind.Message.StartsWith("Failed to bind to address", StringComparison.Ordinal) =>
+                ["groupguard: " + bind.Message + (bind.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException ? " Another process listens there (a second GroupGuard?)." : ""),
+                 "  Choose the address with --urls, ASPNETCORE_URLS or Kestrel:Endpoints."],
+
             // A setting of the wrong kind ("Action": "ban"): the binder's message names the key.
             InvalidOperationException bind when bind.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
                 ["groupguard: invalid settings:", "  " + bind.Message + (bind.InnerException is { } inner ? " " + inner.Message : "")],

@@ -20,6 +20,8 @@ internal sealed partial class MessageCounter : BackgroundService
     internal const int MaxPending = 100_000;
 
     private readonly Lock _lock = new();
+    // Never disposed: a host that fails to start disposes its services while this one's last flush
+    // may still run, and a SemaphoreSlim whose wait handle is never asked for holds nothing to free.
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private HashSet<CountedMessage> _pending = [];
     private TaskCompletionSource _room = NewRoom();
@@ -168,12 +170,6 @@ internal sealed partial class MessageCounter : BackgroundService
         {
             _flushing.Release();
         }
-    }
-
-    public override void Dispose()
-    {
-        _flushing.Dispose();
-        base.Dispose();
     }
 
     private static TaskCompletionSource NewRoom() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -117,7 +117,38 @@ internal static class GroupGuardProcess
         return started;
     }
 
-    public static int FreePort() => LoopbackHttpServer.FreePort();
+    /// <summary>The last port handed out by <see cref="FreePort"/>, from a random start.</summary>
+    private static int _lastPort = Random.Shared.Next(ChildPortCount);
+
+    private const int ChildPortBase = 20000;
+    private const int ChildPortCount = 10000;
+
+    /// <summary>
+    /// A port for a child service to listen on, free now. A child takes seconds to start on a loaded
+    /// machine and binds only then; a port the kernel chose (the range from 32768) could meanwhile be
+    /// handed to one of the many in-process fakes this test process starts, which would answer the
+    /// test's requests in the child's place (it happened: a fake's 200 passed for the child's
+    /// health). So children's ports come from below that range, in turn, each checked free.
+    /// </summary>
+    public static int FreePort()
+    {
+        for (var tries = 0; tries < ChildPortCount; tries++)
+        {
+            var port = ChildPortBase + (Interlocked.Increment(ref _lastPort) % ChildPortCount);
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Taken by something else on the machine: the next one.
+            }
+        }
+
+        throw new InvalidOperationException($"No free port between {ChildPortBase} and {ChildPortBase + ChildPortCount - 1}.");
+    }
 
     /// <summary>How often <see cref="HealthAsync"/> asks.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 using Microsoft.Extensions.Logging;
 
@@ -47,14 +48,8 @@ internal sealed class FileChannel : IDigestChannel
             Directory.CreateDirectory(folder);
             var target = Path.Combine(folder, fileName);
             temp = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous };
-            if (!OperatingSystem.IsWindows())
-            {
-                // Readable by the service's user only: a digest names members and quotes them.
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            var stream = new FileStream(temp, options);
+            // Readable by the service's user only: a digest names members and quotes them.
+            var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous }.OwnerOnly());
             await using (stream.ConfigureAwait(false))
             {
                 await stream.WriteAsync(Utf8NoBom.GetBytes(digest.Markdown), cancellationToken).ConfigureAwait(false);

@@ -38,7 +38,6 @@ internal sealed class InboxJournal : IDisposable
     /// <summary>Under <c>StoreText: masked</c> or <c>none</c>, moderated text lingers at most one segment this size under steady load.</summary>
     internal const long PrivateSegmentBytes = 1024 * 1024;
 
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     // Each thread's line buffer for Append; one larger than this is dropped after use.
@@ -514,13 +513,7 @@ internal sealed class InboxJournal : IDisposable
 
     private FileStream OpenSegment(long segment)
     {
-        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnlyFile;
-        }
-
-        return new FileStream(SegmentPath(_folder, segment), options);
+        return new FileStream(SegmentPath(_folder, segment), new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 }.OwnerOnly());
     }
 }
 

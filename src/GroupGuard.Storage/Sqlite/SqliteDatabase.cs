@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using GroupGuard.Core;
 using GroupGuard.Storage.Migrations;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -198,19 +199,14 @@ internal sealed class SqliteDatabase : StorageDatabase
     /// </summary>
     private static void CreateOwnerOnly(string path)
     {
-        if (OperatingSystem.IsWindows() || File.Exists(path) || Directory.Exists(path))
+        if (File.Exists(path) || Directory.Exists(path))
         {
             return;
         }
 
         try
         {
-            using var created = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
+            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write }.OwnerOnly());
         }
         catch (IOException) when (File.Exists(path))
         {

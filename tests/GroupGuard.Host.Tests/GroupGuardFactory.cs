@@ -68,6 +68,24 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
 
     public string Folder => _folder.Path;
 
+    /// <summary>
+    /// Starts the service and waits for the work it does once at start in the background: the
+    /// digest catch-up (which ends by sending whatever digest is pending) and the recovery of
+    /// actions left pending. A test that then adds digests or pending incidents of its own is the
+    /// only one to act on them; without the wait, on a loaded machine, the service's own look came
+    /// after them and acted too.
+    /// </summary>
+    public async Task StartedAsync()
+    {
+        _ = CreateClient();
+        var once = Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Where(s => s is Jobs.DigestCatchUp or PendingActionRecovery).Cast<Microsoft.Extensions.Hosting.BackgroundService>().ToList();
+        Assert.Equal(2, once.Count);
+        foreach (var work in once)
+        {
+            await (work.ExecuteTask ?? Task.CompletedTask);
+        }
+    }
+
     public string DatabasePath { get; }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using GroupGuard.Core;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupGuard.Host.Tests;
 
@@ -47,20 +46,6 @@ public sealed class ModerationTests
         service.SettledAsync(messages, which);
 
     private static long MessageId(FakeRequest request) => request.Params["message_id"]!.GetValue<long>();
-
-    /// <summary>
-    /// The started service, once its own recovery at start has looked for pending actions: a test
-    /// that stores pending incidents afterwards and recovers them itself is then the only one to.
-    /// (On a loaded machine the service's look could otherwise come after the test's incidents and
-    /// carry them out a second time.)
-    /// </summary>
-    private static async Task<IIncidentStore> RecoveredAsync(GroupGuardFactory service)
-    {
-        _ = service.CreateClient();
-        var recovery = service.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<GroupGuard.Host.Pipeline.PendingActionRecovery>().Single();
-        await (recovery.ExecuteTask ?? Task.CompletedTask);
-        return (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
-    }
 
     /// <summary>
     /// Another member's flagged message, after the ones before it, and its recall done. Actions are
@@ -254,7 +239,8 @@ public sealed class ModerationTests
     {
         await using var api = FakeOneBotApi.Start();
         using var service = Service(api);
-        var store = await RecoveredAsync(service);
+        await service.StartedAsync();
+        var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
         var now = DateTimeOffset.UtcNow;
         Incident Pending(string messageId, DateTimeOffset detected) => Incidents.Of(messageId, time: detected) with { ActionStatus = ActionStatus.Pending };
         var ids = await store.AddAsync([Pending("901", now.AddMinutes(-1)), Pending("902", now.AddHours(-1))], CancellationToken.None);
@@ -279,7 +265,8 @@ public sealed class ModerationTests
     {
         await using var api = FakeOneBotApi.Start();
         using var service = Service(api);
-        var store = await RecoveredAsync(service);
+        await service.StartedAsync();
+        var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
         var now = DateTimeOffset.UtcNow;
         var ids = await store.AddAsync(
         [

@@ -36,13 +36,7 @@ public sealed class ForwardedBundleTests
     private const string BundleId = "7559712345678901234";
 
     private static GroupGuardFactory Service(FakeOneBotApi api) => new(
-        new Dictionary<string, string?>
-        {
-            ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
-            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
-            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
-            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
-        },
+        GroupGuardFactory.OneBotApi(api.BaseUrl),
         Pack);
 
     private static FakeAnswer SampleAnswer(string name) => new(200, GroupGuardFactory.Sample(name));

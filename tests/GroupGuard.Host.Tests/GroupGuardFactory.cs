@@ -69,6 +69,29 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
     public string Folder => _folder.Path;
 
     /// <summary>
+    /// The settings that point the service at a fake OneBot HTTP API: its address, 50 actions a
+    /// second, and a generous timeout (30 s a try, 60 s in all): on a loaded machine a loopback
+    /// answer can take over a second, and a timed-out try is retried, which shows as a second call
+    /// a test did not expect. Then <paramref name="more"/>; a new dictionary each time.
+    /// </summary>
+    public static Dictionary<string, string?> OneBotApi(string apiBaseUrl, params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["GroupGuard:OneBot:ApiBaseUrl"] = apiBaseUrl,
+            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
+            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
+            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    /// <summary>
     /// Starts the service and waits for the work it does once at start in the background: the
     /// digest catch-up (which ends by sending whatever digest is pending) and the recovery of
     /// actions left pending. A test that then adds digests or pending incidents of its own is the

@@ -60,19 +60,7 @@ public sealed class JoinRequestTests : IAsyncLifetime
 
     private GroupGuardFactory Service(params (string Key, string? Value)[] settings)
     {
-        var all = new Dictionary<string, string?>
-        {
-            ["GroupGuard:OneBot:ApiBaseUrl"] = _api.BaseUrl,
-            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
-            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
-            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
-        };
-        foreach (var (key, value) in settings)
-        {
-            all[key] = value;
-        }
-
-        var service = new GroupGuardFactory(all, Pack);
+        var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(_api.BaseUrl, settings), Pack);
         File.WriteAllText(Path.Combine(service.Folder, "rules", "abuse.yaml"), AbusePack);
         File.WriteAllText(Path.Combine(service.Folder, "rules", "scams.yaml"), ScamsPack);
         return service;

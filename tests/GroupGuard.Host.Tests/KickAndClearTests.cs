@@ -25,14 +25,7 @@ public sealed class KickAndClearTests
 
     /// <summary>The service, with the recent-message index on <paramref name="clock"/> (the rest on the real clock).</summary>
     private static GroupGuardFactory Service(FakeOneBotApi api, FakeTimeProvider clock, string clearMinutes = "10") => new(
-        new Dictionary<string, string?>
-        {
-            ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
-            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
-            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
-            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
-            ["GroupGuard:Moderation:ClearMinutes"] = clearMinutes,
-        },
+        GroupGuardFactory.OneBotApi(api.BaseUrl, ("GroupGuard:Moderation:ClearMinutes", clearMinutes)),
         Pack,
         services => services.Replace(ServiceDescriptor.Singleton(provider =>
             new RecentMessages(clock, provider.GetRequiredService<IOptionsMonitor<ModerationOptions>>()))));

@@ -22,25 +22,8 @@ public sealed class ModerationTests
             mute_minutes: 5
         """;
 
-    private static GroupGuardFactory Service(FakeOneBotApi api, params (string Key, string Value)[] settings)
-    {
-        var all = new Dictionary<string, string?>
-        {
-            ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
-            // Generous: on a loaded machine a loopback answer can take over a second, and a timed-out
-            // attempt is retried, which would show as a second call the test did not expect.
-            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
-            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
-            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
-            ["GroupGuard:OneBot:WarningCoalesceSeconds"] = "1",
-        };
-        foreach (var (key, value) in settings)
-        {
-            all[key] = value;
-        }
-
-        return new GroupGuardFactory(all, Pack);
-    }
+    private static GroupGuardFactory Service(FakeOneBotApi api, params (string Key, string? Value)[] settings) =>
+        new(GroupGuardFactory.OneBotApi(api.BaseUrl, [("GroupGuard:OneBot:WarningCoalesceSeconds", "1"), .. settings]), Pack);
 
     private static Task<Incident> SettledAsync(GroupGuardFactory service, int messages, Func<Incident, bool> which) =>
         service.SettledAsync(messages, which);

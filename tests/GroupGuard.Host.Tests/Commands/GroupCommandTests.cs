@@ -33,14 +33,7 @@ public sealed class GroupCommandTests
 
     private static GroupGuardFactory Service(FakeOneBotApi api, TimeProvider? commandClock = null) =>
         new(
-            new Dictionary<string, string?>
-            {
-                ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
-                ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
-                ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
-                ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
-                ["GroupGuard:OneBot:WarningCoalesceSeconds"] = "0",
-            },
+            GroupGuardFactory.OneBotApi(api.BaseUrl, ("GroupGuard:OneBot:WarningCoalesceSeconds", "0")),
             Pack,
             services =>
             {

@@ -22,13 +22,7 @@ public sealed class ConsoleActionTests
         """;
 
     private static GroupGuardFactory Service(FakeOneBotApi api) => new(
-        new Dictionary<string, string?>
-        {
-            ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
-            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
-            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
-            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
-        },
+        GroupGuardFactory.OneBotApi(api.BaseUrl),
         Pack);
 
     [Fact]

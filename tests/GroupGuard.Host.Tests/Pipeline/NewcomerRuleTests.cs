@@ -30,13 +30,7 @@ public sealed class NewcomerRuleTests
 
     private static GroupGuardFactory Service(FakeOneBotApi api) =>
         new(
-            new Dictionary<string, string?>
-            {
-                ["GroupGuard:OneBot:ApiBaseUrl"] = api.BaseUrl,
-                ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "30",
-                ["GroupGuard:OneBot:ActionBudgetSeconds"] = "60",
-                ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
-            },
+            GroupGuardFactory.OneBotApi(api.BaseUrl),
             Pack);
 
     /// <summary>A NapCat <c>notice.group_increase</c>: <paramref name="userId"/> joined group 123456 at <paramref name="time"/>.</summary>

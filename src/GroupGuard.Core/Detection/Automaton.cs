@@ -35,6 +35,7 @@ internal sealed class Automaton
     private const int PairBitsPerPair = 32;
     private readonly ulong[] _pairs;
     private readonly int _pairShift;
+    private readonly int _pairWords;
 
     // A state as the walk carries it: its index in the low bits, and two flags the walk asks of
     // every state it enters (does a pattern end here; is it one symbol deep), so that asking costs
@@ -63,6 +64,7 @@ internal sealed class Automaton
 
         _pairShift = 32 - pairBits;
         var pairWords = 1 << (pairBits - 6);
+        _pairWords = pairWords;
         _pairs = new ulong[2 * pairWords];
         for (var s = 0; s < fail.Length; s++)
         {
@@ -345,6 +347,26 @@ internal sealed class Automaton
 
         return _rootNext[symbol];
     }
+
+    /// <summary>
+    /// Whether some pattern of two symbols or more may begin with <paramref name="first"/> then
+    /// <paramref name="second"/>: false is exact, true may be a hash collision (about one in thirty).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal bool MayBegin(ushort first, ushort second)
+    {
+        var h = PairHash(first, second);
+        return ((_pairs[_pairWords + (h >> 6)] >> (h & 63)) & 1) != 0;
+    }
+
+    /// <summary>The state <paramref name="symbol"/> leads to from the root (with its flags; 0: the root).</summary>
+    internal int Root(ushort symbol) => _rootNext[symbol];
+
+    /// <summary>Whether <paramref name="state"/> is the root or one symbol deep: the state its last symbol leads to from the root.</summary>
+    internal static bool IsShallow(int state) => (state & FirstLevelFlag) != 0 || (state & IdMask) == 0;
+
+    /// <summary>Whether a pattern is the one symbol <paramref name="symbol"/> alone.</summary>
+    internal bool IsPatternAlone(ushort symbol) => symbol != 0 && HasOutputs(_rootNext[symbol]);
 
     /// <summary>The patterns that end in <paramref name="state"/>.</summary>
     public ReadOnlySpan<int> Outputs(int state)

@@ -425,13 +425,13 @@ public sealed class FastPassTests
             pack: fast
             rules:
               - id: f.terms
-                terms: [加微信, 傻逼, 白粉, vx, 法轮功, pk10, fuck]
+                terms: [加微信, 傻逼, 白粉, vx, 法轮功, pk10, fuck, 屌]
                 pinyin: true
                 unless: [微信支付]
             """,
             variants: "微 薇 v\n");
         string[] pieces = ["uuu", "kk", "fu", "c", "加", "微", "薇", "信", "傻", "逼", "白", "粉", "法", "轮", "輪", "功", "v", "V", "x", "ｖ", "p", "k", "1", "0",
-            "sha", "bi", "s", "b", " ", "，", "。", "*", "①", "😀", "\u200B", "\uFE0F", "𠀀", "𝐀", "㈱", "的", "a"];
+            "sha", "bi", "s", "b", " ", "，", "。", "*", "①", "😀", "\u200B", "\uFE0F", "𠀀", "𝐀", "㈱", "的", "a", "屌", "吊", "        "];
         var random = new Random(20261126);
         var misses = new List<string>();
         for (var n = 0; n < 20_000; n++)

@@ -87,6 +87,40 @@ public sealed class RequiredLiteralsTests
     }
 
     /// <summary>
+    /// The walk finds every set a plain search finds, and no other, on random text made of the
+    /// literals' pieces: literals that begin inside others (微信 in 加微信), share a first pair
+    /// (信用, 信用卡), are one character, or hold digits and parts.
+    /// </summary>
+    [Fact]
+    public void The_trigger_walk_finds_what_a_plain_search_finds()
+    {
+        LiteralSet[] sets =
+        [
+            new(["加微信", "加v"]), new(["微信"]), new(["信用卡", "卡号"]), new(["信用"]), new(["+"]),
+            new([$"元{RequiredLiterals.And}{Digit}"]), new([$"{Digit}{Digit}元"]), new(["元"]), new(["vv", "vx"]),
+            LiteralSet.AnyDigit, new(["号码", "码"]),
+        ];
+        var triggers = Triggers.Build([.. sets.Select(set => (IReadOnlyList<LiteralSet>)[set])])!;
+        string[] pieces = ["加", "微", "信", "用", "卡", "号", "码", "元", "v", "x", "+", "1", "2", "的", " ", "v"];
+        var random = new Random(20261203);
+        var wrong = new List<string>();
+        for (var n = 0; n < 20_000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 10)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var found = triggers.Find(text, triggers.All);
+            for (var r = 0; r < sets.Length; r++)
+            {
+                if (((found & triggers.Needs[r]) == triggers.Needs[r]) != sets[r].FoundIn(text))
+                {
+                    wrong.Add($"{text} (set {r})");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+    }
+
+    /// <summary>
     /// The walk straight over the message (a table from each character to the symbol of its light
     /// fold) finds what the walk over the written-out light fold finds, or says it cannot, on text
     /// with full-width and other digits, case, interference, dropped marks and emoji.

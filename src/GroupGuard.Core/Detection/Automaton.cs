@@ -349,24 +349,38 @@ internal sealed class Automaton
     }
 
     /// <summary>
-    /// Whether some pattern of two symbols or more may begin with <paramref name="first"/> then
-    /// <paramref name="second"/>: false is exact, true may be a hash collision (about one in thirty).
+    /// One step of a walk that keeps only deep states: the state after reading
+    /// <paramref name="symbol"/> (as <see cref="NextSymbol"/> gives it), with <paramref name="deep"/>
+    /// the walk's state when it is two symbols or more into a pattern and 0 while it is shallow (at
+    /// the root, or one symbol in: the state <paramref name="previous"/>, the symbol read before,
+    /// leads to from the root). A walk that reset to the root passes 0 for both.
+    /// <para>
+    /// Most of a walk through chat is shallow, and a shallow walk takes no step: every pattern of
+    /// two symbols or more begins with a pair in the pair filter's second half, so until such a
+    /// pair comes the next state is the root's transition on the symbol. That asks nothing of the
+    /// step before, so the processor runs through the text without waiting on each step in turn.
+    /// </para>
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal bool MayBegin(ushort first, ushort second)
+    internal int Step(ref int deep, ushort previous, ushort symbol)
+    {
+        if (deep == 0 && (((previous == 0) | (symbol == 0)) || !MayBegin(previous, symbol)))
+        {
+            return _rootNext[symbol];
+        }
+
+        var reached = NextSymbol(deep != 0 ? deep : _rootNext[previous], symbol, previous);
+        deep = (reached & FirstLevelFlag) != 0 || (reached & IdMask) == 0 ? 0 : reached;
+        return reached;
+    }
+
+    /// <summary>Whether some pattern of two symbols or more may begin with the pair (false is exact; true may be a collision).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool MayBegin(ushort first, ushort second)
     {
         var h = PairHash(first, second);
         return ((_pairs[_pairWords + (h >> 6)] >> (h & 63)) & 1) != 0;
     }
-
-    /// <summary>The state <paramref name="symbol"/> leads to from the root (with its flags; 0: the root).</summary>
-    internal int Root(ushort symbol) => _rootNext[symbol];
-
-    /// <summary>Whether <paramref name="state"/> is the root or one symbol deep: the state its last symbol leads to from the root.</summary>
-    internal static bool IsShallow(int state) => (state & FirstLevelFlag) != 0 || (state & IdMask) == 0;
-
-    /// <summary>Whether a pattern is the one symbol <paramref name="symbol"/> alone.</summary>
-    internal bool IsPatternAlone(ushort symbol) => symbol != 0 && HasOutputs(_rootNext[symbol]);
 
     /// <summary>The patterns that end in <paramref name="state"/>.</summary>
     public ReadOnlySpan<int> Outputs(int state)

@@ -54,9 +54,6 @@ internal sealed class DetectionEngine
     // A fast-table flag beside the CharFlags bits: the folded character is an ASCII letter.
     private const uint AsciiLetterFlag = 1u << 22;
 
-    // A fast-table flag: the folded character is a pattern of its own.
-    private const uint AlonePatternFlag = 1u << 23;
-
     /// <param name="triggers">False to run every regex and detector on every message (for tests that compare).</param>
     public DetectionEngine(RuleSet set, bool triggers = true)
     {
@@ -131,7 +128,7 @@ internal sealed class DetectionEngine
         _groups = _rules.Any(r => r.Target == TermTarget.Group) ? TargetWords.ForGroups(_folder) : null;
         _negationGroups = _groups ?? TargetWords.ForGroups(_folder);
         _automaton = Automaton.Build(patterns);
-        _fast = BuildFastTable(_folder.Table, _automaton);
+        _fast = BuildFastTable(_folder.Table, _automaton.Symbols);
         _entries = [.. entries.Select(e => e.ToArray())];
         _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
         _detectorRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Detector is not null)];
@@ -336,24 +333,17 @@ internal sealed class DetectionEngine
     /// <summary>
     /// The fast pass: folds and walks the automaton in one loop, writing nothing, and says whether
     /// any pattern could end in the text. False is exact (no term, pinyin form or allow phrase
-    /// occurs); true sends the message through the full pass, which also decides boundaries and words.
-    /// <para>
-    /// Most of the time the walk is shallow: at the root, or one symbol into a pattern (the state
-    /// the last symbol leads to from the root). It then takes no step: every pattern of two symbols
-    /// or more begins with a pair the automaton knows (<see cref="Automaton.MayBegin"/>), so
-    /// until such a pair comes the walk stays shallow, and asking of a pair waits on nothing
-    /// before it, as a step waits on the step before. A pattern of one symbol is marked in the
-    /// table. Only inside a pattern's beginning does the walk step, until it is shallow again.
-    /// </para>
+    /// occurs); true sends the message through the full pass, which also decides boundaries and
+    /// words. Most of the walk is shallow and takes no step (<see cref="Automaton.Step"/>).
     /// </summary>
     private bool MayMatch(string text)
     {
         var fast = _fast;
         var automaton = _automaton;
-        var state = 0; // a deep state, or 0 while shallow
+        var deep = 0; // see Automaton.Step
         var gap = 0;
         var run = 0;
-        ushort last = 0; // the symbol of the last character read (0: in no pattern, or none that a pattern could go on from)
+        ushort last = 0; // the symbol of the last character read (0: in no pattern, or after a reset)
         for (var i = 0; i < text.Length; i++)
         {
             var entry = fast[text[i]];
@@ -379,18 +369,13 @@ internal sealed class DetectionEngine
                     return true;
             }
 
-            if ((entry & AlonePatternFlag) != 0)
-            {
-                return true; // a pattern of this one character
-            }
-
             var symbol = (ushort)entry;
             if (gap != 0)
             {
                 if (gap > MaxGap)
                 {
                     // No pattern spans this much interference: back to the root.
-                    state = 0;
+                    deep = 0;
                     last = 0;
                 }
 
@@ -414,18 +399,9 @@ internal sealed class DetectionEngine
                 run = 1;
             }
 
-            if (state != 0 || ((last != 0) & (symbol != 0) && automaton.MayBegin(last, symbol)))
+            if (automaton.HasOutputs(automaton.Step(ref deep, last, symbol)))
             {
-                state = automaton.NextSymbol(state != 0 ? state : automaton.Root(last), symbol, last);
-                if (automaton.HasOutputs(state))
-                {
-                    return true;
-                }
-
-                if (Automaton.IsShallow(state))
-                {
-                    state = 0;
-                }
+                return true;
             }
 
             last = symbol;
@@ -435,9 +411,8 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>The fast pass's table: the automaton symbol and fold flags of every UTF-16 unit.</summary>
-    private static uint[] BuildFastTable(uint[] table, Automaton automaton)
+    private static uint[] BuildFastTable(uint[] table, ushort[] symbols)
     {
-        var symbols = automaton.Symbols;
         var fast = new uint[table.Length];
         for (var c = 0; c < table.Length; c++)
         {
@@ -446,8 +421,7 @@ internal sealed class DetectionEngine
             var folded = CharTables.FoldedChar(entry);
             var symbol = (flags & CharFlags.KindMask) == CharFlags.Keep ? symbols[folded] : (ushort)0;
             var letter = (flags & CharFlags.AsciiWord) != 0 && char.IsAsciiLetter(folded) ? AsciiLetterFlag : 0;
-            var alone = automaton.IsPatternAlone(symbol) ? AlonePatternFlag : 0;
-            fast[c] = symbol | ((uint)flags << 16) | letter | alone;
+            fast[c] = symbol | ((uint)flags << 16) | letter;
         }
 
         return fast;
@@ -459,24 +433,25 @@ internal sealed class DetectionEngine
         var symbols = automaton.Symbols;
         var chars = folded.Chars;
         var gaps = folded.Gap;
-        var state = 0;
+        var deep = 0; // see Automaton.Step
         ushort previous = 0;
         for (var j = 0; j < folded.Count; j++)
         {
             if (gaps[j] > MaxGap)
             {
-                state = 0;
+                deep = 0;
+                previous = 0;
             }
 
             var symbol = symbols[chars[j]];
-            state = automaton.NextSymbol(state, symbol, previous);
+            var reached = automaton.Step(ref deep, previous, symbol);
             previous = symbol;
-            if (state == 0 || !automaton.HasOutputs(state))
+            if (!automaton.HasOutputs(reached))
             {
                 continue;
             }
 
-            foreach (var id in automaton.Outputs(state))
+            foreach (var id in automaton.Outputs(reached))
             {
                 var start = j - automaton.PatternLength[id] + 1;
                 foreach (var pattern in _entries[id])

@@ -206,7 +206,7 @@ internal sealed class Triggers
     {
         private readonly Triggers _triggers;
         private readonly Span<ulong> _seen;
-        private int _state; // a deep state, or 0 while shallow
+        private int _deep; // see Automaton.Step
         private ushort _previous;
 
         public Walk(Triggers triggers)
@@ -221,26 +221,11 @@ internal sealed class Triggers
 
         public ulong Found { get; private set; }
 
-        /// <summary>
-        /// Reads one symbol; true once every bit of <paramref name="wanted"/> is found. While the
-        /// walk is shallow (at the root, or one symbol into a literal: the state the last symbol
-        /// leads to from the root) it takes no step, as the fast pass does not (see
-        /// <see cref="DetectionEngine"/>'s MayMatch): only a pair that begins a literal takes it deeper.
-        /// </summary>
+        /// <summary>Reads one symbol; true once every bit of <paramref name="wanted"/> is found.</summary>
         public bool Step(ushort symbol, ulong wanted)
         {
             var automaton = _triggers._automaton;
-            int reached;
-            if (_state != 0 || ((_previous != 0) & (symbol != 0) && automaton.MayBegin(_previous, symbol)))
-            {
-                reached = automaton.NextSymbol(_state != 0 ? _state : automaton.Root(_previous), symbol, _previous);
-                _state = Automaton.IsShallow(reached) ? 0 : reached;
-            }
-            else
-            {
-                reached = automaton.Root(symbol);
-            }
-
+            var reached = automaton.Step(ref _deep, _previous, symbol);
             _previous = symbol;
             if (!automaton.HasOutputs(reached))
             {

@@ -35,7 +35,6 @@ internal sealed class Automaton
     private const int PairBitsPerPair = 32;
     private readonly ulong[] _pairs;
     private readonly int _pairShift;
-    private readonly int _pairWords;
 
     // A state as the walk carries it: its index in the low bits, and two flags the walk asks of
     // every state it enters (does a pattern end here; is it one symbol deep), so that asking costs
@@ -64,7 +63,6 @@ internal sealed class Automaton
 
         _pairShift = 32 - pairBits;
         var pairWords = 1 << (pairBits - 6);
-        _pairWords = pairWords;
         _pairs = new ulong[2 * pairWords];
         for (var s = 0; s < fail.Length; s++)
         {
@@ -346,40 +344,6 @@ internal sealed class Automaton
         while (state != 0);
 
         return _rootNext[symbol];
-    }
-
-    /// <summary>
-    /// One step of a walk that keeps only deep states: the state after reading
-    /// <paramref name="symbol"/> (as <see cref="NextSymbol"/> gives it), with <paramref name="deep"/>
-    /// the walk's state when it is two symbols or more into a pattern and 0 while it is shallow (at
-    /// the root, or one symbol in: the state <paramref name="previous"/>, the symbol read before,
-    /// leads to from the root). A walk that reset to the root passes 0 for both.
-    /// <para>
-    /// Most of a walk through chat is shallow, and a shallow walk takes no step: every pattern of
-    /// two symbols or more begins with a pair in the pair filter's second half, so until such a
-    /// pair comes the next state is the root's transition on the symbol. That asks nothing of the
-    /// step before, so the processor runs through the text without waiting on each step in turn.
-    /// </para>
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal int Step(ref int deep, ushort previous, ushort symbol)
-    {
-        if (deep == 0 && (((previous == 0) | (symbol == 0)) || !MayBegin(previous, symbol)))
-        {
-            return _rootNext[symbol];
-        }
-
-        var reached = NextSymbol(deep != 0 ? deep : _rootNext[previous], symbol, previous);
-        deep = (reached & FirstLevelFlag) != 0 || (reached & IdMask) == 0 ? 0 : reached;
-        return reached;
-    }
-
-    /// <summary>Whether some pattern of two symbols or more may begin with the pair (false is exact; true may be a collision).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private bool MayBegin(ushort first, ushort second)
-    {
-        var h = PairHash(first, second);
-        return ((_pairs[_pairWords + (h >> 6)] >> (h & 63)) & 1) != 0;
     }
 
     /// <summary>The patterns that end in <paramref name="state"/>.</summary>

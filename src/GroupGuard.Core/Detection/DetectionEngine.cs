@@ -333,17 +333,17 @@ internal sealed class DetectionEngine
     /// <summary>
     /// The fast pass: folds and walks the automaton in one loop, writing nothing, and says whether
     /// any pattern could end in the text. False is exact (no term, pinyin form or allow phrase
-    /// occurs); true sends the message through the full pass, which also decides boundaries and
-    /// words. Most of the walk is shallow and takes no step (<see cref="Automaton.Step"/>).
+    /// occurs); true sends the message through the full pass, which also decides boundaries and words.
     /// </summary>
     private bool MayMatch(string text)
     {
         var fast = _fast;
         var automaton = _automaton;
-        var deep = 0; // see Automaton.Step
+        var state = 0;
         var gap = 0;
         var run = 0;
-        ushort last = 0; // the symbol of the last character read (0: in no pattern, or after a reset)
+        ushort last = 0; // the symbol of the last character read (0: in no pattern)
+        ushort previousSymbol = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var entry = fast[text[i]];
@@ -369,14 +369,14 @@ internal sealed class DetectionEngine
                     return true;
             }
 
+            // Symbol 0 (in no pattern, as most characters of clean chat) takes the same steps as any
+            // other and leads to the root: no branch on it, which the processor could not predict.
             var symbol = (ushort)entry;
             if (gap != 0)
             {
                 if (gap > MaxGap)
                 {
-                    // No pattern spans this much interference: back to the root.
-                    deep = 0;
-                    last = 0;
+                    state = 0;
                 }
 
                 gap = 0;
@@ -399,12 +399,13 @@ internal sealed class DetectionEngine
                 run = 1;
             }
 
-            if (automaton.HasOutputs(automaton.Step(ref deep, last, symbol)))
+            last = symbol;
+            state = automaton.NextSymbol(state, symbol, previousSymbol);
+            previousSymbol = symbol;
+            if (automaton.HasOutputs(state))
             {
                 return true;
             }
-
-            last = symbol;
         }
 
         return false;
@@ -433,25 +434,24 @@ internal sealed class DetectionEngine
         var symbols = automaton.Symbols;
         var chars = folded.Chars;
         var gaps = folded.Gap;
-        var deep = 0; // see Automaton.Step
+        var state = 0;
         ushort previous = 0;
         for (var j = 0; j < folded.Count; j++)
         {
             if (gaps[j] > MaxGap)
             {
-                deep = 0;
-                previous = 0;
+                state = 0;
             }
 
             var symbol = symbols[chars[j]];
-            var reached = automaton.Step(ref deep, previous, symbol);
+            state = automaton.NextSymbol(state, symbol, previous);
             previous = symbol;
-            if (!automaton.HasOutputs(reached))
+            if (state == 0 || !automaton.HasOutputs(state))
             {
                 continue;
             }
 
-            foreach (var id in automaton.Outputs(reached))
+            foreach (var id in automaton.Outputs(state))
             {
                 var start = j - automaton.PatternLength[id] + 1;
                 foreach (var pattern in _entries[id])

@@ -206,7 +206,7 @@ internal sealed class Triggers
     {
         private readonly Triggers _triggers;
         private readonly Span<ulong> _seen;
-        private int _deep; // see Automaton.Step
+        private int _state;
         private ushort _previous;
 
         public Walk(Triggers triggers)
@@ -225,14 +225,14 @@ internal sealed class Triggers
         public bool Step(ushort symbol, ulong wanted)
         {
             var automaton = _triggers._automaton;
-            var reached = automaton.Step(ref _deep, _previous, symbol);
+            _state = automaton.NextSymbol(_state, symbol, _previous);
             _previous = symbol;
-            if (!automaton.HasOutputs(reached))
+            if (!automaton.HasOutputs(_state))
             {
                 return false;
             }
 
-            foreach (var id in automaton.Outputs(reached))
+            foreach (var id in automaton.Outputs(_state))
             {
                 Found |= _triggers._bitsOfPattern[id];
                 if (!_seen.IsEmpty && (_seen[id >> 6] & (1UL << (id & 63))) == 0)

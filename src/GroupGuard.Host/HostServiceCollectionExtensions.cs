@@ -22,8 +22,8 @@ internal static class HostServiceCollectionExtensions
                 pipeline.InboxPath = string.IsNullOrEmpty(pipeline.InboxPath) ? Path.Combine(storage.Value.InstanceFolder() ?? "data", "inbox") : pipeline.InboxPath)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
-        // Unbounded as a channel: EventIntake keeps new traffic under QueueCapacity, while a replay
-        // at start may put back more than that. Not SingleReader: only the multi-reader channel can Count.
+        // Unbounded as a channel: EventIntake keeps it under QueueCapacity (past it messages wait in
+        // the journal). Not SingleReader: only the multi-reader channel can Count.
         services.AddSingleton(_ => Channel.CreateUnbounded<QueuedMessage>(new UnboundedChannelOptions { SingleReader = false }));
         services.AddSingleton<InboxJournal>();
         services.AddSingleton<ISourceCursors, JournalCursors>();
@@ -164,6 +164,11 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
         if (options.QueueCapacity is < 1 or > 10_000_000)
         {
             failures.Add($"GroupGuard:Pipeline:QueueCapacity must be between 1 and 10000000, got {options.QueueCapacity}");
+        }
+
+        if (options.BacklogBytes is < 0 or > 1024L * 1024 * 1024 * 1024)
+        {
+            failures.Add($"GroupGuard:Pipeline:BacklogBytes must be between 0 (none: 503 once the queue is full) and 1099511627776 (1 TiB), got {options.BacklogBytes}");
         }
 
         if (options.DedupeCapacity is < 1 or > 100_000_000)

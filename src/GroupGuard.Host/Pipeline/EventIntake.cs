@@ -19,6 +19,15 @@ internal enum IntakeOutcome
 /// Where a verified, parsed event enters the service: the adapter's last-seen time, de-duplication,
 /// the inbox journal and the bounded queue to the moderation worker. It never waits on storage or
 /// the platform: the webhook answers as soon as the message is journaled.
+/// <para>
+/// When the queue is full (a flood moderation cannot keep up with), messages go on being taken:
+/// they wait in the journal, which holds every one of them anyway, up to
+/// <see cref="PipelineOptions.BacklogBytes"/>, and the worker reads them back in order once it has
+/// moderated the queue (<see cref="Refill"/>). Until the backlog is read, every new message joins
+/// it, so none overtakes another. Past the bound the webhook answers 503. A socket has no
+/// redelivery, so refusing there loses the event: the backlog is what keeps a raid's adverts from
+/// being lost exactly when they come fastest.
+/// </para>
 /// </summary>
 internal sealed partial class EventIntake(
     Deduplicator deduplicator,
@@ -32,7 +41,18 @@ internal sealed partial class EventIntake(
     Telemetry.GroupGuardMetrics? metrics = null) : IEventSink
 {
     private readonly int _capacity = options.Value.QueueCapacity;
+    private readonly long _backlogBytes = options.Value.BacklogBytes;
     private readonly Lock _lock = new();
+
+    // The backlog (under _lock): while on, every new message is appended to the journal only and
+    // counted here; the reader, at the last message handed to the queue, reads them back in order.
+    private bool _backlogged;
+    private JournalReader? _reader;
+    private int _waiting;
+    private long _waitingBytes;
+    private long _backlogAppends;
+    private int _backlogPeak;
+    private readonly Lock _refillLock = new();
 
     // A full queue refuses every request past it, thousands a second under a flood: a line per
     // refusal cost more than the refusal itself and buried every other line.
@@ -61,10 +81,10 @@ internal sealed partial class EventIntake(
         var outcome = IntakeOutcome.QueueFull;
         lock (_lock)
         {
-            // Only the worker takes from the queue, so a count under the limit here stays under it.
-            if (queue.Reader.Count < _capacity)
+            try
             {
-                try
+                // Only the worker takes from the queue, so a count under the limit here stays under it.
+                if (!_backlogged && queue.Reader.Count < _capacity)
                 {
                     var position = journal.Append(inbound.Message);
                     if (queue.Writer.TryWrite(new QueuedMessage(inbound.Message, position)))
@@ -73,11 +93,31 @@ internal sealed partial class EventIntake(
                         return IntakeOutcome.Queued;
                     }
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+                else if (_waitingBytes < _backlogBytes)
                 {
-                    LogJournalFailed(ex, journal.Folder);
-                    outcome = IntakeOutcome.JournalFailed;
+                    // Read back from just past the last message the queue was given.
+                    var from = journal.End;
+                    journal.Append(inbound.Message, out var bytes);
+                    if (!_backlogged)
+                    {
+                        _backlogged = true;
+                        _reader = journal.ReaderFrom(from);
+                        _backlogPeak = 0;
+                        ReportBacklog(inbound.Protocol);
+                    }
+
+                    _waiting++;
+                    _backlogPeak = Math.Max(_backlogPeak, _waiting);
+                    _waitingBytes += bytes;
+                    _backlogAppends++;
+                    metrics?.Received(inbound.Protocol);
+                    return IntakeOutcome.Queued;
                 }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                LogJournalFailed(ex, journal.Folder);
+                outcome = IntakeOutcome.JournalFailed;
             }
         }
 
@@ -106,25 +146,141 @@ internal sealed partial class EventIntake(
         _ => EventAcceptance.Accepted,
     };
 
-    /// <summary>Puts back what the journal holds from before a crash, ahead of new traffic.</summary>
+    /// <summary>
+    /// Opens the journal and puts back what it holds from before a crash, ahead of new traffic:
+    /// as much as the queue takes, the rest as a backlog read in turn. Returns how many.
+    /// </summary>
     public int Replay()
     {
-        var pending = journal.Open();
-        foreach (var queued in pending)
+        var (count, bytes) = journal.OpenForReplay();
+        if (count == 0)
         {
-            deduplicator.TryAdd(queued.Message.DedupeKey);
-            queue.Writer.TryWrite(queued);
+            return 0;
         }
 
-        return pending.Count;
+        lock (_lock)
+        {
+            _backlogged = true;
+            _reader = journal.ReaderFrom(journal.Processed);
+            _waiting = count;
+            _backlogPeak = count;
+            _waitingBytes = bytes;
+        }
+
+        Refill();
+        return count;
     }
 
-    public int Pending => queue.Reader.Count;
+    /// <summary>
+    /// Called by the worker when the queue is empty: moves the next messages of the backlog into
+    /// the queue, oldest first. False when none waited (the backlog is over and new messages go
+    /// straight to the queue again) or the queue takes no more (stopping: the journal keeps them).
+    /// </summary>
+    public bool Refill()
+    {
+        lock (_refillLock)
+        {
+            var batch = new List<QueuedMessage>();
+            while (true)
+            {
+                JournalPosition end;
+                long appends;
+                JournalReader reader;
+                lock (_lock)
+                {
+                    if (!_backlogged || _reader is null)
+                    {
+                        return false;
+                    }
+
+                    (end, appends, reader) = (journal.End, _backlogAppends, _reader);
+                }
+
+                // Read outside the lock: the webhooks go on appending meanwhile.
+                batch.Clear();
+                var bytes = reader.Read(end, Math.Clamp(_capacity, 1, MaxRefill), batch);
+                lock (_lock)
+                {
+                    var moved = 0;
+                    foreach (var queued in batch)
+                    {
+                        if (!queue.Writer.TryWrite(queued))
+                        {
+                            return false; // stopping: the rest stays in the journal for the next start
+                        }
+
+                        moved++;
+                    }
+
+                    _waiting = Math.Max(0, _waiting - moved);
+                    _waitingBytes = Math.Max(0, _waitingBytes - bytes);
+                    if (reader.Position.CompareTo(end) >= 0 && appends == _backlogAppends)
+                    {
+                        // Read to the end and nothing joined meanwhile: from the next message on, the queue again.
+                        _backlogged = false;
+                        _reader = null;
+                        LogBacklogRead(_backlogPeak);
+                        (_waiting, _waitingBytes) = (0, 0);
+                        return moved > 0;
+                    }
+
+                    if (moved > 0)
+                    {
+                        return true;
+                    }
+                }
+
+                // Nothing read, but messages joined the backlog after the end taken: read again.
+            }
+        }
+    }
+
+    /// <summary>Messages waiting for moderation: in the queue, and in the backlog.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return queue.Reader.Count + _waiting;
+            }
+        }
+    }
+
+    /// <summary>Messages of the backlog not yet read back into the queue.</summary>
+    public int Backlog
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiting;
+            }
+        }
+    }
+
+    /// <summary>Messages one refill moves into the queue at most: a read of the journal between messages stays short.</summary>
+    internal const int MaxRefill = 4096;
+
+    private void ReportBacklog(Protocol protocol)
+    {
+        if (_refusals.Occurred("backlog") is > 0 and var times)
+        {
+            LogBacklogStarted(protocol, _capacity, journal.Folder, times);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Moderation queue full ({Capacity} messages waiting, the latest over {Protocol}): new messages wait in the inbox journal ({Folder}) until moderation catches up ({Times} time(s) since the last report). Moderation is slower than the traffic")]
+    private partial void LogBacklogStarted(Protocol protocol, int capacity, string folder, long times);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Moderation caught up with the inbox journal: at most {Peak} messages had waited there")]
+    private partial void LogBacklogRead(int peak);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the inbox journal in {Folder}; the event is refused with 503 so that its sender retries")]
     private partial void LogJournalFailed(Exception ex, string folder);
 
     [LoggerMessage(Level = LogLevel.Error,
-        Message = "Moderation queue full ({Capacity} messages waiting): {Refused} event(s) refused with 503 since the last report, the latest over {Protocol}; senders retry. Moderation is slower than the traffic")]
+        Message = "Moderation queue full ({Capacity} messages waiting) and the backlog in the inbox journal at its bound (GroupGuard:Pipeline:BacklogBytes): {Refused} event(s) refused with 503 since the last report, the latest over {Protocol}. Moderation is slower than the traffic")]
     private partial void LogQueueFull(Protocol protocol, int capacity, long refused);
 }

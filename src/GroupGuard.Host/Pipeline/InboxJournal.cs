@@ -57,6 +57,9 @@ internal sealed class InboxJournal : IDisposable
     private JournalPosition _processed;
     private JournalPosition _saved;
 
+    // Just past the last line written (or, after Open, the last whole line found): under the append lock.
+    private JournalPosition _end;
+
     // With a message counter (GateOnCounts), the checkpoint never passes what it has written.
     private bool _gated;
     private JournalPosition _counted;
@@ -86,6 +89,20 @@ internal sealed class InboxJournal : IDisposable
     /// </summary>
     public IReadOnlyList<QueuedMessage> Open()
     {
+        var pending = new List<QueuedMessage>();
+        OpenCore(pending.Add);
+        return pending;
+    }
+
+    /// <summary>
+    /// Opens the journal and counts what was accepted but not yet moderated, without keeping it:
+    /// after a crash under a flood that may be more than fits in memory. <see cref="ReaderFrom"/>
+    /// at <see cref="Processed"/> reads it.
+    /// </summary>
+    public (int Count, long Bytes) OpenForReplay() => OpenCore(null);
+
+    private (int Count, long Bytes) OpenCore(Action<QueuedMessage>? keep)
+    {
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(_folder);
@@ -95,9 +112,10 @@ internal sealed class InboxJournal : IDisposable
             Directory.CreateDirectory(_folder, OwnerOnlyFolder);
         }
 
-        _saved = _processed = _counted = ReadCheckpoint(_folder);
+        _saved = _processed = _counted = _end = ReadCheckpoint(_folder);
         ReadCursors();
-        var pending = new List<QueuedMessage>();
+        var count = 0;
+        long bytes = 0;
         var segments = Segments(_folder);
         foreach (var segment in segments.Where(s => s >= _processed.Segment))
         {
@@ -106,7 +124,10 @@ internal sealed class InboxJournal : IDisposable
             {
                 // Cursors of moderated lines are in the cursors file: it is saved before every checkpoint.
                 NoteCursor(queued.Message);
-                pending.Add(queued);
+                keep?.Invoke(queued);
+                count++;
+                bytes += queued.Position.Segment == _end.Segment ? queued.Position.Offset - _end.Offset : queued.Position.Offset;
+                _end = queued.Position;
             }
         }
 
@@ -115,7 +136,7 @@ internal sealed class InboxJournal : IDisposable
         _current = OpenSegment(_currentSegment);
         _opened = true;
         _ready.TrySetResult();
-        return pending;
+        return (count, bytes);
     }
 
     /// <summary>Completes once <see cref="Open"/> has read the journal, so the cursors are known.</summary>
@@ -156,7 +177,12 @@ internal sealed class InboxJournal : IDisposable
     /// write fails (a full disk): the caller must then not acknowledge the message. The next
     /// append starts a new segment, so a line torn by the failure is never extended.
     /// </summary>
-    public JournalPosition Append(ChatMessage message)
+    public JournalPosition Append(ChatMessage message) => Append(message, out _);
+
+    /// <inheritdoc cref="Append(ChatMessage)"/>
+    /// <param name="message">The message.</param>
+    /// <param name="bytes">The length of its line in the journal.</param>
+    public JournalPosition Append(ChatMessage message, out int bytes)
     {
         // Serialized outside the lock, with its newline, into this thread's buffer: one write call
         // per line, so no partial line is left between two whole ones.
@@ -200,7 +226,8 @@ internal sealed class InboxJournal : IDisposable
                 }
 
                 NoteCursor(message);
-                return new JournalPosition(_currentSegment, stream.Position);
+                bytes = line.WrittenCount;
+                return _end = new JournalPosition(_currentSegment, stream.Position);
             }
         }
         finally
@@ -232,6 +259,21 @@ internal sealed class InboxJournal : IDisposable
             }
         }
     }
+
+    /// <summary>Just past the last line appended (after <see cref="Open"/>, the last whole line it found).</summary>
+    public JournalPosition End
+    {
+        get
+        {
+            lock (_appendLock)
+            {
+                return _end;
+            }
+        }
+    }
+
+    /// <summary>A reader of the lines after <paramref name="position"/>, oldest first (<see cref="JournalReader"/>).</summary>
+    public JournalReader ReaderFrom(JournalPosition position) => new(_folder, position);
 
     /// <summary>Everything up to here is moderated (the checkpoint may still lag behind it).</summary>
     public JournalPosition Processed
@@ -501,19 +543,136 @@ internal sealed class InboxJournal : IDisposable
         }
     }
 
-    private static List<long> Segments(string folder) =>
+    internal static List<long> Segments(string folder) =>
         Directory.EnumerateFiles(folder, "*" + Extension)
             .Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
             .Where(n => n > 0)
             .Order()
             .ToList();
 
-    private static string SegmentPath(string folder, long segment) =>
+    internal static string SegmentPath(string folder, long segment) =>
         Path.Combine(folder, segment.ToString("D10", CultureInfo.InvariantCulture) + Extension);
 
     private FileStream OpenSegment(long segment)
     {
         return new FileStream(SegmentPath(_folder, segment), new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 }.OwnerOnly());
+    }
+}
+
+/// <summary>
+/// Reads the journal's lines in order from a position on, a batch at a time, while appends go on:
+/// each read stops at an end the caller took from <see cref="InboxJournal.End"/>, which only
+/// whole lines precede. A damaged line (a crash's torn tail in an older segment) is passed over.
+/// Not thread-safe: one reader, one caller at a time.
+/// </summary>
+internal sealed class JournalReader(string folder, JournalPosition position)
+{
+    // A line longer than this is damaged (the webhooks bound a message far below it): passed over.
+    private const int MaxLineBytes = 64 * 1024 * 1024;
+    private const int ChunkBytes = 1024 * 1024;
+
+    /// <summary>Just past the last line read.</summary>
+    public JournalPosition Position { get; private set; } = position;
+
+    /// <summary>
+    /// Reads up to <paramref name="max"/> messages after <see cref="Position"/>, not past
+    /// <paramref name="end"/>, into <paramref name="into"/>. Returns the bytes of the lines read.
+    /// </summary>
+    public long Read(JournalPosition end, int max, List<QueuedMessage> into)
+    {
+        long bytes = 0;
+        var read = 0;
+        while (read < max && Position.CompareTo(end) < 0)
+        {
+            var path = InboxJournal.SegmentPath(folder, Position.Segment);
+            if (!File.Exists(path))
+            {
+                // A segment that was never written (numbers start past the checkpoint's): on to the next one there is.
+                var next = InboxJournal.Segments(folder).FirstOrDefault(s => s > Position.Segment);
+                if (next == 0 || next > end.Segment)
+                {
+                    break;
+                }
+
+                Position = new JournalPosition(next, 0);
+                continue;
+            }
+
+            using var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 });
+            var limit = Position.Segment == end.Segment ? Math.Min(end.Offset, stream.Length) : stream.Length;
+            var offset = Position.Offset;
+            var buffer = new byte[(int)Math.Min(Math.Max(limit - offset, 0), ChunkBytes)];
+            var filled = 0;
+            while (read < max && offset + filled < limit)
+            {
+                if (filled == buffer.Length)
+                {
+                    if (buffer.Length >= MaxLineBytes)
+                    {
+                        break;
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min(Math.Min(limit - offset, MaxLineBytes), buffer.Length * 2L));
+                }
+
+                stream.Position = offset + filled;
+                var got = stream.Read(buffer, filled, (int)Math.Min(buffer.Length - filled, limit - offset - filled));
+                if (got == 0)
+                {
+                    break;
+                }
+
+                filled += got;
+                var start = 0;
+                while (read < max)
+                {
+                    var newline = Array.IndexOf(buffer, (byte)'\n', start, filled - start);
+                    if (newline < 0)
+                    {
+                        break;
+                    }
+
+                    ChatMessage? message = null;
+                    try
+                    {
+                        message = JsonSerializer.Deserialize(buffer.AsSpan(start, newline - start), JournalJson.Default.ChatMessage);
+                    }
+                    catch (JsonException)
+                    {
+                        // A damaged line cannot be moderated; the ones after it still can.
+                    }
+
+                    var after = new JournalPosition(Position.Segment, offset + newline + 1);
+                    if (message is not null)
+                    {
+                        into.Add(new QueuedMessage(message, after));
+                        read++;
+                    }
+
+                    bytes += newline + 1 - start;
+                    start = newline + 1;
+                    Position = after;
+                }
+
+                // What is left of the buffer is the start of a line not yet whole in it.
+                Array.Copy(buffer, start, buffer, 0, filled - start);
+                offset += start;
+                filled -= start;
+            }
+
+            if (read < max && Position.Segment < end.Segment)
+            {
+                // The segment is done with (a torn tail, if any, is passed over): on to the next.
+                bytes += Math.Max(0, stream.Length - Position.Offset);
+                Position = new JournalPosition(Position.Segment + 1, 0);
+            }
+            else if (read < max && Position.CompareTo(end) < 0)
+            {
+                break; // nothing more can be read up to the end (a line longer than the bound)
+            }
+        }
+
+        return bytes;
     }
 }
 

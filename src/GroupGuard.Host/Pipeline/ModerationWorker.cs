@@ -4,7 +4,8 @@ namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
 /// Takes messages off the queue one at a time and has the <see cref="Moderator"/> moderate each,
-/// then marks it done in the inbox journal. On a graceful stop the queue is drained first; what
+/// then marks it done in the inbox journal; with the queue empty, refills it from the backlog
+/// that waited in the journal (<see cref="EventIntake.Refill"/>). On a graceful stop the queue is drained first; what
 /// could not be stored is left in the journal and replayed at start.
 /// </summary>
 internal sealed partial class ModerationWorker(
@@ -14,7 +15,8 @@ internal sealed partial class ModerationWorker(
     MessageCounter counter,
     ILogger<ModerationWorker> logger,
     TimeProvider time,
-    PictureQueue? pictures = null) : BackgroundService
+    PictureQueue? pictures = null,
+    EventIntake? intake = null) : BackgroundService
 {
     // Cancelled only when the host gives up waiting for the stop (its shutdown timeout), not when
     // the stop begins: the queue is drained with storage still usable.
@@ -32,6 +34,13 @@ internal sealed partial class ModerationWorker(
                 // The text is judged and stored: the pictures go to their own queue, never waited for.
                 pictures?.Offer(queued.Message);
                 journal.MarkProcessed(queued.Position);
+
+                // The queue moderated: the messages that waited in the journal meanwhile (a flood
+                // past the queue's capacity) come next, in order.
+                if (queue.Reader.Count == 0 && intake?.Refill() == true)
+                {
+                    continue;
+                }
 
                 // Caught up: write the counts and save the checkpoint now rather than at the next
                 // message, which may be hours away; otherwise a crash meanwhile would moderate the

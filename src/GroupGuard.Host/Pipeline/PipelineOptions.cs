@@ -5,8 +5,15 @@ public sealed class PipelineOptions
 {
     public const string Section = "GroupGuard:Pipeline";
 
-    /// <summary>Messages waiting for moderation at most; past it the webhook answers 503 so nothing is silently dropped.</summary>
+    /// <summary>Messages waiting for moderation in memory at most; past it they wait in the inbox journal (<see cref="BacklogBytes"/>).</summary>
     public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Bytes of messages that may wait in the inbox journal once the queue is full (a flood
+    /// moderation cannot keep up with), read back in order as it catches up; past it the webhook
+    /// answers 503. 0: none, a full queue answers 503 at once.
+    /// </summary>
+    public long BacklogBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>Event keys remembered for de-duplication.</summary>
     public int DedupeCapacity { get; set; } = 100_000;

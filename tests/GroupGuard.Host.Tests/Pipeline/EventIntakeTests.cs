@@ -50,7 +50,7 @@ public sealed class EventIntakeTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-02T08:00:00Z", CultureInfo.InvariantCulture));
         var logs = new LogCollector<EventIntake>();
-        var options = Options.Create(new PipelineOptions { InboxPath = Folder, QueueCapacity = 1 });
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder, QueueCapacity = 1, BacklogBytes = 0 });
         using var journal = new InboxJournal(options, time);
         var queue = Channel.CreateUnbounded<QueuedMessage>();
         var intake = new EventIntake(new Deduplicator(), new AdapterHealth(time), journal, queue, options, logs, time);
@@ -75,12 +75,181 @@ public sealed class EventIntakeTests : IDisposable
         Assert.Contains("refused with 503", logs.Entries[1].Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A flood past the queue is taken, not refused: the messages wait in the journal and come back
+    /// in order once the queue is moderated, across the journal's segments; a message that comes
+    /// while they wait joins them rather than overtaking them; once they are read, new messages go
+    /// straight to the queue again.
+    /// </summary>
+    [Fact]
+    public void A_flood_past_the_queue_waits_in_the_journal_and_comes_back_in_order()
+    {
+        var logs = new LogCollector<EventIntake>();
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder, QueueCapacity = 3, InboxSegmentBytes = 64 * 1024 });
+        using var journal = new InboxJournal(options, TimeProvider.System);
+        var queue = Channel.CreateUnbounded<QueuedMessage>();
+        var intake = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), journal, queue, options, logs, TimeProvider.System);
+        intake.Replay();
+
+        // About 1 KB a message: 200 of them fill several 64 KB segments.
+        var outcomes = Enumerable.Range(1, 200).Select(id => intake.Accept(Event(id, new string('广', 300)))).ToList();
+        var queuedAtFirst = queue.Reader.Count;
+        var pendingAtFirst = intake.Pending;
+        var moderated = new List<string>();
+        var joinedWhileWaiting = IntakeOutcome.Duplicate;
+        var refills = 0;
+        do
+        {
+            while (queue.Reader.TryRead(out var queued))
+            {
+                moderated.Add(queued.Message.MessageId);
+                journal.MarkProcessed(queued.Position);
+            }
+
+            if (refills++ == 5)
+            {
+                joinedWhileWaiting = intake.Accept(Event(201, "来晚了")); // the queue is empty, the backlog is not
+            }
+        }
+        while (intake.Refill());
+
+        Assert.All(outcomes, outcome => Assert.Equal(IntakeOutcome.Queued, outcome));
+        Assert.True(Directory.GetFiles(Folder, "*.jsonl").Length > 2, "the backlog spans segments");
+        Assert.Equal(3, queuedAtFirst);
+        Assert.Equal(200, pendingAtFirst);
+        Assert.Equal(IntakeOutcome.Queued, joinedWhileWaiting);
+        Assert.Equal(Enumerable.Range(1, 201).Select(id => id.ToString(CultureInfo.InvariantCulture)), moderated);
+        Assert.Equal(0, intake.Pending);
+
+        Assert.Equal(IntakeOutcome.Queued, intake.Accept(Event(202)));
+        Assert.Equal("202", Take(queue).Message.MessageId); // straight to the queue again
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("wait in the inbox journal", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Message.Contains("caught up", StringComparison.Ordinal));
+    }
+
+    /// <summary>Past GroupGuard:Pipeline:BacklogBytes the webhook answers 503 again, and the sender's retry is taken once there is room.</summary>
+    [Fact]
+    public void Past_the_backlog_bound_events_are_refused_and_taken_again_once_it_is_read()
+    {
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder, QueueCapacity = 1, BacklogBytes = 1 });
+        using var journal = new InboxJournal(options, TimeProvider.System);
+        var queue = Channel.CreateUnbounded<QueuedMessage>();
+        var intake = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), journal, queue, options, NullLogger<EventIntake>.Instance, TimeProvider.System);
+        intake.Replay();
+
+        var outcomes = Enumerable.Range(1, 4).Select(id => intake.Accept(Event(id))).ToList();
+        var moderated = new List<string>();
+        do
+        {
+            while (queue.Reader.TryRead(out var queued))
+            {
+                moderated.Add(queued.Message.MessageId);
+            }
+        }
+        while (intake.Refill());
+        var retried = intake.Accept(Event(3));
+
+        // The queue takes one; the backlog takes messages while it holds less than its bound (one byte: one message).
+        Assert.Equal([IntakeOutcome.Queued, IntakeOutcome.Queued, IntakeOutcome.QueueFull, IntakeOutcome.QueueFull], outcomes);
+        Assert.Equal(["1", "2"], moderated);
+        Assert.Equal(IntakeOutcome.Queued, retried);
+    }
+
+    /// <summary>
+    /// A crash with a backlog loses nothing and does not put it all in memory at once: at the next
+    /// start the queue takes what it holds, the rest is read back in turn, in order.
+    /// </summary>
+    [Fact]
+    public void A_backlog_left_by_a_crash_is_replayed_in_order_a_queue_at_a_time()
+    {
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder, QueueCapacity = 4 });
+        using (var crashed = new InboxJournal(options, TimeProvider.System))
+        {
+            var before = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), crashed, Channel.CreateUnbounded<QueuedMessage>(), options, NullLogger<EventIntake>.Instance, TimeProvider.System);
+            before.Replay();
+            Assert.All(Enumerable.Range(1, 50), id => Assert.Equal(IntakeOutcome.Queued, before.Accept(Event(id))));
+        }
+
+        using var journal = new InboxJournal(options, TimeProvider.System);
+        var queue = Channel.CreateUnbounded<QueuedMessage>();
+        var intake = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), journal, queue, options, NullLogger<EventIntake>.Instance, TimeProvider.System);
+        var replayed = intake.Replay();
+        var queuedAtStart = queue.Reader.Count;
+        var moderated = new List<string>();
+        do
+        {
+            while (queue.Reader.TryRead(out var queued))
+            {
+                moderated.Add(queued.Message.MessageId);
+                journal.MarkProcessed(queued.Position);
+            }
+        }
+        while (intake.Refill());
+
+        Assert.Equal(50, replayed);
+        Assert.Equal(4, queuedAtStart);
+        Assert.Equal(Enumerable.Range(1, 50).Select(id => id.ToString(CultureInfo.InvariantCulture)), moderated);
+    }
+
+    /// <summary>
+    /// Webhook threads taking messages while the worker moderates and refills: every message comes
+    /// to the worker exactly once, and each sender's in the order it sent them.
+    /// </summary>
+    [Fact]
+    public async Task Messages_taken_while_the_worker_refills_each_come_once_in_each_senders_order()
+    {
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder, QueueCapacity = 16 });
+        using var journal = new InboxJournal(options, TimeProvider.System);
+        var queue = Channel.CreateUnbounded<QueuedMessage>();
+        var intake = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), journal, queue, options, NullLogger<EventIntake>.Instance, TimeProvider.System);
+        intake.Replay();
+        const int Senders = 4, Each = 1500;
+        var moderated = new List<string>();
+        using var done = new CancellationTokenSource();
+        var worker = Task.Run(async () =>
+        {
+            while (true)
+            {
+                while (queue.Reader.TryRead(out var queued))
+                {
+                    moderated.Add(queued.Message.MessageId);
+                    journal.MarkProcessed(queued.Position);
+                }
+
+                if (!intake.Refill())
+                {
+                    if (done.IsCancellationRequested && intake.Pending == 0)
+                    {
+                        return;
+                    }
+
+                    await Task.Yield();
+                }
+            }
+        });
+
+        var senders = Enumerable.Range(0, Senders).Select(s => Task.Run(() =>
+            Enumerable.Range(0, Each).Select(k => intake.Accept(Event((s * Each) + k + 1))).ToList())).ToList();
+        var outcomes = (await Task.WhenAll(senders)).SelectMany(o => o).ToList();
+        await done.CancelAsync();
+        await worker.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.All(outcomes, outcome => Assert.Equal(IntakeOutcome.Queued, outcome));
+        Assert.Equal(Senders * Each, moderated.Count);
+        Assert.Equal(Senders * Each, moderated.Distinct().Count());
+        for (var s = 0; s < Senders; s++)
+        {
+            var mine = moderated.Select(id => int.Parse(id, CultureInfo.InvariantCulture)).Where(id => id > s * Each && id <= (s + 1) * Each).ToList();
+            Assert.Equal(mine.Order(), mine);
+        }
+    }
+
     private static QueuedMessage Take(Channel<QueuedMessage> queue) =>
         queue.Reader.TryRead(out var queued) ? queued : throw new InvalidOperationException("nothing was queued");
 
-    private static InboundEvent Event(int id)
+    private static InboundEvent Event(int id, string text = "加微信")
     {
-        var message = Messages.Group("加微信", id: id.ToString(CultureInfo.InvariantCulture));
+        var message = Messages.Group(text, id: id.ToString(CultureInfo.InvariantCulture));
         return new InboundEvent(InboundEventKind.GroupMessage, message.Protocol, message.BotId, message, "message.group");
     }
 

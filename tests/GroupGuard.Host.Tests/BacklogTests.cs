@@ -40,11 +40,15 @@ public sealed class BacklogTests
         }
 
         var waited = service.Logs.Entries.Any(e => e.Message.Contains("wait in the inbox journal", StringComparison.Ordinal));
+        using var health = System.Text.Json.JsonDocument.Parse(await service.CreateClient().GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        var pipeline = health.RootElement.GetProperty("pipeline");
         lookup.SetResult();
         var incidents = await service.IncidentsAfterAsync(8);
 
         Assert.All(answers, status => Assert.Equal(System.Net.HttpStatusCode.NoContent, status));
         Assert.True(waited, "messages past the queue waited in the journal");
+        Assert.Equal(7, pipeline.GetProperty("queued").GetInt32()); // 2 in the queue, 3 to 8 behind it; 1 is being moderated
+        Assert.Equal(6, pipeline.GetProperty("backlog").GetInt32());
         Assert.Equal(Enumerable.Range(1, 8).Select(id => id.ToString(CultureInfo.InvariantCulture)), service.Handled.Items.Select(m => m.MessageId));
         Assert.Equal(["1", "2", "4", "6", "8"], incidents.Select(i => i.MessageId).Order(StringComparer.Ordinal));
         await service.Logs.WaitFor(e => e.Message.Contains("caught up with the inbox journal", StringComparison.Ordinal), "the worker to have read the backlog");

@@ -95,6 +95,8 @@ internal static class HealthEndpoint
                 pipeline = new
                 {
                     queued = intake.Pending,
+                    // Of those, the ones waiting in the inbox journal past a full queue.
+                    backlog = intake.Backlog,
                     processed = stats.ProcessedCount,
                     incidents = stats.IncidentCount,
                     detection_failures = stats.FailedCount,

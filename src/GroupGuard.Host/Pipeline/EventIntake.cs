@@ -152,7 +152,8 @@ internal sealed partial class EventIntake(
     /// </summary>
     public int Replay()
     {
-        var (count, bytes) = journal.OpenForReplay();
+        // Their keys are remembered, so a sender's redelivery of one is a duplicate.
+        var (count, bytes) = journal.OpenForReplay(queued => deduplicator.TryAdd(queued.Message.DedupeKey));
         if (count == 0)
         {
             return 0;

@@ -95,13 +95,13 @@ internal sealed class InboxJournal : IDisposable
     }
 
     /// <summary>
-    /// Opens the journal and counts what was accepted but not yet moderated, without keeping it:
-    /// after a crash under a flood that may be more than fits in memory. <see cref="ReaderFrom"/>
-    /// at <see cref="Processed"/> reads it.
+    /// Opens the journal and counts what was accepted but not yet moderated, showing each to
+    /// <paramref name="each"/> without keeping it: after a crash under a flood that may be more
+    /// than fits in memory. <see cref="ReaderFrom"/> at <see cref="Processed"/> reads it.
     /// </summary>
-    public (int Count, long Bytes) OpenForReplay() => OpenCore(null);
+    public (int Count, long Bytes) OpenForReplay(Action<QueuedMessage> each) => OpenCore(each);
 
-    private (int Count, long Bytes) OpenCore(Action<QueuedMessage>? keep)
+    private (int Count, long Bytes) OpenCore(Action<QueuedMessage> each)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -124,7 +124,7 @@ internal sealed class InboxJournal : IDisposable
             {
                 // Cursors of moderated lines are in the cursors file: it is saved before every checkpoint.
                 NoteCursor(queued.Message);
-                keep?.Invoke(queued);
+                each(queued);
                 count++;
                 bytes += queued.Position.Segment == _end.Segment ? queued.Position.Offset - _end.Offset : queued.Position.Offset;
                 _end = queued.Position;

@@ -175,6 +175,7 @@ public sealed class EventIntakeTests : IDisposable
         var intake = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), journal, queue, options, NullLogger<EventIntake>.Instance, TimeProvider.System);
         var replayed = intake.Replay();
         var queuedAtStart = queue.Reader.Count;
+        var redelivered = intake.Accept(Event(50)); // the sender sends the last one again
         var moderated = new List<string>();
         do
         {
@@ -188,6 +189,7 @@ public sealed class EventIntakeTests : IDisposable
 
         Assert.Equal(50, replayed);
         Assert.Equal(4, queuedAtStart);
+        Assert.Equal(IntakeOutcome.Duplicate, redelivered);
         Assert.Equal(Enumerable.Range(1, 50).Select(id => id.ToString(CultureInfo.InvariantCulture)), moderated);
     }
 

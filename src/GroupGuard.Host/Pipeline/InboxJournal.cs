@@ -46,6 +46,11 @@ internal sealed class InboxJournal : IDisposable
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_line;
 
+    // Chat text as UTF-8, not \u escapes: a hanzi takes 3 bytes of the line instead of 6. The file
+    // is read back only by this class (control characters, quotes and backslashes are still escaped,
+    // so a line never holds a raw newline), never embedded in a page.
+    private static readonly JsonWriterOptions LineOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly string _folder;
     private readonly long _segmentBytes;
     private readonly TimeProvider _time;
@@ -188,7 +193,7 @@ internal sealed class InboxJournal : IDisposable
         // per line, so no partial line is left between two whole ones.
         var line = t_line ??= new ArrayBufferWriter<byte>(1024);
         line.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(line))
+        using (var writer = new Utf8JsonWriter(line, LineOptions))
         {
             JsonSerializer.Serialize(writer, message, JournalJson.Default.ChatMessage);
         }

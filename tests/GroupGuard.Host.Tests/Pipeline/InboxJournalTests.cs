@@ -33,6 +33,29 @@ public sealed class InboxJournalTests : IDisposable
         images: [new ImageRef("a.jpg", "http://127.0.0.1/a.jpg", "[图片]")],
         cards: [new CardContent("json", "标题", "描述", "https://example.com")]);
 
+    /// <summary>
+    /// Chat text is written as UTF-8, not \u escapes (half the bytes for hanzi), and text with
+    /// newlines, quotes, backslashes and line separators still makes one line that reads back whole.
+    /// </summary>
+    [Fact]
+    public void Text_is_written_as_utf8_on_one_line_and_reads_back_whole()
+    {
+        const string Text = "加微信\n第二行 \"引号\" 反斜杠\\ \u2028分隔\r\n😀";
+        using (var first = Journal())
+        {
+            first.Open();
+            first.Append(Messages.Group(Text, id: "1"));
+            first.Append(Messages.Group("第二条", id: "2"));
+        }
+
+        var bytes = File.ReadAllBytes(Directory.GetFiles(Folder, "*.jsonl").Single());
+        var replayed = Journal().Open();
+
+        Assert.Equal(2, bytes.Count(b => b == (byte)'\n'));
+        Assert.True(bytes.AsSpan().IndexOf("加微信"u8) >= 0, "hanzi are written as UTF-8");
+        Assert.Equal([Text, "第二条"], replayed.Select(q => q.Message.Text));
+    }
+
     [Fact]
     public void Messages_appended_and_not_marked_come_back_whole_after_a_crash()
     {

@@ -22,9 +22,24 @@ internal sealed partial class RuleReloader(
     // The last failure to take the fingerprint, logged once rather than every second.
     private string? _watchFailure;
 
+    // The folder as the start left it, which the first tick compares with.
+    private string? _started;
+
+    /// <summary>
+    /// Takes the folder's fingerprint as part of the start, right after the rules were loaded
+    /// (<see cref="RuleSetStartup"/> starts first): since .NET 10 all of <see cref="ExecuteAsync"/>
+    /// runs later on the thread pool, and a fingerprint taken there could already include an edit
+    /// made once the service was up, which would then never be loaded.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _started = Watch();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var seen = Watch();
+        var seen = _started ?? Watch();
         using var timer = new PeriodicTimer(Interval, time);
         try
         {

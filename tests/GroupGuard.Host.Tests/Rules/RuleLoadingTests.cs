@@ -56,4 +56,45 @@ public sealed class RuleLoadingTests
         Assert.Equal(["p.a"], provider.Current.Rules.Select(r => r.Id));
         Assert.True(reloader.ExecuteTask!.IsCompletedSuccessfully);
     }
+
+    [Fact]
+    public async Task An_edit_made_once_the_start_is_over_is_loaded_however_late_the_watch_gets_a_thread()
+    {
+        using var dir = Folder();
+        var options = new RulesOptions { Path = dir.Path };
+        var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, new LogCollector<RuleSetProvider>());
+        Assert.True(provider.Reload());
+        var watchLog = new LogCollector<RuleReloader>();
+        using var reloader = new RuleReloader(provider, provider, Options.Create(options), TimeProvider.System, watchLog);
+
+        // A loaded machine, made certain: every thread the pool has, and the ones it adds, wait for
+        // the gate until the edit is made, so the watch's ExecuteAsync (which .NET 10 runs on the
+        // pool) can start only after it.
+        var gate = new Lock();
+        Task started;
+        lock (gate)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(
+                    static held =>
+                    {
+                        held.Enter();
+                        held.Exit();
+                    },
+                    gate,
+                    preferLocal: false);
+            }
+
+            started = reloader.StartAsync(CancellationToken.None);
+            dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.b\n    terms: [加微信, 私聊领取]\n");
+        }
+
+        await started;
+        var reload = await watchLog.WaitFor(e => e.Message.StartsWith("Rules changed on disk", StringComparison.Ordinal), "the watch to load the edit").WaitAsync(Patience);
+        await reloader.StopAsync(CancellationToken.None);
+
+        Assert.StartsWith("Rules changed on disk: reloaded", reload.Message, StringComparison.Ordinal);
+        Assert.Equal(["p.b"], provider.Current.Rules.Select(r => r.Id));
+    }
 }

@@ -96,7 +96,10 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
     /// digest catch-up (which ends by sending whatever digest is pending) and the recovery of
     /// actions left pending. A test that then adds digests or pending incidents of its own is the
     /// only one to act on them; without the wait, on a loaded machine, the service's own look came
-    /// after them and acted too.
+    /// after them and acted too. It also waits for the digest scheduler to be running: Quartz
+    /// starts it only once the application has started, in the background, and a scheduler a test
+    /// stands by before then is started all the same (and its retry job, which fires at start,
+    /// sends the digests the test holds).
     /// </summary>
     public async Task StartedAsync()
     {
@@ -106,6 +109,38 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
         foreach (var work in once)
         {
             await (work.ExecuteTask ?? Task.CompletedTask);
+        }
+
+        var scheduler = await Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        var started = new SchedulerStarted();
+        scheduler.ListenerManager.AddSchedulerListener(started);
+        try
+        {
+            // Told, or already past it when the listener came (the states go one way, in this order).
+            if (scheduler.Status < Quartz.SchedulerStatus.Running)
+            {
+                await started.Signal.Within("the digest scheduler to start");
+            }
+        }
+        finally
+        {
+            scheduler.ListenerManager.RemoveSchedulerListener(started.Name);
+        }
+    }
+
+    /// <summary>Says when the scheduler it listens to has started.</summary>
+    private sealed class SchedulerStarted : Quartz.ISchedulerListener
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Signal => _started.Task;
+
+        public string Name => nameof(GroupGuardFactory) + "." + nameof(SchedulerStarted);
+
+        ValueTask Quartz.ISchedulerListener.SchedulerStarted(Quartz.IScheduler scheduler, CancellationToken cancellationToken)
+        {
+            _started.TrySetResult();
+            return ValueTask.CompletedTask;
         }
     }
 

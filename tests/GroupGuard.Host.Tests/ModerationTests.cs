@@ -79,6 +79,37 @@ public sealed class ModerationTests
         Assert.Equal(420, second.MuteSeconds);
     }
 
+    /// <summary>
+    /// Actions run side by side, but one member's mutes reach the platform in the order they were
+    /// decided: with the recall before the 5-minute mute slow to answer, the escalated 10-minute
+    /// mute of the member's next message waits for it, while another member's recall goes ahead.
+    /// Sent the other way round, the shorter mute would be the one in force.
+    /// </summary>
+    [Fact]
+    public async Task One_members_escalating_mutes_reach_the_platform_in_order()
+    {
+        await using var api = FakeOneBotApi.Start();
+        var slow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        api.Script("delete_msg", FakeAnswer.Ok(), FakeAnswer.Ok() with { Hold = slow.Task });
+        using var service = Service(
+            api,
+            ("GroupGuard:Moderation:Escalation:0:Count", "2"), ("GroupGuard:Moderation:Escalation:0:Action", "mute"), ("GroupGuard:Moderation:Escalation:0:MuteMinutes", "5"),
+            ("GroupGuard:Moderation:Escalation:1:Count", "3"), ("GroupGuard:Moderation:Escalation:1:Action", "mute"), ("GroupGuard:Moderation:Escalation:1:MuteMinutes", "10"));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加微信", time: 1764150000));
+        await SettledAsync(service, 1, i => i.MessageId == "1");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "加微信", time: 1764150060));
+        await api.WaitForRequestAsync(r => r.Action == "delete_msg" && MessageId(r) == 2, "the recall of message 2 (held)");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "加微信", time: 1764150120));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "加微信", userId: 20009, time: 1764150130));
+        await service.SettledAsync(4, i => i.MessageId == "4"); // another member's recall is not held up
+        slow.SetResult();
+        await service.SettledAsync(4, i => i.MessageId == "3");
+        await service.SettledAsync(4, i => i.MessageId == "2");
+
+        Assert.Equal([300L, 600L], api.RequestsFor("set_group_ban").Select(r => r.Params["duration"]!.GetValue<long>()));
+    }
+
     [Fact]
     public async Task An_admins_message_gets_an_incident_and_no_call()
     {

@@ -36,8 +36,9 @@ internal sealed class ActionQueue
 }
 
 /// <summary>
-/// Carries out queued actions in order and records each outcome on its incidents, and which
-/// incidents each warning sent was about (so a reply to it can name them).
+/// Carries out queued actions, several at once (one member's mutes and kicks in turn), and records
+/// each outcome on its incidents, and which incidents each warning sent was about (so a reply to
+/// it can name them).
 /// </summary>
 internal sealed partial class ActionWorker(
     ActionQueue queue,
@@ -58,9 +59,56 @@ internal sealed partial class ActionWorker(
     /// </summary>
     private const int Concurrency = 8;
 
+    // Per member, the last job that mutes or kicks them, still running or waiting to: the next such
+    // job waits for it (RunInTurnAsync).
+    private readonly Dictionary<(string Platform, string Group, string User), Task> _memberTails = [];
+    private readonly Lock _tailsLock = new();
+
     // Stopping: what is still queued, or cut off mid-job, stays pending on its incidents.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        SideBySide.RunAsync(queue.Reader, Concurrency, RunAsync, stoppingToken);
+        SideBySide.RunAsync(queue.Reader, Concurrency, RunInTurnAsync, stoppingToken);
+
+    /// <summary>
+    /// Runs a job side by side with others, except that a job muting or kicking a member waits for
+    /// the one before it on the same member, in queue order: a repeat offender's escalated 10-minute
+    /// mute must not reach the platform before the 5-minute one of their previous message, which
+    /// would then be the one in force. Jobs start in queue order, so each takes its place in its
+    /// member's line before anything is awaited.
+    /// </summary>
+    internal async Task RunInTurnAsync(ActionJob job, CancellationToken cancellationToken)
+    {
+        if (job.Actions.FirstOrDefault(a => a.Action is Core.ModerationAction.Mute or Core.ModerationAction.Kick) is not { } act)
+        {
+            await RunAsync(job, cancellationToken);
+            return;
+        }
+
+        var member = (act.Platform, act.GroupId, act.UserId);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task before;
+        lock (_tailsLock)
+        {
+            before = _memberTails.GetValueOrDefault(member) ?? Task.CompletedTask;
+            _memberTails[member] = done.Task;
+        }
+
+        try
+        {
+            await before.WaitAsync(cancellationToken);
+            await RunAsync(job, cancellationToken);
+        }
+        finally
+        {
+            done.TrySetResult();
+            lock (_tailsLock)
+            {
+                if (_memberTails.TryGetValue(member, out var tail) && tail == done.Task)
+                {
+                    _memberTails.Remove(member);
+                }
+            }
+        }
+    }
 
     internal async Task RunAsync(ActionJob job, CancellationToken cancellationToken)
     {

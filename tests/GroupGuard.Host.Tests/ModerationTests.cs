@@ -31,10 +31,11 @@ public sealed class ModerationTests
     private static long MessageId(FakeRequest request) => request.Params["message_id"]!.GetValue<long>();
 
     /// <summary>
-    /// Another member's flagged message, after the ones before it, and its recall done. Actions are
-    /// carried out in the order their messages were moderated, so a call an earlier message had
-    /// queued would have been sent before this one: once it is done, "no call for the earlier
-    /// message" is something the test has seen, not something it hopes after a pause.
+    /// Another member's flagged message, after the ones before it, and its recall done. Action jobs
+    /// start in the order their messages were moderated and the client's rate limit spaces their
+    /// calls, so a call an earlier message had queued would come before this one's (jobs run side
+    /// by side, so this is not strictly guaranteed: a wrongly passing "no call" is possible, a
+    /// wrongly failing one is not). Better than a pause, which proves nothing either.
     /// </summary>
     private static async Task FlaggedAfterwardsAsync(GroupGuardFactory service, long messageId, int messages, long groupId = 123456)
     {

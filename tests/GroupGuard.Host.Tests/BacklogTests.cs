@@ -10,24 +10,13 @@ namespace GroupGuard.Host.Tests;
 /// </summary>
 public sealed class BacklogTests
 {
-    private const string Pack = """
-        pack: ads
-        name: 广告
-        category: ads
-        severity: medium
-        action: recall
-        rules:
-          - id: ads.contact
-            terms: [加微信]
-        """;
-
     [Fact]
     public async Task Messages_past_a_full_queue_are_taken_and_moderated_in_order()
     {
         await using var api = FakeOneBotApi.Start();
         var lookup = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         api.Script("get_group_member_info", FakeAnswer.Ok(new System.Text.Json.Nodes.JsonObject { ["role"] = "member", ["user_id"] = 20002 }) with { Hold = lookup.Task });
-        using var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(api.BaseUrl, ("GroupGuard:Pipeline:QueueCapacity", "1")), Pack);
+        using var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(api.BaseUrl, ("GroupGuard:Pipeline:QueueCapacity", "1")));
 
         // The first advert's sender has no role in the event: the worker asks the platform, which
         // holds its answer, so the worker waits while the rest come in.

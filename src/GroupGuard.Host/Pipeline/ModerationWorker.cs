@@ -5,8 +5,9 @@ namespace GroupGuard.Host.Pipeline;
 /// <summary>
 /// Takes messages off the queue one at a time and has the <see cref="Moderator"/> moderate each,
 /// then marks it done in the inbox journal; with the queue empty, refills it from the backlog
-/// that waited in the journal (<see cref="EventIntake.Refill"/>). On a graceful stop the queue is drained first; what
-/// could not be stored is left in the journal and replayed at start.
+/// that waited in the journal (<see cref="EventIntake.Refill"/>). On a graceful stop the queue is
+/// drained first; what could not be stored, and the backlog, are left in the journal and
+/// replayed at start.
 /// </summary>
 internal sealed partial class ModerationWorker(
     Channel<QueuedMessage> queue,

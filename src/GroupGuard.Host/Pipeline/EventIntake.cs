@@ -199,9 +199,18 @@ internal sealed partial class EventIntake(
 
                 // Read outside the lock: the webhooks go on appending meanwhile.
                 batch.Clear();
+                var from = reader.Position;
                 var bytes = reader.Read(end, Math.Clamp(_capacity, 1, MaxRefill), batch);
                 lock (_lock)
                 {
+                    if (reader.Position == from && from.CompareTo(end) < 0)
+                    {
+                        // The journal cannot be read on from here (a segment gone, a line past any
+                        // bound): said, and the reader moves to the end rather than the worker spinning.
+                        LogBacklogUnreadable(journal.Folder, from.Segment, from.Offset, end.Segment, end.Offset);
+                        _reader = reader = journal.ReaderFrom(end);
+                    }
+
                     var moved = 0;
                     foreach (var queued in batch)
                     {
@@ -274,6 +283,9 @@ internal sealed partial class EventIntake(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Moderation queue full ({Capacity} messages waiting, the latest over {Protocol}): new messages wait in the inbox journal ({Folder}) until moderation catches up ({Times} time(s) since the last report). Moderation is slower than the traffic")]
     private partial void LogBacklogStarted(Protocol protocol, int capacity, string folder, long times);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The backlog in the inbox journal ({Folder}) cannot be read on from segment {Segment} offset {Offset}; the messages up to segment {EndSegment} offset {EndOffset} are skipped")]
+    private partial void LogBacklogUnreadable(string folder, long segment, long offset, long endSegment, long endOffset);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Moderation caught up with the inbox journal: at most {Peak} messages had waited there")]
     private partial void LogBacklogRead(int peak);

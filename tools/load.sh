@@ -88,9 +88,9 @@ kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 # An advert is every tenth request of a wrk connection, so its message id ends in 0 (the ids are
 # a connection's base, a multiple of ten, plus its request number). Which requests were refused
-# (503 with the queue full) is chance, so the adverts among the accepted are counted, not assumed
-# a tenth: counted_messages holds the key of every message moderated. Each of them must have an
-# incident, and no other message.
+# (503 with the queue and its backlog full) is chance, so the adverts among the accepted are
+# counted, not assumed a tenth: counted_messages holds the key of every message moderated. Each of
+# them must have an incident, and no other message.
 read -r adverts flagged strays < <(python3 -c 'import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 adverts = db.execute("SELECT COUNT(*) FROM counted_messages WHERE CAST(message_id AS INTEGER) % 10 = 0").fetchone()[0]

@@ -44,13 +44,12 @@ internal sealed partial class EventIntake(
     private readonly long _backlogBytes = options.Value.BacklogBytes;
     private readonly Lock _lock = new();
 
-    // The backlog (under _lock): while on, every new message is appended to the journal only and
-    // counted here; the reader, at the last message handed to the queue, reads them back in order.
-    private bool _backlogged;
+    // The backlog (under _lock), on while there is a reader: every new message is appended to the
+    // journal only and counted here; the reader, at the last message handed to the queue, reads
+    // them back in order.
     private JournalReader? _reader;
     private int _waiting;
     private long _waitingBytes;
-    private long _backlogAppends;
     private int _backlogPeak;
     private readonly Lock _refillLock = new();
 
@@ -84,7 +83,7 @@ internal sealed partial class EventIntake(
             try
             {
                 // Only the worker takes from the queue, so a count under the limit here stays under it.
-                if (!_backlogged && queue.Reader.Count < _capacity)
+                if (_reader is null && queue.Reader.Count < _capacity)
                 {
                     var position = journal.Append(inbound.Message);
                     if (queue.Writer.TryWrite(new QueuedMessage(inbound.Message, position)))
@@ -96,11 +95,10 @@ internal sealed partial class EventIntake(
                 else if (_waitingBytes < _backlogBytes)
                 {
                     // Read back from just past the last message the queue was given.
-                    var from = journal.End;
+                    var from = _reader is null ? journal.End : default;
                     journal.Append(inbound.Message, out var bytes);
-                    if (!_backlogged)
+                    if (_reader is null)
                     {
-                        _backlogged = true;
                         _reader = journal.ReaderFrom(from);
                         _backlogPeak = 0;
                         ReportBacklog(inbound.Protocol);
@@ -109,7 +107,6 @@ internal sealed partial class EventIntake(
                     _waiting++;
                     _backlogPeak = Math.Max(_backlogPeak, _waiting);
                     _waitingBytes += bytes;
-                    _backlogAppends++;
                     metrics?.Received(inbound.Protocol);
                     return IntakeOutcome.Queued;
                 }
@@ -161,7 +158,6 @@ internal sealed partial class EventIntake(
 
         lock (_lock)
         {
-            _backlogged = true;
             _reader = journal.ReaderFrom(journal.Processed);
             _waiting = count;
             _backlogPeak = count;
@@ -185,22 +181,21 @@ internal sealed partial class EventIntake(
             while (true)
             {
                 JournalPosition end;
-                long appends;
                 JournalReader reader;
                 lock (_lock)
                 {
-                    if (!_backlogged || _reader is null)
+                    if (_reader is null)
                     {
                         return false;
                     }
 
-                    (end, appends, reader) = (journal.End, _backlogAppends, _reader);
+                    (end, reader) = (journal.End, _reader);
                 }
 
                 // Read outside the lock: the webhooks go on appending meanwhile.
                 batch.Clear();
                 var from = reader.Position;
-                var bytes = reader.Read(end, Math.Clamp(_capacity, 1, MaxRefill), batch);
+                var bytes = reader.Read(end, Math.Min(_capacity, MaxRefill), batch);
                 lock (_lock)
                 {
                     if (reader.Position == from && from.CompareTo(end) < 0)
@@ -224,10 +219,11 @@ internal sealed partial class EventIntake(
 
                     _waiting = Math.Max(0, _waiting - moved);
                     _waitingBytes = Math.Max(0, _waitingBytes - bytes);
-                    if (reader.Position.CompareTo(end) >= 0 && appends == _backlogAppends)
+                    // Every append happens under the lock, and while the backlog is on each joins it:
+                    // a reader at the journal's end has read all of it.
+                    if (reader.Position.CompareTo(journal.End) >= 0)
                     {
-                        // Read to the end and nothing joined meanwhile: from the next message on, the queue again.
-                        _backlogged = false;
+                        // From the next message on, the queue again.
                         _reader = null;
                         LogBacklogRead(_backlogPeak);
                         (_waiting, _waitingBytes) = (0, 0);

@@ -40,6 +40,9 @@ internal sealed class InboxJournal : IDisposable
 
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    // Lines read at a time when the journal is opened.
+    private const int ReplayBatch = 4096;
+
     // Each thread's line buffer for Append; one larger than this is dropped after use.
     private const int MaxKeptLineBytes = 64 * 1024;
 
@@ -122,17 +125,26 @@ internal sealed class InboxJournal : IDisposable
         var count = 0;
         long bytes = 0;
         var segments = Segments(_folder);
-        foreach (var segment in segments.Where(s => s >= _processed.Segment))
+        if (segments.Count > 0)
         {
-            var from = segment == _processed.Segment ? _processed.Offset : 0;
-            foreach (var queued in ReadFrom(segment, from))
+            // Everything past the checkpoint, a batch at a time; a torn last line was never acknowledged.
+            var last = segments[^1];
+            var end = new JournalPosition(last, new FileInfo(SegmentPath(_folder, last)).Length);
+            var reader = ReaderFrom(_processed);
+            var batch = new List<QueuedMessage>();
+            for (var before = default(JournalPosition?); reader.Position != before;)
             {
-                // Cursors of moderated lines are in the cursors file: it is saved before every checkpoint.
-                NoteCursor(queued.Message);
-                each(queued);
-                count++;
-                bytes += queued.Position.Segment == _end.Segment ? queued.Position.Offset - _end.Offset : queued.Position.Offset;
-                _end = queued.Position;
+                before = reader.Position;
+                batch.Clear();
+                bytes += reader.Read(end, ReplayBatch, batch);
+                foreach (var queued in batch)
+                {
+                    // Cursors of moderated lines are in the cursors file: it is saved before every checkpoint.
+                    NoteCursor(queued.Message);
+                    each(queued);
+                    count++;
+                    _end = queued.Position;
+                }
             }
         }
 
@@ -517,37 +529,6 @@ internal sealed class InboxJournal : IDisposable
             : default; // an unreadable checkpoint replays everything: safe, only slower
     }
 
-    private IEnumerable<QueuedMessage> ReadFrom(long segment, long from)
-    {
-        var bytes = File.ReadAllBytes(SegmentPath(_folder, segment));
-        var start = (int)Math.Min(from, bytes.Length);
-        while (start < bytes.Length)
-        {
-            var end = Array.IndexOf(bytes, (byte)'\n', start);
-            if (end < 0)
-            {
-                yield break; // torn last line: it was never acknowledged
-            }
-
-            ChatMessage? message = null;
-            try
-            {
-                message = JsonSerializer.Deserialize(bytes.AsSpan(start, end - start), JournalJson.Default.ChatMessage);
-            }
-            catch (JsonException)
-            {
-                // A damaged line cannot be moderated; the ones after it still can.
-            }
-
-            if (message is not null)
-            {
-                yield return new QueuedMessage(message, new JournalPosition(segment, end + 1));
-            }
-
-            start = end + 1;
-        }
-    }
-
     internal static List<long> Segments(string folder) =>
         Directory.EnumerateFiles(folder, "*" + Extension)
             .Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
@@ -575,6 +556,9 @@ internal sealed class JournalReader(string folder, JournalPosition position)
     // A line longer than this is damaged (the webhooks bound a message far below it): passed over.
     private const int MaxLineBytes = 64 * 1024 * 1024;
     private const int ChunkBytes = 1024 * 1024;
+
+    // Kept from read to read (up to a megabyte): each refill would otherwise allocate one anew.
+    private byte[] _buffer = [];
 
     /// <summary>Just past the last line read.</summary>
     public JournalPosition Position { get; private set; } = position;
@@ -606,7 +590,8 @@ internal sealed class JournalReader(string folder, JournalPosition position)
             using var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 });
             var limit = Position.Segment == end.Segment ? Math.Min(end.Offset, stream.Length) : stream.Length;
             var offset = Position.Offset;
-            var buffer = new byte[(int)Math.Min(Math.Max(limit - offset, 0), ChunkBytes)];
+            var wanted = (int)Math.Min(Math.Max(limit - offset, 0), ChunkBytes);
+            var buffer = _buffer.Length >= wanted ? _buffer : _buffer = new byte[wanted];
             var filled = 0;
             while (read < max && offset + filled < limit)
             {
@@ -618,6 +603,7 @@ internal sealed class JournalReader(string folder, JournalPosition position)
                     }
 
                     Array.Resize(ref buffer, (int)Math.Min(Math.Min(limit - offset, MaxLineBytes), buffer.Length * 2L));
+                    _buffer = buffer;
                 }
 
                 stream.Position = offset + filled;

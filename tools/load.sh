@@ -77,13 +77,17 @@ load groupguard "$port"
 
 # Until every accepted message is moderated (wrk does not count requests in flight when it stops,
 # which the service may still have taken: processed is the truth).
+# What moderation kept up with during the load, and its rate alone after it (the backlog drained).
 read -r _ _ _ accepted <"$work/groupguard.result"
+read -r during _ < <(pipeline "$port")
+drain_start=$(date +%s.%N)
 processed=0
 for _ in $(seq 1 1500); do
     read -r processed queued < <(pipeline "$port")
     if [ "$queued" -eq 0 ] && [ "$processed" -ge "$accepted" ]; then break; fi
     sleep 0.2
 done
+drain_seconds=$(awk -v a="$drain_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 # An advert is every tenth request of a wrk connection, so its message id ends in 0 (the ids are
@@ -102,6 +106,9 @@ read -r gg_rps gg_p50 gg_p99 _ <"$work/groupguard.result"
 printf '== bare Kestrel: %d req/s (p50 %s ms, p99 %s ms)\n' "$bare_rps" "$bare_p50" "$bare_p99"
 printf '== GroupGuard:   %d req/s answered 2xx (p50 %s ms, p99 %s ms): %.2fx the bare endpoint\n' \
     "$gg_rps" "$gg_p50" "$gg_p99" "$(awk -v a="$gg_rps" -v b="$bare_rps" 'BEGIN { print a / b }')"
+printf '== moderation: %d messages during the %d s of load (%d/s), the other %d in %s s after it (%s/s)\n' \
+    "$during" "$duration" "$((during / duration))" "$((processed - during))" "$drain_seconds" \
+    "$(awk -v n="$((processed - during))" -v s="$drain_seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
 printf '== %d messages moderated, %d of them adverts; %d adverts with an incident, %d other messages with one\n' "$processed" "$adverts" "$flagged" "$strays"
 if [ "$flagged" -ne "$adverts" ] || [ "$strays" -ne 0 ] || [ "$processed" -lt "$accepted" ]; then
     echo "MISMATCH: not every accepted advert became an incident, or another message did" >&2

@@ -181,7 +181,13 @@ public sealed class WeComArchiveProcessTests(FakeSdkLibraries libraries) : IAsyn
         environment["GroupGuard__Alerts__0__Name"] = "office";
         environment["GroupGuard__Alerts__0__Groups__0"] = "*";
         environment["GroupGuard__Alerts__0__Channels__0"] = "office-robot";
-        environment["GroupGuard__Alerts__0__CoalesceSeconds"] = "5";
+        // The window opens at the first high incident's detection and must still be open when the
+        // last of the three is detected: pulling, decrypting, naming the groups and moderating them
+        // in a process just started can take seconds on a loaded machine, and a window that closed
+        // in between (it was 5 s) sent two alerts. So it lasts up to a minute, and ends sooner only
+        // after 15 s with no further incident (the test waits that pause out).
+        environment["GroupGuard__Alerts__0__CoalesceSeconds"] = "60";
+        environment["GroupGuard__Alerts__0__QuietSeconds"] = "15";
         using var http = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"]) };
 
         using var process = GroupGuardProcess.Start(service.Folder, environment);

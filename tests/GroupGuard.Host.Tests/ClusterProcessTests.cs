@@ -26,6 +26,9 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
 {
     private readonly TempFolder _folder = new();
 
+    // The application name of each started instance's connections, by process id.
+    private readonly Dictionary<int, string> _names = [];
+
     public void Dispose() => _folder.Dispose();
 
     [Fact]
@@ -109,12 +112,10 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
             GroupGuardProcess.WaitProcessedAsync(betaHttp, b, 9));
 
         // kill -9 alpha while digests keep falling due every three seconds; beta carries on. The
-        // kill comes when the last digest is recorded sent, not between a send and its record,
+        // kill comes when every digest is recorded sent, not between a send and its record,
         // where a crash can only mean sending it again.
         await DigestAfterAsync(robot);
-        await SettledAsync(database);
-        a.Kill();
-        await a.WaitForExitAsync();
+        await KillWhenSettledAsync(database, a);
         var late = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -139,10 +140,7 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
         await GroupGuardProcess.WaitHealthyAsync(alphaHttp, a2);
         await CountedAsync(database, 15);
         await DigestAfterAsync(robot);
-        await SettledAsync(database);
-        a2.Kill();
-        b.Kill();
-        await Task.WhenAll(a2.WaitForExitAsync(), b.WaitForExitAsync());
+        await KillWhenSettledAsync(database, a2, b);
         Assert.Equal(15, await ScalarAsync(database, "SELECT SUM(count) FROM message_counts WHERE group_id = '123456'"));
 
         var export = await GroupGuardProcess.RunAsync(_folder.Path, beta, TimeSpan.FromSeconds(60), "incidents", "export");
@@ -182,23 +180,89 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
     }
 
     /// <summary>
+    /// kill -9 <paramref name="processes"/> at a moment when none of them is sending a digest or an
+    /// alert. Digests fall due every three seconds, so "just after the outbox was seen settled" is no
+    /// such moment on a loaded machine: the next one may be on its way to the robot by the time the
+    /// kill lands, and a crash between a send and its record can only mean sending it again (the
+    /// robot then counts it twice), or a digest just created is left unsent. So the processes are
+    /// frozen first (SIGSTOP, every thread seen stopped), and the outbox is read while nothing of
+    /// theirs can move: no statement of theirs running on the server, then every digest and alert
+    /// recorded sent (a send in flight has its row pending). Only then are they killed; otherwise
+    /// they go on (SIGCONT) until the outbox is settled again, and are frozen again.
+    /// </summary>
+    private async Task KillWhenSettledAsync(string database, params Process[] processes)
+    {
+        using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var names = processes.Select(p => _names[p.Id]).ToArray();
+        while (true)
+        {
+            await SettledAsync(database, safety.Token);
+            await SignalAsync("-STOP", processes);
+            while (!processes.All(AllThreadsStopped))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), safety.Token);
+            }
+
+            // Read in this order: once none of their statements is running, all they committed is
+            // in what the second query sees.
+            if (await ScalarAsync(database, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' AND application_name = ANY(@names)", safety.Token, ("names", names)) == 0
+                && await ScalarAsync(database, "SELECT COUNT(*) FROM digests WHERE status <> 'sent'", safety.Token) == 0)
+            {
+                break;
+            }
+
+            await SignalAsync("-CONT", processes);
+        }
+
+        foreach (var process in processes)
+        {
+            process.Kill(); // kill -9: a stopped process dies as it stands
+        }
+
+        await Task.WhenAll(processes.Select(p => p.WaitForExitAsync()));
+    }
+
+    private static async Task SignalAsync(string signal, IEnumerable<Process> processes)
+    {
+        using var kill = Process.Start("kill", [signal, .. processes.Select(p => p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>True once every thread of <paramref name="process"/> has stopped (SIGSTOP is delivered to each in its own time).</summary>
+    private static bool AllThreadsStopped(Process process)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException)
+            {
+                continue; // the thread ended
+            }
+
+            // "tid (name) state …": the name may hold spaces and parentheses.
+            if (stat[(stat.LastIndexOf(')') + 1)..].TrimStart()[0] is not ('T' or 't' or 'Z' or 'X'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Until every digest in the outbox is sent. The service offers no signal for "the outbox is
     /// settled", so this asks the database itself; the safety timeout only turns a hang into a failure.
     /// </summary>
-    private static async Task SettledAsync(string database)
+    private static async Task SettledAsync(string database, CancellationToken cancellationToken)
     {
-        using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync(safety.Token);
-        while (true)
+        while (await ScalarAsync(database, "SELECT COUNT(*) FROM digests WHERE status <> 'sent'", cancellationToken) > 0)
         {
-            await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM digests WHERE status <> 'sent'", connection);
-            if ((long)(await command.ExecuteScalarAsync(safety.Token))! == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), safety.Token);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
         }
     }
 
@@ -212,24 +276,34 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
         }
     }
 
-    private static async Task<long> ScalarAsync(string database, string sql, CancellationToken cancellationToken = default)
+    private static async Task<long> ScalarAsync(string database, string sql, CancellationToken cancellationToken = default, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    // Each instance's connections carry its name, so the server can say which are its.
     private Dictionary<string, string> Instance(Dictionary<string, string> common, string id) => new(common)
     {
         ["GroupGuard__InstanceId"] = id,
+        ["GroupGuard__Storage__ConnectionString"] = new NpgsqlConnectionStringBuilder(common["GroupGuard__Storage__ConnectionString"]) { ApplicationName = ApplicationName(id) }.ConnectionString,
         ["GroupGuard__Storage__DataFolder"] = Directory.CreateDirectory(_folder.File(id)).FullName,
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{GroupGuardProcess.FreePort()}",
     };
 
+    private static string ApplicationName(string instance) => "groupguard-" + instance;
+
     private Process Start(Dictionary<string, string> environment)
     {
         var process = GroupGuardProcess.Start(_folder.Path, environment);
+        _names[process.Id] = ApplicationName(environment["GroupGuard__InstanceId"]);
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
         return process;

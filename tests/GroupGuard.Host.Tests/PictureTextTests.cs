@@ -83,7 +83,9 @@ public sealed class PictureTextTests : IAsyncLifetime
     {
         _pictures["/code.jpg"] = WithCode(Pictures.WeChatGroup);
         using var tesseract = FakeTesseract.Hanging();
-        await using var service = Service(("Ocr", "tesseract"), ("TesseractPath", tesseract.Path), ("OcrTimeoutSeconds", "1"));
+        // Short, as the test waits it out, but long enough for the fake (a shell script) to start
+        // its child on a loaded machine, so the kill has both to kill.
+        await using var service = Service(("Ocr", "tesseract"), ("TesseractPath", tesseract.Path), ("OcrTimeoutSeconds", "5"));
 
         await service.PostV11Async(PictureTests.ImageEvent(_cdn.Url("/code.jpg"), 921, "进群"));
 
@@ -101,13 +103,16 @@ public sealed class PictureTextTests : IAsyncLifetime
 
     private GroupGuardFactory Service(params (string Key, string Value)[] images)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["GroupGuard:OneBot:ApiBaseUrl"] = _api.BaseUrl,
-            ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
-            ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1",
-            ["GroupGuard:Images:Workers"] = "1", // pictures are judged in the order their messages came
-        };
+        var settings = GroupGuardFactory.OneBotApi(
+            _api.BaseUrl,
+            ("GroupGuard:Images:AllowedHosts:0", "127.0.0.1"),
+            ("GroupGuard:Images:Workers", "1"), // pictures are judged in the order their messages came
+
+            // Generous, unless a test sets its own: on a loaded machine a cold first fetch can take
+            // seconds, and tesseract (one thread, chi_sim) more than its default 10 s on a screenshot,
+            // which would judge the advert without its text.
+            ("GroupGuard:Images:TimeoutSeconds", "30"),
+            ("GroupGuard:Images:OcrTimeoutSeconds", "120"));
         foreach (var (key, value) in images)
         {
             settings[$"GroupGuard:Images:{key}"] = value;

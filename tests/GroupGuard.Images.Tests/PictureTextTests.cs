@@ -92,7 +92,10 @@ public sealed class PictureTextTests : IAsyncLifetime
         // Large enough that tesseract's standard input fills up unread.
         _pictures["/code.jpg"] = WithCode(Pictures.Noise(1200, 1200, 4), Pictures.WeChatGroup);
         using var tesseract = FakeTesseract.Hanging();
-        await using var services = Services(("Ocr", "tesseract"), ("TesseractPath", tesseract.Path), ("OcrTimeoutSeconds", "1"));
+
+        // Short, as the test waits it out, but long enough for the fake (a shell script) to start
+        // its child and write both ids on a loaded machine: killed sooner, it had none to check.
+        await using var services = Services(("Ocr", "tesseract"), ("TesseractPath", tesseract.Path), ("OcrTimeoutSeconds", "5"));
 
         var reading = await ReadAsync(services, "/code.jpg");
 
@@ -102,7 +105,7 @@ public sealed class PictureTextTests : IAsyncLifetime
         Assert.NotNull(reading.Hash);
         Assert.NotEmpty(tesseract.Processes);
         Assert.All(tesseract.Processes, pid => Assert.True(FakeTesseract.IsGone(pid), $"process {pid} is still running"));
-        Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("tesseract took more than 1 s (GroupGuard:Images:OcrTimeoutSeconds) and was killed", StringComparison.Ordinal));
+        Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("tesseract took more than 5 s (GroupGuard:Images:OcrTimeoutSeconds) and was killed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -203,7 +206,15 @@ public sealed class PictureTextTests : IAsyncLifetime
 
     private ServiceProvider Services(params (string Key, string Value)[] settings)
     {
-        var all = new Dictionary<string, string?> { ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1" };
+        var all = new Dictionary<string, string?>
+        {
+            ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1",
+
+            // Generous, unless a test sets its own: on a loaded machine a cold first fetch can take
+            // seconds, and tesseract (one thread, chi_sim) more than its default 10 s on a screenshot.
+            ["GroupGuard:Images:TimeoutSeconds"] = "30",
+            ["GroupGuard:Images:OcrTimeoutSeconds"] = "120",
+        };
         foreach (var (key, value) in settings)
         {
             all[$"{ImagesOptions.Section}:{key}"] = value;

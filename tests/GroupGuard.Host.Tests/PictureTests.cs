@@ -40,13 +40,14 @@ public sealed class PictureTests : IAsyncLifetime
             _ => _pictures.TryGetValue(request.Path, out var bytes) ? HttpAnswer.Binary(bytes, "image/jpeg") : new HttpAnswer(404, ""),
         });
         _service = new GroupGuardFactory(
-            new Dictionary<string, string?>
-            {
-                ["GroupGuard:OneBot:ApiBaseUrl"] = _api.BaseUrl,
-                ["GroupGuard:OneBot:MaxActionsPerSecond"] = "50",
-                ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1",
-                ["GroupGuard:Images:Workers"] = "1", // pictures are judged in the order their messages came
-            },
+            GroupGuardFactory.OneBotApi(
+                _api.BaseUrl,
+                ("GroupGuard:Images:AllowedHosts:0", "127.0.0.1"),
+                ("GroupGuard:Images:Workers", "1"), // pictures are judged in the order their messages came
+
+                // Generous: on a loaded machine a cold first fetch from the fake CDN can take seconds,
+                // and a fetch that timed out would fail the picture (or name the timeout, not the size).
+                ("GroupGuard:Images:TimeoutSeconds", "30")),
             Pack,
             services =>
             {

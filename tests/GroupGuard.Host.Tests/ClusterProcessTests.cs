@@ -184,86 +184,20 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
     /// alert. Digests fall due every three seconds, so "just after the outbox was seen settled" is no
     /// such moment on a loaded machine: the next one may be on its way to the robot by the time the
     /// kill lands, and a crash between a send and its record can only mean sending it again (the
-    /// robot then counts it twice), or a digest just created is left unsent. So the processes are
-    /// frozen first (SIGSTOP, every thread seen stopped), and the outbox is read while nothing of
-    /// theirs can move: no statement of theirs running on the server, then every digest and alert
-    /// recorded sent (a send in flight has its row pending). Only then are they killed; otherwise
-    /// they go on (SIGCONT) until the outbox is settled again, and are frozen again.
+    /// robot then counts it twice), or a digest just created is left unsent. So the outbox is read
+    /// with the processes frozen: no statement of theirs running on the server, then every digest
+    /// and alert recorded sent (a send in flight has its row pending).
     /// </summary>
-    private async Task KillWhenSettledAsync(string database, params Process[] processes)
+    private Task KillWhenSettledAsync(string database, params Process[] processes)
     {
-        using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var names = processes.Select(p => _names[p.Id]).ToArray();
-        while (true)
-        {
-            await SettledAsync(database, safety.Token);
-            await SignalAsync("-STOP", processes);
-            while (!processes.All(AllThreadsStopped))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(10), safety.Token);
-            }
-
-            // Read in this order: once none of their statements is running, all they committed is
-            // in what the second query sees.
-            if (await ScalarAsync(database, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' AND application_name = ANY(@names)", safety.Token, ("names", names)) == 0
-                && await ScalarAsync(database, "SELECT COUNT(*) FROM digests WHERE status <> 'sent'", safety.Token) == 0)
-            {
-                break;
-            }
-
-            await SignalAsync("-CONT", processes);
-        }
-
-        foreach (var process in processes)
-        {
-            process.Kill(); // kill -9: a stopped process dies as it stands
-        }
-
-        await Task.WhenAll(processes.Select(p => p.WaitForExitAsync()));
-    }
-
-    private static async Task SignalAsync(string signal, IEnumerable<Process> processes)
-    {
-        using var kill = Process.Start("kill", [signal, .. processes.Select(p => p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
-    }
-
-    /// <summary>True once every thread of <paramref name="process"/> has stopped (SIGSTOP is delivered to each in its own time).</summary>
-    private static bool AllThreadsStopped(Process process)
-    {
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/task"))
-        {
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(task, "stat"));
-            }
-            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException)
-            {
-                continue; // the thread ended
-            }
-
-            // "tid (name) state …": the name may hold spaces and parentheses.
-            if (stat[(stat.LastIndexOf(')') + 1)..].TrimStart()[0] is not ('T' or 't' or 'Z' or 'X'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Until every digest in the outbox is sent. The service offers no signal for "the outbox is
-    /// settled", so this asks the database itself; the safety timeout only turns a hang into a failure.
-    /// </summary>
-    private static async Task SettledAsync(string database, CancellationToken cancellationToken)
-    {
-        while (await ScalarAsync(database, "SELECT COUNT(*) FROM digests WHERE status <> 'sent'", cancellationToken) > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
-        }
+        return GroupGuardProcess.KillWhenSettledAsync(
+            async cancellationToken =>
+                // In this order: once none of their statements is running, all they committed is in what the second query sees.
+                await ScalarAsync(database, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' AND application_name = ANY(@names)", cancellationToken, ("names", names)) == 0
+                && await ScalarAsync(database, "SELECT COUNT(*) FROM digests WHERE status <> 'sent'", cancellationToken) == 0,
+            "every digest and alert sent, none of " + string.Join(" and ", names) + "'s statements running",
+            processes);
     }
 
     /// <summary>Until the message counters of the test's group add up to at least <paramref name="messages"/>.</summary>

@@ -203,6 +203,86 @@ internal static class GroupGuardProcess
         }
     }
 
+    /// <summary>
+    /// kill -9 <paramref name="processes"/> at a moment when <paramref name="settled"/> holds while
+    /// they are frozen: the test's way of killing "between" two things a service does on its own
+    /// clock (a digest every few seconds), where when the kill lands would otherwise decide what
+    /// the test sees. The check runs until it holds, then the processes are stopped where they
+    /// stand (SIGSTOP, every thread seen stopped) and it runs again: nothing of theirs can move
+    /// now, so what it sees is what the kill leaves. If it no longer holds they go on (SIGCONT)
+    /// and it starts over. The safety timeout only turns a hang into a failure.
+    /// </summary>
+    public static async Task KillWhenSettledAsync(Func<CancellationToken, Task<bool>> settled, string what, params Process[] processes)
+    {
+        using var safety = new CancellationTokenSource(PollSafety);
+        try
+        {
+            while (true)
+            {
+                while (!await settled(safety.Token))
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), safety.Token);
+                }
+
+                await SignalAsync("-STOP", processes);
+                while (!processes.All(AllThreadsStopped))
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(10), safety.Token);
+                }
+
+                if (await settled(safety.Token))
+                {
+                    break;
+                }
+
+                await SignalAsync("-CONT", processes);
+            }
+        }
+        catch (OperationCanceledException) when (safety.IsCancellationRequested)
+        {
+            Assert.Fail($"{what} did not hold with the processes frozen within {PollSafety} (the safety timeout)");
+        }
+
+        foreach (var process in processes)
+        {
+            process.Kill(); // kill -9: a stopped process dies as it stands
+        }
+
+        await Task.WhenAll(processes.Select(p => p.WaitForExitAsync()));
+    }
+
+    private static async Task SignalAsync(string signal, IEnumerable<Process> processes)
+    {
+        using var kill = Process.Start("kill", [signal, .. processes.Select(p => p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>True once every thread of <paramref name="process"/> has stopped (SIGSTOP reaches each in its own time).</summary>
+    private static bool AllThreadsStopped(Process process)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or IOException)
+            {
+                continue; // the thread ended
+            }
+
+            // "tid (name) state …": the name may hold spaces and parentheses.
+            if (stat[(stat.LastIndexOf(')') + 1)..].TrimStart()[0] is not ('T' or 't' or 'Z' or 'X'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static Task WaitHealthyAsync(HttpClient http, Process process) =>
         HealthAsync(http, process, h => h.Status == HttpStatusCode.OK, "a healthy start");
 

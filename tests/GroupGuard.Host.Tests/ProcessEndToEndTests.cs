@@ -191,15 +191,29 @@ public sealed class ProcessEndToEndTests
                 await GroupGuardProcess.WaitProcessedAsync(http, process, i + 1);
             }
 
-            if (!kill)
+            if (kill)
             {
-                await DigestedAsync(http, process, DateTimeOffset.UtcNow); // everything is reported
+                // SIGKILL: nothing is flushed on the way out. The last incident is stored and not yet
+                // in any digest (a digest cut off mid-send is sent again after the restart).
+                process.Kill();
+                await process.WaitForExitAsync();
+                return;
             }
 
-            // SIGKILL either way: nothing is flushed on the way out. With a kill, the last incident
-            // is stored and not yet in any digest.
-            process.Kill();
-            await process.WaitForExitAsync();
+            // Everything is reported, then SIGKILL as well, but not just after the next digest fell
+            // due (every 3 s: on a loaded machine the kill can come that late), which would leave
+            // it unsent: only with the process frozen and every digest recorded sent.
+            await DigestedAsync(http, process, DateTimeOffset.UtcNow);
+            await GroupGuardProcess.KillWhenSettledAsync(AllDigestsSentAsync, "every digest recorded sent", process);
+        }
+
+        async Task<bool> AllDigestsSentAsync(CancellationToken cancellationToken)
+        {
+            await using var database = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={service.DatabasePath};Pooling=False");
+            await database.OpenAsync(cancellationToken);
+            await using var unsent = database.CreateCommand();
+            unsent.CommandText = "SELECT COUNT(*) FROM digests WHERE status <> 'sent'";
+            return (long)(await unsent.ExecuteScalarAsync(cancellationToken))! == 0;
         }
 
         await RunAsync(4, kill: true);

@@ -18,7 +18,7 @@ public sealed class WebhookExposureTests
         environment.Remove("GroupGuard__OneBot__Secret");
         environment["ASPNETCORE_URLS"] = $"http://0.0.0.0:{GroupGuardProcess.FreePort()}";
 
-        var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(20));
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60));
 
         Assert.NotEqual(0, outcome.ExitCode);
         Assert.Contains("GroupGuard:OneBot:Secret is not set while the service listens on http://0.0.0.0:", outcome.Error, StringComparison.Ordinal);
@@ -34,7 +34,7 @@ public sealed class WebhookExposureTests
         var environment = StartupAndHealthTests.Environment(service);
         environment["ASPNETCORE_URLS"] = $"http://0.0.0.0:{GroupGuardProcess.FreePort()}";
 
-        var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(20));
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60));
 
         Assert.NotEqual(0, outcome.ExitCode);
         Assert.Contains("GroupGuard:OneBot:AccessToken is not set", outcome.Error, StringComparison.Ordinal);

@@ -59,6 +59,11 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
             ["GroupGuard:Storage:ConnectionString"] = $"Data Source={DatabasePath}",
             ["GroupGuard:OneBot:Secret"] = Secret,
             ["GroupGuard:OneBot:AccessToken"] = AccessToken,
+
+            // The daily retention job (03:30) masks evidence older than RetentionDays, and the samples
+            // and GroupEvent are stamped 2025-11-26: a run that crossed 03:30 lost the texts it was
+            // about to read. A century keeps them; RetentionTests runs the job on a clock of its own.
+            ["GroupGuard:Privacy:RetentionDays"] = "36500",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -114,6 +114,7 @@ public sealed class StartupAndHealthTests
         ["GroupGuard__Rules__Path"] = Path.Combine(service.Folder, "rules"),
         ["GroupGuard__Storage__ConnectionString"] = $"Data Source={service.DatabasePath}",
         ["GroupGuard__OneBot__Secret"] = GroupGuardFactory.Secret,
+        ["GroupGuard__Privacy__RetentionDays"] = "36500", // as GroupGuardFactory: no evidence masked at 03:30 mid-test
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{GroupGuardProcess.FreePort()}",
     };
 }

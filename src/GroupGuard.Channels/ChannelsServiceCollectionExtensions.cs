@@ -27,7 +27,7 @@ public static class ChannelsServiceCollectionExtensions
             .Configure(options => ChannelSettingsReader.Read(configuration.GetSection(DigestChannelsOptions.Section), options))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DigestChannelsOptions>, DigestChannelsOptionsValidator>());
-        services.TryAddSingleton(static _ => new ChannelHttp());
+        services.TryAddSingleton(static provider => new ChannelHttp(provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<IDigestChannels>(static provider => new DigestChannelRegistry(
             provider.GetRequiredService<IOptions<DigestChannelsOptions>>(),
             provider.GetRequiredService<ChannelHttp>(),

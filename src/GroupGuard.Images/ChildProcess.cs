@@ -36,6 +36,7 @@ internal static class ChildProcess
         ReadOnlyMemory<byte> input,
         IReadOnlyDictionary<string, string> environment,
         TimeSpan timeout,
+        TimeProvider time,
         int maxOutputChars,
         CancellationToken cancellationToken)
     {
@@ -72,8 +73,8 @@ internal static class ChildProcess
             return new ChildResult(null, "", null, false, ex.Message);
         }
 
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(timeout);
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
 
         // Read and written side by side: a program that writes as it reads must not fill a pipe
         // nobody empties. These end when the pipes close, at the latest when the program is killed.

@@ -44,10 +44,12 @@ public static class ImagesServiceCollectionExtensions
         services.TryAddSingleton(static provider => new PictureFetcher(
             provider.GetRequiredService<IHttpClientFactory>(),
             provider.GetRequiredService<IOptionsMonitor<ImagesOptions>>(),
-            provider.GetService<ILogger<PictureFetcher>>() ?? NullLogger<PictureFetcher>.Instance));
+            provider.GetService<ILogger<PictureFetcher>>() ?? NullLogger<PictureFetcher>.Instance,
+            provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(static provider => new TesseractOcr(
             provider.GetRequiredService<IOptionsMonitor<ImagesOptions>>(),
-            provider.GetService<ILogger<TesseractOcr>>() ?? NullLogger<TesseractOcr>.Instance));
+            provider.GetService<ILogger<TesseractOcr>>() ?? NullLogger<TesseractOcr>.Instance,
+            provider.GetService<TimeProvider>()));
         services.TryAddSingleton<IPictureReader>(static provider => new PictureReader(
             provider.GetRequiredService<PictureFetcher>(),
             provider.GetRequiredService<TesseractOcr>(),

@@ -21,7 +21,7 @@ internal readonly record struct FetchResult(byte[]? Bytes, bool Refused, string?
 /// and one byte more. A body that says it is text, HTML or JSON is refused unread. Links are logged
 /// as host and path: their queries carry the platform's tokens.
 /// </summary>
-internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOptionsMonitor<ImagesOptions> options, ILogger<PictureFetcher> logger)
+internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOptionsMonitor<ImagesOptions> options, ILogger<PictureFetcher> logger, TimeProvider time)
 {
     /// <summary>The named client (<see cref="IHttpClientFactory"/>): no automatic redirects, no cookies.</summary>
     public const string ClientName = "GroupGuard.Images";
@@ -36,8 +36,8 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
             return FetchResult.Refuse(refused);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(settings.TimeoutSeconds), time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             return await FetchFollowingAsync(uri, settings, timeout.Token).ConfigureAwait(false);

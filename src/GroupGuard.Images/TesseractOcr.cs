@@ -24,7 +24,7 @@ internal readonly record struct OcrReading(PictureTextOutcome Outcome, string? T
 /// a timeout is logged (never the picture's text) and leaves the picture without text: its QR codes
 /// and hash are judged all the same.
 /// </summary>
-internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> options, ILogger<TesseractOcr> logger)
+internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> options, ILogger<TesseractOcr> logger, TimeProvider? time = null)
 {
     /// <summary>
     /// The most pixels handed to tesseract: a 1080×1920 phone screenshot whole; larger pictures are
@@ -62,6 +62,7 @@ internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> option
                 png,
                 Environment,
                 TimeSpan.FromSeconds(settings.OcrTimeoutSeconds),
+                time ?? TimeProvider.System,
                 (settings.OcrMaxChars * 4) + 1024,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -129,7 +130,7 @@ internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> option
         }
 
         var install = $"apt-get install tesseract-ocr {string.Join(' ', Languages(settings.OcrLanguages).Select(PackageOf))}";
-        var run = ChildProcess.RunAsync(settings.TesseractPath, ["--list-langs"], ReadOnlyMemory<byte>.Empty, Environment, ProbeTimeout, 64 * 1024, CancellationToken.None)
+        var run = ChildProcess.RunAsync(settings.TesseractPath, ["--list-langs"], ReadOnlyMemory<byte>.Empty, Environment, ProbeTimeout, TimeProvider.System, 64 * 1024, CancellationToken.None)
             .GetAwaiter().GetResult();
         if (run.StartFailure is { } failure)
         {

@@ -176,6 +176,25 @@ public sealed class WeComChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_timeout_counts_on_the_services_clock()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using var http = new ChannelHttp(ChannelHttp.DefaultTimeout, clock);
+        _sink.Respond = _ => SinkResponse.NoAnswer();
+        var channel = new WeComChannel("office-robot", new WeComChannelOptions { Url = $"{_sink.BaseUrl}/send?key={RobotKey}" }, http, Digests.Log);
+
+        var sending = channel.SendAsync(Digests.Sample(), CancellationToken.None);
+        await _sink.WaitForRequestsAsync(1); // the robot has the request and holds its answer
+        clock.Advance(ChannelHttp.DefaultTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(sending.IsCompleted);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => sending.Within("the send to time out"));
+
+        Assert.Contains("did not answer within 10 s", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancelling_the_send_cancels_and_is_not_reported_as_a_channel_failure()
     {
         _sink.Respond = _ => SinkResponse.NoAnswer();

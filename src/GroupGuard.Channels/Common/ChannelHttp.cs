@@ -27,15 +27,19 @@ internal sealed class ChannelHttp : IDisposable
     private const int SnippetLength = 200;
 
     private readonly HttpClient _client;
+    private readonly TimeProvider _time;
 
-    public ChannelHttp()
-        : this(DefaultTimeout)
+    public ChannelHttp(TimeProvider time)
+        : this(DefaultTimeout, time)
     {
     }
 
-    public ChannelHttp(TimeSpan timeout)
+    /// <param name="timeout">Each request's, on <paramref name="time"/> (the connect timeout, a socket's own, is real time).</param>
+    /// <param name="time">The clock of the request timeout: the system's when null.</param>
+    public ChannelHttp(TimeSpan timeout, TimeProvider? time = null)
     {
         Timeout = timeout;
+        _time = time ?? TimeProvider.System;
         var handler = new SocketsHttpHandler
         {
             // One long-lived client; the pooled lifetime picks up DNS changes of the robot hosts.
@@ -63,8 +67,8 @@ internal sealed class ChannelHttp : IDisposable
     public async Task<JsonElement> PostJsonAsync(Uri url, byte[] body, string what, SecretScrubber scrubber, CancellationToken cancellationToken)
     {
         var display = SecretScrubber.Display(url);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        using var deadline = new CancellationTokenSource(Timeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             using var content = new ByteArrayContent(body);

@@ -48,7 +48,7 @@ internal sealed partial class GroupCommands(
             return false;
         }
 
-        var role = await SenderRoles.OfAsync(platform, message, stoppingToken);
+        var role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
         if (!SenderRoles.IsOwnerOrAdmin(role))
         {
             LogNotAdmin(command.Name, message.Platform, message.GroupId, message.UserId);

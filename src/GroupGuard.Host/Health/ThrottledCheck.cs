@@ -27,8 +27,8 @@ internal sealed class ThrottledCheck<T>(TimeProvider time, TimeSpan freshFor, Ti
                 return meanwhile;
             }
 
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(timeout);
+            using var deadline = new CancellationTokenSource(timeout, time);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             T value;
             try
             {

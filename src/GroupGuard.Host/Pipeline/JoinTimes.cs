@@ -6,7 +6,7 @@ namespace GroupGuard.Host.Pipeline;
 /// <summary>
 /// When members joined their groups, for <c>newcomer_hours:</c> rules: a join notice the service saw
 /// (v11 <c>group_increase</c>), else the platform's answer (<see cref="IMemberJoinTimes"/>, within
-/// 5 s), remembered. Bounded: the <see cref="Capacity"/> members asked about or seen joining most
+/// 5 s on the injected clock), remembered. Bounded: the <see cref="Capacity"/> members asked about or seen joining most
 /// recently (the least recent is forgotten first). A platform that could not say is asked again
 /// after <see cref="UnknownLifetime"/> on the injected clock, not on every message. In memory only:
 /// a restart forgets the notices, and the platform is asked again.
@@ -15,7 +15,7 @@ internal sealed class JoinTimes(IEnumerable<IMemberJoinTimes> adapters, TimeProv
 {
     public const int Capacity = 100_000;
     public static readonly TimeSpan UnknownLifetime = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<Protocol, IMemberJoinTimes> _adapters = adapters
         .SelectMany(a => a.Protocols.Select(p => (Protocol: p, Adapter: a)))
@@ -54,9 +54,9 @@ internal sealed class JoinTimes(IEnumerable<IMemberJoinTimes> adapters, TimeProv
         }
 
         DateTimeOffset? at;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using (var deadline = new CancellationTokenSource(LookupTimeout, time))
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
         {
-            timeout.CancelAfter(LookupTimeout);
             try
             {
                 at = await adapter.GetJoinTimeAsync(protocol, botId, groupId, userId, timeout.Token);

@@ -45,8 +45,11 @@ internal sealed partial class Moderator(
     RecentMessages? recent = null,
     Core.Members.IJoinTimes? joinTimes = null,
     JoinScreener? joins = null,
-    Telemetry.GroupGuardMetrics? metrics = null)
+    Telemetry.GroupGuardMetrics? metrics = null,
+    TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public async Task<ModerationOutcome> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
         if (message.JoinRequest is not null)
@@ -111,7 +114,7 @@ internal sealed partial class Moderator(
         var offences = 0;
         if (ModerationPolicy.Actionable(hits.Concat(forwarded.Select(f => f.Hit)), group.Group))
         {
-            role = await SenderRoles.OfAsync(platform, message, stoppingToken);
+            role = await SenderRoles.OfAsync(platform, message, _time, stoppingToken);
             offences = await CountOffencesAsync(message, group.Options, stoppingToken);
         }
 

@@ -5,22 +5,22 @@ namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
 /// A sender's role as exemptions and commands in the group take it: the event's, else the
-/// platform's answer (<c>get_group_member_info</c>, cached by the adapter) within 5 s; unknown
-/// when neither says, which counts as a member.
+/// platform's answer (<c>get_group_member_info</c>, cached by the adapter) within 5 s on the
+/// injected clock; unknown when neither says, which counts as a member.
 /// </summary>
 internal static class SenderRoles
 {
-    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(5);
 
-    public static async Task<SenderRole> OfAsync(IPlatformActions? platform, ChatMessage message, CancellationToken stoppingToken)
+    public static async Task<SenderRole> OfAsync(IPlatformActions? platform, ChatMessage message, TimeProvider time, CancellationToken stoppingToken)
     {
         if (message.SenderRole != SenderRole.Unknown || platform is null)
         {
             return message.SenderRole;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(LookupTimeout);
+        using var deadline = new CancellationTokenSource(LookupTimeout, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);
         try
         {
             return await platform.GetRoleAsync(message.Protocol, message.BotId, message.GroupId, message.UserId, timeout.Token) ?? SenderRole.Unknown;

@@ -22,6 +22,18 @@ public sealed class JoinTimesTests
         }
     }
 
+    /// <summary>A platform that never answers: its call ends only when cancelled.</summary>
+    private sealed class SilentAdapter : IMemberJoinTimes
+    {
+        public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.OneBotV11];
+
+        public async Task<DateTimeOffset?> GetJoinTimeAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        }
+    }
+
     private static Task<DateTimeOffset?> AskAsync(JoinTimes times, string userId, Protocol protocol = Protocol.OneBotV11) =>
         times.JoinedAtAsync(protocol, "qq", "10001", "123456", userId, CancellationToken.None);
 
@@ -96,5 +108,24 @@ public sealed class JoinTimesTests
         Assert.Equal(Now, await AskAsync(times, "first"));
         Assert.Null(await AskAsync(times, "second"));
         Assert.Equal(["second"], adapter.Asked);
+    }
+
+    [Fact]
+    public async Task A_platform_that_does_not_answer_is_given_up_after_five_seconds_of_the_services_clock()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var times = new JoinTimes([new SilentAdapter()], clock);
+
+        var asking = AskAsync(times, "5");
+        clock.Advance(JoinTimes.LookupTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(asking.IsCompleted); // no real time counts: only the clock the service is given
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(await asking.Within("the lookup to be given up"));
+
+        // Unknown, and remembered as such: the next message does not wait again.
+        var again = AskAsync(times, "5");
+        Assert.True(again.IsCompleted);
+        Assert.Null(await again);
     }
 }

@@ -26,9 +26,6 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
 {
     private readonly TempFolder _folder = new();
 
-    // The application name of each started instance's connections, by process id.
-    private readonly Dictionary<int, string> _names = [];
-
     public void Dispose() => _folder.Dispose();
 
     [Fact]
@@ -188,9 +185,9 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
     /// with the processes frozen: no statement of theirs running on the server, then every digest
     /// and alert recorded sent (a send in flight has its row pending).
     /// </summary>
-    private Task KillWhenSettledAsync(string database, params Process[] processes)
+    private static Task KillWhenSettledAsync(string database, params Process[] processes)
     {
-        var names = processes.Select(p => _names[p.Id]).ToArray();
+        var names = processes.Select(p => ApplicationName(p.StartInfo.Environment["GroupGuard__InstanceId"]!)).ToArray();
         return GroupGuardProcess.KillWhenSettledAsync(
             async cancellationToken =>
                 // In this order: once none of their statements is running, all they committed is in what the second query sees.
@@ -237,7 +234,6 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
     private Process Start(Dictionary<string, string> environment)
     {
         var process = GroupGuardProcess.Start(_folder.Path, environment);
-        _names[process.Id] = ApplicationName(environment["GroupGuard__InstanceId"]);
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
         return process;

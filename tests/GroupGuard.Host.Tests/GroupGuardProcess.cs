@@ -251,6 +251,17 @@ internal static class GroupGuardProcess
         await Task.WhenAll(processes.Select(p => p.WaitForExitAsync()));
     }
 
+    /// <summary>
+    /// Stops <paramref name="process"/> as a service manager does (SIGTERM) and waits up to a minute
+    /// for it to exit: what it logged is then written out, and its exit code is its own.
+    /// </summary>
+    public static async Task StopAsync(Process process)
+    {
+        await SignalAsync("-TERM", [process]);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(patience.Token);
+    }
+
     private static async Task SignalAsync(string signal, IEnumerable<Process> processes)
     {
         using var kill = Process.Start("kill", [signal, .. processes.Select(p => p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);

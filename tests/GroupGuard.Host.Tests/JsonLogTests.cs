@@ -38,13 +38,7 @@ public sealed class JsonLogTests
             // Stopped as a service manager stops it, so what it logged is all written out. The
             // console logger writes from a queue of its own: after a kill -9 the incident's line
             // could still be in it, or the last line cut off half-way (and not JSON).
-            using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync();
-            }
-
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(patience.Token);
+            await GroupGuardProcess.StopAsync(process);
         }
         finally
         {

@@ -81,13 +81,7 @@ public sealed class ProcessEndToEndTests
             await GroupGuardProcess.WaitHealthyAsync(http, process);
             Assert.Equal(HttpStatusCode.NoContent, (await PostV11(http, Current("napcat-group-array.json"))).StatusCode);
 
-            using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync();
-            }
-
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(patience.Token);
+            await GroupGuardProcess.StopAsync(process);
         }
         finally
         {

@@ -49,7 +49,7 @@ public static class ImagesServiceCollectionExtensions
         services.TryAddSingleton(static provider => new TesseractOcr(
             provider.GetRequiredService<IOptionsMonitor<ImagesOptions>>(),
             provider.GetService<ILogger<TesseractOcr>>() ?? NullLogger<TesseractOcr>.Instance,
-            provider.GetService<TimeProvider>()));
+            provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<IPictureReader>(static provider => new PictureReader(
             provider.GetRequiredService<PictureFetcher>(),
             provider.GetRequiredService<TesseractOcr>(),

@@ -24,7 +24,7 @@ internal readonly record struct OcrReading(PictureTextOutcome Outcome, string? T
 /// a timeout is logged (never the picture's text) and leaves the picture without text: its QR codes
 /// and hash are judged all the same.
 /// </summary>
-internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> options, ILogger<TesseractOcr> logger, TimeProvider? time = null)
+internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> options, ILogger<TesseractOcr> logger, TimeProvider time)
 {
     /// <summary>
     /// The most pixels handed to tesseract: a 1080×1920 phone screenshot whole; larger pictures are
@@ -62,7 +62,7 @@ internal sealed partial class TesseractOcr(IOptionsMonitor<ImagesOptions> option
                 png,
                 Environment,
                 TimeSpan.FromSeconds(settings.OcrTimeoutSeconds),
-                time ?? TimeProvider.System,
+                time,
                 (settings.OcrMaxChars * 4) + 1024,
                 cancellationToken).ConfigureAwait(false);
         }

@@ -32,7 +32,7 @@ public class PictureTextBenchmarks
             throw new InvalidOperationException(problem);
         }
 
-        _ocr = new TesseractOcr(new Fixed(options), NullLogger<TesseractOcr>.Instance);
+        _ocr = new TesseractOcr(new Fixed(options), NullLogger<TesseractOcr>.Instance, TimeProvider.System);
     }
 
     [Benchmark(Baseline = true, Description = "OCR off: decode, QR codes, hash")]

@@ -6,8 +6,8 @@ namespace GroupGuard.Host.Pipeline;
 /// <summary>
 /// When members joined their groups, for <c>newcomer_hours:</c> rules: a join notice the service saw
 /// (v11 <c>group_increase</c>), else the platform's answer (<see cref="IMemberJoinTimes"/>, within
-/// 5 s on the injected clock), remembered. Bounded: the <see cref="Capacity"/> members asked about or seen joining most
-/// recently (the least recent is forgotten first). A platform that could not say is asked again
+/// 5 s on the injected clock), remembered. Bounded: the <see cref="Capacity"/> members asked about
+/// or seen joining most recently (the least recent is forgotten first). A platform that could not say is asked again
 /// after <see cref="UnknownLifetime"/> on the injected clock, not on every message. In memory only:
 /// a restart forgets the notices, and the platform is asked again.
 /// </summary>

@@ -98,7 +98,7 @@ internal sealed partial class Moderator
         var offences = 0;
         if (ModerationPolicy.Actionable(hits, scope))
         {
-            role = await SenderRoles.OfAsync(platform, message, _time, stoppingToken);
+            role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
 
             // The text path has counted this message already when it made incidents of its own.
             offences = Math.Max(0, await CountOffencesAsync(message, group.Options, stoppingToken) - (existing.Count > 0 ? 1 : 0));

@@ -36,6 +36,7 @@ internal sealed partial class Moderator(
     ActionQueue actions,
     PipelineStats stats,
     ILogger<Moderator> logger,
+    TimeProvider time,
     IWordSegmenter? segmenter = null,
     IPlatformActions? platform = null,
     DryRunSwitches? dryRunSwitches = null,
@@ -45,11 +46,8 @@ internal sealed partial class Moderator(
     RecentMessages? recent = null,
     Core.Members.IJoinTimes? joinTimes = null,
     JoinScreener? joins = null,
-    Telemetry.GroupGuardMetrics? metrics = null,
-    TimeProvider? time = null)
+    Telemetry.GroupGuardMetrics? metrics = null)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-
     public async Task<ModerationOutcome> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
         if (message.JoinRequest is not null)
@@ -114,7 +112,7 @@ internal sealed partial class Moderator(
         var offences = 0;
         if (ModerationPolicy.Actionable(hits.Concat(forwarded.Select(f => f.Hit)), group.Group))
         {
-            role = await SenderRoles.OfAsync(platform, message, _time, stoppingToken);
+            role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
             offences = await CountOffencesAsync(message, group.Options, stoppingToken);
         }
 

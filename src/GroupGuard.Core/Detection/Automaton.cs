@@ -346,6 +346,14 @@ internal sealed class Automaton
         return _rootNext[symbol];
     }
 
+    /// <summary>
+    /// The child of <paramref name="state"/> (with its flags; 0 for the root) on
+    /// <paramref name="symbol"/> in the trie of the patterns, without failure links: 0 when no
+    /// pattern goes on that way.
+    /// </summary>
+    internal int TrieChild(int state, ushort symbol) =>
+        symbol == 0 ? 0 : state == 0 ? _rootNext[symbol] : Child(state & IdMask, symbol);
+
     /// <summary>The patterns that end in <paramref name="state"/>.</summary>
     public ReadOnlySpan<int> Outputs(int state)
     {

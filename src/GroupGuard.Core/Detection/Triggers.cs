@@ -16,7 +16,19 @@ internal sealed class Triggers
     private readonly int[][] _combosOfPattern;
     private readonly (int[] Parts, ulong Bit)[] _combos;
 
-    private Triggers(Automaton automaton, ulong[] bitsOfPattern, int[][] combosOfPattern, (int[] Parts, ulong Bit)[] combos, ulong[] needs)
+    // The pass of TryFindInRaw: per symbol, the bits of the one-character patterns that are part of
+    // no combination; per symbol, the one-character parts of combinations as bits (the first 64;
+    // _partPatterns says which pattern each bit is), and whether it is one of those past 64; and a
+    // hashed bit set of the symbol pairs that begin a longer pattern. A pair in the set, or a part
+    // past 64, sends a walk down the automaton's trie from where it stands.
+    private readonly ulong[] _single;
+    private readonly ulong[] _singlePart;
+    private readonly int[] _partPatterns;
+    private readonly byte[] _singleInCombo;
+    private readonly ulong[] _firstPairs;
+    private readonly int _firstPairShift;
+
+    private Triggers(Automaton automaton, IReadOnlyList<string> patterns, ulong[] bitsOfPattern, int[][] combosOfPattern, (int[] Parts, ulong Bit)[] combos, ulong[] needs)
     {
         _automaton = automaton;
         _bitsOfPattern = bitsOfPattern;
@@ -24,6 +36,56 @@ internal sealed class Triggers
         _combos = combos;
         Needs = needs;
         All = needs.Aggregate(0UL, (a, b) => a | b);
+        var symbols = automaton.Symbols;
+        var alphabet = 0;
+        foreach (var pattern in patterns)
+        {
+            foreach (var c in pattern)
+            {
+                alphabet = Math.Max(alphabet, symbols[c]);
+            }
+        }
+
+        _single = new ulong[alphabet + 1];
+        _singlePart = new ulong[alphabet + 1];
+        _singleInCombo = new byte[alphabet + 1];
+        var partPatterns = new List<int>();
+        var longer = patterns.Count(p => p.Length > 1);
+        var pairBits = 12;
+        while (pairBits < 20 && (1 << pairBits) < longer * 64)
+        {
+            pairBits++;
+        }
+
+        _firstPairShift = 32 - pairBits;
+        _firstPairs = new ulong[1 << (pairBits - 6)];
+        for (var p = 0; p < patterns.Count; p++)
+        {
+            var pattern = patterns[p];
+            if (pattern.Length == 1)
+            {
+                if (combosOfPattern[p].Length == 0)
+                {
+                    _single[symbols[pattern[0]]] |= bitsOfPattern[p];
+                }
+                else if (partPatterns.Count < 64)
+                {
+                    _singlePart[symbols[pattern[0]]] |= 1UL << partPatterns.Count;
+                    partPatterns.Add(p);
+                }
+                else
+                {
+                    _singleInCombo[symbols[pattern[0]]] = 1;
+                }
+            }
+            else if (pattern.Length > 1)
+            {
+                var h = FirstPairHash(symbols[pattern[0]], symbols[pattern[1]]);
+                _firstPairs[h >> 6] |= 1UL << (h & 63);
+            }
+        }
+
+        _partPatterns = [.. partPatterns];
     }
 
     /// <summary>Per rule given to <see cref="Build"/>: the bits it needs (0: it always runs).</summary>
@@ -113,7 +175,7 @@ internal sealed class Triggers
             }
         }
 
-        return new Triggers(Automaton.Build(patterns, digitsAs: RequiredLiterals.DigitMark), [.. bits], [.. combosOf.Select(l => l?.ToArray() ?? [])], [.. combos], needs);
+        return new Triggers(Automaton.Build(patterns, digitsAs: RequiredLiterals.DigitMark), patterns, [.. bits], [.. combosOf.Select(l => l?.ToArray() ?? [])], [.. combos], needs);
     }
 
     /// <summary>
@@ -176,10 +238,25 @@ internal sealed class Triggers
     /// </summary>
     public bool TryFindInRaw(string text, ushort[] rawSymbols, ulong wanted, out ulong found)
     {
+        // One pass that carries no automaton state: a one-character pattern gives its bits from a
+        // table, and only where a pair of symbols could begin a longer pattern (a hashed bit set)
+        // does the automaton's trie say which patterns begin there. Every pattern is found from where
+        // it begins, and most characters take no branch that depends on the text (the automaton's
+        // walk took one for every character that ends a pattern, about half of them in chat, and the
+        // processor could not predict it). One-character parts of combinations are marked seen at the
+        // end, when their combinations are complete.
         var walk = new Walk(this);
-        foreach (var c in text)
+        var exact = 0UL;
+        var previous = (ushort)0;
+        var previousAt = 0;
+        var single = _single;
+        var inCombo = _singleInCombo;
+        var singlePart = _singlePart;
+        var parts = 0UL;
+        var pairs = _firstPairs;
+        for (var i = 0; i < text.Length; i++)
         {
-            var symbol = rawSymbols[c];
+            var symbol = rawSymbols[text[i]];
             if (symbol >= NeedsLightFold)
             {
                 if (symbol == Dropped)
@@ -191,14 +268,71 @@ internal sealed class Triggers
                 return false;
             }
 
-            if (walk.Step(symbol, wanted))
+            exact |= single[symbol];
+            parts |= singlePart[symbol];
+            var h = FirstPairHash(previous, symbol);
+            var pair = (int)(pairs[h >> 6] >> (h & 63)) & (previous != 0 ? 1 : 0) & (symbol != 0 ? 1 : 0);
+            if ((pair | inCombo[symbol]) != 0)
             {
-                break;
+                if (pair != 0)
+                {
+                    Descend(ref walk, text, rawSymbols, previousAt);
+                }
+
+                if (inCombo[symbol] != 0)
+                {
+                    Descend(ref walk, text, rawSymbols, i);
+                }
+
+                if (((walk.Found | exact) & wanted) == wanted)
+                {
+                    break;
+                }
             }
+
+            previous = symbol;
+            previousAt = i;
         }
 
-        found = walk.Found;
+        for (; parts != 0; parts &= parts - 1)
+        {
+            walk.Report(new ReadOnlySpan<int>(in _partPatterns[System.Numerics.BitOperations.TrailingZeroCount(parts)]));
+        }
+
+        found = walk.Found | exact;
         return true;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int FirstPairHash(ushort a, ushort b) => (int)((((uint)a << 16) | b) * 0x9E3779B1u >> _firstPairShift);
+
+    /// <summary>
+    /// Reports the patterns that begin at <paramref name="from"/> (and any that end on the way,
+    /// which are there too): down the trie from the root along the text until no pattern goes on.
+    /// A character that needs the light fold ends the descent; the caller's pass meets it too.
+    /// </summary>
+    private void Descend(ref Walk walk, string text, ushort[] rawSymbols, int from)
+    {
+        var automaton = _automaton;
+        var state = 0;
+        for (var i = from; i < text.Length; i++)
+        {
+            var symbol = rawSymbols[text[i]];
+            if (symbol == Dropped)
+            {
+                continue;
+            }
+
+            if (symbol == NeedsLightFold || (state = automaton.TrieChild(state, symbol)) == 0)
+            {
+                return;
+            }
+
+            if (automaton.HasOutputs(state))
+            {
+                walk.Report(automaton.Outputs(state));
+            }
+        }
     }
 
     /// <summary>One walk of the automaton: the state, the bits found, and which patterns were seen (for combinations).</summary>
@@ -227,12 +361,18 @@ internal sealed class Triggers
             var automaton = _triggers._automaton;
             _state = automaton.NextSymbol(_state, symbol, _previous);
             _previous = symbol;
-            if (!automaton.HasOutputs(_state))
+            if (automaton.HasOutputs(_state))
             {
-                return false;
+                Report(automaton.Outputs(_state));
             }
 
-            foreach (var id in automaton.Outputs(_state))
+            return (Found & wanted) == wanted;
+        }
+
+        /// <summary>Marks patterns found: their bits, and those of the combinations they complete.</summary>
+        public void Report(ReadOnlySpan<int> patterns)
+        {
+            foreach (var id in patterns)
             {
                 Found |= _triggers._bitsOfPattern[id];
                 if (!_seen.IsEmpty && (_seen[id >> 6] & (1UL << (id & 63))) == 0)
@@ -254,8 +394,6 @@ internal sealed class Triggers
                     }
                 }
             }
-
-            return (Found & wanted) == wanted;
         }
     }
 

@@ -121,6 +121,51 @@ public sealed class RequiredLiteralsTests
     }
 
     /// <summary>
+    /// The pass straight over the message (one-character literals read from a table, the trie asked
+    /// only where a pair of characters could begin a longer literal) finds every set a plain search
+    /// of the light fold finds, and no other: literals inside others, literals that share a first
+    /// pair, one-character parts of combinations (past 64 of them they take the trie too), digits,
+    /// and zero-width characters between the pieces.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_pass_over_the_raw_text_finds_what_a_plain_search_finds(bool manyParts)
+    {
+        var and = RequiredLiterals.And;
+        var parts = Enumerable.Range(0, manyParts ? 40 : 3).Select(k => $"{(char)('甲' + 2 * k)}{and}{(char)('甲' + 2 * k + 1)}").ToList();
+        LiteralSet[] sets =
+        [
+            new(["加微信", "加v"]), new(["微信"]), new(["信用卡", "卡号"]), new(["信用"]), new(["+"]),
+            new([$"元{and}{Digit}"]), new([$"{Digit}{Digit}元"]), new(["元"]), new(["vv", "vx"]),
+            new([$"不{and}收费", $"一{and}斤"]), new([$"不{and}不要钱"]), new([.. parts]),
+            LiteralSet.AnyDigit, new(["号码", "码"]),
+        ];
+        var triggers = Triggers.Build([.. sets.Select(set => (IReadOnlyList<LiteralSet>)[set])])!;
+        var folder = TextFolder.Plain;
+        var raw = triggers.RawSymbols(folder.Table);
+        List<string> pieces = ["加", "微", "信", "用", "卡", "号", "码", "元", "v", "x", "+", "1", "２", "的", " ", "V", "不", "收", "费", "要", "钱", "一", "斤", "\u200b"];
+        pieces.AddRange(parts.SelectMany(p => p.Split(and)));
+        var random = new Random(20261204);
+        var wrong = new List<string>();
+        for (var n = 0; n < 20_000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Count)]));
+            var light = folder.FoldLight(text).Text.ToString();
+            Assert.True(triggers.TryFindInRaw(text, raw, triggers.All, out var found), text);
+            for (var r = 0; r < sets.Length; r++)
+            {
+                if (((found & triggers.Needs[r]) == triggers.Needs[r]) != sets[r].FoundIn(light))
+                {
+                    wrong.Add($"{text} (set {r})");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+    }
+
+    /// <summary>
     /// The walk straight over the message (a table from each character to the symbol of its light
     /// fold) finds what the walk over the written-out light fold finds, or says it cannot, on text
     /// with full-width and other digits, case, interference, dropped marks and emoji.

@@ -50,6 +50,9 @@ internal sealed class Triggers
         _singlePart = new ulong[alphabet + 1];
         _singleInCombo = new byte[alphabet + 1];
         var partPatterns = new List<int>();
+        // About 64 bits a longer pattern: a pair that begins none is let through about once in 60
+        // lookups of pattern characters (a walk down the trie that finds nothing). At 32 bits a
+        // third of the walks on the corpora were such; at 64, a fifth.
         var longer = patterns.Count(p => p.Length > 1);
         var pairBits = 12;
         while (pairBits < 20 && (1 << pairBits) < longer * 64)

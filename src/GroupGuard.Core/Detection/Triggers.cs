@@ -50,7 +50,7 @@ internal sealed class Triggers
         _singlePart = new ulong[alphabet + 1];
         _singleInCombo = new byte[alphabet + 1];
         var partPatterns = new List<int>();
-        // About 64 bits a longer pattern: a pair that begins none is let through about once in 60
+        // At least 64 bits a longer pattern: a pair that begins none is let through at most once in 64
         // lookups of pattern characters (a walk down the trie that finds nothing). At 32 bits a
         // third of the walks on the corpora were such; at 64, a fifth.
         var longer = patterns.Count(p => p.Length > 1);

@@ -200,6 +200,115 @@ internal static class JiebaDictionary
         }
 
         /// <summary>
+        /// Whether the path Jieba takes through the window [<paramref name="from"/>,
+        /// <paramref name="to"/>) surely starts a word at <paramref name="start"/> and one at
+        /// <paramref name="end"/>, known without the window's whole path: no dictionary word runs
+        /// across either offset (the characters either side of each are no pair of any word,
+        /// <see cref="JiebaWordTable.MayJoin"/>), so every path passes through both and what lies
+        /// outside adds the same to every choice between them; and between them the best path takes
+        /// the span as one word, ahead of every other first step by a margin no rounding of the whole
+        /// path's sums could close. A word of two characters or more is no run of single characters,
+        /// so the HMM does not regroup it. False when any of that fails (the caller reads the whole
+        /// path), or the read lock is not had within <paramref name="timeout"/>.
+        /// </summary>
+        public bool SurelyWhole(int from, int to, int start, int end, TimeSpan timeout)
+        {
+            if (from < 0 || to > _length || !(from <= start && start + 1 < end && end <= to) || !Gate.TryEnterReadLock(timeout))
+            {
+                return false;
+            }
+
+            try
+            {
+                if (!Refresh())
+                {
+                    return false;
+                }
+
+                for (var k = start; k < end; k++)
+                {
+                    if (!JiebaWordSegmenter.IsJiebaWordChar(_text[k]) || char.IsSurrogate(_text[k]))
+                    {
+                        return false;
+                    }
+                }
+
+                // A word that runs across the start holds the character before it and the first
+                // one side by side; one across the end, the last one and the one after. The path is
+                // taken per window (and per block of Jieba word characters in it), so a neighbour
+                // outside the window, or no word character, ends no word there.
+                var table = _table!;
+                if ((start > from && JiebaWordSegmenter.IsJiebaWordChar(_text[start - 1]) && table.MayJoin(_text[start - 1], _text[start]))
+                    || (end < to && JiebaWordSegmenter.IsJiebaWordChar(_text[end]) && table.MayJoin(_text[end - 1], _text[end])))
+                {
+                    return false;
+                }
+
+                ReadRows(start, end);
+
+                // Between start and end, the best path from each offset (as Route sums it), and at
+                // start the whole span against every other first step.
+                var n = end - start;
+                if (n > 64)
+                {
+                    return false;
+                }
+
+                var logTotal = Math.Log(WordDictionary.Instance.Total);
+                Span<double> score = stackalloc double[n + 1];
+                score[n] = 0;
+                var whole = double.NaN;
+                var other = double.MinValue;
+                for (var i = n - 1; i >= 0; i--)
+                {
+                    var best = double.MinValue;
+                    var any = false;
+                    var row = _ends.AsSpan(_rowStart[start + i], _rowLength[start + i]);
+                    var logs = _logs.AsSpan(_rowStart[start + i], _rowLength[start + i]);
+                    for (var k = 0; k < row.Length && row[k] < end; k++)
+                    {
+                        any = true;
+                        var value = logs[k] - logTotal + score[row[k] - start + 1];
+                        best = Math.Max(best, value);
+                        if (i == 0)
+                        {
+                            if (row[k] == end - 1)
+                            {
+                                whole = value;
+                            }
+                            else
+                            {
+                                other = Math.Max(other, value);
+                            }
+                        }
+                    }
+
+                    if (!any)
+                    {
+                        best = Math.Log(1) - logTotal + score[i + 1];
+                        other = i == 0 ? best : other;
+                    }
+
+                    score[i] = best;
+                }
+
+                return !double.IsNaN(whole) && whole - other > WholeMargin;
+            }
+            finally
+            {
+                Gate.ExitReadLock();
+            }
+        }
+
+        /// <summary>
+        /// How far ahead the whole span must be in <see cref="SurelyWhole"/>: the window's own sums
+        /// add the path outside to both sides, and so round differently, by far less than this (a
+        /// window is at most 1,024 characters, its sums some ten thousands at most, and a double
+        /// rounds each of its thousand additions by under 1e-11).
+        /// </summary>
+        private const double WholeMargin = 1e-6;
+
+        /// <summary>
         /// A term update since the rows were read: they may be stale, read again. False while the
         /// table is being laid out again. Under the read lock.
         /// </summary>

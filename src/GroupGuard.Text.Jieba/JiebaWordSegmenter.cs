@@ -145,6 +145,25 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
                 return false;
             }
         }
+
+        public bool SurelyWhole(int from, int to, int start, int end)
+        {
+            if (_graph is not { } graph || to - from > MaxPieceLength)
+            {
+                return false;
+            }
+
+            try
+            {
+                return graph.SurelyWhole(from, to, start, end, LockTimeout);
+            }
+#pragma warning disable CA1031 // Not known is always a safe answer: the caller reads the whole path.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return false;
+            }
+        }
     }
 
     private List<int>? Segment(string text)

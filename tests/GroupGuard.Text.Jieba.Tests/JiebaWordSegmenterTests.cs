@@ -276,6 +276,64 @@ public sealed class JiebaWordSegmenterTests
     }
 
     /// <summary>
+    /// A span the reader calls whole from the words near it alone starts and ends a word in Jieba's
+    /// own cut of the window, on every window of the fixtures where it says so; it says so for many,
+    /// and never for a term inside a longer word (白粉 in 漂白粉) or across two (恶心 in 罪恶心理).
+    /// </summary>
+    [Fact]
+    public void A_span_said_whole_starts_and_ends_a_word_in_the_cut_of_its_window()
+    {
+        var lines = Fixtures().Where(l => l.Length is > 8 and <= 400).Take(3000).ToList();
+        UseTerms("白粉", "傻逼", "恶心", "垃圾", "刷单");
+        var random = new Random(11);
+        var said = 0;
+        var asked = 0;
+        var wrong = new List<string>();
+        foreach (var line in lines)
+        {
+            using var paths = _segmenter.PathsOver(line.ToCharArray(), line.Length);
+            Assert.NotNull(paths);
+            for (var k = 0; k < 8; k++)
+            {
+                var from = random.Next(line.Length);
+                var to = Math.Min(line.Length, from + 2 + random.Next(48));
+                var start = from + random.Next(Math.Max(1, to - from - 1));
+                var end = Math.Min(to, start + 2 + random.Next(3));
+                if (end - start < 2)
+                {
+                    continue;
+                }
+
+                asked++;
+                if (!paths.SurelyWhole(from, to, start, end))
+                {
+                    continue;
+                }
+
+                said++;
+                var cut = _segmenter.Boundaries(line[from..to]);
+                if (!cut.Contains(start - from) || !cut.Contains(end - from))
+                {
+                    wrong.Add($"{line[from..to]} [{start - from}, {end - from})");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+        Assert.True(said > asked / 10, $"said whole {said} times of {asked}");
+
+        foreach (var (text, term) in new[] { ("我去买漂白粉了", "白粉"), ("他的罪恶心理很重", "恶心") })
+        {
+            using var paths = _segmenter.PathsOver(text.ToCharArray(), text.Length);
+            var start = text.IndexOf(term, StringComparison.Ordinal);
+            Assert.False(paths!.SurelyWhole(0, text.Length, start, start + term.Length), text);
+        }
+
+        using var plain = _segmenter.PathsOver("你真恶心。".ToCharArray(), 5);
+        Assert.True(plain!.SurelyWhole(0, 5, 2, 4));
+    }
+
+    /// <summary>
     /// One reader over a whole line (what a message's word and target checks share) answers every
     /// window of it as a fresh look at that window alone does: the words it remembers from one
     /// window change nothing for the next.

@@ -60,6 +60,58 @@ public sealed class JiebaWordTableTests
         Assert.True(words > Text.Length, $"only {words} dictionary words found");
     }
 
+    /// <summary>
+    /// Every two characters that stand side by side in a word Jieba's walk can reach are a pair the
+    /// table may join (a word could run across the boundary between them), and most pairs of
+    /// characters that no word holds are refused.
+    /// </summary>
+    [Fact]
+    public void Pairs_inside_every_reachable_word_may_join_and_most_others_do_not()
+    {
+        var segmenter = new JiebaWordSegmenter(new LogCollector<JiebaWordSegmenter>());
+        Assert.NotNull(segmenter.PathsOver("预热".ToCharArray(), 2)); // loads the dictionary
+        var table = (Dictionary<string, int>)typeof(JiebaNet.Segmenter.WordDictionary)
+            .GetField("Trie", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!
+            .GetValue(JiebaNet.Segmenter.WordDictionary.Instance)!;
+        var copy = new Dictionary<string, int>(table, StringComparer.Ordinal);
+        var trie = JiebaWordTable.Build(copy, generation: 0);
+
+        var pairs = new HashSet<(char, char)>();
+        var missed = new List<string>();
+        foreach (var key in copy.Keys.Where(k => k.Length > 1 && Walk(trie, k, 0).Count == k.Length))
+        {
+            for (var k = 0; k + 1 < key.Length; k++)
+            {
+                pairs.Add((key[k], key[k + 1]));
+                if (!trie.MayJoin(key[k], key[k + 1]))
+                {
+                    missed.Add(key);
+                }
+            }
+        }
+
+        Assert.Empty(missed);
+        Assert.True(pairs.Count > 100_000, $"only {pairs.Count} pairs read");
+
+        var hanzi = copy.Keys.Where(k => k.Length == 1).Select(k => k[0]).ToArray();
+        var random = new Random(12);
+        var others = 0;
+        var refused = 0;
+        while (others < 20_000)
+        {
+            var pair = (hanzi[random.Next(hanzi.Length)], hanzi[random.Next(hanzi.Length)]);
+            if (pairs.Contains(pair))
+            {
+                continue;
+            }
+
+            others++;
+            refused += trie.MayJoin(pair.Item1, pair.Item2) ? 0 : 1;
+        }
+
+        Assert.True(refused > others * 8 / 10, $"{refused} of {others} pairs in no word refused");
+    }
+
     /// <summary>Jieba's own walk: each longer prefix looked up until one is missing.</summary>
     private static List<(int End, bool Word, double Log)> Walk(Dictionary<string, int> table, string text, int at)
     {

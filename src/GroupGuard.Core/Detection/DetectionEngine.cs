@@ -561,6 +561,11 @@ internal sealed class DetectionEngine
     private static bool IsWord(FoldedText folded, Candidate candidate, Segmentation words)
     {
         var (from, to) = WordWindow(folded, candidate.Start, candidate.End + 1);
+        if (words.SurelyWhole(from, to, candidate.Start, candidate.End + 1))
+        {
+            return true;
+        }
+
         if (words.Sure(from, to) is { } states)
         {
             // Jieba's path through the clause, where it settles both ends.
@@ -905,6 +910,22 @@ internal sealed class DetectionEngine
             _sure = (Paths is { } paths ? paths.SureBoundaries(from, to, states) : segmenter.SureBoundaries(folded.Chars.AsSpan(from, to - from), states)) ? states : null;
             (_sureFrom, _sureTo) = (from, to);
             return _sure;
+        }
+
+        /// <summary>
+        /// Whether the path through the folded range [from, to) surely has word boundaries at
+        /// <paramref name="start"/> and <paramref name="end"/>, known from the words near them alone
+        /// (<see cref="IWordPaths.SurelyWhole"/>); false when not known so, or past <see cref="MaxRouteChecks"/>.
+        /// </summary>
+        public bool SurelyWhole(int from, int to, int start, int end)
+        {
+            if (_routes >= MaxRouteChecks || Paths is not { } paths)
+            {
+                return false;
+            }
+
+            _routes++;
+            return paths.SurelyWhole(from, to, start, end);
         }
 
         /// <summary>Gives the reader of the message's paths back to the segmenter, for the next message.</summary>

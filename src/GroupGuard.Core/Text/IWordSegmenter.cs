@@ -48,4 +48,12 @@ public interface IWordPaths : IDisposable
 {
     /// <summary><see cref="IWordSegmenter.SureBoundaries"/> of the window: <paramref name="states"/> holds one more than its length.</summary>
     bool SureBoundaries(int from, int to, Span<sbyte> states);
+
+    /// <summary>
+    /// True when <see cref="SureBoundaries"/> of the window [<paramref name="from"/>,
+    /// <paramref name="to"/>) would surely say 1 at both <paramref name="start"/> and
+    /// <paramref name="end"/>, known from the words near the span alone; false when only the
+    /// window's whole path tells (ask <see cref="SureBoundaries"/>).
+    /// </summary>
+    bool SurelyWhole(int from, int to, int start, int end) => false;
 }

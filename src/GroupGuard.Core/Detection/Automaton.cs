@@ -29,13 +29,10 @@ internal sealed class Automaton
     // to the root, so it has a child on b exactly when some pattern begins with (its symbol, b): a
     // sharper test for the states a walk through clean chat is in most of the time.
     //
-    // Sized to the automaton, about 8 bits a pair (about one in eight lookups that should fail
-    // reaches the edges): the walks read it for nearly every character, between messages whose
-    // other work (Jieba's table, the regexes) pushes it out of the cache, so a small one is a fast
-    // one. The shipped packs' term automaton keeps 16 KB of it, which stays in the first-level
-    // cache; at 32 bits a pair (64 KB) a third of the fast pass's samples (perf) fell on this
-    // load, and the packs ran about 2% slower (five rounds each way, in turn).
-    private const int PairBitsPerPair = 8;
+    // Sized to the automaton, about 32 bits a pair (one in thirty lookups that should fail reaches
+    // the edges): the walks read it for nearly every character, between messages whose other work
+    // (Jieba's table, the regexes) pushes it out of the cache, so a small one is a fast one.
+    private const int PairBitsPerPair = 32;
     private readonly ulong[] _pairs;
     private readonly int _pairShift;
 

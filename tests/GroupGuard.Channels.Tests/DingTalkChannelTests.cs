@@ -12,7 +12,7 @@ public sealed class DingTalkChannelTests : IAsyncLifetime
     private const string Secret = "SEC0123456789abcdef0123456789abcdef";
 
     private readonly HttpSink _sink = HttpSink.Start();
-    private readonly ChannelHttp _http = new(TimeSpan.FromSeconds(10));
+    private readonly ChannelHttp _http = new(TimeSpan.FromSeconds(10), TimeProvider.System);
     private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000));
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -10,7 +10,7 @@ public sealed class FeishuChannelTests : IAsyncLifetime
     private const string Secret = "feishu-secret";
 
     private readonly HttpSink _sink = HttpSink.Start();
-    private readonly ChannelHttp _http = new(TimeSpan.FromSeconds(10));
+    private readonly ChannelHttp _http = new(TimeSpan.FromSeconds(10), TimeProvider.System);
     private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1700000000));
 
     public Task InitializeAsync()

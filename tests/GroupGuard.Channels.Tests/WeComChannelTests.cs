@@ -9,7 +9,7 @@ public sealed class WeComChannelTests : IAsyncLifetime
     private const string RobotKey = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa";
 
     private readonly HttpSink _sink = HttpSink.Start();
-    private readonly ChannelHttp _http = new(TimeSpan.FromSeconds(10));
+    private readonly ChannelHttp _http = new(TimeSpan.FromSeconds(10), TimeProvider.System);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -166,7 +166,7 @@ public sealed class WeComChannelTests : IAsyncLifetime
     [Fact]
     public async Task A_robot_that_does_not_answer_in_time_fails_with_a_timeout()
     {
-        using var http = new ChannelHttp(TimeSpan.FromMilliseconds(300));
+        using var http = new ChannelHttp(TimeSpan.FromMilliseconds(300), TimeProvider.System);
         _sink.Respond = _ => SinkResponse.NoAnswer();
         var channel = new WeComChannel("office-robot", new WeComChannelOptions { Url = $"{_sink.BaseUrl}/send?key={RobotKey}" }, http, Digests.Log);
 

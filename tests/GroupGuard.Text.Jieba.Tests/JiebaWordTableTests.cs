@@ -40,12 +40,7 @@ public sealed class JiebaWordTableTests
     [Fact]
     public void The_main_dictionary_walks_alike_through_the_trie_and_the_table()
     {
-        var segmenter = new JiebaWordSegmenter(new LogCollector<JiebaWordSegmenter>());
-        Assert.NotNull(segmenter.PathsOver("预热".ToCharArray(), 2)); // loads the dictionary
-        var table = (Dictionary<string, int>)typeof(JiebaNet.Segmenter.WordDictionary)
-            .GetField("Trie", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!
-            .GetValue(JiebaNet.Segmenter.WordDictionary.Instance)!;
-        var copy = new Dictionary<string, int>(table, StringComparer.Ordinal);
+        var copy = MainTable();
 
         var trie = JiebaWordTable.Build(copy, generation: 0);
         const string Text = "他去商店买了一袋漂白粉，中华人民共和国成立了。一丝不苟的研究生命起源，南京市长江大桥";
@@ -68,12 +63,7 @@ public sealed class JiebaWordTableTests
     [Fact]
     public void Pairs_inside_every_reachable_word_may_join_and_most_others_do_not()
     {
-        var segmenter = new JiebaWordSegmenter(new LogCollector<JiebaWordSegmenter>());
-        Assert.NotNull(segmenter.PathsOver("预热".ToCharArray(), 2)); // loads the dictionary
-        var table = (Dictionary<string, int>)typeof(JiebaNet.Segmenter.WordDictionary)
-            .GetField("Trie", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!
-            .GetValue(JiebaNet.Segmenter.WordDictionary.Instance)!;
-        var copy = new Dictionary<string, int>(table, StringComparer.Ordinal);
+        var copy = MainTable();
         var trie = JiebaWordTable.Build(copy, generation: 0);
 
         var pairs = new HashSet<(char, char)>();
@@ -110,6 +100,17 @@ public sealed class JiebaWordTableTests
         }
 
         Assert.True(refused > others * 8 / 10, $"{refused} of {others} pairs in no word refused");
+    }
+
+    /// <summary>A copy of jieba.NET's own table of words and prefixes, the main dictionary loaded.</summary>
+    private static Dictionary<string, int> MainTable()
+    {
+        var segmenter = new JiebaWordSegmenter(new LogCollector<JiebaWordSegmenter>());
+        Assert.NotNull(segmenter.PathsOver("预热".ToCharArray(), 2)); // loads the dictionary
+        var table = (Dictionary<string, int>)typeof(JiebaNet.Segmenter.WordDictionary)
+            .GetField("Trie", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!
+            .GetValue(JiebaNet.Segmenter.WordDictionary.Instance)!;
+        return new Dictionary<string, int>(table, StringComparer.Ordinal);
     }
 
     /// <summary>Jieba's own walk: each longer prefix looked up until one is missing.</summary>

@@ -35,11 +35,11 @@ internal sealed class ChannelHttp : IDisposable
     }
 
     /// <param name="timeout">Each request's, on <paramref name="time"/> (the connect timeout, a socket's own, is real time).</param>
-    /// <param name="time">The clock of the request timeout: the system's when null.</param>
-    public ChannelHttp(TimeSpan timeout, TimeProvider? time = null)
+    /// <param name="time">The clock of the request timeout.</param>
+    public ChannelHttp(TimeSpan timeout, TimeProvider time)
     {
         Timeout = timeout;
-        _time = time ?? TimeProvider.System;
+        _time = time;
         var handler = new SocketsHttpHandler
         {
             // One long-lived client; the pooled lifetime picks up DNS changes of the robot hosts.

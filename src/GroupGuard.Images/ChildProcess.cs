@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using GroupGuard.Core;
 
 namespace GroupGuard.Images;
 
@@ -73,8 +74,7 @@ internal static class ChildProcess
             return new ChildResult(null, "", null, false, ex.Message);
         }
 
-        using var deadline = new CancellationTokenSource(timeout, time);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var timer = new Deadline(timeout, time, cancellationToken);
 
         // Read and written side by side: a program that writes as it reads must not fill a pipe
         // nobody empties. These end when the pipes close, at the latest when the program is killed.

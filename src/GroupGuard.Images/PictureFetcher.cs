@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using GroupGuard.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -36,8 +37,7 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
             return FetchResult.Refuse(refused);
         }
 
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(settings.TimeoutSeconds), time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var timeout = new Deadline(TimeSpan.FromSeconds(settings.TimeoutSeconds), time, cancellationToken);
         try
         {
             return await FetchFollowingAsync(uri, settings, timeout.Token).ConfigureAwait(false);

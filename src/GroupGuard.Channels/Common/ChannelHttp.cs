@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 
 namespace GroupGuard.Channels;
@@ -67,8 +68,7 @@ internal sealed class ChannelHttp : IDisposable
     public async Task<JsonElement> PostJsonAsync(Uri url, byte[] body, string what, SecretScrubber scrubber, CancellationToken cancellationToken)
     {
         var display = SecretScrubber.Display(url);
-        using var deadline = new CancellationTokenSource(Timeout, _time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var timeout = new Deadline(Timeout, _time, cancellationToken);
         try
         {
             using var content = new ByteArrayContent(body);

@@ -1,3 +1,5 @@
+using GroupGuard.Core;
+
 namespace GroupGuard.Host.Health;
 
 /// <summary>
@@ -27,8 +29,7 @@ internal sealed class ThrottledCheck<T>(TimeProvider time, TimeSpan freshFor, Ti
                 return meanwhile;
             }
 
-            using var deadline = new CancellationTokenSource(timeout, time);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            using var limit = new Deadline(timeout, time, cancellationToken);
             T value;
             try
             {

@@ -95,8 +95,7 @@ internal sealed partial class ForwardedContent(
         var read = new List<(ForwardedMessage, int)>();
         var pending = new Queue<(ForwardRef Bundle, int Depth)>(message.Forwards.Select(f => (f, 1)));
         string? stopped = null;
-        using var budget = new CancellationTokenSource(ForwardLimits.Budget, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, budget.Token);
+        using var linked = new Deadline(ForwardLimits.Budget, time, stoppingToken);
         while (pending.TryDequeue(out var next))
         {
             var (bundle, depth) = next;

@@ -54,8 +54,7 @@ internal sealed class JoinTimes(IEnumerable<IMemberJoinTimes> adapters, TimeProv
         }
 
         DateTimeOffset? at;
-        using (var deadline = new CancellationTokenSource(LookupTimeout, time))
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
+        using (var timeout = new Deadline(LookupTimeout, time, cancellationToken))
         {
             try
             {

@@ -19,8 +19,7 @@ internal static class SenderRoles
             return message.SenderRole;
         }
 
-        using var deadline = new CancellationTokenSource(LookupTimeout, time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);
+        using var timeout = new Deadline(LookupTimeout, time, stoppingToken);
         try
         {
             return await platform.GetRoleAsync(message.Protocol, message.BotId, message.GroupId, message.UserId, timeout.Token) ?? SenderRole.Unknown;

@@ -105,8 +105,7 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
     /// <summary>A retry still waits its turn in the bot's pace, within the budget: false when the budget runs out first.</summary>
     private async Task<bool> RetryTurnAsync(MilkyCall call, MilkyOptions options, TimeSpan left, CancellationToken cancellationToken)
     {
-        using var budget = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        using var linked = new Deadline(left, time, cancellationToken);
         try
         {
             await pacer.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
@@ -120,8 +119,7 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
 
     private async Task<Attempt> AttemptAsync(MilkyCall call, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        using var linked = new Deadline(timeout, time, cancellationToken);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, call.Endpoint);

@@ -109,8 +109,7 @@ internal sealed partial class MilkyEventStream(
 
         try
         {
-            using var timeout = new CancellationTokenSource(ConnectTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+            using var linked = new Deadline(ConnectTimeout, time, stopping);
             await socket.ConnectAsync(connection.Events(webSocket: true), linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
@@ -202,8 +201,7 @@ internal sealed partial class MilkyEventStream(
 
         try
         {
-            using var timeout = new CancellationTokenSource(ConnectTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+            using var linked = new Deadline(ConnectTimeout, time, stopping);
             response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)

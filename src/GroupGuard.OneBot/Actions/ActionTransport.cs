@@ -139,8 +139,7 @@ internal sealed partial class ActionTransport(
     /// <summary>A retry still counts against the account's rate, and the wait for it against the budget: false when the budget runs out first.</summary>
     private async Task<bool> RetrySlotAsync(ApiCall call, OneBotOptions options, TimeSpan remaining, CancellationToken cancellationToken)
     {
-        using var budgetLeft = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetLeft.Token);
+        using var linked = new Deadline(remaining, time, cancellationToken);
         try
         {
             await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
@@ -173,8 +172,7 @@ internal sealed partial class ActionTransport(
 
     private async Task<AttemptResult> SocketAttemptAsync(ApiCall call, SocketSession socket, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        using var linked = new Deadline(timeout, time, cancellationToken);
         try
         {
             var answer = await socket.CallAsync(call.Action, call.Body, linked.Token).ConfigureAwait(false);
@@ -217,8 +215,7 @@ internal sealed partial class ActionTransport(
 
     private async Task<AttemptResult> AttemptAsync(ApiCall call, string? token, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        using var linked = new Deadline(timeout, time, cancellationToken);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, call.Endpoint!);

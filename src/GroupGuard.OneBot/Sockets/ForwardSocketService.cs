@@ -132,8 +132,7 @@ internal sealed partial class ForwardSocketService(
     /// <summary>Null when connected; otherwise why not, without the token.</summary>
     private async Task<string?> ConnectAsync(ClientWebSocket socket, Target target, CancellationToken stoppingToken)
     {
-        using var timeout = new CancellationTokenSource(ConnectTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        using var linked = new Deadline(ConnectTimeout, time, stoppingToken);
         try
         {
             await socket.ConnectAsync(target.Uri, linked.Token).ConfigureAwait(false);

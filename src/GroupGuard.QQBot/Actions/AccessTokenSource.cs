@@ -88,8 +88,7 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
     private async Task<((string Token, TimeSpan Lifetime)? Token, CallOutcome Outcome)> FetchAsync(QQBotOptions options, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var url = new Uri(options.TokenUrl);
-        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        using var linked = new Deadline(timeout, time, cancellationToken);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url);

@@ -126,8 +126,7 @@ internal sealed partial class OpenApiTransport(
 
     private async Task<bool> RetrySlotAsync(OpenApiCall call, QQBotOptions options, TimeSpan remaining, CancellationToken cancellationToken)
     {
-        using var budgetLeft = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetLeft.Token);
+        using var linked = new Deadline(remaining, time, cancellationToken);
         try
         {
             await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
@@ -142,8 +141,7 @@ internal sealed partial class OpenApiTransport(
     private async Task<CallOutcome> AttemptAsync(OpenApiCall call, QQBotOptions options, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var endpoint = new Uri(options.ApiBaseUrl.TrimEnd('/') + call.Path);
-        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        using var linked = new Deadline(timeout, time, cancellationToken);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, endpoint);

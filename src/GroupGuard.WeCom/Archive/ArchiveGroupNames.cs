@@ -78,8 +78,7 @@ internal sealed partial class ArchiveGroupNames(
 
     private async Task<string?> AskAsync(string room, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds), time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var timeout = new Deadline(TimeSpan.FromSeconds(_options.TimeoutSeconds), time, cancellationToken);
         try
         {
             if (_token is null || now >= _tokenUntil)

@@ -254,42 +254,26 @@ internal static class JiebaDictionary
                     return false;
                 }
 
-                var logTotal = Math.Log(WordDictionary.Instance.Total);
                 Span<double> score = stackalloc double[n + 1];
-                score[n] = 0;
+                Span<int> last = stackalloc int[n];
+                var logTotal = Math.Log(WordDictionary.Instance.Total);
+                BestSteps(logTotal, start, end, score, last);
                 var whole = double.NaN;
                 var other = double.MinValue;
-                for (var i = n - 1; i >= 0; i--)
+                var (ends, logs) = Row(start);
+                var endSpan = ends.Span;
+                var logSpan = logs.Span;
+                for (var k = 0; k < endSpan.Length && endSpan[k] < end; k++)
                 {
-                    var best = double.MinValue;
-                    var any = false;
-                    var row = _ends.AsSpan(_rowStart[start + i], _rowLength[start + i]);
-                    var logs = _logs.AsSpan(_rowStart[start + i], _rowLength[start + i]);
-                    for (var k = 0; k < row.Length && row[k] < end; k++)
+                    var value = logSpan[k] - logTotal + score[endSpan[k] - start + 1];
+                    if (endSpan[k] == end - 1)
                     {
-                        any = true;
-                        var value = logs[k] - logTotal + score[row[k] - start + 1];
-                        best = Math.Max(best, value);
-                        if (i == 0)
-                        {
-                            if (row[k] == end - 1)
-                            {
-                                whole = value;
-                            }
-                            else
-                            {
-                                other = Math.Max(other, value);
-                            }
-                        }
+                        whole = value;
                     }
-
-                    if (!any)
+                    else
                     {
-                        best = Math.Log(1) - logTotal + score[i + 1];
-                        other = i == 0 ? best : other;
+                        other = Math.Max(other, value);
                     }
-
-                    score[i] = best;
                 }
 
                 return !double.IsNaN(whole) && whole - other > WholeMargin;
@@ -440,14 +424,17 @@ internal static class JiebaDictionary
             }
         }
 
-        // The best path through the block [from, to) (offsets in the text), as Jieba's CutDag takes it,
-        // and what it says of each offset. Under the read lock.
-        private void Route(double logTotal, int from, int to, Span<sbyte> states)
+        /// <summary>
+        /// The best path from each offset of the block [<paramref name="from"/>, <paramref name="to"/>)
+        /// (offsets in the text), summed as Jieba's CalcRoute sums it, from the end back: the sum from
+        /// offset i into <paramref name="score"/>[i] (one more than the block's length), the end
+        /// (inclusive, from <paramref name="from"/>) of its best first step into
+        /// <paramref name="last"/>[i]; the first best step wins a tie. Only words that end inside the
+        /// block count. The rows must have been read. Under the read lock.
+        /// </summary>
+        private void BestSteps(double logTotal, int from, int to, Span<double> score, Span<int> last)
         {
-            ReadRows(from, to);
             var n = to - from;
-            Span<double> score = n < 256 ? stackalloc double[n + 1] : new double[n + 1];
-            Span<int> last = n < 256 ? stackalloc int[n] : new int[n]; // the end (inclusive) of the best first step from each offset
             score[n] = 0;
             for (var i = n - 1; i >= 0; i--)
             {
@@ -477,6 +464,17 @@ internal static class JiebaDictionary
                 score[i] = best;
                 last[i] = key;
             }
+        }
+
+        // The best path through the block [from, to) (offsets in the text), as Jieba's CutDag takes it,
+        // and what it says of each offset. Under the read lock.
+        private void Route(double logTotal, int from, int to, Span<sbyte> states)
+        {
+            ReadRows(from, to);
+            var n = to - from;
+            Span<double> score = n < 256 ? stackalloc double[n + 1] : new double[n + 1];
+            Span<int> last = n < 256 ? stackalloc int[n] : new int[n]; // the end (inclusive) of the best first step from each offset
+            BestSteps(logTotal, from, to, score, last);
 
             // Walk the path: a word's inside is no boundary; a run of single characters (Jieba's buffer)
             // is cut after each character when the run is a dictionary word, else as the HMM cuts it.

@@ -200,20 +200,24 @@ internal static class JiebaDictionary
         }
 
         /// <summary>
-        /// Whether the path Jieba takes through the window [<paramref name="from"/>,
-        /// <paramref name="to"/>) surely starts a word at <paramref name="start"/> and one at
-        /// <paramref name="end"/>, known without the window's whole path: no dictionary word runs
-        /// across either offset (the characters either side of each are no pair of any word,
-        /// <see cref="JiebaWordTable.MayJoin"/>), so every path passes through both and what lies
-        /// outside adds the same to every choice between them; and between them the best path takes
-        /// the span as one word, ahead of every other first step by a margin no rounding of the whole
-        /// path's sums could close. A word of two characters or more is no run of single characters,
-        /// so the HMM does not regroup it. False when any of that fails (the caller reads the whole
-        /// path), or the read lock is not had within <paramref name="timeout"/>.
+        /// What <see cref="SureBoundaries"/> of the window [<paramref name="from"/>,
+        /// <paramref name="to"/>) says at the offsets around [<paramref name="lo"/>,
+        /// <paramref name="hi"/>), known from the words near them alone: written into
+        /// <paramref name="states"/> (one more than the window's length) where known, 1 or 0; every
+        /// other offset is left as it was. The span is widened each way to the nearest offset no
+        /// dictionary word runs across (the characters either side are no pair of any word,
+        /// <see cref="JiebaWordTable.MayJoin"/>), or to the edge of the window or of its block of
+        /// word characters: every path passes through such offsets, so between them the best path is
+        /// the best path of that stretch alone, and what lies outside adds the same to every choice.
+        /// The stretch's path is taken as <see cref="Route"/> takes it where each of its steps is ahead
+        /// of every other by a margin no rounding of the window's sums could close; a run of single
+        /// characters that reaches a widened end may go on past it, so the HMM's cut of it is not
+        /// known. False when nothing is known (a step too close, a character of the span outside
+        /// Jieba's word characters) or the read lock is not had within <paramref name="timeout"/>.
         /// </summary>
-        public bool SurelyWhole(int from, int to, int start, int end, TimeSpan timeout)
+        public bool SureNear(int from, int to, int lo, int hi, Span<sbyte> states, TimeSpan timeout)
         {
-            if (from < 0 || to > _length || !(from <= start && start + 1 < end && end <= to) || !Gate.TryEnterReadLock(timeout))
+            if (from < 0 || to > _length || !(from <= lo && lo < hi && hi <= to) || states.Length != to - from + 1 || !Gate.TryEnterReadLock(timeout))
             {
                 return false;
             }
@@ -225,58 +229,62 @@ internal static class JiebaDictionary
                     return false;
                 }
 
-                for (var k = start; k < end; k++)
+                for (var k = lo; k < hi; k++)
                 {
-                    if (!JiebaWordSegmenter.IsJiebaWordChar(_text[k]) || char.IsSurrogate(_text[k]))
+                    if (!JiebaWordSegmenter.IsJiebaWordChar(_text[k]))
                     {
                         return false;
                     }
                 }
 
-                // A word that runs across the start holds the character before it and the first
-                // one side by side; one across the end, the last one and the one after. The path is
-                // taken per window (and per block of Jieba word characters in it), so a neighbour
-                // outside the window, or no word character, ends no word there.
-                var table = _table!;
-                if ((start > from && JiebaWordSegmenter.IsJiebaWordChar(_text[start - 1]) && table.MayJoin(_text[start - 1], _text[start]))
-                    || (end < to && JiebaWordSegmenter.IsJiebaWordChar(_text[end]) && table.MayJoin(_text[end - 1], _text[end])))
-                {
-                    return false;
-                }
-
-                ReadRows(start, end);
-
-                // Between start and end, the best path from each offset (as Route sums it), and at
-                // start the whole span against every other first step.
-                var n = end - start;
-                if (n > 64)
-                {
-                    return false;
-                }
-
-                Span<double> score = stackalloc double[n + 1];
-                Span<int> last = stackalloc int[n];
+                // Out to the nearest offsets no word runs across; and on past the next one, on a side
+                // where a run of single characters reaches the end and so may go on, until lo and hi
+                // are known.
+                var left = Widen(from, lo, -1);
+                var right = Widen(to, hi, 1);
+                Span<double> score = stackalloc double[MaxNear + 1];
+                Span<int> last = stackalloc int[MaxNear];
+                Span<sbyte> near = stackalloc sbyte[MaxNear + 1];
                 var logTotal = Math.Log(WordDictionary.Instance.Total);
-                BestSteps(logTotal, start, end, score, last);
-                var whole = double.NaN;
-                var other = double.MinValue;
-                var (ends, logs) = Row(start);
-                var endSpan = ends.Span;
-                var logSpan = logs.Span;
-                for (var k = 0; k < endSpan.Length && endSpan[k] < end; k++)
+                for (var round = 0; ; round++)
                 {
-                    var value = logSpan[k] - logTotal + score[endSpan[k] - start + 1];
-                    if (endSpan[k] == end - 1)
+                    var n = right - left;
+                    if (n > MaxNear)
                     {
-                        whole = value;
+                        return false; // the whole window's path costs no more
                     }
-                    else
+
+                    ReadRows(left, right);
+                    BestSteps(logTotal, left, right, score[..(n + 1)], last[..n]);
+                    for (var x = 0; x < n; x = last[x] + 1)
                     {
-                        other = Math.Max(other, value);
+                        if (!Ahead(logTotal, left, right, x, score, last[x]))
+                        {
+                            return false;
+                        }
                     }
+
+                    var openStart = left > from && JiebaWordSegmenter.IsJiebaWordChar(_text[left - 1]);
+                    var openEnd = right < to && JiebaWordSegmenter.IsJiebaWordChar(_text[right]);
+                    var open = WalkPath(left, last[..n], near[..(n + 1)], openStart, openEnd);
+                    if ((near[lo - left] >= 0 && near[hi - left] >= 0) || open == Open.None || round == MaxWidenings)
+                    {
+                        for (var x = 0; x <= n; x++)
+                        {
+                            if (near[x] >= 0)
+                            {
+                                states[left - from + x] = near[x];
+                            }
+                        }
+
+                        break;
+                    }
+
+                    left = (open & Open.Start) != 0 ? Widen(from, left - 1, -1) : left;
+                    right = (open & Open.End) != 0 ? Widen(to, right + 1, 1) : right;
                 }
 
-                return !double.IsNaN(whole) && whole - other > WholeMargin;
+                return true;
             }
             finally
             {
@@ -284,13 +292,84 @@ internal static class JiebaDictionary
             }
         }
 
+        /// <summary>The longest stretch <see cref="SureNear"/> reads: past it, the window's path is read whole.</summary>
+        private const int MaxNear = 128;
+
+        /// <summary>How many times <see cref="SureNear"/> widens its stretch past an offset no word runs across.</summary>
+        private const int MaxWidenings = 4;
+
         /// <summary>
-        /// How far ahead the whole span must be in <see cref="SurelyWhole"/>: the window's own sums
-        /// add the path outside to both sides, and so round differently, by far less than this (a
+        /// From <paramref name="at"/> towards <paramref name="limit"/> (a window's edge) in
+        /// <paramref name="direction"/> (-1 or 1), the first offset no dictionary word runs across: the
+        /// edge, the edge of the block of word characters, or one whose characters either side are no
+        /// pair of any word. Under the read lock.
+        /// </summary>
+        private int Widen(int limit, int at, int direction)
+        {
+            var table = _table!;
+            if (direction < 0)
+            {
+                while (at > limit && JiebaWordSegmenter.IsJiebaWordChar(_text[at - 1]) && table.MayJoin(_text[at - 1], _text[at]))
+                {
+                    at--;
+                }
+            }
+            else
+            {
+                while (at < limit && JiebaWordSegmenter.IsJiebaWordChar(_text[at]) && table.MayJoin(_text[at - 1], _text[at]))
+                {
+                    at++;
+                }
+            }
+
+            return at;
+        }
+
+        /// <summary>Which ends of a stretch a run of single characters reaches while the block goes on past them (<see cref="WalkPath"/>).</summary>
+        [Flags]
+        private enum Open
+        {
+            None = 0,
+            Start = 1,
+            End = 2,
+        }
+
+        /// <summary>
+        /// How far ahead a step must be in <see cref="SureNear"/>: the window's own sums add the path
+        /// outside the stretch to every choice, and so round differently, by far less than this (a
         /// window is at most 1,024 characters, its sums some ten thousands at most, and a double
         /// rounds each of its thousand additions by under 1e-11).
         /// </summary>
-        private const double WholeMargin = 1e-6;
+        private const double StepMargin = 1e-6;
+
+        /// <summary>
+        /// Whether the best first step from offset <paramref name="x"/> of the stretch [<paramref name="from"/>,
+        /// <paramref name="to"/>), the word ending at <paramref name="best"/>, is ahead of every other
+        /// first step by <see cref="StepMargin"/>, as <see cref="BestSteps"/> summed them. Under the read lock.
+        /// </summary>
+        private bool Ahead(double logTotal, int from, int to, int x, ReadOnlySpan<double> score, int best)
+        {
+            var (ends, logs) = Row(from + x);
+            var endSpan = ends.Span;
+            var logSpan = logs.Span;
+            var chosen = double.NaN;
+            var other = double.MinValue;
+            for (var k = 0; k < endSpan.Length && endSpan[k] < to; k++)
+            {
+                var value = logSpan[k] - logTotal + score[endSpan[k] - from + 1];
+                if (endSpan[k] - from == best)
+                {
+                    chosen = value;
+                }
+                else
+                {
+                    other = Math.Max(other, value);
+                }
+            }
+
+            // No word at all from here: one character is the only step.
+            return double.IsNaN(chosen) ? best == x : chosen - other > StepMargin;
+        }
 
         /// <summary>
         /// A term update since the rows were read: they may be stale, read again. False while the
@@ -475,10 +554,23 @@ internal static class JiebaDictionary
             Span<double> score = n < 256 ? stackalloc double[n + 1] : new double[n + 1];
             Span<int> last = n < 256 ? stackalloc int[n] : new int[n]; // the end (inclusive) of the best first step from each offset
             BestSteps(logTotal, from, to, score, last);
+            _ = WalkPath(from, last, states, openStart: false, openEnd: false);
+        }
 
-            // Walk the path: a word's inside is no boundary; a run of single characters (Jieba's buffer)
-            // is cut after each character when the run is a dictionary word, else as the HMM cuts it.
+        /// <summary>
+        /// What the path of best first steps <paramref name="last"/> through the stretch starting at
+        /// <paramref name="from"/> says of each of its offsets, into <paramref name="states"/> (one
+        /// more than its length): a word's inside is no boundary; a run of single characters (Jieba's
+        /// buffer) is cut after each character when the run is a dictionary word, else as the HMM cuts
+        /// it. A run that reaches an open end (<paramref name="openStart"/>, <paramref name="openEnd"/>:
+        /// the block goes on past it) may go on too: its offsets are not known (-1), but for a word's
+        /// edge beside it. Under the read lock.
+        /// </summary>
+        private Open WalkPath(int from, ReadOnlySpan<int> last, Span<sbyte> states, bool openStart, bool openEnd)
+        {
+            var n = last.Length;
             var run = -1;
+            var open = Open.None;
             for (var x = 0; x <= n;)
             {
                 var single = x < n && last[x] == x;
@@ -491,16 +583,28 @@ internal static class JiebaDictionary
 
                 if (run >= 0)
                 {
-                    var known = x - run == 1 || Row(from + run).Ends.Span.Contains(from + x - 1);
-                    var cut = states[run..x];
-                    if (known)
+                    var cut = states[run..(x + 1)];
+                    if ((openStart && run == 0) || (openEnd && x == n))
                     {
-                        cut.Fill(1);
-                    }
-                    else if (Hmm.Value is not { } hmm || !hmm.Cut(_text.AsSpan(from + run, x - run), cut))
-                    {
+                        // Known only where a word of two characters or more, or a closed end, is beside it.
+                        open |= (openStart && run == 0 ? Open.Start : Open.None) | (openEnd && x == n ? Open.End : Open.None);
                         cut.Fill(-1);
-                        cut[0] = 1;
+                        cut[0] = run > 0 || !openStart ? (sbyte)1 : (sbyte)-1;
+                        cut[^1] = x < n || !openEnd ? (sbyte)1 : (sbyte)-1;
+                    }
+                    else
+                    {
+                        cut = cut[..^1];
+                        var known = x - run == 1 || Row(from + run).Ends.Span.Contains(from + x - 1);
+                        if (known)
+                        {
+                            cut.Fill(1);
+                        }
+                        else if (Hmm.Value is not { } hmm || !hmm.Cut(_text.AsSpan(from + run, x - run), cut))
+                        {
+                            cut.Fill(-1);
+                            cut[0] = 1;
+                        }
                     }
 
                     run = -1;
@@ -520,7 +624,12 @@ internal static class JiebaDictionary
                 x = last[x] + 1;
             }
 
-            states[n] = 1;
+            if ((open & Open.End) == 0)
+            {
+                states[n] = 1;
+            }
+
+            return open;
         }
     }
 

@@ -146,7 +146,7 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
             }
         }
 
-        public bool SurelyWhole(int from, int to, int start, int end)
+        public bool SureNear(int from, int to, int lo, int hi, Span<sbyte> states)
         {
             if (_graph is not { } graph || to - from > MaxPieceLength)
             {
@@ -155,7 +155,7 @@ internal sealed partial class JiebaWordSegmenter(ILogger<JiebaWordSegmenter> log
 
             try
             {
-                return graph.SurelyWhole(from, to, start, end, LockTimeout);
+                return graph.SureNear(from, to, lo, hi, states, LockTimeout);
             }
 #pragma warning disable CA1031 // Not known is always a safe answer: the caller reads the whole path.
             catch (Exception)

@@ -276,18 +276,20 @@ public sealed class JiebaWordSegmenterTests
     }
 
     /// <summary>
-    /// A span the reader calls whole from the words near it alone starts and ends a word in Jieba's
-    /// own cut of the window, on every window of the fixtures where it says so; it says so for many,
-    /// and never for a term inside a longer word (白粉 in 漂白粉) or across two (恶心 in 罪恶心理).
+    /// What the reader says of the offsets around a span from the words near it alone is what
+    /// Jieba's own cut of the window says, at every offset it claims to know, on windows of the
+    /// fixtures; it knows both ends of most spans, and never calls a term inside a longer word (白粉
+    /// in 漂白粉) or across two (恶心 in 罪恶心理) a word.
     /// </summary>
     [Fact]
-    public void A_span_said_whole_starts_and_ends_a_word_in_the_cut_of_its_window()
+    public void What_the_words_near_a_span_settle_is_what_the_cut_of_its_window_says()
     {
         var lines = Fixtures().Where(l => l.Length is > 8 and <= 400).Take(3000).ToList();
         UseTerms("白粉", "傻逼", "恶心", "垃圾", "刷单");
         var random = new Random(11);
-        var said = 0;
         var asked = 0;
+        var bothKnown = 0;
+        var offsetsKnown = 0;
         var wrong = new List<string>();
         foreach (var line in lines)
         {
@@ -297,40 +299,56 @@ public sealed class JiebaWordSegmenterTests
             {
                 var from = random.Next(line.Length);
                 var to = Math.Min(line.Length, from + 2 + random.Next(48));
-                var start = from + random.Next(Math.Max(1, to - from - 1));
-                var end = Math.Min(to, start + 2 + random.Next(3));
-                if (end - start < 2)
+                var lo = from + random.Next(Math.Max(1, to - from - 1));
+                var hi = Math.Min(to, lo + 1 + random.Next(4));
+                if (hi <= lo)
                 {
                     continue;
                 }
 
                 asked++;
-                if (!paths.SurelyWhole(from, to, start, end))
+                var states = new sbyte[to - from + 1];
+                states.AsSpan().Fill(-1);
+                if (!paths.SureNear(from, to, lo, hi, states))
                 {
                     continue;
                 }
 
-                said++;
+                bothKnown += states[lo - from] >= 0 && states[hi - from] >= 0 ? 1 : 0;
                 var cut = _segmenter.Boundaries(line[from..to]);
-                if (!cut.Contains(start - from) || !cut.Contains(end - from))
+                for (var x = 0; x < states.Length; x++)
                 {
-                    wrong.Add($"{line[from..to]} [{start - from}, {end - from})");
+                    if (states[x] >= 0)
+                    {
+                        offsetsKnown++;
+                        if ((states[x] == 1) != cut.Contains(x))
+                        {
+                            wrong.Add($"{line[from..to]} at {x}: said {states[x]}, cut [{string.Join(',', cut)}]");
+                        }
+                    }
                 }
             }
         }
 
         Assert.Empty(wrong);
-        Assert.True(said > asked / 10, $"said whole {said} times of {asked}");
+        Assert.True(bothKnown > asked / 2, $"both ends known {bothKnown} times of {asked}");
+        Assert.True(offsetsKnown > bothKnown * 2, $"{offsetsKnown} offsets known");
 
         foreach (var (text, term) in new[] { ("我去买漂白粉了", "白粉"), ("他的罪恶心理很重", "恶心") })
         {
             using var paths = _segmenter.PathsOver(text.ToCharArray(), text.Length);
             var start = text.IndexOf(term, StringComparison.Ordinal);
-            Assert.False(paths!.SurelyWhole(0, text.Length, start, start + term.Length), text);
+            var states = new sbyte[text.Length + 1];
+            states.AsSpan().Fill(-1);
+            paths!.SureNear(0, text.Length, start, start + term.Length, states);
+            Assert.False(states[start] == 1 && states[start + term.Length] == 1, text);
         }
 
         using var plain = _segmenter.PathsOver("你真恶心。".ToCharArray(), 5);
-        Assert.True(plain!.SurelyWhole(0, 5, 2, 4));
+        var said = new sbyte[6];
+        said.AsSpan().Fill(-1);
+        Assert.True(plain!.SureNear(0, 5, 2, 4, said));
+        Assert.Equal((1, 1), (said[2], said[4]));
     }
 
     /// <summary>

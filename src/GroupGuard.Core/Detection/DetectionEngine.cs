@@ -561,28 +561,27 @@ internal sealed class DetectionEngine
     private static bool IsWord(FoldedText folded, Candidate candidate, Segmentation words)
     {
         var (from, to) = WordWindow(folded, candidate.Start, candidate.End + 1);
-        if (words.SurelyWhole(from, to, candidate.Start, candidate.End + 1))
-        {
-            return true;
-        }
 
-        if (words.Sure(from, to) is { } states)
+        // Jieba's path through the clause, where it settles both ends: from the words near the
+        // candidate, else from the whole path.
+        if ((Settled(words.Near(from, to, candidate.Start, candidate.End + 1)) ?? Settled(words.Sure(from, to))) is { } settled)
         {
-            // Jieba's path through the clause, where it settles both ends.
-            sbyte begins = states[candidate.Start - from], ends = states[candidate.End + 1 - from];
-            if (begins == 0 || ends == 0)
-            {
-                return false;
-            }
-
-            if (begins == 1 && ends == 1)
-            {
-                return true;
-            }
+            return settled;
         }
 
         var boundaries = words.Window(from, to);
         return boundaries is null || (IsBoundary(boundaries, candidate.Start - from) && IsBoundary(boundaries, candidate.End + 1 - from));
+
+        bool? Settled(sbyte[]? states)
+        {
+            if (states is null)
+            {
+                return null;
+            }
+
+            sbyte begins = states[candidate.Start - from], ends = states[candidate.End + 1 - from];
+            return begins == 0 || ends == 0 ? false : begins == 1 && ends == 1 ? true : null;
+        }
     }
 
     /// <summary>
@@ -714,7 +713,7 @@ internal sealed class DetectionEngine
         int from = look.From, to = look.To, start = candidate.Start, end = candidate.End + 1;
 
         // 1: one is there; 0: none; -1: not known.
-        sbyte ShortListed(Func<int, sbyte> boundary)
+        sbyte ShortListed(Func<int, int, (sbyte Begins, sbyte Ends)> boundaries)
         {
             var unknown = false;
             for (var a = from; a < to; a++)
@@ -724,7 +723,7 @@ internal sealed class DetectionEngine
                 {
                     if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
                     {
-                        sbyte begins = boundary(a - from), ends = boundary(z - from);
+                        var (begins, ends) = boundaries(a - from, z - from);
                         var stands = z - a == 2
                             ? (begins == 1 || ends == 1 ? 1 : begins == 0 && ends == 0 ? 0 : -1)
                             : (begins == 0 || ends == 0 ? 0 : begins == 1 && ends == 1 ? 1 : -1);
@@ -741,8 +740,14 @@ internal sealed class DetectionEngine
             return unknown ? (sbyte)-1 : (sbyte)0;
         }
 
-        // What the segmenter knows without segmenting often settles it.
-        if (words?.Sure(from, to) is { } states && ShortListed(offset => states[offset]) is >= 0 and var settled)
+        // What the segmenter knows without segmenting often settles it: from the words near each
+        // listed word, else from the whole path.
+        if (words is not null && ShortListed((a, z) => words.Near(from, to, from + a, from + z) is { } known ? (known[a], known[z]) : ((sbyte)-1, (sbyte)-1)) is >= 0 and var near)
+        {
+            return near == 1;
+        }
+
+        if (words?.Sure(from, to) is { } states && ShortListed((a, z) => (states[a], states[z])) is >= 0 and var settled)
         {
             return settled == 1;
         }
@@ -754,7 +759,7 @@ internal sealed class DetectionEngine
             return true;
         }
 
-        return ShortListed(offset => IsBoundary(boundaries, offset) ? (sbyte)1 : (sbyte)0) == 1;
+        return ShortListed((a, z) => (IsBoundary(boundaries, a) ? (sbyte)1 : (sbyte)0, IsBoundary(boundaries, z) ? (sbyte)1 : (sbyte)0)) == 1;
     }
 
     /// <summary>Where a target of the candidate is looked for: its clause or sentence (or the message), within the radius.</summary>
@@ -861,6 +866,9 @@ internal sealed class DetectionEngine
         private int _sureFrom = -1;
         private int _sureTo = -1;
         private int _routes;
+        private sbyte[] _near = new sbyte[64];
+        private int _nearFrom = -1;
+        private int _nearTo = -1;
         private IWordPaths? _paths;
         private bool _pathsAsked;
 
@@ -913,19 +921,43 @@ internal sealed class DetectionEngine
         }
 
         /// <summary>
-        /// Whether the path through the folded range [from, to) surely has word boundaries at
-        /// <paramref name="start"/> and <paramref name="end"/>, known from the words near them alone
-        /// (<see cref="IWordPaths.SurelyWhole"/>); false when not known so, or past <see cref="MaxRouteChecks"/>.
+        /// What the path through the folded range [from, to) surely says at the offsets around
+        /// [<paramref name="lo"/>, <paramref name="hi"/>), known from the words near them alone
+        /// (<see cref="IWordPaths.SureNear"/>): per offset from <paramref name="from"/>, 1, 0 or -1
+        /// (not known), gathered over the calls for one range; null past <see cref="MaxRouteChecks"/>
+        /// or without a reader. Read at once: the next range reuses the array.
         /// </summary>
-        public bool SurelyWhole(int from, int to, int start, int end)
+        public sbyte[]? Near(int from, int to, int lo, int hi)
         {
+            if (_sure is not null && (from, to) == (_sureFrom, _sureTo))
+            {
+                return _sure;
+            }
+
+            if ((from, to) != (_nearFrom, _nearTo))
+            {
+                if (_near.Length < to - from + 1)
+                {
+                    _near = new sbyte[Math.Max(to - from + 1, _near.Length * 2)];
+                }
+
+                _near.AsSpan(0, to - from + 1).Fill(-1);
+                (_nearFrom, _nearTo) = (from, to);
+            }
+
+            if (_near[lo - from] >= 0 && _near[hi - from] >= 0)
+            {
+                return _near;
+            }
+
             if (_routes >= MaxRouteChecks || Paths is not { } paths)
             {
-                return false;
+                return null;
             }
 
             _routes++;
-            return paths.SurelyWhole(from, to, start, end);
+            paths.SureNear(from, to, lo, hi, _near.AsSpan(0, to - from + 1));
+            return _near;
         }
 
         /// <summary>Gives the reader of the message's paths back to the segmenter, for the next message.</summary>

@@ -50,10 +50,11 @@ public interface IWordPaths : IDisposable
     bool SureBoundaries(int from, int to, Span<sbyte> states);
 
     /// <summary>
-    /// True when <see cref="SureBoundaries"/> of the window [<paramref name="from"/>,
-    /// <paramref name="to"/>) would surely say 1 at both <paramref name="start"/> and
-    /// <paramref name="end"/>, known from the words near the span alone; false when only the
-    /// window's whole path tells (ask <see cref="SureBoundaries"/>).
+    /// What <see cref="SureBoundaries"/> of the window [<paramref name="from"/>, <paramref name="to"/>)
+    /// would say at the offsets around [<paramref name="lo"/>, <paramref name="hi"/>) that the words
+    /// near them settle alone, written into <paramref name="states"/> (one more than the window's
+    /// length) as 1 or 0; every other offset is left as it was. False when it knows nothing there
+    /// (ask <see cref="SureBoundaries"/>).
     /// </summary>
-    bool SurelyWhole(int from, int to, int start, int end) => false;
+    bool SureNear(int from, int to, int lo, int hi, Span<sbyte> states) => false;
 }

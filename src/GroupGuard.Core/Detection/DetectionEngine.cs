@@ -23,6 +23,7 @@ internal sealed class DetectionEngine
     private readonly Rule[] _rules;
     private readonly TextFolder _folder;
     private readonly Automaton _automaton;
+    private readonly int _longestPattern;
     private readonly Pattern[][] _entries;
     private readonly int[] _regexRules;
     private readonly int[] _detectorRules;
@@ -128,6 +129,7 @@ internal sealed class DetectionEngine
         _groups = _rules.Any(r => r.Target == TermTarget.Group) ? TargetWords.ForGroups(_folder) : null;
         _negationGroups = _groups ?? TargetWords.ForGroups(_folder);
         _automaton = Automaton.Build(patterns);
+        _longestPattern = _automaton.PatternLength.DefaultIfEmpty(0).Max();
         _fast = BuildFastTable(_folder.Table, _automaton.Symbols);
         _entries = [.. entries.Select(e => e.ToArray())];
         _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
@@ -227,7 +229,8 @@ internal sealed class DetectionEngine
         // Most chat: no term, pinyin form or allow phrase can end anywhere in it, so the fold and
         // the full scan are skipped and only regexes and detectors remain; and of those only the
         // ones whose literals the light fold of the message holds.
-        var mayMatch = MayMatch(text);
+        var firstEnd = FirstMayEnd(text);
+        var mayMatch = firstEnd >= 0;
         if (!mayMatch && _regexRules.Length == 0 && _detectorRules.Length == 0)
         {
             return [];
@@ -259,7 +262,7 @@ internal sealed class DetectionEngine
             var folded = _folder.Fold(text);
             var candidates = t_candidates ??= [];
             candidates.Clear();
-            Scan(folded, groupId, candidates, allows);
+            Scan(folded, groupId, candidates, allows, ScanFrom(folded, firstEnd));
             if (candidates.Count > 0)
             {
                 Confirm(folded, candidates, allows, segmenter, hits);
@@ -320,22 +323,52 @@ internal sealed class DetectionEngine
         return met;
     }
 
-    /// <summary>For tests: what the fast pass says, and whether the full pass finds any pattern at all.</summary>
-    internal (bool FastMayMatch, bool FullFound) CompareFastAndFull(string text)
+    /// <summary>
+    /// For tests: what the fast pass says, whether the full pass finds any pattern at all, and
+    /// whether the full pass started where the fast pass says finds what it finds from the start.
+    /// </summary>
+    internal (bool FastMayMatch, bool FullFound, bool SameFromHint) CompareFastAndFull(string text)
     {
         var folded = _folder.Fold(text);
         var candidates = new List<Candidate>();
         var allows = new AllowSpans();
-        Scan(folded, groupId: null, candidates, allows);
-        return (MayMatch(text), candidates.Count + allows.Count > 0);
+        Scan(folded, groupId: null, candidates, allows, 0);
+        var firstEnd = FirstMayEnd(text);
+        var hinted = new List<Candidate>();
+        var hintedAllows = new AllowSpans();
+        if (firstEnd >= 0)
+        {
+            Scan(folded, groupId: null, hinted, hintedAllows, ScanFrom(folded, firstEnd));
+        }
+
+        var same = candidates.SequenceEqual(hinted) && allows.Count == hintedAllows.Count;
+        return (firstEnd >= 0, candidates.Count + allows.Count > 0, same);
     }
 
     /// <summary>
-    /// The fast pass: folds and walks the automaton in one loop, writing nothing, and says whether
-    /// any pattern could end in the text. False is exact (no term, pinyin form or allow phrase
-    /// occurs); true sends the message through the full pass, which also decides boundaries and words.
+    /// Where the full pass starts its walk: far enough before the folded character of
+    /// <paramref name="firstEnd"/> (the fast pass's first possible end of a pattern, an offset in the
+    /// text) that the automaton is in the state a walk from the start would be in there. No pattern
+    /// ends before it (the fast pass reads the same characters to the same states, and more of them:
+    /// it does not blank faces and mentions), and a walk from any point is in that state once it has
+    /// read as many characters as the longest pattern has.
     /// </summary>
-    private bool MayMatch(string text)
+    private int ScanFrom(FoldedText folded, int firstEnd)
+    {
+        var starts = folded.Start.AsSpan(0, folded.Count);
+        var at = starts.BinarySearch(firstEnd);
+        at = at >= 0 ? at : ~at; // the first folded character from that offset on
+        return Math.Max(0, at - _longestPattern - 1);
+    }
+
+    /// <summary>
+    /// The fast pass: folds and walks the automaton in one loop, writing nothing, and says where
+    /// a pattern could first end in the text (an offset in it), or -1 when none can. -1 is exact
+    /// (no term, pinyin form or allow phrase occurs); an offset sends the message through the full
+    /// pass, which also decides boundaries and words, and starts its walk shortly before it
+    /// (<see cref="ScanFrom"/>).
+    /// </summary>
+    private int FirstMayEnd(string text)
     {
         var fast = _fast;
         var automaton = _automaton;
@@ -366,7 +399,7 @@ internal sealed class DetectionEngine
                         continue;
                     }
 
-                    return true;
+                    return i;
             }
 
             // Symbol 0 (in no pattern, as most characters of clean chat) takes the same steps as any
@@ -391,7 +424,7 @@ internal sealed class DetectionEngine
 
                 if (++run >= 3 && (entry & AsciiLetterFlag) != 0)
                 {
-                    return true; // fuuuck: collapsing is the full pass's work
+                    return i; // fuuuck: collapsing is the full pass's work
                 }
             }
             else
@@ -404,11 +437,11 @@ internal sealed class DetectionEngine
             previousSymbol = symbol;
             if (automaton.HasOutputs(state))
             {
-                return true;
+                return i;
             }
         }
 
-        return false;
+        return -1;
     }
 
     /// <summary>The fast pass's table: the automaton symbol and fold flags of every UTF-16 unit.</summary>
@@ -428,7 +461,7 @@ internal sealed class DetectionEngine
         return fast;
     }
 
-    private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, AllowSpans allows)
+    private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, AllowSpans allows, int from)
     {
         var automaton = _automaton;
         var symbols = automaton.Symbols;
@@ -436,7 +469,7 @@ internal sealed class DetectionEngine
         var gaps = folded.Gap;
         var state = 0;
         ushort previous = 0;
-        for (var j = 0; j < folded.Count; j++)
+        for (var j = from; j < folded.Count; j++)
         {
             if (gaps[j] > MaxGap)
             {

@@ -72,13 +72,22 @@ if (args is ["--quick", ..])
 }
 
 // `--shipped`: where the shipped packs' time goes on the corpora (best of 3, Stopwatch), a working aid;
-// `--shipped --loop SECONDS`: the shipped packs on the corpora, round after round, for a profiler.
+// `--shipped --loop SECONDS`: the shipped packs on the corpora, round after round, for a profiler;
+// `--shipped --paired SECONDS`: a round of the restart trie, then one of the shipped packs, over and over,
+// and the ratio of each pair: on a machine whose speed drifts (a busy host) the pairs still compare.
 if (args is ["--shipped", ..])
 {
     if (Corpora.Problem() is { } problem)
     {
         Console.Error.WriteLine(problem);
         return 2;
+    }
+
+    if (args is [_, "--paired", var pairedSeconds, ..])
+    {
+        // The trie and the shipped packs in turn, round after round: a ratio that holds on a noisy machine.
+        ShippedProfile.Paired(TimeSpan.FromSeconds(double.Parse(pairedSeconds, CultureInfo.InvariantCulture)));
+        return 0;
     }
 
     if (args is [_, "--loop", var seconds, ..])

@@ -131,6 +131,46 @@ internal static class ShippedProfile
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rounds} rounds, {watch.Elapsed.TotalMilliseconds / rounds:0} ms a round; after warm-up: median {median:0.0} ms, best {best:0.0} ms"));
     }
 
+    /// <summary>
+    /// A round of the restart trie on the packs' plain terms, then one of the shipped packs with
+    /// Jieba, in turn until <paramref name="duration"/> is up; prints the quartiles of the pairs'
+    /// ratios after the first third (the JIT's tiers settle), each pair run seconds apart.
+    /// </summary>
+    public static void Paired(TimeSpan duration)
+    {
+        var messages = BenchData.Corpus();
+        var full = ShippedPacks.Rules;
+        var segmenter = BenchData.Segmenter(full);
+        var trie = new RestartTrie(ShippedPacks.PlainTerms());
+        var watch = Stopwatch.StartNew();
+        var ratios = new List<double>();
+        var found = 0;
+        while (watch.Elapsed < duration)
+        {
+            var start = Stopwatch.GetTimestamp();
+            foreach (var m in messages)
+            {
+                found += trie.ContainsAny(m) ? 1 : 0;
+            }
+
+            var middle = Stopwatch.GetTimestamp();
+            foreach (var m in messages)
+            {
+                found += MessageDetector.Detect(full, m, null, segmenter).Flagged ? 1 : 0;
+            }
+
+            var end = Stopwatch.GetTimestamp();
+            if (watch.Elapsed > duration / 3)
+            {
+                ratios.Add((double)(end - middle) / (middle - start));
+            }
+        }
+
+        ratios.Sort();
+        double At(double q) => ratios.Count == 0 ? double.NaN : ratios[(int)(q * (ratios.Count - 1))];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ratios.Count} pairs: shipped packs / trie, quartiles {At(0.25):0.000} {At(0.5):0.000} {At(0.75):0.000} ({found} flagged or found)"));
+    }
+
     private sealed class CountingSegmenter(GroupGuard.Core.Text.IWordSegmenter inner) : GroupGuard.Core.Text.IWordSegmenter
     {
         public int Calls;

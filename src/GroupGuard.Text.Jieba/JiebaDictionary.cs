@@ -106,6 +106,11 @@ internal static class JiebaDictionary
         private double[] _logs = new double[64];
         private int _count;
 
+        // Scratch of SureNear: the sums, best steps and states of its stretch (at most MaxNear long).
+        private double[]? _nearScore;
+        private int[]? _nearLast;
+        private sbyte[]? _nearStates;
+
         // Scratch of ReadRows: the walks going on (their positions and steps) and the words they found.
         private int[] _walkAt = new int[64];
         private int[] _walkStep = new int[64];
@@ -242,9 +247,9 @@ internal static class JiebaDictionary
                 // are known.
                 var left = Widen(from, lo, -1);
                 var right = Widen(to, hi, 1);
-                Span<double> score = stackalloc double[MaxNear + 1];
-                Span<int> last = stackalloc int[MaxNear];
-                Span<sbyte> near = stackalloc sbyte[MaxNear + 1];
+                var score = _nearScore ??= new double[MaxNear + 1];
+                var last = _nearLast ??= new int[MaxNear];
+                var near = _nearStates ??= new sbyte[MaxNear + 1];
                 var logTotal = Math.Log(WordDictionary.Instance.Total);
                 for (var round = 0; ; round++)
                 {
@@ -255,7 +260,7 @@ internal static class JiebaDictionary
                     }
 
                     ReadRows(left, right);
-                    BestSteps(logTotal, left, right, score[..(n + 1)], last[..n]);
+                    BestSteps(logTotal, left, right, score.AsSpan(0, n + 1), last.AsSpan(0, n));
                     for (var x = 0; x < n; x = last[x] + 1)
                     {
                         if (!Ahead(logTotal, left, right, x, score, last[x]))
@@ -266,7 +271,7 @@ internal static class JiebaDictionary
 
                     var openStart = left > from && JiebaWordSegmenter.IsJiebaWordChar(_text[left - 1]);
                     var openEnd = right < to && JiebaWordSegmenter.IsJiebaWordChar(_text[right]);
-                    var open = WalkPath(left, last[..n], near[..(n + 1)], openStart, openEnd);
+                    var open = WalkPath(left, last.AsSpan(0, n), near.AsSpan(0, n + 1), openStart, openEnd);
                     if ((near[lo - left] >= 0 && near[hi - left] >= 0) || open == Open.None || round == MaxWidenings)
                     {
                         for (var x = 0; x <= n; x++)

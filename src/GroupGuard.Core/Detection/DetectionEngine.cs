@@ -899,7 +899,7 @@ internal sealed class DetectionEngine
         private int _sureFrom = -1;
         private int _sureTo = -1;
         private int _routes;
-        private sbyte[] _near = new sbyte[64];
+        private sbyte[]? _near;
         private int _nearFrom = -1;
         private int _nearTo = -1;
         private IWordPaths? _paths;
@@ -967,13 +967,10 @@ internal sealed class DetectionEngine
                 return _sure;
             }
 
-            if ((from, to) != (_nearFrom, _nearTo))
+            if (_near is null || (from, to) != (_nearFrom, _nearTo))
             {
-                if (_near.Length < to - from + 1)
-                {
-                    _near = new sbyte[Math.Max(to - from + 1, _near.Length * 2)];
-                }
-
+                // The thread's array, kept from message to message.
+                _near = t_near is { } kept && kept.Length > to - from ? kept : t_near = new sbyte[Math.Max(to - from + 1, 64)];
                 _near.AsSpan(0, to - from + 1).Fill(-1);
                 (_nearFrom, _nearTo) = (from, to);
             }
@@ -992,6 +989,9 @@ internal sealed class DetectionEngine
             paths.SureNear(from, to, lo, hi, _near.AsSpan(0, to - from + 1));
             return _near;
         }
+
+        [ThreadStatic]
+        private static sbyte[]? t_near;
 
         /// <summary>Gives the reader of the message's paths back to the segmenter, for the next message.</summary>
         public void Dispose() => _paths?.Dispose();

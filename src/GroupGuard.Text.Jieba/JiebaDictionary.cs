@@ -102,6 +102,10 @@ internal static class JiebaDictionary
         // Per position: where its words start in _ends/_logs, or -1 while not looked up; then how many.
         private int[] _rowStart;
         private int[] _rowLength;
+
+        // Per position: whether a word or prefix of the table may hold the character before it and
+        // its own side by side (1), surely none does (0), or not asked yet (-1).
+        private sbyte[] _joins;
         private int[] _ends = new int[64];
         private double[] _logs = new double[64];
         private int _count;
@@ -123,6 +127,7 @@ internal static class JiebaDictionary
             _text = text;
             _rowStart = [];
             _rowLength = [];
+            _joins = [];
             Reset(text, length);
         }
 
@@ -135,9 +140,11 @@ internal static class JiebaDictionary
             {
                 _rowStart = new int[length];
                 _rowLength = new int[length];
+                _joins = new sbyte[length];
             }
 
             _rowStart.AsSpan(0, length).Fill(-1);
+            _joins.AsSpan(0, length).Fill(-1);
             _count = 0;
         }
 
@@ -311,23 +318,39 @@ internal static class JiebaDictionary
         /// </summary>
         private int Widen(int limit, int at, int direction)
         {
-            var table = _table!;
             if (direction < 0)
             {
-                while (at > limit && JiebaWordSegmenter.IsJiebaWordChar(_text[at - 1]) && table.MayJoin(_text[at - 1], _text[at]))
+                while (at > limit && JiebaWordSegmenter.IsJiebaWordChar(_text[at - 1]) && MayJoin(at))
                 {
                     at--;
                 }
             }
             else
             {
-                while (at < limit && JiebaWordSegmenter.IsJiebaWordChar(_text[at]) && table.MayJoin(_text[at - 1], _text[at]))
+                while (at < limit && JiebaWordSegmenter.IsJiebaWordChar(_text[at]) && MayJoin(at))
                 {
                     at++;
                 }
             }
 
             return at;
+        }
+
+        /// <summary>
+        /// <see cref="JiebaWordTable.MayJoin"/> of the characters before and at <paramref name="at"/>
+        /// (above 0), asked of the table once a text: the checks of a message widen over the same
+        /// offsets. Under the read lock.
+        /// </summary>
+        private bool MayJoin(int at)
+        {
+            var known = _joins[at];
+            if (known < 0)
+            {
+                known = _table!.MayJoin(_text[at - 1], _text[at]) ? (sbyte)1 : (sbyte)0;
+                _joins[at] = known;
+            }
+
+            return known != 0;
         }
 
         /// <summary>Which ends of a stretch a run of single characters reaches while the block goes on past them (<see cref="WalkPath"/>).</summary>
@@ -390,6 +413,7 @@ internal static class JiebaDictionary
             if (!ReferenceEquals(table, _table))
             {
                 _rowStart.AsSpan(0, _length).Fill(-1);
+                _joins.AsSpan(0, _length).Fill(-1);
                 _count = 0;
                 _table = table;
             }
@@ -466,7 +490,8 @@ internal static class JiebaDictionary
 
                     var x = at + depth + 1;
                     _walkAt[kept] = at;
-                    _walkStep[kept] = x < _length ? table.Child(step, _text[x]) : -1;
+                    // No word or prefix holds a pair known to join nothing: the step would fail.
+                    _walkStep[kept] = x < _length && _joins[x] != 0 ? table.Child(step, _text[x]) : -1;
                     kept++;
                 }
 

@@ -110,9 +110,10 @@ internal static class JiebaDictionary
         private double[] _logs = new double[64];
         private int _count;
 
-        // Scratch of SureNear: the sums, best steps and states of its stretch (at most MaxNear long).
+        // Scratch of SureNear: the sums, best steps, their leads and states of its stretch (at most MaxNear long).
         private double[]? _nearScore;
         private int[]? _nearLast;
+        private double[]? _nearLead;
         private sbyte[]? _nearStates;
 
         // Scratch of ReadRows: the walks going on (their positions and steps) and the words they found.
@@ -256,6 +257,7 @@ internal static class JiebaDictionary
                 var right = Widen(to, hi, 1);
                 var score = _nearScore ??= new double[MaxNear + 1];
                 var last = _nearLast ??= new int[MaxNear];
+                var lead = _nearLead ??= new double[MaxNear];
                 var near = _nearStates ??= new sbyte[MaxNear + 1];
                 var logTotal = Math.Log(WordDictionary.Instance.Total);
                 for (var round = 0; ; round++)
@@ -267,12 +269,12 @@ internal static class JiebaDictionary
                     }
 
                     ReadRows(left, right);
-                    BestSteps(logTotal, left, right, score.AsSpan(0, n + 1), last.AsSpan(0, n));
+                    BestSteps(logTotal, left, right, score.AsSpan(0, n + 1), last.AsSpan(0, n), lead.AsSpan(0, n));
                     for (var x = 0; x < n; x = last[x] + 1)
                     {
-                        if (!Ahead(logTotal, left, right, x, score, last[x]))
+                        if (!(lead[x] > StepMargin))
                         {
-                            return false;
+                            return false; // a step too close to another: rounding could choose either
                         }
                     }
 
@@ -369,35 +371,6 @@ internal static class JiebaDictionary
         /// rounds each of its thousand additions by under 1e-11).
         /// </summary>
         private const double StepMargin = 1e-6;
-
-        /// <summary>
-        /// Whether the best first step from offset <paramref name="x"/> of the stretch [<paramref name="from"/>,
-        /// <paramref name="to"/>), the word ending at <paramref name="best"/>, is ahead of every other
-        /// first step by <see cref="StepMargin"/>, as <see cref="BestSteps"/> summed them. Under the read lock.
-        /// </summary>
-        private bool Ahead(double logTotal, int from, int to, int x, ReadOnlySpan<double> score, int best)
-        {
-            var (ends, logs) = Row(from + x);
-            var endSpan = ends.Span;
-            var logSpan = logs.Span;
-            var chosen = double.NaN;
-            var other = double.MinValue;
-            for (var k = 0; k < endSpan.Length && endSpan[k] < to; k++)
-            {
-                var value = logSpan[k] - logTotal + score[endSpan[k] - from + 1];
-                if (endSpan[k] - from == best)
-                {
-                    chosen = value;
-                }
-                else
-                {
-                    other = Math.Max(other, value);
-                }
-            }
-
-            // No word at all from here: one character is the only step.
-            return double.IsNaN(chosen) ? best == x : chosen - other > StepMargin;
-        }
 
         /// <summary>
         /// A term update since the rows were read: they may be stale, read again. False while the
@@ -539,15 +512,18 @@ internal static class JiebaDictionary
         /// offset i into <paramref name="score"/>[i] (one more than the block's length), the end
         /// (inclusive, from <paramref name="from"/>) of its best first step into
         /// <paramref name="last"/>[i]; the first best step wins a tie. Only words that end inside the
-        /// block count. The rows must have been read. Under the read lock.
+        /// block count. With <paramref name="lead"/>, how far the best first step from each offset is
+        /// ahead of the next best (infinite when it is the only one). The rows must have been read.
+        /// Under the read lock.
         /// </summary>
-        private void BestSteps(double logTotal, int from, int to, Span<double> score, Span<int> last)
+        private void BestSteps(double logTotal, int from, int to, Span<double> score, Span<int> last, Span<double> lead = default)
         {
             var n = to - from;
             score[n] = 0;
             for (var i = n - 1; i >= 0; i--)
             {
                 var best = double.MinValue;
+                var second = double.NegativeInfinity;
                 var key = -1;
                 var any = false;
                 var (ends, logs) = Row(from + i);
@@ -555,13 +531,19 @@ internal static class JiebaDictionary
                 var logSpan = logs.Span;
                 for (var k = 0; k < endSpan.Length && endSpan[k] < to; k++)
                 {
-                    any = true;
                     var x = endSpan[k] - from;
                     var value = logSpan[k] - logTotal + score[x + 1];
                     if (best < value)
                     {
+                        second = any ? best : second;
                         (best, key) = (value, x);
                     }
+                    else
+                    {
+                        second = Math.Max(second, value);
+                    }
+
+                    any = true;
                 }
 
                 if (!any)
@@ -572,6 +554,10 @@ internal static class JiebaDictionary
 
                 score[i] = best;
                 last[i] = key;
+                if (!lead.IsEmpty)
+                {
+                    lead[i] = best - second;
+                }
             }
         }
 

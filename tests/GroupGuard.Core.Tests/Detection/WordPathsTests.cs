@@ -19,17 +19,15 @@ public sealed class WordPathsTests
         "我去买漂白粉了", "有人在卖白粉", "白粉", "漂白粉和白粉", "他的房间像垃圾堆", "你就是个垃圾", "其他都是垃圾", "人工垃圾分类", "他垃圾",
     ];
 
+    /// <summary>The fixed word list the fake segmenters cut by.</summary>
+    private static readonly string[] Dictionary = ["漂白粉", "白粉", "垃圾堆", "其他", "人工"];
+
     [Fact]
     public void What_the_words_near_a_candidate_settle_is_enough_and_the_whole_path_is_not_read()
     {
-        foreach (var text in Messages)
+        foreach (var paths in FlagsAsThePlainCut(knowNear: true))
         {
-            var expected = Flags(new FakeSegmenter("漂白粉", "白粉", "垃圾堆", "其他", "人工"), text);
-            var paths = new PathsSegmenter(knowNear: true);
-
-            Assert.Equal(expected, Flags(paths, text));
             Assert.Equal(0, paths.WholePaths);
-            Assert.Empty(paths.Words.Segmented);
         }
 
         var asked = new PathsSegmenter(knowNear: true);
@@ -40,18 +38,29 @@ public sealed class WordPathsTests
     [Fact]
     public void Where_the_words_near_a_candidate_settle_nothing_the_whole_path_is_read()
     {
-        foreach (var text in Messages)
-        {
-            var expected = Flags(new FakeSegmenter("漂白粉", "白粉", "垃圾堆", "其他", "人工"), text);
-            var paths = new PathsSegmenter(knowNear: false);
-
-            Assert.Equal(expected, Flags(paths, text));
-            Assert.Empty(paths.Words.Segmented);
-        }
+        FlagsAsThePlainCut(knowNear: false);
 
         var open = new PathsSegmenter(knowNear: false);
         Flags(open, "有人在卖白粉");
         Assert.True(open.NearAsked > 0 && open.WholePaths > 0, $"near {open.NearAsked}, whole {open.WholePaths}");
+    }
+
+    /// <summary>
+    /// Each message flagged through a reader of paths as through the plain cut, and never segmented:
+    /// the segmenters used, one a message.
+    /// </summary>
+    private static List<PathsSegmenter> FlagsAsThePlainCut(bool knowNear)
+    {
+        var used = new List<PathsSegmenter>();
+        foreach (var text in Messages)
+        {
+            var paths = new PathsSegmenter(knowNear);
+            Assert.Equal(Flags(new FakeSegmenter(Dictionary), text), Flags(paths, text));
+            Assert.Empty(paths.Words.Segmented);
+            used.Add(paths);
+        }
+
+        return used;
     }
 
     private static string Flags(IWordSegmenter words, string text) =>
@@ -64,7 +73,7 @@ public sealed class WordPathsTests
     /// </summary>
     private sealed class PathsSegmenter(bool knowNear) : IWordSegmenter
     {
-        public FakeSegmenter Words { get; } = new("漂白粉", "白粉", "垃圾堆", "其他", "人工");
+        public FakeSegmenter Words { get; } = new(Dictionary);
 
         public bool KnowsNear { get; } = knowNear;
 
@@ -113,7 +122,7 @@ public sealed class WordPathsTests
             // The word list's cut of the window, counted apart from the checks' own segmenting.
             private HashSet<int> Cut(int from, int to)
             {
-                var cut = new FakeSegmenter("漂白粉", "白粉", "垃圾堆", "其他", "人工").Boundaries(text[from..to]);
+                var cut = new FakeSegmenter(Dictionary).Boundaries(text[from..to]);
                 return [.. cut];
             }
         }

@@ -132,6 +132,9 @@ internal sealed class Automaton
 
     public int StateCount => _fail.Length;
 
+    /// <summary>The index of a state as the walks carry it (its flags dropped), from 0 to <see cref="StateCount"/> - 1.</summary>
+    public static int Id(int state) => state & IdMask;
+
     /// <summary>
     /// Builds the automaton; pattern i is reported as i. With <paramref name="digitsAs"/>, every
     /// decimal digit of the text (any <see cref="char.IsDigit(char)"/>) is read as that character,

@@ -50,7 +50,19 @@ internal sealed class DetectionEngine
 
     // The fast pass's table: per UTF-16 unit, the automaton symbol of its fold (low 16 bits) and its
     // fold flags (high bits), so one load per character says both what it is and where it leads.
+    // For interference that is a literal of its own (+), the low bits index _skipBits instead.
     private readonly uint[] _fast;
+
+    // Per automaton state (Automaton.Id): what ends there (TermEnds, LiteralEnds), the trigger bits
+    // its literals give, and its literals that are parts of combinations (null: none). Then the bits
+    // of literals that the fold leaves nothing of (always found), and those of interference literals.
+    private readonly byte[] _stateKind;
+    private readonly ulong[] _stateBits;
+    private readonly int[]?[] _stateParts;
+    private readonly ulong _alwaysBits;
+    private readonly int[] _alwaysParts;
+    private readonly ulong[] _skipBits;
+    private readonly int[]?[] _skipParts;
 
     // A fast-table flag beside the CharFlags bits: the folded character is an ASCII letter.
     private const uint AsciiLetterFlag = 1u << 22;
@@ -128,16 +140,68 @@ internal sealed class DetectionEngine
         _persons = _rules.Any(r => r.Target == TermTarget.Person) ? TargetWords.ForPersons(_folder) : null;
         _groups = _rules.Any(r => r.Target == TermTarget.Group) ? TargetWords.ForGroups(_folder) : null;
         _negationGroups = _groups ?? TargetWords.ForGroups(_folder);
-        _automaton = Automaton.Build(patterns);
-        _longestPattern = _automaton.PatternLength.DefaultIfEmpty(0).Max();
-        _fast = BuildFastTable(_folder.Table, _automaton.Symbols);
-        _entries = [.. entries.Select(e => e.ToArray())];
+        var termPatterns = patterns.Count;
         _regexRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Regex is not null)];
         _detectorRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Detector is not null)];
         var parts = _detectorRules.Select(r => _rules[r].Detector!.Parts.Take(64).Select(DetectorLiterals).ToArray()).ToArray();
         var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!)).Concat(parts.SelectMany(p => p)).ToList();
         _triggers = triggers ? Triggers.Build(required) : null;
         _triggerSymbols = _triggers?.RawSymbols(_folder.Table);
+
+        // The literals join the terms in one automaton, with no entries of their own (the full pass
+        // passes over them): the fast pass then finds both in one walk (OneWalk).
+        var literalsAt = new Dictionary<int, List<int>>();
+        var always = new List<int>();
+        var skipped = new Dictionary<char, List<int>>();
+        if (_triggers is not null)
+        {
+            for (var p = 0; p < _triggers.Patterns.Count; p++)
+            {
+                var literal = _triggers.Patterns[p];
+                if (literal.Length == 1 && IsSkipped(literal[0]))
+                {
+                    (skipped.TryGetValue(literal[0], out var list) ? list : skipped[literal[0]] = []).Add(p);
+                    continue;
+                }
+
+                var forms = UnionForms(literal);
+                if (forms.Count == 0)
+                {
+                    always.Add(p);
+                }
+
+                foreach (var form in forms)
+                {
+                    if (!index.TryGetValue(form, out var id))
+                    {
+                        id = patterns.Count;
+                        index[form] = id;
+                        patterns.Add(form);
+                        entries.Add([]);
+                    }
+
+                    (literalsAt.TryGetValue(id, out var at) ? at : literalsAt[id] = []).Add(p);
+                }
+            }
+        }
+
+        _automaton = Automaton.Build(patterns);
+        _longestPattern = _automaton.PatternLength.DefaultIfEmpty(0).Max();
+        _entries = [.. entries.Select(e => e.ToArray())];
+        (_stateKind, _stateBits, _stateParts) = StateTables(_automaton, _entries, literalsAt, _triggers);
+        (_alwaysBits, _alwaysParts) = Found(always, _triggers);
+        var skipIndex = new Dictionary<char, ushort>();
+        _skipBits = [0];
+        _skipParts = [null];
+        foreach (var (c, found) in skipped)
+        {
+            skipIndex[c] = (ushort)_skipBits.Length;
+            var (bits, inCombination) = Found(found, _triggers);
+            _skipBits = [.. _skipBits, bits];
+            _skipParts = [.. _skipParts, inCombination.Length == 0 ? null : inCombination];
+        }
+
+        _fast = BuildFastTable(_folder.Table, _automaton.Symbols, skipIndex, digitsToTriggerWalk: _triggers is not null);
         var needs = _triggers is null ? new ulong[required.Count] : [.. _triggers.Needs];
         _regexNeeds = needs[.._regexRules.Length];
         _partNeeds = new ulong[]?[_detectorRules.Length];
@@ -148,8 +212,109 @@ internal sealed class DetectionEngine
 
         _someAlwaysRun = _regexNeeds.Any(need => need == 0) || _partNeeds.Any(p => p is null || p.Any(need => need == 0));
         WordTerms = wordTerms;
-        PatternCount = patterns.Count;
+        PatternCount = termPatterns;
     }
+
+    /// <summary>
+    /// Whether the fold writes nothing for a character the light fold keeps: interference (a
+    /// literal of one such character, +, is looked for beside the walk, on <see cref="_skipBits"/>).
+    /// </summary>
+    private bool IsSkipped(char c) => c != RequiredLiterals.DigitMark && (CharTables.Flags(_folder.Table[c]) & CharFlags.KindMask) == CharFlags.Skip;
+
+    /// <summary>
+    /// What the one walk looks for in place of a literal (light-fold space, digits as the digit
+    /// mark): strings in the fold's space that any text holding the literal holds, perhaps also
+    /// where it does not (which only runs a regex that then finds nothing). Interference inside is
+    /// dropped and repeated hanzi counted once, as the fold does (http:// is looked for as http, /个
+    /// as 个); a run of three digit marks or more stands for one digit, each mark becomes the ten
+    /// digits, and past two marks the marks are dropped. None when nothing is left: always found.
+    /// </summary>
+    private List<string> UnionForms(string literal)
+    {
+        // More interference in a row than a walk passes over: no form holds for certain.
+        var skippedRun = 0;
+        foreach (var c in literal)
+        {
+            skippedRun = IsSkipped(c) ? skippedRun + 1 : 0;
+            if (skippedRun > MaxGap)
+            {
+                return [];
+            }
+        }
+
+        var mark = RequiredLiterals.DigitMark.ToString();
+        var reduced = System.Text.RegularExpressions.Regex.Replace(literal, System.Text.RegularExpressions.Regex.Escape(mark) + "{3,}", mark);
+        if (reduced.Count(c => c == RequiredLiterals.DigitMark) > 2)
+        {
+            reduced = reduced.Replace(RequiredLiterals.DigitMark.ToString(), "", StringComparison.Ordinal);
+        }
+
+        var forms = new List<string> { reduced };
+        while (forms[0].IndexOf(RequiredLiterals.DigitMark) is var k and >= 0)
+        {
+            forms = [.. forms.SelectMany(f => Enumerable.Range(0, 10).Select(d => f[..k] + (char)('0' + d) + f[(k + 1)..]))];
+        }
+
+        return [.. forms.Select(_folder.FoldToString).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The bits that finding <paramref name="found"/> gives, and those of them that are parts of combinations.</summary>
+    private static (ulong Bits, int[] InCombination) Found(IEnumerable<int> found, Triggers? triggers)
+    {
+        ulong bits = 0;
+        var parts = new List<int>();
+        foreach (var p in found)
+        {
+            bits |= triggers!.BitsOf(p);
+            if (triggers.InCombination(p))
+            {
+                parts.Add(p);
+            }
+        }
+
+        return (bits, [.. parts]);
+    }
+
+    /// <summary>
+    /// Per automaton state: whether a term, pinyin form or allow phrase ends there (<see cref="TermEnds"/>)
+    /// and whether a literal does (<see cref="LiteralEnds"/>); the bits its literals give; the literals
+    /// there that are parts of combinations.
+    /// </summary>
+    private static (byte[] Kind, ulong[] Bits, int[]?[] Parts) StateTables(Automaton automaton, Pattern[][] entries, Dictionary<int, List<int>> literalsAt, Triggers? triggers)
+    {
+        var kind = new byte[automaton.StateCount];
+        var bits = new ulong[automaton.StateCount];
+        var parts = new int[]?[automaton.StateCount];
+        for (var state = 0; state < automaton.StateCount; state++)
+        {
+            var found = new List<int>();
+            foreach (var id in automaton.Outputs(state))
+            {
+                if (entries[id].Length > 0)
+                {
+                    kind[state] |= TermEnds;
+                }
+
+                if (literalsAt.TryGetValue(id, out var literals))
+                {
+                    kind[state] |= LiteralEnds;
+                    found.AddRange(literals);
+                }
+            }
+
+            if (found.Count > 0)
+            {
+                var (stateBits, inCombination) = Found(found.Distinct(), triggers);
+                bits[state] = stateBits;
+                parts[state] = inCombination.Length == 0 ? null : inCombination;
+            }
+        }
+
+        return (kind, bits, parts);
+    }
+
+    private const byte TermEnds = 1;
+    private const byte LiteralEnds = 2;
 
     public IReadOnlyCollection<string> WordTerms { get; }
 
@@ -229,29 +394,30 @@ internal sealed class DetectionEngine
         // Most chat: no term, pinyin form or allow phrase can end anywhere in it, so the fold and
         // the full scan are skipped and only regexes and detectors remain; and of those only the
         // ones whose literals the light fold of the message holds.
-        var firstEnd = FirstMayEnd(text);
-        var mayMatch = firstEnd >= 0;
-        if (!mayMatch && _regexRules.Length == 0 && _detectorRules.Length == 0)
-        {
-            return [];
-        }
-
+        int firstEnd;
         LightText? light = null;
         var seen = ulong.MaxValue;
-        if (_triggers is not null)
+        if (_triggers is null)
         {
-            // Straight from the text through a table; the light fold is written out only when a
-            // character needs it, or later for the regexes that run.
-            if (!_triggers.TryFindInRaw(text, _triggerSymbols!, _triggers.All, out seen))
-            {
-                light = _folder.FoldLight(text);
-                seen = _triggers.Find(light.Text, _triggers.All);
-            }
-
-            if (!mayMatch && !_someAlwaysRun && !AnyTriggered(seen))
+            firstEnd = FirstMayEnd(text);
+            if (firstEnd < 0 && _regexRules.Length == 0 && _detectorRules.Length == 0)
             {
                 return [];
             }
+        }
+        else if (!OneWalk(text, out firstEnd, out seen)
+            && !_triggers.TryFindInRaw(text, _triggerSymbols!, _triggers.All, out seen))
+        {
+            // Straight from the text through a table where the one walk stopped; the light fold is
+            // written out only when a character needs it, or later for the regexes that run.
+            light = _folder.FoldLight(text);
+            seen = _triggers.Find(light.Text, _triggers.All);
+        }
+
+        var mayMatch = firstEnd >= 0;
+        if (_triggers is not null && !mayMatch && !_someAlwaysRun && !AnyTriggered(seen))
+        {
+            return [];
         }
 
         var hits = new List<RuleHit>();
@@ -435,7 +601,7 @@ internal sealed class DetectionEngine
             last = symbol;
             state = automaton.NextSymbol(state, symbol, previousSymbol);
             previousSymbol = symbol;
-            if (automaton.HasOutputs(state))
+            if (automaton.HasOutputs(state) && (_stateKind[Automaton.Id(state)] & TermEnds) != 0)
             {
                 return i;
             }
@@ -444,8 +610,145 @@ internal sealed class DetectionEngine
         return -1;
     }
 
-    /// <summary>The fast pass's table: the automaton symbol and fold flags of every UTF-16 unit.</summary>
-    private static uint[] BuildFastTable(uint[] table, ushort[] symbols)
+    /// <summary>
+    /// The fast pass and the trigger walk in one walk of the automaton that holds the literals as
+    /// well as the terms: where a term, pinyin form or allow phrase could first end
+    /// (<paramref name="firstEnd"/>, as <see cref="FirstMayEnd"/> says), and the trigger bits of the
+    /// literals found on the way (<paramref name="seen"/>: every bit the light fold would find, and
+    /// perhaps more, see <see cref="UnionForms"/>). False where the walk stops before the end (a
+    /// character only the full fold can tell, a run of one repeated letter), <paramref name="firstEnd"/>
+    /// there: the trigger walk then tells the bits.
+    /// </summary>
+    private bool OneWalk(string text, out int firstEnd, out ulong seen)
+    {
+        var fast = _fast;
+        var automaton = _automaton;
+        var kinds = _stateKind;
+        var walk = _triggers!.StartWalk();
+        var found = _alwaysBits;
+        if (_alwaysParts.Length > 0)
+        {
+            walk.Report(_alwaysParts);
+        }
+
+        var first = -1;
+        var state = 0;
+        var gap = 0;
+        var run = 0;
+        ushort last = 0;
+        ushort previousSymbol = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var entry = fast[text[i]];
+            var flags = (CharFlags)((entry >> 16) & 0x3F);
+            switch (flags & CharFlags.KindMask)
+            {
+                case CharFlags.Skip:
+                    gap++;
+                    if ((ushort)entry != 0)
+                    {
+                        found |= _skipBits[(ushort)entry];
+                        if (_skipParts[(ushort)entry] is { } skipParts)
+                        {
+                            walk.Report(skipParts);
+                        }
+                    }
+
+                    continue;
+                case CharFlags.Drop:
+                    continue;
+                case CharFlags.Special:
+                    if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+                        && CharTables.IsInterference(char.ConvertToUtf32(text[i], text[i + 1])))
+                    {
+                        gap++;
+                        i++;
+                        continue;
+                    }
+
+                    firstEnd = first >= 0 ? first : i;
+                    seen = 0;
+                    return false;
+            }
+
+            var symbol = (ushort)entry;
+            if (gap != 0)
+            {
+                if (gap > MaxGap)
+                {
+                    state = 0;
+                }
+
+                gap = 0;
+                run = 1;
+            }
+            else if ((symbol == last) & (symbol != 0))
+            {
+                if ((flags & CharFlags.Cjk) != 0)
+                {
+                    continue;
+                }
+
+                if (++run >= 3 && (entry & AsciiLetterFlag) != 0)
+                {
+                    firstEnd = first >= 0 ? first : i;
+                    seen = 0;
+                    return false;
+                }
+            }
+            else
+            {
+                run = 1;
+            }
+
+            last = symbol;
+            state = automaton.NextSymbol(state, symbol, previousSymbol);
+            previousSymbol = symbol;
+            if (automaton.HasOutputs(state))
+            {
+                var id = Automaton.Id(state);
+                var kind = kinds[id];
+                if ((kind & TermEnds) != 0 && first < 0)
+                {
+                    first = i;
+                }
+
+                if ((kind & LiteralEnds) != 0)
+                {
+                    found |= _stateBits[id];
+                    if (_stateParts[id] is { } parts)
+                    {
+                        walk.Report(parts);
+                    }
+                }
+            }
+        }
+
+        firstEnd = first;
+        seen = found | walk.Found;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the one walk would miss a literal the light fold sees in a character: a digit that
+    /// does not fold to 0-9 (the light fold reads any digit as the digit mark), or interference that
+    /// the light fold writes as a letter, digit or hanzi (①, which it writes 1). Such a character
+    /// takes the slow path, where the trigger walk reads the light fold itself.
+    /// </summary>
+    private static bool ToTriggerWalk(uint[] table, CharFlags flags, char folded) => (flags & CharFlags.KindMask) switch
+    {
+        CharFlags.Keep => char.IsDigit(folded) && !char.IsAsciiDigit(folded),
+        CharFlags.Skip => (CharTables.Flags(table[folded]) & CharFlags.KindMask) == CharFlags.Keep,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The fast pass's table: the automaton symbol and fold flags of every UTF-16 unit; for
+    /// interference that is a literal of its own, its index in <see cref="_skipBits"/>. With
+    /// <paramref name="digitsToTriggerWalk"/>, a digit that does not fold to 0-9 (the light fold
+    /// reads any digit as the digit mark; the one walk knows only 0-9) takes the slow path.
+    /// </summary>
+    private static uint[] BuildFastTable(uint[] table, ushort[] symbols, Dictionary<char, ushort> skipIndex, bool digitsToTriggerWalk)
     {
         var fast = new uint[table.Length];
         for (var c = 0; c < table.Length; c++)
@@ -453,7 +756,17 @@ internal sealed class DetectionEngine
             var entry = table[c];
             var flags = CharTables.Flags(entry);
             var folded = CharTables.FoldedChar(entry);
-            var symbol = (flags & CharFlags.KindMask) == CharFlags.Keep ? symbols[folded] : (ushort)0;
+            if (digitsToTriggerWalk && ToTriggerWalk(table, flags, folded))
+            {
+                flags = (flags & ~CharFlags.KindMask) | CharFlags.Special;
+            }
+
+            var symbol = (flags & CharFlags.KindMask) switch
+            {
+                CharFlags.Keep => symbols[folded],
+                CharFlags.Skip => skipIndex.GetValueOrDefault(folded),
+                _ => (ushort)0,
+            };
             var letter = (flags & CharFlags.AsciiWord) != 0 && char.IsAsciiLetter(folded) ? AsciiLetterFlag : 0;
             fast[c] = symbol | ((uint)flags << 16) | letter;
         }

@@ -31,6 +31,7 @@ internal sealed class Triggers
     private Triggers(Automaton automaton, IReadOnlyList<string> patterns, ulong[] bitsOfPattern, int[][] combosOfPattern, (int[] Parts, ulong Bit)[] combos, ulong[] needs)
     {
         _automaton = automaton;
+        Patterns = patterns;
         _bitsOfPattern = bitsOfPattern;
         _combosOfPattern = combosOfPattern;
         _combos = combos;
@@ -90,6 +91,18 @@ internal sealed class Triggers
 
         _partPatterns = [.. partPatterns];
     }
+
+    /// <summary>The literals, each a pattern of its own (the parts of combinations too), in light-fold space, digits as <see cref="RequiredLiterals.DigitMark"/>.</summary>
+    public IReadOnlyList<string> Patterns { get; }
+
+    /// <summary>The bits pattern <paramref name="pattern"/> gives alone.</summary>
+    public ulong BitsOf(int pattern) => _bitsOfPattern[pattern];
+
+    /// <summary>Whether pattern <paramref name="pattern"/> is a part of a combination (its finding must be reported to a <see cref="Walk"/>).</summary>
+    public bool InCombination(int pattern) => _combosOfPattern[pattern].Length > 0;
+
+    /// <summary>A walk's record of patterns found, for a walk done elsewhere (the engine's one walk).</summary>
+    public Walk StartWalk() => new(this);
 
     /// <summary>Per rule given to <see cref="Build"/>: the bits it needs (0: it always runs).</summary>
     public IReadOnlyList<ulong> Needs { get; }
@@ -339,7 +352,7 @@ internal sealed class Triggers
     }
 
     /// <summary>One walk of the automaton: the state, the bits found, and which patterns were seen (for combinations).</summary>
-    private ref struct Walk
+    internal ref struct Walk
     {
         private readonly Triggers _triggers;
         private readonly Span<ulong> _seen;

@@ -512,6 +512,17 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>
+    /// For tests: whether the one walk read all of <paramref name="text"/>, the trigger bits it
+    /// found, and the bits the trigger walk finds in the light fold (which the first must hold).
+    /// </summary>
+    internal (bool Walked, ulong Seen, ulong Light) CompareWalks(string text)
+    {
+        var walked = OneWalk(text, out _, out var seen);
+        var light = _triggers!.Find(_folder.FoldLight(text).Text, _triggers.All);
+        return (walked, seen, light);
+    }
+
+    /// <summary>
     /// Where the full pass starts its walk: far enough before the folded character of
     /// <paramref name="firstEnd"/> (the fast pass's first possible end of a pattern, an offset in the
     /// text) that the automaton is in the state a walk from the start would be in there. No pattern

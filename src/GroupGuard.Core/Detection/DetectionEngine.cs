@@ -64,6 +64,11 @@ internal sealed class DetectionEngine
     private readonly ulong[] _skipBits;
     private readonly int[]?[] _skipParts;
 
+    // Literals that begin with interference (/个): per state, each with the slots of the interference
+    // it needs seen before it (null: none ends there); per interference character, its slot's bit.
+    private readonly (int Pattern, ulong After)[]?[] _stateAfter;
+    private readonly ulong[] _skipSlot;
+
     // A fast-table flag beside the CharFlags bits: the folded character is an ASCII letter.
     private const uint AsciiLetterFlag = 1u << 22;
 
@@ -149,10 +154,14 @@ internal sealed class DetectionEngine
         _triggerSymbols = _triggers?.RawSymbols(_folder.Table);
 
         // The literals join the terms in one automaton, with no entries of their own (the full pass
-        // passes over them): the fast pass then finds both in one walk (OneWalk).
-        var literalsAt = new Dictionary<int, List<int>>();
+        // passes over them): the fast pass then finds both in one walk (OneWalk). Interference the
+        // fold leaves out is read beside the walk: a literal of one such character (+) gives its bits
+        // there, and one that begins with such characters (/个, the price per piece) counts only once
+        // they were seen (each has a bit of the walk's own, a slot).
+        var literalsAt = new Dictionary<int, List<(int Pattern, ulong After)>>();
         var always = new List<int>();
         var skipped = new Dictionary<char, List<int>>();
+        var slots = new Dictionary<char, int>();
         if (_triggers is not null)
         {
             for (var p = 0; p < _triggers.Patterns.Count; p++)
@@ -162,6 +171,23 @@ internal sealed class DetectionEngine
                 {
                     (skipped.TryGetValue(literal[0], out var list) ? list : skipped[literal[0]] = []).Add(p);
                     continue;
+                }
+
+                var lead = 0;
+                while (lead < literal.Length && IsSkipped(literal[lead]))
+                {
+                    lead++;
+                }
+
+                ulong after = 0;
+                if (lead > 0 && lead < literal.Length && literal[..lead].Distinct().All(c => slots.ContainsKey(c) || slots.Count < 64))
+                {
+                    foreach (var c in literal[..lead])
+                    {
+                        after |= 1UL << (slots.TryGetValue(c, out var slot) ? slot : slots[c] = slots.Count);
+                    }
+
+                    literal = literal[lead..];
                 }
 
                 var forms = UnionForms(literal);
@@ -180,7 +206,7 @@ internal sealed class DetectionEngine
                         entries.Add([]);
                     }
 
-                    (literalsAt.TryGetValue(id, out var at) ? at : literalsAt[id] = []).Add(p);
+                    (literalsAt.TryGetValue(id, out var at) ? at : literalsAt[id] = []).Add((p, after));
                 }
             }
         }
@@ -188,17 +214,19 @@ internal sealed class DetectionEngine
         _automaton = Automaton.Build(patterns);
         _longestPattern = _automaton.PatternLength.DefaultIfEmpty(0).Max();
         _entries = [.. entries.Select(e => e.ToArray())];
-        (_stateKind, _stateBits, _stateParts) = StateTables(_automaton, _entries, literalsAt, _triggers);
+        (_stateKind, _stateBits, _stateParts, _stateAfter) = StateTables(_automaton, _entries, literalsAt, _triggers);
         (_alwaysBits, _alwaysParts) = Found(always, _triggers);
         var skipIndex = new Dictionary<char, ushort>();
         _skipBits = [0];
         _skipParts = [null];
-        foreach (var (c, found) in skipped)
+        _skipSlot = [0];
+        foreach (var c in skipped.Keys.Union(slots.Keys))
         {
             skipIndex[c] = (ushort)_skipBits.Length;
-            var (bits, inCombination) = Found(found, _triggers);
+            var (bits, inCombination) = Found(skipped.GetValueOrDefault(c) ?? [], _triggers);
             _skipBits = [.. _skipBits, bits];
             _skipParts = [.. _skipParts, inCombination.Length == 0 ? null : inCombination];
+            _skipSlot = [.. _skipSlot, slots.TryGetValue(c, out var slot) ? 1UL << slot : 0];
         }
 
         _fast = BuildFastTable(_folder.Table, _automaton.Symbols, skipIndex, digitsToTriggerWalk: _triggers is not null);
@@ -280,14 +308,17 @@ internal sealed class DetectionEngine
     /// and whether a literal does (<see cref="LiteralEnds"/>); the bits its literals give; the literals
     /// there that are parts of combinations.
     /// </summary>
-    private static (byte[] Kind, ulong[] Bits, int[]?[] Parts) StateTables(Automaton automaton, Pattern[][] entries, Dictionary<int, List<int>> literalsAt, Triggers? triggers)
+    private static (byte[] Kind, ulong[] Bits, int[]?[] Parts, (int Pattern, ulong After)[]?[] After) StateTables(
+        Automaton automaton, Pattern[][] entries, Dictionary<int, List<(int Pattern, ulong After)>> literalsAt, Triggers? triggers)
     {
         var kind = new byte[automaton.StateCount];
         var bits = new ulong[automaton.StateCount];
         var parts = new int[]?[automaton.StateCount];
+        var after = new (int Pattern, ulong After)[]?[automaton.StateCount];
         for (var state = 0; state < automaton.StateCount; state++)
         {
             var found = new List<int>();
+            var conditional = new List<(int Pattern, ulong After)>();
             foreach (var id in automaton.Outputs(state))
             {
                 if (entries[id].Length > 0)
@@ -298,7 +329,8 @@ internal sealed class DetectionEngine
                 if (literalsAt.TryGetValue(id, out var literals))
                 {
                     kind[state] |= LiteralEnds;
-                    found.AddRange(literals);
+                    found.AddRange(literals.Where(l => l.After == 0).Select(l => l.Pattern));
+                    conditional.AddRange(literals.Where(l => l.After != 0));
                 }
             }
 
@@ -308,9 +340,11 @@ internal sealed class DetectionEngine
                 bits[state] = stateBits;
                 parts[state] = inCombination.Length == 0 ? null : inCombination;
             }
+
+            after[state] = conditional.Count == 0 ? null : [.. conditional.Distinct()];
         }
 
-        return (kind, bits, parts);
+        return (kind, bits, parts, after);
     }
 
     private const byte TermEnds = 1;
@@ -646,6 +680,7 @@ internal sealed class DetectionEngine
         var state = 0;
         var gap = 0;
         var run = 0;
+        ulong seenSkipped = 0;
         ushort last = 0;
         ushort previousSymbol = 0;
         for (var i = 0; i < text.Length; i++)
@@ -659,6 +694,7 @@ internal sealed class DetectionEngine
                     if ((ushort)entry != 0)
                     {
                         found |= _skipBits[(ushort)entry];
+                        seenSkipped |= _skipSlot[(ushort)entry];
                         if (_skipParts[(ushort)entry] is { } skipParts)
                         {
                             walk.Report(skipParts);
@@ -730,6 +766,21 @@ internal sealed class DetectionEngine
                     if (_stateParts[id] is { } parts)
                     {
                         walk.Report(parts);
+                    }
+
+                    if (_stateAfter[id] is { } after)
+                    {
+                        foreach (var (pattern, needs) in after)
+                        {
+                            if ((seenSkipped & needs) == needs)
+                            {
+                                found |= _triggers.BitsOf(pattern);
+                                if (_triggers.InCombination(pattern))
+                                {
+                                    walk.Report(new ReadOnlySpan<int>(in pattern));
+                                }
+                            }
+                        }
                     }
                 }
             }

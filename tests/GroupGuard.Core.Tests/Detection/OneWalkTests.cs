@@ -28,6 +28,8 @@ public sealed class OneWalkTests
             regex: '前\d名'
           - id: w.unit
             regex: '\d+元/个'
+          - id: w.per
+            regex: '/(个|人)\d'
           - id: w.double
             regex: '扣扣\s*\d+|时时彩'
           - id: w.latin
@@ -40,13 +42,13 @@ public sealed class OneWalkTests
         variants: "微 薇 v\n");
 
     // Pieces that each bend the two folds apart: interference that is a literal (+, full-width ＋),
-    // interference inside literals (:, /, .), digits the fold writes otherwise (① written 1, ٣ an
+    // interference inside literals (:, /, .) and before them (/人), digits the fold writes otherwise (① written 1, ٣ an
     // Arabic-Indic digit, ５ full width), doubled hanzi, case and full-width letters, a letter that
     // stands for a hanzi beside hanzi (v), zero-width and variation marks, an emoji, long gaps.
     private static readonly string[] Pieces =
     [
-        "+", "＋", ":", "：", "/", ".", " ", "http", "s", "line", "LINE", "vx", "ＶＸ", "v", "微", "薇", "信", "加",
-        "1", "3", "8", "０", "５", "①", "٣", "前", "名", "元", "个", "扣", "时", "彩", "\u200B", "\uFE0F", "😀",
+        "+", "＋", ":", "：", "/", "／", ".", " ", "http", "s", "line", "LINE", "vx", "ＶＸ", "v", "微", "薇", "信", "加",
+        "1", "3", "8", "０", "５", "①", "٣", "前", "名", "元", "个", "人", "扣", "时", "彩", "\u200B", "\uFE0F", "😀",
         "        ", "，", "abc", "的",
     ];
 
@@ -100,6 +102,8 @@ public sealed class OneWalkTests
     [InlineData("前①名", "w.front")] // the light fold writes ① as 1
     [InlineData("前٣名", "w.front")] // \d is any decimal digit
     [InlineData("５元/个", "w.unit")]
+    [InlineData("50元 /人5", "w.per")]
+    [InlineData("包邮／个9", "w.per")] // full-width slash
     [InlineData("扣扣 123456", "w.double")]
     [InlineData("看https://a.cn", "w.link")]
     [InlineData("LINE：abc", "w.latin")]

@@ -180,7 +180,7 @@ internal sealed class DetectionEngine
                 }
 
                 ulong after = 0;
-                if (lead > 0 && lead < literal.Length && literal[..lead].Distinct().All(c => slots.ContainsKey(c) || slots.Count < 64))
+                if (lead > 0 && lead < literal.Length && slots.Count + literal[..lead].Distinct().Count(c => !slots.ContainsKey(c)) <= 64)
                 {
                     foreach (var c in literal[..lead])
                     {

@@ -154,7 +154,7 @@ internal sealed class DetectionEngine
         _triggerSymbols = _triggers?.RawSymbols(_folder.Table);
 
         // The literals join the terms in one automaton, with no entries of their own (the full pass
-        // passes over them): the fast pass then finds both in one walk (OneWalk). Interference the
+        // passes over them): the fast pass then finds both in one walk (FastPass). Interference the
         // fold leaves out is read beside the walk: a literal of one such character (+) gives its bits
         // there, and one that begins with such characters (/个, the price per piece) counts only once
         // they were seen (each has a bit of the walk's own, a slot).
@@ -428,30 +428,31 @@ internal sealed class DetectionEngine
         // Most chat: no term, pinyin form or allow phrase can end anywhere in it, so the fold and
         // the full scan are skipped and only regexes and detectors remain; and of those only the
         // ones whose literals the light fold of the message holds.
-        int firstEnd;
+        var walked = FastPass(text, out var firstEnd, out var seen);
+        var mayMatch = firstEnd >= 0;
         LightText? light = null;
-        var seen = ulong.MaxValue;
         if (_triggers is null)
         {
-            firstEnd = FirstMayEnd(text);
-            if (firstEnd < 0 && _regexRules.Length == 0 && _detectorRules.Length == 0)
+            seen = ulong.MaxValue;
+            if (!mayMatch && _regexRules.Length == 0 && _detectorRules.Length == 0)
             {
                 return [];
             }
         }
-        else if (!OneWalk(text, out firstEnd, out seen)
-            && !_triggers.TryFindInRaw(text, _triggerSymbols!, _triggers.All, out seen))
+        else
         {
-            // Straight from the text through a table where the one walk stopped; the light fold is
-            // written out only when a character needs it, or later for the regexes that run.
-            light = _folder.FoldLight(text);
-            seen = _triggers.Find(light.Text, _triggers.All);
-        }
+            // Where the fast pass stopped early: straight from the text through a table; the light
+            // fold is written out only when a character needs it, or later for the regexes that run.
+            if (!walked && !_triggers.TryFindInRaw(text, _triggerSymbols!, _triggers.All, out seen))
+            {
+                light = _folder.FoldLight(text);
+                seen = _triggers.Find(light.Text, _triggers.All);
+            }
 
-        var mayMatch = firstEnd >= 0;
-        if (_triggers is not null && !mayMatch && !_someAlwaysRun && !AnyTriggered(seen))
-        {
-            return [];
+            if (!mayMatch && !_someAlwaysRun && !AnyTriggered(seen))
+            {
+                return [];
+            }
         }
 
         var hits = new List<RuleHit>();
@@ -533,7 +534,7 @@ internal sealed class DetectionEngine
         var candidates = new List<Candidate>();
         var allows = new AllowSpans();
         Scan(folded, groupId: null, candidates, allows, 0);
-        var firstEnd = FirstMayEnd(text);
+        FastPass(text, out var firstEnd, out _);
         var hinted = new List<Candidate>();
         var hintedAllows = new AllowSpans();
         if (firstEnd >= 0)
@@ -551,7 +552,7 @@ internal sealed class DetectionEngine
     /// </summary>
     internal (bool Walked, ulong Seen, ulong Light) CompareWalks(string text)
     {
-        var walked = OneWalk(text, out _, out var seen);
+        var walked = FastPass(text, out _, out var seen);
         var light = _triggers!.Find(_folder.FoldLight(text).Text, _triggers.All);
         return (walked, seen, light);
     }
@@ -573,103 +574,23 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>
-    /// The fast pass: folds and walks the automaton in one loop, writing nothing, and says where
-    /// a pattern could first end in the text (an offset in it), or -1 when none can. -1 is exact
-    /// (no term, pinyin form or allow phrase occurs); an offset sends the message through the full
-    /// pass, which also decides boundaries and words, and starts its walk shortly before it
-    /// (<see cref="ScanFrom"/>).
+    /// The fast pass: folds and walks the automaton in one loop, writing nothing. Says where a term,
+    /// pinyin form or allow phrase could first end in the text (<paramref name="firstEnd"/>, an offset
+    /// in it), or -1 when none can. -1 is exact; an offset sends the message through the full pass,
+    /// which also decides boundaries and words, and starts its walk shortly before it
+    /// (<see cref="ScanFrom"/>). The automaton holds the regex and detector literals too, and the walk
+    /// goes on to the end for them: <paramref name="seen"/> gets the trigger bits of those it passed,
+    /// every bit the light fold would find and perhaps more (<see cref="UnionForms"/>). False where the
+    /// walk stops early (a character only the full fold can tell, a run of one repeated letter), with
+    /// <paramref name="firstEnd"/> there: the trigger walk then tells the bits. Without literals to
+    /// look for it stops at the first end.
     /// </summary>
-    private int FirstMayEnd(string text)
-    {
-        var fast = _fast;
-        var automaton = _automaton;
-        var state = 0;
-        var gap = 0;
-        var run = 0;
-        ushort last = 0; // the symbol of the last character read (0: in no pattern)
-        ushort previousSymbol = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var entry = fast[text[i]];
-            var flags = (CharFlags)((entry >> 16) & 0x3F);
-            switch (flags & CharFlags.KindMask)
-            {
-                case CharFlags.Skip:
-                    gap++;
-                    continue;
-                case CharFlags.Drop:
-                    continue;
-                case CharFlags.Special:
-                    // Emoji and other symbols outside the BMP are interference; anything else
-                    // (CJK extensions, styled letters, lone Latin variants) takes the full pass.
-                    if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
-                        && CharTables.IsInterference(char.ConvertToUtf32(text[i], text[i + 1])))
-                    {
-                        gap++;
-                        i++;
-                        continue;
-                    }
-
-                    return i;
-            }
-
-            // Symbol 0 (in no pattern, as most characters of clean chat) takes the same steps as any
-            // other and leads to the root: no branch on it, which the processor could not predict.
-            var symbol = (ushort)entry;
-            if (gap != 0)
-            {
-                if (gap > MaxGap)
-                {
-                    state = 0;
-                }
-
-                gap = 0;
-                run = 1;
-            }
-            else if ((symbol == last) & (symbol != 0))
-            {
-                if ((flags & CharFlags.Cjk) != 0)
-                {
-                    continue; // a repeated hanzi counts once
-                }
-
-                if (++run >= 3 && (entry & AsciiLetterFlag) != 0)
-                {
-                    return i; // fuuuck: collapsing is the full pass's work
-                }
-            }
-            else
-            {
-                run = 1;
-            }
-
-            last = symbol;
-            state = automaton.NextSymbol(state, symbol, previousSymbol);
-            previousSymbol = symbol;
-            if (automaton.HasOutputs(state) && (_stateKind[Automaton.Id(state)] & TermEnds) != 0)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>
-    /// The fast pass and the trigger walk in one walk of the automaton that holds the literals as
-    /// well as the terms: where a term, pinyin form or allow phrase could first end
-    /// (<paramref name="firstEnd"/>, as <see cref="FirstMayEnd"/> says), and the trigger bits of the
-    /// literals found on the way (<paramref name="seen"/>: every bit the light fold would find, and
-    /// perhaps more, see <see cref="UnionForms"/>). False where the walk stops before the end (a
-    /// character only the full fold can tell, a run of one repeated letter), <paramref name="firstEnd"/>
-    /// there: the trigger walk then tells the bits.
-    /// </summary>
-    private bool OneWalk(string text, out int firstEnd, out ulong seen)
+    private bool FastPass(string text, out int firstEnd, out ulong seen)
     {
         var fast = _fast;
         var automaton = _automaton;
         var kinds = _stateKind;
-        var walk = _triggers!.StartWalk();
+        var walk = _triggers is null ? default : _triggers.StartWalk();
         var found = _alwaysBits;
         if (_alwaysParts.Length > 0)
         {
@@ -758,6 +679,10 @@ internal sealed class DetectionEngine
                 if ((kind & TermEnds) != 0 && first < 0)
                 {
                     first = i;
+                    if (_triggers is null)
+                    {
+                        break;
+                    }
                 }
 
                 if ((kind & LiteralEnds) != 0)
@@ -774,7 +699,7 @@ internal sealed class DetectionEngine
                         {
                             if ((seenSkipped & needs) == needs)
                             {
-                                found |= _triggers.BitsOf(pattern);
+                                found |= _triggers!.BitsOf(pattern);
                                 if (_triggers.InCombination(pattern))
                                 {
                                     walk.Report(new ReadOnlySpan<int>(in pattern));

@@ -6,8 +6,8 @@ namespace GroupGuard.Core.Detection;
 
 /// <summary>
 /// Everything a rule set matches with, built once per version: the folder (with the set's
-/// variants), one automaton for every term, pinyin form and allow phrase of every pack, and the
-/// regex and detector rules. Immutable and thread-safe.
+/// variants), one automaton for every term, pinyin form and allow phrase of every pack and for the
+/// literals the regex and detector rules need, and those rules. Immutable and thread-safe.
 /// </summary>
 internal sealed class DetectionEngine
 {
@@ -427,7 +427,7 @@ internal sealed class DetectionEngine
 
         // Most chat: no term, pinyin form or allow phrase can end anywhere in it, so the fold and
         // the full scan are skipped and only regexes and detectors remain; and of those only the
-        // ones whose literals the light fold of the message holds.
+        // ones whose literals the fast pass found on its way.
         var walked = FastPass(text, out var firstEnd, out var seen);
         var mayMatch = firstEnd >= 0;
         LightText? light = null;

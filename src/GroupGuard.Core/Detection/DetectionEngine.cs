@@ -50,24 +50,34 @@ internal sealed class DetectionEngine
 
     // The fast pass's table: per UTF-16 unit, the automaton symbol of its fold (low 16 bits) and its
     // fold flags (high bits), so one load per character says both what it is and where it leads.
-    // For interference that is a literal of its own (+), the low bits index _skipBits instead.
+    // For interference that is a literal of its own (+), the low bits index _skipped instead.
     private readonly uint[] _fast;
 
-    // Per automaton state (Automaton.Id): what ends there (TermEnds, LiteralEnds), the trigger bits
-    // its literals give, and its literals that are parts of combinations (null: none). Then the bits
-    // of literals that the fold leaves nothing of (always found), and those of interference literals.
+    // Per automaton state (Automaton.Id): what ends there (TermEnds, LiteralEnds), and what its
+    // literals give. Then what the literals that the fold leaves nothing of give (always found), and,
+    // per interference character read beside the walk, what it gives and the slot it sets.
     private readonly byte[] _stateKind;
-    private readonly ulong[] _stateBits;
-    private readonly int[]?[] _stateParts;
-    private readonly ulong _alwaysBits;
-    private readonly int[] _alwaysParts;
-    private readonly ulong[] _skipBits;
-    private readonly int[]?[] _skipParts;
+    private readonly LiteralsFound[] _stateLiterals;
+    private readonly LiteralsFound _always;
+    private readonly LiteralsFound[] _skipped;
 
-    // Literals that begin with interference (/个): per state, each with the slots of the interference
-    // it needs seen before it (null: none ends there); per interference character, its slot's bit.
-    private readonly (int Pattern, ulong After)[]?[] _stateAfter;
-    private readonly ulong[] _skipSlot;
+    /// <summary>
+    /// What finding literals gives the walk: their trigger bits, those of them that are parts of
+    /// combinations (reported to the walk; null: none), and the literals that count only once some
+    /// interference was seen (/个; null: none). <c>Slots</c>: for an interference character the slot
+    /// it sets; for one of <c>After</c>, the slots that must have been set.
+    /// </summary>
+    private readonly record struct LiteralsFound(ulong Bits, int[]? Parts, LiteralsFound[]? After = null, ulong Slots = 0);
+
+    /// <summary>Adds what <paramref name="literals"/> give to a walk: their bits, and their parts of combinations.</summary>
+    private static void Take(in LiteralsFound literals, ref ulong found, ref Triggers.Walk walk)
+    {
+        found |= literals.Bits;
+        if (literals.Parts is { } parts)
+        {
+            walk.Report(parts);
+        }
+    }
 
     // A fast-table flag beside the CharFlags bits: the folded character is an ASCII letter.
     private const uint AsciiLetterFlag = 1u << 22;
@@ -214,20 +224,17 @@ internal sealed class DetectionEngine
         _automaton = Automaton.Build(patterns);
         _longestPattern = _automaton.PatternLength.DefaultIfEmpty(0).Max();
         _entries = [.. entries.Select(e => e.ToArray())];
-        (_stateKind, _stateBits, _stateParts, _stateAfter) = StateTables(_automaton, _entries, literalsAt, _triggers);
-        (_alwaysBits, _alwaysParts) = Found(always, _triggers);
+        (_stateKind, _stateLiterals) = StateTables(_automaton, _entries, literalsAt, _triggers);
+        _always = Found(always, _triggers);
         var skipIndex = new Dictionary<char, ushort>();
-        _skipBits = [0];
-        _skipParts = [null];
-        _skipSlot = [0];
+        var skippedFound = new List<LiteralsFound> { default }; // index 0: no literal
         foreach (var c in skipped.Keys.Union(slots.Keys))
         {
-            skipIndex[c] = (ushort)_skipBits.Length;
-            var (bits, inCombination) = Found(skipped.GetValueOrDefault(c) ?? [], _triggers);
-            _skipBits = [.. _skipBits, bits];
-            _skipParts = [.. _skipParts, inCombination.Length == 0 ? null : inCombination];
-            _skipSlot = [.. _skipSlot, slots.TryGetValue(c, out var slot) ? 1UL << slot : 0];
+            skipIndex[c] = (ushort)skippedFound.Count;
+            skippedFound.Add(Found(skipped.GetValueOrDefault(c) ?? [], _triggers) with { Slots = slots.TryGetValue(c, out var slot) ? 1UL << slot : 0 });
         }
+
+        _skipped = [.. skippedFound];
 
         _fast = BuildFastTable(_folder.Table, _automaton.Symbols, skipIndex, digitsToTriggerWalk: _triggers is not null);
         var needs = _triggers is null ? new ulong[required.Count] : [.. _triggers.Needs];
@@ -245,7 +252,7 @@ internal sealed class DetectionEngine
 
     /// <summary>
     /// Whether the fold writes nothing for a character the light fold keeps: interference (a
-    /// literal of one such character, +, is looked for beside the walk, on <see cref="_skipBits"/>).
+    /// literal of one such character, +, is looked for beside the walk, on <see cref="_skipped"/>).
     /// </summary>
     private bool IsSkipped(char c) => c != RequiredLiterals.DigitMark && (CharTables.Flags(_folder.Table[c]) & CharFlags.KindMask) == CharFlags.Skip;
 
@@ -286,8 +293,8 @@ internal sealed class DetectionEngine
         return [.. forms.Select(_folder.FoldToString).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>The bits that finding <paramref name="found"/> gives, and those of them that are parts of combinations.</summary>
-    private static (ulong Bits, int[] InCombination) Found(IEnumerable<int> found, Triggers? triggers)
+    /// <summary>What finding the literals <paramref name="found"/> gives: their bits, and those of them that are parts of combinations.</summary>
+    private static LiteralsFound Found(IEnumerable<int> found, Triggers? triggers)
     {
         ulong bits = 0;
         var parts = new List<int>();
@@ -300,25 +307,22 @@ internal sealed class DetectionEngine
             }
         }
 
-        return (bits, [.. parts]);
+        return new LiteralsFound(bits, parts.Count == 0 ? null : [.. parts]);
     }
 
     /// <summary>
     /// Per automaton state: whether a term, pinyin form or allow phrase ends there (<see cref="TermEnds"/>)
-    /// and whether a literal does (<see cref="LiteralEnds"/>); the bits its literals give; the literals
-    /// there that are parts of combinations.
+    /// and whether a literal does (<see cref="LiteralEnds"/>), and what its literals give (those that
+    /// begin with interference under <c>After</c>, each with the slots it needs).
     /// </summary>
-    private static (byte[] Kind, ulong[] Bits, int[]?[] Parts, (int Pattern, ulong After)[]?[] After) StateTables(
+    private static (byte[] Kind, LiteralsFound[] Literals) StateTables(
         Automaton automaton, Pattern[][] entries, Dictionary<int, List<(int Pattern, ulong After)>> literalsAt, Triggers? triggers)
     {
         var kind = new byte[automaton.StateCount];
-        var bits = new ulong[automaton.StateCount];
-        var parts = new int[]?[automaton.StateCount];
-        var after = new (int Pattern, ulong After)[]?[automaton.StateCount];
+        var literalsFound = new LiteralsFound[automaton.StateCount];
         for (var state = 0; state < automaton.StateCount; state++)
         {
-            var found = new List<int>();
-            var conditional = new List<(int Pattern, ulong After)>();
+            var found = new List<(int Pattern, ulong After)>();
             foreach (var id in automaton.Outputs(state))
             {
                 if (entries[id].Length > 0)
@@ -329,22 +333,18 @@ internal sealed class DetectionEngine
                 if (literalsAt.TryGetValue(id, out var literals))
                 {
                     kind[state] |= LiteralEnds;
-                    found.AddRange(literals.Where(l => l.After == 0).Select(l => l.Pattern));
-                    conditional.AddRange(literals.Where(l => l.After != 0));
+                    found.AddRange(literals);
                 }
             }
 
             if (found.Count > 0)
             {
-                var (stateBits, inCombination) = Found(found.Distinct(), triggers);
-                bits[state] = stateBits;
-                parts[state] = inCombination.Length == 0 ? null : inCombination;
+                LiteralsFound[] after = [.. found.Where(l => l.After != 0).Distinct().Select(l => Found([l.Pattern], triggers) with { Slots = l.After })];
+                literalsFound[state] = Found(found.Where(l => l.After == 0).Select(l => l.Pattern).Distinct(), triggers) with { After = after.Length == 0 ? null : after };
             }
-
-            after[state] = conditional.Count == 0 ? null : [.. conditional.Distinct()];
         }
 
-        return (kind, bits, parts, after);
+        return (kind, literalsFound);
     }
 
     private const byte TermEnds = 1;
@@ -591,12 +591,8 @@ internal sealed class DetectionEngine
         var automaton = _automaton;
         var kinds = _stateKind;
         var walk = _triggers is null ? default : _triggers.StartWalk();
-        var found = _alwaysBits;
-        if (_alwaysParts.Length > 0)
-        {
-            walk.Report(_alwaysParts);
-        }
-
+        ulong found = 0;
+        Take(in _always, ref found, ref walk);
         var first = -1;
         var state = 0;
         var gap = 0;
@@ -614,12 +610,9 @@ internal sealed class DetectionEngine
                     gap++;
                     if ((ushort)entry != 0)
                     {
-                        found |= _skipBits[(ushort)entry];
-                        seenSkipped |= _skipSlot[(ushort)entry];
-                        if (_skipParts[(ushort)entry] is { } skipParts)
-                        {
-                            walk.Report(skipParts);
-                        }
+                        ref readonly var skipped = ref _skipped[(ushort)entry];
+                        Take(in skipped, ref found, ref walk);
+                        seenSkipped |= skipped.Slots;
                     }
 
                     continue;
@@ -687,23 +680,15 @@ internal sealed class DetectionEngine
 
                 if ((kind & LiteralEnds) != 0)
                 {
-                    found |= _stateBits[id];
-                    if (_stateParts[id] is { } parts)
+                    ref readonly var literals = ref _stateLiterals[id];
+                    Take(in literals, ref found, ref walk);
+                    if (literals.After is { } after)
                     {
-                        walk.Report(parts);
-                    }
-
-                    if (_stateAfter[id] is { } after)
-                    {
-                        foreach (var (pattern, needs) in after)
+                        foreach (ref readonly var conditional in after.AsSpan())
                         {
-                            if ((seenSkipped & needs) == needs)
+                            if ((seenSkipped & conditional.Slots) == conditional.Slots)
                             {
-                                found |= _triggers!.BitsOf(pattern);
-                                if (_triggers.InCombination(pattern))
-                                {
-                                    walk.Report(new ReadOnlySpan<int>(in pattern));
-                                }
+                                Take(in conditional, ref found, ref walk);
                             }
                         }
                     }
@@ -731,7 +716,7 @@ internal sealed class DetectionEngine
 
     /// <summary>
     /// The fast pass's table: the automaton symbol and fold flags of every UTF-16 unit; for
-    /// interference that is a literal of its own, its index in <see cref="_skipBits"/>. With
+    /// interference that is a literal of its own, its index in <see cref="_skipped"/>. With
     /// <paramref name="digitsToTriggerWalk"/>, a digit that does not fold to 0-9 (the light fold
     /// reads any digit as the digit mark; the one walk knows only 0-9) takes the slow path.
     /// </summary>

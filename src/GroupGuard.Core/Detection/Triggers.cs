@@ -386,7 +386,7 @@ internal sealed class Triggers
         }
 
         /// <summary>Marks patterns found: their bits, and those of the combinations they complete.</summary>
-        public void Report(scoped ReadOnlySpan<int> patterns)
+        public void Report(ReadOnlySpan<int> patterns)
         {
             foreach (var id in patterns)
             {

@@ -27,6 +27,7 @@ trained only on text whose licence allows it (COLD: Apache-2.0; SWSR: MIT; of th
 not the reviews or the social posts, whose sources state no licence); see docs/rule-packs.md.
 """
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -36,6 +37,11 @@ import sys
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# The corpus reader of measure-packs.py: label<TAB>text lines, or plain lines taken as clean.
+_spec = importlib.util.spec_from_file_location("measure_packs", os.path.join(ROOT, "tools", "measure-packs.py"))
+_measure_packs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_measure_packs)
 HASH_BITS = 20
 MAX_GRAM = 4
 
@@ -46,21 +52,12 @@ def fail(message):
 
 
 def read_labelled(path):
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if line.startswith("# "):
-                continue
-            label, sep, text = line.rstrip("\n").partition("\t")
-            if not sep or label not in ("0", "1"):
-                fail(f"{path}:{number}: expected label<TAB>text with label 0 or 1")
-            rows.append((int(label), text))
-    return rows
+    labels, texts = _measure_packs.read_corpus(path)
+    return list(zip(labels, texts))
 
 
 def read_plain(path):
-    with open(path, encoding="utf-8") as f:
-        return [line.rstrip("\n") for line in f]
+    return _measure_packs.read_corpus(path)[1]
 
 
 def features(text):

@@ -320,9 +320,10 @@ internal sealed class DetectionEngine
     {
         var kind = new byte[automaton.StateCount];
         var literalsFound = new LiteralsFound[automaton.StateCount];
+        var found = new List<(int Pattern, ulong After)>();
         for (var state = 0; state < automaton.StateCount; state++)
         {
-            var found = new List<(int Pattern, ulong After)>();
+            found.Clear();
             foreach (var id in automaton.Outputs(state))
             {
                 if (entries[id].Length > 0)

@@ -56,11 +56,25 @@ public sealed class RulesCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Rules_check_warns_of_a_regex_character_the_fold_rewrites_and_still_exits_0()
+    {
+        var rules = Rules(("a.yaml", "pack: a\nrules:\n  - id: a.one\n    terms: [加微信]\n  - id: a.two\n    regex: '加薇信\\d{6,}'\n"));
+
+        var outcome = await Run("rules", "check", "--rules", rules);
+
+        Assert.Equal(0, outcome.ExitCode);
+        var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.Contains("a.yaml:6: warning: rule 'a.two'", StringComparison.Ordinal) && l.Contains("write '微' instead", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("rules OK", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_shipped_rules_pass_their_own_check()
     {
         var outcome = await Run("rules", "check", "--rules", Path.Combine(RepoPaths.Root, "rules"));
 
         Assert.True(outcome.ExitCode == 0, outcome.Output);
+        Assert.DoesNotContain("warning:", outcome.Output, StringComparison.Ordinal);
     }
 
     [Fact]

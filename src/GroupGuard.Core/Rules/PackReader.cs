@@ -9,8 +9,11 @@ using YamlDotNet.RepresentationModel;
 
 namespace GroupGuard.Core.Rules;
 
-/// <summary>Reads one pack file; collects its errors rather than throwing.</summary>
-internal sealed class PackReader(string file, string display, List<RuleError> errors, IncrementalHash hash, TimeProvider time)
+/// <summary>
+/// Reads one pack file; collects its errors rather than throwing, and its warnings: a regex that
+/// spells a character the folded text never holds (<see cref="RegexFoldCheck"/>, against <paramref name="folder"/>).
+/// </summary>
+internal sealed class PackReader(string file, string display, List<RuleError> errors, IncrementalHash hash, TimeProvider time, TextFolder folder, List<RuleError> warnings)
 {
     private static readonly HashSet<string> PackKeys =
         ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "rules"];
@@ -163,7 +166,15 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
         var pattern = Scalar(map, "regex", ruleNode);
         if (pattern is not null)
         {
-            regex = Compile(pattern, Line(map["regex"].Start), id);
+            var regexLine = Line(map["regex"].Start);
+            regex = Compile(pattern, regexLine, id);
+            if (regex is not null)
+            {
+                foreach (var (written, folded) in RegexFoldCheck.DeadCharacters(pattern, folder))
+                {
+                    warnings.Add(new RuleError(display, regexLine, RegexFoldCheck.Describe(id, written, folded)));
+                }
+            }
         }
 
         var allowDomains = map.TryGetValue("allow_domains", out var allowNode) ? List(allowNode, "allow_domains", id).Select(d => d.Value).ToList() : [];

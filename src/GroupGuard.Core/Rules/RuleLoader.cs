@@ -57,6 +57,7 @@ public static class RuleLoader
         var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash);
         var groupAllow = ReadGroupAllowLists(full, errors, hash);
         var variants = ReadVariants(Path.Combine(full, VariantsFile), errors, hash);
+        var folder = TextFolder.WithVariants(variants);
         var packs = new List<RulePack>();
         var packIds = new Dictionary<string, (string Path, int Line)>(StringComparer.Ordinal);
         var ruleIds = new Dictionary<string, (string Path, int Line)>(StringComparer.Ordinal);
@@ -64,7 +65,7 @@ public static class RuleLoader
         foreach (var file in files)
         {
             var display = RuleTextFiles.Display(file);
-            var reader = new PackReader(file, display, errors, hash, time);
+            var reader = new PackReader(file, display, errors, hash, time, folder, warnings);
             var pack = reader.Read();
             if (pack is null)
             {

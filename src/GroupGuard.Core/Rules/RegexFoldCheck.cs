@@ -14,6 +14,8 @@ namespace GroupGuard.Core.Rules;
 /// folded form the class does not also hold. A negated class, a class with a class escape
 /// (<c>\w</c>, <c>\p{…}</c>) or a subtraction, and a pattern with the <c>x</c> option are passed
 /// over; with the <c>i</c> option anywhere, a character whose fold only changes its case is not reported.
+/// Nor is one in an alternative that, folded, another alternative of its group already writes:
+/// <c>(微信|薇信)</c> loses nothing.
 /// </para>
 /// </summary>
 internal static class RegexFoldCheck
@@ -98,7 +100,8 @@ internal static class RegexFoldCheck
     {
         public List<(int Start, int End)> Alternatives { get; } = [];
 
-        public int Start { get; set; } = start;
+        /// <summary>Where the alternative being read begins.</summary>
+        public int AlternativeStart { get; set; } = start;
 
         /// <summary>The alternatives as written, once asked for.</summary>
         public HashSet<string>? Texts { get; set; }
@@ -133,8 +136,8 @@ internal static class RegexFoldCheck
         public void Alternative(int at)
         {
             var group = _open.Peek();
-            group.Alternatives.Add((group.Start, at));
-            group.Start = at + 1;
+            group.Alternatives.Add((group.AlternativeStart, at));
+            group.AlternativeStart = at + 1;
         }
 
         public void Close(int at)
@@ -142,7 +145,7 @@ internal static class RegexFoldCheck
             if (_open.Count > 1)
             {
                 var group = _open.Pop();
-                group.Alternatives.Add((group.Start, at));
+                group.Alternatives.Add((group.AlternativeStart, at));
             }
         }
 
@@ -151,7 +154,7 @@ internal static class RegexFoldCheck
             while (_open.Count > 0)
             {
                 var group = _open.Pop();
-                group.Alternatives.Add((group.Start, pattern.Length));
+                group.Alternatives.Add((group.AlternativeStart, pattern.Length));
             }
         }
 

@@ -51,6 +51,27 @@ internal sealed class AllowSpans
     }
 
     /// <summary>
+    /// One span, of <paramref name="rule"/> or of every rule, that reaches from <paramref name="start"/>
+    /// or before to <paramref name="end"/> or after, the shortest; null when none does. A look
+    /// through every span: for explaining a near miss, not for matching.
+    /// </summary>
+    public (int Start, int End)? Cover(int rule, int start, int end)
+    {
+        (int Start, int End)? best = null;
+        for (var i = 0; i < _count; i++)
+        {
+            var span = _spans[i];
+            if ((span.Rule == rule || span.Rule == EveryRule) && span.Start <= start && span.End >= end
+                && (best is not { } b || span.End - span.Start < b.End - b.Start))
+            {
+                best = (span.Start, span.End);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
     /// Orders the spans by rule, then start, and gives each the furthest end of its rule's spans
     /// up to it: whether a span starting at or before a point reaches past another is then one look.
     /// </summary>

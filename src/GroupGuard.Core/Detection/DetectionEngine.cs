@@ -418,8 +418,10 @@ internal sealed class DetectionEngine
     /// The hits of every rule that applies to <paramref name="groupId"/>, at most one a rule (its
     /// first), ordered by where they start in <paramref name="text"/>. Spans are in the original
     /// text. <paramref name="segmenter"/> confirms word-mode hits; without one they are taken as words.
+    /// With <paramref name="misses"/>, what was found and did not count is added there, with why
+    /// (<see cref="NearMiss"/>; none of a rule that fired).
     /// </summary>
-    public IReadOnlyList<RuleHit> Match(string text, string? groupId, IWordSegmenter? segmenter, TextOrigin origin = TextOrigin.Typed)
+    public IReadOnlyList<RuleHit> Match(string text, string? groupId, IWordSegmenter? segmenter, TextOrigin origin = TextOrigin.Typed, List<NearMiss>? misses = null)
     {
         if (text.Length == 0)
         {
@@ -464,21 +466,26 @@ internal sealed class DetectionEngine
             var folded = _folder.Fold(text);
             var candidates = t_candidates ??= [];
             candidates.Clear();
-            Scan(folded, groupId, candidates, allows, ScanFrom(folded, firstEnd));
+            Scan(folded, groupId, candidates, allows, ScanFrom(folded, firstEnd), misses);
             if (candidates.Count > 0)
             {
-                Confirm(folded, candidates, allows, segmenter, hits);
+                Confirm(folded, candidates, allows, segmenter, hits, misses);
             }
         }
 
         if (_regexRules.Length > 0)
         {
-            MatchRegexes(text, light, seen, groupId, allows, hits);
+            MatchRegexes(text, light, seen, groupId, allows, hits, misses);
         }
 
         if (_detectorRules.Length > 0)
         {
-            MatchDetectors(text, seen, groupId, allows, hits, origin);
+            MatchDetectors(text, seen, groupId, allows, hits, origin, misses);
+        }
+
+        if (misses is not null)
+        {
+            KeepTrueMisses(text, hits, allows, misses);
         }
 
         if (hits.Count > 1)
@@ -534,13 +541,13 @@ internal sealed class DetectionEngine
         var folded = _folder.Fold(text);
         var candidates = new List<Candidate>();
         var allows = new AllowSpans();
-        Scan(folded, groupId: null, candidates, allows, 0);
+        Scan(folded, groupId: null, candidates, allows, 0, misses: null);
         FastPass(text, out var firstEnd, out _);
         var hinted = new List<Candidate>();
         var hintedAllows = new AllowSpans();
         if (firstEnd >= 0)
         {
-            Scan(folded, groupId: null, hinted, hintedAllows, ScanFrom(folded, firstEnd));
+            Scan(folded, groupId: null, hinted, hintedAllows, ScanFrom(folded, firstEnd), misses: null);
         }
 
         var same = candidates.SequenceEqual(hinted) && allows.Count == hintedAllows.Count;
@@ -747,7 +754,7 @@ internal sealed class DetectionEngine
         return fast;
     }
 
-    private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, AllowSpans allows, int from)
+    private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, AllowSpans allows, int from, List<NearMiss>? misses)
     {
         var automaton = _automaton;
         var symbols = automaton.Symbols;
@@ -788,6 +795,7 @@ internal sealed class DetectionEngine
 
                     if (!_rules[pattern.Rule].Groups.Covers(groupId) || !Bounded(folded, pattern, start, j))
                     {
+                        misses?.Add(Miss(folded, pattern, start, j, !_rules[pattern.Rule].Groups.Covers(groupId) ? MissReason.OtherGroup : Unbounded(folded, pattern, start, j)));
                         continue;
                     }
 
@@ -825,7 +833,7 @@ internal sealed class DetectionEngine
         return true;
     }
 
-    private void Confirm(FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits)
+    private void Confirm(FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits, List<NearMiss>? misses)
     {
         using var words = segmenter is null ? null : new Segmentation(folded, segmenter);
         var fired = new HashSet<int>();
@@ -842,6 +850,7 @@ internal sealed class DetectionEngine
             var end = folded.End[candidate.End];
             if (allows.Covers(pattern.Rule, start, end) || Negated(folded, candidate.Start, _precededBy[pattern.Rule]))
             {
+                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, allows.Covers(pattern.Rule, start, end) ? MissReason.Allowed : MissReason.PrecededBy));
                 continue;
             }
 
@@ -852,11 +861,13 @@ internal sealed class DetectionEngine
             var look = rule.Target is TermTarget.Any ? default : LookForTarget(folded, candidate, rule.Target, rule.TargetScope);
             if (rule.Target is not TermTarget.Any && look.Seen == TargetSeen.None)
             {
+                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, MissReason.NoTarget, TargetName(rule.Target)));
                 continue;
             }
 
             if (words is not null && (TakesHalfOfADoubledWord(folded, candidate, words) || (pattern.Word && !IsWord(folded, candidate, words))))
             {
+                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, TakesHalfOfADoubledWord(folded, candidate, words) ? MissReason.HalfOfDoubledWord : MissReason.InsideWord));
                 continue;
             }
 
@@ -865,6 +876,7 @@ internal sealed class DetectionEngine
             // nobody) is flagged rather than let hide 你垃圾.
             if (rule.Target is not TermTarget.Any && targetChecks++ < MaxWordChecks && look.Seen == TargetSeen.ShortWords && !ShortWordStands(folded, candidate, words, rule.Target, look))
             {
+                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, MissReason.TargetInsideWord, TargetName(rule.Target)));
                 continue;
             }
 
@@ -1327,7 +1339,7 @@ internal sealed class DetectionEngine
     /// <paramref name="seen"/>. Every pattern is NonBacktracking (the loader refuses the rest), so
     /// a match takes time linear in the message and cannot time out.
     /// </summary>
-    private void MatchRegexes(string text, LightText? light, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits)
+    private void MatchRegexes(string text, LightText? light, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, List<NearMiss>? misses)
     {
         for (var k = 0; k < _regexRules.Length; k++)
         {
@@ -1354,11 +1366,13 @@ internal sealed class DetectionEngine
                     hits.Add(new RuleHit(rule, text[start..end], start, end - start));
                     break;
                 }
+
+                misses?.Add(new NearMiss(rule, text[start..end], start, end - start, MissReason.Allowed));
             }
         }
     }
 
-    private void MatchDetectors(string text, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin)
+    private void MatchDetectors(string text, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin, List<NearMiss>? misses)
     {
         List<DetectorMatch>? matches = null;
         for (var k = 0; k < _detectorRules.Length; k++)
@@ -1381,9 +1395,61 @@ internal sealed class DetectionEngine
                     hits.Add(new RuleHit(rule, match.Value, match.Start, match.Length));
                     break;
                 }
+
+                misses?.Add(new NearMiss(rule, match.Value, match.Start, match.Length, MissReason.Allowed));
             }
         }
     }
+
+    /// <summary>A near miss of the term candidate at folded [start, end], in the original text's offsets.</summary>
+    private NearMiss Miss(FoldedText folded, Pattern pattern, int start, int end, MissReason reason, string? detail = null)
+    {
+        var from = folded.Start[start];
+        return new NearMiss(_rules[pattern.Rule], pattern.Term, from, folded.End[end] - from, reason, detail);
+    }
+
+    /// <summary>Which of <see cref="Bounded"/>'s tests a candidate failed.</summary>
+    private static MissReason Unbounded(FoldedText folded, Pattern pattern, int start, int end)
+    {
+        for (var k = start + 1; k <= end; k++)
+        {
+            if (folded.ClauseBefore[k])
+            {
+                return MissReason.AcrossClauseBreak;
+            }
+        }
+
+        return MissReason.InsideAsciiWord;
+    }
+
+    private static string TargetName(TermTarget target) => target == TermTarget.Group ? "group" : "person";
+
+    /// <summary>
+    /// The near misses worth telling: none of a rule that fired, each (rule, place, reason) once,
+    /// at most <see cref="MaxMisses"/>; an allowed one with the allowed text as written.
+    /// </summary>
+    private void KeepTrueMisses(string text, List<RuleHit> hits, AllowSpans allows, List<NearMiss> misses)
+    {
+        var seen = new HashSet<(string, int, int, MissReason)>();
+        var kept = new List<NearMiss>();
+        foreach (var miss in misses)
+        {
+            if (hits.Any(h => h.Rule == miss.Rule) || !seen.Add((miss.Rule.Id, miss.Start, miss.Length, miss.Reason)) || kept.Count == MaxMisses)
+            {
+                continue;
+            }
+
+            kept.Add(miss.Reason == MissReason.Allowed && allows.Cover(Array.IndexOf(_rules, miss.Rule), miss.Start, miss.Start + miss.Length) is { } cover
+                ? miss with { Detail = text[cover.Start..cover.End] }
+                : miss);
+        }
+
+        misses.Clear();
+        misses.AddRange(kept);
+    }
+
+    /// <summary>Near misses told per message, at most.</summary>
+    public const int MaxMisses = 50;
 
     /// <summary>How far either side of a candidate the word check looks, at most, in folded characters.</summary>
     internal const int WordRadius = 24;

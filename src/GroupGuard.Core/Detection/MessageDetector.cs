@@ -27,4 +27,18 @@ public static class MessageDetector
         // Most messages: one shared verdict per rule set, nothing allocated.
         return hits.Count == 0 ? rules.Clean : new Verdict(rules.Version, hits);
     }
+
+    /// <summary>
+    /// The verdict, as <see cref="Detect(RuleSet, string, string?, IWordSegmenter?)"/> gives it,
+    /// and the near misses: each rule's term found in the text that did not count, and why (an
+    /// allow phrase covers it, no person in reach for <c>target: person</c>, inside a longer word…),
+    /// at most <see cref="DetectionEngine.MaxMisses"/>; none of a rule that fired. For an
+    /// administrator asking why a message was not flagged; slower than Detect.
+    /// </summary>
+    public static Explanation Explain(RuleSet rules, string text, string? groupId, IWordSegmenter? segmenter = null)
+    {
+        var misses = new List<NearMiss>();
+        var hits = rules.Engine.Match(text, groupId, segmenter, TextOrigin.Typed, misses);
+        return new Explanation(hits.Count == 0 ? rules.Clean : new Verdict(rules.Version, hits), misses);
+    }
 }

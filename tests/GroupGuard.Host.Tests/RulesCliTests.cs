@@ -103,6 +103,32 @@ public sealed class RulesCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_explain_tells_what_was_found_and_did_not_count_and_why()
+    {
+        var rules = Rules(
+            ("a.yaml", "pack: a\nrules:\n  - id: a.trash\n    terms: [垃圾]\n    target: person\n  - id: a.sale\n    terms: [出售]\n    unless: [出售二手书]\n"));
+        var lines = new[] { "快递真垃圾", "出售二手书", "你就是垃圾", "今天开会" };
+
+        var (exit, output, _) = await ScanAsync(rules, string.Join('\n', lines) + "\n", "--explain");
+        var (_, plain, _) = await ScanAsync(rules, string.Join('\n', lines) + "\n");
+
+        Assert.Equal(0, exit);
+        var verdicts = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal([false, false, true, false], verdicts.Select(v => v.GetProperty("flagged").GetBoolean()));
+        var trash = Assert.Single(verdicts[0].GetProperty("missed").EnumerateArray());
+        Assert.Equal("a.trash", trash.GetProperty("rule").GetString());
+        Assert.Equal("no-target", trash.GetProperty("why").GetString());
+        Assert.Equal("person", trash.GetProperty("detail").GetString());
+        Assert.Equal("垃圾", lines[0].Substring(trash.GetProperty("start").GetInt32(), trash.GetProperty("length").GetInt32()));
+        var sale = Assert.Single(verdicts[1].GetProperty("missed").EnumerateArray());
+        Assert.Equal("allowed", sale.GetProperty("why").GetString());
+        Assert.Equal("出售二手书", sale.GetProperty("detail").GetString());
+        Assert.Empty(verdicts[2].GetProperty("missed").EnumerateArray()); // the rule fired
+        Assert.Empty(verdicts[3].GetProperty("missed").EnumerateArray());
+        Assert.DoesNotContain("missed", plain, StringComparison.Ordinal); // only when asked
+    }
+
+    [Fact]
     public async Task Scan_with_broken_rules_says_why_and_exits_1()
     {
         var rules = Rules(("a.yaml", "pack: a\nrules:\n  - id: a.one\n"));
@@ -113,9 +139,9 @@ public sealed class RulesCliTests : IDisposable
         Assert.Contains("a.yaml:3:", error, StringComparison.Ordinal);
     }
 
-    private async Task<(int Exit, string Output, string Error)> ScanAsync(string rules, string input)
+    private async Task<(int Exit, string Output, string Error)> ScanAsync(string rules, string input, params string[] more)
     {
-        using var process = GroupGuardProcess.Start(Folder, new Dictionary<string, string>(), "scan", "--rules", rules);
+        using var process = GroupGuardProcess.Start(Folder, new Dictionary<string, string>(), ["scan", "--rules", rules, .. more]);
         process.StandardInput.AutoFlush = true;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -1425,16 +1425,18 @@ internal sealed class DetectionEngine
     private static string TargetName(TermTarget target) => target == TermTarget.Group ? "group" : "person";
 
     /// <summary>
-    /// The near misses worth telling: none of a rule that fired, each (rule, place, reason) once,
-    /// at most <see cref="MaxMisses"/>; an allowed one with the allowed text as written.
+    /// The near misses worth telling: none of a rule that fired, one where a rule's misses overlap
+    /// for the same reason (真垃圾 and 垃圾), at most <see cref="MaxMisses"/>; an allowed one with the
+    /// allowed text as written.
     /// </summary>
     private void KeepTrueMisses(string text, List<RuleHit> hits, AllowSpans allows, List<NearMiss> misses)
     {
-        var seen = new HashSet<(string, int, int, MissReason)>();
         var kept = new List<NearMiss>();
         foreach (var miss in misses)
         {
-            if (hits.Any(h => h.Rule == miss.Rule) || !seen.Add((miss.Rule.Id, miss.Start, miss.Length, miss.Reason)) || kept.Count == MaxMisses)
+            if (kept.Count == MaxMisses
+                || hits.Any(h => h.Rule == miss.Rule)
+                || kept.Any(k => k.Rule == miss.Rule && k.Reason == miss.Reason && k.Start < miss.Start + miss.Length && miss.Start < k.Start + k.Length))
             {
                 continue;
             }

@@ -339,7 +339,8 @@ internal static class GroupGuardCommandLine
     private static Command Scan(TextWriter error)
     {
         var folder = RulesOption();
-        var scan = Verb("scan", "Try the rules on one message a line from standard input; one JSON verdict a line out.", folder);
+        var explain = new Option<bool>("--explain") { Description = "also list, per line, what was found and did not count, and why (\"missed\")" };
+        var scan = Verb("scan", "Try the rules on one message a line from standard input; one JSON verdict a line out.", folder, explain);
         scan.SetAction((parsed, ct) => VerbHost.RunAsync(
             Settings(parsed),
             (services, configuration) => services.AddGroupGuardCore(configuration).AddGroupGuardJieba(),
@@ -350,6 +351,7 @@ internal static class GroupGuardCommandLine
                 Console.OpenStandardInput(),
                 Console.OpenStandardOutput(),
                 error,
+                parsed.GetValue(explain),
                 token),
             error,
             ct));

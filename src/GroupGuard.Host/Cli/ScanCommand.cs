@@ -10,14 +10,15 @@ namespace GroupGuard.Host.Cli;
 
 /// <summary>
 /// <c>groupguard scan</c>: one message a line in, one JSON verdict a line out, in order; a summary
-/// on standard error. For trying rules on exported chat before deploying them.
+/// on standard error. For trying rules on exported chat before deploying them. With
+/// <c>--explain</c>, each verdict also lists its near misses (<see cref="MessageDetector.Explain"/>).
 /// </summary>
 internal static class ScanCommand
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Loads the rules of <paramref name="folder"/> and scans <paramref name="input"/> with them; exit 1 when they do not load.</summary>
-    public static async Task<int> RunAsync(string folder, TimeProvider time, IWordSegmenter? segmenter, Stream input, Stream output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string folder, TimeProvider time, IWordSegmenter? segmenter, Stream input, Stream output, TextWriter error, bool explain, CancellationToken cancellationToken)
     {
         var loaded = RuleLoader.Load(folder, time);
         if (loaded.RuleSet is not { } rules)
@@ -33,10 +34,10 @@ internal static class ScanCommand
 
         segmenter?.UseTerms(rules.Version, rules.WordTerms);
         using var reader = new StreamReader(input, Encoding.UTF8, false, 1 << 16);
-        return await RunAsync(rules, segmenter, reader, output, error, cancellationToken);
+        return await RunAsync(rules, segmenter, reader, output, error, cancellationToken, explain);
     }
 
-    public static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, TextReader input, Stream output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, TextReader input, Stream output, TextWriter error, CancellationToken cancellationToken, bool explain = false)
     {
         var clock = Stopwatch.StartNew();
         long lines = 0, flagged = 0, chars = 0;
@@ -46,7 +47,17 @@ internal static class ScanCommand
 
         while (await input.ReadLineAsync(cancellationToken) is { } line)
         {
-            var verdict = MessageDetector.Detect(rules, line, groupId: null, segmenter);
+            IReadOnlyList<NearMiss>? misses = null;
+            Verdict verdict;
+            if (explain)
+            {
+                (verdict, misses) = MessageDetector.Explain(rules, line, groupId: null, segmenter);
+            }
+            else
+            {
+                verdict = MessageDetector.Detect(rules, line, groupId: null, segmenter);
+            }
+
             lines++;
             chars += line.Length;
             if (verdict.Flagged)
@@ -58,7 +69,7 @@ internal static class ScanCommand
                 }
             }
 
-            Write(json, verdict);
+            Write(json, verdict, misses);
             json.Flush();
             json.Reset();
             buffer.WriteByte((byte)'\n');
@@ -90,7 +101,7 @@ internal static class ScanCommand
         return 0;
     }
 
-    private static void Write(Utf8JsonWriter json, Verdict verdict)
+    private static void Write(Utf8JsonWriter json, Verdict verdict, IReadOnlyList<NearMiss>? misses)
     {
         json.WriteStartObject();
         json.WriteBoolean("flagged", verdict.Flagged);
@@ -109,6 +120,44 @@ internal static class ScanCommand
         }
 
         json.WriteEndArray();
+        if (misses is not null)
+        {
+            json.WriteStartArray("missed");
+            foreach (var miss in misses)
+            {
+                json.WriteStartObject();
+                json.WriteString("pack", miss.Rule.PackId);
+                json.WriteString("rule", miss.Rule.Id);
+                json.WriteString("matched", miss.Matched);
+                json.WriteNumber("start", miss.Start);
+                json.WriteNumber("length", miss.Length);
+                json.WriteString("why", Why(miss.Reason));
+                if (miss.Detail is { } detail)
+                {
+                    json.WriteString("detail", detail);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
+
+    /// <summary>A near miss's reason as <c>scan --explain</c> writes it (README, "Trying rules").</summary>
+    internal static string Why(MissReason reason) => reason switch
+    {
+        MissReason.OtherGroup => "other-group",
+        MissReason.InsideAsciiWord => "inside-ascii-word",
+        MissReason.AcrossClauseBreak => "across-clause-break",
+        MissReason.Allowed => "allowed",
+        MissReason.PrecededBy => "preceded-by",
+        MissReason.NoTarget => "no-target",
+        MissReason.TargetInsideWord => "target-inside-word",
+        MissReason.HalfOfDoubledWord => "half-of-doubled-word",
+        MissReason.InsideWord => "inside-word",
+        _ => reason.ToString(),
+    };
 }

@@ -35,6 +35,9 @@ public sealed class NearMissTests
                 unless: [出售二手书]
               - id: p.site
                 regex: 'win\.xyz'
+              - id: p.trash-too
+                terms: [真垃圾, 垃圾]
+                target: person
             """);
         dir.Write("local.yaml", """
             pack: local
@@ -71,7 +74,7 @@ public sealed class NearMissTests
         var explained = Explain(text);
 
         Assert.False(explained.Verdict.Flagged);
-        var miss = Assert.Single(explained.Misses);
+        var miss = Assert.Single(explained.Misses, m => m.Rule.Id == rule);
         Assert.Equal(rule, miss.Rule.Id);
         Assert.Equal(matched, miss.Matched);
         Assert.Equal(reason, miss.Reason);
@@ -80,11 +83,21 @@ public sealed class NearMissTests
     }
 
     [Fact]
+    public void Overlapping_misses_of_one_rule_for_one_reason_are_told_once()
+    {
+        var misses = Explain("快递真垃圾").Misses;
+
+        var trashToo = Assert.Single(misses, m => m.Rule.Id == "p.trash-too");
+        Assert.Contains(trashToo.Matched, new[] { "真垃圾", "垃圾" });
+        Assert.Equal(MissReason.NoTarget, trashToo.Reason);
+    }
+
+    [Fact]
     public void The_span_of_a_miss_covers_what_the_user_wrote()
     {
         const string text = "快递真垃*圾";
 
-        var miss = Assert.Single(Explain(text).Misses);
+        var miss = Assert.Single(Explain(text).Misses, m => m.Rule.Id == "p.trash");
 
         Assert.Equal("垃*圾", text.Substring(miss.Start, miss.Length));
         Assert.Equal("垃圾", miss.Matched); // the term as the rule writes it
@@ -92,7 +105,7 @@ public sealed class NearMissTests
 
     [Theory]
     [InlineData("周末团购水果")] // the group-42 rule in its group: a hit, no miss
-    [InlineData("你就是垃圾，快递也垃圾")] // the rule fired: its other, unaimed 垃圾 is not told
+    [InlineData("快递也垃圾，你就是垃圾")] // the rule fired: its earlier, unaimed 垃圾 is not told
     public void A_rule_that_fired_has_no_near_misses(string text)
     {
         var explained = Explain(text, group: "42");

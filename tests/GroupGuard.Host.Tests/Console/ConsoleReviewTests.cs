@@ -191,6 +191,32 @@ public sealed class ConsoleReviewTests
     }
 
     [Fact]
+    public async Task The_sandbox_says_why_a_term_it_found_did_not_count()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var draft = Path.Combine(service.Folder, "draft");
+        Directory.CreateDirectory(draft);
+        await File.WriteAllTextAsync(Path.Combine(draft, "draft.yaml"), "pack: draft\nrules:\n  - id: draft.trash\n    terms: [垃圾]\n    target: person\n  - id: draft.sale\n    terms: [出售]\n    unless: [出售二手书]\n");
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        using var response = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string>
+        {
+            ["text"] = "快递真垃圾\n出售二手书\n你就是垃圾",
+            ["folder"] = draft,
+        });
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("未计入: 附近没有指向人（target: person）", html, StringComparison.Ordinal);
+        Assert.Contains("未计入: 被放行词覆盖「出售二手书」", html, StringComparison.Ordinal);
+        Assert.Contains("<mark>垃圾</mark>", html, StringComparison.Ordinal); // 你就是垃圾 fired
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "class=\"miss\"").Count); // none for the line that fired
+        Assert.Contains("行: 3 · 命中: 1", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_sandbox_tries_a_folder_the_admin_names_and_reports_its_problems_by_line()
     {
         using var service = new GroupGuardFactory();

@@ -8,8 +8,14 @@ namespace GroupGuard.Host.WebConsole.Pages;
 /// <summary>One hit in the sandbox, with the text it covers as written and how it matched.</summary>
 public sealed record SandboxHit(string Rule, string Matched, int Start, int Length, string Written, IReadOnlyList<string> Ways);
 
-/// <summary>One sandbox line: the text, its folded form and its hits.</summary>
-public sealed record SandboxLine(string Line, string Folded, IReadOnlyList<SandboxHit> Hits);
+/// <summary>
+/// A term found in a sandbox line that did not count: the text it covers as written, and why
+/// (an English sentence the page translates, and a detail such as the allowed text).
+/// </summary>
+public sealed record SandboxMiss(string Rule, string Matched, int Start, int Length, string Written, string Why, string? Detail);
+
+/// <summary>One sandbox line: the text, its folded form, its hits and its near misses.</summary>
+public sealed record SandboxLine(string Line, string Folded, IReadOnlyList<SandboxHit> Hits, IReadOnlyList<SandboxMiss> Misses);
 
 public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWordSegmenter? segmenter = null) : ConsolePage
 {
@@ -78,7 +84,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
 
     internal static SandboxLine Try(RuleSet rules, string line, IWordSegmenter? segmenter)
     {
-        var verdict = MessageDetector.Detect(rules, line, groupId: null, segmenter);
+        var (verdict, misses) = MessageDetector.Explain(rules, line, groupId: null, segmenter);
         return new SandboxLine(
             line,
             rules.Fold(line),
@@ -86,6 +92,24 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
             {
                 var written = line.Substring(h.Start, h.Length);
                 return new SandboxHit(h.Rule.Id, h.Matched, h.Start, h.Length, written, FoldExplainer.Explain(rules, written, h.Matched));
-            })]);
+            })],
+            [.. misses.Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Detail is null || m.Reason != MissReason.Allowed ? null : m.Detail))]);
     }
+
+    /// <summary>Why a near miss did not count, as the page says it (translated by <see cref="ConsoleText"/>).</summary>
+    internal static string Why(NearMiss miss) => miss.Reason switch
+    {
+        MissReason.OtherGroup => "its pack's groups leave this group out",
+        MissReason.InsideAsciiWord => "inside a Latin word",
+        MissReason.AcrossClauseBreak => "across punctuation, a face or a mention",
+        MissReason.Allowed => "an allow phrase covers it",
+        MissReason.PrecededBy => "a word of unless_preceded_by stands before it",
+        MissReason.NoTarget when miss.Detail == "group" => "no group named near it (target: group)",
+        MissReason.NoTarget => "nobody named near it (target: person)",
+        MissReason.TargetInsideWord when miss.Detail == "group" => "the group words near it are parts of longer words (target: group)",
+        MissReason.TargetInsideWord => "the person words near it are parts of longer words (target: person)",
+        MissReason.HalfOfDoubledWord => "made by reading a doubled word once (他妈妈的)",
+        MissReason.InsideWord => "part of a longer word (word mode)",
+        _ => miss.Reason.ToString(),
+    };
 }

@@ -795,7 +795,7 @@ internal sealed class DetectionEngine
 
                     if (!_rules[pattern.Rule].Groups.Covers(groupId) || !Bounded(folded, pattern, start, j))
                     {
-                        misses?.Add(Miss(folded, pattern, start, j, !_rules[pattern.Rule].Groups.Covers(groupId) ? MissReason.OtherGroup : Unbounded(folded, pattern, start, j)));
+                        misses?.Add(Miss(folded, pattern, start, j, !_rules[pattern.Rule].Groups.Covers(groupId) ? MissReason.OtherGroup : Unbounded(folded, start, j)));
                         continue;
                     }
 
@@ -1409,7 +1409,7 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>Which of <see cref="Bounded"/>'s tests a candidate failed.</summary>
-    private static MissReason Unbounded(FoldedText folded, Pattern pattern, int start, int end)
+    private static MissReason Unbounded(FoldedText folded, int start, int end)
     {
         for (var k = start + 1; k <= end; k++)
         {

@@ -93,7 +93,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
                 var written = line.Substring(h.Start, h.Length);
                 return new SandboxHit(h.Rule.Id, h.Matched, h.Start, h.Length, written, FoldExplainer.Explain(rules, written, h.Matched));
             })],
-            [.. misses.Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Detail is null || m.Reason != MissReason.Allowed ? null : m.Detail))]);
+            [.. misses.Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Reason == MissReason.Allowed ? m.Detail : null))]);
     }
 
     /// <summary>Why a near miss did not count, as the page says it (translated by <see cref="ConsoleText"/>).</summary>

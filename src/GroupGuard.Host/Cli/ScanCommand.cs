@@ -146,7 +146,7 @@ internal static class ScanCommand
         json.WriteEndObject();
     }
 
-    /// <summary>A near miss's reason as <c>scan --explain</c> writes it (README, "Trying rules").</summary>
+    /// <summary>A near miss's reason as <c>scan --explain</c> writes it (listed in README, Rules).</summary>
     internal static string Why(MissReason reason) => reason switch
     {
         MissReason.OtherGroup => "other-group",

@@ -54,4 +54,19 @@ public sealed class RuleReloadTests
         Assert.Equal(HttpStatusCode.NoContent, (await service.PostV11Async(GroupGuardFactory.Sample("napcat-group-array.json"))).StatusCode);
         Assert.Equal(2, (await service.IncidentsAfterAsync(2)).Count);
     }
+
+    [Fact]
+    public async Task A_regex_that_can_never_match_loads_and_is_a_warning_in_the_health_report_and_the_log()
+    {
+        using var service = new GroupGuardFactory(rulePack: GroupGuardFactory.RulePack + "\n  - id: ads.contact-id\n    regex: '薇信号\\d+'\n");
+
+        var health = await HealthAsync(service);
+
+        var rules = health.GetProperty("rules");
+        Assert.Equal(0, rules.GetProperty("error_count").GetInt32());
+        var warning = Assert.Single(rules.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.Contains("test.yaml:13:", warning, StringComparison.Ordinal);
+        Assert.Contains("write '微' instead", warning, StringComparison.Ordinal);
+        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("ads.contact-id", StringComparison.Ordinal) && e.Message.Contains("'薇'", StringComparison.Ordinal));
+    }
 }

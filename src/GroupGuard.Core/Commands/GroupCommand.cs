@@ -21,6 +21,9 @@ public enum GroupCommandVerb
     /// <summary><c>试运行 开|关</c>: dry run for the group.</summary>
     DryRun,
 
+    /// <summary><c>检查 文字</c>: what the rules in force make of the text in this group, and why.</summary>
+    Check,
+
     /// <summary>A word after the prefix that is no command.</summary>
     Unknown,
 }
@@ -36,7 +39,7 @@ public sealed record GroupCommand
     /// <summary>The verb's own word (<c>误判</c>), for the audit log; <c>帮助</c> for help and unknown words.</summary>
     public required string Name { get; init; }
 
-    /// <summary>For <c>误判</c> the note, for <c>放行</c> the phrase: the rest of the text, trimmed; else empty.</summary>
+    /// <summary>For <c>误判</c> the note, for <c>放行</c> the phrase, for <c>检查</c> the text: the rest of the text, trimmed; else empty.</summary>
     public string Argument { get; init; } = "";
 
     /// <summary>For <c>试运行</c>: on or off.</summary>

@@ -3,8 +3,8 @@ using GroupGuard.Core.Rules;
 namespace GroupGuard.Core.Commands;
 
 /// <summary>
-/// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c> and
-/// <c>/gg 试运行 开|关</c> from a group message. The prefix matches in either case and in full
+/// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>,
+/// <c>/gg 试运行 开|关</c> and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
 /// width (<c>／ＧＧ</c>), with or without a space before the verb; a word that runs on from the
 /// prefix (<c>/ggg</c>) is no command. Pure: who may give a command is the caller's to check.
 /// </summary>
@@ -21,12 +21,16 @@ public static class GroupCommandParser
     /// <summary>The most members one <c>解禁</c> lifts.</summary>
     public const int MaxUsers = 10;
 
+    /// <summary>The longest text one <c>检查</c> checks: a message or two, typed to see what the rules make of it.</summary>
+    public const int MaxCheckLength = 500;
+
     public const string HelpName = "帮助";
     public const string StatusName = "状态";
     public const string FalsePositiveName = "误判";
     public const string UnmuteName = "解禁";
     public const string AllowName = "放行";
     public const string DryRunName = "试运行";
+    public const string CheckName = "检查";
 
     // Longest first, so no verb is read as the start of a longer one.
     private static readonly (string Name, GroupCommandVerb Verb)[] Verbs =
@@ -36,6 +40,7 @@ public static class GroupCommandParser
         (FalsePositiveName, GroupCommandVerb.FalsePositive),
         (UnmuteName, GroupCommandVerb.Unmute),
         (AllowName, GroupCommandVerb.Allow),
+        (CheckName, GroupCommandVerb.Check),
         (HelpName, GroupCommandVerb.Help),
     ];
 
@@ -97,13 +102,18 @@ public static class GroupCommandParser
                 : command with { Argument = Cut(argument, MaxNoteLength), Users = users },
             GroupCommandVerb.Unmute => UnmuteOf(command, argument, users, botId, prefix),
             GroupCommandVerb.Allow => AllowOf(command, argument, prefix),
+            GroupCommandVerb.Check => argument.Length == 0
+                ? command with { Problem = $"用法：{prefix} {CheckName} 要检查的文字" }
+                : argument.Length > MaxCheckLength
+                    ? command with { Problem = $"检查的文字最长 {MaxCheckLength} 个字" }
+                    : command with { Argument = argument },
             _ => DryRunOf(command, argument, prefix),
         };
     }
 
     /// <summary>The one line that lists the commands.</summary>
     public static string Usage(string prefix) =>
-        $"命令：{prefix} {StatusName} | {FalsePositiveName}（回复消息或警告）| {UnmuteName} @某人 | {AllowName} 词语 | {DryRunName} 开|关";
+        $"命令：{prefix} {StatusName} | {FalsePositiveName}（回复消息或警告）| {UnmuteName} @某人 | {AllowName} 词语 | {DryRunName} 开|关 | {CheckName} 文字";
 
     private static GroupCommand Help(string? replyTo) =>
         new() { Verb = GroupCommandVerb.Help, Name = HelpName, ReplyTo = replyTo };

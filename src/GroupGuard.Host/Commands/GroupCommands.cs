@@ -2,15 +2,17 @@ using System.Globalization;
 using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Commands;
+using GroupGuard.Core.Detection;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
 using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Commands;
 
 /// <summary>
-/// Commands typed in a group (<c>/gg 状态</c>, <c>误判</c>, <c>解禁</c>, <c>放行</c>, <c>试运行</c>),
+/// Commands typed in a group (<c>/gg 状态</c>, <c>误判</c>, <c>解禁</c>, <c>放行</c>, <c>试运行</c>, <c>检查</c>),
 /// for its owners and admins only, checked as exemptions are (<see cref="SenderRoles"/>). The
 /// moderator asks first of every message: a command of an owner or admin is carried out
 /// (within <see cref="CommandLimiter"/>'s limits), audited and answered in one line, and not
@@ -33,7 +35,8 @@ internal sealed partial class GroupCommands(
     CommandReplies replies,
     TimeProvider time,
     ILogger<GroupCommands> logger,
-    IPlatformActions? platform = null)
+    IPlatformActions? platform = null,
+    IWordSegmenter? segmenter = null)
 {
     public const string AuditPrefix = "group_command:";
 
@@ -91,6 +94,7 @@ internal sealed partial class GroupCommands(
         GroupCommandVerb.Unmute => UnmuteAsync(command, message),
         GroupCommandVerb.Allow => AllowAsync(command, message),
         GroupCommandVerb.DryRun => DryRunAsync(command, message),
+        GroupCommandVerb.Check => CheckAsync(command, message),
         _ => HelpAsync(command, message, prefix),
     };
 
@@ -233,6 +237,47 @@ internal sealed partial class GroupCommands(
         await AuditAsync(command, message, on ? "on" : "off");
         return CommandReply.Say(message, on ? "已开启试运行：本群只记录，不处理" : "已关闭试运行：本群恢复处理");
     }
+
+    /// <summary>What the rules in force make of the text in this group: the rules it hits, or why the terms found do not count.</summary>
+    private async Task<CommandReply> CheckAsync(GroupCommand command, ChatMessage message)
+    {
+        var set = rules.Current;
+        var (verdict, misses) = MessageDetector.Explain(set, command.Argument, message.GroupId, segmenter);
+        await AuditAsync(command, message, string.Create(CultureInfo.InvariantCulture, $"{command.Argument.Length} chars: {verdict.Hits.Count} hits, {misses.Count} near misses (rules {set.Version})"));
+        return CommandReply.Say(message, CheckAnswer(verdict, misses));
+    }
+
+    /// <summary>The most hits or near misses one answer to <c>检查</c> names.</summary>
+    internal const int MaxCheckItems = 3;
+
+    /// <summary>One line: the rules the text hits (会命中), else why each term found does not count (不会命中。未计入), else that none was found.</summary>
+    internal static string CheckAnswer(Verdict verdict, IReadOnlyList<NearMiss> misses)
+    {
+        static string More(int count) => count > MaxCheckItems ? string.Create(CultureInfo.InvariantCulture, $" 等 {count} 条") : "";
+
+        if (verdict.Flagged)
+        {
+            return "会命中：" + string.Join("，", verdict.Hits.Take(MaxCheckItems).Select(h => $"{h.Rule.Id}「{h.Matched}」")) + More(verdict.Hits.Count);
+        }
+
+        return misses.Count == 0
+            ? "不会命中：没有找到任何规则的词"
+            : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{m.Rule.Id}「{m.Matched}」{Why(m)}")) + More(misses.Count);
+    }
+
+    private static string Why(NearMiss miss) => miss.Reason switch
+    {
+        MissReason.OtherGroup => "不适用于本群",
+        MissReason.InsideAsciiWord => "在英文单词之内",
+        MissReason.AcrossClauseBreak => "跨越了标点、表情或 @",
+        MissReason.Allowed => $"被放行词「{miss.Detail}」覆盖",
+        MissReason.PrecededBy => "前面有排除词",
+        MissReason.NoTarget => miss.Detail == "group" ? "附近没有指向群体" : "附近没有指向人",
+        MissReason.TargetInsideWord => miss.Detail == "group" ? "附近的群体词都在更长的词里" : "附近的指人词都在更长的词里",
+        MissReason.HalfOfDoubledWord => "是把叠词读成一个字凑成的",
+        MissReason.InsideWord => "是更长词语的一部分",
+        _ => miss.Reason.ToString(),
+    };
 
     /// <summary>The group's switch, else its configured dry run, else the service's.</summary>
     private async Task<bool> DryRunInForceAsync(ChatMessage message)

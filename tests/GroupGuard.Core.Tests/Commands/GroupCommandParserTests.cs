@@ -143,6 +143,27 @@ public sealed class GroupCommandParserTests
     }
 
     [Theory]
+    [InlineData("/gg 检查 快递真垃圾", "快递真垃圾")]
+    [InlineData("/gg检查 加 微 信 ", "加 微 信")]
+    public void Check_takes_the_rest_of_the_text_as_the_text_to_check(string text, string checkedText)
+    {
+        var command = Parse(text);
+
+        Assert.Equal(GroupCommandVerb.Check, command!.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal(checkedText, command.Argument);
+        Assert.Contains("检查 文字", GroupCommandParser.Usage("/gg"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_without_text_or_past_the_length_says_how_to_type_it()
+    {
+        Assert.Contains("用法", Parse("/gg 检查")!.Problem, StringComparison.Ordinal);
+        Assert.Contains("500", Parse("/gg 检查 " + new string('字', GroupCommandParser.MaxCheckLength + 1))!.Problem, StringComparison.Ordinal);
+        Assert.Null(Parse("/gg 检查 " + new string('字', GroupCommandParser.MaxCheckLength))!.Problem);
+    }
+
+    [Theory]
     [InlineData("/gg 试运行 开", true)]
     [InlineData("/gg 试运行 开启", true)]
     [InlineData("/gg 试运行 ON", true)]

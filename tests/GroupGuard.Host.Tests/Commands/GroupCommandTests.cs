@@ -230,6 +230,28 @@ public sealed class GroupCommandTests
     }
 
     [Fact]
+    public async Task Check_answers_what_the_rules_make_of_a_text_in_this_group_and_moderates_nothing()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 检查 想要资料的加微信", userId: Admin, role: "admin"));
+        var hit = await AnswerAsync(api, "会命中");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 加微信群", userId: Admin, role: "owner"));
+        await AnswerAsync(api, "已放行");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 检查 家长们加微信群交作业", userId: Admin, role: "admin"));
+        var allowed = await AnswerAsync(api, "不会命中");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 检查 明天交作业", userId: Admin, role: "admin"));
+        var nothing = await AnswerAsync(api, "没有找到");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 会命中：ads.contact「加微信」", Said(hit));
+        Assert.Equal($"[CQ:at,qq={Admin}] 不会命中。未计入：ads.contact「加微信」被放行词「加微信群」覆盖", Said(allowed)); // this group's allow list
+        Assert.Equal($"[CQ:at,qq={Admin}] 不会命中：没有找到任何规则的词", Said(nothing));
+        Assert.Empty(await service.IncidentsAfterAsync(4)); // the text checked is not moderated
+        Assert.Contains(await AuditAsync(service), a => a.Action == "group_command:检查");
+    }
+
+    [Fact]
     public async Task Unmute_lifts_the_mentioned_members_mute()
     {
         await using var api = FakeOneBotApi.Start();

@@ -1,0 +1,42 @@
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Rules;
+using GroupGuard.Host.Commands;
+
+namespace GroupGuard.Host.Tests.Commands;
+
+/// <summary>The one line <c>/gg 检查</c> answers: short whatever the text holds.</summary>
+public sealed class CheckAnswerTests
+{
+    private static RuleSet Rules(string yaml)
+    {
+        using var dir = new TempFolder();
+        dir.Write("p.yaml", yaml);
+        var loaded = RuleLoader.Load(dir.Path);
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
+        return loaded.RuleSet!;
+    }
+
+    [Fact]
+    public void More_than_three_hits_name_three_and_count_the_rest()
+    {
+        var rules = Rules("pack: p\nrules:\n  - id: p.a\n    terms: [加微信]\n  - id: p.b\n    terms: [私聊领取]\n  - id: p.c\n    terms: [兼职刷单]\n  - id: p.d\n    terms: [日结工资]\n");
+        var (verdict, misses) = MessageDetector.Explain(rules, "加微信，私聊领取，兼职刷单，日结工资", "1");
+
+        var answer = GroupCommands.CheckAnswer(verdict, misses);
+
+        Assert.StartsWith("会命中：p.a「加微信」，p.b「私聊领取」，p.c「兼职刷单」", answer, StringComparison.Ordinal);
+        Assert.EndsWith("等 4 条", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("p.d", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Near_misses_say_why_in_a_few_words_each()
+    {
+        var rules = Rules("pack: p\nrules:\n  - id: p.trash\n    terms: [垃圾]\n    target: person\n  - id: p.gamble\n    terms: [赌博]\n    unless_preceded_by: [禁止]\n");
+        var (verdict, misses) = MessageDetector.Explain(rules, "快递真垃圾，群里禁止赌博", "1");
+
+        var answer = GroupCommands.CheckAnswer(verdict, misses);
+
+        Assert.Equal("不会命中。未计入：p.trash「垃圾」附近没有指向人；p.gamble「赌博」前面有排除词", answer);
+    }
+}

@@ -250,19 +250,30 @@ internal sealed partial class GroupCommands(
     /// <summary>The most hits or near misses one answer to <c>检查</c> names.</summary>
     internal const int MaxCheckItems = 3;
 
-    /// <summary>One line: the rules the text hits (会命中), else why each term found does not count (不会命中。未计入), else that none was found.</summary>
+    /// <summary>
+    /// One line: the rules the text hits (会命中), else why each term found does not count (不会命中。未计入),
+    /// else that none was found. The answer is posted to the whole group, so a term shows only its
+    /// first character (「傻*」): the rule's id says the rest.
+    /// </summary>
     internal static string CheckAnswer(Verdict verdict, IReadOnlyList<NearMiss> misses)
     {
         static string More(int count) => count > MaxCheckItems ? string.Create(CultureInfo.InvariantCulture, $" 等 {count} 条") : "";
 
         if (verdict.Flagged)
         {
-            return "会命中：" + string.Join("，", verdict.Hits.Take(MaxCheckItems).Select(h => $"{h.Rule.Id}「{h.Matched}」")) + More(verdict.Hits.Count);
+            return "会命中：" + string.Join("，", verdict.Hits.Take(MaxCheckItems).Select(h => $"{h.Rule.Id}「{Masked(h.Matched)}」")) + More(verdict.Hits.Count);
         }
 
         return misses.Count == 0
             ? "不会命中：没有找到任何规则的词"
-            : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{m.Rule.Id}「{m.Matched}」{Why(m)}")) + More(misses.Count);
+            : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{m.Rule.Id}「{Masked(m.Matched)}」{Why(m)}")) + More(misses.Count);
+    }
+
+    /// <summary>The first character (a whole surrogate pair) as written, each later letter or digit as *.</summary>
+    private static string Masked(string term)
+    {
+        var first = term.Length > 1 && char.IsSurrogatePair(term[0], term[1]) ? 2 : 1;
+        return term.Length <= first ? term : string.Concat(term.AsSpan(0, first), new string([.. term[first..].Select(c => char.IsLetterOrDigit(c) || char.IsSurrogate(c) ? '*' : c)]));
     }
 
     private static string Why(NearMiss miss) => miss.Reason switch

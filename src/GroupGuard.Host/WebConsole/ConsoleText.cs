@@ -102,6 +102,7 @@ internal sealed class ConsoleText
         ["As written"] = "原文",
         ["How it matched"] = "匹配方式",
         ["Not counted"] = "未计入",
+        ["As sent in group (empty: none)"] = "按群号检查（留空：不指定群）",
         ["its pack's groups leave this group out"] = "规则包的 groups 不含本群",
         ["inside a Latin word"] = "在英文单词之内",
         ["across punctuation, a face or a mention"] = "跨越了标点、表情或 @",

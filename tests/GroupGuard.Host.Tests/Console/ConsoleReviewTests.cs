@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
+using GroupGuard.Core.Rules;
+using GroupGuard.Host.WebConsole.Pages;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupGuard.Host.Tests.Console;
@@ -214,6 +216,29 @@ public sealed class ConsoleReviewTests
         Assert.Contains("<mark>垃圾</mark>", html, StringComparison.Ordinal); // 你就是垃圾 fired
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "class=\"miss\"").Count); // none for the line that fired
         Assert.Contains("行: 3 · 命中: 1", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sandbox_reads_lines_as_sent_in_a_group_with_that_groups_allow_list()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        await File.WriteAllTextAsync(Path.Combine(service.Folder, "rules", "allow-123456.txt"), "加微信群\n");
+        service.Services.GetRequiredService<IRuleSetLoader>().Reload();
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+        var line = new Dictionary<string, string> { ["text"] = "家长们加微信群交作业" };
+
+        using var anywhere = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", line);
+        using var inGroup = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string>(line) { ["group"] = "123456" });
+        using var overlong = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string>(line) { ["group"] = new string('1', RulesModel.MaxGroupIdLength + 1) });
+        var anywhereHtml = WebUtility.HtmlDecode(await anywhere.Content.ReadAsStringAsync());
+        var inGroupHtml = WebUtility.HtmlDecode(await inGroup.Content.ReadAsStringAsync());
+
+        Assert.Contains("<mark>加微信</mark>", anywhereHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("<mark>", inGroupHtml, StringComparison.Ordinal);
+        Assert.Contains("未计入: 被放行词覆盖「加微信群」", inGroupHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, overlong.StatusCode);
     }
 
     [Fact]

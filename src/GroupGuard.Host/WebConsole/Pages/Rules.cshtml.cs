@@ -21,6 +21,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
 {
     public const int MaxSandboxChars = 20_000;
     public const int MaxSandboxLines = 500;
+    public const int MaxGroupIdLength = 64;
 
     public RuleSet Running => provider.Current;
 
@@ -29,6 +30,9 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
     public string? SandboxText { get; private set; }
 
     public string? Folder { get; private set; }
+
+    /// <summary>The group the sandbox reads the lines as sent in (its allow list, the packs' <c>groups:</c>); empty: none.</summary>
+    public string? Group { get; private set; }
 
     public IReadOnlyList<string> FolderErrors { get; private set; } = [];
 
@@ -40,13 +44,19 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
     {
     }
 
-    public async Task<IActionResult> OnPostSandboxAsync(string? text, string? folder)
+    public async Task<IActionResult> OnPostSandboxAsync(string? text, string? folder, string? group)
     {
         SandboxText = text ?? "";
         Folder = folder?.Trim();
+        Group = group?.Trim() is { Length: > 0 } g ? g : null;
         if (SandboxText.Length > MaxSandboxChars)
         {
             return BadRequest($"The sandbox takes at most {MaxSandboxChars} characters.");
+        }
+
+        if (Group is { Length: > MaxGroupIdLength })
+        {
+            return BadRequest($"A group id has at most {MaxGroupIdLength} characters.");
         }
 
         var lines = SandboxText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Where(l => l.Length > 0).ToList();
@@ -76,15 +86,15 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
 
         // The running segmenter already knows the running rules' terms; another folder's are not
         // pushed into it (that would change the live service's word boundaries).
-        Results = [.. lines.Select(line => Try(rules, line, segmenter))];
+        Results = [.. lines.Select(line => Try(rules, line, segmenter, Group))];
         ResultVersion = rules.Version;
-        await AuditAsync("sandbox", Folder is { Length: > 0 } ? Folder : "running rules", $"{lines.Count} lines");
+        await AuditAsync("sandbox", Folder is { Length: > 0 } ? Folder : "running rules", $"{lines.Count} lines{(Group is null ? "" : $" as in group {Group}")}");
         return Page();
     }
 
-    internal static SandboxLine Try(RuleSet rules, string line, IWordSegmenter? segmenter)
+    internal static SandboxLine Try(RuleSet rules, string line, IWordSegmenter? segmenter, string? groupId = null)
     {
-        var (verdict, misses) = MessageDetector.Explain(rules, line, groupId: null, segmenter);
+        var (verdict, misses) = MessageDetector.Explain(rules, line, groupId, segmenter);
         return new SandboxLine(
             line,
             rules.Fold(line),

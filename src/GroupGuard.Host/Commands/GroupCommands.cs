@@ -269,12 +269,25 @@ internal sealed partial class GroupCommands(
             : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{m.Rule.Id}「{Masked(m.Matched)}」{Why(m)}")) + More(misses.Count);
     }
 
-    /// <summary>The first character (a whole surrogate pair) as written, each later letter or digit as *.</summary>
+    /// <summary>
+    /// The first character (a whole surrogate pair) as written, each later letter or digit as *; past
+    /// <see cref="MaskedLength"/> characters cut with … (a regex's match may be a long stretch).
+    /// </summary>
     private static string Masked(string term)
     {
         var first = term.Length > 1 && char.IsSurrogatePair(term[0], term[1]) ? 2 : 1;
-        return term.Length <= first ? term : string.Concat(term.AsSpan(0, first), new string([.. term[first..].Select(c => char.IsLetterOrDigit(c) || char.IsSurrogate(c) ? '*' : c)]));
+        if (term.Length <= first)
+        {
+            return term;
+        }
+
+        var rest = term[first..];
+        var masked = new string([.. rest.Take(MaskedLength - 1).Select(c => char.IsLetterOrDigit(c) || char.IsSurrogate(c) ? '*' : c)]);
+        return string.Concat(term.AsSpan(0, first), masked, rest.Length > MaskedLength - 1 ? "…" : "");
     }
+
+    /// <summary>The most characters of a masked term an answer shows.</summary>
+    private const int MaskedLength = 8;
 
     private static string Why(NearMiss miss) => miss.Reason switch
     {

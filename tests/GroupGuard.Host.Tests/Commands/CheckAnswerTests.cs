@@ -39,4 +39,15 @@ public sealed class CheckAnswerTests
 
         Assert.Equal("不会命中。未计入：p.trash「垃*」附近没有指向人；p.gamble「赌*」前面有排除词", answer);
     }
+
+    [Fact]
+    public void A_long_regex_match_is_shown_cut_and_masked()
+    {
+        var rules = Rules("pack: p\nrules:\n  - id: p.offer\n    regex: '特价.{0,30}私聊'\n");
+        var (verdict, misses) = MessageDetector.Explain(rules, "本店特价水果一斤只要九块九欢迎私聊", "1");
+
+        var answer = GroupCommands.CheckAnswer(verdict, misses);
+
+        Assert.Equal("会命中：p.offer「特*******…」", answer);
+    }
 }

@@ -66,6 +66,13 @@ public sealed class RulesCliTests : IDisposable
         var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.Contains("a.yaml:6: warning: rule 'a.two'", StringComparison.Ordinal) && l.Contains("write '微' instead", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("rules OK", StringComparison.Ordinal));
+
+        var strict = await Run("rules", "check", "--rules", rules, "--strict");
+
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("a.yaml:6: warning:", strict.Output, StringComparison.Ordinal);
+        Assert.Contains("1 warning in", strict.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("rules OK", strict.Output, StringComparison.Ordinal);
     }
 
     [Fact]

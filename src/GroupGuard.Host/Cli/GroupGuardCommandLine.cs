@@ -185,11 +185,12 @@ internal static class GroupGuardCommandLine
     private static Command Rules(TextWriter output, TextWriter error)
     {
         var folder = RulesOption();
-        var check = Verb("check", "Check rule packs: every problem as path:line: message.", folder);
+        var strict = new Option<bool>("--strict") { Description = "exit 1 on warnings too (a regex that can never match), for a rules repository's CI" };
+        var check = Verb("check", "Check rule packs: every problem as path:line: message.", folder, strict);
         check.SetAction((parsed, ct) => VerbHost.RunAsync(
             Settings(parsed),
             (services, configuration) => services.AddGroupGuardCore(configuration),
-            (sp, _) => Task.FromResult(RulesCommand.Check(RulesFolder(parsed.GetValue(folder), sp), output, sp.GetRequiredService<TimeProvider>())),
+            (sp, _) => Task.FromResult(RulesCommand.Check(RulesFolder(parsed.GetValue(folder), sp), output, sp.GetRequiredService<TimeProvider>(), parsed.GetValue(strict))),
             error,
             ct));
         return new Command("rules", "Work with rule packs.") { check };

@@ -5,10 +5,11 @@ namespace GroupGuard.Host.Cli;
 internal static class RulesCommand
 {
     /// <summary>
-    /// <c>groupguard rules check [--rules DIR]</c>: every problem as <c>path:line: message</c> and
-    /// exit 1, or a one-line summary and exit 0.
+    /// <c>groupguard rules check [--rules DIR] [--strict]</c>: every problem as <c>path:line: message</c> and
+    /// exit 1, or a one-line summary and exit 0; warnings are printed too, and with
+    /// <paramref name="strict"/> exit 1 as well.
     /// </summary>
-    public static int Check(string folder, TextWriter output, TimeProvider time)
+    public static int Check(string folder, TextWriter output, TimeProvider time, bool strict = false)
     {
         var result = RuleLoader.Load(folder, time);
         foreach (var error in result.Errors)
@@ -24,6 +25,12 @@ internal static class RulesCommand
         if (result.RuleSet is not { } set)
         {
             output.WriteLine($"{result.Errors.Count} {(result.Errors.Count == 1 ? "problem" : "problems")} in {Path.GetFullPath(folder)}");
+            return 1;
+        }
+
+        if (strict && result.Warnings.Count > 0)
+        {
+            output.WriteLine($"{result.Warnings.Count} {(result.Warnings.Count == 1 ? "warning" : "warnings")} in {set.Directory} (--strict)");
             return 1;
         }
 

@@ -170,9 +170,17 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             regex = Compile(pattern, regexLine, id);
             if (regex is not null)
             {
-                foreach (var (written, folded) in RegexFoldCheck.DeadCharacters(pattern, folder))
+                try
                 {
-                    warnings.Add(new RuleError(display, regexLine, RegexFoldCheck.Describe(id, written, folded)));
+                    foreach (var (written, folded) in RegexFoldCheck.DeadCharacters(pattern, folder))
+                    {
+                        warnings.Add(new RuleError(display, regexLine, RegexFoldCheck.Describe(id, written, folded)));
+                    }
+                }
+                catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException or InvalidOperationException)
+                {
+                    // The check is advice: a pattern it misreads must not keep a good rule set from loading.
+                    warnings.Add(new RuleError(display, regexLine, $"rule '{id}': the regex could not be checked for characters the fold rewrites ({ex.GetType().Name})"));
                 }
             }
         }

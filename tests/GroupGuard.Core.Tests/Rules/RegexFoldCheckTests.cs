@@ -1,5 +1,6 @@
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
 
 namespace GroupGuard.Core.Tests.Rules;
 
@@ -107,5 +108,39 @@ public sealed class RegexFoldCheckTests
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         var warning = Assert.Single(result.Warnings);
         Assert.Contains("'Ｑ'", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Any_pattern_that_compiles_is_read_to_its_end_without_failing()
+    {
+        // Pieces of regex syntax, joined at random: classes, escapes, groups of every kind, options,
+        // quantifiers, unbalanced bits. Those .NET compiles are read; none may throw.
+        string[] pieces =
+        [
+            "薇", "微", "Ａ", "a", "Q", "約", "\\u8587", "\\x41", "\\d", "\\p{L}", "\\P{IsCJKUnifiedIdeographs}", "\\.", "\\\\", "\\]", "\\k<n>",
+            "[", "]", "[^", "[a-z", "-", "-[", "[]", "(", ")", "(?:", "(?i)", "(?i:", "(?-i)", "(?x)", "(?#c)", "(?<n>", "(?'n'", "(?<=", "(?(",
+            "|", "*", "+", "?", "{2}", "{2,}", "{1,3}", "{", "}", ".", "^", "$", " ", "\\", "\\c", "\\1",
+        ];
+        var folder = TextFolder.WithVariants(new Dictionary<char, char> { ['薇'] = '微' });
+        var random = new Random(20261204);
+        var read = 0;
+        for (var n = 0; n < 20_000; n++)
+        {
+            var pattern = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+
+            var dead = RegexFoldCheck.DeadCharacters(pattern, folder);
+            Assert.All(dead, d => Assert.NotEqual(d.Written.ToString(), d.Folded));
+            read++;
+        }
+
+        Assert.True(read > 1_000, $"only {read} patterns compiled");
     }
 }

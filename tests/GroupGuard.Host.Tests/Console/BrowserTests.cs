@@ -77,14 +77,16 @@ public sealed class BrowserTests
             Assert.Contains("admin", browser.FindElement(By.Id("review")).Text, StringComparison.Ordinal);
             Save(browser, shots, "console-incident.png");
 
-            // Try a variant spelling in the sandbox.
+            // Try a variant spelling in the sandbox, and a term that does not count (stitched across a full stop).
             browser.Navigate().GoToUrl(baseUrl + "/console/rules");
             Wait(browser, () => browser.FindElements(By.Id("sandbox-form")).Count > 0, "the sandbox");
-            browser.FindElement(By.CssSelector("#sandbox-form textarea")).SendKeys("有需要加威信" + Keys.Shift + Keys.Enter + Keys.Shift + "今天开会");
+            var newLine = Keys.Shift + Keys.Enter + Keys.Shift;
+            browser.FindElement(By.CssSelector("#sandbox-form textarea")).SendKeys("有需要加威信" + newLine + "今天开会" + newLine + "私聊。领取资料");
             browser.FindElement(By.CssSelector("#sandbox-form button[type=submit]")).Click();
             Wait(browser, () => browser.FindElements(By.Id("sandbox-results")).Count > 0, "the sandbox's results");
             Assert.Equal("加威信", browser.FindElement(By.CssSelector("#sandbox-results mark")).Text);
             Assert.Contains("形近字", browser.FindElement(By.Id("sandbox-results")).Text, StringComparison.Ordinal);
+            Assert.Contains("未计入: 跨越了标点", browser.FindElement(By.CssSelector("#sandbox-results tr.miss")).Text, StringComparison.Ordinal);
             Save(browser, shots, "console-sandbox.png");
 
             // Sign out; the leader of 111111 sees their incident and not the other group's.

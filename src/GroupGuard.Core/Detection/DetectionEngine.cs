@@ -793,9 +793,15 @@ internal sealed class DetectionEngine
                         continue;
                     }
 
-                    if (!_rules[pattern.Rule].Groups.Covers(groupId) || !Bounded(folded, pattern, start, j))
+                    if (!_rules[pattern.Rule].Groups.Covers(groupId))
                     {
-                        misses?.Add(Miss(folded, pattern, start, j, !_rules[pattern.Rule].Groups.Covers(groupId) ? MissReason.OtherGroup : Unbounded(folded, start, j)));
+                        misses?.Add(Miss(folded, pattern, start, j, MissReason.OtherGroup));
+                        continue;
+                    }
+
+                    if (Unbounded(folded, pattern, start, j) is { } unbounded)
+                    {
+                        misses?.Add(Miss(folded, pattern, start, j, unbounded));
                         continue;
                     }
 
@@ -806,31 +812,32 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>
-    /// An ASCII end of a term must not run on into an ASCII word (av is not in have), and no term is
-    /// stitched together across a clause break (傻。逼急了, 女人，都是, 新闻已死: 妈的), a face or a
-    /// mention. Allow phrases may span one: they only ever cancel (恶心、呕吐 is still 恶心呕吐).
+    /// No term is stitched together across a clause break (傻。逼急了, 女人，都是, 新闻已死: 妈的), a
+    /// face or a mention, and an ASCII end of a term must not run on into an ASCII word (av is not
+    /// in have): which of the two a candidate breaks, or null when it breaks neither. Allow phrases
+    /// may span a break: they only ever cancel (恶心、呕吐 is still 恶心呕吐).
     /// </summary>
-    private static bool Bounded(FoldedText folded, Pattern pattern, int start, int end)
+    private static MissReason? Unbounded(FoldedText folded, Pattern pattern, int start, int end)
     {
-        if (pattern.AsciiStart && start > 0 && folded.Gap[start] == 0 && CharTables.IsAsciiWord(folded.Chars[start - 1]))
-        {
-            return false;
-        }
-
-        if (pattern.AsciiEnd && end + 1 < folded.Count && folded.Gap[end + 1] == 0 && CharTables.IsAsciiWord(folded.Chars[end + 1]))
-        {
-            return false;
-        }
-
         for (var k = start + 1; k <= end; k++)
         {
             if (folded.ClauseBefore[k])
             {
-                return false;
+                return MissReason.AcrossClauseBreak;
             }
         }
 
-        return true;
+        if (pattern.AsciiStart && start > 0 && folded.Gap[start] == 0 && CharTables.IsAsciiWord(folded.Chars[start - 1]))
+        {
+            return MissReason.InsideAsciiWord;
+        }
+
+        if (pattern.AsciiEnd && end + 1 < folded.Count && folded.Gap[end + 1] == 0 && CharTables.IsAsciiWord(folded.Chars[end + 1]))
+        {
+            return MissReason.InsideAsciiWord;
+        }
+
+        return null;
     }
 
     private void Confirm(FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits, List<NearMiss>? misses)
@@ -848,9 +855,15 @@ internal sealed class DetectionEngine
 
             var start = folded.Start[candidate.Start];
             var end = folded.End[candidate.End];
-            if (allows.Covers(pattern.Rule, start, end) || Negated(folded, candidate.Start, _precededBy[pattern.Rule]))
+            if (allows.Covers(pattern.Rule, start, end))
             {
-                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, allows.Covers(pattern.Rule, start, end) ? MissReason.Allowed : MissReason.PrecededBy));
+                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, MissReason.Allowed));
+                continue;
+            }
+
+            if (Negated(folded, candidate.Start, _precededBy[pattern.Rule]))
+            {
+                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, MissReason.PrecededBy));
                 continue;
             }
 
@@ -865,9 +878,15 @@ internal sealed class DetectionEngine
                 continue;
             }
 
-            if (words is not null && (TakesHalfOfADoubledWord(folded, candidate, words) || (pattern.Word && !IsWord(folded, candidate, words))))
+            if (words is not null && TakesHalfOfADoubledWord(folded, candidate, words))
             {
-                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, TakesHalfOfADoubledWord(folded, candidate, words) ? MissReason.HalfOfDoubledWord : MissReason.InsideWord));
+                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, MissReason.HalfOfDoubledWord));
+                continue;
+            }
+
+            if (words is not null && pattern.Word && !IsWord(folded, candidate, words))
+            {
+                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, MissReason.InsideWord));
                 continue;
             }
 
@@ -1406,20 +1425,6 @@ internal sealed class DetectionEngine
     {
         var from = folded.Start[start];
         return new NearMiss(_rules[pattern.Rule], pattern.Term, from, folded.End[end] - from, reason, detail);
-    }
-
-    /// <summary>Which of <see cref="Bounded"/>'s tests a candidate failed.</summary>
-    private static MissReason Unbounded(FoldedText folded, int start, int end)
-    {
-        for (var k = start + 1; k <= end; k++)
-        {
-            if (folded.ClauseBefore[k])
-            {
-                return MissReason.AcrossClauseBreak;
-            }
-        }
-
-        return MissReason.InsideAsciiWord;
     }
 
     private static string TargetName(TermTarget target) => target == TermTarget.Group ? "group" : "person";

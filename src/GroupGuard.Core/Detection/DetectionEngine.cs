@@ -86,7 +86,7 @@ internal sealed class DetectionEngine
     public DetectionEngine(RuleSet set, bool triggers = true)
     {
         _rules = [.. set.Rules];
-        _folder = TextFolder.WithVariants(set.Variants);
+        _folder = set.Folder;
         var patterns = new List<string>();
         var entries = new List<List<Pattern>>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -103,7 +103,7 @@ public static class RuleLoader
         }
 
         var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
-        var set = new RuleSet(version, full, packs, allow, variants, groupAllow);
+        var set = new RuleSet(version, full, packs, allow, variants, groupAllow, folder);
         RegexReuse.LoadFinished();
         return new RuleLoadResult(set, errors, warnings);
     }

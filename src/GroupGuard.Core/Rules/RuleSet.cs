@@ -1,4 +1,5 @@
 using GroupGuard.Core.Detection;
+using GroupGuard.Core.Text;
 
 namespace GroupGuard.Core.Rules;
 
@@ -14,7 +15,8 @@ public sealed class RuleSet
         IReadOnlyList<RulePack> packs,
         IReadOnlyList<RuleTerm> allow,
         IReadOnlyDictionary<char, char> variants,
-        IReadOnlyDictionary<string, IReadOnlyList<RuleTerm>>? groupAllow = null)
+        IReadOnlyDictionary<string, IReadOnlyList<RuleTerm>>? groupAllow = null,
+        TextFolder? folder = null)
     {
         Version = version;
         Directory = directory;
@@ -22,6 +24,7 @@ public sealed class RuleSet
         Allow = allow;
         GroupAllow = groupAllow ?? new Dictionary<string, IReadOnlyList<RuleTerm>>(StringComparer.Ordinal);
         Variants = variants;
+        Folder = folder ?? TextFolder.WithVariants(variants);
         Rules = packs.SelectMany(p => p.Rules).ToArray();
         TermCount = Rules.Sum(r => r.Terms.Count);
         StreamRules = [.. Rules.Where(r => r.Stream is not null)];
@@ -56,6 +59,9 @@ public sealed class RuleSet
     /// <summary>Variant → canonical character, from <c>variants.txt</c>.</summary>
     public IReadOnlyDictionary<char, char> Variants { get; }
 
+    /// <summary>Folding with this set's variants: the engine's, and what the loader checked the regexes against.</summary>
+    internal TextFolder Folder { get; }
+
     internal DetectionEngine Engine { get; }
 
     /// <summary>For tests: an engine that runs every regex and detector on every message, skipping no rule for want of its literals.</summary>
@@ -65,7 +71,7 @@ public sealed class RuleSet
     public IReadOnlyCollection<string> WordTerms => Engine.WordTerms;
 
     /// <summary>The text as this rule set's matcher reads it (folded, with its variants): evidence for incidents.</summary>
-    public string Fold(string text) => Engine.Folder.FoldToString(text);
+    public string Fold(string text) => Folder.FoldToString(text);
 
     public static RuleSet Empty { get; } = new("empty", "", [], [], new Dictionary<char, char>());
 

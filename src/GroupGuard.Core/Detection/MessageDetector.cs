@@ -22,10 +22,7 @@ public static class MessageDetector
     /// </summary>
     public static Verdict Detect(RuleSet rules, string text, string? groupId, TextOrigin origin, IWordSegmenter? segmenter = null)
     {
-        var hits = rules.Engine.Match(text, groupId, segmenter, origin);
-
-        // Most messages: one shared verdict per rule set, nothing allocated.
-        return hits.Count == 0 ? rules.Clean : new Verdict(rules.Version, hits);
+        return VerdictOf(rules, rules.Engine.Match(text, groupId, segmenter, origin));
     }
 
     /// <summary>
@@ -39,6 +36,10 @@ public static class MessageDetector
     {
         var misses = new List<NearMiss>();
         var hits = rules.Engine.Match(text, groupId, segmenter, TextOrigin.Typed, misses);
-        return new Explanation(hits.Count == 0 ? rules.Clean : new Verdict(rules.Version, hits), misses);
+        return new Explanation(VerdictOf(rules, hits), misses);
     }
+
+    // Most messages: one shared verdict per rule set, nothing allocated.
+    private static Verdict VerdictOf(RuleSet rules, IReadOnlyList<RuleHit> hits) =>
+        hits.Count == 0 ? rules.Clean : new Verdict(rules.Version, hits);
 }

@@ -147,7 +147,7 @@ internal static class ScanCommand
     }
 
     /// <summary>A near miss's reason as <c>scan --explain</c> writes it (listed in README, Rules).</summary>
-    internal static string Why(MissReason reason) => reason switch
+    private static string Why(MissReason reason) => reason switch
     {
         MissReason.OtherGroup => "other-group",
         MissReason.InsideAsciiWord => "inside-ascii-word",

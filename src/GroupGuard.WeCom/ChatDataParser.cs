@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GroupGuard.Core;
 
 namespace GroupGuard.WeCom;
 
@@ -37,14 +38,14 @@ internal static class ChatDataParser
                 throw Malformed($"is a JSON {Kind(root)}, not an object");
             }
 
-            if (!root.TryGetProperty("errcode", out var errcode) || !errcode.TryGetInt32(out var code))
+            if (!root.TryGetProperty("errcode", out var errcode) || errcode.ValueKind != JsonValueKind.Number || !errcode.TryGetInt32(out var code))
             {
                 throw Malformed("has no whole-number errcode");
             }
 
             if (code != 0)
             {
-                var errmsg = root.TryGetProperty("errmsg", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() ?? "" : "";
+                var errmsg = root.TryGetProperty("errmsg", out var m) && m.ValueKind == JsonValueKind.String ? ErrMsg(m) : "";
                 if (errmsg.Length > MaxErrMsgChars)
                 {
                     errmsg = errmsg[..MaxErrMsgChars] + "…";
@@ -77,6 +78,19 @@ internal static class ChatDataParser
 
     private static EncryptedRecord Record(JsonElement item, int index)
     {
+        try
+        {
+            return ReadRecord(item, index);
+        }
+        catch (InvalidOperationException ex) when (JsonProblem.Of(ex) is { } reason)
+        {
+            // A string the reader took that is no text (a \ud83d escape alone): refused as every other shape is.
+            throw Malformed(string.Create(CultureInfo.InvariantCulture, $"has a record {index} with {reason}"));
+        }
+    }
+
+    private static EncryptedRecord ReadRecord(JsonElement item, int index)
+    {
         if (item.ValueKind != JsonValueKind.Object)
         {
             throw Malformed(string.Create(CultureInfo.InvariantCulture, $"has a record {index} that is a JSON {Kind(item)}, not an object"));
@@ -94,6 +108,19 @@ internal static class ChatDataParser
             version,
             Text(item, "encrypt_random_key", index),
             Text(item, "encrypt_chat_msg", index));
+    }
+
+    /// <summary>The error's message, or what is wrong with it when it is no text.</summary>
+    private static string ErrMsg(JsonElement value)
+    {
+        try
+        {
+            return value.GetString() ?? "";
+        }
+        catch (InvalidOperationException ex) when (JsonProblem.Of(ex) is { } reason)
+        {
+            return "(" + reason + ")";
+        }
     }
 
     private static string Text(JsonElement item, string name, int index) =>

@@ -68,6 +68,12 @@ internal static class ArchiveMessageReader
         {
             return Unreadable($"record {seq}: not JSON (line {ex.LineNumber}, byte {ex.BytePositionInLine})");
         }
+        catch (InvalidOperationException ex) when (JsonProblem.Of(ex) is { } reason)
+        {
+            // A string the reader took that is no text (a \ud83d escape alone, half an emoji): had it
+            // escaped, the pull would stop at this record and start again at it forever.
+            return Unreadable($"record {seq}: {reason}");
+        }
     }
 
     private static ArchiveRecord Read(JsonElement root, string corpId, long seq, DateTimeOffset now)

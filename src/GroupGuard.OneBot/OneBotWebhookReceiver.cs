@@ -98,6 +98,11 @@ public sealed class OneBotWebhookReceiver
             body = body[3..];
         }
 
+        if (JsonSurrogates.Mended(body) is { } mended)
+        {
+            body = mended; // half an emoji, which would refuse the whole message
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body, ReaderOptions);

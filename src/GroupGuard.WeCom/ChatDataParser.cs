@@ -23,7 +23,7 @@ internal static class ChatDataParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, Options);
+            document = JsonDocument.Parse(JsonSurrogates.Mended(body.Span) ?? body, Options);
         }
         catch (JsonException ex)
         {

@@ -87,6 +87,20 @@ public sealed class ActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bundle_with_half_an_emoji_in_it_is_opened_and_read_with_a_replacement_character()
+    {
+        // A bridge that shortens a string by UTF-16 units writes half an emoji as \ud83d alone.
+        var answer = Samples.Text("forwarded-messages.json").Replace("想要资料的加微信 abc123", "想要资料的加微信 abc123\\ud83d", StringComparison.Ordinal);
+        _milky.Script("get_forwarded_messages", new MilkyAnswer(200, answer));
+        using var client = Client();
+
+        var opened = await client.OpenAsync(Protocol.Milky, "10001", "fwd-1", CancellationToken.None);
+
+        Assert.True(opened.Opened, opened.Error);
+        Assert.Equal(["今天的作业答案整理好了", "想要资料的加微信 abc123\uFFFD", ""], opened.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task A_bundle_the_implementation_cannot_open_is_a_failed_open_with_its_words()
     {
         _milky.Script("get_forwarded_messages", MilkyAnswer.Failed(-1, "forward message expired"));

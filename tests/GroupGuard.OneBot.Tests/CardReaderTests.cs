@@ -61,10 +61,17 @@ public sealed class CardReaderTests
     [InlineData("[1,2,3]")]
     [InlineData("\"just a string\"")]
     [InlineData("{\"meta\":\"not an object\",\"prompt\":42}")]
-    [InlineData("{\"prompt\":\"\\ud800\"}")] // a lone surrogate: no string can hold it
     public void A_card_that_cannot_be_read_is_still_a_card(string? data)
     {
         Assert.Equal(new CardContent("json", null, null, null), CardReader.FromArkJson("json", data));
+    }
+
+    [Fact]
+    public void Half_an_emoji_in_a_card_is_read_as_a_replacement_character_and_the_rest_of_the_card_kept()
+    {
+        const string ark = """{"meta":{"news":{"title":"兼职日结群\ud800","desc":"\udc00推荐群聊","jumpUrl":"https://qm.qq.com/q/abc"}}}""";
+
+        Assert.Equal(new CardContent("json", "兼职日结群\uFFFD", "\uFFFD推荐群聊", "https://qm.qq.com/q/abc"), CardReader.FromArkJson("json", ark));
     }
 
     [Fact]

@@ -126,20 +126,19 @@ public sealed class ArchivePullerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_record_whose_text_is_half_an_emoji_is_skipped_as_unreadable_and_the_next_one_taken()
+    public async Task A_record_whose_text_holds_half_an_emoji_is_read_with_a_replacement_character_and_the_pull_goes_on()
     {
         Add(1, "room-a", "第一条");
-        Add(2, "room-a", "半个表情\\ud83d");
+        Add(2, "room-a", "加微信领券\\ud83d");
         Add(3, "room-a", "第三条");
         var puller = Puller();
         await puller.ResumeAsync(CancellationToken.None);
 
         Assert.Equal(PullOutcome.CaughtUp, await puller.PullOnceAsync(CancellationToken.None));
 
-        Assert.Equal(["m1", "m3"], _sink.Messages.Select(m => m.MessageId));
-        var state = Assert.Single(_status.Sources);
-        Assert.Equal(1, state.Unreadable);
-        Assert.Contains("lone UTF-16 surrogate", state.LastError, StringComparison.Ordinal);
+        Assert.Equal(["m1", "m2", "m3"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal("加微信领券\uFFFD", _sink.Messages[1].Text);
+        Assert.Equal(0, Assert.Single(_status.Sources).Unreadable);
         Assert.Equal(3, _cursors.Positions[Source]);
     }
 

@@ -238,7 +238,8 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
         {
             try
             {
-                using var document = JsonDocument.Parse(body);
+                // Half an emoji in a forwarded bundle's text would otherwise leave the whole bundle unread.
+                using var document = JsonDocument.Parse(JsonSurrogates.Mended(body) ?? body);
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object)
                 {

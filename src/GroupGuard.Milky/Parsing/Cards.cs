@@ -33,7 +33,7 @@ internal static class Cards
         {
             try
             {
-                using var document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = MaxPayloadDepth });
+                using var document = JsonDocument.Parse(JsonSurrogates.Mended(payload), new JsonDocumentOptions { MaxDepth = MaxPayloadDepth });
                 var root = document.RootElement;
                 prompt = MilkyJson.NonEmpty(root, "prompt");
                 if (MilkyJson.Object(root, "meta") is { } meta)

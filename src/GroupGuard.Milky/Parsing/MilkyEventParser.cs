@@ -25,6 +25,11 @@ internal sealed class MilkyEventParser(TimeProvider time)
             body = body[3..];
         }
 
+        if (JsonSurrogates.Mended(body) is { } mended)
+        {
+            body = mended; // half an emoji, which would refuse the whole message
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body, ReaderOptions);

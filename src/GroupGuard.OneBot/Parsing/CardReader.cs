@@ -32,7 +32,7 @@ internal static class CardReader
 
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(JsonSurrogates.Mended(json));
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -93,6 +93,11 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
             body = body[3..];
         }
 
+        if (JsonSurrogates.Mended(body) is { } mended)
+        {
+            body = mended; // half an emoji, which would refuse the whole message
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body, ReaderOptions);

@@ -61,7 +61,8 @@ internal static class ArchiveMessageReader
 
         try
         {
-            using var document = JsonDocument.Parse(plaintext, Json);
+            // Half an emoji (a lone \ud83d escape) is read as �, not left to make the record unreadable.
+            using var document = JsonDocument.Parse(JsonSurrogates.Mended(plaintext), Json);
             return Read(document.RootElement, corpId, seq, now);
         }
         catch (JsonException ex)
@@ -302,7 +303,7 @@ internal static class ArchiveMessageReader
 
         try
         {
-            var document = JsonDocument.Parse(json, Json);
+            var document = JsonDocument.Parse(JsonSurrogates.Mended(json), Json);
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
                 return document;

@@ -88,6 +88,21 @@ public sealed class V11EventTests
     }
 
     [Fact]
+    public void Half_an_emoji_in_the_text_or_inside_a_card_is_read_as_a_replacement_character_not_a_refusal()
+    {
+        // A bridge that shortens strings by UTF-16 units writes half an emoji as \ud83d alone: in the
+        // event (one escape) and inside a card's JSON (an escape written as a string, two).
+        var body = System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/napcat-rich-array.json"))
+            .Replace("看这个，\"", "看这个，\\ud83d\"", StringComparison.Ordinal)
+            .Replace("加群了解\\\",\\\"gamePoints", "加群了解\\\\ud83d\\\",\\\"gamePoints", StringComparison.Ordinal);
+
+        var message = GroupMessage(System.Text.Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(" 看这个，\uFFFD", message.Text);
+        Assert.Equal("【兼职】日结300，手机就能做，加群了解\uFFFD", Assert.Single(message.Cards).Description);
+    }
+
+    [Fact]
     public void At_all_sets_MentionsAll_and_no_user_mention()
     {
         var message = GroupMessage(Samples.Bytes("V11/napcat-at-all.json"));

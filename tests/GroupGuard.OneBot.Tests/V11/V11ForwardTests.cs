@@ -169,6 +169,25 @@ public sealed class V11ForwardTests
     }
 
     [Fact]
+    public async Task A_bundle_with_half_an_emoji_in_it_is_opened_and_read_with_a_replacement_character()
+    {
+        // A bridge that shortens a nickname by UTF-16 units writes half an emoji as \ud83d alone.
+        var answer = System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/llbot-answer-forward-msg.json"))
+            .Replace("群里的聊天记录", "加微信领资料\\ud83d", StringComparison.Ordinal)
+            .Replace("资料分享君", "\\ude00资料分享君", StringComparison.Ordinal);
+        await using var api = FakeOneBotApi.Start();
+        api.Script("get_forward_msg", new FakeAnswer(200, answer));
+        using var client = Create(Options(api));
+
+        var opened = await client.OpenAsync(OneBotV11, "10000", "7559712345678901234", CancellationToken.None);
+
+        Assert.True(opened.Opened, opened.Error);
+        Assert.Equal("加微信领资料\uFFFD", opened.Messages[0].Text);
+        Assert.Equal("\uFFFD资料分享君", opened.Messages[0].SenderName);
+        Assert.Equal(2, opened.Messages.Count);
+    }
+
+    [Fact]
     public async Task A_refusal_is_a_failed_open_with_the_platforms_words_and_v12_cannot_open_at_all()
     {
         await using var api = FakeOneBotApi.Start();

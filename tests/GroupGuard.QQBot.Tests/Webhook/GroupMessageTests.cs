@@ -29,6 +29,19 @@ public sealed class GroupMessageTests
     }
 
     [Fact]
+    public void Half_an_emoji_in_the_content_is_read_as_a_replacement_character_not_a_refusal()
+    {
+        // Written as the escape \ud83d alone, as a sender that cut a string by UTF-16 units would.
+        var body = Payload(d => d["content"] = "加微信 tg2025 私聊\u0001").ToJsonString().Replace("\\u0001", "\\ud83d", StringComparison.Ordinal);
+        var (receiver, _, clock) = Receivers.Create();
+
+        var result = receiver.Deliver(clock, body);
+
+        Assert.Equal(200, result.StatusCode);
+        Assert.Equal("加微信 tg2025 私聊\uFFFD", result.Event!.Message!.Text);
+    }
+
+    [Fact]
     public void A_group_message_carries_the_openids_the_platform_gives()
     {
         var message = Read("group-message-create.json");

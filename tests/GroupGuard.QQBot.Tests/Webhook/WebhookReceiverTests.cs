@@ -204,7 +204,6 @@ public sealed class WebhookReceiverTests
     [InlineData("""{"op":1.5}""", "'op'")]
     [InlineData("""{"op":0,"d":{}}""", "field 't'")]
     [InlineData("""{"op":0,"t":"GROUP_MESSAGE_CREATE"}""", "missing field 'd'")]
-    [InlineData("""{"op":0,"t":"GROUP_MESSAGE_CREATE","d":{"author":{"member_openid":"\ud800"},"id":"m","group_openid":"g","timestamp":"2025-11-26T17:59:00+08:00"}}""", "surrogate")]
     public void Broken_payloads_are_400_with_the_reason(string body, string reason)
     {
         var (receiver, _, clock) = Receivers.Create();

@@ -55,6 +55,39 @@ public sealed class ShippedPacksTests
         Assert.True(removed >= lines.Count / 2, $"only {removed} of {lines.Count} spam lines hit a rule that removes the message");
     }
 
+    public static TheoryData<string> Separators => new() { " ", "*", "-", "·", "、", "❤", "★", "😀", "\uFFFD", "  ", " ~ " };
+
+    [Theory]
+    [MemberData(nameof(Separators))]
+    public void A_contact_id_is_removed_whatever_is_put_between_its_words(string between)
+    {
+        string Spread(string word) => string.Join(between, word.EnumerateRunes().Select(r => r.ToString()));
+        var lines = new[]
+        {
+            $"{Spread("加微信")}：shop_888 领取资料",
+            $"{Spread("加薇信")} abc123",
+            $"{Spread("添加")}{between}{Spread("微信")}号{between}kefu2025",
+            $"加{between}Q{between}：{between}12345678",
+            $"有事{Spread("联系")}我的{Spread("扣扣")}{between}2761495321",
+            $"{Spread("私聊")}{between}V{between}x_y_z_9",
+        };
+
+        var missed = lines.Where(line => !Detect(line).Hits.Any(h => h.Rule.Id == "ads.contact-id" && h.Rule.Action == ModerationAction.Recall)).ToList();
+
+        Assert.Empty(missed);
+    }
+
+    [Theory]
+    [InlineData("我加了微信，一会儿聊")]
+    [InlineData("添加微信好友的方法：打开微信，点右上角的加号")]
+    [InlineData("找我 ❤ 微信上说吧")]
+    [InlineData("联系方式：见群公告")]
+    [InlineData("加 Q 群的同学请看置顶")]
+    public void Talk_about_adding_a_contact_without_an_id_is_not_removed(string line)
+    {
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id == "ads.contact-id");
+    }
+
     [Fact]
     public void Promotion_is_caught_by_the_promo_pack_in_shadow_mode()
     {

@@ -78,6 +78,18 @@ public sealed class ShippedPacksTests
     }
 
     [Theory]
+    [InlineData("出❤售冰❤毒 货到付款", "contraband.drugs")]
+    [InlineData("出 售 仿 真 枪 包邮", "contraband.weapons")]
+    [InlineData("百❤家❤乐 真❤人❤娱❤乐 上分", "gambling.offer")]
+    [InlineData("网★贷秒★批，联系客服v★x：loan_888", "fraud.loan")]
+    [InlineData("刷·单日结，加我微·信", "fraud.brushing")]
+    [InlineData("约😀炮 加😀微😀信", "porn.offer")]
+    public void Every_packs_regex_reads_through_symbols_put_inside_its_words(string line, string rule)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
+    }
+
+    [Theory]
     [InlineData("我加了微信，一会儿聊")]
     [InlineData("添加微信好友的方法：打开微信，点右上角的加号")]
     [InlineData("找我 ❤ 微信上说吧")]

@@ -452,6 +452,17 @@ internal sealed class DetectionEngine
                 seen = _triggers.Find(light.Text, _triggers.All);
             }
 
+            if (!walked)
+            {
+                // Literals split by interference (冰❤毒), which the one walk finds across it as it
+                // finds terms, are looked for where the regexes will read them too: the compact text.
+                light ??= _folder.FoldLight(text);
+                if (_folder.Compact(light) is { } compact)
+                {
+                    seen |= _triggers.Find(compact.Text, _triggers.All);
+                }
+            }
+
             if (!mayMatch && !_someAlwaysRun && !AnyTriggered(seen))
             {
                 return [];
@@ -1360,6 +1371,10 @@ internal sealed class DetectionEngine
     /// </summary>
     private void MatchRegexes(string text, LightText? light, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, List<NearMiss>? misses)
     {
+        // The light fold without the interference inside and between words, made at the first
+        // regex that does not match the light fold itself; null when there is none to leave out.
+        CompactText? compact = null;
+        var compacted = false;
         for (var k = 0; k < _regexRules.Length; k++)
         {
             var r = _regexRules[k];
@@ -1370,25 +1385,54 @@ internal sealed class DetectionEngine
             }
 
             light ??= _folder.FoldLight(text);
-            var map = light.Map;
-            foreach (var m in rule.Regex!.EnumerateMatches(light.Text))
+            if (FirstRegexHit(text, r, light.Text, light.Map, null, allows, hits, misses) || rule.Interference == Interference.Keep)
             {
-                if (m.Length == 0)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var start = map[m.Index];
-                var end = map[m.Index + m.Length];
-                if (!allows.Covers(r, start, end))
-                {
-                    hits.Add(new RuleHit(rule, text[start..end], start, end - start));
-                    break;
-                }
+            // 出❤售冰❤毒 and 加 微 信 are words with something put inside: read again without it,
+            // as terms are read. What the pattern itself needs of punctuation (：, ://, \s) it found
+            // in the light fold, where all of it is.
+            if (!compacted)
+            {
+                compact = _folder.Compact(light);
+                compacted = true;
+            }
 
-                misses?.Add(new NearMiss(rule, text[start..end], start, end - start, MissReason.Allowed));
+            if (compact is not null)
+            {
+                FirstRegexHit(text, r, compact.Text, compact.Start, compact.End, allows, hits, misses);
             }
         }
+    }
+
+    /// <summary>
+    /// Adds the first match of rule <paramref name="r"/>'s regex in <paramref name="view"/> that no
+    /// allow phrase covers; true when it did. A character of the view spans the original text from
+    /// <paramref name="starts"/> to <paramref name="ends"/> (without ends: to the next one's start).
+    /// </summary>
+    private bool FirstRegexHit(string text, int r, ReadOnlySpan<char> view, int[] starts, int[]? ends, AllowSpans allows, List<RuleHit> hits, List<NearMiss>? misses)
+    {
+        var rule = _rules[r];
+        foreach (var m in rule.Regex!.EnumerateMatches(view))
+        {
+            if (m.Length == 0)
+            {
+                continue;
+            }
+
+            var start = starts[m.Index];
+            var end = ends is null ? starts[m.Index + m.Length] : ends[m.Index + m.Length - 1];
+            if (!allows.Covers(r, start, end))
+            {
+                hits.Add(new RuleHit(rule, text[start..end], start, end - start));
+                return true;
+            }
+
+            misses?.Add(new NearMiss(rule, text[start..end], start, end - start, MissReason.Allowed));
+        }
+
+        return false;
     }
 
     private void MatchDetectors(string text, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin, List<NearMiss>? misses)

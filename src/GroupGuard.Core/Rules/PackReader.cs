@@ -22,7 +22,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
     [
         "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "target", "target_scope", "regex", "detector",
         "allow_domains", "deny_domains", "kinds", "severity", "action", "mute_minutes", "mode", "category",
-        "flood", "repeat", "mention_all", "warning", "newcomer_hours",
+        "flood", "repeat", "mention_all", "warning", "newcomer_hours", "interference",
     ];
 
     private static readonly HashSet<string> StreamKeys = ["flood", "repeat", "mention_all"];
@@ -241,6 +241,12 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             Error(Line(scopeNode.Start), $"rule '{id}': 'target_scope' needs 'target: person' or 'target: group'");
         }
 
+        var interference = Enum(map, "interference", Interference.Skip);
+        if (map.TryGetValue("interference", out var interferenceNode) && regex is null && pattern is null)
+        {
+            Error(Line(interferenceNode.Start), $"rule '{id}': 'interference' applies to a regex; this rule has none");
+        }
+
         return defaults with
         {
             Id = id,
@@ -257,6 +263,7 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             Target = target,
             TargetScope = scope,
             Regex = regex,
+            Interference = interference,
             DetectorName = detector?.Name ?? detectorName,
             Detector = detector,
             Stream = streamRule,

@@ -45,6 +45,19 @@ public enum TargetScope
     Message,
 }
 
+/// <summary>
+/// What a regex rule does with the interference in a message (<c>interference:</c>): <c>skip</c> (the
+/// default) reads the message a second time without the spaces, symbols, emoji and punctuation
+/// other than clause breaks put inside and between words, where the first reading finds nothing,
+/// as terms are read (出❤售冰❤毒); <c>keep</c> reads it only as written, for a pattern whose spaces
+/// or symbols are what it means.
+/// </summary>
+public enum Interference
+{
+    Skip,
+    Keep,
+}
+
 /// <summary>One rule, with its pack's defaults already applied where it does not override them.</summary>
 public sealed record Rule
 {
@@ -78,6 +91,9 @@ public sealed record Rule
     public TargetScope TargetScope { get; init; }
 
     public Regex? Regex { get; init; }
+
+    /// <summary>Whether a regex also reads the message without interference (<c>interference:</c>).</summary>
+    public Interference Interference { get; init; }
 
     /// <summary>The built-in detector's name (<c>cn_id_card</c>, …) when the rule uses one.</summary>
     public string? DetectorName { get; init; }

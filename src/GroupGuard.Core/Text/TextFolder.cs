@@ -93,6 +93,40 @@ internal sealed class LightText
 }
 
 /// <summary>
+/// The light fold without the interference a spammer puts inside and between words (spaces,
+/// symbols, emoji, punctuation other than clause breaks): the second text a regex rule reads, so
+/// that 出❤售冰❤毒 is 出售冰毒 to it as to a term. Clause breaks (，。！？；：、 and line breaks) stay,
+/// as they do for terms. Each character keeps the offsets of the original text it spans.
+/// </summary>
+internal sealed class CompactText
+{
+    public char[] Chars = new char[256];
+    public int[] Start = new int[256];
+    public int[] End = new int[256];
+    public int Count;
+
+    public ReadOnlySpan<char> Text => Chars.AsSpan(0, Count);
+
+    public void Reset(int capacity)
+    {
+        Count = 0;
+        if (Chars.Length < capacity)
+        {
+            Chars = new char[capacity];
+            Start = new int[capacity];
+            End = new int[capacity];
+        }
+    }
+
+    public void Add(char c, int start, int end)
+    {
+        Chars[Count] = c;
+        Start[Count] = start;
+        End[Count++] = end;
+    }
+}
+
+/// <summary>
 /// Folds text for matching, the same way for rule terms and for messages: NFKC, lower case,
 /// traditional → simplified, the rule set's variants (薇 → 微; a lone v between hanzi → 微),
 /// zero-width characters dropped, interference (spaces, punctuation, symbols, emoji) left out with
@@ -343,6 +377,64 @@ internal sealed class TextFolder
 
     [ThreadStatic]
     private static LightText? t_light;
+
+    [ThreadStatic]
+    private static CompactText? t_compact;
+
+    /// <summary>
+    /// <paramref name="light"/> without its interference other than clause breaks (see
+    /// <see cref="CompactText"/>), or null when it has none to leave out. Written into this
+    /// thread's buffer: read it before the next call.
+    /// </summary>
+    public CompactText? Compact(LightText light)
+    {
+        var chars = light.Text;
+        var map = light.Map;
+        CompactText? compact = null;
+        for (var k = 0; k < chars.Length; k++)
+        {
+            var c = chars[k];
+            int width;
+            bool keep;
+            if (char.IsSurrogate(c))
+            {
+                // An emoji (or any pair that is interference) goes whole; half of one goes too.
+                width = char.IsHighSurrogate(c) && k + 1 < chars.Length && char.IsLowSurrogate(chars[k + 1]) ? 2 : 1;
+                keep = width == 2 && !CharTables.IsInterference(char.ConvertToUtf32(c, chars[k + 1]));
+            }
+            else
+            {
+                width = 1;
+                var flags = CharTables.Flags(_table[c]);
+                keep = (flags & CharFlags.KindMask) != CharFlags.Skip || (flags & CharFlags.Clause) != 0;
+            }
+
+            if (keep)
+            {
+                if (compact is not null)
+                {
+                    for (var w = 0; w < width; w++)
+                    {
+                        compact.Add(chars[k + w], map[k + w], map[k + w + 1]);
+                    }
+                }
+            }
+            else if (compact is null)
+            {
+                // The first character left out: copy what came before it.
+                compact = t_compact ??= new CompactText();
+                compact.Reset(chars.Length);
+                for (var j = 0; j < k; j++)
+                {
+                    compact.Add(chars[j], map[j], map[j + 1]);
+                }
+            }
+
+            k += width - 1;
+        }
+
+        return compact;
+    }
 
     private static void Emit(FoldedText into, char folded, CharFlags flags, int start, int end, ref int gap, ref Break clause, ref bool mention)
     {

@@ -177,6 +177,8 @@ public sealed class RuleLoaderTests
     [InlineData("  - id: x.new\n    terms: [加微信]\n    newcomer_hours: 8761\n", 5, "'newcomer_hours' is '8761'")]
     [InlineData("  - id: x.new\n    terms: [加微信]\n    newcomer_hours: 1.5\n", 5, "'newcomer_hours' is '1.5'")]
     [InlineData("  - id: x.new\n    terms: [加微信]\n    newcomer_hours: soon\n", 5, "'newcomer_hours' is 'soon'")]
+    [InlineData("  - id: x.int\n    terms: [加微信]\n    interference: keep\n", 5, "'interference' applies to a regex")]
+    [InlineData("  - id: x.int\n    regex: 'ab'\n    interference: drop\n", 5, "'interference' is 'drop', expected skip | keep")]
     public void Rule_mistakes_are_reported_on_their_line(string rule, int line, string message)
     {
         using var dir = new TempFolder();

@@ -1,0 +1,76 @@
+using GroupGuard.Core.Detection;
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Tests.Detection;
+
+/// <summary>
+/// A regex rule reads a message as written and, where that finds nothing, again without the spaces,
+/// symbols, emoji and punctuation put inside and between words (clause breaks stay), as terms are
+/// read; `interference: keep` reads it as written only.
+/// </summary>
+public sealed class RegexInterferenceTests
+{
+    private static readonly RuleSet Rules = MessageDetectorTests.Load(
+        """
+        pack: test
+        category: contraband
+        action: recall
+        rules:
+          - id: t.drugs
+            regex: '(出售|有货)[^\n]{0,4}?冰毒'
+          - id: t.contact
+            regex: '加(微信|q)[:：]?[a-z][a-z0-9_]{5,19}'
+          - id: t.literal
+            regex: '百家乐'
+            interference: keep
+          - id: t.site
+            regex: 'https?://[^\s]*\.(xyz|top)'
+        """);
+
+    private static Verdict Detect(string text) => MessageDetector.Detect(Rules, text, "1", null);
+
+    [Theory]
+    [InlineData("出❤售冰❤毒", "出❤售冰❤毒")]
+    [InlineData("有 货 冰 毒 私聊", "有 货 冰 毒")]
+    [InlineData("出售😀冰😀毒", "出售😀冰😀毒")]
+    [InlineData("出.售.冰.毒", "出.售.冰.毒")]
+    [InlineData("出*售—冰~毒", "出*售—冰~毒")]
+    [InlineData("有货：冰★毒", "有货：冰★毒")] // the colon is a clause break and stays; the pattern allows it
+    [InlineData("①出❤售冰❤毒", "出❤售冰❤毒")] // ① sends the message the slow way to its literals
+    [InlineData("加❤微❤信：shop_888 领券", "加❤微❤信：shop_888")]
+    [InlineData("加 Q abc_123", "加 Q abc_123")]
+    public void Inserted_interference_is_read_through_and_the_hit_spans_the_text_as_written(string text, string matched)
+    {
+        var hit = Assert.Single(Detect(text).Hits);
+
+        Assert.Equal(matched, hit.Matched);
+        Assert.Equal(matched, text.Substring(hit.Start, hit.Length));
+    }
+
+    [Theory]
+    [InlineData("冰，毒 出售")]
+    [InlineData("出售冰\n毒")] // a line break ends the clause: no stitching across it
+    [InlineData("出售冰。毒")]
+    [InlineData("加微，信abc123")]
+    public void Clause_breaks_are_not_read_through(string text)
+    {
+        Assert.False(Detect(text).Flagged);
+    }
+
+    [Fact]
+    public void A_rule_that_keeps_interference_reads_the_message_as_written_only()
+    {
+        Assert.True(Detect("百家乐 上分").Flagged);
+        Assert.False(Detect("百❤家❤乐 上分").Flagged);
+        Assert.Equal(Interference.Keep, Rules.Rules.Single(r => r.Id == "t.literal").Interference);
+        Assert.Equal(Interference.Skip, Rules.Rules.Single(r => r.Id == "t.drugs").Interference);
+    }
+
+    [Fact]
+    public void A_pattern_that_needs_punctuation_still_finds_it_as_written()
+    {
+        var hit = Assert.Single(Detect("看这里 http://a.b.xyz 有惊喜").Hits);
+
+        Assert.Equal("http://a.b.xyz", hit.Matched);
+    }
+}

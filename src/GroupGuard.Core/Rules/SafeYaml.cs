@@ -30,12 +30,14 @@ internal static class SafeYaml
         var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
         var open = new List<Collection>();
         long aliased = 0;
+        var last = Mark.Empty;
         try
         {
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
                 var at = current.Start;
+                last = at;
                 switch (current)
                 {
                     case DocumentStart:
@@ -100,6 +102,13 @@ internal static class SafeYaml
         catch (YamlException)
         {
             return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way on some broken flow lists (`[bad.` and a new
+            // list item on the next line) instead of with a YamlException: a syntax error all the
+            // same, placed at the last thing it read.
+            return (last, "YAML syntax: the parser could not read on from here; look for an unclosed [ or { or a quote");
         }
 
         return null;

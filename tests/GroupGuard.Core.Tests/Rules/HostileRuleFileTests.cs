@@ -27,6 +27,130 @@ public sealed class HostileRuleFileTests
         Assert.Equal("YAML nested deeper than 64 levels", error.Message);
     }
 
+    [Theory]
+    [InlineData("    deny_domains: [bad.\n  - id: x.t\n    terms: [代理]\n")]
+    [InlineData("    deny_domains: [bad.example\n  - id: x.t\n")]
+    public void An_unclosed_list_before_the_next_rule_is_a_syntax_error_near_its_line(string tail)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.url\n    detector: url\n" + tail);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.EndsWith("x.yaml", error.Path, StringComparison.Ordinal);
+        Assert.InRange(error.Line, 5, 6);
+        Assert.StartsWith("YAML syntax", error.Message, StringComparison.Ordinal);
+    }
+
+    private const string Pack = """
+        # a pack with one rule of each kind
+        pack: fuzz
+        name: 测试
+        category: ads
+        severity: medium
+        action: recall
+        mute_minutes: 10
+        mode: enforce
+        groups: ["*", "!123"]
+        rules:
+          - id: fuzz.terms
+            terms: [加微信, 兼职刷单, 傻逼]
+            match: auto
+            pinyin: true
+            unless: [微信支付]
+            unless_preceded_by: [不]
+            target: person
+            target_scope: sentence
+          - id: fuzz.regex
+            regex: '(加|\+)\s*(微信|vx)[:：]?[a-z][a-z0-9_]{5,19}'
+            interference: skip
+            warning: "请勿发广告"
+          - id: fuzz.url
+            detector: url
+            deny_domains: [bad.example]
+          - id: fuzz.qr
+            detector: qr
+            kinds: [wechat_group]
+          - id: fuzz.flood
+            flood: { messages: 5, seconds: 10 }
+            action: mute
+          - id: fuzz.new
+            terms: [代理]
+            newcomer_hours: 24
+        """;
+
+    private static readonly int Variants = int.TryParse(Environment.GetEnvironmentVariable("GG_FUZZ_VARIANTS"), out var n) ? n : 150;
+
+    [Fact]
+    public void Every_variant_of_a_pack_loads_or_is_refused_with_errors_on_its_lines()
+    {
+        var random = new Random(20261205);
+        var lines = Pack.Split('\n');
+        string[] pieces = ["[", "]", "{", "}", ":", "- ", "'", "\"", "&a ", "*a", "!!str ", "|", ">", "#", "\t", "  ", "\\", "(", ")", "?", "~", "null", "-1", "1e9", "\u0000", "傻", "\uFEFF", "%"];
+        int loaded = 0, refused = 0;
+        using var dir = new TempFolder();
+        for (var variant = 0; variant < Variants; variant++)
+        {
+            var mutated = lines.ToList();
+            for (var times = random.Next(1, 4); times > 0; times--)
+            {
+                var at = random.Next(mutated.Count);
+                switch (random.Next(5))
+                {
+                    case 0:
+                        mutated.RemoveAt(at);
+                        break;
+                    case 1:
+                        mutated.Insert(at, mutated[random.Next(mutated.Count)]);
+                        break;
+                    case 2:
+                        var line = mutated[at];
+                        var col = random.Next(line.Length + 1);
+                        mutated[at] = line[..col] + pieces[random.Next(pieces.Length)] + line[col..];
+                        break;
+                    case 3:
+                        mutated[at] = mutated[at].TrimStart();
+                        break;
+                    default:
+                        var text = mutated[at];
+                        mutated[at] = text.Length == 0 ? text : text[..random.Next(text.Length)];
+                        break;
+                }
+            }
+
+            var yaml = string.Join('\n', mutated);
+            dir.Write("fuzz.yaml", yaml);
+            RuleLoadResult result;
+            try
+            {
+                result = RuleLoader.Load(dir.Path);
+            }
+            catch (Exception ex)
+            {
+                Assert.Fail($"variant {variant} threw {ex}\n{yaml}");
+                return;
+            }
+
+            if (result.Succeeded)
+            {
+                loaded++;
+                Assert.NotNull(result.RuleSet);
+            }
+            else
+            {
+                refused++;
+                Assert.All(result.Errors, error =>
+                {
+                    Assert.False(string.IsNullOrWhiteSpace(error.Message), $"variant {variant}: an error without words");
+                    Assert.True(error.Line >= 0, $"variant {variant}: line {error.Line}");
+                });
+            }
+        }
+
+        Assert.True(loaded > 0 && refused > 0, $"{loaded} loaded, {refused} refused");
+    }
+
     [Fact]
     public void Nesting_within_the_limit_still_loads()
     {

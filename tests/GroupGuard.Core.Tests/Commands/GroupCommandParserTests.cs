@@ -196,4 +196,41 @@ public sealed class GroupCommandParserTests
         Assert.Equal("-2147001234", command.ReplyTo);
         Assert.Empty(command.Users);
     }
+    [Fact]
+    public void Any_text_a_member_types_is_read_as_a_command_with_its_answer_or_as_no_command_never_an_exception()
+    {
+        string[] pieces = ["/gg", "／ｇｇ", "/GG", " ", "　", "\n", "状态", "帮助", "误判", "解禁", "放行", "试运行", "检查", "开", "关", "on", "off",
+            "@", "#", "!", "！！", "加微信", "\uD800", "\uDC00", "😀", "\u200B", "\0", "1", "-1", "99999999999999999999", new string('广', 60), new string('字', 600), "\t"];
+        var random = new Random(20261205);
+        int commands = 0, none = 0;
+        for (var variant = 0; variant < 3000; variant++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 8)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var mentions = Enumerable.Range(0, random.Next(0, 4)).Select(_ => random.Next(3) switch { 0 => Bot, 1 => "", _ => random.Next(100).ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList();
+            var replyTo = random.Next(2) == 0 ? null : "m" + variant;
+            GroupCommand? command;
+            try
+            {
+                command = Parse(text, mentions, replyTo);
+            }
+            catch (Exception ex)
+            {
+                Assert.Fail($"variant {variant} threw {ex}\ntext: {text}");
+                return;
+            }
+
+            if (command is null)
+            {
+                none++;
+                continue;
+            }
+
+            commands++;
+            Assert.False(string.IsNullOrWhiteSpace(command.Name), $"variant {variant}: a command without a name");
+            Assert.DoesNotContain(Bot, command.Users);
+            Assert.True(command.Problem is null || command.Problem.Length < 300, $"variant {variant}: a problem of {command.Problem?.Length} characters");
+        }
+
+        Assert.True(commands > 0 && none > 0, $"{commands} commands, {none} not commands");
+    }
 }

@@ -391,22 +391,47 @@ internal sealed class TextFolder
         var chars = light.Text;
         var map = light.Map;
         CompactText? compact = null;
+
+        // Interference since the last character that is none, counted as the fast pass counts it
+        // (clause breaks too, an emoji once): past DetectionEngine.MaxGap a term does not join
+        // across it, so neither does the compact text, which writes a line break there instead.
+        var gap = 0;
+        var gapStart = 0;
         for (var k = 0; k < chars.Length; k++)
         {
             var c = chars[k];
             int width;
-            bool keep;
+            bool interference, keep;
             if (char.IsSurrogate(c))
             {
                 // An emoji (or any pair that is interference) goes whole; half of one goes too.
                 width = char.IsHighSurrogate(c) && k + 1 < chars.Length && char.IsLowSurrogate(chars[k + 1]) ? 2 : 1;
-                keep = width == 2 && !CharTables.IsInterference(char.ConvertToUtf32(c, chars[k + 1]));
+                interference = width == 1 || CharTables.IsInterference(char.ConvertToUtf32(c, chars[k + 1]));
+                keep = !interference;
             }
             else
             {
                 width = 1;
                 var flags = CharTables.Flags(_table[c]);
-                keep = (flags & CharFlags.KindMask) != CharFlags.Skip || (flags & CharFlags.Clause) != 0;
+                interference = (flags & CharFlags.KindMask) == CharFlags.Skip;
+                keep = !interference || (flags & CharFlags.Clause) != 0;
+            }
+
+            if (interference)
+            {
+                if (gap++ == 0)
+                {
+                    gapStart = map[k];
+                }
+            }
+            else
+            {
+                if (gap > Detection.DetectionEngine.MaxGap && compact is not null)
+                {
+                    compact.Add('\n', gapStart, gapStart);
+                }
+
+                gap = 0;
             }
 
             if (keep)

@@ -58,6 +58,15 @@ public sealed class RegexInterferenceTests
     }
 
     [Fact]
+    public void More_interference_than_a_term_may_skip_is_not_read_through()
+    {
+        Assert.True(Detect("出售" + new string('*', DetectionEngine.MaxGap) + "冰毒").Flagged);
+        Assert.False(Detect("出售" + new string('*', DetectionEngine.MaxGap + 1) + "冰毒").Flagged);
+        Assert.True(Detect("有货冰" + string.Concat(Enumerable.Repeat("😀", DetectionEngine.MaxGap)) + "毒").Flagged); // an emoji counts once
+        Assert.False(Detect("有货冰" + string.Concat(Enumerable.Repeat("😀", DetectionEngine.MaxGap + 1)) + "毒").Flagged);
+    }
+
+    [Fact]
     public void A_rule_that_keeps_interference_reads_the_message_as_written_only()
     {
         Assert.True(Detect("百家乐 上分").Flagged);

@@ -33,6 +33,7 @@ internal sealed class DetectionEngine
     // detector needs (null: no parts, it always runs). A rule or part that needs none always runs.
     private readonly Triggers? _triggers;
     private readonly ushort[]? _triggerSymbols;
+    private readonly ushort[]? _compactTriggerSymbols;
     private readonly ulong[] _regexNeeds;
     private readonly ulong[]?[] _partNeeds;
     private readonly bool _someAlwaysRun;
@@ -162,6 +163,7 @@ internal sealed class DetectionEngine
         var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!)).Concat(parts.SelectMany(p => p)).ToList();
         _triggers = triggers ? Triggers.Build(required) : null;
         _triggerSymbols = _triggers?.RawSymbols(_folder.Table);
+        _compactTriggerSymbols = _triggers?.RawSymbols(_folder.Table, compact: true);
 
         // The literals join the terms in one automaton, with no entries of their own (the full pass
         // passes over them): the fast pass then finds both in one walk (FastPass). Interference the
@@ -455,11 +457,19 @@ internal sealed class DetectionEngine
             if (!walked)
             {
                 // Literals split by interference (冰❤毒), which the one walk finds across it as it
-                // finds terms, are looked for where the regexes will read them too: the compact text.
-                light ??= _folder.FoldLight(text);
-                if (_folder.Compact(light) is { } compact)
+                // finds terms, are looked for where the regexes will read them too: the compact text,
+                // straight from the message where a table can tell it.
+                if (_triggers.TryFindInRaw(text, _compactTriggerSymbols!, _triggers.All, out var joined))
                 {
-                    seen |= _triggers.Find(compact.Text, _triggers.All);
+                    seen |= joined;
+                }
+                else
+                {
+                    light ??= _folder.FoldLight(text);
+                    if (_folder.Compact(light) is { } compact)
+                    {
+                        seen |= _triggers.Find(compact.Text, _triggers.All);
+                    }
                 }
             }
 

@@ -218,14 +218,22 @@ internal sealed class Triggers
     /// the light fold writes for it (<paramref name="foldTable"/>, <see cref="Text.TextFolder.Table"/>):
     /// its one folded character, <see cref="Dropped"/> when it writes nothing, or
     /// <see cref="NeedsLightFold"/> when only the light fold itself can tell (emoji, rare letters).
+    /// With <paramref name="compact"/>, the table of the compact text a regex reads second
+    /// (<see cref="Text.TextFolder.Compact"/>): interference other than clause breaks is
+    /// <see cref="Dropped"/>, and so is every surrogate, emoji or not, which can only find more.
     /// </summary>
-    public ushort[] RawSymbols(uint[] foldTable)
+    public ushort[] RawSymbols(uint[] foldTable, bool compact = false)
     {
         var symbols = new ushort[foldTable.Length];
         for (var c = 0; c < foldTable.Length; c++)
         {
             var entry = foldTable[c];
             var flags = Text.CharTables.Flags(entry);
+            if (compact && (char.IsSurrogate((char)c) || LeftOutOfCompact(foldTable, entry)))
+            {
+                symbols[c] = Dropped;
+                continue;
+            }
 
             // The automaton gives out at most 65,534 symbols: a character of the last one would take
             // the light fold, which is still right.
@@ -239,6 +247,22 @@ internal sealed class Triggers
         }
 
         return symbols;
+    }
+
+    /// <summary>
+    /// Whether the compact text leaves out what the light fold writes for a unit of this entry:
+    /// decided, as <see cref="Text.TextFolder.Compact"/> decides it, by the written character
+    /// (① is interference the light fold writes 1, which stays).
+    /// </summary>
+    private static bool LeftOutOfCompact(uint[] foldTable, uint entry)
+    {
+        if ((Text.CharTables.Flags(entry) & Text.CharFlags.KindMask) != Text.CharFlags.Skip)
+        {
+            return false;
+        }
+
+        var written = Text.CharTables.Flags(foldTable[Text.CharTables.FoldedChar(entry)]);
+        return (written & Text.CharFlags.KindMask) == Text.CharFlags.Skip && (written & Text.CharFlags.Clause) == 0;
     }
 
     /// <summary>In <see cref="RawSymbols"/>: the light fold writes nothing for this unit.</summary>

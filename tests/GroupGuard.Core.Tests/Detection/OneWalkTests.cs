@@ -44,12 +44,13 @@ public sealed class OneWalkTests
     // Pieces that each bend the two folds apart: interference that is a literal (+, full-width ＋),
     // interference inside literals (:, /, .) and before them (/人), digits the fold writes otherwise (① written 1, ٣ an
     // Arabic-Indic digit, ５ full width), doubled hanzi, case and full-width letters, a letter that
-    // stands for a hanzi beside hanzi (v), zero-width and variation marks, an emoji, long gaps.
+    // stands for a hanzi beside hanzi (v), zero-width and variation marks, an emoji, long gaps,
+    // and symbols a regex reads through in the compact text (❤ · … *).
     private static readonly string[] Pieces =
     [
         "+", "＋", ":", "：", "/", "／", ".", " ", "http", "s", "line", "LINE", "vx", "ＶＸ", "v", "微", "薇", "信", "加",
         "1", "3", "8", "０", "５", "①", "٣", "前", "名", "元", "个", "人", "扣", "时", "彩", "\u200B", "\uFE0F", "😀",
-        "        ", "，", "abc", "的",
+        "        ", "，", "abc", "的", "❤", "·", "…", "*",
     ];
 
     [Fact]

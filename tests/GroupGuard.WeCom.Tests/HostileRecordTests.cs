@@ -16,7 +16,7 @@ public sealed class HostileRecordTests
 {
     private const string Corp = "ww1234567890abcdef";
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_764_662_460_000);
-    private static readonly int Variants = int.TryParse(Environment.GetEnvironmentVariable("GG_FUZZ_VARIANTS"), out var n) ? n : 150;
+    private static readonly int Variants = HostileVariants.Count;
 
     public static TheoryData<string> SampleNames()
     {

@@ -29,6 +29,11 @@ internal static class GroupGuardApp
     public static async Task<int> RunServiceAsync(IReadOnlyList<string> settings)
     {
         var app = BuildWebApplication([.. settings]);
+
+        // Settings are checked before the host starts, so that a wrong one is reported once, by its
+        // key (StartupErrors), rather than first in the host's "Hosting failed to start" line with
+        // a stack trace.
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
         await app.RunAsync();
         return 0;
     }

@@ -61,6 +61,10 @@ public sealed class StartupAndHealthTests
         Assert.Equal(1, outcome.ExitCode);
         Assert.Contains(key, outcome.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", outcome.Error, StringComparison.Ordinal); // a message, not a stack trace
+
+        // Said once: settings are checked before the host starts, whose own failure line carries the stack trace.
+        Assert.DoesNotContain("Hosting failed to start", outcome.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Output, StringComparison.Ordinal);
     }
 
     [Fact]

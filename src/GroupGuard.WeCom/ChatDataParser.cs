@@ -84,7 +84,8 @@ internal static class ChatDataParser
         }
         catch (InvalidOperationException ex) when (JsonProblem.Of(ex) is { } reason)
         {
-            // A string the reader took that is no text (a \ud83d escape alone): refused as every other shape is.
+            // A string the reader took that is no text (bytes that are not UTF-8; half emoji are
+            // mended before parsing): refused as every other shape is.
             throw Malformed(string.Create(CultureInfo.InvariantCulture, $"has a record {index} with {reason}"));
         }
     }

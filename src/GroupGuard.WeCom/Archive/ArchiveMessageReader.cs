@@ -71,8 +71,9 @@ internal static class ArchiveMessageReader
         }
         catch (InvalidOperationException ex) when (JsonProblem.Of(ex) is { } reason)
         {
-            // A string the reader took that is no text (a \ud83d escape alone, half an emoji): had it
-            // escaped, the pull would stop at this record and start again at it forever.
+            // A string the reader took that is no text (half emoji are mended above; this is the
+            // guard for anything else): had it escaped, the pull would stop at this record and start
+            // again at it forever.
             return Unreadable($"record {seq}: {reason}");
         }
     }

@@ -448,24 +448,21 @@ internal sealed class DetectionEngine
         {
             // Where the fast pass stopped early: straight from the text through a table; the light
             // fold is written out only when a character needs it, or later for the regexes that run.
-            if (!walked && !_triggers.TryFindInRaw(text, _triggerSymbols!, _triggers.All, out seen))
-            {
-                light = _folder.FoldLight(text);
-                seen = _triggers.Find(light.Text, _triggers.All);
-            }
-
+            // Literals split by interference (冰❤毒), which the one walk finds across it as it finds
+            // terms, are looked for where the regexes will read them too: the compact text.
             if (!walked)
             {
-                // Literals split by interference (冰❤毒), which the one walk finds across it as it
-                // finds terms, are looked for where the regexes will read them too: the compact text,
-                // straight from the message where a table can tell it.
-                if (_triggers.TryFindInRaw(text, _compactTriggerSymbols!, _triggers.All, out var joined))
+                if (_triggers.TryFindInRaw(text, _triggerSymbols!, _triggers.All, out seen))
                 {
+                    // The compact table only writes more units as nothing, so it reads the message
+                    // wherever the light one does.
+                    _triggers.TryFindInRaw(text, _compactTriggerSymbols!, _triggers.All, out var joined);
                     seen |= joined;
                 }
                 else
                 {
-                    light ??= _folder.FoldLight(text);
+                    light = _folder.FoldLight(text);
+                    seen = _triggers.Find(light.Text, _triggers.All);
                     if (_folder.Compact(light) is { } compact)
                     {
                         seen |= _triggers.Find(compact.Text, _triggers.All);
@@ -1383,7 +1380,7 @@ internal sealed class DetectionEngine
     {
         // The light fold without the interference inside and between words, made at the first
         // regex that does not match the light fold itself; null when there is none to leave out.
-        CompactText? compact = null;
+        LightText? compact = null;
         var compacted = false;
         for (var k = 0; k < _regexRules.Length; k++)
         {
@@ -1395,7 +1392,7 @@ internal sealed class DetectionEngine
             }
 
             light ??= _folder.FoldLight(text);
-            if (FirstRegexHit(text, r, light.Text, light.Map, null, allows, hits, misses) || rule.Interference == Interference.Keep)
+            if (FirstRegexHit(text, r, light, allows, hits, misses) || rule.Interference == Interference.Keep)
             {
                 continue;
             }
@@ -1411,28 +1408,27 @@ internal sealed class DetectionEngine
 
             if (compact is not null)
             {
-                FirstRegexHit(text, r, compact.Text, compact.Start, compact.End, allows, hits, misses);
+                FirstRegexHit(text, r, compact, allows, hits, misses);
             }
         }
     }
 
     /// <summary>
     /// Adds the first match of rule <paramref name="r"/>'s regex in <paramref name="view"/> that no
-    /// allow phrase covers; true when it did. A character of the view spans the original text from
-    /// <paramref name="starts"/> to <paramref name="ends"/> (without ends: to the next one's start).
+    /// allow phrase covers, spanning the original text its characters came from; true when it did.
     /// </summary>
-    private bool FirstRegexHit(string text, int r, ReadOnlySpan<char> view, int[] starts, int[]? ends, AllowSpans allows, List<RuleHit> hits, List<NearMiss>? misses)
+    private bool FirstRegexHit(string text, int r, LightText view, AllowSpans allows, List<RuleHit> hits, List<NearMiss>? misses)
     {
         var rule = _rules[r];
-        foreach (var m in rule.Regex!.EnumerateMatches(view))
+        foreach (var m in rule.Regex!.EnumerateMatches(view.Text))
         {
             if (m.Length == 0)
             {
                 continue;
             }
 
-            var start = starts[m.Index];
-            var end = ends is null ? starts[m.Index + m.Length] : ends[m.Index + m.Length - 1];
+            var start = view.Map[m.Index];
+            var end = view.End[m.Index + m.Length - 1];
             if (!allows.Covers(r, start, end))
             {
                 hits.Add(new RuleHit(rule, text[start..end], start, end - start));

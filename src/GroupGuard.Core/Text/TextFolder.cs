@@ -60,48 +60,17 @@ internal sealed class FoldedText
     }
 }
 
-/// <summary>The light fold of a message (see <see cref="TextFolder.FoldLight"/>); reused per thread.</summary>
+/// <summary>
+/// A view of a message that regex rules read, reused per thread: its light fold
+/// (<see cref="TextFolder.FoldLight"/>), or the light fold without the interference a spammer puts
+/// inside and between words (<see cref="TextFolder.Compact"/>). Each character spans the original
+/// text from <c>Map</c> to <c>End</c>; <c>Map</c> also holds the text's length after the last
+/// character of a light fold.
+/// </summary>
 internal sealed class LightText
 {
     public char[] Chars = new char[256];
     public int[] Map = new int[257];
-    public int Count;
-
-    public ReadOnlySpan<char> Text => Chars.AsSpan(0, Count);
-
-    public void Reset(int capacity)
-    {
-        Count = 0;
-        if (Chars.Length < capacity)
-        {
-            Chars = new char[capacity];
-            Map = new int[capacity + 1];
-        }
-    }
-
-    public void Add(char c, int origin)
-    {
-        if (Count == Chars.Length)
-        {
-            Array.Resize(ref Chars, Chars.Length * 2);
-            Array.Resize(ref Map, Chars.Length + 1);
-        }
-
-        Chars[Count] = c;
-        Map[Count++] = origin;
-    }
-}
-
-/// <summary>
-/// The light fold without the interference a spammer puts inside and between words (spaces,
-/// symbols, emoji, punctuation other than clause breaks): the second text a regex rule reads, so
-/// that 出❤售冰❤毒 is 出售冰毒 to it as to a term. Clause breaks (，。！？；：、 and line breaks) stay,
-/// as they do for terms. Each character keeps the offsets of the original text it spans.
-/// </summary>
-internal sealed class CompactText
-{
-    public char[] Chars = new char[256];
-    public int[] Start = new int[256];
     public int[] End = new int[256];
     public int Count;
 
@@ -113,15 +82,30 @@ internal sealed class CompactText
         if (Chars.Length < capacity)
         {
             Chars = new char[capacity];
-            Start = new int[capacity];
+            Map = new int[capacity + 1];
             End = new int[capacity];
         }
     }
 
+    /// <summary>A character of the light fold; its end is set once the fold is written (the next one's start).</summary>
+    public void Add(char c, int origin)
+    {
+        if (Count == Chars.Length)
+        {
+            Array.Resize(ref Chars, Chars.Length * 2);
+            Array.Resize(ref Map, Chars.Length + 1);
+            Array.Resize(ref End, Chars.Length);
+        }
+
+        Chars[Count] = c;
+        Map[Count++] = origin;
+    }
+
+    /// <summary>A character of the compact text, whose span is not up to the next one's (what lies between was left out).</summary>
     public void Add(char c, int start, int end)
     {
         Chars[Count] = c;
-        Start[Count] = start;
+        Map[Count] = start;
         End[Count++] = end;
     }
 }
@@ -372,6 +356,11 @@ internal sealed class TextFolder
         }
 
         light.Map[light.Count] = text.Length;
+        for (var k = 0; k < light.Count; k++)
+        {
+            light.End[k] = light.Map[k + 1];
+        }
+
         return light;
     }
 
@@ -379,18 +368,19 @@ internal sealed class TextFolder
     private static LightText? t_light;
 
     [ThreadStatic]
-    private static CompactText? t_compact;
+    private static LightText? t_compact;
 
     /// <summary>
-    /// <paramref name="light"/> without its interference other than clause breaks (see
-    /// <see cref="CompactText"/>), or null when it has none to leave out. Written into this
-    /// thread's buffer: read it before the next call.
+    /// <paramref name="light"/> without its interference other than clause breaks (spaces, symbols,
+    /// emoji, other punctuation): the second text a regex rule reads, so that 出❤售冰❤毒 is 出售冰毒
+    /// to it as to a term, while ，。！？；：、 and line breaks stay, as they do for terms. Null when
+    /// there is none to leave out. Written into this thread's buffer: read it before the next call.
     /// </summary>
-    public CompactText? Compact(LightText light)
+    public LightText? Compact(LightText light)
     {
         var chars = light.Text;
         var map = light.Map;
-        CompactText? compact = null;
+        LightText? compact = null;
 
         // Interference since the last character that is none, counted as the fast pass counts it
         // (clause breaks too, an emoji once): past DetectionEngine.MaxGap a term does not join
@@ -447,7 +437,7 @@ internal sealed class TextFolder
             else if (compact is null)
             {
                 // The first character left out: copy what came before it.
-                compact = t_compact ??= new CompactText();
+                compact = t_compact ??= new LightText();
                 compact.Reset(chars.Length);
                 for (var j = 0; j < k; j++)
                 {

@@ -12,6 +12,21 @@ namespace GroupGuard.Core;
 /// </summary>
 public static class JsonSurrogates
 {
+    /// <summary>
+    /// A delivered body as the JSON reader can take it: without the UTF-8 byte order mark some
+    /// senders write (the reader does not skip it), and with its lone surrogate escapes mended
+    /// (half an emoji would refuse the whole message). The body itself when neither is there.
+    /// </summary>
+    public static ReadOnlySpan<byte> Readable(ReadOnlySpan<byte> body)
+    {
+        if (body.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
+        return Mended(body) is { } mended ? mended : body;
+    }
+
     /// <summary>A copy of <paramref name="json"/> (UTF-8) with every lone surrogate escape replaced, or null when it has none.</summary>
     public static byte[]? Mended(ReadOnlySpan<byte> json)
     {

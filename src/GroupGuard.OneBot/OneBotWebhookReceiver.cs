@@ -92,16 +92,7 @@ public sealed class OneBotWebhookReceiver
 
     private WebhookResult Parse(ReadOnlySpan<byte> body, Func<JsonElement, InboundEvent> read)
     {
-        // Some senders write a UTF-8 byte order mark; the JSON reader does not skip it.
-        if (body.StartsWith("\uFEFF"u8))
-        {
-            body = body[3..];
-        }
-
-        if (JsonSurrogates.Mended(body) is { } mended)
-        {
-            body = mended; // half an emoji, which would refuse the whole message
-        }
+        body = JsonSurrogates.Readable(body);
 
         try
         {

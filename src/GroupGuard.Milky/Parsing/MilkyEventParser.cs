@@ -19,16 +19,7 @@ internal sealed class MilkyEventParser(TimeProvider time)
             return new MilkyWebhookResult(413, $"event over {MilkyLimits.MaxEventBytes} bytes", null);
         }
 
-        // Some senders write a UTF-8 byte order mark; the JSON reader does not skip it.
-        if (body.StartsWith("\uFEFF"u8))
-        {
-            body = body[3..];
-        }
-
-        if (JsonSurrogates.Mended(body) is { } mended)
-        {
-            body = mended; // half an emoji, which would refuse the whole message
-        }
+        body = JsonSurrogates.Readable(body);
 
         try
         {

@@ -88,15 +88,7 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
 
     private QQBotWebhookResult Read(ReadOnlySpan<byte> body, QQBotKey key, string botId)
     {
-        if (body.StartsWith("\uFEFF"u8))
-        {
-            body = body[3..];
-        }
-
-        if (JsonSurrogates.Mended(body) is { } mended)
-        {
-            body = mended; // half an emoji, which would refuse the whole message
-        }
+        body = JsonSurrogates.Readable(body);
 
         try
         {

@@ -54,12 +54,6 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
             Error(Line(ex.Start), $"YAML syntax: {ex.InnerException?.Message ?? ex.Message}");
             return null;
         }
-        catch (InvalidOperationException)
-        {
-            // The check above reads the same text with the same parser and places this first.
-            Error(1, "YAML syntax: the parser could not read the file; look for an unclosed [ or { or a quote");
-            return null;
-        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

@@ -102,14 +102,15 @@ public static class GroupCommandParser
                 : command with { Argument = Cut(argument, MaxNoteLength), Users = users },
             GroupCommandVerb.Unmute => UnmuteOf(command, argument, users, botId, prefix),
             GroupCommandVerb.Allow => AllowOf(command, argument, prefix),
-            GroupCommandVerb.Check => argument.Length == 0
-                ? command with { Problem = $"用法：{prefix} {CheckName} 要检查的文字" }
-                : argument.Length > MaxCheckLength
-                    ? command with { Problem = $"检查的文字最长 {MaxCheckLength} 个字" }
-                    : command with { Argument = argument },
+            GroupCommandVerb.Check => CheckOf(command, argument, prefix),
             _ => DryRunOf(command, argument, prefix),
         };
     }
+
+    private static GroupCommand CheckOf(GroupCommand command, string text, string prefix) =>
+        text.Length == 0 ? command with { Problem = $"用法：{prefix} {CheckName} 要检查的文字" }
+        : text.Length > MaxCheckLength ? command with { Problem = $"检查的文字最长 {MaxCheckLength} 个字" }
+        : command with { Argument = text };
 
     /// <summary>The one line that lists the commands.</summary>
     public static string Usage(string prefix) =>

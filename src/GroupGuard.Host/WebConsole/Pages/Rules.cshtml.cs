@@ -21,7 +21,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
 {
     public const int MaxSandboxChars = 20_000;
     public const int MaxSandboxLines = 500;
-    public const int MaxGroupIdLength = 64;
+    public const int MaxGroupIdLength = Core.MessageLimits.MaxIdLength;
 
     public RuleSet Running => provider.Current;
 

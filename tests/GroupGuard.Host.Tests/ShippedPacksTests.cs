@@ -78,6 +78,43 @@ public sealed class ShippedPacksTests
     }
 
     [Theory]
+    [InlineData("➕V：abc12345 拉你进群")]
+    [InlineData("➕微信 abc12345")]
+    [InlineData("加微 abc12345 领资料")]
+    [InlineData("加威：shop_2026")]
+    [InlineData("加微 12345678")]
+    public void A_contact_id_after_the_usual_shorthands_is_removed(string line)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.contact-id" && h.Rule.Action == ModerationAction.Recall);
+    }
+
+    [Theory]
+    [InlineData("刷单返佣，详情➕V", "fraud.brushing")]
+    [InlineData("刷单，日结三百", "fraud.brushing")]
+    [InlineData("做任务，每单五十元", "fraud.brushing")]
+    [InlineData("代开发票 联系电话 13800138000", "fraud.invoice")]
+    [InlineData("专业开增值税发票，税点低", "fraud.invoice")]
+    [InlineData("高价收购银行卡 私聊我薇", "fraud.cards")]
+    [InlineData("求购对公户，一张3000元", "fraud.cards")]
+    [InlineData("六合彩一肖一码，私我", "gambling.offer")]
+    public void Offers_of_scams_cards_invoices_and_tips_are_caught(string line, string rule)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
+    }
+
+    [Theory]
+    [InlineData("刷单的收益一般都是骗人的")]
+    [InlineData("代开发票要去税务局，带上合同")]
+    [InlineData("不要出售银行卡，也不要出租电话卡")]
+    [InlineData("银行卡收到一笔200元的退款")]
+    [InlineData("高价收二手手机 13800138000")]
+    [InlineData("六合彩开奖了吗")]
+    public void Talk_near_those_offers_is_not_taken_for_them(string line)
+    {
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id is "fraud.brushing" or "fraud.invoice" or "fraud.cards" or "gambling.offer");
+    }
+
+    [Theory]
     [InlineData("出❤售冰❤毒 货到付款", "contraband.drugs")]
     [InlineData("出 售 仿 真 枪 包邮", "contraband.weapons")]
     [InlineData("百❤家❤乐 真❤人❤娱❤乐 上分", "gambling.offer")]

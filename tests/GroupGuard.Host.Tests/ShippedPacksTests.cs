@@ -89,6 +89,30 @@ public sealed class ShippedPacksTests
     }
 
     [Theory]
+    [InlineData("微❤信：shop_888 长期收徒")]
+    [InlineData("薇★信号 abc12345")]
+    [InlineData("V😀X：abc12345")]
+    [InlineData("Q★Q 123456789")]
+    [InlineData("wei信 abc12345")]
+    [InlineData("绿泡泡 abc12345 详聊")]
+    [InlineData("v我：abc12345")]
+    public void A_contact_id_after_a_disguised_name_is_removed_without_an_invitation(string line)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.contact-disguised" && h.Rule.Action == ModerationAction.Recall);
+    }
+
+    [Theory]
+    [InlineData("我微信是 abc12345，回头聊")]
+    [InlineData("收一把无级别刀剑，企鹅 490006181")]
+    [InlineData("我扣扣 552011921")]
+    [InlineData("疯狂星期四，v我50")]
+    [InlineData("v我100000，谢谢老板")]
+    public void An_id_after_a_plain_or_everyday_name_is_no_disguise(string line)
+    {
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id == "ads.contact-disguised");
+    }
+
+    [Theory]
     [InlineData("刷单返佣，详情➕V", "fraud.brushing")]
     [InlineData("刷单，日结三百", "fraud.brushing")]
     [InlineData("做任务，每单五十元", "fraud.brushing")]

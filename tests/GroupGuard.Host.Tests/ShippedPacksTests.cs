@@ -121,7 +121,14 @@ public sealed class ShippedPacksTests
     [InlineData("高价收购银行卡 私聊我薇", "fraud.cards")]
     [InlineData("求购对公户，一张3000元", "fraud.cards")]
     [InlineData("六合彩一肖一码，私我", "gambling.offer")]
-    public void Offers_of_scams_cards_invoices_and_tips_are_caught(string line, string rule)
+    [InlineData("菠菜平台推荐，注册送88", "gambling.offer")]
+    [InlineData("澳门新葡京上线，网址私聊", "gambling.offer")]
+    [InlineData("USDT跑分，日入过千", "fraud.brushing")]
+    [InlineData("出售三唑仑，同城可送", "contraband.drugs")]
+    [InlineData("听话水 加v abc12345", "contraband.drugs")]
+    [InlineData("外围模特 加微 abc12345", "porn.offer")]
+    [InlineData("特殊服务，加v详聊", "porn.offer")]
+    public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
     }
@@ -133,9 +140,13 @@ public sealed class ShippedPacksTests
     [InlineData("银行卡收到一笔200元的退款")]
     [InlineData("高价收二手手机 13800138000")]
     [InlineData("六合彩开奖了吗")]
+    [InlineData("菠菜多少钱一斤")]
+    [InlineData("葡京酒店很漂亮")]
+    [InlineData("我的手机跑分一百万")]
+    [InlineData("电视剧里她被下了迷药")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
-        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id is "fraud.brushing" or "fraud.invoice" or "fraud.cards" or "gambling.offer");
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");
     }
 
     [Theory]

@@ -39,7 +39,8 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
         lock (_lock)
         {
             Sweep(rules, message.Time);
-            var floodTimes = Remember(_floods, $"{message.Platform}|{message.GroupId}|{message.UserId}", message.Time);
+            var forgetBefore = message.Time.AddSeconds(-rules.LongestStreamWindow);
+            var floodTimes = Remember(_floods, $"{message.Platform}|{message.GroupId}|{message.UserId}", message.Time, forgetBefore);
             Queue<DateTimeOffset>? repeatTimes = null;
             foreach (var rule in rules.StreamRules)
             {
@@ -62,7 +63,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                             break;
                         }
 
-                        repeatTimes ??= Remember(_repeats, $"{message.Platform}|{message.UserId}|{folded}", message.Time);
+                        repeatTimes ??= Remember(_repeats, $"{message.Platform}|{message.UserId}|{folded}", message.Time, forgetBefore);
                         Add(ref hits, RepeatHit(rule, CountSince(repeatTimes, message.Time.AddSeconds(-stream.Seconds)), message));
 
                         break;
@@ -182,12 +183,22 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
         }
     }
 
-    private static Queue<DateTimeOffset> Remember(Dictionary<string, Queue<DateTimeOffset>> map, string key, DateTimeOffset time)
+    /// <summary>
+    /// Adds <paramref name="time"/> to the stream's times, and drops those from before any rule's
+    /// window (<paramref name="forgetBefore"/>) at its head: a member who talks all day keeps only
+    /// the last window's messages, so counting them stays short.
+    /// </summary>
+    private static Queue<DateTimeOffset> Remember(Dictionary<string, Queue<DateTimeOffset>> map, string key, DateTimeOffset time, DateTimeOffset forgetBefore)
     {
         if (!map.TryGetValue(key, out var times))
         {
             times = new Queue<DateTimeOffset>();
             map[key] = times;
+        }
+
+        while (times.Count > 0 && times.Peek() <= forgetBefore)
+        {
+            times.Dequeue();
         }
 
         times.Enqueue(time);

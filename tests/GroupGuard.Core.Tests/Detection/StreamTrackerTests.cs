@@ -65,6 +65,19 @@ public sealed class StreamTrackerTests
     }
 
     [Fact]
+    public void A_member_who_talks_all_day_is_no_flood_until_they_flood()
+    {
+        var tracker = new StreamTracker();
+
+        // Past the 1,000 times a stream remembers, one message every 4 s: never 4 in 10 s.
+        var day = Enumerable.Range(0, 1500).Select(i => tracker.Observe(Rules, Message(i * 4, $"第{i}句"))).ToList();
+        var burst = Enumerable.Range(0, 5).Select(i => tracker.Observe(Rules, Message(7000 + i, $"刷{i}")).Any(h => h.Rule.Id == "spam.flood")).ToList();
+
+        Assert.All(day, hits => Assert.DoesNotContain(hits, h => h.Rule.Id == "spam.flood"));
+        Assert.Equal([false, false, false, true, true], burst);
+    }
+
+    [Fact]
     public void Its_memory_survives_a_reload_and_stays_bounded()
     {
         var tracker = new StreamTracker(maxSenders: 100);

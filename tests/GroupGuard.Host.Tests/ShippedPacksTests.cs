@@ -83,6 +83,9 @@ public sealed class ShippedPacksTests
     [InlineData("加微 abc12345 领资料")]
     [InlineData("加威：shop_2026")]
     [InlineData("加微 12345678")]
+    [InlineData("加微信：一二三四五六七八九")]
+    [InlineData("加QQ 幺三八零零一三八零零零")]
+    [InlineData("加扣扣：壹贰叁肆伍陆柒捌")]
     public void A_contact_id_after_the_usual_shorthands_is_removed(string line)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.contact-id" && h.Rule.Action == ModerationAction.Recall);
@@ -166,6 +169,8 @@ public sealed class ShippedPacksTests
     [InlineData("找我 ❤ 微信上说吧")]
     [InlineData("联系方式：见群公告")]
     [InlineData("加 Q 群的同学请看置顶")]
+    [InlineData("加微信群，一二三四五六年级的家长都在")]
+    [InlineData("找我的微信，三四五六七八点都在线")]
     public void Talk_about_adding_a_contact_without_an_id_is_not_removed(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id == "ads.contact-id");

@@ -40,7 +40,7 @@ public sealed class EvasionTests : IDisposable
     public static TheoryData<string> Kinds => new()
     {
         "spaces", "symbols", "circled", "emoji", "fullwidth", "mixedcase", "repeats", "traditional", "zerowidth",
-        "homophones", "pinyin", "initials", "mixed",
+        "homophones", "pinyin", "initials", "mixed", "vertical",
     };
 
     [Theory]
@@ -63,6 +63,7 @@ public sealed class EvasionTests : IDisposable
             "pinyin" => ["jianzhishuadan 日结", "ni shi sha bi ba", "yuepao ma", "daikaifapiao 联系我"],
             "initials" => ["你就是个sb", "jzsd 了解一下", "今晚yp吗"],
             "mixed" => ["你个傻b", "sha逼", "约pao吗", "jianzhi刷单"],
+            "vertical" => Terms.Select(t => $"快\n来\n{Join(t.Term, "\n")}").Concat(Terms.Select(t => $"看 \r\n{Join(t.Term, " \r\n")}\r\n啊")),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
@@ -80,6 +81,7 @@ public sealed class EvasionTests : IDisposable
     [InlineData("I am so happy")]
     [InlineData("微信支付和支付宝都可以")]
     [InlineData("他的威信很高")]
+    [InlineData("今天约了\n炮兵博物馆\n一起去")]
     public void Ordinary_chat_around_the_same_words_is_not_flagged(string text)
     {
         Assert.False(Caught(text));

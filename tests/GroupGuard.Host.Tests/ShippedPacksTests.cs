@@ -158,7 +158,11 @@ public sealed class ShippedPacksTests
     [InlineData("网★贷秒★批，联系客服v★x：loan_888", "fraud.loan")]
     [InlineData("刷·单日结，加我微·信", "fraud.brushing")]
     [InlineData("约😀炮 加😀微😀信", "porn.offer")]
-    public void Every_packs_regex_reads_through_symbols_put_inside_its_words(string line, string rule)
+    [InlineData("出\n售\n冰\n毒\n有\n货", "contraband.drugs")]
+    [InlineData("百\n家\n乐\n上\n分", "gambling.offer")]
+    [InlineData("兼\n职\n刷\n单\n日\n结\n三\n百", "fraud.brushing")]
+    [InlineData("小\n姐\n上\n门", "porn.solicitation")]
+    public void Every_packs_regex_reads_through_symbols_put_inside_its_words_and_a_message_written_top_to_bottom(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
     }

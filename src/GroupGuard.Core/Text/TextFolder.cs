@@ -134,6 +134,118 @@ internal sealed class TextFolder
     /// <summary>Folding with no variants.</summary>
     public static TextFolder Plain { get; } = new(CharTables.Base, []);
 
+    /// <summary>Lines in a row, each of one character, past which their breaks join them (竖排).</summary>
+    internal const int MinVerticalLines = 3;
+
+    [ThreadStatic]
+    private static List<int>? t_vertical;
+
+    /// <summary>
+    /// The line breaks of <paramref name="text"/> that only stack single characters, as a message
+    /// written top to bottom does (出⏎售⏎冰⏎毒): in a run of <see cref="MinVerticalLines"/> or more
+    /// lines that each hold one character besides interference, the breaks between them (a \r before
+    /// a \n too) join the lines instead of ending a clause. Ascending offsets in this thread's list;
+    /// null when there are none (most messages hold no line break at all).
+    /// </summary>
+    internal List<int>? VerticalBreaks(ReadOnlySpan<char> text)
+    {
+        if (text.IndexOf('\n') < 0)
+        {
+            return null;
+        }
+
+        List<int>? joins = null;
+        var lineStart = 0;
+        var runLines = 0;
+        var runFirstBreak = -1; // the break that ends the run's first line
+        while (lineStart <= text.Length)
+        {
+            var length = text[lineStart..].IndexOf('\n');
+            var lineEnd = length < 0 ? text.Length : lineStart + length;
+            if (CountsOne(text[lineStart..lineEnd]))
+            {
+                if (runLines++ == 0)
+                {
+                    runFirstBreak = lineEnd;
+                }
+            }
+            else
+            {
+                Close(text, runLines, runFirstBreak, lineStart, ref joins);
+                runLines = 0;
+            }
+
+            if (length < 0)
+            {
+                Close(text, runLines, runFirstBreak, text.Length + 1, ref joins);
+                break;
+            }
+
+            lineStart = lineEnd + 1;
+        }
+
+        return joins;
+
+        // The run's lines end where the line after it starts (nextLineStart - 1 is its break).
+        static void Close(ReadOnlySpan<char> text, int lines, int firstBreak, int nextLineStart, ref List<int>? joins)
+        {
+            if (lines < MinVerticalLines)
+            {
+                return;
+            }
+
+            if (joins is null)
+            {
+                joins = t_vertical ??= [];
+                joins.Clear();
+            }
+
+            var lastBreak = nextLineStart - 1; // the break after the run's last line is not joined
+            for (var k = firstBreak; k < lastBreak && k < text.Length; k++)
+            {
+                if (text[k] == '\n')
+                {
+                    if (k > 0 && text[k - 1] == '\r')
+                    {
+                        joins.Add(k - 1);
+                    }
+
+                    joins.Add(k);
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether a line holds exactly one character that is not interference.</summary>
+    private bool CountsOne(ReadOnlySpan<char> line)
+    {
+        var count = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (char.IsHighSurrogate(c) && i + 1 < line.Length && char.IsLowSurrogate(line[i + 1]))
+            {
+                if (!CharTables.IsInterference(char.ConvertToUtf32(c, line[i + 1])))
+                {
+                    count++;
+                }
+
+                i++;
+            }
+            else if ((CharTables.Flags(_table[c]) & CharFlags.KindMask) is not (CharFlags.Skip or CharFlags.Drop))
+            {
+                count++;
+            }
+
+            if (count > 1)
+            {
+                return false;
+            }
+        }
+
+        return count == 1;
+    }
+
     /// <summary>
     /// A folder with variants: each key folds to its canonical character. Keys that fold to an ASCII
     /// letter apply only to a lone letter written next to hanzi (加v信), never inside Latin words (vip).
@@ -232,6 +344,10 @@ internal sealed class TextFolder
         StringBuilder? slow = null;
         var table = _table;
 
+        // Line breaks that stack single characters join them (竖排), in messages only.
+        var vertical = message ? VerticalBreaks(text) : null;
+        var nextJoin = 0;
+
         for (var i = 0; i < text.Length; i++)
         {
             var entry = table[text[i]];
@@ -243,6 +359,12 @@ internal sealed class TextFolder
                     break;
                 case CharFlags.Skip:
                     gap++;
+                    if (vertical is not null && nextJoin < vertical.Count && vertical[nextJoin] == i)
+                    {
+                        nextJoin++;
+                        break;
+                    }
+
                     clause = (Break)Math.Max((int)clause, (flags & CharFlags.Sentence) != 0 ? (int)Break.Sentence
                         : (flags & CharFlags.Clause) != 0 ? (int)Break.Clause : 0);
                     if (message && CharTables.FoldedChar(entry) is '[' or '/' or '@' && ChatTokens.Length(text, i, out var isMention) is > 0 and var length)
@@ -373,14 +495,17 @@ internal sealed class TextFolder
     /// <summary>
     /// <paramref name="light"/> without its interference other than clause breaks (spaces, symbols,
     /// emoji, other punctuation): the second text a regex rule reads, so that 出❤售冰❤毒 is 出售冰毒
-    /// to it as to a term, while ，。！？；：、 and line breaks stay, as they do for terms. Null when
-    /// there is none to leave out. Written into this thread's buffer: read it before the next call.
+    /// to it as to a term, while ，。！？；：、 and line breaks stay, as they do for terms (but for the
+    /// breaks that stack single characters, <see cref="VerticalBreaks"/>). Null when there is none
+    /// to leave out. Written into this thread's buffer: read it before the next call.
     /// </summary>
     public LightText? Compact(LightText light)
     {
         var chars = light.Text;
         var map = light.Map;
         LightText? compact = null;
+        var vertical = VerticalBreaks(chars);
+        var nextJoin = 0;
 
         // Interference since the last character that is none, counted as the fast pass counts it
         // (clause breaks too, an emoji once): past DetectionEngine.MaxGap a term does not join
@@ -405,6 +530,12 @@ internal sealed class TextFolder
                 var flags = CharTables.Flags(_table[c]);
                 interference = (flags & CharFlags.KindMask) == CharFlags.Skip;
                 keep = !interference || (flags & CharFlags.Clause) != 0;
+                if (vertical is not null && nextJoin < vertical.Count && vertical[nextJoin] == k)
+                {
+                    // A break that stacks single characters is left out like other interference.
+                    nextJoin++;
+                    keep = false;
+                }
             }
 
             if (interference)

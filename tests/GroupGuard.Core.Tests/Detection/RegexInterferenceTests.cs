@@ -39,6 +39,9 @@ public sealed class RegexInterferenceTests
     [InlineData("①出❤售冰❤毒", "出❤售冰❤毒")] // ① sends the message the slow way to its literals
     [InlineData("加❤微❤信：shop_888 领券", "加❤微❤信：shop_888")]
     [InlineData("加 Q abc_123", "加 Q abc_123")]
+    [InlineData("出\n售\n冰\n毒", "出\n售\n冰\n毒")] // written top to bottom: the breaks stack single characters
+    [InlineData("有\r\n货\r\n冰\r\n毒\r\n快来买吧", "有\r\n货\r\n冰\r\n毒")]
+    [InlineData("看这里\n出 \n售\n冰\n毒 \n", "出 \n售\n冰\n毒")]
     public void Inserted_interference_is_read_through_and_the_hit_spans_the_text_as_written(string text, string matched)
     {
         var hit = Assert.Single(Detect(text).Hits);
@@ -50,6 +53,9 @@ public sealed class RegexInterferenceTests
     [Theory]
     [InlineData("冰，毒 出售")]
     [InlineData("出售冰\n毒")] // a line break ends the clause: no stitching across it
+    [InlineData("出售\n冰\n毒")] // two lines of one character are no column yet
+    [InlineData("有货\n冰\n毒\n的新闻看了吗")]
+    [InlineData("出\n售\n冰\n\n毒")] // an empty line ends the column
     [InlineData("出售冰。毒")]
     [InlineData("加微，信abc123")]
     public void Clause_breaks_are_not_read_through(string text)

@@ -86,6 +86,9 @@ public sealed class ShippedPacksTests
     [InlineData("加微信：一二三四五六七八九")]
     [InlineData("加QQ 幺三八零零一三八零零零")]
     [InlineData("加扣扣：壹贰叁肆伍陆柒捌")]
+    [InlineData("加扣 12345678")]
+    [InlineData("jia微信 abc12345")]
+    [InlineData("嘉V abc12345")]
     public void A_contact_id_after_the_usual_shorthands_is_removed(string line)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.contact-id" && h.Rule.Action == ModerationAction.Recall);
@@ -130,6 +133,8 @@ public sealed class ShippedPacksTests
     [InlineData("听话水 加v abc12345", "contraband.drugs")]
     [InlineData("外围模特 加微 abc12345", "porn.offer")]
     [InlineData("特殊服务，加v详聊", "porn.offer")]
+    [InlineData("高仿身份证，驾驶证，加q详谈", "fraud.documents")]
+    [InlineData("制作毕业证，学信网可查，价格优惠", "fraud.documents")]
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
@@ -146,6 +151,8 @@ public sealed class ShippedPacksTests
     [InlineData("葡京酒店很漂亮")]
     [InlineData("我的手机跑分一百万")]
     [InlineData("电视剧里她被下了迷药")]
+    [InlineData("用假身份证开房被抓了")]
+    [InlineData("身份证丢了去派出所补办，加急要三天")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");
@@ -175,6 +182,8 @@ public sealed class ShippedPacksTests
     [InlineData("加 Q 群的同学请看置顶")]
     [InlineData("加微信群，一二三四五六年级的家长都在")]
     [InlineData("找我的微信，三四五六七八点都在线")]
+    [InlineData("嘉宾请联系 abc12345")]
+    [InlineData("这次加扣分一共 12 分")]
     public void Talk_about_adding_a_contact_without_an_id_is_not_removed(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id == "ads.contact-id");

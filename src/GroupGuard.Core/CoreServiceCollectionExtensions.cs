@@ -29,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<Members.JoinOptions>().Bind(configuration.GetSection(Members.JoinOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Members.JoinOptions>, Members.JoinOptionsValidator>();
         services.AddSingleton<StreamTracker>();
+        services.AddSingleton(sp => new MessagePieces(sp.GetRequiredService<IOptions<ModerationOptions>>().Value.PiecesSeconds));
         return services;
     }
 }

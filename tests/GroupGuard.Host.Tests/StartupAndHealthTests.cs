@@ -46,6 +46,7 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__Console__SessionMinutes", "1", "GroupGuard:Console:SessionMinutes")]
     [InlineData("GroupGuard__Console__MaxFailedLogins", "0", "GroupGuard:Console:MaxFailedLogins")]
     [InlineData("GroupGuard__Moderation__ClearMinutes", "-1", "GroupGuard:Moderation:ClearMinutes")]
+    [InlineData("GroupGuard__Moderation__PiecesSeconds", "301", "GroupGuard:Moderation:PiecesSeconds")]
     [InlineData("GroupGuard__Alerts__0__Channels__0", "no-such-robot", "GroupGuard:Alerts:0:Channels")]
     [InlineData("GroupGuard__InstanceId", "guard 1/东", "GroupGuard:InstanceId")]
     [InlineData("Logging__Console__FormatterName", "jsonl", "Logging:Console:FormatterName")]

@@ -35,6 +35,15 @@ public sealed class ModerationOptions
     /// <summary>The most <see cref="ClearMinutes"/> may be: a day.</summary>
     public const int MaxClearMinutes = 24 * 60;
 
+    /// <summary>
+    /// A member's short messages sent within this many seconds of each other are also read joined
+    /// (a message split into pieces: 加 / 微信 / abc123); 0 turns that off.
+    /// </summary>
+    public int PiecesSeconds { get; set; } = 20;
+
+    /// <summary>The most <see cref="PiecesSeconds"/> may be: five minutes.</summary>
+    public const int MaxPiecesSeconds = 300;
+
     public static List<EscalationStep> DefaultEscalation() =>
     [
         new() { Count = 2, Action = ModerationAction.Mute, MuteMinutes = 10 },

@@ -17,6 +17,11 @@ internal sealed class ModerationOptionsValidator : IValidateOptions<ModerationOp
             failures.Add($"GroupGuard:Moderation:ClearMinutes must be between 0 (off) and {ModerationOptions.MaxClearMinutes}, got {options.ClearMinutes}");
         }
 
+        if (options.PiecesSeconds is < 0 or > ModerationOptions.MaxPiecesSeconds)
+        {
+            failures.Add($"GroupGuard:Moderation:PiecesSeconds must be between 0 (off) and {ModerationOptions.MaxPiecesSeconds}, got {options.PiecesSeconds}");
+        }
+
         CheckSteps(options.Escalation, "GroupGuard:Moderation:Escalation", failures);
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }

@@ -46,7 +46,8 @@ internal sealed partial class Moderator(
     RecentMessages? recent = null,
     Core.Members.IJoinTimes? joinTimes = null,
     JoinScreener? joins = null,
-    Telemetry.GroupGuardMetrics? metrics = null)
+    Telemetry.GroupGuardMetrics? metrics = null,
+    MessagePieces? pieces = null)
 {
     public async Task<ModerationOutcome> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
@@ -76,6 +77,11 @@ internal sealed partial class Moderator(
         {
             var started = metrics?.Start();
             hits = [.. MessageDetector.Detect(ruleSet, message, segmenter).Hits];
+            if (pieces is { Enabled: true })
+            {
+                message = Pieced(pieces, ruleSet, message, hits);
+            }
+
             if (started is { } start)
             {
                 detection = metrics!.Since(start);
@@ -150,6 +156,49 @@ internal sealed partial class Moderator(
         span?.SetTag("groupguard.incidents", decision.Incidents.Count);
         return ModerationOutcome.Done;
     }
+
+    /// <summary>
+    /// A message sent in pieces (加 / 微信 / abc123): when <paramref name="message"/> found nothing
+    /// alone and is a short one following its sender's others, the pieces are read joined, and
+    /// the hits that reach into this piece from the ones before it become its hits; the message
+    /// returned then carries the joined text, which its incident quotes. The pieces start over after
+    /// a hit, so each is acted on once (the newest piece is the one recalled: the id or the word
+    /// that completes it).
+    /// </summary>
+    private ChatMessage Pieced(MessagePieces pieces, RuleSet ruleSet, ChatMessage message, List<RuleHit> hits)
+    {
+        if (hits.Count > 0)
+        {
+            pieces.Forget(message);
+            return message;
+        }
+
+        if (pieces.Add(message) is not { } joined)
+        {
+            return message;
+        }
+
+        var whole = message with { Text = joined.Text };
+        foreach (var hit in MessageDetector.Detect(ruleSet, whole, segmenter).Hits)
+        {
+            if (hit.Start < joined.LastStart && hit.Start + hit.Length > joined.LastStart)
+            {
+                hits.Add(hit);
+            }
+        }
+
+        if (hits.Count == 0)
+        {
+            return message;
+        }
+
+        pieces.Forget(message);
+        LogPieced(message.Protocol, message.GroupId, message.MessageId, joined.Count);
+        return whole;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Protocol} group {GroupId} message {MessageId} completes a message sent in {Count} pieces; moderated joined to the pieces before it")]
+    private partial void LogPieced(Protocol protocol, string groupId, string messageId, int count);
 
     /// <summary>A message moderated: counted for <c>/healthz</c> and the metrics.</summary>
     private void Processed(ChatMessage message, int incidents, TimeSpan? detection)

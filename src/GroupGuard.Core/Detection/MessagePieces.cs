@@ -1,0 +1,127 @@
+namespace GroupGuard.Core.Detection;
+
+/// <summary>A sender's recent short messages joined, ending with the newest (<see cref="MessagePieces"/>).</summary>
+/// <param name="Text">The pieces' texts one after the other, a space between them (interference, which terms and regexes read through, so 加 / 微信 is 加 微信).</param>
+/// <param name="LastStart">Where the newest piece starts in <paramref name="Text"/>.</param>
+/// <param name="Count">How many pieces, the newest included (2 or more).</param>
+public readonly record struct JoinedPieces(string Text, int LastStart, int Count);
+
+/// <summary>
+/// A message split into pieces sent one after another (加 / 微信 / abc123, 出售 / 冰毒), a way
+/// around filters that read each message alone: the short messages of one sender in one group
+/// within a few seconds of each other, remembered so that the newest can be read joined to the
+/// ones before it. Only short messages are pieces; a longer one, a flagged one or a gap longer
+/// than the window starts over. Bounded: at most <see cref="MaxPieces"/> pieces a sender, and past
+/// <c>maxSenders</c> senders the quietest are forgotten. In this process's memory only.
+/// </summary>
+public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
+{
+    /// <summary>A message of at most this many characters (trimmed) is a piece.</summary>
+    public const int MaxPieceLength = 12;
+
+    /// <summary>At most this many pieces are joined.</summary>
+    public const int MaxPieces = 8;
+
+    private readonly Dictionary<string, List<(DateTimeOffset Time, string Text)>> _senders = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private long _added;
+
+    /// <summary>Whether pieces are joined at all (a window of 0 seconds turns it off).</summary>
+    public bool Enabled => seconds > 0;
+
+    /// <summary>
+    /// Remembers <paramref name="message"/> when it is a piece and returns it joined to its sender's
+    /// pieces before it within the window; null when it is no piece or the first of its run.
+    /// </summary>
+    public JoinedPieces? Add(ChatMessage message)
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+
+        var text = message.Text.Trim();
+        var key = Key(message);
+        lock (_lock)
+        {
+            if (text.Length is 0 or > MaxPieceLength || message.Forwards.Count > 0)
+            {
+                _senders.Remove(key);
+                return null;
+            }
+
+            Sweep(message.Time);
+            if (!_senders.TryGetValue(key, out var pieces))
+            {
+                pieces = [];
+                _senders[key] = pieces;
+            }
+
+            // Pieces older than the window, or after the newest (a message delivered late), start over.
+            if (pieces.Count > 0 && (message.Time - pieces[^1].Time > TimeSpan.FromSeconds(seconds) || message.Time < pieces[^1].Time))
+            {
+                pieces.Clear();
+            }
+
+            pieces.Add((message.Time, text));
+            if (pieces.Count > MaxPieces)
+            {
+                pieces.RemoveAt(0);
+            }
+
+            if (pieces.Count < 2)
+            {
+                return null;
+            }
+
+            var joined = string.Join(' ', pieces.Select(p => p.Text));
+            return new JoinedPieces(joined, joined.Length - text.Length, pieces.Count);
+        }
+    }
+
+    /// <summary>Forgets the sender's pieces: what they said was flagged, or was no piece.</summary>
+    public void Forget(ChatMessage message)
+    {
+        lock (_lock)
+        {
+            _senders.Remove(Key(message));
+        }
+    }
+
+    /// <summary>Senders whose pieces are remembered (for tests and the bound).</summary>
+    public int Senders
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _senders.Count;
+            }
+        }
+    }
+
+    private static string Key(ChatMessage message) => $"{message.Platform}|{message.GroupId}|{message.UserId}";
+
+    /// <summary>Every thousand pieces, and whenever past the bound: forget senders quiet for longer than the window.</summary>
+    private void Sweep(DateTimeOffset now)
+    {
+        if (++_added % 1024 != 0 && _senders.Count < maxSenders)
+        {
+            return;
+        }
+
+        var cutoff = now - TimeSpan.FromSeconds(seconds);
+        foreach (var key in _senders.Where(p => p.Value.Count == 0 || p.Value[^1].Time < cutoff).Select(p => p.Key).ToList())
+        {
+            _senders.Remove(key);
+        }
+
+        if (_senders.Count >= maxSenders)
+        {
+            foreach (var key in _senders.OrderBy(p => p.Value[^1].Time).Take(_senders.Count - maxSenders / 2).Select(p => p.Key).ToList())
+            {
+                _senders.Remove(key);
+            }
+        }
+    }
+}

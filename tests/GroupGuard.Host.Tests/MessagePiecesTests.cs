@@ -1,0 +1,69 @@
+using GroupGuard.Core;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>
+/// A message sent in pieces (加 / 微 / 信): the piece that completes it is moderated joined to the
+/// ones before it, its incident quotes them, and it alone is recalled; everyday short messages,
+/// another member's pieces and pieces too far apart stay quiet; the setting turns it off.
+/// </summary>
+public sealed class MessagePiecesTests
+{
+    private const long T0 = 1764150000;
+
+    private static GroupGuardFactory Service(FakeOneBotApi api, params (string Key, string? Value)[] settings) =>
+        new(GroupGuardFactory.OneBotApi(api.BaseUrl, settings));
+
+    [Fact]
+    public async Task The_piece_that_completes_a_term_is_recalled_and_its_incident_quotes_the_pieces()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加", time: T0));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "微", time: T0 + 2));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "信", time: T0 + 4));
+
+        var incident = await service.SettledAsync(3, i => i.MessageId == "3");
+        Assert.Equal("ads.contact", incident.Rule);
+        Assert.Equal("加 微 信", incident.MessageText);
+        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Single(await service.IncidentsAsync());
+        Assert.Equal([3L], api.RequestsFor("delete_msg").Select(r => r.Params["message_id"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task Short_everyday_messages_other_members_pieces_and_pieces_far_apart_stay_quiet()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        string[] chat = ["好的", "我晚点到", "谢谢", "收到", "加油"];
+        for (var i = 0; i < chat.Length; i++)
+        {
+            await service.PostV11Async(GroupGuardFactory.GroupEvent(10 + i, chat[i], time: T0 + i));
+        }
+
+        // 加 and 微 from one member, 信 from another; then 加微 and, half a minute later, 信.
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(20, "加", userId: 30001, time: T0 + 10));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(21, "微", userId: 30001, time: T0 + 11));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(22, "信", userId: 30002, time: T0 + 12));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(23, "加微", userId: 30003, time: T0 + 20));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(24, "信", userId: 30003, time: T0 + 50));
+
+        Assert.Empty(await service.IncidentsAfterAsync(10));
+        Assert.Empty(api.Requests);
+    }
+
+    [Fact]
+    public async Task With_PiecesSeconds_0_each_message_is_read_alone()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, ("GroupGuard:Moderation:PiecesSeconds", "0"));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加", time: T0));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "微信", time: T0 + 1));
+
+        Assert.Empty(await service.IncidentsAfterAsync(2));
+    }
+}

@@ -41,15 +41,21 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
         }
 
         var text = message.Text.Trim();
-        var key = Key(message);
+        var piece = text.Length is > 0 and <= MaxPieceLength && message.Forwards.Count == 0;
         lock (_lock)
         {
-            if (text.Length is 0 or > MaxPieceLength || message.Forwards.Count > 0)
+            if (!piece)
             {
-                _senders.Remove(key);
+                // Most messages: no piece, and most often no sender's run to end.
+                if (_senders.Count > 0)
+                {
+                    _senders.Remove(Key(message));
+                }
+
                 return null;
             }
 
+            var key = Key(message);
             Sweep(message.Time);
             if (!_senders.TryGetValue(key, out var pieces))
             {
@@ -84,7 +90,10 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
     {
         lock (_lock)
         {
-            _senders.Remove(Key(message));
+            if (_senders.Count > 0)
+            {
+                _senders.Remove(Key(message));
+            }
         }
     }
 

@@ -109,6 +109,7 @@ public sealed class ShippedPacksTests
     [InlineData("我扣扣 552011921")]
     [InlineData("疯狂星期四，v我50")]
     [InlineData("v我100000，谢谢老板")]
+    [InlineData("v我 hahaha")]
     public void An_id_after_a_plain_or_everyday_name_is_no_disguise(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id == "ads.contact-disguised");

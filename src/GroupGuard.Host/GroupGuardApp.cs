@@ -38,6 +38,15 @@ internal static class GroupGuardApp
         return 0;
     }
 
+    /// <summary>The category the generic host logs its own start and stop under.</summary>
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    /// <summary>Set once the host has started: from then on the host's errors are logged as they come.</summary>
+    private sealed class StartGate
+    {
+        public volatile bool Open;
+    }
+
     public static WebApplication BuildWebApplication(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -66,6 +75,16 @@ internal static class GroupGuardApp
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
         });
+
+        // A start that fails (a port already taken, an adapter's problem) is said once, in words,
+        // by StartupErrors; the host's own "Hosting failed to start" line before it carried the
+        // whole stack trace. Until the host has started, its errors are left to that; what it
+        // reports as critical (a background service stopping the host) and everything after the
+        // start is logged as ever. A failure StartupErrors does not know keeps its stack trace.
+        // (Its category only, at Information and up as the default is: a filter on every category
+        // would stand in for the configured levels.)
+        var started = new StartGate();
+        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (started.Open || level != LogLevel.Error));
 
         // Under systemd (Type=notify): ready is signalled once every hosted service has started
         // (schema migrated, rules loaded, journal replayed, adapters started), stopping when the
@@ -104,6 +123,7 @@ internal static class GroupGuardApp
         builder.Services.AddSingleton<ClusterProbe>();
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => started.Open = true);
 
         // Behind a TLS proxy on this machine (deploy/nginx.md): its X-Forwarded-Proto makes the request
         // https, so the console's cookies are marked Secure. Only the scheme is taken, and only from

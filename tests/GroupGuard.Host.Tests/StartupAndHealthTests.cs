@@ -85,6 +85,10 @@ public sealed class StartupAndHealthTests
         Assert.Contains("ASPNETCORE_URLS", outcome.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", outcome.Error, StringComparison.Ordinal); // a message, not a crash
         Assert.DoesNotContain("BackgroundService failed", outcome.Output + outcome.Error, StringComparison.Ordinal);
+
+        // Said once: the host's own failure line, with the stack trace, is not printed before it.
+        Assert.DoesNotContain("Hosting failed to start", outcome.Output + outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,22 +40,19 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
             return null;
         }
 
-        var text = message.Text.Trim();
-        var piece = text.Length is > 0 and <= MaxPieceLength && message.Forwards.Count == 0;
+        var trimmed = message.Text.AsSpan().Trim();
+        var piece = trimmed.Length is > 0 and <= MaxPieceLength && message.Forwards.Count == 0;
         lock (_lock)
         {
             if (!piece)
             {
                 // Most messages: no piece, and most often no sender's run to end.
-                if (_senders.Count > 0)
-                {
-                    _senders.Remove(Key(message));
-                }
-
+                ForgetLocked(message);
                 return null;
             }
 
-            var key = Key(message);
+            var text = trimmed.ToString();
+            var key = StreamTracker.SenderInGroup(message);
             Sweep(message.Time);
             if (!_senders.TryGetValue(key, out var pieces))
             {
@@ -90,10 +87,15 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
     {
         lock (_lock)
         {
-            if (_senders.Count > 0)
-            {
-                _senders.Remove(Key(message));
-            }
+            ForgetLocked(message);
+        }
+    }
+
+    private void ForgetLocked(ChatMessage message)
+    {
+        if (_senders.Count > 0)
+        {
+            _senders.Remove(StreamTracker.SenderInGroup(message));
         }
     }
 
@@ -108,8 +110,6 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
             }
         }
     }
-
-    private static string Key(ChatMessage message) => $"{message.Platform}|{message.GroupId}|{message.UserId}";
 
     /// <summary>Every thousand pieces, and whenever past the bound: forget senders quiet for longer than the window.</summary>
     private void Sweep(DateTimeOffset now)

@@ -40,7 +40,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
         {
             Sweep(rules, message.Time);
             var forgetBefore = message.Time.AddSeconds(-rules.LongestStreamWindow);
-            var floodTimes = Remember(_floods, $"{message.Platform}|{message.GroupId}|{message.UserId}", message.Time, forgetBefore);
+            var floodTimes = Remember(_floods, SenderInGroup(message), message.Time, forgetBefore);
             Queue<DateTimeOffset>? repeatTimes = null;
             foreach (var rule in rules.StreamRules)
             {
@@ -102,6 +102,9 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
         }
     }
 
+    /// <summary>One member in one group on one platform, as a key: the stream a flood is counted in.</summary>
+    internal static string SenderInGroup(ChatMessage message) => $"{message.Platform}|{message.GroupId}|{message.UserId}";
+
     /// <summary>Messages whose streams were counted in memory because the shared log failed.</summary>
     public long SharedFailures => Interlocked.Read(ref _sharedFailures);
 
@@ -109,7 +112,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
     {
         List<RuleHit>? hits = null;
         var messageKey = string.Create(CultureInfo.InvariantCulture, $"{message.MessageId}|{message.Time.ToUnixTimeMilliseconds()}");
-        var floodStream = $"flood|{message.Platform}|{message.GroupId}|{message.UserId}";
+        var floodStream = "flood|" + SenderInGroup(message);
         string? repeatStream = null;
         foreach (var rule in rules.StreamRules)
         {

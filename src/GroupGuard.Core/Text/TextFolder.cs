@@ -201,7 +201,7 @@ internal sealed class TextFolder
             }
 
             var lastBreak = nextLineStart - 1; // the break after the run's last line is not joined
-            for (var k = firstBreak; k < lastBreak && k < text.Length; k++)
+            for (var k = firstBreak; k < lastBreak; k++)
             {
                 if (text[k] == '\n')
                 {
@@ -214,6 +214,21 @@ internal sealed class TextFolder
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="offset"/> is the next of <paramref name="vertical"/>'s breaks
+    /// (<see cref="VerticalBreaks"/>, read in order while a text is walked); moves past it when it is.
+    /// </summary>
+    private static bool JoinsAt(List<int>? vertical, ref int next, int offset)
+    {
+        if (vertical is null || next >= vertical.Count || vertical[next] != offset)
+        {
+            return false;
+        }
+
+        next++;
+        return true;
     }
 
     /// <summary>Whether a line holds exactly one character that is not interference.</summary>
@@ -359,9 +374,8 @@ internal sealed class TextFolder
                     break;
                 case CharFlags.Skip:
                     gap++;
-                    if (vertical is not null && nextJoin < vertical.Count && vertical[nextJoin] == i)
+                    if (JoinsAt(vertical, ref nextJoin, i))
                     {
-                        nextJoin++;
                         break;
                     }
 
@@ -530,10 +544,9 @@ internal sealed class TextFolder
                 var flags = CharTables.Flags(_table[c]);
                 interference = (flags & CharFlags.KindMask) == CharFlags.Skip;
                 keep = !interference || (flags & CharFlags.Clause) != 0;
-                if (vertical is not null && nextJoin < vertical.Count && vertical[nextJoin] == k)
+                if (JoinsAt(vertical, ref nextJoin, k))
                 {
                     // A break that stacks single characters is left out like other interference.
-                    nextJoin++;
                     keep = false;
                 }
             }

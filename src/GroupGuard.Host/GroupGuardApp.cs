@@ -41,12 +41,6 @@ internal static class GroupGuardApp
     /// <summary>The category the generic host logs its own start and stop under.</summary>
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
-    /// <summary>Set once the host has started: from then on the host's errors are logged as they come.</summary>
-    private sealed class StartGate
-    {
-        public volatile bool Open;
-    }
-
     public static WebApplication BuildWebApplication(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -83,8 +77,9 @@ internal static class GroupGuardApp
         // start is logged as ever. A failure StartupErrors does not know keeps its stack trace.
         // (Its category only, at Information and up as the default is: a filter on every category
         // would stand in for the configured levels.)
-        var started = new StartGate();
-        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (started.Open || level != LogLevel.Error));
+        // The host's ApplicationStarted, once it is built.
+        CancellationToken started = default;
+        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (started.IsCancellationRequested || level != LogLevel.Error));
 
         // Under systemd (Type=notify): ready is signalled once every hosted service has started
         // (schema migrated, rules loaded, journal replayed, adapters started), stopping when the
@@ -123,7 +118,7 @@ internal static class GroupGuardApp
         builder.Services.AddSingleton<ClusterProbe>();
 
         var app = builder.Build();
-        app.Lifetime.ApplicationStarted.Register(() => started.Open = true);
+        started = app.Lifetime.ApplicationStarted;
 
         // Behind a TLS proxy on this machine (deploy/nginx.md): its X-Forwarded-Proto makes the request
         // https, so the console's cookies are marked Secure. Only the scheme is taken, and only from

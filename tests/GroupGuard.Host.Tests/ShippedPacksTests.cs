@@ -133,6 +133,10 @@ public sealed class ShippedPacksTests
     [InlineData("特殊服务，加v详聊", "porn.offer")]
     [InlineData("高仿身份证，驾驶证，加q详谈", "fraud.documents")]
     [InlineData("制作毕业证，学信网可查，价格优惠", "fraud.documents")]
+    [InlineData("出售银行卡四件套", "fraud.cards")]
+    [InlineData("网赌被黑不给出款？专业出黑，先出款后收费", "fraud.recovery")]
+    [InlineData("平台提不了现，我们可以帮你出款，联系客服", "fraud.recovery")]
+    [InlineData("被骗的钱可以追回，加v详聊", "fraud.recovery")]
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
@@ -151,6 +155,11 @@ public sealed class ShippedPacksTests
     [InlineData("电视剧里她被下了迷药")]
     [InlineData("用假身份证开房被抓了")]
     [InlineData("身份证丢了去派出所补办，加急要三天")]
+    [InlineData("床上四件套，特价99元")]
+    [InlineData("网赌被黑了怎么办，有人知道吗")]
+    [InlineData("警惕出黑骗局：网赌被黑后又被骗")]
+    [InlineData("他被骗了，钱还能追回吗")]
+    [InlineData("这匹黑马杀出黑马之势")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");
@@ -170,6 +179,26 @@ public sealed class ShippedPacksTests
     public void Every_packs_regex_reads_through_symbols_put_inside_its_words_and_a_message_written_top_to_bottom(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
+    }
+
+    [Theory]
+    [InlineData("加群123456789领福利")]
+    [InlineData("在家打字兼职，日结80-200，加QQ群：983746521")]
+    [InlineData("进Q群：12345678")]
+    [InlineData("➕群 123456789 每天福利")]
+    public void An_invitation_to_another_group_with_its_number_is_removed(string line)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.group-id" && h.Rule.Action == ModerationAction.Recall);
+    }
+
+    [Theory]
+    [InlineData("群号 123456789")]
+    [InlineData("这个群已经进群20000人了")]
+    [InlineData("加群的同学请看置顶，第3条")]
+    [InlineData("进群以后改一下群名片 2024级")]
+    public void A_group_number_without_an_invitation_or_a_count_of_members_is_not_removed(string line)
+    {
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id == "ads.group-id");
     }
 
     [Theory]

@@ -137,6 +137,12 @@ public sealed class ShippedPacksTests
     [InlineData("网赌被黑不给出款？专业出黑，先出款后收费", "fraud.recovery")]
     [InlineData("平台提不了现，我们可以帮你出款，联系客服", "fraud.recovery")]
     [InlineData("被骗的钱可以追回，加v详聊", "fraud.recovery")]
+    [InlineData("王者荣耀皮肤免费领，扫码进群", "fraud.game")]
+    [InlineData("0元领Q币，私聊我", "fraud.game")]
+    [InlineData("未成年充值可以全额退款，加QQ 12345678", "fraud.game")]
+    [InlineData("pc28 上分 私聊", "gambling.offer")]
+    [InlineData("加拿大28 稳定回血 带玩", "gambling.offer")]
+    [InlineData("福利姬 加v详聊", "porn.offer")]
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
@@ -160,6 +166,9 @@ public sealed class ShippedPacksTests
     [InlineData("警惕出黑骗局：网赌被黑后又被骗")]
     [InlineData("他被骗了，钱还能追回吗")]
     [InlineData("这匹黑马杀出黑马之势")]
+    [InlineData("这个皮肤是免费领的吗")]
+    [InlineData("未成年充值可以申请退款，家长联系游戏官方客服")]
+    [InlineData("加拿大28岁男子在多伦多被捕")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");

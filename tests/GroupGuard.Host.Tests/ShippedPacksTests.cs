@@ -143,6 +143,11 @@ public sealed class ShippedPacksTests
     [InlineData("pc28 上分 私聊", "gambling.offer")]
     [InlineData("加拿大28 稳定回血 带玩", "gambling.offer")]
     [InlineData("福利姬 加v详聊", "porn.offer")]
+    [InlineData("出售微信号 老号 秒发", "fraud.accounts")]
+    [InlineData("高价收购QQ号", "fraud.accounts")]
+    [InlineData("出售各类账号，价格私聊", "fraud.accounts")]
+    [InlineData("出售公民信息 加v abc12345", "fraud.personal-data")]
+    [InlineData("代查开房记录 手机定位 私聊", "fraud.personal-data")]
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
@@ -169,6 +174,9 @@ public sealed class ShippedPacksTests
     [InlineData("这个皮肤是免费领的吗")]
     [InlineData("未成年充值可以申请退款，家长联系游戏官方客服")]
     [InlineData("加拿大28岁男子在多伦多被捕")]
+    [InlineData("不要出售微信号，实名认证的账号被用于诈骗会被追责")]
+    [InlineData("我的微信号被封了，怎么解封")]
+    [InlineData("非法出售公民个人信息被判刑")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");
@@ -195,6 +203,8 @@ public sealed class ShippedPacksTests
     [InlineData("在家打字兼职，日结80-200，加QQ群：983746521")]
     [InlineData("进Q群：12345678")]
     [InlineData("➕群 123456789 每天福利")]
+    [InlineData("扣扣群 123456789 欢迎加入")]
+    [InlineData("群号：123456789 速来")]
     public void An_invitation_to_another_group_with_its_number_is_removed(string line)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.group-id" && h.Rule.Action == ModerationAction.Recall);
@@ -202,6 +212,7 @@ public sealed class ShippedPacksTests
 
     [Theory]
     [InlineData("群号 123456789")]
+    [InlineData("群号是123456789吗？")]
     [InlineData("这个群已经进群20000人了")]
     [InlineData("加群的同学请看置顶，第3条")]
     [InlineData("进群以后改一下群名片 2024级")]

@@ -66,7 +66,7 @@ public sealed class KickAndClearTests
         Assert.Equal([107L, 102L, 103L, 104L], deletes.Select(Id));
         Assert.All(deletes.Where(d => Id(d) != 107), d => Assert.True(d.Index > kick.Index, "the clear comes after the kick"));
         Assert.Equal((ActionStatus.Done, 3, 0), (incident.ActionStatus, incident.ClearedMessages, incident.ClearFailed));
-        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("Kick and clear", StringComparison.Ordinal) && e.Message.Contains("3 recent messages recalled", StringComparison.Ordinal));
+        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("Clear on", StringComparison.Ordinal) && e.Message.Contains("3 of the member's other messages recalled", StringComparison.Ordinal));
     }
 
     [Fact]

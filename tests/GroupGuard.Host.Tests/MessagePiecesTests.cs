@@ -4,8 +4,9 @@ namespace GroupGuard.Host.Tests;
 
 /// <summary>
 /// A message sent in pieces (加 / 微 / 信): the piece that completes it is moderated joined to the
-/// ones before it, its incident quotes them, and it alone is recalled; everyday short messages,
-/// another member's pieces and pieces too far apart stay quiet; the setting turns it off.
+/// ones before it, its incident quotes them, and it is recalled, then the earlier pieces the hit
+/// spans, counted on the incident; everyday short messages, another member's pieces and pieces too
+/// far apart stay quiet; the setting turns it off.
 /// </summary>
 public sealed class MessagePiecesTests
 {
@@ -15,21 +16,39 @@ public sealed class MessagePiecesTests
         new(GroupGuardFactory.OneBotApi(api.BaseUrl, settings));
 
     [Fact]
-    public async Task The_piece_that_completes_a_term_is_recalled_and_its_incident_quotes_the_pieces()
+    public async Task The_piece_that_completes_a_term_is_recalled_then_the_pieces_before_it_and_its_incident_quotes_them()
     {
         await using var api = FakeOneBotApi.Start();
         using var service = Service(api);
 
-        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加", time: T0));
-        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "微", time: T0 + 2));
-        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "信", time: T0 + 4));
+        // 你好 is the member's short message before the pieces, and no part of the hit.
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "你好", time: T0));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "加", time: T0 + 1));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "微", time: T0 + 2));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "信", time: T0 + 4));
 
-        var incident = await service.SettledAsync(3, i => i.MessageId == "3");
+        await service.StoreCalls.WaitForAsync(c => c.Method == nameof(Core.IIncidentStore.RecordClearedAsync), "the earlier pieces' recalls to be counted on the incident");
+        var incident = await service.SettledAsync(4, i => i.MessageId == "4");
         Assert.Equal("ads.contact", incident.Rule);
-        Assert.Equal("加 微 信", incident.MessageText);
-        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Equal("你好 加 微 信", incident.MessageText);
+        Assert.Equal((ActionStatus.Done, 2, 0), (incident.ActionStatus, incident.ClearedMessages, incident.ClearFailed));
         Assert.Single(await service.IncidentsAsync());
-        Assert.Equal([3L], api.RequestsFor("delete_msg").Select(r => r.Params["message_id"]!.GetValue<long>()));
+        Assert.Equal([4L, 2L, 3L], api.RequestsFor("delete_msg").Select(r => r.Params["message_id"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task Pieces_are_not_recalled_when_the_piece_that_completes_them_could_not_be()
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Script("delete_msg", FakeAnswer.Failed(200, "消息已过期"));
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加", time: T0));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "微信", time: T0 + 1));
+
+        var incident = await service.SettledAsync(2, i => i.MessageId == "2");
+        Assert.Equal((ActionStatus.Failed, 0), (incident.ActionStatus, incident.ClearedMessages));
+        Assert.Equal([2L], api.RequestsFor("delete_msg").Select(r => r.Params["message_id"]!.GetValue<long>()));
     }
 
     [Fact]

@@ -4,7 +4,11 @@ namespace GroupGuard.Core.Detection;
 /// <param name="Text">The pieces' texts one after the other, a space between them (interference, which terms and regexes read through, so 加 / 微信 is 加 微信).</param>
 /// <param name="LastStart">Where the newest piece starts in <paramref name="Text"/>.</param>
 /// <param name="Count">How many pieces, the newest included (2 or more).</param>
-public readonly record struct JoinedPieces(string Text, int LastStart, int Count);
+/// <param name="Earlier">The pieces before the newest, in order: where each stands in <paramref name="Text"/>, and its message id.</param>
+public readonly record struct JoinedPieces(string Text, int LastStart, int Count, IReadOnlyList<PieceSpan> Earlier);
+
+/// <summary>One piece of a <see cref="JoinedPieces"/>: <paramref name="Start"/> and <paramref name="Length"/> in the joined text, and the message it was.</summary>
+public readonly record struct PieceSpan(int Start, int Length, string MessageId);
 
 /// <summary>
 /// A message split into pieces sent one after another (加 / 微信 / abc123, 出售 / 冰毒), a way
@@ -22,7 +26,7 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
     /// <summary>At most this many pieces are joined.</summary>
     public const int MaxPieces = 8;
 
-    private readonly Dictionary<string, List<(DateTimeOffset Time, string Text)>> _senders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(DateTimeOffset Time, string Text, string MessageId)>> _senders = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _added;
 
@@ -66,7 +70,7 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
                 pieces.Clear();
             }
 
-            pieces.Add((message.Time, text));
+            pieces.Add((message.Time, text, message.MessageId));
             if (pieces.Count > MaxPieces)
             {
                 pieces.RemoveAt(0);
@@ -78,7 +82,13 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
             }
 
             var joined = string.Join(' ', pieces.Select(p => p.Text));
-            return new JoinedPieces(joined, joined.Length - text.Length, pieces.Count);
+            var earlier = new PieceSpan[pieces.Count - 1];
+            for (int k = 0, at = 0; k < earlier.Length; at += pieces[k].Text.Length + 1, k++)
+            {
+                earlier[k] = new PieceSpan(at, pieces[k].Text.Length, pieces[k].MessageId);
+            }
+
+            return new JoinedPieces(joined, joined.Length - text.Length, pieces.Count, earlier);
         }
     }
 

@@ -127,8 +127,9 @@ public static class DigestBuilder
                 lines.Add((LineKind.Item, $"未能处置 {failed.Count()} 起：{failed.Key}"));
             }
 
-            // A kick's clear is counted on each incident of the message: once a message here.
-            var clears = real.Where(i => i.ClearedMessages + i.ClearFailed > 0).DistinctBy(i => (i.Platform, i.BotId, i.GroupId, i.MessageId, i.Time)).ToList();
+            // A kick's clear is counted on each incident of the message: once a message here. (The
+            // earlier pieces of a message sent in pieces, cleared too, are told on its own line.)
+            var clears = real.Where(i => i.ClearedMessages + i.ClearFailed > 0 && Kicked(i)).DistinctBy(i => (i.Platform, i.BotId, i.GroupId, i.MessageId, i.Time)).ToList();
             if (clears.Count > 0)
             {
                 var notCleared = clears.Sum(i => i.ClearFailed);
@@ -303,7 +304,12 @@ public static class DigestBuilder
 
     internal static string Cleared(Incident incident) =>
         incident.ClearedMessages + incident.ClearFailed == 0 ? ""
-            : $"，并撤回其近期消息 {incident.ClearedMessages} 条" + (incident.ClearFailed > 0 ? $"（{incident.ClearFailed} 条未能撤回）" : "");
+            : (Kicked(incident) ? $"，并撤回其近期消息 {incident.ClearedMessages} 条" : $"，并撤回分条发送的前 {incident.ClearedMessages} 条")
+                + (incident.ClearFailed > 0 ? $"（{incident.ClearFailed} 条未能撤回）" : "");
+
+    /// <summary>Whether the member was to be removed (a clear then took their recent messages; else it took the earlier pieces of a message sent in pieces).</summary>
+    public static bool Kicked(Incident incident) =>
+        incident.DecidedAction == ModerationAction.Kick || incident.PlannedActions.Contains(ModerationAction.Kick);
 
     internal static string Excerpt(Incident incident, Func<string, string> quote)
     {

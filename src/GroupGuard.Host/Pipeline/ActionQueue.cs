@@ -8,8 +8,15 @@ namespace GroupGuard.Host.Pipeline;
 /// <param name="Degraded">Why part of the decision could not be carried out on this platform (it was replaced by a warning), or null.</param>
 internal sealed record ActionJob(IReadOnlyList<long> IncidentIds, IReadOnlyList<PlatformAction> Actions, string? Degraded = null)
 {
-    /// <summary>The recalls of a kicked member's recent messages (<see cref="KickAndClear"/>): counted on the kick's incidents, never their outcome.</summary>
-    public bool ClearsAfterKick { get; init; }
+    /// <summary>
+    /// The recalls of a member's other messages that follow an action done (<see cref="KickAndClear"/>):
+    /// a kicked member's recent messages, or the earlier pieces of a message sent in pieces. Counted on
+    /// the incidents, never their outcome.
+    /// </summary>
+    public bool Clears { get; init; }
+
+    /// <summary>The message ids of the earlier pieces of a message sent in pieces: recalled once its recall is done.</summary>
+    public IReadOnlyList<string> Pieces { get; init; } = [];
 }
 
 /// <summary>
@@ -135,7 +142,7 @@ internal sealed partial class ActionWorker(
             LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
         }
 
-        if (job.ClearsAfterKick)
+        if (job.Clears)
         {
             await (clear?.RecordAsync(job, results) ?? Task.CompletedTask);
             return;

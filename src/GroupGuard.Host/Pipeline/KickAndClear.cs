@@ -11,7 +11,9 @@ namespace GroupGuard.Host.Pipeline;
 /// action. Each recall is logged (its message id, never its text); how many were recalled, and how
 /// many could not be, is counted on the kick's incidents, which is what the digest tells a leader
 /// ("已移出群，并撤回其近 10 分钟内 3 条消息"): they want the extent of the clean-up, not message ids
-/// of text nobody stored.
+/// of text nobody stored. A message sent in pieces (加 / 微信 / abc123) is cleared the same way once
+/// the recall of the piece that completed it is done: the earlier pieces its hit spans are recalled
+/// and counted on its incidents.
 /// </summary>
 internal sealed partial class KickAndClear(
     RecentMessages recent,
@@ -20,10 +22,15 @@ internal sealed partial class KickAndClear(
     IIncidentStore store,
     ILogger<KickAndClear> logger)
 {
-    /// <summary>What a job's outcomes ask for: a recall done is forgotten; a kick done brings the clear job, or null.</summary>
+    /// <summary>
+    /// What a job's outcomes ask for: a recall done is forgotten; a kick done brings the clear job
+    /// (which takes the earlier pieces with the rest of the member's recent messages); else a recall
+    /// done of a message sent in pieces brings the recalls of its earlier pieces; or null.
+    /// </summary>
     public ActionJob? After(ActionJob job, IReadOnlyList<(PlatformAction Action, ActionResult Result)> results)
     {
         ActionJob? clear = null;
+        ActionJob? pieces = null;
         foreach (var (action, result) in results)
         {
             if (result.Status != ActionStatus.Done)
@@ -34,17 +41,21 @@ internal sealed partial class KickAndClear(
             if (action.Action == ModerationAction.Recall)
             {
                 recent.Forget(action.Protocol, action.BotId, action.GroupId, action.MessageId);
+                if (job.Pieces.Count > 0 && !job.Clears)
+                {
+                    pieces ??= Recalls(job, action, job.Pieces);
+                }
             }
-            else if (action.Action == ModerationAction.Kick && !job.ClearsAfterKick && clear is null)
+            else if (action.Action == ModerationAction.Kick && !job.Clears)
             {
-                clear = ClearJob(job, action);
+                clear ??= ClearJob(job, action);
             }
         }
 
-        return clear;
+        return clear ?? pieces;
     }
 
-    /// <summary>Counts the recalls of a clear job on the kick's incidents.</summary>
+    /// <summary>Counts the recalls of a clear job on the incidents of the action it followed.</summary>
     public async Task RecordAsync(ActionJob job, IReadOnlyList<(PlatformAction Action, ActionResult Result)> results)
     {
         var recalled = results.Count(r => r.Result.Status == ActionStatus.Done);
@@ -74,14 +85,20 @@ internal sealed partial class KickAndClear(
             return null;
         }
 
-        var target = new ActionTarget(kick.Protocol, kick.Platform, kick.BotId, kick.GroupId, kick.UserId, kick.MessageId);
-        var recalls = messages.Select(id => ActionPlan.Build(target with { MessageId = id }, [ModerationAction.Recall], 0, null)[0]).ToList();
-        return new ActionJob(job.IncidentIds, recalls) { ClearsAfterKick = true };
+        return Recalls(job, kick, messages);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kick and clear on {Platform} group {GroupId} user {UserId}: {Recalled} recent messages recalled, {Failed} not")]
+    /// <summary>A clear job: the recalls of <paramref name="messages"/>, the member's other messages in the group <paramref name="done"/> acted in.</summary>
+    private static ActionJob Recalls(ActionJob job, PlatformAction done, IEnumerable<string> messages)
+    {
+        var target = new ActionTarget(done.Protocol, done.Platform, done.BotId, done.GroupId, done.UserId, done.MessageId);
+        var recalls = messages.Select(id => ActionPlan.Build(target with { MessageId = id }, [ModerationAction.Recall], 0, null)[0]).ToList();
+        return new ActionJob(job.IncidentIds, recalls) { Clears = true };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Clear on {Platform} group {GroupId} user {UserId}: {Recalled} of the member's other messages recalled, {Failed} not")]
     private partial void LogCleared(string platform, string groupId, string userId, int recalled, int failed);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the clear after a kick on incidents {Ids}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the clear on incidents {Ids}")]
     private partial void LogNotRecorded(Exception ex, string ids);
 }

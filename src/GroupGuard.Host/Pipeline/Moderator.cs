@@ -72,6 +72,7 @@ internal sealed partial class Moderator(
 
         var ruleSet = rules.Current;
         List<RuleHit> hits;
+        IReadOnlyList<string> earlierPieces = [];
         TimeSpan? detection = null;
         try
         {
@@ -79,7 +80,7 @@ internal sealed partial class Moderator(
             hits = [.. MessageDetector.Detect(ruleSet, message, segmenter).Hits];
             if (pieces is { Enabled: true })
             {
-                message = Pieced(pieces, ruleSet, message, hits);
+                message = Pieced(pieces, ruleSet, message, hits, out earlierPieces);
             }
 
             if (started is { } start)
@@ -150,7 +151,7 @@ internal sealed partial class Moderator(
             }
         }
 
-        await QueueActionsAsync(decision, ids);
+        await QueueActionsAsync(decision, ids, earlierPieces);
         Processed(message, decision.Incidents.Count, detection);
         span?.SetTag("groupguard.hits", hits.Count + forwarded.Count);
         span?.SetTag("groupguard.incidents", decision.Incidents.Count);
@@ -162,11 +163,13 @@ internal sealed partial class Moderator(
     /// alone and is a short one following its sender's others, the pieces are read joined, and
     /// the hits that reach into this piece from the ones before it become its hits; the message
     /// returned then carries the joined text, which its incident quotes. The pieces start over after
-    /// a hit, so each is acted on once (the newest piece is the one recalled: the id or the word
-    /// that completes it).
+    /// a hit, so each is acted on once. The newest piece is the message acted on; the earlier pieces
+    /// that a hit spans (<paramref name="earlier"/>, message ids) are recalled once its recall is done
+    /// (<see cref="KickAndClear"/>).
     /// </summary>
-    private ChatMessage Pieced(MessagePieces pieces, RuleSet ruleSet, ChatMessage message, List<RuleHit> hits)
+    private ChatMessage Pieced(MessagePieces pieces, RuleSet ruleSet, ChatMessage message, List<RuleHit> hits, out IReadOnlyList<string> earlier)
     {
+        earlier = [];
         if (hits.Count > 0)
         {
             pieces.Forget(message);
@@ -179,11 +182,19 @@ internal sealed partial class Moderator(
         }
 
         var whole = message with { Text = joined.Text };
+        var spanned = new List<string>();
         foreach (var hit in MessageDetector.Detect(ruleSet, whole, segmenter).Hits)
         {
             if (hit.Start < joined.LastStart && hit.Start + hit.Length > joined.LastStart)
             {
                 hits.Add(hit);
+                foreach (var piece in joined.Earlier)
+                {
+                    if (piece.Start < hit.Start + hit.Length && hit.Start < piece.Start + piece.Length && !spanned.Contains(piece.MessageId))
+                    {
+                        spanned.Add(piece.MessageId);
+                    }
+                }
             }
         }
 
@@ -192,6 +203,7 @@ internal sealed partial class Moderator(
             return message;
         }
 
+        earlier = spanned;
         pieces.Forget(message);
         LogPieced(message.Protocol, message.GroupId, message.MessageId, joined.Count);
         return whole;
@@ -222,14 +234,14 @@ internal sealed partial class Moderator(
         || (joinedAt is { } at && message.Time - at <= TimeSpan.FromHours(hours));
 
     /// <summary>Acts only on incidents stored now: a redelivered message was acted on the first time.</summary>
-    private async Task QueueActionsAsync(Decision decision, IReadOnlyList<long> ids)
+    private async Task QueueActionsAsync(Decision decision, IReadOnlyList<long> ids, IReadOnlyList<string>? earlierPieces = null)
     {
         var pending = decision.Incidents.Select((incident, i) => (incident, id: ids[i]))
             .Where(x => x.id != 0 && x.incident.ActionStatus == ActionStatus.Pending)
             .Select(x => x.id)
             .ToList();
         var degraded = decision.Incidents.Select(i => i.ActionError).FirstOrDefault(e => e is not null);
-        if (decision.Actions.Count > 0 && pending.Count > 0 && !actions.TryEnqueue(new ActionJob(pending, decision.Actions, degraded)))
+        if (decision.Actions.Count > 0 && pending.Count > 0 && !actions.TryEnqueue(new ActionJob(pending, decision.Actions, degraded) { Pieces = earlierPieces ?? [] }))
         {
             await store.UpdateActionAsync(pending, ActionStatus.Failed, "the action queue is full", ActionErrorKind.QueueFull, CancellationToken.None);
         }

@@ -64,6 +64,8 @@ internal sealed class ConsoleText
         ["first sent by"] = "原发送人",
         ["Cleared after the kick"] = "移出后清理",
         ["recent messages recalled"] = "条近期消息已撤回",
+        ["Sent in pieces"] = "分条发送",
+        ["earlier pieces recalled"] = "条前面的分条已撤回",
         ["not recalled"] = "条未能撤回",
         ["Mute"] = "禁言",
         ["Review"] = "复核",

@@ -12,7 +12,7 @@ public sealed class MessagePiecesTests
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-12-05T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
     private static ChatMessage Piece(string text, int second, string user = "20002", string group = "123456") =>
-        Messages.Group(text, user: user, group: group, time: T0.AddSeconds(second));
+        Messages.Group(text, id: $"m{second}", user: user, group: group, time: T0.AddSeconds(second));
 
     [Fact]
     public void Short_messages_within_the_window_are_joined_ending_with_the_newest()
@@ -23,8 +23,11 @@ public sealed class MessagePiecesTests
         var second = pieces.Add(Piece("微信", 3));
         var third = pieces.Add(Piece(" abc12345 ", 6));
 
-        Assert.Equal(new JoinedPieces("加 微信", 2, 2), second);
-        Assert.Equal(new JoinedPieces("加 微信 abc12345", 5, 3), third);
+        Assert.Equal(("加 微信", 2, 2), (second?.Text, second?.LastStart, second?.Count));
+        Assert.Equal(("加 微信 abc12345", 5, 3), (third?.Text, third?.LastStart, third?.Count));
+
+        // Each piece before the newest: where it stands in the joined text, and its message.
+        Assert.Equal([new PieceSpan(0, 1, "m0"), new PieceSpan(2, 2, "m3")], third!.Value.Earlier);
     }
 
     [Fact]

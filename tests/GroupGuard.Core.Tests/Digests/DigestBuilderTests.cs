@@ -145,6 +145,16 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void The_earlier_pieces_of_a_message_sent_in_pieces_are_told_on_its_line_and_are_no_kick()
+    {
+        var pieced = Incident(1, "1", "m1") with { DecidedAction = ModerationAction.Recall, ActionStatus = ActionStatus.Done, ClearedMessages = 2 };
+        var digest = Build([pieced]);
+
+        Assert.Contains("已撤回，并撤回分条发送的前 2 条）", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("移出群", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Excerpts_mask_the_hit_and_long_numbers()
     {
         var digest = Build([Incident(1, "1", "m1")]);

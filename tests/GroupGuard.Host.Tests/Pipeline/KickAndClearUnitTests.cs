@@ -50,7 +50,7 @@ public sealed class KickAndClearUnitTests
         var clear = Clear(recent).After(Job(Act(ModerationAction.Recall), kick), Outcomes(ActionResult.Done, Act(ModerationAction.Recall), kick));
 
         Assert.NotNull(clear);
-        Assert.True(clear.ClearsAfterKick);
+        Assert.True(clear.Clears);
         Assert.Equal([1L, 2L], clear.IncidentIds);
         Assert.All(clear.Actions, a => Assert.Equal((ModerationAction.Recall, "20002", "123456", "10001"), (a.Action, a.UserId, a.GroupId, a.BotId)));
         Assert.Equal(["2", "6"], clear.Actions.Select(a => a.MessageId));
@@ -65,9 +65,32 @@ public sealed class KickAndClearUnitTests
 
         Assert.Null(Clear(recent).After(Job(kick), Outcomes(ActionResult.Failed(ActionErrorKind.NotPermitted, "still in the group"), kick)));
         Assert.Null(Clear(recent, canRecall: false).After(Job(kick), Outcomes(ActionResult.Done, kick)));
-        Assert.Null(Clear(recent).After(Job(kick) with { ClearsAfterKick = true }, Outcomes(ActionResult.Done, kick)));
+        Assert.Null(Clear(recent).After(Job(kick) with { Clears = true }, Outcomes(ActionResult.Done, kick)));
         _options.ClearMinutes = 0;
         Assert.Null(Clear(recent).After(Job(kick), Outcomes(ActionResult.Done, kick)));
+    }
+
+    [Fact]
+    public void A_recall_done_of_a_message_sent_in_pieces_brings_recalls_of_its_earlier_pieces_and_a_kick_done_its_clear_instead()
+    {
+        var recent = Recent();
+        recent.Record(Messages.Group("加", id: "7"));
+        recent.Record(Messages.Group("微", id: "8"));
+        var recall = Act(ModerationAction.Recall);
+        var kick = Act(ModerationAction.Kick);
+        var pieced = Job(recall) with { Pieces = ["7", "8"] };
+
+        var pieces = Clear(recent).After(pieced, Outcomes(ActionResult.Done, recall));
+        Assert.NotNull(pieces);
+        Assert.True(pieces.Clears);
+        Assert.Equal(["7", "8"], pieces.Actions.Select(a => a.MessageId));
+        Assert.All(pieces.Actions, a => Assert.Equal((ModerationAction.Recall, "20002", "123456"), (a.Action, a.UserId, a.GroupId)));
+
+        // Not when the recall failed; and a kick's clear takes the pieces with the member's other recent messages.
+        Assert.Null(Clear(recent).After(pieced, Outcomes(ActionResult.Failed(ActionErrorKind.Refused, "too old"), recall)));
+        var both = Clear(recent).After(Job(recall, kick) with { Pieces = ["7", "8"] }, Outcomes(ActionResult.Done, recall, kick));
+        Assert.Equal(["7", "8"], both!.Actions.Select(a => a.MessageId));
+        Assert.Null(Clear(recent).After(pieced with { Clears = true }, Outcomes(ActionResult.Done, recall)));
     }
 
     [Fact]

@@ -130,7 +130,7 @@ internal sealed partial class Moderator
             LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, incident.DecidedAction, incident.ActionStatus);
         }
 
-        await QueueActionsAsync(decision, ids);
+        await QueueActionsAsync(decision, ids, []);
 
         // Each new incident keeps its own picture; the text's incidents keep every picture of the message.
         for (var i = 0; i < ids.Count; i++)

@@ -233,15 +233,15 @@ internal sealed partial class Moderator(
         rule.NewcomerHours is not { } hours
         || (joinedAt is { } at && message.Time - at <= TimeSpan.FromHours(hours));
 
-    /// <summary>Acts only on incidents stored now: a redelivered message was acted on the first time.</summary>
-    private async Task QueueActionsAsync(Decision decision, IReadOnlyList<long> ids, IReadOnlyList<string>? earlierPieces = null)
+    /// <summary>Acts only on incidents stored now: a redelivered message was acted on the first time. <paramref name="earlierPieces"/>: the message ids of the pieces before it, when it completed a message sent in pieces.</summary>
+    private async Task QueueActionsAsync(Decision decision, IReadOnlyList<long> ids, IReadOnlyList<string> earlierPieces)
     {
         var pending = decision.Incidents.Select((incident, i) => (incident, id: ids[i]))
             .Where(x => x.id != 0 && x.incident.ActionStatus == ActionStatus.Pending)
             .Select(x => x.id)
             .ToList();
         var degraded = decision.Incidents.Select(i => i.ActionError).FirstOrDefault(e => e is not null);
-        if (decision.Actions.Count > 0 && pending.Count > 0 && !actions.TryEnqueue(new ActionJob(pending, decision.Actions, degraded) { Pieces = earlierPieces ?? [] }))
+        if (decision.Actions.Count > 0 && pending.Count > 0 && !actions.TryEnqueue(new ActionJob(pending, decision.Actions, degraded) { Pieces = earlierPieces }))
         {
             await store.UpdateActionAsync(pending, ActionStatus.Failed, "the action queue is full", ActionErrorKind.QueueFull, CancellationToken.None);
         }

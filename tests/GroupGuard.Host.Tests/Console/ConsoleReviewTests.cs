@@ -12,16 +12,18 @@ namespace GroupGuard.Host.Tests.Console;
 public sealed class ConsoleReviewTests
 {
     [Fact]
-    public async Task An_incident_from_a_forwarded_bundle_names_it_and_a_kicks_clear_is_shown()
+    public async Task An_incident_from_a_forwarded_bundle_names_it_and_a_kicks_clear_and_a_split_messages_pieces_are_shown()
     {
         using var service = new GroupGuardFactory();
         service.CreateClient().Dispose(); // starts the service
         var store = service.Services.GetRequiredService<IIncidentStore>();
         var ids = await store.AddAsync(
         [
-            Incidents.Of("61", text: "想要资料的加微信") with { ForwardDepth = 2, ForwardedFrom = "资料分享君", ActionStatus = ActionStatus.Done },
+            Incidents.Of("61", text: "想要资料的加微信") with { ForwardDepth = 2, ForwardedFrom = "资料分享君", ActionStatus = ActionStatus.Done, DecidedAction = ModerationAction.Kick },
         ], CancellationToken.None);
         await store.RecordClearedAsync(ids, recalled: 3, failed: 1, CancellationToken.None);
+        var pieced = await store.AddAsync([Incidents.Of("62", text: "加 微信") with { ActionStatus = ActionStatus.Done, DecidedAction = ModerationAction.Recall }], CancellationToken.None);
+        await store.RecordClearedAsync(pieced, recalled: 1, failed: 0, CancellationToken.None);
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var browser = new ConsoleSession(service);
         using var _ = await browser.SignInAsync("admin");
@@ -29,7 +31,14 @@ public sealed class ConsoleReviewTests
         var page = await browser.PageAsync($"/console/incidents/{ids[0]}");
 
         Assert.Contains("转发内容 (转发层级 2) · 原发送人 资料分享君", page, StringComparison.Ordinal);
+        Assert.Contains("移出后清理", page, StringComparison.Ordinal);
         Assert.Contains("3 条近期消息已撤回 · 1 条未能撤回", page, StringComparison.Ordinal);
+
+        // The earlier pieces of a message sent in pieces, recalled after it: no kick.
+        var piecedPage = await browser.PageAsync($"/console/incidents/{pieced[0]}");
+        Assert.Contains("分条发送", piecedPage, StringComparison.Ordinal);
+        Assert.Contains("1 条前面的分条已撤回", piecedPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("移出后清理", piecedPage, StringComparison.Ordinal);
     }
 
     [Fact]

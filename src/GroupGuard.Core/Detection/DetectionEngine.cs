@@ -83,6 +83,9 @@ internal sealed class DetectionEngine
     // A fast-table flag beside the CharFlags bits: the folded character is an ASCII letter.
     private const uint AsciiLetterFlag = 1u << 22;
 
+    // And: interference that may start a face written as text ('[' and '/' as folded).
+    private const uint FaceStartFlag = 1u << 23;
+
     /// <param name="triggers">False to run every regex and detector on every message (for tests that compare).</param>
     public DetectionEngine(RuleSet set, bool triggers = true)
     {
@@ -455,9 +458,17 @@ internal sealed class DetectionEngine
                 if (_triggers.TryFindInRaw(text, _triggerSymbols!, _triggers.All, out seen))
                 {
                     // The compact table only writes more units as nothing, so it reads the message
-                    // wherever the light one does.
-                    _triggers.TryFindInRaw(text, _compactTriggerSymbols!, _triggers.All, out var joined);
-                    seen |= joined;
+                    // wherever the light one does; but a face written as text goes whole from the
+                    // compact text, which a table of units cannot tell: there, the compact text itself.
+                    if (!Text.ChatTokens.HasFace(text))
+                    {
+                        _triggers.TryFindInRaw(text, _compactTriggerSymbols!, _triggers.All, out var joined);
+                        seen |= joined;
+                    }
+                    else if (_folder.Compact(light = _folder.FoldLight(text)) is { } compact)
+                    {
+                        seen |= _triggers.Find(compact.Text, _triggers.All);
+                    }
                 }
                 else
                 {
@@ -641,6 +652,22 @@ internal sealed class DetectionEngine
                         seenSkipped |= skipped.Slots;
                     }
 
+                    // A face written as text ([微笑], /斜眼笑) is one piece of interference, as an
+                    // emoji is: the walk goes on after it from where it was, so that a literal it
+                    // splits (加[微笑]微信) is found as the compact text has it (SkipFace).
+                    if ((entry & FaceStartFlag) != 0)
+                    {
+                        var rest = SkipFace(text, i, state, previousSymbol, seenSkipped, ref found, ref walk);
+                        if (rest < 0)
+                        {
+                            firstEnd = first >= 0 ? first : i;
+                            seen = 0;
+                            return false;
+                        }
+
+                        i += rest;
+                    }
+
                     continue;
                 case CharFlags.Drop:
                     continue;
@@ -728,6 +755,66 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>
+    /// At a '[' or '/' of the text (<paramref name="at"/>): how many units after it the face written
+    /// as text that it starts has (the fast pass goes on after them from the state it was in), 0
+    /// when it starts none, -1 when a character needs the slow path. The literals inside the face
+    /// are walked on from the fast pass's <paramref name="state"/> as the walk would have read them,
+    /// for the light fold, which keeps the face: into <paramref name="found"/> and
+    /// <paramref name="walk"/>. No term counts there (the full pass blanks faces). Off the fast
+    /// pass's loop: faces are rare, and the loop is the engine's hottest code.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int SkipFace(string text, int at, int state, ushort previousSymbol, ulong seenSkipped, ref ulong found, ref Triggers.Walk walk)
+    {
+        if (Text.ChatTokens.Length(text, at, out var mention) is not (> 0 and var face) || mention)
+        {
+            return 0;
+        }
+
+        for (var i = at + 1; i < at + face; i++)
+        {
+            var entry = _fast[text[i]];
+            switch ((CharFlags)((entry >> 16) & 0x3F) & CharFlags.KindMask)
+            {
+                case CharFlags.Skip:
+                    if ((ushort)entry != 0)
+                    {
+                        ref readonly var skipped = ref _skipped[(ushort)entry];
+                        Take(in skipped, ref found, ref walk);
+                        seenSkipped |= skipped.Slots;
+                    }
+
+                    continue;
+                case CharFlags.Drop:
+                    continue;
+                case CharFlags.Special:
+                    return -1;
+            }
+
+            var symbol = (ushort)entry;
+            state = _automaton.NextSymbol(state, symbol, previousSymbol);
+            previousSymbol = symbol;
+            if (_automaton.HasOutputs(state) && (_stateKind[Automaton.Id(state)] & LiteralEnds) != 0)
+            {
+                ref readonly var literals = ref _stateLiterals[Automaton.Id(state)];
+                Take(in literals, ref found, ref walk);
+                if (literals.After is { } after)
+                {
+                    foreach (ref readonly var conditional in after.AsSpan())
+                    {
+                        if ((seenSkipped & conditional.Slots) == conditional.Slots)
+                        {
+                            Take(in conditional, ref found, ref walk);
+                        }
+                    }
+                }
+            }
+        }
+
+        return face - 1;
+    }
+
+    /// <summary>
     /// Whether the one walk would miss a literal the light fold sees in a character: a digit that
     /// does not fold to 0-9 (the light fold reads any digit as the digit mark), or interference that
     /// the light fold writes as a letter, digit or hanzi (①, which it writes 1). Such a character
@@ -766,7 +853,8 @@ internal sealed class DetectionEngine
                 _ => (ushort)0,
             };
             var letter = (flags & CharFlags.AsciiWord) != 0 && char.IsAsciiLetter(folded) ? AsciiLetterFlag : 0;
-            fast[c] = symbol | ((uint)flags << 16) | letter;
+            var face = (flags & CharFlags.KindMask) == CharFlags.Skip && folded is '[' or '/' ? FaceStartFlag : 0;
+            fast[c] = symbol | ((uint)flags << 16) | letter | face;
         }
 
         return fast;

@@ -43,6 +43,27 @@ internal static class ChatTokens
         }
     }
 
+    /// <summary>Whether <paramref name="text"/> holds a face written as text ([微笑], /斜眼笑).</summary>
+    public static bool HasFace(ReadOnlySpan<char> text)
+    {
+        var at = 0;
+        while (text[at..].IndexOfAny(FaceStarts) is var next and >= 0)
+        {
+            at += next;
+            if (Length(text, at, out var mention) > 0 && !mention)
+            {
+                return true;
+            }
+
+            at++;
+        }
+
+        return false;
+    }
+
+    // What a face starts with, as written: '[' and '/' in either width ('﹇' folds to '[' too, seldom typed).
+    private static readonly System.Buffers.SearchValues<char> FaceStarts = System.Buffers.SearchValues.Create("[/\uFF3B\uFF0F\uFE47");
+
     /// <summary>[name] for a listed name; the brackets in either width.</summary>
     private static int Bracketed(ReadOnlySpan<char> text, int at)
     {

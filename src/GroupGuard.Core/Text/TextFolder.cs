@@ -508,7 +508,7 @@ internal sealed class TextFolder
 
     /// <summary>
     /// <paramref name="light"/> without its interference other than clause breaks (spaces, symbols,
-    /// emoji, other punctuation): the second text a regex rule reads, so that 出❤售冰❤毒 is 出售冰毒
+    /// emoji, faces written as text, other punctuation): the second text a regex rule reads, so that 出❤售冰❤毒 is 出售冰毒
     /// to it as to a term, while ，。！？；：、 and line breaks stay, as they do for terms (but for the
     /// breaks that stack single characters, <see cref="VerticalBreaks"/>). Null when there is none
     /// to leave out. Written into this thread's buffer: read it before the next call.
@@ -537,6 +537,14 @@ internal sealed class TextFolder
                 width = char.IsHighSurrogate(c) && k + 1 < chars.Length && char.IsLowSurrogate(chars[k + 1]) ? 2 : 1;
                 interference = width == 1 || CharTables.IsInterference(char.ConvertToUtf32(c, chars[k + 1]));
                 keep = !interference;
+            }
+            else if (c is '[' or '/' && ChatTokens.Length(chars, k, out var mention) is > 0 and var face && !mention)
+            {
+                // A face written as text ([微笑], /斜眼笑) put between words (加[微笑]微信) goes whole,
+                // as an emoji does: one piece of interference.
+                width = face;
+                interference = true;
+                keep = false;
             }
             else
             {

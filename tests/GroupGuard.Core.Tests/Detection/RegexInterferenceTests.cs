@@ -5,8 +5,8 @@ namespace GroupGuard.Core.Tests.Detection;
 
 /// <summary>
 /// A regex rule reads a message as written and, where that finds nothing, again without the spaces,
-/// symbols, emoji and punctuation put inside and between words (clause breaks stay), as terms are
-/// read; `interference: keep` reads it as written only.
+/// symbols, emoji, faces written as text and punctuation put inside and between words (clause
+/// breaks stay), as terms are read; `interference: keep` reads it as written only.
 /// </summary>
 public sealed class RegexInterferenceTests
 {
@@ -39,6 +39,10 @@ public sealed class RegexInterferenceTests
     [InlineData("①出❤售冰❤毒", "出❤售冰❤毒")] // ① sends the message the slow way to its literals
     [InlineData("加❤微❤信：shop_888 领券", "加❤微❤信：shop_888")]
     [InlineData("加 Q abc_123", "加 Q abc_123")]
+    [InlineData("加[微笑]微信：shop_888", "加[微笑]微信：shop_888")] // a face written as text goes whole, as an emoji does
+    [InlineData("加/微笑微信：shop_888", "加/微笑微信：shop_888")]
+    [InlineData("出[爱心]售冰[玫瑰]毒", "出[爱心]售冰[玫瑰]毒")]
+    [InlineData("①出[爱心]售冰[玫瑰]毒", "出[爱心]售冰[玫瑰]毒")] // the slow way to the literals
     [InlineData("出\n售\n冰\n毒", "出\n售\n冰\n毒")] // written top to bottom: the breaks stack single characters
     [InlineData("有\r\n货\r\n冰\r\n毒\r\n快来买吧", "有\r\n货\r\n冰\r\n毒")]
     [InlineData("看这里\n出 \n售\n冰\n毒 \n", "出 \n售\n冰\n毒")]

@@ -80,6 +80,27 @@ internal sealed class DetectionEngine
         }
     }
 
+    /// <summary>
+    /// The literals that end in state <paramref name="id"/>, and those of them that count only after
+    /// the interference characters of their slots were passed (<paramref name="seenSkipped"/>).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void TakeLiterals(int id, ulong seenSkipped, ref ulong found, ref Triggers.Walk walk)
+    {
+        ref readonly var literals = ref _stateLiterals[id];
+        Take(in literals, ref found, ref walk);
+        if (literals.After is { } after)
+        {
+            foreach (ref readonly var conditional in after.AsSpan())
+            {
+                if ((seenSkipped & conditional.Slots) == conditional.Slots)
+                {
+                    Take(in conditional, ref found, ref walk);
+                }
+            }
+        }
+    }
+
     // A fast-table flag beside the CharFlags bits: the folded character is an ASCII letter.
     private const uint AsciiLetterFlag = 1u << 22;
 
@@ -733,18 +754,7 @@ internal sealed class DetectionEngine
 
                 if ((kind & LiteralEnds) != 0)
                 {
-                    ref readonly var literals = ref _stateLiterals[id];
-                    Take(in literals, ref found, ref walk);
-                    if (literals.After is { } after)
-                    {
-                        foreach (ref readonly var conditional in after.AsSpan())
-                        {
-                            if ((seenSkipped & conditional.Slots) == conditional.Slots)
-                            {
-                                Take(in conditional, ref found, ref walk);
-                            }
-                        }
-                    }
+                    TakeLiterals(id, seenSkipped, ref found, ref walk);
                 }
             }
         }
@@ -796,18 +806,7 @@ internal sealed class DetectionEngine
             previousSymbol = symbol;
             if (_automaton.HasOutputs(state) && (_stateKind[Automaton.Id(state)] & LiteralEnds) != 0)
             {
-                ref readonly var literals = ref _stateLiterals[Automaton.Id(state)];
-                Take(in literals, ref found, ref walk);
-                if (literals.After is { } after)
-                {
-                    foreach (ref readonly var conditional in after.AsSpan())
-                    {
-                        if ((seenSkipped & conditional.Slots) == conditional.Slots)
-                        {
-                            Take(in conditional, ref found, ref walk);
-                        }
-                    }
-                }
+                TakeLiterals(Automaton.Id(state), seenSkipped, ref found, ref walk);
             }
         }
 

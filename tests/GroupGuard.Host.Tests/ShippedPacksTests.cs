@@ -143,6 +143,8 @@ public sealed class ShippedPacksTests
     [InlineData("pc28 上分 私聊", "gambling.offer")]
     [InlineData("加拿大28 稳定回血 带玩", "gambling.offer")]
     [InlineData("福利姬 加v详聊", "porn.offer")]
+    [InlineData("裸聊 视频 加我", "porn.offer")]
+    [InlineData("约炮私我", "porn.offer")]
     [InlineData("出售微信号 老号 秒发", "fraud.accounts")]
     [InlineData("高价收购QQ号", "fraud.accounts")]
     [InlineData("出售各类账号，价格私聊", "fraud.accounts")]
@@ -176,6 +178,8 @@ public sealed class ShippedPacksTests
     [InlineData("加拿大28岁男子在多伦多被捕")]
     [InlineData("不要出售微信号，实名认证的账号被用于诈骗会被追责")]
     [InlineData("我的微信号被封了，怎么解封")]
+    [InlineData("隔壁少妇加我好友了")]
+    [InlineData("飞机上的空姐加我了")]
     [InlineData("非法出售公民个人信息被判刑")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {

@@ -76,12 +76,28 @@ public sealed class RulesCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Rules_check_notes_a_regex_that_runs_on_every_message_and_still_exits_0_with_strict()
+    {
+        var rules = Rules(("a.yaml", "pack: a\nrules:\n  - id: a.long\n    regex: '[^\\s]{40,}'\n  - id: a.word\n    regex: '出售[^\\n]{0,4}冰毒'\n"));
+
+        var outcome = await Run("rules", "check", "--rules", rules, "--strict");
+
+        Assert.Equal(0, outcome.ExitCode);
+        var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var note = Assert.Single(lines, l => l.Contains(": note: ", StringComparison.Ordinal));
+        Assert.Contains("a.yaml:3: note: rule 'a.long'", note, StringComparison.Ordinal);
+        Assert.Contains("runs on every message", note, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("rules OK", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_shipped_rules_pass_their_own_check()
     {
         var outcome = await Run("rules", "check", "--rules", Path.Combine(RepoPaths.Root, "rules"));
 
         Assert.True(outcome.ExitCode == 0, outcome.Output);
         Assert.DoesNotContain("warning:", outcome.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("note:", outcome.Output, StringComparison.Ordinal); // every shipped regex runs only where its words are
     }
 
     [Fact]

@@ -185,6 +185,7 @@ internal sealed class DetectionEngine
         _detectorRules = [.. Enumerable.Range(0, _rules.Length).Where(r => _rules[r].Detector is not null)];
         var parts = _detectorRules.Select(r => _rules[r].Detector!.Parts.Take(64).Select(DetectorLiterals).ToArray()).ToArray();
         var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!)).Concat(parts.SelectMany(p => p)).ToList();
+        RegexesOnEveryMessage = [.. _regexRules.Where((r, k) => required[k].Count == 0).Select(r => _rules[r])];
         _triggers = triggers ? Triggers.Build(required) : null;
         _triggerSymbols = _triggers?.RawSymbols(_folder.Table);
         _compactTriggerSymbols = _triggers?.RawSymbols(_folder.Table, compact: true);
@@ -437,6 +438,9 @@ internal sealed class DetectionEngine
     }
 
     public int PatternCount { get; }
+
+    /// <summary>The regex rules with no text that every match must contain (RequiredLiterals): they run on every message.</summary>
+    public IReadOnlyList<Rule> RegexesOnEveryMessage { get; }
 
     internal TextFolder Folder => _folder;
 

@@ -70,6 +70,12 @@ public sealed class RuleSet
     /// <summary>The folded terms that must stand as words, for the segmenter's dictionary.</summary>
     public IReadOnlyCollection<string> WordTerms => Engine.WordTerms;
 
+    /// <summary>
+    /// The regex rules that name no text every match must contain, and so are run on every message
+    /// (the others run only where their literals occur): for <c>rules check</c> to point out.
+    /// </summary>
+    public IReadOnlyList<Rule> RegexesOnEveryMessage => Engine.RegexesOnEveryMessage;
+
     /// <summary>The text as this rule set's matcher reads it (folded, with its variants): evidence for incidents.</summary>
     public string Fold(string text) => Folder.FoldToString(text);
 

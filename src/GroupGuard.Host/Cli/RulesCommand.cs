@@ -34,6 +34,12 @@ internal static class RulesCommand
             return 1;
         }
 
+        // Advice, not a warning (--strict does not fail on it): such a regex costs every message.
+        foreach (var rule in set.RegexesOnEveryMessage)
+        {
+            output.WriteLine($"{rule.SourcePath}:{rule.Line}: note: rule '{rule.Id}': its regex names no text that every match must contain, so it runs on every message; a word that every match holds (出售, 微信, http) lets it run only on the messages that have one");
+        }
+
         output.WriteLine($"rules OK in {set.Directory}: {set.Packs.Count} packs, {set.Rules.Count} rules, {set.TermCount} terms, {set.Allow.Count} allow phrases{(set.GroupAllow.Count == 0 ? "" : $" (+{set.GroupAllow.Values.Sum(l => l.Count)} in {set.GroupAllow.Count} groups' lists)")}, {set.Variants.Count} variants{(File.Exists(Path.Combine(set.Directory, RuleLoader.VariantsFile)) ? "" : " (built in)")} (version {set.Version})");
         return 0;
     }

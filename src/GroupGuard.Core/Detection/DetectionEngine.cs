@@ -780,7 +780,8 @@ internal sealed class DetectionEngine
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private int SkipFace(string text, int at, int state, ushort previousSymbol, ulong seenSkipped, ref ulong found, ref Triggers.Walk walk)
     {
-        if (Text.ChatTokens.Length(text, at, out var mention) is not (> 0 and var face) || mention)
+        var face = Text.ChatTokens.FaceLength(text, at);
+        if (face == 0)
         {
             return 0;
         }

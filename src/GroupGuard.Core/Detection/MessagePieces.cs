@@ -2,10 +2,15 @@ namespace GroupGuard.Core.Detection;
 
 /// <summary>A sender's recent short messages joined, ending with the newest (<see cref="MessagePieces"/>).</summary>
 /// <param name="Text">The pieces' texts one after the other, a space between them (interference, which terms and regexes read through, so 加 / 微信 is 加 微信).</param>
-/// <param name="LastStart">Where the newest piece starts in <paramref name="Text"/>.</param>
-/// <param name="Count">How many pieces, the newest included (2 or more).</param>
-/// <param name="Earlier">The pieces before the newest, in order: where each stands in <paramref name="Text"/>, and its message id.</param>
-public readonly record struct JoinedPieces(string Text, int LastStart, int Count, IReadOnlyList<PieceSpan> Earlier);
+/// <param name="Earlier">The pieces before the newest, in order (at least one): where each stands in <paramref name="Text"/>, and its message id.</param>
+public readonly record struct JoinedPieces(string Text, IReadOnlyList<PieceSpan> Earlier)
+{
+    /// <summary>Where the newest piece starts in <see cref="Text"/>: after the last earlier piece and its space.</summary>
+    public int LastStart => Earlier[^1].Start + Earlier[^1].Length + 1;
+
+    /// <summary>How many pieces, the newest included (2 or more).</summary>
+    public int Count => Earlier.Count + 1;
+}
 
 /// <summary>One piece of a <see cref="JoinedPieces"/>: <paramref name="Start"/> and <paramref name="Length"/> in the joined text, and the message it was.</summary>
 public readonly record struct PieceSpan(int Start, int Length, string MessageId);
@@ -88,7 +93,7 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
                 earlier[k] = new PieceSpan(at, pieces[k].Text.Length, pieces[k].MessageId);
             }
 
-            return new JoinedPieces(joined, joined.Length - text.Length, pieces.Count, earlier);
+            return new JoinedPieces(joined, earlier);
         }
     }
 

@@ -43,6 +43,10 @@ internal static class ChatTokens
         }
     }
 
+    /// <summary>The length of the face written as text ([微笑], /斜眼笑) that starts at <paramref name="at"/>, or 0 (a mention is none).</summary>
+    public static int FaceLength(ReadOnlySpan<char> text, int at) =>
+        Length(text, at, out var mention) is var length && !mention ? length : 0;
+
     /// <summary>Whether <paramref name="text"/> holds a face written as text ([微笑], /斜眼笑).</summary>
     public static bool HasFace(ReadOnlySpan<char> text)
     {
@@ -50,7 +54,7 @@ internal static class ChatTokens
         while (text[at..].IndexOfAny(FaceStarts) is var next and >= 0)
         {
             at += next;
-            if (Length(text, at, out var mention) > 0 && !mention)
+            if (FaceLength(text, at) > 0)
             {
                 return true;
             }

@@ -538,7 +538,7 @@ internal sealed class TextFolder
                 interference = width == 1 || CharTables.IsInterference(char.ConvertToUtf32(c, chars[k + 1]));
                 keep = !interference;
             }
-            else if (c is '[' or '/' && ChatTokens.Length(chars, k, out var mention) is > 0 and var face && !mention)
+            else if (c is '[' or '/' && ChatTokens.FaceLength(chars, k) is > 0 and var face)
             {
                 // A face written as text ([微笑], /斜眼笑) put between words (加[微笑]微信) goes whole,
                 // as an emoji does: one piece of interference.

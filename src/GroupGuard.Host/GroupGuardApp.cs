@@ -76,8 +76,8 @@ internal static class GroupGuardApp
         // reports as critical (a background service stopping the host) and everything after the
         // start is logged as ever. A failure StartupErrors does not know keeps its stack trace.
         // (Its category only, at Information and up as the default is: a filter on every category
-        // would stand in for the configured levels.)
-        // The host's ApplicationStarted, once it is built.
+        // would stand in for the configured levels.) `started` is the host's ApplicationStarted,
+        // set once the host is built.
         CancellationToken started = default;
         builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (started.IsCancellationRequested || level != LogLevel.Error));
 

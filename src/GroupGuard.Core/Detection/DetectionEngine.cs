@@ -36,7 +36,14 @@ internal sealed class DetectionEngine
     private readonly ushort[]? _compactTriggerSymbols;
     private readonly ulong[] _regexNeeds;
     private readonly ulong[]?[] _partNeeds;
+    // Whether some rule runs on every message whatever its literals: one on typed text, and one on a
+    // QR code's payload, where the payload-only detectors (qr) run too. Typed text never runs those,
+    // so they do not keep the rest of chat from its early way out.
     private readonly bool _someAlwaysRun;
+    private readonly bool _someAlwaysRunOnPayload;
+
+    // Per detector rule: whether it reads only a QR code's payload (IDetector.PayloadOnly).
+    private readonly bool[] _payloadOnly;
 
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
@@ -272,7 +279,11 @@ internal sealed class DetectionEngine
             _partNeeds[k] = parts[k].Length == 0 ? null : needs[at..(at + parts[k].Length)];
         }
 
-        _someAlwaysRun = _regexNeeds.Any(need => need == 0) || _partNeeds.Any(p => p is null || p.Any(need => need == 0));
+        _payloadOnly = [.. _detectorRules.Select(r => _rules[r].Detector!.PayloadOnly)];
+        var regexAlways = _regexNeeds.Any(need => need == 0);
+        bool DetectorAlways(int k) => _partNeeds[k] is not { } p || p.Any(need => need == 0);
+        _someAlwaysRun = regexAlways || Enumerable.Range(0, _detectorRules.Length).Any(k => !_payloadOnly[k] && DetectorAlways(k));
+        _someAlwaysRunOnPayload = regexAlways || Enumerable.Range(0, _detectorRules.Length).Any(DetectorAlways);
         WordTerms = wordTerms;
         PatternCount = termPatterns;
     }
@@ -506,7 +517,8 @@ internal sealed class DetectionEngine
                 }
             }
 
-            if (!mayMatch && !_someAlwaysRun && !AnyTriggered(seen))
+            var payload = origin == TextOrigin.QrCode;
+            if (!mayMatch && !(payload ? _someAlwaysRunOnPayload : _someAlwaysRun) && !AnyTriggered(seen, payload))
             {
                 return [];
             }
@@ -550,7 +562,11 @@ internal sealed class DetectionEngine
         return hits;
     }
 
-    private bool AnyTriggered(ulong seen)
+    /// <summary>
+    /// Whether some regex or detector rule has the literals it needs in <paramref name="seen"/>; the
+    /// payload-only detectors count only on a QR code's <paramref name="payload"/>.
+    /// </summary>
+    private bool AnyTriggered(ulong seen, bool payload)
     {
         foreach (var need in _regexNeeds)
         {
@@ -560,9 +576,9 @@ internal sealed class DetectionEngine
             }
         }
 
-        foreach (var parts in _partNeeds)
+        for (var k = 0; k < _partNeeds.Length; k++)
         {
-            if (parts is null || PartsMet(parts, seen) != 0)
+            if ((payload || !_payloadOnly[k]) && (_partNeeds[k] is not { } parts || PartsMet(parts, seen) != 0))
             {
                 return true;
             }

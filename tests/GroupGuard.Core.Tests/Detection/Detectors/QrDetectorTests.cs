@@ -84,6 +84,20 @@ public sealed class QrDetectorTests
     }
 
     [Fact]
+    public void A_payload_that_no_other_rule_looks_at_still_meets_the_qr_rules()
+    {
+        // Typed chat with no literal of any rule takes the early way out; a payload does not.
+        var rules = Load(Pack);
+        const string Wifi = "WIFI:S:home;T:WPA;P:secret;;";
+
+        var payload = MessageDetector.Detect(rules, Wifi, "123456", TextOrigin.QrCode).Hits;
+        var typed = MessageDetector.Detect(rules, Wifi, "123456");
+
+        Assert.Equal(["ads.qr-any"], payload.Select(h => h.Rule.Id));
+        Assert.False(typed.Flagged);
+    }
+
+    [Fact]
     public void Text_read_off_a_picture_never_fires_a_qr_rule_but_meets_the_others()
     {
         var rules = Load(Pack);

@@ -20,6 +20,18 @@ internal sealed class DetectionEngine
     [ThreadStatic]
     private static AllowSpans? t_allows;
 
+    // The hits being gathered (the caller gets a copy, or nothing allocated when there are none),
+    // the rules that fired among the terms, and the detectors' matches: per thread, so that most
+    // chat allocates nothing on its way through.
+    [ThreadStatic]
+    private static List<RuleHit>? t_hits;
+
+    [ThreadStatic]
+    private static HashSet<int>? t_fired;
+
+    [ThreadStatic]
+    private static List<DetectorMatch>? t_matches;
+
     private readonly Rule[] _rules;
     private readonly TextFolder _folder;
     private readonly Automaton _automaton;
@@ -524,7 +536,8 @@ internal sealed class DetectionEngine
             }
         }
 
-        var hits = new List<RuleHit>();
+        var hits = t_hits ??= [];
+        hits.Clear();
         var allows = t_allows ??= new AllowSpans();
         allows.Clear();
         if (mayMatch)
@@ -554,12 +567,19 @@ internal sealed class DetectionEngine
             KeepTrueMisses(text, hits, allows, misses);
         }
 
+        if (hits.Count == 0)
+        {
+            return [];
+        }
+
         if (hits.Count > 1)
         {
             hits.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Length.CompareTo(b.Length));
         }
 
-        return hits;
+        var found = hits.ToArray();
+        hits.Clear();
+        return found;
     }
 
     /// <summary>
@@ -968,8 +988,9 @@ internal sealed class DetectionEngine
 
     private void Confirm(FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits, List<NearMiss>? misses)
     {
-        using var words = segmenter is null ? null : new Segmentation(folded, segmenter);
-        var fired = new HashSet<int>();
+        using var words = segmenter is null ? null : Segmentation.Over(folded, segmenter);
+        var fired = t_fired ??= [];
+        fired.Clear();
         var targetChecks = 0;
         foreach (var candidate in candidates)
         {
@@ -1331,8 +1352,14 @@ internal sealed class DetectionEngine
     /// candidates in one clause share it), and which doubled characters are words. Every call to
     /// the segmenter counts against <see cref="MaxWordChecks"/>.
     /// </summary>
-    private sealed class Segmentation(FoldedText folded, IWordSegmenter segmenter) : IDisposable
+    private sealed class Segmentation : IDisposable
     {
+        // One per thread, made ready for each message (Over) and cleared when it is done (Dispose).
+        [ThreadStatic]
+        private static Segmentation? t_spare;
+
+        private FoldedText _folded = null!;
+        private IWordSegmenter _segmenter = null!;
         private IReadOnlyList<int>? _boundaries;
         private int _from = -1;
         private int _to = -1;
@@ -1367,7 +1394,7 @@ internal sealed class DetectionEngine
             }
 
             _checks++;
-            _boundaries = segmenter.Boundaries(new string(folded.Chars, from, to - from));
+            _boundaries = _segmenter.Boundaries(new string(_folded.Chars, from, to - from));
             (_from, _to) = (from, to);
             return _boundaries;
         }
@@ -1391,7 +1418,7 @@ internal sealed class DetectionEngine
 
             _routes++;
             var states = new sbyte[to - from + 1];
-            _sure = (Paths is { } paths ? paths.SureBoundaries(from, to, states) : segmenter.SureBoundaries(folded.Chars.AsSpan(from, to - from), states)) ? states : null;
+            _sure = (Paths is { } paths ? paths.SureBoundaries(from, to, states) : _segmenter.SureBoundaries(_folded.Chars.AsSpan(from, to - from), states)) ? states : null;
             (_sureFrom, _sureTo) = (from, to);
             return _sure;
         }
@@ -1436,8 +1463,38 @@ internal sealed class DetectionEngine
         [ThreadStatic]
         private static sbyte[]? t_near;
 
-        /// <summary>Gives the reader of the message's paths back to the segmenter, for the next message.</summary>
-        public void Dispose() => _paths?.Dispose();
+        /// <summary>What the segmenter says about <paramref name="folded"/>, asked as the checks need it.</summary>
+        public static Segmentation Over(FoldedText folded, IWordSegmenter segmenter)
+        {
+            var words = t_spare ?? new Segmentation();
+            t_spare = null;
+            words._folded = folded;
+            words._segmenter = segmenter;
+            return words;
+        }
+
+        /// <summary>
+        /// Gives the reader of the message's paths back to the segmenter, for the next message, and
+        /// this, forgetting the message, to the thread.
+        /// </summary>
+        public void Dispose()
+        {
+            _paths?.Dispose();
+            _paths = null;
+            _pathsAsked = false;
+            _boundaries = null;
+            (_from, _to) = (-1, -1);
+            _doubles?.Clear();
+            _checks = 0;
+            _sure = null;
+            (_sureFrom, _sureTo) = (-1, -1);
+            _routes = 0;
+            _near = null;
+            (_nearFrom, _nearTo) = (-1, -1);
+            _folded = null!;
+            _segmenter = null!;
+            t_spare = this;
+        }
 
         /// <summary>
         /// The segmenter's reader of the message's paths, asked for once: the word and target checks
@@ -1450,7 +1507,7 @@ internal sealed class DetectionEngine
                 if (!_pathsAsked)
                 {
                     _pathsAsked = true;
-                    _paths = segmenter.PathsOver(folded.Chars, folded.Count);
+                    _paths = _segmenter.PathsOver(_folded.Chars, _folded.Count);
                 }
 
                 return _paths;
@@ -1472,7 +1529,7 @@ internal sealed class DetectionEngine
             }
 
             _checks++;
-            var word = segmenter.Boundaries(new string(c, 2)).Count == 2;
+            var word = _segmenter.Boundaries(new string(c, 2)).Count == 2;
             _doubles[c] = word;
             return word;
         }
@@ -1551,7 +1608,7 @@ internal sealed class DetectionEngine
 
     private void MatchDetectors(string text, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin, List<NearMiss>? misses)
     {
-        List<DetectorMatch>? matches = null;
+        var matches = t_matches ??= [];
         for (var k = 0; k < _detectorRules.Length; k++)
         {
             var r = _detectorRules[k];
@@ -1562,7 +1619,6 @@ internal sealed class DetectionEngine
                 continue;
             }
 
-            matches ??= [];
             matches.Clear();
             rule.Detector!.Find(text, matches, parts);
             foreach (var match in matches)

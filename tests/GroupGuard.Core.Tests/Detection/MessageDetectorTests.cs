@@ -144,6 +144,19 @@ public sealed class MessageDetectorTests
         Assert.False(verdict.Flagged, string.Join(", ", verdict.Hits.Select(h => $"{h.Rule.Id}@{h.Start}")));
     }
 
+    [Fact]
+    public void Each_verdict_keeps_its_own_hits_when_the_next_message_is_read()
+    {
+        // The engine gathers hits in buffers of its thread; a verdict the caller holds must not change.
+        var first = MessageDetector.Detect(Rules, "加微信 看 https://evil.xyz/a", "1", Words);
+        var clean = MessageDetector.Detect(Rules, "今天天气不错", "1", Words);
+        var second = MessageDetector.Detect(Rules, "卖白粉", "1", Words);
+
+        Assert.Equal(["t.contact", "t.site"], first.Hits.Select(h => h.Rule.Id));
+        Assert.Empty(clean.Hits);
+        Assert.Equal(["t.drug"], second.Hits.Select(h => h.Rule.Id));
+    }
+
     private static readonly Lazy<RuleSet> Stitchable = new(() => Load("""
         pack: s
         rules:

@@ -57,6 +57,11 @@ internal sealed class DetectionEngine
     // Per detector rule: whether it reads only a QR code's payload (IDetector.PayloadOnly).
     private readonly bool[] _payloadOnly;
 
+    // The trigger bits some regex or detector part needs, all of them together, on typed text and on
+    // a payload: each set once, and none that holds another (where it is seen, so is the other).
+    private readonly ulong[] _typedNeeds;
+    private readonly ulong[] _payloadNeeds;
+
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
 
@@ -296,6 +301,11 @@ internal sealed class DetectionEngine
         bool DetectorAlways(int k) => _partNeeds[k] is not { } p || p.Any(need => need == 0);
         _someAlwaysRun = regexAlways || Enumerable.Range(0, _detectorRules.Length).Any(k => !_payloadOnly[k] && DetectorAlways(k));
         _someAlwaysRunOnPayload = regexAlways || Enumerable.Range(0, _detectorRules.Length).Any(DetectorAlways);
+        IEnumerable<ulong> PartNeeds(bool payload) => Enumerable.Range(0, _detectorRules.Length)
+            .Where(k => payload || !_payloadOnly[k])
+            .SelectMany(k => _partNeeds[k] ?? []);
+        _typedNeeds = Fewest(_regexNeeds.Concat(PartNeeds(payload: false)));
+        _payloadNeeds = Fewest(_regexNeeds.Concat(PartNeeds(payload: true)));
         WordTerms = wordTerms;
         PatternCount = termPatterns;
     }
@@ -588,7 +598,7 @@ internal sealed class DetectionEngine
     /// </summary>
     private bool AnyTriggered(ulong seen, bool payload)
     {
-        foreach (var need in _regexNeeds)
+        foreach (var need in payload ? _payloadNeeds : _typedNeeds)
         {
             if ((seen & need) == need)
             {
@@ -596,15 +606,14 @@ internal sealed class DetectionEngine
             }
         }
 
-        for (var k = 0; k < _partNeeds.Length; k++)
-        {
-            if ((payload || !_payloadOnly[k]) && (_partNeeds[k] is not { } parts || PartsMet(parts, seen) != 0))
-            {
-                return true;
-            }
-        }
-
         return false;
+    }
+
+    /// <summary>The distinct needs of <paramref name="needs"/> that hold no other one of them.</summary>
+    private static ulong[] Fewest(IEnumerable<ulong> needs)
+    {
+        var distinct = needs.Distinct().ToList();
+        return [.. distinct.Where(n => !distinct.Any(m => m != n && (n & m) == m))];
     }
 
     /// <summary>Bit k set when the literals of part k were all <paramref name="seen"/>.</summary>

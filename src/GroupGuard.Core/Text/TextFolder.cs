@@ -350,12 +350,8 @@ internal sealed class TextFolder
 
     public void Fold(ReadOnlySpan<char> text, FoldedText into, bool message)
     {
-        into.Count = 0;
-        into.LastRun = 0;
         into.EnsureCapacity(text.Length * 2 + 4);
-        var gap = 0;
-        var clause = Break.None;
-        var mention = false;
+        var w = new Folding(into);
         StringBuilder? slow = null;
         var table = _table;
 
@@ -370,22 +366,22 @@ internal sealed class TextFolder
             switch (flags & CharFlags.KindMask)
             {
                 case CharFlags.Keep:
-                    Emit(into, CharTables.FoldedChar(entry), flags, i, i + 1, ref gap, ref clause, ref mention);
+                    w.Emit(CharTables.FoldedChar(entry), flags, i, i + 1);
                     break;
                 case CharFlags.Skip:
-                    gap++;
+                    w.Gap++;
                     if (JoinsAt(vertical, ref nextJoin, i))
                     {
                         break;
                     }
 
-                    clause = (Break)Math.Max((int)clause, (flags & CharFlags.Sentence) != 0 ? (int)Break.Sentence
+                    w.Clause = (Break)Math.Max((int)w.Clause, (flags & CharFlags.Sentence) != 0 ? (int)Break.Sentence
                         : (flags & CharFlags.Clause) != 0 ? (int)Break.Clause : 0);
                     if (message && CharTables.FoldedChar(entry) is '[' or '/' or '@' && ChatTokens.Length(text, i, out var isMention) is > 0 and var length)
                     {
-                        gap += length - 1;
-                        clause = Break.Sentence;
-                        mention |= isMention;
+                        w.Gap += length - 1;
+                        w.Clause = Break.Sentence;
+                        w.Mention |= isMention;
                         i += length - 1;
                     }
 
@@ -396,14 +392,14 @@ internal sealed class TextFolder
                     if ((flags & CharFlags.LatinVariant) != 0)
                     {
                         var letter = CharTables.FoldedChar(entry);
-                        var folded = LoneBesideHanzi(text, i, into) ? _latin[letter] : letter;
-                        Emit(into, folded, CharTables.Describe(folded), i, i + 1, ref gap, ref clause, ref mention);
+                        var folded = LoneBesideHanzi(text, i, w.Last) ? _latin[letter] : letter;
+                        w.Emit(folded, CharTables.Describe(folded), i, i + 1);
                         break;
                     }
 
                     if (Rune.DecodeFromUtf16(text[i..], out var rune, out var width) != System.Buffers.OperationStatus.Done)
                     {
-                        gap++; // an unpaired surrogate is noise
+                        w.Gap++; // an unpaired surrogate is noise
                         break;
                     }
 
@@ -412,7 +408,7 @@ internal sealed class TextFolder
                     var kind = CharTables.FoldSlow(rune, slow) & CharFlags.KindMask;
                     if (kind == CharFlags.Skip)
                     {
-                        gap++;
+                        w.Gap++;
                     }
                     else if (kind == CharFlags.Keep)
                     {
@@ -429,7 +425,7 @@ internal sealed class TextFolder
                                 }
                             }
 
-                            Emit(into, piece, CharTables.Describe(piece), i, i + width, ref gap, ref clause, ref mention);
+                            w.Emit(piece, CharTables.Describe(piece), i, i + width);
                         }
                     }
 
@@ -439,7 +435,9 @@ internal sealed class TextFolder
         }
 
         // A mention at the very end (垃圾 @张三) is remembered one past the last character.
-        into.MentionBefore[into.Count] = mention;
+        into.MentionBefore[w.Count] = w.Mention;
+        into.Count = w.Count;
+        into.LastRun = w.LastRun;
     }
 
     /// <summary>
@@ -603,59 +601,90 @@ internal sealed class TextFolder
         return compact;
     }
 
-    private static void Emit(FoldedText into, char folded, CharFlags flags, int start, int end, ref int gap, ref Break clause, ref bool mention)
+    /// <summary>
+    /// The fold being written: the buffer's arrays held in locals, so that writing a character does
+    /// not read them from the buffer again (the arrays do not grow during a fold), and what was
+    /// skipped since the last character written.
+    /// </summary>
+    private struct Folding(FoldedText into)
     {
-        var n = into.Count;
-        if (n > 0 && gap == 0 && into.Chars[n - 1] == folded)
-        {
-            // A hanzi repeated in a row counts once; its span grows to cover the repeats.
-            if ((flags & CharFlags.Cjk) != 0)
-            {
-                into.End[n - 1] = end;
-                into.Run[n - 1] = (byte)Math.Min(into.Run[n - 1] + 1, 255);
-                return;
-            }
+        private readonly char[] _chars = into.Chars;
+        private readonly int[] _start = into.Start;
+        private readonly int[] _end = into.End;
+        private readonly byte[] _gap = into.Gap;
+        private readonly bool[] _clauseBefore = into.ClauseBefore;
+        private readonly bool[] _sentenceBefore = into.SentenceBefore;
+        private readonly byte[] _run = into.Run;
+        private readonly bool[] _mentionBefore = into.MentionBefore;
 
-            // A Latin letter written three or more times in a row counts once (fuuuck), while a
-            // double stays (good, all): the third drops the second and the span grows.
-            if (char.IsAsciiLetter(folded) && ++into.LastRun >= 3)
+        public int Count;
+        public int LastRun;
+
+        /// <summary>Interference skipped since the last character written.</summary>
+        public int Gap;
+
+        /// <summary>The strongest break among it.</summary>
+        public Break Clause;
+
+        /// <summary>Whether a mention was among it.</summary>
+        public bool Mention;
+
+        /// <summary>The last character written, or '\0'.</summary>
+        public readonly char Last => Count > 0 ? _chars[Count - 1] : '\0';
+
+        public void Emit(char folded, CharFlags flags, int start, int end)
+        {
+            var n = Count;
+            if (n > 0 && Gap == 0 && _chars[n - 1] == folded)
             {
-                if (into.LastRun == 3)
+                // A hanzi repeated in a row counts once; its span grows to cover the repeats.
+                if ((flags & CharFlags.Cjk) != 0)
                 {
-                    n = --into.Count;
+                    _end[n - 1] = end;
+                    _run[n - 1] = (byte)Math.Min(_run[n - 1] + 1, 255);
+                    return;
                 }
 
-                into.End[n - 1] = end;
-                into.Run[n - 1] = (byte)Math.Min(into.LastRun, 255);
-                return;
-            }
-        }
-        else
-        {
-            into.LastRun = 1;
-        }
+                // A Latin letter written three or more times in a row counts once (fuuuck), while a
+                // double stays (good, all): the third drops the second and the span grows.
+                if (char.IsAsciiLetter(folded) && ++LastRun >= 3)
+                {
+                    if (LastRun == 3)
+                    {
+                        n = --Count;
+                    }
 
-        into.Chars[n] = folded;
-        into.Start[n] = start;
-        into.End[n] = end;
-        into.Gap[n] = (byte)Math.Min(gap, 255);
-        into.ClauseBefore[n] = clause != Break.None;
-        into.SentenceBefore[n] = clause == Break.Sentence;
-        into.MentionBefore[n] = mention;
-        into.Run[n] = 1;
-        into.Count = n + 1;
-        gap = 0;
-        clause = Break.None;
-        mention = false;
+                    _end[n - 1] = end;
+                    _run[n - 1] = (byte)Math.Min(LastRun, 255);
+                    return;
+                }
+            }
+            else
+            {
+                LastRun = 1;
+            }
+
+            _chars[n] = folded;
+            _start[n] = start;
+            _end[n] = end;
+            _gap[n] = (byte)Math.Min(Gap, 255);
+            _clauseBefore[n] = Clause != Break.None;
+            _sentenceBefore[n] = Clause == Break.Sentence;
+            _mentionBefore[n] = Mention;
+            _run[n] = 1;
+            Count = n + 1;
+            Gap = 0;
+            Clause = Break.None;
+            Mention = false;
+        }
     }
 
     /// <summary>
     /// A Latin letter stands for a hanzi only alone between hanzi (or a hanzi and the text's edge):
     /// 加v信 and V信 yes; vip, 加vip and v 2 no.
     /// </summary>
-    private bool LoneBesideHanzi(ReadOnlySpan<char> text, int at, FoldedText folded)
+    private bool LoneBesideHanzi(ReadOnlySpan<char> text, int at, char before)
     {
-        var before = folded.Count > 0 ? folded.Chars[folded.Count - 1] : '\0';
         var after = '\0';
         for (var j = at + 1; j < text.Length && j <= at + 8; j++)
         {

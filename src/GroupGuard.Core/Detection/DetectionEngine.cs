@@ -913,6 +913,7 @@ internal sealed class DetectionEngine
     {
         var automaton = _automaton;
         var symbols = automaton.Symbols;
+        var kinds = _stateKind;
         var chars = folded.Chars;
         var gaps = folded.Gap;
         var state = 0;
@@ -927,7 +928,9 @@ internal sealed class DetectionEngine
             var symbol = symbols[chars[j]];
             state = automaton.NextSymbol(state, symbol, previous);
             previous = symbol;
-            if (state == 0 || !automaton.HasOutputs(state))
+
+            // Where only regex and detector literals end, no term does: nothing to look at.
+            if (state == 0 || !automaton.HasOutputs(state) || (kinds[Automaton.Id(state)] & TermEnds) == 0)
             {
                 continue;
             }

@@ -1188,7 +1188,9 @@ internal sealed class DetectionEngine
             var reach = listed.LongestFrom(folded.Chars[a]);
             for (var z = a + 1; z <= Math.Min(to, a + reach); z++)
             {
-                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
+                // Hashed only where a listed word as long could end (most spans cannot).
+                if ((z <= start || a >= end) && listed.LongestTo(folded.Chars[z - 1]) >= z - a && listed.Contains(folded.Chars.AsSpan(a, z - a))
+                    && !(group && NamesOnePerson(folded.Chars, from, a)))
                 {
                     if (z - a >= anywhere)
                     {
@@ -1331,8 +1333,9 @@ internal sealed class DetectionEngine
         // Per first character, the length of the longest listed word that starts with it (0: none;
         // byte.MaxValue: that long or longer, read as Longest), so that a window's scan hashes only
         // the spans that could be listed. Bytes keep it under the large-object heap's threshold: a
-        // rule reload builds it again.
+        // rule reload builds it again. The same per last character, for a word ending at a place.
         private readonly byte[] _longestFrom = new byte[char.MaxValue + 1];
+        private readonly byte[] _longestTo = new byte[char.MaxValue + 1];
 
         private TargetWords(TextFolder folder, IEnumerable<string> listed)
         {
@@ -1342,6 +1345,7 @@ internal sealed class DetectionEngine
             foreach (var word in words)
             {
                 _longestFrom[word[0]] = (byte)Math.Max(_longestFrom[word[0]], Math.Min(word.Length, byte.MaxValue));
+                _longestTo[word[^1]] = (byte)Math.Max(_longestTo[word[^1]], Math.Min(word.Length, byte.MaxValue));
             }
         }
 
@@ -1349,6 +1353,9 @@ internal sealed class DetectionEngine
 
         /// <summary>The length of the longest listed word that starts with <paramref name="first"/>; 0 when none does.</summary>
         public int LongestFrom(char first) => _longestFrom[first] is var length && length == byte.MaxValue ? Longest : length;
+
+        /// <summary>The length of the longest listed word that ends with <paramref name="last"/>; 0 when none does.</summary>
+        public int LongestTo(char last) => _longestTo[last] is var length && length == byte.MaxValue ? Longest : length;
 
         /// <summary>Words for a person: people in general, roles and pronouns, and every group.</summary>
         public static TargetWords ForPersons(TextFolder folder) => new(folder, Persons.Value.Concat(Groups.Value));
@@ -1747,7 +1754,7 @@ internal sealed class DetectionEngine
             return true;
         }
 
-        for (var length = Math.Min(_negationGroups.Longest, start); length >= 2; length--)
+        for (var length = start > 0 ? Math.Min(_negationGroups.LongestTo(folded.Chars[start - 1]), start) : 0; length >= 2; length--)
         {
             var from = start - length;
             if (_negationGroups.Contains(folded.Chars.AsSpan(from, length)) && !ClauseWithin(folded, from + 1, start + 1) && NegatedAt(folded, from, words, minLength: 2))

@@ -1566,17 +1566,29 @@ internal sealed class DetectionEngine
         // regex that does not match the light fold itself; null when there is none to leave out.
         LightText? compact = null;
         var compacted = false;
+
+        // What each of the two texts holds of the literals (seen is what either may hold): a regex
+        // runs on a text only where that text holds every literal it needs, read once per text.
+        ulong lightHolds = 0, compactHolds = 0;
+        bool lightRead = false, compactRead = false;
         for (var k = 0; k < _regexRules.Length; k++)
         {
             var r = _regexRules[k];
             var rule = _rules[r];
-            if ((seen & _regexNeeds[k]) != _regexNeeds[k] || !rule.Groups.Covers(groupId))
+            var need = _regexNeeds[k];
+            if ((seen & need) != need || !rule.Groups.Covers(groupId))
             {
                 continue;
             }
 
             light ??= _folder.FoldLight(text);
-            if (FirstRegexHit(text, r, light, allows, hits, misses) || rule.Interference == Interference.Keep)
+            if (!lightRead)
+            {
+                lightHolds = _triggers is null ? ulong.MaxValue : _triggers.Find(light.Text, _triggers.All);
+                lightRead = true;
+            }
+
+            if (((lightHolds & need) == need && FirstRegexHit(text, r, light, allows, hits, misses)) || rule.Interference == Interference.Keep)
             {
                 continue;
             }
@@ -1590,7 +1602,18 @@ internal sealed class DetectionEngine
                 compacted = true;
             }
 
-            if (compact is not null)
+            if (compact is null)
+            {
+                continue;
+            }
+
+            if (!compactRead)
+            {
+                compactHolds = _triggers is null ? ulong.MaxValue : _triggers.Find(compact.Text, _triggers.All);
+                compactRead = true;
+            }
+
+            if ((compactHolds & need) == need)
             {
                 FirstRegexHit(text, r, compact, allows, hits, misses);
             }

@@ -48,17 +48,11 @@ internal sealed class DetectionEngine
     private readonly ushort[]? _compactTriggerSymbols;
     private readonly ulong[] _regexNeeds;
     private readonly ulong[]?[] _partNeeds;
-    // Whether some rule runs on every message whatever its literals: one on typed text, and one on a
-    // QR code's payload, where the payload-only detectors (qr) run too. Typed text never runs those,
-    // so they do not keep the rest of chat from its early way out.
-    private readonly bool _someAlwaysRun;
-    private readonly bool _someAlwaysRunOnPayload;
-
-    // Per detector rule: whether it reads only a QR code's payload (IDetector.PayloadOnly).
-    private readonly bool[] _payloadOnly;
-
     // The trigger bits some regex or detector part needs, all of them together, on typed text and on
-    // a payload: each set once, and none that holds another (where it is seen, so is the other).
+    // a QR code's payload, where the payload-only detectors (qr) run too: each set once, and none that
+    // holds another (where it is seen, so is the other). A rule that runs whatever the literals needs
+    // none (0). Typed text never runs the payload-only detectors, so they do not keep the rest of
+    // chat from its early way out.
     private readonly ulong[] _typedNeeds;
     private readonly ulong[] _payloadNeeds;
 
@@ -296,14 +290,9 @@ internal sealed class DetectionEngine
             _partNeeds[k] = parts[k].Length == 0 ? null : needs[at..(at + parts[k].Length)];
         }
 
-        _payloadOnly = [.. _detectorRules.Select(r => _rules[r].Detector!.PayloadOnly)];
-        var regexAlways = _regexNeeds.Any(need => need == 0);
-        bool DetectorAlways(int k) => _partNeeds[k] is not { } p || p.Any(need => need == 0);
-        _someAlwaysRun = regexAlways || Enumerable.Range(0, _detectorRules.Length).Any(k => !_payloadOnly[k] && DetectorAlways(k));
-        _someAlwaysRunOnPayload = regexAlways || Enumerable.Range(0, _detectorRules.Length).Any(DetectorAlways);
         IEnumerable<ulong> PartNeeds(bool payload) => Enumerable.Range(0, _detectorRules.Length)
-            .Where(k => payload || !_payloadOnly[k])
-            .SelectMany(k => _partNeeds[k] ?? []);
+            .Where(k => payload || !_rules[_detectorRules[k]].Detector!.PayloadOnly)
+            .SelectMany(k => _partNeeds[k] ?? [0UL]);
         _typedNeeds = Fewest(_regexNeeds.Concat(PartNeeds(payload: false)));
         _payloadNeeds = Fewest(_regexNeeds.Concat(PartNeeds(payload: true)));
         WordTerms = wordTerms;
@@ -540,7 +529,7 @@ internal sealed class DetectionEngine
             }
 
             var payload = origin == TextOrigin.QrCode;
-            if (!mayMatch && !(payload ? _someAlwaysRunOnPayload : _someAlwaysRun) && !AnyTriggered(seen, payload))
+            if (!mayMatch && !AnyTriggered(seen, payload))
             {
                 return [];
             }
@@ -1188,9 +1177,7 @@ internal sealed class DetectionEngine
             var reach = listed.LongestFrom(folded.Chars[a]);
             for (var z = a + 1; z <= Math.Min(to, a + reach); z++)
             {
-                // Hashed only where a listed word as long could end (most spans cannot).
-                if ((z <= start || a >= end) && listed.LongestTo(folded.Chars[z - 1]) >= z - a && listed.Contains(folded.Chars.AsSpan(a, z - a))
-                    && !(group && NamesOnePerson(folded.Chars, from, a)))
+                if ((z <= start || a >= end) && listed.Contains(folded.Chars.AsSpan(a, z - a)) && !(group && NamesOnePerson(folded.Chars, from, a)))
                 {
                     if (z - a >= anywhere)
                     {
@@ -1354,16 +1341,15 @@ internal sealed class DetectionEngine
         /// <summary>The length of the longest listed word that starts with <paramref name="first"/>; 0 when none does.</summary>
         public int LongestFrom(char first) => _longestFrom[first] is var length && length == byte.MaxValue ? Longest : length;
 
-        /// <summary>The length of the longest listed word that ends with <paramref name="last"/>; 0 when none does.</summary>
-        public int LongestTo(char last) => _longestTo[last] is var length && length == byte.MaxValue ? Longest : length;
-
         /// <summary>Words for a person: people in general, roles and pronouns, and every group.</summary>
         public static TargetWords ForPersons(TextFolder folder) => new(folder, Persons.Value.Concat(Groups.Value));
 
         /// <summary>Words for a people, a region's people or a sex.</summary>
         public static TargetWords ForGroups(TextFolder folder) => new(folder, Groups.Value);
 
-        public bool Contains(ReadOnlySpan<char> word) => _words.Contains(word);
+        /// <summary>Whether <paramref name="word"/> is listed; hashed only where a listed word as long ends with its last character (most spans: none).</summary>
+        public bool Contains(ReadOnlySpan<char> word) =>
+            word.Length > 0 && word.Length <= (_longestTo[word[^1]] is var length && length == byte.MaxValue ? Longest : length) && _words.Contains(word);
     }
 
     /// <summary>
@@ -1569,8 +1555,7 @@ internal sealed class DetectionEngine
 
         // What each of the two texts holds of the literals (seen is what either may hold): a regex
         // runs on a text only where that text holds every literal it needs, read once per text.
-        ulong lightHolds = 0, compactHolds = 0;
-        bool lightRead = false, compactRead = false;
+        ulong? lightHolds = null, compactHolds = null;
         for (var k = 0; k < _regexRules.Length; k++)
         {
             var r = _regexRules[k];
@@ -1582,12 +1567,7 @@ internal sealed class DetectionEngine
             }
 
             light ??= _folder.FoldLight(text);
-            if (!lightRead)
-            {
-                lightHolds = _triggers is null ? ulong.MaxValue : _triggers.Find(light.Text, _triggers.All);
-                lightRead = true;
-            }
-
+            lightHolds ??= Holds(light);
             if (((lightHolds & need) == need && FirstRegexHit(text, r, light, allows, hits, misses)) || rule.Interference == Interference.Keep)
             {
                 continue;
@@ -1607,18 +1587,16 @@ internal sealed class DetectionEngine
                 continue;
             }
 
-            if (!compactRead)
-            {
-                compactHolds = _triggers is null ? ulong.MaxValue : _triggers.Find(compact.Text, _triggers.All);
-                compactRead = true;
-            }
-
+            compactHolds ??= Holds(compact);
             if ((compactHolds & need) == need)
             {
                 FirstRegexHit(text, r, compact, allows, hits, misses);
             }
         }
     }
+
+    /// <summary>The trigger bits whose literals <paramref name="view"/> holds (every bit without triggers).</summary>
+    private ulong Holds(LightText view) => _triggers is null ? ulong.MaxValue : _triggers.Find(view.Text, _triggers.All);
 
     /// <summary>
     /// Adds the first match of rule <paramref name="r"/>'s regex in <paramref name="view"/> that no
@@ -1777,7 +1755,7 @@ internal sealed class DetectionEngine
             return true;
         }
 
-        for (var length = start > 0 ? Math.Min(_negationGroups.LongestTo(folded.Chars[start - 1]), start) : 0; length >= 2; length--)
+        for (var length = Math.Min(_negationGroups.Longest, start); length >= 2; length--)
         {
             var from = start - length;
             if (_negationGroups.Contains(folded.Chars.AsSpan(from, length)) && !ClauseWithin(folded, from + 1, start + 1) && NegatedAt(folded, from, words, minLength: 2))

@@ -32,9 +32,6 @@ internal sealed class FoldedText
 
     public int Count;
 
-    /// <summary>How many times in a row the last folded char was written (for collapsing fuuuck).</summary>
-    public int LastRun;
-
     public ReadOnlySpan<char> Text => Chars.AsSpan(0, Count);
 
     public override string ToString() => new(Chars, 0, Count);
@@ -437,7 +434,6 @@ internal sealed class TextFolder
         // A mention at the very end (垃圾 @张三) is remembered one past the last character.
         into.MentionBefore[w.Count] = w.Mention;
         into.Count = w.Count;
-        into.LastRun = w.LastRun;
     }
 
     /// <summary>
@@ -618,6 +614,8 @@ internal sealed class TextFolder
         private readonly bool[] _mentionBefore = into.MentionBefore;
 
         public int Count;
+
+        /// <summary>How many times in a row the last character was written (for collapsing fuuuck).</summary>
         public int LastRun;
 
         /// <summary>Interference skipped since the last character written.</summary>

@@ -125,6 +125,9 @@ internal sealed class DetectionEngine
     // And: interference that may start a face written as text ('[' and '/' as folded).
     private const uint FaceStartFlag = 1u << 23;
 
+    // The kind of a fast-table entry (CharFlags.KindMask, shifted): 0 for a character that counts.
+    private const uint KindBits = (uint)CharFlags.KindMask << 16;
+
     /// <param name="triggers">False to run every regex and detector on every message (for tests that compare).</param>
     public DetectionEngine(RuleSet set, bool triggers = true)
     {
@@ -699,6 +702,46 @@ internal sealed class DetectionEngine
         for (var i = 0; i < text.Length; i++)
         {
             var entry = fast[text[i]];
+
+            // Most of chat, in a loop of its own: a character that counts right after another one,
+            // not a repeat of it, where no pattern ends.
+            if (gap == 0)
+            {
+                while ((entry & KindBits) == 0 && ((ushort)entry != last || (ushort)entry == 0))
+                {
+                    var plain = (ushort)entry;
+                    run = 1;
+                    last = plain;
+                    state = automaton.NextSymbol(state, plain, previousSymbol);
+                    previousSymbol = plain;
+                    if (automaton.HasOutputs(state))
+                    {
+                        var id = Automaton.Id(state);
+                        var kind = kinds[id];
+                        if ((kind & TermEnds) != 0 && first < 0)
+                        {
+                            first = i;
+                            if (_triggers is null)
+                            {
+                                goto Done;
+                            }
+                        }
+
+                        if ((kind & LiteralEnds) != 0)
+                        {
+                            TakeLiterals(id, seenSkipped, ref found, ref walk);
+                        }
+                    }
+
+                    if (++i == text.Length)
+                    {
+                        goto Done;
+                    }
+
+                    entry = fast[text[i]];
+                }
+            }
+
             var flags = (CharFlags)((entry >> 16) & 0x3F);
             switch (flags & CharFlags.KindMask)
             {
@@ -797,6 +840,7 @@ internal sealed class DetectionEngine
             }
         }
 
+    Done:
         firstEnd = first;
         seen = found | walk.Found;
         return true;

@@ -347,6 +347,42 @@ internal sealed class Automaton
         return ((word >> (h & 63)) & 1) != 0 ? Descend(state, symbol) : _rootNext[symbol];
     }
 
+    /// <summary>
+    /// Reads <paramref name="text"/> from <paramref name="at"/> while its characters count (their
+    /// entry in <paramref name="table"/> has none of <paramref name="stopBits"/>; the entry's low 16
+    /// bits are the symbol) and none repeats the one before it (a character in no pattern may), and
+    /// no state with outputs is reached. Returns where it stopped: the first character not read, or
+    /// one past the character that reached a state with outputs. <paramref name="state"/> and
+    /// <paramref name="last"/> (the symbol read last) go on from where they were. The engine's
+    /// fast pass spends most of its time here, so the loop keeps everything in registers.
+    /// </summary>
+    internal int WalkPlain(string text, int at, uint[] table, uint stopBits, ref int state, ref ushort last)
+    {
+        var walking = state;
+        var previous = last;
+        for (; at < text.Length; at++)
+        {
+            var entry = table[text[at]];
+            var symbol = (ushort)entry;
+            if ((entry & stopBits) != 0 || (symbol == previous && symbol != 0))
+            {
+                break;
+            }
+
+            walking = NextSymbol(walking, symbol, previous);
+            previous = symbol;
+            if ((walking & OutputFlag) != 0)
+            {
+                at++;
+                break;
+            }
+        }
+
+        state = walking;
+        last = previous;
+        return at;
+    }
+
     private int Descend(int state, ushort symbol)
     {
         do

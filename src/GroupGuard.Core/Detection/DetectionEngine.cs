@@ -697,25 +697,20 @@ internal sealed class DetectionEngine
         var gap = 0;
         var run = 0;
         ulong seenSkipped = 0;
-        ushort last = 0;
-        ushort previousSymbol = 0;
+        ushort last = 0; // the symbol read last
         for (var i = 0; i < text.Length; i++)
         {
-            var entry = fast[text[i]];
-
-            // Most of chat, in a loop of its own: a character that counts right after another one,
-            // not a repeat of it, where no pattern ends.
+            // Most of chat, in a loop of its own: characters that count, one after another, none a
+            // repeat of the one before, up to where a pattern ends.
             if (gap == 0)
             {
-                while ((entry & KindBits) == 0 && ((ushort)entry != last || (ushort)entry == 0))
+                var stop = automaton.WalkPlain(text, i, fast, KindBits, ref state, ref last);
+                if (stop > i)
                 {
-                    var plain = (ushort)entry;
                     run = 1;
-                    last = plain;
-                    state = automaton.NextSymbol(state, plain, previousSymbol);
-                    previousSymbol = plain;
                     if (automaton.HasOutputs(state))
                     {
+                        i = stop - 1;
                         var id = Automaton.Id(state);
                         var kind = kinds[id];
                         if ((kind & TermEnds) != 0 && first < 0)
@@ -723,7 +718,7 @@ internal sealed class DetectionEngine
                             first = i;
                             if (_triggers is null)
                             {
-                                goto Done;
+                                break;
                             }
                         }
 
@@ -731,17 +726,20 @@ internal sealed class DetectionEngine
                         {
                             TakeLiterals(id, seenSkipped, ref found, ref walk);
                         }
+
+                        continue;
                     }
 
-                    if (++i == text.Length)
+                    if (stop == text.Length)
                     {
-                        goto Done;
+                        break;
                     }
 
-                    entry = fast[text[i]];
+                    i = stop;
                 }
             }
 
+            var entry = fast[text[i]];
             var flags = (CharFlags)((entry >> 16) & 0x3F);
             switch (flags & CharFlags.KindMask)
             {
@@ -759,7 +757,7 @@ internal sealed class DetectionEngine
                     // splits (加[微笑]微信) is found as the compact text has it (SkipFace).
                     if ((entry & FaceStartFlag) != 0)
                     {
-                        var rest = SkipFace(text, i, state, previousSymbol, seenSkipped, ref found, ref walk);
+                        var rest = SkipFace(text, i, state, last, seenSkipped, ref found, ref walk);
                         if (rest < 0)
                         {
                             firstEnd = first >= 0 ? first : i;
@@ -817,9 +815,8 @@ internal sealed class DetectionEngine
                 run = 1;
             }
 
+            state = automaton.NextSymbol(state, symbol, last);
             last = symbol;
-            state = automaton.NextSymbol(state, symbol, previousSymbol);
-            previousSymbol = symbol;
             if (automaton.HasOutputs(state))
             {
                 var id = Automaton.Id(state);
@@ -840,7 +837,6 @@ internal sealed class DetectionEngine
             }
         }
 
-    Done:
         firstEnd = first;
         seen = found | walk.Found;
         return true;

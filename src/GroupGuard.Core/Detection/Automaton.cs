@@ -354,7 +354,8 @@ internal sealed class Automaton
     /// no state with outputs is reached. Returns where it stopped: the first character not read, or
     /// one past the character that reached a state with outputs. <paramref name="state"/> and
     /// <paramref name="last"/> (the symbol read last) go on from where they were. The engine's
-    /// fast pass spends most of its time here, so the loop keeps everything in registers.
+    /// fast pass spends most of its time here: a loop with little state, apart from the fast pass's
+    /// handling of interference, repeats and pattern ends.
     /// </summary>
     internal int WalkPlain(string text, int at, uint[] table, uint stopBits, ref int state, ref ushort last)
     {

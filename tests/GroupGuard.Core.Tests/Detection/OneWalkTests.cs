@@ -108,6 +108,8 @@ public sealed class OneWalkTests
     [InlineData("扣扣 123456", "w.double")]
     [InlineData("看https://a.cn", "w.link")]
     [InlineData("LINE：abc", "w.latin")]
+    [InlineData("看完MV加vx：abc", "w.latin")] // v beside a letter is the letter, read by the fast pass
+    [InlineData("看完mv快加v信", "w.term")] // and alone beside hanzi it stands for 微
     public void A_literal_the_fold_bends_still_lets_its_rule_run(string text, string rule)
     {
         Assert.Contains(MessageDetector.Detect(Rules, text, "1").Hits, hit => hit.Rule.Id == rule);

@@ -96,7 +96,7 @@ internal static class RequiredLiterals
             return [];
         }
 
-        return Best(Candidates(info), MaxSets);
+        return Best(Candidates(info), MaxSets, passImplied: true);
     }
 
     /// <summary><paramref name="text"/> with every decimal digit written as <see cref="DigitMark"/>.</summary>
@@ -114,15 +114,19 @@ internal static class RequiredLiterals
         return new string(chars);
     }
 
-    private static LiteralSet[] Best(IEnumerable<LiteralSet> sets, int count) =>
-        Diverse(sets.Select(Minimal).Where(s => s.Strings.Count > 0), count);
+    private static LiteralSet[] Best(IEnumerable<LiteralSet> sets, int count, bool passImplied = false) =>
+        Diverse(sets.Select(Minimal).Where(s => s.Strings.Count > 0), count, passImplied);
 
     /// <summary>
     /// The most selective sets, at most <paramref name="count"/>, passing over one that shares half
-    /// its strings with a set already taken: {元,块,rmb} and {元,块,RMB} say much the same, {#} says
-    /// something else.
+    /// its strings with a set already taken ({元,块,rmb} and {元,块,RMB} say much the same, {#} says
+    /// something else); and, when <paramref name="passImplied"/> (the sets a pattern ends with), one
+    /// that a set already taken implies: where one of {/个,/人} is, one of {个,人} is too, so the
+    /// second says nothing more and would only make every 人 a literal for the walk to find. Within a
+    /// pattern (a part's best few, an alternation's seeds) such sets stay: left out there as well,
+    /// what was chosen from the rest came out less selective on the shipped packs.
     /// </summary>
-    private static LiteralSet[] Diverse(IEnumerable<LiteralSet> sets, int count)
+    private static LiteralSet[] Diverse(IEnumerable<LiteralSet> sets, int count, bool passImplied = false)
     {
         var taken = new List<LiteralSet>();
         foreach (var set in sets.DistinctBy(s => s.Key).OrderByDescending(Score))
@@ -132,13 +136,33 @@ internal static class RequiredLiterals
                 break;
             }
 
-            if (!taken.Any(t => t.Strings.Count(set.Strings.Contains) * 2 >= Math.Min(t.Strings.Count, set.Strings.Count)))
+            if (!taken.Any(t => t.Strings.Count(set.Strings.Contains) * 2 >= Math.Min(t.Strings.Count, set.Strings.Count) || (passImplied && Implies(t, set))))
             {
                 taken.Add(set);
             }
         }
 
         return [.. taken];
+    }
+
+    /// <summary>
+    /// Whether every text that holds one of <paramref name="a"/>'s strings holds one of
+    /// <paramref name="b"/>'s: each string of a has a string of b whose every part (a string joined
+    /// by <see cref="And"/> stands for all its parts, anywhere) lies inside one of its own parts.
+    /// </summary>
+    private static bool Implies(LiteralSet a, LiteralSet b)
+    {
+        var bParts = b.Strings.Select(t => t.Split(And)).ToArray();
+        foreach (var s in a.Strings)
+        {
+            var parts = s.Split(And);
+            if (!bParts.Any(t => t.All(part => parts.Any(own => own.Contains(part, StringComparison.Ordinal)))))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -38,6 +38,20 @@ public sealed class RequiredLiteralsTests
     }
 
     [Fact]
+    public void A_set_that_another_one_needed_implies_is_left_out()
+    {
+        // Wherever one of /个 /人 每个 每人 is, so are 个 or 人 and / or 每: asking for those too
+        // would rule out nothing more and make every 人 in chat a literal the walk reports. The
+        // digit after, which they do not imply, is asked for instead.
+        var sets = Sets(@"(?:/|每)(?:个|人)\s*\d");
+
+        Assert.Contains(sets, s => s.SetEquals(["/个", "/人", "每个", "每人"]));
+        Assert.DoesNotContain(sets, s => s.SetEquals(["个", "人"]));
+        Assert.DoesNotContain(sets, s => s.SetEquals(["/", "每"]));
+        Assert.Contains(sets, s => s.SetEquals([Digit]));
+    }
+
+    [Fact]
     public void Both_halves_of_a_mirrored_pattern_are_needed()
     {
         var sets = Sets("(刷单|垫付).{0,40}(微信|qq)|(微信|qq).{0,40}(刷单|垫付)");

@@ -119,6 +119,32 @@ internal sealed class DetectionEngine
         }
     }
 
+    /// <summary>
+    /// What the fast pass takes where it reaches state <paramref name="id"/> at <paramref name="at"/>:
+    /// the first term end, when none was found before, and the literals that end there. True when
+    /// the pass can stop: a term ends and there are no literals to look for.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool TakeOutputs(int id, int at, ulong seenSkipped, ref int first, ref ulong found, ref Triggers.Walk walk)
+    {
+        var kind = _stateKind[id];
+        if ((kind & TermEnds) != 0 && first < 0)
+        {
+            first = at;
+            if (_triggers is null)
+            {
+                return true;
+            }
+        }
+
+        if ((kind & LiteralEnds) != 0)
+        {
+            TakeLiterals(id, seenSkipped, ref found, ref walk);
+        }
+
+        return false;
+    }
+
     // A fast-table flag beside the CharFlags bits: the folded character is an ASCII letter.
     private const uint AsciiLetterFlag = 1u << 22;
 
@@ -688,7 +714,6 @@ internal sealed class DetectionEngine
     {
         var fast = _fast;
         var automaton = _automaton;
-        var kinds = _stateKind;
         var walk = _triggers is null ? default : _triggers.StartWalk();
         ulong found = 0;
         Take(in _always, ref found, ref walk);
@@ -711,20 +736,9 @@ internal sealed class DetectionEngine
                     if (automaton.HasOutputs(state))
                     {
                         i = stop - 1;
-                        var id = Automaton.Id(state);
-                        var kind = kinds[id];
-                        if ((kind & TermEnds) != 0 && first < 0)
+                        if (TakeOutputs(Automaton.Id(state), i, seenSkipped, ref first, ref found, ref walk))
                         {
-                            first = i;
-                            if (_triggers is null)
-                            {
-                                break;
-                            }
-                        }
-
-                        if ((kind & LiteralEnds) != 0)
-                        {
-                            TakeLiterals(id, seenSkipped, ref found, ref walk);
+                            break;
                         }
 
                         continue;
@@ -825,23 +839,9 @@ internal sealed class DetectionEngine
 
             state = automaton.NextSymbol(state, symbol, last);
             last = symbol;
-            if (automaton.HasOutputs(state))
+            if (automaton.HasOutputs(state) && TakeOutputs(Automaton.Id(state), i, seenSkipped, ref first, ref found, ref walk))
             {
-                var id = Automaton.Id(state);
-                var kind = kinds[id];
-                if ((kind & TermEnds) != 0 && first < 0)
-                {
-                    first = i;
-                    if (_triggers is null)
-                    {
-                        break;
-                    }
-                }
-
-                if ((kind & LiteralEnds) != 0)
-                {
-                    TakeLiterals(id, seenSkipped, ref found, ref walk);
-                }
+                break;
             }
         }
 

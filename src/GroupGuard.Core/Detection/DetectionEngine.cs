@@ -795,9 +795,9 @@ internal sealed class DetectionEngine
                     }
 
                     // A Latin letter that stands for a hanzi alone beside hanzi (加v信) is the letter
-                    // it is right beside another letter or digit (mv, KTV, v2): in every fold, so the
-                    // walk reads it as that letter (the entry holds its symbol).
-                    if ((flags & CharFlags.LatinVariant) != 0 && BesideLetterOrDigit(text, i))
+                    // it is right beside a character that is no hanzi (mv, KTV, v2): in every fold, so
+                    // the walk reads it as that letter (the entry holds its symbol).
+                    if ((flags & CharFlags.LatinVariant) != 0 && BesideNonHanzi(text, i))
                     {
                         break;
                     }
@@ -856,7 +856,7 @@ internal sealed class DetectionEngine
     /// it is kept as a character that is no hanzi (so the fold wrote that last), or the unit after
     /// it is none the fold skips and folds to no hanzi. Other cases take the slow path.
     /// </summary>
-    private bool BesideLetterOrDigit(string text, int at)
+    private bool BesideNonHanzi(string text, int at)
     {
         var table = _folder.Table;
         if (at > 0)

@@ -979,27 +979,15 @@ internal sealed class DetectionEngine
     private void Scan(FoldedText folded, string? groupId, List<Candidate> candidates, AllowSpans allows, int from, List<NearMiss>? misses)
     {
         var automaton = _automaton;
-        var symbols = automaton.Symbols;
-        var kinds = _stateKind;
-        var chars = folded.Chars;
-        var gaps = folded.Gap;
         var state = 0;
         ushort previous = 0;
         for (var j = from; j < folded.Count; j++)
         {
-            if (gaps[j] > MaxGap)
-            {
-                state = 0;
-            }
-
-            var symbol = symbols[chars[j]];
-            state = automaton.NextSymbol(state, symbol, previous);
-            previous = symbol;
-
             // Where only regex and detector literals end, no term does: nothing to look at.
-            if (state == 0 || !automaton.HasOutputs(state) || (kinds[Automaton.Id(state)] & TermEnds) == 0)
+            j = ScanToTermEnd(folded, j, ref state, ref previous);
+            if (j == folded.Count)
             {
-                continue;
+                break;
             }
 
             foreach (var id in automaton.Outputs(state))
@@ -1034,6 +1022,43 @@ internal sealed class DetectionEngine
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Walks the folded text from <paramref name="j"/> to the first character where a term, pinyin
+    /// form or allow phrase ends (where only regex and detector literals end, no term does), and
+    /// returns it, or the folded length when there is none. <paramref name="state"/> and
+    /// <paramref name="previous"/> (the symbol read last) go on from where they were.
+    /// </summary>
+    private int ScanToTermEnd(FoldedText folded, int j, ref int state, ref ushort previous)
+    {
+        var automaton = _automaton;
+        var symbols = automaton.Symbols;
+        var kinds = _stateKind;
+        var chars = folded.Chars;
+        var gaps = folded.Gap;
+        var walking = state;
+        var last = previous;
+        var count = folded.Count;
+        for (; j < count; j++)
+        {
+            if (gaps[j] > MaxGap)
+            {
+                walking = 0;
+            }
+
+            var symbol = symbols[chars[j]];
+            walking = automaton.NextSymbol(walking, symbol, last);
+            last = symbol;
+            if (walking != 0 && automaton.HasOutputs(walking) && (kinds[Automaton.Id(walking)] & TermEnds) != 0)
+            {
+                break;
+            }
+        }
+
+        state = walking;
+        previous = last;
+        return j;
     }
 
     /// <summary>

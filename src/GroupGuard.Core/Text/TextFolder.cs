@@ -363,7 +363,7 @@ internal sealed class TextFolder
             switch (flags & CharFlags.KindMask)
             {
                 case CharFlags.Keep:
-                    w.Emit(CharTables.FoldedChar(entry), flags, i, i + 1);
+                    i = w.EmitKept(text, i, table) - 1;
                     break;
                 case CharFlags.Skip:
                     w.Gap++;
@@ -674,6 +674,72 @@ internal sealed class TextFolder
             Gap = 0;
             Clause = Break.None;
             Mention = false;
+        }
+
+        /// <summary>
+        /// Emits the kept character at <paramref name="at"/> (its <paramref name="table"/> entry is
+        /// of kind Keep) and the kept characters right after it, as <see cref="Emit"/> would one by
+        /// one: most of a message, in a loop of its own with the state in locals (nothing is skipped
+        /// between them, so no gap, break or mention comes before any but the first). Returns the
+        /// index of the first character that is not kept.
+        /// </summary>
+        public int EmitKept(ReadOnlySpan<char> text, int at, uint[] table)
+        {
+            var entry = table[text[at]];
+            Emit(CharTables.FoldedChar(entry), CharTables.Flags(entry), at, at + 1);
+            var (chars, start, end, gap, clause, sentence, run, mention) = (_chars, _start, _end, _gap, _clauseBefore, _sentenceBefore, _run, _mentionBefore);
+            var n = Count;
+            var lastRun = LastRun;
+            for (at++; at < text.Length; at++)
+            {
+                entry = table[text[at]];
+                var flags = CharTables.Flags(entry);
+                if ((flags & CharFlags.KindMask) != CharFlags.Keep)
+                {
+                    break;
+                }
+
+                var folded = CharTables.FoldedChar(entry);
+                if (chars[n - 1] == folded)
+                {
+                    if ((flags & CharFlags.Cjk) != 0)
+                    {
+                        end[n - 1] = at + 1;
+                        run[n - 1] = (byte)Math.Min(run[n - 1] + 1, 255);
+                        continue;
+                    }
+
+                    if (char.IsAsciiLetter(folded) && ++lastRun >= 3)
+                    {
+                        if (lastRun == 3)
+                        {
+                            n--;
+                        }
+
+                        end[n - 1] = at + 1;
+                        run[n - 1] = (byte)Math.Min(lastRun, 255);
+                        continue;
+                    }
+                }
+                else
+                {
+                    lastRun = 1;
+                }
+
+                chars[n] = folded;
+                start[n] = at;
+                end[n] = at + 1;
+                gap[n] = 0;
+                clause[n] = false;
+                sentence[n] = false;
+                mention[n] = false;
+                run[n] = 1;
+                n++;
+            }
+
+            Count = n;
+            LastRun = lastRun;
+            return at;
         }
     }
 

@@ -201,12 +201,24 @@ internal sealed class Triggers
     /// </summary>
     public ulong Find(ReadOnlySpan<char> light, ulong wanted)
     {
+        // The walk's state in locals: the walk itself is asked only where literals end.
         var walk = new Walk(this);
+        var automaton = _automaton;
+        var symbols = automaton.Symbols;
+        var state = 0;
+        ushort previous = 0;
         foreach (var c in light)
         {
-            if (walk.Step(_automaton.Symbols[c], wanted))
+            var symbol = symbols[c];
+            state = automaton.NextSymbol(state, symbol, previous);
+            previous = symbol;
+            if (automaton.HasOutputs(state))
             {
-                break;
+                walk.Report(automaton.Outputs(state));
+                if ((walk.Found & wanted) == wanted)
+                {
+                    break;
+                }
             }
         }
 
@@ -375,13 +387,11 @@ internal sealed class Triggers
         }
     }
 
-    /// <summary>One walk of the automaton: the state, the bits found, and which patterns were seen (for combinations).</summary>
+    /// <summary>What one walk of the automaton found: the bits, and which patterns were seen (for combinations).</summary>
     internal ref struct Walk
     {
         private readonly Triggers _triggers;
         private readonly Span<ulong> _seen;
-        private int _state;
-        private ushort _previous;
 
         public Walk(Triggers triggers)
         {
@@ -394,20 +404,6 @@ internal sealed class Triggers
         }
 
         public ulong Found { get; private set; }
-
-        /// <summary>Reads one symbol; true once every bit of <paramref name="wanted"/> is found.</summary>
-        public bool Step(ushort symbol, ulong wanted)
-        {
-            var automaton = _triggers._automaton;
-            _state = automaton.NextSymbol(_state, symbol, _previous);
-            _previous = symbol;
-            if (automaton.HasOutputs(_state))
-            {
-                Report(automaton.Outputs(_state));
-            }
-
-            return (Found & wanted) == wanted;
-        }
 
         /// <summary>Marks patterns found: their bits, and those of the combinations they complete.</summary>
         public void Report(ReadOnlySpan<int> patterns)

@@ -633,27 +633,11 @@ internal sealed class TextFolder
         public void Emit(char folded, CharFlags flags, int start, int end)
         {
             var n = Count;
-            if (n > 0 && Gap == 0 && _chars[n - 1] == folded)
+            if (n > 0 && Gap == 0)
             {
-                // A hanzi repeated in a row counts once; its span grows to cover the repeats.
-                if ((flags & CharFlags.Cjk) != 0)
+                if (Repeats(_chars, _end, _run, ref n, ref LastRun, folded, flags, end))
                 {
-                    _end[n - 1] = end;
-                    _run[n - 1] = (byte)Math.Min(_run[n - 1] + 1, 255);
-                    return;
-                }
-
-                // A Latin letter written three or more times in a row counts once (fuuuck), while a
-                // double stays (good, all): the third drops the second and the span grows.
-                if (char.IsAsciiLetter(folded) && ++LastRun >= 3)
-                {
-                    if (LastRun == 3)
-                    {
-                        n = --Count;
-                    }
-
-                    _end[n - 1] = end;
-                    _run[n - 1] = (byte)Math.Min(LastRun, 255);
+                    Count = n;
                     return;
                 }
             }
@@ -674,6 +658,45 @@ internal sealed class TextFolder
             Gap = 0;
             Clause = Break.None;
             Mention = false;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="folded"/>, written right after the last of the
+        /// <paramref name="n"/> characters with nothing skipped between, counts as a repeat of it:
+        /// a hanzi repeated in a row counts once, its span growing to cover the repeats; a Latin
+        /// letter written three or more times in a row counts once (fuuuck), while a double stays
+        /// (good, all): the third drops the second (<paramref name="n"/> goes down) and the span
+        /// grows. <paramref name="lastRun"/> counts a letter's copies in a row.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static bool Repeats(char[] chars, int[] end, byte[] run, ref int n, ref int lastRun, char folded, CharFlags flags, int endAt)
+        {
+            if (chars[n - 1] != folded)
+            {
+                lastRun = 1;
+                return false;
+            }
+
+            if ((flags & CharFlags.Cjk) != 0)
+            {
+                end[n - 1] = endAt;
+                run[n - 1] = (byte)Math.Min(run[n - 1] + 1, 255);
+                return true;
+            }
+
+            if (char.IsAsciiLetter(folded) && ++lastRun >= 3)
+            {
+                if (lastRun == 3)
+                {
+                    n--;
+                }
+
+                end[n - 1] = endAt;
+                run[n - 1] = (byte)Math.Min(lastRun, 255);
+                return true;
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -700,30 +723,9 @@ internal sealed class TextFolder
                 }
 
                 var folded = CharTables.FoldedChar(entry);
-                if (chars[n - 1] == folded)
+                if (Repeats(chars, end, run, ref n, ref lastRun, folded, flags, at + 1))
                 {
-                    if ((flags & CharFlags.Cjk) != 0)
-                    {
-                        end[n - 1] = at + 1;
-                        run[n - 1] = (byte)Math.Min(run[n - 1] + 1, 255);
-                        continue;
-                    }
-
-                    if (char.IsAsciiLetter(folded) && ++lastRun >= 3)
-                    {
-                        if (lastRun == 3)
-                        {
-                            n--;
-                        }
-
-                        end[n - 1] = at + 1;
-                        run[n - 1] = (byte)Math.Min(lastRun, 255);
-                        continue;
-                    }
-                }
-                else
-                {
-                    lastRun = 1;
+                    continue;
                 }
 
                 chars[n] = folded;

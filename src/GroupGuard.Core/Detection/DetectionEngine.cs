@@ -1050,7 +1050,7 @@ internal sealed class DetectionEngine
             var symbol = symbols[chars[j]];
             walking = automaton.NextSymbol(walking, symbol, last);
             last = symbol;
-            if (walking != 0 && automaton.HasOutputs(walking) && (kinds[Automaton.Id(walking)] & TermEnds) != 0)
+            if (automaton.HasOutputs(walking) && (kinds[Automaton.Id(walking)] & TermEnds) != 0)
             {
                 break;
             }
@@ -1466,22 +1466,25 @@ internal sealed class DetectionEngine
         [ThreadStatic]
         private static Segmentation? t_spare;
 
+        // Set for each message by Over, and back to these values by Forget.
         private FoldedText _folded = null!;
         private IWordSegmenter _segmenter = null!;
         private IReadOnlyList<int>? _boundaries;
-        private int _from = -1;
-        private int _to = -1;
+        private int _from;
+        private int _to;
         private Dictionary<char, bool>? _doubles;
         private int _checks;
         private sbyte[]? _sure;
-        private int _sureFrom = -1;
-        private int _sureTo = -1;
+        private int _sureFrom;
+        private int _sureTo;
         private int _routes;
         private sbyte[]? _near;
-        private int _nearFrom = -1;
-        private int _nearTo = -1;
+        private int _nearFrom;
+        private int _nearTo;
         private IWordPaths? _paths;
         private bool _pathsAsked;
+
+        private Segmentation() => Forget();
 
         /// <summary>
         /// The word boundaries of the folded range [from, to), offsets from <paramref name="from"/>,
@@ -1588,6 +1591,13 @@ internal sealed class DetectionEngine
         public void Dispose()
         {
             _paths?.Dispose();
+            Forget();
+            t_spare = this;
+        }
+
+        /// <summary>Nothing known of any message: no windows read (-1: none), nothing counted.</summary>
+        private void Forget()
+        {
             _paths = null;
             _pathsAsked = false;
             _boundaries = null;
@@ -1601,7 +1611,6 @@ internal sealed class DetectionEngine
             (_nearFrom, _nearTo) = (-1, -1);
             _folded = null!;
             _segmenter = null!;
-            t_spare = this;
         }
 
         /// <summary>

@@ -797,7 +797,7 @@ internal sealed class DetectionEngine
                     // A Latin letter that stands for a hanzi alone beside hanzi (加v信) is the letter
                     // it is right beside a character that is no hanzi (mv, KTV, v2): in every fold, so
                     // the walk reads it as that letter (the entry holds its symbol).
-                    if ((flags & CharFlags.LatinVariant) != 0 && BesideNonHanzi(text, i))
+                    if ((flags & CharFlags.LatinVariant) != 0 && _folder.ReadsAsLetter(text, i))
                     {
                         break;
                     }
@@ -848,35 +848,6 @@ internal sealed class DetectionEngine
         firstEnd = first;
         seen = found | walk.Found;
         return true;
-    }
-
-    /// <summary>
-    /// Whether the Latin variant at <paramref name="at"/> is surely not alone between hanzi, as
-    /// <see cref="TextFolder.Fold(ReadOnlySpan{char}, FoldedText, bool)"/> reads it: the unit before
-    /// it is kept as a character that is no hanzi (so the fold wrote that last), or the unit after
-    /// it is none the fold skips and folds to no hanzi. Other cases take the slow path.
-    /// </summary>
-    private bool BesideNonHanzi(string text, int at)
-    {
-        var table = _folder.Table;
-        if (at > 0)
-        {
-            var before = table[text[at - 1]];
-            if ((CharTables.Flags(before) & CharFlags.KindMask) == CharFlags.Keep && !CharTables.IsCjk(CharTables.FoldedChar(before)))
-            {
-                return true;
-            }
-        }
-
-        if (at + 1 < text.Length)
-        {
-            var after = table[text[at + 1]];
-            var kind = CharTables.Flags(after) & CharFlags.KindMask;
-            var folded = CharTables.FoldedChar(after);
-            return kind is not (CharFlags.Skip or CharFlags.Drop) && folded != '\0' && !CharTables.IsCjk(folded);
-        }
-
-        return false;
     }
 
     /// <summary>

@@ -746,6 +746,35 @@ internal sealed class TextFolder
     }
 
     /// <summary>
+    /// Whether the Latin variant at <paramref name="at"/> surely reads as its letter, as
+    /// <see cref="Fold(ReadOnlySpan{char}, FoldedText, bool)"/> reads it, seen from the text alone
+    /// (<see cref="LoneBesideHanzi"/> needs the last character the fold wrote): the unit before it
+    /// is kept as a character that is no hanzi (so the fold wrote that last), or the unit after it
+    /// is none the fold skips and folds to no hanzi. False where only the fold can tell.
+    /// </summary>
+    internal bool ReadsAsLetter(ReadOnlySpan<char> text, int at)
+    {
+        if (at > 0)
+        {
+            var before = _table[text[at - 1]];
+            if ((CharTables.Flags(before) & CharFlags.KindMask) == CharFlags.Keep && !CharTables.IsCjk(CharTables.FoldedChar(before)))
+            {
+                return true;
+            }
+        }
+
+        if (at + 1 < text.Length)
+        {
+            var after = _table[text[at + 1]];
+            var kind = CharTables.Flags(after) & CharFlags.KindMask;
+            var folded = CharTables.FoldedChar(after);
+            return kind is not (CharFlags.Skip or CharFlags.Drop) && folded != '\0' && !CharTables.IsCjk(folded);
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// A Latin letter stands for a hanzi only alone between hanzi (or a hanzi and the text's edge):
     /// 加v信 and V信 yes; vip, 加vip and v 2 no.
     /// </summary>

@@ -18,8 +18,6 @@ namespace GroupGuard.OneBot;
 /// </summary>
 public sealed class OneBotWebhookReceiver
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
-
     private readonly IOptionsMonitor<OneBotOptions> _options;
     private readonly TimeProvider _time;
 
@@ -92,19 +90,11 @@ public sealed class OneBotWebhookReceiver
 
     private WebhookResult Parse(ReadOnlySpan<byte> body, Func<JsonElement, InboundEvent> read)
     {
-        body = JsonSurrogates.Readable(body);
-
         try
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
-            using var document = JsonDocument.ParseValue(ref reader);
-            // ParseValue stops after one value; anything but whitespace after it is malformed.
-            if (reader.Read())
-            {
-                return Malformed("unexpected data after the JSON value");
-            }
+            using var document = JsonBody.Parse(body);
 
-            var inbound = read(document.RootElement);
+            var inbound = read(document.Root);
             if (inbound.Message is { } message)
             {
                 // Only messages are held to the clock: heartbeats of some implementations carry odd
@@ -135,9 +125,6 @@ public sealed class OneBotWebhookReceiver
             return new WebhookResult(413, ex.Message, null);
         }
     }
-
-    private static WebhookResult Malformed(string reason) => new WebhookResult(400, JsonProblem.Malformed(reason), null);
-
 
     private byte[] KeyFor(string secret)
     {

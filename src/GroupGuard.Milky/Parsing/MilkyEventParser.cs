@@ -10,8 +10,6 @@ namespace GroupGuard.Milky.Parsing;
 /// </summary>
 internal sealed class MilkyEventParser(TimeProvider time)
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
-
     public MilkyWebhookResult Parse(ReadOnlySpan<byte> body)
     {
         if (body.Length > MilkyLimits.MaxEventBytes)
@@ -19,18 +17,11 @@ internal sealed class MilkyEventParser(TimeProvider time)
             return new MilkyWebhookResult(413, $"event over {MilkyLimits.MaxEventBytes} bytes", null);
         }
 
-        body = JsonSurrogates.Readable(body);
-
         try
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
-            using var document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                return Malformed("unexpected data after the JSON value");
-            }
+            using var document = JsonBody.Parse(body);
 
-            var inbound = MilkyEventReader.Read(document.RootElement);
+            var inbound = MilkyEventReader.Read(document.Root);
             if (inbound.Message is { } message)
             {
                 if (MessageLimits.TimeProblem("data.time", message.Time, time.GetUtcNow()) is { } problem)
@@ -59,7 +50,5 @@ internal sealed class MilkyEventParser(TimeProvider time)
             return new MilkyWebhookResult(413, ex.Message, null);
         }
     }
-
-    private static MilkyWebhookResult Malformed(string reason) => new MilkyWebhookResult(400, JsonProblem.Malformed(reason), null);
 
 }

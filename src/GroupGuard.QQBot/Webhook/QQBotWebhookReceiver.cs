@@ -18,8 +18,6 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
 {
     private const int MaxTimestampDigits = 12;
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
-
     // Derived from the current secret and replaced as a whole when it changes.
     private QQBotKey? _key;
 
@@ -88,18 +86,11 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
 
     private QQBotWebhookResult Read(ReadOnlySpan<byte> body, QQBotKey key, string botId)
     {
-        body = JsonSurrogates.Readable(body);
-
         try
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
-            using var document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                return Malformed("unexpected data after the JSON value");
-            }
+            using var document = JsonBody.Parse(body);
 
-            var root = document.RootElement;
+            var root = document.Root;
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return Malformed("the payload must be a JSON object");

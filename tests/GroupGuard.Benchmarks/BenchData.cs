@@ -16,6 +16,23 @@ internal static class BenchData
     private static readonly ConcurrentDictionary<string, string[]> Messages = new();
     private static readonly ConcurrentDictionary<int, RuleSet> RuleSets = new();
 
+    /// <summary>
+    /// The repository's folder (rules/, tools/fixtures/, the tests' samples), found upwards from the
+    /// benchmark: BenchmarkDotNet runs it from a folder under bin/.
+    /// </summary>
+    public static string Repository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No GroupGuard.sln above {AppContext.BaseDirectory}: the benchmarks read the repository's rules, fixtures and samples.");
+    }
+
     /// <summary>Real Chinese social-media messages, one at a time, as the corpora hold them.</summary>
     public static string[] Corpus() => Messages.GetOrAdd("all", _ =>
     {

@@ -24,7 +24,7 @@ public class PromoBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var fixtures = Path.Combine(Root(), "tools", "fixtures");
+        var fixtures = Path.Combine(BenchData.Repository(), "tools", "fixtures");
         IEnumerable<string> Text(string name) => File.ReadLines(Path.Combine(fixtures, name)).Where(l => l.Trim().Length > 0);
         IEnumerable<string> Labelled(string name) => Text(name).Where(l => !l.StartsWith("# ", StringComparison.Ordinal)).Select(l => l.Split('\t', 2)[^1]);
 
@@ -50,18 +50,5 @@ public class PromoBenchmarks
         }
 
         return found;
-    }
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("GroupGuard.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -24,17 +24,6 @@ internal static class ShippedPacks
     public static RuleSet Only(Func<Rule, bool> keep) =>
         new(Rules.Version, Rules.Directory, [.. Rules.Packs.Select(p => p with { Rules = [.. p.Rules.Where(keep)] })], Rules.Allow, Rules.Variants, Rules.GroupAllow);
 
-    // The repository's rules/ folder, found upwards from the benchmark (BenchmarkDotNet runs it from a folder under bin/).
-    private static string Folder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "GroupGuard.sln")))
-            {
-                return Path.Combine(dir.FullName, "rules");
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No GroupGuard.sln above {AppContext.BaseDirectory}: the shipped packs are read from the repository's rules/ folder.");
-    }
+    // The repository's rules/ folder.
+    private static string Folder() => Path.Combine(BenchData.Repository(), "rules");
 }

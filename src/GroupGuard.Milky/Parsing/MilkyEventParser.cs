@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using GroupGuard.Core;
 
 namespace GroupGuard.Milky.Parsing;
@@ -50,5 +49,4 @@ internal sealed class MilkyEventParser(TimeProvider time)
             return new MilkyWebhookResult(413, ex.Message, null);
         }
     }
-
 }

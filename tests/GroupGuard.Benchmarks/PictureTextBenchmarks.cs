@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using GroupGuard.Images;
 using GroupGuard.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Benchmarks;
 
@@ -32,7 +31,7 @@ public class PictureTextBenchmarks
             throw new InvalidOperationException(problem);
         }
 
-        _ocr = new TesseractOcr(new Fixed(options), NullLogger<TesseractOcr>.Instance, TimeProvider.System);
+        _ocr = new TesseractOcr(new FixedOptions<ImagesOptions>(options), NullLogger<TesseractOcr>.Instance, TimeProvider.System);
     }
 
     [Benchmark(Baseline = true, Description = "OCR off: decode, QR codes, hash")]
@@ -49,14 +48,5 @@ public class PictureTextBenchmarks
         var count = QrScanner.Scan(plane).Count + (int)(DctHash.Of(plane) & 1);
         var text = await _ocr.ReadAsync(plane, "bench", CancellationToken.None);
         return count + (text.Text?.Length ?? throw new InvalidOperationException($"tesseract: {text.Outcome}"));
-    }
-
-    private sealed class Fixed(ImagesOptions value) : IOptionsMonitor<ImagesOptions>
-    {
-        public ImagesOptions CurrentValue => value;
-
-        public ImagesOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<ImagesOptions, string?> listener) => null;
     }
 }

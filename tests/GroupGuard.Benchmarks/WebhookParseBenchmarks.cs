@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using GroupGuard.OneBot;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Benchmarks;
@@ -23,7 +22,7 @@ public class WebhookParseBenchmarks
     // After every sample's time, within the days a message may lag the server clock.
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_760_360_000);
 
-    private readonly OneBotWebhookReceiver _receiver = new(new Options(), new FakeTimeProvider(Now));
+    private readonly OneBotWebhookReceiver _receiver = new(new FixedOptions<OneBotOptions>(new() { AllowUnsigned = true }), new FakeTimeProvider(Now));
     private byte[][] _bodies = [];
 
     [Params("samples", "load")]
@@ -87,13 +86,4 @@ public class WebhookParseBenchmarks
 
     private static byte[] LoadMessage(int n) => Encoding.UTF8.GetBytes(
         $$$"""{"self_id":10001,"user_id":{{{3000000 + n}}},"time":{{{Now.ToUnixTimeSeconds()}}},"message_id":{{{400000000 + n}}},"message_type":"group","sub_type":"normal","post_type":"message","group_id":{{{700000 + (n % 200)}}},"font":14,"raw_message":"今天的作业是第{{{n}}}页，明天交","message":[{"type":"text","data":{"text":"今天的作业是第{{{n}}}页，明天交"}}],"sender":{"user_id":{{{3000000 + n}}},"nickname":"n{{{n}}}","card":"","role":"member"}}""");
-
-    private sealed class Options : IOptionsMonitor<OneBotOptions>
-    {
-        public OneBotOptions CurrentValue { get; } = new() { AllowUnsigned = true };
-
-        public OneBotOptions Get(string? name) => CurrentValue;
-
-        public IDisposable? OnChange(Action<OneBotOptions, string?> listener) => null;
-    }
 }

@@ -51,8 +51,9 @@ public sealed class JsonBody : IDisposable
     public void Dispose()
     {
         _document.Dispose();
-        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        if (_buffer is { } buffer)
         {
+            _buffer = null;
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }

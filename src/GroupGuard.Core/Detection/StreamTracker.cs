@@ -9,8 +9,9 @@ namespace GroupGuard.Core.Detection;
 /// <summary>
 /// Rules over the message stream: floods, the same text repeated across groups, @all from members.
 /// Its memory is keyed by sender, not by rule set, so it survives a rule reload; it is bounded:
-/// senders quiet for longer than the longest window are forgotten, and past <c>maxSenders</c> the
-/// oldest are dropped. Several instances on one database share the stream instead
+/// senders quiet for longer than the longest window are forgotten, and past <c>maxSenders</c>
+/// (half for floods, half for repeated texts) the one quiet the longest is dropped, each at the
+/// cost of one step whatever the number remembered. Several instances on one database share the stream instead
 /// (<see cref="IStreamLog"/>): a flood split between them is still one flood.
 /// </summary>
 public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared = null)
@@ -20,10 +21,9 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
 
     private const int MaxRemembered = 1000;
 
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _floods = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _repeats = new(StringComparer.Ordinal);
+    private readonly Streams _floods = new(Math.Max(1, maxSenders / 2));
+    private readonly Streams _repeats = new(Math.Max(1, maxSenders - (maxSenders / 2)));
     private readonly Lock _lock = new();
-    private long _observed;
     private long _sharedFailures;
 
     /// <summary>Records the message and returns the stream rules it trips.</summary>
@@ -38,9 +38,12 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
 
         lock (_lock)
         {
-            Sweep(rules, message.Time);
+            // Senders quiet for longer than any window (and a minute) are forgotten as time passes.
+            var quietSince = message.Time.AddSeconds(-Math.Max(rules.LongestStreamWindow, 60));
+            _floods.ForgetQuietSince(quietSince);
+            _repeats.ForgetQuietSince(quietSince);
             var forgetBefore = message.Time.AddSeconds(-rules.LongestStreamWindow);
-            var floodTimes = Remember(_floods, SenderInGroup(message), message.Time, forgetBefore);
+            var floodTimes = _floods.Remember(SenderInGroup(message), message.Time, forgetBefore);
             Queue<DateTimeOffset>? repeatTimes = null;
             foreach (var rule in rules.StreamRules)
             {
@@ -63,7 +66,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                             break;
                         }
 
-                        repeatTimes ??= Remember(_repeats, $"{message.Platform}|{message.UserId}|{folded}", message.Time, forgetBefore);
+                        repeatTimes ??= _repeats.Remember($"{message.Platform}|{message.UserId}|{folded}", message.Time, forgetBefore);
                         Add(ref hits, RepeatHit(rule, CountSince(repeatTimes, message.Time.AddSeconds(-stream.Seconds)), message));
 
                         break;
@@ -186,58 +189,94 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
         }
     }
 
-    /// <summary>
-    /// Adds <paramref name="time"/> to the stream's times, and drops those from before any rule's
-    /// window (<paramref name="forgetBefore"/>) at its head: a member who talks all day keeps only
-    /// the last window's messages, so counting them stays short.
-    /// </summary>
-    private static Queue<DateTimeOffset> Remember(Dictionary<string, Queue<DateTimeOffset>> map, string key, DateTimeOffset time, DateTimeOffset forgetBefore)
+    private static int CountSince(Queue<DateTimeOffset> times, DateTimeOffset since)
     {
-        if (!map.TryGetValue(key, out var times))
+        var count = 0;
+        foreach (var time in times)
         {
-            times = new Queue<DateTimeOffset>();
-            map[key] = times;
+            if (time > since)
+            {
+                count++;
+            }
         }
 
-        while (times.Count > 0 && times.Peek() <= forgetBefore)
-        {
-            times.Dequeue();
-        }
-
-        times.Enqueue(time);
-        if (times.Count > MaxRemembered)
-        {
-            times.Dequeue();
-        }
-
-        return times;
+        return count;
     }
 
-    private static int CountSince(Queue<DateTimeOffset> times, DateTimeOffset since) => times.Count(t => t > since);
-
-    /// <summary>Every few thousand messages: forget senders quiet for longer than any window; enforce the bound.</summary>
-    private void Sweep(RuleSet rules, DateTimeOffset now)
+    /// <summary>
+    /// The streams of one kind by key, in the order they were last seen (the quietest first), so
+    /// forgetting the quiet and keeping to <paramref name="capacity"/> each take one step per
+    /// stream forgotten, never a walk or a sort of all of them.
+    /// </summary>
+    private sealed class Streams(int capacity)
     {
-        if (++_observed % 4096 != 0 && _floods.Count + _repeats.Count <= maxSenders)
-        {
-            return;
-        }
+        private readonly Dictionary<string, LinkedListNode<Stream>> _byKey = new(StringComparer.Ordinal);
+        private readonly LinkedList<Stream> _byLastSeen = new();
 
-        var cutoff = now.AddSeconds(-Math.Max(rules.LongestStreamWindow, 60));
-        foreach (var map in new[] { _floods, _repeats })
+        public int Count => _byKey.Count;
+
+        /// <summary>
+        /// Adds <paramref name="time"/> to the stream's times, and drops those from before any rule's
+        /// window (<paramref name="forgetBefore"/>) at its head: a member who talks all day keeps only
+        /// the last window's messages, so counting them stays short.
+        /// </summary>
+        public Queue<DateTimeOffset> Remember(string key, DateTimeOffset time, DateTimeOffset forgetBefore)
         {
-            foreach (var key in map.Where(p => p.Value.Count == 0 || p.Value.Last() <= cutoff).Select(p => p.Key).ToList())
+            if (_byKey.TryGetValue(key, out var node))
             {
-                map.Remove(key);
+                _byLastSeen.Remove(node);
             }
-
-            if (map.Count > maxSenders / 2)
+            else
             {
-                foreach (var key in map.OrderBy(p => p.Value.Last()).Take(map.Count - maxSenders / 4).Select(p => p.Key).ToList())
+                if (_byKey.Count >= capacity)
                 {
-                    map.Remove(key);
+                    Forget(_byLastSeen.First!);
                 }
+
+                node = new LinkedListNode<Stream>(new Stream(key));
+                _byKey.Add(key, node);
+            }
+
+            _byLastSeen.AddLast(node);
+            var stream = node.Value;
+            stream.LastSeen = time;
+            var times = stream.Times;
+            while (times.Count > 0 && times.Peek() <= forgetBefore)
+            {
+                times.Dequeue();
+            }
+
+            times.Enqueue(time);
+            if (times.Count > MaxRemembered)
+            {
+                times.Dequeue();
+            }
+
+            return times;
+        }
+
+        /// <summary>Forgets the streams last seen at or before <paramref name="cutoff"/>.</summary>
+        public void ForgetQuietSince(DateTimeOffset cutoff)
+        {
+            while (_byLastSeen.First is { } quietest && quietest.Value.LastSeen <= cutoff)
+            {
+                Forget(quietest);
             }
         }
+
+        private void Forget(LinkedListNode<Stream> node)
+        {
+            _byLastSeen.Remove(node);
+            _byKey.Remove(node.Value.Key);
+        }
+    }
+
+    private sealed class Stream(string key)
+    {
+        public string Key { get; } = key;
+
+        public Queue<DateTimeOffset> Times { get; } = new();
+
+        public DateTimeOffset LastSeen { get; set; }
     }
 }

@@ -119,6 +119,12 @@ internal sealed class TextFolder
     [ThreadStatic]
     private static FoldedText? t_buffer;
 
+    // FoldToString's own buffer, for texts up to StringBufferLength characters.
+    [ThreadStatic]
+    private static FoldedText? t_stringBuffer;
+
+    private const int StringBufferLength = 1024;
+
     private readonly uint[] _table;
     private readonly Dictionary<char, char> _latin;
 
@@ -340,7 +346,9 @@ internal sealed class TextFolder
     /// </summary>
     public string FoldToString(string text)
     {
-        var buffer = new FoldedText();
+        // A message-sized text folds in a buffer of this thread's, kept for the next (a repeat
+        // rule folds every message); a long one in its own, so no thread keeps a large buffer.
+        var buffer = text.Length <= StringBufferLength ? t_stringBuffer ??= new FoldedText() : new FoldedText();
         Fold(text, buffer, message: false);
         return buffer.ToString();
     }

@@ -95,6 +95,48 @@ public sealed class StreamTrackerTests
 
         Assert.True(tracker.Senders <= 100, $"{tracker.Senders} senders remembered");
     }
+
+    [Fact]
+    public void Quiet_senders_are_forgotten_as_time_passes()
+    {
+        var tracker = new StreamTracker();
+        for (var i = 0; i < 1000; i++)
+        {
+            tracker.Observe(Rules, Message(i / 100, $"第{i}条消息", user: $"user{i}"));
+        }
+
+        var before = tracker.Senders;
+
+        // Past the longest window (the wave's 120 s) with nobody talking, one short reply: only
+        // its sender is remembered.
+        tracker.Observe(Rules, Message(300, "好的", user: "late"));
+
+        Assert.Equal(2000, before);
+        Assert.Equal(1, tracker.Senders);
+    }
+
+    [Fact]
+    public void Past_its_bound_it_forgets_the_quietest_not_a_member_still_flooding()
+    {
+        var tracker = new StreamTracker(maxSenders: 100);
+        var fired = new List<bool>();
+
+        // A thousand members say one thing each over ten seconds; one of them, every 25th message,
+        // says something too: four times, then more, within the flood rule's ten seconds.
+        for (var i = 0; i < 1000; i++)
+        {
+            var time = T0.AddMilliseconds(i * 10);
+            tracker.Observe(Rules, Messages.Group($"第{i}条", group: "100", user: $"user{i}", time: time, bot: "1"));
+            if (i % 25 == 24)
+            {
+                fired.Add(tracker.Observe(Rules, Messages.Group($"刷屏{i}", group: "100", user: "flooder", time: time, bot: "1")).Any(h => h.Rule.Id == "spam.flood"));
+            }
+        }
+
+        Assert.Equal([false, false, false, true], fired.Take(4));
+        Assert.All(fired.Skip(3), Assert.True);
+        Assert.True(tracker.Senders <= 100, $"{tracker.Senders} senders remembered");
+    }
 }
 
 /// <summary>

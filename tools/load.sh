@@ -2,24 +2,28 @@
 # GroupGuard's OneBot v11 webhook against a bare Kestrel endpoint (tools/bare-endpoint: the same
 # path, the body read, 204, nothing else), both published in this run and started on 127.0.0.1 in
 # turn, with the same wrk load (tools/cluster-load.lua: every message distinct, one in ten an
-# advert the shipped packs flag). GroupGuard runs on its defaults (SQLite, shipped rules); after
+# advert the shipped packs flag). GroupGuard runs on its defaults (SQLite, shipped rules) but for
+# the GC: both run the workstation GC unless --server-gc gives GroupGuard its default, the server
+# GC (README "Speed", "The GC mode": the same rate, a longer p99 under this load); after
 # the load the script waits until every accepted message is moderated, and checks that each
 # advert it accepted, and nothing else, became an incident. Reports requests/s answered 2xx, p50
 # and p99 latency, and GroupGuard's ratio to the bare endpoint (README "Speed").
 #
-#   tools/load.sh [--duration SECONDS] [--connections N] [--threads N]
+#   tools/load.sh [--duration SECONDS] [--connections N] [--threads N] [--server-gc]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=20
 connections=32
 threads=2
+gc_server=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) duration=$2; shift 2 ;;
         --connections) connections=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
-        *) echo "usage: tools/load.sh [--duration SECONDS] [--connections N] [--threads N]" >&2; exit 2 ;;
+        --server-gc) gc_server=1; shift ;;
+        *) echo "usage: tools/load.sh [--duration SECONDS] [--connections N] [--threads N] [--server-gc]" >&2; exit 2 ;;
     esac
 done
 
@@ -55,7 +59,7 @@ load() {
     echo "   $name: $line"
 }
 
-echo "== $duration s each, $threads wrk threads, $connections connections, $(nproc) cores"
+echo "== $duration s each, $threads wrk threads, $connections connections, $(nproc) cores, GroupGuard on the $([ "$gc_server" = 1 ] && echo server || echo workstation) GC"
 port=$(free_port)
 ASPNETCORE_URLS="http://127.0.0.1:$port" DOTNET_gcServer=0 "$work/bare/BareEndpoint" >"$work/bare.log" 2>&1 &
 pid=$!
@@ -69,7 +73,7 @@ GroupGuard__Storage__ConnectionString="Data Source=$work/data/groupguard.db" \
 GroupGuard__Storage__DataFolder="$work/data" \
 GroupGuard__Rules__Path="$PWD/rules" \
 ASPNETCORE_URLS="http://127.0.0.1:$port" \
-DOTNET_gcServer=0 \
+DOTNET_gcServer=$gc_server \
     "$work/pub/groupguard" >"$work/groupguard.log" 2>&1 &
 pid=$!
 wait_healthy "$port"

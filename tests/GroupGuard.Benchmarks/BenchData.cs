@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
 using GroupGuard.Core.Text;
+using GroupGuard.Testing;
 using GroupGuard.Text.Jieba;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -77,20 +78,20 @@ internal static class BenchData
         return [.. Enumerable.Range(0, count).Select(i => words[(i * step) % words.Length]).Distinct()];
     }
 
-    public static RuleSet Build(string[] terms)
+    public static RuleSet Build(string[] terms) => Load(
+        ("bench.yaml", "pack: bench\ncategory: bench\nrules:\n  - id: bench.terms\n    terms_file: terms.txt\n"),
+        ("terms.txt", string.Join('\n', terms) + "\n"));
+
+    /// <summary>The rule set of a rules folder holding <paramref name="files"/> (name, text), written to a temporary folder.</summary>
+    public static RuleSet Load(params (string Name, string Text)[] files)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "gg-bench-" + Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(folder);
-        try
+        using var folder = new TempFolder();
+        foreach (var (name, text) in files)
         {
-            File.WriteAllText(Path.Combine(folder, "bench.yaml"), "pack: bench\ncategory: bench\nrules:\n  - id: bench.terms\n    terms_file: terms.txt\n");
-            File.WriteAllLines(Path.Combine(folder, "terms.txt"), terms);
-            var result = RuleLoader.Load(folder);
-            return result.RuleSet ?? throw new InvalidOperationException(string.Join("\n", result.Errors.Take(5)));
+            folder.Write(name, text);
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+
+        var result = RuleLoader.Load(folder.Path);
+        return result.RuleSet ?? throw new InvalidOperationException(string.Join("\n", result.Errors.Take(5)));
     }
 }

@@ -22,20 +22,9 @@ public class HostileMessageBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "gg-bench-" + Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            File.WriteAllText(Path.Combine(folder, "p.yaml"), "pack: p\nrules:\n  - id: p.mother\n    terms: [你妈的]\n  - id: p.powder\n    terms: [白粉]\n    match: word\n");
-            File.WriteAllText(Path.Combine(folder, "allow.txt"), "你妈的电话\n");
-            var loaded = RuleLoader.Load(folder);
-            _rules = loaded.RuleSet ?? throw new InvalidOperationException(string.Join('\n', loaded.Errors));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-
+        _rules = BenchData.Load(
+            ("p.yaml", "pack: p\nrules:\n  - id: p.mother\n    terms: [你妈的]\n  - id: p.powder\n    terms: [白粉]\n    match: word\n"),
+            ("allow.txt", "你妈的电话\n"));
         _segmenter = BenchData.Segmenter(_rules);
         _allowed = string.Concat(Enumerable.Repeat("你妈的电话", Repeats)) + "，你妈的";
         _nearMisses = string.Concat(Enumerable.Repeat("漂白粉", Repeats * 5 / 3));

@@ -27,18 +27,7 @@ public class StreamBenchmarks
     public void Setup()
     {
         var repeat = Rules.Contains("repeat", StringComparison.Ordinal) ? "  - id: s.repeat\n    repeat: { times: 4, seconds: 300 }\n" : "";
-        var folder = Path.Combine(Path.GetTempPath(), "gg-bench-" + Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            File.WriteAllText(Path.Combine(folder, "s.yaml"), "pack: s\nrules:\n  - id: s.flood\n    flood: { messages: 10, seconds: 15 }\n  - id: s.at-all\n    mention_all: true\n" + repeat);
-            var loaded = RuleLoader.Load(folder);
-            _rules = loaded.RuleSet ?? throw new InvalidOperationException(string.Join('\n', loaded.Errors));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        _rules = BenchData.Load(("s.yaml", "pack: s\nrules:\n  - id: s.flood\n    flood: { messages: 10, seconds: 15 }\n  - id: s.at-all\n    mention_all: true\n" + repeat));
 
         var random = new Random(20261205);
         _messages = [.. Enumerable.Range(0, Count).Select(i => Messages.Group(

@@ -393,7 +393,13 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
         try
         {
             // Linear time, whatever the message: a rule must not let one hostile message stall moderation.
-            return RegexReuse.Get(pattern, p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking));
+            // Built once and kept across reloads; what building it left behind is let go at once.
+            return RegexReuse.Get(pattern, p =>
+            {
+                var regex = new Regex(p, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+                RegexBuildCaches.Release(regex);
+                return regex;
+            });
         }
         catch (NotSupportedException ex)
         {

@@ -4,9 +4,10 @@ namespace GroupGuard.Core.Rules;
 
 /// <summary>
 /// Rule regexes carried over from one load to the next when their pattern is unchanged. Building a
-/// NonBacktracking regex is costly (the shipped packs' ten allocate about 136 MB, much of it large
-/// arrays), and a reload a minute that rebuilt them all left the large-object heap fragmented and
-/// the resident size climbing. A Regex is immutable and thread-safe, so the new rule set may share
+/// NonBacktracking regex is costly (when the shipped packs had ten, they allocated about 136 MB,
+/// much of it large arrays; what building leaves behind is let go, <see cref="RegexBuildCaches"/>),
+/// and a reload a minute that rebuilt them all left the large-object heap fragmented and the
+/// resident size climbing. A Regex is immutable and thread-safe, so the new rule set may share
 /// the old one's. Only the patterns of the last finished load and the one in progress are held.
 /// </summary>
 internal static class RegexReuse

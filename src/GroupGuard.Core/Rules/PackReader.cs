@@ -390,6 +390,14 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
 
     private Regex? Compile(string pattern, int line, string ruleId)
     {
+        // Building grows with the square of what the pattern names: a word list pasted in as one
+        // alternation would stall every load for minutes and take gigabytes. Refused before it is built.
+        if (RegexSize.Symbols(pattern) is var symbols and > RegexSize.MaxSymbols)
+        {
+            Error(line, $"rule '{ruleId}': regex names {symbols} different characters and classes; the limit is {RegexSize.MaxSymbols} (building one costs time and memory with the square of that number): put a list of words in 'terms:' or a terms_file, or split the regex into several rules");
+            return null;
+        }
+
         try
         {
             // Linear time, whatever the message: a rule must not let one hostile message stall moderation.
@@ -403,7 +411,8 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
         }
         catch (NotSupportedException ex)
         {
-            Error(line, $"rule '{ruleId}': regex uses a construct that cannot run in linear time (backreferences, lookarounds, atomic groups, RegexOptions.RightToLeft): {ex.Message}");
+            // The engine refuses both what cannot run in linear time and an automaton past its own size limit; its message says which.
+            Error(line, $"rule '{ruleId}': regex uses a construct that cannot run in linear time (backreferences, lookarounds, atomic groups, RegexOptions.RightToLeft) or is too large for the engine that runs it so: {ex.Message}");
             return null;
         }
         catch (ArgumentException ex)

@@ -13,7 +13,7 @@ namespace GroupGuard.Core.Rules;
 /// Reads one pack file; collects its errors rather than throwing, and its warnings: a regex that
 /// spells a character the folded text never holds (<see cref="RegexFoldCheck"/>, against <paramref name="folder"/>).
 /// </summary>
-internal sealed class PackReader(string file, string display, List<RuleError> errors, IncrementalHash hash, TimeProvider time, TextFolder folder, List<RuleError> warnings)
+internal sealed class PackReader(string file, string display, RuleProblems errors, IncrementalHash hash, TimeProvider time, TextFolder folder, RuleProblems warnings, TermBudget budget)
 {
     private static readonly HashSet<string> PackKeys =
         ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "rules"];
@@ -360,32 +360,47 @@ internal sealed class PackReader(string file, string display, List<RuleError> er
         var termsDisplay = RuleTextFiles.Display(path);
         foreach (var (termLine, text) in RuleTextFiles.ReadLines(path, termsDisplay, errors, hash))
         {
-            AddTerm(terms, text, termsDisplay, termLine, ruleId, match);
+            if (!AddTerm(terms, text, termsDisplay, termLine, ruleId, match))
+            {
+                break; // past the folder's bound on terms: the rest of the file would only be refused
+            }
         }
     }
 
-    private void AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId, TermMatch match)
+    /// <summary>Adds one term, or reports why not; false once the folder's bound on terms is passed.</summary>
+    private bool AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId, TermMatch match)
     {
+        if (!budget.Take())
+        {
+            if (budget.JustExhausted)
+            {
+                errors.AddAlways(new RuleError(path, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': more than {TermBudget.MaxTerms:N0} lines of terms and allow phrases in the rules folder, the limit (each costs memory and load time: about 340 bytes and 5 µs); the terms from here on are not read")));
+            }
+
+            return false;
+        }
+
         if (string.IsNullOrWhiteSpace(value))
         {
             errors.Add(new RuleError(path, line, $"rule '{ruleId}': empty term"));
-            return;
+            return true;
         }
 
         var folded = TextFolder.Plain.FoldToString(value);
         if (folded.Length == 0)
         {
             errors.Add(new RuleError(path, line, $"rule '{ruleId}': term '{value}' has no letters, digits or hanzi left after normalization"));
-            return;
+            return true;
         }
 
         if (folded.Length == 1 && match == TermMatch.Substring)
         {
             errors.Add(new RuleError(path, line, $"rule '{ruleId}': one-character term '{value}' in substring mode would fire inside every word that contains it; use match: word (or auto)"));
-            return;
+            return true;
         }
 
         terms.Add(new RuleTerm(value.Trim(), path, line));
+        return true;
     }
 
     private Regex? Compile(string pattern, int line, string ruleId)

@@ -23,13 +23,13 @@ public static class RuleLoader
     public static RuleLoadResult Load(string directory, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var errors = new List<RuleError>();
-        var warnings = new List<RuleError>();
+        var errors = new RuleProblems();
+        var warnings = new RuleProblems();
         var full = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(full))
         {
             errors.Add(new RuleError(full, 0, "rules folder does not exist"));
-            return new RuleLoadResult(null, errors, warnings);
+            return Result(null, full, errors, warnings);
         }
 
         string[] files;
@@ -44,18 +44,19 @@ public static class RuleLoader
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             errors.Add(new RuleError(full, 0, $"cannot list the rules folder: {ex.Message}"));
-            return new RuleLoadResult(null, errors, warnings);
+            return Result(null, full, errors, warnings);
         }
 
         if (files.Length > MaxPackFiles)
         {
             errors.Add(new RuleError(RuleTextFiles.Display(full), 0, string.Create(CultureInfo.InvariantCulture, $"{files.Length:N0} pack files; the limit is {MaxPackFiles:N0}")));
-            return new RuleLoadResult(null, errors, warnings);
+            return Result(null, full, errors, warnings);
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash);
-        var groupAllow = ReadGroupAllowLists(full, errors, hash);
+        var budget = new TermBudget();
+        var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash, budget);
+        var groupAllow = ReadGroupAllowLists(full, errors, hash, budget);
         var variants = ReadVariants(Path.Combine(full, VariantsFile), errors, hash);
         var folder = TextFolder.WithVariants(variants);
         var packs = new List<RulePack>();
@@ -65,7 +66,7 @@ public static class RuleLoader
         foreach (var file in files)
         {
             var display = RuleTextFiles.Display(file);
-            var reader = new PackReader(file, display, errors, hash, time, folder, warnings);
+            var reader = new PackReader(file, display, errors, hash, time, folder, warnings, budget);
             var pack = reader.Read();
             if (pack is null)
             {
@@ -99,20 +100,23 @@ public static class RuleLoader
         if (errors.Count > 0)
         {
             RegexReuse.LoadFinished();
-            return new RuleLoadResult(null, errors, warnings);
+            return Result(null, full, errors, warnings);
         }
 
         var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
         var set = new RuleSet(version, full, packs, allow, variants, groupAllow, folder);
         RegexReuse.LoadFinished();
-        return new RuleLoadResult(set, errors, warnings);
+        return Result(set, full, errors, warnings);
     }
+
+    private static RuleLoadResult Result(RuleSet? set, string folder, RuleProblems errors, RuleProblems warnings) =>
+        new(set, errors.Listed(RuleTextFiles.Display(folder), "problems"), warnings.Listed(RuleTextFiles.Display(folder), "warnings"));
 
     /// <summary>
     /// Each <c>allow-&lt;group id&gt;.txt</c> of the folder (not its subfolders), read like
     /// <c>allow.txt</c>, by group id. A file whose name gives no usable group id is an error.
     /// </summary>
-    private static Dictionary<string, IReadOnlyList<RuleTerm>> ReadGroupAllowLists(string folder, List<RuleError> errors, IncrementalHash hash)
+    private static Dictionary<string, IReadOnlyList<RuleTerm>> ReadGroupAllowLists(string folder, RuleProblems errors, IncrementalHash hash, TermBudget budget)
     {
         var lists = new Dictionary<string, IReadOnlyList<RuleTerm>>(StringComparer.Ordinal);
         IEnumerable<string> files;
@@ -138,14 +142,14 @@ public static class RuleLoader
                 continue;
             }
 
-            lists[group] = ReadPhrases(file, errors, hash);
+            lists[group] = ReadPhrases(file, errors, hash, budget);
         }
 
         return lists;
     }
 
     /// <summary>A list of phrases, one a line, '#' starting a comment; empty when the file is absent.</summary>
-    private static List<RuleTerm> ReadPhrases(string path, List<RuleError> errors, IncrementalHash hash)
+    private static List<RuleTerm> ReadPhrases(string path, RuleProblems errors, IncrementalHash hash, TermBudget budget)
     {
         var phrases = new List<RuleTerm>();
         if (!Path.Exists(path))
@@ -156,6 +160,16 @@ public static class RuleLoader
         var display = RuleTextFiles.Display(path);
         foreach (var (line, text) in RuleTextFiles.ReadLines(path, display, errors, hash))
         {
+            if (!budget.Take())
+            {
+                if (budget.JustExhausted)
+                {
+                    errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"more than {TermBudget.MaxTerms:N0} lines of terms and allow phrases in the rules folder, the limit; the phrases from here on are not read")));
+                }
+
+                break;
+            }
+
             if (TextFolder.Plain.FoldToString(text).Length == 0)
             {
                 errors.Add(new RuleError(display, line, $"'{text}' has no letters, digits or hanzi left after normalization"));
@@ -171,7 +185,7 @@ public static class RuleLoader
     /// <summary>The shipped variants, used when a rules folder has no variants.txt.</summary>
     public const string BuiltInVariants = "(built-in variants.txt)";
 
-    private static Dictionary<char, char> ReadVariants(string path, List<RuleError> errors, IncrementalHash hash)
+    private static Dictionary<char, char> ReadVariants(string path, RuleProblems errors, IncrementalHash hash)
     {
         var variants = new Dictionary<char, char>();
         List<(int Line, string Text)> lines;

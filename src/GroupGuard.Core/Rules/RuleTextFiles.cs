@@ -20,7 +20,7 @@ internal static class RuleTextFiles
     /// than <see cref="MaxFileBytes"/> or is not UTF-8; the error then names the file. A bad file must
     /// cost a reload, never the service, so no failure of the read escapes.
     /// </summary>
-    internal static string? ReadText(string path, string display, List<RuleError> errors, IncrementalHash hash)
+    internal static string? ReadText(string path, string display, RuleProblems errors, IncrementalHash hash)
     {
         byte[]? bytes;
         long size;
@@ -91,7 +91,7 @@ internal static class RuleTextFiles
     }
 
     /// <summary>The non-empty lines of a text file with their numbers, comments removed; none when it cannot be read.</summary>
-    internal static List<(int Line, string Text)> ReadLines(string path, string display, List<RuleError> errors, IncrementalHash hash) =>
+    internal static List<(int Line, string Text)> ReadLines(string path, string display, RuleProblems errors, IncrementalHash hash) =>
         ReadText(path, display, errors, hash) is { } text ? ParseLines(text) : [];
 
     internal static List<(int Line, string Text)> ParseLines(string text) => ParseLines(text.Split('\n'));

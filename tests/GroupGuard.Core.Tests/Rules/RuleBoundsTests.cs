@@ -1,0 +1,61 @@
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Tests.Rules;
+
+/// <summary>
+/// A rules folder is bounded as a whole, not only file by file: the terms it may hold, and the
+/// problems one load lists (each is logged and shown in the console).
+/// </summary>
+public sealed class RuleBoundsTests
+{
+    [Fact]
+    public void A_file_of_countless_bad_lines_lists_the_first_hundred_and_counts_the_rest()
+    {
+        using var dir = new TempFolder();
+        dir.Write("t.txt", string.Concat(Enumerable.Repeat("！！\n", 150_000)));
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.list\n    terms_file: t.txt\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(RuleProblems.MaxListed + 1, result.Errors.Count);
+        Assert.Equal(1, result.Errors[0].Line);
+        Assert.Contains("no letters", result.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Equal(RuleProblems.MaxListed, result.Errors[^2].Line);
+        Assert.Equal("149,900 more problems not listed (the first 100 are)", result.Errors[^1].Message);
+    }
+
+    [Fact]
+    public void A_folder_past_the_bound_on_terms_is_refused_where_it_passes_it()
+    {
+        // Ten allow phrases count too; the terms file's line that passes the bound is named.
+        using var dir = new TempFolder();
+        dir.Write("allow.txt", string.Join('\n', Enumerable.Range(0, 10).Select(n => $"放行{n}")));
+        dir.Write("t.txt", string.Join('\n', Enumerable.Range(0, TermBudget.MaxTerms).Select(n => $"词{n}")));
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.list\n    terms_file: t.txt\n  - id: x.more\n    terms: [又一个]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.EndsWith("t.txt", error.Path, StringComparison.Ordinal);
+        Assert.Equal(TermBudget.MaxTerms - 10 + 1, error.Line);
+        Assert.Contains("more than 500,000 lines of terms and allow phrases", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Past_the_bound_on_lines_the_reason_reading_stopped_is_listed_beside_the_first_hundred()
+    {
+        using var dir = new TempFolder();
+        dir.Write("t.txt", string.Concat(Enumerable.Repeat("！！\n", TermBudget.MaxTerms + 100_000)));
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.list\n    terms_file: t.txt\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.Equal(RuleProblems.MaxListed + 2, result.Errors.Count);
+        var bound = result.Errors[^2];
+        Assert.Equal(TermBudget.MaxTerms + 1, bound.Line);
+        Assert.Contains("lines of terms and allow phrases", bound.Message, StringComparison.Ordinal);
+        Assert.Equal("499,900 more problems not listed (the first 100 are)", result.Errors[^1].Message);
+    }
+}

@@ -13,7 +13,7 @@ namespace GroupGuard.Core.Rules;
 /// Reads one pack file; collects its errors rather than throwing, and its warnings: a regex that
 /// spells a character the folded text never holds (<see cref="RegexFoldCheck"/>, against <paramref name="folder"/>).
 /// </summary>
-internal sealed class PackReader(string file, string display, RuleProblems errors, IncrementalHash hash, TimeProvider time, TextFolder folder, RuleProblems warnings, TermBudget budget)
+internal sealed class PackReader(string file, string display, RuleProblems errors, IncrementalHash hash, TimeProvider time, TextFolder folder, RuleProblems warnings, LoadBudget budget)
 {
     private static readonly HashSet<string> PackKeys =
         ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "rules"];
@@ -135,6 +135,16 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         var line = Line(ruleNode.Start);
+        if (!budget.TakeRule(out var rulesExhausted))
+        {
+            if (rulesExhausted)
+            {
+                errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"more than {LoadBudget.MaxRules:N0} rules in the rules folder, the limit; the rules from here on are not read")));
+            }
+
+            return null;
+        }
+
         var map = Keys(ruleNode, RuleKeys, "rule");
         var id = Scalar(map, "id", ruleNode, required: true);
         if (id is null)
@@ -167,7 +177,14 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         if (pattern is not null)
         {
             var regexLine = Line(map["regex"].Start);
-            regex = Compile(pattern, regexLine, id);
+            if (budget.TakeRegexRule(out var regexesExhausted))
+            {
+                regex = Compile(pattern, regexLine, id);
+            }
+            else if (regexesExhausted)
+            {
+                errors.AddAlways(new RuleError(display, regexLine, string.Create(CultureInfo.InvariantCulture, $"rule '{id}': more than {LoadBudget.MaxRegexRules} regex rules in the rules folder, the limit (each takes up to 0.4 s and some megabytes to build): put lists of words in 'terms:', or join regexes that say the same")));
+            }
             if (regex is not null)
             {
                 try
@@ -370,11 +387,11 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     /// <summary>Adds one term, or reports why not; false once the folder's bound on terms is passed.</summary>
     private bool AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId, TermMatch match)
     {
-        if (!budget.Take())
+        if (!budget.TakeTermLine(out var exhausted))
         {
-            if (budget.JustExhausted)
+            if (exhausted)
             {
-                errors.AddAlways(new RuleError(path, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': more than {TermBudget.MaxTerms:N0} lines of terms and allow phrases in the rules folder, the limit (each costs memory and load time: about 340 bytes and 5 µs); the terms from here on are not read")));
+                errors.AddAlways(new RuleError(path, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': more than {LoadBudget.MaxTermLines:N0} lines of terms and allow phrases in the rules folder, the limit (each term costs memory and load time: about 340 bytes and 5 µs); the terms from here on are not read")));
             }
 
             return false;

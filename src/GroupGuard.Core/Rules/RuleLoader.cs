@@ -54,7 +54,7 @@ public static class RuleLoader
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var budget = new TermBudget();
+        var budget = new LoadBudget();
         var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash, budget);
         var groupAllow = ReadGroupAllowLists(full, errors, hash, budget);
         var variants = ReadVariants(Path.Combine(full, VariantsFile), errors, hash);
@@ -116,7 +116,7 @@ public static class RuleLoader
     /// Each <c>allow-&lt;group id&gt;.txt</c> of the folder (not its subfolders), read like
     /// <c>allow.txt</c>, by group id. A file whose name gives no usable group id is an error.
     /// </summary>
-    private static Dictionary<string, IReadOnlyList<RuleTerm>> ReadGroupAllowLists(string folder, RuleProblems errors, IncrementalHash hash, TermBudget budget)
+    private static Dictionary<string, IReadOnlyList<RuleTerm>> ReadGroupAllowLists(string folder, RuleProblems errors, IncrementalHash hash, LoadBudget budget)
     {
         var lists = new Dictionary<string, IReadOnlyList<RuleTerm>>(StringComparer.Ordinal);
         IEnumerable<string> files;
@@ -149,7 +149,7 @@ public static class RuleLoader
     }
 
     /// <summary>A list of phrases, one a line, '#' starting a comment; empty when the file is absent.</summary>
-    private static List<RuleTerm> ReadPhrases(string path, RuleProblems errors, IncrementalHash hash, TermBudget budget)
+    private static List<RuleTerm> ReadPhrases(string path, RuleProblems errors, IncrementalHash hash, LoadBudget budget)
     {
         var phrases = new List<RuleTerm>();
         if (!Path.Exists(path))
@@ -160,11 +160,11 @@ public static class RuleLoader
         var display = RuleTextFiles.Display(path);
         foreach (var (line, text) in RuleTextFiles.ReadLines(path, display, errors, hash))
         {
-            if (!budget.Take())
+            if (!budget.TakeTermLine(out var exhausted))
             {
-                if (budget.JustExhausted)
+                if (exhausted)
                 {
-                    errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"more than {TermBudget.MaxTerms:N0} lines of terms and allow phrases in the rules folder, the limit; the phrases from here on are not read")));
+                    errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"more than {LoadBudget.MaxTermLines:N0} lines of terms and allow phrases in the rules folder, the limit; the phrases from here on are not read")));
                 }
 
                 break;

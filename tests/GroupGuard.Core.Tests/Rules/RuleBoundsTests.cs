@@ -31,7 +31,7 @@ public sealed class RuleBoundsTests
         // Ten allow phrases count too; the terms file's line that passes the bound is named.
         using var dir = new TempFolder();
         dir.Write("allow.txt", string.Join('\n', Enumerable.Range(0, 10).Select(n => $"放行{n}")));
-        dir.Write("t.txt", string.Join('\n', Enumerable.Range(0, TermBudget.MaxTerms).Select(n => $"词{n}")));
+        dir.Write("t.txt", string.Join('\n', Enumerable.Range(0, LoadBudget.MaxTermLines).Select(n => $"词{n}")));
         dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.list\n    terms_file: t.txt\n  - id: x.more\n    terms: [又一个]\n");
 
         var result = RuleLoader.Load(dir.Path);
@@ -39,7 +39,7 @@ public sealed class RuleBoundsTests
         Assert.False(result.Succeeded);
         var error = Assert.Single(result.Errors);
         Assert.EndsWith("t.txt", error.Path, StringComparison.Ordinal);
-        Assert.Equal(TermBudget.MaxTerms - 10 + 1, error.Line);
+        Assert.Equal(LoadBudget.MaxTermLines - 10 + 1, error.Line);
         Assert.Contains("more than 500,000 lines of terms and allow phrases", error.Message, StringComparison.Ordinal);
     }
 
@@ -47,15 +47,49 @@ public sealed class RuleBoundsTests
     public void Past_the_bound_on_lines_the_reason_reading_stopped_is_listed_beside_the_first_hundred()
     {
         using var dir = new TempFolder();
-        dir.Write("t.txt", string.Concat(Enumerable.Repeat("！！\n", TermBudget.MaxTerms + 100_000)));
+        dir.Write("t.txt", string.Concat(Enumerable.Repeat("！！\n", LoadBudget.MaxTermLines + 100_000)));
         dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.list\n    terms_file: t.txt\n");
 
         var result = RuleLoader.Load(dir.Path);
 
         Assert.Equal(RuleProblems.MaxListed + 2, result.Errors.Count);
         var bound = result.Errors[^2];
-        Assert.Equal(TermBudget.MaxTerms + 1, bound.Line);
+        Assert.Equal(LoadBudget.MaxTermLines + 1, bound.Line);
         Assert.Contains("lines of terms and allow phrases", bound.Message, StringComparison.Ordinal);
         Assert.Equal("499,900 more problems not listed (the first 100 are)", result.Errors[^1].Message);
+    }
+
+    [Fact]
+    public void A_folder_past_the_bound_on_regex_rules_is_refused_at_the_first_one_past_it()
+    {
+        // Two packs: the bound is the folder's, not a file's. Each rule takes two lines (id, regex).
+        using var dir = new TempFolder();
+        string Pack(string id, int from, int count) =>
+            $"pack: {id}\nrules:\n" + string.Concat(Enumerable.Range(from, count).Select(n => $"  - id: {id}.r{n}\n    regex: '词{n}[a-z]+'\n"));
+        dir.Write("a.yaml", Pack("a", 0, 150));
+        dir.Write("b.yaml", Pack("b", 150, 60));
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var bound = Assert.Single(result.Errors, e => e.Message.Contains("regex rules in the rules folder", StringComparison.Ordinal));
+        Assert.EndsWith("b.yaml", bound.Path, StringComparison.Ordinal);
+        Assert.Equal(3 + (2 * (LoadBudget.MaxRegexRules - 150)) + 1, bound.Line); // b.r200's regex line
+        Assert.Contains("rule 'b.r200'", bound.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_folder_past_the_bound_on_rules_is_refused_at_the_first_one_past_it()
+    {
+        using var dir = new TempFolder();
+        var rules = string.Concat(Enumerable.Range(0, LoadBudget.MaxRules + 5).Select(n => $"  - id: x.r{n}\n    terms: [词{n}]\n"));
+        dir.Write("x.yaml", "pack: x\nrules:\n" + rules);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(3 + (2 * LoadBudget.MaxRules), error.Line);
+        Assert.Contains("more than 10,000 rules in the rules folder", error.Message, StringComparison.Ordinal);
     }
 }

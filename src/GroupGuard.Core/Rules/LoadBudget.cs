@@ -1,0 +1,42 @@
+namespace GroupGuard.Core.Rules;
+
+/// <summary>
+/// What one load may read over the whole rules folder. Each file is bounded
+/// (<see cref="RuleTextFiles.MaxFileBytes"/>), but a pack may name many terms files and a folder
+/// hold many packs, so the folder as a whole is bounded too: lines of terms and allow phrases (a
+/// term costs about 340 bytes once built and 5 µs to load: 1.6 million from one 15 MB file took
+/// 7.5 s and 1.5 GB at the peak), rules, and regex rules (a NonBacktracking regex takes 0.4 ms
+/// to 0.4 s to build and keeps 30 KB to 3 MB; 16 MiB of YAML holds a hundred thousand).
+/// Each bound is said once, on the line that passes it.
+/// </summary>
+internal sealed class LoadBudget
+{
+    /// <summary>The most lines of terms and allow phrases a folder may hold: about 170 MB once built (the shipped packs: 1,705 terms).</summary>
+    public const int MaxTermLines = 500_000;
+
+    /// <summary>The most rules a folder may hold (the shipped packs: 44).</summary>
+    public const int MaxRules = 10_000;
+
+    /// <summary>The most regex rules a folder may hold (the shipped packs: 19).</summary>
+    public const int MaxRegexRules = 200;
+
+    private int _termLines;
+    private int _rules;
+    private int _regexRules;
+
+    /// <summary>Takes a line of terms or allow phrases; false past <see cref="MaxTermLines"/>.</summary>
+    public bool TakeTermLine(out bool justExhausted) => Take(ref _termLines, MaxTermLines, out justExhausted);
+
+    /// <summary>Takes a rule; false past <see cref="MaxRules"/>.</summary>
+    public bool TakeRule(out bool justExhausted) => Take(ref _rules, MaxRules, out justExhausted);
+
+    /// <summary>Takes a regex rule; false past <see cref="MaxRegexRules"/>.</summary>
+    public bool TakeRegexRule(out bool justExhausted) => Take(ref _regexRules, MaxRegexRules, out justExhausted);
+
+    private static bool Take(ref int taken, int max, out bool justExhausted)
+    {
+        taken++;
+        justExhausted = taken == max + 1;
+        return taken <= max;
+    }
+}

@@ -6,7 +6,7 @@ namespace GroupGuard.Core.Rules;
 /// hold many packs, so the folder as a whole is bounded too: lines of terms and allow phrases (a
 /// term costs about 340 bytes once built and 5 µs to load: 1.6 million from one 15 MB file took
 /// 7.5 s and 1.5 GB at the peak), rules, and regex rules (a NonBacktracking regex takes 0.4 ms
-/// to 0.4 s to build and keeps 30 KB to 3 MB; 16 MiB of YAML holds a hundred thousand).
+/// to 0.4 s to build and keeps 90 KB to 3 MB; 16 MiB of YAML holds a hundred thousand).
 /// Each bound is said once, on the line that passes it.
 /// </summary>
 internal sealed class LoadBudget

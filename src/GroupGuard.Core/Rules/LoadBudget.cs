@@ -3,7 +3,8 @@ namespace GroupGuard.Core.Rules;
 /// <summary>
 /// What one load may read over the whole rules folder. Each file is bounded
 /// (<see cref="RuleTextFiles.MaxFileBytes"/>), but a pack may name many terms files and a folder
-/// hold many packs, so the folder as a whole is bounded too: lines of terms and allow phrases (a
+/// hold many packs, so the folder as a whole is bounded too: lines of terms and phrases (terms,
+/// allow phrases, <c>unless</c> and <c>unless_preceded_by</c> phrases; a
 /// term costs about 340 bytes once built and 5 µs to load: 1.6 million from one 15 MB file took
 /// 7.5 s and 1.5 GB at the peak), rules, and regex rules (a NonBacktracking regex takes 0.4 ms
 /// to 0.4 s to build and keeps 90 KB to 3 MB; 16 MiB of YAML holds a hundred thousand).
@@ -11,7 +12,7 @@ namespace GroupGuard.Core.Rules;
 /// </summary>
 internal sealed class LoadBudget
 {
-    /// <summary>The most lines of terms and allow phrases a folder may hold: about 170 MB once built (the shipped packs: 1,705 terms).</summary>
+    /// <summary>The most lines of terms and phrases a folder may hold: about 170 MB once built (the shipped packs: 1,705 terms).</summary>
     public const int MaxTermLines = 500_000;
 
     /// <summary>The most rules a folder may hold (the shipped packs: 44).</summary>
@@ -24,7 +25,7 @@ internal sealed class LoadBudget
     private int _rules;
     private int _regexRules;
 
-    /// <summary>Takes a line of terms or allow phrases; false past <see cref="MaxTermLines"/>.</summary>
+    /// <summary>Takes a line of terms or phrases; false past <see cref="MaxTermLines"/>.</summary>
     public bool TakeTermLine(out bool justExhausted) => Take(ref _termLines, MaxTermLines, out justExhausted);
 
     /// <summary>Takes a rule; false past <see cref="MaxRules"/>.</summary>

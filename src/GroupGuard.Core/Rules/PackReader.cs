@@ -301,6 +301,16 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         foreach (var (value, phraseLine) in List(node, key, id))
         {
+            if (!budget.TakeTermLine(out var exhausted))
+            {
+                if (exhausted)
+                {
+                    errors.AddAlways(new RuleError(display, phraseLine, string.Create(CultureInfo.InvariantCulture, $"rule '{id}': more than {LoadBudget.MaxTermLines:N0} lines of terms and phrases in the rules folder, the limit; the phrases from here on are not read")));
+                }
+
+                break;
+            }
+
             if (TextFolder.Plain.FoldToString(value).Length == 0)
             {
                 Error(phraseLine, $"rule '{id}': {what} '{value}' has no letters, digits or hanzi");
@@ -391,7 +401,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         {
             if (exhausted)
             {
-                errors.AddAlways(new RuleError(path, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': more than {LoadBudget.MaxTermLines:N0} lines of terms and allow phrases in the rules folder, the limit (each term costs memory and load time: about 340 bytes and 5 µs); the terms from here on are not read")));
+                errors.AddAlways(new RuleError(path, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': more than {LoadBudget.MaxTermLines:N0} lines of terms and phrases in the rules folder, the limit (each term costs memory and load time: about 340 bytes and 5 µs); the terms from here on are not read")));
             }
 
             return false;

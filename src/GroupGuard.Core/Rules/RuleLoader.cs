@@ -164,7 +164,7 @@ public static class RuleLoader
             {
                 if (exhausted)
                 {
-                    errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"more than {LoadBudget.MaxTermLines:N0} lines of terms and allow phrases in the rules folder, the limit; the phrases from here on are not read")));
+                    errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"more than {LoadBudget.MaxTermLines:N0} lines of terms and phrases in the rules folder, the limit; the phrases from here on are not read")));
                 }
 
                 break;

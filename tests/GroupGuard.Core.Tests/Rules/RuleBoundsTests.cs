@@ -40,7 +40,7 @@ public sealed class RuleBoundsTests
         var error = Assert.Single(result.Errors);
         Assert.EndsWith("t.txt", error.Path, StringComparison.Ordinal);
         Assert.Equal(LoadBudget.MaxTermLines - 10 + 1, error.Line);
-        Assert.Contains("more than 500,000 lines of terms and allow phrases", error.Message, StringComparison.Ordinal);
+        Assert.Contains("more than 500,000 lines of terms and phrases", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class RuleBoundsTests
         Assert.Equal(RuleProblems.MaxListed + 2, result.Errors.Count);
         var bound = result.Errors[^2];
         Assert.Equal(LoadBudget.MaxTermLines + 1, bound.Line);
-        Assert.Contains("lines of terms and allow phrases", bound.Message, StringComparison.Ordinal);
+        Assert.Contains("lines of terms and phrases", bound.Message, StringComparison.Ordinal);
         Assert.Equal("499,900 more problems not listed (the first 100 are)", result.Errors[^1].Message);
     }
 

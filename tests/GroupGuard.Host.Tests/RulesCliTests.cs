@@ -44,6 +44,23 @@ public sealed class RulesCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Rules_check_on_a_file_of_countless_bad_lines_lists_the_first_hundred_and_counts_them_all()
+    {
+        var rules = Rules(
+            ("t.txt", string.Concat(Enumerable.Repeat("！！\n", 5_000))),
+            ("a.yaml", "pack: a\nrules:\n  - id: a.list\n    terms_file: t.txt\n"));
+
+        var outcome = await Run("rules", "check", "--rules", rules);
+
+        Assert.Equal(1, outcome.ExitCode);
+        var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(102, lines.Length);
+        Assert.EndsWith("t.txt:100: rule 'a.list': term '！！' has no letters, digits or hanzi left after normalization", lines[99], StringComparison.Ordinal);
+        Assert.EndsWith(": 4,900 more problems not listed (the first 100 are)", lines[100], StringComparison.Ordinal);
+        Assert.StartsWith("5000 problems in ", lines[101], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rules_check_on_a_valid_set_prints_one_summary_line_and_exits_0()
     {
         var rules = Rules(("a.yaml", "pack: a\nrules:\n  - id: a.one\n    terms: [加微信, 私聊领取]\n  - id: a.two\n    detector: cn_mobile\n"));

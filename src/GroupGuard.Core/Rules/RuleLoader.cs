@@ -110,7 +110,11 @@ public static class RuleLoader
     }
 
     private static RuleLoadResult Result(RuleSet? set, string folder, RuleProblems errors, RuleProblems warnings) =>
-        new(set, errors.Listed(RuleTextFiles.Display(folder), "problems"), warnings.Listed(RuleTextFiles.Display(folder), "warnings"));
+        new(set, errors.Listed(RuleTextFiles.Display(folder), "problems"), warnings.Listed(RuleTextFiles.Display(folder), "warnings"))
+        {
+            ErrorTotal = errors.Total,
+            WarningTotal = warnings.Total,
+        };
 
     /// <summary>
     /// Each <c>allow-&lt;group id&gt;.txt</c> of the folder (not its subfolders), read like

@@ -36,6 +36,9 @@ internal sealed class RuleProblems : Collection<RuleError>
         base.InsertItem(index, item);
     }
 
+    /// <summary>Every problem added, listed or not.</summary>
+    public int Total => Count + _unlisted;
+
     /// <summary>The problems listed, and a last line for those past the bound, named after <paramref name="folder"/>.</summary>
     public IReadOnlyList<RuleError> Listed(string folder, string kind) =>
         _unlisted == 0

@@ -24,13 +24,13 @@ internal static class RulesCommand
 
         if (result.RuleSet is not { } set)
         {
-            output.WriteLine($"{result.Errors.Count} {(result.Errors.Count == 1 ? "problem" : "problems")} in {Path.GetFullPath(folder)}");
+            output.WriteLine($"{result.ErrorTotal} {(result.ErrorTotal == 1 ? "problem" : "problems")} in {Path.GetFullPath(folder)}");
             return 1;
         }
 
         if (strict && result.Warnings.Count > 0)
         {
-            output.WriteLine($"{result.Warnings.Count} {(result.Warnings.Count == 1 ? "warning" : "warnings")} in {set.Directory} (--strict)");
+            output.WriteLine($"{result.WarningTotal} {(result.WarningTotal == 1 ? "warning" : "warnings")} in {set.Directory} (--strict)");
             return 1;
         }
 

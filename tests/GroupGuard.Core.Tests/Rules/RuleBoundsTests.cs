@@ -23,6 +23,7 @@ public sealed class RuleBoundsTests
         Assert.Contains("no letters", result.Errors[0].Message, StringComparison.Ordinal);
         Assert.Equal(RuleProblems.MaxListed, result.Errors[^2].Line);
         Assert.Equal("149,900 more problems not listed (the first 100 are)", result.Errors[^1].Message);
+        Assert.Equal(150_000, result.ErrorTotal);
     }
 
     [Fact]

@@ -432,8 +432,15 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     private Regex? Compile(string pattern, int line, string ruleId)
     {
-        // Building grows with the square of what the pattern names: a word list pasted in as one
-        // alternation would stall every load for minutes and take gigabytes. Refused before it is built.
+        // Building grows with the square of what the pattern names, and the engine's own bound on
+        // its size is checked only once it is built: a word list pasted in as one alternation would
+        // stall every load for minutes and take gigabytes. Refused before it is built.
+        if (pattern.Length > RegexSize.MaxLength)
+        {
+            Error(line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': regex is {pattern.Length:N0} characters long; the limit is {RegexSize.MaxLength:N0}: put a list of words in 'terms:' or a terms_file, or split the regex into several rules"));
+            return null;
+        }
+
         if (RegexSize.Symbols(pattern) is var symbols and > RegexSize.MaxSymbols)
         {
             Error(line, $"rule '{ruleId}': regex names {symbols} different characters and classes; the limit is {RegexSize.MaxSymbols} (building one costs time and memory with the square of that number): put a list of words in 'terms:' or a terms_file, or split the regex into several rules");

@@ -20,6 +20,13 @@ internal static class RegexSize
     /// <summary>The most different characters and classes one regex may name (the shipped packs: 288 at most).</summary>
     public const int MaxSymbols = 400;
 
+    /// <summary>
+    /// The longest pattern (the shipped packs: 2,215 characters). The engine refuses an automaton of
+    /// more than 10,000 nodes, but only after building it: a pattern of a million letters took 0.9 s
+    /// and 270 MB to be refused, 16 million 34 s and 4.6 GB, 200,000 short alternatives 94 s.
+    /// </summary>
+    public const int MaxLength = 10_000;
+
     /// <summary>The different characters and classes <paramref name="pattern"/> names.</summary>
     public static int Symbols(string pattern)
     {

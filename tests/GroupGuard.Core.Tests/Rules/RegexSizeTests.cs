@@ -55,6 +55,23 @@ public sealed class RegexSizeTests
     }
 
     [Fact]
+    public void A_pattern_past_the_longest_is_refused_before_it_is_built_and_one_inside_it_loads()
+    {
+        // A million letters took 0.9 s and 270 MB to be refused by the engine itself; 1,800
+        // alternatives of four digits (8,999 characters) build in milliseconds.
+        using var dir = new TempFolder();
+        var inside = string.Join('|', Enumerable.Range(1000, 1800));
+        dir.Write("x.yaml", $"pack: x\nrules:\n  - id: x.inside\n    regex: '({inside})'\n  - id: x.long\n    regex: '{new string('a', RegexSize.MaxLength + 1)}'\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(6, error.Line);
+        Assert.Contains("rule 'x.long': regex is 10,001 characters long; the limit is 10,000", error.Message, StringComparison.Ordinal);
+        Assert.True(inside.Length + 2 <= RegexSize.MaxLength);
+    }
+
+    [Fact]
     public void Many_alternatives_of_few_characters_are_not_refused()
     {
         // Size alone is not the cost: 2,000 alternatives over ten digits and two hanzi build quickly

@@ -311,6 +311,12 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 break;
             }
 
+            if (value.Length > LoadBudget.MaxTermLength)
+            {
+                Error(phraseLine, TooLong(id, what, value.Length));
+                continue;
+            }
+
             if (TextFolder.Plain.FoldToString(value).Length == 0)
             {
                 Error(phraseLine, $"rule '{id}': {what} '{value}' has no letters, digits or hanzi");
@@ -413,6 +419,12 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return true;
         }
 
+        if (value.Trim().Length > LoadBudget.MaxTermLength)
+        {
+            errors.Add(new RuleError(path, line, TooLong(ruleId, "term", value.Trim().Length)));
+            return true;
+        }
+
         var folded = TextFolder.Plain.FoldToString(value);
         if (folded.Length == 0)
         {
@@ -429,6 +441,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         terms.Add(new RuleTerm(value.Trim(), path, line));
         return true;
     }
+
+    /// <summary>The error for a term or phrase past <see cref="LoadBudget.MaxTermLength"/>.</summary>
+    internal static string TooLong(string? ruleId, string what, int length) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(ruleId is null ? "" : $"rule '{ruleId}': ")}{what} is {length:N0} characters long; the limit is {LoadBudget.MaxTermLength} (a term is a word or a short phrase; use a regex for a pattern)");
 
     private Regex? Compile(string pattern, int line, string ruleId)
     {

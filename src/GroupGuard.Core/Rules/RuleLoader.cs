@@ -174,6 +174,12 @@ public static class RuleLoader
                 break;
             }
 
+            if (text.Length > LoadBudget.MaxTermLength)
+            {
+                errors.Add(new RuleError(display, line, PackReader.TooLong(null, "allow phrase", text.Length)));
+                continue;
+            }
+
             if (TextFolder.Plain.FoldToString(text).Length == 0)
             {
                 errors.Add(new RuleError(display, line, $"'{text}' has no letters, digits or hanzi left after normalization"));

@@ -72,7 +72,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var mode = Enum(map, "mode", RuleMode.Enforce);
         var mute = Minutes(map, "mute_minutes", 10);
         var groups = Groups(map);
-        var warning = Scalar(map, "warning", root);
+        var warning = Scalar(map, "warning", root, maxLength: MaxTextLength);
 
         var rules = new List<Rule>();
         if (!map.TryGetValue("rules", out var rulesNode))
@@ -163,7 +163,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             }
         }
 
-        var termsFile = Scalar(map, "terms_file", ruleNode);
+        var termsFile = Scalar(map, "terms_file", ruleNode, maxLength: MaxTextLength);
         if (termsFile is not null)
         {
             ReadTermsFile(termsFile, Line(map["terms_file"].Start), id, terms, match);
@@ -173,7 +173,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var precededBy = Phrases(map, "unless_preceded_by", "unless_preceded_by word", id, out var precededNode);
 
         Regex? regex = null;
-        var pattern = Scalar(map, "regex", ruleNode);
+        var pattern = Scalar(map, "regex", ruleNode, maxLength: int.MaxValue);
         if (pattern is not null)
         {
             var regexLine = Line(map["regex"].Start);
@@ -284,7 +284,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             DetectorName = detector?.Name ?? detectorName,
             Detector = detector,
             Stream = streamRule,
-            WarningTemplate = Scalar(map, "warning", ruleNode) ?? defaults.WarningTemplate,
+            WarningTemplate = Scalar(map, "warning", ruleNode, maxLength: MaxTextLength) ?? defaults.WarningTemplate,
             NewcomerHours = NewcomerHours(map),
             Line = line,
         };
@@ -584,7 +584,19 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         return map;
     }
 
-    private string? Scalar(Dictionary<string, YamlNode> map, string key, YamlNode owner, bool required = false)
+    /// <summary>The longest id, name, category or detector name; they reach logs, metrics and digests.</summary>
+    private const int MaxNameLength = 100;
+
+    /// <summary>The longest warning (sent to the group) or terms_file path.</summary>
+    private const int MaxTextLength = 500;
+
+    /// <summary>
+    /// A key's value, trimmed, at most <paramref name="maxLength"/> characters (a regex has its own
+    /// bounds, <see cref="Compile"/>) and, but for a warning or a regex, free of control characters
+    /// (a line break in an id would forge a log line); null, with an error, when it is missing and <paramref name="required"/>,
+    /// empty, or past either.
+    /// </summary>
+    private string? Scalar(Dictionary<string, YamlNode> map, string key, YamlNode owner, bool required = false, int maxLength = MaxNameLength)
     {
         if (!map.TryGetValue(key, out var node))
         {
@@ -602,7 +614,20 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return null;
         }
 
-        return scalar.Value.Trim();
+        var value = scalar.Value.Trim();
+        if (value.Length > maxLength)
+        {
+            Error(Line(node.Start), string.Create(CultureInfo.InvariantCulture, $"'{key}' is {value.Length:N0} characters long; the limit is {maxLength}"));
+            return null;
+        }
+
+        if (key is not ("warning" or "regex") && value.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        {
+            Error(Line(node.Start), $"'{key}' holds a control character (a line break, a tab)");
+            return null;
+        }
+
+        return value;
     }
 
     private T Enum<T>(Dictionary<string, YamlNode> map, string key, T fallback)

@@ -116,4 +116,36 @@ public sealed class RuleBoundsTests
         Assert.Contains(result.Errors, e => e.Path.EndsWith("x.yaml", StringComparison.Ordinal) && e.Line == 7 && e.Message.StartsWith("rule 'x.inline': term is", StringComparison.Ordinal));
         Assert.Contains(result.Errors, e => e.Path.EndsWith("x.yaml", StringComparison.Ordinal) && e.Line == 8 && e.Message.StartsWith("rule 'x.inline': unless phrase is", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("  - id: x.ID\n    terms: [加微信]\n", 3, "'id' is 101 characters long; the limit is 100")]
+    [InlineData("  - id: \"x.a\\nINFO forged\"\n    terms: [加微信]\n", 3, "'id' holds a control character")]
+    [InlineData("  - id: x.w\n    terms: [加微信]\n    warning: WARN\n", 5, "'warning' is 501 characters long; the limit is 500")]
+    [InlineData("  - id: x.c\n    terms: [加微信]\n    category: CAT\n", 5, "'category' is 101 characters long; the limit is 100")]
+    public void A_value_past_its_bound_is_refused_on_its_line(string rule, int line, string message)
+    {
+        rule = rule.Replace("ID", new string('i', 99), StringComparison.Ordinal)
+            .Replace("WARN", new string('请', 501), StringComparison.Ordinal)
+            .Replace("CAT", new string('c', 101), StringComparison.Ordinal);
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n" + rule);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(line, error.Line);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_regex_and_a_warning_may_hold_a_line_break()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.r\n    regex: \"加\\n微信\"\n    warning: \"请勿发广告\\n再犯移出\"\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Errors));
+        Assert.Equal("请勿发广告\n再犯移出", result.RuleSet!.Rules.Single().WarningTemplate);
+    }
 }

@@ -528,6 +528,9 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Error(Line(node.Start), $"rule '{ruleId}': '{key}' must be a list, e.g. [加微信, 私聊领取]");
         }
 
+        // Terms and phrases count toward the folder's budget (LoadBudget); other lists (domains,
+        // kinds) are bounded here, item by item.
+        var bounded = key is not ("terms" or "unless" or "unless_preceded_by");
         foreach (var child in children)
         {
             var value = (child as YamlScalarNode)?.Value;
@@ -537,11 +540,20 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 continue;
             }
 
+            if (bounded && (items.Count == MaxListItems || value.Trim().Length > MaxTextLength))
+            {
+                Error(Line(child.Start), string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': '{key}' may hold {MaxListItems:N0} entries of at most {MaxTextLength} characters"));
+                break;
+            }
+
             items.Add((value.Trim(), Line(child.Start)));
         }
 
         return items;
     }
+
+    /// <summary>The most entries of a list that is not terms or phrases (<c>groups</c>, domains, kinds).</summary>
+    private const int MaxListItems = 10_000;
 
     private bool Bool(Dictionary<string, YamlNode> map, string key, bool fallback)
     {
@@ -701,9 +713,16 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var all = false;
         var included = new HashSet<string>(StringComparer.Ordinal);
         var excluded = new HashSet<string>(StringComparer.Ordinal);
+        var count = 0;
         foreach (var item in items)
         {
             var value = (item as YamlScalarNode)?.Value?.Trim();
+            if (++count > MaxListItems || value?.Length > MaxNameLength)
+            {
+                Error(Line(item.Start), string.Create(CultureInfo.InvariantCulture, $"'groups' may hold {MaxListItems:N0} entries of at most {MaxNameLength} characters"));
+                break;
+            }
+
             if (string.IsNullOrEmpty(value))
             {
                 Error(Line(item.Start), "'groups' holds an empty entry");

@@ -148,4 +148,18 @@ public sealed class RuleBoundsTests
         Assert.True(result.Succeeded, string.Join('\n', result.Errors));
         Assert.Equal("请勿发广告\n再犯移出", result.RuleSet!.Rules.Single().WarningTemplate);
     }
+
+    [Fact]
+    public void Lists_other_than_terms_are_bounded_entry_by_entry()
+    {
+        using var dir = new TempFolder();
+        var groups = string.Join(", ", Enumerable.Range(0, 10_001).Select(n => $"'{100000 + n}'"));
+        var domains = string.Join(", ", Enumerable.Range(0, 10_001).Select(n => $"d{n}.cn"));
+        dir.Write("x.yaml", $"pack: x\ngroups: [{groups}]\nrules:\n  - id: x.url\n    detector: url\n    allow_domains: [{domains}]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.Contains(result.Errors, e => e.Line == 2 && e.Message == "'groups' may hold 10,000 entries of at most 100 characters");
+        Assert.Contains(result.Errors, e => e.Line == 6 && e.Message == "rule 'x.url': 'allow_domains' may hold 10,000 entries of at most 500 characters");
+    }
 }

@@ -15,19 +15,13 @@ internal sealed class RuleProblems : Collection<RuleError>
     public const int MaxListed = 100;
 
     private int _unlisted;
-    private bool _always;
 
     /// <summary>Lists <paramref name="problem"/> even past the bound: the one that says why reading stopped.</summary>
-    public void AddAlways(RuleError problem)
-    {
-        _always = true;
-        base.InsertItem(Count, problem);
-        _always = false;
-    }
+    public void AddAlways(RuleError problem) => base.InsertItem(Count, problem);
 
     protected override void InsertItem(int index, RuleError item)
     {
-        if (Count >= MaxListed && !_always)
+        if (Count >= MaxListed)
         {
             _unlisted++;
             return;

@@ -3,8 +3,9 @@ using GroupGuard.Core.Rules;
 namespace GroupGuard.Core.Tests.Rules;
 
 /// <summary>
-/// A rules folder is bounded as a whole, not only file by file: the terms it may hold, and the
-/// problems one load lists (each is logged and shown in the console).
+/// A rules folder is bounded as a whole, not only file by file (<see cref="HostileRuleFileTests"/>):
+/// the terms, rules and regexes it may hold, the length of each value, and the problems one load
+/// lists (each is logged and shown in the console).
 /// </summary>
 public sealed class RuleBoundsTests
 {

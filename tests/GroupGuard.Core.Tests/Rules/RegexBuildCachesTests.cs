@@ -22,6 +22,9 @@ public sealed class RegexBuildCachesTests
         Assert.Equal(0, RegexBuildCaches.Release(regex));
         Assert.Equal(0, RegexBuildCaches.Release(new Regex("a+b", RegexOptions.CultureInvariant)));
 
+        // A pattern of few character classes gets the engine's smaller kind of matcher: found too.
+        Assert.True(RegexBuildCaches.Release(new Regex("a[0-9]+", Options)) > 0);
+
         var match = regex.Match("低价出售各行业发票，需要的联系 微信 abc");
         Assert.Equal("出售各行业发票，需要的联系 微信", match.Value);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace GroupGuard.Host.Tests;
 
@@ -53,6 +54,29 @@ public sealed class RuleReloadTests
         Assert.Equal(reloaded.GetProperty("rules").GetProperty("version").GetString(), broken.GetProperty("rules").GetProperty("version").GetString());
         Assert.Equal(HttpStatusCode.NoContent, (await service.PostV11Async(GroupGuardFactory.Sample("napcat-group-array.json"))).StatusCode);
         Assert.Equal(2, (await service.IncidentsAfterAsync(2)).Count);
+    }
+
+    [Fact]
+    public async Task An_edit_with_thousands_of_bad_lines_logs_a_hundred_and_the_health_report_counts_them_all()
+    {
+        using var service = new GroupGuardFactory();
+        await HealthAsync(service); // started, watching
+        var rules = Path.Combine(service.Folder, "rules");
+        var errorsBefore = service.Logs.Entries.Count(e => e.Level == LogLevel.Error);
+
+        var refused = await EditAsync(service, () =>
+        {
+            File.WriteAllText(Path.Combine(rules, "bad.txt"), string.Concat(Enumerable.Repeat("！！\n", 5_000)));
+            File.WriteAllText(Path.Combine(rules, "bad.yaml"), "pack: bad\nrules:\n  - id: bad.list\n    terms_file: bad.txt\n");
+        });
+
+        Assert.StartsWith("Rules changed on disk: NOT reloaded", refused.Message, StringComparison.Ordinal);
+        var health = (await HealthAsync(service)).GetProperty("rules");
+        Assert.Equal(5_000, health.GetProperty("error_count").GetInt32());
+        Assert.Equal(20, health.GetProperty("errors").GetArrayLength());
+        var logged = service.Logs.Entries.Where(e => e.Level == LogLevel.Error).Skip(errorsBefore).Select(e => e.Message).ToList();
+        Assert.InRange(logged.Count, 101, 110);
+        Assert.Contains(logged, m => m.Contains("4,900 more problems not listed (the first 100 are)", StringComparison.Ordinal));
     }
 
     [Fact]

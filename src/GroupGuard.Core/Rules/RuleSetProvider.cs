@@ -21,6 +21,9 @@ public sealed record RuleSetStatus(
     IReadOnlyList<string> Warnings)
 {
     public bool Healthy => Errors.Count == 0 && LoadedAt is not null;
+
+    /// <summary>Every error of the last load, listed in <see cref="Errors"/> or not (a load lists 100 and counts the rest).</summary>
+    public int ErrorTotal { get; init; } = Errors.Count;
 }
 
 /// <summary>Raised when the rules cannot be loaded at start: the message lists every problem.</summary>
@@ -71,7 +74,7 @@ internal sealed class RuleSetProvider(
                 // reload like any other: reported, the set in force kept, the service still running.
                 var path = _status.Path;
                 logger.LogError(ex, "Rules: loading {Path} failed unexpectedly; the last good rule set stays in force", path);
-                _status = _status with { Errors = [$"{path}: unexpected error while loading the rules: {ex.GetType().Name}: {ex.Message}"], Warnings = [] };
+                _status = _status with { Errors = [$"{path}: unexpected error while loading the rules: {ex.GetType().Name}: {ex.Message}"], Warnings = [], ErrorTotal = 1 };
                 return false;
             }
         }
@@ -95,7 +98,7 @@ internal sealed class RuleSetProvider(
                 logger.LogError("Rules: {Error}", error);
             }
 
-            _status = _status with { Path = path, Errors = errors, Warnings = warnings };
+            _status = _status with { Path = path, Errors = errors, Warnings = warnings, ErrorTotal = result.ErrorTotal };
             return false;
         }
 

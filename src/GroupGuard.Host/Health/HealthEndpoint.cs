@@ -55,7 +55,7 @@ internal static class HealthEndpoint
                     packs = ruleSet.Packs.Count,
                     rules = ruleSet.Rules.Count,
                     terms = ruleSet.TermCount,
-                    error_count = ruleStatus.Errors.Count,
+                    error_count = ruleStatus.ErrorTotal,
                     errors = ruleStatus.Errors.Take(MaxRuleErrors),
                     warnings = ruleStatus.Warnings.Take(MaxRuleErrors),
                 },

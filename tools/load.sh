@@ -7,7 +7,7 @@
 # GC (README "Speed", "The GC mode": the same rate, a longer p99 under this load); after
 # the load the script waits until every accepted message is moderated, and checks that each
 # advert it accepted, and nothing else, became an incident. Reports requests/s answered 2xx, p50
-# and p99 latency, and GroupGuard's ratio to the bare endpoint (README "Speed").
+# and p99 latency, GroupGuard's ratio to the bare endpoint (README "Speed") and its peak resident memory.
 #
 #   tools/load.sh [--duration SECONDS] [--connections N] [--threads N] [--server-gc]
 set -euo pipefail
@@ -92,6 +92,8 @@ for _ in $(seq 1 1500); do
     sleep 0.2
 done
 drain_seconds=$(awk -v a="$drain_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+# The most resident memory GroupGuard held, load and drain included (the kernel's high-water mark).
+peak_kib=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 # An advert is every tenth request of a wrk connection, so its message id ends in 0 (the ids are
@@ -114,6 +116,7 @@ printf '== moderation: %d messages during the %d s of load (%d/s), the other %d 
     "$during" "$duration" "$((during / duration))" "$((processed - during))" "$drain_seconds" \
     "$(awk -v n="$((processed - during))" -v s="$drain_seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
 printf '== %d messages moderated, %d of them adverts; %d adverts with an incident, %d other messages with one\n' "$processed" "$adverts" "$flagged" "$strays"
+printf '== GroupGuard peak resident memory: %d MiB\n' "$((${peak_kib:-0} / 1024))"
 if [ "$flagged" -ne "$adverts" ] || [ "$strays" -ne 0 ] || [ "$processed" -lt "$accepted" ]; then
     echo "MISMATCH: not every accepted advert became an incident, or another message did" >&2
     exit 1

@@ -10,7 +10,7 @@ namespace GroupGuard.Core.Rules;
 /// them, and the finished regex keeps that solver, caches included, for as long as it lives,
 /// though matching uses sets of its own and never asks the solver again. For the shipped packs'
 /// patterns, long alternations of hanzi, that was 3 to 44 MB a regex and about 110 MB in all, most
-/// of the rules' share of the service's memory (docs/detection.md, "Regex rules").
+/// of the rules' share of the service's memory (docs/detection.md, "Matching", step 6).
 /// <para>
 /// The caches are the solver's private fields (<c>_operationCache</c>, <c>_bddCache</c>) on the
 /// regex's runner factory, matcher and builder, reached by reflection. Emptying them cannot change

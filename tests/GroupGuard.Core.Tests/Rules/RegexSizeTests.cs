@@ -36,7 +36,7 @@ public sealed class RegexSizeTests
     [Fact]
     public void A_word_list_pasted_into_a_regex_is_refused_on_its_line_and_the_rest_of_the_file_is_read()
     {
-        // 500 words of two hanzi: building it would take seconds and most of a gigabyte; 4,000
+        // 500 words of two hanzi: building it would take seconds and most of a gigabyte; 2,000
         // would take a minute and 11 GB.
         var random = new Random(20261206);
         var words = Enumerable.Range(0, 500).Select(_ => $"{(char)random.Next(0x4E00, 0x9FA5)}{(char)random.Next(0x4E00, 0x9FA5)}");

@@ -457,9 +457,20 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return null;
         }
 
-        if (RegexSize.Symbols(pattern) is var symbols and > RegexSize.MaxSymbols)
+        var symbols = RegexSize.Symbols(pattern);
+        if (symbols > RegexSize.MaxSymbols)
         {
             Error(line, $"rule '{ruleId}': regex names {symbols} different characters and classes; the limit is {RegexSize.MaxSymbols} (building one costs time and memory with the square of that number): put a list of words in 'terms:' or a terms_file, or split the regex into several rules");
+            return null;
+        }
+
+        if (!budget.TakeRegexWork(symbols, out var workExhausted))
+        {
+            if (workExhausted)
+            {
+                errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': the folder's regexes together would take too long to build (the sum of the square of the different characters and classes each names passes {LoadBudget.MaxRegexWork:N0}; the shipped packs' is about 214,000): put lists of words in 'terms:', or name fewer characters")));
+            }
+
             return null;
         }
 

@@ -163,4 +163,31 @@ public sealed class RuleBoundsTests
         Assert.Contains(result.Errors, e => e.Line == 2 && e.Message == "'groups' may hold 10,000 entries of at most 100 characters");
         Assert.Contains(result.Errors, e => e.Line == 6 && e.Message == "rule 'x.url': 'allow_domains' may hold 10,000 entries of at most 500 characters");
     }
+
+    [Fact]
+    public void Regexes_that_together_would_take_too_long_to_build_are_refused_from_the_one_past_the_bound()
+    {
+        // Seven regexes each naming 390 different hanzi as RegexSize counts them (the engine happens
+        // to build this shape, single characters, as one class, so the test stays quick): six ask
+        // 912,600 of the 1,000,000 of build work, the seventh passes it.
+        var random = new Random(20261206);
+        string Pattern() => "(" + string.Join('|', Enumerable.Range(0x4E00, 20_000).OrderBy(_ => random.Next()).Take(390).Select(c => (char)c)) + ")";
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n" + string.Concat(Enumerable.Range(0, 7).Select(n => $"  - id: x.r{n}\n    regex: '{Pattern()}'\n")));
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors, e => e.Message.Contains("together would take too long to build", StringComparison.Ordinal));
+        Assert.Equal(3 + (2 * 6) + 1, error.Line); // x.r6's regex line
+        Assert.Contains("rule 'x.r6'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_shipped_regexes_ask_a_third_of_the_build_work_at_most()
+    {
+        var rules = RuleLoader.Load(RuleLoaderTests.FindRepoFolder("rules")).RuleSet!;
+        var work = rules.Rules.Where(r => r.Regex is not null).Sum(r => Math.Pow(RegexSize.Symbols(r.Regex!.ToString()), 2));
+
+        Assert.InRange(work, 1, LoadBudget.MaxRegexWork / 3);
+    }
 }

@@ -616,8 +616,8 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     /// <summary>
     /// A key's value, trimmed, at most <paramref name="maxLength"/> characters (a regex has its own
     /// bounds, <see cref="Compile"/>) and, but for a warning or a regex, free of control characters
-    /// (a line break in an id would forge a log line); null, with an error, when it is missing and <paramref name="required"/>,
-    /// empty, or past either.
+    /// (a line break in an id would forge a log line); null, with an error, when it is missing and
+    /// <paramref name="required"/>, empty, or past either.
     /// </summary>
     private string? Scalar(Dictionary<string, YamlNode> map, string key, YamlNode owner, bool required = false, int maxLength = MaxNameLength)
     {

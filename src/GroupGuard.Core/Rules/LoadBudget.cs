@@ -31,7 +31,7 @@ internal sealed class LoadBudget
     /// <summary>
     /// The most build work a folder's regexes may ask for together: the sum over them of the square
     /// of the different characters and classes each names (<see cref="RegexSize.Symbols"/>), which
-    /// is what building grows with. The shipped packs ask about 214,000 (0.55 s to build); a
+    /// is what building grows with. The shipped packs ask about 210,000 (0.55 s to build); a
     /// million is about 3 s. Without it, 200 regexes each just inside <see cref="RegexSize.MaxSymbols"/>
     /// would take a minute and a half.
     /// </summary>

@@ -468,7 +468,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         {
             if (workExhausted)
             {
-                errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': the folder's regexes together would take too long to build (the sum of the square of the different characters and classes each names passes {LoadBudget.MaxRegexWork:N0}; the shipped packs' is about 214,000): put lists of words in 'terms:', or name fewer characters")));
+                errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': the folder's regexes together would take too long to build (the sum of the square of the different characters and classes each names passes {LoadBudget.MaxRegexWork:N0}; the shipped packs' is about 210,000): put lists of words in 'terms:', or name fewer characters")));
             }
 
             return null;

@@ -4,20 +4,21 @@ namespace GroupGuard.Core.Rules;
 /// How costly a pattern is to build as a NonBacktracking regex, read before it is built. The
 /// engine splits the characters into the classes the pattern tells apart and works through every
 /// pair of them, so building grows with the square of the different characters and classes a
-/// pattern names: the shipped <c>promo.offer</c> names 288 and takes 0.12 s and 80 MB; 600 take
+/// pattern names: the shipped <c>promo.offer</c> names 284 and takes 0.12 s and 80 MB; 600 take
 /// 0.6 s and 330 MB; 1,000 (a word list of 500 pasted in as <c>(词|词|…)</c>) 2.5 s and 690 MB;
 /// 4,000, a minute and 11 GB. A rule may name at most <see cref="MaxSymbols"/>; a word list
 /// belongs in <c>terms:</c>, which costs nothing of the kind.
 /// <para>
 /// Counted: each different literal character (a character, or an escape of one such as
 /// <c>\u5fae</c> or <c>\.</c>), and each different class (<c>[…]</c> as written, <c>\d</c>,
-/// <c>\p{…}</c>, <c>.</c>). A long class counts once: it is one set to the engine. Quantifiers,
-/// groups, options and group names count nothing. One pass; never throws.
+/// <c>\p{…}</c>, <c>.</c>). A long class counts once: it is one set to the engine, and so is a
+/// group whose alternatives are each one character (<c>(一|二|三)</c>), which it reads as
+/// <c>[一二三]</c>. Quantifiers, groups, options and group names count nothing. One pass; never throws.
 /// </para>
 /// </summary>
 internal static class RegexSize
 {
-    /// <summary>The most different characters and classes one regex may name (the shipped packs: 288 at most).</summary>
+    /// <summary>The most different characters and classes one regex may name (the shipped packs: 284 at most).</summary>
     public const int MaxSymbols = 400;
 
     /// <summary>
@@ -30,47 +31,157 @@ internal static class RegexSize
     /// <summary>The different characters and classes <paramref name="pattern"/> names.</summary>
     public static int Symbols(string pattern)
     {
-        var characters = new HashSet<char>();
-        var classes = new HashSet<string>(StringComparer.Ordinal);
+        // One frame a group open at this point, the whole pattern at the bottom.
+        var groups = new Stack<Frame>();
+        groups.Push(new Frame());
         var i = 0;
         while (i < pattern.Length)
         {
+            var frame = groups.Peek();
             var c = pattern[i];
             switch (c)
             {
                 case '\\':
-                    i = Escape(pattern, i, characters, classes);
+                    i = Escape(pattern, i, frame);
                     break;
                 case '[':
                     var end = ClassEnd(pattern, i);
-                    classes.Add(pattern[i..end]);
+                    frame.Class(pattern[i..end]);
                     i = end;
                     break;
                 case '{' when QuantifierEnd(pattern, i) is { } after:
+                    frame.Quantified();
                     i = after;
                     break;
                 case '(':
-                    i = GroupStartEnd(pattern, i);
+                    i = GroupStartEnd(pattern, i, out var comment);
+                    if (!comment)
+                    {
+                        frame.Group();
+                        groups.Push(new Frame());
+                    }
+
                     break;
-                case '.':
-                    classes.Add(".");
+                case ')':
+                    if (groups.Count > 1)
+                    {
+                        var closed = groups.Pop();
+                        closed.EndAlternative();
+                        closed.CommitTo(groups.Peek());
+                    }
+
                     i++;
                     break;
-                case ')' or '|' or '*' or '+' or '?' or '^' or '$':
+                case '|':
+                    frame.EndAlternative();
+                    i++;
+                    break;
+                case '.':
+                    frame.Class(".");
+                    i++;
+                    break;
+                case '*' or '+' or '?':
+                    frame.Quantified();
+                    i++;
+                    break;
+                case '^' or '$':
                     i++;
                     break;
                 default:
-                    characters.Add(c);
+                    frame.Character(c);
                     i++;
                     break;
             }
         }
 
-        return characters.Count + classes.Count;
+        while (groups.Count > 1)
+        {
+            var unclosed = groups.Pop();
+            unclosed.EndAlternative();
+            unclosed.CommitTo(groups.Peek());
+        }
+
+        var root = groups.Pop();
+        root.EndAlternative();
+        return root.OnlySingleCharacters ? 1 : root.Characters.Count + root.Classes.Count;
+    }
+
+    /// <summary>
+    /// What a group (or the whole pattern) names, and whether each of its alternatives is one
+    /// character: the engine reads <c>(一|二|三)</c> as the class <c>[一二三]</c>, one set to it.
+    /// </summary>
+    private sealed class Frame
+    {
+        private readonly List<char> _singles = [];
+        private int _alternatives;
+        private bool _allSingle = true;
+
+        // The alternative being read: how many atoms so far, and its character while it is one.
+        private int _atoms;
+        private char? _single;
+
+        public HashSet<char> Characters { get; } = [];
+
+        public HashSet<string> Classes { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Two alternatives or more, each one character.</summary>
+        public bool OnlySingleCharacters => _allSingle && _alternatives >= 2;
+
+        public void Character(char c)
+        {
+            Characters.Add(c);
+            _single = ++_atoms == 1 ? c : null;
+        }
+
+        public void Class(string text)
+        {
+            Classes.Add(text);
+            Other();
+        }
+
+        public void Group() => Other();
+
+        public void Quantified() => _single = null;
+
+        public void EndAlternative()
+        {
+            _alternatives++;
+            if (_atoms == 1 && _single is { } c)
+            {
+                _singles.Add(c);
+            }
+            else
+            {
+                _allSingle = false;
+            }
+
+            _atoms = 0;
+            _single = null;
+        }
+
+        /// <summary>Hands what this closed group names to the one around it: one class when it is an alternation of single characters.</summary>
+        public void CommitTo(Frame outer)
+        {
+            if (OnlySingleCharacters)
+            {
+                _singles.Sort();
+                outer.Classes.Add("|" + new string([.. _singles.Distinct()]));
+                return;
+            }
+
+            outer.Characters.UnionWith(Characters);
+            outer.Classes.UnionWith(Classes);
+        }
+
+        private void Other()
+        {
+            _atoms++;
+            _single = null;
+        }
     }
 
     /// <summary>Reads the escape at <paramref name="i"/> into a character or a class; returns where it ends.</summary>
-    private static int Escape(string pattern, int i, HashSet<char> characters, HashSet<string> classes)
+    private static int Escape(string pattern, int i, Frame frame)
     {
         if (i + 1 >= pattern.Length)
         {
@@ -83,18 +194,18 @@ internal static class RegexSize
             case 'p' or 'P' when i + 2 < pattern.Length && pattern[i + 2] == '{':
                 var close = pattern.IndexOf('}', i + 3);
                 var end = close < 0 ? pattern.Length : close + 1;
-                classes.Add(pattern[i..end]);
+                frame.Class(pattern[i..end]);
                 return end;
             case 'd' or 'D' or 'w' or 'W' or 's' or 'S':
-                classes.Add(pattern.Substring(i, 2));
+                frame.Class(pattern.Substring(i, 2));
                 return i + 2;
             case 'b' or 'B' or 'A' or 'z' or 'Z' or 'G':
                 return i + 2; // anchors: no character
             case 'u' when i + 6 <= pattern.Length:
-                characters.Add(ushort.TryParse(pattern.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out var u) ? (char)u : e);
+                frame.Character(ushort.TryParse(pattern.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out var u) ? (char)u : e);
                 return i + 6;
             case 'x' when i + 4 <= pattern.Length:
-                characters.Add(byte.TryParse(pattern.AsSpan(i + 2, 2), System.Globalization.NumberStyles.HexNumber, null, out var x) ? (char)x : e);
+                frame.Character(byte.TryParse(pattern.AsSpan(i + 2, 2), System.Globalization.NumberStyles.HexNumber, null, out var x) ? (char)x : e);
                 return i + 4;
             case 'k' when i + 2 < pattern.Length && pattern[i + 2] is '<' or '\'':
                 var nameEnd = pattern.IndexOfAny(['>', '\''], i + 3);
@@ -108,7 +219,7 @@ internal static class RegexSize
 
                 return digits; // a back-reference (refused later) or an octal escape: no new class worth counting
             default:
-                characters.Add(e); // \. \n \t \\ …: one character
+                frame.Character(e); // \. \n \t \\ …: one character
                 return i + 2;
         }
     }
@@ -180,8 +291,9 @@ internal static class RegexSize
     }
 
     /// <summary>Past a group's opening: <c>(</c>, and what follows a <c>(?</c> up to its body (options, a name, <c>:</c>, <c>=</c>, <c>!</c>); past the whole of a <c>(?#…)</c> comment.</summary>
-    private static int GroupStartEnd(string pattern, int i)
+    private static int GroupStartEnd(string pattern, int i, out bool comment)
     {
+        comment = false;
         var j = i + 1;
         if (j >= pattern.Length || pattern[j] != '?')
         {
@@ -191,6 +303,7 @@ internal static class RegexSize
         j++;
         if (j < pattern.Length && pattern[j] == '#')
         {
+            comment = true;
             var commentEnd = pattern.IndexOf(')', j);
             return commentEnd < 0 ? pattern.Length : commentEnd + 1;
         }

@@ -18,6 +18,13 @@ public sealed class RegexSizeTests
     [InlineData("\\p{IsCJKUnifiedIdeographs}+\\p{P}\\P{L}\\b", 3)]
     [InlineData("a{2}b{1,}c{1,3}", 3)]
     [InlineData("c{,3}{x}", 6)] // .NET reads these braces as text: c { , 3 } x
+    [InlineData("(一|二|三)", 1)] // single characters: the engine reads them as one class
+    [InlineData("(?:一|二|\\u4e09)一", 2)] // that class, and 一 again outside it
+    [InlineData("一|二", 1)]
+    [InlineData("(a|b)(c|d)(a|b)", 2)]
+    [InlineData("(一|二三)", 3)]
+    [InlineData("(一+|二)", 2)]
+    [InlineData("(一|[二三])", 2)]
     public void Counts_the_different_characters_and_classes_a_pattern_names(string pattern, int expected)
     {
         Assert.Equal(expected, RegexSize.Symbols(pattern));

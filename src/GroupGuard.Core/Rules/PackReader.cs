@@ -460,7 +460,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var symbols = RegexSize.Symbols(pattern);
         if (symbols > RegexSize.MaxSymbols)
         {
-            Error(line, $"rule '{ruleId}': regex names {symbols} different characters and classes; the limit is {RegexSize.MaxSymbols} (building one costs time and memory with the square of that number): put a list of words in 'terms:' or a terms_file, single characters in one class ([一二三] rather than (一|二|三)), or split the regex into several rules");
+            Error(line, $"rule '{ruleId}': regex names {symbols} different characters and classes; the limit is {RegexSize.MaxSymbols} (building one costs time and memory with the square of that number): put a list of words in 'terms:' or a terms_file, or split the regex into several rules");
             return null;
         }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace GroupGuard.Core.Rules;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace GroupGuard.Core.Rules;
 /// term costs about 340 bytes once built and 5 µs to load: 1.6 million from one 15 MB file took
 /// 7.5 s and 1.5 GB at the peak), rules, and regex rules (a NonBacktracking regex takes 0.4 ms
 /// to 0.4 s to build and keeps 90 KB to 3 MB; 16 MiB of YAML holds a hundred thousand).
-/// Each bound is said once, on the line that passes it.
+/// Each bound is said once, on the line that passes it, with the errors (<see cref="RuleProblems.AddAlways"/>).
 /// </summary>
 internal sealed class LoadBudget
 {
@@ -37,33 +39,52 @@ internal sealed class LoadBudget
     /// </summary>
     public const long MaxRegexWork = 1_000_000;
 
-    private int _termLines;
-    private int _rules;
-    private int _regexRules;
+    // What each bound says on the line that passes it.
+    private static readonly string TermLinesPassed = string.Create(CultureInfo.InvariantCulture, $"more than {MaxTermLines:N0} lines of terms and phrases in the rules folder, the limit (each term costs memory and load time: about 340 bytes and 5 µs); the lines from here on are not read");
+    private static readonly string RulesPassed = string.Create(CultureInfo.InvariantCulture, $"more than {MaxRules:N0} rules in the rules folder, the limit; the rules from here on are not read");
+    private static readonly string RegexRulesPassed = string.Create(CultureInfo.InvariantCulture, $"more than {MaxRegexRules} regex rules in the rules folder, the limit (each takes up to 0.4 s and some megabytes to build): put lists of words in 'terms:', or join regexes that say the same");
+    private static readonly string RegexWorkPassed = string.Create(CultureInfo.InvariantCulture, $"the folder's regexes together would take too long to build (the sum of the square of the different characters and classes each names passes {MaxRegexWork:N0}; the shipped packs' is about 210,000): put lists of words in 'terms:', or name fewer characters");
+
+    private readonly RuleProblems _errors;
+    private long _termLines;
+    private long _rules;
+    private long _regexRules;
     private long _regexWork;
 
-    /// <summary>Takes a line of terms or phrases; false past <see cref="MaxTermLines"/>.</summary>
-    public bool TakeTermLine(out bool justExhausted) => Take(ref _termLines, MaxTermLines, out justExhausted);
+    /// <summary>A budget that reports each bound it passes into <paramref name="errors"/>, once.</summary>
+    public LoadBudget(RuleProblems errors) => _errors = errors;
+
+    /// <summary>Takes a line of terms or phrases at <paramref name="path"/>:<paramref name="line"/>; false past <see cref="MaxTermLines"/>.</summary>
+    public bool TakeTermLine(string path, int line, string? ruleId) =>
+        Take(ref _termLines, 1, MaxTermLines, path, line, ruleId, TermLinesPassed);
 
     /// <summary>Takes a rule; false past <see cref="MaxRules"/>.</summary>
-    public bool TakeRule(out bool justExhausted) => Take(ref _rules, MaxRules, out justExhausted);
+    public bool TakeRule(string path, int line) =>
+        Take(ref _rules, 1, MaxRules, path, line, null, RulesPassed);
 
     /// <summary>Takes a regex rule; false past <see cref="MaxRegexRules"/>.</summary>
-    public bool TakeRegexRule(out bool justExhausted) => Take(ref _regexRules, MaxRegexRules, out justExhausted);
+    public bool TakeRegexRule(string path, int line, string ruleId) =>
+        Take(ref _regexRules, 1, MaxRegexRules, path, line, ruleId, RegexRulesPassed);
 
     /// <summary>Takes the build work of a regex naming <paramref name="symbols"/>; false past <see cref="MaxRegexWork"/>.</summary>
-    public bool TakeRegexWork(int symbols, out bool justExhausted)
-    {
-        var before = _regexWork;
-        _regexWork += (long)symbols * symbols;
-        justExhausted = before <= MaxRegexWork && _regexWork > MaxRegexWork;
-        return _regexWork <= MaxRegexWork;
-    }
+    public bool TakeRegexWork(int symbols, string path, int line, string ruleId) =>
+        Take(ref _regexWork, (long)symbols * symbols, MaxRegexWork, path, line, ruleId, RegexWorkPassed);
 
-    private static bool Take(ref int taken, int max, out bool justExhausted)
+    /// <summary>Adds <paramref name="amount"/>; the first time the total passes <paramref name="max"/>, lists <paramref name="bound"/> on that line, past the problems' own bound.</summary>
+    private bool Take(ref long taken, long amount, long max, string path, int line, string? ruleId, string bound)
     {
-        taken++;
-        justExhausted = taken == max + 1;
-        return taken <= max;
+        var before = taken;
+        taken += amount;
+        if (taken <= max)
+        {
+            return true;
+        }
+
+        if (before <= max)
+        {
+            _errors.AddAlways(new RuleError(path, line, ruleId is null ? bound : $"rule '{ruleId}': {bound}"));
+        }
+
+        return false;
     }
 }

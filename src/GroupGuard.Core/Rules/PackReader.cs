@@ -72,7 +72,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var mode = Enum(map, "mode", RuleMode.Enforce);
         var mute = Minutes(map, "mute_minutes", 10);
         var groups = Groups(map);
-        var warning = Scalar(map, "warning", root, maxLength: MaxTextLength);
+        var warning = Scalar(map, "warning", root, maxLength: MaxTextLength, text: true);
 
         var rules = new List<Rule>();
         if (!map.TryGetValue("rules", out var rulesNode))
@@ -135,13 +135,8 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         var line = Line(ruleNode.Start);
-        if (!budget.TakeRule(out var rulesExhausted))
+        if (!budget.TakeRule(display, line))
         {
-            if (rulesExhausted)
-            {
-                errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"more than {LoadBudget.MaxRules:N0} rules in the rules folder, the limit; the rules from here on are not read")));
-            }
-
             return null;
         }
 
@@ -173,17 +168,13 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var precededBy = Phrases(map, "unless_preceded_by", "unless_preceded_by word", id, out var precededNode);
 
         Regex? regex = null;
-        var pattern = Scalar(map, "regex", ruleNode, maxLength: int.MaxValue);
+        var pattern = Scalar(map, "regex", ruleNode, maxLength: int.MaxValue, text: true);
         if (pattern is not null)
         {
             var regexLine = Line(map["regex"].Start);
-            if (budget.TakeRegexRule(out var regexesExhausted))
+            if (budget.TakeRegexRule(display, regexLine, id))
             {
                 regex = Compile(pattern, regexLine, id);
-            }
-            else if (regexesExhausted)
-            {
-                errors.AddAlways(new RuleError(display, regexLine, string.Create(CultureInfo.InvariantCulture, $"rule '{id}': more than {LoadBudget.MaxRegexRules} regex rules in the rules folder, the limit (each takes up to 0.4 s and some megabytes to build): put lists of words in 'terms:', or join regexes that say the same")));
             }
             if (regex is not null)
             {
@@ -284,7 +275,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             DetectorName = detector?.Name ?? detectorName,
             Detector = detector,
             Stream = streamRule,
-            WarningTemplate = Scalar(map, "warning", ruleNode, maxLength: MaxTextLength) ?? defaults.WarningTemplate,
+            WarningTemplate = Scalar(map, "warning", ruleNode, maxLength: MaxTextLength, text: true) ?? defaults.WarningTemplate,
             NewcomerHours = NewcomerHours(map),
             Line = line,
         };
@@ -301,13 +292,8 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         foreach (var (value, phraseLine) in List(node, key, id))
         {
-            if (!budget.TakeTermLine(out var exhausted))
+            if (!budget.TakeTermLine(display, phraseLine, id))
             {
-                if (exhausted)
-                {
-                    errors.AddAlways(new RuleError(display, phraseLine, string.Create(CultureInfo.InvariantCulture, $"rule '{id}': more than {LoadBudget.MaxTermLines:N0} lines of terms and phrases in the rules folder, the limit; the phrases from here on are not read")));
-                }
-
                 break;
             }
 
@@ -403,13 +389,8 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     /// <summary>Adds one term, or reports why not; false once the folder's bound on terms is passed.</summary>
     private bool AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId, TermMatch match)
     {
-        if (!budget.TakeTermLine(out var exhausted))
+        if (!budget.TakeTermLine(path, line, ruleId))
         {
-            if (exhausted)
-            {
-                errors.AddAlways(new RuleError(path, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': more than {LoadBudget.MaxTermLines:N0} lines of terms and phrases in the rules folder, the limit (each term costs memory and load time: about 340 bytes and 5 µs); the terms from here on are not read")));
-            }
-
             return false;
         }
 
@@ -419,9 +400,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return true;
         }
 
-        if (value.Trim().Length > LoadBudget.MaxTermLength)
+        var term = value.Trim();
+        if (term.Length > LoadBudget.MaxTermLength)
         {
-            errors.Add(new RuleError(path, line, TooLong(ruleId, "term", value.Trim().Length)));
+            errors.Add(new RuleError(path, line, TooLong(ruleId, "term", term.Length)));
             return true;
         }
 
@@ -438,7 +420,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return true;
         }
 
-        terms.Add(new RuleTerm(value.Trim(), path, line));
+        terms.Add(new RuleTerm(term, path, line));
         return true;
     }
 
@@ -464,13 +446,8 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return null;
         }
 
-        if (!budget.TakeRegexWork(symbols, out var workExhausted))
+        if (!budget.TakeRegexWork(symbols, display, line, ruleId))
         {
-            if (workExhausted)
-            {
-                errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': the folder's regexes together would take too long to build (the sum of the square of the different characters and classes each names passes {LoadBudget.MaxRegexWork:N0}; the shipped packs' is about 210,000): put lists of words in 'terms:', or name fewer characters")));
-            }
-
             return null;
         }
 
@@ -615,11 +592,11 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     /// <summary>
     /// A key's value, trimmed, at most <paramref name="maxLength"/> characters (a regex has its own
-    /// bounds, <see cref="Compile"/>) and, but for a warning or a regex, free of control characters
-    /// (a line break in an id would forge a log line); null, with an error, when it is missing and
-    /// <paramref name="required"/>, empty, or past either.
+    /// bounds, <see cref="Compile"/>) and, unless it is <paramref name="text"/> (a warning, a regex),
+    /// free of control characters (a line break in an id would forge a log line); null, with an
+    /// error, when it is missing and <paramref name="required"/>, empty, or past either.
     /// </summary>
-    private string? Scalar(Dictionary<string, YamlNode> map, string key, YamlNode owner, bool required = false, int maxLength = MaxNameLength)
+    private string? Scalar(Dictionary<string, YamlNode> map, string key, YamlNode owner, bool required = false, int maxLength = MaxNameLength, bool text = false)
     {
         if (!map.TryGetValue(key, out var node))
         {
@@ -644,7 +621,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return null;
         }
 
-        if (key is not ("warning" or "regex") && value.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        if (!text && value.AsSpan().ContainsAnyInRange('\0', '\u001f'))
         {
             Error(Line(node.Start), $"'{key}' holds a control character (a line break, a tab)");
             return null;

@@ -54,7 +54,7 @@ public static class RuleLoader
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var budget = new LoadBudget();
+        var budget = new LoadBudget(errors);
         var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash, budget);
         var groupAllow = ReadGroupAllowLists(full, errors, hash, budget);
         var variants = ReadVariants(Path.Combine(full, VariantsFile), errors, hash);
@@ -109,12 +109,15 @@ public static class RuleLoader
         return Result(set, full, errors, warnings);
     }
 
-    private static RuleLoadResult Result(RuleSet? set, string folder, RuleProblems errors, RuleProblems warnings) =>
-        new(set, errors.Listed(RuleTextFiles.Display(folder), "problems"), warnings.Listed(RuleTextFiles.Display(folder), "warnings"))
+    private static RuleLoadResult Result(RuleSet? set, string folder, RuleProblems errors, RuleProblems warnings)
+    {
+        var display = RuleTextFiles.Display(folder);
+        return new(set, errors.Listed(display, "problems"), warnings.Listed(display, "warnings"))
         {
             ErrorTotal = errors.Total,
             WarningTotal = warnings.Total,
         };
+    }
 
     /// <summary>
     /// Each <c>allow-&lt;group id&gt;.txt</c> of the folder (not its subfolders), read like
@@ -164,13 +167,8 @@ public static class RuleLoader
         var display = RuleTextFiles.Display(path);
         foreach (var (line, text) in RuleTextFiles.ReadLines(path, display, errors, hash))
         {
-            if (!budget.TakeTermLine(out var exhausted))
+            if (!budget.TakeTermLine(display, line, ruleId: null))
             {
-                if (exhausted)
-                {
-                    errors.AddAlways(new RuleError(display, line, string.Create(CultureInfo.InvariantCulture, $"more than {LoadBudget.MaxTermLines:N0} lines of terms and phrases in the rules folder, the limit; the phrases from here on are not read")));
-                }
-
                 break;
             }
 

@@ -273,7 +273,7 @@ internal static class RegexFoldCheck
     /// stands for when it stands for one (<c>\.</c>, <c>\u62A2</c>), <paramref name="isClass"/>
     /// whether it stands for a class of characters (<c>\d</c>, <c>\p{L}</c>).
     /// </summary>
-    private static int ReadEscape(string p, int at, out char? literal, out bool isClass)
+    internal static int ReadEscape(string p, int at, out char? literal, out bool isClass)
     {
         literal = null;
         isClass = false;
@@ -414,7 +414,7 @@ internal static class RegexFoldCheck
     }
 
     /// <summary>Past the class at <paramref name="at"/>, the classes subtracted inside it included (read without recursion).</summary>
-    private static int SkipClass(string p, int at)
+    internal static int SkipClass(string p, int at)
     {
         var depth = 1;
         var i = at + 1;
@@ -465,7 +465,7 @@ internal static class RegexFoldCheck
     /// was all there is of it (<c>(?i)</c>, <c>(?#…)</c>); <paramref name="ignoreCase"/> set when
     /// it turns on <c>i</c>.
     /// </summary>
-    private static int ReadGroupStart(string p, int at, ref bool ignoreCase, out bool opens, out bool freeSpacing)
+    internal static int ReadGroupStart(string p, int at, ref bool ignoreCase, out bool opens, out bool freeSpacing)
     {
         freeSpacing = false;
         opens = true;
@@ -521,17 +521,32 @@ internal static class RegexFoldCheck
         return Math.Min(p.Length, i + 1);
     }
 
-    /// <summary>Past <c>{n}</c>, <c>{n,}</c> or <c>{n,m}</c>; a brace that opens none of these is a literal.</summary>
-    private static int SkipQuantifier(string p, int at)
+    /// <summary>
+    /// Past <c>{n}</c>, <c>{n,}</c> or <c>{n,m}</c>; a brace that opens none of these is a literal
+    /// (as .NET reads <c>{,3}</c> or <c>{x}</c>), and then the result is <paramref name="at"/> + 1.
+    /// </summary>
+    internal static int SkipQuantifier(string p, int at)
     {
         var i = at + 1;
-        var digits = 0;
-        while (i < p.Length && (char.IsAsciiDigit(p[i]) || p[i] == ','))
+        if (i >= p.Length || !char.IsAsciiDigit(p[i]))
         {
-            digits++;
+            return at + 1;
+        }
+
+        while (i < p.Length && char.IsAsciiDigit(p[i]))
+        {
             i++;
         }
 
-        return digits > 0 && i < p.Length && p[i] == '}' ? i + 1 : at + 1;
+        if (i < p.Length && p[i] == ',')
+        {
+            i++;
+            while (i < p.Length && char.IsAsciiDigit(p[i]))
+            {
+                i++;
+            }
+        }
+
+        return i < p.Length && p[i] == '}' ? i + 1 : at + 1;
     }
 }

@@ -13,7 +13,8 @@ namespace GroupGuard.Core.Rules;
 /// <c>\u5fae</c> or <c>\.</c>), and each different class (<c>[…]</c> as written, <c>\d</c>,
 /// <c>\p{…}</c>, <c>.</c>). A long class counts once: it is one set to the engine, and so is a
 /// group whose alternatives are each one character (<c>(一|二|三)</c>), which it reads as
-/// <c>[一二三]</c>. Quantifiers, groups, options and group names count nothing. One pass; never throws.
+/// <c>[一二三]</c>. Quantifiers, groups, options and group names count nothing. One pass, with the
+/// pattern readers of <see cref="RegexFoldCheck"/>; never throws.
 /// </para>
 /// </summary>
 internal static class RegexSize
@@ -42,20 +43,35 @@ internal static class RegexSize
             switch (c)
             {
                 case '\\':
-                    i = Escape(pattern, i, frame);
+                    var escape = i;
+                    i = RegexFoldCheck.ReadEscape(pattern, i, out var literal, out var isClass);
+                    if (isClass)
+                    {
+                        frame.Class(pattern[escape..i]);
+                    }
+                    else if (literal is { } l)
+                    {
+                        frame.Character(l);
+                    }
+                    else if (escape + 1 < pattern.Length && pattern[escape + 1] is 'n' or 'r' or 't' or 'f' or 'v' or 'a' or 'e')
+                    {
+                        frame.Character(pattern[escape + 1]); // a control character; anchors and back-references name none
+                    }
+
                     break;
                 case '[':
-                    var end = ClassEnd(pattern, i);
+                    var end = RegexFoldCheck.SkipClass(pattern, i);
                     frame.Class(pattern[i..end]);
                     i = end;
                     break;
-                case '{' when QuantifierEnd(pattern, i) is { } after:
+                case '{' when RegexFoldCheck.SkipQuantifier(pattern, i) is var after && after > i + 1:
                     frame.Quantified();
                     i = after;
                     break;
                 case '(':
-                    i = GroupStartEnd(pattern, i, out var comment);
-                    if (!comment)
+                    var ignoreCase = false;
+                    i = RegexFoldCheck.ReadGroupStart(pattern, i, ref ignoreCase, out var opens, out _);
+                    if (opens)
                     {
                         frame.Group();
                         groups.Push(new Frame());
@@ -178,147 +194,5 @@ internal static class RegexSize
             _atoms++;
             _single = null;
         }
-    }
-
-    /// <summary>Reads the escape at <paramref name="i"/> into a character or a class; returns where it ends.</summary>
-    private static int Escape(string pattern, int i, Frame frame)
-    {
-        if (i + 1 >= pattern.Length)
-        {
-            return pattern.Length;
-        }
-
-        var e = pattern[i + 1];
-        switch (e)
-        {
-            case 'p' or 'P' when i + 2 < pattern.Length && pattern[i + 2] == '{':
-                var close = pattern.IndexOf('}', i + 3);
-                var end = close < 0 ? pattern.Length : close + 1;
-                frame.Class(pattern[i..end]);
-                return end;
-            case 'd' or 'D' or 'w' or 'W' or 's' or 'S':
-                frame.Class(pattern.Substring(i, 2));
-                return i + 2;
-            case 'b' or 'B' or 'A' or 'z' or 'Z' or 'G':
-                return i + 2; // anchors: no character
-            case 'u' when i + 6 <= pattern.Length:
-                frame.Character(ushort.TryParse(pattern.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out var u) ? (char)u : e);
-                return i + 6;
-            case 'x' when i + 4 <= pattern.Length:
-                frame.Character(byte.TryParse(pattern.AsSpan(i + 2, 2), System.Globalization.NumberStyles.HexNumber, null, out var x) ? (char)x : e);
-                return i + 4;
-            case 'k' when i + 2 < pattern.Length && pattern[i + 2] is '<' or '\'':
-                var nameEnd = pattern.IndexOfAny(['>', '\''], i + 3);
-                return nameEnd < 0 ? pattern.Length : nameEnd + 1;
-            case >= '0' and <= '9':
-                var digits = i + 1;
-                while (digits < pattern.Length && char.IsAsciiDigit(pattern[digits]))
-                {
-                    digits++;
-                }
-
-                return digits; // a back-reference (refused later) or an octal escape: no new class worth counting
-            default:
-                frame.Character(e); // \. \n \t \\ …: one character
-                return i + 2;
-        }
-    }
-
-    /// <summary>Where the class opening at <paramref name="start"/> ends (past its <c>]</c>), subtractions included.</summary>
-    private static int ClassEnd(string pattern, int start)
-    {
-        var i = start + 1;
-        if (i < pattern.Length && pattern[i] == '^')
-        {
-            i++;
-        }
-
-        if (i < pattern.Length && pattern[i] == ']')
-        {
-            i++; // a ']' first is a literal
-        }
-
-        var depth = 1;
-        while (i < pattern.Length)
-        {
-            switch (pattern[i])
-            {
-                case '\\':
-                    i += 2;
-                    continue;
-                case '[' when i > 0 && pattern[i - 1] == '-':
-                    depth++;
-                    break;
-                case ']':
-                    if (--depth == 0)
-                    {
-                        return i + 1;
-                    }
-
-                    break;
-            }
-
-            i++;
-        }
-
-        return pattern.Length;
-    }
-
-    /// <summary>Past a <c>{n}</c>, <c>{n,}</c> or <c>{n,m}</c> at <paramref name="i"/>; null when the brace is a literal (as .NET reads <c>{,3}</c> or <c>{x}</c>).</summary>
-    private static int? QuantifierEnd(string pattern, int i)
-    {
-        var j = i + 1;
-        if (j >= pattern.Length || !char.IsAsciiDigit(pattern[j]))
-        {
-            return null;
-        }
-
-        while (j < pattern.Length && char.IsAsciiDigit(pattern[j]))
-        {
-            j++;
-        }
-
-        if (j < pattern.Length && pattern[j] == ',')
-        {
-            j++;
-            while (j < pattern.Length && char.IsAsciiDigit(pattern[j]))
-            {
-                j++;
-            }
-        }
-
-        return j < pattern.Length && pattern[j] == '}' ? j + 1 : null;
-    }
-
-    /// <summary>Past a group's opening: <c>(</c>, and what follows a <c>(?</c> up to its body (options, a name, <c>:</c>, <c>=</c>, <c>!</c>); past the whole of a <c>(?#…)</c> comment.</summary>
-    private static int GroupStartEnd(string pattern, int i, out bool comment)
-    {
-        comment = false;
-        var j = i + 1;
-        if (j >= pattern.Length || pattern[j] != '?')
-        {
-            return j;
-        }
-
-        j++;
-        if (j < pattern.Length && pattern[j] == '#')
-        {
-            comment = true;
-            var commentEnd = pattern.IndexOf(')', j);
-            return commentEnd < 0 ? pattern.Length : commentEnd + 1;
-        }
-
-        if (j < pattern.Length && pattern[j] is '<' or '\'' && j + 1 < pattern.Length && pattern[j + 1] is not ('=' or '!'))
-        {
-            var nameEnd = pattern.IndexOfAny(['>', '\''], j + 1);
-            return nameEnd < 0 ? pattern.Length : nameEnd + 1;
-        }
-
-        while (j < pattern.Length && (char.IsAsciiLetter(pattern[j]) || pattern[j] is '-' or '<' or '=' or '!'))
-        {
-            j++;
-        }
-
-        return j < pattern.Length && pattern[j] == ':' ? j + 1 : j;
     }
 }

@@ -528,13 +528,14 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 continue;
             }
 
-            if (bounded && (items.Count == MaxListItems || value.Trim().Length > MaxTextLength))
+            var item = value.Trim();
+            if (bounded && (items.Count == MaxListItems || item.Length > MaxTextLength))
             {
                 Error(Line(child.Start), string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': '{key}' may hold {MaxListItems:N0} entries of at most {MaxTextLength} characters"));
                 break;
             }
 
-            items.Add((value.Trim(), Line(child.Start)));
+            items.Add((item, Line(child.Start)));
         }
 
         return items;

@@ -4,7 +4,7 @@
 # turn, with the same wrk load (tools/cluster-load.lua: every message distinct, one in ten an
 # advert the shipped packs flag). GroupGuard runs on its defaults (SQLite, shipped rules) but for
 # the GC: both run the workstation GC unless --server-gc gives GroupGuard its default, the server
-# GC (README "Speed", "The GC mode": the same rate, a longer p99 under this load); after
+# GC (README "Speed": the same rate, a longer p99 under this load); after
 # the load the script waits until every accepted message is moderated, and checks that each
 # advert it accepted, and nothing else, became an incident. Reports requests/s answered 2xx, p50
 # and p99 latency, GroupGuard's ratio to the bare endpoint (README "Speed") and its peak resident memory.

@@ -338,6 +338,26 @@ public sealed class ActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_one_attempt_allowed_a_recall_is_sent_once_and_a_server_error_is_not_retried()
+    {
+        _milky.Script("recall_group_message", MilkyAnswer.Ok());
+        using var client = Client(o => o.MaxAttempts = 1);
+
+        var done = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Done, done.Status);
+        Assert.Equal(1, _milky.Calls.Count);
+
+        _milky.Script("recall_group_message", MilkyAnswer.Http(500), MilkyAnswer.Ok());
+        var failed = await client.ExecuteAsync(Action(ModerationAction.Recall, messageId: "23334"), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Failed, failed.Status);
+        Assert.Equal(ActionErrorKind.Unreachable, failed.ErrorKind);
+        Assert.Contains("gave up after 1 attempt", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(2, _milky.Calls.Count);
+    }
+
+    [Fact]
     public async Task Without_connections_actions_are_unsupported_and_say_what_to_set()
     {
         using var client = Client(o => o.Connections.Clear());

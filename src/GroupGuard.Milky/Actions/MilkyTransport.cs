@@ -5,8 +5,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using GroupGuard.Core;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace GroupGuard.Milky.Actions;
 
@@ -27,94 +25,30 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
+    private readonly CallAttempts _attempts = new(pacer, time, retryBaseDelay);
+
     public async Task<CallOutcome> SendAsync(MilkyCall call, MilkyOptions options, CancellationToken cancellationToken)
     {
-        var budget = TimeSpan.FromSeconds(options.ActionBudgetSeconds);
-        var attemptTimeout = TimeSpan.FromSeconds(options.ActionTimeoutSeconds);
-        var maxAttempts = Math.Max(1, options.MaxAttempts);
-
-        // The wait for the first turn is queueing, not work on this call: the budget starts after it.
-        await pacer.WaitAsync(call.Bot, options.MaxActionsPerSecond, cancellationToken).ConfigureAwait(false);
-        var started = time.GetTimestamp();
-        var attempts = 0;
-        var outOfBudget = false;
-        var delay = TimeSpan.Zero;
-        var retry = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<Attempt>
-            {
-                MaxRetryAttempts = maxAttempts - 1,
-                ShouldHandle = args =>
-                {
-                    if (args.Outcome.Exception is not null || !args.Outcome.Result.Transient)
-                    {
-                        return ValueTask.FromResult(false);
-                    }
-
-                    if (args.AttemptNumber + 1 >= maxAttempts)
-                    {
-                        return ValueTask.FromResult(false);
-                    }
-
-                    // A retry whose backoff alone outlasts the budget is not worth waiting for.
-                    delay = Backoff(args.AttemptNumber + 1);
-                    outOfBudget = delay >= budget - time.GetElapsedTime(started);
-                    return ValueTask.FromResult(!outOfBudget);
-                },
-                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(delay),
-                OnRetry = args =>
-                {
-                    LogRetrying(call.Api, call.Bot, args.AttemptNumber + 1, args.Outcome.Result.Outcome.Error!, args.RetryDelay.TotalSeconds);
-                    return default;
-                },
-            })
-            .Build();
-
-        string? lastError = null;
-        var result = await retry.ExecuteAsync(
-            async token =>
-            {
-                if (++attempts > 1 && !await RetryTurnAsync(call, options, budget - time.GetElapsedTime(started), token).ConfigureAwait(false))
-                {
-                    outOfBudget = true;
-                    return new Attempt(false, CallOutcome.Unreached(lastError!));
-                }
-
-                var left = budget - time.GetElapsedTime(started);
-                var attempt = await AttemptAsync(call, left < attemptTimeout ? left : attemptTimeout, token).ConfigureAwait(false);
-                lastError = attempt.Outcome.Error;
-                return attempt;
-            },
+        var limits = new CallLimits(call.Bot, options.MaxActionsPerSecond, options.MaxAttempts, TimeSpan.FromSeconds(options.ActionTimeoutSeconds), TimeSpan.FromSeconds(options.ActionBudgetSeconds));
+        var tried = await _attempts.RunAsync(
+            limits,
+            (clock, token) => AttemptAsync(call, clock.AttemptTimeout, token),
+            (attempt, error, delay) => LogRetrying(call.Api, call.Bot, attempt, error, delay.TotalSeconds),
             cancellationToken).ConfigureAwait(false);
 
-        if (outOfBudget || result.Transient)
+        if (tried.End != CallEnd.Answered)
         {
-            var why = outOfBudget ? $", the {Seconds(budget)} budget of one action is spent" : "";
-            var error = $"{lastError}; gave up after {Plural(attempts, "attempt")}{why}";
+            var error = tried.GaveUp(limits.Budget);
             LogGaveUp(call.Api, call.Bot, error);
             return CallOutcome.Unreached(error);
         }
 
-        if (!result.Outcome.Succeeded)
+        if (!tried.Outcome.Outcome.Succeeded)
         {
-            LogRefused(call.Api, call.Bot, result.Outcome.Error!);
+            LogRefused(call.Api, call.Bot, tried.Outcome.Outcome.Error!);
         }
 
-        return result.Outcome;
-    }
-
-    /// <summary>A retry still waits its turn in the bot's pace, within the budget: false when the budget runs out first.</summary>
-    private async Task<bool> RetryTurnAsync(MilkyCall call, MilkyOptions options, TimeSpan left, CancellationToken cancellationToken)
-    {
-        using var linked = new Deadline(left, time, cancellationToken);
-        try
-        {
-            await pacer.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
+        return tried.Outcome.Outcome;
     }
 
     private async Task<Attempt> AttemptAsync(MilkyCall call, TimeSpan timeout, CancellationToken cancellationToken)
@@ -211,15 +145,10 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
     }
 
     /// <summary>base, 2×base, 4×base…, each between 80 % and 120 %, so the retries of many bots do not line up.</summary>
-    private TimeSpan Backoff(int failedAttempts) =>
-        retryBaseDelay * (Math.Pow(2, failedAttempts - 1) * (0.8 + (0.4 * Random.Shared.NextDouble())));
-
     /// <summary>Scheme, host and port only.</summary>
     private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
-
-    private static string Plural(int count, string noun) => $"{count.ToString(CultureInfo.InvariantCulture)} {noun}{(count == 1 ? "" : "s")}";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Milky {Api} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
     private partial void LogRetrying(string api, string bot, int attempt, string error, double delaySeconds);
@@ -230,7 +159,10 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
     [LoggerMessage(Level = LogLevel.Warning, Message = "Milky {Api} for {Bot} failed: {Error}")]
     private partial void LogGaveUp(string api, string bot, string error);
 
-    private readonly record struct Attempt(bool Transient, CallOutcome Outcome);
+    private readonly record struct Attempt(bool Transient, CallOutcome Outcome) : IAttemptOutcome
+    {
+        public string? Error => Outcome.Error;
+    }
 
     private sealed record Answer(string? Status, long? Retcode, string? Message, JsonElement Data)
     {

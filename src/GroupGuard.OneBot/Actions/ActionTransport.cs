@@ -7,8 +7,6 @@ using System.Text.Json;
 using GroupGuard.Core;
 using GroupGuard.OneBot.Sockets;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace GroupGuard.OneBot.Actions;
 
@@ -38,79 +36,32 @@ internal sealed partial class ActionTransport(
 
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
 
+    private readonly CallAttempts _attempts = new(limiter, time, retryBaseDelay);
+
     public async Task<CallOutcome> SendAsync(ApiCall call, OneBotOptions options, CancellationToken cancellationToken)
     {
-        var budget = TimeSpan.FromSeconds(options.ActionBudgetSeconds);
-        var attemptTimeout = TimeSpan.FromSeconds(options.ActionTimeoutSeconds);
-        var maxAttempts = Math.Max(1, options.MaxAttempts);
-
-        // Waiting for the first slot is queueing, not work on this action: the budget starts at the first call.
-        await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, cancellationToken).ConfigureAwait(false);
-        var started = time.GetTimestamp();
-        var attempts = 0;
-        var budgetSpent = false;
-        var nextDelay = TimeSpan.Zero;
-        var builder = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time };
-
-        // Polly wants at least one retry in a retry strategy: with MaxAttempts 1 there is none.
-        if (maxAttempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions<AttemptResult>
-            {
-                MaxRetryAttempts = maxAttempts - 1,
-                ShouldHandle = args =>
-                {
-                    if (args.Outcome.Exception is not null || !args.Outcome.Result.Transient)
-                    {
-                        return ValueTask.FromResult(false);
-                    }
-
-                    // A retry whose backoff alone would outrun the budget is not worth waiting for.
-                    if (args.AttemptNumber + 1 < maxAttempts)
-                    {
-                        nextDelay = Backoff(args.AttemptNumber + 1);
-                        budgetSpent = nextDelay >= budget - time.GetElapsedTime(started);
-                    }
-
-                    return ValueTask.FromResult(!budgetSpent);
-                },
-                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(nextDelay),
-                OnRetry = args =>
-                {
-                    LogRetrying(call.Action, call.Bot, args.AttemptNumber + 1, args.Outcome.Result.Outcome.Error!, args.RetryDelay.TotalSeconds);
-                    return default;
-                },
-            });
-        }
-
-        var retry = builder.Build();
-
+        var limits = new CallLimits(call.Bot, options.MaxActionsPerSecond, options.MaxAttempts, TimeSpan.FromSeconds(options.ActionTimeoutSeconds), TimeSpan.FromSeconds(options.ActionBudgetSeconds));
         string? lastError = null;
         string? noChannel = null;
-        var result = await retry.ExecuteAsync(
-            async token =>
+        var tried = await _attempts.RunAsync(
+            limits,
+            async (clock, token) =>
             {
-                if (++attempts > 1 && !await RetrySlotAsync(call, options, budget - time.GetElapsedTime(started), token).ConfigureAwait(false))
-                {
-                    budgetSpent = true;
-                    return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Unreachable, lastError!));
-                }
-
-                var socket = await SocketForAsync(call, budget - time.GetElapsedTime(started), token).ConfigureAwait(false);
+                var socket = await SocketForAsync(call, clock.Remaining, token).ConfigureAwait(false);
                 if (socket is null && call.Endpoint is null)
                 {
-                    noChannel = $"{call.Action} for bot {call.SocketBot}: no WebSocket of the bot came up within the {Seconds(budget)} budget, and {call.EndpointSetting} is not set"
+                    noChannel = $"{call.Action} for bot {call.SocketBot}: no WebSocket of the bot came up within the {Seconds(limits.Budget)} budget, and {call.EndpointSetting} is not set"
                         + (lastError is null ? "" : $" (before: {lastError})");
                     return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Unreachable, noChannel));
                 }
 
-                var remaining = budget - time.GetElapsedTime(started);
                 var attempt = socket is not null
-                    ? await SocketAttemptAsync(call, socket, Min(attemptTimeout, remaining), token).ConfigureAwait(false)
-                    : await AttemptAsync(call, options.AccessToken, Min(attemptTimeout, remaining), token).ConfigureAwait(false);
+                    ? await SocketAttemptAsync(call, socket, clock.AttemptTimeout, token).ConfigureAwait(false)
+                    : await AttemptAsync(call, options.AccessToken, clock.AttemptTimeout, token).ConfigureAwait(false);
                 lastError = attempt.Outcome.Error;
                 return attempt;
             },
+            (attempt, error, delay) => LogRetrying(call.Action, call.Bot, attempt, error, delay.TotalSeconds),
             cancellationToken).ConfigureAwait(false);
 
         if (noChannel is not null)
@@ -118,37 +69,17 @@ internal sealed partial class ActionTransport(
             return GiveUp(call, noChannel);
         }
 
-        if (budgetSpent)
+        if (tried.End != CallEnd.Answered)
         {
-            return GiveUp(call, $"{lastError}; gave up after {Plural(attempts, "attempt")}, the {Seconds(budget)} budget of one action is spent");
+            return GiveUp(call, tried.GaveUp(limits.Budget));
         }
 
-        if (result.Transient)
+        if (!tried.Outcome.Outcome.Succeeded)
         {
-            return GiveUp(call, $"{lastError}; gave up after {Plural(attempts, "attempt")}");
+            LogRefused(call.Action, call.Bot, tried.Outcome.Outcome.Error!);
         }
 
-        if (!result.Outcome.Succeeded)
-        {
-            LogRefused(call.Action, call.Bot, result.Outcome.Error!);
-        }
-
-        return result.Outcome;
-    }
-
-    /// <summary>A retry still counts against the account's rate, and the wait for it against the budget: false when the budget runs out first.</summary>
-    private async Task<bool> RetrySlotAsync(ApiCall call, OneBotOptions options, TimeSpan remaining, CancellationToken cancellationToken)
-    {
-        using var linked = new Deadline(remaining, time, cancellationToken);
-        try
-        {
-            await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
+        return tried.Outcome.Outcome;
     }
 
     /// <summary>
@@ -362,22 +293,10 @@ internal sealed partial class ActionTransport(
         return CallOutcome.Fail(ActionErrorKind.Unreachable, error);
     }
 
-    /// <summary>base, 2×base, 4×base… each between 80 % and 120 % so retries of many bots do not line up.</summary>
-    private TimeSpan Backoff(int failedAttempts)
-    {
-        var factor = Math.Pow(2, failedAttempts - 1) * (0.8 + (0.4 * Random.Shared.NextDouble()));
-        return retryBaseDelay * factor;
-    }
-
     /// <summary>Scheme, host and port only: user info in a configured URL would be a credential.</summary>
     private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
 
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
-
-    private static string Plural(int count, string noun) =>
-        $"{count.ToString(CultureInfo.InvariantCulture)} {noun}{(count == 1 ? "" : "s")}";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "OneBot {Action} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
     private partial void LogRetrying(string action, string bot, int attempt, string error, double delaySeconds);
@@ -390,8 +309,10 @@ internal sealed partial class ActionTransport(
 
     private sealed record Answer(string? Status, long? Retcode, string? Message, string? Wording, JsonElement Data);
 
-    private readonly record struct AttemptResult(bool Transient, CallOutcome Outcome)
+    private readonly record struct AttemptResult(bool Transient, CallOutcome Outcome) : IAttemptOutcome
     {
+        public string? Error => Outcome.Error;
+
         public static AttemptResult Retry(string error) => new(true, CallOutcome.Fail(ActionErrorKind.Unreachable, error));
 
         public static AttemptResult Final(CallOutcome outcome) => new(false, outcome);

@@ -5,7 +5,7 @@ using GroupGuard.Core.Moderation;
 namespace GroupGuard.QQBot.Actions;
 
 /// <summary>The end of one attempt or one call: success, or why not, whether a retry may help, and the kind.</summary>
-internal readonly record struct CallOutcome(string? Error, ActionErrorKind? Kind, bool Transient)
+internal readonly record struct CallOutcome(string? Error, ActionErrorKind? Kind, bool Transient) : IAttemptOutcome
 {
     public bool Succeeded => Error is null;
 
@@ -25,9 +25,6 @@ internal static class Words
     public static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
 
     public static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
-
-    public static string Plural(int count, string noun) =>
-        $"{count.ToString(CultureInfo.InvariantCulture)} {noun}{(count == 1 ? "" : "s")}";
 
     public static string Cut(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
 

@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using GroupGuard.Core;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace GroupGuard.QQBot.Actions;
 
@@ -39,103 +37,37 @@ internal sealed partial class OpenApiTransport(
     private static readonly string[] PermissionWords = ["权限", "管理员", "群主", "permission", "privilege", "not admin", "owner"];
     private const long NoInterfaceAccess = 11253;
 
+    private readonly CallAttempts _attempts = new(limiter, time, retryBaseDelay);
+
     public async Task<CallOutcome> SendAsync(OpenApiCall call, QQBotOptions options, CancellationToken cancellationToken)
     {
-        var budget = TimeSpan.FromSeconds(options.ActionBudgetSeconds);
-        var attemptTimeout = TimeSpan.FromSeconds(options.ActionTimeoutSeconds);
-        var maxAttempts = Math.Max(1, options.MaxAttempts);
-
-        // Waiting for the first slot is queueing, not work on this action: the budget starts at the first call.
-        await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, cancellationToken).ConfigureAwait(false);
-        var started = time.GetTimestamp();
-        var attempts = 0;
-        var budgetSpent = false;
-        var nextDelay = TimeSpan.Zero;
-        var builder = new ResiliencePipelineBuilder<CallOutcome> { TimeProvider = time };
-
-        // Polly takes no retry strategy of zero retries: one attempt is a pipeline without one.
-        if (maxAttempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions<CallOutcome>
+        var limits = new CallLimits(call.Bot, options.MaxActionsPerSecond, options.MaxAttempts, TimeSpan.FromSeconds(options.ActionTimeoutSeconds), TimeSpan.FromSeconds(options.ActionBudgetSeconds));
+        var tried = await _attempts.RunAsync(
+            limits,
+            async (clock, token) =>
             {
-                MaxRetryAttempts = maxAttempts - 1,
-                ShouldHandle = args =>
-                {
-                    if (args.Outcome.Exception is not null || !args.Outcome.Result.Transient)
-                    {
-                        return ValueTask.FromResult(false);
-                    }
-
-                    // A retry whose backoff alone would outrun the budget is not worth waiting for.
-                    if (args.AttemptNumber + 1 < maxAttempts)
-                    {
-                        nextDelay = Backoff(args.AttemptNumber + 1);
-                        budgetSpent = nextDelay >= budget - time.GetElapsedTime(started);
-                    }
-
-                    return ValueTask.FromResult(!budgetSpent);
-                },
-                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(nextDelay),
-                OnRetry = args =>
-                {
-                    LogRetrying(call.Action, call.Bot, args.AttemptNumber + 1, args.Outcome.Result.Error!, args.RetryDelay.TotalSeconds);
-                    return default;
-                },
-            });
-        }
-
-        var retry = builder.Build();
-
-        string? lastError = null;
-        var result = await retry.ExecuteAsync(
-            async token =>
-            {
-                if (++attempts > 1 && !await RetrySlotAsync(call, options, budget - time.GetElapsedTime(started), token).ConfigureAwait(false))
-                {
-                    budgetSpent = true;
-                    return CallOutcome.Fail(ActionErrorKind.Unreachable, lastError!);
-                }
-
-                var timeout = Min(attemptTimeout, budget - time.GetElapsedTime(started));
-                var (accessToken, tokenOutcome) = await tokens.GetAsync(options, timeout, token).ConfigureAwait(false);
-                var outcome = accessToken is null
+                // Fetching the token is part of the attempt, within its time.
+                var (accessToken, tokenOutcome) = await tokens.GetAsync(options, clock.AttemptTimeout, token).ConfigureAwait(false);
+                return accessToken is null
                     ? tokenOutcome
-                    : await AttemptAsync(call, options, accessToken, Min(attemptTimeout, budget - time.GetElapsedTime(started)), token).ConfigureAwait(false);
-                lastError = outcome.Error;
-                return outcome;
+                    : await AttemptAsync(call, options, accessToken, clock.AttemptTimeout, token).ConfigureAwait(false);
             },
+            (attempt, error, delay) => LogRetrying(call.Action, call.Bot, attempt, error, delay.TotalSeconds),
             cancellationToken).ConfigureAwait(false);
 
-        if (budgetSpent)
+        if (tried.End != CallEnd.Answered)
         {
-            return GiveUp(call, $"{lastError}; gave up after {Words.Plural(attempts, "attempt")}, the {Words.Seconds(budget)} budget of one action is spent");
+            var error = tried.GaveUp(limits.Budget);
+            LogGaveUp(call.Action, call.Bot, error);
+            return CallOutcome.Fail(ActionErrorKind.Unreachable, error);
         }
 
-        if (result.Transient)
+        if (!tried.Outcome.Succeeded)
         {
-            return GiveUp(call, $"{lastError}; gave up after {Words.Plural(attempts, "attempt")}");
+            LogRefused(call.Action, call.Bot, tried.Outcome.Error!);
         }
 
-        if (!result.Succeeded)
-        {
-            LogRefused(call.Action, call.Bot, result.Error!);
-        }
-
-        return result;
-    }
-
-    private async Task<bool> RetrySlotAsync(OpenApiCall call, QQBotOptions options, TimeSpan remaining, CancellationToken cancellationToken)
-    {
-        using var linked = new Deadline(remaining, time, cancellationToken);
-        try
-        {
-            await limiter.WaitAsync(call.Bot, options.MaxActionsPerSecond, linked.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
+        return tried.Outcome;
     }
 
     private async Task<CallOutcome> AttemptAsync(OpenApiCall call, QQBotOptions options, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
@@ -197,18 +129,6 @@ internal sealed partial class OpenApiTransport(
             || PermissionWords.Any(w => answer?.Message?.Contains(w, StringComparison.OrdinalIgnoreCase) == true);
         return CallOutcome.Fail(permission ? ActionErrorKind.NotPermitted : ActionErrorKind.Refused, $"{call.Action} refused with {status} ({words})");
     }
-
-    private CallOutcome GiveUp(OpenApiCall call, string error)
-    {
-        LogGaveUp(call.Action, call.Bot, error);
-        return CallOutcome.Fail(ActionErrorKind.Unreachable, error);
-    }
-
-    /// <summary>base, 2×base, 4×base… each between 80 % and 120 % so retries do not line up.</summary>
-    private TimeSpan Backoff(int failedAttempts) =>
-        retryBaseDelay * (Math.Pow(2, failedAttempts - 1) * (0.8 + (0.4 * Random.Shared.NextDouble())));
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "QQ bot {Action} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
     private partial void LogRetrying(string action, string bot, int attempt, string error, double delaySeconds);

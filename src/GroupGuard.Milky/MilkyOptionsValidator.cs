@@ -1,4 +1,5 @@
 using System.Globalization;
+using GroupGuard.Core.Moderation;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Milky;
@@ -7,6 +8,9 @@ internal sealed class MilkyOptionsValidator : IValidateOptions<MilkyOptions>
 {
     /// <summary>Shorter webhook tokens are refused: they can be guessed.</summary>
     public const int MinimumTokenLength = 16;
+
+    /// <summary>An hour: a dropped stream is opened again within that at the latest.</summary>
+    public const int MaxReconnectSeconds = 3600;
 
     public ValidateOptionsResult Validate(string? name, MilkyOptions options)
     {
@@ -46,19 +50,8 @@ internal sealed class MilkyOptionsValidator : IValidateOptions<MilkyOptions>
 
         TokenProblem(failures, Key(nameof(MilkyOptions.AccessToken)), options.AccessToken, MinimumTokenLength);
 
-        CheckPositive(failures, nameof(MilkyOptions.MaxActionsPerSecond), options.MaxActionsPerSecond);
-        CheckPositive(failures, nameof(MilkyOptions.ActionTimeoutSeconds), options.ActionTimeoutSeconds);
-        CheckPositive(failures, nameof(MilkyOptions.ActionBudgetSeconds), options.ActionBudgetSeconds);
-        CheckPositive(failures, nameof(MilkyOptions.ReconnectMaxSeconds), options.ReconnectMaxSeconds);
-        if (options.ActionTimeoutSeconds > 0 && options.ActionBudgetSeconds > 0 && options.ActionBudgetSeconds < options.ActionTimeoutSeconds)
-        {
-            failures.Add($"{Key(nameof(MilkyOptions.ActionBudgetSeconds))} ({Number(options.ActionBudgetSeconds)}) must be at least {Key(nameof(MilkyOptions.ActionTimeoutSeconds))} ({Number(options.ActionTimeoutSeconds)}), or not even one call could run to its timeout");
-        }
-
-        if (options.MaxAttempts < 1)
-        {
-            failures.Add($"{Key(nameof(MilkyOptions.MaxAttempts))} must be at least 1, got {Count(options.MaxAttempts)}");
-        }
+        CallSettings.Check(failures, MilkyOptions.Section, options.MaxActionsPerSecond, options.ActionTimeoutSeconds, options.ActionBudgetSeconds, options.MaxAttempts);
+        CallSettings.Seconds(failures, Key(nameof(MilkyOptions.ReconnectMaxSeconds)), options.ReconnectMaxSeconds, MaxReconnectSeconds);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -114,16 +107,5 @@ internal sealed class MilkyOptionsValidator : IValidateOptions<MilkyOptions>
         }
     }
 
-    private static void CheckPositive(List<string> failures, string name, double value)
-    {
-        // Written as !(value > 0) so NaN fails too.
-        if (!(value > 0 && double.IsFinite(value)))
-        {
-            failures.Add($"{Key(name)} must be a number greater than 0, got {Number(value)}");
-        }
-    }
-
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GroupGuard.Core.Moderation;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.OneBot;
@@ -7,6 +8,9 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
 {
     /// <summary>Shorter secrets and tokens are refused: they can be guessed.</summary>
     public const int MinimumSecretLength = 16;
+
+    /// <summary>An hour: warnings wait for the window's end, so a longer one would hold them back for longer.</summary>
+    public const int MaxWarningCoalesceSeconds = 3600;
 
     public ValidateOptionsResult Validate(string? name, OneBotOptions options)
     {
@@ -37,23 +41,15 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
             CheckSecret(failures, nameof(OneBotOptions.Secret), options.Secret);
         }
 
-        CheckPositive(failures, nameof(OneBotOptions.MaxActionsPerSecond), options.MaxActionsPerSecond);
-        CheckPositive(failures, nameof(OneBotOptions.ActionTimeoutSeconds), options.ActionTimeoutSeconds);
-        CheckPositive(failures, nameof(OneBotOptions.ActionBudgetSeconds), options.ActionBudgetSeconds);
-        if (options.ActionTimeoutSeconds > 0 && options.ActionBudgetSeconds > 0
-            && options.ActionBudgetSeconds < options.ActionTimeoutSeconds)
-        {
-            failures.Add($"{Key(nameof(OneBotOptions.ActionBudgetSeconds))} ({options.ActionBudgetSeconds.ToString(CultureInfo.InvariantCulture)}) must be at least {Key(nameof(OneBotOptions.ActionTimeoutSeconds))} ({options.ActionTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}), or not even one call could run to its timeout");
-        }
-
-        if (options.MaxAttempts < 1)
-        {
-            failures.Add($"{Key(nameof(OneBotOptions.MaxAttempts))} must be at least 1, got {options.MaxAttempts.ToString(CultureInfo.InvariantCulture)}");
-        }
+        CallSettings.Check(failures, OneBotOptions.Section, options.MaxActionsPerSecond, options.ActionTimeoutSeconds, options.ActionBudgetSeconds, options.MaxAttempts);
 
         if (!(options.WarningCoalesceSeconds >= 0 && double.IsFinite(options.WarningCoalesceSeconds)))
         {
             failures.Add($"{Key(nameof(OneBotOptions.WarningCoalesceSeconds))} must be 0 or more (0 sends every warning at once), got {options.WarningCoalesceSeconds.ToString(CultureInfo.InvariantCulture)}");
+        }
+        else if (options.WarningCoalesceSeconds > MaxWarningCoalesceSeconds)
+        {
+            failures.Add($"{Key(nameof(OneBotOptions.WarningCoalesceSeconds))} must be at most {MaxWarningCoalesceSeconds} s (a warning waits that long at most), got {options.WarningCoalesceSeconds.ToString(CultureInfo.InvariantCulture)}");
         }
 
         CheckConnections(failures, options.Connections);
@@ -167,15 +163,6 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
                  && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
         {
             failures.Add($"{Key(name)} must be an absolute http or https URL, got '{value}'");
-        }
-    }
-
-    private static void CheckPositive(List<string> failures, string name, double value)
-    {
-        // Written as !(value > 0) so NaN fails too.
-        if (!(value > 0 && double.IsFinite(value)))
-        {
-            failures.Add($"{Key(name)} must be a number greater than 0, got {value.ToString(CultureInfo.InvariantCulture)}");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using GroupGuard.Core.Moderation;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.QQBot;
@@ -55,18 +56,7 @@ internal sealed class QQBotOptionsValidator : IValidateOptions<QQBotOptions>
             failures.Add($"{Key(nameof(QQBotOptions.SignatureWindowSeconds))} must be between 30 and 3600, got {options.SignatureWindowSeconds.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        CheckPositive(failures, nameof(QQBotOptions.MaxActionsPerSecond), options.MaxActionsPerSecond);
-        CheckPositive(failures, nameof(QQBotOptions.ActionTimeoutSeconds), options.ActionTimeoutSeconds);
-        CheckPositive(failures, nameof(QQBotOptions.ActionBudgetSeconds), options.ActionBudgetSeconds);
-        if (options.ActionTimeoutSeconds > 0 && options.ActionBudgetSeconds > 0 && options.ActionBudgetSeconds < options.ActionTimeoutSeconds)
-        {
-            failures.Add($"{Key(nameof(QQBotOptions.ActionBudgetSeconds))} ({options.ActionBudgetSeconds.ToString(CultureInfo.InvariantCulture)}) must be at least {Key(nameof(QQBotOptions.ActionTimeoutSeconds))} ({options.ActionTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}), or not even one call could run to its timeout");
-        }
-
-        if (options.MaxAttempts < 1)
-        {
-            failures.Add($"{Key(nameof(QQBotOptions.MaxAttempts))} must be at least 1, got {options.MaxAttempts.ToString(CultureInfo.InvariantCulture)}");
-        }
+        CallSettings.Check(failures, QQBotOptions.Section, options.MaxActionsPerSecond, options.ActionTimeoutSeconds, options.ActionBudgetSeconds, options.MaxAttempts);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -103,13 +93,4 @@ internal sealed class QQBotOptionsValidator : IValidateOptions<QQBotOptions>
 
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
-
-    private static void CheckPositive(List<string> failures, string name, double value)
-    {
-        // Written as !(value > 0) so NaN fails too.
-        if (!(value > 0 && double.IsFinite(value)))
-        {
-            failures.Add($"{Key(name)} must be a number greater than 0, got {value.ToString(CultureInfo.InvariantCulture)}");
-        }
-    }
 }

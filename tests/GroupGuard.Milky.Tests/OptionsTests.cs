@@ -48,6 +48,17 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Waits_too_long_for_the_clock_are_refused_naming_the_key()
+    {
+        var failures = Validate(new MilkyOptions { ReconnectMaxSeconds = 1e12, ActionTimeoutSeconds = 301, ActionBudgetSeconds = 400, MaxAttempts = 1000 }).Failures!.ToList();
+
+        Assert.Contains("GroupGuard:Milky:ReconnectMaxSeconds must be at most 3600 s, got 1000000000000", failures);
+        Assert.Contains("GroupGuard:Milky:ActionTimeoutSeconds must be at most 300 s, got 301", failures);
+        Assert.Contains("GroupGuard:Milky:MaxAttempts must be at most 100, got 1000", failures);
+        Assert.Equal(3, failures.Count);
+    }
+
+    [Fact]
     public void Every_bad_setting_is_named_by_its_key()
     {
         var options = new MilkyOptions

@@ -216,6 +216,26 @@ public sealed class OneBotOptionsTests
     }
 
     [Fact]
+    public async Task A_timeout_too_long_for_the_clock_stops_the_host_at_start_instead_of_failing_every_action()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GroupGuard:OneBot:ActionTimeoutSeconds"] = "1e12",
+            ["GroupGuard:OneBot:ActionBudgetSeconds"] = "1e12",
+            ["GroupGuard:OneBot:WarningCoalesceSeconds"] = "86400",
+        });
+        builder.Services.AddGroupGuardOneBot(builder.Configuration);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("GroupGuard:OneBot:ActionTimeoutSeconds must be at most 300 s, got 1000000000000", error.Message);
+        Assert.Contains("GroupGuard:OneBot:ActionBudgetSeconds must be at most 3600 s, got 1000000000000", error.Message);
+        Assert.Contains("GroupGuard:OneBot:WarningCoalesceSeconds must be at most 3600 s", error.Message);
+    }
+
+    [Fact]
     public void AddGroupGuardOneBot_registers_the_action_client_as_one_platform_actions_singleton()
     {
         var configuration = new ConfigurationBuilder()

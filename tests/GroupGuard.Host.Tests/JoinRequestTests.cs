@@ -223,6 +223,16 @@ public sealed class JoinRequestTests : IAsyncLifetime
         var listed = await GroupGuardProcess.RunAsync(service.Folder, StartupAndHealthTests.Environment(service), TimeSpan.FromSeconds(60), "users", "blocked");
         Assert.Contains("qq 50005", listed.Output, StringComparison.Ordinal);
         Assert.Contains("1 blocked", listed.Output, StringComparison.Ordinal);
+
+        var unblocked = await GroupGuardProcess.RunAsync(service.Folder, StartupAndHealthTests.Environment(service), TimeSpan.FromSeconds(60), "users", "unblock", "50005");
+        var unblockedAgain = await GroupGuardProcess.RunAsync(service.Folder, StartupAndHealthTests.Environment(service), TimeSpan.FromSeconds(60), "users", "unblock", "50005");
+        var listedAfter = await GroupGuardProcess.RunAsync(service.Folder, StartupAndHealthTests.Environment(service), TimeSpan.FromSeconds(60), "users", "blocked");
+        Assert.Equal(0, unblocked.ExitCode);
+        Assert.Contains("unblocked qq user 50005", unblocked.Output, StringComparison.Ordinal);
+        Assert.Equal(1, unblockedAgain.ExitCode);
+        Assert.Contains("qq user 50005 is not blocked", unblockedAgain.Error, StringComparison.Ordinal);
+        Assert.Contains("0 blocked", listedAfter.Output, StringComparison.Ordinal);
+        Assert.Null(await service.Services.GetRequiredService<IUserBlocks>().FindAsync("qq", "50005", CancellationToken.None));
     }
 
     [Fact]

@@ -83,6 +83,48 @@ public sealed class ConsoleAccessTests
     }
 
     [Fact]
+    public async Task Users_list_and_remove_from_the_command_line_show_and_end_accounts_and_name_what_is_wrong()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var database = $"--GroupGuard:Storage:ConnectionString=Data Source={service.DatabasePath}";
+
+        async Task<(int Exit, string Output, string Error)> Run(string input, params string[] args)
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var exit = await Cli.GroupGuardCommandLine.InvokeAsync([.. args, database], output, error, CancellationToken.None, new StringReader(input));
+            return (exit, output.ToString(), error.ToString());
+        }
+
+        var leaderWithoutGroups = await Run("a long leader password\n", "users", "add", "组长", "--role", "leader");
+        var adminWithGroups = await Run("a long admin password\n", "users", "add", "second", "--role", "admin", "--groups", "123456");
+        var added = await Run("a long leader password\n", "users", "add", "组长", "--role", "leader", "--groups", "111111");
+        var again = await Run("a long leader password\n", "users", "add", "组长", "--role", "leader", "--groups", "222222");
+        var listed = await Run("", "users", "list");
+        var removed = await Run("", "users", "remove", "组长");
+        var removedAgain = await Run("", "users", "remove", "组长");
+        var listedAfter = await Run("", "users", "list");
+
+        Assert.Equal(2, leaderWithoutGroups.Exit);
+        Assert.Contains("a leader needs --groups", leaderWithoutGroups.Error, StringComparison.Ordinal);
+        Assert.Equal(2, adminWithGroups.Exit);
+        Assert.Contains("an admin sees every group", adminWithGroups.Error, StringComparison.Ordinal);
+        Assert.Equal(0, added.Exit);
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("there is already an account named '组长'", again.Error, StringComparison.Ordinal);
+        Assert.Equal(0, listed.Exit);
+        Assert.Equal(["admin (admin)", "组长 (leader of 111111)"], listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal));
+        Assert.Equal(0, removed.Exit);
+        Assert.Contains("removed 组长", removed.Output, StringComparison.Ordinal);
+        Assert.Equal(1, removedAgain.Exit);
+        Assert.Contains("there is no account named '组长'", removedAgain.Error, StringComparison.Ordinal);
+        Assert.Equal("admin (admin)", listedAfter.Output.Trim());
+        Assert.Null(await service.Services.GetRequiredService<IAccountStore>().FindAsync("组长", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Five_wrong_passwords_in_fifteen_minutes_lock_the_account_even_against_the_right_one()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));

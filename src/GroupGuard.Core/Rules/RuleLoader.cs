@@ -20,6 +20,9 @@ public static class RuleLoader
     /// <summary>The most pack files a folder may hold; the shipped rules are a handful.</summary>
     public const int MaxPackFiles = 1000;
 
+    /// <summary>The most group allow lists (<c>allow-&lt;group id&gt;.txt</c>) a folder may hold: one a group, for more groups than one bot is in.</summary>
+    public const int MaxGroupAllowLists = 10_000;
+
     public static RuleLoadResult Load(string directory, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
@@ -126,7 +129,7 @@ public static class RuleLoader
     private static Dictionary<string, IReadOnlyList<RuleTerm>> ReadGroupAllowLists(string folder, RuleProblems errors, IncrementalHash hash, LoadBudget budget)
     {
         var lists = new Dictionary<string, IReadOnlyList<RuleTerm>>(StringComparer.Ordinal);
-        IEnumerable<string> files;
+        List<string> files;
         try
         {
             files = System.IO.Directory.EnumerateFiles(folder, GroupAllowList.FilePrefix + "*" + GroupAllowList.FileSuffix)
@@ -137,6 +140,12 @@ public static class RuleLoader
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             errors.Add(new RuleError(RuleTextFiles.Display(folder), 0, $"cannot list the group allow lists: {ex.Message}"));
+            return lists;
+        }
+
+        if (files.Count > MaxGroupAllowLists)
+        {
+            errors.AddAlways(new RuleError(RuleTextFiles.Display(folder), 0, string.Create(CultureInfo.InvariantCulture, $"{files.Count:N0} group allow lists (allow-<group id>.txt); the limit is {MaxGroupAllowLists:N0}: none of them is read")));
             return lists;
         }
 

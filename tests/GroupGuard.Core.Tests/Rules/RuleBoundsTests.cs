@@ -28,6 +28,27 @@ public sealed class RuleBoundsTests
     }
 
     [Fact]
+    public void A_folder_of_more_group_allow_lists_than_the_bound_is_refused_without_reading_them()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.word\n    terms: [刷单]\n");
+        for (var group = 0; group < RuleLoader.MaxGroupAllowLists; group++)
+        {
+            dir.Write($"allow-{group}.txt", "刷单兼职的新闻\n");
+        }
+
+        Assert.True(RuleLoader.Load(dir.Path).Succeeded);
+
+        dir.Write("allow-one-more.txt", "刷单兼职的新闻\n");
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(0, error.Line);
+        Assert.Equal("10,001 group allow lists (allow-<group id>.txt); the limit is 10,000: none of them is read", error.Message);
+    }
+
+    [Fact]
     public void A_folder_past_the_bound_on_terms_is_refused_where_it_passes_it()
     {
         // Ten allow phrases count too; the terms file's line that passes the bound is named.

@@ -90,6 +90,24 @@ public sealed class PictureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_whose_text_and_picture_both_hit_is_recalled_once_and_the_picture_incident_says_why()
+    {
+        Serve("/qr/both.jpg", WithCode(Pictures.Photo(900, 700, 3), Pictures.WeChatGroup, 280, 11));
+
+        await _service.PostV11Async(ImageEvent(-2147001250, "/qr/both.jpg", text: "进群领资料 加微信 abc12345"));
+
+        var text = await _service.SettledAsync(1, i => i.Rule == "ads.contact");
+        var picture = await IncidentOfRuleAsync("ads.qr-wechat-group");
+        Assert.Equal(ActionStatus.Done, text.ActionStatus);
+        Assert.Equal(ModerationAction.Recall, picture.DecidedAction);
+        Assert.Equal(ActionStatus.Skipped, picture.ActionStatus);
+        Assert.Equal("the message's text incidents asked for the recall already", picture.ActionError);
+        Assert.Empty(picture.PlannedActions);
+        var recall = Assert.Single(_api.RequestsFor("delete_msg"));
+        Assert.Equal(-2147001250, recall.Params["message_id"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Pictures_without_a_code_make_no_incident_and_a_payment_code_is_only_logged()
     {
         Serve("/plain.jpg", Pictures.Jpeg(Pictures.Photo(800, 600, 2)));
@@ -245,6 +263,23 @@ public sealed class PictureTests : IAsyncLifetime
             await _service.StoreCalls.WaitUntilAsync(
                 calls => calls.Count(c => c.Method == nameof(IIncidentStore.AddAsync)) > writes,
                 $"incidents of message {messageId} to be stored");
+        }
+    }
+
+    /// <summary>The incident of <paramref name="rule"/> once stored, whatever its status (one skipped at once is never updated).</summary>
+    private async Task<Incident> IncidentOfRuleAsync(string rule)
+    {
+        while (true)
+        {
+            var writes = _service.StoreCalls.Items.Count(c => c.Method == nameof(IIncidentStore.AddAsync));
+            if ((await _service.IncidentsAsync()).FirstOrDefault(i => i.Rule == rule) is { } incident)
+            {
+                return incident;
+            }
+
+            await _service.StoreCalls.WaitUntilAsync(
+                calls => calls.Count(c => c.Method == nameof(IIncidentStore.AddAsync)) > writes,
+                $"an incident of {rule} to be stored");
         }
     }
 

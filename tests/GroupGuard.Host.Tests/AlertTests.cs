@@ -349,6 +349,38 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task A_flood_of_hundreds_lists_its_most_severe_twenty_wherever_they_came_in_it()
+    {
+        // Past four screens of incidents the service keeps only the twenty it may show as it reads:
+        // the critical ones near the end must survive that.
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var flood = Enumerable.Range(0, 300)
+            .Select(i => i % 100 == 97
+                ? Incident($"f{i}", t0.AddMilliseconds(150 * i), Severity.Critical, rule: "fraud.transfer", category: "fraud") with { SenderName = "骗子" + "甲乙丙"[i / 100] }
+                : Incident($"f{i}", t0.AddMilliseconds(150 * i), Severity.High))
+            .ToArray();
+        await rig.AddAsync(flood);
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+
+        var record = Assert.Single(await rig.OutboxAsync());
+        Assert.Equal(300, record.IncidentIds.Count);
+        Assert.Contains("群管告警：300 起违规", record.Markdown, StringComparison.Ordinal);
+        Assert.Contains("还有 280 条", record.Markdown, StringComparison.Ordinal);
+        var listed = record.Markdown.Split('\n').Where(l => l.StartsWith("- [", StringComparison.Ordinal)).ToList();
+        Assert.Equal(20, listed.Count);
+        Assert.All(listed.Take(3), l => Assert.StartsWith("- [严重]", l, StringComparison.Ordinal));
+        foreach (var sender in new[] { "骗子甲", "骗子乙", "骗子丙" })
+        {
+            Assert.Single(listed.Take(3), l => l.Contains(sender, StringComparison.Ordinal));
+        }
+
+        Assert.All(listed.Skip(3), l => Assert.StartsWith("- [高]", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Mistakes_in_the_alert_rules_stop_the_start_naming_each_setting()
     {
         await using var rig = await AlertRig.StartAsync(new()

@@ -165,6 +165,42 @@ public sealed class ForwardedBundleTests
     }
 
     [Fact]
+    public async Task Across_nested_bundles_reading_stops_at_100_messages_and_the_stop_is_counted()
+    {
+        // 60 messages, the first a nested bundle of 60 more: its 41st is the 101st read, and is not.
+        await using var api = FakeOneBotApi.Start();
+        var outer = Enumerable.Range(0, 60).Select(i => i == 0 ? "forward:N1" : $"第{i}条").ToArray();
+        var nested = Enumerable.Range(0, 60).Select(i => i switch { 20 => "私聊领取资料", 50 => "加微信", _ => $"里面第{i}条" }).ToArray();
+        api.Script("get_forward_msg", Bundle(outer), Bundle(nested));
+        using var service = Service(api);
+
+        await service.PostV11Async(Outer());
+
+        var incident = await service.SettledAsync(1, _ => true);
+        Assert.Equal("ads.dm", Assert.Single(await service.IncidentsAsync()).Rule);
+        Assert.Equal((2, "私聊领取资料"), (incident.ForwardDepth, incident.MessageText));
+        Assert.Equal([BundleId, "N1"], api.RequestsFor("get_forward_msg").Select(r => (string?)r.Params["id"]));
+        Assert.Equal((2L, 0L, 1L), Counts(await ForwardsAsync(service)));
+    }
+
+    [Fact]
+    public async Task A_bundle_the_platform_never_answers_for_is_given_up_within_its_budget_and_the_outer_text_is_moderated()
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Script("get_forward_msg", FakeAnswer.Hanging());
+        using var service = Service(api);
+
+        await service.PostV11Async(Outer("想要资料的加微信"));
+
+        // The action client would wait 30 s for an answer; reading forwards gives up after its own 5.
+        var incident = await service.SettledAsync(1, _ => true);
+        Assert.Equal((0, "想要资料的加微信"), (incident.ForwardDepth, incident.MessageText));
+        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Equal((0L, 0L, 1L), Counts(await ForwardsAsync(service)));
+        Assert.Single(api.RequestsFor("get_forward_msg"));
+    }
+
+    [Fact]
     public async Task When_the_platform_cannot_open_the_bundle_the_outer_text_is_still_moderated_and_counted()
     {
         await using var api = FakeOneBotApi.Start();

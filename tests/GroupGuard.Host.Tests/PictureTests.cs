@@ -192,6 +192,21 @@ public sealed class PictureTests : IAsyncLifetime
         Assert.Contains($"#1  ", listed.Output, StringComparison.Ordinal);
         Assert.Contains($"incident {first.Id}", listed.Output, StringComparison.Ordinal);
         Assert.Contains("招生广告图", listed.Output, StringComparison.Ordinal);
+
+        // Unblocked, the same copy passes; the number is gone.
+        var unblocked = await GroupGuardProcess.RunAsync(_service.Folder, StartupAndHealthTests.Environment(_service), TimeSpan.FromSeconds(60), "images", "unblock", "1");
+        var again = await GroupGuardProcess.RunAsync(_service.Folder, StartupAndHealthTests.Environment(_service), TimeSpan.FromSeconds(60), "images", "unblock", "1");
+        Assert.Equal(0, unblocked.ExitCode);
+        Assert.Contains("unblocked #1", unblocked.Output, StringComparison.Ordinal);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("there is no blocked picture #1", again.Error, StringComparison.Ordinal);
+        Serve("/qr/after-unblock.jpg", WithCode(Pictures.Blank(600, 600), Pictures.WeChatGroup, 300, 0));
+        await _service.PostV11Async(ImageEvent(704, "/ad-small.jpg", groupId: 654321));
+        await _service.PostV11Async(ImageEvent(705, "/qr/after-unblock.jpg", groupId: 654321));
+        await StoredAsync("705"); // pictures are judged in order: 704's is done
+        Assert.DoesNotContain(await _service.IncidentsAsync(), i => i.MessageId == "704");
+        var listedAfter = await GroupGuardProcess.RunAsync(_service.Folder, StartupAndHealthTests.Environment(_service), TimeSpan.FromSeconds(60), "images", "list");
+        Assert.Contains("no picture is blocked", listedAfter.Output, StringComparison.Ordinal);
     }
 
     [Fact]

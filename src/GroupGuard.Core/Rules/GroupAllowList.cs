@@ -30,6 +30,12 @@ public enum GroupAllowAdded
 
     /// <summary>The file holds <see cref="GroupAllowList.MaxPhrases"/> lines or more: nothing written.</summary>
     Full,
+
+    /// <summary>The list would be a new file, and the folder holds <see cref="RuleLoader.MaxGroupAllowLists"/> already: nothing written.</summary>
+    TooManyLists,
+
+    /// <summary>The folder holds <see cref="RuleLoader.MaxTermLines"/> lines of terms and phrases already: nothing written.</summary>
+    FolderFull,
 }
 
 /// <summary>
@@ -90,10 +96,13 @@ public static class GroupAllowList
 
     /// <summary>
     /// Adds <paramref name="phrase"/> (checked with <see cref="Check"/>) as a line of
-    /// <paramref name="groupId"/>'s list in <paramref name="folder"/>, unless it is there already or
-    /// the list is full. Throws on a file system failure. The rule set reloads to apply it.
+    /// <paramref name="groupId"/>'s list in <paramref name="folder"/>, unless it is there already, the
+    /// list is full, or the line would take the folder past a bound of the whole folder (the lists it
+    /// may hold; <paramref name="termLines"/>, the lines of terms and phrases it held at the last
+    /// load): a command never writes what would stop the folder from loading. Throws on a file system
+    /// failure. The rule set reloads to apply it.
     /// </summary>
-    public static GroupAllowAdded Add(string folder, string groupId, string phrase)
+    public static GroupAllowAdded Add(string folder, string groupId, string phrase, long termLines = 0)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(phrase);
@@ -122,6 +131,16 @@ public static class GroupAllowList
             {
                 return GroupAllowAdded.Full;
             }
+        }
+
+        if (termLines >= RuleLoader.MaxTermLines)
+        {
+            return GroupAllowAdded.FolderFull;
+        }
+
+        if (existing is null && Directory.EnumerateFiles(folder, FilePrefix + "*" + FileSuffix).Count(f => GroupOf(Path.GetFileName(f)) is not null) >= RuleLoader.MaxGroupAllowLists)
+        {
+            return GroupAllowAdded.TooManyLists;
         }
 
         var lead = existing is null ? Header : existing.Length > 0 && !existing.EndsWith('\n') ? "\n" : "";

@@ -51,6 +51,9 @@ internal sealed class LoadBudget
     private long _regexRules;
     private long _regexWork;
 
+    /// <summary>The lines of terms and phrases taken so far.</summary>
+    public long TermLines => _termLines;
+
     /// <summary>A budget that reports each bound it passes into <paramref name="errors"/>, once.</summary>
     public LoadBudget(RuleProblems errors) => _errors = errors;
 

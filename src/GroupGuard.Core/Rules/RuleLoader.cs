@@ -20,6 +20,9 @@ public static class RuleLoader
     /// <summary>The most pack files a folder may hold; the shipped rules are a handful.</summary>
     public const int MaxPackFiles = 1000;
 
+    /// <summary>The most lines of terms and phrases a folder may hold (terms files, inline terms, unless phrases, the allow lists).</summary>
+    public const int MaxTermLines = LoadBudget.MaxTermLines;
+
     /// <summary>The most group allow lists (<c>allow-&lt;group id&gt;.txt</c>) a folder may hold: one a group, for more groups than one bot is in.</summary>
     public const int MaxGroupAllowLists = 10_000;
 
@@ -107,7 +110,7 @@ public static class RuleLoader
         }
 
         var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
-        var set = new RuleSet(version, full, packs, allow, variants, groupAllow, folder);
+        var set = new RuleSet(version, full, packs, allow, variants, groupAllow, folder) { TermLines = budget.TermLines };
         RegexReuse.LoadFinished();
         return Result(set, full, errors, warnings);
     }

@@ -202,7 +202,7 @@ internal sealed partial class GroupCommands(
         GroupAllowAdded added;
         try
         {
-            added = GroupAllowList.Add(rulesOptions.Value.ResolvePath(), message.GroupId, phrase);
+            added = GroupAllowList.Add(rulesOptions.Value.ResolvePath(), message.GroupId, phrase, rules.Current.TermLines);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -216,6 +216,10 @@ internal sealed partial class GroupCommands(
                 return CommandReply.Say(message, $"「{phrase}」已在本群放行名单中");
             case GroupAllowAdded.Full:
                 return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"本群放行名单已满（{GroupAllowList.MaxPhrases} 条），请编辑 {file}"));
+            case GroupAllowAdded.TooManyLists:
+                return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"规则目录里的群放行名单已达上限（{RuleLoader.MaxGroupAllowLists} 个），无法为本群新建；请编辑 allow.txt"));
+            case GroupAllowAdded.FolderFull:
+                return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"规则目录的词语已达上限（{RuleLoader.MaxTermLines} 行），无法再放行；请整理规则文件"));
         }
 
         var loaded = loader.Reload();

@@ -103,6 +103,31 @@ public sealed class GroupAllowListTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "allow-222.txt")));
     }
 
+    [Fact]
+    public void Add_never_writes_what_would_stop_the_folder_from_loading()
+    {
+        using var dir = new TempFolder();
+        dir.Write("ads.yaml", Pack);
+        for (var group = 0; group < RuleLoader.MaxGroupAllowLists; group++)
+        {
+            dir.Write($"allow-{group}.txt", "加微信群\n");
+        }
+
+        var loaded = RuleLoader.Load(dir.Path);
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
+        Assert.Equal(RuleLoader.MaxGroupAllowLists, loaded.RuleSet!.TermLines - 1); // the pack's one term, and a line a list
+
+        // A new list past the bound is refused; an existing list still takes a line.
+        Assert.Equal(GroupAllowAdded.TooManyLists, GroupAllowList.Add(dir.Path, "one-more", "扫码进群", loaded.RuleSet.TermLines));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "allow-one-more.txt")));
+        Assert.Equal(GroupAllowAdded.Added, GroupAllowList.Add(dir.Path, "7", "扫码进群", loaded.RuleSet.TermLines));
+        Assert.True(RuleLoader.Load(dir.Path).Succeeded);
+
+        // A folder at its bound on lines takes none more, from any list.
+        Assert.Equal(GroupAllowAdded.FolderFull, GroupAllowList.Add(dir.Path, "7", "进群领资料", RuleLoader.MaxTermLines));
+        Assert.DoesNotContain("进群领资料", File.ReadAllText(Path.Combine(dir.Path, "allow-7.txt"), Encoding.UTF8), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("加微信群", AllowPhraseProblem.None)]
     [InlineData("！！", AllowPhraseProblem.NothingLeft)]

@@ -22,6 +22,10 @@ public sealed class PictureTests : IAsyncLifetime
             detector: qr
             kinds: [payment]
             action: log
+          - id: ads.qr-newcomer-link
+            detector: qr
+            kinds: [url]
+            newcomer_hours: 24
         """;
 
     private readonly LoopbackHttpServer _cdn = LoopbackHttpServer.Start();
@@ -105,6 +109,30 @@ public sealed class PictureTests : IAsyncLifetime
         Assert.Empty(picture.PlannedActions);
         var recall = Assert.Single(_api.RequestsFor("delete_msg"));
         Assert.Equal(-2147001250, recall.Params["message_id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_newcomer_rule_on_a_picture_weighs_the_senders_join_time_as_on_text()
+    {
+        // The sample messages' time; the newcomer joined an hour before it, the other member 30 days before.
+        const long at = 1764150000;
+        Serve("/qr/link.jpg", WithCode(Pictures.Blank(600, 600), "https://example.com/join/8842", 300, 0));
+        _api.Responder = request => request.Action != "get_group_member_info" ? null
+            : FakeAnswer.Ok(new JsonObject { ["user_id"] = 20012, ["role"] = "member", ["join_time"] = at - (30 * 86400) });
+        var joined = await _service.PostV11Async(new JsonObject
+        {
+            ["time"] = at - 3600, ["self_id"] = 10001, ["post_type"] = "notice", ["notice_type"] = "group_increase",
+            ["sub_type"] = "approve", ["group_id"] = 123456, ["operator_id"] = 30003, ["user_id"] = 20011,
+        }.ToJsonString());
+        Assert.True(joined.IsSuccessStatusCode);
+
+        await _service.PostV11Async(FromUser(ImageEvent(801, "/qr/link.jpg", text: "看看这个"), 20012));
+        await _service.PostV11Async(FromUser(ImageEvent(802, "/qr/link.jpg", text: "看看这个"), 20011));
+
+        var incident = await StoredAsync("802"); // pictures are judged in order: 801's is done
+        Assert.Equal("ads.qr-newcomer-link", incident.Rule);
+        Assert.Equal("20011", incident.UserId);
+        Assert.DoesNotContain(await _service.IncidentsAsync(), i => i.MessageId == "801");
     }
 
     [Fact]
@@ -257,6 +285,15 @@ public sealed class PictureTests : IAsyncLifetime
 
         segments[1]!["data"]!["text"] = text;
         return body.ToJsonString();
+    }
+
+    /// <summary>A message event sent by <paramref name="userId"/> instead of the sample's sender.</summary>
+    private static string FromUser(string body, long userId)
+    {
+        var node = JsonNode.Parse(body)!.AsObject();
+        node["user_id"] = userId;
+        node["sender"]!["user_id"] = userId;
+        return node.ToJsonString();
     }
 
     /// <summary>The incident of message <paramref name="messageId"/> once its action is settled, after <paramref name="messages"/> messages.</summary>

@@ -62,6 +62,44 @@ public sealed class DigestScheduleTests
         Assert.Contains(service.Logs.Entries, e => e.Message.Contains("GroupGuard:Leaders:0:Schedule", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("0 0 8 30 2 ?")] // the 30th of February
+    [InlineData("0 0 8 * * ? 2020")] // a year past
+    public async Task A_schedule_that_never_fires_stops_the_start_naming_the_key(string schedule)
+    {
+        using var service = new GroupGuardFactory();
+        var environment = StartupAndHealthTests.Environment(service);
+        foreach (var (key, value) in Settings())
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+        }
+
+        environment["GroupGuard__Leaders__1__Schedule"] = schedule;
+
+        // Quartz itself refuses such a trigger, and did so with a crash that named no setting.
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains($"GroupGuard:Leaders:1:Schedule '{schedule}' never fires from now on", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Output + outcome.Error, StringComparison.Ordinal); // a message, not a crash
+    }
+
+    [Fact]
+    public async Task A_reload_to_a_schedule_that_never_fires_changes_no_schedule_and_says_which_key()
+    {
+        using var service = new GroupGuardFactory(Settings());
+        _ = service.CreateClient();
+        var scheduler = await service.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var sync = service.Services.GetRequiredService<DigestScheduleSync>();
+
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+        configuration["GroupGuard:Leaders:0:Schedule"] = "0 0 8 31 4 ?"; // the 31st of April
+
+        Assert.Null(await sync.SyncAsync(CancellationToken.None));
+        Assert.Equal("0 0 8 * * ?", await CronOf(scheduler, "王主任"));
+        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("GroupGuard:Leaders:0:Schedule '0 0 8 31 4 ?' never fires", StringComparison.Ordinal));
+    }
+
     private static async Task<string?> CronOf(IScheduler scheduler, string leader) =>
         (await scheduler.GetTrigger(new TriggerKey("digest-trigger:" + leader, "groupguard")) as ICronTrigger)?.CronExpressionString;
 

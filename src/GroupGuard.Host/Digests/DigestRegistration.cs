@@ -46,7 +46,7 @@ internal static class DigestRegistration
     public static IServiceCollection AddGroupGuardDigests(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<List<LeaderOptions>>().Bind(configuration.GetSection(LeadersSection)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<List<LeaderOptions>>>(new LeadersValidator(configuration));
+        services.AddSingleton<IValidateOptions<List<LeaderOptions>>>(sp => new LeadersValidator(configuration, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<IncidentsInFlight>();
         services.TryAddSingleton<IDigestHealthSource, OfflineDigestHealth>();
         services.AddSingleton<DigestService>();
@@ -83,7 +83,7 @@ internal static class DigestRegistration
     }
 
     /// <summary>Every mistake in the leaders at once, each naming its key.</summary>
-    internal sealed class LeadersValidator(IConfiguration configuration) : IValidateOptions<List<LeaderOptions>>
+    internal sealed class LeadersValidator(IConfiguration configuration, TimeProvider time) : IValidateOptions<List<LeaderOptions>>
     {
         public ValidateOptionsResult Validate(string? name, List<LeaderOptions> leaders)
         {
@@ -114,6 +114,11 @@ internal static class DigestRegistration
                 if (!Quartz.CronExpression.TryParse(leader.Schedule, out _))
                 {
                     failures.Add($"{key}:Schedule '{leader.Schedule}' is not a Quartz cron expression (seconds first, e.g. \"0 0 8 * * ?\")");
+                }
+                else if (new Quartz.CronExpression(leader.Schedule).GetNextValidTimeAfter(time.GetUtcNow()) is null)
+                {
+                    // Quartz refuses to schedule such a trigger, which would stop the service at start.
+                    failures.Add($"{key}:Schedule '{leader.Schedule}' never fires from now on (a date that does not exist, or a year past), so no digest would ever be sent; e.g. \"0 0 8 * * ?\"");
                 }
 
                 if (!TimeZoneInfo.TryFindSystemTimeZoneById(leader.TimeZone, out _))

@@ -16,7 +16,8 @@ namespace GroupGuard.Host.Digests;
 internal sealed partial class DigestScheduleSync(
     ISchedulerFactory schedulers,
     IConfiguration configuration,
-    ILogger<DigestScheduleSync> logger) : IHostedService, IDisposable
+    ILogger<DigestScheduleSync> logger,
+    TimeProvider? time = null) : IHostedService, IDisposable
 {
     private const string Group = "groupguard";
     private const string JobPrefix = "digest:";
@@ -59,7 +60,7 @@ internal sealed partial class DigestScheduleSync(
         try
         {
             var leaders = DigestRegistration.ReadLeaders(configuration);
-            var check = new DigestRegistration.LeadersValidator(configuration).Validate(null, leaders);
+            var check = new DigestRegistration.LeadersValidator(configuration, time ?? TimeProvider.System).Validate(null, leaders);
             if (check.Failed)
             {
                 LogRefused(string.Join("; ", check.Failures));

@@ -1,3 +1,4 @@
+using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -44,9 +45,13 @@ internal sealed class RuleSetProvider(
     IOptions<RulesOptions> options,
     TimeProvider time,
     ILogger<RuleSetProvider> logger,
-    IWordSegmenter? segmenter = null) : IRuleSetProvider, IRuleSetLoader
+    IWordSegmenter? segmenter = null,
+    IOptionsMonitor<Dictionary<string, GroupOverride>>? groups = null) : IRuleSetProvider, IRuleSetLoader, IDisposable
 {
     private readonly Lock _reloadLock = new();
+
+    // A group's pack list is read against the packs each load gives, and again when the settings change.
+    private IDisposable? _groupsChanged;
 
     private volatile RuleSet _current = RuleSet.Empty;
     private volatile RuleSetStatus _status = new(options.Value.ResolvePath(), null, [], []);
@@ -84,11 +89,13 @@ internal sealed class RuleSetProvider(
     {
         var path = options.Value.ResolvePath();
         var result = RuleLoader.Load(path, time);
-        var warnings = result.Warnings.Select(w => w.ToString()).ToArray();
+        var warnings = result.Warnings.Select(w => w.ToString()).Concat(result.RuleSet is { } loaded ? GroupPackWarnings(loaded) : []).ToArray();
         foreach (var warning in warnings)
         {
             logger.LogWarning("Rules: {Warning}", warning);
         }
+
+        _groupsChanged ??= groups?.OnChange(_ => GroupsChanged());
 
         if (result.RuleSet is null)
         {
@@ -114,5 +121,57 @@ internal sealed class RuleSetProvider(
         _status = new RuleSetStatus(path, time.GetUtcNow(), [], warnings);
         logger.LogInformation("Rules loaded from {Path}: {Summary}", path, result.RuleSet.Summary);
         return true;
+    }
+
+    public void Dispose() => _groupsChanged?.Dispose();
+
+    /// <summary>
+    /// A group limited to packs (<c>GroupGuard:Groups:&lt;id&gt;:Packs</c>) that names one the rules
+    /// folder has not: a typo there would leave the group moderated by fewer packs, or by none, and
+    /// nothing else would say so.
+    /// </summary>
+    private List<string> GroupPackWarnings(RuleSet set)
+    {
+        var found = new List<string>();
+        if (groups?.CurrentValue is not { Count: > 0 } overrides)
+        {
+            return found;
+        }
+
+        var packs = set.Packs.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var (group, settings) in overrides.OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            if (settings?.Packs is not { } named || named.All(packs.Contains))
+            {
+                continue;
+            }
+
+            var unknown = string.Join(", ", named.Where(p => !packs.Contains(p)).Distinct(StringComparer.Ordinal).Select(p => $"'{p}'"));
+            var left = named.Any(packs.Contains) ? "it is moderated by the others it names only" : "no pack moderates it";
+            found.Add($"GroupGuard:Groups:{group}:Packs names {unknown}, which the rules folder has no pack of (its packs: {string.Join(", ", packs.Order(StringComparer.Ordinal))}): {left}");
+        }
+
+        return found;
+    }
+
+    /// <summary>The group settings changed: their warnings are said again against the rules in force.</summary>
+    private void GroupsChanged()
+    {
+        lock (_reloadLock)
+        {
+            if (_status.LoadedAt is null)
+            {
+                return;
+            }
+
+            var fresh = GroupPackWarnings(_current);
+            foreach (var warning in fresh.Except(_status.Warnings, StringComparer.Ordinal))
+            {
+                logger.LogWarning("Rules: {Warning}", warning);
+            }
+
+            var others = _status.Warnings.Where(w => !w.StartsWith("GroupGuard:Groups:", StringComparison.Ordinal));
+            _status = _status with { Warnings = [.. others, .. fresh] };
+        }
     }
 }

@@ -1,3 +1,4 @@
+using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,5 +36,67 @@ public sealed class RuleSetProviderTests
         Assert.False(provider.Status.Healthy);
         Assert.Contains("unexpected error while loading the rules: ArgumentException", Assert.Single(provider.Status.Errors), StringComparison.Ordinal);
         Assert.Contains(log.Entries, e => e.Level == LogLevel.Error && e.Exception is ArgumentException);
+    }
+
+    [Fact]
+    public void A_group_limited_to_a_pack_the_folder_has_not_is_warned_of_naming_the_key_until_it_is_mended()
+    {
+        using var dir = Folder();
+        dir.Write("q.yaml", "pack: q\nrules:\n  - id: q.a\n    terms: [刷单]\n");
+        var groups = new ChangingOptions<Dictionary<string, GroupOverride>>(new()
+        {
+            ["111"] = new GroupOverride { Packs = ["p", "qq"] },
+            ["222"] = new GroupOverride { Packs = ["pp"] },
+            ["333"] = new GroupOverride { Packs = ["q"] },
+            ["444"] = new GroupOverride { DryRun = true },
+        });
+        var log = new LogCollector<RuleSetProvider>();
+        var provider = new RuleSetProvider(Options.Create(new RulesOptions { Path = dir.Path }), TimeProvider.System, log, groups: groups);
+
+        Assert.True(provider.Reload());
+
+        Assert.Equal(
+            [
+                "GroupGuard:Groups:111:Packs names 'qq', which the rules folder has no pack of (its packs: p, q): it is moderated by the others it names only",
+                "GroupGuard:Groups:222:Packs names 'pp', which the rules folder has no pack of (its packs: p, q): no pack moderates it",
+            ],
+            provider.Status.Warnings);
+        Assert.Equal(2, log.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.Contains("GroupGuard:Groups:", StringComparison.Ordinal)));
+
+        // The settings mended (appsettings.json edited): the warnings go without a rules reload.
+        groups.Set(new() { ["111"] = new GroupOverride { Packs = ["p", "q"] }, ["222"] = new GroupOverride { Packs = ["p"] } });
+
+        Assert.Empty(provider.Status.Warnings);
+        Assert.True(provider.Status.Healthy);
+    }
+
+    /// <summary>Settings that change when the test says, telling whoever listens.</summary>
+    private sealed class ChangingOptions<T>(T value) : IOptionsMonitor<T>
+    {
+        private readonly List<Action<T, string?>> _listeners = [];
+
+        public T CurrentValue { get; private set; } = value;
+
+        public T Get(string? name) => CurrentValue;
+
+        public IDisposable OnChange(Action<T, string?> listener)
+        {
+            _listeners.Add(listener);
+            return new Unsubscribe(() => _listeners.Remove(listener));
+        }
+
+        public void Set(T changed)
+        {
+            CurrentValue = changed;
+            foreach (var listener in _listeners.ToList())
+            {
+                listener(changed, null);
+            }
+        }
+
+        private sealed class Unsubscribe(Action remove) : IDisposable
+        {
+            public void Dispose() => remove();
+        }
     }
 }

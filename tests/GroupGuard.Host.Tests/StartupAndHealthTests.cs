@@ -51,6 +51,11 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__InstanceId", "guard 1/东", "GroupGuard:InstanceId")]
     [InlineData("Logging__Console__FormatterName", "jsonl", "Logging:Console:FormatterName")]
     [InlineData("GroupGuard__Telemetry__OtlpEndpoint", "collector:4317", "GroupGuard:Telemetry:OtlpEndpoint")]
+
+    // Paths the service cannot create (/proc takes no new folder, even for root).
+    [InlineData("GroupGuard__Storage__ConnectionString", "Data Source=/proc/groupguard/groupguard.db", "GroupGuard:Storage:ConnectionString")]
+    [InlineData("GroupGuard__Pipeline__InboxPath", "/proc/groupguard-inbox", "GroupGuard:Pipeline:InboxPath")]
+    [InlineData("GroupGuard__Storage__DataFolder", "/proc/groupguard", "GroupGuard:Storage:DataFolder")]
     public async Task An_invalid_setting_stops_the_start_and_names_the_key(string variable, string value, string key)
     {
         using var service = new GroupGuardFactory();

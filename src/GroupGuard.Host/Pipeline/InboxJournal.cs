@@ -111,13 +111,23 @@ internal sealed class InboxJournal : IDisposable
 
     private (int Count, long Bytes) OpenCore(Action<QueuedMessage> each)
     {
-        if (OperatingSystem.IsWindows())
+        try
         {
-            Directory.CreateDirectory(_folder);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(_folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(_folder, OwnerOnlyFolder);
+            }
         }
-        else
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Directory.CreateDirectory(_folder, OwnerOnlyFolder);
+            // Said as a setting to mend, not a crash: a folder the service may not write, or a path through a file.
+            throw new Core.StartupProblemException(
+                $"the inbox journal's folder '{_folder}' could not be created: {ex.Message} (GroupGuard:Pipeline:InboxPath; by default 'inbox' in GroupGuard:Storage:DataFolder, or beside the SQLite database)",
+                ex);
         }
 
         _saved = _processed = _counted = _end = ReadCheckpoint(_folder);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using GroupGuard.Core;
 using GroupGuard.Storage.Migrations;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -107,7 +108,7 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            throw new InvalidOperationException($"The PostgreSQL incident store at '{Location}' could not be initialized: {ex.Message}", ex);
+            throw new StartupProblemException($"the PostgreSQL database at '{Location}' (GroupGuard:Storage:ConnectionString) could not be reached or prepared: {ex.Message}", ex);
         }
     }
 

@@ -187,7 +187,8 @@ internal sealed class SqliteDatabase : StorageDatabase
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"The SQLite incident store at '{Location}' could not be initialized: {ex.Message}", ex);
+            // Said as a setting to mend, not a crash: a folder the service may not write, or no folder at all.
+            throw new StartupProblemException($"the SQLite database '{Location}' (GroupGuard:Storage:ConnectionString) could not be created or opened: {ex.Message}", ex);
         }
     }
 

@@ -28,8 +28,8 @@ internal static class SqliteMigrator
         var current = await CurrentVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
         if (current > known)
         {
-            throw new InvalidOperationException(
-                $"The database is at schema version {current}, newer than this GroupGuard knows ({known}). Run a newer GroupGuard or restore a matching backup.");
+            throw new Core.StartupProblemException(
+                $"The database is at schema version {current}, newer than this GroupGuard knows ({known}). Run a newer GroupGuard or restore a matching backup (GroupGuard:Storage:ConnectionString names the database).");
         }
 
         foreach (var migration in migrations)

@@ -80,8 +80,9 @@ public sealed class PostgresMigratorTests(PostgresServer server)
         await PostgresMigrator.MigrateAsync(connection, PostgresMigrator.Embedded, TimeProvider.System, CancellationToken.None);
         await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (999, '0999_future', '2030-01-01T00:00:00.000Z')");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgresMigrator.MigrateAsync(connection, PostgresMigrator.Embedded, TimeProvider.System, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GroupGuard.Core.StartupProblemException>(() => PostgresMigrator.MigrateAsync(connection, PostgresMigrator.Embedded, TimeProvider.System, CancellationToken.None));
 
         Assert.Contains("schema version 999", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Storage:ConnectionString", error.Message, StringComparison.Ordinal);
     }
 }

@@ -99,9 +99,10 @@ public sealed class CheckTests
         using var harness = new SqliteStoreHarness();
         await File.WriteAllBytesAsync(harness.DatabasePath, Enumerable.Repeat((byte)'x', 8192).ToArray());
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.InitializeAsync(CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<GroupGuard.Core.StartupProblemException>(() => harness.Store.InitializeAsync(CancellationToken.None));
 
         Assert.Contains(harness.DatabasePath, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Storage:ConnectionString", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

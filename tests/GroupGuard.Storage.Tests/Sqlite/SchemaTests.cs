@@ -133,9 +133,10 @@ public sealed class SchemaTests
         await harness.CreateStore([.. SqliteDatabase.Embedded, new Migration(Next, "9999_future", "SELECT 1;")])
             .InitializeAsync(CancellationToken.None);
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.InitializeAsync(CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<GroupGuard.Core.StartupProblemException>(() => harness.Store.InitializeAsync(CancellationToken.None));
 
         Assert.Contains($"schema version {Next}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Storage:ConnectionString", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,6 +38,28 @@ internal static class GroupGuardApp
         return 0;
     }
 
+    /// <summary>
+    /// The entries of the service's lists and dictionaries of settings that the binder would leave
+    /// out for a value of the wrong kind (<see cref="SettingsEntries"/>): a group's override, an
+    /// escalation step (the service's or a group's), an alert rule, a leader, a connection.
+    /// </summary>
+    internal static List<string> UnboundEntries(IConfiguration configuration)
+    {
+        var failures = new List<string>();
+        SettingsEntries.Check<Core.Moderation.EscalationStep>(configuration, Core.Moderation.ModerationOptions.Section + ":Escalation", failures);
+        SettingsEntries.Check<Core.Moderation.GroupOverride>(configuration, "GroupGuard:Groups", failures);
+        foreach (var group in configuration.GetSection("GroupGuard:Groups").GetChildren())
+        {
+            SettingsEntries.Check<Core.Moderation.EscalationStep>(configuration, group.Path + ":Escalation", failures);
+        }
+
+        SettingsEntries.Check<Core.Digests.AlertRuleOptions>(configuration, "GroupGuard:Alerts", failures);
+        SettingsEntries.Check<Core.Digests.LeaderOptions>(configuration, "GroupGuard:Leaders", failures);
+        SettingsEntries.Check<OneBot.OneBotConnectionOptions>(configuration, "GroupGuard:OneBot:Connections", failures);
+        SettingsEntries.Check<Milky.MilkyConnectionOptions>(configuration, "GroupGuard:Milky:Connections", failures);
+        return failures;
+    }
+
     /// <summary>The category the generic host logs its own start and stop under.</summary>
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
@@ -62,6 +84,11 @@ internal static class GroupGuardApp
         if (!string.IsNullOrWhiteSpace(formatter) && formatter.Trim() is not ("simple" or "json" or "systemd"))
         {
             throw new OptionsValidationException("Logging:Console:FormatterName", typeof(object), [$"Logging:Console:FormatterName must be simple, json or systemd, got '{formatter}'"]);
+        }
+
+        if (UnboundEntries(builder.Configuration) is { Count: > 0 } unbound)
+        {
+            throw new OptionsValidationException("GroupGuard", typeof(object), unbound);
         }
 
         builder.Logging.AddSimpleConsole(o =>

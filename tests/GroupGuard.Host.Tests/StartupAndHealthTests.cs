@@ -56,6 +56,11 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__Storage__ConnectionString", "Data Source=/proc/groupguard/groupguard.db", "GroupGuard:Storage:ConnectionString")]
     [InlineData("GroupGuard__Pipeline__InboxPath", "/proc/groupguard-inbox", "GroupGuard:Pipeline:InboxPath")]
     [InlineData("GroupGuard__Storage__DataFolder", "/proc/groupguard", "GroupGuard:Storage:DataFolder")]
+
+    // Entries of lists and dictionaries with a value of the wrong kind, which the binder would drop whole.
+    [InlineData("GroupGuard__Groups__123__DryRun", "yes", "GroupGuard:Groups:123:DryRun")]
+    [InlineData("GroupGuard__Moderation__Escalation__0__Action", "ban", "GroupGuard:Moderation:Escalation:0:Action")]
+    [InlineData("GroupGuard__Alerts__0__CoalesceSeconds", "1m", "GroupGuard:Alerts:0:CoalesceSeconds")]
     public async Task An_invalid_setting_stops_the_start_and_names_the_key(string variable, string value, string key)
     {
         using var service = new GroupGuardFactory();

@@ -32,9 +32,10 @@ internal static class StartupErrors
                 ["groupguard: " + bind.Message + (bind.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException ? " Another process listens there (a second GroupGuard?)." : ""),
                  "  Choose the address with --urls, ASPNETCORE_URLS or Kestrel:Endpoints."],
 
-            // A setting of the wrong kind ("Action": "ban"): the binder's message names the key.
+            // A setting of the wrong kind ("Action": "ban"): the binder's message names the key; for a
+            // setting that takes one of some words, the words are added.
             InvalidOperationException bind when bind.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
-                ["groupguard: invalid settings:", "  " + bind.Message + (bind.InnerException is { } inner ? " " + inner.Message : "")],
+                ["groupguard: invalid settings:", "  " + Core.SettingsEntries.Describe(bind)],
             _ => [],
         };
     }

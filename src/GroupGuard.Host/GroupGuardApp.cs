@@ -143,6 +143,8 @@ internal static class GroupGuardApp
             .AddGroupGuardTelemetry(builder.Configuration);
         builder.Services.AddSingleton<StorageProbe>();
         builder.Services.AddSingleton<ClusterProbe>();
+        builder.Services.AddSingleton<SettingsReloadCheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SettingsReloadCheck>());
 
         var app = builder.Build();
         started = app.Lifetime.ApplicationStarted;

@@ -301,37 +301,25 @@ public sealed class PictureTests : IAsyncLifetime
         _service.SettledAsync(messages, i => i.MessageId == messageId);
 
     /// <summary>The first incident of message <paramref name="messageId"/> once stored (a logged hit has no action to wait for).</summary>
-    private async Task<Incident> StoredAsync(string messageId)
+    private Task<Incident> StoredAsync(string messageId) =>
+        StoredAsync(i => i.MessageId == messageId, $"incidents of message {messageId} to be stored");
+
+    /// <summary>The incident of <paramref name="rule"/> once stored, whatever its status (one skipped at once is never updated).</summary>
+    private Task<Incident> IncidentOfRuleAsync(string rule) =>
+        StoredAsync(i => i.Rule == rule, $"an incident of {rule} to be stored");
+
+    private async Task<Incident> StoredAsync(Func<Incident, bool> which, string what)
     {
         while (true)
         {
             // Counted before reading, so a write between the read and the wait is not missed.
             var writes = _service.StoreCalls.Items.Count(c => c.Method == nameof(IIncidentStore.AddAsync));
-            if ((await _service.IncidentsAsync()).FirstOrDefault(i => i.MessageId == messageId) is { } incident)
+            if ((await _service.IncidentsAsync()).FirstOrDefault(which) is { } incident)
             {
                 return incident;
             }
 
-            await _service.StoreCalls.WaitUntilAsync(
-                calls => calls.Count(c => c.Method == nameof(IIncidentStore.AddAsync)) > writes,
-                $"incidents of message {messageId} to be stored");
-        }
-    }
-
-    /// <summary>The incident of <paramref name="rule"/> once stored, whatever its status (one skipped at once is never updated).</summary>
-    private async Task<Incident> IncidentOfRuleAsync(string rule)
-    {
-        while (true)
-        {
-            var writes = _service.StoreCalls.Items.Count(c => c.Method == nameof(IIncidentStore.AddAsync));
-            if ((await _service.IncidentsAsync()).FirstOrDefault(i => i.Rule == rule) is { } incident)
-            {
-                return incident;
-            }
-
-            await _service.StoreCalls.WaitUntilAsync(
-                calls => calls.Count(c => c.Method == nameof(IIncidentStore.AddAsync)) > writes,
-                $"an incident of {rule} to be stored");
+            await _service.StoreCalls.WaitUntilAsync(calls => calls.Count(c => c.Method == nameof(IIncidentStore.AddAsync)) > writes, what);
         }
     }
 

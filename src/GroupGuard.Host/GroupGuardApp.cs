@@ -16,6 +16,7 @@ using GroupGuard.Storage;
 using GroupGuard.Text.Jieba;
 using GroupGuard.WeCom;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host;
@@ -145,6 +146,7 @@ internal static class GroupGuardApp
         builder.Services.AddSingleton<ClusterProbe>();
         builder.Services.AddSingleton<SettingsReloadCheck>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SettingsReloadCheck>());
+        builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(LastGoodOptionsFactory<>)));
 
         var app = builder.Build();
         started = app.Lifetime.ApplicationStarted;

@@ -22,4 +22,25 @@ public sealed class SettingsReloadTests
             && e.Message.Contains("'yes' at 'GroupGuard:Groups:123456:DryRun'", StringComparison.Ordinal));
         Assert.Equal(1, check.Check());
     }
+
+    [Fact]
+    public async Task A_reload_with_a_setting_out_of_range_keeps_the_last_good_settings_and_moderation_goes_on()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+
+        configuration["GroupGuard:Moderation:EscalationWindowHours"] = "0";
+        configuration["GroupGuard:Pipeline:QueueCapacity"] = "many";
+        configuration.Reload();
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "想要资料的加微信"));
+
+        // Before, the next message threw in the worker and the host stopped.
+        var incident = await service.SettledAsync(1, _ => true);
+        Assert.Equal("ads.contact", incident.Rule);
+        Assert.NotEqual(GroupGuard.Core.ActionStatus.Pending, incident.ActionStatus);
+        Assert.Equal(24, service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<GroupGuard.Core.Moderation.ModerationOptions>>().CurrentValue.EscalationWindowHours);
+        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("the last good ones kept", StringComparison.Ordinal)
+            && e.Message.Contains("GroupGuard:Moderation:EscalationWindowHours must be between 1 and 8760, got 0", StringComparison.Ordinal));
+    }
 }

@@ -17,7 +17,8 @@ internal sealed partial class ModerationWorker(
     ILogger<ModerationWorker> logger,
     TimeProvider time,
     PictureQueue? pictures = null,
-    EventIntake? intake = null) : BackgroundService
+    EventIntake? intake = null,
+    PipelineStats? stats = null) : BackgroundService
 {
     // Cancelled only when the host gives up waiting for the stop (its shutdown timeout), not when
     // the stop begins: the queue is drained with storage still usable.
@@ -30,7 +31,7 @@ internal sealed partial class ModerationWorker(
         // once everything already accepted has been handled.
         await foreach (var queued in queue.Reader.ReadAllAsync(CancellationToken.None))
         {
-            if (await moderator.ModerateAsync(queued.Message, _drain.Token) != ModerationOutcome.NotStored)
+            if (await ModerateAsync(queued.Message) != ModerationOutcome.NotStored)
             {
                 // The text is judged and stored: the pictures go to their own queue, never waited for.
                 pictures?.Offer(queued.Message);
@@ -55,6 +56,26 @@ internal sealed partial class ModerationWorker(
         }
 
         await SettleAsync();
+    }
+
+    /// <summary>
+    /// One message, whatever goes wrong with it: a failure nobody foresaw (a defect of ours) costs
+    /// this message its moderation, never the service. It is logged with the message's ids (not its
+    /// text), counted as a failure, and passed, so that it does not stop the worker, and the host
+    /// with it, nor come back at every start.
+    /// </summary>
+    private async Task<ModerationOutcome> ModerateAsync(Core.ChatMessage message)
+    {
+        try
+        {
+            return await moderator.ModerateAsync(message, _drain.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogModerationFailed(ex, message.Protocol, message.GroupId, message.MessageId);
+            stats?.Failed();
+            return ModerationOutcome.DetectionFailed;
+        }
     }
 
     private async Task SettleAsync()
@@ -84,6 +105,9 @@ internal sealed partial class ModerationWorker(
         _drain.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Moderating {Protocol} group {GroupId} message {MessageId} failed unexpectedly; the message is passed and moderation goes on")]
+    private partial void LogModerationFailed(Exception ex, Core.Protocol protocol, string groupId, string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining {Pending} queued messages before stopping")]
     private partial void LogDraining(int pending);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using GroupGuard.Testing;
 
 namespace GroupGuard.Host.Tests.Pipeline;
@@ -83,5 +84,43 @@ public sealed class NewcomerRuleTests
         Assert.DoesNotContain(Newcomer.ToString(System.Globalization.CultureInfo.InvariantCulture), asked);
         Assert.Contains(OldMember.ToString(System.Globalization.CultureInfo.InvariantCulture), asked);
         Assert.Contains(Stranger.ToString(System.Globalization.CultureInfo.InvariantCulture), asked);
+    }
+
+    [Fact]
+    public async Task A_message_whose_moderation_fails_unexpectedly_is_passed_and_the_next_one_is_moderated()
+    {
+        // A join-time lookup that throws (its contract says it never does: a defect) for one member.
+        await using var api = FakeOneBotApi.Start();
+        using var service = new GroupGuardFactory(
+            GroupGuardFactory.OneBotApi(api.BaseUrl),
+            Pack,
+            services => services.AddSingleton<GroupGuard.Core.Members.IJoinTimes>(new ThrowingJoinTimes(Stranger, MessageTime - 3600)));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "想要资料的加微信", userId: Stranger, time: MessageTime));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "想要资料的加微信", userId: Newcomer, time: MessageTime + 10));
+
+        // Before, the first message stopped the worker, and the host with it.
+        var incident = Assert.Single(await service.IncidentsAfterAsync(2));
+        Assert.Equal("2", incident.MessageId);
+        var failed = Assert.Single(service.Logs.Entries, e => e.Message.Contains("failed unexpectedly", StringComparison.Ordinal));
+        Assert.Contains("group 123456 message 1", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("加微信", failed.Message, StringComparison.Ordinal);
+        using var health = System.Text.Json.JsonDocument.Parse(await service.CreateClient().GetStringAsync("/healthz"));
+        var pipeline = health.RootElement.GetProperty("pipeline");
+        Assert.Equal(1, pipeline.GetProperty("processed").GetInt64()); // moderated; the other is a failure
+        Assert.Equal(1, pipeline.GetProperty("detection_failures").GetInt64());
+    }
+
+    /// <summary>Join times that throw for one member and say "joined at this time" for any other.</summary>
+    private sealed class ThrowingJoinTimes(long throwsFor, long joinedAt) : GroupGuard.Core.Members.IJoinTimes
+    {
+        public Task<DateTimeOffset?> JoinedAtAsync(GroupGuard.Core.Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
+            userId == throwsFor.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                ? throw new InvalidOperationException("a defect in the join-time lookup")
+                : Task.FromResult<DateTimeOffset?>(DateTimeOffset.FromUnixTimeSeconds(joinedAt));
+
+        public void Joined(string platform, string groupId, string userId, DateTimeOffset at)
+        {
+        }
     }
 }

@@ -49,19 +49,7 @@ internal sealed partial class CommandReplyWorker(
 
     // Replies still queued when the service stops are not sent.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Pipeline.SideBySide.RunAsync(replies.Reader, Concurrency, RunLoggingAsync, stoppingToken);
-
-    private async Task RunLoggingAsync(CommandReply reply, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RunAsync(reply, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogFailed(ex, reply.Command.GroupId, reply.Command.MessageId);
-        }
-    }
+        Pipeline.SideBySide.RunAsync(replies.Reader, Concurrency, RunAsync, (reply, ex) => LogFailed(ex, reply.Command.GroupId, reply.Command.MessageId), stoppingToken);
 
     internal async Task RunAsync(CommandReply reply, CancellationToken cancellationToken)
     {

@@ -73,7 +73,7 @@ internal sealed partial class ActionWorker(
 
     // Stopping: what is still queued, or cut off mid-job, stays pending on its incidents.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        SideBySide.RunAsync(queue.Reader, Concurrency, RunInTurnAsync, stoppingToken);
+        SideBySide.RunAsync(queue.Reader, Concurrency, RunInTurnAsync, (job, ex) => LogJobFailed(ex, string.Join(",", job.IncidentIds)), stoppingToken);
 
     /// <summary>
     /// Runs a job side by side with others, except that a job muting or kicking a member waits for
@@ -282,6 +282,9 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not add kicked user {UserId} on {Platform} to the block list; their join requests are screened by the rules only")]
     private partial void LogBlockFailed(Exception ex, string platform, string userId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The actions of incidents {Ids} failed unexpectedly; they stay pending until the next start's recovery")]
+    private partial void LogJobFailed(Exception ex, string ids);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record action outcomes on incidents {Ids}")]
     private partial void LogUpdateFailed(Exception ex, string ids);

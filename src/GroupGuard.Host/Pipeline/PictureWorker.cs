@@ -20,7 +20,7 @@ internal sealed partial class PictureWorker(
     ILogger<PictureWorker> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        SideBySide.RunAsync(queue.Reader, options.Value.Workers, CheckAsync, stoppingToken);
+        SideBySide.RunAsync(queue.Reader, options.Value.Workers, CheckAsync, (job, ex) => LogCheckFailed(ex, job.Message.GroupId, job.Message.MessageId), stoppingToken);
 
     internal async Task CheckAsync(PictureJob job, CancellationToken stoppingToken)
     {
@@ -93,6 +93,9 @@ internal sealed partial class PictureWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The picture block list could not be read; pictures are checked for codes only meanwhile")]
     private partial void LogBlocksUnread(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Checking the pictures of group {GroupId} message {MessageId} failed unexpectedly; the next message's go on")]
+    private partial void LogCheckFailed(Exception ex, string groupId, string messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reading a picture of group {GroupId} message {MessageId} failed")]
     private partial void LogReadFailed(Exception ex, string groupId, string messageId);

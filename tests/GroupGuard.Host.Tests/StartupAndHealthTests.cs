@@ -51,6 +51,7 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__InstanceId", "guard 1/东", "GroupGuard:InstanceId")]
     [InlineData("Logging__Console__FormatterName", "jsonl", "Logging:Console:FormatterName")]
     [InlineData("GroupGuard__Telemetry__OtlpEndpoint", "collector:4317", "GroupGuard:Telemetry:OtlpEndpoint")]
+    [InlineData("ASPNETCORE_URLS", "127.0.0.1:5140", "is not an address to listen on")]
 
     // Paths the service cannot create (/proc takes no new folder, even for root).
     [InlineData("GroupGuard__Storage__ConnectionString", "Data Source=/proc/groupguard/groupguard.db", "GroupGuard:Storage:ConnectionString")]

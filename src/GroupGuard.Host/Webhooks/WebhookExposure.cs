@@ -20,10 +20,29 @@ internal sealed class ListenAddresses
         All = endpoints.Count > 0
             ? endpoints
             : (configuration["urls"] ?? GroupGuardApp.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Reachable = [.. All.Where(url => !IsLocal(url))];
+        Unusable = [.. All.Where(url => !Parses(url))];
+
+        // An unusable address stops the start on its own (WebhookExposureValidator), said as such.
+        Reachable = [.. All.Where(url => Parses(url) && !IsLocal(url))];
     }
 
     public IReadOnlyList<string> All { get; }
+
+    /// <summary>The addresses Kestrel could not listen on at all (no scheme, no host: <c>notaurl</c>).</summary>
+    public IReadOnlyList<string> Unusable { get; }
+
+    private static bool Parses(string url)
+    {
+        try
+        {
+            _ = BindingAddress.Parse(url);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The addresses another machine can connect to.</summary>
     public IReadOnlyList<string> Reachable { get; }
@@ -61,6 +80,13 @@ internal sealed class WebhookExposureValidator(ListenAddresses addresses) : IVal
 {
     public ValidateOptionsResult Validate(string? name, OneBotOptions options)
     {
+        // An address that is none is said as such, not as one the network can reach.
+        if (addresses.Unusable.Count > 0)
+        {
+            return ValidateOptionsResult.Fail(addresses.Unusable.Select(url =>
+                $"'{url}' (--urls, ASPNETCORE_URLS or Kestrel:Endpoints) is not an address to listen on: give scheme, host and port, e.g. {GroupGuardApp.DefaultUrl}"));
+        }
+
         if (options.AllowUnsigned || addresses.Reachable.Count == 0)
         {
             return ValidateOptionsResult.Success;

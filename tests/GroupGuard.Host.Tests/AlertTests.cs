@@ -392,6 +392,9 @@ public sealed class AlertTests
             ["GroupGuard:Alerts:1:Name"] = "office",
             ["GroupGuard:Alerts:1:Channels:0"] = "office-robot",
             ["GroupGuard:Alerts:2:Channels:0"] = "office-robot",
+            ["GroupGuard:Alerts:3:Name"] = "grade2",
+            ["GroupGuard:Alerts:3:Groups:0"] = "123456 ",
+            ["GroupGuard:Alerts:3:Channels:0"] = "office-robot",
             ["GroupGuard:Leaders:0:Name"] = "alert:office",
             ["GroupGuard:Leaders:0:Groups:0"] = "*",
             ["GroupGuard:Leaders:0:Channels:0"] = "office-robot",
@@ -407,6 +410,7 @@ public sealed class AlertTests
         Assert.Contains("GroupGuard:Alerts:1:Name 'office' is used by another alert rule", error.Message, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:Alerts:2:Groups must list group ids", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("GroupGuard:Alerts:2:Name", error.Message, StringComparison.Ordinal); // alert-2 by default
+        Assert.Contains("GroupGuard:Alerts:3:Groups has '123456 ', which is no group id", error.Message, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:Leaders:0:Name 'alert:office'", leaders.Message, StringComparison.Ordinal);
     }
 

@@ -85,6 +85,20 @@ public sealed class DigestScheduleTests
     }
 
     [Fact]
+    public async Task A_reload_to_a_group_id_with_a_space_changes_nothing_and_says_which_key()
+    {
+        using var service = new GroupGuardFactory(Settings());
+        _ = service.CreateClient();
+        var sync = service.Services.GetRequiredService<DigestScheduleSync>();
+
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+        configuration["GroupGuard:Leaders:1:Groups:0"] = "777 "; // would match no incident: every digest "quiet"
+
+        Assert.Null(await sync.SyncAsync(CancellationToken.None));
+        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("GroupGuard:Leaders:1:Groups has '777 ', which is no group id", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_reload_to_a_schedule_that_never_fires_changes_no_schedule_and_says_which_key()
     {
         using var service = new GroupGuardFactory(Settings());

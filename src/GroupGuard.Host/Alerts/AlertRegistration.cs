@@ -88,6 +88,11 @@ internal sealed class AlertRulesValidator(IConfiguration configuration) : IValid
             {
                 failures.Add($"{key}:Groups has an empty group id");
             }
+            else if (rule.Groups.FirstOrDefault(g => g != "*" && !Core.Accounts.ConsoleAccount.IsValidGroupId(g)) is { } bad)
+            {
+                // "123456 " would match no message, and the rule would never alert.
+                failures.Add($"{key}:Groups has '{bad}', which is no group id (letters, digits, _ - . : @, no spaces): it would match no message");
+            }
 
             if (rule.Channels.Count == 0)
             {

@@ -64,6 +64,12 @@ internal sealed class GroupOverridesValidator : IValidateOptions<Dictionary<stri
         var failures = new List<string>();
         foreach (var (group, settings) in options)
         {
+            if (!Accounts.ConsoleAccount.IsValidGroupId(group))
+            {
+                // "123456 " is no group any message comes from: the settings meant for 123456 would never apply.
+                failures.Add($"GroupGuard:Groups:{group} is no group id (letters, digits, _ - . : @, no spaces): its settings would apply to no group");
+            }
+
             ModerationOptionsValidator.CheckSteps(settings.Escalation, $"GroupGuard:Groups:{group}:Escalation", failures);
             if (settings.Join is { } join)
             {

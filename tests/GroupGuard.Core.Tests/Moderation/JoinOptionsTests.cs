@@ -47,4 +47,15 @@ public sealed class JoinOptionsTests
         Assert.True(result.Failed);
         Assert.Contains("GroupGuard:Groups:123456:Join:Reason must be one line", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_group_whose_id_is_none_is_refused_since_its_settings_would_apply_to_no_group()
+    {
+        var groups = new Dictionary<string, GroupOverride> { ["123456 "] = new() { DryRun = true }, ["654321"] = new() { DryRun = true } };
+
+        var result = new GroupOverridesValidator().Validate(null, groups);
+
+        Assert.True(result.Failed);
+        Assert.Equal("GroupGuard:Groups:123456  is no group id (letters, digits, _ - . : @, no spaces): its settings would apply to no group", Assert.Single(result.Failures!));
+    }
 }

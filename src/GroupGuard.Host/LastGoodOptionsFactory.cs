@@ -43,13 +43,14 @@ internal sealed partial class LastGoodOptionsFactory<TOptions>(
     // The logger is found when first needed: the logging system's own settings come from a factory like this one.
     private void Log(IEnumerable<string> failures)
     {
-        var logger = services.GetService(typeof(ILogger<LastGoodOptionsFactory<TOptions>>)) as ILogger;
+        if (services.GetService(typeof(ILogger<LastGoodOptionsFactory<TOptions>>)) is not ILogger logger)
+        {
+            return;
+        }
+
         foreach (var failure in failures)
         {
-            if (logger is not null)
-            {
-                LogKept(logger, failure);
-            }
+            LogKept(logger, failure);
         }
     }
 

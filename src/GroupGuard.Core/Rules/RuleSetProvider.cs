@@ -50,8 +50,10 @@ internal sealed class RuleSetProvider(
 {
     private readonly Lock _reloadLock = new();
 
-    // A group's pack list is read against the packs each load gives, and again when the settings change.
+    // A group's pack list is read against the packs each load gives, and again when the settings change;
+    // the status's warnings are the load's own (kept here) and then the groups'.
     private IDisposable? _groupsChanged;
+    private string[] _loadWarnings = [];
 
     private volatile RuleSet _current = RuleSet.Empty;
     private volatile RuleSetStatus _status = new(options.Value.ResolvePath(), null, [], []);
@@ -89,7 +91,8 @@ internal sealed class RuleSetProvider(
     {
         var path = options.Value.ResolvePath();
         var result = RuleLoader.Load(path, time);
-        var warnings = result.Warnings.Select(w => w.ToString()).Concat(result.RuleSet is { } loaded ? GroupPackWarnings(loaded) : []).ToArray();
+        _loadWarnings = [.. result.Warnings.Select(w => w.ToString())];
+        var warnings = result.RuleSet is { } loaded ? [.. _loadWarnings, .. GroupPackWarnings(loaded)] : _loadWarnings;
         foreach (var warning in warnings)
         {
             logger.LogWarning("Rules: {Warning}", warning);
@@ -170,8 +173,7 @@ internal sealed class RuleSetProvider(
                 logger.LogWarning("Rules: {Warning}", warning);
             }
 
-            var others = _status.Warnings.Where(w => !w.StartsWith("GroupGuard:Groups:", StringComparison.Ordinal));
-            _status = _status with { Warnings = [.. others, .. fresh] };
+            _status = _status with { Warnings = [.. _loadWarnings, .. fresh] };
         }
     }
 }

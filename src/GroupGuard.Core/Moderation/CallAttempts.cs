@@ -42,7 +42,7 @@ public readonly record struct CallTried<T>(T Outcome, int Attempts, CallEnd End)
     {
         var attempts = $"{Attempts.ToString(CultureInfo.InvariantCulture)} attempt{(Attempts == 1 ? "" : "s")}";
         var why = End == CallEnd.OutOfBudget
-            ? $", the {budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s budget of one action is spent"
+            ? $", the {CallAttempts.Seconds(budget)} budget of one action is spent"
             : "";
         return $"{Outcome.Error}; gave up after {attempts}{why}";
     }
@@ -87,6 +87,9 @@ public sealed class CallTime
 /// </summary>
 public sealed class CallAttempts(CallPacer pacer, TimeProvider time, TimeSpan retryBaseDelay)
 {
+    /// <summary>A call's time as its errors say it: "5 s", "0.25 s".</summary>
+    public static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+
     /// <summary>
     /// Runs <paramref name="attempt"/> until it comes to something final, or attempts or budget run out;
     /// <paramref name="retrying"/> hears of each retry before its backoff (the attempt that failed,

@@ -69,7 +69,7 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new Attempt(true, CallOutcome.Unreached($"no answer to {call.Api} within {Seconds(timeout)}"));
+            return new Attempt(true, CallOutcome.Unreached($"no answer to {call.Api} within {CallAttempts.Seconds(timeout)}"));
         }
         catch (HttpRequestException ex)
         {
@@ -148,7 +148,6 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
     /// <summary>Scheme, host and port only.</summary>
     private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
 
-    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Milky {Api} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
     private partial void LogRetrying(string api, string bot, int attempt, string error, double delaySeconds);

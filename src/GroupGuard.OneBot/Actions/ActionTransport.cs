@@ -50,7 +50,7 @@ internal sealed partial class ActionTransport(
                 var socket = await SocketForAsync(call, clock.Remaining, token).ConfigureAwait(false);
                 if (socket is null && call.Endpoint is null)
                 {
-                    noChannel = $"{call.Action} for bot {call.SocketBot}: no WebSocket of the bot came up within the {Seconds(limits.Budget)} budget, and {call.EndpointSetting} is not set"
+                    noChannel = $"{call.Action} for bot {call.SocketBot}: no WebSocket of the bot came up within the {CallAttempts.Seconds(limits.Budget)} budget, and {call.EndpointSetting} is not set"
                         + (lastError is null ? "" : $" (before: {lastError})");
                     return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Unreachable, noChannel));
                 }
@@ -111,7 +111,7 @@ internal sealed partial class ActionTransport(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return AttemptResult.Retry($"no answer to {call.Action} within {Seconds(timeout)} over the WebSocket {socket.Name}");
+            return AttemptResult.Retry($"no answer to {call.Action} within {CallAttempts.Seconds(timeout)} over the WebSocket {socket.Name}");
         }
         catch (SocketUnavailableException ex)
         {
@@ -162,7 +162,7 @@ internal sealed partial class ActionTransport(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return AttemptResult.Retry($"no answer to {call.Action} within {Seconds(timeout)}");
+            return AttemptResult.Retry($"no answer to {call.Action} within {CallAttempts.Seconds(timeout)}");
         }
         catch (HttpRequestException ex)
         {
@@ -296,7 +296,6 @@ internal sealed partial class ActionTransport(
     /// <summary>Scheme, host and port only: user info in a configured URL would be a credential.</summary>
     private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
 
-    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "OneBot {Action} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
     private partial void LogRetrying(string action, string bot, int attempt, string error, double delaySeconds);

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
 using Microsoft.Extensions.Logging;
 
 namespace GroupGuard.QQBot.Actions;
@@ -100,7 +101,7 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, CallOutcome.Retry($"no answer from the token endpoint {Words.Origin(url)} within {Words.Seconds(timeout)}"));
+            return (null, CallOutcome.Retry($"no answer from the token endpoint {Words.Origin(url)} within {CallAttempts.Seconds(timeout)}"));
         }
         catch (HttpRequestException ex)
         {

@@ -24,8 +24,6 @@ internal static class Words
     /// <summary>Scheme, host and port only: user info in a configured URL would be a credential.</summary>
     public static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
 
-    public static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
-
     public static string Cut(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
 
     public static string Status(System.Net.Http.HttpResponseMessage response) =>

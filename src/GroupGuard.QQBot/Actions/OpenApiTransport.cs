@@ -85,7 +85,7 @@ internal sealed partial class OpenApiTransport(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return CallOutcome.Retry($"no answer to {call.Action} within {Words.Seconds(timeout)}");
+            return CallOutcome.Retry($"no answer to {call.Action} within {CallAttempts.Seconds(timeout)}");
         }
         catch (HttpRequestException ex)
         {

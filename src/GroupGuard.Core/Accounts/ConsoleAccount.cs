@@ -42,6 +42,12 @@ public sealed partial record ConsoleAccount(
     /// <summary>A group id as the platforms write them: letters, digits, <c>_ - . : @</c>, at most 64.</summary>
     public static bool IsValidGroupId(string? id) => id is { Length: > 0 and <= 64 } && GroupIdPattern().IsMatch(id);
 
+    /// <summary>What a settings check says a group id is, when one is not.</summary>
+    public const string GroupIdShape = "letters, digits, _ - . : @, no spaces";
+
+    /// <summary>The first entry of a settings list of groups that is neither <c>*</c> (every group) nor a group id, or null.</summary>
+    public static string? FirstNotGroupId(IEnumerable<string> groups) => groups.FirstOrDefault(g => g != "*" && !IsValidGroupId(g));
+
     [GeneratedRegex(@"^[\p{L}\p{Nd}._@-]+$")]
     private static partial Regex NamePattern();
 

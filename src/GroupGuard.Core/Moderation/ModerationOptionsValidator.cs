@@ -67,7 +67,7 @@ internal sealed class GroupOverridesValidator : IValidateOptions<Dictionary<stri
             if (!Accounts.ConsoleAccount.IsValidGroupId(group))
             {
                 // "123456 " is no group any message comes from: the settings meant for 123456 would never apply.
-                failures.Add($"GroupGuard:Groups:{group} is no group id (letters, digits, _ - . : @, no spaces): its settings would apply to no group");
+                failures.Add($"GroupGuard:Groups:{group} is no group id ({Accounts.ConsoleAccount.GroupIdShape}): its settings would apply to no group");
             }
 
             ModerationOptionsValidator.CheckSteps(settings.Escalation, $"GroupGuard:Groups:{group}:Escalation", failures);

@@ -88,10 +88,10 @@ internal sealed class AlertRulesValidator(IConfiguration configuration) : IValid
             {
                 failures.Add($"{key}:Groups has an empty group id");
             }
-            else if (rule.Groups.FirstOrDefault(g => g != "*" && !Core.Accounts.ConsoleAccount.IsValidGroupId(g)) is { } bad)
+            else if (Core.Accounts.ConsoleAccount.FirstNotGroupId(rule.Groups) is { } bad)
             {
                 // "123456 " would match no message, and the rule would never alert.
-                failures.Add($"{key}:Groups has '{bad}', which is no group id (letters, digits, _ - . : @, no spaces): it would match no message");
+                failures.Add($"{key}:Groups has '{bad}', which is no group id ({Core.Accounts.ConsoleAccount.GroupIdShape}): it would match no message");
             }
 
             if (rule.Channels.Count == 0)

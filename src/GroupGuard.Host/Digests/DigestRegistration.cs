@@ -110,10 +110,10 @@ internal static class DigestRegistration
                 {
                     failures.Add($"{key}:Groups must list group ids, or \"*\" for every group");
                 }
-                else if (leader.Groups.FirstOrDefault(g => g != "*" && !Core.Accounts.ConsoleAccount.IsValidGroupId(g)) is { } bad)
+                else if (Core.Accounts.ConsoleAccount.FirstNotGroupId(leader.Groups) is { } bad)
                 {
                     // "123456 " would match no incident: every digest would say the group was quiet.
-                    failures.Add($"{key}:Groups has '{bad}', which is no group id (letters, digits, _ - . : @, no spaces): it would match no incident");
+                    failures.Add($"{key}:Groups has '{bad}', which is no group id ({Core.Accounts.ConsoleAccount.GroupIdShape}): it would match no incident");
                 }
 
                 if (!Quartz.CronExpression.TryParse(leader.Schedule, out _))

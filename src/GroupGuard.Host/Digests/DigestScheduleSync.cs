@@ -1,5 +1,6 @@
 using GroupGuard.Core.Digests;
 using GroupGuard.Host.Jobs;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Quartz;
 
@@ -16,8 +17,8 @@ namespace GroupGuard.Host.Digests;
 internal sealed partial class DigestScheduleSync(
     ISchedulerFactory schedulers,
     IConfiguration configuration,
-    ILogger<DigestScheduleSync> logger,
-    TimeProvider? time = null) : IHostedService, IDisposable
+    IValidateOptions<List<LeaderOptions>> leadersCheck,
+    ILogger<DigestScheduleSync> logger) : IHostedService, IDisposable
 {
     private const string Group = "groupguard";
     private const string JobPrefix = "digest:";
@@ -60,7 +61,7 @@ internal sealed partial class DigestScheduleSync(
         try
         {
             var leaders = DigestRegistration.ReadLeaders(configuration);
-            var check = new DigestRegistration.LeadersValidator(configuration, time ?? TimeProvider.System).Validate(null, leaders);
+            var check = leadersCheck.Validate(null, leaders);
             if (check.Failed)
             {
                 LogRefused(string.Join("; ", check.Failures));

@@ -97,7 +97,7 @@ internal sealed class ConsoleText
         ["No problems."] = "没有问题。",
         ["Sandbox"] = "试验台",
         ["One message a line."] = "每行一条消息。",
-        ["Rules folder (empty: the running rules)"] = "规则目录（留空：使用运行中的规则）",
+        ["Rules folder beside the running one, e.g. rules-draft (empty: the running rules)"] = "与运行中规则目录同级的规则目录，如 rules-draft（留空：使用运行中的规则）",
         ["Try"] = "试一试",
         ["No hit."] = "未命中。",
         ["Span"] = "位置",

@@ -274,6 +274,38 @@ public sealed class ConsoleReviewTests
         Assert.Contains("b.yaml:4", failedHtml, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_sandbox_reads_folders_beside_the_rules_folder_only()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var draft = Path.Combine(service.Folder, "rules-draft");
+        Directory.CreateDirectory(draft);
+        await File.WriteAllTextAsync(Path.Combine(draft, "draft.yaml"), "pack: draft\nrules:\n  - id: draft.refund\n    terms: [退款专员]\n");
+        using var elsewhere = new TempFolder();
+        await File.WriteAllTextAsync(Path.Combine(elsewhere.Path, "other.yaml"), "password: hunter2-secret\n");
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+        Task<HttpResponseMessage> Try(string folder) =>
+            browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = "我是退款专员", ["folder"] = folder });
+
+        using var byName = await Try("rules-draft");
+        using var outside = await Try(elsewhere.Path);
+        using var climbing = await Try(Path.Combine("rules-draft", "..", "..", Path.GetFileName(service.Folder) + "-x"));
+        using var overlong = await Try(new string('a', RulesModel.MaxFolderLength + 1));
+        var byNameHtml = WebUtility.HtmlDecode(await byName.Content.ReadAsStringAsync());
+        var outsideHtml = WebUtility.HtmlDecode(await outside.Content.ReadAsStringAsync());
+        var climbingHtml = WebUtility.HtmlDecode(await climbing.Content.ReadAsStringAsync());
+
+        Assert.Contains("<mark>退款专员</mark>", byNameHtml, StringComparison.Ordinal); // a name alone is the folder beside rules/
+        Assert.Contains("draft.refund", byNameHtml, StringComparison.Ordinal);
+        Assert.Contains($"the sandbox tries folders inside {service.Folder} only", outsideHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", outsideHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("<mark>", outsideHtml, StringComparison.Ordinal);
+        Assert.Contains($"the sandbox tries folders inside {service.Folder} only", climbingHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, overlong.StatusCode);
+    }
+
     [Theory]
     [InlineData(20_001, 1)]
     [InlineData(1_001, 501)]

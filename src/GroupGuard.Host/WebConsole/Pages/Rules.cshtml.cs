@@ -22,6 +22,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
     public const int MaxSandboxChars = 20_000;
     public const int MaxSandboxLines = 500;
     public const int MaxGroupIdLength = Core.MessageLimits.MaxIdLength;
+    public const int MaxFolderLength = 400;
 
     public RuleSet Running => provider.Current;
 
@@ -68,13 +69,26 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
         var rules = provider.Current;
         if (Folder is { Length: > 0 })
         {
-            if (Folder.Length > 400 || !Directory.Exists(Folder))
+            if (Folder.Length > MaxFolderLength)
+            {
+                return BadRequest($"A folder name has at most {MaxFolderLength} characters.");
+            }
+
+            var root = SandboxRoot(rules);
+            var full = Path.GetFullPath(Folder, root);
+            if (!IsInside(full, root))
+            {
+                FolderErrors = [$"{Folder}: the sandbox tries folders inside {root} only, where the rules folder is"];
+                return Page();
+            }
+
+            if (!Directory.Exists(full))
             {
                 FolderErrors = [$"{Folder}: not a folder on the server"];
                 return Page();
             }
 
-            var loaded = RuleLoader.Load(Path.GetFullPath(Folder), time);
+            var loaded = RuleLoader.Load(full, time);
             if (loaded.RuleSet is null)
             {
                 FolderErrors = [.. loaded.Errors.Select(e => e.ToString())];
@@ -90,6 +104,20 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
         ResultVersion = rules.Version;
         await AuditAsync("sandbox", Folder is { Length: > 0 } ? Folder : "running rules", $"{lines.Count} lines{(Group is null ? "" : $" as in group {Group}")}");
         return Page();
+    }
+
+    /// <summary>
+    /// The folder whose subfolders the sandbox may try: the one the running rules folder is in. An
+    /// admin of the console need not be an operator of the machine, and a folder's problems quote
+    /// its YAML, so folders elsewhere on the server (another program's settings) are not read.
+    /// </summary>
+    internal static string SandboxRoot(RuleSet running) =>
+        Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(running.Directory)) ?? running.Directory;
+
+    private static bool IsInside(string full, string root)
+    {
+        var prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        return full.Length > prefix.Length && full.StartsWith(prefix, StringComparison.Ordinal);
     }
 
     internal static SandboxLine Try(RuleSet rules, string line, IWordSegmenter? segmenter, string? groupId = null)

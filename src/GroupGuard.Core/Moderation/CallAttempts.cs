@@ -90,6 +90,13 @@ public sealed class CallAttempts(CallPacer pacer, TimeProvider time, TimeSpan re
     /// <summary>A call's time as its errors say it: "5 s", "0.25 s".</summary>
     public static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
+    /// <summary>Where a call went as its errors say it: scheme, host and port only (user info or a query in a configured URL could be a credential).</summary>
+    public static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>An HTTP answer's status as errors say it: "HTTP 503 Service Unavailable".</summary>
+    public static string Status(HttpResponseMessage response) =>
+        $"HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
+
     /// <summary>
     /// Runs <paramref name="attempt"/> until it comes to something final, or attempts or budget run out;
     /// <paramref name="retrying"/> hears of each retry before its backoff (the attempt that failed,

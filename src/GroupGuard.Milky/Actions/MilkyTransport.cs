@@ -73,7 +73,7 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
         }
         catch (HttpRequestException ex)
         {
-            return new Attempt(true, CallOutcome.Unreached($"{call.Api} could not reach {Origin(call.Endpoint)}: {ex.Message}"));
+            return new Attempt(true, CallOutcome.Unreached($"{call.Api} could not reach {CallAttempts.Origin(call.Endpoint)}: {ex.Message}"));
         }
         catch (IOException ex)
         {
@@ -84,7 +84,7 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
     private static Attempt Classify(MilkyCall call, HttpResponseMessage response, byte[] body)
     {
         var code = (int)response.StatusCode;
-        var status = $"HTTP {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
+        var status = CallAttempts.Status(response);
         if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
             return new Attempt(true, CallOutcome.Unreached($"{call.Api} answered {status}"));
@@ -146,8 +146,6 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
 
     /// <summary>base, 2×base, 4×base…, each between 80 % and 120 %, so the retries of many bots do not line up.</summary>
     /// <summary>Scheme, host and port only.</summary>
-    private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
-
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Milky {Api} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
     private partial void LogRetrying(string api, string bot, int attempt, string error, double delaySeconds);

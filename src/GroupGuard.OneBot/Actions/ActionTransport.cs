@@ -166,7 +166,7 @@ internal sealed partial class ActionTransport(
         }
         catch (HttpRequestException ex)
         {
-            return AttemptResult.Retry($"{call.Action} could not reach {Origin(call.Endpoint!)}: {ex.Message}");
+            return AttemptResult.Retry($"{call.Action} could not reach {CallAttempts.Origin(call.Endpoint!)}: {ex.Message}");
         }
         catch (IOException ex)
         {
@@ -177,7 +177,7 @@ internal sealed partial class ActionTransport(
     private static AttemptResult Classify(ApiCall call, HttpResponseMessage response, byte[] body)
     {
         var code = (int)response.StatusCode;
-        var status = $"HTTP {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
+        var status = CallAttempts.Status(response);
         if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
             return AttemptResult.Retry($"{call.Action} answered {status}");
@@ -294,8 +294,6 @@ internal sealed partial class ActionTransport(
     }
 
     /// <summary>Scheme, host and port only: user info in a configured URL would be a credential.</summary>
-    private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
-
 
     [LoggerMessage(Level = LogLevel.Information, Message = "OneBot {Action} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
     private partial void LogRetrying(string action, string bot, int attempt, string error, double delaySeconds);

@@ -101,15 +101,15 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, CallOutcome.Retry($"no answer from the token endpoint {Words.Origin(url)} within {CallAttempts.Seconds(timeout)}"));
+            return (null, CallOutcome.Retry($"no answer from the token endpoint {CallAttempts.Origin(url)} within {CallAttempts.Seconds(timeout)}"));
         }
         catch (HttpRequestException ex)
         {
-            return (null, CallOutcome.Retry($"could not reach the token endpoint {Words.Origin(url)}: {ex.Message}"));
+            return (null, CallOutcome.Retry($"could not reach the token endpoint {CallAttempts.Origin(url)}: {ex.Message}"));
         }
         catch (IOException ex)
         {
-            return (null, CallOutcome.Retry($"the connection to the token endpoint {Words.Origin(url)} broke: {ex.Message}"));
+            return (null, CallOutcome.Retry($"the connection to the token endpoint {CallAttempts.Origin(url)} broke: {ex.Message}"));
         }
     }
 
@@ -120,12 +120,12 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
         var credentials = $"{QQBotOptions.Section}:{nameof(QQBotOptions.AppId)} and {nameof(QQBotOptions.AppSecret)}";
         if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
-            return (null, CallOutcome.Retry($"the token endpoint answered {Words.Status(response)}"));
+            return (null, CallOutcome.Retry($"the token endpoint answered {CallAttempts.Status(response)}"));
         }
 
         if (code is >= 300 and < 400)
         {
-            return (null, CallOutcome.Fail(ActionErrorKind.NotConfigured, $"the token endpoint answered {Words.Status(response)}: redirects are not followed; check {tokenSetting}"));
+            return (null, CallOutcome.Fail(ActionErrorKind.NotConfigured, $"the token endpoint answered {CallAttempts.Status(response)}: redirects are not followed; check {tokenSetting}"));
         }
 
         var answer = PlatformAnswer.TryRead(body);
@@ -133,7 +133,7 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
         if (!response.IsSuccessStatusCode || answer is null || answer.IsError || string.IsNullOrEmpty(token))
         {
             var words = answer is null ? "an answer that is not JSON" : answer.Words();
-            return (null, CallOutcome.Fail(ActionErrorKind.NotConfigured, $"the token endpoint refused with {Words.Status(response)} ({words}); check {credentials}"));
+            return (null, CallOutcome.Fail(ActionErrorKind.NotConfigured, $"the token endpoint refused with {CallAttempts.Status(response)} ({words}); check {credentials}"));
         }
 
         return ((token, Lifetime(answer.Root)), CallOutcome.Ok);

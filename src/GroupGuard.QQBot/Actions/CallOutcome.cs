@@ -21,11 +21,5 @@ internal readonly record struct CallOutcome(string? Error, ActionErrorKind? Kind
 /// <summary>Small words shared by the token source and the transport.</summary>
 internal static class Words
 {
-    /// <summary>Scheme, host and port only: user info in a configured URL would be a credential.</summary>
-    public static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
-
     public static string Cut(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
-
-    public static string Status(System.Net.Http.HttpResponseMessage response) =>
-        $"HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
 }

@@ -89,7 +89,7 @@ internal sealed partial class OpenApiTransport(
         }
         catch (HttpRequestException ex)
         {
-            return CallOutcome.Retry($"{call.Action} could not reach {Words.Origin(endpoint)}: {ex.Message}");
+            return CallOutcome.Retry($"{call.Action} could not reach {CallAttempts.Origin(endpoint)}: {ex.Message}");
         }
         catch (IOException ex)
         {
@@ -100,7 +100,7 @@ internal sealed partial class OpenApiTransport(
     private CallOutcome Classify(OpenApiCall call, HttpResponseMessage response, byte[] body, string accessToken)
     {
         var code = (int)response.StatusCode;
-        var status = Words.Status(response);
+        var status = CallAttempts.Status(response);
         if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
             return CallOutcome.Retry($"{call.Action} answered {status}");

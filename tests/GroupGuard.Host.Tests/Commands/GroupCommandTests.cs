@@ -230,6 +230,23 @@ public sealed class GroupCommandTests
     }
 
     [Fact]
+    public async Task Allowing_a_phrase_the_rules_folder_cannot_take_says_so_and_changes_nothing()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        // A folder where the list's file would be: no write gets through, even for root (as tests run).
+        Directory.CreateDirectory(Path.Combine(service.Folder, "rules", "allow-123456.txt"));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 加微信群", userId: Admin, role: "owner"));
+        var answer = await AnswerAsync(api, "无法写入");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "家长们加微信群交作业", userId: Member));
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 无法写入 allow-123456.txt：规则目录不可写", Said(answer));
+        Assert.Equal("2", Assert.Single(await service.IncidentsAfterAsync(2)).MessageId); // still moderated
+        Assert.Empty(await AuditAsync(service)); // nothing was done
+    }
+
+    [Fact]
     public async Task Check_answers_what_the_rules_make_of_a_text_in_this_group_and_moderates_nothing()
     {
         await using var api = FakeOneBotApi.Start();

@@ -93,9 +93,9 @@ public sealed class CallAttempts(CallPacer pacer, TimeProvider time, TimeSpan re
     /// <summary>Where a call went as its errors say it: scheme, host and port only (user info or a query in a configured URL could be a credential).</summary>
     public static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>An HTTP answer's status as errors say it: "HTTP 503 Service Unavailable".</summary>
-    public static string Status(HttpResponseMessage response) =>
-        $"HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
+    /// <summary>An HTTP answer's status as errors say it: "HTTP 503 Service Unavailable" (Core knows no HTTP client: the code and reason are passed).</summary>
+    public static string Status(int code, string? reason) =>
+        $"HTTP {code.ToString(CultureInfo.InvariantCulture)} {reason}".TrimEnd();
 
     /// <summary>
     /// Runs <paramref name="attempt"/> until it comes to something final, or attempts or budget run out;

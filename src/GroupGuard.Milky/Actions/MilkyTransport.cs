@@ -84,7 +84,7 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
     private static Attempt Classify(MilkyCall call, HttpResponseMessage response, byte[] body)
     {
         var code = (int)response.StatusCode;
-        var status = CallAttempts.Status(response);
+        var status = CallAttempts.Status((int)response.StatusCode, response.ReasonPhrase);
         if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
             return new Attempt(true, CallOutcome.Unreached($"{call.Api} answered {status}"));

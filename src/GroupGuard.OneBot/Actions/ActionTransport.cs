@@ -177,7 +177,7 @@ internal sealed partial class ActionTransport(
     private static AttemptResult Classify(ApiCall call, HttpResponseMessage response, byte[] body)
     {
         var code = (int)response.StatusCode;
-        var status = CallAttempts.Status(response);
+        var status = CallAttempts.Status((int)response.StatusCode, response.ReasonPhrase);
         if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
             return AttemptResult.Retry($"{call.Action} answered {status}");

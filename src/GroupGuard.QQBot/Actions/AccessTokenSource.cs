@@ -120,12 +120,12 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
         var credentials = $"{QQBotOptions.Section}:{nameof(QQBotOptions.AppId)} and {nameof(QQBotOptions.AppSecret)}";
         if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
-            return (null, CallOutcome.Retry($"the token endpoint answered {CallAttempts.Status(response)}"));
+            return (null, CallOutcome.Retry($"the token endpoint answered {CallAttempts.Status((int)response.StatusCode, response.ReasonPhrase)}"));
         }
 
         if (code is >= 300 and < 400)
         {
-            return (null, CallOutcome.Fail(ActionErrorKind.NotConfigured, $"the token endpoint answered {CallAttempts.Status(response)}: redirects are not followed; check {tokenSetting}"));
+            return (null, CallOutcome.Fail(ActionErrorKind.NotConfigured, $"the token endpoint answered {CallAttempts.Status((int)response.StatusCode, response.ReasonPhrase)}: redirects are not followed; check {tokenSetting}"));
         }
 
         var answer = PlatformAnswer.TryRead(body);
@@ -133,7 +133,7 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
         if (!response.IsSuccessStatusCode || answer is null || answer.IsError || string.IsNullOrEmpty(token))
         {
             var words = answer is null ? "an answer that is not JSON" : answer.Words();
-            return (null, CallOutcome.Fail(ActionErrorKind.NotConfigured, $"the token endpoint refused with {CallAttempts.Status(response)} ({words}); check {credentials}"));
+            return (null, CallOutcome.Fail(ActionErrorKind.NotConfigured, $"the token endpoint refused with {CallAttempts.Status((int)response.StatusCode, response.ReasonPhrase)} ({words}); check {credentials}"));
         }
 
         return ((token, Lifetime(answer.Root)), CallOutcome.Ok);

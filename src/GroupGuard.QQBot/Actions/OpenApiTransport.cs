@@ -100,7 +100,7 @@ internal sealed partial class OpenApiTransport(
     private CallOutcome Classify(OpenApiCall call, HttpResponseMessage response, byte[] body, string accessToken)
     {
         var code = (int)response.StatusCode;
-        var status = CallAttempts.Status(response);
+        var status = CallAttempts.Status((int)response.StatusCode, response.ReasonPhrase);
         if (code >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
             return CallOutcome.Retry($"{call.Action} answered {status}");

@@ -84,6 +84,9 @@ internal sealed class ArchiveKeys : IDisposable
     /// <summary>The <c>publickey_ver</c>s there is a key for, in order.</summary>
     public IReadOnlyList<int> Versions => [.. _keys.Keys.Order()];
 
+    /// <summary>Whether there is a key for <paramref name="version"/>.</summary>
+    public bool Has(int version) => _keys.ContainsKey(version);
+
     /// <summary>
     /// Decrypts a record's <see cref="EncryptedRecord.EncryptRandomKey"/> with the key of
     /// <paramref name="version"/>. False, with <paramref name="error"/> saying "no private key for

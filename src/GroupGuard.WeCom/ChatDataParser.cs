@@ -76,21 +76,12 @@ internal static class ChatDataParser
         }
     }
 
+    /// <summary>
+    /// One record. Without a readable <c>seq</c> it has no place in the archive and the page is
+    /// refused; with one, a field that is missing or of another kind makes it a record with a
+    /// <see cref="EncryptedRecord.Problem"/>, passed over alone.
+    /// </summary>
     private static EncryptedRecord Record(JsonElement item, int index)
-    {
-        try
-        {
-            return ReadRecord(item, index);
-        }
-        catch (InvalidOperationException ex) when (JsonProblem.Of(ex) is { } reason)
-        {
-            // A string the reader took that is no text (bytes that are not UTF-8; half emoji are
-            // mended before parsing): refused as every other shape is.
-            throw Malformed(string.Create(CultureInfo.InvariantCulture, $"has a record {index} with {reason}"));
-        }
-    }
-
-    private static EncryptedRecord ReadRecord(JsonElement item, int index)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
@@ -100,16 +91,31 @@ internal static class ChatDataParser
         ulong seq = item.TryGetProperty("seq", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetUInt64(out var parsedSeq)
             ? parsedSeq
             : throw Missing(index, "seq", "a whole number");
-        int version = item.TryGetProperty("publickey_ver", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var parsedVersion)
-            ? parsedVersion
-            : throw Missing(index, "publickey_ver", "a whole number");
-        return new EncryptedRecord(
-            seq,
-            Text(item, "msgid", index),
-            version,
-            Text(item, "encrypt_random_key", index),
-            Text(item, "encrypt_chat_msg", index));
+        try
+        {
+            int version = item.TryGetProperty("publickey_ver", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var parsedVersion)
+                ? parsedVersion
+                : throw new BadField("publickey_ver is not a whole number");
+            return new EncryptedRecord(
+                seq,
+                Text(item, "msgid"),
+                version,
+                Text(item, "encrypt_random_key"),
+                Text(item, "encrypt_chat_msg"));
+        }
+        catch (BadField ex)
+        {
+            return Unreadable(seq, ex.Message);
+        }
+        catch (InvalidOperationException ex) when (JsonProblem.Of(ex) is { } reason)
+        {
+            // A string the reader took that is no text (bytes that are not UTF-8; half emoji are mended before parsing).
+            return Unreadable(seq, "a field with " + reason);
+        }
     }
+
+    private static EncryptedRecord Unreadable(ulong seq, string problem) =>
+        new(seq, "", 0, "", "") { Problem = "its " + problem };
 
     /// <summary>The error's message, or what is wrong with it when it is no text.</summary>
     private static string ErrMsg(JsonElement value)
@@ -124,10 +130,10 @@ internal static class ChatDataParser
         }
     }
 
-    private static string Text(JsonElement item, string name, int index) =>
+    private static string Text(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
-            : throw Missing(index, name, "a non-empty string");
+            : throw new BadField($"{name} is not a non-empty string");
 
     private static FinanceSdkException Missing(int index, string name, string what) =>
         Malformed(string.Create(CultureInfo.InvariantCulture, $"has a record {index} whose {name} is not {what}"));
@@ -136,4 +142,6 @@ internal static class ChatDataParser
         new($"GetChatData's answer {what}: it is not the chat data WeCom's SDK gives; check that GroupGuard:WeCom:Archive:SdkPath is Tencent's libWeWorkFinanceSdk_C.so");
 
     private static string Kind(JsonElement element) => element.ValueKind.ToString().ToLowerInvariant();
+
+    private sealed class BadField(string message) : Exception(message);
 }

@@ -12,4 +12,11 @@ namespace GroupGuard.WeCom;
 /// that version's public key.
 /// </param>
 /// <param name="EncryptChatMsg"><c>encrypt_chat_msg</c>: the message, opaque until <see cref="IFinanceSdk.DecryptData"/>.</param>
-internal sealed record EncryptedRecord(ulong Seq, string MsgId, int PublicKeyVersion, string EncryptRandomKey, string EncryptChatMsg);
+internal sealed record EncryptedRecord(ulong Seq, string MsgId, int PublicKeyVersion, string EncryptRandomKey, string EncryptChatMsg)
+{
+    /// <summary>
+    /// What is wrong with the record when a field after its <c>seq</c> is missing or of another kind:
+    /// it is passed over as unreadable, its <c>seq</c> known, and the rest of its page is taken.
+    /// </summary>
+    public string? Problem { get; init; }
+}

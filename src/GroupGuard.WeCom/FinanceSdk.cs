@@ -435,12 +435,13 @@ internal sealed unsafe class FinanceSdk : IFinanceSdk, IDisposable
         return new ReadOnlySpan<byte>(content, length).ToArray();
     }
 
-    // A C string: UTF-8 with a NUL at the end. A NUL inside would cut it short without a word, so it is refused.
+    // A C string: UTF-8 with a NUL at the end. A NUL inside would cut it short without a word, so it
+    // is refused, as a failure of the call (a record's field or a setting may carry one).
     private static byte[] Utf8Z(string value, string name)
     {
         if (value.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ArgumentException("must not contain a NUL character", name);
+            throw new FinanceSdkException($"{name} contains a NUL character, which the SDK's C strings cannot carry");
         }
 
         var bytes = new byte[Encoding.UTF8.GetByteCount(value) + 1];

@@ -1,3 +1,4 @@
+using System.Net;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.WeCom.Archive;
@@ -41,7 +42,7 @@ public static class WeComServiceCollectionExtensions
         services.AddSingleton<IProtocolActions, WeComArchiveActions>();
         services.TryAddSingleton<Func<WeComArchiveOptions, ArchiveSession>>(static _ => Open);
         services.AddSingleton<IHostedService>(static provider => new ArchivePuller(
-            provider.GetRequiredService<IOptions<WeComArchiveOptions>>(),
+            provider.GetRequiredService<IOptionsMonitor<WeComArchiveOptions>>(),
             provider.GetRequiredService<Func<WeComArchiveOptions, ArchiveSession>>(),
             provider.GetRequiredService<ArchiveSessionHolder>(),
             provider.GetRequiredService<IEventSink>(),
@@ -52,23 +53,46 @@ public static class WeComServiceCollectionExtensions
             provider.GetRequiredService<ArchiveGroupNames>()));
         services.AddSingleton(static provider => new ArchiveGroupNames(
             provider.GetRequiredService<IOptions<WeComArchiveOptions>>(),
-            CreateHttpClient(),
+            CreateHttpClient(provider.GetRequiredService<IOptions<WeComArchiveOptions>>().Value),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetService<ILogger<ArchiveGroupNames>>() ?? NullLogger<ArchiveGroupNames>.Instance));
         return services;
     }
 
-    /// <summary>The client of WeCom's API (group names): no redirects, which would carry the token elsewhere.</summary>
-    internal static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    /// <summary>
+    /// The client of WeCom's API (group names): no redirects, which would carry the token elsewhere;
+    /// through <c>Proxy</c> (with <c>ProxyPassword</c>'s <c>user:password</c>) when the settings name
+    /// one, as the SDK goes: a server that reaches WeCom only through a proxy reaches its API so too.
+    /// </summary>
+    internal static HttpClient CreateHttpClient(WeComArchiveOptions? options = null)
     {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        AllowAutoRedirect = false,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-        MaxResponseContentBufferSize = ArchiveGroupNames.MaxAnswerBytes,
-    };
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            AllowAutoRedirect = false,
+        };
+        if (options?.Proxy is { Length: > 0 } proxy)
+        {
+            var web = new WebProxy(new Uri(proxy), BypassOnLocal: false);
+            if (options.ProxyPassword is { Length: > 0 } credentials)
+            {
+                var colon = credentials.IndexOf(':', StringComparison.Ordinal);
+                web.Credentials = colon < 0
+                    ? new NetworkCredential(credentials, "")
+                    : new NetworkCredential(credentials[..colon], credentials[(colon + 1)..]);
+            }
+
+            handler.Proxy = web;
+            handler.UseProxy = true;
+        }
+
+        return new HttpClient(handler)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = ArchiveGroupNames.MaxAnswerBytes,
+        };
+    }
 
     /// <summary>Loads the operator's SDK and the private keys; every failure names its setting.</summary>
     internal static ArchiveSession Open(WeComArchiveOptions options)

@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using GroupGuard.Testing;
 using GroupGuard.WeCom.Archive;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -55,9 +59,96 @@ public sealed class ArchiveGroupNamesTests : IAsyncDisposable
         _time.Advance(TimeSpan.FromMinutes(61));
         Answer(_ => """{"errcode":0,"roomname":"后来有权限了"}""");
         var later = await names.NameOfAsync("wrB", CancellationToken.None);
+        var laterFirst = await names.NameOfAsync("wrA", CancellationToken.None);
 
         Assert.Equal(2, asked); // a token and one refused question
         Assert.Equal("后来有权限了", later);
+        Assert.Equal("后来有权限了", laterFirst); // the refused room too: its missing name is not kept for a day
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("null")]
+    [InlineData("\"ok\"")]
+    [InlineData("""{"errcode":4294967296,"roomname":"群"}""")]
+    [InlineData("""{"errcode":1.5,"roomname":"群"}""")]
+    public async Task An_answer_of_another_shape_gives_no_name_and_no_error(string answer)
+    {
+        Answer(_ => answer);
+        var names = Names();
+
+        Assert.Null(await names.NameOfAsync("wrA", CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("""{"errcode":1e30}""")]
+    public async Task A_token_answer_of_another_shape_gives_no_name_and_no_error(string answer)
+    {
+        _wecom.Respond(_ => HttpAnswer.Json(answer));
+        var names = Names();
+
+        Assert.Null(await names.NameOfAsync("wrA", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Names_are_asked_through_the_proxy_the_settings_name_for_the_sdk()
+    {
+        using var proxy = new TcpListener(IPAddress.Loopback, 0);
+        proxy.Start();
+        var lines = new List<string>();
+        var serving = ServeAsProxyAsync(proxy, lines, """{"errcode":0,"access_token":"t","expires_in":7200,"roomname":"经代理的群"}""");
+        var options = new WeComArchiveOptions
+        {
+            CorpId = "wwcorp",
+            Secret = "archive-secret",
+            ApiBaseUrl = "http://qyapi.wecom.invalid",
+            Proxy = $"http://127.0.0.1:{((IPEndPoint)proxy.LocalEndpoint).Port}",
+        };
+        var names = new ArchiveGroupNames(Options.Create(options), WeComServiceCollectionExtensions.CreateHttpClient(options), _time, NullLogger<ArchiveGroupNames>.Instance);
+
+        var name = await names.NameOfAsync("wrA", CancellationToken.None);
+        proxy.Stop();
+        await serving.Within("the proxy stopping");
+
+        Assert.Equal("经代理的群", name);
+        Assert.Collection(
+            lines,
+            l => Assert.StartsWith("GET http://qyapi.wecom.invalid/cgi-bin/gettoken?", l, StringComparison.Ordinal),
+            l => Assert.StartsWith("POST http://qyapi.wecom.invalid/cgi-bin/msgaudit/groupchat/get?", l, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// An HTTP proxy that answers every request itself on a connection it then closes, keeping each
+    /// request line (absolute URLs, as clients send a proxy).
+    /// </summary>
+    private static async Task ServeAsProxyAsync(TcpListener listener, List<string> lines, string answer)
+    {
+        try
+        {
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+                using var stream = client.GetStream();
+                using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+                if (await reader.ReadLineAsync() is { Length: > 0 } requestLine)
+                {
+                    lines.Add(requestLine);
+                    while (await reader.ReadLineAsync() is { Length: > 0 })
+                    {
+                        // The headers; a body is left unread, the connection closing after the answer.
+                    }
+
+                    var bytes = Encoding.UTF8.GetBytes(answer);
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n"));
+                    await stream.WriteAsync(bytes);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+        {
+            // Stopped by the test.
+        }
     }
 
     [Fact]

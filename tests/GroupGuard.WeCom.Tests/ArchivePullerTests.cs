@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using GroupGuard.Core;
+using GroupGuard.Testing;
 using GroupGuard.WeCom.Archive;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -29,28 +30,33 @@ public sealed class ArchivePullerTests : IDisposable
     public ArchivePullerTests()
     {
         _sink = new RecordingSink(_cursors);
+        _settings = new(Settings(500, []));
         File.WriteAllText(Path.Combine(_folder, "v2.pem"), _key.ExportRSAPrivateKeyPem());
         File.WriteAllText(Path.Combine(_folder, "v1.pem"), _oldKey.ExportPkcs8PrivateKeyPem());
     }
 
-    private ArchivePuller Puller(int batch = 500)
+    private readonly SettableOptions<WeComArchiveOptions> _settings;
+
+    private static WeComArchiveOptions Settings(int batch, Dictionary<string, string> keys) => new()
     {
-        var options = new WeComArchiveOptions
-        {
-            CorpId = Corp,
-            Secret = "s3cret",
-            SdkPath = "/unused",
-            BatchSize = batch,
-            PrivateKeys = new() { ["2"] = Path.Combine(_folder, "v2.pem"), ["1"] = Path.Combine(_folder, "v1.pem") },
-        };
+        CorpId = Corp,
+        Secret = "s3cret",
+        SdkPath = "/unused",
+        BatchSize = batch,
+        PrivateKeys = keys,
+    };
+
+    private ArchivePuller Puller(int batch = 500, TimeProvider? time = null)
+    {
+        _settings.CurrentValue = Settings(batch, new() { ["2"] = Path.Combine(_folder, "v2.pem"), ["1"] = Path.Combine(_folder, "v1.pem") });
         var puller = new ArchivePuller(
-            Options.Create(options),
+            _settings,
             o => new ArchiveSession(_sdk, new ArchiveKeys(o.PrivateKeys)),
             new ArchiveSessionHolder(),
             _sink,
             _cursors,
             _status,
-            new FakeTimeProvider(Now),
+            time ?? new FakeTimeProvider(Now),
             NullLogger<ArchivePuller>.Instance);
         puller.Open();
         return puller;
@@ -123,6 +129,103 @@ public sealed class ArchivePullerTests : IDisposable
         Assert.Contains("publickey_ver 9", state.LastError, StringComparison.Ordinal);
         Assert.DoesNotContain("机密", state.LastError, StringComparison.Ordinal);
         Assert.Equal(3, _cursors.Positions[Source]);
+    }
+
+    [Fact]
+    public async Task Records_of_a_key_version_newer_than_every_key_are_waited_on_until_the_settings_add_it_and_none_is_lost()
+    {
+        using var newKey = RSA.Create(2048);
+        Add(1, "room-a", "换钥之前");
+        Add(2, "room-a", "换钥之后", key: newKey, version: 3);
+        Add(3, "room-a", "加微信领券", key: newKey, version: 3);
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+
+        var waiting = await puller.PullOnceAsync(CancellationToken.None);
+        var again = await puller.PullOnceAsync(CancellationToken.None);
+        var down = Assert.Single(_status.Connections);
+        var cursorWhileWaiting = _cursors.Positions[Source];
+        await File.WriteAllTextAsync(Path.Combine(_folder, "v3.pem"), newKey.ExportPkcs8PrivateKeyPem());
+        _settings.Set(Settings(500, new(_settings.CurrentValue.PrivateKeys) { ["3"] = Path.Combine(_folder, "v3.pem") }));
+        var taken = await puller.PullOnceAsync(CancellationToken.None);
+
+        Assert.Equal((PullOutcome.WaitingForKey, PullOutcome.WaitingForKey, PullOutcome.CaughtUp), (waiting, again, taken));
+        Assert.False(down.Connected);
+        Assert.Contains("GroupGuard:WeCom:Archive:PrivateKeys:3", down.LastError, StringComparison.Ordinal);
+        Assert.Equal(1, cursorWhileWaiting); // nothing after the new version was passed over
+        Assert.Equal(["m1", "m2", "m3"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal(0, Assert.Single(_status.Sources).Undecryptable);
+        Assert.True(Assert.Single(_status.Connections).Connected);
+    }
+
+    [Fact]
+    public async Task Changed_keys_that_do_not_load_leave_the_last_good_ones_in_force()
+    {
+        Add(1, "room-a", "一");
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+        _settings.Set(Settings(500, new() { ["2"] = Path.Combine(_folder, "missing.pem") }));
+
+        await puller.PullOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["m1"], _sink.Messages.Select(m => m.MessageId)); // decrypted with the key of version 2 loaded at start
+    }
+
+    [Fact]
+    public async Task A_record_with_a_broken_field_is_passed_over_alone_and_the_rest_of_its_page_is_taken()
+    {
+        Add(1, "room-a", "一");
+        _sdk.Records.Add(new EncryptedRecord(2, "", 0, "", "") { Problem = "its msgid is not a non-empty string" });
+        Add(3, "room-a", "三");
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+
+        Assert.Equal(PullOutcome.CaughtUp, await puller.PullOnceAsync(CancellationToken.None));
+
+        Assert.Equal(["m1", "m3"], _sink.Messages.Select(m => m.MessageId));
+        var state = Assert.Single(_status.Sources);
+        Assert.Equal(1, state.Unreadable);
+        Assert.Contains("record 2: its msgid", state.LastError, StringComparison.Ordinal);
+        Assert.Equal(3, _cursors.Positions[Source]);
+    }
+
+    [Fact]
+    public async Task A_record_the_sdk_fails_on_unforeseen_is_passed_over_and_the_pull_goes_on()
+    {
+        Add(1, "room-a", "一");
+        Add(2, "room-a", "二");
+        Add(3, "room-a", "三");
+        _sdk.ThrowOn = "m2";
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+
+        Assert.Equal(PullOutcome.CaughtUp, await puller.PullOnceAsync(CancellationToken.None));
+
+        Assert.Equal(["m1", "m3"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal([2L], Assert.Single(_status.Sources).UndecryptableSeqs);
+    }
+
+    [Fact]
+    public async Task A_pull_that_fails_unforeseen_leaves_the_puller_running_and_the_records_are_taken_later()
+    {
+        Add(1, "room-a", "一");
+        Add(2, "room-a", "二");
+        _sink.ThrowAt = "m1";
+        var fake = new FakeTimeProvider(Now);
+        var clock = new WatchedClock(fake);
+        var puller = Puller(time: clock);
+
+        await puller.StartAsync(CancellationToken.None);
+        var backoff = await clock.TimerAsync(1).Within("the wait after the failed pull");
+        var down = Assert.Single(_status.Connections);
+        fake.Advance(backoff.DueTime);
+        await clock.TimerAsync(2).Within("the wait once caught up");
+        await puller.StopAsync(CancellationToken.None);
+
+        Assert.False(down.Connected);
+        Assert.Contains("InvalidOperationException", down.LastError, StringComparison.Ordinal);
+        Assert.Equal(["m1", "m2"], _sink.Messages.Select(m => m.MessageId));
+        Assert.True(Assert.Single(_status.Connections).Connected);
     }
 
     [Fact]
@@ -230,6 +333,9 @@ public sealed class ArchivePullerTests : IDisposable
 
         public List<ulong> Asked { get; } = [];
 
+        /// <summary>The message whose decryption throws what no SDK call is expected to.</summary>
+        public string? ThrowOn { get; set; }
+
         public static string Encrypt(string plaintext, string key)
         {
             var bytes = Encoding.UTF8.GetBytes(plaintext);
@@ -255,6 +361,11 @@ public sealed class ArchivePullerTests : IDisposable
 
         public string DecryptData(string randomKey, string encryptedMessage)
         {
+            if (ThrowOn is not null && Records.Any(r => r.MsgId == ThrowOn && r.EncryptChatMsg == encryptedMessage))
+            {
+                throw new ArgumentException("an unforeseen failure");
+            }
+
             var bytes = Convert.FromBase64String(encryptedMessage);
             var k = Encoding.UTF8.GetBytes(randomKey);
             for (var i = 0; i < bytes.Length; i++)
@@ -291,9 +402,18 @@ public sealed class ArchivePullerTests : IDisposable
 
         public string? RefuseAt { get; set; }
 
+        /// <summary>The message at which the intake throws once (a journal that fails).</summary>
+        public string? ThrowAt { get; set; }
+
         public EventAcceptance Accept(InboundEvent inbound)
         {
             var message = inbound.Message!;
+            if (message.MessageId == ThrowAt)
+            {
+                ThrowAt = null;
+                throw new InvalidOperationException("the journal failed");
+            }
+
             if (message.MessageId == RefuseAt)
             {
                 return EventAcceptance.RetryLater;

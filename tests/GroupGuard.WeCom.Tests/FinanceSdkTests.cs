@@ -160,7 +160,6 @@ public sealed class FinanceSdkTests(FakeSdkLibraries libraries) : IDisposable
     [InlineData("""{"errmsg":"ok","chatdata":[]}""", "has no whole-number errcode")]
     [InlineData("""{"errcode":0,"errmsg":"ok"}""", "has no chatdata array")]
     [InlineData("""{"errcode":0,"chatdata":[{"seq":"7","msgid":"a","publickey_ver":1,"encrypt_random_key":"k","encrypt_chat_msg":"m"}]}""", "record 0 whose seq is not a whole number")]
-    [InlineData("""{"errcode":0,"chatdata":[{"seq":7,"msgid":"a","publickey_ver":1,"encrypt_chat_msg":"m"}]}""", "record 0 whose encrypt_random_key is not a non-empty string")]
     [InlineData("""{"errcode":0,"chatdata":[{"seq":7,"msgid":"a","publickey_ver":1,"encrypt_random_key":"k","encrypt_chat_msg":"m"},3]}""", "record 1 that is a JSON number")]
     public void A_malformed_chat_data_body_is_refused_saying_what_is_wrong(string body, string what)
     {
@@ -172,6 +171,31 @@ public sealed class FinanceSdkTests(FakeSdkLibraries libraries) : IDisposable
         Assert.Null(failure.Code);
         Assert.Contains("GetChatData's answer", failure.Message, StringComparison.Ordinal);
         Assert.Contains(what, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"seq":8,"msgid":"b","publickey_ver":1,"encrypt_chat_msg":"m"}""", "its encrypt_random_key is not a non-empty string")]
+    [InlineData("""{"seq":8,"msgid":"","publickey_ver":1,"encrypt_random_key":"k","encrypt_chat_msg":"m"}""", "its msgid is not a non-empty string")]
+    [InlineData("""{"seq":8,"msgid":"b","publickey_ver":"1","encrypt_random_key":"k","encrypt_chat_msg":"m"}""", "its publickey_ver is not a whole number")]
+    public void A_record_with_a_broken_field_but_its_seq_is_returned_with_its_problem_beside_the_good_ones(string broken, string problem)
+    {
+        _archive.AnswerChatDataWith($$"""{"errcode":0,"chatdata":[{"seq":7,"msgid":"a","publickey_ver":1,"encrypt_random_key":"k","encrypt_chat_msg":"m"},{{broken}},{"seq":9,"msgid":"c","publickey_ver":1,"encrypt_random_key":"k","encrypt_chat_msg":"m"}]}""");
+        using var sdk = Open();
+
+        var records = sdk.GetChatData(0, 100, null, null, 10);
+
+        Assert.Equal([7UL, 8UL, 9UL], records.Select(r => r.Seq));
+        Assert.Equal([null, problem, null], records.Select(r => r.Problem));
+    }
+
+    [Fact]
+    public void A_record_whose_ciphertext_holds_a_nul_fails_decryption_as_the_sdks_own_failure_would()
+    {
+        using var sdk = Open();
+
+        var failure = Assert.Throws<FinanceSdkException>(() => sdk.DecryptData("0123456789abcdef", "bXNn\0bXNn"));
+
+        Assert.Contains("encryptedMessage contains a NUL character", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,7 +67,8 @@ internal sealed partial class ArchiveGroupNames(
                 }
             }
 
-            _names[room] = (name, now + Remember);
+            // A name is kept for a day; no name (refused, unanswered) for the pause only, then WeCom is asked again.
+            _names[room] = (name, now + (name is null ? RefusedPause : Remember));
             return name;
         }
         finally
@@ -97,7 +98,7 @@ internal sealed partial class ArchiveGroupNames(
 
             var url = $"{_options.ApiBaseUrl.TrimEnd('/')}/cgi-bin/msgaudit/groupchat/get?access_token={Uri.EscapeDataString(_token!)}";
             using var answer = await ReadAsync(await http.PostAsJsonAsync(url, new RoomRequest(room), ArchiveJson.Default.RoomRequest, timeout.Token).ConfigureAwait(false), timeout.Token).ConfigureAwait(false);
-            if (answer.RootElement.TryGetProperty("errcode", out var code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() is 40014 or 42001)
+            if (Code(answer.RootElement) is 40014 or 42001)
             {
                 _token = null; // an expired token: asked for anew next time
                 return null;
@@ -112,26 +113,39 @@ internal sealed partial class ArchiveGroupNames(
                 ? (text.Length <= MessageLimits.MaxNameLength ? text : text[..MessageLimits.MaxNameLength])
                 : null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Whatever WeCom or the network did (a refused connection, a timeout, an answer of
+            // another shape), a group name is never an error for the message.
             LogUnanswered(_options.CorpId!, ex.GetType().Name);
             return null;
         }
     }
 
-    /// <summary>True, and a pause, when WeCom answered with an error code.</summary>
+    /// <summary>True when the answer is no JSON object or carries an error code; an error code also pauses the asking.</summary>
     private bool Refused(JsonElement answer, string call, DateTimeOffset now)
     {
-        if (answer.ValueKind != JsonValueKind.Object
-            || !answer.TryGetProperty("errcode", out var code) || code.ValueKind != JsonValueKind.Number || code.GetInt32() == 0)
+        if (answer.ValueKind != JsonValueKind.Object)
         {
-            return answer.ValueKind != JsonValueKind.Object;
+            return true;
+        }
+
+        if (!answer.TryGetProperty("errcode", out _) || Code(answer) is 0)
+        {
+            return false;
         }
 
         _pausedUntil = now + RefusedPause;
-        LogRefused(_options.CorpId!, call, code.GetInt32().ToString(CultureInfo.InvariantCulture));
+        LogRefused(_options.CorpId!, call, Code(answer)?.ToString(CultureInfo.InvariantCulture) ?? "(not a whole number)");
         return true;
     }
+
+    /// <summary>The answer's <c>errcode</c>, or null when it is no object or has none that is a whole number.</summary>
+    private static long? Code(JsonElement answer) =>
+        answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("errcode", out var code)
+        && code.ValueKind == JsonValueKind.Number && code.TryGetInt64(out var value)
+            ? value
+            : null;
 
     /// <summary>
     /// An answer as JSON. The client buffers at most <see cref="MaxAnswerBytes"/> (its

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GroupGuard.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,18 +18,42 @@ internal enum PullOutcome
     /// <summary>The moderation queue could not take a message: the same record is pulled again later.</summary>
     Refused,
 
-    /// <summary>The SDK refused the pull (its code is in the status and the log).</summary>
+    /// <summary>The SDK refused the pull (its code is in the status and the log), or the pull failed unforeseen.</summary>
     Failed,
+
+    /// <summary>
+    /// Records are encrypted for a key version newer than any in <c>PrivateKeys</c> (the key was
+    /// changed in WeCom's console): nothing after them is taken until the key is added.
+    /// </summary>
+    WaitingForKey,
 }
 
 /// <summary>The SDK and the private keys the puller works with, opened at start.</summary>
 internal sealed class ArchiveSession(IFinanceSdk sdk, ArchiveKeys keys, IDisposable? owner = null) : IDisposable
 {
+    private readonly ArchiveKeys _first = keys;
+    private ArchiveKeys _keys = keys;
+
     public IFinanceSdk Sdk => sdk;
 
-    public ArchiveKeys Keys => keys;
+    public ArchiveKeys Keys => _keys;
 
-    public void Dispose() => owner?.Dispose();
+    /// <summary>Takes <paramref name="next"/> for the keys (reloaded settings) and releases the ones it replaces.</summary>
+    public void Replace(ArchiveKeys next)
+    {
+        var old = _keys;
+        _keys = next;
+        old.Dispose();
+    }
+
+    public void Dispose()
+    {
+        owner?.Dispose();
+        if (!ReferenceEquals(_keys, _first))
+        {
+            _keys.Dispose(); // keys taken since: the owner knows only the first
+        }
+    }
 }
 
 /// <summary>
@@ -40,10 +65,13 @@ internal sealed class ArchiveSession(IFinanceSdk sdk, ArchiveKeys keys, IDisposa
 /// <see cref="ISourceCursors.Advance"/> and are counted (<see cref="ArchiveStatus"/>); their content
 /// is never logged. A refused hand-over (a full queue) stops the batch and tries the same record
 /// again after <c>PollSeconds</c>. The SDK is opened at start: a missing library, a missing symbol
-/// or a refused Secret stops the service with an error naming the setting.
+/// or a refused Secret stops the service with an error naming the setting. <c>PrivateKeys</c> is
+/// read again when the settings change (a key added for a new version); a record of a version
+/// newer than every key, with no record of a known version after it, is waited on rather than
+/// skipped: the key was changed in WeCom's console and is not in the settings yet.
 /// </summary>
 internal sealed partial class ArchivePuller(
-    IOptions<WeComArchiveOptions> options,
+    IOptionsMonitor<WeComArchiveOptions> options,
     Func<WeComArchiveOptions, ArchiveSession> open,
     ArchiveSessionHolder holder,
     IEventSink sink,
@@ -55,9 +83,13 @@ internal sealed partial class ArchivePuller(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
 
-    private readonly WeComArchiveOptions _options = options.Value;
+    private readonly WeComArchiveOptions _options = options.CurrentValue;
     private ArchiveSession? _session;
     private long _seq;
+
+    // The PrivateKeys the session's keys were loaded from (or last failed to load from).
+    private Dictionary<string, string>? _keysFrom;
+    private int? _waitingFor;
 
     /// <summary>The last record taken.</summary>
     internal long Seq => _seq;
@@ -75,7 +107,11 @@ internal sealed partial class ArchivePuller(
     }
 
     /// <summary>Loads the SDK and the keys (<see cref="StartAsync"/> does, before the first pull).</summary>
-    internal void Open() => holder.Session = _session = open(_options);
+    internal void Open()
+    {
+        holder.Session = _session = open(_options);
+        _keysFrom = new(_options.PrivateKeys, StringComparer.Ordinal);
+    }
 
     public override void Dispose()
     {
@@ -93,7 +129,20 @@ internal sealed partial class ArchivePuller(
             var backoff = poll;
             while (!stoppingToken.IsCancellationRequested)
             {
-                var pulled = await PullOnceAsync(stoppingToken);
+                PullOutcome pulled;
+                try
+                {
+                    pulled = await PullOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // Unforeseen (a defect, the journal failing): the same records are pulled again
+                    // later, and nothing stops the service's other work.
+                    status.PullFailed(time.GetUtcNow(), ex.GetType().Name + ": " + ex.Message);
+                    LogPullThrew(ex, _options.CorpId!, _seq);
+                    pulled = PullOutcome.Failed;
+                }
+
                 if (pulled == PullOutcome.Failed)
                 {
                     await Task.Delay(backoff, time, stoppingToken);
@@ -147,11 +196,27 @@ internal sealed partial class ArchivePuller(
         }
 
         status.Pulled(time.GetUtcNow(), records.Count);
-        foreach (var record in records.OrderBy(r => r.Seq))
+        RefreshKeys(session);
+        var ordered = records.OrderBy(r => r.Seq).ToList();
+        for (var i = 0; i < ordered.Count; i++)
         {
+            var record = ordered[i];
             if ((long)record.Seq <= _seq)
             {
                 continue; // the SDK gave one again
+            }
+
+            if (NewKeyVersion(session.Keys, ordered, i))
+            {
+                var wanted = string.Create(CultureInfo.InvariantCulture, $"record {record.Seq} and those after it are encrypted for publickey_ver {record.PublicKeyVersion}, newer than every key in {ArchiveKeys.Setting}: add its PEM file as {ArchiveKeys.Setting}:{record.PublicKeyVersion}; pulling waits for it");
+                status.PullFailed(time.GetUtcNow(), wanted);
+                if (_waitingFor != record.PublicKeyVersion)
+                {
+                    _waitingFor = record.PublicKeyVersion;
+                    LogWaitingForKey(corp, wanted);
+                }
+
+                return PullOutcome.WaitingForKey;
             }
 
             if (!await TakeAsync(session, corp, source, record, cancellationToken))
@@ -162,13 +227,64 @@ internal sealed partial class ArchivePuller(
             _seq = (long)record.Seq;
         }
 
+        _waitingFor = null;
         return records.Count < _options.BatchSize ? PullOutcome.CaughtUp : PullOutcome.More;
+    }
+
+    /// <summary>
+    /// Whether the record at <paramref name="index"/> is of a key version newer than every key, with
+    /// no record of a known version after it: the key was changed, not one odd record.
+    /// </summary>
+    private static bool NewKeyVersion(ArchiveKeys keys, List<EncryptedRecord> ordered, int index)
+    {
+        var version = ordered[index].PublicKeyVersion;
+        if (ordered[index].Problem is not null || keys.Has(version) || keys.Versions.Count == 0 || version <= keys.Versions[^1])
+        {
+            return false;
+        }
+
+        for (var j = index + 1; j < ordered.Count; j++)
+        {
+            if (ordered[j].Problem is null && keys.Has(ordered[j].PublicKeyVersion))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Loads the keys again when <c>PrivateKeys</c> changed; keys that fail to load leave the last good ones in force.</summary>
+    private void RefreshKeys(ArchiveSession session)
+    {
+        var wanted = options.CurrentValue.PrivateKeys;
+        if (_keysFrom is not null && wanted.Count == _keysFrom.Count && wanted.All(k => _keysFrom.TryGetValue(k.Key, out var path) && path == k.Value))
+        {
+            return;
+        }
+
+        _keysFrom = new(wanted, StringComparer.Ordinal);
+        try
+        {
+            var keys = new ArchiveKeys(wanted);
+            session.Replace(keys);
+            LogKeysReloaded(_options.CorpId!, string.Join(", ", keys.Versions));
+        }
+        catch (ArchiveKeyException ex)
+        {
+            LogKeysNotReloaded(_options.CorpId!, string.Join("; ", ex.Problems));
+        }
     }
 
     /// <summary>Decrypts, reads, names the group of and hands over one record; false when the sink cannot take it now.</summary>
     private async Task<bool> TakeAsync(ArchiveSession session, string corp, string source, EncryptedRecord record, CancellationToken cancellationToken)
     {
         var seq = (long)record.Seq;
+        if (record.Problem is { } problem)
+        {
+            return Unreadable(source, seq, string.Create(CultureInfo.InvariantCulture, $"record {seq}: {problem}"));
+        }
+
         string plaintext;
         if (!session.Keys.TryDecryptRandomKey(record.PublicKeyVersion, record.EncryptRandomKey, out var randomKey, out var keyError))
         {
@@ -183,8 +299,23 @@ internal sealed partial class ArchivePuller(
         {
             return Skip(source, seq, undecryptable: $"record {seq} (msgid {Cut(record.MsgId)}): {ex.Message}");
         }
+        catch (Exception ex) when (ex is not (OperationCanceledException or ObjectDisposedException))
+        {
+            // Unforeseen for this one record (the SDK closing at a stop is not: the record waits for the next start).
+            return Skip(source, seq, undecryptable: $"record {seq} (msgid {Cut(record.MsgId)}): decrypting it failed ({ex.GetType().Name})");
+        }
 
-        var read = ArchiveMessageReader.Read(plaintext, corp, seq, time.GetUtcNow());
+        ArchiveRecord read;
+        try
+        {
+            read = ArchiveMessageReader.Read(plaintext, corp, seq, time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A defect in reading one record: that record is passed over, not the archive stopped.
+            return Unreadable(source, seq, string.Create(CultureInfo.InvariantCulture, $"record {seq} (msgid {Cut(record.MsgId)}): reading it failed ({ex.GetType().Name})"));
+        }
+
         switch (read.Kind)
         {
             case ArchiveRecordKind.GroupMessage:
@@ -217,11 +348,16 @@ internal sealed partial class ArchivePuller(
                 status.Skipped(seq);
                 return true;
             default:
-                cursors.Advance(source, seq);
-                status.Unreadable(seq, read.Detail);
-                LogSkipped(corp, read.Detail);
-                return true;
+                return Unreadable(source, seq, read.Detail);
         }
+    }
+
+    private bool Unreadable(string source, long seq, string detail)
+    {
+        cursors.Advance(source, seq);
+        status.Unreadable(seq, detail);
+        LogSkipped(_options.CorpId!, detail);
+        return true;
     }
 
     private bool Skip(string source, long seq, string undecryptable)
@@ -239,6 +375,18 @@ internal sealed partial class ArchivePuller(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: pulling after seq {Seq} failed ({Error}); trying again, less often while it fails")]
     private partial void LogPullFailed(string corpId, long seq, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WeCom chat archive of {CorpId}: pulling after seq {Seq} failed unforeseen; trying again, less often while it fails")]
+    private partial void LogPullThrew(Exception ex, string corpId, long seq);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WeCom chat archive of {CorpId}: {Detail}")]
+    private partial void LogWaitingForKey(string corpId, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WeCom chat archive of {CorpId}: private keys loaded again from the settings (publickey_ver {Versions})")]
+    private partial void LogKeysReloaded(string corpId, string versions);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WeCom chat archive of {CorpId}: the changed private keys do not load, the last good ones stay in force: {Problems}")]
+    private partial void LogKeysNotReloaded(string corpId, string problems);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: skipped {Detail}")]
     private partial void LogSkipped(string corpId, string detail);

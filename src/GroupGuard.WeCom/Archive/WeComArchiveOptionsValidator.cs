@@ -26,6 +26,15 @@ internal sealed class WeComArchiveOptionsValidator : IValidateOptions<WeComArchi
             errors.Add($"{S}:Secret is not set: the chat archive's Secret from the WeCom admin console (管理工具 → 会话内容存档)");
         }
 
+        // Each goes to the SDK as a C string, which a control character would cut short or garble.
+        foreach (var (key, value) in new[] { ("CorpId", options.CorpId), ("Secret", options.Secret), ("Proxy", options.Proxy), ("ProxyPassword", options.ProxyPassword) })
+        {
+            if (value is not null && value.Any(char.IsControl))
+            {
+                errors.Add($"{S}:{key} contains a control character (a line break or NUL pasted with it?)");
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(options.SdkPath))
         {
             errors.Add($"{S}:SdkPath is not set: the path of libWeWorkFinanceSdk_C.so, downloaded from WeCom");

@@ -56,6 +56,22 @@ public sealed class WeComArchiveSettingsTests
         }
     }
 
+    [Theory]
+    [InlineData("Secret")]
+    [InlineData("ProxyPassword")]
+    [InlineData("Proxy")]
+    public void A_value_the_sdk_takes_as_a_c_string_may_not_hold_a_control_character(string setting)
+    {
+        var options = new WeComArchiveOptions { CorpId = "ww0123", Secret = "s3cret", Proxy = "http://10.0.0.1:3128", ProxyPassword = "user:pw" };
+        typeof(WeComArchiveOptions).GetProperty(setting)!.SetValue(options, typeof(WeComArchiveOptions).GetProperty(setting)!.GetValue(options) + "\0tail");
+
+        var failures = new WeComArchiveOptionsValidator().Validate(null, options).Failures!;
+
+        var failure = Assert.Single(failures, f => f.Contains("control character", StringComparison.Ordinal));
+        Assert.StartsWith($"GroupGuard:WeCom:Archive:{setting} ", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Without_a_corp_id_the_archive_is_off_and_nothing_is_checked() =>
         Assert.True(new WeComArchiveOptionsValidator().Validate(null, new WeComArchiveOptions { BatchSize = 0 }).Succeeded);

@@ -35,6 +35,7 @@ internal static partial class MilkyEndpoints
         HttpContext context,
         IMilkyWebhookReceiver receiver,
         MilkyWebhookExposure exposure,
+        WebhookHosts hosts,
         EventIntake intake,
         AdapterHealth health,
         ILoggerFactory logs)
@@ -53,8 +54,14 @@ internal static partial class MilkyEndpoints
             return Reject(logger, health, StatusCodes.Status401Unauthorized, ProxiedRequests.Refusal(proxy, $"{MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)}"), context);
         }
 
+        if (exposure.Unprotected && hosts.Refusal(context.Request, $"{MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)}") is { } misdirected)
+        {
+            return Reject(logger, health, StatusCodes.Status421MisdirectedRequest, misdirected, context);
+        }
+
         // A page in a browser on this machine can post text/plain or a form to a loopback port
-        // without asking; application/json it cannot send without a preflight, never answered here.
+        // without asking; application/json it cannot send from another origin without a preflight,
+        // never answered here (from its own, through DNS rebinding, the Host check above stops it).
         if (!IsJson(context.Request.ContentType))
         {
             return Reject(logger, health, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json", context);

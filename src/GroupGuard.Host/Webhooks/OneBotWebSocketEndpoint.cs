@@ -34,15 +34,22 @@ internal static partial class OneBotWebSocketEndpoint
         HttpContext context,
         IOptionsMonitor<OneBotOptions> options,
         IOneBotReverseSockets sockets,
+        WebhookHosts hosts,
         AdapterHealth health,
         IHostApplicationLifetime lifetime,
         ILoggerFactory logs)
     {
         var logger = logs.CreateLogger("GroupGuard.Webhooks");
         var token = options.CurrentValue.AccessToken;
-        if (string.IsNullOrEmpty(token) && !options.CurrentValue.AllowUnsigned && ProxiedRequests.Header(context.Request) is { } proxy)
+        var unprotected = string.IsNullOrEmpty(token) && !options.CurrentValue.AllowUnsigned;
+        if (unprotected && ProxiedRequests.Header(context.Request) is { } proxy)
         {
             return Reject(logger, health, context, StatusCodes.Status401Unauthorized, ProxiedRequests.Refusal(proxy, $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}"));
+        }
+
+        if (unprotected && hosts.Refusal(context.Request, $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}") is { } misdirected)
+        {
+            return Reject(logger, health, context, StatusCodes.Status421MisdirectedRequest, misdirected);
         }
 
         if (!string.IsNullOrEmpty(token) && !Authorized(context.Request, token))

@@ -12,6 +12,9 @@ internal static partial class WebhookEndpoints
     public static IServiceCollection AddGroupGuardWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(new ListenAddresses(configuration));
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        services.AddSingleton<WebhookHosts>();
         services.AddSingleton<IValidateOptions<OneBotOptions>, WebhookExposureValidator>();
         services.AddSingleton<IValidateOptions<OneBotOptions>, OneBotWebSocketExposureValidator>();
         services.AddSingleton<WebhookExposure>();
@@ -21,22 +24,24 @@ internal static partial class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapOneBotWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+        app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
             HandleAsync(
                 context,
                 Protocol.OneBotV11,
                 Unprotected(options.CurrentValue, options.CurrentValue.Secret, nameof(OneBotOptions.Secret)),
                 (body, ctx) => receiver.ReceiveV11(body, ctx.Request.Headers["X-Signature"].FirstOrDefault()),
+                hosts,
                 intake,
                 health,
                 logs));
 
-        app.MapPost("/onebot/v12", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+        app.MapPost("/onebot/v12", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
             HandleAsync(
                 context,
                 Protocol.OneBotV12,
                 Unprotected(options.CurrentValue, options.CurrentValue.AccessToken, nameof(OneBotOptions.AccessToken)),
                 (body, ctx) => receiver.ReceiveV12(body, ctx.Request.Headers.Authorization.FirstOrDefault()),
+                hosts,
                 intake,
                 health,
                 logs));
@@ -53,6 +58,7 @@ internal static partial class WebhookEndpoints
         Protocol protocol,
         string? unprotected,
         Func<byte[], HttpContext, WebhookResult> receive,
+        WebhookHosts hosts,
         EventIntake intake,
         AdapterHealth health,
         ILoggerFactory logs)
@@ -63,9 +69,15 @@ internal static partial class WebhookEndpoints
             return Reject(logger, health, protocol, StatusCodes.Status401Unauthorized, ProxiedRequests.Refusal(proxy, unprotected), context);
         }
 
+        if (unprotected is not null && hosts.Refusal(context.Request, unprotected) is { } misdirected)
+        {
+            return Reject(logger, health, protocol, StatusCodes.Status421MisdirectedRequest, misdirected, context);
+        }
+
         // A web page open in a browser on this machine can post text/plain or a form to a loopback
-        // port without asking; application/json it cannot send without a CORS preflight, which
-        // is never answered here.
+        // port without asking; application/json it cannot send from another origin without a CORS
+        // preflight, which is never answered here. (From its own origin, a name pointed at this
+        // machine by DNS rebinding, it can: the Host check above is what stops that.)
         if (!IsJson(context.Request.ContentType))
         {
             return Reject(logger, health, protocol, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json", context);

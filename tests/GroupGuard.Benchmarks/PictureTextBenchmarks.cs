@@ -31,7 +31,7 @@ public class PictureTextBenchmarks
             throw new InvalidOperationException(problem);
         }
 
-        _ocr = new TesseractOcr(new FixedOptions<ImagesOptions>(options), NullLogger<TesseractOcr>.Instance, TimeProvider.System);
+        _ocr = new TesseractOcr(new SettableOptions<ImagesOptions>(options), NullLogger<TesseractOcr>.Instance, TimeProvider.System);
     }
 
     [Benchmark(Baseline = true, Description = "OCR off: decode, QR codes, hash")]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using GroupGuard.OneBot;
+using GroupGuard.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Benchmarks;
@@ -22,7 +23,7 @@ public class WebhookParseBenchmarks
     // After every sample's time, within the days a message may lag the server clock.
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_760_360_000);
 
-    private readonly OneBotWebhookReceiver _receiver = new(new FixedOptions<OneBotOptions>(new() { AllowUnsigned = true }), new FakeTimeProvider(Now));
+    private readonly OneBotWebhookReceiver _receiver = new(new SettableOptions<OneBotOptions>(new() { AllowUnsigned = true }), new FakeTimeProvider(Now));
     private byte[][] _bodies = [];
 
     [Params("samples", "load")]

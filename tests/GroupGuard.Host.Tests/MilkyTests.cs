@@ -5,9 +5,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GroupGuard.Core;
 using GroupGuard.Milky;
+using GroupGuard.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Tests;
@@ -287,7 +288,7 @@ public sealed class MilkyTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = urls })
             .Build();
-        var oneBot = new TestMonitor<GroupGuard.OneBot.OneBotOptions>(new GroupGuard.OneBot.OneBotOptions { AllowUnsigned = allowUnsigned });
+        var oneBot = new SettableOptions<GroupGuard.OneBot.OneBotOptions>(new GroupGuard.OneBot.OneBotOptions { AllowUnsigned = allowUnsigned });
         var validator = new GroupGuard.Host.Webhooks.MilkyWebhookExposureValidator(new GroupGuard.Host.Webhooks.ListenAddresses(configuration), oneBot);
 
         var result = validator.Validate(null, new MilkyOptions { Webhook = webhook is null ? null : bool.Parse(webhook), AccessToken = token });
@@ -299,15 +300,6 @@ public sealed class MilkyTests
             Assert.StartsWith("GroupGuard:Milky:AccessToken is not set while GroupGuard:Milky:Webhook is true and the service listens on http://0.0.0.0:5140", failure, StringComparison.Ordinal);
             Assert.Contains("GroupGuard:Milky:Webhook=false", failure, StringComparison.Ordinal);
         }
-    }
-
-    private sealed class TestMonitor<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
     }
 
     [Fact]

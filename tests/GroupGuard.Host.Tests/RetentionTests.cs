@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Host.Jobs;
+using GroupGuard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public sealed class RetentionTests
         Assert.Equal(2, (await service.IncidentsAfterAsync(2)).Count);
         var store = service.Services.GetRequiredService<IIncidentStore>();
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T03:30:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        var privacy = new OptionsMonitorStub(new PrivacyOptions { RetentionDays = 180, RetentionMode = mode });
+        var privacy = new SettableOptions<PrivacyOptions>(new PrivacyOptions { RetentionDays = 180, RetentionMode = mode });
         var job = new RetentionJob(store, privacy, clock, NullLogger<RetentionJob>.Instance);
 
         await job.Execute(null!, CancellationToken.None);
@@ -42,12 +43,4 @@ public sealed class RetentionTests
         }
     }
 
-    private sealed class OptionsMonitorStub(PrivacyOptions value) : IOptionsMonitor<PrivacyOptions>
-    {
-        public PrivacyOptions CurrentValue => value;
-
-        public PrivacyOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<PrivacyOptions, string?> listener) => null;
-    }
 }

@@ -3,6 +3,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Milky.Actions;
 using GroupGuard.Milky.Tests.Support;
+using GroupGuard.Testing;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Milky.Tests;
@@ -31,7 +32,7 @@ public sealed class ActionTests : IAsyncLifetime
         return new MilkyActionClient(
             MilkyServiceCollectionExtensions.CreateHttpClient(),
             new MilkyConnections(Options.Create(options)),
-            new TestOptionsMonitor<MilkyOptions>(options),
+            new SettableOptions<MilkyOptions>(options),
             TimeProvider.System,
             _logs,
             retryBaseDelay: TimeSpan.FromMilliseconds(1),

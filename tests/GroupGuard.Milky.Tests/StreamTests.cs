@@ -2,6 +2,7 @@ using System.Text;
 using GroupGuard.Core;
 using GroupGuard.Milky.Streams;
 using GroupGuard.Milky.Tests.Support;
+using GroupGuard.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -42,7 +43,7 @@ public sealed class StreamTests : IAsyncLifetime
     private MilkyConnection Run(FakeMilky milky, string? token = Token)
     {
         var connection = new MilkyConnection(0, new MilkyConnectionOptions { Url = milky.Url, AccessToken = token });
-        var stream = new MilkyEventStream(connection, _sink, _http, new TestOptionsMonitor<MilkyOptions>(new MilkyOptions()), _clock, _logs);
+        var stream = new MilkyEventStream(connection, _sink, _http, new SettableOptions<MilkyOptions>(new MilkyOptions()), _clock, _logs);
         _running = Task.Run(() => stream.RunAsync(_stop.Token));
         return connection;
     }

@@ -1,4 +1,5 @@
 using GroupGuard.Milky.Tests.Support;
+using GroupGuard.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Milky.Tests;
@@ -9,7 +10,7 @@ public sealed class WebhookReceiverTests
     private const string Token = "milky-webhook-token-2026";
 
     private static MilkyWebhookReceiver Receiver(string? token) =>
-        new(new TestOptionsMonitor<MilkyOptions>(new MilkyOptions { AccessToken = token }), new FakeTimeProvider(Samples.Stamped));
+        new(new SettableOptions<MilkyOptions>(new MilkyOptions { AccessToken = token }), new FakeTimeProvider(Samples.Stamped));
 
     [Theory]
     [InlineData(null, 401, "missing Authorization header")]

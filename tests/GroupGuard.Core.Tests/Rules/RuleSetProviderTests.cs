@@ -1,5 +1,6 @@
 using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
+using GroupGuard.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -43,7 +44,7 @@ public sealed class RuleSetProviderTests
     {
         using var dir = Folder();
         dir.Write("q.yaml", "pack: q\nrules:\n  - id: q.a\n    terms: [刷单]\n");
-        var groups = new ChangingOptions<Dictionary<string, GroupOverride>>(new()
+        var groups = new SettableOptions<Dictionary<string, GroupOverride>>(new()
         {
             ["111"] = new GroupOverride { Packs = ["p", "qq"] },
             ["222"] = new GroupOverride { Packs = ["pp"] },
@@ -70,33 +71,4 @@ public sealed class RuleSetProviderTests
         Assert.True(provider.Status.Healthy);
     }
 
-    /// <summary>Settings that change when the test says, telling whoever listens.</summary>
-    private sealed class ChangingOptions<T>(T value) : IOptionsMonitor<T>
-    {
-        private readonly List<Action<T, string?>> _listeners = [];
-
-        public T CurrentValue { get; private set; } = value;
-
-        public T Get(string? name) => CurrentValue;
-
-        public IDisposable OnChange(Action<T, string?> listener)
-        {
-            _listeners.Add(listener);
-            return new Unsubscribe(() => _listeners.Remove(listener));
-        }
-
-        public void Set(T changed)
-        {
-            CurrentValue = changed;
-            foreach (var listener in _listeners.ToList())
-            {
-                listener(changed, null);
-            }
-        }
-
-        private sealed class Unsubscribe(Action remove) : IDisposable
-        {
-            public void Dispose() => remove();
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Host.Pipeline;
+using GroupGuard.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,10 +13,10 @@ public sealed class KickAndClearUnitTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
     private readonly ModerationOptions _options = new();
 
-    private RecentMessages Recent() => new(_clock, new StaticMonitor(_options));
+    private RecentMessages Recent() => new(_clock, new SettableOptions<ModerationOptions>(_options));
 
     private KickAndClear Clear(RecentMessages recent, bool canRecall = true) =>
-        new(recent, new StaticMonitor(_options), new Platform(canRecall), new UnusedStore(), new LogCollector<KickAndClear>());
+        new(recent, new SettableOptions<ModerationOptions>(_options), new Platform(canRecall), new UnusedStore(), new LogCollector<KickAndClear>());
 
     private static PlatformAction Act(ModerationAction action, string messageId = "9", string user = "20002") => new()
     {
@@ -138,15 +139,6 @@ public sealed class KickAndClearUnitTests
         var kept = busy.Take(Protocol.OneBotV11, "10001", "123456", "20002", except: null);
         Assert.Equal(RecentMessages.PerGroup, kept.Count);
         Assert.Equal("m50", kept[0]);
-    }
-
-    private sealed class StaticMonitor(ModerationOptions options) : IOptionsMonitor<ModerationOptions>
-    {
-        public ModerationOptions CurrentValue => options;
-
-        public ModerationOptions Get(string? name) => options;
-
-        public IDisposable? OnChange(Action<ModerationOptions, string?> listener) => null;
     }
 
     private sealed class Platform(bool canRecall) : IPlatformActions

@@ -32,12 +32,3 @@ internal static class Samples
     }
 }
 
-/// <summary>Options that a test sets and may change while the code under test runs.</summary>
-internal sealed class TestOptionsMonitor<T>(T value) : Microsoft.Extensions.Options.IOptionsMonitor<T>
-{
-    public T CurrentValue { get; set; } = value;
-
-    public T Get(string? name) => CurrentValue;
-
-    public IDisposable? OnChange(Action<T, string?> listener) => null;
-}

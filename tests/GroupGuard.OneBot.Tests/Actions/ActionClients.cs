@@ -2,6 +2,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.OneBot.Actions;
 using GroupGuard.OneBot.Tests.Support;
+using GroupGuard.Testing;
 
 namespace GroupGuard.OneBot.Tests.Actions;
 
@@ -41,7 +42,7 @@ internal static class ActionClients
         TimeProvider? time = null,
         TimeSpan? retryBaseDelay = null,
         LogCollector<OneBotActionClient>? logger = null) =>
-        new(new HttpClient(), new TestOptionsMonitor(options), time ?? TimeProvider.System, logger ?? new LogCollector<OneBotActionClient>(), retryBaseDelay ?? TimeSpan.FromMilliseconds(50));
+        new(new HttpClient(), new SettableOptions<OneBotOptions>(options), time ?? TimeProvider.System, logger ?? new LogCollector<OneBotActionClient>(), retryBaseDelay ?? TimeSpan.FromMilliseconds(50));
 
     public static PlatformAction Action(
         ModerationAction action,

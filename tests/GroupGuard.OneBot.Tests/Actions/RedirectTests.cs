@@ -2,6 +2,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.OneBot.Actions;
 using GroupGuard.OneBot.Tests.Support;
+using GroupGuard.Testing;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
 
 namespace GroupGuard.OneBot.Tests.Actions;
@@ -21,7 +22,7 @@ public sealed class RedirectTests : IAsyncLifetime
     }
 
     private static OneBotActionClient ProductionClient(OneBotOptions options) =>
-        new(OneBotServiceCollectionExtensions.CreateHttpClient(), new TestOptionsMonitor(options), TimeProvider.System, new LogCollector<OneBotActionClient>());
+        new(OneBotServiceCollectionExtensions.CreateHttpClient(), new SettableOptions<OneBotOptions>(options), TimeProvider.System, new LogCollector<OneBotActionClient>());
 
     [Theory]
     [InlineData(307, "Temporary Redirect")]

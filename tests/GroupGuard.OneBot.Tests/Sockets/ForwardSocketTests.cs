@@ -3,6 +3,7 @@ using GroupGuard.Core.Moderation;
 using GroupGuard.OneBot.Actions;
 using GroupGuard.OneBot.Sockets;
 using GroupGuard.OneBot.Tests.Support;
+using GroupGuard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
@@ -82,7 +83,7 @@ public sealed class ForwardSocketTests : IAsyncLifetime
     {
         using var service = Service();
         await service.StartAsync(CancellationToken.None);
-        using var client = new OneBotActionClient(new HttpClient(), new TestOptionsMonitor(new OneBotOptions { MaxActionsPerSecond = 1000, ActionTimeoutSeconds = 30, ActionBudgetSeconds = 60, VerifyActions = false }), _clock, new LogCollector<OneBotActionClient>(), TimeSpan.FromMilliseconds(50), _registry);
+        using var client = new OneBotActionClient(new HttpClient(), new SettableOptions<OneBotOptions>(new OneBotOptions { MaxActionsPerSecond = 1000, ActionTimeoutSeconds = 30, ActionBudgetSeconds = 60, VerifyActions = false }), _clock, new LogCollector<OneBotActionClient>(), TimeSpan.FromMilliseconds(50), _registry);
         try
         {
             var napcat = (await _napcat.Connections.WaitForCountAsync(1, "GroupGuard to connect"))[0];

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using GroupGuard.Core;
 using GroupGuard.OneBot.Actions;
 using GroupGuard.OneBot.Sockets;
+using GroupGuard.Testing;
 
 namespace GroupGuard.OneBot.Tests.Support;
 
@@ -54,7 +55,7 @@ internal sealed class SocketHarness : IAsyncDisposable
     public SocketHarness(OneBotOptions? options = null, TimeProvider? time = null, DateTimeOffset? now = null)
     {
         Time = time ?? TimeProvider.System;
-        Options = new TestOptionsMonitor(options ?? new OneBotOptions
+        Options = new SettableOptions<OneBotOptions>(options ?? new OneBotOptions
         {
             MaxActionsPerSecond = 1000,
             ActionTimeoutSeconds = 30,
@@ -70,7 +71,7 @@ internal sealed class SocketHarness : IAsyncDisposable
 
     public TimeProvider Time { get; }
 
-    public TestOptionsMonitor Options { get; }
+    public SettableOptions<OneBotOptions> Options { get; }
 
     public SocketRegistry Registry { get; }
 

@@ -1,5 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.OneBot.Tests.Support;
+using GroupGuard.Testing;
 
 namespace GroupGuard.OneBot.Tests.V11;
 
@@ -105,7 +106,7 @@ public sealed class V11SignatureTests
     [Fact]
     public void A_changed_secret_takes_effect_without_a_restart()
     {
-        var options = new TestOptionsMonitor(new OneBotOptions { Secret = "old-secret" });
+        var options = new SettableOptions<OneBotOptions>(new OneBotOptions { Secret = "old-secret" });
         var receiver = Receivers.Create(options);
         Assert.Equal(403, receiver.ReceiveV11(Samples.Bytes(SamplePath), KnownSignature).StatusCode);
 

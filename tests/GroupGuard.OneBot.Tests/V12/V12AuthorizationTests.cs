@@ -1,5 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.OneBot.Tests.Support;
+using GroupGuard.Testing;
 
 namespace GroupGuard.OneBot.Tests.V12;
 
@@ -69,7 +70,7 @@ public sealed class V12AuthorizationTests
     [Fact]
     public void A_changed_token_takes_effect_without_a_restart()
     {
-        var options = new TestOptionsMonitor(new OneBotOptions { AccessToken = "old" });
+        var options = new SettableOptions<OneBotOptions>(new OneBotOptions { AccessToken = "old" });
         var receiver = Receivers.Create(options);
         var body = Samples.Bytes("V12/comwechat-group-mention.json");
         Assert.Equal(204, receiver.ReceiveV12(body, "Bearer old").StatusCode);

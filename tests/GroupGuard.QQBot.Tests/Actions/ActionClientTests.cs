@@ -3,6 +3,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using GroupGuard.QQBot.Actions;
 using GroupGuard.QQBot.Tests.Support;
+using GroupGuard.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.QQBot.Tests.Actions;
@@ -43,7 +44,7 @@ public sealed class ActionClientTests : IAsyncLifetime
 
     private static (QQBotActionClient Client, QQBotStatus Status) Create(QQBotOptions options, TimeProvider? time = null)
     {
-        var monitor = new TestOptionsMonitor(options);
+        var monitor = new SettableOptions<QQBotOptions>(options);
         var clock = time ?? TimeProvider.System;
         var status = new QQBotStatus(monitor, clock);
         return (new QQBotActionClient(new HttpClient(), monitor, clock, status, new LogCollector<QQBotActionClient>(), TimeSpan.FromMilliseconds(10)), status);

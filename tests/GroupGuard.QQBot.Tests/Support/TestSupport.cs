@@ -1,20 +1,11 @@
 using System.Globalization;
 using System.Text;
 using GroupGuard.QQBot.Webhook;
+using GroupGuard.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.QQBot.Tests.Support;
-
-/// <summary>Options whose current value a test can change, as a reload would.</summary>
-internal sealed class TestOptionsMonitor(QQBotOptions value) : IOptionsMonitor<QQBotOptions>
-{
-    public QQBotOptions CurrentValue { get; set; } = value;
-
-    public QQBotOptions Get(string? name) => CurrentValue;
-
-    public IDisposable? OnChange(Action<QQBotOptions, string?> listener) => null;
-}
 
 internal static class Samples
 {
@@ -41,7 +32,7 @@ internal static class Receivers
     public static (QQBotWebhookReceiver Receiver, QQBotStatus Status, FakeTimeProvider Clock) Create(QQBotOptions? options = null)
     {
         var clock = new FakeTimeProvider(SamplesTime);
-        var monitor = new TestOptionsMonitor(options ?? Options());
+        var monitor = new SettableOptions<QQBotOptions>(options ?? Options());
         var status = new QQBotStatus(monitor, clock);
         return (new QQBotWebhookReceiver(monitor, clock, status), status, clock);
     }

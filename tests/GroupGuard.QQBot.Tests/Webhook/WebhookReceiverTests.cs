@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using GroupGuard.Core;
 using GroupGuard.QQBot.Tests.Support;
+using GroupGuard.Testing;
 
 namespace GroupGuard.QQBot.Tests.Webhook;
 
@@ -248,7 +249,7 @@ public sealed class WebhookReceiverTests
     [Fact]
     public void A_changed_secret_takes_effect_on_the_next_delivery()
     {
-        var options = new TestOptionsMonitor(Receivers.Options());
+        var options = new SettableOptions<QQBotOptions>(Receivers.Options());
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Receivers.SamplesTime);
         var receiver = new QQBot.Webhook.QQBotWebhookReceiver(options, clock, new QQBotStatus(options, clock));
         var body = Samples.Bytes("group-message-create.json");

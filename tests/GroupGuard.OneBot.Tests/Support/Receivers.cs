@@ -1,17 +1,8 @@
+using GroupGuard.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.OneBot.Tests.Support;
-
-/// <summary>Options whose current value a test can change, as a reload would.</summary>
-internal sealed class TestOptionsMonitor(OneBotOptions value) : IOptionsMonitor<OneBotOptions>
-{
-    public OneBotOptions CurrentValue { get; set; } = value;
-
-    public OneBotOptions Get(string? name) => CurrentValue;
-
-    public IDisposable? OnChange(Action<OneBotOptions, string?> listener) => null;
-}
 
 internal static class Receivers
 {
@@ -20,8 +11,8 @@ internal static class Receivers
 
     /// <summary>A receiver whose server clock stands at <paramref name="now"/>, by default <see cref="SamplesCaptured"/>.</summary>
     public static OneBotWebhookReceiver Create(string? secret = null, string? accessToken = null, DateTimeOffset? now = null) =>
-        Create(new TestOptionsMonitor(new OneBotOptions { Secret = secret, AccessToken = accessToken }), now);
+        Create(new SettableOptions<OneBotOptions>(new OneBotOptions { Secret = secret, AccessToken = accessToken }), now);
 
-    public static OneBotWebhookReceiver Create(TestOptionsMonitor options, DateTimeOffset? now = null) =>
+    public static OneBotWebhookReceiver Create(SettableOptions<OneBotOptions> options, DateTimeOffset? now = null) =>
         new(options, new FakeTimeProvider(now ?? SamplesCaptured));
 }

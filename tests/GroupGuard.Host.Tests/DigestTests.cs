@@ -315,7 +315,7 @@ public sealed class DigestTests
     }
 
     /// <summary>A process of this machine that is gone (no process has that id).</summary>
-    private static readonly string DeadHolder = ClaimHolder.Describe(int.MaxValue - 7, 638_000_000_000_000_000, Environment.MachineName);
+    private static readonly string DeadHolder = ClaimHolder.Describe(int.MaxValue - 7, 638_000_000_000_000_000, ClaimHolder.Machine);
 
     /// <summary>
     /// The started service's digests and its one (default) leader, with the service's own digest

@@ -7,11 +7,16 @@ namespace GroupGuard.Host.Digests;
 /// Who holds a digest channel's claim: this process, as its id, start mark and machine. A restarted
 /// service can then tell the claims of its dead predecessor (same machine, that process gone) and
 /// send those channels at once instead of waiting for the claims to run out, while the claims of a
-/// live instance on the same machine stay with it.
+/// live instance on the same machine stay with it. The "machine" is the host name and, on Linux, the
+/// process id namespace: two containers sharing a host name (host networking) see each other's
+/// process ids not at all, so each would take the other's live claims for a dead process's.
 /// </summary>
 internal static class ClaimHolder
 {
-    public static string Current { get; } = Describe(Environment.ProcessId, StartMark(Environment.ProcessId) ?? 0, Environment.MachineName);
+    /// <summary>Where this process's ids mean something: the host name, and on Linux its process id namespace.</summary>
+    public static string Machine { get; } = Environment.MachineName + PidNamespace();
+
+    public static string Current { get; } = Describe(Environment.ProcessId, StartMark(Environment.ProcessId) ?? 0, Machine);
 
     internal static string Describe(int processId, long startMark, string machine) =>
         string.Create(CultureInfo.InvariantCulture, $"{processId}@{startMark}@{machine}");
@@ -21,7 +26,7 @@ internal static class ClaimHolder
     {
         var parts = holder.Split('@', 3);
         if (parts.Length != 3
-            || !string.Equals(parts[2], Environment.MachineName, StringComparison.Ordinal)
+            || !string.Equals(parts[2], Machine, StringComparison.Ordinal)
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var processId)
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var startMark))
         {
@@ -37,6 +42,19 @@ internal static class ClaimHolder
             or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
         {
             return false; // cannot tell: let the claim run out
+        }
+    }
+
+    /// <summary>"#pid:[4026531836]" on Linux (the link <c>/proc/self/ns/pid</c>), else empty.</summary>
+    private static string PidNamespace()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() && new FileInfo("/proc/self/ns/pid").LinkTarget is { Length: > 0 } target ? "#" + target : "";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
         }
     }
 

@@ -266,6 +266,19 @@ public sealed class ActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_warning_whose_answer_never_comes_is_not_posted_again_as_it_may_have_arrived()
+    {
+        _milky.Script("send_group_message", MilkyAnswer.Hanging());
+        using var client = Client(o => { o.ActionTimeoutSeconds = 1; o.MaxAttempts = 3; });
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Warn, warning: "请勿发广告"), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Contains("not sent again, as it may have arrived", result.Error, StringComparison.Ordinal);
+        Assert.Single(_milky.Calls.Items, c => c.Api == "send_group_message");
+    }
+
+    [Fact]
     public async Task A_warning_sent_carries_its_message_seq()
     {
         _milky.Script("send_group_message", MilkyAnswer.Ok(JsonNode.Parse("""{"message_seq":4242,"time":1764150000}""")));

@@ -214,6 +214,11 @@ public sealed class FakeMilky : IAsyncDisposable
         }
 
         var answer = _scripts.TryGetValue(api, out var queue) && queue.TryDequeue(out var scripted) ? scripted : Default;
+        if (answer.Hold is { } hold)
+        {
+            await hold.WaitAsync(_stopping.Token);
+        }
+
         await AnswerAsync(context.Response, answer.HttpStatus, answer.Body);
     }
 
@@ -412,9 +417,15 @@ public sealed class MilkyEventConnection(int number, MilkyEventTransports transp
     public override string ToString() => $"#{Number} {Transport}";
 }
 
-/// <summary>What the fake answers an API call: an HTTP status and a body.</summary>
+/// <summary>What the fake answers an API call: an HTTP status and a body, and perhaps a task to wait for before answering (<see cref="Hold"/>).</summary>
 public sealed record MilkyAnswer(int HttpStatus, string Body)
 {
+    /// <summary>Completes when the fake may answer; never, for an implementation that hangs.</summary>
+    public Task? Hold { get; init; }
+
+    /// <summary>An answer that never comes (the request is taken, as a slow implementation takes it).</summary>
+    public static MilkyAnswer Hanging() => Ok() with { Hold = new TaskCompletionSource().Task };
+
     /// <summary><c>{"status":"ok","retcode":0,"data":…}</c> (<c>{}</c> when none is given, as the spec requires).</summary>
     public static MilkyAnswer Ok(JsonNode? data = null) =>
         new(200, new JsonObject { ["status"] = "ok", ["retcode"] = 0, ["data"] = data?.DeepClone() ?? new JsonObject() }.ToJsonString());

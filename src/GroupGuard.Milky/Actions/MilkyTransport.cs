@@ -69,17 +69,28 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new Attempt(true, CallOutcome.Unreached($"no answer to {call.Api} within {CallAttempts.Seconds(timeout)}"));
+            return Lost(call, $"no answer to {call.Api} within {CallAttempts.Seconds(timeout)}");
         }
-        catch (HttpRequestException ex)
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
         {
             return new Attempt(true, CallOutcome.Unreached($"{call.Api} could not reach {CallAttempts.Origin(call.Endpoint)}: {ex.Message}"));
         }
+        catch (HttpRequestException ex)
+        {
+            return Lost(call, $"{call.Api} to {CallAttempts.Origin(call.Endpoint)} failed: {ex.Message}");
+        }
         catch (IOException ex)
         {
-            return new Attempt(true, CallOutcome.Unreached($"{call.Api} connection broke: {ex.Message}"));
+            return Lost(call, $"{call.Api} connection broke: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// The call was sent, or may have been, and its answer lost: tried again, unless it posts a
+    /// message, which may have arrived (<see cref="MilkyCall.PostsMessage"/>).
+    /// </summary>
+    private static Attempt Lost(MilkyCall call, string error) =>
+        new(!call.PostsMessage, CallOutcome.Unreached(call.PostsMessage ? error + "; not sent again, as it may have arrived" : error));
 
     private static Attempt Classify(MilkyCall call, HttpResponseMessage response, byte[] body)
     {

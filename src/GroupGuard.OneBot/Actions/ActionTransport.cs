@@ -111,7 +111,7 @@ internal sealed partial class ActionTransport(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return AttemptResult.Retry($"no answer to {call.Action} within {CallAttempts.Seconds(timeout)} over the WebSocket {socket.Name}");
+            return AttemptResult.Lost(call, $"no answer to {call.Action} within {CallAttempts.Seconds(timeout)} over the WebSocket {socket.Name}");
         }
         catch (SocketUnavailableException ex)
         {
@@ -162,15 +162,19 @@ internal sealed partial class ActionTransport(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return AttemptResult.Retry($"no answer to {call.Action} within {CallAttempts.Seconds(timeout)}");
+            return AttemptResult.Lost(call, $"no answer to {call.Action} within {CallAttempts.Seconds(timeout)}");
         }
-        catch (HttpRequestException ex)
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
         {
             return AttemptResult.Retry($"{call.Action} could not reach {CallAttempts.Origin(call.Endpoint!)}: {ex.Message}");
         }
+        catch (HttpRequestException ex)
+        {
+            return AttemptResult.Lost(call, $"{call.Action} to {CallAttempts.Origin(call.Endpoint!)} failed: {ex.Message}");
+        }
         catch (IOException ex)
         {
-            return AttemptResult.Retry($"{call.Action} connection broke: {ex.Message}");
+            return AttemptResult.Lost(call, $"{call.Action} connection broke: {ex.Message}");
         }
     }
 
@@ -311,6 +315,14 @@ internal sealed partial class ActionTransport(
         public string? Error => Outcome.Error;
 
         public static AttemptResult Retry(string error) => new(true, CallOutcome.Fail(ActionErrorKind.Unreachable, error));
+
+        /// <summary>
+        /// The call was sent, or may have been, and its answer lost: tried again, unless it posts a
+        /// message, which may have arrived (<see cref="ApiCall.PostsMessage"/>).
+        /// </summary>
+        public static AttemptResult Lost(ApiCall call, string error) => call.PostsMessage
+            ? Final(CallOutcome.Fail(ActionErrorKind.Unreachable, error + "; not sent again, as it may have arrived"))
+            : Retry(error);
 
         public static AttemptResult Final(CallOutcome outcome) => new(false, outcome);
     }

@@ -13,6 +13,12 @@ internal sealed record ApiCall(string Bot, Uri? Endpoint, string Action, byte[] 
 {
     /// <summary>The OneBot v11 bot whose WebSocket carries the call while it is connected; null for HTTP only (v12).</summary>
     public string? SocketBot { get; init; }
+
+    /// <summary>
+    /// Whether the call posts a message (a warning, a reply, a digest): tried again only where it
+    /// surely did not arrive, since a second try after a lost answer would post it twice.
+    /// </summary>
+    public bool PostsMessage => Action is "send_private_msg" or "send_group_msg" or "send_msg" or "send_message";
 }
 
 /// <summary>The end of a call after retries: success with the answer's <c>data</c>, or the reason it failed and its kind.</summary>

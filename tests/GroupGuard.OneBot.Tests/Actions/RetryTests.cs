@@ -116,6 +116,40 @@ public sealed class RetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_private_message_whose_answer_never_comes_is_not_sent_again_as_it_may_have_arrived()
+    {
+        _api.Default = FakeAnswer.Hanging();
+        var (time, clock) = Clocks();
+        using var client = Create(Options(_api, o => { o.ActionTimeoutSeconds = 1; o.MaxAttempts = 3; }), clock);
+
+        var call = client.SendPrivateAsync("10001", "今日摘要", CancellationToken.None);
+        await _api.WaitForRequestsAsync(1);
+        var timeout = await clock.TimerAsync(t => t.DueTime == TimeSpan.FromSeconds(1), what: "the timeout of the first attempt");
+        time.SetUtcNow(timeout.DueAt!.Value);
+
+        var result = await call.Within("the private message");
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Contains("not sent again, as it may have arrived", result.Error, StringComparison.Ordinal);
+        Assert.Single(_api.RequestsFor("send_private_msg"));
+    }
+
+    [Fact]
+    public async Task A_private_message_the_api_answers_with_a_server_error_is_tried_again()
+    {
+        _api.Script("send_private_msg", FakeAnswer.Http(503), FakeAnswer.Ok());
+        var (time, clock) = Clocks();
+        using var client = Create(Options(_api), clock);
+
+        var call = client.SendPrivateAsync("10001", "今日摘要", CancellationToken.None);
+        await _api.WaitForRequestsAsync(1);
+        var backoff = await NextBackoffAsync(clock, after: 0, shorterThan: TimeSpan.FromSeconds(2));
+        time.SetUtcNow(backoff.DueAt!.Value);
+
+        Assert.Equal(ActionResult.Done, await call.Within("the private message"));
+        Assert.Equal(2, _api.RequestsFor("send_private_msg").Count);
+    }
+
+    [Fact]
     public async Task The_budget_stops_retries_before_max_attempts()
     {
         _api.Default = FakeAnswer.Hanging();

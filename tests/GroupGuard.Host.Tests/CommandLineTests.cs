@@ -35,6 +35,10 @@ public sealed class CommandLineTests
     [InlineData(new[] { "incidents", "mark", "twelve", "--false-positive" }, "twelve")]
     [InlineData(new[] { "digest", "preview" }, "--leader")]
     [InlineData(new[] { "digest", "preview", "--leader", "王主任", "--from", "tomorrow" }, "--from must be an ISO-8601 time")]
+    [InlineData(new[] { "digest", "preview", "--leader", "王主任", "--from", "0001-01-01" }, "--from must be a time from 2000-01-01 to 9998-12-31")]
+    [InlineData(new[] { "digest", "preview", "--leader", "王主任", "--to", "9999-12-31T23:59:59.9999999Z" }, "--to must be a time from 2000-01-01 to 9998-12-31")]
+    [InlineData(new[] { "incidents", "export", "--since", "9999-12-31T23:59:59.9999999Z" }, "--since must be a time from 2000-01-01 to 9998-12-31")]
+    [InlineData(new[] { "incidents", "export", "--since", "1999-12-31T12:00:00+08:00" }, "--since must be a time from 2000-01-01 to 9998-12-31")]
     [InlineData(new[] { "--GroupGuard:Rules:Path" }, "needs a value")]
     public async Task A_usage_error_exits_2_and_says_what_is_wrong(string[] args, string says)
     {

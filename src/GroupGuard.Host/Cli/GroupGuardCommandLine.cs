@@ -399,7 +399,13 @@ internal static class GroupGuardCommandLine
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
             if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
             {
-                return time;
+                if (TimeBounds.Holds(time))
+                {
+                    return time;
+                }
+
+                result.AddError($"{name} must be a time from {TimeBounds.FirstDayText} to {TimeBounds.LastDayText} (UTC), got '{text}'");
+                return null;
             }
 
             result.AddError($"{name} must be an ISO-8601 time such as 2026-11-01 or 2026-11-01T08:00:00+08:00, got '{text}'");

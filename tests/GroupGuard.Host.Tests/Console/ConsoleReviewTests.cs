@@ -5,6 +5,7 @@ using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Rules;
 using GroupGuard.Host.WebConsole.Pages;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GroupGuard.Host.Tests.Console;
 
@@ -175,6 +176,43 @@ public sealed class ConsoleReviewTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badSeverity.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badDay.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("to=9999-12-31", 0, "to")]
+    [InlineData("to=9999-01-01", -12, "to")]
+    [InlineData("from=0001-01-01", 8, "from")] // the day's local start is before the first instant a DateTimeOffset holds
+    [InlineData("from=0001-01-01", 0, "from")]
+    [InlineData("from=1999-12-31", 14, "from")]
+    [InlineData("from=2026-01-01&to=0001-01-02", -5, "to")]
+    public async Task A_day_outside_the_years_the_filter_takes_is_a_400_naming_it(string days, int zoneHours, string named)
+    {
+        using var service = new GroupGuardFactory(services: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(new ZonedClock(zoneHours))));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        using var response = await browser.GetAsync("/console/incidents?" + days);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith($"{named} must be a day from 2000-01-01 to 9998-12-31", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(14)]
+    [InlineData(-12)]
+    public async Task The_first_and_last_days_the_filter_takes_are_read_in_any_time_zone(int zoneHours)
+    {
+        using var service = new GroupGuardFactory(services: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(new ZonedClock(zoneHours))));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(71, "加微信有优惠"));
+        await service.IncidentsAfterAsync(1);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var page = await browser.PageAsync("/console/incidents?from=2000-01-01&to=9998-12-31");
+
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, "data-incident="));
     }
 
     [Fact]
@@ -374,5 +412,13 @@ public sealed class ConsoleReviewTests
         using var script = await browser.GetAsync("/console/assets/lib/chart.js/chart.umd.min.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
         Assert.Contains("Chart", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The real clock in a time zone of a fixed offset: the console reads days in the service's local zone.</summary>
+    private sealed class ZonedClock(int hours) : TimeProvider
+    {
+        private readonly TimeZoneInfo _zone = TimeZoneInfo.CreateCustomTimeZone($"UTC{hours:+0;-0}", TimeSpan.FromHours(hours), $"UTC{hours:+0;-0}", $"UTC{hours:+0;-0}");
+
+        public override TimeZoneInfo LocalTimeZone => _zone;
     }
 }

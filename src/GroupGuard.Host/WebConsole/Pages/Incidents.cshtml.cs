@@ -13,6 +13,12 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
     public const int PageSize = 50;
     public const int MaxFilterLength = 200;
 
+    /// <summary>The first and last days the from and to filters take, as the form's date inputs write them (<see cref="TimeBounds"/>).</summary>
+    public static string FirstDayText => TimeBounds.FirstDayText;
+
+    /// <inheritdoc cref="FirstDayText"/>
+    public static string LastDayText => TimeBounds.LastDayText;
+
     public IncidentsQuery Query { get; private set; } = new(null, null, null, null, null, null, null, null, null, null);
 
     public IReadOnlyList<Incident> Rows { get; private set; } = [];
@@ -58,20 +64,21 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
             _ => filter with { FalsePositive = null },
         };
 
-        if (!TryDay(from, out var fromDay) || !TryDay(to, out var toDay))
+        var fromProblem = DayProblem("from", from, out var fromDay);
+        var toProblem = DayProblem("to", to, out var toDay);
+        if ((fromProblem ?? toProblem) is { } problem)
         {
-            return BadRequest("from and to are days written yyyy-MM-dd.");
+            return BadRequest(problem);
         }
 
         if (fromDay is { } f)
         {
-            filter = filter with { From = new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), Zone.GetUtcOffset(f.ToDateTime(TimeOnly.MinValue))) };
+            filter = filter with { From = LocalMidnight(f) };
         }
 
         if (toDay is { } t)
         {
-            var end = t.AddDays(1).ToDateTime(TimeOnly.MinValue);
-            filter = filter with { To = new DateTimeOffset(end, Zone.GetUtcOffset(end)) };
+            filter = filter with { To = LocalMidnight(t.AddDays(1)) };
         }
 
         // One more than a page tells whether a next page exists.
@@ -96,20 +103,32 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static bool TryDay(string? text, out DateOnly? day)
+    /// <summary>Why <paramref name="text"/> is not a day the filter takes (naming <paramref name="name"/>), or null: then <paramref name="day"/> is it, or null for none.</summary>
+    private static string? DayProblem(string name, string? text, out DateOnly? day)
     {
         day = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            return true;
+            return null;
         }
 
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
-            day = parsed;
-            return true;
+            return $"{name} is a day written yyyy-MM-dd.";
         }
 
-        return false;
+        if (!TimeBounds.Holds(parsed))
+        {
+            return $"{name} must be a day from {FirstDayText} to {LastDayText}.";
+        }
+
+        day = parsed;
+        return null;
+    }
+
+    private DateTimeOffset LocalMidnight(DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(midnight, Zone.GetUtcOffset(midnight));
     }
 }

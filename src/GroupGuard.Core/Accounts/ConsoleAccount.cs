@@ -30,6 +30,15 @@ public sealed partial record ConsoleAccount(
 {
     public const int MaxNameLength = 64;
 
+    /// <summary>
+    /// A random value that every console session of the account carries: the store gives the
+    /// account a new one when it is added (so a removed and re-added account's old sessions end)
+    /// and when <see cref="IAccountStore.RenewSessionStampAsync"/> is called (at sign-out), and a
+    /// session whose stamp is not the account's current one is refused. Whatever the record holds
+    /// when it is added is ignored.
+    /// </summary>
+    public string SessionStamp { get; init; } = "";
+
     /// <summary>Whether the account sees <paramref name="groupId"/>: an admin sees every group.</summary>
     public bool Sees(string groupId) => Role == AccountRole.Admin || GroupIds.Contains(groupId, StringComparer.Ordinal);
 

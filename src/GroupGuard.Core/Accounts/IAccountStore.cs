@@ -14,8 +14,17 @@ public interface IAccountStore
     /// <summary>All accounts by name.</summary>
     Task<IReadOnlyList<ConsoleAccount>> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Adds the account; false when one of that name exists already (nothing is changed).</summary>
+    /// <summary>
+    /// Adds the account with a new <see cref="ConsoleAccount.SessionStamp"/>; false when one of
+    /// that name exists already (nothing is changed).
+    /// </summary>
     Task<bool> AddAsync(ConsoleAccount account, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives the account a new <see cref="ConsoleAccount.SessionStamp"/>, which ends every session
+    /// signed in with the old one; false when there is no such account.
+    /// </summary>
+    Task<bool> RenewSessionStampAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Removes the account; false when there was none.</summary>
     Task<bool> RemoveAsync(string name, CancellationToken cancellationToken);

@@ -13,6 +13,12 @@ public sealed class ConsoleOptions
     /// <summary>How long a sign-in lasts without use, in minutes (5 to 10080).</summary>
     public int SessionMinutes { get; set; } = 480;
 
+    /// <summary>
+    /// How long a sign-in lasts however much it is used, in hours (1 to 168): then the session
+    /// ends and the password is asked again.
+    /// </summary>
+    public int MaxSessionHours { get; set; } = 12;
+
     /// <summary>Where the keys that sign session cookies are kept (default: <c>console-keys</c> beside the database).</summary>
     public string? KeysPath { get; set; }
 
@@ -31,6 +37,11 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         if (options.SessionMinutes is < 5 or > 10080)
         {
             errors.Add($"{ConsoleOptions.Section}:SessionMinutes is {options.SessionMinutes}; it must be 5 to 10080 (a week).");
+        }
+
+        if (options.MaxSessionHours is < 1 or > 168)
+        {
+            errors.Add($"{ConsoleOptions.Section}:MaxSessionHours is {options.MaxSessionHours}; it must be 1 to 168 (a week).");
         }
 
         if (options.MaxFailedLogins is < 1 or > 100)

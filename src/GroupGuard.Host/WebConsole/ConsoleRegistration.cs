@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -21,6 +24,12 @@ internal static class ConsoleRegistration
     public const string PathBase = "/console";
 
     private const string AccountItem = "GroupGuard.Console.Account";
+
+    // What a session cookie carries beside the name and role: the account's session key as it was
+    // at sign-in (a claim), and when the sign-in was (an item of the ticket, kept as the cookie
+    // slides on; IssuedUtc is not, it moves with each renewal).
+    private const string SessionKeyClaim = "gg_session_key";
+    private const string SignedInItem = ".gg.signed_in";
 
     public static IServiceCollection AddGroupGuardConsole(this IServiceCollection services, IConfiguration configuration)
     {
@@ -53,6 +62,12 @@ internal static class ConsoleRegistration
             cookie.LoginPath = PathBase + "/login";
             cookie.LogoutPath = PathBase + "/logout";
             cookie.AccessDeniedPath = PathBase + "/denied";
+            cookie.Events.OnSigningIn = context =>
+            {
+                var at = context.Properties.IssuedUtc ?? Clock(context.Options, context.HttpContext).GetUtcNow();
+                context.Properties.Items[SignedInItem] = at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            };
             cookie.Events.OnValidatePrincipal = ValidateAsync;
         });
         services.AddAuthorization(options => options.AddPolicy(AdminPolicy, policy => policy.RequireRole(WireRole(AccountRole.Admin))));
@@ -138,7 +153,21 @@ internal static class ConsoleRegistration
     public static ConsoleAccount? Account(this HttpContext context) => context.Items[AccountItem] as ConsoleAccount;
 
     public static ClaimsPrincipal Principal(ConsoleAccount account) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, account.Name), new Claim(ClaimTypes.Role, WireRole(account.Role))], Scheme));
+        new(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, account.Name), new Claim(ClaimTypes.Role, WireRole(account.Role)), new Claim(SessionKeyClaim, SessionKey(account))],
+            Scheme));
+
+    /// <summary>
+    /// What ties a session to the account as it was at sign-in: its session stamp (new at sign-out
+    /// and when the account is added again) and its password hash (new with every password, a hash
+    /// edited in the database included), hashed together so the cookie holds neither.
+    /// </summary>
+    private static string SessionKey(ConsoleAccount account) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(account.SessionStamp + "\n" + account.PasswordHash)));
+
+    /// <summary>The cookie handler's clock (a test's fake one too), else the service's.</summary>
+    private static TimeProvider Clock(CookieAuthenticationOptions options, HttpContext context) =>
+        options.TimeProvider ?? context.RequestServices.GetRequiredService<TimeProvider>();
 
     private static void SetSecurityHeaders(IHeaderDictionary headers)
     {
@@ -154,16 +183,24 @@ internal static class ConsoleRegistration
     }
 
     /// <summary>
-    /// Each request checks the cookie's account against the database: a removed account, or one
-    /// whose role changed, is signed out at once; a leader's groups are read fresh.
+    /// Each request checks the cookie's account against the database: a removed account, one
+    /// whose role changed, one added again or signed out since (its session stamp is new) or
+    /// given another password, is signed out at once, and so is a session older than
+    /// <see cref="ConsoleOptions.MaxSessionHours"/> however much it was used; a leader's groups
+    /// are read fresh.
     /// </summary>
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
+        var services = context.HttpContext.RequestServices;
         var name = context.Principal?.Identity?.Name;
         var role = context.Principal?.FindFirst(ClaimTypes.Role)?.Value;
-        var accounts = context.HttpContext.RequestServices.GetRequiredService<IAccountStore>();
-        var account = name is null ? null : await accounts.FindAsync(name, context.HttpContext.RequestAborted);
-        if (account is null || WireRole(account.Role) != role)
+        var key = context.Principal?.FindFirst(SessionKeyClaim)?.Value;
+        var lifetime = TimeSpan.FromHours(services.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue.MaxSessionHours);
+        var expired = SignedInAt(context.Properties) is not { } signedIn || Clock(context.Options, context.HttpContext).GetUtcNow() - signedIn >= lifetime;
+        var account = name is null || key is null || expired
+            ? null
+            : await services.GetRequiredService<IAccountStore>().FindAsync(name, context.HttpContext.RequestAborted);
+        if (account is null || WireRole(account.Role) != role || account.SessionStamp.Length == 0 || SessionKey(account) != key)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
@@ -172,4 +209,11 @@ internal static class ConsoleRegistration
 
         context.HttpContext.Items[AccountItem] = account;
     }
+
+    private static DateTimeOffset? SignedInAt(AuthenticationProperties properties) =>
+        properties.Items.TryGetValue(SignedInItem, out var text)
+        && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+        && milliseconds <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : null;
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Dapper;
 using GroupGuard.Core.Accounts;
 
@@ -5,14 +6,14 @@ namespace GroupGuard.Storage.Stores;
 
 /// <summary>
 /// Console accounts, failed sign-ins and the audit log in the incident database (tables of
-/// migration 0007, created by the incident store's initialization). Writes take the database's
-/// single writer turn.
+/// migration 0007, the session stamp of 0015 on SQLite and 0006 on PostgreSQL, created by the
+/// incident store's initialization). Writes take the database's single writer turn.
 /// </summary>
 internal sealed class AccountStore(StorageDatabase database) : IAccountStore
 {
     private const string AccountColumns = """
         name AS Name, role AS Role, group_ids AS GroupIds, password_hash AS PasswordHash,
-        created_at AS CreatedAt, locked_until AS LockedUntil
+        created_at AS CreatedAt, locked_until AS LockedUntil, session_stamp AS SessionStamp
         """;
 
     private const string AuditColumns = "id AS Id, at AS At, actor AS Actor, action AS Action, target AS Target, detail AS Detail, remote AS Remote";
@@ -45,11 +46,12 @@ internal sealed class AccountStore(StorageDatabase database) : IAccountStore
     {
         ArgumentNullException.ThrowIfNull(account);
         var row = AccountRow.From(account);
+        row.SessionStamp = NewSessionStamp();
         var added = await database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO console_accounts (name, role, group_ids, password_hash, created_at, locked_until)
-                VALUES (@Name, @Role, @GroupIds, @PasswordHash, @CreatedAt, @LockedUntil)
+                INSERT INTO console_accounts (name, role, group_ids, password_hash, created_at, locked_until, session_stamp)
+                VALUES (@Name, @Role, @GroupIds, @PasswordHash, @CreatedAt, @LockedUntil, @SessionStamp)
                 ON CONFLICT (name) DO NOTHING
                 """,
                 row,
@@ -57,6 +59,19 @@ internal sealed class AccountStore(StorageDatabase database) : IAccountStore
                 cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false);
         return added > 0;
+    }
+
+    public async Task<bool> RenewSessionStampAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var renewed = await database.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE console_accounts SET session_stamp = @Stamp WHERE name = @Name",
+                new { Name = name, Stamp = NewSessionStamp() },
+                transaction,
+                cancellationToken: cancellationToken)),
+            cancellationToken).ConfigureAwait(false);
+        return renewed > 0;
     }
 
     public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
@@ -131,6 +146,9 @@ internal sealed class AccountStore(StorageDatabase database) : IAccountStore
         return [.. rows.Select(r => new AuditEntry(r.Id, StoredTime.Parse(r.At, "console_audit.at", r.Id), r.Actor, r.Action, r.Target, r.Detail, r.Remote))];
     }
 
+    // 128 random bits: a session that carries it cannot have guessed it.
+    private static string NewSessionStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
     private sealed class AccountRow
     {
         public string Name { get; set; } = "";
@@ -139,6 +157,7 @@ internal sealed class AccountStore(StorageDatabase database) : IAccountStore
         public string PasswordHash { get; set; } = "";
         public string CreatedAt { get; set; } = "";
         public string? LockedUntil { get; set; }
+        public string SessionStamp { get; set; } = "";
 
         public static AccountRow From(ConsoleAccount account) => new()
         {
@@ -156,7 +175,10 @@ internal sealed class AccountStore(StorageDatabase database) : IAccountStore
             GroupIds.Length == 0 ? [] : GroupIds.Split(','),
             PasswordHash,
             StoredTime.Parse(CreatedAt, $"console account '{Name}' created_at"),
-            LockedUntil is null ? null : StoredTime.Parse(LockedUntil, $"console account '{Name}' locked_until"));
+            LockedUntil is null ? null : StoredTime.Parse(LockedUntil, $"console account '{Name}' locked_until"))
+        {
+            SessionStamp = SessionStamp,
+        };
     }
 
     private sealed class AuditRow

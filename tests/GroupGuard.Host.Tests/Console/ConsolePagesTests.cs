@@ -108,4 +108,30 @@ public sealed class ConsolePagesTests
         Assert.Equal(HttpStatusCode.OK, within.StatusCode);
         Assert.Equal("/console/login", ConsoleSession.PathOf(after.Headers.Location));
     }
+
+    [Fact]
+    public async Task A_session_ends_after_the_configured_hours_however_much_it_is_used()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var service = new GroupGuardFactory(
+            new Dictionary<string, string?> { ["GroupGuard:Console:SessionMinutes"] = "30", ["GroupGuard:Console:MaxSessionHours"] = "1" },
+            services: s => s.PostConfigure<CookieAuthenticationOptions>(ConsoleRegistration.Scheme, o => o.TimeProvider = clock));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var minutes in new[] { 20, 20, 15 }) // 55 minutes in, never more than 20 unused: the cookie slides on
+        {
+            clock.Advance(TimeSpan.FromMinutes(minutes));
+            using var used = await browser.GetAsync("/console");
+            answers.Add(used.StatusCode);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        using var after = await browser.GetAsync("/console");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], answers);
+        Assert.Equal("/console/login", ConsoleSession.PathOf(after.Headers.Location));
+    }
 }

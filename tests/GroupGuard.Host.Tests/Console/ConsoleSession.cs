@@ -65,6 +65,18 @@ internal sealed partial class ConsoleSession(GroupGuardFactory service, string? 
     public Task<HttpResponseMessage> SignInAsync(string name, string password = Password) =>
         PostFormAsync("/console/login", "/console/login", new Dictionary<string, string> { ["name"] = name, ["password"] = password });
 
+    /// <summary>The session cookie (<c>gg_session=…</c>) a sign-in's answer set, as someone who copied it would have it.</summary>
+    public static string SessionCookieOf(HttpResponseMessage signedIn) =>
+        signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("gg_session=", StringComparison.Ordinal)).Split(';')[0];
+
+    /// <summary>A client of its own that sends <paramref name="cookie"/> and nothing else, and keeps nothing it is sent.</summary>
+    public static HttpClient WithCookie(GroupGuardFactory service, string cookie)
+    {
+        var http = service.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        http.DefaultRequestHeaders.Add("Cookie", cookie);
+        return http;
+    }
+
     /// <summary>The path of a redirect's target, whether the server wrote it absolute or relative.</summary>
     public static string PathOf(Uri? location) =>
         location is null ? "" : (location.IsAbsoluteUri ? location : new Uri(new Uri("http://localhost"), location)).AbsolutePath;

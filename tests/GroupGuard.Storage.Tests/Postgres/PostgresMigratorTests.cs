@@ -37,6 +37,26 @@ public sealed class PostgresMigratorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_version_5_database_gives_each_console_account_a_session_stamp_of_its_own()
+    {
+        var database = await server.CreateDatabaseAsync("stamp");
+        await using var connection = await OpenAsync(database);
+        await PostgresMigrator.MigrateAsync(connection, [.. PostgresMigrator.Embedded.Where(m => m.Version <= 5)], TimeProvider.System, CancellationToken.None);
+        await connection.ExecuteAsync("""
+            INSERT INTO console_accounts (name, role, group_ids, password_hash, created_at) VALUES
+                ('admin', 'admin', '', 'pbkdf2-sha256$1$c2FsdA==$aGFzaA==', '2025-03-01T00:00:00.000Z'),
+                ('王主管', 'leader', '111', 'pbkdf2-sha256$1$c2FsdA==$aGFzaA==', '2025-03-01T00:00:00.000Z')
+            """);
+
+        await PostgresMigrator.MigrateAsync(connection, PostgresMigrator.Embedded, TimeProvider.System, CancellationToken.None);
+
+        var stamps = (await connection.QueryAsync<string>("SELECT session_stamp FROM console_accounts")).ToList();
+        Assert.Equal(2, stamps.Count);
+        Assert.All(stamps, s => Assert.Matches("^[0-9a-f]{32}$", s));
+        Assert.NotEqual(stamps[0], stamps[1]);
+    }
+
+    [Fact]
     public async Task Instances_migrating_one_database_at_once_apply_each_script_once()
     {
         var database = await server.CreateDatabaseAsync("race");

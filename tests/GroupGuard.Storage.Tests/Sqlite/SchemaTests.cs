@@ -294,6 +294,28 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task A_version_14_database_gives_each_console_account_a_session_stamp_of_its_own()
+    {
+        using var harness = new SqliteStoreHarness();
+        await harness.CreateStore([.. SqliteDatabase.Embedded.Where(m => m.Version <= 14)]).InitializeAsync(CancellationToken.None);
+        using (var v14 = harness.OpenRaw())
+        {
+            v14.Execute("""
+                INSERT INTO console_accounts (name, role, group_ids, password_hash, created_at) VALUES
+                    ('admin', 'admin', '', 'pbkdf2-sha256$1$c2FsdA==$aGFzaA==', '2025-03-01T00:00:00.000Z'),
+                    ('王主管', 'leader', '111', 'pbkdf2-sha256$1$c2FsdA==$aGFzaA==', '2025-03-01T00:00:00.000Z');
+                """);
+        }
+
+        await harness.Store.InitializeAsync(CancellationToken.None);
+
+        var accounts = await new AccountStore(harness.Store.Database).ListAsync(CancellationToken.None);
+        Assert.Equal(2, accounts.Count);
+        Assert.All(accounts, a => Assert.Matches("^[0-9a-f]{32}$", a.SessionStamp));
+        Assert.NotEqual(accounts[0].SessionStamp, accounts[1].SessionStamp);
+    }
+
+    [Fact]
     public async Task Enums_are_stored_as_lowercase_names()
     {
         using var harness = new SqliteStoreHarness();

@@ -39,6 +39,26 @@ public abstract class ConsoleStoreTests : StoreTests
     }
 
     [Fact]
+    public async Task Each_account_gets_a_session_stamp_of_its_own_that_renewing_or_adding_again_replaces()
+    {
+        await Accounts.AddAsync(Account("admin") with { SessionStamp = "chosen by the caller" }, CancellationToken.None);
+        await Accounts.AddAsync(Account("王主管", AccountRole.Leader, "111"), CancellationToken.None);
+        var first = (await Accounts.FindAsync("admin", CancellationToken.None))!.SessionStamp;
+        var other = (await Accounts.FindAsync("王主管", CancellationToken.None))!.SessionStamp;
+
+        Assert.True(await Accounts.RenewSessionStampAsync("admin", CancellationToken.None));
+        var renewed = (await Accounts.FindAsync("admin", CancellationToken.None))!.SessionStamp;
+        Assert.False(await Accounts.RenewSessionStampAsync("nobody", CancellationToken.None));
+        await Accounts.RemoveAsync("admin", CancellationToken.None);
+        await Accounts.AddAsync(Account("admin"), CancellationToken.None);
+        var readded = (await Accounts.FindAsync("admin", CancellationToken.None))!.SessionStamp;
+
+        Assert.Matches("^[0-9a-f]{32}$", first);
+        Assert.Equal(4, new HashSet<string>([first, other, renewed, readded]).Count);
+        Assert.Equal(other, (await Accounts.ListAsync(CancellationToken.None)).Single(a => a.Name == "王主管").SessionStamp); // the other account's is untouched
+    }
+
+    [Fact]
     public async Task Failed_sign_ins_are_counted_within_the_window_and_cleared()
     {
         await Accounts.AddAsync(Account("admin"), CancellationToken.None);

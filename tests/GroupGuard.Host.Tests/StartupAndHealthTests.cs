@@ -46,6 +46,7 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__Console__SessionMinutes", "1", "GroupGuard:Console:SessionMinutes")]
     [InlineData("GroupGuard__Console__MaxFailedLogins", "0", "GroupGuard:Console:MaxFailedLogins")]
     [InlineData("GroupGuard__Console__MaxSessionHours", "0", "GroupGuard:Console:MaxSessionHours")]
+    [InlineData("GroupGuard__Console__SignInAttemptsPerMinute", "1001", "GroupGuard:Console:SignInAttemptsPerMinute")]
     [InlineData("GroupGuard__Moderation__ClearMinutes", "-1", "GroupGuard:Moderation:ClearMinutes")]
     [InlineData("GroupGuard__Moderation__PiecesSeconds", "301", "GroupGuard:Moderation:PiecesSeconds")]
     [InlineData("GroupGuard__Alerts__0__Channels__0", "no-such-robot", "GroupGuard:Alerts:0:Channels")]

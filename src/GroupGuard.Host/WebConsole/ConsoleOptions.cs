@@ -27,6 +27,12 @@ public sealed class ConsoleOptions
 
     /// <summary>The window for failed sign-ins, and how long a lock lasts, in minutes.</summary>
     public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>
+    /// Sign-in attempts one client address may make in a minute (1 to 1000), whatever the names
+    /// and outcomes; past them the sign-in page answers 429 with <c>Retry-After</c>.
+    /// </summary>
+    public int SignInAttemptsPerMinute { get; set; } = 10;
 }
 
 internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
@@ -52,6 +58,11 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         if (options.LockoutMinutes is < 1 or > 1440)
         {
             errors.Add($"{ConsoleOptions.Section}:LockoutMinutes is {options.LockoutMinutes}; it must be 1 to 1440.");
+        }
+
+        if (options.SignInAttemptsPerMinute is < 1 or > 1000)
+        {
+            errors.Add($"{ConsoleOptions.Section}:SignInAttemptsPerMinute is {options.SignInAttemptsPerMinute}; it must be 1 to 1000.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

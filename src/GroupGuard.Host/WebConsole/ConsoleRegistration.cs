@@ -36,6 +36,7 @@ internal static class ConsoleRegistration
         services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
         services.AddSingleton<SignIn>();
+        services.AddSingleton<SignInLimiter>();
 
         services.AddRazorPages(options =>
         {

@@ -15,10 +15,20 @@ public enum SignInOutcome
 /// Checks a name and password against the accounts, with the lockout: after
 /// <see cref="ConsoleOptions.MaxFailedLogins"/> failures within <see cref="ConsoleOptions.LockoutMinutes"/>
 /// the account is locked for that long, and even the right password is refused until then. Every
-/// attempt is audited; the password never is.
+/// attempt is audited but those refused while an account is locked, of which at most one entry a
+/// <see cref="RefusalsAuditedEvery"/> is written per account, counting the others; the password
+/// never is.
 /// </summary>
 public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> options, TimeProvider time)
 {
+    /// <summary>How often at most a locked account's refused sign-ins make an audit entry (in each instance).</summary>
+    public static readonly TimeSpan RefusalsAuditedEvery = TimeSpan.FromMinutes(1);
+
+    // Per locked account (only names with an account, so as many as there are accounts at most):
+    // its lock, when its last refusal entry was written, and the refusals since.
+    private readonly Dictionary<string, Refusals> _refusals = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
     public async Task<(SignInOutcome Outcome, ConsoleAccount? Account)> TryAsync(string name, string password, string? remote, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -29,9 +39,23 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
         var account = validName ? await accounts.FindAsync(name, cancellationToken) : null;
         var auditName = validName ? name : "(invalid name)";
 
+        if (account is not null && Unwritten(account.Name, now) is { } missed)
+        {
+            // The lock is over: the refusals since its last entry, which no later one has counted.
+            await accounts.AuditAsync(
+                new AuditEntry(0, now, account.Name, "login_refused_locked", null, $"locked until {missed.Until:u}; {missed.Count} refused since {missed.Since:u}", null),
+                cancellationToken);
+        }
+
         if (account?.LockedUntil is { } until && until > now)
         {
-            await accounts.AuditAsync(new AuditEntry(0, now, auditName, "login_refused_locked", null, $"locked until {until:u}", remote), cancellationToken);
+            // A loop at a locked account wrote an entry per try (2,000 in 9 s): one a minute, with the count.
+            if (Refused(account.Name, until, now) is { } refused)
+            {
+                var detail = refused.Since is { } since ? $"locked until {until:u}; {refused.Count} refused since {since:u}" : $"locked until {until:u}";
+                await accounts.AuditAsync(new AuditEntry(0, now, auditName, "login_refused_locked", null, detail, remote), cancellationToken);
+            }
+
             return (SignInOutcome.Locked, null);
         }
 
@@ -69,5 +93,68 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
             new AuditEntry(0, now, auditName, locks ? "login_failed_locked" : "login_failed", null, $"{failures} failed within {settings.LockoutMinutes} min", remote),
             cancellationToken);
         return (locks ? SignInOutcome.Locked : SignInOutcome.WrongNameOrPassword, null);
+    }
+
+    /// <summary>
+    /// Counts a refusal of <paramref name="name"/> locked until <paramref name="until"/>; returns
+    /// what to write when an entry is due (the first refusal of a lock, then one a
+    /// <see cref="RefusalsAuditedEvery"/>: how many since the last entry, this one included, and
+    /// that entry's time), else null.
+    /// </summary>
+    private (int Count, DateTimeOffset? Since)? Refused(string name, DateTimeOffset until, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (!_refusals.TryGetValue(name, out var refusals) || refusals.Until != until)
+            {
+                // Locks over for a day whose account was not tried again since (removed, say) are
+                // forgotten as a new one begins.
+                foreach (var (other, old) in _refusals)
+                {
+                    if (old.Until <= now - TimeSpan.FromDays(1))
+                    {
+                        _refusals.Remove(other);
+                    }
+                }
+
+                _refusals[name] = new Refusals { Until = until, Written = now };
+                return (1, null);
+            }
+
+            refusals.Unwritten++;
+            if (now - refusals.Written < RefusalsAuditedEvery)
+            {
+                return null;
+            }
+
+            var due = (refusals.Unwritten, (DateTimeOffset?)refusals.Written);
+            (refusals.Written, refusals.Unwritten) = (now, 0);
+            return due;
+        }
+    }
+
+    /// <summary>
+    /// Once <paramref name="name"/>'s lock is over, forgets it and returns the refusals of it no
+    /// entry has counted, if there were any.
+    /// </summary>
+    private (DateTimeOffset Until, int Count, DateTimeOffset Since)? Unwritten(string name, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (!_refusals.TryGetValue(name, out var refusals) || refusals.Until > now)
+            {
+                return null;
+            }
+
+            _refusals.Remove(name);
+            return refusals.Unwritten > 0 ? (refusals.Until, refusals.Unwritten, refusals.Written) : null;
+        }
+    }
+
+    private sealed class Refusals
+    {
+        public DateTimeOffset Until;
+        public DateTimeOffset Written;
+        public int Unwritten;
     }
 }

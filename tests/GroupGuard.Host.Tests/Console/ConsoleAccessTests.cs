@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Host.WebConsole;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -175,6 +176,82 @@ public sealed class ConsoleAccessTests
     }
 
     [Fact]
+    public async Task Sign_ins_refused_while_an_account_is_locked_make_one_audit_entry_a_minute_that_counts_them()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        using var service = new GroupGuardFactory(
+            new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "1000" },
+            services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
+                new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        async Task TryAsync(int times, string password)
+        {
+            for (var i = 0; i < times; i++)
+            {
+                using var answer = await browser.SignInAsync("admin", password);
+                Assert.NotEqual(HttpStatusCode.Redirect, answer.StatusCode);
+            }
+        }
+
+        await TryAsync(5, "not the password"); // locked until 09:15
+        await TryAsync(40, "not the password");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await TryAsync(1, ConsoleSession.Password);
+        await TryAsync(3, "not the password");
+        clock.Advance(TimeSpan.FromMinutes(15));
+        using var after = await browser.SignInAsync("admin");
+        var audit = (await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 100, CancellationToken.None)).Reverse().ToList();
+
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Equal(["login_failed", "login_failed", "login_failed", "login_failed", "login_failed_locked", "login_refused_locked", "login_refused_locked", "login_refused_locked", "login"], audit.Select(a => a.Action));
+        var refused = audit.Where(a => a.Action == "login_refused_locked").Select(a => a.Detail).ToList();
+        Assert.Equal(
+            ["locked until 2026-12-01 09:15:00Z", "locked until 2026-12-01 09:15:00Z; 40 refused since 2026-12-01 09:00:00Z", "locked until 2026-12-01 09:15:00Z; 3 refused since 2026-12-01 09:01:00Z"],
+            refused);
+    }
+
+    [Fact]
+    public async Task Sign_in_attempts_past_the_limit_from_one_address_are_a_429_with_retry_after_and_another_address_is_not_held_back()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        using var service = new GroupGuardFactory(
+            new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "3" },
+            services: s =>
+            {
+                s.Replace(ServiceDescriptor.Singleton(sp => new SignInLimiter(
+                    sp.GetRequiredService<IOptionsMonitor<ConsoleOptions>>(), clock, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignInLimiter>>())));
+                s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, RemoteAddressFromHeader>();
+            });
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var flooding = new ConsoleSession(service);
+        using var elsewhere = new ConsoleSession(service);
+        flooding.Http.DefaultRequestHeaders.Add(RemoteAddressFromHeader.Header, "203.0.113.5");
+        elsewhere.Http.DefaultRequestHeaders.Add(RemoteAddressFromHeader.Header, "198.51.100.7");
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var name in new[] { "admin", "nobody", "made-up" })
+        {
+            using var wrong = await flooding.SignInAsync(name, "not the password");
+            answers.Add(wrong.StatusCode);
+        }
+
+        using var limited = await flooding.SignInAsync("admin");
+        var page = await limited.Content.ReadAsStringAsync();
+        using var other = await elsewhere.SignInAsync("admin");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        using var aMinuteLater = await flooding.SignInAsync("admin");
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], answers);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), limited.Headers.RetryAfter?.Delta);
+        Assert.Contains("此地址的登录尝试过多，请 60 秒后再试。", System.Net.WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        Assert.Empty(limited.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.Where(c => c.StartsWith("gg_session", StringComparison.Ordinal)) : []);
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, aMinuteLater.StatusCode);
+    }
+
+    [Fact]
     public async Task A_sign_in_without_the_antiforgery_token_is_refused()
     {
         using var service = new GroupGuardFactory();
@@ -327,6 +404,26 @@ public sealed class ConsoleAccessTests
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/console", response.Headers.Location!.OriginalString);
+    }
+
+    /// <summary>Gives each request the client address its <see cref="Header"/> names (the test server has none of its own).</summary>
+    private sealed class RemoteAddressFromHeader : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public const string Header = "X-Test-Remote-Address";
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, then) =>
+            {
+                if (System.Net.IPAddress.TryParse(context.Request.Headers[Header].ToString(), out var address))
+                {
+                    context.Connection.RemoteIpAddress = address;
+                }
+
+                return then(context);
+            });
+            next(app);
+        };
     }
 
     private static async Task<string> ConsoleStateAsync(ConsoleSession browser)

@@ -7,8 +7,9 @@ namespace GroupGuard.Host.WebConsole.Pages;
 public sealed class LoginModel : ConsolePage
 {
     private readonly SignIn _signIn;
+    private readonly SignInLimiter _limiter;
 
-    public LoginModel(SignIn signIn) => _signIn = signIn;
+    public LoginModel(SignIn signIn, SignInLimiter limiter) => (_signIn, _limiter) = (signIn, limiter);
 
     public string? Error { get; private set; }
 
@@ -24,6 +25,15 @@ public sealed class LoginModel : ConsolePage
     public async Task<IActionResult> OnPostAsync(string? name, string? password)
     {
         Name = name?.Trim();
+        if (_limiter.TryAttempt(HttpContext.Connection.RemoteIpAddress) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            Error = string.Format(System.Globalization.CultureInfo.InvariantCulture, T["Too many sign-in attempts from this address: try again in {0} seconds."], seconds);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
+
         if (string.IsNullOrEmpty(Name) || string.IsNullOrEmpty(password) || Name.Length > 64 || password.Length > Core.Accounts.PasswordHasher.MaxPasswordLength)
         {
             Error = T["Wrong name or password."];

@@ -29,12 +29,33 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
     private readonly Dictionary<string, Refusals> _refusals = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    // Attempts at one name take turns (names share 64 turns, so made-up ones need no table): each
+    // reads the account after the one before has recorded its failure and set the lock. Side by
+    // side, 40 attempts all read it unlocked and a sixth password was checked. Only within this
+    // process: instances sharing a PostgreSQL database can still each check one more.
+    private readonly SemaphoreSlim[] _turns = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     public async Task<(SignInOutcome Outcome, ConsoleAccount? Account)> TryAsync(string name, string password, string? remote, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        name = name.Trim();
+        var turn = _turns[(uint)StringComparer.Ordinal.GetHashCode(name) % (uint)_turns.Length];
+        await turn.WaitAsync(cancellationToken);
+        try
+        {
+            return await TryInTurnAsync(name, password, remote, cancellationToken);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private async Task<(SignInOutcome Outcome, ConsoleAccount? Account)> TryInTurnAsync(string name, string password, string? remote, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
         var window = TimeSpan.FromMinutes(settings.LockoutMinutes);
-        name = name.Trim();
         var validName = ConsoleAccount.IsValidName(name);
         var account = validName ? await accounts.FindAsync(name, cancellationToken) : null;
         var auditName = validName ? name : "(invalid name)";

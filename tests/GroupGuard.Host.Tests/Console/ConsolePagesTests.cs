@@ -65,6 +65,27 @@ public sealed class ConsolePagesTests
     }
 
     [Fact]
+    public async Task The_overview_shows_the_bridges_and_their_bot_accounts_to_admins_only()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "123456");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "明天交作业"));
+        using var admin = new ConsoleSession(service);
+        using var leader = new ConsoleSession(service);
+        using var a = await admin.SignInAsync("admin");
+        using var b = await leader.SignInAsync("leader");
+
+        var adminPage = await admin.PageAsync("/console");
+        var leaderPage = await leader.PageAsync("/console");
+
+        Assert.Contains("<h2>接入</h2>", adminPage, StringComparison.Ordinal);
+        Assert.Contains("10001", adminPage, StringComparison.Ordinal); // the bot account that posted
+        Assert.DoesNotContain("<h2>接入</h2>", leaderPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("10001", leaderPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_leader_s_groups_page_lists_only_their_groups_without_switches()
     {
         using var service = new GroupGuardFactory(new Dictionary<string, string?>

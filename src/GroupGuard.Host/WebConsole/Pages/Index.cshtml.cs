@@ -21,6 +21,12 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
         Overview = await incidents.OverviewAsync(from, to, offset, Me.GroupScope, 10, HttpContext.RequestAborted);
         ChartJson = Chart(Overview.PerDay, FirstDay(from, offset), Days);
 
+        // The bridges, their bot accounts and their errors are the operator's business: admins only.
+        if (!IsAdmin)
+        {
+            return;
+        }
+
         var list = new List<(string, string, string)>();
         foreach (var a in HttpContext.RequestServices.GetRequiredService<AdapterHealth>().Snapshot())
         {

@@ -79,6 +79,32 @@ public sealed partial class SignInLimiter(IOptionsMonitor<ConsoleOptions> option
         return wait;
     }
 
+    /// <summary>
+    /// The client a sign-in comes from: the connection's address, or, when that is this machine and
+    /// the request carries <c>X-Forwarded-For</c> (a proxy on this machine, deploy/nginx.md), the
+    /// address the proxy appended last, which its client cannot forge. Otherwise every client behind
+    /// the proxy would share one allowance, and ten wrong passwords a minute from anyone would keep
+    /// every administrator out.
+    /// </summary>
+    public static IPAddress? ClientOf(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var peer = context.Connection.RemoteIpAddress;
+        if (peer is null || !IPAddress.IsLoopback(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer))
+        {
+            return peer;
+        }
+
+        var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
+        var last = forwarded.Length is > 0 and <= 4096 ? forwarded[(forwarded.LastIndexOf(',') + 1)..].Trim() : "";
+        if (IPAddress.TryParse(last, out var client))
+        {
+            return client;
+        }
+
+        return IPEndPoint.TryParse(last, out var withPort) ? withPort.Address : peer; // "1.2.3.4:5678"
+    }
+
     /// <summary>The address as it is counted: IPv4 as it is (an IPv4-mapped IPv6 address too), IPv6 by its /64.</summary>
     public static string Key(IPAddress? address)
     {

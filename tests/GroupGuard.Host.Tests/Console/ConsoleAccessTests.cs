@@ -252,6 +252,41 @@ public sealed class ConsoleAccessTests
     }
 
     [Fact]
+    public async Task Behind_a_proxy_on_this_machine_sign_in_attempts_are_counted_by_the_address_it_forwards()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        using var service = new GroupGuardFactory(
+            new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "2" },
+            services: s =>
+            {
+                s.Replace(ServiceDescriptor.Singleton(sp => new SignInLimiter(
+                    sp.GetRequiredService<IOptionsMonitor<ConsoleOptions>>(), clock, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignInLimiter>>())));
+                s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, RemoteAddressFromHeader>();
+            });
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var flooding = new ConsoleSession(service);
+        using var admin = new ConsoleSession(service);
+        using var forging = new ConsoleSession(service);
+        foreach (var (session, peer, forwarded) in new[] { (flooding, "127.0.0.1", "203.0.113.5"), (admin, "127.0.0.1", "198.51.100.7"), (forging, "192.0.2.9", "203.0.113.5") })
+        {
+            session.Http.DefaultRequestHeaders.Add(RemoteAddressFromHeader.Header, peer); // 127.0.0.1: nginx on this machine
+            session.Http.DefaultRequestHeaders.Add("X-Forwarded-For", forwarded);
+        }
+
+        using var first = await flooding.SignInAsync("admin", "wrong");
+        using var second = await flooding.SignInAsync("admin", "wrong");
+        using var limited = await flooding.SignInAsync("admin", "wrong");
+        using var signedIn = await admin.SignInAsync("admin");
+        using var direct = await forging.SignInAsync("admin"); // not through the proxy: its header is not taken
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode); // another client behind the same proxy is not held back
+        Assert.Equal(HttpStatusCode.Redirect, direct.StatusCode);
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 10, CancellationToken.None);
+        Assert.Contains(audit, a => a.Action == "login_failed" && a.Remote == "203.0.113.5");
+    }
+
+    [Fact]
     public async Task A_sign_in_without_the_antiforgery_token_is_refused()
     {
         using var service = new GroupGuardFactory();

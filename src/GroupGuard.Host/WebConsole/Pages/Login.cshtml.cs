@@ -25,7 +25,8 @@ public sealed class LoginModel : ConsolePage
     public async Task<IActionResult> OnPostAsync(string? name, string? password)
     {
         Name = name?.Trim();
-        if (_limiter.TryAttempt(HttpContext.Connection.RemoteIpAddress) is { } wait)
+        var client = SignInLimiter.ClientOf(HttpContext);
+        if (_limiter.TryAttempt(client) is { } wait)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             Error = string.Format(System.Globalization.CultureInfo.InvariantCulture, T["Too many sign-in attempts from this address: try again in {0} seconds."], seconds);
@@ -41,7 +42,7 @@ public sealed class LoginModel : ConsolePage
             return Page();
         }
 
-        var (outcome, account) = await _signIn.TryAsync(Name, password, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
+        var (outcome, account) = await _signIn.TryAsync(Name, password, client?.ToString(), HttpContext.RequestAborted);
         if (outcome != SignInOutcome.SignedIn)
         {
             Error = outcome == SignInOutcome.Locked ? T["Too many failed sign-ins: this account is locked for a while."] : T["Wrong name or password."];

@@ -1,4 +1,11 @@
 namespace GroupGuard.Core.Digests;
 
 /// <summary>What became of one channel of one digest: its status, the attempts so far, the last error, when it arrived.</summary>
-public sealed record ChannelOutcome(ChannelStatus Status, int Attempts, string? Error, DateTimeOffset? SentAt);
+public sealed record ChannelOutcome(ChannelStatus Status, int Attempts, string? Error, DateTimeOffset? SentAt)
+{
+    /// <summary>
+    /// The parts of a message sent in parts (a robot's) that arrived, kept as each arrives
+    /// (<see cref="IDigestOutbox.RecordPartsDeliveredAsync"/>): a retry starts after them.
+    /// </summary>
+    public int PartsDelivered { get; init; }
+}

@@ -28,6 +28,20 @@ public interface IDigestOutbox
     /// <summary>Ends every claim whose holder <paramref name="isGone"/> says no longer runs; returns how many.</summary>
     Task<int> ReleaseClaimsAsync(Func<string, bool> isGone, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many parts of the digest's message in parts the channel has delivered so far (0 before
+    /// the first, and for a channel that sends one message): a try starts after them.
+    /// </summary>
+    Task<int> PartsDeliveredAsync(long id, string channel, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the channel has delivered the first <paramref name="parts"/> parts, as each one
+    /// arrives, so that a retry after a refusal or a crash does not post them again. Never lowers
+    /// the count and leaves a sent channel as it is; the outcome (<see cref="UpdateChannelAsync"/>)
+    /// leaves the count as it is.
+    /// </summary>
+    Task RecordPartsDeliveredAsync(long id, string channel, int parts, CancellationToken cancellationToken);
+
     /// <summary>Records one channel's outcome, ends its claim and recomputes the digest's status.</summary>
     Task UpdateChannelAsync(long id, string channel, ChannelOutcome outcome, CancellationToken cancellationToken);
 

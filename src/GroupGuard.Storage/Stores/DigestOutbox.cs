@@ -24,6 +24,9 @@ namespace GroupGuard.Storage.Stores;
 /// to sent or partial.</para>
 /// <para>A sent channel stays sent: an outcome recorded for it later (a second instance's late
 /// failure) is ignored, so the digest is never sent to that channel again.</para>
+/// <para>A channel that posts a message in parts counts the parts that arrived
+/// (<c>parts_delivered</c>) as each arrives, apart from its outcome: the count only rises, an
+/// outcome leaves it as it is, and a retry reads it after its claim and starts after it.</para>
 /// </remarks>
 internal sealed class DigestOutbox : IDigestOutbox
 {
@@ -35,7 +38,7 @@ internal sealed class DigestOutbox : IDigestOutbox
             d.status AS Status, d.created_at AS CreatedAt, d.title AS Title, d.markdown AS Markdown,
             d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds, d.chart_png AS ChartPng, d.high_seq AS HighSeq,
             c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
-            c.sent_at AS SentAt
+            c.sent_at AS SentAt, c.parts_delivered AS PartsDelivered
         FROM digests d LEFT JOIN digest_channels c ON c.digest_id = d.id
         """;
 
@@ -67,6 +70,12 @@ internal sealed class DigestOutbox : IDigestOutbox
         UPDATE digest_channels SET claimed_until = @Until, claimed_by = @Holder
         WHERE digest_id = @DigestId AND channel = @Channel AND status <> 'sent'
           AND (claimed_until IS NULL OR claimed_until <= @Now)
+        """;
+
+    // Only ever up, and never once sent: a late record of another try leaves the count where it is.
+    private const string RecordPartsSql = """
+        UPDATE digest_channels SET parts_delivered = @Parts
+        WHERE digest_id = @DigestId AND channel = @Channel AND status <> 'sent' AND parts_delivered < @Parts
         """;
 
     private const string UnfinishedWhereSql = """
@@ -216,6 +225,28 @@ internal sealed class DigestOutbox : IDigestOutbox
                 gone.Select(h => new { Holder = h }),
                 transaction,
                 cancellationToken: cancellationToken)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> PartsDeliveredAsync(long id, string channel, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+            "SELECT parts_delivered FROM digest_channels WHERE digest_id = @DigestId AND channel = @Channel",
+            new { DigestId = id, Channel = channel },
+            cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
+    }
+
+    public async Task RecordPartsDeliveredAsync(long id, string channel, int parts, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentOutOfRangeException.ThrowIfNegative(parts);
+
+        var row = new { DigestId = id, Channel = channel, Parts = parts };
+        await _database.WriteAsync(
+            (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(RecordPartsSql, row, transaction, cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -415,6 +446,7 @@ internal sealed class DigestOutbox : IDigestOutbox
         public long? Attempts { get; set; }
         public string? Error { get; set; }
         public string? SentAt { get; set; }
+        public long? PartsDelivered { get; set; }
 
         public void AddChannelTo(Dictionary<string, ChannelOutcome> channels)
         {
@@ -429,7 +461,12 @@ internal sealed class DigestOutbox : IDigestOutbox
                     ? (int)Attempts.Value
                     : throw new InvalidDataException($"Channel '{Channel}' of digest {Id} has {Attempts} attempts."),
                 Error,
-                SentAt is null ? null : StoredTime.Parse(SentAt, $"Channel '{Channel}' of digest {Id}: sent_at"));
+                SentAt is null ? null : StoredTime.Parse(SentAt, $"Channel '{Channel}' of digest {Id}: sent_at"))
+            {
+                PartsDelivered = PartsDelivered is >= 0 and <= int.MaxValue
+                    ? (int)PartsDelivered.Value
+                    : throw new InvalidDataException($"Channel '{Channel}' of digest {Id} has {PartsDelivered} parts delivered."),
+            };
         }
 
         public DigestRecord ToRecord(Dictionary<string, ChannelOutcome> channels) => new()

@@ -262,6 +262,33 @@ public abstract class DigestOutboxTests : StoreTests
     }
 
     [Fact]
+    public async Task The_parts_a_channel_delivered_are_kept_apart_from_its_outcome_only_rising_and_never_once_sent()
+    {
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
+        Assert.Equal(0, await Outbox.PartsDeliveredAsync(digest.Id, "wecom", CancellationToken.None));
+
+        // Part 1 arrived, part 2 was refused: the failure leaves the count, and a retry reads it.
+        await Outbox.RecordPartsDeliveredAsync(digest.Id, "wecom", 1, CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", Retrying(1, "errcode 45009"), CancellationToken.None);
+        Assert.Equal(1, await Harness.CreateOutboxOfAnotherInstance().PartsDeliveredAsync(digest.Id, "wecom", CancellationToken.None));
+        Assert.Equal(1, Assert.Single(await ListAllAsync(null)).Channels["wecom"].PartsDelivered);
+        Assert.Equal(0, await Outbox.PartsDeliveredAsync(digest.Id, "email", CancellationToken.None));
+
+        // A late record of an earlier try does not lower it.
+        await Outbox.RecordPartsDeliveredAsync(digest.Id, "wecom", 3, CancellationToken.None);
+        await Outbox.RecordPartsDeliveredAsync(digest.Id, "wecom", 2, CancellationToken.None);
+        Assert.Equal(3, await Outbox.PartsDeliveredAsync(digest.Id, "wecom", CancellationToken.None));
+
+        // Once sent, it stays as it was when the channel was done.
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", Sent(2), CancellationToken.None);
+        await Outbox.RecordPartsDeliveredAsync(digest.Id, "wecom", 9, CancellationToken.None);
+        var stored = Assert.Single(await ListAllAsync(null));
+        Assert.Equal(Sent(2) with { PartsDelivered = 3 }, stored.Channels["wecom"]);
+        Assert.Equal(0, stored.Channels["email"].PartsDelivered);
+        Assert.Equal(0, await Outbox.PartsDeliveredAsync(4242, "wecom", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_sent_channel_stays_sent_when_a_late_failure_is_recorded_so_it_is_not_sent_twice()
     {
         var digest = await Outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);

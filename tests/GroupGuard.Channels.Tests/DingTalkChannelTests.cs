@@ -102,4 +102,28 @@ public sealed class DingTalkChannelTests : IAsyncLifetime
         Assert.Equal(markdown, string.Concat(texts));
         Assert.EndsWith("(3/3)", requests[2].Json.GetProperty("markdown").GetProperty("title").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_retry_after_a_refused_part_posts_that_part_and_the_rest_and_not_the_parts_delivered()
+    {
+        var markdown = Digests.ChineseLines(150_000);
+        var answered = 0;
+        _sink.Respond = _ => Interlocked.Increment(ref answered) == 2
+            ? SinkResponse.Json("""{"errcode":410100,"errmsg":"send too fast"}""")
+            : SinkResponse.Ok;
+        var kept = new PartsKept();
+
+        await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(markdown), kept.NextTry(), CancellationToken.None));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await Channel().SendAsync(Digests.Sample(markdown), kept.NextTry(), CancellationToken.None);
+
+        var requests = _sink.Requests.ToList();
+        var texts = requests.Select(r => r.Json.GetProperty("markdown").GetProperty("text").GetString()!).ToList();
+        Assert.Equal(4, texts.Count);
+        Assert.Equal(texts[1], texts[2]); // the refused part, posted again
+        Assert.Equal(markdown, texts[0] + texts[2] + texts[3]);
+        Assert.EndsWith("(2/3)", requests[2].Json.GetProperty("markdown").GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal("1700000060000", requests[2].RawQuery("timestamp")); // signed when it is sent again
+        Assert.Equal([1, 2, 3], kept.Recorded);
+    }
 }

@@ -106,6 +106,64 @@ public sealed class WeComChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_after_a_refused_part_posts_that_part_and_the_rest_and_not_the_parts_delivered()
+    {
+        var markdown = Digests.ChineseLines(10_000);
+        var answered = 0;
+        _sink.Respond = _ => Interlocked.Increment(ref answered) == 2
+            ? SinkResponse.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}""")
+            : SinkResponse.Ok;
+        var kept = new PartsKept();
+
+        await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(markdown), kept.NextTry(), CancellationToken.None));
+        Assert.Equal([1], kept.Recorded);
+        await Channel().SendAsync(Digests.Sample(markdown), kept.NextTry(), CancellationToken.None);
+
+        var contents = _sink.Requests.Select(r => r.Json.GetProperty("markdown").GetProperty("content").GetString()!).ToList();
+        Assert.Equal(4, contents.Count);
+        Assert.Equal(contents[1], contents[2]); // the refused part, posted again
+        Assert.Equal(markdown, contents[0] + contents[2] + contents[3]); // what the group took: each part once, in order
+        Assert.Equal([1, 2, 3], kept.Recorded);
+    }
+
+    [Fact]
+    public async Task A_message_of_more_parts_than_the_robot_takes_a_minute_arrives_whole_each_part_once()
+    {
+        // WeCom takes 20 messages a minute from a robot and refuses the 21st (45009) until the minute is over.
+        var markdown = Digests.ChineseLines(100_000);
+        var taken = 0;
+        _sink.Respond = _ => Interlocked.Increment(ref taken) > 20
+            ? SinkResponse.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}""")
+            : SinkResponse.Ok;
+        var kept = new PartsKept();
+
+        var refused = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(markdown), kept.NextTry(), CancellationToken.None));
+        Assert.Contains("part 21 of", refused.Message, StringComparison.Ordinal);
+        Interlocked.Exchange(ref taken, 0); // a minute later
+        await Channel().SendAsync(Digests.Sample(markdown), kept.NextTry(), CancellationToken.None);
+
+        var contents = _sink.Requests.Select(r => r.Json.GetProperty("markdown").GetProperty("content").GetString()!).ToList();
+        var accepted = contents.Where((_, i) => i != 20).ToList();
+        Assert.True(accepted.Count > 20, $"{accepted.Count} parts");
+        Assert.Equal(markdown, string.Concat(accepted));
+        Assert.Equal(Enumerable.Range(1, accepted.Count), kept.Recorded);
+    }
+
+    [Fact]
+    public async Task A_retry_after_every_part_was_delivered_posts_nothing()
+    {
+        // A crash after the last part arrived and before the outcome was recorded.
+        var markdown = Digests.ChineseLines(10_000);
+        var kept = new PartsKept();
+        await Channel().SendAsync(Digests.Sample(markdown), kept.NextTry(), CancellationToken.None);
+
+        await Channel().SendAsync(Digests.Sample(markdown), kept.NextTry(), CancellationToken.None);
+
+        Assert.Equal(3, _sink.Requests.Count);
+        Assert.Equal([1, 2, 3], kept.Recorded);
+    }
+
+    [Fact]
     public async Task An_HTTP_error_fails_with_the_status_and_a_masked_address()
     {
         _sink.Respond = _ => new SinkResponse(502, $"bad gateway for key={RobotKey}");

@@ -327,6 +327,147 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task A_part_the_robot_refused_is_sent_again_alone_and_the_leader_sees_each_part_once()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var answered = 0;
+        rig.Robot.Respond(_ => Interlocked.Increment(ref answered) == 2
+            ? HttpAnswer.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}""")
+            : HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+        await rig.AddAsync(LongAlert(t0));
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        Assert.Equal(2, rig.Robot.Requests.Count);
+        var failed = Assert.Single(await rig.OutboxAsync());
+        Assert.Contains("part 2 of 2", failed.Channels["office-robot"].Error, StringComparison.Ordinal);
+        Assert.Equal(1, failed.Channels["office-robot"].PartsDelivered);
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(121)); // a minute after the failure
+        await rig.LookAtAsync(alerts, t0.AddMinutes(20));
+
+        // The retry posts part 2 alone: the group sees part 1 once, then part 2.
+        Assert.Equal(3, rig.Robot.Requests.Count);
+        Assert.Equal(rig.Alerts[1], rig.Alerts[2]);
+        var sent = Assert.Single(await rig.OutboxAsync());
+        Assert.Equal(DigestStatus.Sent, sent.Status);
+        Assert.Equal(sent.Markdown, rig.Alerts[0] + rig.Alerts[2]);
+        Assert.Equal(2, sent.Channels["office-robot"].Attempts);
+    }
+
+    [Fact]
+    public async Task After_a_stop_between_two_parts_the_next_instance_posts_only_the_part_that_had_not_arrived()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var answered = 0;
+        rig.Robot.Handler = (_, stopping) => Interlocked.Increment(ref answered) == 2
+            ? new TaskCompletionSource<HttpAnswer>().Task.WaitAsync(stopping) // part 2 never answered
+            : Task.FromResult(HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+
+        // The process stops (or dies) while the robot holds part 2: no outcome is recorded, and the
+        // claim stays until it runs out.
+        await using (var first = await rig.InstanceScopeAsync())
+        {
+            await rig.AddAsync(LongAlert(t0));
+            using var stopping = new CancellationTokenSource();
+            rig.Clock.SetUtcNow(t0.AddSeconds(60));
+            var look = first.Alerts.TickAsync(stopping.Token);
+            await rig.Robot.WaitForRequestsAsync(2);
+            await stopping.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => look);
+        }
+
+        await using var second = await rig.InstanceScopeAsync();
+        await rig.LookAtAsync(second.Alerts, t0.AddSeconds(60) + DigestService.ClaimFor + TimeSpan.FromSeconds(1));
+        await rig.LookAtAsync(second.Alerts, t0.AddMinutes(30));
+
+        Assert.Equal(3, rig.Robot.Requests.Count);
+        Assert.Equal(rig.Alerts[1], rig.Alerts[2]); // part 2 again, and part 1 not
+        var sent = Assert.Single(await rig.OutboxAsync());
+        Assert.Equal(DigestStatus.Sent, sent.Status);
+        Assert.Equal(sent.Markdown, rig.Alerts[0] + rig.Alerts[2]);
+    }
+
+    [Fact]
+    public async Task A_send_starts_after_the_parts_delivered_since_its_record_was_read()
+    {
+        // Another instance delivered part 1 after this one read the unfinished alerts, and failed
+        // on part 2: this one's record says nothing was delivered, the outbox says one part was.
+        await using var rig = await AlertRig.StartAsync();
+        _ = await rig.InstanceAsync();
+        var digests = rig.LastProvider!.GetRequiredService<DigestService>();
+        var t0 = rig.Clock.GetUtcNow();
+        var twoParts = string.Concat(Enumerable.Range(1, 80).Select(i => $"- 第 {i} 条：测试群成员发布违规广告，已撤回并禁言十分钟。\n"));
+        var record = await digests.Outbox.CreateAsync(new DigestRecord
+        {
+            Leader = "alert:office", PeriodFrom = t0, PeriodTo = t0.AddSeconds(60), Status = DigestStatus.Pending, CreatedAt = t0,
+            Title = "群管告警", Markdown = twoParts, Text = "群管告警", Html = "<p>群管告警</p>", IncidentIds = [],
+            Channels = new Dictionary<string, ChannelOutcome> { ["office-robot"] = new(ChannelStatus.Pending, 0, null, null) },
+        }, CancellationToken.None);
+        var read = Assert.Single(await digests.Outbox.UnfinishedAsync(DigestService.MaxAttempts, CancellationToken.None));
+        await digests.Outbox.RecordPartsDeliveredAsync(record.Id, "office-robot", 1, CancellationToken.None);
+        await digests.Outbox.UpdateChannelAsync(record.Id, "office-robot", new ChannelOutcome(ChannelStatus.Pending, 1, "errcode 45009", null), CancellationToken.None);
+
+        await digests.SendAsync(read, CancellationToken.None);
+
+        var part = Assert.Single(rig.Alerts);
+        Assert.EndsWith(part, record.Markdown, StringComparison.Ordinal);
+        Assert.NotEqual(record.Markdown, part);
+        Assert.Equal(DigestStatus.Sent, Assert.Single(await rig.OutboxAsync()).Status);
+    }
+
+    [Fact]
+    public async Task A_message_of_more_parts_than_the_robot_takes_a_minute_arrives_whole_over_its_retries()
+    {
+        // WeCom takes 20 messages a minute from a robot and refuses the 21st (45009). A retry that
+        // started from part 1 again would post parts 1 to 20 on every try and never part 21.
+        await using var rig = await AlertRig.StartAsync();
+        _ = await rig.InstanceAsync();
+        var digests = rig.LastProvider!.GetRequiredService<DigestService>();
+        var perMinute = new Dictionary<long, int>();
+        rig.Robot.Respond(_ =>
+        {
+            lock (perMinute)
+            {
+                var minute = rig.Clock.GetUtcNow().ToUnixTimeSeconds() / 60;
+                perMinute[minute] = perMinute.GetValueOrDefault(minute) + 1;
+                return perMinute[minute] > 20
+                    ? HttpAnswer.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}""")
+                    : HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}""");
+            }
+        });
+        var t0 = rig.Clock.GetUtcNow();
+        var markdown = string.Concat(Enumerable.Range(1, 1000).Select(i => $"- 第 {i} 条：测试群成员发布违规广告，已撤回并禁言十分钟。\n")); // about 25 parts
+        var record = await digests.Outbox.CreateAsync(new DigestRecord
+        {
+            Leader = "王主任", PeriodFrom = t0.AddDays(-1), PeriodTo = t0, Status = DigestStatus.Pending, CreatedAt = t0,
+            Title = "群管日报", Markdown = markdown, Text = "群管日报", Html = "<p>群管日报</p>", IncidentIds = [],
+            Channels = new Dictionary<string, ChannelOutcome> { ["office-robot"] = new(ChannelStatus.Pending, 0, null, null) },
+        }, CancellationToken.None);
+
+        await digests.SendAsync(record, CancellationToken.None);
+        foreach (var minutes in new[] { 1, 3, 7, 15 }) // the retries' backoff: 1, 2, 4, 8 minutes
+        {
+            rig.Clock.SetUtcNow(t0.AddMinutes(minutes));
+            await digests.RetryAsync(CancellationToken.None);
+        }
+
+        var accepted = rig.Robot.Requests.Select(Content).Where((_, i) => i != 20).ToList(); // the 21st was refused
+        Assert.True(accepted.Count > 20, $"{accepted.Count} parts");
+        Assert.Equal(accepted.Count + 1, rig.Robot.Requests.Count);
+        Assert.Equal(markdown, string.Concat(accepted)); // each part once, in order
+        var stored = Assert.Single(await rig.OutboxAsync());
+        Assert.Equal(DigestStatus.Sent, stored.Status);
+        Assert.Equal(2, stored.Channels["office-robot"].Attempts);
+    }
+
+    /// <summary>Twenty incidents with long messages: an alert WeCom takes in two parts.</summary>
+    private static Incident[] LongAlert(DateTimeOffset t0) =>
+        [.. Enumerable.Range(0, 20).Select(i => Incident($"l{i}", t0.AddSeconds(i), Severity.High) with { SenderName = "发广告的人" + new string('甲', 20) + i, MessageText = new string('广', 300) + i })];
+
+    [Fact]
     public async Task A_flood_is_one_message_that_lists_twenty_and_counts_the_rest_within_the_robots_limit()
     {
         await using var rig = await AlertRig.StartAsync();

@@ -207,7 +207,7 @@ public sealed class DigestTests
 
             public string Type => "email";
 
-            public Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+            public Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
             {
                 owner.Sent.Enqueue(digest);
                 return owner.Fails ? throw new DigestChannelException("the server refused the message (554)") : Task.CompletedTask;
@@ -239,7 +239,7 @@ public sealed class DigestTests
 
             public string Type => "file";
 
-            public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+            public async Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
             {
                 started?.TrySetResult();
                 if (mayFinish is not null)

@@ -9,7 +9,8 @@ namespace GroupGuard.Channels;
 /// <summary>
 /// Posts the Markdown digest to a DingTalk custom robot, signed with the robot's secret (the
 /// timestamp comes from the injected clock and must be within an hour of DingTalk's). A digest
-/// longer than a DingTalk markdown message is split on line ends into parts sent in order.
+/// longer than a DingTalk markdown message is split on line ends into parts sent in order; a retry
+/// starts after the parts delivered (<see cref="DeliveredParts"/>).
 /// </summary>
 internal sealed class DingTalkChannel : IDigestChannel
 {
@@ -39,12 +40,13 @@ internal sealed class DingTalkChannel : IDigestChannel
 
     public string Type => ChannelTypes.DingTalk;
 
-    public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+    public async Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(delivered);
         var parts = MessageSplitter.Split(MessageSplitter.Sanitize(digest.Markdown), MaxTextChars, MessageSplitter.Utf16Chars);
         var title = MessageSplitter.Sanitize(digest.Title);
-        for (var i = 0; i < parts.Count; i++)
+        for (var i = delivered.Count; i < parts.Count; i++)
         {
             var what = RobotAnswer.Describe(Type, Name, i, parts.Count);
             var partTitle = parts.Count == 1
@@ -53,6 +55,7 @@ internal sealed class DingTalkChannel : IDigestChannel
             var body = ChannelHttp.Serialize(new { msgtype = "markdown", markdown = new { title = partTitle, text = parts[i] } });
             var answer = await _http.PostJsonAsync(SignedUrl(), body, what, _scrubber, cancellationToken).ConfigureAwait(false);
             RobotAnswer.EnsureSuccess(answer, what, _scrubber, Hint, ("errcode", "errmsg"));
+            await delivered.AddAsync().ConfigureAwait(false);
         }
 
         _logger.DigestSent(digest.Leader, Type, Name, parts.Count);

@@ -56,7 +56,7 @@ internal sealed class EmailChannel : IDigestChannel
 
     public string Type => ChannelTypes.Email;
 
-    public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+    public async Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
         var message = Compose(digest);

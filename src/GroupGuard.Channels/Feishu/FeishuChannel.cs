@@ -11,12 +11,28 @@ namespace GroupGuard.Channels;
 /// <summary>
 /// Posts the plain-text digest, its markup defused, to a Feishu custom bot, signed when a secret
 /// is configured. Feishu takes bodies of at most 20 KB: a longer digest is split on line ends into
-/// parts sent in order.
+/// parts sent in order, each signed with the time it is sent; a retry starts after the parts
+/// delivered (<see cref="DeliveredParts"/>).
 /// </summary>
 internal sealed class FeishuChannel : IDigestChannel
 {
     /// <summary>Feishu's body limit is 20 KB; stay a little under it.</summary>
     public const int MaxBodyBytes = 20_000;
+
+    /// <summary>
+    /// The largest body without its text: signed, with the longest timestamp and a signature whose
+    /// every character is escaped. A retry starts after the parts delivered, so a message must be
+    /// split the same way on every try: its text's budget is what this leaves of the body limit,
+    /// whatever the clock says and whether or not the bot signs.
+    /// </summary>
+    internal static readonly int MaxEnvelopeBytes = ChannelHttp.Serialize(new FeishuBody(
+        long.MaxValue.ToString(CultureInfo.InvariantCulture),
+        new string('+', SignatureLength),
+        "text",
+        new FeishuContent(""))).Length;
+
+    /// <summary>Base64 of an HMAC-SHA256: 32 bytes, 44 characters.</summary>
+    private const int SignatureLength = 44;
 
     private readonly Uri _url;
     private readonly string? _secret;
@@ -40,24 +56,22 @@ internal sealed class FeishuChannel : IDigestChannel
 
     public string Type => ChannelTypes.Feishu;
 
-    public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+    public async Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(delivered);
 
-        // One timestamp for every part: the envelope's size (the signature's escaping included) is
-        // then known, and the text budget is what it leaves of the body limit, in escaped JSON bytes.
-        var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
-        var envelope = ChannelHttp.Serialize(Body("", timestamp)).Length;
         // Feishu reads links, bold and <at user_id="all"> in a plain text message, and every line of
         // the plain digest may quote a member; the defused text keeps its lines and its length.
         var text = DigestMarkup.EscapeKeepingLines(MessageSplitter.Sanitize(digest.Text));
-        var parts = MessageSplitter.Split(text, MaxBodyBytes - envelope, JsonBytes);
-        for (var i = 0; i < parts.Count; i++)
+        var parts = MessageSplitter.Split(text, MaxBodyBytes - MaxEnvelopeBytes, JsonBytes);
+        for (var i = delivered.Count; i < parts.Count; i++)
         {
             var what = RobotAnswer.Describe(Type, Name, i, parts.Count);
-            var body = ChannelHttp.Serialize(Body(parts[i], timestamp));
+            var body = ChannelHttp.Serialize(Body(parts[i], _time.GetUtcNow().ToUnixTimeSeconds()));
             var answer = await _http.PostJsonAsync(_url, body, what, _scrubber, cancellationToken).ConfigureAwait(false);
             RobotAnswer.EnsureSuccess(answer, what, _scrubber, Hint, ("code", "msg"), ("StatusCode", "StatusMessage"));
+            await delivered.AddAsync().ConfigureAwait(false);
         }
 
         _logger.DigestSent(digest.Leader, Type, Name, parts.Count);

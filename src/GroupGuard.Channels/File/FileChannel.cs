@@ -37,7 +37,7 @@ internal sealed class FileChannel : IDigestChannel
 
     public string Type => ChannelTypes.File;
 
-    public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+    public async Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
         var fileName = FileName(digest);

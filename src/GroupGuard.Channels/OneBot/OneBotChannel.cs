@@ -26,7 +26,7 @@ internal sealed class OneBotChannel : IDigestChannel
 
     public string Type => ChannelTypes.OneBot;
 
-    public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+    public async Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
         var what = $"onebot channel '{Name}'";

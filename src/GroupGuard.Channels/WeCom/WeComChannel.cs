@@ -5,7 +5,8 @@ namespace GroupGuard.Channels;
 
 /// <summary>
 /// Posts the Markdown digest to a WeCom group robot, split into parts of at most 4096 UTF-8 bytes
-/// (WeCom's markdown limit), each its own request, in order.
+/// (WeCom's markdown limit), each its own request, in order; a retry starts after the parts
+/// delivered (<see cref="DeliveredParts"/>).
 /// </summary>
 internal sealed class WeComChannel : IDigestChannel
 {
@@ -29,16 +30,18 @@ internal sealed class WeComChannel : IDigestChannel
 
     public string Type => ChannelTypes.WeCom;
 
-    public async Task SendAsync(DigestDocument digest, CancellationToken cancellationToken)
+    public async Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(delivered);
         var parts = MessageSplitter.Split(MessageSplitter.Sanitize(digest.Markdown), MaxContentBytes, MessageSplitter.Utf8Bytes);
-        for (var i = 0; i < parts.Count; i++)
+        for (var i = delivered.Count; i < parts.Count; i++)
         {
             var what = RobotAnswer.Describe(Type, Name, i, parts.Count);
             var body = ChannelHttp.Serialize(new { msgtype = "markdown", markdown = new { content = parts[i] } });
             var answer = await _http.PostJsonAsync(_url, body, what, _scrubber, cancellationToken).ConfigureAwait(false);
             RobotAnswer.EnsureSuccess(answer, what, _scrubber, Hint, ("errcode", "errmsg"));
+            await delivered.AddAsync().ConfigureAwait(false);
         }
 
         _logger.DigestSent(digest.Leader, Type, Name, parts.Count);

@@ -14,5 +14,9 @@ public interface IDigestChannel
     /// <summary><c>wecom</c>, <c>dingtalk</c>, <c>feishu</c>, <c>email</c>, <c>onebot</c> or <c>file</c>.</summary>
     string Type { get; }
 
-    Task SendAsync(DigestDocument digest, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends <paramref name="digest"/>. A channel that posts it in parts starts after the parts
+    /// <paramref name="delivered"/> counts and adds each part it delivers to it.
+    /// </summary>
+    Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken);
 }

@@ -194,7 +194,15 @@ internal sealed partial class DigestService(
             try
             {
                 var channel = channels.Get(name) ?? throw new DigestChannelException($"no channel named '{name}' under GroupGuard:Channels");
-                await channel.SendAsync(record.ToDocument(), cancellationToken);
+
+                // A robot posts a long message in parts: the parts an earlier try delivered are not
+                // posted again, and each part is counted as it arrives, so a crash mid-send loses none
+                // of them either. Read after the claim, not from the record: another instance's try
+                // may have delivered more since the record was read.
+                var delivered = new DeliveredParts(
+                    await outbox.PartsDeliveredAsync(record.Id, name, cancellationToken),
+                    parts => outbox.RecordPartsDeliveredAsync(record.Id, name, parts, CancellationToken.None));
+                await channel.SendAsync(record.ToDocument(), delivered, cancellationToken);
                 result = new ChannelOutcome(ChannelStatus.Sent, attempts, null, time.GetUtcNow());
                 LogSent(record.Leader, name, record.PeriodTo);
             }

@@ -18,7 +18,9 @@ namespace GroupGuard.Host.Tests;
 /// Immediate alerts on a fake clock, to a fake WeCom robot on 127.0.0.1: what reaches the robot,
 /// when the coalescing window closes, and that restarts and retries never send an alert twice.
 /// Each "instance" is the alert service with the digest outbox and channels over one database file,
-/// as the service builds them; a look is one <see cref="AlertService.TickAsync"/>.
+/// as the service builds them; a look is one <see cref="AlertService.TickAsync"/>. The sending that
+/// alerts share with digests (<see cref="DigestService.SendAsync"/>: claims, retries, parts) is
+/// tested here too, with a digest where only a digest can show it.
 /// </summary>
 public sealed class AlertTests
 {
@@ -461,6 +463,28 @@ public sealed class AlertTests
         var stored = Assert.Single(await rig.OutboxAsync());
         Assert.Equal(DigestStatus.Sent, stored.Status);
         Assert.Equal(2, stored.Channels["office-robot"].Attempts);
+    }
+
+    [Fact]
+    public async Task A_leader_naming_one_channel_twice_in_different_case_gets_the_digest_once()
+    {
+        await using var rig = await AlertRig.StartAsync(new()
+        {
+            ["GroupGuard:Leaders:0:Name"] = "王主任",
+            ["GroupGuard:Leaders:0:Groups:0"] = "*",
+            ["GroupGuard:Leaders:0:Channels:0"] = "office-robot",
+            ["GroupGuard:Leaders:0:Channels:1"] = "Office-Robot",
+        });
+        _ = await rig.InstanceAsync();
+        var digests = rig.LastProvider!.GetRequiredService<DigestService>();
+        var leader = Assert.Single(digests.Leaders);
+
+        var record = await digests.RunAsync(leader, rig.Clock.GetUtcNow(), CancellationToken.None);
+
+        Assert.NotNull(record);
+        Assert.Equal(["office-robot"], record.Channels.Keys);
+        Assert.Contains("群管日报", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+        Assert.Equal(DigestStatus.Sent, Assert.Single(await rig.OutboxAsync()).Status);
     }
 
     /// <summary>Twenty incidents with long messages: an alert WeCom takes in two parts.</summary>

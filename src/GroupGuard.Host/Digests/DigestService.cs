@@ -164,7 +164,9 @@ internal sealed partial class DigestService(
             IncidentIds = document.IncidentIds,
             ChartPng = document.ChartPng, // stored, so that a retry sends this picture and not a newer one
             HighSeq = high,
-            Channels = leader.Channels.Distinct(StringComparer.Ordinal).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
+            // Channel names ignore case, as the settings and the channels do: "wang-mail" and
+            // "Wang-Mail" are one channel, sent once (alerts do the same).
+            Channels = leader.Channels.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
         }, cancellationToken);
         await SendAsync(record, cancellationToken);
         return record;

@@ -15,14 +15,14 @@ public sealed class FileChannelTests : IDisposable
     private FileChannel Channel(string path) => new("archive", new FileChannelOptions { Path = path }, Digests.Log);
 
     [Fact]
-    public async Task Writes_the_markdown_named_by_leader_and_period_end_creating_the_folder()
+    public async Task Writes_the_markdown_named_by_leader_and_period_end_to_the_millisecond_creating_the_folder()
     {
         var folder = Path.Combine(Root, "data", "digests");
         var digest = Digests.Sample();
 
         await Channel(folder).SendAsync(digest, CancellationToken.None);
 
-        var file = Path.Combine(folder, "王经理-20240502-080000.md");
+        var file = Path.Combine(folder, "王经理-20240502-080000-000.md");
         Assert.Equal(digest.Markdown, await File.ReadAllTextAsync(file, Encoding.UTF8));
         Assert.Equal([file], Directory.GetFiles(folder));
         // No byte-order mark: the file starts with the Markdown.
@@ -41,13 +41,44 @@ public sealed class FileChannelTests : IDisposable
     }
 
     [Fact]
-    public async Task Sending_again_replaces_the_file_and_leaves_no_temporary_files()
+    public async Task Sending_the_same_digest_again_keeps_its_one_file_and_leaves_no_temporary_files()
     {
-        await Channel(Root).SendAsync(Digests.Sample("old\n"), CancellationToken.None);
-        await Channel(Root).SendAsync(Digests.Sample("new\n"), CancellationToken.None);
+        // A retry after a crash between the write and the outcome.
+        await Channel(Root).SendAsync(Digests.Sample("日报\n"), CancellationToken.None);
+        await Channel(Root).SendAsync(Digests.Sample("日报\n"), CancellationToken.None);
 
         var file = Assert.Single(Directory.GetFiles(Root));
-        Assert.Equal("new\n", await File.ReadAllTextAsync(file));
+        Assert.Equal("日报\n", await File.ReadAllTextAsync(file));
+    }
+
+    [Fact]
+    public async Task Two_alerts_that_end_in_the_same_second_are_two_files_in_their_order()
+    {
+        var at = Digests.PeriodEnd;
+        var first = Digests.Sample("第一条告警\n", leader: "alert:office") with { From = at.AddSeconds(-60), To = at.AddMilliseconds(100) };
+        var second = Digests.Sample("第二条告警\n", leader: "alert:office") with { From = first.To, To = at.AddMilliseconds(400) };
+
+        await Channel(Root).SendAsync(first, CancellationToken.None);
+        await Channel(Root).SendAsync(second, CancellationToken.None);
+
+        var files = Directory.GetFiles(Root).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["alert_office-20240502-080000-100.md", "alert_office-20240502-080000-400.md"], files.Select(Path.GetFileName));
+        Assert.Equal("第一条告警\n", await File.ReadAllTextAsync(files[0]));
+        Assert.Equal("第二条告警\n", await File.ReadAllTextAsync(files[1]));
+    }
+
+    [Fact]
+    public async Task Leaders_whose_names_make_the_same_file_name_never_overwrite_each_other()
+    {
+        // "a/b" and "a_b" are both a_b on disk; their digests end at the same time.
+        await Channel(Root).SendAsync(Digests.Sample("a/b 的日报\n", leader: "a/b"), CancellationToken.None);
+        await Channel(Root).SendAsync(Digests.Sample("a_b 的日报\n", leader: "a_b"), CancellationToken.None);
+        await Channel(Root).SendAsync(Digests.Sample("a_b 的日报\n", leader: "a_b"), CancellationToken.None); // its retry
+
+        var files = Directory.GetFiles(Root).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["a_b-20240502-080000-000-2.md", "a_b-20240502-080000-000.md"], files.Select(Path.GetFileName));
+        Assert.Equal("a_b 的日报\n", await File.ReadAllTextAsync(files[0]));
+        Assert.Equal("a/b 的日报\n", await File.ReadAllTextAsync(files[1]));
     }
 
     [Theory]
@@ -67,7 +98,7 @@ public sealed class FileChannelTests : IDisposable
         await Channel(Root).SendAsync(Digests.Sample(leader: "../evil"), CancellationToken.None);
 
         var file = Assert.Single(Directory.GetFiles(Root));
-        Assert.Equal("_evil-20240502-080000.md", Path.GetFileName(file));
+        Assert.Equal("_evil-20240502-080000-000.md", Path.GetFileName(file));
     }
 
     [Fact]

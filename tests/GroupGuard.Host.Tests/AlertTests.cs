@@ -487,6 +487,34 @@ public sealed class AlertTests
         Assert.Equal(DigestStatus.Sent, Assert.Single(await rig.OutboxAsync()).Status);
     }
 
+    [Fact]
+    public async Task Two_alerts_300_ms_apart_to_the_file_channel_are_two_files()
+    {
+        using var folder = new TempFolder();
+        await using var rig = await AlertRig.StartAsync(new()
+        {
+            ["GroupGuard:Channels:archive:Type"] = "file",
+            ["GroupGuard:Channels:archive:Path"] = folder.Path,
+            ["GroupGuard:Alerts:0:Channels:0"] = "archive",
+            ["GroupGuard:Alerts:0:CoalesceSeconds"] = "0",
+        });
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+
+        await rig.AddAsync(Incident("m1", t0, Severity.High) with { SenderName = "第一位" });
+        await rig.LookAtAsync(alerts, t0.AddMilliseconds(200));
+        await rig.AddAsync(Incident("m2", t0.AddMilliseconds(300), Severity.High) with { SenderName = "第二位" });
+        await rig.LookAtAsync(alerts, t0.AddMilliseconds(500));
+
+        var records = await rig.OutboxAsync();
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r => Assert.Equal(DigestStatus.Sent, r.Status));
+        var files = Directory.GetFiles(folder.Path).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, files.Count);
+        Assert.Contains("第一位", await File.ReadAllTextAsync(files[0]), StringComparison.Ordinal);
+        Assert.Contains("第二位", await File.ReadAllTextAsync(files[1]), StringComparison.Ordinal);
+    }
+
     /// <summary>Twenty incidents with long messages: an alert WeCom takes in two parts.</summary>
     private static Incident[] LongAlert(DateTimeOffset t0) =>
         [.. Enumerable.Range(0, 20).Select(i => Incident($"l{i}", t0.AddSeconds(i), Severity.High) with { SenderName = "发广告的人" + new string('甲', 20) + i, MessageText = new string('广', 300) + i })];

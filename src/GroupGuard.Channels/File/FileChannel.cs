@@ -7,12 +7,19 @@ using Microsoft.Extensions.Logging;
 namespace GroupGuard.Channels;
 
 /// <summary>
-/// Writes the Markdown digest to <c>&lt;Path&gt;/&lt;leader&gt;-&lt;period end yyyyMMdd-HHmmss&gt;.md</c>,
-/// atomically: a reader sees the whole digest or none, and a retry replaces the same file.
+/// Writes the Markdown digest to <c>&lt;Path&gt;/&lt;leader&gt;-&lt;period end yyyyMMdd-HHmmss-fff&gt;.md</c>,
+/// atomically: a reader sees the whole digest or none. A message's file is never replaced by
+/// another message's: the name has the period end to the millisecond (the outbox's precision, so
+/// two messages of one leader, two alerts in one second too, never share it), and a name taken by
+/// another message (two leaders whose names read the same on disk) gives way to the next free
+/// <c>…-2.md</c>, <c>…-3.md</c>. A retry finds the file its message already has and writes nothing.
 /// </summary>
 internal sealed class FileChannel : IDigestChannel
 {
     private const int MaxLeaderLength = 100;
+
+    /// <summary>How many files of one name (<c>…-2.md</c> and on) are looked at before giving up.</summary>
+    private const int MaxSameName = 100;
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -41,24 +48,48 @@ internal sealed class FileChannel : IDigestChannel
     {
         ArgumentNullException.ThrowIfNull(digest);
         var fileName = FileName(digest);
+        var bytes = Utf8NoBom.GetBytes(digest.Markdown);
         string? temp = null;
         try
         {
             var folder = Path.GetFullPath(_path);
             Directory.CreateDirectory(folder);
-            var target = Path.Combine(folder, fileName);
-            temp = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");
+            var staged = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");
+            temp = staged;
             // Readable by the service's user only: a digest names members and quotes them.
-            var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous }.OwnerOnly());
+            var stream = new FileStream(staged, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous }.OwnerOnly());
             await using (stream.ConfigureAwait(false))
             {
-                await stream.WriteAsync(Utf8NoBom.GetBytes(digest.Markdown), cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                 // On disk before the rename, so a crash never leaves a renamed but empty file.
                 stream.Flush(flushToDisk: true);
             }
 
-            System.IO.File.Move(temp, target, overwrite: true);
-            temp = null;
+            for (var n = 1; ; n++)
+            {
+                var name = n == 1 ? fileName : $"{Path.GetFileNameWithoutExtension(fileName)}-{n.ToString(CultureInfo.InvariantCulture)}.md";
+                var target = Path.Combine(folder, name);
+                try
+                {
+                    // Never over an existing file: it may be another message's.
+                    System.IO.File.Move(staged, target, overwrite: false);
+                    temp = null;
+                    break;
+                }
+                catch (IOException) when (System.IO.File.Exists(target))
+                {
+                    if (await HoldsAsync(target, bytes, cancellationToken).ConfigureAwait(false))
+                    {
+                        break; // this message's own file, from a try whose outcome was not recorded
+                    }
+
+                    if (n == MaxSameName)
+                    {
+                        throw new IOException($"{MaxSameName} files named like {fileName} hold other messages");
+                    }
+                }
+            }
+
             _logger.DigestSent(digest.Leader, Type, Name, 1);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
@@ -74,8 +105,20 @@ internal sealed class FileChannel : IDigestChannel
         }
     }
 
+    /// <summary>Whether the file at <paramref name="path"/> holds exactly <paramref name="bytes"/>.</summary>
+    private static async Task<bool> HoldsAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        if (new FileInfo(path).Length != bytes.Length)
+        {
+            return false;
+        }
+
+        var existing = await System.IO.File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        return existing.AsSpan().SequenceEqual(bytes);
+    }
+
     internal static string FileName(DigestDocument digest) =>
-        $"{FileSafe(digest.Leader)}-{digest.To.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.md";
+        $"{FileSafe(digest.Leader)}-{digest.To.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}.md";
 
     /// <summary>The leader's name as a file name on any system: no separators, wildcards, control characters or device names.</summary>
     internal static string FileSafe(string leader)

@@ -7,8 +7,9 @@ public sealed class FileChannelOptions : DigestChannelOptions
 
     /// <summary>
     /// The folder (created when missing); relative to the working directory, like the other data
-    /// paths. Files are named <c>&lt;leader&gt;-&lt;period end as yyyyMMdd-HHmmss&gt;.md</c>, the period
-    /// end in its own offset.
+    /// paths. Files are named <c>&lt;leader&gt;-&lt;period end as yyyyMMdd-HHmmss-fff&gt;.md</c>, the period
+    /// end in its own offset (UTC for what the outbox sends); a file is never replaced by another
+    /// message's (a name taken by another leader's gets <c>-2</c>, <c>-3</c> …).
     /// </summary>
     public string? Path { get; set; }
 

@@ -141,6 +141,30 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void An_email_address_without_a_domain_is_refused_at_start_naming_its_setting()
+    {
+        // MimeKit reads "wang" as an address; no server delivers to it.
+        var failures = Failures(new()
+        {
+            ["GroupGuard:Channels:wang-mail:Type"] = "email",
+            ["GroupGuard:Channels:wang-mail:Host"] = "smtp.example.com",
+            ["GroupGuard:Channels:wang-mail:From"] = "GroupGuard <bot>",
+            ["GroupGuard:Channels:wang-mail:To:0"] = "wang",
+            ["GroupGuard:Channels:wang-mail:To:1"] = "王主任 <wang>",
+            ["GroupGuard:Channels:wang-mail:To:2"] = "王主任 <wang@example.com>",
+            ["GroupGuard:Channels:wang-mail:To:3"] = "li@localhost",
+        });
+
+        Assert.Equal(
+            [
+                "GroupGuard:Channels:wang-mail:From has no domain: 'GroupGuard <bot>' (an address is user@domain)",
+                "GroupGuard:Channels:wang-mail:To:0 has no domain: 'wang' (an address is user@domain)",
+                "GroupGuard:Channels:wang-mail:To:1 has no domain: '王主任 <wang>' (an address is user@domain)",
+            ],
+            failures);
+    }
+
+    [Fact]
     public void A_bad_configuration_stops_the_service_at_start()
     {
         using var provider = Build(new() { ["GroupGuard:Channels:ding:Type"] = "dingtalk" });

@@ -71,9 +71,9 @@ public sealed class EmailChannelOptions : DigestChannelOptions
         {
             failures.Add($"{key}:From is required for email");
         }
-        else if (!MailboxAddress.TryParse(From, out _))
+        else
         {
-            failures.Add($"{key}:From is not an email address: '{From}'");
+            Address(failures, $"{key}:From", From);
         }
 
         if (To is null || To.Count == 0)
@@ -84,10 +84,23 @@ public sealed class EmailChannelOptions : DigestChannelOptions
 
         for (var i = 0; i < To.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(To[i]) || !MailboxAddress.TryParse(To[i], out _))
-            {
-                failures.Add($"{key}:To:{i.ToString(CultureInfo.InvariantCulture)} is not an email address: '{To[i]}'");
-            }
+            Address(failures, $"{key}:To:{i.ToString(CultureInfo.InvariantCulture)}", To[i]);
+        }
+    }
+
+    /// <summary>
+    /// An address as a server takes it: MimeKit reads <c>wang</c> and <c>王主任 &lt;wang&gt;</c> as
+    /// addresses (a local part alone), which every server refuses when the digest is sent.
+    /// </summary>
+    private static void Address(List<string> failures, string setting, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || !MailboxAddress.TryParse(value, out var mailbox))
+        {
+            failures.Add($"{setting} is not an email address: '{value}'");
+        }
+        else if (string.IsNullOrWhiteSpace(mailbox.LocalPart) || string.IsNullOrWhiteSpace(mailbox.Domain))
+        {
+            failures.Add($"{setting} has no domain: '{value}' (an address is user@domain)");
         }
     }
 }

@@ -165,6 +165,42 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void A_robot_address_over_plain_http_across_a_network_is_refused_at_start_without_its_key()
+    {
+        var failures = Failures(new()
+        {
+            ["GroupGuard:Channels:office-robot:Type"] = "wecom",
+            ["GroupGuard:Channels:office-robot:Url"] = $"http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={RobotKey}",
+            ["GroupGuard:Channels:ding:Type"] = "dingtalk",
+            ["GroupGuard:Channels:ding:Url"] = "http://oapi.dingtalk.com/robot/send?access_token=ding-token-5",
+            ["GroupGuard:Channels:ding:Secret"] = DingSecret,
+            ["GroupGuard:Channels:lark:Type"] = "feishu",
+            ["GroupGuard:Channels:lark:Url"] = "HTTP://open.feishu.cn/open-apis/bot/v2/hook/lark-hook-3",
+            ["GroupGuard:Channels:proxy:Type"] = "wecom",
+            ["GroupGuard:Channels:proxy:Url"] = $"http://10.0.0.5:8080/cgi-bin/webhook/send?key={RobotKey}",
+
+            // A relay or a sink on this machine: the key never crosses a network.
+            ["GroupGuard:Channels:local-v4:Type"] = "wecom",
+            ["GroupGuard:Channels:local-v4:Url"] = $"http://127.0.0.1:8080/cgi-bin/webhook/send?key={RobotKey}",
+            ["GroupGuard:Channels:local-name:Type"] = "feishu",
+            ["GroupGuard:Channels:local-name:Url"] = "http://localhost:8080/open-apis/bot/v2/hook/x",
+            ["GroupGuard:Channels:local-v6:Type"] = "dingtalk",
+            ["GroupGuard:Channels:local-v6:Url"] = "http://[::1]:8080/robot/send?access_token=t",
+            ["GroupGuard:Channels:local-v6:Secret"] = DingSecret,
+        });
+
+        Assert.Equal(
+            [
+                "GroupGuard:Channels:ding:Url must be https: over http the robot's access_token crosses the network unencrypted (http is for a relay on this machine only)",
+                "GroupGuard:Channels:lark:Url must be https: over http the robot's hook id crosses the network unencrypted (http is for a relay on this machine only)",
+                "GroupGuard:Channels:office-robot:Url must be https: over http the robot's key crosses the network unencrypted (http is for a relay on this machine only)",
+                "GroupGuard:Channels:proxy:Url must be https: over http the robot's key crosses the network unencrypted (http is for a relay on this machine only)",
+            ],
+            failures.Order(StringComparer.Ordinal));
+        Assert.All(failures, f => Assert.DoesNotContain(RobotKey, f, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_bad_configuration_stops_the_service_at_start()
     {
         using var provider = Build(new() { ["GroupGuard:Channels:ding:Type"] = "dingtalk" });

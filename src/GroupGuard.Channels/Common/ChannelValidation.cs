@@ -12,9 +12,10 @@ internal static class ChannelValidation
 
     /// <summary>
     /// Checks a robot address. The address carries the robot's key, so a mistake is described
-    /// without quoting it.
+    /// without quoting it. <paramref name="tokenName"/> is the query parameter that carries it
+    /// (checked on the robots' own hosts), <paramref name="secret"/> what to call it.
     /// </summary>
-    public static void RobotUrl(List<string> failures, string key, string? value, string type, string? tokenName)
+    public static void RobotUrl(List<string> failures, string key, string? value, string type, string? tokenName, string secret)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -26,6 +27,15 @@ internal static class ChannelValidation
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             failures.Add($"{key}:Url must be an absolute http or https URL (the robot's webhook address)");
+            return;
+        }
+
+        // The address is the robot's password: anyone on the path who reads it can post to the
+        // group. As email needs TLS across a network (EmailChannel.Security), http is for a relay
+        // or a sink on this machine only.
+        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+        {
+            failures.Add($"{key}:Url must be https: over http the robot's {secret} crosses the network unencrypted (http is for a relay on this machine only)");
             return;
         }
 

@@ -7,7 +7,8 @@ public sealed class DingTalkChannelOptions : DigestChannelOptions
 
     /// <summary>
     /// The robot's webhook address, <c>https://oapi.dingtalk.com/robot/send?access_token=…</c>.
-    /// The token is a secret: it is masked wherever the address is mentioned.
+    /// The token is a secret: it is masked wherever the address is mentioned, and the address must
+    /// be https (http only to a relay on this machine).
     /// </summary>
     public string? Url { get; set; }
 
@@ -19,7 +20,7 @@ public sealed class DingTalkChannelOptions : DigestChannelOptions
 
     internal override void Validate(string key, List<string> failures)
     {
-        ChannelValidation.RobotUrl(failures, key, Url, Type, "access_token");
+        ChannelValidation.RobotUrl(failures, key, Url, Type, "access_token", "access_token");
         ChannelValidation.Required(failures, key, nameof(Secret), Secret, Type);
     }
 }

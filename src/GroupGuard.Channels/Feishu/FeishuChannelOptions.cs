@@ -7,7 +7,8 @@ public sealed class FeishuChannelOptions : DigestChannelOptions
 
     /// <summary>
     /// The bot's webhook address, <c>https://open.feishu.cn/open-apis/bot/v2/hook/…</c>. The hook id
-    /// is a secret: it is masked wherever the address is mentioned.
+    /// is a secret: it is masked wherever the address is mentioned, and the address must be https
+    /// (http only to a relay on this machine).
     /// </summary>
     public string? Url { get; set; }
 
@@ -21,5 +22,5 @@ public sealed class FeishuChannelOptions : DigestChannelOptions
         new() { Url = reader.String(nameof(Url)), Secret = reader.String(nameof(Secret)) };
 
     internal override void Validate(string key, List<string> failures) =>
-        ChannelValidation.RobotUrl(failures, key, Url, Type, tokenName: null);
+        ChannelValidation.RobotUrl(failures, key, Url, Type, tokenName: null, secret: "hook id");
 }

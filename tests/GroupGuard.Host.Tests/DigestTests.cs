@@ -153,6 +153,39 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task A_failed_channel_s_backoff_holds_for_every_instance_on_the_database()
+    {
+        using var service = new GroupGuardFactory();
+        var (_, leader, fire) = await PausedAsync(service);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        DigestService Instance(IDigestChannels channels) => new(
+            service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
+            service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>(),
+            service.Services.GetRequiredService<IDigestOutbox>(),
+            channels,
+            clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
+            new OfflineDigestHealth(),
+            new GroupGuard.Host.Pipeline.IncidentsInFlight(clock),
+            service.Services.GetRequiredService<GroupGuard.Core.IIncidentBrowser>());
+        var failing = new CapturingChannels { Fails = true };
+        var other = new CapturingChannels();
+        var first = Instance(failing);
+        var second = Instance(other); // another process on the same database, with no memory of the failure
+
+        await first.RunAsync(leader, fire, CancellationToken.None);
+        await second.RetryAsync(CancellationToken.None);
+        var triedEarly = other.Sent.Count;
+        clock.Advance(TimeSpan.FromSeconds(61)); // past the first backoff (1 minute)
+        await second.RetryAsync(CancellationToken.None);
+
+        Assert.Equal(leader.Channels.Count, failing.Sent.Count); // each channel tried once, and failed
+        Assert.Equal(0, triedEarly); // not tried again within the backoff, by any instance
+        Assert.Equal(leader.Channels.Count, other.Sent.Count);
+        Assert.Equal(DigestStatus.Sent, Assert.Single(await ListAsync(second.Outbox), r => r.PeriodTo == fire).Status);
+    }
+
+    [Fact]
     public async Task A_digest_keeps_the_chart_it_was_made_with_and_a_retry_after_a_restart_sends_that_picture()
     {
         var channels = new CapturingChannels { Fails = true };
@@ -163,7 +196,7 @@ public sealed class DigestTests
         await store.AddAsync([Incidents.Of("c1", time: fire.AddDays(-3), category: "ads"), Incidents.Of("c2", time: fire.AddDays(-40), category: "ads")], CancellationToken.None);
 
         // The first attempt fails; then an incident of those 30 days arrives late (a replay), and
-        // the service restarts (a new instance: no backoff remembered) and tries again.
+        // the service restarts (a new instance) and tries again once the first try's backoff is over.
         var record = await digests.RunAsync(leader, fire, CancellationToken.None);
         await store.AddAsync([Incidents.Of("c3", time: fire.AddDays(-2), detectedAt: fire.AddSeconds(5), category: "fraud")], CancellationToken.None);
         channels.Fails = false;
@@ -172,7 +205,7 @@ public sealed class DigestTests
             store,
             service.Services.GetRequiredService<IDigestOutbox>(),
             channels,
-            TimeProvider.System,
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow().AddMinutes(2)),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
             new OfflineDigestHealth(),
             new GroupGuard.Host.Pipeline.IncidentsInFlight(TimeProvider.System),

@@ -8,4 +8,10 @@ public sealed record ChannelOutcome(ChannelStatus Status, int Attempts, string? 
     /// (<see cref="IDigestOutbox.RecordPartsDeliveredAsync"/>): a retry starts after them.
     /// </summary>
     public int PartsDelivered { get; init; }
+
+    /// <summary>
+    /// For a try that failed and is to be tried again: not before this time, by any instance sharing
+    /// the outbox (recording the outcome leaves the channel claimed by nobody until then).
+    /// </summary>
+    public DateTimeOffset? RetryNotBefore { get; init; }
 }

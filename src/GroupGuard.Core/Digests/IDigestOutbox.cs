@@ -21,7 +21,8 @@ public interface IDigestOutbox
     /// Claims a pending (or failed, retryable) channel for <paramref name="holder"/> (a process) to
     /// send until <paramref name="until"/>:
     /// true for the one caller that gets it; false when it is sent, or claimed by someone else and
-    /// that claim has not run out at <paramref name="now"/>. Recording the outcome ends the claim.
+    /// that claim has not run out at <paramref name="now"/>. Recording the outcome ends the claim
+    /// (or, with <see cref="ChannelOutcome.RetryNotBefore"/>, leaves it claimed by nobody until then).
     /// </summary>
     Task<bool> ClaimChannelAsync(long id, string channel, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
 

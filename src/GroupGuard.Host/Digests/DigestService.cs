@@ -43,10 +43,6 @@ internal sealed partial class DigestService(
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LeaderDigestState> _status = new(StringComparer.Ordinal);
 
-    // When a failed channel may be tried again: 1, 2, 4, 8 minutes after its failures. In memory:
-    // after a restart every unfinished channel is tried at once, which is what a restart is for.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long Digest, string Channel), DateTimeOffset> _notBefore = new();
-
     /// <summary>What /healthz says of each leader's latest digest in this process.</summary>
     public IReadOnlyCollection<LeaderDigestState> Status => [.. _status.Values.OrderBy(s => s.Leader, StringComparer.Ordinal)];
 
@@ -177,14 +173,14 @@ internal sealed partial class DigestService(
     {
         foreach (var (name, outcome) in record.Channels)
         {
-            if (outcome.Status == ChannelStatus.Sent || (outcome.Status == ChannelStatus.Failed && outcome.Attempts >= MaxAttempts)
-                || (_notBefore.TryGetValue((record.Id, name), out var notBefore) && notBefore > time.GetUtcNow()))
+            if (outcome.Status == ChannelStatus.Sent || (outcome.Status == ChannelStatus.Failed && outcome.Attempts >= MaxAttempts))
             {
                 continue;
             }
 
             // Another instance on the same database may be sending this very channel (both fired at
-            // 8:00, or its retry runs beside ours): only the one holding the claim sends.
+            // 8:00, or its retry runs beside ours): only the one holding the claim sends. A failed
+            // try's backoff is a claim of nobody's in the outbox, so no instance tries before it ends.
             var now = time.GetUtcNow();
             if (!await outbox.ClaimChannelAsync(record.Id, name, ClaimHolder.Current, now, now + ClaimFor, cancellationToken))
             {
@@ -212,8 +208,7 @@ internal sealed partial class DigestService(
             {
                 // Retried by the retry job until MaxAttempts; pending means "will try again".
                 var status = attempts >= MaxAttempts ? ChannelStatus.Failed : ChannelStatus.Pending;
-                result = new ChannelOutcome(status, attempts, ex.Message, null);
-                _notBefore[(record.Id, name)] = time.GetUtcNow().AddMinutes(Math.Pow(2, attempts - 1));
+                result = new ChannelOutcome(status, attempts, ex.Message, null) { RetryNotBefore = time.GetUtcNow().AddMinutes(Math.Pow(2, attempts - 1)) };
                 LogFailed(record.Leader, name, attempts, ex.Message);
             }
 

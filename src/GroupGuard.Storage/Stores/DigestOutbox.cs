@@ -62,7 +62,7 @@ internal sealed class DigestOutbox : IDigestOutbox
         VALUES (@DigestId, @Channel, @Status, @Attempts, @Error, @SentAt)
         ON CONFLICT (digest_id, channel) DO UPDATE SET
             status = excluded.status, attempts = excluded.attempts, error = excluded.error, sent_at = excluded.sent_at,
-            claimed_until = NULL, claimed_by = NULL
+            claimed_until = @NotBefore, claimed_by = NULL
         WHERE digest_channels.status <> 'sent'
         """;
 
@@ -270,6 +270,8 @@ internal sealed class DigestOutbox : IDigestOutbox
             outcome.Attempts,
             outcome.Error,
             SentAt = outcome.SentAt is { } sentAt ? StoredTime.ToText(sentAt) : null,
+            // A retry's backoff, shared by every instance: a claim of nobody's that runs out then.
+            NotBefore = outcome.Status != ChannelStatus.Sent && outcome.RetryNotBefore is { } notBefore ? StoredTime.ToText(notBefore) : null,
         };
 
         await _database.WriteAsync(

@@ -81,6 +81,23 @@ public abstract class DigestOutboxTests : StoreTests
     }
 
     [Fact]
+    public async Task A_failure_recorded_with_a_backoff_keeps_every_instance_from_the_channel_until_it_ends()
+    {
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+        var now = Day2.AddMinutes(1);
+        var other = Harness.CreateOutboxOfAnotherInstance();
+        Assert.True(await Outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now, now.AddMinutes(5), CancellationToken.None));
+
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", Retrying(1) with { RetryNotBefore = now.AddMinutes(2) }, CancellationToken.None);
+        var released = await other.ReleaseClaimsAsync(_ => true, CancellationToken.None); // a backoff is nobody's claim to release
+
+        Assert.Equal(0, released);
+        Assert.False(await other.ClaimChannelAsync(digest.Id, "wecom", "b", now.AddMinutes(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.False(await Outbox.ClaimChannelAsync(digest.Id, "wecom", "a", now.AddMinutes(1), now.AddMinutes(6), CancellationToken.None));
+        Assert.True(await other.ClaimChannelAsync(digest.Id, "wecom", "b", now.AddMinutes(2), now.AddMinutes(7), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Claims_of_a_holder_that_is_gone_are_released_and_the_others_kept()
     {
         var digest = await Outbox.CreateAsync(Digest(channels: ["wecom", "email", "ding"]), CancellationToken.None);

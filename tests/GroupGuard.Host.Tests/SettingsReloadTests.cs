@@ -24,6 +24,34 @@ public sealed class SettingsReloadTests
     }
 
     [Fact]
+    public void A_channel_added_or_changed_while_the_service_runs_is_the_one_sent_to()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+        var channels = service.Services.GetRequiredService<GroupGuard.Core.Digests.IDigestChannels>();
+        var before = channels.Get("boss-file");
+
+        configuration["GroupGuard:Channels:boss-file:Type"] = "file";
+        configuration["GroupGuard:Channels:boss-file:Path"] = Path.Combine(service.Folder, "boss");
+        configuration.Reload();
+        var added = channels.Get("boss-file");
+        configuration["GroupGuard:Moderation:EscalationWindowHours"] = "48"; // another setting: the channels stay as they are
+        configuration.Reload();
+        var untouched = channels.Get("boss-file");
+        configuration["GroupGuard:Channels:boss-file:Path"] = Path.Combine(service.Folder, "boss-2");
+        configuration.Reload();
+        var changed = channels.Get("boss-file");
+
+        Assert.Null(before);
+        Assert.NotNull(added);
+        Assert.Same(added, untouched);
+        Assert.NotNull(changed);
+        Assert.NotSame(added, changed);
+        Assert.Contains("boss-file", channels.Names);
+    }
+
+    [Fact]
     public async Task A_reload_with_a_setting_out_of_range_keeps_the_last_good_settings_and_moderation_goes_on()
     {
         using var service = new GroupGuardFactory();

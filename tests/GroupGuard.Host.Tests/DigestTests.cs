@@ -115,6 +115,18 @@ public sealed class DigestTests
         Assert.Empty(second.IncidentIds);
     }
 
+    /// <summary>A digest service of another process on the service's database, sending on <paramref name="channels"/> by <paramref name="time"/>.</summary>
+    private static DigestService AnotherInstance(GroupGuardFactory service, IDigestChannels channels, TimeProvider time) => new(
+        service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
+        service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>(),
+        service.Services.GetRequiredService<IDigestOutbox>(),
+        channels,
+        time,
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
+        new OfflineDigestHealth(),
+        new GroupGuard.Host.Pipeline.IncidentsInFlight(time),
+        service.Services.GetRequiredService<GroupGuard.Core.IIncidentBrowser>());
+
     private static GroupGuard.Core.Incident Incident(string messageId, DateTimeOffset detected) =>
         Incidents.Of(messageId, time: detected, action: GroupGuard.Core.ModerationAction.Log);
 
@@ -126,16 +138,7 @@ public sealed class DigestTests
         var sends = new ConcurrentQueue<string>();
         var firstSending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstMayFinish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        DigestService Instance(IDigestChannels channels) => new(
-            service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
-            service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>(),
-            service.Services.GetRequiredService<IDigestOutbox>(),
-            channels,
-            TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
-            new OfflineDigestHealth(),
-            new GroupGuard.Host.Pipeline.IncidentsInFlight(TimeProvider.System),
-            service.Services.GetRequiredService<GroupGuard.Core.IIncidentBrowser>());
+        DigestService Instance(IDigestChannels channels) => AnotherInstance(service, channels, TimeProvider.System);
         var first = Instance(new NotingChannels(sends, firstSending, firstMayFinish.Task));
         var second = Instance(new NotingChannels(sends)); // its own gate, as in another process on the same database
 
@@ -158,16 +161,7 @@ public sealed class DigestTests
         using var service = new GroupGuardFactory();
         var (_, leader, fire) = await PausedAsync(service);
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
-        DigestService Instance(IDigestChannels channels) => new(
-            service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
-            service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>(),
-            service.Services.GetRequiredService<IDigestOutbox>(),
-            channels,
-            clock,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
-            new OfflineDigestHealth(),
-            new GroupGuard.Host.Pipeline.IncidentsInFlight(clock),
-            service.Services.GetRequiredService<GroupGuard.Core.IIncidentBrowser>());
+        DigestService Instance(IDigestChannels channels) => AnotherInstance(service, channels, clock);
         var failing = new CapturingChannels { Fails = true };
         var other = new CapturingChannels();
         var first = Instance(failing);
@@ -200,16 +194,7 @@ public sealed class DigestTests
         var record = await digests.RunAsync(leader, fire, CancellationToken.None);
         await store.AddAsync([Incidents.Of("c3", time: fire.AddDays(-2), detectedAt: fire.AddSeconds(5), category: "fraud")], CancellationToken.None);
         channels.Fails = false;
-        var restarted = new DigestService(
-            service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
-            store,
-            service.Services.GetRequiredService<IDigestOutbox>(),
-            channels,
-            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow().AddMinutes(2)),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
-            new OfflineDigestHealth(),
-            new GroupGuard.Host.Pipeline.IncidentsInFlight(TimeProvider.System),
-            browser);
+        var restarted = AnotherInstance(service, channels, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow().AddMinutes(2)));
         await restarted.RetryAsync(CancellationToken.None);
         var madeNow = await GroupGuard.Core.Digests.Charts.IncidentChart.RenderAsync(browser, fire, DigestService.Zone(leader), null, CancellationToken.None);
 

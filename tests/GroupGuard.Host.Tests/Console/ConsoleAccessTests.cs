@@ -215,14 +215,7 @@ public sealed class ConsoleAccessTests
     public async Task Sign_in_attempts_past_the_limit_from_one_address_are_a_429_with_retry_after_and_another_address_is_not_held_back()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-        using var service = new GroupGuardFactory(
-            new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "3" },
-            services: s =>
-            {
-                s.Replace(ServiceDescriptor.Singleton(sp => new SignInLimiter(
-                    sp.GetRequiredService<IOptionsMonitor<ConsoleOptions>>(), clock, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignInLimiter>>())));
-                s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, RemoteAddressFromHeader>();
-            });
+        using var service = LimitedService(clock, perMinute: 3);
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var flooding = new ConsoleSession(service);
         using var elsewhere = new ConsoleSession(service);
@@ -255,14 +248,7 @@ public sealed class ConsoleAccessTests
     public async Task Behind_a_proxy_on_this_machine_sign_in_attempts_are_counted_by_the_address_it_forwards()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-        using var service = new GroupGuardFactory(
-            new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "2" },
-            services: s =>
-            {
-                s.Replace(ServiceDescriptor.Singleton(sp => new SignInLimiter(
-                    sp.GetRequiredService<IOptionsMonitor<ConsoleOptions>>(), clock, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignInLimiter>>())));
-                s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, RemoteAddressFromHeader>();
-            });
+        using var service = LimitedService(clock, perMinute: 2);
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var flooding = new ConsoleSession(service);
         using var admin = new ConsoleSession(service);
@@ -440,6 +426,16 @@ public sealed class ConsoleAccessTests
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/console", response.Headers.Location!.OriginalString);
     }
+
+    /// <summary>The service with sign-ins limited to <paramref name="perMinute"/> an address on <paramref name="clock"/>, each request from the address its <see cref="RemoteAddressFromHeader.Header"/> names.</summary>
+    private static GroupGuardFactory LimitedService(FakeTimeProvider clock, int perMinute) => new(
+        new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = perMinute.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        services: s =>
+        {
+            s.Replace(ServiceDescriptor.Singleton(sp => new SignInLimiter(
+                sp.GetRequiredService<IOptionsMonitor<ConsoleOptions>>(), clock, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignInLimiter>>())));
+            s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, RemoteAddressFromHeader>();
+        });
 
     /// <summary>Gives each request the client address its <see cref="Header"/> names (the test server has none of its own).</summary>
     private sealed class RemoteAddressFromHeader : Microsoft.AspNetCore.Hosting.IStartupFilter

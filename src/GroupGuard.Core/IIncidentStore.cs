@@ -41,7 +41,8 @@ public interface IIncidentStore
 
     /// <summary>
     /// How many distinct messages of <paramref name="userId"/> in the group made incidents at or
-    /// after <paramref name="since"/>, leaving out incidents marked false positive.
+    /// after <paramref name="since"/> that count as offences (<see cref="Incident.CountsAsOffence"/>),
+    /// leaving out incidents marked false positive.
     /// </summary>
     Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, CancellationToken cancellationToken);
 

@@ -34,6 +34,15 @@ public sealed record Incident
 
     public required ActionStatus ActionStatus { get; init; }
 
+    /// <summary>
+    /// Whether this incident makes its message an offence that escalation counts: its rule acts
+    /// (more than <c>log</c>) and it was enforced, not a dry run, a shadow rule's or an exempt
+    /// sender's. A word that is only logged (the abuse pack's) or a dry run never turns a member's
+    /// later first warning into a mute. The store's count (<see cref="IIncidentStore.CountOffencesAsync"/>)
+    /// applies the same test.
+    /// </summary>
+    public bool CountsAsOffence => DecidedAction != ModerationAction.Log && ActionStatus is not (ActionStatus.DryRun or ActionStatus.Exempt);
+
     /// <summary>The platform's or GroupGuard's words when the action was not carried out.</summary>
     public string? ActionError { get; init; }
 

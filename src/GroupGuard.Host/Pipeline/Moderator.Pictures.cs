@@ -100,8 +100,8 @@ internal sealed partial class Moderator
         {
             role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
 
-            // The text path has counted this message already when it made incidents of its own.
-            offences = Math.Max(0, await CountOffencesAsync(message, group.Options, stoppingToken) - (existing.Count > 0 ? 1 : 0));
+            // The text path has counted this message already when it made an offence of its own.
+            offences = Math.Max(0, await CountOffencesAsync(message, group.Options, stoppingToken) - (existing.Any(i => i.CountsAsOffence && !i.FalsePositive) ? 1 : 0));
         }
 
         var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);

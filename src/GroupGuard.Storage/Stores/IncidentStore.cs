@@ -49,12 +49,14 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         """;
 
     // One message hit by two rules is one offence. A message is its id and time together, as in
-    // the unique index: OneBot implementations reuse short message ids after a restart.
+    // the unique index: OneBot implementations reuse short message ids after a restart. Only
+    // incidents that count as offences (Incident.CountsAsOffence): a rule that acts, enforced.
     private const string CountOffencesSql = """
         SELECT COUNT(*) FROM (
             SELECT DISTINCT message_id, time FROM incidents
             WHERE platform = @Platform AND group_id = @GroupId AND user_id = @UserId
               AND time >= @Since AND false_positive = 0
+              AND decided_action <> 'log' AND action_status NOT IN ('dry_run', 'exempt')
         ) AS offences
         """;
 

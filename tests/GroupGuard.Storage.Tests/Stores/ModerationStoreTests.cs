@@ -195,6 +195,24 @@ public abstract class ModerationStoreTests : StoreTests
     }
 
     [Fact]
+    public async Task Only_enforced_incidents_of_rules_that_act_count_as_offences()
+    {
+        await Store.AddAsync(
+        [
+            Samples.Incident(messageId: "1", time: T0), // a recall, pending: an offence
+            Samples.Incident(messageId: "2", time: T0.AddMinutes(1)) with { DecidedAction = ModerationAction.Log, ActionStatus = ActionStatus.Done }, // only logged
+            Samples.Incident(messageId: "3", time: T0.AddMinutes(2)) with { ActionStatus = ActionStatus.DryRun }, // dry run or a shadow rule
+            Samples.Incident(messageId: "4", time: T0.AddMinutes(3)) with { ActionStatus = ActionStatus.Exempt },
+            Samples.Incident(messageId: "5", time: T0.AddMinutes(4)) with { ActionStatus = ActionStatus.Failed }, // acted on, the platform refused: still an offence
+            Samples.Incident(messageId: "6", time: T0.AddMinutes(5)) with { DecidedAction = ModerationAction.Warn, ActionStatus = ActionStatus.Unsupported },
+        ], CancellationToken.None);
+
+        var counted = await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None);
+
+        Assert.Equal(3, counted); // 1, 5 and 6
+    }
+
+    [Fact]
     public async Task Offences_count_distinct_messages_of_the_user_in_the_group_since_the_bound()
     {
         await Store.AddAsync(

@@ -201,6 +201,18 @@ public sealed class ParserTests
         Assert.Equal("field 'data.sender_id' is longer than 64 characters", result.Error);
     }
 
+    [Fact]
+    public void An_id_with_a_control_character_is_refused()
+    {
+        var json = Samples.Json("group-message.json");
+        json["data"]!["sender_id"] = "7\u00007";
+
+        var result = Parse(json.ToJsonString());
+
+        Assert.Equal(400, result.StatusCode);
+        Assert.Equal("field 'data.sender_id' holds a control character, which no id has", result.Error);
+    }
+
     [Theory]
     [InlineData(11, "ahead of")]
     [InlineData(-60 * 24 * 8, "behind")]

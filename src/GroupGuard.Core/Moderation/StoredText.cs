@@ -46,7 +46,7 @@ public static class StoredText
         shift = 0;
         if (text.Length <= MaxMessageChars)
         {
-            return text;
+            return Clean(text);
         }
 
         var room = MaxMessageChars - (2 * Ellipsis.Length);
@@ -67,7 +67,7 @@ public static class StoredText
 
         var prefix = start > 0 ? Ellipsis : "";
         shift = start - prefix.Length;
-        return string.Concat(prefix, text.AsSpan(start, end - start), end < text.Length ? Ellipsis : "");
+        return Clean(string.Concat(prefix, text.AsSpan(start, end - start), end < text.Length ? Ellipsis : ""));
     }
 
     /// <summary>The spans that lie wholly inside <paramref name="window"/>, moved by <paramref name="shift"/>.</summary>
@@ -91,7 +91,7 @@ public static class StoredText
     {
         if (text is null || text.Length <= max)
         {
-            return text;
+            return text is null ? null : Clean(text);
         }
 
         var end = max - Ellipsis.Length;
@@ -100,6 +100,14 @@ public static class StoredText
             end--;
         }
 
-        return string.Concat(text.AsSpan(0, end), Ellipsis);
+        return Clean(string.Concat(text.AsSpan(0, end), Ellipsis));
     }
+
+    /// <summary>
+    /// <paramref name="text"/> with each NUL (U+0000) as U+FFFD: PostgreSQL refuses a NUL in text,
+    /// and one message carrying it would fail its incident's write for ever. One code unit for
+    /// one, so evidence offsets stay where they were.
+    /// </summary>
+    public static string Clean(string text) =>
+        text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text;
 }

@@ -49,9 +49,11 @@ internal static class MilkyJson
         }
 
         var id = IdText(value) ?? throw new MalformedMilkyEventException($"field '{path}' must be an integer");
-        return id.Length <= MilkyLimits.MaxIdLength
-            ? id
-            : throw new MalformedMilkyEventException($"field '{path}' is longer than {MilkyLimits.MaxIdLength} characters");
+        return id.Length > MilkyLimits.MaxIdLength
+            ? throw new MalformedMilkyEventException($"field '{path}' is longer than {MilkyLimits.MaxIdLength} characters")
+            : id.Any(char.IsControl)
+                ? throw new MalformedMilkyEventException($"field '{path}' holds a control character, which no id has")
+                : id;
     }
 
     /// <summary>An id that only hints (a mention, a quote): null when absent, odd or too long.</summary>

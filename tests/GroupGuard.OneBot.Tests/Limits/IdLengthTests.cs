@@ -35,6 +35,22 @@ public sealed class IdLengthTests
         AssertNamed(Receivers.Create().ReceiveV11(node.Utf8(), null), field);
     }
 
+    [Theory]
+    [InlineData("group_id", "123\u0000456")]
+    [InlineData("user_id", "2\u00002")]
+    [InlineData("message_id", "77\n")]
+    public void A_v11_id_with_a_control_character_is_a_bad_request_naming_it(string field, string id)
+    {
+        var node = Samples.Node("V11/napcat-group-array.json");
+        node[field] = id;
+
+        var result = Receivers.Create().ReceiveV11(node.Utf8(), null);
+
+        Assert.Equal(400, result.StatusCode);
+        Assert.Null(result.Event);
+        Assert.Equal($"field '{field}' holds a control character, which no id has", result.Error);
+    }
+
     [Fact]
     public void A_v11_heartbeat_from_a_bot_id_over_64_characters_is_a_bad_request()
     {

@@ -45,8 +45,43 @@ internal sealed class ModerationOptionsValidator : IValidateOptions<ModerationOp
             {
                 failures.Add($"{key}:{i}:MuteMinutes must be between 1 and 43200 (30 days), got {step.MuteMinutes}");
             }
+
+            if (step.Count == 1 && step.Action == ModerationAction.Kick)
+            {
+                // The first offence is every enforced hit: a flood's warning, an advert's recall.
+                failures.Add($"{key}:{i} kicks at the first offence, so any rule that acts (a flood's warning too) would kick the member; kick from the 2nd offence on, or give the rule itself action: kick");
+            }
+        }
+
+        if (steps is null || steps.Count < 2)
+        {
+            return;
+        }
+
+        // Later offences never get a milder step: a kick then a mute, or a shorter mute, is a slip.
+        var ordered = steps.Select((step, index) => (step, index)).OrderBy(s => s.step.Count).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            var (before, beforeIndex) = ordered[i - 1];
+            var (after, afterIndex) = ordered[i];
+            if (after.Count == before.Count)
+            {
+                failures.Add($"{key}:{afterIndex}:Count {after.Count} is the Count of {key}:{beforeIndex} too: one step an offence");
+            }
+            else if (Strength(after).CompareTo(Strength(before)) < 0)
+            {
+                failures.Add($"{key}:{afterIndex} ({Describe(after)} at offence {after.Count}) is milder than {key}:{beforeIndex} ({Describe(before)} at offence {before.Count}): later offences never get a milder step");
+            }
         }
     }
+
+    private static (int Action, int Minutes) Strength(EscalationStep step) =>
+        ((int)step.Action, step.Action == ModerationAction.Mute ? step.MuteMinutes : 0);
+
+    private static string Describe(EscalationStep step) =>
+        step.Action == ModerationAction.Mute
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"mute {step.MuteMinutes} min")
+            : step.Action.ToString().ToLowerInvariant();
 }
 
 internal sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>

@@ -158,17 +158,39 @@ internal sealed partial class GroupCommands(
         }
 
         var unmute = incidents.Where(i => MayStillBeMuted(i, now)).Select(i => i.UserId).Distinct(StringComparer.Ordinal).ToList();
+
+        // A member whose mute of another offence (not marked) may still run stays muted: the mark
+        // lifts the wrong mute only, not a later, genuine one.
+        var marked = incidents.Select(i => i.Id).ToHashSet();
+        var kept = new List<string>();
+        foreach (var user in unmute.ToList())
+        {
+            // The member's latest incidents here (newest first): a mute that may run is among them.
+            var others = await browser.BrowseAsync(
+                new IncidentFilter { GroupId = message.GroupId, UserId = user, FalsePositive = false },
+                null,
+                50,
+                CancellationToken.None);
+            if (others.Any(o => !marked.Contains(o.Id) && o.Platform == message.Platform && MayStillBeMuted(o, now)))
+            {
+                unmute.Remove(user);
+                kept.Add(user);
+            }
+        }
+
         var ids = string.Join(' ', incidents.Select(i => "#" + i.Id.ToString(CultureInfo.InvariantCulture)));
         await AuditAsync(
             command,
             message,
             $"incidents {ids}; reply to {(viaWarning ? "warning" : "message")} {command.ReplyTo}"
                 + (unmute.Count > 0 ? $"; unmute {string.Join(',', unmute)}" : "")
+                + (kept.Count > 0 ? $"; kept muted for another offence {string.Join(',', kept)}" : "")
                 + (note is null ? "" : $"; note: {note}"));
         return new CommandReply(
             message,
             unmute,
-            failed => $"已标记误判：{ids}" + (unmute.Count == 0 ? "" : failed == 0 ? "，已解除禁言" : "，解除禁言未成功"));
+            failed => $"已标记误判：{ids}" + (unmute.Count == 0 ? "" : failed == 0 ? "，已解除禁言" : "，解除禁言未成功")
+                + (kept.Count == 0 ? "" : "；另一次违规的禁言仍在生效，未解除"));
     }
 
     /// <summary>A mute the incident decided, not known to have failed, that would not have run out yet.</summary>

@@ -114,6 +114,25 @@ public sealed class GroupCommandTests
     }
 
     [Fact]
+    public async Task A_false_positive_leaves_a_later_genuine_mute_in_force()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var (_, second) = await WarnedTwiceAndMutedAsync(service, api);
+        api.Script("send_group_msg", FakeAnswer.Ok(new JsonObject { ["message_id"] = 9003 }));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "加微信领资料", userId: Member, time: 1764150120));
+        var third = await service.SettledAsync(3, i => i.MessageId == "3");
+
+        await service.PostV11Async(ReplyEvent(4, "9002", "/gg 误判"));
+
+        var answer = await AnswerAsync(api, "已标记误判");
+        Assert.Equal(3600, third.MuteSeconds); // the third offence: an hour
+        Assert.Equal($"[CQ:at,qq={Admin}] 已标记误判：#{second.Id}；另一次违规的禁言仍在生效，未解除", Said(answer));
+        Assert.DoesNotContain(api.RequestsFor("set_group_ban"), r => r.Params["duration"]!.GetValue<long>() == 0);
+        Assert.Contains("kept muted for another offence", Assert.Single(await AuditAsync(service)).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_same_from_a_member_changes_nothing_and_is_moderated_as_text()
     {
         await using var api = FakeOneBotApi.Start();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using GroupGuard.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupGuard.Host.Tests;
 
@@ -281,6 +282,27 @@ public sealed class ModerationTests
         Assert.Equal(ActionStatus.Failed, (await store.GetAsync(ids[1], CancellationToken.None))!.ActionStatus);
         var call = Assert.Single(api.Requests);
         Assert.Equal(901, call.Params["message_id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Actions_the_worker_decides_while_the_recovery_runs_are_not_queued_twice()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.StartedAsync();
+        var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
+        var now = DateTimeOffset.UtcNow;
+        Incident Pending(string messageId, DateTimeOffset detected) => Incidents.Of(messageId, time: detected, detectedAt: detected) with { ActionStatus = ActionStatus.Pending };
+        // 911 was left by a crash; 912 was decided after this start by the worker, which queues it itself.
+        var ids = await store.AddAsync([Pending("911", now.AddMinutes(-1)), Pending("912", now.AddSeconds(5))], CancellationToken.None);
+        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Core.Rules.IRuleSetProvider)service.Services.GetService(typeof(GroupGuard.Core.Rules.IRuleSetProvider))!, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now), service.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GroupGuard.Host.Pipeline.PendingActionRecovery>>());
+
+        await recovery.RecoverAsync(CancellationToken.None);
+
+        var requeued = service.Logs.Entries.Where(e => e.Message.StartsWith("Queued again", StringComparison.Ordinal)).Select(e => e.Message).ToList();
+        Assert.Contains(requeued, m => m.Contains("message 911", StringComparison.Ordinal));
+        Assert.DoesNotContain(requeued, m => m.Contains("message 912", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -38,7 +38,9 @@ internal sealed partial class PendingActionRecovery(
         var pending = new List<Incident>();
         await foreach (var incident in store.QueryAsync(new IncidentQuery(now - LookBack, null, null, ByDetectionTime: true), cancellationToken))
         {
-            if (incident.ActionStatus == ActionStatus.Pending)
+            // Only what was decided before this start: the worker, running beside, stores pending
+            // incidents of its own (the journal's replay too) and queues their actions itself.
+            if (incident.ActionStatus == ActionStatus.Pending && incident.DetectedAt < now)
             {
                 pending.Add(incident);
             }

@@ -639,15 +639,25 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return fallback;
         }
 
+        // Exactly one of the documented words, as documented (lower case). Enum.TryParse would also
+        // take a number ("3") and a comma list ("person, group", "recall, kick") as flags combined
+        // into a value no rule may have: a target the engine cannot look for, an action no adapter
+        // knows, a mode or severity other than the one written.
         var value = (node as YamlScalarNode)?.Value?.Trim() ?? "";
-        if (System.Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && !value.Any(char.IsDigit))
+        foreach (var choice in System.Enum.GetValues<T>())
         {
-            return parsed;
+            if (string.Equals(value, Word(choice), StringComparison.Ordinal))
+            {
+                return choice;
+            }
         }
 
-        var allowed = string.Join(" | ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
-        Error(Line(node.Start), $"'{key}' is '{value}', expected {allowed}");
+        var allowed = string.Join(" | ", System.Enum.GetValues<T>().Select(Word));
+        var hint = value.Contains(',', StringComparison.Ordinal) ? " (one word, not a list)" : "";
+        Error(Line(node.Start), $"'{key}' is '{value}', expected {allowed}{hint}");
         return fallback;
+
+        static string Word(T choice) => choice.ToString().ToLowerInvariant();
     }
 
     private int Minutes(Dictionary<string, YamlNode> map, string key, int fallback)

@@ -1,0 +1,123 @@
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Tests.Rules;
+
+/// <summary>
+/// A pack's and a rule's word fields (action, severity, mode, match, target, target_scope,
+/// interference) take exactly one of their documented words: never a comma list (which the
+/// runtime's enum parser reads as flags combined into a value no rule may have) nor a number.
+/// </summary>
+public sealed class PackFieldTests
+{
+    public static TheoryData<string, int, string> WordFields()
+    {
+        var data = new TheoryData<string, int, string>();
+        // Pack level: line 2.
+        foreach (var (key, a, b) in new[] { ("action", "recall", "kick"), ("severity", "low", "critical"), ("mode", "enforce", "shadow") })
+        {
+            foreach (var value in new[] { $"{a}, {b}", $"{a},{b}", "3", "1" })
+            {
+                data.Add($"pack: x\n{key}: {value}\nrules:\n  - id: x.a\n    terms: [加微信]\n", 2, key);
+            }
+        }
+
+        // Rule level: the last line.
+        foreach (var (key, a, b, before) in new[]
+        {
+            ("action", "recall", "kick", "    terms: [加微信]\n"),
+            ("severity", "low", "critical", "    terms: [加微信]\n"),
+            ("mode", "enforce", "shadow", "    terms: [加微信]\n"),
+            ("match", "word", "substring", "    terms: [加微信]\n"),
+            ("target", "person", "group", "    terms: [垃圾]\n"),
+            ("target_scope", "clause", "message", "    terms: [垃圾]\n    target: person\n"),
+            ("interference", "skip", "keep", "    regex: 'ab'\n"),
+        })
+        {
+            foreach (var value in new[] { $"{a}, {b}", $"{b}, {a}", "3", "2" })
+            {
+                var yaml = $"pack: x\nrules:\n  - id: x.a\n{before}    {key}: {value}\n";
+                data.Add(yaml, yaml.Count(c => c == '\n'), key);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(WordFields))]
+    public void A_word_field_takes_one_documented_word_never_a_list_or_a_number(string yaml, int line, string key)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", yaml);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("x.yaml", Path.GetFileName(error.Path));
+        Assert.Equal(line, error.Line);
+        Assert.StartsWith($"'{key}' is '", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expected ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("action", "Recall", "log | warn | recall | mute | kick")]
+    [InlineData("severity", "HIGH", "low | medium | high | critical")]
+    [InlineData("mode", " Shadow", "enforce | shadow")]
+    public void A_word_is_written_as_documented_and_the_error_lists_the_choices(string key, string value, string choices)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", $"pack: x\n{key}: {value}\nrules:\n  - id: x.a\n    terms: [加微信]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(2, error.Line);
+        Assert.Contains($"expected {choices}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_comma_list_is_named_as_such()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.a\n    terms: [垃圾]\n    target: person, group\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(5, error.Line);
+        Assert.Equal("'target' is 'person, group', expected any | person | group (one word, not a list)", error.Message);
+    }
+
+    [Fact]
+    public void Every_documented_word_loads()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", """
+            pack: x
+            severity: critical
+            action: kick
+            mode: shadow
+            rules:
+              - id: x.a
+                terms: [垃圾]
+                match: substring
+                target: group
+                target_scope: message
+                severity: low
+                action: mute
+                mode: enforce
+              - id: x.b
+                regex: 'ab'
+                interference: keep
+                action: warn
+            """);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var (a, b) = (result.RuleSet!.Rules[0], result.RuleSet.Rules[1]);
+        Assert.Equal((TermMatch.Substring, TermTarget.Group, TargetScope.Message, Severity.Low, ModerationAction.Mute, RuleMode.Enforce), (a.Match, a.Target, a.TargetScope, a.Severity, a.Action, a.Mode));
+        Assert.Equal((Interference.Keep, ModerationAction.Warn, Severity.Critical, RuleMode.Shadow), (b.Interference, b.Action, b.Severity, b.Mode));
+    }
+}

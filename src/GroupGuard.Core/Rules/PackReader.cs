@@ -38,6 +38,13 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return null;
         }
 
+        // Windows editors save UTF-8 with a byte order mark; YAML would read it as part of the first
+        // key ("unknown pack key '\uFEFFpack'", shown with the mark invisible). The text files drop it too.
+        if (text.StartsWith('\uFEFF'))
+        {
+            text = text[1..];
+        }
+
         if (SafeYaml.Check(text) is { } unsafeYaml)
         {
             Error(Line(unsafeYaml.At), unsafeYaml.Message);
@@ -59,6 +66,13 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         {
             Error(1, "a pack file must be a mapping with 'pack' and 'rules'");
             return null;
+        }
+
+        // A second document ("---" and another pack) would be dropped without a word; an empty one
+        // (a "---" left at the end) holds nothing to drop.
+        if (stream.Documents.Skip(1).FirstOrDefault(d => d.RootNode is not YamlScalarNode { Value: null or "" }) is { } second)
+        {
+            Error(Line(second.RootNode.Start), "a second YAML document ('---' and what follows): one pack a file; put the second in its own file");
         }
 
         var map = Keys(root, PackKeys, "pack");
@@ -702,12 +716,23 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return GroupScope.Everywhere;
         }
 
-        IEnumerable<YamlNode> items = node switch
+        // A mapping, or an empty list, would make the pack apply in no group while the load succeeds.
+        IEnumerable<YamlNode> items;
+        switch (node)
         {
-            YamlSequenceNode seq => seq.Children,
-            YamlScalarNode scalar => [scalar],
-            _ => [],
-        };
+            case YamlSequenceNode { Children.Count: 0 }:
+                Error(Line(node.Start), "'groups' is empty, so the pack would apply in no group: list group ids (\"*\" for every group, \"!id\" to leave one out), or leave 'groups' out for every group");
+                return GroupScope.Everywhere;
+            case YamlSequenceNode seq:
+                items = seq.Children;
+                break;
+            case YamlScalarNode scalar:
+                items = [scalar];
+                break;
+            default:
+                Error(Line(node.Start), "'groups' must be a list of group ids, e.g. [\"*\", \"!123456\"] or [123456, 654321]");
+                return GroupScope.Everywhere;
+        }
 
         var all = false;
         var included = new HashSet<string>(StringComparer.Ordinal);
@@ -722,9 +747,9 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 break;
             }
 
-            if (string.IsNullOrEmpty(value))
+            if (string.IsNullOrEmpty(value) || value == "!")
             {
-                Error(Line(item.Start), "'groups' holds an empty entry");
+                Error(Line(item.Start), item is YamlScalarNode ? "'groups' holds an empty entry" : "'groups' must be a list of group ids, not of lists or mappings");
             }
             else if (value == "*")
             {

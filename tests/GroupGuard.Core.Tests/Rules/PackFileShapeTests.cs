@@ -1,0 +1,107 @@
+using System.Text;
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Tests.Rules;
+
+/// <summary>
+/// What a pack file is as a whole: a byte order mark before it is no part of it, it holds one
+/// pack (one YAML document), and its <c>groups:</c> names at least one group.
+/// </summary>
+public sealed class PackFileShapeTests
+{
+    [Fact]
+    public void A_byte_order_mark_before_the_pack_is_dropped_as_in_the_text_files()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("x.yaml"), "pack: x\naction: recall\nrules:\n  - id: x.a\n    terms: [加微信]\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(dir.File("x.yaml"))[0]);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var pack = Assert.Single(result.RuleSet!.Packs);
+        Assert.Equal("x", pack.Id);
+        Assert.Equal(ModerationAction.Recall, pack.Action);
+    }
+
+    [Fact]
+    public void A_byte_order_mark_keeps_the_lines_of_errors()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "\uFEFFpack: x\nrules:\n  - id: x.a\n    terms: [加微信]\n    action: ban\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(5, error.Line);
+        Assert.Contains("'ban'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_second_pack_in_the_same_file_is_refused_on_its_line()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.a\n    terms: [加微信]\n---\npack: y\naction: kick\nrules:\n  - id: y.a\n    terms: [代理招募]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("x.yaml", Path.GetFileName(error.Path));
+        Assert.Equal(6, error.Line);
+        Assert.Contains("one pack a file; put the second in its own file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("---\npack: x\nrules:\n  - id: x.a\n    terms: [加微信]\n")]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    terms: [加微信]\n---\n")]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    terms: [加微信]\n...\n")]
+    public void A_document_marker_around_one_pack_is_fine(string yaml)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", yaml);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Single(result.RuleSet!.Rules);
+    }
+
+    [Theory]
+    [InlineData("groups: {a: b}\n", "must be a list of group ids")]
+    [InlineData("groups: []\n", "'groups' is empty, so the pack would apply in no group")]
+    [InlineData("groups:\n  a: b\n", "must be a list of group ids")]
+    [InlineData("groups: [[123]]\n", "must be a list of group ids")]
+    [InlineData("groups: ['!']\n", "empty entry")]
+    public void Groups_that_name_no_group_are_refused_on_their_line(string groups, string message)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\n" + groups + "rules:\n  - id: x.a\n    terms: [加微信]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("x.yaml", Path.GetFileName(error.Path));
+        Assert.Equal(groups.StartsWith("groups:\n", StringComparison.Ordinal) ? 3 : 2, error.Line);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("groups: 123\n", "123", "456")]
+    [InlineData("groups: [123, '456']\n", "456", "789")]
+    [InlineData("groups: ['!123']\n", "456", "123")]
+    [InlineData("groups: ['*', '!123']\n", "456", "123")]
+    public void Groups_that_name_groups_load(string groups, string covered, string notCovered)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\n" + groups + "rules:\n  - id: x.a\n    terms: [加微信]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var scope = Assert.Single(result.RuleSet!.Packs).Groups;
+        Assert.True(scope.Covers(covered));
+        Assert.False(scope.Covers(notCovered));
+    }
+}

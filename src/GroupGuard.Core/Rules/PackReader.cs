@@ -460,6 +460,12 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return null;
         }
 
+        if (RegexSize.NestedRepetition(pattern) is { } nested)
+        {
+            Error(line, string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': regex repeats a group that holds a counted repetition ('{nested.Quantifier}' after a group holding one such as {{0,30}}); their bounds multiply to {nested.Product:N0}, the limit is {RegexSize.MaxNestedRepetition} (the engine then tracks every way a message splits between the repetitions, and one long message could stall moderation for seconds): write the repetition once, e.g. '[^\\n]{{0,60}}' between the words, or split the regex into several rules"));
+            return null;
+        }
+
         if (!budget.TakeRegexWork(symbols, display, line, ruleId))
         {
             return null;

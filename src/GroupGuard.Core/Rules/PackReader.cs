@@ -659,14 +659,14 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return fallback;
         }
 
-        // Exactly one of the documented words, as documented (lower case). Enum.TryParse would also
-        // take a number ("3") and a comma list ("person, group", "recall, kick") as flags combined
-        // into a value no rule may have: a target the engine cannot look for, an action no adapter
-        // knows, a mode or severity other than the one written.
+        // Exactly one of the documented words (in any case, as packs written for earlier versions
+        // may have it). Enum.TryParse would also take a number ("3") and a comma list ("person,
+        // group", "recall, kick") as flags combined into a value no rule may have: a target the
+        // engine cannot look for, an action no adapter knows, a mode or severity other than written.
         var value = (node as YamlScalarNode)?.Value?.Trim() ?? "";
         foreach (var choice in System.Enum.GetValues<T>())
         {
-            if (string.Equals(value, Word(choice), StringComparison.Ordinal))
+            if (string.Equals(value, Word(choice), StringComparison.OrdinalIgnoreCase))
             {
                 return choice;
             }

@@ -61,10 +61,10 @@ public sealed class PackFieldTests
     }
 
     [Theory]
-    [InlineData("action", "Recall", "log | warn | recall | mute | kick")]
-    [InlineData("severity", "HIGH", "low | medium | high | critical")]
-    [InlineData("mode", " Shadow", "enforce | shadow")]
-    public void A_word_is_written_as_documented_and_the_error_lists_the_choices(string key, string value, string choices)
+    [InlineData("action", "recal", "log | warn | recall | mute | kick")]
+    [InlineData("severity", "hi", "low | medium | high | critical")]
+    [InlineData("mode", "shadows", "enforce | shadow")]
+    public void A_word_not_documented_is_an_error_listing_the_choices(string key, string value, string choices)
     {
         using var dir = new TempFolder();
         dir.Write("x.yaml", $"pack: x\n{key}: {value}\nrules:\n  - id: x.a\n    terms: [加微信]\n");
@@ -74,6 +74,19 @@ public sealed class PackFieldTests
         var error = Assert.Single(result.Errors);
         Assert.Equal(2, error.Line);
         Assert.Contains($"expected {choices}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_documented_word_in_another_case_loads_as_packs_written_for_earlier_versions_have_it()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nseverity: HIGH\naction: Recall\nrules:\n  - id: x.a\n    terms: [加微信]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        var rule = Assert.Single(result.RuleSet!.Packs.Single().Rules);
+        Assert.Equal((GroupGuard.Core.Severity.High, GroupGuard.Core.ModerationAction.Recall), (rule.Severity, rule.Action));
     }
 
     [Fact]

@@ -100,7 +100,13 @@ internal sealed partial class PictureReader(
                     with { Width = decoded.Width, Height = decoded.Height, Bytes = bytes.Length };
             }
 
-            var codes = QrScanner.Scan(plane);
+            var scan = QrScanner.Read(plane, cancellationToken);
+            var codes = scan.Codes;
+            if (scan.GaveUp)
+            {
+                LogQrGaveUp(where, bytes.Length, decoded.Width, decoded.Height, QrScanner.MaxFinderCandidates, codes.Count);
+            }
+
             var hash = DctHash.Of(plane);
             LogRead(where, bytes.Length, decoded.Width, decoded.Height, codes.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
@@ -152,6 +158,9 @@ internal sealed partial class PictureReader(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Picture {Where}: {Bytes} bytes, {Width}x{Height}, {Codes} QR codes, {Milliseconds:0} ms")]
     private partial void LogRead(string where, long bytes, int width, int height, int codes, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Picture {Where} ({Bytes} bytes, {Width}x{Height}): gave up reading its QR codes, too complex (more than {Candidates} finder-like shapes); {Codes} codes read before that")]
+    private partial void LogQrGaveUp(string where, long bytes, int width, int height, int candidates, int codes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Picture {Where} ({Bytes} bytes) not decoded: {Why}")]
     private partial void LogNotDecoded(string where, long bytes, string why);

@@ -2,6 +2,7 @@ using ZXing;
 using ZXing.Common;
 using ZXing.Multi.QrCode;
 using ZXing.QrCode;
+using ZXing.QrCode.Internal;
 
 namespace GroupGuard.Images;
 
@@ -12,6 +13,14 @@ namespace GroupGuard.Images;
 /// and then the single-code reader run with TryHarder (a hybrid binariser, then a global one), and
 /// each code found is painted over so that the next pass sees what it hid. Each payload is reported
 /// once, in the order found.
+/// <para>
+/// The work is bounded: ZXing reports each finder-pattern candidate it finds, and a reader that
+/// meets more than <see cref="MaxFinderCandidates"/> in one pass is stopped there, before it pairs
+/// them up (the multi-code reader's cost and memory grow with the cube of the candidates: a 2.5 KB
+/// grid of finder-like squares took minutes and gigabytes). The scan then gives up on the picture
+/// (<see cref="QrScan.GaveUp"/>); codes found before are kept. The stop token is heeded between
+/// passes and at each candidate.
+/// </para>
 /// </summary>
 internal static class QrScanner
 {
@@ -21,42 +30,54 @@ internal static class QrScanner
     /// <summary>Codes read from one picture, at most; passes stop there.</summary>
     public const int MaxCodes = 16;
 
+    /// <summary>
+    /// Finder-pattern candidates one reader may meet in one pass, at most: 16 codes have 48 finder
+    /// patterns, and busy photos add a few false ones.
+    /// </summary>
+    public const int MaxFinderCandidates = 64;
+
     private const int SmallSide = 400;
 
-    private static readonly Dictionary<DecodeHintType, object> Hints = new()
-    {
-        [DecodeHintType.TRY_HARDER] = true,
-        [DecodeHintType.POSSIBLE_FORMATS] = new List<BarcodeFormat> { BarcodeFormat.QR_CODE },
-    };
+    /// <summary>The payloads found, each once.</summary>
+    public static IReadOnlyList<string> Scan(LuminancePlane plane) => Read(plane, CancellationToken.None).Codes;
 
-    public static IReadOnlyList<string> Scan(LuminancePlane plane)
+    /// <summary>The payloads found, and whether the scan gave up on a picture with too many finder-like shapes.</summary>
+    public static QrScan Read(LuminancePlane plane, CancellationToken cancellationToken)
     {
         var found = new List<string>();
         var longer = Math.Max(plane.Width, plane.Height);
-        if (longer < SmallSide)
+        try
         {
-            ScanAt(PictureDecoder.Shrink(plane, 2f), found);
-            ScanAt(plane, found);
+            if (longer < SmallSide)
+            {
+                ScanAt(PictureDecoder.Shrink(plane, 2f), found, cancellationToken);
+                ScanAt(plane, found, cancellationToken);
+            }
+            else if (longer > WorkSide)
+            {
+                ScanAt(PictureDecoder.Shrink(plane, (float)WorkSide / longer), found, cancellationToken);
+                ScanAt(plane, found, cancellationToken);
+            }
+            else
+            {
+                ScanAt(plane, found, cancellationToken);
+            }
         }
-        else if (longer > WorkSide)
+        catch (TooComplexException)
         {
-            ScanAt(PictureDecoder.Shrink(plane, (float)WorkSide / longer), found);
-            ScanAt(plane, found);
-        }
-        else
-        {
-            ScanAt(plane, found);
+            return new QrScan(found, GaveUp: true);
         }
 
-        return found;
+        return new QrScan(found, GaveUp: false);
     }
 
-    private static void ScanAt(LuminancePlane plane, List<string> found)
+    private static void ScanAt(LuminancePlane plane, List<string> found, CancellationToken cancellationToken)
     {
         var work = (byte[])plane.Pixels.Clone();
         while (found.Count < MaxCodes)
         {
-            var results = Decode(work, plane.Width, plane.Height);
+            cancellationToken.ThrowIfCancellationRequested();
+            var results = Decode(work, plane.Width, plane.Height, cancellationToken);
             if (results.Count == 0)
             {
                 return;
@@ -81,10 +102,10 @@ internal static class QrScanner
         }
     }
 
-    private static List<Result> Decode(byte[] pixels, int width, int height)
+    private static List<Result> Decode(byte[] pixels, int width, int height, CancellationToken cancellationToken)
     {
         var source = new PlanarYUVLuminanceSource(pixels, width, height, 0, 0, width, height, false);
-        var multi = new QRCodeMultiReader().decodeMultiple(new BinaryBitmap(new HybridBinarizer(source)), Hints);
+        var multi = new QRCodeMultiReader().decodeMultiple(new BinaryBitmap(new HybridBinarizer(source)), Hints(cancellationToken));
         if (multi is { Length: > 0 })
         {
             return [.. multi];
@@ -92,13 +113,42 @@ internal static class QrScanner
 
         foreach (var bitmap in new[] { new BinaryBitmap(new HybridBinarizer(source)), new BinaryBitmap(new GlobalHistogramBinarizer(source)) })
         {
-            if (new QRCodeReader().decode(bitmap, Hints) is { } single)
+            if (new QRCodeReader().decode(bitmap, Hints(cancellationToken)) is { } single)
             {
                 return [single];
             }
         }
 
         return [];
+    }
+
+    /// <summary>
+    /// The hints for one reader's pass, with a callback that counts the finder-pattern candidates
+    /// ZXing finds (it is called once for each new one, before they are paired up) and stops the
+    /// pass past <see cref="MaxFinderCandidates"/>, or when the stop token fires.
+    /// </summary>
+    private static Dictionary<DecodeHintType, object> Hints(CancellationToken cancellationToken)
+    {
+        var candidates = 0;
+        ResultPointCallback count = point =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (point is FinderPattern && ++candidates > MaxFinderCandidates)
+            {
+                throw new TooComplexException();
+            }
+        };
+        return new()
+        {
+            [DecodeHintType.TRY_HARDER] = true,
+            [DecodeHintType.POSSIBLE_FORMATS] = new List<BarcodeFormat> { BarcodeFormat.QR_CODE },
+            [DecodeHintType.NEED_RESULT_POINT_CALLBACK] = count,
+        };
+    }
+
+    /// <summary>Thrown out of ZXing by the candidate count, to stop a pass at once.</summary>
+    private sealed class TooComplexException : Exception
+    {
     }
 
     /// <summary>
@@ -127,3 +177,6 @@ internal static class QrScanner
         }
     }
 }
+
+/// <summary>What one picture's scan found: each payload once, and whether it gave up (too many finder-like shapes) before the end.</summary>
+internal sealed record QrScan(IReadOnlyList<string> Codes, bool GaveUp);

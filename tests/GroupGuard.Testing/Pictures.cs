@@ -111,6 +111,31 @@ public static class Pictures
         return background;
     }
 
+    /// <summary>
+    /// A hostile picture: white, covered with a grid of finder-like squares (QR finder patterns of
+    /// <paramref name="module"/>-pixel modules: a 7×7 black ring, a white ring, a 3×3 black centre)
+    /// <paramref name="gap"/> pixels apart. A multi-code reader pairs every three of them up.
+    /// </summary>
+    public static SKBitmap FinderGrid(int width, int height, int module = 3, int gap = 9)
+    {
+        var bitmap = Blank(width, height);
+        using var canvas = new SKCanvas(bitmap);
+        using var black = new SKPaint { Color = SKColors.Black, IsAntialias = false };
+        using var white = new SKPaint { Color = SKColors.White, IsAntialias = false };
+        var side = 7 * module;
+        for (var y = gap; y + side <= height; y += side + gap)
+        {
+            for (var x = gap; x + side <= width; x += side + gap)
+            {
+                canvas.DrawRect(x, y, side, side, black);
+                canvas.DrawRect(x + module, y + module, 5 * module, 5 * module, white);
+                canvas.DrawRect(x + (2 * module), y + (2 * module), 3 * module, 3 * module, black);
+            }
+        }
+
+        return bitmap;
+    }
+
     /// <summary>The picture scaled to <paramref name="width"/>×<paramref name="height"/> (mipmapped, as a phone would).</summary>
     public static SKBitmap Resize(SKBitmap bitmap, int width, int height)
     {

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
 
 namespace GroupGuard.Core.Detection.Detectors;
 
@@ -15,7 +17,13 @@ namespace GroupGuard.Core.Detection.Detectors;
 /// after a full stop).</item>
 /// </list>
 /// Hosts are ASCII letters, digits and hyphens separated by dots, where a dot may also be written
-/// full-width (．) or as the ideographic full stop (。), a common way around link filters. A port
+/// full-width (．) or as the ideographic full stop (。), a common way around link filters. A host
+/// is judged as a browser reads it: characters a browser maps to ASCII letters and digits
+/// (full-width <c>ｅｖｉｌ</c>, mathematical <c>𝐞𝐯𝐢𝐥</c>: NFKC) count as them, invisible ones (soft
+/// hyphen, zero-width space: Unicode's default-ignorable characters) inside a host are dropped,
+/// and after <c>http(s)://</c> a label may be any letters (<c>例子.中国</c>), compared in punycode
+/// (UTS-46, <see cref="IdnMapping"/>); a label begun in ASCII ends at a CJK character
+/// (<c>https://evil.com看看</c> is evil.com). The evidence is the link as written. A port
 /// and a path, query or fragment may follow; the link stops at whitespace, any non-ASCII
 /// character (CJK text and punctuation), quotes, angle/square/curly brackets and an unmatched
 /// <c>)</c>, and sentence punctuation at its end is left out. Not links: a host right after
@@ -90,8 +98,78 @@ internal sealed class UrlDetector : IDetector
     private int ScanAt(string text, int floor, int dot, List<DetectorMatch> matches)
     {
         var span = text.AsSpan();
+        var hostStart = HostStart(span, floor, dot, wide: false);
+
+        // Letters beyond ASCII (例子.中国, bücher.de) make a host only right after http(s)://.
+        var wide = false;
+        if (hostStart == dot || LinkStart(span, hostStart) == hostStart)
+        {
+            var wideStart = HostStart(span, floor, dot, wide: true);
+            if (wideStart < hostStart && LinkStart(span, wideStart) is var start && start >= 0 && start != wideStart)
+            {
+                hostStart = wideStart;
+                wide = true;
+            }
+        }
+
+        if (hostStart == dot)
+        {
+            return dot + 1;
+        }
+
+        var hostEnd = HostEnd(span, hostStart, wide, out var labels);
+        if (hostEnd < 0)
+        {
+            return Math.Max(dot + 1, -hostEnd);
+        }
+
+        var linkStart = LinkStart(span, hostStart);
+        if (linkStart < 0 || labels < 2)
+        {
+            return Math.Max(dot + 1, hostEnd);
+        }
+
+        // The host as a browser reads it, lower case: ASCII as written, or mapped (NFKC, invisible
+        // characters dropped, punycode).
+        var written = span[hostStart..hostEnd];
+        Span<char> buffer = stackalloc char[Math.Min(written.Length, MaxHostLength + 1)];
+        scoped ReadOnlySpan<char> host;
+        if (Ascii.IsValid(written))
+        {
+            if (written.Length > MaxHostLength)
+            {
+                return Math.Max(dot + 1, hostEnd);
+            }
+
+            DomainList.Fold(written, buffer);
+            host = buffer[..written.Length];
+        }
+        else
+        {
+            host = Map(written);
+        }
+
+        var tld = host[(host.LastIndexOf('.') + 1)..];
+        if (host.Length > MaxHostLength
+            || (linkStart == hostStart && !IsBareLink(host, labels, tld, written[(written.LastIndexOfAny(Dots) + 1)..])))
+        {
+            return Math.Max(dot + 1, hostEnd);
+        }
+
+        var linkEnd = LinkEnd(span, hostEnd);
+        if (IsReported(host))
+        {
+            matches.Add(new DetectorMatch(linkStart, linkEnd - linkStart, text[linkStart..linkEnd]));
+        }
+
+        return linkEnd;
+    }
+
+    /// <summary>Where the host holding the dot at <paramref name="dot"/> begins (<paramref name="dot"/> when it has no first label).</summary>
+    private static int HostStart(ReadOnlySpan<char> span, int floor, int dot, bool wide)
+    {
         var hostStart = dot;
-        while (hostStart > floor && IsLabelChar(span[hostStart - 1]))
+        while (hostStart > floor && IsLabelChar(span, hostStart - 1, wide))
         {
             hostStart--;
         }
@@ -101,59 +179,89 @@ internal sealed class UrlDetector : IDetector
             hostStart++;
         }
 
-        if (hostStart == dot)
+        return hostStart;
+    }
+
+    /// <summary>
+    /// A host as a browser reads it (UTS-46): default-ignorable characters dropped, dots folded,
+    /// NFKC, then punycode for labels beyond ASCII; lower case. A host IDNA refuses is compared
+    /// as folded.
+    /// </summary>
+    private static string Map(ReadOnlySpan<char> written)
+    {
+        var builder = new StringBuilder(written.Length);
+        foreach (var rune in written.EnumerateRunes())
         {
-            return dot + 1;
+            if (IsIgnorable(rune.Value))
+            {
+                continue;
+            }
+
+            if (rune.Value is '．' or '。' or '｡')
+            {
+                builder.Append('.');
+            }
+            else
+            {
+                builder.Append(rune.ToString());
+            }
         }
 
-        var hostEnd = HostEnd(span, hostStart, out var labels, out var tldStart);
-        if (hostEnd < 0)
+        var normal = builder.ToString().Normalize(NormalizationForm.FormKC);
+        if (!Ascii.IsValid(normal))
         {
-            return Math.Max(dot + 1, -hostEnd);
+            try
+            {
+                normal = new IdnMapping { UseStd3AsciiRules = true }.GetAscii(normal);
+            }
+            catch (ArgumentException)
+            {
+                // Not a name a browser would go to; judged as written.
+            }
         }
 
-        var linkStart = LinkStart(span, hostStart);
-        if (linkStart < 0 || labels < 2 || hostEnd - hostStart > MaxHostLength
-            || (linkStart == hostStart && !IsBareLink(span[hostStart..hostEnd], labels, span[tldStart..hostEnd])))
-        {
-            return Math.Max(dot + 1, hostEnd);
-        }
-
-        var linkEnd = LinkEnd(span, hostEnd);
-        if (IsReported(span[hostStart..hostEnd]))
-        {
-            matches.Add(new DetectorMatch(linkStart, linkEnd - linkStart, text[linkStart..linkEnd]));
-        }
-
-        return linkEnd;
+        return normal.ToLowerInvariant();
     }
 
     /// <summary>
     /// End of the host starting at <paramref name="start"/>: labels joined by dots. Negative (minus
     /// where it stopped) when a label is too long or starts or ends with a hyphen.
     /// </summary>
-    private static int HostEnd(ReadOnlySpan<char> span, int start, out int labels, out int lastLabelStart)
+    private static int HostEnd(ReadOnlySpan<char> span, int start, bool wide, out int labels)
     {
         labels = 0;
-        lastLabelStart = start;
         var pos = start;
         while (true)
         {
             var labelStart = pos;
-            while (pos < span.Length && IsLabelChar(span[pos]))
+            var length = 0;
+            var ascii = false;
+            while (pos < span.Length && IsLabelChar(span, pos, wide))
             {
+                var c = span[pos];
+                if (c < 0x80 || !IsIgnorable(CodePointAt(span, pos)))
+                {
+                    length++;
+                }
+
+                // A label begun in ASCII ends at a CJK character: https://evil.com看看 is evil.com.
+                if (wide && ascii && c >= 0x80 && !IsMappedToAscii(CodePointAt(span, pos))
+                    && CharUnicodeInfo.GetUnicodeCategory(CodePointAt(span, pos)) == UnicodeCategory.OtherLetter)
+                {
+                    break;
+                }
+
+                ascii |= c < 0x80 || IsMappedToAscii(CodePointAt(span, pos));
                 pos++;
             }
 
-            var length = pos - labelStart;
             if (length is 0 or > MaxLabelLength || span[labelStart] == '-' || span[pos - 1] == '-')
             {
                 return -Math.Max(pos, start + 1);
             }
 
             labels++;
-            lastLabelStart = labelStart;
-            if (pos + 1 < span.Length && Dots.Contains(span[pos]) && IsLabelChar(span[pos + 1]))
+            if (pos + 1 < span.Length && Dots.Contains(span[pos]) && IsLabelChar(span, pos + 1, wide))
             {
                 pos++;
                 continue;
@@ -192,16 +300,19 @@ internal sealed class UrlDetector : IDetector
     private static bool EndsWithIgnoreCase(ReadOnlySpan<char> span, string value) =>
         span.EndsWith(value, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A link without a scheme: www.host.tld, or host.tld with a known top-level domain.</summary>
-    private static bool IsBareLink(ReadOnlySpan<char> host, int labels, ReadOnlySpan<char> tld)
+    /// <summary>
+    /// A link without a scheme: www.host.tld, or host.tld with a known top-level domain
+    /// (<paramref name="host"/> and <paramref name="tld"/> as read, <paramref name="writtenTld"/> as written).
+    /// </summary>
+    private static bool IsBareLink(ReadOnlySpan<char> host, int labels, ReadOnlySpan<char> tld, ReadOnlySpan<char> writtenTld)
     {
-        if (labels >= 3 && host.Length > 4 && host.StartsWith("www", StringComparison.OrdinalIgnoreCase) && Dots.Contains(host[3]))
+        if (labels >= 3 && host.Length > 4 && host.StartsWith("www.", StringComparison.Ordinal))
         {
             return tld.Length >= 2 && !tld.ContainsAnyExcept(AsciiLetters);
         }
 
         // "work.Today": a sentence run on after a full stop, not a link; links are written in one case.
-        return TldLookup.Contains(tld) && (!tld.ContainsAnyInRange('a', 'z') || !tld.ContainsAnyInRange('A', 'Z'));
+        return TldLookup.Contains(tld) && (!writtenTld.ContainsAnyInRange('a', 'z') || !writtenTld.ContainsAnyInRange('A', 'Z'));
     }
 
     /// <summary>End of the link after its host: an optional port, then a path, query or fragment.</summary>
@@ -256,17 +367,73 @@ internal sealed class UrlDetector : IDetector
         return end;
     }
 
-    private bool IsReported(ReadOnlySpan<char> host)
+    /// <summary>Whether the host, as read (lower case, ASCII dots, punycode), is reported.</summary>
+    private bool IsReported(ReadOnlySpan<char> host) =>
+        (_allow.IsEmpty && _deny.IsEmpty) || (!_allow.Contains(host) && (_deny.IsEmpty || _deny.Contains(host)));
+
+    /// <summary>
+    /// Whether the character at <paramref name="i"/> (a surrogate judged with its partner) can be
+    /// in a host: ASCII letters, digits and hyphens, what NFKC makes one of them, invisible
+    /// characters, and with <paramref name="wide"/> any letter, mark or digit.
+    /// </summary>
+    private static bool IsLabelChar(ReadOnlySpan<char> span, int i, bool wide)
     {
-        if (_allow.IsEmpty && _deny.IsEmpty)
+        var c = span[i];
+        if (char.IsAsciiLetterOrDigit(c) || c == '-')
         {
             return true;
         }
 
-        Span<char> folded = stackalloc char[host.Length];
-        DomainList.Fold(host, folded);
-        return !_allow.Contains(folded) && (_deny.IsEmpty || _deny.Contains(folded));
+        if (c < 0x80)
+        {
+            return false;
+        }
+
+        var codePoint = CodePointAt(span, i);
+        if (IsIgnorable(codePoint) || IsMappedToAscii(codePoint))
+        {
+            return true;
+        }
+
+        return wide && CharUnicodeInfo.GetUnicodeCategory(codePoint) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
+            or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+            or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.DecimalDigitNumber;
     }
 
-    private static bool IsLabelChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '-';
+    private static int CodePointAt(ReadOnlySpan<char> span, int i)
+    {
+        var c = span[i];
+        if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+        {
+            return char.ConvertToUtf32(c, span[i + 1]);
+        }
+
+        return char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(span[i - 1]) ? char.ConvertToUtf32(span[i - 1], c) : c;
+    }
+
+    /// <summary>A character NFKC turns into one ASCII letter, digit or hyphen (full-width ｅ, mathematical 𝐞, circled ⓔ).</summary>
+    private static bool IsMappedToAscii(int codePoint)
+    {
+        if (codePoint is >= 0xFF00 and <= 0xFFEF)
+        {
+            return codePoint is (>= 0xFF10 and <= 0xFF19) or (>= 0xFF21 and <= 0xFF3A) or (>= 0xFF41 and <= 0xFF5A) or 0xFF0D;
+        }
+
+        // Only these blocks hold letters and digits that NFKC makes ASCII (ª, ¹, ᵉ, ₑ, ℯ, Ⅰ, ⓔ, 𝐞, 🄴):
+        // the rest (CJK text and its punctuation above all) is spared the normalisation.
+        if (codePoint is not ((>= 0xAA and <= 0xBA) or (>= 0x2B0 and <= 0x2FF) or (>= 0x1D00 and <= 0x1DBF) or (>= 0x2070 and <= 0x218F)
+            or (>= 0x2460 and <= 0x24FF) or (>= 0x1D400 and <= 0x1D7FF) or (>= 0x1F100 and <= 0x1F1FF) or (>= 0x1FBF0 and <= 0x1FBF9)))
+        {
+            return false;
+        }
+
+        var mapped = char.ConvertFromUtf32(codePoint).Normalize(NormalizationForm.FormKC);
+        return mapped.Length == 1 && (char.IsAsciiLetterOrDigit(mapped[0]) || mapped[0] == '-');
+    }
+
+    /// <summary>Unicode's default-ignorable characters (DerivedCoreProperties): a browser drops them from a host.</summary>
+    private static bool IsIgnorable(int codePoint) => codePoint is 0xAD or 0x34F or 0x61C or 0x115F or 0x1160 or 0x17B4 or 0x17B5
+        or (>= 0x180B and <= 0x180F) or (>= 0x200B and <= 0x200F) or (>= 0x202A and <= 0x202E) or (>= 0x2060 and <= 0x206F)
+        or 0x3164 or (>= 0xFE00 and <= 0xFE0F) or 0xFEFF or 0xFFA0 or (>= 0xFFF0 and <= 0xFFF8) or (>= 0x1BCA0 and <= 0x1BCA3)
+        or (>= 0x1D173 and <= 0x1D17A) or (>= 0xE0000 and <= 0xE0FFF);
 }

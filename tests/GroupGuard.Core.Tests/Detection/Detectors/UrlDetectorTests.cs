@@ -167,4 +167,57 @@ public sealed class UrlDetectorTests
 
         Assert.Equal(["a.xyz"], matches.Select(m => m.Value));
     }
+
+    [Theory]
+    [InlineData("https://ｅｖｉｌ.com/x")] // full-width letters
+    [InlineData("https://𝐞𝐯𝐢𝐥.com/x")] // mathematical bold
+    [InlineData("https://evil.ｃｏｍ/x")]
+    [InlineData("https://e\u00ADvil.com/x")] // soft hyphen
+    [InlineData("https://e\u200Bvil.com/x")] // zero-width space
+    [InlineData("https://evil\u2060.com/x")] // word joiner
+    [InlineData("ｅｖｉｌ.com/x")]
+    [InlineData("https://sub.ｅ\u200Cｖｉｌ.com")]
+    public void A_denied_host_is_read_as_a_browser_reads_it_and_reported_as_written(string link)
+    {
+        var detector = WithLists([], ["evil.com"]);
+
+        var match = Single(detector, "看这个 " + link + " 快");
+
+        Assert.Equal(4, match.Start);
+        Assert.Equal(link, match.Value);
+    }
+
+    [Fact]
+    public void A_label_begun_in_ascii_ends_at_chinese_text_after_a_scheme()
+    {
+        var detector = WithLists([], ["evil.com"]);
+
+        Assert.Equal("https://evil.com", Single(detector, "快看https://evil.com看看").Value);
+        Assert.Equal("https://ｅｖｉｌ.com", Single(detector, "快看https://ｅｖｉｌ.com看看").Value);
+    }
+
+    [Fact]
+    public void An_internationalised_host_is_seen_and_judged_in_punycode()
+    {
+        var allowQq = WithLists(["qq.com"], []);
+        Assert.Equal("http://例子.中国", Single(allowQq, "点 http://例子.中国 看").Value);
+        Assert.Equal("https://bücher.de/a", Single(allowQq, "https://bücher.de/a").Value);
+
+        // 例子.中国 is xn--fsqu00a.xn--fiqs8s to a browser, and to allow_domains.
+        var allowIt = WithLists(["xn--fsqu00a.xn--fiqs8s"], []);
+        Assert.Empty(Find(allowIt, "点 http://例子.中国 看 https://例子。中国/x"));
+
+        var denyIt = WithLists([], ["xn--fiqs8s"]);
+        Assert.Equal(["http://例子.中国"], Find(denyIt, "点 http://例子.中国 看 http://qq.com").Select(m => m.Value));
+    }
+
+    [Theory]
+    [InlineData("例子.中国")] // letters beyond ASCII make a host only after a scheme
+    [InlineData("好的。谢谢。")]
+    [InlineData("ｖ１．２")]
+    [InlineData("看\u200B。")]
+    public void Chinese_text_with_dots_is_still_no_link(string text)
+    {
+        Assert.Empty(Find(Detector, text));
+    }
 }

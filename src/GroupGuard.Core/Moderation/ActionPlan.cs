@@ -18,7 +18,8 @@ public static class ActionPlan
 {
     /// <summary>
     /// The platform actions for a decided action and an escalation step's: a mute or kick also
-    /// recalls the message, and no one is muted who is also removed.
+    /// recalls the message, and no one is muted who is also removed. A set in the enum's order
+    /// (weakest first); <see cref="Build"/> puts them in the order they are carried out.
     /// </summary>
     public static SortedSet<ModerationAction> Wanted(ModerationAction decided, ModerationAction? escalation)
     {
@@ -47,12 +48,12 @@ public static class ActionPlan
     }
 
     /// <summary>
-    /// One platform call per action, in the order given (recall before mute before kick when they
-    /// come from <see cref="Wanted"/>). A mute always carries its length, at least a minute:
+    /// One platform call per action, in the order they are carried out (<see cref="InOrder"/>):
+    /// recall, mute, kick, and a warning last. A mute always carries its length, at least a minute:
     /// some implementations read a missing or zero length as "lift the mute".
     /// </summary>
     public static IReadOnlyList<PlatformAction> Build(ActionTarget target, IEnumerable<ModerationAction> actions, int muteSeconds, string? warningText) =>
-        [.. actions.Where(a => a != ModerationAction.Log).Select(action => new PlatformAction
+        [.. InOrder(actions).Select(action => new PlatformAction
         {
             Protocol = target.Protocol,
             Platform = target.Platform,
@@ -64,4 +65,12 @@ public static class ActionPlan
             MuteSeconds = action == ModerationAction.Mute ? Math.Max(muteSeconds, 60) : 0,
             WarningText = action == ModerationAction.Warn ? warningText : null,
         })];
+
+    /// <summary>
+    /// The order a message's actions are carried out in: the ones that stop the harm (recall, then
+    /// mute, then kick) first, the warning that explains them last, after them. A warning may wait
+    /// for others to the group to share its message; it never holds up the actions before it.
+    /// </summary>
+    public static IEnumerable<ModerationAction> InOrder(IEnumerable<ModerationAction> actions) =>
+        actions.Where(a => a != ModerationAction.Log).Distinct().OrderBy(a => a == ModerationAction.Warn).ThenBy(a => a);
 }

@@ -113,6 +113,24 @@ public sealed class ModerationPolicyTests
         Assert.Equal(1800, Assert.Single(decision.Incidents).MuteSeconds);
     }
 
+    /// <summary>
+    /// A warning that escalates to a mute (a flooder's second offence): the mute is carried out
+    /// first and the warning that explains it after it, so the warning, which may wait for others to
+    /// the group to share its message, never holds up the mute. A restart rebuilds the same order.
+    /// </summary>
+    [Fact]
+    public void A_warning_comes_after_the_actions_it_explains()
+    {
+        var decision = Decide(Message("私聊我"), offences: 1);
+
+        Assert.Equal([ModerationAction.Mute, ModerationAction.Warn], Actions(decision));
+        Assert.Equal([ModerationAction.Mute, ModerationAction.Warn], Assert.Single(decision.Incidents).PlannedActions);
+        var target = ActionTarget.Of(Message("私聊我"));
+        Assert.Equal(
+            [ModerationAction.Recall, ModerationAction.Kick, ModerationAction.Warn],
+            ActionPlan.Build(target, [ModerationAction.Warn, ModerationAction.Kick, ModerationAction.Log, ModerationAction.Recall], 0, "w").Select(a => a.Action));
+    }
+
     [Fact]
     public void The_incident_records_what_the_decision_will_call_so_a_restart_calls_the_same()
     {

@@ -241,6 +241,52 @@ public sealed class ModerationTests
         Assert.Equal(ActionStatus.Done, mute.ActionStatus);
     }
 
+    /// <summary>
+    /// The audit's case end to end, through the OneBot client's coalescing: a member floods one
+    /// group (from the second message on each is a flood hit, a warning, and with the default
+    /// escalation from the third on a mute too), then an advert in another group is to be recalled.
+    /// The warning window is an hour, so every warning still waits when the recall goes out; before,
+    /// the flood's jobs held every slot for the window and the recall waited behind them.
+    /// </summary>
+    [Fact]
+    public async Task A_floods_warnings_do_not_hold_up_another_groups_recall()
+    {
+        const string FloodPack = """
+            pack: test-spam
+            name: 刷屏
+            category: spam
+            severity: low
+            action: warn
+            rules:
+              - id: spam.flood
+                flood: { messages: 1, seconds: 600 }
+              - id: ads.contact
+                terms: [加微信]
+                action: recall
+            """;
+        await using var api = FakeOneBotApi.Start();
+        using var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(api.BaseUrl, ("GroupGuard:OneBot:WarningCoalesceSeconds", "3600")), FloodPack);
+
+        for (var i = 1; i <= 13; i++)
+        {
+            await service.PostV11Async(GroupGuardFactory.GroupEvent(i, $"刷屏 {i}", time: 1764150000 + i));
+        }
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(100, "加微信", userId: 20003, groupId: 654321, time: 1764150020));
+
+        var recall = await service.SettledAsync(14, i => i.MessageId == "100");
+        Assert.Equal(ActionStatus.Done, recall.ActionStatus);
+        Assert.Equal([100L], api.RequestsFor("delete_msg").Select(MessageId));
+        var flood = (await service.IncidentsAsync()).Where(i => i.Rule == "spam.flood").ToList();
+        Assert.Equal(12, flood.Count);
+        Assert.All(flood, i => Assert.Equal(ActionStatus.Pending, i.ActionStatus)); // each waits for its warning
+
+        // One member's mutes are carried out in turn: the last message's done means all of them are.
+        await service.Logs.WaitFor(e => e.Message.StartsWith("Action Mute on qq group 123456 user 20002 message 13: Done", StringComparison.Ordinal), "the flooder's last mute");
+        Assert.Equal(11, api.RequestsFor("set_group_ban").Count);
+        Assert.Empty(api.RequestsFor("send_group_msg"));
+    }
+
     [Fact]
     public async Task On_wechat_a_recall_degrades_to_a_warning_and_the_incident_says_unsupported()
     {

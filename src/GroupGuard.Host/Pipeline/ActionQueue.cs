@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
@@ -45,7 +46,10 @@ internal sealed class ActionQueue
 /// <summary>
 /// Carries out queued actions, several at once (one member's mutes and kicks in turn), and records
 /// each outcome on its incidents, and which incidents each warning sent was about (so a reply to
-/// it can name them).
+/// it can name them). A job's recall, mute and kick are carried out at once, in its slot; its
+/// warning is handed off after them and its outcome recorded when it has gone out, so a warning
+/// waiting for others to its group (OneBot's coalescing window) holds neither a slot nor the
+/// member's turn.
 /// </summary>
 internal sealed partial class ActionWorker(
     ActionQueue queue,
@@ -61,26 +65,51 @@ internal sealed partial class ActionWorker(
     Telemetry.GroupGuardMetrics? metrics = null) : BackgroundService
 {
     /// <summary>
-    /// Jobs run side by side, up to this many at once: a warning waits for its coalescing window and
-    /// must not hold back the recalls behind it. The client's per-bot rate limit paces the calls.
+    /// Jobs run side by side, up to this many at once: one slow to answer must not hold back the
+    /// recalls behind it. The client's per-bot rate limit paces the calls.
     /// </summary>
     private const int Concurrency = 8;
+
+    /// <summary>
+    /// The most warnings handed off and not yet gone out (each a job whose outcome waits for it):
+    /// as many as the queue holds. Past it a warning is not sent, its incidents say so, and the log
+    /// says how many.
+    /// </summary>
+    public const int MaxWarningsWaiting = ActionQueue.Capacity;
 
     // Per member, the last job that mutes or kicks them, still running or waiting to: the next such
     // job waits for it (RunInTurnAsync).
     private readonly Dictionary<(string Platform, string Group, string User), Task> _memberTails = [];
     private readonly Lock _tailsLock = new();
 
-    // Stopping: what is still queued, or cut off mid-job, stays pending on its incidents.
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        SideBySide.RunAsync(queue.Reader, Concurrency, RunInTurnAsync, (job, ex) => LogJobFailed(ex, string.Join(",", job.IncidentIds)), stoppingToken);
+    // The jobs whose warnings were handed off, until their outcomes are recorded: awaited at a stop.
+    // Of those, how many warnings have not gone out yet: counted against the limit.
+    private readonly ConcurrentDictionary<long, Task> _handedOff = new();
+    private readonly LogThrottle _dropLines = new(time);
+    private long _handOffs;
+    private int _warningsWaiting;
+
+    /// <summary>The most warnings waiting at once (<see cref="MaxWarningsWaiting"/>; tests set fewer).</summary>
+    internal int WarningsWaitingLimit { get; init; } = MaxWarningsWaiting;
+
+    /// <summary>How many warnings are handed off and not gone out yet.</summary>
+    internal int WarningsWaiting => Volatile.Read(ref _warningsWaiting);
+
+    // Stopping: what is still queued, or cut off mid-job, stays pending on its incidents; so do the
+    // jobs whose warnings had not gone out (their waits end with the stop).
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await SideBySide.RunAsync(queue.Reader, Concurrency, RunInTurnAsync, (job, ex) => LogJobFailed(ex, string.Join(",", job.IncidentIds)), stoppingToken);
+        await Task.WhenAll(_handedOff.Values);
+    }
 
     /// <summary>
     /// Runs a job side by side with others, except that a job muting or kicking a member waits for
     /// the one before it on the same member, in queue order: a repeat offender's escalated 10-minute
     /// mute must not reach the platform before the 5-minute one of their previous message, which
     /// would then be the one in force. Jobs start in queue order, so each takes its place in its
-    /// member's line before anything is awaited.
+    /// member's line before anything is awaited. The turn ends once the job's mute or kick is
+    /// done, not when its warning has gone out.
     /// </summary>
     internal async Task RunInTurnAsync(ActionJob job, CancellationToken cancellationToken)
     {
@@ -117,29 +146,17 @@ internal sealed partial class ActionWorker(
         }
     }
 
+    /// <summary>
+    /// Carries out the job's recall, mute and kick in order and what follows from them (the clear
+    /// after a kick, the block list), then hands its warning off (<see cref="HandOffAsync"/>) and
+    /// returns: the outcome is recorded once the warning has gone out.
+    /// </summary>
     internal async Task RunAsync(ActionJob job, CancellationToken cancellationToken)
     {
         var results = new List<(PlatformAction Action, ActionResult Result)>();
-        foreach (var action in job.Actions)
+        foreach (var action in job.Actions.Where(a => a.Action != Core.ModerationAction.Warn))
         {
-            ActionResult result;
-            var started = metrics?.Start();
-            try
-            {
-                result = await platform.ExecuteAsync(action, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                result = ActionResult.Failed(ActionErrorKind.Refused, ex.Message);
-            }
-
-            if (started is { } start)
-            {
-                metrics!.Action(action.Platform, action.Action, result.Status, metrics.Since(start));
-            }
-
-            results.Add((action, result));
-            LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
+            results.Add((action, await CarryOutAsync(action, cancellationToken)));
         }
 
         if (job.Clears)
@@ -154,8 +171,108 @@ internal sealed partial class ActionWorker(
             LogClearNotQueued(string.Join(",", job.IncidentIds));
         }
 
-        await RecordWarningsAsync(job, results);
         await BlockKickedAsync(job, results);
+        var warns = job.Actions.Where(a => a.Action == Core.ModerationAction.Warn).ToList();
+        if (warns.Count == 0)
+        {
+            await FinishAsync(job, results);
+            return;
+        }
+
+        await HandOffAsync(job, results, warns, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the job's warning (the adapter takes it in at once: OneBot adds it to the group's
+    /// coalescing window) and leaves the rest of the job, recording its outcome, to run when the
+    /// warning has gone out, outside the worker's slots. Past <see cref="WarningsWaitingLimit"/>
+    /// warnings waiting, this one is not sent: its incidents say so (queue full), as a full action
+    /// queue's do.
+    /// </summary>
+    private async Task HandOffAsync(ActionJob job, List<(PlatformAction Action, ActionResult Result)> results, List<PlatformAction> warns, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _warningsWaiting) > WarningsWaitingLimit)
+        {
+            Interlocked.Decrement(ref _warningsWaiting);
+            var warn = warns[0];
+            if (_dropLines.Occurred("warnings") is var count and > 0)
+            {
+                LogWarningsDropped(count, WarningsWaitingLimit, warn.Platform, warn.GroupId, warn.UserId);
+            }
+
+            foreach (var dropped in warns)
+            {
+                results.Add((dropped, ActionResult.Failed(ActionErrorKind.QueueFull, $"not sent: {WarningsWaitingLimit} warnings were waiting to go out already")));
+            }
+
+            await FinishAsync(job, results);
+            return;
+        }
+
+        var id = Interlocked.Increment(ref _handOffs);
+        var finishing = SendThenFinishAsync(job, results, warns, cancellationToken);
+        _handedOff[id] = finishing;
+        _ = finishing.ContinueWith(_ => _handedOff.TryRemove(id, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>The warnings' outcomes, then the job's: never throws (a stop leaves the incidents pending).</summary>
+    private async Task SendThenFinishAsync(ActionJob job, List<(PlatformAction Action, ActionResult Result)> results, List<PlatformAction> warns, CancellationToken cancellationToken)
+    {
+        try
+        {
+            try
+            {
+                // Each started before the first is awaited: the adapter has taken them all in by then.
+                var sending = warns.Select(warn => (warn, CarryOutAsync(warn, cancellationToken))).ToList();
+                foreach (var (warn, sent) in sending)
+                {
+                    results.Add((warn, await sent));
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _warningsWaiting);
+            }
+
+            await FinishAsync(job, results);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the incidents stay pending, for the next start's recovery.
+        }
+        catch (Exception ex)
+        {
+            LogJobFailed(ex, string.Join(",", job.IncidentIds));
+        }
+    }
+
+    /// <summary>One platform call, timed and logged; a call that throws (a defect) is a failure.</summary>
+    private async Task<ActionResult> CarryOutAsync(PlatformAction action, CancellationToken cancellationToken)
+    {
+        ActionResult result;
+        var started = metrics?.Start();
+        try
+        {
+            result = await platform.ExecuteAsync(action, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            result = ActionResult.Failed(ActionErrorKind.Refused, ex.Message);
+        }
+
+        if (started is { } start)
+        {
+            metrics!.Action(action.Platform, action.Action, result.Status, metrics.Since(start));
+        }
+
+        LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
+        return result;
+    }
+
+    /// <summary>What the job's calls came to, recorded on its incidents, with which incidents the warning sent was about.</summary>
+    private async Task FinishAsync(ActionJob job, List<(PlatformAction Action, ActionResult Result)> results)
+    {
+        await RecordWarningsAsync(job, results);
         var outcome = Summarize(results);
         if (outcome.Status == ActionStatus.Done && job.Degraded is not null)
         {
@@ -168,6 +285,11 @@ internal sealed partial class ActionWorker(
             stats.ActionFailed(outcome.Error ?? "failed");
         }
 
+        await RecordOutcomeAsync(job, outcome);
+    }
+
+    private async Task RecordOutcomeAsync(ActionJob job, ActionResult outcome)
+    {
         try
         {
             await store.UpdateActionAsync(job.IncidentIds, outcome.Status, outcome.Error, outcome.ErrorKind, CancellationToken.None);
@@ -282,6 +404,9 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not add kicked user {UserId} on {Platform} to the block list; their join requests are screened by the rules only")]
     private partial void LogBlockFailed(Exception ex, string platform, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} warning(s) not sent since the last report: {Limit} were waiting to go out already (the latest to {Platform} group {GroupId} user {UserId}); their incidents say failed, queue full")]
+    private partial void LogWarningsDropped(long count, int limit, string platform, string groupId, string userId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The actions of incidents {Ids} failed unexpectedly; they stay pending until the next start's recovery")]
     private partial void LogJobFailed(Exception ex, string ids);

@@ -1,0 +1,250 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Host.Pipeline;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Host.Tests.Pipeline;
+
+/// <summary>
+/// The action worker against a platform whose warnings wait out a coalescing window on a fake clock
+/// (as OneBot's do): a job's recall, mute and kick are carried out at once, its warning after them
+/// without holding a slot or the member's turn, and its outcome recorded when the warning has gone
+/// out. The clock only moves when a test moves it, so "before the window ended" is exact.
+/// </summary>
+public sealed class ActionWorkerTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+    private readonly WatchedClock _clock;
+    private readonly WindowedPlatform _platform;
+    private readonly Store _store = new();
+    private readonly SentWarnings _sent = new();
+    private readonly ActionQueue _queue = new();
+    private readonly LogCollector<ActionWorker> _logs = new();
+    private ActionWorker? _worker;
+
+    public ActionWorkerTests()
+    {
+        _clock = new WatchedClock(_time);
+        _platform = new WindowedPlatform(_clock);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_worker is not null)
+        {
+            await _worker.StopAsync(CancellationToken.None);
+            _worker.Dispose();
+        }
+    }
+
+    private async Task<ActionWorker> StartAsync(int warningsWaitingLimit = ActionWorker.MaxWarningsWaiting)
+    {
+        var stats = new PipelineStats();
+        _worker = new ActionWorker(
+            _queue,
+            _platform,
+            _store,
+            stats,
+            _clock,
+            _logs,
+            _sent)
+        {
+            WarningsWaitingLimit = warningsWaitingLimit,
+        };
+        await _worker.StartAsync(CancellationToken.None);
+        return _worker;
+    }
+
+    /// <summary>A message's job as the policy plans it: <paramref name="decided"/> and an escalation step's action, in the order they are carried out.</summary>
+    private static ActionJob Job(long incident, ModerationAction decided, ModerationAction? escalation = null, string group = "111", string user = "20002", int muteSeconds = 600) =>
+        new(
+            [incident],
+            ActionPlan.Build(
+                new ActionTarget(Protocol.OneBotV11, "qq", "10001", group, user, incident.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ActionPlan.Wanted(decided, escalation),
+                muteSeconds,
+                "请勿刷屏"));
+
+    private void Enqueue(ActionJob job) => Assert.True(_queue.TryEnqueue(job));
+
+    /// <summary>
+    /// The auditor's case: a member floods group 111 (every message a warning and an escalation
+    /// mute), then an advert in group 222 is to be recalled. The recall, and every one of the
+    /// flooder's mutes, is carried out while all the flood's warnings still wait for their window.
+    /// </summary>
+    [Fact]
+    public async Task Another_groups_recall_is_not_held_behind_a_floods_warnings()
+    {
+        await StartAsync();
+        for (var i = 1; i <= 12; i++)
+        {
+            Enqueue(Job(i, ModerationAction.Warn, ModerationAction.Mute));
+        }
+
+        Enqueue(Job(99, ModerationAction.Recall, group: "222", user: "30003"));
+
+        await _platform.Calls.WaitForAsync(c => c.Action == ModerationAction.Recall && c.GroupId == "222", "the recall in the other group");
+        var recalled = await _store.Outcomes.WaitForAsync(o => o.Ids.Contains(99), "the recall's outcome");
+        Assert.Equal(ActionStatus.Done, recalled.Status);
+        await _platform.Calls.WaitUntilAsync(calls => calls.Count(c => c.Action == ModerationAction.Mute) == 12, "the flooder's twelve mutes");
+        await _platform.Calls.WaitUntilAsync(calls => calls.Count(c => c.Action == ModerationAction.Warn) == 12, "the flood's twelve warnings handed off");
+
+        // All of it before any window ended: the clock has not moved, and no warning has gone out.
+        Assert.Equal(0, _platform.WarningsSent);
+        Assert.All(_store.Outcomes.Items, o => Assert.Equal([99L], o.Ids));
+        Assert.Equal(12, _worker!.WarningsWaiting);
+
+        _time.Advance(Window);
+
+        var outcomes = await _store.Outcomes.WaitForCountAsync(13, "every job's outcome");
+        Assert.All(outcomes, o => Assert.Equal(ActionStatus.Done, o.Status));
+        Assert.Equal(12, _platform.WarningsSent);
+    }
+
+    /// <summary>
+    /// A warning that escalates to a mute: the mute reaches the platform first and at once, the
+    /// warning after it; the member's next job (a longer mute) goes ahead while the first warning
+    /// still waits; each job's outcome is recorded once its warning has gone out, with which
+    /// incidents the warning was about.
+    /// </summary>
+    [Fact]
+    public async Task Warn_and_mute_carries_out_the_mute_before_the_warning_window_ends()
+    {
+        await StartAsync();
+
+        Enqueue(Job(1, ModerationAction.Warn, ModerationAction.Mute));
+
+        var calls = await _platform.Calls.WaitForCountAsync(2, "the mute, then the warning");
+        Assert.Equal([ModerationAction.Mute, ModerationAction.Warn], calls.Select(c => c.Action));
+        var window = await _clock.TimerAsync(1);
+        Assert.Equal(Window, window.DueTime);
+
+        Enqueue(Job(2, ModerationAction.Warn, ModerationAction.Mute, muteSeconds: 3600));
+        var next = await _platform.Calls.WaitForAsync(c => c.Action == ModerationAction.Mute && c.MessageId == "2", "the member's next mute");
+        Assert.Equal(3600, next.MuteSeconds);
+        Assert.True(window.IsPending);
+        Assert.Equal(0, _store.Outcomes.Count); // pending until the warning has gone out, as before
+
+        _time.Advance(Window);
+
+        var outcomes = await _store.Outcomes.WaitForCountAsync(2, "both outcomes");
+        Assert.All(outcomes, o => Assert.Equal(ActionStatus.Done, o.Status));
+        var recorded = await _sent.Recorded.WaitForCountAsync(2, "which incidents each warning was about");
+        Assert.Equal(["w1 about 1", "w2 about 2"], recorded.Select(r => $"{r.Warning.MessageId} about {string.Join(',', r.Ids)}").Order());
+    }
+
+    /// <summary>The warning's outcome still counts: a warning the platform refused fails the job, with its words, once the window has ended.</summary>
+    [Fact]
+    public async Task A_refused_warning_after_a_done_mute_fails_the_incident_with_the_platforms_words()
+    {
+        _platform.WarningResult = ActionResult.Failed(ActionErrorKind.Refused, "send_group_msg failed: 发送失败");
+        await StartAsync();
+
+        Enqueue(Job(1, ModerationAction.Warn, ModerationAction.Mute));
+        await _clock.TimerAsync(1);
+        _time.Advance(Window);
+
+        var outcome = await _store.Outcomes.WaitForAsync(o => o.Ids.Contains(1), "the outcome");
+        Assert.Equal(ActionStatus.Failed, outcome.Status);
+        Assert.Equal("warn: send_group_msg failed: 发送失败", outcome.Error);
+        Assert.Equal(ActionErrorKind.Refused, outcome.Kind);
+        Assert.Contains(_platform.Calls.Items, c => c.Action == ModerationAction.Mute);
+    }
+
+    /// <summary>
+    /// What waits is bounded: past the limit a warning is not sent, its incidents say so (queue
+    /// full) at once, and the log has a line; the warnings within the limit still go out.
+    /// </summary>
+    [Fact]
+    public async Task Past_the_limit_of_warnings_waiting_a_warning_is_not_sent_and_the_log_says_so()
+    {
+        await StartAsync(warningsWaitingLimit: 2);
+
+        Enqueue(Job(1, ModerationAction.Warn));
+        Enqueue(Job(2, ModerationAction.Warn, user: "20003"));
+        await _clock.TimerAsync(2);
+        Enqueue(Job(3, ModerationAction.Warn, user: "20004"));
+
+        var dropped = await _store.Outcomes.WaitForAsync(o => o.Ids.Contains(3), "the third warning's outcome");
+        Assert.Equal(ActionStatus.Failed, dropped.Status);
+        Assert.Equal(ActionErrorKind.QueueFull, dropped.Kind);
+        Assert.Equal("warn: not sent: 2 warnings were waiting to go out already", dropped.Error);
+        var line = Assert.Single(_logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains("1 warning(s) not sent since the last report: 2 were waiting to go out already", line.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _platform.Calls.Count);
+
+        _time.Advance(Window);
+
+        var outcomes = await _store.Outcomes.WaitForCountAsync(3, "every outcome");
+        Assert.Equal([ActionStatus.Done, ActionStatus.Done], outcomes.Where(o => o.Ids[0] != 3).Select(o => o.Status));
+        Assert.Equal(0, _worker!.WarningsWaiting);
+    }
+
+    /// <summary>
+    /// A platform whose recalls, mutes and kicks answer at once and whose warnings wait out a window
+    /// on the clock before they answer, as OneBot's coalesced ones do; each call is recorded as it
+    /// is made.
+    /// </summary>
+    private sealed class WindowedPlatform(TimeProvider clock) : IPlatformActions
+    {
+        private int _warningsSent;
+
+        public Recording<PlatformAction> Calls { get; } = new();
+
+        public ActionResult WarningResult { get; set; } = ActionResult.Done;
+
+        public int WarningsSent => Volatile.Read(ref _warningsSent);
+
+        public bool CanDo(Protocol protocol, string platform, ModerationAction action) => true;
+
+        public async Task<ActionResult> ExecuteAsync(PlatformAction action, CancellationToken cancellationToken)
+        {
+            Calls.Add(action);
+            if (action.Action != ModerationAction.Warn)
+            {
+                return ActionResult.Done;
+            }
+
+            await Task.Delay(Window, clock, cancellationToken);
+            Interlocked.Increment(ref _warningsSent);
+            return WarningResult with { SentMessageId = WarningResult.Status == ActionStatus.Done ? "w" + action.MessageId : null };
+        }
+
+        public Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
+            Task.FromResult<SenderRole?>(null);
+
+        public Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
+            Task.FromResult(ActionResult.Done);
+    }
+
+    private sealed record Outcome(IReadOnlyList<long> Ids, ActionStatus Status, string? Error, ActionErrorKind? Kind);
+
+    /// <summary>Records each outcome.</summary>
+    private sealed class Store : UnusedIncidentStore
+    {
+        public Recording<Outcome> Outcomes { get; } = new();
+
+        public override Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
+        {
+            Outcomes.Add(new Outcome([.. incidentIds], status, error, errorKind));
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class SentWarnings : ISentWarnings
+    {
+        public Recording<(GroupMessageRef Warning, IReadOnlyList<long> Ids)> Recorded { get; } = new();
+
+        public Task RecordAsync(GroupMessageRef warning, IReadOnlyList<long> incidentIds, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            Recorded.Add((warning, [.. incidentIds]));
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<long>> IncidentsOfAsync(GroupMessageRef warning, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}

@@ -18,7 +18,8 @@ namespace GroupGuard.OneBot.Actions;
 /// <see cref="OneBotOptions.V12ApiBaseUrl"/>. What a platform cannot do is answered
 /// <c>unsupported</c> without a call (<see cref="ActionCapabilities"/>); every call is rate-limited
 /// per bot and retried as <see cref="ActionTransport"/> says; warnings to a group are coalesced by
-/// <see cref="WarningCoalescer"/>. A v11 mute or kick answered ok is read back when
+/// <see cref="WarningCoalescer"/> (a warning's task completes when its window's message has gone
+/// out, so callers run warnings side by side). A v11 mute or kick answered ok is read back when
 /// <see cref="OneBotOptions.VerifyActions"/> is on. Options are read per action, so a reload
 /// applies to the next one.
 /// </summary>
@@ -62,7 +63,7 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
         _logger = logger;
         _sockets = sockets ?? new SocketRegistry(time);
         _transport = new ActionTransport(http, new CallPacer(time), _sockets, time, logger, retryBaseDelay ?? TimeSpan.FromSeconds(0.5));
-        _warnings = new WarningCoalescer(time, SendWarningAsync);
+        _warnings = new WarningCoalescer(time, SendWarningAsync, logger);
     }
 
     public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.OneBotV11, Protocol.OneBotV12];

@@ -1,5 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
+using Microsoft.Extensions.Logging;
 
 namespace GroupGuard.OneBot.Actions;
 
@@ -11,33 +12,71 @@ namespace GroupGuard.OneBot.Actions;
 /// the first warning (not a sliding debounce), so a warning never waits longer than the window.
 /// </summary>
 /// <remarks>
-/// A caller awaits its warning for up to the window: a queue that awaits actions one by one would
-/// never see two warnings in one window, so it should run warnings concurrently.
+/// A warning is taken into its group's window before <see cref="WarnAsync"/> returns; the task then
+/// completes when the window's message has gone out. A caller that awaited warnings one by one would
+/// never see two in one window: the action worker hands each off and records its outcome when it
+/// completes, holding nothing meanwhile. What waits is bounded under a flood: at most
+/// <see cref="CoalescerLimits.OpenGroups"/> groups with a window open, <see cref="CoalescerLimits.SendersPerWindow"/>
+/// members mentioned in one group's window (so at most that many / <see cref="MaxSendersPerMessage"/>
+/// messages), <see cref="MaxReasonsPerSender"/> reasons a member, and <see cref="CoalescerLimits.PendingWarnings"/>
+/// warnings waiting in all (each counts, though one member's repeated warnings share one mention).
+/// A warning past a bound is not sent: it is answered failed (queue full) at once, and the log says
+/// how many, at most one line per <see cref="DropLineInterval"/>.
 /// </remarks>
-internal sealed class WarningCoalescer : IDisposable
+internal sealed partial class WarningCoalescer : IDisposable
 {
     /// <summary>A long mention list is noise and may pass the platform's message length: split it.</summary>
     public const int MaxSendersPerMessage = 20;
 
+    /// <summary>Reasons kept for one member in one window; further ones add nothing to their line.</summary>
+    public const int MaxReasonsPerSender = 5;
+
+    /// <summary>How often, at most, a line says how many warnings were not sent.</summary>
+    public static readonly TimeSpan DropLineInterval = TimeSpan.FromSeconds(10);
+
     private readonly TimeProvider _time;
     private readonly Func<WarningTarget, IReadOnlyList<WarningMessage.Sender>, CancellationToken, Task<ActionResult>> _send;
+    private readonly ILogger _logger;
+    private readonly CoalescerLimits _limits;
     private readonly Lock _gate = new();
     private readonly Dictionary<WarningTarget, Batch> _open = [];
     private readonly CancellationTokenSource _shutdown = new();
     private readonly CancellationToken _stopping;
     private bool _disposed;
 
+    // Warnings taken in and not answered yet (in open windows or in their message being sent); and
+    // those not taken since the last line that said so. Both under _gate.
+    private int _pending;
+    private long _dropped;
+    private long? _lastDropLine;
+
     public WarningCoalescer(
         TimeProvider time,
-        Func<WarningTarget, IReadOnlyList<WarningMessage.Sender>, CancellationToken, Task<ActionResult>> send)
+        Func<WarningTarget, IReadOnlyList<WarningMessage.Sender>, CancellationToken, Task<ActionResult>> send,
+        ILogger logger,
+        CoalescerLimits? limits = null)
     {
         _time = time;
         _send = send;
+        _logger = logger;
+        _limits = limits ?? CoalescerLimits.Default;
         _stopping = _shutdown.Token;
     }
 
     /// <summary>Warnings that may share one message: same protocol, bot and group.</summary>
     public readonly record struct WarningTarget(Protocol Protocol, string Platform, string BotId, string GroupId);
+
+    /// <summary>How many warnings are taken in and not answered yet.</summary>
+    internal int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending;
+            }
+        }
+    }
 
     public Task<ActionResult> WarnAsync(PlatformAction action, TimeSpan window, CancellationToken cancellationToken)
     {
@@ -48,18 +87,40 @@ internal sealed class WarningCoalescer : IDisposable
             return _send(target, [new WarningMessage.Sender(action.UserId, reason.Length > 0 ? [reason] : [])], cancellationToken);
         }
 
-        var waiter = new TaskCompletionSource<ActionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         Batch? created = null;
+        Task<ActionResult> result;
+        string? refused;
+        long dropped = 0;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_open.TryGetValue(target, out var batch))
+            refused = Refusal(target, action.UserId, out var batch);
+            if (refused is null)
             {
-                batch = created = new Batch();
-                _open.Add(target, batch);
+                if (batch is null)
+                {
+                    batch = created = new Batch();
+                    _open.Add(target, batch);
+                }
+
+                _pending++;
+                result = batch.Add(action.UserId, reason);
+            }
+            else
+            {
+                result = Task.FromResult(ActionResult.Failed(ActionErrorKind.QueueFull, "warning not sent: " + refused));
+                dropped = Dropped();
+            }
+        }
+
+        if (refused is not null)
+        {
+            if (dropped > 0)
+            {
+                LogDropped(_logger, dropped, refused, action.Platform, action.GroupId, action.UserId);
             }
 
-            batch.Add(action.UserId, reason, waiter);
+            return result;
         }
 
         if (created is not null)
@@ -68,7 +129,41 @@ internal sealed class WarningCoalescer : IDisposable
         }
 
         // A caller that stops waiting leaves its mention in the message: the others still need it sent.
-        return waiter.Task.WaitAsync(cancellationToken);
+        return result.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Why a warning cannot be taken in now, or null; the group's open window, if any, in <paramref name="batch"/>. Under _gate.</summary>
+    private string? Refusal(WarningTarget target, string userId, out Batch? batch)
+    {
+        _open.TryGetValue(target, out batch);
+        if (_pending >= _limits.PendingWarnings)
+        {
+            return $"{_limits.PendingWarnings} warnings were waiting to go out already";
+        }
+
+        if (batch is null)
+        {
+            return _open.Count >= _limits.OpenGroups ? $"warnings to {_limits.OpenGroups} groups were waiting to go out already" : null;
+        }
+
+        return !batch.Has(userId) && batch.Senders.Count >= _limits.SendersPerWindow
+            ? $"{_limits.SendersPerWindow} members were to be mentioned in this group's warning already"
+            : null;
+    }
+
+    /// <summary>Counts a warning not taken in: how many since the last line when a line is due now, else 0. Under _gate.</summary>
+    private long Dropped()
+    {
+        _dropped++;
+        var now = _time.GetTimestamp();
+        if (_lastDropLine is { } last && _time.GetElapsedTime(last, now) < DropLineInterval)
+        {
+            return 0;
+        }
+
+        var count = _dropped;
+        (_dropped, _lastDropLine) = (0, now);
+        return count;
     }
 
     private async Task FlushLaterAsync(WarningTarget target, Batch batch, TimeSpan window)
@@ -79,7 +174,7 @@ internal sealed class WarningCoalescer : IDisposable
         }
         catch (OperationCanceledException)
         {
-            batch.CancelFrom(0, _stopping);
+            CancelFrom(batch, 0);
             return;
         }
 
@@ -100,7 +195,7 @@ internal sealed class WarningCoalescer : IDisposable
             }
             catch (OperationCanceledException)
             {
-                batch.CancelFrom(start, _stopping);
+                CancelFrom(batch, start);
                 return;
             }
             catch (Exception ex)
@@ -109,10 +204,30 @@ internal sealed class WarningCoalescer : IDisposable
                 result = ActionResult.Failed(ActionErrorKind.Unreachable, $"warning could not be sent: {ex.Message}");
             }
 
+            Answered(chunk);
             foreach (var sender in chunk)
             {
-                sender.Complete(result);
+                sender.Result.TrySetResult(result);
             }
+        }
+    }
+
+    /// <summary>The senders from <paramref name="start"/> on will not be sent: their callers are cancelled.</summary>
+    private void CancelFrom(Batch batch, int start)
+    {
+        var rest = batch.Senders.Skip(start).ToList();
+        Answered(rest);
+        foreach (var sender in rest)
+        {
+            sender.Result.TrySetCanceled(_stopping);
+        }
+    }
+
+    private void Answered(List<PendingSender> senders)
+    {
+        lock (_gate)
+        {
+            _pending -= senders.Sum(s => s.Callers);
         }
     }
 
@@ -132,13 +247,20 @@ internal sealed class WarningCoalescer : IDisposable
         _shutdown.Cancel();
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} warning(s) not sent since the last report: {Why} (the latest to {Platform} group {GroupId} user {UserId}); their incidents say failed, queue full")]
+    private static partial void LogDropped(ILogger logger, long count, string why, string platform, string groupId, string userId);
+
+    /// <summary>One group's open window: its senders in the order of their first warning. Used under _gate until it leaves _open.</summary>
     private sealed class Batch
     {
         private readonly Dictionary<string, PendingSender> _byUser = new(StringComparer.Ordinal);
 
         public List<PendingSender> Senders { get; } = [];
 
-        public void Add(string userId, string reason, TaskCompletionSource<ActionResult> waiter)
+        public bool Has(string userId) => _byUser.ContainsKey(userId);
+
+        /// <summary>Adds a warning of <paramref name="userId"/>: the result of the message that will mention them.</summary>
+        public Task<ActionResult> Add(string userId, string reason)
         {
             if (!_byUser.TryGetValue(userId, out var sender))
             {
@@ -147,40 +269,34 @@ internal sealed class WarningCoalescer : IDisposable
                 Senders.Add(sender);
             }
 
-            if (reason.Length > 0 && !sender.Reasons.Contains(reason, StringComparer.Ordinal))
+            if (reason.Length > 0 && sender.Reasons.Count < MaxReasonsPerSender && !sender.Reasons.Contains(reason, StringComparer.Ordinal))
             {
                 sender.Reasons.Add(reason);
             }
 
-            sender.Waiters.Add(waiter);
-        }
-
-        public void CancelFrom(int start, CancellationToken token)
-        {
-            for (var i = start; i < Senders.Count; i++)
-            {
-                foreach (var waiter in Senders[i].Waiters)
-                {
-                    waiter.TrySetCanceled(token);
-                }
-            }
+            sender.Callers++;
+            return sender.Result.Task;
         }
     }
 
+    /// <summary>One member to mention once: every warning of theirs in the window shares the one result.</summary>
     private sealed class PendingSender(string userId)
     {
         public string UserId { get; } = userId;
 
         public List<string> Reasons { get; } = [];
 
-        public List<TaskCompletionSource<ActionResult>> Waiters { get; } = [];
+        public int Callers { get; set; }
 
-        public void Complete(ActionResult result)
-        {
-            foreach (var waiter in Waiters)
-            {
-                waiter.TrySetResult(result);
-            }
-        }
+        public TaskCompletionSource<ActionResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+}
+
+/// <summary>The bounds of <see cref="WarningCoalescer"/>: what waits for a window under a flood.</summary>
+/// <param name="OpenGroups">Groups with a window open at once.</param>
+/// <param name="SendersPerWindow">Members one group's window mentions (five messages of twenty by default).</param>
+/// <param name="PendingWarnings">Warnings waiting for their message, in all.</param>
+internal sealed record CoalescerLimits(int OpenGroups, int SendersPerWindow, int PendingWarnings)
+{
+    public static CoalescerLimits Default { get; } = new(OpenGroups: 1_000, SendersPerWindow: 100, PendingWarnings: 10_000);
 }

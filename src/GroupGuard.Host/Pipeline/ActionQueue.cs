@@ -62,7 +62,9 @@ internal sealed partial class ActionWorker(
     KickAndClear? clear = null,
     Core.Members.IUserBlocks? blocks = null,
     Microsoft.Extensions.Options.IOptionsMonitor<Core.Members.JoinOptions>? joinOptions = null,
-    Telemetry.GroupGuardMetrics? metrics = null) : BackgroundService
+    Telemetry.GroupGuardMetrics? metrics = null,
+    DryRunSwitches? dryRunSwitches = null,
+    ModerationSettings? settings = null) : BackgroundService
 {
     /// <summary>
     /// Jobs run side by side, up to this many at once: one slow to answer must not hold back the
@@ -149,10 +151,17 @@ internal sealed partial class ActionWorker(
     /// <summary>
     /// Carries out the job's recall, mute and kick in order and what follows from them (the clear
     /// after a kick, the block list), then hands its warning off (<see cref="HandOffAsync"/>) and
-    /// returns: the outcome is recorded once the warning has gone out.
+    /// returns: the outcome is recorded once the warning has gone out. Unless, by the time its turn
+    /// comes, the job is no longer wanted (<see cref="CalledOffAsync"/>).
     /// </summary>
     internal async Task RunAsync(ActionJob job, CancellationToken cancellationToken)
     {
+        if (!job.Clears && await CalledOffAsync(job, cancellationToken) is { } calledOff)
+        {
+            await RecordOutcomeAsync(job, calledOff);
+            return;
+        }
+
         var results = new List<(PlatformAction Action, ActionResult Result)>();
         foreach (var action in job.Actions.Where(a => a.Action != Core.ModerationAction.Warn))
         {
@@ -301,6 +310,57 @@ internal sealed partial class ActionWorker(
     }
 
     /// <summary>
+    /// Whether a job queued before a change of mind is still wanted when its turn comes: with its
+    /// group switched to dry run since (<c>/gg 试运行 开</c>, the console, a settings reload), it is
+    /// recorded as a dry run; with every one of its incidents marked false positive since
+    /// (<c>/gg 误判</c>, the console, <c>incidents mark</c>), it is skipped. Null: carry it out. A
+    /// store that cannot say leaves the decision as it was (the dry-run switch as last read).
+    /// </summary>
+    private async Task<ActionResult?> CalledOffAsync(ActionJob job, CancellationToken cancellationToken)
+    {
+        if (job.Actions.Count == 0 || job.IncidentIds.Count == 0)
+        {
+            return null;
+        }
+
+        var first = job.Actions[0];
+        if (dryRunSwitches is not null && settings is not null)
+        {
+            var group = settings.For(first.GroupId);
+            if (ModerationPolicy.DryRun(await dryRunSwitches.ReadAsync(first.Platform, first.GroupId, cancellationToken), group.Group, group.Options))
+            {
+                LogCalledOff(string.Join(",", job.IncidentIds), first.Platform, first.GroupId, "the group is in dry run now");
+                return new ActionResult(ActionStatus.DryRun, DryRunSince, null);
+            }
+        }
+
+        try
+        {
+            foreach (var id in job.IncidentIds)
+            {
+                if (await store.GetAsync(id, cancellationToken) is not { FalsePositive: true })
+                {
+                    return null;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            stats.StorageFailed(ex.Message);
+            return null;
+        }
+
+        LogCalledOff(string.Join(",", job.IncidentIds), first.Platform, first.GroupId, "its incidents were marked false positive");
+        return new ActionResult(ActionStatus.Skipped, MarkedSince, null);
+    }
+
+    /// <summary>The words on a queued job's incidents when dry run was switched on before it ran.</summary>
+    internal const string DryRunSince = "dry run was switched on for the group before it was carried out";
+
+    /// <summary>The words on a queued job's incidents when they were marked false positive before it ran.</summary>
+    internal const string MarkedSince = "marked false positive before it was carried out";
+
+    /// <summary>
     /// Remembers which incidents a warning sent was about, when the platform said its id: an
     /// admin's <c>/gg 误判</c> in reply to it then finds them. Recorded before the outcome, so
     /// whoever sees the outcome can rely on it; a failure to record costs only that.
@@ -407,6 +467,9 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} warning(s) not sent since the last report: {Limit} were waiting to go out already (the latest to {Platform} group {GroupId} user {UserId}); their incidents say failed, queue full")]
     private partial void LogWarningsDropped(long count, int limit, string platform, string groupId, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The actions of incidents {Ids} on {Platform} group {GroupId} are not carried out: {Why}")]
+    private partial void LogCalledOff(string ids, string platform, string groupId, string why);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The actions of incidents {Ids} failed unexpectedly; they stay pending until the next start's recovery")]
     private partial void LogJobFailed(Exception ex, string ids);

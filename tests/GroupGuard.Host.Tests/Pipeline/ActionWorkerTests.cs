@@ -20,6 +20,7 @@ public sealed class ActionWorkerTests : IAsyncLifetime
     private readonly WindowedPlatform _platform;
     private readonly Store _store = new();
     private readonly SentWarnings _sent = new();
+    private readonly Switches _switches = new();
     private readonly ActionQueue _queue = new();
     private readonly LogCollector<ActionWorker> _logs = new();
     private ActionWorker? _worker;
@@ -43,6 +44,10 @@ public sealed class ActionWorkerTests : IAsyncLifetime
 
     private async Task<ActionWorker> StartAsync(int warningsWaitingLimit = ActionWorker.MaxWarningsWaiting)
     {
+        var settings = new ModerationSettings(
+            new SettableOptions<ModerationOptions>(new ModerationOptions()),
+            new SettableOptions<PrivacyOptions>(new PrivacyOptions()),
+            new SettableOptions<Dictionary<string, GroupOverride>>([]));
         var stats = new PipelineStats();
         _worker = new ActionWorker(
             _queue,
@@ -51,7 +56,9 @@ public sealed class ActionWorkerTests : IAsyncLifetime
             stats,
             _clock,
             _logs,
-            _sent)
+            _sent,
+            dryRunSwitches: new DryRunSwitches(stats, new LogCollector<DryRunSwitches>(), _switches),
+            settings: settings)
         {
             WarningsWaitingLimit = warningsWaitingLimit,
         };
@@ -185,6 +192,47 @@ public sealed class ActionWorkerTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A job queued before the group was switched to dry run (<c>/gg 试运行 开</c>) is not carried
+    /// out when its turn comes: the answer "本群只记录，不处理" holds, and the incident says dry run.
+    /// </summary>
+    [Fact]
+    public async Task A_job_queued_before_dry_run_was_switched_on_is_recorded_as_a_dry_run_and_calls_nothing()
+    {
+        _switches.DryRun["111"] = true;
+        await StartAsync();
+
+        Enqueue(Job(1, ModerationAction.Warn, ModerationAction.Mute));
+        Enqueue(Job(2, ModerationAction.Recall, group: "222"));
+
+        var outcomes = await _store.Outcomes.WaitForCountAsync(2, "both outcomes");
+        var dryRun = Assert.Single(outcomes, o => o.Ids[0] == 1);
+        Assert.Equal((ActionStatus.DryRun, ActionWorker.DryRunSince, (ActionErrorKind?)null), (dryRun.Status, dryRun.Error, dryRun.Kind));
+        Assert.Equal(ActionStatus.Done, Assert.Single(outcomes, o => o.Ids[0] == 2).Status);
+        Assert.Equal([("222", ModerationAction.Recall)], _platform.Calls.Items.Select(c => (c.GroupId, c.Action)));
+    }
+
+    /// <summary>
+    /// A job whose incidents were all marked false positive while it was queued (<c>/gg 误判</c>)
+    /// is skipped: no mute lands after the answer "已解除禁言". One with an incident still standing
+    /// is carried out.
+    /// </summary>
+    [Fact]
+    public async Task A_job_whose_incidents_were_marked_false_positive_while_queued_is_skipped()
+    {
+        _store.FalsePositives.UnionWith([1, 2, 3]);
+        await StartAsync();
+
+        Enqueue(Job(1, ModerationAction.Warn, ModerationAction.Mute) with { IncidentIds = [1, 2] });
+        Enqueue(Job(3, ModerationAction.Recall) with { IncidentIds = [3, 4] });
+
+        var outcomes = await _store.Outcomes.WaitForCountAsync(2, "both outcomes");
+        var skipped = Assert.Single(outcomes, o => o.Ids[0] == 1);
+        Assert.Equal((ActionStatus.Skipped, ActionWorker.MarkedSince), (skipped.Status, skipped.Error));
+        Assert.Equal(ActionStatus.Done, Assert.Single(outcomes, o => o.Ids[0] == 3).Status);
+        Assert.Equal([ModerationAction.Recall], _platform.Calls.Items.Select(c => c.Action));
+    }
+
+    /// <summary>
     /// A platform whose recalls, mutes and kicks answer at once and whose warnings wait out a window
     /// on the clock before they answer, as OneBot's coalesced ones do; each call is recorded as it
     /// is made.
@@ -223,16 +271,21 @@ public sealed class ActionWorkerTests : IAsyncLifetime
 
     private sealed record Outcome(IReadOnlyList<long> Ids, ActionStatus Status, string? Error, ActionErrorKind? Kind);
 
-    /// <summary>Records each outcome.</summary>
+    /// <summary>Records each outcome; answers which incidents are marked false positive.</summary>
     private sealed class Store : UnusedIncidentStore
     {
         public Recording<Outcome> Outcomes { get; } = new();
+
+        public HashSet<long> FalsePositives { get; } = [];
 
         public override Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
         {
             Outcomes.Add(new Outcome([.. incidentIds], status, error, errorKind));
             return Task.CompletedTask;
         }
+
+        public override Task<Incident?> GetAsync(long id, CancellationToken cancellationToken) =>
+            Task.FromResult<Incident?>(Incidents.Of() with { Id = id, FalsePositive = FalsePositives.Contains(id) });
     }
 
     private sealed class SentWarnings : ISentWarnings
@@ -246,5 +299,17 @@ public sealed class ActionWorkerTests : IAsyncLifetime
         }
 
         public Task<IReadOnlyList<long>> IncidentsOfAsync(GroupMessageRef warning, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    private sealed class Switches : IGroupSwitches
+    {
+        public Dictionary<string, bool> DryRun { get; } = [];
+
+        public Task<bool?> GetDryRunAsync(string platform, string groupId, CancellationToken cancellationToken) =>
+            Task.FromResult<bool?>(DryRun.TryGetValue(groupId, out var on) ? on : null);
+
+        public Task SetDryRunAsync(string platform, string groupId, bool? dryRun, DateTimeOffset at, string? changedBy, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GroupSwitch>> ListAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

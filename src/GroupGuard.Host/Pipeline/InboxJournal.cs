@@ -633,16 +633,8 @@ internal sealed class JournalReader(string folder, JournalPosition position)
                         break;
                     }
 
-                    ChatMessage? message = null;
-                    try
-                    {
-                        message = JsonSerializer.Deserialize(buffer.AsSpan(start, newline - start), JournalJson.Default.ChatMessage);
-                    }
-                    catch (JsonException)
-                    {
-                        // A damaged line cannot be moderated; the ones after it still can.
-                    }
-
+                    // A damaged line cannot be moderated; the ones after it still can.
+                    var message = JournalLine.Read(buffer.AsSpan(start, newline - start));
                     var after = new JournalPosition(Position.Segment, offset + newline + 1);
                     if (message is not null)
                     {

@@ -34,7 +34,7 @@ internal sealed partial class ModerationWorker(
             if (await ModerateAsync(queued.Message) != ModerationOutcome.NotStored)
             {
                 // The text is judged and stored: the pictures go to their own queue, never waited for.
-                pictures?.Offer(queued.Message);
+                OfferPictures(queued.Message);
                 journal.MarkProcessed(queued.Position);
 
                 // The queue moderated: the messages that waited in the journal meanwhile (a flood
@@ -78,6 +78,23 @@ internal sealed partial class ModerationWorker(
         }
     }
 
+    /// <summary>
+    /// As <see cref="ModerateAsync"/>: a failure nobody foresaw costs this message its pictures,
+    /// never the service; outside the guard, it stopped the host, and at every start after, since
+    /// the message was not yet marked in the journal.
+    /// </summary>
+    private void OfferPictures(Core.ChatMessage message)
+    {
+        try
+        {
+            pictures?.Offer(message);
+        }
+        catch (Exception ex)
+        {
+            LogPicturesFailed(ex, message.Protocol, message.GroupId, message.MessageId);
+        }
+    }
+
     private async Task SettleAsync()
     {
         await counter.SettleAsync();
@@ -108,6 +125,9 @@ internal sealed partial class ModerationWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Moderating {Protocol} group {GroupId} message {MessageId} failed unexpectedly; the message is passed and moderation goes on")]
     private partial void LogModerationFailed(Exception ex, Core.Protocol protocol, string groupId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Offering the pictures of {Protocol} group {GroupId} message {MessageId} failed unexpectedly; they are not read and moderation goes on")]
+    private partial void LogPicturesFailed(Exception ex, Core.Protocol protocol, string groupId, string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining {Pending} queued messages before stopping")]
     private partial void LogDraining(int pending);

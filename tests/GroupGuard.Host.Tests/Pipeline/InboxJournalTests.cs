@@ -307,6 +307,66 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Equal(3, second.CursorOf("wecom:corp"));
     }
 
+    /// <summary>
+    /// Lines written by older builds, before a collection existed (Forwards came last; the oldest
+    /// have no Mentions, Images or Cards either), come back with that collection empty, not null:
+    /// null failed every such message in detection, an advert included, and a missing Images
+    /// stopped the host at every start.
+    /// </summary>
+    [Fact]
+    public void Lines_an_older_build_wrote_come_back_with_their_missing_collections_empty()
+    {
+        Seed("older-builds.jsonl", segment: 1);
+
+        var replayed = Journal().Open().Select(q => q.Message).ToList();
+
+        Assert.Equal(["7001", "7002", "7003", "7004", "7005", "7006", "7007", "7008"], replayed.Select(m => m.MessageId));
+        Assert.All(replayed, m =>
+        {
+            Assert.NotNull(m.Mentions);
+            Assert.NotNull(m.Images);
+            Assert.NotNull(m.Cards);
+            Assert.NotNull(m.Forwards);
+        });
+        Assert.Equal(["20101"], replayed[1].Mentions);
+        Assert.Empty(replayed[2].Images);
+        Assert.Empty(replayed[5].Mentions);
+        Assert.Empty(replayed[5].Forwards);
+        var inner = Assert.Single(Assert.Single(replayed[6].Forwards).Messages!);
+        Assert.Equal("加微信", inner.Text);
+        Assert.Empty(inner.Cards);
+        Assert.Empty(inner.Forwards);
+        Assert.Equal("https://prize.xyz/a", Assert.Single(replayed[7].Cards).Url);
+        Assert.Contains("prize.xyz", replayed[7].ScanText, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A line that cannot be made a message (not JSON, an id missing or null, a protocol this build
+    /// does not know, a join request without its flag) is skipped, and the lines after it are read.
+    /// </summary>
+    [Fact]
+    public void A_line_that_cannot_be_read_is_skipped_and_the_rest_come_back()
+    {
+        Seed("damaged.jsonl", segment: 1);
+
+        var journal = Journal();
+        var replayed = journal.Open();
+        journal.Append(Message(8));
+        journal.Dispose();
+
+        Assert.Equal(["7101", "7107"], replayed.Select(q => q.Message.MessageId));
+        Assert.Equal(["7101", "7107", "8"], Journal().Open().Select(q => q.Message.MessageId));
+    }
+
+    /// <summary>Copies the sample <paramref name="name"/> (Samples/journal) into the inbox as segment <paramref name="segment"/>.</summary>
+    private void Seed(string name, long segment)
+    {
+        Directory.CreateDirectory(Folder);
+        File.Copy(
+            Path.Combine(AppContext.BaseDirectory, "Samples", "journal", name),
+            InboxJournal.SegmentPath(Folder, segment));
+    }
+
     public void Dispose() => _temp.Dispose();
 
     private sealed class MessageComparer : IEqualityComparer<ChatMessage>

@@ -30,6 +30,28 @@ public sealed class JournalReplayTests
         Assert.Equal(System.Net.HttpStatusCode.NoContent, answer.StatusCode);
     }
 
+    /// <summary>
+    /// Lines that cannot be read (damaged, or cut off by a crash) are skipped and said at start, by
+    /// segment; the readable ones around them are moderated and the service runs.
+    /// </summary>
+    [Fact]
+    public async Task Damaged_lines_left_in_the_journal_are_skipped_and_said_at_start()
+    {
+        using var inbox = new TempFolder();
+        Seed(inbox.Path, "damaged.jsonl", segment: 1);
+        Seed(inbox.Path, "older-builds.jsonl", segment: 2);
+        using var service = new GroupGuardFactory(new Dictionary<string, string?> { ["GroupGuard:Pipeline:InboxPath"] = inbox.Path });
+        _ = service.CreateClient(); // starts it
+
+        var incidents = await service.IncidentsAfterAsync(10);
+
+        Assert.Equal(["7101", "7107", "7001", "7002", "7003", "7004", "7005", "7006", "7007", "7008"], service.Handled.Items.Select(m => m.MessageId));
+        Assert.Contains(incidents, i => i.MessageId == "7107");
+        var warning = Assert.Single(service.Logs.Entries, e => e.Category == typeof(InboxJournal).FullName && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains(InboxJournal.SegmentPath(inbox.Path, 1), warning.Message, StringComparison.Ordinal);
+        Assert.Equal(5, warning.Values["Lines"]);
+    }
+
     /// <summary>Copies the sample <paramref name="name"/> (Samples/journal) into <paramref name="folder"/> as segment <paramref name="segment"/>.</summary>
     internal static void Seed(string folder, string name, long segment)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Pipeline;
@@ -28,7 +29,7 @@ internal sealed record QueuedMessage(ChatMessage Message, JournalPosition Positi
 /// starts a new segment and deletes the moderated ones, so ordinary messages, which no incident
 /// keeps, do not linger on disk. Files are readable by the service's user only.
 /// </summary>
-internal sealed class InboxJournal : IDisposable
+internal sealed partial class InboxJournal : IDisposable
 {
     private const string Extension = ".jsonl";
     private const string CheckpointFile = "checkpoint";
@@ -57,6 +58,7 @@ internal sealed class InboxJournal : IDisposable
     private readonly string _folder;
     private readonly long _segmentBytes;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly Lock _appendLock = new();
     private readonly Lock _checkpointLock = new();
     private FileStream? _current;
@@ -80,20 +82,21 @@ internal sealed class InboxJournal : IDisposable
     private DateTimeOffset _cursorsSavedAt;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time, IOptions<PrivacyOptions>? privacy = null)
+    public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time, IOptions<PrivacyOptions>? privacy = null, ILogger<InboxJournal>? logger = null)
     {
         _folder = Path.GetFullPath(options.Value.InboxPath ?? throw new InvalidOperationException("GroupGuard:Pipeline:InboxPath is not set"));
         _segmentBytes = privacy?.Value.StoreText is StoreText.Masked or StoreText.None
             ? Math.Min(options.Value.InboxSegmentBytes, PrivateSegmentBytes)
             : options.Value.InboxSegmentBytes;
         _time = time;
+        _logger = logger ?? NullLogger<InboxJournal>.Instance;
     }
 
     public string Folder => _folder;
 
     /// <summary>
     /// Opens the journal and returns what was accepted but not yet moderated, oldest first.
-    /// A line torn by a crash mid-write is skipped.
+    /// A line torn by a crash mid-write, or damaged, is skipped, and logged by segment (<see cref="SkippedAtOpen"/>).
     /// </summary>
     public IReadOnlyList<QueuedMessage> Open()
     {
@@ -156,6 +159,15 @@ internal sealed class InboxJournal : IDisposable
                     _end = queued.Position;
                 }
             }
+
+            // Read up to the end but for what follows the last whole line: a torn tail (or a line
+            // past any bound) of the last segment.
+            if (reader.Position.CompareTo(end) < 0)
+            {
+                reader.Passed(reader.Position.Segment, tail: true);
+            }
+
+            ReportSkipped(reader.Skipped);
         }
 
         // Appends always go to a fresh segment, so a torn tail of the old one is never extended.
@@ -508,6 +520,27 @@ internal sealed class InboxJournal : IDisposable
         _cursorsDirty = false;
     }
 
+    /// <summary>Lines the last open passed over because they could not be read (damaged, or torn by a crash mid-write).</summary>
+    public int SkippedAtOpen { get; private set; }
+
+    /// <summary>
+    /// Says, segment by segment, what the open passed over: each of those lines held a message
+    /// that was acknowledged (a line torn mid-write, only if the write never returned) and will
+    /// not be moderated. Said once, at start; a reader of the backlog later reads the same lines
+    /// again and says nothing.
+    /// </summary>
+    private void ReportSkipped(IReadOnlyList<JournalSkip> skipped)
+    {
+        foreach (var skip in skipped)
+        {
+            SkippedAtOpen += skip.Lines + (skip.TornTail ? 1 : 0);
+            LogSkipped(SegmentPath(_folder, skip.Segment), skip.Lines, skip.TornTail ? "; and its end, a line cut off without its newline (a crash mid-write)" : "");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The inbox journal's segment {Segment} holds {Lines} line(s) that cannot be read as a message{Tail}: skipped, the messages on them are not moderated")]
+    private partial void LogSkipped(string segment, int lines, string tail);
+
     /// <summary>Why the last checkpoint could not be saved (a full disk), or null.</summary>
     public string? CheckpointError { get; private set; }
 
@@ -570,8 +603,30 @@ internal sealed class JournalReader(string folder, JournalPosition position)
     // Kept from read to read (up to a megabyte): each refill would otherwise allocate one anew.
     private byte[] _buffer = [];
 
+    private readonly List<JournalSkip> _skipped = [];
+
     /// <summary>Just past the last line read.</summary>
     public JournalPosition Position { get; private set; } = position;
+
+    /// <summary>What this reader passed over so far, segment by segment, oldest first.</summary>
+    public IReadOnlyList<JournalSkip> Skipped => _skipped;
+
+    /// <summary>Notes a line of <paramref name="segment"/> that could not be read, or (<paramref name="tail"/>) its torn end.</summary>
+    internal void Passed(long segment, bool tail = false)
+    {
+        var last = _skipped.Count > 0 && _skipped[^1].Segment == segment ? _skipped[^1] : null;
+        var updated = last is null
+            ? new JournalSkip(segment, tail ? 0 : 1, tail)
+            : last with { Lines = last.Lines + (tail ? 0 : 1), TornTail = last.TornTail || tail };
+        if (last is null)
+        {
+            _skipped.Add(updated);
+        }
+        else
+        {
+            _skipped[^1] = updated;
+        }
+    }
 
     /// <summary>
     /// Reads up to <paramref name="max"/> messages after <see cref="Position"/>, not past
@@ -641,6 +696,10 @@ internal sealed class JournalReader(string folder, JournalPosition position)
                         into.Add(new QueuedMessage(message, after));
                         read++;
                     }
+                    else
+                    {
+                        Passed(Position.Segment);
+                    }
 
                     bytes += newline + 1 - start;
                     start = newline + 1;
@@ -656,6 +715,11 @@ internal sealed class JournalReader(string folder, JournalPosition position)
             if (read < max && Position.Segment < end.Segment)
             {
                 // The segment is done with (a torn tail, if any, is passed over): on to the next.
+                if (stream.Length > Position.Offset)
+                {
+                    Passed(Position.Segment, tail: true);
+                }
+
                 bytes += Math.Max(0, stream.Length - Position.Offset);
                 Position = new JournalPosition(Position.Segment + 1, 0);
             }
@@ -668,6 +732,9 @@ internal sealed class JournalReader(string folder, JournalPosition position)
         return bytes;
     }
 }
+
+/// <summary>Lines of a segment a reader passed over: <paramref name="Lines"/> whole ones it could not read, and whether its end was a torn line.</summary>
+internal sealed record JournalSkip(long Segment, int Lines, bool TornTail);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(ChatMessage))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, long>))]

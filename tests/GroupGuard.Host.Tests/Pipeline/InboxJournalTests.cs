@@ -358,6 +358,68 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Equal(["7101", "7107", "8"], Journal().Open().Select(q => q.Message.MessageId));
     }
 
+    /// <summary>
+    /// What the open passes over is said, as a warning per segment with how many lines: each held an
+    /// acknowledged message that will not be moderated. Before, it was skipped without a word.
+    /// </summary>
+    [Fact]
+    public void Lines_passed_over_at_open_are_logged_by_segment()
+    {
+        Seed("damaged.jsonl", segment: 1); // five lines no message can be made of, then a line cut off
+        Seed("older-builds.jsonl", segment: 2);
+        var logs = new LogCollector<InboxJournal>();
+        var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time, logger: logs);
+
+        var replayed = journal.Open();
+
+        Assert.Equal(10, replayed.Count);
+        var warning = Assert.Single(logs.Entries); // none for segment 2, which is whole
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Equal(InboxJournal.SegmentPath(Folder, 1), warning.Values["Segment"]);
+        Assert.Equal(5, warning.Values["Lines"]);
+        Assert.Contains("cut off", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(6, journal.SkippedAtOpen);
+        journal.Dispose();
+    }
+
+    [Fact]
+    public void A_torn_end_of_the_last_segment_is_logged_at_open()
+    {
+        var journal = Journal();
+        journal.Open();
+        journal.Append(Message(1));
+        journal.Dispose();
+        var segment = Directory.GetFiles(Folder, "*.jsonl").Single();
+        File.AppendAllText(segment, "{\"Platform\":\"qq\",\"Proto");
+        var logs = new LogCollector<InboxJournal>();
+
+        using var reopened = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time, logger: logs);
+        var pending = reopened.Open();
+
+        Assert.Equal("1", Assert.Single(pending).Message.MessageId);
+        var warning = Assert.Single(logs.Entries);
+        Assert.Equal(segment, warning.Values["Segment"]);
+        Assert.Equal(0, warning.Values["Lines"]);
+        Assert.Contains("cut off", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(1, reopened.SkippedAtOpen);
+    }
+
+    [Fact]
+    public void A_whole_journal_opens_without_a_word()
+    {
+        var journal = Journal();
+        journal.Open();
+        journal.Append(Message(1));
+        journal.Dispose();
+        var logs = new LogCollector<InboxJournal>();
+
+        using var reopened = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time, logger: logs);
+        reopened.Open();
+
+        Assert.Empty(logs.Entries);
+        Assert.Equal(0, reopened.SkippedAtOpen);
+    }
+
     /// <summary>Copies the sample <paramref name="name"/> (Samples/journal) into the inbox as segment <paramref name="segment"/>.</summary>
     private void Seed(string name, long segment)
     {

@@ -27,6 +27,35 @@ public sealed class InboxJournalTests
         Assert.Empty(next.Open()); // a crash now would neither moderate nor count the burst again
     }
 
+    /// <summary>
+    /// With no new segment to be had (folders stand under the next names: no file can be made there,
+    /// root or not), the worker's settle no longer throws and stops the host: messages go on being
+    /// taken, journaled in the segment there is, and moderated.
+    /// </summary>
+    [Fact]
+    public async Task When_no_new_segment_can_be_made_the_service_goes_on_taking_and_moderating()
+    {
+        using var service = new GroupGuardFactory();
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(960, "今天几点放学"));
+        await service.HandledAsync("960"); // and settled: the worker settles before it asks for the next message
+        var folder = service.Services.GetRequiredService<InboxJournal>().Folder;
+        var next = InboxJournal.Segments(folder).Max() + 1;
+        for (var blocked = next; blocked < next + 10; blocked++)
+        {
+            Directory.CreateDirectory(InboxJournal.SegmentPath(folder, blocked));
+        }
+
+        var answers = new List<System.Net.HttpStatusCode> { (await service.PostV11Async(GroupGuardFactory.GroupEvent(961, "加微信"))).StatusCode };
+        await service.HandledAsync("961"); // settled: the roll was tried and failed
+        answers.Add((await service.PostV11Async(GroupGuardFactory.GroupEvent(962, "加微信", userId: 20003))).StatusCode);
+        await service.HandledAsync("962");
+        var incidents = await service.IncidentsAsync();
+
+        Assert.All(answers, status => Assert.Equal(System.Net.HttpStatusCode.NoContent, status));
+        Assert.Equal(["961", "962"], incidents.Select(i => i.MessageId).Order(StringComparer.Ordinal));
+        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("cannot start a new segment", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Segments_wholly_before_the_checkpoint_are_deleted_and_what_follows_is_replayed()
     {

@@ -104,6 +104,28 @@ public sealed class StartupAndHealthTests
         Assert.DoesNotContain("   at ", outcome.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An inbox journal in which no segment can be made (a folder stands under the first segment's
+    /// name, which no file can be made at, root or not; in life no inodes left, a quota, a read-only
+    /// file system) stops the start with a message naming the setting, not an unhandled exception (exit 134).
+    /// </summary>
+    [Fact]
+    public async Task An_inbox_journal_where_no_segment_can_be_made_stops_the_start_naming_its_setting()
+    {
+        using var service = new GroupGuardFactory();
+        var inbox = Path.Combine(service.Folder, "inbox");
+        Directory.CreateDirectory(GroupGuard.Host.Pipeline.InboxJournal.SegmentPath(inbox, 1));
+        var environment = Environment(service);
+        environment["GroupGuard__Pipeline__InboxPath"] = inbox;
+
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("GroupGuard:Pipeline:InboxPath", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains(inbox, outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Error + outcome.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_broken_rule_pack_stops_the_start_with_its_path_and_line()
     {

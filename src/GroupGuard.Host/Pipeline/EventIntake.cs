@@ -113,7 +113,12 @@ internal sealed partial class EventIntake(
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
-                LogJournalFailed(ex, journal.Folder);
+                // Every request fails alike while the disk is full: said once, then counted.
+                if (_refusals.Occurred("journal") is > 0 and var failed)
+                {
+                    LogJournalFailed(journal.Folder, ex.Message, failed);
+                }
+
                 outcome = IntakeOutcome.JournalFailed;
             }
         }
@@ -286,8 +291,8 @@ internal sealed partial class EventIntake(
     [LoggerMessage(Level = LogLevel.Information, Message = "Moderation caught up with the inbox journal: at most {Peak} messages had waited there")]
     private partial void LogBacklogRead(int peak);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the inbox journal in {Folder}; the event is refused with 503 so that its sender retries")]
-    private partial void LogJournalFailed(Exception ex, string folder);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the inbox journal in {Folder}: {Error}. {Refused} event(s) refused with 503 since the last report, so that their senders retry (a socket's are lost)")]
+    private partial void LogJournalFailed(string folder, string error, long refused);
 
     [LoggerMessage(Level = LogLevel.Error,
         Message = "Moderation queue full ({Capacity} messages waiting) and the backlog in the inbox journal at its bound (GroupGuard:Pipeline:BacklogBytes): {Refused} event(s) refused with 503 since the last report, the latest over {Protocol}. Moderation is slower than the traffic")]

@@ -82,6 +82,13 @@ internal sealed partial class InboxJournal : IDisposable
     private DateTimeOffset _cursorsSavedAt;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // A new segment that could not be made (under the append lock): when the last try failed, and
+    // how many tries failed in a row (each next one takes the next number).
+    private static readonly TimeSpan RollRetry = TimeSpan.FromSeconds(1);
+    private long? _rollFailedAt;
+    private long _rollsFailed;
+    private readonly LogThrottle _rollFailures;
+
     public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time, IOptions<PrivacyOptions>? privacy = null, ILogger<InboxJournal>? logger = null)
     {
         _folder = Path.GetFullPath(options.Value.InboxPath ?? throw new InvalidOperationException("GroupGuard:Pipeline:InboxPath is not set"));
@@ -90,6 +97,7 @@ internal sealed partial class InboxJournal : IDisposable
             : options.Value.InboxSegmentBytes;
         _time = time;
         _logger = logger ?? NullLogger<InboxJournal>.Instance;
+        _rollFailures = new LogThrottle(time);
     }
 
     public string Folder => _folder;
@@ -133,6 +141,22 @@ internal sealed partial class InboxJournal : IDisposable
                 ex);
         }
 
+        try
+        {
+            return ReadAndOpen(each);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The folder is there, but a segment cannot be read or none made (no inodes left, a
+            // quota, a read-only file system, something else under the next segment's name).
+            throw new Core.StartupProblemException(
+                $"the inbox journal in '{_folder}' could not be read or written: {ex.Message} (GroupGuard:Pipeline:InboxPath; by default 'inbox' in GroupGuard:Storage:DataFolder, or beside the SQLite database)",
+                ex);
+        }
+    }
+
+    private (int Count, long Bytes) ReadAndOpen(Action<QueuedMessage> each)
+    {
         _saved = _processed = _counted = _end = ReadCheckpoint(_folder);
         ReadCursors();
         var count = 0;
@@ -246,11 +270,17 @@ internal sealed partial class InboxJournal : IDisposable
                 // Position, not Length: the stream keeps it itself, where Length asks the file
                 // system, and this runs under the lock every request waits for.
                 var stream = _current;
-                if (stream is null || (stream.Position > 0 && stream.Position + line.WrittenCount > _segmentBytes))
+                if (stream is null)
                 {
-                    stream?.Dispose();
-                    _current = null;
+                    // After a failed write: nothing to write on, so a segment that cannot be made
+                    // refuses the message (503). Each try takes the next number, past whatever
+                    // stood in the way of the last.
                     _current = stream = OpenSegment(++_currentSegment);
+                    (_rollFailedAt, _rollsFailed) = (null, 0);
+                }
+                else if (stream.Position > 0 && stream.Position + line.WrittenCount > _segmentBytes && TryRoll())
+                {
+                    stream = _current!;
                 }
 
                 try
@@ -374,11 +404,8 @@ internal sealed partial class InboxJournal : IDisposable
             lock (_appendLock)
             {
                 // Under the append lock no message can land between the check and the roll.
-                if (_current is { Position: > 0 } stream && _processed == new JournalPosition(_currentSegment, stream.Position))
+                if (_current is { Position: > 0 } stream && _processed == new JournalPosition(_currentSegment, stream.Position) && TryRoll())
                 {
-                    stream.Dispose();
-                    _current = null;
-                    _current = OpenSegment(++_currentSegment);
                     _processed = new JournalPosition(_currentSegment, 0);
                 }
             }
@@ -387,6 +414,63 @@ internal sealed partial class InboxJournal : IDisposable
             SaveCheckpoint();
         }
     }
+
+    /// <summary>
+    /// Moves appends to a new segment; called under the append lock. When none can be made (no
+    /// inodes left, a quota, a read-only file system) the current one is written on past its size,
+    /// and a moderated segment is kept until the next roll: the service goes on taking messages
+    /// rather than stopping (this runs in the worker's settle, where a throw stopped the host). Tried
+    /// again a second later at the soonest, each time under the next number, past whatever stood in
+    /// the way of the last.
+    /// </summary>
+    private bool TryRoll()
+    {
+        var now = _time.GetTimestamp();
+        if (_rollFailedAt is { } failed && _time.GetElapsedTime(failed, now) < RollRetry)
+        {
+            return false;
+        }
+
+        FileStream next;
+        var number = _currentSegment + 1 + _rollsFailed;
+        try
+        {
+            next = OpenSegment(number);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _rollFailedAt = now;
+            _rollsFailed++;
+            RollError = ex.Message;
+            if (_rollFailures.Occurred("roll") is > 0 and var times)
+            {
+                LogRollFailed(_folder, ex.Message, _currentSegment, times);
+            }
+
+            return false;
+        }
+
+        try
+        {
+            _current?.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // What it held was written (no buffer); a close that fails loses nothing.
+        }
+
+        _current = next;
+        _currentSegment = number;
+        (_rollFailedAt, _rollsFailed, RollError) = (null, 0, null);
+        return true;
+    }
+
+    /// <summary>Why the journal could not start a new segment the last time it tried, or null once it could.</summary>
+    public string? RollError { get; private set; }
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "The inbox journal cannot start a new segment in {Folder}: {Error}. It writes on in segment {Segment}, past its size, and keeps the moderated messages on disk until it can ({Times} time(s) since the last report). Free inodes or space, or mend the folder's permissions (GroupGuard:Pipeline:InboxPath)")]
+    private partial void LogRollFailed(string folder, string error, long segment, long times);
 
     public void Dispose()
     {

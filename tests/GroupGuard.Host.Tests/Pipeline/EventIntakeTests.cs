@@ -42,6 +42,46 @@ public sealed class EventIntakeTests : IDisposable
     }
 
     /// <summary>
+    /// While the journal cannot be written every event is refused (503), said once and then once
+    /// every ten seconds with the count, in words and without a stack trace: a line with a stack
+    /// trace per refused event buried the log.
+    /// </summary>
+    [Fact]
+    public void Events_refused_while_the_journal_cannot_be_written_are_logged_once_then_counted_every_ten_seconds()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-02T08:00:00Z", CultureInfo.InvariantCulture));
+        var logs = new LogCollector<EventIntake>();
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder });
+        using var journal = new InboxJournal(options, time);
+        var queue = Channel.CreateUnbounded<QueuedMessage>();
+        var intake = new EventIntake(new Deduplicator(), new AdapterHealth(time), journal, queue, options, logs, time);
+        intake.Replay();
+        Assert.Equal(IntakeOutcome.Queued, intake.Accept(Event(1)));
+        journal.MarkProcessed(Take(queue).Position);
+        var next = InboxJournal.Segments(Folder).Max() + 1;
+        File.CreateSymbolicLink(InboxJournal.SegmentPath(Folder, next), "/dev/full"); // the disk is full
+        for (var blocked = next + 1; blocked <= next + 10; blocked++)
+        {
+            Directory.CreateDirectory(InboxJournal.SegmentPath(Folder, blocked)); // and no new segment can be made
+        }
+
+        journal.Release();
+
+        var refused = Enumerable.Range(2, 5).Select(id => intake.Accept(Event(id))).ToList();
+        var quietAfterFirst = logs.Entries.Count;
+        time.Advance(TimeSpan.FromSeconds(10));
+        refused.Add(intake.Accept(Event(7)));
+
+        Assert.All(refused, outcome => Assert.Equal(IntakeOutcome.JournalFailed, outcome));
+        Assert.Equal(1, quietAfterFirst);
+        Assert.Equal(2, logs.Entries.Count);
+        Assert.All(logs.Entries, e => Assert.Null(e.Exception));
+        Assert.Equal(1L, logs.Entries[0].Values["Refused"]);
+        Assert.Equal(5L, logs.Entries[1].Values["Refused"]);
+        Assert.Contains("No space left on device", logs.Entries[0].Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A flood past a full queue is refused request by request, but logged once and then once
     /// every ten seconds with the count: a line per refusal buried the log and slowed the webhook.
     /// </summary>

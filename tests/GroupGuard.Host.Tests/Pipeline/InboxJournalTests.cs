@@ -420,6 +420,76 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Equal(0, reopened.SkippedAtOpen);
     }
 
+    /// <summary>
+    /// Caught up, with no new segment to be had (here a folder stands under its name, which no file
+    /// can be made at, root or not; in life no inodes left, a quota, a read-only file system): the
+    /// journal writes on in the one it has, rather than throwing in the worker's settle, which
+    /// stopped the host.
+    /// </summary>
+    [Fact]
+    public void When_no_new_segment_can_be_made_once_caught_up_the_journal_writes_on_in_its_segment()
+    {
+        var logs = new LogCollector<InboxJournal>();
+        var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time, logger: logs);
+        journal.Open();
+        var first = journal.Append(Message(1));
+        journal.MarkProcessed(first);
+        var blocker = Directory.CreateDirectory(InboxJournal.SegmentPath(Folder, first.Segment + 1)).FullName;
+
+        journal.Release();
+        var second = journal.Append(Message(2));
+        var error = journal.RollError;
+        journal.Dispose();
+        Directory.Delete(blocker);
+
+        Assert.Equal(first.Segment, second.Segment);
+        Assert.NotNull(error);
+        var logged = Assert.Single(logs.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, logged.Level);
+        Assert.Contains("GroupGuard:Pipeline:InboxPath", logged.Message, StringComparison.Ordinal);
+        Assert.Equal(["2"], Journal().Open().Select(q => q.Message.MessageId));
+    }
+
+    /// <summary>
+    /// A full segment with no new one to be had is written on past its size; the next try comes a
+    /// second later on the clock (not at every append), under the next number, past the one in the way.
+    /// </summary>
+    [Fact]
+    public void When_no_new_segment_can_be_made_past_the_size_the_journal_writes_on_and_tries_again_a_second_later()
+    {
+        var logs = new LogCollector<InboxJournal>();
+        var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder, InboxSegmentBytes = 64 * 1024 }), _time, logger: logs);
+        journal.Open();
+        var blocker = Directory.CreateDirectory(InboxJournal.SegmentPath(Folder, 2)).FullName;
+
+        var positions = Enumerable.Range(0, 400).Select(i => journal.Append(Message(i))).ToList();
+        var loggedMeanwhile = logs.Entries.Count;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var rolled = journal.Append(Message(400));
+        var error = journal.RollError;
+        journal.Dispose();
+        Directory.Delete(blocker);
+
+        Assert.True(new FileInfo(InboxJournal.SegmentPath(Folder, 1)).Length > 64 * 1024, "the test needs a segment past its size");
+        Assert.All(positions, p => Assert.Equal(1, p.Segment));
+        Assert.Equal(1, loggedMeanwhile);
+        Assert.Equal(3, rolled.Segment);
+        Assert.Null(error);
+        Assert.Equal(Enumerable.Range(0, 401).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Journal().Open().Select(q => q.Message.MessageId));
+    }
+
+    /// <summary>At start, a journal that can make no segment is a setting to mend, named, not a crash (exit 134 before).</summary>
+    [Fact]
+    public void A_journal_that_can_make_no_segment_at_start_names_its_setting()
+    {
+        Directory.CreateDirectory(InboxJournal.SegmentPath(Folder, 1));
+
+        var problem = Assert.Throws<StartupProblemException>(() => Journal().Open());
+
+        Assert.Contains("GroupGuard:Pipeline:InboxPath", problem.Message, StringComparison.Ordinal);
+        Assert.Contains(Folder, problem.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Copies the sample <paramref name="name"/> (Samples/journal) into the inbox as segment <paramref name="segment"/>.</summary>
     private void Seed(string name, long segment)
     {

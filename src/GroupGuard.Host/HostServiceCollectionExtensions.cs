@@ -44,7 +44,13 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<Moderator>();
         services.AddSingleton<EventIntake>();
         services.AddHostedService<StorageStartup>();
-        services.AddHostedService<InboxStartup>();
+
+        // Ahead of every hosted service registered so far: the OneBot forward sockets, the Milky
+        // streams and the WeCom puller are registered before the pipeline, and started before the
+        // journal was open they handed it events it refused (lost: a socket has no redelivery).
+        // Started first, it is stopped last, after them (the host stops in reverse order).
+        var first = services.Select((descriptor, index) => (descriptor, index)).FirstOrDefault(d => d.descriptor.ServiceType == typeof(IHostedService));
+        services.Insert(first.descriptor is null ? services.Count : first.index, ServiceDescriptor.Singleton<IHostedService, InboxStartup>());
         services.AddSingleton<MessageCounter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageCounter>());
         services.AddSingleton<IPlatformActions, PlatformActionRouter>();
@@ -194,7 +200,10 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
     }
 }
 
-/// <summary>Opens the inbox journal and queues what a crash left unmoderated, before the service takes traffic.</summary>
+/// <summary>
+/// Opens the inbox journal and queues what a crash left unmoderated, before the service takes
+/// traffic: the first hosted service to start (before any receiver), and so the last to stop.
+/// </summary>
 internal sealed partial class InboxStartup(EventIntake intake, InboxJournal journal, ILogger<InboxStartup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)

@@ -71,6 +71,15 @@ internal sealed partial class EventIntake(
             return IntakeOutcome.Accepted;
         }
 
+        if (!journal.TakesAppends)
+        {
+            // Before the journal is open (its replay at start can take seconds): a receiver that
+            // started ahead of it waits rather than be refused, since a socket's refused event is
+            // lost. Before the key is noted, so that a redelivery of a message the replay has not
+            // reached yet is still told for one.
+            WaitForJournal();
+        }
+
         var key = inbound.Message.DedupeKey;
         if (!deduplicator.TryAdd(key))
         {
@@ -86,11 +95,13 @@ internal sealed partial class EventIntake(
                 if (_reader is null && queue.Reader.Count < _capacity)
                 {
                     var position = journal.Append(inbound.Message);
-                    if (queue.Writer.TryWrite(new QueuedMessage(inbound.Message, position)))
-                    {
-                        metrics?.Received(inbound.Protocol);
-                        return IntakeOutcome.Queued;
-                    }
+
+                    // The queue refuses only once the worker has stopped taking (the service is
+                    // stopping): the message is journaled all the same and moderated after the next
+                    // start, so it is taken, not refused (a socket's refused event is lost).
+                    queue.Writer.TryWrite(new QueuedMessage(inbound.Message, position));
+                    metrics?.Received(inbound.Protocol);
+                    return IntakeOutcome.Queued;
                 }
                 else if (_waitingBytes < _backlogBytes)
                 {
@@ -156,21 +167,52 @@ internal sealed partial class EventIntake(
     {
         // Their keys are remembered, so a sender's redelivery of one is a duplicate.
         var (count, bytes) = journal.OpenForReplay(queued => deduplicator.TryAdd(queued.Message.DedupeKey));
+        lock (_lock)
+        {
+            if (count > 0)
+            {
+                _reader = journal.ReaderFrom(journal.Processed);
+                _waiting = count;
+                _backlogPeak = count;
+                _waitingBytes = bytes;
+            }
+
+            // Appends are let in only now, under the lock every message is taken under: one that
+            // comes from here on (or waited for the open) finds the reader set and joins the
+            // backlog behind the replayed messages. Let in before it, it went to the queue ahead of
+            // them and was read again by the reader: moderated twice, and the checkpoint moved
+            // past the replayed messages, whose segments it then deleted.
+            journal.BeginAppends();
+        }
+
         if (count == 0)
         {
             return 0;
         }
 
-        lock (_lock)
-        {
-            _reader = journal.ReaderFrom(journal.Processed);
-            _waiting = count;
-            _backlogPeak = count;
-            _waitingBytes = bytes;
-        }
-
         Refill();
         return count;
+    }
+
+    /// <summary>How long a message that comes before the journal is open waits for it before it is refused.</summary>
+    internal static readonly TimeSpan JournalOpenWait = TimeSpan.FromSeconds(30);
+
+    private int _waitingForJournal;
+
+    /// <summary>Messages waiting for the journal to open (<see cref="JournalOpenWait"/>).</summary>
+    internal int WaitingForJournal => Volatile.Read(ref _waitingForJournal);
+
+    private void WaitForJournal()
+    {
+        Interlocked.Increment(ref _waitingForJournal);
+        try
+        {
+            journal.WaitForAppends(JournalOpenWait);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingForJournal);
+        }
     }
 
     /// <summary>

@@ -82,6 +82,10 @@ internal sealed partial class InboxJournal : IDisposable
     private DateTimeOffset _cursorsSavedAt;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Closed for good (Dispose): whoever waits for appends stops waiting.
+    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _closed;
+
     // A new segment that could not be made (under the append lock): when the last try failed, and
     // how many tries failed in a row (each next one takes the next number).
     private static readonly TimeSpan RollRetry = TimeSpan.FromSeconds(1);
@@ -110,15 +114,74 @@ internal sealed partial class InboxJournal : IDisposable
     {
         var pending = new List<QueuedMessage>();
         OpenCore(pending.Add);
+        BeginAppends();
         return pending;
     }
 
     /// <summary>
     /// Opens the journal and counts what was accepted but not yet moderated, showing each to
     /// <paramref name="each"/> without keeping it: after a crash under a flood that may be more
-    /// than fits in memory. <see cref="ReaderFrom"/> at <see cref="Processed"/> reads it.
+    /// than fits in memory. <see cref="ReaderFrom"/> at <see cref="Processed"/> reads it. Appends
+    /// are refused until the caller lets them in with <see cref="BeginAppends"/>, once it is ready
+    /// to put a new message behind what it replays.
     /// </summary>
     public (int Count, long Bytes) OpenForReplay(Action<QueuedMessage> each) => OpenCore(each);
+
+    /// <summary>
+    /// Lets appends in, after <see cref="OpenForReplay"/>, and completes <see cref="Opened"/>. The
+    /// intake calls it under its own lock with its backlog reader set, so no message can be
+    /// appended between the open and that reader: it would have gone to the queue ahead of the
+    /// replayed ones and been read again by the reader (moderated twice, and the checkpoint moved
+    /// past the replayed messages' segments).
+    /// </summary>
+    public void BeginAppends()
+    {
+        lock (_appendLock)
+        {
+            if (_current is null || _closed)
+            {
+                throw new InvalidOperationException("The inbox journal is not open");
+            }
+
+            _opened = true;
+        }
+
+        _ready.TrySetResult();
+    }
+
+    /// <summary>Whether appends are let in: opened, and not yet closed.</summary>
+    public bool TakesAppends
+    {
+        get
+        {
+            lock (_appendLock)
+            {
+                return _opened;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits, up to <paramref name="timeout"/> on the injected clock, for appends to be let in (a
+    /// receiver that started before the journal opened). False when they are not by then, or the
+    /// journal was closed. Blocks the calling thread: for the intake, whose callers are synchronous.
+    /// </summary>
+    public bool WaitForAppends(TimeSpan timeout)
+    {
+        if (!TakesAppends && !_ready.Task.IsCompleted)
+        {
+            try
+            {
+                Task.WhenAny(_ready.Task, _closing.Task).WaitAsync(timeout, _time).GetAwaiter().GetResult();
+            }
+            catch (TimeoutException)
+            {
+                // Not open in time: refused, as before the wait.
+            }
+        }
+
+        return TakesAppends;
+    }
 
     private (int Count, long Bytes) OpenCore(Action<QueuedMessage> each)
     {
@@ -197,12 +260,10 @@ internal sealed partial class InboxJournal : IDisposable
         // Appends always go to a fresh segment, so a torn tail of the old one is never extended.
         _currentSegment = (segments.Count > 0 ? segments[^1] : 0) + 1;
         _current = OpenSegment(_currentSegment);
-        _opened = true;
-        _ready.TrySetResult();
         return (count, bytes);
     }
 
-    /// <summary>Completes once <see cref="Open"/> has read the journal, so the cursors are known.</summary>
+    /// <summary>Completes once <see cref="Open"/> has read the journal (so the cursors are known) and appends are let in.</summary>
     public Task Opened => _ready.Task;
 
     /// <summary>How far <paramref name="source"/> has been taken (journaled or skipped), or null before its first.</summary>
@@ -477,9 +538,12 @@ internal sealed partial class InboxJournal : IDisposable
         lock (_appendLock)
         {
             _opened = false;
+            _closed = true;
             _current?.Dispose();
             _current = null;
         }
+
+        _closing.TrySetResult();
     }
 
     private void SaveCheckpoint()

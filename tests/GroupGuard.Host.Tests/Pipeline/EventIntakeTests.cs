@@ -286,6 +286,105 @@ public sealed class EventIntakeTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Events that come while the journal is still being replayed at start (a socket or stream that
+    /// connected first) wait for it rather than be refused (a socket's refused event is lost), and
+    /// join the backlog behind the replayed messages: each is moderated once, in order. A
+    /// redelivery of a replayed message is still a duplicate.
+    /// </summary>
+    [Fact]
+    public async Task Events_that_come_while_the_journal_replays_wait_and_are_moderated_once_after_the_replayed_ones()
+    {
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder, QueueCapacity = 4 });
+        using (var crashed = new InboxJournal(options, TimeProvider.System))
+        {
+            crashed.Open();
+            foreach (var id in Enumerable.Range(1, 50))
+            {
+                crashed.Append(Event(id).Message!);
+            }
+        }
+
+        // On a clock nobody moves: the wait for the open never times out here.
+        var time = new FakeTimeProvider();
+        using var journal = new InboxJournal(options, time);
+        var queue = Channel.CreateUnbounded<QueuedMessage>();
+        var intake = new EventIntake(new Deduplicator(), new AdapterHealth(time), journal, queue, options, NullLogger<EventIntake>.Instance, time);
+        var early = new[] { Task.Run(() => intake.Accept(Event(51))), Task.Run(() => intake.Accept(Event(50))) };
+        Assert.True(
+            SpinWait.SpinUntil(() => intake.WaitingForJournal == 2 || early.Any(t => t.IsCompleted), Patience.Safety),
+            "the events to wait for the journal");
+        var waitedBeforeTheOpen = intake.WaitingForJournal;
+
+        var replayed = intake.Replay();
+        var outcomes = await Task.WhenAll(early).Within("the events that waited to be taken");
+        var moderated = new List<string>();
+        do
+        {
+            while (queue.Reader.TryRead(out var queued))
+            {
+                moderated.Add(queued.Message.MessageId);
+                journal.MarkProcessed(queued.Position);
+            }
+        }
+        while (intake.Refill());
+
+        Assert.Equal(2, waitedBeforeTheOpen);
+        Assert.Equal(50, replayed);
+        Assert.Equal([IntakeOutcome.Queued, IntakeOutcome.Duplicate], outcomes);
+        Assert.Equal(Enumerable.Range(1, 51).Select(id => id.ToString(CultureInfo.InvariantCulture)), moderated);
+    }
+
+    /// <summary>
+    /// Once the worker has stopped taking (the service is stopping, the receivers not yet), an event
+    /// is journaled and taken, and the next start moderates it; it was refused, after its line was
+    /// written, and over a socket lost as far as the log said.
+    /// </summary>
+    [Fact]
+    public void An_event_taken_after_the_worker_stopped_is_moderated_after_the_next_start()
+    {
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder });
+        IntakeOutcome outcome;
+        using (var journal = new InboxJournal(options, TimeProvider.System))
+        {
+            var queue = Channel.CreateUnbounded<QueuedMessage>();
+            var intake = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), journal, queue, options, NullLogger<EventIntake>.Instance, TimeProvider.System);
+            intake.Replay();
+            queue.Writer.TryComplete(); // ModerationWorker.StopAsync
+
+            outcome = intake.Accept(Event(1));
+        }
+
+        using var next = new InboxJournal(options, TimeProvider.System);
+
+        Assert.Equal(IntakeOutcome.Queued, outcome);
+        Assert.Equal(["1"], next.Open().Select(q => q.Message.MessageId));
+    }
+
+    /// <summary>
+    /// A closed journal refuses at once, whether it was open (the service is stopping) or never
+    /// opened (the start failed): nobody waits for an open that will not come.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_event_after_the_journal_closed_is_refused_without_waiting(bool wasOpen)
+    {
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder });
+        var time = new FakeTimeProvider(); // a wait would never end on it
+        var journal = new InboxJournal(options, time);
+        var intake = new EventIntake(new Deduplicator(), new AdapterHealth(time), journal, Channel.CreateUnbounded<QueuedMessage>(), options, NullLogger<EventIntake>.Instance, time);
+        if (wasOpen)
+        {
+            intake.Replay();
+        }
+
+        journal.Dispose();
+        var outcome = await Task.Run(() => intake.Accept(Event(1))).Within("the event to be refused");
+
+        Assert.Equal(IntakeOutcome.JournalFailed, outcome);
+    }
+
     private static QueuedMessage Take(Channel<QueuedMessage> queue) =>
         queue.Reader.TryRead(out var queued) ? queued : throw new InvalidOperationException("nothing was queued");
 

@@ -43,14 +43,21 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<JoinScreener>();
         services.AddSingleton<Moderator>();
         services.AddSingleton<EventIntake>();
-        services.AddHostedService<StorageStartup>();
 
-        // Ahead of every hosted service registered so far: the OneBot forward sockets, the Milky
-        // streams and the WeCom puller are registered before the pipeline, and started before the
-        // journal was open they handed it events it refused (lost: a socket has no redelivery).
-        // Started first, it is stopped last, after them (the host stops in reverse order).
-        var first = services.Select((descriptor, index) => (descriptor, index)).FirstOrDefault(d => d.descriptor.ServiceType == typeof(IHostedService));
-        services.Insert(first.descriptor is null ? services.Count : first.index, ServiceDescriptor.Singleton<IHostedService, InboxStartup>());
+        // The schema, then the journal, ahead of every hosted service registered so far: the
+        // OneBot forward sockets, the Milky streams and the WeCom puller are registered before the
+        // pipeline, and started before the journal was open they handed it events it refused
+        // (lost: a socket has no redelivery). Started first, the journal is closed last, after them
+        // (the host stops in reverse order). The schema stays first so that a database that cannot
+        // be opened is named as such, not as the journal beside it.
+        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(InboxStartup)))
+        {
+            var first = services.Select((descriptor, index) => (descriptor, index)).FirstOrDefault(d => d.descriptor.ServiceType == typeof(IHostedService));
+            var at = first.descriptor is null ? services.Count : first.index;
+            services.Insert(at, ServiceDescriptor.Singleton<IHostedService, StorageStartup>());
+            services.Insert(at + 1, ServiceDescriptor.Singleton<IHostedService, InboxStartup>());
+        }
+
         services.AddSingleton<MessageCounter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageCounter>());
         services.AddSingleton<IPlatformActions, PlatformActionRouter>();
@@ -202,7 +209,8 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
 
 /// <summary>
 /// Opens the inbox journal and queues what a crash left unmoderated, before the service takes
-/// traffic: the first hosted service to start (before any receiver), and so the last to stop.
+/// traffic: among the first hosted services to start (after the schema, before any receiver), and
+/// so among the last to stop.
 /// </summary>
 internal sealed partial class InboxStartup(EventIntake intake, InboxJournal journal, ILogger<InboxStartup> logger) : IHostedService
 {

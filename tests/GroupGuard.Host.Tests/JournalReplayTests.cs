@@ -68,6 +68,7 @@ public sealed class JournalReplayTests
 
         var inbox = order.IndexOf(nameof(InboxStartup));
         Assert.True(inbox >= 0, string.Join(", ", order));
+        Assert.Equal(order.IndexOf(nameof(StorageStartup)) + 1, inbox); // the schema first: a database that cannot be opened is named as such
         Assert.All(["ForwardSocketService", "MilkyEventStreams", "ArchivePuller", nameof(ModerationWorker)], receiver =>
             Assert.True(order.IndexOf(receiver) > inbox, $"{receiver} after {nameof(InboxStartup)} in {string.Join(", ", order)}"));
     }
@@ -99,11 +100,11 @@ public sealed class JournalReplayTests
                 receiver = new EarlyReceiver(provider.GetRequiredService<Core.IEventSink>(), provider.GetRequiredService<EventIntake>(), pushed))));
         _ = service.CreateClient(); // starts it
 
-        await service.Handled.WaitForCountAsync(220, "the worker to finish the replayed and the pushed messages");
         var outcomes = await receiver!.Outcomes.Within("the receiver's events to be taken");
+        Assert.All(outcomes, outcome => Assert.Equal(Core.EventAcceptance.Accepted, outcome));
+        await service.Handled.WaitForCountAsync(220, "the worker to finish the replayed and the pushed messages");
 
         Assert.True(receiver.WaitedForTheJournal, "the first event came before the journal was open");
-        Assert.All(outcomes, outcome => Assert.Equal(Core.EventAcceptance.Accepted, outcome));
         Assert.Equal(
             Enumerable.Range(1, 200).Select(id => "r" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Concat(pushed.Select(m => m.MessageId)),
             service.Handled.Items.Select(m => m.MessageId));

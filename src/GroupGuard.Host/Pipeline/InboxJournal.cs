@@ -149,17 +149,11 @@ internal sealed partial class InboxJournal : IDisposable
         _ready.TrySetResult();
     }
 
-    /// <summary>Whether appends are let in: opened, and not yet closed.</summary>
-    public bool TakesAppends
-    {
-        get
-        {
-            lock (_appendLock)
-            {
-                return _opened;
-            }
-        }
-    }
+    /// <summary>
+    /// Whether appends are let in: opened, and not yet closed. Read without the lock (every message
+    /// asks): <see cref="Append(ChatMessage)"/> checks again under it.
+    /// </summary>
+    public bool TakesAppends => Volatile.Read(ref _opened);
 
     /// <summary>
     /// Waits, up to <paramref name="timeout"/> on the injected clock, for appends to be let in (a

@@ -100,11 +100,6 @@ internal sealed class Automaton
 
         _fail = [.. fail.Select(f => flags[f])];
 
-        if (fail.Length > IdMask)
-        {
-            throw new InvalidOperationException("More than 4 million automaton states: split the rule terms into packs of their own");
-        }
-
         var size = 16;
         while (size < edgeSymbol.Length * 2)
         {
@@ -139,6 +134,9 @@ internal sealed class Automaton
     public int[] PatternLength { get; }
 
     public int StateCount => _fail.Length;
+
+    /// <summary>The most states an automaton may have: a state's index is carried in <see cref="IdBits"/> bits.</summary>
+    public const int MaxStates = IdMask;
 
     /// <summary>The index of a state as the walks carry it (its flags dropped), from 0 to <see cref="StateCount"/> - 1.</summary>
     public static int Id(int state) => state & IdMask;
@@ -193,6 +191,13 @@ internal sealed class Automaton
                 if (!children[state].TryGetValue(symbol, out var next))
                 {
                     next = children.Count;
+                    if (next > MaxStates)
+                    {
+                        // Told as soon as the trie passes it, not once the whole trie is built: a
+                        // folder far past it would take gigabytes first.
+                        throw new AutomatonTooLargeException();
+                    }
+
                     children.Add([]);
                     own.Add(null);
                     children[state][symbol] = next;
@@ -418,3 +423,11 @@ internal sealed class Automaton
 
     public bool HasOutputs(int state) => (state & OutputFlag) != 0;
 }
+
+/// <summary>
+/// The patterns would need more than <see cref="Automaton.MaxStates"/> states: too many characters
+/// of terms and phrases for one matcher (the rules loader bounds what a folder holds as written,
+/// but pinyin forms add to it).
+/// </summary>
+internal sealed class AutomatonTooLargeException()
+    : InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the terms and phrases need more than {Automaton.MaxStates:N0} matcher states"));

@@ -34,7 +34,7 @@ public enum GroupAllowAdded
     /// <summary>The list would be a new file, and the folder holds <see cref="RuleLoader.MaxGroupAllowLists"/> already: nothing written.</summary>
     TooManyLists,
 
-    /// <summary>The folder holds <see cref="RuleLoader.MaxTermLines"/> lines of terms and phrases already: nothing written.</summary>
+    /// <summary>The folder holds <see cref="RuleLoader.MaxTermLines"/> lines of terms and phrases already, or the phrase would take it past <see cref="RuleLoader.MaxTermCharacters"/>: nothing written.</summary>
     FolderFull,
 }
 
@@ -98,11 +98,11 @@ public static class GroupAllowList
     /// Adds <paramref name="phrase"/> (checked with <see cref="Check"/>) as a line of
     /// <paramref name="groupId"/>'s list in <paramref name="folder"/>, unless it is there already, the
     /// list is full, or the line would take the folder past a bound of the whole folder (the lists it
-    /// may hold; <paramref name="termLines"/>, the lines of terms and phrases it held at the last
-    /// load): a command never writes what would stop the folder from loading. Throws on a file system
-    /// failure. The rule set reloads to apply it.
+    /// may hold; <paramref name="termLines"/> and <paramref name="termCharacters"/>, the lines and
+    /// characters of terms and phrases it held at the last load): a command never writes what would
+    /// stop the folder from loading. Throws on a file system failure. The rule set reloads to apply it.
     /// </summary>
-    public static GroupAllowAdded Add(string folder, string groupId, string phrase, long termLines = 0)
+    public static GroupAllowAdded Add(string folder, string groupId, string phrase, long termLines = 0, long termCharacters = 0)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(phrase);
@@ -133,7 +133,7 @@ public static class GroupAllowList
             }
         }
 
-        if (termLines >= RuleLoader.MaxTermLines)
+        if (termLines >= RuleLoader.MaxTermLines || termCharacters + phrase.Length > RuleLoader.MaxTermCharacters)
         {
             return GroupAllowAdded.FolderFull;
         }

@@ -17,6 +17,15 @@ internal sealed class LoadBudget
     /// <summary>The most lines of terms and phrases a folder may hold: about 170 MB once built (the shipped packs: 1,705 terms).</summary>
     public const int MaxTermLines = 500_000;
 
+    /// <summary>
+    /// The most characters the folder's terms and phrases may hold together, as written (the
+    /// shipped packs: about 9,000). Each character is at worst a state of the one matcher all
+    /// terms share, which holds at most 4,194,303, and costs about 300 bytes while it is built:
+    /// 50,000 terms of 100 characters (5 million, one 15 MB file within every other bound) took
+    /// 1.6 GB and then failed, and ten such files would have taken the machine's memory.
+    /// </summary>
+    public const int MaxTermCharacters = 4_000_000;
+
     /// <summary>The most rules a folder may hold (the shipped packs: 44).</summary>
     public const int MaxRules = 10_000;
 
@@ -41,12 +50,14 @@ internal sealed class LoadBudget
 
     // What each bound says on the line that passes it.
     private static readonly string TermLinesPassed = string.Create(CultureInfo.InvariantCulture, $"more than {MaxTermLines:N0} lines of terms and phrases in the rules folder, the limit (each term costs memory and load time: about 340 bytes and 5 µs); the lines from here on are not read");
+    private static readonly string TermCharactersPassed = string.Create(CultureInfo.InvariantCulture, $"more than {MaxTermCharacters:N0} characters of terms and phrases in the rules folder, the limit (each character costs the matcher memory and load time); the lines from here on are not read");
     private static readonly string RulesPassed = string.Create(CultureInfo.InvariantCulture, $"more than {MaxRules:N0} rules in the rules folder, the limit; the rules from here on are not read");
     private static readonly string RegexRulesPassed = string.Create(CultureInfo.InvariantCulture, $"more than {MaxRegexRules} regex rules in the rules folder, the limit (each takes up to 0.4 s and some megabytes to build): put lists of words in 'terms:', or join regexes that say the same");
     private static readonly string RegexWorkPassed = string.Create(CultureInfo.InvariantCulture, $"the folder's regexes together would take too long to build (the sum of the square of the different characters and classes each names passes {MaxRegexWork:N0}; the shipped packs' is about 210,000): put lists of words in 'terms:', or name fewer characters");
 
     private readonly RuleProblems _errors;
     private long _termLines;
+    private long _termCharacters;
     private long _rules;
     private long _regexRules;
     private long _regexWork;
@@ -57,9 +68,17 @@ internal sealed class LoadBudget
     /// <summary>A budget that reports each bound it passes into <paramref name="errors"/>, once.</summary>
     public LoadBudget(RuleProblems errors) => _errors = errors;
 
-    /// <summary>Takes a line of terms or phrases at <paramref name="path"/>:<paramref name="line"/>; false past <see cref="MaxTermLines"/>.</summary>
-    public bool TakeTermLine(string path, int line, string? ruleId) =>
-        Take(ref _termLines, 1, MaxTermLines, path, line, ruleId, TermLinesPassed);
+    /// <summary>The characters of terms and phrases taken so far.</summary>
+    public long TermCharacters => _termCharacters;
+
+    /// <summary>
+    /// Takes a line of terms or phrases of <paramref name="characters"/> characters at
+    /// <paramref name="path"/>:<paramref name="line"/>; false past <see cref="MaxTermLines"/> or
+    /// <see cref="MaxTermCharacters"/>.
+    /// </summary>
+    public bool TakeTermLine(string path, int line, string? ruleId, int characters) =>
+        Take(ref _termLines, 1, MaxTermLines, path, line, ruleId, TermLinesPassed)
+        && Take(ref _termCharacters, characters, MaxTermCharacters, path, line, ruleId, TermCharactersPassed);
 
     /// <summary>Takes a rule; false past <see cref="MaxRules"/>.</summary>
     public bool TakeRule(string path, int line) =>

@@ -306,7 +306,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         foreach (var (value, phraseLine) in List(node, key, id))
         {
-            if (!budget.TakeTermLine(display, phraseLine, id))
+            if (!budget.TakeTermLine(display, phraseLine, id, value.Length))
             {
                 break;
             }
@@ -403,7 +403,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     /// <summary>Adds one term, or reports why not; false once the folder's bound on terms is passed.</summary>
     private bool AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId, TermMatch match)
     {
-        if (!budget.TakeTermLine(path, line, ruleId))
+        if (!budget.TakeTermLine(path, line, ruleId, value?.Trim().Length ?? 0))
         {
             return false;
         }

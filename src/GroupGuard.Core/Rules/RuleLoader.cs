@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using GroupGuard.Core.Detection;
 using GroupGuard.Core.Text;
 
 namespace GroupGuard.Core.Rules;
@@ -22,6 +23,9 @@ public static class RuleLoader
 
     /// <summary>The most lines of terms and phrases a folder may hold (terms files, inline terms, unless phrases, the allow lists).</summary>
     public const int MaxTermLines = LoadBudget.MaxTermLines;
+
+    /// <summary>The most characters of terms and phrases a folder may hold, as written.</summary>
+    public const int MaxTermCharacters = LoadBudget.MaxTermCharacters;
 
     /// <summary>The most group allow lists (<c>allow-&lt;group id&gt;.txt</c>) a folder may hold: one a group, for more groups than one bot is in.</summary>
     public const int MaxGroupAllowLists = 10_000;
@@ -110,7 +114,19 @@ public static class RuleLoader
         }
 
         var version = Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
-        var set = new RuleSet(version, full, packs, allow, variants, groupAllow, folder) { TermLines = budget.TermLines };
+        RuleSet set;
+        try
+        {
+            set = new RuleSet(version, full, packs, allow, variants, groupAllow, folder) { TermLines = budget.TermLines, TermCharacters = budget.TermCharacters };
+        }
+        catch (AutomatonTooLargeException ex)
+        {
+            // Within the bound on characters as written only by way of pinyin forms.
+            RegexReuse.LoadFinished();
+            errors.Add(new RuleError(RuleTextFiles.Display(full), 0, string.Create(CultureInfo.InvariantCulture, $"{ex.Message}, the limit: the folder holds {budget.TermCharacters:N0} characters of terms and phrases, and rules with 'pinyin: true' add the pinyin forms of each of their terms; take terms out, or 'pinyin: true' off the rules with the most terms")));
+            return Result(null, full, errors, warnings);
+        }
+
         RegexReuse.LoadFinished();
         return Result(set, full, errors, warnings);
     }
@@ -179,7 +195,7 @@ public static class RuleLoader
         var display = RuleTextFiles.Display(path);
         foreach (var (line, text) in RuleTextFiles.ReadLines(path, display, errors, hash))
         {
-            if (!budget.TakeTermLine(display, line, ruleId: null))
+            if (!budget.TakeTermLine(display, line, ruleId: null, text.Length))
             {
                 break;
             }

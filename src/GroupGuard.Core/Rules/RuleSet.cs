@@ -47,6 +47,9 @@ public sealed class RuleSet
     /// <summary>The lines of terms and phrases the folder held when loaded, counted against <see cref="RuleLoader.MaxTermLines"/>.</summary>
     public long TermLines { get; init; }
 
+    /// <summary>The characters of terms and phrases the folder held when loaded, counted against <see cref="RuleLoader.MaxTermCharacters"/>.</summary>
+    public long TermCharacters { get; init; }
+
     /// <summary>The rules over the message stream (flood, repeat, @all), found once per version.</summary>
     internal IReadOnlyList<Rule> StreamRules { get; }
 

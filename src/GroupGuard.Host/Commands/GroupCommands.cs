@@ -224,7 +224,7 @@ internal sealed partial class GroupCommands(
         GroupAllowAdded added;
         try
         {
-            added = GroupAllowList.Add(rulesOptions.Value.ResolvePath(), message.GroupId, phrase, rules.Current.TermLines);
+            added = GroupAllowList.Add(rulesOptions.Value.ResolvePath(), message.GroupId, phrase, rules.Current.TermLines, rules.Current.TermCharacters);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -241,7 +241,7 @@ internal sealed partial class GroupCommands(
             case GroupAllowAdded.TooManyLists:
                 return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"规则目录里的群放行名单已达上限（{RuleLoader.MaxGroupAllowLists} 个），无法为本群新建；请编辑 allow.txt"));
             case GroupAllowAdded.FolderFull:
-                return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"规则目录的词语已达上限（{RuleLoader.MaxTermLines} 行），无法再放行；请整理规则文件"));
+                return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"规则目录的词语已达上限（{RuleLoader.MaxTermLines} 行或 {RuleLoader.MaxTermCharacters} 字），无法再放行；请整理规则文件"));
         }
 
         var loaded = loader.Reload();

@@ -126,6 +126,10 @@ public sealed class GroupAllowListTests
         // A folder at its bound on lines takes none more, from any list.
         Assert.Equal(GroupAllowAdded.FolderFull, GroupAllowList.Add(dir.Path, "7", "进群领资料", RuleLoader.MaxTermLines));
         Assert.DoesNotContain("进群领资料", File.ReadAllText(Path.Combine(dir.Path, "allow-7.txt"), Encoding.UTF8), StringComparison.Ordinal);
+
+        // Nor one whose characters the phrase would take past their bound.
+        Assert.Equal(GroupAllowAdded.FolderFull, GroupAllowList.Add(dir.Path, "7", "进群领资料", loaded.RuleSet.TermLines, RuleLoader.MaxTermCharacters - 4));
+        Assert.Equal(GroupAllowAdded.Added, GroupAllowList.Add(dir.Path, "7", "进群领资料", loaded.RuleSet.TermLines, RuleLoader.MaxTermCharacters - 5));
     }
 
     [Theory]

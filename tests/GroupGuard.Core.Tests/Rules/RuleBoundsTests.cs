@@ -67,6 +67,55 @@ public sealed class RuleBoundsTests
     }
 
     [Fact]
+    public void A_folder_past_the_bound_on_characters_of_terms_is_refused_where_it_passes_it()
+    {
+        // Within every other bound (lines, length, file size): 40,001 terms of 100 characters. Built,
+        // 50,000 of them took 1.6 GB and then failed; ten such files took the machine's memory.
+        const int length = LoadBudget.MaxTermLength;
+        var lines = LoadBudget.MaxTermCharacters / length + 1;
+        using var dir = new TempFolder();
+        dir.Write("t.txt", string.Join('\n', Enumerable.Range(0, lines).Select(n => new string('长', length - 10) + n.ToString("D10", System.Globalization.CultureInfo.InvariantCulture))));
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.list\n    terms_file: t.txt\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.EndsWith("t.txt", error.Path, StringComparison.Ordinal);
+        Assert.Equal(lines, error.Line);
+        Assert.Equal("rule 'x.list': more than 4,000,000 characters of terms and phrases in the rules folder, the limit (each character costs the matcher memory and load time); the lines from here on are not read", error.Message);
+
+        // One line fewer loads.
+        dir.Write("t.txt", string.Join('\n', Enumerable.Range(0, lines - 1).Select(n => new string('长', length - 10) + n.ToString("D10", System.Globalization.CultureInfo.InvariantCulture))));
+        var fits = RuleLoader.Load(dir.Path);
+        Assert.True(fits.Succeeded, string.Join("\n", fits.Errors));
+        Assert.Equal(LoadBudget.MaxTermCharacters, fits.RuleSet!.TermCharacters);
+    }
+
+    [Fact]
+    public void A_folder_whose_pinyin_forms_pass_the_matchers_bound_is_refused_naming_it()
+    {
+        // Few characters as written, but each four-hanzi term with pinyin: true comes with up to 80
+        // spellings (hanzi, full pinyin or initial for each): past the matcher's 4,194,303 states,
+        // which failed the load with an unforeseen error after building all of it.
+        var hanzi = Enumerable.Range(0x4E00, 0x9FA5 - 0x4E00).Select(c => (char)c).Where(c => Text.Pinyin.Variants(c.ToString()).Count > 0).ToArray();
+        var random = new Random(7);
+        var terms = Enumerable.Range(0, 40_000).Select(_ => new string([.. Enumerable.Range(0, 4).Select(_ => hanzi[random.Next(hanzi.Length)])])).Distinct();
+        using var dir = new TempFolder();
+        dir.Write("t.txt", string.Join('\n', terms));
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.list\n    pinyin: true\n    terms_file: t.txt\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(0, error.Line);
+        Assert.Equal(Path.GetFileName(dir.Path), Path.GetFileName(error.Path.TrimEnd('/')));
+        Assert.StartsWith("the terms and phrases need more than 4,194,303 matcher states, the limit: the folder holds 160,000 characters", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'pinyin: true'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Past_the_bound_on_lines_the_reason_reading_stopped_is_listed_beside_the_first_hundred()
     {
         using var dir = new TempFolder();

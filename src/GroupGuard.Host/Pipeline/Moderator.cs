@@ -90,6 +90,12 @@ internal sealed partial class Moderator(
 
             hits.AddRange(await streams.ObserveAsync(ruleSet, message, stoppingToken));
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The stop gave up waiting while the shared flood log (PostgreSQL) was asked: not a
+            // detector failure, which the worker marks done, but a message the journal replays.
+            return ModerationOutcome.NotStored;
+        }
         catch (Exception ex)
         {
             // One message that trips the detector must not stop moderation of the rest.

@@ -52,6 +52,44 @@ public sealed class ModeratorTests
         Assert.Equal(ModerationOutcome.NotStored, outcome);
     }
 
+    /// <summary>
+    /// The host gives up waiting for the stop while the shared flood log (PostgreSQL, for several
+    /// instances) is asked about a message: the message is left to the journal, to be moderated
+    /// after the next start. It was taken for a detector failure, which the worker marks done:
+    /// every message still queued at the stop timeout was lost, adverts included.
+    /// </summary>
+    [Fact]
+    public async Task Stopping_while_the_shared_flood_log_is_asked_leaves_the_message_to_the_journal()
+    {
+        var log = new UnansweredStreamLog();
+        using var service = new GroupGuardFactory(
+            rulePack: GroupGuardFactory.RulePack + "\n  - id: spam.flood\n    flood: { messages: 10, seconds: 15 }\n",
+            services: services => services.AddSingleton<Core.Detection.IStreamLog>(log));
+        _ = service.CreateClient();
+        var moderator = service.Services.GetRequiredService<Moderator>();
+        using var stop = new CancellationTokenSource();
+
+        var moderating = moderator.ModerateAsync(Message("4", "加微信领取"), stop.Token);
+        await log.Asked.Task.Within("the flood log to be asked");
+        await stop.CancelAsync();
+
+        Assert.Equal(ModerationOutcome.NotStored, await moderating.Within("the moderation to give up"));
+        Assert.Empty(await service.IncidentsAsync());
+    }
+
+    /// <summary>A shared flood log that answers only by being cancelled, as a query to a database that has stopped answering.</summary>
+    private sealed class UnansweredStreamLog : Core.Detection.IStreamLog
+    {
+        public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<int> RecordAsync(string stream, string messageKey, DateTimeOffset time, DateTimeOffset since, CancellationToken cancellationToken)
+        {
+            Asked.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+    }
+
     [Fact]
     public async Task Clean_text_stores_nothing_and_counts_the_message()
     {

@@ -93,6 +93,57 @@ public sealed class PictureTests : IAsyncLifetime
         Assert.DoesNotContain(_service.Logs.Entries, e => e.Message.Contains("TOKEN123", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The service stops while pictures are still being read or wait their turn: the next start
+    /// reads them (the journal's checkpoint stays before their messages until they are read). Their
+    /// messages' text was moderated and marked done at once, so the stop lost every picture still
+    /// queued, without a word: a restart in a raid of QR-code adverts left them in the group.
+    /// </summary>
+    [Fact]
+    public async Task Pictures_still_to_read_when_the_service_stops_are_read_after_the_next_start()
+    {
+        Serve("/qr/slow.jpg", WithCode(Pictures.Photo(900, 700, 5), Pictures.WeChatGroup, 280, 7));
+        Serve("/qr/next.jpg", WithCode(Pictures.Photo(900, 700, 6), Pictures.WeChatGroup, 280, 13));
+        var answered = _cdn.Handler;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _cdn.Handler = async (request, cancellationToken) =>
+        {
+            if (request.Path == "/qr/slow.jpg")
+            {
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+
+            return await answered(request, cancellationToken);
+        };
+
+        using var shared = new TempFolder();
+        var settings = GroupGuardFactory.OneBotApi(
+            _api.BaseUrl,
+            ("GroupGuard:Images:AllowedHosts:0", "127.0.0.1"),
+            ("GroupGuard:Images:Workers", "1"),
+            ("GroupGuard:Images:TimeoutSeconds", "30"),
+            ("GroupGuard:Storage:ConnectionString", $"Data Source={Path.Combine(shared.Path, "groupguard.db")}"),
+            ("GroupGuard:Pipeline:InboxPath", Path.Combine(shared.Path, "inbox")));
+        await using (var first = new GroupGuardFactory(settings, Pack))
+        {
+            await first.PostV11Async(ImageEvent(901, "/qr/slow.jpg", text: "看看"));
+            await first.PostV11Async(ImageEvent(902, "/qr/next.jpg", text: "看看"));
+            await first.Handled.WaitForCountAsync(2, "both messages' text to be moderated");
+            await _cdn.WaitForRequestAsync(r => r.Path == "/qr/slow.jpg", "the first picture to be asked for");
+            Assert.Empty(await first.IncidentsAsync());
+        }
+
+        gate.SetResult();
+        await using var second = new GroupGuardFactory(settings, Pack);
+        _ = second.CreateClient();
+
+        var slow = await second.SettledAsync(2, i => i.MessageId == "901" && i.Rule == "ads.qr-wechat-group");
+        var next = await second.SettledAsync(2, i => i.MessageId == "902" && i.Rule == "ads.qr-wechat-group");
+        Assert.Equal(ActionStatus.Done, slow.ActionStatus);
+        Assert.Equal(ActionStatus.Done, next.ActionStatus);
+        Assert.Equal([901L, 902L], _api.RequestsFor("delete_msg").Select(r => r.Params["message_id"]!.GetValue<long>()).Order());
+    }
+
     [Fact]
     public async Task A_message_whose_text_and_picture_both_hit_is_recalled_once_and_the_picture_incident_says_why()
     {

@@ -15,6 +15,24 @@ internal readonly record struct JournalPosition(long Segment, long Offset) : ICo
         Segment != other.Segment ? Segment.CompareTo(other.Segment) : Offset.CompareTo(other.Offset);
 }
 
+/// <summary>
+/// A message's pictures still to be read: until disposed, the journal's checkpoint does not pass
+/// the message (<see cref="InboxJournal.Hold"/>). Disposed once they are read, or given up on;
+/// left undisposed when the service stops first, so that the next start reads them again.
+/// </summary>
+internal sealed class JournalHold(InboxJournal journal, JournalPosition at) : IDisposable
+{
+    private int _released;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            journal.Unhold(at);
+        }
+    }
+}
+
 /// <summary>A message on its way to moderation, with where it stands in the journal.</summary>
 internal sealed record QueuedMessage(ChatMessage Message, JournalPosition Position);
 
@@ -73,6 +91,10 @@ internal sealed partial class InboxJournal : IDisposable
     // With a message counter (GateOnCounts), the checkpoint never passes what it has written.
     private bool _gated;
     private JournalPosition _counted;
+
+    // Where messages whose pictures are still to be read begin, with how many begin there: the
+    // checkpoint stays at the earliest, so a stop or a crash replays them (JournalHold).
+    private readonly SortedDictionary<JournalPosition, int> _holds = [];
     private DateTimeOffset _savedAt;
 
     // Where each pulled source stands (ChatMessage.Cursor, or Advance for what it skipped): kept
@@ -412,6 +434,61 @@ internal sealed partial class InboxJournal : IDisposable
     }
 
     /// <summary>
+    /// Keeps the checkpoint from passing the next message to be marked (the one the worker has just
+    /// moderated) until the hold is disposed: its pictures are read after its text, on their own
+    /// queue, and a stop or crash before they are must replay it (and, since the checkpoint is one
+    /// place, what came after it: their incidents are already stored and are not stored or acted on
+    /// twice). Taken before the message is marked processed.
+    /// </summary>
+    public JournalHold Hold()
+    {
+        lock (_checkpointLock)
+        {
+            var at = _processed;
+            _holds[at] = _holds.GetValueOrDefault(at) + 1;
+            return new JournalHold(this, at);
+        }
+    }
+
+    /// <summary>Messages whose pictures are still to be read (<see cref="Hold"/>).</summary>
+    public int Holds
+    {
+        get
+        {
+            lock (_checkpointLock)
+            {
+                return _holds.Values.Sum();
+            }
+        }
+    }
+
+    internal void Unhold(JournalPosition at)
+    {
+        lock (_checkpointLock)
+        {
+            if (!_holds.TryGetValue(at, out var count))
+            {
+                return;
+            }
+
+            if (count > 1)
+            {
+                _holds[at] = count - 1;
+                return;
+            }
+
+            _holds.Remove(at);
+
+            // The last hold gone (the pictures caught up): saved now, as when the worker catches up;
+            // otherwise at the pace of MarkProcessed, since pictures finish one by one.
+            if (_holds.Count == 0 || _time.GetUtcNow() - _savedAt >= CheckpointEvery)
+            {
+                SaveCheckpoint();
+            }
+        }
+    }
+
+    /// <summary>
     /// From now on the checkpoint passes a message only once <see cref="Counted"/> says its count is
     /// written, so a crash before that replays it (and the count, kept by message, adds nothing twice).
     /// </summary>
@@ -544,6 +621,10 @@ internal sealed partial class InboxJournal : IDisposable
     {
         _savedAt = _time.GetUtcNow();
         var target = _gated && _counted.CompareTo(_processed) < 0 ? _counted : _processed;
+        if (_holds.Count > 0 && _holds.Keys.First() is var held && held.CompareTo(target) < 0)
+        {
+            target = held;
+        }
         if (target.CompareTo(_saved) <= 0)
         {
             return;

@@ -85,12 +85,25 @@ internal sealed partial class ModerationWorker(
     /// </summary>
     private void OfferPictures(Core.ChatMessage message)
     {
+        JournalHold? hold = null;
         try
         {
-            pictures?.Offer(message);
+            if (pictures is null || !pictures.Wants(message))
+            {
+                return;
+            }
+
+            // Taken before the message is marked: the checkpoint stays before it until its
+            // pictures are read, so a stop or a crash meanwhile reads them again after the next start.
+            hold = journal.Hold();
+            if (!pictures.Offer(message, hold))
+            {
+                hold.Dispose();
+            }
         }
         catch (Exception ex)
         {
+            hold?.Dispose();
             LogPicturesFailed(ex, message.Protocol, message.GroupId, message.MessageId);
         }
     }

@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Pipeline;
 
-/// <summary>A moderated message whose pictures are to be read, and which of them (1 for its first).</summary>
-internal sealed record PictureJob(ChatMessage Message, IReadOnlyList<(int Index, ImageRef Image)> Pictures);
+/// <summary>
+/// A moderated message whose pictures are to be read, and which of them (1 for its first); with
+/// the journal's hold on it, let go once they are (<see cref="InboxJournal.Hold"/>).
+/// </summary>
+internal sealed record PictureJob(ChatMessage Message, IReadOnlyList<(int Index, ImageRef Image)> Pictures, JournalHold? Hold = null);
 
 /// <summary>Counts of pictures for <c>/healthz</c>.</summary>
 internal sealed class PictureStats
@@ -113,21 +116,28 @@ internal sealed partial class PictureQueue
 
     private TimeProvider Time { get; }
 
-    /// <summary>Queues the message's pictures when there are any and pictures are read at all; never waits.</summary>
-    public void Offer(ChatMessage message)
+    /// <summary>Whether <paramref name="message"/> has pictures to read and pictures are read at all.</summary>
+    public bool Wants(ChatMessage message) => message.Images.Count > 0 && _options.CurrentValue.Enabled;
+
+    /// <summary>
+    /// Queues the message's pictures when there are any and pictures are read at all; never waits.
+    /// True when queued: <paramref name="hold"/> then goes with them, and is let go once they are
+    /// read; otherwise the caller lets it go.
+    /// </summary>
+    public bool Offer(ChatMessage message, JournalHold? hold = null)
     {
         var options = _options.CurrentValue;
         if (!options.Enabled || message.Images.Count == 0)
         {
-            return;
+            return false;
         }
 
         var taken = message.Images.Take(options.MaxPerMessage).Select((image, i) => (i + 1, image)).ToList();
         _stats.Skip(message.Images.Count - taken.Count);
         _stats.Enqueued(taken.Count);
-        if (_channel.Writer.TryWrite(new PictureJob(message, taken)))
+        if (_channel.Writer.TryWrite(new PictureJob(message, taken, hold)))
         {
-            return;
+            return true;
         }
 
         _stats.Enqueued(-taken.Count);
@@ -141,6 +151,8 @@ internal sealed partial class PictureQueue
             Interlocked.Exchange(ref _lastFullWarning, now);
             LogFull(options.QueueCapacity, message.GroupId, message.MessageId);
         }
+
+        return false;
     }
 
     public void Complete() => _channel.Writer.TryComplete();

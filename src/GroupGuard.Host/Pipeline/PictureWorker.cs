@@ -7,8 +7,10 @@ namespace GroupGuard.Host.Pipeline;
 /// <summary>
 /// Reads the queued messages' pictures (<see cref="IPictureReader"/>: fetch, decode, QR codes,
 /// hash, the text in them with OCR on), up to <see cref="ImagesOptions.Workers"/> messages at once, and has the
-/// <see cref="Moderator"/> judge what they held. Stopping leaves what is still queued: pictures are
-/// not journaled, and a message replayed after a crash is read again.
+/// <see cref="Moderator"/> judge what they held. Each message's journal hold is let go once its
+/// pictures are read or given up on (a failure nobody foresaw included, which would otherwise hold
+/// the journal for good); stopping leaves what is still queued or being read held, so that the
+/// next start replays those messages and reads their pictures again.
 /// </summary>
 internal sealed partial class PictureWorker(
     PictureQueue queue,
@@ -20,7 +22,20 @@ internal sealed partial class PictureWorker(
     ILogger<PictureWorker> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        SideBySide.RunAsync(queue.Reader, options.Value.Workers, CheckAsync, (job, ex) => LogCheckFailed(ex, job.Message.GroupId, job.Message.MessageId), stoppingToken);
+        SideBySide.RunAsync(queue.Reader, options.Value.Workers, CheckAndReleaseAsync, Failed, stoppingToken);
+
+    private async Task CheckAndReleaseAsync(PictureJob job, CancellationToken stoppingToken)
+    {
+        // Not let go when the stop cancels it (the exception passes by): the next start reads it again.
+        await CheckAsync(job, stoppingToken);
+        job.Hold?.Dispose();
+    }
+
+    private void Failed(PictureJob job, Exception ex)
+    {
+        LogCheckFailed(ex, job.Message.GroupId, job.Message.MessageId);
+        job.Hold?.Dispose();
+    }
 
     internal async Task CheckAsync(PictureJob job, CancellationToken stoppingToken)
     {

@@ -112,6 +112,37 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Equal("2", Assert.Single(pending).Message.MessageId);
     }
 
+    /// <summary>
+    /// A message whose pictures are still to be read holds the checkpoint before it, its text on
+    /// disk, and everything after it, even once all is marked and the worker has caught up; let go,
+    /// the checkpoint moves on at once and the moderated text leaves the disk.
+    /// </summary>
+    [Fact]
+    public void A_hold_keeps_its_message_and_those_after_it_for_the_next_start_until_let_go()
+    {
+        var journal = Journal();
+        journal.Open();
+        var one = journal.Append(Message(1));
+        var two = journal.Append(Message(2));
+        var three = journal.Append(Message(3));
+        journal.MarkProcessed(one);
+        var held = journal.Hold(); // message 2's pictures
+        journal.MarkProcessed(two);
+        journal.MarkProcessed(three);
+        journal.Release();
+
+        Assert.Equal(1, journal.Holds);
+        Assert.Equal(["2", "3"], Journal().Open().Select(p => p.Message.MessageId));
+
+        held.Dispose();
+        held.Dispose(); // once only
+
+        Assert.Equal(0, journal.Holds);
+        Assert.Empty(Journal().Open());
+        Assert.DoesNotContain("第2条", string.Concat(Directory.GetFiles(Folder, "*.jsonl").Select(File.ReadAllText)), StringComparison.Ordinal);
+        journal.Dispose();
+    }
+
     [Fact]
     public void A_line_torn_by_a_crash_is_skipped_and_later_appends_are_kept()
     {

@@ -20,9 +20,15 @@ namespace GroupGuard.Host.Pipeline;
 internal sealed class Deduplicator(int capacity = 100_000)
 {
     private readonly long _seed = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(sizeof(long)));
-    private readonly HashSet<UInt128> _seen = [];
-    private readonly Queue<UInt128> _order = new();
+
+    // Each remembered key with the number of its place in the order; a place whose key was
+    // forgotten (or forgotten and offered again, under a later number) is stale: it no longer
+    // counts against the capacity, and forgets nothing when it leaves.
+    private readonly Dictionary<UInt128, long> _seen = [];
+    private readonly Queue<(UInt128 Hash, long Place)> _order = new();
     private readonly Lock _lock = new();
+    private long _places;
+    private int _stale;
 
     /// <summary>True the first time a key is offered; false for every repeat while it is remembered.</summary>
     public bool TryAdd(string key)
@@ -30,28 +36,59 @@ internal sealed class Deduplicator(int capacity = 100_000)
         var hash = Hash(key);
         lock (_lock)
         {
-            if (!_seen.Add(hash))
+            if (!_seen.TryAdd(hash, _places))
             {
                 return false;
             }
 
-            _order.Enqueue(hash);
-            if (_order.Count > capacity)
+            _order.Enqueue((hash, _places++));
+
+            // Stale places past the capacity (refusals, nothing else coming) are dropped all at
+            // once: more than the capacity of them came since the last time, so it costs each little.
+            if (_stale > capacity)
             {
-                _seen.Remove(_order.Dequeue());
+                var live = _order.Where(p => _seen.TryGetValue(p.Hash, out var at) && at == p.Place).ToList();
+                _order.Clear();
+                foreach (var entry in live)
+                {
+                    _order.Enqueue(entry);
+                }
+
+                _stale = 0;
+            }
+
+            // The oldest go once more keys are remembered than the capacity; stale places go with them.
+            while (_order.Count - _stale > capacity)
+            {
+                var (oldest, place) = _order.Dequeue();
+                if (_seen.TryGetValue(oldest, out var live) && live == place)
+                {
+                    _seen.Remove(oldest);
+                }
+                else
+                {
+                    _stale--;
+                }
             }
 
             return true;
         }
     }
 
-    /// <summary>Forgets a key, so that an event refused for a full queue can be delivered again.</summary>
+    /// <summary>
+    /// Forgets a key, so that an event refused for a full queue can be delivered again. Its place
+    /// in the order goes stale: it takes no room from the keys remembered, and when it leaves it no
+    /// longer takes the key with it if the key was offered again meanwhile.
+    /// </summary>
     public void Forget(string key)
     {
         var hash = Hash(key);
         lock (_lock)
         {
-            _seen.Remove(hash);
+            if (_seen.Remove(hash))
+            {
+                _stale++;
+            }
         }
     }
 

@@ -144,6 +144,35 @@ public sealed class PictureTests : IAsyncLifetime
         Assert.Equal([901L, 902L], _api.RequestsFor("delete_msg").Select(r => r.Params["message_id"]!.GetValue<long>()).Order());
     }
 
+    /// <summary>
+    /// A message whose id the platform reused (OneBot implementations do after a restart) is not
+    /// taken for the older message of that id: its picture's advert is recalled, its picture kept
+    /// on its own incident. Before, the older message's recall counted as this one's ("asked for
+    /// the recall already", the advert stayed up) and the new picture went onto the older incident.
+    /// </summary>
+    [Fact]
+    public async Task A_picture_in_a_message_whose_id_was_used_before_is_judged_as_its_own()
+    {
+        const long at = 1764150000;
+        Serve("/qr/reused.jpg", WithCode(Pictures.Photo(900, 700, 8), Pictures.WeChatGroup, 280, 9));
+        await _service.PostV11Async(GroupGuardFactory.GroupEvent(1234, "想要资料的加微信", time: at - 3600));
+        var older = await _service.SettledAsync(1, i => i.Rule == "ads.contact");
+        Assert.Equal(ActionStatus.Done, older.ActionStatus);
+
+        var body = JsonNode.Parse(ImageEvent(1234, "/qr/reused.jpg", text: "看看"))!.AsObject();
+        body["time"] = at;
+        await _service.PostV11Async(body.ToJsonString());
+
+        var picture = await _service.SettledAsync(2, i => i.Rule == "ads.qr-wechat-group");
+        Assert.Equal(ActionStatus.Done, picture.ActionStatus);
+        Assert.Equal(at, picture.Time.ToUnixTimeSeconds());
+        Assert.Equal(2, _api.RequestsFor("delete_msg").Count);
+        await WaitForPictureOfAsync(picture.Id);
+        var blocks = _service.Services.GetRequiredService<Core.Images.IImageBlocks>();
+        Assert.Empty(await blocks.PicturesOfAsync(older.Id, CancellationToken.None));
+        Assert.NotEmpty(await blocks.PicturesOfAsync(picture.Id, CancellationToken.None));
+    }
+
     [Fact]
     public async Task A_message_whose_text_and_picture_both_hit_is_recalled_once_and_the_picture_incident_says_why()
     {

@@ -218,7 +218,12 @@ internal sealed partial class Moderator
     {
         try
         {
-            return await store.FindByMessageAsync(new GroupMessageRef(message.Platform, message.BotId, message.GroupId, message.MessageId), stoppingToken);
+            // This message's only: an id the platform reused (OneBot implementations do after a
+            // restart) finds an older message's incidents too, which are not this one's recall,
+            // offence or pictures. Stored times keep whole milliseconds.
+            var found = await store.FindByMessageAsync(new GroupMessageRef(message.Platform, message.BotId, message.GroupId, message.MessageId), stoppingToken);
+            var sent = message.Time.ToUnixTimeMilliseconds();
+            return [.. found.Where(i => i.Time.ToUnixTimeMilliseconds() == sent)];
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -301,6 +301,17 @@ public sealed class PictureTests : IAsyncLifetime
         Assert.Contains($"incident {first.Id}", listed.Output, StringComparison.Ordinal);
         Assert.Contains("招生广告图", listed.Output, StringComparison.Ordinal);
 
+        // The block list's action edited while the service runs (too many recalls): the next copy
+        // is only logged. It was read once at start, so copies went on being recalled until a restart.
+        var configuration = (Microsoft.Extensions.Configuration.IConfigurationRoot)_service.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        configuration["GroupGuard:Images:BlockedAction"] = "log";
+        configuration.Reload();
+        await _service.PostV11Async(ImageEvent(705, "/ad-small.jpg", groupId: 654321));
+        var logged = await StoredAsync("705");
+        Assert.Equal("images.blocked", logged.Rule);
+        Assert.Equal(ModerationAction.Log, logged.DecidedAction);
+        Assert.DoesNotContain(_api.RequestsFor("delete_msg"), r => r.Params["message_id"]!.GetValue<long>() == 705);
+
         // Unblocked, the same copy passes; the number is gone.
         var unblocked = await GroupGuardProcess.RunAsync(_service.Folder, StartupAndHealthTests.Environment(_service), TimeSpan.FromSeconds(60), "images", "unblock", "1");
         var again = await GroupGuardProcess.RunAsync(_service.Folder, StartupAndHealthTests.Environment(_service), TimeSpan.FromSeconds(60), "images", "unblock", "1");

@@ -97,6 +97,7 @@ internal sealed partial class PictureQueue
     private readonly IOptionsMonitor<ImagesOptions> _options;
     private readonly PictureStats _stats;
     private readonly ILogger<PictureQueue> _logger;
+    private readonly int _capacity;
     private long _lastFullWarning = long.MinValue;
 
     public PictureQueue(IOptionsMonitor<ImagesOptions> options, PictureStats stats, TimeProvider time, ILogger<PictureQueue> logger)
@@ -105,7 +106,8 @@ internal sealed partial class PictureQueue
         _stats = stats;
         _logger = logger;
         Time = time;
-        _channel = Channel.CreateBounded<PictureJob>(new BoundedChannelOptions(Math.Max(1, options.CurrentValue.QueueCapacity)) // a wrong value is named by the validator at start
+        _capacity = Math.Max(1, options.CurrentValue.QueueCapacity); // a wrong value is named by the validator at start; read once
+        _channel = Channel.CreateBounded<PictureJob>(new BoundedChannelOptions(_capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails rather than waits
             SingleReader = false,
@@ -149,7 +151,7 @@ internal sealed partial class PictureQueue
         if (last == long.MinValue || Time.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1))
         {
             Interlocked.Exchange(ref _lastFullWarning, now);
-            LogFull(options.QueueCapacity, message.GroupId, message.MessageId);
+            LogFull(_capacity, message.GroupId, message.MessageId);
         }
 
         return false;

@@ -18,11 +18,11 @@ internal sealed partial class PictureWorker(
     Moderator moderator,
     IImageBlocks blocks,
     PictureStats stats,
-    IOptions<ImagesOptions> options,
+    IOptionsMonitor<ImagesOptions> options,
     ILogger<PictureWorker> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        SideBySide.RunAsync(queue.Reader, options.Value.Workers, CheckAndReleaseAsync, Failed, stoppingToken);
+        SideBySide.RunAsync(queue.Reader, options.CurrentValue.Workers, CheckAndReleaseAsync, Failed, stoppingToken);
 
     private async Task CheckAndReleaseAsync(PictureJob job, CancellationToken stoppingToken)
     {
@@ -81,7 +81,7 @@ internal sealed partial class PictureWorker(
 
         try
         {
-            stats.Stored(await moderator.ModeratePicturesAsync(job.Message, readings, blocked, options.Value, stoppingToken));
+            stats.Stored(await moderator.ModeratePicturesAsync(job.Message, readings, blocked, options.CurrentValue, stoppingToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -301,6 +301,8 @@ public sealed class ModerationTests
         Assert.Contains("cannot recall", incident.ActionError, StringComparison.Ordinal);
         var warning = Assert.Single(api.Requests);
         Assert.Equal("send_message", warning.Action);
+        Assert.Equal("wechat", warning.Body!["self"]!["platform"]!.GetValue<string>()); // the bot of the sample's self
+        Assert.Equal("wxid_bot001", warning.Body["self"]!["user_id"]!.GetValue<string>());
         Assert.DoesNotContain(api.Requests, r => r.Action == "delete_message");
     }
 

@@ -13,6 +13,9 @@ namespace GroupGuard.OneBot.Actions;
 /// </summary>
 internal static class ActionRequests
 {
+    /// <summary>A v12 bot: <c>self.platform</c> and <c>self.user_id</c> of the events it sends.</summary>
+    public readonly record struct V12Self(string Platform, string UserId);
+
     /// <summary>QQ refuses mutes longer than 30 days; asking for one would only fail.</summary>
     public const int MaxMuteSeconds = 30 * 24 * 60 * 60;
 
@@ -105,8 +108,8 @@ internal static class ActionRequests
 
     public static (string Action, byte[] Body) V12(PlatformAction action) => action.Action switch
     {
-        ModerationAction.Recall => V12Call("delete_message", w => w.WriteString("message_id", action.MessageId)),
-        ModerationAction.Kick => V12Call("wx.delete_groupmember", w =>
+        ModerationAction.Recall => V12Call("delete_message", new V12Self(action.Platform, action.BotId), w => w.WriteString("message_id", action.MessageId)),
+        ModerationAction.Kick => V12Call("wx.delete_groupmember", new V12Self(action.Platform, action.BotId), w =>
         {
             w.WriteString("group_id", action.GroupId);
             w.WriteStartArray("user_list");
@@ -116,8 +119,8 @@ internal static class ActionRequests
         _ => throw new ArgumentOutOfRangeException(nameof(action), action.Action, "not a single v12 call"),
     };
 
-    public static byte[] V12GroupMessage(string groupId, IReadOnlyList<WarningMessage.Segment> segments) =>
-        V12Call("send_message", w =>
+    public static byte[] V12GroupMessage(V12Self self, string groupId, IReadOnlyList<WarningMessage.Segment> segments) =>
+        V12Call("send_message", self, w =>
         {
             w.WriteString("detail_type", "group");
             w.WriteString("group_id", groupId);
@@ -135,11 +138,21 @@ internal static class ActionRequests
             w.WriteEndArray();
         }).Body;
 
-    private static (string Action, byte[] Body) V12Call(string name, Action<Utf8JsonWriter> writeParams) => (name, Write(w =>
+    /// <summary>
+    /// A v12 action request (connect/data-protocol/action-request.md): <c>action</c>, <c>params</c>
+    /// and <c>self</c>, the bot that heard the message. The spec requires <c>self</c> where one
+    /// implementation serves several accounts (else it answers 10101, "who am I", or acts as
+    /// whichever account it picks); one that serves a single account ignores it.
+    /// </summary>
+    private static (string Action, byte[] Body) V12Call(string name, V12Self self, Action<Utf8JsonWriter> writeParams) => (name, Write(w =>
     {
         w.WriteString("action", name);
         w.WriteStartObject("params");
         writeParams(w);
+        w.WriteEndObject();
+        w.WriteStartObject("self");
+        w.WriteString("platform", self.Platform);
+        w.WriteString("user_id", self.UserId);
         w.WriteEndObject();
     }));
 

@@ -359,7 +359,7 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
         var options = _options.CurrentValue;
         var (name, body) = target.Protocol == V11EventReader.Protocol
             ? ("send_group_msg", ActionRequests.V11GroupMessage(target.GroupId, WarningMessage.ToCq(senders)))
-            : ("send_message", ActionRequests.V12GroupMessage(target.GroupId, WarningMessage.ToSegments(senders)));
+            : ("send_message", ActionRequests.V12GroupMessage(new ActionRequests.V12Self(target.Platform, target.BotId), target.GroupId, WarningMessage.ToSegments(senders)));
         return SendAndConvertAsync();
 
         async Task<ActionResult> SendAndConvertAsync()

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
@@ -163,7 +164,7 @@ public sealed class ActionCallTests : IAsyncLifetime
         using var client = Create(Options(_api));
 
         var result = await client.ExecuteAsync(
-            Action(ModerationAction.Kick, protocol: OneBotV12, platform: "wechat", group: "12345@chatroom", user: "wxid_spammer"),
+            Action(ModerationAction.Kick, protocol: OneBotV12, platform: "wechat", bot: "wxid_guard", group: "12345@chatroom", user: "wxid_spammer"),
             CancellationToken.None);
 
         Assert.Equal(ActionResult.Done, result);
@@ -171,7 +172,7 @@ public sealed class ActionCallTests : IAsyncLifetime
         Assert.Equal("/v12/", request.Path);
         Assert.Equal($"Bearer {Token}", request.Header("Authorization"));
         Assert.Equal(
-            """{"action":"wx.delete_groupmember","params":{"group_id":"12345@chatroom","user_list":["wxid_spammer"]}}""",
+            """{"action":"wx.delete_groupmember","params":{"group_id":"12345@chatroom","user_list":["wxid_spammer"]},"self":{"platform":"wechat","user_id":"wxid_guard"}}""",
             request.RawBody);
     }
 
@@ -180,10 +181,28 @@ public sealed class ActionCallTests : IAsyncLifetime
     {
         using var client = Create(Options(_api));
 
-        var result = await client.ExecuteAsync(Action(ModerationAction.Recall, protocol: OneBotV12, platform: "telegram", message: "42"), CancellationToken.None);
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall, protocol: OneBotV12, platform: "telegram", bot: "7001", message: "42"), CancellationToken.None);
 
         Assert.Equal(ActionResult.Done, result);
-        Assert.Equal("""{"action":"delete_message","params":{"message_id":"42"}}""", Assert.Single(_api.Requests).RawBody);
+        Assert.Equal("""{"action":"delete_message","params":{"message_id":"42"},"self":{"platform":"telegram","user_id":"7001"}}""", Assert.Single(_api.Requests).RawBody);
+    }
+
+    [Fact]
+    public async Task With_two_bots_on_one_v12_implementation_each_recall_names_the_bot_that_heard_the_message()
+    {
+        // One implementation serves both accounts; without self it answers 10101 (who am I) or acts as either.
+        using var client = Create(Options(_api));
+
+        var byA = await client.ExecuteAsync(Action(ModerationAction.Recall, protocol: OneBotV12, platform: "telegram", bot: "bot-a", message: "m-a"), CancellationToken.None);
+        var byB = await client.ExecuteAsync(Action(ModerationAction.Recall, protocol: OneBotV12, platform: "telegram", bot: "bot-b", message: "m-b"), CancellationToken.None);
+
+        Assert.Equal(ActionResult.Done, byA);
+        Assert.Equal(ActionResult.Done, byB);
+        var recallOfB = Assert.Single(_api.Requests, r => (string?)r.Params["message_id"] == "m-b");
+        Assert.Equal("/v12/", recallOfB.Path);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"platform":"telegram","user_id":"bot-b"}"""), recallOfB.Body!["self"]));
+        var recallOfA = Assert.Single(_api.Requests, r => (string?)r.Params["message_id"] == "m-a");
+        Assert.Equal("bot-a", (string?)recallOfA.Body!["self"]!["user_id"]);
     }
 
     [Fact]

@@ -117,12 +117,13 @@ public sealed class WarningTests : IAsyncLifetime
         using var client = Create(Options(_api));
 
         var result = await client.ExecuteAsync(
-            Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", group: "12345@chatroom", user: "wxid_a", text: "请勿发广告"),
+            Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", bot: "wxid_guard", group: "12345@chatroom", user: "wxid_a", text: "请勿发广告"),
             CancellationToken.None);
 
         Assert.Equal(ActionResult.Done, result);
         var request = Assert.Single(_api.Requests);
         Assert.Equal("send_message", request.Action);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"platform":"wechat","user_id":"wxid_guard"}"""), request.Body!["self"]));
         Assert.Equal("group", (string?)request.Params["detail_type"]);
         Assert.Equal("12345@chatroom", (string?)request.Params["group_id"]);
         Assert.True(JsonNode.DeepEquals(

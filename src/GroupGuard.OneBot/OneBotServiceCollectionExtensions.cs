@@ -83,8 +83,8 @@ public static class OneBotServiceCollectionExtensions
         return new HttpClient(handler, disposeHandler: true)
         {
             // Each attempt has its own timeout (ActionTimeoutSeconds), which a reload may change.
+            // Answers are read by the transport, each within its call's bound (ApiCall.MaxAnswerBytes).
             Timeout = Timeout.InfiniteTimeSpan,
-            MaxResponseContentBufferSize = 1024 * 1024,
         };
     }
 }

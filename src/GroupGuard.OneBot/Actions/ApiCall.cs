@@ -15,6 +15,13 @@ internal sealed record ApiCall(string Bot, Uri? Endpoint, string Action, byte[] 
     public string? SocketBot { get; init; }
 
     /// <summary>
+    /// Bytes of an HTTP answer read at most: a longer one is refused unread (<see cref="CallOutcome.TooLarge"/>),
+    /// not tried again, since it would come as long again. A WebSocket answer is a frame, held to
+    /// <see cref="OneBotLimits.MaxFrameBytes"/> by the socket.
+    /// </summary>
+    public long MaxAnswerBytes { get; init; } = OneBotLimits.MaxFrameBytes;
+
+    /// <summary>
     /// Whether the call posts a message (a warning, a reply, a digest): tried again only where it
     /// surely did not arrive, since a second try after a lost answer would post it twice.
     /// </summary>
@@ -25,6 +32,9 @@ internal sealed record ApiCall(string Bot, Uri? Endpoint, string Action, byte[] 
 internal readonly record struct CallOutcome(string? Error, JsonElement Data, ActionErrorKind? Kind)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>Whether the answer was longer than <see cref="ApiCall.MaxAnswerBytes"/> and left unread.</summary>
+    public bool TooLarge { get; init; }
 
     public static CallOutcome Ok(JsonElement data) => new(null, data, null);
 

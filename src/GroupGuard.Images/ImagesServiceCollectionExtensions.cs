@@ -15,7 +15,7 @@ public static class ImagesServiceCollectionExtensions
     /// bad setting named; the bridges' hosts from their own settings added to the allowed hosts),
     /// the named HTTP client pictures are fetched with, the OCR of <c>Ocr</c> <c>tesseract</c>, and
     /// <see cref="IPictureReader"/>. Adapters
-    /// that can turn a file id into a link register an <see cref="IImageLocator"/>.
+    /// that can turn a file id into a link or the bytes register an <see cref="IImageLocator"/>.
     /// </summary>
     public static IServiceCollection AddGroupGuardImages(this IServiceCollection services, IConfiguration configuration)
     {

@@ -29,7 +29,26 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
 
     public const int MaxRedirects = 2;
 
-    public async Task<FetchResult> FetchAsync(Uri uri, CancellationToken cancellationToken)
+    /// <summary>Headers a platform may ask to be sent with a fetch, at most; the rest are dropped.</summary>
+    public const int MaxHeaders = 16;
+
+    // What a platform's headers may not set: the connection's own (host, framing, proxies) and what
+    // the fetch says itself; a fetch goes to an allowed host, whatever a Host header would name.
+    private static readonly HashSet<string> HeadersNotSent = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "Transfer-Encoding", "TE", "Trailer", "Upgrade",
+        "Accept", "Accept-Encoding", "Expect",
+    };
+
+    public Task<FetchResult> FetchAsync(Uri uri, CancellationToken cancellationToken) => FetchAsync(uri, null, cancellationToken);
+
+    /// <summary>
+    /// Fetches <paramref name="uri"/>, sending <paramref name="headers"/> (OneBot v12 <c>get_file</c>'s,
+    /// which the bridge may need to serve the file) on every request of it, redirects included (they
+    /// stay on its host). A header that is no plain ASCII name and value, or one of the connection's
+    /// own, is dropped; they are never logged.
+    /// </summary>
+    public async Task<FetchResult> FetchAsync(Uri uri, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         if (Problem(uri, settings) is { } refused)
@@ -40,7 +59,7 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
         using var timeout = new Deadline(TimeSpan.FromSeconds(settings.TimeoutSeconds), time, cancellationToken);
         try
         {
-            return await FetchFollowingAsync(uri, settings, timeout.Token).ConfigureAwait(false);
+            return await FetchFollowingAsync(uri, headers, settings, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -62,13 +81,14 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
     /// <summary>The link as it may be logged: host and path, never the query or user info.</summary>
     public static string Where(Uri uri) => uri.IsAbsoluteUri ? uri.IdnHost + uri.AbsolutePath : "(a relative link)";
 
-    private async Task<FetchResult> FetchFollowingAsync(Uri uri, ImagesOptions settings, CancellationToken cancellationToken)
+    private async Task<FetchResult> FetchFollowingAsync(Uri uri, IReadOnlyDictionary<string, string>? headers, ImagesOptions settings, CancellationToken cancellationToken)
     {
         var client = clients.CreateClient(ClientName);
         for (var redirects = 0; ; redirects++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/*"));
+            AddHeaders(request, headers);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (IsRedirect(response.StatusCode))
             {
@@ -114,6 +134,30 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             return await ReadCappedAsync(body, settings.MaxBytes, response.Content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void AddHeaders(HttpRequestMessage request, IReadOnlyDictionary<string, string>? headers)
+    {
+        if (headers is null)
+        {
+            return;
+        }
+
+        var added = 0;
+        foreach (var (name, value) in headers)
+        {
+            if (added == MaxHeaders)
+            {
+                return;
+            }
+
+            // TryAddWithoutValidation refuses a name that is no token, and content headers (a GET has no body).
+            if (!HeadersNotSent.Contains(name) && value.Length <= 4096 && value.All(c => c is '\t' or (>= ' ' and <= '~'))
+                && request.Headers.TryAddWithoutValidation(name, value))
+            {
+                added++;
+            }
         }
     }
 

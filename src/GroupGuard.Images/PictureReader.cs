@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace GroupGuard.Images;
 
 /// <summary>
-/// Reads one picture: its link (or, for a file id alone, the link the adapter's API gives), the
-/// bytes within the limits, the decoded pixels, the QR codes, the perceptual hash and, with OCR
+/// Reads one picture: its link (or, for a file id alone, the link or the bytes the adapter's API
+/// gives), the bytes within the limits, the decoded pixels, the QR codes, the perceptual hash and, with OCR
 /// on, the text in it. Nothing is written to disk.
 /// </summary>
 internal sealed partial class PictureReader(
@@ -30,12 +30,24 @@ internal sealed partial class PictureReader(
             return await ReadFromPlatformAsync(byteSource, source, cancellationToken).ConfigureAwait(false);
         }
 
+        IReadOnlyDictionary<string, string>? headers = null;
         if (string.IsNullOrWhiteSpace(link))
         {
-            link = await LocateAsync(source, cancellationToken).ConfigureAwait(false);
-            if (link is null)
+            var located = await LocateAsync(source, cancellationToken).ConfigureAwait(false);
+            switch (located)
             {
-                return PictureReading.Fail(Cut(source.Image.File), "only a file id, and no API to ask for its link");
+                case null:
+                    return PictureReading.Fail(Cut(source.Image.File), "only a file id, and no API to ask for its link");
+                case { Bytes: { } handed }:
+                    return await ReadHandedOverAsync(handed, source, cancellationToken).ConfigureAwait(false);
+                case { Link: { } found }:
+                    link = found;
+                    headers = located.Headers;
+                    break;
+                default:
+                    return located.Refused
+                        ? PictureReading.Refuse(Cut(source.Image.File), located.Reason!)
+                        : PictureReading.Fail(Cut(source.Image.File), located.Reason!);
             }
         }
 
@@ -53,7 +65,7 @@ internal sealed partial class PictureReader(
         }
 
         var where = Cut(PictureFetcher.Where(uri));
-        var fetched = await fetcher.FetchAsync(uri, cancellationToken).ConfigureAwait(false);
+        var fetched = await fetcher.FetchAsync(uri, headers, cancellationToken).ConfigureAwait(false);
         if (fetched.Bytes is not { } bytes)
         {
             return fetched.Refused ? PictureReading.Refuse(where, fetched.Reason!) : PictureReading.Fail(where, fetched.Reason!);
@@ -83,6 +95,20 @@ internal sealed partial class PictureReader(
 
         return bytes is null
             ? PictureReading.Fail(where, "the platform could not give the picture")
+            : await ReadBytesAsync(bytes, where, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A picture whose bytes the platform's API answered (OneBot v12 <c>get_file</c> with
+    /// <c>data</c>); the locator held them to <see cref="ImagesOptions.MaxBytes"/> before decoding
+    /// them, and they are held to it here again.
+    /// </summary>
+    private async Task<PictureReading> ReadHandedOverAsync(byte[] bytes, PictureSource source, CancellationToken cancellationToken)
+    {
+        var where = Cut(WireNames<Protocol>.ToText(source.Protocol) + " file " + source.Image.File);
+        var max = options.CurrentValue.MaxBytes;
+        return bytes.Length > max
+            ? PictureReading.Refuse(where, $"more than {max} bytes")
             : await ReadBytesAsync(bytes, where, cancellationToken).ConfigureAwait(false);
     }
 
@@ -131,7 +157,7 @@ internal sealed partial class PictureReader(
         }
     }
 
-    private async Task<string?> LocateAsync(PictureSource source, CancellationToken cancellationToken)
+    private async Task<PictureLocation?> LocateAsync(PictureSource source, CancellationToken cancellationToken)
     {
         foreach (var locator in locators)
         {
@@ -142,7 +168,7 @@ internal sealed partial class PictureReader(
 
             try
             {
-                return await locator.LocateAsync(source.Protocol, source.BotId, source.Image.File, cancellationToken).ConfigureAwait(false);
+                return await locator.LocateAsync(source, options.CurrentValue.MaxBytes, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -46,6 +46,7 @@ public sealed class PictureTests : IAsyncLifetime
         _service = new GroupGuardFactory(
             GroupGuardFactory.OneBotApi(
                 _api.BaseUrl,
+                ("GroupGuard:OneBot:V12ApiBaseUrl", _api.Url("/v12/")),
                 ("GroupGuard:Images:AllowedHosts:0", "127.0.0.1"),
                 ("GroupGuard:Images:Workers", "1"), // pictures are judged in the order their messages came
 
@@ -340,6 +341,50 @@ public sealed class PictureTests : IAsyncLifetime
         Assert.Equal("ads.qr-wechat-group", incident.Rule);
         var asked = Assert.Single(_api.RequestsFor("get_image"));
         Assert.Equal("5E3A6F0C1B2D4E8F9A7B6C5D4E3F2A1B.jpg", asked.Params["file"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("url")]
+    [InlineData("data")]
+    public async Task A_wechat_picture_sent_as_a_file_id_is_had_from_get_file_and_its_group_code_becomes_an_incident(string answer)
+    {
+        // ComWeChat's picture message: a file id, no link. It serves the file at http://{host}:{port}/get_file/{id}
+        // when asked for a url; an implementation that cannot (10004) is asked for the data.
+        const string fileId = "e30f9684-3d54-4f65-b2da-db291a477f16";
+        var picture = WithCode(Pictures.Photo(900, 700, 4), Pictures.WeChatGroup, 280, 9);
+        Serve("/get_file/" + fileId, picture);
+        if (answer == "url")
+        {
+            _api.Script("get_file", FakeAnswer.Ok(new JsonObject { ["name"] = "a2f7c3d9e1b84f60.jpg", ["url"] = _cdn.Url("/get_file/" + fileId) }));
+        }
+        else
+        {
+            _api.Script(
+                "get_file",
+                FakeAnswer.Failed(10004, message: "Unsupported Param"),
+                FakeAnswer.Ok(new JsonObject { ["name"] = "a2f7c3d9e1b84f60.jpg", ["data"] = Convert.ToBase64String(picture) }));
+        }
+
+        var body = JsonNode.Parse(GroupGuardFactory.Sample("comwechat-group-image.json"))!.AsObject();
+        body["time"] = 1764150000; // the webhook clock's day
+        Assert.Equal(HttpStatusCode.NoContent, (await _service.PostV12Async(body.ToJsonString())).StatusCode);
+
+        var incident = await StoredAsync("5019283746501928374");
+        Assert.Equal("ads.qr-wechat-group", incident.Rule);
+        Assert.Equal(Protocol.OneBotV12, incident.Protocol);
+        Assert.Equal(ModerationAction.Recall, incident.DecidedAction);
+        Assert.Equal(Pictures.WeChatGroup, incident.MatchedTerm);
+        var where = answer == "url" ? "127.0.0.1/get_file/" + fileId : "onebot.v12 file " + fileId;
+        Assert.Contains($"[图片1 {where}] 二维码(wechat_group): {Pictures.WeChatGroup}", incident.MessageText, StringComparison.Ordinal);
+        var asked = _api.RequestsFor("get_file");
+        Assert.Equal(answer == "url" ? ["url"] : ["url", "data"], asked.Select(r => (string?)r.Params["type"]));
+        Assert.All(asked, r =>
+        {
+            Assert.Equal("/v12/", r.Path);
+            Assert.Equal(fileId, (string?)r.Params["file_id"]);
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"platform":"wechat","user_id":"wxid_q8n3m2k1j0h9g8"}"""), r.Body!["self"]));
+        });
+        Assert.Equal(answer == "url" ? 1 : 0, _cdn.Requests.Count(r => r.Path == "/get_file/" + fileId));
     }
 
     private void Serve(string path, byte[] bytes) => _pictures[path] = bytes;

@@ -161,7 +161,7 @@ public sealed class PictureReaderTests : IAsyncLifetime
     {
         using var blank = Pictures.Blank(64, 64);
         _cdn.Respond(_ => HttpAnswer.Binary(Pictures.Png(blank)));
-        var locator = new Locator(_cdn.Url("/located.png"));
+        var locator = new Locator(PictureLocation.At(_cdn.Url("/located.png")));
         await using var services = Services(new Dictionary<string, string?> { ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1" }, locator);
         var reader = services.GetRequiredService<IPictureReader>();
 
@@ -172,6 +172,56 @@ public sealed class PictureReaderTests : IAsyncLifetime
         Assert.Equal(["ABCDEF.jpg"], locator.Asked);
         Assert.Equal(PictureOutcome.Failed, nowhere.Outcome);
         Assert.Equal("resource-1", nowhere.Where);
+    }
+
+    [Fact]
+    public async Task A_located_link_is_fetched_with_the_headers_the_platform_asks_for_and_never_with_its_own_host()
+    {
+        using var blank = Pictures.Blank(64, 64);
+        _cdn.Respond(_ => HttpAnswer.Binary(Pictures.Png(blank)));
+        var locator = new Locator(PictureLocation.At(_cdn.Url("/get_file/e30f9684"), new Dictionary<string, string>
+        {
+            ["Authorization"] = "Bearer bridge-file-token",
+            ["Host"] = "gchat.qpic.cn",
+            ["X-Split"] = "a\r\nX-Injected: 1",
+        }));
+        await using var services = Services(new Dictionary<string, string?> { ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1" }, locator);
+
+        var read = await services.GetRequiredService<IPictureReader>().ReadAsync(V12Picture("e30f9684"), CancellationToken.None);
+
+        Assert.Equal(PictureOutcome.Read, read.Outcome);
+        Assert.Equal("127.0.0.1/get_file/e30f9684", read.Where);
+        var fetch = Assert.Single(_cdn.Requests);
+        Assert.Equal("Bearer bridge-file-token", fetch.Header("Authorization"));
+        Assert.Equal($"127.0.0.1:{_cdn.Port}", fetch.Header("Host"));
+        Assert.Null(fetch.Header("X-Split"));
+        Assert.Null(fetch.Header("X-Injected"));
+    }
+
+    [Fact]
+    public async Task Bytes_the_platforms_api_answers_are_read_within_max_bytes_and_a_refusal_or_failure_says_why()
+    {
+        using var code = Pictures.Qr(Pictures.WeChatGroup, 300);
+        var png = Pictures.Png(code);
+        var settings = new Dictionary<string, string?> { ["GroupGuard:Images:MaxBytes"] = png.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var handed = new Locator(PictureLocation.Of(png));
+        var tooMany = new Locator(PictureLocation.Of(new byte[png.Length + 1]));
+        var refused = new Locator(PictureLocation.Refuse("get_file answered data of 20000000 bytes, more than 10485760"));
+        var failed = new Locator(PictureLocation.Fail("get_file failed: 未找到该文件 (retcode 32000)"));
+
+        var read = await ReadWithAsync(handed, settings);
+        var over = await ReadWithAsync(tooMany, settings);
+        var notTaken = await ReadWithAsync(refused, settings);
+        var notGiven = await ReadWithAsync(failed, settings);
+
+        Assert.Equal(PictureOutcome.Read, read.Outcome);
+        Assert.Equal([Pictures.WeChatGroup], read.Codes);
+        Assert.Equal("onebot.v12 file e30f9684", read.Where);
+        Assert.Equal([(long)png.Length], handed.Caps);
+        Assert.Equal((PictureOutcome.Refused, $"more than {png.Length} bytes"), (over.Outcome, over.Reason));
+        Assert.Equal((PictureOutcome.Refused, "get_file answered data of 20000000 bytes, more than 10485760"), (notTaken.Outcome, notTaken.Reason));
+        Assert.Equal((PictureOutcome.Failed, "get_file failed: 未找到该文件 (retcode 32000)"), (notGiven.Outcome, notGiven.Reason));
+        Assert.Empty(_cdn.Requests);
     }
 
     [Fact]
@@ -276,16 +326,29 @@ public sealed class PictureReaderTests : IAsyncLifetime
         }
     }
 
-    private sealed class Locator(string link) : IImageLocator
+    private static PictureSource V12Picture(string fileId) =>
+        new(Protocol.OneBotV12, "wxid_bot", new ImageRef(fileId, null, null)) { Platform = "wechat" };
+
+    private static async Task<PictureReading> ReadWithAsync(Locator locator, Dictionary<string, string?> settings)
+    {
+        await using var services = Services(settings, locator);
+        return await services.GetRequiredService<IPictureReader>().ReadAsync(V12Picture("e30f9684"), CancellationToken.None);
+    }
+
+    /// <summary>An adapter's API that answers every file id with <paramref name="location"/> (OneBot v11 and v12).</summary>
+    private sealed class Locator(PictureLocation location) : IImageLocator
     {
         public List<string> Asked { get; } = [];
 
-        public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.OneBotV11];
+        public List<long> Caps { get; } = [];
 
-        public Task<string?> LocateAsync(Protocol protocol, string botId, string file, CancellationToken cancellationToken)
+        public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.OneBotV11, Protocol.OneBotV12];
+
+        public Task<PictureLocation?> LocateAsync(PictureSource source, long maxBytes, CancellationToken cancellationToken)
         {
-            Asked.Add(file);
-            return Task.FromResult<string?>(link);
+            Asked.Add(source.Image.File);
+            Caps.Add(maxBytes);
+            return Task.FromResult<PictureLocation?>(location);
         }
     }
 }

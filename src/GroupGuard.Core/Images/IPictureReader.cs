@@ -4,7 +4,14 @@ namespace GroupGuard.Core.Images;
 /// <param name="Protocol">What the message came in on (a file id without a link is looked up through that protocol's API).</param>
 /// <param name="BotId">The bot that received it.</param>
 /// <param name="Image">The segment as the adapter read it.</param>
-public sealed record PictureSource(Protocol Protocol, string BotId, ImageRef Image);
+public sealed record PictureSource(Protocol Protocol, string BotId, ImageRef Image)
+{
+    /// <summary>
+    /// The bot's platform (<c>qq</c>, <c>wechat</c>, …), as the message said: a OneBot v12
+    /// implementation is asked for a file as that bot (<c>self</c>). Null when not known.
+    /// </summary>
+    public string? Platform { get; init; }
+}
 
 /// <summary>What became of reading one picture.</summary>
 public enum PictureOutcome
@@ -84,15 +91,58 @@ public interface IPictureReader
 }
 
 /// <summary>
-/// Where a picture that came as a file id only can be fetched: OneBot v11 <c>get_image</c>. An
-/// adapter that can say implements it for its protocols.
+/// Where a picture that came as a file id only can be had: OneBot v11 <c>get_image</c> (a link),
+/// OneBot v12 <c>get_file</c> (a link, perhaps with headers to send, or the bytes). An adapter that
+/// can say implements it for its protocols.
 /// </summary>
 public interface IImageLocator
 {
     IReadOnlyCollection<Protocol> Protocols { get; }
 
-    /// <summary>The picture's link, or null when the platform does not say (or cannot be asked).</summary>
-    Task<string?> LocateAsync(Protocol protocol, string botId, string file, CancellationToken cancellationToken);
+    /// <summary>
+    /// Where the picture of <paramref name="source"/> is, or null when the platform cannot be asked
+    /// (no API set up). Bytes handed over are at most <paramref name="maxBytes"/>: more is
+    /// <see cref="PictureLocation.Refuse"/>d, before it is decoded. Never throws for the
+    /// platform's fault (that is a <see cref="PictureLocation.Fail"/>); throws only
+    /// <see cref="OperationCanceledException"/> when cancelled.
+    /// </summary>
+    Task<PictureLocation?> LocateAsync(PictureSource source, long maxBytes, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What a platform said of a picture known by its file id: a <see cref="Link"/> to fetch (within the
+/// picture limits and hosts, with <see cref="Headers"/> the platform asks to be sent), its
+/// <see cref="Bytes"/>, or why not (<see cref="Reason"/>; <see cref="Refused"/> when a limit said no).
+/// </summary>
+public sealed record PictureLocation
+{
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
+
+    private PictureLocation()
+    {
+    }
+
+    public string? Link { get; private init; }
+
+    /// <summary>HTTP headers to send with the fetch of <see cref="Link"/> (OneBot v12 <c>get_file</c>'s <c>headers</c>); they may carry tokens and are never logged.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; private init; } = NoHeaders;
+
+    public byte[]? Bytes { get; private init; }
+
+    /// <summary>Why there is neither link nor bytes; null when there is one.</summary>
+    public string? Reason { get; private init; }
+
+    /// <summary>Whether a limit refused the picture (more than the bytes allowed), rather than the platform failing to give it.</summary>
+    public bool Refused { get; private init; }
+
+    public static PictureLocation At(string link, IReadOnlyDictionary<string, string>? headers = null) =>
+        new() { Link = link, Headers = headers ?? NoHeaders };
+
+    public static PictureLocation Of(byte[] bytes) => new() { Bytes = bytes };
+
+    public static PictureLocation Fail(string reason) => new() { Reason = reason };
+
+    public static PictureLocation Refuse(string reason) => new() { Reason = reason, Refused = true };
 }
 
 /// <summary>

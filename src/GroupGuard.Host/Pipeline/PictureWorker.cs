@@ -94,7 +94,7 @@ internal sealed partial class PictureWorker(
     {
         try
         {
-            return await reader.ReadAsync(new PictureSource(job.Message.Protocol, job.Message.BotId, image), stoppingToken);
+            return await reader.ReadAsync(new PictureSource(job.Message.Protocol, job.Message.BotId, image) { Platform = job.Message.Platform }, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

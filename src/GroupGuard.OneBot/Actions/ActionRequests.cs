@@ -138,6 +138,13 @@ internal static class ActionRequests
             w.WriteEndArray();
         }).Body;
 
+    /// <summary><c>get_file</c> (interface/file/actions.md): the file of <paramref name="fileId"/>, as <c>url</c> or <c>data</c>.</summary>
+    public static (string Action, byte[] Body) V12GetFile(V12Self self, string fileId, string type) => V12Call("get_file", self, w =>
+    {
+        w.WriteString("file_id", fileId);
+        w.WriteString("type", type);
+    });
+
     /// <summary>
     /// A v12 action request (connect/data-protocol/action-request.md): <c>action</c>, <c>params</c>
     /// and <c>self</c>, the bot that heard the message. The spec requires <c>self</c> where one

@@ -141,7 +141,7 @@ internal sealed partial class ActionTransport(
             1404 => ($": the implementation has no action {call.Action}", ActionErrorKind.PlatformCannot),
             _ => ("", RefusalKind(answer)),
         };
-        return AttemptResult.Final(CallOutcome.Fail(kind, $"{call.Action} failed{hint}: {PlatformText(answer)}"));
+        return AttemptResult.Final(CallOutcome.Fail(kind, $"{call.Action} failed{hint}: {PlatformText(answer)}") with { Retcode = answer.Retcode });
     }
 
     private async Task<AttemptResult> AttemptAsync(ApiCall call, string? token, TimeSpan timeout, CancellationToken cancellationToken)
@@ -253,7 +253,7 @@ internal sealed partial class ActionTransport(
             return AttemptResult.Final(CallOutcome.Ok(reply.Data));
         }
 
-        return AttemptResult.Final(CallOutcome.Fail(RefusalKind(reply), $"{call.Action} failed: {PlatformText(reply)}"));
+        return AttemptResult.Final(CallOutcome.Fail(RefusalKind(reply), $"{call.Action} failed: {PlatformText(reply)}") with { Retcode = reply.Retcode });
     }
 
     // What implementations say when the bot lacks the rights (NapCat and LLOneBot pass QQ's words

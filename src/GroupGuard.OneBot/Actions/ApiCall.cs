@@ -33,6 +33,9 @@ internal readonly record struct CallOutcome(string? Error, JsonElement Data, Act
 {
     public bool Succeeded => Error is null;
 
+    /// <summary>The implementation's <c>retcode</c> of a refusal, when it gave one (v12 10004: a parameter it cannot honour).</summary>
+    public long? Retcode { get; init; }
+
     /// <summary>Whether the answer was longer than <see cref="ApiCall.MaxAnswerBytes"/> and left unread.</summary>
     public bool TooLarge { get; init; }
 

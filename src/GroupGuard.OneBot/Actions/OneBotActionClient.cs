@@ -393,10 +393,13 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
     {
         // v12 posts {"action","params"} to its endpoint; v11 goes over the bot's socket or names the action in the path.
         var call = protocol == V12EventReader.Protocol
-            ? new ApiCall($"{protocol}:{botId}", new Uri(options.V12ApiBaseUrl!), name, body, V12ApiBaseUrlSetting)
+            ? V12Call(botId, name, body, options)
             : V11Call($"{protocol}:{botId}", botId, name, body, options);
         return _transport.SendAsync(call, options, cancellationToken);
     }
+
+    private static ApiCall V12Call(string botId, string name, byte[] body, OneBotOptions options) =>
+        new($"{V12EventReader.Protocol}:{botId}", new Uri(options.V12ApiBaseUrl!), name, body, V12ApiBaseUrlSetting);
 
     private static ApiCall V11Call(string rateKey, string? botId, string name, byte[] body, OneBotOptions options)
     {

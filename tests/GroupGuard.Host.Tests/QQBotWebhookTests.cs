@@ -119,6 +119,25 @@ public sealed class QQBotWebhookTests : IAsyncLifetime
         Assert.DoesNotContain(_platform.ApiRequests, r => r.Method == "DELETE");
     }
 
+    [Theory]
+    [InlineData("<@!加微信tg2025私聊领取优惠>")]
+    [InlineData("<qqbot-at-user id=\"加微信 tg2025 私聊领取优惠\" />")]
+    public async Task An_ad_a_member_types_as_mention_markup_is_still_an_incident(string content)
+    {
+        // Taken for a mention, the markup left the text and every rule with it. (The test pack's
+        // terms: "<@加微信…" without the '!' reads as an @name to the folder, which blanks it for
+        // terms; the shipped pack's ads.contact-id regex still finds it.)
+        using var service = Service();
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(service, ChangedMessage("hidden", content))).StatusCode);
+
+        await service.HandledAsync("hidden");
+        var incident = Assert.Single(await service.IncidentsAsync());
+        Assert.Equal("hidden", incident.MessageId);
+        Assert.Equal("ads.contact", incident.Rule);
+        Assert.Equal(ModerationAction.Recall, incident.DecidedAction);
+    }
+
     [Fact]
     public async Task A_forged_signature_is_refused_and_nothing_is_moderated()
     {

@@ -50,9 +50,17 @@ internal static partial class GroupMessageReader
 
         var mentions = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var mentionsAll = false;
-        var text = ReadMentionsInText(content, mentions, seen, ref mentionsAll);
-        ReadMentionList(data, mentions, seen, ref mentionsAll);
+        var list = ReadMentionList(data);
+        var mentionsAll = list?.All == true
+            || (data.TryGetProperty("mention_everyone", out var everyone) && everyone.ValueKind == JsonValueKind.True);
+        var text = ReadMentionsInText(content, list, mentionsAll, mentions, seen);
+        foreach (var listed in list?.Members ?? [])
+        {
+            if (!listed.IsBot)
+            {
+                AddMention(listed.Id, mentions, seen);
+            }
+        }
 
         var message = new ChatMessage
         {
@@ -93,13 +101,21 @@ internal static partial class GroupMessageReader
             : SenderRole.Unknown;
 
     /// <summary>
-    /// The content without its mention markup, which becomes mentions: <c>&lt;@openid&gt;</c> and
-    /// <c>&lt;@!openid&gt;</c> as group messages carry them, <c>&lt;qqbot-at-user id="…" /&gt;</c> and
+    /// The content without the markup of real mentions, which become mentions: <c>&lt;@openid&gt;</c>
+    /// and <c>&lt;@!openid&gt;</c> as group messages carry them, <c>&lt;qqbot-at-user id="…" /&gt;</c> and
     /// <c>&lt;qqbot-at-everyone /&gt;</c> as the docs' text interaction writes them. Dropping the markup
     /// joins the words around it, as OneBot's mention segments do, so a mention cannot split a phrase
     /// the rules look for.
     /// </summary>
-    private static string ReadMentionsInText(string content, List<string> mentions, HashSet<string> seen, ref bool mentionsAll)
+    /// <remarks>
+    /// A member can type markup too, and whatever it holds would leave the text unseen by every rule
+    /// (<c>&lt;@加微信tg2025私聊领取优惠&gt;</c>). So markup is a mention only when the payload says so:
+    /// its id is one the <c>mentions</c> list names (the bot's own, <c>is_you</c>, drops out and is no
+    /// mention), or, where the platform sends no list, an openid (<see cref="IsOpenId"/>). @all markup
+    /// counts only with a <c>scope: all</c> entry or <c>mention_everyone: true</c>: the docs give bots
+    /// @everyone in guild channels only. Any other markup stays in the text, for the rules to read.
+    /// </remarks>
+    private static string ReadMentionsInText(string content, MentionList? list, bool mentionsAll, List<string> mentions, HashSet<string> seen)
     {
         if (!content.Contains('<', StringComparison.Ordinal))
         {
@@ -110,16 +126,38 @@ internal static partial class GroupMessageReader
         var last = 0;
         foreach (Match match in MentionMarkup().Matches(content))
         {
-            text.Append(content, last, match.Index - last);
-            last = match.Index + match.Length;
             var id = match.Groups["short"].Success ? match.Groups["short"].Value : match.Groups["long"].Success ? match.Groups["long"].Value : null;
+            string? mention = null;
             if (id is null or "all" or "everyone")
             {
-                mentionsAll = true;
+                if (!mentionsAll)
+                {
+                    continue;
+                }
+            }
+            else if (list is not null)
+            {
+                if (!list.ById.TryGetValue(id, out var listed))
+                {
+                    continue;
+                }
+
+                mention = listed.IsBot ? null : listed.Id;
+            }
+            else if (IsOpenId(id))
+            {
+                mention = id;
             }
             else
             {
-                AddMention(id, mentions, seen);
+                continue;
+            }
+
+            text.Append(content, last, match.Index - last);
+            last = match.Index + match.Length;
+            if (mention is not null)
+            {
+                AddMention(mention, mentions, seen);
             }
         }
 
@@ -127,20 +165,31 @@ internal static partial class GroupMessageReader
         return text.ToString();
     }
 
-    /// <summary><c>mentions</c>: <c>{scope: single|all, id|member_openid, is_you}</c>; the bot itself (<c>is_you</c>) is left out.</summary>
-    private static void ReadMentionList(JsonElement data, List<string> mentions, HashSet<string> seen, ref bool mentionsAll)
+    /// <summary>
+    /// An openid as the platform hands them out (<c>member_openid</c>, <c>group_openid</c>): 32 hex
+    /// digits in upper case, <c>E4F4AEA33253A2797FB897C50B81D7ED</c>.
+    /// </summary>
+    private static bool IsOpenId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitUpper);
+
+    /// <summary>
+    /// <c>mentions</c>: <c>{scope: single|all, id, member_openid, is_you}</c>, or null when the payload has
+    /// no list. A member is named by <c>member_openid</c> (else <c>id</c>, <c>openid</c>); markup may
+    /// carry any of them. The bot itself (<c>is_you</c>) is listed so its markup drops out, and is no mention.
+    /// </summary>
+    private static MentionList? ReadMentionList(JsonElement data)
     {
-        if (!data.TryGetProperty("mentions", out var list) || list.ValueKind != JsonValueKind.Array)
+        if (!data.TryGetProperty("mentions", out var array) || array.ValueKind != JsonValueKind.Array)
         {
-            return;
+            return null;
         }
 
-        if (list.GetArrayLength() > QQBotLimits.MaxItems)
+        if (array.GetArrayLength() > QQBotLimits.MaxItems)
         {
             throw new OversizedEventException($"more than {QQBotLimits.MaxItems} mentions");
         }
 
-        foreach (var mention in list.EnumerateArray())
+        var list = new MentionList();
+        foreach (var mention in array.EnumerateArray())
         {
             if (mention.ValueKind != JsonValueKind.Object)
             {
@@ -149,21 +198,28 @@ internal static partial class GroupMessageReader
 
             if (mention.TryGetProperty("scope", out var scope) && scope.ValueKind == JsonValueKind.String && scope.GetString() == "all")
             {
-                mentionsAll = true;
+                list.All = true;
                 continue;
             }
 
-            if (mention.TryGetProperty("is_you", out var isYou) && isYou.ValueKind == JsonValueKind.True)
+            var ids = new[] { StringOf(mention, "member_openid"), StringOf(mention, "id"), StringOf(mention, "openid") };
+            if (ids.FirstOrDefault(i => i is not null) is not { } id)
             {
                 continue;
             }
 
-            var id = StringOf(mention, "member_openid") ?? StringOf(mention, "id") ?? StringOf(mention, "openid");
-            if (id is not null)
+            var listed = new ListedMention(id, mention.TryGetProperty("is_you", out var isYou) && isYou.ValueKind == JsonValueKind.True);
+            list.Members.Add(listed);
+            foreach (var alias in ids)
             {
-                AddMention(id, mentions, seen);
+                if (alias is not null)
+                {
+                    list.ById.TryAdd(alias, listed);
+                }
             }
         }
+
+        return list;
     }
 
     private static void AddMention(string id, List<string> mentions, HashSet<string> seen)
@@ -258,6 +314,18 @@ internal static partial class GroupMessageReader
 
         throw new MalformedEventException($"field '{path}' must be an RFC 3339 time");
     }
+
+    private sealed class MentionList
+    {
+        public bool All { get; set; }
+
+        public List<ListedMention> Members { get; } = [];
+
+        public Dictionary<string, ListedMention> ById { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>One member the <c>mentions</c> list names: the id GroupGuard records, and whether it is the bot itself.</summary>
+    private sealed record ListedMention(string Id, bool IsBot);
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();

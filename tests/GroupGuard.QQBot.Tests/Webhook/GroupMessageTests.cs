@@ -75,8 +75,9 @@ public sealed class GroupMessageTests
     {
         var message = Read("group-message-mentions-image.json");
 
-        // <@id> and <qqbot-at-user id=… /> drop out of the text, <qqbot-at-everyone /> is @all;
-        // the bot itself (is_you) is not a mention of anyone.
+        // <@id> and <qqbot-at-user id=… /> of members the list names drop out of the text,
+        // <qqbot-at-everyone /> with the list's scope:all is @all; the bot itself (is_you) is not a
+        // mention of anyone.
         Assert.Equal(" 请查收通知", message.Text);
         Assert.Equal(["91C2F6A0E4B84D1AA3F5C7E9B1D3F5A7", "2D4F6A8C0E1B3D5F7A9C1E3B5D7F9A1C"], message.Mentions);
         Assert.True(message.MentionsAll);
@@ -90,7 +91,7 @@ public sealed class GroupMessageTests
     [Fact]
     public void Mentions_cannot_split_a_phrase_the_rules_look_for()
     {
-        var result = Deliver(Payload(d => d["content"] = "加<@91C2F6A0E4B84D1AA3F5C7E9B1D3F5A7>微<@!AB12>信"));
+        var result = Deliver(Payload(d => d["content"] = "加<@91C2F6A0E4B84D1AA3F5C7E9B1D3F5A7>微<@!2D4F6A8C0E1B3D5F7A9C1E3B5D7F9A1C>信"));
 
         Assert.Equal("加微信", result.Event!.Message!.Text);
     }
@@ -102,6 +103,85 @@ public sealed class GroupMessageTests
 
         Assert.Equal("a <b> c <@ d> <qqbot-at-user>", result.Event!.Message!.Text);
         Assert.Empty(result.Event.Message.Mentions);
+    }
+
+    [Theory]
+    [InlineData("<@加微信tg2025私聊领取优惠>")]
+    [InlineData("<@!加微信tg2025私聊领取优惠>")]
+    [InlineData("<qqbot-at-user id=\"加微信 tg2025 私聊领取优惠\" />")]
+    [InlineData("家长们好<qqbot-at-user id=\"加微信tg2025\"/>私聊领取优惠")]
+    public void Markup_a_member_types_around_words_stays_text_for_the_rules(string content)
+    {
+        // No mentions list: only an openid is taken as a mention. Typed markup would otherwise hide
+        // an advert from every rule (the text became empty).
+        var message = Deliver(Payload(d => d["content"] = content)).Event!.Message!;
+
+        Assert.Equal(content, message.Text);
+        Assert.Contains("tg2025", message.Text, StringComparison.Ordinal);
+        Assert.Empty(message.Mentions);
+    }
+
+    [Fact]
+    public void With_a_mentions_list_only_the_members_it_names_are_mentions_and_other_markup_stays_text()
+    {
+        var result = Deliver(Payload(d =>
+        {
+            d["content"] = "<@7E5C3A1F9D7B5E3C1A9F7D5B3E1C9A7F> <@91C2F6A0E4B84D1AA3F5C7E9B1D3F5A7> 请<qqbot-at-user id=\"0123456789ABCDEF0123456789ABCDEF\" />加<@微信tg2025>";
+            d["mentions"] = JsonNode.Parse("""
+                [
+                  { "scope": "single", "id": "91C2F6A0E4B84D1AA3F5C7E9B1D3F5A7" },
+                  { "scope": "single", "id": "7E5C3A1F9D7B5E3C1A9F7D5B3E1C9A7F", "is_you": true }
+                ]
+                """);
+        }));
+
+        var message = result.Event!.Message!;
+
+        // The bot's own markup drops out and is no mention; an openid the list does not name is
+        // markup the member typed, and stays.
+        Assert.Equal("  请<qqbot-at-user id=\"0123456789ABCDEF0123456789ABCDEF\" />加<@微信tg2025>", message.Text);
+        Assert.Equal(["91C2F6A0E4B84D1AA3F5C7E9B1D3F5A7"], message.Mentions);
+        Assert.False(message.MentionsAll);
+    }
+
+    [Fact]
+    public void Markup_is_matched_to_the_list_by_any_id_of_an_entry_and_recorded_by_member_openid()
+    {
+        var result = Deliver(Payload(d =>
+        {
+            d["content"] = "<@native-member-id>请查收";
+            d["mentions"] = JsonNode.Parse("""[{ "scope": "single", "id": "native-member-id", "member_openid": "91C2F6A0E4B84D1AA3F5C7E9B1D3F5A7" }]""");
+        }));
+
+        Assert.Equal("请查收", result.Event!.Message!.Text);
+        Assert.Equal(["91C2F6A0E4B84D1AA3F5C7E9B1D3F5A7"], result.Event.Message.Mentions);
+    }
+
+    [Theory]
+    [InlineData("<qqbot-at-everyone />")]
+    [InlineData("<@all>")]
+    [InlineData("<@everyone>")]
+    public void At_all_markup_counts_only_when_the_payload_says_everyone_was_mentioned(string markup)
+    {
+        // The docs give bots @everyone in guild channels only; a member can type the markup.
+        var typed = Deliver(Payload(d => d["content"] = $"通知{markup}开会")).Event!.Message!;
+        var listed = Deliver(Payload(d =>
+        {
+            d["content"] = $"通知{markup}开会";
+            d["mentions"] = JsonNode.Parse("""[{ "scope": "all" }]""");
+        })).Event!.Message!;
+        var flagged = Deliver(Payload(d =>
+        {
+            d["content"] = $"通知{markup}开会";
+            d["mention_everyone"] = true;
+        })).Event!.Message!;
+
+        Assert.Equal($"通知{markup}开会", typed.Text);
+        Assert.False(typed.MentionsAll);
+        Assert.Equal("通知开会", listed.Text);
+        Assert.True(listed.MentionsAll);
+        Assert.Equal("通知开会", flagged.Text);
+        Assert.True(flagged.MentionsAll);
     }
 
     [Fact]
@@ -202,7 +282,7 @@ public sealed class GroupMessageTests
     [Fact]
     public void Mentions_past_the_bound_are_dropped()
     {
-        var content = string.Concat(Enumerable.Range(0, QQBotLimits.MaxMentions + 10).Select(i => $"<@U{i}>"));
+        var content = string.Concat(Enumerable.Range(0, QQBotLimits.MaxMentions + 10).Select(i => $"<@{i:X32}>"));
 
         var message = Deliver(Payload(d => d["content"] = content)).Event!.Message!;
 

@@ -42,6 +42,9 @@ public sealed class FakeQQPlatform : IAsyncDisposable
     /// <summary>When set, the token endpoint waits for it before answering (one fetch held in flight).</summary>
     public Task? HoldTokens { get; set; }
 
+    /// <summary>When set, OpenAPI calls wait for it before answering: a call the platform took whose answer is slow, or never comes.</summary>
+    public Task? HoldApi { get; set; }
+
     public IReadOnlyList<RecordedRequest> TokenRequests => _tokenRequests.Items;
 
     public IReadOnlyList<RecordedRequest> ApiRequests => [.. _server.Requests.Where(r => r.Path != TokenPath)];
@@ -92,6 +95,11 @@ public sealed class FakeQQPlatform : IAsyncDisposable
 
             var n = Interlocked.Increment(ref _tokens);
             return HttpAnswer.Json($$"""{"access_token":"token-{{n}}","expires_in":"{{TokenLifetimeSeconds.ToString(CultureInfo.InvariantCulture)}}"}""");
+        }
+
+        if (HoldApi is { } held)
+        {
+            await held.WaitAsync(stopping);
         }
 
         return _apiScript.TryDequeue(out var answer)

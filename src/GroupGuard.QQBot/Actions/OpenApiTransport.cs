@@ -11,7 +11,11 @@ namespace GroupGuard.QQBot.Actions;
 /// <param name="Path">The path under <see cref="QQBotOptions.ApiBaseUrl"/>, ids already escaped.</param>
 /// <param name="Action">What it does, for errors and logs.</param>
 /// <param name="Body">The UTF-8 JSON body, built once and sent on every attempt.</param>
-internal sealed record OpenApiCall(string Bot, string Path, string Action, byte[] Body);
+/// <param name="PostsMessage">
+/// Whether it posts a message to the group (a warning, a command's answer): members see it once the
+/// platform takes it, so it is not sent again after an answer that was lost.
+/// </param>
+internal sealed record OpenApiCall(string Bot, string Path, string Action, byte[] Body, bool PostsMessage = false);
 
 /// <summary>
 /// Sends an <see cref="OpenApiCall"/> with <c>Authorization: QQBot {access_token}</c> (接口调用与鉴权 ›
@@ -19,8 +23,11 @@ internal sealed record OpenApiCall(string Bot, string Path, string Action, byte[
 /// <see cref="QQBotOptions.ActionTimeoutSeconds"/>, retried with jittered exponential backoff on a
 /// timeout, a connection error, 5xx, 408 or 429, at most <see cref="QQBotOptions.MaxAttempts"/> times
 /// within <see cref="QQBotOptions.ActionBudgetSeconds"/>. A refusal is final: the platform will say no
-/// again. Fetching the token is part of an attempt, so a token endpoint that does not answer is
-/// retried the same way. Throws only when the caller cancels.
+/// again. A message (<see cref="OpenApiCall.PostsMessage"/>) whose answer was lost (a timeout, a
+/// connection that broke once the request was on its way) is not sent again, as the OneBot and Milky
+/// adapters do: the platform may have posted it, and a second post is a second warning, or a
+/// duplicate <c>msg_seq</c> it refuses. Fetching the token is part of an attempt, so a token endpoint
+/// that does not answer is retried the same way. Throws only when the caller cancels.
 /// </summary>
 internal sealed partial class OpenApiTransport(
     HttpClient http,
@@ -64,7 +71,14 @@ internal sealed partial class OpenApiTransport(
 
         if (!tried.Outcome.Succeeded)
         {
-            LogRefused(call.Action, call.Bot, tried.Outcome.Error!);
+            if (tried.Outcome.Kind == ActionErrorKind.Unreachable)
+            {
+                LogGaveUp(call.Action, call.Bot, tried.Outcome.Error!);
+            }
+            else
+            {
+                LogRefused(call.Action, call.Bot, tried.Outcome.Error!);
+            }
         }
 
         return tried.Outcome;
@@ -85,17 +99,30 @@ internal sealed partial class OpenApiTransport(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return CallOutcome.Retry($"no answer to {call.Action} within {CallAttempts.Seconds(timeout)}");
+            return Lost(call, $"no answer to {call.Action} within {CallAttempts.Seconds(timeout)}");
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
+        {
+            // Nothing was sent: the connection never came up.
+            return CallOutcome.Retry($"{call.Action} could not reach {CallAttempts.Origin(endpoint)}: {ex.Message}");
         }
         catch (HttpRequestException ex)
         {
-            return CallOutcome.Retry($"{call.Action} could not reach {CallAttempts.Origin(endpoint)}: {ex.Message}");
+            return Lost(call, $"{call.Action} to {CallAttempts.Origin(endpoint)} failed: {ex.Message}");
         }
         catch (IOException ex)
         {
-            return CallOutcome.Retry($"{call.Action} connection broke: {ex.Message}");
+            return Lost(call, $"{call.Action} connection broke: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// The call was sent, or may have been, and its answer lost: tried again, unless it posts a
+    /// message, which may have arrived (<see cref="OpenApiCall.PostsMessage"/>).
+    /// </summary>
+    private static CallOutcome Lost(OpenApiCall call, string error) => call.PostsMessage
+        ? CallOutcome.Fail(ActionErrorKind.Unreachable, error + "; not sent again, as it may have arrived")
+        : CallOutcome.Retry(error);
 
     private CallOutcome Classify(OpenApiCall call, HttpResponseMessage response, byte[] body, string accessToken)
     {

@@ -154,9 +154,11 @@ internal sealed class QQBotActionClient : IProtocolActions, IDisposable
 
     /// <summary>
     /// A passive reply to the offending message (发送消息 › 群聊): <c>msg_id</c> names it and <c>msg_seq</c>
-    /// 1 makes a retry of the same reply a duplicate the platform refuses rather than a second
-    /// warning. The platform takes replies only within 5 minutes of the message and sends nothing
-    /// unprompted to a group, so a warning is always such a reply, one per offending message.
+    /// 1 makes a second post of the same reply a duplicate the platform refuses rather than a second
+    /// warning. A reply whose answer was lost is not sent again (<see cref="OpenApiCall.PostsMessage"/>):
+    /// members may have seen it, and the platform would refuse the duplicate, recording as failed a
+    /// warning that went out. The platform takes replies only within 5 minutes of the message and
+    /// sends nothing unprompted to a group, so a warning is always such a reply, one per offending message.
     /// </summary>
     private static OpenApiCall Warn(string appId, PlatformAction action)
     {
@@ -172,6 +174,6 @@ internal sealed class QQBotActionClient : IProtocolActions, IDisposable
             msg_id = action.MessageId,
             msg_seq = 1,
         });
-        return new OpenApiCall(appId, $"/v2/groups/{Uri.EscapeDataString(action.GroupId)}/messages", "warn", body);
+        return new OpenApiCall(appId, $"/v2/groups/{Uri.EscapeDataString(action.GroupId)}/messages", "warn", body, PostsMessage: true);
     }
 }

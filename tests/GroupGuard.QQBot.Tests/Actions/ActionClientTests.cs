@@ -50,6 +50,12 @@ public sealed class ActionClientTests : IAsyncLifetime
         return (new QQBotActionClient(new HttpClient(), monitor, clock, status, new LogCollector<QQBotActionClient>(), TimeSpan.FromMilliseconds(10)), status);
     }
 
+    private static (FakeTimeProvider Time, WatchedClock Clock) Clocks()
+    {
+        var time = new FakeTimeProvider(Start);
+        return (time, new WatchedClock(time));
+    }
+
     private static PlatformAction Action(ModerationAction action, int muteSeconds = 600, string? text = "请勿发布广告") => new()
     {
         Protocol = Protocol.QQBot,
@@ -330,6 +336,57 @@ public sealed class ActionClientTests : IAsyncLifetime
         var result = await client.ExecuteAsync(Action(ModerationAction.Mute), CancellationToken.None);
 
         Assert.Equal(ActionResult.Done, result);
+        Assert.Equal(2, _platform.ApiRequests.Count);
+    }
+
+    [Fact]
+    public async Task A_warning_whose_answer_never_comes_is_not_sent_again_as_it_may_have_arrived()
+    {
+        // The platform took the reply and members saw it; a second post would be refused as a
+        // duplicate msg_seq, and the warning recorded as refused.
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _platform.HoldApi = answer.Task;
+        var (time, clock) = Clocks();
+        var (client, _) = Create(Options(o => { o.ActionTimeoutSeconds = 1; o.MaxAttempts = 3; }), clock);
+        using var _ = client;
+
+        var call = client.ExecuteAsync(Action(ModerationAction.Warn), CancellationToken.None);
+        await _platform.WaitForApiRequestAsync(r => r.Path == $"/v2/groups/{Group}/messages", "the warning");
+        var timeout = Assert.Single(clock.Pending, t => t.DueTime == TimeSpan.FromSeconds(1));
+        time.SetUtcNow(timeout.DueAt!.Value);
+
+        var result = await call.Within("the warning");
+        answer.SetResult();
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Equal(ActionErrorKind.Unreachable, result.ErrorKind);
+        Assert.Contains("no answer to warn within 1 s", result.Error, StringComparison.Ordinal);
+        Assert.Contains("not sent again, as it may have arrived", result.Error, StringComparison.Ordinal);
+        Assert.Single(_platform.ApiRequests);
+    }
+
+    [Fact]
+    public async Task A_mute_whose_answer_never_comes_is_tried_again()
+    {
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _platform.HoldApi = answer.Task;
+        var (time, clock) = Clocks();
+        var (client, _) = Create(Options(o => { o.ActionTimeoutSeconds = 1; o.MaxAttempts = 2; }), clock);
+        using var _ = client;
+
+        var call = client.ExecuteAsync(Action(ModerationAction.Mute), CancellationToken.None);
+        var first = await _platform.WaitForApiRequestAsync(r => r.Path.EndsWith("/restrict_chat_setting", StringComparison.Ordinal), "the first mute");
+        var timeout = Assert.Single(clock.Pending, t => t.DueTime == TimeSpan.FromSeconds(1));
+        time.SetUtcNow(timeout.DueAt!.Value);
+        var backoff = await clock.TimerAsync(t => t.DueTime < TimeSpan.FromSeconds(0.5), skip: timeout.Number, what: "the backoff");
+        time.SetUtcNow(backoff.DueAt!.Value);
+        await _platform.WaitForApiRequestAsync(r => r.Index > first.Index, "the second mute");
+        var second = await clock.TimerAsync(t => t.DueTime == TimeSpan.FromSeconds(1), skip: backoff.Number, what: "the timeout of the second attempt");
+        time.SetUtcNow(second.DueAt!.Value);
+
+        var result = await call.Within("the mute");
+        answer.SetResult();
+        Assert.Equal(ActionErrorKind.Unreachable, result.ErrorKind);
+        Assert.Contains("no answer to mute within 1 s; gave up after 2 attempts", result.Error, StringComparison.Ordinal);
         Assert.Equal(2, _platform.ApiRequests.Count);
     }
 

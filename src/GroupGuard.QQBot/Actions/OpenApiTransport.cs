@@ -138,10 +138,22 @@ internal sealed partial class OpenApiTransport(
             return CallOutcome.Fail(ActionErrorKind.NotConfigured, $"{call.Action} answered {status}: redirects are not followed; check {QQBotOptions.Section}:{nameof(QQBotOptions.ApiBaseUrl)}");
         }
 
-        var answer = body.Length == 0 ? null : PlatformAnswer.TryRead(body);
-        if (response.IsSuccessStatusCode && answer?.IsError != true)
+        // The guild mute calls answer 204 with no body (the docs: 成功返回 HTTP 状态码 204), and so may
+        // restrict_chat_setting: an empty body is the platform's "done". Any other body that is not a
+        // JSON object did not come from the OpenAPI (a proxy's login page, a wrong ApiBaseUrl).
+        var empty = body.AsSpan().Trim(" \t\r\n"u8).IsEmpty;
+        var answer = empty ? null : PlatformAnswer.TryRead(body);
+        if (response.IsSuccessStatusCode)
         {
-            return CallOutcome.Ok;
+            if (answer is null && !empty)
+            {
+                return CallOutcome.Fail(ActionErrorKind.Refused, $"{call.Action} answered {status} with a body that is not a JSON answer of the platform; check {QQBotOptions.Section}:{nameof(QQBotOptions.ApiBaseUrl)}");
+            }
+
+            if (answer?.IsError != true)
+            {
+                return CallOutcome.Ok;
+            }
         }
 
         var words = answer?.Words() ?? "no JSON answer";

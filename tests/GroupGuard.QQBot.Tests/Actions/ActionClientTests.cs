@@ -433,6 +433,39 @@ public sealed class ActionClientTests : IAsyncLifetime
         Assert.Contains("msg reply out of time", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("<html><head><title>登录</title></head><body>请先登录</body></html>", "text/html; charset=utf-8")]
+    [InlineData("OK", "text/plain")]
+    [InlineData("[]", "application/json")]
+    [InlineData("\"done\"", "application/json")]
+    public async Task A_success_whose_body_is_not_a_json_answer_of_the_platform_is_a_failure(string body, string contentType)
+    {
+        // A proxy's login page, or an ApiBaseUrl that points elsewhere: nothing was done.
+        _platform.ScriptApi(new HttpAnswer(200, body, contentType));
+        var (client, _) = Create(Options());
+        using var _ = client;
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Mute), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Equal(ActionErrorKind.Refused, result.ErrorKind);
+        Assert.Contains("mute answered HTTP 200 OK with a body that is not a JSON answer of the platform", result.Error, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:QQBot:ApiBaseUrl", result.Error, StringComparison.Ordinal);
+        Assert.Single(_platform.ApiRequests);
+    }
+
+    [Theory]
+    [InlineData(204)]
+    [InlineData(200)]
+    public async Task A_success_with_no_body_is_done_as_the_platform_answers_its_mutes(int status)
+    {
+        _platform.ScriptApi(new HttpAnswer(status, ""));
+        var (client, _) = Create(Options());
+        using var _ = client;
+
+        Assert.Equal(ActionResult.Done, await client.ExecuteAsync(Action(ModerationAction.Mute), CancellationToken.None));
+    }
+
     [Fact]
     public async Task A_token_the_platform_no_longer_takes_is_dropped_and_the_next_action_fetches_another()
     {

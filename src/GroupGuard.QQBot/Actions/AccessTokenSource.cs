@@ -17,7 +17,9 @@ namespace GroupGuard.QQBot.Actions;
 /// expires: the platform hands out a new token only in the last 60 seconds of the old one and keeps
 /// the old one valid through them, so a refresh then never leaves a call without a valid token, and
 /// a failed refresh falls back on the old token while it lasts. One fetch at a time: callers that
-/// arrive during a fetch wait for it and take its token.
+/// arrive during a fetch share its outcome, a token or a failure, and wait for it no longer than
+/// their own attempt may take; the fetch keeps the deadline of the caller that started it, so a
+/// token endpoint that hangs costs each action one attempt's time, not one fetch after another.
 /// </summary>
 internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider time, QQBotStatus status, ILogger logger)
 {
@@ -29,8 +31,9 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
 
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
 
-    private readonly SemaphoreSlim _fetching = new(1, 1);
+    private readonly Lock _lock = new();
     private CachedToken? _token;
+    private Fetch? _fetching;
 
     /// <summary>A token for <paramref name="options"/>' credentials; fails as <c>Unreachable</c> (retry may help) or <c>NotConfigured</c>.</summary>
     public async Task<(string? Token, CallOutcome Outcome)> GetAsync(QQBotOptions options, TimeSpan timeout, CancellationToken cancellationToken)
@@ -41,39 +44,98 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
             return (cached.Value, CallOutcome.Ok);
         }
 
-        await _fetching.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Fetch fetch;
+        var started = false;
+        lock (_lock)
         {
-            // Another caller may have fetched one while this one waited.
+            // Another caller may have fetched one meanwhile, or be fetching one now.
             var current = _token;
             if (current is not null && current.Owner == owner && !current.DueForRefresh(time))
             {
                 return (current.Value, CallOutcome.Ok);
             }
 
-            var (fetched, outcome) = await FetchAsync(options, timeout, cancellationToken).ConfigureAwait(false);
-            if (fetched is not null)
+            if (_fetching is { } running && running.Owner == owner)
             {
-                Volatile.Write(ref _token, new CachedToken(owner, fetched.Value.Token, time.GetTimestamp(), fetched.Value.Lifetime));
-                status.TokenFetched();
-                LogFetched(options.AppId!, fetched.Value.Lifetime.TotalSeconds);
-                return (fetched.Value.Token, CallOutcome.Ok);
+                fetch = running;
             }
-
-            if (current is not null && current.Owner == owner && !current.Expired(time))
+            else
             {
-                LogRefreshFailed(options.AppId!, outcome.Error!);
-                return (current.Value, CallOutcome.Ok);
+                fetch = _fetching = new Fetch(owner);
+                started = true;
             }
-
-            status.TokenFailed(outcome.Error!);
-            LogFailed(options.AppId!, outcome.Error!);
-            return (null, outcome);
         }
-        finally
+
+        if (started)
         {
-            _fetching.Release();
+            // Bounded by this caller's timeout, and not by its cancellation: callers that joined it
+            // go on waiting for it when this one gives up.
+            _ = RunAsync(fetch, options, timeout);
+            return await fetch.Outcome.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        try
+        {
+            return await fetch.Outcome.Task.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return (null, CallOutcome.Retry($"no access token within {CallAttempts.Seconds(timeout)}: the fetch from the token endpoint {CallAttempts.Origin(new Uri(options.TokenUrl))} under way did not end in time"));
+        }
+    }
+
+    /// <summary>Fetches for every caller of <paramref name="fetch"/>, then lets the next fetch start.</summary>
+    private async Task RunAsync(Fetch fetch, QQBotOptions options, TimeSpan timeout)
+    {
+        (string? Token, CallOutcome Outcome) outcome;
+        try
+        {
+            outcome = await FetchAndKeepAsync(options, fetch.Owner, timeout).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not a failure FetchAsync reads (a client disposed under it): the callers hear of it rather than wait on.
+            Finished(fetch);
+            fetch.Outcome.TrySetException(ex);
+            return;
+        }
+
+        Finished(fetch);
+        fetch.Outcome.TrySetResult(outcome);
+    }
+
+    private void Finished(Fetch fetch)
+    {
+        lock (_lock)
+        {
+            if (_fetching == fetch)
+            {
+                _fetching = null;
+            }
+        }
+    }
+
+    private async Task<(string? Token, CallOutcome Outcome)> FetchAndKeepAsync(QQBotOptions options, string owner, TimeSpan timeout)
+    {
+        var (fetched, outcome) = await FetchAsync(options, timeout, CancellationToken.None).ConfigureAwait(false);
+        if (fetched is not null)
+        {
+            Volatile.Write(ref _token, new CachedToken(owner, fetched.Value.Token, time.GetTimestamp(), fetched.Value.Lifetime));
+            status.TokenFetched();
+            LogFetched(options.AppId!, fetched.Value.Lifetime.TotalSeconds);
+            return (fetched.Value.Token, CallOutcome.Ok);
+        }
+
+        var current = Volatile.Read(ref _token);
+        if (current is not null && current.Owner == owner && !current.Expired(time))
+        {
+            LogRefreshFailed(options.AppId!, outcome.Error!);
+            return (current.Value, CallOutcome.Ok);
+        }
+
+        status.TokenFailed(outcome.Error!);
+        LogFailed(options.AppId!, outcome.Error!);
+        return (null, outcome);
     }
 
     /// <summary>The platform refused <paramref name="token"/>: the next call fetches another.</summary>
@@ -168,6 +230,14 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "QQ bot {AppId}: no access token: {Error}")]
     private partial void LogFailed(string appId, string error);
+
+    /// <summary>One fetch under way, for the credentials of <paramref name="Owner"/>, and the outcome its callers wait for.</summary>
+    private sealed class Fetch(string owner)
+    {
+        public string Owner { get; } = owner;
+
+        public TaskCompletionSource<(string? Token, CallOutcome Outcome)> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private sealed record CachedToken(string Owner, string Value, long FetchedAt, TimeSpan Lifetime)
     {

@@ -289,6 +289,61 @@ public sealed class ActionClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Callers_that_arrive_during_a_fetch_share_its_failure_too()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _platform.HoldTokens = release.Task;
+        _platform.ScriptToken(HttpAnswer.Json("""{"code":100016,"message":"invalid appid or secret"}"""));
+        var clock = new WatchedClock(TimeProvider.System);
+        var (client, _) = Create(Options(), clock);
+        using var _ = client;
+
+        var calls = Enumerable.Range(0, 3).Select(_ => client.ExecuteAsync(Action(ModerationAction.Warn), CancellationToken.None)).ToList();
+        await _platform.WaitForTokenRequestsAsync(1);
+        // All three wait for the one fetch, each for its attempt's 30 s (the fetch keeps its starter's).
+        await clock.Timers.WaitUntilAsync(timers => timers.Count(t => t.DueTime == TimeSpan.FromSeconds(30)) >= 3, "the three callers waiting for the fetch");
+        release.SetResult();
+
+        Assert.All(await Task.WhenAll(calls).Within("the warnings"), r =>
+        {
+            Assert.Equal(ActionErrorKind.NotConfigured, r.ErrorKind);
+            Assert.Contains("invalid appid or secret", r.Error, StringComparison.Ordinal);
+        });
+        Assert.Single(_platform.TokenRequests);
+        Assert.Empty(_platform.ApiRequests);
+    }
+
+    [Fact]
+    public async Task Actions_waiting_for_a_token_endpoint_that_hangs_make_one_request_and_come_back_within_their_budget()
+    {
+        // They queued for the fetch, then each fetched in turn: 8 actions took 40 s of a 20 s budget
+        // and asked the endpoint 8 times.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _platform.HoldTokens = release.Task;
+        var (time, clock) = Clocks();
+        var (client, _) = Create(Options(o => { o.ActionTimeoutSeconds = 5; o.ActionBudgetSeconds = 20; o.MaxAttempts = 1; }), clock);
+        using var _ = client;
+
+        var calls = Enumerable.Range(0, 4).Select(_ => client.ExecuteAsync(Action(ModerationAction.Warn), CancellationToken.None)).ToList();
+        time.Advance(TimeSpan.FromMilliseconds(3)); // the pacer spaces them 1 ms apart
+        await _platform.WaitForTokenRequestsAsync(1);
+        var waiting = await clock.Timers.WaitUntilAsync(timers => timers.Count(t => t.DueTime == TimeSpan.FromSeconds(5)) >= 4, "the four actions waiting for the fetch");
+        time.SetUtcNow(waiting.Where(t => t.DueTime == TimeSpan.FromSeconds(5)).Max(t => t.DueAt!.Value));
+
+        var results = await Task.WhenAll(calls).Within("the warnings");
+        release.SetResult();
+        Assert.All(results, r =>
+        {
+            Assert.Equal(ActionStatus.Failed, r.Status);
+            Assert.Equal(ActionErrorKind.Unreachable, r.ErrorKind);
+            Assert.Contains("within 5 s", r.Error, StringComparison.Ordinal);
+        });
+        Assert.InRange(time.GetUtcNow() - Start, TimeSpan.Zero, TimeSpan.FromSeconds(20));
+        Assert.Single(_platform.TokenRequests);
+        Assert.Empty(_platform.ApiRequests);
+    }
+
+    [Fact]
     public async Task A_refused_secret_is_not_configured_with_the_platforms_words_and_shows_on_the_connection()
     {
         // The token endpoint refuses with HTTP 200 and a code in the body.

@@ -87,6 +87,23 @@ public sealed class ActionTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"forward_id":"fwd-1"}"""), call.Json));
     }
 
+    /// <summary>A picture inside a forwarded chat (a QR-code advert hidden there) is kept with its inner message; it was read and dropped.</summary>
+    [Fact]
+    public async Task A_picture_inside_a_forwarded_bundle_is_kept_with_its_inner_message()
+    {
+        _milky.Script("get_forwarded_messages", Sample("forwarded-messages-image.json"));
+        using var client = Client();
+
+        var opened = await client.OpenAsync(Protocol.Milky, "10001", "fwd-1", CancellationToken.None);
+
+        Assert.True(opened.Opened, opened.Error);
+        Assert.Equal("扫码进群领资料", opened.Messages[0].Text);
+        Assert.Equal(
+            new ImageRef("EhRqcGctcmVzb3VyY2UtaWQtcXI", "https://multimedia.nt.qq.com.cn/download?appid=1407&fileid=EhRq&rkey=CAQSKAB8", "[图片]"),
+            Assert.Single(opened.Messages[0].Images));
+        Assert.Empty(opened.Messages[1].Images);
+    }
+
     [Fact]
     public async Task A_bundle_with_half_an_emoji_in_it_is_opened_and_read_with_a_replacement_character()
     {

@@ -80,6 +80,24 @@ public sealed class ArchiveMessageReaderTests
         Assert.Contains("https://bet.example.xyz", bundle.Messages[2].ScanText, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A picture inside a chat record (a QR-code advert hidden there) is kept with its inner message,
+    /// by its SDK file id, to be read as the outer message's. It was read and then dropped.
+    /// </summary>
+    [Fact]
+    public void A_picture_inside_a_chat_record_is_kept_with_its_inner_message()
+    {
+        var message = Sample("chatrecord-image").Message!;
+
+        Assert.Empty(message.Images);
+        var inner = Assert.Single(message.Forwards).Messages!;
+        Assert.Equal(3, inner.Count);
+        Assert.Empty(inner[0].Images);
+        Assert.Equal(new ImageRef("CtYBMzA2OTAyMDEwMjA0NjIzMDYwMDIwMTAwMDIwNQr", null, "[图片]"), Assert.Single(inner[1].Images));
+        Assert.Equal("看图", inner[2].Text);
+        Assert.Equal("CtYBMzA2OTAyMDEwMjA0NjIzMDYwMDIwMTAwMDIwNgs", Assert.Single(inner[2].Images).File);
+    }
+
     [Theory]
     [InlineData("private")]
     [InlineData("switch")]

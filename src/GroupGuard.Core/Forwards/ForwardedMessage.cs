@@ -12,7 +12,7 @@ namespace GroupGuard.Core.Forwards;
 /// <param name="Cut">More messages were carried inline than were kept (<see cref="ForwardLimits"/>).</param>
 public sealed record ForwardRef(string Id, IReadOnlyList<ForwardedMessage>? Messages = null, bool Cut = false);
 
-/// <summary>One message inside a forwarded bundle, as the bundle gives it: who the bundle says sent it, and what it says.</summary>
+/// <summary>One message inside a forwarded bundle, as the bundle gives it: who the bundle says sent it, what it says, and its pictures.</summary>
 public sealed record ForwardedMessage
 {
     /// <summary>The inner sender's id where the bundle names one (OneBot does; Milky gives a name only).</summary>
@@ -29,6 +29,13 @@ public sealed record ForwardedMessage
 
     /// <summary>Link and mini-program cards inside the inner message.</summary>
     public IReadOnlyList<CardContent> Cards { get; init; } = [];
+
+    /// <summary>
+    /// The inner message's pictures, at most <see cref="MessageLimits.MaxImages"/>: read after the
+    /// outer message's own, as its pictures (a QR-code advert forwarded inside a chat record is
+    /// the outer message's advert).
+    /// </summary>
+    public IReadOnlyList<ImageRef> Images { get; init; } = [];
 
     /// <summary>Bundles forwarded inside this one.</summary>
     public IReadOnlyList<ForwardRef> Forwards { get; init; } = [];

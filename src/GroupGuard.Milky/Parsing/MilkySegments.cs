@@ -75,6 +75,7 @@ internal static class MilkySegments
                 Time = time,
                 Text = text,
                 Cards = content.Cards,
+                Images = content.Images,
                 Forwards = content.Forwards,
             });
         }

@@ -132,6 +132,7 @@ internal static class V11Forwards
             Time = Time(node),
             Text = text,
             Cards = content.Cards,
+            Images = content.Images,
             Forwards = content.Forwards,
         };
     }

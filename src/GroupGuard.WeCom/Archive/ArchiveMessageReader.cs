@@ -258,6 +258,7 @@ internal static class ArchiveMessageReader
                         : null,
                     Text = inner.Text(),
                     Cards = inner.Cards,
+                    Images = inner.Images,
                     Forwards = inner.Forwards,
                 });
             }

@@ -77,6 +77,40 @@ public sealed class V11ForwardTests
         Assert.Equal(("推广员", "私聊领取兼职日结 加微信 abc123"), (nested.Messages![0].SenderName, nested.Messages[0].Text));
     }
 
+    /// <summary>
+    /// A picture inside a forwarded chat (a QR-code advert hidden in a chat record) is kept with its
+    /// inner message, to be read as the outer message's. It was read and then dropped.
+    /// </summary>
+    [Fact]
+    public void A_picture_inside_an_inline_bundle_is_kept_with_its_inner_message()
+    {
+        var message = GroupMessage(Samples.Bytes("V11/napcat-group-forward-image.json"));
+
+        Assert.Empty(message.Images);
+        var messages = Assert.Single(message.Forwards).Messages!;
+        Assert.Equal("扫码进群领资料", messages[0].Text);
+        var picture = Assert.Single(messages[0].Images);
+        Assert.Equal("9A1C2E4B6D8F0A1B2C3D4E5F6A7B8C9D.jpg", picture.File);
+        Assert.Equal("https://multimedia.nt.qq.com.cn/download?appid=1407&fileid=EhQy&rkey=CAQSKAB7", picture.Url);
+        Assert.Empty(messages[1].Images);
+    }
+
+    [Fact]
+    public void A_picture_in_an_answers_cq_string_is_kept_with_its_inner_message()
+    {
+        var data = JsonDocument.Parse("""
+            {"messages":[
+              {"sender":{"nickname":"甲","user_id":40001},"content":"[CQ:image,file=abc.jpg,url=https://gchat.qpic.cn/gchatpic_new/0/abc/0]扫码进群","time":1764149000}
+            ]}
+            """).RootElement;
+
+        var answer = V11Forwards.ReadAnswer(data)!;
+
+        var inner = Assert.Single(answer.Messages);
+        Assert.Equal("扫码进群", inner.Text);
+        Assert.Equal(("abc.jpg", "https://gchat.qpic.cn/gchatpic_new/0/abc/0"), (Assert.Single(inner.Images).File, inner.Images[0].Url));
+    }
+
     [Fact]
     public void An_inline_bundle_deeper_than_three_is_kept_by_id_only()
     {

@@ -7,10 +7,11 @@ namespace GroupGuard.Host.Pipeline;
 /// <summary>
 /// One line of the inbox journal read back as a message every part of the service can take. A line
 /// may have been written by an older build, before a property existed (<see cref="ChatMessage.Forwards"/>
-/// came late): the source-generated reader gives null, not the property's <c>[]</c>, for a collection
-/// the line lacks, and such a message failed in detection ("passed", an advert included) or threw
-/// outside the worker's guard (no <c>Images</c>) and stopped the host at every start. So what is
-/// missing is mended here: collections empty, null entries dropped, an unknown role unknown.
+/// came late, a forwarded message's <see cref="ForwardedMessage.Images"/> later): the
+/// source-generated reader gives null, not the property's <c>[]</c>, for a collection the line
+/// lacks, and such a message failed in detection ("passed", an advert included) or threw outside
+/// the worker's guard (no <c>Images</c>) and stopped the host at every start. So what is missing is
+/// mended here: collections empty, null entries dropped, an unknown role unknown.
 /// </summary>
 internal static class JournalLine
 {
@@ -99,11 +100,12 @@ internal static class JournalLine
         var mended = list.Where(m => m is not null).Select(m =>
         {
             var cards = Cards(m.Cards);
+            var images = Images(m.Images);
             var forwards = Forwards(m.Forwards);
             var text = m.Text ?? "";
-            return ReferenceEquals(cards, m.Cards) && ReferenceEquals(forwards, m.Forwards) && ReferenceEquals(text, m.Text)
+            return ReferenceEquals(cards, m.Cards) && ReferenceEquals(images, m.Images) && ReferenceEquals(forwards, m.Forwards) && ReferenceEquals(text, m.Text)
                 ? m
-                : m with { Cards = cards, Forwards = forwards, Text = text };
+                : m with { Cards = cards, Images = images, Forwards = forwards, Text = text };
         }).ToList();
         return mended.Count == list.Count && mended.Select((m, i) => ReferenceEquals(m, list[i])).All(same => same) ? list : mended;
     }

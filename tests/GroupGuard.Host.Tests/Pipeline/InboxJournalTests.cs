@@ -96,6 +96,36 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Null(replayed.Forwards[1].Messages);
     }
 
+    /// <summary>
+    /// The pictures of a forwarded message are journaled with it: a replay (after a stop with its
+    /// pictures still queued, or a crash) reads them again, a QR-code advert in a chat record included.
+    /// </summary>
+    [Fact]
+    public void The_pictures_of_a_forwarded_message_come_back_with_it()
+    {
+        var picture = new ImageRef("9A1C2E4B6D8F0A1B2C3D4E5F6A7B8C9D.jpg", "https://multimedia.nt.qq.com.cn/download?appid=1407&fileid=EhQy", "[图片]");
+        var nested = new GroupGuard.Core.Forwards.ForwardedMessage { Text = "", Images = [new ImageRef("by-file-id.jpg", null, null)] };
+        var inner = new GroupGuard.Core.Forwards.ForwardedMessage
+        {
+            SenderName = "资料分享君",
+            Text = "扫码进群领资料",
+            Images = [picture],
+            Forwards = [new GroupGuard.Core.Forwards.ForwardRef("", [nested])],
+        };
+        var message = Message(1) with { Forwards = [new GroupGuard.Core.Forwards.ForwardRef("7559712345678901235", [inner])] };
+        var first = Journal();
+        first.Open();
+        first.Append(message);
+        first.Dispose();
+
+        var replayed = Assert.Single(Journal().Open()).Message;
+
+        var read = Assert.Single(Assert.Single(replayed.Forwards).Messages!);
+        Assert.Equal([picture], read.Images);
+        Assert.Equal([new ImageRef("by-file-id.jpg", null, null)], Assert.Single(Assert.Single(read.Forwards).Messages!).Images);
+        Assert.Equal(message, replayed, new MessageComparer());
+    }
+
     [Fact]
     public void Messages_marked_processed_are_not_replayed()
     {
@@ -339,10 +369,10 @@ public sealed class InboxJournalTests : IDisposable
     }
 
     /// <summary>
-    /// Lines written by older builds, before a collection existed (Forwards came last; the oldest
-    /// have no Mentions, Images or Cards either), come back with that collection empty, not null:
-    /// null failed every such message in detection, an advert included, and a missing Images
-    /// stopped the host at every start.
+    /// Lines written by older builds, before a collection existed (a forwarded message's Images came
+    /// last, Forwards before them; the oldest have no Mentions, Images or Cards either), come back
+    /// with that collection empty, not null: null failed every such message in detection, an advert
+    /// included, and a missing Images stopped the host at every start.
     /// </summary>
     [Fact]
     public void Lines_an_older_build_wrote_come_back_with_their_missing_collections_empty()
@@ -366,6 +396,7 @@ public sealed class InboxJournalTests : IDisposable
         var inner = Assert.Single(Assert.Single(replayed[6].Forwards).Messages!);
         Assert.Equal("加微信", inner.Text);
         Assert.Empty(inner.Cards);
+        Assert.Empty(inner.Images);
         Assert.Empty(inner.Forwards);
         Assert.Equal("https://prize.xyz/a", Assert.Single(replayed[7].Cards).Url);
         Assert.Contains("prize.xyz", replayed[7].ScanText, StringComparison.Ordinal);

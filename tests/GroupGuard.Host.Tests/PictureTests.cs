@@ -387,7 +387,90 @@ public sealed class PictureTests : IAsyncLifetime
         Assert.Equal(answer == "url" ? 1 : 0, _cdn.Requests.Count(r => r.Path == "/get_file/" + fileId));
     }
 
+    /// <summary>
+    /// A QR-code advert sent inside a forwarded chat (合并转发), a common way to hide it: the inner
+    /// message's picture is read after the outer message's own, as its picture, and the outer
+    /// message is recalled; the incident quotes the inner message as a forwarded text hit does. The
+    /// bundle's pictures were parsed and dropped: the CDN was never asked for it.
+    /// </summary>
+    [Fact]
+    public async Task A_qr_code_in_a_forwarded_chat_carried_inline_is_read_as_the_outer_messages_picture_and_recalled()
+    {
+        Serve("/own.jpg", Pictures.Jpeg(Pictures.Photo(800, 600, 2)));
+        Serve("/qr/forwarded.jpg", WithCode(Pictures.Photo(900, 700, 4), Pictures.WeChatGroup, 280, 17));
+        var body = JsonNode.Parse(GroupGuardFactory.Sample("napcat-group-forward-image.json"))!.AsObject();
+        PointPicturesAt(body["message"]!, _cdn.Url("/qr/forwarded.jpg?rkey=TOKEN456"));
+        body["message"]!.AsArray().Insert(0, new JsonObject { ["type"] = "image", ["data"] = new JsonObject { ["file"] = "own.jpg", ["url"] = _cdn.Url("/own.jpg") } });
+
+        await _service.PostV11Async(body.ToJsonString());
+
+        var incident = await _service.SettledAsync(1, i => i.Rule == "ads.qr-wechat-group");
+        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Equal(("-2147001310", "20002"), (incident.MessageId, incident.UserId));
+        Assert.Equal((1, "三班-资料分享君"), (incident.ForwardDepth, incident.ForwardedFrom));
+        Assert.Equal($"扫码进群领资料\n[图片2 127.0.0.1/qr/forwarded.jpg] 二维码(wechat_group): {Pictures.WeChatGroup}", incident.MessageText);
+        var span = Assert.Single(incident.Spans);
+        Assert.Equal(Pictures.WeChatGroup, incident.MessageText.Substring(span.Start, span.Length));
+        Assert.Equal(-2147001310, Assert.Single(_api.RequestsFor("delete_msg")).Params["message_id"]!.GetValue<long>());
+        Assert.Equal(["/own.jpg", "/qr/forwarded.jpg"], _cdn.Requests.Select(r => r.Path));
+        Assert.Empty(_api.RequestsFor("get_forward_msg"));
+    }
+
+    /// <summary>
+    /// A bundle known by its id is opened once, by the text path (get_forward_msg), and the pictures
+    /// it holds, a bundle inside it included, are handed on to be read as the outer message's.
+    /// </summary>
+    [Fact]
+    public async Task A_qr_code_in_a_bundle_nested_in_one_opened_by_id_is_read_and_the_outer_message_recalled()
+    {
+        Serve("/qr/nested.jpg", WithCode(Pictures.Photo(900, 700, 6), Pictures.WeChatGroup, 280, 0));
+        var answer = JsonNode.Parse(GroupGuardFactory.Sample("napcat-answer-forward-msg-image.json"))!;
+        PointPicturesAt(answer, _cdn.Url("/qr/nested.jpg"));
+        _api.Script("get_forward_msg", new FakeAnswer(200, answer.ToJsonString()));
+
+        await _service.PostV11Async(GroupGuardFactory.Sample("napcat-group-forward.json"));
+
+        var incident = await _service.SettledAsync(1, i => i.Rule == "ads.qr-wechat-group");
+        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Equal(("-2147001300", 2, "推广员"), (incident.MessageId, incident.ForwardDepth, incident.ForwardedFrom));
+        Assert.Equal($"扫码进群\n[图片1 127.0.0.1/qr/nested.jpg] 二维码(wechat_group): {Pictures.WeChatGroup}", incident.MessageText);
+        Assert.Equal(-2147001300, Assert.Single(_api.RequestsFor("delete_msg")).Params["message_id"]!.GetValue<long>());
+        Assert.Single(_api.RequestsFor("get_forward_msg"));
+        Assert.Single(_cdn.Requests, r => r.Path == "/qr/nested.jpg");
+    }
+
     private void Serve(string path, byte[] bytes) => _pictures[path] = bytes;
+
+    /// <summary>Points every <c>image</c> segment under <paramref name="node"/> (inner messages and bundles included) at <paramref name="url"/>.</summary>
+    private static void PointPicturesAt(JsonNode node, string url)
+    {
+        switch (node)
+        {
+            case JsonObject segment when (string?)segment["type"] == "image" && segment["data"] is JsonObject data:
+                data["url"] = url;
+                break;
+            case JsonObject obj:
+                foreach (var (_, value) in obj.ToList())
+                {
+                    if (value is not null)
+                    {
+                        PointPicturesAt(value, url);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    if (item is not null)
+                    {
+                        PointPicturesAt(item, url);
+                    }
+                }
+
+                break;
+        }
+    }
 
     private static byte[] WithCode(SkiaSharp.SKBitmap background, string payload, int size, float degrees)
     {

@@ -30,13 +30,29 @@ internal sealed class ForwardStats
 }
 
 /// <summary>
+/// A picture in a message forwarded inside the message moderated: read as the outer message's own
+/// (after them), its hits are the outer message's, their evidence the inner message's.
+/// </summary>
+/// <param name="Image">The picture.</param>
+/// <param name="Source">The inner message it came in.</param>
+/// <param name="Depth">How deep the inner message lies: 1 in a bundle of the outer message, 2 in a bundle inside that.</param>
+internal sealed record ForwardedPicture(ImageRef Image, ForwardedMessage Source, int Depth);
+
+/// <summary>What a message's forwarded bundles held: the hits in their text, and their pictures, to be read after the message's own.</summary>
+internal sealed record ForwardedFindings(IReadOnlyList<ForwardedHit> Hits, IReadOnlyList<ForwardedPicture> Pictures)
+{
+    public static ForwardedFindings None { get; } = new([], []);
+}
+
+/// <summary>
 /// A message's forwarded bundles (QQ's 合并转发), opened and matched as part of the message: each
 /// inner message's text goes through the rules, and each hit becomes the outer message's
 /// (<see cref="ForwardedHit"/>), so the incident names the message a recall removes and quotes the
-/// inner one. Bundles are opened breadth first, inline ones without a call, within
-/// <see cref="ForwardLimits"/>: past a bound, opening stops and what was read is matched. A bundle
-/// the platform cannot open leaves the message to be moderated on the rest. Logs never carry the
-/// content.
+/// inner one; each inner message's pictures are handed on to be read as the outer message's
+/// (<see cref="ForwardedPicture"/>), so a bundle fetched from the platform is fetched once. Bundles
+/// are opened breadth first, inline ones without a call, within <see cref="ForwardLimits"/>: past a
+/// bound, opening stops and what was read is matched. A bundle the platform cannot open leaves the
+/// message to be moderated on the rest. Logs never carry the content.
 /// </summary>
 internal sealed partial class ForwardedContent(
     IEnumerable<IForwardedMessages> adapters,
@@ -52,20 +68,23 @@ internal sealed partial class ForwardedContent(
 
     /// <summary>
     /// The hits in the messages forwarded inside <paramref name="message"/>: one per rule, leaving
-    /// out rules that already fired on the message's own text (<paramref name="own"/>).
+    /// out rules that already fired on the message's own text (<paramref name="own"/>); and the
+    /// pictures of those messages, in the order they were read.
     /// </summary>
-    public async Task<IReadOnlyList<ForwardedHit>> DetectAsync(RuleSet ruleSet, ChatMessage message, IReadOnlyList<RuleHit> own, CancellationToken stoppingToken)
+    public async Task<ForwardedFindings> DetectAsync(RuleSet ruleSet, ChatMessage message, IReadOnlyList<RuleHit> own, CancellationToken stoppingToken)
     {
         if (message.Forwards.Count == 0)
         {
-            return [];
+            return ForwardedFindings.None;
         }
 
         var read = await ReadAsync(message, stoppingToken);
         var fired = new HashSet<string>(own.Select(h => h.Rule.Id), StringComparer.Ordinal);
         var hits = new List<ForwardedHit>();
+        var pictures = new List<ForwardedPicture>();
         foreach (var (inner, depth) in read)
         {
+            pictures.AddRange(inner.Images.Select(image => new ForwardedPicture(image, inner, depth)));
             try
             {
                 string? folded = null;
@@ -86,7 +105,7 @@ internal sealed partial class ForwardedContent(
             }
         }
 
-        return hits;
+        return new ForwardedFindings(hits, pictures);
     }
 
     /// <summary>The inner messages read, each with the depth of its bundle, within the bounds.</summary>

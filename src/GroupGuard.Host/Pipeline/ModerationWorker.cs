@@ -31,10 +31,12 @@ internal sealed partial class ModerationWorker(
         // once everything already accepted has been handled.
         await foreach (var queued in queue.Reader.ReadAllAsync(CancellationToken.None))
         {
-            if (await ModerateAsync(queued.Message) != ModerationOutcome.NotStored)
+            var moderated = await ModerateAsync(queued.Message);
+            if (moderated.Outcome != ModerationOutcome.NotStored)
             {
-                // The text is judged and stored: the pictures go to their own queue, never waited for.
-                OfferPictures(queued.Message);
+                // The text is judged and stored: the pictures go to their own queue, never waited
+                // for; those of its forwarded bundles after its own, as the text path read them.
+                OfferPictures(queued.Message, moderated.ForwardedPictures);
                 journal.MarkProcessed(queued.Position);
 
                 // The queue moderated: the messages that waited in the journal meanwhile (a flood
@@ -64,7 +66,7 @@ internal sealed partial class ModerationWorker(
     /// text), counted as a failure, and passed, so that it does not stop the worker, and the host
     /// with it, nor come back at every start.
     /// </summary>
-    private async Task<ModerationOutcome> ModerateAsync(Core.ChatMessage message)
+    private async Task<Moderated> ModerateAsync(Core.ChatMessage message)
     {
         try
         {
@@ -74,7 +76,7 @@ internal sealed partial class ModerationWorker(
         {
             LogModerationFailed(ex, message.Protocol, message.GroupId, message.MessageId);
             stats?.Failed();
-            return ModerationOutcome.DetectionFailed;
+            return Moderated.Of(ModerationOutcome.DetectionFailed);
         }
     }
 
@@ -83,20 +85,21 @@ internal sealed partial class ModerationWorker(
     /// never the service; outside the guard, it stopped the host, and at every start after, since
     /// the message was not yet marked in the journal.
     /// </summary>
-    private void OfferPictures(Core.ChatMessage message)
+    private void OfferPictures(Core.ChatMessage message, IReadOnlyList<ForwardedPicture> forwarded)
     {
         JournalHold? hold = null;
         try
         {
-            if (pictures is null || !pictures.Wants(message))
+            if (pictures is null || !pictures.Wants(message, forwarded))
             {
                 return;
             }
 
             // Taken before the message is marked: the checkpoint stays before it until its
-            // pictures are read, so a stop or a crash meanwhile reads them again after the next start.
+            // pictures are read, so a stop or a crash meanwhile reads them again after the next
+            // start (a replay opens its forwarded bundles again).
             hold = journal.Hold();
-            if (!pictures.Offer(message, hold))
+            if (!pictures.Offer(message, forwarded, hold))
             {
                 hold.Dispose();
             }

@@ -1,6 +1,7 @@
 using System.Text;
 using GroupGuard.Core;
 using GroupGuard.Core.Detection;
+using GroupGuard.Core.Forwards;
 using GroupGuard.Core.Images;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
@@ -15,7 +16,10 @@ namespace GroupGuard.Host.Pipeline;
 /// looked up in the block list (<c>images.blocked</c>, in every group), and the hits go through the
 /// same policy, incident writer and action queue, acting on the original message. The incidents'
 /// text is the message's followed by a line per code, picture text or blocked picture saying which
-/// picture and what it held.
+/// picture and what it held. A picture that came in a forwarded bundle is the message's too (its
+/// recall removes the bundle), and its incident quotes the inner message as a forwarded text hit
+/// does: the inner text followed by the picture's lines, with how deep it lay and who the bundle
+/// says sent it.
 /// </summary>
 internal sealed partial class Moderator
 {
@@ -36,6 +40,11 @@ internal sealed partial class Moderator
         var ruleSet = rules.Current;
         var evidence = new StringBuilder(message.Text);
         var hits = new List<RuleHit>();
+
+        // The pictures of forwarded messages: each inner message's evidence (its text, then its
+        // pictures' lines) and the hits in it, spans in that evidence.
+        var quoted = new Dictionary<ForwardedMessage, StringBuilder>(ReferenceEqualityComparer.Instance);
+        var inner = new List<(RuleHit Hit, ForwardedPicture From)>();
         var pictureOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var check in pictures.Where(p => p.Reading.Outcome == PictureOutcome.Read))
         {
@@ -52,41 +61,73 @@ internal sealed partial class Moderator
 
             if (reading.Hash is { } hash && Nearest(blocks, hash) is { } near)
             {
+                var lines = EvidenceOf(check);
                 var tag = $"[图片{check.Index} {reading.Where}]";
-                var start = evidence.Length + 1;
-                evidence.Append('\n').Append(tag).Append($" 与屏蔽图片 #{near.Block.Id} 相近(相差 {near.Distance} 位)");
+                var start = lines.Length + 1;
+                lines.Append('\n').Append(tag).Append($" 与屏蔽图片 #{near.Block.Id} 相近(相差 {near.Distance} 位)");
                 if (pictureOf.TryAdd(BlockedRuleId, check.Index))
                 {
-                    hits.Add(new RuleHit(BlockedRule(images), $"#{near.Block.Id} ({near.Distance} bits)", start, tag.Length));
+                    Add(check, new RuleHit(BlockedRule(images), $"#{near.Block.Id} ({near.Distance} bits)", start, tag.Length));
                 }
+            }
+        }
+
+        // Where a picture's lines go: after the message's text, or the inner message's it came in.
+        StringBuilder EvidenceOf(PictureCheck check)
+        {
+            if (check.Forwarded is not { } from)
+            {
+                return evidence;
+            }
+
+            if (!quoted.TryGetValue(from.Source, out var lines))
+            {
+                lines = new StringBuilder(from.Source.Text);
+                quoted.Add(from.Source, lines);
+            }
+
+            return lines;
+        }
+
+        void Add(PictureCheck check, RuleHit hit)
+        {
+            if (check.Forwarded is { } from)
+            {
+                inner.Add((hit, from));
+            }
+            else
+            {
+                hits.Add(hit);
             }
         }
 
         // What a picture held, as a line of the evidence, through every rule of its origin.
         void Match(PictureCheck check, string label, string text, TextOrigin origin)
         {
+            var lines = EvidenceOf(check);
             var line = $"\n[图片{check.Index} {check.Reading.Where}] {label}: ";
-            var offset = evidence.Length + line.Length;
-            evidence.Append(line).Append(text);
+            var offset = lines.Length + line.Length;
+            lines.Append(line).Append(text);
             foreach (var hit in MessageDetector.Detect(ruleSet, text, message.GroupId, origin, segmenter).Hits)
             {
                 // A rule reports one hit a message, as on text: the first picture's.
                 if (pictureOf.TryAdd(hit.Rule.Id, check.Index))
                 {
-                    hits.Add(hit with { Start = hit.Start + offset });
+                    Add(check, hit with { Start = hit.Start + offset });
                 }
             }
         }
 
-        if (hits.Exists(h => h.Rule.NewcomerHours is not null))
+        if (hits.Exists(h => h.Rule.NewcomerHours is not null) || inner.Exists(h => h.Hit.Rule.NewcomerHours is not null))
         {
             // A newcomer rule on a QR code or a picture's text weighs the sender's join time as the text path does.
             var joinedAt = await JoinedAtAsync(message, stoppingToken);
             hits = hits.FindAll(h => AppliesTo(h.Rule, message, joinedAt));
+            inner = inner.FindAll(h => AppliesTo(h.Hit.Rule, message, joinedAt));
         }
 
         var existing = await IncidentsOfAsync(message, stoppingToken);
-        if (hits.Count == 0)
+        if (hits.Count == 0 && inner.Count == 0)
         {
             await KeepPicturesAsync(existing.Select(i => i.Id), pictures, _ => true, stoppingToken);
             return 0;
@@ -96,7 +137,7 @@ internal sealed partial class Moderator
         var scope = WithBuiltInPack(group.Group);
         var role = message.SenderRole;
         var offences = 0;
-        if (ModerationPolicy.Actionable(hits, scope))
+        if (ModerationPolicy.Actionable(hits.Concat(inner.Select(h => h.Hit)), scope))
         {
             role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
 
@@ -111,7 +152,10 @@ internal sealed partial class Moderator
         {
             var context = ContextFor(message, group, scope, offences, role, flight.Now, dryRunSwitch);
             var scanned = message with { Text = evidence.ToString(), Cards = [] };
-            decision = WithoutRepeats(ModerationPolicy.Decide(scanned, hits, ruleSet.Version, context), existing);
+
+            // A forwarded picture's hit quotes its inner message, as a forwarded text hit does.
+            var forwarded = inner.Select(h => new ForwardedHit(h.Hit, h.From.Source with { Text = quoted[h.From.Source].ToString(), Cards = [] }, h.From.Depth)).ToList();
+            decision = WithoutRepeats(ModerationPolicy.Decide(scanned, hits, ruleSet.Version, context, forwarded: forwarded), existing);
             if (decision.Incidents.Count == 0)
             {
                 return 0;

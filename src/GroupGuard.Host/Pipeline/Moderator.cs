@@ -21,6 +21,16 @@ internal enum ModerationOutcome
 }
 
 /// <summary>
+/// What became of one message, and the pictures its forwarded bundles held, to be read after its
+/// own: only the text path opens the bundles (a call to the platform for one known by id), so it
+/// hands their pictures on rather than have them opened again.
+/// </summary>
+internal sealed record Moderated(ModerationOutcome Outcome, IReadOnlyList<ForwardedPicture> ForwardedPictures)
+{
+    public static Moderated Of(ModerationOutcome outcome) => new(outcome, []);
+}
+
+/// <summary>
 /// One message's way from the queue to the platform: count it, detect, look up the sender's role
 /// and earlier offences (only when a hit calls for action), decide, store, and queue the actions
 /// of the incidents stored now. The worker calls it for each queued message, replays included.
@@ -49,12 +59,12 @@ internal sealed partial class Moderator(
     Telemetry.GroupGuardMetrics? metrics = null,
     MessagePieces? pieces = null)
 {
-    public async Task<ModerationOutcome> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
+    public async Task<Moderated> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
         if (message.JoinRequest is not null)
         {
             // A request to join: screened, never counted or moderated as a message.
-            return joins is null ? ModerationOutcome.Done : await joins.ScreenAsync(message, stoppingToken);
+            return Moderated.Of(joins is null ? ModerationOutcome.Done : await joins.ScreenAsync(message, stoppingToken));
         }
 
         await counter.CountAsync(message, stoppingToken);
@@ -67,7 +77,7 @@ internal sealed partial class Moderator(
         if (commands is not null && await commands.TryHandleAsync(message, stoppingToken))
         {
             Processed(message, 0, null);
-            return ModerationOutcome.Done;
+            return Moderated.Of(ModerationOutcome.Done);
         }
 
         var ruleSet = rules.Current;
@@ -94,7 +104,7 @@ internal sealed partial class Moderator(
         {
             // The stop gave up waiting while the shared flood log (PostgreSQL) was asked: not a
             // detector failure, which the worker marks done, but a message the journal replays.
-            return ModerationOutcome.NotStored;
+            return Moderated.Of(ModerationOutcome.NotStored);
         }
         catch (Exception ex)
         {
@@ -102,11 +112,13 @@ internal sealed partial class Moderator(
             LogDetectionFailed(ex, message.Protocol, message.GroupId, message.MessageId);
             stats.Failed();
             metrics?.DetectionFailed();
-            return ModerationOutcome.DetectionFailed;
+            return Moderated.Of(ModerationOutcome.DetectionFailed);
         }
 
-        // What a forwarded bundle holds counts as the message's own; its incidents quote the inner message.
-        IReadOnlyList<Core.Forwards.ForwardedHit> forwarded = forwards is null ? [] : await forwards.DetectAsync(ruleSet, message, hits, stoppingToken);
+        // What a forwarded bundle holds counts as the message's own; its incidents quote the inner
+        // message. Its pictures are read with the message's own, after them.
+        var found = forwards is null ? ForwardedFindings.None : await forwards.DetectAsync(ruleSet, message, hits, stoppingToken);
+        var forwarded = found.Hits;
         if (hits.Exists(h => h.Rule.NewcomerHours is not null) || forwarded.Any(f => f.Hit.Rule.NewcomerHours is not null))
         {
             var joinedAt = await JoinedAtAsync(message, stoppingToken);
@@ -117,7 +129,7 @@ internal sealed partial class Moderator(
         if (hits.Count == 0 && forwarded.Count == 0)
         {
             Processed(message, 0, detection);
-            return ModerationOutcome.Done;
+            return new Moderated(ModerationOutcome.Done, found.Pictures);
         }
 
         var group = settings.For(message.GroupId);
@@ -144,7 +156,7 @@ internal sealed partial class Moderator(
 
         if (ids is null)
         {
-            return ModerationOutcome.NotStored;
+            return Moderated.Of(ModerationOutcome.NotStored);
         }
 
         for (var i = 0; i < decision.Incidents.Count; i++)
@@ -161,7 +173,7 @@ internal sealed partial class Moderator(
         Processed(message, decision.Incidents.Count, detection);
         span?.SetTag("groupguard.hits", hits.Count + forwarded.Count);
         span?.SetTag("groupguard.incidents", decision.Incidents.Count);
-        return ModerationOutcome.Done;
+        return new Moderated(ModerationOutcome.Done, found.Pictures);
     }
 
     /// <summary>

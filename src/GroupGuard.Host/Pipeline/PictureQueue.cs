@@ -7,10 +7,11 @@ using Microsoft.Extensions.Options;
 namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
-/// A moderated message whose pictures are to be read, and which of them (1 for its first); with
-/// the journal's hold on it, let go once they are (<see cref="InboxJournal.Hold"/>).
+/// A moderated message whose pictures are to be read, and which of them (1 for its first; those of
+/// its forwarded bundles after its own, each with the inner message it came in); with the journal's
+/// hold on it, let go once they are (<see cref="InboxJournal.Hold"/>).
 /// </summary>
-internal sealed record PictureJob(ChatMessage Message, IReadOnlyList<(int Index, ImageRef Image)> Pictures, JournalHold? Hold = null);
+internal sealed record PictureJob(ChatMessage Message, IReadOnlyList<(int Index, ImageRef Image, ForwardedPicture? Forwarded)> Pictures, JournalHold? Hold = null);
 
 /// <summary>Counts of pictures for <c>/healthz</c>.</summary>
 internal sealed class PictureStats
@@ -118,24 +119,32 @@ internal sealed partial class PictureQueue
 
     private TimeProvider Time { get; }
 
-    /// <summary>Whether <paramref name="message"/> has pictures to read and pictures are read at all.</summary>
-    public bool Wants(ChatMessage message) => message.Images.Count > 0 && _options.CurrentValue.Enabled;
+    /// <summary>Whether <paramref name="message"/> has pictures to read (its own, or <paramref name="forwarded"/>) and pictures are read at all.</summary>
+    public bool Wants(ChatMessage message, IReadOnlyList<ForwardedPicture> forwarded) =>
+        (message.Images.Count > 0 || forwarded.Count > 0) && _options.CurrentValue.Enabled;
 
     /// <summary>
     /// Queues the message's pictures when there are any and pictures are read at all; never waits.
-    /// True when queued: <paramref name="hold"/> then goes with them, and is let go once they are
-    /// read; otherwise the caller lets it go.
+    /// Those of its forwarded bundles (<paramref name="forwarded"/>) are its own too, after the
+    /// ones it carries, within the same <see cref="ImagesOptions.MaxPerMessage"/>. True when
+    /// queued: <paramref name="hold"/> then goes with them, and is let go once they are read;
+    /// otherwise the caller lets it go.
     /// </summary>
-    public bool Offer(ChatMessage message, JournalHold? hold = null)
+    public bool Offer(ChatMessage message, IReadOnlyList<ForwardedPicture> forwarded, JournalHold? hold = null)
     {
         var options = _options.CurrentValue;
-        if (!options.Enabled || message.Images.Count == 0)
+        var total = message.Images.Count + forwarded.Count;
+        if (!options.Enabled || total == 0)
         {
             return false;
         }
 
-        var taken = message.Images.Take(options.MaxPerMessage).Select((image, i) => (i + 1, image)).ToList();
-        _stats.Skip(message.Images.Count - taken.Count);
+        var taken = message.Images.Select(image => (Image: image, Forwarded: (ForwardedPicture?)null))
+            .Concat(forwarded.Select(picture => (picture.Image, Forwarded: (ForwardedPicture?)picture)))
+            .Take(options.MaxPerMessage)
+            .Select((picture, i) => (i + 1, picture.Image, picture.Forwarded))
+            .ToList();
+        _stats.Skip(total - taken.Count);
         _stats.Enqueued(taken.Count);
         if (_channel.Writer.TryWrite(new PictureJob(message, taken, hold)))
         {

@@ -40,7 +40,7 @@ internal sealed partial class PictureWorker(
     internal async Task CheckAsync(PictureJob job, CancellationToken stoppingToken)
     {
         var readings = new List<PictureCheck>(job.Pictures.Count);
-        foreach (var (index, image) in job.Pictures)
+        foreach (var (index, image, forwarded) in job.Pictures)
         {
             var reading = await ReadAsync(job, image, stoppingToken);
             stats.Dequeued();
@@ -59,7 +59,7 @@ internal sealed partial class PictureWorker(
                     break;
             }
 
-            readings.Add(new PictureCheck(index, reading));
+            readings.Add(new PictureCheck(index, reading, forwarded));
         }
 
         if (readings.All(r => r.Reading.Outcome != PictureOutcome.Read))
@@ -119,5 +119,8 @@ internal sealed partial class PictureWorker(
     private partial void LogModerationFailed(Exception ex, string groupId, string messageId);
 }
 
-/// <summary>One picture of a message as read: its place among the message's pictures (1 first) and the reading.</summary>
-internal sealed record PictureCheck(int Index, PictureReading Reading);
+/// <summary>
+/// One picture of a message as read: its place among the message's pictures (1 first), the
+/// reading, and the inner message it came in when a forwarded bundle held it.
+/// </summary>
+internal sealed record PictureCheck(int Index, PictureReading Reading, ForwardedPicture? Forwarded = null);

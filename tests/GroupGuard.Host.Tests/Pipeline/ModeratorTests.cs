@@ -34,7 +34,7 @@ public sealed class ModeratorTests
         Directory.Delete(service.DatabasePath);
         await service.Services.GetRequiredService<IIncidentStore>().InitializeAsync(CancellationToken.None);
 
-        Assert.Equal(ModerationOutcome.Done, await moderating.Within("the moderation to store its incident"));
+        Assert.Equal(ModerationOutcome.Done, (await moderating.Within("the moderation to store its incident")).Outcome);
         var incident = Assert.Single(await service.IncidentsAsync());
         Assert.Equal("ads.contact", incident.Rule);
     }
@@ -49,7 +49,7 @@ public sealed class ModeratorTests
 
         var outcome = await moderator.ModerateAsync(Message("2", "加微信领取"), new CancellationToken(canceled: true));
 
-        Assert.Equal(ModerationOutcome.NotStored, outcome);
+        Assert.Equal(ModerationOutcome.NotStored, outcome.Outcome);
     }
 
     /// <summary>
@@ -73,7 +73,7 @@ public sealed class ModeratorTests
         await log.Asked.Task.Within("the flood log to be asked");
         await stop.CancelAsync();
 
-        Assert.Equal(ModerationOutcome.NotStored, await moderating.Within("the moderation to give up"));
+        Assert.Equal(ModerationOutcome.NotStored, (await moderating.Within("the moderation to give up")).Outcome);
         Assert.Empty(await service.IncidentsAsync());
     }
 
@@ -99,7 +99,7 @@ public sealed class ModeratorTests
 
         var outcome = await moderator.ModerateAsync(Message("3", "今天下午三点开家长会"), CancellationToken.None);
 
-        Assert.Equal(ModerationOutcome.Done, outcome);
+        Assert.Equal(ModerationOutcome.Done, outcome.Outcome);
         Assert.Empty(await service.IncidentsAsync());
     }
 }

@@ -329,6 +329,37 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task A_rule_whose_alert_cannot_be_stored_holds_back_no_other_rule_and_is_tried_again()
+    {
+        await using var rig = await AlertRig.StartAsync(new()
+        {
+            ["GroupGuard:Alerts:1:Name"] = "school",
+            ["GroupGuard:Alerts:1:Groups:0"] = "*",
+            ["GroupGuard:Alerts:1:Channels:0"] = "office-robot",
+            ["GroupGuard:Alerts:1:QuietSeconds"] = "0",
+        });
+        FailingOutbox? failing = null;
+        rig.Outbox = outbox => failing = new FailingOutbox(outbox) { Leader = "alert:office", FailuresLeft = int.MaxValue };
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+
+        // The first rule's alert cannot be stored (a text the database refuses, a failover): the
+        // look went no further, and no rule after it alerted again.
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(62));
+        Assert.Contains("群管告警：1 起违规（school）", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+
+        // Once it can be stored, the first rule's alert goes out too, once.
+        failing!.FailuresLeft = 0;
+        await rig.LookAtAsync(alerts, t0.AddSeconds(64));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(66));
+        Assert.Equal(2, rig.Alerts.Count);
+        Assert.Contains("群管告警：1 起违规（office）", rig.Alerts[1], StringComparison.Ordinal);
+        Assert.Equal(["alert:office", "alert:school"], (await rig.OutboxAsync()).Select(r => r.Leader).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_part_the_robot_refused_is_sent_again_alone_and_the_leader_sees_each_part_once()
     {
         await using var rig = await AlertRig.StartAsync();
@@ -720,6 +751,9 @@ public sealed class AlertTests
 
         public ServiceProvider? LastProvider => _providers.LastOrDefault();
 
+        /// <summary>What the instances built from now on put around their digest outbox.</summary>
+        public Func<IDigestOutbox, IDigestOutbox>? Outbox { get; set; }
+
         /// <summary>What the robot was sent, one entry per request.</summary>
         public IReadOnlyList<string> Alerts => [.. Robot.Requests.Select(Content)];
 
@@ -753,6 +787,11 @@ public sealed class AlertTests
                 .AddGroupGuardDigests(configuration)
                 .AddGroupGuardAlerts(configuration);
             services.AddSingleton<AlertService>();
+            if (Outbox is { } wrap)
+            {
+                GroupGuardFactory.Decorate(services, wrap);
+            }
+
             var provider = services.BuildServiceProvider();
             _providers.Add(provider);
             if (validate)

@@ -190,7 +190,7 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Puts <paramref name="decorate"/> around the service as it is registered.</summary>
-    private static void Decorate<T>(IServiceCollection services, Func<T, T> decorate)
+    internal static void Decorate<T>(IServiceCollection services, Func<T, T> decorate)
         where T : class
     {
         var registered = services.Last(d => d.ServiceType == typeof(T));

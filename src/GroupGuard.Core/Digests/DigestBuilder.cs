@@ -13,6 +13,7 @@ namespace GroupGuard.Core.Digests;
 public static class DigestBuilder
 {
     private const int TopIncidents = 5;
+    /// <summary>An excerpt's length at most, in UTF-16 code units (one less when a surrogate pair would be cut), then "…".</summary>
     private const int ExcerptLength = 40;
 
     public static DigestDocument Build(DigestInput input)
@@ -320,7 +321,9 @@ public static class DigestBuilder
             return "（原文未保存）";
         }
 
-        return quote(text.Length <= ExcerptLength ? text : string.Concat(text.AsSpan(0, ExcerptLength), "…"));
+        // Cut as stored text is cut, never inside a surrogate pair: a lone surrogate is no text, and
+        // PostgreSQL's driver refuses to write it to the outbox. (Cut counts its ellipsis.)
+        return quote(Moderation.StoredText.Cut(text, ExcerptLength + 1)!);
     }
 
     internal static string ActionName(Incident incident) => incident.ActionStatus switch

@@ -17,7 +17,8 @@ namespace GroupGuard.Host.Alerts;
 /// the rule's outbox key (<c>alert:&lt;name&gt;</c>, period end = window end, with the commit mark
 /// read then) and sends it as digests are sent. The outbox keeps a rule's periods from overlapping,
 /// so a restart, a retry or a second instance finds the alert stored and never sends it twice; the
-/// next alert takes what came after it in commit order, so none is skipped.
+/// next alert takes what came after it in commit order, so none is skipped. A rule whose look fails
+/// is logged and tried again at the next look; the rules after it go on.
 /// </summary>
 internal sealed partial class AlertService(
     IOptionsMonitor<List<AlertRuleOptions>> rules,
@@ -50,6 +51,7 @@ internal sealed partial class AlertService(
     private readonly Dictionary<string, Seen> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _firstLook = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _unsettledLogged = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failingRules = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _retryDue = true;
     private bool _failing;
@@ -102,9 +104,31 @@ internal sealed partial class AlertService(
             var next = time.GetUtcNow() + PollInterval;
             foreach (var rule in rules.CurrentValue)
             {
-                if (await CheckAsync(rule, cancellationToken) is { } closes && closes < next)
+                DateTimeOffset? closes;
+                try
                 {
-                    next = closes;
+                    closes = await CheckAsync(rule, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // One rule's failure (a text its alert cannot be stored with, a query that fails)
+                    // holds back no other rule: said once, the rule tried again at the next look.
+                    if (_failingRules.Add(rule.Name))
+                    {
+                        LogRuleFailed(rule.Name, ex);
+                    }
+
+                    continue;
+                }
+
+                if (_failingRules.Remove(rule.Name))
+                {
+                    LogRuleRecovered(rule.Name);
+                }
+
+                if (closes is { } at && at < next)
+                {
+                    next = at;
                 }
             }
 
@@ -342,4 +366,10 @@ internal sealed partial class AlertService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Looking for incidents to alert on works again")]
     private partial void LogRecovered();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert {Rule} failed; the other rules go on, and this one is tried again every few seconds")]
+    private partial void LogRuleFailed(string rule, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule} works again")]
+    private partial void LogRuleRecovered(string rule);
 }

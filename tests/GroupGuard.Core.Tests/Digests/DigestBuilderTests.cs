@@ -165,6 +165,28 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void An_excerpt_cut_where_an_emoji_stands_keeps_no_half_of_it_in_the_digest_or_the_alert()
+    {
+        // 39 characters, then an emoji (two UTF-16 code units: the 40th and 41st), then the hit.
+        var text = new string('群', 39) + "😀加微信";
+        var incident = Incident(1, "1", "m1", severity: Severity.High, text: text) with { Spans = [new EvidenceSpan(41, 3)] };
+        var rule = new AlertRuleOptions { Name = "office", Groups = ["*"], Channels = ["office-robot"] };
+
+        var digest = Build([incident]);
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, incident.DetectedAt, Shanghai, [incident], 1, [incident.Id]));
+
+        // A lone surrogate is no text: PostgreSQL's driver refused to store such a digest or alert.
+        var strict = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        foreach (var written in new[] { digest.Markdown, digest.Text, digest.Html, alert.Markdown, alert.Text, alert.Html })
+        {
+            Assert.Null(Record.Exception(() => strict.GetByteCount(written)));
+        }
+
+        Assert.Contains($"「{new string('群', 39)}…」", digest.Text, StringComparison.Ordinal);
+        Assert.Contains($"「{new string('群', 39)}…」", alert.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Repeat_offenders_and_false_positives_are_listed()
     {
         var digest = Build([Incident(1, "7", "m1"), Incident(2, "7", "m2"), Incident(3, "8", "m3", falsePositive: true)]);

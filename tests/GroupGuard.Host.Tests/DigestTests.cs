@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GroupGuard.Core.Digests;
 using GroupGuard.Host.Digests;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -375,6 +376,47 @@ public sealed class DigestTests
         var leader = Assert.Single(digests.Leaders);
         Assert.Equal(["*"], leader.Groups);
         Assert.Equal(["default-file"], leader.Channels);
+    }
+
+    [Fact]
+    public void A_leader_added_to_the_settings_file_of_a_running_service_replaces_the_default_one_entirely()
+    {
+        // As the service reads appsettings.json: a ConfigurationManager, the file, then the default leader.
+        const string noLeader = """{ "GroupGuard": { "Channels": { "wang-robot": { "Type": "file", "Path": "wang" } } } }""";
+        using var folder = new TempFolder();
+        var file = folder.Write("appsettings.json", noLeader);
+        using var configuration = new ConfigurationManager();
+        configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+        DigestRegistration.AddDefaultLeader(configuration);
+        var validator = new DigestRegistration.LeadersValidator(configuration, TimeProvider.System);
+        Assert.Equal("default", Assert.Single(DigestRegistration.ReadLeaders(configuration)).Name);
+
+        // The operator adds a leader while the service runs (the file watcher reloads it).
+        File.WriteAllText(file, """
+            { "GroupGuard": {
+                "Leaders": [ { "Name": "王主任", "Groups": ["123456", "234567"], "Schedule": "0 30 7 * * ?", "Channels": ["wang-robot"] } ],
+                "Channels": { "wang-robot": { "Type": "file", "Path": "wang" } } } }
+            """);
+        ((IConfigurationRoot)configuration).Reload();
+
+        // Their leader as they wrote it: no "default" name, no "*" group, no default file channel.
+        var leaders = DigestRegistration.ReadLeaders(configuration);
+        var wang = Assert.Single(leaders);
+        Assert.Equal("王主任", wang.Name);
+        Assert.Equal(["123456", "234567"], wang.Groups);
+        Assert.Equal(["wang-robot"], wang.Channels);
+        Assert.Equal("0 30 7 * * ?", wang.Schedule);
+        Assert.False(configuration.GetSection($"GroupGuard:Channels:{DigestRegistration.DefaultChannel}").Exists());
+        Assert.True(validator.Validate(null, leaders).Succeeded);
+
+        // Without a leader again, the default one is back.
+        File.WriteAllText(file, noLeader);
+        ((IConfigurationRoot)configuration).Reload();
+        var back = Assert.Single(DigestRegistration.ReadLeaders(configuration));
+        Assert.Equal("default", back.Name);
+        Assert.Equal(["*"], back.Groups);
+        Assert.Equal([DigestRegistration.DefaultChannel], back.Channels);
+        Assert.True(validator.Validate(null, [back]).Succeeded);
     }
 
     [Fact]

@@ -14,16 +14,12 @@ internal static class DigestRegistration
 
     /// <summary>
     /// With no leader configured, a default one for every group writes a Markdown file each morning
-    /// (data/digests), so a fresh install shows what a digest looks like.
+    /// (data/digests), so a fresh install shows what a digest looks like. It stands only while no
+    /// other source names a leader, looked at whenever the configuration is read: a leader added
+    /// later (appsettings.json reloaded) replaces it entirely, none of its keys merged into theirs.
     /// </summary>
-    public static void AddDefaultLeader(IConfigurationManager configuration)
-    {
-        if (configuration.GetSection(LeadersSection).GetChildren().Any())
-        {
-            return;
-        }
-
-        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    public static void AddDefaultLeader(IConfigurationManager configuration) =>
+        configuration.Add(new DefaultLeaderSource(new Dictionary<string, string?>
         {
             [$"{LeadersSection}:0:Name"] = "default",
             [$"{LeadersSection}:0:Groups:0"] = "*",
@@ -32,8 +28,7 @@ internal static class DigestRegistration
             [$"{LeadersSection}:0:Channels:0"] = DefaultChannel,
             [$"GroupGuard:Channels:{DefaultChannel}:Type"] = "file",
             [$"GroupGuard:Channels:{DefaultChannel}:Path"] = "data/digests",
-        });
-    }
+        }));
 
     public static List<LeaderOptions> ReadLeaders(IConfiguration configuration) =>
         configuration.GetSection(LeadersSection).Get<List<LeaderOptions>>() ?? [];

@@ -173,7 +173,7 @@ public static class DigestBuilder
             lines.Add((LineKind.Heading, "管理员标记的误报"));
             foreach (var fp in falsePositives.Take(10))
             {
-                lines.Add((LineKind.Item, $"{quote(fp.Rule)}「{quote(fp.MatchedTerm)}」{(string.IsNullOrEmpty(fp.ReviewNote) ? "" : "：" + quote(fp.ReviewNote))}"));
+                lines.Add((LineKind.Item, $"{quote(fp.Rule)}「{Term(fp.MatchedTerm, fp.Category, quote)}」{(string.IsNullOrEmpty(fp.ReviewNote) ? "" : "：" + quote(fp.ReviewNote))}"));
             }
         }
 
@@ -231,13 +231,13 @@ public static class DigestBuilder
         {
             var why = join.Reason == Members.JoinReason.Blocked
                 ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + quote(join.BlockNote))
-                : $"{quote(join.Rule ?? "")}「{quote(join.MatchedTerm ?? "")}」";
+                : $"{quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
             lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：已拒绝（{why}，{JoinAnswerName(join, quote)}）"));
         }
 
         foreach (var join in left.Take(10))
         {
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：待管理员处理，命中 {quote(join.Rule ?? "")}「{quote(join.MatchedTerm ?? "")}」"));
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：待管理员处理，命中 {quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」"));
         }
     }
 
@@ -312,6 +312,16 @@ public static class DigestBuilder
     public static bool Kicked(Incident incident) =>
         incident.DecidedAction == ModerationAction.Kick || incident.PlannedActions.Contains(ModerationAction.Kick);
 
+    /// <summary>
+    /// A matched term as digests show it: a privacy rule's (the number itself) masked whole, any
+    /// other with its digits masked when it holds a number (<see cref="Moderation.EvidenceMasker.MaskTerm"/>).
+    /// </summary>
+    private static string Term(string? term, string? category, Func<string, string> quote) =>
+        quote(Moderation.EvidenceMasker.MaskTerm(term ?? "", string.Equals(category, PrivacyCategory, StringComparison.Ordinal)));
+
+    /// <summary>The category of the rules whose hit is someone's personal number (ID, bank card, mobile).</summary>
+    private const string PrivacyCategory = "privacy";
+
     internal static string Excerpt(Incident incident, Func<string, string> quote)
     {
         // Digests travel through third-party robots: the hit itself and long digit runs are masked.
@@ -362,7 +372,7 @@ public static class DigestBuilder
         "gambling" => "赌博",
         "porn" => "色情",
         "abuse" => "辱骂仇恨",
-        "privacy" => "个人信息",
+        PrivacyCategory => "个人信息",
         "flood" => "刷屏",
         "contraband" => "违禁品",
         _ => quote(category),

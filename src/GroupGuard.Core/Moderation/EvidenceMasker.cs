@@ -19,7 +19,7 @@ public static class EvidenceMasker
         for (var i = 0; i < chars.Length;)
         {
             var end = i;
-            while (end < chars.Length && (char.IsAsciiDigit(chars[end]) || chars[end] is >= '０' and <= '９'))
+            while (end < chars.Length && IsDigit(chars[end]))
             {
                 end++;
             }
@@ -34,4 +34,32 @@ public static class EvidenceMasker
 
         return new string(chars);
     }
+
+    /// <summary>
+    /// A rule's matched term as it may be shown to people outside the console (a digest, which
+    /// third-party robots carry): with <paramref name="whole"/> (a privacy rule's hit, which is the
+    /// number itself) every letter and digit masked, its spaces and signs kept so it still reads as
+    /// a number; else every digit masked once the term holds six or more in all (a phone or card
+    /// number however it is spaced), as excerpts mask long digit runs.
+    /// </summary>
+    public static string MaskTerm(string term, bool whole)
+    {
+        if (!whole && term.Count(IsDigit) < LongDigitRun)
+        {
+            return term;
+        }
+
+        var chars = term.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (IsDigit(chars[i]) || (whole && char.IsLetter(chars[i])))
+            {
+                chars[i] = '*';
+            }
+        }
+
+        return new string(chars);
+    }
+
+    private static bool IsDigit(char c) => char.IsAsciiDigit(c) || c is >= '０' and <= '９';
 }

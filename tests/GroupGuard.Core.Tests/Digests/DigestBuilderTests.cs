@@ -97,6 +97,51 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void A_privacy_hit_s_number_is_not_in_the_false_positives_or_the_join_requests()
+    {
+        var mobile = (Members.JoinDecision join) => join with { Rule = "privacy.mobile", Category = "privacy", MatchedTerm = "13812345678" };
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai,
+            [
+                Incident(1, "1", "m1", falsePositive: true) with { Rule = "privacy.mobile", Category = "privacy", MatchedTerm = "13812345678" },
+                Incident(2, "2", "m2", falsePositive: true) with { Rule = "privacy.mobile", Category = "privacy", MatchedTerm = "+86 138 1234 5679" },
+                Incident(3, "3", "m3", falsePositive: true) with { Rule = "ads.contact", MatchedTerm = "加微信" },
+            ],
+            10, null, Healthy)
+        {
+            JoinDecisions =
+            [
+                mobile(Join("1", Members.JoinOutcome.Rejected, Members.JoinReason.Rule)),
+                mobile(Join("4", Members.JoinOutcome.Left, Members.JoinReason.Rule, ActionStatus.Skipped)),
+            ],
+        });
+
+        // Digests go through third-party robots, whatever StoreText keeps: the number is masked as the excerpt masks a hit.
+        foreach (var written in new[] { digest.Markdown, digest.Text, digest.Html })
+        {
+            Assert.DoesNotContain("13812345678", written, StringComparison.Ordinal);
+            Assert.DoesNotContain("1234 5679", written, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("privacy.mobile「***********」：班主任通知", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("privacy.mobile「+** *** **** ****」", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("ads.contact「加微信」", digest.Text, StringComparison.Ordinal); // a rule's own term stays readable
+        Assert.Contains("已拒绝（privacy.mobile「***********」，平台已执行）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("待管理员处理，命中 privacy.mobile「***********」", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("加微信", false, "加微信")]
+    [InlineData("vx12345", false, "vx12345")] // five digits: no number to hide
+    [InlineData("138 1234 5678", false, "*** **** ****")] // a number however it is spaced
+    [InlineData("１３８１２３４５６７８", false, "***********")] // full-width digits too
+    [InlineData("11010519491231002X", true, "******************")]
+    [InlineData("QQ:12345", true, "**:*****")]
+    public void A_matched_term_is_masked_for_outside_eyes(string term, bool privacy, string shown)
+    {
+        Assert.Equal(shown, GroupGuard.Core.Moderation.EvidenceMasker.MaskTerm(term, privacy));
+    }
+
+    [Fact]
     public void A_quiet_day_says_how_many_messages_were_checked()
     {
         var digest = Build([], messages: 812);

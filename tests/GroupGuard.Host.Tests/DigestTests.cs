@@ -117,10 +117,10 @@ public sealed class DigestTests
     }
 
     /// <summary>A digest service of another process on the service's database, sending on <paramref name="channels"/> by <paramref name="time"/>.</summary>
-    private static DigestService AnotherInstance(GroupGuardFactory service, IDigestChannels channels, TimeProvider time) => new(
+    private static DigestService AnotherInstance(GroupGuardFactory service, IDigestChannels channels, TimeProvider time, IDigestOutbox? outbox = null) => new(
         service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<List<LeaderOptions>>>(),
         service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>(),
-        service.Services.GetRequiredService<IDigestOutbox>(),
+        outbox ?? service.Services.GetRequiredService<IDigestOutbox>(),
         channels,
         time,
         Microsoft.Extensions.Logging.Abstractions.NullLogger<DigestService>.Instance,
@@ -178,6 +178,66 @@ public sealed class DigestTests
         Assert.Equal(0, triedEarly); // not tried again within the backoff, by any instance
         Assert.Equal(leader.Channels.Count, other.Sent.Count);
         Assert.Equal(DigestStatus.Sent, Assert.Single(await ListAsync(second.Outbox), r => r.PeriodTo == fire).Status);
+    }
+
+    [Fact]
+    public async Task A_digest_whose_run_failed_before_it_was_stored_is_made_by_the_retry_once()
+    {
+        using var service = new GroupGuardFactory();
+        var (_, leader, fire) = await PausedAsync(service);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var outbox = new FailingOutbox(service.Services.GetRequiredService<IDigestOutbox>()) { FailuresLeft = 1 };
+        var channels = new CapturingChannels();
+        var digests = AnotherInstance(service, channels, clock, outbox);
+
+        // 08:00, and the database is failing over: nothing stored, nothing sent. The run was lost,
+        // its incidents left for the next day's digest.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => digests.RunAsync(leader, fire, CancellationToken.None));
+        await digests.RetryAsync(CancellationToken.None); // within the backoff: not yet
+        Assert.DoesNotContain(await ListAsync(outbox), r => r.PeriodTo == fire);
+
+        clock.Advance(TimeSpan.FromSeconds(61)); // past the first backoff (1 minute)
+        await digests.RetryAsync(CancellationToken.None);
+        var record = Assert.Single(await ListAsync(outbox), r => r.Leader == leader.Name && r.PeriodTo == fire);
+        Assert.Equal(DigestStatus.Sent, record.Status);
+        Assert.Equal(leader.Channels.Count, channels.Sent.Count(d => d.To == fire));
+
+        // Made once: later retries, and the fire itself run again (a misfire), store and send nothing more.
+        clock.Advance(TimeSpan.FromMinutes(30));
+        await digests.RetryAsync(CancellationToken.None);
+        Assert.Null(await digests.RunAsync(leader, fire, CancellationToken.None));
+        Assert.Single(await ListAsync(outbox), r => r.Leader == leader.Name && r.PeriodTo == fire);
+        Assert.Equal(leader.Channels.Count, channels.Sent.Count(d => d.To == fire));
+    }
+
+    [Fact]
+    public async Task A_digest_whose_run_failed_on_another_instance_is_made_by_this_one_s_retry_once()
+    {
+        using var service = new GroupGuardFactory();
+        var (_, leader, _) = await PausedAsync(service);
+        var outbox = service.Services.GetRequiredService<IDigestOutbox>();
+
+        // The default leader's digest was due at 08:00 in Shanghai (00:00 UTC), after yesterday's;
+        // its run failed on another instance of the cluster, and the retry job fires on this one,
+        // which knows nothing of that failure.
+        var due = new DateTimeOffset(2099, 1, 10, 0, 0, 0, TimeSpan.Zero);
+        var yesterday = await PendingDigestAsync(outbox, leader, due.AddDays(-2), due.AddDays(-1));
+        await outbox.UpdateChannelAsync(yesterday.Id, leader.Channels[0], new ChannelOutcome(ChannelStatus.Sent, 1, null, due.AddDays(-1)), CancellationToken.None);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(due.AddMinutes(2));
+        var channels = new CapturingChannels();
+        var digests = AnotherInstance(service, channels, clock);
+
+        await digests.RetryAsync(CancellationToken.None); // two minutes on: the run may still be making it
+        Assert.DoesNotContain(await ListAsync(outbox), r => r.PeriodTo == due);
+
+        clock.Advance(DigestService.RunGrace);
+        await digests.RetryAsync(CancellationToken.None);
+        await AnotherInstance(service, channels, clock).RetryAsync(CancellationToken.None); // and the next minute's, on a third instance
+
+        var record = Assert.Single(await ListAsync(outbox), r => r.Leader == leader.Name && r.PeriodTo == due);
+        Assert.Equal(due.AddDays(-1), record.PeriodFrom);
+        Assert.Equal(DigestStatus.Sent, record.Status);
+        Assert.Equal(leader.Channels.Count, channels.Sent.Count);
     }
 
     [Fact]

@@ -38,6 +38,12 @@ internal sealed partial class DigestService(
     /// <summary>How long a digest waits for incidents detected before its fire time to be stored.</summary>
     internal static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after a fire its digest may still be in the making, on this instance or another,
+    /// before the retry takes its run for failed (a run waits up to <see cref="SettleLimit"/>, then builds).
+    /// </summary>
+    internal static readonly TimeSpan RunGrace = TimeSpan.FromMinutes(5);
+
     /// <summary>A failing channel is tried this many times in all, with backoff (1, 2, 4, 8 minutes).</summary>
     public const int MaxAttempts = 5;
 
@@ -49,6 +55,9 @@ internal sealed partial class DigestService(
     // One digest run or retry at a time in this process: two runs for one leader could otherwise
     // both start from the same previous end, and a retry could send what a run is sending.
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Per leader, the latest fire whose run failed before its digest was stored; under the gate.
+    private readonly Dictionary<string, FailedRun> _failedRuns = new(StringComparer.Ordinal);
 
     public IReadOnlyList<LeaderOptions> Leaders => leaders.CurrentValue;
 
@@ -111,12 +120,96 @@ internal sealed partial class DigestService(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await RunLockedAsync(leader, fireTime, cancellationToken);
+            var record = await RunLockedAsync(leader, fireTime, cancellationToken);
+            if (_failedRuns.TryGetValue(leader.Name, out var failed) && failed.Fire <= fireTime)
+            {
+                _failedRuns.Remove(leader.Name); // this digest covers that one's period too
+            }
+
+            return record;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            RunFailed(leader.Name, fireTime, ex);
+            throw;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Remembers a run that failed (storage failing over, a busy database): the retry runs it again
+    /// once its backoff is over (1, 2, 4, then every 8 minutes). One per leader, its latest fire: a
+    /// digest covers everything since the leader's previous one, so the latest fire's digest covers
+    /// the earlier ones' periods too.
+    /// </summary>
+    private void RunFailed(string leader, DateTimeOffset fireTime, Exception ex)
+    {
+        var known = _failedRuns.GetValueOrDefault(leader);
+        var fire = known is not null && known.Fire > fireTime ? known.Fire : fireTime;
+        var attempts = known is not null && known.Fire == fire ? known.Attempts + 1 : 1;
+        var retry = time.GetUtcNow().AddMinutes(Math.Pow(2, Math.Min(attempts, MaxAttempts - 1) - 1));
+        _failedRuns[leader] = new FailedRun(fire, attempts, retry);
+        LogRunFailed(ex, leader, fireTime, attempts, retry);
+    }
+
+    /// <summary>
+    /// Makes, under the gate, each leader's digest that is due and was not stored: the leader's latest
+    /// fire since its last digest once <see cref="RunGrace"/> has passed (whichever instance's run
+    /// failed: in a cluster the retry job fires on any of them), or a fire this process saw fail (a
+    /// leader's first digest has no last one to count from). With the backoff of
+    /// <see cref="RunFailed"/>. A digest is stored once, keyed by leader and period end: one that
+    /// another instance is making meanwhile is sent once on each channel all the same.
+    /// </summary>
+    private async Task MakeMissedAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var leader in Leaders)
+        {
+            var failed = _failedRuns.GetValueOrDefault(leader.Name);
+            var last = await outbox.LastPeriodEndAsync(leader.Name, cancellationToken);
+            if (failed is not null && last >= failed.Fire)
+            {
+                _failedRuns.Remove(leader.Name); // made since, here or elsewhere, or covered by a later digest
+                failed = null;
+            }
+
+            var missed = last is { } end ? LatestFire(leader, end, now - RunGrace) : null;
+            DateTimeOffset? fire = missed is { } m && (failed is null || m > failed.Fire) ? m : failed?.Fire;
+            if (fire is not { } due || (failed is not null && failed.Fire == due && failed.NotBefore > now))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await RunLockedAsync(leader, due, cancellationToken) is not null)
+                {
+                    LogMissedMade(leader.Name, due);
+                }
+
+                _failedRuns.Remove(leader.Name);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                RunFailed(leader.Name, due, ex);
+            }
+        }
+    }
+
+    /// <summary>The leader's latest scheduled fire after <paramref name="after"/> and at or before <paramref name="until"/>, if any.</summary>
+    private static DateTimeOffset? LatestFire(LeaderOptions leader, DateTimeOffset after, DateTimeOffset until)
+    {
+        var cron = new Quartz.CronExpression(leader.Schedule).WithTimeZone(Zone(leader));
+        DateTimeOffset? latest = null;
+        for (var next = cron.GetNextValidTimeAfter(after); next is { } t && t <= until; next = cron.GetNextValidTimeAfter(t))
+        {
+            latest = t;
+        }
+
+        return latest;
     }
 
     private async Task<DigestRecord?> RunLockedAsync(LeaderOptions leader, DateTimeOffset fireTime, CancellationToken cancellationToken)
@@ -224,7 +317,7 @@ internal sealed partial class DigestService(
         }
     }
 
-    /// <summary>Tries again every digest with a channel still to send.</summary>
+    /// <summary>Makes the leaders' digests whose run failed (<see cref="MakeMissedAsync"/>), and tries again every digest with a channel still to send.</summary>
     public async Task RetryAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -238,6 +331,7 @@ internal sealed partial class DigestService(
                 LogReleased(released);
             }
 
+            await MakeMissedAsync(cancellationToken);
             foreach (var record in await outbox.UnfinishedAsync(MaxAttempts, cancellationToken))
             {
                 await SendAsync(record, cancellationToken);
@@ -264,17 +358,17 @@ internal sealed partial class DigestService(
                 continue; // the first digest comes at the first fire
             }
 
-            var cron = new Quartz.CronExpression(leader.Schedule).WithTimeZone(Zone(leader));
-            DateTimeOffset? latest = null;
-            for (var next = cron.GetNextValidTimeAfter(last.Value); next is { } t && t <= now; next = cron.GetNextValidTimeAfter(t))
-            {
-                latest = t;
-            }
-
-            if (latest is { } missed)
+            if (LatestFire(leader, last.Value, now) is { } missed)
             {
                 LogCatchUp(leader.Name, missed);
-                await RunAsync(leader, missed, cancellationToken);
+                try
+                {
+                    await RunAsync(leader, missed, cancellationToken);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Logged and remembered by RunAsync, for the retry; the other leaders go on.
+                }
             }
         }
 
@@ -292,6 +386,15 @@ internal sealed partial class DigestService(
 
     public static TimeZoneInfo Zone(LeaderOptions leader) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(leader.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <summary>A leader's run that failed before its digest was stored: its fire time, the tries so far, and when to try again.</summary>
+    private sealed record FailedRun(DateTimeOffset Fire, int Attempts, DateTimeOffset NotBefore);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Digest for {Leader} due at {Fire} could not be made (try {Attempt}); trying again from {Retry}")]
+    private partial void LogRunFailed(Exception ex, string leader, DateTimeOffset fire, int attempt, DateTimeOffset retry);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} due at {Fire} was not stored by its run: made now")]
+    private partial void LogMissedMade(string leader, DateTimeOffset fire);
 
     /// <summary>A leader's latest digest: its period end and the channels still failing.</summary>
     internal sealed record LeaderDigestState(string Leader, DateTimeOffset PeriodTo, IReadOnlyList<string> FailedChannels);

@@ -15,12 +15,23 @@ internal sealed class DigestJob(DigestService digests) : IJob
         if (leader is not null)
         {
             // The scheduled time, not the moment the thread got to it: periods end on the schedule.
-            await digests.RunAsync(leader, context.ScheduledFireTimeUtc ?? context.FireTimeUtc, cancellationToken);
+            try
+            {
+                await digests.RunAsync(leader, context.ScheduledFireTimeUtc ?? context.FireTimeUtc, cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Logged and remembered by the digest service: the retry job runs it again.
+            }
         }
     }
 }
 
-/// <summary>Every minute: channels that failed are tried again, up to <see cref="DigestService.MaxAttempts"/>.</summary>
+/// <summary>
+/// Every minute: a leader's digest that is due and was not stored (its run failed, on this instance
+/// or another) is made, with backoff, and channels that failed are tried again, up to
+/// <see cref="DigestService.MaxAttempts"/>.
+/// </summary>
 [DisallowConcurrentExecution]
 internal sealed class DigestRetryJob(DigestService digests) : IJob
 {

@@ -31,7 +31,9 @@ public sealed class OneBotOptions
     /// Base URL of the OneBot v11 implementation's HTTP API (outgoing actions), e.g.
     /// <c>http://127.0.0.1:3000</c>; each action is <c>POST {ApiBaseUrl}/{action}</c>. A bot that is
     /// connected over a WebSocket (reverse or forward) gets its actions over that socket instead.
-    /// Empty, with no WebSocket for the bot, means v11 actions are reported <c>unsupported</c>.
+    /// Empty: an action for a bot without a socket waits for one, within
+    /// <see cref="ActionBudgetSeconds"/>, where the bot can connect (the host's reverse endpoint,
+    /// <see cref="Connections"/>), and is reported <c>unsupported</c> only where it cannot.
     /// </summary>
     public string? ApiBaseUrl { get; set; }
 

@@ -68,6 +68,21 @@ public static class OneBotServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Says that the host serves the OneBot v11 reverse WebSocket endpoint (the one that hands its
+    /// sockets to <see cref="IOneBotReverseSockets"/>); call it where the endpoint is mapped, before
+    /// the service starts. From then on a v11 action for a bot without a socket waits for the bot to
+    /// connect, within <see cref="OneBotOptions.ActionBudgetSeconds"/>, rather than being
+    /// <c>unsupported</c> at once when <see cref="OneBotOptions.ApiBaseUrl"/> is not set: after a
+    /// restart, the journal's replay and the recovery of pending actions run before the host listens,
+    /// so before any bot could have reconnected. Does nothing when the OneBot adapter is not registered.
+    /// </summary>
+    public static void AcceptOneBotReverseSockets(this IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.GetService<SocketRegistry>()?.AcceptReverse();
+    }
+
     /// <summary>The client of the action API; internal so that tests send through exactly this one.</summary>
     internal static HttpClient CreateHttpClient()
     {

@@ -6,6 +6,7 @@ using GroupGuard.Host.Webhooks;
 using GroupGuard.OneBot;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupGuard.Host.Tests;
 
@@ -122,6 +123,33 @@ public sealed class OneBotWebSocketTests
         Assert.Equal(ActionStatus.Done, incident.ActionStatus);
         Assert.Equal(Protocol.OneBotV11, incident.Protocol);
         Assert.Equal("10001", incident.BotId);
+    }
+
+    [Fact]
+    public async Task An_action_left_pending_by_a_crash_waits_for_the_bot_to_connect_and_goes_over_its_socket()
+    {
+        // No ApiBaseUrl: the bot reaches the service over this socket only. The recovery runs at
+        // start, before the service listens and so before NapCat can have reconnected.
+        using var service = Service();
+        await service.StartedAsync();
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var ids = await store.AddAsync([Incidents.Of("901", time: DateTimeOffset.UtcNow.AddMinutes(-1), bot: "10001") with { ActionStatus = ActionStatus.Pending }], CancellationToken.None);
+        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(
+            store,
+            service.Services.GetRequiredService<GroupGuard.Core.Rules.IRuleSetProvider>(),
+            service.Services.GetRequiredService<GroupGuard.Host.Pipeline.ActionQueue>(),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupGuard.Host.Pipeline.PendingActionRecovery>.Instance);
+
+        await recovery.RecoverAsync(CancellationToken.None);
+        await using var napcat = await ConnectAsNapCatAsync(service);
+
+        var recall = await napcat.Calls.WaitForAsync(c => c.Action == "delete_msg", "the recall over the socket once the bot connected");
+        Assert.Equal(901, recall.Params["message_id"]!.GetValue<long>());
+        await service.StoreCalls.WaitForAsync(
+            c => c.Method == nameof(IIncidentStore.UpdateActionAsync) && ((IEnumerable<long>)c.Arguments[0]!).Contains(ids[0]),
+            "the outcome of the recall queued again");
+        Assert.Equal(ActionStatus.Done, (await store.GetAsync(ids[0], CancellationToken.None))!.ActionStatus);
     }
 
     [Fact]

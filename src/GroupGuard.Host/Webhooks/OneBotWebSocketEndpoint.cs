@@ -27,6 +27,10 @@ internal static partial class OneBotWebSocketEndpoint
     {
         app.UseWebSockets();
         app.MapGet(Path, HandleAsync);
+
+        // Any bot may connect here once the service listens: its actions, the journal's replayed
+        // ones at start among them, wait for it rather than being unsupported.
+        app.Services.AcceptOneBotReverseSockets();
         return app;
     }
 

@@ -409,7 +409,10 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
 
     /// <summary>
     /// Null when something can carry the bot's calls: the HTTP API, its socket, or a socket it may
-    /// come back on (it has had one, or forward connections are configured); otherwise why not.
+    /// come (back) on: it has had one, or the host serves the reverse endpoint, or forward
+    /// connections are configured. The transport then waits for that socket within the action's
+    /// budget: after a restart, the journal's and the recovered actions come before any bot has
+    /// reconnected. Otherwise why not.
     /// </summary>
     private string? Unroutable(Protocol protocol, string botId, OneBotOptions options)
     {
@@ -418,7 +421,7 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
             return string.IsNullOrWhiteSpace(options.V12ApiBaseUrl) ? $"{V12ApiBaseUrlSetting} is not set" : null;
         }
 
-        if (!string.IsNullOrWhiteSpace(options.ApiBaseUrl) || _sockets.HasSeen(botId) || _sockets.ExpectsForward)
+        if (!string.IsNullOrWhiteSpace(options.ApiBaseUrl) || _sockets.HasSeen(botId) || _sockets.ExpectsReverse || _sockets.ExpectsForward)
         {
             return null;
         }

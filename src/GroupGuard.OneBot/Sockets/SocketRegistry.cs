@@ -18,6 +18,14 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
     private readonly Dictionary<string, List<SocketSession>> _live = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TaskCompletionSource<SocketSession>>> _waiting = new(StringComparer.Ordinal);
     private long _order;
+    private volatile bool _acceptsReverse;
+
+    /// <summary>
+    /// Whether the host serves the reverse WebSocket endpoint (<see cref="AcceptReverse"/>): any bot
+    /// may then connect at any time, a bot not seen since the start as well, such as one whose
+    /// actions the journal replays after a restart before it has had the time to reconnect.
+    /// </summary>
+    public bool ExpectsReverse => _acceptsReverse;
 
     /// <summary>Whether forward connections are configured: a bot may then come up at any time.</summary>
     public bool ExpectsForward
@@ -44,6 +52,9 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
             }
         }
     }
+
+    /// <summary>The host serves the reverse WebSocket endpoint; said once, before the service starts.</summary>
+    public void AcceptReverse() => _acceptsReverse = true;
 
     /// <summary>A forward connection is listed from the start, down until it first comes up.</summary>
     public void Declare(string name)

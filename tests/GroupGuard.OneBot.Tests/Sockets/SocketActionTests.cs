@@ -121,6 +121,40 @@ public sealed class SocketActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_action_for_a_bot_that_has_not_connected_yet_waits_for_it_and_goes_over_its_socket()
+    {
+        // After a restart the journal's replay and the recovered actions run before NapCat has
+        // reconnected (it tries every few seconds): each was unsupported, "has not connected".
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        await using var harness = new SocketHarness(SocketOnly(o => { o.ActionBudgetSeconds = 20; o.ActionTimeoutSeconds = 5; }), clock);
+
+        var recall = harness.Client.ExecuteAsync(Action(ModerationAction.Recall, bot: Bot, message: "1988435722"), CancellationToken.None);
+        if (recall.IsCompleted)
+        {
+            Assert.Fail($"the recall ended before the bot connected: {await recall}");
+        }
+
+        await clock.TimerAsync(t => t.DueTime == TimeSpan.FromSeconds(20), what: "the wait for the bot's socket");
+        var (napcat, _) = await harness.ConnectAsync();
+
+        Assert.Equal(ActionResult.Done, await recall.Within("the recall"));
+        var call = Assert.Single(napcat.Calls.Items);
+        Assert.Equal("delete_msg", call.Action);
+        Assert.Equal("""{"message_id":1988435722}""", call.Params.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Without_the_reverse_endpoint_http_or_forward_connections_an_action_is_unsupported_at_once()
+    {
+        await using var harness = new SocketHarness(SocketOnly(), reverseEndpoint: false);
+
+        var result = await harness.Client.ExecuteAsync(Action(ModerationAction.Recall, bot: Bot), CancellationToken.None);
+
+        Assert.Equal(ActionResult.Unsupported(ActionErrorKind.NotConfigured, $"GroupGuard:OneBot:ApiBaseUrl is not set and bot {Bot} has not connected over a WebSocket"), result);
+    }
+
+    [Fact]
     public async Task Without_an_http_api_a_bot_that_stays_away_fails_once_the_budget_is_spent()
     {
         var time = new FakeTimeProvider();

@@ -52,7 +52,8 @@ internal sealed class SocketHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(FakeOneBotSocket Fake, Task Run)> _connections = [];
 
-    public SocketHarness(OneBotOptions? options = null, TimeProvider? time = null, DateTimeOffset? now = null)
+    /// <param name="reverseEndpoint">Whether the host serves the reverse endpoint, as it always does (<see cref="SocketRegistry.AcceptReverse"/>).</param>
+    public SocketHarness(OneBotOptions? options = null, TimeProvider? time = null, DateTimeOffset? now = null, bool reverseEndpoint = true)
     {
         Time = time ?? TimeProvider.System;
         Options = new SettableOptions<OneBotOptions>(options ?? new OneBotOptions
@@ -64,6 +65,11 @@ internal sealed class SocketHarness : IAsyncDisposable
             VerifyActions = false,
         });
         Registry = new SocketRegistry(Time);
+        if (reverseEndpoint)
+        {
+            Registry.AcceptReverse();
+        }
+
         Receiver = Receivers.Create(Options, now);
         Acceptor = new ReverseSocketAcceptor(Receiver, Sink, Registry, AcceptorLogs);
         Client = new OneBotActionClient(new HttpClient(), Options, Time, ClientLogs, TimeSpan.FromMilliseconds(50), Registry);

@@ -17,7 +17,9 @@ namespace GroupGuard.OneBot.Actions;
 /// 429, which say "later", not "no"), for at most <see cref="OneBotOptions.MaxAttempts"/> attempts
 /// and <see cref="OneBotOptions.ActionBudgetSeconds"/> from the first attempt. A refusal (other 4xx,
 /// <c>status:"failed"</c>, retcode ≠ 0) is final: the platform will say no again, and QQ counts
-/// every call. Throws only when the caller cancels.
+/// every call. A call that posts a message (<see cref="ApiCall.PostsMessage"/>) is not tried again
+/// once it may have arrived: a timeout, a connection that broke after the request went, a WebSocket
+/// that closed after its frame was written. Throws only when the caller cancels.
 /// </summary>
 /// <remarks>
 /// Each attempt picks its channel: the bot's live WebSocket when it has one (the answer is the
@@ -112,6 +114,10 @@ internal sealed partial class ActionTransport(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return AttemptResult.Lost(call, $"no answer to {call.Action} within {CallAttempts.Seconds(timeout)} over the WebSocket {socket.Name}");
+        }
+        catch (SocketAnswerLostException ex)
+        {
+            return AttemptResult.Lost(call, $"{call.Action}: {ex.Message}");
         }
         catch (SocketUnavailableException ex)
         {

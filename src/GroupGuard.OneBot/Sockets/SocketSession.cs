@@ -22,12 +22,20 @@ internal enum SocketKind
 internal sealed class SocketUnavailableException(string message) : Exception(message);
 
 /// <summary>
+/// The call's frame went out and the socket closed before its answer came: the implementation may
+/// have carried it out, as after an HTTP answer that was lost. The transport tries it again only
+/// when that does no harm: a message posted twice would be seen twice.
+/// </summary>
+internal sealed class SocketAnswerLostException(string message) : Exception(message);
+
+/// <summary>
 /// One OneBot v11 WebSocket, reverse or forward alike (communication/ws.md, ws-reverse.md): reads
 /// its messages (text only, at most <see cref="OneBotLimits.MaxFrameBytes"/> each, else it is closed
 /// with 1003 or 1009), hands events to the <see cref="IEventSink"/> after the same parsing and bounds
 /// as an HTTP POST (a bad one is logged and skipped), and carries actions as
 /// <c>{"action","params","echo"}</c> whose answers are matched by <c>echo</c>, in whatever order they
-/// come. When it ends, calls still waiting fail as <see cref="SocketUnavailableException"/>.
+/// come. When it ends, calls still waiting fail: as <see cref="SocketAnswerLostException"/> once
+/// their frame was written, else as <see cref="SocketUnavailableException"/>.
 /// </summary>
 internal sealed partial class SocketSession
 {
@@ -138,8 +146,10 @@ internal sealed partial class SocketSession
 
     /// <summary>
     /// Sends <c>{"action","params","echo"}</c> and returns the answer frame with the same echo.
-    /// Throws <see cref="SocketUnavailableException"/> when the socket cannot carry it, and
-    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> ends the wait.
+    /// Throws <see cref="SocketUnavailableException"/> when the socket cannot carry it (the frame was
+    /// not written), <see cref="SocketAnswerLostException"/> when it closes after the frame was
+    /// written and before the answer came, and <see cref="OperationCanceledException"/> when
+    /// <paramref name="cancellationToken"/> ends the wait.
     /// </summary>
     public async Task<byte[]> CallAsync(string action, ReadOnlyMemory<byte> parameters, CancellationToken cancellationToken)
     {
@@ -165,7 +175,15 @@ internal sealed partial class SocketSession
             }
 
             await SendAsync(ActionFrame(action, parameters.Span, echo), cancellationToken).ConfigureAwait(false);
-            return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketUnavailableException ex)
+            {
+                // The frame is out: the implementation may have done it before the socket closed.
+                throw new SocketAnswerLostException(ex.Message);
+            }
         }
         finally
         {

@@ -121,6 +121,50 @@ public sealed class SocketActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_warning_whose_socket_drops_after_its_frame_went_out_is_not_posted_again()
+    {
+        var (result, first, second) = await DropAfterTheFrameAsync(client => client.ExecuteAsync(Action(ModerationAction.Warn, bot: Bot, text: "请勿发广告"), CancellationToken.None));
+
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Equal(ActionErrorKind.Unreachable, result.ErrorKind);
+        Assert.StartsWith("send_group_msg: the WebSocket ws-reverse 127.0.0.1:40000 closed before the answer came", result.Error, StringComparison.Ordinal);
+        Assert.EndsWith("; not sent again, as it may have arrived", result.Error, StringComparison.Ordinal);
+        Assert.Equal("send_group_msg", Assert.Single(first.Calls.Items).Action);
+        Assert.Empty(second.Calls.Items);
+    }
+
+    [Fact]
+    public async Task A_private_message_whose_socket_drops_after_its_frame_went_out_is_not_sent_again()
+    {
+        var (result, first, second) = await DropAfterTheFrameAsync(client => client.SendPrivateAsync("1001", "今日摘要", CancellationToken.None));
+
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.EndsWith("; not sent again, as it may have arrived", result.Error, StringComparison.Ordinal);
+        Assert.Equal("send_private_msg", Assert.Single(first.Calls.Items).Action);
+        Assert.Empty(second.Calls.Items);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="send"/> on the bot's socket, drops the socket once its frame has
+    /// arrived and before any answer, and connects the bot again; returns the call's end and both sockets.
+    /// </summary>
+    private static async Task<(ActionResult Result, FakeOneBotSocket First, FakeOneBotSocket Second)> DropAfterTheFrameAsync(Func<GroupGuard.OneBot.Actions.OneBotActionClient, Task<ActionResult>> send)
+    {
+        await using var harness = new SocketHarness(SocketOnly());
+        var (first, run) = await harness.ConnectAsync();
+        first.Default = FakeSocketAnswer.Never();
+
+        var call = send(harness.Client);
+        await first.Calls.WaitForCountAsync(1, "the frame on the first socket");
+        first.Abort();
+        await run.Within("the first session to end");
+        var (second, _) = await harness.ConnectAsync();
+
+        // Before, the call was tried again on the new socket, and the message posted twice.
+        return (await call.Within("the call"), first, second);
+    }
+
+    [Fact]
     public async Task An_action_for_a_bot_that_has_not_connected_yet_waits_for_it_and_goes_over_its_socket()
     {
         // After a restart the journal's replay and the recovered actions run before NapCat has

@@ -15,7 +15,11 @@ public sealed record ConnectionState(
     bool Connected,
     DateTimeOffset? Since,
     DateTimeOffset? LastEventAt,
-    string? LastError);
+    string? LastError)
+{
+    /// <summary>Messages over the adapter's size limit that were read to their end and skipped, since the start.</summary>
+    public long OversizedSkipped { get; init; }
+}
 
 /// <summary>An adapter's connections as they stand. Registered with <c>TryAddEnumerable</c>: every adapter may have some.</summary>
 public interface IConnectionStatus

@@ -24,8 +24,8 @@ public sealed record OneBotSocketPeer(string BotId, OneBotClientRole Role, strin
 /// <summary>
 /// The adapter's entry point for OneBot v11 reverse WebSocket connections: the host authenticates
 /// the upgrade request and hands over the accepted socket. Failure contract: never throws for
-/// anything the peer sends (a bad frame is logged and skipped, an oversized one closes the socket
-/// with 1009); returns when the connection has ended.
+/// anything the peer sends (a bad or oversized frame is logged and skipped, a binary one closes the
+/// socket with 1003); returns when the connection has ended.
 /// </summary>
 public interface IOneBotReverseSockets
 {

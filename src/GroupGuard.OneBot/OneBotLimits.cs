@@ -37,8 +37,9 @@ public static class OneBotLimits
 
     /// <summary>
     /// Bytes of one WebSocket message (an event or an action's answer), the same bound as an HTTP
-    /// POST body. A longer one closes the socket with 1009 (message too big): the rest of it would
-    /// have to be read and dropped, and no event of a QQ client comes near it.
+    /// POST body. A longer one is read to its end without being kept, and skipped: a member's
+    /// forwarded bundle that NapCat sends inline can pass it, and closing the socket instead would
+    /// lose every event until the implementation reconnected.
     /// </summary>
     public const int MaxFrameBytes = 1024 * 1024;
 

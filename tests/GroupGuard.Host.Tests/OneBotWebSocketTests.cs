@@ -170,15 +170,23 @@ public sealed class OneBotWebSocketTests
     }
 
     [Fact]
-    public async Task A_message_over_one_MiB_closes_the_socket_with_1009()
+    public async Task A_message_over_one_MiB_is_skipped_the_next_event_is_moderated_and_healthz_counts_it()
     {
         using var service = Service();
+        var client = service.CreateClient();
         await using var napcat = await ConnectAsNapCatAsync(service);
         var heartbeat = Sample("napcat-heartbeat.json").Trim();
 
+        // Before, it closed the socket with 1009, and the events until NapCat reconnected were lost.
         await napcat.SendAsync(heartbeat + new string(' ', OneBotLimits.MaxFrameBytes + 1 - Encoding.UTF8.GetByteCount(heartbeat)));
+        await napcat.SendAsync(GroupGuardFactory.GroupEvent(502, "大家好"));
 
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await napcat.Closed.Within("the close frame"));
+        await service.HandledAsync("502");
+        Assert.False(napcat.Closed.IsCompleted);
+        var connection = await ConnectionAsync(client);
+        Assert.Equal("connected", connection.GetProperty("state").GetString());
+        Assert.Equal(1, connection.GetProperty("oversized_skipped").GetInt64());
+        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("of bot 10001: skipped a message of 1048577 bytes", StringComparison.Ordinal));
     }
 
     [Fact]

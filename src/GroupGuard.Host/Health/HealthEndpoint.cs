@@ -75,6 +75,7 @@ internal static class HealthEndpoint
                     since = c.Since,
                     last_event_at = c.LastEventAt,
                     last_error = c.LastError,
+                    oversized_skipped = c.OversizedSkipped,
                 }),
                 pulled_sources = pulled.SelectMany(p => p.Sources).Select(p => new
                 {

@@ -13,6 +13,9 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
 {
     public const int MaxRemembered = 64;
 
+    /// <summary>Oversized messages of one connection are logged once, then at most once per this.</summary>
+    public static readonly TimeSpan OversizedLogInterval = TimeSpan.FromSeconds(10);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SocketSession>> _live = new(StringComparer.Ordinal);
@@ -48,7 +51,7 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
                 return [.. _entries.Values
                     .OrderBy(e => e.Kind)
                     .ThenBy(e => e.Order)
-                    .Select(e => new ConnectionState(Protocol.OneBotV11, e.Name, e.BotId, e.Connected, e.Since, e.LastEventAt, e.LastError))];
+                    .Select(e => new ConnectionState(Protocol.OneBotV11, e.Name, e.BotId, e.Connected, e.Since, e.LastEventAt, e.LastError) { OversizedSkipped = e.Oversized })];
             }
         }
     }
@@ -148,6 +151,34 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
             {
                 entry.LastEventAt = time.GetUtcNow();
             }
+        }
+    }
+
+    /// <summary>
+    /// The socket skipped a message over <see cref="OneBotLimits.MaxFrameBytes"/>: counted for
+    /// <c>/healthz</c>. Returns how many it skipped since the last log line (this one included)
+    /// when a line is due, the first at once and then one per <see cref="OversizedLogInterval"/>; else 0.
+    /// </summary>
+    public long Oversized(SocketSession session)
+    {
+        var now = time.GetTimestamp();
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(KeyOf(session), out var entry) || entry.Session != session)
+            {
+                return 1;
+            }
+
+            entry.Oversized++;
+            entry.OversizedUnlogged++;
+            if (entry.OversizedLoggedAt is { } last && time.GetElapsedTime(last, now) < OversizedLogInterval)
+            {
+                return 0;
+            }
+
+            var count = entry.OversizedUnlogged;
+            (entry.OversizedLoggedAt, entry.OversizedUnlogged) = (now, 0);
+            return count;
         }
     }
 
@@ -293,5 +324,12 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
         public string? LastError { get; set; }
 
         public SocketSession? Session { get; set; }
+
+        /// <summary>Messages over the size limit skipped, by every socket of this entry since the start.</summary>
+        public long Oversized { get; set; }
+
+        public long OversizedUnlogged { get; set; }
+
+        public long? OversizedLoggedAt { get; set; }
     }
 }

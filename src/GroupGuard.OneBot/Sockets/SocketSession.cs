@@ -30,8 +30,8 @@ internal sealed class SocketAnswerLostException(string message) : Exception(mess
 
 /// <summary>
 /// One OneBot v11 WebSocket, reverse or forward alike (communication/ws.md, ws-reverse.md): reads
-/// its messages (text only, at most <see cref="OneBotLimits.MaxFrameBytes"/> each, else it is closed
-/// with 1003 or 1009), hands events to the <see cref="IEventSink"/> after the same parsing and bounds
+/// its messages (text only, else it is closed with 1003; one over <see cref="OneBotLimits.MaxFrameBytes"/>
+/// is read to its end and skipped), hands events to the <see cref="IEventSink"/> after the same parsing and bounds
 /// as an HTTP POST (a bad one is logged and skipped), and carries actions as
 /// <c>{"action","params","echo"}</c> whose answers are matched by <c>echo</c>, in whatever order they
 /// come. When it ends, calls still waiting fail: as <see cref="SocketAnswerLostException"/> once
@@ -191,13 +191,23 @@ internal sealed partial class SocketSession
         }
     }
 
+    /// <remarks>
+    /// A message over <see cref="OneBotLimits.MaxFrameBytes"/> (a member's forwarded bundle that
+    /// NapCat sends inline can be) is read to its end into the same buffer, over and over, and
+    /// dropped: the events after it, and the answers calls wait for, come over the same socket. Its
+    /// length is not bounded further: it costs no memory, and a peer that sent one without end would
+    /// hold up only its own socket, which the authenticated peer can do anyway by sending nothing.
+    /// </remarks>
     private async Task<string> ReceiveAsync(CancellationToken cancellationToken)
     {
-        // Grows to one byte past the limit, so a longer message is seen without reading the rest.
+        // Grows to one byte past the limit, so a longer message is seen before it is all held.
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
         try
         {
             var length = 0;
+
+            // Bytes of an oversized message read so far while it is skipped (length stays 0), else 0.
+            long skipped = 0;
             while (true)
             {
                 var capacity = Math.Min(buffer.Length, OneBotLimits.MaxFrameBytes + 1);
@@ -226,24 +236,47 @@ internal sealed partial class SocketSession
                     return "closed by GroupGuard: a binary message (OneBot sends JSON text)";
                 }
 
-                length += result.Count;
-                if (length > OneBotLimits.MaxFrameBytes)
+                if (skipped > 0)
                 {
-                    LogTooBig(Name, OneBotLimits.MaxFrameBytes);
-                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message over {OneBotLimits.MaxFrameBytes} bytes").ConfigureAwait(false);
-                    return $"closed by GroupGuard: a message over {OneBotLimits.MaxFrameBytes} bytes";
+                    // Read into the start of the buffer again and again, kept nowhere.
+                    skipped += result.Count;
                 }
-
-                if (result.EndOfMessage)
+                else if ((length += result.Count) > OneBotLimits.MaxFrameBytes)
                 {
-                    Handle(buffer.AsMemory(0, length));
+                    skipped = length;
                     length = 0;
                 }
+
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                if (skipped > 0)
+                {
+                    Skipped(skipped);
+                }
+                else
+                {
+                    Handle(buffer.AsMemory(0, length));
+                }
+
+                length = 0;
+                skipped = 0;
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>An oversized message was read to its end and dropped: counted, and logged at most every few seconds.</summary>
+    private void Skipped(long bytes)
+    {
+        if (_registry.Oversized(this) is > 0 and var count)
+        {
+            LogTooBig(Name, BotId ?? "not known yet", bytes, OneBotLimits.MaxFrameBytes, count, SocketRegistry.OversizedLogInterval.TotalSeconds);
         }
     }
 
@@ -464,8 +497,8 @@ internal sealed partial class SocketSession
     [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot WebSocket {Name}: a binary message; closing with 1003 (OneBot sends JSON text)")]
     private partial void LogBinary(string name);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot WebSocket {Name}: a message over {Limit} bytes; closing with 1009")]
-    private partial void LogTooBig(string name, int limit);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot WebSocket {Name} of bot {BotId}: skipped a message of {Bytes} bytes, over the {Limit} bytes one may have ({Count} so since the last such line; one line every {IntervalSeconds} s at most)")]
+    private partial void LogTooBig(string name, string botId, long bytes, int limit, long count, double intervalSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "OneBot WebSocket {Name} is bot {BotId}")]
     private partial void LogIdentified(string name, string botId);

@@ -1,15 +1,19 @@
 using System.Net.WebSockets;
 using System.Text;
 using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
+using GroupGuard.OneBot.Tests.Actions;
 using GroupGuard.OneBot.Sockets;
 using GroupGuard.OneBot.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.OneBot.Tests.Sockets;
 
 /// <summary>
 /// Events over a reverse WebSocket: the frames are the HTTP POST bodies of the same events
-/// (communication/ws.md), read with the same parsing and bounds; a bad one is skipped, an
-/// oversized or binary one closes the socket.
+/// (communication/ws.md), read with the same parsing and bounds; a bad or oversized one is
+/// skipped, a binary one closes the socket.
 /// </summary>
 public sealed class SocketEventTests : IAsyncLifetime
 {
@@ -91,20 +95,43 @@ public sealed class SocketEventTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_message_one_byte_over_one_MiB_closes_the_socket_with_1009()
+    public async Task A_message_over_one_MiB_is_read_to_its_end_and_skipped_and_the_socket_goes_on()
     {
-        var (napcat, run) = await _harness.ConnectAsync();
-        var json = Encoding.UTF8.GetString(Samples.Bytes("V11/ws/napcat-heartbeat.json")).Trim();
-        var padded = json + new string(' ', OneBotLimits.MaxFrameBytes + 1 - Encoding.UTF8.GetByteCount(json));
+        var time = new FakeTimeProvider();
+        await using var harness = new SocketHarness(time: time);
+        var (napcat, run) = await harness.ConnectAsync();
+        var heartbeat = Encoding.UTF8.GetString(Samples.Bytes("V11/ws/napcat-heartbeat.json")).Trim();
+        var justOver = heartbeat + new string(' ', OneBotLimits.MaxFrameBytes + 1 - Encoding.UTF8.GetByteCount(heartbeat));
 
-        await napcat.SendAsync(padded);
+        // Before, the first closed the socket with 1009, and every event until NapCat reconnected was lost.
+        await napcat.SendAsync(justOver);
+        await napcat.SendAsync(Samples.Node("V11/napcat-group-array.json").With("message_id", 8).With("message", "加微信" + new string('广', 1_500_000)));
+        await napcat.SendAsync(Samples.Bytes("V11/napcat-group-array.json"));
 
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await napcat.Closed.Within("the close frame"));
-        await run.Within("the session to end");
-        Assert.Empty(_harness.Sink.Events.Items);
-        var state = Assert.Single(_harness.Registry.Connections);
-        Assert.False(state.Connected);
-        Assert.Contains("over 1048576 bytes", state.LastError, StringComparison.Ordinal);
+        var message = await harness.Sink.Events.WaitForAsync(e => e.Kind == InboundEventKind.GroupMessage, "the event after the oversized ones");
+        Assert.Equal("1988435722", message.Message!.MessageId);
+        Assert.Single(harness.Sink.Events.Items);
+        Assert.False(run.IsCompleted);
+        var state = Assert.Single(harness.Registry.Connections);
+        Assert.True(state.Connected);
+        Assert.Equal(2, state.OversizedSkipped);
+
+        // The first is logged at once, naming the bot and the size; the second waits for the next line.
+        var line = Assert.Single(harness.AcceptorLogs.Entries, e => e.Message.Contains("skipped a message of", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Equal("OneBot WebSocket ws-reverse 127.0.0.1:40000 of bot 3889012345: skipped a message of 1048577 bytes, over the 1048576 bytes one may have (1 so since the last such line; one line every 10 s at most)", line.Message);
+        Assert.DoesNotContain(harness.AcceptorLogs.Entries, e => e.Message.Contains("加微信", StringComparison.Ordinal));
+
+        time.Advance(SocketRegistry.OversizedLogInterval);
+        await napcat.SendAsync(justOver);
+        var next = await harness.AcceptorLogs.WaitFor(e => e.Message.Contains("(2 so since the last such line", StringComparison.Ordinal), "the next line on oversized messages");
+        Assert.Contains("skipped a message of 1048577 bytes", next.Message, StringComparison.Ordinal);
+        Assert.Equal(3, Assert.Single(harness.Registry.Connections).OversizedSkipped);
+
+        // It still carries the bot's actions.
+        var recall = await harness.Client.ExecuteAsync(ActionClients.Action(ModerationAction.Recall, bot: "3889012345"), CancellationToken.None);
+        Assert.Equal(ActionResult.Done, recall);
+        Assert.Equal("delete_msg", Assert.Single(napcat.Calls.Items).Action);
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public enum InboundEventKind
 /// <summary>What an adapter made of one delivered event.</summary>
 public sealed record InboundEvent(InboundEventKind Kind, Protocol Protocol, string? BotId, ChatMessage? Message, string Detail)
 {
-    /// <summary>For a member's join notice: who joined which group, and when (for <c>newcomer_hours:</c> rules).</summary>
+    /// <summary>
+    /// For a member's join notice, or a message whose event says when its sender joined (Milky's
+    /// <c>group_member.join_time</c>): who joined which group, and when (for <c>newcomer_hours:</c> rules).
+    /// </summary>
     public Members.MemberJoined? Joined { get; init; }
 }

@@ -18,7 +18,7 @@ public static class MilkyServiceCollectionExtensions
     /// The Milky adapter (Lagrange.Milky, LuckyLilliaBot, Yogurt): binds <see cref="MilkyOptions"/>
     /// from <c>GroupGuard:Milky</c> and validates them at start; registers the webhook receiver
     /// (<see cref="IMilkyWebhookReceiver"/>), the action client as the <see cref="IProtocolActions"/>
-    /// of <see cref="Protocol.Milky"/>, the connections as an <see cref="IConnectionStatus"/>, and a
+    /// of <see cref="Protocol.Milky"/> (and its forwarded chats, join requests and join times), the connections as an <see cref="IConnectionStatus"/>, and a
     /// hosted service that reads each connection's event stream into the <see cref="IEventSink"/>.
     /// </summary>
     public static IServiceCollection AddGroupGuardMilky(this IServiceCollection services, IConfiguration configuration)
@@ -49,6 +49,7 @@ public static class MilkyServiceCollectionExtensions
         services.AddSingleton<IProtocolActions>(static provider => provider.GetRequiredService<MilkyActionClient>());
         services.AddSingleton<Core.Forwards.IForwardedMessages>(static provider => provider.GetRequiredService<MilkyActionClient>());
         services.AddSingleton<Core.Members.IJoinRequestActions>(static provider => provider.GetRequiredService<MilkyActionClient>());
+        services.AddSingleton<Core.Members.IMemberJoinTimes>(static provider => provider.GetRequiredService<MilkyActionClient>());
         services.AddSingleton<IHostedService>(static provider => new MilkyEventStreams(
             provider.GetRequiredService<MilkyConnections>(),
             provider.GetRequiredService<IEventSink>(),

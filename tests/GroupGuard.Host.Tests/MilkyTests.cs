@@ -34,8 +34,23 @@ public sealed class MilkyTests
             mute_minutes: 5
         """;
 
+    /// <summary>A rule for newcomers only: members who joined within a day.</summary>
+    private const string NewcomerPack = """
+        pack: newcomers
+        name: 新人广告
+        category: ads
+        severity: medium
+        action: log
+        rules:
+          - id: ads.newcomer-contact
+            terms: [私聊领取]
+            newcomer_hours: 24
+        """;
+
     /// <summary>The service with a Milky connection to <paramref name="milky"/> (when given) and the webhook token.</summary>
-    private static GroupGuardFactory Service(FakeMilky? milky, params (string Key, string? Value)[] settings)
+    private static GroupGuardFactory Service(FakeMilky? milky, params (string Key, string? Value)[] settings) => Service(milky, Pack, settings);
+
+    private static GroupGuardFactory Service(FakeMilky? milky, string pack, params (string Key, string? Value)[] settings)
     {
         var all = new Dictionary<string, string?>
         {
@@ -56,14 +71,14 @@ public sealed class MilkyTests
         }
 
         GroupGuardFactory? service = null;
-        service = new GroupGuardFactory(all, Pack, services =>
+        service = new GroupGuardFactory(all, pack, services =>
             services.Replace(ServiceDescriptor.Singleton<IMilkyWebhookReceiver>(provider =>
                 new MilkyWebhookReceiver(provider.GetRequiredService<IOptionsMonitor<MilkyOptions>>(), service!.WebhookClock))));
         return service;
     }
 
-    /// <summary>A group message as the Milky spec writes it, stamped <paramref name="time"/>.</summary>
-    private static string GroupMessage(long messageSeq, string text, DateTimeOffset time, long senderId = 20002) =>
+    /// <summary>A group message as the Milky spec writes it, stamped <paramref name="time"/>, from a member who joined at <paramref name="joinTime"/> (Unix seconds).</summary>
+    private static string GroupMessage(long messageSeq, string text, DateTimeOffset time, long senderId = 20002, long joinTime = 1700000000) =>
         new JsonObject
         {
             ["time"] = time.ToUnixTimeSeconds(),
@@ -81,7 +96,7 @@ public sealed class MilkyTests
                 ["group_member"] = new JsonObject
                 {
                     ["user_id"] = senderId, ["nickname"] = "王同学", ["sex"] = "unknown", ["group_id"] = 123456, ["card"] = "王同学家长",
-                    ["title"] = "", ["level"] = 12, ["role"] = "member", ["join_time"] = 1700000000, ["last_sent_time"] = 1764149000,
+                    ["title"] = "", ["level"] = 12, ["role"] = "member", ["join_time"] = joinTime, ["last_sent_time"] = 1764149000,
                 },
             },
         }.ToJsonString();
@@ -204,6 +219,38 @@ public sealed class MilkyTests
         Assert.Equal((Core.Members.JoinOutcome.Rejected, ActionStatus.Done, "资料分享君"), (decision.Outcome, decision.ActionStatus, decision.Nickname));
         Assert.Equal(Protocol.Milky, decision.Protocol);
         Assert.DoesNotContain(milky.Calls.Items, c => c.Api == "accept_group_request");
+    }
+
+    [Fact]
+    public async Task A_newcomer_rule_hits_a_sender_whose_member_entry_says_they_joined_an_hour_ago()
+    {
+        using var service = Service(null, NewcomerPack);
+        var time = service.WebhookClock.GetUtcNow().AddMinutes(-1);
+
+        // The same words from a member who joined an hour before, and from one who joined in 2023.
+        var newcomer = await PostMilkyAsync(service, GroupMessage(77010, "想要资料的私聊领取", time, senderId: 20011, joinTime: time.ToUnixTimeSeconds() - 3600));
+        var old = await PostMilkyAsync(service, GroupMessage(77011, "想要资料的私聊领取", time, senderId: 20012));
+
+        Assert.Equal(HttpStatusCode.NoContent, newcomer.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, old.StatusCode);
+        var incident = Assert.Single(await service.IncidentsAfterAsync(2));
+        Assert.Equal(("ads.newcomer-contact", "77010", "20011"), (incident.Rule, incident.MessageId, incident.UserId));
+        Assert.Equal(Protocol.Milky, incident.Protocol);
+    }
+
+    [Fact]
+    public async Task A_member_who_came_back_is_a_newcomer_by_the_join_event_whatever_a_stale_member_entry_says()
+    {
+        using var service = Service(null, NewcomerPack);
+
+        // 20013 joined at 09:45 (the event); its first message's member entry still says 2023.
+        var joined = await PostMilkyAsync(service, GroupGuardFactory.Sample("milky-group-member-increase.json"));
+        var message = await PostMilkyAsync(service, GroupMessage(77012, "想要资料的私聊领取", service.WebhookClock.GetUtcNow().AddMinutes(-1), senderId: 20013));
+
+        Assert.Equal(HttpStatusCode.NoContent, joined.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, message.StatusCode);
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        Assert.Equal(("ads.newcomer-contact", "77012", "20013"), (incident.Rule, incident.MessageId, incident.UserId));
     }
 
     [Fact]

@@ -443,6 +443,32 @@ public sealed class ActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_join_time_comes_from_get_group_member_info()
+    {
+        _milky.Script("get_group_member_info", Sample("member-muted.json"));
+        using var client = Client();
+
+        var joined = await client.GetJoinTimeAsync(Protocol.Milky, "10001", "123456", "20002", CancellationToken.None);
+
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), joined);
+        var call = Assert.Single(_milky.Calls.Items);
+        Assert.Equal("get_group_member_info", call.Api);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"group_id":123456,"user_id":20002,"no_cache":false}"""), call.Json));
+    }
+
+    [Fact]
+    public async Task A_join_time_the_implementation_cannot_give_is_unknown()
+    {
+        _milky.Script("get_group_member_info", Sample("member-not-found.json"), MilkyAnswer.Ok());
+        using var client = Client();
+
+        Assert.Null(await client.GetJoinTimeAsync(Protocol.Milky, "10001", "123456", "20002", CancellationToken.None));
+        Assert.Null(await client.GetJoinTimeAsync(Protocol.Milky, "10001", "123456", "20002", CancellationToken.None));
+        Assert.Null(await client.GetJoinTimeAsync(Protocol.OneBotV11, "10001", "123456", "20002", CancellationToken.None));
+        Assert.Equal(2, _milky.Calls.Count);
+    }
+
+    [Fact]
     public void Milky_can_do_all_four_and_nothing_else()
     {
         using var client = Client();

@@ -89,6 +89,65 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void A_group_messages_member_says_when_the_sender_joined()
+    {
+        var inbound = ParseSample("group-message.json").Event!;
+
+        // group_member.join_time, so that newcomer_hours rules need not ask the implementation.
+        Assert.Equal(new Core.Members.MemberJoined("qq", "123456", "20002", DateTimeOffset.FromUnixTimeSeconds(1700000000)), inbound.Joined);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("\"soon\"")]
+    [InlineData("253402300800")]
+    public void A_join_time_that_is_missing_zero_or_odd_says_nothing_and_the_message_is_still_read(string? joinTime)
+    {
+        var json = Samples.Json("group-message.json");
+        var member = json["data"]!["group_member"]!.AsObject();
+        member.Remove("join_time");
+        if (joinTime is not null)
+        {
+            member["join_time"] = System.Text.Json.Nodes.JsonNode.Parse(joinTime);
+        }
+
+        var result = Parse(json.ToJsonString());
+
+        Assert.Equal(204, result.StatusCode);
+        Assert.Equal("23333", result.Event!.Message!.MessageId);
+        Assert.Null(result.Event.Joined);
+    }
+
+    [Fact]
+    public void A_group_member_increase_says_who_joined_which_group_and_when()
+    {
+        var result = ParseSample("group-member-increase.json");
+
+        Assert.Equal(204, result.StatusCode);
+        Assert.Equal(InboundEventKind.Ignored, result.Event!.Kind);
+        Assert.Equal("group_member_increase", result.Event.Detail);
+        Assert.Null(result.Event.Message);
+        Assert.Equal(new Core.Members.MemberJoined("qq", "123456", "20002", Samples.Stamped.AddHours(-1)), result.Event.Joined);
+    }
+
+    [Theory]
+    [InlineData("user_id")]
+    [InlineData("group_id")]
+    public void A_group_member_increase_without_its_member_or_group_is_taken_quietly(string missing)
+    {
+        var json = Samples.Json("group-member-increase.json");
+        json["data"]!.AsObject().Remove(missing);
+
+        var result = Parse(json.ToJsonString());
+
+        Assert.Equal(204, result.StatusCode);
+        Assert.Equal(InboundEventKind.Ignored, result.Event!.Kind);
+        Assert.Null(result.Event.Joined);
+    }
+
+    [Fact]
     public void Every_segment_kind_is_read_for_what_it_shows()
     {
         var message = ParseSample("group-every-segment.json").Event!.Message!;

@@ -13,7 +13,11 @@ public interface IJoinTimes
     /// </summary>
     Task<DateTimeOffset?> JoinedAtAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken);
 
-    /// <summary>Notes a join the service saw (OneBot v11 <c>notice.group_increase</c>).</summary>
+    /// <summary>
+    /// Notes a join the service saw (OneBot v11 <c>notice.group_increase</c>, Milky
+    /// <c>group_member_increase</c>, a Milky message's <c>group_member.join_time</c>). Of two joins
+    /// of one member, the later stands.
+    /// </summary>
     void Joined(string platform, string groupId, string userId, DateTimeOffset at);
 }
 
@@ -31,5 +35,5 @@ public interface IMemberJoinTimes
     Task<DateTimeOffset?> GetJoinTimeAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken);
 }
 
-/// <summary>A member's join the adapter read from a notice (v11 <c>group_increase</c>).</summary>
+/// <summary>A member's join the adapter read from an event (v11 <c>group_increase</c>; Milky <c>group_member_increase</c>, or the <c>join_time</c> of a message's sender).</summary>
 public sealed record MemberJoined(string Platform, string GroupId, string UserId, DateTimeOffset At);

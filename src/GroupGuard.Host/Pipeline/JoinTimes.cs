@@ -4,9 +4,10 @@ using GroupGuard.Core.Members;
 namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
-/// When members joined their groups, for <c>newcomer_hours:</c> rules: a join notice the service saw
-/// (v11 <c>group_increase</c>), else the platform's answer (<see cref="IMemberJoinTimes"/>, within
-/// 5 s on the injected clock), remembered. Bounded: the <see cref="Capacity"/> members asked about
+/// When members joined their groups, for <c>newcomer_hours:</c> rules: a join the service saw (v11
+/// <c>group_increase</c>, Milky <c>group_member_increase</c> or the <c>join_time</c> a Milky message
+/// carries; of two, the later, since a member who left and came back is new again), else the
+/// platform's answer (<see cref="IMemberJoinTimes"/>, within 5 s on the injected clock), remembered. Bounded: the <see cref="Capacity"/> members asked about
 /// or seen joining most recently (the least recent is forgotten first). A platform that could not say is asked again
 /// after <see cref="UnknownLifetime"/> on the injected clock, not on every message. In memory only:
 /// a restart forgets the notices, and the platform is asked again.
@@ -29,7 +30,7 @@ internal sealed class JoinTimes(IEnumerable<IMemberJoinTimes> adapters, TimeProv
     private readonly LinkedList<Entry> _order = new();
 
     public void Joined(string platform, string groupId, string userId, DateTimeOffset at) =>
-        Remember(new MemberKey(platform, groupId, userId), at, DateTimeOffset.MaxValue);
+        Remember(new MemberKey(platform, groupId, userId), at, DateTimeOffset.MaxValue, keepLater: true);
 
     public async Task<DateTimeOffset?> JoinedAtAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken)
     {
@@ -70,14 +71,16 @@ internal sealed class JoinTimes(IEnumerable<IMemberJoinTimes> adapters, TimeProv
         return Remember(key, at, at is null ? time.GetUtcNow() + UnknownLifetime : DateTimeOffset.MaxValue, keepKnown: true);
     }
 
-    private DateTimeOffset? Remember(MemberKey key, DateTimeOffset? at, DateTimeOffset expires, bool keepKnown = false)
+    /// <param name="keepKnown">A join time known already stays (the platform's answer is second to a join seen).</param>
+    /// <param name="keepLater">A later join time known already stays (a stale cache must not make a rejoined member old).</param>
+    private DateTimeOffset? Remember(MemberKey key, DateTimeOffset? at, DateTimeOffset expires, bool keepKnown = false, bool keepLater = false)
     {
         lock (_gate)
         {
             if (_entries.TryGetValue(key, out var node))
             {
                 _order.Remove(node);
-                if (!(keepKnown && node.Value.At is not null))
+                if (!(keepKnown && node.Value.At is not null) && !(keepLater && node.Value.At > at))
                 {
                     node.Value = new Entry(key, at, expires);
                 }

@@ -16,7 +16,7 @@ namespace GroupGuard.Milky.Actions;
 /// <see cref="MilkyOptions.VerifyActions"/>, a mute or kick the platform answered ok is checked by
 /// reading the member back without cache. Options are read per action, so a reload applies to the next.
 /// </summary>
-internal sealed partial class MilkyActionClient : IProtocolActions, IForwardedMessages, IDisposable
+internal sealed partial class MilkyActionClient : IProtocolActions, IForwardedMessages, Core.Members.IMemberJoinTimes, IDisposable
 {
     /// <summary>Roles change rarely; ten minutes keeps a raid from asking once per message.</summary>
     public static readonly TimeSpan RoleCacheLifetime = TimeSpan.FromMinutes(10);
@@ -154,6 +154,37 @@ internal sealed partial class MilkyActionClient : IProtocolActions, IForwardedMe
 
         _roles[key] = (role, _time.GetUtcNow() + RoleCacheLifetime);
         return role;
+    }
+
+    /// <summary>
+    /// The member's <c>join_time</c> from <c>get_group_member_info</c> (cache allowed), or null when
+    /// it cannot say (no connection for the bot, a failure, no member, no or a zero <c>join_time</c>).
+    /// Asked only for a member no event has placed (a message's <c>group_member</c> carries it); the
+    /// host remembers the answer.
+    /// </summary>
+    public async Task<DateTimeOffset?> GetJoinTimeAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (protocol != Protocol.Milky || !MilkyRequests.IsId(groupId) || !MilkyRequests.IsId(userId))
+        {
+            return null;
+        }
+
+        var options = _options.CurrentValue;
+        var (connection, _) = await ResolveAsync(botId, options, cancellationToken).ConfigureAwait(false);
+        if (connection is null)
+        {
+            return null;
+        }
+
+        var outcome = await CallAsync(connection, botId, "get_group_member_info", MilkyRequests.MemberInfo(groupId, userId, noCache: false), options, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            LogJoinTimeUnknown(groupId, userId, outcome.Error!);
+            return null;
+        }
+
+        return Member(outcome.Data) is { } member ? MilkyJson.OptionalUnixSeconds(member, "join_time") : null;
     }
 
     public async Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken)
@@ -323,6 +354,9 @@ internal sealed partial class MilkyActionClient : IProtocolActions, IForwardedMe
 
     private static ActionResult ToResult(CallOutcome outcome) =>
         outcome.Succeeded ? ActionResult.Done : ActionResult.Failed(outcome.Kind ?? ActionErrorKind.Refused, outcome.Error!);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Join time of {UserId} in group {GroupId} unknown: {Error}")]
+    private partial void LogJoinTimeUnknown(string groupId, string userId, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Role of {UserId} in group {GroupId} unknown: {Error}")]
     private partial void LogRoleUnknown(string groupId, string userId, string error);

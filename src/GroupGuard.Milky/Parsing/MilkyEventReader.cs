@@ -6,7 +6,9 @@ namespace GroupGuard.Milky.Parsing;
 /// <summary>
 /// Classifies one Milky event (<c>{time, self_id, event_type, data}</c>) and reads a group
 /// <c>message_receive</c> into a <see cref="ChatMessage"/>: platform <c>qq</c>, the group's
-/// <c>message_seq</c> as the message id, the sender's role and name from <c>group_member</c>.
+/// <c>message_seq</c> as the message id, the sender's role and name from <c>group_member</c>, and
+/// its <c>join_time</c> as the sender's join (<see cref="InboundEvent.Joined"/>), as a
+/// <c>group_member_increase</c> gives the new member's.
 /// </summary>
 internal static class MilkyEventReader
 {
@@ -37,8 +39,17 @@ internal static class MilkyEventReader
                 var message = ReadGroupMessage(botId, data);
                 // LuckyLilliaBot reports the bot's own messages when asked to: never moderate them.
                 var kind = message.UserId == botId ? InboundEventKind.OwnMessage : InboundEventKind.GroupMessage;
-                return new InboundEvent(kind, Protocol.Milky, botId, message, detail);
+                return new InboundEvent(kind, Protocol.Milky, botId, message, detail)
+                {
+                    // The spec's GroupMemberEntity always carries join_time: newcomer rules need no lookup.
+                    Joined = MilkyJson.Object(data, "group_member") is { } member && MilkyJson.OptionalUnixSeconds(member, "join_time") is { } joined
+                        ? new Core.Members.MemberJoined(Platform, message.GroupId, message.UserId, joined)
+                        : null,
+                };
             }
+
+            case "group_member_increase":
+                return new InboundEvent(InboundEventKind.Ignored, Protocol.Milky, botId, null, detail) { Joined = JoinOf(root) };
 
             case "group_join_request":
                 return new InboundEvent(InboundEventKind.JoinRequest, Protocol.Milky, botId, ReadJoinRequest(root, botId), detail);
@@ -48,6 +59,24 @@ internal static class MilkyEventReader
             default:
                 return new InboundEvent(InboundEventKind.Ignored, Protocol.Milky, botId, null, detail);
         }
+    }
+
+    /// <summary>
+    /// A <c>group_member_increase</c>'s member (<c>data.user_id</c>), group (<c>data.group_id</c>) and
+    /// time (the event's); null when one is missing or odd: the notice is still taken, quietly.
+    /// </summary>
+    private static Core.Members.MemberJoined? JoinOf(JsonElement root)
+    {
+        var data = MilkyJson.Object(root, "data");
+        return data is { } d
+               && Id(d, "group_id") is { } groupId
+               && Id(d, "user_id") is { } userId
+               && MilkyJson.OptionalUnixSeconds(root, "time") is { } at
+            ? new Core.Members.MemberJoined(Platform, groupId, userId, at)
+            : null;
+
+        static string? Id(JsonElement obj, string name) =>
+            MilkyJson.OptionalId(obj, name) is { } id && !id.Any(char.IsControl) ? id : null;
     }
 
     /// <summary>

@@ -68,6 +68,36 @@ internal static class MilkyJson
         _ => null,
     };
 
+    /// <summary>
+    /// A time that only informs (a member's <c>join_time</c>): whole Unix seconds as a number or a
+    /// numeric string, or null when absent, odd, 0 or less (what implementations send when they do
+    /// not know) or past the year 9999.
+    /// </summary>
+    public static DateTimeOffset? OptionalUnixSeconds(JsonElement obj, string name)
+    {
+        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        long seconds;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
+        {
+            seconds = number;
+        }
+        else if (value.ValueKind == JsonValueKind.String
+                 && long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            seconds = parsed;
+        }
+        else
+        {
+            return null;
+        }
+
+        return seconds is > 0 and < 253_402_300_800 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+    }
+
     /// <summary>Unix seconds (the spec's int64; a fractional or string number is taken too), to the millisecond.</summary>
     public static DateTimeOffset RequireUnixSeconds(JsonElement obj, string name, string path)
     {

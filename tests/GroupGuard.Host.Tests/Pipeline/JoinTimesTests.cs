@@ -50,6 +50,21 @@ public sealed class JoinTimesTests
     }
 
     [Fact]
+    public async Task Of_two_joins_seen_the_later_stands()
+    {
+        var times = new JoinTimes([new FakeAdapter(null)], new FakeTimeProvider(Now));
+
+        // A member who left and came back: the notice of the new join, then a message whose member
+        // entry (an implementation's stale cache) still says the first.
+        times.Joined("qq", "123456", "6", Now.AddMinutes(-5));
+        times.Joined("qq", "123456", "6", Now.AddDays(-300));
+        Assert.Equal(Now.AddMinutes(-5), await AskAsync(times, "6"));
+
+        times.Joined("qq", "123456", "6", Now.AddMinutes(-1));
+        Assert.Equal(Now.AddMinutes(-1), await AskAsync(times, "6"));
+    }
+
+    [Fact]
     public async Task The_platforms_answer_is_remembered()
     {
         var adapter = new FakeAdapter(Now.AddDays(-30));

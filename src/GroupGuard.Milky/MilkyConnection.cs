@@ -6,7 +6,9 @@ namespace GroupGuard.Milky;
 
 /// <summary>
 /// One configured implementation: where its API and event stream are, and how its stream stands
-/// (for <c>/healthz</c>) and which bot it serves (for routing actions).
+/// (for <c>/healthz</c>) and which bot it serves (for routing actions). A stream whose
+/// implementation said <c>bot_offline</c> shows down, with the reason, until another event comes:
+/// the implementation is there, but its account hears nothing.
 /// </summary>
 internal sealed class MilkyConnection
 {
@@ -16,6 +18,7 @@ internal sealed class MilkyConnection
     private DateTimeOffset? _since;
     private DateTimeOffset? _lastEventAt;
     private string? _lastError;
+    private string? _offline;
 
     public MilkyConnection(int index, MilkyConnectionOptions options)
     {
@@ -88,8 +91,12 @@ internal sealed class MilkyConnection
     {
         lock (_lock)
         {
+            if (_offline is null || _since is null)
+            {
+                _since = now;
+            }
+
             _connected = true;
-            _since = now;
             _lastError = null;
         }
     }
@@ -98,7 +105,7 @@ internal sealed class MilkyConnection
     {
         lock (_lock)
         {
-            if (_connected || _since is null)
+            if ((_connected && _offline is null) || _since is null)
             {
                 _since = now;
             }
@@ -108,12 +115,38 @@ internal sealed class MilkyConnection
         }
     }
 
+    /// <summary>An event other than <c>bot_offline</c>: the account hears again, if it did not.</summary>
     public void EventArrived(DateTimeOffset now, string? botId)
     {
         lock (_lock)
         {
             _lastEventAt = now;
             _botId = botId ?? _botId;
+            if (_offline is not null)
+            {
+                _offline = null;
+                _since = _connected ? now : _since;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A <c>bot_offline</c>: the stream is there but the account is logged out (<paramref name="reason"/>,
+    /// e.g. 账号在其他设备登录). Shown as down, with the reason, until <see cref="EventArrived"/>;
+    /// a reconnect of the stream does not end it (nothing says the account is back).
+    /// </summary>
+    public void BotOffline(DateTimeOffset now, string? botId, string reason)
+    {
+        lock (_lock)
+        {
+            _lastEventAt = now;
+            _botId = botId ?? _botId;
+            if (_offline is null && _connected)
+            {
+                _since = now;
+            }
+
+            _offline = $"the implementation says bot {_botId ?? "(unknown)"} is offline: {reason}";
         }
     }
 
@@ -121,7 +154,9 @@ internal sealed class MilkyConnection
     {
         lock (_lock)
         {
-            return new ConnectionState(Protocol.Milky, BaseUrl, _botId, _connected, _since, _lastEventAt, _lastError);
+            // While the stream is down its own error says more; once it is up again, the account's state does.
+            var error = _connected ? _offline ?? _lastError : _lastError ?? _offline;
+            return new ConnectionState(Protocol.Milky, BaseUrl, _botId, _connected && _offline is null, _since, _lastEventAt, error);
         }
     }
 }

@@ -254,6 +254,19 @@ public sealed class MilkyTests
     }
 
     [Fact]
+    public async Task A_pushed_bot_offline_is_a_warning_with_its_reason()
+    {
+        using var service = Service(null);
+
+        var response = await PostMilkyAsync(service, GroupGuardFactory.Sample("milky-bot-offline.json"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var warning = await service.Logs.WaitFor(e => e.Message.Contains("is offline", StringComparison.Ordinal), "the bot_offline warning");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("bot 10001 is offline: 账号在其他设备登录", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_same_pushed_event_twice_is_moderated_once()
     {
         using var service = Service(null);

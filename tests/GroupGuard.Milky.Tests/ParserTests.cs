@@ -187,6 +187,34 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void A_bot_offline_carries_its_reason_and_other_events_none()
+    {
+        Assert.Equal("账号在其他设备登录", ParseSample("bot-offline.json").BotOffline);
+        Assert.Null(ParseSample("group-message.json").BotOffline);
+        Assert.Null(ParseSample("group-mute.json").BotOffline);
+    }
+
+    [Theory]
+    [InlineData("{}", "no reason given")]
+    [InlineData("{\"reason\":\"  \"}", "no reason given")]
+    [InlineData("{\"reason\":\"被踢下线\\n请重新登录\"}", "被踢下线 请重新登录")]
+    public void A_bot_offline_reason_is_made_one_readable_line(string data, string reason)
+    {
+        var result = Parse($$$"""{"time":1764150000,"self_id":10001,"event_type":"bot_offline","data":{{{data}}}}""");
+
+        Assert.Equal(204, result.StatusCode);
+        Assert.Equal(reason, result.BotOffline);
+    }
+
+    [Fact]
+    public void A_long_bot_offline_reason_is_cut()
+    {
+        var result = Parse($$$"""{"time":1764150000,"self_id":10001,"event_type":"bot_offline","data":{"reason":"{{{new string('下', 500)}}}"}}""");
+
+        Assert.Equal(new string('下', MilkyEventReader.MaxReasonLength) + "…", result.BotOffline);
+    }
+
+    [Fact]
     public void The_bots_own_message_is_never_moderated()
     {
         var result = ParseSample("own-group-message.json");

@@ -144,6 +144,37 @@ public sealed class StreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bot_offline_shows_the_stream_down_with_its_reason_until_events_come_again()
+    {
+        await using var milky = FakeMilky.Start(Token);
+        var connection = Run(milky);
+        await milky.ConnectionAsync(1);
+        await milky.PushAsync(Samples.GroupMessage(1, "第一条"));
+        await _sink.Events.WaitForCountAsync(1);
+
+        await milky.PushAsync(Samples.Text("bot-offline.json"));
+        await _sink.Events.WaitForAsync(e => e.Detail == "bot_offline", "the bot_offline event");
+
+        var offline = connection.Snapshot();
+        Assert.False(offline.Connected);
+        Assert.Equal("the implementation says bot 10001 is offline: 账号在其他设备登录", offline.LastError);
+        Assert.Equal(_fake.GetUtcNow(), offline.Since);
+        var warning = Assert.Single(_logs.Entries, e => e.Message.Contains("offline", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("账号在其他设备登录", warning.Message, StringComparison.Ordinal);
+
+        // The account logged in again: its events flow, and the stream is up as before.
+        _fake.Advance(TimeSpan.FromMinutes(3));
+        await milky.PushAsync(Samples.GroupMessage(2, "又来了"));
+        await _sink.Events.WaitForAsync(e => e.Message?.MessageId == "2", "the message after the login");
+
+        var back = connection.Snapshot();
+        Assert.True(back.Connected);
+        Assert.Null(back.LastError);
+        Assert.Equal(_fake.GetUtcNow(), back.Since);
+    }
+
+    [Fact]
     public async Task An_oversized_or_malformed_event_is_skipped_and_the_stream_goes_on()
     {
         await using var milky = FakeMilky.Start(Token);

@@ -79,6 +79,11 @@ internal static partial class MilkyEndpoints
             return Reject(logger, health, result.StatusCode, result.Error ?? "rejected", context);
         }
 
+        if (result.BotOffline is { } reason)
+        {
+            LogBotOffline(logger, result.Event.BotId ?? "(unknown)", reason);
+        }
+
         switch (intake.Accept(result.Event))
         {
             case IntakeOutcome.QueueFull:
@@ -109,6 +114,9 @@ internal static partial class MilkyEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected Milky webhook from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; one line every 10 s at most)")]
     private static partial void LogRejected(ILogger logger, int status, string reason, string? remote, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Milky implementation pushing to /milky says bot {BotId} is offline: {Reason}; no group events come until it logs in again")]
+    private static partial void LogBotOffline(ILogger logger, string botId, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate Milky event {Key} ignored")]
     private static partial void LogDuplicate(ILogger logger, string? key);

@@ -34,7 +34,7 @@ internal sealed class MilkyEventParser(TimeProvider time)
                 }
             }
 
-            return new MilkyWebhookResult(204, null, inbound);
+            return new MilkyWebhookResult(204, null, inbound) { BotOffline = MilkyEventReader.OfflineReason(document.Root) };
         }
         catch (Exception ex) when (JsonProblem.Of(ex) is { } reason)
         {

@@ -54,7 +54,7 @@ internal static class MilkyEventReader
             case "group_join_request":
                 return new InboundEvent(InboundEventKind.JoinRequest, Protocol.Milky, botId, ReadJoinRequest(root, botId), detail);
             case "bot_offline":
-                // Lifecycle: it proves the implementation is there, as a heartbeat would.
+                // Lifecycle: the implementation is there, but its account is logged out (OfflineReason).
                 return new InboundEvent(InboundEventKind.Meta, Protocol.Milky, botId, null, detail);
             default:
                 return new InboundEvent(InboundEventKind.Ignored, Protocol.Milky, botId, null, detail);
@@ -143,6 +143,38 @@ internal static class MilkyEventReader
             Cards = content.Cards,
             Forwards = content.Forwards,
         };
+    }
+
+    /// <summary>A <c>bot_offline</c> reason kept at most: real ones are a short sentence.</summary>
+    public const int MaxReasonLength = 200;
+
+    /// <summary>
+    /// For a <c>bot_offline</c> event, its <c>data.reason</c> (control characters made spaces, cut
+    /// at <see cref="MaxReasonLength"/>), or "no reason given"; null for any other event.
+    /// </summary>
+    public static string? OfflineReason(JsonElement root)
+    {
+        if (MilkyJson.String(root, "event_type") != "bot_offline")
+        {
+            return null;
+        }
+
+        var reason = MilkyJson.Object(root, "data") is { } data ? MilkyJson.String(data, "reason")?.Trim() : null;
+        if (string.IsNullOrEmpty(reason))
+        {
+            return "no reason given";
+        }
+
+        var length = reason.Length <= MaxReasonLength ? reason.Length
+            : char.IsHighSurrogate(reason[MaxReasonLength - 1]) ? MaxReasonLength - 1 : MaxReasonLength;
+        var kept = string.Create(length, reason, static (span, text) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? ' ' : text[i];
+            }
+        });
+        return length < reason.Length ? kept + "…" : kept;
     }
 
     public static SenderRole RoleOf(string? role) => role switch

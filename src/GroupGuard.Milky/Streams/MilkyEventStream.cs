@@ -267,7 +267,16 @@ internal sealed partial class MilkyEventStream(
             return 0;
         }
 
-        connection.EventArrived(time.GetUtcNow(), inbound.BotId);
+        if (result.BotOffline is { } reason)
+        {
+            connection.BotOffline(time.GetUtcNow(), inbound.BotId, reason);
+            LogBotOffline(connection.BaseUrl, inbound.BotId ?? "(unknown)", reason);
+        }
+        else
+        {
+            connection.EventArrived(time.GetUtcNow(), inbound.BotId);
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             if (sink.Accept(inbound) != EventAcceptance.RetryLater)
@@ -293,6 +302,9 @@ internal sealed partial class MilkyEventStream(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Milky event stream {Url} down: {Error}; reconnecting in {DelaySeconds:0.#} s")]
     private partial void LogDown(string url, string error, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Milky implementation {Url} says bot {BotId} is offline: {Reason}; no group events come until it logs in again")]
+    private partial void LogBotOffline(string url, string botId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Milky event from {Url} skipped ({Status}): {Error}")]
     private partial void LogRefused(string url, int status, string error);

@@ -124,6 +124,41 @@ public sealed class StreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_that_stayed_open_a_while_without_events_starts_the_backoff_over()
+    {
+        await using var milky = FakeMilky.Start(Token);
+        Run(milky);
+
+        // Dropped as soon as it opened: a failure.
+        await milky.ConnectionAsync(1);
+        await milky.DropConnectionsAsync();
+        var first = await BackoffAsync(0);
+        _fake.Advance(first.DueTime);
+
+        // Open for two quiet minutes (Milky sends no heartbeat), then dropped: it worked.
+        await milky.ConnectionAsync(2);
+        await UpAsync(2);
+        _fake.Advance(TimeSpan.FromMinutes(2));
+        await milky.DropConnectionsAsync();
+        var second = await BackoffAsync(first.Number);
+        _fake.Advance(second.DueTime);
+
+        // Dropped at once again: a failure after one, not after three.
+        await milky.ConnectionAsync(3);
+        await UpAsync(3);
+        await milky.DropConnectionsAsync();
+        var third = await BackoffAsync(second.Number);
+
+        Assert.InRange(first.DueTime, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
+        Assert.InRange(second.DueTime, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
+        Assert.InRange(third.DueTime, TimeSpan.FromSeconds(1.6), TimeSpan.FromSeconds(2.4));
+    }
+
+    /// <summary>The stream has taken the <paramref name="nth"/> connection as up (it logs so once it has).</summary>
+    private Task UpAsync(int nth) =>
+        _logs.Recording.WaitUntilAsync(l => l.Count(e => e.Message.Contains(" connected (", StringComparison.Ordinal)) >= nth, $"the stream to take connection #{nth} as up");
+
+    [Fact]
     public async Task Failures_in_a_row_wait_longer_each_time()
     {
         await using var milky = FakeMilky.Start("another-token");

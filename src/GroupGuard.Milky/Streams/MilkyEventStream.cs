@@ -16,7 +16,8 @@ namespace GroupGuard.Milky.Streams;
 /// with <c>Authorization: Bearer</c> and the <c>access_token</c> query. Each event is read within
 /// <see cref="MilkyLimits"/> and handed to the <see cref="IEventSink"/>; a bad event is logged and
 /// skipped. A stream that ends or fails is opened again after a jittered exponential backoff on the
-/// injected clock, up to <see cref="MilkyOptions.ReconnectMaxSeconds"/>.
+/// injected clock, up to <see cref="MilkyOptions.ReconnectMaxSeconds"/>; a stream that carried events
+/// or stayed open <see cref="HealthySession"/> starts it over.
 /// </summary>
 internal sealed partial class MilkyEventStream(
     MilkyConnection connection,
@@ -29,6 +30,12 @@ internal sealed partial class MilkyEventStream(
     /// <summary>The first wait before reconnecting; it doubles with each failure in a row.</summary>
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A stream open this long was a working one even without events (Milky has no heartbeat, and a
+    /// quiet group says nothing for hours): when it ends, the next wait is <see cref="FirstBackoff"/> again.
+    /// </summary>
+    public static readonly TimeSpan HealthySession = TimeSpan.FromMinutes(1);
+
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>How long an event the queue cannot take is retried before it is dropped: the stream cannot ask for it again.</summary>
@@ -37,12 +44,16 @@ internal sealed partial class MilkyEventStream(
     private readonly MilkyEventParser _parser = new(time);
     private bool _preferSse;
 
+    // When the current attempt's stream came up, on the injected clock; null until it does.
+    private DateTimeOffset? _upAt;
+
     public async Task RunAsync(CancellationToken stopping)
     {
         var failures = 0;
         while (!stopping.IsCancellationRequested)
         {
             Session session;
+            _upAt = null;
             try
             {
                 session = await OpenAndReadAsync(_preferSse, stopping).ConfigureAwait(false);
@@ -68,8 +79,10 @@ internal sealed partial class MilkyEventStream(
                 session = Session.Failed($"the event stream failed: {Reason(ex)}");
             }
 
-            connection.Down(time.GetUtcNow(), session.Error);
-            failures = session.Events > 0 ? 1 : failures + 1;
+            var now = time.GetUtcNow();
+            connection.Down(now, session.Error);
+            var worked = session.Events > 0 || (_upAt is { } up && now - up >= HealthySession);
+            failures = worked ? 1 : failures + 1;
             var delay = Backoff(failures);
             LogDown(connection.BaseUrl, session.Error, delay.TotalSeconds);
             try
@@ -130,7 +143,7 @@ internal sealed partial class MilkyEventStream(
                 : Session.Failed($"WebSocket to {connection.BaseUrl}/event failed: {Reason(ex)}");
         }
 
-        connection.Up(time.GetUtcNow());
+        Up();
         LogUp(connection.BaseUrl, "WebSocket");
         var events = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -229,7 +242,7 @@ internal sealed partial class MilkyEventStream(
                     : Session.Failed($"{connection.BaseUrl}/event answered the SSE request with {what}");
             }
 
-            connection.Up(time.GetUtcNow());
+            Up();
             LogUp(connection.BaseUrl, "SSE");
             var events = 0;
             try
@@ -255,6 +268,12 @@ internal sealed partial class MilkyEventStream(
                 return Session.Ended($"the SSE stream broke: {Reason(ex)}", events);
             }
         }
+    }
+
+    private void Up()
+    {
+        _upAt = time.GetUtcNow();
+        connection.Up(_upAt.Value);
     }
 
     /// <summary>Reads one event and hands it on; 1 when it was an event, 0 when it was refused.</summary>
@@ -314,7 +333,7 @@ internal sealed partial class MilkyEventStream(
 
     /// <summary>How one attempt at the stream ended.</summary>
     /// <param name="WrongTransport">The implementation does not speak this transport at <c>/event</c>: try the other.</param>
-    /// <param name="Events">Events read before it ended; any at all resets the backoff.</param>
+    /// <param name="Events">Events read before it ended; any at all resets the backoff (as a stream open <see cref="HealthySession"/> does).</param>
     private sealed record Session(string Error, bool WrongTransport, int Events)
     {
         public static Session Failed(string error) => new(error, false, 0);

@@ -42,6 +42,14 @@ public sealed class MilkyOptions
 
     /// <summary>The longest wait between two attempts to (re)connect an event stream, in seconds. Default 60.</summary>
     public double ReconnectMaxSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// An SSE event stream on which nothing at all (no event, no comment) has come for this many
+    /// seconds is taken for dead (a peer gone without closing it) and opened again. Default 300, 30 to
+    /// 3600. The spec asks no keep-alive of SSE, so over quiet groups an implementation that sends none
+    /// has its healthy stream reopened this often. A WebSocket stream is checked by its pings instead.
+    /// </summary>
+    public double SseIdleSeconds { get; set; } = 300;
 }
 
 /// <summary>One Milky implementation: <c>{ "Url": "http://127.0.0.1:3010", "AccessToken": "…" }</c>.</summary>

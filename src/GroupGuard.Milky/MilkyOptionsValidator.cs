@@ -12,6 +12,12 @@ internal sealed class MilkyOptionsValidator : IValidateOptions<MilkyOptions>
     /// <summary>An hour: a dropped stream is opened again within that at the latest.</summary>
     public const int MaxReconnectSeconds = 3600;
 
+    /// <summary>Half a minute: a shorter wait for a quiet SSE stream would reopen a healthy one all the time.</summary>
+    public const int MinSseIdleSeconds = 30;
+
+    /// <summary>An hour: a dead SSE stream is noticed within that at the latest.</summary>
+    public const int MaxSseIdleSeconds = 3600;
+
     public ValidateOptionsResult Validate(string? name, MilkyOptions options)
     {
         var failures = new List<string>();
@@ -52,6 +58,11 @@ internal sealed class MilkyOptionsValidator : IValidateOptions<MilkyOptions>
 
         CallSettings.Check(failures, MilkyOptions.Section, options.MaxActionsPerSecond, options.ActionTimeoutSeconds, options.ActionBudgetSeconds, options.MaxAttempts);
         CallSettings.Seconds(failures, Key(nameof(MilkyOptions.ReconnectMaxSeconds)), options.ReconnectMaxSeconds, MaxReconnectSeconds);
+        if (CallSettings.Seconds(failures, Key(nameof(MilkyOptions.SseIdleSeconds)), options.SseIdleSeconds, MaxSseIdleSeconds)
+            && options.SseIdleSeconds < MinSseIdleSeconds)
+        {
+            failures.Add($"{Key(nameof(MilkyOptions.SseIdleSeconds))} must be at least {Count(MinSseIdleSeconds)} s (a quiet stream is reopened after that long), got {options.SseIdleSeconds.ToString(CultureInfo.InvariantCulture)}");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -58,6 +58,24 @@ public sealed class OptionsTests
         Assert.Equal(3, failures.Count);
     }
 
+    [Theory]
+    [InlineData(29, "GroupGuard:Milky:SseIdleSeconds must be at least 30 s (a quiet stream is reopened after that long), got 29")]
+    [InlineData(3601, "GroupGuard:Milky:SseIdleSeconds must be at most 3600 s, got 3601")]
+    [InlineData(0, "GroupGuard:Milky:SseIdleSeconds must be a number greater than 0, got 0")]
+    public void An_sse_idle_deadline_out_of_bounds_is_refused(double seconds, string failure)
+    {
+        Assert.Equal([failure], Validate(new MilkyOptions { SseIdleSeconds = seconds }).Failures!);
+    }
+
+    [Fact]
+    public void The_sse_idle_deadline_binds_and_defaults_to_five_minutes()
+    {
+        using var provider = new ServiceCollection().AddGroupGuardMilky(Configuration(("GroupGuard:Milky:SseIdleSeconds", "600"))).BuildServiceProvider();
+
+        Assert.Equal(600, provider.GetRequiredService<IOptions<MilkyOptions>>().Value.SseIdleSeconds);
+        Assert.Equal(300, new MilkyOptions().SseIdleSeconds);
+    }
+
     [Fact]
     public void Every_bad_setting_is_named_by_its_key()
     {

@@ -40,9 +40,11 @@ public sealed class StreamTests : IAsyncLifetime
         _stop.Dispose();
     }
 
-    private MilkyConnection Run(FakeMilky milky, string? token = Token)
+    private MilkyConnection Run(FakeMilky milky, string? token = Token) => Run(milky.Url, token);
+
+    private MilkyConnection Run(string url, string? token = Token)
     {
-        var connection = new MilkyConnection(0, new MilkyConnectionOptions { Url = milky.Url, AccessToken = token });
+        var connection = new MilkyConnection(0, new MilkyConnectionOptions { Url = url, AccessToken = token });
         var stream = new MilkyEventStream(connection, _sink, _http, new SettableOptions<MilkyOptions>(new MilkyOptions()), _clock, _logs);
         _running = Task.Run(() => stream.RunAsync(_stop.Token));
         return connection;
@@ -157,6 +159,33 @@ public sealed class StreamTests : IAsyncLifetime
     /// <summary>The stream has taken the <paramref name="nth"/> connection as up (it logs so once it has).</summary>
     private Task UpAsync(int nth) =>
         _logs.Recording.WaitUntilAsync(l => l.Count(e => e.Message.Contains(" connected (", StringComparison.Ordinal)) >= nth, $"the stream to take connection #{nth} as up");
+
+    [Fact]
+    public async Task An_sse_stream_on_which_nothing_comes_is_opened_again_after_the_idle_deadline()
+    {
+        await using var silent = SilentSseServer.Start();
+        var connection = Run(silent.Url);
+
+        // The upgrade is answered 200 text/event-stream: SSE, then headers and nothing more.
+        await _logs.Recording.WaitForAsync(e => e.Message.Contains("connected (SSE)", StringComparison.Ordinal), "the SSE stream to be up");
+        var deadline = await _clock.TimerAsync(t => t.DueTime == TimeSpan.FromSeconds(300), 0, "the idle deadline of the SSE read");
+        Assert.True(connection.Snapshot().Connected);
+
+        _fake.Advance(TimeSpan.FromSeconds(300));
+        var backoff = await BackoffAsync(deadline.Number);
+
+        var down = connection.Snapshot();
+        Assert.False(down.Connected);
+        Assert.Equal("nothing came on the SSE stream for 300 s (GroupGuard:Milky:SseIdleSeconds): taken for dead", down.LastError);
+        Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("ended: nothing came", StringComparison.Ordinal));
+        Assert.InRange(backoff.DueTime, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2)); // five minutes up: not a failure in a row
+
+        _fake.Advance(backoff.DueTime);
+        var requests = await silent.Requests.WaitForCountAsync(3, "the stream to be opened again");
+
+        Assert.Equal([true, false, false], requests.Select(r => r.WebSocket));
+        Assert.All(requests, r => Assert.StartsWith("GET /event?access_token=", r.RequestLine, StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task Failures_in_a_row_wait_longer_each_time()

@@ -13,7 +13,9 @@ namespace GroupGuard.Milky.Streams;
 /// <summary>
 /// Holds one implementation's event stream: <c>GET {Url}/event</c> as a WebSocket, or as
 /// server-sent events when the implementation refuses the upgrade (and from then on SSE first),
-/// with <c>Authorization: Bearer</c> and the <c>access_token</c> query. Each event is read within
+/// with <c>Authorization: Bearer</c> and the <c>access_token</c> query. A WebSocket is checked by
+/// its pings; an SSE stream on which nothing comes for <see cref="MilkyOptions.SseIdleSeconds"/> is
+/// taken for dead and opened again. Each event is read within
 /// <see cref="MilkyLimits"/> and handed to the <see cref="IEventSink"/>; a bad event is logged and
 /// skipped. A stream that ends or fails is opened again after a jittered exponential backoff on the
 /// injected clock, up to <see cref="MilkyOptions.ReconnectMaxSeconds"/>; a stream that carried events
@@ -84,7 +86,15 @@ internal sealed partial class MilkyEventStream(
             var worked = session.Events > 0 || (_upAt is { } up && now - up >= HealthySession);
             failures = worked ? 1 : failures + 1;
             var delay = Backoff(failures);
-            LogDown(connection.BaseUrl, session.Error, delay.TotalSeconds);
+            if (session.Quiet)
+            {
+                // Over quiet groups, an implementation without SSE keep-alives gets here every SseIdleSeconds: not a fault by itself.
+                LogQuiet(connection.BaseUrl, session.Error, delay.TotalSeconds);
+            }
+            else
+            {
+                LogDown(connection.BaseUrl, session.Error, delay.TotalSeconds);
+            }
             try
             {
                 await Task.Delay(delay, time, stopping).ConfigureAwait(false);
@@ -245,10 +255,16 @@ internal sealed partial class MilkyEventStream(
             Up();
             LogUp(connection.BaseUrl, "SSE");
             var events = 0;
+
+            // Each read of the body may wait this long on the injected clock: a peer gone without a
+            // FIN (a host that vanished, a NAT that forgot the connection) would otherwise leave the
+            // stream "connected" and silent for good. Per read, so the time spent handing an event
+            // on does not count.
+            var idle = TimeSpan.FromSeconds(options.CurrentValue.SseIdleSeconds);
             try
             {
                 using var body = await response.Content.ReadAsStreamAsync(stopping).ConfigureAwait(false);
-                var reader = new SseReader(body, MilkyLimits.MaxEventBytes);
+                var reader = new SseReader(body, MilkyLimits.MaxEventBytes, idle, time);
                 while (await reader.ReadAsync(stopping).ConfigureAwait(false) is { } next)
                 {
                     if (next.Oversized)
@@ -262,6 +278,10 @@ internal sealed partial class MilkyEventStream(
                 }
 
                 return Session.Ended("the implementation ended the SSE stream", events);
+            }
+            catch (TimeoutException)
+            {
+                return Session.Ended($"nothing came on the SSE stream for {idle.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({MilkyOptions.Section}:{nameof(MilkyOptions.SseIdleSeconds)}): taken for dead", events) with { Quiet = true };
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException && !stopping.IsCancellationRequested)
             {
@@ -325,6 +345,9 @@ internal sealed partial class MilkyEventStream(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Milky implementation {Url} says bot {BotId} is offline: {Reason}; no group events come until it logs in again")]
     private partial void LogBotOffline(string url, string botId, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Milky event stream {Url} ended: {Error}; reopening in {DelaySeconds:0.#} s")]
+    private partial void LogQuiet(string url, string error, double delaySeconds);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Milky event from {Url} skipped ({Status}): {Error}")]
     private partial void LogRefused(string url, int status, string error);
 
@@ -336,6 +359,9 @@ internal sealed partial class MilkyEventStream(
     /// <param name="Events">Events read before it ended; any at all resets the backoff (as a stream open <see cref="HealthySession"/> does).</param>
     private sealed record Session(string Error, bool WrongTransport, int Events)
     {
+        /// <summary>An SSE stream on which nothing came for <see cref="MilkyOptions.SseIdleSeconds"/>: perhaps dead, perhaps only quiet.</summary>
+        public bool Quiet { get; init; }
+
         public static Session Failed(string error) => new(error, false, 0);
 
         public static Session Wrong(string error) => new(error, true, 0);

@@ -37,7 +37,8 @@ internal sealed class MilkyEventStreams(
         AllowAutoRedirect = false,
     })
     {
-        // A stream is open for as long as the service runs; the connect and header waits have their own timeouts.
+        // A stream is open for as long as the service runs; the connect and header waits have their
+        // own timeouts, and each read of an SSE body its idle deadline (SseIdleSeconds).
         Timeout = Timeout.InfiniteTimeSpan,
     };
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
+using GroupGuard.Core;
 
 namespace GroupGuard.Milky.Streams;
 
@@ -11,9 +13,12 @@ internal sealed record SseEvent(string Name, byte[] Data, bool Oversized);
 /// Reads server-sent events (the WHATWG <c>text/event-stream</c> format: <c>field: value</c> lines,
 /// events ended by a blank line, comments starting with <c>:</c>, lines ended by CR, LF or CRLF)
 /// from a stream, holding no more than <see cref="_maxEventBytes"/> of one event or one line in
-/// memory: what is longer is skipped to its end and reported as oversized.
+/// memory: what is longer is skipped to its end and reported as oversized. With an
+/// <paramref name="idle"/> time, each read of the stream waits at most that long on
+/// <paramref name="time"/> (any bytes end a wait, a keep-alive comment too), then fails with a
+/// <see cref="TimeoutException"/>.
 /// </summary>
-internal sealed class SseReader(Stream stream, int maxEventBytes)
+internal sealed class SseReader(Stream stream, int maxEventBytes, TimeSpan? idle = null, TimeProvider? time = null)
 {
     private const int MaxNameLength = 64;
 
@@ -100,6 +105,24 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
         return null;
     }
 
+    private async Task<int> ReadSomeAsync(CancellationToken cancellationToken)
+    {
+        if (idle is not { } wait || time is null)
+        {
+            return await stream.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var deadline = new Deadline(wait, time, cancellationToken);
+        try
+        {
+            return await stream.ReadAsync(_buffer, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"nothing came on the stream for {wait.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", ex);
+        }
+    }
+
     private void Reset()
     {
         _data.ResetWrittenCount();
@@ -118,7 +141,7 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
             if (_start == _end)
             {
                 _start = 0;
-                _end = await stream.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+                _end = await ReadSomeAsync(cancellationToken).ConfigureAwait(false);
                 if (_end == 0)
                 {
                     return false; // a last line without its end is dropped, as the format says

@@ -22,13 +22,24 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
     private readonly Dictionary<string, List<TaskCompletionSource<SocketSession>>> _waiting = new(StringComparer.Ordinal);
     private long _order;
     private volatile bool _acceptsReverse;
+    private long _acceptedReverseAt;
 
     /// <summary>
-    /// Whether the host serves the reverse WebSocket endpoint (<see cref="AcceptReverse"/>): any bot
-    /// may then connect at any time, a bot not seen since the start as well, such as one whose
-    /// actions the journal replays after a restart before it has had the time to reconnect.
+    /// How long after the start a bot not seen yet is waited for (<see cref="ExpectsReverse"/>):
+    /// NapCat and LuckyLilliaBot try again every 3 to 5 s, so one that has not come back by then
+    /// is not coming soon, and a bot that sends its events over HTTP without an API to act
+    /// through (a setup that cannot act) is told so at once again, rather than have each action
+    /// hold a worker for its budget.
     /// </summary>
-    public bool ExpectsReverse => _acceptsReverse;
+    public static readonly TimeSpan ReverseGrace = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Whether a bot not seen since the start may yet connect to the reverse WebSocket endpoint and
+    /// is to be waited for: the host serves the endpoint (<see cref="AcceptReverse"/>) and the start
+    /// was less than <see cref="ReverseGrace"/> ago. After a restart the journal's replay and the
+    /// recovery of pending actions run before the host listens, so before any bot could reconnect.
+    /// </summary>
+    public bool ExpectsReverse => _acceptsReverse && time.GetElapsedTime(Interlocked.Read(ref _acceptedReverseAt)) < ReverseGrace;
 
     /// <summary>Whether forward connections are configured: a bot may then come up at any time.</summary>
     public bool ExpectsForward
@@ -56,8 +67,12 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
         }
     }
 
-    /// <summary>The host serves the reverse WebSocket endpoint; said once, before the service starts.</summary>
-    public void AcceptReverse() => _acceptsReverse = true;
+    /// <summary>The host serves the reverse WebSocket endpoint; said once, before the service starts (the start of <see cref="ReverseGrace"/>).</summary>
+    public void AcceptReverse()
+    {
+        Interlocked.Exchange(ref _acceptedReverseAt, time.GetTimestamp());
+        _acceptsReverse = true;
+    }
 
     /// <summary>A forward connection is listed from the start, down until it first comes up.</summary>
     public void Declare(string name)

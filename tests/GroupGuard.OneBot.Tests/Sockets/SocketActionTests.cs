@@ -198,6 +198,23 @@ public sealed class SocketActionTests : IAsyncLifetime
         Assert.Equal(ActionResult.Unsupported(ActionErrorKind.NotConfigured, $"GroupGuard:OneBot:ApiBaseUrl is not set and bot {Bot} has not connected over a WebSocket"), result);
     }
 
+    /// <summary>
+    /// Past the first minutes after the start, a bot never seen since is not waited for: one that
+    /// sends its events over HTTP without an API to act through (a setup that cannot act) is told so
+    /// at once, rather than have each action hold a worker for its budget.
+    /// </summary>
+    [Fact]
+    public async Task Past_the_grace_after_the_start_an_action_for_a_bot_never_seen_is_unsupported_at_once()
+    {
+        var time = new FakeTimeProvider();
+        await using var harness = new SocketHarness(SocketOnly(o => { o.ActionBudgetSeconds = 20; o.ActionTimeoutSeconds = 5; }), time);
+        time.Advance(GroupGuard.OneBot.Sockets.SocketRegistry.ReverseGrace);
+
+        var result = await harness.Client.ExecuteAsync(Action(ModerationAction.Recall, bot: Bot), CancellationToken.None).Within("the recall");
+
+        Assert.Equal(ActionResult.Unsupported(ActionErrorKind.NotConfigured, $"GroupGuard:OneBot:ApiBaseUrl is not set and bot {Bot} has not connected over a WebSocket"), result);
+    }
+
     [Fact]
     public async Task Without_an_http_api_a_bot_that_stays_away_fails_once_the_budget_is_spent()
     {

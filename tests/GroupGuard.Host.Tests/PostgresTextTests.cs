@@ -28,6 +28,33 @@ public sealed class PostgresTextTests(PostgresServer server)
         Assert.Equal("ads.contact", next.Rule);
     }
 
+    /// <summary>
+    /// A sender's name and a platform's refusal carrying a NUL: the incident and its outcome are
+    /// stored, with U+FFFD in their place. Only the message text was cleaned: the incident's write
+    /// failed for ever (the name), or its outcome's did and it stayed pending (the refusal).
+    /// </summary>
+    [Fact]
+    public async Task A_name_and_a_refusal_holding_a_nul_are_recorded()
+    {
+        var database = await server.CreateDatabaseAsync("nul_names");
+        await using var api = FakeOneBotApi.Start();
+        api.Default = FakeAnswer.Failed(1200, "permission\u0000denied", "机器人不是管理员\u0000");
+        using var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(
+            api.BaseUrl,
+            ("GroupGuard:Storage:Provider", "postgres"),
+            ("GroupGuard:Storage:ConnectionString", database)));
+        var body = System.Text.Json.Nodes.JsonNode.Parse(GroupGuardFactory.GroupEvent(1, "加微信"))!;
+        body["sender"]!["card"] = "三班\u0000班长";
+
+        await service.PostV11Async(body.ToJsonString());
+
+        var incident = await service.SettledAsync(1, i => i.MessageId == "1");
+        Assert.Equal("三班\uFFFD班长", incident.SenderName);
+        Assert.Equal(ActionStatus.Failed, incident.ActionStatus);
+        Assert.Contains("\uFFFD", incident.ActionError, StringComparison.Ordinal);
+        Assert.DoesNotContain("\0", incident.ActionError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_message_whose_excerpt_is_cut_at_an_emoji_makes_one_alert()
     {

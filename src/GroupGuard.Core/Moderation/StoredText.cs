@@ -104,10 +104,63 @@ public static class StoredText
     }
 
     /// <summary>
-    /// <paramref name="text"/> with each NUL (U+0000) as U+FFFD: PostgreSQL refuses a NUL in text,
-    /// and one message carrying it would fail its incident's write for ever. One code unit for
-    /// one, so evidence offsets stay where they were.
+    /// <paramref name="text"/> with each NUL (U+0000) and each half of a surrogate pair standing
+    /// alone as U+FFFD: PostgreSQL refuses a NUL in text, and its driver a lone surrogate (no
+    /// character of any encoding), so one text carrying either would fail its write for ever. One
+    /// code unit for one, so evidence offsets stay where they were.
     /// </summary>
-    public static string Clean(string text) =>
-        text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text;
+    public static string Clean(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var bad = FirstBad(text);
+        if (bad < 0)
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        for (var i = bad; i < chars.Length; i++)
+        {
+            if (chars[i] == '\0')
+            {
+                chars[i] = '\uFFFD';
+            }
+            else if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++; // a pair, kept
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
+    }
+
+    /// <summary>Where the first NUL or lone surrogate stands, or -1.</summary>
+    private static int FirstBad(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0')
+            {
+                return i;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }

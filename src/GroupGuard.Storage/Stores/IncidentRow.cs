@@ -54,23 +54,23 @@ internal sealed class IncidentRow
         BotId = incident.BotId,
         GroupId = incident.GroupId,
         UserId = incident.UserId,
-        SenderName = incident.SenderName,
+        SenderName = Text(incident.SenderName),
         SenderRole = EnumText<SenderRole>.ToText(incident.SenderRole),
         MessageId = incident.MessageId,
         Pack = incident.Pack,
         Rule = incident.Rule,
         Category = incident.Category,
         Severity = EnumText<Severity>.ToText(incident.Severity),
-        MatchedTerm = incident.MatchedTerm,
-        MessageText = incident.MessageText,
+        MatchedTerm = Text(incident.MatchedTerm),
+        MessageText = Text(incident.MessageText),
         DecidedAction = EnumText<ModerationAction>.ToText(incident.DecidedAction),
         ActionStatus = EnumText<ActionStatus>.ToText(incident.ActionStatus),
-        ActionError = incident.ActionError,
+        ActionError = Text(incident.ActionError),
         ActionErrorKind = EnumText<ActionErrorKind>.ToText(incident.ActionErrorKind),
         PlannedActions = EnumText<ModerationAction>.ListToText(incident.PlannedActions),
         RuleSetVersion = incident.RuleSetVersion,
-        GroupName = incident.GroupName,
-        NormalizedText = incident.NormalizedText,
+        GroupName = Text(incident.GroupName),
+        NormalizedText = Text(incident.NormalizedText),
         Spans = SpanText.ToText(incident.Spans),
         MuteSeconds = incident.MuteSeconds >= 0
             ? incident.MuteSeconds
@@ -79,16 +79,21 @@ internal sealed class IncidentRow
             ? incident.EscalationStep
             : throw new ArgumentOutOfRangeException(nameof(incident), incident.EscalationStep, "EscalationStep cannot be negative."),
         FalsePositive = incident.FalsePositive ? 1 : 0,
-        ReviewNote = incident.ReviewNote,
+        ReviewNote = Text(incident.ReviewNote),
         ReviewedAt = incident.ReviewedAt is { } reviewedAt ? StoredTime.ToText(reviewedAt) : null,
         ReviewedBy = incident.ReviewedBy,
         ForwardDepth = incident.ForwardDepth >= 0
             ? incident.ForwardDepth
             : throw new ArgumentOutOfRangeException(nameof(incident), incident.ForwardDepth, "ForwardDepth cannot be negative."),
-        ForwardedFrom = incident.ForwardedFrom,
+        ForwardedFrom = Text(incident.ForwardedFrom),
         ClearedMessages = Math.Max(0, incident.ClearedMessages),
         ClearFailed = Math.Max(0, incident.ClearFailed),
     };
+
+    // Free text from chat and platforms, as PostgreSQL takes it (StoredText.Clean): a NUL or a lone
+    // surrogate in a sender's name or a platform's error failed the incident's write for ever.
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    private static string? Text(string? text) => text is null ? null : Core.Moderation.StoredText.Clean(text);
 
     public Incident ToIncident() => new()
     {

@@ -10,6 +10,10 @@ namespace GroupGuard.Storage.Stores;
 /// </summary>
 internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, IUserBlocks
 {
+    // Free text from chat and platforms, as PostgreSQL takes it (StoredText.Clean).
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    private static string? Text(string? text) => text is null ? null : Core.Moderation.StoredText.Clean(text);
+
     private const string DecisionColumns = """
         id AS Id, time AS Time, decided_at AS DecidedAt, platform AS Platform, protocol AS Protocol, bot_id AS BotId,
         group_id AS GroupId, group_name AS GroupName, user_id AS UserId, nickname AS Nickname, comment AS Comment, flag AS Flag,
@@ -47,17 +51,17 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
                         decision.GroupId,
                         decision.GroupName,
                         decision.UserId,
-                        decision.Nickname,
-                        decision.Comment,
+                        Nickname = Text(decision.Nickname),
+                        Comment = Text(decision.Comment),
                         decision.Flag,
                         Outcome = EnumText<JoinOutcome>.ToText(decision.Outcome),
                         Reason = EnumText<JoinReason>.ToText(decision.Reason),
                         decision.Rule,
                         decision.Category,
-                        decision.MatchedTerm,
+                        MatchedTerm = Text(decision.MatchedTerm),
                         ActionStatus = EnumText<ActionStatus>.ToText(decision.ActionStatus),
-                        decision.ActionError,
-                        decision.BlockNote,
+                        ActionError = Text(decision.ActionError),
+                        BlockNote = Text(decision.BlockNote),
                     },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -24,6 +24,7 @@ internal sealed class ConsoleText
         ["Wrong name or password."] = "用户名或密码错误。",
         ["Too many failed sign-ins: this account is locked for a while."] = "登录失败次数过多，账号已暂时锁定。",
         ["Too many sign-in attempts from this address: try again in {0} seconds."] = "此地址的登录尝试过多，请 {0} 秒后再试。",
+        ["The console is busy checking other sign-ins: try again in a few seconds."] = "控制台正忙于核对其他登录，请几秒后再试。",
         ["Last 30 days"] = "最近 30 天",
         ["Incidents per day"] = "每日事件",
         ["Messages checked"] = "已检查消息",

@@ -9,6 +9,9 @@ public enum SignInOutcome
     SignedIn,
     WrongNameOrPassword,
     Locked,
+
+    /// <summary>Too many passwords were being checked already (<see cref="SignIn.PasswordChecks"/>): try again shortly.</summary>
+    Busy,
 }
 
 /// <summary>
@@ -35,11 +38,28 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
     // process: instances sharing a PostgreSQL database can still each check one more.
     private readonly SemaphoreSlim[] _turns = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
+    /// <summary>
+    /// Passwords checked at once, over every name and address. A check is a full PBKDF2 hash (a
+    /// fraction of a second of a processor), which the per-address limit bounds for one address but
+    /// not for many: thousands of addresses within their allowances took both processors from
+    /// moderation. One at a time, and at most <see cref="MaxWaitingChecks"/> waiting; past that a
+    /// sign-in is refused (503) at once.
+    /// </summary>
+    internal SemaphoreSlim PasswordChecks { get; } = new(1, 1);
+
+    /// <summary>Sign-ins that may wait for <see cref="PasswordChecks"/>.</summary>
+    public const int MaxWaitingChecks = 16;
+
+    private int _waitingChecks;
+
+    /// <summary>Sign-ins waiting for <see cref="PasswordChecks"/> now.</summary>
+    internal int WaitingChecks => Volatile.Read(ref _waitingChecks);
+
     public async Task<(SignInOutcome Outcome, ConsoleAccount? Account)> TryAsync(string name, string password, string? remote, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
         name = name.Trim();
-        var turn = _turns[(uint)StringComparer.Ordinal.GetHashCode(name) % (uint)_turns.Length];
+        var turn = _turns[TurnOf(name)];
         await turn.WaitAsync(cancellationToken);
         try
         {
@@ -50,6 +70,9 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
             turn.Release();
         }
     }
+
+    /// <summary>Which of the 64 turns attempts at <paramref name="name"/> take (trimmed).</summary>
+    internal static int TurnOf(string name) => (int)((uint)StringComparer.Ordinal.GetHashCode(name) % 64);
 
     private async Task<(SignInOutcome Outcome, ConsoleAccount? Account)> TryInTurnAsync(string name, string password, string? remote, CancellationToken cancellationToken)
     {
@@ -80,15 +103,37 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
             return (SignInOutcome.Locked, null);
         }
 
-        bool good;
-        if (account is null)
+        if (Interlocked.Increment(ref _waitingChecks) > MaxWaitingChecks)
         {
-            PasswordHasher.VerifyDecoy(password);
-            good = false;
+            Interlocked.Decrement(ref _waitingChecks);
+            return (SignInOutcome.Busy, null);
         }
-        else
+
+        bool good;
+        try
         {
-            good = PasswordHasher.Verify(password, account.PasswordHash);
+            await PasswordChecks.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingChecks);
+        }
+
+        try
+        {
+            if (account is null)
+            {
+                PasswordHasher.VerifyDecoy(password);
+                good = false;
+            }
+            else
+            {
+                good = PasswordHasher.Verify(password, account.PasswordHash);
+            }
+        }
+        finally
+        {
+            PasswordChecks.Release();
         }
 
         if (good)

@@ -155,6 +155,44 @@ public sealed class ConsoleAccessTests
         Assert.DoesNotContain(audit, a => (a.Detail ?? "").Contains("not the password", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Passwords are checked one at a time over every address, with at most 16 sign-ins waiting:
+    /// past them a sign-in is refused at once (503, Retry-After), so sign-ins from thousands of
+    /// addresses, each within its own allowance, cannot take the processors from moderation. The
+    /// ones that waited are answered once the check before them is done.
+    /// </summary>
+    [Fact]
+    public async Task Past_sixteen_sign_ins_waiting_for_a_password_check_the_next_is_refused_at_once()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        var signIn = service.Services.GetRequiredService<SignIn>();
+
+        // Names of turns of their own (attempts at one name take turns before the check), none admin's.
+        var names = Enumerable.Range(0, 10_000).Select(n => $"visitor{n}")
+            .Where(n => SignIn.TurnOf(n) != SignIn.TurnOf("admin"))
+            .DistinctBy(SignIn.TurnOf)
+            .Take(SignIn.MaxWaitingChecks + 1)
+            .ToList();
+        await signIn.PasswordChecks.WaitAsync(); // a check under way
+        var waiting = names.Take(SignIn.MaxWaitingChecks).Select(n => Task.Run(() => signIn.TryAsync(n, "guess", "203.0.113.9", CancellationToken.None))).ToList();
+        Assert.True(SpinWait.SpinUntil(() => signIn.WaitingChecks == SignIn.MaxWaitingChecks, Patience.Safety), "the sixteen to wait for the check");
+
+        var refused = await signIn.TryAsync(names[^1], "guess", "203.0.113.9", CancellationToken.None).Within("the sign-in past the bound");
+        using var page = await browser.SignInAsync("admin");
+        signIn.PasswordChecks.Release();
+        var answered = await Task.WhenAll(waiting).Within("the waiting sign-ins");
+        using var after = await browser.SignInAsync("admin");
+
+        Assert.Equal(SignInOutcome.Busy, refused.Outcome);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Equal("5", page.Headers.RetryAfter?.ToString());
+        Assert.Contains("控制台正忙", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.All(answered, a => Assert.Equal(SignInOutcome.WrongNameOrPassword, a.Outcome));
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+    }
+
     [Fact]
     public async Task Failures_spread_wider_than_the_window_never_lock()
     {

@@ -43,6 +43,14 @@ public sealed class LoginModel : ConsolePage
         }
 
         var (outcome, account) = await _signIn.TryAsync(Name, password, client?.ToString(), HttpContext.RequestAborted);
+        if (outcome == SignInOutcome.Busy)
+        {
+            Error = T["The console is busy checking other sign-ins: try again in a few seconds."];
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "5";
+            return Page();
+        }
+
         if (outcome != SignInOutcome.SignedIn)
         {
             Error = outcome == SignInOutcome.Locked ? T["Too many failed sign-ins: this account is locked for a while."] : T["Wrong name or password."];

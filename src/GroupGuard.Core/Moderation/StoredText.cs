@@ -107,18 +107,18 @@ public static class StoredText
     /// <paramref name="text"/> with each NUL (U+0000) and each half of a surrogate pair standing
     /// alone as U+FFFD: PostgreSQL refuses a NUL in text, and its driver a lone surrogate (no
     /// character of any encoding), so one text carrying either would fail its write for ever. One
-    /// code unit for one, so evidence offsets stay where they were.
+    /// code unit for one, so evidence offsets stay where they were. Null stays null.
     /// </summary>
-    public static string Clean(string text)
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? Clean(string? text)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var bad = FirstBad(text);
+        var bad = text is null ? -1 : FirstBad(text);
         if (bad < 0)
         {
             return text;
         }
 
-        var chars = text.ToCharArray();
+        var chars = text!.ToCharArray();
         for (var i = bad; i < chars.Length; i++)
         {
             if (chars[i] == '\0')

@@ -122,12 +122,14 @@ public static class RuleLoader
         catch (AutomatonTooLargeException ex)
         {
             // Within the bound on characters as written only by way of pinyin forms.
-            RegexReuse.LoadFinished();
             errors.Add(new RuleError(RuleTextFiles.Display(full), 0, string.Create(CultureInfo.InvariantCulture, $"{ex.Message}, the limit: the folder holds {budget.TermCharacters:N0} characters of terms and phrases, and rules with 'pinyin: true' add the pinyin forms of each of their terms; take terms out, or 'pinyin: true' off the rules with the most terms")));
             return Result(null, full, errors, warnings);
         }
+        finally
+        {
+            RegexReuse.LoadFinished();
+        }
 
-        RegexReuse.LoadFinished();
         return Result(set, full, errors, warnings);
     }
 

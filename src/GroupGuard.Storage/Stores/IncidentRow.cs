@@ -1,4 +1,5 @@
 using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
 
 namespace GroupGuard.Storage.Stores;
 
@@ -45,6 +46,8 @@ internal sealed class IncidentRow
     public long ClearedMessages { get; set; }
     public long ClearFailed { get; set; }
 
+    // Free text from chat and platforms as PostgreSQL takes it (StoredText.Clean): a NUL or a lone
+    // surrogate in a sender's name or a platform's error failed the incident's write for ever.
     public static IncidentRow From(Incident incident) => new()
     {
         Time = StoredTime.ToText(incident.Time),
@@ -54,23 +57,23 @@ internal sealed class IncidentRow
         BotId = incident.BotId,
         GroupId = incident.GroupId,
         UserId = incident.UserId,
-        SenderName = Text(incident.SenderName),
+        SenderName = StoredText.Clean(incident.SenderName),
         SenderRole = EnumText<SenderRole>.ToText(incident.SenderRole),
         MessageId = incident.MessageId,
         Pack = incident.Pack,
         Rule = incident.Rule,
         Category = incident.Category,
         Severity = EnumText<Severity>.ToText(incident.Severity),
-        MatchedTerm = Text(incident.MatchedTerm),
-        MessageText = Text(incident.MessageText),
+        MatchedTerm = StoredText.Clean(incident.MatchedTerm),
+        MessageText = StoredText.Clean(incident.MessageText),
         DecidedAction = EnumText<ModerationAction>.ToText(incident.DecidedAction),
         ActionStatus = EnumText<ActionStatus>.ToText(incident.ActionStatus),
-        ActionError = Text(incident.ActionError),
+        ActionError = StoredText.Clean(incident.ActionError),
         ActionErrorKind = EnumText<ActionErrorKind>.ToText(incident.ActionErrorKind),
         PlannedActions = EnumText<ModerationAction>.ListToText(incident.PlannedActions),
         RuleSetVersion = incident.RuleSetVersion,
-        GroupName = Text(incident.GroupName),
-        NormalizedText = Text(incident.NormalizedText),
+        GroupName = StoredText.Clean(incident.GroupName),
+        NormalizedText = StoredText.Clean(incident.NormalizedText),
         Spans = SpanText.ToText(incident.Spans),
         MuteSeconds = incident.MuteSeconds >= 0
             ? incident.MuteSeconds
@@ -79,21 +82,17 @@ internal sealed class IncidentRow
             ? incident.EscalationStep
             : throw new ArgumentOutOfRangeException(nameof(incident), incident.EscalationStep, "EscalationStep cannot be negative."),
         FalsePositive = incident.FalsePositive ? 1 : 0,
-        ReviewNote = Text(incident.ReviewNote),
+        ReviewNote = StoredText.Clean(incident.ReviewNote),
         ReviewedAt = incident.ReviewedAt is { } reviewedAt ? StoredTime.ToText(reviewedAt) : null,
         ReviewedBy = incident.ReviewedBy,
         ForwardDepth = incident.ForwardDepth >= 0
             ? incident.ForwardDepth
             : throw new ArgumentOutOfRangeException(nameof(incident), incident.ForwardDepth, "ForwardDepth cannot be negative."),
-        ForwardedFrom = Text(incident.ForwardedFrom),
+        ForwardedFrom = StoredText.Clean(incident.ForwardedFrom),
         ClearedMessages = Math.Max(0, incident.ClearedMessages),
         ClearFailed = Math.Max(0, incident.ClearFailed),
     };
 
-    // Free text from chat and platforms, as PostgreSQL takes it (StoredText.Clean): a NUL or a lone
-    // surrogate in a sender's name or a platform's error failed the incident's write for ever.
-    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
-    private static string? Text(string? text) => text is null ? null : Core.Moderation.StoredText.Clean(text);
 
     public Incident ToIncident() => new()
     {

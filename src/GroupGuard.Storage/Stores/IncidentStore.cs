@@ -322,7 +322,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         UpdateEachAsync(
             incidentIds,
             $"UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE {_database.IsAnyOf("id", "@Ids")}",
-            new { Status = EnumText<ActionStatus>.ToText(status), Error = error is null ? null : Core.Moderation.StoredText.Clean(error), Kind = EnumText<ActionErrorKind>.ToText(errorKind) },
+            new { Status = EnumText<ActionStatus>.ToText(status), Error = Core.Moderation.StoredText.Clean(error), Kind = EnumText<ActionErrorKind>.ToText(errorKind) },
             cancellationToken);
 
     public Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Dapper;
 using GroupGuard.Core;
 using GroupGuard.Core.Members;
+using GroupGuard.Core.Moderation;
 
 namespace GroupGuard.Storage.Stores;
 
@@ -10,9 +11,6 @@ namespace GroupGuard.Storage.Stores;
 /// </summary>
 internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, IUserBlocks
 {
-    // Free text from chat and platforms, as PostgreSQL takes it (StoredText.Clean).
-    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
-    private static string? Text(string? text) => text is null ? null : Core.Moderation.StoredText.Clean(text);
 
     private const string DecisionColumns = """
         id AS Id, time AS Time, decided_at AS DecidedAt, platform AS Platform, protocol AS Protocol, bot_id AS BotId,
@@ -51,17 +49,17 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
                         decision.GroupId,
                         decision.GroupName,
                         decision.UserId,
-                        Nickname = Text(decision.Nickname),
-                        Comment = Text(decision.Comment),
+                        Nickname = StoredText.Clean(decision.Nickname),
+                        Comment = StoredText.Clean(decision.Comment),
                         decision.Flag,
                         Outcome = EnumText<JoinOutcome>.ToText(decision.Outcome),
                         Reason = EnumText<JoinReason>.ToText(decision.Reason),
                         decision.Rule,
                         decision.Category,
-                        MatchedTerm = Text(decision.MatchedTerm),
+                        MatchedTerm = StoredText.Clean(decision.MatchedTerm),
                         ActionStatus = EnumText<ActionStatus>.ToText(decision.ActionStatus),
-                        ActionError = Text(decision.ActionError),
-                        BlockNote = Text(decision.BlockNote),
+                        ActionError = StoredText.Clean(decision.ActionError),
+                        BlockNote = StoredText.Clean(decision.BlockNote),
                     },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -17,6 +17,18 @@ public sealed class InboxJournalTests : IDisposable
     private InboxJournal Journal(long segmentBytes = 16 * 1024 * 1024) =>
         new(Options.Create(new PipelineOptions { InboxPath = Folder, InboxSegmentBytes = segmentBytes }), _time);
 
+    /// <summary>A journal of message 1 whose segment (the path returned) ends in half a line, as a crash mid-write leaves it.</summary>
+    private string WriteOneWithATornTail()
+    {
+        var journal = Journal();
+        journal.Open();
+        journal.Append(Message(1));
+        journal.Dispose();
+        var segment = Directory.GetFiles(Folder, "*.jsonl").Single();
+        File.AppendAllText(segment, "{\"Platform\":\"qq\",\"Proto");
+        return segment;
+    }
+
     private static ChatMessage Message(int n) => Messages.Group(
         $"第{n}条 加微信",
         id: n.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -176,12 +188,7 @@ public sealed class InboxJournalTests : IDisposable
     [Fact]
     public void A_line_torn_by_a_crash_is_skipped_and_later_appends_are_kept()
     {
-        var journal = Journal();
-        journal.Open();
-        journal.Append(Message(1));
-        journal.Dispose();
-        var segment = Directory.GetFiles(Folder, "*.jsonl").Single();
-        File.AppendAllText(segment, "{\"Platform\":\"qq\",\"Proto");
+        WriteOneWithATornTail();
 
         var reopened = Journal();
         var pending = reopened.Open();
@@ -447,12 +454,7 @@ public sealed class InboxJournalTests : IDisposable
     [Fact]
     public void A_torn_end_of_the_last_segment_is_logged_at_open()
     {
-        var journal = Journal();
-        journal.Open();
-        journal.Append(Message(1));
-        journal.Dispose();
-        var segment = Directory.GetFiles(Folder, "*.jsonl").Single();
-        File.AppendAllText(segment, "{\"Platform\":\"qq\",\"Proto");
+        var segment = WriteOneWithATornTail();
         var logs = new LogCollector<InboxJournal>();
 
         using var reopened = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time, logger: logs);

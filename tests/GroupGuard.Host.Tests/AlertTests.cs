@@ -282,6 +282,97 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task Inserting_a_rule_before_rules_without_a_name_sends_none_of_their_alerts_again()
+    {
+        await using var rig = await AlertRig.StartAsync(new()
+        {
+            ["GroupGuard:Alerts:0:Name"] = "",
+            ["GroupGuard:Alerts:0:Groups:0"] = "111111",
+            ["GroupGuard:Alerts:1:Groups:0"] = "222222",
+            ["GroupGuard:Alerts:1:Channels:0"] = "office-robot",
+            ["GroupGuard:Alerts:1:QuietSeconds"] = "0",
+        });
+        var t0 = rig.Clock.GetUtcNow();
+        await using (var before = await rig.InstanceScopeAsync())
+        {
+            await rig.AddAsync(Incident("m1", t0, Severity.High, group: "222222") with { SenderName = "第一位" });
+            await rig.LookAtAsync(before.Alerts, t0.AddSeconds(60));
+            Assert.Contains("第一位", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+        }
+
+        // The operator puts a rule for another group first: each rule after it moves down one place.
+        rig.Set("GroupGuard:Alerts:0:Groups:0", "333333");
+        rig.Set("GroupGuard:Alerts:1:Groups:0", "111111");
+        rig.Set("GroupGuard:Alerts:2:Groups:0", "222222");
+        rig.Set("GroupGuard:Alerts:2:Channels:0", "office-robot");
+        rig.Set("GroupGuard:Alerts:2:QuietSeconds", "0");
+        await using var after = await rig.InstanceScopeAsync();
+        await rig.LookAtAsync(after.Alerts, t0.AddMinutes(3));
+        await rig.LookAtAsync(after.Alerts, t0.AddMinutes(5));
+        Assert.Single(rig.Alerts);
+
+        await rig.AddAsync(Incident("m2", t0.AddMinutes(5), Severity.High, group: "222222") with { SenderName = "第二位" });
+        await rig.LookAtAsync(after.Alerts, t0.AddMinutes(7));
+        Assert.Equal(2, rig.Alerts.Count);
+        Assert.Contains("第二位", rig.Alerts[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("第一位", rig.Alerts[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_an_upgrade_a_rule_without_a_name_does_not_send_what_it_sent_under_its_old_name()
+    {
+        await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Alerts:0:Name"] = "" });
+        var t0 = rig.Clock.GetUtcNow();
+        await using var instance = await rig.InstanceScopeAsync();
+        var first = Incident("m1", t0, Severity.High) with { SenderName = "第一位" };
+        await rig.AddAsync(first);
+
+        // The alert an earlier version sent for it, under the name it gave the first rule then.
+        var outbox = instance.Services.GetRequiredService<IDigestOutbox>();
+        var sent = await outbox.CreateAsync(new DigestRecord
+        {
+            Leader = "alert:alert-0",
+            PeriodFrom = t0.AddMinutes(-1),
+            PeriodTo = t0.AddSeconds(60),
+            Status = DigestStatus.Sent,
+            CreatedAt = t0.AddSeconds(60),
+            Title = "群管告警",
+            Markdown = "",
+            Text = "",
+            Html = "",
+            IncidentIds = [first.Id],
+            Channels = new Dictionary<string, ChannelOutcome> { ["office-robot"] = new ChannelOutcome(ChannelStatus.Pending, 0, null, null) },
+        }, CancellationToken.None);
+        await outbox.UpdateChannelAsync(sent.Id, "office-robot", new ChannelOutcome(ChannelStatus.Sent, 1, null, t0.AddSeconds(60)), CancellationToken.None);
+
+        await rig.LookAtAsync(instance.Alerts, t0.AddMinutes(2));
+        await rig.LookAtAsync(instance.Alerts, t0.AddMinutes(4));
+        Assert.Empty(rig.Alerts);
+
+        await rig.AddAsync(Incident("m2", t0.AddMinutes(4), Severity.High) with { SenderName = "第二位" });
+        await rig.LookAtAsync(instance.Alerts, t0.AddMinutes(6));
+        var alert = Assert.Single(rig.Alerts);
+        Assert.Contains("第二位", alert, StringComparison.Ordinal);
+        Assert.DoesNotContain("第一位", alert, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_rules_without_a_name_that_take_the_same_incidents_stop_the_start()
+    {
+        await using var rig = await AlertRig.StartAsync(new()
+        {
+            ["GroupGuard:Alerts:0:Name"] = "",
+            ["GroupGuard:Alerts:1:Groups:0"] = "*",
+            ["GroupGuard:Alerts:1:Channels:0"] = "OFFICE-ROBOT",
+            ["GroupGuard:Alerts:1:MinSeverity"] = "High",
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(rig.InstanceAsync);
+
+        Assert.Contains("GroupGuard:Alerts:1 takes what another rule without a name takes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_instances_on_one_database_send_an_alert_once()
     {
         await using var rig = await AlertRig.StartAsync();
@@ -750,6 +841,9 @@ public sealed class AlertTests
         public LoopbackHttpServer Robot { get; } = LoopbackHttpServer.Start();
 
         public ServiceProvider? LastProvider => _providers.LastOrDefault();
+
+        /// <summary>Changes a setting for the instances built from now on (a restart with the edited file).</summary>
+        public void Set(string key, string? value) => _settings[key] = value;
 
         /// <summary>What the instances built from now on put around their digest outbox.</summary>
         public Func<IDigestOutbox, IDigestOutbox>? Outbox { get; set; }

@@ -16,8 +16,17 @@ public sealed class AlertRuleOptions
     /// </summary>
     public const string OutboxPrefix = "alert:";
 
-    /// <summary>Unique among the rules; <c>alert-&lt;i&gt;</c> when left out.</summary>
+    /// <summary>
+    /// Unique among the rules; when left out, <c>alert-</c> and eight hex digits that follow from the
+    /// rule's severity, groups and channels (<see cref="NameByContent"/>).
+    /// </summary>
     public string Name { get; set; } = "";
+
+    /// <summary>
+    /// What an earlier version named this unnamed rule (<c>alert-&lt;i&gt;</c>, by its place in the
+    /// list), so its first look after an upgrade starts where that version's last alert ended.
+    /// </summary>
+    public string? LegacyName { get; private set; }
 
     /// <summary><c>low</c>, <c>medium</c>, <c>high</c> or <c>critical</c>: the least severe incident that alerts.</summary>
     public string MinSeverity { get; set; } = "high";
@@ -48,6 +57,22 @@ public sealed class AlertRuleOptions
 
     /// <summary>The severity <see cref="MinSeverity"/> names; <see cref="Severity.High"/> when it names none (the validator refuses that at start).</summary>
     public Severity Threshold => TryParseSeverity(MinSeverity, out var severity) ? severity : Severity.High;
+
+    /// <summary>
+    /// Names a rule left unnamed after what it takes, not its place in the list: inserting, removing
+    /// or reordering rules then hands no rule another's history (which would resend, or skip, what
+    /// that one had sent). Editing its severity, groups or channels makes it a new rule, as renaming
+    /// a named one does.
+    /// </summary>
+    public void NameByContent(int position)
+    {
+        var groups = Groups.Select(g => g.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var channels = Channels.Select(c => c.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var content = $"{MinSeverity.Trim().ToLowerInvariant()}\n{string.Join('\u001f', groups)}\n{string.Join('\u001f', channels)}";
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content));
+        Name = "alert-" + Convert.ToHexStringLower(hash, 0, 4);
+        LegacyName = $"alert-{position}";
+    }
 
     /// <summary>A severity as rule packs write it (<c>high</c>), in any case.</summary>
     public static bool TryParseSeverity(string? text, out Severity severity) =>

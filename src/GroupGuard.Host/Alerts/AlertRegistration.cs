@@ -19,7 +19,7 @@ internal static class AlertRegistration
 
     /// <summary>
     /// <c>GroupGuard:Alerts</c>, validated at start (every mistake naming its key), as the service
-    /// and the <c>digest</c> verbs both read it. A rule without a name is <c>alert-&lt;i&gt;</c>.
+    /// and the <c>digest</c> verbs both read it. A rule without a name is named after what it takes.
     /// </summary>
     public static IServiceCollection AddGroupGuardAlerts(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +29,14 @@ internal static class AlertRegistration
             {
                 for (var i = 0; i < rules.Count; i++)
                 {
-                    rules[i].Name = string.IsNullOrWhiteSpace(rules[i].Name) ? $"alert-{i}" : rules[i].Name.Trim();
+                    if (string.IsNullOrWhiteSpace(rules[i].Name))
+                    {
+                        rules[i].NameByContent(i);
+                    }
+                    else
+                    {
+                        rules[i].Name = rules[i].Name.Trim();
+                    }
                 }
             })
             .ValidateOnStart();
@@ -68,7 +75,9 @@ internal sealed class AlertRulesValidator(IConfiguration configuration) : IValid
             }
             else if (!names.Add(rule.Name))
             {
-                failures.Add($"{key}:Name '{rule.Name}' is used by another alert rule");
+                failures.Add(rule.LegacyName is null
+                    ? $"{key}:Name '{rule.Name}' is used by another alert rule"
+                    : $"{key} takes what another rule without a name takes (the same MinSeverity, Groups and Channels): remove one, or name them");
             }
 
             if (!AlertRuleOptions.TryParseSeverity(rule.MinSeverity, out _))

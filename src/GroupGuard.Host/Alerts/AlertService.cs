@@ -151,7 +151,7 @@ internal sealed partial class AlertService(
     {
         var now = time.GetUtcNow();
         var last = await outbox.LastPeriodAsync(rule.OutboxKey, cancellationToken);
-        var from = last?.To ?? FirstLook(rule, now);
+        var from = last?.To ?? await FirstLookAsync(rule, now, cancellationToken);
         if (from >= now)
         {
             return null;
@@ -327,11 +327,23 @@ internal sealed partial class AlertService(
         return end;
     }
 
-    private DateTimeOffset FirstLook(AlertRuleOptions rule, DateTimeOffset now)
+    /// <summary>
+    /// Where a rule with no alert yet starts: an hour back, or where the alert an earlier version
+    /// sent under its old name (<see cref="AlertRuleOptions.LegacyName"/>) ended if that is later,
+    /// so an upgrade does not send that alert's incidents again.
+    /// </summary>
+    private async Task<DateTimeOffset> FirstLookAsync(AlertRuleOptions rule, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!_firstLook.TryGetValue(rule.Name, out var start))
         {
             start = now - FirstLookBack;
+            if (rule.LegacyName is { } legacy
+                && await outbox.LastPeriodEndAsync(AlertRuleOptions.OutboxPrefix + legacy, cancellationToken) is { } end
+                && end > start)
+            {
+                start = end < now ? end : now;
+            }
+
             _firstLook[rule.Name] = start;
         }
 

@@ -255,6 +255,18 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
 
     public async IAsyncEnumerable<Incident> QueryAsync(IncidentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var (sql, parameters) = QuerySql(query);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = connection.QueryUnbufferedAsync<IncidentRow>(sql, parameters).WithCancellation(cancellationToken).ConfigureAwait(false);
+        await foreach (var row in rows)
+        {
+            yield return row.ToIncident();
+        }
+    }
+
+    /// <summary>The select <see cref="QueryAsync"/> runs for <paramref name="query"/>, and its values.</summary>
+    internal (string Sql, object Parameters) QuerySql(IncidentQuery query)
+    {
         ArgumentNullException.ThrowIfNull(query);
 
         // Digests select by detection time, so an incident reported late (a replay, a platform's
@@ -264,8 +276,10 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         if (query.Commit is { PreviousHigh: not null })
         {
             // In commit order, what the previous digest took is out, whenever it was detected;
-            // the rest of what came before Since (committed after it was built) is in.
-            conditions.Add($"NOT (commit_seq <= @PreviousHigh AND {timeColumn} < @Since)");
+            // the rest of what came before Since (committed after it was built) is in. Written as
+            // an OR of two indexed columns, not NOT (… AND …), which SQLite can only answer by
+            // reading the whole table (every alert rule's look, every two seconds).
+            conditions.Add($"(commit_seq > @PreviousHigh OR {timeColumn} >= @Since)");
         }
         else if (query.Since is not null)
         {
@@ -300,12 +314,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             PreviousHigh = query.Commit?.PreviousHigh,
         };
 
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = connection.QueryUnbufferedAsync<IncidentRow>(sql, parameters).WithCancellation(cancellationToken).ConfigureAwait(false);
-        await foreach (var row in rows)
-        {
-            yield return row.ToIncident();
-        }
+        return (sql, parameters);
     }
 
     public async Task<Incident?> GetAsync(long id, CancellationToken cancellationToken)

@@ -24,6 +24,24 @@ public sealed class SqliteIncidentStoreTests : IncidentStoreTests
         Assert.Contains(Sqlite.DatabasePath, ex.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Sqlite.DatabasePath));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_look_after_the_last_alert_reads_through_indexes_not_the_whole_table(bool someGroups)
+    {
+        // Each alert rule looks every two seconds with the commit window of its last alert: a
+        // reading of every incident ever stored would take longer with each day of history.
+        var now = Harness.Time.GetUtcNow();
+        var query = new IncidentQuery(now.AddMinutes(-1), now, someGroups ? ["123456", "654321"] : null, ByDetectionTime: true, new CommitWindow(1_000, 900));
+        var (sql, parameters) = Harness.Store.QuerySql(query);
+        await using var connection = Sqlite.OpenRaw();
+
+        var plan = (await Dapper.SqlMapper.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(connection, "EXPLAIN QUERY PLAN " + sql, parameters)).Select(r => r.Detail).ToList();
+
+        Assert.NotEmpty(plan);
+        Assert.DoesNotContain(plan, d => d.StartsWith("SCAN incidents", StringComparison.Ordinal));
+    }
 }
 
 public sealed class SqliteDigestOutboxTests : DigestOutboxTests

@@ -27,7 +27,10 @@ internal sealed record Migration(int Version, string Name, string Sql)
 
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            // No command timeout (the connection's, 30 s unless set, is for everyday statements): a
+            // script that rewrites a large table takes as long as it takes, and a timeout would roll
+            // it back at every start. Stopping the start still cancels it.
+            await connection.ExecuteAsync(new CommandDefinition(Sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         catch (DbException ex)
         {

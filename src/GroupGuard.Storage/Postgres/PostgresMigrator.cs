@@ -68,8 +68,9 @@ internal static class PostgresMigrator
         return await CurrentVersionAsync(connection, read, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Waits, without a command timeout, while another instance migrates (however long its scripts take).</summary>
     private static Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@Key)", new { Key = LockKey }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@Key)", new { Key = LockKey }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
 
     /// <summary>The schema version the database is at (0 for none).</summary>
     public static Task<int> CurrentVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>

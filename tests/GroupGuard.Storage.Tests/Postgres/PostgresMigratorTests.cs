@@ -73,6 +73,25 @@ public sealed class PostgresMigratorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_script_and_the_wait_for_another_instance_outlast_the_connections_command_timeout()
+    {
+        // A script that rewrites every incident of a large database, and an instance that waits for
+        // it: the connection's timeout (30 s by default, 1 s here) would roll the script back at
+        // every start, and stop the waiting instance's start.
+        var database = await server.CreateDatabaseAsync("slow") + ";Command Timeout=1";
+        Migration[] migrations = [new(1, "0001_slow", "CREATE TABLE slow (id INTEGER); SELECT pg_sleep(2.5);")];
+        await using var first = await OpenAsync(database);
+        await using var second = await OpenAsync(database);
+
+        var versions = await Task.WhenAll(
+            PostgresMigrator.MigrateAsync(first, migrations, TimeProvider.System, CancellationToken.None),
+            PostgresMigrator.MigrateAsync(second, migrations, TimeProvider.System, CancellationToken.None));
+
+        Assert.Equal([1, 1], versions);
+        Assert.Equal(1, await first.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_version"));
+    }
+
+    [Fact]
     public async Task A_failing_script_leaves_nothing_behind_and_says_which_it_was()
     {
         var database = await server.CreateDatabaseAsync("broken");

@@ -317,10 +317,10 @@ public static class DigestBuilder
     /// other with its digits masked when it holds a number (<see cref="Moderation.EvidenceMasker.MaskTerm"/>).
     /// </summary>
     private static string Term(string? term, string? category, Func<string, string> quote) =>
-        quote(Moderation.EvidenceMasker.MaskTerm(term ?? "", string.Equals(category, PrivacyCategory, StringComparison.Ordinal)));
+        quote(Moderation.EvidenceMasker.MaskTerm(term ?? "", category));
 
     /// <summary>The category of the rules whose hit is someone's personal number (ID, bank card, mobile).</summary>
-    private const string PrivacyCategory = "privacy";
+    private const string PrivacyCategory = Moderation.EvidenceMasker.PrivacyCategory;
 
     internal static string Excerpt(Incident incident, Func<string, string> quote)
     {

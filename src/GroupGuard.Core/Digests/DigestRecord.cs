@@ -3,6 +3,9 @@ namespace GroupGuard.Core.Digests;
 /// <summary>One digest in the outbox: keyed by leader and period end, so it is sent at most once.</summary>
 public sealed record DigestRecord
 {
+    /// <summary>A failing channel is tried this many times in all, with backoff (1, 2, 4, 8 minutes).</summary>
+    public const int MaxSendAttempts = 5;
+
     public long Id { get; init; }
     public required string Leader { get; init; }
     public required DateTimeOffset PeriodFrom { get; init; }

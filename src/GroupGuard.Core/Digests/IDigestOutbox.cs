@@ -54,6 +54,9 @@ public interface IDigestOutbox
 
     /// <summary>The outbox, newest last; one leader's or all.</summary>
     IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken);
+
+    /// <summary>The <paramref name="count"/> digests and alerts whose periods end last, newest first (the console's list).</summary>
+    Task<IReadOnlyList<DigestRecord>> NewestAsync(int count, CancellationToken cancellationToken);
 }
 
 /// <summary>Where a stored digest's or alert's period ends, and the highest commit number it covered (<see cref="DigestRecord.HighSeq"/>).</summary>

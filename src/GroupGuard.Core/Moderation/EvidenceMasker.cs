@@ -61,5 +61,15 @@ public static class EvidenceMasker
         return new string(chars);
     }
 
+    /// <summary>The category of the rules whose hit is the personal data itself (a phone or id number).</summary>
+    public const string PrivacyCategory = "privacy";
+
+    /// <summary>
+    /// A matched term as digests and masked incidents show it: a privacy hit's (which is the number
+    /// itself) whole, any other's digits once it holds six or more.
+    /// </summary>
+    public static string MaskTerm(string term, string? category) =>
+        MaskTerm(term, string.Equals(category, PrivacyCategory, StringComparison.Ordinal));
+
     private static bool IsDigit(char c) => char.IsAsciiDigit(c) || c is >= '０' and <= '９';
 }

@@ -149,7 +149,7 @@ public static class ModerationPolicy
                 Rule = hit.Rule.Id,
                 Category = hit.Rule.Category,
                 Severity = hit.Rule.Severity,
-                MatchedTerm = StoredText.Cut(hit.Matched, StoredText.MaxMatchedChars)!,
+                MatchedTerm = StoredText.Term(hit.Matched, hit.Rule.Category, context.Privacy.StoreText),
                 MessageText = quoted is null ? text : evidence.Text,
                 NormalizedText = quoted is null ? normalized : evidence.Normalized,
                 Spans = quoted is not null ? evidence.Spans

@@ -36,6 +36,17 @@ public static class StoredText
     }
 
     /// <summary>
+    /// What an incident keeps of the words a rule matched: all of them with <c>StoreText: full</c>
+    /// (retention masks them later); else masked at once as a digest shows them
+    /// (<see cref="EvidenceMasker.MaskTerm(string, string?)"/>), since a privacy hit is the number itself.
+    /// </summary>
+    public static string Term(string matched, string? category, StoreText mode)
+    {
+        var kept = Cut(matched, MaxMatchedChars)!;
+        return mode == StoreText.Full ? kept : EvidenceMasker.MaskTerm(kept, category);
+    }
+
+    /// <summary>
     /// The part of <paramref name="text"/> an incident keeps: all of it when short enough, else a
     /// window that starts a little before the first span, marked with an ellipsis at each cut.
     /// <paramref name="shift"/> is what to subtract from an offset in the text to get its offset in

@@ -45,7 +45,7 @@ internal sealed partial class DigestService(
     internal static readonly TimeSpan RunGrace = TimeSpan.FromMinutes(5);
 
     /// <summary>A failing channel is tried this many times in all, with backoff (1, 2, 4, 8 minutes).</summary>
-    public const int MaxAttempts = 5;
+    public const int MaxAttempts = DigestRecord.MaxSendAttempts;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LeaderDigestState> _status = new(StringComparer.Ordinal);
 

@@ -109,7 +109,7 @@ internal sealed partial class JoinScreener(
                 Reason = reason,
                 Rule = decisive?.Rule.Id,
                 Category = decisive?.Rule.Category,
-                MatchedTerm = StoredText.Cut(decisive?.Matched, StoredText.MaxMatchedChars),
+                MatchedTerm = decisive is null ? null : StoredText.Term(decisive.Matched, decisive.Rule.Category, group.Privacy.StoreText),
                 ActionStatus = status,
                 ActionError = status == ActionStatus.Unsupported ? $"{WireNames<Protocol>.ToText(request.Protocol)} has no call that answers a join request" : null,
                 BlockNote = StoredText.Cut(block?.Note, StoredText.MaxNameChars),

@@ -326,6 +326,22 @@ internal sealed class DigestOutbox : IDigestOutbox
         return null;
     }
 
+    public async Task<IReadOnlyList<DigestRecord>> NewestAsync(int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+
+        // The page's rows only, through the index on the period's end: not every digest ever kept.
+        const string Where = " WHERE d.id IN (SELECT id FROM digests ORDER BY period_to DESC, id DESC LIMIT @Count)";
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DigestRow>(new CommandDefinition(
+            SelectSql + Where + OrderSql,
+            new { Count = count },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var records = Group(rows);
+        records.Reverse();
+        return records;
+    }
+
     public IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken) =>
         ReadAsync(SelectSql + (leader is null ? "" : " WHERE d.leader = @Leader") + OrderSql, leader, cancellationToken);
 

@@ -99,20 +99,52 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         """;
 
     // A row with no evidence left is not masked again, so a second run reports 0. The name of a
-    // forwarded message's sender goes with its text: they were no member of the group.
-    private const string MaskIncidentsSql = """
-        UPDATE incidents SET message_text = '', normalized_text = NULL, spans = '[]', forwarded_from = NULL
-        WHERE id IN (
-            SELECT id FROM incidents
-            WHERE time < @Before AND (message_text <> '' OR normalized_text IS NOT NULL OR spans <> '[]' OR forwarded_from IS NOT NULL)
-            ORDER BY id LIMIT @Limit)
+    // forwarded message's sender goes with its text: they were no member of the group. Read a slice
+    // at a time after the last one's highest id (a seek, not a walk over every row masked before).
+    private const string UnmaskedSliceSql = """
+        SELECT id AS Id, category AS Category, matched_term AS MatchedTerm FROM incidents
+        WHERE id > @After AND time < @Before
+          AND (message_text <> '' OR normalized_text IS NOT NULL OR spans <> '[]' OR forwarded_from IS NOT NULL)
+        ORDER BY id LIMIT @Limit
         """;
+
+    private const string MaskEvidenceSqlTemplate = """
+        UPDATE incidents SET message_text = '', normalized_text = NULL, spans = '[]', forwarded_from = NULL WHERE {0}
+        """;
+
+    // The matched term goes as a digest shows it: a privacy hit is the number itself.
+    private const string MaskTermSql = "UPDATE incidents SET matched_term = @Term WHERE id = @Id";
 
     // Which warning was about which incident is of use while someone may still reply to it:
     // it goes with the evidence, whichever the retention mode.
     private const string DeleteWarningMessagesSqlTemplate = """
         DELETE FROM warning_messages WHERE {0} IN (
             SELECT {0} FROM warning_messages WHERE at < @Before LIMIT @Limit)
+        """;
+
+    // Digests and alerts quote excerpts, names and numbers of their incidents: they go with them.
+    // Not while a channel may still send one (its retries are not over), and a leader's (or alert
+    // rule's) latest stays, its content blanked, since the next one starts where it ended.
+    private const string SettledOldDigests = """
+        SELECT d.id FROM digests d
+        WHERE d.period_to < @Before
+          AND NOT EXISTS (SELECT 1 FROM digest_channels c
+                          WHERE c.digest_id = d.id AND c.status <> 'sent' AND c.attempts < @MaxAttempts)
+        """;
+
+    private const string DeleteDigestsSql = $"""
+        DELETE FROM digest_channels WHERE digest_id IN (
+            {SettledOldDigests} AND EXISTS (SELECT 1 FROM digests n WHERE n.leader = d.leader AND n.period_to > d.period_to)
+            ORDER BY d.id LIMIT @Limit);
+        DELETE FROM digests WHERE id IN (
+            {SettledOldDigests} AND EXISTS (SELECT 1 FROM digests n WHERE n.leader = d.leader AND n.period_to > d.period_to)
+            ORDER BY d.id LIMIT @Limit)
+        """;
+
+    private const string MaskDigestsSql = $"""
+        UPDATE digests SET markdown = '', text = '', html = '', chart_png = NULL WHERE id IN (
+            {SettledOldDigests} AND (d.markdown <> '' OR d.text <> '' OR d.html <> '' OR d.chart_png IS NOT NULL)
+            ORDER BY d.id LIMIT @Limit)
         """;
 
     // Of the latest message with the id: OneBot implementations reuse short ids after a restart.
@@ -177,6 +209,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
     private readonly string _deleteWarningMessagesSql;
     private readonly string _deleteOrphanPicturesSql;
     private readonly string _maskPicturesSql;
+    private readonly string _maskEvidenceSql;
     private readonly string _insertSql;
 
     public IncidentStore(StorageDatabase database, TimeProvider timeProvider, ILogger<IncidentStore> logger)
@@ -203,6 +236,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         _deleteWarningMessagesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteWarningMessagesSqlTemplate, database.RowId);
         _deleteOrphanPicturesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteOrphanPicturesSqlTemplate, database.RowId);
         _maskPicturesSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, MaskPicturesSqlTemplate, database.RowId);
+        _maskEvidenceSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, MaskEvidenceSqlTemplate, database.IsAnyOf("id", "@Ids"));
         _insertSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, InsertSqlTemplate, database.CommitSeqOnInsert);
     }
 
@@ -592,15 +626,15 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
 
     public async Task<int> ApplyRetentionAsync(DateTimeOffset before, RetentionMode mode, CancellationToken cancellationToken)
     {
-        var sql = mode switch
+        if (mode is not (RetentionMode.Delete or RetentionMode.Mask))
         {
-            RetentionMode.Delete => DeleteIncidentsSql,
-            RetentionMode.Mask => MaskIncidentsSql,
-            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Retention either deletes or masks."),
-        };
-        var parameters = new { Before = StoredTime.ToBoundText(before), Limit = _retentionBatchSize };
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Retention either deletes or masks.");
+        }
 
-        var total = await RunInSlicesAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
+        var parameters = new { Before = StoredTime.ToBoundText(before), Limit = _retentionBatchSize };
+        var total = mode == RetentionMode.Delete
+            ? await RunInSlicesAsync(DeleteIncidentsSql, parameters, cancellationToken).ConfigureAwait(false)
+            : await MaskIncidentsAsync(parameters.Before, cancellationToken).ConfigureAwait(false);
         await RunInSlicesAsync(_deleteWarningMessagesSql, parameters, cancellationToken).ConfigureAwait(false);
         if (mode == RetentionMode.Delete)
         {
@@ -610,7 +644,65 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         // The pictures an incident kept (hash and where it was fetched from) go with its evidence.
         await RunInSlicesAsync(mode == RetentionMode.Delete ? _deleteOrphanPicturesSql : _maskPicturesSql, parameters, cancellationToken).ConfigureAwait(false);
         await RunInSlicesAsync(mode == RetentionMode.Delete ? DeleteJoinDecisionsSql : MaskJoinDecisionsSql, parameters, cancellationToken).ConfigureAwait(false);
+        var digests = new { parameters.Before, parameters.Limit, MaxAttempts = Core.Digests.DigestRecord.MaxSendAttempts };
+        if (mode == RetentionMode.Delete)
+        {
+            await RunInSlicesAsync(DeleteDigestsSql, digests, cancellationToken).ConfigureAwait(false);
+        }
+
+        await RunInSlicesAsync(MaskDigestsSql, digests, cancellationToken).ConfigureAwait(false);
         return total;
+    }
+
+    /// <summary>Masks the evidence of incidents before <paramref name="before"/>, a slice per transaction; returns how many.</summary>
+    private async Task<int> MaskIncidentsAsync(string before, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        var after = 0L;
+        while (true)
+        {
+            List<UnmaskedRow> slice;
+            await using (var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false))
+            {
+                slice = [.. await connection.QueryAsync<UnmaskedRow>(new CommandDefinition(
+                    UnmaskedSliceSql,
+                    new { After = after, Before = before, Limit = _retentionBatchSize },
+                    cancellationToken: cancellationToken)).ConfigureAwait(false)];
+            }
+
+            if (slice.Count == 0)
+            {
+                return total;
+            }
+
+            var terms = slice
+                .Select(r => (r.Id, Term: Core.Moderation.EvidenceMasker.MaskTerm(r.MatchedTerm, r.Category), r.MatchedTerm))
+                .Where(r => !string.Equals(r.Term, r.MatchedTerm, StringComparison.Ordinal))
+                .Select(r => new { r.Id, r.Term })
+                .ToList();
+            await WriteAsync(
+                async (connection, transaction) =>
+                {
+                    foreach (var chunk in slice.Select(r => r.Id).Chunk(IdsPerStatement))
+                    {
+                        await connection.ExecuteAsync(new CommandDefinition(_maskEvidenceSql, new { Ids = chunk }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    }
+
+                    if (terms.Count > 0)
+                    {
+                        await connection.ExecuteAsync(new CommandDefinition(MaskTermSql, terms, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    }
+
+                    return 0;
+                },
+                cancellationToken).ConfigureAwait(false);
+            total += slice.Count;
+            after = slice[^1].Id;
+            if (slice.Count < _retentionBatchSize)
+            {
+                return total;
+            }
+        }
     }
 
     public async Task<long> CommitHighAsync(CancellationToken cancellationToken)
@@ -674,6 +766,13 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
 
     private Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         _database.WriteAsync(write, cancellationToken);
+
+    private sealed class UnmaskedRow
+    {
+        public long Id { get; set; }
+        public string? Category { get; set; }
+        public string MatchedTerm { get; set; } = "";
+    }
 
     private sealed class MessageCountRow
     {

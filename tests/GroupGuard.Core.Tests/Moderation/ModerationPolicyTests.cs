@@ -264,4 +264,28 @@ public sealed class ModerationPolicyTests
 
         Assert.Equal(stored, Assert.Single(decision.Incidents).MessageText);
     }
+
+    [Theory]
+    [InlineData(StoreText.Full, "13800138000")]
+    [InlineData(StoreText.Masked, "***********")]
+    [InlineData(StoreText.None, "***********")]
+    public void A_privacy_hit_s_number_is_kept_only_when_the_text_is_kept_whole(StoreText mode, string term)
+    {
+        // The matched words of a privacy rule are the number itself: a setting that keeps the text
+        // masked (or not at all) must not keep it whole beside it.
+        var rules = MessageDetectorTests.Load("""
+            pack: privacy
+            category: privacy
+            rules:
+              - id: privacy.mobile
+                detector: cn_mobile
+                action: log
+            """);
+        var message = Message("老师电话 13800138000");
+        var context = new PolicyContext(0, message.SenderRole, message.Time, new ModerationOptions(), null, new PrivacyOptions { StoreText = mode }, _ => true, null);
+
+        var decision = ModerationPolicy.Decide(message, MessageDetector.Detect(rules, message).Hits, rules.Version, context);
+
+        Assert.Equal(term, Assert.Single(decision.Incidents).MatchedTerm);
+    }
 }

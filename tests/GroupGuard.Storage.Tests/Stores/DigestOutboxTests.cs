@@ -57,6 +57,62 @@ public abstract class DigestOutboxTests : StoreTests
         new(ChannelStatus.Failed, attempts, error, null);
 
     [Fact]
+    public async Task The_newest_digests_come_first_and_no_more_than_asked()
+    {
+        await Outbox.CreateAsync(Digest("张老师", Day1, Day2), CancellationToken.None);
+        await Outbox.CreateAsync(Digest("alert:office", Day2, Day2.AddMinutes(5)), CancellationToken.None);
+        await Outbox.CreateAsync(Digest("张老师", Day2, Day3), CancellationToken.None);
+        await Outbox.CreateAsync(Digest("王主任", Day1, Day2.AddHours(1), channels: ["email"]), CancellationToken.None);
+
+        var newest = await Outbox.NewestAsync(3, CancellationToken.None);
+
+        Assert.Equal([Day3, Day2.AddHours(1), Day2.AddMinutes(5)], newest.Select(d => d.PeriodTo));
+        Assert.Equal(["email"], newest[1].Channels.Keys);
+        Assert.Empty(await Outbox.NewestAsync(0, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(RetentionMode.Delete)]
+    [InlineData(RetentionMode.Mask)]
+    public async Task Retention_takes_the_text_of_old_digests_but_not_of_one_still_being_sent(RetentionMode mode)
+    {
+        var first = await Outbox.CreateAsync(Digest("张老师", Day1, Day2), CancellationToken.None);
+        var latest = await Outbox.CreateAsync(Digest("张老师", Day2, Day3), CancellationToken.None);
+        var sending = await Outbox.CreateAsync(Digest("王主任", Day1, Day2, channels: ["email"]), CancellationToken.None);
+        var recent = await Outbox.CreateAsync(Digest("王主任", Day3, Day4, channels: ["email"]), CancellationToken.None);
+        foreach (var sent in new[] { first, latest, recent })
+        {
+            foreach (var channel in sent.Channels.Keys)
+            {
+                await Outbox.UpdateChannelAsync(sent.Id, channel, Sent(), CancellationToken.None);
+            }
+        }
+
+        await Outbox.UpdateChannelAsync(sending.Id, "email", Retrying(2), CancellationToken.None);
+
+        await Harness.Store.ApplyRetentionAsync(Day3.AddHours(1), mode, CancellationToken.None);
+
+        var left = (await ListAllAsync(null)).ToDictionary(d => d.Id);
+        if (mode == RetentionMode.Delete)
+        {
+            Assert.DoesNotContain(first.Id, left.Keys);
+        }
+        else
+        {
+            Assert.Equal(("", "", ""), (left[first.Id].Markdown, left[first.Id].Text, left[first.Id].Html));
+        }
+
+        // A leader's latest stays (the next starts where it ended), without its text.
+        Assert.Equal((Day3, "", "", ""), (left[latest.Id].PeriodTo, left[latest.Id].Markdown, left[latest.Id].Text, left[latest.Id].Html));
+        Assert.Equal(DigestStatus.Sent, left[latest.Id].Status);
+
+        // Still to be sent, and newer than the cutoff: whole.
+        Assert.Equal(sending.Markdown, left[sending.Id].Markdown);
+        Assert.Equal(recent.Markdown, left[recent.Id].Markdown);
+        Assert.NotEqual("", recent.Markdown);
+    }
+
+    [Fact]
     public async Task A_channel_is_claimed_by_one_sender_until_its_claim_runs_out_or_its_outcome_is_recorded()
     {
         var digest = await Outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);

@@ -72,6 +72,27 @@ public abstract class RetentionTests : StoreTests
     }
 
     [Fact]
+    public async Task Mask_masks_the_matched_number_of_a_privacy_hit_and_long_digit_runs_of_others_as_digests_do()
+    {
+        var store = Harness.CreateStoreOfAnotherInstance(retentionBatchSize: 2); // slices that end between them
+        await store.AddAsync(
+        [
+            WithEvidence("phone", Cutoff.AddDays(-3)) with { Rule = "privacy.mobile", Category = "privacy", MatchedTerm = "138 1234 5678" },
+            WithEvidence("qq", Cutoff.AddDays(-2)) with { Rule = "ads.qq", MatchedTerm = "QQ 12345678" },
+            WithEvidence("words", Cutoff.AddDays(-1)) with { MatchedTerm = "加微信" },
+            WithEvidence("new", Cutoff) with { Rule = "privacy.mobile", Category = "privacy", MatchedTerm = "13812345678" },
+        ], CancellationToken.None);
+
+        Assert.Equal(3, await store.ApplyRetentionAsync(Cutoff, RetentionMode.Mask, CancellationToken.None));
+
+        var terms = (await Harness.QueryAllAsync()).ToDictionary(x => x.MessageId, x => x.MatchedTerm);
+        Assert.Equal("*** **** ****", terms["phone"]);
+        Assert.Equal("QQ ********", terms["qq"]);
+        Assert.Equal("加微信", terms["words"]);
+        Assert.Equal("13812345678", terms["new"]); // within the retention period: whole, as the hit was
+    }
+
+    [Fact]
     public async Task Masking_again_counts_only_incidents_that_still_had_evidence()
     {
         await Store.AddAsync([WithEvidence("a", Cutoff.AddDays(-2)), WithEvidence("b", Cutoff.AddDays(-1))], CancellationToken.None);

@@ -22,13 +22,7 @@ public sealed class DigestsModel : ConsolePage
     {
         var digests = Digests;
         Leaders = [.. digests.Leaders.Select(l => l.Name)];
-        var records = new List<DigestRecord>();
-        await foreach (var record in digests.Outbox.ListAsync(null, HttpContext.RequestAborted))
-        {
-            records.Add(record);
-        }
-
-        Records = [.. records.OrderByDescending(r => r.PeriodTo).Take(Shown)];
+        Records = await digests.Outbox.NewestAsync(Shown, HttpContext.RequestAborted);
         if (preview is { Length: > 0 })
         {
             if (digests.Leader(preview) is not { } leader)

@@ -129,7 +129,7 @@ internal sealed class AccountStore(StorageDatabase database) : IAccountStore
         return database.WriteAsync(
             (connection, transaction) => connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "INSERT INTO console_audit (at, actor, action, target, detail, remote) VALUES (@At, @Actor, @Action, @Target, @Detail, @Remote) RETURNING id",
-                new { At = StoredTime.ToText(entry.At), entry.Actor, entry.Action, entry.Target, entry.Detail, entry.Remote },
+                new { At = StoredTime.ToText(entry.At), entry.Actor, entry.Action, Target = Core.Moderation.StoredText.Clean(entry.Target), Detail = Core.Moderation.StoredText.Clean(entry.Detail), entry.Remote },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken);

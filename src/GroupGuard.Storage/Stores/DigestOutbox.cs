@@ -268,7 +268,7 @@ internal sealed class DigestOutbox : IDigestOutbox
             Channel = channel,
             Status = EnumText<ChannelStatus>.ToText(outcome.Status),
             outcome.Attempts,
-            outcome.Error,
+            Error = Core.Moderation.StoredText.Clean(outcome.Error),
             SentAt = outcome.SentAt is { } sentAt ? StoredTime.ToText(sentAt) : null,
             // A retry's backoff, shared by every instance: a claim of nobody's that runs out then.
             NotBefore = outcome.Status != ChannelStatus.Sent && outcome.RetryNotBefore is { } notBefore ? StoredTime.ToText(notBefore) : null,

@@ -48,7 +48,7 @@ internal sealed class ImageBlocks(StorageDatabase database) : IImageBlocks
                 INSERT INTO image_blocks (hash, incident_id, note, created_at, created_by) VALUES (@Hash, @IncidentId, @Note, @At, @By)
                 ON CONFLICT (hash) DO NOTHING
                 """,
-                new { Hash = stored, IncidentId = incidentId, Note = note, At = StoredTime.ToText(at), By = by },
+                new { Hash = stored, IncidentId = incidentId, Note = Core.Moderation.StoredText.Clean(note), At = StoredTime.ToText(at), By = by },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false);

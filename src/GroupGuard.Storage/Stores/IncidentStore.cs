@@ -617,7 +617,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         var changed = await WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
                 MarkFalsePositiveSql,
-                new { Id = id, FalsePositive = falsePositive ? 1 : 0, Note = note, At = StoredTime.ToText(at), By = reviewer },
+                new { Id = id, FalsePositive = falsePositive ? 1 : 0, Note = Core.Moderation.StoredText.Clean(note), At = StoredTime.ToText(at), By = Core.Moderation.StoredText.Clean(reviewer) },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken).ConfigureAwait(false);

@@ -27,7 +27,7 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
         return await database.WriteAsync(
             async (connection, transaction) =>
             {
-                var key = new { decision.Platform, decision.BotId, decision.GroupId, decision.Flag, Time = StoredTime.ToText(decision.Time) };
+                var key = new { decision.Platform, decision.BotId, decision.GroupId, Flag = StoredText.Clean(decision.Flag), Time = StoredTime.ToText(decision.Time) };
                 // A request already decided (a redelivery, or another instance that got it too)
                 // inserts nothing and RETURNING yields no row: the first decision stands.
                 var added = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -47,11 +47,11 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
                         Protocol = EnumText<Protocol>.ToText(decision.Protocol),
                         decision.BotId,
                         decision.GroupId,
-                        decision.GroupName,
+                        GroupName = StoredText.Clean(decision.GroupName),
                         decision.UserId,
                         Nickname = StoredText.Clean(decision.Nickname),
                         Comment = StoredText.Clean(decision.Comment),
-                        decision.Flag,
+                        key.Flag,
                         Outcome = EnumText<JoinOutcome>.ToText(decision.Outcome),
                         Reason = EnumText<JoinReason>.ToText(decision.Reason),
                         decision.Rule,
@@ -82,7 +82,7 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
         database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE join_decisions SET action_status = @Status, action_error = @Error WHERE id = @Id",
-                new { Id = id, Status = EnumText<ActionStatus>.ToText(status), Error = error },
+                new { Id = id, Status = EnumText<ActionStatus>.ToText(status), Error = StoredText.Clean(error) },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken);

@@ -57,6 +57,17 @@ public abstract class DigestOutboxTests : StoreTests
         new(ChannelStatus.Failed, attempts, error, null);
 
     [Fact]
+    public async Task A_channel_error_with_a_nul_or_half_an_emoji_is_stored_with_a_replacement_character()
+    {
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);
+
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", Retrying(1, "HTTP 500: x\0y" + "😀"[..1]), CancellationToken.None);
+
+        var stored = Assert.Single(await ListAllAsync(null));
+        Assert.Equal("HTTP 500: x\uFFFDy\uFFFD", stored.Channels["wecom"].Error);
+    }
+
+    [Fact]
     public async Task The_newest_digests_come_first_and_no_more_than_asked()
     {
         await Outbox.CreateAsync(Digest("张老师", Day1, Day2), CancellationToken.None);

@@ -46,6 +46,22 @@ public abstract class JoinDecisionStoreTests : StoreTests
     }
 
     [Fact]
+    public async Task A_platform_refusal_or_group_name_with_a_nul_or_half_an_emoji_is_stored_with_a_replacement_character()
+    {
+        // PostgreSQL refuses NUL in text and its driver a lone surrogate: the write, retried on the
+        // moderation worker, would never go through.
+        var odd = "x\0y" + "😀"[..1];
+        var (id, _) = await Joins.AddAsync(Decision("f" + odd) with { GroupName = "群" + odd }, CancellationToken.None);
+        await Joins.UpdateStatusAsync(id, ActionStatus.Failed, "refused: " + odd, CancellationToken.None);
+
+        var stored = Assert.Single(await Joins.ListAsync(T0, T0.AddDays(1), null, 10, CancellationToken.None));
+        Assert.Equal("refused: x\uFFFDy\uFFFD", stored.ActionError);
+        Assert.Equal("群x\uFFFDy\uFFFD", stored.GroupName);
+        Assert.Equal("fx\uFFFDy\uFFFD", stored.Flag);
+        Assert.False((await Joins.AddAsync(Decision("f" + odd), CancellationToken.None)).Added); // the same request, still once
+    }
+
+    [Fact]
     public async Task Decisions_are_listed_by_decision_time_for_the_groups_asked_oldest_first_up_to_the_limit()
     {
         await Joins.AddAsync(Decision("a", decidedAt: T0.AddHours(3)), CancellationToken.None);

@@ -84,12 +84,36 @@ internal sealed class ModerationOptionsValidator : IValidateOptions<ModerationOp
             : step.Action.ToString().ToLowerInvariant();
 }
 
-internal sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>
+/// <summary>
+/// <c>GroupGuard:Privacy</c>; with <c>RetentionMode: delete</c>, also that retention keeps every
+/// offence the escalation window (<c>GroupGuard:Moderation:EscalationWindowHours</c>) counts: a
+/// deleted incident no longer counts, so a repeat offender would quietly start again at their first.
+/// </summary>
+internal sealed class PrivacyOptionsValidator(IOptionsMonitor<ModerationOptions> moderation) : IValidateOptions<PrivacyOptions>
 {
-    public ValidateOptionsResult Validate(string? name, PrivacyOptions options) =>
-        options.RetentionDays is < 1 or > 36500
-            ? ValidateOptionsResult.Fail($"GroupGuard:Privacy:RetentionDays must be between 1 and 36500, got {options.RetentionDays}")
+    public ValidateOptionsResult Validate(string? name, PrivacyOptions options)
+    {
+        if (options.RetentionDays is < 1 or > 36500)
+        {
+            return ValidateOptionsResult.Fail($"GroupGuard:Privacy:RetentionDays must be between 1 and 36500, got {options.RetentionDays}");
+        }
+
+        int window;
+        try
+        {
+            window = moderation.CurrentValue.EscalationWindowHours;
+        }
+        catch (OptionsValidationException)
+        {
+            return ValidateOptionsResult.Success; // its own mistakes are said under its own keys
+        }
+
+        var days = (window + 23) / 24;
+        return options.RetentionMode == RetentionMode.Delete && options.RetentionDays < days
+            ? ValidateOptionsResult.Fail(
+                $"GroupGuard:Privacy:RetentionDays is {options.RetentionDays} with RetentionMode delete, but GroupGuard:Moderation:EscalationWindowHours ({window}) counts offences {days} days back: keep at least {days} days, or mask instead of delete")
             : ValidateOptionsResult.Success;
+    }
 }
 
 internal sealed class GroupOverridesValidator : IValidateOptions<Dictionary<string, GroupOverride>>

@@ -74,7 +74,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
                 return BadRequest($"A folder name has at most {MaxFolderLength} characters.");
             }
 
-            var root = SandboxRoot(rules);
+            var root = SandboxRoot(rules.Directory);
             var full = Path.GetFullPath(Folder, root);
             if (!IsInside(full, root))
             {
@@ -110,9 +110,15 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
     /// The folder whose subfolders the sandbox may try: the one the running rules folder is in. An
     /// admin of the console need not be an operator of the machine, and a folder's problems quote
     /// its YAML, so folders elsewhere on the server (another program's settings) are not read.
+    /// At the top of the file system (rules in <c>/rules</c>, as a container mounts them) that
+    /// would be every folder on the machine: then the rules folder's own subfolders only.
     /// </summary>
-    internal static string SandboxRoot(RuleSet running) =>
-        Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(running.Directory)) ?? running.Directory;
+    internal static string SandboxRoot(string rulesDirectory)
+    {
+        var rules = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rulesDirectory));
+        var parent = Path.GetDirectoryName(rules);
+        return parent is null || string.Equals(Path.GetPathRoot(parent), parent, StringComparison.Ordinal) ? rules : parent;
+    }
 
     private static bool IsInside(string full, string root)
     {

@@ -11,8 +11,9 @@ namespace GroupGuard.Images;
 /// background: the picture is read at a working size (at most <see cref="WorkSide"/> on its longer
 /// side; a small one doubled), then at full size when larger; at each size the multi-code reader
 /// and then the single-code reader run with TryHarder (a hybrid binariser, then a global one), and
-/// each code found is painted over so that the next pass sees what it hid. Each payload is reported
-/// once, in the order found.
+/// each code found is painted over so that the next pass sees what it hid. When that finds nothing,
+/// the picture's negative is read at the first size (multi-code reader only), for a light code on
+/// a dark ground. Each payload is reported once, in the order found.
 /// <para>
 /// The work is bounded: ZXing reports each finder-pattern candidate it finds, and a reader that
 /// meets more than <see cref="MaxFinderCandidates"/> in one pass is stopped there, before it pairs
@@ -46,21 +47,24 @@ internal static class QrScanner
     {
         var found = new List<string>();
         var longer = Math.Max(plane.Width, plane.Height);
+        var first = longer < SmallSide ? PictureDecoder.Shrink(plane, 2f)
+            : longer > WorkSide ? PictureDecoder.Shrink(plane, (float)WorkSide / longer)
+            : plane;
         try
         {
-            if (longer < SmallSide)
+            ScanAt(first, found, cancellationToken);
+            if (!ReferenceEquals(first, plane))
             {
-                ScanAt(PictureDecoder.Shrink(plane, 2f), found, cancellationToken);
                 ScanAt(plane, found, cancellationToken);
             }
-            else if (longer > WorkSide)
+
+            // A light code on a dark ground (an inverted one) has no dark finder patterns for the
+            // readers: its negative is read too, only when nothing else was found, at the first
+            // size and with the multi-code reader alone (most pictures hold no code, and each pays
+            // for this: about one reader pass more).
+            if (found.Count == 0)
             {
-                ScanAt(PictureDecoder.Shrink(plane, (float)WorkSide / longer), found, cancellationToken);
-                ScanAt(plane, found, cancellationToken);
-            }
-            else
-            {
-                ScanAt(plane, found, cancellationToken);
+                ScanAt(Negative(first), found, cancellationToken, singleReaders: false);
             }
         }
         catch (TooComplexException)
@@ -71,13 +75,25 @@ internal static class QrScanner
         return new QrScan(found, GaveUp: false);
     }
 
-    private static void ScanAt(LuminancePlane plane, List<string> found, CancellationToken cancellationToken)
+    /// <summary>The plane with each grey level turned over (black for white).</summary>
+    private static LuminancePlane Negative(LuminancePlane plane)
+    {
+        var pixels = new byte[plane.Pixels.Length];
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)(255 - plane.Pixels[i]);
+        }
+
+        return new LuminancePlane(pixels, plane.Width, plane.Height);
+    }
+
+    private static void ScanAt(LuminancePlane plane, List<string> found, CancellationToken cancellationToken, bool singleReaders = true)
     {
         var work = (byte[])plane.Pixels.Clone();
         while (found.Count < MaxCodes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var results = Decode(work, plane.Width, plane.Height, cancellationToken);
+            var results = Decode(work, plane.Width, plane.Height, singleReaders, cancellationToken);
             if (results.Count == 0)
             {
                 return;
@@ -102,13 +118,18 @@ internal static class QrScanner
         }
     }
 
-    private static List<Result> Decode(byte[] pixels, int width, int height, CancellationToken cancellationToken)
+    private static List<Result> Decode(byte[] pixels, int width, int height, bool singleReaders, CancellationToken cancellationToken)
     {
         var source = new PlanarYUVLuminanceSource(pixels, width, height, 0, 0, width, height, false);
         var multi = new QRCodeMultiReader().decodeMultiple(new BinaryBitmap(new HybridBinarizer(source)), Hints(cancellationToken));
         if (multi is { Length: > 0 })
         {
             return [.. multi];
+        }
+
+        if (!singleReaders)
+        {
+            return [];
         }
 
         foreach (var bitmap in new[] { new BinaryBitmap(new HybridBinarizer(source)), new BinaryBitmap(new GlobalHistogramBinarizer(source)) })

@@ -98,6 +98,22 @@ public sealed class QrScannerTests
     }
 
     [Theory]
+    [InlineData(0, "png")]
+    [InlineData(17, "jpeg")]
+    public void A_light_code_on_a_dark_ground_is_read(int degrees, string format)
+    {
+        // A WeChat group's code drawn light on black, as dark-mode screenshots and some adverts show it.
+        using var picture = Pictures.Filled(800, 800, SKColors.Black);
+        using var code = Pictures.Qr(Pictures.WeChatGroup, 300);
+        using var negative = Pictures.Negative(code);
+        Pictures.Place(picture, negative, 400, 400, degrees);
+
+        var found = Scan(format == "png" ? Pictures.Png(picture) : Pictures.Jpeg(picture, 85));
+
+        Assert.Equal([Pictures.WeChatGroup], found);
+    }
+
+    [Theory]
     [InlineData(800)]
     [InlineData(600)]
     public void A_grid_of_finder_like_squares_is_given_up_on_instead_of_paired_up(int side)

@@ -100,6 +100,30 @@ public static class Pictures
         return bitmap;
     }
 
+    /// <summary>A picture of one colour (opaque).</summary>
+    public static SKBitmap Filled(int width, int height, SKColor colour)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        bitmap.Erase(colour);
+        return bitmap;
+    }
+
+    /// <summary>The picture's negative: each colour turned over (a QR code's dark modules light, its light ones dark), alpha kept.</summary>
+    public static SKBitmap Negative(SKBitmap bitmap)
+    {
+        var negative = new SKBitmap(new SKImageInfo(bitmap.Width, bitmap.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                negative.SetPixel(x, y, new SKColor((byte)(255 - c.Red), (byte)(255 - c.Green), (byte)(255 - c.Blue), c.Alpha));
+            }
+        }
+
+        return negative;
+    }
+
     /// <summary><paramref name="overlay"/> drawn onto <paramref name="background"/> with its centre at (x, y), turned by <paramref name="degrees"/>.</summary>
     public static SKBitmap Place(SKBitmap background, SKBitmap overlay, float x, float y, float degrees = 0)
     {

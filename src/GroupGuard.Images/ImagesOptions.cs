@@ -41,7 +41,8 @@ public sealed class ImagesOptions
 
     /// <summary>
     /// A picture declaring more pixels (width × height) than this is refused before it is decoded:
-    /// the defence against a small file that unpacks to gigabytes.
+    /// the defence against a small file that unpacks to gigabytes. An animation's frames decoded
+    /// (to look for a QR code past its first) count together against it.
     /// </summary>
     public long MaxPixels { get; set; } = 40_000_000;
 

@@ -126,7 +126,10 @@ internal sealed partial class PictureReader(
                     with { Width = decoded.Width, Height = decoded.Height, Bytes = bytes.Length };
             }
 
-            var scan = QrScanner.Read(plane, cancellationToken);
+            // An animation (a GIF or WebP sticker) is read frame by frame when its first holds no code.
+            var scan = QrScanner.Read(
+                decoded.Frames > 1 ? PictureDecoder.LaterFrames(bytes, options.CurrentValue.MaxPixels).Prepend(plane) : [plane],
+                cancellationToken);
             var codes = scan.Codes;
             if (scan.GaveUp)
             {

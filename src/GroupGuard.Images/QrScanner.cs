@@ -11,9 +11,10 @@ namespace GroupGuard.Images;
 /// background: the picture is read at a working size (at most <see cref="WorkSide"/> on its longer
 /// side; a small one doubled), then at full size when larger; at each size the multi-code reader
 /// and then the single-code reader run with TryHarder (a hybrid binariser, then a global one), and
-/// each code found is painted over so that the next pass sees what it hid. When that finds nothing,
-/// the picture's negative is read at the first size (multi-code reader only), for a light code on
-/// a dark ground. Each payload is reported once, in the order found.
+/// each code found is painted over so that the next pass sees what it hid. An animation's frames
+/// are read so in turn until one holds a code. When that finds nothing, the (first) picture's
+/// negative is read at the first size (multi-code reader only), for a light code on a dark ground.
+/// Each payload is reported once, in the order found.
 /// <para>
 /// The work is bounded: ZXing reports each finder-pattern candidate it finds, and a reader that
 /// meets more than <see cref="MaxFinderCandidates"/> in one pass is stopped there, before it pairs
@@ -43,28 +44,44 @@ internal static class QrScanner
     public static IReadOnlyList<string> Scan(LuminancePlane plane) => Read(plane, CancellationToken.None).Codes;
 
     /// <summary>The payloads found, and whether the scan gave up on a picture with too many finder-like shapes.</summary>
-    public static QrScan Read(LuminancePlane plane, CancellationToken cancellationToken)
+    public static QrScan Read(LuminancePlane plane, CancellationToken cancellationToken) => Read([plane], cancellationToken);
+
+    /// <summary>
+    /// The payloads found in the frames of a picture (one, or an animation's), read in turn until
+    /// one holds a code, and whether the scan gave up on one with too many finder-like shapes.
+    /// </summary>
+    public static QrScan Read(IEnumerable<LuminancePlane> frames, CancellationToken cancellationToken)
     {
         var found = new List<string>();
-        var longer = Math.Max(plane.Width, plane.Height);
-        var first = longer < SmallSide ? PictureDecoder.Shrink(plane, 2f)
-            : longer > WorkSide ? PictureDecoder.Shrink(plane, (float)WorkSide / longer)
-            : plane;
+        LuminancePlane? firstOfAll = null;
         try
         {
-            ScanAt(first, found, cancellationToken);
-            if (!ReferenceEquals(first, plane))
+            foreach (var plane in frames)
             {
-                ScanAt(plane, found, cancellationToken);
+                var longer = Math.Max(plane.Width, plane.Height);
+                var first = longer < SmallSide ? PictureDecoder.Shrink(plane, 2f)
+                    : longer > WorkSide ? PictureDecoder.Shrink(plane, (float)WorkSide / longer)
+                    : plane;
+                firstOfAll ??= first;
+                ScanAt(first, found, cancellationToken);
+                if (!ReferenceEquals(first, plane))
+                {
+                    ScanAt(plane, found, cancellationToken);
+                }
+
+                if (found.Count > 0)
+                {
+                    break;
+                }
             }
 
             // A light code on a dark ground (an inverted one) has no dark finder patterns for the
             // readers: its negative is read too, only when nothing else was found, at the first
-            // size and with the multi-code reader alone (most pictures hold no code, and each pays
-            // for this: about one reader pass more).
-            if (found.Count == 0)
+            // size of the first frame and with the multi-code reader alone (most pictures hold no
+            // code, and each pays for this: about one reader pass more).
+            if (found.Count == 0 && firstOfAll is not null)
             {
-                ScanAt(Negative(first), found, cancellationToken, singleReaders: false);
+                ScanAt(Negative(firstOfAll), found, cancellationToken, singleReaders: false);
             }
         }
         catch (TooComplexException)

@@ -66,6 +66,38 @@ public sealed class PictureDecoderTests
     }
 
     [Fact]
+    public void An_animation_is_decoded_at_its_first_frame_and_a_few_later_ones_spread_over_it()
+    {
+        // 20 frames, each a patch over the one before: frame i has i black dots in the top row.
+        using var blank = Pictures.Blank(100, 100);
+        using var dot = Pictures.Filled(1, 1, SKColors.Black);
+        var gif = Pictures.Gif(100, 100, [(blank, 0, 0), .. Enumerable.Range(1, 19).Select(i => (dot, i - 1, 0))]);
+
+        var first = PictureDecoder.Decode(gif, 40_000_000);
+        var later = PictureDecoder.LaterFrames(gif, 40_000_000).ToList();
+
+        Assert.Equal(20, first.Frames);
+        Assert.Equal(0, Dots(first.Plane!));
+        Assert.Equal(PictureDecoder.MaxFrames - 1, later.Count);
+        Assert.Equal([3, 5, 8, 11, 14, 16, 19], later.Select(Dots));
+    }
+
+    [Fact]
+    public void An_animation_s_frames_stop_where_decoding_them_would_pass_the_pixel_budget()
+    {
+        using var blank = Pictures.Blank(100, 100);
+        using var dot = Pictures.Filled(1, 1, SKColors.Black);
+        var gif = Pictures.Gif(100, 100, [(blank, 0, 0), .. Enumerable.Range(1, 19).Select(i => (dot, i - 1, 0))]);
+
+        // Frame 3 needs frames 0 to 3 decoded (40,000 pixels) after the first (10,000), and frame 5 two more.
+        Assert.Empty(PictureDecoder.LaterFrames(gif, 49_999));
+        Assert.Single(PictureDecoder.LaterFrames(gif, 50_000));
+        Assert.Equal(2, PictureDecoder.LaterFrames(gif, 70_000).Count());
+    }
+
+    private static int Dots(LuminancePlane plane) => Enumerable.Range(0, plane.Width).Count(x => plane[x, 0] < 128);
+
+    [Fact]
     public void Grey_levels_lay_transparency_on_white()
     {
         using var bitmap = new SKBitmap(new SKImageInfo(4, 4, SKColorType.Rgba8888, SKAlphaType.Premul));

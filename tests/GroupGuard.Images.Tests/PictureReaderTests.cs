@@ -3,6 +3,7 @@ using GroupGuard.Core.Images;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SkiaSharp;
 
 namespace GroupGuard.Images.Tests;
 
@@ -47,6 +48,45 @@ public sealed class PictureReaderTests : IAsyncLifetime
         Assert.Equal((800, 600, jpeg.Length), (reading.Width, reading.Height, reading.Bytes));
         Assert.Equal("127.0.0.1/gchatpic_new/1/abc/0", reading.Where);
         Assert.DoesNotContain("SECRET", reading.Where, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a whole frame")]
+    [InlineData("a patch over the blank one")]
+    public async Task An_animated_sticker_whose_code_shows_after_its_blank_first_frame_is_read(string second)
+    {
+        using var blank = Pictures.Blank(400, 400);
+        using var code = Pictures.Qr(Pictures.WeChatGroup, 240);
+        using var whole = Pictures.Place(Pictures.Blank(400, 400), code, 200, 200);
+        var gif = second == "a whole frame"
+            ? Pictures.Gif(400, 400, [(blank, 0, 0), (whole, 0, 0)])
+            : Pictures.Gif(400, 400, [(blank, 0, 0), (code, 80, 80)]);
+        _cdn.Respond(_ => HttpAnswer.Binary(gif, "image/gif"));
+
+        var reading = await ReadAsync(_cdn.Url("/sticker.gif"));
+
+        Assert.Equal(PictureOutcome.Read, reading.Outcome);
+        Assert.Equal([Pictures.WeChatGroup], reading.Codes);
+        Assert.Equal((400, 400), (reading.Width, reading.Height));
+    }
+
+    [Fact]
+    public async Task A_code_in_the_last_frame_of_a_long_animation_built_up_frame_on_frame_is_read()
+    {
+        // 20 frames, each a one-pixel patch over the one before, the last the code: to show it, a
+        // viewer (and the reader) composes the frames before it.
+        using var blank = Pictures.Blank(300, 300);
+        using var dot = Pictures.Filled(1, 1, SKColors.Black);
+        using var code = Pictures.Qr(Pictures.Alipay, 200);
+        var frames = new List<(SKBitmap, int, int)> { (blank, 0, 0) };
+        frames.AddRange(Enumerable.Range(1, 18).Select(i => (dot, 280 - i, 290)));
+        frames.Add((code, 50, 50));
+        var gif = Pictures.Gif(300, 300, frames);
+        _cdn.Respond(_ => HttpAnswer.Binary(gif, "image/gif"));
+
+        var reading = await ReadAsync(_cdn.Url("/long.gif"));
+
+        Assert.Equal([Pictures.Alipay], reading.Codes);
     }
 
     [Fact]

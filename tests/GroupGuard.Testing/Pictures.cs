@@ -9,8 +9,9 @@ namespace GroupGuard.Testing;
 
 /// <summary>
 /// Pictures made by the tests, never committed: QR codes (ZXing's writer), noise, "photos" of
-/// gradients and shapes, codes and Chinese text laid on them, PNG and JPEG bytes, and a hand-made
-/// PNG header that declares a picture far too large (a decompression bomb).
+/// gradients and shapes, codes and Chinese text laid on them, PNG and JPEG bytes, animated GIFs
+/// (written by hand), and a hand-made PNG header that declares a picture far too large (a
+/// decompression bomb).
 /// </summary>
 public static class Pictures
 {
@@ -253,6 +254,83 @@ public static class Pictures
     public static byte[] Png(SKBitmap bitmap) => Encode(bitmap, SKEncodedImageFormat.Png, 100);
 
     public static byte[] Jpeg(SKBitmap bitmap, int quality = 90) => Encode(bitmap, SKEncodedImageFormat.Jpeg, quality);
+
+    /// <summary>
+    /// An animated GIF (SkiaSharp writes none), black and white (each pixel by its luminance),
+    /// looping, each frame shown for <paramref name="centiseconds"/>. Each frame is a picture laid
+    /// at (X, Y) and kept under the next ("do not dispose"): one smaller than the whole is a patch
+    /// over what came before, which a decoder must compose. The pixels are written as LZW literals
+    /// (a clear code after every two), valid GIF if not a small one.
+    /// </summary>
+    public static byte[] Gif(int width, int height, IReadOnlyList<(SKBitmap Frame, int X, int Y)> frames, int centiseconds = 10)
+    {
+        using var gif = new MemoryStream();
+        gif.Write("GIF89a"u8);
+        WriteLittle(gif, width);
+        WriteLittle(gif, height);
+        gif.Write([0x80, 1, 0]); // a global colour table of 2 entries; white behind; square pixels
+        gif.Write([0, 0, 0, 255, 255, 255]);
+        gif.Write([0x21, 0xFF, 11, .. "NETSCAPE2.0"u8, 3, 1, 0, 0, 0]); // loop for ever
+        foreach (var (frame, x, y) in frames)
+        {
+            gif.Write([0x21, 0xF9, 4, 1 << 2]); // graphic control: do not dispose
+            WriteLittle(gif, centiseconds);
+            gif.Write([0, 0]);
+            gif.WriteByte(0x2C);
+            WriteLittle(gif, x);
+            WriteLittle(gif, y);
+            WriteLittle(gif, frame.Width);
+            WriteLittle(gif, frame.Height);
+            gif.WriteByte(0); // no local colour table, not interlaced
+            gif.WriteByte(2); // LZW minimum code size: codes of 3 bits, 4 clears, 5 ends
+            var codes = new List<int>();
+            for (var row = 0; row < frame.Height; row++)
+            {
+                for (var column = 0; column < frame.Width; column++)
+                {
+                    if ((((row * frame.Width) + column) % 2) == 0)
+                    {
+                        codes.Add(4);
+                    }
+
+                    var c = frame.GetPixel(column, row);
+                    codes.Add(((c.Red * 299) + (c.Green * 587) + (c.Blue * 114)) / 1000 < 128 ? 0 : 1);
+                }
+            }
+
+            codes.Add(5);
+            var packed = new byte[((codes.Count * 3) + 7) / 8];
+            for (var i = 0; i < codes.Count; i++)
+            {
+                for (var b = 0; b < 3; b++)
+                {
+                    if ((codes[i] & (1 << b)) != 0)
+                    {
+                        var bit = (i * 3) + b;
+                        packed[bit / 8] |= (byte)(1 << (bit % 8));
+                    }
+                }
+            }
+
+            for (var at = 0; at < packed.Length; at += 255)
+            {
+                var length = Math.Min(255, packed.Length - at);
+                gif.WriteByte((byte)length);
+                gif.Write(packed, at, length);
+            }
+
+            gif.WriteByte(0);
+        }
+
+        gif.WriteByte(0x3B);
+        return gif.ToArray();
+    }
+
+    private static void WriteLittle(Stream stream, int value)
+    {
+        stream.WriteByte((byte)value);
+        stream.WriteByte((byte)(value >> 8));
+    }
 
     /// <summary>
     /// A valid little PNG that declares <paramref name="width"/>×<paramref name="height"/> pixels

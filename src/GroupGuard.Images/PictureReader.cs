@@ -144,6 +144,7 @@ internal sealed partial class PictureReader(
             return new PictureReading(PictureOutcome.Read, where)
             {
                 Codes = codes,
+                QrGaveUp = scan.GaveUp,
                 Hash = hash,
                 Text = text.Text,
                 TextOutcome = text.Outcome,
@@ -188,7 +189,7 @@ internal sealed partial class PictureReader(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Picture {Where}: {Bytes} bytes, {Width}x{Height}, {Codes} QR codes, {Milliseconds:0} ms")]
     private partial void LogRead(string where, long bytes, int width, int height, int codes, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Picture {Where} ({Bytes} bytes, {Width}x{Height}): gave up reading its QR codes, too complex (more than {Candidates} finder-like shapes); {Codes} codes read before that")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Picture {Where} ({Bytes} bytes, {Width}x{Height}): gave up reading its QR codes, too complex (more than {Candidates} finder-like shapes even in parts); {Codes} codes read in the rest")]
     private partial void LogQrGaveUp(string where, long bytes, int width, int height, int candidates, int codes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Picture {Where} ({Bytes} bytes) not decoded: {Why}")]

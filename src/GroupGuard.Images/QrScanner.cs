@@ -19,9 +19,14 @@ namespace GroupGuard.Images;
 /// The work is bounded: ZXing reports each finder-pattern candidate it finds, and a reader that
 /// meets more than <see cref="MaxFinderCandidates"/> in one pass is stopped there, before it pairs
 /// them up (the multi-code reader's cost and memory grow with the cube of the candidates: a 2.5 KB
-/// grid of finder-like squares took minutes and gigabytes). The scan then gives up on the picture
-/// (<see cref="QrScan.GaveUp"/>); codes found before are kept. The stop token is heeded between
-/// passes and at each candidate.
+/// grid of finder-like squares took minutes and gigabytes). A part of the picture so stopped is
+/// read again in two overlapping parts (two thirds of its longer side each), each with its own
+/// bound, larger parts first, so that a strip of decoys or a collage of many codes does not hide
+/// the codes beside it; codes found are kept and painted over for the parts read after. The parts
+/// read so at one size add up to at most <see cref="SplitBudget"/> times its pixels; past that, or
+/// at parts under <see cref="MinPartSide"/> pixels still too busy, the scan gives up on the rest
+/// (<see cref="QrScan.GaveUp"/>), and reads no further frame and no negative. The stop token is
+/// heeded between passes and at each candidate.
 /// </para>
 /// </summary>
 internal static class QrScanner
@@ -38,6 +43,16 @@ internal static class QrScanner
     /// </summary>
     public const int MaxFinderCandidates = 64;
 
+    /// <summary>
+    /// The pixels of the parts a picture too busy to read whole is read in, at one size, at most, as
+    /// a multiple of its own: a hostile picture costs about this many times more passes than a
+    /// plain one of its size.
+    /// </summary>
+    public const int SplitBudget = 4;
+
+    /// <summary>A part of a picture whose longer side is under this is not split further: a code needs room.</summary>
+    public const int MinPartSide = 96;
+
     private const int SmallSide = 400;
 
     /// <summary>The payloads found, each once.</summary>
@@ -53,43 +68,37 @@ internal static class QrScanner
     public static QrScan Read(IEnumerable<LuminancePlane> frames, CancellationToken cancellationToken)
     {
         var found = new List<string>();
+        var gaveUp = false;
         LuminancePlane? firstOfAll = null;
-        try
+        foreach (var plane in frames)
         {
-            foreach (var plane in frames)
+            var longer = Math.Max(plane.Width, plane.Height);
+            var first = longer < SmallSide ? PictureDecoder.Shrink(plane, 2f)
+                : longer > WorkSide ? PictureDecoder.Shrink(plane, (float)WorkSide / longer)
+                : plane;
+            firstOfAll ??= first;
+            gaveUp |= !ScanAt(first, found, cancellationToken);
+            if (!ReferenceEquals(first, plane))
             {
-                var longer = Math.Max(plane.Width, plane.Height);
-                var first = longer < SmallSide ? PictureDecoder.Shrink(plane, 2f)
-                    : longer > WorkSide ? PictureDecoder.Shrink(plane, (float)WorkSide / longer)
-                    : plane;
-                firstOfAll ??= first;
-                ScanAt(first, found, cancellationToken);
-                if (!ReferenceEquals(first, plane))
-                {
-                    ScanAt(plane, found, cancellationToken);
-                }
-
-                if (found.Count > 0)
-                {
-                    break;
-                }
+                gaveUp |= !ScanAt(plane, found, cancellationToken);
             }
 
-            // A light code on a dark ground (an inverted one) has no dark finder patterns for the
-            // readers: its negative is read too, only when nothing else was found, at the first
-            // size of the first frame and with the multi-code reader alone (most pictures hold no
-            // code, and each pays for this: about one reader pass more).
-            if (found.Count == 0 && firstOfAll is not null)
+            if (found.Count > 0 || gaveUp)
             {
-                ScanAt(Negative(firstOfAll), found, cancellationToken, singleReaders: false);
+                break;
             }
         }
-        catch (TooComplexException)
+
+        // A light code on a dark ground (an inverted one) has no dark finder patterns for the
+        // readers: its negative is read too, only when nothing else was found, at the first
+        // size of the first frame and with the multi-code reader alone (most pictures hold no
+        // code, and each pays for this: about one reader pass more).
+        if (found.Count == 0 && !gaveUp && firstOfAll is not null)
         {
-            return new QrScan(found, GaveUp: true);
+            gaveUp = !ScanAt(Negative(firstOfAll), found, cancellationToken, singleReaders: false);
         }
 
-        return new QrScan(found, GaveUp: false);
+        return new QrScan(found, gaveUp);
     }
 
     /// <summary>The plane with each grey level turned over (black for white).</summary>
@@ -104,16 +113,63 @@ internal static class QrScanner
         return new LuminancePlane(pixels, plane.Width, plane.Height);
     }
 
-    private static void ScanAt(LuminancePlane plane, List<string> found, CancellationToken cancellationToken, bool singleReaders = true)
+    /// <summary>
+    /// Reads the plane, whole or, where too busy, in parts (<see cref="SplitBudget"/>); false when
+    /// some of it was given up on.
+    /// </summary>
+    private static bool ScanAt(LuminancePlane plane, List<string> found, CancellationToken cancellationToken, bool singleReaders = true)
     {
         var work = (byte[])plane.Pixels.Clone();
+        var budget = SplitBudget * (long)plane.Width * plane.Height;
+        var parts = new Queue<Part>();
+        parts.Enqueue(new Part(0, 0, plane.Width, plane.Height));
+        while (found.Count < MaxCodes && parts.TryDequeue(out var part))
+        {
+            if (part.Width != plane.Width || part.Height != plane.Height)
+            {
+                budget -= (long)part.Width * part.Height;
+                if (budget < 0)
+                {
+                    return false;
+                }
+            }
+
+            if (ScanPart(work, plane.Width, plane.Height, part, found, singleReaders, cancellationToken))
+            {
+                continue;
+            }
+
+            if (Math.Max(part.Width, part.Height) < MinPartSide)
+            {
+                return false;
+            }
+
+            parts.Enqueue(part.First);
+            parts.Enqueue(part.Second);
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads one part of the plane until it shows no new code; false when it was too busy to read.</summary>
+    private static bool ScanPart(byte[] work, int width, int height, Part part, List<string> found, bool singleReaders, CancellationToken cancellationToken)
+    {
         while (found.Count < MaxCodes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var results = Decode(work, plane.Width, plane.Height, singleReaders, cancellationToken);
+            List<Result> results;
+            try
+            {
+                results = Decode(work, width, height, part, singleReaders, cancellationToken);
+            }
+            catch (TooComplexException)
+            {
+                return false;
+            }
+
             if (results.Count == 0)
             {
-                return;
+                return true;
             }
 
             var added = false;
@@ -125,19 +181,33 @@ internal static class QrScanner
                     added = true;
                 }
 
-                PaintOver(work, plane.Width, plane.Height, result.ResultPoints);
+                PaintOver(work, width, height, part, result.ResultPoints);
             }
 
             if (!added)
             {
-                return; // only codes seen before: painting them over did not help, nothing more to find
+                return true; // only codes seen before: painting them over did not help, nothing more to find
             }
         }
+
+        return true;
     }
 
-    private static List<Result> Decode(byte[] pixels, int width, int height, bool singleReaders, CancellationToken cancellationToken)
+    /// <summary>A rectangle of a plane; <see cref="First"/> and <see cref="Second"/> are its two overlapping halves, each two thirds of its longer side.</summary>
+    private readonly record struct Part(int X, int Y, int Width, int Height)
     {
-        var source = new PlanarYUVLuminanceSource(pixels, width, height, 0, 0, width, height, false);
+        public Part First => Width >= Height ? this with { Width = Third2(Width) } : this with { Height = Third2(Height) };
+
+        public Part Second => Width >= Height
+            ? new Part(X + Width - Third2(Width), Y, Third2(Width), Height)
+            : new Part(X, Y + Height - Third2(Height), Width, Third2(Height));
+
+        private static int Third2(int side) => ((side * 2) + 2) / 3;
+    }
+
+    private static List<Result> Decode(byte[] pixels, int width, int height, Part part, bool singleReaders, CancellationToken cancellationToken)
+    {
+        var source = new PlanarYUVLuminanceSource(pixels, width, height, part.X, part.Y, part.Width, part.Height, false);
         var multi = new QRCodeMultiReader().decodeMultiple(new BinaryBitmap(new HybridBinarizer(source)), Hints(cancellationToken));
         if (multi is { Length: > 0 })
         {
@@ -194,15 +264,16 @@ internal static class QrScanner
     /// top-left, top-right); the fourth corner completes the square, and a margin of a quarter of
     /// its side covers the patterns' outer rings and the quiet zone.
     /// </summary>
-    private static void PaintOver(byte[] pixels, int width, int height, ResultPoint[]? points)
+    private static void PaintOver(byte[] pixels, int width, int height, Part part, ResultPoint[]? points)
     {
         if (points is not { Length: >= 3 })
         {
             return;
         }
 
-        var xs = new List<float>(points.Select(p => p.X)) { points[0].X + points[2].X - points[1].X };
-        var ys = new List<float>(points.Select(p => p.Y)) { points[0].Y + points[2].Y - points[1].Y };
+        // The points are the part's; the plane's are offset by its corner.
+        var xs = new List<float>(points.Select(p => p.X)) { points[0].X + points[2].X - points[1].X }.ConvertAll(x => x + part.X);
+        var ys = new List<float>(points.Select(p => p.Y)) { points[0].Y + points[2].Y - points[1].Y }.ConvertAll(y => y + part.Y);
         var side = Math.Max(xs.Max() - xs.Min(), ys.Max() - ys.Min());
         var margin = (side / 4) + 2;
         var left = Math.Clamp((int)(xs.Min() - margin), 0, width);
@@ -216,5 +287,5 @@ internal static class QrScanner
     }
 }
 
-/// <summary>What one picture's scan found: each payload once, and whether it gave up (too many finder-like shapes) before the end.</summary>
+/// <summary>What one picture's scan found: each payload once, and whether it gave up on some of it (too many finder-like shapes, even in parts).</summary>
 internal sealed record QrScan(IReadOnlyList<string> Codes, bool GaveUp);

@@ -239,6 +239,24 @@ public sealed class PictureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_picture_too_crowded_with_decoys_to_search_through_is_counted_and_logged()
+    {
+        Serve("/decoys.png", Pictures.Png(Pictures.FinderGrid(800, 800)));
+        Serve("/qr/next.jpg", WithCode(Pictures.Photo(800, 600, 4), Pictures.WeChatGroup, 280, 0));
+
+        await _service.PostV11Async(ImageEvent(701, "/decoys.png"));
+        await _service.PostV11Async(ImageEvent(702, "/qr/next.jpg"));
+
+        // One worker: the decoys were read before the code that follows them.
+        Assert.Equal("ads.qr-wechat-group", (await PictureIncidentAsync(2, "702")).Rule);
+        var images = await ImagesHealthAsync();
+        Assert.Equal(1, images.GetProperty("qr_gave_up").GetInt64());
+        Assert.Equal(2, images.GetProperty("processed").GetInt64());
+        Assert.Contains(_service.Logs.Entries, e => e.Message.Contains("127.0.0.1/decoys.png", StringComparison.Ordinal) && e.Message.Contains("gave up reading its QR codes", StringComparison.Ordinal));
+        Assert.DoesNotContain(await _service.IncidentsAsync(), i => i.MessageId == "701");
+    }
+
+    [Fact]
     public async Task A_50_mib_body_a_page_a_bomb_and_a_host_not_allowed_are_refused_and_counted_and_the_service_goes_on()
     {
         Serve("/bomb.png", Pictures.Bomb(60_000, 60_000));

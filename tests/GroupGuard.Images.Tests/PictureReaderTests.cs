@@ -90,6 +90,28 @@ public sealed class PictureReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Decoys_are_searched_around_and_a_picture_of_nothing_but_decoys_says_its_qr_search_gave_up()
+    {
+        using var crowded = Pictures.Blank(800, 1100);
+        using var strip = Pictures.FinderGrid(800, 120);
+        using var code = Pictures.Qr(Pictures.WeChatGroup, 500);
+        Pictures.Place(Pictures.Place(crowded, strip, 400, 60), code, 400, 700);
+        var beside = Pictures.Png(crowded);
+        using var grid = Pictures.FinderGrid(800, 800);
+        var decoys = Pictures.Png(grid);
+        _cdn.Respond(request => HttpAnswer.Binary(request.Path == "/beside.png" ? beside : decoys, "image/png"));
+
+        var read = await ReadAsync(_cdn.Url("/beside.png"));
+        var given = await ReadAsync(_cdn.Url("/decoys.png"));
+
+        Assert.Equal([Pictures.WeChatGroup], read.Codes);
+        Assert.Equal(PictureOutcome.Read, given.Outcome);
+        Assert.True(given.QrGaveUp);
+        Assert.Empty(given.Codes);
+        Assert.NotNull(given.Hash);
+    }
+
+    [Fact]
     public async Task A_body_over_max_bytes_is_refused_whether_it_says_its_length_or_not()
     {
         var big = new byte[50 * 1024 * 1024];

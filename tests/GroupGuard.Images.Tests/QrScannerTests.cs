@@ -119,6 +119,7 @@ public sealed class QrScannerTests
     public void A_grid_of_finder_like_squares_is_given_up_on_instead_of_paired_up(int side)
     {
         // 2.5 KB as PNG; unbounded, ZXing's multi-code reader took 134 s and 1.9 GB on the 800 one.
+        // Read in parts, every part is still too busy until the parts' budget is spent.
         using var picture = Pictures.FinderGrid(side, side);
         var decoded = PictureDecoder.Decode(Pictures.Png(picture), 40_000_000);
         Assert.NotNull(decoded.Plane);
@@ -127,6 +128,39 @@ public sealed class QrScannerTests
 
         Assert.True(scan.GaveUp);
         Assert.Empty(scan.Codes);
+    }
+
+    [Fact]
+    public void A_strip_of_decoys_does_not_hide_the_code_below_it()
+    {
+        // 120 pixels of finder-like squares across the top (more than a reader pass may meet), a WeChat group's code below.
+        using var picture = Pictures.Blank(800, 1100);
+        using var decoys = Pictures.FinderGrid(800, 120);
+        using var code = Pictures.Qr(Pictures.WeChatGroup, 500);
+        Pictures.Place(picture, decoys, 400, 60);
+        Pictures.Place(picture, code, 400, 700);
+
+        var scan = QrScanner.Read(PictureDecoder.Decode(Pictures.Png(picture), 40_000_000).Plane!, CancellationToken.None);
+
+        Assert.Equal([Pictures.WeChatGroup], scan.Codes);
+    }
+
+    [Fact]
+    public void A_collage_of_more_codes_than_a_pass_may_pair_up_is_read_up_to_the_most_codes()
+    {
+        // 25 codes have 75 finder patterns: read whole, the picture is too busy; read in parts, each is not.
+        using var picture = Pictures.Blank(1500, 1500);
+        var payloads = Enumerable.Range(0, 25).Select(i => $"https://weixin.qq.com/g/collage{i:D2}").ToList();
+        for (var i = 0; i < payloads.Count; i++)
+        {
+            using var code = Pictures.Qr(payloads[i], 280);
+            Pictures.Place(picture, code, 150 + (300 * (i % 5)), 150 + (300 * (i / 5)));
+        }
+
+        var scan = QrScanner.Read(PictureDecoder.Decode(Pictures.Png(picture), 40_000_000).Plane!, CancellationToken.None);
+
+        Assert.Equal(QrScanner.MaxCodes, scan.Codes.Count);
+        Assert.All(scan.Codes, code => Assert.Contains(code, payloads));
     }
 
     [Fact]

@@ -58,6 +58,14 @@ public sealed record PictureReading(PictureOutcome Outcome, string Where)
     public IReadOnlyList<string> Codes { get; init; } = [];
 
     /// <summary>
+    /// Whether the QR search gave up on some of the picture: parts of it so crowded with
+    /// finder-like squares (decoys, or more codes than a reader pass may pair up) that they were
+    /// not read within the search's bound. <see cref="Codes"/> holds what was read elsewhere; a
+    /// code may still hide in what was not.
+    /// </summary>
+    public bool QrGaveUp { get; init; }
+
+    /// <summary>
     /// The text read off the picture (OCR, <see cref="TextOutcome"/> <see cref="PictureTextOutcome.Read"/>):
     /// lines joined by spaces, cut to <c>OcrMaxChars</c>; empty when none was read; null when OCR
     /// did not run or failed.

@@ -119,6 +119,7 @@ internal static class HealthEndpoint
                     ocr_runs = pictures.OcrRuns,
                     ocr_failed = pictures.OcrFailed,
                     ocr_timeouts = pictures.OcrTimeouts,
+                    qr_gave_up = pictures.QrGaveUp,
                 },
                 forwards = new { opened = forwards.Opened, failed = forwards.Failed, truncated = forwards.Truncated },
                 console = new { state = console, path = WebConsole.ConsoleRegistration.PathBase },

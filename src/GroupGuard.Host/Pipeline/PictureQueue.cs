@@ -25,6 +25,7 @@ internal sealed class PictureStats
     private long _ocrRuns;
     private long _ocrFailed;
     private long _ocrTimeouts;
+    private long _qrGaveUp;
 
     /// <summary>Pictures waiting to be read.</summary>
     public long Queued => Interlocked.Read(ref _queued);
@@ -53,6 +54,9 @@ internal sealed class PictureStats
     /// <summary>Of those, the runs killed at <see cref="ImagesOptions.OcrTimeoutSeconds"/>.</summary>
     public long OcrTimeouts => Interlocked.Read(ref _ocrTimeouts);
 
+    /// <summary>Pictures read whose QR search gave up on some of them (too many finder-like shapes: decoys).</summary>
+    public long QrGaveUp => Interlocked.Read(ref _qrGaveUp);
+
     /// <summary>Counts what became of a picture's OCR.</summary>
     public void Ocr(PictureTextOutcome outcome)
     {
@@ -79,6 +83,8 @@ internal sealed class PictureStats
     public void Dequeued() => Interlocked.Decrement(ref _queued);
 
     public void Read() => Interlocked.Increment(ref _processed);
+
+    public void GaveUpOnQr() => Interlocked.Increment(ref _qrGaveUp);
 
     public void Refuse() => Interlocked.Increment(ref _refused);
 

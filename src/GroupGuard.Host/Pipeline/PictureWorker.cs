@@ -49,6 +49,11 @@ internal sealed partial class PictureWorker(
                 case PictureOutcome.Read:
                     stats.Read();
                     stats.Ocr(reading.TextOutcome);
+                    if (reading.QrGaveUp)
+                    {
+                        stats.GaveUpOnQr();
+                    }
+
                     break;
                 case PictureOutcome.Refused:
                     stats.Refuse();

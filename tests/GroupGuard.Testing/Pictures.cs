@@ -9,9 +9,9 @@ namespace GroupGuard.Testing;
 
 /// <summary>
 /// Pictures made by the tests, never committed: QR codes (ZXing's writer), noise, "photos" of
-/// gradients and shapes, codes and Chinese text laid on them, PNG and JPEG bytes, animated GIFs
-/// (written by hand), and a hand-made PNG header that declares a picture far too large (a
-/// decompression bomb).
+/// gradients and shapes, codes and Chinese text laid on them, PNG and JPEG bytes, animated GIFs,
+/// BMPs and PNGs of every kind and of huge dimensions (written by hand), and a hand-made PNG header
+/// that declares a picture far too large (a decompression bomb).
 /// </summary>
 public static class Pictures
 {
@@ -324,6 +324,130 @@ public static class Pictures
 
         gif.WriteByte(0x3B);
         return gif.ToArray();
+    }
+
+    /// <summary>
+    /// A PNG written here rather than by Skia, for the kinds Skia does not write and sizes too large
+    /// to hold: <paramref name="height"/> rows of raw samples (<paramref name="row"/>(y), packed as
+    /// PNG packs them) of the given depth and colour type (0 grey, 2 RGB, 3 palette, 4 grey and
+    /// alpha, 6 RGBA), with a palette and transparency when given. Row y is filtered with PNG's
+    /// filter y mod 5, so every filter is met; rows are compressed as they are made.
+    /// </summary>
+    public static byte[] RawPng(int width, int height, int depth, int colourType, Func<int, byte[]> row, byte[]? palette = null, byte[]? transparency = null)
+    {
+        using var png = new MemoryStream();
+        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(0), width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = (byte)depth;
+        header[9] = (byte)colourType;
+        Chunk(png, "IHDR", header);
+        if (palette is not null)
+        {
+            Chunk(png, "PLTE", palette);
+        }
+
+        if (transparency is not null)
+        {
+            Chunk(png, "tRNS", transparency);
+        }
+
+        var channels = colourType switch { 2 => 3, 4 => 2, 6 => 4, _ => 1 };
+        var step = Math.Max(1, channels * depth / 8);
+        using (var compressed = new MemoryStream())
+        {
+            using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                byte[]? previous = null;
+                for (var y = 0; y < height; y++)
+                {
+                    var raw = row(y);
+                    var above = previous ?? new byte[raw.Length];
+                    var filter = (byte)(y % 5);
+                    var filtered = new byte[raw.Length];
+                    for (var i = 0; i < raw.Length; i++)
+                    {
+                        int a = i >= step ? raw[i - step] : 0, b = above[i], c = i >= step ? above[i - step] : 0;
+                        int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+                        var predicted = filter switch
+                        {
+                            1 => a,
+                            2 => b,
+                            3 => (a + b) / 2,
+                            4 => pa <= pb && pa <= pc ? a : pb <= pc ? b : c,
+                            _ => 0,
+                        };
+                        filtered[i] = (byte)(raw[i] - predicted);
+                    }
+
+                    zlib.WriteByte(filter);
+                    zlib.Write(filtered);
+                    previous = raw;
+                }
+            }
+
+            Chunk(png, "IDAT", compressed.ToArray());
+        }
+
+        Chunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    /// <summary>
+    /// A white RGB PNG of <paramref name="width"/>×<paramref name="height"/>, with <paramref name="inset"/>
+    /// (if any) drawn at (x, y): small as a file, huge as pixels (written row by row, never held whole).
+    /// </summary>
+    public static byte[] LargePng(int width, int height, SKBitmap? inset = null, int x = 0, int y = 0) =>
+        RawPng(width, height, 8, 2, row =>
+        {
+            var bytes = new byte[width * 3];
+            Array.Fill(bytes, (byte)255);
+            if (inset is not null && row >= y && row < y + inset.Height)
+            {
+                for (var column = 0; column < inset.Width && x + column < width; column++)
+                {
+                    var c = inset.GetPixel(column, row - y);
+                    bytes[(x + column) * 3] = c.Red;
+                    bytes[((x + column) * 3) + 1] = c.Green;
+                    bytes[((x + column) * 3) + 2] = c.Blue;
+                }
+            }
+
+            return bytes;
+        });
+
+    /// <summary>
+    /// A 24-bit BMP (SkiaSharp writes none), its rows stored bottom first as BMPs usually are;
+    /// transparency laid on white.
+    /// </summary>
+    public static byte[] Bmp(SKBitmap bitmap)
+    {
+        var stride = ((bitmap.Width * 3) + 3) & ~3;
+        var bytes = new byte[54 + (stride * bitmap.Height)];
+        "BM"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(2), bytes.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(18), bitmap.Width);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(22), bitmap.Height); // positive: bottom row first
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(28), 24);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(34), stride * bitmap.Height);
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            var row = 54 + ((bitmap.Height - 1 - y) * stride);
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                var white = 255 - c.Alpha;
+                bytes[row + (x * 3)] = (byte)(((c.Blue * c.Alpha) / 255) + white);
+                bytes[row + (x * 3) + 1] = (byte)(((c.Green * c.Alpha) / 255) + white);
+                bytes[row + (x * 3) + 2] = (byte)(((c.Red * c.Alpha) / 255) + white);
+            }
+        }
+
+        return bytes;
     }
 
     private static void WriteLittle(Stream stream, int value)

@@ -40,8 +40,10 @@ internal static class PngRows
 
             // A chunk cut short gives what it has (an IDAT's rows so far).
             var body = bytes.AsSpan(start, (int)Math.Min(length, bytes.Length - start));
-            if (type.SequenceEqual("IHDR"u8))
+            if (type.SequenceEqual("IHDR"u8) && header is null)
             {
+                // The first only, the one the caller's size check read: a second could claim rows
+                // past any bound (two billion of them, each worked on).
                 header = Header.Of(body);
             }
             else if (type.SequenceEqual("PLTE"u8))

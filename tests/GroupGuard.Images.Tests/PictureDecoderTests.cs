@@ -117,6 +117,25 @@ public sealed class PictureDecoderTests
     }
 
     [Fact]
+    public void A_second_header_in_a_png_read_by_rows_is_ignored_as_the_size_check_ignored_it()
+    {
+        var png = Pictures.LargePng(5000, 5000);
+        var second = new byte[4 + 4 + 13 + 4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(second, 13);
+        "IHDR"u8.CopyTo(second.AsSpan(4));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(second.AsSpan(8), 8000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(second.AsSpan(12), 2000);
+        second[16] = 8; // depth
+        second[17] = 2; // RGB
+        const int AfterFirstHeader = 8 + 4 + 4 + 13 + 4;
+        byte[] forged = [.. png.AsSpan(0, AfterFirstHeader), .. second, .. png.AsSpan(AfterFirstHeader)];
+
+        var plane = PngRows.Read(forged, PictureDecoder.WorkPixels)!;
+
+        Assert.Equal(plane.Width, plane.Height); // 5000×5000 worked down, not 8000×2000
+    }
+
+    [Fact]
     public void A_png_too_wide_to_read_by_rows_and_too_large_to_decode_whole_is_refused()
     {
         var png = Pictures.LargePng(70_000, 300);

@@ -47,6 +47,52 @@ public sealed class ArchiveMessageReaderTests
         Assert.Contains("拼拼乐", weapp.ScanText, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Message types whose content a member writes (or shares) and WeCom keeps under a field of its
+    /// own: each gives its text to the rules. They were read as empty, so nothing in them was moderated.
+    /// </summary>
+    [Theory]
+    [InlineData("todo", "今晚八点前转账\n加微信 pay6688 领返利")]
+    [InlineData("vote", "周末去哪里\n公园\n博彩官网 bet.example.xyz 首充送100")]
+    [InlineData("collect", "免费领取物业补贴\n姓名\n身份证号和银行卡密码")]
+    [InlineData("redpacket", "加微信 hb8888 拉你进红包群")]
+    [InlineData("external_redpacket", "扫码下载 APP 领 888 元")]
+    [InlineData("calendar", "投资理财分享会\n线上，加QQ群 123456789\n稳赚不赔，带上本金")]
+    [InlineData("meeting", "贷款秒批说明会\n会议室 A\n无抵押当天放款，联系13800138000")]
+    [InlineData("qydiskfile", "最新赌场内部资料.zip")]
+    public void Todos_votes_forms_red_packets_events_meetings_and_disk_files_give_their_text(string sample, string text)
+    {
+        var record = Sample(sample);
+
+        Assert.Equal(ArchiveRecordKind.GroupMessage, record.Kind);
+        Assert.Equal(text, record.Message!.Text);
+        Assert.Equal("wrroom5", record.Message.GroupId);
+    }
+
+    [Fact]
+    public void An_online_document_and_a_channels_post_are_cards_with_their_title_link_and_description()
+    {
+        var doc = Sample("docmsg").Message!;
+        var feed = Sample("sphfeed").Message!;
+
+        Assert.Equal([new CardContent("docmsg", "兼职刷单日结300，详情见表", null, "https://doc.weixin.qq.com/sheet/e3_shuadan")], doc.Cards);
+        Assert.Contains("https://doc.weixin.qq.com/sheet/e3_shuadan", doc.ScanText, StringComparison.Ordinal);
+        Assert.Equal([new CardContent("sphfeed", "暴富课堂", "三天回本，私信领内部彩票群", null)], feed.Cards);
+        Assert.Contains("私信领内部彩票群", feed.ScanText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_vote_with_thousands_of_options_is_read_to_the_item_limit()
+    {
+        var options = string.Join(',', Enumerable.Range(0, 5000).Select(i => $"\"{i}\""));
+        var plaintext = $$$"""{"msgid":"a","action":"send","from":"b","roomid":"r","msgtime":{{{Now.ToUnixTimeMilliseconds()}}},"msgtype":"vote","vote":{"votetitle":"t","voteitem":[{{{options}}},{"x":1}]}}""";
+
+        var read = ArchiveMessageReader.Read(plaintext, Corp, 1, Now);
+
+        Assert.Equal(ArchiveRecordKind.GroupMessage, read.Kind);
+        Assert.Equal(1 + ArchiveMessageReader.MaxItems, read.Message!.Text.Split('\n').Length);
+    }
+
     [Fact]
     public void A_mixed_message_gives_its_texts_in_order_and_its_pictures_and_skips_a_broken_item()
     {

@@ -26,9 +26,10 @@ internal sealed record ArchiveRecord(ArchiveRecordKind Kind, ChatMessage? Messag
 /// <see cref="ChatMessage"/> on platform <c>wecom</c>: the room is the group, <c>from</c> the
 /// sender, <c>msgid</c> the message id, <c>msgtime</c> (milliseconds) its time. Text, markdown, link
 /// and mini-program cards, news, mixed messages, chat records (合并转发, carried inline as a
-/// forwarded bundle), files, locations and contact cards give text or cards; pictures and stickers
-/// give an <see cref="ImageRef"/> whose file is the SDK's <c>sdkfileid</c>. Pure and bounded: never
-/// throws on any input.
+/// forwarded bundle), files and 微盘 files, locations, contact cards, online documents, 视频号 posts,
+/// to-dos, votes, forms (填表), red packets' wishes, calendar events and meeting invitations give
+/// text or cards; pictures and stickers give an <see cref="ImageRef"/> whose file is the SDK's
+/// <c>sdkfileid</c>. Pure and bounded: never throws on any input.
 /// </summary>
 internal static class ArchiveMessageReader
 {
@@ -140,8 +141,18 @@ internal static class ArchiveMessageReader
             : new ArchiveRecord(ArchiveRecordKind.GroupMessage, message, $"record {seq}: {Cut(type, 32)}");
     }
 
-    /// <summary>Where a message type keeps its content: markdown and news under <c>info</c>, the rest under their type's name.</summary>
-    private static string ContentProperty(string type) => type is "markdown" or "news" ? "info" : type;
+    /// <summary>
+    /// Where a message type keeps its content, as WeCom documents it: markdown, news and 微盘 files
+    /// under <c>info</c>, an online document under <c>doc</c>, a 互通 red packet under
+    /// <c>redpacket</c>, the rest under their type's name.
+    /// </summary>
+    private static string ContentProperty(string type) => type switch
+    {
+        "markdown" or "news" or "qydiskfile" => "info",
+        "docmsg" => "doc",
+        "external_redpacket" => "redpacket",
+        _ => type,
+    };
 
     /// <summary>What a message's items add up to, as the rules and the picture reader will see it.</summary>
     private sealed class Content
@@ -191,7 +202,48 @@ internal static class ArchiveMessageReader
                     Line(Join(String(body, "title"), String(body, "address")));
                     break;
                 case "file":
+                case "qydiskfile":
                     Line(String(body, "filename"));
+                    break;
+                case "docmsg":
+                    Card("docmsg", String(body, "title"), null, String(body, "link_url"));
+                    break;
+                case "sphfeed":
+                    Card("sphfeed", String(body, "sph_name"), String(body, "feed_desc"), null);
+                    break;
+                case "todo":
+                    Line(String(body, "title"));
+                    Line(String(body, "content"));
+                    break;
+                case "vote":
+                    Line(String(body, "votetitle"));
+                    foreach (var option in Strings(body, "voteitem"))
+                    {
+                        Line(option);
+                    }
+
+                    break;
+                case "collect":
+                    Line(String(body, "title"));
+                    foreach (var question in Items(body, "details"))
+                    {
+                        Line(String(question, "ques"));
+                    }
+
+                    break;
+                case "redpacket":
+                case "external_redpacket":
+                    Line(String(body, "wish"));
+                    break;
+                case "calendar":
+                    Line(String(body, "title"));
+                    Line(String(body, "place"));
+                    Line(String(body, "remarks"));
+                    break;
+                case "meeting":
+                    Line(String(body, "topic"));
+                    Line(String(body, "address"));
+                    Line(String(body, "remarks"));
                     break;
                 case "image":
                 case "emotion":
@@ -293,6 +345,12 @@ internal static class ArchiveMessageReader
     private static IEnumerable<JsonElement> Items(JsonElement body, string name) =>
         body.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array
             ? items.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object).Take(MaxItems)
+            : [];
+
+    /// <summary>The strings of an array (a vote's options), at most <see cref="MaxItems"/> of them.</summary>
+    private static IEnumerable<string> Strings(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array
+            ? items.EnumerateArray().Take(MaxItems).Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!)
             : [];
 
     /// <summary>An item's <c>content</c>, itself a JSON object written as a string, or null.</summary>

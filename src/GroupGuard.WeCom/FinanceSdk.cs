@@ -11,9 +11,10 @@ namespace GroupGuard.WeCom;
 /// pointers resolved by name.
 /// </summary>
 /// <remarks>
-/// Thread-safety: every call, <see cref="Dispose"/> included, takes one lock, so calls from several
-/// threads run one at a time (Tencent does not say its SDK object may be used concurrently). A
-/// long <see cref="GetMediaData"/> therefore holds up the others for as long as it takes.
+/// Thread-safety: every call on the SDK object, <see cref="Dispose"/> included, takes one lock, so
+/// they run one at a time (Tencent does not say its SDK object may be used concurrently). A long
+/// <see cref="GetMediaData"/> therefore holds up <see cref="GetChatData"/> for as long as it takes.
+/// <see cref="DecryptData"/> takes no SDK object and runs beside them, without the lock.
 /// <para>
 /// The library stays loaded for the life of the process once it has been called: Tencent's
 /// library starts its network stack inside, and unloading it under whatever it left behind could
@@ -240,29 +241,29 @@ internal sealed unsafe class FinanceSdk : IFinanceSdk, IDisposable
         byte[] plain;
         try
         {
-            lock (_gate)
+            // Not under the lock: DecryptData takes no SDK object (only the key, the message and a
+            // slice of its own), and the library stays loaded after Dispose, so it cannot meet a
+            // destroyed object. Under the lock it waited for a picture's download, every round of it.
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+            var slice = NewSlice();
+            try
             {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                var slice = NewSlice();
-                try
+                int code;
+                fixed (byte* k = key, m = message)
                 {
-                    int code;
-                    fixed (byte* k = key, m = message)
-                    {
-                        code = _decryptData(k, m, slice);
-                    }
-
-                    if (code != 0)
-                    {
-                        throw new FinanceSdkException($"DecryptData failed: {FinanceSdkErrors.Describe(code)}", code);
-                    }
-
-                    plain = ReadSlice(slice, "DecryptData");
+                    code = _decryptData(k, m, slice);
                 }
-                finally
+
+                if (code != 0)
                 {
-                    _freeSlice(slice);
+                    throw new FinanceSdkException($"DecryptData failed: {FinanceSdkErrors.Describe(code)}", code);
                 }
+
+                plain = ReadSlice(slice, "DecryptData");
+            }
+            finally
+            {
+                _freeSlice(slice);
             }
         }
         finally

@@ -256,6 +256,38 @@ public sealed class FinanceSdkTests(FakeSdkLibraries libraries) : IDisposable
         Assert.Equal(content, media);
     }
 
+    /// <summary>
+    /// A record is decrypted while a picture's download is held open in the middle: decrypting
+    /// takes no SDK object, so text is moderated while pictures come in. It waited for the download
+    /// to finish, every round of it, so a burst of pictures delayed every text message behind them.
+    /// </summary>
+    [Fact]
+    public async Task A_record_decrypts_while_a_picture_download_is_held_open_in_the_middle()
+    {
+        const string Message = """{"msgid":"m1","msgtype":"text","text":{"content":"加我微信领红包"}}""";
+        var content = RandomNumberGenerator.GetBytes(200 * 1024);
+        _archive.AddMedia("held-picture", content);
+        var held = _archive.HoldMediaAsync();
+        using var sdk = Open();
+        var download = Task.Run(() => sdk.GetMediaData("held-picture", null, null, 30, maxBytes: 200 * 1024));
+        try
+        {
+            await held.Within("the download to be held after its first piece");
+
+            var decrypted = await Task.Run(() => sdk.DecryptData("0123456789abcdef", FakeArchive.EncryptMessage(Message, "0123456789abcdef")))
+                .Within("DecryptData while a download is held");
+
+            Assert.Equal(Message, decrypted);
+            Assert.False(download.IsCompleted);
+        }
+        finally
+        {
+            _archive.ReleaseMedia();
+        }
+
+        Assert.Equal(content, await download.Within("the released download"));
+    }
+
     [Fact]
     public void Media_past_max_bytes_is_refused()
     {

@@ -17,6 +17,7 @@ public sealed class FakeArchive : IDisposable
 
     private readonly TempFolder _folder = new();
     private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
+    private FileSystemWatcher? _watcher;
 
     public FakeArchive() => Save();
 
@@ -83,13 +84,45 @@ public sealed class FakeArchive : IDisposable
         Set("media", folder);
     }
 
+    /// <summary>
+    /// Holds every media download in the middle: a call for a piece after the first waits until
+    /// <see cref="ReleaseMedia"/>. Returns a task that completes once a download is held there.
+    /// </summary>
+    public Task HoldMediaAsync()
+    {
+        var gate = _folder.File("media-hold");
+        var sign = gate + ".held";
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The fake's sign comes from native code, as a file: watched for, then looked for once in
+        // case it was made before the watch began.
+        _watcher?.Dispose();
+        _watcher = new FileSystemWatcher(Path.GetDirectoryName(sign)!, Path.GetFileName(sign));
+        _watcher.Created += (_, _) => held.TrySetResult();
+        _watcher.EnableRaisingEvents = true;
+        Set("media_hold", gate);
+        if (System.IO.File.Exists(sign))
+        {
+            held.TrySetResult();
+        }
+
+        return held.Task;
+    }
+
+    /// <summary>Lets held media downloads (and any later ones) go on.</summary>
+    public void ReleaseMedia() => System.IO.File.WriteAllText(_folder.File("media-hold"), "go");
+
     /// <summary>Makes GetChatData answer <paramref name="body"/> verbatim.</summary>
     public void AnswerChatDataWith(string body) => Set("chat_body", _folder.Write("chat-body.txt", body));
 
     /// <summary>Writes a file into the folder and returns its path (keys, libraries that are not).</summary>
     public string Write(string name, string content) => _folder.Write(name, content);
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _folder.Dispose();
+    }
 
     private void Save() =>
         System.IO.File.WriteAllLines(CorpId, ["# the fake chat archive SDK's settings for one test", .. _settings.Select(s => $"{s.Key}={s.Value}")]);

@@ -20,6 +20,9 @@
  *   chat_body=PATH   GetChatData returns 0 with this file's bytes as the body, verbatim.
  *   media=DIR        GetMediaData serves the file DIR/<sdkFileid>.
  *   media_chunk=N    ... in pieces of at most N bytes (1 to 65536; 65536 when unset).
+ *   media_hold=PATH  A call for a piece after the first (a download in the middle) creates
+ *                    PATH.held, then waits until PATH exists before it answers: a download held
+ *                    open, for as long as the test wants, and a sign that it is.
  *
  * Init wants a non-empty corpid and secret; the secret is otherwise ignored, and so are proxy,
  * passwd and timeout everywhere.
@@ -48,6 +51,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
 
 typedef struct WeWorkFinanceSdk_t { char *config; } WeWorkFinanceSdk_t;
 typedef struct Slice_t { char *buf; int len; } Slice_t;
@@ -305,6 +310,17 @@ int GetMediaData(WeWorkFinanceSdk_t *sdk, const char *indexbuf, const char *sdkF
         errno = 0;
         offset = strtoull(indexbuf, NULL, 10);
         if (errno) return E_PARAM;
+    }
+
+    char hold[MAX_LINE];
+    if (offset > 0 && config_get(sdk->config, "media_hold", hold, sizeof hold)) {
+        char held[MAX_LINE + 8];
+        snprintf(held, sizeof held, "%s.held", hold);
+        FILE *sign = fopen(held, "w");
+        if (!sign) return E_SYSTEM;
+        fclose(sign);
+        struct timespec pause = { 0, 5 * 1000 * 1000 };
+        while (access(hold, F_OK) != 0) nanosleep(&pause, NULL);
     }
 
     long chunk = config_long(sdk->config, "media_chunk", MAX_CHUNK);

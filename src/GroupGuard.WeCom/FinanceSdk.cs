@@ -286,7 +286,7 @@ internal sealed unsafe class FinanceSdk : IFinanceSdk, IDisposable
     }
 
     /// <inheritdoc />
-    public byte[] GetMediaData(string sdkFileId, string? proxy, string? password, int timeoutSeconds, long maxBytes)
+    public byte[] GetMediaData(string sdkFileId, string? proxy, string? password, int timeoutSeconds, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(sdkFileId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(timeoutSeconds);
@@ -305,6 +305,9 @@ internal sealed unsafe class FinanceSdk : IFinanceSdk, IDisposable
                 byte[] index = [0];
                 for (var round = 1; round <= MaxMediaRounds; round++)
                 {
+                    // Between pieces: a download given up (its deadline passed, the service
+                    // stopping) lets the others have the SDK at the end of the piece under way.
+                    cancellationToken.ThrowIfCancellationRequested();
                     var media = _newMediaData();
                     if (media == 0)
                     {

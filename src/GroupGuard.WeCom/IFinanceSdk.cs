@@ -39,5 +39,6 @@ internal interface IFinanceSdk
     /// <param name="password">As for <see cref="GetChatData"/>.</param>
     /// <param name="timeoutSeconds">How long each piece may take, in seconds (at least 1).</param>
     /// <param name="maxBytes">The most bytes to accept: a larger file throws <see cref="FinanceSdkException"/> as soon as it passes this.</param>
-    byte[] GetMediaData(string sdkFileId, string? proxy, string? password, int timeoutSeconds, long maxBytes);
+    /// <param name="cancellationToken">Looked at before each piece: once cancelled, the download stops there with <see cref="OperationCanceledException"/>.</param>
+    byte[] GetMediaData(string sdkFileId, string? proxy, string? password, int timeoutSeconds, long maxBytes, CancellationToken cancellationToken);
 }

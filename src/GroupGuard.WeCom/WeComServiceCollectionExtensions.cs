@@ -36,7 +36,10 @@ public static class WeComServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WeComArchiveOptions>, WeComArchiveOptionsValidator>());
         services.AddSingleton<ArchiveStatus>();
         services.AddSingleton<ArchiveSessionHolder>();
-        services.AddSingleton<Core.Images.IImageBytes, ArchiveMedia>();
+        services.AddSingleton<Core.Images.IImageBytes>(static provider => new ArchiveMedia(
+            provider.GetRequiredService<ArchiveSessionHolder>(),
+            provider.GetRequiredService<IOptions<WeComArchiveOptions>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IPulledSourceStatus>(static provider => provider.GetRequiredService<ArchiveStatus>());
         services.AddSingleton<IConnectionStatus>(static provider => provider.GetRequiredService<ArchiveStatus>());
         services.AddSingleton<IProtocolActions, WeComArchiveActions>();

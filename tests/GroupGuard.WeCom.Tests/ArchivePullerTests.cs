@@ -378,7 +378,7 @@ public sealed class ArchivePullerTests : IDisposable
                 : throw new FinanceSdkException("DecryptData failed: 10002 data parse failed", 10002);
         }
 
-        public byte[] GetMediaData(string sdkFileId, string? proxy, string? password, int timeoutSeconds, long maxBytes) => [];
+        public byte[] GetMediaData(string sdkFileId, string? proxy, string? password, int timeoutSeconds, long maxBytes, CancellationToken cancellationToken) => [];
     }
 
     /// <summary>The cursors as the inbox journal keeps them: a message's cursor moves when it is taken.</summary>

@@ -251,7 +251,7 @@ public sealed class FinanceSdkTests(FakeSdkLibraries libraries) : IDisposable
         _archive.AddMedia("CtYBMzA2OTAyMDEwMjA0NjIzMDYw", content);
         using var sdk = Open();
 
-        var media = sdk.GetMediaData("CtYBMzA2OTAyMDEwMjA0NjIzMDYw", null, null, 30, maxBytes: 200 * 1024);
+        var media = sdk.GetMediaData("CtYBMzA2OTAyMDEwMjA0NjIzMDYw", null, null, 30, maxBytes: 200 * 1024, CancellationToken.None);
 
         Assert.Equal(content, media);
     }
@@ -269,7 +269,7 @@ public sealed class FinanceSdkTests(FakeSdkLibraries libraries) : IDisposable
         _archive.AddMedia("held-picture", content);
         var held = _archive.HoldMediaAsync();
         using var sdk = Open();
-        var download = Task.Run(() => sdk.GetMediaData("held-picture", null, null, 30, maxBytes: 200 * 1024));
+        var download = Task.Run(() => sdk.GetMediaData("held-picture", null, null, 30, maxBytes: 200 * 1024, CancellationToken.None));
         try
         {
             await held.Within("the download to be held after its first piece");
@@ -294,7 +294,7 @@ public sealed class FinanceSdkTests(FakeSdkLibraries libraries) : IDisposable
         _archive.AddMedia("big", RandomNumberGenerator.GetBytes(200 * 1024));
         using var sdk = Open();
 
-        var failure = Assert.Throws<FinanceSdkException>(() => sdk.GetMediaData("big", null, null, 30, maxBytes: 200 * 1024 - 1));
+        var failure = Assert.Throws<FinanceSdkException>(() => sdk.GetMediaData("big", null, null, 30, maxBytes: 200 * 1024 - 1, CancellationToken.None));
 
         Assert.Contains("larger than the 204799 bytes allowed", failure.Message, StringComparison.Ordinal);
     }
@@ -306,7 +306,7 @@ public sealed class FinanceSdkTests(FakeSdkLibraries libraries) : IDisposable
         _archive.Set("media_chunk", 1);
         using var sdk = Open();
 
-        var failure = Assert.Throws<FinanceSdkException>(() => sdk.GetMediaData("endless", null, null, 30, maxBytes: 1 << 20));
+        var failure = Assert.Throws<FinanceSdkException>(() => sdk.GetMediaData("endless", null, null, 30, maxBytes: 1 << 20, CancellationToken.None));
 
         Assert.Contains("not finished after 10000 rounds", failure.Message, StringComparison.Ordinal);
     }
@@ -317,7 +317,7 @@ public sealed class FinanceSdkTests(FakeSdkLibraries libraries) : IDisposable
         _archive.AddMedia("present", [1, 2, 3]);
         using var sdk = Open();
 
-        var failure = Assert.Throws<FinanceSdkException>(() => sdk.GetMediaData("absent", null, null, 30, maxBytes: 1024));
+        var failure = Assert.Throws<FinanceSdkException>(() => sdk.GetMediaData("absent", null, null, 30, maxBytes: 1024, CancellationToken.None));
 
         Assert.Equal(10005, failure.Code);
         Assert.Contains("10005 (file id error", failure.Message, StringComparison.Ordinal);
@@ -331,7 +331,7 @@ public sealed class FinanceSdkTests(FakeSdkLibraries libraries) : IDisposable
 
         Assert.Throws<ObjectDisposedException>(() => sdk.GetChatData(0, 10, null, null, 10));
         Assert.Throws<ObjectDisposedException>(() => sdk.DecryptData("key", "bWVzc2FnZQ=="));
-        Assert.Throws<ObjectDisposedException>(() => sdk.GetMediaData("file", null, null, 10, 1024));
+        Assert.Throws<ObjectDisposedException>(() => sdk.GetMediaData("file", null, null, 10, 1024, CancellationToken.None));
         sdk.Dispose();
     }
 }

@@ -46,7 +46,7 @@ public sealed class ArchivePullerTests : IDisposable
         PrivateKeys = keys,
     };
 
-    private ArchivePuller Puller(int batch = 500, TimeProvider? time = null)
+    private ArchivePuller Puller(int batch = 500, TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger<ArchivePuller>? logger = null)
     {
         _settings.CurrentValue = Settings(batch, new() { ["2"] = Path.Combine(_folder, "v2.pem"), ["1"] = Path.Combine(_folder, "v1.pem") });
         var puller = new ArchivePuller(
@@ -57,7 +57,7 @@ public sealed class ArchivePullerTests : IDisposable
             _cursors,
             _status,
             time ?? new FakeTimeProvider(Now),
-            NullLogger<ArchivePuller>.Instance);
+            logger ?? NullLogger<ArchivePuller>.Instance);
         puller.Open();
         return puller;
     }
@@ -156,6 +156,33 @@ public sealed class ArchivePullerTests : IDisposable
         Assert.Equal(["m1", "m2", "m3"], _sink.Messages.Select(m => m.MessageId));
         Assert.Equal(0, Assert.Single(_status.Sources).Undecryptable);
         Assert.True(Assert.Single(_status.Connections).Connected);
+    }
+
+    /// <summary>
+    /// A key added to the settings before its PEM file is copied to the server does not load; it
+    /// is tried again at the next pull, and pulling goes on once the file is there. The failed
+    /// settings were remembered as loaded, so the key was never read until the settings changed again.
+    /// </summary>
+    [Fact]
+    public async Task A_changed_key_that_did_not_load_is_loaded_at_a_later_pull_once_its_file_is_there()
+    {
+        using var newKey = RSA.Create(2048);
+        Add(1, "room-a", "换钥之前");
+        Add(2, "room-a", "换钥之后", key: newKey, version: 3);
+        var logs = new LogCollector<ArchivePuller>();
+        var puller = Puller(logger: logs);
+        await puller.ResumeAsync(CancellationToken.None);
+        var v3 = Path.Combine(_folder, "v3.pem");
+        _settings.Set(Settings(500, new(_settings.CurrentValue.PrivateKeys) { ["3"] = v3 }));
+
+        var beforeTheFile = await puller.PullOnceAsync(CancellationToken.None);
+        var stillNoFile = await puller.PullOnceAsync(CancellationToken.None);
+        await File.WriteAllTextAsync(v3, newKey.ExportPkcs8PrivateKeyPem());
+        var withTheFile = await puller.PullOnceAsync(CancellationToken.None);
+
+        Assert.Equal((PullOutcome.WaitingForKey, PullOutcome.WaitingForKey, PullOutcome.CaughtUp), (beforeTheFile, stillNoFile, withTheFile));
+        Assert.Equal(["m1", "m2"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Single(logs.Entries, e => e.Message.Contains("do not load", StringComparison.Ordinal));
     }
 
     [Fact]

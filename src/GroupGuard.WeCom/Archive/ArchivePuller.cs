@@ -66,9 +66,10 @@ internal sealed class ArchiveSession(IFinanceSdk sdk, ArchiveKeys keys, IDisposa
 /// is never logged. A refused hand-over (a full queue) stops the batch and tries the same record
 /// again after <c>PollSeconds</c>. The SDK is opened at start: a missing library, a missing symbol
 /// or a refused Secret stops the service with an error naming the setting. <c>PrivateKeys</c> is
-/// read again when the settings change (a key added for a new version); a record of a version
-/// newer than every key, with no record of a known version after it, is waited on rather than
-/// skipped: the key was changed in WeCom's console and is not in the settings yet.
+/// read again when the settings change (a key added for a new version), and again at each pull
+/// while the changed keys do not load; a record of a version newer than every key, with no record
+/// of a known version after it, is waited on rather than skipped: the key was changed in WeCom's
+/// console and is not in the settings yet.
 /// </summary>
 internal sealed partial class ArchivePuller(
     IOptionsMonitor<WeComArchiveOptions> options,
@@ -87,8 +88,10 @@ internal sealed partial class ArchivePuller(
     private ArchiveSession? _session;
     private long _seq;
 
-    // The PrivateKeys the session's keys were loaded from (or last failed to load from).
+    // The PrivateKeys the session's keys were loaded from; changed keys that fail to load are
+    // tried again at the next pull, their problems logged once.
     private Dictionary<string, string>? _keysFrom;
+    private string? _keysProblems;
     private int? _waitingFor;
 
     /// <summary>The last record taken.</summary>
@@ -254,25 +257,36 @@ internal sealed partial class ArchivePuller(
         return true;
     }
 
-    /// <summary>Loads the keys again when <c>PrivateKeys</c> changed; keys that fail to load leave the last good ones in force.</summary>
+    /// <summary>
+    /// Loads the keys again when <c>PrivateKeys</c> changed; keys that fail to load leave the last
+    /// good ones in force and are tried again at the next pull (a PEM file copied after the
+    /// setting was saved), their problems logged once.
+    /// </summary>
     private void RefreshKeys(ArchiveSession session)
     {
         var wanted = options.CurrentValue.PrivateKeys;
         if (_keysFrom is not null && wanted.Count == _keysFrom.Count && wanted.All(k => _keysFrom.TryGetValue(k.Key, out var path) && path == k.Value))
         {
+            _keysProblems = null;
             return;
         }
 
-        _keysFrom = new(wanted, StringComparer.Ordinal);
         try
         {
             var keys = new ArchiveKeys(wanted);
             session.Replace(keys);
+            _keysFrom = new(wanted, StringComparer.Ordinal);
+            _keysProblems = null;
             LogKeysReloaded(_options.CorpId!, string.Join(", ", keys.Versions));
         }
         catch (ArchiveKeyException ex)
         {
-            LogKeysNotReloaded(_options.CorpId!, string.Join("; ", ex.Problems));
+            var problems = string.Join("; ", ex.Problems);
+            if (problems != _keysProblems)
+            {
+                _keysProblems = problems;
+                LogKeysNotReloaded(_options.CorpId!, problems);
+            }
         }
     }
 

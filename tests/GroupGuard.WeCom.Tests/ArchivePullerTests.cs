@@ -159,6 +159,61 @@ public sealed class ArchivePullerTests : IDisposable
     }
 
     /// <summary>
+    /// The PEM file set for a version is not the private half of the key WeCom encrypted for: every
+    /// record of that version fails. Pulling waits at the first of them, naming the setting, and
+    /// takes them all once the key is corrected. They were skipped one by one, lost for good.
+    /// </summary>
+    [Fact]
+    public async Task A_wrong_key_for_a_version_leaves_the_cursor_before_its_records_until_it_is_corrected_and_none_is_lost()
+    {
+        using var realV2 = RSA.Create(2048);
+        Add(1, "room-a", "旧钥一", key: _oldKey, version: 1);
+        Add(2, "room-a", "旧钥二", key: _oldKey, version: 1);
+        Add(3, "room-a", "新钥一", key: realV2, version: 2);
+        Add(4, "room-a", "加微信领券", key: realV2, version: 2);
+        Add(5, "room-a", "新钥三", key: realV2, version: 2);
+        var logs = new LogCollector<ArchivePuller>();
+        var puller = Puller(logger: logs); // PrivateKeys:2 is _key, not realV2
+        await puller.ResumeAsync(CancellationToken.None);
+
+        var waiting = await puller.PullOnceAsync(CancellationToken.None);
+        var again = await puller.PullOnceAsync(CancellationToken.None);
+        var down = Assert.Single(_status.Connections);
+        var cursorWhileWaiting = _cursors.Positions[Source];
+        await File.WriteAllTextAsync(Path.Combine(_folder, "v2-right.pem"), realV2.ExportRSAPrivateKeyPem());
+        _settings.Set(Settings(500, new(_settings.CurrentValue.PrivateKeys) { ["2"] = Path.Combine(_folder, "v2-right.pem") }));
+        var taken = await puller.PullOnceAsync(CancellationToken.None);
+
+        Assert.Equal((PullOutcome.WaitingForKey, PullOutcome.WaitingForKey, PullOutcome.CaughtUp), (waiting, again, taken));
+        Assert.Equal(2, cursorWhileWaiting); // the last record of version 1
+        Assert.False(down.Connected);
+        Assert.Contains("GroupGuard:WeCom:Archive:PrivateKeys:2", down.LastError, StringComparison.Ordinal);
+        Assert.Single(logs.Entries, e => e.Message.Contains("PrivateKeys:2", StringComparison.Ordinal) && e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Equal(["m1", "m2", "m3", "m4", "m5"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal(0, Assert.Single(_status.Sources).Undecryptable);
+        Assert.True(Assert.Single(_status.Connections).Connected);
+    }
+
+    [Fact]
+    public async Task Odd_records_of_a_version_whose_key_is_right_are_still_skipped_alone()
+    {
+        using var other = RSA.Create(2048);
+        Add(1, "room-a", "一", key: other, version: 2);  // not what the key decrypts, before any that it does
+        Add(2, "room-a", "二");
+        Add(3, "room-a", "三", key: other, version: 2);
+        Add(4, "room-a", "四", key: other, version: 2);
+        Add(5, "room-a", "五", key: other, version: 2);
+        var puller = Puller();
+        await puller.ResumeAsync(CancellationToken.None);
+
+        Assert.Equal(PullOutcome.CaughtUp, await puller.PullOnceAsync(CancellationToken.None));
+
+        Assert.Equal(["m2"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal([1L, 3L, 4L, 5L], Assert.Single(_status.Sources).UndecryptableSeqs);
+        Assert.Equal(5, _cursors.Positions[Source]);
+    }
+
+    /// <summary>
     /// A key added to the settings before its PEM file is copied to the server does not load; it
     /// is tried again at the next pull, and pulling goes on once the file is there. The failed
     /// settings were remembered as loaded, so the key was never read until the settings changed again.

@@ -23,7 +23,8 @@ internal enum PullOutcome
 
     /// <summary>
     /// Records are encrypted for a key version newer than any in <c>PrivateKeys</c> (the key was
-    /// changed in WeCom's console): nothing after them is taken until the key is added.
+    /// changed in WeCom's console), or the key of their version decrypts none of them (the wrong
+    /// PEM file): nothing after them is taken until the key is added or corrected.
     /// </summary>
     WaitingForKey,
 }
@@ -69,7 +70,8 @@ internal sealed class ArchiveSession(IFinanceSdk sdk, ArchiveKeys keys, IDisposa
 /// read again when the settings change (a key added for a new version), and again at each pull
 /// while the changed keys do not load; a record of a version newer than every key, with no record
 /// of a known version after it, is waited on rather than skipped: the key was changed in WeCom's
-/// console and is not in the settings yet.
+/// console and is not in the settings yet. So is a record whose version's key decrypts none of its
+/// version's records (<see cref="WrongKey"/>): the PEM file set for that version is not the one.
 /// </summary>
 internal sealed partial class ArchivePuller(
     IOptionsMonitor<WeComArchiveOptions> options,
@@ -84,6 +86,13 @@ internal sealed partial class ArchivePuller(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
 
+    /// <summary>How many records of one version failing in a row mean a wrong key, not odd records.</summary>
+    internal const int WrongKeyRun = 3;
+
+    // How many records of a failing version are tried for one that decrypts, before its key is
+    // called wrong: enough for odd records, few enough to try at every pull while waiting.
+    private const int WrongKeyLook = 50;
+
     private readonly WeComArchiveOptions _options = options.CurrentValue;
     private ArchiveSession? _session;
     private long _seq;
@@ -92,7 +101,12 @@ internal sealed partial class ArchivePuller(
     // tried again at the next pull, their problems logged once.
     private Dictionary<string, string>? _keysFrom;
     private string? _keysProblems;
-    private int? _waitingFor;
+
+    // The versions whose key has decrypted a record since the keys were loaded: a right key.
+    private readonly HashSet<int> _working = [];
+
+    // Why pulling waits for a key, as last logged.
+    private string? _waitingFor;
 
     /// <summary>The last record taken.</summary>
     internal long Seq => _seq;
@@ -211,20 +225,15 @@ internal sealed partial class ArchivePuller(
 
             if (NewKeyVersion(session.Keys, ordered, i))
             {
-                var wanted = string.Create(CultureInfo.InvariantCulture, $"record {record.Seq} and those after it are encrypted for publickey_ver {record.PublicKeyVersion}, newer than every key in {ArchiveKeys.Setting}: add its PEM file as {ArchiveKeys.Setting}:{record.PublicKeyVersion}; pulling waits for it");
-                status.PullFailed(time.GetUtcNow(), wanted);
-                if (_waitingFor != record.PublicKeyVersion)
-                {
-                    _waitingFor = record.PublicKeyVersion;
-                    LogWaitingForKey(corp, wanted);
-                }
-
-                return PullOutcome.WaitingForKey;
+                return WaitForKey(corp, string.Create(CultureInfo.InvariantCulture, $"record {record.Seq} and those after it are encrypted for publickey_ver {record.PublicKeyVersion}, newer than every key in {ArchiveKeys.Setting}: add its PEM file as {ArchiveKeys.Setting}:{record.PublicKeyVersion}; pulling waits for it"));
             }
 
-            if (!await TakeAsync(session, corp, source, record, cancellationToken))
+            switch (await TakeAsync(session, corp, source, ordered, i, cancellationToken))
             {
-                return PullOutcome.Refused;
+                case Taken.Refused:
+                    return PullOutcome.Refused;
+                case Taken.WrongKey:
+                    return WaitForKey(corp, string.Create(CultureInfo.InvariantCulture, $"record {record.Seq} and the records of publickey_ver {record.PublicKeyVersion} after it do not decrypt with the key in {ArchiveKeys.Setting}:{record.PublicKeyVersion}, which decrypted none of that version: it is not the private half of the public key WeCom has as version {record.PublicKeyVersion}; set the right PEM file there; pulling waits for it"));
             }
 
             _seq = (long)record.Seq;
@@ -232,6 +241,84 @@ internal sealed partial class ArchivePuller(
 
         _waitingFor = null;
         return records.Count < _options.BatchSize ? PullOutcome.CaughtUp : PullOutcome.More;
+    }
+
+    /// <summary>Reports why pulling waits at a record (logged once while it is the same), the cursor left before it.</summary>
+    private PullOutcome WaitForKey(string corp, string why)
+    {
+        status.PullFailed(time.GetUtcNow(), why);
+        if (_waitingFor != why)
+        {
+            _waitingFor = why;
+            LogWaitingForKey(corp, why);
+        }
+
+        return PullOutcome.WaitingForKey;
+    }
+
+    /// <summary>
+    /// Whether the record at <paramref name="index"/>, which did not decrypt with the key of its
+    /// version, failed for a wrong key rather than as an odd record: that key has decrypted no
+    /// record since the keys were loaded, none of the next records of the version in this page
+    /// decrypts either, and there are <see cref="WrongKeyRun"/> of them in a row or nothing of
+    /// another version comes after them (the version WeCom encrypts for now). Looked at again at
+    /// each pull while it waits, so more records of the version that do decrypt let it pass.
+    /// </summary>
+    private bool WrongKey(ArchiveSession session, List<EncryptedRecord> ordered, int index)
+    {
+        var version = ordered[index].PublicKeyVersion;
+        if (!session.Keys.Has(version) || _working.Contains(version))
+        {
+            return false;
+        }
+
+        var failed = 1;
+        var otherAfter = false;
+        for (var j = index + 1; j < ordered.Count && failed < WrongKeyLook; j++)
+        {
+            var next = ordered[j];
+            if (next.Problem is not null)
+            {
+                continue;
+            }
+
+            if (next.PublicKeyVersion != version)
+            {
+                otherAfter = true;
+                continue;
+            }
+
+            if (Decrypts(session, next))
+            {
+                return false;
+            }
+
+            failed++;
+        }
+
+        return failed >= WrongKeyRun || !otherAfter;
+    }
+
+    /// <summary>
+    /// Whether a record decrypts, its random key and then its message: a wrong key can give a random
+    /// key by chance (a crypto library that answers a wrong padding with random bytes), never the message.
+    /// </summary>
+    private static bool Decrypts(ArchiveSession session, EncryptedRecord record)
+    {
+        if (!session.Keys.TryDecryptRandomKey(record.PublicKeyVersion, record.EncryptRandomKey, out var randomKey, out _))
+        {
+            return false;
+        }
+
+        try
+        {
+            session.Sdk.DecryptData(randomKey, record.EncryptChatMsg);
+            return true;
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or ObjectDisposedException))
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -277,6 +364,7 @@ internal sealed partial class ArchivePuller(
             session.Replace(keys);
             _keysFrom = new(wanted, StringComparer.Ordinal);
             _keysProblems = null;
+            _working.Clear();
             LogKeysReloaded(_options.CorpId!, string.Join(", ", keys.Versions));
         }
         catch (ArchiveKeyException ex)
@@ -290,9 +378,23 @@ internal sealed partial class ArchivePuller(
         }
     }
 
-    /// <summary>Decrypts, reads, names the group of and hands over one record; false when the sink cannot take it now.</summary>
-    private async Task<bool> TakeAsync(ArchiveSession session, string corp, string source, EncryptedRecord record, CancellationToken cancellationToken)
+    /// <summary>What became of one record.</summary>
+    private enum Taken
     {
+        /// <summary>Handed over, or passed over with the cursor moved.</summary>
+        Yes,
+
+        /// <summary>The sink cannot take it now: the cursor stays before it.</summary>
+        Refused,
+
+        /// <summary>The key of its version is wrong (<see cref="WrongKey"/>): the cursor stays before it.</summary>
+        WrongKey,
+    }
+
+    /// <summary>Decrypts, reads, names the group of and hands over the record at <paramref name="index"/> of the page.</summary>
+    private async Task<Taken> TakeAsync(ArchiveSession session, string corp, string source, List<EncryptedRecord> ordered, int index, CancellationToken cancellationToken)
+    {
+        var record = ordered[index];
         var seq = (long)record.Seq;
         if (record.Problem is { } problem)
         {
@@ -302,16 +404,21 @@ internal sealed partial class ArchivePuller(
         string plaintext;
         if (!session.Keys.TryDecryptRandomKey(record.PublicKeyVersion, record.EncryptRandomKey, out var randomKey, out var keyError))
         {
-            return Skip(source, seq, undecryptable: $"record {seq} (msgid {Cut(record.MsgId)}): {keyError}");
+            return WrongKey(session, ordered, index)
+                ? Taken.WrongKey
+                : Skip(source, seq, undecryptable: $"record {seq} (msgid {Cut(record.MsgId)}): {keyError}");
         }
 
         try
         {
             plaintext = session.Sdk.DecryptData(randomKey, record.EncryptChatMsg);
+            _working.Add(record.PublicKeyVersion);
         }
         catch (FinanceSdkException ex)
         {
-            return Skip(source, seq, undecryptable: $"record {seq} (msgid {Cut(record.MsgId)}): {ex.Message}");
+            return WrongKey(session, ordered, index)
+                ? Taken.WrongKey
+                : Skip(source, seq, undecryptable: $"record {seq} (msgid {Cut(record.MsgId)}): {ex.Message}");
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or ObjectDisposedException))
         {
@@ -343,7 +450,7 @@ internal sealed partial class ArchivePuller(
                 if (outcome == EventAcceptance.RetryLater)
                 {
                     LogRefused(corp, seq);
-                    return false;
+                    return Taken.Refused;
                 }
 
                 if (outcome == EventAcceptance.Duplicate)
@@ -356,30 +463,30 @@ internal sealed partial class ArchivePuller(
                     status.Message(seq, message.Time);
                 }
 
-                return true;
+                return Taken.Yes;
             case ArchiveRecordKind.NotGroup:
                 cursors.Advance(source, seq);
                 status.Skipped(seq);
-                return true;
+                return Taken.Yes;
             default:
                 return Unreadable(source, seq, read.Detail);
         }
     }
 
-    private bool Unreadable(string source, long seq, string detail)
+    private Taken Unreadable(string source, long seq, string detail)
     {
         cursors.Advance(source, seq);
         status.Unreadable(seq, detail);
         LogSkipped(_options.CorpId!, detail);
-        return true;
+        return Taken.Yes;
     }
 
-    private bool Skip(string source, long seq, string undecryptable)
+    private Taken Skip(string source, long seq, string undecryptable)
     {
         cursors.Advance(source, seq);
         status.Undecryptable(seq, undecryptable);
         LogSkipped(_options.CorpId!, undecryptable);
-        return true;
+        return Taken.Yes;
     }
 
     private static string Cut(string id) => id.Length <= MessageLimits.MaxIdLength ? id : id[..MessageLimits.MaxIdLength];

@@ -21,10 +21,11 @@ public sealed class WeComArchiveOptions
     /// <summary>
     /// The RSA private keys by <c>publickey_ver</c> (the version WeCom shows beside each public key
     /// uploaded in its admin console): <c>{ "1": "/etc/groupguard/archive-v1.pem" }</c>. Read again
-    /// when the settings change, and at each pull while changed keys do not load. A record
+    /// when the settings change (and at each pull while changed keys do not load). A record
     /// encrypted for a version not listed here is skipped and reported, unless the version is newer
     /// than every key listed and no record of a known version follows it: then pulling waits for its
-    /// key (<see cref="Archive.ArchivePuller"/>).
+    /// key. It waits too when a listed version's key decrypts none of its records: the wrong file
+    /// (<see cref="Archive.ArchivePuller"/>).
     /// </summary>
     public Dictionary<string, string> PrivateKeys { get; set; } = [];
 

@@ -66,6 +66,42 @@ public sealed class ArchiveGroupNamesTests : IAsyncDisposable
         Assert.Equal("后来有权限了", laterFirst); // the refused room too: its missing name is not kept for a day
     }
 
+    /// <summary>
+    /// WeCom's API does not answer within TimeoutSeconds: the next new groups are not asked about
+    /// for a few minutes, and the group that timed out is asked again after them. Every new group
+    /// waited out the timeout again (the pull with it), and the one that timed out kept no name for an hour.
+    /// </summary>
+    [Fact]
+    public async Task A_timeout_pauses_the_lookups_of_every_group_for_minutes_and_then_asks_again()
+    {
+        var hold = true;
+        var held = new TaskCompletionSource<HttpAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _wecom.Handler = (request, stopping) => request.Path switch
+        {
+            "/cgi-bin/gettoken" => Task.FromResult(HttpAnswer.Json("""{"errcode":0,"access_token":"token-1","expires_in":7200}""")),
+            _ when hold => held.Task.WaitAsync(stopping),
+            _ => Task.FromResult(HttpAnswer.Json(request.Json.GetProperty("roomid").GetString() == "wrA" ? """{"errcode":0,"roomname":"项目一群"}""" : """{"errcode":0,"roomname":"家长群"}""")),
+        };
+        var names = Names();
+
+        var first = names.NameOfAsync("wrA", CancellationToken.None);
+        await _wecom.WaitForRequestAsync(r => r.Path == "/cgi-bin/msgaudit/groupchat/get", "the question about wrA");
+        _time.Advance(TimeSpan.FromSeconds(10)); // TimeoutSeconds
+        var timedOut = await first.Within("the lookup that timed out");
+        hold = false;
+        var asked = _wecom.Requests.Count;
+        var next = await names.NameOfAsync("wrB", CancellationToken.None).Within("a new group's lookup during the pause");
+        var askedDuringPause = _wecom.Requests.Count - asked;
+        _time.Advance(ArchiveGroupNames.UnansweredPause);
+        var again = await names.NameOfAsync("wrA", CancellationToken.None).Within("the timed-out group's lookup after the pause");
+
+        Assert.Null(timedOut);
+        Assert.Null(next);
+        Assert.Equal(0, askedDuringPause);
+        Assert.Equal("项目一群", again);
+        held.TrySetResult(HttpAnswer.Json("{}"));
+    }
+
     [Theory]
     [InlineData("[]")]
     [InlineData("null")]

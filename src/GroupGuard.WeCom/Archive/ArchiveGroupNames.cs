@@ -11,6 +11,9 @@ namespace GroupGuard.WeCom.Archive;
 /// The names of archived group chats, from WeCom's chat-archive API (<c>msgaudit/groupchat/get</c>,
 /// with an access token for the archive's Secret), remembered for a day. Where the Secret may not
 /// ask, or WeCom does not answer, a group is known by its room id: never an error for the message.
+/// Lookups run in the pull, one at a time: after a refusal none is made for an hour, and after
+/// WeCom cannot be reached (a timeout, a connection that fails) none for a few minutes, so that
+/// a WeCom out of reach does not hold up the pull at every new group.
 /// </summary>
 internal sealed partial class ArchiveGroupNames(
     IOptions<WeComArchiveOptions> options,
@@ -28,6 +31,12 @@ internal sealed partial class ArchiveGroupNames(
 
     // After WeCom refuses (no permission, a wrong Secret), the API is not asked again for this long.
     private static readonly TimeSpan RefusedPause = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// After WeCom could not be reached, no group is asked about for this long; a lookup that got
+    /// no answer (unreachable, broken, an expired token) is asked again after it.
+    /// </summary>
+    public static readonly TimeSpan UnansweredPause = TimeSpan.FromMinutes(5);
 
     private readonly WeComArchiveOptions _options = options.Value;
     private readonly Dictionary<string, (string? Name, DateTimeOffset Until)> _names = new(StringComparer.Ordinal);
@@ -58,7 +67,7 @@ internal sealed partial class ArchiveGroupNames(
                 return null;
             }
 
-            var name = await AskAsync(room, now, cancellationToken).ConfigureAwait(false);
+            var (name, answered) = await AskAsync(room, now, cancellationToken).ConfigureAwait(false);
             if (_names.Count >= MaxRemembered)
             {
                 foreach (var old in _names.OrderBy(n => n.Value.Until).Take(MaxRemembered / 2).Select(n => n.Key).ToList())
@@ -67,8 +76,9 @@ internal sealed partial class ArchiveGroupNames(
                 }
             }
 
-            // A name is kept for a day; no name (refused, unanswered) for the pause only, then WeCom is asked again.
-            _names[room] = (name, now + (name is null ? RefusedPause : Remember));
+            // A name is kept for a day; no name for an hour when WeCom answered without one (or
+            // refused), for a few minutes when it did not answer; then WeCom is asked again.
+            _names[room] = (name, now + (name is not null ? Remember : answered ? RefusedPause : UnansweredPause));
             return name;
         }
         finally
@@ -77,7 +87,8 @@ internal sealed partial class ArchiveGroupNames(
         }
     }
 
-    private async Task<string?> AskAsync(string room, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The room's name, or null; and whether WeCom answered (with a name, without one, or a refusal).</summary>
+    private async Task<(string? Name, bool Answered)> AskAsync(string room, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var timeout = new Deadline(TimeSpan.FromSeconds(_options.TimeoutSeconds), time, cancellationToken);
         try
@@ -86,9 +97,14 @@ internal sealed partial class ArchiveGroupNames(
             {
                 var tokenUrl = $"{_options.ApiBaseUrl.TrimEnd('/')}/cgi-bin/gettoken?corpid={Uri.EscapeDataString(_options.CorpId!)}&corpsecret={Uri.EscapeDataString(_options.Secret!)}";
                 using var tokenAnswer = await ReadAsync(await http.GetAsync(tokenUrl, timeout.Token).ConfigureAwait(false), timeout.Token).ConfigureAwait(false);
-                if (Refused(tokenAnswer.RootElement, "gettoken", now) || !tokenAnswer.RootElement.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String)
+                if (Refused(tokenAnswer.RootElement, "gettoken", now))
                 {
-                    return null;
+                    return (null, tokenAnswer.RootElement.ValueKind == JsonValueKind.Object);
+                }
+
+                if (!tokenAnswer.RootElement.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String)
+                {
+                    return (null, false);
                 }
 
                 _token = token.GetString();
@@ -101,24 +117,34 @@ internal sealed partial class ArchiveGroupNames(
             if (Code(answer.RootElement) is 40014 or 42001)
             {
                 _token = null; // an expired token: asked for anew next time
-                return null;
+                return (null, false);
             }
 
             if (Refused(answer.RootElement, "groupchat/get", now))
             {
-                return null;
+                return (null, answer.RootElement.ValueKind == JsonValueKind.Object);
             }
 
-            return answer.RootElement.TryGetProperty("roomname", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } text
+            return (answer.RootElement.TryGetProperty("roomname", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } text
                 ? (text.Length <= MessageLimits.MaxNameLength ? text : text[..MessageLimits.MaxNameLength])
-                : null;
+                : null, true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Whatever WeCom or the network did (a refused connection, a timeout, an answer of
-            // another shape), a group name is never an error for the message.
-            LogUnanswered(_options.CorpId!, ex.GetType().Name);
-            return null;
+            // another shape), a group name is never an error for the message. WeCom out of reach
+            // pauses the asking for every group: each would wait as long again.
+            if (timeout.IsCancellationRequested || ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError })
+            {
+                _pausedUntil = now + UnansweredPause;
+                LogUnreachable(_options.CorpId!, ex.GetType().Name, (int)UnansweredPause.TotalMinutes);
+            }
+            else
+            {
+                LogUnanswered(_options.CorpId!, ex.GetType().Name);
+            }
+
+            return (null, false);
         }
     }
 
@@ -167,6 +193,9 @@ internal sealed partial class ArchiveGroupNames(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: {Call} answered errcode {Code}; groups are named by their room ids for an hour")]
     private partial void LogRefused(string corpId, string call, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom chat archive of {CorpId}: WeCom's API did not answer for a group name ({Error}); groups are named by their room ids for {Minutes} minutes")]
+    private partial void LogUnreachable(string corpId, string error, int minutes);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WeCom chat archive of {CorpId}: no group name ({Error}); the room id stands for it")]
     private partial void LogUnanswered(string corpId, string error);

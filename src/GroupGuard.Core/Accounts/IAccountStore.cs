@@ -31,9 +31,18 @@ public interface IAccountStore
 
     /// <summary>
     /// Records a failed sign-in for <paramref name="name"/> (known or not) and returns how many
-    /// there were at or after <paramref name="windowStart"/>, this one included.
+    /// there were at or after <paramref name="windowStart"/>, this one included. Failures of every
+    /// name from before two windows back (<paramref name="windowStart"/> less the window) are
+    /// forgotten: a lock read from <see cref="RecentFailedLoginsAsync"/> lasts a window after the
+    /// failure that set it and needs the window before that one.
     /// </summary>
     Task<int> AddFailedLoginAsync(string name, DateTimeOffset at, DateTimeOffset windowStart, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The times of <paramref name="name"/>'s failed sign-ins at or after <paramref name="since"/>,
+    /// newest first, at most <paramref name="limit"/> of them.
+    /// </summary>
+    Task<IReadOnlyList<DateTimeOffset>> RecentFailedLoginsAsync(string name, DateTimeOffset since, int limit, CancellationToken cancellationToken);
 
     /// <summary>Forgets the failed sign-ins of <paramref name="name"/> (after a good one).</summary>
     Task ClearFailedLoginsAsync(string name, CancellationToken cancellationToken);

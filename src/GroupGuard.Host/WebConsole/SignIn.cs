@@ -17,18 +17,22 @@ public enum SignInOutcome
 /// <summary>
 /// Checks a name and password against the accounts, with the lockout: after
 /// <see cref="ConsoleOptions.MaxFailedLogins"/> failures within <see cref="ConsoleOptions.LockoutMinutes"/>
-/// the account is locked for that long, and even the right password is refused until then. Every
-/// attempt is audited but those refused while an account is locked, of which at most one entry a
-/// <see cref="RefusalsAuditedEvery"/> is written per account, counting the others; the password
-/// never is.
+/// the name is locked for that long, and even the right password is refused until then. A name
+/// without an account is counted and locked alike (read from its failures), so that the answers do
+/// not tell which names have one. Every attempt is audited but those refused while a name is
+/// locked, of which at most one entry a <see cref="RefusalsAuditedEvery"/> is written per name,
+/// counting the others; the password never is.
 /// </summary>
 public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> options, TimeProvider time)
 {
     /// <summary>How often at most a locked account's refused sign-ins make an audit entry (in each instance).</summary>
     public static readonly TimeSpan RefusalsAuditedEvery = TimeSpan.FromMinutes(1);
 
-    // Per locked account (only names with an account, so as many as there are accounts at most):
-    // its lock, when its last refusal entry was written, and the refusals since.
+    /// <summary>Locked names whose refusals are counted for the audit at most; past them a refusal of another name makes no entry.</summary>
+    public const int MaxLockedNamesCounted = 10_000;
+
+    // Per locked name (made-up ones too: at most MaxLockedNamesCounted): its lock, when its last
+    // refusal entry was written, and the refusals since.
     private readonly Dictionary<string, Refusals> _refusals = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -83,18 +87,28 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
         var account = validName ? await accounts.FindAsync(name, cancellationToken) : null;
         var auditName = validName ? name : "(invalid name)";
 
-        if (account is not null && Unwritten(account.Name, now) is { } missed)
+        // A name is locked by its failures whether or not it has an account: locking only accounts
+        // told which names exist (a 429 after five wrong passwords, where a made-up name kept its 401).
+        var lockedUntil = validName
+            ? LockOf(await accounts.RecentFailedLoginsAsync(name, now - window - window, settings.MaxFailedLogins, cancellationToken), settings.MaxFailedLogins, window)
+            : null;
+        if (account?.LockedUntil is { } set && (lockedUntil is null || set > lockedUntil))
+        {
+            lockedUntil = set;
+        }
+
+        if (validName && Unwritten(name, now) is { } missed)
         {
             // The lock is over: the refusals since its last entry, which no later one has counted.
             await accounts.AuditAsync(
-                new AuditEntry(0, now, account.Name, "login_refused_locked", null, $"locked until {missed.Until:u}; {missed.Count} refused since {missed.Since:u}", null),
+                new AuditEntry(0, now, name, "login_refused_locked", null, $"locked until {missed.Until:u}; {missed.Count} refused since {missed.Since:u}", null),
                 cancellationToken);
         }
 
-        if (account?.LockedUntil is { } until && until > now)
+        if (lockedUntil is { } until && until > now)
         {
             // A loop at a locked account wrote an entry per try (2,000 in 9 s): one a minute, with the count.
-            if (Refused(account.Name, until, now) is { } refused)
+            if (Refused(name, until, now) is { } refused)
             {
                 var detail = refused.Since is { } since ? $"locked until {until:u}; {refused.Count} refused since {since:u}" : $"locked until {until:u}";
                 await accounts.AuditAsync(new AuditEntry(0, now, auditName, "login_refused_locked", null, detail, remote), cancellationToken);
@@ -149,8 +163,8 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
         }
 
         var failures = await accounts.AddFailedLoginAsync(auditName, now, now - window, cancellationToken);
-        var locks = account is not null && failures >= settings.MaxFailedLogins;
-        if (locks)
+        var locks = validName && failures >= settings.MaxFailedLogins;
+        if (locks && account is not null)
         {
             await accounts.SetLockedUntilAsync(account!.Name, now + window, cancellationToken);
         }
@@ -160,6 +174,15 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
             cancellationToken);
         return (locks ? SignInOutcome.Locked : SignInOutcome.WrongNameOrPassword, null);
     }
+
+    /// <summary>
+    /// Until when failures at <paramref name="newestFirst"/> (the newest <paramref name="max"/> of a
+    /// name's) lock it: a window after the newest, when it made <paramref name="max"/> within a
+    /// window, as <see cref="IAccountStore.AddFailedLoginAsync"/> counts them. No failure is recorded
+    /// while a name is locked, so the newest is the one that locked it.
+    /// </summary>
+    private static DateTimeOffset? LockOf(IReadOnlyList<DateTimeOffset> newestFirst, int max, TimeSpan window) =>
+        newestFirst.Count >= max && newestFirst[max - 1] >= newestFirst[0] - window ? newestFirst[0] + window : null;
 
     /// <summary>
     /// Counts a refusal of <paramref name="name"/> locked until <paramref name="until"/>; returns
@@ -173,14 +196,19 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
         {
             if (!_refusals.TryGetValue(name, out var refusals) || refusals.Until != until)
             {
-                // Locks over for a day whose account was not tried again since (removed, say) are
-                // forgotten as a new one begins.
+                // Locks over for a day whose name was not tried again since (removed, made up) are
+                // forgotten as a new one begins, and those over without refusals left to write.
                 foreach (var (other, old) in _refusals)
                 {
-                    if (old.Until <= now - TimeSpan.FromDays(1))
+                    if (old.Until <= now - TimeSpan.FromDays(1) || (old.Until <= now && old.Unwritten == 0))
                     {
                         _refusals.Remove(other);
                     }
+                }
+
+                if (_refusals.Count >= MaxLockedNamesCounted && !_refusals.ContainsKey(name))
+                {
+                    return null;
                 }
 
                 _refusals[name] = new Refusals { Until = until, Written = now };

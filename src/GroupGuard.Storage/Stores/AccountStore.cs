@@ -95,17 +95,36 @@ internal sealed class AccountStore(StorageDatabase database) : IAccountStore
         return database.WriteAsync(
             async (connection, transaction) =>
             {
-                var parameters = new { Name = name, At = StoredTime.ToText(at), Since = StoredTime.ToBoundText(windowStart) };
-                // Older failures no longer count, whoever they were for: dropping them keeps the table
-                // small even when someone tries a thousand made-up names.
+                var parameters = new
+                {
+                    Name = name,
+                    At = StoredTime.ToText(at),
+                    Since = StoredTime.ToBoundText(windowStart),
+                    Forget = StoredTime.ToBoundText(windowStart - (at - windowStart)),
+                };
+                // Failures two windows old no longer count, whoever they were for (a lock read from them
+                // needs the window before the failure that set it): dropping them keeps the table small
+                // even when someone tries a thousand made-up names.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM console_login_failures WHERE at < @Since", parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    "DELETE FROM console_login_failures WHERE at < @Forget", parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await connection.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO console_login_failures (name, at) VALUES (@Name, @At)", parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                     "SELECT COUNT(*) FROM console_login_failures WHERE name = @Name AND at >= @Since", parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             },
             cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DateTimeOffset>> RecentFailedLoginsAsync(string name, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var times = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT at FROM console_login_failures WHERE name = @Name AND at >= @Since ORDER BY at DESC LIMIT @Limit",
+            new { Name = name, Since = StoredTime.ToBoundText(since), Limit = limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. times.Select(t => StoredTime.Parse(t, $"a failed sign-in of '{name}'"))];
     }
 
     public Task ClearFailedLoginsAsync(string name, CancellationToken cancellationToken) =>

@@ -156,6 +156,52 @@ public sealed class ConsoleAccessTests
     }
 
     /// <summary>
+    /// A made-up name answers as an account does: five wrong passwords lock it for fifteen
+    /// minutes, with the same 429 and words, so the answers do not tell which names exist.
+    /// </summary>
+    [Fact]
+    public async Task Five_wrong_passwords_lock_a_made_up_name_as_they_lock_an_account()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        using var service = new GroupGuardFactory(
+            new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "1000" },
+            services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
+                new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        async Task<(List<HttpStatusCode> Answers, string Words)> TryAsync(string name)
+        {
+            var answers = new List<HttpStatusCode>();
+            var words = "";
+            for (var i = 0; i < 7; i++)
+            {
+                using var wrong = await browser.SignInAsync(name, "not the password " + i);
+                answers.Add(wrong.StatusCode);
+                words = System.Text.RegularExpressions.Regex.Match(await wrong.Content.ReadAsStringAsync(), "class=\"error\"[^>]*>([^<]*)<").Groups[1].Value;
+            }
+
+            return (answers, words);
+        }
+
+        var account = await TryAsync("admin");
+        var madeUp = await TryAsync("nobody-here");
+        clock.Advance(TimeSpan.FromMinutes(16));
+        using var accountLater = await browser.SignInAsync("admin", "still wrong");
+        using var madeUpLater = await browser.SignInAsync("nobody-here", "still wrong");
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 30, CancellationToken.None);
+
+        HttpStatusCode[] expected = [HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, (HttpStatusCode)429, (HttpStatusCode)429, (HttpStatusCode)429];
+        Assert.Equal(expected, account.Answers);
+        Assert.Equal(expected, madeUp.Answers);
+        Assert.NotEqual("", madeUp.Words);
+        Assert.Equal(account.Words, madeUp.Words);
+        Assert.Equal(HttpStatusCode.Unauthorized, accountLater.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, madeUpLater.StatusCode);
+        Assert.Equal(["login_failed", "login_refused_locked", "login_refused_locked", "login_failed_locked", "login_failed", "login_failed", "login_failed", "login_failed"], audit.Where(a => a.Actor == "nobody-here").Select(a => a.Action));
+        Assert.Equal(audit.Where(a => a.Actor == "admin").Select(a => a.Action), audit.Where(a => a.Actor == "nobody-here").Select(a => a.Action));
+    }
+
+    /// <summary>
     /// Passwords are checked one at a time over every address, with at most 16 sign-ins waiting:
     /// past them a sign-in is refused at once (503, Retry-After), so sign-ins from thousands of
     /// addresses, each within its own allowance, cannot take the processors from moderation. The

@@ -57,6 +57,9 @@ public sealed class SignInTests
         public Task<int> AddFailedLoginAsync(string name, DateTimeOffset at, DateTimeOffset windowStart, CancellationToken cancellationToken) =>
             inner.AddFailedLoginAsync(name, at, windowStart, cancellationToken);
 
+        public Task<IReadOnlyList<DateTimeOffset>> RecentFailedLoginsAsync(string name, DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+            inner.RecentFailedLoginsAsync(name, since, limit, cancellationToken);
+
         public Task ClearFailedLoginsAsync(string name, CancellationToken cancellationToken) => inner.ClearFailedLoginsAsync(name, cancellationToken);
 
         public Task SetLockedUntilAsync(string name, DateTimeOffset? until, CancellationToken cancellationToken) => inner.SetLockedUntilAsync(name, until, cancellationToken);

@@ -68,11 +68,16 @@ public abstract class ConsoleStoreTests : StoreTests
         // Twenty minutes on, the first has left the window.
         Assert.Equal(2, await Accounts.AddFailedLoginAsync("admin", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
         Assert.Equal(1, await Accounts.AddFailedLoginAsync("nobody", T0.AddMinutes(20), T0.AddMinutes(5), CancellationToken.None));
+        Assert.Equal([T0.AddMinutes(20), T0.AddMinutes(5)], await Accounts.RecentFailedLoginsAsync("admin", T0.AddMinutes(5), 10, CancellationToken.None));
+        Assert.Equal([T0.AddMinutes(20)], await Accounts.RecentFailedLoginsAsync("admin", T0, 1, CancellationToken.None));
+        // Thirty-one minutes on, two windows of 15, the first is gone from the table, not only from the count.
+        Assert.Equal(2, await Accounts.AddFailedLoginAsync("nobody", T0.AddMinutes(31), T0.AddMinutes(16), CancellationToken.None));
         using (var raw = Harness.OpenRaw())
         {
-            // The first failure, 20 minutes old, is gone from the table, not only from the count.
-            Assert.Equal(3L, Dapper.SqlMapper.ExecuteScalar<long>(raw, "SELECT COUNT(*) FROM console_login_failures"));
+            Assert.Equal(4L, Dapper.SqlMapper.ExecuteScalar<long>(raw, "SELECT COUNT(*) FROM console_login_failures"));
         }
+
+        Assert.Equal([T0.AddMinutes(20), T0.AddMinutes(5)], await Accounts.RecentFailedLoginsAsync("admin", T0.AddDays(-1), 10, CancellationToken.None));
 
         await Accounts.ClearFailedLoginsAsync("admin", CancellationToken.None);
         Assert.Equal(1, await Accounts.AddFailedLoginAsync("admin", T0.AddMinutes(21), T0.AddMinutes(6), CancellationToken.None));

@@ -357,6 +357,28 @@ public sealed class ConsoleAccessTests
     }
 
     [Fact]
+    public async Task Behind_a_proxy_on_this_machine_console_actions_are_audited_with_the_address_it_forwards()
+    {
+        using var service = LimitedService(new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero)), perMinute: 10);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(43, "周末团购，有意加微信"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        browser.Http.DefaultRequestHeaders.Add(RemoteAddressFromHeader.Header, "127.0.0.1"); // nginx on this machine
+        browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.7");
+        using var signedIn = await browser.SignInAsync("admin");
+
+        using var marked = await browser.PostFormAsync(
+            $"/console/incidents/{incident.Id}",
+            $"/console/incidents/{incident.Id}?handler=Mark",
+            new Dictionary<string, string> { ["falsePositive"] = "true" });
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 10, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Redirect, marked.StatusCode);
+        Assert.Equal("198.51.100.7", Assert.Single(audit, a => a.Action == "mark_false_positive").Remote);
+    }
+
+    [Fact]
     public async Task A_sign_in_without_the_antiforgery_token_is_refused()
     {
         using var service = new GroupGuardFactory();

@@ -19,12 +19,17 @@ public abstract class ConsolePage : PageModel
     [Microsoft.AspNetCore.Mvc.TempData]
     public string? Notice { get; set; }
 
+    /// <summary>
+    /// Appends to the audit log as the signed-in account, from the client's address as the sign-in
+    /// limit reads it (<see cref="SignInLimiter.ClientOf"/>): behind a proxy on this machine, the one
+    /// it forwards, not the proxy's.
+    /// </summary>
     protected Task AuditAsync(string action, string? target, string? detail)
     {
         var services = HttpContext.RequestServices;
         var at = services.GetRequiredService<TimeProvider>().GetUtcNow();
         return services.GetRequiredService<IAccountStore>().AuditAsync(
-            new AuditEntry(0, at, Me.Name, action, target, detail, HttpContext.Connection.RemoteIpAddress?.ToString()),
+            new AuditEntry(0, at, Me.Name, action, target, detail, SignInLimiter.ClientOf(HttpContext)?.ToString()),
             HttpContext.RequestAborted);
     }
 

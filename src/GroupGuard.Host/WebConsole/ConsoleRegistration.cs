@@ -46,6 +46,7 @@ internal static class ConsoleRegistration
             options.Conventions.AuthorizePage("/Rules", AdminPolicy);
             options.Conventions.AuthorizePage("/Digests", AdminPolicy);
             options.Conventions.AuthorizePage("/Audit", AdminPolicy);
+            options.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });
 
         // Chinese text goes into pages as characters, not &#x…; entities (HTML's specials are still encoded).
@@ -209,6 +210,30 @@ internal static class ConsoleRegistration
         }
 
         context.HttpContext.Items[AccountItem] = account;
+    }
+
+    /// <summary>
+    /// A request that no handler of its page takes (a post naming none, or a name the page lacks)
+    /// is a 404. Razor Pages would render the page without running a handler: the incident page
+    /// then had no incident (a 500, also for a leader at another group's) and the others showed
+    /// empty.
+    /// </summary>
+    private sealed class NoHandlerIsNotFound : Microsoft.AspNetCore.Mvc.Filters.IAsyncPageFilter
+    {
+        public Task OnPageHandlerSelectionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerSelectedContext context) => Task.CompletedTask;
+
+        public Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context, Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            ArgumentNullException.ThrowIfNull(next);
+            if (context.HandlerMethod is null)
+            {
+                context.Result = new Microsoft.AspNetCore.Mvc.NotFoundResult();
+                return Task.CompletedTask;
+            }
+
+            return next();
+        }
     }
 
     private static DateTimeOffset? SignedInAt(AuthenticationProperties properties) =>

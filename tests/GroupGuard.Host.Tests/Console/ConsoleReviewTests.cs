@@ -131,6 +131,48 @@ public sealed class ConsoleReviewTests
         Assert.Equal("/console/denied", ConsoleSession.PathOf(rules.Headers.Location));
     }
 
+    /// <summary>
+    /// A post (with its antiforgery token) that names no handler a page has, or none at all, is a
+    /// 404 on every console page, whoever sends it: the incident page rendered without its incident
+    /// (a 500) and the others an empty page.
+    /// </summary>
+    [Fact]
+    public async Task A_post_to_no_handler_of_a_page_is_a_404_and_changes_nothing()
+    {
+        using var service = new GroupGuardFactory();
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(53, "加微信看看", groupId: 111111));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(54, "私聊领取福利", groupId: 222222));
+        var incidents = await service.IncidentsAfterAsync(2);
+        var mine = incidents.Single(i => i.GroupId == "111111");
+        var theirs = incidents.Single(i => i.GroupId == "222222");
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "111111");
+        using var admin = new ConsoleSession(service);
+        using var signedIn = await admin.SignInAsync("admin");
+        using var leader = new ConsoleSession(service);
+        using var leaderSignedIn = await leader.SignInAsync("leader");
+        string[] pages = ["/console", "/console/incidents", $"/console/incidents/{mine.Id}", "/console/groups", "/console/rules", "/console/digests", "/console/audit", "/console/chart.png", "/console/denied"];
+        var noHandler = new Dictionary<string, string> { ["falsePositive"] = "true", ["platform"] = "qq", ["group"] = "111111", ["value"] = "on" };
+
+        var answers = new List<(string Who, string Action, HttpStatusCode Status)>();
+        foreach (var action in pages.SelectMany(p => new[] { p, p + "?handler=Nope" }))
+        {
+            using var answer = await admin.PostFormAsync("/console", action, noHandler);
+            answers.Add(("admin", action, answer.StatusCode));
+        }
+
+        foreach (var action in new[] { $"/console/incidents/{mine.Id}", $"/console/incidents/{theirs.Id}", $"/console/incidents/{theirs.Id}?handler=Nope", "/console/groups?handler=Nope" })
+        {
+            using var answer = await leader.PostFormAsync("/console", action, noHandler);
+            answers.Add(("leader", action, answer.StatusCode));
+        }
+
+        Assert.Equal(answers.Select(a => (a.Who, a.Action, HttpStatusCode.NotFound)), answers);
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        Assert.False((await store.GetAsync(mine.Id, CancellationToken.None))!.FalsePositive);
+        Assert.Null(await service.Services.GetRequiredService<GroupGuard.Core.Moderation.IGroupSwitches>().GetDryRunAsync("qq", "111111", CancellationToken.None));
+    }
+
     [Fact]
     public async Task Incidents_page_newest_first_through_the_next_link_and_filter_by_text()
     {

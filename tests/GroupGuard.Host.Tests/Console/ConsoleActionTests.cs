@@ -52,6 +52,29 @@ public sealed class ConsoleActionTests
     }
 
     [Fact]
+    public async Task Lifting_a_mute_an_incident_did_not_bring_is_refused_and_the_platform_is_not_called()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(api.BaseUrl)); // its pack recalls, never mutes
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(72, "加微信有优惠"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        await api.WaitForRequestAsync(r => r.Action == "delete_msg", "the recall");
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var page = await browser.PageAsync($"/console/incidents/{incident.Id}");
+        using var lifted = await browser.PostFormAsync($"/console/incidents/{incident.Id}", $"/console/incidents/{incident.Id}?handler=Unmute", new Dictionary<string, string>());
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 10, CancellationToken.None);
+
+        Assert.Equal(ModerationAction.Recall, incident.DecidedAction);
+        Assert.DoesNotContain("unmute-form", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, lifted.StatusCode);
+        Assert.Empty(api.RequestsFor("set_group_ban"));
+        Assert.DoesNotContain(audit, a => a.Action == "unmute");
+    }
+
+    [Fact]
     public async Task Switching_dry_run_on_for_a_group_makes_its_next_hit_dry_run_and_a_leader_cannot()
     {
         await using var api = FakeOneBotApi.Start();

@@ -82,7 +82,11 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
     public static bool Muted(Incident incident) =>
         incident.MuteSeconds > 0 || incident.DecidedAction == ModerationAction.Mute || incident.PlannedActions.Contains(ModerationAction.Mute);
 
-    /// <summary>Lifts the sender's mute in the incident's group through its platform, and says what the platform answered.</summary>
+    /// <summary>
+    /// Lifts the sender's mute in the incident's group through its platform, and says what the
+    /// platform answered; only for an incident that muted (<see cref="Muted"/>), else a 409 and
+    /// the platform is not called.
+    /// </summary>
     public async Task<IActionResult> OnPostUnmuteAsync(long id)
     {
         if (!IsAdmin)
@@ -94,6 +98,11 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
         if (incident is null)
         {
             return NotFound();
+        }
+
+        if (!Muted(incident))
+        {
+            return new ConflictObjectResult($"Incident {id} did not mute its sender: there is no mute of it to lift.");
         }
 
         var result = await actions.UnmuteAsync(incident.Protocol, incident.Platform, incident.BotId, incident.GroupId, incident.UserId, HttpContext.RequestAborted);

@@ -201,6 +201,23 @@ public sealed class ConsoleReviewTests
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(searched, "data-incident="));
     }
 
+    [Fact]
+    public async Task The_list_s_excerpt_is_cut_before_an_emoji_it_would_split_not_through_it()
+    {
+        using var service = new GroupGuardFactory();
+        var kept = "加微信" + new string('a', 76); // 79 code units, then an emoji's two at 80 and 81
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(181, kept + "😀 后面还有字"));
+        await service.IncidentsAfterAsync(1);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var list = await browser.PageAsync("/console/incidents");
+
+        Assert.Contains($">{kept}…<", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("\uFFFD", list, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/console/incidents?q=")]
     [InlineData("/console/incidents?user=")]

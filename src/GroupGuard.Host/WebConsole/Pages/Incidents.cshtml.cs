@@ -99,7 +99,8 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
         return QueryHelpers.AddQueryString("/console/incidents", values.Where(v => !string.IsNullOrEmpty(v.Value)));
     }
 
-    public static string Excerpt(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 80), "…");
+    /// <summary>The message's first 80 code units and an ellipsis, cut before an emoji (a surrogate pair) that would be split.</summary>
+    public static string Excerpt(string text) => Core.Moderation.StoredText.Cut(text, 81)!;
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

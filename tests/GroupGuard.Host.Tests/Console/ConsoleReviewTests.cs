@@ -97,6 +97,48 @@ public sealed class ConsoleReviewTests
     }
 
     [Fact]
+    public async Task A_mark_that_is_not_true_or_false_and_a_false_positive_filter_that_is_not_yes_or_no_are_a_400()
+    {
+        using var service = new GroupGuardFactory();
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(44, "加微信领红包"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+        using var marked = await browser.PostFormAsync(
+            $"/console/incidents/{incident.Id}",
+            $"/console/incidents/{incident.Id}?handler=Mark",
+            new Dictionary<string, string> { ["falsePositive"] = "true", ["note"] = "误判" });
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var value in new[] { "banana", "", "1" })
+        {
+            using var odd = await browser.PostFormAsync(
+                $"/console/incidents/{incident.Id}",
+                $"/console/incidents/{incident.Id}?handler=Mark",
+                new Dictionary<string, string> { ["falsePositive"] = value, ["note"] = "换了" });
+            answers.Add(odd.StatusCode);
+        }
+
+        using var missing = await browser.PostFormAsync($"/console/incidents/{incident.Id}", $"/console/incidents/{incident.Id}?handler=Mark", new Dictionary<string, string>());
+        var after = (await store.GetAsync(incident.Id, CancellationToken.None))!;
+        using var maybe = await browser.GetAsync("/console/incidents?fp=maybe");
+        var marks = await browser.PageAsync("/console/incidents?fp=yes");
+        var unmarked = await browser.PageAsync("/console/incidents?fp=no");
+
+        Assert.Equal(HttpStatusCode.Redirect, marked.StatusCode);
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest], answers);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.True(after.FalsePositive);
+        Assert.Equal("误判", after.ReviewNote);
+        Assert.Equal(HttpStatusCode.BadRequest, maybe.StatusCode);
+        Assert.Contains("fp", await maybe.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"data-incident=\"{incident.Id}\"", marks, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-incident=\"{incident.Id}\"", unmarked, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_leader_sees_only_their_groups_incidents_and_cannot_mark_them()
     {
         using var service = new GroupGuardFactory();

@@ -29,11 +29,18 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
         return Item is null || !Me.Sees(Item.GroupId) ? NotFound() : Page();
     }
 
-    public async Task<IActionResult> OnPostMarkAsync(long id, bool falsePositive, string? note)
+    /// <summary>Marks (<paramref name="falsePositive"/> <c>true</c>) or unmarks (<c>false</c>) the incident; any other value, or none, is a 400 that changes nothing.</summary>
+    public async Task<IActionResult> OnPostMarkAsync(long id, string? falsePositive, string? note)
     {
         if (!IsAdmin)
         {
             return Forbid();
+        }
+
+        // Bound to a bool, "banana" (or nothing) read as false and took the mark back.
+        if (falsePositive?.Trim() is not ("true" or "false"))
+        {
+            return BadRequest("falsePositive is true or false.");
         }
 
         if (note is { Length: > MaxNoteLength })
@@ -42,12 +49,13 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
         }
 
         note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        if (!await store.MarkFalsePositiveAsync(id, falsePositive, note, time.GetUtcNow(), Me.Name, HttpContext.RequestAborted))
+        var marks = falsePositive.Trim() == "true";
+        if (!await store.MarkFalsePositiveAsync(id, marks, note, time.GetUtcNow(), Me.Name, HttpContext.RequestAborted))
         {
             return NotFound();
         }
 
-        await AuditAsync(falsePositive ? "mark_false_positive" : "unmark_false_positive", $"incident {id}", note);
+        await AuditAsync(marks ? "mark_false_positive" : "unmark_false_positive", $"incident {id}", note);
         Notice = T["Saved."];
         return RedirectToPage(new { id });
     }

@@ -56,13 +56,20 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
             filter = filter with { Status = parsed };
         }
 
-        filter = Blank(fp) switch
+        switch (Blank(fp))
         {
-            null => filter,
-            "yes" => filter with { FalsePositive = true },
-            "no" => filter with { FalsePositive = false },
-            _ => filter with { FalsePositive = null },
-        };
+            case null:
+                break;
+            case "yes":
+                filter = filter with { FalsePositive = true };
+                break;
+            case "no":
+                filter = filter with { FalsePositive = false };
+                break;
+            default:
+                // As severity and status: not silently every incident.
+                return BadRequest("fp must be yes, no or empty (any).");
+        }
 
         var fromProblem = DayProblem("from", from, out var fromDay);
         var toProblem = DayProblem("to", to, out var toDay);

@@ -108,6 +108,36 @@ public sealed class ConsoleActionTests
     }
 
     [Fact]
+    public async Task Dry_run_is_switched_only_on_a_platform_groupguard_reads_or_has_heard_and_another_name_writes_nothing()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var hour = service.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        hour = new DateTimeOffset(hour.Year, hour.Month, hour.Day, hour.Hour, 0, 0, TimeSpan.Zero);
+        await service.Services.GetRequiredService<IIncidentStore>().AddMessageCountsAsync([new MessageCount("telegram", "777777", hour, 3)], CancellationToken.None); // a OneBot v12 bridge's own platform, heard
+        using var admin = new ConsoleSession(service);
+        using var _ = await admin.SignInAsync("admin");
+        Task<HttpResponseMessage> SwitchAsync(string platform, string group) =>
+            admin.PostFormAsync("/console/groups", "/console/groups?handler=DryRun", new Dictionary<string, string> { ["platform"] = platform, ["group"] = group, ["value"] = "on" });
+
+        using var madeUp = await SwitchAsync("banana", "123456");
+        using var unheard = await SwitchAsync("telegram2", "777777");
+        using var builtIn = await SwitchAsync("qq-official", "123456");
+        using var heard = await SwitchAsync("telegram", "777777");
+        var switches = await service.Services.GetRequiredService<IGroupSwitches>().ListAsync(CancellationToken.None);
+        var groups = await admin.PageAsync("/console/groups");
+
+        Assert.Equal(HttpStatusCode.BadRequest, madeUp.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unheard.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, builtIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, heard.StatusCode);
+        Assert.Equal([("qq-official", "123456"), ("telegram", "777777")], switches.Select(s => (s.Platform, s.GroupId)).Order());
+        Assert.DoesNotContain("banana", groups, StringComparison.Ordinal);
+        Assert.DoesNotContain("telegram2", groups, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_admin_blocks_an_incident_s_picture_and_a_leader_sees_it_without_the_button()
     {
         await using var api = FakeOneBotApi.Start();

@@ -15,6 +15,13 @@ public sealed class GroupsModel(
     IOptionsMonitor<Dictionary<string, GroupOverride>> overrides,
     TimeProvider time) : ConsolePage
 {
+    /// <summary>
+    /// The platforms GroupGuard's readers name messages with: <c>qq</c> (OneBot v11, Milky),
+    /// <c>qq-official</c> (the QQ bot platform), <c>wecom</c> (WeCom's archive), <c>wechat</c>
+    /// (ComWeChat over OneBot v12). A v12 bridge names its own; those are taken once heard.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ReadPlatforms = new HashSet<string>(StringComparer.Ordinal) { "qq", "qq-official", "wecom", "wechat" };
+
     public IReadOnlyList<GroupRow> Rows { get; private set; } = [];
 
     public async Task OnGetAsync()
@@ -67,10 +74,24 @@ public sealed class GroupsModel(
             return BadRequest("value is on, off or empty (as configured).");
         }
 
+        // Any name was written, and left a row of its own on this page.
+        if (!ReadPlatforms.Contains(platform) && !await HeardAsync(platform))
+        {
+            return BadRequest($"platform is one GroupGuard reads ({string.Join(", ", ReadPlatforms)}) or one this page lists; '{platform}' is neither.");
+        }
+
         bool? dryRun = value switch { "on" => true, "off" => false, _ => null };
         await switches.SetDryRunAsync(platform, group!, dryRun, time.GetUtcNow(), Me.Name, HttpContext.RequestAborted);
         await AuditAsync("dry_run", $"{platform}:{group}", dryRun switch { true => "on", false => "off", null => "as configured" });
         Notice = T["Saved."];
         return RedirectToPage();
+    }
+
+    /// <summary>Whether this page lists a group on <paramref name="platform"/>: messages from it in the period shown, or a switch set.</summary>
+    private async Task<bool> HeardAsync(string platform)
+    {
+        var (from, to, _) = IndexModel.Period(time);
+        return (await store.GetMessageCountsAsync(from, to, Me.GroupScope, HttpContext.RequestAborted)).Any(c => c.Platform == platform)
+            || (await switches.ListAsync(HttpContext.RequestAborted)).Any(s => s.Platform == platform);
     }
 }

@@ -68,6 +68,88 @@ public sealed class ExportTests
         Assert.Contains(",ads.site,", lines[2], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Csv_export_header_is_the_readme_field_list_and_every_row_has_one_value_per_column()
+    {
+        using var service = await ServiceWithTwoIncidentsAsync();
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var listed = readme[(readme.IndexOf("Fields: `", StringComparison.Ordinal) + "Fields: `".Length)..];
+        var fields = listed[..listed.IndexOf('`', StringComparison.Ordinal)].Split(',', StringSplitOptions.TrimEntries);
+
+        var (exit, output, _) = await ExportAsync(service, "csv");
+        var (_, jsonl, _) = await ExportAsync(service);
+
+        Assert.Equal(0, exit);
+        var rows = CsvRows(output);
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(fields, rows[0]);
+        Assert.All(rows, row => Assert.Equal(fields.Length, row.Count));
+        var csvRow = rows[1].Zip(fields).ToDictionary(p => p.Second, p => p.First);
+        Assert.Equal("0", csvRow["forward_depth"]);
+        Assert.Equal("0", csvRow["cleared_messages"]);
+
+        // JSON lines have the same fields, the counts as numbers.
+        using var first = JsonDocument.Parse(jsonl.Split('\n')[0]);
+        Assert.Equal(fields, first.RootElement.EnumerateObject().Select(p => p.Name));
+        foreach (var count in new[] { "id", "mute_seconds", "escalation_step", "forward_depth", "cleared_messages", "clear_failed" })
+        {
+            Assert.Equal(JsonValueKind.Number, first.RootElement.GetProperty(count).ValueKind);
+        }
+    }
+
+    /// <summary>RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.</summary>
+    private static List<List<string>> CsvRows(string text)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                row.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\n')
+            {
+                row.Add(field.ToString());
+                field.Clear();
+                rows.Add(row);
+                row = [];
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        Assert.False(quoted, "the export ends inside a quoted field");
+        Assert.True(field.Length == 0 && row.Count == 0, "the export's last line has no line break");
+        return rows;
+    }
+
     [Theory]
     [InlineData("=HYPERLINK(\"http://evil\",\"点我\")", "\"'=HYPERLINK(\"\"http://evil\"\",\"\"点我\"\")\"")]
     [InlineData("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0")]

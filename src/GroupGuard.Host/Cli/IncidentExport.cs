@@ -9,13 +9,60 @@ namespace GroupGuard.Host.Cli;
 /// <summary>Incidents as JSON lines or CSV, with the same snake_case field names in both.</summary>
 internal static class IncidentExport
 {
-    public static readonly string[] Columns =
+    /// <summary>How a field is written in JSON lines; in CSV every field is text.</summary>
+    private enum Kind
+    {
+        Text,
+        Number,
+        Boolean,
+        Spans,
+    }
+
+    /// <summary>
+    /// Every field, in order: the CSV header and each row (and each JSON object) are made from this
+    /// one list, so a field added here is in all three at once.
+    /// </summary>
+    private static readonly (string Name, Kind Kind, Func<Incident, string?> Value)[] Fields =
     [
-        "id", "time", "detected_at", "platform", "protocol", "bot_id", "group_id", "user_id", "sender_name", "sender_role",
-        "message_id", "pack", "rule", "category", "severity", "matched_term", "message_text",
-        "decided_action", "action_status", "action_error", "action_error_kind", "planned_actions", "rule_set_version",
-        "group_name", "mute_seconds", "escalation_step", "false_positive", "review_note", "reviewed_by", "normalized_text", "spans",
+        ("id", Kind.Number, i => Number(i.Id)),
+        ("time", Kind.Text, i => Iso(i.Time)),
+        ("detected_at", Kind.Text, i => Iso(i.DetectedAt)),
+        ("platform", Kind.Text, i => i.Platform),
+        ("protocol", Kind.Text, i => WireNames<Protocol>.ToText(i.Protocol)),
+        ("bot_id", Kind.Text, i => i.BotId),
+        ("group_id", Kind.Text, i => i.GroupId),
+        ("user_id", Kind.Text, i => i.UserId),
+        ("sender_name", Kind.Text, i => i.SenderName),
+        ("sender_role", Kind.Text, i => Lower(i.SenderRole)),
+        ("message_id", Kind.Text, i => i.MessageId),
+        ("pack", Kind.Text, i => i.Pack),
+        ("rule", Kind.Text, i => i.Rule),
+        ("category", Kind.Text, i => i.Category),
+        ("severity", Kind.Text, i => Lower(i.Severity)),
+        ("matched_term", Kind.Text, i => i.MatchedTerm),
+        ("message_text", Kind.Text, i => i.MessageText),
+        ("decided_action", Kind.Text, i => Lower(i.DecidedAction)),
+        ("action_status", Kind.Text, i => WireNames<ActionStatus>.ToText(i.ActionStatus)),
+        ("action_error", Kind.Text, i => i.ActionError),
+        ("action_error_kind", Kind.Text, i => i.ActionErrorKind is { } kind ? WireNames<ActionErrorKind>.ToText(kind) : null),
+        ("planned_actions", Kind.Text, i => string.Join(' ', i.PlannedActions.Select(WireNames<ModerationAction>.ToText))),
+        ("rule_set_version", Kind.Text, i => i.RuleSetVersion),
+        ("group_name", Kind.Text, i => i.GroupName),
+        ("mute_seconds", Kind.Number, i => Number(i.MuteSeconds)),
+        ("escalation_step", Kind.Number, i => Number(i.EscalationStep)),
+        ("false_positive", Kind.Boolean, i => i.FalsePositive ? "true" : "false"),
+        ("review_note", Kind.Text, i => i.ReviewNote),
+        ("reviewed_by", Kind.Text, i => i.ReviewedBy),
+        ("normalized_text", Kind.Text, i => i.NormalizedText),
+        ("spans", Kind.Spans, i => string.Join(' ', i.Spans.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start}+{s.Length}")))),
+        ("forward_depth", Kind.Number, i => Number(i.ForwardDepth)),
+        ("forwarded_from", Kind.Text, i => i.ForwardedFrom),
+        ("cleared_messages", Kind.Number, i => Number(i.ClearedMessages)),
+        ("clear_failed", Kind.Number, i => Number(i.ClearFailed)),
     ];
+
+    /// <summary>The field names, in order: the CSV header.</summary>
+    public static IReadOnlyList<string> Columns { get; } = [.. Fields.Select(f => f.Name)];
 
     private static readonly JsonWriterOptions JsonOptions = new()
     {
@@ -36,10 +83,9 @@ internal static class IncidentExport
         var buffer = new MemoryStream();
         await foreach (var incident in incidents.WithCancellation(cancellationToken))
         {
-            var values = Values(incident);
             if (csv)
             {
-                await writer.WriteLineAsync(string.Join(',', values.Select(v => Csv(v.Value))));
+                await writer.WriteLineAsync(string.Join(',', Fields.Select(f => Csv(f.Value(incident)))));
             }
             else
             {
@@ -47,36 +93,39 @@ internal static class IncidentExport
                 using (var json = new Utf8JsonWriter(buffer, JsonOptions))
                 {
                     json.WriteStartObject();
-                    foreach (var (name, value) in values)
+                    foreach (var (name, kind, value) in Fields)
                     {
-                        if (name is "id" or "mute_seconds" or "escalation_step")
+                        switch (kind)
                         {
-                            json.WriteNumber(name, long.Parse(value!, CultureInfo.InvariantCulture));
-                        }
-                        else if (name == "false_positive")
-                        {
-                            json.WriteBoolean(name, incident.FalsePositive);
-                        }
-                        else if (name == "spans")
-                        {
-                            json.WriteStartArray(name);
-                            foreach (var span in incident.Spans)
-                            {
-                                json.WriteStartObject();
-                                json.WriteNumber("start", span.Start);
-                                json.WriteNumber("length", span.Length);
-                                json.WriteEndObject();
-                            }
+                            case Kind.Number:
+                                json.WriteNumber(name, long.Parse(value(incident)!, CultureInfo.InvariantCulture));
+                                break;
+                            case Kind.Boolean:
+                                json.WriteBoolean(name, value(incident) == "true");
+                                break;
+                            case Kind.Spans:
+                                json.WriteStartArray(name);
+                                foreach (var span in incident.Spans)
+                                {
+                                    json.WriteStartObject();
+                                    json.WriteNumber("start", span.Start);
+                                    json.WriteNumber("length", span.Length);
+                                    json.WriteEndObject();
+                                }
 
-                            json.WriteEndArray();
-                        }
-                        else if (value is null)
-                        {
-                            json.WriteNull(name);
-                        }
-                        else
-                        {
-                            json.WriteString(name, value);
+                                json.WriteEndArray();
+                                break;
+                            default:
+                                if (value(incident) is { } text)
+                                {
+                                    json.WriteString(name, text);
+                                }
+                                else
+                                {
+                                    json.WriteNull(name);
+                                }
+
+                                break;
                         }
                     }
 
@@ -93,44 +142,7 @@ internal static class IncidentExport
         return count;
     }
 
-    private static (string Name, string? Value)[] Values(Incident i) =>
-    [
-        ("id", i.Id.ToString(CultureInfo.InvariantCulture)),
-        ("time", Iso(i.Time)),
-        ("detected_at", Iso(i.DetectedAt)),
-        ("platform", i.Platform),
-        ("protocol", WireNames<Protocol>.ToText(i.Protocol)),
-        ("bot_id", i.BotId),
-        ("group_id", i.GroupId),
-        ("user_id", i.UserId),
-        ("sender_name", i.SenderName),
-        ("sender_role", Lower(i.SenderRole)),
-        ("message_id", i.MessageId),
-        ("pack", i.Pack),
-        ("rule", i.Rule),
-        ("category", i.Category),
-        ("severity", Lower(i.Severity)),
-        ("matched_term", i.MatchedTerm),
-        ("message_text", i.MessageText),
-        ("decided_action", Lower(i.DecidedAction)),
-        ("action_status", WireNames<ActionStatus>.ToText(i.ActionStatus)),
-        ("action_error", i.ActionError),
-        ("action_error_kind", i.ActionErrorKind is { } kind ? WireNames<ActionErrorKind>.ToText(kind) : null),
-        ("planned_actions", string.Join(' ', i.PlannedActions.Select(WireNames<ModerationAction>.ToText))),
-        ("rule_set_version", i.RuleSetVersion),
-        ("group_name", i.GroupName),
-        ("mute_seconds", i.MuteSeconds.ToString(CultureInfo.InvariantCulture)),
-        ("escalation_step", i.EscalationStep.ToString(CultureInfo.InvariantCulture)),
-        ("false_positive", i.FalsePositive ? "true" : "false"),
-        ("review_note", i.ReviewNote),
-        ("reviewed_by", i.ReviewedBy),
-        ("normalized_text", i.NormalizedText),
-        ("spans", string.Join(' ', i.Spans.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Start}+{s.Length}")))),
-        ("forward_depth", i.ForwardDepth.ToString(CultureInfo.InvariantCulture)),
-        ("forwarded_from", i.ForwardedFrom),
-        ("cleared_messages", i.ClearedMessages.ToString(CultureInfo.InvariantCulture)),
-        ("clear_failed", i.ClearFailed.ToString(CultureInfo.InvariantCulture)),
-    ];
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

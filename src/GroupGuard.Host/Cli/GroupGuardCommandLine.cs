@@ -37,11 +37,24 @@ internal static class GroupGuardCommandLine
         Endpoints: POST /onebot/v11, POST /onebot/v12, GET /healthz, /console (after 'users add')
         """;
 
-    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default, TextReader? input = null)
+    /// <summary>
+    /// Runs the command line. <paramref name="input"/> is where a password is read from;
+    /// <paramref name="standardInput"/> and <paramref name="standardOutput"/> are the byte streams
+    /// <c>scan</c> reads and <c>scan</c> and <c>incidents export</c> write (default: the process's own).
+    /// </summary>
+    public static async Task<int> InvokeAsync(
+        string[] args,
+        TextWriter? output = null,
+        TextWriter? error = null,
+        CancellationToken cancellationToken = default,
+        TextReader? input = null,
+        Stream? standardInput = null,
+        Stream? standardOutput = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        var root = Build(output, error, input);
+        var streams = new StandardStreams(standardInput, standardOutput);
+        var root = Build(output, error, input, streams);
 
         // A note or a message may well start with '@': no response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -89,7 +102,15 @@ internal static class GroupGuardCommandLine
         }
     }
 
-    private static RootCommand Build(TextWriter output, TextWriter error, TextReader? input)
+    /// <summary>The byte streams of the verbs that read and write data rather than text: given, or the process's own.</summary>
+    private sealed class StandardStreams(Stream? input, Stream? output)
+    {
+        public Stream Input => input ?? Console.OpenStandardInput();
+
+        public Stream Output => output ?? Console.OpenStandardOutput();
+    }
+
+    private static RootCommand Build(TextWriter output, TextWriter error, TextReader? input, StandardStreams streams)
     {
         var root = new RootCommand(Description) { TreatUnmatchedTokensAsErrors = false };
         root.SetAction(parsed => GroupGuardApp.RunServiceAsync(Settings(parsed)));
@@ -97,16 +118,16 @@ internal static class GroupGuardCommandLine
         var run = new Command("run", "Run the service (the same as no command).") { TreatUnmatchedTokensAsErrors = false };
         run.SetAction(parsed => GroupGuardApp.RunServiceAsync(Settings(parsed)));
         root.Subcommands.Add(run);
-        root.Subcommands.Add(Incidents(output, error));
+        root.Subcommands.Add(Incidents(output, error, streams));
         root.Subcommands.Add(Digest(output, error));
         root.Subcommands.Add(Rules(output, error));
-        root.Subcommands.Add(Scan(error));
+        root.Subcommands.Add(Scan(error, streams));
         root.Subcommands.Add(Users(output, error, input));
         root.Subcommands.Add(Images(output, error));
         return root;
     }
 
-    private static Command Incidents(TextWriter output, TextWriter error)
+    private static Command Incidents(TextWriter output, TextWriter error, StandardStreams streams)
     {
         var format = new Option<string>("--format") { Description = "jsonl (one JSON object a line) or csv", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv");
@@ -114,7 +135,7 @@ internal static class GroupGuardCommandLine
         var export = Verb("export", "Write recorded incidents to standard output.", format, since);
         export.SetAction((parsed, ct) => StorageVerb(
             parsed,
-            (sp, token) => IncidentsCommand.ExportAsync(parsed.GetValue(format)!, parsed.GetValue(since), sp.GetRequiredService<IIncidentStore>(), Console.OpenStandardOutput(), error, token),
+            (sp, token) => IncidentsCommand.ExportAsync(parsed.GetValue(format)!, parsed.GetValue(since), sp.GetRequiredService<IIncidentStore>(), streams.Output, error, token),
             error,
             ct, readsDatabase: true));
 
@@ -337,7 +358,7 @@ internal static class GroupGuardCommandLine
         return new Command("images", "The block list of known bad pictures.") { block, list, unblock };
     }
 
-    private static Command Scan(TextWriter error)
+    private static Command Scan(TextWriter error, StandardStreams streams)
     {
         var folder = RulesOption();
         var explain = new Option<bool>("--explain") { Description = "also list, per line, what was found and did not count, and why (\"missed\")" };
@@ -349,8 +370,8 @@ internal static class GroupGuardCommandLine
                 RulesFolder(parsed.GetValue(folder), sp),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<Core.Text.IWordSegmenter>(),
-                Console.OpenStandardInput(),
-                Console.OpenStandardOutput(),
+                streams.Input,
+                streams.Output,
                 error,
                 parsed.GetValue(explain),
                 token),

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using GroupGuard.Host.Cli;
 
 namespace GroupGuard.Host.Tests;
@@ -69,5 +71,134 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, exit);
         Assert.Contains("rules OK", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_scan_stopped_by_ctrl_c_writes_the_verdicts_so_far_and_its_summary_and_exits_130()
+    {
+        using var folder = new TempFolder();
+        folder.Write("a.yaml", "pack: a\nrules:\n  - id: a.one\n    terms: [加微信]\n");
+        using var interrupt = new CancellationTokenSource();
+        using var input = new InputThatWaits(Encoding.UTF8.GetBytes("加微信\n今天开会\n"), interrupt);
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var exit = await GroupGuardCommandLine.InvokeAsync(["scan", "--rules", folder.Path], TextWriter.Null, error, interrupt.Token, standardInput: input, standardOutput: output);
+
+        Assert.Equal(130, exit);
+        var verdicts = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([true, false], verdicts.Select(v => JsonDocument.Parse(v).RootElement.GetProperty("flagged").GetBoolean()));
+        Assert.Contains("scan: 2 lines, 1 flagged", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("interrupted", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_scan_whose_output_cannot_be_written_says_so_in_one_line_and_exits_1()
+    {
+        using var folder = new TempFolder();
+        folder.Write("a.yaml", "pack: a\nrules:\n  - id: a.one\n    terms: [加微信]\n");
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes("加微信\n"));
+        using var full = new FullOutput();
+        using var error = new StringWriter();
+
+        var exit = await GroupGuardCommandLine.InvokeAsync(["scan", "--rules", folder.Path], TextWriter.Null, error, CancellationToken.None, standardInput: input, standardOutput: full);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("groupguard: No space left on device", Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
+    public async Task A_verb_whose_output_fails_says_so_in_one_line_and_exits_1()
+    {
+        using var folder = new TempFolder();
+        folder.Write("a.yaml", "pack: a\nrules:\n  - id: a.one\n    terms: [加微信]\n");
+        using var error = new StringWriter();
+
+        var exit = await GroupGuardCommandLine.InvokeAsync(["rules", "check", "--rules", folder.Path], new FullWriter(), error);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("groupguard: No space left on device", Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    /// <summary>Standard input on a pipe: some lines, then a wait for more during which the user presses Ctrl+C.</summary>
+    private sealed class InputThatWaits(byte[] lines, CancellationTokenSource ctrlC) : Stream
+    {
+        private bool _given;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_given)
+            {
+                _given = true;
+                lines.CopyTo(buffer);
+                return lines.Length;
+            }
+
+            await ctrlC.CancelAsync();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>A console output on a full disk (/dev/full): every write fails.</summary>
+    private sealed class FullWriter : TextWriter
+    {
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char value) => throw new IOException("No space left on device");
+    }
+
+    /// <summary>Standard output on a full disk (/dev/full): every write fails.</summary>
+    internal sealed class FullOutput : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device");
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => throw new IOException("No space left on device");
     }
 }

@@ -150,6 +150,29 @@ public sealed class ExportTests
         return rows;
     }
 
+    [Fact]
+    public async Task Export_of_a_damaged_row_names_it_in_one_line_and_exits_1()
+    {
+        using var service = await ServiceWithTwoIncidentsAsync();
+        await using (var database = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={service.DatabasePath};Pooling=False"))
+        {
+            await database.OpenAsync();
+            await using var damage = database.CreateCommand();
+            damage.CommandText = "UPDATE incidents SET detected_at = 'last tuesday' WHERE id = (SELECT MAX(id) FROM incidents)";
+            Assert.Equal(1, await damage.ExecuteNonQueryAsync());
+        }
+
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+        var exit = await GroupGuardCommandLine.InvokeAsync(
+            ["incidents", "export", $"--GroupGuard:Storage:ConnectionString=Data Source={service.DatabasePath}"], TextWriter.Null, error, CancellationToken.None, standardOutput: output);
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("groupguard: Incident ", line, StringComparison.Ordinal);
+        Assert.Contains("'last tuesday'", line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("=HYPERLINK(\"http://evil\",\"点我\")", "\"'=HYPERLINK(\"\"http://evil\"\",\"\"点我\"\")\"")]
     [InlineData("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0")]

@@ -100,6 +100,35 @@ internal static class GroupGuardCommandLine
 
             return 1;
         }
+        catch (OperationCanceledException ex) when (ex.InnerException is not TimeoutException)
+        {
+            // Ctrl+C or SIGTERM: the shell's convention, and no stack trace for what the user asked for.
+            return InterruptedExitCode;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            // Standard output is full or closed, standard input is not readable, a stored row is
+            // not what it should be, a request timed out: what went wrong, in one line.
+            await TryWriteLineAsync(error, "groupguard: " + (ex is OperationCanceledException { InnerException: { } timeout } ? timeout.Message : ex.Message));
+            return 1;
+        }
+    }
+
+    /// <summary>The exit code of a verb stopped by Ctrl+C (128 + SIGINT), as a shell reports it.</summary>
+    public const int InterruptedExitCode = 130;
+
+    /// <summary>Standard error may be what failed: then there is nobody to tell.</summary>
+    private static async Task TryWriteLineAsync(TextWriter error, string line)
+    {
+        try
+        {
+            await error.WriteLineAsync(line);
+            await error.FlushAsync();
+        }
+        catch (IOException)
+        {
+            // Nowhere left to say it; the exit code does.
+        }
     }
 
     /// <summary>The byte streams of the verbs that read and write data rather than text: given, or the process's own.</summary>

@@ -45,60 +45,81 @@ internal static class ScanCommand
         using var buffer = new MemoryStream(64 * 1024);
         await using var json = new Utf8JsonWriter(buffer, JsonOptions);
 
-        while (await input.ReadLineAsync(cancellationToken) is { } line)
+        // Ctrl+C stops the reading, not the report: the verdicts so far are written and counted.
+        var interrupted = false;
+        try
         {
-            IReadOnlyList<NearMiss>? misses = null;
-            Verdict verdict;
-            if (explain)
+            while (await NextLineAsync(input, cancellationToken) is { } line)
             {
-                (verdict, misses) = MessageDetector.Explain(rules, line, groupId: null, segmenter);
-            }
-            else
-            {
-                verdict = MessageDetector.Detect(rules, line, groupId: null, segmenter);
-            }
-
-            lines++;
-            chars += line.Length;
-            if (verdict.Flagged)
-            {
-                flagged++;
-                foreach (var hit in verdict.Hits)
+                IReadOnlyList<NearMiss>? misses = null;
+                Verdict verdict;
+                if (explain)
                 {
-                    perRule[hit.Rule.Id] = perRule.GetValueOrDefault(hit.Rule.Id) + 1;
+                    (verdict, misses) = MessageDetector.Explain(rules, line, groupId: null, segmenter);
+                }
+                else
+                {
+                    verdict = MessageDetector.Detect(rules, line, groupId: null, segmenter);
+                }
+
+                lines++;
+                chars += line.Length;
+                if (verdict.Flagged)
+                {
+                    flagged++;
+                    foreach (var hit in verdict.Hits)
+                    {
+                        perRule[hit.Rule.Id] = perRule.GetValueOrDefault(hit.Rule.Id) + 1;
+                    }
+                }
+
+                Write(json, verdict, misses);
+                json.Flush();
+                json.Reset();
+                buffer.WriteByte((byte)'\n');
+                if (buffer.Length >= 60 * 1024)
+                {
+                    await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CancellationToken.None);
+                    buffer.SetLength(0);
+                }
+
+                if (lines % 1_000_000 == 0)
+                {
+                    await error.WriteLineAsync($"scan: {lines:N0} lines, {flagged:N0} flagged, {clock.Elapsed.TotalSeconds:0.0} s");
                 }
             }
-
-            Write(json, verdict, misses);
-            json.Flush();
-            json.Reset();
-            buffer.WriteByte((byte)'\n');
-            if (buffer.Length >= 60 * 1024)
-            {
-                await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
-                buffer.SetLength(0);
-            }
-
-            if (lines % 1_000_000 == 0)
-            {
-                await error.WriteLineAsync($"scan: {lines:N0} lines, {flagged:N0} flagged, {clock.Elapsed.TotalSeconds:0.0} s");
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            interrupted = true;
         }
 
-        await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
-        await output.FlushAsync(cancellationToken);
+        await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CancellationToken.None);
+        await output.FlushAsync(CancellationToken.None);
 
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         var summary = new StringBuilder()
             .Append($"scan: {lines:N0} lines, {flagged:N0} flagged ({(lines == 0 ? 0 : 100.0 * flagged / lines):0.##}%), ")
-            .Append($"{chars:N0} chars in {seconds:0.00} s ({chars / seconds / 1e6:0.0} M chars/s), rules version {rules.Version}");
+            .Append($"{chars:N0} chars in {seconds:0.00} s ({chars / seconds / 1e6:0.0} M chars/s), rules version {rules.Version}")
+            .Append(interrupted ? "; interrupted, the rest of the input was not read" : "");
         await error.WriteLineAsync(summary.ToString());
         foreach (var (rule, count) in perRule.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
         {
             await error.WriteLineAsync($"  {rule}: {count:N0}");
         }
 
-        return 0;
+        return interrupted ? GroupGuardCommandLine.InterruptedExitCode : 0;
+    }
+
+    /// <summary>
+    /// The next line, or null at the end. A read that waits (a terminal, a pipe) is given up when
+    /// <paramref name="cancellationToken"/> is cancelled, which a console stream's read does not notice.
+    /// </summary>
+    private static async ValueTask<string?> NextLineAsync(TextReader input, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = input.ReadLineAsync(cancellationToken);
+        return pending.IsCompleted ? await pending : await pending.AsTask().WaitAsync(cancellationToken);
     }
 
     private static void Write(Utf8JsonWriter json, Verdict verdict, IReadOnlyList<NearMiss>? misses)

@@ -121,6 +121,29 @@ public sealed class CommandLineTests
         Assert.Equal("groupguard: No space left on device", Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
+    [Fact]
+    public async Task A_verb_reads_the_settings_of_the_environment_aspnetcore_environment_names_as_the_service_does()
+    {
+        using var folder = new TempFolder();
+        var environment = "VerbTest" + Guid.NewGuid().ToString("N")[..8];
+        var database = Path.Combine(folder.Path, "staging.db");
+        var settings = Path.Combine(AppContext.BaseDirectory, $"appsettings.{environment}.json");
+        File.WriteAllText(settings, JsonSerializer.Serialize(new { GroupGuard = new { Storage = new { ConnectionString = $"Data Source={database}" } } }));
+        try
+        {
+            var outcome = await GroupGuardProcess.RunWithInputAsync(
+                folder.Path, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = environment }, TimeSpan.FromSeconds(90), "a long admin password\n", "users", "add", "admin", "--role", "admin");
+
+            Assert.True(outcome.ExitCode == 0, outcome.Error);
+            Assert.True(File.Exists(database), "users add did not write the database of appsettings." + environment + ".json");
+            Assert.False(File.Exists(Path.Combine(folder.Path, "data", "groupguard.db")));
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
+    }
+
     /// <summary>Standard input on a pipe: some lines, then a wait for more during which the user presses Ctrl+C.</summary>
     private sealed class InputThatWaits(byte[] lines, CancellationTokenSource ctrlC) : Stream
     {

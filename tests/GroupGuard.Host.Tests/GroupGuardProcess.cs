@@ -71,14 +71,19 @@ internal static class GroupGuardProcess
             info.ArgumentList.Add(argument);
         }
 
+        // Keep the child's logs plain and its settings its own, unless the test chooses its environment.
+        info.Environment.Remove("DOTNET_ENVIRONMENT");
+        info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        if (!environment.ContainsKey("DOTNET_ENVIRONMENT") && !environment.ContainsKey("ASPNETCORE_ENVIRONMENT"))
+        {
+            info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+            info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        }
+
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
         }
-
-        // Keep the child's logs plain and its settings its own.
-        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start");
         lock (Started)
         {

@@ -26,10 +26,16 @@ internal static class VerbHost
         CancellationToken cancellationToken,
         bool readsDatabase = false)
     {
+        // The service's configuration as WebApplication.CreateBuilder makes it: ASPNETCORE_ variables
+        // (ASPNETCORE_ENVIRONMENT among them) under the DOTNET_ ones, so a verb reads the same
+        // appsettings.<environment>.json, and so the same database, as the service beside it.
+        var configuration = new ConfigurationManager();
+        configuration.AddEnvironmentVariables(prefix: "ASPNETCORE_");
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [.. settings],
             ContentRootPath = AppContext.BaseDirectory,
+            Configuration = configuration,
         });
 
         // Standard output carries the verb's data; logs go to standard error, and only the ones that matter.

@@ -513,4 +513,32 @@ public sealed class DigestTests
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no leader named 'nobody'", unknown.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Digest_send_exits_1_and_names_the_channel_that_did_not_take_the_digest()
+    {
+        using var service = new GroupGuardFactory();
+        await PausedAsync(service);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(602, "加微信领资料"));
+        Assert.Single(await service.IncidentsAfterAsync(1));
+        var blocker = Path.Combine(service.Folder, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "a file where the channel's folder would be");
+        var environment = StartupAndHealthTests.Environment(service);
+        environment["GroupGuard__Leaders__0__Name"] = "王主任";
+        environment["GroupGuard__Leaders__0__Groups__0"] = "123456";
+        environment["GroupGuard__Leaders__0__Channels__0"] = "archive";
+        environment["GroupGuard__Leaders__0__Channels__1"] = "broken";
+        environment["GroupGuard__Channels__archive__Type"] = "file";
+        environment["GroupGuard__Channels__archive__Path"] = Path.Combine(service.Folder, "digests");
+        environment["GroupGuard__Channels__broken__Type"] = "file";
+        environment["GroupGuard__Channels__broken__Path"] = Path.Combine(blocker, "digests");
+
+        var send = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60), "digest", "send", "--leader", "王主任");
+
+        Assert.Equal(1, send.ExitCode);
+        Assert.Contains("archive: sent", send.Output, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(Path.Combine(service.Folder, "digests"), "*.md"));
+        Assert.Contains("groupguard digest send: not sent on broken (pending", send.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("archive", send.Error, StringComparison.Ordinal);
+    }
 }

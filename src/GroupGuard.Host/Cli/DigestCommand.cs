@@ -49,7 +49,18 @@ internal static class DigestCommand
         // The digest just made is the leader's latest; read it back for the channels' outcomes.
         var stored = await digests.Outbox.LatestAsync(leader.Name, cancellationToken) ?? record;
         await output.WriteLineAsync(Line(stored));
-        return stored.Channels.Values.Any(c => c.Status == ChannelStatus.Sent) ? 0 : 1;
+
+        // A digest one of whose channels did not take it is not sent: a script or a cron job must hear of it.
+        var notSent = stored.Channels.Where(c => c.Value.Status != ChannelStatus.Sent).ToList();
+        if (notSent.Count == 0)
+        {
+            return 0;
+        }
+
+        await error.WriteLineAsync(
+            $"groupguard digest send: not sent on {string.Join(", ", notSent.Select(c => $"{c.Key} ({WireNames<ChannelStatus>.ToText(c.Value.Status)}{(c.Value.Error is null ? "" : ": " + c.Value.Error)})"))}" +
+            (notSent.Any(c => c.Value.Status == ChannelStatus.Pending) ? "; a pending channel is tried again by the running service" : ""));
+        return 1;
     }
 
     public static async Task<int> ListAsync(DigestService digests, string? leaderName, bool jsonl, TextWriter output, CancellationToken cancellationToken)

@@ -541,4 +541,37 @@ public sealed class DigestTests
         Assert.Contains("groupguard digest send: not sent on broken (pending", send.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("archive", send.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Digest_preview_to_the_last_day_a_time_may_name_builds_the_digest()
+    {
+        using var service = new GroupGuardFactory();
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(603, "加微信领资料"));
+        Assert.Single(await service.IncidentsAfterAsync(1));
+        var digests = service.Services.GetRequiredService<DigestService>();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await GroupGuard.Host.Cli.DigestCommand.PreviewAsync(
+            digests, "default", new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(9998, 12, 31, 0, 0, 0, TimeSpan.Zero), output, error, CancellationToken.None);
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.Contains("发现 1 起违规", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Digest_preview_from_a_future_time_without_to_says_the_period_would_end_now()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var digests = service.Services.GetRequiredService<DigestService>();
+        using var error = new StringWriter();
+
+        var exit = await GroupGuard.Host.Cli.DigestCommand.PreviewAsync(digests, "default", digests.Now.AddDays(2), null, TextWriter.Null, error, CancellationToken.None);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("is not before now", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("without --to", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("must be before --to", error.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -20,10 +20,19 @@ internal static class DigestCommand
         }
 
         var end = to ?? digests.Now;
-        var start = from ?? await digests.Outbox.LastPeriodEndAsync(leader.Name, cancellationToken) ?? end.AddHours(-24);
+        var lastEnd = from is null ? await digests.Outbox.LastPeriodEndAsync(leader.Name, cancellationToken) : null;
+        var start = from ?? lastEnd ?? end.AddHours(-24);
         if (start >= end)
         {
-            await error.WriteLineAsync("groupguard digest preview: --from must be before --to (ISO-8601, e.g. 2026-11-25T08:00:00+08:00)");
+            // Say which of the two times was not given, and where it was taken from.
+            var problem = (from, to) switch
+            {
+                ({ }, { }) => "--from must be before --to",
+                ({ }, null) => $"--from {Iso(start)} is not before now ({Iso(end)}), where the period ends without --to; give a --to after it",
+                (null, { }) => $"--to {Iso(end)} is not after the end of {leader.Name}'s last digest ({Iso(start)}), where the period starts without --from; give a --from before it",
+                (null, null) => $"{leader.Name}'s last digest ends at {Iso(start)}, not before now ({Iso(end)}); give --from and --to",
+            };
+            await error.WriteLineAsync($"groupguard digest preview: {problem} (ISO-8601, e.g. 2026-11-25T08:00:00+08:00)");
             return 2;
         }
 

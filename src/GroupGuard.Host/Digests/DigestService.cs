@@ -87,8 +87,12 @@ internal sealed partial class DigestService(
         }
 
         var counts = await store.GetMessageCountsAsync(from, to, groups, cancellationToken);
+        // The period before, as long as this one, for the comparison; no earlier than the first day
+        // an incident can carry (a long period, 2026 to 9998, would reach before year 1).
         var previous = 0;
-        await foreach (var incident in store.QueryAsync(new IncidentQuery(from - (to - from), from, groups, ByDetectionTime: true), cancellationToken))
+        var earliest = new DateTimeOffset(TimeBounds.FirstDay, TimeOnly.MinValue, TimeSpan.Zero);
+        var previousFrom = from - earliest <= to - from ? earliest : from - (to - from);
+        await foreach (var incident in store.QueryAsync(new IncidentQuery(previousFrom, from, groups, ByDetectionTime: true), cancellationToken))
         {
             previous += incident.FalsePositive ? 0 : 1;
         }

@@ -144,10 +144,55 @@ public sealed class CommandLineTests
         }
     }
 
+    private const string ContactRule = "pack: a\nrules:\n  - id: a.one\n    terms: [加微信]\n";
+
+    /// <summary><c>scan</c> run in process on <paramref name="input"/>: its exit code, its verdicts and its standard error.</summary>
+    private static async Task<(int Exit, JsonElement[] Verdicts, string Error)> ScanAsync(byte[] input, params string[] more)
+    {
+        using var folder = new TempFolder();
+        folder.Write("a.yaml", ContactRule);
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+        var exit = await GroupGuardCommandLine.InvokeAsync(["scan", "--rules", folder.Path, .. more], TextWriter.Null, error, CancellationToken.None, standardInput: new MemoryStream(input), standardOutput: output);
+        var verdicts = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        return (exit, verdicts, error.ToString());
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-32")]
+    [InlineData("utf-8")]
+    public async Task Scan_reads_input_in_the_encoding_its_byte_order_mark_names(string encodingName)
+    {
+        var encoding = Encoding.GetEncoding(encodingName);
+        var (exit, verdicts, error) = await ScanAsync([.. encoding.GetPreamble(), .. encoding.GetBytes("快加微信\n今天开会\n")]);
+
+        Assert.Equal(0, exit);
+        Assert.Equal([true, false], verdicts.Select(v => v.GetProperty("flagged").GetBoolean()));
+        Assert.Equal("加微信", verdicts[0].GetProperty("hits")[0].GetProperty("matched").GetString());
+        Assert.Equal(1, verdicts[0].GetProperty("hits")[0].GetProperty("start").GetInt32());
+        Assert.Contains("scan: 2 lines, 1 flagged", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_counts_the_lines_that_are_not_utf8_and_still_scans_them()
+    {
+        byte[] input = [.. "今天开会\n"u8, .. "加微信 "u8, 0xC0, 0xFF, .. "\n"u8, .. "晚安\n"u8];
+
+        var (exit, verdicts, error) = await ScanAsync(input);
+
+        Assert.Equal(0, exit);
+        Assert.Equal([false, true, false], verdicts.Select(v => v.GetProperty("flagged").GetBoolean()));
+        Assert.True(verdicts[1].GetProperty("invalid_utf8").GetBoolean());
+        Assert.False(verdicts[0].TryGetProperty("invalid_utf8", out _));
+        Assert.Contains("; 1 line not valid UTF-8", error, StringComparison.Ordinal);
+    }
+
     /// <summary>Standard input on a pipe: some lines, then a wait for more during which the user presses Ctrl+C.</summary>
     private sealed class InputThatWaits(byte[] lines, CancellationTokenSource ctrlC) : Stream
     {
-        private bool _given;
+        private int _given;
 
         public override bool CanRead => true;
 
@@ -161,11 +206,12 @@ public sealed class CommandLineTests
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (!_given)
+            if (_given < lines.Length)
             {
-                _given = true;
-                lines.CopyTo(buffer);
-                return lines.Length;
+                var count = Math.Min(buffer.Length, lines.Length - _given);
+                lines.AsMemory(_given, count).CopyTo(buffer);
+                _given += count;
+                return count;
             }
 
             await ctrlC.CancelAsync();

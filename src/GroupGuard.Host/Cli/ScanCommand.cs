@@ -33,14 +33,13 @@ internal static class ScanCommand
         }
 
         segmenter?.UseTerms(rules.Version, rules.WordTerms);
-        using var reader = new StreamReader(input, Encoding.UTF8, false, 1 << 16);
-        return await RunAsync(rules, segmenter, reader, output, error, cancellationToken, explain);
+        return await RunAsync(rules, segmenter, new ScanInput(input), output, error, cancellationToken, explain);
     }
 
-    public static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, TextReader input, Stream output, TextWriter error, CancellationToken cancellationToken, bool explain = false)
+    private static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, ScanInput input, Stream output, TextWriter error, CancellationToken cancellationToken, bool explain)
     {
         var clock = Stopwatch.StartNew();
-        long lines = 0, flagged = 0, chars = 0;
+        long lines = 0, flagged = 0, chars = 0, invalid = 0;
         var perRule = new Dictionary<string, long>(StringComparer.Ordinal);
         using var buffer = new MemoryStream(64 * 1024);
         await using var json = new Utf8JsonWriter(buffer, JsonOptions);
@@ -49,7 +48,7 @@ internal static class ScanCommand
         var interrupted = false;
         try
         {
-            while (await NextLineAsync(input, cancellationToken) is { } line)
+            while (await input.ReadLineAsync(cancellationToken) is (var line, var invalidUtf8))
             {
                 IReadOnlyList<NearMiss>? misses = null;
                 Verdict verdict;
@@ -64,6 +63,7 @@ internal static class ScanCommand
 
                 lines++;
                 chars += line.Length;
+                invalid += invalidUtf8 ? 1 : 0;
                 if (verdict.Flagged)
                 {
                     flagged++;
@@ -73,7 +73,7 @@ internal static class ScanCommand
                     }
                 }
 
-                Write(json, verdict, misses);
+                Write(json, verdict, misses, invalidUtf8);
                 json.Flush();
                 json.Reset();
                 buffer.WriteByte((byte)'\n');
@@ -101,6 +101,8 @@ internal static class ScanCommand
         var summary = new StringBuilder()
             .Append($"scan: {lines:N0} lines, {flagged:N0} flagged ({(lines == 0 ? 0 : 100.0 * flagged / lines):0.##}%), ")
             .Append($"{chars:N0} chars in {seconds:0.00} s ({chars / seconds / 1e6:0.0} M chars/s), rules version {rules.Version}")
+            .Append(input.MarkedEncoding is { } encoding ? $"; read as {encoding.WebName} (byte-order mark)" : "")
+            .Append(invalid == 0 ? "" : $"; {invalid:N0} {(invalid == 1 ? "line" : "lines")} not valid UTF-8 (bad bytes read as U+FFFD, \"invalid_utf8\": true)")
             .Append(interrupted ? "; interrupted, the rest of the input was not read" : "");
         await error.WriteLineAsync(summary.ToString());
         foreach (var (rule, count) in perRule.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
@@ -111,21 +113,15 @@ internal static class ScanCommand
         return interrupted ? GroupGuardCommandLine.InterruptedExitCode : 0;
     }
 
-    /// <summary>
-    /// The next line, or null at the end. A read that waits (a terminal, a pipe) is given up when
-    /// <paramref name="cancellationToken"/> is cancelled, which a console stream's read does not notice.
-    /// </summary>
-    private static async ValueTask<string?> NextLineAsync(TextReader input, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var pending = input.ReadLineAsync(cancellationToken);
-        return pending.IsCompleted ? await pending : await pending.AsTask().WaitAsync(cancellationToken);
-    }
-
-    private static void Write(Utf8JsonWriter json, Verdict verdict, IReadOnlyList<NearMiss>? misses)
+    private static void Write(Utf8JsonWriter json, Verdict verdict, IReadOnlyList<NearMiss>? misses, bool invalidUtf8)
     {
         json.WriteStartObject();
         json.WriteBoolean("flagged", verdict.Flagged);
+        if (invalidUtf8)
+        {
+            json.WriteBoolean("invalid_utf8", true);
+        }
+
         json.WriteStartArray("hits");
         foreach (var hit in verdict.Hits)
         {

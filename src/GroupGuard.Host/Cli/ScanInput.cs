@@ -1,0 +1,175 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace GroupGuard.Host.Cli;
+
+/// <summary>
+/// What <c>scan</c> reads: one message a line, in the encoding its byte-order mark names (UTF-8,
+/// UTF-16 or UTF-32, either byte order; UTF-8 without one). Each line says whether it held bytes
+/// that are not UTF-8, which are read as U+FFFD.
+/// </summary>
+internal sealed class ScanInput(Stream stream)
+{
+    /// <summary>A line of the input, without its line break.</summary>
+    public readonly record struct Line(string Text, bool InvalidUtf8);
+
+    private byte[] _buffer = new byte[64 * 1024];
+
+    // The bytes read and not yet taken are _buffer[_start.._end], as UTF-8.
+    private int _start;
+    private int _end;
+    private bool _atEnd;
+    private bool _started;
+
+    // For input in UTF-16 or UTF-32: its decoder, and its bytes as read.
+    private Decoder? _decoder;
+    private byte[]? _raw;
+    private char[]? _chars;
+
+    /// <summary>The encoding the byte-order mark named, or null for UTF-8.</summary>
+    public Encoding? MarkedEncoding { get; private set; }
+
+    /// <summary>The next line, or null at the end of the input.</summary>
+    public async ValueTask<Line?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        if (!_started)
+        {
+            await StartAsync(cancellationToken);
+        }
+
+        var searched = 0;
+        while (true)
+        {
+            var at = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOfAny((byte)'\r', (byte)'\n');
+            if (at >= 0)
+            {
+                var lineEnd = _start + searched + at;
+                var next = lineEnd + 1;
+                if (_buffer[lineEnd] == '\r')
+                {
+                    if (next == _end && !_atEnd)
+                    {
+                        // A CR last in what was read: a CRLF's LF may follow.
+                        searched += at;
+                        await FillAsync(cancellationToken);
+                        continue;
+                    }
+
+                    if (next < _end && _buffer[next] == '\n')
+                    {
+                        next++;
+                    }
+                }
+
+                var line = Decode(_start, lineEnd);
+                _start = next;
+                return line;
+            }
+
+            searched = _end - _start;
+            if (_atEnd)
+            {
+                if (_end == _start)
+                {
+                    return null;
+                }
+
+                var last = Decode(_start, _end);
+                _start = _end;
+                return last;
+            }
+
+            await FillAsync(cancellationToken);
+        }
+    }
+
+    private static Line Decode(ReadOnlySpan<byte> bytes) => new(Encoding.UTF8.GetString(bytes), !Utf8.IsValid(bytes));
+
+    private Line Decode(int start, int end) => Decode(_buffer.AsSpan(start, end - start));
+
+    /// <summary>Reads the byte-order mark, if there is one, and chooses the decoding by it.</summary>
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _started = true;
+        while (_end < 4 && await ReadAsync(_buffer.AsMemory(_end, 4 - _end), cancellationToken) is var n and > 0)
+        {
+            _end += n;
+        }
+
+        _atEnd = _end < 4;
+        var head = _buffer.AsSpan(0, _end);
+        (Encoding?, int) mark =
+            head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? (null, 3)
+            : head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]) ? (new UTF32Encoding(bigEndian: false, byteOrderMark: false), 4)
+            : head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]) ? (new UTF32Encoding(bigEndian: true, byteOrderMark: false), 4)
+            : head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? (new UnicodeEncoding(bigEndian: false, byteOrderMark: false), 2)
+            : head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? (new UnicodeEncoding(bigEndian: true, byteOrderMark: false), 2)
+            : (null, 0);
+        _start = mark.Item2;
+        if (mark.Item1 is not { } encoding)
+        {
+            return;
+        }
+
+        // UTF-16 or UTF-32: what follows the mark is decoded and kept as UTF-8, like the rest.
+        MarkedEncoding = encoding;
+        _decoder = encoding.GetDecoder();
+        _raw = new byte[16 * 1024];
+        _chars = new char[_raw.Length];
+        var rest = _buffer.AsSpan(_start, _end - _start).ToArray();
+        _start = _end = 0;
+        Append(rest, flush: _atEnd);
+    }
+
+    /// <summary>Reads more of the input onto the end of the buffer; at its end, sets <see cref="_atEnd"/>.</summary>
+    private async Task FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_decoder is null)
+        {
+            if (_end == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            var n = await ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+            _end += n;
+            _atEnd = n == 0;
+            return;
+        }
+
+        var read = await ReadAsync(_raw!, cancellationToken);
+        _atEnd = read == 0;
+        Append(_raw.AsSpan(0, read), flush: _atEnd);
+    }
+
+    /// <summary>Decodes UTF-16 or UTF-32 bytes onto the end of the buffer as UTF-8.</summary>
+    private void Append(ReadOnlySpan<byte> bytes, bool flush)
+    {
+        var chars = _decoder!.GetChars(bytes, _chars, flush);
+        var needed = _end + Encoding.UTF8.GetMaxByteCount(chars);
+        if (needed > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+        }
+
+        _end += Encoding.UTF8.GetBytes(_chars.AsSpan(0, chars), _buffer.AsSpan(_end));
+    }
+
+    /// <summary>
+    /// A read of the input. One that waits (a terminal, a pipe) is given up when
+    /// <paramref name="cancellationToken"/> is cancelled, which a console stream's read does not notice.
+    /// </summary>
+    private async ValueTask<int> ReadAsync(Memory<byte> into, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = stream.ReadAsync(into, cancellationToken);
+        return pending.IsCompleted ? await pending : await pending.AsTask().WaitAsync(cancellationToken);
+    }
+}

@@ -189,6 +189,19 @@ public sealed class CommandLineTests
         Assert.Contains("; 1 line not valid UTF-8", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Scan_ends_lines_only_at_line_feeds_so_verdicts_stay_one_a_line()
+    {
+        var lines = new[] { "加微信\r今天开会", "晚安", "今天\r", "加微信" };
+
+        var (exit, verdicts, error) = await ScanAsync(Encoding.UTF8.GetBytes("加微信\r今天开会\r\n晚安\n今天\r\r\n加微信"));
+
+        Assert.Equal(0, exit);
+        Assert.Equal([true, false, false, true], verdicts.Select(v => v.GetProperty("flagged").GetBoolean()));
+        Assert.Contains($"scan: {lines.Length} lines", error, StringComparison.Ordinal);
+        Assert.Contains($"{lines.Sum(l => l.Length)} chars", error, StringComparison.Ordinal);
+    }
+
     /// <summary>Standard input on a pipe: some lines, then a wait for more during which the user presses Ctrl+C.</summary>
     private sealed class InputThatWaits(byte[] lines, CancellationTokenSource ctrlC) : Stream
     {

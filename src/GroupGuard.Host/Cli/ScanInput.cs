@@ -40,29 +40,14 @@ internal sealed class ScanInput(Stream stream)
         var searched = 0;
         while (true)
         {
-            var at = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOfAny((byte)'\r', (byte)'\n');
+            // Only LF ends a line (a CR before it goes with it): a CR alone is part of the message,
+            // as a chat export may hold one, and verdicts stay one a line of the file.
+            var at = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOf((byte)'\n');
             if (at >= 0)
             {
                 var lineEnd = _start + searched + at;
-                var next = lineEnd + 1;
-                if (_buffer[lineEnd] == '\r')
-                {
-                    if (next == _end && !_atEnd)
-                    {
-                        // A CR last in what was read: a CRLF's LF may follow.
-                        searched += at;
-                        await FillAsync(cancellationToken);
-                        continue;
-                    }
-
-                    if (next < _end && _buffer[next] == '\n')
-                    {
-                        next++;
-                    }
-                }
-
-                var line = Decode(_start, lineEnd);
-                _start = next;
+                var line = Decode(_start, lineEnd > _start && _buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd);
+                _start = lineEnd + 1;
                 return line;
             }
 
@@ -74,7 +59,7 @@ internal sealed class ScanInput(Stream stream)
                     return null;
                 }
 
-                var last = Decode(_start, _end);
+                var last = Decode(_start, _buffer[_end - 1] == '\r' ? _end - 1 : _end);
                 _start = _end;
                 return last;
             }

@@ -202,6 +202,22 @@ public sealed class CommandLineTests
         Assert.Contains($"{lines.Sum(l => l.Length)} chars", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Scan_skips_a_line_longer_than_a_message_may_be_and_marks_and_counts_it()
+    {
+        var longest = new string('话', Core.MessageLimits.MaxTextLength);
+        var input = string.Join('\n', [longest + "加微信", longest[3..] + "加微信", new string('a', 4 * Core.MessageLimits.MaxTextLength) + "加微信", "加微信"]) + "\n";
+
+        var (exit, verdicts, error) = await ScanAsync(Encoding.UTF8.GetBytes(input));
+
+        Assert.Equal(0, exit);
+        Assert.Equal(4, verdicts.Length);
+        Assert.Equal([false, true, false, true], verdicts.Select(v => v.GetProperty("flagged").GetBoolean()));
+        Assert.Equal([true, false, true, false], verdicts.Select(v => v.TryGetProperty("skipped", out _)));
+        Assert.Contains("scan: 4 lines", error, StringComparison.Ordinal);
+        Assert.Contains("; 2 lines skipped, longer than 65,536 characters", error, StringComparison.Ordinal);
+    }
+
     /// <summary>Standard input on a pipe: some lines, then a wait for more during which the user presses Ctrl+C.</summary>
     private sealed class InputThatWaits(byte[] lines, CancellationTokenSource ctrlC) : Stream
     {

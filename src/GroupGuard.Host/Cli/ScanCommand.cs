@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using GroupGuard.Core;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
 using GroupGuard.Core.Text;
@@ -33,13 +34,13 @@ internal static class ScanCommand
         }
 
         segmenter?.UseTerms(rules.Version, rules.WordTerms);
-        return await RunAsync(rules, segmenter, new ScanInput(input), output, error, cancellationToken, explain);
+        return await RunAsync(rules, segmenter, new ScanInput(input, MessageLimits.MaxTextLength), output, error, cancellationToken, explain);
     }
 
     private static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, ScanInput input, Stream output, TextWriter error, CancellationToken cancellationToken, bool explain)
     {
         var clock = Stopwatch.StartNew();
-        long lines = 0, flagged = 0, chars = 0, invalid = 0;
+        long lines = 0, flagged = 0, chars = 0, invalid = 0, skipped = 0;
         var perRule = new Dictionary<string, long>(StringComparer.Ordinal);
         using var buffer = new MemoryStream(64 * 1024);
         await using var json = new Utf8JsonWriter(buffer, JsonOptions);
@@ -48,8 +49,20 @@ internal static class ScanCommand
         var interrupted = false;
         try
         {
-            while (await input.ReadLineAsync(cancellationToken) is (var line, var invalidUtf8))
+            while (await input.ReadLineAsync(cancellationToken) is (var line, var invalidUtf8, var tooLong))
             {
+                if (tooLong)
+                {
+                    // Longer than the service takes from one message: it would refuse it, not scan it.
+                    lines++;
+                    skipped++;
+                    WriteSkipped(json, explain);
+                    json.Flush();
+                    json.Reset();
+                    buffer.WriteByte((byte)'\n');
+                    continue;
+                }
+
                 IReadOnlyList<NearMiss>? misses = null;
                 Verdict verdict;
                 if (explain)
@@ -103,6 +116,7 @@ internal static class ScanCommand
             .Append($"{chars:N0} chars in {seconds:0.00} s ({chars / seconds / 1e6:0.0} M chars/s), rules version {rules.Version}")
             .Append(input.MarkedEncoding is { } encoding ? $"; read as {encoding.WebName} (byte-order mark)" : "")
             .Append(invalid == 0 ? "" : $"; {invalid:N0} {(invalid == 1 ? "line" : "lines")} not valid UTF-8 (bad bytes read as U+FFFD, \"invalid_utf8\": true)")
+            .Append(skipped == 0 ? "" : $"; {skipped:N0} {(skipped == 1 ? "line" : "lines")} skipped, longer than {MessageLimits.MaxTextLength:N0} characters (\"skipped\")")
             .Append(interrupted ? "; interrupted, the rest of the input was not read" : "");
         await error.WriteLineAsync(summary.ToString());
         foreach (var (rule, count) in perRule.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
@@ -111,6 +125,23 @@ internal static class ScanCommand
         }
 
         return interrupted ? GroupGuardCommandLine.InterruptedExitCode : 0;
+    }
+
+    /// <summary>The verdict of a line too long to scan: not flagged, and marked so.</summary>
+    private static void WriteSkipped(Utf8JsonWriter json, bool explain)
+    {
+        json.WriteStartObject();
+        json.WriteBoolean("flagged", false);
+        json.WriteString("skipped", $"longer than {MessageLimits.MaxTextLength} characters");
+        json.WriteStartArray("hits");
+        json.WriteEndArray();
+        if (explain)
+        {
+            json.WriteStartArray("missed");
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
     }
 
     private static void Write(Utf8JsonWriter json, Verdict verdict, IReadOnlyList<NearMiss>? misses, bool invalidUtf8)

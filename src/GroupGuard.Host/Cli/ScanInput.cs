@@ -6,12 +6,20 @@ namespace GroupGuard.Host.Cli;
 /// <summary>
 /// What <c>scan</c> reads: one message a line, in the encoding its byte-order mark names (UTF-8,
 /// UTF-16 or UTF-32, either byte order; UTF-8 without one). Each line says whether it held bytes
-/// that are not UTF-8, which are read as U+FFFD.
+/// that are not UTF-8, which are read as U+FFFD. A line longer than <paramref name="maxChars"/>
+/// UTF-16 characters is read past, not held, and given as <see cref="Line.TooLong"/>.
 /// </summary>
-internal sealed class ScanInput(Stream stream)
+internal sealed class ScanInput(Stream stream, int maxChars)
 {
-    /// <summary>A line of the input, without its line break.</summary>
-    public readonly record struct Line(string Text, bool InvalidUtf8);
+    /// <summary>
+    /// A line of the input, without its line break; or, <see cref="TooLong"/>, one longer than the
+    /// limit, whose text is not kept.
+    /// </summary>
+    public readonly record struct Line(string Text, bool InvalidUtf8, bool TooLong = false);
+
+    // UTF-8 takes at most 3 bytes for a UTF-16 character (4 for 2), so a line of more bytes than
+    // this (and a CR) is longer than maxChars, whatever it holds.
+    private readonly int _maxBytes = checked(3 * maxChars + 1);
 
     private byte[] _buffer = new byte[64 * 1024];
 
@@ -52,6 +60,11 @@ internal sealed class ScanInput(Stream stream)
             }
 
             searched = _end - _start;
+            if (searched > _maxBytes)
+            {
+                return await SkipLineAsync(cancellationToken);
+            }
+
             if (_atEnd)
             {
                 if (_end == _start)
@@ -68,9 +81,41 @@ internal sealed class ScanInput(Stream stream)
         }
     }
 
-    private static Line Decode(ReadOnlySpan<byte> bytes) => new(Encoding.UTF8.GetString(bytes), !Utf8.IsValid(bytes));
+    private Line Decode(int start, int end)
+    {
+        var bytes = _buffer.AsSpan(start, end - start);
+        if (bytes.Length > _maxBytes)
+        {
+            return new Line("", InvalidUtf8: false, TooLong: true);
+        }
 
-    private Line Decode(int start, int end) => Decode(_buffer.AsSpan(start, end - start));
+        var text = Encoding.UTF8.GetString(bytes);
+        return text.Length > maxChars ? new Line("", InvalidUtf8: false, TooLong: true) : new Line(text, !Utf8.IsValid(bytes));
+    }
+
+    /// <summary>Reads past the rest of a line too long to scan, keeping none of it.</summary>
+    private async ValueTask<Line?> SkipLineAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var at = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (at >= 0)
+            {
+                _start += at + 1;
+                break;
+            }
+
+            _start = _end;
+            if (_atEnd)
+            {
+                break;
+            }
+
+            await FillAsync(cancellationToken);
+        }
+
+        return new Line("", InvalidUtf8: false, TooLong: true);
+    }
 
     /// <summary>Reads the byte-order mark, if there is one, and chooses the decoding by it.</summary>
     private async Task StartAsync(CancellationToken cancellationToken)

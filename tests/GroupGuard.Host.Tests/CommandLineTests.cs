@@ -218,10 +218,44 @@ public sealed class CommandLineTests
         Assert.Contains("; 2 lines skipped, longer than 65,536 characters", error, StringComparison.Ordinal);
     }
 
-    /// <summary>Standard input on a pipe: some lines, then a wait for more during which the user presses Ctrl+C.</summary>
-    private sealed class InputThatWaits(byte[] lines, CancellationTokenSource ctrlC) : Stream
+    [Fact]
+    public async Task Scan_writes_each_verdict_out_before_it_waits_for_more_input()
     {
+        using var folder = new TempFolder();
+        folder.Write("a.yaml", ContactRule);
+        using var output = new MemoryStream();
+        var seenWhileWaiting = "";
+        using var input = new InputThatWaits(Encoding.UTF8.GetBytes("加微信\n今天开会\n"), () => seenWhileWaiting = Encoding.UTF8.GetString(output.ToArray()));
+
+        var exit = await GroupGuardCommandLine.InvokeAsync(["scan", "--rules", folder.Path], TextWriter.Null, TextWriter.Null, CancellationToken.None, standardInput: input, standardOutput: output);
+
+        Assert.Equal(0, exit);
+        var verdicts = seenWhileWaiting.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([true, false], verdicts.Select(v => JsonDocument.Parse(v).RootElement.GetProperty("flagged").GetBoolean()));
+    }
+
+    /// <summary>
+    /// Standard input on a pipe: some lines, then a wait for more, during which the user presses
+    /// Ctrl+C (or, given <c>whileWaiting</c>, which that sees and which ends with the end of the input).
+    /// </summary>
+    private sealed class InputThatWaits : Stream
+    {
+        private readonly byte[] _lines;
+        private readonly CancellationTokenSource? _ctrlC;
+        private readonly Action? _whileWaiting;
         private int _given;
+
+        public InputThatWaits(byte[] lines, CancellationTokenSource ctrlC)
+        {
+            _lines = lines;
+            _ctrlC = ctrlC;
+        }
+
+        public InputThatWaits(byte[] lines, Action whileWaiting)
+        {
+            _lines = lines;
+            _whileWaiting = whileWaiting;
+        }
 
         public override bool CanRead => true;
 
@@ -235,15 +269,21 @@ public sealed class CommandLineTests
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (_given < lines.Length)
+            if (_given < _lines.Length)
             {
-                var count = Math.Min(buffer.Length, lines.Length - _given);
-                lines.AsMemory(_given, count).CopyTo(buffer);
+                var count = Math.Min(buffer.Length, _lines.Length - _given);
+                _lines.AsMemory(_given, count).CopyTo(buffer);
                 _given += count;
                 return count;
             }
 
-            await ctrlC.CancelAsync();
+            if (_whileWaiting is not null)
+            {
+                _whileWaiting();
+                return 0;
+            }
+
+            await _ctrlC!.CancelAsync();
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return 0;
         }

@@ -34,16 +34,30 @@ internal static class ScanCommand
         }
 
         segmenter?.UseTerms(rules.Version, rules.WordTerms);
-        return await RunAsync(rules, segmenter, new ScanInput(input, MessageLimits.MaxTextLength), output, error, cancellationToken, explain);
+        return await RunAsync(rules, segmenter, input, output, error, cancellationToken, explain);
     }
 
-    private static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, ScanInput input, Stream output, TextWriter error, CancellationToken cancellationToken, bool explain)
+    private static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, Stream inputStream, Stream output, TextWriter error, CancellationToken cancellationToken, bool explain)
     {
         var clock = Stopwatch.StartNew();
         long lines = 0, flagged = 0, chars = 0, invalid = 0, skipped = 0;
         var perRule = new Dictionary<string, long>(StringComparer.Ordinal);
         using var buffer = new MemoryStream(64 * 1024);
         await using var json = new Utf8JsonWriter(buffer, JsonOptions);
+
+        // Verdicts are written out in 60 KB pieces, and before each read of the input, which may
+        // wait: typed at a terminal or piped from tail -f, a line's verdict shows when it is made.
+        async ValueTask WriteOutAsync()
+        {
+            if (buffer.Length > 0)
+            {
+                await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CancellationToken.None);
+                await output.FlushAsync(CancellationToken.None);
+                buffer.SetLength(0);
+            }
+        }
+
+        var input = new ScanInput(inputStream, MessageLimits.MaxTextLength, WriteOutAsync);
 
         // Ctrl+C stops the reading, not the report: the verdicts so far are written and counted.
         var interrupted = false;
@@ -92,8 +106,7 @@ internal static class ScanCommand
                 buffer.WriteByte((byte)'\n');
                 if (buffer.Length >= 60 * 1024)
                 {
-                    await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CancellationToken.None);
-                    buffer.SetLength(0);
+                    await WriteOutAsync();
                 }
 
                 if (lines % 1_000_000 == 0)

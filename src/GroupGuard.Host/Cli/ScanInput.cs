@@ -8,8 +8,10 @@ namespace GroupGuard.Host.Cli;
 /// UTF-16 or UTF-32, either byte order; UTF-8 without one). Each line says whether it held bytes
 /// that are not UTF-8, which are read as U+FFFD. A line longer than <paramref name="maxChars"/>
 /// UTF-16 characters is read past, not held, and given as <see cref="Line.TooLong"/>.
+/// <paramref name="beforeRead"/> runs before each read of <paramref name="stream"/>, which may wait
+/// (for a terminal, a pipe), so what came of the lines before it can be written out first.
 /// </summary>
-internal sealed class ScanInput(Stream stream, int maxChars)
+internal sealed class ScanInput(Stream stream, int maxChars, Func<ValueTask>? beforeRead = null)
 {
     /// <summary>
     /// A line of the input, without its line break; or, <see cref="TooLong"/>, one longer than the
@@ -198,6 +200,11 @@ internal sealed class ScanInput(Stream stream, int maxChars)
     /// </summary>
     private async ValueTask<int> ReadAsync(Memory<byte> into, CancellationToken cancellationToken)
     {
+        if (beforeRead is not null)
+        {
+            await beforeRead();
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var pending = stream.ReadAsync(into, cancellationToken);
         return pending.IsCompleted ? await pending : await pending.AsTask().WaitAsync(cancellationToken);

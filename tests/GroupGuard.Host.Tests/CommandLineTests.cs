@@ -30,6 +30,41 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("run")]
+    [InlineData("incidents", "export")]
+    [InlineData("incidents", "mark")]
+    [InlineData("digest", "send")]
+    [InlineData("rules", "check")]
+    [InlineData("scan")]
+    [InlineData("users", "add")]
+    [InlineData("images", "list")]
+    public async Task A_verb_s_help_says_it_takes_settings_not_arguments_for_an_application(params string[] verb)
+    {
+        var (exit, output, _) = await InvokeAsync([.. verb, "--help"]);
+
+        Assert.Equal(0, exit);
+        Assert.Contains($" {string.Join(' ', verb)} ", output, StringComparison.Ordinal);
+        Assert.Contains("[options] [--Section:Key=value ...]", output, StringComparison.Ordinal);
+        Assert.Contains("Settings:\n  --Section:Key=value", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("additional arguments", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("application that is being run", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_root_help_names_every_endpoint_the_service_serves()
+    {
+        var (exit, output, _) = await InvokeAsync("--help");
+
+        Assert.Equal(0, exit);
+        foreach (var endpoint in new[] { "POST /onebot/v11,", "POST /onebot/v12", "GET /onebot/v11/ws", "POST /milky", "POST /qqbot", "GET /healthz", "/console" })
+        {
+            Assert.Contains(endpoint, output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("additional arguments", output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
     [InlineData(new[] { "incidnets", "export" }, "incidnets")]
     [InlineData(new[] { "incidents", "export", "--fromat", "csv" }, "--fromat")]
     [InlineData(new[] { "incidents", "export", "--format", "xml" }, "xml")]

@@ -22,7 +22,7 @@ namespace GroupGuard.Host.Cli;
 internal static class GroupGuardCommandLine
 {
     private const string Description = """
-        groupguard: keeps QQ and WeChat groups clean (OneBot v11 / v12 webhooks).
+        groupguard: keeps QQ and WeChat groups clean (OneBot v11 / v12, Milky, the QQ bot platform, WeCom).
         Without a command it runs the service.
 
         Settings come from appsettings.json beside the executable, then environment variables
@@ -34,7 +34,8 @@ internal static class GroupGuardCommandLine
           GroupGuard:OneBot:ApiBaseUrl        OneBot HTTP API of the bot, e.g. http://127.0.0.1:3000
           --urls / ASPNETCORE_URLS            listen address (default: http://127.0.0.1:5140)
 
-        Endpoints: POST /onebot/v11, POST /onebot/v12, GET /healthz, /console (after 'users add')
+        Endpoints: POST /onebot/v11, POST /onebot/v12, GET /onebot/v11/ws (reverse WebSocket),
+        POST /milky, POST /qqbot (or GroupGuard:QQBot:Path), GET /healthz, /console (after 'users add')
         """;
 
     /// <summary>
@@ -59,6 +60,11 @@ internal static class GroupGuardCommandLine
         // A note or a message may well start with '@': no response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // --help and --version answer whatever else was typed.
+        if (parsed.Action is System.CommandLine.Help.HelpAction)
+        {
+            return await HelpAsync(parsed, output, error, cancellationToken);
+        }
+
         if (parsed.Action is CommandLineAction { ClearsParseErrors: true })
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
@@ -112,6 +118,39 @@ internal static class GroupGuardCommandLine
             await TryWriteLineAsync(error, "groupguard: " + (ex is OperationCanceledException { InnerException: { } timeout } ? timeout.Message : ex.Message));
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A command's help, in English as its descriptions are, where what a command takes besides its
+    /// options is said to be settings (<c>--Section:Key=value</c>), which it is, not "additional
+    /// arguments passed to the application that is being run", as System.CommandLine puts it.
+    /// </summary>
+    private static async Task<int> HelpAsync(ParseResult parsed, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        using var help = new StringWriter(CultureInfo.InvariantCulture);
+        int exit;
+        var culture = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        try
+        {
+            exit = await parsed.InvokeAsync(new InvocationConfiguration { Output = help, Error = error }, cancellationToken);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = culture;
+        }
+
+        var lines = help.ToString().Replace("[[--] <additional arguments>...]]", "[--Section:Key=value ...]", StringComparison.Ordinal).Split('\n').ToList();
+        var at = lines.FindIndex(l => l.TrimEnd() == "Additional Arguments:");
+        if (at >= 0 && at + 1 < lines.Count && lines[at + 1].Trim() == "Arguments passed to the application that is being run.")
+        {
+            lines[at] = "Settings:";
+            lines[at + 1] = "  --Section:Key=value  any setting, over appsettings.json and the environment,";
+            lines.Insert(at + 2, "                       e.g. --GroupGuard:Storage:ConnectionString=\"Data Source=/srv/groupguard/groupguard.db\"");
+        }
+
+        await output.WriteAsync(string.Join('\n', lines));
+        return exit;
     }
 
     /// <summary>The exit code of a verb stopped by Ctrl+C (128 + SIGINT), as a shell reports it.</summary>

@@ -125,12 +125,16 @@ public sealed class ConsoleAccessTests
         Assert.Null(await service.Services.GetRequiredService<IAccountStore>().FindAsync("组长", CancellationToken.None));
     }
 
+    /// <summary>The service with its sign-in's lockouts on <paramref name="clock"/>.</summary>
+    private static GroupGuardFactory OnClock(FakeTimeProvider clock, Dictionary<string, string?>? settings = null) =>
+        new(settings, services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
+            new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+
     [Fact]
     public async Task Five_wrong_passwords_in_fifteen_minutes_lock_the_account_even_against_the_right_one()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-        using var service = new GroupGuardFactory(services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
-            new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+        using var service = OnClock(clock);
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var browser = new ConsoleSession(service);
 
@@ -163,10 +167,7 @@ public sealed class ConsoleAccessTests
     public async Task Five_wrong_passwords_lock_a_made_up_name_as_they_lock_an_account()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-        using var service = new GroupGuardFactory(
-            new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "1000" },
-            services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
-                new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+        using var service = OnClock(clock, new() { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "1000" });
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var browser = new ConsoleSession(service);
         async Task<(List<HttpStatusCode> Answers, string Words)> TryAsync(string name)
@@ -243,8 +244,7 @@ public sealed class ConsoleAccessTests
     public async Task Failures_spread_wider_than_the_window_never_lock()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-        using var service = new GroupGuardFactory(services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
-            new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+        using var service = OnClock(clock);
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var browser = new ConsoleSession(service);
 
@@ -263,10 +263,7 @@ public sealed class ConsoleAccessTests
     public async Task Sign_ins_refused_while_an_account_is_locked_make_one_audit_entry_a_minute_that_counts_them()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-        using var service = new GroupGuardFactory(
-            new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "1000" },
-            services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
-                new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+        using var service = OnClock(clock, new() { ["GroupGuard:Console:SignInAttemptsPerMinute"] = "1000" });
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var browser = new ConsoleSession(service);
         async Task TryAsync(int times, string password)

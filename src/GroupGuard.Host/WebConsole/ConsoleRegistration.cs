@@ -213,8 +213,7 @@ internal static class ConsoleRegistration
     }
 
     /// <summary>
-    /// A request that no handler of its page takes (a post naming none, or a name the page lacks)
-    /// is a 404. Razor Pages would render the page without running a handler: the incident page
+    /// A post that no handler of its page takes (naming none, or a name the page lacks) is a 404. Razor Pages would render the page without running a handler: the incident page
     /// then had no incident (a 500, also for a leader at another group's) and the others showed
     /// empty.
     /// </summary>
@@ -226,7 +225,8 @@ internal static class ConsoleRegistration
         {
             ArgumentNullException.ThrowIfNull(context);
             ArgumentNullException.ThrowIfNull(next);
-            if (context.HandlerMethod is null)
+            // A page without OnGet still renders on GET; what posts must name a handler.
+            if (context.HandlerMethod is null && !HttpMethods.IsGet(context.HttpContext.Request.Method) && !HttpMethods.IsHead(context.HttpContext.Request.Method))
             {
                 context.Result = new Microsoft.AspNetCore.Mvc.NotFoundResult();
                 return Task.CompletedTask;

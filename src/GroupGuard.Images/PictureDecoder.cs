@@ -395,11 +395,15 @@ internal static class PictureDecoder
     {
         for (int i = 0, p = 0; i < grey.Length; i++, p += 4)
         {
-            var y = ((rgba[p] * 299) + (rgba[p + 1] * 587) + (rgba[p + 2] * 114)) / 1000;
-            var a = rgba[p + 3];
-            grey[i] = (byte)(((y * a) + (255 * (255 - a))) / 255);
+            grey[i] = OnWhite(Luma(rgba[p], rgba[p + 1], rgba[p + 2]), rgba[p + 3]);
         }
     }
+
+    /// <summary>Rec. 601 luma: the grey every decoding path (whole, by rows, a PNG's own rows) takes.</summary>
+    internal static byte Luma(byte r, byte g, byte b) => (byte)(((r * 299) + (g * 587) + (b * 114)) / 1000);
+
+    /// <summary>A grey with its alpha laid over white.</summary>
+    internal static byte OnWhite(byte grey, byte alpha) => (byte)(((grey * alpha) + (255 * (255 - alpha))) / 255);
 
     /// <summary>The plane scaled by <paramref name="factor"/> (below 1: area averaging; above: bilinear), at least 1×1.</summary>
     public static LuminancePlane Shrink(LuminancePlane plane, float factor)

@@ -169,7 +169,7 @@ internal static class PngRows
         for (var i = 0; i < Math.Min(256, palette.Length / 3); i++)
         {
             var alpha = transparency is not null && i < transparency.Length ? transparency[i] : (byte)255;
-            colours[i] = OnWhite(Luma(palette[i * 3], palette[(i * 3) + 1], palette[(i * 3) + 2]), alpha);
+            colours[i] = PictureDecoder.OnWhite(PictureDecoder.Luma(palette[i * 3], palette[(i * 3) + 1], palette[(i * 3) + 2]), alpha);
         }
 
         return colours;
@@ -212,31 +212,26 @@ internal static class PngRows
                     (int R, int G, int B) sample = wide == 2
                         ? (BinaryPrimitives.ReadUInt16BigEndian(row[p..]), BinaryPrimitives.ReadUInt16BigEndian(row[(p + 2)..]), BinaryPrimitives.ReadUInt16BigEndian(row[(p + 4)..]))
                         : (row[p], row[p + 1], row[p + 2]);
-                    grey[x] = sample == key ? (byte)255 : Luma(row[p], row[p + wide], row[p + (2 * wide)]);
+                    grey[x] = sample == key ? (byte)255 : PictureDecoder.Luma(row[p], row[p + wide], row[p + (2 * wide)]);
                 }
 
                 break;
             case 4:
                 for (int x = 0, p = 0; x < grey.Length; x++, p += 2 * wide)
                 {
-                    grey[x] = OnWhite(row[p], row[p + wide]);
+                    grey[x] = PictureDecoder.OnWhite(row[p], row[p + wide]);
                 }
 
                 break;
             default: // 6
                 for (int x = 0, p = 0; x < grey.Length; x++, p += 4 * wide)
                 {
-                    grey[x] = OnWhite(Luma(row[p], row[p + wide], row[p + (2 * wide)]), row[p + (3 * wide)]);
+                    grey[x] = PictureDecoder.OnWhite(PictureDecoder.Luma(row[p], row[p + wide], row[p + (2 * wide)]), row[p + (3 * wide)]);
                 }
 
                 break;
         }
     }
-
-    /// <summary>Rec. 601 luma, as <see cref="PictureDecoder"/> takes it.</summary>
-    private static byte Luma(byte r, byte g, byte b) => (byte)(((r * 299) + (g * 587) + (b * 114)) / 1000);
-
-    private static byte OnWhite(byte grey, byte alpha) => (byte)(((grey * alpha) + (255 * (255 - alpha))) / 255);
 
     /// <summary>IHDR: size, depth, colour type, interlacing; <see cref="Channels"/> 0 for a type and depth PNG has not.</summary>
     private readonly record struct Header(int Width, int Height, int Depth, int ColourType, bool Interlaced)

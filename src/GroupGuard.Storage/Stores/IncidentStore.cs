@@ -132,13 +132,14 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
                           WHERE c.digest_id = d.id AND c.status <> 'sent' AND c.attempts < @MaxAttempts)
         """;
 
+    private const string DeletableDigests = $"""
+        {SettledOldDigests} AND EXISTS (SELECT 1 FROM digests n WHERE n.leader = d.leader AND n.period_to > d.period_to)
+            ORDER BY d.id LIMIT @Limit
+        """;
+
     private const string DeleteDigestsSql = $"""
-        DELETE FROM digest_channels WHERE digest_id IN (
-            {SettledOldDigests} AND EXISTS (SELECT 1 FROM digests n WHERE n.leader = d.leader AND n.period_to > d.period_to)
-            ORDER BY d.id LIMIT @Limit);
-        DELETE FROM digests WHERE id IN (
-            {SettledOldDigests} AND EXISTS (SELECT 1 FROM digests n WHERE n.leader = d.leader AND n.period_to > d.period_to)
-            ORDER BY d.id LIMIT @Limit)
+        DELETE FROM digest_channels WHERE digest_id IN ({DeletableDigests});
+        DELETE FROM digests WHERE id IN ({DeletableDigests})
         """;
 
     private const string MaskDigestsSql = $"""

@@ -138,15 +138,20 @@ public sealed class ConsoleReviewTests
         Assert.DoesNotContain($"data-incident=\"{incident.Id}\"", unmarked, StringComparison.Ordinal);
     }
 
+    /// <summary>An incident in group 111111 (a leader's) and one in 222222, from messages <paramref name="firstId"/> and the next.</summary>
+    private static async Task<(Incident Mine, Incident Theirs)> IncidentsInTwoGroupsAsync(GroupGuardFactory service, long firstId)
+    {
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(firstId, "加微信看看", groupId: 111111));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(firstId + 1, "私聊领取福利", groupId: 222222));
+        var incidents = await service.IncidentsAfterAsync(2);
+        return (incidents.Single(i => i.GroupId == "111111"), incidents.Single(i => i.GroupId == "222222"));
+    }
+
     [Fact]
     public async Task A_leader_sees_only_their_groups_incidents_and_cannot_mark_them()
     {
         using var service = new GroupGuardFactory();
-        await service.PostV11Async(GroupGuardFactory.GroupEvent(51, "加微信看看", groupId: 111111));
-        await service.PostV11Async(GroupGuardFactory.GroupEvent(52, "私聊领取福利", groupId: 222222));
-        var incidents = await service.IncidentsAfterAsync(2);
-        var mine = incidents.Single(i => i.GroupId == "111111");
-        var theirs = incidents.Single(i => i.GroupId == "222222");
+        var (mine, theirs) = await IncidentsInTwoGroupsAsync(service, 51);
         await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "111111");
         using var browser = new ConsoleSession(service);
         using var _ = await browser.SignInAsync("leader");
@@ -182,11 +187,7 @@ public sealed class ConsoleReviewTests
     public async Task A_post_to_no_handler_of_a_page_is_a_404_and_changes_nothing()
     {
         using var service = new GroupGuardFactory();
-        await service.PostV11Async(GroupGuardFactory.GroupEvent(53, "加微信看看", groupId: 111111));
-        await service.PostV11Async(GroupGuardFactory.GroupEvent(54, "私聊领取福利", groupId: 222222));
-        var incidents = await service.IncidentsAfterAsync(2);
-        var mine = incidents.Single(i => i.GroupId == "111111");
-        var theirs = incidents.Single(i => i.GroupId == "222222");
+        var (mine, theirs) = await IncidentsInTwoGroupsAsync(service, 53);
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "111111");
         using var admin = new ConsoleSession(service);

@@ -56,6 +56,13 @@ public sealed record Incident
     /// </summary>
     public IReadOnlyList<ModerationAction> PlannedActions { get; init; } = [];
 
+    /// <summary>
+    /// While the action is pending: the instance that carries it out (<c>GroupGuard:InstanceId</c>).
+    /// On a database several instances share, another instance takes it over only once this one has
+    /// stopped checking in (<see cref="IPendingActions"/>). Null for incidents stored before owners were recorded.
+    /// </summary>
+    public string? ActionOwner { get; init; }
+
     public required string RuleSetVersion { get; init; }
 
     /// <summary>The group's name when the platform told it.</summary>

@@ -64,6 +64,7 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventIntake>());
         services.AddSingleton<ActionQueue>();
         services.AddHostedService<ActionWorker>();
+        services.AddInstanceIdentity(configuration);
         services.AddHostedService<PendingActionRecovery>();
         services.AddHostedService<ModerationWorker>();
         return services;
@@ -94,7 +95,8 @@ internal static class HostServiceCollectionExtensions
     public static IServiceCollection AddGroupGuardJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var instanceId = configuration[InstanceIdKey];
+        var instance = services.AddInstanceIdentity(configuration);
+        services.TryAddSingleton<IClusterMembers, QuartzClusterMembers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, InstanceIdValidator>());
         if (storage.IsPostgres)
         {
@@ -109,14 +111,7 @@ internal static class HostServiceCollectionExtensions
                 {
                     // One name for every instance: the cluster is the instances sharing it.
                     scheduler.InstanceName = ClusterName;
-                    if (string.IsNullOrWhiteSpace(instanceId))
-                    {
-                        scheduler.GenerateInstanceId = true;
-                    }
-                    else
-                    {
-                        scheduler.InstanceId = instanceId.Trim();
-                    }
+                    scheduler.InstanceId = instance.Id;
                 });
                 quartz.UsePersistentStore(store =>
                 {
@@ -142,6 +137,22 @@ internal static class HostServiceCollectionExtensions
 
     /// <summary>The Quartz scheduler's name, the same on every instance of a cluster.</summary>
     public const string ClusterName = "GroupGuard";
+
+    /// <summary>
+    /// This instance's <see cref="InstanceIdentity"/>, registered once: Quartz's configuration and
+    /// the incident writer must name the same instance, so a second call returns the first's.
+    /// </summary>
+    public static InstanceIdentity AddInstanceIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(InstanceIdentity))?.ImplementationInstance is InstanceIdentity known)
+        {
+            return known;
+        }
+
+        var identity = InstanceIdentity.From(configuration);
+        services.AddSingleton(identity);
+        return identity;
+    }
 }
 
 /// <summary>

@@ -45,6 +45,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());
         services.TryAddSingleton<IIncidentBrowser>(sp => sp.GetRequiredService<IncidentStore>());
+        services.TryAddSingleton<IPendingActions>(sp => sp.GetRequiredService<IncidentStore>());
         services.TryAddSingleton<IAccountStore, AccountStore>();
         services.TryAddSingleton<IGroupSwitches, GroupSwitches>();
         services.TryAddSingleton<ISentWarnings, SentWarnings>();

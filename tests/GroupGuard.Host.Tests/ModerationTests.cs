@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using GroupGuard.Core;
+using GroupGuard.Host.Tests.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupGuard.Host.Tests;
@@ -316,8 +317,7 @@ public sealed class ModerationTests
         var now = DateTimeOffset.UtcNow;
         Incident Pending(string messageId, DateTimeOffset detected) => Incidents.Of(messageId, time: detected) with { ActionStatus = ActionStatus.Pending };
         var ids = await store.AddAsync([Pending("901", now.AddMinutes(-1)), Pending("902", now.AddHours(-1))], CancellationToken.None);
-        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Core.Rules.IRuleSetProvider)service.Services.GetService(typeof(GroupGuard.Core.Rules.IRuleSetProvider))!, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
-            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupGuard.Host.Pipeline.PendingActionRecovery>.Instance);
+        var recovery = Recoveries.For(service.Services, TimeProvider.System);
 
         await recovery.RecoverAsync(CancellationToken.None);
 
@@ -343,41 +343,13 @@ public sealed class ModerationTests
         Incident Pending(string messageId, DateTimeOffset detected) => Incidents.Of(messageId, time: detected, detectedAt: detected) with { ActionStatus = ActionStatus.Pending };
         // 911 was left by a crash; 912 was decided after this start by the worker, which queues it itself.
         var ids = await store.AddAsync([Pending("911", now.AddMinutes(-1)), Pending("912", now.AddSeconds(5))], CancellationToken.None);
-        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Core.Rules.IRuleSetProvider)service.Services.GetService(typeof(GroupGuard.Core.Rules.IRuleSetProvider))!, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
-            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now), service.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GroupGuard.Host.Pipeline.PendingActionRecovery>>());
+        var recovery = Recoveries.For(service.Services, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
 
         await recovery.RecoverAsync(CancellationToken.None);
 
         var requeued = service.Logs.Entries.Where(e => e.Message.StartsWith("Queued again", StringComparison.Ordinal)).Select(e => e.Message).ToList();
         Assert.Contains(requeued, m => m.Contains("message 911", StringComparison.Ordinal));
         Assert.DoesNotContain(requeued, m => m.Contains("message 912", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task On_a_shared_database_a_restart_leaves_another_instance_s_action_under_way_to_it()
-    {
-        await using var api = FakeOneBotApi.Start();
-        using var service = Service(api);
-        await service.StartedAsync();
-        var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
-        var now = DateTimeOffset.UtcNow;
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now);
-        Incident Pending(string messageId) => Incidents.Of(messageId, time: now.AddSeconds(-3), detectedAt: now.AddSeconds(-3)) with { ActionStatus = ActionStatus.Pending };
-        // 921 is another live instance's, its warning waiting out the coalescing window; 922 was left by a crash.
-        var ids = await store.AddAsync([Pending("921"), Pending("922")], CancellationToken.None);
-        using var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Core.Rules.IRuleSetProvider)service.Services.GetService(typeof(GroupGuard.Core.Rules.IRuleSetProvider))!, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
-            clock, service.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GroupGuard.Host.Pipeline.PendingActionRecovery>>(),
-            Microsoft.Extensions.Options.Options.Create(new GroupGuard.Storage.StorageOptions { Provider = "postgres" }));
-
-        await recovery.StartAsync(CancellationToken.None);
-        await service.Logs.WaitFor(e => e.Message.StartsWith("Pending actions left by a stop are looked at in 120 s", StringComparison.Ordinal), "the recovery to wait");
-        await store.UpdateActionAsync([ids[0]], ActionStatus.Done, null, null, CancellationToken.None); // the other instance's outcome
-        clock.Advance(GroupGuard.Host.Pipeline.PendingActionRecovery.SharedWait);
-        await recovery.ExecuteTask!;
-
-        var requeued = service.Logs.Entries.Where(e => e.Message.StartsWith("Queued again", StringComparison.Ordinal)).Select(e => e.Message).ToList();
-        Assert.Contains(requeued, m => m.Contains("message 922", StringComparison.Ordinal));
-        Assert.DoesNotContain(requeued, m => m.Contains("message 921", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -398,8 +370,7 @@ public sealed class ModerationTests
                 EscalationStep = 2, PlannedActions = [ModerationAction.Recall, ModerationAction.Kick],
             },
         ], CancellationToken.None);
-        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(store, (GroupGuard.Core.Rules.IRuleSetProvider)service.Services.GetService(typeof(GroupGuard.Core.Rules.IRuleSetProvider))!, (GroupGuard.Host.Pipeline.ActionQueue)service.Services.GetService(typeof(GroupGuard.Host.Pipeline.ActionQueue))!,
-            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupGuard.Host.Pipeline.PendingActionRecovery>.Instance);
+        var recovery = Recoveries.For(service.Services, TimeProvider.System);
 
         await recovery.RecoverAsync(CancellationToken.None);
 

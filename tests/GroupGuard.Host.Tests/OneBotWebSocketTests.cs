@@ -134,12 +134,7 @@ public sealed class OneBotWebSocketTests
         await service.StartedAsync();
         var store = service.Services.GetRequiredService<IIncidentStore>();
         var ids = await store.AddAsync([Incidents.Of("901", time: DateTimeOffset.UtcNow.AddMinutes(-1), bot: "10001") with { ActionStatus = ActionStatus.Pending }], CancellationToken.None);
-        var recovery = new GroupGuard.Host.Pipeline.PendingActionRecovery(
-            store,
-            service.Services.GetRequiredService<GroupGuard.Core.Rules.IRuleSetProvider>(),
-            service.Services.GetRequiredService<GroupGuard.Host.Pipeline.ActionQueue>(),
-            TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupGuard.Host.Pipeline.PendingActionRecovery>.Instance);
+        var recovery = GroupGuard.Host.Tests.Pipeline.Recoveries.For(service.Services, TimeProvider.System);
 
         await recovery.RecoverAsync(CancellationToken.None);
         await using var napcat = await ConnectAsNapCatAsync(service);

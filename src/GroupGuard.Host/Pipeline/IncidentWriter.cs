@@ -16,10 +16,12 @@ internal sealed partial class IncidentWriter
     private readonly PipelineStats _stats;
     private readonly ILogger<IncidentWriter> _logger;
     private readonly ResiliencePipeline _retry;
+    private readonly string _owner;
 
-    public IncidentWriter(IIncidentStore store, PipelineStats stats, TimeProvider time, ILogger<IncidentWriter> logger)
+    public IncidentWriter(IIncidentStore store, PipelineStats stats, TimeProvider time, InstanceIdentity instance, ILogger<IncidentWriter> logger)
     {
         _store = store;
+        _owner = instance.Id;
         _stats = stats;
         _logger = logger;
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
@@ -41,9 +43,17 @@ internal sealed partial class IncidentWriter
             .Build();
     }
 
-    /// <summary>The new ids (0 for an incident already stored), or null when stopping with storage still down.</summary>
+    /// <summary>
+    /// The new ids (0 for an incident already stored), or null when stopping with storage still
+    /// down. Pending incidents are stored as this instance's to carry out (<see cref="Incident.ActionOwner"/>).
+    /// </summary>
     public async Task<IReadOnlyList<long>?> WriteAsync(IReadOnlyList<Incident> incidents, CancellationToken stoppingToken)
     {
+        if (incidents.Any(i => i.ActionStatus == ActionStatus.Pending && i.ActionOwner != _owner))
+        {
+            incidents = [.. incidents.Select(i => i.ActionStatus == ActionStatus.Pending ? i with { ActionOwner = _owner } : i)];
+        }
+
         var (stored, ids) = await StoreAsync(() => _store.AddAsync(incidents, CancellationToken.None), stoppingToken);
         if (!stored)
         {

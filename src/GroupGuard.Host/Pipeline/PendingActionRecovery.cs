@@ -5,91 +5,191 @@ using GroupGuard.Core.Rules;
 namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
-/// At start: actions decided before a crash but never carried out (incidents still <c>pending</c>)
-/// are queued again when they are recent, or marked failed when they are too old to matter. On a
-/// database that several instances share (PostgreSQL), a pending incident may be another live
-/// instance's, whose job is under way (its warning waits out the coalescing window): the recovery
-/// first waits <see cref="SharedWait"/>, long enough for any live instance's job to record its
-/// outcome, and takes only what is pending still.
+/// Actions decided but never carried out (incidents still <c>pending</c>) are queued again when
+/// they are recent, or marked failed when they are too old to matter.
+/// <para>
+/// Alone on its database (SQLite) the instance looks once, at start, at what was left by the
+/// process before it. On a database several instances share (PostgreSQL) every pending incident
+/// names the instance that carries it out (<see cref="Incident.ActionOwner"/>): the recovery looks
+/// every <see cref="SweepEvery"/> and takes over only what is its own from before this start, or
+/// an owner's that the cluster no longer trusts (it stopped checking in; <see cref="IClusterMembers"/>),
+/// claiming it first so that of two instances only one acts. A live instance's action is never
+/// taken, however long its queue. Incidents stored before owners were recorded are taken once
+/// <see cref="SharedWait"/> old, time enough for any live instance to have recorded its outcome.
+/// </para>
 /// </summary>
 internal sealed partial class PendingActionRecovery(
     IIncidentStore store,
+    IPendingActions pendingActions,
     IRuleSetProvider rules,
     ActionQueue queue,
+    InstanceIdentity instance,
     TimeProvider time,
     ILogger<PendingActionRecovery> logger,
-    Microsoft.Extensions.Options.IOptions<GroupGuard.Storage.StorageOptions>? storage = null) : BackgroundService
+    Microsoft.Extensions.Options.IOptions<GroupGuard.Storage.StorageOptions>? storage = null,
+    IClusterMembers? members = null) : BackgroundService
 {
     /// <summary>
     /// How long a job may take on a live instance: a recall, a mute and a kick each within their
-    /// action budget (20 s), the warning's coalescing window (10 s) and its own budget.
+    /// action budget (20 s), the warning's coalescing window (10 s) and its own budget. What has no
+    /// owner recorded (stored by an earlier version) is taken once it is this old.
     /// </summary>
     internal static readonly TimeSpan SharedWait = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// A pending action whose owner the cluster does not list is left this long after its decision:
+    /// an instance just started may store one before its first check-in.
+    /// </summary>
+    internal static readonly TimeSpan UnlistedGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often, on a shared database, pending actions are looked at.</summary>
+    internal static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(20);
 
     /// <summary>A recall or mute that comes later than this after the message does more harm than good.</summary>
     internal static readonly TimeSpan StillWorthIt = TimeSpan.FromMinutes(10);
 
+    /// <summary>At most this many pending incidents are looked at in one pass (the oldest first); the next pass takes the rest.</summary>
+    internal const int PerPass = 2_000;
+
     private static readonly TimeSpan LookBack = TimeSpan.FromDays(2);
+
+    // What this instance has taken over and queued: still pending until its outcome is recorded, and
+    // not to be queued again at the next pass. Only ids that are still pending are kept.
+    private readonly HashSet<long> _taken = [];
+
+    private bool Shared => storage?.Value.IsPostgres == true;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        var started = time.GetUtcNow();
+        if (!Shared)
         {
-            var started = time.GetUtcNow();
-            if (storage?.Value.IsPostgres == true)
+            try
             {
-                var wait = Task.Delay(SharedWait, time, stoppingToken);
-                LogWaiting(SharedWait.TotalSeconds);
-                await wait;
+                await RecoverAsync(started, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(ex);
             }
 
-            await RecoverAsync(started, stoppingToken);
+            return;
         }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+
+        LogSweeping(SweepEvery.TotalSeconds);
+        while (!stoppingToken.IsCancellationRequested)
         {
-            LogFailed(ex);
+            try
+            {
+                await RecoverAsync(started, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(SweepEvery, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
     internal Task RecoverAsync(CancellationToken cancellationToken) => RecoverAsync(time.GetUtcNow(), cancellationToken);
 
-    /// <summary>Queues again (or marks failed) what was left pending by a process before <paramref name="started"/>.</summary>
+    /// <summary>
+    /// One pass: queues again (or marks failed) what was left pending by a process before
+    /// <paramref name="started"/>, and on a shared database what an instance the cluster no longer
+    /// trusts left.
+    /// </summary>
     internal async Task RecoverAsync(DateTimeOffset started, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var pending = new List<Incident>();
-        await foreach (var incident in store.QueryAsync(new IncidentQuery(started - LookBack, null, null, ByDetectionTime: true), cancellationToken))
-        {
-            // Only what was decided before this start: the worker, running beside, stores pending
-            // incidents of its own (the journal's replay too) and queues their actions itself.
-            if (incident.ActionStatus == ActionStatus.Pending && incident.DetectedAt < started)
-            {
-                pending.Add(incident);
-            }
-        }
+        var pending = await pendingActions.ListPendingAsync(now - LookBack, PerPass, cancellationToken);
+        _taken.IntersectWith(pending.Select(i => i.Id));
+        var trusted = Shared && members is not null ? await members.TrustedAsync(cancellationToken) : null;
 
-        foreach (var message in pending.GroupBy(i => (i.Protocol, i.Platform, i.BotId, i.GroupId, i.UserId, i.MessageId)))
+        foreach (var message in pending
+            .Where(i => !_taken.Contains(i.Id))
+            .GroupBy(i => (i.Protocol, i.Platform, i.BotId, i.GroupId, i.UserId, i.MessageId, i.ActionOwner)))
         {
-            var ids = message.Select(i => i.Id).ToList();
-            if (now - message.Max(i => i.DetectedAt) > StillWorthIt)
+            var owner = message.Key.ActionOwner;
+            var last = message.Max(i => i.DetectedAt);
+            if (!Left(owner, last, started, now, trusted))
+            {
+                continue;
+            }
+
+            var ids = owner == instance.Id
+                ? [.. message.Select(i => i.Id)]
+                : await pendingActions.ClaimAsync([.. message.Select(i => i.Id).Take(IPendingActions.MaxClaim)], owner, instance.Id, cancellationToken);
+            if (ids.Count == 0)
+            {
+                continue; // another instance claimed it first, or its outcome came in meanwhile
+            }
+
+            var claimed = message.Where(i => ids.Contains(i.Id)).ToList();
+            if (now - last > StillWorthIt)
             {
                 await store.UpdateActionAsync(ids, ActionStatus.Failed, "interrupted by a restart before it was carried out", ActionErrorKind.Interrupted, cancellationToken);
                 continue;
             }
 
-            var strongest = message.MaxBy(i => i.DecidedAction)!;
+            var strongest = claimed.MaxBy(i => i.DecidedAction)!;
             var actions = ActionPlan.Build(
                 ActionTarget.Of(strongest),
-                Planned(message),
-                message.Max(i => i.MuteSeconds),
+                Planned(claimed),
+                claimed.Max(i => i.MuteSeconds),
                 Warning(strongest));
             // A platform that could not do part of it (a warning stands in) is noted on the incidents: keep saying so.
-            var degraded = message.Select(i => i.ActionError).FirstOrDefault(e => e is not null);
-            if (actions.Count > 0 && queue.TryEnqueue(new ActionJob(ids, actions, degraded)))
+            var degraded = claimed.Select(i => i.ActionError).FirstOrDefault(e => e is not null);
+            _taken.UnionWith(ids);
+            if (actions.Count == 0)
+            {
+                continue;
+            }
+
+            if (!queue.TryEnqueue(new ActionJob(ids, actions, degraded)))
+            {
+                // As the worker does with a decision of its own: said, not left pending for ever.
+                await store.UpdateActionAsync(ids, ActionStatus.Failed, "the action queue is full", ActionErrorKind.QueueFull, cancellationToken);
+            }
+            else if (owner is null || owner == instance.Id)
             {
                 LogRequeued(actions.Count, strongest.GroupId, strongest.MessageId);
             }
+            else
+            {
+                LogTakenOver(actions.Count, strongest.GroupId, strongest.MessageId, owner);
+            }
         }
+    }
+
+    /// <summary>Whether a message's pending action, owned by <paramref name="owner"/> and decided last at <paramref name="last"/>, is left for this instance to carry out.</summary>
+    private bool Left(string? owner, DateTimeOffset last, DateTimeOffset started, DateTimeOffset now, IReadOnlySet<string>? trusted)
+    {
+        if (last >= started && (owner == instance.Id || !Shared))
+        {
+            // This instance's worker stores pending incidents of its own (the journal's replay too)
+            // and queues their actions itself.
+            return false;
+        }
+
+        if (!Shared || owner == instance.Id)
+        {
+            return true;
+        }
+
+        if (owner is null)
+        {
+            return now - last >= SharedWait;
+        }
+
+        return trusted is not null && !trusted.Contains(owner) && now - last >= UnlistedGrace;
     }
 
     /// <summary>
@@ -113,8 +213,11 @@ internal sealed partial class PendingActionRecovery(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queued again {Count} actions on group {GroupId} message {MessageId}, decided before the last stop but not carried out")]
     private partial void LogRequeued(int count, string groupId, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pending actions left by a stop are looked at in {Seconds} s, once other instances on the shared database have carried out theirs")]
-    private partial void LogWaiting(double seconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Took over {Count} actions on group {GroupId} message {MessageId} from instance {Owner}, which stopped before carrying them out")]
+    private partial void LogTakenOver(int count, string groupId, string messageId, string owner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pending actions are looked at every {Seconds} s: this instance's from before its start, and those of instances that stopped checking in")]
+    private partial void LogSweeping(double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recovering pending actions failed; they stay pending")]
     private partial void LogFailed(Exception ex);

@@ -31,6 +31,7 @@ internal sealed class IncidentRow
     public string? ActionError { get; set; }
     public string? ActionErrorKind { get; set; }
     public string PlannedActions { get; set; } = "";
+    public string? ActionOwner { get; set; }
     public string RuleSetVersion { get; set; } = "";
     public string? GroupName { get; set; }
     public string? NormalizedText { get; set; }
@@ -71,6 +72,7 @@ internal sealed class IncidentRow
         ActionError = StoredText.Clean(incident.ActionError),
         ActionErrorKind = EnumText<ActionErrorKind>.ToText(incident.ActionErrorKind),
         PlannedActions = EnumText<ModerationAction>.ListToText(incident.PlannedActions),
+        ActionOwner = incident.ActionOwner,
         RuleSetVersion = incident.RuleSetVersion,
         GroupName = StoredText.Clean(incident.GroupName),
         NormalizedText = StoredText.Clean(incident.NormalizedText),
@@ -118,6 +120,7 @@ internal sealed class IncidentRow
         ActionError = ActionError,
         ActionErrorKind = EnumText<ActionErrorKind>.ParseOptional(ActionErrorKind, "action_error_kind", Id),
         PlannedActions = EnumText<ModerationAction>.ParseList(PlannedActions, "planned_actions", Id),
+        ActionOwner = ActionOwner,
         RuleSetVersion = RuleSetVersion,
         GroupName = GroupName,
         NormalizedText = NormalizedText,

@@ -408,4 +408,18 @@ public sealed class SchemaTests
             StringComparison.Ordinal);
         Assert.Contains("ux_digests_leader_period_to", Plan("SELECT MAX(period_to) FROM digests WHERE leader = '张老师'"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Pending_actions_are_read_through_their_own_index_not_a_walk_of_the_incidents()
+    {
+        using var harness = new SqliteStoreHarness();
+        await harness.Store.InitializeAsync(CancellationToken.None);
+
+        using var db = harness.OpenRaw();
+        var plan = string.Join("\n", db.Query<(long, long, long, string Detail)>(
+            "EXPLAIN QUERY PLAN " + IncidentStore.ListPendingSql,
+            new { Since = "2025-01-01T00:00:00.000Z", Limit = 100 }).Select(r => r.Detail));
+
+        Assert.Contains("ix_incidents_pending", plan, StringComparison.Ordinal);
+    }
 }

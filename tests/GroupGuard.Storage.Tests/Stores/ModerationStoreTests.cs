@@ -24,6 +24,38 @@ public abstract class ModerationStoreTests : StoreTests
     }
 
     [Fact]
+    public async Task Pending_actions_are_listed_oldest_first_and_each_is_claimed_from_its_owner_once()
+    {
+        var pending = (IPendingActions)Store;
+        var ids = await Store.AddAsync(
+        [
+            Samples.Incident(messageId: "1", time: T0.AddMinutes(2)) with { ActionOwner = "gamma" },
+            Samples.Incident(messageId: "2", time: T0.AddMinutes(1)),
+            Samples.Incident(messageId: "3", time: T0.AddMinutes(3)) with { ActionOwner = "gamma", ActionStatus = ActionStatus.Done },
+            Samples.Incident(messageId: "4", time: T0.AddDays(-1)) with { ActionOwner = "beta" },
+        ], CancellationToken.None);
+
+        var listed = await pending.ListPendingAsync(T0, 10, CancellationToken.None);
+
+        // Pending only, from the time given, oldest first, with their owners (none for an incident stored before owners were).
+        Assert.Equal(["2", "1"], listed.Select(i => i.MessageId));
+        Assert.Equal([null, "gamma"], listed.Select(i => i.ActionOwner));
+        Assert.Equal(["2"], (await pending.ListPendingAsync(T0, 1, CancellationToken.None)).Select(i => i.MessageId));
+
+        Assert.Empty(await pending.ClaimAsync([ids[0]], "beta", "alpha", CancellationToken.None)); // not beta's
+        Assert.Equal([ids[0]], await pending.ClaimAsync([ids[0]], "gamma", "alpha", CancellationToken.None));
+        Assert.Empty(await pending.ClaimAsync([ids[0]], "gamma", "beta", CancellationToken.None)); // alpha's already
+        Assert.Empty(await pending.ClaimAsync([ids[1]], "gamma", "alpha", CancellationToken.None)); // it has no owner
+        Assert.Equal([ids[1]], await pending.ClaimAsync([ids[1]], null, "alpha", CancellationToken.None));
+        Assert.Empty(await pending.ClaimAsync([ids[2]], "gamma", "alpha", CancellationToken.None)); // done, nothing to take over
+
+        Assert.Equal("alpha", (await Store.GetAsync(ids[0], CancellationToken.None))!.ActionOwner);
+        Assert.Equal("alpha", (await Store.GetAsync(ids[1], CancellationToken.None))!.ActionOwner);
+        Assert.Equal("gamma", (await Store.GetAsync(ids[2], CancellationToken.None))!.ActionOwner);
+        Assert.Equal("beta", (await Store.GetAsync(ids[3], CancellationToken.None))!.ActionOwner);
+    }
+
+    [Fact]
     public async Task New_fields_round_trip_with_Chinese_emoji_and_spans()
     {
         var text = "日赚💰500，加 V：abc123 😀";

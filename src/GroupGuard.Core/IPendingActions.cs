@@ -1,0 +1,23 @@
+namespace GroupGuard.Core;
+
+/// <summary>
+/// Incidents whose action is still <see cref="ActionStatus.Pending"/>, for the recovery that carries
+/// out what a stopped instance decided but did not do. On a database several instances share, an
+/// instance takes another's pending action over only by claiming it (<see cref="ClaimAsync"/>): of
+/// two instances that both see a dead owner's action, one gets it.
+/// </summary>
+public interface IPendingActions
+{
+    /// <summary>How many ids one claim may name (a message's incidents: one per rule that hit it).</summary>
+    const int MaxClaim = 500;
+
+    /// <summary>The pending incidents detected at or after <paramref name="since"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<Incident>> ListPendingAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes <paramref name="claimant"/> the owner of those of the incidents <paramref name="incidentIds"/>
+    /// names that are still pending and still owned by <paramref name="owner"/> (null: no owner
+    /// recorded), in one statement; returns the ids it claimed.
+    /// </summary>
+    Task<IReadOnlyList<long>> ClaimAsync(IReadOnlyList<long> incidentIds, string? owner, string claimant, CancellationToken cancellationToken);
+}

@@ -1,0 +1,43 @@
+using Dapper;
+using GroupGuard.Core;
+
+namespace GroupGuard.Storage.Stores;
+
+internal sealed partial class IncidentStore : IPendingActions
+{
+    /// <summary>The pending incidents from <c>@Since</c>, through the partial index on them (migration 0018, PostgreSQL 0009).</summary>
+    internal const string ListPendingSql =
+        $"SELECT {Columns} FROM incidents WHERE action_status = 'pending' AND detected_at >= @Since ORDER BY detected_at, id LIMIT @Limit";
+
+    public async Task<IReadOnlyList<Incident>> ListPendingAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(
+            ListPendingSql,
+            new { Since = StoredTime.ToText(since), Limit = limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToIncident())];
+    }
+
+    public async Task<IReadOnlyList<long>> ClaimAsync(IReadOnlyList<long> incidentIds, string? owner, string claimant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incidentIds);
+        ArgumentException.ThrowIfNullOrEmpty(claimant);
+        var ids = incidentIds.Distinct().ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ids.Length, IPendingActions.MaxClaim, nameof(incidentIds));
+        var ownedBy = owner is null ? "action_owner IS NULL" : "action_owner = @Owner";
+        return await WriteAsync(
+            async (connection, transaction) => (IReadOnlyList<long>)[.. await connection.QueryAsync<long>(new CommandDefinition(
+                $"UPDATE incidents SET action_owner = @Claimant WHERE {_database.IsAnyOf("id", "@Ids")} AND action_status = 'pending' AND {ownedBy} RETURNING id",
+                new { Ids = ids, Owner = owner, Claimant = claimant },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false)],
+            cancellationToken).ConfigureAwait(false);
+    }
+}

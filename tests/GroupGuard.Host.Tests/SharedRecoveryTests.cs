@@ -1,0 +1,180 @@
+using GroupGuard.Core;
+using GroupGuard.Host.Pipeline;
+using GroupGuard.Host.Tests.Pipeline;
+using GroupGuard.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>
+/// Pending actions on a database several instances share: each names the instance that carries it
+/// out, and another takes it over only once that instance has stopped checking in.
+/// </summary>
+public sealed class SharedRecoveryTests
+{
+    private const string Pack = """
+        pack: ads
+        name: 广告
+        category: ads
+        severity: medium
+        action: recall
+        rules:
+          - id: ads.contact
+            terms: [加微信]
+        """;
+
+    private static GroupGuardFactory Service(FakeOneBotApi api, params (string Key, string? Value)[] settings) =>
+        new(GroupGuardFactory.OneBotApi(api.BaseUrl, [("GroupGuard:OneBot:WarningCoalesceSeconds", "1"), .. settings]), Pack);
+
+    private static Incident Pending(string messageId, DateTimeOffset detected, string? owner) =>
+        Incidents.Of(messageId, time: detected, detectedAt: detected) with { ActionStatus = ActionStatus.Pending, ActionOwner = owner };
+
+    private static List<string> Logged(GroupGuardFactory service, string start) =>
+        [.. service.Logs.Entries.Where(e => e.Message.StartsWith(start, StringComparison.Ordinal)).Select(e => e.Message)];
+
+    [Fact]
+    public async Task The_instance_that_decides_an_action_is_stored_as_the_one_to_carry_it_out()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, ("GroupGuard:InstanceId", "guard-east-1"));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(301, "加微信", userId: 20002));
+        var incident = await service.SettledAsync(1, i => i.MessageId == "301");
+
+        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Equal("guard-east-1", incident.ActionOwner);
+    }
+
+    [Fact]
+    public async Task Only_actions_left_by_a_stopped_instance_or_by_this_one_before_its_start_are_taken()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.StartedAsync();
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var now = DateTimeOffset.UtcNow;
+        var ids = await store.AddAsync(
+        [
+            Pending("931", now.AddMinutes(-5), "beta"),    // a live instance's, its queue backed up: never taken
+            Pending("932", now.AddMinutes(-1), "gamma"),   // an instance that stopped checking in: taken over
+            Pending("933", now.AddSeconds(-5), "delta"),   // an instance not listed yet (just started): left a while
+            Pending("934", now.AddMinutes(-1), null),      // stored by an earlier version: left until two minutes old
+            Pending("935", now.AddMinutes(-3), null),
+            Pending("936", now.AddMinutes(-1), "alpha"),   // this instance's before its restart (a fixed InstanceId)
+            Pending("937", now.AddSeconds(1), "alpha"),    // this instance's worker's, after its start
+            Pending("938", now.AddMinutes(-20), "gamma"),  // too old to be worth doing
+        ], CancellationToken.None);
+        var recovery = Recoveries.For(service.Services, new FakeTimeProvider(now), "alpha", new FakeClusterMembers("alpha", "beta"));
+
+        await recovery.RecoverAsync(now, CancellationToken.None);
+
+        var requeued = Logged(service, "Queued again");
+        var takenOver = Logged(service, "Took over");
+        Assert.Equal(["935", "936"], requeued.Select(MessageOf).Order());
+        Assert.Equal(["932"], takenOver.Select(MessageOf));
+        Assert.Contains("from instance gamma", takenOver[0], StringComparison.Ordinal);
+        await api.WaitForRequestAsync(r => r.Action == "delete_msg" && r.Params["message_id"]!.GetValue<long>() == 932, "the recall taken over");
+
+        var after = await Task.WhenAll(ids.Select(id => store.GetAsync(id, CancellationToken.None)));
+        Assert.Equal("alpha", after[1]!.ActionOwner);
+        Assert.Equal(("beta", ActionStatus.Pending), (after[0]!.ActionOwner, after[0]!.ActionStatus));
+        Assert.Equal(("delta", ActionStatus.Pending), (after[2]!.ActionOwner, after[2]!.ActionStatus));
+        Assert.Equal(ActionStatus.Pending, after[3]!.ActionStatus);
+        Assert.Equal(ActionStatus.Pending, after[6]!.ActionStatus);
+        Assert.Equal(("alpha", ActionStatus.Failed, ActionErrorKind.Interrupted), (after[7]!.ActionOwner, after[7]!.ActionStatus, after[7]!.ActionErrorKind));
+    }
+
+    [Fact]
+    public async Task Of_two_instances_that_find_a_stopped_instance_s_action_one_carries_it_out()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.StartedAsync();
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var now = DateTimeOffset.UtcNow;
+        var id = Assert.Single(await store.AddAsync([Pending("941", now.AddMinutes(-1), "gamma")], CancellationToken.None));
+        var cluster = new FakeClusterMembers("alpha", "beta");
+        var alpha = Recoveries.For(service.Services, new FakeTimeProvider(now), "alpha", cluster);
+        var beta = Recoveries.For(service.Services, new FakeTimeProvider(now), "beta", cluster);
+
+        await Task.WhenAll(alpha.RecoverAsync(now, CancellationToken.None), beta.RecoverAsync(now, CancellationToken.None));
+        await service.StoreCalls.WaitForAsync(
+            c => c.Method == nameof(IIncidentStore.UpdateActionAsync) && ((IEnumerable<long>)c.Arguments[0]!).Contains(id),
+            "the outcome of the recall taken over");
+
+        var takenOver = Assert.Single(Logged(service, "Took over"));
+        var owner = (await store.GetAsync(id, CancellationToken.None))!.ActionOwner;
+        Assert.Contains($"from instance gamma", takenOver, StringComparison.Ordinal);
+        Assert.Contains(owner, new[] { "alpha", "beta" });
+        Assert.Single(api.Requests, r => r.Action == "delete_msg");
+    }
+
+    [Fact]
+    public async Task An_instance_that_stops_later_has_its_action_taken_over_at_the_next_look()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.StartedAsync();
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var now = DateTimeOffset.UtcNow;
+        var clock = new FakeTimeProvider(now);
+        await store.AddAsync([Pending("951", now.AddMinutes(-1), "gamma")], CancellationToken.None);
+        var cluster = new CountingClusterMembers("alpha", "gamma");
+        using var recovery = Recoveries.For(service.Services, clock, "alpha", cluster);
+
+        await recovery.StartAsync(CancellationToken.None);
+        await cluster.Looked(1);
+        cluster.Alive("alpha"); // gamma stops checking in
+        while (!cluster.Looked(2).IsCompleted)
+        {
+            // The next look is SweepEvery after the first has finished: advance until it has come.
+            clock.Advance(PendingActionRecovery.SweepEvery);
+            await Task.WhenAny(cluster.Looked(2), Task.Delay(20));
+        }
+
+        await service.Logs.WaitFor(e => e.Message.StartsWith("Took over", StringComparison.Ordinal), "the action taken over");
+        var takenOver = Assert.Single(Logged(service, "Took over"));
+        Assert.Contains("message 951 from instance gamma", takenOver, StringComparison.Ordinal);
+        await recovery.StopAsync(CancellationToken.None);
+    }
+
+    private static string MessageOf(string logged) =>
+        logged[(logged.IndexOf(" message ", StringComparison.Ordinal) + " message ".Length)..].Split(' ', ',')[0];
+
+    /// <summary>A <see cref="FakeClusterMembers"/> that tells when it has been asked <c>n</c> times.</summary>
+    private sealed class CountingClusterMembers(params string[] alive) : IClusterMembers
+    {
+        private readonly FakeClusterMembers _inner = new(alive);
+        private readonly List<TaskCompletionSource> _looks = [];
+        private int _count;
+
+        public void Alive(params string[] ids) => _inner.Alive(ids);
+
+        public Task Looked(int times)
+        {
+            lock (_looks)
+            {
+                while (_looks.Count < times)
+                {
+                    _looks.Add(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                }
+
+                return _looks[times - 1].Task;
+            }
+        }
+
+        public async Task<IReadOnlySet<string>> TrustedAsync(CancellationToken cancellationToken)
+        {
+            var trusted = await _inner.TrustedAsync(cancellationToken);
+            var count = Interlocked.Increment(ref _count);
+            _ = Looked(count);
+            lock (_looks)
+            {
+                _looks[count - 1].TrySetResult();
+            }
+
+            return trusted;
+        }
+    }
+}

@@ -110,7 +110,12 @@ internal sealed partial class PendingActionRecovery(
     {
         var now = time.GetUtcNow();
         var pending = await pendingActions.ListPendingAsync(now - LookBack, PerPass, cancellationToken);
-        _taken.IntersectWith(pending.Select(i => i.Id));
+        if (pending.Count < PerPass)
+        {
+            // All that is pending was listed: what this instance queued and is no longer pending has its outcome.
+            _taken.IntersectWith(pending.Select(i => i.Id));
+        }
+
         var trusted = Shared && members is not null ? await members.TrustedAsync(cancellationToken) : null;
 
         foreach (var message in pending

@@ -13,7 +13,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -35,9 +35,12 @@ internal static class HealthEndpoint
             var console = storageOk ? await WebConsole.ConsoleRegistration.StateAsync(http.RequestServices, cancellationToken) : "unknown";
             var ruleStatus = rules.Status;
             var ruleSet = rules.Current;
+            var connected = connections.SelectMany(c => c.Connections).ToList();
+            var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow());
             var body = new
             {
-                status = !storageOk ? "unhealthy" : ruleStatus.Healthy ? "healthy" : "degraded",
+                status = !storageOk ? "unhealthy" : problems.Count == 0 ? "healthy" : "degraded",
+                problems,
                 storage,
                 instance = new
                 {
@@ -66,7 +69,7 @@ internal static class HealthEndpoint
                     last_event_at = a.LastEventAt,
                     events = a.Events,
                 }),
-                connections = connections.SelectMany(c => c.Connections).Select(c => new
+                connections = connected.Select(c => new
                 {
                     protocol = WireNames<Protocol>.ToText(c.Protocol),
                     name = c.Name,
@@ -144,6 +147,43 @@ internal static class HealthEndpoint
         });
 
         return app;
+    }
+
+    /// <summary>How long a connection may be down before the service says it is degraded: a bot restarting, a socket reconnecting.</summary>
+    internal static readonly TimeSpan DownGrace = TimeSpan.FromSeconds(60);
+
+    /// <summary>Problems listed at most; the status says degraded whatever their number.</summary>
+    internal const int MaxProblems = 20;
+
+    /// <summary>
+    /// What makes a usable service "degraded": rules with errors, a connection (a bot's socket, an
+    /// event stream, the chat archive, the QQ platform's token) down for <see cref="DownGrace"/> or
+    /// more, a digest or alert whose latest send is failing on a channel. Each in a few words,
+    /// naming no secret and no chat content.
+    /// </summary>
+    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now)
+    {
+        var problems = new List<string>();
+        if (!rules.Healthy)
+        {
+            problems.Add($"rules: {rules.ErrorTotal} error(s)");
+        }
+
+        foreach (var connection in connections.Where(c => !c.Connected && (c.Since is not { } since || now - since >= DownGrace)))
+        {
+            problems.Add($"connection {WireNames<Protocol>.ToText(connection.Protocol)} {connection.Name}: down{(connection.Since is { } since ? $" since {since:yyyy-MM-ddTHH:mm:ssZ}" : "")}");
+        }
+
+        foreach (var digest in digests.Where(d => d.FailedChannels.Count > 0))
+        {
+            // Each failed channel is "name: error"; the error is shown under digests and alerts.
+            var channels = string.Join(", ", digest.FailedChannels.Select(c => c.Split(": ", 2)[0]));
+            problems.Add(IsAlert(digest.Leader)
+                ? $"alert {digest.Leader[AlertRuleOptions.OutboxPrefix.Length..]}: failing on {channels}"
+                : $"digest {digest.Leader}: failing on {channels}");
+        }
+
+        return problems.Count <= MaxProblems ? problems : [.. problems.Take(MaxProblems - 1), $"and {problems.Count - MaxProblems + 1} more"];
     }
 
     private static bool IsAlert(string leader) => leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal);

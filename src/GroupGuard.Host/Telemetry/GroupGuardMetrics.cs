@@ -42,7 +42,7 @@ internal sealed class GroupGuardMetrics
         _detection = _meter.CreateHistogram<double>("groupguard.detection.duration", "ms", "Time to detect one message against the rules");
         _incidents = _meter.CreateCounter<long>("groupguard.incidents", "{incident}", "Incidents stored, by category and action status");
         _actions = _meter.CreateCounter<long>("groupguard.actions", "{action}", "Platform actions done, by platform, action and status");
-        _actionDuration = _meter.CreateHistogram<double>("groupguard.action.duration", "ms", "Time a platform action took, retries included, by platform");
+        _actionDuration = _meter.CreateHistogram<double>("groupguard.action.duration", "ms", "Time a platform action took, retries included, by platform, action and status");
         _deliveries = _meter.CreateCounter<long>("groupguard.deliveries", "{delivery}", "Digest and alert sends per channel, by kind and outcome");
         _reloads = _meter.CreateCounter<long>("groupguard.rules.reloads", "{reload}", "Rule reloads, by outcome");
     }
@@ -72,9 +72,35 @@ internal sealed class GroupGuardMetrics
 
     public void Action(string platform, ModerationAction action, ActionStatus status, TimeSpan elapsed)
     {
-        var where = new KeyValuePair<string, object?>("platform", platform);
-        _actions.Add(1, where, new KeyValuePair<string, object?>("action", WireNames<ModerationAction>.ToText(action)), new KeyValuePair<string, object?>("status", WireNames<ActionStatus>.ToText(status)));
-        _actionDuration.Record(elapsed.TotalMilliseconds, where);
+        var where = new KeyValuePair<string, object?>("platform", PlatformLabel(platform));
+        var what = new KeyValuePair<string, object?>("action", WireNames<ModerationAction>.ToText(action));
+        var outcome = new KeyValuePair<string, object?>("status", WireNames<ActionStatus>.ToText(status));
+        _actions.Add(1, where, what, outcome);
+        _actionDuration.Record(elapsed.TotalMilliseconds, where, what, outcome);
+    }
+
+    /// <summary>At most this many platform names label series; later ones are counted as <c>other</c>.</summary>
+    internal const int MaxPlatforms = 16;
+
+    private readonly HashSet<string> _platforms = new(StringComparer.Ordinal);
+    private readonly Lock _platformsLock = new();
+
+    /// <summary>
+    /// A platform as a label: a bridge's own name for it (OneBot v12's <c>self.platform</c> is free
+    /// text) when short and plain, and among the first <see cref="MaxPlatforms"/> seen; else
+    /// <c>other</c>, so that no event can make series without end.
+    /// </summary>
+    internal string PlatformLabel(string platform)
+    {
+        if (platform.Length is 0 or > 32 || !platform.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.'))
+        {
+            return "other";
+        }
+
+        lock (_platformsLock)
+        {
+            return _platforms.Contains(platform) || (_platforms.Count < MaxPlatforms && _platforms.Add(platform)) ? platform : "other";
+        }
     }
 
     /// <summary>One channel's send of a digest or an alert: <paramref name="outcome"/> sent, retrying or failed.</summary>

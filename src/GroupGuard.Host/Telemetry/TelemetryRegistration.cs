@@ -51,10 +51,8 @@ internal static class TelemetryRegistration
                 .AddSource(GroupGuardMetrics.MeterName)
                 .AddOtlpExporter(o =>
                 {
-                    o.Endpoint = traceEndpoint.AbsolutePath.EndsWith("/v1/metrics", StringComparison.Ordinal)
-                        ? new Uri(traceEndpoint, "/v1/traces")
-                        : traceEndpoint;
-                    o.Protocol = traceEndpoint.AbsolutePath.EndsWith("/v1/metrics", StringComparison.Ordinal) ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                    o.Endpoint = TracesEndpoint(traceEndpoint);
+                    o.Protocol = IsHttp(traceEndpoint) ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
                 }));
         }
 
@@ -72,11 +70,32 @@ internal static class TelemetryRegistration
                 metrics.AddOtlpExporter(o =>
                 {
                     o.Endpoint = endpoint;
-                    o.Protocol = endpoint.AbsolutePath.EndsWith("/v1/metrics", StringComparison.Ordinal) ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                    o.Protocol = IsHttp(endpoint) ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
                 });
             }
         });
         return services;
+    }
+
+    private const string MetricsPath = "/v1/metrics";
+
+    /// <summary>An endpoint ending in <c>/v1/metrics</c> is OTLP over HTTP; any other, gRPC.</summary>
+    private static bool IsHttp(Uri endpoint) => endpoint.AbsolutePath.EndsWith(MetricsPath, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Where traces go when metrics go to <paramref name="metrics"/>: over HTTP, the same URL with its
+    /// last <c>/v1/metrics</c> made <c>/v1/traces</c> (a collector behind a path prefix, such as
+    /// <c>https://gateway/otlp/v1/metrics</c>, keeps its prefix); over gRPC, the same endpoint.
+    /// </summary>
+    internal static Uri TracesEndpoint(Uri metrics)
+    {
+        if (!IsHttp(metrics))
+        {
+            return metrics;
+        }
+
+        var path = metrics.AbsolutePath;
+        return new UriBuilder(metrics) { Path = path[..^MetricsPath.Length] + "/v1/traces" }.Uri;
     }
 
     /// <summary>The queue gauges, and <c>/metrics</c> when Prometheus is on.</summary>

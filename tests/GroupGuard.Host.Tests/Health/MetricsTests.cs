@@ -33,6 +33,38 @@ public sealed partial class MetricsTests
     }
 
     [Fact]
+    public async Task Action_times_are_by_platform_action_and_outcome()
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Script("delete_msg", FakeAnswer.Failed(100, "message not found"));
+        using var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(api.BaseUrl, [("GroupGuard:Telemetry:Prometheus", "true")]));
+        var client = service.CreateClient();
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(911, "加微信领资料"));
+        await service.SettledAsync(1, i => i.MessageId == "911");
+        var after = await ScrapeAsync(client);
+
+        const string Failed = "action=\"recall\",platform=\"qq\",status=\"failed\"";
+        Assert.Equal(1, Value(after, "groupguard_actions_total", Failed));
+        Assert.Equal(1, Value(after, "groupguard_action_duration_milliseconds_count", Failed));
+        Assert.Equal(0, Value(after, "groupguard_action_duration_milliseconds_count", "status=\"done\""));
+    }
+
+    [Fact]
+    public void Platform_names_that_label_series_are_plain_and_few()
+    {
+        using var service = new GroupGuardFactory();
+        var metrics = (GroupGuard.Host.Telemetry.GroupGuardMetrics)service.Services.GetService(typeof(GroupGuard.Host.Telemetry.GroupGuardMetrics))!;
+
+        Assert.Equal("qq", metrics.PlatformLabel("qq"));
+        Assert.Equal("other", metrics.PlatformLabel("QQ <script>"));
+        Assert.Equal("other", metrics.PlatformLabel(new string('a', 33)));
+        var labels = Enumerable.Range(0, 100).Select(i => metrics.PlatformLabel($"bridge-{i}")).ToList();
+        Assert.Equal(GroupGuard.Host.Telemetry.GroupGuardMetrics.MaxPlatforms - 1, labels.Count(l => l != "other")); // qq took one place
+        Assert.Equal("qq", metrics.PlatformLabel("qq"));
+    }
+
+    [Fact]
     public async Task Without_the_setting_there_is_no_metrics_endpoint()
     {
         using var service = new GroupGuardFactory();

@@ -35,4 +35,14 @@ public sealed class TracesTests
         Assert.DoesNotContain("777001", values, StringComparison.Ordinal);
         Assert.DoesNotContain("加微信", values, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:4318/v1/metrics", "http://127.0.0.1:4318/v1/traces")]
+    [InlineData("https://otlp-gateway.example.net/otlp/v1/metrics", "https://otlp-gateway.example.net/otlp/v1/traces")] // a hosted collector's prefix is kept
+    [InlineData("https://collector.example.net/tenant/a/v1/metrics?key=1", "https://collector.example.net/tenant/a/v1/traces?key=1")]
+    [InlineData("http://127.0.0.1:4317", "http://127.0.0.1:4317/")] // gRPC: one endpoint for both
+    public void Traces_go_to_the_metrics_endpoint_s_collector_with_its_path(string metrics, string traces)
+    {
+        Assert.Equal(new Uri(traces), GroupGuard.Host.Telemetry.TelemetryRegistration.TracesEndpoint(new Uri(metrics)));
+    }
 }

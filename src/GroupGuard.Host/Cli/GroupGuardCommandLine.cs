@@ -25,12 +25,14 @@ internal static class GroupGuardCommandLine
         groupguard: keeps QQ and WeChat groups clean (OneBot v11 / v12, Milky, the QQ bot platform, WeCom).
         Without a command it runs the service.
 
-        Settings come from appsettings.json beside the executable, then environment variables
-        (GroupGuard__OneBot__Secret=…), then the command line (--GroupGuard:Rules:Path=…):
+        Settings come from appsettings.json beside the executable, then appsettings.<environment>.json
+        (Production unless DOTNET_ENVIRONMENT or ASPNETCORE_ENVIRONMENT says otherwise), then
+        environment variables (GroupGuard__OneBot__Secret=…), then the command line (--GroupGuard:Rules:Path=…):
           GroupGuard:Rules:Path               rules folder (default: rules)
           GroupGuard:Storage:ConnectionString SQLite database (default: Data Source=data/groupguard.db)
           GroupGuard:OneBot:Secret            v11 HTTP POST signature secret (X-Signature), 16+ characters
-          GroupGuard:OneBot:AccessToken       v12 webhook Bearer token; sent on OneBot API calls
+          GroupGuard:OneBot:AccessToken       Bearer token of the v12 webhook and the v11 reverse WebSocket
+                                              (needed with Secret off loopback); sent on OneBot API calls
           GroupGuard:OneBot:ApiBaseUrl        OneBot HTTP API of the bot, e.g. http://127.0.0.1:3000
           --urls / ASPNETCORE_URLS            listen address (default: http://127.0.0.1:5140)
 

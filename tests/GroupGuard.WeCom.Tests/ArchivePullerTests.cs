@@ -112,6 +112,25 @@ public sealed class ArchivePullerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_size_saved_while_the_service_runs_applies_from_the_next_pull()
+    {
+        for (var seq = 1; seq <= 7; seq++)
+        {
+            Add(seq, "room-a", "消息" + seq);
+        }
+
+        var puller = Puller(batch: 2);
+        await puller.ResumeAsync(CancellationToken.None);
+        Assert.Equal(PullOutcome.More, await puller.PullOnceAsync(CancellationToken.None));
+
+        _settings.CurrentValue = Settings(10, new(_settings.CurrentValue.PrivateKeys)); // saved: the same keys, a larger batch
+
+        Assert.Equal(PullOutcome.CaughtUp, await puller.PullOnceAsync(CancellationToken.None));
+        Assert.Equal(["m1", "m2", "m3", "m4", "m5", "m6", "m7"], _sink.Messages.Select(m => m.MessageId));
+        Assert.Equal([0UL, 2UL], _sdk.Asked);
+    }
+
+    [Fact]
     public async Task A_record_of_an_unknown_key_version_is_skipped_counted_and_reported_by_seq_without_its_content()
     {
         Add(1, "room-a", "第一条");

@@ -93,7 +93,12 @@ internal sealed partial class ArchivePuller(
     // called wrong: enough for odd records, few enough to try at every pull while waiting.
     private const int WrongKeyLook = 50;
 
+    // What the start was made with: the corporation, the SDK, whether to pull at all (a change needs
+    // a restart). How often and how much to pull, the proxy and the timeout are read at each pull
+    // (Live), so a saved change applies from the next one.
     private readonly WeComArchiveOptions _options = options.CurrentValue;
+
+    private WeComArchiveOptions Live => options.CurrentValue;
     private ArchiveSession? _session;
     private long _seq;
 
@@ -139,13 +144,13 @@ internal sealed partial class ArchivePuller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var poll = TimeSpan.FromSeconds(_options.PollSeconds);
         try
         {
             await ResumeAsync(stoppingToken);
-            var backoff = poll;
+            TimeSpan? backoff = null;
             while (!stoppingToken.IsCancellationRequested)
             {
+                var poll = TimeSpan.FromSeconds(Live.PollSeconds);
                 PullOutcome pulled;
                 try
                 {
@@ -162,12 +167,13 @@ internal sealed partial class ArchivePuller(
 
                 if (pulled == PullOutcome.Failed)
                 {
-                    await Task.Delay(backoff, time, stoppingToken);
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                    var wait = backoff ?? poll;
+                    await Task.Delay(wait, time, stoppingToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxBackoff.Ticks));
                     continue;
                 }
 
-                backoff = poll;
+                backoff = null;
                 if (pulled != PullOutcome.More)
                 {
                     await Task.Delay(poll, time, stoppingToken);
@@ -200,10 +206,11 @@ internal sealed partial class ArchivePuller(
         var corp = _options.CorpId!;
         var source = ArchiveMessageReader.Source(corp);
         IReadOnlyList<EncryptedRecord> records;
+        var live = Live;
         try
         {
             var from = _seq;
-            records = await Task.Run(() => session.Sdk.GetChatData((ulong)from, (uint)_options.BatchSize, _options.Proxy, _options.ProxyPassword, _options.TimeoutSeconds), cancellationToken);
+            records = await Task.Run(() => session.Sdk.GetChatData((ulong)from, (uint)live.BatchSize, live.Proxy, live.ProxyPassword, live.TimeoutSeconds), cancellationToken);
         }
         catch (FinanceSdkException ex)
         {
@@ -240,7 +247,7 @@ internal sealed partial class ArchivePuller(
         }
 
         _waitingFor = null;
-        return records.Count < _options.BatchSize ? PullOutcome.CaughtUp : PullOutcome.More;
+        return records.Count < live.BatchSize ? PullOutcome.CaughtUp : PullOutcome.More;
     }
 
     /// <summary>Reports why pulling waits at a record (logged once while it is the same), the cursor left before it.</summary>

@@ -20,4 +20,13 @@ public interface IPendingActions
     /// recorded), in one statement; returns the ids it claimed.
     /// </summary>
     Task<IReadOnlyList<long>> ClaimAsync(IReadOnlyList<long> incidentIds, string? owner, string claimant, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records on those of the incidents that are still pending that their recall, mute and kick
+    /// were carried out, with what came of them (<see cref="Incident.ActsOutcome"/>; when not
+    /// <see cref="ActionStatus.Done"/>, <paramref name="error"/> and <paramref name="errorKind"/>
+    /// replace the incidents' error), and that only their warning is left to go out. They stay
+    /// pending: a restart then sends only the warning.
+    /// </summary>
+    Task RecordActsAsync(IReadOnlyList<long> incidentIds, ActionStatus outcome, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken);
 }

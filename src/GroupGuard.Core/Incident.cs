@@ -63,6 +63,16 @@ public sealed record Incident
     /// </summary>
     public string? ActionOwner { get; init; }
 
+    /// <summary>
+    /// While the action is pending: what became of its recall, mute and kick once they were carried
+    /// out and only the warning is left to go out (<see cref="ActionStatus.Done"/>, or
+    /// <see cref="ActionStatus.Failed"/> or <see cref="ActionStatus.Unsupported"/> with their words in
+    /// <see cref="ActionError"/>); null before then. A restart sends only the warning, never those
+    /// again, and the incident's outcome counts them as the platform answered then
+    /// (<see cref="IPendingActions.RecordActsAsync"/>).
+    /// </summary>
+    public ActionStatus? ActsOutcome { get; init; }
+
     public required string RuleSetVersion { get; init; }
 
     /// <summary>The group's name when the platform told it.</summary>

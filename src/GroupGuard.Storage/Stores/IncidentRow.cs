@@ -32,6 +32,7 @@ internal sealed class IncidentRow
     public string? ActionErrorKind { get; set; }
     public string PlannedActions { get; set; } = "";
     public string? ActionOwner { get; set; }
+    public string? ActsOutcome { get; set; }
     public string RuleSetVersion { get; set; } = "";
     public string? GroupName { get; set; }
     public string? NormalizedText { get; set; }
@@ -73,6 +74,7 @@ internal sealed class IncidentRow
         ActionErrorKind = EnumText<ActionErrorKind>.ToText(incident.ActionErrorKind),
         PlannedActions = EnumText<ModerationAction>.ListToText(incident.PlannedActions),
         ActionOwner = incident.ActionOwner,
+        ActsOutcome = EnumText<ActionStatus>.ToText(incident.ActsOutcome),
         RuleSetVersion = incident.RuleSetVersion,
         GroupName = StoredText.Clean(incident.GroupName),
         NormalizedText = StoredText.Clean(incident.NormalizedText),
@@ -121,6 +123,7 @@ internal sealed class IncidentRow
         ActionErrorKind = EnumText<ActionErrorKind>.ParseOptional(ActionErrorKind, "action_error_kind", Id),
         PlannedActions = EnumText<ModerationAction>.ParseList(PlannedActions, "planned_actions", Id),
         ActionOwner = ActionOwner,
+        ActsOutcome = EnumText<ActionStatus>.ParseOptional(ActsOutcome, "acts_outcome", Id),
         RuleSetVersion = RuleSetVersion,
         GroupName = GroupName,
         NormalizedText = NormalizedText,

@@ -40,4 +40,21 @@ internal sealed partial class IncidentStore : IPendingActions
                 cancellationToken: cancellationToken)).ConfigureAwait(false)],
             cancellationToken).ConfigureAwait(false);
     }
+
+    public Task RecordActsAsync(IReadOnlyList<long> incidentIds, ActionStatus outcome, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
+    {
+        if (outcome is not (ActionStatus.Done or ActionStatus.Failed or ActionStatus.Unsupported))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "the acts' outcome is done, failed or unsupported");
+        }
+
+        // Done leaves the error as it is: a note that the platform could not do part of it (a
+        // warning stands in), which the incident's outcome says once the warning has gone out.
+        var errorToo = outcome == ActionStatus.Done ? "" : ", action_error = @Error, action_error_kind = @Kind";
+        return UpdateEachAsync(
+            incidentIds,
+            $"UPDATE incidents SET acts_outcome = @Outcome{errorToo} WHERE {_database.IsAnyOf("id", "@Ids")} AND action_status = 'pending'",
+            new { Outcome = EnumText<ActionStatus>.ToText(outcome), Error = Core.Moderation.StoredText.Clean(error), Kind = EnumText<ActionErrorKind>.ToText(errorKind) },
+            cancellationToken);
+    }
 }

@@ -56,6 +56,41 @@ public abstract class ModerationStoreTests : StoreTests
     }
 
     [Fact]
+    public async Task Acts_carried_out_are_recorded_on_pending_incidents_which_stay_pending_with_their_plan()
+    {
+        var pending = (IPendingActions)Store;
+        ModerationAction[] planned = [ModerationAction.Recall, ModerationAction.Mute, ModerationAction.Warn];
+        var ids = await Store.AddAsync(
+        [
+            Samples.Incident(messageId: "1", time: T0) with { PlannedActions = planned, ActionError = "qq cannot kick; warned in the group instead", ActionErrorKind = ActionErrorKind.PlatformCannot },
+            Samples.Incident(messageId: "2", time: T0) with { PlannedActions = planned },
+            Samples.Incident(messageId: "3", time: T0) with { ActionStatus = ActionStatus.Done },
+        ], CancellationToken.None);
+
+        await pending.RecordActsAsync([ids[0], ids[2]], ActionStatus.Done, null, null, CancellationToken.None);
+        await pending.RecordActsAsync([ids[1]], ActionStatus.Failed, "mute: 权限不足", ActionErrorKind.NotPermitted, CancellationToken.None);
+
+        var listed = await pending.ListPendingAsync(T0, 10, CancellationToken.None);
+        Assert.Equal(["1", "2"], listed.Select(i => i.MessageId));
+        Assert.All(listed, i => Assert.Equal(ActionStatus.Pending, i.ActionStatus));
+        Assert.All(listed, i => Assert.Equal(planned, i.PlannedActions));
+        // Done keeps the note that a warning stands in for what the platform cannot do; a failure puts its own words there.
+        Assert.Equal(
+            (ActionStatus.Done, "qq cannot kick; warned in the group instead", ActionErrorKind.PlatformCannot),
+            (listed[0].ActsOutcome, listed[0].ActionError, listed[0].ActionErrorKind));
+        Assert.Equal((ActionStatus.Failed, "mute: 权限不足", ActionErrorKind.NotPermitted), (listed[1].ActsOutcome, listed[1].ActionError, listed[1].ActionErrorKind));
+
+        // An incident settled already is left as it is.
+        var settled = (await Store.GetAsync(ids[2], CancellationToken.None))!;
+        Assert.Equal((ActionStatus.Done, (ActionStatus?)null), (settled.ActionStatus, settled.ActsOutcome));
+
+        // The outcome recorded later settles them.
+        await Store.UpdateActionAsync([ids[0], ids[1]], ActionStatus.Done, null, null, CancellationToken.None);
+        Assert.Empty(await pending.ListPendingAsync(T0, 10, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => pending.RecordActsAsync([ids[0]], ActionStatus.Pending, null, null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task New_fields_round_trip_with_Chinese_emoji_and_spans()
     {
         var text = "日赚💰500，加 V：abc123 😀";

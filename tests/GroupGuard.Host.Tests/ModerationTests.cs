@@ -381,6 +381,43 @@ public sealed class ModerationTests
         Assert.Single(ids);
     }
 
+    /// <summary>
+    /// Messages whose recall and mute were carried out before a stop, their warning still waiting:
+    /// the recent one's warning alone is sent, and its outcome counts the mute the platform refused
+    /// then; the old one's warning is too late, and its incident says so.
+    /// </summary>
+    [Fact]
+    public async Task A_restart_sends_only_the_warning_of_a_message_whose_recall_and_mute_were_carried_out()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.StartedAsync();
+        var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
+        var now = DateTimeOffset.UtcNow;
+        Incident Acted(string messageId, DateTimeOffset detected, ActionStatus acts, string? error) => Incidents.Of(messageId, time: detected) with
+        {
+            ActionStatus = ActionStatus.Pending,
+            PlannedActions = [ModerationAction.Recall, ModerationAction.Mute, ModerationAction.Warn],
+            MuteSeconds = 600,
+            ActsOutcome = acts,
+            ActionError = error,
+            ActionErrorKind = error is null ? null : ActionErrorKind.NotPermitted,
+        };
+        var ids = await store.AddAsync([Acted("921", now.AddMinutes(-1), ActionStatus.Failed, "mute: 权限不足"), Acted("922", now.AddHours(-1), ActionStatus.Done, null)], CancellationToken.None);
+        var recovery = Recoveries.For(service.Services, TimeProvider.System);
+
+        await recovery.RecoverAsync(CancellationToken.None);
+
+        await service.StoreCalls.WaitForAsync(
+            c => c.Method == nameof(IIncidentStore.UpdateActionAsync) && ((IEnumerable<long>)c.Arguments[0]!).Contains(ids[0]),
+            "the outcome of the warning queued again");
+        var recent = (await store.GetAsync(ids[0], CancellationToken.None))!;
+        var old = (await store.GetAsync(ids[1], CancellationToken.None))!;
+        Assert.Equal((ActionStatus.Failed, "mute: 权限不足", ActionErrorKind.NotPermitted), (recent.ActionStatus, recent.ActionError, recent.ActionErrorKind));
+        Assert.Equal((ActionStatus.Failed, "warn: interrupted by a restart before it was carried out", ActionErrorKind.Interrupted), (old.ActionStatus, old.ActionError, old.ActionErrorKind));
+        Assert.Equal(["send_group_msg"], api.Requests.Select(r => r.Action).Where(a => a != "get_group_member_info"));
+    }
+
     [Fact]
     public async Task The_export_shows_every_status()
     {

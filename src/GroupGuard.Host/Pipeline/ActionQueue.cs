@@ -18,6 +18,13 @@ internal sealed record ActionJob(IReadOnlyList<long> IncidentIds, IReadOnlyList<
 
     /// <summary>The message ids of the earlier pieces of a message sent in pieces: recalled once its recall is done.</summary>
     public IReadOnlyList<string> Pieces { get; init; } = [];
+
+    /// <summary>
+    /// For a job queued again after a restart whose recall, mute and kick were carried out before it
+    /// (<see cref="Incident.ActsOutcome"/>; its <see cref="Actions"/> are the warning left): what came
+    /// of them. Its outcome counts them as the platform answered then.
+    /// </summary>
+    public ActionResult? Acted { get; init; }
 }
 
 /// <summary>
@@ -49,7 +56,9 @@ internal sealed class ActionQueue
 /// it can name them). A job's recall, mute and kick are carried out at once, in its slot; its
 /// warning is handed off after them and its outcome recorded when it has gone out, so a warning
 /// waiting for others to its group (OneBot's coalescing window) holds neither a slot nor the
-/// member's turn.
+/// member's turn. Before the hand-off the incidents record that the rest was carried out
+/// (<see cref="IPendingActions.RecordActsAsync"/>): a stop during the wait leaves them pending
+/// with only the warning to send at the next start.
 /// </summary>
 internal sealed partial class ActionWorker(
     ActionQueue queue,
@@ -64,7 +73,8 @@ internal sealed partial class ActionWorker(
     Microsoft.Extensions.Options.IOptionsMonitor<Core.Members.JoinOptions>? joinOptions = null,
     Telemetry.GroupGuardMetrics? metrics = null,
     DryRunSwitches? dryRunSwitches = null,
-    ModerationSettings? settings = null) : BackgroundService
+    ModerationSettings? settings = null,
+    IPendingActions? pendingActions = null) : BackgroundService
 {
     /// <summary>
     /// Jobs run side by side, up to this many at once: one slow to answer must not hold back the
@@ -98,7 +108,8 @@ internal sealed partial class ActionWorker(
     internal int WarningsWaiting => Volatile.Read(ref _warningsWaiting);
 
     // Stopping: what is still queued, or cut off mid-job, stays pending on its incidents; so do the
-    // jobs whose warnings had not gone out (their waits end with the stop).
+    // jobs whose warnings had not gone out (their waits end with the stop), their other acts
+    // recorded as carried out.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await SideBySide.RunAsync(queue.Reader, Concurrency, RunInTurnAsync, (job, ex) => LogJobFailed(ex, string.Join(",", job.IncidentIds)), stoppingToken);
@@ -152,13 +163,23 @@ internal sealed partial class ActionWorker(
     /// Carries out the job's recall, mute and kick in order and what follows from them (the clear
     /// after a kick, the block list), then hands its warning off (<see cref="HandOffAsync"/>) and
     /// returns: the outcome is recorded once the warning has gone out. Unless, by the time its turn
-    /// comes, the job is no longer wanted (<see cref="CalledOffAsync"/>).
+    /// comes, the job is no longer wanted (<see cref="CalledOffAsync"/>): then nothing is called,
+    /// and the outcome says why, or for a job whose acts were carried out before a restart
+    /// (<see cref="ActionJob.Acted"/>) what became of them.
     /// </summary>
     internal async Task RunAsync(ActionJob job, CancellationToken cancellationToken)
     {
         if (!job.Clears && await CalledOffAsync(job, cancellationToken) is { } calledOff)
         {
-            await RecordOutcomeAsync(job, calledOff);
+            if (job.Acted is null)
+            {
+                await RecordOutcomeAsync(job, calledOff);
+            }
+            else
+            {
+                await FinishAsync(job, []);
+            }
+
             return;
         }
 
@@ -218,6 +239,7 @@ internal sealed partial class ActionWorker(
             return;
         }
 
+        await RecordActsAsync(job, results);
         var id = Interlocked.Increment(ref _handOffs);
         var finishing = SendThenFinishAsync(job, results, warns, cancellationToken);
         _handedOff[id] = finishing;
@@ -278,11 +300,35 @@ internal sealed partial class ActionWorker(
         return result;
     }
 
+    /// <summary>
+    /// Records on the incidents that the job's recall, mute and kick were carried out, and what came
+    /// of them, before its warning is handed off: a stop while the warning waits leaves the incidents
+    /// pending with only the warning to send at the next start. A failure to record costs only that
+    /// (a restart would carry them out again, as before).
+    /// </summary>
+    private async Task RecordActsAsync(ActionJob job, List<(PlatformAction Action, ActionResult Result)> results)
+    {
+        if (pendingActions is null || results.Count == 0 || job.IncidentIds.Count == 0)
+        {
+            return;
+        }
+
+        var acts = Summarize(results);
+        try
+        {
+            await pendingActions.RecordActsAsync(job.IncidentIds, acts.Status, acts.Error, acts.ErrorKind, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogActsNotRecorded(ex, string.Join(",", job.IncidentIds));
+        }
+    }
+
     /// <summary>What the job's calls came to, recorded on its incidents, with which incidents the warning sent was about.</summary>
     private async Task FinishAsync(ActionJob job, List<(PlatformAction Action, ActionResult Result)> results)
     {
         await RecordWarningsAsync(job, results);
-        var outcome = Summarize(results);
+        var outcome = Summarize(results, job.Acted);
         if (outcome.Status == ActionStatus.Done && job.Degraded is not null)
         {
             // The warning went out, but what was decided could not be done here: say so.
@@ -431,27 +477,35 @@ internal sealed partial class ActionWorker(
 
     /// <summary>
     /// All done → done; any failure → failed with the platform's words (the kind of the first
-    /// failure); else unsupported.
+    /// failure); else unsupported. <paramref name="acted"/>: what acts carried out before a restart
+    /// came to (<see cref="ActionJob.Acted"/>), summarized so, ahead of <paramref name="results"/>:
+    /// the whole comes out as if all had been summarized at once.
     /// </summary>
-    internal static ActionResult Summarize(List<(PlatformAction Action, ActionResult Result)> results)
+    internal static ActionResult Summarize(List<(PlatformAction Action, ActionResult Result)> results, ActionResult? acted = null)
     {
         var failed = results.Where(r => r.Result.Status == ActionStatus.Failed).ToList();
-        if (failed.Count > 0)
+        if (failed.Count > 0 || acted?.Status == ActionStatus.Failed)
         {
-            return new ActionResult(ActionStatus.Failed, Words(failed), failed[0].Result.ErrorKind);
+            return Joined(ActionStatus.Failed, failed, acted);
         }
 
         var unsupported = results.Where(r => r.Result.Status == ActionStatus.Unsupported).ToList();
-        if (unsupported.Count > 0)
+        if (unsupported.Count > 0 || acted?.Status == ActionStatus.Unsupported)
         {
-            return new ActionResult(ActionStatus.Unsupported, Words(unsupported), unsupported[0].Result.ErrorKind);
+            return Joined(ActionStatus.Unsupported, unsupported, acted);
         }
 
         return ActionResult.Done;
     }
 
-    private static string Words(List<(PlatformAction Action, ActionResult Result)> results) =>
-        string.Join("; ", results.Select(r => $"{r.Action.Action.ToString().ToLowerInvariant()}: {r.Result.Error}"));
+    /// <summary>The platform's words for <paramref name="results"/> (all of <paramref name="status"/>), after those of <paramref name="acted"/> when it has that status too, and the kind of the first.</summary>
+    private static ActionResult Joined(ActionStatus status, List<(PlatformAction Action, ActionResult Result)> results, ActionResult? acted)
+    {
+        var words = results.Select(r => $"{r.Action.Action.ToString().ToLowerInvariant()}: {r.Result.Error}");
+        return acted?.Status == status
+            ? new ActionResult(status, string.Join("; ", acted.Error is { } before ? words.Prepend(before) : words), acted.ErrorKind)
+            : new ActionResult(status, string.Join("; ", words), results[0].Result.ErrorKind);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {Action} on {Platform} group {GroupId} user {UserId} message {MessageId}: {Status} {Error}")]
     private partial void LogAction(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, ActionStatus status, string? error);
@@ -473,6 +527,9 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The actions of incidents {Ids} failed unexpectedly; they stay pending until the next start's recovery")]
     private partial void LogJobFailed(Exception ex, string ids);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record that the recall, mute or kick of incidents {Ids} was carried out; a restart before their warning has gone out would carry it out again")]
+    private partial void LogActsNotRecorded(Exception ex, string ids);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record action outcomes on incidents {Ids}")]
     private partial void LogUpdateFailed(Exception ex, string ids);

@@ -6,7 +6,9 @@ namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
 /// Actions decided but never carried out (incidents still <c>pending</c>) are queued again when
-/// they are recent, or marked failed when they are too old to matter.
+/// they are recent, or marked failed when they are too old to matter. Of a message whose recall,
+/// mute and kick were carried out before the stop and whose warning was still waiting to go out
+/// (<see cref="Incident.ActsOutcome"/>), only the warning is queued again, never those.
 /// <para>
 /// Alone on its database (SQLite) the instance looks once, at start, at what was left by the
 /// process before it. On a database several instances share (PostgreSQL) every pending incident
@@ -120,7 +122,7 @@ internal sealed partial class PendingActionRecovery(
 
         foreach (var message in pending
             .Where(i => !_taken.Contains(i.Id))
-            .GroupBy(i => (i.Protocol, i.Platform, i.BotId, i.GroupId, i.UserId, i.MessageId, i.ActionOwner)))
+            .GroupBy(i => (i.Protocol, i.Platform, i.BotId, i.GroupId, i.UserId, i.MessageId, i.ActionOwner, Acted: Acted(i))))
         {
             var owner = message.Key.ActionOwner;
             var last = message.Max(i => i.DetectedAt);
@@ -138,30 +140,33 @@ internal sealed partial class PendingActionRecovery(
             }
 
             var claimed = message.Where(i => ids.Contains(i.Id)).ToList();
-            if (now - last > StillWorthIt)
-            {
-                await store.UpdateActionAsync(ids, ActionStatus.Failed, "interrupted by a restart before it was carried out", ActionErrorKind.Interrupted, cancellationToken);
-                continue;
-            }
-
+            var acted = message.Key.Acted;
             var strongest = claimed.MaxBy(i => i.DecidedAction)!;
             var actions = ActionPlan.Build(
                 ActionTarget.Of(strongest),
-                Planned(claimed),
+                acted is null ? Planned(claimed) : Planned(claimed).Where(a => a == ModerationAction.Warn),
                 claimed.Max(i => i.MuteSeconds),
                 Warning(strongest));
-            // A platform that could not do part of it (a warning stands in) is noted on the incidents: keep saying so.
-            var degraded = claimed.Select(i => i.ActionError).FirstOrDefault(e => e is not null);
+            if (now - last > StillWorthIt)
+            {
+                await RecordAsync(ids, NotCarriedOut(acted, actions, "interrupted by a restart before it was carried out", ActionErrorKind.Interrupted), cancellationToken);
+                continue;
+            }
+
+            // A platform that could not do part of it (a warning stands in) is noted on the incidents:
+            // keep saying so. Unless acts that did not come out done put their own words there.
+            var degraded = acted is null or { Status: ActionStatus.Done } ? claimed.Select(i => i.ActionError).FirstOrDefault(e => e is not null) : null;
             _taken.UnionWith(ids);
-            if (actions.Count == 0)
+            if (actions.Count == 0 && acted is null)
             {
                 continue;
             }
 
-            if (!queue.TryEnqueue(new ActionJob(ids, actions, degraded)))
+            // A job whose acts were carried out and that has no warning left still records what became of them.
+            if (!queue.TryEnqueue(new ActionJob(ids, actions, degraded) { Acted = acted }))
             {
                 // As the worker does with a decision of its own: said, not left pending for ever.
-                await store.UpdateActionAsync(ids, ActionStatus.Failed, "the action queue is full", ActionErrorKind.QueueFull, cancellationToken);
+                await RecordAsync(ids, NotCarriedOut(acted, actions, "the action queue is full", ActionErrorKind.QueueFull), cancellationToken);
             }
             else if (owner is null || owner == instance.Id)
             {
@@ -196,6 +201,30 @@ internal sealed partial class PendingActionRecovery(
 
         return trusted is not null && !trusted.Contains(owner) && now - last >= UnlistedGrace;
     }
+
+    /// <summary>
+    /// What the recall, mute and kick of an incident carried out before its warning came to, as
+    /// recorded (<see cref="IPendingActions.RecordActsAsync"/>), or null when they were not.
+    /// </summary>
+    private static ActionResult? Acted(Incident incident) => incident.ActsOutcome switch
+    {
+        null => null,
+        ActionStatus.Done => ActionResult.Done,
+        { } status => new ActionResult(status, incident.ActionError, incident.ActionErrorKind),
+    };
+
+    /// <summary>
+    /// The outcome of actions left that are not carried out (<paramref name="why"/>): failed; for a
+    /// message whose acts were carried out before (<paramref name="acted"/>), what became of those,
+    /// and that what was left (the warning) was not sent.
+    /// </summary>
+    private static ActionResult NotCarriedOut(ActionResult? acted, IReadOnlyList<PlatformAction> left, string why, ActionErrorKind kind) =>
+        acted is null
+            ? ActionResult.Failed(kind, why)
+            : ActionWorker.Summarize([.. left.Select(action => (action, ActionResult.Failed(kind, why)))], acted);
+
+    private Task RecordAsync(IReadOnlyList<long> ids, ActionResult outcome, CancellationToken cancellationToken) =>
+        store.UpdateActionAsync(ids, outcome.Status, outcome.Error, outcome.ErrorKind, cancellationToken);
 
     /// <summary>
     /// What the decision planned, as its incidents recorded it. Incidents stored before plans were

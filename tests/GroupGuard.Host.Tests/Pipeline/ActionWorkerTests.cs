@@ -19,6 +19,7 @@ public sealed class ActionWorkerTests : IAsyncLifetime
     private readonly WatchedClock _clock;
     private readonly WindowedPlatform _platform;
     private readonly Store _store = new();
+    private readonly Acts _acts = new();
     private readonly SentWarnings _sent = new();
     private readonly Switches _switches = new();
     private readonly ActionQueue _queue = new();
@@ -58,7 +59,8 @@ public sealed class ActionWorkerTests : IAsyncLifetime
             _logs,
             _sent,
             dryRunSwitches: new DryRunSwitches(stats, new LogCollector<DryRunSwitches>(), _switches),
-            settings: settings)
+            settings: settings,
+            pendingActions: _acts)
         {
             WarningsWaitingLimit = warningsWaitingLimit,
         };
@@ -233,6 +235,56 @@ public sealed class ActionWorkerTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A stop (a deploy, <c>systemctl restart</c>) while a warning waits out its window: the job's
+    /// mute was recorded as carried out before the warning was handed off, and no outcome is: the
+    /// incident stays pending with only its warning left for the next start to send.
+    /// </summary>
+    [Fact]
+    public async Task A_jobs_mute_is_recorded_as_carried_out_before_its_warning_waits_and_a_stop_leaves_only_the_warning()
+    {
+        await StartAsync();
+
+        Enqueue(Job(1, ModerationAction.Warn, ModerationAction.Mute));
+        await _clock.TimerAsync(1);
+
+        var acts = Assert.Single(_acts.Recorded.Items);
+        Assert.Equal((1L, ActionStatus.Done, (string?)null), (Assert.Single(acts.Ids), acts.Status, acts.Error));
+        await _worker!.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, _store.Outcomes.Count);
+        Assert.Equal(0, _platform.WarningsSent);
+        Assert.Equal([ModerationAction.Mute, ModerationAction.Warn], _platform.Calls.Items.Select(c => c.Action));
+    }
+
+    /// <summary>
+    /// Jobs queued again after a restart whose acts were carried out before it: only the warnings
+    /// are sent, and each outcome counts the acts as the platform answered then (a mute refused
+    /// then still fails the incident). One whose group is in dry run now sends nothing and says
+    /// what became of its acts.
+    /// </summary>
+    [Fact]
+    public async Task A_job_queued_again_with_its_mute_carried_out_sends_only_the_warning_and_its_outcome_counts_the_mute()
+    {
+        _switches.DryRun["222"] = true;
+        await StartAsync();
+        static ActionJob WarningLeft(long incident, ActionResult acted, string group = "111") =>
+            new([incident], [.. Job(incident, ModerationAction.Warn, ModerationAction.Mute, group: group).Actions.Where(a => a.Action == ModerationAction.Warn)]) { Acted = acted };
+
+        Enqueue(WarningLeft(1, ActionResult.Failed(ActionErrorKind.NotPermitted, "mute: 权限不足")));
+        Enqueue(WarningLeft(2, ActionResult.Done));
+        Enqueue(WarningLeft(3, ActionResult.Done, group: "222"));
+        await _clock.TimerAsync(2);
+        _time.Advance(Window);
+
+        var outcomes = await _store.Outcomes.WaitForCountAsync(3, "every outcome");
+        Assert.Equal(
+            [(1L, ActionStatus.Failed, "mute: 权限不足", ActionErrorKind.NotPermitted), (2L, ActionStatus.Done, null, null), (3L, ActionStatus.Done, null, null)],
+            outcomes.Select(o => (o.Ids[0], o.Status, o.Error, o.Kind)).Order());
+        Assert.Equal([("111", ModerationAction.Warn), ("111", ModerationAction.Warn)], _platform.Calls.Items.Select(c => (c.GroupId, c.Action)));
+        Assert.Empty(_acts.Recorded.Items);
+    }
+
+    /// <summary>
     /// A platform whose recalls, mutes and kicks answer at once and whose warnings wait out a window
     /// on the clock before they answer, as OneBot's coalesced ones do; each call is recorded as it
     /// is made.
@@ -286,6 +338,22 @@ public sealed class ActionWorkerTests : IAsyncLifetime
 
         public override Task<Incident?> GetAsync(long id, CancellationToken cancellationToken) =>
             Task.FromResult<Incident?>(Incidents.Of() with { Id = id, FalsePositive = FalsePositives.Contains(id) });
+    }
+
+    /// <summary>Records each job's acts recorded as carried out.</summary>
+    private sealed class Acts : IPendingActions
+    {
+        public Recording<Outcome> Recorded { get; } = new();
+
+        public Task RecordActsAsync(IReadOnlyList<long> incidentIds, ActionStatus outcome, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
+        {
+            Recorded.Add(new Outcome([.. incidentIds], outcome, error, errorKind));
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<Incident>> ListPendingAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<long>> ClaimAsync(IReadOnlyList<long> incidentIds, string? owner, string claimant, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class SentWarnings : ISentWarnings

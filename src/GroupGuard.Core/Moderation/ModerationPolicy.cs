@@ -28,7 +28,7 @@ public sealed record PolicyContext(
 
 /// <summary>
 /// Turns hits into incidents and platform actions: the strongest action of the enforced hits wins
-/// (a mute or kick also recalls the message), repeat offenders escalate, owners, admins, the bot
+/// (a mute or kick also recalls the message; of two mutes, the longer), repeat offenders escalate, owners, admins, the bot
 /// and exempt users are spared, dry run and shadow rules record what would have been done, and
 /// what a platform cannot do degrades to a warning.
 /// </summary>
@@ -67,7 +67,7 @@ public static class ModerationPolicy
             || context.Options.ExemptUsers.Contains(message.UserId);
         var dryRun = DryRun(context.DryRunSwitch, context.Group, context.Options);
         var enforced = hits.Where(h => h.Rule.Mode == RuleMode.Enforce && h.Rule.Action != ModerationAction.Log).ToList();
-        var strongest = enforced.Count == 0 ? null : enforced.MaxBy(h => (int)h.Rule.Action);
+        var strongest = enforced.Count == 0 ? null : enforced.MaxBy(Weight);
 
         // Escalation: the step for this offence (earlier ones + this), on top of the rule's action.
         EscalationStep? step = null;
@@ -188,6 +188,14 @@ public static class ModerationPolicy
         var normalized = privacy.StoreText == StoreText.Full ? StoredText.Cut(forwarded.NormalizedText, StoredText.MaxMessageChars) : null;
         return (text, normalized, StoredText.Shift(spans, shift, text));
     }
+
+    /// <summary>
+    /// How strong an enforced hit is: its action, then, between mutes, the longer one. The
+    /// strongest hit gives the mute its length and the warning its text, whatever the order the
+    /// rules are listed in.
+    /// </summary>
+    private static (int Action, int MuteMinutes) Weight(RuleHit hit) =>
+        ((int)hit.Rule.Action, hit.Rule.Action == ModerationAction.Mute ? hit.Rule.MuteMinutes : 0);
 
     /// <summary>The pack filter of a group's settings; stream, text and join-request hits alike.</summary>
     public static IEnumerable<RuleHit> Applicable(IEnumerable<RuleHit> hits, GroupOverride? group) =>

@@ -288,4 +288,50 @@ public sealed class ModerationPolicyTests
 
         Assert.Equal(term, Assert.Single(decision.Incidents).MatchedTerm);
     }
+
+    /// <summary>The official QQ bot platform: it warns and mutes, and can neither recall a member's message nor remove them.</summary>
+    private static bool QQOfficial(ModerationAction action) => action is ModerationAction.Warn or ModerationAction.Mute;
+
+    private static Decision DecideOn(RuleSet rules, ChatMessage message, int offences, ModerationOptions options, Func<ModerationAction, bool> canDo)
+    {
+        var context = new PolicyContext(offences, message.SenderRole, message.Time, options, null, new PrivacyOptions(), canDo, null);
+        return ModerationPolicy.Decide(message, MessageDetector.Detect(rules, message).Hits, rules.Version, context);
+    }
+
+    private static int MuteSeconds(Decision d) => d.Actions.Where(a => a.Action == ModerationAction.Mute).Select(a => a.MuteSeconds).SingleOrDefault();
+
+    /// <summary>
+    /// Two mute rules hit one message: the longer mute wins whichever rule is listed first, and the
+    /// hit carrying it is the one the warning quotes and whose incident records the length.
+    /// </summary>
+    [Fact]
+    public void Two_mute_rules_on_one_message_mute_for_the_longer_whichever_is_listed_first()
+    {
+        var rules = MessageDetectorTests.Load("""
+            pack: mix
+            name: 混合
+            action: mute
+            rules:
+              - id: a.short
+                terms: [代开发票]
+                mute_minutes: 10
+                warning: "短禁言"
+              - id: b.long
+                terms: [砍死你]
+                mute_minutes: 1440
+                warning: "长禁言"
+            """);
+
+        var decision = DecideOn(rules, Message("代开发票 砍死你"), 0, new ModerationOptions(), _ => true);
+        var unrecalled = DecideOn(rules, Message("代开发票 砍死你", platform: "qq-official"), 0, new ModerationOptions(), QQOfficial);
+
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute], Actions(decision));
+        Assert.Equal(1440 * 60, MuteSeconds(decision));
+        Assert.Equal(1440 * 60, decision.Incidents.Single(i => i.Rule == "b.long").MuteSeconds);
+        Assert.Equal(0, decision.Incidents.Single(i => i.Rule == "a.short").MuteSeconds);
+
+        // Where the message cannot be recalled, the warning that stands in is the longer rule's.
+        Assert.Equal(1440 * 60, MuteSeconds(unrecalled));
+        Assert.Equal("长禁言", unrecalled.Actions.Single(a => a.Action == ModerationAction.Warn).WarningText);
+    }
 }

@@ -18,10 +18,14 @@ public static class ActionPlan
 {
     /// <summary>
     /// The platform actions for a decided action and an escalation step's: a mute or kick also
-    /// recalls the message, and no one is muted who is also removed. A set in the enum's order
-    /// (weakest first); <see cref="Build"/> puts them in the order they are carried out.
+    /// recalls the message, and no one is muted who is also removed. Where the platform cannot
+    /// remove anyone (<paramref name="canDo"/> says no to a kick) but can mute, a mute stands in for
+    /// the kick, so a worse offence is never met with less than a mute; the caller drops the kick
+    /// as it drops whatever else the platform cannot do. A set in the enum's order (weakest first);
+    /// <see cref="Build"/> puts them in the order they are carried out.
     /// </summary>
-    public static SortedSet<ModerationAction> Wanted(ModerationAction decided, ModerationAction? escalation)
+    /// <param name="canDo">What the platform can do; null: as if it could do everything (the plan as decided, for a restart).</param>
+    public static SortedSet<ModerationAction> Wanted(ModerationAction decided, ModerationAction? escalation, Func<ModerationAction, bool>? canDo = null)
     {
         var wanted = new SortedSet<ModerationAction>();
         if (decided is ModerationAction.Recall or ModerationAction.Mute or ModerationAction.Kick)
@@ -41,7 +45,14 @@ public static class ActionPlan
 
         if (wanted.Contains(ModerationAction.Kick))
         {
-            wanted.Remove(ModerationAction.Mute);
+            if (canDo is not null && !canDo(ModerationAction.Kick) && canDo(ModerationAction.Mute))
+            {
+                wanted.Add(ModerationAction.Mute);
+            }
+            else
+            {
+                wanted.Remove(ModerationAction.Mute);
+            }
         }
 
         return wanted;

@@ -28,9 +28,10 @@ public sealed record PolicyContext(
 
 /// <summary>
 /// Turns hits into incidents and platform actions: the strongest action of the enforced hits wins
-/// (a mute or kick also recalls the message; of two mutes, the longer), repeat offenders escalate, owners, admins, the bot
-/// and exempt users are spared, dry run and shadow rules record what would have been done, and
-/// what a platform cannot do degrades to a warning.
+/// (a mute or kick also recalls the message; of two mutes, the longer), repeat offenders escalate,
+/// owners, admins, the bot and exempt users are spared, dry run and shadow rules record what would
+/// have been done, and what a platform cannot do degrades to a warning (a kick to a mute, where
+/// the platform mutes).
 /// </summary>
 public static class ModerationPolicy
 {
@@ -70,11 +71,11 @@ public static class ModerationPolicy
         var strongest = enforced.Count == 0 ? null : enforced.MaxBy(Weight);
 
         // Escalation: the step for this offence (earlier ones + this), on top of the rule's action.
+        var steps = (context.Group?.Escalation ?? (IReadOnlyList<EscalationStep>)context.Options.Steps).OrderBy(s => s.Count).ToList();
         EscalationStep? step = null;
         var stepNumber = 0;
         if (strongest is not null && !exempt)
         {
-            var steps = (context.Group?.Escalation ?? (IReadOnlyList<EscalationStep>)context.Options.Steps).OrderBy(s => s.Count).ToList();
             var offence = context.OffencesBefore + 1;
             for (var i = 0; i < steps.Count; i++)
             {
@@ -89,9 +90,10 @@ public static class ModerationPolicy
         var actions = new List<PlatformAction>();
         var unsupported = new List<string>();
         var muteSeconds = 0;
+        var muteForKick = false;
         if (strongest is not null && !exempt)
         {
-            var wanted = ActionPlan.Wanted(strongest.Rule.Action, step?.Action);
+            var wanted = ActionPlan.Wanted(strongest.Rule.Action, step?.Action, context.CanDo);
             if (strongest.Rule.Action == ModerationAction.Mute)
             {
                 muteSeconds = strongest.Rule.MuteMinutes * 60;
@@ -100,6 +102,14 @@ public static class ModerationPolicy
             if (step?.Action == ModerationAction.Mute)
             {
                 muteSeconds = Math.Max(muteSeconds, step.MuteMinutes * 60);
+            }
+
+            // A kick the platform cannot do is a mute instead (ActionPlan.Wanted), at least as long as
+            // the longest mute the hits and the escalation give: never milder than a step before it.
+            muteForKick = wanted.Contains(ModerationAction.Kick) && wanted.Contains(ModerationAction.Mute);
+            if (muteForKick)
+            {
+                muteSeconds = Math.Max(muteSeconds, MuteForKickMinutes(strongest, enforced, steps) * 60);
             }
 
             foreach (var action in wanted.ToList())
@@ -124,8 +134,19 @@ public static class ModerationPolicy
         var text = StoredText.Kept(message.Text, spans, context.Privacy.StoreText, out var shift);
         var normalized = context.Privacy.StoreText == StoreText.Full ? StoredText.Cut(normalizedText, StoredText.MaxMessageChars) : null;
 
+        var instead = new List<string>();
+        if (muteForKick && actions.Exists(a => a.Action == ModerationAction.Mute))
+        {
+            instead.Add("muted");
+        }
+
+        if (actions.Exists(a => a.Action == ModerationAction.Warn))
+        {
+            instead.Add("warned in the group");
+        }
+
         var unsupportedNote = unsupported.Count > 0
-            ? $"{message.Platform} cannot {string.Join(" or ", unsupported)}" + (actions.Count > 0 ? "; warned in the group instead" : "")
+            ? $"{message.Platform} cannot {string.Join(" or ", unsupported)}" + (instead.Count > 0 ? $"; {string.Join(" and ", instead)} instead" : "")
             : null;
         ModerationAction[] planned = exempt || dryRun ? [] : [.. actions.Select(a => a.Action)];
         var incidents = hits.Select(hit =>
@@ -196,6 +217,21 @@ public static class ModerationPolicy
     /// </summary>
     private static (int Action, int MuteMinutes) Weight(RuleHit hit) =>
         ((int)hit.Rule.Action, hit.Rule.Action == ModerationAction.Mute ? hit.Rule.MuteMinutes : 0);
+
+    /// <summary>
+    /// How long a mute that stands in for a kick lasts: the longest of the <c>mute_minutes</c> of the
+    /// deciding rule and of every enforced mute or kick rule that hit, and of the escalation's mute
+    /// steps; at most QQ's longest mute.
+    /// </summary>
+    private static int MuteForKickMinutes(RuleHit strongest, List<RuleHit> enforced, List<EscalationStep> steps) =>
+        Math.Min(
+            MaxMuteMinutes,
+            enforced.Where(h => ReferenceEquals(h, strongest) || h.Rule.Action is ModerationAction.Mute or ModerationAction.Kick).Select(h => h.Rule.MuteMinutes)
+                .Concat(steps.Where(s => s.Action == ModerationAction.Mute).Select(s => s.MuteMinutes))
+                .Max());
+
+    /// <summary>The longest mute a platform takes: 30 days (QQ's), as rules and escalation steps are held to.</summary>
+    private const int MaxMuteMinutes = 30 * 24 * 60;
 
     /// <summary>The pack filter of a group's settings; stream, text and join-request hits alike.</summary>
     public static IEnumerable<RuleHit> Applicable(IEnumerable<RuleHit> hits, GroupOverride? group) =>

@@ -292,6 +292,19 @@ public sealed class ModerationPolicyTests
     /// <summary>The official QQ bot platform: it warns and mutes, and can neither recall a member's message nor remove them.</summary>
     private static bool QQOfficial(ModerationAction action) => action is ModerationAction.Warn or ModerationAction.Mute;
 
+    private static readonly RuleSet KickRules = MessageDetectorTests.Load("""
+        pack: scams
+        name: 诈骗
+        rules:
+          - id: scams.kick
+            terms: [刷单返利]
+            action: kick
+          - id: scams.kick-long
+            terms: [代办贷款]
+            action: kick
+            mute_minutes: 1440
+        """);
+
     private static Decision DecideOn(RuleSet rules, ChatMessage message, int offences, ModerationOptions options, Func<ModerationAction, bool> canDo)
     {
         var context = new PolicyContext(offences, message.SenderRole, message.Time, options, null, new PrivacyOptions(), canDo, null);
@@ -299,6 +312,58 @@ public sealed class ModerationPolicyTests
     }
 
     private static int MuteSeconds(Decision d) => d.Actions.Where(a => a.Action == ModerationAction.Mute).Select(a => a.MuteSeconds).SingleOrDefault();
+
+    /// <summary>
+    /// Escalation to a kick on a platform that mutes but cannot remove anyone: the repeat offender
+    /// was muted an hour at the second offence and only warned at the third, a milder step for a
+    /// worse offender. A kick the platform cannot do is a mute instead, as long as the longest
+    /// mute the escalation gives, and the incident says so.
+    /// </summary>
+    [Fact]
+    public void Escalating_to_a_kick_the_platform_cannot_do_mutes_as_long_as_the_longest_step_instead_of_only_warning()
+    {
+        var options = new ModerationOptions
+        {
+            Escalation = [new() { Count = 2, Action = ModerationAction.Mute, MuteMinutes = 60 }, new() { Count = 3, Action = ModerationAction.Kick }],
+        };
+
+        var second = Decide(Message("加微信", platform: "qq-official"), offences: 1, options: options, canDo: QQOfficial);
+        var third = Decide(Message("加微信", platform: "qq-official"), offences: 2, options: options, canDo: QQOfficial);
+
+        Assert.Equal([ModerationAction.Mute, ModerationAction.Warn], Actions(second));
+        Assert.Equal(3600, MuteSeconds(second));
+        Assert.Equal([ModerationAction.Mute, ModerationAction.Warn], Actions(third));
+        Assert.Equal(3600, MuteSeconds(third));
+        var incident = Assert.Single(third.Incidents);
+        Assert.Equal((3600, 2, ActionStatus.Pending), (incident.MuteSeconds, incident.EscalationStep, incident.ActionStatus));
+        Assert.Equal([ModerationAction.Mute, ModerationAction.Warn], incident.PlannedActions);
+        Assert.Equal("qq-official cannot recall or kick; muted and warned in the group instead", incident.ActionError);
+
+        // Steps with no mute: the rule's own mute_minutes (the pack's default, 10), never a token minute.
+        var kickOnly = new ModerationOptions { Escalation = [new() { Count = 2, Action = ModerationAction.Kick }] };
+        Assert.Equal(600, MuteSeconds(Decide(Message("加微信", platform: "qq-official"), offences: 1, options: kickOnly, canDo: QQOfficial)));
+    }
+
+    /// <summary>
+    /// A rule that kicks, on a platform that cannot kick, mutes for the longest of the rule's
+    /// <c>mute_minutes</c> and the escalation's mute steps; where the platform can kick there is no
+    /// mute beside the kick.
+    /// </summary>
+    [Fact]
+    public void A_kick_rule_the_platform_cannot_carry_out_mutes_for_the_longest_of_its_mute_minutes_and_the_mute_steps()
+    {
+        var defaults = new ModerationOptions(); // 2nd offence: mute 10 min, 3rd: 60 min
+
+        var first = DecideOn(KickRules, Message("刷单返利", platform: "qq-official"), 0, defaults, QQOfficial);
+        var longer = DecideOn(KickRules, Message("代办贷款", platform: "qq-official"), 0, defaults, QQOfficial);
+        var kicked = DecideOn(KickRules, Message("刷单返利"), 0, defaults, _ => true);
+
+        Assert.Equal([ModerationAction.Mute, ModerationAction.Warn], Actions(first));
+        Assert.Equal(3600, MuteSeconds(first));
+        Assert.Equal(3600, Assert.Single(first.Incidents).MuteSeconds);
+        Assert.Equal(1440 * 60, MuteSeconds(longer));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick], Actions(kicked));
+    }
 
     /// <summary>
     /// Two mute rules hit one message: the longer mute wins whichever rule is listed first, and the

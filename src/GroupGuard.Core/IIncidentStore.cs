@@ -40,11 +40,14 @@ public interface IIncidentStore
     Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken);
 
     /// <summary>
-    /// How many distinct messages of <paramref name="userId"/> in the group made incidents at or
-    /// after <paramref name="since"/> that count as offences (<see cref="Incident.CountsAsOffence"/>),
-    /// leaving out incidents marked false positive.
+    /// How many distinct messages of <paramref name="userId"/> in the group, sent from
+    /// <paramref name="since"/> up to and including <paramref name="until"/> (to the millisecond,
+    /// as times are stored), made incidents that count as offences
+    /// (<see cref="Incident.CountsAsOffence"/>), leaving out incidents marked false positive. A
+    /// message's offences are counted up to its own time, so one moderated late (a picture read
+    /// after the sender's next message, a delivery out of order) is not escalated by later ones.
     /// </summary>
-    Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, CancellationToken cancellationToken);
+    Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Adds to the hourly message counters (upsert: counts add up).</summary>
     Task AddMessageCountsAsync(IReadOnlyList<MessageCount> counts, CancellationToken cancellationToken);

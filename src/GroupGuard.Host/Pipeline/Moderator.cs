@@ -278,9 +278,11 @@ internal sealed partial class Moderator(
         try
         {
             // The window ends at this message, on the platform's clock, so a bot that was down
-            // and catches up (or a replay) escalates the way it would have live.
+            // and catches up (or a replay) escalates the way it would have live, and a message
+            // moderated after a later one of the sender's (its pictures, read on their own queue;
+            // messages out of order, several instances) is not escalated by what came after it.
             var since = message.Time.AddHours(-options.EscalationWindowHours);
-            return await store.CountOffencesAsync(message.Platform, message.GroupId, message.UserId, since, stoppingToken);
+            return await store.CountOffencesAsync(message.Platform, message.GroupId, message.UserId, since, message.Time, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

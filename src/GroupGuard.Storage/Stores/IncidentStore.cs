@@ -52,11 +52,12 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
     // One message hit by two rules is one offence. A message is its id and time together, as in
     // the unique index: OneBot implementations reuse short message ids after a restart. Only
     // incidents that count as offences (Incident.CountsAsOffence): a rule that acts, enforced.
+    // Both bounds are on the offender index's last column, time.
     private const string CountOffencesSql = """
         SELECT COUNT(*) FROM (
             SELECT DISTINCT message_id, time FROM incidents
             WHERE platform = @Platform AND group_id = @GroupId AND user_id = @UserId
-              AND time >= @Since AND false_positive = 0
+              AND time >= @Since AND time <= @Until AND false_positive = 0
               AND decided_action <> 'log' AND action_status NOT IN ('dry_run', 'exempt')
         ) AS offences
         """;
@@ -415,7 +416,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         return [.. rows.Select(r => r.ToIncident())];
     }
 
-    public async Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(platform);
         ArgumentNullException.ThrowIfNull(groupId);
@@ -424,7 +425,8 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             CountOffencesSql,
-            new { Platform = platform, GroupId = groupId, UserId = userId, Since = StoredTime.ToBoundText(since) },
+            // The upper bound as a time is stored (cut to the millisecond), so a message's own time is within it.
+            new { Platform = platform, GroupId = groupId, UserId = userId, Since = StoredTime.ToBoundText(since), Until = StoredTime.ToText(until) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 

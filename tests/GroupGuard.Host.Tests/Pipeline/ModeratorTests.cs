@@ -1,4 +1,6 @@
 using GroupGuard.Core;
+using GroupGuard.Core.Images;
+using GroupGuard.Images;
 using GroupGuard.Host.Pipeline;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -101,5 +103,53 @@ public sealed class ModeratorTests
 
         Assert.Equal(ModerationOutcome.Done, outcome.Outcome);
         Assert.Empty(await service.IncidentsAsync());
+    }
+
+    /// <summary>
+    /// A member's first advert is recalled and the second, five seconds later, escalates to a mute.
+    /// The first message's picture is read after both (pictures have a queue of their own) and its
+    /// text hits a rule: it is still the member's first offence, and was counted as the second (the
+    /// later message taken for an earlier one), which muted the member a second time for it.
+    /// </summary>
+    [Fact]
+    public async Task A_pictures_hit_is_weighed_with_the_offences_before_its_message_not_the_ones_after()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var moderator = service.Services.GetRequiredService<Moderator>();
+        var first = Messages.Group("加微信", id: "71");
+        var second = Messages.Group("加微信", id: "72", time: first.Time.AddSeconds(5));
+        await moderator.ModerateAsync(first, CancellationToken.None);
+        await moderator.ModerateAsync(second, CancellationToken.None);
+
+        var reading = new PictureReading(PictureOutcome.Read, "gchat.qpic.cn/x") { Text = "http://a.xyz", TextOutcome = PictureTextOutcome.Read };
+        await moderator.ModeratePicturesAsync(first, [new PictureCheck(1, reading)], [], new ImagesOptions(), CancellationToken.None);
+
+        var incidents = await service.IncidentsAsync();
+        Assert.Equal(1, incidents.Single(i => i.MessageId == "72").EscalationStep);
+        var picture = incidents.Single(i => i.MessageId == "71" && i.Rule == "ads.site");
+        Assert.Equal((0, 0), (picture.EscalationStep, picture.MuteSeconds));
+        Assert.DoesNotContain(ModerationAction.Mute, picture.PlannedActions);
+    }
+
+    /// <summary>
+    /// Messages moderated out of the order they were sent in (two instances, a delivery delayed):
+    /// the earlier message is the member's first offence whatever was moderated before it.
+    /// </summary>
+    [Fact]
+    public async Task A_message_moderated_after_a_later_one_of_the_same_member_is_not_escalated_by_it()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var moderator = service.Services.GetRequiredService<Moderator>();
+        var earlier = Messages.Group("加微信", id: "81");
+        var later = Messages.Group("私聊领取", id: "82", time: earlier.Time.AddSeconds(30));
+
+        await moderator.ModerateAsync(later, CancellationToken.None);
+        await moderator.ModerateAsync(earlier, CancellationToken.None);
+
+        var incident = (await service.IncidentsAsync()).Single(i => i.MessageId == "81");
+        Assert.Equal((0, 0), (incident.EscalationStep, incident.MuteSeconds));
+        Assert.Equal([ModerationAction.Recall], incident.PlannedActions);
     }
 }

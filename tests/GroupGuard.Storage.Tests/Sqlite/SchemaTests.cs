@@ -170,7 +170,7 @@ public sealed class SchemaTests
         Assert.Null(old.ReviewNote);
         Assert.Null(old.ReviewedAt);
         // An offence recorded before the upgrade still counts towards escalation.
-        Assert.Equal(1, await harness.Store.CountOffencesAsync("qq", "123456", "424242", old.Time.AddDays(-1), CancellationToken.None));
+        Assert.Equal(1, await harness.Store.CountOffencesAsync("qq", "123456", "424242", old.Time.AddDays(-1), old.Time, CancellationToken.None));
         // New incidents go on after it.
         var ids = await harness.Store.AddAsync([Samples.Incident(messageId: "901")], CancellationToken.None);
         Assert.True(Assert.Single(ids) > old.Id);
@@ -196,7 +196,8 @@ public sealed class SchemaTests
         using var db = harness.OpenRaw();
         var plan = string.Join("\n", db.Query<(long, long, long, string Detail)>("""
             EXPLAIN QUERY PLAN SELECT COUNT(*) FROM (SELECT DISTINCT message_id, time FROM incidents
-            WHERE platform = 'qq' AND group_id = 'g' AND user_id = 'u' AND time >= '2025-01-01T00:00:00.000Z' AND false_positive = 0)
+            WHERE platform = 'qq' AND group_id = 'g' AND user_id = 'u' AND time >= '2025-01-01T00:00:00.000Z' AND time <= '2025-01-02T00:00:00.000Z'
+            AND false_positive = 0)
             """).Select(r => r.Detail));
         Assert.Contains("ix_incidents_offender_time", plan, StringComparison.Ordinal);
     }

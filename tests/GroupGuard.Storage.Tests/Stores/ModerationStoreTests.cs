@@ -8,6 +8,9 @@ public abstract class ModerationStoreTests : StoreTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>An upper bound past every incident the tests store.</summary>
+    private static readonly DateTimeOffset Until = T0.AddDays(1);
+
     private IIncidentStore Store => Harness.Store;
 
     [Fact]
@@ -274,7 +277,7 @@ public abstract class ModerationStoreTests : StoreTests
             Samples.Incident(messageId: "6", time: T0.AddMinutes(5)) with { DecidedAction = ModerationAction.Warn, ActionStatus = ActionStatus.Unsupported },
         ], CancellationToken.None);
 
-        var counted = await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None);
+        var counted = await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None);
 
         Assert.Equal(3, counted); // 1, 5 and 6
     }
@@ -296,12 +299,36 @@ public abstract class ModerationStoreTests : StoreTests
             Samples.Incident(messageId: "5", time: T0.AddMinutes(8), platform: "wechat"),
         ], CancellationToken.None);
 
-        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
-        Assert.Equal(3, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), CancellationToken.None));
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
+        Assert.Equal(3, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), Until, CancellationToken.None));
         // The same bound in China time.
-        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.ToOffset(TimeSpan.FromHours(8)), CancellationToken.None));
-        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "777", T0, CancellationToken.None));
-        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "nobody", T0, CancellationToken.None));
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.ToOffset(TimeSpan.FromHours(8)), Until, CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "777", T0, Until, CancellationToken.None));
+        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "nobody", T0, Until, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// The count ends at the message being weighed: its own offence and one in the same second
+    /// count (the platforms' clocks give seconds), a later message's do not, so a message moderated
+    /// after the sender's next one (its picture read later, a delivery out of order) is weighed
+    /// as it was sent.
+    /// </summary>
+    [Fact]
+    public async Task Offences_after_the_upper_bound_are_not_counted()
+    {
+        await Store.AddAsync(
+        [
+            Samples.Incident(messageId: "1", time: T0),
+            Samples.Incident(messageId: "2", time: T0.AddSeconds(5)),
+            Samples.Incident(messageId: "3", time: T0.AddSeconds(5).AddMilliseconds(1)),
+            Samples.Incident(messageId: "4", time: T0.AddMinutes(1)),
+        ], CancellationToken.None);
+
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0, CancellationToken.None));
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0.AddSeconds(5), CancellationToken.None));
+        // A bound with more than milliseconds is cut to them, as the times are stored.
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0.AddSeconds(5).AddTicks(9_999), CancellationToken.None));
+        Assert.Equal(4, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0.AddMinutes(1), CancellationToken.None));
     }
 
     [Fact]
@@ -312,7 +339,7 @@ public abstract class ModerationStoreTests : StoreTests
             [Samples.Incident(messageId: "17", time: T0), Samples.Incident(messageId: "17", time: T0.AddHours(3))],
             CancellationToken.None);
 
-        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
     }
 
     [Fact]
@@ -326,17 +353,17 @@ public abstract class ModerationStoreTests : StoreTests
         ], CancellationToken.None);
 
         await Store.MarkFalsePositiveAsync(ids[2], true, "是药名", T0.AddHours(1), null, CancellationToken.None);
-        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
 
         // One of two hits on message 1 is wrong; the other still makes it an offence.
         await Store.MarkFalsePositiveAsync(ids[0], true, null, T0.AddHours(1), null, CancellationToken.None);
-        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
 
         await Store.MarkFalsePositiveAsync(ids[1], true, null, T0.AddHours(1), null, CancellationToken.None);
-        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
 
         await Store.MarkFalsePositiveAsync(ids[2], false, "复核：确实是广告", T0.AddHours(2), null, CancellationToken.None);
-        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
     }
 
     [Fact]

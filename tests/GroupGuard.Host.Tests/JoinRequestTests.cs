@@ -4,6 +4,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 using GroupGuard.Core.Members;
 using GroupGuard.Host.Digests;
+using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupGuard.Host.Tests;
@@ -58,9 +59,11 @@ public sealed class JoinRequestTests : IAsyncLifetime
 
     public Task DisposeAsync() => _api.DisposeAsync().AsTask();
 
-    private GroupGuardFactory Service(params (string Key, string? Value)[] settings)
+    private GroupGuardFactory Service(params (string Key, string? Value)[] settings) => Service(null, settings);
+
+    private GroupGuardFactory Service(Action<IServiceCollection>? services, params (string Key, string? Value)[] settings)
     {
-        var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(_api.BaseUrl, settings), Pack);
+        var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(_api.BaseUrl, settings), Pack, services);
         File.WriteAllText(Path.Combine(service.Folder, "rules", "abuse.yaml"), AbusePack);
         File.WriteAllText(Path.Combine(service.Folder, "rules", "scams.yaml"), ScamsPack);
         return service;
@@ -156,6 +159,69 @@ public sealed class JoinRequestTests : IAsyncLifetime
         var decisions = await DecisionsAsync(service);
         Assert.Equal(["abuse.insult", "ads.shop", "ads.contact"], decisions.Select(d => d.Rule));
         Assert.All(decisions, d => Assert.Equal((JoinOutcome.Left, ActionStatus.Skipped), (d.Outcome, d.ActionStatus)));
+    }
+
+    /// <summary>
+    /// The detector fails on a request in a group that approves clean requests itself: nothing was
+    /// found because nothing was looked at, and the applicant was let in as clean. Left to the
+    /// admins instead, recorded with what failed so that the digest names it.
+    /// </summary>
+    [Fact]
+    public async Task A_request_whose_detection_failed_is_left_to_the_admins_not_approved_where_clean_ones_are()
+    {
+        using var service = Service(
+            services => services.AddSingleton(provider => ActivatorUtilities.CreateInstance<JoinScreener>(provider, new BrokenRules())),
+            ("GroupGuard:Groups:654321:Join:AutoApprove", "true"));
+
+        await ScreenAsync(service, Request("f-20", "问题：孩子在几班？\n答案：二年级三班", groupId: 654321), "f-20");
+
+        Assert.Empty(_api.RequestsFor("set_group_add_request"));
+        var decision = Assert.Single(await DecisionsAsync(service));
+        Assert.Equal((JoinOutcome.Left, JoinReason.Unscreened, ActionStatus.Skipped), (decision.Outcome, decision.Reason, decision.ActionStatus));
+        Assert.Equal("detection failed on the comment or nickname", decision.ActionError);
+    }
+
+    /// <summary>
+    /// The block list cannot be read (the database hiccups) when a blocked spammer with a plain
+    /// comment applies to a group that approves clean requests itself: the rules alone found
+    /// nothing, and the spammer was let in. Left to the admins instead.
+    /// </summary>
+    [Fact]
+    public async Task A_request_is_left_to_the_admins_not_approved_when_the_block_list_cannot_be_read()
+    {
+        using var service = Service(
+            services => GroupGuardFactory.Decorate<IUserBlocks>(services, blocks => new UnreadableBlocks(blocks)),
+            ("GroupGuard:Groups:654321:Join:AutoApprove", "true"));
+        var blocks = service.Services.GetRequiredService<IUserBlocks>();
+        await blocks.BlockAsync(new UserBlock("qq", "30003", Messages.DefaultTime, "多个群发广告", null), CancellationToken.None);
+
+        await ScreenAsync(service, Request("f-21", "老师好", groupId: 654321), "f-21");
+
+        Assert.Empty(_api.RequestsFor("set_group_add_request"));
+        var decision = Assert.Single(await DecisionsAsync(service));
+        Assert.Equal((JoinOutcome.Left, JoinReason.Unscreened, ActionStatus.Skipped), (decision.Outcome, decision.Reason, decision.ActionStatus));
+        Assert.Equal("the block list could not be read", decision.ActionError);
+    }
+
+    /// <summary>Rules whose reading fails, as a detector that throws on the text does.</summary>
+    private sealed class BrokenRules : Core.Rules.IRuleSetProvider
+    {
+        public Core.Rules.RuleSet Current => throw new InvalidOperationException("the detector failed");
+
+        public Core.Rules.RuleSetStatus Status => throw new InvalidOperationException("the detector failed");
+    }
+
+    /// <summary>A block list that takes blocks but cannot be read back.</summary>
+    private sealed class UnreadableBlocks(IUserBlocks inner) : IUserBlocks
+    {
+        public Task<bool> BlockAsync(UserBlock block, CancellationToken cancellationToken) => inner.BlockAsync(block, cancellationToken);
+
+        public Task<bool> UnblockAsync(string platform, string userId, CancellationToken cancellationToken) => inner.UnblockAsync(platform, userId, cancellationToken);
+
+        public Task<UserBlock?> FindAsync(string platform, string userId, CancellationToken cancellationToken) =>
+            Task.FromException<UserBlock?>(new InvalidOperationException("database is locked"));
+
+        public Task<IReadOnlyList<UserBlock>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
     }
 
     [Fact]

@@ -212,7 +212,8 @@ public static class DigestBuilder
 
     /// <summary>
     /// The join requests decided: counts by outcome, then each one turned away (who, why, whether
-    /// the platform took the answer) and each left to the admins with a hit, at most ten of each.
+    /// the platform took the answer) and each left to the admins with a hit or because it could not
+    /// be screened in full, at most ten of each.
     /// </summary>
     private static void JoinLines(DigestInput input, Func<string, string> quote, List<(LineKind, string)> lines)
     {
@@ -237,7 +238,10 @@ public static class DigestBuilder
 
         foreach (var join in left.Take(10))
         {
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：待管理员处理，命中 {quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」"));
+            var why = join.Reason == Members.JoinReason.Unscreened
+                ? "未能完成自动审核" + (string.IsNullOrEmpty(join.ActionError) ? "" : "（" + quote(join.ActionError) + "）")
+                : $"命中 {quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：待管理员处理，{why}"));
         }
     }
 

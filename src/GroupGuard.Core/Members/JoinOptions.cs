@@ -29,7 +29,7 @@ public sealed class JoinOptions
     /// <summary>What the applicant is told.</summary>
     public string Reason { get; set; } = DefaultReason;
 
-    /// <summary>Let in requests that nothing hit. Off (the default): they are left to the admins.</summary>
+    /// <summary>Let in requests that nothing hit, never one whose screening failed (detection, or reading the block list). Off (the default): they are left to the admins.</summary>
     public bool AutoApprove { get; set; }
 
     /// <summary>Turn away users on the block list (kicked by GroupGuard, or <c>groupguard users block</c>).</summary>

@@ -59,7 +59,7 @@ public enum JoinOutcome
     [JsonStringEnumMemberName("approved")]
     Approved,
 
-    /// <summary>Left to the group's admins, with the hits they should know of.</summary>
+    /// <summary>Left to the group's admins, with the hits they should know of, or because it could not be screened in full.</summary>
     [JsonStringEnumMemberName("left")]
     Left,
 }
@@ -78,6 +78,14 @@ public enum JoinReason
     /// <summary>Nothing against the applicant.</summary>
     [JsonStringEnumMemberName("clean")]
     Clean,
+
+    /// <summary>
+    /// The request could not be screened in full (the detector failed on the comment or nickname,
+    /// or the block list could not be read), and nothing found turns it away: left to the admins,
+    /// never let in by <c>AutoApprove</c>. <see cref="JoinDecision.ActionError"/> says what failed.
+    /// </summary>
+    [JsonStringEnumMemberName("unscreened")]
+    Unscreened,
 }
 
 /// <summary>A join request and what was decided, as stored: the incident of a request.</summary>
@@ -114,6 +122,7 @@ public sealed record JoinDecision
     /// <summary>Whether the answer reached the platform: done, failed, unsupported, dry_run, or pending before the call (skipped when nothing was to be called).</summary>
     public required ActionStatus ActionStatus { get; init; }
 
+    /// <summary>Why the answer was not carried out; for a request left <see cref="JoinReason.Unscreened"/>, what could not be done in screening it.</summary>
     public string? ActionError { get; init; }
 
     /// <summary>For a blocked applicant: the block's own note (which kick, or who added it).</summary>

@@ -15,7 +15,8 @@ namespace GroupGuard.Host.Pipeline;
 /// enforce mode whose category the group rejects on (<c>GroupGuard:Join:RejectOn</c>) turns the
 /// request away, whatever that rule's own action (a join request has no legitimate reason to carry
 /// an advert). A clean request is let in when the group says <c>AutoApprove</c>, else left to its
-/// admins. Every decision is stored before the platform is called (so a replay does not answer a
+/// admins; one that could not be screened in full (the detector failed, the block list could not be
+/// read) is never let in: it is left to the admins, and recorded as such. Every decision is stored before the platform is called (so a replay does not answer a
 /// request twice), then its outcome; a request left with nothing against it is not recorded.
 /// </summary>
 internal sealed partial class JoinScreener(
@@ -49,8 +50,9 @@ internal sealed partial class JoinScreener(
             nickname = await NicknameAsync(adapter, request, stoppingToken);
         }
 
-        var block = policy.RejectBlocked ? await BlockOfAsync(request, stoppingToken) : null;
+        var (block, blocksUnread) = policy.RejectBlocked ? await BlockOfAsync(request, stoppingToken) : (null, false);
         List<RuleHit> hits;
+        string? unscreened = blocksUnread ? "the block list could not be read" : null;
         try
         {
             hits = [.. ModerationPolicy.Applicable(Detect(request, nickname), group.Group)];
@@ -60,19 +62,22 @@ internal sealed partial class JoinScreener(
             LogDetectionFailed(ex, request.Platform, request.GroupId, request.UserId);
             stats.Failed();
             hits = [];
+            unscreened = "detection failed on the comment or nickname";
         }
 
+        // A request not screened in full is not let in: the admins decide, as without AutoApprove.
         var rejecting = hits.FirstOrDefault(h => h.Rule.Mode == RuleMode.Enforce && policy.RejectOn.Contains(h.Rule.Category, StringComparer.OrdinalIgnoreCase));
         var (outcome, reason, decisive) = (block, rejecting) switch
         {
             ({ }, _) => (JoinOutcome.Rejected, JoinReason.Blocked, rejecting ?? Strongest(hits)),
             (null, { }) => (JoinOutcome.Rejected, JoinReason.Rule, rejecting),
             _ when hits.Count > 0 => (JoinOutcome.Left, JoinReason.Rule, Strongest(hits)),
+            _ when unscreened is not null => (JoinOutcome.Left, JoinReason.Unscreened, null),
             _ when policy.AutoApprove => (JoinOutcome.Approved, JoinReason.Clean, null),
             _ => (JoinOutcome.Left, JoinReason.Clean, null),
         };
 
-        if (outcome == JoinOutcome.Left && decisive is null)
+        if (outcome == JoinOutcome.Left && reason == JoinReason.Clean)
         {
             // Nothing against the applicant, nothing to do: the admins see the request as always.
             stats.Processed(0);
@@ -111,7 +116,9 @@ internal sealed partial class JoinScreener(
                 Category = decisive?.Rule.Category,
                 MatchedTerm = decisive is null ? null : StoredText.Term(decisive.Matched, decisive.Rule.Category, group.Privacy.StoreText),
                 ActionStatus = status,
-                ActionError = status == ActionStatus.Unsupported ? $"{WireNames<Protocol>.ToText(request.Protocol)} has no call that answers a join request" : null,
+                ActionError = status == ActionStatus.Unsupported ? $"{WireNames<Protocol>.ToText(request.Protocol)} has no call that answers a join request"
+                    : reason == JoinReason.Unscreened ? unscreened
+                    : null,
                 BlockNote = StoredText.Cut(block?.Note, StoredText.MaxNameChars),
             };
 
@@ -210,18 +217,20 @@ internal sealed partial class JoinScreener(
         }
     }
 
-    private async Task<UserBlock?> BlockOfAsync(ChatMessage request, CancellationToken stoppingToken)
+    /// <summary>The applicant's block, if any; <c>Unread</c> when the list could not be read.</summary>
+    private async Task<(UserBlock? Block, bool Unread)> BlockOfAsync(ChatMessage request, CancellationToken stoppingToken)
     {
         try
         {
-            return await blocks.FindAsync(request.Platform, request.UserId, stoppingToken);
+            return (await blocks.FindAsync(request.Platform, request.UserId, stoppingToken), false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The list is unreadable: the rules still screen the request.
+            // The list is unreadable: the rules still screen the request, which may turn it away,
+            // but it is not let in (a blocked spammer would be): left to the admins.
             stats.StorageFailed(ex.Message);
             LogBlocksUnread(ex, request.Platform, request.UserId);
-            return null;
+            return (null, true);
         }
     }
 
@@ -231,12 +240,12 @@ internal sealed partial class JoinScreener(
     [LoggerMessage(Level = LogLevel.Information, Message = "Join request of {UserId} in {Platform} group {GroupId} answered (approve: {Approve}): {Status} {Error}")]
     private partial void LogAnswered(string platform, string groupId, string userId, bool approve, ActionStatus status, string? error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Detection failed on the join request of {UserId} in {Platform} group {GroupId}; screened by the block list only")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Detection failed on the join request of {UserId} in {Platform} group {GroupId}; screened by the block list only, and not approved")]
     private partial void LogDetectionFailed(Exception ex, string platform, string groupId, string userId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Nickname of applicant {UserId} on {Platform} could not be had")]
     private partial void LogNicknameFailed(Exception ex, string platform, string userId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The block list could not be read for applicant {UserId} on {Platform}; the rules alone screen the request")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The block list could not be read for applicant {UserId} on {Platform}; the rules alone screen the request, and it is not approved")]
     private partial void LogBlocksUnread(Exception ex, string platform, string userId);
 }

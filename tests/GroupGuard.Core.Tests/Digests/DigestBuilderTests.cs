@@ -83,15 +83,17 @@ public sealed class DigestBuilderTests
                 Join("2", Members.JoinOutcome.Rejected, Members.JoinReason.Blocked, ActionStatus.Failed),
                 Join("3", Members.JoinOutcome.Approved, Members.JoinReason.Clean),
                 Join("4", Members.JoinOutcome.Left, Members.JoinReason.Rule, ActionStatus.Skipped),
+                Join("5", Members.JoinOutcome.Left, Members.JoinReason.Unscreened, ActionStatus.Skipped) with { ActionError = "detection failed on the comment or nickname" },
             ],
         });
 
         Assert.Contains("今日无违规", digest.Text, StringComparison.Ordinal);
         Assert.Contains("【入群申请】", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("拒绝 2 个（其中黑名单 1 个），自动通过 1 个，留给管理员 1 个", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("拒绝 2 个（其中黑名单 1 个），自动通过 1 个，留给管理员 2 个", digest.Text, StringComparison.Ordinal);
         Assert.Contains("11-25 10:00 **资料**（30001） 申请加入 二年级家长群（123456）：已拒绝（ads.contact「加微信」，平台已执行）", digest.Text, StringComparison.Ordinal);
         Assert.Contains("30002 申请加入 二年级家长群（123456）：已拒绝（黑名单：kicked from group 777 (incident 9)，平台未能执行：不是管理员）", digest.Text, StringComparison.Ordinal);
         Assert.Contains("30004 申请加入 二年级家长群（123456）：待管理员处理，命中 ads.contact「加微信」", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30005 申请加入 二年级家长群（123456）：待管理员处理，未能完成自动审核（detection failed on the comment or nickname）", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("30003", digest.Text, StringComparison.Ordinal); // approvals are counted, not listed
         Assert.DoesNotContain("**资料**", digest.Markdown, StringComparison.Ordinal); // a nickname cannot style the robots' Markdown
     }

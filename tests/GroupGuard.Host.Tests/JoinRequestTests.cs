@@ -271,6 +271,22 @@ public sealed class JoinRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_whose_kick_the_platform_refused_is_not_put_on_the_block_list()
+    {
+        // Decided as a member's (the event said so, from before a promotion): QQ refuses to kick an
+        // admin, and the platform says now that they are one.
+        _api.Script("set_group_kick", FakeAnswer.Failed(100, "不能踢出管理员"));
+        _api.Script("get_group_member_info", FakeAnswer.Ok(new JsonObject { ["user_id"] = 40006, ["role"] = "admin" }));
+        using var service = Service();
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(904, "刷单返利", userId: 40006));
+        Assert.Equal(ActionStatus.Failed, (await service.SettledAsync(1, i => i.MessageId == "904")).ActionStatus);
+
+        Assert.Null(await service.Services.GetRequiredService<IUserBlocks>().FindAsync("qq", "40006", CancellationToken.None));
+        await service.Logs.WaitFor(e => e.Message.Contains("not put on the block list", StringComparison.Ordinal), "the block left out");
+    }
+
+    [Fact]
     public async Task A_user_blocked_from_the_command_line_is_rejected_in_every_group()
     {
         using var service = Service();

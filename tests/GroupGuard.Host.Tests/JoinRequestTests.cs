@@ -116,6 +116,22 @@ public sealed class JoinRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Join_requests_count_as_received_and_processed_and_their_answers_as_actions()
+    {
+        using var service = Service(("GroupGuard:Groups:654321:Join:AutoApprove", "true"));
+        using var measured = new Health.Measurements(service.Services);
+
+        await ScreenAsync(service, Request("f-m1", "问题：孩子在几班？\n答案：二年级三班"), "f-m1");                   // left to the admins
+        await ScreenAsync(service, Request("f-m2", "问题：孩子在几班？\n答案：二年级三班", groupId: 654321), "f-m2"); // approved
+        await ScreenAsync(service, Request("f-m3", "加微信 abc12345 领资料"), "f-m3");                                 // rejected
+
+        Assert.Equal(3, measured.Sum("groupguard.messages.received", ("protocol", "onebot.v11")));
+        Assert.Equal(3, measured.Sum("groupguard.messages.processed", ("protocol", "onebot.v11")));
+        Assert.Equal(2, measured.Sum("groupguard.actions", ("action", "join_answer"), ("platform", "qq"), ("status", "done")));
+        Assert.Equal(2, measured.Count("groupguard.action.duration", ("action", "join_answer")));
+    }
+
+    [Fact]
     public async Task A_clean_request_is_left_to_the_admins_unless_the_group_approves_clean_ones_itself()
     {
         using var service = Service(("GroupGuard:Groups:654321:Join:AutoApprove", "true"));

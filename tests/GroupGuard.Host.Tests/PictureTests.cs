@@ -77,11 +77,13 @@ public sealed class PictureTests : IAsyncLifetime
     public async Task A_wechat_group_code_in_a_picture_becomes_an_incident_of_the_qr_rule_and_the_message_is_recalled()
     {
         Serve("/qr/group.jpg", WithCode(Pictures.Photo(900, 700, 1), Pictures.WeChatGroup, 280, 17));
+        using var measured = new Health.Measurements(_service.Services);
 
         await _service.PostV11Async(ImageEvent(-2147001240, "/qr/group.jpg?rkey=TOKEN123"));
 
         var incident = await _service.SettledAsync(1, i => i.Rule == "ads.qr-wechat-group");
         Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Equal(1, measured.Sum("groupguard.incidents", ("category", incident.Category))); // counted as the text's are
         Assert.Equal(ModerationAction.Recall, incident.DecidedAction);
         Assert.Equal("-2147001240", incident.MessageId);
         Assert.Equal(Pictures.WeChatGroup, incident.MatchedTerm);

@@ -31,7 +31,8 @@ internal sealed partial class JoinScreener(
     PipelineStats stats,
     ILogger<JoinScreener> logger,
     IWordSegmenter? segmenter = null,
-    DryRunSwitches? dryRunSwitches = null)
+    DryRunSwitches? dryRunSwitches = null,
+    Telemetry.GroupGuardMetrics? metrics = null)
 {
     public async Task<ModerationOutcome> ScreenAsync(ChatMessage request, CancellationToken stoppingToken)
     {
@@ -40,6 +41,8 @@ internal sealed partial class JoinScreener(
         var policy = JoinOverride.Resolve(options.CurrentValue, group.Group?.Join);
         if (!policy.Enabled)
         {
+            // Taken in (counted received) and let be: processed as well.
+            metrics?.Processed(request.Protocol, null);
             return ModerationOutcome.Done;
         }
 
@@ -81,6 +84,7 @@ internal sealed partial class JoinScreener(
         {
             // Nothing against the applicant, nothing to do: the admins see the request as always.
             stats.Processed(0);
+            metrics?.Processed(request.Protocol, null);
             return ModerationOutcome.Done;
         }
 
@@ -131,6 +135,7 @@ internal sealed partial class JoinScreener(
         }
 
         stats.Processed(1);
+        metrics?.Processed(request.Protocol, null);
         LogDecided(request.Platform, request.GroupId, request.UserId, outcome, reason, decision.Rule ?? "-", status);
         if (!stored.Result.Added || status != ActionStatus.Pending)
         {
@@ -150,6 +155,7 @@ internal sealed partial class JoinScreener(
             Reason = outcome == JoinOutcome.Rejected ? policy.Reason : null,
         };
         ActionResult result;
+        var started = metrics?.Start() ?? 0;
         try
         {
             result = await adapter!.AnswerAsync(answer, stoppingToken);
@@ -168,6 +174,7 @@ internal sealed partial class JoinScreener(
             stats.ActionFailed(result.Error ?? "failed");
         }
 
+        metrics?.Action(request.Platform, Telemetry.GroupGuardMetrics.JoinAnswer, result.Status, metrics.Since(started));
         LogAnswered(request.Platform, request.GroupId, request.UserId, answer.Approve, result.Status, result.Error);
         await writer.StoreAsync(() => decisions.UpdateStatusAsync(stored.Result.Id, result.Status, result.Error, CancellationToken.None), CancellationToken.None);
         return ModerationOutcome.Done;

@@ -169,9 +169,14 @@ internal sealed partial class Moderator
             return 0; // stopping with storage down; a replay of the message reads its pictures again
         }
 
-        foreach (var incident in decision.Incidents)
+        for (var i = 0; i < ids.Count; i++)
         {
+            var incident = decision.Incidents[i];
             LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, incident.DecidedAction, incident.ActionStatus);
+            if (ids[i] != 0)
+            {
+                metrics?.Incident(incident.Category, incident.ActionStatus); // stored now, not a replay's
+            }
         }
 
         await QueueActionsAsync(decision, ids, []);

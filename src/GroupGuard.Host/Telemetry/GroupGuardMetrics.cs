@@ -70,10 +70,16 @@ internal sealed class GroupGuardMetrics
     public void Incident(string category, ActionStatus status) =>
         _incidents.Add(1, new KeyValuePair<string, object?>("category", category), new KeyValuePair<string, object?>("status", WireNames<ActionStatus>.ToText(status)));
 
-    public void Action(string platform, ModerationAction action, ActionStatus status, TimeSpan elapsed)
+    /// <summary>The <c>action</c> label of a join request's answer (approve or reject).</summary>
+    public const string JoinAnswer = "join_answer";
+
+    public void Action(string platform, ModerationAction action, ActionStatus status, TimeSpan elapsed) =>
+        Action(platform, WireNames<ModerationAction>.ToText(action), status, elapsed);
+
+    public void Action(string platform, string action, ActionStatus status, TimeSpan elapsed)
     {
         var where = new KeyValuePair<string, object?>("platform", PlatformLabel(platform));
-        var what = new KeyValuePair<string, object?>("action", WireNames<ModerationAction>.ToText(action));
+        var what = new KeyValuePair<string, object?>("action", action);
         var outcome = new KeyValuePair<string, object?>("status", WireNames<ActionStatus>.ToText(status));
         _actions.Add(1, where, what, outcome);
         _actionDuration.Record(elapsed.TotalMilliseconds, where, what, outcome);

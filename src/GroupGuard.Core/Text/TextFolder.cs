@@ -89,21 +89,36 @@ internal sealed class LightText
     {
         if (Count == Chars.Length)
         {
-            Array.Resize(ref Chars, Chars.Length * 2);
-            Array.Resize(ref Map, Chars.Length + 1);
-            Array.Resize(ref End, Chars.Length);
+            Grow();
         }
 
         Chars[Count] = c;
         Map[Count++] = origin;
     }
 
-    /// <summary>A character of the compact text, whose span is not up to the next one's (what lies between was left out).</summary>
+    /// <summary>
+    /// A character of the compact text, whose span is not up to the next one's (what lies between
+    /// was left out). The compact text can be longer than the light fold it is made from: the line
+    /// break written where more than <see cref="Detection.DetectionEngine.MaxGap"/> pieces of
+    /// interference stand in a row is extra when clause breaks (kept) are among them (！！！…！a).
+    /// </summary>
     public void Add(char c, int start, int end)
     {
+        if (Count == Chars.Length)
+        {
+            Grow();
+        }
+
         Chars[Count] = c;
         Map[Count] = start;
         End[Count++] = end;
+    }
+
+    private void Grow()
+    {
+        Array.Resize(ref Chars, Chars.Length * 2);
+        Array.Resize(ref Map, Chars.Length + 1);
+        Array.Resize(ref End, Chars.Length);
     }
 }
 

@@ -77,6 +77,35 @@ public sealed class RegexInterferenceTests
     }
 
     [Fact]
+    public void Runs_of_clause_punctuation_longer_than_a_gap_do_not_stop_the_compact_text_being_read()
+    {
+        // Each run of ten ！ is more interference than a term skips, so the compact text writes a
+        // line break after it, while keeping the ！ themselves: it grows longer than the message.
+        var text = "x " + string.Concat(Enumerable.Repeat("！！！！！！！！！！a", 30)) + "出❤售冰❤毒";
+
+        // A thread of its own, whose buffers are as small as on a worker's first message.
+        var verdict = FreshThread.Run(() => Detect(text));
+
+        var hit = Assert.Single(verdict.Hits);
+        Assert.Equal("t.drugs", hit.Rule.Id);
+        Assert.Equal("出❤售冰❤毒", text.Substring(hit.Start, hit.Length));
+    }
+
+    [Fact]
+    public void The_shipped_packs_still_flag_spam_followed_by_runs_of_exclamation_marks()
+    {
+        var rules = ShippedRules.Value;
+        const string spam = "出售冰毒 加微信abc12345 价格优惠";
+        var padded = spam + string.Concat(Enumerable.Repeat("大家注意！！！！！！！！！！", 25));
+
+        var alone = FreshThread.Run(() => MessageDetector.Detect(rules, spam, "1"));
+        var verdict = FreshThread.Run(() => MessageDetector.Detect(rules, padded, "1"));
+
+        Assert.True(alone.Flagged);
+        Assert.Equal(alone.Hits.Select(h => (h.Rule.Id, h.Start, h.Length)), verdict.Hits.Select(h => (h.Rule.Id, h.Start, h.Length)));
+    }
+
+    [Fact]
     public void A_rule_that_keeps_interference_reads_the_message_as_written_only()
     {
         Assert.True(Detect("百家乐 上分").Flagged);

@@ -432,6 +432,9 @@ internal sealed class TextFolder
                     }
                     else if (kind == CharFlags.Keep)
                     {
+                        // One character can fold to many (ﬃ to 3, ﷺ to 15): room for them and one
+                        // for each character after it, as the buffer had at the start.
+                        w.Reserve(slow.Length + text.Length - i - width);
                         for (var k = 0; k < slow.Length; k++)
                         {
                             // Variants apply to what the slow path folded to as well (㊙ → 秘 → its canonical).
@@ -622,19 +625,21 @@ internal sealed class TextFolder
 
     /// <summary>
     /// The fold being written: the buffer's arrays held in locals, so that writing a character does
-    /// not read them from the buffer again (the arrays do not grow during a fold), and what was
-    /// skipped since the last character written.
+    /// not read them from the buffer again, and what was skipped since the last character written.
+    /// The buffer holds a character for each of the text's and some to spare; only where one
+    /// character folds to several (the slow path) may it have to grow (<see cref="Reserve"/>).
     /// </summary>
     private struct Folding(FoldedText into)
     {
-        private readonly char[] _chars = into.Chars;
-        private readonly int[] _start = into.Start;
-        private readonly int[] _end = into.End;
-        private readonly byte[] _gap = into.Gap;
-        private readonly bool[] _clauseBefore = into.ClauseBefore;
-        private readonly bool[] _sentenceBefore = into.SentenceBefore;
-        private readonly byte[] _run = into.Run;
-        private readonly bool[] _mentionBefore = into.MentionBefore;
+        private readonly FoldedText _into = into;
+        private char[] _chars = into.Chars;
+        private int[] _start = into.Start;
+        private int[] _end = into.End;
+        private byte[] _gap = into.Gap;
+        private bool[] _clauseBefore = into.ClauseBefore;
+        private bool[] _sentenceBefore = into.SentenceBefore;
+        private byte[] _run = into.Run;
+        private bool[] _mentionBefore = into.MentionBefore;
 
         public int Count;
 
@@ -652,6 +657,19 @@ internal sealed class TextFolder
 
         /// <summary>The last character written, or '\0'.</summary>
         public readonly char Last => Count > 0 ? _chars[Count - 1] : '\0';
+
+        /// <summary>Room for <paramref name="count"/> more characters: the buffer grown, and its arrays read again, if need be.</summary>
+        public void Reserve(int count)
+        {
+            if (Count + count <= _chars.Length)
+            {
+                return;
+            }
+
+            _into.EnsureCapacity(Count + count);
+            (_chars, _start, _end, _gap, _clauseBefore, _sentenceBefore, _run, _mentionBefore) =
+                (_into.Chars, _into.Start, _into.End, _into.Gap, _into.ClauseBefore, _into.SentenceBefore, _into.Run, _into.MentionBefore);
+        }
 
         public void Emit(char folded, CharFlags flags, int start, int end)
         {

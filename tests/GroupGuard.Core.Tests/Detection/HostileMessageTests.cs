@@ -134,4 +134,95 @@ public sealed class HostileMessageTests
         var hit = Assert.Single(MessageDetector.Detect(rules, nearMisses + "卖白粉", "1", words).Hits);
         Assert.Equal(nearMisses.Length + 1, hit.Start);
     }
+
+    private static readonly Lazy<RuleSet> Insult = new(() => MessageDetectorTests.Load("pack: i\nrules:\n  - id: i.insult\n    terms: [傻逼]\n"));
+
+    [Theory]
+    [InlineData('\uFDFA', 40)] // ﷺ: NFKC writes it as 18 letters and spaces
+    [InlineData('\uFB03', 300)] // ﬃ: three letters
+    public void Characters_that_fold_to_several_letters_do_not_hide_the_term_after_them(char ligature, int count)
+    {
+        var text = new string(ligature, count) + "傻逼";
+
+        var verdict = FreshThread.Run(() => MessageDetector.Detect(Insult.Value, text, "1"));
+
+        var hit = Assert.Single(verdict.Hits);
+        Assert.Equal("i.insult", hit.Rule.Id);
+        Assert.Equal(count, hit.Start);
+        Assert.Equal(2, hit.Length);
+    }
+
+    [Fact]
+    public void A_term_written_with_characters_that_fold_to_several_letters_loads_and_matches()
+    {
+        var term = new string('\uFDFA', 30);
+
+        var rules = FreshThread.Run(() => MessageDetectorTests.Load($"pack: i\nrules:\n  - id: i.blessing\n    terms: ['{term}']\n"));
+
+        Assert.Equal("i.blessing", Assert.Single(MessageDetector.Detect(rules, "看 " + term, "1").Hits).Rule.Id);
+    }
+
+    // What bends the folds apart: clause breaks (kept in the compact text, yet counted as a gap),
+    // characters NFKC writes as several letters, invisible ones, emoji, combining marks, surrogates
+    // without their partner, circled and squared letters and digits, faces and mentions written as
+    // text, and some of the shipped packs' words.
+    private static readonly string[] Pieces =
+    [
+        "！", "？", "。", "，", "!", "\n", "\r\n", " ", "*", ".", "\uFDFA", "\uFB03", "\u3300", "\u200B", "\u200D", "\uFE0F",
+        "😀", "👍🏻", "\u0301", "\uD800", "\uDC00", "ⓢ", "Ⓑ", "🅢", "🄱", "①", "[微笑]", "/斜眼笑", "@张三 ", "@",
+        "a", "v", "傻", "逼", "出售", "冰毒", "加", "微信", "abc12345", "13800138000", "http://", "www。", "。com",
+    ];
+
+    private static readonly string[] Spam = ["出售冰毒 加微信abc12345 价格优惠", "加❤微❤信：shop_888 领券", "百家乐 首充返水 https://a.xyz/r", "代开发票 13800138000"];
+
+    [Fact]
+    public void Hostile_mixes_of_characters_up_to_a_webhooks_limit_never_make_the_shipped_packs_throw()
+    {
+        var random = new Random(20261206);
+        var texts = new List<string>();
+        for (var n = 0; n < 300; n++)
+        {
+            // Each text is made of a few pieces only, so that one kind can fill it.
+            var alphabet = Enumerable.Range(0, random.Next(1, 5)).Select(_ => Pieces[random.Next(Pieces.Length)]).ToArray();
+            var roll = random.Next(100);
+            var length = roll < 70 ? random.Next(1, 300) : roll < 95 ? random.Next(300, 5_000) : random.Next(5_000, 65_536);
+            // Half of them pad spam, so that the regexes run and read the compact text too.
+            var text = new System.Text.StringBuilder(length + 16);
+            if (random.Next(2) == 0)
+            {
+                text.Append(Spam[random.Next(Spam.Length)]);
+                length = Math.Min(length + text.Length, 65_536);
+            }
+
+            while (text.Length < length)
+            {
+                // In runs, as a spammer pads (！！！！！！！！！！, ﷺﷺﷺ).
+                text.Insert(text.Length, alphabet[random.Next(alphabet.Length)], random.Next(1, 16));
+            }
+
+            texts.Add(text.ToString(0, length));
+        }
+
+        // Each on a thread of its own, whose fold buffers start small: they only ever grow, so a text
+        // read after a longer one would not show that it outgrows them.
+        var failures = new List<string>();
+        _ = ShippedRules.Value;
+        foreach (var text in texts)
+        {
+            try
+            {
+                FreshThread.Run(() => MessageDetector.Detect(ShippedRules.Value, text, "1"));
+            }
+            catch (Exception ex)
+            {
+                var at = ex.StackTrace?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("GroupGuard.Core", StringComparison.Ordinal));
+                failures.Add($"{ex.GetType().Name} {at?.Split(" in ")[0]} on {text.Length} chars starting '{Escape(text[..Math.Min(text.Length, 40)])}'");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {texts.Count} texts threw:\n" + string.Join("\n", failures.Take(20)));
+    }
+
+    private static string Escape(string text) =>
+        string.Concat(text.Select(c => c is < ' ' or (>= '\uD800' and <= '\uDFFF') or (>= '\uFB00' and <= '\uFEFF') ? $"\\u{(int)c:X4}" : c.ToString()));
 }

@@ -39,7 +39,7 @@ public sealed class EvasionTests : IDisposable
 
     public static TheoryData<string> Kinds => new()
     {
-        "spaces", "symbols", "circled", "emoji", "fullwidth", "mixedcase", "repeats", "traditional", "zerowidth",
+        "spaces", "symbols", "circled", "circledletters", "emoji", "fullwidth", "mixedcase", "repeats", "traditional", "zerowidth",
         "homophones", "pinyin", "initials", "mixed", "vertical",
     };
 
@@ -52,6 +52,7 @@ public sealed class EvasionTests : IDisposable
             "spaces" => Terms.Select(t => $"快来 {Join(t.Term, " ")} 啦"),
             "symbols" => Terms.Select(t => $"快来{Join(t.Term, "*")}啦").Concat(Terms.Select(t => $"{Join(t.Term, "-_-")}!")),
             "circled" => Terms.Select(t => Join(t.Term, "①")),
+            "circledletters" => ["ⓕⓤⓒⓚ you", "ⒻⓊⒸⓀ", "🅕🅤🅒🅚 you", "🄵🅄🄲🄺", "加ⓋⓍ：abc", "你个ⓢⓑ", "加ⓥ信"],
             "emoji" => Terms.Select(t => $"看{Join(t.Term, "😀")}"),
             "fullwidth" => ["ＦＵＣＫ you", "加ＶＸ：abc", FullWidth("fuck off")],
             "mixedcase" => ["FuCk you", "ｆuｃK", "加Vx号"],

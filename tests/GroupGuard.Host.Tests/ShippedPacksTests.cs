@@ -104,6 +104,23 @@ public sealed class ShippedPacksTests
     }
 
     [Theory]
+    [InlineData("你是ⓢⓑ", "你是ＳＢ")]
+    [InlineData("ⓝⓜⓢⓛ", "ＮＭＳＬ")]
+    [InlineData("你是🅢🅑", "你是𝐬𝐛")] // negative circled letters: outside the BMP, as the mathematical ones
+    [InlineData("你是🅂🄱", "你是𝐬𝐛")]
+    [InlineData("加ⓥ信 abc12345", "加v信 abc12345")]
+    [InlineData("加ⓋⓍ abc12345", "加ＶＸ abc12345")]
+    public void Circled_and_squared_letters_are_caught_as_full_width_or_styled_letters_are(string line, string fullWidth)
+    {
+        var expected = Detect(fullWidth).Hits.Select(h => (h.Rule.Id, h.Start, h.Length)).ToList();
+
+        var hits = Detect(line).Hits.Select(h => (h.Rule.Id, h.Start, h.Length)).ToList();
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, hits);
+    }
+
+    [Theory]
     [InlineData("我微信是 abc12345，回头聊")]
     [InlineData("收一把无级别刀剑，企鹅 490006181")]
     [InlineData("我扣扣 552011921")]

@@ -10,7 +10,7 @@ internal enum CharFlags : uint
     /// <summary>A character that counts: letters, digits, hanzi.</summary>
     Keep = 0,
 
-    /// <summary>Interference between the letters of a term: spaces, punctuation, symbols, emoji, circled numbers.</summary>
+    /// <summary>Interference between the letters of a term: spaces, punctuation, symbols, emoji, circled numbers (not circled letters: <see cref="CharTables.EnclosedLetter"/>).</summary>
     Skip = 1,
 
     /// <summary>Not there at all: zero-width and other format characters, variation selectors, lone combining marks.</summary>
@@ -68,6 +68,12 @@ internal static class CharTables
     /// </summary>
     public static CharFlags FoldSlow(Rune rune, StringBuilder output)
     {
+        if (EnclosedLetter(rune.Value) is var letter and not '\0')
+        {
+            output.Append(letter);
+            return CharFlags.Keep;
+        }
+
         var category = Rune.GetUnicodeCategory(rune);
         var kind = Classify(category, rune.Value);
         if (kind != CharFlags.Keep)
@@ -95,9 +101,33 @@ internal static class CharTables
     public static bool IsInterference(int codePoint) =>
         Rune.IsValid(codePoint) && Classify(Rune.GetUnicodeCategory(new Rune(codePoint)), codePoint) != CharFlags.Keep;
 
+    /// <summary>
+    /// The ASCII letter, lower case, that a circled or squared Latin letter encloses (ⓐ, Ⓐ, 🄰, 🅐,
+    /// and the circled italic 🄫 and 🄬); '\0' for any other character. Unicode files them as
+    /// symbols, which would make them interference, though they are written for the letters: NFKC
+    /// makes each (but the negative circled 🅐-🅩, which it leaves alone) that one letter. Circled
+    /// digits (①) are no letters and stay interference, as are the parenthesized ⒜ and 🄐, the
+    /// negative squared 🅰 (emoji such as 🅰️ 🅱️ 🅾️ 🅿️) and the enclosed words (🄪, 🅊, ™).
+    /// </summary>
+    internal static char EnclosedLetter(int value) => value switch
+    {
+        >= 0x24B6 and <= 0x24CF => (char)('a' + (value - 0x24B6)), // Ⓐ-Ⓩ
+        >= 0x24D0 and <= 0x24E9 => (char)('a' + (value - 0x24D0)), // ⓐ-ⓩ
+        >= 0x1F130 and <= 0x1F149 => (char)('a' + (value - 0x1F130)), // 🄰-🅉 squared
+        >= 0x1F150 and <= 0x1F169 => (char)('a' + (value - 0x1F150)), // 🅐-🅩 negative circled
+        0x1F12B => 'c', // 🄫 circled italic C
+        0x1F12C => 'r', // 🄬 circled italic R
+        _ => '\0',
+    };
+
     /// <summary>The kind of a character by its Unicode category, before folding.</summary>
     private static CharFlags Classify(UnicodeCategory category, int value)
     {
+        if (EnclosedLetter(value) != '\0')
+        {
+            return CharFlags.Keep;
+        }
+
         if (value is (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF) or 0x200B or 0x200C or 0x200D or 0x2060 or 0xFEFF or 0x00AD)
         {
             return CharFlags.Drop;
@@ -152,6 +182,12 @@ internal static class CharTables
             if (char.IsSurrogate(c))
             {
                 table[i] = Entry(c, CharFlags.Special);
+                continue;
+            }
+
+            if (EnclosedLetter(c) is var letter and not '\0')
+            {
+                table[i] = Entry(letter, Describe(letter));
                 continue;
             }
 

@@ -82,6 +82,24 @@ public sealed class MessageDetectorTests
     }
 
     [Theory]
+    [InlineData("他是个ⓢⓑ", "t.insult", "ⓢⓑ")] // circled small letters
+    [InlineData("他是个ⓈⒷ", "t.insult", "ⓈⒷ")] // circled capitals
+    [InlineData("他是个🅢🅑", "t.insult", "🅢🅑")] // negative circled, outside the BMP
+    [InlineData("他是个🅂🄱", "t.insult", "🅂🄱")] // squared
+    [InlineData("ⓕⓤⓒⓚ this", "t.english", "ⓕⓤⓒⓚ")]
+    [InlineData("请加ⓋⓍ联系", "t.contact", "ⓋⓍ")]
+    [InlineData("请加🅥🅇联系", "t.contact", "🅥🅇")]
+    [InlineData("快加ⓥ信", "t.contact", "加ⓥ信")] // a lone letter beside hanzi is the variant it stands for
+    [InlineData("戳 https://evil.ⓍⓎⓏ/a", "t.site", "https://evil.ⓍⓎⓏ")] // a regex reads them lower case
+    public void Circled_and_squared_letters_are_the_letters_they_enclose_and_the_span_covers_them(string text, string rule, string written)
+    {
+        var hit = Single(text);
+
+        Assert.Equal(rule, hit.Rule.Id);
+        Assert.Equal(written, text.Substring(hit.Start, hit.Length));
+    }
+
+    [Theory]
     [InlineData("法 轮 功")] // spaces
     [InlineData("法*轮*功")] // symbols
     [InlineData("法①轮②功")] // circled digits

@@ -26,9 +26,12 @@ namespace GroupGuard.Core.Detection.Detectors;
 /// (<c>https://evil.com看看</c> is evil.com). The evidence is the link as written. A port
 /// and a path, query or fragment may follow; the link stops at whitespace, any non-ASCII
 /// character (CJK text and punctuation), quotes, angle/square/curly brackets and an unmatched
-/// <c>)</c>, and sentence punctuation at its end is left out. Not links: a host right after
-/// <c>@</c> (e-mail addresses), <c>/</c>, <c>\</c> or <c>_</c> (file paths), or after another
-/// scheme (<c>ftp://</c>). The value is the link as written, scheme and path included.
+/// <c>)</c>, and sentence punctuation at its end is left out. A user name and password before the
+/// host (<c>http://qq.com@evil.com</c>, <c>https://user:pw@evil.com</c>) are part of the link,
+/// and the host judged is the one after the last <c>@</c> before the path, as a browser reads it.
+/// Not links: a host right after <c>@</c> without a scheme before it (e-mail addresses),
+/// <c>/</c>, <c>\</c> or <c>_</c> (file paths), or after another scheme (<c>ftp://</c>). The
+/// value is the link as written, scheme and path included.
 /// </summary>
 internal sealed class UrlDetector : IDetector
 {
@@ -127,6 +130,19 @@ internal sealed class UrlDetector : IDetector
         if (linkStart < 0 || labels < 2)
         {
             return Math.Max(dot + 1, hostEnd);
+        }
+
+        // http://qq.com@evil.com: what stands before the last @ of the authority is a user name
+        // (and password), which a browser sends to the host after it: that host is the link's.
+        if (linkStart != hostStart && LastAtOfAuthority(span, hostEnd) is var at and >= 0)
+        {
+            hostStart = at + 1;
+            wide = true;
+            hostEnd = HostEnd(span, hostStart, wide, out labels);
+            if (hostEnd < 0)
+            {
+                return Math.Max(dot + 1, -hostEnd);
+            }
         }
 
         // The host as a browser reads it, lower case: ASCII as written, or mapped (NFKC, invisible
@@ -294,7 +310,60 @@ internal sealed class UrlDetector : IDetector
             return EndsWithIgnoreCase(span[..schemeEnd], "http") ? schemeEnd - 4 : -1;
         }
 
-        return before is '@' or '/' or '\\' or '_' ? -1 : hostStart;
+        if (before == '@')
+        {
+            // A host after a user name is a link's only after a scheme (https://user:pw@host);
+            // otherwise it is an e-mail address.
+            var at = hostStart - 1;
+            while (at > 0 && IsUserInfoChar(span, at - 1))
+            {
+                at--;
+            }
+
+            if (at < 3 || span[at - 1] != '/')
+            {
+                return -1;
+            }
+
+            var scheme = LinkStart(span, at);
+            return scheme >= 0 && scheme != at ? scheme : -1;
+        }
+
+        return before is '/' or '\\' or '_' ? -1 : hostStart;
+    }
+
+    /// <summary>
+    /// The last '@' of the authority that goes on at <paramref name="from"/> (a host's end), before
+    /// the path, query or fragment and within what a link holds; -1 when there is none.
+    /// </summary>
+    private static int LastAtOfAuthority(ReadOnlySpan<char> span, int from)
+    {
+        var at = -1;
+        for (var i = from; i < span.Length && IsUserInfoChar(span, i); i++)
+        {
+            if (span[i] == '@')
+            {
+                at = i;
+            }
+        }
+
+        return at;
+    }
+
+    /// <summary>
+    /// Whether the character at <paramref name="i"/> can stand in a link's user name, password or
+    /// port: what a link's path may hold but for '/', '?' and '#' (which end the authority), and
+    /// what a host may (full-width ｑｑ．ｃｏｍ, a full-width colon).
+    /// </summary>
+    private static bool IsUserInfoChar(ReadOnlySpan<char> span, int i)
+    {
+        var c = span[i];
+        if (c < 0x80)
+        {
+            return c > ' ' && c != '\u007f' && c is not ('/' or '?' or '#' or '"' or '\'' or '<' or '>' or '`' or '[' or ']' or '{' or '}' or '|' or '\\' or '^');
+        }
+
+        return c is '：' || Dots.Contains(c) || IsLabelChar(span, i, wide: false);
     }
 
     private static bool EndsWithIgnoreCase(ReadOnlySpan<char> span, string value) =>

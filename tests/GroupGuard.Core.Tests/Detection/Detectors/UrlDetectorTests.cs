@@ -220,4 +220,37 @@ public sealed class UrlDetectorTests
     {
         Assert.Empty(Find(Detector, text));
     }
+
+    [Theory]
+    [InlineData("http://qq.com@evil.com/x")] // the allowed name is only a user name
+    [InlineData("https://qq.com:443@evil.com")]
+    [InlineData("https://user:pw@evil.com/")]
+    [InlineData("https://a@b.c@evil.com/x?y=1")] // the last @ ends the user name
+    [InlineData("http://qq.com@Evil.COM:8080/x")]
+    [InlineData("https://ｑｑ．ｃｏｍ@evil.com/x")]
+    public void A_link_with_a_user_name_is_judged_by_the_host_after_it_and_reported_whole(string link)
+    {
+        var text = "看 " + link + " 快";
+        var allowQq = WithLists(["qq.com"], []);
+        var denyEvil = WithLists([], ["evil.com"]);
+
+        var plain = Single(Detector, text);
+        var notAllowed = Single(allowQq, text);
+        var denied = Single(denyEvil, text);
+
+        Assert.All([plain, notAllowed, denied], m => Assert.Equal((2, link), (m.Start, m.Value)));
+    }
+
+    [Theory]
+    [InlineData("http://evil.com@qq.com/x")]
+    [InlineData("https://user:pw@im.qq.com")]
+    public void A_link_to_an_allowed_host_is_not_reported_whatever_user_name_it_carries(string link)
+    {
+        var allowQq = WithLists(["qq.com"], []);
+        var denyEvil = WithLists([], ["evil.com"]);
+
+        Assert.Empty(Find(allowQq, "看 " + link));
+        Assert.Empty(Find(denyEvil, "看 " + link));
+        Assert.Equal(link, Single(Detector, "看 " + link).Value);
+    }
 }

@@ -14,7 +14,8 @@ namespace GroupGuard.Core.Detection.Detectors;
 /// <c>example.com/path</c>). File extensions such as pdf, zip, py or md are deliberately not in
 /// that list, so <c>report.pdf</c>, version numbers, decimals and IP addresses without a scheme
 /// are not links; nor is a top-level domain in mixed case (<c>work.Today</c>: a sentence run on
-/// after a full stop).</item>
+/// after a full stop), a host written with 。 in mixed case (<c>好的OK。me</c>), or a name in
+/// <see cref="NamesNotLinks"/> (<c>ASP.NET</c>).</item>
 /// </list>
 /// Hosts are ASCII letters, digits and hyphens separated by dots, where a dot may also be written
 /// full-width (．) or as the ideographic full stop (。), a common way around link filters. A host
@@ -54,6 +55,18 @@ internal sealed class UrlDetector : IDetector
         "xyz", "top", "vip", "club", "site", "online", "shop", "store", "tech", "fun", "icu", "work",
         "ltd", "wang", "ren", "link", "live", "app", "dev", "io", "cloud", "cyou", "buzz", "space",
         "website", "kim", "xin", "vin", "cfd", "sbs");
+
+    /// <summary>
+    /// Names written like a host with a known top-level domain that chat means as names, not links,
+    /// when written without a scheme or www. (as read, lower case): the .NET family (ASP.NET Core,
+    /// VB.NET开发).
+    /// </summary>
+    public static readonly FrozenSet<string> NamesNotLinks = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "asp.net", "vb.net", "ado.net", "ml.net");
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> NamesLookup =
+        NamesNotLinks.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly SearchValues<char> AsciiLetters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
@@ -167,7 +180,7 @@ internal sealed class UrlDetector : IDetector
 
         var tld = host[(host.LastIndexOf('.') + 1)..];
         if (host.Length > MaxHostLength
-            || (linkStart == hostStart && !IsBareLink(host, labels, tld, written[(written.LastIndexOfAny(Dots) + 1)..])))
+            || (linkStart == hostStart && !IsBareLink(host, labels, tld, written)))
         {
             return Math.Max(dot + 1, hostEnd);
         }
@@ -371,9 +384,11 @@ internal sealed class UrlDetector : IDetector
 
     /// <summary>
     /// A link without a scheme: www.host.tld, or host.tld with a known top-level domain
-    /// (<paramref name="host"/> and <paramref name="tld"/> as read, <paramref name="writtenTld"/> as written).
+    /// (<paramref name="host"/> and <paramref name="tld"/> as read, <paramref name="written"/> as written)
+    /// that is none of <see cref="NamesNotLinks"/> and, written with the ideographic full stop (。),
+    /// is in one case.
     /// </summary>
-    private static bool IsBareLink(ReadOnlySpan<char> host, int labels, ReadOnlySpan<char> tld, ReadOnlySpan<char> writtenTld)
+    private static bool IsBareLink(ReadOnlySpan<char> host, int labels, ReadOnlySpan<char> tld, ReadOnlySpan<char> written)
     {
         if (labels >= 3 && host.Length > 4 && host.StartsWith("www.", StringComparison.Ordinal))
         {
@@ -381,7 +396,27 @@ internal sealed class UrlDetector : IDetector
         }
 
         // "work.Today": a sentence run on after a full stop, not a link; links are written in one case.
-        return TldLookup.Contains(tld) && (!writtenTld.ContainsAnyInRange('a', 'z') || !writtenTld.ContainsAnyInRange('A', 'Z'));
+        var writtenTld = written[(written.LastIndexOfAny(Dots) + 1)..];
+        if (!TldLookup.Contains(tld) || HasBothCases(writtenTld) || NamesLookup.Contains(host))
+        {
+            return false;
+        }
+
+        // "好的OK。me too": 。 ends a Chinese sentence, so a host written with it (abc。com, a way
+        // around link filters) is taken for one only in one case, as such evasions are written.
+        return !written.Contains('。') || !HasBothCases(written);
+    }
+
+    private static bool HasBothCases(ReadOnlySpan<char> text)
+    {
+        bool upper = false, lower = false;
+        foreach (var c in text)
+        {
+            upper |= char.IsUpper(c);
+            lower |= char.IsLower(c);
+        }
+
+        return upper && lower;
     }
 
     /// <summary>End of the link after its host: an optional port, then a path, query or fragment.</summary>

@@ -253,4 +253,28 @@ public sealed class UrlDetectorTests
         Assert.Empty(Find(denyEvil, "看 " + link));
         Assert.Equal(link, Single(Detector, "看 " + link).Value);
     }
+
+    [Theory]
+    [InlineData("ASP.NET")]
+    [InlineData("学ASP.NET Core要多久")]
+    [InlineData("VB.NET开发")]
+    [InlineData("用ADO.NET连数据库")]
+    [InlineData("好的OK。me too")] // a sentence ended with 。, not a host
+    [InlineData("Yes。me too")]
+    public void Names_and_sentences_that_look_like_a_host_without_a_scheme_are_not_links(string text)
+    {
+        Assert.Empty(Find(Detector, text));
+    }
+
+    [Theory]
+    [InlineData("WWW。XXX。COM", "WWW。XXX。COM")]
+    [InlineData("看abc。com吧", "abc。com")]
+    [InlineData("网址ABC。COM", "ABC。COM")]
+    [InlineData("https://ASP.NET/x", "https://ASP.NET/x")] // with a scheme it is a link
+    [InlineData("www.asp.net", "www.asp.net")]
+    [InlineData("JD.com", "JD.com")]
+    public void Hosts_written_in_one_case_or_with_a_scheme_or_www_stay_links(string text, string link)
+    {
+        Assert.Equal(link, Single(Detector, text).Value);
+    }
 }

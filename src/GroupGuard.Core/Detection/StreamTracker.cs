@@ -11,7 +11,8 @@ namespace GroupGuard.Core.Detection;
 /// Its memory is keyed by sender, not by rule set, so it survives a rule reload; it is bounded:
 /// senders quiet for longer than the longest window are forgotten, and past <c>maxSenders</c>
 /// (half for floods, half for repeated texts) the one quiet the longest is dropped, each at the
-/// cost of one step whatever the number remembered. Several instances on one database share the stream instead
+/// cost of one step whatever the number remembered; a repeated text is remembered by its hash, not
+/// the text (which can be 65,536 characters). Several instances on one database share the stream instead
 /// (<see cref="IStreamLog"/>): a flood split between them is still one flood.
 /// </summary>
 public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared = null)
@@ -66,7 +67,8 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                             break;
                         }
 
-                        repeatTimes ??= _repeats.Remember($"{message.Platform}|{message.UserId}|{folded}", message.Time, forgetBefore);
+                        // The text can be long (65,536 characters): the stream is keyed by its hash.
+                        repeatTimes ??= _repeats.Remember($"{message.Platform}|{message.UserId}|{TextHash(folded)}", message.Time, forgetBefore);
                         Add(ref hits, RepeatHit(rule, CountSince(repeatTimes, message.Time.AddSeconds(-stream.Seconds)), message));
 
                         break;
@@ -140,7 +142,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                     }
 
                     // The text can be long: the shared key holds its hash.
-                    repeatStream ??= $"repeat|{message.Platform}|{message.UserId}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(folded)))}";
+                    repeatStream ??= $"repeat|{message.Platform}|{message.UserId}|{TextHash(folded)}";
                     var repeated = await shared.RecordAsync(repeatStream, $"{message.GroupId}|{messageKey}", message.Time, message.Time.AddSeconds(-stream.Seconds), cancellationToken).ConfigureAwait(false);
                     Add(ref hits, RepeatHit(rule, repeated, message));
 
@@ -153,6 +155,9 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
 
         return hits ?? (IReadOnlyList<RuleHit>)[];
     }
+
+    /// <summary>A folded text as a repeat stream knows it: its SHA-256, in hex.</summary>
+    private static string TextHash(string folded) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(folded)));
 
     /// <summary>More messages in the window than the rule allows.</summary>
     private static RuleHit? FloodHit(Rule rule, int inWindow) =>
@@ -175,6 +180,18 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
         if (hit is not null)
         {
             (hits ??= []).Add(hit);
+        }
+    }
+
+    /// <summary>The longest key a stream is remembered by (for tests of the bound).</summary>
+    internal int LongestKey
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Math.Max(_floods.LongestKey, _repeats.LongestKey);
+            }
         }
     }
 
@@ -214,6 +231,8 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
         private readonly LinkedList<Stream> _byLastSeen = new();
 
         public int Count => _byKey.Count;
+
+        public int LongestKey => _byKey.Count == 0 ? 0 : _byKey.Keys.Max(k => k.Length);
 
         /// <summary>
         /// Adds <paramref name="time"/> to the stream's times, and drops those from before any rule's

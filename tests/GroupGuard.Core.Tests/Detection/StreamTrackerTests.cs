@@ -137,6 +137,21 @@ public sealed class StreamTrackerTests
         Assert.All(fired.Skip(3), Assert.True);
         Assert.True(tracker.Senders <= 100, $"{tracker.Senders} senders remembered");
     }
+
+    [Fact]
+    public void A_long_text_is_remembered_by_a_short_key_and_still_counts_as_the_same_text()
+    {
+        var tracker = new StreamTracker();
+        var text = string.Concat(Enumerable.Repeat("这是一条很长的广告词", 6_000)); // 60,000 characters
+        var almost = text[..^1] + "呢";
+
+        var wave = new[] { "100", "101", "102" }.Select((g, i) => tracker.Observe(Rules, Message(i * 30, text, g)).Any(h => h.Rule.Id == "spam.wave")).ToList();
+        var other = tracker.Observe(Rules, Message(100, almost, "103"));
+
+        Assert.Equal([false, false, true], wave);
+        Assert.DoesNotContain(other, h => h.Rule.Id == "spam.wave"); // the same but for its last character: another text
+        Assert.InRange(tracker.LongestKey, 1, 128); // not the text itself
+    }
 }
 
 /// <summary>

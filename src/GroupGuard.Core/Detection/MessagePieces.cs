@@ -23,16 +23,23 @@ public readonly record struct PieceSpan(int Start, int Length, string MessageId)
 /// than the window starts over. Bounded: at most <see cref="MaxPieces"/> pieces a sender, and past
 /// <c>maxSenders</c> senders the quietest are forgotten. In this process's memory only.
 /// </summary>
-public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
+/// <param name="seconds">The window: a piece joins the sender's pieces before it when it comes within this many seconds of the last.</param>
+/// <param name="maxSenders">Senders remembered at most.</param>
+/// <param name="time">The clock that says what is now: a sweep of the quiet senders counts from now, or from the message's own time when that is earlier.</param>
+public sealed class MessagePieces(int seconds, int maxSenders = 10_000, TimeProvider? time = null)
 {
     /// <summary>A message of at most this many characters (trimmed) is a piece.</summary>
     public const int MaxPieceLength = 12;
+
+    /// <summary>Senders quiet for longer than the window are swept out once every this many pieces (and whenever past the bound).</summary>
+    internal const int SweepEvery = 1024;
 
     /// <summary>At most this many pieces are joined.</summary>
     public const int MaxPieces = 8;
 
     private readonly Dictionary<string, List<(DateTimeOffset Time, string Text, string MessageId)>> _senders = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly TimeProvider _clock = time ?? TimeProvider.System;
     private long _added;
 
     /// <summary>Whether pieces are joined at all (a window of 0 seconds turns it off).</summary>
@@ -62,7 +69,10 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
 
             var text = trimmed.ToString();
             var key = StreamTracker.SenderInGroup(message);
-            Sweep(message.Time);
+            // A message stamped far ahead (a platform's clock that jumped) would have every other
+            // sender's pieces look old and be swept away: the sweep counts from now at the latest.
+            var now = _clock.GetUtcNow();
+            Sweep(message.Time > now ? now : message.Time);
             if (!_senders.TryGetValue(key, out var pieces))
             {
                 pieces = [];
@@ -129,7 +139,7 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000)
     /// <summary>Every thousand pieces, and whenever past the bound: forget senders quiet for longer than the window.</summary>
     private void Sweep(DateTimeOffset now)
     {
-        if (++_added % 1024 != 0 && _senders.Count < maxSenders)
+        if (++_added % SweepEvery != 0 && _senders.Count < maxSenders)
         {
             return;
         }

@@ -13,9 +13,10 @@ namespace GroupGuard.Core.Detection;
 /// (half for floods, half for repeated texts) the one quiet the longest is dropped, each at the
 /// cost of one step whatever the number remembered; a repeated text is remembered by its hash, not
 /// the text (which can be 65,536 characters). Several instances on one database share the stream instead
-/// (<see cref="IStreamLog"/>): a flood split between them is still one flood.
+/// (<see cref="IStreamLog"/>): a flood split between them is still one flood. A message counts at
+/// its own time, but never later than <paramref name="time"/>'s now (<see cref="CountedTime"/>).
 /// </summary>
-public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared = null)
+public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared = null, TimeProvider? time = null)
 {
     /// <summary>Texts shorter than this (folded) are never "the same text" (收到, 好的, +1).</summary>
     private const int MinRepeatLength = 4;
@@ -25,6 +26,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
     private readonly Streams _floods = new(Math.Max(1, maxSenders / 2));
     private readonly Streams _repeats = new(Math.Max(1, maxSenders - (maxSenders / 2)));
     private readonly Lock _lock = new();
+    private readonly TimeProvider _clock = time ?? TimeProvider.System;
     private long _sharedFailures;
 
     /// <summary>Records the message and returns the stream rules it trips.</summary>
@@ -36,15 +38,16 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
         }
 
         List<RuleHit>? hits = null;
+        var at = CountedTime(message);
 
         lock (_lock)
         {
             // Senders quiet for longer than any window (and a minute) are forgotten as time passes.
-            var quietSince = message.Time.AddSeconds(-Math.Max(rules.LongestStreamWindow, 60));
+            var quietSince = at.AddSeconds(-Math.Max(rules.LongestStreamWindow, 60));
             _floods.ForgetQuietSince(quietSince);
             _repeats.ForgetQuietSince(quietSince);
-            var forgetBefore = message.Time.AddSeconds(-rules.LongestStreamWindow);
-            var floodTimes = _floods.Remember(SenderInGroup(message), message.Time, forgetBefore);
+            var forgetBefore = at.AddSeconds(-rules.LongestStreamWindow);
+            var floodTimes = _floods.Remember(SenderInGroup(message), at, forgetBefore);
             Queue<DateTimeOffset>? repeatTimes = null;
             foreach (var rule in rules.StreamRules)
             {
@@ -57,7 +60,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                 switch (stream.Kind)
                 {
                     case StreamKind.Flood:
-                        Add(ref hits, FloodHit(rule, CountSince(floodTimes, message.Time.AddSeconds(-stream.Seconds))));
+                        Add(ref hits, FloodHit(rule, CountSince(floodTimes, at.AddSeconds(-stream.Seconds))));
 
                         break;
                     case StreamKind.Repeat:
@@ -68,8 +71,8 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                         }
 
                         // The text can be long (65,536 characters): the stream is keyed by its hash.
-                        repeatTimes ??= _repeats.Remember($"{message.Platform}|{message.UserId}|{TextHash(folded)}", message.Time, forgetBefore);
-                        Add(ref hits, RepeatHit(rule, CountSince(repeatTimes, message.Time.AddSeconds(-stream.Seconds)), message));
+                        repeatTimes ??= _repeats.Remember($"{message.Platform}|{message.UserId}|{TextHash(folded)}", at, forgetBefore);
+                        Add(ref hits, RepeatHit(rule, CountSince(repeatTimes, at.AddSeconds(-stream.Seconds)), message));
 
                         break;
                     case StreamKind.MentionAll:
@@ -96,7 +99,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
 
         try
         {
-            return await ObserveSharedAsync(shared, rules, message, cancellationToken).ConfigureAwait(false);
+            return await ObserveSharedAsync(shared, rules, message, CountedTime(message), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -107,13 +110,26 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
         }
     }
 
+    /// <summary>
+    /// When <paramref name="message"/> counts in its streams: at its own time, but never later than
+    /// now. The streams are kept in the order messages arrive, and the quiet are forgotten from the
+    /// front: one message stamped far ahead (a platform's clock that jumped, a replay with a wrong
+    /// time) would make every other sender look long quiet, forgetting the floods under way, and
+    /// in the shared log it would stay in every window until its time came.
+    /// </summary>
+    private DateTimeOffset CountedTime(ChatMessage message)
+    {
+        var now = _clock.GetUtcNow();
+        return message.Time > now ? now : message.Time;
+    }
+
     /// <summary>One member in one group on one platform, as a key: the stream a flood is counted in.</summary>
     internal static string SenderInGroup(ChatMessage message) => $"{message.Platform}|{message.GroupId}|{message.UserId}";
 
     /// <summary>Messages whose streams were counted in memory because the shared log failed.</summary>
     public long SharedFailures => Interlocked.Read(ref _sharedFailures);
 
-    private static async Task<IReadOnlyList<RuleHit>> ObserveSharedAsync(IStreamLog shared, RuleSet rules, ChatMessage message, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<RuleHit>> ObserveSharedAsync(IStreamLog shared, RuleSet rules, ChatMessage message, DateTimeOffset at, CancellationToken cancellationToken)
     {
         List<RuleHit>? hits = null;
         var messageKey = string.Create(CultureInfo.InvariantCulture, $"{message.MessageId}|{message.Time.ToUnixTimeMilliseconds()}");
@@ -130,7 +146,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
             switch (stream.Kind)
             {
                 case StreamKind.Flood:
-                    var inWindow = await shared.RecordAsync(floodStream, messageKey, message.Time, message.Time.AddSeconds(-stream.Seconds), cancellationToken).ConfigureAwait(false);
+                    var inWindow = await shared.RecordAsync(floodStream, messageKey, at, at.AddSeconds(-stream.Seconds), cancellationToken).ConfigureAwait(false);
                     Add(ref hits, FloodHit(rule, inWindow));
 
                     break;
@@ -143,7 +159,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
 
                     // The text can be long: the shared key holds its hash.
                     repeatStream ??= $"repeat|{message.Platform}|{message.UserId}|{TextHash(folded)}";
-                    var repeated = await shared.RecordAsync(repeatStream, $"{message.GroupId}|{messageKey}", message.Time, message.Time.AddSeconds(-stream.Seconds), cancellationToken).ConfigureAwait(false);
+                    var repeated = await shared.RecordAsync(repeatStream, $"{message.GroupId}|{messageKey}", at, at.AddSeconds(-stream.Seconds), cancellationToken).ConfigureAwait(false);
                     Add(ref hits, RepeatHit(rule, repeated, message));
 
                     break;
@@ -258,7 +274,11 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
 
             _byLastSeen.AddLast(node);
             var stream = node.Value;
-            stream.LastSeen = time;
+            if (time > stream.LastSeen)
+            {
+                stream.LastSeen = time;
+            }
+
             var times = stream.Times;
             while (times.Count > 0 && times.Peek() <= forgetBefore)
             {

@@ -90,6 +90,23 @@ public sealed class MessagePiecesTests
         Assert.True(bounded.Senders <= 100, $"{bounded.Senders} senders remembered");
     }
 
+    [Fact]
+    public void A_piece_stamped_far_in_the_future_does_not_sweep_away_the_other_senders_pieces()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0.AddSeconds(2));
+        var pieces = new MessagePieces(seconds: 20, time: clock);
+        pieces.Add(Piece("加", 0));
+        for (var i = 0; i < MessagePieces.SweepEvery - 2; i++)
+        {
+            pieces.Add(Piece("嗯", 1, user: $"u{i}"));
+        }
+
+        // The piece that sweeps the quiet senders away is stamped a year ahead: it is taken as now.
+        pieces.Add(Piece("你好", (int)TimeSpan.FromDays(365).TotalSeconds, user: "30003"));
+
+        Assert.Equal("加 微信", pieces.Add(Piece("微信", 2))?.Text);
+    }
+
     [Theory]
     [InlineData(-1, true)]
     [InlineData(0, false)]

@@ -152,6 +152,24 @@ public sealed class StreamTrackerTests
         Assert.DoesNotContain(other, h => h.Rule.Id == "spam.wave"); // the same but for its last character: another text
         Assert.InRange(tracker.LongestKey, 1, 128); // not the text itself
     }
+
+    [Fact]
+    public void A_message_stamped_far_in_the_future_does_not_make_it_forget_a_flood_under_way()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0.AddSeconds(3));
+        var tracker = new StreamTracker(time: clock);
+        bool Flood(ChatMessage message) => tracker.Observe(Rules, message).Any(h => h.Rule.Id == "spam.flood");
+
+        var fired = Enumerable.Range(0, 3).Select(i => Flood(Message(i, $"第{i}条"))).ToList();
+
+        // Another member's message stamped a year ahead (a platform's clock that jumped): it is
+        // counted as now, not as a year on, after which every sender would seem long quiet.
+        var ahead = (int)TimeSpan.FromDays(365).TotalSeconds;
+        fired.Add(Flood(Message(ahead, "大家好", user: "300")));
+        fired.Add(Flood(Message(3, "第3条")));
+
+        Assert.Equal([false, false, false, false, true], fired);
+    }
 }
 
 /// <summary>
@@ -242,6 +260,24 @@ public sealed class SharedStreamTests
 
         Assert.Equal([false, false, false, true, true], fired);
         Assert.Equal(5, tracker.SharedFailures);
+    }
+
+    [Fact]
+    public async Task A_message_stamped_far_in_the_future_is_shared_as_now_and_leaves_the_window_in_time()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0);
+        var tracker = new StreamTracker(shared: new FakeStreamLog(), time: clock);
+        await tracker.ObserveAsync(Rules, Message(0, (int)TimeSpan.FromDays(365).TotalSeconds, "时间错了的一条"), CancellationToken.None);
+
+        // A minute on, three messages in ten seconds are within the flood rule's limit.
+        clock.Advance(TimeSpan.FromSeconds(60));
+        var fired = new List<bool>();
+        for (var i = 1; i <= 3; i++)
+        {
+            fired.Add((await tracker.ObserveAsync(Rules, Message(i, 60 + i, $"第{i}条"), CancellationToken.None)).Any(h => h.Rule.Id == "spam.flood"));
+        }
+
+        Assert.Equal([false, false, false], fired);
     }
 
     /// <summary>Rows keyed by stream and message, as the shared table keeps them.</summary>

@@ -22,10 +22,15 @@ public static class CoreServiceCollectionExtensions
 
         services.AddOptions<ModerationOptions>().Bind(configuration.GetSection(ModerationOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ModerationOptions>, ModerationOptionsValidator>();
+
+        // An entry the binder would drop for a value of the wrong kind fails its settings: a reload
+        // with one keeps the last good ones (LastGoodOptionsFactory) rather than running without it.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModerationOptions>>(new SettingsEntriesValidator<ModerationOptions>(configuration, SettingsEntries.CheckModeration)));
         services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
-        services.AddOptions<Dictionary<string, GroupOverride>>().Bind(configuration.GetSection("GroupGuard:Groups")).ValidateOnStart();
+        services.AddOptions<Dictionary<string, GroupOverride>>().Bind(configuration.GetSection(SettingsEntries.GroupsSection)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Dictionary<string, GroupOverride>>, GroupOverridesValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Dictionary<string, GroupOverride>>>(new SettingsEntriesValidator<Dictionary<string, GroupOverride>>(configuration, SettingsEntries.CheckGroups)));
         services.AddOptions<Members.JoinOptions>().Bind(configuration.GetSection(Members.JoinOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Members.JoinOptions>, Members.JoinOptionsValidator>();
         services.AddSingleton<StreamTracker>();

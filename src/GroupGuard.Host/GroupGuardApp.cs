@@ -42,22 +42,19 @@ internal static class GroupGuardApp
     /// <summary>
     /// The entries of the service's lists and dictionaries of settings that the binder would leave
     /// out for a value of the wrong kind (<see cref="SettingsEntries"/>): a group's override, an
-    /// escalation step (the service's or a group's), an alert rule, a leader, a connection.
+    /// escalation step (the service's or a group's), an alert rule, a leader, a connection. Each is
+    /// also a failure of the settings it belongs to (<see cref="SettingsEntriesValidator{TOptions}"/>),
+    /// so that a reload with one keeps the last good ones; this says them all before the host is built.
     /// </summary>
     internal static List<string> UnboundEntries(IConfiguration configuration)
     {
         var failures = new List<string>();
-        SettingsEntries.Check<Core.Moderation.EscalationStep>(configuration, Core.Moderation.ModerationOptions.Section + ":Escalation", failures);
-        SettingsEntries.Check<Core.Moderation.GroupOverride>(configuration, "GroupGuard:Groups", failures);
-        foreach (var group in configuration.GetSection("GroupGuard:Groups").GetChildren())
-        {
-            SettingsEntries.Check<Core.Moderation.EscalationStep>(configuration, group.Path + ":Escalation", failures);
-        }
-
-        SettingsEntries.Check<Core.Digests.AlertRuleOptions>(configuration, "GroupGuard:Alerts", failures);
-        SettingsEntries.Check<Core.Digests.LeaderOptions>(configuration, "GroupGuard:Leaders", failures);
-        SettingsEntries.Check<OneBot.OneBotConnectionOptions>(configuration, "GroupGuard:OneBot:Connections", failures);
-        SettingsEntries.Check<Milky.MilkyConnectionOptions>(configuration, "GroupGuard:Milky:Connections", failures);
+        SettingsEntries.CheckModeration(configuration, failures);
+        SettingsEntries.CheckGroups(configuration, failures);
+        AlertRulesValidator.CheckEntries(configuration, failures);
+        DigestRegistration.LeadersValidator.CheckEntries(configuration, failures);
+        OneBotServiceCollectionExtensions.CheckConnections(configuration, failures);
+        MilkyServiceCollectionExtensions.CheckConnections(configuration, failures);
         return failures;
     }
 
@@ -144,8 +141,6 @@ internal static class GroupGuardApp
             .AddGroupGuardTelemetry(builder.Configuration);
         builder.Services.AddSingleton<StorageProbe>();
         builder.Services.AddSingleton<ClusterProbe>();
-        builder.Services.AddSingleton<SettingsReloadCheck>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SettingsReloadCheck>());
         builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(LastGoodOptionsFactory<>)));
 
         var app = builder.Build();

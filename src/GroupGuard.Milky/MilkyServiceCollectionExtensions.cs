@@ -21,6 +21,10 @@ public static class MilkyServiceCollectionExtensions
     /// of <see cref="Protocol.Milky"/> (and its forwarded chats, join requests and join times), the connections as an <see cref="IConnectionStatus"/>, and a
     /// hosted service that reads each connection's event stream into the <see cref="IEventSink"/>.
     /// </summary>
+    /// <summary>Adds to <paramref name="failures"/> each entry of <c>GroupGuard:Milky:Connections</c> the binder would drop (<see cref="SettingsEntries"/>).</summary>
+    public static void CheckConnections(IConfiguration configuration, List<string> failures) =>
+        SettingsEntries.Check<MilkyConnectionOptions>(configuration, MilkyOptions.Section + ":Connections", failures);
+
     public static IServiceCollection AddGroupGuardMilky(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -35,6 +39,7 @@ public static class MilkyServiceCollectionExtensions
             .Bind(configuration.GetSection(MilkyOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MilkyOptions>, MilkyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MilkyOptions>>(new SettingsEntriesValidator<MilkyOptions>(configuration, CheckConnections)));
         services.AddSingleton<MilkyConnections>();
         services.AddSingleton<IConnectionStatus>(static provider => provider.GetRequiredService<MilkyConnections>());
         services.AddSingleton<IMilkyWebhookReceiver>(static provider => new MilkyWebhookReceiver(

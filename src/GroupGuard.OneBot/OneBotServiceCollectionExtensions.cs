@@ -22,6 +22,10 @@ public static class OneBotServiceCollectionExtensions
     /// <see cref="IProtocolActions"/> of OneBot v11 and v12. Events from the sockets go to the
     /// <see cref="IEventSink"/> the host registers.
     /// </summary>
+    /// <summary>Adds to <paramref name="failures"/> each entry of <c>GroupGuard:OneBot:Connections</c> the binder would drop (<see cref="SettingsEntries"/>).</summary>
+    public static void CheckConnections(IConfiguration configuration, List<string> failures) =>
+        SettingsEntries.Check<OneBotConnectionOptions>(configuration, OneBotOptions.Section + ":Connections", failures);
+
     public static IServiceCollection AddGroupGuardOneBot(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -31,6 +35,7 @@ public static class OneBotServiceCollectionExtensions
             .Bind(configuration.GetSection(OneBotOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OneBotOptions>, OneBotOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OneBotOptions>>(new SettingsEntriesValidator<OneBotOptions>(configuration, CheckConnections)));
         services.TryAddSingleton(static provider => new OneBotWebhookReceiver(
             provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System));

@@ -62,6 +62,7 @@ public sealed class StartupAndHealthTests
 
     // Entries of lists and dictionaries with a value of the wrong kind, which the binder would drop whole.
     [InlineData("GroupGuard__Groups__123__DryRun", "yes", "GroupGuard:Groups:123:DryRun")]
+    [InlineData("GroupGuard__Groups__123__Join__AutoApprove", "yes", "GroupGuard:Groups:123:Join:AutoApprove")]
     [InlineData("GroupGuard__Moderation__Escalation__0__Action", "ban", "GroupGuard:Moderation:Escalation:0:Action")]
     [InlineData("GroupGuard__Alerts__0__CoalesceSeconds", "1m", "GroupGuard:Alerts:0:CoalesceSeconds")]
     public async Task An_invalid_setting_stops_the_start_and_names_the_key(string variable, string value, string key)

@@ -56,9 +56,21 @@ internal static class AlertRegistration
 /// <summary>Every mistake in <c>GroupGuard:Alerts</c> at once, each naming its key.</summary>
 internal sealed class AlertRulesValidator(IConfiguration configuration) : IValidateOptions<List<AlertRuleOptions>>
 {
+    /// <summary>Adds to <paramref name="failures"/> each rule the binder would drop for a value of the wrong kind (<see cref="SettingsEntries"/>).</summary>
+    public static void CheckEntries(IConfiguration configuration, List<string> failures) =>
+        SettingsEntries.Check<AlertRuleOptions>(configuration, AlertRuleOptions.Section, failures);
+
     public ValidateOptionsResult Validate(string? name, List<AlertRuleOptions> rules)
     {
+        // A rule the binder dropped: the list is not the one configured (and the keys below would
+        // name the rules after it by the wrong place), so a reload keeps the last good rules.
         var failures = new List<string>();
+        CheckEntries(configuration, failures);
+        if (failures.Count > 0)
+        {
+            return ValidateOptionsResult.Fail(failures);
+        }
+
         if (rules.Count > AlertRegistration.MaxRules)
         {
             failures.Add($"{AlertRuleOptions.Section} has {rules.Count} rules; at most {AlertRegistration.MaxRules}");

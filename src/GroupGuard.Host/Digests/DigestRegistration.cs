@@ -80,9 +80,22 @@ internal static class DigestRegistration
     /// <summary>Every mistake in the leaders at once, each naming its key.</summary>
     internal sealed class LeadersValidator(IConfiguration configuration, TimeProvider time) : IValidateOptions<List<LeaderOptions>>
     {
+        /// <summary>Adds to <paramref name="failures"/> each leader the binder would drop for a value of the wrong kind (<see cref="Core.SettingsEntries"/>).</summary>
+        public static void CheckEntries(IConfiguration configuration, List<string> failures) =>
+            Core.SettingsEntries.Check<LeaderOptions>(configuration, LeadersSection, failures);
+
         public ValidateOptionsResult Validate(string? name, List<LeaderOptions> leaders)
         {
+            // A leader the binder dropped: the list is not the one configured (and the keys below
+            // would name the leaders after it by the wrong place), so a reload keeps the last good
+            // leaders, and their schedules stay as they were.
             var failures = new List<string>();
+            CheckEntries(configuration, failures);
+            if (failures.Count > 0)
+            {
+                return ValidateOptionsResult.Fail(failures);
+            }
+
             var names = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < leaders.Count; i++)
             {

@@ -34,7 +34,12 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<Members.JoinOptions>().Bind(configuration.GetSection(Members.JoinOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Members.JoinOptions>, Members.JoinOptionsValidator>();
         services.AddSingleton<StreamTracker>();
-        services.AddSingleton(sp => new MessagePieces(sp.GetRequiredService<IOptions<ModerationOptions>>().Value.PiecesSeconds));
+        services.AddSingleton(sp =>
+        {
+            // Read at each message: GroupGuard:Moderation:PiecesSeconds follows a reload.
+            var moderation = sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>();
+            return new MessagePieces(() => moderation.CurrentValue.PiecesSeconds, time: sp.GetService<TimeProvider>());
+        });
         return services;
     }
 }

@@ -139,6 +139,8 @@ internal static class GroupGuardApp
             .AddGroupGuardJobs(builder.Configuration)
             .AddGroupGuardConsole(builder.Configuration)
             .AddGroupGuardTelemetry(builder.Configuration);
+        builder.Services.AddSingleton<RestartOnlySettings>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RestartOnlySettings>());
         builder.Services.AddSingleton<StorageProbe>();
         builder.Services.AddSingleton<ClusterProbe>();
         builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(LastGoodOptionsFactory<>)));

@@ -1,4 +1,6 @@
 using GroupGuard.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupGuard.Host.Tests;
 
@@ -84,5 +86,23 @@ public sealed class MessagePiecesTests
         await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "微信", time: T0 + 1));
 
         Assert.Empty(await service.IncidentsAfterAsync(2));
+    }
+
+    [Fact]
+    public async Task PiecesSeconds_changed_while_the_service_runs_applies_from_the_next_message()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, ("GroupGuard:Moderation:PiecesSeconds", "0"));
+        _ = service.CreateClient();
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+        configuration["GroupGuard:Moderation:PiecesSeconds"] = "20";
+        configuration.Reload();
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加", time: T0));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "微信", time: T0 + 1));
+
+        // Before, the window the service started with (0: off) stayed until a restart.
+        var incident = Assert.Single(await service.IncidentsAfterAsync(2));
+        Assert.Equal(("2", "加 微信"), (incident.MessageId, incident.MessageText));
     }
 }

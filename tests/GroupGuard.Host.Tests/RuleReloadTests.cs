@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace GroupGuard.Host.Tests;
@@ -54,6 +56,28 @@ public sealed class RuleReloadTests
         Assert.Equal(reloaded.GetProperty("rules").GetProperty("version").GetString(), broken.GetProperty("rules").GetProperty("version").GetString());
         Assert.Equal(HttpStatusCode.NoContent, (await service.PostV11Async(GroupGuardFactory.Sample("napcat-group-array.json"))).StatusCode);
         Assert.Equal(2, (await service.IncidentsAfterAsync(2)).Count);
+    }
+
+    [Fact]
+    public async Task Rules_Path_pointed_at_another_folder_while_the_service_runs_loads_that_folder()
+    {
+        using var service = new GroupGuardFactory();
+        await HealthAsync(service); // started, watching
+        var other = Path.Combine(service.Folder, "rules-2");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "test.yaml"), GroupGuardFactory.RulePack.Replace("[加微信, 私聊领取]", "[今天的作业]", StringComparison.Ordinal));
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+
+        var reload = await EditAsync(service, () =>
+        {
+            configuration["GroupGuard:Rules:Path"] = other;
+            configuration.Reload();
+        });
+
+        // Before, the folder the service started with stayed in force until a restart.
+        Assert.StartsWith("Rules changed on disk: reloaded", reload.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await service.PostV11Async(GroupGuardFactory.Sample("lagrange-group.json"))).StatusCode);
+        Assert.Equal("今天的作业", Assert.Single(await service.IncidentsAfterAsync(1)).MatchedTerm);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using GroupGuard.Core.Digests;
 using GroupGuard.Core.Moderation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Tests;
@@ -70,6 +71,41 @@ public sealed class SettingsReloadTests
             && e.Message.Contains("'ban' at 'GroupGuard:Moderation:Escalation:1:Action'", StringComparison.Ordinal));
         Assert.Contains(service.Logs.Entries, e => e.Message.Contains("the last good ones kept", StringComparison.Ordinal)
             && e.Message.Contains("'1m' at 'GroupGuard:Alerts:0:CoalesceSeconds'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_change_to_a_setting_read_only_at_start_saved_while_the_service_runs_is_a_warning_naming_it()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+
+        configuration["GroupGuard:Pipeline:QueueCapacity"] = "500";
+        configuration["GroupGuard:OneBot:Connections:0:Url"] = "ws://127.0.0.1:3001";
+        configuration.Reload();
+        configuration["GroupGuard:Moderation:EscalationWindowHours"] = "48"; // the file saved again, with a setting that follows a reload
+        configuration.Reload();
+
+        var warnings = service.Logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("read only at start", StringComparison.Ordinal)).Select(e => e.Message).ToList();
+        Assert.Equal(2, warnings.Count); // each once
+        Assert.Contains(warnings, w => w.Contains("GroupGuard:Pipeline:QueueCapacity changed", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("GroupGuard:OneBot:Connections changed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_setting_read_only_at_start_says_so_in_the_readme()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var rows = readme.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToList();
+        foreach (var key in RestartOnlySettings.Keys)
+        {
+            // Its row (`GroupGuard:Telemetry:Prometheus` / `OtlpEndpoint` is the row of both), else where the text names it.
+            var (parent, leaf) = (key[..key.LastIndexOf(':')], key[(key.LastIndexOf(':') + 1)..]);
+            var said = rows.FirstOrDefault(r => r.Contains($"`{key}`", StringComparison.Ordinal))
+                ?? rows.FirstOrDefault(r => r.Contains($"`{parent}:", StringComparison.Ordinal) && r.Contains($"`{leaf}`", StringComparison.Ordinal))
+                ?? readme[readme.IndexOf($"`{key}`", StringComparison.Ordinal)..][..120];
+            Assert.True(said.Contains("restart", StringComparison.Ordinal), $"README does not say that {key} needs a restart: {said}");
+        }
     }
 
     [Fact]

@@ -21,13 +21,20 @@ public readonly record struct PieceSpan(int Start, int Length, string MessageId)
 /// within a few seconds of each other, remembered so that the newest can be read joined to the
 /// ones before it. Only short messages are pieces; a longer one, a flagged one or a gap longer
 /// than the window starts over. Bounded: at most <see cref="MaxPieces"/> pieces a sender, and past
-/// <c>maxSenders</c> senders the quietest are forgotten. In this process's memory only.
+/// <c>maxSenders</c> senders the quietest are forgotten. In this process's memory only. The window
+/// (<c>seconds</c>) is read at each message, so a change of the setting applies from the next one.
 /// </summary>
-/// <param name="seconds">The window: a piece joins the sender's pieces before it when it comes within this many seconds of the last.</param>
+/// <param name="seconds">The window, read at each message: a piece joins the sender's pieces before it when it comes within this many seconds of the last.</param>
 /// <param name="maxSenders">Senders remembered at most.</param>
 /// <param name="time">The clock that says what is now: a sweep of the quiet senders counts from now, or from the message's own time when that is earlier.</param>
-public sealed class MessagePieces(int seconds, int maxSenders = 10_000, TimeProvider? time = null)
+public sealed class MessagePieces(Func<int> seconds, int maxSenders = 10_000, TimeProvider? time = null)
 {
+    /// <summary>Pieces joined within a fixed window of <paramref name="seconds"/>.</summary>
+    public MessagePieces(int seconds, int maxSenders = 10_000, TimeProvider? time = null)
+        : this(() => seconds, maxSenders, time)
+    {
+    }
+
     /// <summary>A message of at most this many characters (trimmed) is a piece.</summary>
     public const int MaxPieceLength = 12;
 
@@ -43,7 +50,7 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000, TimeProv
     private long _added;
 
     /// <summary>Whether pieces are joined at all (a window of 0 seconds turns it off).</summary>
-    public bool Enabled => seconds > 0;
+    public bool Enabled => seconds() > 0;
 
     /// <summary>
     /// Remembers <paramref name="message"/> when it is a piece and returns it joined to its sender's
@@ -51,7 +58,8 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000, TimeProv
     /// </summary>
     public JoinedPieces? Add(ChatMessage message)
     {
-        if (!Enabled)
+        var window = TimeSpan.FromSeconds(seconds());
+        if (window <= TimeSpan.Zero)
         {
             return null;
         }
@@ -72,7 +80,7 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000, TimeProv
             // A message stamped far ahead (a platform's clock that jumped) would have every other
             // sender's pieces look old and be swept away: the sweep counts from now at the latest.
             var now = _clock.GetUtcNow();
-            Sweep(message.Time > now ? now : message.Time);
+            Sweep(message.Time > now ? now : message.Time, window);
             if (!_senders.TryGetValue(key, out var pieces))
             {
                 pieces = [];
@@ -80,7 +88,7 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000, TimeProv
             }
 
             // Pieces older than the window, or after the newest (a message delivered late), start over.
-            if (pieces.Count > 0 && (message.Time - pieces[^1].Time > TimeSpan.FromSeconds(seconds) || message.Time < pieces[^1].Time))
+            if (pieces.Count > 0 && (message.Time - pieces[^1].Time > window || message.Time < pieces[^1].Time))
             {
                 pieces.Clear();
             }
@@ -137,14 +145,14 @@ public sealed class MessagePieces(int seconds, int maxSenders = 10_000, TimeProv
     }
 
     /// <summary>Every thousand pieces, and whenever past the bound: forget senders quiet for longer than the window.</summary>
-    private void Sweep(DateTimeOffset now)
+    private void Sweep(DateTimeOffset now, TimeSpan window)
     {
         if (++_added % SweepEvery != 0 && _senders.Count < maxSenders)
         {
             return;
         }
 
-        var cutoff = now - TimeSpan.FromSeconds(seconds);
+        var cutoff = now - window;
         foreach (var key in _senders.Where(p => p.Value.Count == 0 || p.Value[^1].Time < cutoff).Select(p => p.Key).ToList())
         {
             _senders.Remove(key);

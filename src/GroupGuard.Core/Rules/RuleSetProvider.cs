@@ -42,7 +42,7 @@ public interface IRuleSetLoader
 }
 
 internal sealed class RuleSetProvider(
-    IOptions<RulesOptions> options,
+    IOptionsMonitor<RulesOptions> options,
     TimeProvider time,
     ILogger<RuleSetProvider> logger,
     IWordSegmenter? segmenter = null,
@@ -56,7 +56,7 @@ internal sealed class RuleSetProvider(
     private string[] _loadWarnings = [];
 
     private volatile RuleSet _current = RuleSet.Empty;
-    private volatile RuleSetStatus _status = new(options.Value.ResolvePath(), null, [], []);
+    private volatile RuleSetStatus _status = new(options.CurrentValue.ResolvePath(), null, [], []);
 
     public RuleSet Current => _current;
 
@@ -89,7 +89,7 @@ internal sealed class RuleSetProvider(
 
     private bool ReloadLocked()
     {
-        var path = options.Value.ResolvePath();
+        var path = options.CurrentValue.ResolvePath();
         var result = RuleLoader.Load(path, time);
         _loadWarnings = [.. result.Warnings.Select(w => w.ToString())];
         var warnings = result.RuleSet is { } loaded ? [.. _loadWarnings, .. GroupPackWarnings(loaded)] : _loadWarnings;

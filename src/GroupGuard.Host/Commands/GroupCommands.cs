@@ -29,7 +29,7 @@ internal sealed partial class GroupCommands(
     IAccountStore accounts,
     IRuleSetProvider rules,
     IRuleSetLoader loader,
-    IOptions<RulesOptions> rulesOptions,
+    IOptionsMonitor<RulesOptions> rulesOptions,
     ModerationSettings settings,
     MessageCounter counter,
     CommandReplies replies,
@@ -224,7 +224,7 @@ internal sealed partial class GroupCommands(
         GroupAllowAdded added;
         try
         {
-            added = GroupAllowList.Add(rulesOptions.Value.ResolvePath(), message.GroupId, phrase, rules.Current.TermLines, rules.Current.TermCharacters);
+            added = GroupAllowList.Add(rulesOptions.CurrentValue.ResolvePath(), message.GroupId, phrase, rules.Current.TermLines, rules.Current.TermCharacters);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

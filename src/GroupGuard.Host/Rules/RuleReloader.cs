@@ -6,12 +6,14 @@ namespace GroupGuard.Host.Rules;
 /// <summary>
 /// Watches the rules folder and reloads it when a file changes: every second it compares the
 /// names, sizes and times of the files (cheap, and it works on every file system, unlike change
-/// notifications). A bad edit leaves the last good rule set in force, and says why.
+/// notifications). A bad edit leaves the last good rule set in force, and says why. The folder is
+/// the one <c>GroupGuard:Rules:Path</c> names now: pointed elsewhere by a reload of the settings,
+/// the other folder is a change like any other, and is loaded.
 /// </summary>
 internal sealed partial class RuleReloader(
     IRuleSetLoader loader,
     IRuleSetProvider provider,
-    IOptions<RulesOptions> options,
+    IOptionsMonitor<RulesOptions> options,
     TimeProvider time,
     ILogger<RuleReloader> logger,
     Telemetry.GroupGuardMetrics? metrics = null) : BackgroundService
@@ -81,7 +83,7 @@ internal sealed partial class RuleReloader(
     {
         try
         {
-            var fingerprint = Fingerprint(options.Value.ResolvePath());
+            var fingerprint = Fingerprint(options.CurrentValue.ResolvePath());
             _watchFailure = null;
             return fingerprint;
         }

@@ -23,7 +23,7 @@ public enum SignInOutcome
 /// locked, of which at most one entry a <see cref="RefusalsAuditedEvery"/> is written per name,
 /// counting the others; the password never is.
 /// </summary>
-public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> options, TimeProvider time)
+public sealed class SignIn(IAccountStore accounts, IOptionsMonitor<ConsoleOptions> options, TimeProvider time)
 {
     /// <summary>How often at most a locked account's refused sign-ins make an audit entry (in each instance).</summary>
     public static readonly TimeSpan RefusalsAuditedEvery = TimeSpan.FromMinutes(1);
@@ -81,7 +81,7 @@ public sealed class SignIn(IAccountStore accounts, IOptions<ConsoleOptions> opti
     private async Task<(SignInOutcome Outcome, ConsoleAccount? Account)> TryInTurnAsync(string name, string password, string? remote, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var settings = options.Value;
+        var settings = options.CurrentValue; // the limits as the settings say now: they follow a reload
         var window = TimeSpan.FromMinutes(settings.LockoutMinutes);
         var validName = ConsoleAccount.IsValidName(name);
         var account = validName ? await accounts.FindAsync(name, cancellationToken) : null;

@@ -2,7 +2,6 @@ using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
 using GroupGuard.Testing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Core.Tests.Rules;
 
@@ -25,7 +24,7 @@ public sealed class RuleSetProviderTests
         using var dir = Folder();
         var options = new RulesOptions { Path = dir.Path };
         var log = new LogCollector<RuleSetProvider>();
-        var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, log);
+        var provider = new RuleSetProvider(new SettableOptions<RulesOptions>(options), TimeProvider.System, log);
         Assert.True(provider.Reload());
         var good = provider.Current;
 
@@ -52,7 +51,7 @@ public sealed class RuleSetProviderTests
             ["444"] = new GroupOverride { DryRun = true },
         });
         var log = new LogCollector<RuleSetProvider>();
-        var provider = new RuleSetProvider(Options.Create(new RulesOptions { Path = dir.Path }), TimeProvider.System, log, groups: groups);
+        var provider = new RuleSetProvider(new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.Path }), TimeProvider.System, log, groups: groups);
 
         Assert.True(provider.Reload());
 

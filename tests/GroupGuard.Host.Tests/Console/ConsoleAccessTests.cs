@@ -128,7 +128,7 @@ public sealed class ConsoleAccessTests
     /// <summary>The service with its sign-in's lockouts on <paramref name="clock"/>.</summary>
     private static GroupGuardFactory OnClock(FakeTimeProvider clock, Dictionary<string, string?>? settings = null) =>
         new(settings, services: s => s.Replace(ServiceDescriptor.Singleton(sp =>
-            new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptions<ConsoleOptions>>(), clock))));
+            new SignIn(sp.GetRequiredService<IAccountStore>(), sp.GetRequiredService<IOptionsMonitor<ConsoleOptions>>(), clock))));
 
     [Fact]
     public async Task Five_wrong_passwords_in_fifteen_minutes_lock_the_account_even_against_the_right_one()

@@ -1,7 +1,7 @@
 using GroupGuard.Core.Accounts;
 using GroupGuard.Host.WebConsole;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests.Console;
@@ -16,7 +16,7 @@ public sealed class SignInTests
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         var store = service.Services.GetRequiredService<IAccountStore>();
         var gated = new GatedAccounts(store);
-        var signIn = new SignIn(gated, Options.Create(new ConsoleOptions()), new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero)));
+        var signIn = new SignIn(gated, new SettableOptions<ConsoleOptions>(new ConsoleOptions()), new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero)));
 
         // Every attempt that gets as far as reading the account waits there until all 40 have begun:
         // without turns, all 40 would read it unlocked.
@@ -29,6 +29,24 @@ public sealed class SignInTests
         Assert.Equal(36, outcomes.Count(o => o.Outcome == SignInOutcome.Locked));
         Assert.Equal(5, audit.Count(a => a.Action is "login_failed" or "login_failed_locked")); // a password checked each
         Assert.Single(audit, a => a.Action == "login_refused_locked");
+    }
+
+    [Fact]
+    public async Task A_lower_MaxFailedLogins_saved_while_the_service_runs_locks_a_name_at_the_new_limit()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var signIn = service.Services.GetRequiredService<SignIn>();
+        var first = await signIn.TryAsync("admin", "not the password 1", "203.0.113.5", CancellationToken.None);
+
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+        configuration["GroupGuard:Console:MaxFailedLogins"] = "2";
+        configuration.Reload();
+        var second = await signIn.TryAsync("admin", "not the password 2", "203.0.113.5", CancellationToken.None);
+
+        // The second failure reaches the new limit and locks the name. Before, the limit the service
+        // had when the first sign-in came (5) stayed until a restart.
+        Assert.Equal((SignInOutcome.WrongNameOrPassword, SignInOutcome.Locked), (first.Outcome, second.Outcome));
     }
 
     /// <summary>The real store, but reading an account waits until <see cref="Open"/>.</summary>

@@ -1,7 +1,6 @@
 using GroupGuard.Core.Rules;
 using GroupGuard.Host.Rules;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Tests.Rules;
 
@@ -26,7 +25,7 @@ public sealed class RuleLoadingTests
     {
         using var dir = Folder();
         var options = new RulesOptions { Path = dir.Path };
-        var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, new LogCollector<RuleSetProvider>());
+        var provider = new RuleSetProvider(new SettableOptions<RulesOptions>(options), TimeProvider.System, new LogCollector<RuleSetProvider>());
         options.Path = Unresolvable;
 
         var startup = new RuleSetStartup(provider, provider);
@@ -41,9 +40,9 @@ public sealed class RuleLoadingTests
         using var dir = Folder();
         var options = new RulesOptions { Path = dir.Path };
         var providerLog = new LogCollector<RuleSetProvider>();
-        var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, providerLog);
+        var provider = new RuleSetProvider(new SettableOptions<RulesOptions>(options), TimeProvider.System, providerLog);
         var watchLog = new LogCollector<RuleReloader>();
-        using var reloader = new RuleReloader(provider, provider, Options.Create(options), TimeProvider.System, watchLog);
+        using var reloader = new RuleReloader(provider, provider, new SettableOptions<RulesOptions>(options), TimeProvider.System, watchLog);
         options.Path = Unresolvable;
 
         await reloader.StartAsync(CancellationToken.None);
@@ -62,10 +61,10 @@ public sealed class RuleLoadingTests
     {
         using var dir = Folder();
         var options = new RulesOptions { Path = dir.Path };
-        var provider = new RuleSetProvider(Options.Create(options), TimeProvider.System, new LogCollector<RuleSetProvider>());
+        var provider = new RuleSetProvider(new SettableOptions<RulesOptions>(options), TimeProvider.System, new LogCollector<RuleSetProvider>());
         Assert.True(provider.Reload());
         var watchLog = new LogCollector<RuleReloader>();
-        using var reloader = new RuleReloader(provider, provider, Options.Create(options), TimeProvider.System, watchLog);
+        using var reloader = new RuleReloader(provider, provider, new SettableOptions<RulesOptions>(options), TimeProvider.System, watchLog);
 
         // A loaded machine, made certain: every thread the pool has, and the ones it adds, wait for
         // the gate until the edit is made, so the watch's ExecuteAsync (which .NET 10 runs on the

@@ -63,6 +63,9 @@ internal static class GroupGuardApp
 
     public static WebApplication BuildWebApplication(string[] args)
     {
+        // Before the settings are read: a settings file that is a link is watched by polling, which
+        // follows the link (its edits are read while the service runs), where the default watcher does not.
+        var linkedSettings = SettingsFiles.PollWhenLinked(AppContext.BaseDirectory);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
@@ -147,6 +150,10 @@ internal static class GroupGuardApp
 
         var app = builder.Build();
         started = app.Lifetime.ApplicationStarted;
+        if (linkedSettings.Count > 0)
+        {
+            SettingsFiles.LogPolling(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SettingsFiles).FullName!), string.Join(", ", linkedSettings));
+        }
 
         // Behind a TLS proxy on this machine (deploy/nginx.md): its X-Forwarded-Proto makes the request
         // https, so the console's cookies are marked Secure. Only the scheme is taken, and only from

@@ -109,6 +109,34 @@ public sealed class SettingsReloadTests
     }
 
     [Fact]
+    public async Task A_settings_file_that_is_a_link_is_polled_so_that_an_edit_of_the_file_it_leads_to_is_read()
+    {
+        using var dir = new TempFolder();
+        var real = dir.Write(Path.Combine("etc", "appsettings.Production.json"), """{ "GroupGuard": { "Moderation": { "ClearMinutes": 10 } } }""");
+        var beside = dir.Folder("opt");
+        File.WriteAllText(Path.Combine(beside, "appsettings.json"), "{}");
+        Assert.False(SettingsFiles.ShouldPoll(beside, null)); // no link: the default watcher does
+
+        File.CreateSymbolicLink(Path.Combine(beside, "appsettings.Production.json"), real);
+
+        Assert.Equal(["appsettings.Production.json"], SettingsFiles.Linked(beside));
+        Assert.True(SettingsFiles.ShouldPoll(beside, null));
+        Assert.False(SettingsFiles.ShouldPoll(beside, "0")); // the operator's choice stands
+
+        // What polling does with such a file (DOTNET_USE_POLLING_FILE_WATCHER sets both): an edit of
+        // the file at the end of the link is read.
+        using var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(beside) { UsePollingFileWatcher = true, UseActivePolling = true };
+        var settings = new ConfigurationBuilder().SetFileProvider(files).AddJsonFile("appsettings.Production.json", optional: false, reloadOnChange: true).Build();
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = settings.GetReloadToken().RegisterChangeCallback(state => reloaded.TrySetResult(), null);
+        File.WriteAllText(real, """{ "GroupGuard": { "Moderation": { "ClearMinutes": 30 } } }""");
+        File.SetLastWriteTimeUtc(real, File.GetLastWriteTimeUtc(real).AddSeconds(2)); // a coarse file system's clock: a later time all the same
+
+        await reloaded.Task.WaitAsync(TimeSpan.FromMinutes(1)); // a safety net: polling looks every 4 s
+        Assert.Equal("30", settings["GroupGuard:Moderation:ClearMinutes"]);
+    }
+
+    [Fact]
     public void A_channel_added_or_changed_while_the_service_runs_is_the_one_sent_to()
     {
         using var service = new GroupGuardFactory();

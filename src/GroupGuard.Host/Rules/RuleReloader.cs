@@ -6,7 +6,7 @@ namespace GroupGuard.Host.Rules;
 /// <summary>
 /// Watches the rules folder and reloads it when a file changes: every second it compares the
 /// names, sizes and times of the files (cheap, and it works on every file system, unlike change
-/// notifications). A bad edit leaves the last good rule set in force, and says why. The folder is
+/// notifications), those of a link's target for a link. A bad edit leaves the last good rule set in force, and says why. The folder is
 /// the one <c>GroupGuard:Rules:Path</c> names now: pointed elsewhere by a reload of the settings,
 /// the other folder is a change like any other, and is loaded.
 /// </summary>
@@ -18,8 +18,8 @@ internal sealed partial class RuleReloader(
     ILogger<RuleReloader> logger,
     Telemetry.GroupGuardMetrics? metrics = null) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+    internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
 
     // The last failure to take the fingerprint, logged once rather than every second.
     private string? _watchFailure;
@@ -107,12 +107,42 @@ internal sealed partial class RuleReloader(
         {
             var files = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories)
                 .OrderBy(f => f.FullName, StringComparer.Ordinal)
-                .Select(f => $"{f.FullName}|{f.Length}|{f.LastWriteTimeUtc.Ticks}");
+                .Select(Describe);
             return string.Join('\n', files);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return "unreadable:" + ex.Message;
+        }
+    }
+
+    /// <summary>
+    /// A file's name, size and write time. A link's own size and time never change when the file
+    /// it leads to is edited (a pack linked from elsewhere, a Kubernetes ConfigMap's files), so for
+    /// a link they are those of the file at the end of it, with that file's path (a link pointed at
+    /// another file is a change too). A link that leads nowhere is a change as well; loading then
+    /// reports the file it names, as it does a missing one.
+    /// </summary>
+    private static string Describe(FileInfo file)
+    {
+        if (!file.Attributes.HasFlag(FileAttributes.ReparsePoint))
+        {
+            return $"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}";
+        }
+
+        try
+        {
+            return File.ResolveLinkTarget(file.FullName, returnFinalTarget: true) switch
+            {
+                FileInfo { Exists: true } target => $"{file.FullName}>{target.FullName}|{target.Length}|{target.LastWriteTimeUtc.Ticks}",
+                { } nowhere => $"{file.FullName}>{nowhere.FullName}|missing",
+                null => $"{file.FullName}|{file.Length}|{file.LastWriteTimeUtc.Ticks}",
+            };
+        }
+        catch (IOException ex)
+        {
+            // Links in a loop, or one removed as it was read: the next tick looks again.
+            return $"{file.FullName}>unresolved:{ex.Message}";
         }
     }
 

@@ -1,6 +1,7 @@
 using GroupGuard.Core.Rules;
 using GroupGuard.Host.Rules;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests.Rules;
 
@@ -95,5 +96,82 @@ public sealed class RuleLoadingTests
 
         Assert.StartsWith("Rules changed on disk: reloaded", reload.Message, StringComparison.Ordinal);
         Assert.Equal(["p.b"], provider.Current.Rules.Select(r => r.Id));
+    }
+
+    private const string LinkedPack = "pack: p\nrules:\n  - id: p.a\n    terms: [加微信]\n";
+
+    /// <summary>rules/p.yaml a link to elsewhere/p.yaml (a pack kept with other settings, a ConfigMap's file), loaded.</summary>
+    private static (string Target, RuleSetProvider Provider, SettableOptions<RulesOptions> Options) Linked(TempFolder dir)
+    {
+        var target = dir.Write(Path.Combine("elsewhere", "p.yaml"), LinkedPack);
+        File.CreateSymbolicLink(Path.Combine(dir.Folder("rules"), "p.yaml"), target);
+        var options = new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.File("rules") });
+        var provider = new RuleSetProvider(options, TimeProvider.System, new LogCollector<RuleSetProvider>());
+        Assert.True(provider.Reload());
+        return (target, provider, options);
+    }
+
+    private static bool IsReload(LogEntry entry) => entry.Message.StartsWith("Rules changed on disk", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task An_edit_of_the_file_a_linked_pack_leads_to_is_loaded()
+    {
+        using var dir = new TempFolder();
+        var (target, provider, options) = Linked(dir);
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        var watchLog = new LogCollector<RuleReloader>();
+        using var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
+        await reloader.StartAsync(CancellationToken.None);
+        await clock.TimerAsync(1, Patience); // the watch's tick
+
+        File.WriteAllText(target, LinkedPack.Replace("[加微信]", "[加微信, 私聊领取]", StringComparison.Ordinal));
+        time.Advance(RuleReloader.Interval);
+
+        // The watch sees the change and lets it settle (before, the link's own size and time were all
+        // it looked at: they never change, and the edit was never loaded).
+        await clock.TimerAsync(2, Patience);
+        time.Advance(RuleReloader.Settle);
+        var reload = await watchLog.WaitFor(IsReload, "the watch to load the edit").WaitAsync(Patience);
+        await reloader.StopAsync(CancellationToken.None);
+
+        Assert.StartsWith("Rules changed on disk: reloaded", reload.Message, StringComparison.Ordinal);
+        Assert.Equal(["加微信", "私聊领取"], provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text));
+    }
+
+    [Fact]
+    public async Task A_linked_pack_that_leads_nowhere_is_a_load_error_naming_it_and_the_watch_goes_on()
+    {
+        using var dir = new TempFolder();
+        var (target, provider, options) = Linked(dir);
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        var watchLog = new LogCollector<RuleReloader>();
+        using var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
+        await reloader.StartAsync(CancellationToken.None);
+        await clock.TimerAsync(1, Patience);
+
+        File.Delete(target);
+        time.Advance(RuleReloader.Interval);
+        await clock.TimerAsync(2, Patience);
+        time.Advance(RuleReloader.Settle);
+        var refused = await watchLog.WaitFor(IsReload, "the watch to try the dangling link").WaitAsync(Patience);
+        var errors = provider.Status.Errors;
+        var inForce = provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text).ToList();
+
+        // Put back: loaded at the next tick, the watch having gone on.
+        File.WriteAllText(target, LinkedPack.Replace("[加微信]", "[私聊领取]", StringComparison.Ordinal));
+        time.Advance(RuleReloader.Interval);
+        await clock.TimerAsync(3, Patience);
+        time.Advance(RuleReloader.Settle);
+        var mended = await watchLog.Recording.WaitUntilAsync(e => e.Count(IsReload) == 2, "the watch to load the mended pack").WaitAsync(Patience);
+        await reloader.StopAsync(CancellationToken.None);
+
+        Assert.StartsWith("Rules changed on disk: NOT reloaded", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(errors, e => e.Contains("p.yaml", StringComparison.Ordinal) && e.Contains("cannot read", StringComparison.Ordinal));
+        Assert.Equal(["加微信"], inForce); // the last good set stayed in force
+        Assert.StartsWith("Rules changed on disk: reloaded", mended.Where(IsReload).Last().Message, StringComparison.Ordinal);
+        Assert.Equal(["私聊领取"], provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text));
+        Assert.True(reloader.ExecuteTask!.IsCompletedSuccessfully);
     }
 }

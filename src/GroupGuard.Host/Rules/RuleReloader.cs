@@ -19,7 +19,12 @@ internal sealed partial class RuleReloader(
     Telemetry.GroupGuardMetrics? metrics = null) : BackgroundService
 {
     internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the folder must stay as it is after a change before it is loaded.</summary>
     internal static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest a change waits for the folder to stay as it is: one that never does is loaded then, as it is.</summary>
+    internal static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(10);
 
     // The last failure to take the fingerprint, logged once rather than every second.
     private string? _watchFailure;
@@ -55,9 +60,23 @@ internal sealed partial class RuleReloader(
                         continue;
                     }
 
-                    // Let an editor finish writing before reading.
-                    await Task.Delay(Settle, time, stoppingToken);
-                    seen = Watch();
+                    // Let a writer finish before reading: a list written in pieces (a program, a
+                    // copy over a slow link) loaded halfway would put a half-word in force. The
+                    // folder is loaded once it has stayed as it is for Settle, or after MaxSettle
+                    // whatever it holds then, so that one that never stops changing is loaded still.
+                    for (var waited = Settle; ; waited += Settle)
+                    {
+                        await Task.Delay(Settle, time, stoppingToken);
+                        var settled = Watch();
+                        if (settled == now || waited >= MaxSettle)
+                        {
+                            seen = settled;
+                            break;
+                        }
+
+                        now = settled;
+                    }
+
                     var ok = loader.Reload();
                     metrics?.Reload(ok);
                     LogReload(ok ? "reloaded" : "NOT reloaded; the last good rule set stays in force", provider.Current.Summary);

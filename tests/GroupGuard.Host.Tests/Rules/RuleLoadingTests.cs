@@ -174,4 +174,91 @@ public sealed class RuleLoadingTests
         Assert.Equal(["私聊领取"], provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text));
         Assert.True(reloader.ExecuteTask!.IsCompletedSuccessfully);
     }
+
+    private const string ListPack = "pack: p\nrules:\n  - id: p.list\n    terms_file: list.txt\n";
+
+    private static IReadOnlyList<string> TermsInForce(RuleSetProvider provider) => [.. provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text)];
+
+    [Fact]
+    public async Task A_terms_file_still_being_written_is_put_in_force_only_once_it_stays_as_it_is()
+    {
+        using var dir = new TempFolder();
+        dir.Write("p.yaml", ListPack);
+        var list = dir.Write("list.txt", "加微信\n");
+        var options = new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.Path });
+        var provider = new RuleSetProvider(options, TimeProvider.System, new LogCollector<RuleSetProvider>());
+        Assert.True(provider.Reload());
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        var watchLog = new LogCollector<RuleReloader>();
+        using var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
+        await reloader.StartAsync(CancellationToken.None);
+        await clock.TimerAsync(1, Patience); // the watch's tick
+        var reloaded = watchLog.WaitFor(IsReload, "the watch to load the list");
+
+        // A writer that pauses between pieces (a program writing in chunks, a copy over a slow link).
+        await using (var writer = new StreamWriter(new FileStream(list, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)))
+        {
+            await writer.WriteAsync("加微信\n私聊领取\n");
+            await writer.FlushAsync();
+            time.Advance(RuleReloader.Interval);
+            await clock.TimerAsync(2, Patience); // the watch saw the change and lets it settle
+
+            await writer.WriteAsync("刷单");
+            await writer.FlushAsync();
+            time.Advance(RuleReloader.Settle);
+
+            // Changed while it settled: the watch waits again (before, it loaded the list as it was
+            // then, and the half-word 刷单 was a term in force until the next tick).
+            await Task.WhenAny(clock.TimerAsync(3, Patience), reloaded);
+            Assert.Equal(["加微信"], TermsInForce(provider));
+            await writer.WriteAsync("返利\n");
+        }
+
+        time.Advance(RuleReloader.Settle);
+        await clock.TimerAsync(4, Patience); // changed again: another wait
+        time.Advance(RuleReloader.Settle);
+        var reload = await reloaded.WaitAsync(Patience);
+        await reloader.StopAsync(CancellationToken.None);
+
+        Assert.StartsWith("Rules changed on disk: reloaded", reload.Message, StringComparison.Ordinal);
+        Assert.Equal(["加微信", "私聊领取", "刷单返利"], TermsInForce(provider));
+        Assert.Single(watchLog.Entries, IsReload); // loaded once, whole
+    }
+
+    [Fact]
+    public async Task A_folder_that_never_stops_changing_is_loaded_once_the_longest_wait_is_over()
+    {
+        using var dir = new TempFolder();
+        dir.Write("p.yaml", ListPack);
+        var list = dir.Write("list.txt", "加微信\n");
+        var options = new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.Path });
+        var provider = new RuleSetProvider(options, TimeProvider.System, new LogCollector<RuleSetProvider>());
+        Assert.True(provider.Reload());
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        var watchLog = new LogCollector<RuleReloader>();
+        using var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
+        await reloader.StartAsync(CancellationToken.None);
+        await clock.TimerAsync(1, Patience);
+        var reloaded = watchLog.WaitFor(IsReload, "the watch to load the list");
+
+        // A line added at every look (something writing a log into the rules folder).
+        File.AppendAllText(list, "私聊领取\n");
+        time.Advance(RuleReloader.Interval);
+        var waits = (int)(RuleReloader.MaxSettle / RuleReloader.Settle);
+        for (var i = 0; i < waits; i++)
+        {
+            await clock.TimerAsync(2 + i, Patience);
+            Assert.False(reloaded.IsCompleted);
+            File.AppendAllText(list, $"第{i}行\n");
+            time.Advance(RuleReloader.Settle);
+        }
+
+        var reload = await reloaded.WaitAsync(Patience);
+        await reloader.StopAsync(CancellationToken.None);
+
+        Assert.StartsWith("Rules changed on disk: reloaded", reload.Message, StringComparison.Ordinal);
+        Assert.Contains("私聊领取", TermsInForce(provider));
+    }
 }

@@ -138,7 +138,10 @@ public sealed class OptionsTests
         Assert.Single(services, d => d.ServiceType == typeof(IProtocolActions));
         Assert.Single(services, d => d.ServiceType == typeof(IConnectionStatus));
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<MilkyOptions>));
+        // Two checks (the settings' own, and the connections' entries the binder would drop), each once.
+        var validators = services.Where(d => d.ServiceType == typeof(IValidateOptions<MilkyOptions>)).Select(d => d.ImplementationType ?? d.ImplementationInstance!.GetType()).ToList();
+        Assert.Equal(2, validators.Count);
+        Assert.Equal(validators.Count, validators.Distinct().Count());
     }
 
     private sealed class NullSink : IEventSink

@@ -177,22 +177,30 @@ public sealed class RuleLoadingTests
 
     private const string ListPack = "pack: p\nrules:\n  - id: p.list\n    terms_file: list.txt\n";
 
-    private static IReadOnlyList<string> TermsInForce(RuleSetProvider provider) => [.. provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text)];
-
-    [Fact]
-    public async Task A_terms_file_still_being_written_is_put_in_force_only_once_it_stays_as_it_is()
+    /// <summary>A pack of one terms file in <paramref name="dir"/>, loaded, and its folder watched on a fake clock.</summary>
+    private static async Task<(RuleSetProvider Provider, FakeTimeProvider Time, WatchedClock Clock, LogCollector<RuleReloader> WatchLog, RuleReloader Reloader)> WatchedListAsync(TempFolder dir)
     {
-        using var dir = new TempFolder();
         dir.Write("p.yaml", ListPack);
-        var list = dir.Write("list.txt", "加微信\n");
         var options = new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.Path });
         var provider = new RuleSetProvider(options, TimeProvider.System, new LogCollector<RuleSetProvider>());
         Assert.True(provider.Reload());
         var time = new FakeTimeProvider();
         var clock = new WatchedClock(time);
         var watchLog = new LogCollector<RuleReloader>();
-        using var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
+        var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
         await reloader.StartAsync(CancellationToken.None);
+        return (provider, time, clock, watchLog, reloader);
+    }
+
+    private static IReadOnlyList<string> TermsInForce(RuleSetProvider provider) => [.. provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text)];
+
+    [Fact]
+    public async Task A_terms_file_still_being_written_is_put_in_force_only_once_it_stays_as_it_is()
+    {
+        using var dir = new TempFolder();
+        var list = dir.Write("list.txt", "加微信\n");
+        var (provider, time, clock, watchLog, reloader) = await WatchedListAsync(dir);
+        using var _ = reloader;
         await clock.TimerAsync(1, Patience); // the watch's tick
         var reloaded = watchLog.WaitFor(IsReload, "the watch to load the list");
 
@@ -230,16 +238,9 @@ public sealed class RuleLoadingTests
     public async Task A_folder_that_never_stops_changing_is_loaded_once_the_longest_wait_is_over()
     {
         using var dir = new TempFolder();
-        dir.Write("p.yaml", ListPack);
         var list = dir.Write("list.txt", "加微信\n");
-        var options = new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.Path });
-        var provider = new RuleSetProvider(options, TimeProvider.System, new LogCollector<RuleSetProvider>());
-        Assert.True(provider.Reload());
-        var time = new FakeTimeProvider();
-        var clock = new WatchedClock(time);
-        var watchLog = new LogCollector<RuleReloader>();
-        using var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
-        await reloader.StartAsync(CancellationToken.None);
+        var (provider, time, clock, watchLog, reloader) = await WatchedListAsync(dir);
+        using var _ = reloader;
         await clock.TimerAsync(1, Patience);
         var reloaded = watchLog.WaitFor(IsReload, "the watch to load the list");
 

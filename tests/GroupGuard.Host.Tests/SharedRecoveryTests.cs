@@ -2,6 +2,7 @@ using GroupGuard.Core;
 using GroupGuard.Host.Pipeline;
 using GroupGuard.Host.Tests.Pipeline;
 using GroupGuard.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -176,5 +177,33 @@ public sealed class SharedRecoveryTests
 
             return trusted;
         }
+    }
+}
+
+/// <summary>The name an instance goes by when <c>GroupGuard:InstanceId</c> is not set.</summary>
+public sealed class InstanceIdentityTests
+{
+    [Theory]
+    [InlineData("guard-box-01", "guard-box-01-")]
+    [InlineData("服务器 一号/east", "east-")]             // what the setting would refuse is left out
+    [InlineData("", "groupguard-")]
+    [InlineData(null, "groupguard-")]
+    public void A_generated_id_is_the_machine_s_name_and_eight_random_hex_digits_within_what_the_setting_allows(string? machine, string prefix)
+    {
+        var id = InstanceIdentity.Generate(machine);
+        var another = InstanceIdentity.Generate(machine);
+
+        Assert.StartsWith(prefix, id, StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{8}$", id[prefix.Length..]);
+        Assert.NotEqual(id, another); // a restart is a new instance to the cluster
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>(HostServiceCollectionExtensions.InstanceIdKey, id)]).Build();
+        Assert.True(new InstanceIdValidator(configuration).Validate(null, new GroupGuard.Storage.StorageOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void A_long_machine_name_is_cut_so_that_the_id_stays_within_64_characters()
+    {
+        Assert.Equal(40 + 1 + 8, InstanceIdentity.Generate(new string('m', 100)).Length);
     }
 }

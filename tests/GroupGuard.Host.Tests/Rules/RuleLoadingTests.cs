@@ -118,12 +118,8 @@ public sealed class RuleLoadingTests
     {
         using var dir = new TempFolder();
         var (target, provider, options) = Linked(dir);
-        var time = new FakeTimeProvider();
-        var clock = new WatchedClock(time);
-        var watchLog = new LogCollector<RuleReloader>();
-        using var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
-        await reloader.StartAsync(CancellationToken.None);
-        await clock.TimerAsync(1, Patience); // the watch's tick
+        using var watch = await Watch.StartAsync(provider, options);
+        var (time, clock, watchLog, reloader) = watch;
 
         File.WriteAllText(target, LinkedPack.Replace("[加微信]", "[加微信, 私聊领取]", StringComparison.Ordinal));
         time.Advance(RuleReloader.Interval);
@@ -136,7 +132,7 @@ public sealed class RuleLoadingTests
         await reloader.StopAsync(CancellationToken.None);
 
         Assert.StartsWith("Rules changed on disk: reloaded", reload.Message, StringComparison.Ordinal);
-        Assert.Equal(["加微信", "私聊领取"], provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text));
+        Assert.Equal(["加微信", "私聊领取"], TermsInForce(provider));
     }
 
     [Fact]
@@ -144,12 +140,8 @@ public sealed class RuleLoadingTests
     {
         using var dir = new TempFolder();
         var (target, provider, options) = Linked(dir);
-        var time = new FakeTimeProvider();
-        var clock = new WatchedClock(time);
-        var watchLog = new LogCollector<RuleReloader>();
-        using var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
-        await reloader.StartAsync(CancellationToken.None);
-        await clock.TimerAsync(1, Patience);
+        using var watch = await Watch.StartAsync(provider, options);
+        var (time, clock, watchLog, reloader) = watch;
 
         File.Delete(target);
         time.Advance(RuleReloader.Interval);
@@ -157,7 +149,7 @@ public sealed class RuleLoadingTests
         time.Advance(RuleReloader.Settle);
         var refused = await watchLog.WaitFor(IsReload, "the watch to try the dangling link").WaitAsync(Patience);
         var errors = provider.Status.Errors;
-        var inForce = provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text).ToList();
+        var inForce = TermsInForce(provider);
 
         // Put back: loaded at the next tick, the watch having gone on.
         File.WriteAllText(target, LinkedPack.Replace("[加微信]", "[私聊领取]", StringComparison.Ordinal));
@@ -171,25 +163,37 @@ public sealed class RuleLoadingTests
         Assert.Contains(errors, e => e.Contains("p.yaml", StringComparison.Ordinal) && e.Contains("cannot read", StringComparison.Ordinal));
         Assert.Equal(["加微信"], inForce); // the last good set stayed in force
         Assert.StartsWith("Rules changed on disk: reloaded", mended.Where(IsReload).Last().Message, StringComparison.Ordinal);
-        Assert.Equal(["私聊领取"], provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text));
+        Assert.Equal(["私聊领取"], TermsInForce(provider));
         Assert.True(reloader.ExecuteTask!.IsCompletedSuccessfully);
     }
 
     private const string ListPack = "pack: p\nrules:\n  - id: p.list\n    terms_file: list.txt\n";
 
-    /// <summary>A pack of one terms file in <paramref name="dir"/>, loaded, and its folder watched on a fake clock.</summary>
-    private static async Task<(RuleSetProvider Provider, FakeTimeProvider Time, WatchedClock Clock, LogCollector<RuleReloader> WatchLog, RuleReloader Reloader)> WatchedListAsync(TempFolder dir)
+    /// <summary>A pack of one terms file in <paramref name="dir"/>, loaded.</summary>
+    private static (RuleSetProvider Provider, SettableOptions<RulesOptions> Options) ListPackIn(TempFolder dir)
     {
         dir.Write("p.yaml", ListPack);
         var options = new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.Path });
         var provider = new RuleSetProvider(options, TimeProvider.System, new LogCollector<RuleSetProvider>());
         Assert.True(provider.Reload());
-        var time = new FakeTimeProvider();
-        var clock = new WatchedClock(time);
-        var watchLog = new LogCollector<RuleReloader>();
-        var reloader = new RuleReloader(provider, provider, options, clock, watchLog);
-        await reloader.StartAsync(CancellationToken.None);
-        return (provider, time, clock, watchLog, reloader);
+        return (provider, options);
+    }
+
+    /// <summary>The folder watch of a loaded rule set on a fake clock, started and past its first tick.</summary>
+    private sealed record Watch(FakeTimeProvider Time, WatchedClock Clock, LogCollector<RuleReloader> Log, RuleReloader Reloader) : IDisposable
+    {
+        public static async Task<Watch> StartAsync(RuleSetProvider provider, SettableOptions<RulesOptions> options)
+        {
+            var time = new FakeTimeProvider();
+            var clock = new WatchedClock(time);
+            var log = new LogCollector<RuleReloader>();
+            var reloader = new RuleReloader(provider, provider, options, clock, log);
+            await reloader.StartAsync(CancellationToken.None);
+            await clock.TimerAsync(1, Patience); // the watch's tick
+            return new Watch(time, clock, log, reloader);
+        }
+
+        public void Dispose() => Reloader.Dispose();
     }
 
     private static IReadOnlyList<string> TermsInForce(RuleSetProvider provider) => [.. provider.Current.Rules.SelectMany(r => r.Terms).Select(t => t.Text)];
@@ -199,9 +203,9 @@ public sealed class RuleLoadingTests
     {
         using var dir = new TempFolder();
         var list = dir.Write("list.txt", "加微信\n");
-        var (provider, time, clock, watchLog, reloader) = await WatchedListAsync(dir);
-        using var _ = reloader;
-        await clock.TimerAsync(1, Patience); // the watch's tick
+        var (provider, options) = ListPackIn(dir);
+        using var watch = await Watch.StartAsync(provider, options);
+        var (time, clock, watchLog, reloader) = watch;
         var reloaded = watchLog.WaitFor(IsReload, "the watch to load the list");
 
         // A writer that pauses between pieces (a program writing in chunks, a copy over a slow link).
@@ -239,9 +243,9 @@ public sealed class RuleLoadingTests
     {
         using var dir = new TempFolder();
         var list = dir.Write("list.txt", "加微信\n");
-        var (provider, time, clock, watchLog, reloader) = await WatchedListAsync(dir);
-        using var _ = reloader;
-        await clock.TimerAsync(1, Patience);
+        var (provider, options) = ListPackIn(dir);
+        using var watch = await Watch.StartAsync(provider, options);
+        var (time, clock, watchLog, reloader) = watch;
         var reloaded = watchLog.WaitFor(IsReload, "the watch to load the list");
 
         // A line added at every look (something writing a log into the rules folder).

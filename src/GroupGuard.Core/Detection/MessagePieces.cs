@@ -79,8 +79,7 @@ public sealed class MessagePieces(Func<int> seconds, int maxSenders = 10_000, Ti
             var key = StreamTracker.SenderInGroup(message);
             // A message stamped far ahead (a platform's clock that jumped) would have every other
             // sender's pieces look old and be swept away: the sweep counts from now at the latest.
-            var now = _clock.GetUtcNow();
-            Sweep(message.Time > now ? now : message.Time, window);
+            Sweep(StreamTracker.CountedTime(message, _clock), window);
             if (!_senders.TryGetValue(key, out var pieces))
             {
                 pieces = [];

@@ -117,9 +117,12 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
     /// time) would make every other sender look long quiet, forgetting the floods under way, and
     /// in the shared log it would stay in every window until its time came.
     /// </summary>
-    private DateTimeOffset CountedTime(ChatMessage message)
+    private DateTimeOffset CountedTime(ChatMessage message) => CountedTime(message, _clock);
+
+    /// <summary>The same for <see cref="MessagePieces"/>, which keeps its senders in the order they spoke too.</summary>
+    internal static DateTimeOffset CountedTime(ChatMessage message, TimeProvider clock)
     {
-        var now = _clock.GetUtcNow();
+        var now = clock.GetUtcNow();
         return message.Time > now ? now : message.Time;
     }
 

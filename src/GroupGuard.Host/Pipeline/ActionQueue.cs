@@ -456,7 +456,8 @@ internal sealed partial class ActionWorker(
                 continue;
             }
 
-            if (result.Status != ActionStatus.Done && await IsOwnerOrAdminAsync(action))
+            if (result.Status != ActionStatus.Done
+                && SenderRoles.IsOwnerOrAdmin(await SenderRoles.LookUpAsync(platform, action.Protocol, action.BotId, action.GroupId, action.UserId, time, CancellationToken.None)))
             {
                 // The kick was refused because the member is an owner or admin (the role was
                 // unknown, or stale, when the kick was decided): no block on every group.
@@ -523,20 +524,6 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The action queue is full: the clear after the kick of incidents {Ids} is not done")]
     private partial void LogClearNotQueued(string ids);
-
-    /// <summary>Whether the member of a kick that did not take is an owner or admin, as the platform says now (not when it cannot say).</summary>
-    private async Task<bool> IsOwnerOrAdminAsync(PlatformAction kick)
-    {
-        using var deadline = new Deadline(SenderRoles.LookupTimeout, time, CancellationToken.None);
-        try
-        {
-            return await platform.GetRoleAsync(kick.Protocol, kick.BotId, kick.GroupId, kick.UserId, deadline.Token) is { } role && SenderRoles.IsOwnerOrAdmin(role);
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kick of {UserId} on {Platform} group {GroupId} did not take and the platform says they are an owner or admin: not put on the block list")]
     private partial void LogNotBlockedAdmin(string platform, string userId, string groupId);

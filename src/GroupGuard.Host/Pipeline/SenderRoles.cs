@@ -19,10 +19,16 @@ internal static class SenderRoles
             return message.SenderRole;
         }
 
+        return await LookUpAsync(platform, message.Protocol, message.BotId, message.GroupId, message.UserId, time, stoppingToken);
+    }
+
+    /// <summary>The member's role as the platform says it now, within <see cref="LookupTimeout"/>; <see cref="SenderRole.Unknown"/> when it cannot say.</summary>
+    public static async Task<SenderRole> LookUpAsync(IPlatformActions platform, Protocol protocol, string botId, string groupId, string userId, TimeProvider time, CancellationToken stoppingToken)
+    {
         using var timeout = new Deadline(LookupTimeout, time, stoppingToken);
         try
         {
-            return await platform.GetRoleAsync(message.Protocol, message.BotId, message.GroupId, message.UserId, timeout.Token) ?? SenderRole.Unknown;
+            return await platform.GetRoleAsync(protocol, botId, groupId, userId, timeout.Token) ?? SenderRole.Unknown;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

@@ -41,8 +41,6 @@ internal sealed partial class JoinScreener(
         var policy = JoinOverride.Resolve(options.CurrentValue, group.Group?.Join);
         if (!policy.Enabled)
         {
-            // Taken in (counted received) and let be: processed as well.
-            metrics?.Processed(request.Protocol, null);
             return ModerationOutcome.Done;
         }
 
@@ -84,7 +82,6 @@ internal sealed partial class JoinScreener(
         {
             // Nothing against the applicant, nothing to do: the admins see the request as always.
             stats.Processed(0);
-            metrics?.Processed(request.Protocol, null);
             return ModerationOutcome.Done;
         }
 
@@ -135,7 +132,6 @@ internal sealed partial class JoinScreener(
         }
 
         stats.Processed(1);
-        metrics?.Processed(request.Protocol, null);
         LogDecided(request.Platform, request.GroupId, request.UserId, outcome, reason, decision.Rule ?? "-", status);
         if (!stored.Result.Added || status != ActionStatus.Pending)
         {

@@ -63,8 +63,15 @@ internal sealed partial class Moderator(
     {
         if (message.JoinRequest is not null)
         {
-            // A request to join: screened, never counted or moderated as a message.
-            return Moderated.Of(joins is null ? ModerationOutcome.Done : await joins.ScreenAsync(message, stoppingToken));
+            // A request to join: screened, never counted or moderated as a message. Taken in as a
+            // message is (groupguard.messages.received), so processed as one once screened.
+            var screened = joins is null ? ModerationOutcome.Done : await joins.ScreenAsync(message, stoppingToken);
+            if (screened != ModerationOutcome.NotStored)
+            {
+                metrics?.Processed(message.Protocol, null);
+            }
+
+            return Moderated.Of(screened);
         }
 
         await counter.CountAsync(message, stoppingToken);

@@ -51,7 +51,7 @@ public sealed class SharedRecoveryTests
     public async Task Only_actions_left_by_a_stopped_instance_or_by_this_one_before_its_start_are_taken()
     {
         await using var api = FakeOneBotApi.Start();
-        using var service = Service(api);
+        using var service = Service(api, ("GroupGuard:InstanceId", "alpha"));
         await service.StartedAsync();
         var store = service.Services.GetRequiredService<IIncidentStore>();
         var now = DateTimeOffset.UtcNow;
@@ -86,8 +86,14 @@ public sealed class SharedRecoveryTests
         Assert.Equal(("alpha", ActionStatus.Failed, ActionErrorKind.Interrupted), (after[7]!.ActionOwner, after[7]!.ActionStatus, after[7]!.ActionErrorKind));
     }
 
+    /// <summary>
+    /// Two live instances, alpha and beta, each with its own queue, find the action of gamma, which
+    /// stopped checking in: one claims it and queues it, the other finds it claimed. The incident
+    /// names the winner, whose worker is the one to carry it out (another instance's worker leaves
+    /// a job whose incidents name someone else).
+    /// </summary>
     [Fact]
-    public async Task Of_two_instances_that_find_a_stopped_instance_s_action_one_carries_it_out()
+    public async Task Of_two_instances_that_find_a_stopped_instance_s_action_one_takes_it()
     {
         await using var api = FakeOneBotApi.Start();
         using var service = Service(api);
@@ -96,19 +102,48 @@ public sealed class SharedRecoveryTests
         var now = DateTimeOffset.UtcNow;
         var id = Assert.Single(await store.AddAsync([Pending("941", now.AddMinutes(-1), "gamma")], CancellationToken.None));
         var cluster = new FakeClusterMembers("alpha", "beta");
-        var alpha = Recoveries.For(service.Services, new FakeTimeProvider(now), "alpha", cluster);
-        var beta = Recoveries.For(service.Services, new FakeTimeProvider(now), "beta", cluster);
+        var queues = new Dictionary<string, ActionQueue> { ["alpha"] = new(), ["beta"] = new() };
+        var alpha = Recoveries.For(service.Services, new FakeTimeProvider(now), "alpha", cluster, queues["alpha"]);
+        var beta = Recoveries.For(service.Services, new FakeTimeProvider(now), "beta", cluster, queues["beta"]);
 
         await Task.WhenAll(alpha.RecoverAsync(now, CancellationToken.None), beta.RecoverAsync(now, CancellationToken.None));
-        await service.StoreCalls.WaitForAsync(
-            c => c.Method == nameof(IIncidentStore.UpdateActionAsync) && ((IEnumerable<long>)c.Arguments[0]!).Contains(id),
-            "the outcome of the recall taken over");
 
         var takenOver = Assert.Single(Logged(service, "Took over"));
-        var owner = (await store.GetAsync(id, CancellationToken.None))!.ActionOwner;
-        Assert.Contains($"from instance gamma", takenOver, StringComparison.Ordinal);
-        Assert.Contains(owner, new[] { "alpha", "beta" });
-        Assert.Single(api.Requests, r => r.Action == "delete_msg");
+        Assert.Contains("from instance gamma", takenOver, StringComparison.Ordinal);
+        var incident = (await store.GetAsync(id, CancellationToken.None))!;
+        Assert.Equal(ActionStatus.Pending, incident.ActionStatus);
+        var winner = Assert.Single(queues, q => q.Value.Pending == 1);
+        Assert.Equal(winner.Key, incident.ActionOwner);
+        Assert.True(winner.Value.Reader.TryRead(out var job));
+        Assert.Equal([id], job.IncidentIds);
+        Assert.Equal(0, queues.Sum(q => q.Value.Pending));
+    }
+
+    /// <summary>
+    /// This instance's worker has a job queued when another instance, judging this one gone, claims
+    /// its incidents (as after a pause longer than the cluster's check-in): the job is left to the
+    /// taker. Nothing reaches the platform from here and the incident stays the taker's, pending.
+    /// </summary>
+    [Fact]
+    public async Task A_job_whose_incidents_another_instance_claimed_meanwhile_is_left_to_it()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, ("GroupGuard:InstanceId", "alpha"));
+        await service.StartedAsync();
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var now = DateTimeOffset.UtcNow;
+        var id = Assert.Single(await store.AddAsync([Pending("961", now.AddMinutes(-1), "alpha")], CancellationToken.None));
+        var betaQueue = new ActionQueue();
+        var beta = Recoveries.For(service.Services, new FakeTimeProvider(now), "beta", new FakeClusterMembers("beta"), betaQueue);
+        await beta.RecoverAsync(now, CancellationToken.None);
+        Assert.True(betaQueue.Reader.TryRead(out var taken));
+
+        // alpha's own worker gets the same job (as its moderator had queued it before the pause).
+        Assert.True(service.Services.GetRequiredService<ActionQueue>().TryEnqueue(taken));
+
+        await service.Logs.WaitFor(e => e.Message.Contains("instance beta took them over", StringComparison.Ordinal), "the job left to beta");
+        Assert.DoesNotContain(api.Requests, r => r.Action == "delete_msg");
+        Assert.Equal(("beta", ActionStatus.Pending), ((await store.GetAsync(id, CancellationToken.None))!.ActionOwner, (await store.GetAsync(id, CancellationToken.None))!.ActionStatus));
     }
 
     [Fact]

@@ -74,7 +74,8 @@ internal sealed partial class ActionWorker(
     Telemetry.GroupGuardMetrics? metrics = null,
     DryRunSwitches? dryRunSwitches = null,
     ModerationSettings? settings = null,
-    IPendingActions? pendingActions = null) : BackgroundService
+    IPendingActions? pendingActions = null,
+    InstanceIdentity? instance = null) : BackgroundService
 {
     /// <summary>
     /// Jobs run side by side, up to this many at once: one slow to answer must not hold back the
@@ -171,7 +172,11 @@ internal sealed partial class ActionWorker(
     {
         if (!job.Clears && await CalledOffAsync(job, cancellationToken) is { } calledOff)
         {
-            if (job.Acted is null)
+            if (calledOff == NotThisInstances)
+            {
+                // Another instance took it over (or has its outcome): its outcome is that one's to record.
+            }
+            else if (job.Acted is null)
             {
                 await RecordOutcomeAsync(job, calledOff);
             }
@@ -359,7 +364,10 @@ internal sealed partial class ActionWorker(
     /// Whether a job queued before a change of mind is still wanted when its turn comes: with its
     /// group switched to dry run since (<c>/gg 试运行 开</c>, the console, a settings reload), it is
     /// recorded as a dry run; with every one of its incidents marked false positive since
-    /// (<c>/gg 误判</c>, the console, <c>incidents mark</c>), it is skipped. Null: carry it out. A
+    /// (<c>/gg 误判</c>, the console, <c>incidents mark</c>), it is skipped. With its incidents no
+    /// longer this instance's (another instance on the shared database took them over while the job
+    /// waited here, this one having been judged gone) or no longer pending, it is
+    /// <see cref="NotThisInstances"/>: nothing is called and nothing recorded. Null: carry it out. A
     /// store that cannot say leaves the decision as it was (the dry-run switch as last read).
     /// </summary>
     private async Task<ActionResult?> CalledOffAsync(ActionJob job, CancellationToken cancellationToken)
@@ -370,35 +378,62 @@ internal sealed partial class ActionWorker(
         }
 
         var first = job.Actions[0];
-        if (dryRunSwitches is not null && settings is not null)
-        {
-            var group = settings.For(first.GroupId);
-            if (ModerationPolicy.DryRun(await dryRunSwitches.ReadAsync(first.Platform, first.GroupId, cancellationToken), group.Group, group.Options))
-            {
-                LogCalledOff(string.Join(",", job.IncidentIds), first.Platform, first.GroupId, "the group is in dry run now");
-                return new ActionResult(ActionStatus.DryRun, DryRunSince, null);
-            }
-        }
-
+        var ids = string.Join(",", job.IncidentIds);
+        var allMarked = false;
         try
         {
-            foreach (var id in job.IncidentIds)
+            // A job's incidents are claimed together: the first one speaks for all of them.
+            var head = await store.GetAsync(job.IncidentIds[0], cancellationToken);
+            if (head is not null && TakenElsewhere(head) is { } why)
             {
-                if (await store.GetAsync(id, cancellationToken) is not { FalsePositive: true })
+                LogCalledOff(ids, first.Platform, first.GroupId, why);
+                return NotThisInstances;
+            }
+
+            allMarked = head is { FalsePositive: true };
+            foreach (var id in job.IncidentIds.Skip(1))
+            {
+                if (!allMarked)
                 {
-                    return null;
+                    break;
                 }
+
+                allMarked = await store.GetAsync(id, cancellationToken) is { FalsePositive: true };
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             stats.StorageFailed(ex.Message);
+            allMarked = false;
+        }
+
+        if (dryRunSwitches is not null && settings is not null)
+        {
+            var group = settings.For(first.GroupId);
+            if (ModerationPolicy.DryRun(await dryRunSwitches.ReadAsync(first.Platform, first.GroupId, cancellationToken), group.Group, group.Options))
+            {
+                LogCalledOff(ids, first.Platform, first.GroupId, "the group is in dry run now");
+                return new ActionResult(ActionStatus.DryRun, DryRunSince, null);
+            }
+        }
+
+        if (!allMarked)
+        {
             return null;
         }
 
-        LogCalledOff(string.Join(",", job.IncidentIds), first.Platform, first.GroupId, "its incidents were marked false positive");
+        LogCalledOff(ids, first.Platform, first.GroupId, "its incidents were marked false positive");
         return new ActionResult(ActionStatus.Skipped, MarkedSince, null);
     }
+
+    /// <summary>What <see cref="CalledOffAsync"/> says of a job that is no longer this instance's to carry out.</summary>
+    private static readonly ActionResult NotThisInstances = new(ActionStatus.Skipped, "carried out by another instance", null);
+
+    /// <summary>Why a stored incident's action is no longer this instance's to carry out, or null.</summary>
+    private string? TakenElsewhere(Incident incident) =>
+        incident.ActionStatus != ActionStatus.Pending ? $"its outcome is recorded already ({incident.ActionStatus.ToString().ToLowerInvariant()})"
+        : instance is not null && incident.ActionOwner is { } owner && owner != instance.Id ? $"instance {owner} took them over"
+        : null;
 
     /// <summary>The words on a queued job's incidents when dry run was switched on before it ran.</summary>
     internal const string DryRunSince = "dry run was switched on for the group before it was carried out";

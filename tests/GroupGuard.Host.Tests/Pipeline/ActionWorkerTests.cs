@@ -60,7 +60,8 @@ public sealed class ActionWorkerTests : IAsyncLifetime
             _sent,
             dryRunSwitches: new DryRunSwitches(stats, new LogCollector<DryRunSwitches>(), _switches),
             settings: settings,
-            pendingActions: _acts)
+            pendingActions: _acts,
+            instance: new InstanceIdentity(Store.Me))
         {
             WarningsWaitingLimit = warningsWaitingLimit,
         };
@@ -235,6 +236,35 @@ public sealed class ActionWorkerTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Several instances on one database: this one was judged gone (it stopped checking in) while
+    /// its jobs waited, and another instance claimed their incidents and carries them out. When
+    /// their turn comes here, nothing is called (the member is not muted twice, nor recalled
+    /// twice) and no outcome is written over the other instance's. A job whose incidents have an
+    /// outcome already is not carried out again either; this instance's own job still is.
+    /// </summary>
+    [Fact]
+    public async Task A_job_another_instance_took_over_or_finished_while_it_waited_is_neither_carried_out_nor_recorded()
+    {
+        _store.Owners[1] = "host-b-0000000b";
+        _store.Settled[2] = ActionStatus.Done;
+        _switches.DryRun["111"] = true; // switched on since: the other instance's to record, not this one's
+        await StartAsync();
+
+        Enqueue(Job(1, ModerationAction.Warn, ModerationAction.Mute));
+        Enqueue(Job(2, ModerationAction.Recall));
+        Enqueue(Job(3, ModerationAction.Recall, group: "222"));
+
+        var outcome = await _store.Outcomes.WaitForAsync(o => o.Ids.Contains(3), "this instance's own job's outcome");
+        Assert.Equal(ActionStatus.Done, outcome.Status);
+        await _logs.WaitFor(l => l.Message.Contains("host-b-0000000b took them over", StringComparison.Ordinal), "the taken-over job's line");
+        await _logs.WaitFor(l => l.Message.Contains("its outcome is recorded already", StringComparison.Ordinal), "the finished job's line");
+
+        Assert.Equal([("222", ModerationAction.Recall)], _platform.Calls.Items.Select(c => (c.GroupId, c.Action)));
+        Assert.Equal([3L], Assert.Single(_store.Outcomes.Items).Ids);
+        Assert.Empty(_acts.Recorded.Items);
+    }
+
+    /// <summary>
     /// A stop (a deploy, <c>systemctl restart</c>) while a warning waits out its window: the job's
     /// mute was recorded as carried out before the warning was handed off, and no outcome is: the
     /// incident stays pending with only its warning left for the next start to send.
@@ -328,7 +358,16 @@ public sealed class ActionWorkerTests : IAsyncLifetime
     {
         public Recording<Outcome> Outcomes { get; } = new();
 
+        /// <summary>This worker's instance, the owner of every incident not named in <see cref="Owners"/>.</summary>
+        public const string Me = "host-a-0000000a";
+
         public HashSet<long> FalsePositives { get; } = [];
+
+        /// <summary>Incidents another instance has claimed.</summary>
+        public Dictionary<long, string> Owners { get; } = [];
+
+        /// <summary>Incidents whose outcome is recorded already.</summary>
+        public Dictionary<long, ActionStatus> Settled { get; } = [];
 
         public override Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
         {
@@ -337,7 +376,13 @@ public sealed class ActionWorkerTests : IAsyncLifetime
         }
 
         public override Task<Incident?> GetAsync(long id, CancellationToken cancellationToken) =>
-            Task.FromResult<Incident?>(Incidents.Of() with { Id = id, FalsePositive = FalsePositives.Contains(id) });
+            Task.FromResult<Incident?>(Incidents.Of() with
+            {
+                Id = id,
+                FalsePositive = FalsePositives.Contains(id),
+                ActionStatus = Settled.GetValueOrDefault(id, ActionStatus.Pending),
+                ActionOwner = Owners.GetValueOrDefault(id, Me),
+            });
     }
 
     /// <summary>Records each job's acts recorded as carried out.</summary>

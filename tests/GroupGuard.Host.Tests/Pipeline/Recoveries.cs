@@ -13,14 +13,16 @@ internal static class Recoveries
     /// <summary>
     /// The recovery of the instance <paramref name="instance"/> (the service's own when null); on a
     /// database shared with other instances when <paramref name="cluster"/> is given (the database
-    /// is the service's SQLite file; only the recovery's behaviour changes).
+    /// is the service's SQLite file; only the recovery's behaviour changes). What it takes over goes
+    /// to <paramref name="queue"/>, else to the service's action queue (whose worker carries out
+    /// only the jobs of the service's own <c>GroupGuard:InstanceId</c>).
     /// </summary>
-    public static PendingActionRecovery For(IServiceProvider services, TimeProvider time, string? instance = null, IClusterMembers? cluster = null) =>
+    public static PendingActionRecovery For(IServiceProvider services, TimeProvider time, string? instance = null, IClusterMembers? cluster = null, ActionQueue? queue = null) =>
         new(
             services.GetRequiredService<IIncidentStore>(),
             services.GetRequiredService<IPendingActions>(),
             services.GetRequiredService<IRuleSetProvider>(),
-            services.GetRequiredService<ActionQueue>(),
+            queue ?? services.GetRequiredService<ActionQueue>(),
             instance is null ? services.GetRequiredService<InstanceIdentity>() : new InstanceIdentity(instance),
             time,
             services.GetRequiredService<ILogger<PendingActionRecovery>>(),

@@ -36,6 +36,35 @@ public sealed class StartupAndHealthTests
         Assert.Contains("unusable", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Alone on SQLite, <c>/healthz</c> names the instance as its pending actions do: the configured
+    /// <c>GroupGuard:InstanceId</c>, or the one made up at start (the machine's name and 8 hex
+    /// digits), not Quartz's NON_CLUSTERED.
+    /// </summary>
+    [Theory]
+    [InlineData("guard-east-1")]
+    [InlineData(null)]
+    public async Task Health_names_the_instance_as_its_pending_actions_do(string? configured)
+    {
+        using var service = new GroupGuardFactory(configured is null ? null : new Dictionary<string, string?> { ["GroupGuard:InstanceId"] = configured });
+        var client = service.CreateClient();
+
+        using var health = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/healthz"));
+
+        var instance = health.RootElement.GetProperty("instance");
+        var id = instance.GetProperty("id").GetString();
+        Assert.Equal(service.Services.GetRequiredService<InstanceIdentity>().Id, id);
+        Assert.False(instance.GetProperty("clustered").GetBoolean());
+        if (configured is not null)
+        {
+            Assert.Equal(configured, id);
+        }
+        else
+        {
+            Assert.Matches("-[0-9a-f]{8}$", id);
+        }
+    }
+
     [Theory]
     [InlineData("GroupGuard__OneBot__ApiBaseUrl", "not a url", "GroupGuard:OneBot:ApiBaseUrl")]
     [InlineData("GroupGuard__Storage__ConnectionString", "", "GroupGuard:Storage:ConnectionString")]

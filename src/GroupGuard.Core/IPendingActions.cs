@@ -29,4 +29,12 @@ public interface IPendingActions
     /// pending: a restart then sends only the warning.
     /// </summary>
     Task RecordActsAsync(IReadOnlyList<long> incidentIds, ActionStatus outcome, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the outcome <paramref name="status"/> (with <paramref name="error"/> and
+    /// <paramref name="errorKind"/>) on those of the incidents that are still pending and still
+    /// <paramref name="owner"/>'s (or name no owner); returns the ids it recorded it on. Those it
+    /// leaves were taken over by another instance meanwhile, whose outcome they get.
+    /// </summary>
+    Task<IReadOnlyList<long>> FinishAsync(IReadOnlyList<long> incidentIds, string owner, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken);
 }

@@ -161,7 +161,7 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
     /// <summary>The messages the moderation worker has finished with, in order (replays at start included).</summary>
     public Recording<ChatMessage> Handled { get; } = new();
 
-    /// <summary>The finished calls to the incident store, in order: <c>AddAsync</c> when incidents are stored, <c>UpdateActionAsync</c> when an action's outcome is.</summary>
+    /// <summary>The finished calls to the incident store, in order: <c>AddAsync</c> when incidents are stored, <c>UpdateActionAsync</c> or <c>FinishAsync</c> (<see cref="IsOutcome"/>) when an action's outcome is.</summary>
     public Recording<ObservedCall> StoreCalls { get; } = new();
 
     /// <summary>The finished calls to the digest outbox, in order: <c>UpdateChannelAsync</c> when a channel's outcome is recorded.</summary>
@@ -184,6 +184,7 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
                 new OneBotWebhookReceiver(provider.GetRequiredService<IOptionsMonitor<OneBotOptions>>(), WebhookClock)));
             Decorate<Channel<QueuedMessage>>(services, queue => new ObservedWorkerQueue(queue, Handled));
             Decorate<IIncidentStore>(services, store => Observed.Wrap(store, StoreCalls));
+            Decorate<IPendingActions>(services, pending => Observed.Wrap(pending, StoreCalls));
             Decorate<GroupGuard.Core.Digests.IDigestOutbox>(services, outbox => Observed.Wrap(outbox, OutboxCalls));
             _services?.Invoke(services);
         });
@@ -269,6 +270,13 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
         Handled.WaitForAsync(m => m.MessageId == messageId, $"the worker to finish message {messageId}");
 
     /// <summary>
+    /// Whether <paramref name="call"/> recorded an action's outcome on incidents: the action worker's
+    /// (<see cref="IPendingActions.FinishAsync"/>, on those still its own) or another's.
+    /// </summary>
+    public static bool IsOutcome(ObservedCall call) =>
+        call.Method is nameof(IIncidentStore.UpdateActionAsync) or nameof(IPendingActions.FinishAsync);
+
+    /// <summary>
     /// The last incident <paramref name="which"/> accepts once its action is settled (no longer
     /// pending), after the worker has finished <paramref name="messages"/> messages. Waits on the
     /// store: each recorded outcome is a chance to look again.
@@ -279,7 +287,7 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
         while (true)
         {
             // Counted before reading, so an outcome recorded between the read and the wait is not missed.
-            var outcomes = StoreCalls.Items.Count(c => c.Method == nameof(IIncidentStore.UpdateActionAsync));
+            var outcomes = StoreCalls.Items.Count(IsOutcome);
             var incident = (await IncidentsAsync()).LastOrDefault(which);
             if (incident is not null && incident.ActionStatus != ActionStatus.Pending)
             {
@@ -287,7 +295,7 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
             }
 
             await StoreCalls.WaitUntilAsync(
-                calls => calls.Count(c => c.Method == nameof(IIncidentStore.UpdateActionAsync)) > outcomes,
+                calls => calls.Count(IsOutcome) > outcomes,
                 $"an action outcome to be recorded (the incident is {incident?.ActionStatus.ToString() ?? "not there"})");
         }
     }

@@ -323,7 +323,7 @@ public sealed class ModerationTests
 
         // The old one is marked failed by the recovery itself; the recent one once its recall is done.
         await service.StoreCalls.WaitForAsync(
-            c => c.Method == nameof(IIncidentStore.UpdateActionAsync) && ((IEnumerable<long>)c.Arguments[0]!).Contains(ids[0]),
+            c => GroupGuardFactory.IsOutcome(c) && ((IEnumerable<long>)c.Arguments[0]!).Contains(ids[0]),
             "the outcome of the recall queued again");
 
         Assert.Equal(ActionStatus.Done, (await store.GetAsync(ids[0], CancellationToken.None))!.ActionStatus);
@@ -409,7 +409,7 @@ public sealed class ModerationTests
         await recovery.RecoverAsync(CancellationToken.None);
 
         await service.StoreCalls.WaitForAsync(
-            c => c.Method == nameof(IIncidentStore.UpdateActionAsync) && ((IEnumerable<long>)c.Arguments[0]!).Contains(ids[0]),
+            c => GroupGuardFactory.IsOutcome(c) && ((IEnumerable<long>)c.Arguments[0]!).Contains(ids[0]),
             "the outcome of the warning queued again");
         var recent = (await store.GetAsync(ids[0], CancellationToken.None))!;
         var old = (await store.GetAsync(ids[1], CancellationToken.None))!;

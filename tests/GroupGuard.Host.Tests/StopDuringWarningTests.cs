@@ -52,7 +52,7 @@ public sealed class StopDuringWarningTests
     private static async Task<Incident> SettledAfterRestartAsync(GroupGuardFactory restarted)
     {
         await restarted.StartedAsync();
-        await restarted.StoreCalls.WaitForAsync(c => c.Method == nameof(IIncidentStore.UpdateActionAsync), "the outcome after the restart");
+        await restarted.StoreCalls.WaitForAsync(GroupGuardFactory.IsOutcome, "the outcome after the restart");
         return Assert.Single(await restarted.IncidentsAsync());
     }
 

@@ -348,11 +348,25 @@ internal sealed partial class ActionWorker(
         await RecordOutcomeAsync(job, outcome);
     }
 
+    /// <summary>
+    /// Records the job's outcome on its incidents: those another instance took over meanwhile (this
+    /// one having been judged gone while it was paused) are left with that one's outcome.
+    /// </summary>
     private async Task RecordOutcomeAsync(ActionJob job, ActionResult outcome)
     {
         try
         {
-            await store.UpdateActionAsync(job.IncidentIds, outcome.Status, outcome.Error, outcome.ErrorKind, CancellationToken.None);
+            if (pendingActions is null || instance is null)
+            {
+                await store.UpdateActionAsync(job.IncidentIds, outcome.Status, outcome.Error, outcome.ErrorKind, CancellationToken.None);
+                return;
+            }
+
+            var recorded = await pendingActions.FinishAsync(job.IncidentIds, instance.Id, outcome.Status, outcome.Error, outcome.ErrorKind, CancellationToken.None);
+            if (recorded.Count < job.IncidentIds.Distinct().Count())
+            {
+                LogOutcomeLeft(string.Join(",", job.IncidentIds.Except(recorded)), outcome.Status);
+            }
         }
         catch (Exception ex)
         {
@@ -568,6 +582,9 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} warning(s) not sent since the last report: {Limit} were waiting to go out already (the latest to {Platform} group {GroupId} user {UserId}); their incidents say failed, queue full")]
     private partial void LogWarningsDropped(long count, int limit, string platform, string groupId, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outcome {Status} not recorded on incidents {Ids}: another instance took them over meanwhile, or recorded theirs")]
+    private partial void LogOutcomeLeft(string ids, ActionStatus status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The actions of incidents {Ids} on {Platform} group {GroupId} are not carried out: {Why}")]
     private partial void LogCalledOff(string ids, string platform, string groupId, string why);

@@ -41,6 +41,43 @@ internal sealed partial class IncidentStore : IPendingActions
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<long>> FinishAsync(IReadOnlyList<long> incidentIds, string owner, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incidentIds);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (status == ActionStatus.Pending)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "an outcome is not pending");
+        }
+
+        var ids = incidentIds.Distinct().ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        return await WriteAsync(
+            async (connection, transaction) =>
+            {
+                var finished = new List<long>(ids.Length);
+                foreach (var chunk in ids.Chunk(IdsPerStatement))
+                {
+                    finished.AddRange(await connection.QueryAsync<long>(new CommandDefinition(
+                        $"""
+                        UPDATE incidents SET action_status = @Status, action_error = @Error, action_error_kind = @Kind
+                        WHERE {_database.IsAnyOf("id", "@Ids")} AND action_status = 'pending' AND (action_owner = @Owner OR action_owner IS NULL)
+                        RETURNING id
+                        """,
+                        new { Ids = chunk, Owner = owner, Status = EnumText<ActionStatus>.ToText(status), Error = Core.Moderation.StoredText.Clean(error), Kind = EnumText<ActionErrorKind>.ToText(errorKind) },
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false));
+                }
+
+                return (IReadOnlyList<long>)finished;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public Task RecordActsAsync(IReadOnlyList<long> incidentIds, ActionStatus outcome, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
     {
         if (outcome is not (ActionStatus.Done or ActionStatus.Failed or ActionStatus.Unsupported))

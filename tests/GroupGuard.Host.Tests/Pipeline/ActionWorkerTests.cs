@@ -28,6 +28,7 @@ public sealed class ActionWorkerTests : IAsyncLifetime
 
     public ActionWorkerTests()
     {
+        _acts.Store = _store;
         _clock = new WatchedClock(_time);
         _platform = new WindowedPlatform(_clock);
     }
@@ -265,6 +266,26 @@ public sealed class ActionWorkerTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Taken over while it ran: the job's mute was carried out and its warning waited when another
+    /// instance claimed its incident (this one paused past the cluster's check-in). The warning's
+    /// outcome is not written over the taker's; the log says so.
+    /// </summary>
+    [Fact]
+    public async Task An_outcome_is_not_recorded_on_incidents_another_instance_took_over_while_the_job_ran()
+    {
+        await StartAsync();
+
+        Enqueue(Job(1, ModerationAction.Warn, ModerationAction.Mute));
+        await _clock.TimerAsync(1);
+        _store.Owners[1] = "host-b-0000000b";
+        _time.Advance(Window);
+
+        await _logs.WaitFor(l => l.Message.StartsWith("Outcome Done not recorded on incidents 1", StringComparison.Ordinal), "the outcome left to the taker");
+        Assert.Equal(1, _platform.WarningsSent);
+        Assert.Equal(0, _store.Outcomes.Count);
+    }
+
+    /// <summary>
     /// A stop (a deploy, <c>systemctl restart</c>) while a warning waits out its window: the job's
     /// mute was recorded as carried out before the warning was handed off, and no outcome is: the
     /// incident stays pending with only its warning left for the next start to send.
@@ -394,6 +415,20 @@ public sealed class ActionWorkerTests : IAsyncLifetime
         {
             Recorded.Add(new Outcome([.. incidentIds], outcome, error, errorKind));
             return Task.CompletedTask;
+        }
+
+        /// <summary>The store whose incidents these are: an outcome goes to it unless another instance owns them or one is recorded.</summary>
+        public Store? Store { get; set; }
+
+        public Task<IReadOnlyList<long>> FinishAsync(IReadOnlyList<long> incidentIds, string owner, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<long> ours = [.. incidentIds.Where(id => Store!.Owners.GetValueOrDefault(id, owner) == owner && !Store.Settled.ContainsKey(id))];
+            if (ours.Count > 0)
+            {
+                Store!.Outcomes.Add(new Outcome(ours, status, error, errorKind));
+            }
+
+            return Task.FromResult(ours);
         }
 
         public Task<IReadOnlyList<Incident>> ListPendingAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();

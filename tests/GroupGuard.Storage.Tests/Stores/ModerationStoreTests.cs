@@ -58,6 +58,35 @@ public abstract class ModerationStoreTests : StoreTests
         Assert.Equal("beta", (await Store.GetAsync(ids[3], CancellationToken.None))!.ActionOwner);
     }
 
+    /// <summary>
+    /// An instance records its outcome only on the incidents still pending and still its own (or
+    /// naming no owner): one another instance claimed meanwhile keeps that one's outcome.
+    /// </summary>
+    [Fact]
+    public async Task An_outcome_is_recorded_only_on_the_pending_incidents_the_instance_still_owns()
+    {
+        var pending = (IPendingActions)Store;
+        var ids = await Store.AddAsync(
+        [
+            Samples.Incident(messageId: "1", time: T0) with { ActionOwner = "alpha" },
+            Samples.Incident(messageId: "2", time: T0) with { ActionOwner = "alpha" },
+            Samples.Incident(messageId: "3", time: T0),
+            Samples.Incident(messageId: "4", time: T0) with { ActionOwner = "alpha", ActionStatus = ActionStatus.Done },
+        ], CancellationToken.None);
+        Assert.Equal([ids[1]], await pending.ClaimAsync([ids[1]], "alpha", "beta", CancellationToken.None));
+        Assert.Equal([ids[1]], await pending.FinishAsync([ids[1]], "beta", ActionStatus.Done, null, null, CancellationToken.None));
+
+        var recorded = await pending.FinishAsync([.. ids, ids[0]], "alpha", ActionStatus.Failed, "delete_msg: no answer within 5 s", ActionErrorKind.Unreachable, CancellationToken.None);
+
+        Assert.Equal([ids[0], ids[2]], recorded.Order());
+        var after = await Task.WhenAll(ids.Select(id => Store.GetAsync(id, CancellationToken.None)));
+        Assert.Equal(
+            [(ActionStatus.Failed, "alpha"), (ActionStatus.Done, "beta"), (ActionStatus.Failed, null), (ActionStatus.Done, "alpha")],
+            after.Select(i => (i!.ActionStatus, i.ActionOwner)));
+        Assert.Equal(("delete_msg: no answer within 5 s", ActionErrorKind.Unreachable), (after[0]!.ActionError, after[0]!.ActionErrorKind));
+        Assert.Null(after[1]!.ActionError);
+    }
+
     [Fact]
     public async Task Acts_carried_out_are_recorded_on_pending_incidents_which_stay_pending_with_their_plan()
     {

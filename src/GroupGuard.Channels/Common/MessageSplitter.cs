@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace GroupGuard.Channels;
 
@@ -85,6 +86,14 @@ internal static class MessageSplitter
     public static int Utf8Bytes(string text) => Encoding.UTF8.GetByteCount(text);
 
     public static int Utf16Chars(string text) => text.Length;
+
+    /// <summary>
+    /// The UTF-8 bytes of <paramref name="text"/> as a string value in a body
+    /// <see cref="ChannelHttp.Serialize"/> writes, escapes included (without the quotes): for a
+    /// robot whose limit is on the whole body.
+    /// </summary>
+    public static int JsonBytes(string text) =>
+        JsonEncodedText.Encode(text, ChannelHttp.Json.Encoder).EncodedUtf8Bytes.Length;
 
     /// <summary>Replaces unpaired surrogates (which JSON writers refuse) with U+FFFD.</summary>
     public static string Sanitize(string text)

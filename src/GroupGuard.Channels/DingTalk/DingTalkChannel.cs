@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 using GroupGuard.Core.Digests;
 using Microsoft.Extensions.Logging;
 
@@ -8,14 +9,22 @@ namespace GroupGuard.Channels;
 
 /// <summary>
 /// Posts the Markdown digest to a DingTalk custom robot, signed with the robot's secret (the
-/// timestamp comes from the injected clock and must be within an hour of DingTalk's). A digest
-/// longer than a DingTalk markdown message is split on line ends into parts sent in order; a retry
-/// starts after the parts delivered (<see cref="DeliveredParts"/>).
+/// timestamp comes from the injected clock and must be within an hour of DingTalk's). DingTalk
+/// refuses a request body over 20,000 bytes (errcode 460101): a longer digest is split on line ends
+/// into parts sent in order, each body within <see cref="MaxBodyBytes"/>; a retry starts after the
+/// parts delivered (<see cref="DeliveredParts"/>).
 /// </summary>
 internal sealed class DingTalkChannel : IDigestChannel
 {
-    /// <summary>DingTalk's markdown text limit is about 20,000 characters.</summary>
-    public const int MaxTextChars = 20_000;
+    /// <summary>
+    /// DingTalk's limit is 20,000 bytes of body ("message too long, exceed 20000 bytes"), and a
+    /// Chinese character is 3 of them; stay 1,000 bytes under it, in case DingTalk counts a little
+    /// differently from the body as sent.
+    /// </summary>
+    public const int MaxBodyBytes = 19_000;
+
+    /// <summary>The longest "(part/parts)" a title gets: the split must not depend on how many parts it makes.</summary>
+    private static readonly string LongestPartSuffix = string.Create(CultureInfo.InvariantCulture, $" ({int.MaxValue}/{int.MaxValue})");
 
     private readonly Uri _url;
     private readonly string _secret;
@@ -44,15 +53,18 @@ internal sealed class DingTalkChannel : IDigestChannel
     {
         ArgumentNullException.ThrowIfNull(digest);
         ArgumentNullException.ThrowIfNull(delivered);
-        var parts = MessageSplitter.Split(MessageSplitter.Sanitize(digest.Markdown), MaxTextChars, MessageSplitter.Utf16Chars);
         var title = MessageSplitter.Sanitize(digest.Title);
+        // A retry starts after the parts delivered, so every try must split the same way: the
+        // text's budget is what the body leaves with the longest part title, from the digest alone.
+        var envelope = ChannelHttp.Serialize(new DingTalkBody("markdown", new DingTalkMarkdown(title + LongestPartSuffix, ""))).Length;
+        var parts = MessageSplitter.Split(MessageSplitter.Sanitize(digest.Markdown), MaxBodyBytes - envelope, MessageSplitter.JsonBytes);
         for (var i = delivered.Count; i < parts.Count; i++)
         {
             var what = RobotAnswer.Describe(Type, Name, i, parts.Count);
             var partTitle = parts.Count == 1
                 ? title
                 : string.Create(CultureInfo.InvariantCulture, $"{title} ({i + 1}/{parts.Count})");
-            var body = ChannelHttp.Serialize(new { msgtype = "markdown", markdown = new { title = partTitle, text = parts[i] } });
+            var body = ChannelHttp.Serialize(new DingTalkBody("markdown", new DingTalkMarkdown(partTitle, parts[i])));
             var answer = await _http.PostJsonAsync(SignedUrl(), body, what, _scrubber, cancellationToken).ConfigureAwait(false);
             RobotAnswer.EnsureSuccess(answer, what, _scrubber, Hint, ("errcode", "errmsg"));
             await delivered.AddAsync().ConfigureAwait(false);
@@ -84,6 +96,15 @@ internal sealed class DingTalkChannel : IDigestChannel
         310000 => "the signature, keyword or IP check failed: check Secret, the server clock and the robot's security settings",
         300001 => "the access_token is not valid: copy the robot's address again",
         130101 or 410100 => "rate limit: a DingTalk robot takes at most 20 messages a minute",
+        460101 => "the message is over DingTalk's 20,000 bytes",
         _ => null,
     };
+
+    private sealed record DingTalkBody(
+        [property: JsonPropertyName("msgtype")] string MsgType,
+        [property: JsonPropertyName("markdown")] DingTalkMarkdown Markdown);
+
+    private sealed record DingTalkMarkdown(
+        [property: JsonPropertyName("title")] string Title,
+        [property: JsonPropertyName("text")] string Text);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using GroupGuard.Core.Digests;
 using Microsoft.Extensions.Logging;
@@ -64,7 +63,7 @@ internal sealed class FeishuChannel : IDigestChannel
         // Feishu reads links, bold and <at user_id="all"> in a plain text message, and every line of
         // the plain digest may quote a member; the defused text keeps its lines and its length.
         var text = DigestMarkup.EscapeKeepingLines(MessageSplitter.Sanitize(digest.Text));
-        var parts = MessageSplitter.Split(text, MaxBodyBytes - MaxEnvelopeBytes, JsonBytes);
+        var parts = MessageSplitter.Split(text, MaxBodyBytes - MaxEnvelopeBytes, MessageSplitter.JsonBytes);
         for (var i = delivered.Count; i < parts.Count; i++)
         {
             var what = RobotAnswer.Describe(Type, Name, i, parts.Count);
@@ -92,9 +91,6 @@ internal sealed class FeishuChannel : IDigestChannel
                 Sign(timestamp, _secret),
                 "text",
                 new FeishuContent(text));
-
-    private static int JsonBytes(string text) =>
-        JsonEncodedText.Encode(text, ChannelHttp.Json.Encoder).EncodedUtf8Bytes.Length;
 
     private static string? Hint(long code) => code switch
     {

@@ -31,6 +31,22 @@ internal static class Digests
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Lines of Chinese (three UTF-8 bytes a character), <paramref name="chars"/> characters in all,
+    /// line ends included: the lines of a digest of many incidents.
+    /// </summary>
+    public static string ChineseChars(int chars)
+    {
+        const string Line = "测试群成员发布违规广告已撤回并禁言十分钟\n";
+        var builder = new StringBuilder(chars + Line.Length);
+        while (builder.Length < chars)
+        {
+            builder.Append(Line);
+        }
+
+        return builder.ToString(0, chars);
+    }
+
     /// <summary>A nickname a member chose to plant a link in the leader's digest.</summary>
     public const string HostileSender = "[点这里领红包](http://evil.example/a)";
 

@@ -119,6 +119,49 @@ public sealed class EmailChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_mail_the_server_took_is_not_sent_again_by_a_retry_after_a_crash_while_the_server_says_goodbye()
+    {
+        var goodbye = new TaskCompletionSource();
+        _sink.HoldQuit = goodbye.Task;
+        var kept = new PartsKept();
+
+        var crashed = Channel().SendAsync(Digests.Sample(), kept.NextTry(), CancellationToken.None);
+        await _sink.QuitReceived; // the server has the mail; the channel waits for its goodbye
+        // The service dies here, before it records the channel as sent; once restarted, it tries again.
+        var retry = Channel().SendAsync(Digests.Sample(), kept.NextTry(), CancellationToken.None);
+        goodbye.SetResult();
+        await Task.WhenAll(crashed, retry);
+
+        Assert.Single(_sink.Messages);
+        Assert.Equal([1], kept.Recorded);
+    }
+
+    [Fact]
+    public async Task The_same_digest_sent_again_carries_the_same_message_id_and_another_digest_or_channel_another()
+    {
+        var digest = Digests.Sample();
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var ids = new List<string>();
+        foreach (var mail in _sink.Messages)
+        {
+            using var data = new MemoryStream(System.Text.Encoding.Latin1.GetBytes(mail.Data));
+            ids.Add((await MimeMessage.LoadAsync(data)).MessageId ?? "");
+        }
+
+        Assert.Equal(2, ids.Count);
+        Assert.Equal(ids[0], ids[1]); // a duplicate is one conversation with the first
+        Assert.EndsWith("@example.com", ids[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("王经理", ids[0], StringComparison.Ordinal);
+        Assert.NotEqual(ids[0], Channel().Compose(digest with { To = digest.To.AddDays(1) }).MessageId);
+        Assert.NotEqual(ids[0], Channel().Compose(digest with { Leader = "李老师" }).MessageId);
+        Assert.NotEqual(ids[0], EmailChannel.MessageId(digest, "li-mail", "example.com"));
+        Assert.Equal(ids[0], EmailChannel.MessageId(digest, "WANG-MAIL", "example.com"));
+    }
+
+    [Fact]
     public async Task Without_a_user_the_digest_is_sent_without_logging_in()
     {
         await Channel(user: null).SendAsync(Digests.Sample(), CancellationToken.None);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using GroupGuard.Core.Digests;
 using GroupGuard.Core.Digests.Charts;
@@ -16,7 +17,10 @@ namespace GroupGuard.Channels;
 /// Sends the digest as one email: multipart/alternative with the plain text and the HTML, UTF-8,
 /// the digest's title as subject. A digest with a chart has its HTML in multipart/related with the
 /// PNG beside it, shown inline by its Content-Id; the plain text stays as it is. A fresh SMTP
-/// connection per digest (digests are rare).
+/// connection per digest (digests are rare). The mail counts as delivered (<see cref="DeliveredParts"/>,
+/// one part) once the server took it, before the goodbye: a retry after a crash while the server
+/// answers QUIT does not send it again. Its Message-Id follows from the digest and the channel, so
+/// a mail sent twice all the same (the count could not be stored) is one conversation in the mailbox.
 /// </summary>
 internal sealed class EmailChannel : IDigestChannel
 {
@@ -59,6 +63,14 @@ internal sealed class EmailChannel : IDigestChannel
     public async Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(delivered);
+        if (delivered.Count > 0)
+        {
+            // The server took it on a try whose outcome was not recorded (a crash during the goodbye).
+            _logger.DigestAlreadyDelivered(digest.Leader, Type, Name);
+            return;
+        }
+
         var message = Compose(digest);
         var server = string.Create(CultureInfo.InvariantCulture, $"{_host}:{_port}");
         var what = $"email channel '{Name}'";
@@ -78,6 +90,10 @@ internal sealed class EmailChannel : IDigestChannel
         {
             throw new DigestChannelException(_scrubber.Scrub($"{what}: sending through {server} failed: {Explain(exception)}"), exception);
         }
+
+        // The server took the message: counted now, not after the goodbye, which may take up to the
+        // timeout and which a crash may cut short; a retry then does not send it again.
+        await delivered.AddAsync().ConfigureAwait(false);
 
         try
         {
@@ -109,7 +125,9 @@ internal sealed class EmailChannel : IDigestChannel
             Subject = digest.Title,
             Date = _time.GetLocalNow(),
         };
-        message.From.Add(MailboxAddress.Parse(_from));
+        var from = MailboxAddress.Parse(_from);
+        message.From.Add(from);
+        message.MessageId = MessageId(digest, Name, from.Domain);
         foreach (var to in _options.To)
         {
             message.To.Add(MailboxAddress.Parse(to));
@@ -156,6 +174,31 @@ internal sealed class EmailChannel : IDigestChannel
     /// </summary>
     internal static string ChartContentId(DigestDocument digest) =>
         string.Create(CultureInfo.InvariantCulture, $"chart-{digest.To.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}@groupguard");
+
+    /// <summary>
+    /// The mail's Message-Id, from what makes a message one in the outbox (its leader or alert
+    /// rule, and its period) and the channel (names ignore case): a mail sent again is the same
+    /// message, which mail clients show once or in one thread, and no other mail shares it. The
+    /// right side is the sender's domain, as mail servers expect; the left a hash, naming nobody.
+    /// </summary>
+    internal static string MessageId(DigestDocument digest, string channel, string senderDomain)
+    {
+        var identity = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{channel.ToUpperInvariant()}\n{digest.Leader}\n{digest.From.UtcDateTime:yyyyMMdd'T'HHmmssfffffff'Z'}\n{digest.To.UtcDateTime:yyyyMMdd'T'HHmmssfffffff'Z'}");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 16));
+        string domain;
+        try
+        {
+            domain = new IdnMapping().GetAscii(senderDomain);
+        }
+        catch (ArgumentException)
+        {
+            domain = "groupguard.invalid";
+        }
+
+        return $"groupguard.{hash}@{domain}";
+    }
 
     /// <summary>
     /// The digest's HTML with the chart under its opening lines, before the first section

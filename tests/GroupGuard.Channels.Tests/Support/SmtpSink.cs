@@ -37,6 +37,14 @@ internal sealed class SmtpSink : IAsyncDisposable
 
     public bool AcceptLogin { get; set; } = true;
 
+    /// <summary>The sink answers QUIT once this task ends: a server slow to say goodbye.</summary>
+    public Task HoldQuit { get; set; } = Task.CompletedTask;
+
+    /// <summary>Ends when a client sends QUIT, i.e. after the server took its mail.</summary>
+    public Task QuitReceived => _quit.Task;
+
+    private readonly TaskCompletionSource _quit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Advertises STARTTLS (as many local relays do) but cannot do it: a client that asks fails.</summary>
     public bool OfferStartTls { get; set; }
 
@@ -141,6 +149,9 @@ internal sealed class SmtpSink : IAsyncDisposable
                         await writer.WriteLineAsync("250 2.0.0 OK");
                         break;
                     case "QUIT":
+                        _quit.TrySetResult();
+                        await HoldQuit.WaitAsync(_stop.Token);
+
                         await writer.WriteLineAsync("221 2.0.0 bye");
                         return;
                     default:

@@ -5,11 +5,22 @@ using Microsoft.Extensions.Logging;
 namespace GroupGuard.Channels;
 
 /// <summary>
-/// Sends the plain-text digest as a QQ private message through <see cref="IPrivateMessenger"/>,
-/// looked up when sending so the channel exists even when no OneBot API is registered.
+/// Sends the plain-text digest as QQ private messages through <see cref="IPrivateMessenger"/>,
+/// looked up when sending so the channel exists even when no OneBot API is registered. A digest
+/// longer than <see cref="MaxTextChars"/> is split on line ends into messages sent in order, each
+/// counted delivered as QQ takes it: a retry, after a failed message or a crash, starts after the
+/// messages delivered (<see cref="DeliveredParts"/>) and sends none of them again.
 /// </summary>
 internal sealed class OneBotChannel : IDigestChannel
 {
+    /// <summary>
+    /// QQ documents no limit for a private message, but refuses very long ones; the limits reported
+    /// by QQ protocol libraries are 4,500 characters a message (mirai) and about 18,000 UTF-8 bytes,
+    /// 6,000 Chinese characters (oicq). 3,000 characters (at most 9,000 bytes, with room for the
+    /// escaping of a CQ-code string) stays well under both.
+    /// </summary>
+    public const int MaxTextChars = 3_000;
+
     private readonly string _userId;
     private readonly Func<IPrivateMessenger?> _messenger;
     private readonly ILogger _logger;
@@ -29,26 +40,39 @@ internal sealed class OneBotChannel : IDigestChannel
     public async Task SendAsync(DigestDocument digest, DeliveredParts delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        var what = $"onebot channel '{Name}'";
+        ArgumentNullException.ThrowIfNull(delivered);
+        var parts = MessageSplitter.Split(digest.Text, MaxTextChars, MessageSplitter.Utf16Chars);
+        if (delivered.Count >= parts.Count)
+        {
+            // QQ took every message on a try whose outcome was not recorded (a crash right after).
+            _logger.DigestAlreadyDelivered(digest.Leader, Type, Name);
+            return;
+        }
+
         var messenger = _messenger()
-            ?? throw new DigestChannelException($"{what}: no OneBot API is configured, so no QQ private message can be sent to {_userId}");
-
-        Core.Moderation.ActionResult result;
-        try
+            ?? throw new DigestChannelException($"onebot channel '{Name}': no OneBot API is configured, so no QQ private message can be sent to {_userId}");
+        for (var i = delivered.Count; i < parts.Count; i++)
         {
-            result = await messenger.SendPrivateAsync(_userId, digest.Text, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new DigestChannelException($"{what}: the QQ private message to {_userId} failed: {exception.Message}", exception);
+            var what = RobotAnswer.Describe(Type, Name, i, parts.Count);
+            Core.Moderation.ActionResult result;
+            try
+            {
+                result = await messenger.SendPrivateAsync(_userId, parts[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new DigestChannelException($"{what}: the QQ private message to {_userId} failed: {exception.Message}", exception);
+            }
+
+            if (result.Status != ActionStatus.Done)
+            {
+                throw new DigestChannelException(
+                    $"{what}: the QQ private message to {_userId} failed ({result.Status}): {result.Error ?? "no reason given"}");
+            }
+
+            await delivered.AddAsync().ConfigureAwait(false);
         }
 
-        if (result.Status != ActionStatus.Done)
-        {
-            throw new DigestChannelException(
-                $"{what}: the QQ private message to {_userId} failed ({result.Status}): {result.Error ?? "no reason given"}");
-        }
-
-        _logger.DigestSent(digest.Leader, Type, Name, 1);
+        _logger.DigestSent(digest.Leader, Type, Name, parts.Count);
     }
 }

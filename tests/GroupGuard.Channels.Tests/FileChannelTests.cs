@@ -92,6 +92,30 @@ public sealed class FileChannelTests : IDisposable
         Assert.Equal(safe, FileChannel.FileSafe(leader));
     }
 
+    [Theory]
+    [InlineData("王", 70)]
+    [InlineData("王", 200)]
+    [InlineData("😀", 100)]
+    public async Task A_long_chinese_leader_name_is_cut_so_the_digest_is_written_and_a_retry_keeps_its_one_file(string character, int count)
+    {
+        var leader = string.Concat(Enumerable.Repeat(character, count));
+        var digest = Digests.Sample("日报\n", leader: leader);
+
+        await Channel(Root).SendAsync(digest, CancellationToken.None);
+        await Channel(Root).SendAsync(digest, CancellationToken.None); // a retry
+
+        var file = Assert.Single(Directory.GetFiles(Root));
+        Assert.Equal("日报\n", await File.ReadAllTextAsync(file));
+        var name = Path.GetFileName(file);
+        Assert.EndsWith("-20240502-080000-000.md", name, StringComparison.Ordinal);
+        var kept = name[..^"-20240502-080000-000.md".Length];
+        Assert.StartsWith(kept, leader, StringComparison.Ordinal);
+        Assert.False(char.IsHighSurrogate(kept[^1])); // cut between whole characters
+        Assert.True(kept.Length >= 48, kept);
+        // Room left for the hidden file the digest is written to first.
+        Assert.InRange(Encoding.UTF8.GetByteCount($".{name}.{Guid.Empty:N}.tmp"), 1, 255);
+    }
+
     [Fact]
     public async Task A_leader_name_with_separators_stays_inside_the_folder()
     {

@@ -16,10 +16,21 @@ namespace GroupGuard.Channels;
 /// </summary>
 internal sealed class FileChannel : IDigestChannel
 {
-    private const int MaxLeaderLength = 100;
+    /// <summary>
+    /// Linux file systems (ext4, xfs, btrfs, tmpfs) take at most 255 bytes a file name, in UTF-8.
+    /// Windows takes 255 UTF-16 units, never more than the UTF-8 bytes of the same name.
+    /// </summary>
+    private const int MaxFileNameBytes = 255;
 
     /// <summary>How many files of one name (<c>…-2.md</c> and on) are looked at before giving up.</summary>
     private const int MaxSameName = 100;
+
+    /// <summary>
+    /// The leader's name's share of a file name: what is left when the longest name written around
+    /// it, the temporary file's (longer than any <c>…-100.md</c>), has its longest period end.
+    /// </summary>
+    private static readonly int MaxLeaderBytes =
+        MaxFileNameBytes - Encoding.UTF8.GetByteCount(TempName(FileName("", DateTimeOffset.MaxValue), Guid.Empty));
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -54,7 +65,7 @@ internal sealed class FileChannel : IDigestChannel
         {
             var folder = Path.GetFullPath(_path);
             Directory.CreateDirectory(folder);
-            var staged = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");
+            var staged = Path.Combine(folder, TempName(fileName, Guid.NewGuid()));
             temp = staged;
             // Readable by the service's user only: a digest names members and quotes them.
             var stream = new FileStream(staged, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous }.OwnerOnly());
@@ -117,10 +128,18 @@ internal sealed class FileChannel : IDigestChannel
         return existing.AsSpan().SequenceEqual(bytes);
     }
 
-    internal static string FileName(DigestDocument digest) =>
-        $"{FileSafe(digest.Leader)}-{digest.To.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}.md";
+    internal static string FileName(DigestDocument digest) => FileName(FileSafe(digest.Leader), digest.To);
 
-    /// <summary>The leader's name as a file name on any system: no separators, wildcards, control characters or device names.</summary>
+    private static string FileName(string safeLeader, DateTimeOffset periodEnd) =>
+        $"{safeLeader}-{periodEnd.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}.md";
+
+    /// <summary>Where a file is written before it takes its name: hidden, and never another try's.</summary>
+    private static string TempName(string fileName, Guid id) => $".{fileName}.{id:N}.tmp";
+
+    /// <summary>
+    /// The leader's name as a file name on any system: no separators, wildcards, control characters
+    /// or device names, and short enough in UTF-8 bytes that every name written with it fits.
+    /// </summary>
     internal static string FileSafe(string leader)
     {
         var builder = new StringBuilder(leader.Length);
@@ -131,19 +150,28 @@ internal sealed class FileChannel : IDigestChannel
 
         // No leading dots (hidden files, "..") and no trailing dots or spaces (Windows drops them).
         var safe = builder.ToString().Trim().Trim('.').TrimEnd();
-        if (safe.Length > MaxLeaderLength)
-        {
-            var cut = char.IsHighSurrogate(safe[MaxLeaderLength - 1]) ? MaxLeaderLength - 1 : MaxLeaderLength;
-            safe = safe[..cut];
-        }
-
         if (safe.Length == 0)
         {
             return "leader";
         }
 
-        var stem = safe.Split('.')[0];
-        return ReservedNames.Contains(stem) ? "_" + safe : safe;
+        if (ReservedNames.Contains(safe.Split('.')[0]))
+        {
+            safe = "_" + safe;
+        }
+
+        if (Encoding.UTF8.GetByteCount(safe) > MaxLeaderBytes)
+        {
+            // The first part of a split by bytes: cut between characters, never inside a surrogate
+            // pair (the name has no line ends left to split at).
+            safe = MessageSplitter.Split(safe, MaxLeaderBytes, MessageSplitter.Utf8Bytes)[0];
+            while (safe.Length > 0 && (safe[^1] == '.' || char.IsWhiteSpace(safe[^1])))
+            {
+                safe = safe[..^1];
+            }
+        }
+
+        return safe.Length == 0 ? "leader" : safe;
     }
 
     private static void TryDelete(string path)

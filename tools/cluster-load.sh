@@ -28,8 +28,8 @@ need_tools "wrk psql curl python3" "wrk postgresql-client curl python3"
 work=$(mktemp -d /tmp/groupguard-load.XXXXXX)
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    trap '' INT TERM # a second Ctrl+C while stopping would leave them running and the folder behind
+    stop_pids "${pids[@]}"
     rm -rf "$work"
     if [ -n "${pg_dir:-}" ]; then stop_throwaway_postgres; fi
 }
@@ -87,6 +87,7 @@ run() {
         wrk -t"$threads" -c"$per" -d"${duration}s" --latency -s tools/cluster-load.lua "http://127.0.0.1:$port/onebot/v11" -- "$k" \
             >"$work/$db/wrk$k.txt" 2>&1 &
         loads+=($!)
+        pids+=($!)
     done
     wait "${loads[@]}" || true
 
@@ -129,8 +130,7 @@ run() {
 db = sqlite3.connect(sys.argv[1])
 print(db.execute("SELECT COUNT(*) FROM incidents").fetchone()[0], db.execute("SELECT COALESCE(SUM(count), 0) FROM message_counts").fetchone()[0])' "$work/$db/groupguard.db")
     fi
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait "${pids[@]}" 2>/dev/null || true
+    stop_pids "${pids[@]}"
     pids=()
     local moderated
     moderated=$(awk -v a="$processed" -v s="$start" -v e="$end" 'BEGIN {printf "%.0f", a / (e - s)}')

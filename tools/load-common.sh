@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tools/cluster-load.sh, tools/load.sh and tools/soak.sh (bash): small helpers for driving a running
 # GroupGuard from outside.
 
@@ -36,6 +37,23 @@ wait_healthy() {
     done
     echo "GroupGuard on port $1 did not become healthy" >&2
     return 1
+}
+
+# Stops the background processes $@ this script started and reaps them: SIGTERM, then SIGKILL to any
+# still running 10 s later (a service draining its queue), so that an EXIT trap never waits long.
+# (A script's background commands ignore Ctrl+C: only this stops them.)
+stop_pids() {
+    local pid left=()
+    [ $# -gt 0 ] || return 0
+    kill "$@" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        left=()
+        for pid in "$@"; do if kill -0 "$pid" 2>/dev/null; then left+=("$pid"); fi; done
+        if [ ${#left[@]} -eq 0 ]; then break; fi
+        sleep 0.1
+    done
+    if [ ${#left[@]} -gt 0 ]; then kill -KILL "${left[@]}" 2>/dev/null || true; fi
+    wait "$@" 2>/dev/null || true
 }
 
 # A field of the summary line tools/cluster-load.lua prints (requests=N non2xx=N ... p99_ms=X):

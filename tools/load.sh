@@ -33,7 +33,8 @@ need_tools "wrk curl python3" "wrk curl python3"
 work=$(mktemp -d /tmp/groupguard-load.XXXXXX)
 pid=""
 cleanup() {
-    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    trap '' INT TERM # a second Ctrl+C while stopping would leave it running and the folder behind
+    if [ -n "$pid" ]; then stop_pids "$pid"; fi
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -25,8 +25,8 @@ need_tools "wrk curl python3" "wrk curl python3"
 work=$(mktemp -d /tmp/groupguard-soak.XXXXXX)
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    trap '' INT TERM # a second Ctrl+C while stopping would leave them running and the folder behind
+    stop_pids "${pids[@]}"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -59,6 +59,7 @@ echo "== $minutes min at up to $rate msg/s ($connections connections, ${pause} m
 wrk -t2 -c"$connections" -d"$((minutes * 60))s" --latency -s tools/cluster-load.lua "http://127.0.0.1:$port/onebot/v11" -- 1 "$pause" \
     >"$work/wrk.txt" 2>&1 &
 load_pid=$!
+pids+=("$load_pid")
 
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$service_pid/status"; }
 rss_samples=()

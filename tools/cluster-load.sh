@@ -76,7 +76,11 @@ run() {
             "$work/pub/groupguard" >"$work/$db/i$k.log" 2>&1 &
         pids+=($!)
     done
-    for port in "${ports[@]}"; do wait_healthy "$port"; done
+    k=0
+    for port in "${ports[@]}"; do
+        k=$((k + 1))
+        wait_healthy "$port" "${pids[k - 1]}" "$work/$db/i$k.log"
+    done
 
     local start end per=$((connections / count)) threads=$(( count == 1 ? 2 : 1 ))
     start=$(date +%s.%N)

@@ -29,13 +29,24 @@ pipeline() { health "$1" | python3 -c 'import json, sys
 try: p = json.load(sys.stdin)["pipeline"]; print(p["processed"], p["queued"])
 except Exception: print(-1, -1)'; }
 
-# Until the instance on port $1 answers /healthz with 200 (a minute at most).
+# Until the instance on port $1, process $2, answers /healthz with 200 (a minute at most). When it
+# exits first, or is not healthy by then, says so with the last 30 lines of its log $3 (the EXIT
+# trap removes the log, and with it why) and fails.
 wait_healthy() {
+    local port=$1 pid=$2 log=$3 status
     for _ in $(seq 1 120); do
-        if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/healthz")" = "200" ]; then return 0; fi
+        if [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = "200" ]; then return 0; fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            status=0
+            wait "$pid" 2>/dev/null || status=$?
+            echo "The service for port $port exited (status $status) before it answered /healthz; the end of its log:" >&2
+            tail -n 30 "$log" >&2 || true
+            return 1
+        fi
         sleep 0.5
     done
-    echo "GroupGuard on port $1 did not become healthy" >&2
+    echo "The service on port $port did not become healthy in a minute; the end of its log:" >&2
+    tail -n 30 "$log" >&2 || true
     return 1
 }
 

@@ -64,7 +64,7 @@ echo "== $duration s each, $threads wrk threads, $connections connections, $(npr
 port=$(free_port)
 ASPNETCORE_URLS="http://127.0.0.1:$port" DOTNET_gcServer=0 "$work/bare/BareEndpoint" >"$work/bare.log" 2>&1 &
 pid=$!
-wait_healthy "$port"
+wait_healthy "$port" "$pid" "$work/bare.log"
 load bare "$port"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
@@ -77,7 +77,7 @@ ASPNETCORE_URLS="http://127.0.0.1:$port" \
 DOTNET_gcServer=$gc_server \
     "$work/pub/groupguard" >"$work/groupguard.log" 2>&1 &
 pid=$!
-wait_healthy "$port"
+wait_healthy "$port" "$pid" "$work/groupguard.log"
 load groupguard "$port"
 
 # Until every accepted message is moderated (wrk does not count requests in flight when it stops,

@@ -49,7 +49,7 @@ ASPNETCORE_URLS="http://127.0.0.1:$port" \
     "$work/pub/groupguard" >"$work/service.log" 2>&1 &
 service_pid=$!
 pids+=("$service_pid")
-wait_healthy "$port"
+wait_healthy "$port" "$service_pid" "$work/service.log"
 
 # Paced: each connection waits 20 ms before its next request, and an answer takes about 2 ms, so
 # rate x 22 / 1000 connections send about rate messages a second.

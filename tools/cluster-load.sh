@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 done
 
 source tools/load-common.sh
-need_tools "wrk psql curl python3" "wrk postgresql-client curl python3"
+need_tools wrk:wrk psql:postgresql-client curl:curl python3:python3
 
 work=$(mktemp -d /tmp/groupguard-load.XXXXXX)
 pids=()

@@ -2,20 +2,31 @@
 # Sourced by tools/cluster-load.sh, tools/load.sh and tools/soak.sh (bash): small helpers for driving a running
 # GroupGuard from outside.
 
-# Installs Debian's packages $2... when the command $1... are missing: need_tools "wrk curl" "wrk curl".
+# Makes sure the commands this script runs are here, each given as COMMAND:DEBIAN_PACKAGE
+# (need_tools wrk:wrk psql:postgresql-client): installs the packages of those missing with apt-get
+# (through sudo unless root), and stops the script naming what is still missing after that.
 need_tools() {
-    local tool
-    for tool in $1; do
-        if ! command -v "$tool" >/dev/null 2>&1; then
-            echo "== apt-get install $2"
-            local sudo_cmd=""
-            if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
-            $sudo_cmd apt-get update -qq
-            # shellcheck disable=SC2086
-            DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $2 >/dev/null
-            return
-        fi
+    local me pair missing=() packages=() still=() sudo_cmd=()
+    me="tools/$(basename "$0")"
+    for pair in "$@"; do
+        if ! command -v "${pair%%:*}" >/dev/null 2>&1; then missing+=("$pair"); packages+=("${pair#*:}"); fi
     done
+    if [ ${#missing[@]} -eq 0 ]; then return 0; fi
+    if command -v apt-get >/dev/null 2>&1; then
+        if [ "$(id -u)" != "0" ]; then sudo_cmd=(sudo); fi
+        echo "== $me needs ${missing[*]%%:*}, missing here: installing ${packages[*]} with ${sudo_cmd[*]}${sudo_cmd[*]:+ }apt-get"
+        "${sudo_cmd[@]}" apt-get update -qq || true
+        "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null || true
+    fi
+    for pair in "${missing[@]}"; do
+        if ! command -v "${pair%%:*}" >/dev/null 2>&1; then still+=("${pair%%:*} (Debian package ${pair#*:})"); fi
+    done
+    if [ ${#still[@]} -gt 0 ]; then
+        local list
+        list=$(printf '%s, ' "${still[@]}")
+        echo "$me needs ${list%, }; install $([ ${#still[@]} -eq 1 ] && echo it || echo them) and run again" >&2
+        exit 1
+    fi
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on now.

@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 done
 
 source tools/load-common.sh
-need_tools "wrk curl python3" "wrk curl python3"
+need_tools wrk:wrk curl:curl python3:python3
 
 work=$(mktemp -d /tmp/groupguard-load.XXXXXX)
 pid=""

@@ -14,15 +14,17 @@ cd "$(dirname "$0")/.."
 
 duration=20
 connections=32
+source tools/load-common.sh
+usage="usage: tools/cluster-load.sh [--duration SECONDS] [--connections N]"
 while [ $# -gt 0 ]; do
     case "$1" in
-        --duration) duration=$2; shift 2 ;;
-        --connections) connections=$2; shift 2 ;;
-        *) echo "usage: tools/cluster-load.sh [--duration SECONDS] [--connections N]" >&2; exit 2 ;;
+        -h|--help) echo "$usage"; exit 0 ;;
+        --duration) need_count "$usage" "$1" "${2-}"; duration=$2; shift 2 ;;
+        --connections) need_count "$usage" "$1" "${2-}"; connections=$2; shift 2 ;;
+        *) echo "tools/cluster-load.sh: unknown option '$1'" >&2; echo "$usage" >&2; exit 2 ;;
     esac
 done
 
-source tools/load-common.sh
 need_tools wrk:wrk psql:postgresql-client curl:curl python3:python3
 
 work=$(mktemp -d /tmp/groupguard-load.XXXXXX)

@@ -29,6 +29,17 @@ need_tools() {
     fi
 }
 
+# Exits 2 with the usage $1 unless option $2 was given a whole number above zero, $3:
+# need_count "$usage" "$1" "${2-}"
+need_count() {
+    if [[ ! "$3" =~ ^[1-9][0-9]*$ ]]; then
+        if [ -z "$3" ]; then echo "tools/$(basename "$0"): $2 needs a value" >&2
+        else echo "tools/$(basename "$0"): $2 takes a whole number above zero, not '$3'" >&2; fi
+        echo "$1" >&2
+        exit 2
+    fi
+}
+
 # A TCP port on 127.0.0.1 that nothing listens on now.
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

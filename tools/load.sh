@@ -17,17 +17,19 @@ duration=20
 connections=32
 threads=2
 gc_server=0
+source tools/load-common.sh
+usage="usage: tools/load.sh [--duration SECONDS] [--connections N] [--threads N] [--server-gc]"
 while [ $# -gt 0 ]; do
     case "$1" in
-        --duration) duration=$2; shift 2 ;;
-        --connections) connections=$2; shift 2 ;;
-        --threads) threads=$2; shift 2 ;;
+        -h|--help) echo "$usage"; exit 0 ;;
+        --duration) need_count "$usage" "$1" "${2-}"; duration=$2; shift 2 ;;
+        --connections) need_count "$usage" "$1" "${2-}"; connections=$2; shift 2 ;;
+        --threads) need_count "$usage" "$1" "${2-}"; threads=$2; shift 2 ;;
         --server-gc) gc_server=1; shift ;;
-        *) echo "usage: tools/load.sh [--duration SECONDS] [--connections N] [--threads N] [--server-gc]" >&2; exit 2 ;;
+        *) echo "tools/load.sh: unknown option '$1'" >&2; echo "$usage" >&2; exit 2 ;;
     esac
 done
 
-source tools/load-common.sh
 need_tools wrk:wrk curl:curl python3:python3
 
 work=$(mktemp -d /tmp/groupguard-load.XXXXXX)

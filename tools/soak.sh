@@ -12,15 +12,17 @@ cd "$(dirname "$0")/.."
 
 minutes=10
 rate=1000
+source tools/load-common.sh
+usage="usage: tools/soak.sh [--minutes N] [--rate MESSAGES_PER_SECOND]"
 while [ $# -gt 0 ]; do
     case "$1" in
-        --minutes) minutes=$2; shift 2 ;;
-        --rate) rate=$2; shift 2 ;;
-        *) echo "usage: tools/soak.sh [--minutes N] [--rate MESSAGES_PER_SECOND]" >&2; exit 2 ;;
+        -h|--help) echo "$usage"; exit 0 ;;
+        --minutes) need_count "$usage" "$1" "${2-}"; minutes=$2; shift 2 ;;
+        --rate) need_count "$usage" "$1" "${2-}"; rate=$2; shift 2 ;;
+        *) echo "tools/soak.sh: unknown option '$1'" >&2; echo "$usage" >&2; exit 2 ;;
     esac
 done
 
-source tools/load-common.sh
 need_tools wrk:wrk curl:curl python3:python3
 work=$(mktemp -d /tmp/groupguard-soak.XXXXXX)
 pids=()

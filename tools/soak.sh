@@ -86,7 +86,9 @@ for _ in $(seq 1 600); do
     sleep 0.5
 done
 sleep 2
-reloads=$(grep -c "Rules reloaded\|rules reloaded\|reloaded" "$work/service.log" || true)
+# RuleReloader's line: "Rules changed on disk: reloaded (...)", or "...: NOT reloaded; ..." when refused.
+reloads=$(grep -c "Rules changed on disk: reloaded" "$work/service.log" || true)
+refused=$(grep -c "Rules changed on disk: NOT reloaded" "$work/service.log" || true)
 kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
 kill "$api_pid"; wait "$api_pid" 2>/dev/null || true
 read -r incidents counted < <(python3 -c 'import sqlite3, sys
@@ -99,9 +101,10 @@ last=${rss_samples[-1]}
 growth=$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%.1f", (b - a) * 100 / a }')
 echo "== soak: $minutes min, wrk $line"
 echo "   accepted $accepted (answered 503: $non2xx), moderated $processed, counted $counted, incidents $incidents"
-echo "   platform API: $api; rule reloads logged: $reloads"
+echo "   platform API: $api; rule reloads logged: $reloads (refused: $refused)"
 echo "   resident memory: after minute 1 $((first / 1024)) MiB, at the end $((last / 1024)) MiB ($growth%)"
 status=0
 if [ "$processed" -lt "$accepted" ] || [ "$counted" -ne "$processed" ]; then echo "   LOST: moderated or counted fewer than accepted" >&2; status=1; fi
+if [ "$refused" -ne 0 ]; then echo "   a rule reload was refused:" >&2; grep "Rules changed on disk: NOT reloaded" "$work/service.log" >&2; status=1; fi
 if awk -v g="$growth" 'BEGIN { exit !(g >= 10) }'; then echo "   memory grew 10% or more after the first minute" >&2; status=1; fi
 exit $status

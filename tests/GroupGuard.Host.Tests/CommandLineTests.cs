@@ -179,6 +179,37 @@ public sealed class CommandLineTests
         }
     }
 
+    [Fact]
+    public async Task A_settings_file_with_a_json_mistake_is_named_with_the_line_and_what_is_wrong_there_but_no_value_of_it()
+    {
+        // A comma missing after the OneBot section (line 4, counted from 1 as an editor counts).
+        var environment = "BrokenJson" + Guid.NewGuid().ToString("N")[..8];
+        var settings = Path.Combine(AppContext.BaseDirectory, $"appsettings.{environment}.json");
+        File.WriteAllText(settings, """
+            {
+              "GroupGuard": {
+                "OneBot": { "Secret": "the operator's own secret" }
+                "Storage": { "ConnectionString": "Data Source=broken.db" }
+              }
+            }
+            """);
+        try
+        {
+            var (exit, _, error) = await InvokeAsync("incidents", "export", "--environment", environment);
+
+            Assert.Equal(1, exit);
+            var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"groupguard: {settings}: line 4, byte 5: ", line, StringComparison.Ordinal);
+            Assert.Contains("is invalid after a value", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("own secret", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("broken.db", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
+    }
+
     private const string ContactRule = "pack: a\nrules:\n  - id: a.one\n    terms: [加微信]\n";
 
     /// <summary><c>scan</c> run in process on <paramref name="input"/>: its exit code, its verdicts and its standard error.</summary>

@@ -36,8 +36,41 @@ internal static class StartupErrors
             // setting that takes one of some words, the words are added.
             InvalidOperationException bind when bind.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) =>
                 ["groupguard: invalid settings:", "  " + Core.SettingsEntries.Describe(bind)],
+
+            // A settings file that cannot be read (appsettings.Production.json with a JSON syntax
+            // error, a key twice, no right to read it): the configuration's message names only the
+            // file; what is wrong, and where, is in the exception inside, which it does not say.
+            InvalidDataException { InnerException: { } inner } file when file.Message.StartsWith(FailedToLoadSettings, StringComparison.Ordinal) =>
+                ["groupguard: " + SettingsFile(file.Message) + ": " + SettingsFileProblem(inner)],
             _ => [],
         };
+    }
+
+    /// <summary>How Microsoft.Extensions.Configuration's file providers begin the message of a file they could not load.</summary>
+    private const string FailedToLoadSettings = "Failed to load configuration from file '";
+
+    /// <summary>The file of "Failed to load configuration from file '/etc/groupguard/appsettings.json'."</summary>
+    private static string SettingsFile(string message)
+    {
+        var end = message.LastIndexOf('\'', message.Length - 1);
+        return end > FailedToLoadSettings.Length ? message[FailedToLoadSettings.Length..end] : message;
+    }
+
+    /// <summary>
+    /// What is wrong in a settings file: the JSON reader's complaint, at the line and byte of the
+    /// line it reports (which it counts from 0, where an editor counts from 1), or the provider's.
+    /// Neither quotes more of the file than a character or two, so no setting's value is shown.
+    /// </summary>
+    private static string SettingsFileProblem(Exception inner)
+    {
+        if (inner is FormatException { InnerException: System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } position } json })
+        {
+            var message = json.Message;
+            var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            return $"line {line + 1}, byte {position + 1}: {(at > 0 ? message[..at] : message)}";
+        }
+
+        return inner.Message;
     }
 
     /// <summary>An adapter's start-up problem, however the host wrapped it.</summary>

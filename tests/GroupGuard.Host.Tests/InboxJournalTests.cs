@@ -22,7 +22,9 @@ public sealed class InboxJournalTests
         // Finished: moderated, marked in the journal, counted, and the checkpoint saved as the queue ran dry.
         await service.IncidentsAfterAsync(3);
 
-        var folder = service.Services.GetRequiredService<InboxJournal>().Folder;
+        // As the next start would find the folder after a crash now (the running journal holds the folder itself).
+        using var crash = new TempFolder();
+        var folder = Pipeline.InboxJournalTests.CopyOfFolder(service.Services.GetRequiredService<InboxJournal>().Folder, crash.Path);
         using var next = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = folder }), TimeProvider.System);
         Assert.Empty(next.Open()); // a crash now would neither moderate nor count the burst again
     }

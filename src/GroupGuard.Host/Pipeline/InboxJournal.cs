@@ -80,6 +80,10 @@ internal sealed partial class InboxJournal : IDisposable
     private readonly Lock _appendLock = new();
     private readonly Lock _checkpointLock = new();
     private FileStream? _current;
+
+    // Held open, unshared, while the journal is: a second process started on the same folder is
+    // refused at its start instead of replaying and checkpointing this one's messages.
+    private FileStream? _folderLock;
     private bool _opened;
     private long _currentSegment;
     private JournalPosition _processed;
@@ -217,6 +221,17 @@ internal sealed partial class InboxJournal : IDisposable
             // Said as a setting to mend, not a crash: a folder the service may not write, or a path through a file.
             throw new Core.StartupProblemException(
                 $"the inbox journal's folder '{_folder}' could not be created: {ex.Message} (GroupGuard:Pipeline:InboxPath; by default 'inbox' in GroupGuard:Storage:DataFolder, or beside the SQLite database)",
+                ex);
+        }
+
+        try
+        {
+            _folderLock ??= new FileStream(Path.Combine(_folder, LockFileName), new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None }.OwnerOnly());
+        }
+        catch (IOException ex)
+        {
+            throw new Core.StartupProblemException(
+                $"the inbox journal in '{_folder}' is in use by another GroupGuard process (one already running from the same folder?): stop it, or give this one a folder of its own (GroupGuard:Storage:DataFolder, or GroupGuard:Pipeline:InboxPath)",
                 ex);
         }
 
@@ -604,6 +619,9 @@ internal sealed partial class InboxJournal : IDisposable
         Message = "The inbox journal cannot start a new segment in {Folder}: {Error}. It writes on in segment {Segment}, past its size, and keeps the moderated messages on disk until it can ({Times} time(s) since the last report). Free inodes or space, or mend the folder's permissions (GroupGuard:Pipeline:InboxPath)")]
     private partial void LogRollFailed(string folder, string error, long segment, long times);
 
+    /// <summary>The file in the journal's folder that the process using it holds unshared.</summary>
+    internal const string LockFileName = ".lock";
+
     public void Dispose()
     {
         lock (_appendLock)
@@ -612,6 +630,8 @@ internal sealed partial class InboxJournal : IDisposable
             _closed = true;
             _current?.Dispose();
             _current = null;
+            _folderLock?.Dispose();
+            _folderLock = null;
         }
 
         _closing.TrySetResult();

@@ -14,8 +14,25 @@ public sealed class InboxJournalTests : IDisposable
     /// <summary>The inbox folder: not there until a journal creates it.</summary>
     private string Folder => _temp.File("inbox");
 
-    private InboxJournal Journal(long segmentBytes = 16 * 1024 * 1024) =>
-        new(Options.Create(new PipelineOptions { InboxPath = Folder, InboxSegmentBytes = segmentBytes }), _time);
+    private InboxJournal Journal(long segmentBytes = 16 * 1024 * 1024, string? folder = null) =>
+        new(Options.Create(new PipelineOptions { InboxPath = folder ?? Folder, InboxSegmentBytes = segmentBytes }), _time);
+
+    /// <summary>
+    /// A journal over what the inbox folder holds now, as the next start would find it after a crash
+    /// (the running journal keeps the folder itself locked until it is closed; a crash lets go).
+    /// </summary>
+    private InboxJournal AsAfterACrash() => Journal(folder: CopyOfFolder(Folder, _temp.Folder($"crash-{Guid.NewGuid():N}")));
+
+    /// <summary>Copies the files of <paramref name="folder"/> but its lock into <paramref name="copy"/>; returns the copy.</summary>
+    internal static string CopyOfFolder(string folder, string copy)
+    {
+        foreach (var file in Directory.GetFiles(folder).Where(f => Path.GetFileName(f) != InboxJournal.LockFileName))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return copy;
+    }
 
     /// <summary>A journal of message 1 whose segment (the path returned) ends in half a line, as a crash mid-write leaves it.</summary>
     private string WriteOneWithATornTail()
@@ -174,13 +191,20 @@ public sealed class InboxJournalTests : IDisposable
         journal.Release();
 
         Assert.Equal(1, journal.Holds);
-        Assert.Equal(["2", "3"], Journal().Open().Select(p => p.Message.MessageId));
+        using (var crashed = AsAfterACrash())
+        {
+            Assert.Equal(["2", "3"], crashed.Open().Select(p => p.Message.MessageId));
+        }
 
         held.Dispose();
         held.Dispose(); // once only
 
         Assert.Equal(0, journal.Holds);
-        Assert.Empty(Journal().Open());
+        using (var crashed = AsAfterACrash())
+        {
+            Assert.Empty(crashed.Open());
+        }
+
         Assert.DoesNotContain("第2条", string.Concat(Directory.GetFiles(Folder, "*.jsonl").Select(File.ReadAllText)), StringComparison.Ordinal);
         journal.Dispose();
     }
@@ -449,6 +473,31 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Contains("cut off", warning.Message, StringComparison.Ordinal);
         Assert.Equal(6, journal.SkippedAtOpen);
         journal.Dispose();
+    }
+
+    /// <summary>
+    /// A second GroupGuard started from the same folder (<c>dotnet run</c> twice, a unit and a
+    /// manual start) is refused as it opens the journal, naming the folder and the settings that
+    /// give it one of its own: it would replay the running one's messages and move its checkpoint.
+    /// Once the first has closed it, the journal opens again with what is in it.
+    /// </summary>
+    [Fact]
+    public void A_journal_another_process_holds_open_is_refused_naming_its_folder_and_the_settings()
+    {
+        var running = Journal();
+        running.Open();
+        running.Append(Message(1));
+
+        using var second = Journal();
+        var refused = Assert.Throws<StartupProblemException>(() => second.Open());
+
+        Assert.Contains($"'{Folder}' is in use by another GroupGuard process", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Storage:DataFolder", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Pipeline:InboxPath", refused.Message, StringComparison.Ordinal);
+
+        running.Dispose();
+        using var next = Journal();
+        Assert.Equal("1", Assert.Single(next.Open()).Message.MessageId);
     }
 
     [Fact]

@@ -45,6 +45,7 @@ internal sealed partial class ActionTransport(
         var limits = new CallLimits(call.Bot, options.MaxActionsPerSecond, options.MaxAttempts, TimeSpan.FromSeconds(options.ActionTimeoutSeconds), TimeSpan.FromSeconds(options.ActionBudgetSeconds));
         string? lastError = null;
         string? noChannel = null;
+        var noChannelKind = ActionErrorKind.Unreachable;
         var tried = await _attempts.RunAsync(
             limits,
             async (clock, token) =>
@@ -54,7 +55,11 @@ internal sealed partial class ActionTransport(
                 {
                     noChannel = $"{call.Action} for bot {call.SocketBot}: no WebSocket of the bot came up within the {CallAttempts.Seconds(limits.Budget)} budget, and {call.EndpointSetting} is not set"
                         + (lastError is null ? "" : $" (before: {lastError})");
-                    return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Unreachable, noChannel));
+
+                    // A bot that had a socket since the start lost it (unreachable); one never seen
+                    // has nothing to act through but what is not configured yet.
+                    noChannelKind = call.SocketBot is { } bot && sockets.HasSeen(bot) ? ActionErrorKind.Unreachable : ActionErrorKind.NotConfigured;
+                    return AttemptResult.Final(CallOutcome.Fail(noChannelKind, noChannel));
                 }
 
                 var attempt = socket is not null
@@ -68,7 +73,7 @@ internal sealed partial class ActionTransport(
 
         if (noChannel is not null)
         {
-            return GiveUp(call, noChannel);
+            return GiveUp(call, noChannel, noChannelKind);
         }
 
         if (tried.End != CallEnd.Answered)
@@ -332,10 +337,10 @@ internal sealed partial class ActionTransport(
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private CallOutcome GiveUp(ApiCall call, string error)
+    private CallOutcome GiveUp(ApiCall call, string error, ActionErrorKind kind = ActionErrorKind.Unreachable)
     {
         LogGaveUp(call.Action, call.Bot, error);
-        return CallOutcome.Fail(ActionErrorKind.Unreachable, error);
+        return CallOutcome.Fail(kind, error);
     }
 
     /// <summary>Scheme, host and port only: user info in a configured URL would be a credential.</summary>

@@ -137,9 +137,11 @@ public sealed class MessageCounterTests : IDisposable
         return (journal, counter, journal.Open());
     }
 
+    /// <summary>What the next start would replay after a crash now: a journal over a copy of the inbox (the running one holds the folder).</summary>
     private IReadOnlyList<QueuedMessage> Reopened()
     {
-        using var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = _temp.File("inbox") }), _time);
+        var copy = InboxJournalTests.CopyOfFolder(_temp.File("inbox"), _temp.Folder($"crash-{Guid.NewGuid():N}"));
+        using var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = copy }), _time);
         return journal.Open();
     }
 

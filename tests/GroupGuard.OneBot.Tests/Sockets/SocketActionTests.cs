@@ -235,6 +235,27 @@ public sealed class SocketActionTests : IAsyncLifetime
         Assert.Equal($"delete_msg for bot {Bot}: no WebSocket of the bot came up within the 20 s budget, and GroupGuard:OneBot:ApiBaseUrl is not set", result.Error);
     }
 
+    /// <summary>
+    /// In the first minutes after the start a bot never seen is waited for; one that does not come
+    /// has nothing to act through but a setting not made: not configured, not "the platform's API
+    /// did not answer" (which a leader's digest would say).
+    /// </summary>
+    [Fact]
+    public async Task Without_an_http_api_a_bot_never_seen_that_does_not_come_fails_as_not_configured()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        await using var harness = new SocketHarness(SocketOnly(o => { o.ActionBudgetSeconds = 20; o.ActionTimeoutSeconds = 5; }), clock);
+
+        var recall = harness.Client.ExecuteAsync(Action(ModerationAction.Recall, bot: Bot), CancellationToken.None);
+        var wait = await clock.TimerAsync(t => t.DueTime == TimeSpan.FromSeconds(20), what: "the wait for the bot's socket");
+        time.SetUtcNow(wait.DueAt!.Value);
+        var result = await recall.Within("the recall");
+
+        Assert.Equal((ActionStatus.Failed, ActionErrorKind.NotConfigured), (result.Status, result.ErrorKind));
+        Assert.Equal($"delete_msg for bot {Bot}: no WebSocket of the bot came up within the 20 s budget, and GroupGuard:OneBot:ApiBaseUrl is not set", result.Error);
+    }
+
     [Fact]
     public async Task With_an_http_api_a_bot_without_a_socket_is_called_over_http()
     {

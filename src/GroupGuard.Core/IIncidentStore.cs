@@ -63,6 +63,13 @@ public interface IIncidentStore
     Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The message counters with <c>from &lt;= hour &lt; to</c> summed per platform and group (by
+    /// the database: a month of a thousand groups is 720,000 hourly rows, one row each here),
+    /// ordered by platform and group id.
+    /// </summary>
+    Task<IReadOnlyList<MessageTotal>> GetMessageTotalsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Marks an incident false positive (or not) with a note and who said so (a console account,
     /// <c>cli:</c> and the operating-system user, or a group admin); false when there is no such incident.
     /// </summary>

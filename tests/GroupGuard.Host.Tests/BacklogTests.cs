@@ -99,6 +99,9 @@ public sealed class BacklogTests
         public Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken) =>
             inner.GetMessageCountsAsync(from, to, groupIds, cancellationToken);
 
+        public Task<IReadOnlyList<MessageTotal>> GetMessageTotalsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken) =>
+            inner.GetMessageTotalsAsync(from, to, groupIds, cancellationToken);
+
         public Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, string? reviewer, CancellationToken cancellationToken) =>
             inner.MarkFalsePositiveAsync(id, falsePositive, note, at, reviewer, cancellationToken);
 

@@ -616,6 +616,28 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             r.Count))];
     }
 
+    public async Task<IReadOnlyList<MessageTotal>> GetMessageTotalsAsync(
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyCollection<string>? groupIds,
+        CancellationToken cancellationToken)
+    {
+        var groups = GroupFilter(groupIds);
+        var sql = """
+            SELECT platform AS Platform, group_id AS GroupId, CAST(SUM(count) AS BIGINT) AS Count FROM message_counts
+            WHERE hour >= @From AND hour < @To
+            """
+            + (groups is null ? "" : " AND " + _database.IsAnyOf("group_id", "@GroupIds"))
+            + " GROUP BY platform, group_id ORDER BY platform, group_id";
+
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<MessageTotalRow>(new CommandDefinition(
+            sql,
+            new { From = StoredTime.ToBoundText(from), To = StoredTime.ToBoundText(to), GroupIds = groups },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => new MessageTotal(r.Platform, r.GroupId, r.Count))];
+    }
+
     public async Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, string? reviewer, CancellationToken cancellationToken)
     {
         var changed = await WriteAsync(
@@ -776,6 +798,13 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         public long Id { get; set; }
         public string? Category { get; set; }
         public string MatchedTerm { get; set; } = "";
+    }
+
+    private sealed class MessageTotalRow
+    {
+        public string Platform { get; set; } = "";
+        public string GroupId { get; set; } = "";
+        public long Count { get; set; }
     }
 
     private sealed class MessageCountRow

@@ -110,6 +110,36 @@ public sealed class ConsolePagesTests
         Assert.Contains("test-ads", all, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Each row's "messages checked" is the sum of that platform and group's hourly counters in the
+    /// page's 30 days: the same group id on two platforms is two rows with their own sums, and an
+    /// hour before the period counts for nothing.
+    /// </summary>
+    [Fact]
+    public async Task The_groups_page_shows_each_platform_and_group_s_own_message_count()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var now = service.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-2);
+        await service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>().AddMessageCountsAsync(
+            [
+                new("qq", "111111", hour, 5), new("qq", "111111", hour.AddHours(-1), 7), new("qq", "111111", hour.AddDays(-3), 11),
+                new("wechat", "111111", hour, 4), new("wechat", "111111", hour.AddHours(-5), 6),
+                new("qq", "222222", hour.AddDays(-1), 100), new("qq", "222222", hour.AddDays(-40), 1000),
+                new("qq-official", "333333", hour, 1),
+            ],
+            CancellationToken.None);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var page = await browser.PageAsync("/console/groups");
+        var shown = System.Text.RegularExpressions.Regex.Matches(page, "<td>([^<]*)</td>\\s*<td>([^<]*)</td>\\s*<td class=\"num\">([0-9]+)</td>")
+            .Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} {m.Groups[3].Value}");
+
+        Assert.Equal(["qq 111111 23", "wechat 111111 10", "qq 222222 100", "qq-official 333333 1"], shown);
+    }
+
     [Fact]
     public async Task A_session_ends_after_the_configured_minutes_without_use()
     {

@@ -31,6 +31,8 @@ internal abstract class UnusedIncidentStore : IIncidentStore
 
     public virtual Task<IReadOnlyList<MessageCount>> GetMessageCountsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public virtual Task<IReadOnlyList<MessageTotal>> GetMessageTotalsAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public virtual Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, string? reviewer, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task<int> ApplyRetentionAsync(DateTimeOffset before, RetentionMode mode, CancellationToken cancellationToken) => throw new NotSupportedException();

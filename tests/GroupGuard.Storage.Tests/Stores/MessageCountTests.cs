@@ -103,6 +103,33 @@ public abstract class MessageCountTests : StoreTests
     }
 
     [Fact]
+    public async Task Totals_sum_each_platform_and_group_s_hours_within_the_period()
+    {
+        await Store.AddMessageCountsAsync(
+        [
+            new MessageCount("qq", "111", Hour0, 5),
+            new MessageCount("qq", "111", Hour0.AddHours(5), 7),
+            new MessageCount("qq", "111", Hour0.AddDays(1), 1000), // after the period
+            new MessageCount("wechat", "111", Hour0.AddHours(1), 2),
+            new MessageCount("qq", "222", Hour0.AddHours(-1), 1000), // before it
+            new MessageCount("qq", "222", Hour0.AddHours(23), 3),
+            new MessageCount("wechat", "333@chatroom", Hour0, 4),
+        ], CancellationToken.None);
+
+        var all = await Store.GetMessageTotalsAsync(Hour0, Hour0.AddDays(1), null, CancellationToken.None);
+        var some = await Store.GetMessageTotalsAsync(Hour0, Hour0.AddDays(1), ["111"], CancellationToken.None);
+
+        Assert.Equal(
+        [
+            new MessageTotal("qq", "111", 12),
+            new MessageTotal("qq", "222", 3),
+            new MessageTotal("wechat", "111", 2),
+            new MessageTotal("wechat", "333@chatroom", 4),
+        ], all);
+        Assert.Equal([new MessageTotal("qq", "111", 12), new MessageTotal("wechat", "111", 2)], some);
+    }
+
+    [Fact]
     public async Task A_negative_count_is_refused_and_nothing_of_its_batch_is_added()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.AddMessageCountsAsync(

@@ -27,12 +27,18 @@ public sealed class GroupsModel(
     public async Task OnGetAsync()
     {
         var (from, to, _) = IndexModel.Period(time);
-        var counts = await store.GetMessageCountsAsync(from, to, Me.GroupScope, HttpContext.RequestAborted);
-        var set = (await switches.ListAsync(HttpContext.RequestAborted)).Where(s => Me.Sees(s.GroupId)).ToList();
+        // Summed by the database, one row a group, and looked up by key as the switches are: the
+        // month's hourly rows read and each rescanned per group took 49 s for a thousand groups.
+        var messages = (await store.GetMessageTotalsAsync(from, to, Me.GroupScope, HttpContext.RequestAborted))
+            .ToDictionary(t => (t.Platform, t.GroupId), t => t.Count);
+        var set = (await switches.ListAsync(HttpContext.RequestAborted)).Where(s => Me.Sees(s.GroupId))
+            .DistinctBy(s => (s.Platform, s.GroupId))
+            .ToDictionary(s => (s.Platform, s.GroupId), s => s.DryRun);
         var configured = overrides.CurrentValue;
-        var heard = counts.Select(c => (c.Platform, c.GroupId)).Concat(set.Select(s => (s.Platform, s.GroupId))).Distinct().ToList();
+        var heard = messages.Keys.Union(set.Keys).ToList();
+        var heardGroups = heard.Select(h => h.GroupId).ToHashSet(StringComparer.Ordinal);
         var onlyConfigured = configured.Keys.Concat(Me.GroupIds)
-            .Where(id => heard.All(h => h.GroupId != id))
+            .Where(id => !heardGroups.Contains(id))
             .Distinct(StringComparer.Ordinal)
             .Select(id => (Platform: "*", GroupId: id));
 
@@ -44,11 +50,11 @@ public sealed class GroupsModel(
             {
                 var own = configured.GetValueOrDefault(k.GroupId);
                 var steps = own?.Escalation ?? options.Steps.ToList();
-                var runtime = set.FirstOrDefault(s => s.Platform == k.Platform && s.GroupId == k.GroupId)?.DryRun;
+                bool? runtime = set.TryGetValue(k, out var dryRun) ? dryRun : null;
                 return new GroupRow(
                     k.Platform,
                     k.GroupId,
-                    counts.Where(c => c.Platform == k.Platform && c.GroupId == k.GroupId).Sum(c => (long)c.Count),
+                    messages.GetValueOrDefault(k),
                     own?.Packs is { } packs ? string.Join(", ", packs) : null,
                     ModerationPolicy.DryRun(runtime, own, options),
                     runtime,
@@ -91,7 +97,7 @@ public sealed class GroupsModel(
     private async Task<bool> HeardAsync(string platform)
     {
         var (from, to, _) = IndexModel.Period(time);
-        return (await store.GetMessageCountsAsync(from, to, Me.GroupScope, HttpContext.RequestAborted)).Any(c => c.Platform == platform)
+        return (await store.GetMessageTotalsAsync(from, to, Me.GroupScope, HttpContext.RequestAborted)).Any(c => c.Platform == platform)
             || (await switches.ListAsync(HttpContext.RequestAborted)).Any(s => s.Platform == platform);
     }
 }

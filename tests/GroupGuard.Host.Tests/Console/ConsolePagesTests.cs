@@ -64,6 +64,27 @@ public sealed class ConsolePagesTests
         Assert.Equal("/console/denied", ConsoleSession.PathOf(refused.Headers.Location));
     }
 
+    /// <summary>A <c>before</c> that is no id is refused naming it, as every other bad filter is, instead of showing the first page.</summary>
+    [Theory]
+    [InlineData("/console/incidents", "abc")]
+    [InlineData("/console/incidents", "-3")]
+    [InlineData("/console/audit", "abc")]
+    [InlineData("/console/audit", "1.5")]
+    public async Task A_before_that_is_not_an_id_is_a_400_naming_it(string page, string before)
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var admin = new ConsoleSession(service);
+        using var _ = await admin.SignInAsync("admin");
+
+        using var bad = await admin.GetAsync($"{page}?before={before}");
+        using var blank = await admin.GetAsync($"{page}?before=");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.StartsWith("before is an id", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, blank.StatusCode);
+    }
+
     [Fact]
     public async Task The_overview_shows_the_bridges_and_their_bot_accounts_to_admins_only()
     {

@@ -1,4 +1,5 @@
 using GroupGuard.Core.Accounts;
+using Microsoft.AspNetCore.Mvc;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
@@ -8,6 +9,14 @@ public sealed class AuditModel(IAccountStore accounts) : ConsolePage
 
     public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
 
-    public async Task OnGetAsync(long? before) =>
-        Entries = await accounts.ReadAuditAsync(before, PageSize, HttpContext.RequestAborted);
+    public async Task<IActionResult> OnGetAsync(string? before)
+    {
+        if (!TryBefore(before, out var beforeId))
+        {
+            return BadRequest(BeforeProblem);
+        }
+
+        Entries = await accounts.ReadAuditAsync(beforeId, PageSize, HttpContext.RequestAborted);
+        return Page();
+    }
 }

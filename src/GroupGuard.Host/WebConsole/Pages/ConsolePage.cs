@@ -33,6 +33,30 @@ public abstract class ConsolePage : PageModel
             HttpContext.RequestAborted);
     }
 
+    /// <summary>Why a page refuses a <c>before</c> that is not an id (as it refuses every other bad filter: not silently page 1).</summary>
+    protected const string BeforeProblem = "before is an id, a whole number above 0 (the next page link writes it).";
+
+    /// <summary>
+    /// Reads the keyset parameter <c>before</c>: blank is none (the first page); false when it is
+    /// not a whole number above 0.
+    /// </summary>
+    protected static bool TryBefore(string? text, out long? before)
+    {
+        before = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (!long.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id <= 0)
+        {
+            return false;
+        }
+
+        before = id;
+        return true;
+    }
+
     /// <summary>The server's local time zone (the one digests use), for days and times shown.</summary>
     protected TimeZoneInfo Zone => HttpContext.RequestServices.GetRequiredService<TimeProvider>().LocalTimeZone;
 

@@ -26,7 +26,7 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
     /// <summary>The id the next page starts below, when there may be one.</summary>
     public long? NextBefore { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? group, string? user, string? pack, string? rule, string? severity, string? status, string? fp, string? from, string? to, string? q, long? before)
+    public async Task<IActionResult> OnGetAsync(string? group, string? user, string? pack, string? rule, string? severity, string? status, string? fp, string? from, string? to, string? q, string? before)
     {
         Query = new IncidentsQuery(group, user, pack, rule, severity, status, fp, from, to, q);
         string?[] typed = [group, user, pack, rule, severity, status, fp, from, to, q];
@@ -71,6 +71,11 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
                 return BadRequest("fp must be yes, no or empty (any).");
         }
 
+        if (!TryBefore(before, out var beforeId))
+        {
+            return BadRequest(BeforeProblem);
+        }
+
         var fromProblem = DayProblem("from", from, out var fromDay);
         var toProblem = DayProblem("to", to, out var toDay);
         if ((fromProblem ?? toProblem) is { } problem)
@@ -89,7 +94,7 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
         }
 
         // One more than a page tells whether a next page exists.
-        var rows = await incidents.BrowseAsync(filter, before, PageSize + 1, HttpContext.RequestAborted);
+        var rows = await incidents.BrowseAsync(filter, beforeId, PageSize + 1, HttpContext.RequestAborted);
         Rows = rows.Count > PageSize ? [.. rows.Take(PageSize)] : rows;
         NextBefore = rows.Count > PageSize ? Rows[^1].Id : null;
         return Page();

@@ -64,6 +64,41 @@ public sealed class ConsolePagesTests
         Assert.Equal("/console/denied", ConsoleSession.PathOf(refused.Headers.Location));
     }
 
+    /// <summary>
+    /// The earlier link is there when there is an earlier entry: a page holding exactly the last
+    /// 100 has none (it led to an empty page), and with 101 it leads to the one left.
+    /// </summary>
+    [Fact]
+    public async Task The_audit_log_links_to_an_earlier_page_only_when_there_are_earlier_entries()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var admin = new ConsoleSession(service);
+        using var signedIn = await admin.SignInAsync("admin"); // the first entry
+        var accounts = service.Services.GetRequiredService<IAccountStore>();
+        var at = service.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        for (var i = 1; i < 100; i++)
+        {
+            await accounts.AuditAsync(new AuditEntry(0, at, "admin", "dry_run", $"qq:{i}", "on", null), CancellationToken.None);
+        }
+
+        var hundred = await admin.PageAsync("/console/audit");
+        await accounts.AuditAsync(new AuditEntry(0, at, "admin", "dry_run", "qq:100", "on", null), CancellationToken.None);
+        var first = await admin.PageAsync("/console/audit");
+        var earlier = System.Text.RegularExpressions.Regex.Match(first, "href=\"(/console/audit\\?before=[0-9]+)\"");
+        var second = earlier.Success ? await admin.PageAsync(earlier.Groups[1].Value) : "";
+
+        Assert.Equal(100, RowsOf(hundred));
+        Assert.DoesNotContain("?before=", hundred, StringComparison.Ordinal);
+        Assert.Equal(100, RowsOf(first));
+        Assert.True(earlier.Success, "101 entries: a link to the earlier one");
+        Assert.Equal(1, RowsOf(second));
+        Assert.Contains("<td>login</td>", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("?before=", second, StringComparison.Ordinal);
+    }
+
+    private static int RowsOf(string page) => System.Text.RegularExpressions.Regex.Matches(page, "<tr><td>").Count;
+
     /// <summary>A <c>before</c> that is no id is refused naming it, as every other bad filter is, instead of showing the first page.</summary>
     [Theory]
     [InlineData("/console/incidents", "abc")]

@@ -76,6 +76,7 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__Console__MaxFailedLogins", "0", "GroupGuard:Console:MaxFailedLogins")]
     [InlineData("GroupGuard__Console__MaxSessionHours", "0", "GroupGuard:Console:MaxSessionHours")]
     [InlineData("GroupGuard__Console__SignInAttemptsPerMinute", "1001", "GroupGuard:Console:SignInAttemptsPerMinute")]
+    [InlineData("GroupGuard__Console__TrustedProxies__0", "localhost", "GroupGuard:Console:TrustedProxies:0")]
     [InlineData("GroupGuard__Moderation__ClearMinutes", "-1", "GroupGuard:Moderation:ClearMinutes")]
     [InlineData("GroupGuard__Moderation__PiecesSeconds", "301", "GroupGuard:Moderation:PiecesSeconds")]
     [InlineData("GroupGuard__Alerts__0__Channels__0", "no-such-robot", "GroupGuard:Alerts:0:Channels")]

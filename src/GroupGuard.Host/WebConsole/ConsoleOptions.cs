@@ -33,6 +33,20 @@ public sealed class ConsoleOptions
     /// and outcomes; past them the sign-in page answers 429 with <c>Retry-After</c>.
     /// </summary>
     public int SignInAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// The addresses of reverse proxies whose <c>X-Forwarded-For</c> names the client (nginx on this
+    /// machine: <c>127.0.0.1</c> and <c>::1</c>). Empty (the default): nobody's is, and a client is
+    /// known by its connection's address, in the sign-in limit and the audit log.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// The addresses of <see cref="TrustedProxies"/> (an IPv4-mapped IPv6 address as IPv4); those
+    /// that are not addresses are left out (the validator refuses them at start).
+    /// </summary>
+    internal IReadOnlyList<System.Net.IPAddress> TrustedProxyAddresses() =>
+        [.. TrustedProxies.Select(p => System.Net.IPAddress.TryParse(p?.Trim(), out var address) ? SignInLimiter.Plain(address) : null).OfType<System.Net.IPAddress>()];
 }
 
 internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
@@ -63,6 +77,14 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         if (options.SignInAttemptsPerMinute is < 1 or > 1000)
         {
             errors.Add($"{ConsoleOptions.Section}:SignInAttemptsPerMinute is {options.SignInAttemptsPerMinute}; it must be 1 to 1000.");
+        }
+
+        for (var i = 0; i < options.TrustedProxies.Count; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(options.TrustedProxies[i]?.Trim(), out _))
+            {
+                errors.Add($"{ConsoleOptions.Section}:TrustedProxies:{i} is '{options.TrustedProxies[i]}'; it must be a proxy's IP address (127.0.0.1 for nginx on this machine), not a name or a range.");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -12,7 +12,8 @@ namespace GroupGuard.Host.WebConsole;
 /// exist), and a loop of them took the processor from moderation. An IPv6 address counts by its
 /// /64, which one client usually holds whole. At most <see cref="MaxAddresses"/> addresses are told
 /// apart; past that (many addresses within a minute), the new ones share one allowance. Behind a
-/// reverse proxy every client has the proxy's address, and they share one allowance too.
+/// reverse proxy every client has the proxy's address, and they share one allowance too, unless the
+/// proxy is one of <see cref="ConsoleOptions.TrustedProxies"/> (<see cref="ClientOf"/>).
 /// </summary>
 /// <remarks>
 /// Not ASP.NET Core's rate limiter: its windows run on the machine's clock, which a test cannot
@@ -80,17 +81,21 @@ public sealed partial class SignInLimiter(IOptionsMonitor<ConsoleOptions> option
     }
 
     /// <summary>
-    /// The client a sign-in comes from: the connection's address, or, when that is this machine and
-    /// the request carries <c>X-Forwarded-For</c> (a proxy on this machine, deploy/nginx.md), the
-    /// address the proxy appended last, which its client cannot forge. Otherwise every client behind
-    /// the proxy would share one allowance, and ten wrong passwords a minute from anyone would keep
-    /// every administrator out.
+    /// The client a sign-in (or any console action) comes from: the connection's address, or, when
+    /// that is one of <see cref="ConsoleOptions.TrustedProxies"/> and the request carries
+    /// <c>X-Forwarded-For</c> (deploy/nginx.md), the address that proxy appended last, which its
+    /// client cannot forge. Otherwise every client behind the proxy would share one allowance, and
+    /// ten wrong passwords a minute from anyone would keep every administrator out. Without the
+    /// setting nobody's header is believed: any process on this machine (or a page a browser on it
+    /// was rebound to) could otherwise name a new address at each try, escaping the limit, and
+    /// write any address it liked into the audit log.
     /// </summary>
     public static IPAddress? ClientOf(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var peer = context.Connection.RemoteIpAddress;
-        if (peer is null || !IPAddress.IsLoopback(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer))
+        var trusted = context.RequestServices.GetService<IOptionsMonitor<ConsoleOptions>>()?.CurrentValue.TrustedProxyAddresses() ?? [];
+        if (peer is null || !trusted.Contains(Plain(peer)))
         {
             return peer;
         }
@@ -104,6 +109,9 @@ public sealed partial class SignInLimiter(IOptionsMonitor<ConsoleOptions> option
 
         return IPEndPoint.TryParse(last, out var withPort) ? withPort.Address : peer; // "1.2.3.4:5678"
     }
+
+    /// <summary>An IPv4-mapped IPv6 address as the IPv4 one; any other as it is.</summary>
+    internal static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     /// <summary>The address as it is counted: IPv4 as it is (an IPv4-mapped IPv6 address too), IPv6 by its /64.</summary>
     public static string Key(IPAddress? address)

@@ -326,10 +326,10 @@ public sealed class ConsoleAccessTests
     }
 
     [Fact]
-    public async Task Behind_a_proxy_on_this_machine_sign_in_attempts_are_counted_by_the_address_it_forwards()
+    public async Task Behind_a_trusted_proxy_sign_in_attempts_are_counted_by_the_address_it_forwards()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-        using var service = LimitedService(clock, perMinute: 2);
+        using var service = LimitedService(clock, perMinute: 2, trustedProxy: "127.0.0.1");
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var flooding = new ConsoleSession(service);
         using var admin = new ConsoleSession(service);
@@ -353,15 +353,49 @@ public sealed class ConsoleAccessTests
         Assert.Contains(audit, a => a.Action == "login_failed" && a.Remote == "203.0.113.5");
     }
 
+    /// <summary>
+    /// With no proxy configured, nobody's X-Forwarded-For is believed, not even from this machine:
+    /// a local process naming a new address at each try is still one client, held to the limit,
+    /// and the audit log has the address it connected from, not the ones it made up.
+    /// </summary>
     [Fact]
-    public async Task Behind_a_proxy_on_this_machine_console_actions_are_audited_with_the_address_it_forwards()
+    public async Task Without_a_trusted_proxy_a_forwarded_address_changed_at_each_try_neither_escapes_the_limit_nor_reaches_the_audit()
     {
-        using var service = LimitedService(new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero)), perMinute: 10);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        using var service = LimitedService(clock, perMinute: 10);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var local = new ConsoleSession(service);
+        local.Http.DefaultRequestHeaders.Add(RemoteAddressFromHeader.Header, "127.0.0.1");
+
+        // A name of its own each time, so no name's lockout answers before the address's limit.
+        var answers = new List<HttpStatusCode>();
+        var words = "";
+        for (var i = 1; i <= 11; i++)
+        {
+            local.Http.DefaultRequestHeaders.Remove("X-Forwarded-For");
+            local.Http.DefaultRequestHeaders.Add("X-Forwarded-For", $"203.0.113.{i}");
+            using var wrong = await local.SignInAsync("visitor" + i, "not the password");
+            answers.Add(wrong.StatusCode);
+            words = System.Net.WebUtility.HtmlDecode(await wrong.Content.ReadAsStringAsync());
+        }
+
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 20, CancellationToken.None);
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 10), HttpStatusCode.TooManyRequests], answers);
+        Assert.Contains("此地址的登录尝试过多", words, StringComparison.Ordinal);
+        Assert.Equal(10, audit.Count(a => a.Action == "login_failed"));
+        Assert.All(audit, a => Assert.Equal("127.0.0.1", a.Remote));
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_console_actions_are_audited_with_the_address_it_forwards()
+    {
+        using var service = LimitedService(new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero)), perMinute: 10, trustedProxy: "::1");
         await service.PostV11Async(GroupGuardFactory.GroupEvent(43, "周末团购，有意加微信"));
         var incident = Assert.Single(await service.IncidentsAfterAsync(1));
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var browser = new ConsoleSession(service);
-        browser.Http.DefaultRequestHeaders.Add(RemoteAddressFromHeader.Header, "127.0.0.1"); // nginx on this machine
+        browser.Http.DefaultRequestHeaders.Add(RemoteAddressFromHeader.Header, "::1"); // nginx on this machine
         browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.7");
         using var signedIn = await browser.SignInAsync("admin");
 
@@ -530,9 +564,15 @@ public sealed class ConsoleAccessTests
         Assert.Equal("/console", response.Headers.Location!.OriginalString);
     }
 
-    /// <summary>The service with sign-ins limited to <paramref name="perMinute"/> an address on <paramref name="clock"/>, each request from the address its <see cref="RemoteAddressFromHeader.Header"/> names.</summary>
-    private static GroupGuardFactory LimitedService(FakeTimeProvider clock, int perMinute) => new(
-        new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = perMinute.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+    /// <summary>
+    /// The service with sign-ins limited to <paramref name="perMinute"/> an address on <paramref name="clock"/>, each
+    /// request from the address its <see cref="RemoteAddressFromHeader.Header"/> names, and the proxy at
+    /// <paramref name="trustedProxy"/> (if any) believed about its clients.
+    /// </summary>
+    private static GroupGuardFactory LimitedService(FakeTimeProvider clock, int perMinute, string? trustedProxy = null) => new(
+        trustedProxy is null
+            ? new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = perMinute.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            : new Dictionary<string, string?> { ["GroupGuard:Console:SignInAttemptsPerMinute"] = perMinute.ToString(System.Globalization.CultureInfo.InvariantCulture), ["GroupGuard:Console:TrustedProxies:0"] = trustedProxy },
         services: s =>
         {
             s.Replace(ServiceDescriptor.Singleton(sp => new SignInLimiter(

@@ -21,8 +21,8 @@ public abstract class ConsolePage : PageModel
 
     /// <summary>
     /// Appends to the audit log as the signed-in account, from the client's address as the sign-in
-    /// limit reads it (<see cref="SignInLimiter.ClientOf"/>): behind a proxy on this machine, the one
-    /// it forwards, not the proxy's.
+    /// limit reads it (<see cref="SignInLimiter.ClientOf"/>): behind a proxy named in
+    /// <see cref="ConsoleOptions.TrustedProxies"/>, the one it forwards, not the proxy's.
     /// </summary>
     protected Task AuditAsync(string action, string? target, string? detail)
     {

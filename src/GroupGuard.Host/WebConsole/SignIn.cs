@@ -10,7 +10,10 @@ public enum SignInOutcome
     WrongNameOrPassword,
     Locked,
 
-    /// <summary>Too many passwords were being checked already (<see cref="SignIn.PasswordChecks"/>): try again shortly.</summary>
+    /// <summary>
+    /// Too many passwords were being checked already (<see cref="SignIn.PasswordChecks"/>), over all
+    /// clients or from this one (<see cref="SignIn.MaxWaitingChecksPerClient"/>): try again shortly.
+    /// </summary>
     Busy,
 }
 
@@ -46,15 +49,26 @@ public sealed class SignIn(IAccountStore accounts, IOptionsMonitor<ConsoleOption
     /// Passwords checked at once, over every name and address. A check is a full PBKDF2 hash (a
     /// fraction of a second of a processor), which the per-address limit bounds for one address but
     /// not for many: thousands of addresses within their allowances took both processors from
-    /// moderation. One at a time, and at most <see cref="MaxWaitingChecks"/> waiting; past that a
-    /// sign-in is refused (503) at once.
+    /// moderation. One at a time, and at most <see cref="MaxWaitingChecks"/> waiting, of which at
+    /// most <see cref="MaxWaitingChecksPerClient"/> from one client address; past either a sign-in is
+    /// refused (503) at once.
     /// </summary>
     internal SemaphoreSlim PasswordChecks { get; } = new(1, 1);
 
     /// <summary>Sign-ins that may wait for <see cref="PasswordChecks"/>.</summary>
     public const int MaxWaitingChecks = 16;
 
+    /// <summary>
+    /// Of <see cref="MaxWaitingChecks"/>, those one client address (as the sign-in limit counts it:
+    /// an IPv6 /64 as one) may hold: one source's wrong passwords sent side by side filled the
+    /// queue, and the administrator's right one was refused (503) until they stopped.
+    /// </summary>
+    public const int MaxWaitingChecksPerClient = 2;
+
     private int _waitingChecks;
+
+    // Sign-ins waiting for PasswordChecks per client (SignInLimiter.Key), under _lock; a client with none has no entry.
+    private readonly Dictionary<string, int> _waitingPerClient = new(StringComparer.Ordinal);
 
     /// <summary>Sign-ins waiting for <see cref="PasswordChecks"/> now.</summary>
     internal int WaitingChecks => Volatile.Read(ref _waitingChecks);
@@ -117,9 +131,9 @@ public sealed class SignIn(IAccountStore accounts, IOptionsMonitor<ConsoleOption
             return (SignInOutcome.Locked, null);
         }
 
-        if (Interlocked.Increment(ref _waitingChecks) > MaxWaitingChecks)
+        var client = SignInLimiter.Key(System.Net.IPAddress.TryParse(remote, out var address) ? address : null);
+        if (!TryWait(client))
         {
-            Interlocked.Decrement(ref _waitingChecks);
             return (SignInOutcome.Busy, null);
         }
 
@@ -130,7 +144,7 @@ public sealed class SignIn(IAccountStore accounts, IOptionsMonitor<ConsoleOption
         }
         finally
         {
-            Interlocked.Decrement(ref _waitingChecks);
+            StopWaiting(client);
         }
 
         try
@@ -173,6 +187,39 @@ public sealed class SignIn(IAccountStore accounts, IOptionsMonitor<ConsoleOption
             new AuditEntry(0, now, auditName, locks ? "login_failed_locked" : "login_failed", null, $"{failures} failed within {settings.LockoutMinutes} min", remote),
             cancellationToken);
         return (locks ? SignInOutcome.Locked : SignInOutcome.WrongNameOrPassword, null);
+    }
+
+    /// <summary>Takes a place to wait for <see cref="PasswordChecks"/>, if there is one over all clients and within <paramref name="client"/>'s share.</summary>
+    private bool TryWait(string client)
+    {
+        lock (_lock)
+        {
+            var mine = _waitingPerClient.GetValueOrDefault(client);
+            if (_waitingChecks >= MaxWaitingChecks || mine >= MaxWaitingChecksPerClient)
+            {
+                return false;
+            }
+
+            _waitingPerClient[client] = mine + 1;
+            _waitingChecks++;
+            return true;
+        }
+    }
+
+    private void StopWaiting(string client)
+    {
+        lock (_lock)
+        {
+            _waitingChecks--;
+            if (_waitingPerClient[client] is var mine && mine <= 1)
+            {
+                _waitingPerClient.Remove(client);
+            }
+            else
+            {
+                _waitingPerClient[client] = mine - 1;
+            }
+        }
     }
 
     /// <summary>

@@ -203,7 +203,8 @@ public sealed class ConsoleAccessTests
     }
 
     /// <summary>
-    /// Passwords are checked one at a time over every address, with at most 16 sign-ins waiting:
+    /// Passwords are checked one at a time over every address, with at most 16 sign-ins waiting
+    /// (here each from an address of its own, as from thousands of them):
     /// past them a sign-in is refused at once (503, Retry-After), so sign-ins from thousands of
     /// addresses, each within its own allowance, cannot take the processors from moderation. The
     /// ones that waited are answered once the check before them is done.
@@ -223,10 +224,10 @@ public sealed class ConsoleAccessTests
             .Take(SignIn.MaxWaitingChecks + 1)
             .ToList();
         await signIn.PasswordChecks.WaitAsync(); // a check under way
-        var waiting = names.Take(SignIn.MaxWaitingChecks).Select(n => Task.Run(() => signIn.TryAsync(n, "guess", "203.0.113.9", CancellationToken.None))).ToList();
+        var waiting = names.Take(SignIn.MaxWaitingChecks).Select((n, i) => Task.Run(() => signIn.TryAsync(n, "guess", $"203.0.113.{i + 1}", CancellationToken.None))).ToList();
         Assert.True(SpinWait.SpinUntil(() => signIn.WaitingChecks == SignIn.MaxWaitingChecks, Patience.Safety), "the sixteen to wait for the check");
 
-        var refused = await signIn.TryAsync(names[^1], "guess", "203.0.113.9", CancellationToken.None).Within("the sign-in past the bound");
+        var refused = await signIn.TryAsync(names[^1], "guess", "203.0.113.99", CancellationToken.None).Within("the sign-in past the bound");
         using var page = await browser.SignInAsync("admin");
         signIn.PasswordChecks.Release();
         var answered = await Task.WhenAll(waiting).Within("the waiting sign-ins");
@@ -238,6 +239,40 @@ public sealed class ConsoleAccessTests
         Assert.Contains("控制台正忙", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.All(answered, a => Assert.Equal(SignInOutcome.WrongNameOrPassword, a.Outcome));
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+    }
+
+    /// <summary>
+    /// Wrong passwords sent side by side from one address take at most its share of the places to
+    /// wait for a password check; the rest are refused at once, and the administrator signing in
+    /// from another address meanwhile waits their turn and gets in, where before the flood filled
+    /// every place and the administrator was answered 503.
+    /// </summary>
+    [Fact]
+    public async Task A_flood_of_wrong_passwords_from_one_address_does_not_keep_an_administrator_at_another_out()
+    {
+        using var service = LimitedService(new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero)), perMinute: 1000);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var admin = new ConsoleSession(service);
+        admin.Http.DefaultRequestHeaders.Add(RemoteAddressFromHeader.Header, "198.51.100.7");
+        var signIn = service.Services.GetRequiredService<SignIn>();
+        var names = Enumerable.Range(0, 10_000).Select(n => $"visitor{n}")
+            .Where(n => SignIn.TurnOf(n) != SignIn.TurnOf("admin"))
+            .DistinctBy(SignIn.TurnOf)
+            .Take(SignIn.MaxWaitingChecks)
+            .ToList();
+
+        await signIn.PasswordChecks.WaitAsync(); // a check under way
+        var flood = names.Select(n => Task.Run(() => signIn.TryAsync(n, "guess", "203.0.113.9", CancellationToken.None))).ToList();
+        Assert.True(SpinWait.SpinUntil(() => flood.Count(t => t.IsCompleted) + signIn.WaitingChecks == SignIn.MaxWaitingChecks, Patience.Safety), "each of the flood waiting or refused");
+        var page = admin.SignInAsync("admin");
+        Assert.True(SpinWait.SpinUntil(() => signIn.WaitingChecks == SignIn.MaxWaitingChecksPerClient + 1 || page.IsCompleted, Patience.Safety), "the administrator waiting for a check");
+        signIn.PasswordChecks.Release();
+        using var signedIn = await page.Within("the administrator's sign-in");
+        var outcomes = await Task.WhenAll(flood).Within("the flood");
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal(SignIn.MaxWaitingChecks - SignIn.MaxWaitingChecksPerClient, outcomes.Count(o => o.Outcome == SignInOutcome.Busy));
+        Assert.Equal(SignIn.MaxWaitingChecksPerClient, outcomes.Count(o => o.Outcome == SignInOutcome.WrongNameOrPassword));
     }
 
     [Fact]

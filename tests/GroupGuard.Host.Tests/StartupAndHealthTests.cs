@@ -77,6 +77,7 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__Console__MaxSessionHours", "0", "GroupGuard:Console:MaxSessionHours")]
     [InlineData("GroupGuard__Console__SignInAttemptsPerMinute", "1001", "GroupGuard:Console:SignInAttemptsPerMinute")]
     [InlineData("GroupGuard__Console__TrustedProxies__0", "localhost", "GroupGuard:Console:TrustedProxies:0")]
+    [InlineData("GroupGuard__Console__TimeZone", "Mars/Olympus_Mons", "GroupGuard:Console:TimeZone")]
     [InlineData("GroupGuard__Moderation__ClearMinutes", "-1", "GroupGuard:Moderation:ClearMinutes")]
     [InlineData("GroupGuard__Moderation__PiecesSeconds", "301", "GroupGuard:Moderation:PiecesSeconds")]
     [InlineData("GroupGuard__Alerts__0__Channels__0", "no-such-robot", "GroupGuard:Alerts:0:Channels")]

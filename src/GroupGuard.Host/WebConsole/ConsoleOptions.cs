@@ -42,6 +42,16 @@ public sealed class ConsoleOptions
     public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>
+    /// The time zone the console shows times and reads days in (an IANA id such as
+    /// <c>Asia/Shanghai</c>); empty: the machine's. Each page names it and its offset.
+    /// </summary>
+    public string? TimeZone { get; set; }
+
+    /// <summary>The zone of <see cref="TimeZone"/>, or <paramref name="time"/>'s local one when none is set (or it is unknown: the validator refuses that at start).</summary>
+    internal TimeZoneInfo Zone(TimeProvider time) =>
+        string.IsNullOrWhiteSpace(TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone.Trim(), out var zone) ? time.LocalTimeZone : zone;
+
+    /// <summary>
     /// The addresses of <see cref="TrustedProxies"/> (an IPv4-mapped IPv6 address as IPv4); those
     /// that are not addresses are left out (the validator refuses them at start).
     /// </summary>
@@ -77,6 +87,11 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         if (options.SignInAttemptsPerMinute is < 1 or > 1000)
         {
             errors.Add($"{ConsoleOptions.Section}:SignInAttemptsPerMinute is {options.SignInAttemptsPerMinute}; it must be 1 to 1000.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.TimeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone.Trim(), out _))
+        {
+            errors.Add($"{ConsoleOptions.Section}:TimeZone is '{options.TimeZone}', which this machine does not know; it must be an IANA time zone such as Asia/Shanghai, or empty for the machine's.");
         }
 
         for (var i = 0; i < options.TrustedProxies.Count; i++)

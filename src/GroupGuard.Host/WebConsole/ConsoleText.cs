@@ -50,6 +50,7 @@ internal sealed class ConsoleText
         ["Yes"] = "是",
         ["No"] = "否",
         ["Time"] = "时间",
+        ["Times are in {0}."] = "时间均为 {0}。",
         ["Message"] = "消息",
         ["Matched"] = "命中",
         ["Action"] = "处置",

@@ -70,7 +70,7 @@ public sealed class ConsoleChartTests
     /// <summary>The chart the overview's period gives for <paramref name="scope"/>, drawn here.</summary>
     private static async Task<byte[]> ExpectedAsync(GroupGuardFactory service, IReadOnlyCollection<string> scope)
     {
-        var (from, to, offset) = IndexModel.Period(TimeProvider.System);
+        var (from, to, offset) = IndexModel.Period(TimeProvider.System, TimeProvider.System.LocalTimeZone);
         var overview = await service.Services.GetRequiredService<IIncidentBrowser>().OverviewAsync(from, to, offset, scope, 1, CancellationToken.None);
         return IncidentChart.Render(overview.PerDay, IndexModel.FirstDay(from, offset));
     }

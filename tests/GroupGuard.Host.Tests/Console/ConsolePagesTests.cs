@@ -3,6 +3,7 @@ using GroupGuard.Core.Accounts;
 using GroupGuard.Host.WebConsole;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests.Console;
@@ -118,6 +119,38 @@ public sealed class ConsolePagesTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.StartsWith("before is an id", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, blank.StatusCode);
+    }
+
+    /// <summary>
+    /// Times are shown in GroupGuard:Console:TimeZone where it is set (a Chinese office's on a
+    /// server kept on UTC), else in the machine's, and every page says which, with its offset.
+    /// </summary>
+    [Theory]
+    [InlineData("Asia/Shanghai", "2026-12-01 09:30:00", "时间均为 Asia/Shanghai (UTC+08:00)。")]
+    [InlineData(null, "2026-12-01 01:30:00", "时间均为 UTC (UTC+00:00)。")]
+    public async Task Times_are_shown_in_the_configured_zone_and_each_page_names_it(string? zone, string shown, string footer)
+    {
+        using var service = new GroupGuardFactory(
+            zone is null ? null : new Dictionary<string, string?> { ["GroupGuard:Console:TimeZone"] = zone },
+            services: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(new UtcMachineClock())));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        await service.Services.GetRequiredService<IAccountStore>().AuditAsync(
+            new AuditEntry(0, new DateTimeOffset(2026, 12, 1, 1, 30, 0, TimeSpan.Zero), "cli:root", "dry_run", "qq:123456", "on", null), CancellationToken.None);
+        using var admin = new ConsoleSession(service);
+        using var _ = await admin.SignInAsync("admin");
+
+        var audit = await admin.PageAsync("/console/audit");
+        var overview = await admin.PageAsync("/console");
+
+        Assert.Contains($"<tr><td>{shown}</td><td>cli:root</td>", audit, StringComparison.Ordinal);
+        Assert.Contains(footer, audit, StringComparison.Ordinal);
+        Assert.Contains(footer, overview, StringComparison.Ordinal);
+    }
+
+    /// <summary>The machine's clock on a server whose zone is UTC.</summary>
+    private sealed class UtcMachineClock : TimeProvider
+    {
+        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.CreateCustomTimeZone("UTC", TimeSpan.Zero, "UTC", "UTC");
     }
 
     [Fact]

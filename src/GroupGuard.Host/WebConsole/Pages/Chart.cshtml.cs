@@ -13,7 +13,7 @@ public sealed class ChartModel(IIncidentBrowser incidents, TimeProvider time) : 
 {
     public async Task<IActionResult> OnGetAsync()
     {
-        var (from, to, offset) = IndexModel.Period(time);
+        var (from, to, offset) = IndexModel.Period(time, Zone);
         var overview = await incidents.OverviewAsync(from, to, offset, Me.GroupScope, 1, HttpContext.RequestAborted);
         return File(IncidentChart.Render(overview.PerDay, IndexModel.FirstDay(from, offset)), IncidentChart.ContentType);
     }

@@ -1,5 +1,6 @@
 using GroupGuard.Core.Accounts;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
@@ -57,8 +58,23 @@ public abstract class ConsolePage : PageModel
         return true;
     }
 
-    /// <summary>The server's local time zone (the one digests use), for days and times shown.</summary>
-    protected TimeZoneInfo Zone => HttpContext.RequestServices.GetRequiredService<TimeProvider>().LocalTimeZone;
+    /// <summary>
+    /// The zone the console shows times and reads days in: <see cref="ConsoleOptions.TimeZone"/>,
+    /// else the server's local one.
+    /// </summary>
+    protected TimeZoneInfo Zone => HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue
+        .Zone(HttpContext.RequestServices.GetRequiredService<TimeProvider>());
+
+    /// <summary>The zone times are shown in and its offset now, as each page's footer names them: <c>Asia/Shanghai (UTC+08:00)</c>.</summary>
+    public string ZoneName
+    {
+        get
+        {
+            var zone = Zone;
+            var offset = zone.GetUtcOffset(HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+            return $"{zone.Id} (UTC{(offset < TimeSpan.Zero ? "-" : "+")}{offset.Duration().ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture)})";
+        }
+    }
 
     public string Local(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, Zone).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 }

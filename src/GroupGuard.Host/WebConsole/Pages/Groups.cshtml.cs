@@ -26,7 +26,7 @@ public sealed class GroupsModel(
 
     public async Task OnGetAsync()
     {
-        var (from, to, _) = IndexModel.Period(time);
+        var (from, to, _) = IndexModel.Period(time, Zone);
         // Summed by the database, one row a group, and looked up by key as the switches are: the
         // month's hourly rows read and each rescanned per group took 49 s for a thousand groups.
         var messages = (await store.GetMessageTotalsAsync(from, to, Me.GroupScope, HttpContext.RequestAborted))
@@ -96,7 +96,7 @@ public sealed class GroupsModel(
     /// <summary>Whether this page lists a group on <paramref name="platform"/>: messages from it in the period shown, or a switch set.</summary>
     private async Task<bool> HeardAsync(string platform)
     {
-        var (from, to, _) = IndexModel.Period(time);
+        var (from, to, _) = IndexModel.Period(time, Zone);
         return (await store.GetMessageTotalsAsync(from, to, Me.GroupScope, HttpContext.RequestAborted)).Any(c => c.Platform == platform)
             || (await switches.ListAsync(HttpContext.RequestAborted)).Any(s => s.Platform == platform);
     }

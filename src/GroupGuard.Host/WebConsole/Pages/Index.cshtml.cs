@@ -17,7 +17,7 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
 
     public async Task OnGetAsync()
     {
-        var (from, to, offset) = Period(time);
+        var (from, to, offset) = Period(time, Zone);
         Overview = await incidents.OverviewAsync(from, to, offset, Me.GroupScope, 10, HttpContext.RequestAborted);
         ChartJson = Chart(Overview.PerDay, FirstDay(from, offset), Days);
 
@@ -41,11 +41,11 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
         Adapters = list;
     }
 
-    /// <summary>The last <see cref="Days"/> local days up to today, as [from, to) in UTC, and the zone's offset now.</summary>
-    internal static (DateTimeOffset From, DateTimeOffset To, TimeSpan Offset) Period(TimeProvider time)
+    /// <summary>The last <see cref="Days"/> days of <paramref name="zone"/> up to today, as [from, to) in UTC, and the zone's offset now.</summary>
+    internal static (DateTimeOffset From, DateTimeOffset To, TimeSpan Offset) Period(TimeProvider time, TimeZoneInfo zone)
     {
         var now = time.GetUtcNow();
-        var offset = time.LocalTimeZone.GetUtcOffset(now);
+        var offset = zone.GetUtcOffset(now);
         var today = new DateTimeOffset((now + offset).Date, offset);
         return (today.AddDays(-(Days - 1)).ToUniversalTime(), today.AddDays(1).ToUniversalTime(), offset);
     }

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace GroupGuard.Host.WebConsole;
 
 /// <summary>
-/// The web console at <c>/console</c>: Razor Pages under <c>Console/Pages</c>, cookie sign-in
+/// The web console at <c>/console</c>: Razor Pages under <c>WebConsole/Pages</c>, cookie sign-in
 /// against <see cref="IAccountStore"/>, antiforgery on every form, security headers, and 404 for
 /// every console address while no account exists.
 /// </summary>

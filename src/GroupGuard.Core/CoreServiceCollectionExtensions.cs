@@ -14,24 +14,24 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddGroupGuardCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<RulesOptions>().Bind(configuration.GetSection(RulesOptions.Section)).ValidateOnStart();
+        services.AddOptions<RulesOptions>().BindChecked(configuration.GetSection(RulesOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RulesOptions>, RulesOptionsValidator>();
         services.AddSingleton<RuleSetProvider>();
         services.AddSingleton<IRuleSetProvider>(sp => sp.GetRequiredService<RuleSetProvider>());
         services.AddSingleton<IRuleSetLoader>(sp => sp.GetRequiredService<RuleSetProvider>());
 
-        services.AddOptions<ModerationOptions>().Bind(configuration.GetSection(ModerationOptions.Section)).ValidateOnStart();
+        services.AddOptions<ModerationOptions>().BindChecked(configuration.GetSection(ModerationOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ModerationOptions>, ModerationOptionsValidator>();
 
         // An entry the binder would drop for a value of the wrong kind fails its settings: a reload
         // with one keeps the last good ones (LastGoodOptionsFactory) rather than running without it.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModerationOptions>>(new SettingsEntriesValidator<ModerationOptions>(configuration, SettingsEntries.CheckModeration)));
-        services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
+        services.AddOptions<PrivacyOptions>().BindChecked(configuration.GetSection(PrivacyOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
-        services.AddOptions<Dictionary<string, GroupOverride>>().Bind(configuration.GetSection(SettingsEntries.GroupsSection)).ValidateOnStart();
+        services.AddOptions<Dictionary<string, GroupOverride>>().BindChecked(configuration.GetSection(SettingsEntries.GroupsSection)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Dictionary<string, GroupOverride>>, GroupOverridesValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Dictionary<string, GroupOverride>>>(new SettingsEntriesValidator<Dictionary<string, GroupOverride>>(configuration, SettingsEntries.CheckGroups)));
-        services.AddOptions<Members.JoinOptions>().Bind(configuration.GetSection(Members.JoinOptions.Section)).ValidateOnStart();
+        services.AddOptions<Members.JoinOptions>().BindChecked(configuration.GetSection(Members.JoinOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Members.JoinOptions>, Members.JoinOptionsValidator>();
         services.AddSingleton<StreamTracker>();
         services.AddSingleton(sp =>

@@ -17,7 +17,7 @@ internal static class HostServiceCollectionExtensions
     public static IServiceCollection AddGroupGuardPipeline(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PipelineOptions>()
-            .Bind(configuration.GetSection(PipelineOptions.Section))
+            .BindChecked(configuration.GetSection(PipelineOptions.Section))
             .PostConfigure<IOptions<StorageOptions>>((pipeline, storage) =>
                 pipeline.InboxPath = string.IsNullOrEmpty(pipeline.InboxPath) ? Path.Combine(storage.Value.InstanceFolder() ?? "data", "inbox") : pipeline.InboxPath)
             .ValidateOnStart();

@@ -1,3 +1,4 @@
+using GroupGuard.Core;
 using GroupGuard.Core.Images;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public static class ImagesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddOptions<ImagesOptions>()
-            .Bind(configuration.GetSection(ImagesOptions.Section))
+            .BindChecked(configuration.GetSection(ImagesOptions.Section))
             .PostConfigure(options => options.BridgeHosts.AddRange(BridgeHosts(configuration)))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImagesOptions>, ImagesOptionsValidator>());

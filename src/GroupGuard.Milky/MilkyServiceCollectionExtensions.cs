@@ -36,7 +36,7 @@ public static class MilkyServiceCollectionExtensions
         }
 
         services.AddOptions<MilkyOptions>()
-            .Bind(configuration.GetSection(MilkyOptions.Section))
+            .BindChecked(configuration.GetSection(MilkyOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MilkyOptions>, MilkyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MilkyOptions>>(new SettingsEntriesValidator<MilkyOptions>(configuration, CheckConnections)));

@@ -32,7 +32,7 @@ public static class OneBotServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddOptions<OneBotOptions>()
-            .Bind(configuration.GetSection(OneBotOptions.Section))
+            .BindChecked(configuration.GetSection(OneBotOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OneBotOptions>, OneBotOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OneBotOptions>>(new SettingsEntriesValidator<OneBotOptions>(configuration, CheckConnections)));

@@ -26,7 +26,7 @@ public static class QQBotServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddOptions<QQBotOptions>()
-            .Bind(configuration.GetSection(QQBotOptions.Section))
+            .BindChecked(configuration.GetSection(QQBotOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QQBotOptions>, QQBotOptionsValidator>());
         if (services.Any(d => d.ServiceType == typeof(QQBotActionClient)))

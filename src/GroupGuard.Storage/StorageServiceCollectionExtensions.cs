@@ -29,7 +29,7 @@ public static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddOptions<StorageOptions>()
-            .Bind(configuration.GetSection(StorageOptions.Section))
+            .BindChecked(configuration.GetSection(StorageOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

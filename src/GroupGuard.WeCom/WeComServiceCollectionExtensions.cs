@@ -31,7 +31,7 @@ public static class WeComServiceCollectionExtensions
         }
 
         services.AddOptions<WeComArchiveOptions>()
-            .Bind(configuration.GetSection(WeComArchiveOptions.Section))
+            .BindChecked(configuration.GetSection(WeComArchiveOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WeComArchiveOptions>, WeComArchiveOptionsValidator>());
         services.AddSingleton<ArchiveStatus>();

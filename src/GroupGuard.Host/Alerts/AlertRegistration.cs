@@ -24,7 +24,7 @@ internal static class AlertRegistration
     public static IServiceCollection AddGroupGuardAlerts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<List<AlertRuleOptions>>()
-            .Bind(configuration.GetSection(AlertRuleOptions.Section))
+            .BindChecked(configuration.GetSection(AlertRuleOptions.Section))
             .PostConfigure(rules =>
             {
                 for (var i = 0; i < rules.Count; i++)

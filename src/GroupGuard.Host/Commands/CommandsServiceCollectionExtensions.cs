@@ -1,3 +1,4 @@
+using GroupGuard.Core;
 using GroupGuard.Host.Commands;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ internal static class CommandsServiceCollectionExtensions
     /// <summary>Commands in the group: <see cref="CommandsOptions"/> validated at start, the handler the moderator asks, and the reply worker.</summary>
     public static IServiceCollection AddGroupGuardCommands(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<CommandsOptions>().Bind(configuration.GetSection(CommandsOptions.Section)).ValidateOnStart();
+        services.AddOptions<CommandsOptions>().BindChecked(configuration.GetSection(CommandsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CommandsOptions>, CommandsOptionsValidator>();
         services.AddSingleton<CommandReplies>();
         services.AddSingleton<GroupCommands>();

@@ -1,3 +1,4 @@
+using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 using GroupGuard.Host.Jobs;
 using GroupGuard.Host.Pipeline;
@@ -40,7 +41,7 @@ internal static class DigestRegistration
     /// </summary>
     public static IServiceCollection AddGroupGuardDigests(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<List<LeaderOptions>>().Bind(configuration.GetSection(LeadersSection)).ValidateOnStart();
+        services.AddOptions<List<LeaderOptions>>().BindChecked(configuration.GetSection(LeadersSection)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<List<LeaderOptions>>>(sp => new LeadersValidator(configuration, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<IncidentsInFlight>();
         services.TryAddSingleton<IDigestHealthSource, OfflineDigestHealth>();

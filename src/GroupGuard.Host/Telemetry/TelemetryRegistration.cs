@@ -1,3 +1,4 @@
+using GroupGuard.Core;
 using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
@@ -32,7 +33,7 @@ internal static class TelemetryRegistration
     /// <summary>The instruments always; OpenTelemetry's metrics pipeline only when an exporter is set.</summary>
     public static IServiceCollection AddGroupGuardTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().BindChecked(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
         services.AddMetrics();
         services.AddSingleton<GroupGuardMetrics>();

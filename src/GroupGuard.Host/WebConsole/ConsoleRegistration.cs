@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -33,7 +34,7 @@ internal static class ConsoleRegistration
 
     public static IServiceCollection AddGroupGuardConsole(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.Section)).ValidateOnStart();
+        services.AddOptions<ConsoleOptions>().BindChecked(configuration.GetSection(ConsoleOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
         services.AddSingleton<SignIn>();
         services.AddSingleton<SignInLimiter>();

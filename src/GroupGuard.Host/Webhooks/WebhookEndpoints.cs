@@ -12,7 +12,7 @@ internal static partial class WebhookEndpoints
     public static IServiceCollection AddGroupGuardWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(new ListenAddresses(configuration));
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindChecked(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddSingleton<WebhookHosts>();
         services.AddSingleton<IValidateOptions<OneBotOptions>, WebhookExposureValidator>();

@@ -509,6 +509,20 @@ internal sealed class DetectionEngine
             return [];
         }
 
+        try
+        {
+            return MatchCore(text, groupId, segmenter, origin, misses);
+        }
+        finally
+        {
+            // A long message's fold stays with no thread after it.
+            TextFolder.DropLargeBuffers();
+        }
+    }
+
+    private IReadOnlyList<RuleHit> MatchCore(string text, string? groupId, IWordSegmenter? segmenter, TextOrigin origin, List<NearMiss>? misses)
+    {
+
         // Most chat: no term, pinyin form or allow phrase can end anywhere in it, so the fold and
         // the full scan are skipped and only regexes and detectors remain; and of those only the
         // ones whose literals the fast pass found on its way.

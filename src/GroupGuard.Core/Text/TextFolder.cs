@@ -527,6 +527,39 @@ internal sealed class TextFolder
     private static LightText? t_compact;
 
     /// <summary>
+    /// The most characters a thread's fold buffers keep room for between messages: a long message
+    /// (or a short one of characters NFKC writes out long, ﷺ as 18) grew them to tens of
+    /// megabytes, kept by every thread that ever read one. About 1 MB a buffer at most.
+    /// </summary>
+    internal const int KeptCapacity = 1 << 16;
+
+    /// <summary>
+    /// Lets go of this thread's fold buffers that a long message grew past <see cref="KeptCapacity"/>
+    /// (the next message on the thread starts a small one): for the end of a message's matching.
+    /// </summary>
+    internal static void DropLargeBuffers()
+    {
+        if (t_buffer is { Chars.Length: > KeptCapacity })
+        {
+            t_buffer = null;
+        }
+
+        if (t_light is { Chars.Length: > KeptCapacity })
+        {
+            t_light = null;
+        }
+
+        if (t_compact is { Chars.Length: > KeptCapacity })
+        {
+            t_compact = null;
+        }
+    }
+
+    /// <summary>For tests: the room this thread's fold buffers keep, in characters (0 for one not made).</summary>
+    internal static (int Fold, int Light, int Compact) BufferCapacities =>
+        (t_buffer?.Chars.Length ?? 0, t_light?.Chars.Length ?? 0, t_compact?.Chars.Length ?? 0);
+
+    /// <summary>
     /// <paramref name="light"/> without its interference other than clause breaks (spaces, symbols,
     /// emoji, faces written as text, other punctuation): the second text a regex rule reads, so that 出❤售冰❤毒 is 出售冰毒
     /// to it as to a term, while ，。！？；：、 and line breaks stay, as they do for terms (but for the

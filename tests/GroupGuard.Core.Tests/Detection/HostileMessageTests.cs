@@ -1,5 +1,6 @@
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
+using GroupGuard.Core.Text;
 
 namespace GroupGuard.Core.Tests.Detection;
 
@@ -150,6 +151,33 @@ public sealed class HostileMessageTests
         Assert.Equal("i.insult", hit.Rule.Id);
         Assert.Equal(count, hit.Start);
         Assert.Equal(2, hit.Length);
+    }
+
+    /// <summary>
+    /// A message of 20,000 ﷺ (NFKC writes each as 18 letters and spaces) grew the thread's fold
+    /// buffers to some 320,000 characters, with the shipped packs' regexes its light fold too: about
+    /// 8 MB kept by every thread that ever read one (25 MB for a message at the length limit). They
+    /// are let go once its matching is done; an ordinary message's stay for the next.
+    /// </summary>
+    [Fact]
+    public void A_long_messages_fold_buffers_are_let_go_once_it_is_matched()
+    {
+        var text = new string('\uFDFA', 20_000) + "傻逼";
+
+        var (insult, after, ordinary) = FreshThread.Run(() =>
+        {
+            var insult = MessageDetector.Detect(Insult.Value, text, "1");
+            MessageDetector.Detect(ShippedRules.Value, text, "1");
+            var after = TextFolder.BufferCapacities;
+            MessageDetector.Detect(ShippedRules.Value, "你个傻逼，加微信 abc12345", "1");
+            return (insult, after, TextFolder.BufferCapacities);
+        });
+
+        Assert.Equal(20_000, Assert.Single(insult.Hits).Start);
+        Assert.True(after.Fold <= TextFolder.KeptCapacity, $"fold buffer kept {after.Fold} characters");
+        Assert.True(after.Light <= TextFolder.KeptCapacity, $"light buffer kept {after.Light} characters");
+        Assert.True(after.Compact <= TextFolder.KeptCapacity, $"compact buffer kept {after.Compact} characters");
+        Assert.InRange(ordinary.Fold, 1, TextFolder.KeptCapacity);
     }
 
     [Fact]

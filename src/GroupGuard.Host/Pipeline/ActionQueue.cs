@@ -172,7 +172,7 @@ internal sealed partial class ActionWorker(
     {
         if (!job.Clears && await CalledOffAsync(job, cancellationToken) is { } calledOff)
         {
-            if (calledOff == NotThisInstances)
+            if (ReferenceEquals(calledOff, NotThisInstances))
             {
                 // Another instance took it over (or has its outcome): its outcome is that one's to record.
             }

@@ -230,8 +230,15 @@ internal sealed partial class InboxJournal : IDisposable
         }
         catch (IOException ex)
         {
+            // Mostly a sharing violation (another process holds it); the system's words say if not.
             throw new Core.StartupProblemException(
-                $"the inbox journal in '{_folder}' is in use by another GroupGuard process (one already running from the same folder?): stop it, or give this one a folder of its own (GroupGuard:Storage:DataFolder, or GroupGuard:Pipeline:InboxPath)",
+                $"the inbox journal in '{_folder}' is in use by another GroupGuard process (one already running from the same folder?): stop it, or give this one a folder of its own (GroupGuard:Storage:DataFolder, or GroupGuard:Pipeline:InboxPath). {ex.Message}",
+                ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new Core.StartupProblemException(
+                $"the inbox journal in '{_folder}' could not be read or written: {ex.Message} (GroupGuard:Pipeline:InboxPath; by default 'inbox' in GroupGuard:Storage:DataFolder, or beside the SQLite database)",
                 ex);
         }
 

@@ -132,4 +132,30 @@ public sealed class DingTalkChannelTests : IAsyncLifetime
         Assert.Equal("1700000060000", requests[2].RawQuery("timestamp")); // signed when it is sent again
         Assert.Equal([1, 2, 3], kept.Recorded);
     }
+
+    [Fact]
+    public async Task A_leader_name_of_10000_chinese_characters_leaves_the_digest_sendable_with_a_shortened_title()
+    {
+        _sink.Respond = request => request.BodyBytes.Length > 20_000
+            ? SinkResponse.Json("""{"errcode":460101,"errmsg":"message too long, exceed 20000 bytes"}""")
+            : SinkResponse.Ok;
+        var digest = Digests.Built(new string('王', 10_000));
+        Assert.True(Encoding.UTF8.GetByteCount(digest.Title) > DingTalkChannel.MaxBodyBytes);
+        var kept = new PartsKept();
+
+        await Channel().SendAsync(digest, kept.NextTry(), CancellationToken.None);
+
+        var requests = _sink.Requests.ToList();
+        Assert.All(requests, r => Assert.InRange(r.BodyBytes.Length, 1, DingTalkChannel.MaxBodyBytes));
+        Assert.Equal(digest.Markdown, string.Concat(requests.Select(r => r.Json.GetProperty("markdown").GetProperty("text").GetString())));
+        foreach (var (request, i) in requests.Select((r, i) => (r, i)))
+        {
+            var title = request.Json.GetProperty("markdown").GetProperty("title").GetString()!;
+            Assert.StartsWith("群管日报", title, StringComparison.Ordinal);
+            Assert.EndsWith($"王… ({i + 1}/{requests.Count})", title, StringComparison.Ordinal);
+            Assert.InRange(Encoding.UTF8.GetByteCount(title), 1, DingTalkChannel.MaxTitleBytes + 30);
+        }
+
+        Assert.Equal(Enumerable.Range(1, requests.Count), kept.Recorded);
+    }
 }

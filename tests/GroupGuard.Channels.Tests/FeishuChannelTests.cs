@@ -110,6 +110,19 @@ public sealed class FeishuChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_leader_name_of_10000_chinese_characters_arrives_whole_in_bodies_of_at_most_20000_bytes()
+    {
+        // The title is the text's first line, so it counts against each body like any other line.
+        var digest = Digests.Built(new string('王', 10_000));
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var requests = _sink.Requests.ToList();
+        Assert.All(requests, r => Assert.InRange(r.BodyBytes.Length, 1, FeishuChannel.MaxBodyBytes));
+        Assert.Equal(digest.Text, string.Concat(requests.Select(r => r.Json.GetProperty("content").GetProperty("text").GetString())));
+    }
+
+    [Fact]
     public async Task A_retry_after_a_refused_part_posts_that_part_and_the_rest_and_not_the_parts_delivered()
     {
         var text = Digests.ChineseLines(50_000);

@@ -43,4 +43,21 @@ public sealed class MessageSplitterTests
             Assert.Equal(part, strict.GetString(strict.GetBytes(part)));
         }
     }
+
+    [Fact]
+    public void A_text_within_the_limit_is_not_shortened()
+    {
+        Assert.Equal("群管日报（王经理）", MessageSplitter.Shorten("群管日报（王经理）", 27, MessageSplitter.Utf8Bytes));
+    }
+
+    [Fact]
+    public void A_text_over_the_limit_is_cut_between_whole_characters_and_ends_in_an_ellipsis()
+    {
+        // "…" is three UTF-8 bytes: 20 bytes leave 17 for the text, which the emoji (4 bytes, a
+        // surrogate pair) and the accented e (e and a combining mark, 3 bytes) must not be cut in.
+        var shortened = MessageSplitter.Shorten("群管日报😀e\u0301😀e\u0301", 20, MessageSplitter.Utf8Bytes);
+
+        Assert.Equal("群管日报😀…", shortened);
+        Assert.Equal("群管日报😀e\u0301…", MessageSplitter.Shorten("群管日报😀e\u0301😀e\u0301", 23, MessageSplitter.Utf8Bytes));
+    }
 }

@@ -67,6 +67,19 @@ public sealed class WeComChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_leader_name_of_10000_chinese_characters_arrives_whole_in_parts_of_at_most_4096_bytes()
+    {
+        // The title is the Markdown's first line, so it counts against each part like any other line.
+        var digest = Digests.Built(new string('王', 10_000));
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var contents = _sink.Requests.Select(r => r.Json.GetProperty("markdown").GetProperty("content").GetString()!).ToList();
+        Assert.All(contents, content => Assert.InRange(Encoding.UTF8.GetByteCount(content), 1, WeComChannel.MaxContentBytes));
+        Assert.Equal(digest.Markdown, string.Concat(contents));
+    }
+
+    [Fact]
     public async Task An_errcode_in_an_HTTP_200_answer_fails_naming_the_errcode_and_not_the_key()
     {
         _sink.Respond = _ => SinkResponse.Json("""{"errcode":93000,"errmsg":"invalid webhook url, hint: [1700000000_1_abc]"}""");

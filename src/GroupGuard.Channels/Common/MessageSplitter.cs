@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -10,6 +11,8 @@ namespace GroupGuard.Channels;
 /// </summary>
 internal static class MessageSplitter
 {
+    private const string Ellipsis = "…";
+
     /// <summary>
     /// Splits <paramref name="text"/> into parts whose <paramref name="measure"/> is at most
     /// <paramref name="limit"/>. The measure must add up over concatenation (bytes, characters,
@@ -81,6 +84,39 @@ internal static class MessageSplitter
 
         Flush();
         return parts;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> when its <paramref name="measure"/> is at most <paramref name="limit"/>;
+    /// otherwise its longest beginning, cut between whole characters (never inside a surrogate pair
+    /// or a character's combining marks), that fits with "…" after it. The measure must add up over
+    /// concatenation, and "…" must fit the limit.
+    /// </summary>
+    public static string Shorten(string text, int limit, Func<string, int> measure)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, measure(Ellipsis));
+        if (measure(text) <= limit)
+        {
+            return text;
+        }
+
+        var budget = limit - measure(Ellipsis);
+        var end = 0;
+        var size = 0;
+        while (end < text.Length)
+        {
+            var width = StringInfo.GetNextTextElementLength(text, end);
+            var elementSize = measure(text.Substring(end, width));
+            if (size + elementSize > budget)
+            {
+                break;
+            }
+
+            size += elementSize;
+            end += width;
+        }
+
+        return string.Concat(text.AsSpan(0, end), Ellipsis);
     }
 
     public static int Utf8Bytes(string text) => Encoding.UTF8.GetByteCount(text);

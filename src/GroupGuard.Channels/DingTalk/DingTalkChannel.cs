@@ -12,7 +12,7 @@ namespace GroupGuard.Channels;
 /// timestamp comes from the injected clock and must be within an hour of DingTalk's). DingTalk
 /// refuses a request body over 20,000 bytes (errcode 460101): a longer digest is split on line ends
 /// into parts sent in order, each body within <see cref="MaxBodyBytes"/>; a retry starts after the
-/// parts delivered (<see cref="DeliveredParts"/>).
+/// parts delivered (<see cref="DeliveredParts"/>). The title is cut to <see cref="MaxTitleBytes"/>.
 /// </summary>
 internal sealed class DingTalkChannel : IDigestChannel
 {
@@ -22,6 +22,13 @@ internal sealed class DingTalkChannel : IDigestChannel
     /// differently from the body as sent.
     /// </summary>
     public const int MaxBodyBytes = 19_000;
+
+    /// <summary>
+    /// The most a title takes of the body (as escaped JSON, before its "(part/parts)"): a digest's
+    /// title is about 70 bytes, but it holds the leader's or rule's name, which has no length limit,
+    /// and an unbounded one would leave the text no room.
+    /// </summary>
+    public const int MaxTitleBytes = 300;
 
     /// <summary>The longest "(part/parts)" a title gets: the split must not depend on how many parts it makes.</summary>
     private static readonly string LongestPartSuffix = string.Create(CultureInfo.InvariantCulture, $" ({int.MaxValue}/{int.MaxValue})");
@@ -53,7 +60,7 @@ internal sealed class DingTalkChannel : IDigestChannel
     {
         ArgumentNullException.ThrowIfNull(digest);
         ArgumentNullException.ThrowIfNull(delivered);
-        var title = MessageSplitter.Sanitize(digest.Title);
+        var title = MessageSplitter.Shorten(MessageSplitter.Sanitize(digest.Title), MaxTitleBytes, MessageSplitter.JsonBytes);
         // A retry starts after the parts delivered, so every try must split the same way: the
         // text's budget is what the body leaves with the longest part title, from the digest alone.
         var envelope = ChannelHttp.Serialize(new DingTalkBody("markdown", new DingTalkMarkdown(title + LongestPartSuffix, ""))).Length;

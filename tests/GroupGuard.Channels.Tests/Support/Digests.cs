@@ -47,6 +47,17 @@ internal static class Digests
         return builder.ToString(0, chars);
     }
 
+    /// <summary>The digest GroupGuard makes for a leader named <paramref name="leader"/>, of a quiet period.</summary>
+    public static DigestDocument Built(string leader) => DigestBuilder.Build(new DigestInput(
+        new LeaderOptions { Name = leader, Groups = ["123456"] },
+        PeriodEnd.AddDays(-1),
+        PeriodEnd,
+        TimeZoneInfo.Utc,
+        [],
+        100,
+        null,
+        new DigestHealth([], 0, [], [])));
+
     /// <summary>A nickname a member chose to plant a link in the leader's digest.</summary>
     public const string HostileSender = "[点这里领红包](http://evil.example/a)";
 

@@ -137,6 +137,34 @@ public sealed class EmailChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_goodbye_the_server_never_answers_is_given_up_after_5_seconds_and_the_mail_counted_delivered_once()
+    {
+        var never = new TaskCompletionSource();
+        _sink.HoldQuit = never.Task;
+        var kept = new PartsKept();
+        // An SMTP timeout far longer than the goodbye's own bound, so only the bound can end the wait.
+        var channel = new EmailChannel(
+            "wang-mail",
+            new EmailChannelOptions { Host = "127.0.0.1", Port = _sink.Port, UseTls = false, From = "bot@example.com", To = ["wang@example.com"] },
+            _time,
+            Digests.Log,
+            loopback: true,
+            TimeSpan.FromMinutes(10));
+
+        var send = channel.SendAsync(Digests.Sample(), kept.NextTry(), CancellationToken.None);
+        await _sink.QuitReceived; // the server has the mail and will never answer QUIT
+        Assert.False(send.IsCompleted);
+        _time.Advance(EmailChannel.GoodbyeTimeout);
+        // The minute is a guard against hanging, far beyond the instant the send ends in once the
+        // clock has moved: without the bound it would wait the SMTP timeout's 10 minutes.
+        await send.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Single(_sink.Messages);
+        Assert.Equal([1], kept.Recorded);
+        never.SetResult();
+    }
+
+    [Fact]
     public async Task The_same_digest_sent_again_carries_the_same_message_id_and_another_digest_or_channel_another()
     {
         var digest = Digests.Sample();

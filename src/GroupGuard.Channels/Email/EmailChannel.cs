@@ -19,12 +19,16 @@ namespace GroupGuard.Channels;
 /// PNG beside it, shown inline by its Content-Id; the plain text stays as it is. A fresh SMTP
 /// connection per digest (digests are rare). The mail counts as delivered (<see cref="DeliveredParts"/>,
 /// one part) once the server took it, before the goodbye: a retry after a crash while the server
-/// answers QUIT does not send it again. Its Message-Id follows from the digest and the channel, so
+/// answers QUIT does not send it again. The answer to QUIT is waited for at most
+/// <see cref="GoodbyeTimeout"/>. Its Message-Id follows from the digest and the channel, so
 /// a mail sent twice all the same (the count could not be stored) is one conversation in the mailbox.
 /// </summary>
 internal sealed class EmailChannel : IDigestChannel
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the server's answer to QUIT is waited for, once it has taken the mail (on the injected clock).</summary>
+    public static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly EmailChannelOptions _options;
     private readonly string _host;
@@ -91,17 +95,21 @@ internal sealed class EmailChannel : IDigestChannel
             throw new DigestChannelException(_scrubber.Scrub($"{what}: sending through {server} failed: {Explain(exception)}"), exception);
         }
 
-        // The server took the message: counted now, not after the goodbye, which may take up to the
-        // timeout and which a crash may cut short; a retry then does not send it again.
+        // The server took the message: counted now, not after the goodbye, which a crash may cut
+        // short; a retry then does not send it again.
         await delivered.AddAsync().ConfigureAwait(false);
 
+        // Nothing is left to learn from the server, so a goodbye it is slow to answer does not hold
+        // up the digest's other channels for the whole timeout.
+        using var goodbyeBound = new CancellationTokenSource(GoodbyeTimeout, _time);
+        using var goodbye = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, goodbyeBound.Token);
         try
         {
-            await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+            await client.DisconnectAsync(quit: true, goodbye.Token).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The server took the message; a failed goodbye does not make it undelivered.
+            // The server took the message; a failed or unanswered goodbye does not make it undelivered.
         }
 
         _logger.DigestSent(digest.Leader, Type, Name, 1);

@@ -13,7 +13,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -37,6 +37,9 @@ internal static class HealthEndpoint
             var ruleSet = rules.Current;
             var connected = connections.SelectMany(c => c.Connections).ToList();
             var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow());
+            // A channel's error may name its recipient (a QQ number, an address the server refused):
+            // shown here to anyone, it is masked; the console and `digest list` show it whole.
+            var contacts = ContactMask.FromSettings(configuration);
             var body = new
             {
                 status = !storageOk ? "unhealthy" : problems.Count == 0 ? "healthy" : "degraded",
@@ -132,7 +135,7 @@ internal static class HealthEndpoint
                     leader = d.Leader,
                     last_period_to = d.PeriodTo,
                     status = d.FailedChannels.Count == 0 ? "sent" : "failing",
-                    failed_channels = d.FailedChannels,
+                    failed_channels = d.FailedChannels.Select(contacts.Apply),
                 }),
                 // Alerts go through the digest outbox under alert:<rule>: the latest of each rule.
                 alerts = digests.Status.Where(d => IsAlert(d.Leader)).Select(d => new
@@ -140,7 +143,7 @@ internal static class HealthEndpoint
                     rule = d.Leader[AlertRuleOptions.OutboxPrefix.Length..],
                     last_period_to = d.PeriodTo,
                     status = d.FailedChannels.Count == 0 ? "sent" : "failing",
-                    failed_channels = d.FailedChannels,
+                    failed_channels = d.FailedChannels.Select(contacts.Apply),
                 }),
             };
 

@@ -79,6 +79,7 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__Console__TrustedProxies__0", "localhost", "GroupGuard:Console:TrustedProxies:0")]
     [InlineData("GroupGuard__Console__TrustedProxies", "127.0.0.1", "GroupGuard:Console:TrustedProxies holds one value where it takes a list")]
     [InlineData("GroupGuard__Moderation__ExemptUsers", "10001", "GroupGuard:Moderation:ExemptUsers holds one value where it takes a list")]
+    [InlineData("GroupGuard__Leaders__0__Name", "王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王主任王王", "GroupGuard:Leaders:0:Name must be at most 100 characters")]
     [InlineData("GroupGuard__Console__TimeZone", "Mars/Olympus_Mons", "GroupGuard:Console:TimeZone")]
     [InlineData("GroupGuard__Moderation__ClearMinutes", "-1", "GroupGuard:Moderation:ClearMinutes")]
     [InlineData("GroupGuard__Moderation__PiecesSeconds", "301", "GroupGuard:Moderation:PiecesSeconds")]

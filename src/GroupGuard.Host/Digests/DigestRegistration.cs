@@ -11,6 +11,9 @@ namespace GroupGuard.Host.Digests;
 internal static class DigestRegistration
 {
     public const string LeadersSection = "GroupGuard:Leaders";
+
+    /// <summary>The longest leader name, as an alert rule's: it heads each digest and names its file and mail.</summary>
+    public const int MaxLeaderName = 100;
     public const string DefaultChannel = "default-file";
 
     /// <summary>
@@ -105,6 +108,11 @@ internal static class DigestRegistration
                 if (string.IsNullOrWhiteSpace(leader.Name))
                 {
                     failures.Add($"{key}:Name is required");
+                }
+                else if (leader.Name.Length > MaxLeaderName || leader.Name.Any(char.IsControl))
+                {
+                    // The name heads every digest, its file's name and its mail's subject.
+                    failures.Add($"{key}:Name must be at most {MaxLeaderName} characters, without control characters");
                 }
                 else if (leader.Name.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal))
                 {

@@ -268,9 +268,10 @@ public sealed class OneBotOptionsTests
         var configuration = new ConfigurationBuilder().Build();
         var services = new ServiceCollection().AddGroupGuardOneBot(configuration).AddGroupGuardOneBot(configuration);
 
-        // Two checks (the settings' own, and the connections' entries the binder would drop), each once.
+        // Three checks (the settings' own, the connections' entries the binder would drop, and one
+        // value where a list is taken), each once.
         var validators = services.Where(d => d.ServiceType == typeof(IValidateOptions<OneBotOptions>)).Select(d => d.ImplementationType ?? d.ImplementationInstance!.GetType()).ToList();
-        Assert.Equal(2, validators.Count);
+        Assert.Equal(3, validators.Count);
         Assert.Equal(validators.Count, validators.Distinct().Count());
         Assert.Single(services, d => d.ServiceType == typeof(OneBotWebhookReceiver));
     }

@@ -596,18 +596,11 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         IReadOnlyCollection<string>? groupIds,
         CancellationToken cancellationToken)
     {
-        var groups = GroupFilter(groupIds);
-        var sql = """
-            SELECT platform AS Platform, group_id AS GroupId, hour AS Hour, count AS Count FROM message_counts
-            WHERE hour >= @From AND hour < @To
-            """
-            + (groups is null ? "" : " AND " + _database.IsAnyOf("group_id", "@GroupIds"))
-            + " ORDER BY hour, platform, group_id";
-
+        var (where, values) = MessageCountsIn(from, to, groupIds);
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<MessageCountRow>(new CommandDefinition(
-            sql,
-            new { From = StoredTime.ToBoundText(from), To = StoredTime.ToBoundText(to), GroupIds = groups },
+            $"SELECT platform AS Platform, group_id AS GroupId, hour AS Hour, count AS Count FROM message_counts WHERE {where} ORDER BY hour, platform, group_id",
+            values,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => new MessageCount(
             r.Platform,
@@ -622,20 +615,21 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         IReadOnlyCollection<string>? groupIds,
         CancellationToken cancellationToken)
     {
-        var groups = GroupFilter(groupIds);
-        var sql = """
-            SELECT platform AS Platform, group_id AS GroupId, CAST(SUM(count) AS BIGINT) AS Count FROM message_counts
-            WHERE hour >= @From AND hour < @To
-            """
-            + (groups is null ? "" : " AND " + _database.IsAnyOf("group_id", "@GroupIds"))
-            + " GROUP BY platform, group_id ORDER BY platform, group_id";
-
+        var (where, values) = MessageCountsIn(from, to, groupIds);
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<MessageTotalRow>(new CommandDefinition(
-            sql,
-            new { From = StoredTime.ToBoundText(from), To = StoredTime.ToBoundText(to), GroupIds = groups },
+            $"SELECT platform AS Platform, group_id AS GroupId, CAST(SUM(count) AS BIGINT) AS Count FROM message_counts WHERE {where} GROUP BY platform, group_id ORDER BY platform, group_id",
+            values,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => new MessageTotal(r.Platform, r.GroupId, r.Count))];
+    }
+
+    /// <summary>The hourly message counts from <paramref name="from"/> to before <paramref name="to"/>, of <paramref name="groupIds"/> (null: every group): the condition and its values.</summary>
+    private (string Where, object Values) MessageCountsIn(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds)
+    {
+        var groups = GroupFilter(groupIds);
+        var where = "hour >= @From AND hour < @To" + (groups is null ? "" : " AND " + _database.IsAnyOf("group_id", "@GroupIds"));
+        return (where, new { From = StoredTime.ToBoundText(from), To = StoredTime.ToBoundText(to), GroupIds = groups });
     }
 
     public async Task<bool> MarkFalsePositiveAsync(long id, bool falsePositive, string? note, DateTimeOffset at, string? reviewer, CancellationToken cancellationToken)

@@ -86,7 +86,7 @@ internal sealed partial class DigestService(
             incidents.Add(incident);
         }
 
-        var counts = await store.GetMessageCountsAsync(from, to, groups, cancellationToken);
+        var counts = await store.GetMessageTotalsAsync(from, to, groups, cancellationToken);
         // The period before, as long as this one, for the comparison; no earlier than the first day
         // an incident can carry (a long period, 2026 to 9998, would reach before year 1).
         var previous = 0;

@@ -38,8 +38,9 @@ internal static class HealthEndpoint
             var connected = connections.SelectMany(c => c.Connections).ToList();
             var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow());
             // A channel's error may name its recipient (a QQ number, an address the server refused):
-            // shown here to anyone, it is masked; the console and `digest list` show it whole.
-            var contacts = ContactMask.FromSettings(configuration);
+            // shown here to anyone, it is masked; the console and `digest list` show it whole. The
+            // recipients are read only when some channel is failing.
+            var contacts = new Lazy<ContactMask>(() => ContactMask.FromSettings(configuration));
             var body = new
             {
                 status = !storageOk ? "unhealthy" : problems.Count == 0 ? "healthy" : "degraded",
@@ -135,7 +136,7 @@ internal static class HealthEndpoint
                     leader = d.Leader,
                     last_period_to = d.PeriodTo,
                     status = d.FailedChannels.Count == 0 ? "sent" : "failing",
-                    failed_channels = d.FailedChannels.Select(contacts.Apply),
+                    failed_channels = d.FailedChannels.Select(c => contacts.Value.Apply(c)),
                 }),
                 // Alerts go through the digest outbox under alert:<rule>: the latest of each rule.
                 alerts = digests.Status.Where(d => IsAlert(d.Leader)).Select(d => new
@@ -143,7 +144,7 @@ internal static class HealthEndpoint
                     rule = d.Leader[AlertRuleOptions.OutboxPrefix.Length..],
                     last_period_to = d.PeriodTo,
                     status = d.FailedChannels.Count == 0 ? "sent" : "failing",
-                    failed_channels = d.FailedChannels.Select(contacts.Apply),
+                    failed_channels = d.FailedChannels.Select(c => contacts.Value.Apply(c)),
                 }),
             };
 

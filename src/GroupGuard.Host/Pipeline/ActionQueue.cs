@@ -445,7 +445,7 @@ internal sealed partial class ActionWorker(
 
     /// <summary>Why a stored incident's action is no longer this instance's to carry out, or null.</summary>
     private string? TakenElsewhere(Incident incident) =>
-        incident.ActionStatus != ActionStatus.Pending ? $"its outcome is recorded already ({incident.ActionStatus.ToString().ToLowerInvariant()})"
+        incident.ActionStatus != ActionStatus.Pending ? $"its outcome is recorded already ({WireNames<ActionStatus>.ToText(incident.ActionStatus)})"
         : instance is not null && incident.ActionOwner is { } owner && owner != instance.Id ? $"instance {owner} took them over"
         : null;
 

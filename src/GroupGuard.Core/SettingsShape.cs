@@ -98,23 +98,20 @@ public static class SettingsShape
             return null;
         }
 
-        var generic = type.IsGenericType && type.GetGenericTypeDefinition() is var d && (d == typeof(IDictionary<,>) || d == typeof(IReadOnlyDictionary<,>))
-            ? type
-            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
-        if (generic is not null)
-        {
-            return generic.GetGenericArguments()[1];
-        }
-
-        var enumerable = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>)
-            ? type
-            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
-        return enumerable?.GetGenericArguments()[0] ?? typeof(object);
+        return MapValueType(type) ?? Generic(type, typeof(IEnumerable<>))?.GetGenericArguments()[0] ?? typeof(object);
     }
 
-    private static bool IsMap(Type type) =>
-        (type.IsGenericType && type.GetGenericTypeDefinition() is var d && (d == typeof(IDictionary<,>) || d == typeof(IReadOnlyDictionary<,>)))
-        || type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+    /// <summary>A map's value type (<c>IDictionary&lt;string, V&gt;</c> and kin); null for anything else.</summary>
+    private static Type? MapValueType(Type type) =>
+        (Generic(type, typeof(IDictionary<,>)) ?? Generic(type, typeof(IReadOnlyDictionary<,>)))?.GetGenericArguments()[1];
+
+    private static bool IsMap(Type type) => MapValueType(type) is not null;
+
+    /// <summary><paramref name="type"/> itself or the interface of it that is <paramref name="definition"/> closed, or null.</summary>
+    private static Type? Generic(Type type, Type definition) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == definition
+            ? type
+            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == definition);
 
     /// <summary>
     /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/>, as <c>Bind</c> does, and

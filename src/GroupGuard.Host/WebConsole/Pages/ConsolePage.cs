@@ -62,8 +62,11 @@ public abstract class ConsolePage : PageModel
     /// The zone the console shows times and reads days in: <see cref="ConsoleOptions.TimeZone"/>,
     /// else the server's local one.
     /// </summary>
-    protected TimeZoneInfo Zone => HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue
+    protected TimeZoneInfo Zone => _zone ??= HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ConsoleOptions>>().CurrentValue
         .Zone(HttpContext.RequestServices.GetRequiredService<TimeProvider>());
+
+    // Looked up once a request (a page of incidents shows a hundred times in it).
+    private TimeZoneInfo? _zone;
 
     /// <summary>The zone times are shown in and its offset now, as each page's footer names them: <c>Asia/Shanghai (UTC+08:00)</c>.</summary>
     public string ZoneName

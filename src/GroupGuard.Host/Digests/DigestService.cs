@@ -23,7 +23,8 @@ internal sealed partial class DigestService(
     IncidentsInFlight inFlight,
     IIncidentBrowser browser,
     Core.Members.IJoinDecisions? joins = null,
-    Telemetry.GroupGuardMetrics? metrics = null)
+    Telemetry.GroupGuardMetrics? metrics = null,
+    IConfiguration? configuration = null)
 {
     /// <summary>Join decisions one digest lists at most (it counts them all up to this many).</summary>
     internal const int MaxJoinDecisions = 1000;
@@ -97,9 +98,12 @@ internal sealed partial class DigestService(
             previous += incident.FalsePositive ? 0 : 1;
         }
 
-        List<string> failedChannels = latest is null
-            ? []
-            : [.. latest.Channels.Where(c => c.Value.Status == ChannelStatus.Failed).Select(c => $"{c.Key}: {c.Value.Error}")];
+        // A channel's error may name a recipient (an address the server refused, a QQ number): the
+        // digest may go to a group robot, so it is masked as /healthz masks it; the console and
+        // `digest list` show it whole.
+        var failed = latest?.Channels.Where(c => c.Value.Status == ChannelStatus.Failed).ToList() ?? [];
+        var mask = failed.Count == 0 ? null : configuration is null ? Health.ContactMask.Of() : Health.ContactMask.FromSettings(configuration);
+        List<string> failedChannels = [.. failed.Select(c => $"{c.Key}: {mask!.Apply(c.Value.Error ?? "")}")];
 
         var zone = Zone(leader);
         var joinDecisions = joins is null ? [] : await joins.ListAsync(from, to, groups, MaxJoinDecisions, cancellationToken);

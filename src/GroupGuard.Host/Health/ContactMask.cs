@@ -5,8 +5,8 @@ namespace GroupGuard.Host.Health;
 
 /// <summary>
 /// Masks personal contact details in a channel's error for <c>/healthz</c>, which anyone who can
-/// reach the service reads without signing in (the console and <c>digest list</c> show the error
-/// whole). Every email address keeps its first character and its domain (<c>w***@example.com</c>);
+/// reach the service reads without signing in, and for the next digest, which a group robot may
+/// post to a whole group (the console and <c>digest list</c> show the error whole). Every email address keeps its first character and its domain (<c>w***@example.com</c>);
 /// each recipient configured under <c>GroupGuard:Channels</c> (a QQ number under <c>UserId</c>, an
 /// address under <c>To</c>) is masked where it stands whole. Only the recipients are looked for,
 /// not every long number: an errcode such as 460101 stays readable.

@@ -101,4 +101,47 @@ public sealed class ContactMaskTests
             Assert.Contains("123456789", whole, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task The_next_digest_reports_a_channel_that_gave_up_with_its_recipients_masked()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Leaders:0:Name"] = "王主任",
+            ["GroupGuard:Leaders:0:Groups:0"] = "*",
+            ["GroupGuard:Leaders:0:Schedule"] = "0 0 8 * * ?",
+            ["GroupGuard:Leaders:0:Channels:0"] = "wang-qq",
+            ["GroupGuard:Leaders:0:Channels:1"] = "wang-mail",
+            ["GroupGuard:Channels:wang-qq:Type"] = "onebot",
+            ["GroupGuard:Channels:wang-qq:UserId"] = "123456789",
+            ["GroupGuard:Channels:wang-mail:Type"] = "email",
+            ["GroupGuard:Channels:wang-mail:Host"] = "127.0.0.1",
+            ["GroupGuard:Channels:wang-mail:From"] = "GroupGuard <bot@example.com>",
+            ["GroupGuard:Channels:wang-mail:To:0"] = "王主任 <wang@example.com>",
+        });
+        _ = service.CreateClient();
+        var digests = service.Services.GetRequiredService<DigestService>();
+        var leader = digests.Leader("王主任")!;
+        var to = digests.Now;
+        // Yesterday's digest: both channels gave up, their errors naming the recipient.
+        var yesterday = await digests.Outbox.CreateAsync(new GroupGuard.Core.Digests.DigestRecord
+        {
+            Leader = leader.Name, PeriodFrom = to.AddDays(-2), PeriodTo = to.AddDays(-1), Status = GroupGuard.Core.Digests.DigestStatus.Pending,
+            CreatedAt = to.AddDays(-1), Title = "群管日报", Markdown = "无违规", Text = "无违规", Html = "<p>无违规</p>", IncidentIds = [],
+            Channels = leader.Channels.ToDictionary(c => c, _ => new GroupGuard.Core.Digests.ChannelOutcome(GroupGuard.Core.Digests.ChannelStatus.Pending, 0, null, null)),
+        }, CancellationToken.None);
+        await digests.Outbox.UpdateChannelAsync(yesterday.Id, "wang-qq", new(GroupGuard.Core.Digests.ChannelStatus.Failed, DigestService.MaxAttempts, "QQ 123456789 is not a friend of the bot (retcode 1200)", null), CancellationToken.None);
+        await digests.Outbox.UpdateChannelAsync(yesterday.Id, "wang-mail", new(GroupGuard.Core.Digests.ChannelStatus.Failed, DigestService.MaxAttempts, "550 5.1.1 <wang@example.com>: Recipient address rejected", null), CancellationToken.None);
+
+        var next = await digests.BuildAsync(leader, to.AddDays(-1), to, CancellationToken.None);
+
+        Assert.Contains("上次发送失败的渠道：wang-qq: QQ 1***89 is not a friend of the bot", next.Text, StringComparison.Ordinal);
+        Assert.Contains("上次发送失败的渠道：wang-mail: 550 5.1.1 <w***@example.com>", next.Text, StringComparison.Ordinal);
+        foreach (var body in new[] { next.Text, next.Markdown, next.Html })
+        {
+            Assert.Contains("上次发送失败的渠道", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("123456789", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("wang@example.com", body, StringComparison.Ordinal);
+        }
+    }
 }

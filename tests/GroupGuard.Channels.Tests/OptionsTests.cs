@@ -165,6 +165,44 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void A_robot_address_still_holding_an_example_placeholder_is_refused_naming_its_setting()
+    {
+        var failures = Failures(new()
+        {
+            // As deploy/appsettings.Production.example.json has it, and as a settings editor may escape it.
+            ["GroupGuard:Channels:office-robot:Type"] = "wecom",
+            ["GroupGuard:Channels:office-robot:Url"] = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=<the robot's key>",
+            ["GroupGuard:Channels:escaped:Type"] = "wecom",
+            ["GroupGuard:Channels:escaped:Url"] = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=%3Cthe%20robot%27s%20key%3E",
+            ["GroupGuard:Channels:ding:Type"] = "dingtalk",
+            ["GroupGuard:Channels:ding:Url"] = "https://oapi.dingtalk.com/robot/send?access_token=<access_token>",
+            ["GroupGuard:Channels:ding:Secret"] = DingSecret,
+            ["GroupGuard:Channels:lark:Type"] = "feishu",
+            ["GroupGuard:Channels:lark:Url"] = "https://open.feishu.cn/open-apis/bot/v2/hook/<hook id>",
+
+            // The robots' real addresses, and one through a relay on this machine, pass.
+            ["GroupGuard:Channels:real-wecom:Type"] = "wecom",
+            ["GroupGuard:Channels:real-wecom:Url"] = $"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={RobotKey}",
+            ["GroupGuard:Channels:real-ding:Type"] = "dingtalk",
+            ["GroupGuard:Channels:real-ding:Url"] = "https://oapi.dingtalk.com/robot/send?access_token=0a1b2c3d4e5f",
+            ["GroupGuard:Channels:real-ding:Secret"] = DingSecret,
+            ["GroupGuard:Channels:real-lark:Type"] = "feishu",
+            ["GroupGuard:Channels:real-lark:Url"] = "https://open.feishu.cn/open-apis/bot/v2/hook/2f6c1e4a-88b0-4c5e-9d1a-7e3b5a9c0d12",
+            ["GroupGuard:Channels:relay:Type"] = "wecom",
+            ["GroupGuard:Channels:relay:Url"] = $"http://127.0.0.1:8080/cgi-bin/webhook/send?key={RobotKey}&to=a%3Eb",
+        });
+
+        Assert.Equal(
+            [
+                "GroupGuard:Channels:ding:Url is still the placeholder of the example settings: copy the whole webhook address from the robot's settings, its access_token in place of <…>",
+                "GroupGuard:Channels:escaped:Url is still the placeholder of the example settings: copy the whole webhook address from the robot's settings, its key in place of <…>",
+                "GroupGuard:Channels:lark:Url is still the placeholder of the example settings: copy the whole webhook address from the robot's settings, its hook id in place of <…>",
+                "GroupGuard:Channels:office-robot:Url is still the placeholder of the example settings: copy the whole webhook address from the robot's settings, its key in place of <…>",
+            ],
+            failures.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_robot_address_over_plain_http_across_a_network_is_refused_at_start_without_its_key()
     {
         var failures = Failures(new()

@@ -801,6 +801,29 @@ public sealed class AlertTests
         Assert.Equal(60, rule.CoalesceSeconds);
     }
 
+    [Fact]
+    public void The_example_production_settings_robot_is_refused_until_its_key_is_filled_in()
+    {
+        var example = Path.Combine(RepoPaths.Root, "deploy", "appsettings.Production.example.json");
+        const string Url = "GroupGuard:Channels:office-robot:Url";
+        var shipped = new ConfigurationBuilder().AddJsonFile(example).Build();
+        var filled = new ConfigurationBuilder()
+            .AddJsonFile(example)
+            .AddInMemoryCollection(new Dictionary<string, string?> { [Url] = shipped[Url]!.Replace("<the robot's key>", "693a91f6-4cbd-4f2a-8f2c-2b3c8d1e7f00", StringComparison.Ordinal) })
+            .Build();
+
+        var failure = Assert.Throws<OptionsValidationException>(() => ChannelNames(shipped));
+        Assert.StartsWith(Url + " is still the placeholder of the example settings", Assert.Single(failure.Failures), StringComparison.Ordinal);
+        Assert.Equal(["office-robot"], ChannelNames(filled));
+
+        static List<string> ChannelNames(IConfiguration configuration)
+        {
+            using var provider = new ServiceCollection().AddGroupGuardChannels(configuration).BuildServiceProvider();
+            _ = provider.GetRequiredService<IOptions<DigestChannelsOptions>>().Value;
+            return [.. provider.GetRequiredService<IDigestChannels>().Names];
+        }
+    }
+
     private static Incident Incident(string messageId, DateTimeOffset at, Severity severity, string group = "123456", string rule = "ads.site", string category = "ads") =>
         Incidents.Of(messageId, time: at, severity: severity, group: group, groupName: group == "123456" ? "二年级家长群" : null, rule: rule, category: category);
 

@@ -161,6 +161,29 @@ public sealed class StartupAndHealthTests
         Assert.DoesNotContain("   at ", outcome.Error + outcome.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The alert robot of deploy/appsettings.Production.example.json, copied as it is, stops the
+    /// start naming its setting (as the example's secret placeholders do), where it used to start
+    /// and fail only at the first alert.
+    /// </summary>
+    [Fact]
+    public async Task The_example_settings_robot_address_left_as_its_placeholder_stops_the_start_naming_its_setting()
+    {
+        var robot = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "appsettings.Production.example.json")))!
+            ["GroupGuard"]!["Channels"]!["office-robot"]!;
+        Assert.Contains("<", robot["Url"]!.GetValue<string>(), StringComparison.Ordinal);
+        using var service = new GroupGuardFactory();
+        var environment = Environment(service);
+        environment["GroupGuard__Channels__office-robot__Type"] = robot["Type"]!.GetValue<string>();
+        environment["GroupGuard__Channels__office-robot__Url"] = robot["Url"]!.GetValue<string>();
+
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("GroupGuard:Channels:office-robot:Url is still the placeholder of the example settings", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Error + outcome.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_broken_rule_pack_stops_the_start_with_its_path_and_line()
     {

@@ -39,12 +39,31 @@ internal static class ChannelValidation
             return;
         }
 
+        // An address copied from deploy/'s example still carries its "<the robot's key>": refused
+        // at start as the example's secret placeholders are, rather than at the first alert.
+        if (HoldsPlaceholder(uri))
+        {
+            failures.Add($"{key}:Url is still the placeholder of the example settings: copy the whole webhook address from the robot's settings, its {secret} in place of <…>");
+            return;
+        }
+
         // Only the robots' own hosts are held to their token: a proxy or a local sink in front of
         // them may carry it elsewhere.
         if (tokenName is not null && IsRobotHost(uri.Host) && string.IsNullOrWhiteSpace(SecretScrubber.QueryValue(uri, tokenName)))
         {
             failures.Add($"{key}:Url has no {tokenName}= value: copy the whole webhook address from the robot's settings");
         }
+    }
+
+    /// <summary>
+    /// Whether the path or query, once decoded, holds a <c>&lt;…&gt;</c> placeholder: a robot's
+    /// real address never has angle brackets, which a URL can carry only escaped.
+    /// </summary>
+    private static bool HoldsPlaceholder(Uri uri)
+    {
+        var decoded = Uri.UnescapeDataString(uri.PathAndQuery);
+        var open = decoded.IndexOf('<', StringComparison.Ordinal);
+        return open >= 0 && decoded.IndexOf('>', open + 1) > open;
     }
 
     private static bool IsRobotHost(string host) =>

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Debian packages GroupGuard's tests drive, installed with apt-get when missing: Chromium and
 # chromedriver (the console's browser tests), tesseract with its Chinese data (reading text in
-# pictures), a Chinese font (pictures drawn for those tests), gcc (the fake WeCom archive SDK) and
-# PostgreSQL (the storage tests start a throwaway cluster of it). The tests fail, naming the
-# package, when one is missing; none is skipped.
+# pictures), a Chinese font (pictures drawn for those tests), gcc (the fake WeCom archive SDK),
+# PostgreSQL (the storage tests start a throwaway cluster of it) and nginx (deploy/nginx.example.conf
+# is run in it, in front of the service). The tests fail, naming the package, when one is missing;
+# none is skipped.
 #
 # Run by `dotnet test` before each test project (Directory.Build.targets) and by .ci/run. Quiet
 # and quick when everything is there. Installs only as root or with sudo that needs no password,
@@ -35,6 +36,7 @@ missing_packages() {
         echo tesseract-ocr-chi-sim
     fi
     command -v gcc >/dev/null 2>&1 || echo gcc
+    [ -x /usr/sbin/nginx ] || echo nginx
     if [ -z "${GROUPGUARD_TEST_POSTGRES:-}" ] && ! pg_bin_dir >/dev/null; then
         echo postgresql
     fi

@@ -61,18 +61,20 @@ public sealed class SharedRecoveryTests
             Pending("932", now.AddMinutes(-1), "gamma"),   // an instance that stopped checking in: taken over
             Pending("933", now.AddSeconds(-5), "delta"),   // an instance not listed yet (just started): left a while
             Pending("934", now.AddMinutes(-1), null),      // stored by an earlier version: left until two minutes old
-            Pending("935", now.AddMinutes(-3), null),
+            Pending("935", now.AddMinutes(-3), null),      // ... and while another instance (of that version?) is alive
             Pending("936", now.AddMinutes(-1), "alpha"),   // this instance's before its restart (a fixed InstanceId)
             Pending("937", now.AddSeconds(1), "alpha"),    // this instance's worker's, after its start
             Pending("938", now.AddMinutes(-20), "gamma"),  // too old to be worth doing
+            Pending("939", now.AddMinutes(-11), null),     // an earlier version's, too old whoever is alive: marked failed
         ], CancellationToken.None);
-        var recovery = Recoveries.For(service.Services, new FakeTimeProvider(now), "alpha", new FakeClusterMembers("alpha", "beta"));
+        var cluster = new FakeClusterMembers("alpha", "beta");
+        var recovery = Recoveries.For(service.Services, new FakeTimeProvider(now), "alpha", cluster);
 
         await recovery.RecoverAsync(now, CancellationToken.None);
 
         var requeued = Logged(service, "Queued again");
         var takenOver = Logged(service, "Took over");
-        Assert.Equal(["935", "936"], requeued.Select(MessageOf).Order());
+        Assert.Equal(["936"], requeued.Select(MessageOf));
         Assert.Equal(["932"], takenOver.Select(MessageOf));
         Assert.Contains("from instance gamma", takenOver[0], StringComparison.Ordinal);
         await api.WaitForRequestAsync(r => r.Action == "delete_msg" && r.Params["message_id"]!.GetValue<long>() == 932, "the recall taken over");
@@ -82,8 +84,18 @@ public sealed class SharedRecoveryTests
         Assert.Equal(("beta", ActionStatus.Pending), (after[0]!.ActionOwner, after[0]!.ActionStatus));
         Assert.Equal(("delta", ActionStatus.Pending), (after[2]!.ActionOwner, after[2]!.ActionStatus));
         Assert.Equal(ActionStatus.Pending, after[3]!.ActionStatus);
+        Assert.Equal(((string?)null, ActionStatus.Pending), (after[4]!.ActionOwner, after[4]!.ActionStatus));
         Assert.Equal(ActionStatus.Pending, after[6]!.ActionStatus);
         Assert.Equal(("alpha", ActionStatus.Failed, ActionErrorKind.Interrupted), (after[7]!.ActionOwner, after[7]!.ActionStatus, after[7]!.ActionErrorKind));
+        Assert.Equal(("alpha", ActionStatus.Failed, ActionErrorKind.Interrupted), (after[8]!.ActionOwner, after[8]!.ActionStatus, after[8]!.ActionErrorKind));
+
+        // beta stops checking in: alone now, alpha takes the earlier version's action still worth doing.
+        cluster.Alive("alpha");
+        await recovery.RecoverAsync(now, CancellationToken.None);
+
+        Assert.Equal(["935", "936"], Logged(service, "Queued again").Select(MessageOf).Order());
+        await api.WaitForRequestAsync(r => r.Action == "delete_msg" && r.Params["message_id"]!.GetValue<long>() == 935, "the earlier version's recall, once alone");
+        Assert.Equal("alpha", (await store.GetAsync(ids[4], CancellationToken.None))!.ActionOwner);
     }
 
     /// <summary>

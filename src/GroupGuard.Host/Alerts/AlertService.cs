@@ -70,6 +70,11 @@ internal sealed partial class AlertService(
                     LogRecovered();
                 }
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping, or a start that failed: no fault of this service's.
+                return;
+            }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // Storage down, or a reloaded setting that does not validate: said once, tried again.

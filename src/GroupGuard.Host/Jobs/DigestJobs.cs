@@ -50,6 +50,10 @@ internal sealed partial class DigestCatchUp(DigestService digests, ILogger<Diges
         {
             await digests.CatchUpAsync(stoppingToken);
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, or a start that failed: nothing to report.
+        }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             LogFailed(ex);

@@ -16,8 +16,10 @@ namespace GroupGuard.Host.Pipeline;
 /// every <see cref="SweepEvery"/> and takes over only what is its own from before this start, or
 /// an owner's that the cluster no longer trusts (it stopped checking in; <see cref="IClusterMembers"/>),
 /// claiming it first so that of two instances only one acts. A live instance's action is never
-/// taken, however long its queue. Incidents stored before owners were recorded are taken once
-/// <see cref="SharedWait"/> old, time enough for any live instance to have recorded its outcome.
+/// taken, however long its queue. Incidents stored before owners were recorded (by an earlier
+/// version) are taken once <see cref="SharedWait"/> old while no other instance is alive; with
+/// others alive, one of which may be of that version and still at work on them, they are only
+/// marked failed once past <see cref="StillWorthIt"/>.
 /// </para>
 /// </summary>
 internal sealed partial class PendingActionRecovery(
@@ -70,6 +72,11 @@ internal sealed partial class PendingActionRecovery(
             {
                 await RecoverAsync(started, stoppingToken);
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping, or a start that failed (the host cancels and logs what escapes as a fault).
+                return;
+            }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogFailed(ex);
@@ -84,6 +91,11 @@ internal sealed partial class PendingActionRecovery(
             try
             {
                 await RecoverAsync(started, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping, or a start that failed (the host cancels and logs what escapes as a fault).
+                return;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -196,7 +208,13 @@ internal sealed partial class PendingActionRecovery(
 
         if (owner is null)
         {
-            return now - last >= SharedWait;
+            // Stored by a version before owners were recorded. During a rolling upgrade an instance
+            // of that version may still be alive and carrying it out (its queue, paced per bot, can
+            // run minutes behind), and nothing tells it from this version's instances: taken while
+            // this instance is the only one alive, and with others only once too old to act on
+            // (StillWorthIt), to be marked failed, so that no recall or mute is done twice.
+            return now - last >= SharedWait
+                && (trusted is null || trusted.All(id => id == instance.Id) || now - last > StillWorthIt);
         }
 
         return trusted is not null && !trusted.Contains(owner) && now - last >= UnlistedGrace;

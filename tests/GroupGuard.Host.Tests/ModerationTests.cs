@@ -27,6 +27,9 @@ public sealed class ModerationTests
     private static GroupGuardFactory Service(FakeOneBotApi api, params (string Key, string? Value)[] settings) =>
         new(GroupGuardFactory.OneBotApi(api.BaseUrl, [("GroupGuard:OneBot:WarningCoalesceSeconds", "1"), .. settings]), Pack);
 
+    /// <summary>The setting that shows the recovery's line for each message (Debug; a pass's summary is a warning).</summary>
+    internal const string PerMessageRecoveryLines = "Logging:LogLevel:GroupGuard.Host.Pipeline.PendingActionRecovery";
+
     private static Task<Incident> SettledAsync(GroupGuardFactory service, int messages, Func<Incident, bool> which) =>
         service.SettledAsync(messages, which);
 
@@ -336,7 +339,7 @@ public sealed class ModerationTests
     public async Task Actions_the_worker_decides_while_the_recovery_runs_are_not_queued_twice()
     {
         await using var api = FakeOneBotApi.Start();
-        using var service = Service(api);
+        using var service = Service(api, (PerMessageRecoveryLines, "Debug"));
         await service.StartedAsync();
         var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
         var now = DateTimeOffset.UtcNow;

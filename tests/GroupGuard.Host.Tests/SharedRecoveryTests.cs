@@ -4,6 +4,7 @@ using GroupGuard.Host.Tests.Pipeline;
 using GroupGuard.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests;
@@ -26,7 +27,7 @@ public sealed class SharedRecoveryTests
         """;
 
     private static GroupGuardFactory Service(FakeOneBotApi api, params (string Key, string? Value)[] settings) =>
-        new(GroupGuardFactory.OneBotApi(api.BaseUrl, [("GroupGuard:OneBot:WarningCoalesceSeconds", "1"), .. settings]), Pack);
+        new(GroupGuardFactory.OneBotApi(api.BaseUrl, [("GroupGuard:OneBot:WarningCoalesceSeconds", "1"), (ModerationTests.PerMessageRecoveryLines, "Debug"), .. settings]), Pack);
 
     private static Incident Pending(string messageId, DateTimeOffset detected, string? owner) =>
         Incidents.Of(messageId, time: detected, detectedAt: detected) with { ActionStatus = ActionStatus.Pending, ActionOwner = owner };
@@ -77,6 +78,11 @@ public sealed class SharedRecoveryTests
         Assert.Equal(["936"], requeued.Select(MessageOf));
         Assert.Equal(["932"], takenOver.Select(MessageOf));
         Assert.Contains("from instance gamma", takenOver[0], StringComparison.Ordinal);
+        // Each message at Debug, one warning a pass for each kind: a crash under a flood is not thousands of warnings.
+        Assert.All(service.Logs.Entries.Where(e => e.Message.StartsWith("Queued again", StringComparison.Ordinal) || e.Message.StartsWith("Took over", StringComparison.Ordinal)), e => Assert.Equal(LogLevel.Debug, e.Level));
+        Assert.Equal(
+            ["Pending actions of 1 message(s) taken over from instance gamma, which stopped before carrying them out (1 actions)", "Pending actions of 1 message(s), decided before the last stop but not carried out, queued again (1 actions)"],
+            service.Logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Pending actions of", StringComparison.Ordinal)).Select(e => e.Message).Order(StringComparer.Ordinal));
         await api.WaitForRequestAsync(r => r.Action == "delete_msg" && r.Params["message_id"]!.GetValue<long>() == 932, "the recall taken over");
 
         var after = await Task.WhenAll(ids.Select(id => store.GetAsync(id, CancellationToken.None)));

@@ -131,6 +131,9 @@ internal sealed partial class PendingActionRecovery(
         }
 
         var trusted = Shared && members is not null ? await members.TrustedAsync(cancellationToken) : null;
+        // Each message is logged at Debug; a pass says once how many (a crash under a flood leaves thousands).
+        var requeued = (Messages: 0, Actions: 0);
+        var takenOver = new SortedDictionary<string, (int Messages, int Actions)>(StringComparer.Ordinal);
 
         foreach (var message in pending
             .Where(i => !_taken.Contains(i.Id))
@@ -183,11 +186,24 @@ internal sealed partial class PendingActionRecovery(
             else if (owner is null || owner == instance.Id)
             {
                 LogRequeued(actions.Count, strongest.GroupId, strongest.MessageId);
+                requeued = (requeued.Messages + 1, requeued.Actions + actions.Count);
             }
             else
             {
                 LogTakenOver(actions.Count, strongest.GroupId, strongest.MessageId, owner);
+                var (messages, count) = takenOver.GetValueOrDefault(owner);
+                takenOver[owner] = (messages + 1, count + actions.Count);
             }
+        }
+
+        if (requeued.Messages > 0)
+        {
+            LogRequeuedTotal(requeued.Actions, requeued.Messages);
+        }
+
+        foreach (var (owner, (messages, count)) in takenOver)
+        {
+            LogTakenOverTotal(count, messages, owner);
         }
     }
 
@@ -262,11 +278,17 @@ internal sealed partial class PendingActionRecovery(
             ? ModerationPolicy.Warning(rule)
             : ModerationPolicy.DefaultWarning.Replace("{pack}", incident.Pack, StringComparison.Ordinal);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queued again {Count} actions on group {GroupId} message {MessageId}, decided before the last stop but not carried out")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Queued again {Count} actions on group {GroupId} message {MessageId}, decided before the last stop but not carried out")]
     private partial void LogRequeued(int count, string groupId, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Took over {Count} actions on group {GroupId} message {MessageId} from instance {Owner}, which stopped before carrying them out")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Took over {Count} actions on group {GroupId} message {MessageId} from instance {Owner}, which stopped before carrying them out")]
     private partial void LogTakenOver(int count, string groupId, string messageId, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pending actions of {Messages} message(s), decided before the last stop but not carried out, queued again ({Count} actions)")]
+    private partial void LogRequeuedTotal(int count, int messages);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pending actions of {Messages} message(s) taken over from instance {Owner}, which stopped before carrying them out ({Count} actions)")]
+    private partial void LogTakenOverTotal(int count, int messages, string owner);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pending actions are looked at every {Seconds} s: this instance's from before its start, and those of instances that stopped checking in")]
     private partial void LogSweeping(double seconds);

@@ -227,12 +227,7 @@ internal sealed partial class InboxStartup(EventIntake intake, InboxJournal jour
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var replayed = intake.Replay();
-        if (replayed > 0)
-        {
-            LogReplayed(replayed, journal.Folder);
-        }
-
+        intake.Replay(count => LogReplayed(count, journal.Folder));
         return Task.CompletedTask;
     }
 

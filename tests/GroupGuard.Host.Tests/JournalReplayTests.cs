@@ -29,6 +29,11 @@ public sealed class JournalReplayTests
         Assert.Equal(0, service.Services.GetRequiredService<PipelineStats>().FailedCount);
         Assert.DoesNotContain(service.Logs.Entries, e => e.Message.Contains("failed unexpectedly", StringComparison.Ordinal));
         Assert.Equal(System.Net.HttpStatusCode.NoContent, answer.StatusCode);
+        // Said in the order it happens: the replay, then moderation catching up with it.
+        var said = service.Logs.Entries.Select(e => e.Message).ToList();
+        var replaying = said.FindIndex(m => m.StartsWith("Replaying ", StringComparison.Ordinal));
+        var caughtUp = said.FindIndex(m => m.Contains("caught up with the inbox journal", StringComparison.Ordinal));
+        Assert.True(replaying >= 0 && caughtUp > replaying, string.Join(" | ", said));
     }
 
     /// <summary>

@@ -161,9 +161,10 @@ internal sealed partial class EventIntake(
 
     /// <summary>
     /// Opens the journal and puts back what it holds from before a crash, ahead of new traffic:
-    /// as much as the queue takes, the rest as a backlog read in turn. Returns how many.
+    /// as much as the queue takes, the rest as a backlog read in turn. Returns how many;
+    /// <paramref name="replaying"/> is told the count before the worker can take the first.
     /// </summary>
-    public int Replay()
+    public int Replay(Action<int>? replaying = null)
     {
         // Their keys are remembered, so a sender's redelivery of one is a duplicate.
         var (count, bytes) = journal.OpenForReplay(queued => deduplicator.TryAdd(queued.Message.DedupeKey));
@@ -190,6 +191,8 @@ internal sealed partial class EventIntake(
             return 0;
         }
 
+        // Said before the worker is handed them: it may catch up (and say so) at once.
+        replaying?.Invoke(count);
         Refill();
         return count;
     }

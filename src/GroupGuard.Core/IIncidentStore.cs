@@ -7,7 +7,11 @@ namespace GroupGuard.Core;
 /// </summary>
 public interface IIncidentStore
 {
-    /// <summary>Creates or upgrades the schema. Safe to call at every start.</summary>
+    /// <summary>
+    /// Creates the schema of a new database, or upgrades an older one (unless the store was set up
+    /// for a command, which refuses an older database rather than upgrade it). Refuses a database
+    /// newer than this build. Safe to call at every start.
+    /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>

@@ -73,7 +73,22 @@ internal abstract class StorageDatabase
     /// <summary>Opens a connection to the database, which must exist and be initialized.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Creates what is missing (the file, the schema) and migrates; returns the schema version.</summary>
+    /// <summary>
+    /// Whether <see cref="InitializeAsync"/> may upgrade a database at an older schema version: true
+    /// for the service, which upgrades at start; false for a command-line verb, which creates the
+    /// schema of a new database but refuses an older one rather than upgrade it under a service of
+    /// the older version that may still be running on it (and would then refuse to start).
+    /// </summary>
+    public bool UpgradesSchema { get; init; } = true;
+
+    /// <summary>The database as messages name it: provider and <see cref="Location"/>, e.g. <c>the SQLite database '/var/lib/groupguard/groupguard.db'</c>.</summary>
+    public abstract string Described { get; }
+
+    /// <summary>
+    /// Creates what is missing (the file, the schema) and applies the migrations the database lacks
+    /// (only to a new one unless <see cref="UpgradesSchema"/>); returns the schema version. A
+    /// database newer than <paramref name="migrations"/> is refused.
+    /// </summary>
     public abstract Task<int> InitializeAsync(IReadOnlyList<Migration> migrations, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken);
 
     /// <summary>The schema version the database is at (0 for none).</summary>

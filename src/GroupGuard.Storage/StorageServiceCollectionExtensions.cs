@@ -23,7 +23,12 @@ public static class StorageServiceCollectionExtensions
     /// The host calls <see cref="IIncidentStore.InitializeAsync"/> once before the first write to
     /// either: it creates the outbox's tables too.
     /// </summary>
-    public static IServiceCollection AddGroupGuardStorage(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="upgradeSchema">
+    /// Whether that initialization may upgrade a database at an older schema version: true for the
+    /// service; false for a command-line verb, which then creates the schema of a new database but
+    /// refuses an older one, naming it and what to do, and leaves it as it is.
+    /// </param>
+    public static IServiceCollection AddGroupGuardStorage(this IServiceCollection services, IConfiguration configuration, bool upgradeSchema = true)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -39,8 +44,8 @@ public static class StorageServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return options.IsPostgres
-                ? new PostgresDatabase(options.ConnectionString, sp.GetServices<PostgresSchemaScript>())
-                : new SqliteDatabase(options.ConnectionString);
+                ? new PostgresDatabase(options.ConnectionString, sp.GetServices<PostgresSchemaScript>()) { UpgradesSchema = upgradeSchema }
+                : new SqliteDatabase(options.ConnectionString) { UpgradesSchema = upgradeSchema };
         });
         services.TryAddSingleton<IncidentStore>();
         services.TryAddSingleton<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());

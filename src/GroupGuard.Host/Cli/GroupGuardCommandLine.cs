@@ -262,13 +262,18 @@ internal static class GroupGuardCommandLine
                 // The digests the service would send, made and sent from the command line through
                 // the same outbox: same leaders, channels and OneBot API.
                 DigestRegistration.AddDefaultLeader(configuration);
-                services.AddGroupGuardStorage(configuration)
+                services.AddGroupGuardStorage(configuration, upgradeSchema: false)
                     .AddGroupGuardOneBot(configuration)
                     .AddGroupGuardChannels(configuration)
                     .AddGroupGuardDigests(configuration)
                     .AddGroupGuardAlerts(configuration);
             },
-            (sp, token) => verb(sp.GetRequiredService<DigestService>(), token),
+            async (sp, token) =>
+            {
+                // The schema checked as the other verbs check it: one of another version is refused, never upgraded.
+                await sp.GetRequiredService<IIncidentStore>().InitializeAsync(token);
+                return await verb(sp.GetRequiredService<DigestService>(), token);
+            },
             error,
             cancellationToken,
             readsDatabase: true);
@@ -450,11 +455,16 @@ internal static class GroupGuardCommandLine
         return scan;
     }
 
-    /// <summary>A verb that needs only the database: the service's storage settings, validated as at start.</summary>
+    /// <summary>
+    /// A verb that needs only the database: the service's storage settings, validated as at start.
+    /// It creates the schema of a new database (<c>users add</c> before the first start) but never
+    /// upgrades an older one: the service of the older version may still be running on it, and
+    /// would refuse to start on it after; the service upgrades it at its start.
+    /// </summary>
     private static Task<int> StorageVerb(ParseResult parsed, Func<IServiceProvider, CancellationToken, Task<int>> verb, TextWriter error, CancellationToken cancellationToken, bool readsDatabase = false) =>
         VerbHost.RunAsync(
             Settings(parsed),
-            (services, configuration) => services.AddGroupGuardStorage(configuration),
+            (services, configuration) => services.AddGroupGuardStorage(configuration, upgradeSchema: false),
             verb,
             error,
             cancellationToken,

@@ -48,6 +48,8 @@ internal static class UsersCommand
             return 2;
         }
 
+        // Before the password is asked for: a database this command may not use is said before anyone types it twice.
+        await store.InitializeAsync(cancellationToken);
         var password = readPassword($"Password for {name}: ");
         if (password is null)
         {
@@ -61,7 +63,6 @@ internal static class UsersCommand
             return 2;
         }
 
-        await store.InitializeAsync(cancellationToken);
         var now = time.GetUtcNow();
         var account = new ConsoleAccount(name, accountRole, groupIds, PasswordHasher.Hash(password), now);
         if (!await accounts.AddAsync(account, cancellationToken))

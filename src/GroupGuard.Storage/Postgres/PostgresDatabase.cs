@@ -39,6 +39,8 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
     /// <summary>Host, port and database; never the user's password.</summary>
     public override string Location { get; }
 
+    public override string Described => $"the PostgreSQL database '{Location}'";
+
     public override string RowId => "ctid";
 
     public override string ForUpdate => " FOR UPDATE";
@@ -102,13 +104,13 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var version = await PostgresMigrator.MigrateAsync(connection, migrations, timeProvider, cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("PostgreSQL incident store ready at {Location}, schema version {SchemaVersion}.", Location, version);
-            return version;
+            var outcome = await PostgresMigrator.UpgradeAsync(connection, migrations, timeProvider, Described, UpgradesSchema, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("PostgreSQL incident store ready at {Location}, schema version {SchemaVersion}.", Location, outcome.To);
+            return outcome.To;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            throw new StartupProblemException($"the PostgreSQL database at '{Location}' (GroupGuard:Storage:ConnectionString) could not be reached or prepared: {ex.Message}", ex);
+            throw new StartupProblemException($"the PostgreSQL database at '{Location}' ({StorageOptionsValidator.ConnectionStringKey}) could not be reached or prepared: {ex.Message}", ex);
         }
     }
 

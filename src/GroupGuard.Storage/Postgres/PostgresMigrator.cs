@@ -32,27 +32,41 @@ internal static class PostgresMigrator
         NpgsqlConnection connection,
         IReadOnlyList<Migration> migrations,
         TimeProvider timeProvider,
+        CancellationToken cancellationToken) =>
+        (await UpgradeAsync(connection, migrations, timeProvider, "the database", upgrade: true, cancellationToken).ConfigureAwait(false)).To;
+
+    /// <summary>What <see cref="UpgradeAsync"/> did: the version before and after, and the migrations it applied.</summary>
+    internal sealed record Outcome(SchemaPlan Plan, int To, IReadOnlyList<string> Applied);
+
+    /// <summary>
+    /// Applies the migrations the database lacks: to a database at an older version only with
+    /// <paramref name="upgrade"/> (<see cref="SchemaPlan"/>); a newer one is refused.
+    /// <paramref name="database"/> names it in those refusals.
+    /// </summary>
+    internal static async Task<Outcome> UpgradeAsync(
+        NpgsqlConnection connection,
+        IReadOnlyList<Migration> migrations,
+        TimeProvider timeProvider,
+        string database,
+        bool upgrade,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(migrations);
         ArgumentNullException.ThrowIfNull(timeProvider);
 
-        var known = migrations.Count == 0 ? 0 : migrations[^1].Version;
+        SchemaPlan plan;
         await using (var setup = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
             await LockAsync(connection, setup, cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(CreateVersionTable, transaction: setup, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            var current = await CurrentVersionAsync(connection, setup, cancellationToken).ConfigureAwait(false);
+            var applied = (await connection.QueryAsync<int>(new CommandDefinition("SELECT version FROM schema_version", transaction: setup, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
             await setup.CommitAsync(cancellationToken).ConfigureAwait(false);
-            if (current > known)
-            {
-                throw new Core.StartupProblemException(
-                    $"The database is at schema version {current}, newer than this GroupGuard knows ({known}). Run a newer GroupGuard or restore a matching backup (GroupGuard:Storage:ConnectionString names the database).");
-            }
+            plan = SchemaPlan.For(applied, migrations, database, upgrade);
         }
 
-        foreach (var migration in migrations)
+        var done = new List<string>();
+        foreach (var migration in plan.Pending)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -61,11 +75,12 @@ internal static class PostgresMigrator
             if (await migration.ApplyAsync(connection, transaction, timeProvider, cancellationToken).ConfigureAwait(false))
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                done.Add(migration.Name);
             }
         }
 
         await using var read = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        return await CurrentVersionAsync(connection, read, cancellationToken).ConfigureAwait(false);
+        return new Outcome(plan, await CurrentVersionAsync(connection, read, cancellationToken).ConfigureAwait(false), done);
     }
 
     /// <summary>Waits, without a command timeout, while another instance migrates (however long its scripts take).</summary>

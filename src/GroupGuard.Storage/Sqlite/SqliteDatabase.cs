@@ -63,6 +63,8 @@ internal sealed class SqliteDatabase : StorageDatabase
     /// <summary>The full path of the database file (or the data source as given, for memory and URI sources).</summary>
     public override string Location { get; }
 
+    public override string Described => $"the SQLite database '{Location}'";
+
     public override string RowId => "rowid";
 
     public override string ForUpdate => "";
@@ -170,25 +172,32 @@ internal sealed class SqliteDatabase : StorageDatabase
 
             await using var connection = await OpenAsync(create: true, cancellationToken).ConfigureAwait(false);
 
-            // WAL is stored in the file, so this sticks; it lets reads run while a write commits.
-            var journalMode = await connection.ExecuteScalarAsync<string>(
-                new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (IsFile && !string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+            // Decided before anything is changed: a command leaves a database it may not upgrade as it found it.
+            var plan = SchemaPlan.For(await SqliteMigrator.AppliedAsync(connection, cancellationToken).ConfigureAwait(false), migrations, Described, UpgradesSchema);
+            if (UpgradesSchema || plan.Creates)
             {
-                logger.LogWarning(
-                    "SQLite incident database {Location} stays in journal mode {JournalMode}: WAL is not available there, so reads wait for writes.",
-                    Location,
-                    journalMode);
+                // WAL is stored in the file, so this sticks; it lets reads run while a write commits.
+                var journalMode = await connection.ExecuteScalarAsync<string>(
+                    new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (IsFile && !string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    logger.LogWarning(
+                        "SQLite incident database {Location} stays in journal mode {JournalMode}: WAL is not available there, so reads wait for writes.",
+                        Location,
+                        journalMode);
+                }
             }
 
-            var version = await SqliteMigrator.MigrateAsync(connection, migrations, timeProvider, cancellationToken).ConfigureAwait(false);
+            var version = plan.Pending.Count == 0
+                ? plan.From
+                : await SqliteMigrator.MigrateAsync(connection, plan.Pending, timeProvider, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("SQLite incident store ready at {Location}, schema version {SchemaVersion}.", Location, version);
             return version;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             // Said as a setting to mend, not a crash: a folder the service may not write, or no folder at all.
-            throw new StartupProblemException($"the SQLite database '{Location}' (GroupGuard:Storage:ConnectionString) could not be created or opened: {ex.Message}", ex);
+            throw new StartupProblemException($"the SQLite database '{Location}' ({StorageOptionsValidator.ConnectionStringKey}) could not be created or opened: {ex.Message}", ex);
         }
     }
 

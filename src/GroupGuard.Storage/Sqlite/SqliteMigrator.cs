@@ -15,7 +15,24 @@ internal static class SqliteMigrator
         );
         """;
 
-    /// <summary>Returns the schema version the database has afterwards.</summary>
+    /// <summary>The versions the database has applied, read without changing it: none when it has no <c>schema_version</c> table.</summary>
+    public static async Task<IReadOnlyCollection<int>> AppliedAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var hasTable = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+            cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        if (!hasTable)
+        {
+            return [];
+        }
+
+        return [.. await connection.QueryAsync<int>(new CommandDefinition("SELECT version FROM schema_version", cancellationToken: cancellationToken)).ConfigureAwait(false)];
+    }
+
+    /// <summary>
+    /// Applies <paramref name="migrations"/> in order, each unless another process applied it first;
+    /// returns the schema version the database has afterwards.
+    /// </summary>
     public static async Task<int> MigrateAsync(
         SqliteConnection connection,
         IReadOnlyList<Migration> migrations,
@@ -23,15 +40,6 @@ internal static class SqliteMigrator
         CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(new CommandDefinition(CreateVersionTable, cancellationToken: cancellationToken)).ConfigureAwait(false);
-
-        var known = migrations.Count == 0 ? 0 : migrations[^1].Version;
-        var current = await CurrentVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
-        if (current > known)
-        {
-            throw new Core.StartupProblemException(
-                $"The database is at schema version {current}, newer than this GroupGuard knows ({known}). Run a newer GroupGuard or restore a matching backup (GroupGuard:Storage:ConnectionString names the database).");
-        }
-
         foreach (var migration in migrations)
         {
             using var transaction = connection.BeginTransaction(); // BEGIN IMMEDIATE: one migrator at a time

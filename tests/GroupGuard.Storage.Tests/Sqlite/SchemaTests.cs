@@ -126,17 +126,22 @@ public sealed class SchemaTests
         Assert.Equal(0, db.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'"));
     }
 
-    [Fact]
-    public async Task A_database_from_a_newer_GroupGuard_is_refused_at_start()
+    [Theory]
+    [InlineData(true)] // the service at start
+    [InlineData(false)] // a command
+    public async Task A_database_from_a_newer_GroupGuard_is_refused_naming_the_file(bool upgradesSchema)
     {
         using var harness = new SqliteStoreHarness();
         await harness.CreateStore([.. SqliteDatabase.Embedded, new Migration(Next, "9999_future", "SELECT 1;")])
             .InitializeAsync(CancellationToken.None);
 
-        var ex = await Assert.ThrowsAsync<GroupGuard.Core.StartupProblemException>(() => harness.Store.InitializeAsync(CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<GroupGuard.Core.StartupProblemException>(() => harness.CreateStore(upgradesSchema: upgradesSchema).InitializeAsync(CancellationToken.None));
 
-        Assert.Contains($"schema version {Next}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"the SQLite database '{harness.DatabasePath}' is at schema version {Next}, newer than this GroupGuard knows ({Next - 1})", ex.Message, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:Storage:ConnectionString", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+        using var db = harness.OpenRaw();
+        Assert.Equal(Next, db.ExecuteScalar<int>("SELECT MAX(version) FROM schema_version"));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using GroupGuard.Storage.Sqlite;
 using GroupGuard.Storage.Stores;
 using GroupGuard.Storage.Tests.Stores;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupGuard.Storage.Tests.Sqlite;
@@ -21,10 +22,11 @@ internal sealed class SqliteStoreHarness : StoreHarness, IDisposable
 
     public string DatabasePath { get; }
 
-    public IncidentStore CreateStore(IReadOnlyList<Migration>? migrations = null) => new(
-        new SqliteDatabase($"Data Source={DatabasePath}"),
+    /// <param name="upgradesSchema">False for a store as a command-line verb has it: it may create the schema, never upgrade it.</param>
+    public IncidentStore CreateStore(IReadOnlyList<Migration>? migrations = null, bool upgradesSchema = true, ILogger? logger = null) => new(
+        new SqliteDatabase($"Data Source={DatabasePath}") { UpgradesSchema = upgradesSchema },
         Time,
-        NullLogger.Instance,
+        logger ?? NullLogger.Instance,
         migrations ?? SqliteDatabase.Embedded);
 
     /// <summary>A second database object on the file, with a writer turn of its own.</summary>

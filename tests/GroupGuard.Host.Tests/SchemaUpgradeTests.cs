@@ -4,6 +4,7 @@ using GroupGuard.Storage.Migrations;
 using GroupGuard.Storage.Sqlite;
 using GroupGuard.Storage.Stores;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupGuard.Host.Tests;
@@ -125,6 +126,23 @@ public sealed class SchemaUpgradeTests : IDisposable
         Assert.True(exit == 0, error);
         Assert.Contains("added admin (admin)", output, StringComparison.Ordinal);
         Assert.Equal(Latest, SchemaOf(database).Version);
+    }
+
+    [Fact]
+    public async Task The_service_upgrades_an_older_database_at_start_leaving_a_copy_the_older_release_opens_and_logs_from_which_version_to_which()
+    {
+        using var service = new GroupGuardFactory();
+        await MakeOldDatabaseAsync(service.DatabasePath);
+
+        _ = service.CreateClient();
+
+        var copy = service.DatabasePath + $".schema{Old}.bak";
+        Assert.Equal(Latest, SchemaOf(service.DatabasePath).Version);
+        Assert.Equal((Old, (long)Old), SchemaOf(copy));
+        var upgraded = Assert.Single(service.Logs.Entries, e => e.Message.StartsWith("Upgraded the SQLite database", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, upgraded.Level);
+        Assert.Contains($"{service.DatabasePath} from schema version {Old} to {Latest}", upgraded.Message, StringComparison.Ordinal);
+        Assert.Contains(copy, upgraded.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -105,7 +105,20 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             var outcome = await PostgresMigrator.UpgradeAsync(connection, migrations, timeProvider, Described, UpgradesSchema, cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("PostgreSQL incident store ready at {Location}, schema version {SchemaVersion}.", Location, outcome.To);
+            if (outcome.Plan.From > 0 && outcome.Applied.Count > 0)
+            {
+                logger.LogInformation(
+                    "Upgraded the PostgreSQL database {Location} from schema version {From} to {To} ({Applied}); GroupGuard copies no PostgreSQL database before an upgrade, so take a pg_dump before starting a newer version.",
+                    Location,
+                    outcome.Plan.From,
+                    outcome.To,
+                    string.Join(", ", outcome.Applied));
+            }
+            else
+            {
+                logger.LogInformation("PostgreSQL incident store ready at {Location}, schema version {SchemaVersion}.", Location, outcome.To);
+            }
+
             return outcome.To;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)

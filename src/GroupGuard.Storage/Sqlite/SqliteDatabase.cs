@@ -188,16 +188,109 @@ internal sealed class SqliteDatabase : StorageDatabase
                 }
             }
 
+            var copy = plan.Upgrades && IsFile ? await CopyBeforeUpgradeAsync(connection, plan, logger, cancellationToken).ConfigureAwait(false) : null;
             var version = plan.Pending.Count == 0
                 ? plan.From
                 : await SqliteMigrator.MigrateAsync(connection, plan.Pending, timeProvider, cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("SQLite incident store ready at {Location}, schema version {SchemaVersion}.", Location, version);
+            if (plan.Upgrades)
+            {
+                logger.LogInformation(
+                    "Upgraded the SQLite database {Location} from schema version {From} to {To} ({Applied}); the copy from before the upgrade is {Copy}.",
+                    Location,
+                    plan.From,
+                    version,
+                    string.Join(", ", plan.Pending.Select(m => m.Name)),
+                    copy ?? "not made (not a file)");
+            }
+            else
+            {
+                logger.LogInformation("SQLite incident store ready at {Location}, schema version {SchemaVersion}.", Location, version);
+            }
+
             return version;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             // Said as a setting to mend, not a crash: a folder the service may not write, or no folder at all.
             throw new StartupProblemException($"the SQLite database '{Location}' ({StorageOptionsValidator.ConnectionStringKey}) could not be created or opened: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Copies the database, as it is before an upgrade, beside it: <c>groupguard.db.schema14.bak</c>
+    /// (<c>VACUUM INTO</c>, a consistent copy while the file is open), readable by the service's
+    /// user only, as a new database is. The GroupGuard that wrote it opens the copy as it is; the
+    /// upgraded database it would refuse. A file already of that name is kept, and none is made:
+    /// it is a copy at the same version that an earlier start made before an upgrade that did not
+    /// finish (a restart loop would otherwise fill the disk with copies); the operator is warned to
+    /// move it away for a fresh one. A copy that cannot be made stops the start before the upgrade,
+    /// rather than upgrade with no way back.
+    /// </summary>
+    /// <returns>Where the copy is.</returns>
+    private async Task<string> CopyBeforeUpgradeAsync(SqliteConnection connection, SchemaPlan plan, ILogger logger, CancellationToken cancellationToken)
+    {
+        var copy = CopyPath(Location, plan.From);
+        if (File.Exists(copy))
+        {
+            logger.LogWarning(
+                "A copy of the SQLite database {Location} at schema version {From} is already at {Copy} (made by an earlier start whose upgrade did not finish?): it is kept as it is, and no new copy is made. Move it away before a start to have a fresh copy made.",
+                Location,
+                plan.From,
+                copy);
+            return copy;
+        }
+
+        // Written under another name and renamed when complete, so that a copy cut short (the
+        // process killed, the machine off) is never taken for a whole one at the next start.
+        var partial = copy + ".partial";
+        try
+        {
+            File.Delete(partial); // only ever an unfinished copy of an earlier start
+            using (new FileStream(partial, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write }.OwnerOnly()))
+            {
+                // VACUUM INTO writes into an empty file, which keeps these permissions.
+            }
+
+            // No command timeout: a large database takes as long as it takes to copy.
+            await connection.ExecuteAsync(new CommandDefinition("VACUUM INTO @Copy", new { Copy = partial }, commandTimeout: 0, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            File.Move(partial, copy, overwrite: false);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            TryDelete(partial);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new StartupProblemException(
+                $"could not copy {Described} to '{copy}' before upgrading it from schema version {plan.From} to {plan.Known}: {ex.Message.TrimEnd('.')}. " +
+                $"The database is unchanged. Make room in its folder, or let the service write there, and start again ({StorageOptionsValidator.ConnectionStringKey} names the database).",
+                ex);
+        }
+
+        logger.LogInformation(
+            "Copied the SQLite database {Location} at schema version {From} to {Copy} before upgrading it to {To}.",
+            Location,
+            plan.From,
+            copy,
+            plan.Known);
+        return copy;
+    }
+
+    /// <summary>Where the copy of <paramref name="database"/> at schema version <paramref name="version"/> is made before an upgrade.</summary>
+    internal static string CopyPath(string database, int version) =>
+        database + ".schema" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".bak";
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left behind; the next start deletes it before its own copy.
         }
     }
 

@@ -2,6 +2,7 @@ using Dapper;
 using GroupGuard.Core;
 using GroupGuard.Storage.Postgres;
 using GroupGuard.Storage.Stores;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace GroupGuard.Storage.Tests.Postgres;
@@ -54,6 +55,23 @@ public sealed class PostgresUpgradeTests(PostgresServer server)
         Assert.Contains("Start the service once: it upgrades the database", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, ex.Message, StringComparison.Ordinal);
         Assert.Equal(Old, await VersionOfAsync(connectionString));
+    }
+
+    [Fact]
+    public async Task The_service_upgrades_an_older_database_and_logs_from_which_version_to_which_and_to_take_a_pg_dump()
+    {
+        var (connectionString, location) = await OldDatabaseAsync("upgsvc");
+        await using var database = new PostgresDatabase(connectionString);
+        var logs = new LogCollector<IncidentStore>();
+
+        await new IncidentStore(database, TimeProvider.System, logs, PostgresMigrator.Embedded).InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(Latest, await VersionOfAsync(connectionString));
+        var upgraded = Assert.Single(logs.Entries);
+        Assert.Equal(LogLevel.Information, upgraded.Level);
+        Assert.Contains($"Upgraded the PostgreSQL database {location} from schema version {Old} to {Latest}", upgraded.Message, StringComparison.Ordinal);
+        Assert.Contains("pg_dump", upgraded.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, upgraded.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -96,7 +96,7 @@ public class IncidentPagingBenchmarks
     {
         public PagingConfig()
         {
-            AddJob(BenchmarkDotNet.Jobs.Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(6));
+            AddJob(BenchConfig.ShortJob);
             AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
             SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Trend);
         }

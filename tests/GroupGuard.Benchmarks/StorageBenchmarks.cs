@@ -129,7 +129,7 @@ public class StorageBenchmarks
     {
         public StorageConfig()
         {
-            AddJob(BenchmarkDotNet.Jobs.Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(6));
+            AddJob(BenchConfig.ShortJob);
             AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
             AddColumn(new IncidentsPerSecondColumn());
             SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Trend);

@@ -78,20 +78,39 @@ internal static class BenchData
         return [.. Enumerable.Range(0, count).Select(i => words[(i * step) % words.Length]).Distinct()];
     }
 
-    public static RuleSet Build(string[] terms) => Load(
+    public static RuleSet Build(string[] terms)
+    {
+        using var folder = TermsFolder(terms);
+        return LoadFolder(folder.Path);
+    }
+
+    /// <summary>A temporary rules folder holding one pack whose one rule reads <paramref name="terms"/> from its terms file.</summary>
+    public static TempFolder TermsFolder(string[] terms) => Folder(
         ("bench.yaml", "pack: bench\ncategory: bench\nrules:\n  - id: bench.terms\n    terms_file: terms.txt\n"),
         ("terms.txt", string.Join('\n', terms) + "\n"));
 
     /// <summary>The rule set of a rules folder holding <paramref name="files"/> (name, text), written to a temporary folder.</summary>
     public static RuleSet Load(params (string Name, string Text)[] files)
     {
-        using var folder = new TempFolder();
+        using var folder = Folder(files);
+        return LoadFolder(folder.Path);
+    }
+
+    /// <summary>The rule set loaded from the rules folder <paramref name="path"/>; throws with the loader's first errors.</summary>
+    public static RuleSet LoadFolder(string path)
+    {
+        var result = RuleLoader.Load(path);
+        return result.RuleSet ?? throw new InvalidOperationException(string.Join("\n", result.Errors.Take(5)));
+    }
+
+    private static TempFolder Folder(params (string Name, string Text)[] files)
+    {
+        var folder = new TempFolder();
         foreach (var (name, text) in files)
         {
             folder.Write(name, text);
         }
 
-        var result = RuleLoader.Load(folder.Path);
-        return result.RuleSet ?? throw new InvalidOperationException(string.Join("\n", result.Errors.Take(5)));
+        return folder;
     }
 }

@@ -87,7 +87,10 @@ internal static class Corpora
     /// <summary>
     /// Whether a BenchmarkDotNet run with <paramref name="args"/> would run a benchmark that reads
     /// the corpora: not for a listing or help, nor when every <c>--filter</c> pattern leaves them out.
-    /// Without a filter BenchmarkDotNet asks which to run, so the corpora may be needed.
+    /// Without a filter BenchmarkDotNet asks which to run, so the corpora may be needed. A pattern
+    /// may name one case with its parameters (<c>*MatchingBenchmarks.Trie(Terms: 1000, Dataset: "clean")</c>),
+    /// which BenchmarkDotNet matches against the name with them; here the part before its first
+    /// <c>(</c> is matched against the name without them, so such a pattern counts too.
     /// </summary>
     public static bool NeededBy(string[] args)
     {
@@ -105,7 +108,17 @@ internal static class Corpora
         var names = Readers.SelectMany(type => type.GetMethods()
             .Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null)
             .Select(m => $"{type.FullName}.{m.Name}"));
-        return patterns.Any(pattern => names.Any(name => Glob(pattern).IsMatch(name)));
+        return patterns.Any(pattern => names.Any(name => Matches(pattern, name)));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="pattern"/> picks the benchmark <paramref name="name"/>
+    /// (Namespace.Type.Method): the whole pattern, or its part before the parameters' <c>(</c>.
+    /// </summary>
+    public static bool Matches(string pattern, string name)
+    {
+        var open = pattern.IndexOf('(', StringComparison.Ordinal);
+        return Glob(pattern).IsMatch(name) || (open >= 0 && Glob(pattern[..open]).IsMatch(name));
     }
 
     // The values after --filter (or -f), up to the next option, as BenchmarkDotNet reads them.

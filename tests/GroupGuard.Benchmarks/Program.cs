@@ -118,5 +118,22 @@ if (Corpora.NeededBy(args) && Corpora.Problem() is { } missing)
     return 2;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(MatchingBenchmarks).Assembly).Run(args);
+// A benchmark whose setup or run threw, or that did not build, still leaves a summary: the run
+// fails when any of them did not run to the end, naming which, so a script or CI sees it.
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(MatchingBenchmarks).Assembly).Run(args).ToList();
+var failed = summaries
+    .SelectMany(s => s.Reports.Where(r => !r.Success).Select(r => $"{r.BenchmarkCase.Descriptor.DisplayInfo} {r.BenchmarkCase.Parameters.DisplayInfo}")
+        .Concat(s.HasCriticalValidationErrors ? s.ValidationErrors.Where(e => e.IsCritical).Select(e => e.Message) : []))
+    .ToList();
+if (failed.Count > 0)
+{
+    Console.Error.WriteLine($"{failed.Count} benchmark(s) did not run successfully:");
+    foreach (var name in failed)
+    {
+        Console.Error.WriteLine($"  {name}");
+    }
+
+    return 1;
+}
+
 return 0;

@@ -241,10 +241,18 @@ internal sealed partial class InboxStartup(EventIntake intake, InboxJournal jour
     private partial void LogReplayed(int count, string folder);
 }
 
-/// <summary>Creates or upgrades the schema before the service takes traffic.</summary>
-internal sealed class StorageStartup(IIncidentStore store) : IHostedService
+/// <summary>
+/// Creates or upgrades the schema before the service takes traffic; first it takes the inbox
+/// journal's folder lock, so that a second GroupGuard on the same folder is refused before it
+/// upgrades the database under the one running (<see cref="InboxJournal.LockEarly"/>).
+/// </summary>
+internal sealed class StorageStartup(IIncidentStore store, InboxJournal journal) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        journal.LockEarly();
+        return store.InitializeAsync(cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -145,6 +145,32 @@ public sealed class SchemaUpgradeTests : IDisposable
         Assert.Contains(copy, upgraded.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A new version started while the old one still runs from the same folder (which holds the
+    /// inbox journal's lock) is refused before it touches the database: before, it upgraded the
+    /// schema under the running service and only then found the journal, and the port, taken.
+    /// </summary>
+    [Fact]
+    public async Task A_service_started_beside_a_running_one_is_refused_before_it_upgrades_their_database()
+    {
+        using var service = new GroupGuardFactory();
+        await MakeOldDatabaseAsync(service.DatabasePath);
+        var inbox = Path.Combine(Path.GetDirectoryName(service.DatabasePath)!, "inbox");
+        Directory.CreateDirectory(inbox);
+        var environment = StartupAndHealthTests.Environment(service);
+
+        // The running one's hold on its journal, as GroupGuard takes it.
+        using (new FileStream(Path.Combine(inbox, GroupGuard.Host.Pipeline.InboxJournal.LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60));
+
+            Assert.Equal(1, outcome.ExitCode);
+            Assert.Contains($"the inbox journal in '{inbox}' is in use by another GroupGuard process", outcome.Error, StringComparison.Ordinal);
+            Assert.Equal((Old, (long)Old), SchemaOf(service.DatabasePath));
+            Assert.False(File.Exists(service.DatabasePath + $".schema{Old}.bak"));
+        }
+    }
+
     [Fact]
     public async Task A_newer_database_stops_the_service_at_start_in_one_line_naming_the_file()
     {

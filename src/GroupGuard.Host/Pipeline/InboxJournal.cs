@@ -203,18 +203,67 @@ internal sealed partial class InboxJournal : IDisposable
         return TakesAppends;
     }
 
+    /// <summary>
+    /// Takes the folder's lock ahead of the journal's opening, when it can: the service does so
+    /// before it creates or upgrades the schema, so that a second GroupGuard started from the same
+    /// folder (a newer version started before the older one stopped) is refused before it changes
+    /// the database under the running one. A folder that cannot be made or a lock that cannot be
+    /// taken for another reason is left for <see cref="Open"/> to say, after the database.
+    /// </summary>
+    public void LockEarly()
+    {
+        try
+        {
+            CreateFolder();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        try
+        {
+            TakeLock();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Said when the journal opens.
+        }
+    }
+
+    private void CreateFolder()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(_folder, OwnerOnlyFolder);
+        }
+    }
+
+    /// <summary>The folder's lock, held until the journal is disposed; refused while another process holds it.</summary>
+    private void TakeLock()
+    {
+        try
+        {
+            _folderLock ??= new FileStream(Path.Combine(_folder, LockFileName), new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None }.OwnerOnly());
+        }
+        catch (IOException ex)
+        {
+            // Mostly a sharing violation (another process holds it); the system's words say if not.
+            throw new Core.StartupProblemException(
+                $"the inbox journal in '{_folder}' is in use by another GroupGuard process (one already running from the same folder?): stop it, or give this one a folder of its own (GroupGuard:Storage:DataFolder, or GroupGuard:Pipeline:InboxPath). {ex.Message}",
+                ex);
+        }
+    }
+
     private (int Count, long Bytes) OpenCore(Action<QueuedMessage> each)
     {
         try
         {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(_folder);
-            }
-            else
-            {
-                Directory.CreateDirectory(_folder, OwnerOnlyFolder);
-            }
+            CreateFolder();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -226,14 +275,7 @@ internal sealed partial class InboxJournal : IDisposable
 
         try
         {
-            _folderLock ??= new FileStream(Path.Combine(_folder, LockFileName), new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None }.OwnerOnly());
-        }
-        catch (IOException ex)
-        {
-            // Mostly a sharing violation (another process holds it); the system's words say if not.
-            throw new Core.StartupProblemException(
-                $"the inbox journal in '{_folder}' is in use by another GroupGuard process (one already running from the same folder?): stop it, or give this one a folder of its own (GroupGuard:Storage:DataFolder, or GroupGuard:Pipeline:InboxPath). {ex.Message}",
-                ex);
+            TakeLock();
         }
         catch (UnauthorizedAccessException ex)
         {

@@ -54,6 +54,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAccountStore, AccountStore>();
         services.TryAddSingleton<IGroupSwitches, GroupSwitches>();
         services.TryAddSingleton<ISentWarnings, SentWarnings>();
+        services.TryAddSingleton<Core.Commands.ICommandClaims, CommandClaims>();
         services.TryAddSingleton<IDigestOutbox, DigestOutbox>();
         services.TryAddSingleton<IImageBlocks, ImageBlocks>();
         // Several instances share flood and repeat counts through the database; one alone keeps them in memory.

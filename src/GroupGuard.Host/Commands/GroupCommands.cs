@@ -36,7 +36,10 @@ internal sealed partial class GroupCommands(
     TimeProvider time,
     ILogger<GroupCommands> logger,
     IPlatformActions? platform = null,
-    IWordSegmenter? segmenter = null)
+    IWordSegmenter? segmenter = null,
+    ICommandClaims? claims = null,
+    InstanceIdentity? instance = null,
+    IOptions<Storage.StorageOptions>? storage = null)
 {
     public const string AuditPrefix = "group_command:";
 
@@ -56,6 +59,12 @@ internal sealed partial class GroupCommands(
         {
             LogNotAdmin(command.Name, message.Platform, message.GroupId, message.UserId);
             return false;
+        }
+
+        if (!await ClaimedAsync(command, message, stoppingToken))
+        {
+            // Another instance on the shared database heard it too and carries it out and answers.
+            return true;
         }
 
         switch (_limiter.Take(message.Platform, message.GroupId, message.UserId))
@@ -85,6 +94,37 @@ internal sealed partial class GroupCommands(
 
         Reply(reply);
         return true;
+    }
+
+    /// <summary>
+    /// Whether this instance carries out the command: always alone on its database (SQLite: one
+    /// instance, whose redeliveries the intake drops and whose journal replays a command to be
+    /// carried out again); on a shared one (PostgreSQL) when it is the first to claim it. A claim
+    /// that cannot be written leaves the command to be carried out here (perhaps by two instances,
+    /// as before claims), not lost.
+    /// </summary>
+    private async Task<bool> ClaimedAsync(GroupCommand command, ChatMessage message, CancellationToken cancellationToken)
+    {
+        if (claims is null || instance is null || storage?.Value.IsPostgres != true)
+        {
+            return true;
+        }
+
+        try
+        {
+            if (await claims.ClaimAsync(message, instance.Id, time.GetUtcNow(), cancellationToken))
+            {
+                return true;
+            }
+
+            LogClaimedElsewhere(command.Name, message.Platform, message.GroupId, message.MessageId);
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogClaimFailed(ex, command.Name, message.Platform, message.GroupId, message.MessageId);
+            return true;
+        }
     }
 
     private Task<CommandReply> CarryOutAsync(GroupCommand command, ChatMessage message, string prefix) => command.Verb switch
@@ -398,4 +438,10 @@ internal sealed partial class GroupCommands(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command: a phrase was added to {File} for group {GroupId}, but the rules did not reload with it (reload ok: {Loaded}); see the rules errors")]
     private partial void LogAllowNotInForce(string groupId, string file, bool loaded);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Group command {Command} in {Platform} group {GroupId} (message {MessageId}) is carried out by another instance, which claimed it first")]
+    private partial void LogClaimedElsewhere(string command, string platform, string groupId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group command {Command} in {Platform} group {GroupId} (message {MessageId}) could not be claimed; carried out here, perhaps by another instance too")]
+    private partial void LogClaimFailed(Exception ex, string command, string platform, string groupId, string messageId);
 }

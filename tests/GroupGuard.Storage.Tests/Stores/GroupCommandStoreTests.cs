@@ -13,6 +13,55 @@ public abstract class GroupCommandStoreTests : StoreTests
 
     private SentWarnings Warnings => field ??= new SentWarnings(Harness.Store.Database);
 
+    private CommandClaims Claims => field ??= new CommandClaims(Harness.Store.Database);
+
+    /// <summary>
+    /// Two instances that both hear a command: the first to claim it carries it out, the other
+    /// leaves it; the first's own second look (a redelivery, a replay) finds it its own. Another
+    /// message, or the same id at another time (an id a restarted OneBot implementation reuses), is
+    /// claimed afresh.
+    /// </summary>
+    [Fact]
+    public async Task A_command_is_claimed_by_the_first_instance_and_left_by_the_others()
+    {
+        var command = Messages.Group("/gg 状态", id: "9001", time: T0);
+
+        Assert.True(await Claims.ClaimAsync(command, "guard-1", T0, CancellationToken.None));
+        Assert.False(await new CommandClaims(Harness.AnotherInstance()).ClaimAsync(command, "guard-2", T0, CancellationToken.None));
+        Assert.True(await Claims.ClaimAsync(command, "guard-1", T0.AddSeconds(1), CancellationToken.None));
+        Assert.True(await Claims.ClaimAsync(Messages.Group("/gg 状态", id: "9002", time: T0), "guard-2", T0, CancellationToken.None));
+        Assert.True(await Claims.ClaimAsync(command with { Time = T0.AddHours(3) }, "guard-2", T0.AddHours(3), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Of_two_instances_claiming_a_command_at_once_exactly_one_wins()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var command = Messages.Group("/gg 状态", id: $"95{round:00}", time: T0);
+            var first = new CommandClaims(Harness.AnotherInstance());
+            var second = new CommandClaims(Harness.AnotherInstance());
+
+            var won = await Task.WhenAll(
+                Task.Run(() => first.ClaimAsync(command, "guard-1", T0, CancellationToken.None)),
+                Task.Run(() => second.ClaimAsync(command, "guard-2", T0, CancellationToken.None)));
+
+            Assert.Single(won, w => w);
+        }
+    }
+
+    [Fact]
+    public async Task A_claim_is_let_go_a_day_on_when_the_next_command_is_claimed()
+    {
+        var old = Messages.Group("/gg 状态", id: "9101", time: T0);
+        await Claims.ClaimAsync(old, "guard-1", T0, CancellationToken.None);
+
+        await Claims.ClaimAsync(Messages.Group("/gg 状态", id: "9102", time: T0.AddDays(1).AddSeconds(1)), "guard-1", T0.AddDays(1).AddSeconds(1), CancellationToken.None);
+
+        // Gone: another instance may claim that message now (no redelivery comes a day late).
+        Assert.True(await Claims.ClaimAsync(old, "guard-2", T0.AddDays(1).AddSeconds(2), CancellationToken.None));
+    }
+
     [Fact]
     public async Task A_dry_run_switch_is_set_changed_cleared_and_kept_per_platform_and_group()
     {

@@ -55,11 +55,10 @@ public sealed class ContactMaskTests
             mask.Apply("to 123456789, to 87654321, to \"wang xiao\"@example.com, to li@example.com"));
     }
 
-    [Fact]
-    public async Task Healthz_masks_the_recipients_a_failing_channel_names_and_the_console_and_digest_list_show_them_whole()
+    /// <summary>A leader, 王主任, with a QQ channel (123456789) and a mail channel (wang@example.com, through <paramref name="smtpPort"/> when given).</summary>
+    private static Dictionary<string, string?> WangsChannels(int? smtpPort)
     {
-        await using var smtp = new SmtpSink { AcceptRecipient = static _ => false };
-        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["GroupGuard:Leaders:0:Name"] = "王主任",
             ["GroupGuard:Leaders:0:Groups:0"] = "*",
@@ -70,10 +69,22 @@ public sealed class ContactMaskTests
             ["GroupGuard:Channels:wang-qq:UserId"] = "123456789",
             ["GroupGuard:Channels:wang-mail:Type"] = "email",
             ["GroupGuard:Channels:wang-mail:Host"] = "127.0.0.1",
-            ["GroupGuard:Channels:wang-mail:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["GroupGuard:Channels:wang-mail:From"] = "GroupGuard <bot@example.com>",
             ["GroupGuard:Channels:wang-mail:To:0"] = "王主任 <wang@example.com>",
-        });
+        };
+        if (smtpPort is { } port)
+        {
+            settings["GroupGuard:Channels:wang-mail:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return settings;
+    }
+
+    [Fact]
+    public async Task Healthz_masks_the_recipients_a_failing_channel_names_and_the_console_and_digest_list_show_them_whole()
+    {
+        await using var smtp = new SmtpSink { AcceptRecipient = static _ => false };
+        using var service = new GroupGuardFactory(WangsChannels(smtp.Port));
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var browser = new ConsoleSession(service);
         using var signedIn = await browser.SignInAsync("admin");
@@ -105,20 +116,7 @@ public sealed class ContactMaskTests
     [Fact]
     public async Task The_next_digest_reports_a_channel_that_gave_up_with_its_recipients_masked()
     {
-        using var service = new GroupGuardFactory(new Dictionary<string, string?>
-        {
-            ["GroupGuard:Leaders:0:Name"] = "王主任",
-            ["GroupGuard:Leaders:0:Groups:0"] = "*",
-            ["GroupGuard:Leaders:0:Schedule"] = "0 0 8 * * ?",
-            ["GroupGuard:Leaders:0:Channels:0"] = "wang-qq",
-            ["GroupGuard:Leaders:0:Channels:1"] = "wang-mail",
-            ["GroupGuard:Channels:wang-qq:Type"] = "onebot",
-            ["GroupGuard:Channels:wang-qq:UserId"] = "123456789",
-            ["GroupGuard:Channels:wang-mail:Type"] = "email",
-            ["GroupGuard:Channels:wang-mail:Host"] = "127.0.0.1",
-            ["GroupGuard:Channels:wang-mail:From"] = "GroupGuard <bot@example.com>",
-            ["GroupGuard:Channels:wang-mail:To:0"] = "王主任 <wang@example.com>",
-        });
+        using var service = new GroupGuardFactory(WangsChannels(smtpPort: null));
         _ = service.CreateClient();
         var digests = service.Services.GetRequiredService<DigestService>();
         var leader = digests.Leader("王主任")!;

@@ -122,7 +122,7 @@ internal static class Corpora
     }
 
     // The values after --filter (or -f), up to the next option, as BenchmarkDotNet reads them.
-    private static List<string> FilterPatterns(string[] args)
+    internal static List<string> FilterPatterns(string[] args)
     {
         var patterns = new List<string>();
         for (var i = 0; i < args.Length; i++)

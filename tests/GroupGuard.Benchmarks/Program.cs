@@ -125,6 +125,14 @@ var failed = summaries
     .SelectMany(s => s.Reports.Where(r => !r.Success).Select(r => $"{r.BenchmarkCase.Descriptor.DisplayInfo} {r.BenchmarkCase.Parameters.DisplayInfo}")
         .Concat(s.HasCriticalValidationErrors ? s.ValidationErrors.Where(e => e.IsCritical).Select(e => e.Message) : []))
     .ToList();
+// A filter that picks nothing (a misspelt class) ran nothing: said as a failure, not a quiet 0.
+if (summaries.Sum(s => s.Reports.Length) == 0 && Corpora.FilterPatterns(args) is { Count: > 0 } patterns
+    && !args.Any(a => a is "--list" or "--help" or "-h" or "-?" or "--info" or "--version"))
+{
+    Console.Error.WriteLine($"No benchmark matches --filter {string.Join(' ', patterns)}: `--list flat` lists them.");
+    return 1;
+}
+
 if (failed.Count > 0)
 {
     Console.Error.WriteLine($"{failed.Count} benchmark(s) did not run successfully:");

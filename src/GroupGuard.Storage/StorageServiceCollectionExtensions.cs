@@ -54,13 +54,14 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IAccountStore, AccountStore>();
         services.TryAddSingleton<IGroupSwitches, GroupSwitches>();
         services.TryAddSingleton<ISentWarnings, SentWarnings>();
-        services.TryAddSingleton<Core.Commands.ICommandClaims, CommandClaims>();
         services.TryAddSingleton<IDigestOutbox, DigestOutbox>();
         services.TryAddSingleton<IImageBlocks, ImageBlocks>();
-        // Several instances share flood and repeat counts through the database; one alone keeps them in memory.
+        // Several instances share flood and repeat counts through the database, and claim the group
+        // commands they all hear; one alone keeps the counts in memory and carries out every command.
         if (configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.IsPostgres == true)
         {
             services.TryAddSingleton<Core.Detection.IStreamLog, StreamLog>();
+            services.TryAddSingleton<Core.Commands.ICommandClaims, CommandClaims>();
         }
 
         services.TryAddSingleton<JoinDecisions>();

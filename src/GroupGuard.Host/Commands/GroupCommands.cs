@@ -38,8 +38,7 @@ internal sealed partial class GroupCommands(
     IPlatformActions? platform = null,
     IWordSegmenter? segmenter = null,
     ICommandClaims? claims = null,
-    InstanceIdentity? instance = null,
-    IOptions<Storage.StorageOptions>? storage = null)
+    InstanceIdentity? instance = null)
 {
     public const string AuditPrefix = "group_command:";
 
@@ -97,15 +96,15 @@ internal sealed partial class GroupCommands(
     }
 
     /// <summary>
-    /// Whether this instance carries out the command: always alone on its database (SQLite: one
-    /// instance, whose redeliveries the intake drops and whose journal replays a command to be
-    /// carried out again); on a shared one (PostgreSQL) when it is the first to claim it. A claim
-    /// that cannot be written leaves the command to be carried out here (perhaps by two instances,
-    /// as before claims), not lost.
+    /// Whether this instance carries out the command: always alone on its database (SQLite, where
+    /// no claims are registered: one instance, whose redeliveries the intake drops and whose journal
+    /// replays a command to be carried out again); on a shared one (PostgreSQL) when it is the first
+    /// to claim it. A claim that cannot be written leaves the command to be carried out here
+    /// (perhaps by two instances, as before claims), not lost.
     /// </summary>
     private async Task<bool> ClaimedAsync(GroupCommand command, ChatMessage message, CancellationToken cancellationToken)
     {
-        if (claims is null || instance is null || storage?.Value.IsPostgres != true)
+        if (claims is null || instance is null)
         {
             return true;
         }

@@ -16,6 +16,22 @@ internal sealed class CommandClaims(StorageDatabase database) : ICommandClaims
 
     private const int DeletedPerClaim = 100;
 
+    private const string InsertSql = """
+        INSERT INTO command_claims (platform, bot_id, group_id, message_id, time, instance, at)
+        VALUES (@Platform, @BotId, @GroupId, @MessageId, @Time, @Instance, @At)
+        ON CONFLICT DO NOTHING
+        """;
+
+    private const string HolderSql = """
+        SELECT instance FROM command_claims
+        WHERE platform = @Platform AND bot_id = @BotId AND group_id = @GroupId AND message_id = @MessageId AND time = @Time
+        """;
+
+    private readonly string _deleteOldSql = string.Format(System.Globalization.CultureInfo.InvariantCulture, """
+        DELETE FROM command_claims WHERE {0} IN (
+            SELECT {0} FROM command_claims WHERE at < @Before LIMIT @Limit)
+        """, database.RowId);
+
     public Task<bool> ClaimAsync(ChatMessage message, string instance, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -35,31 +51,14 @@ internal sealed class CommandClaims(StorageDatabase database) : ICommandClaims
         return database.WriteAsync(
             async (connection, transaction) =>
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    string.Format(System.Globalization.CultureInfo.InvariantCulture, """
-                        DELETE FROM command_claims WHERE {0} IN (
-                            SELECT {0} FROM command_claims WHERE at < @Before LIMIT @Limit)
-                        """, database.RowId),
-                    key,
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO command_claims (platform, bot_id, group_id, message_id, time, instance, at)
-                    VALUES (@Platform, @BotId, @GroupId, @MessageId, @Time, @Instance, @At)
-                    ON CONFLICT DO NOTHING
-                    """,
-                    key,
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                var holder = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-                    """
-                    SELECT instance FROM command_claims
-                    WHERE platform = @Platform AND bot_id = @BotId AND group_id = @GroupId AND message_id = @MessageId AND time = @Time
-                    """,
-                    key,
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(_deleteOldSql, key, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (await connection.ExecuteAsync(new CommandDefinition(InsertSql, key, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1)
+                {
+                    return true;
+                }
+
+                // Claimed before: by this instance (a redelivery, a replay) or another.
+                var holder = await connection.ExecuteScalarAsync<string>(new CommandDefinition(HolderSql, key, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 return string.Equals(holder, instance, StringComparison.Ordinal);
             },
             cancellationToken);

@@ -66,50 +66,36 @@ internal sealed partial class PendingActionRecovery(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var started = time.GetUtcNow();
-        if (!Shared)
+        if (Shared)
         {
-            try
-            {
-                await RecoverAsync(started, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // Stopping, or a start that failed (the host cancels and logs what escapes as a fault).
-                return;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(ex);
-            }
-
-            return;
+            LogSweeping(SweepEvery.TotalSeconds);
         }
 
-        LogSweeping(SweepEvery.TotalSeconds);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            // Alone on the database, one pass; shared, a pass every SweepEvery.
+            while (true)
             {
-                await RecoverAsync(started, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // Stopping, or a start that failed (the host cancels and logs what escapes as a fault).
-                return;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(ex);
-            }
+                try
+                {
+                    await RecoverAsync(started, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogFailed(ex);
+                }
 
-            try
-            {
+                if (!Shared)
+                {
+                    return;
+                }
+
                 await Task.Delay(SweepEvery, time, stoppingToken);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, or a start that failed (the host cancels and logs what escapes as a fault).
         }
     }
 

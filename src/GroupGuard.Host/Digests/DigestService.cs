@@ -102,8 +102,12 @@ internal sealed partial class DigestService(
         // digest may go to a group robot, so it is masked as /healthz masks it; the console and
         // `digest list` show it whole.
         var failed = latest?.Channels.Where(c => c.Value.Status == ChannelStatus.Failed).ToList() ?? [];
-        var mask = failed.Count == 0 ? null : configuration is null ? Health.ContactMask.Of() : Health.ContactMask.FromSettings(configuration);
-        List<string> failedChannels = [.. failed.Select(c => $"{c.Key}: {mask!.Apply(c.Value.Error ?? "")}")];
+        List<string> failedChannels = [];
+        if (failed.Count > 0)
+        {
+            var mask = configuration is null ? Health.ContactMask.Of() : Health.ContactMask.FromSettings(configuration);
+            failedChannels = [.. failed.Select(c => $"{c.Key}: {mask.Apply(c.Value.Error ?? "")}")];
+        }
 
         var zone = Zone(leader);
         var joinDecisions = joins is null ? [] : await joins.ListAsync(from, to, groups, MaxJoinDecisions, cancellationToken);

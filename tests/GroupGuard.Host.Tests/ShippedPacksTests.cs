@@ -104,6 +104,26 @@ public sealed class ShippedPacksTests
     }
 
     [Theory]
+    [InlineData("+weixin：abc12345")]
+    [InlineData("加我 WEI XIN abc12345")]
+    [InlineData("微xin号 shop_888")]
+    [InlineData("有意者 weixin 13912345678")]
+    public void A_contact_id_after_wechat_spelt_in_pinyin_is_removed(string line)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.contact-pinyin" && h.Rule.Action == ModerationAction.Recall);
+    }
+
+    [Theory]
+    [InlineData("mp.weixin.qq.com/s/abcdefgh 这篇文章不错")]
+    [InlineData("https://mp.weixin.qq.com/s?__biz=MzAxMjM0NTY3OA==&mid=2650000001")]
+    [InlineData("weixin://dl/business/?t=abcdefghij")]
+    [InlineData("我weixin不常用")]
+    public void A_link_to_wechat_or_its_name_alone_is_no_contact(string line)
+    {
+        Assert.Empty(Detect(line).Hits);
+    }
+
+    [Theory]
     [InlineData("你是ⓢⓑ", "你是ＳＢ")]
     [InlineData("ⓝⓜⓢⓛ", "ＮＭＳＬ")]
     [InlineData("你是🅢🅑", "你是𝐬𝐛")] // negative circled letters: outside the BMP, as the mathematical ones

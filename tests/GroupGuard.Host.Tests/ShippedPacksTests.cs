@@ -104,6 +104,25 @@ public sealed class ShippedPacksTests
     }
 
     [Theory]
+    [InlineData("扣扣：123456789 加我")]
+    [InlineData("VX：abc12345，私聊")]
+    [InlineData("tg：@abcdefg 咨询")]
+    [InlineData("微 信 abc12345 备注来意")]
+    public void A_contact_id_followed_by_the_invitation_is_removed(string line)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.contact-id-reversed" && h.Rule.Action == ModerationAction.Recall);
+    }
+
+    [Theory]
+    [InlineData("我微信 abc12345，回头聊")]
+    [InlineData("QQ 123456789 是我小号")]
+    [InlineData("飞机 @abcdefg 有货")]
+    public void A_contact_id_without_an_invitation_after_it_stays(string line)
+    {
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id.StartsWith("ads.contact", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("+weixin：abc12345")]
     [InlineData("加我 WEI XIN abc12345")]
     [InlineData("微xin号 shop_888")]

@@ -55,6 +55,23 @@ public sealed class ShippedPacksTests
         Assert.True(removed >= lines.Count / 2, $"only {removed} of {lines.Count} spam lines hit a rule that removes the message");
     }
 
+    [Theory]
+    [InlineData("你个傻X", "abuse.profanity")]
+    [InlineData("他就是傻x", "abuse.contempt")]
+    [InlineData("你全家都死光", "abuse.profanity")]
+    public void Insults_with_the_letter_written_for_a_censored_character_are_caught(string line, string rule)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
+    }
+
+    [Theory]
+    [InlineData("傻x外卖，送餐慢死了")]
+    [InlineData("xbox很好玩")]
+    public void A_censored_insult_said_of_a_thing_stays_quiet(string line)
+    {
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId == "abuse");
+    }
+
     public static TheoryData<string> Separators => new() { " ", "*", "-", "·", "、", "❤", "★", "😀", "\uFFFD", "  ", " ~ " };
 
     [Theory]

@@ -121,7 +121,17 @@ public sealed class ShippedPacksTests
     }
 
     [Theory]
+    [InlineData("加🐧 123456789")]
+    [InlineData("➕🐧：123456789")]
+    [InlineData("加✈️ @abcdefg")]
+    public void An_emoji_standing_for_qq_or_telegram_is_a_contact_name(string line)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.contact-id" && h.Rule.Action == ModerationAction.Recall);
+    }
+
+    [Theory]
     [InlineData("扣扣：123456789 加我")]
+    [InlineData("🐧 123456789 私聊")]
     [InlineData("VX：abc12345，私聊")]
     [InlineData("tg：@abcdefg 咨询")]
     [InlineData("微 信 abc12345 备注来意")]

@@ -14,8 +14,17 @@ namespace GroupGuard.Core;
 /// </summary>
 public sealed class JsonBody : IDisposable
 {
-    /// <summary>How deep objects and arrays may nest.</summary>
-    public const int MaxDepth = 64;
+    /// <summary>
+    /// How deep objects and arrays may nest: deep enough for a bundle forwarded inside bundles about
+    /// fifty deep (NapCat writes each level inline, five levels of JSON a level), of which only
+    /// <see cref="Forwards.ForwardLimits.MaxDepth"/> are read; at the reader's default of 64 an event
+    /// with fifteen such levels was refused whole, its own text unmoderated. Nothing walks a document
+    /// deeper than it reads, and the reader itself keeps no stack per level.
+    /// </summary>
+    public const int MaxDepth = 256;
+
+    /// <summary>The reader's settings for a body or an answer read as a document.</summary>
+    public static JsonDocumentOptions DocumentOptions => Options;
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth };
 

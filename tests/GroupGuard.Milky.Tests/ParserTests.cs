@@ -268,9 +268,9 @@ public sealed class ParserTests
     }
 
     [Fact]
-    public void Nesting_deeper_than_64_is_malformed()
+    public void Nesting_deeper_than_the_bound_is_malformed()
     {
-        var result = Parse(new string('[', 100) + new string(']', 100));
+        var result = Parse(new string('[', JsonBody.MaxDepth + 1) + new string(']', JsonBody.MaxDepth + 1));
 
         Assert.Equal(400, result.StatusCode);
         Assert.StartsWith("malformed JSON", result.Error, StringComparison.Ordinal);

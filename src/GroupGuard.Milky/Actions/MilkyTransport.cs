@@ -178,8 +178,9 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
         {
             try
             {
-                // Half an emoji in a forwarded bundle's text would otherwise leave the whole bundle unread.
-                using var document = JsonDocument.Parse(JsonSurrogates.Mended(body) ?? body);
+                // Half an emoji in a forwarded bundle's text would otherwise leave the whole bundle unread;
+                // bundles nested inline are as deep as in an event.
+                using var document = JsonDocument.Parse(JsonSurrogates.Mended(body) ?? body, JsonBody.DocumentOptions);
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object)
                 {

@@ -311,8 +311,9 @@ internal sealed partial class ActionTransport(
         answer = null;
         try
         {
-            // Half an emoji in a forwarded bundle's text would otherwise leave the whole bundle unread.
-            using var document = JsonDocument.Parse(JsonSurrogates.Mended(body) ?? body);
+            // Half an emoji in a forwarded bundle's text would otherwise leave the whole bundle unread;
+            // bundles nested inline are as deep as in an event.
+            using var document = JsonDocument.Parse(JsonSurrogates.Mended(body) ?? body, JsonBody.DocumentOptions);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -358,7 +358,7 @@ internal sealed partial class SocketSession
     {
         try
         {
-            var reader = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 64 });
+            var reader = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = JsonBody.MaxDepth });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return (FrameKind.Other, null);

@@ -125,6 +125,32 @@ public sealed class V11ForwardTests
         Assert.Equal(new ForwardRef("d4"), fourth);
     }
 
+    /// <summary>
+    /// A bundle forwarded inside bundles twenty deep (each level adds five levels of JSON) is still
+    /// an event: its text and its first three levels are read, as for four levels. The whole event
+    /// was refused (400, JSON nested deeper than 64) from fifteen levels on, so nothing in it, the
+    /// outer message's own text included, was moderated.
+    /// </summary>
+    [Fact]
+    public void A_bundle_nested_twenty_deep_is_read_to_three_levels_not_refused()
+    {
+        var innermost = Inner("二十层 加微信 abc12345");
+        for (var level = 20; level > 1; level--)
+        {
+            innermost = Inner($"第{level - 1}层", Forward($"d{level}", innermost));
+        }
+
+        var node = Samples.Node("V11/napcat-group-forward.json");
+        node["message"] = new JsonArray(new JsonObject { ["type"] = "text", ["data"] = new JsonObject { ["text"] = "看看" } }, Forward("d1", innermost));
+
+        var message = GroupMessage(node.Utf8());
+
+        Assert.Equal("看看", message.Text);
+        var third = message.Forwards[0].Messages![0].Forwards[0].Messages![0].Forwards[0];
+        Assert.Equal("第3层", third.Messages![0].Text);
+        Assert.Equal(new ForwardRef("d4"), Assert.Single(third.Messages[0].Forwards));
+    }
+
     [Fact]
     public void At_most_a_hundred_inline_messages_are_kept_and_the_bundle_says_it_was_cut()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GroupGuard.Core;
 using GroupGuard.OneBot.Tests.Support;
 
 namespace GroupGuard.OneBot.Tests.V11;
@@ -77,7 +78,7 @@ public sealed class V11MalformedTests
     [Fact]
     public void Json_nested_too_deep_is_a_bad_request()
     {
-        var body = new string('[', 100) + new string(']', 100);
+        var body = new string('[', JsonBody.MaxDepth + 1) + new string(']', JsonBody.MaxDepth + 1);
 
         AssertBadRequest(Receive(Samples.Utf8(body)), "malformed JSON: ");
     }

@@ -216,10 +216,10 @@ public sealed class WebhookReceiverTests
     }
 
     [Fact]
-    public void Nesting_past_64_levels_is_400()
+    public void Nesting_past_the_bound_is_400()
     {
         var (receiver, _, clock) = Receivers.Create();
-        var deep = new string('[', 70) + new string(']', 70);
+        var deep = new string('[', JsonBody.MaxDepth) + new string(']', JsonBody.MaxDepth);
 
         Assert.Equal(400, receiver.Deliver(clock, $$$"""{"op":0,"t":"X","d":{{{deep}}}}""").StatusCode);
     }

@@ -153,6 +153,7 @@ public sealed class ShippedPacksTests
     [InlineData("+weixin：abc12345")]
     [InlineData("加我 WEI XIN abc12345")]
     [InlineData("微xin号 shop_888")]
+    [InlineData("加 wei xin hao abc12345")]
     [InlineData("有意者 weixin 13912345678")]
     public void A_contact_id_after_wechat_spelt_in_pinyin_is_removed(string line)
     {
@@ -164,6 +165,7 @@ public sealed class ShippedPacksTests
     [InlineData("https://mp.weixin.qq.com/s?__biz=MzAxMjM0NTY3OA==&mid=2650000001")]
     [InlineData("weixin://dl/business/?t=abcdefghij")]
     [InlineData("我weixin不常用")]
+    [InlineData("weixin zhenhaoyong")]
     public void A_link_to_wechat_or_its_name_alone_is_no_contact(string line)
     {
         Assert.Empty(Detect(line).Hits);

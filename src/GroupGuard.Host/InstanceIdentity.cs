@@ -11,11 +11,20 @@ namespace GroupGuard.Host;
 /// </summary>
 internal sealed record InstanceIdentity(string Id)
 {
+    /// <summary>
+    /// Whether the id was made up at this start (<see cref="Generate"/>), so that no process before
+    /// this one went by it: what it owns is this process's own, whatever the clock did meanwhile.
+    /// A configured id is the same across restarts.
+    /// </summary>
+    public bool Generated { get; init; }
+
     /// <summary>The id set in <paramref name="configuration"/>, trimmed; else a new one.</summary>
     public static InstanceIdentity From(IConfiguration configuration)
     {
         var configured = configuration[HostServiceCollectionExtensions.InstanceIdKey];
-        return new InstanceIdentity(string.IsNullOrWhiteSpace(configured) ? Generate(Environment.MachineName) : configured.Trim());
+        return string.IsNullOrWhiteSpace(configured)
+            ? new InstanceIdentity(Generate(Environment.MachineName)) { Generated = true }
+            : new InstanceIdentity(configured.Trim());
     }
 
     /// <summary>

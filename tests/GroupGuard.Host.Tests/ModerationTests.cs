@@ -343,9 +343,11 @@ public sealed class ModerationTests
         await service.StartedAsync();
         var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
         var now = DateTimeOffset.UtcNow;
-        Incident Pending(string messageId, DateTimeOffset detected) => Incidents.Of(messageId, time: detected, detectedAt: detected) with { ActionStatus = ActionStatus.Pending };
-        // 911 was left by a crash; 912 was decided after this start by the worker, which queues it itself.
-        var ids = await store.AddAsync([Pending("911", now.AddMinutes(-1)), Pending("912", now.AddSeconds(5))], CancellationToken.None);
+        var me = service.Services.GetRequiredService<InstanceIdentity>().Id;
+        Incident Pending(string messageId, DateTimeOffset detected, string? owner) => Incidents.Of(messageId, time: detected, detectedAt: detected) with { ActionStatus = ActionStatus.Pending, ActionOwner = owner };
+        // 911 was left by a crash (of a version that recorded no owner); 912 was decided after this
+        // start by the worker, which queues it itself.
+        var ids = await store.AddAsync([Pending("911", now.AddMinutes(-1), null), Pending("912", now.AddSeconds(5), me)], CancellationToken.None);
         var recovery = Recoveries.For(service.Services, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
 
         await recovery.RecoverAsync(CancellationToken.None);
@@ -353,6 +355,33 @@ public sealed class ModerationTests
         var requeued = service.Logs.Entries.Where(e => e.Message.StartsWith("Queued again", StringComparison.Ordinal)).Select(e => e.Message).ToList();
         Assert.Contains(requeued, m => m.Contains("message 911", StringComparison.Ordinal));
         Assert.DoesNotContain(requeued, m => m.Contains("message 912", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The machine's clock was set back an hour between a crash and the restart: the actions the
+    /// process before left are stamped later than this start. They were taken for this process's
+    /// own and never carried out, with no word; the id the process before went by tells them apart.
+    /// </summary>
+    [Fact]
+    public async Task Actions_left_by_the_process_before_are_carried_out_after_the_clock_was_set_back()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, (PerMessageRecoveryLines, "Debug"));
+        await service.StartedAsync();
+        var store = (IIncidentStore)service.Services.GetService(typeof(IIncidentStore))!;
+        var now = DateTimeOffset.UtcNow;
+        var before = InstanceIdentity.Generate("host");
+        var ids = await store.AddAsync(
+            [Incidents.Of("931", time: now.AddMinutes(59), detectedAt: now.AddMinutes(59)) with { ActionStatus = ActionStatus.Pending, ActionOwner = before }],
+            CancellationToken.None);
+        var recovery = Recoveries.For(service.Services, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
+
+        await recovery.RecoverAsync(CancellationToken.None);
+
+        var requeued = service.Logs.Entries.Where(e => e.Message.StartsWith("Queued again", StringComparison.Ordinal)).Select(e => e.Message).ToList();
+        Assert.Contains(requeued, m => m.Contains("message 931", StringComparison.Ordinal));
+        await api.WaitForRequestAsync(r => r.Action == "delete_msg", "the recall left by the process before");
+        Assert.Single(ids);
     }
 
     [Fact]

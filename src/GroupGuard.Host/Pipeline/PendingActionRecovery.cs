@@ -169,8 +169,9 @@ internal sealed partial class PendingActionRecovery(
                 // As the worker does with a decision of its own: said, not left pending for ever.
                 await RecordAsync(ids, NotCarriedOut(acted, actions, "the action queue is full", ActionErrorKind.QueueFull), cancellationToken);
             }
-            else if (owner is null || owner == instance.Id)
+            else if (owner is null || owner == instance.Id || !Shared)
             {
+                // Alone on the database, the owner is the process before this one (its id made up at its start).
                 LogRequeued(actions.Count, strongest.GroupId, strongest.MessageId);
                 requeued = (requeued.Messages + 1, requeued.Actions + actions.Count);
             }
@@ -196,10 +197,13 @@ internal sealed partial class PendingActionRecovery(
     /// <summary>Whether a message's pending action, owned by <paramref name="owner"/> and decided last at <paramref name="last"/>, is left for this instance to carry out.</summary>
     private bool Left(string? owner, DateTimeOffset last, DateTimeOffset started, DateTimeOffset now, IReadOnlySet<string>? trusted)
     {
-        if (last >= started && (owner == instance.Id || !Shared))
+        if (owner == instance.Id && (instance.Generated || last >= started))
         {
             // This instance's worker stores pending incidents of its own (the journal's replay too)
-            // and queues their actions itself.
+            // and queues their actions itself. A made-up id is new at each start, so it alone tells
+            // them from what the process before left: by the time alone, a clock set back between
+            // the two made all the earlier process's actions look like this one's, never carried out.
+            // A configured GroupGuard:InstanceId was the earlier process's too: only the time tells.
             return false;
         }
 

@@ -16,9 +16,19 @@ public static class MessageLimits
     public const int MaxIdLength = 64;
 
     /// <summary>
-    /// How far a message's time may be ahead of the server clock. Bridges send QQ's server time,
-    /// so more than clock drift ahead is a forged or broken event, whose time would stretch
-    /// escalation windows and retention.
+    /// How far a message's time may be ahead of the server clock before the message is refused.
+    /// Bridges send QQ's (or WeCom's) server time, so a message ahead of this machine's clock means
+    /// this clock is behind: set wrong, or a local time zone taken for UTC (up to 14 hours). Such
+    /// messages are moderated all the same, and <c>/healthz</c> says the clock is behind
+    /// (<see cref="MaxMinutesAhead"/>); refused at 10 minutes, as they were, every message was, while
+    /// the sender took the 400 for final. More than a day ahead is a forged or broken time, which
+    /// would stretch escalation windows and retention.
+    /// </summary>
+    public const int MaxHoursAhead = 24;
+
+    /// <summary>
+    /// How far a message's time may be ahead of the server clock as clock drift; more, and the
+    /// clock of this machine is taken to be behind: <c>/healthz</c> names the adapter, and the log says so.
     /// </summary>
     public const int MaxMinutesAhead = 10;
 
@@ -47,15 +57,18 @@ public static class MessageLimits
     /// <summary>Cards kept per message; later ones are dropped.</summary>
     public const int MaxCards = 100;
 
+    /// <summary>Whether a message's time is ahead of the server clock by more than drift (<see cref="MaxMinutesAhead"/>).</summary>
+    public static bool AheadOfClock(DateTimeOffset time, DateTimeOffset now) => time - now > TimeSpan.FromMinutes(MaxMinutesAhead);
+
     /// <summary>
     /// Why a message's time cannot be taken against the server clock <paramref name="now"/>, naming
     /// <paramref name="field"/> as the protocol calls it, or null when it is plausible.
     /// </summary>
     public static string? TimeProblem(string field, DateTimeOffset time, DateTimeOffset now)
     {
-        if (time - now > TimeSpan.FromMinutes(MaxMinutesAhead))
+        if (time - now > TimeSpan.FromHours(MaxHoursAhead))
         {
-            return $"field '{field}' {Utc(time)} is more than {MaxMinutesAhead} minutes ahead of the server clock {Utc(now)}";
+            return $"field '{field}' {Utc(time)} is more than {MaxHoursAhead} hours ahead of the server clock {Utc(now)}";
         }
 
         return now - time > TimeSpan.FromDays(MaxDaysBehind)

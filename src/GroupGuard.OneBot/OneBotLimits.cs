@@ -14,8 +14,8 @@ public static class OneBotLimits
     /// <inheritdoc cref="MessageLimits.MaxIdLength"/>
     public const int MaxIdLength = MessageLimits.MaxIdLength;
 
-    /// <inheritdoc cref="MessageLimits.MaxMinutesAhead"/>
-    public const int MaxMinutesAhead = MessageLimits.MaxMinutesAhead;
+    /// <inheritdoc cref="MessageLimits.MaxHoursAhead"/>
+    public const int MaxHoursAhead = MessageLimits.MaxHoursAhead;
 
     /// <inheritdoc cref="MessageLimits.MaxDaysBehind"/>
     public const int MaxDaysBehind = MessageLimits.MaxDaysBehind;

@@ -20,8 +20,8 @@ public static class QQBotLimits
     /// <summary>Characters of <c>plain_token</c> and <c>event_ts</c> in a URL validation: the platform sends about twenty.</summary>
     public const int MaxValidationFieldLength = 256;
 
-    /// <inheritdoc cref="MessageLimits.MaxMinutesAhead"/>
-    public const int MaxMinutesAhead = MessageLimits.MaxMinutesAhead;
+    /// <inheritdoc cref="MessageLimits.MaxHoursAhead"/>
+    public const int MaxHoursAhead = MessageLimits.MaxHoursAhead;
 
     /// <inheritdoc cref="MessageLimits.MaxDaysBehind"/>
     public const int MaxDaysBehind = MessageLimits.MaxDaysBehind;

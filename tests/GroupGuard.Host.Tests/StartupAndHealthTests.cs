@@ -37,6 +37,32 @@ public sealed class StartupAndHealthTests
     }
 
     /// <summary>
+    /// This machine's clock an hour behind QQ's: every message is an hour "ahead". It was refused
+    /// (400, which the bridge takes as final), so nothing was moderated; now it is moderated, and
+    /// /healthz and the log say the clock is behind.
+    /// </summary>
+    [Fact]
+    public async Task Messages_an_hour_ahead_of_the_clock_are_moderated_and_health_says_the_clock_is_behind()
+    {
+        using var service = new GroupGuardFactory();
+        var now = DateTimeOffset.UtcNow;
+        service.WebhookClock.SetUtcNow(now);
+        var ahead = now.AddHours(1).ToUnixTimeSeconds();
+
+        var response = await service.PostV11Async(GroupGuardFactory.GroupEvent(7001, "加微信 abc12345", time: ahead));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Contains(await service.IncidentsAfterAsync(1), i => i.MessageId == "7001" && i.DecidedAction == ModerationAction.Recall);
+        using var health = System.Text.Json.JsonDocument.Parse(await service.CreateClient().GetStringAsync("/healthz"));
+        Assert.Equal("degraded", health.RootElement.GetProperty("status").GetString());
+        var problem = Assert.Single(health.RootElement.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("clock: ", StringComparison.Ordinal));
+        Assert.Matches("^clock: messages from onebot\\.v11 bot 10001 are (59|60) minute", problem.GetString()); // by when the clocks were read
+        var adapter = Assert.Single(health.RootElement.GetProperty("adapters").EnumerateArray());
+        Assert.InRange(adapter.GetProperty("ahead_of_clock_seconds").GetInt64(), 3500, 3600);
+        Assert.Contains(service.Logs.Entries, e => e.Message.StartsWith("Messages arrive ahead of this machine's clock", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Alone on SQLite, <c>/healthz</c> names the instance as its pending actions do: the configured
     /// <c>GroupGuard:InstanceId</c>, or the one made up at start (the machine's name and 8 hex
     /// digits), not Quartz's NON_CLUSTERED.

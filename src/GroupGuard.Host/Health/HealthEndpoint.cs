@@ -36,7 +36,8 @@ internal static class HealthEndpoint
             var ruleStatus = rules.Status;
             var ruleSet = rules.Current;
             var connected = connections.SelectMany(c => c.Connections).ToList();
-            var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow());
+            var adapterStates = adapters.Snapshot();
+            var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow(), adapterStates);
             // A channel's error may name its recipient (a QQ number, an address the server refused):
             // shown here to anyone, it is masked; the console and `digest list` show it whole. The
             // recipients are read only when some channel is failing.
@@ -67,12 +68,14 @@ internal static class HealthEndpoint
                     errors = ruleStatus.Errors.Take(MaxRuleErrors),
                     warnings = ruleStatus.Warnings.Take(MaxRuleErrors),
                 },
-                adapters = adapters.Snapshot().Select(a => new
+                adapters = adapterStates.Select(a => new
                 {
                     protocol = a.Protocol,
                     bot_id = a.BotId,
                     last_event_at = a.LastEventAt,
                     events = a.Events,
+                    // How far the bot's last message was ahead of this machine's clock, past drift.
+                    ahead_of_clock_seconds = a.AheadOfClock is { } ahead ? (long?)ahead.TotalSeconds : null,
                 }),
                 connections = connected.Select(c => new
                 {
@@ -163,15 +166,23 @@ internal static class HealthEndpoint
     /// <summary>
     /// What makes a usable service "degraded": rules with errors, a connection (a bot's socket, an
     /// event stream, the chat archive, the QQ platform's token) down for <see cref="DownGrace"/> or
-    /// more, a digest or alert whose latest send is failing on a channel. Each in a few words,
+    /// more, a digest or alert whose latest send is failing on a channel, messages ahead of this
+    /// machine's clock (it is behind). Each in a few words,
     /// naming no secret and no chat content.
     /// </summary>
-    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now)
+    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null)
     {
         var problems = new List<string>();
         if (!rules.Healthy)
         {
             problems.Add($"rules: {rules.ErrorTotal} error(s)");
+        }
+
+        // Messages stamped ahead of this machine's clock: it is behind, and every window it keeps
+        // (escalation, digests, retention) runs late. Said once, by the bot furthest ahead.
+        if (adapters?.Where(a => a.AheadOfClock is not null).MaxBy(a => a.AheadOfClock) is { AheadOfClock: { } ahead } furthest)
+        {
+            problems.Add($"clock: messages from {furthest.Protocol} bot {furthest.BotId} are {(long)ahead.TotalMinutes} minute(s) ahead of this machine's clock; set it right (NTP)");
         }
 
         foreach (var connection in connections.Where(c => !c.Connected && (c.Since is not { } since || now - since >= DownGrace)))

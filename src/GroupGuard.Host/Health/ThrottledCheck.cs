@@ -49,5 +49,7 @@ internal sealed class ThrottledCheck<T>(TimeProvider time, TimeSpan freshFor, Ti
         }
     }
 
-    private T? Fresh() => _last is { } last && time.GetUtcNow() - last.At < freshFor ? last.Value : null;
+    // A result from the future (the clock was set back since) is no longer fresh: it would otherwise
+    // be served, "ok" or "unusable", for as long as the clock went back.
+    private T? Fresh() => _last is { } last && time.GetUtcNow() - last.At is var age && age >= TimeSpan.Zero && age < freshFor ? last.Value : null;
 }

@@ -17,7 +17,13 @@ internal sealed class AdapterHealth(TimeProvider time)
     private readonly Lock _evictLock = new();
     private readonly LogThrottle _rejectionLines = new(time);
 
-    public void Seen(Protocol protocol, string? botId)
+    /// <summary>
+    /// An event of <paramref name="protocol"/>'s bot <paramref name="botId"/> arrived; a message's
+    /// <paramref name="messageTime"/> more than clock drift ahead of this machine's clock
+    /// (<see cref="MessageLimits.AheadOfClock"/>) is noted as how far ahead it was, until a message
+    /// of that bot on time clears it. Returns how far ahead it was, or null.
+    /// </summary>
+    public TimeSpan? Seen(Protocol protocol, string? botId, DateTimeOffset? messageTime = null)
     {
         var key = (WireNames<Protocol>.ToText(protocol), botId ?? "");
         if (!_adapters.TryGetValue(key, out var counters))
@@ -34,8 +40,17 @@ internal sealed class AdapterHealth(TimeProvider time)
             }
         }
 
-        Interlocked.Exchange(ref counters.LastEventUnixMs, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = time.GetUtcNow();
+        Interlocked.Exchange(ref counters.LastEventUnixMs, now.ToUnixTimeMilliseconds());
         Interlocked.Increment(ref counters.Events);
+        if (messageTime is not { } sent)
+        {
+            return null;
+        }
+
+        var ahead = MessageLimits.AheadOfClock(sent, now) ? sent - now : (TimeSpan?)null;
+        Interlocked.Exchange(ref counters.AheadMs, ahead is { } by ? (long)by.TotalMilliseconds : 0);
+        return ahead;
     }
 
     /// <summary>
@@ -57,7 +72,10 @@ internal sealed class AdapterHealth(TimeProvider time)
                 a.Key.Protocol,
                 a.Key.BotId,
                 DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Read(ref a.Value.LastEventUnixMs)),
-                Interlocked.Read(ref a.Value.Events)))
+                Interlocked.Read(ref a.Value.Events))
+            {
+                AheadOfClock = Interlocked.Read(ref a.Value.AheadMs) is > 0 and var ms ? TimeSpan.FromMilliseconds(ms) : null,
+            })
             .ToArray();
 
     public IReadOnlyDictionary<string, long> RejectedSnapshot() =>
@@ -67,7 +85,14 @@ internal sealed class AdapterHealth(TimeProvider time)
     {
         public long LastEventUnixMs;
         public long Events;
+
+        // How far the bot's last message was ahead of this machine's clock past drift; 0 when it was not.
+        public long AheadMs;
     }
 }
 
-internal sealed record AdapterSnapshot(string Protocol, string BotId, DateTimeOffset LastEventAt, long Events);
+internal sealed record AdapterSnapshot(string Protocol, string BotId, DateTimeOffset LastEventAt, long Events)
+{
+    /// <summary>How far the bot's last message was ahead of this machine's clock, past drift; null when on time.</summary>
+    public TimeSpan? AheadOfClock { get; init; }
+}

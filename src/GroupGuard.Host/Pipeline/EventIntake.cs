@@ -57,9 +57,16 @@ internal sealed partial class EventIntake(
     // refusal cost more than the refusal itself and buried every other line.
     private readonly LogThrottle _refusals = new(time);
 
+    // Every message is ahead while this machine's clock is behind: a line now and then says so.
+    private readonly LogThrottle _aheadLines = new(time);
+
     public IntakeOutcome Accept(InboundEvent inbound)
     {
-        health.Seen(inbound.Protocol, inbound.BotId);
+        if (health.Seen(inbound.Protocol, inbound.BotId, inbound.Message?.Time) is { } ahead && _aheadLines.Occurred("ahead") is > 0 and var count)
+        {
+            LogAhead(WireNames<Protocol>.ToText(inbound.Protocol), inbound.BotId ?? "", (long)ahead.TotalMinutes, count);
+        }
+
         if (inbound.Joined is { } joined)
         {
             // Noted at once, ahead of the queue: the newcomer's first message comes after it.
@@ -329,6 +336,9 @@ internal sealed partial class EventIntake(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Moderation queue full ({Capacity} messages waiting, the latest over {Protocol}): new messages wait in the inbox journal ({Folder}) until moderation catches up ({Times} time(s) since the last report). Moderation is slower than the traffic")]
     private partial void LogBacklogStarted(Protocol protocol, int capacity, string folder, long times);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Messages arrive ahead of this machine's clock: the latest, over {Protocol} from bot {BotId}, {Minutes} minute(s) ahead ({Count} since the last report). This clock is behind (or set to local time as UTC): set it right (NTP); they are moderated all the same")]
+    private partial void LogAhead(string protocol, string botId, long minutes, long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The backlog in the inbox journal ({Folder}) cannot be read on from segment {Segment} offset {Offset}; the messages up to segment {EndSegment} offset {EndOffset} are skipped")]
     private partial void LogBacklogUnreadable(string folder, long segment, long offset, long endSegment, long endOffset);

@@ -119,6 +119,11 @@ internal sealed partial class InboxJournal : IDisposable
     private long _rollsFailed;
     private readonly LogThrottle _rollFailures;
 
+    // A segment left after a write failed and its torn line could not be cut off (under the append
+    // lock): when, and why; the next one is tried a second later at the soonest.
+    private long? _leftAt;
+    private string? _leftError;
+
     public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time, IOptions<PrivacyOptions>? privacy = null, ILogger<InboxJournal>? logger = null)
     {
         _folder = Path.GetFullPath(options.Value.InboxPath ?? throw new InvalidOperationException("GroupGuard:Pipeline:InboxPath is not set"));
@@ -378,8 +383,11 @@ internal sealed partial class InboxJournal : IDisposable
 
     /// <summary>
     /// Appends a message; once this returns it survives a crash of the process. Throws when the
-    /// write fails (a full disk): the caller must then not acknowledge the message. The next
-    /// append starts a new segment, so a line torn by the failure is never extended.
+    /// write fails (a full disk): the caller must then not acknowledge the message. What the
+    /// failed write left of its line is cut off, and the next append tries the same segment again
+    /// (a retrying sender over a long outage made a new file per try, and ran out of inodes); only
+    /// when it cannot be cut off does the next append start a new segment, a second later at the
+    /// soonest, so a torn line is never extended.
     /// </summary>
     public JournalPosition Append(ChatMessage message) => Append(message, out _);
 
@@ -413,9 +421,16 @@ internal sealed partial class InboxJournal : IDisposable
                 var stream = _current;
                 if (stream is null)
                 {
-                    // After a failed write: nothing to write on, so a segment that cannot be made
-                    // refuses the message (503). Each try takes the next number, past whatever
-                    // stood in the way of the last.
+                    // After a failed write whose torn line could not be cut off: nothing to write
+                    // on, so a segment that cannot be made refuses the message (503). Each try
+                    // takes the next number, past whatever stood in the way of the last, a second
+                    // after the one before at the soonest.
+                    if (_leftAt is { } left && _time.GetElapsedTime(left) < RollRetry)
+                    {
+                        throw new IOException($"the inbox journal's last write failed and its segment could not be mended; a new one is tried a second later ({_leftError})");
+                    }
+
+                    _leftAt = _time.GetTimestamp();
                     _current = stream = OpenSegment(++_currentSegment);
                     (_rollFailedAt, _rollsFailed) = (null, 0);
                 }
@@ -424,16 +439,18 @@ internal sealed partial class InboxJournal : IDisposable
                     stream = _current!;
                 }
 
+                var before = stream.Position;
                 try
                 {
                     stream.Write(line.WrittenSpan);
                 }
-                catch
+                catch (Exception ex)
                 {
-                    stream.Dispose();
-                    _current = null;
+                    Undo(stream, before, ex.Message);
                     throw;
                 }
+
+                _leftAt = null;
 
                 NoteCursor(message);
                 bytes = line.WrittenCount;
@@ -447,6 +464,31 @@ internal sealed partial class InboxJournal : IDisposable
             {
                 t_line = null;
             }
+        }
+    }
+
+    /// <summary>
+    /// After a failed write: cuts off what it wrote of its line (a disk that filled up halfway), so
+    /// that the next append, on the same segment, follows a whole line. When that cannot be done the
+    /// segment is left, and the next append starts a new one.
+    /// </summary>
+    private void Undo(FileStream stream, long before, string error)
+    {
+        try
+        {
+            if (stream.Length != before)
+            {
+                stream.SetLength(before);
+            }
+
+            stream.Position = before;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            stream.Dispose();
+            _current = null;
+            _leftAt = _time.GetTimestamp();
+            _leftError = error;
         }
     }
 
@@ -874,10 +916,27 @@ internal sealed partial class InboxJournal : IDisposable
     internal static string SegmentPath(string folder, long segment) =>
         Path.Combine(folder, segment.ToString("D10", CultureInfo.InvariantCulture) + Extension);
 
+    /// <summary>
+    /// Opens a segment to append to. Not in <see cref="FileMode.Append"/>, which may not cut off a
+    /// line a failed write left (<see cref="Undo"/>): at its end, which the stream then keeps.
+    /// </summary>
     private FileStream OpenSegment(long segment)
     {
-        return new FileStream(SegmentPath(_folder, segment), new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 }.OwnerOnly());
+        var stream = OpenFile(SegmentPath(_folder, segment), new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 }.OwnerOnly());
+        try
+        {
+            stream.Seek(0, SeekOrigin.End);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>How the journal opens its segments: a test's full disk stands in here.</summary>
+    internal Func<string, FileStreamOptions, FileStream> OpenFile { get; init; } = static (path, options) => new FileStream(path, options);
 }
 
 /// <summary>

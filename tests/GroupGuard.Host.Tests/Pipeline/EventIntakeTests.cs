@@ -20,19 +20,18 @@ public sealed class EventIntakeTests : IDisposable
     public void An_event_the_journal_cannot_take_is_refused_and_its_retry_is_not_a_duplicate()
     {
         var options = Options.Create(new PipelineOptions { InboxPath = Folder });
-        using var journal = new InboxJournal(options, TimeProvider.System);
+        var disk = new FullDisk();
+        using var journal = new InboxJournal(options, TimeProvider.System) { OpenFile = disk.Open };
         var queue = Channel.CreateUnbounded<QueuedMessage>();
         var intake = new EventIntake(new Deduplicator(), new AdapterHealth(TimeProvider.System), journal, queue, options, NullLogger<EventIntake>.Instance, TimeProvider.System);
         intake.Replay();
         Assert.Equal(IntakeOutcome.Queued, intake.Accept(Event(1)));
         journal.MarkProcessed(Take(queue).Position);
-        var next = Directory.GetFiles(Folder, "*.jsonl").Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), CultureInfo.InvariantCulture)).Max() + 1;
-        var full = Path.Combine(Folder, next.ToString("D10", CultureInfo.InvariantCulture) + ".jsonl");
-        File.CreateSymbolicLink(full, "/dev/full"); // the disk is full
         journal.Release();
 
+        disk.Full = true;
         var refused = intake.Accept(Event(2));
-        File.Delete(full);
+        disk.Full = false;
         var retried = intake.Accept(Event(2));
 
         Assert.Equal(IntakeOutcome.JournalFailed, refused);

@@ -311,24 +311,86 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Folder));
     }
 
+    /// <summary>
+    /// A write a full disk cuts short is refused and leaves nothing of its line: once there is room,
+    /// the retry goes on in the same segment, and the next start finds every line whole.
+    /// </summary>
     [Fact]
-    public void A_failed_write_is_reported_and_the_next_append_goes_to_a_fresh_segment()
+    public void A_write_a_full_disk_cuts_short_is_refused_and_the_retry_follows_a_whole_line()
     {
-        var journal = Journal();
+        var disk = new FullDisk();
+        var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time) { OpenFile = disk.Open };
         journal.Open();
         var first = journal.Append(Message(1));
-        journal.MarkProcessed(first);
-        var full = Path.Combine(Folder, (first.Segment + 1).ToString("D10", System.Globalization.CultureInfo.InvariantCulture) + ".jsonl");
-        File.CreateSymbolicLink(full, "/dev/full"); // writes fail with "No space left on device"
-        journal.Release();
 
+        disk.Full = true;
         Assert.Throws<IOException>(() => journal.Append(Message(2)));
-        File.Delete(full);
+        disk.Full = false;
         var retried = journal.Append(Message(2));
         journal.Dispose();
 
-        Assert.True(retried.Segment > first.Segment + 1);
-        Assert.Equal(["2"], Journal().Open().Select(p => p.Message.MessageId));
+        Assert.Equal(first.Segment, retried.Segment);
+        using var reopened = Journal();
+        Assert.Equal(["1", "2"], reopened.Open().Select(p => p.Message.MessageId));
+        Assert.Equal(0, reopened.SkippedAtOpen);
+    }
+
+    /// <summary>
+    /// Over a long outage of a full disk, with a sender retrying every second, no file is made per
+    /// refused event (each made a new empty segment: 123 files after 131 refusals, until no inodes
+    /// were left); once there is room the event is taken, and nothing torn is left behind.
+    /// </summary>
+    [Fact]
+    public void Events_refused_while_the_disk_is_full_leave_no_new_files()
+    {
+        var disk = new FullDisk();
+        var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time) { OpenFile = disk.Open };
+        journal.Open();
+        journal.Append(Message(1));
+        var files = Directory.GetFiles(Folder).Length;
+
+        disk.Full = true;
+        for (var retry = 0; retry < 100; retry++)
+        {
+            Assert.Throws<IOException>(() => journal.Append(Message(2)));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var filesWhileFull = Directory.GetFiles(Folder).Length;
+        disk.Full = false;
+        journal.Append(Message(2));
+        journal.Dispose();
+
+        Assert.Equal(files, filesWhileFull);
+        using var reopened = Journal();
+        Assert.Equal(["1", "2"], reopened.Open().Select(p => p.Message.MessageId));
+        Assert.Equal(0, reopened.SkippedAtOpen);
+    }
+
+    /// <summary>
+    /// A torn line that cannot be cut off (an I/O error) is never extended: its segment is left, and
+    /// a new one is made a second later at the soonest, not at every retry.
+    /// </summary>
+    [Fact]
+    public void A_torn_line_that_cannot_be_cut_off_is_left_behind_with_its_segment()
+    {
+        var disk = new FullDisk();
+        var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time) { OpenFile = disk.Open };
+        journal.Open();
+        var first = journal.Append(Message(1));
+
+        (disk.Full, disk.Failing) = (true, true);
+        Assert.Throws<IOException>(() => journal.Append(Message(2)));
+        (disk.Full, disk.Failing) = (false, false);
+        Assert.Throws<IOException>(() => journal.Append(Message(2))); // within the second: no new file
+        var filesMeanwhile = Directory.GetFiles(Folder, "*.jsonl").Length;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var retried = journal.Append(Message(2));
+        journal.Dispose();
+
+        Assert.Equal(1, filesMeanwhile);
+        Assert.Equal(first.Segment + 1, retried.Segment);
+        Assert.Equal(["1", "2"], Journal().Open().Select(p => p.Message.MessageId));
     }
 
     [Fact]

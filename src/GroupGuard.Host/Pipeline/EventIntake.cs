@@ -257,6 +257,13 @@ internal sealed partial class EventIntake(
                 {
                     if (reader.Position == from && from.CompareTo(end) < 0)
                     {
+                        // A segment gone with its folder, deleted under the service: the journal
+                        // writes it back from the file it holds open, and the backlog is read on.
+                        if (journal.CheckFiles())
+                        {
+                            continue;
+                        }
+
                         // The journal cannot be read on from here (a segment gone, a line past any
                         // bound): said, and the reader moves to the end rather than the worker spinning.
                         LogBacklogUnreadable(journal.Folder, from.Segment, from.Offset, end.Segment, end.Offset);

@@ -124,6 +124,20 @@ internal sealed partial class InboxJournal : IDisposable
     private long? _leftAt;
     private string? _leftError;
 
+    // The segments the checkpoint has not passed, but the current one (and one left after a failed
+    // write), held open until it does (under the append lock): if their files are deleted under the
+    // running service (the data folder removed), they are written back from these (CheckFiles).
+    private readonly SortedDictionary<long, FileStream> _held = [];
+
+    // When the files are next looked for (a timestamp, read without the lock by every append):
+    // about once a second, so no message pays for a look at the disk.
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
+    private long _checkDue;
+
+    // Why the files, found gone, could not be made again (under the append lock): appends are
+    // refused until they are.
+    private string? _lost;
+
     public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time, IOptions<PrivacyOptions>? privacy = null, ILogger<InboxJournal>? logger = null)
     {
         _folder = Path.GetFullPath(options.Value.InboxPath ?? throw new InvalidOperationException("GroupGuard:Pipeline:InboxPath is not set"));
@@ -342,6 +356,12 @@ internal sealed partial class InboxJournal : IDisposable
             ReportSkipped(reader.Skipped);
         }
 
+        // Held open while the checkpoint has not passed them: what they hold can be written back.
+        foreach (var segment in segments.Where(s => s >= _saved.Segment))
+        {
+            _held[segment] = new FileStream(SegmentPath(_folder, segment), new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 });
+        }
+
         // Appends always go to a fresh segment, so a torn tail of the old one is never extended.
         _currentSegment = (segments.Count > 0 ? segments[^1] : 0) + 1;
         _current = OpenSegment(_currentSegment);
@@ -407,6 +427,13 @@ internal sealed partial class InboxJournal : IDisposable
 
         line.GetSpan(1)[0] = (byte)'\n';
         line.Advance(1);
+
+        // About once a second: whether the segment's file is still there (CheckFiles).
+        if (_time.GetTimestamp() >= Volatile.Read(ref _checkDue))
+        {
+            CheckFiles(onlyIfDue: true);
+        }
+
         try
         {
             lock (_appendLock)
@@ -414,6 +441,12 @@ internal sealed partial class InboxJournal : IDisposable
                 if (!_opened)
                 {
                     throw new InvalidOperationException("The inbox journal is not open");
+                }
+
+                if (_lost is { } lost)
+                {
+                    // Written to a file no longer in the folder, it would be lost at the next start.
+                    throw new IOException($"its folder was deleted and cannot be made again: {lost}");
                 }
 
                 // Position, not Length: the stream keeps it itself, where Length asks the file
@@ -485,7 +518,7 @@ internal sealed partial class InboxJournal : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            stream.Dispose();
+            _held[_currentSegment] = stream; // its whole lines are not all moderated yet
             _current = null;
             _leftAt = _time.GetTimestamp();
             _leftError = error;
@@ -641,8 +674,12 @@ internal sealed partial class InboxJournal : IDisposable
         {
             lock (_appendLock)
             {
+                // The files first: a roll in a folder deleted under the service would fail, and say
+                // it writes on in a segment that is gone.
+                CheckFilesLocked();
+
                 // Under the append lock no message can land between the check and the roll.
-                if (_current is { Position: > 0 } stream && _processed == new JournalPosition(_currentSegment, stream.Position) && TryRoll())
+                if (_lost is null && _current is { Position: > 0 } stream && _processed == new JournalPosition(_currentSegment, stream.Position) && TryRoll())
                 {
                     _processed = new JournalPosition(_currentSegment, 0);
                 }
@@ -679,6 +716,13 @@ internal sealed partial class InboxJournal : IDisposable
         {
             _rollFailedAt = now;
             _rollsFailed++;
+            if (!Directory.Exists(_folder))
+            {
+                // Deleted under the service: made again at the next append or settle (CheckFiles).
+                Volatile.Write(ref _checkDue, 0);
+                return false;
+            }
+
             RollError = ex.Message;
             if (_rollFailures.Occurred("roll") is > 0 and var times)
             {
@@ -688,13 +732,9 @@ internal sealed partial class InboxJournal : IDisposable
             return false;
         }
 
-        try
+        if (_current is { } done)
         {
-            _current?.Dispose();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // What it held was written (no buffer); a close that fails loses nothing.
+            _held[_currentSegment] = done; // until the checkpoint passes it
         }
 
         _current = next;
@@ -721,6 +761,12 @@ internal sealed partial class InboxJournal : IDisposable
             _closed = true;
             _current?.Dispose();
             _current = null;
+            foreach (var held in _held.Values)
+            {
+                Close(held);
+            }
+
+            _held.Clear();
             _folderLock?.Dispose();
             _folderLock = null;
         }
@@ -750,9 +796,7 @@ internal sealed partial class InboxJournal : IDisposable
 
         try
         {
-            var temp = Path.Combine(_folder, CheckpointFile + ".tmp");
-            File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{target.Segment} {target.Offset}\n"));
-            File.Move(temp, Path.Combine(_folder, CheckpointFile), overwrite: true);
+            WriteCheckpoint(target);
             var segmentDone = target.Segment != _saved.Segment;
             _saved = target;
 
@@ -760,6 +804,7 @@ internal sealed partial class InboxJournal : IDisposable
             // new segment: the checkpoint is saved after every burst).
             if (segmentDone)
             {
+                LetGo(target.Segment);
                 foreach (var segment in Segments(_folder).Where(s => s < target.Segment))
                 {
                     File.Delete(SegmentPath(_folder, segment));
@@ -774,6 +819,218 @@ internal sealed partial class InboxJournal : IDisposable
             CheckpointError = ex.Message;
         }
     }
+
+    private void WriteCheckpoint(JournalPosition target)
+    {
+        var temp = Path.Combine(_folder, CheckpointFile + ".tmp");
+        File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{target.Segment} {target.Offset}\n"));
+        File.Move(temp, Path.Combine(_folder, CheckpointFile), overwrite: true);
+    }
+
+    /// <summary>Closes the held segments before <paramref name="segment"/>: the checkpoint has passed them.</summary>
+    private void LetGo(long segment)
+    {
+        lock (_appendLock)
+        {
+            foreach (var done in _held.Keys.Where(s => s < segment).ToList())
+            {
+                Close(_held[done]);
+                _held.Remove(done);
+            }
+        }
+    }
+
+    private static void Close(FileStream stream)
+    {
+        try
+        {
+            stream.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // What it held was written (no buffer); a close that fails loses nothing.
+        }
+    }
+
+    /// <summary>
+    /// Looks whether the journal's files are still where it wrote them and, when they are gone (the
+    /// data folder, or the inbox folder, deleted under the running service: appends went on into a
+    /// file no longer in any folder, and the next start would have found none of them), makes the
+    /// folder again and writes back, from the files it holds open, every segment the checkpoint
+    /// has not passed, then the checkpoint and the cursors. When that cannot be done, appends are
+    /// refused (503) until it can, tried again a second later. Run about once a second by appends
+    /// (a look at one file: no message pays for it), at every settle, and when the backlog cannot
+    /// be read on. True when it wrote a segment back.
+    /// </summary>
+    /// <param name="onlyIfDue">Not when another thread has just looked.</param>
+    internal bool CheckFiles(bool onlyIfDue = false)
+    {
+        lock (_checkpointLock)
+        {
+            lock (_appendLock)
+            {
+                return (!onlyIfDue || _time.GetTimestamp() >= _checkDue) && CheckFilesLocked();
+            }
+        }
+    }
+
+    /// <inheritdoc cref="CheckFiles"/>
+    private bool CheckFilesLocked()
+    {
+        Volatile.Write(ref _checkDue, _time.GetTimestamp() + (long)(CheckEvery.TotalSeconds * _time.TimestampFrequency));
+        if (_closed || !_opened && _current is null || _lost is null && !FilesGone())
+        {
+            return false;
+        }
+
+        try
+        {
+            CreateFolder();
+            if (!File.Exists(Path.Combine(_folder, LockFileName)))
+            {
+                // Its lock went with the folder: taken again, so a second process is still refused.
+                _folderLock?.Dispose();
+                _folderLock = null;
+                TakeLock();
+            }
+
+            var segments = 0;
+            long bytes = 0;
+            foreach (var (segment, stream) in _held.ToList())
+            {
+                var length = stream.Length;
+                if (!OnDisk(segment, length))
+                {
+                    _held[segment] = WriteBack(segment, stream, length);
+                    (segments, bytes) = (segments + 1, bytes + length);
+                }
+            }
+
+            if (_current is { } current && !OnDisk(_currentSegment, current.Position))
+            {
+                var length = current.Position;
+                _current = WriteBack(_currentSegment, current, length);
+                (segments, bytes) = (segments + 1, bytes + length);
+            }
+
+            _lost = null;
+            LogWrittenBack(_folder, segments, bytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Core.StartupProblemException)
+        {
+            _lost = ex.Message;
+            if (_rollFailures.Occurred("lost") is > 0 and var times)
+            {
+                LogLost(_folder, ex.Message, times);
+            }
+
+            return false;
+        }
+
+        // Without them a restart replays more, and a pulled source reads again what it skipped:
+        // no reason to refuse messages. Tried again at the next save when they cannot be written.
+        try
+        {
+            if (!File.Exists(Path.Combine(_folder, CheckpointFile)))
+            {
+                WriteCheckpoint(_saved);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            CheckpointError = ex.Message;
+        }
+
+        if (!File.Exists(Path.Combine(_folder, CursorsFile)) && _cursors.Count > 0)
+        {
+            _cursorsDirty = true;
+            SaveCursors();
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether the files the journal writes are gone: the current segment's (one look at the disk), or the folder.</summary>
+    private bool FilesGone()
+    {
+        if (_current is { } current)
+        {
+            return !OnDisk(_currentSegment, current.Position);
+        }
+
+        if (_held.Count > 0)
+        {
+            var last = _held.Keys.Max();
+            return !OnDisk(last, _held[last].Length);
+        }
+
+        return !Directory.Exists(_folder);
+    }
+
+    /// <summary>Whether the file of <paramref name="segment"/> is there, as long as the journal wrote it (not one made anew in its place).</summary>
+    private bool OnDisk(long segment, long length)
+    {
+        var file = new FileInfo(SegmentPath(_folder, segment));
+        return file.Exists && file.Length == length;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="segment"/> back, its first <paramref name="length"/> bytes read from
+    /// the file held open (the one deleted), and returns the new one, open at its end. Written
+    /// beside it and renamed, so the folder never holds half of it.
+    /// </summary>
+    private FileStream WriteBack(long segment, FileStream from, long length)
+    {
+        var path = SegmentPath(_folder, segment);
+        var temp = path + ".new";
+        var to = OpenFile(temp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.ReadWrite, Share = FileShare.Read, BufferSize = 0 }.OwnerOnly());
+        var buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            for (long at = 0; at < length;)
+            {
+                var read = RandomAccess.Read(from.SafeFileHandle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - at)), at);
+                if (read == 0)
+                {
+                    throw new IOException($"the open file of segment {segment} ends at {at} of its {length} bytes");
+                }
+
+                to.Write(buffer, 0, read);
+                at += read;
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            to.Dispose();
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left over: not a segment's name, so never read; replaced at the next try.
+            }
+
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        Close(from);
+        return to;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The inbox journal's files in {Folder} were deleted while the service ran (its data folder removed?): the folder is made again, and {Segments} segment(s) not yet wholly moderated ({Bytes} bytes) written back from the files it held open. Nothing it took is lost; stop the service before removing its data")]
+    private partial void LogWrittenBack(string folder, int segments, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "The inbox journal's files in {Folder} were deleted while the service ran, and cannot be made again: {Error}. Events are refused with 503 until they can, tried every second ({Times} time(s) since the last report); what the journal held stays in the files it holds open and is written back then. Make the folder writable again (GroupGuard:Pipeline:InboxPath)")]
+    private partial void LogLost(string folder, string error, long times);
 
     private void NoteCursor(ChatMessage message)
     {
@@ -917,12 +1174,14 @@ internal sealed partial class InboxJournal : IDisposable
         Path.Combine(folder, segment.ToString("D10", CultureInfo.InvariantCulture) + Extension);
 
     /// <summary>
-    /// Opens a segment to append to. Not in <see cref="FileMode.Append"/>, which may not cut off a
-    /// line a failed write left (<see cref="Undo"/>): at its end, which the stream then keeps.
+    /// Opens a segment to append to, at its end, which the stream then keeps: not in
+    /// <see cref="FileMode.Append"/>, which may not cut off a line a failed write left
+    /// (<see cref="Undo"/>) and may not read, as a file deleted under the service is read to be
+    /// written back (<see cref="CheckFiles"/>).
     /// </summary>
     private FileStream OpenSegment(long segment)
     {
-        var stream = OpenFile(SegmentPath(_folder, segment), new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 }.OwnerOnly());
+        var stream = OpenFile(SegmentPath(_folder, segment), new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.Read, BufferSize = 0 }.OwnerOnly());
         try
         {
             stream.Seek(0, SeekOrigin.End);
@@ -990,10 +1249,36 @@ internal sealed class JournalReader(string folder, JournalPosition position)
         while (read < max && Position.CompareTo(end) < 0)
         {
             var path = InboxJournal.SegmentPath(folder, Position.Segment);
-            if (!File.Exists(path))
+            FileStream? opened = null;
+            try
+            {
+                if (File.Exists(path))
+                {
+                    opened = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 });
+                }
+            }
+            catch (FileNotFoundException)
+            {
+                // Deleted since: read on below from the next one there is.
+            }
+            catch (DirectoryNotFoundException)
+            {
+                break; // the folder deleted under the service: nothing read, the caller has the journal write it back
+            }
+
+            if (opened is null)
             {
                 // A segment that was never written (numbers start past the checkpoint's): on to the next one there is.
-                var next = InboxJournal.Segments(folder).FirstOrDefault(s => s > Position.Segment);
+                long next;
+                try
+                {
+                    next = InboxJournal.Segments(folder).FirstOrDefault(s => s > Position.Segment);
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    break;
+                }
+
                 if (next == 0 || next > end.Segment)
                 {
                     break;
@@ -1003,7 +1288,7 @@ internal sealed class JournalReader(string folder, JournalPosition position)
                 continue;
             }
 
-            using var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 });
+            using var stream = opened;
             var limit = Position.Segment == end.Segment ? Math.Min(end.Offset, stream.Length) : stream.Length;
             var offset = Position.Offset;
             var wanted = (int)Math.Min(Math.Max(limit - offset, 0), ChunkBytes);

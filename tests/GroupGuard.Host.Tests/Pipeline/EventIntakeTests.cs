@@ -51,20 +51,15 @@ public sealed class EventIntakeTests : IDisposable
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-02T08:00:00Z", CultureInfo.InvariantCulture));
         var logs = new LogCollector<EventIntake>();
         var options = Options.Create(new PipelineOptions { InboxPath = Folder });
-        using var journal = new InboxJournal(options, time);
+        var disk = new FullDisk();
+        using var journal = new InboxJournal(options, time) { OpenFile = disk.Open };
         var queue = Channel.CreateUnbounded<QueuedMessage>();
         var intake = new EventIntake(new Deduplicator(), new AdapterHealth(time), journal, queue, options, logs, time);
         intake.Replay();
         Assert.Equal(IntakeOutcome.Queued, intake.Accept(Event(1)));
         journal.MarkProcessed(Take(queue).Position);
-        var next = InboxJournal.Segments(Folder).Max() + 1;
-        File.CreateSymbolicLink(InboxJournal.SegmentPath(Folder, next), "/dev/full"); // the disk is full
-        for (var blocked = next + 1; blocked <= next + 10; blocked++)
-        {
-            Directory.CreateDirectory(InboxJournal.SegmentPath(Folder, blocked)); // and no new segment can be made
-        }
-
         journal.Release();
+        disk.Full = true;
 
         var refused = Enumerable.Range(2, 5).Select(id => intake.Accept(Event(id))).ToList();
         var quietAfterFirst = logs.Entries.Count;
@@ -164,6 +159,38 @@ public sealed class EventIntakeTests : IDisposable
         Assert.Equal("202", Take(queue).Message.MessageId); // straight to the queue again
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("wait in the inbox journal", StringComparison.Ordinal));
         Assert.Contains(logs.Entries, e => e.Message.Contains("caught up", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The folder deleted under the service while a flood waits in the journal: the backlog is
+    /// still read back, every message in order, from the segments the journal writes back (the
+    /// read of a segment that was gone stopped the worker, and with it the service).
+    /// </summary>
+    [Fact]
+    public void A_backlog_whose_folder_is_deleted_is_still_read_back_in_order()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-02T08:00:00Z", CultureInfo.InvariantCulture));
+        var options = Options.Create(new PipelineOptions { InboxPath = Folder, QueueCapacity = 3, InboxSegmentBytes = 64 * 1024 });
+        using var journal = new InboxJournal(options, time);
+        var queue = Channel.CreateUnbounded<QueuedMessage>();
+        var intake = new EventIntake(new Deduplicator(), new AdapterHealth(time), journal, queue, options, NullLogger<EventIntake>.Instance, time);
+        intake.Replay();
+        var outcomes = Enumerable.Range(1, 200).Select(id => intake.Accept(Event(id, new string('广', 300)))).ToList();
+
+        Directory.Delete(Folder, recursive: true);
+        var moderated = new List<string>();
+        do
+        {
+            while (queue.Reader.TryRead(out var queued))
+            {
+                moderated.Add(queued.Message.MessageId);
+                journal.MarkProcessed(queued.Position);
+            }
+        }
+        while (intake.Refill());
+
+        Assert.All(outcomes, outcome => Assert.Equal(IntakeOutcome.Queued, outcome));
+        Assert.Equal(Enumerable.Range(1, 200).Select(id => id.ToString(CultureInfo.InvariantCulture)), moderated);
     }
 
     /// <summary>Past GroupGuard:Pipeline:BacklogBytes the webhook answers 503 again, and the sender's retry is taken once there is room.</summary>

@@ -34,6 +34,18 @@ public sealed class InboxJournalTests : IDisposable
         return copy;
     }
 
+    /// <summary>The messages the next start would replay after a crash now: none when the folder is gone.</summary>
+    private List<string> ReplayedAfterACrash()
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return [];
+        }
+
+        using var crashed = AsAfterACrash();
+        return [.. crashed.Open().Select(q => q.Message.MessageId)];
+    }
+
     /// <summary>A journal of message 1 whose segment (the path returned) ends in half a line, as a crash mid-write leaves it.</summary>
     private string WriteOneWithATornTail()
     {
@@ -651,6 +663,96 @@ public sealed class InboxJournalTests : IDisposable
         Assert.Equal(3, rolled.Segment);
         Assert.Null(error);
         Assert.Equal(Enumerable.Range(0, 401).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Journal().Open().Select(q => q.Message.MessageId));
+    }
+
+    /// <summary>
+    /// The data folder deleted under the running service: events went on being answered 204 into a
+    /// file no longer in any folder, and the next start found none of them. Within a second the
+    /// journal sees its file gone, makes the folder again and writes back what is not yet moderated
+    /// (what came meanwhile too), with its checkpoint and the pulled sources' cursors; what comes
+    /// next is kept as well.
+    /// </summary>
+    [Fact]
+    public void A_folder_deleted_under_the_running_journal_is_made_again_with_what_was_not_moderated()
+    {
+        var logs = new LogCollector<InboxJournal>();
+        var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time, logger: logs);
+        journal.Open();
+        var one = journal.Append(Message(1) with { Cursor = new SourceCursor("wecom:corp", 41) });
+        journal.Append(Message(2));
+        journal.MarkProcessed(one);
+        journal.Flush();
+
+        Directory.Delete(Folder, recursive: true);
+        journal.Append(Message(3)); // within the second: into the file it has
+        _time.Advance(TimeSpan.FromSeconds(1));
+        journal.Append(Message(4));
+
+        Assert.Equal(["2", "3", "4"], ReplayedAfterACrash());
+        using (var crashed = AsAfterACrash())
+        {
+            crashed.Open();
+            Assert.Equal(41, crashed.CursorOf("wecom:corp"));
+        }
+
+        var warning = Assert.Single(logs.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Equal(Folder, warning.Values["Folder"]);
+        journal.Dispose();
+    }
+
+    /// <summary>
+    /// A backlog over several segments is written back whole when its folder is deleted: every
+    /// segment the checkpoint has not passed is held open for it. The worker's settle looks too, and
+    /// no longer says that the journal writes on in a segment that is gone.
+    /// </summary>
+    [Fact]
+    public void Every_segment_not_yet_moderated_is_written_back_when_the_folder_is_deleted()
+    {
+        var logs = new LogCollector<InboxJournal>();
+        var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder, InboxSegmentBytes = 64 * 1024 }), _time, logger: logs);
+        journal.Open();
+        var positions = Enumerable.Range(0, 400).Select(i => journal.Append(Message(i))).ToList();
+        journal.MarkProcessed(positions[99]);
+        journal.Flush();
+
+        Directory.Delete(Folder, recursive: true);
+        journal.Release(); // the worker settles, at once
+
+        Assert.True(positions[^1].Segment > positions[99].Segment + 1, "the test needs a backlog over several segments");
+        Assert.Equal(Enumerable.Range(100, 300).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), ReplayedAfterACrash());
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+        journal.Dispose();
+    }
+
+    /// <summary>
+    /// While a deleted folder cannot be made again, events are refused (503, so that their senders
+    /// retry) rather than answered 204 into a file nobody will find, and an error names the folder;
+    /// once it can, what the journal held is written back and the retry is taken.
+    /// </summary>
+    [Fact]
+    public void While_a_deleted_folder_cannot_be_made_again_events_are_refused_and_an_error_names_it()
+    {
+        var logs = new LogCollector<InboxJournal>();
+        var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = Folder }), _time, logger: logs);
+        journal.Open();
+        journal.Append(Message(1));
+
+        Directory.Delete(Folder, recursive: true);
+        File.WriteAllText(Folder, ""); // a file where the folder was: no folder can be made there
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var refused = Record.Exception(() => journal.Append(Message(2)));
+        var refusedAgain = Record.Exception(() => journal.Append(Message(2)));
+        File.Delete(Folder);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        journal.Append(Message(2));
+
+        Assert.IsAssignableFrom<IOException>(refused);
+        Assert.IsAssignableFrom<IOException>(refusedAgain);
+        var error = Assert.Single(logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Equal(Folder, error.Values["Folder"]);
+        Assert.Equal(["1", "2"], ReplayedAfterACrash());
+        journal.Dispose();
     }
 
     /// <summary>At start, a journal that can make no segment is a setting to mend, named, not a crash (exit 134 before).</summary>

@@ -37,7 +37,8 @@ internal static class HealthEndpoint
             var ruleSet = rules.Current;
             var connected = connections.SelectMany(c => c.Connections).ToList();
             var adapterStates = adapters.Snapshot();
-            var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow(), adapterStates);
+            var inbox = http.RequestServices.GetRequiredService<InboxJournal>().Health();
+            var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow(), adapterStates, inbox);
             // A channel's error may name its recipient (a QQ number, an address the server refused):
             // shown here to anyone, it is masked; the console and `digest list` show it whole. The
             // recipients are read only when some channel is failing.
@@ -119,6 +120,16 @@ internal static class HealthEndpoint
                     // because the shared stream log (PostgreSQL) could not be reached.
                     streams_counted_locally = streams.SharedFailures,
                 },
+                journal = new
+                {
+                    // refusing: events are answered 503; failing: its checkpoint or a new segment cannot be saved.
+                    status = inbox.WriteError is not null ? "refusing" : inbox.Error is not null ? "failing" : "ok",
+                    folder = inbox.Folder,
+                    segments = inbox.Segments,
+                    bytes = inbox.Bytes,
+                    refused = inbox.Refused,
+                    last_error = inbox.Error,
+                },
                 images = new
                 {
                     queued = pictures.Queued,
@@ -167,10 +178,10 @@ internal static class HealthEndpoint
     /// What makes a usable service "degraded": rules with errors, a connection (a bot's socket, an
     /// event stream, the chat archive, the QQ platform's token) down for <see cref="DownGrace"/> or
     /// more, a digest or alert whose latest send is failing on a channel, messages ahead of this
-    /// machine's clock (it is behind). Each in a few words,
-    /// naming no secret and no chat content.
+    /// machine's clock (it is behind), the inbox journal unable to write (events refused), to save
+    /// its checkpoint or to start a new segment. Each in a few words, naming no secret and no chat content.
     /// </summary>
-    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null)
+    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null, JournalHealth? journal = null)
     {
         var problems = new List<string>();
         if (!rules.Healthy)
@@ -197,6 +208,14 @@ internal static class HealthEndpoint
             problems.Add(IsAlert(digest.Leader)
                 ? $"alert {digest.Leader[AlertRuleOptions.OutboxPrefix.Length..]}: failing on {channels}"
                 : $"digest {digest.Leader}: failing on {channels}");
+        }
+
+        // Every event refused (503) while it cannot write; without a checkpoint or a new segment
+        // moderated text stays on disk and a restart moderates more again.
+        if (journal is { Error: { } error })
+        {
+            var trouble = journal.WriteError is not null ? "cannot write in" : journal.CheckpointError is not null ? "cannot save its checkpoint in" : "cannot start a new segment in";
+            problems.Add($"inbox journal: {trouble} {journal.Folder}: {error}");
         }
 
         return problems.Count <= MaxProblems ? problems : [.. problems.Take(MaxProblems - 1), $"and {problems.Count - MaxProblems + 1} more"];

@@ -138,6 +138,9 @@ internal sealed partial class InboxJournal : IDisposable
     // refused until they are.
     private string? _lost;
 
+    // Appends refused because the journal could not write (under the append lock).
+    private long _refused;
+
     public InboxJournal(IOptions<PipelineOptions> options, TimeProvider time, IOptions<PrivacyOptions>? privacy = null, ILogger<InboxJournal>? logger = null)
     {
         _folder = Path.GetFullPath(options.Value.InboxPath ?? throw new InvalidOperationException("GroupGuard:Pipeline:InboxPath is not set"));
@@ -443,48 +446,20 @@ internal sealed partial class InboxJournal : IDisposable
                     throw new InvalidOperationException("The inbox journal is not open");
                 }
 
-                if (_lost is { } lost)
-                {
-                    // Written to a file no longer in the folder, it would be lost at the next start.
-                    throw new IOException($"its folder was deleted and cannot be made again: {lost}");
-                }
-
-                // Position, not Length: the stream keeps it itself, where Length asks the file
-                // system, and this runs under the lock every request waits for.
-                var stream = _current;
-                if (stream is null)
-                {
-                    // After a failed write whose torn line could not be cut off: nothing to write
-                    // on, so a segment that cannot be made refuses the message (503). Each try
-                    // takes the next number, past whatever stood in the way of the last, a second
-                    // after the one before at the soonest.
-                    if (_leftAt is { } left && _time.GetElapsedTime(left) < RollRetry)
-                    {
-                        throw new IOException($"the inbox journal's last write failed and its segment could not be mended; a new one is tried a second later ({_leftError})");
-                    }
-
-                    _leftAt = _time.GetTimestamp();
-                    _current = stream = OpenSegment(++_currentSegment);
-                    (_rollFailedAt, _rollsFailed) = (null, 0);
-                }
-                else if (stream.Position > 0 && stream.Position + line.WrittenCount > _segmentBytes && TryRoll())
-                {
-                    stream = _current!;
-                }
-
-                var before = stream.Position;
+                FileStream stream;
                 try
                 {
-                    stream.Write(line.WrittenSpan);
+                    stream = Write(line.WrittenSpan);
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    Undo(stream, before, ex.Message);
+                    // Refused (503): counted, and said on /healthz until a write succeeds.
+                    _refused++;
+                    WriteError = ex.Message;
                     throw;
                 }
 
-                _leftAt = null;
-
+                (WriteError, _leftAt) = (null, null);
                 NoteCursor(message);
                 bytes = line.WrittenCount;
                 return _end = new JournalPosition(_currentSegment, stream.Position);
@@ -498,6 +473,52 @@ internal sealed partial class InboxJournal : IDisposable
                 t_line = null;
             }
         }
+    }
+
+    /// <summary>Writes <paramref name="line"/> on the current segment (under the append lock); returns the segment's stream.</summary>
+    private FileStream Write(ReadOnlySpan<byte> line)
+    {
+        if (_lost is { } lost)
+        {
+            // Written to a file no longer in the folder, it would be lost at the next start.
+            throw new IOException($"its folder was deleted and cannot be made again: {lost}");
+        }
+
+        // Position, not Length: the stream keeps it itself, where Length asks the file system,
+        // and this runs under the lock every request waits for.
+        var stream = _current;
+        if (stream is null)
+        {
+            // After a failed write whose torn line could not be cut off: nothing to write on, so
+            // a segment that cannot be made refuses the message (503). Each try takes the next
+            // number, past whatever stood in the way of the last, a second after the one before
+            // at the soonest.
+            if (_leftAt is { } left && _time.GetElapsedTime(left) < RollRetry)
+            {
+                throw new IOException($"the inbox journal's last write failed and its segment could not be mended; a new one is tried a second later ({_leftError})");
+            }
+
+            _leftAt = _time.GetTimestamp();
+            _current = stream = OpenSegment(++_currentSegment);
+            (_rollFailedAt, _rollsFailed) = (null, 0);
+        }
+        else if (stream.Position > 0 && stream.Position + line.Length > _segmentBytes && TryRoll())
+        {
+            stream = _current!;
+        }
+
+        var before = stream.Position;
+        try
+        {
+            stream.Write(line);
+        }
+        catch (Exception ex)
+        {
+            Undo(stream, before, ex.Message);
+            throw;
+        }
+
+        return stream;
     }
 
     /// <summary>
@@ -745,6 +766,34 @@ internal sealed partial class InboxJournal : IDisposable
 
     /// <summary>Why the journal could not start a new segment the last time it tried, or null once it could.</summary>
     public string? RollError { get; private set; }
+
+    /// <summary>Why the last append could not be written (its event refused), or null once one is.</summary>
+    public string? WriteError { get; private set; }
+
+    /// <summary>
+    /// What /healthz says of the journal: its segments on disk, the events it refused since the
+    /// start, and what fails now.
+    /// </summary>
+    public JournalHealth Health()
+    {
+        var (segments, bytes) = (0, 0L);
+        try
+        {
+            foreach (var segment in new DirectoryInfo(_folder).EnumerateFiles("*" + Extension))
+            {
+                (segments, bytes) = (segments + 1, bytes + segment.Length);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The folder gone or unreadable: the errors say why.
+        }
+
+        lock (_appendLock)
+        {
+            return new JournalHealth(_folder, segments, bytes, _refused, WriteError, CheckpointError, RollError);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Error,
         Message = "The inbox journal cannot start a new segment in {Folder}: {Error}. It writes on in segment {Segment}, past its size, and keeps the moderated messages on disk until it can ({Times} time(s) since the last report). Free inodes or space, or mend the folder's permissions (GroupGuard:Pipeline:InboxPath)")]
@@ -1367,6 +1416,16 @@ internal sealed class JournalReader(string folder, JournalPosition position)
 
         return bytes;
     }
+}
+
+/// <summary>
+/// The inbox journal as /healthz shows it: its folder, its segments on disk, the events it refused
+/// (503) since the start, and why it cannot write, save its checkpoint or start a new segment now.
+/// </summary>
+internal sealed record JournalHealth(string Folder, int Segments, long Bytes, long Refused, string? WriteError, string? CheckpointError, string? RollError)
+{
+    /// <summary>What fails now, the worst first: a write (events refused), the checkpoint, a new segment.</summary>
+    public string? Error => WriteError ?? CheckpointError ?? RollError;
 }
 
 /// <summary>Lines of a segment a reader passed over: <paramref name="Lines"/> whole ones it could not read, and whether its end was a torn line.</summary>

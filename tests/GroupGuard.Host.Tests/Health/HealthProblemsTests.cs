@@ -4,6 +4,10 @@ using GroupGuard.Core;
 using GroupGuard.Core.Rules;
 using GroupGuard.Host.Digests;
 using GroupGuard.Host.Health;
+using GroupGuard.Host.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Tests.Health;
 
@@ -63,6 +67,64 @@ public sealed class HealthProblemsTests
 
         Assert.Equal(HealthEndpoint.MaxProblems, problems.Count);
         Assert.Equal("and 31 more", problems[^1]);
+    }
+
+    /// <summary>
+    /// The inbox journal's trouble is named with its folder and why, the worst first: a write (every
+    /// event refused), its checkpoint, a new segment; a journal with none is no problem.
+    /// </summary>
+    [Fact]
+    public void An_inbox_journal_that_cannot_write_save_its_checkpoint_or_start_a_segment_is_a_problem()
+    {
+        const string Folder = "/var/lib/groupguard/inbox";
+        JournalHealth Journal(string? write = null, string? checkpoint = null, string? roll = null) => new(Folder, 2, 4096, write is null ? 0 : 7, write, checkpoint, roll);
+
+        string[] Named(JournalHealth journal) => [.. HealthEndpoint.Problems(GoodRules, [], [], Now, journal: journal)];
+
+        Assert.Equal(["inbox journal: cannot write in /var/lib/groupguard/inbox: No space left on device"], Named(Journal("No space left on device", "No space left on device")));
+        Assert.Equal(["inbox journal: cannot save its checkpoint in /var/lib/groupguard/inbox: Disk quota exceeded"], Named(Journal(checkpoint: "Disk quota exceeded")));
+        Assert.Equal(["inbox journal: cannot start a new segment in /var/lib/groupguard/inbox: Read-only file system"], Named(Journal(roll: "Read-only file system")));
+        Assert.Empty(Named(Journal()));
+    }
+
+    /// <summary>
+    /// With the inbox journal on a full disk every event was refused (503, "the event could not be
+    /// saved") while /healthz said healthy with no problems: it says degraded, names the journal's
+    /// folder and why, and counts the refused events under <c>journal</c>; healthy again once an
+    /// event is journaled.
+    /// </summary>
+    [Fact]
+    public async Task A_journal_that_cannot_write_makes_the_service_degraded_naming_its_folder()
+    {
+        var disk = new Pipeline.FullDisk();
+        using var service = new GroupGuardFactory(services: services => services.AddSingleton(provider => new InboxJournal(
+            provider.GetRequiredService<IOptions<PipelineOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<GroupGuard.Core.Moderation.PrivacyOptions>>(),
+            provider.GetRequiredService<ILogger<InboxJournal>>()) { OpenFile = disk.Open }));
+        var client = service.CreateClient();
+
+        disk.Full = true;
+        var refused = await service.PostV11Async(GroupGuardFactory.GroupEvent(970, "今天几点放学"));
+        var full = JsonDocument.Parse(await client.GetStringAsync("/healthz")).RootElement;
+        disk.Full = false;
+        var taken = await service.PostV11Async(GroupGuardFactory.GroupEvent(970, "今天几点放学"));
+        var mended = JsonDocument.Parse(await client.GetStringAsync("/healthz")).RootElement;
+
+        var folder = service.Services.GetRequiredService<InboxJournal>().Folder;
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("degraded", full.GetProperty("status").GetString());
+        Assert.Equal([$"inbox journal: cannot write in {folder}: No space left on device"], full.GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
+        var journal = full.GetProperty("journal");
+        Assert.Equal("refusing", journal.GetProperty("status").GetString());
+        Assert.Equal(folder, journal.GetProperty("folder").GetString());
+        Assert.Equal(1, journal.GetProperty("refused").GetInt64());
+        Assert.Equal("No space left on device", journal.GetProperty("last_error").GetString());
+        Assert.True(journal.GetProperty("segments").GetInt32() >= 1);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, taken.StatusCode);
+        Assert.Equal("healthy", mended.GetProperty("status").GetString());
+        Assert.Equal("ok", mended.GetProperty("journal").GetProperty("status").GetString());
+        Assert.True(mended.GetProperty("journal").GetProperty("bytes").GetInt64() > 0);
     }
 
     [Fact]

@@ -16,6 +16,14 @@ public static class MessageLimits
     public const int MaxIdLength = 64;
 
     /// <summary>
+    /// Characters in a platform's name (<see cref="ChatMessage.Platform"/>). The adapters name their
+    /// own (<c>qq</c>, <c>wecom</c>), but OneBot v12's <c>self.platform</c> is whatever the bridge
+    /// writes (<c>wechat</c>, <c>telegram</c>); the name is stored with every incident and message
+    /// count, keys the dry-run switches and labels metrics, and the console takes no longer one.
+    /// </summary>
+    public const int MaxPlatformLength = 32;
+
+    /// <summary>
     /// How far a message's time may be ahead of the server clock before the message is refused.
     /// Bridges send QQ's (or WeCom's) server time, so a message ahead of this machine's clock means
     /// this clock is behind: set wrong, or a local time zone taken for UTC (up to 14 hours). Such
@@ -74,6 +82,23 @@ public static class MessageLimits
         return now - time > TimeSpan.FromDays(MaxDaysBehind)
             ? $"field '{field}' {Utc(time)} is more than {MaxDaysBehind} days behind the server clock {Utc(now)}"
             : null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="id"/> (an id, or a platform's name with <see cref="MaxPlatformLength"/>)
+    /// cannot be taken, naming <paramref name="field"/> as the protocol calls it, or null when it can:
+    /// longer than <paramref name="maxLength"/>, or holding a control character. No id has one, and a
+    /// NUL above all is refused by PostgreSQL in text, where it would fail the message's every write;
+    /// a line break would forge a log line. Every adapter refuses such an event (a 400 naming the field).
+    /// </summary>
+    public static string? IdProblem(string field, string id, int maxLength = MaxIdLength)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return id.Length > maxLength
+            ? $"field '{field}' is longer than {maxLength} characters"
+            : id.Any(char.IsControl)
+                ? $"field '{field}' holds a control character, which no id has"
+                : null;
     }
 
     /// <summary>What the rules would read of a message (<see cref="ChatMessage.ScanText"/>), counted without building it.</summary>

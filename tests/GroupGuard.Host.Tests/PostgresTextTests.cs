@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,5 +105,42 @@ public sealed class PostgresTextTests(PostgresServer server)
         Assert.Equal([incident.Id], alert.IncidentIds);
         Assert.Contains($"「{new string('群', 39)}…」", alert.Text, StringComparison.Ordinal);
         Assert.Contains($"「{new string('群', 39)}…」", await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(folder.Path))), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// OneBot v12's <c>self.platform</c> is free text, and was taken whatever it held: a NUL, or a
+    /// name of 3,000 characters (an index row over PostgreSQL's 8 KB), failed the incident's and
+    /// the message count's write for ever, and moderation stalled behind them. Refused now, naming
+    /// the field; the next message is moderated.
+    /// </summary>
+    [Fact]
+    public async Task A_v12_platform_postgresql_cannot_store_is_refused_at_intake_and_moderation_goes_on()
+    {
+        var database = await server.CreateDatabaseAsync("v12_platform");
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Storage:Provider"] = "postgres",
+            ["GroupGuard:Storage:ConnectionString"] = database,
+        });
+        string Event(string platform, string id)
+        {
+            var body = JsonNode.Parse(GroupGuardFactory.Sample("v12-wechat-group.json"))!;
+            body["self"]!["platform"] = platform;
+            body["message_id"] = id;
+            body["message"] = new JsonArray(new JsonObject { ["type"] = "text", ["data"] = new JsonObject { ["text"] = "加微信 abc12345" } });
+            return body.ToJsonString();
+        }
+
+        using var nul = await service.PostV12Async(Event("wechat\u0000x", "p1"));
+        using var huge = await service.PostV12Async(Event(new string('平', 3000), "p2"));
+        using var next = await service.PostV12Async(Event("wechat", "p3"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.Contains("field 'self.platform' holds a control character", await nul.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("field 'self.platform' is longer than 32 characters", await huge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, next.StatusCode);
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        Assert.Equal(("wechat", "p3"), (incident.Platform, incident.MessageId));
     }
 }

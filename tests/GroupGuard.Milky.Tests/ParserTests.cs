@@ -300,6 +300,19 @@ public sealed class ParserTests
         Assert.Equal("field 'data.sender_id' holds a control character, which no id has", result.Error);
     }
 
+    [Fact]
+    public void A_mention_with_a_control_character_is_dropped_and_the_message_still_read()
+    {
+        var json = Samples.Json("group-message.json");
+        json["data"]!["segments"]![0]!["data"]!["user_id"] = "30003\n";
+
+        var result = Parse(json.ToJsonString());
+
+        Assert.Equal(204, result.StatusCode);
+        Assert.Empty(result.Event!.Message!.Mentions);
+        Assert.Equal(" 想要资料的加微信 abc123", result.Event.Message.Text);
+    }
+
     [Theory]
     [InlineData(24 * 60 + 1, "ahead of")]
     [InlineData(-60 * 24 * 8, "behind")]

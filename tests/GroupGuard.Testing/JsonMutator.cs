@@ -239,7 +239,8 @@ public sealed class JsonMutator(int seed)
 
     /// <summary>
     /// What an accepted message breaks of the bounds a receiver refuses a delivery for (an id
-    /// missing or over <see cref="Core.MessageLimits.MaxIdLength"/>, text over
+    /// missing or over <see cref="Core.MessageLimits.MaxIdLength"/>, a control character in an id,
+    /// a mention or the platform, a platform over <see cref="Core.MessageLimits.MaxPlatformLength"/>, text over
     /// <see cref="Core.MessageLimits.MaxTextLength"/>), or null. A platform whose message ids are
     /// longer says how long with <paramref name="maxMessageIdLength"/>.
     /// </summary>
@@ -257,6 +258,16 @@ public sealed class JsonMutator(int seed)
             {
                 return $"{name} id of {id?.Length ?? 0} characters";
             }
+
+            if (id.Any(char.IsControl))
+            {
+                return $"a control character in the {name} id";
+            }
+        }
+
+        if (string.IsNullOrEmpty(message.Platform) || message.Platform.Length > Core.MessageLimits.MaxPlatformLength || message.Platform.Any(char.IsControl))
+        {
+            return $"platform '{message.Platform}' ({message.Platform?.Length ?? 0} characters)";
         }
 
         if (message.Text.Length > Core.MessageLimits.MaxTextLength)
@@ -264,8 +275,8 @@ public sealed class JsonMutator(int seed)
             return $"{message.Text.Length} characters of text";
         }
 
-        return message.Mentions.FirstOrDefault(mention => mention.Length > Core.MessageLimits.MaxIdLength) is { } longMention
-            ? $"a mention of {longMention.Length} characters"
+        return message.Mentions.FirstOrDefault(mention => mention.Length > Core.MessageLimits.MaxIdLength || mention.Any(char.IsControl)) is { } badMention
+            ? $"a mention of {badMention.Length} characters{(badMention.Any(char.IsControl) ? " with a control character" : "")}"
             : null;
     }
 

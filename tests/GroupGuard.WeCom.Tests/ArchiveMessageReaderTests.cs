@@ -199,6 +199,23 @@ public sealed class ArchiveMessageReaderTests
         Assert.Equal(ArchiveMessageReader.MaxItems - 1, read.Message!.Text.Split('\n').Length);
     }
 
+    [Theory]
+    [InlineData("msgid")]
+    [InlineData("from")]
+    [InlineData("roomid")]
+    public void A_record_whose_id_holds_a_control_character_is_unreadable_naming_the_field(string field)
+    {
+        var fields = new Dictionary<string, string> { ["msgid"] = "a", ["from"] = "b", ["roomid"] = "r" };
+        fields[field] = "x\\u0000y";
+        var plaintext = $$$"""{"msgid":"{{{fields["msgid"]}}}","action":"send","from":"{{{fields["from"]}}}","roomid":"{{{fields["roomid"]}}}","msgtime":{{{Now.ToUnixTimeMilliseconds()}}},"msgtype":"text","text":{"content":"加微信"}}""";
+
+        var record = ArchiveMessageReader.Read(plaintext, Corp, 5, Now);
+
+        Assert.Equal(ArchiveRecordKind.Unreadable, record.Kind);
+        Assert.Null(record.Message);
+        Assert.Equal($"record 5: field '{field}' holds a control character, which no id has", record.Detail);
+    }
+
     [Fact]
     public void Cut_and_mangled_samples_never_throw()
     {

@@ -69,14 +69,11 @@ internal static class MilkyEventReader
     {
         var data = MilkyJson.Object(root, "data");
         return data is { } d
-               && Id(d, "group_id") is { } groupId
-               && Id(d, "user_id") is { } userId
+               && MilkyJson.OptionalId(d, "group_id") is { } groupId
+               && MilkyJson.OptionalId(d, "user_id") is { } userId
                && MilkyJson.OptionalUnixSeconds(root, "time") is { } at
             ? new Core.Members.MemberJoined(Platform, groupId, userId, at)
             : null;
-
-        static string? Id(JsonElement obj, string name) =>
-            MilkyJson.OptionalId(obj, name) is { } id && !id.Any(char.IsControl) ? id : null;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GroupGuard.Core;
 
 namespace GroupGuard.Milky.Parsing;
 
@@ -49,16 +50,13 @@ internal static class MilkyJson
         }
 
         var id = IdText(value) ?? throw new MalformedMilkyEventException($"field '{path}' must be an integer");
-        return id.Length > MilkyLimits.MaxIdLength
-            ? throw new MalformedMilkyEventException($"field '{path}' is longer than {MilkyLimits.MaxIdLength} characters")
-            : id.Any(char.IsControl)
-                ? throw new MalformedMilkyEventException($"field '{path}' holds a control character, which no id has")
-                : id;
+        return MessageLimits.IdProblem(path, id, MilkyLimits.MaxIdLength) is { } problem ? throw new MalformedMilkyEventException(problem) : id;
     }
 
-    /// <summary>An id that only hints (a mention, a quote): null when absent, odd or too long.</summary>
+    /// <summary>An id that only hints (a mention, a quote): null when absent, odd, too long or holding a control character.</summary>
     public static string? OptionalId(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && IdText(value) is { Length: <= MilkyLimits.MaxIdLength } id ? id : null;
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && IdText(value) is { } id
+        && MessageLimits.IdProblem(name, id, MilkyLimits.MaxIdLength) is null ? id : null;
 
     private static string? IdText(JsonElement value) => value.ValueKind switch
     {

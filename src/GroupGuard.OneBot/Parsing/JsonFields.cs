@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GroupGuard.Core;
 
 namespace GroupGuard.OneBot.Parsing;
 
@@ -62,14 +63,10 @@ internal static class JsonFields
         }
     }
 
-    // A control character (a NUL above all, which PostgreSQL refuses in text) makes no id: refused
-    // here, it never reaches the journal or the database.
+    // Too long, or holding a control character (a NUL above all, which PostgreSQL refuses in
+    // text): refused here, it never reaches the journal or the database.
     private static string WithinLength(string id, string path) =>
-        id.Length > OneBotLimits.MaxIdLength
-            ? throw new MalformedEventException($"field '{path}' is longer than {OneBotLimits.MaxIdLength} characters")
-            : id.Any(char.IsControl)
-                ? throw new MalformedEventException($"field '{path}' holds a control character, which no id has")
-                : id;
+        MessageLimits.IdProblem(path, id) is { } problem ? throw new MalformedEventException(problem) : id;
 
     /// <summary>
     /// A scalar segment parameter as text: strings as they are, numbers and booleans as written,

@@ -57,11 +57,12 @@ internal sealed class MessageAccumulator
 
     public void MentionEveryone() => MentionsAll = true;
 
-    // A mention or quote target that is too long is dropped, not an error: it only hints at who
-    // is addressed, and failing the event for it would keep the message itself from moderation.
+    // A mention or quote target that is too long (or holds a control character) is dropped, not an
+    // error: it only hints at who is addressed, and failing the event for it would keep the message
+    // itself from moderation.
     public void Mention(string? userId)
     {
-        if (string.IsNullOrEmpty(userId) || userId.Length > OneBotLimits.MaxIdLength)
+        if (string.IsNullOrEmpty(userId) || MessageLimits.IdProblem("", userId) is not null)
         {
             return;
         }
@@ -77,7 +78,7 @@ internal sealed class MessageAccumulator
 
     public void Reply(string? messageId)
     {
-        if (!string.IsNullOrEmpty(messageId) && messageId.Length <= OneBotLimits.MaxIdLength)
+        if (!string.IsNullOrEmpty(messageId) && MessageLimits.IdProblem("", messageId) is null)
         {
             ReplyTo ??= messageId;
         }

@@ -107,13 +107,26 @@ internal static class V12EventReader
         string? platform = null, userId = null;
         if (JsonFields.GetObject(root, "self") is { } self)
         {
-            platform = JsonFields.GetNonEmptyString(self, "platform");
+            platform = PlatformOf(self, "platform", "self.platform");
             userId = JsonFields.TryGetId(self, "user_id", "self.user_id");
         }
 
-        platform ??= JsonFields.GetNonEmptyString(root, "platform");
+        platform ??= PlatformOf(root, "platform", "platform");
         userId ??= JsonFields.TryGetId(root, "self_id");
         return new Self(platform?.ToLowerInvariant(), userId);
+    }
+
+    /// <summary>
+    /// The platform's name, free text in v12 (<c>wechat</c>, <c>telegram</c>), held to the bounds of
+    /// an id (<see cref="MessageLimits.MaxPlatformLength"/>): it is stored with every incident and
+    /// message count, where a NUL or a name of thousands of characters failed every write.
+    /// </summary>
+    private static string? PlatformOf(JsonElement obj, string name, string path)
+    {
+        var platform = JsonFields.GetNonEmptyString(obj, name);
+        return platform is not null && MessageLimits.IdProblem(path, platform, MessageLimits.MaxPlatformLength) is { } problem
+            ? throw new MalformedEventException(problem)
+            : platform;
     }
 
     private readonly record struct Self(string? Platform, string? UserId);

@@ -32,9 +32,9 @@ internal static partial class GroupMessageReader
         var author = data.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.Object
             ? a
             : throw new MalformedEventException("field 'd.author' must be an object");
-        var messageId = RequireString(data, "id", "d.id", QQBotLimits.MaxMessageIdLength);
-        var groupId = RequireString(data, "group_openid", "d.group_openid", QQBotLimits.MaxIdLength);
-        var userId = RequireString(author, "member_openid", "d.author.member_openid", QQBotLimits.MaxIdLength);
+        var messageId = RequireId(data, "id", "d.id", QQBotLimits.MaxMessageIdLength);
+        var groupId = RequireId(data, "group_openid", "d.group_openid", QQBotLimits.MaxIdLength);
+        var userId = RequireId(author, "member_openid", "d.author.member_openid", QQBotLimits.MaxIdLength);
         var time = RequireTime(data, "timestamp", "d.timestamp");
 
         var content = data.TryGetProperty("content", out var c) ? c.ValueKind switch
@@ -224,7 +224,7 @@ internal static partial class GroupMessageReader
 
     private static void AddMention(string id, List<string> mentions, HashSet<string> seen)
     {
-        if (id.Length is > 0 and <= QQBotLimits.MaxIdLength && mentions.Count < QQBotLimits.MaxMentions && seen.Add(id))
+        if (id.Length > 0 && MessageLimits.IdProblem("", id, QQBotLimits.MaxIdLength) is null && mentions.Count < QQBotLimits.MaxMentions && seen.Add(id))
         {
             mentions.Add(id);
         }
@@ -271,19 +271,18 @@ internal static partial class GroupMessageReader
     private static string? StringOf(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s : null;
 
-    private static string RequireString(JsonElement obj, string name, string path, int maxLength)
+    /// <summary>An id that must be there: a non-empty string within <paramref name="maxLength"/> and without a control character (<see cref="MessageLimits.IdProblem"/>).</summary>
+    private static string RequireId(JsonElement obj, string name, string path, int maxLength)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             throw new MalformedEventException($"missing field '{path}'");
         }
 
-        var text = value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s
+        var id = value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s
             ? s
             : throw new MalformedEventException($"field '{path}' must be a non-empty string");
-        return text.Length <= maxLength
-            ? text
-            : throw new MalformedEventException($"field '{path}' is longer than {maxLength} characters");
+        return MessageLimits.IdProblem(path, id, maxLength) is { } problem ? throw new MalformedEventException(problem) : id;
     }
 
     /// <summary>RFC 3339 as the docs say (<c>2023-11-06T13:37:18+08:00</c>); Unix seconds are taken too.</summary>

@@ -101,9 +101,9 @@ internal static class ArchiveMessageReader
 
         var id = String(root, "msgid");
         var from = String(root, "from");
-        if (!IsId(id) || !IsId(from) || !IsId(room))
+        if (!IsId("msgid", id, out var idProblem) || !IsId("from", from, out idProblem) || !IsId("roomid", room, out idProblem))
         {
-            return Unreadable($"record {seq}: msgid, from or roomid missing or over {MessageLimits.MaxIdLength} characters");
+            return Unreadable($"record {seq}: {idProblem}");
         }
 
         if (!root.TryGetProperty("msgtime", out var timeElement) || timeElement.ValueKind != JsonValueKind.Number || !timeElement.TryGetInt64(out var millis)
@@ -392,7 +392,18 @@ internal static class ArchiveMessageReader
     private static string? Join(string? a, string? b) =>
         string.IsNullOrEmpty(a) ? b : string.IsNullOrEmpty(b) ? a : a + " " + b;
 
-    private static bool IsId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) => !string.IsNullOrEmpty(id) && id.Length <= MessageLimits.MaxIdLength;
+    /// <summary>Whether <paramref name="id"/> is an id; else <paramref name="problem"/> says why (missing, too long, a control character in it).</summary>
+    private static bool IsId(string field, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id, out string? problem)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            problem = $"field '{field}' missing";
+            return false;
+        }
+
+        problem = MessageLimits.IdProblem(field, id);
+        return problem is null;
+    }
 
     private static string Cut(string text, int length) => text.Length <= length ? text : text[..length];
 

@@ -129,6 +129,85 @@ public sealed class IdLengthTests
         AssertNamed(Receivers.Create().ReceiveV12(node.Utf8(), null), "self_id");
     }
 
+    [Theory]
+    [InlineData("self.platform", "wechat\u0000x")]
+    [InlineData("self.user_id", "10001\u0000")]
+    [InlineData("group_id", "123\r\n456")]
+    [InlineData("user_id", "4\u00005\u00006")]
+    [InlineData("message_id", "p\u007f1")]
+    public void A_v12_id_or_platform_with_a_control_character_is_a_bad_request_naming_it(string field, string value)
+    {
+        var node = Samples.Node("V12/comwechat-group-mention.json");
+        if (field.StartsWith("self.", StringComparison.Ordinal))
+        {
+            node["self"]![field["self.".Length..]] = value;
+        }
+        else
+        {
+            node[field] = value;
+        }
+
+        var result = Receivers.Create().ReceiveV12(node.Utf8(), null);
+
+        Assert.Equal(400, result.StatusCode);
+        Assert.Null(result.Event);
+        Assert.Equal($"field '{field}' holds a control character, which no id has", result.Error);
+    }
+
+    [Fact]
+    public void A_v12_platform_over_32_characters_is_a_bad_request_and_one_of_32_is_read()
+    {
+        var node = Samples.Node("V12/comwechat-group-mention.json");
+        node["self"]!["platform"] = new string('平', 3000);
+
+        var result = Receivers.Create().ReceiveV12(node.Utf8(), null);
+
+        Assert.Equal(400, result.StatusCode);
+        Assert.Null(result.Event);
+        Assert.Equal("field 'self.platform' is longer than 32 characters", result.Error);
+
+        node["self"]!["platform"] = new string('w', MessageLimits.MaxPlatformLength);
+        Assert.Equal(new string('w', 32), Accepted(Receivers.Create().ReceiveV12(node.Utf8(), null)).Platform);
+    }
+
+    [Fact]
+    public void A_v12_draft_platform_with_a_control_character_is_a_bad_request_naming_platform()
+    {
+        var node = Samples.Node("V12/comwechat-group-mention.json");
+        node.Remove("self");
+        node["platform"] = "wechat\n";
+        node["self_id"] = "wxid_q8n3m2k1j0h9g8";
+
+        var result = Receivers.Create().ReceiveV12(node.Utf8(), null);
+
+        Assert.Equal(400, result.StatusCode);
+        Assert.Equal("field 'platform' holds a control character, which no id has", result.Error);
+    }
+
+    [Fact]
+    public void A_v12_heartbeat_with_a_control_character_in_its_platform_is_a_bad_request()
+    {
+        var node = Samples.Node("V12/comwechat-meta-heartbeat.json");
+        node["self"] = new JsonObject { ["platform"] = "wechat\u0000", ["user_id"] = "wxid_q8n3m2k1j0h9g8" };
+
+        Assert.Equal(400, Receivers.Create().ReceiveV12(node.Utf8(), null).StatusCode);
+    }
+
+    [Fact]
+    public void A_mention_or_reply_target_with_a_control_character_is_dropped_and_the_message_still_read()
+    {
+        var node = Samples.Node("V12/comwechat-group-reply.json");
+        var segments = node["message"]!.AsArray();
+        segments[0]!["data"]!["message_id"] = "77\u0000";
+        segments.Add(new JsonObject { ["type"] = "mention", ["data"] = new JsonObject { ["user_id"] = "wxid\nforged" } });
+
+        var message = Accepted(Receivers.Create().ReceiveV12(node.Utf8(), null));
+
+        Assert.Null(message.ReplyTo);
+        Assert.Empty(message.Mentions);
+        Assert.Equal("不加，八点下班", message.Text);
+    }
+
     [Fact]
     public void A_v12_mention_or_reply_target_over_64_characters_is_dropped()
     {

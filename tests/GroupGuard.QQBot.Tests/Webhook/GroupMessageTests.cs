@@ -233,6 +233,47 @@ public sealed class GroupMessageTests
         Assert.Equal(400, Deliver(Payload(d => d[field] = new string('A', bound + 1))).StatusCode);
     }
 
+    /// <summary>
+    /// A signed delivery with a NUL in an openid was read: PostgreSQL refuses it in text, so its
+    /// incident and its message count failed every write and moderation stalled behind them.
+    /// </summary>
+    [Theory]
+    [InlineData("d.id", "ROBOT1.0_\u0000x")]
+    [InlineData("d.group_openid", "C9F778FE6ADF9D1D\u0000BE395BF744A33A")]
+    [InlineData("d.author.member_openid", "5A8DD3E4C1CC4B1E\n2A7E3D66F10B2C93")]
+    public void An_id_with_a_control_character_is_400_naming_it(string field, string id)
+    {
+        var result = Deliver(Payload(d =>
+        {
+            if (field == "d.author.member_openid")
+            {
+                d["author"]!["member_openid"] = id;
+            }
+            else
+            {
+                d[field["d.".Length..]] = id;
+            }
+        }));
+
+        Assert.Equal(400, result.StatusCode);
+        Assert.Null(result.Event);
+        Assert.Equal($"field '{field}' holds a control character, which no id has", result.Error);
+    }
+
+    [Fact]
+    public void A_listed_mention_with_a_control_character_is_dropped()
+    {
+        var result = Deliver(Payload(d =>
+        {
+            d["content"] = "<@5A8DD3E4C1CC4B1E\u00002A7E3D66F10B2C93> 看群公告";
+            d["mentions"] = new JsonArray(new JsonObject { ["member_openid"] = "5A8DD3E4C1CC4B1E\u00002A7E3D66F10B2C93" });
+        }));
+
+        Assert.Equal(200, result.StatusCode);
+        Assert.Empty(result.Event!.Message!.Mentions);
+        Assert.Equal(" 看群公告", result.Event.Message.Text);
+    }
+
     [Theory]
     [InlineData("2025-11-26T09:59:00Z")]
     [InlineData("2025-11-26T17:59:00.123+08:00")]

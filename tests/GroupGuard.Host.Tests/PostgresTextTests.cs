@@ -1,8 +1,11 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GroupGuard.Core;
 using GroupGuard.Core.Digests;
+using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace GroupGuard.Host.Tests;
 
@@ -142,5 +145,55 @@ public sealed class PostgresTextTests(PostgresServer server)
         Assert.Equal(HttpStatusCode.NoContent, next.StatusCode);
         var incident = Assert.Single(await service.IncidentsAfterAsync(1));
         Assert.Equal(("wechat", "p3"), (incident.Platform, incident.MessageId));
+    }
+
+    /// <summary>
+    /// Messages an older build journaled with such a platform (a NUL, 3,000 characters) came back at
+    /// every start and stalled moderation on PostgreSQL for good: their incidents were retried for
+    /// ever, their counts put back every second, and the journal's checkpoint never moved, while
+    /// /healthz said healthy. Each is now given up on after a few tries, said as an error without
+    /// the NUL, and counted; the message after them is moderated, and a restart replays none of them.
+    /// </summary>
+    [Fact]
+    public async Task Messages_whose_records_postgresql_refuses_are_given_up_on_and_the_next_is_moderated()
+    {
+        var database = await server.CreateDatabaseAsync("refused");
+        using var inbox = new TempFolder();
+        JournalReplayTests.Seed(inbox.Path, "unstorable-platforms.jsonl", segment: 1);
+        var settings = new Dictionary<string, string?>
+        {
+            ["GroupGuard:Storage:Provider"] = "postgres",
+            ["GroupGuard:Storage:ConnectionString"] = database,
+            ["GroupGuard:Pipeline:InboxPath"] = inbox.Path,
+        };
+
+        using (var service = new GroupGuardFactory(settings))
+        {
+            _ = service.CreateClient(); // starts it: the journal is replayed
+
+            await service.HandledAsync("p3");
+            // The counts go on too: the journal's checkpoint moves past the refused messages.
+            await service.Services.GetRequiredService<MessageCounter>().FlushAsync();
+            var stats = service.Services.GetRequiredService<PipelineStats>();
+
+            var incidents = await service.IncidentsAsync();
+            Assert.DoesNotContain(incidents, i => i.MessageId == "p1");
+            Assert.Contains(incidents, i => (i.Platform, i.MessageId) == ("wechat", "p3"));
+            var refused = service.Logs.Entries.Where(e => e.Level == LogLevel.Error && e.Message.Contains("cannot be stored", StringComparison.Ordinal)).ToList();
+            Assert.Contains(refused, e => e.Message.StartsWith("The incidents of wechat x group 12345678901@chatroom message p1 cannot be stored", StringComparison.Ordinal));
+            // 3,000 CJK characters that do not compress: an index row over PostgreSQL's 8 KB.
+            Assert.Contains(refused, e => e.Message.Contains(" group 12345678901@chatroom message p2 cannot be stored", StringComparison.Ordinal));
+            Assert.DoesNotContain(service.Logs.Entries, e => e.Message.Contains('\0', StringComparison.Ordinal));
+            Assert.True(stats.RefusedCount >= 2, $"{stats.RefusedCount} records refused");
+            using var health = JsonDocument.Parse(await service.CreateClient().GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+            Assert.Equal("healthy", health.RootElement.GetProperty("status").GetString());
+            Assert.Equal(stats.RefusedCount, health.RootElement.GetProperty("pipeline").GetProperty("records_refused").GetInt64());
+        }
+
+        using var restarted = new GroupGuardFactory(settings);
+        _ = restarted.CreateClient(); // starts it: nothing left in the journal to replay
+        await restarted.PostV11Async(GroupGuardFactory.GroupEvent(4, "今天几点放学"));
+        await restarted.HandledAsync("4");
+        Assert.Equal(["4"], restarted.Handled.Items.Select(m => m.MessageId));
     }
 }

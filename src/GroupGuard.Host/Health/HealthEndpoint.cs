@@ -38,7 +38,7 @@ internal static class HealthEndpoint
             var connected = connections.SelectMany(c => c.Connections).ToList();
             var adapterStates = adapters.Snapshot();
             var inbox = http.RequestServices.GetRequiredService<InboxJournal>().Health();
-            var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow(), adapterStates, inbox);
+            var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow(), adapterStates, inbox, stats.StorageFailures);
             // A channel's error may name its recipient (a QQ number, an address the server refused):
             // shown here to anyone, it is masked; the console and `digest list` show it whole. The
             // recipients are read only when some channel is failing.
@@ -113,6 +113,9 @@ internal static class HealthEndpoint
                     processed = stats.ProcessedCount,
                     incidents = stats.IncidentCount,
                     detection_failures = stats.FailedCount,
+                    // Records (incidents, join decisions, message counts) the database refused for
+                    // what they hold, however often tried: given up on so that moderation goes on.
+                    records_refused = stats.RefusedCount,
                     actions_queued = actions.Pending,
                     actions_failed = stats.ActionsFailed,
                     last_action_error = stats.LastActionError,
@@ -175,15 +178,23 @@ internal static class HealthEndpoint
     internal const int MaxProblems = 20;
 
     /// <summary>
-    /// What makes a usable service "degraded": rules with errors, a connection (a bot's socket, an
-    /// event stream, the chat archive, the QQ platform's token) down for <see cref="DownGrace"/> or
-    /// more, a digest or alert whose latest send is failing on a channel, messages ahead of this
-    /// machine's clock (it is behind), the inbox journal unable to write (events refused), to save
-    /// its checkpoint or to start a new segment. Each in a few words, naming no secret and no chat content.
+    /// What makes a usable service "degraded": writes to a database that answers its probe failing
+    /// <see cref="PipelineStats.FailingAfter"/> times in a row or more (<paramref name="storageFailures"/>:
+    /// moderation waits for them), rules with errors, a connection (a bot's socket, an event stream,
+    /// the chat archive, the QQ platform's token) down for <see cref="DownGrace"/> or more, a digest
+    /// or alert whose latest send is failing on a channel, messages ahead of this machine's clock (it
+    /// is behind), the inbox journal unable to write (events refused), to save its checkpoint or to
+    /// start a new segment. Each in a few words, naming no secret and no chat content.
     /// </summary>
-    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null, JournalHealth? journal = null)
+    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null, JournalHealth? journal = null, int storageFailures = 0)
     {
         var problems = new List<string>();
+        if (storageFailures >= PipelineStats.FailingAfter)
+        {
+            // The error itself is storage.last_write_error: a database's words may quote a value.
+            problems.Add($"storage: writes failing, {storageFailures} tries in a row; moderation waits for them");
+        }
+
         if (!rules.Healthy)
         {
             problems.Add($"rules: {rules.ErrorTotal} error(s)");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GroupGuard.Core.Digests;
 using GroupGuard.Core.Moderation;
 
 namespace GroupGuard.Host.Pipeline;
@@ -35,7 +36,8 @@ internal sealed partial class DryRunSwitches(PipelineStats stats, ILogger<DryRun
         {
             // The store is down (the write that follows waits for it): what it said last stands meanwhile.
             stats.StorageFailed(ex.Message);
-            LogSwitchUnread(ex, platform, groupId);
+            // A line of its own: the ids come from the event, and a line break in one would forge a log line.
+            LogSwitchUnread(ex, DigestMarkup.OneLine(platform), DigestMarkup.OneLine(groupId));
             return _last.GetValueOrDefault(key);
         }
     }

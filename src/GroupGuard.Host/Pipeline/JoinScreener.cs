@@ -92,7 +92,7 @@ internal sealed partial class JoinScreener(
             : dryRun ? ActionStatus.DryRun
             : ActionStatus.Pending;
 
-        (bool Stored, (long Id, bool Added) Result) stored;
+        (StoreOutcome Outcome, (long Id, bool Added) Result) stored;
         JoinDecision decision;
 
         // The decision time stays open until the write commits, so a digest due meanwhile waits for it.
@@ -123,12 +123,12 @@ internal sealed partial class JoinScreener(
                 BlockNote = StoredText.Cut(block?.Note, StoredText.MaxNameChars),
             };
 
-            stored = await writer.StoreAsync(() => decisions.AddAsync(decision, CancellationToken.None), stoppingToken);
+            stored = await writer.StoreAsync(() => decisions.AddAsync(decision, CancellationToken.None), WriteOf.Message("The join decision", request), stoppingToken);
         }
 
-        if (!stored.Stored)
+        if (stored.Outcome != StoreOutcome.Stored)
         {
-            return ModerationOutcome.NotStored;
+            return stored.Outcome == StoreOutcome.Refused ? ModerationOutcome.Unstorable : ModerationOutcome.NotStored;
         }
 
         stats.Processed(1);
@@ -172,7 +172,7 @@ internal sealed partial class JoinScreener(
 
         metrics?.Action(request.Platform, Telemetry.GroupGuardMetrics.JoinAnswer, result.Status, metrics.Since(started));
         LogAnswered(request.Platform, request.GroupId, request.UserId, answer.Approve, result.Status, result.Error);
-        await writer.StoreAsync(() => decisions.UpdateStatusAsync(stored.Result.Id, result.Status, result.Error, CancellationToken.None), CancellationToken.None);
+        await writer.StoreAsync(() => decisions.UpdateStatusAsync(stored.Result.Id, result.Status, result.Error, CancellationToken.None), WriteOf.Message("The join request's answer", request), CancellationToken.None);
         return ModerationOutcome.Done;
     }
 

@@ -1,4 +1,6 @@
 using GroupGuard.Core;
+using GroupGuard.Core.Digests;
+using GroupGuard.Storage;
 
 namespace GroupGuard.Host.Pipeline;
 
@@ -10,7 +12,10 @@ namespace GroupGuard.Host.Pipeline;
 /// kill -9 loses none: what was not written is replayed at the next start. Keys are gathered in
 /// memory and written in one batch every second, when the worker has caught up
 /// (<see cref="SettlePacing{T}"/>), and at stop. While storage is down they are kept and tried
-/// again; past <see cref="MaxPending"/> the worker waits, as it does for incidents.
+/// again; past <see cref="MaxPending"/> the worker waits, as it does for incidents. A key the
+/// database refuses for what it holds (<see cref="StorageErrors.IsUncurable"/>) is given up on, and
+/// the rest of its batch written: kept, it failed every batch after it, and the checkpoint never
+/// moved again.
 /// </summary>
 internal sealed partial class MessageCounter : BackgroundService
 {
@@ -30,13 +35,15 @@ internal sealed partial class MessageCounter : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<MessageCounter> _logger;
     private readonly InboxJournal? _journal;
+    private readonly PipelineStats? _stats;
 
-    public MessageCounter(IIncidentStore store, TimeProvider time, ILogger<MessageCounter> logger, InboxJournal? journal = null)
+    public MessageCounter(IIncidentStore store, TimeProvider time, ILogger<MessageCounter> logger, InboxJournal? journal = null, PipelineStats? stats = null)
     {
         _store = store;
         _time = time;
         _logger = logger;
         _journal = journal;
+        _stats = stats;
         journal?.GateOnCounts();
     }
 
@@ -127,16 +134,18 @@ internal sealed partial class MessageCounter : BackgroundService
             {
                 try
                 {
-                    await _store.CountMessagesAsync([.. batch], CancellationToken.None);
+                    await WriteAsync([.. batch]);
                 }
                 catch (Exception ex)
                 {
                     // Put them back: the next tick tries again, and the checkpoint waits meanwhile.
+                    // What was written of them adds nothing then: each message is counted once.
                     lock (_lock)
                     {
                         _pending.UnionWith(batch);
                     }
 
+                    _stats?.CountsFailed(ex.Message);
                     if (!_failing)
                     {
                         _failing = true;
@@ -147,6 +156,7 @@ internal sealed partial class MessageCounter : BackgroundService
                 }
             }
 
+            _stats?.CountsWritten();
             if (_failing)
             {
                 _failing = false;
@@ -172,10 +182,40 @@ internal sealed partial class MessageCounter : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="keys"/>. Where the database refuses them for what they hold, they are
+    /// written in halves down to the keys it refuses, each given up on (logged, counted): one
+    /// refused key costs a few writes, not the counts of every message after it. Any other failure
+    /// is thrown, for the whole batch to be tried again.
+    /// </summary>
+    private async Task WriteAsync(IReadOnlyList<CountedMessage> keys)
+    {
+        try
+        {
+            await _store.CountMessagesAsync(keys, CancellationToken.None);
+        }
+        catch (Exception ex) when (StorageErrors.IsUncurable(ex))
+        {
+            if (keys.Count == 1)
+            {
+                _stats?.Refused();
+                LogKeyRefused(ex, DigestMarkup.OneLine(keys[0].Platform), DigestMarkup.OneLine(keys[0].GroupId), DigestMarkup.OneLine(keys[0].MessageId));
+                return;
+            }
+
+            var half = keys.Count / 2;
+            await WriteAsync([.. keys.Take(half)]);
+            await WriteAsync([.. keys.Skip(half)]);
+        }
+    }
+
     private static TaskCompletionSource NewRoom() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} message counts failed; kept and tried again every second")]
     private partial void LogFlushFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The count of {Platform} group {GroupId} message {MessageId} cannot be stored: the database refused what it holds. It is given up on (counted on /healthz as records_refused) so that the other counts, and the inbox journal, go on")]
+    private partial void LogKeyRefused(Exception ex, string platform, string groupId, string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Writing message counts works again")]
     private partial void LogFlushRecovered();

@@ -36,7 +36,13 @@ internal sealed partial class ModerationWorker(
             {
                 // The text is judged and stored: the pictures go to their own queue, never waited
                 // for; those of its forwarded bundles after its own, as the text path read them.
-                OfferPictures(queued.Message, moderated.ForwardedPictures);
+                // A message whose record the database refuses is given up on whole: its pictures'
+                // incidents would be refused alike.
+                if (moderated.Outcome != ModerationOutcome.Unstorable)
+                {
+                    OfferPictures(queued.Message, moderated.ForwardedPictures);
+                }
+
                 journal.MarkProcessed(queued.Position);
 
                 // The queue moderated: the messages that waited in the journal meanwhile (a flood

@@ -161,12 +161,14 @@ internal sealed partial class Moderator
                 return 0;
             }
 
-            ids = await writer.WriteAsync(decision.Incidents, stoppingToken);
+            (_, ids) = await writer.WriteAsync(decision.Incidents, stoppingToken);
         }
 
         if (ids is null)
         {
-            return 0; // stopping with storage down; a replay of the message reads its pictures again
+            // Stopping with storage down: a replay of the message reads its pictures again. Or the
+            // database refused the incidents: given up on, as the writer logged.
+            return 0;
         }
 
         for (var i = 0; i < ids.Count; i++)

@@ -18,6 +18,12 @@ internal enum ModerationOutcome
 
     /// <summary>Its incidents could not be stored before the service stopped: the journal must replay it.</summary>
     NotStored,
+
+    /// <summary>
+    /// The database refuses what its record holds, however often it is tried (<see cref="StoreOutcome.Refused"/>):
+    /// given up on, logged and counted, never tried again; its pictures are not read.
+    /// </summary>
+    Unstorable,
 }
 
 /// <summary>
@@ -66,7 +72,7 @@ internal sealed partial class Moderator(
             // A request to join: screened, never counted or moderated as a message. Taken in as a
             // message is (groupguard.messages.received), so processed as one once screened.
             var screened = joins is null ? ModerationOutcome.Done : await joins.ScreenAsync(message, stoppingToken);
-            if (screened != ModerationOutcome.NotStored)
+            if (screened is not (ModerationOutcome.NotStored or ModerationOutcome.Unstorable))
             {
                 metrics?.Processed(message.Protocol, null);
             }
@@ -151,6 +157,7 @@ internal sealed partial class Moderator(
         var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
 
         Decision decision;
+        StoreOutcome stored;
         IReadOnlyList<long>? ids;
 
         // The detection time stays open until the write commits, so a digest due meanwhile waits for it.
@@ -158,12 +165,12 @@ internal sealed partial class Moderator(
         {
             var context = ContextFor(message, group, group.Group, offences, role, flight.Now, dryRunSwitch);
             decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text), forwarded);
-            ids = await writer.WriteAsync(decision.Incidents, stoppingToken);
+            (stored, ids) = await writer.WriteAsync(decision.Incidents, stoppingToken);
         }
 
-        if (ids is null)
+        if (stored != StoreOutcome.Stored || ids is null)
         {
-            return Moderated.Of(ModerationOutcome.NotStored);
+            return Moderated.Of(stored == StoreOutcome.Refused ? ModerationOutcome.Unstorable : ModerationOutcome.NotStored);
         }
 
         for (var i = 0; i < decision.Incidents.Count; i++)

@@ -12,8 +12,8 @@ internal sealed class PipelineStats
     public long IncidentCount => Interlocked.Read(ref _incidents);
     public long FailedCount => Interlocked.Read(ref _failed);
 
-    /// <summary>The last storage error while writes are failing; null once a write succeeds.</summary>
-    public string? StorageError => _storageError;
+    /// <summary>The last storage error while writes are failing (a message's records, else the message counts); null once they succeed.</summary>
+    public string? StorageError => _storageError ?? _countError;
 
     public void Processed(int incidents)
     {
@@ -37,7 +37,59 @@ internal sealed class PipelineStats
         _lastActionError = error;
     }
 
-    public void StorageFailed(string error) => _storageError = error;
+    private int _storageFailures;
+    private int _countFailures;
+    private volatile string? _countError;
+    private long _refused;
 
-    public void StorageRecovered() => _storageError = null;
+    /// <summary>
+    /// Failures in a row from which storage counts as failing, not blinking: a write retried that
+    /// many times (under a second of backoff), or the message counts failing as many seconds. One
+    /// lost connection, tried again at once, is not a problem to report.
+    /// </summary>
+    public const int FailingAfter = 3;
+
+    /// <summary>
+    /// Failures in a row of the writes that hold moderation up: a message's records since the last
+    /// that was stored, the message counts since they were last written. Each is counted apart, so
+    /// the counts going through every second do not hide incidents that cannot be stored.
+    /// </summary>
+    public int StorageFailures => Math.Max(Volatile.Read(ref _storageFailures), Volatile.Read(ref _countFailures));
+
+    /// <summary>Whether storage keeps failing (<see cref="FailingAfter"/> failures without a write that succeeded).</summary>
+    public bool StorageFailing => StorageFailures >= FailingAfter;
+
+    /// <summary>
+    /// Records (a message's incidents, a join decision, a message's count) the database refused for
+    /// what they hold (<see cref="Storage.StorageErrors.IsUncurable"/>) and that were given up on.
+    /// </summary>
+    public long RefusedCount => Interlocked.Read(ref _refused);
+
+    public void StorageFailed(string error)
+    {
+        _storageError = error;
+        Interlocked.Increment(ref _storageFailures);
+    }
+
+    public void StorageRecovered()
+    {
+        _storageError = null;
+        Volatile.Write(ref _storageFailures, 0);
+    }
+
+    /// <summary>Writing the message counts failed; they are kept and tried again.</summary>
+    public void CountsFailed(string error)
+    {
+        _countError = error;
+        Interlocked.Increment(ref _countFailures);
+    }
+
+    public void CountsWritten()
+    {
+        _countError = null;
+        Volatile.Write(ref _countFailures, 0);
+    }
+
+    /// <summary>A record the database refuses was given up on: the pipeline goes on without it.</summary>
+    public void Refused() => Interlocked.Increment(ref _refused);
 }

@@ -23,6 +23,43 @@ public sealed class HealthProblemsTests
     private static ConnectionState Connection(string name, bool connected, DateTimeOffset? since, Protocol protocol = Protocol.OneBotV11) =>
         new(protocol, name, "10001", connected, since, null, connected ? null : "Connection refused");
 
+    /// <summary>
+    /// Storage writes failing for ever (a record PostgreSQL refused, retried without end) left
+    /// /healthz healthy, with only storage.last_write_error set. Three failures in a row are a
+    /// problem; one, tried again at once, is not.
+    /// </summary>
+    [Fact]
+    public void Storage_writes_failing_three_times_in_a_row_are_a_problem_and_one_failure_is_not()
+    {
+        Assert.Empty(HealthEndpoint.Problems(GoodRules, [], [], Now, storageFailures: 1));
+        Assert.Equal(
+            ["storage: writes failing, 3 tries in a row; moderation waits for them"],
+            HealthEndpoint.Problems(GoodRules, [], [], Now, storageFailures: 3));
+    }
+
+    [Fact]
+    public async Task Healthz_says_degraded_while_storage_writes_keep_failing_and_healthy_once_one_succeeds()
+    {
+        using var service = new GroupGuardFactory();
+        using var client = service.CreateClient();
+        var stats = service.Services.GetRequiredService<Host.Pipeline.PipelineStats>();
+        for (var i = 0; i < Host.Pipeline.PipelineStats.FailingAfter; i++)
+        {
+            stats.StorageFailed("57P01: terminating connection due to administrator command");
+        }
+
+        using (var failing = JsonDocument.Parse(await client.GetStringAsync(new Uri("/healthz", UriKind.Relative))))
+        {
+            Assert.Equal("degraded", failing.RootElement.GetProperty("status").GetString());
+            Assert.Equal(["storage: writes failing, 3 tries in a row; moderation waits for them"], failing.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
+            Assert.Equal("57P01: terminating connection due to administrator command", failing.RootElement.GetProperty("storage").GetProperty("last_write_error").GetString());
+        }
+
+        stats.StorageRecovered();
+        using var recovered = JsonDocument.Parse(await client.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        Assert.Equal("healthy", recovered.RootElement.GetProperty("status").GetString());
+    }
+
     [Fact]
     public void A_connection_down_for_a_minute_or_more_is_a_problem_and_one_reconnecting_is_not()
     {

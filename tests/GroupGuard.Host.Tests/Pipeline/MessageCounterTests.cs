@@ -16,6 +16,7 @@ public sealed class MessageCounterTests : IDisposable
     private readonly TempFolder _temp = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly CountingStore _store = new();
+    private readonly PipelineStats _stats = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -78,6 +79,49 @@ public sealed class MessageCounterTests : IDisposable
         Assert.Empty(Reopened());
     }
 
+    /// <summary>
+    /// A message whose key PostgreSQL refuses (a NUL in its platform, SQLSTATE 22021) failed its whole
+    /// batch: put back every second, it failed every batch after it, and the journal's checkpoint
+    /// never moved again. That key is given up on (counted), the others are written, the checkpoint moves.
+    /// </summary>
+    [Fact]
+    public async Task A_key_the_database_refuses_is_given_up_and_the_rest_are_counted_and_the_checkpoint_moves()
+    {
+        var (journal, counter, _) = Start();
+        _store.Refused = "3";
+        await ModerateAsync(journal, counter, 1, 2, 3, 4, 5);
+        await counter.FlushAsync();
+        journal.Release();
+
+        Assert.Equal(0, counter.Pending);
+        Assert.Equal(4, _store.Total);
+        Assert.Equal(1, _stats.RefusedCount);
+        Assert.Empty(Reopened());
+
+        await ModerateAsync(journal, counter, 6);
+        await counter.FlushAsync();
+        Assert.Equal(5, _store.Total);
+    }
+
+    /// <summary>Counts that keep failing show on /healthz as storage failing; written again, they no longer do.</summary>
+    [Fact]
+    public async Task Counts_failing_three_times_in_a_row_show_as_storage_failing()
+    {
+        var (journal, counter, _) = Start();
+        _store.Failing = true;
+        await ModerateAsync(journal, counter, 1);
+        await counter.FlushAsync();
+        await counter.FlushAsync();
+        Assert.False(_stats.StorageFailing);
+        await counter.FlushAsync();
+        Assert.True(_stats.StorageFailing);
+
+        _store.Failing = false;
+        await counter.FlushAsync();
+        Assert.False(_stats.StorageFailing);
+        Assert.Equal(0, _stats.RefusedCount);
+    }
+
     [Fact]
     public async Task A_redelivery_counts_once()
     {
@@ -133,7 +177,7 @@ public sealed class MessageCounterTests : IDisposable
     private (InboxJournal Journal, MessageCounter Counter, IReadOnlyList<QueuedMessage> Replayed) Start()
     {
         var journal = new InboxJournal(Options.Create(new PipelineOptions { InboxPath = _temp.File("inbox") }), _time);
-        var counter = new MessageCounter(_store, _time, NullLogger<MessageCounter>.Instance, journal);
+        var counter = new MessageCounter(_store, _time, NullLogger<MessageCounter>.Instance, journal, _stats);
         return (journal, counter, journal.Open());
     }
 
@@ -177,6 +221,9 @@ public sealed class MessageCounterTests : IDisposable
 
         public bool Failing { get; set; }
 
+        /// <summary>A message id whose key the store refuses as PostgreSQL refuses a NUL in text, failing the whole batch.</summary>
+        public string? Refused { get; set; }
+
         public long Total { get; private set; }
 
         public override Task<int> CountMessagesAsync(IReadOnlyList<CountedMessage> messages, CancellationToken cancellationToken)
@@ -184,6 +231,11 @@ public sealed class MessageCounterTests : IDisposable
             if (Failing)
             {
                 throw new InvalidOperationException("storage is down");
+            }
+
+            if (messages.Any(m => m.MessageId == Refused))
+            {
+                throw new Npgsql.PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", Npgsql.PostgresErrorCodes.CharacterNotInRepertoire);
             }
 
             var added = messages.Count(_keys.Add);

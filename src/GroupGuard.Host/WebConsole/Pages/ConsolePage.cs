@@ -34,6 +34,18 @@ public abstract class ConsolePage : PageModel
             HttpContext.RequestAborted);
     }
 
+    /// <summary>
+    /// Why a value typed into a filter or a form cannot be looked up, or null when it can (or is
+    /// absent): longer than <paramref name="maxLength"/>, or holding a control character, which no
+    /// id, name or text the console looks for has. PostgreSQL refuses a NUL in text, and the page
+    /// answered 500. <paramref name="what"/> starts the sentence (<c>A filter</c>).
+    /// </summary>
+    protected static string? TypedProblem(string what, string? value, int maxLength) =>
+        value is null ? null
+        : value.Length > maxLength ? $"{what} may have at most {maxLength} characters."
+        : value.Any(char.IsControl) ? $"{what} may not hold a control character."
+        : null;
+
     /// <summary>Why a page refuses a <c>before</c> that is not an id (as it refuses every other bad filter: not silently page 1).</summary>
     protected const string BeforeProblem = "before is an id, a whole number above 0 (the next page link writes it).";
 

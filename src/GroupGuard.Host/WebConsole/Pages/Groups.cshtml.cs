@@ -70,9 +70,14 @@ public sealed class GroupsModel(
             return Forbid();
         }
 
-        if (platform is not { Length: > 0 and <= 32 } || !Core.Accounts.ConsoleAccount.IsValidGroupId(group))
+        if (string.IsNullOrEmpty(platform) || !Core.Accounts.ConsoleAccount.IsValidGroupId(group))
         {
             return BadRequest("platform and group are required.");
+        }
+
+        if (TypedProblem("A platform", platform, Core.MessageLimits.MaxPlatformLength) is { } typedProblem)
+        {
+            return BadRequest(typedProblem);
         }
 
         if (value is not (null or "" or "on" or "off"))

@@ -30,9 +30,9 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
     {
         Query = new IncidentsQuery(group, user, pack, rule, severity, status, fp, from, to, q);
         string?[] typed = [group, user, pack, rule, severity, status, fp, from, to, q];
-        if (typed.Any(v => v is { Length: > MaxFilterLength }))
+        if (typed.Select(v => TypedProblem("A filter", v, MaxFilterLength)).FirstOrDefault(p => p is not null) is { } typedProblem)
         {
-            return BadRequest($"A filter may have at most {MaxFilterLength} characters.");
+            return BadRequest(typedProblem);
         }
 
         var filter = new IncidentFilter { Scope = Me.GroupScope, GroupId = Blank(group), UserId = Blank(user), Pack = Blank(pack), Rule = Blank(rule), Text = Blank(q) };

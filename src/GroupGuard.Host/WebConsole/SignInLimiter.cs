@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using GroupGuard.Host.Pipeline;
+using GroupGuard.Core;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.WebConsole;

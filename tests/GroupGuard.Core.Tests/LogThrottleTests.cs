@@ -1,7 +1,6 @@
-using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.Time.Testing;
 
-namespace GroupGuard.Host.Tests.Pipeline;
+namespace GroupGuard.Core.Tests;
 
 /// <summary>A flood writes its first line, then one line every ten seconds with the count since the last.</summary>
 public sealed class LogThrottleTests

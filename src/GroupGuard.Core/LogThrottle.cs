@@ -1,12 +1,14 @@
-namespace GroupGuard.Host.Pipeline;
+namespace GroupGuard.Core;
 
 /// <summary>
 /// Keeps a flood from writing a log line per request (a full queue refusing thousands a second, a
 /// sender hammering with a wrong secret): the first occurrence of a kind is logged, then at most
 /// one line per <see cref="Interval"/> with how many occurred since the last line. Thread-safe;
 /// at most <see cref="MaxKinds"/> kinds are told apart (past that, every kind shares one).
+/// In Core so that the adapters' floods (a WebSocket peer's bad frames, refused connections) are
+/// logged as the host's are.
 /// </summary>
-internal sealed class LogThrottle(TimeProvider time)
+public sealed class LogThrottle(TimeProvider time)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 

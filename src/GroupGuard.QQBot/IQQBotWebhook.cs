@@ -13,6 +13,13 @@ public interface IQQBotWebhook
     /// <param name="signature">The <c>X-Signature-Ed25519</c> header (hex).</param>
     /// <param name="timestamp">The <c>X-Signature-Timestamp</c> header (Unix seconds).</param>
     QQBotWebhookResult Receive(ReadOnlySpan<byte> body, string? signature, string? timestamp);
+
+    /// <summary>
+    /// What to answer before the body is read: 404 while the platform is not set up (no AppID and
+    /// AppSecret), when no delivery could be taken whatever it holds; null when deliveries are
+    /// taken. The host asks first, so that a body is not read (and held in memory) for a 404.
+    /// </summary>
+    QQBotWebhookResult? Unavailable();
 }
 
 /// <summary>

@@ -283,6 +283,20 @@ public sealed class QQBotWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_an_AppID_and_AppSecret_the_endpoint_answers_404_without_waiting_for_the_body()
+    {
+        using var service = new GroupGuardFactory();
+        using var body = new StalledBody(1024, declaredLength: 1024 * 1024);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/qqbot") { Content = body };
+
+        // Before, the body was read to its end (and held) first: a sender that stalled held the request open.
+        using var response = await service.Server.CreateClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead).Within("the answer while the body is still coming");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("GroupGuard:QQBot:AppId", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Half_a_configuration_stops_the_start_naming_the_keys()
     {
         using var service = new GroupGuardFactory();

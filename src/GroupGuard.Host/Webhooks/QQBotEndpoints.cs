@@ -41,6 +41,12 @@ internal static partial class QQBotEndpoints
     {
         var logger = logs.CreateLogger("GroupGuard.Webhooks");
 
+        // Not set up, every delivery is 404 whatever it holds: answered before a byte of the body is read.
+        if (webhook.Unavailable() is { } unavailable)
+        {
+            return Reject(logger, health, unavailable.StatusCode, unavailable.Error ?? "not found", context);
+        }
+
         // The platform posts application/json; so cannot a web page without a CORS preflight.
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
             || !string.Equals(type.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase))

@@ -18,6 +18,9 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
 {
     private const int MaxTimestampDigits = 12;
 
+    private static readonly QQBotWebhookResult NotSetUp =
+        new(404, null, null, $"the official QQ bot platform is not set up: set {QQBotOptions.Section}:{nameof(QQBotOptions.AppId)} and {nameof(QQBotOptions.AppSecret)}");
+
     // Derived from the current secret and replaced as a whole when it changes.
     private QQBotKey? _key;
 
@@ -26,7 +29,7 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
         var current = options.CurrentValue;
         if (!current.IsConfigured)
         {
-            return new QQBotWebhookResult(404, null, null, $"the official QQ bot platform is not set up: set {QQBotOptions.Section}:{nameof(QQBotOptions.AppId)} and {nameof(QQBotOptions.AppSecret)}");
+            return NotSetUp;
         }
 
         if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(timestamp))
@@ -54,6 +57,8 @@ internal sealed class QQBotWebhookReceiver(IOptionsMonitor<QQBotOptions> options
         status.Delivered();
         return Read(body, key, current.AppId!);
     }
+
+    public QQBotWebhookResult? Unavailable() => options.CurrentValue.IsConfigured ? null : NotSetUp;
 
     private QQBotWebhookResult Refused(string reason, bool record)
     {

@@ -36,6 +36,7 @@ internal static partial class MilkyEndpoints
         IMilkyWebhookReceiver receiver,
         MilkyWebhookExposure exposure,
         WebhookHosts hosts,
+        BodyReader bodies,
         EventIntake intake,
         AdapterHealth health,
         ILoggerFactory logs)
@@ -67,13 +68,17 @@ internal static partial class MilkyEndpoints
             return Reject(logger, health, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json", context);
         }
 
-        var body = await BodyReader.ReadAsync(context.Request, MilkyLimits.MaxEventBytes, context.RequestAborted);
-        if (body is null)
+        MilkyWebhookResult result;
+        using (var body = await bodies.ReadAsync(context.Request, MilkyLimits.MaxEventBytes, context.RequestAborted))
         {
-            return Reject(logger, health, StatusCodes.Status413PayloadTooLarge, $"body over {MilkyLimits.MaxEventBytes} bytes", context);
+            if (body.StatusCode != 0 || body.Gone)
+            {
+                return body.Gone ? Results.Empty : Reject(logger, health, body.StatusCode, body.Error ?? "body not read", context);
+            }
+
+            result = receiver.Receive(body.Span, context.Request.Headers.Authorization.FirstOrDefault());
         }
 
-        var result = receiver.Receive(body, context.Request.Headers.Authorization.FirstOrDefault());
         if (result.Event is null || result.StatusCode >= 300)
         {
             return Reject(logger, health, result.StatusCode, result.Error ?? "rejected", context);

@@ -37,7 +37,7 @@ internal static partial class QQBotEndpoints
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext context, IQQBotWebhook webhook, EventIntake intake, AdapterHealth health, ILoggerFactory logs)
+    private static async Task<IResult> HandleAsync(HttpContext context, IQQBotWebhook webhook, BodyReader bodies, EventIntake intake, AdapterHealth health, ILoggerFactory logs)
     {
         var logger = logs.CreateLogger("GroupGuard.Webhooks");
 
@@ -54,13 +54,24 @@ internal static partial class QQBotEndpoints
             return Reject(logger, health, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json", context);
         }
 
-        var body = await BodyReader.ReadAsync(context.Request, BodyReader.MaxBodyBytes, context.RequestAborted);
-        if (body is null)
+        QQBotWebhookResult result;
+        using (var body = await bodies.ReadAsync(context.Request, BodyReader.MaxBodyBytes, context.RequestAborted))
         {
-            return Reject(logger, health, StatusCodes.Status413PayloadTooLarge, $"body over {BodyReader.MaxBodyBytes} bytes", context);
+            if (body.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            {
+                // d:1 asks the platform to deliver it again, as for a full queue.
+                Reject(logger, health, body.StatusCode, body.Error ?? "busy", context);
+                return Results.Content(QQBotAnswers.RetryLater, "application/json", null, StatusCodes.Status503ServiceUnavailable);
+            }
+
+            if (body.StatusCode != 0 || body.Gone)
+            {
+                return body.Gone ? Results.Empty : Reject(logger, health, body.StatusCode, body.Error ?? "body not read", context);
+            }
+
+            result = webhook.Receive(body.Span, context.Request.Headers[SignatureHeader].FirstOrDefault(), context.Request.Headers[TimestampHeader].FirstOrDefault());
         }
 
-        var result = webhook.Receive(body, context.Request.Headers[SignatureHeader].FirstOrDefault(), context.Request.Headers[TimestampHeader].FirstOrDefault());
         if (result.StatusCode >= 300)
         {
             return Reject(logger, health, result.StatusCode, result.Error ?? "rejected", context);

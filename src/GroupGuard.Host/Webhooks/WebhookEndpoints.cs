@@ -15,6 +15,7 @@ internal static partial class WebhookEndpoints
         services.AddOptions<WebhookOptions>().BindChecked(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddSingleton<WebhookHosts>();
+        services.AddSingleton<BodyReader>();
         services.AddSingleton<IValidateOptions<OneBotOptions>, WebhookExposureValidator>();
         services.AddSingleton<IValidateOptions<OneBotOptions>, OneBotWebSocketExposureValidator>();
         services.AddSingleton<WebhookExposure>();
@@ -24,24 +25,26 @@ internal static partial class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapOneBotWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+        app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, BodyReader bodies, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
             HandleAsync(
                 context,
                 Protocol.OneBotV11,
                 Unprotected(options.CurrentValue, options.CurrentValue.Secret, nameof(OneBotOptions.Secret)),
                 (body, ctx) => receiver.ReceiveV11(body, ctx.Request.Headers["X-Signature"].FirstOrDefault()),
                 hosts,
+                bodies,
                 intake,
                 health,
                 logs));
 
-        app.MapPost("/onebot/v12", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+        app.MapPost("/onebot/v12", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, BodyReader bodies, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
             HandleAsync(
                 context,
                 Protocol.OneBotV12,
                 Unprotected(options.CurrentValue, options.CurrentValue.AccessToken, nameof(OneBotOptions.AccessToken)),
                 (body, ctx) => receiver.ReceiveV12(body, ctx.Request.Headers.Authorization.FirstOrDefault()),
                 hosts,
+                bodies,
                 intake,
                 health,
                 logs));
@@ -57,8 +60,9 @@ internal static partial class WebhookEndpoints
         HttpContext context,
         Protocol protocol,
         string? unprotected,
-        Func<byte[], HttpContext, WebhookResult> receive,
+        Receive receive,
         WebhookHosts hosts,
+        BodyReader bodies,
         EventIntake intake,
         AdapterHealth health,
         ILoggerFactory logs)
@@ -83,13 +87,17 @@ internal static partial class WebhookEndpoints
             return Reject(logger, health, protocol, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json", context);
         }
 
-        var body = await BodyReader.ReadAsync(context.Request, BodyReader.MaxBodyBytes, context.RequestAborted);
-        if (body is null)
+        WebhookResult result;
+        using (var body = await bodies.ReadAsync(context.Request, BodyReader.MaxBodyBytes, context.RequestAborted))
         {
-            return Reject(logger, health, protocol, StatusCodes.Status413PayloadTooLarge, $"body over {BodyReader.MaxBodyBytes} bytes", context);
+            if (body.StatusCode != 0 || body.Gone)
+            {
+                return body.Gone ? Results.Empty : Reject(logger, health, protocol, body.StatusCode, body.Error ?? "body not read", context);
+            }
+
+            result = receive(body.Span, context);
         }
 
-        var result = receive(body, context);
         if (result.Event is null || result.StatusCode >= 300)
         {
             return Reject(logger, health, protocol, result.StatusCode, result.Error ?? "rejected", context);
@@ -108,6 +116,9 @@ internal static partial class WebhookEndpoints
 
         return Results.NoContent();
     }
+
+    /// <summary>Checks and reads one delivery's body (held only for the call) with the request's headers.</summary>
+    private delegate WebhookResult Receive(ReadOnlySpan<byte> body, HttpContext context);
 
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var type)

@@ -8,12 +8,24 @@ internal sealed class WebhookOptions
 {
     public const string Section = "GroupGuard:Webhooks";
 
+    public const long DefaultBodyBufferBytes = 64L * 1024 * 1024;
+
+    /// <summary>The largest <see cref="BodyBufferBytes"/>: 16 GiB.</summary>
+    public const long MaxBodyBufferBytes = 16L * 1024 * 1024 * 1024;
+
     /// <summary>
     /// Names (or addresses) besides <c>localhost</c>, 127.0.0.0/8 and <c>[::1]</c> under which a
     /// webhook without its secret or token takes events: the machine's own name, when a bridge on it
     /// posts to <c>http://that-name:5140</c>. Names alone, without scheme, port or wildcard.
     /// </summary>
     public List<string> HostNames { get; set; } = [];
+
+    /// <summary>
+    /// Bytes of webhook bodies held in memory at once, every webhook together, while they are read
+    /// and checked (a body is read whole before its signature can be checked, so before its sender
+    /// is known). A body that would pass it is refused with 503 and <c>Retry-After</c>. Default 64 MiB.
+    /// </summary>
+    public long BodyBufferBytes { get; set; } = DefaultBodyBufferBytes;
 }
 
 internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
@@ -30,6 +42,13 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
                     $"{WebhookOptions.Section}:{nameof(WebhookOptions.HostNames)}:{i} is '{(host.Length > 80 ? host[..80] + "…" : host)}': " +
                     "give a host name or address alone (guard-box, 192.168.1.5, [fd00::5]), without scheme, port or wildcard");
             }
+        }
+
+        if (options.BodyBufferBytes is < BodyReader.MaxBodyBytes or > WebhookOptions.MaxBodyBufferBytes)
+        {
+            failures.Add(
+                $"{WebhookOptions.Section}:{nameof(WebhookOptions.BodyBufferBytes)} must be between {BodyReader.MaxBodyBytes} (one body of the largest size) " +
+                $"and {WebhookOptions.MaxBodyBufferBytes} (16 GiB), got {options.BodyBufferBytes}");
         }
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;

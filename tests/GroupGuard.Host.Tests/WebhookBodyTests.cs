@@ -1,0 +1,97 @@
+using System.Net;
+using GroupGuard.Host.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupGuard.Host.Tests;
+
+/// <summary>
+/// Webhook bodies are read whole before their signature can be checked, so before the sender is
+/// known: what every webhook holds of them at once is bounded (<c>GroupGuard:Webhooks:BodyBufferBytes</c>),
+/// a body is held as it arrives (not as its <c>Content-Length</c> announces), and what a sender
+/// that went away held is given back.
+/// </summary>
+public sealed class WebhookBodyTests
+{
+    private const int OneMiB = 1024 * 1024;
+
+    /// <summary>The service with room for one body of the largest size, the least the setting takes.</summary>
+    private static GroupGuardFactory Service() =>
+        new(new Dictionary<string, string?> { ["GroupGuard:Webhooks:BodyBufferBytes"] = OneMiB.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    private static HttpRequestMessage Stalled(StalledBody body) =>
+        new(HttpMethod.Post, "/onebot/v11") { Content = body };
+
+    [Fact]
+    public async Task While_stalled_bodies_fill_the_buffer_webhooks_are_refused_with_503_and_Retry_After_and_a_sender_that_goes_away_gives_it_back()
+    {
+        using var service = Service();
+        var bodies = service.Services.GetRequiredService<BodyReader>();
+        using var stalledBody = new StalledBody(600_000, declaredLength: OneMiB);
+        using var stalledRequest = Stalled(stalledBody);
+        using var cancel = new CancellationTokenSource();
+        var stalled = service.Server.CreateClient().SendAsync(stalledRequest, cancel.Token);
+        Assert.True(SpinWait.SpinUntil(() => bodies.Held >= OneMiB || stalled.IsCompleted, Patience.Safety), "the stalled body to be held");
+
+        var first = await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加微信领资料"));
+        var second = await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "加微信领资料"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), first.Headers.RetryAfter?.Delta);
+        Assert.Contains("GroupGuard:Webhooks:BodyBufferBytes", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+
+        // Counted on /healthz, logged once (then once every 10 s with the count).
+        using (var health = System.Text.Json.JsonDocument.Parse(await service.CreateClient().GetStringAsync("/healthz")))
+        {
+            Assert.Equal(2, health.RootElement.GetProperty("rejected_webhooks").GetProperty("onebot.v11:503").GetInt64());
+        }
+
+        Assert.Single(service.Logs.Entries, e => e.Message.Contains("BodyBufferBytes", StringComparison.Ordinal));
+
+        // The stalled sender goes away: what it held is given back, and the next event is taken.
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stalled);
+        Assert.True(SpinWait.SpinUntil(() => bodies.Held == 0, Patience.Safety), "the stalled body's buffer to be given back");
+        var after = await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "加微信领资料"));
+        Assert.Equal(HttpStatusCode.NoContent, after.StatusCode);
+        Assert.Equal("3", (await service.HandledAsync("3")).MessageId);
+    }
+
+    [Fact]
+    public async Task A_sender_that_announces_a_MiB_and_sends_little_holds_only_what_arrived()
+    {
+        using var service = Service();
+        var bodies = service.Services.GetRequiredService<BodyReader>();
+        using var stalledBody = new StalledBody(1000, declaredLength: OneMiB);
+        using var stalledRequest = Stalled(stalledBody);
+        using var cancel = new CancellationTokenSource();
+        var stalled = service.Server.CreateClient().SendAsync(stalledRequest, cancel.Token);
+        Assert.True(SpinWait.SpinUntil(() => bodies.Held > 0 || stalled.IsCompleted, Patience.Safety), "the stalled body to be held");
+
+        // Before, the buffer was sized from Content-Length at once.
+        var taken = await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加微信领资料"));
+
+        Assert.Equal(HttpStatusCode.NoContent, taken.StatusCode);
+        Assert.True(bodies.Held <= 16 * 1024, $"{bodies.Held} bytes held for the 1,000 that arrived");
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stalled);
+    }
+
+    [Theory]
+    [InlineData(1024 * 1024, true)]
+    [InlineData(64L * 1024 * 1024, true)]
+    [InlineData(16L * 1024 * 1024 * 1024, true)]
+    [InlineData(1024 * 1024 - 1, false)]
+    [InlineData(0, false)]
+    [InlineData(16L * 1024 * 1024 * 1024 + 1, false)]
+    public void BodyBufferBytes_holds_at_least_one_body_of_the_largest_size(long bytes, bool valid)
+    {
+        var result = new WebhookOptionsValidator().Validate(null, new WebhookOptions { BodyBufferBytes = bytes });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.StartsWith("GroupGuard:Webhooks:BodyBufferBytes must be between 1048576", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,6 +1,9 @@
 using System.Net;
 using GroupGuard.Host.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests;
 
@@ -77,6 +80,33 @@ public sealed class WebhookBodyTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stalled);
     }
 
+    [Fact]
+    public async Task A_body_that_stops_coming_is_answered_408_once_BodyTimeoutSeconds_pass_and_gives_its_buffer_back()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        using var service = new GroupGuardFactory(services: services => services.Replace(ServiceDescriptor.Singleton(provider =>
+            new BodyReader(provider.GetRequiredService<IOptionsMonitor<WebhookOptions>>(), clock))));
+        var bodies = service.Services.GetRequiredService<BodyReader>();
+        using var stalledBody = new StalledBody(600_000, declaredLength: OneMiB);
+        using var stalledRequest = Stalled(stalledBody);
+        var stalled = service.Server.CreateClient().SendAsync(stalledRequest);
+        await stalledBody.Written.Within("the first bytes of the body to go out");
+        Assert.True(SpinWait.SpinUntil(() => bodies.Held >= 600_000 || stalled.IsCompleted, Patience.Safety), "the stalled body to be held");
+
+        // Before, the read waited as long as the connection stayed open (Kestrel's minimum rate is an
+        // average over the body: after most of 1 MiB at once, about an hour).
+        var deadline = await clock.TimerAsync(1);
+        Assert.Equal(TimeSpan.FromSeconds(30), deadline.DueTime);
+        time.Advance(TimeSpan.FromSeconds(30));
+        using var response = await stalled.Within("the answer to the stalled body");
+
+        Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
+        Assert.Contains("GroupGuard:Webhooks:BodyTimeoutSeconds", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(SpinWait.SpinUntil(() => bodies.Held == 0, Patience.Safety), "the stalled body's buffer to be given back");
+        Assert.Equal(HttpStatusCode.NoContent, (await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "你好"))).StatusCode);
+    }
+
     [Theory]
     [InlineData(1024 * 1024, true)]
     [InlineData(64L * 1024 * 1024, true)]
@@ -92,6 +122,22 @@ public sealed class WebhookBodyTests
         if (!valid)
         {
             Assert.StartsWith("GroupGuard:Webhooks:BodyBufferBytes must be between 1048576", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(3600, true)]
+    [InlineData(0, false)]
+    [InlineData(3601, false)]
+    public void BodyTimeoutSeconds_is_a_second_to_an_hour(int seconds, bool valid)
+    {
+        var result = new WebhookOptionsValidator().Validate(null, new WebhookOptions { BodyTimeoutSeconds = seconds });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.StartsWith("GroupGuard:Webhooks:BodyTimeoutSeconds must be between 1 and 3600", Assert.Single(result.Failures!), StringComparison.Ordinal);
         }
     }
 }

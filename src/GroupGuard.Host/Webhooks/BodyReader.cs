@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Numerics;
+using GroupGuard.Core;
 using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.Webhooks;
@@ -11,10 +12,15 @@ namespace GroupGuard.Host.Webhooks;
 /// buffer that grows with what arrives, never sized from <c>Content-Length</c> up front, and every
 /// webhook's buffers together are held to <see cref="WebhookOptions.BodyBufferBytes"/>: a body that
 /// would pass it is refused at once with 503 and <c>Retry-After</c> rather than read, so that
-/// senders that stall halfway cannot grow the memory without bound. One instance serves every
-/// request; the count is one interlocked add per buffer taken or given back.
+/// senders that stall halfway cannot grow the memory without bound. A body must have arrived within
+/// <see cref="WebhookOptions.BodyTimeoutSeconds"/> of the first wait for it, on the injected clock,
+/// else it is answered 408 and its buffer given back (Kestrel's own minimum data rate is an average
+/// over the whole body: a sender that sent most of 1 MiB at once could then stall for an hour). One
+/// instance serves every request; the count is one interlocked add per buffer taken or given back,
+/// and the deadline is armed only once a read has to wait, so a body that came with its headers
+/// costs no timer.
 /// </summary>
-internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options)
+internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options, TimeProvider time)
 {
     /// <summary>The largest webhook body accepted; OneBot events are a few KiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -34,7 +40,8 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options)
 
     /// <summary>
     /// The whole body, up to <paramref name="limit"/> bytes, or why it was not read: 413 past the
-    /// limit, 503 when holding it would pass <see cref="WebhookOptions.BodyBufferBytes"/>. Dispose
+    /// limit, 503 when holding it would pass <see cref="WebhookOptions.BodyBufferBytes"/>, 408 when
+    /// it did not arrive within <see cref="WebhookOptions.BodyTimeoutSeconds"/>. Dispose
     /// the result once the body is handled: that gives its buffer back.
     /// </summary>
     public async ValueTask<WebhookBody> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
@@ -51,11 +58,17 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options)
         byte[]? buffer = null;
         var held = 0;
         var length = 0;
+        Deadline? deadline = null;
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken);
+                if (!TryReadArrived(reader, out var result))
+                {
+                    deadline ??= new Deadline(TimeSpan.FromSeconds(options.CurrentValue.BodyTimeoutSeconds), time, cancellationToken);
+                    result = await reader.ReadAsync(deadline.Value.Token);
+                }
+
                 var data = result.Buffer;
                 if (length + data.Length > limit)
                 {
@@ -107,6 +120,10 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options)
         {
             return WebhookBody.ClientGone;
         }
+        catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
+        {
+            return TimedOut(request);
+        }
         catch (IOException)
         {
             // The connection reset under the read (Kestrel's ConnectionResetException).
@@ -120,7 +137,25 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options)
             }
 
             Release(held);
+            deadline?.Dispose();
         }
+    }
+
+    /// <summary>What has arrived of the body without waiting, or false when a read would wait.</summary>
+    private static bool TryReadArrived(PipeReader reader, out ReadResult result)
+    {
+        if (!reader.TryRead(out result))
+        {
+            return false;
+        }
+
+        if (!result.Buffer.IsEmpty || result.IsCompleted || result.IsCanceled)
+        {
+            return true;
+        }
+
+        reader.AdvanceTo(result.Buffer.Start);
+        return false;
     }
 
     internal void Release(int bytes)
@@ -155,6 +190,14 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options)
         return new WebhookBody(
             StatusCodes.Status503ServiceUnavailable,
             $"webhook bodies being received fill {WebhookOptions.Section}:{nameof(WebhookOptions.BodyBufferBytes)}; retry in {RetryAfterSeconds} s");
+    }
+
+    private WebhookBody TimedOut(HttpRequest request)
+    {
+        Unread(request);
+        return new WebhookBody(
+            StatusCodes.Status408RequestTimeout,
+            $"the body did not arrive within {options.CurrentValue.BodyTimeoutSeconds} s ({WebhookOptions.Section}:{nameof(WebhookOptions.BodyTimeoutSeconds)})");
     }
 
     /// <summary>The rest of the body is not read: the connection is not kept for another request.</summary>

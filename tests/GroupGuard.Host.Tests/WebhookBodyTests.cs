@@ -1,5 +1,8 @@
 using System.Net;
 using GroupGuard.Host.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -107,6 +110,25 @@ public sealed class WebhookBodyTests
         Assert.Equal(HttpStatusCode.NoContent, (await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "你好"))).StatusCode);
     }
 
+    [Fact]
+    public async Task A_body_Kestrel_cuts_off_as_too_slow_is_answered_408_and_logged_as_counts_not_a_stack_trace_per_request()
+    {
+        using var service = new GroupGuardFactory(services: services => services.AddSingleton<IStartupFilter>(new KestrelCutsOffSlowBodies()));
+        var body = GroupGuardFactory.GroupEvent(1, "加微信领资料");
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add(await service.PostV11Async(body));
+        }
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.RequestTimeout, a.StatusCode));
+        Assert.Contains("MinRequestBodyDataRate", await answers[0].Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var line = Assert.Single(service.Logs.Entries, e => e.Message.Contains("MinRequestBodyDataRate", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, line.Level);
+        Assert.DoesNotContain(service.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
+
     [Theory]
     [InlineData(1024 * 1024, true)]
     [InlineData(64L * 1024 * 1024, true)]
@@ -139,5 +161,54 @@ public sealed class WebhookBodyTests
         {
             Assert.StartsWith("GroupGuard:Webhooks:BodyTimeoutSeconds must be between 1 and 3600", Assert.Single(result.Failures!), StringComparison.Ordinal);
         }
+    }
+}
+
+/// <summary>
+/// Kestrel as it refuses a body that arrives below its minimum data rate: the read throws its
+/// <see cref="BadHttpRequestException"/> with 408 (the test server has no such bound of its own).
+/// </summary>
+internal sealed class KestrelCutsOffSlowBodies : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, following) =>
+        {
+            context.Request.Body = new SlowBody();
+            return following(context);
+        });
+        next(app);
+    };
+
+    private sealed class SlowBody : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw TooSlow();
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromException<int>(TooSlow());
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromException<int>(TooSlow());
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private static BadHttpRequestException TooSlow() =>
+            new("Reading the request body timed out due to data arriving too slowly. See MinRequestBodyDataRate.", StatusCodes.Status408RequestTimeout);
     }
 }

@@ -41,7 +41,8 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options, TimePr
     /// <summary>
     /// The whole body, up to <paramref name="limit"/> bytes, or why it was not read: 413 past the
     /// limit, 503 when holding it would pass <see cref="WebhookOptions.BodyBufferBytes"/>, 408 when
-    /// it did not arrive within <see cref="WebhookOptions.BodyTimeoutSeconds"/>. Dispose
+    /// it did not arrive within <see cref="WebhookOptions.BodyTimeoutSeconds"/>, Kestrel's status
+    /// when it refused the body (408 below its minimum data rate, 400 cut short). Dispose
     /// the result once the body is handled: that gives its buffer back.
     /// </summary>
     public async ValueTask<WebhookBody> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
@@ -59,14 +60,23 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options, TimePr
         var held = 0;
         var length = 0;
         Deadline? deadline = null;
+        CancellationTokenRegistration stop = default;
         try
         {
             while (true)
             {
                 if (!TryReadArrived(reader, out var result))
                 {
-                    deadline ??= new Deadline(TimeSpan.FromSeconds(options.CurrentValue.BodyTimeoutSeconds), time, cancellationToken);
-                    result = await reader.ReadAsync(deadline.Value.Token);
+                    if (deadline is null)
+                    {
+                        // The read is stopped by cancelling it, not by a token: a read that throws
+                        // leaves Kestrel's body reader "in progress", and its drain after the answer
+                        // then fails with an error line of its own.
+                        deadline = new Deadline(TimeSpan.FromSeconds(options.CurrentValue.BodyTimeoutSeconds), time, cancellationToken);
+                        stop = deadline.Value.Token.UnsafeRegister(static r => ((PipeReader)r!).CancelPendingRead(), reader);
+                    }
+
+                    result = await reader.ReadAsync(CancellationToken.None);
                 }
 
                 var data = result.Buffer;
@@ -108,7 +118,7 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options, TimePr
 
                 if (result.IsCanceled)
                 {
-                    return WebhookBody.ClientGone;
+                    return cancellationToken.IsCancellationRequested ? WebhookBody.ClientGone : TimedOut(request);
                 }
             }
 
@@ -120,9 +130,13 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options, TimePr
         {
             return WebhookBody.ClientGone;
         }
-        catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
+        catch (BadHttpRequestException ex)
         {
-            return TimedOut(request);
+            // Kestrel's own bounds on a body: its minimum data rate (408), a body cut short (400).
+            // Escaped, each was a request failure logged with its stack trace; answered, it is a
+            // rejection like any other, logged as counts.
+            Unread(request);
+            return new WebhookBody(ex.StatusCode, ex.Message);
         }
         catch (IOException)
         {
@@ -137,6 +151,7 @@ internal sealed class BodyReader(IOptionsMonitor<WebhookOptions> options, TimePr
             }
 
             Release(held);
+            stop.Dispose();
             deadline?.Dispose();
         }
     }

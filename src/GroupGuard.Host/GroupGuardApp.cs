@@ -92,6 +92,16 @@ internal static class GroupGuardApp
             throw new OptionsValidationException("GroupGuard", typeof(object), unbound);
         }
 
+        var limitFailures = new List<string>();
+        var connectionLimits = ConnectionLimits.Read(builder.Configuration, limitFailures);
+        if (limitFailures.Count > 0)
+        {
+            throw new OptionsValidationException("Kestrel:Limits", typeof(object), limitFailures);
+        }
+
+        builder.Services.AddSingleton(sp => new ConnectionGate(connectionLimits.Connections, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConnectionGate>>()));
+        builder.WebHost.ConfigureKestrel(kestrel => ConnectionLimits.Apply(kestrel, connectionLimits.Upgraded));
+
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -30,6 +30,8 @@ internal sealed partial class RestartOnlySettings(IConfiguration configuration, 
         "GroupGuard:Telemetry:Prometheus",
         "GroupGuard:Telemetry:OtlpEndpoint",
         "Logging:Console:FormatterName",
+        ConnectionLimits.ConnectionsKey,
+        ConnectionLimits.UpgradedKey,
     ];
 
     private readonly Lock _lock = new();

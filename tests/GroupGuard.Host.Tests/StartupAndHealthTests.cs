@@ -114,6 +114,10 @@ public sealed class StartupAndHealthTests
     [InlineData("Logging__Console__FormatterName", "jsonl", "Logging:Console:FormatterName")]
     [InlineData("GroupGuard__Telemetry__OtlpEndpoint", "collector:4317", "GroupGuard:Telemetry:OtlpEndpoint")]
     [InlineData("ASPNETCORE_URLS", "127.0.0.1:5140", "is not an address to listen on")]
+    [InlineData("GroupGuard__Webhooks__BodyBufferBytes", "65536", "GroupGuard:Webhooks:BodyBufferBytes")]
+    [InlineData("GroupGuard__Webhooks__BodyTimeoutSeconds", "0", "GroupGuard:Webhooks:BodyTimeoutSeconds")]
+    [InlineData("Kestrel__Limits__MaxConcurrentConnections", "none", "Kestrel:Limits:MaxConcurrentConnections")]
+    [InlineData("Kestrel__Limits__MaxConcurrentUpgradedConnections", "0", "Kestrel:Limits:MaxConcurrentUpgradedConnections")]
 
     // Paths the service cannot create (/proc takes no new folder, even for root).
     [InlineData("GroupGuard__Storage__ConnectionString", "Data Source=/proc/groupguard/groupguard.db", "GroupGuard:Storage:ConnectionString")]

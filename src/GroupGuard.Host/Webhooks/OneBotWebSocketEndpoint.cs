@@ -86,11 +86,22 @@ internal static partial class OneBotWebSocketEndpoint
             return Reject(logger, health, context, StatusCodes.Status400BadRequest, "X-Client-Role must be Universal, Event or API");
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        WebSocket accepted;
+        try
         {
-            KeepAliveInterval = KeepAlive,
-            KeepAliveTimeout = KeepAlive,
-        });
+            accepted = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = KeepAlive,
+                KeepAliveTimeout = KeepAlive,
+            });
+        }
+        catch (InvalidOperationException) when (!context.Response.HasStarted)
+        {
+            // Kestrel's limit of upgraded connections: escaped, it was a 500 with a stack trace each.
+            return Reject(logger, health, context, StatusCodes.Status503ServiceUnavailable, $"too many WebSocket connections are open ({ConnectionLimits.UpgradedKey})");
+        }
+
+        using var socket = accepted;
         var remote = context.Connection.RemoteIpAddress is { } ip ? $"{ip}:{context.Connection.RemotePort}" : "unknown peer";
 
         // The socket reports a peer that goes away; only a stop of the service ends it from here.

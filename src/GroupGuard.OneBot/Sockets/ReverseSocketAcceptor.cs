@@ -30,7 +30,11 @@ internal sealed partial class ReverseSocketAcceptor(
         if (Interlocked.Increment(ref _open) > OneBotLimits.MaxReverseConnections)
         {
             Interlocked.Decrement(ref _open);
-            LogTooMany(peer.Remote, OneBotLimits.MaxReverseConnections);
+            if (registry.LineDue("reverse connections refused") is > 0 and var count)
+            {
+                LogTooMany(peer.Remote, OneBotLimits.MaxReverseConnections, count);
+            }
+
             await CloseQuietlyAsync(socket, (WebSocketCloseStatus)1013, "too many connections; try again later").ConfigureAwait(false);
             return;
         }
@@ -67,6 +71,6 @@ internal sealed partial class ReverseSocketAcceptor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot v11 reverse WebSocket {Name} of bot {BotId} ended: {Reason}")]
     private partial void LogClosed(string name, string botId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot v11 reverse WebSocket from {Remote} refused: {Limit} connections are open already")]
-    private partial void LogTooMany(string remote, int limit);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot v11 reverse WebSocket from {Remote} refused: {Limit} connections are open already ({Count} refused so since the last such line; one line every 10 s at most)")]
+    private partial void LogTooMany(string remote, int limit, long count);
 }

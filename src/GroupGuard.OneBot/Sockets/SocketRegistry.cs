@@ -17,6 +17,7 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
     public static readonly TimeSpan OversizedLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
+    private readonly LogThrottle _lines = new(time);
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SocketSession>> _live = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TaskCompletionSource<SocketSession>>> _waiting = new(StringComparer.Ordinal);
@@ -196,6 +197,16 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
             return count;
         }
     }
+
+    /// <summary>
+    /// Counts one line of <paramref name="kind"/> that a peer can repeat at will (a message skipped,
+    /// an event lost, a connection refused) and returns how many occurred since the last such line
+    /// when one is due, the first at once and then one every 10 s at most (<see cref="LogThrottle"/>),
+    /// else 0. With <paramref name="session"/>, kinds are told apart per connection (its bot and role,
+    /// or its URL), so one noisy socket does not hide another's first line.
+    /// </summary>
+    public long LineDue(string kind, SocketSession? session = null) =>
+        _lines.Occurred(session is null ? kind : $"{KeyOf(session)}: {kind}");
 
     /// <summary>The socket is gone: it carries nothing more, and <c>/healthz</c> shows why.</summary>
     public void Closed(SocketSession session, string reason)

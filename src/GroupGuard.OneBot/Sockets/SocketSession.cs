@@ -303,10 +303,14 @@ internal sealed partial class SocketSession
             case FrameKind.Refusal:
                 // NapCat and LuckyLilliaBot send {"status":"failed","retcode":1403} and close on a wrong token.
                 _tokenRefused = true;
-                LogRefused(Name);
+                if (_registry.LineDue("refused", this) is > 0 and var refusals)
+                {
+                    LogRefused(Name, refusals);
+                }
+
                 break;
             default:
-                LogSkipped(Name, "not a JSON object with post_type (an event) or echo (an answer)");
+                Skip("not an event", "not a JSON object with post_type (an event) or echo (an answer)");
                 break;
         }
     }
@@ -316,7 +320,10 @@ internal sealed partial class SocketSession
         var result = _receiver.ReceiveV11Frame(frame);
         if (result.Event is not { } inbound || result.StatusCode >= 300)
         {
-            LogSkipped(Name, $"{result.StatusCode.ToString(CultureInfo.InvariantCulture)} {result.Error}");
+            // Told apart by status, and malformed JSON from the rest, not by the words: those name
+            // where a parse stopped, and would make each frame of a flood a kind of its own.
+            var status = result.StatusCode.ToString(CultureInfo.InvariantCulture);
+            Skip(result.Error?.StartsWith("malformed JSON", StringComparison.Ordinal) == true ? status + " malformed" : status, $"{status} {result.Error}");
             return;
         }
 
@@ -324,7 +331,7 @@ internal sealed partial class SocketSession
         {
             if (inbound.BotId is null)
             {
-                LogSkipped(Name, "an event without self_id before the bot is known");
+                Skip("no self_id", "an event without self_id before the bot is known");
                 return;
             }
 
@@ -335,7 +342,7 @@ internal sealed partial class SocketSession
         else if (inbound.BotId is { } other && !string.Equals(other, botId, StringComparison.Ordinal))
         {
             // Its actions would go to another bot's socket; such an event is no event of this bot.
-            LogSkipped(Name, $"self_id {Short(other)} is not this connection's bot {botId}");
+            Skip("another bot", $"self_id {Short(other)} is not this connection's bot {botId}");
             return;
         }
 
@@ -345,11 +352,27 @@ internal sealed partial class SocketSession
         {
             case EventAcceptance.RetryLater:
                 // A socket has no redelivery: the implementation sends each event once.
-                LogLost(Name, inbound.Message?.DedupeKey ?? inbound.Detail);
+                if (_registry.LineDue("lost", this) is > 0 and var lost)
+                {
+                    LogLost(Name, inbound.Message?.DedupeKey ?? inbound.Detail, lost);
+                }
+
                 break;
             case EventAcceptance.Duplicate:
                 LogDuplicate(Name, inbound.Message?.DedupeKey);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A message skipped: a peer can send thousands a second, so the first of a kind is logged and
+    /// then one line every 10 s at most with how many (<see cref="SocketRegistry.LineDue"/>).
+    /// </summary>
+    private void Skip(string kind, string reason)
+    {
+        if (_registry.LineDue(kind, this) is > 0 and var count)
+        {
+            LogSkipped(Name, reason, count);
         }
     }
 
@@ -485,14 +508,14 @@ internal sealed partial class SocketSession
         Refusal,
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot WebSocket {Name}: skipped a message: {Reason}")]
-    private partial void LogSkipped(string name, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot WebSocket {Name}: skipped a message: {Reason} ({Count} so since the last such line; one line every 10 s at most)")]
+    private partial void LogSkipped(string name, string reason, long count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "OneBot WebSocket {Name}: an answer with echo {Echo} that no call waits for (it timed out, or is not ours)")]
     private partial void LogUnmatchedAnswer(string name, string echo);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "OneBot WebSocket {Name}: the implementation refused the access token (retcode 1401/1403); check the token on both sides")]
-    private partial void LogRefused(string name);
+    [LoggerMessage(Level = LogLevel.Error, Message = "OneBot WebSocket {Name}: the implementation refused the access token (retcode 1401/1403); check the token on both sides ({Count} so since the last such line; one line every 10 s at most)")]
+    private partial void LogRefused(string name, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "OneBot WebSocket {Name}: a binary message; closing with 1003 (OneBot sends JSON text)")]
     private partial void LogBinary(string name);
@@ -503,8 +526,8 @@ internal sealed partial class SocketSession
     [LoggerMessage(Level = LogLevel.Information, Message = "OneBot WebSocket {Name} is bot {BotId}")]
     private partial void LogIdentified(string name, string botId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "OneBot WebSocket {Name}: event {Key} lost: the moderation queue is full or the journal cannot be written, and a WebSocket has no redelivery")]
-    private partial void LogLost(string name, string key);
+    [LoggerMessage(Level = LogLevel.Error, Message = "OneBot WebSocket {Name}: event {Key} lost: the moderation queue is full or the journal cannot be written, and a WebSocket has no redelivery ({Count} lost so since the last such line; one line every 10 s at most)")]
+    private partial void LogLost(string name, string key, long count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "OneBot WebSocket {Name}: duplicate event {Key} ignored")]
     private partial void LogDuplicate(string name, string? key);

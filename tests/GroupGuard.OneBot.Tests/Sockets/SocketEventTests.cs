@@ -135,6 +135,33 @@ public sealed class SocketEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_flood_of_bad_frames_is_logged_as_counts_not_a_line_each()
+    {
+        var time = new FakeTimeProvider();
+        await using var harness = new SocketHarness(time: time);
+        var (napcat, run) = await harness.ConnectAsync();
+
+        // Before, each was a warning of its own: 5,000 lines in 3 s from one peer.
+        for (var i = 0; i < 5000; i++)
+        {
+            await napcat.SendAsync("""{"post_type":"message"}""");
+        }
+
+        await napcat.SendAsync(Samples.Bytes("V11/napcat-group-array.json"));
+        await harness.Sink.Events.WaitForCountAsync(1, "the good event after the flood"); // frames are read in order
+        var first = Assert.Single(harness.AcceptorLogs.Entries, e => e.Message.Contains("skipped a message", StringComparison.Ordinal));
+        Assert.Contains("skipped a message: 400 missing field", first.Message, StringComparison.Ordinal);
+        Assert.Contains("(1 so since the last such line; one line every 10 s at most)", first.Message, StringComparison.Ordinal);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        await napcat.SendAsync("""{"post_type":"message"}""");
+        var next = await harness.AcceptorLogs.WaitFor(e => e.Message.Contains("(5000 so since the last such line", StringComparison.Ordinal), "the count of the flood");
+        Assert.Contains("skipped a message: 400 missing field", next.Message, StringComparison.Ordinal);
+        Assert.Equal(2, harness.AcceptorLogs.Entries.Count(e => e.Message.Contains("skipped a message", StringComparison.Ordinal)));
+        Assert.False(run.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_binary_message_closes_the_socket_with_1003()
     {
         var (napcat, run) = await _harness.ConnectAsync();
@@ -152,10 +179,17 @@ public sealed class SocketEventTests : IAsyncLifetime
         _harness.Sink.Answer = EventAcceptance.RetryLater;
         var (napcat, _) = await _harness.ConnectAsync();
 
-        await napcat.SendAsync(Samples.Bytes("V11/napcat-group-array.json"));
+        for (var id = 1; id <= 3; id++)
+        {
+            await napcat.SendAsync(Samples.Node("V11/napcat-group-array.json").With("message_id", id));
+        }
 
+        await _harness.Sink.Events.WaitForCountAsync(3, "the three events offered");
         var lost = await _harness.AcceptorLogs.WaitFor(e => e.Message.Contains("lost", StringComparison.Ordinal), "the lost event in the log");
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, lost.Level);
+
+        // A flood the service cannot take is counted, not a line per event.
+        Assert.Single(_harness.AcceptorLogs.Entries, e => e.Message.Contains("lost", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -196,11 +230,18 @@ public sealed class SocketEventTests : IAsyncLifetime
         }
 
         var (extra, run) = await _harness.ConnectAsync(botId: "one-too-many");
+        var (another, anotherRun) = await _harness.ConnectAsync(botId: "two-too-many");
 
         Assert.Equal((WebSocketCloseStatus)1013, await extra.Closed.Within("the close frame"));
+        Assert.Equal((WebSocketCloseStatus)1013, await another.Closed.Within("the second close frame"));
         await run.Within("the refused connection to end");
+        await anotherRun.Within("the second refused connection to end");
         Assert.Null(_harness.Registry.Find("one-too-many"));
         Assert.All(open, o => Assert.False(o.Closed.IsCompleted));
+
+        // Refusals are counted, not a line each (a peer reconnecting in a loop would write one per try).
+        var line = Assert.Single(_harness.AcceptorLogs.Entries, e => e.Message.Contains("connections are open already", StringComparison.Ordinal));
+        Assert.Contains("(1 refused so since the last such line", line.Message, StringComparison.Ordinal);
     }
 }
 

@@ -272,6 +272,21 @@ public sealed class QQBotWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_over_one_MiB_is_refused_413_and_nothing_is_moderated()
+    {
+        using var service = Service();
+        var oversized = "{\"op\":0,\"pad\":\"" + new string('x', 1024 * 1024) + "\"}";
+
+        var response = await PostAsync(service, oversized);
+        var ok = await PostAsync(service, GroupGuardFactory.Sample("qqbot-op13-validation.json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("body over 1048576 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(0, service.Handled.Count);
+    }
+
+    [Fact]
     public async Task Without_an_AppID_and_AppSecret_the_endpoint_answers_404()
     {
         using var service = new GroupGuardFactory();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using GroupGuard.Core;
 
@@ -132,6 +133,43 @@ public sealed class WebhookToIncidentTests
     }
 
     [Fact]
+    public async Task An_oversized_v12_body_is_refused_and_the_service_keeps_serving()
+    {
+        using var service = new GroupGuardFactory();
+        var oversized = "{\"type\":\"message\",\"pad\":\"" + new string('x', 1024 * 1024) + "\"}";
+
+        var big = await service.PostV12Async(oversized);
+        var ok = await service.PostV12Async(GroupGuardFactory.Sample("v12-wechat-group.json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        Assert.Contains("body over 1048576 bytes", await big.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_Content_Length_a_body_is_read_to_exactly_one_MiB_and_refused_past_it()
+    {
+        using var service = new GroupGuardFactory();
+        var json = GroupGuardFactory.GroupEvent(41, "加微信领资料");
+        var exact = json + new string(' ', 1024 * 1024 - Encoding.UTF8.GetByteCount(json));
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/onebot/v11") { Content = new StreamContent(new UnseekableStream(Encoding.UTF8.GetBytes(exact))) };
+        chunked.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        chunked.Headers.Add("X-Signature", GroupGuardFactory.Sign(exact));
+
+        // A body that goes on past the limit is refused there, before its sender has finished.
+        using var endless = new StalledBody(1024 * 1024 + 1, declaredLength: null);
+        using var over = new HttpRequestMessage(HttpMethod.Post, "/onebot/v11") { Content = endless };
+
+        var read = await service.Server.CreateClient().SendAsync(chunked);
+        var refused = await service.Server.CreateClient().SendAsync(over).Within("the answer while the body is still coming");
+
+        Assert.Null(chunked.Content.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.NoContent, read.StatusCode);
+        Assert.Equal("41", (await service.HandledAsync("41")).MessageId);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_v12_wechat_message_with_the_right_token_becomes_an_incident()
     {
         using var service = new GroupGuardFactory();
@@ -174,4 +212,10 @@ public sealed class WebhookToIncidentTests
         Assert.True(adapter.GetProperty("last_event_at").GetDateTimeOffset() > DateTimeOffset.UnixEpoch);
         Assert.Equal(1, root.GetProperty("rejected_webhooks").GetProperty("onebot.v11:400").GetInt64());
     }
+}
+
+/// <summary>Bytes whose length the client cannot know ahead, so it sends them without <c>Content-Length</c>.</summary>
+internal sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+{
+    public override bool CanSeek => false;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
+using GroupGuard.OneBot.Sockets;
 using GroupGuard.OneBot.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
@@ -56,6 +57,32 @@ public sealed class SocketActionTests : IAsyncLifetime
         Assert.Equal(["action", "params", "echo"], frame.Select(p => p.Key));
         Assert.False(string.IsNullOrEmpty(call.Echo!.GetValue<string>()));
         Assert.Empty(_api.Requests);
+    }
+
+    [Fact]
+    public async Task A_socket_holds_at_most_1024_calls_waiting_for_answers_and_refuses_the_next_at_once()
+    {
+        await using var harness = new SocketHarness(SocketOnly());
+        var (napcat, _) = await harness.ConnectAsync(Bot);
+        napcat.Default = FakeSocketAnswer.Never();
+        var session = harness.Registry.Find(Bot)!;
+        using var giveUp = new CancellationTokenSource();
+        var waiting = Enumerable.Range(0, SocketSession.MaxPendingCalls).Select(_ => session.CallAsync("get_status", "{}"u8.ToArray(), giveUp.Token)).ToList();
+        await napcat.Calls.WaitForCountAsync(SocketSession.MaxPendingCalls, "every call's frame out");
+
+        // A peer that never answers holds no more than this: the next call fails at once, unsent,
+        // as transient (the transport tries it again elsewhere within the action's budget).
+        var refused = await Assert.ThrowsAsync<SocketUnavailableException>(() => session.CallAsync("get_status", "{}"u8.ToArray(), giveUp.Token).Within("the call past the limit to be refused"));
+
+        Assert.Contains("has 1024 calls waiting for an answer", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(SocketSession.MaxPendingCalls, napcat.Calls.Count);
+
+        // Once the waiting calls give up, the socket carries calls again.
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(waiting));
+        napcat.Default = FakeSocketAnswer.Ok();
+        var answer = await session.CallAsync("get_status", "{}"u8.ToArray(), CancellationToken.None).Within("an answer once the others gave up");
+        Assert.NotEmpty(answer);
     }
 
     [Fact]

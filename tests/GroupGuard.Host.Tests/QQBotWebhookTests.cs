@@ -287,6 +287,26 @@ public sealed class QQBotWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_webhook_bodies_fill_the_buffer_a_delivery_is_answered_503_with_d_1_for_the_platform_to_deliver_it_again()
+    {
+        using var service = Service(new Dictionary<string, string?> { ["GroupGuard:Webhooks:BodyBufferBytes"] = "1048576" });
+        var bodies = service.Services.GetRequiredService<GroupGuard.Host.Webhooks.BodyReader>();
+        using var stalledBody = new StalledBody(600_000, declaredLength: 1024 * 1024);
+        using var stalledRequest = new HttpRequestMessage(HttpMethod.Post, "/qqbot") { Content = stalledBody };
+        using var cancel = new CancellationTokenSource();
+        var stalled = service.Server.CreateClient().SendAsync(stalledRequest, cancel.Token);
+        Assert.True(SpinWait.SpinUntil(() => bodies.Held >= 1024 * 1024 || stalled.IsCompleted, Patience.Safety), "the stalled body to be held");
+
+        var response = await PostAsync(service, GroupGuardFactory.Sample("qqbot-group-message-create.json"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(QQBotAnswers.RetryLater, await response.Content.ReadAsStringAsync());
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stalled);
+    }
+
+    [Fact]
     public async Task Without_an_AppID_and_AppSecret_the_endpoint_answers_404()
     {
         using var service = new GroupGuardFactory();

@@ -24,9 +24,7 @@ public sealed class JsonBody : IDisposable
     public const int MaxDepth = 256;
 
     /// <summary>The reader's settings for a body or an answer read as a document.</summary>
-    public static JsonDocumentOptions DocumentOptions => Options;
-
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth };
+    public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
     private byte[]? _buffer;
     private readonly JsonDocument _document;
@@ -47,7 +45,7 @@ public sealed class JsonBody : IDisposable
         try
         {
             body.CopyTo(buffer);
-            return new JsonBody(buffer, JsonDocument.Parse(buffer.AsMemory(0, body.Length), Options));
+            return new JsonBody(buffer, JsonDocument.Parse(buffer.AsMemory(0, body.Length), DocumentOptions));
         }
         catch
         {

@@ -275,6 +275,46 @@ public sealed class ShippedPacksTests
     }
 
     [Theory]
+    [InlineData("【反诈提醒】警惕刷单骗局，不要相信日赚三百的兼职，凡是刷单都是诈骗！")]
+    [InlineData("同学们注意：刷单返利是诈骗，所谓一单5元、日结三百全是骗局，切勿相信")]
+    [InlineData("不要相信日赚300的刷单兼职，遇到请拨打96110")]
+    [InlineData("反诈小课堂：网上刷单，一单返佣10%，这些都是骗子的套路")]
+    [InlineData("警惕导师带单，加群荐股稳赚不赔都是骗局")]
+    [InlineData("提醒大家：凡是让你加微信做任务、刷单的都是骗子")]
+    [InlineData("近期有人冒充快递客服，说快递丢失要理赔，让加微信扫码，千万别信")]
+    [InlineData("警惕网贷诈骗：无抵押秒下款，点击链接就能贷？都是假的")]
+    [InlineData("不出租、不出售银行卡，出租银行卡一张500元也是违法")]
+    [InlineData("警惕“出黑”骗局：网赌被黑可以帮你追回？联系我们先出款后收费，都是二次诈骗")]
+    [InlineData("网传\"日赚500，加QQ刷单\"系诈骗，请勿上当")]
+    [InlineData("警惕网络赌博：加群玩百家乐、时时彩，充值返水都是骗局，请大家不要参与")]
+    [InlineData("近期有人在群里发“同城空降、外围上门”的信息，加微信付定金后就拉黑，都是诈骗")]
+    [InlineData("网上说代开发票、税点低，加微信就能开，这种都是骗子，千万别信")]
+    [InlineData("严禁贩卖毒品，出售冰毒、K粉加微信交易的都是违法犯罪，发现请报警")]
+    [InlineData("警惕网上出售仿真枪、气枪，加QQ购买的都是骗子")]
+    public void Notices_that_quote_a_whole_offer_to_warn_against_it_are_not_taken_for_it(string line)
+    {
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Action >= ModerationAction.Recall);
+    }
+
+    [Theory]
+    [InlineData("正规兼职，不是骗局！刷单日结300，加微信abc12345", "fraud.brushing")]
+    [InlineData("手机刷单，一单5元，非诈骗，可先做后付，加V：abc12345", "fraud.brushing")]
+    [InlineData("刷单返利，日赚500，骗子勿扰，加我微信abc12345详聊", "fraud.brushing")]
+    [InlineData("诚招刷单员，绝不是骗子，日结三百，加Q 123456789", "fraud.brushing")]
+    [InlineData("刷单兼职，拒绝诈骗，日结三百，加QQ123456789", "fraud.brushing")]
+    [InlineData("无抵押秒下款，黑户可做，绝非骗局，加微信abc12345", "fraud.loan")]
+    [InlineData("网赌被黑不给出款？专业出黑团队，先出款后收费，加微信abc12345，不是骗子", "fraud.recovery")]
+    [InlineData("被诈骗的钱可以追回，专业团队，不成功不收费，加微信abc12345", "fraud.recovery")]
+    [InlineData("高价收购银行卡，一张800，不涉及任何违法，加微信abc12345", "fraud.cards")]
+    [InlineData("百家乐平台首充送100%，正规平台非诈骗，加微信abc12345", "gambling.offer")]
+    [InlineData("同城空降，全国可约，不是骗子，加微信abc12345", "porn.solicitation")]
+    [InlineData("出售冰毒K粉，安全不违法，加微信abc12345", "contraband.drugs")]
+    public void An_offer_that_calls_itself_no_scam_is_still_caught(string line, string rule)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
+    }
+
+    [Theory]
     [InlineData("出❤售冰❤毒 货到付款", "contraband.drugs")]
     [InlineData("出 售 仿 真 枪 包邮", "contraband.weapons")]
     [InlineData("百❤家❤乐 真❤人❤娱❤乐 上分", "gambling.offer")]

@@ -59,6 +59,11 @@ internal sealed class DetectionEngine
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
 
+    // Per rule: its unless_near phrases, folded (empty for most rules); and the negations that keep
+    // one from counting when they stand right before it (不是骗局, 非诈骗), folded.
+    private readonly string[][] _near;
+    private readonly string[] _nearNegations;
+
     // The words that name a person, folded, when a rule asks for one (target: person); else null.
     private readonly TargetWords? _persons;
     private readonly TargetWords? _groups;
@@ -224,6 +229,8 @@ internal sealed class DetectionEngine
         }
 
         _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
+        _near = [.. _rules.Select(r => r.UnlessNear.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).Distinct().ToArray())];
+        _nearNegations = [.. NearNegations.Select(_folder.FoldToString).Where(w => w.Length > 0).Distinct()];
         _persons = _rules.Any(r => r.Target == TermTarget.Person) ? TargetWords.ForPersons(_folder) : null;
         _groups = _rules.Any(r => r.Target == TermTarget.Group) ? TargetWords.ForGroups(_folder) : null;
         _negationGroups = _groups ?? TargetWords.ForGroups(_folder);
@@ -590,7 +597,7 @@ internal sealed class DetectionEngine
             Scan(folded, groupId, candidates, allows, ScanFrom(folded, firstEnd), misses);
             if (candidates.Count > 0)
             {
-                Confirm(folded, candidates, allows, segmenter, hits, misses);
+                Confirm(text, folded, candidates, allows, segmenter, hits, misses);
             }
         }
 
@@ -1075,7 +1082,7 @@ internal sealed class DetectionEngine
         return null;
     }
 
-    private void Confirm(FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits, List<NearMiss>? misses)
+    private void Confirm(string text, FoldedText folded, List<Candidate> candidates, AllowSpans allows, IWordSegmenter? segmenter, List<RuleHit> hits, List<NearMiss>? misses)
     {
         using var words = segmenter is null ? null : Segmentation.Over(folded, segmenter);
         var fired = t_fired ??= [];
@@ -1100,6 +1107,12 @@ internal sealed class DetectionEngine
             if (Negated(folded, candidate.Start, _precededBy[pattern.Rule]))
             {
                 misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, MissReason.PrecededBy));
+                continue;
+            }
+
+            if (Near(text, start, end, _near[pattern.Rule]) is { } nearPhrase)
+            {
+                misses?.Add(Miss(folded, pattern, candidate.Start, candidate.End, MissReason.Near, nearPhrase));
                 continue;
             }
 
@@ -1711,13 +1724,13 @@ internal sealed class DetectionEngine
 
             var start = view.Map[m.Index];
             var end = view.End[m.Index + m.Length - 1];
-            if (!allows.Covers(r, start, end))
+            if (Cancelled(text, r, start, end, allows) is not { } reason)
             {
                 hits.Add(new RuleHit(rule, text[start..end], start, end - start));
                 return true;
             }
 
-            misses?.Add(new NearMiss(rule, text[start..end], start, end - start, MissReason.Allowed));
+            misses?.Add(new NearMiss(rule, text[start..end], start, end - start, reason.Reason, reason.Detail));
         }
 
         return false;
@@ -1740,13 +1753,13 @@ internal sealed class DetectionEngine
             rule.Detector!.Find(text, matches, parts);
             foreach (var match in matches)
             {
-                if (!allows.Covers(r, match.Start, match.Start + match.Length))
+                if (Cancelled(text, r, match.Start, match.Start + match.Length, allows) is not { } reason)
                 {
                     hits.Add(new RuleHit(rule, match.Value, match.Start, match.Length));
                     break;
                 }
 
-                misses?.Add(new NearMiss(rule, match.Value, match.Start, match.Length, MissReason.Allowed));
+                misses?.Add(new NearMiss(rule, match.Value, match.Start, match.Length, reason.Reason, reason.Detail));
             }
         }
     }
@@ -1856,6 +1869,131 @@ internal sealed class DetectionEngine
         {
             var from = start - length;
             if (_negationGroups.Contains(folded.Chars.AsSpan(from, length)) && !ClauseWithin(folded, from + 1, start + 1) && NegatedAt(folded, from, words, minLength: 2))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Why a regex or detector match of rule <paramref name="r"/> at [start, end) of the original
+    /// text does not count, or null when it does: an allow phrase covers it, a word of the rule's
+    /// <c>unless_preceded_by</c> stands right before it, or a phrase of its <c>unless_near</c> in
+    /// its sentence (the detail).
+    /// </summary>
+    private (MissReason Reason, string? Detail)? Cancelled(string text, int r, int start, int end, AllowSpans allows)
+    {
+        if (allows.Covers(r, start, end))
+        {
+            return (MissReason.Allowed, null);
+        }
+
+        if (PrecededInText(text, start, _precededBy[r]))
+        {
+            return (MissReason.PrecededBy, null);
+        }
+
+        return Near(text, start, end, _near[r]) is { } phrase ? (MissReason.Near, phrase) : null;
+    }
+
+    /// <summary>How far before a regex or detector match its <c>unless_preceded_by</c> words are read, in characters as written.</summary>
+    internal const int PrecedingReach = 24;
+
+    /// <summary>
+    /// Whether one of <paramref name="words"/> (folded) ends right before <paramref name="start"/>
+    /// in the original text, in the same clause: the text before it, back to the clause's start
+    /// and at most <see cref="PrecedingReach"/> characters, folded as terms are, so spaces, quotes and
+    /// brackets between (警惕 “刷单…”) do not count.
+    /// </summary>
+    private bool PrecededInText(string text, int start, string[] words)
+    {
+        if (words.Length == 0)
+        {
+            return false;
+        }
+
+        var from = start;
+        while (from > 0 && start - from < PrecedingReach && !CharTables.EndsClause(text[from - 1]))
+        {
+            from--;
+        }
+
+        if (from == start)
+        {
+            return false;
+        }
+
+        var before = _folder.FoldToString(text[from..start]);
+        foreach (var word in words)
+        {
+            if (before.EndsWith(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>How far either side of a hit its <c>unless_near</c> phrases are looked for, within its sentence, in characters as written.</summary>
+    internal const int NearReach = 120;
+
+    /// <summary>
+    /// The negations that keep an <c>unless_near</c> phrase from counting when they stand right
+    /// before it: an advert says it is 不是骗局, 非诈骗, 绝不是骗子, 没有任何套路, 拒绝诈骗, where a notice
+    /// says 都是骗局.
+    /// </summary>
+    internal static readonly string[] NearNegations =
+        ["不", "不是", "不算", "不属于", "不涉及", "不存在", "不会", "不会被", "不被", "非", "并非", "绝非", "决非", "没", "没有", "无", "毫无", "任何", "拒绝", "杜绝", "谢绝"];
+
+    /// <summary>
+    /// The first of <paramref name="phrases"/> (folded) in the sentence of the hit at [start, end)
+    /// of the original text (from the sentence break before it to the one after it, at most
+    /// <see cref="NearReach"/> characters either side), with no negation right before it; null
+    /// when there is none.
+    /// </summary>
+    private string? Near(string text, int start, int end, string[] phrases)
+    {
+        if (phrases.Length == 0)
+        {
+            return null;
+        }
+
+        var from = start;
+        while (from > 0 && start - from < NearReach && !CharTables.EndsSentence(text[from - 1]))
+        {
+            from--;
+        }
+
+        var to = end;
+        while (to < text.Length && to - end < NearReach && !CharTables.EndsSentence(text[to]))
+        {
+            to++;
+        }
+
+        var sentence = _folder.FoldToString(text[from..to]);
+        foreach (var phrase in phrases)
+        {
+            for (var at = sentence.IndexOf(phrase, StringComparison.Ordinal); at >= 0; at = sentence.IndexOf(phrase, at + 1, StringComparison.Ordinal))
+            {
+                if (!NegatedNear(sentence, at))
+                {
+                    return phrase;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private bool NegatedNear(string sentence, int at)
+    {
+        var before = sentence.AsSpan(0, at);
+        foreach (var negation in _nearNegations)
+        {
+            if (before.EndsWith(negation, StringComparison.Ordinal))
             {
                 return true;
             }

@@ -43,11 +43,15 @@ public enum MissReason
 
     /// <summary>A word-mode term that Jieba reads inside a longer word (死 in 死机).</summary>
     InsideWord,
+
+    /// <summary>A phrase of the rule's <c>unless_near</c> stands in its sentence (诈骗 in a notice; the detail).</summary>
+    Near,
 }
 
 /// <summary>
 /// A rule's term found in a message that did not count, and why (see <see cref="MissReason"/>).
 /// <paramref name="Detail"/>: for <see cref="MissReason.Allowed"/>, the allowed text as written; for
+/// <see cref="MissReason.Near"/>, the <c>unless_near</c> phrase, folded; for
 /// the target reasons, the target the rule asks for (person, group).
 /// </summary>
 public sealed record NearMiss(Rule Rule, string Matched, int Start, int Length, MissReason Reason, string? Detail = null);

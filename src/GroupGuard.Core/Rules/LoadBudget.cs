@@ -6,7 +6,7 @@ namespace GroupGuard.Core.Rules;
 /// What one load may read over the whole rules folder. Each file is bounded
 /// (<see cref="RuleTextFiles.MaxFileBytes"/>), but a pack may name many terms files and a folder
 /// hold many packs, so the folder as a whole is bounded too: lines of terms and phrases (terms,
-/// allow phrases, <c>unless</c> and <c>unless_preceded_by</c> phrases; a
+/// allow phrases, <c>unless</c>, <c>unless_preceded_by</c> and <c>unless_near</c> phrases; a
 /// term costs about 340 bytes once built and 5 µs to load: 1.6 million from one 15 MB file took
 /// 7.5 s and 1.5 GB at the peak), rules, and regex rules (a NonBacktracking regex takes 0.4 ms
 /// to 0.4 s to build and keeps 90 KB to 3 MB; 16 MiB of YAML holds a hundred thousand).

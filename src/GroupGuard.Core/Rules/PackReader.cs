@@ -16,11 +16,11 @@ namespace GroupGuard.Core.Rules;
 internal sealed class PackReader(string file, string display, RuleProblems errors, IncrementalHash hash, TimeProvider time, TextFolder folder, RuleProblems warnings, LoadBudget budget)
 {
     private static readonly HashSet<string> PackKeys =
-        ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "rules"];
+        ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "unless_preceded_by", "unless_near", "rules"];
 
     private static readonly HashSet<string> RuleKeys =
     [
-        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "target", "target_scope", "regex", "detector",
+        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "unless_near", "target", "target_scope", "regex", "detector",
         "allow_domains", "deny_domains", "kinds", "severity", "action", "mute_minutes", "mode", "category",
         "flood", "repeat", "mention_all", "warning", "newcomer_hours", "interference",
     ];
@@ -28,6 +28,9 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     private static readonly HashSet<string> StreamKeys = ["flood", "repeat", "mention_all"];
 
     private readonly string _folder = Path.GetDirectoryName(file)!;
+
+    // The pack's id once read, for errors about its own lists.
+    private string? _packId;
 
     public int PackLine { get; private set; } = 1;
 
@@ -87,6 +90,9 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var mute = Minutes(map, "mute_minutes", 10);
         var groups = Groups(map);
         var warning = Scalar(map, "warning", root, maxLength: MaxTextLength, text: true);
+        _packId = id;
+        var precededBy = Phrases(map, "unless_preceded_by", "unless_preceded_by word", null, out _);
+        var near = Phrases(map, "unless_near", "unless_near phrase", null, out _);
 
         var rules = new List<Rule>();
         if (!map.TryGetValue("rules", out var rulesNode))
@@ -118,6 +124,8 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Mode = mode,
             Groups = groups,
             WarningTemplate = warning,
+            UnlessPrecededBy = precededBy,
+            UnlessNear = near,
             SourcePath = display,
         };
         if (rulesNode is YamlSequenceNode list)
@@ -179,7 +187,8 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         var unless = Phrases(map, "unless", "unless phrase", id, out var unlessNode);
-        var precededBy = Phrases(map, "unless_preceded_by", "unless_preceded_by word", id, out var precededNode);
+        var precededBy = PhrasesOr(map, "unless_preceded_by", "unless_preceded_by word", id, defaults.UnlessPrecededBy, out var precededNode);
+        var near = PhrasesOr(map, "unless_near", "unless_near phrase", id, defaults.UnlessNear, out var nearNode);
 
         Regex? regex = null;
         var pattern = Scalar(map, "regex", ruleNode, maxLength: int.MaxValue, text: true);
@@ -246,9 +255,15 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Error(Line(unlessNode!.Start), $"rule '{id}': 'unless' applies to terms; this rule has none");
         }
 
-        if (precededBy.Count > 0 && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null)
+        var matchesText = terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null || pattern is not null || detectorName is not null;
+        if (precededNode is not null && precededBy.Count > 0 && !matchesText)
         {
-            Error(Line(precededNode!.Start), $"rule '{id}': 'unless_preceded_by' applies to terms; this rule has none");
+            Error(Line(precededNode!.Start), $"rule '{id}': 'unless_preceded_by' applies to terms, a regex or a detector; this rule has none");
+        }
+
+        if (nearNode is not null && near.Count > 0 && !matchesText)
+        {
+            Error(Line(nearNode!.Start), $"rule '{id}': 'unless_near' applies to terms, a regex or a detector; this rule has none");
         }
 
         var target = Enum(map, "target", TermTarget.Any);
@@ -282,6 +297,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Pinyin = Bool(map, "pinyin", false),
             Unless = unless,
             UnlessPrecededBy = precededBy,
+            UnlessNear = near,
             Target = target,
             TargetScope = scope,
             Regex = regex,
@@ -295,8 +311,23 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         };
     }
 
-    /// <summary>A rule's list of phrases under <paramref name="key"/> (unless, unless_preceded_by); each must have something to match.</summary>
-    private List<RuleTerm> Phrases(Dictionary<string, YamlNode> map, string key, string what, string id, out YamlNode? node)
+    /// <summary>The rule's own list under <paramref name="key"/> when it has one (it replaces the pack's), else the pack's.</summary>
+    private IReadOnlyList<RuleTerm> PhrasesOr(Dictionary<string, YamlNode> map, string key, string what, string id, IReadOnlyList<RuleTerm> pack, out YamlNode? node)
+    {
+        if (map.ContainsKey(key))
+        {
+            return Phrases(map, key, what, id, out node);
+        }
+
+        node = null;
+        return pack;
+    }
+
+    /// <summary>
+    /// A rule's list of phrases under <paramref name="key"/> (unless, unless_preceded_by,
+    /// unless_near), or the pack's when <paramref name="id"/> is null; each must have something to match.
+    /// </summary>
+    private List<RuleTerm> Phrases(Dictionary<string, YamlNode> map, string key, string what, string? id, out YamlNode? node)
     {
         var phrases = new List<RuleTerm>();
         if (!map.TryGetValue(key, out node))
@@ -313,13 +344,13 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
             if (value.Length > LoadBudget.MaxTermLength)
             {
-                Error(phraseLine, TooLong(id, what, value.Length));
+                Error(phraseLine, $"{Who(id)}: {TooLong(null, what, value.Length)}");
                 continue;
             }
 
             if (TextFolder.Plain.FoldToString(value).Length == 0)
             {
-                Error(phraseLine, $"rule '{id}': {what} '{value}' has no letters, digits or hanzi");
+                Error(phraseLine, $"{Who(id)}: {what} '{value}' has no letters, digits or hanzi");
                 continue;
             }
 
@@ -521,7 +552,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         return kinds.Count > 0 ? kinds : null;
     }
 
-    private List<(string Value, int Line)> List(YamlNode node, string key, string ruleId)
+    /// <summary>Whose list an error is about: a rule's, or the pack's (null).</summary>
+    private string Who(string? ruleId) => ruleId is null ? $"pack '{_packId}'" : $"rule '{ruleId}'";
+
+    private List<(string Value, int Line)> List(YamlNode node, string key, string? ruleId)
     {
         var items = new List<(string, int)>();
         IEnumerable<YamlNode> children = node switch
@@ -533,25 +567,25 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         if (node is not (YamlSequenceNode or YamlScalarNode))
         {
-            Error(Line(node.Start), $"rule '{ruleId}': '{key}' must be a list, e.g. [加微信, 私聊领取]");
+            Error(Line(node.Start), $"{Who(ruleId)}: '{key}' must be a list, e.g. [加微信, 私聊领取]");
         }
 
         // Terms and phrases count toward the folder's budget (LoadBudget); other lists (domains,
         // kinds) are bounded here, item by item.
-        var bounded = key is not ("terms" or "unless" or "unless_preceded_by");
+        var bounded = key is not ("terms" or "unless" or "unless_preceded_by" or "unless_near");
         foreach (var child in children)
         {
             var value = (child as YamlScalarNode)?.Value;
             if (string.IsNullOrWhiteSpace(value))
             {
-                Error(Line(child.Start), key == "terms" ? $"rule '{ruleId}': empty term" : $"rule '{ruleId}': empty entry in '{key}'");
+                Error(Line(child.Start), key == "terms" ? $"{Who(ruleId)}: empty term" : $"{Who(ruleId)}: empty entry in '{key}'");
                 continue;
             }
 
             var item = value.Trim();
             if (bounded && (items.Count == MaxListItems || item.Length > MaxTextLength))
             {
-                Error(Line(child.Start), string.Create(CultureInfo.InvariantCulture, $"rule '{ruleId}': '{key}' may hold {MaxListItems:N0} entries of at most {MaxTextLength} characters"));
+                Error(Line(child.Start), string.Create(CultureInfo.InvariantCulture, $"{Who(ruleId)}: '{key}' may hold {MaxListItems:N0} entries of at most {MaxTextLength} characters"));
                 break;
             }
 

@@ -84,6 +84,13 @@ public sealed record Rule
     /// </summary>
     public IReadOnlyList<RuleTerm> UnlessPrecededBy { get; init; } = [];
 
+    /// <summary>
+    /// Phrases that cancel a hit of this rule when they stand in its sentence, unless a negation
+    /// stands right before them (<c>unless_near:</c>): the 诈骗 and 骗局 of an anti-fraud notice
+    /// that quotes the offer (警惕刷单，日赚三百都是骗局), not the 不是骗局 of an advert.
+    /// </summary>
+    public IReadOnlyList<RuleTerm> UnlessNear { get; init; } = [];
+
     /// <summary>What a hit must be aimed at (<c>target:</c>): anything, a person named nearby, or a group.</summary>
     public TermTarget Target { get; init; }
 

@@ -219,6 +219,7 @@ internal static class ScanCommand
         MissReason.TargetInsideWord => "target-inside-word",
         MissReason.HalfOfDoubledWord => "half-of-doubled-word",
         MissReason.InsideWord => "inside-word",
+        MissReason.Near => "near",
         _ => reason.ToString(),
     };
 }

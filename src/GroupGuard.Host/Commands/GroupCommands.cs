@@ -365,6 +365,7 @@ internal sealed partial class GroupCommands(
         MissReason.TargetInsideWord => miss.Rule.Target == TermTarget.Group ? "附近的群体词都在更长的词里" : "附近的指人词都在更长的词里",
         MissReason.HalfOfDoubledWord => "是把叠词读成一个字凑成的",
         MissReason.InsideWord => "是更长词语的一部分",
+        MissReason.Near => $"所在句中有排除词「{miss.Detail}」",
         _ => miss.Reason.ToString(),
     };
 

@@ -113,6 +113,7 @@ internal sealed class ConsoleText
         ["across punctuation, a face or a mention"] = "跨越了标点、表情或 @",
         ["an allow phrase covers it"] = "被放行词覆盖",
         ["a word of unless_preceded_by stands before it"] = "前面有 unless_preceded_by 中的词",
+        ["a phrase of unless_near stands in its sentence"] = "所在句中有 unless_near 中的词",
         ["no group named near it (target: group)"] = "附近没有指向群体（target: group）",
         ["nobody named near it (target: person)"] = "附近没有指向人（target: person）",
         ["the group words near it are parts of longer words (target: group)"] = "附近的群体词都在更长的词里（target: group）",

@@ -167,7 +167,10 @@ public sealed class RuleLoaderTests
     [InlineData("  - id: x.pin\n    terms: [傻逼]\n    pinyin: maybe\n", 5, "true or false")]
     [InlineData("  - id: x.mix\n    terms: [a1]\n    regex: 'b'\n", 3, "mixes")]
     [InlineData("  - id: x.dom\n    terms: [a1]\n    allow_domains: [qq.com]\n", 5, "detector: url")]
-    [InlineData("  - id: x.neg\n    regex: 'ab'\n    unless_preceded_by: [不]\n", 5, "'unless_preceded_by' applies to terms")]
+    [InlineData("  - id: x.neg\n    flood: { messages: 8, seconds: 10 }\n    unless_preceded_by: [不]\n", 5, "'unless_preceded_by' applies to terms, a regex or a detector")]
+    [InlineData("  - id: x.near\n    mention_all: true\n    unless_near: [诈骗]\n", 5, "'unless_near' applies to terms, a regex or a detector")]
+    [InlineData("  - id: x.near\n    regex: 'ab'\n    unless_near: ['？！']\n", 5, "rule 'x.near': unless_near phrase '？！' has no letters")]
+    [InlineData("  - id: x.near\n    regex: 'ab'\n    unless_near: {诈骗: 1}\n", 5, "rule 'x.near': 'unless_near' must be a list")]
     [InlineData("  - id: x.neg\n    terms: [ab]\n    unless_preceded_by: ['，']\n", 5, "no letters")]
     [InlineData("  - id: x.target\n    regex: 'ab'\n    target: person\n", 5, "'target' applies to terms")]
     [InlineData("  - id: x.target\n    terms: [垃圾]\n    target: people\n", 5, "'target' is 'people', expected any | person")]
@@ -188,6 +191,21 @@ public sealed class RuleLoaderTests
 
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, e => e.Line == line && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("unless_near: ['，']\n", "pack 'x': unless_near phrase '，' has no letters")]
+    [InlineData("unless_preceded_by: {警惕: 1}\n", "pack 'x': 'unless_preceded_by' must be a list")]
+    [InlineData("unless_near: [\"\"]\n", "pack 'x': empty entry in 'unless_near'")]
+    public void Mistakes_in_a_pack_s_own_lists_name_the_pack_and_the_line(string line, string message)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\n" + line + "rules:\n  - id: x.re\n    regex: 'ab'\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Line == 2 && e.Message.Contains(message, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -41,6 +41,17 @@ public sealed class CheckAnswerTests
     }
 
     [Fact]
+    public void A_hit_cancelled_by_a_notice_s_verdict_names_the_phrase()
+    {
+        var rules = Rules("pack: p\nrules:\n  - id: p.brush\n    regex: '刷单.{0,10}日赚'\n    unless_near: [诈骗]\n");
+        var (verdict, misses) = MessageDetector.Explain(rules, "网上刷单日赚三百，都是诈骗", "1");
+
+        var answer = GroupCommands.CheckAnswer(verdict, misses);
+
+        Assert.Equal("不会命中。未计入：p.brush「刷***」所在句中有排除词「诈骗」", answer);
+    }
+
+    [Fact]
     public void A_long_regex_match_is_shown_cut_and_masked()
     {
         var rules = Rules("pack: p\nrules:\n  - id: p.offer\n    regex: '特价.{0,30}私聊'\n");

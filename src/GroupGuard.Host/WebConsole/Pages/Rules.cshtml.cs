@@ -137,7 +137,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
                 var written = line.Substring(h.Start, h.Length);
                 return new SandboxHit(h.Rule.Id, h.Matched, h.Start, h.Length, written, FoldExplainer.Explain(rules, written, h.Matched));
             })],
-            [.. misses.Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Reason == MissReason.Allowed ? m.Detail : null))]);
+            [.. misses.Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Reason is MissReason.Allowed or MissReason.Near ? m.Detail : null))]);
     }
 
     /// <summary>Why a near miss did not count, as the page says it (translated by <see cref="ConsoleText"/>).</summary>
@@ -154,6 +154,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
         MissReason.TargetInsideWord => "the person words near it are parts of longer words (target: person)",
         MissReason.HalfOfDoubledWord => "made by reading a doubled word once (他妈妈的)",
         MissReason.InsideWord => "part of a longer word (word mode)",
+        MissReason.Near => "a phrase of unless_near stands in its sentence",
         _ => miss.Reason.ToString(),
     };
 }

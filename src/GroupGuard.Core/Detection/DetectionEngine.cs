@@ -32,6 +32,10 @@ internal sealed class DetectionEngine
     [ThreadStatic]
     private static List<DetectorMatch>? t_matches;
 
+    // The unless_near checks made for the message under way (MaxNearChecks).
+    [ThreadStatic]
+    private static int t_nearChecks;
+
     private readonly Rule[] _rules;
     private readonly TextFolder _folder;
     private readonly Automaton _automaton;
@@ -587,6 +591,7 @@ internal sealed class DetectionEngine
 
         var hits = t_hits ??= [];
         hits.Clear();
+        t_nearChecks = 0;
         var allows = t_allows ??= new AllowSpans();
         allows.Clear();
         if (mayMatch)
@@ -1941,6 +1946,14 @@ internal sealed class DetectionEngine
     internal const int NearReach = 120;
 
     /// <summary>
+    /// <c>unless_near</c> checks per message, at most. Each folds up to a sentence of 240
+    /// characters and more, so a message of 64K characters made of offers that each name a
+    /// phrase would cost tens of milliseconds; past this a hit counts, as one past
+    /// <see cref="MaxWordChecks"/> is taken as a word. No notice quotes 256 offers.
+    /// </summary>
+    internal const int MaxNearChecks = 256;
+
+    /// <summary>
     /// The negations that keep an <c>unless_near</c> phrase from counting when they stand right
     /// before it: an advert says it is 不是骗局, 非诈骗, 绝不是骗子, 没有任何套路, 拒绝诈骗, where a notice
     /// says 都是骗局.
@@ -1952,11 +1965,11 @@ internal sealed class DetectionEngine
     /// The first of <paramref name="phrases"/> (folded) in the sentence of the hit at [start, end)
     /// of the original text (from the sentence break before it to the one after it, at most
     /// <see cref="NearReach"/> characters either side), with no negation right before it; null
-    /// when there is none.
+    /// when there is none, or past <see cref="MaxNearChecks"/> in this message.
     /// </summary>
     private string? Near(string text, int start, int end, string[] phrases)
     {
-        if (phrases.Length == 0)
+        if (phrases.Length == 0 || t_nearChecks++ >= MaxNearChecks)
         {
             return null;
         }

@@ -121,7 +121,7 @@ public sealed class NoticeContextTests
     }
 
     [Fact]
-    public void A_hostile_message_of_notices_and_offers_is_read_through()
+    public void A_message_of_notices_and_offers_is_read_through()
     {
         // Every match is cancelled and the next looked for: a long message of them ends with its
         // one plain offer found, each check reading at most its own sentence.
@@ -130,6 +130,20 @@ public sealed class NoticeContextTests
         var hit = Assert.Single(Detect(text).Hits, h => h.Rule.Id == "f.brushing");
 
         Assert.Equal(text.Length - "刷单日赚900".Length, hit.Start);
+    }
+
+    [Fact]
+    public void Past_its_budget_of_unless_near_checks_a_message_s_hit_counts()
+    {
+        // A message made of offers that each name a phrase (the sentences of 64K characters a
+        // spammer could send to make every hit cost a fold) gives up looking after MaxNearChecks.
+        const string offer = "刷单日赚300骗局";
+        var text = string.Concat(Enumerable.Repeat(offer, 6_000));
+
+        var hit = Assert.Single(Detect(text).Hits, h => h.Rule.Id == "f.brushing");
+
+        Assert.Equal(DetectionEngine.MaxNearChecks * offer.Length, hit.Start);
+        Assert.False(Detect("刷单日赚300骗局").Flagged); // the budget is per message
     }
 
     private static RuleSet Load(string yaml)

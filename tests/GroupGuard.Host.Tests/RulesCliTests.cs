@@ -108,6 +108,29 @@ public sealed class RulesCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Rules_check_notes_each_file_that_differs_from_the_shipped_packs_without_failing()
+    {
+        // An upgrade's step 3 (README): the operator's copy against what this version ships.
+        var rules = Path.Combine(Folder, "rules");
+        Directory.CreateDirectory(rules);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "rules")))
+        {
+            File.Copy(file, Path.Combine(rules, Path.GetFileName(file)));
+        }
+
+        File.AppendAllText(Path.Combine(rules, "gambling.yaml"), "# an operator's note\n");
+        File.Delete(Path.Combine(rules, "promo.yaml"));
+
+        var outcome = await Run("rules", "check", "--rules", rules);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        var notes = outcome.Output.Split('\n').Where(l => l.Contains(": note: ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, notes.Length);
+        Assert.Contains(notes, l => l.StartsWith(Path.Combine(rules, "gambling.yaml") + ": note: differs from the one shipped with this version; to see how: diff -u ", StringComparison.Ordinal));
+        Assert.Contains(notes, l => l.StartsWith(Path.Combine(rules, "promo.yaml") + ": note: not there, while this version ships ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_shipped_rules_pass_their_own_check()
     {
         var outcome = await Run("rules", "check", "--rules", Path.Combine(RepoPaths.Root, "rules"));

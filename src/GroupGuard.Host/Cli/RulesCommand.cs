@@ -7,7 +7,8 @@ internal static class RulesCommand
     /// <summary>
     /// <c>groupguard rules check [--rules DIR] [--strict]</c>: every problem as <c>path:line: message</c> and
     /// exit 1, or a one-line summary and exit 0; warnings are printed too, and with
-    /// <paramref name="strict"/> exit 1 as well.
+    /// <paramref name="strict"/> exit 1 as well. Notes (never a failure) name each file that
+    /// differs from the packs shipped beside the executable, or is not there.
     /// </summary>
     public static int Check(string folder, TextWriter output, TimeProvider time, bool strict = false)
     {
@@ -20,6 +21,20 @@ internal static class RulesCommand
         foreach (var warning in result.Warnings)
         {
             output.WriteLine(warning.Line > 0 ? $"{warning.Path}:{warning.Line}: warning: {warning.Message}" : $"{warning.Path}: warning: {warning.Message}");
+        }
+
+        // Advice too: what this version ships that the folder holds otherwise (an upgrade leaves the folder as it was).
+        if (ShippedRules.Compare(folder) is { } shipped)
+        {
+            foreach (var name in shipped.Changed)
+            {
+                output.WriteLine($"{Path.Combine(shipped.Folder, name)}: note: differs from the one shipped with this version; to see how: diff -u {Path.Combine(shipped.Folder, name)} {Path.Combine(shipped.ShippedFolder, name)}");
+            }
+
+            foreach (var name in shipped.Missing)
+            {
+                output.WriteLine($"{Path.Combine(shipped.Folder, name)}: note: not there, while this version ships {Path.Combine(shipped.ShippedFolder, name)}");
+            }
         }
 
         if (result.RuleSet is not { } set)

@@ -29,10 +29,46 @@ public sealed class RuleLoadingTests
         var provider = new RuleSetProvider(new SettableOptions<RulesOptions>(options), TimeProvider.System, new LogCollector<RuleSetProvider>());
         options.Path = Unresolvable;
 
-        var startup = new RuleSetStartup(provider, provider);
+        var startup = new RuleSetStartup(provider, provider, new LogCollector<RuleSetStartup>());
 
         var ex = await Assert.ThrowsAsync<RuleSetLoadException>(() => startup.StartAsync(CancellationToken.None));
         Assert.Contains("unexpected error while loading the rules: ArgumentException", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_start_on_a_copy_of_the_shipped_packs_that_fell_behind_says_which_files_differ_once()
+    {
+        // The operator's folder as an upgrade leaves it: the packs copied at install, one edited
+        // (or of the older version), one the new version added not there.
+        using var dir = new TempFolder();
+        foreach (var file in Directory.EnumerateFiles(ShippedRules.Folder))
+        {
+            File.Copy(file, Path.Combine(dir.Path, Path.GetFileName(file)));
+        }
+
+        File.AppendAllText(Path.Combine(dir.Path, "fraud.yaml"), "# an operator's note\n");
+        File.Delete(Path.Combine(dir.Path, "promo.yaml"));
+        var provider = new RuleSetProvider(new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.Path }), TimeProvider.System, new LogCollector<RuleSetProvider>());
+        var log = new LogCollector<RuleSetStartup>();
+
+        await new RuleSetStartup(provider, provider, log).StartAsync(CancellationToken.None);
+
+        var said = Assert.Single(log.Entries, e => e.Message.Contains("differs from the packs shipped", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, said.Level);
+        Assert.Contains("changed there: fraud.yaml; not there: promo.yaml", said.Message, StringComparison.Ordinal);
+        Assert.Contains(dir.Path, said.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_start_on_a_folder_of_the_operator_s_own_packs_says_nothing_of_the_shipped_ones()
+    {
+        using var dir = Folder();
+        var provider = new RuleSetProvider(new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.Path }), TimeProvider.System, new LogCollector<RuleSetProvider>());
+        var log = new LogCollector<RuleSetStartup>();
+
+        await new RuleSetStartup(provider, provider, log).StartAsync(CancellationToken.None);
+
+        Assert.Empty(log.Entries);
     }
 
     [Fact]

@@ -16,11 +16,11 @@ namespace GroupGuard.Core.Rules;
 internal sealed class PackReader(string file, string display, RuleProblems errors, IncrementalHash hash, TimeProvider time, TextFolder folder, RuleProblems warnings, LoadBudget budget)
 {
     private static readonly HashSet<string> PackKeys =
-        ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "unless_preceded_by", "unless_near", "rules"];
+        ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "unless_preceded_by", "unless_near", "unless_near_file", "rules"];
 
     private static readonly HashSet<string> RuleKeys =
     [
-        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "unless_near", "target", "target_scope", "regex", "detector",
+        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "unless_near", "unless_near_file", "target", "target_scope", "regex", "detector",
         "allow_domains", "deny_domains", "kinds", "severity", "action", "mute_minutes", "mode", "category",
         "flood", "repeat", "mention_all", "warning", "newcomer_hours", "interference",
     ];
@@ -92,7 +92,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var warning = Scalar(map, "warning", root, maxLength: MaxTextLength, text: true);
         _packId = id;
         var precededBy = Phrases(map, "unless_preceded_by", "unless_preceded_by word", null, out _);
-        var near = Phrases(map, "unless_near", "unless_near phrase", null, out _);
+        var near = NearPhrases(map, root, null);
 
         var rules = new List<Rule>();
         if (!map.TryGetValue("rules", out var rulesNode))
@@ -188,7 +188,8 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         var unless = Phrases(map, "unless", "unless phrase", id, out var unlessNode);
         var precededBy = PhrasesOr(map, "unless_preceded_by", "unless_preceded_by word", id, defaults.UnlessPrecededBy, out var precededNode);
-        var near = PhrasesOr(map, "unless_near", "unless_near phrase", id, defaults.UnlessNear, out var nearNode);
+        var nearNode = map.GetValueOrDefault("unless_near") ?? map.GetValueOrDefault("unless_near_file");
+        var near = nearNode is null ? defaults.UnlessNear : NearPhrases(map, ruleNode, id);
 
         Regex? regex = null;
         var pattern = Scalar(map, "regex", ruleNode, maxLength: int.MaxValue, text: true);
@@ -263,7 +264,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         if (nearNode is not null && near.Count > 0 && !matchesText)
         {
-            Error(Line(nearNode!.Start), $"rule '{id}': 'unless_near' applies to terms, a regex or a detector; this rule has none");
+            Error(Line(nearNode!.Start), $"rule '{id}': 'unless_near' and 'unless_near_file' apply to terms, a regex or a detector; this rule has none");
         }
 
         var target = Enum(map, "target", TermTarget.Any);
@@ -337,24 +338,74 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         foreach (var (value, phraseLine) in List(node, key, id))
         {
-            if (!budget.TakeTermLine(display, phraseLine, id, value.Length))
+            if (!AddPhrase(phrases, value, display, phraseLine, id, what))
             {
                 break;
             }
+        }
 
-            if (value.Length > LoadBudget.MaxTermLength)
+        return phrases;
+    }
+
+    /// <summary>
+    /// Adds one phrase of a list or a phrases file, or reports why not (at <paramref name="path"/>,
+    /// <paramref name="line"/>); false once the folder's bound on terms and phrases is passed.
+    /// </summary>
+    private bool AddPhrase(List<RuleTerm> phrases, string value, string path, int line, string? id, string what)
+    {
+        if (!budget.TakeTermLine(path, line, id, value.Length))
+        {
+            return false;
+        }
+
+        if (value.Length > LoadBudget.MaxTermLength)
+        {
+            errors.Add(new RuleError(path, line, $"{Who(id)}: {TooLong(null, what, value.Length)}"));
+        }
+        else if (TextFolder.Plain.FoldToString(value).Length == 0)
+        {
+            errors.Add(new RuleError(path, line, $"{Who(id)}: {what} '{value}' has no letters, digits or hanzi"));
+        }
+        else
+        {
+            phrases.Add(new RuleTerm(value, path, line));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The <c>unless_near</c> phrases of a pack (<paramref name="id"/> null) or a rule: its list and
+    /// the lines of its <c>unless_near_file</c> (one phrase a line, <c>#</c> a comment, beside the packs).
+    /// </summary>
+    private List<RuleTerm> NearPhrases(Dictionary<string, YamlNode> map, YamlNode owner, string? id)
+    {
+        var phrases = Phrases(map, "unless_near", "unless_near phrase", id, out _);
+        if (Scalar(map, "unless_near_file", owner, maxLength: MaxTextLength) is not { } name)
+        {
+            return phrases;
+        }
+
+        var line = Line(map["unless_near_file"].Start);
+        var path = Path.GetFullPath(Path.Combine(_folder, name));
+        if (!Path.Exists(path))
+        {
+            Error(line, $"{Who(id)}: unless_near_file '{name}' not found (looked for {path})");
+            return phrases;
+        }
+
+        var fileDisplay = RuleTextFiles.Display(path);
+        foreach (var (phraseLine, text) in RuleTextFiles.ReadLines(path, fileDisplay, errors, hash))
+        {
+            if (string.IsNullOrWhiteSpace(text))
             {
-                Error(phraseLine, $"{Who(id)}: {TooLong(null, what, value.Length)}");
                 continue;
             }
 
-            if (TextFolder.Plain.FoldToString(value).Length == 0)
+            if (!AddPhrase(phrases, text.Trim(), fileDisplay, phraseLine, id, "unless_near phrase"))
             {
-                Error(phraseLine, $"{Who(id)}: {what} '{value}' has no letters, digits or hanzi");
-                continue;
+                break;
             }
-
-            phrases.Add(new RuleTerm(value, display, phraseLine));
         }
 
         return phrases;

@@ -168,7 +168,7 @@ public sealed class RuleLoaderTests
     [InlineData("  - id: x.mix\n    terms: [a1]\n    regex: 'b'\n", 3, "mixes")]
     [InlineData("  - id: x.dom\n    terms: [a1]\n    allow_domains: [qq.com]\n", 5, "detector: url")]
     [InlineData("  - id: x.neg\n    flood: { messages: 8, seconds: 10 }\n    unless_preceded_by: [不]\n", 5, "'unless_preceded_by' applies to terms, a regex or a detector")]
-    [InlineData("  - id: x.near\n    mention_all: true\n    unless_near: [诈骗]\n", 5, "'unless_near' applies to terms, a regex or a detector")]
+    [InlineData("  - id: x.near\n    mention_all: true\n    unless_near: [诈骗]\n", 5, "'unless_near' and 'unless_near_file' apply to terms, a regex or a detector")]
     [InlineData("  - id: x.near\n    regex: 'ab'\n    unless_near: ['？！']\n", 5, "rule 'x.near': unless_near phrase '？！' has no letters")]
     [InlineData("  - id: x.near\n    regex: 'ab'\n    unless_near: {诈骗: 1}\n", 5, "rule 'x.near': 'unless_near' must be a list")]
     [InlineData("  - id: x.neg\n    terms: [ab]\n    unless_preceded_by: ['，']\n", 5, "no letters")]
@@ -191,6 +191,38 @@ public sealed class RuleLoaderTests
 
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, e => e.Line == line && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unless_near_file_reads_a_list_of_phrases_beside_the_packs_for_a_pack_or_a_rule()
+    {
+        using var dir = new TempFolder();
+        dir.Write("notice.txt", "# what a notice says\n是诈骗\n\n是骗局\n");
+        dir.Write("x.yaml", "pack: x\nunless_near_file: notice.txt\nrules:\n  - id: x.a\n    regex: 'ab'\n  - id: x.b\n    regex: 'cd'\n    unless_near: [违法]\n    unless_near_file: notice.txt\n  - id: x.c\n    regex: 'ef'\n    unless_near: [违法]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var rules = result.RuleSet!.Rules.ToDictionary(r => r.Id);
+        Assert.Equal(["是诈骗", "是骗局"], rules["x.a"].UnlessNear.Select(p => p.Text));
+        Assert.Equal(["违法", "是诈骗", "是骗局"], rules["x.b"].UnlessNear.Select(p => p.Text));
+        Assert.Equal(["违法"], rules["x.c"].UnlessNear.Select(p => p.Text)); // a rule's own list replaces the pack's
+        Assert.EndsWith("notice.txt", rules["x.a"].UnlessNear[0].SourcePath, StringComparison.Ordinal);
+        Assert.Equal(2, rules["x.a"].UnlessNear[0].Line);
+    }
+
+    [Fact]
+    public void Mistakes_in_an_unless_near_file_are_reported_on_its_line_and_a_missing_one_on_the_pack_s()
+    {
+        using var dir = new TempFolder();
+        dir.Write("notice.txt", "是诈骗\n！！\n");
+        dir.Write("x.yaml", "pack: x\nunless_near_file: notice.txt\nrules:\n  - id: x.a\n    regex: 'ab'\n    unless_near_file: gone.txt\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Path.EndsWith("notice.txt", StringComparison.Ordinal) && e.Line == 2 && e.Message.Contains("pack 'x': unless_near phrase '！！' has no letters", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.Path.EndsWith("x.yaml", StringComparison.Ordinal) && e.Line == 6 && e.Message.Contains("rule 'x.a': unless_near_file 'gone.txt' not found", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -144,6 +144,7 @@ public sealed class ShippedPacksTests
     [InlineData("我微信 abc12345，回头聊")]
     [InlineData("QQ 123456789 是我小号")]
     [InlineData("飞机 @abcdefg 有货")]
+    [InlineData("我微信 zhangjiaqi_teach，回头聊")] // jia and q inside a Latin id are no invitation
     public void A_contact_id_without_an_invitation_after_it_stays(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id.StartsWith("ads.contact", StringComparison.Ordinal));
@@ -158,6 +159,28 @@ public sealed class ShippedPacksTests
     public void A_contact_id_after_wechat_spelt_in_pinyin_is_removed(string line)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.contact-pinyin" && h.Rule.Action == ModerationAction.Recall);
+    }
+
+    [Theory]
+    [InlineData("想找 vivo Y78 二手的，给老妈用")] // v and q alone stand for WeChat and QQ only before a break or a number
+    [InlineData("有没有参加 Valorant 校园赛的")]
+    [InlineData("加qiu 的好友了吗")]
+    [InlineData("中国卫星(600118)今天又涨停了")] // 卫星 stands for WeChat, whose ids are letters or a mobile number
+    public void A_latin_word_or_a_stock_code_after_a_contact_s_letter_is_no_contact(string line)
+    {
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId == "ads");
+    }
+
+    [Theory]
+    [InlineData("加v abc12345")]
+    [InlineData("加V❤abc12345")]
+    [InlineData("找v：abc12345")]
+    [InlineData("加q12345678")]
+    [InlineData("卫星 abc12345")]
+    [InlineData("卫星：13912345678")]
+    public void V_q_and_a_disguised_name_still_lead_to_an_id(string line)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id is "ads.contact-id" or "ads.contact-disguised");
     }
 
     [Theory]
@@ -269,6 +292,21 @@ public sealed class ShippedPacksTests
     [InlineData("隔壁少妇加我好友了")]
     [InlineData("飞机上的空姐加我了")]
     [InlineData("非法出售公民个人信息被判刑")]
+    // What members of job, trading, game, stock and class groups say, which once read as offers.
+    [InlineData("航空公司来学校招空姐了，身高要求163以上，有兴趣的加我微信我把报名表发你")]
+    [InlineData("这手机安兔兔跑分九十多万，打游戏不卡，1200出，有意加我微信")]
+    [InlineData("子弹笔记本15元包邮，全新没拆，买多了")]
+    [InlineData("今晚网吧包夜开黑，来的加我微信拉你进小群")]
+    [InlineData("明晚包夜打排位的私我")]
+    [InlineData("和平精英新出的手枪皮肤多少钱？想给弟弟买")]
+    [InlineData("每天做任务太累了，有一起组队刷日常的加我QQ")]
+    [InlineData("欢乐斗地主算棋牌游戏吧，有大佬带玩吗我老输豆子")]
+    [InlineData("这票三个月翻倍了，我进群那会儿才九块多")]
+    [InlineData("隔壁彩票站挂横幅了，上期出了个一等奖，彩金七百多万")]
+    [InlineData("我只在体彩官网查开奖，网赌碰都不碰")]
+    [InlineData("去澳门玩住的新葡京，官网订的，比携程便宜")]
+    [InlineData("班费我先垫付了，一共560，大家加我微信转就行，不着急")]
+    [InlineData("暑假办身份证要预约吗？派出所电话13912345678一直打不通")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");

@@ -171,6 +171,13 @@ public sealed class ShippedPacksTests
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId == "ads");
     }
 
+    [Fact]
+    public void A_sale_that_opens_with_a_rush_is_still_promotion()
+    {
+        // promo's patterns read 抢 as written (开抢, 赶快抢), now that the fold no longer reads it as 枪.
+        Assert.Contains(Detect("超市周末大促，鸡蛋一元一斤，早上八点开抢").Hits, h => h.Rule.Id == "promo.offer");
+    }
+
     [Theory]
     [InlineData("加v abc12345")]
     [InlineData("加V❤abc12345")]
@@ -307,6 +314,12 @@ public sealed class ShippedPacksTests
     [InlineData("去澳门玩住的新葡京，官网订的，比携程便宜")]
     [InlineData("班费我先垫付了，一共560，大家加我微信转就行，不着急")]
     [InlineData("暑假办身份证要预约吗？派出所电话13912345678一直打不通")]
+    [InlineData("新款保温杯现货，包邮，手慢无赶紧动手抢")] // 抢 is no 枪
+    [InlineData("警方通报：该团伙在网上以“同城空降、高端外围”为名招嫖，已全部抓获")] // news of a case
+    [InlineData("高端外围设备专卖，键盘鼠标耳机都有，价格私聊")]
+    [InlineData("网咖包夜服务10元，开黑的来")]
+    [InlineData("出租车可以刷银行卡，起步价13块")]
+    [InlineData("垫付了货款，单价35，大家加我微信转")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");

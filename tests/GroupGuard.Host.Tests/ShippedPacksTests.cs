@@ -342,12 +342,23 @@ public sealed class ShippedPacksTests
     [InlineData("网上说代开发票、税点低，加微信就能开，这种都是骗子，千万别信")]
     [InlineData("严禁贩卖毒品，出售冰毒、K粉加微信交易的都是违法犯罪，发现请报警")]
     [InlineData("警惕网上出售仿真枪、气枪，加QQ购买的都是骗子")]
-    [InlineData("家长们注意：有人冒充班主任，让大家加微信 teacher_wang2024 交资料费，这是诈骗，请勿转账")]
     [InlineData("大家警惕网络兼职刷单，一单佣金5元、日结三百的，加了就拉你进群交会费")]
     public void Notices_that_quote_a_whole_offer_to_warn_against_it_are_not_taken_for_it(string line)
     {
         // promo, in shadow mode, may still record one: it removes nothing until a group enforces it.
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Action >= ModerationAction.Recall && h.Rule.Mode == RuleMode.Enforce);
+    }
+
+    [Fact]
+    public void A_notice_that_quotes_a_scammer_s_id_is_removed_with_the_id()
+    {
+        // The ads pack takes no notice phrases: adverts that hand out an id run their rivals down in
+        // the same words (其他家都是骗定金的，加v信 abc12345), so the id goes whoever wrote it.
+        var hits = Detect("家长们注意：有人冒充班主任，让大家加微信 teacher_wang2024 交资料费，这是诈骗，请勿转账").Hits;
+
+        Assert.Contains(hits, h => h.Rule.Id == "ads.contact-id");
+        Assert.DoesNotContain(hits, h => h.Rule.PackId == "fraud");
+        Assert.Contains(Detect("其他家都是骗定金的，加v信 abc12345").Hits, h => h.Rule.Id == "ads.contact-id");
     }
 
     [Theory]

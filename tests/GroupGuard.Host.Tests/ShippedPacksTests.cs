@@ -268,6 +268,20 @@ public sealed class ShippedPacksTests
     [InlineData("出售各类账号，价格私聊", "fraud.accounts")]
     [InlineData("出售公民信息 加v abc12345", "fraud.personal-data")]
     [InlineData("代查开房记录 手机定位 私聊", "fraud.personal-data")]
+    // Written against the narrowings that keep ordinary talk quiet (做任务 a game's, 翻倍 a stock's, 包夜 a
+    // gamer's, a gun in a game): the offer is still caught.
+    [InlineData("抖音点赞关注做任务，一单一结，宝妈学生党都可以做，私聊我微信", "fraud.brushing")]
+    [InlineData("淘宝京东垫付任务，本金秒返，佣金另算，有空闲时间的加我微信", "fraud.brushing")]
+    [InlineData("下周必翻倍的票，只给有缘人，加我微信领取代码", "fraud.investment")]
+    [InlineData("三个月资金翻倍，名额有限，加群领取策略", "fraud.investment")]
+    [InlineData("澳门新葡京官网入口 xpj8866.vip 真人百家乐 稳定出款", "gambling.offer")]
+    [InlineData("pc28大神带玩，跟着计划稳赚不亏，私聊", "gambling.offer")]
+    [InlineData("新会员注册即送88元彩金，每日签到还有彩金", "gambling.bonus")]
+    [InlineData("首存100送100，彩金天天领，流水一倍即可提款", "gambling.bonus")]
+    [InlineData("陪玩小姐姐，开黑上分之外还有特殊服务，加我微信", "porn.offer")]
+    [InlineData("同城包夜，价格私聊，加我微信", "porn.offer-night")]
+    [InlineData("出售仿真枪，跟吃鸡游戏里一模一样，加我微信", "contraband.weapons")]
+    [InlineData("出售手枪，和平精英同款，可发实弹，私聊", "contraband.weapons")]
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
@@ -315,6 +329,8 @@ public sealed class ShippedPacksTests
     [InlineData("班费我先垫付了，一共560，大家加我微信转就行，不着急")]
     [InlineData("暑假办身份证要预约吗？派出所电话13912345678一直打不通")]
     [InlineData("新款保温杯现货，包邮，手慢无赶紧动手抢")] // 抢 is no 枪
+    [InlineData("这条18k彩金项链是我老公送的")]
+    [InlineData("彩票站说上期彩金七百多万，到账要交税")]
     [InlineData("警方通报：该团伙在网上以“同城空降、高端外围”为名招嫖，已全部抓获")] // news of a case
     [InlineData("高端外围设备专卖，键盘鼠标耳机都有，价格私聊")]
     [InlineData("网咖包夜服务10元，开黑的来")]

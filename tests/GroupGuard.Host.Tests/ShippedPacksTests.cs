@@ -166,6 +166,8 @@ public sealed class ShippedPacksTests
     [InlineData("有没有参加 Valorant 校园赛的")]
     [InlineData("加qiu 的好友了吗")]
     [InlineData("中国卫星(600118)今天又涨停了")] // 卫星 stands for WeChat, whose ids are letters or a mobile number
+    [InlineData("我是小嘉，微信 xiaojia_93，喜欢爬山")] // 嘉 and jia stand for 加 only glued to the contact's name
+    [InlineData("我叫liujia，wx liujia_88")]
     public void A_latin_word_or_a_stock_code_after_a_contact_s_letter_is_no_contact(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId == "ads");
@@ -185,9 +187,14 @@ public sealed class ShippedPacksTests
     [InlineData("加q12345678")]
     [InlineData("卫星 abc12345")]
     [InlineData("卫星：13912345678")]
+    [InlineData("卫星：+8613912345678")]
+    [InlineData("加vzhang6688")] // an id glued to v or q: letters, then digits
+    [InlineData("加Vlin_2023")]
+    [InlineData("私信vabc12345")]
+    [InlineData("嘉V abc12345")]
     public void V_q_and_a_disguised_name_still_lead_to_an_id(string line)
     {
-        Assert.Contains(Detect(line).Hits, h => h.Rule.Id is "ads.contact-id" or "ads.contact-disguised");
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id is "ads.contact-id" or "ads.contact-id-glued" or "ads.contact-disguised");
     }
 
     [Theory]

@@ -67,6 +67,7 @@ internal sealed class DetectionEngine
     // one from counting when they stand right before it (不是骗局, 非诈骗), folded.
     private readonly string[][] _near;
     private readonly string[] _nearNegations;
+    private readonly string[] _nearRivals;
 
     // The words that name a person, folded, when a rule asks for one (target: person); else null.
     private readonly TargetWords? _persons;
@@ -235,6 +236,7 @@ internal sealed class DetectionEngine
         _precededBy = [.. _rules.Select(r => r.UnlessPrecededBy.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).ToArray())];
         _near = [.. _rules.Select(r => r.UnlessNear.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).Distinct().ToArray())];
         _nearNegations = [.. NearNegations.Select(_folder.FoldToString).Where(w => w.Length > 0).Distinct()];
+        _nearRivals = [.. NearRivals.Select(_folder.FoldToString).Where(w => w.Length > 0).Distinct()];
         _persons = _rules.Any(r => r.Target == TermTarget.Person) ? TargetWords.ForPersons(_folder) : null;
         _groups = _rules.Any(r => r.Target == TermTarget.Group) ? TargetWords.ForGroups(_folder) : null;
         _negationGroups = _groups ?? TargetWords.ForGroups(_folder);
@@ -2012,8 +2014,29 @@ internal sealed class DetectionEngine
             }
         }
 
+        // Said of the others, the verdict is an advert running its rivals down (其他人都是骗子, 别的导师
+        // 都是骗人的), where a notice says it of the offer it quotes (凡是刷单都是诈骗).
+        var near = before[Math.Max(0, before.Length - RivalReach)..];
+        foreach (var rival in _nearRivals)
+        {
+            if (near.Contains(rival, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
+
+    /// <summary>How far before an <c>unless_near</c> phrase a word for the others (<see cref="NearRivals"/>) is looked for, in folded characters.</summary>
+    internal const int RivalReach = 6;
+
+    /// <summary>
+    /// Words for the others: an <c>unless_near</c> phrase with one of them in the
+    /// <see cref="RivalReach"/> characters before it does not count (其他人都是骗子, 别的导师都是骗人的,
+    /// 其他家都是骗定金的: adverts say so of their rivals).
+    /// </summary>
+    internal static readonly string[] NearRivals = ["其他", "其它", "别的", "别家", "别人家", "外面的"];
 
     private static bool NegatedAt(FoldedText folded, int start, string[] words, int minLength = 1)
     {

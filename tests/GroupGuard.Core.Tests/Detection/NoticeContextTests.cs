@@ -64,6 +64,9 @@ public sealed class NoticeContextTests
     [InlineData("刷单日赚300，没有任何诈骗", true)]
     [InlineData("刷单日赚300，拒绝诈骗", true)]
     [InlineData("刷单日赚300，不是骗局，但这就是诈骗", false)] // one phrase not negated is enough
+    [InlineData("刷单日赚300，其他平台都是诈骗", true)] // said of the rivals: an advert's line
+    [InlineData("刷单日赚300，别的导师都是骗局，跟我干", true)]
+    [InlineData("其他同学注意，刷单日赚300都是诈骗", false)] // 其他 too far before the verdict
     public void A_phrase_of_unless_near_in_the_sentence_cancels_a_regex_hit_unless_it_is_negated(string text, bool flagged)
     {
         Assert.Equal(flagged, Detect(text).Hits.Any(h => h.Rule.Id == "f.brushing"));

@@ -151,9 +151,11 @@ public sealed class BrowserTests
                     return;
                 }
             }
-            catch (Exception ex) when (ex is NoSuchElementException or StaleElementReferenceException)
+            catch (Exception ex) when (ex is NoSuchElementException or StaleElementReferenceException
+                || (ex is UnknownErrorException && ex.Message.Contains("does not belong to the document", StringComparison.Ordinal)))
             {
-                // The page is still changing.
+                // The page is still changing (Chromium reports an element replaced while it was
+                // read as an unknown error, not as a stale reference).
             }
 
             if (clock.Elapsed > Patience)

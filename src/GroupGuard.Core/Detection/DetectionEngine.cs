@@ -1922,7 +1922,7 @@ internal sealed class DetectionEngine
         }
 
         var from = start;
-        while (from > 0 && start - from < PrecedingReach && !CharTables.EndsClause(text[from - 1]))
+        while (from > 0 && start - from < PrecedingReach && !CharTables.IsClause(text[from - 1]))
         {
             from--;
         }
@@ -1977,13 +1977,13 @@ internal sealed class DetectionEngine
         }
 
         var from = start;
-        while (from > 0 && start - from < NearReach && !CharTables.EndsSentence(text[from - 1]))
+        while (from > 0 && start - from < NearReach && !CharTables.IsSentence(text[from - 1]))
         {
             from--;
         }
 
         var to = end;
-        while (to < text.Length && to - end < NearReach && !CharTables.EndsSentence(text[to]))
+        while (to < text.Length && to - end < NearReach && !CharTables.IsSentence(text[to]))
         {
             to++;
         }

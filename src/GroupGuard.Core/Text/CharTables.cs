@@ -165,17 +165,11 @@ internal static class CharTables
     // Sentence punctuation, full-width and ASCII alike (phone keyboards mix them), and the colon
     // that ends a name in a repost chain (新闻已死: 妈的). Not the ASCII full stop: it sits inside
     // numbers, domains and 法.轮.功, where it is interference, never the end of a clause.
-    private static bool IsClause(char c) =>
+    public static bool IsClause(char c) =>
         IsSentence(c) || c is '，' or '．' or '、' or '：' or ',' or ':';
 
-    /// <summary>Whether <paramref name="c"/> ends a clause as written (，、： and every sentence end).</summary>
-    public static bool EndsClause(char c) => IsClause(c);
-
-    /// <summary>Whether <paramref name="c"/> ends a sentence as written (。！？； and a line break, full-width or not).</summary>
-    public static bool EndsSentence(char c) => IsSentence(c);
-
     // The end of a sentence: a comma or colon only ends a clause (黑人，真恶心 is still one thought).
-    private static bool IsSentence(char c) =>
+    public static bool IsSentence(char c) =>
         c is '\n' or '\r' or '。' or '！' or '？' or '；' or '｡' or '!' or '?' or ';';
 
     private static uint[] Build()

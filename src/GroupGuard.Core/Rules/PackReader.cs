@@ -32,6 +32,9 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     // The pack's id once read, for errors about its own lists.
     private string? _packId;
 
+    // Each unless_near_file read once, for the pack and every rule of it that names it again.
+    private readonly Dictionary<string, List<(int Line, string Text)>> _phraseFiles = new(StringComparer.Ordinal);
+
     public int PackLine { get; private set; } = 1;
 
     public RulePack? Read()
@@ -395,7 +398,12 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         var fileDisplay = RuleTextFiles.Display(path);
-        foreach (var (phraseLine, text) in RuleTextFiles.ReadLines(path, fileDisplay, errors, hash))
+        if (!_phraseFiles.TryGetValue(path, out var lines))
+        {
+            lines = _phraseFiles[path] = RuleTextFiles.ReadLines(path, fileDisplay, errors, hash);
+        }
+
+        foreach (var (phraseLine, text) in lines)
         {
             if (string.IsNullOrWhiteSpace(text))
             {

@@ -381,7 +381,61 @@ internal sealed class DetectionEngine
             forms = [.. forms.SelectMany(f => Enumerable.Range(0, 10).Select(d => f[..k] + (char)('0' + d) + f[(k + 1)..]))];
         }
 
-        return [.. forms.Select(_folder.FoldToString).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal)];
+        return [.. forms.SelectMany(FoldReadings).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The folds of <paramref name="literal"/> wherever it stands in a text. A Latin letter that
+    /// stands for a hanzi alone beside hanzi (v for 微) reads as the hanzi or the letter by what is
+    /// next to it, and at the literal's edge that is outside it: 加v is 加微 in 加v信 and 加v in
+    /// 加vzhang, so both are looked for. Otherwise the literal folds one way.
+    /// </summary>
+    private IEnumerable<string> FoldReadings(string literal)
+    {
+        yield return _folder.FoldToString(literal);
+        if (!LatinVariantAtEdge(literal))
+        {
+            yield break;
+        }
+
+        // A kept hanzi and a kept letter that is no variant stand for the text beside the literal.
+        const char Hanzi = '龘';
+        var letter = Enumerable.Range('a', 26).Select(c => (char)c)
+            .FirstOrDefault(c => (CharTables.Flags(_folder.Table[c]) & CharFlags.LatinVariant) == 0 && _folder.FoldChar(c) == c && !literal.Contains(c, StringComparison.OrdinalIgnoreCase));
+        if (letter == '\0' || _folder.FoldChar(Hanzi) != Hanzi)
+        {
+            yield break;
+        }
+
+        char[] beside = ['\0', Hanzi, letter];
+        foreach (var before in beside)
+        {
+            foreach (var after in beside)
+            {
+                var folded = _folder.FoldToString((before == '\0' ? "" : before.ToString()) + literal + (after == '\0' ? "" : after.ToString()));
+                if (before != '\0')
+                {
+                    folded = folded.Length > 0 && folded[0] == before ? folded[1..] : null;
+                }
+
+                if (after != '\0' && folded is not null)
+                {
+                    folded = folded.Length > 0 && folded[^1] == after ? folded[..^1] : null;
+                }
+
+                if (folded is not null)
+                {
+                    yield return folded;
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether the first or last character of <paramref name="literal"/> the fold keeps is a Latin variant (v, q).</summary>
+    private bool LatinVariantAtEdge(string literal)
+    {
+        var kept = literal.Where(c => (CharTables.Flags(_folder.Table[c]) & CharFlags.KindMask) is not (CharFlags.Skip or CharFlags.Drop)).ToList();
+        return kept.Count > 0 && (CharTables.Flags(_folder.Table[kept[0]]) & CharFlags.LatinVariant | CharTables.Flags(_folder.Table[kept[^1]]) & CharFlags.LatinVariant) != 0;
     }
 
     /// <summary>What finding the literals <paramref name="found"/> gives: their bits, and those of them that are parts of combinations.</summary>

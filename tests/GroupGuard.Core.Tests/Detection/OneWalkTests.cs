@@ -36,6 +36,8 @@ public sealed class OneWalkTests
             regex: '(line|vx)\s*[:：]\s*\w+'
           - id: w.term
             terms: [加微信]
+          - id: w.glued
+            regex: '加v\w{3}|\w\wv群'
           - id: w.mobile
             detector: cn_mobile
         """,
@@ -110,6 +112,8 @@ public sealed class OneWalkTests
     [InlineData("LINE：abc", "w.latin")]
     [InlineData("看完MV加vx：abc", "w.latin")] // v beside a letter is the letter, read by the fast pass
     [InlineData("看完mv快加v信", "w.term")] // and alone beside hanzi it stands for 微
+    [InlineData("快加vabc", "w.glued")] // a literal's v at its edge, beside hanzi, may be either in the text
+    [InlineData("进abv群", "w.glued")]
     public void A_literal_the_fold_bends_still_lets_its_rule_run(string text, string rule)
     {
         Assert.Contains(MessageDetector.Detect(Rules, text, "1").Hits, hit => hit.Rule.Id == rule);

@@ -162,6 +162,26 @@ public sealed class ShippedPacksTests
     }
 
     [Theory]
+    [InlineData("想赚钱的加vzhang6688")]
+    [InlineData("加我qxiaoli2024详聊")]
+    [InlineData("➕Vabc_123 拉你进群")]
+    [InlineData("加❤vshop2026")]
+    public void A_contact_id_glued_to_v_or_q_is_removed(string line)
+    {
+        Assert.Contains(Detect(line).Hits, h => h.Rule.Id == "ads.contact-glued" && h.Rule.Action == ModerationAction.Recall);
+    }
+
+    [Theory]
+    [InlineData("周末参加vlog2024创作大赛")] // 参加 is no invitation
+    [InlineData("充值加vip888会员送积分")]
+    [InlineData("换机的话加vivo X100 也行")] // read as written: the space ends the id
+    [InlineData("加vx abc12345")] // ads.contact-id's, not a second hit
+    public void A_word_glued_to_v_or_q_is_no_glued_contact(string line)
+    {
+        Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id == "ads.contact-glued");
+    }
+
+    [Theory]
     [InlineData("想找 vivo Y78 二手的，给老妈用")] // v and q alone stand for WeChat and QQ only before a break or a number
     [InlineData("有没有参加 Valorant 校园赛的")]
     [InlineData("加qiu 的好友了吗")]

@@ -840,7 +840,17 @@ internal static class RequiredLiterals
                 first = false;
                 if (c == '-' && Peek == '[')
                 {
-                    throw new UnreadableException(); // class subtraction
+                    // A subtraction ([a-z-[aeiou]]) ends the class and only narrows it: the class
+                    // is read as its base, a superset, which needs no less of a matching text.
+                    _at++;
+                    Class();
+                    if (Peek != ']')
+                    {
+                        throw new UnreadableException();
+                    }
+
+                    _at++;
+                    break;
                 }
 
                 char low;

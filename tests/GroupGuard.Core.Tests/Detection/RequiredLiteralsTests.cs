@@ -38,6 +38,17 @@ public sealed class RequiredLiteralsTests
     }
 
     [Fact]
+    public void A_class_with_a_subtraction_is_read_as_its_base()
+    {
+        // [a-z-[aeiou]] matches fewer letters than [a-z]; reading it as [a-z] still needs 微信 or vx.
+        var pattern = @"(微信|vx)\s*[a-z0-9-[aeiou]]{6}";
+        Assert.Contains(Sets(pattern), s => s.SetEquals(["微信", "vx"]));
+        Assert.True(RequiredLiterals.Of(pattern).All(s => s.FoundIn("vx bcd123")));
+        Assert.Contains(Sets(@"[\p{Ll}-[a-z-[x]]]加微"), s => s.SetEquals(["加微"])); // nested, and a class escape in the base
+        Assert.Empty(Sets(@"[a-z-[aeiou]x]加微")); // not .NET's syntax for a subtraction: not guessed at
+    }
+
+    [Fact]
     public void A_set_that_another_one_needed_implies_is_left_out()
     {
         // Wherever one of /个 /人 每个 每人 is, so are 个 or 人 and / or 每: asking for those too

@@ -217,6 +217,7 @@ public sealed class ShippedPacksTests
     [Theory]
     [InlineData("mp.weixin.qq.com/s/abcdefgh 这篇文章不错")]
     [InlineData("https://mp.weixin.qq.com/s?__biz=MzAxMjM0NTY3OA==&mid=2650000001")]
+    [InlineData("注册链接 https://example.com/weixin/signup2024 打开就行")] // a path in a link
     [InlineData("weixin://dl/business/?t=abcdefghij")]
     [InlineData("我weixin不常用")]
     [InlineData("weixin zhenhaoyong")]
@@ -304,6 +305,9 @@ public sealed class ShippedPacksTests
     [InlineData("首存100送100，彩金天天领，流水一倍即可提款", "gambling.bonus")]
     [InlineData("陪玩小姐姐，开黑上分之外还有特殊服务，加我微信", "porn.offer")]
     [InlineData("同城包夜，价格私聊，加我微信", "porn.offer-night")]
+    [InlineData("同城小姐上门服务，加微信", "porn.home-visit")]
+    [InlineData("本周同城空降，环境安全", "porn.solicitation")] // 周 is a surname only before 小姐上门
+    [InlineData("神仙水多少钱一瓶，同城送货", "contraband.drugs")]
     [InlineData("出售仿真枪，跟吃鸡游戏里一模一样，加我微信", "contraband.weapons")]
     [InlineData("出售手枪，和平精英同款，可发实弹，私聊", "contraband.weapons")]
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
@@ -360,6 +364,11 @@ public sealed class ShippedPacksTests
     [InlineData("网咖包夜服务10元，开黑的来")]
     [InlineData("出租车可以刷银行卡，起步价13块")]
     [InlineData("垫付了货款，单价35，大家加我微信转")]
+    [InlineData("周小姐上门看车，下午三点到店")] // a client, addressed by her surname
+    [InlineData("王小姐上门量尺寸，明天上午")]
+    [InlineData("SK-II神仙水多少钱，专柜价格")] // the essence, not the drug
+    [InlineData("鸦片战争那一课，价格革命也考")]
+    [InlineData("厂里招跟单员，五险一金，有意者加我微信")] // a merchandiser's job
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");
@@ -441,7 +450,7 @@ public sealed class ShippedPacksTests
     [InlineData("出\n售\n冰\n毒\n有\n货", "contraband.drugs")]
     [InlineData("百\n家\n乐\n上\n分", "gambling.offer")]
     [InlineData("兼\n职\n刷\n单\n日\n结\n三\n百", "fraud.brushing")]
-    [InlineData("小\n姐\n上\n门", "porn.solicitation")]
+    [InlineData("小\n姐\n上\n门", "porn.home-visit")]
     public void Every_packs_regex_reads_through_symbols_put_inside_its_words_and_a_message_written_top_to_bottom(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
@@ -465,6 +474,8 @@ public sealed class ShippedPacksTests
     [InlineData("这个群已经进群20000人了")]
     [InlineData("加群的同学请看置顶，第3条")]
     [InlineData("进群以后改一下群名片 2024级")]
+    [InlineData("欢迎入本群 202403班的同学")] // a class after the number
+    [InlineData("请进群 2024001期的学员看公告")]
     public void A_group_number_without_an_invitation_or_a_count_of_members_is_not_removed(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.Id == "ads.group-id");

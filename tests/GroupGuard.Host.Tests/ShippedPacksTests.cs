@@ -297,6 +297,8 @@ public sealed class ShippedPacksTests
     // gamer's, a gun in a game): the offer is still caught.
     [InlineData("抖音点赞关注做任务，一单一结，宝妈学生党都可以做，私聊我微信", "fraud.brushing")]
     [InlineData("淘宝京东垫付任务，本金秒返，佣金另算，有空闲时间的加我微信", "fraud.brushing")]
+    [InlineData("做任务，动动手指就能赚钱，加我微信", "fraud.brushing")]
+    [InlineData("病假条、毕业证都能办，可查可验", "fraud.documents")] // no forging word, the promise instead
     [InlineData("下周必翻倍的票，只给有缘人，加我微信领取代码", "fraud.investment")]
     [InlineData("三个月资金翻倍，名额有限，加群领取策略", "fraud.investment")]
     [InlineData("澳门新葡京官网入口 xpj8866.vip 真人百家乐 稳定出款", "gambling.offer")]
@@ -369,6 +371,9 @@ public sealed class ShippedPacksTests
     [InlineData("SK-II神仙水多少钱，专柜价格")] // the essence, not the drug
     [InlineData("鸦片战争那一课，价格革命也考")]
     [InlineData("厂里招跟单员，五险一金，有意者加我微信")] // a merchandiser's job
+    [InlineData("毕业证学信网可查，请同学们自行核对")]
+    [InlineData("户口本身份证都能办，周六也上班")]
+    [InlineData("我家孩子做任务就能赚零花钱，洗碗一次五块")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");

@@ -68,7 +68,6 @@ internal sealed class DetectionEngine
     private readonly string[][] _near;
     private readonly string[] _nearNegations;
     private readonly string[] _nearRivals;
-    private readonly string[] _nearQuestions;
 
     // The words that name a person, folded, when a rule asks for one (target: person); else null.
     private readonly TargetWords? _persons;
@@ -238,7 +237,6 @@ internal sealed class DetectionEngine
         _near = [.. _rules.Select(r => r.UnlessNear.Select(w => _folder.FoldToString(w.Text)).Where(w => w.Length > 0).Distinct().ToArray())];
         _nearNegations = [.. NearNegations.Select(_folder.FoldToString).Where(w => w.Length > 0).Distinct()];
         _nearRivals = [.. NearRivals.Select(_folder.FoldToString).Where(w => w.Length > 0).Distinct()];
-        _nearQuestions = [.. NearQuestions.Select(_folder.FoldToString).Where(w => w.Length > 0).Distinct()];
         _persons = _rules.Any(r => r.Target == TermTarget.Person) ? TargetWords.ForPersons(_folder) : null;
         _groups = _rules.Any(r => r.Target == TermTarget.Group) ? TargetWords.ForGroups(_folder) : null;
         _negationGroups = _groups ?? TargetWords.ForGroups(_folder);
@@ -2014,18 +2012,10 @@ internal sealed class DetectionEngine
     /// <summary>
     /// The negations that keep an <c>unless_near</c> phrase from counting when they stand right
     /// before it: an advert says it is 不是骗局, 非诈骗, 绝不是骗子, 没有任何套路, 拒绝诈骗, where a notice
-    /// says 都是骗局. Hearsay and doubt count as well: an advert answers what others say or fear
-    /// (很多人说是骗局，那是你没找对平台; 担心是骗局？先试一单), where a notice gives its own verdict.
+    /// says 都是骗局.
     /// </summary>
     internal static readonly string[] NearNegations =
-        ["不", "不是", "不算", "不属于", "不涉及", "不存在", "不会", "不会被", "不被", "非", "并非", "绝非", "决非", "没", "没有", "无", "毫无", "任何", "拒绝", "杜绝", "谢绝",
-         "说", "说是", "以为", "以为是", "觉得", "觉得是", "担心", "担心是", "怕", "怕是"];
-
-    /// <summary>
-    /// Question particles that keep an <c>unless_near</c> phrase right before them from counting:
-    /// 是骗局吗 asks what the advert goes on to deny (是骗局吗？我们正规平台).
-    /// </summary>
-    internal static readonly string[] NearQuestions = ["吗", "么", "嘛"];
+        ["不", "不是", "不算", "不属于", "不涉及", "不存在", "不会", "不会被", "不被", "非", "并非", "绝非", "决非", "没", "没有", "无", "毫无", "任何", "拒绝", "杜绝", "谢绝"];
 
     /// <summary>
     /// The first of <paramref name="phrases"/> (folded) in the sentence of the hit at [start, end)
@@ -2057,7 +2047,7 @@ internal sealed class DetectionEngine
         {
             for (var at = sentence.IndexOf(phrase, StringComparison.Ordinal); at >= 0; at = sentence.IndexOf(phrase, at + 1, StringComparison.Ordinal))
             {
-                if (!NegatedNear(sentence, at) && !Questioned(sentence, at + phrase.Length))
+                if (!NegatedNear(sentence, at))
                 {
                     return phrase;
                 }
@@ -2065,19 +2055,6 @@ internal sealed class DetectionEngine
         }
 
         return null;
-    }
-
-    private bool Questioned(string sentence, int after)
-    {
-        foreach (var particle in _nearQuestions)
-        {
-            if (sentence.AsSpan(after).StartsWith(particle, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private bool NegatedNear(string sentence, int at)

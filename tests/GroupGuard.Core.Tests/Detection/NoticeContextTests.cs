@@ -67,10 +67,6 @@ public sealed class NoticeContextTests
     [InlineData("刷单日赚300，其他平台都是诈骗", true)] // said of the rivals: an advert's line
     [InlineData("刷单日赚300，别的导师都是骗局，跟我干", true)]
     [InlineData("其他同学注意，刷单日赚300都是诈骗", false)] // 其他 too far before the verdict
-    [InlineData("刷单日赚300，很多人说是骗局，那是你没找对平台", true)] // hearsay the advert answers
-    [InlineData("刷单日赚300，担心是骗局？先试一单", true)]
-    [InlineData("刷单日赚300，是骗局吗？我们正规平台", true)] // a question it goes on to deny
-    [InlineData("刷单日赚300，这就是骗局", false)]
     public void A_phrase_of_unless_near_in_the_sentence_cancels_a_regex_hit_unless_it_is_negated(string text, bool flagged)
     {
         Assert.Equal(flagged, Detect(text).Hits.Any(h => h.Rule.Id == "f.brushing"));

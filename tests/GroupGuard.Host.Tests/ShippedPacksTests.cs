@@ -315,7 +315,9 @@ public sealed class ShippedPacksTests
     [InlineData("同城小姐上门服务，加微信", "porn.home-visit")]
     [InlineData("本周同城空降，环境安全", "porn.solicitation")] // 周 is a surname only before 小姐上门
     [InlineData("听话水、神仙水出售，同城送货", "contraband.drugs")]
-    [InlineData("30分钟小姐上门，全城服务", "porn.home-visit")] // a word ending in a surname is no client
+    [InlineData("30分钟小姐上门，全城服务", "porn.home-visit")]
+    [InlineData("小姐上门看你，包你满意", "porn.home-visit")] // a bare verb is no errand
+    [InlineData("寂寞吗？小姐上门送温暖", "porn.home-visit")]
     [InlineData("出售仿真枪，跟吃鸡游戏里一模一样，加我微信", "contraband.weapons")]
     [InlineData("出售手枪，和平精英同款，可发实弹，私聊", "contraband.weapons")]
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)

@@ -408,6 +408,10 @@ public sealed class ShippedPacksTests
     [InlineData("严禁贩卖毒品，出售冰毒、K粉加微信交易的都是违法犯罪，发现请报警")]
     [InlineData("警惕网上出售仿真枪、气枪，加QQ购买的都是骗子")]
     [InlineData("大家警惕网络兼职刷单，一单佣金5元、日结三百的，加了就拉你进群交会费")]
+    // A group's rules that name the offer right after forbidding it, posted by a member as often as by an admin.
+    [InlineData("【群规】本群禁止发布刷单、兼职日结300加微信之类的广告")]
+    [InlineData("群规第三条：严禁发布网赌、百家乐、加拿大28上分等信息")]
+    [InlineData("业主群规：禁止发布出售枪支、管制刀具、毒品等违法信息")]
     public void Notices_that_quote_a_whole_offer_to_warn_against_it_are_not_taken_for_it(string line)
     {
         // promo, in shadow mode, may still record one: it removes nothing until a group enforces it.

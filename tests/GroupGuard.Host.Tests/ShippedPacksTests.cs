@@ -224,6 +224,7 @@ public sealed class ShippedPacksTests
     [InlineData("mp.weixin.qq.com/s/abcdefgh 这篇文章不错")]
     [InlineData("https://mp.weixin.qq.com/s?__biz=MzAxMjM0NTY3OA==&mid=2650000001")]
     [InlineData("注册链接 https://example.com/weixin/signup2024 打开就行")] // a path in a link
+    [InlineData("聊天记录备份文件叫weixin_backup_20240312.zip，怎么恢复")] // a file's name
     [InlineData("weixin://dl/business/?t=abcdefghij")]
     [InlineData("我weixin不常用")]
     [InlineData("weixin zhenhaoyong")]
@@ -304,6 +305,7 @@ public sealed class ShippedPacksTests
     [InlineData("抖音点赞关注做任务，一单一结，宝妈学生党都可以做，私聊我微信", "fraud.brushing")]
     [InlineData("淘宝京东垫付任务，本金秒返，佣金另算，有空闲时间的加我微信", "fraud.brushing")]
     [InlineData("做任务，手机就能赚钱，加我微信", "fraud.brushing")]
+    [InlineData("代办毕业证，学信网可查，加微信abc12345", "fraud.documents")]
     [InlineData("下周必翻倍的票，只给有缘人，加我微信领取代码", "fraud.investment")]
     [InlineData("三个月资金翻倍，名额有限，加群领取策略", "fraud.investment")]
     [InlineData("澳门新葡京官网入口 xpj8866.vip 真人百家乐 稳定出款", "gambling.offer")]
@@ -382,6 +384,8 @@ public sealed class ShippedPacksTests
     [InlineData("客户高小姐上门试驾，谁有空带一下")]
     [InlineData("班费我先垫付了，家长们动动手指接龙一下")]
     [InlineData("原神每日委托做任务，等于躺赚原石")]
+    [InlineData("旅行社可以代办护照吗？价格多少")] // agencies get passports and deeds for you
+    [InlineData("楼下中介说可以代办房产证过户，价格还行")]
     [InlineData("毕业证学信网可查，请同学们自行核对")]
     [InlineData("户口本身份证都能办，周六也上班")]
     [InlineData("我家孩子做任务就能赚零花钱，洗碗一次五块")]

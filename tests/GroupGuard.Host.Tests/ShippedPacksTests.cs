@@ -309,6 +309,9 @@ public sealed class ShippedPacksTests
     [InlineData("下周必翻倍的票，只给有缘人，加我微信领取代码", "fraud.investment")]
     [InlineData("三个月资金翻倍，名额有限，加群领取策略", "fraud.investment")]
     [InlineData("澳门新葡京官网入口 xpj8866.vip 真人百家乐 稳定出款", "gambling.offer")]
+    [InlineData("澳门新葡京官网 xpj8866.vip 百家乐", "gambling.offer")] // a bare domain after 官网
+    [InlineData("时时彩 稳赢计划 cp2024.top", "gambling.offer")]
+    [InlineData("出售仿真手枪，送皮肤贴纸，加微信", "contraband.weapons")] // a bare 皮肤 is no game's skin
     [InlineData("pc28大神带玩，跟着计划稳赚不亏，私聊", "gambling.offer")]
     [InlineData("新会员注册即送88元彩金，每日签到还有彩金", "gambling.bonus")]
     [InlineData("首存100送100，彩金天天领，流水一倍即可提款", "gambling.bonus")]
@@ -367,6 +370,7 @@ public sealed class ShippedPacksTests
     [InlineData("这票三个月翻倍了，我进群那会儿才九块多")]
     [InlineData("隔壁彩票站挂横幅了，上期出了个一等奖，彩金七百多万")]
     [InlineData("我只在体彩官网查开奖，网赌碰都不碰")]
+    [InlineData("福彩官网 cwl.gov.cn 可以查开奖，时时彩别碰")]
     [InlineData("去澳门玩住的新葡京，官网订的，比携程便宜")]
     [InlineData("班费我先垫付了，一共560，大家加我微信转就行，不着急")]
     [InlineData("暑假办身份证要预约吗？派出所电话13912345678一直打不通")]

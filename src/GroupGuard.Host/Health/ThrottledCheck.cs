@@ -35,6 +35,12 @@ internal sealed class ThrottledCheck<T>(TimeProvider time, TimeSpan freshFor, Ti
             {
                 value = await check(limit.Token);
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && limit.IsCancellationRequested)
+            {
+                // Cut off by the timeout: "The operation was canceled." said nothing of why.
+                value = failed(new TimeoutException(
+                    $"no answer within {timeout.TotalSeconds:0.#} s: the database is busy, or locked by another process or a long write"));
+            }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 value = failed(ex);

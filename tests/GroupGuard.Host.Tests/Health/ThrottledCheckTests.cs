@@ -42,6 +42,24 @@ public sealed class ThrottledCheckTests
         Assert.Equal("unusable", await check.GetAsync(_ => Task.FromResult(answer), ex => ex.Message, CancellationToken.None));
     }
 
+    /// <summary>
+    /// A database held by another writer's lock: the check was cut off after its timeout and
+    /// /healthz said only "The operation was canceled.".
+    /// </summary>
+    [Fact]
+    public async Task A_check_cut_off_by_its_timeout_says_it_got_no_answer_in_time()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        var check = new ThrottledCheck<string>(clock, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
+
+        var run = check.GetAsync(async token => { await Task.Delay(Timeout.Infinite, token); return "ok"; }, ex => ex.Message, CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var result = await run;
+
+        Assert.StartsWith("no answer within 5 s", result, StringComparison.Ordinal);
+        Assert.Contains("locked", result, StringComparison.Ordinal);
+    }
+
     /// <summary>A clock that a test sets to any time, earlier ones too (a fake clock only goes forward).</summary>
     private sealed class SettableClock : TimeProvider
     {

@@ -889,7 +889,8 @@ internal static class RequiredLiterals
                 }
 
                 var high = low;
-                if (Peek == '-' && _at + 1 < pattern.Length && pattern[_at + 1] != ']')
+                // -[ after a character starts a subtraction, not a range to [ ([a1-[1]] is a and 1, less 1).
+                if (Peek == '-' && _at + 1 < pattern.Length && pattern[_at + 1] is not (']' or '['))
                 {
                     _at++;
                     var h = pattern[_at++];

@@ -46,6 +46,7 @@ public sealed class RequiredLiteralsTests
         Assert.True(RequiredLiterals.Of(pattern).All(s => s.FoundIn("vx bcd123")));
         Assert.Contains(Sets(@"[\p{Ll}-[a-z-[x]]]加微"), s => s.SetEquals(["加微"])); // nested, and a class escape in the base
         Assert.Empty(Sets(@"[a-z-[aeiou]x]加微")); // not .NET's syntax for a subtraction: not guessed at
+        Assert.True(RequiredLiterals.Of("[a-c1-[b1]]微").All(s => s.FoundIn("a微"))); // 1-[ after a character starts the subtraction, no range to [
     }
 
     [Fact]
@@ -248,7 +249,7 @@ public sealed class RequiredLiteralsTests
     }
 
     /// <summary>
-    /// Random patterns over a small alphabet (literals, classes, \d, dots, groups, alternation,
+    /// Random patterns over a small alphabet (literals, classes with and without a subtraction, \d, dots, groups, alternation,
     /// every quantifier, anchors and all four lookarounds) against random texts: wherever the
     /// pattern matches, the text holds every set read from it.
     /// </summary>
@@ -270,7 +271,7 @@ public sealed class RequiredLiteralsTests
             for (var t = 0; t < 200; t++)
             {
                 var text = RandomText(random);
-                if (!regex.IsMatch(text))
+                if (!IsMatch(regex, text))
                 {
                     continue;
                 }
@@ -286,6 +287,22 @@ public sealed class RequiredLiteralsTests
         // Not vacuous: patterns were read and texts matched.
         Assert.True(withSets > 100, $"only {withSets} of 400 patterns gave sets");
         Assert.True(matched > 2000, $"only {matched} matches");
+    }
+
+    // .NET 10's backtracking interpreter throws IndexOutOfRangeException on some lazy loops of
+    // loops inside a lookbehind ((?<=(?:[ac]*)+?(?:a?)?(?!$)|$)(?<=.*b{2}(?<!b+))[a1]+ on " 11"), a
+    // fault of its own: such a text counts as no match. The rules run with NonBacktracking, which
+    // takes no lookaround.
+    private static bool IsMatch(Regex regex, string text)
+    {
+        try
+        {
+            return regex.IsMatch(text);
+        }
+        catch (IndexOutOfRangeException)
+        {
+            return false;
+        }
     }
 
     private const string Alphabet = "ab1加微";
@@ -326,7 +343,7 @@ public sealed class RequiredLiteralsTests
         {
             0 or 1 or 2 => Alphabet[random.Next(Alphabet.Length)].ToString(),
             3 => @"\d",
-            4 => "[a1]",
+            4 => random.Next(3) switch { 0 => "[a1]", 1 => "[a-c1-[b1]]", _ => "[ab加微-[a]]" }, // subtractions read as their base
             5 => ".",
             6 => random.Next(2) == 0 ? "^" : "$",
             7 or 8 => "(?:" + RandomPattern(random, depth + 1) + ")",

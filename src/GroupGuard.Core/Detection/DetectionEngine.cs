@@ -1776,26 +1776,59 @@ internal sealed class DetectionEngine
     private bool FirstRegexHit(string text, int r, LightText view, AllowSpans allows, List<RuleHit> hits, List<NearMiss>? misses)
     {
         var rule = _rules[r];
-        foreach (var m in rule.Regex!.EnumerateMatches(view.Text))
+        var from = 0;
+        var coveredUntil = -1;
+        while (from < view.Text.Length)
         {
-            if (m.Length == 0)
+            var cancelled = false;
+            foreach (var m in rule.Regex!.EnumerateMatches(view.Text, from))
             {
-                continue;
+                if (m.Length == 0)
+                {
+                    continue;
+                }
+
+                var start = view.Map[m.Index];
+                var end = view.End[m.Index + m.Length - 1];
+                var reason = m.Index < coveredUntil ? (MissReason.PrecededBy, null) : Cancelled(text, r, start, end, allows);
+                if (reason is null)
+                {
+                    hits.Add(new RuleHit(rule, text[start..end], start, end - start));
+                    return true;
+                }
+
+                misses?.Add(new NearMiss(rule, text[start..end], start, end - start, reason.Value.Reason, reason.Value.Detail));
+
+                // A warning word right before a match covers the words it begins with, up to the
+                // first clause break in it (不准发导师带单、… covers 带单 as well as 导师带单).
+                if (reason.Value.Reason == MissReason.PrecededBy && m.Index >= coveredUntil)
+                {
+                    var firstBreak = view.Text.Slice(m.Index, m.Length).IndexOfAny(ClauseBreaks);
+                    coveredUntil = m.Index + (firstBreak >= 0 ? firstBreak : m.Length);
+                }
+
+                // A cancelled match may reach over an offer of its own (禁止发刷单广告，我这个不是刷单，
+                // 日结300，加我微信: the warning word covers the first 刷单 only), so the next is looked
+                // for from just after where it began, not from its end. Each look starts further on
+                // and ends at the next match, and each cancel needs a warning word, a phrase or an
+                // allow phrase of its own (the phrases within MaxNearChecks), so a message costs
+                // about its length times a match's.
+                from = m.Index + 1;
+                cancelled = true;
+                break;
             }
 
-            var start = view.Map[m.Index];
-            var end = view.End[m.Index + m.Length - 1];
-            if (Cancelled(text, r, start, end, allows) is not { } reason)
+            if (!cancelled)
             {
-                hits.Add(new RuleHit(rule, text[start..end], start, end - start));
-                return true;
+                return false;
             }
-
-            misses?.Add(new NearMiss(rule, text[start..end], start, end - start, reason.Reason, reason.Detail));
         }
 
         return false;
     }
+
+    /// <summary>Clause breaks as the light fold writes them (full-width forms folded to ASCII too), for a regex match's covered run.</summary>
+    private static readonly System.Buffers.SearchValues<char> ClauseBreaks = System.Buffers.SearchValues.Create("，,、､：:。！？；!?;｡\n\r");
 
     private void MatchDetectors(string text, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin, List<NearMiss>? misses)
     {
@@ -1966,7 +1999,10 @@ internal sealed class DetectionEngine
     /// Whether one of <paramref name="words"/> (folded) ends right before <paramref name="start"/>
     /// in the original text, in the same clause: the text before it, back to the clause's start
     /// and at most <see cref="PrecedingReach"/> characters, folded as terms are, so spaces, quotes and
-    /// brackets between (警惕 “刷单…”) do not count.
+    /// brackets between (警惕 “刷单…”) do not count. A match that is a later item of a list joined
+    /// by 、 counts as preceded when the list's first item is (严禁发布网赌、百家乐、加拿大28上分:
+    /// the word before the list covers each item), for at most <see cref="MaxListItems"/> items of
+    /// at most <see cref="MaxListItem"/> characters; one inside a quotation when the quotation is.
     /// </summary>
     private bool PrecededInText(string text, int start, string[] words)
     {
@@ -1975,28 +2011,80 @@ internal sealed class DetectionEngine
             return false;
         }
 
-        var from = start;
-        while (from > 0 && start - from < PrecedingReach && !CharTables.IsClause(text[from - 1]))
+        // A match that takes the break before its words ([^暑寒…]假 takes the 、 of 高仿身份证、假毕业证)
+        // is read from after it.
+        while (start + 1 < text.Length && CharTables.IsClause(text[start]) && !CharTables.IsSentence(text[start]))
         {
-            from--;
+            start++;
         }
 
-        if (from == start)
-        {
-            return false;
-        }
+        // Inside a quotation the word before the quotation counts (不许发“无抵押秒批，加微信”).
+        return PrecededOrListed(text, start, words) || (QuotationOpening(text, start) is var quote and >= 0 && PrecededOrListed(text, quote, words));
+    }
 
-        var before = _folder.FoldToString(text[from..start]);
-        foreach (var word in words)
+    /// <summary>
+    /// Where the quotation <paramref name="start"/> stands in opens (“, 「 or 『 with no closing mark
+    /// between, in its sentence, within twice <see cref="PrecedingReach"/>), or -1.
+    /// </summary>
+    private static int QuotationOpening(string text, int start)
+    {
+        for (var j = start - 1; j >= 0 && start - j <= 2 * PrecedingReach; j--)
         {
-            if (before.EndsWith(word, StringComparison.Ordinal))
+            switch (text[j])
             {
-                return true;
+                case '“' or '「' or '『':
+                    return j;
+                case '”' or '」' or '』':
+                    return -1;
+                case var c when CharTables.IsSentence(c):
+                    return -1;
             }
+        }
+
+        return -1;
+    }
+
+    private bool PrecededOrListed(string text, int start, string[] words)
+    {
+        for (var item = 0; item <= MaxListItems; item++)
+        {
+            var from = start;
+            while (from > 0 && start - from < PrecedingReach && !CharTables.IsClause(text[from - 1]))
+            {
+                from--;
+            }
+
+            if (from < start)
+            {
+                var before = _folder.FoldToString(text[from..start]);
+                foreach (var word in words)
+                {
+                    // Right before the match; or, before a list's later item, right before the
+                    // first item, which is what is left of the clause after the word.
+                    if (item == 0 ? before.EndsWith(word, StringComparison.Ordinal)
+                            : before.LastIndexOf(word, StringComparison.Ordinal) is var at and >= 0 && before.Length - at - word.Length is > 0 and <= MaxListItem)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if (from == 0 || text[from - 1] is not ('、' or '､'))
+            {
+                return false;
+            }
+
+            start = from - 1;
         }
 
         return false;
     }
+
+    /// <summary>How many items of a 、 list before a match are read back for an <c>unless_preceded_by</c> word before the list.</summary>
+    internal const int MaxListItems = 8;
+
+    /// <summary>The longest list item, folded, that an <c>unless_preceded_by</c> word before the list is taken to cover.</summary>
+    internal const int MaxListItem = 12;
 
     /// <summary>How far either side of a hit its <c>unless_near</c> phrases are looked for, within its sentence, in characters as written.</summary>
     internal const int NearReach = 120;

@@ -24,6 +24,10 @@ public sealed class NoticeContextTests
           - id: f.own
             regex: '跑分[^\n]{0,10}?日结'
             unless_near: [违法]
+          - id: f.invest
+            regex: '(导师带单|带单)[^\n]{0,10}?加群'
+          - id: f.paper
+            regex: '(^|[^暑])假证件[^\n]{0,8}?加微'
         """));
 
     private static Verdict Detect(string text) => MessageDetector.Detect(Packs.Value, text, "1");
@@ -41,6 +45,43 @@ public sealed class NoticeContextTests
         Assert.Equal(flagged, Detect(text).Hits.Any(h => h.Rule.Id == "f.brushing"));
     }
 
+    [Theory]
+    [InlineData("警惕网赌、刷单日赚300", false)] // the word before a list covers each item
+    [InlineData("警惕网赌、色情、刷单日赚300", false)]
+    [InlineData("不要相信“网赌”、“刷单日赚300”", false)]
+    [InlineData("我们不骗人、刷单日赚300", true)] // no warning before the list
+    [InlineData("警惕网赌，刷单日赚300", true)] // a comma is no list
+    [InlineData("警惕一二三四五六七八九十一二三、刷单日赚300", true)] // an item too long to be one
+    public void A_warning_word_before_a_list_covers_its_later_items(string text, bool flagged)
+    {
+        Assert.Equal(flagged, Detect(text).Hits.Any(h => h.Rule.Id == "f.brushing"));
+    }
+
+    [Theory]
+    [InlineData("不要相信“网赚，刷单日赚300”", false)] // inside a quotation, the word before it counts
+    [InlineData("不要相信网赚，刷单日赚300", true)]
+    [InlineData("不要相信“网赚”，刷单日赚300", true)] // after the quotation closed, it does not
+    public void A_warning_word_before_a_quotation_covers_what_it_quotes(string text, bool flagged)
+    {
+        Assert.Equal(flagged, Detect(text).Hits.Any(h => h.Rule.Id == "f.brushing"));
+    }
+
+    [Theory]
+    [InlineData("警惕导师带单、荐股加群", false)] // 带单 inside the warned-of 导师带单
+    [InlineData("警惕导师带单的广告，我们带单加群", true)] // a 带单 of its own after a clause break
+    public void A_warning_word_covers_the_words_its_match_begins_with(string text, bool flagged)
+    {
+        Assert.Equal(flagged, Detect(text).Hits.Any(h => h.Rule.Id == "f.invest"));
+    }
+
+    [Theory]
+    [InlineData("警惕高仿证件、假证件加微信", false)] // the match takes the 、 before 假: read from after it
+    [InlineData("高仿证件、假证件加微信", true)]
+    public void A_match_that_takes_the_break_before_it_is_read_from_after_the_break(string text, bool flagged)
+    {
+        Assert.Equal(flagged, Detect(text).Hits.Any(h => h.Rule.Id == "f.paper"));
+    }
+
     [Fact]
     public void After_a_cancelled_match_the_regex_looks_on_for_the_next()
     {
@@ -49,6 +90,18 @@ public sealed class NoticeContextTests
         var hit = Assert.Single(Detect(text).Hits, h => h.Rule.Id == "f.brushing");
 
         Assert.Equal("刷单日赚500", text.Substring(hit.Start, hit.Length));
+    }
+
+    [Fact]
+    public void A_cancelled_match_does_not_hide_an_offer_inside_it()
+    {
+        // The warning word covers the first 刷单 only; the match that began there reached over the
+        // advert's own offer, and the search went on from its end.
+        const string text = "警惕刷单广告，我这刷单日赚300";
+
+        var hit = Assert.Single(Detect(text).Hits, h => h.Rule.Id == "f.brushing");
+
+        Assert.Equal("刷单日赚300", text.Substring(hit.Start, hit.Length));
     }
 
     [Theory]

@@ -308,7 +308,6 @@ public sealed class ShippedPacksTests
     [InlineData("代办毕业证，学信网可查，加微信abc12345", "fraud.documents")]
     [InlineData("下周必翻倍的票，只给有缘人，加我微信领取代码", "fraud.investment")]
     [InlineData("三个月资金翻倍，名额有限，加群领取策略", "fraud.investment")]
-    [InlineData("上周推的票已翻倍，想要下一只的加我微信", "fraud.investment")] // a pick said to have doubled
     [InlineData("澳门新葡京官网入口 xpj8866.vip 真人百家乐 稳定出款", "gambling.offer")]
     [InlineData("澳门新葡京官网 xpj8866.vip 百家乐", "gambling.offer")] // a bare domain after 官网
     [InlineData("时时彩 稳赢计划 cp2024.top", "gambling.offer")]
@@ -369,7 +368,6 @@ public sealed class ShippedPacksTests
     [InlineData("每天做任务太累了，有一起组队刷日常的加我QQ")]
     [InlineData("欢乐斗地主算棋牌游戏吧，有大佬带玩吗我老输豆子")]
     [InlineData("这票三个月翻倍了，我进群那会儿才九块多")]
-    [InlineData("朋友推荐的基金已经翻倍了，你们加我微信我发你截图")]
     [InlineData("隔壁彩票站挂横幅了，上期出了个一等奖，彩金七百多万")]
     [InlineData("我只在体彩官网查开奖，网赌碰都不碰")]
     [InlineData("福彩官网 cwl.gov.cn 可以查开奖，时时彩别碰")]

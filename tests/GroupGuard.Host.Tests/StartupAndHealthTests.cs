@@ -214,6 +214,50 @@ public sealed class StartupAndHealthTests
         Assert.DoesNotContain("   at ", outcome.Error + outcome.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A database file a disk damaged (here the first page of its incidents table) stops the start
+    /// with one line that names the file, says it is damaged and what to do. It used to start, and
+    /// fail at the first message's write with SQLite's words alone, naming no file.
+    /// </summary>
+    [Fact]
+    public async Task A_damaged_database_file_stops_the_start_naming_the_file_and_what_to_do()
+    {
+        using var service = new GroupGuardFactory();
+        Directory.CreateDirectory(Path.GetDirectoryName(service.DatabasePath)!);
+        var database = new GroupGuard.Storage.Sqlite.SqliteDatabase($"Data Source={service.DatabasePath}");
+        await new GroupGuard.Storage.Stores.IncidentStore(database, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, GroupGuard.Storage.Sqlite.SqliteDatabase.Embedded)
+            .InitializeAsync(CancellationToken.None);
+        DamageRootPage(service.DatabasePath, "incidents");
+
+        var outcome = await GroupGuardProcess.RunAsync(service.Folder, Environment(service), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains($"the SQLite database '{service.DatabasePath}' is damaged", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("restore the file from a backup", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Error + outcome.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Overwrites the root page of <paramref name="tree"/> with bytes SQLite never writes, as a bad sector would.</summary>
+    private static void DamageRootPage(string path, string tree)
+    {
+        SqliteConnection.ClearAllPools();
+        long page, pageSize;
+        using (var db = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False"))
+        {
+            db.Open();
+            using var command = db.CreateCommand();
+            command.CommandText = "SELECT rootpage FROM sqlite_master WHERE name = $tree";
+            command.Parameters.AddWithValue("$tree", tree);
+            page = (long)command.ExecuteScalar()!;
+            command.CommandText = "PRAGMA page_size";
+            pageSize = (long)command.ExecuteScalar()!;
+        }
+
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
+        file.Position = (page - 1) * pageSize;
+        file.Write(Enumerable.Repeat((byte)0xEE, (int)pageSize).ToArray());
+    }
+
     [Fact]
     public async Task A_broken_rule_pack_stops_the_start_with_its_path_and_line()
     {

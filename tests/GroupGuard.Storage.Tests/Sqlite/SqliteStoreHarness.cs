@@ -1,3 +1,4 @@
+using Dapper;
 using GroupGuard.Storage.Migrations;
 using GroupGuard.Storage.Sqlite;
 using GroupGuard.Storage.Stores;
@@ -46,6 +47,26 @@ internal sealed class SqliteStoreHarness : StoreHarness, IDisposable
         var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         connection.Open();
         return connection;
+    }
+
+    /// <summary>
+    /// Overwrites the root page of <paramref name="tree"/> (a table or an index) with bytes SQLite
+    /// never writes, as a bad sector or a stray write would, with no connection open on the file.
+    /// </summary>
+    public void DamageRootPage(string tree)
+    {
+        long page, pageSize;
+        using (var db = OpenRaw())
+        {
+            page = db.ExecuteScalar<long>("SELECT rootpage FROM sqlite_master WHERE name = @Tree", new { Tree = tree });
+            pageSize = db.ExecuteScalar<long>("PRAGMA page_size");
+        }
+
+        Assert.True(page > 1, $"{tree} has a root page of its own");
+        SqliteConnection.ClearAllPools(); // the store's connections go, and with the last the write-ahead log, into the file
+        using var file = new FileStream(DatabasePath, FileMode.Open, FileAccess.Write);
+        file.Position = (page - 1) * pageSize;
+        file.Write(Enumerable.Repeat((byte)0xEE, (int)pageSize).ToArray());
     }
 
     public void Dispose() => _folder.Dispose();

@@ -122,4 +122,12 @@ internal abstract class StorageDatabase
 
     /// <summary>Whether <paramref name="exception"/> says a table is missing (the store was never initialized).</summary>
     public abstract bool IsMissingTable(DbException exception);
+
+    /// <summary>
+    /// What an operator is told when <paramref name="exception"/> says the database itself is
+    /// damaged (SQLite's file: a page or its header not what SQLite wrote, the file cut short):
+    /// which database, and what to do. Null for any other error, and always on PostgreSQL, whose
+    /// server reports damage in its own log.
+    /// </summary>
+    public virtual string? Damage(Exception exception) => null;
 }

@@ -99,10 +99,17 @@ internal sealed class SqliteDatabase : StorageDatabase
     public override bool IsMissingTable(DbException exception) =>
         exception is SqliteException && exception.Message.Contains("no such table", StringComparison.Ordinal);
 
+    public override string? Damage(Exception exception) => exception switch
+    {
+        DamagedDatabaseException damaged => damaged.Message,
+        SqliteException sqlite when IsDamage(sqlite) => $"The SQLite database '{Location}' is damaged ({sqlite.Message.TrimEnd('.')}). Stop GroupGuard, then {WhatToDoWhenDamaged}",
+        _ => null,
+    };
+
     private static bool IsDamage(SqliteException exception) =>
         (exception.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADatabase;
 
-    /// <summary>What an operator can do with a damaged database file, in words that follow "To start,".</summary>
+    /// <summary>What an operator can do with a damaged database file, in words that follow "then" or "To start,".</summary>
     private string WhatToDoWhenDamaged =>
         "restore the file from a backup, or move it aside (with its -wal and -shm files) and start again for a new, empty one; " +
         "README, \"A damaged database\", shows how to copy what it still holds into a new file that can take its place.";
@@ -146,13 +153,21 @@ internal sealed class SqliteDatabase : StorageDatabase
         }
     }
 
-    /// <summary>Runs <paramref name="action"/> in the single writer's turn (it opens its own connection).</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> in the single writer's turn (it opens its own connection). A
+    /// write that finds the file damaged fails with a <see cref="DamagedDatabaseException"/>, whose
+    /// message names the file and what to do, for the log and <c>/healthz</c>.
+    /// </summary>
     public override async Task<T> WithWriterAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await action().ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (Damage(ex) is { } damage)
+        {
+            throw new DamagedDatabaseException(damage, ex);
         }
         finally
         {

@@ -756,6 +756,10 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             throw new InvalidOperationException(
                 $"The incident database '{_database.Location}' ({_database.Provider}) has no incident schema (was the store initialized?): {ex.Message}", ex);
         }
+        catch (DbException ex) when (_database.Damage(ex) is { } damage)
+        {
+            throw new InvalidOperationException(damage, ex);
+        }
         catch (DbException ex)
         {
             throw new InvalidOperationException($"The incident database '{_database.Location}' ({_database.Provider}) is not usable: {ex.Message}", ex);

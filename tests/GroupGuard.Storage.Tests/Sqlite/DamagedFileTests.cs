@@ -6,7 +6,8 @@ namespace GroupGuard.Storage.Tests.Sqlite;
 
 /// <summary>
 /// A database file a disk damaged: the operator learns which file, that it is damaged and what to
-/// do, at start where it can be seen then; not SQLite's bare "database disk image is malformed".
+/// do, at start where it can be seen then, and from the write that meets it otherwise; not SQLite's
+/// bare "database disk image is malformed".
 /// </summary>
 public sealed class DamagedFileTests
 {
@@ -81,6 +82,32 @@ public sealed class DamagedFileTests
         await again.InitializeAsync(CancellationToken.None);
 
         Assert.Equal("sqlite", (await again.CheckAsync(CancellationToken.None)).Provider);
+    }
+
+    /// <summary>Damage found after the start (a page the start did not read, or damage since): the write that meets it says so.</summary>
+    [Fact]
+    public async Task A_write_that_meets_a_damaged_page_names_the_file_and_says_it_is_damaged()
+    {
+        using var harness = new SqliteStoreHarness();
+        await harness.Store.InitializeAsync(CancellationToken.None);
+        harness.DamageRootPage("incidents");
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => harness.Store.AddAsync([Samples.Incident(messageId: "1")], CancellationToken.None));
+
+        AssertSaysDamaged(harness, ex.Message);
+        Assert.False(StorageErrors.IsUncurable(ex)); // tried again, the message kept in the journal, not given up on
+    }
+
+    [Fact]
+    public async Task The_health_check_says_the_database_is_damaged()
+    {
+        using var harness = new SqliteStoreHarness();
+        await harness.Store.InitializeAsync(CancellationToken.None);
+        harness.DamageRootPage("storage_health");
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Store.CheckAsync(CancellationToken.None));
+
+        AssertSaysDamaged(harness, ex.Message);
     }
 
     private static void AssertSaysDamaged(SqliteStoreHarness harness, string message)

@@ -319,7 +319,7 @@ public sealed class ShippedPacksTests
     [InlineData("陪玩小姐姐，开黑上分之外还有特殊服务，加我微信", "porn.offer")]
     [InlineData("同城包夜，价格私聊，加我微信", "porn.offer-night")]
     [InlineData("同城小姐上门服务，加微信", "porn.home-visit")]
-    [InlineData("本周同城空降，环境安全", "porn.solicitation")] // 周 is a surname only before 小姐上门
+    [InlineData("本周同城空降，环境安全", "porn.solicitation")]
     [InlineData("听话水、神仙水出售，同城送货", "contraband.drugs")]
     [InlineData("鸦片多少钱一克，有货私聊", "contraband.drugs")] // 鸦片 is spared only before 战争
     [InlineData("出售鸦片", "contraband.drugs")]
@@ -383,7 +383,7 @@ public sealed class ShippedPacksTests
     [InlineData("网咖包夜服务10元，开黑的来")]
     [InlineData("出租车可以刷银行卡，起步价13块")]
     [InlineData("垫付了货款，单价35，大家加我微信转")]
-    [InlineData("周小姐上门看车，下午三点到店")] // a client, addressed by her surname
+    [InlineData("周小姐上门看车，下午三点到店")] // a client on an errand
     [InlineData("王小姐上门量尺寸，明天上午")]
     [InlineData("SK-II神仙水多少钱，专柜价格")] // the essence, not the drug
     [InlineData("鸦片战争那一课，价格革命也考")]

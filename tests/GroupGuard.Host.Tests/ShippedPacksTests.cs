@@ -72,6 +72,14 @@ public sealed class ShippedPacksTests
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId == "abuse");
     }
 
+    [Theory]
+    [InlineData("办个业务还要开具你妈是你妈的证明，离谱", false)] // the famous complaint about paperwork
+    [InlineData("你妈的，送这么慢", true)]
+    public void Proving_your_mother_is_your_mother_is_no_curse(string line, bool cursed)
+    {
+        Assert.Equal(cursed, Detect(line).Hits.Any(h => h.Rule.Id == "abuse.profanity"));
+    }
+
     public static TheoryData<string> Separators => new() { " ", "*", "-", "·", "、", "❤", "★", "😀", "\uFFFD", "  ", " ~ " };
 
     [Theory]

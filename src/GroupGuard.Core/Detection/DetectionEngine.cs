@@ -1776,59 +1776,54 @@ internal sealed class DetectionEngine
     private bool FirstRegexHit(string text, int r, LightText view, AllowSpans allows, List<RuleHit> hits, List<NearMiss>? misses)
     {
         var rule = _rules[r];
-        var from = 0;
         var coveredUntil = -1;
-        while (from < view.Text.Length)
+
+        // A cancelled match may reach over an offer of its own (禁止发刷单广告，我这个不是刷单，日结300，
+        // 加我微信: the warning word covers the first 刷单 only), so the next is looked for from just
+        // after where it began, not from its end. Each look starts further on and ends at the next
+        // match, and each cancel needs a warning word, a phrase or an allow phrase of its own (the
+        // phrases within MaxNearChecks), so a message costs about its length times a match's.
+        for (var from = 0; NextMatch(rule.Regex!, view.Text, from) is (var index, var length); from = index + 1)
         {
-            var cancelled = false;
-            foreach (var m in rule.Regex!.EnumerateMatches(view.Text, from))
+            var start = view.Map[index];
+            var end = view.End[index + length - 1];
+            var reason = start < coveredUntil ? (MissReason.PrecededBy, null) : Cancelled(text, r, start, end, allows);
+            if (reason is not { } cancelled)
             {
-                if (m.Length == 0)
-                {
-                    continue;
-                }
-
-                var start = view.Map[m.Index];
-                var end = view.End[m.Index + m.Length - 1];
-                var reason = m.Index < coveredUntil ? (MissReason.PrecededBy, null) : Cancelled(text, r, start, end, allows);
-                if (reason is null)
-                {
-                    hits.Add(new RuleHit(rule, text[start..end], start, end - start));
-                    return true;
-                }
-
-                misses?.Add(new NearMiss(rule, text[start..end], start, end - start, reason.Value.Reason, reason.Value.Detail));
-
-                // A warning word right before a match covers the words it begins with, up to the
-                // first clause break in it (不准发导师带单、… covers 带单 as well as 导师带单).
-                if (reason.Value.Reason == MissReason.PrecededBy && m.Index >= coveredUntil)
-                {
-                    var firstBreak = view.Text.Slice(m.Index, m.Length).IndexOfAny(ClauseBreaks);
-                    coveredUntil = m.Index + (firstBreak >= 0 ? firstBreak : m.Length);
-                }
-
-                // A cancelled match may reach over an offer of its own (禁止发刷单广告，我这个不是刷单，
-                // 日结300，加我微信: the warning word covers the first 刷单 only), so the next is looked
-                // for from just after where it began, not from its end. Each look starts further on
-                // and ends at the next match, and each cancel needs a warning word, a phrase or an
-                // allow phrase of its own (the phrases within MaxNearChecks), so a message costs
-                // about its length times a match's.
-                from = m.Index + 1;
-                cancelled = true;
-                break;
+                hits.Add(new RuleHit(rule, text[start..end], start, end - start));
+                return true;
             }
 
-            if (!cancelled)
+            misses?.Add(new NearMiss(rule, text[start..end], start, end - start, cancelled.Reason, cancelled.Detail));
+
+            // A warning word right before a match covers the words it begins with, up to the
+            // first clause break in it (不准发导师带单、… covers 带单 as well as 导师带单).
+            if (cancelled.Reason == MissReason.PrecededBy && start >= coveredUntil)
             {
-                return false;
+                coveredUntil = start;
+                while (coveredUntil < end && !CharTables.IsClause(text[coveredUntil]))
+                {
+                    coveredUntil++;
+                }
             }
         }
 
         return false;
     }
 
-    /// <summary>Clause breaks as the light fold writes them (full-width forms folded to ASCII too), for a regex match's covered run.</summary>
-    private static readonly System.Buffers.SearchValues<char> ClauseBreaks = System.Buffers.SearchValues.Create("，,、､：:。！？；!?;｡\n\r");
+    /// <summary>The first match of <paramref name="regex"/> in <paramref name="text"/> from <paramref name="from"/> on that is not empty, or null.</summary>
+    private static (int Index, int Length)? NextMatch(System.Text.RegularExpressions.Regex regex, ReadOnlySpan<char> text, int from)
+    {
+        foreach (var m in regex.EnumerateMatches(text, from))
+        {
+            if (m.Length > 0)
+            {
+                return (m.Index, m.Length);
+            }
+        }
+
+        return null;
+    }
 
     private void MatchDetectors(string text, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin, List<NearMiss>? misses)
     {
@@ -2069,7 +2064,7 @@ internal sealed class DetectionEngine
                 }
             }
 
-            if (from == 0 || text[from - 1] is not ('、' or '､'))
+            if (from == 0 || text[from - 1] != '、')
             {
                 return false;
             }

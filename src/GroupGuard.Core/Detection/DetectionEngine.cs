@@ -1801,7 +1801,7 @@ internal sealed class DetectionEngine
             if (cancelled.Reason == MissReason.PrecededBy && start >= coveredUntil)
             {
                 coveredUntil = start;
-                while (coveredUntil < end && !CharTables.IsClause(text[coveredUntil]))
+                while (coveredUntil < end && !EndsClause(text[coveredUntil]))
                 {
                     coveredUntil++;
                 }
@@ -1987,6 +1987,16 @@ internal sealed class DetectionEngine
         return Near(text, start, end, _near[r]) is { } phrase ? (MissReason.Near, phrase) : null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="c"/>, as written, ends a clause as the fold reads it (the breaks a
+    /// term never spans): ，、：。！？； and a line break, and their other forms (﹐ ﹑ ︰ ﹗ ﹖, a line or
+    /// paragraph separator), so the walks over the text as written stop where the folded text's do.
+    /// </summary>
+    private bool EndsClause(char c) => (CharTables.Flags(_folder.Table[c]) & CharFlags.Clause) != 0;
+
+    /// <summary>Whether <paramref name="c"/>, as written, ends a sentence as the fold reads it (。！？；, a line break and their other forms).</summary>
+    private bool EndsSentence(char c) => (CharTables.Flags(_folder.Table[c]) & CharFlags.Sentence) != 0;
+
     /// <summary>How far before a regex or detector match its <c>unless_preceded_by</c> words are read, in characters as written.</summary>
     internal const int PrecedingReach = 24;
 
@@ -2008,7 +2018,7 @@ internal sealed class DetectionEngine
 
         // A match that takes the break before its words ([^暑寒…]假 takes the 、 of 高仿身份证、假毕业证)
         // is read from after it.
-        while (start + 1 < text.Length && CharTables.IsClause(text[start]) && !CharTables.IsSentence(text[start]))
+        while (start + 1 < text.Length && EndsClause(text[start]) && !EndsSentence(text[start]))
         {
             start++;
         }
@@ -2021,7 +2031,7 @@ internal sealed class DetectionEngine
     /// Where the quotation <paramref name="start"/> stands in opens (“, 「 or 『 with no closing mark
     /// between, in its sentence, within twice <see cref="PrecedingReach"/>), or -1.
     /// </summary>
-    private static int QuotationOpening(string text, int start)
+    private int QuotationOpening(string text, int start)
     {
         for (var j = start - 1; j >= 0 && start - j <= 2 * PrecedingReach; j--)
         {
@@ -2031,7 +2041,7 @@ internal sealed class DetectionEngine
                     return j;
                 case '”' or '」' or '』':
                     return -1;
-                case var c when CharTables.IsSentence(c):
+                case var c when EndsSentence(c):
                     return -1;
             }
         }
@@ -2044,7 +2054,7 @@ internal sealed class DetectionEngine
         for (var item = 0; item <= MaxListItems; item++)
         {
             var from = start;
-            while (from > 0 && start - from < PrecedingReach && !CharTables.IsClause(text[from - 1]))
+            while (from > 0 && start - from < PrecedingReach && !EndsClause(text[from - 1]))
             {
                 from--;
             }
@@ -2064,7 +2074,7 @@ internal sealed class DetectionEngine
                 }
             }
 
-            if (from == 0 || text[from - 1] != '、')
+            if (from == 0 || CharTables.FoldedChar(_folder.Table[text[from - 1]]) != '、')
             {
                 return false;
             }
@@ -2114,13 +2124,13 @@ internal sealed class DetectionEngine
         }
 
         var from = start;
-        while (from > 0 && start - from < NearReach && !CharTables.IsSentence(text[from - 1]))
+        while (from > 0 && start - from < NearReach && !EndsSentence(text[from - 1]))
         {
             from--;
         }
 
         var to = end;
-        while (to < text.Length && to - end < NearReach && !CharTables.IsSentence(text[to]))
+        while (to < text.Length && to - end < NearReach && !EndsSentence(text[to]))
         {
             to++;
         }

@@ -40,6 +40,7 @@ public sealed class NoticeContextTests
     [InlineData("警惕，刷单日赚300", true)] // a clause break ends the word's reach
     [InlineData("不要相信刷单日赚500", false)]
     [InlineData("要警惕啊朋友们刷单日赚300", true)] // not right before it
+    [InlineData("警惕﹐刷单日赚300", true)] // a small-form comma is a clause break too, as the fold reads it
     public void A_warning_word_right_before_a_regex_match_cancels_it(string text, bool flagged)
     {
         Assert.Equal(flagged, Detect(text).Hits.Any(h => h.Rule.Id == "f.brushing"));
@@ -51,6 +52,7 @@ public sealed class NoticeContextTests
     [InlineData("不要相信“网赌”、“刷单日赚300”", false)]
     [InlineData("我们不骗人、刷单日赚300", true)] // no warning before the list
     [InlineData("警惕网赌，刷单日赚300", true)] // a comma is no list
+    [InlineData("警惕网赌﹑刷单日赚300", false)] // the small-form 、 joins a list as 、 does
     [InlineData("警惕一二三四五六七八九十一二三、刷单日赚300", true)] // an item too long to be one
     public void A_warning_word_before_a_list_covers_its_later_items(string text, bool flagged)
     {
@@ -112,6 +114,8 @@ public sealed class NoticeContextTests
     [InlineData("刷單日賺300，都是詐騙", false)] // folded as terms are: traditional forms too
     [InlineData("刷单日赚300。诈骗团伙已被抓获", true)] // another sentence
     [InlineData("刷单日赚300\n那个群是骗局", true)] // a line break ends the sentence
+    [InlineData("刷单日赚300\u2028那个群是骗局", true)] // so does a line separator
+    [InlineData("刷单日赚300﹗那个群是骗局", true)] // and a small-form ！, as the fold reads them
     [InlineData("刷单日赚300，不是骗局，加我", true)] // the advert's denial
     [InlineData("刷单日赚300，非诈骗平台", true)]
     [InlineData("刷单日赚300，没有任何诈骗", true)]

@@ -330,7 +330,7 @@ public sealed class ShippedPacksTests
     [InlineData("本周同城空降，环境安全", "porn.solicitation")]
     [InlineData("听话水、神仙水出售，同城送货", "contraband.drugs")]
     [InlineData("鸦片多少钱一克，有货私聊", "contraband.drugs")] // 鸦片 is spared only before 战争
-    [InlineData("出售鸦片", "contraband.drugs")]
+    [InlineData("出售鸦片", "contraband.opium")] // a bare sale, which a history word in its sentence would cancel
     [InlineData("30分钟小姐上门，全城服务", "porn.home-visit")]
     [InlineData("小姐上门看你，包你满意", "porn.home-visit")] // a bare verb is no errand
     [InlineData("寂寞吗？小姐上门送温暖", "porn.home-visit")]

@@ -336,6 +336,18 @@ public sealed class ShippedPacksTests
     [InlineData("寂寞吗？小姐上门送温暖", "porn.home-visit")]
     [InlineData("出售仿真枪，跟吃鸡游戏里一模一样，加我微信", "contraband.weapons")]
     [InlineData("出售手枪，和平精英同款，可发实弹，私聊", "contraband.weapons")]
+    [InlineData("鸦片膏现货，懂的私聊", "contraband.drugs")]
+    [InlineData("出售鸦片，一克三百", "contraband.opium")] // a bare sale with no history word
+    [InlineData("派对笑气出售，气弹一箱包邮", "contraband.clinical")]
+    [InlineData("大麻叶子到货，加微信 ye2024", "contraband.drugs")]
+    [InlineData("迷药出售，无色无味", "contraband.knockout")]
+    [InlineData("仿真手枪出售，加微信", "contraband.weapons")]
+    [InlineData("手枪现货，私聊", "contraband.weapons")]
+    [InlineData("币圈跟单员，带你日赚五百，加我微信", "fraud.copy-trading")] // bare 跟单 still counts
+    [InlineData("招跟单员日结，加V", "fraud.copy-trading")]
+    [InlineData("本公司新业务稳赚不赔，加我微信", "fraud.investment")] // 业务 cancels only a 跟单
+    [InlineData("刷单垫付，一单一结返佣，加我微信", "fraud.brushing")]
+    [InlineData("做任务日结300，加我微信，是不是骗子一试便知", "fraud.brushing")] // an advert's own bare question
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
@@ -407,6 +419,26 @@ public sealed class ShippedPacksTests
     [InlineData("毕业证学信网可查，请同学们自行核对")]
     [InlineData("户口本身份证都能办，周六也上班")]
     [InlineData("我家孩子做任务就能赚零花钱，洗碗一次五块")]
+    [InlineData("林则徐禁烟那年，一箱鸦片价格多少两白银？")] // a history lesson prices opium
+    [InlineData("晚清的鸦片专卖，期末考试会考")]
+    [InlineData("第一次鸦片战争前，英国每年向中国出售鸦片四万箱")]
+    [InlineData("孩子拔牙用笑气镇静，价格三百多，要不要做？")] // a clinic
+    [InlineData("生孩子的时候医生给打了杜冷丁，一针多少钱")]
+    [InlineData("荷兰的大麻咖啡馆多少钱一杯？只是好奇")] // a trip abroad
+    [InlineData("这款面膜说是加了大麻叶提取物，多少钱一盒")]
+    [InlineData("水浒传里的蒙汗药就是迷药，价格便宜吗")] // a reader
+    [InlineData("二战时一支毛瑟手枪价格相当于工人半年工资")] // a military fan
+    [InlineData("美国枪店里一把格洛克手枪价格不到五百美元")]
+    [InlineData("大麻花十块钱三根，刚出锅")] // 大麻花, a fried dough twist
+    [InlineData("芝麻古法小磨香油出售，一斤45")]
+    [InlineData("电钻手枪钻出售，九成新，80块")]
+    [InlineData("招聘外贸跟单一名，英语四级以上，有意向加我微信")] // a job
+    [InlineData("招生产跟单/跟单文员各一名，五险一金，感兴趣加微信")]
+    [InlineData("跟单业务员，底薪加提成，加我微信详聊")]
+    [InlineData("外卖新骑手加群，老骑手带单，跑得快")]
+    [InlineData("包吃住，路费厂里垫付，工资日结")] // an employer advances the fare
+    [InlineData("有人在群里说做任务日结，这是不是刷单啊？")] // a parent asks
+    [InlineData("学校的志愿者APP做任务攒时长，没有佣金的")] // a school app with no pay
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");

@@ -51,7 +51,13 @@ public interface IIncidentStore
     /// message's offences are counted up to its own time, so one moderated late (a picture read
     /// after the sender's next message, a delivery out of order) is not escalated by later ones.
     /// </summary>
-    Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
+    /// <param name="dryRun">
+    /// Whether the decision the count is for is a dry run (the group's): then dry-run incidents of
+    /// rules that act and are not in shadow mode count too (<see cref="Incident.CountsInDryRun"/>),
+    /// so the trial records the escalation it would have applied. An enforced decision never
+    /// counts a dry run.
+    /// </param>
+    Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, bool dryRun, CancellationToken cancellationToken);
 
     /// <summary>Adds to the hourly message counters (upsert: counts add up).</summary>
     Task AddMessageCountsAsync(IReadOnlyList<MessageCount> counts, CancellationToken cancellationToken);

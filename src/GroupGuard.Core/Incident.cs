@@ -35,13 +35,31 @@ public sealed record Incident
     public required ActionStatus ActionStatus { get; init; }
 
     /// <summary>
-    /// Whether this incident makes its message an offence that escalation counts: its rule acts
-    /// (more than <c>log</c>) and it was enforced, not a dry run, a shadow rule's or an exempt
-    /// sender's. A word that is only logged (the abuse pack's) or a dry run never turns a member's
-    /// later first warning into a mute. The store's count (<see cref="IIncidentStore.CountOffencesAsync"/>)
-    /// applies the same test.
+    /// Whether this incident makes its message an offence that escalation counts for a decision
+    /// that is enforced: its rule acts (more than <c>log</c>) and it was enforced, not a dry run, a
+    /// shadow rule's or an exempt sender's. A word that is only logged (the abuse pack's) or a dry
+    /// run never turns a member's later first warning into a mute. The store's count
+    /// (<see cref="IIncidentStore.CountOffencesAsync"/>) applies the same test.
     /// </summary>
     public bool CountsAsOffence => DecidedAction != ModerationAction.Log && ActionStatus is not (ActionStatus.DryRun or ActionStatus.Exempt);
+
+    /// <summary>
+    /// Whether this incident makes its message an offence that escalation counts for a decision
+    /// that is a dry run (the group's dry run): as <see cref="CountsAsOffence"/>, and also a dry run
+    /// of a rule that acts and is not in shadow mode, so a trial records the escalation enforcing
+    /// the group would have applied. A shadow rule's hit never counts: enforced, it would not
+    /// either. An incident recorded before <see cref="Shadow"/> was kept does not count when a dry run.
+    /// The store's count with <c>dryRun</c> applies the same test.
+    /// </summary>
+    public bool CountsInDryRun => CountsAsOffence
+        || (DecidedAction != ModerationAction.Log && ActionStatus == ActionStatus.DryRun && Shadow == false);
+
+    /// <summary>
+    /// Whether its rule was in shadow mode (<c>mode: shadow</c>: record, never act) when it hit;
+    /// null for an incident recorded before GroupGuard kept this. A shadow rule's incident says
+    /// <see cref="ActionStatus.DryRun"/> in any group, as a dry-run group's incidents do; this tells them apart.
+    /// </summary>
+    public bool? Shadow { get; init; }
 
     /// <summary>The platform's or GroupGuard's words when the action was not carried out.</summary>
     public string? ActionError { get; init; }

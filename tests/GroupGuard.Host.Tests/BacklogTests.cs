@@ -89,8 +89,8 @@ public sealed class BacklogTests
 
         public Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken) => inner.RecordClearedAsync(incidentIds, recalled, failed, cancellationToken);
 
-        public Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
-            inner.CountOffencesAsync(platform, groupId, userId, since, until, cancellationToken);
+        public Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, bool dryRun, CancellationToken cancellationToken) =>
+            inner.CountOffencesAsync(platform, groupId, userId, since, until, dryRun, cancellationToken);
 
         public Task AddMessageCountsAsync(IReadOnlyList<MessageCount> counts, CancellationToken cancellationToken) => inner.AddMessageCountsAsync(counts, cancellationToken);
 

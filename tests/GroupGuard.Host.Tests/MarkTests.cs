@@ -18,7 +18,7 @@ public sealed class MarkTests
             "incidents", "mark", incident.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--false-positive", "--note", "通知家长，不是广告");
         var store = service.Services.GetRequiredService<IIncidentStore>();
         var marked = await store.GetAsync(incident.Id, CancellationToken.None);
-        var offences = await store.CountOffencesAsync("qq", "123456", "20002", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, CancellationToken.None);
+        var offences = await store.CountOffencesAsync("qq", "123456", "20002", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, dryRun: false, CancellationToken.None);
 
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("unless: [用加微信群]", outcome.Output, StringComparison.Ordinal);

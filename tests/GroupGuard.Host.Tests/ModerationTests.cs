@@ -162,6 +162,57 @@ public sealed class ModerationTests
         Assert.Equal([50L], api.Requests.Select(MessageId));
     }
 
+    /// <summary>
+    /// A trial shows the escalation enforcing would apply: a member's repeated hits in a group in
+    /// dry run are recorded with the steps and mutes of the default escalation (2nd: 10 minutes, 3rd:
+    /// 60), nothing called. A shadow rule's hits before them never count, as enforced they would not
+    /// either. Once the group enforces, the trial's incidents do not count: the member's next hit is
+    /// a first offence, recalled, not muted.
+    /// </summary>
+    [Fact]
+    public async Task A_dry_run_records_the_escalation_it_would_have_applied_and_enforcing_starts_afresh()
+    {
+        const string pack = """
+            pack: ads
+            name: 广告
+            category: ads
+            severity: medium
+            action: recall
+            rules:
+              - id: ads.contact
+                terms: [加微信]
+              - id: ads.offer
+                terms: [特价]
+                mode: shadow
+            """;
+        await using var api = FakeOneBotApi.Start();
+        using var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(api.BaseUrl), pack);
+        const long Admin = 30001;
+        const long T = 1764150000;
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 试运行 开", userId: Admin, role: "admin", time: T));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "今天特价", time: T + 1));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "特价最后一天", time: T + 2));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "加微信", time: T + 3));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(5, "加微信", time: T + 4));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(6, "加微信", time: T + 5));
+        var trial = (await service.IncidentsAfterAsync(6)).Where(i => i.Rule == "ads.contact").ToList();
+
+        Assert.Equal(
+            [("4", ActionStatus.DryRun, 0, 0), ("5", ActionStatus.DryRun, 1, 600), ("6", ActionStatus.DryRun, 2, 3600)],
+            trial.Select(i => (i.MessageId, i.ActionStatus, i.EscalationStep, i.MuteSeconds)));
+        Assert.Empty(api.RequestsFor("delete_msg"));
+        Assert.Empty(api.RequestsFor("set_group_ban"));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(7, "/gg 试运行 关", userId: Admin, role: "admin", time: T + 6));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(8, "加微信", time: T + 7));
+        var enforced = await service.SettledAsync(8, i => i.MessageId == "8");
+
+        Assert.Equal((ActionStatus.Done, 0, 0), (enforced.ActionStatus, enforced.EscalationStep, enforced.MuteSeconds));
+        Assert.Equal([8L], api.RequestsFor("delete_msg").Select(MessageId));
+        Assert.Empty(api.RequestsFor("set_group_ban"));
+    }
+
     [Fact]
     public async Task The_same_event_twice_is_one_incident_and_one_call()
     {

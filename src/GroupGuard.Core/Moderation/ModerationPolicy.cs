@@ -13,7 +13,11 @@ public sealed record Decision(IReadOnlyList<Incident> Incidents, IReadOnlyList<P
 }
 
 /// <summary>The facts the policy needs besides the message and its hits.</summary>
-/// <param name="OffencesBefore">Earlier incidents of the sender in the group within the window (false positives left out).</param>
+/// <param name="OffencesBefore">
+/// Earlier offences of the sender in the group within the window (false positives left out): for a
+/// decision that is a dry run, counting the dry runs of rules that act (<see cref="Incident.CountsInDryRun"/>), so
+/// a trial records the escalation it would have applied; else enforced ones only (<see cref="Incident.CountsAsOffence"/>).
+/// </param>
 /// <param name="Role">The sender's role: from the event, else from the platform.</param>
 /// <param name="DryRunSwitch">The group's dry run as switched at runtime (<see cref="IGroupSwitches"/>), ahead of the group's and the service's settings; null when not switched.</param>
 public sealed record PolicyContext(
@@ -185,6 +189,7 @@ public static class ModerationPolicy
                 ActionErrorKind = Degraded(hit) && unsupportedNote is not null ? ActionErrorKind.PlatformCannot : null,
                 PlannedActions = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported) == ActionStatus.Pending ? planned : [],
                 RuleSetVersion = ruleSetVersion,
+                Shadow = hit.Rule.Mode == RuleMode.Shadow,
             };
         }).ToList();
 

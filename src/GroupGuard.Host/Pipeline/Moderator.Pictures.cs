@@ -137,15 +137,17 @@ internal sealed partial class Moderator
         var scope = WithBuiltInPack(group.Group);
         var role = message.SenderRole;
         var offences = 0;
+        var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
         if (ModerationPolicy.Actionable(hits.Concat(inner.Select(h => h.Hit)), scope))
         {
             role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
 
-            // The text path has counted this message already when it made an offence of its own.
-            offences = Math.Max(0, await CountOffencesAsync(message, group.Options, stoppingToken) - (existing.Any(i => i.CountsAsOffence && !i.FalsePositive) ? 1 : 0));
+            // The count takes in this message's own offence when its text made one already, by the
+            // same test the store applies for this decision (a dry run's counts the dry runs too).
+            var dryRun = ModerationPolicy.DryRun(dryRunSwitch, scope, group.Options);
+            var own = existing.Any(i => (dryRun ? i.CountsInDryRun : i.CountsAsOffence) && !i.FalsePositive);
+            offences = Math.Max(0, await CountOffencesAsync(message, group.Options, dryRun, stoppingToken) - (own ? 1 : 0));
         }
-
-        var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
         Decision decision;
         IReadOnlyList<long>? ids;
         using (var flight = inFlight.Begin())

@@ -148,13 +148,14 @@ internal sealed partial class Moderator(
         var group = settings.For(message.GroupId);
         var role = message.SenderRole;
         var offences = 0;
+
+        // Read before the count: a dry run's decision counts the group's earlier dry runs too.
+        var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
         if (ModerationPolicy.Actionable(hits.Concat(forwarded.Select(f => f.Hit)), group.Group))
         {
             role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
-            offences = await CountOffencesAsync(message, group.Options, stoppingToken);
+            offences = await CountOffencesAsync(message, group.Options, ModerationPolicy.DryRun(dryRunSwitch, group.Group, group.Options), stoppingToken);
         }
-
-        var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
 
         Decision decision;
         StoreOutcome stored;
@@ -287,7 +288,13 @@ internal sealed partial class Moderator(
     private async Task<bool?> DryRunSwitchAsync(ChatMessage message, CancellationToken stoppingToken) =>
         dryRunSwitches is null ? null : await dryRunSwitches.ReadAsync(message.Platform, message.GroupId, stoppingToken);
 
-    private async Task<int> CountOffencesAsync(ChatMessage message, ModerationOptions options, CancellationToken stoppingToken)
+    /// <summary>
+    /// The sender's earlier offences in the group within the window, with the message's own when it
+    /// made one already. <paramref name="dryRun"/>: the decision will be a dry run, so the group's
+    /// dry runs count too (<see cref="Incident.CountsInDryRun"/>) and the trial records the
+    /// escalation enforcing would have applied; an enforced decision counts enforced offences only.
+    /// </summary>
+    private async Task<int> CountOffencesAsync(ChatMessage message, ModerationOptions options, bool dryRun, CancellationToken stoppingToken)
     {
         try
         {
@@ -296,7 +303,7 @@ internal sealed partial class Moderator(
             // moderated after a later one of the sender's (its pictures, read on their own queue;
             // messages out of order, several instances) is not escalated by what came after it.
             var since = message.Time.AddHours(-options.EscalationWindowHours);
-            return await store.CountOffencesAsync(message.Platform, message.GroupId, message.UserId, since, message.Time, stoppingToken);
+            return await store.CountOffencesAsync(message.Platform, message.GroupId, message.UserId, since, message.Time, dryRun, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -47,6 +47,7 @@ internal sealed class IncidentRow
     public string? ForwardedFrom { get; set; }
     public long ClearedMessages { get; set; }
     public long ClearFailed { get; set; }
+    public long? Shadow { get; set; }
 
     // Free text from chat and platforms as PostgreSQL takes it (StoredText.Clean): a NUL or a lone
     // surrogate in a sender's name or a platform's error failed the incident's write for ever.
@@ -95,6 +96,7 @@ internal sealed class IncidentRow
         ForwardedFrom = StoredText.Clean(incident.ForwardedFrom),
         ClearedMessages = Math.Max(0, incident.ClearedMessages),
         ClearFailed = Math.Max(0, incident.ClearFailed),
+        Shadow = incident.Shadow is { } shadow ? (shadow ? 1 : 0) : null,
     };
 
 
@@ -138,6 +140,7 @@ internal sealed class IncidentRow
         ForwardedFrom = ForwardedFrom,
         ClearedMessages = ToInt(ClearedMessages, "cleared_messages"),
         ClearFailed = ToInt(ClearFailed, "clear_failed"),
+        Shadow = Shadow is { } shadow ? shadow != 0 : null,
     };
 
     private int ToInt(long value, string column) =>

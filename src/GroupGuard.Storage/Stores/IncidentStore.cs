@@ -27,7 +27,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         reviewed_at AS ReviewedAt, protocol AS Protocol, planned_actions AS PlannedActions,
         action_error_kind AS ActionErrorKind, reviewed_by AS ReviewedBy, forward_depth AS ForwardDepth,
         forwarded_from AS ForwardedFrom, cleared_messages AS ClearedMessages, clear_failed AS ClearFailed,
-        action_owner AS ActionOwner, acts_outcome AS ActsOutcome
+        action_owner AS ActionOwner, acts_outcome AS ActsOutcome, shadow AS Shadow
         """;
 
     // RETURNING yields no row when ON CONFLICT skipped the insert: that is how a redelivery reads 0.
@@ -38,27 +38,30 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
             action_error, rule_set_version, group_name, normalized_text, spans, mute_seconds, escalation_step,
             false_positive, review_note, reviewed_at, protocol, planned_actions, action_error_kind, reviewed_by,
-            forward_depth, forwarded_from, cleared_messages, clear_failed, action_owner, acts_outcome, commit_seq)
+            forward_depth, forwarded_from, cleared_messages, clear_failed, action_owner, acts_outcome, shadow, commit_seq)
         VALUES (
             @Time, @DetectedAt, @Platform, @BotId, @GroupId, @UserId, @SenderName, @SenderRole, @MessageId,
             @Pack, @Rule, @Category, @Severity, @MatchedTerm, @MessageText, @DecidedAction, @ActionStatus,
             @ActionError, @RuleSetVersion, @GroupName, @NormalizedText, @Spans, @MuteSeconds, @EscalationStep,
             @FalsePositive, @ReviewNote, @ReviewedAt, @Protocol, @PlannedActions, @ActionErrorKind, @ReviewedBy,
-            @ForwardDepth, @ForwardedFrom, @ClearedMessages, @ClearFailed, @ActionOwner, @ActsOutcome, {0})
+            @ForwardDepth, @ForwardedFrom, @ClearedMessages, @ClearFailed, @ActionOwner, @ActsOutcome, @Shadow, {0})
         ON CONFLICT DO NOTHING
         RETURNING id
         """;
 
     // One message hit by two rules is one offence. A message is its id and time together, as in
     // the unique index: OneBot implementations reuse short message ids after a restart. Only
-    // incidents that count as offences (Incident.CountsAsOffence): a rule that acts, enforced.
+    // incidents that count as offences (Incident.CountsAsOffence): a rule that acts, enforced; for
+    // a dry run's decision (@DryRun = 1) also a dry run of a rule that acts and is not a shadow
+    // rule's (Incident.CountsInDryRun; shadow is null, so left out, for one recorded before it was kept).
     // Both bounds are on the offender index's last column, time.
     private const string CountOffencesSql = """
         SELECT COUNT(*) FROM (
             SELECT DISTINCT message_id, time FROM incidents
             WHERE platform = @Platform AND group_id = @GroupId AND user_id = @UserId
               AND time >= @Since AND time <= @Until AND false_positive = 0
-              AND decided_action <> 'log' AND action_status NOT IN ('dry_run', 'exempt')
+              AND decided_action <> 'log' AND action_status <> 'exempt'
+              AND (action_status <> 'dry_run' OR (@DryRun = 1 AND shadow = 0))
         ) AS offences
         """;
 
@@ -416,7 +419,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         return [.. rows.Select(r => r.ToIncident())];
     }
 
-    public async Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    public async Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, bool dryRun, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(platform);
         ArgumentNullException.ThrowIfNull(groupId);
@@ -426,7 +429,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             CountOffencesSql,
             // The upper bound as a time is stored (cut to the millisecond), so a message's own time is within it.
-            new { Platform = platform, GroupId = groupId, UserId = userId, Since = StoredTime.ToBoundText(since), Until = StoredTime.ToText(until) },
+            new { Platform = platform, GroupId = groupId, UserId = userId, Since = StoredTime.ToBoundText(since), Until = StoredTime.ToText(until), DryRun = dryRun ? 1 : 0 },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 

@@ -23,7 +23,7 @@ internal abstract class UnusedIncidentStore : IIncidentStore
 
     public virtual Task RecordClearedAsync(IReadOnlyList<long> incidentIds, int recalled, int failed, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public virtual Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public virtual Task<int> CountOffencesAsync(string platform, string groupId, string userId, DateTimeOffset since, DateTimeOffset until, bool dryRun, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task AddMessageCountsAsync(IReadOnlyList<MessageCount> counts, CancellationToken cancellationToken) => throw new NotSupportedException();
 

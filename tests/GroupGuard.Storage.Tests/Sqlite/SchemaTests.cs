@@ -175,7 +175,7 @@ public sealed class SchemaTests
         Assert.Null(old.ReviewNote);
         Assert.Null(old.ReviewedAt);
         // An offence recorded before the upgrade still counts towards escalation.
-        Assert.Equal(1, await harness.Store.CountOffencesAsync("qq", "123456", "424242", old.Time.AddDays(-1), old.Time, CancellationToken.None));
+        Assert.Equal(1, await harness.Store.CountOffencesAsync("qq", "123456", "424242", old.Time.AddDays(-1), old.Time, dryRun: false, CancellationToken.None));
         // New incidents go on after it.
         var ids = await harness.Store.AddAsync([Samples.Incident(messageId: "901")], CancellationToken.None);
         Assert.True(Assert.Single(ids) > old.Id);

@@ -306,9 +306,42 @@ public abstract class ModerationStoreTests : StoreTests
             Samples.Incident(messageId: "6", time: T0.AddMinutes(5)) with { DecidedAction = ModerationAction.Warn, ActionStatus = ActionStatus.Unsupported },
         ], CancellationToken.None);
 
-        var counted = await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None);
+        var counted = await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, dryRun: false, CancellationToken.None);
 
         Assert.Equal(3, counted); // 1, 5 and 6
+    }
+
+    /// <summary>
+    /// For a decision that is a dry run, the group's earlier dry runs count as they would have
+    /// enforced, so the trial records the escalation it would have applied; a shadow rule's dry
+    /// run, a logged word, an exempt sender and a false positive still do not, and an enforced
+    /// decision still counts none of the dry runs.
+    /// </summary>
+    [Fact]
+    public async Task A_dry_runs_count_takes_in_the_groups_dry_runs_but_never_a_shadow_rules()
+    {
+        var ids = await Store.AddAsync(
+        [
+            Samples.Incident(messageId: "1", time: T0), // enforced: counts either way
+            Samples.Incident(messageId: "2", time: T0.AddMinutes(1)) with { ActionStatus = ActionStatus.DryRun, PlannedActions = [], Shadow = false }, // the group's dry run
+            Samples.Incident(messageId: "3", time: T0.AddMinutes(2)) with { ActionStatus = ActionStatus.DryRun, PlannedActions = [], Shadow = true }, // a shadow rule's
+            Samples.Incident(messageId: "4", time: T0.AddMinutes(3)) with { ActionStatus = ActionStatus.DryRun, PlannedActions = [] }, // recorded before shadow was kept
+            Samples.Incident(messageId: "5", time: T0.AddMinutes(4)) with { DecidedAction = ModerationAction.Log, ActionStatus = ActionStatus.Done, Shadow = false },
+            Samples.Incident(messageId: "6", time: T0.AddMinutes(5)) with { ActionStatus = ActionStatus.Exempt, Shadow = false },
+            Samples.Incident(messageId: "7", time: T0.AddMinutes(6)) with { ActionStatus = ActionStatus.DryRun, PlannedActions = [], Shadow = false }, // to be marked wrong
+            // One message with a shadow rule's hit and the group's dry run of another rule: one offence.
+            Samples.Incident(messageId: "8", rule: "promo.offer", time: T0.AddMinutes(7)) with { ActionStatus = ActionStatus.DryRun, PlannedActions = [], Shadow = true },
+            Samples.Incident(messageId: "8", time: T0.AddMinutes(7)) with { ActionStatus = ActionStatus.DryRun, PlannedActions = [], Shadow = false },
+        ], CancellationToken.None);
+        await Store.MarkFalsePositiveAsync(ids[6], true, null, T0.AddHours(1), null, CancellationToken.None);
+
+        Assert.Equal(3, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, dryRun: true, CancellationToken.None)); // 1, 2 and 8
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, dryRun: false, CancellationToken.None)); // 1
+
+        var read = await Harness.QueryAllAsync();
+        Assert.Equal([null, false, true, null, false, false, false, true, false], read.Select(i => i.Shadow));
+        // The moderator's own test, for a message's incidents read back, agrees with the count.
+        Assert.Equal([true, true, false, false, false, false, false, false, true], read.Select(i => i.CountsInDryRun && !i.FalsePositive));
     }
 
     [Fact]
@@ -328,12 +361,12 @@ public abstract class ModerationStoreTests : StoreTests
             Samples.Incident(messageId: "5", time: T0.AddMinutes(8), platform: "wechat"),
         ], CancellationToken.None);
 
-        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
-        Assert.Equal(3, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), Until, CancellationToken.None));
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, dryRun: false, CancellationToken.None));
+        Assert.Equal(3, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), Until, dryRun: false, CancellationToken.None));
         // The same bound in China time.
-        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.ToOffset(TimeSpan.FromHours(8)), Until, CancellationToken.None));
-        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "777", T0, Until, CancellationToken.None));
-        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "nobody", T0, Until, CancellationToken.None));
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.ToOffset(TimeSpan.FromHours(8)), Until, dryRun: false, CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "777", T0, Until, dryRun: false, CancellationToken.None));
+        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "nobody", T0, Until, dryRun: false, CancellationToken.None));
     }
 
     /// <summary>
@@ -353,11 +386,11 @@ public abstract class ModerationStoreTests : StoreTests
             Samples.Incident(messageId: "4", time: T0.AddMinutes(1)),
         ], CancellationToken.None);
 
-        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0, CancellationToken.None));
-        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0.AddSeconds(5), CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0, dryRun: false, CancellationToken.None));
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0.AddSeconds(5), dryRun: false, CancellationToken.None));
         // A bound with more than milliseconds is cut to them, as the times are stored.
-        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0.AddSeconds(5).AddTicks(9_999), CancellationToken.None));
-        Assert.Equal(4, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0.AddMinutes(1), CancellationToken.None));
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0.AddSeconds(5).AddTicks(9_999), dryRun: false, CancellationToken.None));
+        Assert.Equal(4, await Store.CountOffencesAsync("qq", "123456", "424242", T0.AddHours(-1), T0.AddMinutes(1), dryRun: false, CancellationToken.None));
     }
 
     [Fact]
@@ -368,7 +401,7 @@ public abstract class ModerationStoreTests : StoreTests
             [Samples.Incident(messageId: "17", time: T0), Samples.Incident(messageId: "17", time: T0.AddHours(3))],
             CancellationToken.None);
 
-        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
+        Assert.Equal(2, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, dryRun: false, CancellationToken.None));
     }
 
     [Fact]
@@ -382,17 +415,17 @@ public abstract class ModerationStoreTests : StoreTests
         ], CancellationToken.None);
 
         await Store.MarkFalsePositiveAsync(ids[2], true, "是药名", T0.AddHours(1), null, CancellationToken.None);
-        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, dryRun: false, CancellationToken.None));
 
         // One of two hits on message 1 is wrong; the other still makes it an offence.
         await Store.MarkFalsePositiveAsync(ids[0], true, null, T0.AddHours(1), null, CancellationToken.None);
-        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, dryRun: false, CancellationToken.None));
 
         await Store.MarkFalsePositiveAsync(ids[1], true, null, T0.AddHours(1), null, CancellationToken.None);
-        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
+        Assert.Equal(0, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, dryRun: false, CancellationToken.None));
 
         await Store.MarkFalsePositiveAsync(ids[2], false, "复核：确实是广告", T0.AddHours(2), null, CancellationToken.None);
-        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, CancellationToken.None));
+        Assert.Equal(1, await Store.CountOffencesAsync("qq", "123456", "424242", T0, Until, dryRun: false, CancellationToken.None));
     }
 
     [Fact]

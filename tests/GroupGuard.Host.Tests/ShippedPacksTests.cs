@@ -348,6 +348,9 @@ public sealed class ShippedPacksTests
     [InlineData("本公司新业务稳赚不赔，加我微信", "fraud.investment")] // 业务 cancels only a 跟单
     [InlineData("刷单垫付，一单一结返佣，加我微信", "fraud.brushing")]
     [InlineData("做任务日结300，加我微信，是不是骗子一试便知", "fraud.brushing")] // an advert's own bare question
+    [InlineData("有人发财了！百家乐上分加微信", "gambling.offer")] // 有人发 not right before the offer
+    [InlineData("这不是赌博，百家乐上分加微信", "gambling.offer")] // an advert's denial is no verdict
+    [InlineData("群发：刷单日结300，加我微信", "fraud.brushing")]
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
@@ -446,6 +449,12 @@ public sealed class ShippedPacksTests
 
     [Theory]
     [InlineData("【反诈提醒】警惕刷单骗局，不要相信日赚三百的兼职，凡是刷单都是诈骗！")]
+    [InlineData("群里有人发“兼职日结200，加微信领任务”，这肯定是刷单骗局")] // a member reports what someone posted (有人发 before the quotation) and judges it
+    [InlineData("有人在业主群发“同城空降，加微信看照片”，已经举报了")]
+    [InlineData("又来了：“代开增值税发票，点数优惠，加微信”，这都是虚开，会坐牢的")] // 虚开, 会坐牢
+    [InlineData("有人发“黑户购车，不看征信，零首付提车，加微信”，这就是套路贷")]
+    [InlineData("谁发“上分下分，24小时在线”直接踢")] // a group's rule: 谁发 … 直接踢
+    [InlineData("直播间弹幕全是“竞猜下注，首充送100，加Q”，这不就是赌博嘛")]
     [InlineData("同学们注意：刷单返利是诈骗，所谓一单5元、日结三百全是骗局，切勿相信")]
     [InlineData("不要相信日赚300的刷单兼职，遇到请拨打96110")]
     [InlineData("反诈小课堂：网上刷单，一单返佣10%，这些都是骗子的套路")]

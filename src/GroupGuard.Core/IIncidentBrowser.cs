@@ -32,7 +32,11 @@ public sealed record DayCount(DateOnly Day, string Category, int Count);
 /// <summary>A name with a count (an action outcome, a rule, a group).</summary>
 public sealed record NamedCount(string Name, int Count);
 
-/// <summary>What the console's overview shows for a period.</summary>
+/// <summary>
+/// What the console's overview shows for a period. <see cref="Outcomes"/> are by action status, except
+/// that a <c>log</c> rule's incident, <c>done</c> once recorded, is <see cref="Logged"/>: <c>done</c>
+/// counts only what was done to a message or a member.
+/// </summary>
 public sealed record IncidentOverview(
     IReadOnlyList<DayCount> PerDay,
     IReadOnlyList<NamedCount> Outcomes,
@@ -40,7 +44,11 @@ public sealed record IncidentOverview(
     IReadOnlyList<NamedCount> TopGroups,
     int Incidents,
     int FalsePositives,
-    long MessagesChecked);
+    long MessagesChecked)
+{
+    /// <summary>The outcome of a <c>log</c> rule's incident: recorded, nothing else done.</summary>
+    public const string Logged = "logged";
+}
 
 /// <summary>Reading incidents for people: pages, filters and summaries (the console).</summary>
 public interface IIncidentBrowser

@@ -56,7 +56,7 @@ public sealed class FeishuChannelTests : IAsyncLifetime
 
         var text = Assert.Single(_sink.Requests).Json.GetProperty("content").GetProperty("text").GetString()!;
         Assert.Contains("［点这里领红包］（http：//evil.example/a）", text, StringComparison.Ordinal);
-        Assert.Contains("＜at user＿id=\"all\"＞＜/at＞", text, StringComparison.Ordinal);
+        Assert.Contains("＜at user_id=\"all\"＞＜/at＞", text, StringComparison.Ordinal); // defused by its brackets
         Assert.DoesNotContain("](", text, StringComparison.Ordinal);
         Assert.DoesNotContain("<at", text, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", text, StringComparison.Ordinal);

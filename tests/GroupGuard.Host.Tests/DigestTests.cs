@@ -560,6 +560,34 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task A_digest_of_hits_a_rule_only_records_does_not_call_them_handled_with_no_bot_connected()
+    {
+        using var service = new GroupGuardFactory(rulePack: """
+            pack: test-abuse
+            name: 测试辱骂
+            category: abuse
+            severity: medium
+            action: log
+            rules:
+              - id: abuse.profanity
+                terms: [王八蛋]
+            """);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(604, "你这个王八蛋", userId: 104));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(605, "王八蛋别说了", userId: 105));
+        await service.IncidentsAfterAsync(2);
+        var digests = service.Services.GetRequiredService<DigestService>();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await GroupGuard.Host.Cli.DigestCommand.PreviewAsync(
+            digests, "default", new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(9998, 12, 31, 0, 0, 0, TimeSpan.Zero), output, error, CancellationToken.None);
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.Contains("发现 2 起违规", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("已处置 0 起；仅记录 2 起", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Digest_preview_from_a_future_time_without_to_says_the_period_would_end_now()
     {
         using var service = new GroupGuardFactory();

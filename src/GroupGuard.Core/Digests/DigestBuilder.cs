@@ -113,11 +113,9 @@ public static class DigestBuilder
             }
 
             lines.Add((LineKind.Heading, "处置"));
-            var byStatus = real.GroupBy(i => i.ActionStatus).ToDictionary(g => g.Key, g => g.Count());
-            lines.Add((LineKind.Item, "已处置 " + byStatus.GetValueOrDefault(ActionStatus.Done) + " 起；仅记录或演练 " + (byStatus.GetValueOrDefault(ActionStatus.DryRun) + byStatus.GetValueOrDefault(ActionStatus.Skipped))
-                + " 起；管理员豁免 " + byStatus.GetValueOrDefault(ActionStatus.Exempt) + " 起"));
             // A platform that can do nothing at all (WeCom's chat archive) is said once, not on every incident.
             var recordOnly = RecordOnlyPlatforms(real);
+            lines.Add((LineKind.Item, Outcomes(real, recordOnly)));
             foreach (var platform in recordOnly)
             {
                 lines.Add((LineKind.Item, $"{quote(platform)}：平台只能记录，不能撤回、禁言或移出，{real.Count(i => i.Platform == platform)} 起仅记录"));
@@ -271,6 +269,24 @@ public static class DigestBuilder
 
     private static string Counts(IEnumerable<(string Name, int Count)> counts) =>
         string.Join("，", counts.Select(c => $"{c.Name} {c.Count}"));
+
+    /// <summary>
+    /// The line of what was done: 已处置 counts only incidents whose recall, mute, kick or warning the
+    /// platform carried out. A <c>log</c> rule's incident is <see cref="ActionStatus.Done"/> once it is
+    /// recorded, yet nothing was done to the message or the member: it is 仅记录, with the incidents
+    /// whose message another incident acted on (<see cref="ActionStatus.Skipped"/>) and those of a
+    /// platform that can only record.
+    /// </summary>
+    private static string Outcomes(List<Incident> real, HashSet<string> recordOnly)
+    {
+        var handled = real.Count(i => i.ActionStatus == ActionStatus.Done && i.DecidedAction != ModerationAction.Log);
+        var recorded = real.Count(i => (i.ActionStatus == ActionStatus.Done && i.DecidedAction == ModerationAction.Log)
+            || i.ActionStatus == ActionStatus.Skipped
+            || recordOnly.Contains(i.Platform));
+        var dryRun = real.Count(i => i.ActionStatus == ActionStatus.DryRun);
+        var exempt = real.Count(i => i.ActionStatus == ActionStatus.Exempt);
+        return $"已处置 {handled} 起；仅记录 {recorded} 起；演练 {dryRun} 起；管理员豁免 {exempt} 起";
+    }
 
     /// <summary>
     /// Platforms on which no incident could be acted on because the platform cannot (every one

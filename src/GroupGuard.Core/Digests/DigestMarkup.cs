@@ -8,7 +8,11 @@ namespace GroupGuard.Core.Digests;
 /// honours backslash escapes, so markup characters become their full-width look-alikes and bare
 /// URLs lose their autolink: the leader still reads the text, but it cannot add links, images,
 /// emphasis, headings, tags, mentions or lines of its own. Every replacement is one character for
-/// one, so a text keeps its length.
+/// one, so a text keeps its length. An underscore inside a word (<c>delete_msg</c>, <c>user_id</c>:
+/// between ASCII letters or digits) stays as it is: CommonMark reads no emphasis there (an older
+/// renderer might italicise a piece of a word, never add a link or a line), and an API or setting
+/// name in a platform's error must read as written, to be searched for. Every other underscore,
+/// which could open or close emphasis, is defused.
 /// </summary>
 public static class DigestMarkup
 {
@@ -58,7 +62,7 @@ public static class DigestMarkup
                 '(' => '（',
                 ')' => '）',
                 '*' => '＊',
-                '_' => '＿',
+                '_' when !(i > 0 && char.IsAsciiLetterOrDigit(text[i - 1]) && i + 1 < text.Length && char.IsAsciiLetterOrDigit(text[i + 1])) => '＿',
                 '`' => '｀',
                 '#' => '＃',
                 '<' => '＜',

@@ -115,8 +115,10 @@ internal sealed partial class IncidentStore
 
         var perDay = await Query<DayRow>(
             $"SELECT {_database.DayOf("time", "@Shift")} AS Day, category AS Category, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2").ConfigureAwait(false);
+        // A log rule's incident is done once it is recorded, with nothing done to the message or the
+        // member: it counts as logged, so "done" counts only recalls, mutes, kicks and warnings carried out.
         var outcomes = await Query<NamedRow>(
-            $"SELECT action_status AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
+            $"SELECT CASE WHEN decided_action = 'log' AND action_status = 'done' THEN '{IncidentOverview.Logged}' ELSE action_status END AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
         var rules = await Query<NamedRow>(
             $"SELECT rule AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
         var topGroups = await Query<NamedRow>(

@@ -65,6 +65,7 @@ public sealed class DigestBuilderTests
             Incident(5, "5", "m5"),
         ]);
 
+        Assert.Contains("已处置 1 起；仅记录 3 起", digest.Text, StringComparison.Ordinal); // the incidents the next line says were only recorded
         Assert.Contains("wecom：平台只能记录，不能撤回、禁言或移出，3 起仅记录", digest.Text, StringComparison.Ordinal);
         Assert.Single(digest.Text.Split('\n'), line => line.Contains("平台只能记录", StringComparison.Ordinal));
         Assert.Equal(3, digest.Text.Split('\n').Count(line => line.Contains("仅记录）", StringComparison.Ordinal)));
@@ -172,6 +173,40 @@ public sealed class DigestBuilderTests
         Assert.Contains("未能撤回（未配置 OneBot 接口）", digest.Text, StringComparison.Ordinal); // the incident line says the same, not "the platform cannot"
         Assert.DoesNotContain("平台不支持撤回", digest.Text, StringComparison.Ordinal);
         Assert.Equal([1L, 2, 3], digest.IncidentIds);
+    }
+
+    [Fact]
+    public void Incidents_of_a_rule_that_only_records_are_not_counted_as_handled()
+    {
+        // A log rule's incident is done once recorded: nothing was removed, nobody muted or warned.
+        var logged = (Incident i) => i with { Rule = "abuse.profanity", Category = "abuse", DecidedAction = ModerationAction.Log, ActionStatus = ActionStatus.Done };
+        var digest = Build(
+        [
+            logged(Incident(1, "1", "m1")),
+            logged(Incident(2, "2", "m2")),
+            logged(Incident(3, "3", "m3")),
+            Incident(4, "4", "m4") with { DecidedAction = ModerationAction.Recall, ActionStatus = ActionStatus.Done },
+            Incident(5, "5", "m5") with { DecidedAction = ModerationAction.Warn, ActionStatus = ActionStatus.Done },
+            Incident(6, "6", "m6") with { ActionStatus = ActionStatus.DryRun },
+            Incident(7, "7", "m7") with { ActionStatus = ActionStatus.Exempt },
+        ]);
+
+        Assert.Contains("已处置 2 起；仅记录 3 起；演练 1 起；管理员豁免 1 起", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("已处置 2 起；仅记录 3 起；演练 1 起；管理员豁免 1 起", digest.Markdown, StringComparison.Ordinal);
+        Assert.Contains("（abuse.profanity，已记录）", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_digest_of_log_only_incidents_says_nothing_was_handled()
+    {
+        var digest = Build(
+        [
+            Incident(1, "1", "m1") with { DecidedAction = ModerationAction.Log, ActionStatus = ActionStatus.Done },
+            Incident(2, "2", "m2") with { DecidedAction = ModerationAction.Log, ActionStatus = ActionStatus.Done },
+        ]);
+
+        Assert.Contains("发现 2 起违规", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("已处置 0 起；仅记录 2 起", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -304,13 +339,26 @@ public sealed class DigestBuilderTests
         Assert.Contains("［点这里领红包］（http：//evil.example/a）", markdown, StringComparison.Ordinal);
         Assert.Contains("家长群 ＃＃＃ 紧急通知 - 假的一行（123456）：2 起", markdown, StringComparison.Ordinal);
         Assert.Contains("「！［二维码］（http：//evil.example/qr.png） ＜font", markdown, StringComparison.Ordinal);
-        Assert.Contains("＜at user＿id=\"all\"＞所有人＜/at＞", markdown, StringComparison.Ordinal);
+        Assert.Contains("＜at user_id=\"all\"＞所有人＜/at＞", markdown, StringComparison.Ordinal); // the tag is defused by its brackets
         Assert.Contains("｀误报｀  ＃ 已处理 ～～删除～～ www．evil.example", markdown, StringComparison.Ordinal);
         Assert.Contains("未能处置 1 起：＊＊失败＊＊ 详情见 https：//evil.example/b", markdown, StringComparison.Ordinal);
         Assert.Contains("onebot ＃＃＃ 假平台 最后事件", markdown, StringComparison.Ordinal);
         // GroupGuard's own markup still works around them.
         Assert.StartsWith("### 群管日报", markdown, StringComparison.Ordinal);
         Assert.Contains("\n**最严重的违规**\n- [高] ", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_api_name_in_a_platform_s_error_reads_as_written_and_other_underscores_cannot_emphasise()
+    {
+        var digest = Build(
+        [
+            Incident(1, "1", "m1") with { ActionStatus = ActionStatus.Failed, ActionError = "delete_msg failed: _不是管理员_ __强调__", ActionErrorKind = ActionErrorKind.NotPermitted },
+        ]);
+
+        Assert.Contains("（delete_msg failed: ＿不是管理员＿ ＿＿强调＿＿）", digest.Markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("＿msg", digest.Markdown, StringComparison.Ordinal);
+        Assert.Contains("delete_msg failed: _不是管理员_", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -156,6 +156,8 @@ public abstract class ConsoleStoreTests : StoreTests
                 Samples.Incident(messageId: "a", time: T0.AddHours(23.5)) with { Category = "ads", ActionStatus = ActionStatus.Done },
                 Samples.Incident(messageId: "b", time: T0.AddHours(10)) with { Category = "ads", ActionStatus = ActionStatus.Done },
                 Samples.Incident(messageId: "c", time: T0.AddHours(11), groupId: "222") with { Category = "fraud", Rule = "fraud.x", ActionStatus = ActionStatus.Failed },
+                // A rule that only records: done once recorded, yet nothing was done to the message.
+                Samples.Incident(messageId: "e", time: T0.AddHours(12)) with { Category = "abuse", Rule = "abuse.x", DecidedAction = ModerationAction.Log, ActionStatus = ActionStatus.Done },
                 Samples.Incident(messageId: "d", time: T0.AddDays(40)) with { Category = "ads" }, // outside the period
             ],
             CancellationToken.None);
@@ -165,12 +167,12 @@ public abstract class ConsoleStoreTests : StoreTests
         var leader = await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, ["222"], 10, CancellationToken.None);
 
         Assert.Equal(
-            [new DayCount(new DateOnly(2025, 3, 1), "ads", 1), new DayCount(new DateOnly(2025, 3, 1), "fraud", 1), new DayCount(new DateOnly(2025, 3, 2), "ads", 1)],
+            [new DayCount(new DateOnly(2025, 3, 1), "abuse", 1), new DayCount(new DateOnly(2025, 3, 1), "ads", 1), new DayCount(new DateOnly(2025, 3, 1), "fraud", 1), new DayCount(new DateOnly(2025, 3, 2), "ads", 1)],
             overview.PerDay);
-        Assert.Equal([new NamedCount("done", 2), new NamedCount("failed", 1)], overview.Outcomes);
-        Assert.Equal([new NamedCount("ads.qr-code", 2), new NamedCount("fraud.x", 1)], overview.TopRules);
-        Assert.Equal([new NamedCount("123456", 2), new NamedCount("222", 1)], overview.TopGroups);
-        Assert.Equal(3, overview.Incidents);
+        Assert.Equal([new NamedCount("done", 2), new NamedCount("failed", 1), new NamedCount("logged", 1)], overview.Outcomes);
+        Assert.Equal([new NamedCount("ads.qr-code", 2), new NamedCount("abuse.x", 1), new NamedCount("fraud.x", 1)], overview.TopRules);
+        Assert.Equal([new NamedCount("123456", 3), new NamedCount("222", 1)], overview.TopGroups);
+        Assert.Equal(4, overview.Incidents);
         Assert.Equal(100, overview.MessagesChecked);
         Assert.Equal(1, leader.Incidents);
         Assert.Equal(30, leader.MessagesChecked);

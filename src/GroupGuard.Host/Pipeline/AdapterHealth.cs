@@ -1,5 +1,6 @@
 using GroupGuard.Core;
 using System.Collections.Concurrent;
+using System.Text;
 
 namespace GroupGuard.Host.Pipeline;
 
@@ -8,14 +9,32 @@ namespace GroupGuard.Host.Pipeline;
 /// <see cref="MaxBots"/> bots are remembered (the least recently heard is forgotten first), so
 /// events naming ever new bot ids cannot grow it or <c>/healthz</c> without bound.
 /// </summary>
-internal sealed class AdapterHealth(TimeProvider time)
+internal sealed partial class AdapterHealth : IDisposable
 {
     public const int MaxBots = 64;
+
+    // Characters of a reason's template at most: enough to tell the adapters' reasons apart.
+    private const int MaxTemplateLength = 120;
 
     private readonly ConcurrentDictionary<(string Protocol, string BotId), Counters> _adapters = new();
     private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
     private readonly Lock _evictLock = new();
-    private readonly LogThrottle _rejectionLines = new(time);
+    private readonly TimeProvider _time;
+    private readonly LogThrottle _rejectionLines;
+
+    /// <param name="time">The clock events are stamped with and rejection lines are timed on.</param>
+    /// <param name="logs">
+    /// Where a window's count of rejections not logged one by one is told when it ends (the
+    /// webhooks' category); without it, the count waits for the next line of its kind.
+    /// </param>
+    public AdapterHealth(TimeProvider time, ILoggerFactory? logs = null)
+    {
+        _time = time;
+        var logger = logs?.CreateLogger("GroupGuard.Webhooks");
+        _rejectionLines = logger is null
+            ? new LogThrottle(time)
+            : new LogThrottle(time, (kind, count) => LogRejectedUntold(logger, count, kind, LogThrottle.MaxReasons));
+    }
 
     /// <summary>
     /// An event of <paramref name="protocol"/>'s bot <paramref name="botId"/> arrived; a message's
@@ -40,7 +59,7 @@ internal sealed class AdapterHealth(TimeProvider time)
             }
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         Interlocked.Exchange(ref counters.LastEventUnixMs, now.ToUnixTimeMilliseconds());
         Interlocked.Increment(ref counters.Events);
         if (messageTime is not { } sent)
@@ -54,15 +73,55 @@ internal sealed class AdapterHealth(TimeProvider time)
     }
 
     /// <summary>
-    /// Counts a rejected request. Returns how many of its protocol and status were rejected since
-    /// the last log line about them when a line is due (the first, then one every ten seconds at
-    /// most: a sender hammering with a wrong secret must not write a line per request), else 0.
+    /// Counts a request rejected for <paramref name="reason"/>. Returns how many of its protocol and
+    /// status were rejected since the last log line about them when a line is due, else 0: the first
+    /// in ten seconds, and the first of each reason that differs from those logged in those ten
+    /// seconds (at most <see cref="LogThrottle.MaxReasons"/>), told apart by their template (the
+    /// reason without its numbers, a parse error without where it stopped), so a sender hammering
+    /// with a wrong secret or ever different bodies cannot write a line per request. The rest are
+    /// counted in a line when the ten seconds end.
     /// </summary>
-    public long Rejected(Protocol protocol, int statusCode)
+    public long Rejected(Protocol protocol, int statusCode, string reason = "")
     {
         var kind = $"{WireNames<Protocol>.ToText(protocol)}:{statusCode}";
         _rejected.AddOrUpdate(kind, 1, (_, n) => n + 1);
-        return _rejectionLines.Occurred(kind);
+        return _rejectionLines.Occurred(kind, Template(reason));
+    }
+
+    /// <summary>Tells a window's count not logged yet: a stop must not lose it.</summary>
+    public void Dispose() => _rejectionLines.Dispose();
+
+    /// <summary>
+    /// What tells a reason apart from another: its words, with each run of digits as one '#' (a
+    /// time, a size, a position) and a malformed body's parse error as one reason (its words quote
+    /// the byte it stopped at).
+    /// </summary>
+    internal static string Template(string reason)
+    {
+        if (reason.StartsWith("malformed JSON", StringComparison.Ordinal))
+        {
+            return "malformed JSON";
+        }
+
+        var template = new StringBuilder(Math.Min(reason.Length, MaxTemplateLength));
+        foreach (var c in reason)
+        {
+            if (template.Length >= MaxTemplateLength)
+            {
+                break;
+            }
+
+            if (!char.IsAsciiDigit(c))
+            {
+                template.Append(c);
+            }
+            else if (template.Length == 0 || template[^1] != '#')
+            {
+                template.Append('#');
+            }
+        }
+
+        return template.ToString();
     }
 
     public IReadOnlyList<AdapterSnapshot> Snapshot() =>
@@ -80,6 +139,9 @@ internal sealed class AdapterHealth(TimeProvider time)
 
     public IReadOnlyDictionary<string, long> RejectedSnapshot() =>
         new SortedDictionary<string, long>(_rejected, StringComparer.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Count} more {Kind} requests since the last such line, for reasons logged already or past the {MaxReasons} told apart in 10 s (all counted on /healthz rejected_webhooks)")]
+    private static partial void LogRejectedUntold(ILogger logger, long count, string kind, int maxReasons);
 
     private sealed class Counters
     {

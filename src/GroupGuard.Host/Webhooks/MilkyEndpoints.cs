@@ -109,7 +109,7 @@ internal static partial class MilkyEndpoints
 
     private static IResult Reject(ILogger logger, AdapterHealth health, int status, string reason, HttpContext context)
     {
-        if (health.Rejected(Protocol.Milky, status) is > 0 and var count)
+        if (health.Rejected(Protocol.Milky, status, reason) is > 0 and var count)
         {
             LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString(), count);
         }
@@ -117,7 +117,7 @@ internal static partial class MilkyEndpoints
         return Results.Json(new { error = reason }, statusCode: status);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected Milky webhook from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; one line every 10 s at most)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected Milky webhook from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; a line for each reason that differs within 10 s, the rest counted when the 10 s end)")]
     private static partial void LogRejected(ILogger logger, int status, string reason, string? remote, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Milky implementation pushing to /milky says bot {BotId} is offline: {Reason}; no group events come until it logs in again")]

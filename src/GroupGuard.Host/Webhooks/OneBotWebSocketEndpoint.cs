@@ -147,7 +147,7 @@ internal static partial class OneBotWebSocketEndpoint
 
     private static IResult Reject(ILogger logger, AdapterHealth health, HttpContext context, int status, string reason)
     {
-        if (health.Rejected(Protocol.OneBotV11, status) is > 0 and var count)
+        if (health.Rejected(Protocol.OneBotV11, status, reason) is > 0 and var count)
         {
             LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString(), count);
         }
@@ -155,6 +155,6 @@ internal static partial class OneBotWebSocketEndpoint
         return Results.Json(new { error = reason }, statusCode: status);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a OneBot v11 reverse WebSocket from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; one line every 10 s at most)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a OneBot v11 reverse WebSocket from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; a line for each reason that differs within 10 s, the rest counted when the 10 s end)")]
     private static partial void LogRejected(ILogger logger, int status, string reason, string? remote, long count);
 }

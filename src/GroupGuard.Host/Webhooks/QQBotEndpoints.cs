@@ -97,7 +97,7 @@ internal static partial class QQBotEndpoints
 
     private static IResult Reject(ILogger logger, AdapterHealth health, int status, string reason, HttpContext context)
     {
-        if (health.Rejected(Protocol.QQBot, status) is > 0 and var count)
+        if (health.Rejected(Protocol.QQBot, status, reason) is > 0 and var count)
         {
             LogRejected(logger, status, reason, context.Connection.RemoteIpAddress?.ToString(), count);
         }
@@ -105,7 +105,7 @@ internal static partial class QQBotEndpoints
         return Results.Json(new { error = reason }, statusCode: status);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected qqbot webhook from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; one line every 10 s at most)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected qqbot webhook from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; a line for each reason that differs within 10 s, the rest counted when the 10 s end)")]
     private static partial void LogRejected(ILogger logger, int status, string reason, string? remote, long count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate qqbot event {Key} acknowledged")]

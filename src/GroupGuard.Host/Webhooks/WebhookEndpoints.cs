@@ -126,7 +126,7 @@ internal static partial class WebhookEndpoints
 
     private static IResult Reject(ILogger logger, AdapterHealth health, Protocol protocol, int status, string reason, HttpContext context)
     {
-        if (health.Rejected(protocol, status) is > 0 and var count)
+        if (health.Rejected(protocol, status, reason) is > 0 and var count)
         {
             LogRejected(logger, protocol, status, reason, context.Connection.RemoteIpAddress?.ToString(), count);
         }
@@ -134,7 +134,7 @@ internal static partial class WebhookEndpoints
         return Results.Json(new { error = reason }, statusCode: status);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Protocol} webhook from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; one line every 10 s at most)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Protocol} webhook from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; a line for each reason that differs within 10 s, the rest counted when the 10 s end)")]
     private static partial void LogRejected(ILogger logger, Protocol protocol, int status, string reason, string? remote, long count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate {Protocol} event {Key} ignored")]

@@ -49,9 +49,12 @@ public sealed class OneBotWebhookReceiver
                 return new WebhookResult(401, "missing X-Signature header", null);
             }
 
-            if (!V11Signature.IsValid(KeyFor(secret), body, signatureHeader))
+            switch (V11Signature.Verify(KeyFor(secret), body, signatureHeader))
             {
-                return new WebhookResult(403, "X-Signature does not match the body", null);
+                case V11Signature.Check.Malformed:
+                    return new WebhookResult(403, "X-Signature must be sha1=<40 hex digits> (the HMAC-SHA1 of the body with the secret)", null);
+                case V11Signature.Check.Mismatch:
+                    return new WebhookResult(403, "X-Signature does not match the body", null);
             }
         }
 

@@ -176,7 +176,7 @@ internal sealed partial class Moderator
         for (var i = 0; i < ids.Count; i++)
         {
             var incident = decision.Incidents[i];
-            LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, incident.DecidedAction, incident.ActionStatus);
+            LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, ActionsOf(incident, decision.Actions), incident.ActionStatus);
             if (ids[i] != 0)
             {
                 metrics?.Incident(incident.Category, incident.ActionStatus); // stored now, not a replay's

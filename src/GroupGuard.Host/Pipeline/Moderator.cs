@@ -1,3 +1,4 @@
+using System.Globalization;
 using GroupGuard.Core;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Moderation;
@@ -177,7 +178,7 @@ internal sealed partial class Moderator(
         for (var i = 0; i < decision.Incidents.Count; i++)
         {
             var incident = decision.Incidents[i];
-            LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, incident.DecidedAction, incident.ActionStatus);
+            LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, ActionsOf(incident, decision.Actions), incident.ActionStatus);
             if (i < ids.Count && ids[i] != 0)
             {
                 metrics?.Incident(incident.Category, incident.ActionStatus); // stored now, not a redelivery's
@@ -315,6 +316,25 @@ internal sealed partial class Moderator(
     [LoggerMessage(Level = LogLevel.Error, Message = "Detection failed on {Protocol} group {GroupId} message {MessageId}; skipped")]
     private partial void LogDetectionFailed(Exception ex, Protocol protocol, string groupId, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Rule}: {Platform} group {GroupId} user {UserId} message {MessageId}, action {Action} ({Status})")]
-    private partial void LogIncident(string rule, string platform, string groupId, string userId, string messageId, ModerationAction action, ActionStatus status);
+    /// <summary>
+    /// Every action decided for an incident's message, in the order they are carried out, a mute
+    /// with its length: <c>Recall+Mute 600s</c> for a recall rule at the member's second offence.
+    /// The rule's own action alone would hide what escalation added. An incident that calls nothing
+    /// (a dry run, an exempt sender, a rule that only logs) names its rule's action, and the mute
+    /// escalation would have added.
+    /// </summary>
+    internal static string ActionsOf(Incident incident, IReadOnlyList<PlatformAction> decided)
+    {
+        IEnumerable<ModerationAction> actions = incident.PlannedActions.Count > 0
+            ? incident.PlannedActions
+            : incident.MuteSeconds > 0 ? [incident.DecidedAction, ModerationAction.Mute] : [incident.DecidedAction];
+        var muteSeconds = decided.FirstOrDefault(a => a.Action == ModerationAction.Mute)?.MuteSeconds ?? incident.MuteSeconds;
+        var names = ActionPlan.InOrder(actions)
+            .Select(a => a == ModerationAction.Mute && muteSeconds > 0 ? $"Mute {muteSeconds.ToString(CultureInfo.InvariantCulture)}s" : a.ToString())
+            .ToList();
+        return names.Count > 0 ? string.Join('+', names) : nameof(ModerationAction.Log);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Rule}: {Platform} group {GroupId} user {UserId} message {MessageId}, actions {Actions} ({Status})")]
+    private partial void LogIncident(string rule, string platform, string groupId, string userId, string messageId, string actions, ActionStatus status);
 }

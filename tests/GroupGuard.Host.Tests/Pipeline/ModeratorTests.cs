@@ -152,4 +152,27 @@ public sealed class ModeratorTests
         Assert.Equal((0, 0), (incident.EscalationStep, incident.MuteSeconds));
         Assert.Equal([ModerationAction.Recall], incident.PlannedActions);
     }
+
+    /// <summary>
+    /// A member's second advert is recalled and, by escalation, muted for 10 minutes: the log line
+    /// names both (it said "action Recall", the rule's own, and an operator took the mute for a bug).
+    /// </summary>
+    [Fact]
+    public async Task The_incident_line_names_every_action_decided_escalation_included()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var moderator = service.Services.GetRequiredService<Moderator>();
+        var first = Messages.Group("加微信", id: "7101");
+        var second = Messages.Group("私聊领取", id: "7102", time: first.Time.AddSeconds(30));
+
+        await moderator.ModerateAsync(first, CancellationToken.None);
+        await moderator.ModerateAsync(second, CancellationToken.None);
+
+        var lines = service.Logs.Entries.Where(e => e.Category == typeof(Moderator).FullName && e.Message.StartsWith("Incident ", StringComparison.Ordinal)).Select(e => e.Message).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.EndsWith("message 7101, actions Recall (Pending)", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("message 7102, actions Recall+Mute 600s (Pending)", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("私聊", StringComparison.Ordinal) || l.Contains("微信", StringComparison.Ordinal));
+    }
 }

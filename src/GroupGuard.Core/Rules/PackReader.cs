@@ -5,6 +5,7 @@ using GroupGuard.Core.Detection.Detectors;
 using GroupGuard.Core.Images;
 using GroupGuard.Core.Text;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Tokens;
 using YamlDotNet.RepresentationModel;
 
 namespace GroupGuard.Core.Rules;
@@ -64,7 +65,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
         catch (YamlException ex)
         {
-            Error(Line(ex.Start), $"YAML syntax: {ex.InnerException?.Message ?? ex.Message}");
+            Error(SyntaxLine(text, ex), $"YAML syntax: {ex.InnerException?.Message ?? ex.Message}");
             return null;
         }
 
@@ -871,4 +872,44 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     private void Error(int line, string message) => errors.Add(new RuleError(display, line, message));
 
     private static int Line(Mark mark) => (int)Math.Min(mark.Line, int.MaxValue);
+
+    /// <summary>
+    /// The line of a syntax error. A list or mapping left open (<c>[</c>, <c>{</c>) is noticed only at
+    /// the end of the text, past the newline of the last line: a line the file does not have. An error
+    /// there is put on the line where the innermost one still open began, else on the last line with
+    /// text; an error anywhere else keeps its own line.
+    /// </summary>
+    private static int SyntaxLine(string text, YamlException ex)
+    {
+        var end = text.AsSpan().TrimEnd().Length;
+        if (ex.Start.Index < end)
+        {
+            return Line(ex.Start);
+        }
+
+        // The file passed SafeYaml (its nesting is bounded), and the scanner is a loop, as its check is.
+        var open = new Stack<Mark>();
+        var scanner = new Scanner(new StringReader(text));
+        try
+        {
+            while (scanner.MoveNext())
+            {
+                switch (scanner.Current)
+                {
+                    case FlowSequenceStart or FlowMappingStart:
+                        open.Push(scanner.Current.Start);
+                        break;
+                    case FlowSequenceEnd or FlowMappingEnd when open.Count > 0:
+                        open.Pop();
+                        break;
+                }
+            }
+        }
+        catch (YamlException)
+        {
+            // The scanner stops at what it cannot read; what was open by then is what is wanted.
+        }
+
+        return open.TryPeek(out var opened) ? Line(opened) : 1 + text.AsSpan(0, end).Count('\n');
+    }
 }

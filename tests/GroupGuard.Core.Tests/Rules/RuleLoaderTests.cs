@@ -102,6 +102,45 @@ public sealed class RuleLoaderTests
         Assert.Contains("YAML syntax", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A list left open at the end of the file: the parser finds out at the end of the text, past
+    /// the newline that ends the last line, and the error named a line the file does not have.
+    /// </summary>
+    [Fact]
+    public void An_unclosed_list_on_the_last_line_is_reported_on_that_line_not_one_past_the_end()
+    {
+        using var dir = new TempFolder();
+        dir.Write("local.yaml", "pack: local\nname: 本地\naction: recall\nrules:\n  - id: local.mars\n    terms: [火星文]\n  - id: local.ads\n    terms: [加微信, 私聊\n");
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal(8, error.Line);
+        Assert.StartsWith("YAML syntax", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unclosed_list_over_several_lines_is_reported_where_it_opened()
+    {
+        using var dir = new TempFolder();
+        dir.Write("local.yaml", "pack: local\nrules:\n  - id: local.mars\n    terms: [火星文]\n  - id: local.ads\n    terms: [加微信,\n      私聊,\n      领取\n\n");
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal(6, error.Line);
+        Assert.StartsWith("YAML syntax", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_syntax_error_inside_the_file_keeps_its_own_line()
+    {
+        using var dir = new TempFolder();
+        dir.Write("local.yaml", "pack: local\nrules:\n  - id: local.mars\n    terms: [火星文]]\n  - id: local.ads\n    terms: [加微信]\n");
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal(4, error.Line);
+    }
+
     [Fact]
     public void A_missing_folder_is_an_error_not_an_empty_rule_set()
     {

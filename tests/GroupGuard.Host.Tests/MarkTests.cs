@@ -21,8 +21,10 @@ public sealed class MarkTests
         var offences = await store.CountOffencesAsync("qq", "123456", "20002", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, dryRun: false, CancellationToken.None);
 
         Assert.Equal(0, outcome.ExitCode);
-        Assert.Contains("unless: [用加微信群]", outcome.Output, StringComparison.Ordinal);
-        Assert.Contains("allow.txt", outcome.Output, StringComparison.Ordinal);
+        // Whole words with an ordinary one beside the hit (not 用加微信群, cut through 用加), for the rule or the group.
+        Assert.Contains("unless: [加微信群的方式]", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("test.yaml", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("allow-123456.txt", outcome.Output, StringComparison.Ordinal);
         Assert.True(marked!.FalsePositive);
         Assert.Equal("通知家长，不是广告", marked.ReviewNote);
         Assert.Equal(0, offences);

@@ -213,7 +213,8 @@ internal static class GroupGuardCommandLine
         var falsePositive = new Option<bool>("--false-positive") { Description = "the hit was wrong: it no longer counts towards escalation" };
         var notFalsePositive = new Option<bool>("--not-false-positive") { Description = "take back an earlier --false-positive" };
         var note = new Option<string?>("--note") { Description = "why, for the digest and the next reader" };
-        var mark = Verb("mark", "Record a human's verdict on an incident; suggests the allow line that would have prevented it.", falsePositive, notFalsePositive, note);
+        var folder = RulesOption();
+        var mark = Verb("mark", "Record a human's verdict on an incident; suggests the allow line that would have prevented it.", falsePositive, notFalsePositive, note, folder);
         mark.Arguments.Add(id);
         mark.Validators.Add(result =>
         {
@@ -222,9 +223,22 @@ internal static class GroupGuardCommandLine
                 result.AddError("say --false-positive or --not-false-positive");
             }
         });
-        mark.SetAction((parsed, ct) => StorageVerb(
-            parsed,
-            (sp, token) => IncidentsCommand.MarkAsync(parsed.GetValue(id), parsed.GetValue(falsePositive), parsed.GetValue(note), sp.GetRequiredService<IIncidentStore>(), sp.GetRequiredService<Core.Accounts.IAccountStore>(), sp.GetRequiredService<TimeProvider>(), output, error, token),
+        mark.SetAction((parsed, ct) => VerbHost.RunAsync(
+            Settings(parsed),
+            // The rules and Jieba's words too: the suggestion is whole words, under the key the rule's kind takes.
+            (services, configuration) => services.AddGroupGuardStorage(configuration, upgradeSchema: false).AddGroupGuardCore(configuration).AddGroupGuardJieba(),
+            (sp, token) => IncidentsCommand.MarkAsync(
+                parsed.GetValue(id),
+                parsed.GetValue(falsePositive),
+                parsed.GetValue(note),
+                sp.GetRequiredService<IIncidentStore>(),
+                sp.GetRequiredService<Core.Accounts.IAccountStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                () => RuleLoader.Load(RulesFolder(parsed.GetValue(folder), sp), sp.GetRequiredService<TimeProvider>()).RuleSet,
+                sp.GetService<Core.Text.IWordSegmenter>(),
+                output,
+                error,
+                token),
             error,
             ct, readsDatabase: true));
 

@@ -118,7 +118,7 @@ public static class DigestBuilder
             lines.Add((LineKind.Item, Outcomes(real, recordOnly)));
             foreach (var platform in recordOnly)
             {
-                lines.Add((LineKind.Item, $"{quote(platform)}：平台只能记录，不能撤回、禁言或移出，{real.Count(i => i.Platform == platform)} 起仅记录"));
+                lines.Add((LineKind.Item, $"{quote(platform)}：平台只能记录，不能撤回、禁言或移出，{real.Count(i => i.Platform == platform && OnlyRecorded(i, recordOnly))} 起仅记录"));
             }
 
             foreach (var failed in real.Where(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported && !recordOnly.Contains(i.Platform)).GroupBy(i => Reason(i, quote)))
@@ -159,7 +159,7 @@ public static class DigestBuilder
             lines.Add((LineKind.Heading, "最严重的违规"));
             foreach (var incident in real.OrderByDescending(i => i.Severity).ThenBy(i => i.DetectedAt).Take(TopIncidents))
             {
-                lines.Add((LineKind.Item, $"[{SeverityName(incident.Severity)}] {Local(incident.Time, input.TimeZone):MM-dd HH:mm} {quote(incident.SenderName ?? incident.UserId)}{Forwarded(incident, quote)}：「{Excerpt(incident, quote)}」（{quote(incident.Rule)}，{(recordOnly.Contains(incident.Platform) ? "仅记录" : ActionName(incident))}{Cleared(incident)}）"));
+                lines.Add((LineKind.Item, $"[{SeverityName(incident.Severity)}] {Local(incident.Time, input.TimeZone):MM-dd HH:mm} {quote(incident.SenderName ?? incident.UserId)}{Forwarded(incident, quote)}：「{Excerpt(incident, quote)}」（{quote(incident.Rule)}，{(OnlyRecorded(incident, recordOnly) ? "仅记录" : ActionName(incident))}{Cleared(incident)}）"));
             }
         }
 
@@ -282,21 +282,31 @@ public static class DigestBuilder
         var handled = real.Count(i => i.ActionStatus == ActionStatus.Done && i.DecidedAction != ModerationAction.Log);
         var recorded = real.Count(i => (i.ActionStatus == ActionStatus.Done && i.DecidedAction == ModerationAction.Log)
             || i.ActionStatus == ActionStatus.Skipped
-            || recordOnly.Contains(i.Platform));
+            || OnlyRecorded(i, recordOnly));
         var dryRun = real.Count(i => i.ActionStatus == ActionStatus.DryRun);
         var exempt = real.Count(i => i.ActionStatus == ActionStatus.Exempt);
         return $"已处置 {handled} 起；仅记录 {recorded} 起；演练 {dryRun} 起；管理员豁免 {exempt} 起";
     }
 
     /// <summary>
-    /// Platforms on which no incident could be acted on because the platform cannot (every one
-    /// <c>unsupported</c> for that reason): WeCom's chat archive, whose API cannot recall, mute or remove.
+    /// Platforms on which no incident could be acted on because the platform cannot (every one that
+    /// was to act <c>unsupported</c> for that reason): WeCom's chat archive, whose API cannot recall,
+    /// mute or remove. The incidents that were not to act there (a rule that only logs, a dry run,
+    /// an admin) say nothing of the platform and do not count either way.
     /// </summary>
     internal static HashSet<string> RecordOnlyPlatforms(IReadOnlyList<Incident> incidents) =>
         [.. incidents.GroupBy(i => i.Platform)
-            .Where(g => g.All(i => i.ActionStatus == ActionStatus.Unsupported && (i.ActionErrorKind ?? ActionErrorKind.PlatformCannot) == ActionErrorKind.PlatformCannot)
-                && g.Any(i => i.DecidedAction != ModerationAction.Log))
+            .Where(g => g.Where(ToAct) is var acting && acting.Any()
+                && acting.All(i => i.ActionStatus == ActionStatus.Unsupported && (i.ActionErrorKind ?? ActionErrorKind.PlatformCannot) == ActionErrorKind.PlatformCannot))
             .Select(g => g.Key)];
+
+    /// <summary>An incident that was to act on the message or member: its rule acts, and it was not a dry run, an admin's or skipped.</summary>
+    private static bool ToAct(Incident incident) =>
+        incident.DecidedAction != ModerationAction.Log && incident.ActionStatus is not (ActionStatus.DryRun or ActionStatus.Exempt or ActionStatus.Skipped);
+
+    /// <summary>An incident that was to act on a platform that can only record.</summary>
+    private static bool OnlyRecorded(Incident incident, HashSet<string> recordOnly) =>
+        ToAct(incident) && recordOnly.Contains(incident.Platform);
 
     /// <summary>Why an action was not carried out, told apart by its kind, with the platform's words where they help.</summary>
     private static string Reason(Incident incident, Func<string, string> quote)

@@ -63,9 +63,12 @@ public sealed class DigestBuilderTests
             wecom(Incident(3, "3", "m3")),
             Incident(4, "4", "m4") with { ActionStatus = ActionStatus.Unsupported, ActionError = "qq cannot kick", ActionErrorKind = ActionErrorKind.PlatformCannot },
             Incident(5, "5", "m5"),
+            // Not to act there: a rule that only logs, a dry run. They leave the platform's line as it is.
+            Incident(6, "6", "m6") with { Platform = "wecom", Protocol = Protocol.WeComArchive, DecidedAction = ModerationAction.Log },
+            Incident(7, "7", "m7") with { Platform = "wecom", Protocol = Protocol.WeComArchive, ActionStatus = ActionStatus.DryRun },
         ]);
 
-        Assert.Contains("已处置 1 起；仅记录 3 起", digest.Text, StringComparison.Ordinal); // the incidents the next line says were only recorded
+        Assert.Contains("已处置 1 起；仅记录 4 起；演练 1 起", digest.Text, StringComparison.Ordinal); // the three the next line says were only recorded, and the logged one
         Assert.Contains("wecom：平台只能记录，不能撤回、禁言或移出，3 起仅记录", digest.Text, StringComparison.Ordinal);
         Assert.Single(digest.Text.Split('\n'), line => line.Contains("平台只能记录", StringComparison.Ordinal));
         Assert.Equal(3, digest.Text.Split('\n').Count(line => line.Contains("仅记录）", StringComparison.Ordinal)));

@@ -63,7 +63,7 @@ public sealed partial class AllowSuggestionTests : IDisposable
 
     [Theory]
     [InlineData("我妈收到短信说兼职刷单日结300加我微信，这种要注意", "fraud.brushing", "刷单日结3", "兼职刷单日结300")]  // the match stops inside 300
-    [InlineData("鸦片战争时期鸦片价格", "contraband.drugs", "鸦片价格", "时期鸦片价格")]
+    [InlineData("学校在制作毕业证，照片有问题的联系老师微信", "fraud.documents", "制作毕业证，照片有问题的联系老师微信", "学校在制作毕业证，照片有问题的联系老师微信")] // the school is what tells it from a forger
     [InlineData("订单号：19513967161", "ops.phone", "19513967161", "订单号：19513967161")]
     public void A_regex_rule_gets_an_allow_line_over_its_whole_match_never_an_unless(string message, string ruleId, string match, string expected)
     {

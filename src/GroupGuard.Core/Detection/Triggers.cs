@@ -3,8 +3,9 @@ namespace GroupGuard.Core.Detection;
 /// <summary>
 /// The literals that regex and detector rules need before they can match, found in one walk of
 /// the lightly folded message by one automaton. Each distinct <see cref="LiteralSet"/> gets a bit
-/// (up to 64; sets past that are not tracked and so never stop their rule from running); a rule
-/// runs only when every bit it needs was seen. Immutable and thread-safe.
+/// (up to 64, each rule's first set before any rule's others; sets past that are not tracked and so
+/// never stop their rule from running); a rule runs only when every bit it needs was seen.
+/// Immutable and thread-safe.
 /// </summary>
 internal sealed class Triggers
 {
@@ -119,28 +120,43 @@ internal sealed class Triggers
         var bitOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var sets = new List<LiteralSet>();
         var needs = new ulong[perRule.Count];
-        for (var r = 0; r < perRule.Count; r++)
-        {
-            foreach (var set in perRule[r])
-            {
-                if (set.Strings.Count == 0 || set.Strings.Any(s => s.Length == 0))
-                {
-                    continue; // requires nothing
-                }
 
-                if (!bitOfKey.TryGetValue(set.Key, out var bit))
+        // Bits are given in two rounds: first each rule's first set, then the others. Past 64 sets a
+        // rule whose every set went untracked would run on every message (a detector's too, the
+        // costliest work), while one with a set tracked still runs only where that set is found.
+        for (var round = 0; round < 2; round++)
+        {
+            for (var r = 0; r < perRule.Count; r++)
+            {
+                var first = true;
+                foreach (var set in perRule[r])
                 {
-                    if (sets.Count == 64)
+                    if (set.Strings.Count == 0 || set.Strings.Any(s => s.Length == 0))
+                    {
+                        continue; // requires nothing
+                    }
+
+                    var inRound = first == (round == 0);
+                    first = false;
+                    if (!inRound)
                     {
                         continue;
                     }
 
-                    bit = sets.Count;
-                    bitOfKey[set.Key] = bit;
-                    sets.Add(set);
-                }
+                    if (!bitOfKey.TryGetValue(set.Key, out var bit))
+                    {
+                        if (sets.Count == 64)
+                        {
+                            continue;
+                        }
 
-                needs[r] |= 1UL << bit;
+                        bit = sets.Count;
+                        bitOfKey[set.Key] = bit;
+                        sets.Add(set);
+                    }
+
+                    needs[r] |= 1UL << bit;
+                }
             }
         }
 

@@ -113,6 +113,29 @@ public sealed class RequiredLiteralsTests
     }
 
     /// <summary>
+    /// Past 64 sets, each rule keeps its first set before any rule's second is tracked: forty rules
+    /// of two sets each (the second shared by none) come to 80, and the last rule, whose first set
+    /// would once have gone untracked with its second, still runs only where its literal is.
+    /// </summary>
+    [Fact]
+    public void Past_64_sets_every_rule_keeps_its_first_set_before_any_rule_s_others()
+    {
+        var rules = Enumerable.Range(0, 40)
+            .Select(r => (IReadOnlyList<LiteralSet>)[new LiteralSet([$"甲{Name(r)}"]), new LiteralSet([$"乙{Name(r)}"])])
+            .ToList();
+        static char Name(int r) => (char)('\u4E00' + r); // a hanzi of its own per rule (digits are read as one mark)
+        var triggers = Triggers.Build(rules)!;
+
+        bool Runs(string text, int rule) => (triggers.Find(text, triggers.All) & triggers.Needs[rule]) == triggers.Needs[rule];
+
+        Assert.All(Enumerable.Range(0, 40), r => Assert.NotEqual(0UL, triggers.Needs[r])); // every rule is guarded
+        Assert.False(Runs($"乙{Name(39)}", 39)); // its first set is tracked: the rule needs it
+        Assert.True(Runs($"甲{Name(39)} 乙{Name(39)}", 39));
+        Assert.False(Runs($"甲{Name(0)}", 0)); // an early rule keeps both
+        Assert.True(Runs($"甲{Name(0)} 乙{Name(0)}", 0));
+    }
+
+    /// <summary>
     /// The walk finds every set a plain search finds, and no other, on random text made of the
     /// literals' pieces: literals that begin inside others (微信 in 加微信), share a first pair
     /// (信用, 信用卡), are one character, or hold digits and parts.

@@ -351,6 +351,8 @@ public sealed class ShippedPacksTests
     [InlineData("有人发财了！百家乐上分加微信", "gambling.offer")] // 有人发 not right before the offer
     [InlineData("这不是赌博，百家乐上分加微信", "gambling.offer")] // an advert's denial is no verdict
     [InlineData("群发：刷单日结300，加我微信", "fraud.brushing")]
+    [InlineData("小姐上门送早餐，加微信看照片", "porn.home-visit-offer")] // an errand as cover, then a contact
+    [InlineData("宾馆小姐上门送毛巾，随叫随到", "porn.home-visit-offer")]
     public void Offers_of_scams_cards_invoices_tips_drugs_and_sex_are_caught(string line, string rule)
     {
         Assert.Contains(Detect(line).Hits, h => h.Rule.Id == rule);
@@ -442,6 +444,8 @@ public sealed class ShippedPacksTests
     [InlineData("包吃住，路费厂里垫付，工资日结")] // an employer advances the fare
     [InlineData("有人在群里说做任务日结，这是不是刷单啊？")] // a parent asks
     [InlineData("学校的志愿者APP做任务攒时长，没有佣金的")] // a school app with no pay
+    [InlineData("民宿房东小姐上门送早餐，好贴心")] // an errand named right after 小姐上门
+    [InlineData("导游小姐上门接我们去机场，八点出发")]
     public void Talk_near_those_offers_is_not_taken_for_them(string line)
     {
         Assert.DoesNotContain(Detect(line).Hits, h => h.Rule.PackId is "fraud" or "gambling" or "drugs-weapons" or "porn");

@@ -247,6 +247,10 @@ internal sealed class DetectionEngine
         var required = _regexRules.Select(r => RequiredLiterals.Of(_rules[r].Regex!)).Concat(parts.SelectMany(p => p)).ToList();
         RegexesOnEveryMessage = [.. _regexRules.Where((r, k) => required[k].Count == 0).Select(r => _rules[r])];
         _triggers = triggers ? Triggers.Build(required) : null;
+
+        // Entries of `required`: the regex rules in turn, then each detector rule's parts.
+        var owners = _regexRules.Concat(_detectorRules.SelectMany((r, d) => Enumerable.Repeat(r, parts[d].Length))).ToArray();
+        RulesPastTheWalk = _triggers is null ? [] : [.. _triggers.Unguarded.Select(k => owners[k]).Distinct().Select(r => _rules[r])];
         _triggerSymbols = _triggers?.RawSymbols(_folder.Table);
         _compactTriggerSymbols = _triggers?.RawSymbols(_folder.Table, compact: true);
 
@@ -559,6 +563,12 @@ internal sealed class DetectionEngine
 
     /// <summary>The regex rules with no text that every match must contain (RequiredLiterals): they run on every message.</summary>
     public IReadOnlyList<Rule> RegexesOnEveryMessage { get; }
+
+    /// <summary>
+    /// The regex and detector rules whose words the detection walk cannot look for, since more
+    /// than 64 rules (and detector parts) need words of their own: they run on every message.
+    /// </summary>
+    public IReadOnlyList<Rule> RulesPastTheWalk { get; }
 
     internal TextFolder Folder => _folder;
 

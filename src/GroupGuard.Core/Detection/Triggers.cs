@@ -112,6 +112,12 @@ internal sealed class Triggers
     public ulong All { get; }
 
     /// <summary>
+    /// The rules given to <see cref="Build"/> that need sets of which none got a bit (past 64
+    /// rules' first sets): they run on every message, as if they needed nothing.
+    /// </summary>
+    public IReadOnlyList<int> Unguarded { get; private init; } = [];
+
+    /// <summary>
     /// The triggers of <paramref name="perRule"/> (each rule's sets, in light-fold space), or null
     /// when no rule needs anything and every one always runs.
     /// </summary>
@@ -207,7 +213,10 @@ internal sealed class Triggers
             }
         }
 
-        return new Triggers(Automaton.Build(patterns, digitsAs: RequiredLiterals.DigitMark), patterns, [.. bits], [.. combosOf.Select(l => l?.ToArray() ?? [])], [.. combos], needs);
+        return new Triggers(Automaton.Build(patterns, digitsAs: RequiredLiterals.DigitMark), patterns, [.. bits], [.. combosOf.Select(l => l?.ToArray() ?? [])], [.. combos], needs)
+        {
+            Unguarded = [.. Enumerable.Range(0, perRule.Count).Where(r => needs[r] == 0 && perRule[r].Any(set => set.Strings.Count > 0 && set.Strings.All(x => x.Length > 0)))],
+        };
     }
 
     /// <summary>

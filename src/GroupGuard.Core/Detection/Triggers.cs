@@ -3,8 +3,9 @@ namespace GroupGuard.Core.Detection;
 /// <summary>
 /// The literals that regex and detector rules need before they can match, found in one walk of
 /// the lightly folded message by one automaton. Each distinct <see cref="LiteralSet"/> gets a bit
-/// (up to 64, each rule's first set before any rule's others; sets past that are not tracked and so
-/// never stop their rule from running); a rule runs only when every bit it needs was seen.
+/// (up to 64, each rule's first set before any rule's second, the seconds before any third; sets
+/// past that are not tracked and so never stop their rule from running); a rule runs only when
+/// every bit it needs was seen.
 /// Immutable and thread-safe.
 /// </summary>
 internal sealed class Triggers
@@ -127,14 +128,17 @@ internal sealed class Triggers
         var sets = new List<LiteralSet>();
         var needs = new ulong[perRule.Count];
 
-        // Bits are given in two rounds: first each rule's first set, then the others. Past 64 sets a
-        // rule whose every set went untracked would run on every message (a detector's too, the
-        // costliest work), while one with a set tracked still runs only where that set is found.
-        for (var round = 0; round < 2; round++)
+        // Bits are given in rounds: each rule's first set, then each one's second, and so on (a
+        // pattern's sets come most selective first). Past 64 sets a rule whose every set went
+        // untracked would run on every message (a detector's too, the costliest work), while one
+        // with a set tracked still runs only where that set is found, and a third set (often any
+        // Latin letter) narrows less than another rule's second.
+        var rounds = perRule.Count == 0 ? 0 : perRule.Max(sets => sets.Count);
+        for (var round = 0; round < rounds; round++)
         {
             for (var r = 0; r < perRule.Count; r++)
             {
-                var first = true;
+                var position = 0;
                 foreach (var set in perRule[r])
                 {
                     if (set.Strings.Count == 0 || set.Strings.Any(s => s.Length == 0))
@@ -142,9 +146,7 @@ internal sealed class Triggers
                         continue; // requires nothing
                     }
 
-                    var inRound = first == (round == 0);
-                    first = false;
-                    if (!inRound)
+                    if (position++ != round)
                     {
                         continue;
                     }

@@ -136,6 +136,28 @@ public sealed class RequiredLiteralsTests
     }
 
     /// <summary>
+    /// Past 64 sets, every rule's second set goes before any rule's third: thirty rules of three
+    /// sets each come to 90, and the last rule still needs its first two words, while only the
+    /// first rules keep their third.
+    /// </summary>
+    [Fact]
+    public void Past_64_sets_the_second_sets_go_before_any_third()
+    {
+        static char Name(int r) => (char)('\u4E00' + r);
+        var rules = Enumerable.Range(0, 30)
+            .Select(r => (IReadOnlyList<LiteralSet>)[new LiteralSet([$"甲{Name(r)}"]), new LiteralSet([$"乙{Name(r)}"]), new LiteralSet([$"丙{Name(r)}"])])
+            .ToList();
+        var triggers = Triggers.Build(rules)!;
+
+        bool Runs(string text, int rule) => (triggers.Find(text, triggers.All) & triggers.Needs[rule]) == triggers.Needs[rule];
+
+        Assert.False(Runs($"甲{Name(29)}", 29)); // its second set is tracked too
+        Assert.True(Runs($"甲{Name(29)} 乙{Name(29)}", 29)); // its third is not: the two suffice
+        Assert.False(Runs($"甲{Name(0)} 乙{Name(0)}", 0)); // the first rules keep all three
+        Assert.True(Runs($"甲{Name(0)} 乙{Name(0)} 丙{Name(0)}", 0));
+    }
+
+    /// <summary>
     /// The walk finds every set a plain search finds, and no other, on random text made of the
     /// literals' pieces: literals that begin inside others (微信 in 加微信), share a first pair
     /// (信用, 信用卡), are one character, or hold digits and parts.

@@ -133,38 +133,32 @@ internal sealed class Triggers
         // untracked would run on every message (a detector's too, the costliest work), while one
         // with a set tracked still runs only where that set is found, and a third set (often any
         // Latin letter) narrows less than another rule's second.
-        var rounds = perRule.Count == 0 ? 0 : perRule.Max(sets => sets.Count);
+        // A set with no string, or with an empty one, requires nothing.
+        var required = perRule.Select(ofRule => ofRule.Where(set => set.Strings.Count > 0 && set.Strings.All(s => s.Length > 0)).ToArray()).ToArray();
+        var rounds = required.Length == 0 ? 0 : required.Max(ofRule => ofRule.Length);
         for (var round = 0; round < rounds; round++)
         {
-            for (var r = 0; r < perRule.Count; r++)
+            for (var r = 0; r < required.Length; r++)
             {
-                var position = 0;
-                foreach (var set in perRule[r])
+                if (round >= required[r].Length)
                 {
-                    if (set.Strings.Count == 0 || set.Strings.Any(s => s.Length == 0))
-                    {
-                        continue; // requires nothing
-                    }
+                    continue;
+                }
 
-                    if (position++ != round)
+                var set = required[r][round];
+                if (!bitOfKey.TryGetValue(set.Key, out var bit))
+                {
+                    if (sets.Count == 64)
                     {
                         continue;
                     }
 
-                    if (!bitOfKey.TryGetValue(set.Key, out var bit))
-                    {
-                        if (sets.Count == 64)
-                        {
-                            continue;
-                        }
-
-                        bit = sets.Count;
-                        bitOfKey[set.Key] = bit;
-                        sets.Add(set);
-                    }
-
-                    needs[r] |= 1UL << bit;
+                    bit = sets.Count;
+                    bitOfKey[set.Key] = bit;
+                    sets.Add(set);
                 }
+
+                needs[r] |= 1UL << bit;
             }
         }
 
@@ -217,7 +211,7 @@ internal sealed class Triggers
 
         return new Triggers(Automaton.Build(patterns, digitsAs: RequiredLiterals.DigitMark), patterns, [.. bits], [.. combosOf.Select(l => l?.ToArray() ?? [])], [.. combos], needs)
         {
-            Unguarded = [.. Enumerable.Range(0, perRule.Count).Where(r => needs[r] == 0 && perRule[r].Any(set => set.Strings.Count > 0 && set.Strings.All(x => x.Length > 0)))],
+            Unguarded = [.. Enumerable.Range(0, required.Length).Where(r => needs[r] == 0 && required[r].Length > 0)],
         };
     }
 

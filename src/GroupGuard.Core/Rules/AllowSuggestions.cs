@@ -195,7 +195,7 @@ public static class AllowSuggestions
     /// </summary>
     private static (int Start, int End) Clause(string text, int start, int end)
     {
-        static bool Breaks(char c) => CharTables.IsClause(c) && c is not (':' or '：');
+        static bool Breaks(char c) => CharTables.EndsClause(c) && CharTables.FoldedChar(CharTables.Base[c]) != ':';
 
         var from = start;
         while (from > 0 && start - from < ContextReach && !Breaks(text[from - 1]))

@@ -56,6 +56,12 @@ internal static class CharTables
 
     public static CharFlags Flags(uint entry) => (CharFlags)(entry >> 16);
 
+    /// <summary>
+    /// Whether <paramref name="c"/>, as written, ends a clause as the base fold reads it: ，、：。！？；
+    /// and a line break, and their other forms (﹐ ﹑ ︰ ﹗, a line or paragraph separator).
+    /// </summary>
+    public static bool EndsClause(char c) => (Flags(Base[c]) & CharFlags.Clause) != 0;
+
     public static bool IsCjk(int c) =>
         c is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0xF900 and <= 0xFAFF) or 0x3007
         or (>= 0x20000 and <= 0x3134F);
@@ -165,11 +171,11 @@ internal static class CharTables
     // Sentence punctuation, full-width and ASCII alike (phone keyboards mix them), and the colon
     // that ends a name in a repost chain (新闻已死: 妈的). Not the ASCII full stop: it sits inside
     // numbers, domains and 法.轮.功, where it is interference, never the end of a clause.
-    public static bool IsClause(char c) =>
+    private static bool IsClause(char c) =>
         IsSentence(c) || c is '，' or '．' or '、' or '：' or ',' or ':';
 
     // The end of a sentence: a comma or colon only ends a clause (黑人，真恶心 is still one thought).
-    public static bool IsSentence(char c) =>
+    private static bool IsSentence(char c) =>
         c is '\n' or '\r' or '。' or '！' or '？' or '；' or '｡' or '!' or '?' or ';';
 
     private static uint[] Build()

@@ -296,7 +296,7 @@ public static class DigestBuilder
     /// </summary>
     internal static HashSet<string> RecordOnlyPlatforms(IReadOnlyList<Incident> incidents) =>
         [.. incidents.GroupBy(i => i.Platform)
-            .Where(g => g.Where(ToAct) is var acting && acting.Any()
+            .Where(g => g.Where(ToAct).ToList() is { Count: > 0 } acting
                 && acting.All(i => i.ActionStatus == ActionStatus.Unsupported && (i.ActionErrorKind ?? ActionErrorKind.PlatformCannot) == ActionErrorKind.PlatformCannot))
             .Select(g => g.Key)];
 

@@ -548,6 +548,15 @@ public sealed class DigestTests
         using var service = new GroupGuardFactory();
         await service.PostV11Async(GroupGuardFactory.GroupEvent(603, "加微信领资料"));
         Assert.Single(await service.IncidentsAfterAsync(1));
+
+        var output = await PreviewUpToTheLastDayAsync(service);
+
+        Assert.Contains("发现 1 起违规", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The default leader's digest previewed from 2025-11-01 to the last day a time may name; the preview must succeed.</summary>
+    private static async Task<string> PreviewUpToTheLastDayAsync(GroupGuardFactory service)
+    {
         var digests = service.Services.GetRequiredService<DigestService>();
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -556,7 +565,7 @@ public sealed class DigestTests
             digests, "default", new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(9998, 12, 31, 0, 0, 0, TimeSpan.Zero), output, error, CancellationToken.None);
 
         Assert.True(exit == 0, error.ToString());
-        Assert.Contains("发现 1 起违规", output.ToString(), StringComparison.Ordinal);
+        return output.ToString();
     }
 
     [Fact]
@@ -575,16 +584,11 @@ public sealed class DigestTests
         await service.PostV11Async(GroupGuardFactory.GroupEvent(604, "你这个王八蛋", userId: 104));
         await service.PostV11Async(GroupGuardFactory.GroupEvent(605, "王八蛋别说了", userId: 105));
         await service.IncidentsAfterAsync(2);
-        var digests = service.Services.GetRequiredService<DigestService>();
-        using var output = new StringWriter();
-        using var error = new StringWriter();
 
-        var exit = await GroupGuard.Host.Cli.DigestCommand.PreviewAsync(
-            digests, "default", new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(9998, 12, 31, 0, 0, 0, TimeSpan.Zero), output, error, CancellationToken.None);
+        var output = await PreviewUpToTheLastDayAsync(service);
 
-        Assert.True(exit == 0, error.ToString());
-        Assert.Contains("发现 2 起违规", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("已处置 0 起；仅记录 2 起", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("发现 2 起违规", output, StringComparison.Ordinal);
+        Assert.Contains("已处置 0 起；仅记录 2 起", output, StringComparison.Ordinal);
     }
 
     [Fact]

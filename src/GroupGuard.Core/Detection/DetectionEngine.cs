@@ -50,15 +50,15 @@ internal sealed class DetectionEngine
     private readonly Triggers? _triggers;
     private readonly ushort[]? _triggerSymbols;
     private readonly ushort[]? _compactTriggerSymbols;
-    private readonly ulong[] _regexNeeds;
-    private readonly ulong[]?[] _partNeeds;
+    private readonly UInt128[] _regexNeeds;
+    private readonly UInt128[]?[] _partNeeds;
     // The trigger bits some regex or detector part needs, all of them together, on typed text and on
     // a QR code's payload, where the payload-only detectors (qr) run too: each set once, and none that
     // holds another (where it is seen, so is the other). A rule that runs whatever the literals needs
     // none (0). Typed text never runs the payload-only detectors, so they do not keep the rest of
     // chat from its early way out.
-    private readonly ulong[] _typedNeeds;
-    private readonly ulong[] _payloadNeeds;
+    private readonly UInt128[] _typedNeeds;
+    private readonly UInt128[] _payloadNeeds;
 
     // Per rule: its unless_preceded_by words, folded (empty for most rules).
     private readonly string[][] _precededBy;
@@ -96,10 +96,10 @@ internal sealed class DetectionEngine
     /// interference was seen (/个; null: none). <c>Slots</c>: for an interference character the slot
     /// it sets; for one of <c>After</c>, the slots that must have been set.
     /// </summary>
-    private readonly record struct LiteralsFound(ulong Bits, int[]? Parts, LiteralsFound[]? After = null, ulong Slots = 0);
+    private readonly record struct LiteralsFound(UInt128 Bits, int[]? Parts, LiteralsFound[]? After = null, ulong Slots = 0);
 
     /// <summary>Adds what <paramref name="literals"/> give to a walk: their bits, and their parts of combinations.</summary>
-    private static void Take(in LiteralsFound literals, ref ulong found, ref Triggers.Walk walk)
+    private static void Take(in LiteralsFound literals, ref UInt128 found, ref Triggers.Walk walk)
     {
         found |= literals.Bits;
         if (literals.Parts is { } parts)
@@ -113,7 +113,7 @@ internal sealed class DetectionEngine
     /// the interference characters of their slots were passed (<paramref name="seenSkipped"/>).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private void TakeLiterals(int id, ulong seenSkipped, ref ulong found, ref Triggers.Walk walk)
+    private void TakeLiterals(int id, ulong seenSkipped, ref UInt128 found, ref Triggers.Walk walk)
     {
         ref readonly var literals = ref _stateLiterals[id];
         Take(in literals, ref found, ref walk);
@@ -135,7 +135,7 @@ internal sealed class DetectionEngine
     /// the pass can stop: a term ends and there are no literals to look for.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private bool TakeOutputs(int id, int at, ulong seenSkipped, ref int first, ref ulong found, ref Triggers.Walk walk)
+    private bool TakeOutputs(int id, int at, ulong seenSkipped, ref int first, ref UInt128 found, ref Triggers.Walk walk)
     {
         var kind = _stateKind[id];
         if ((kind & TermEnds) != 0 && first < 0)
@@ -328,17 +328,17 @@ internal sealed class DetectionEngine
         _skipped = [.. skippedFound];
 
         _fast = BuildFastTable(_folder.Table, _automaton.Symbols, skipIndex, digitsToTriggerWalk: _triggers is not null);
-        var needs = _triggers is null ? new ulong[required.Count] : [.. _triggers.Needs];
+        var needs = _triggers is null ? new UInt128[required.Count] : [.. _triggers.Needs];
         _regexNeeds = needs[.._regexRules.Length];
-        _partNeeds = new ulong[]?[_detectorRules.Length];
+        _partNeeds = new UInt128[]?[_detectorRules.Length];
         for (int k = 0, at = _regexRules.Length; k < _detectorRules.Length; at += parts[k].Length, k++)
         {
             _partNeeds[k] = parts[k].Length == 0 ? null : needs[at..(at + parts[k].Length)];
         }
 
-        IEnumerable<ulong> PartNeeds(bool payload) => Enumerable.Range(0, _detectorRules.Length)
+        IEnumerable<UInt128> PartNeeds(bool payload) => Enumerable.Range(0, _detectorRules.Length)
             .Where(k => payload || !_rules[_detectorRules[k]].Detector!.PayloadOnly)
-            .SelectMany(k => _partNeeds[k] ?? [0UL]);
+            .SelectMany(k => _partNeeds[k] ?? [UInt128.Zero]);
         _typedNeeds = Fewest(_regexNeeds.Concat(PartNeeds(payload: false)));
         _payloadNeeds = Fewest(_regexNeeds.Concat(PartNeeds(payload: true)));
         WordTerms = wordTerms;
@@ -445,7 +445,7 @@ internal sealed class DetectionEngine
     /// <summary>What finding the literals <paramref name="found"/> gives: their bits, and those of them that are parts of combinations.</summary>
     private static LiteralsFound Found(IEnumerable<int> found, Triggers? triggers)
     {
-        ulong bits = 0;
+        var bits = UInt128.Zero;
         var parts = new List<int>();
         foreach (var p in found)
         {
@@ -566,7 +566,8 @@ internal sealed class DetectionEngine
 
     /// <summary>
     /// The regex and detector rules whose words the detection walk cannot look for, since more
-    /// than 64 rules (and detector parts) need words of their own: they run on every message.
+    /// than <see cref="RuleSet.WalkSets"/> rules (and detector parts) need words of their own: they
+    /// run on every message.
     /// </summary>
     public IReadOnlyList<Rule> RulesPastTheWalk { get; }
 
@@ -608,7 +609,7 @@ internal sealed class DetectionEngine
         LightText? light = null;
         if (_triggers is null)
         {
-            seen = ulong.MaxValue;
+            seen = UInt128.MaxValue;
             if (!mayMatch && _regexRules.Length == 0 && _detectorRules.Length == 0)
             {
                 return [];
@@ -706,7 +707,7 @@ internal sealed class DetectionEngine
     /// Whether some regex or detector rule has the literals it needs in <paramref name="seen"/>; the
     /// payload-only detectors count only on a QR code's <paramref name="payload"/>.
     /// </summary>
-    private bool AnyTriggered(ulong seen, bool payload)
+    private bool AnyTriggered(UInt128 seen, bool payload)
     {
         foreach (var need in payload ? _payloadNeeds : _typedNeeds)
         {
@@ -720,14 +721,14 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>The distinct needs of <paramref name="needs"/> that hold no other one of them.</summary>
-    private static ulong[] Fewest(IEnumerable<ulong> needs)
+    private static UInt128[] Fewest(IEnumerable<UInt128> needs)
     {
         var distinct = needs.Distinct().ToList();
         return [.. distinct.Where(n => !distinct.Any(m => m != n && (n & m) == m))];
     }
 
     /// <summary>Bit k set when the literals of part k were all <paramref name="seen"/>.</summary>
-    private static ulong PartsMet(ulong[] parts, ulong seen)
+    private static ulong PartsMet(UInt128[] parts, UInt128 seen)
     {
         ulong met = 0;
         for (var k = 0; k < parts.Length; k++)
@@ -767,7 +768,7 @@ internal sealed class DetectionEngine
     /// For tests: whether the one walk read all of <paramref name="text"/>, the trigger bits it
     /// found, and the bits the trigger walk finds in the light fold (which the first must hold).
     /// </summary>
-    internal (bool Walked, ulong Seen, ulong Light) CompareWalks(string text)
+    internal (bool Walked, UInt128 Seen, UInt128 Light) CompareWalks(string text)
     {
         var walked = FastPass(text, out _, out var seen);
         var light = _triggers!.Find(_folder.FoldLight(text).Text, _triggers.All);
@@ -802,12 +803,12 @@ internal sealed class DetectionEngine
     /// <paramref name="firstEnd"/> there: the trigger walk then tells the bits. Without literals to
     /// look for it stops at the first end.
     /// </summary>
-    private bool FastPass(string text, out int firstEnd, out ulong seen)
+    private bool FastPass(string text, out int firstEnd, out UInt128 seen)
     {
         var fast = _fast;
         var automaton = _automaton;
         var walk = _triggers is null ? default : _triggers.StartWalk();
-        ulong found = 0;
+        var found = UInt128.Zero;
         Take(in _always, ref found, ref walk);
         var first = -1;
         var state = 0;
@@ -867,7 +868,7 @@ internal sealed class DetectionEngine
                         if (rest < 0)
                         {
                             firstEnd = first >= 0 ? first : i;
-                            seen = 0;
+                            seen = UInt128.Zero;
                             return false;
                         }
 
@@ -895,7 +896,7 @@ internal sealed class DetectionEngine
                     }
 
                     firstEnd = first >= 0 ? first : i;
-                    seen = 0;
+                    seen = UInt128.Zero;
                     return false;
             }
 
@@ -920,7 +921,7 @@ internal sealed class DetectionEngine
                 if (++run >= 3 && (entry & AsciiLetterFlag) != 0)
                 {
                     firstEnd = first >= 0 ? first : i;
-                    seen = 0;
+                    seen = UInt128.Zero;
                     return false;
                 }
             }
@@ -952,7 +953,7 @@ internal sealed class DetectionEngine
     /// pass's loop: faces are rare, and the loop is the engine's hottest code.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private int SkipFace(string text, int at, int state, ushort previousSymbol, ulong seenSkipped, ref ulong found, ref Triggers.Walk walk)
+    private int SkipFace(string text, int at, int state, ushort previousSymbol, ulong seenSkipped, ref UInt128 found, ref Triggers.Walk walk)
     {
         var face = Text.ChatTokens.FaceLength(text, at);
         if (face == 0)
@@ -1727,7 +1728,7 @@ internal sealed class DetectionEngine
     /// <paramref name="seen"/>. Every pattern is NonBacktracking (the loader refuses the rest), so
     /// a match takes time linear in the message and cannot time out.
     /// </summary>
-    private void MatchRegexes(string text, LightText? light, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, List<NearMiss>? misses)
+    private void MatchRegexes(string text, LightText? light, UInt128 seen, string? groupId, AllowSpans allows, List<RuleHit> hits, List<NearMiss>? misses)
     {
         // The light fold without the interference inside and between words, made at the first
         // regex that does not match the light fold itself; null when there is none to leave out.
@@ -1736,7 +1737,7 @@ internal sealed class DetectionEngine
 
         // What each of the two texts holds of the literals (seen is what either may hold): a regex
         // runs on a text only where that text holds every literal it needs, read once per text.
-        ulong? lightHolds = null, compactHolds = null;
+        UInt128? lightHolds = null, compactHolds = null;
         for (var k = 0; k < _regexRules.Length; k++)
         {
             var r = _regexRules[k];
@@ -1777,7 +1778,7 @@ internal sealed class DetectionEngine
     }
 
     /// <summary>The trigger bits whose literals <paramref name="view"/> holds (every bit without triggers).</summary>
-    private ulong Holds(LightText view) => _triggers is null ? ulong.MaxValue : _triggers.Find(view.Text, _triggers.All);
+    private UInt128 Holds(LightText view) => _triggers is null ? UInt128.MaxValue : _triggers.Find(view.Text, _triggers.All);
 
     /// <summary>
     /// Adds the first match of rule <paramref name="r"/>'s regex in <paramref name="view"/> that no
@@ -1835,7 +1836,7 @@ internal sealed class DetectionEngine
         return null;
     }
 
-    private void MatchDetectors(string text, ulong seen, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin, List<NearMiss>? misses)
+    private void MatchDetectors(string text, UInt128 seen, string? groupId, AllowSpans allows, List<RuleHit> hits, TextOrigin origin, List<NearMiss>? misses)
     {
         var matches = t_matches ??= [];
         for (var k = 0; k < _detectorRules.Length; k++)

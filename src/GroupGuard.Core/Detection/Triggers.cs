@@ -3,34 +3,37 @@ namespace GroupGuard.Core.Detection;
 /// <summary>
 /// The literals that regex and detector rules need before they can match, found in one walk of
 /// the lightly folded message by one automaton. Each distinct <see cref="LiteralSet"/> gets a bit
-/// (up to 64, each rule's first set before any rule's second, the seconds before any third; sets
+/// (up to <see cref="MaxSets"/>, each rule's first set before any rule's second, the seconds before any third; sets
 /// past that are not tracked and so never stop their rule from running); a rule runs only when
 /// every bit it needs was seen.
 /// Immutable and thread-safe.
 /// </summary>
 internal sealed class Triggers
 {
+    /// <summary>The most distinct literal sets that get a bit; past them a set is not tracked.</summary>
+    public const int MaxSets = 128;
+
     private readonly Automaton _automaton;
-    private readonly ulong[] _bitsOfPattern;
+    private readonly UInt128[] _bitsOfPattern;
 
     // Strings of parts joined by RequiredLiterals.And: per pattern, the combinations it is part of
     // (indexes into _combos); a combination gives its bit once every one of its parts was seen.
     private readonly int[][] _combosOfPattern;
-    private readonly (int[] Parts, ulong Bit)[] _combos;
+    private readonly (int[] Parts, UInt128 Bit)[] _combos;
 
     // The pass of TryFindInRaw: per symbol, the bits of the one-character patterns that are part of
     // no combination; per symbol, the one-character parts of combinations as bits (the first 64;
     // _partPatterns says which pattern each bit is), and whether it is one of those past 64; and a
     // hashed bit set of the symbol pairs that begin a longer pattern. A pair in the set, or a part
     // past 64, sends a walk down the automaton's trie from where it stands.
-    private readonly ulong[] _single;
+    private readonly UInt128[] _single;
     private readonly ulong[] _singlePart;
     private readonly int[] _partPatterns;
     private readonly byte[] _singleInCombo;
     private readonly ulong[] _firstPairs;
     private readonly int _firstPairShift;
 
-    private Triggers(Automaton automaton, IReadOnlyList<string> patterns, ulong[] bitsOfPattern, int[][] combosOfPattern, (int[] Parts, ulong Bit)[] combos, ulong[] needs)
+    private Triggers(Automaton automaton, IReadOnlyList<string> patterns, UInt128[] bitsOfPattern, int[][] combosOfPattern, (int[] Parts, UInt128 Bit)[] combos, UInt128[] needs)
     {
         _automaton = automaton;
         Patterns = patterns;
@@ -38,7 +41,7 @@ internal sealed class Triggers
         _combosOfPattern = combosOfPattern;
         _combos = combos;
         Needs = needs;
-        All = needs.Aggregate(0UL, (a, b) => a | b);
+        All = needs.Aggregate(UInt128.Zero, (a, b) => a | b);
         var symbols = automaton.Symbols;
         var alphabet = 0;
         foreach (var pattern in patterns)
@@ -49,7 +52,7 @@ internal sealed class Triggers
             }
         }
 
-        _single = new ulong[alphabet + 1];
+        _single = new UInt128[alphabet + 1];
         _singlePart = new ulong[alphabet + 1];
         _singleInCombo = new byte[alphabet + 1];
         var partPatterns = new List<int>();
@@ -98,7 +101,7 @@ internal sealed class Triggers
     public IReadOnlyList<string> Patterns { get; }
 
     /// <summary>The bits pattern <paramref name="pattern"/> gives alone.</summary>
-    public ulong BitsOf(int pattern) => _bitsOfPattern[pattern];
+    public UInt128 BitsOf(int pattern) => _bitsOfPattern[pattern];
 
     /// <summary>Whether pattern <paramref name="pattern"/> is a part of a combination (its finding must be reported to a <see cref="Walk"/>).</summary>
     public bool InCombination(int pattern) => _combosOfPattern[pattern].Length > 0;
@@ -107,14 +110,14 @@ internal sealed class Triggers
     public Walk StartWalk() => new(this);
 
     /// <summary>Per rule given to <see cref="Build"/>: the bits it needs (0: it always runs).</summary>
-    public IReadOnlyList<ulong> Needs { get; }
+    public IReadOnlyList<UInt128> Needs { get; }
 
     /// <summary>Every bit some rule needs.</summary>
-    public ulong All { get; }
+    public UInt128 All { get; }
 
     /// <summary>
-    /// The rules given to <see cref="Build"/> that need sets of which none got a bit (past 64
-    /// rules' first sets): they run on every message, as if they needed nothing.
+    /// The rules given to <see cref="Build"/> that need sets of which none got a bit (past
+    /// <see cref="MaxSets"/> rules' first sets): they run on every message, as if they needed nothing.
     /// </summary>
     public IReadOnlyList<int> Unguarded { get; private init; } = [];
 
@@ -126,10 +129,10 @@ internal sealed class Triggers
     {
         var bitOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var sets = new List<LiteralSet>();
-        var needs = new ulong[perRule.Count];
+        var needs = new UInt128[perRule.Count];
 
         // Bits are given in rounds: each rule's first set, then each one's second, and so on (a
-        // pattern's sets come most selective first). Past 64 sets a rule whose every set went
+        // pattern's sets come most selective first). Past MaxSets sets a rule whose every set went
         // untracked would run on every message (a detector's too, the costliest work), while one
         // with a set tracked still runs only where that set is found, and a third set (often any
         // Latin letter) narrows less than another rule's second.
@@ -148,7 +151,7 @@ internal sealed class Triggers
                 var set = required[r][round];
                 if (!bitOfKey.TryGetValue(set.Key, out var bit))
                 {
-                    if (sets.Count == 64)
+                    if (sets.Count == MaxSets)
                     {
                         continue;
                     }
@@ -158,7 +161,7 @@ internal sealed class Triggers
                     sets.Add(set);
                 }
 
-                needs[r] |= 1UL << bit;
+                needs[r] |= UInt128.One << bit;
             }
         }
 
@@ -168,9 +171,9 @@ internal sealed class Triggers
         }
 
         var patterns = new List<string>();
-        var bits = new List<ulong>();
+        var bits = new List<UInt128>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var combos = new List<(int[] Parts, ulong Bit)>();
+        var combos = new List<(int[] Parts, UInt128 Bit)>();
         int Pattern(string s)
         {
             if (!index.TryGetValue(s, out var id))
@@ -178,7 +181,7 @@ internal sealed class Triggers
                 id = patterns.Count;
                 index[s] = id;
                 patterns.Add(s);
-                bits.Add(0);
+                bits.Add(UInt128.Zero);
             }
 
             return id;
@@ -191,11 +194,11 @@ internal sealed class Triggers
                 var parts = s.Split(RequiredLiterals.And, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
                 if (parts.Length == 1)
                 {
-                    bits[Pattern(parts[0])] |= 1UL << bit;
+                    bits[Pattern(parts[0])] |= UInt128.One << bit;
                 }
                 else if (parts.Length > 1)
                 {
-                    combos.Add(([.. parts.Select(Pattern)], 1UL << bit));
+                    combos.Add(([.. parts.Select(Pattern)], UInt128.One << bit));
                 }
             }
         }
@@ -211,7 +214,7 @@ internal sealed class Triggers
 
         return new Triggers(Automaton.Build(patterns, digitsAs: RequiredLiterals.DigitMark), patterns, [.. bits], [.. combosOf.Select(l => l?.ToArray() ?? [])], [.. combos], needs)
         {
-            Unguarded = [.. Enumerable.Range(0, required.Length).Where(r => needs[r] == 0 && required[r].Length > 0)],
+            Unguarded = [.. Enumerable.Range(0, required.Length).Where(r => needs[r] == UInt128.Zero && required[r].Length > 0)],
         };
     }
 
@@ -220,7 +223,7 @@ internal sealed class Triggers
     /// <see cref="Text.TextFolder.FoldLight"/>), its digits read as <see cref="RequiredLiterals.DigitMark"/>;
     /// stops early once every bit of <paramref name="wanted"/> is seen.
     /// </summary>
-    public ulong Find(ReadOnlySpan<char> light, ulong wanted)
+    public UInt128 Find(ReadOnlySpan<char> light, UInt128 wanted)
     {
         // The walk's state in locals: the walk itself is asked only where literals end.
         var walk = new Walk(this);
@@ -309,7 +312,7 @@ internal sealed class Triggers
     /// through <paramref name="rawSymbols"/> (<see cref="RawSymbols"/>). False when a character
     /// needs the light fold itself: then fold and <see cref="Find"/>.
     /// </summary>
-    public bool TryFindInRaw(string text, ushort[] rawSymbols, ulong wanted, out ulong found)
+    public bool TryFindInRaw(string text, ushort[] rawSymbols, UInt128 wanted, out UInt128 found)
     {
         // One pass that carries no automaton state: a one-character pattern gives its bits from a
         // table, and only where a pair of symbols could begin a longer pattern (a hashed bit set)
@@ -319,7 +322,7 @@ internal sealed class Triggers
         // processor could not predict it). One-character parts of combinations are marked seen at the
         // end, when their combinations are complete.
         var walk = new Walk(this);
-        var exact = 0UL;
+        var exact = UInt128.Zero;
         var previous = (ushort)0;
         var previousAt = 0;
         var single = _single;
@@ -337,7 +340,7 @@ internal sealed class Triggers
                     continue;
                 }
 
-                found = 0;
+                found = UInt128.Zero;
                 return false;
             }
 
@@ -424,7 +427,7 @@ internal sealed class Triggers
             _seen.Clear();
         }
 
-        public ulong Found { get; private set; }
+        public UInt128 Found { get; private set; }
 
         /// <summary>Marks patterns found: their bits, and those of the combinations they complete.</summary>
         public void Report(ReadOnlySpan<int> patterns)

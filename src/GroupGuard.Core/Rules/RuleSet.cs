@@ -82,8 +82,11 @@ public sealed class RuleSet
     /// </summary>
     public IReadOnlyList<Rule> RegexesOnEveryMessage => Engine.RegexesOnEveryMessage;
 
-    /// <summary>Regex and detector rules past the 64 whose words the detection walk looks for (<see cref="Detection.DetectionEngine.RulesPastTheWalk"/>).</summary>
+    /// <summary>Regex and detector rules past the <see cref="WalkSets"/> whose words the detection walk looks for (<see cref="Detection.DetectionEngine.RulesPastTheWalk"/>).</summary>
     public IReadOnlyList<Rule> RulesPastTheWalk => Engine.RulesPastTheWalk;
+
+    /// <summary>How many distinct sets of words, each needed by regex and detector rules, the detection walk looks for at most.</summary>
+    public static int WalkSets => Detection.Triggers.MaxSets;
 
     /// <summary>The text as this rule set's matcher reads it (folded, with its variants): evidence for incidents.</summary>
     public string Fold(string text) => Folder.FoldToString(text);

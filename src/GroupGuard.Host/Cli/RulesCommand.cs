@@ -59,7 +59,7 @@ internal static class RulesCommand
         // that finds them cannot look for the later ones' words: those run on every message.
         foreach (var rule in set.RulesPastTheWalk)
         {
-            output.WriteLine($"{rule.SourcePath}:{rule.Line}: note: rule '{rule.Id}': more than 64 regex and detector rules need words of their own, and detection looks for 64 in one walk, so this one runs on every message (slower, same verdicts); fewer regex rules, or regexes that share their words, bring it back");
+            output.WriteLine($"{rule.SourcePath}:{rule.Line}: note: rule '{rule.Id}': more than {RuleSet.WalkSets} regex and detector rules need words of their own, and detection looks for {RuleSet.WalkSets} in one walk, so this one runs on every message (slower, same verdicts); fewer regex rules, or regexes that share their words, bring it back");
         }
 
         output.WriteLine($"rules OK in {set.Directory}: {set.Packs.Count} packs, {set.Rules.Count} rules, {set.TermCount} terms, {set.Allow.Count} allow phrases{(set.GroupAllow.Count == 0 ? "" : $" (+{set.GroupAllow.Values.Sum(l => l.Count)} in {set.GroupAllow.Count} groups' lists)")}, {set.Variants.Count} variants{(File.Exists(Path.Combine(set.Directory, RuleLoader.VariantsFile)) ? "" : " (built in)")} (version {set.Version})");

@@ -99,7 +99,7 @@ public sealed class RequiredLiteralsTests
             [LiteralSet.AnyDigit],
         ])!;
 
-        ulong Bits(string text) => triggers.Find(text, triggers.All);
+        UInt128 Bits(string text) => triggers.Find(text, triggers.All);
         bool Runs(string text, int rule) => (Bits(text) & triggers.Needs[rule]) == triggers.Needs[rule];
 
         Assert.True(Runs("快加微信", 0));
@@ -113,14 +113,17 @@ public sealed class RequiredLiteralsTests
     }
 
     /// <summary>
-    /// Past 64 sets, each rule keeps its first set before any rule's second is tracked: forty rules
-    /// of two sets each (the second shared by none) come to 80, and the last rule, whose first set
-    /// would once have gone untracked with its second, still runs only where its literal is.
+    /// Past the sets the walk tracks, each rule keeps its first set before any rule's second is
+    /// tracked: rules of two sets each (the second shared by none) come to a quarter more than the
+    /// walk tracks, and the last rule, whose first set would once have gone untracked with its
+    /// second, still runs only where its literal is.
     /// </summary>
     [Fact]
-    public void Past_64_sets_every_rule_keeps_its_first_set_before_any_rule_s_others()
+    public void Past_the_tracked_sets_every_rule_keeps_its_first_set_before_any_rule_s_others()
     {
-        var rules = Enumerable.Range(0, 40)
+        var count = Triggers.MaxSets * 5 / 8;
+        var last = count - 1;
+        var rules = Enumerable.Range(0, count)
             .Select(r => (IReadOnlyList<LiteralSet>)[new LiteralSet([$"甲{Name(r)}"]), new LiteralSet([$"乙{Name(r)}"])])
             .ToList();
         static char Name(int r) => (char)('\u4E00' + r); // a hanzi of its own per rule (digits are read as one mark)
@@ -128,31 +131,34 @@ public sealed class RequiredLiteralsTests
 
         bool Runs(string text, int rule) => (triggers.Find(text, triggers.All) & triggers.Needs[rule]) == triggers.Needs[rule];
 
-        Assert.All(Enumerable.Range(0, 40), r => Assert.NotEqual(0UL, triggers.Needs[r])); // every rule is guarded
-        Assert.False(Runs($"乙{Name(39)}", 39)); // its first set is tracked: the rule needs it
-        Assert.True(Runs($"甲{Name(39)} 乙{Name(39)}", 39));
+        Assert.All(Enumerable.Range(0, count), r => Assert.NotEqual(UInt128.Zero, triggers.Needs[r])); // every rule is guarded
+        Assert.True(Runs($"甲{Name(last)}", last)); // its second set is not tracked
+        Assert.False(Runs($"乙{Name(last)}", last)); // its first set is tracked: the rule needs it
+        Assert.True(Runs($"甲{Name(last)} 乙{Name(last)}", last));
         Assert.False(Runs($"甲{Name(0)}", 0)); // an early rule keeps both
         Assert.True(Runs($"甲{Name(0)} 乙{Name(0)}", 0));
     }
 
     /// <summary>
-    /// Past 64 sets, every rule's second set goes before any rule's third: thirty rules of three
-    /// sets each come to 90, and the last rule still needs its first two words, while only the
-    /// first rules keep their third.
+    /// Past the sets the walk tracks, every rule's second set goes before any rule's third: rules of
+    /// three sets each, a few short of half as many as the walk tracks, and the last rule still
+    /// needs its first two words, while only the first rules keep their third.
     /// </summary>
     [Fact]
-    public void Past_64_sets_the_second_sets_go_before_any_third()
+    public void Past_the_tracked_sets_the_second_sets_go_before_any_third()
     {
         static char Name(int r) => (char)('\u4E00' + r);
-        var rules = Enumerable.Range(0, 30)
+        var count = Triggers.MaxSets / 2 - 4;
+        var last = count - 1;
+        var rules = Enumerable.Range(0, count)
             .Select(r => (IReadOnlyList<LiteralSet>)[new LiteralSet([$"甲{Name(r)}"]), new LiteralSet([$"乙{Name(r)}"]), new LiteralSet([$"丙{Name(r)}"])])
             .ToList();
         var triggers = Triggers.Build(rules)!;
 
         bool Runs(string text, int rule) => (triggers.Find(text, triggers.All) & triggers.Needs[rule]) == triggers.Needs[rule];
 
-        Assert.False(Runs($"甲{Name(29)}", 29)); // its second set is tracked too
-        Assert.True(Runs($"甲{Name(29)} 乙{Name(29)}", 29)); // its third is not: the two suffice
+        Assert.False(Runs($"甲{Name(last)}", last)); // its second set is tracked too
+        Assert.True(Runs($"甲{Name(last)} 乙{Name(last)}", last)); // its third is not: the two suffice
         Assert.False(Runs($"甲{Name(0)} 乙{Name(0)}", 0)); // the first rules keep all three
         Assert.True(Runs($"甲{Name(0)} 乙{Name(0)} 丙{Name(0)}", 0));
     }

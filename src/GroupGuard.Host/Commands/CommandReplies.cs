@@ -11,6 +11,9 @@ namespace GroupGuard.Host.Commands;
 /// <param name="Command">The command's message: the answer goes to its group, mentioning its sender.</param>
 internal sealed record CommandReply(ChatMessage Command, IReadOnlyList<string> Unmute, Func<int, string> Answer)
 {
+    /// <summary>The command's word (<c>误判</c>; <c>帮助</c> for help and unknown words), for the log: never what it carried.</summary>
+    public string Name { get; init; } = "";
+
     public static CommandReply Say(ChatMessage command, string answer) => new(command, [], _ => answer);
 }
 
@@ -37,15 +40,21 @@ internal sealed class CommandReplies
 /// <summary>
 /// Lifts the mutes a command asked for and sends its answer, as a warning is sent: an @ of the one
 /// who asked, then the line (through the same per-bot rate limit, and on OneBot in the same
-/// coalescing window as warnings).
+/// coalescing window as warnings). An answer not sent is logged with the command's word, the
+/// platform, the group and why: a line for a bot's first in ten seconds and for each other kind of
+/// failure in them (<see cref="LogThrottle"/>), the rest counted into its next line.
 /// </summary>
 internal sealed partial class CommandReplyWorker(
     CommandReplies replies,
     IPlatformActions platform,
+    TimeProvider time,
     ILogger<CommandReplyWorker> logger) : BackgroundService
 {
     /// <summary>Replies run side by side, up to this many: an answer waits out the warning window and must not hold back the next.</summary>
     private const int Concurrency = 4;
+
+    // A bot that cannot send (gone, muted, no adapter for it) fails every group's answers alike.
+    private readonly LogThrottle _notSentLines = new(time);
 
     // Replies still queued when the service stops are not sent.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -79,17 +88,18 @@ internal sealed partial class CommandReplyWorker(
                 WarningText = answer,
             },
             cancellationToken);
-        if (sent.Status != ActionStatus.Done)
+        if (sent.Status != ActionStatus.Done
+            && _notSentLines.Occurred($"{command.Platform}:{command.BotId}", $"{sent.Status} {sent.ErrorKind}") is > 0 and var count)
         {
-            LogAnswerNotSent(command.GroupId, command.MessageId, sent.Status, sent.Error);
+            LogAnswerNotSent(reply.Name, command.Platform, command.GroupId, command.MessageId, sent.Status, sent.Error, count);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command: unmute on {Platform} group {GroupId} user {UserId}: {Status} {Error}")]
     private partial void LogUnmute(string platform, string groupId, string userId, ActionStatus status, string? error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Command: the answer to message {MessageId} in group {GroupId} was not sent: {Status} {Error}")]
-    private partial void LogAnswerNotSent(string groupId, string messageId, ActionStatus status, string? error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group command {Command} in {Platform} group {GroupId} (message {MessageId}): the answer was not sent: {Status} {Error} ({Count} of the bot's answers not sent since its last such line; a line every 10 s at most, and one for each other kind of failure)")]
+    private partial void LogAnswerNotSent(string command, string platform, string groupId, string messageId, ActionStatus status, string? error, long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Command: the reply to message {MessageId} in group {GroupId} failed")]
     private partial void LogFailed(Exception ex, string groupId, string messageId);

@@ -73,7 +73,7 @@ internal sealed partial class GroupCommands(
                 return true;
             case CommandAllowance.LimitedTell:
                 LogLimited(command.Name, message.Platform, message.GroupId, message.UserId);
-                Reply(CommandReply.Say(message, "命令太频繁，请一分钟后再试"));
+                Reply(command, CommandReply.Say(message, "命令太频繁，请一分钟后再试"));
                 return true;
         }
 
@@ -91,7 +91,7 @@ internal sealed partial class GroupCommands(
             reply = CommandReply.Say(message, "命令未能完成，请稍后再试");
         }
 
-        Reply(reply);
+        Reply(command, reply);
         return true;
     }
 
@@ -410,9 +410,9 @@ internal sealed partial class GroupCommands(
 
     private static string Actor(ChatMessage message) => $"{message.Platform}:{message.UserId}";
 
-    private void Reply(CommandReply reply)
+    private void Reply(GroupCommand command, CommandReply reply)
     {
-        if (!replies.TryEnqueue(reply))
+        if (!replies.TryEnqueue(reply with { Name = command.Name }))
         {
             LogReplyDropped(reply.Command.GroupId, reply.Command.MessageId);
         }

@@ -6,6 +6,7 @@ using GroupGuard.Core.Moderation;
 using GroupGuard.Host.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests.Commands;
@@ -285,6 +286,29 @@ public sealed class GroupCommandTests
         Assert.Equal($"[CQ:at,qq={Admin}] 不会命中：没有找到任何规则的词", Said(nothing));
         Assert.Empty(await service.IncidentsAfterAsync(4)); // the text checked is not moderated
         Assert.Contains(await AuditAsync(service), a => a.Action == "group_command:检查");
+    }
+
+    /// <summary>
+    /// The bot refuses to post the answer (NapCat's failed status, as for a bot muted in the group):
+    /// the log says which command it answered, in which group of which platform, and why, without
+    /// the text the command carried or the answer. Before, the line named the group and the message
+    /// id only, and an operator could not tell which command went unanswered.
+    /// </summary>
+    [Fact]
+    public async Task An_answer_the_platform_refuses_is_logged_with_the_command_the_group_and_why()
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Script("send_group_msg", FakeAnswer.Failed(1200, "bot is muted in this group"));
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 检查 想要资料的加微信", userId: Admin, role: "admin"));
+
+        var line = await service.Logs.WaitFor<CommandReplyWorker>(e => e.Level == LogLevel.Warning, "the unsent answer logged");
+        Assert.StartsWith("Group command 检查 in qq group 123456 (message 1): the answer was not sent: Failed ", line.Message, StringComparison.Ordinal);
+        Assert.Contains("bot is muted in this group", line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("微信", line.Message, StringComparison.Ordinal); // the text checked
+        Assert.DoesNotContain("命中", line.Message, StringComparison.Ordinal); // the answer
+        Assert.Contains(await AuditAsync(service), a => a.Action == "group_command:检查"); // carried out all the same
     }
 
     [Fact]

@@ -1,0 +1,84 @@
+using GroupGuard.Core;
+using GroupGuard.Core.Commands;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Host.Commands;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GroupGuard.Host.Tests.Commands;
+
+/// <summary>
+/// The reply worker on its own, against a platform that cannot send: what the log says of the
+/// answers that did not go out, on a clock that moves only when the test moves it.
+/// </summary>
+public sealed class CommandReplyWorkerTests
+{
+    private readonly FakeTimeProvider _clock = new(Messages.DefaultTime);
+    private readonly LogCollector<CommandReplyWorker> _logs = new();
+    private readonly Platform _platform = new();
+
+    private static CommandReply Reply(string group, string id, string name = GroupCommandParser.StatusName, string bot = "10001") =>
+        CommandReply.Say(Messages.Group($"/gg {name}", id: id, group: group, user: "30003", bot: bot), "今日本群：检查 3 条消息") with { Name = name };
+
+    [Fact]
+    public async Task A_bot_that_cannot_send_is_a_line_every_ten_seconds_with_how_many_and_one_for_each_other_failure()
+    {
+        var worker = new CommandReplyWorker(new CommandReplies(), _platform, _clock, _logs);
+        _platform.Answer = ActionResult.Failed(ActionErrorKind.Unreachable, "send_group_msg could not reach http://127.0.0.1:3000");
+
+        await worker.RunAsync(Reply("1", "a"), CancellationToken.None);
+        await worker.RunAsync(Reply("2", "b"), CancellationToken.None);
+        await worker.RunAsync(Reply("3", "c"), CancellationToken.None);
+        await worker.RunAsync(Reply("9", "x", bot: "10002"), CancellationToken.None); // another bot: a line of its own
+        _platform.Answer = ActionResult.Failed(ActionErrorKind.Refused, "send_group_msg refused: retcode 1200 bot is muted");
+        await worker.RunAsync(Reply("4", "d", GroupCommandParser.CheckName), CancellationToken.None);
+        await worker.RunAsync(Reply("5", "e"), CancellationToken.None);
+        _clock.Advance(LogThrottle.Interval);
+        await worker.RunAsync(Reply("6", "f"), CancellationToken.None);
+
+        Assert.Equal(
+            [
+                "Warning: Group command 状态 in qq group 1 (message a): the answer was not sent: Failed send_group_msg could not reach http://127.0.0.1:3000 (1 of the bot's answers not sent since its last such line; a line every 10 s at most, and one for each other kind of failure)",
+                "Warning: Group command 状态 in qq group 9 (message x): the answer was not sent: Failed send_group_msg could not reach http://127.0.0.1:3000 (1 of the bot's answers not sent since its last such line; a line every 10 s at most, and one for each other kind of failure)",
+                "Warning: Group command 检查 in qq group 4 (message d): the answer was not sent: Failed send_group_msg refused: retcode 1200 bot is muted (3 of the bot's answers not sent since its last such line; a line every 10 s at most, and one for each other kind of failure)",
+                "Warning: Group command 状态 in qq group 6 (message f): the answer was not sent: Failed send_group_msg refused: retcode 1200 bot is muted (2 of the bot's answers not sent since its last such line; a line every 10 s at most, and one for each other kind of failure)",
+            ],
+            _logs.Lines);
+        Assert.Equal(7, _platform.Sent);
+    }
+
+    [Fact]
+    public async Task An_answer_sent_is_not_logged()
+    {
+        var worker = new CommandReplyWorker(new CommandReplies(), _platform, _clock, _logs);
+
+        await worker.RunAsync(Reply("1", "a"), CancellationToken.None);
+
+        Assert.Equal(1, _platform.Sent);
+        Assert.Empty(_logs.Lines);
+    }
+
+    /// <summary>Answers every message to the group with <see cref="Answer"/>, and counts them.</summary>
+    private sealed class Platform : IPlatformActions
+    {
+        private int _sent;
+
+        public ActionResult Answer { get; set; } = ActionResult.Done;
+
+        public int Sent => Volatile.Read(ref _sent);
+
+        public bool CanDo(Protocol protocol, string platform, ModerationAction action) => true;
+
+        public Task<ActionResult> ExecuteAsync(PlatformAction action, CancellationToken cancellationToken)
+        {
+            Assert.Equal(ModerationAction.Warn, action.Action);
+            Interlocked.Increment(ref _sent);
+            return Task.FromResult(Answer);
+        }
+
+        public Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
+            Task.FromResult<SenderRole?>(null);
+
+        public Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
+            Task.FromResult(ActionResult.Done);
+    }
+}

@@ -175,12 +175,7 @@ internal sealed partial class Moderator
 
         for (var i = 0; i < ids.Count; i++)
         {
-            var incident = decision.Incidents[i];
-            LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, ActionsOf(incident, decision.Actions), incident.ActionStatus);
-            if (ids[i] != 0)
-            {
-                metrics?.Incident(incident.Category, incident.ActionStatus); // stored now, not a replay's
-            }
+            LogIncidentOrDuplicate(decision, i, ids);
         }
 
         await QueueActionsAsync(decision, ids, []);

@@ -177,12 +177,7 @@ internal sealed partial class Moderator(
 
         for (var i = 0; i < decision.Incidents.Count; i++)
         {
-            var incident = decision.Incidents[i];
-            LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, ActionsOf(incident, decision.Actions), incident.ActionStatus);
-            if (i < ids.Count && ids[i] != 0)
-            {
-                metrics?.Incident(incident.Category, incident.ActionStatus); // stored now, not a redelivery's
-            }
+            LogIncidentOrDuplicate(decision, i, ids);
         }
 
         await QueueActionsAsync(decision, ids, earlierPieces);
@@ -335,6 +330,27 @@ internal sealed partial class Moderator(
         return names.Count > 0 ? string.Join('+', names) : nameof(ModerationAction.Log);
     }
 
+    /// <summary>
+    /// The decision's incident <paramref name="i"/> logged, and counted, when it was stored now; one
+    /// stored already (id 0: a redelivery the intake no longer remembered, a replay, another instance's copy) is a duplicate,
+    /// logged at Debug as the intake's are, so the log tells as many incidents as the database holds.
+    /// </summary>
+    private void LogIncidentOrDuplicate(Decision decision, int i, IReadOnlyList<long> ids)
+    {
+        var incident = decision.Incidents[i];
+        if (i >= ids.Count || ids[i] == 0)
+        {
+            LogDuplicateIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId);
+            return;
+        }
+
+        LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, ActionsOf(incident, decision.Actions), incident.ActionStatus);
+        metrics?.Incident(incident.Category, incident.ActionStatus);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Rule}: {Platform} group {GroupId} user {UserId} message {MessageId}, actions {Actions} ({Status})")]
     private partial void LogIncident(string rule, string platform, string groupId, string userId, string messageId, string actions, ActionStatus status);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Duplicate incident {Rule}: {Platform} group {GroupId} user {UserId} message {MessageId} was stored already (a redelivery, a replay or another instance's copy); not stored or acted on again")]
+    private partial void LogDuplicateIncident(string rule, string platform, string groupId, string userId, string messageId);
 }

@@ -4,6 +4,7 @@ using GroupGuard.Images;
 using GroupGuard.Host.Pipeline;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace GroupGuard.Host.Tests.Pipeline;
 
@@ -174,5 +175,37 @@ public sealed class ModeratorTests
         Assert.EndsWith("message 7101, actions Recall (Pending)", lines[0], StringComparison.Ordinal);
         Assert.EndsWith("message 7102, actions Recall+Mute 600s (Pending)", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.Contains("私聊", StringComparison.Ordinal) || l.Contains("微信", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A bridge redelivers a message whose key the service no longer remembers (past
+    /// <c>DedupeCapacity</c>, as after a restart): the unique index stores nothing new and nothing
+    /// is acted on again, and the log says the redelivery was a duplicate (Debug, as the intake's
+    /// duplicates are) instead of a second incident line for the one incident stored.
+    /// </summary>
+    [Fact]
+    public async Task A_redelivery_stored_already_is_logged_as_a_duplicate_not_as_a_second_incident()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Pipeline:DedupeCapacity"] = "1",
+            ["Logging:LogLevel:" + typeof(Moderator).FullName] = "Debug",
+        });
+        var advert = GroupGuardFactory.GroupEvent(7201, "加微信");
+
+        await service.PostV11Async(advert);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(7202, "明天交作业")); // the advert's key forgotten
+        await service.PostV11Async(advert);
+
+        var incidents = await service.IncidentsAfterAsync(3);
+        Assert.Equal(["7201", "7202", "7201"], service.Handled.Items.Select(m => m.MessageId)); // the redelivery was moderated again
+        Assert.Equal("7201", Assert.Single(incidents).MessageId);
+        var lines = service.Logs.Entries.Where(e => e.Category == typeof(Moderator).FullName).ToList();
+        var incident = Assert.Single(lines, e => e.Message.StartsWith("Incident ", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, incident.Level);
+        Assert.EndsWith("message 7201, actions Recall (Pending)", incident.Message, StringComparison.Ordinal);
+        var duplicate = Assert.Single(lines, e => e.Message.StartsWith("Duplicate incident ", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Debug, duplicate.Level);
+        Assert.Equal("Duplicate incident ads.contact: qq group 123456 user 20002 message 7201 was stored already (a redelivery, a replay or another instance's copy); not stored or acted on again", duplicate.Message);
     }
 }

@@ -345,7 +345,7 @@ internal sealed partial class Moderator(
         }
 
         LogIncident(incident.Rule, incident.Platform, incident.GroupId, incident.UserId, incident.MessageId, ActionsOf(incident, decision.Actions), incident.ActionStatus);
-        metrics?.Incident(incident.Category, incident.ActionStatus);
+        metrics?.Incident(incident.Category, incident.DecidedAction, incident.ActionStatus);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Rule}: {Platform} group {GroupId} user {UserId} message {MessageId}, actions {Actions} ({Status})")]

@@ -40,7 +40,7 @@ internal sealed class GroupGuardMetrics
         _processed = _meter.CreateCounter<long>("groupguard.messages.processed", "{message}", "Group messages moderated, by protocol");
         _detectionFailed = _meter.CreateCounter<long>("groupguard.detection.failures", "{message}", "Messages the detector failed on");
         _detection = _meter.CreateHistogram<double>("groupguard.detection.duration", "ms", "Time to detect one message against the rules");
-        _incidents = _meter.CreateCounter<long>("groupguard.incidents", "{incident}", "Incidents stored, by category and action status");
+        _incidents = _meter.CreateCounter<long>("groupguard.incidents", "{incident}", "Incidents stored, by category, decided action and action status");
         _actions = _meter.CreateCounter<long>("groupguard.actions", "{action}", "Platform actions done, by platform, action and status");
         _actionDuration = _meter.CreateHistogram<double>("groupguard.action.duration", "ms", "Time a platform action took, retries included, by platform, action and status");
         _deliveries = _meter.CreateCounter<long>("groupguard.deliveries", "{delivery}", "Digest and alert sends per channel, by kind and outcome");
@@ -67,8 +67,16 @@ internal sealed class GroupGuardMetrics
 
     public void DetectionFailed() => _detectionFailed.Add(1);
 
-    public void Incident(string category, ActionStatus status) =>
-        _incidents.Add(1, new KeyValuePair<string, object?>("category", category), new KeyValuePair<string, object?>("status", WireNames<ActionStatus>.ToText(status)));
+    /// <summary>
+    /// An incident stored: its category, the action its policy decided (a log-only rule's incident
+    /// is <c>log</c>, its status <c>done</c>: recorded, nothing done to the message) and its status.
+    /// </summary>
+    public void Incident(string category, ModerationAction action, ActionStatus status) =>
+        _incidents.Add(
+            1,
+            new KeyValuePair<string, object?>("category", category),
+            new KeyValuePair<string, object?>("action", WireNames<ModerationAction>.ToText(action)),
+            new KeyValuePair<string, object?>("status", WireNames<ActionStatus>.ToText(status)));
 
     /// <summary>The <c>action</c> label of a join request's answer (approve or reject).</summary>
     public const string JoinAnswer = "join_answer";

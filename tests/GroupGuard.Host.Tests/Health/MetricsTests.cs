@@ -33,6 +33,35 @@ public sealed partial class MetricsTests
     }
 
     [Fact]
+    public async Task Incidents_are_counted_by_the_action_decided_so_a_log_only_rule_s_are_not_read_as_carried_out()
+    {
+        const string Pack = """
+            pack: test-mixed
+            category: ads
+            severity: medium
+            action: recall
+            rules:
+              - id: ads.contact
+                terms: [加微信]
+              - id: ads.watch
+                terms: [私聊领取]
+                action: log
+            """;
+        using var service = new GroupGuardFactory(new Dictionary<string, string?> { ["GroupGuard:Telemetry:Prometheus"] = "true" }, Pack);
+        var client = service.CreateClient();
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(921, "加微信领资料"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(922, "私聊领取资料"));
+        await service.IncidentsAfterAsync(2);
+        var after = await ScrapeAsync(client);
+
+        // A log-only rule's incident is done (recorded), and its action label says that was all.
+        Assert.Equal(1, Value(after, "groupguard_incidents_total", "action=\"log\",category=\"ads\",status=\"done\""));
+        Assert.Equal(1, Value(after, "groupguard_incidents_total", "action=\"recall\",category=\"ads\""));
+        Assert.Equal(2, Value(after, "groupguard_incidents_total", "category=\"ads\""));
+    }
+
+    [Fact]
     public async Task Action_times_are_by_platform_action_and_outcome()
     {
         await using var api = FakeOneBotApi.Start();

@@ -54,6 +54,51 @@ public sealed class ExportTests
     }
 
     [Fact]
+    public async Task Export_tells_a_shadow_rule_s_hit_from_a_dry_run_and_from_an_incident_recorded_before_shadow_was_kept()
+    {
+        const string Pack = """
+            pack: test-ads
+            category: ads
+            severity: medium
+            action: recall
+            rules:
+              - id: ads.contact
+                terms: [加微信]
+              - id: ads.trial
+                terms: [私聊领取]
+                mode: shadow
+            """;
+        using var service = new GroupGuardFactory(rulePack: Pack);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(931, "加微信领资料"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(932, "私聊领取资料"));
+        Assert.Equal(2, (await service.IncidentsAfterAsync(2)).Count);
+
+        var (_, jsonl, _) = await ExportAsync(service);
+        var (_, csv, _) = await ExportAsync(service, "csv");
+
+        var rows = jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(r => r.GetProperty("rule").GetString()!);
+        Assert.False(rows["ads.contact"].GetProperty("shadow").GetBoolean());
+        Assert.True(rows["ads.trial"].GetProperty("shadow").GetBoolean());
+        Assert.Equal("dry_run", rows["ads.trial"].GetProperty("action_status").GetString());
+        var header = CsvRows(csv)[0];
+        var shadows = CsvRows(csv).Skip(1).ToDictionary(r => r[header.IndexOf("rule")], r => r[header.IndexOf("shadow")]);
+        Assert.Equal("false", shadows["ads.contact"]);
+        Assert.Equal("true", shadows["ads.trial"]);
+
+        // An incident recorded before the column existed: not known, neither true nor false.
+        using var output = new MemoryStream();
+        await IncidentExport.WriteAsync(Earlier(Incidents.Of() with { Shadow = null }), "jsonl", output, CancellationToken.None);
+        using var earlier = JsonDocument.Parse(Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(JsonValueKind.Null, earlier.RootElement.GetProperty("shadow").ValueKind);
+
+        static async IAsyncEnumerable<Incident> Earlier(Incident incident)
+        {
+            await Task.Yield();
+            yield return incident;
+        }
+    }
+
+    [Fact]
     public async Task Csv_export_has_a_header_and_quotes_what_needs_it()
     {
         using var service = await ServiceWithTwoIncidentsAsync();

@@ -9,7 +9,7 @@ namespace GroupGuard.Host.Cli;
 /// <summary>Incidents as JSON lines or CSV, with the same snake_case field names in both.</summary>
 internal static class IncidentExport
 {
-    /// <summary>How a field is written in JSON lines; in CSV every field is text.</summary>
+    /// <summary>How a field is written in JSON lines (a value not known is null); in CSV every field is text (empty).</summary>
     private enum Kind
     {
         Text,
@@ -59,6 +59,7 @@ internal static class IncidentExport
         ("forwarded_from", Kind.Text, i => i.ForwardedFrom),
         ("cleared_messages", Kind.Number, i => Number(i.ClearedMessages)),
         ("clear_failed", Kind.Number, i => Number(i.ClearFailed)),
+        ("shadow", Kind.Boolean, i => i.Shadow switch { true => "true", false => "false", null => null }),
     ];
 
     /// <summary>The field names, in order: the CSV header.</summary>
@@ -100,8 +101,8 @@ internal static class IncidentExport
                             case Kind.Number:
                                 json.WriteNumber(name, long.Parse(value(incident)!, CultureInfo.InvariantCulture));
                                 break;
-                            case Kind.Boolean:
-                                json.WriteBoolean(name, value(incident) == "true");
+                            case Kind.Boolean when value(incident) is { } flag:
+                                json.WriteBoolean(name, flag == "true");
                                 break;
                             case Kind.Spans:
                                 json.WriteStartArray(name);

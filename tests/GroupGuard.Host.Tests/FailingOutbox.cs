@@ -52,6 +52,9 @@ internal sealed class FailingOutbox(IDigestOutbox inner) : IDigestOutbox
 
     public Task<DigestRecord?> LatestAsync(string leader, CancellationToken cancellationToken) => inner.LatestAsync(leader, cancellationToken);
 
+    public Task<IReadOnlyList<DigestRecord>> LatestDeliveriesAsync(IReadOnlyCollection<string> leaders, CancellationToken cancellationToken) =>
+        inner.LatestDeliveriesAsync(leaders, cancellationToken);
+
     public IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken) => inner.ListAsync(leader, cancellationToken);
 
     public Task<IReadOnlyList<DigestRecord>> NewestAsync(int count, CancellationToken cancellationToken) => inner.NewestAsync(count, cancellationToken);

@@ -52,6 +52,14 @@ public interface IDigestOutbox
     /// <summary>The leader's latest digest (by period end) with its channels, or null before the first.</summary>
     Task<DigestRecord?> LatestAsync(string leader, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The latest digest (by period end) of each of <paramref name="leaders"/> (leader names, or alert
+    /// rules' <c>alert:&lt;name&gt;</c>) that has one, with its channels' outcomes but without its
+    /// contents (its title, text, chart and incident ids are empty): what <c>/healthz</c> shows,
+    /// whichever process sent it. One indexed look per name.
+    /// </summary>
+    Task<IReadOnlyList<DigestRecord>> LatestDeliveriesAsync(IReadOnlyCollection<string> leaders, CancellationToken cancellationToken);
+
     /// <summary>The outbox, newest last; one leader's or all.</summary>
     IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken);
 

@@ -326,6 +326,39 @@ internal sealed class DigestOutbox : IDigestOutbox
         return null;
     }
 
+    public async Task<IReadOnlyList<DigestRecord>> LatestDeliveriesAsync(IReadOnlyCollection<string> leaders, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leaders);
+
+        // One look per leader through the (leader, period_to) key, however many digests it has had;
+        // no text, chart or incident ids.
+        const string Sql = """
+            SELECT d.id AS Id, d.leader AS Leader, d.period_from AS PeriodFrom, d.period_to AS PeriodTo,
+                d.status AS Status, d.created_at AS CreatedAt, d.high_seq AS HighSeq,
+                c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
+                c.sent_at AS SentAt, c.parts_delivered AS PartsDelivered
+            FROM digests d LEFT JOIN digest_channels c ON c.digest_id = d.id
+            WHERE d.id = (SELECT id FROM digests WHERE leader = @Leader ORDER BY period_to DESC LIMIT 1)
+            """;
+        var latest = new List<DigestRecord>();
+        if (leaders.Count == 0)
+        {
+            return latest;
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var leader in leaders.Distinct(StringComparer.Ordinal))
+        {
+            var rows = await connection.QueryAsync<DigestRow>(new CommandDefinition(
+                Sql + OrderSql,
+                new { Leader = leader },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            latest.AddRange(Group(rows));
+        }
+
+        return latest;
+    }
+
     public async Task<IReadOnlyList<DigestRecord>> NewestAsync(int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

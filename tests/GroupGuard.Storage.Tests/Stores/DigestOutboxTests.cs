@@ -486,6 +486,34 @@ public abstract class DigestOutboxTests : StoreTests
     }
 
     [Fact]
+    public async Task The_latest_deliveries_are_each_named_leader_s_latest_digest_with_its_channels_and_without_its_contents()
+    {
+        Assert.Empty(await Outbox.LatestDeliveriesAsync(["张老师"], CancellationToken.None));
+
+        var later = await Outbox.CreateAsync(Digest(from: Day2, to: Day3, channels: ["wecom", "file"]), CancellationToken.None);
+        await Outbox.CreateAsync(Digest(from: Day1, to: Day2), CancellationToken.None); // a late catch-up
+        var alert = await Outbox.CreateAsync(Digest(leader: "alert:office", from: Day1, to: Day1.AddMinutes(5), channels: ["wecom"]), CancellationToken.None);
+        await Outbox.CreateAsync(Digest(leader: "李老师", from: Day3, to: Day4), CancellationToken.None); // not asked for
+        await Outbox.UpdateChannelAsync(later.Id, "wecom", Retrying(1), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(later.Id, "file", Sent(), CancellationToken.None);
+        await Outbox.UpdateChannelAsync(alert.Id, "wecom", Sent(), CancellationToken.None);
+
+        // Read by another instance (or the next start): from the database, not from memory.
+        var latest = await Harness.CreateOutboxOfAnotherInstance().LatestDeliveriesAsync(["张老师", "alert:office", "王老师", "张老师"], CancellationToken.None);
+
+        Assert.Equal(new[] { later.Id, alert.Id }.Order(), latest.Select(d => d.Id).Order());
+        var zhang = latest.Single(d => d.Leader == "张老师");
+        Assert.Equal((Day2, Day3, DigestStatus.Pending), (zhang.PeriodFrom, zhang.PeriodTo, zhang.Status));
+        Assert.Equal(Retrying(1), zhang.Channels["wecom"]);
+        Assert.Equal(ChannelStatus.Sent, zhang.Channels["file"].Status);
+        Assert.Equal(("", "", "", ""), (zhang.Title, zhang.Markdown, zhang.Text, zhang.Html));
+        Assert.Empty(zhang.IncidentIds);
+        Assert.Null(zhang.ChartPng);
+        Assert.Equal(DigestStatus.Sent, latest.Single(d => d.Leader == "alert:office").Status);
+        Assert.Empty(await Outbox.LatestDeliveriesAsync([], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_failed_digest_still_counts_as_its_period_done()
     {
         var digest = await Outbox.CreateAsync(Digest(channels: ["wecom"]), CancellationToken.None);

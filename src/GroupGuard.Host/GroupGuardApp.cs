@@ -156,6 +156,7 @@ internal static class GroupGuardApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RestartOnlySettings>());
         builder.Services.AddSingleton<StorageProbe>();
         builder.Services.AddSingleton<ClusterProbe>();
+        builder.Services.AddSingleton<DigestProbe>();
         builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(LastGoodOptionsFactory<>)));
 
         var app = builder.Build();

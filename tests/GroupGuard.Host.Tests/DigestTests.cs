@@ -241,6 +241,49 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task Healthz_shows_the_latest_digest_and_alert_the_outbox_records_whichever_process_sent_them()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Leaders:0:Name"] = "王主任",
+            ["GroupGuard:Leaders:0:Groups:0"] = "*",
+            ["GroupGuard:Leaders:0:Schedule"] = "0 0 8 * * ?",
+            ["GroupGuard:Leaders:0:Channels:0"] = "archive",
+            ["GroupGuard:Alerts:0:Name"] = "office",
+            ["GroupGuard:Alerts:0:Groups:0"] = "*",
+            ["GroupGuard:Alerts:0:Channels:0"] = "archive",
+            ["GroupGuard:Channels:archive:Type"] = "file",
+            ["GroupGuard:Channels:archive:Path"] = "digests",
+        });
+        var (_, leader, fire) = await PausedAsync(service);
+        var outbox = service.Services.GetRequiredService<IDigestOutbox>();
+
+        // Sent by other processes on the same database (`digest send`, the service before a
+        // restart, another instance): yesterday's digest went out, today's failed on its channel.
+        await AnotherInstance(service, new CapturingChannels(), TimeProvider.System).RunAsync(leader, fire.AddDays(-1), CancellationToken.None);
+        await AnotherInstance(service, new CapturingChannels { Fails = true }, TimeProvider.System).RunAsync(leader, fire, CancellationToken.None);
+        var alert = await outbox.CreateAsync(new DigestRecord
+        {
+            Leader = "alert:office", PeriodFrom = fire.AddMinutes(-5), PeriodTo = fire, Status = DigestStatus.Pending, CreatedAt = fire,
+            Title = "群管告警", Markdown = "告警", Text = "告警", Html = "<p>告警</p>", IncidentIds = [],
+            Channels = new Dictionary<string, ChannelOutcome> { ["archive"] = new(ChannelStatus.Pending, 0, null, null) },
+        }, CancellationToken.None);
+        await outbox.UpdateChannelAsync(alert.Id, "archive", new ChannelOutcome(ChannelStatus.Sent, 1, null, fire), CancellationToken.None);
+        await PendingDigestAsync(outbox, new LeaderOptions { Name = "李老师", Channels = ["archive"] }, fire.AddDays(-1), fire); // no leader of this service's
+
+        var health = JsonNode.Parse(await service.CreateClient().GetStringAsync(new Uri("/healthz", UriKind.Relative)))!;
+
+        var digest = Assert.Single(health["digests"]!.AsArray())!;
+        Assert.Equal("王主任", digest["leader"]!.GetValue<string>());
+        Assert.Equal(fire, digest["last_period_to"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("failing", digest["status"]!.GetValue<string>());
+        Assert.Equal(["archive: the server refused the message (554)"], digest["failed_channels"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Contains("digest 王主任: failing on archive", health["problems"]!.AsArray().Select(p => p!.GetValue<string>()));
+        var shown = Assert.Single(health["alerts"]!.AsArray())!;
+        Assert.Equal(("office", fire, "sent"), (shown["rule"]!.GetValue<string>(), shown["last_period_to"]!.GetValue<DateTimeOffset>(), shown["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_digest_keeps_the_chart_it_was_made_with_and_a_retry_after_a_restart_sends_that_picture()
     {
         var channels = new CapturingChannels { Fails = true };

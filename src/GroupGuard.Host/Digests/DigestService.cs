@@ -50,7 +50,7 @@ internal sealed partial class DigestService(
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LeaderDigestState> _status = new(StringComparer.Ordinal);
 
-    /// <summary>What /healthz says of each leader's latest digest in this process.</summary>
+    /// <summary>Each leader's latest digest this process sent; /healthz reads the outbox instead, and this only when it cannot (<see cref="Health.DigestProbe"/>).</summary>
     public IReadOnlyCollection<LeaderDigestState> Status => [.. _status.Values.OrderBy(s => s.Leader, StringComparer.Ordinal)];
 
     // One digest run or retry at a time in this process: two runs for one leader could otherwise
@@ -409,7 +409,11 @@ internal sealed partial class DigestService(
     private partial void LogMissedMade(string leader, DateTimeOffset fire);
 
     /// <summary>A leader's latest digest: its period end and the channels still failing.</summary>
-    internal sealed record LeaderDigestState(string Leader, DateTimeOffset PeriodTo, IReadOnlyList<string> FailedChannels);
+    internal sealed record LeaderDigestState(string Leader, DateTimeOffset PeriodTo, IReadOnlyList<string> FailedChannels)
+    {
+        /// <summary>No channel failing, and one still to be sent (not tried yet, or being sent).</summary>
+        public bool Pending { get; init; }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} up to {PeriodTo} sent on {Channel}")]
     private partial void LogSent(string leader, string channel, DateTimeOffset periodTo);

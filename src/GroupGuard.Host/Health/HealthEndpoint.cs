@@ -13,7 +13,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, InboxJournal journal, ActionQueue actions, PictureStats pictures, ForwardStats forwards, Digests.DigestService digests, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, InboxJournal journal, ActionQueue actions, PictureStats pictures, ForwardStats forwards, DigestProbe digestProbe, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -38,7 +38,9 @@ internal static class HealthEndpoint
             var connected = connections.SelectMany(c => c.Connections).ToList();
             var adapterStates = adapters.Snapshot();
             var inbox = journal.Health();
-            var problems = Problems(ruleStatus, connected, digests.Status, time.GetUtcNow(), adapterStates, inbox, stats.StorageFailures);
+            // From the outbox, whichever process sent them; not asked of a database that is unusable.
+            var digests = storageOk ? await digestProbe.LatestAsync(cancellationToken) : digestProbe.SentHere;
+            var problems = Problems(ruleStatus, connected, digests, time.GetUtcNow(), adapterStates, inbox, stats.StorageFailures);
             // A channel's error may name its recipient (a QQ number, an address the server refused):
             // shown here to anyone, it is masked; the console and `digest list` show it whole. The
             // recipients are read only when some channel is failing.
@@ -148,19 +150,19 @@ internal static class HealthEndpoint
                 },
                 forwards = new { opened = forwards.Opened, failed = forwards.Failed, truncated = forwards.Truncated },
                 console = new { state = console, path = WebConsole.ConsoleRegistration.PathBase },
-                digests = digests.Status.Where(d => !IsAlert(d.Leader)).Select(d => new
+                digests = digests.Where(d => !IsAlert(d.Leader)).Select(d => new
                 {
                     leader = d.Leader,
                     last_period_to = d.PeriodTo,
-                    status = d.FailedChannels.Count == 0 ? "sent" : "failing",
+                    status = Status(d),
                     failed_channels = d.FailedChannels.Select(c => contacts.Value.Apply(c)),
                 }),
                 // Alerts go through the digest outbox under alert:<rule>: the latest of each rule.
-                alerts = digests.Status.Where(d => IsAlert(d.Leader)).Select(d => new
+                alerts = digests.Where(d => IsAlert(d.Leader)).Select(d => new
                 {
                     rule = d.Leader[AlertRuleOptions.OutboxPrefix.Length..],
                     last_period_to = d.PeriodTo,
-                    status = d.FailedChannels.Count == 0 ? "sent" : "failing",
+                    status = Status(d),
                     failed_channels = d.FailedChannels.Select(c => contacts.Value.Apply(c)),
                 }),
             };
@@ -231,6 +233,10 @@ internal static class HealthEndpoint
 
         return problems.Count <= MaxProblems ? problems : [.. problems.Take(MaxProblems - 1), $"and {problems.Count - MaxProblems + 1} more"];
     }
+
+    /// <summary><c>failing</c> on a channel, else <c>pending</c> while a channel is still to be sent, else <c>sent</c>.</summary>
+    private static string Status(Digests.DigestService.LeaderDigestState digest) =>
+        digest.FailedChannels.Count > 0 ? "failing" : digest.Pending ? "pending" : "sent";
 
     private static bool IsAlert(string leader) => leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal);
 }

@@ -96,6 +96,32 @@ public sealed class HealthProblemsTests
     }
 
     [Fact]
+    public void A_stored_digest_is_failing_on_each_unsent_channel_whose_last_try_failed_and_else_pending_while_a_channel_is_untried()
+    {
+        static GroupGuard.Core.Digests.DigestRecord Stored(params (string Channel, GroupGuard.Core.Digests.ChannelOutcome Outcome)[] channels) => new()
+        {
+            Leader = "张老师", PeriodFrom = Now.AddDays(-1), PeriodTo = Now, Status = GroupGuard.Core.Digests.DigestStatus.Pending, CreatedAt = Now,
+            Title = "", Markdown = "", Text = "", Html = "",
+            Channels = channels.ToDictionary(c => c.Channel, c => c.Outcome),
+        };
+        var sent = new GroupGuard.Core.Digests.ChannelOutcome(GroupGuard.Core.Digests.ChannelStatus.Sent, 1, null, Now);
+        var untried = new GroupGuard.Core.Digests.ChannelOutcome(GroupGuard.Core.Digests.ChannelStatus.Pending, 0, null, null);
+        var retrying = new GroupGuard.Core.Digests.ChannelOutcome(GroupGuard.Core.Digests.ChannelStatus.Pending, 1, "HTTP 502", null);
+        var gaveUp = new GroupGuard.Core.Digests.ChannelOutcome(GroupGuard.Core.Digests.ChannelStatus.Failed, 5, "errcode 93000", null);
+
+        var done = DigestProbe.State(Stored(("wecom", sent)));
+        var sending = DigestProbe.State(Stored(("wecom", sent), ("email", untried)));
+        var failing = DigestProbe.State(Stored(("wecom", retrying), ("email", untried), ("ding", gaveUp), ("file", sent)));
+
+        Assert.Equal(("张老师", Now, false), (done.Leader, done.PeriodTo, done.Pending));
+        Assert.Empty(done.FailedChannels);
+        Assert.True(sending.Pending);
+        Assert.Empty(sending.FailedChannels);
+        Assert.False(failing.Pending);
+        Assert.Equal(["ding: errcode 93000", "wecom: HTTP 502"], failing.FailedChannels.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Problems_past_twenty_are_counted_not_listed()
     {
         var down = Enumerable.Range(0, 50).Select(i => Connection($"ws://127.0.0.1:{4000 + i}/", connected: false, Now.AddHours(-1))).ToList();

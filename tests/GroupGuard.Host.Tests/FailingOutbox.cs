@@ -35,6 +35,8 @@ internal sealed class FailingOutbox(IDigestOutbox inner) : IDigestOutbox
 
     public Task<DigestPeriod?> LastPeriodAsync(string leader, CancellationToken cancellationToken) => inner.LastPeriodAsync(leader, cancellationToken);
 
+    public Task<DateTimeOffset?> FirstPeriodStartAsync(string leader, CancellationToken cancellationToken) => inner.FirstPeriodStartAsync(leader, cancellationToken);
+
     public Task<bool> ClaimChannelAsync(long id, string channel, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
         inner.ClaimChannelAsync(id, channel, holder, now, until, cancellationToken);
 

@@ -14,6 +14,13 @@ public interface IDigestOutbox
     /// <summary>The end of the leader's latest period and the commit mark it covered (no contents), or null before the first.</summary>
     Task<DigestPeriod?> LastPeriodAsync(string leader, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The start of the leader's earliest digest period still stored, or null before the first: a
+    /// leader's periods join end to start, so its digests cover the time from there to the end of its
+    /// latest one.
+    /// </summary>
+    Task<DateTimeOffset?> FirstPeriodStartAsync(string leader, CancellationToken cancellationToken);
+
     /// <summary>Stores the digest with every channel pending, or returns the earliest one stored for that leader whose period overlaps its own.</summary>
     Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken);
 

@@ -109,6 +109,19 @@ internal sealed class DigestOutbox : IDigestOutbox
         return last is null ? null : new DigestPeriod(StoredTime.Parse(last.PeriodTo, $"The latest digest of leader '{leader}'"), last.HighSeq);
     }
 
+    public async Task<DateTimeOffset?> FirstPeriodStartAsync(string leader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leader);
+
+        // The earliest to end is the earliest to start (a leader's periods never overlap): one look through (leader, period_to).
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var first = await connection.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT period_from FROM digests WHERE leader = @Leader ORDER BY period_to LIMIT 1",
+            new { Leader = leader },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return first is null ? null : StoredTime.Parse(first, $"The first digest of leader '{leader}'");
+    }
+
     public async Task<DigestRecord> CreateAsync(DigestRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);

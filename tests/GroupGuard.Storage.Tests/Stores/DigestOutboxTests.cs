@@ -468,6 +468,20 @@ public abstract class DigestOutboxTests : StoreTests
     }
 
     [Fact]
+    public async Task The_first_period_start_is_the_start_of_the_leader_s_earliest_digest_or_null_before_the_first()
+    {
+        Assert.Null(await Outbox.FirstPeriodStartAsync("张老师", CancellationToken.None));
+
+        await Outbox.CreateAsync(Digest(from: Day2, to: Day3), CancellationToken.None);
+        await Outbox.CreateAsync(Digest(from: Day1.AddHours(6), to: Day2), CancellationToken.None); // a late catch-up
+        await Outbox.CreateAsync(Digest(leader: "李老师", from: Day1, to: Day4), CancellationToken.None);
+
+        Assert.Equal(Day1.AddHours(6), await Outbox.FirstPeriodStartAsync("张老师", CancellationToken.None));
+        Assert.Equal(Day1, await Outbox.FirstPeriodStartAsync("李老师", CancellationToken.None));
+        Assert.Null(await Outbox.FirstPeriodStartAsync("王老师", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_latest_digest_of_a_leader_comes_with_its_channels()
     {
         Assert.Null(await Outbox.LatestAsync("张老师", CancellationToken.None));

@@ -241,6 +241,32 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task A_digest_compares_with_the_period_before_only_where_the_leader_s_digests_covered_it()
+    {
+        using var service = new GroupGuardFactory();
+        var (_, leader, fire) = await PausedAsync(service);
+        var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
+        var digests = AnotherInstance(service, new CapturingChannels(), TimeProvider.System);
+        var day = TimeSpan.FromDays(1);
+        await store.AddAsync([Incident("p1", fire - day - TimeSpan.FromHours(6))], CancellationToken.None);
+
+        // The leader's first digest: the day before it had no digest (the service may not even have
+        // been running), so it has nothing to say it rose from.
+        var first = await digests.RunAsync(leader, fire - day, CancellationToken.None);
+        await store.AddAsync([Incident("p2", fire - TimeSpan.FromHours(10)), Incident("p3", fire - TimeSpan.FromHours(5))], CancellationToken.None);
+        var second = await digests.RunAsync(leader, fire, CancellationToken.None);
+        // After three days down: the three days before were not all covered by digests.
+        var afterAStop = await digests.RunAsync(leader, fire + (3 * day), CancellationToken.None);
+
+        Assert.Contains("发现 1 起违规。", first!.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("上期", first.Text, StringComparison.Ordinal);
+        Assert.Contains("发现 2 起违规。比上期多 1 起。", second!.Text, StringComparison.Ordinal); // the first digest's day
+        Assert.Equal(fire, afterAStop!.PeriodFrom);
+        Assert.Contains("今日无违规，共检查 0 条消息。", afterAStop.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("上期", afterAStop.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Healthz_shows_the_latest_digest_and_alert_the_outbox_records_whichever_process_sent_them()
     {
         using var service = new GroupGuardFactory(new Dictionary<string, string?>

@@ -88,15 +88,7 @@ internal sealed partial class DigestService(
         }
 
         var counts = await store.GetMessageTotalsAsync(from, to, groups, cancellationToken);
-        // The period before, as long as this one, for the comparison; no earlier than the first day
-        // an incident can carry (a long period, 2026 to 9998, would reach before year 1).
-        var previous = 0;
-        var earliest = new DateTimeOffset(TimeBounds.FirstDay, TimeOnly.MinValue, TimeSpan.Zero);
-        var previousFrom = from - earliest <= to - from ? earliest : from - (to - from);
-        await foreach (var incident in store.QueryAsync(new IncidentQuery(previousFrom, from, groups, ByDetectionTime: true), cancellationToken))
-        {
-            previous += incident.FalsePositive ? 0 : 1;
-        }
+        var previous = await PreviousIncidentsAsync(leader, from, to, groups, latest, cancellationToken);
 
         // A channel's error may name a recipient (an address the server refused, a QQ number): the
         // digest may go to a group robot, so it is masked as /healthz masks it; the console and
@@ -120,6 +112,38 @@ internal sealed partial class DigestService(
         // message time, as the console's chart counts, not by detection time as the digest's text.
         var chart = await IncidentChart.RenderAsync(browser, to, zone, groups, cancellationToken);
         return document with { ChartPng = chart };
+    }
+
+    /// <summary>
+    /// The incidents (false positives aside) of the period before, as long as this one, for the
+    /// comparison; null when the leader's digests did not cover all of it (from the start of the
+    /// first one still stored to the end of <paramref name="latest"/>): before the leader's first
+    /// digest, or reaching back past it (the first after a long stop, a preview of a long period),
+    /// GroupGuard may not have been running or recording, and a count of nothing there would read
+    /// as an increase from nothing. Nor before the first day an incident can carry (a long period,
+    /// 2026 to 9998, would reach before year 1).
+    /// </summary>
+    private async Task<int?> PreviousIncidentsAsync(LeaderOptions leader, DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groups, DigestRecord? latest, CancellationToken cancellationToken)
+    {
+        var earliest = new DateTimeOffset(TimeBounds.FirstDay, TimeOnly.MinValue, TimeSpan.Zero);
+        if (latest is null || from > latest.PeriodTo || from - earliest <= to - from)
+        {
+            return null;
+        }
+
+        var previousFrom = from - (to - from);
+        if (await outbox.FirstPeriodStartAsync(leader.Name, cancellationToken) is not { } covered || covered > previousFrom)
+        {
+            return null;
+        }
+
+        var previous = 0;
+        await foreach (var incident in store.QueryAsync(new IncidentQuery(previousFrom, from, groups, ByDetectionTime: true), cancellationToken))
+        {
+            previous += incident.FalsePositive ? 0 : 1;
+        }
+
+        return previous;
     }
 
     /// <summary>

@@ -157,6 +157,18 @@ public sealed class DigestBuilderTests
         Assert.Empty(digest.IncidentIds);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Without_a_previous_period_the_digest_compares_with_nothing(int incidents)
+    {
+        var digest = Build([.. Enumerable.Range(1, incidents).Select(i => Incident(i, "1", "m" + i))], previous: null);
+
+        Assert.Contains(incidents == 0 ? "今日无违规，共检查 4,120 条消息。" : "共检查 4,120 条消息，发现 2 起违规。", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("上期", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("上期", digest.Markdown, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Incidents_are_counted_by_severity_category_and_group_with_failures_and_their_reasons()
     {

@@ -40,7 +40,7 @@ internal static class HealthEndpoint
             var inbox = journal.Health();
             // From the outbox, whichever process sent them; not asked of a database that is unusable.
             var digests = storageOk ? await digestProbe.LatestAsync(cancellationToken) : digestProbe.SentHere;
-            var problems = Problems(ruleStatus, connected, digests, time.GetUtcNow(), adapterStates, inbox, stats.StorageFailures);
+            var problems = Problems(ruleStatus, connected, digests, time.GetUtcNow(), adapterStates, inbox, stats.StorageFailures, stats.UnableInRow);
             // A channel's error may name its recipient (a QQ number, an address the server refused):
             // shown here to anyone, it is masked; the console and `digest list` show it whole. The
             // recipients are read only when some channel is failing.
@@ -186,9 +186,11 @@ internal static class HealthEndpoint
     /// the chat archive, the QQ platform's token) down for <see cref="DownGrace"/> or more, a digest
     /// or alert whose latest send is failing on a channel, messages ahead of this machine's clock (it
     /// is behind), the inbox journal unable to write (events refused), to save its checkpoint or to
-    /// start a new segment. Each in a few words, naming no secret and no chat content.
+    /// start a new segment, and actions failing <see cref="PipelineStats.FailingAfter"/> times in a
+    /// row or more because the bot cannot act (<paramref name="unableInRow"/>, <see cref="PipelineStats.UnableInRow"/>).
+    /// Each in a few words, naming no secret and no chat content.
     /// </summary>
-    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null, JournalHealth? journal = null, int storageFailures = 0)
+    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null, JournalHealth? journal = null, int storageFailures = 0, (int Count, ActionErrorKind Kind) unableInRow = default)
     {
         var problems = new List<string>();
         if (storageFailures >= PipelineStats.FailingAfter)
@@ -200,6 +202,13 @@ internal static class HealthEndpoint
         if (!rules.Healthy)
         {
             problems.Add($"rules: {rules.ErrorTotal} error(s)");
+        }
+
+        // Incidents are recorded, but nothing is done to the messages: the platform's words on the
+        // last are pipeline.last_action_error (they may name a group).
+        if (unableInRow.Count >= PipelineStats.FailingAfter)
+        {
+            problems.Add($"actions: the last {unableInRow.Count} failed, none carried out since ({WireNames<ActionErrorKind>.ToText(unableInRow.Kind)}: {Why(unableInRow.Kind)}); see pipeline.last_action_error");
         }
 
         // Messages stamped ahead of this machine's clock: it is behind, and every window it keeps
@@ -237,6 +246,14 @@ internal static class HealthEndpoint
     /// <summary><c>failing</c> on a channel, else <c>pending</c> while a channel is still to be sent, else <c>sent</c>.</summary>
     private static string Status(Digests.DigestService.LeaderDigestState digest) =>
         digest.FailedChannels.Count > 0 ? "failing" : digest.Pending ? "pending" : "sent";
+
+    private static string Why(ActionErrorKind kind) => kind switch
+    {
+        ActionErrorKind.NotConfigured => "the bot's API is not set up, or refuses the token",
+        ActionErrorKind.NotPermitted => "the bot is not an admin of the group",
+        ActionErrorKind.Unreachable => "the bot does not answer",
+        _ => "the action queue is full",
+    };
 
     private static bool IsAlert(string leader) => leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal);
 }

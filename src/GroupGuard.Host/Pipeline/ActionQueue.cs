@@ -342,7 +342,11 @@ internal sealed partial class ActionWorker(
 
         if (outcome.Status == ActionStatus.Failed)
         {
-            stats.ActionFailed(outcome.Error ?? "failed");
+            stats.ActionFailed(outcome.Error ?? "failed", outcome.ErrorKind);
+        }
+        else if (outcome.Status == ActionStatus.Done && results.Count > 0)
+        {
+            stats.ActionDone();
         }
 
         await RecordOutcomeAsync(job, outcome);

@@ -167,7 +167,11 @@ internal sealed partial class JoinScreener(
 
         if (result.Status == ActionStatus.Failed)
         {
-            stats.ActionFailed(result.Error ?? "failed");
+            stats.ActionFailed(result.Error ?? "failed", result.ErrorKind);
+        }
+        else if (result.Status == ActionStatus.Done)
+        {
+            stats.ActionDone();
         }
 
         metrics?.Action(request.Platform, Telemetry.GroupGuardMetrics.JoinAnswer, result.Status, metrics.Since(started));

@@ -1,3 +1,5 @@
+using GroupGuard.Core;
+
 namespace GroupGuard.Host.Pipeline;
 
 /// <summary>Counters the health endpoint reports.</summary>
@@ -25,17 +27,41 @@ internal sealed class PipelineStats
 
     private long _actionsFailed;
     private volatile string? _lastActionError;
+    private int _unableInRow;
+    private int _unableKind;
 
     public long ActionsFailed => Interlocked.Read(ref _actionsFailed);
 
     /// <summary>The platform's words on the last failed action.</summary>
     public string? LastActionError => _lastActionError;
 
-    public void ActionFailed(string error)
+    /// <summary>
+    /// Actions (a message's calls, a join request's answer) failed in a row because the bot cannot act
+    /// at all (<see cref="CannotAct"/>), since the last one carried out; and the kind of the last of
+    /// them. A message gone or a member who left (refused) neither counts nor breaks the row.
+    /// </summary>
+    public (int Count, ActionErrorKind Kind) UnableInRow => (Volatile.Read(ref _unableInRow), (ActionErrorKind)Volatile.Read(ref _unableKind));
+
+    public void ActionFailed(string error, ActionErrorKind? kind)
     {
         Interlocked.Increment(ref _actionsFailed);
         _lastActionError = error;
+        if (kind is { } k && CannotAct(k))
+        {
+            Volatile.Write(ref _unableKind, (int)k);
+            Interlocked.Increment(ref _unableInRow);
+        }
     }
+
+    /// <summary>An action carried out: the bot can act, whatever failed before.</summary>
+    public void ActionDone() => Volatile.Write(ref _unableInRow, 0);
+
+    /// <summary>
+    /// Failures that say the bot cannot act in the group at all, not that this one call met a
+    /// message already gone: not set up, not an admin, no answer, the queue full.
+    /// </summary>
+    internal static bool CannotAct(ActionErrorKind kind) =>
+        kind is ActionErrorKind.NotConfigured or ActionErrorKind.NotPermitted or ActionErrorKind.Unreachable or ActionErrorKind.QueueFull;
 
     private int _storageFailures;
     private int _countFailures;

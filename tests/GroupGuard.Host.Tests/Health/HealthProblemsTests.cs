@@ -37,6 +37,59 @@ public sealed class HealthProblemsTests
             HealthEndpoint.Problems(GoodRules, [], [], Now, storageFailures: 3));
     }
 
+    /// <summary>
+    /// Every recall failing because the bot is not an admin (or not set up, or not answering) left
+    /// /healthz healthy, with only pipeline.last_action_error set: incidents were recorded and
+    /// nothing was done. Three such failures since the last action carried out are a problem; a
+    /// message already gone (refused) is not, and one action carried out ends it.
+    /// </summary>
+    [Fact]
+    public void Actions_failing_three_times_in_a_row_because_the_bot_cannot_act_are_a_problem_and_a_refusal_is_not()
+    {
+        var stats = new PipelineStats();
+        stats.ActionFailed("delete_msg failed: 权限不足", ActionErrorKind.NotPermitted);
+        stats.ActionFailed("delete_msg failed: message not found", ActionErrorKind.Refused);
+        stats.ActionFailed("delete_msg failed: 权限不足", ActionErrorKind.NotPermitted);
+        Assert.Empty(HealthEndpoint.Problems(GoodRules, [], [], Now, unableInRow: stats.UnableInRow));
+
+        stats.ActionFailed("delete_msg failed: 权限不足", ActionErrorKind.NotPermitted);
+        Assert.Equal(
+            ["actions: the last 3 failed, none carried out since (not_permitted: the bot is not an admin of the group); see pipeline.last_action_error"],
+            HealthEndpoint.Problems(GoodRules, [], [], Now, unableInRow: stats.UnableInRow));
+
+        stats.ActionDone();
+        Assert.Empty(HealthEndpoint.Problems(GoodRules, [], [], Now, unableInRow: stats.UnableInRow));
+    }
+
+    [Fact]
+    public async Task Healthz_says_degraded_while_the_bot_cannot_recall_and_healthy_once_a_recall_is_carried_out()
+    {
+        await using var api = FakeOneBotApi.Start();
+        var refused = Enumerable.Repeat(FakeAnswer.Failed(102, "权限不足", "只有管理员可以撤回消息"), PipelineStats.FailingAfter).ToArray();
+        api.Script("delete_msg", refused);
+        using var service = new GroupGuardFactory(GroupGuardFactory.OneBotApi(api.BaseUrl));
+        using var client = service.CreateClient();
+
+        for (var i = 0; i < PipelineStats.FailingAfter; i++)
+        {
+            // Each from another member: a first offence, a recall alone.
+            await service.PostV11Async(GroupGuardFactory.GroupEvent(941 + i, "加微信领资料", userId: 20100 + i));
+            await service.SettledAsync(i + 1, incident => incident.MessageId == (941 + i).ToString(CultureInfo.InvariantCulture));
+        }
+
+        using (var failing = JsonDocument.Parse(await client.GetStringAsync(new Uri("/healthz", UriKind.Relative))))
+        {
+            Assert.Equal("degraded", failing.RootElement.GetProperty("status").GetString());
+            var problem = Assert.Single(failing.RootElement.GetProperty("problems").EnumerateArray()).GetString();
+            Assert.StartsWith("actions: the last 3 failed, none carried out since (not_permitted", problem, StringComparison.Ordinal);
+        }
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(951, "加微信领资料", userId: 20200));
+        await service.SettledAsync(PipelineStats.FailingAfter + 1, incident => incident.MessageId == "951");
+        using var recovered = JsonDocument.Parse(await client.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        Assert.Equal("healthy", recovered.RootElement.GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task Healthz_says_degraded_while_storage_writes_keep_failing_and_healthy_once_one_succeeds()
     {

@@ -214,6 +214,31 @@ public sealed class RulesCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_with_a_group_reads_as_sent_there_its_packs_and_its_allow_list_and_refuses_what_is_no_group_id()
+    {
+        var rules = Rules(
+            ("local.yaml", "pack: local\ngroups: [\"42\"]\nrules:\n  - id: local.buy\n    terms: [团购]\n"),
+            ("a.yaml", "pack: a\nrules:\n  - id: a.contact\n    terms: [加微信]\n"),
+            ("allow-42.txt", "加微信群\n"));
+        const string Lines = "周末团购水果\n加微信群聊\n";
+
+        var (_, everywhere, _) = await ScanAsync(rules, Lines);
+        var (_, inGroup, _) = await ScanAsync(rules, Lines, "--group", "42");
+        var (exit, elsewhere, _) = await ScanAsync(rules, Lines, "--group", "7", "--explain");
+        var (refused, _, error) = await ScanAsync(rules, Lines, "--group", "4 2");
+
+        static bool[] Flagged(string output) => [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("flagged").GetBoolean())];
+        Assert.Equal([true, true], Flagged(everywhere)); // every pack, no group's allow list
+        Assert.Equal([true, false], Flagged(inGroup)); // group 42's allow list covers 加微信群
+        Assert.Equal(0, exit);
+        Assert.Equal([false, true], Flagged(elsewhere)); // the pack of group 42 leaves group 7 out
+        var missed = Assert.Single(JsonDocument.Parse(elsewhere.Split('\n')[0]).RootElement.GetProperty("missed").EnumerateArray());
+        Assert.Equal("other-group", missed.GetProperty("why").GetString());
+        Assert.NotEqual(0, refused);
+        Assert.Contains("--group '4 2' is not a group id", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scan_with_broken_rules_says_why_and_exits_1()
     {
         var rules = Rules(("a.yaml", "pack: a\nrules:\n  - id: a.one\n"));

@@ -451,7 +451,15 @@ internal static class GroupGuardCommandLine
     {
         var folder = RulesOption();
         var explain = new Option<bool>("--explain") { Description = "also list, per line, what was found and did not count, and why (\"missed\")" };
-        var scan = Verb("scan", "Try the rules on one message a line from standard input; one JSON verdict a line out.", folder, explain);
+        var group = new Option<string?>("--group") { Description = "scan as sent in this group: packs whose groups: leave it out do not apply, its allow list (allow-<id>.txt) does; without it every pack applies", HelpName = "ID" };
+        var scan = Verb("scan", "Try the rules on one message a line from standard input; one JSON verdict a line out.", folder, explain, group);
+        scan.Validators.Add(result =>
+        {
+            if (result.GetValue(group) is { } id && !Core.Accounts.ConsoleAccount.IsValidGroupId(id))
+            {
+                result.AddError($"--group '{id}' is not a group id ({Core.Accounts.ConsoleAccount.GroupIdShape}, at most 64 characters)");
+            }
+        });
         scan.SetAction((parsed, ct) => VerbHost.RunAsync(
             Settings(parsed),
             (services, configuration) => services.AddGroupGuardCore(configuration).AddGroupGuardJieba(),
@@ -463,6 +471,7 @@ internal static class GroupGuardCommandLine
                 streams.Output,
                 error,
                 parsed.GetValue(explain),
+                parsed.GetValue(group),
                 token),
             error,
             ct));

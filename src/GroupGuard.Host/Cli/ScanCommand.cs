@@ -18,8 +18,12 @@ internal static class ScanCommand
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Loads the rules of <paramref name="folder"/> and scans <paramref name="input"/> with them; exit 1 when they do not load.</summary>
-    public static async Task<int> RunAsync(string folder, TimeProvider time, IWordSegmenter? segmenter, Stream input, Stream output, TextWriter error, bool explain, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the rules of <paramref name="folder"/> and scans <paramref name="input"/> with them, as
+    /// sent in group <paramref name="groupId"/> when given (else every pack applies and no group's
+    /// allow list); exit 1 when they do not load.
+    /// </summary>
+    public static async Task<int> RunAsync(string folder, TimeProvider time, IWordSegmenter? segmenter, Stream input, Stream output, TextWriter error, bool explain, string? groupId, CancellationToken cancellationToken)
     {
         var loaded = RuleLoader.Load(folder, time);
         if (loaded.RuleSet is not { } rules)
@@ -34,10 +38,10 @@ internal static class ScanCommand
         }
 
         segmenter?.UseTerms(rules.Version, rules.WordTerms);
-        return await RunAsync(rules, segmenter, input, output, error, cancellationToken, explain);
+        return await RunAsync(rules, segmenter, input, output, error, cancellationToken, explain, groupId);
     }
 
-    private static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, Stream inputStream, Stream output, TextWriter error, CancellationToken cancellationToken, bool explain)
+    private static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, Stream inputStream, Stream output, TextWriter error, CancellationToken cancellationToken, bool explain, string? groupId)
     {
         var clock = Stopwatch.StartNew();
         long lines = 0, flagged = 0, chars = 0, invalid = 0, skipped = 0;
@@ -81,11 +85,11 @@ internal static class ScanCommand
                 Verdict verdict;
                 if (explain)
                 {
-                    (verdict, misses) = MessageDetector.Explain(rules, line, groupId: null, segmenter);
+                    (verdict, misses) = MessageDetector.Explain(rules, line, groupId, segmenter);
                 }
                 else
                 {
-                    verdict = MessageDetector.Detect(rules, line, groupId: null, segmenter);
+                    verdict = MessageDetector.Detect(rules, line, groupId, segmenter);
                 }
 
                 lines++;

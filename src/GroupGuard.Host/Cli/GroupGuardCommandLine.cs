@@ -242,7 +242,66 @@ internal static class GroupGuardCommandLine
             error,
             ct, readsDatabase: true));
 
-        return new Command("incidents", "Read and review recorded incidents.") { export, mark };
+        var (list, show) = IncidentsRead(output, error);
+        return new Command("incidents", "Read and review recorded incidents.") { list, show, export, mark };
+    }
+
+    /// <summary><c>incidents list</c> and <c>incidents show</c>.</summary>
+    private static (Command List, Command Show) IncidentsRead(TextWriter output, TextWriter error)
+    {
+        var since = TimeOption("--since", "only incidents whose message was sent at or after this time");
+        var group = new Option<string?>("--group") { Description = "only this group's incidents", HelpName = "ID" };
+        var user = new Option<string?>("--user") { Description = "only this member's incidents", HelpName = "ID" };
+        var rule = new Option<string?>("--rule") { Description = "only this rule's incidents", HelpName = "RULE" };
+        var status = new Option<string?>("--status") { Description = "only incidents whose action has this status" };
+        status.AcceptOnlyFromAmong([.. WireNames<ActionStatus>.All]);
+        var limit = new Option<int>("--limit") { Description = $"at most this many, newest first (1 to {IncidentsReadCommand.MaxLimit})", DefaultValueFactory = _ => 20, HelpName = "N" };
+        var list = Verb("list", "Print the newest incidents, one line each (id, time, group, user, rule, action and status, the message's start).", since, group, user, rule, status, limit);
+        list.Validators.Add(result =>
+        {
+            // Only as given: a command line with another error has no defaults to check.
+            if (result.GetResult(limit) is { Implicit: false } given && given.GetValueOrDefault<int>() is < 1 or > IncidentsReadCommand.MaxLimit)
+            {
+                result.AddError($"--limit must be from 1 to {IncidentsReadCommand.MaxLimit}, got {given.GetValueOrDefault<int>()}");
+            }
+
+            foreach (var option in new[] { group, user, rule })
+            {
+                if (result.GetValue(option) is { } value && MessageLimits.IdProblem(option.Name, value) is { } problem)
+                {
+                    result.AddError(problem);
+                }
+            }
+        });
+        list.SetAction((parsed, ct) => StorageVerb(
+            parsed,
+            (sp, token) => IncidentsReadCommand.ListAsync(
+                new IncidentFilter
+                {
+                    From = parsed.GetValue(since),
+                    GroupId = parsed.GetValue(group),
+                    UserId = parsed.GetValue(user),
+                    Rule = parsed.GetValue(rule),
+                    Status = WireNames<ActionStatus>.TryParse(parsed.GetValue(status), out var s) ? s : null,
+                },
+                parsed.GetValue(limit),
+                sp.GetRequiredService<IIncidentStore>(),
+                sp.GetRequiredService<IIncidentBrowser>(),
+                output,
+                error,
+                token),
+            error,
+            ct, readsDatabase: true));
+
+        var id = new Argument<long>("ID") { Description = "the incident's id (incidents list shows it)" };
+        var show = Verb("show", "Print every field of one incident, one name: value a line, as export names them.");
+        show.Arguments.Add(id);
+        show.SetAction((parsed, ct) => StorageVerb(
+            parsed,
+            (sp, token) => IncidentsReadCommand.ShowAsync(parsed.GetValue(id), sp.GetRequiredService<IIncidentStore>(), output, error, token),
+            error,
+            ct, readsDatabase: true));
+        return (list, show);
     }
 
     private static Command Digest(TextWriter output, TextWriter error)

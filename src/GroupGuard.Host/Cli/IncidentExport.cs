@@ -65,6 +65,10 @@ internal static class IncidentExport
     /// <summary>The field names, in order: the CSV header.</summary>
     public static IReadOnlyList<string> Columns { get; } = [.. Fields.Select(f => f.Name)];
 
+    /// <summary>Each field of <paramref name="incident"/> as a CSV row has it (null where not known), in order: <c>incidents show</c>.</summary>
+    public static IEnumerable<(string Name, string? Value)> Describe(Incident incident) =>
+        Fields.Select(f => (f.Name, f.Value(incident)));
+
     private static readonly JsonWriterOptions JsonOptions = new()
     {
         // Chinese text stays readable in the export; the output is not embedded in HTML.

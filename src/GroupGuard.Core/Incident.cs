@@ -68,9 +68,9 @@ public sealed record Incident
     public ActionErrorKind? ActionErrorKind { get; init; }
 
     /// <summary>
-    /// The platform actions decided for the message while this incident's action is pending
-    /// (a mute also recalls, escalation may add a mute or kick), so that a restart between the
-    /// decision and the call carries out exactly those. Empty when nothing is to be called.
+    /// The platform actions decided for the message (a mute also recalls, escalation may add a mute
+    /// or kick), so that a restart between the decision and the call carries out exactly those;
+    /// kept once they are carried out or failed, as what was tried. Empty when nothing is to be called.
     /// </summary>
     public IReadOnlyList<ModerationAction> PlannedActions { get; init; } = [];
 

@@ -1,4 +1,64 @@
+using System.Text.Json.Serialization;
+
 namespace GroupGuard.Core;
+
+/// <summary>
+/// What became of an incident as the console counts and filters it: its <see cref="ActionStatus"/>,
+/// except that a <c>log</c> rule's incident, <see cref="ActionStatus.Done"/> once it is recorded, is
+/// <see cref="Logged"/>, so that <see cref="Done"/> is only what was done to a message or a member
+/// (as the digest's 已处置 and 仅记录 count them). Its text is the status's (<c>dry_run</c>), and <c>logged</c>.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IncidentOutcome>))]
+public enum IncidentOutcome
+{
+    [JsonStringEnumMemberName("pending")]
+    Pending,
+
+    /// <summary>A recall, mute, kick or warning carried out.</summary>
+    [JsonStringEnumMemberName("done")]
+    Done,
+
+    /// <summary>A <c>log</c> rule's incident, recorded: nothing else was to be done.</summary>
+    [JsonStringEnumMemberName("logged")]
+    Logged,
+
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+
+    [JsonStringEnumMemberName("skipped")]
+    Skipped,
+
+    [JsonStringEnumMemberName("dry_run")]
+    DryRun,
+
+    [JsonStringEnumMemberName("exempt")]
+    Exempt,
+
+    [JsonStringEnumMemberName("unsupported")]
+    Unsupported,
+}
+
+/// <summary>The <see cref="IncidentOutcome"/> of an incident.</summary>
+public static class IncidentOutcomes
+{
+    public static IncidentOutcome Of(ModerationAction decided, ActionStatus status) => status switch
+    {
+        ActionStatus.Done when decided == ModerationAction.Log => IncidentOutcome.Logged,
+        ActionStatus.Done => IncidentOutcome.Done,
+        ActionStatus.Pending => IncidentOutcome.Pending,
+        ActionStatus.Failed => IncidentOutcome.Failed,
+        ActionStatus.Skipped => IncidentOutcome.Skipped,
+        ActionStatus.DryRun => IncidentOutcome.DryRun,
+        ActionStatus.Exempt => IncidentOutcome.Exempt,
+        _ => IncidentOutcome.Unsupported,
+    };
+
+    public static IncidentOutcome Of(Incident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        return Of(incident.DecidedAction, incident.ActionStatus);
+    }
+}
 
 /// <summary>Filters of the console's incident list. Null means no filter.</summary>
 public sealed record IncidentFilter
@@ -11,7 +71,12 @@ public sealed record IncidentFilter
     public string? Pack { get; init; }
     public string? Rule { get; init; }
     public Severity? Severity { get; init; }
-    public ActionStatus? Status { get; init; }
+
+    /// <summary>
+    /// The outcome as the overview counts it (<see cref="IncidentOverview.Outcomes"/>): <see cref="IncidentOutcome.Done"/>
+    /// only what was carried out, <see cref="IncidentOutcome.Logged"/> a <c>log</c> rule's recorded incidents.
+    /// </summary>
+    public IncidentOutcome? Outcome { get; init; }
 
     /// <summary>True: only incidents marked false positive; false: only those not marked.</summary>
     public bool? FalsePositive { get; init; }
@@ -46,7 +111,7 @@ public sealed record IncidentOverview(
     int FalsePositives,
     long MessagesChecked)
 {
-    /// <summary>The outcome of a <c>log</c> rule's incident: recorded, nothing else done.</summary>
+    /// <summary>The outcome of a <c>log</c> rule's incident: recorded, nothing else done (<see cref="IncidentOutcome.Logged"/>).</summary>
     public const string Logged = "logged";
 }
 

@@ -47,7 +47,29 @@ internal sealed partial class IncidentStore
         Equal("pack", "Pack", filter.Pack);
         Equal("rule", "Rule", filter.Rule);
         Equal("severity", "Severity", EnumText<Severity>.ToText(filter.Severity));
-        Equal("action_status", "Status", EnumText<ActionStatus>.ToText(filter.Status));
+        if (filter.Outcome is { } outcome)
+        {
+            // As the overview counts outcomes: a log rule's done is logged, and done is the rest.
+            (ActionStatus Status, bool? LogRule) wanted = outcome switch
+            {
+                IncidentOutcome.Logged => (ActionStatus.Done, true),
+                IncidentOutcome.Done => (ActionStatus.Done, false),
+                IncidentOutcome.Pending => (ActionStatus.Pending, null),
+                IncidentOutcome.Failed => (ActionStatus.Failed, null),
+                IncidentOutcome.Skipped => (ActionStatus.Skipped, null),
+                IncidentOutcome.DryRun => (ActionStatus.DryRun, null),
+                IncidentOutcome.Exempt => (ActionStatus.Exempt, null),
+                IncidentOutcome.Unsupported => (ActionStatus.Unsupported, null),
+                _ => throw new ArgumentOutOfRangeException(nameof(filter), outcome, "Not an incident outcome."),
+            };
+            Equal("action_status", "Status", EnumText<ActionStatus>.ToText(wanted.Status));
+            if (wanted.LogRule is { } log)
+            {
+                conditions.Add(log ? "decided_action = @LogAction" : "decided_action <> @LogAction");
+                parameters.Add("LogAction", EnumText<ModerationAction>.ToText(ModerationAction.Log));
+            }
+        }
+
         if (filter.FalsePositive is { } falsePositive)
         {
             conditions.Add("false_positive = @FalsePositive");
@@ -116,7 +138,8 @@ internal sealed partial class IncidentStore
         var perDay = await Query<DayRow>(
             $"SELECT {_database.DayOf("time", "@Shift")} AS Day, category AS Category, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2").ConfigureAwait(false);
         // A log rule's incident is done once it is recorded, with nothing done to the message or the
-        // member: it counts as logged, so "done" counts only recalls, mutes, kicks and warnings carried out.
+        // member: it counts as logged, so "done" counts only recalls, mutes, kicks and warnings carried
+        // out (IncidentOutcome; BrowseAsync filters by the same).
         var outcomes = await Query<NamedRow>(
             $"SELECT CASE WHEN decided_action = 'log' AND action_status = 'done' THEN '{IncidentOverview.Logged}' ELSE action_status END AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
         var rules = await Query<NamedRow>(

@@ -244,6 +244,43 @@ public sealed class ConsoleReviewTests
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(searched, "data-incident="));
     }
 
+    /// <summary>
+    /// The status filter takes the outcomes the overview counts: <c>logged</c> is a log rule's
+    /// incidents (done once recorded), and <c>done</c> only what was carried out, as 已处置 counts it.
+    /// </summary>
+    [Fact]
+    public async Task The_status_filter_takes_the_overview_s_outcomes_logged_apart_from_done()
+    {
+        using var service = new GroupGuardFactory();
+        service.CreateClient().Dispose(); // starts the service
+        var ids = await service.Services.GetRequiredService<IIncidentStore>().AddAsync(
+            [
+                Incidents.Of("s1", time: DateTimeOffset.UtcNow.AddHours(-1)),
+                Incidents.Of("s2", time: DateTimeOffset.UtcNow.AddHours(-1), rule: "abuse.x", action: ModerationAction.Log),
+                Incidents.Of("s3", time: DateTimeOffset.UtcNow.AddHours(-1)) with { ActionStatus = ActionStatus.Failed },
+            ],
+            CancellationToken.None);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+        static long[] Listed(string page) =>
+            [.. System.Text.RegularExpressions.Regex.Matches(page, "data-incident=\"([0-9]+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+
+        var logged = await browser.PageAsync("/console/incidents?status=logged");
+        var done = await browser.PageAsync("/console/incidents?status=done");
+        var failed = await browser.PageAsync("/console/incidents?status=failed");
+        var overview = await browser.PageAsync("/console");
+        using var unknown = await browser.GetAsync("/console/incidents?status=recorded");
+
+        Assert.Equal([ids[1]], Listed(logged));
+        Assert.Equal([ids[0]], Listed(done));
+        Assert.Equal([ids[2]], Listed(failed));
+        Assert.Contains("<option value=\"logged\" selected=\"selected\">", logged, StringComparison.Ordinal);
+        Assert.Contains("href=\"/console/incidents?status=logged\"", overview, StringComparison.Ordinal); // the overview's outcome links to its incidents
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("logged", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_list_s_excerpt_is_cut_before_an_emoji_it_would_split_not_through_it()
     {

@@ -117,6 +117,7 @@ public abstract class ConsoleStoreTests : StoreTests
                 Pack = i < 6 ? "ads" : "fraud",
                 Severity = i == 11 ? Severity.High : Severity.Medium,
                 ActionStatus = i == 10 ? ActionStatus.Failed : ActionStatus.Done,
+                DecidedAction = i is 1 or 8 ? ModerationAction.Log : ModerationAction.Recall, // a log rule's: recorded, nothing else done
                 MessageText = i == 7 ? "刷单返利，日结100%" : "加微信 Wx_Abc",
             });
         }
@@ -136,7 +137,11 @@ public abstract class ConsoleStoreTests : StoreTests
         Assert.Equal([ids[5], ids[4], ids[3], ids[2], ids[1], ids[0]], await Ids(all with { Pack = "ads" }));
         Assert.Equal(6, (await Ids(all with { Rule = "fraud.shua-dan" })).Length);
         Assert.Equal([ids[11]], await Ids(all with { Severity = Severity.High }));
-        Assert.Equal([ids[10]], await Ids(all with { Status = ActionStatus.Failed }));
+        Assert.Equal([ids[10]], await Ids(all with { Outcome = IncidentOutcome.Failed }));
+        // As the overview counts outcomes: done is what was carried out, logged a log rule's done.
+        Assert.Equal([ids[8], ids[1]], await Ids(all with { Outcome = IncidentOutcome.Logged }));
+        Assert.Equal([ids[11], ids[9], ids[7], ids[6], ids[5], ids[4], ids[3], ids[2], ids[0]], await Ids(all with { Outcome = IncidentOutcome.Done }));
+        Assert.Empty(await Ids(all with { Outcome = IncidentOutcome.DryRun }));
         Assert.Equal([ids[4]], await Ids(all with { FalsePositive = true }));
         Assert.Equal([ids[7]], await Ids(all with { Text = "100%" })); // % is text, not a wildcard
         Assert.Equal(11, (await Ids(all with { Text = "wx_abc" })).Length); // Latin letters in any case
@@ -170,6 +175,14 @@ public abstract class ConsoleStoreTests : StoreTests
             [new DayCount(new DateOnly(2025, 3, 1), "abuse", 1), new DayCount(new DateOnly(2025, 3, 1), "ads", 1), new DayCount(new DateOnly(2025, 3, 1), "fraud", 1), new DayCount(new DateOnly(2025, 3, 2), "ads", 1)],
             overview.PerDay);
         Assert.Equal([new NamedCount("done", 2), new NamedCount("failed", 1), new NamedCount("logged", 1)], overview.Outcomes);
+        foreach (var outcome in overview.Outcomes)
+        {
+            // Each outcome counted is a filter of the incident pages that finds as many (the console links them).
+            Assert.True(WireNames<IncidentOutcome>.TryParse(outcome.Name, out var parsed), outcome.Name);
+            var found = await Harness.Store.BrowseAsync(new IncidentFilter { Outcome = parsed, From = T0.AddDays(-29), To = T0.AddDays(1) }, null, 50, CancellationToken.None);
+            Assert.Equal(outcome.Count, found.Count);
+        }
+
         Assert.Equal([new NamedCount("ads.qr-code", 2), new NamedCount("abuse.x", 1), new NamedCount("fraud.x", 1)], overview.TopRules);
         Assert.Equal([new NamedCount("123456", 3), new NamedCount("222", 1)], overview.TopGroups);
         Assert.Equal(4, overview.Incidents);

@@ -48,12 +48,13 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
 
         if (Blank(status) is { } st)
         {
-            if (!WireNames<ActionStatus>.TryParse(st, out var parsed))
+            // The outcomes the overview counts: done is what was carried out, logged a log rule's incidents.
+            if (!WireNames<IncidentOutcome>.TryParse(st, out var parsed))
             {
-                return BadRequest($"status must be one of {string.Join(", ", WireNames<ActionStatus>.All)}.");
+                return BadRequest($"status must be one of {string.Join(", ", WireNames<IncidentOutcome>.All)}.");
             }
 
-            filter = filter with { Status = parsed };
+            filter = filter with { Outcome = parsed };
         }
 
         switch (Blank(fp))

@@ -4,6 +4,9 @@ using GroupGuard.Host.Pipeline;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
+/// <summary>One line of the overview's counts: the words shown, the name they stand for (its title), the count, and a link to the incidents it counts.</summary>
+public sealed record CountRow(string Label, string Name, int Count, string? Link = null);
+
 public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnectionStatus> connections, TimeProvider time) : ConsolePage
 {
     public const int Days = GroupGuard.Core.Digests.Charts.IncidentChart.Days;
@@ -14,6 +17,17 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
     public string ChartJson { get; private set; } = "{}";
 
     public IReadOnlyList<(string Name, string State, string Detail)> Adapters { get; private set; } = [];
+
+    /// <summary>The action outcomes, each linked to its incidents (the status filter takes the same names).</summary>
+    public IReadOnlyList<CountRow> Outcomes => [.. Overview.Outcomes.Select(o => new CountRow(
+        o.Name,
+        o.Name,
+        o.Count,
+        WireNames<IncidentOutcome>.TryParse(o.Name, out _) ? "/console/incidents?status=" + Uri.EscapeDataString(o.Name) : null))];
+
+    public IReadOnlyList<CountRow> TopRules => [.. Overview.TopRules.Select(r => new CountRow(r.Name, r.Name, r.Count))];
+
+    public IReadOnlyList<CountRow> TopGroups => [.. Overview.TopGroups.Select(g => new CountRow(g.Name, g.Name, g.Count))];
 
     public async Task OnGetAsync()
     {

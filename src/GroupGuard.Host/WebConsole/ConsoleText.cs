@@ -7,7 +7,7 @@ namespace GroupGuard.Host.WebConsole;
 /// The console's words: Chinese, or English where the browser prefers it (<c>Accept-Language</c>
 /// names <c>en</c> before any <c>zh</c>). Pages write the English text; this gives the Chinese.
 /// </summary>
-internal sealed class ConsoleText
+internal sealed partial class ConsoleText
 {
     private static readonly FrozenDictionary<string, string> Chinese = new Dictionary<string, string>
     {
@@ -152,6 +152,7 @@ internal sealed class ConsoleText
         ["Lines"] = "行",
         ["Flagged"] = "命中",
         ["off"] = "关",
+        ["other"] = "其他",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private ConsoleText(bool english) => English = english;

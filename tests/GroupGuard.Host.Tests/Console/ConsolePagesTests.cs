@@ -39,7 +39,8 @@ public sealed class ConsolePagesTests
         Assert.Contains("class=\"preview\"", preview, StringComparison.Ordinal);
         Assert.Contains("ads.contact", preview, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
-        Assert.Contains("archive: sent", list, StringComparison.Ordinal);
+        Assert.Contains("archive: 已发送", list, StringComparison.Ordinal);
+        Assert.Contains("<td title=\"sent\">已发送</td>", list, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains(audit, a => a.Action == "send_digest" && a.Target == "王主任" && a.Actor == "admin");
     }
@@ -59,10 +60,76 @@ public sealed class ConsolePagesTests
         var log = await admin.PageAsync("/console/audit");
         using var refused = await leader.GetAsync("/console/audit");
 
-        Assert.Contains("<td>login_failed</td>", log, StringComparison.Ordinal);
-        Assert.Contains("<td>login</td>", log, StringComparison.Ordinal);
+        Assert.Contains("<td title=\"login_failed\">登录失败</td>", log, StringComparison.Ordinal);
+        Assert.Contains("<td title=\"login\">登录</td>", log, StringComparison.Ordinal);
         Assert.Contains("<td>leader</td>", log, StringComparison.Ordinal);
         Assert.Equal("/console/denied", ConsoleSession.PathOf(refused.Headers.Location));
+    }
+
+    /// <summary>
+    /// What GroupGuard stores by name (severity <c>medium</c>, status <c>dry_run</c>, action
+    /// <c>recall</c>, a sender's role, the account's role, an audit action, an escalation step) is
+    /// shown in words: the digest's in Chinese, English ones in English; the names stay the
+    /// filters' values and the titles.
+    /// </summary>
+    [Fact]
+    public async Task Stored_names_show_as_words_in_Chinese_and_in_English()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "李管理", AccountRole.Admin);
+        var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
+        var now = DateTimeOffset.UtcNow;
+        var ids = await store.AddAsync(
+            [
+                Incidents.Of("w1", time: now.AddHours(-1)),
+                Incidents.Of("w2", time: now.AddHours(-1), severity: GroupGuard.Core.Severity.High, action: GroupGuard.Core.ModerationAction.Log, role: GroupGuard.Core.SenderRole.Owner),
+                Incidents.Of("w3", time: now.AddHours(-1)) with { ActionStatus = GroupGuard.Core.ActionStatus.DryRun },
+                Incidents.Of("w4", time: now.AddHours(-1)) with { ActionStatus = GroupGuard.Core.ActionStatus.Exempt },
+            ],
+            CancellationToken.None);
+        await store.AddMessageCountsAsync([new("qq", "123456", new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero), 9)], CancellationToken.None);
+        using var chinese = new ConsoleSession(service, "zh-CN,zh;q=0.9");
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("李管理");
+        using var b = await english.SignInAsync("李管理");
+
+        var list = await chinese.PageAsync("/console/incidents");
+        var incident = await chinese.PageAsync($"/console/incidents/{ids[0]}");
+        var owner = await chinese.PageAsync($"/console/incidents/{ids[1]}");
+        var overview = await chinese.PageAsync("/console");
+        var groups = await chinese.PageAsync("/console/groups");
+        var audit = await chinese.PageAsync("/console/audit");
+        var rules = await chinese.PageAsync("/console/rules");
+        var englishList = await english.PageAsync("/console/incidents");
+        var englishGroups = await english.PageAsync("/console/groups");
+
+        Assert.Contains("李管理 (<span title=\"admin\">管理员</span>)", list, StringComparison.Ordinal);
+        Assert.Contains(">撤回 · 已处置</td>", list, StringComparison.Ordinal);
+        Assert.Contains(">记录 · 仅记录</td>", list, StringComparison.Ordinal);
+        Assert.Contains(">撤回 · 演练</td>", list, StringComparison.Ordinal);
+        Assert.Contains(">撤回 · 管理员豁免</td>", list, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"medium\">中</option>", list, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"logged\">仅记录</option>", list, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"dry_run\">演练</option>", list, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"unsupported\">平台不支持</option>", list, StringComparison.Ordinal);
+        Assert.DoesNotContain(">recall ·", list, StringComparison.Ordinal);
+        Assert.Contains(">严重程度 中</small>", incident, StringComparison.Ordinal);
+        Assert.Contains(">成员</span>", incident, StringComparison.Ordinal);
+        Assert.Contains(">已处置</dd>", incident, StringComparison.Ordinal);
+        Assert.Contains(">严重程度 高</small>", owner, StringComparison.Ordinal);
+        Assert.Contains(">群主</span>", owner, StringComparison.Ordinal);
+        Assert.Contains(">仅记录</dd>", owner, StringComparison.Ordinal);
+        Assert.Contains(">已处置</a>", overview, StringComparison.Ordinal);
+        Assert.Contains(">仅记录</a>", overview, StringComparison.Ordinal);
+        Assert.Contains(">演练</a>", overview, StringComparison.Ordinal);
+        Assert.Contains("第 2 次：禁言 10 分钟 → 第 3 次：禁言 60 分钟", groups, StringComparison.Ordinal);
+        Assert.Contains("<td title=\"login\">登录</td>", audit, StringComparison.Ordinal);
+        Assert.Contains("<td title=\"medium\">中</td><td title=\"recall\">撤回</td>", rules, StringComparison.Ordinal);
+        Assert.Contains("李管理 (<span title=\"admin\">admin</span>)", englishList, StringComparison.Ordinal);
+        Assert.Contains(">recall · done</td>", englishList, StringComparison.Ordinal);
+        Assert.Contains(">log · logged only</td>", englishList, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"medium\">medium</option>", englishList, StringComparison.Ordinal);
+        Assert.Contains("2: mute 10 min → 3: mute 60 min", englishGroups, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -94,7 +161,7 @@ public sealed class ConsolePagesTests
         Assert.Equal(100, RowsOf(first));
         Assert.True(earlier.Success, "101 entries: a link to the earlier one");
         Assert.Equal(1, RowsOf(second));
-        Assert.Contains("<td>login</td>", second, StringComparison.Ordinal);
+        Assert.Contains("<td title=\"login\">登录</td>", second, StringComparison.Ordinal);
         Assert.DoesNotContain("?before=", second, StringComparison.Ordinal);
     }
 

@@ -544,13 +544,65 @@ public sealed class ConsoleReviewTests
 
         Assert.Contains("id=\"incident-total\">3<", html, StringComparison.Ordinal);
         Assert.Equal(30, data.RootElement.GetProperty("labels").GetArrayLength());
-        var series = data.RootElement.GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("label").GetString()!, d => d.GetProperty("data").EnumerateArray().Sum(v => v.GetInt32()));
+        var series = data.RootElement.GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("category").GetString()!, d => d.GetProperty("data").EnumerateArray().Sum(v => v.GetInt32()));
+        var labels = data.RootElement.GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("category").GetString()!, d => d.GetProperty("label").GetString());
         Assert.Equal(2, series["ads"]);
         Assert.Equal(1, series["fraud"]);
+        Assert.Equal("测试广告", labels["ads"]); // the one pack of the category's name
+        Assert.Equal("fraud", labels["fraud"]); // no pack has it: as it is
+        Assert.Contains(" 测试广告 ", html, StringComparison.Ordinal); // the list without scripts
         Assert.Contains("/console/assets/lib/chart.js/chart.umd.min.js", html, StringComparison.Ordinal);
         using var script = await browser.GetAsync("/console/assets/lib/chart.js/chart.umd.min.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
         Assert.Contains("Chart", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A category is named by its pack in the Chinese console where the running rules give it one
+    /// name; where two packs of other names share it, or its pack has none, and in English, it
+    /// stays as it is.
+    /// </summary>
+    [Fact]
+    public async Task A_category_is_named_by_its_pack_where_the_rules_give_it_one_name()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var folder = Path.Combine(service.Folder, "rules");
+        await File.WriteAllTextAsync(Path.Combine(folder, "fraud.yaml"), "pack: fraud\nname: 诈骗\ncategory: fraud\nrules:\n  - id: fraud.x\n    terms: [刷单返利]\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "promo.yaml"), "pack: promo\nname: 商业推广\ncategory: ads\nrules:\n  - id: promo.x\n    terms: [全场八折]\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "abuse.yaml"), "pack: abuse\ncategory: abuse\nrules:\n  - id: abuse.x\n    terms: [蠢货]\n");
+        service.Services.GetRequiredService<IRuleSetLoader>().Reload();
+        var now = DateTimeOffset.UtcNow;
+        var ids = await service.Services.GetRequiredService<IIncidentStore>().AddAsync(
+            [
+                Incidents.Of("c1", time: now.AddHours(-1), category: "ads"),
+                Incidents.Of("c2", time: now.AddHours(-1), category: "fraud", pack: "fraud", rule: "fraud.x"),
+                Incidents.Of("c3", time: now.AddHours(-1), category: "abuse", pack: "abuse", rule: "abuse.x"),
+            ],
+            CancellationToken.None);
+        using var chinese = new ConsoleSession(service);
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("admin");
+        using var b = await english.SignInAsync("admin");
+
+        Dictionary<string, string> Labels(string html)
+        {
+            var json = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"application/json\" id=\"per-day-data\">(.*?)</script>").Groups[1].Value;
+            using var data = JsonDocument.Parse(json);
+            return data.RootElement.GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("category").GetString()!, d => d.GetProperty("label").GetString()!);
+        }
+
+        var zh = Labels(await chinese.PageAsync("/console"));
+        var en = Labels(await english.PageAsync("/console"));
+        var fraud = await chinese.PageAsync($"/console/incidents/{ids[1]}");
+        var ads = await chinese.PageAsync($"/console/incidents/{ids[0]}");
+
+        Assert.Equal("诈骗", zh["fraud"]);
+        Assert.Equal("ads", zh["ads"]); // 测试广告 and 商业推广
+        Assert.Equal("abuse", zh["abuse"]); // its pack has no name
+        Assert.Equal(["abuse", "ads", "fraud"], en.Values.Order(StringComparer.Ordinal));
+        Assert.Contains("fraud / fraud.x · <span title=\"fraud\">诈骗</span>", fraud, StringComparison.Ordinal);
+        Assert.Contains("· <span title=\"ads\">ads</span>", ads, StringComparison.Ordinal);
     }
 
     /// <summary>The real clock in a time zone of a fixed offset: the console reads days in the service's local zone.</summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace GroupGuard.Host.WebConsole.Pages;
 
 /// <summary>One group's effective settings; platform <c>*</c> for a group only configured, not yet heard from.</summary>
-public sealed record GroupRow(string Platform, string GroupId, long Messages, string? Packs, bool DryRun, bool? Switch, string Escalation);
+public sealed record GroupRow(string Platform, string GroupId, long Messages, string? Packs, bool DryRun, bool? Switch, IReadOnlyList<EscalationStep> Escalation);
 
 public sealed class GroupsModel(
     IIncidentStore store,
@@ -58,7 +58,7 @@ public sealed class GroupsModel(
                     own?.Packs is { } packs ? string.Join(", ", packs) : null,
                     ModerationPolicy.DryRun(runtime, own, options),
                     runtime,
-                    string.Join(" → ", steps.Select(s => $"{s.Count}: {WireNames<ModerationAction>.ToText(s.Action)}{(s.Action == ModerationAction.Mute ? $" {s.MuteMinutes} min" : "")}")));
+                    steps);
             })];
     }
 

@@ -4,11 +4,14 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
-public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions, Core.Images.IImageBlocks images, TimeProvider time) : ConsolePage
+public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions, Core.Images.IImageBlocks images, Core.Rules.IRuleSetProvider rules, TimeProvider time) : ConsolePage
 {
     public const int MaxNoteLength = 500;
 
     public Incident? Item { get; private set; }
+
+    /// <summary>The incident's category as the page names it (<see cref="ConsoleText.Category"/>).</summary>
+    public string Category => T.Category(Item!.Category, rules.Current);
 
     /// <summary>The pictures the incident's message had, as kept (hash and where each came from).</summary>
     public IReadOnlyList<Core.Images.IncidentPicture> Pictures { get; private set; } = [];
@@ -116,7 +119,7 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
         var result = await actions.UnmuteAsync(incident.Protocol, incident.Platform, incident.BotId, incident.GroupId, incident.UserId, HttpContext.RequestAborted);
         var outcome = WireNames<ActionStatus>.ToText(result.Status) + (result.Error is null ? "" : ": " + result.Error);
         await AuditAsync("unmute", $"incident {id}", $"{incident.Platform} group {incident.GroupId} user {incident.UserId}: {outcome}");
-        Notice = result.Status == ActionStatus.Done ? T["The mute is lifted."] : $"{T["The platform did not lift the mute"]} ({outcome})";
+        Notice = result.Status == ActionStatus.Done ? T["The mute is lifted."] : $"{T["The platform did not lift the mute"]} ({T.Outcome(ModerationAction.Mute, result.Status)}{(result.Error is null ? "" : ": " + result.Error)})";
         return RedirectToPage(new { id });
     }
 

@@ -7,7 +7,7 @@ namespace GroupGuard.Host.WebConsole.Pages;
 /// <summary>One line of the overview's counts: the words shown, the name they stand for (its title), the count, and a link to the incidents it counts.</summary>
 public sealed record CountRow(string Label, string Name, int Count, string? Link = null);
 
-public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnectionStatus> connections, TimeProvider time) : ConsolePage
+public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnectionStatus> connections, Core.Rules.IRuleSetProvider rules, TimeProvider time) : ConsolePage
 {
     public const int Days = GroupGuard.Core.Digests.Charts.IncidentChart.Days;
 
@@ -20,7 +20,7 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
 
     /// <summary>The action outcomes, each linked to its incidents (the status filter takes the same names).</summary>
     public IReadOnlyList<CountRow> Outcomes => [.. Overview.Outcomes.Select(o => new CountRow(
-        o.Name,
+        T.Outcome(o.Name),
         o.Name,
         o.Count,
         WireNames<IncidentOutcome>.TryParse(o.Name, out _) ? "/console/incidents?status=" + Uri.EscapeDataString(o.Name) : null))];
@@ -29,11 +29,15 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
 
     public IReadOnlyList<CountRow> TopGroups => [.. Overview.TopGroups.Select(g => new CountRow(g.Name, g.Name, g.Count))];
 
+    /// <summary>A category as the page names it (<see cref="ConsoleText.Category"/>; the chart's grey <c>other</c>, 其他).</summary>
+    public string Category(string category) =>
+        category == Core.Digests.Charts.IncidentChart.Other ? T["other"] : T.Category(category, rules.Current);
+
     public async Task OnGetAsync()
     {
         var (from, to, offset) = Period(time, Zone);
         Overview = await incidents.OverviewAsync(from, to, offset, Me.GroupScope, 10, HttpContext.RequestAborted);
-        ChartJson = Chart(Overview.PerDay, FirstDay(from, offset), Days);
+        ChartJson = Chart(Overview.PerDay, FirstDay(from, offset), Days, Category);
 
         // The bridges, their bot accounts and their errors are the operator's business: admins only.
         if (!IsAdmin)
@@ -69,14 +73,16 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
 
     /// <summary>
     /// Chart.js data: every day of the period (0 where nothing happened), one series per category
-    /// with the colour, order and folding of the picture the digests carry (<see cref="Core.Digests.Charts.IncidentChart"/>).
+    /// with the colour, order and folding of the picture the digests carry (<see cref="Core.Digests.Charts.IncidentChart"/>),
+    /// labelled as <paramref name="label"/> names the category (kept as <c>category</c>).
     /// </summary>
-    internal static string Chart(IReadOnlyList<DayCount> perDay, DateOnly first, int days)
+    internal static string Chart(IReadOnlyList<DayCount> perDay, DateOnly first, int days, Func<string, string> label)
     {
         var labels = Enumerable.Range(0, days).Select(i => first.AddDays(i).ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         var series = Core.Digests.Charts.IncidentChart.SeriesOf(perDay, first).Select(s => new
         {
-            label = s.Category,
+            label = label(s.Category),
+            category = s.Category,
             backgroundColor = s.Colour,
             data = s.PerDay.Take(days),
         });

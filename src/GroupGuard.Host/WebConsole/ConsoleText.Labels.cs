@@ -1,0 +1,179 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using GroupGuard.Core;
+using GroupGuard.Core.Accounts;
+using GroupGuard.Core.Digests;
+using GroupGuard.Core.Moderation;
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Host.WebConsole;
+
+/// <summary>
+/// The names GroupGuard stores and the console's addresses take (severity <c>medium</c>, status
+/// <c>dry_run</c>, action <c>recall</c>, role <c>member</c>, audit action <c>login</c>) as words: in
+/// Chinese the digest's where it has them (已处置, 仅记录, 演练, 管理员豁免, 高/中/低, 撤回/禁言/警告/移出群),
+/// or in English. The name itself stays a form's value, a link's query and the title of what shows it.
+/// </summary>
+internal sealed partial class ConsoleText
+{
+    private static readonly FrozenDictionary<string, (string En, string Zh)> Severities = new Dictionary<string, (string, string)>
+    {
+        ["low"] = ("low", "低"),
+        ["medium"] = ("medium", "中"),
+        ["high"] = ("high", "高"),
+        ["critical"] = ("critical", "严重"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The outcomes (<see cref="IncidentOutcome"/>) as the digest counts them.</summary>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> Outcomes = new Dictionary<string, (string, string)>
+    {
+        ["pending"] = ("pending", "待处置"),
+        ["done"] = ("done", "已处置"),
+        ["logged"] = ("logged only", "仅记录"),
+        ["failed"] = ("failed", "未能处置"),
+        ["skipped"] = ("skipped", "已跳过"),
+        ["dry_run"] = ("dry run", "演练"),
+        ["exempt"] = ("exempt (an admin)", "管理员豁免"),
+        ["unsupported"] = ("the platform cannot", "平台不支持"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, (string En, string Zh)> Actions = new Dictionary<string, (string, string)>
+    {
+        ["log"] = ("log", "记录"),
+        ["warn"] = ("warn", "警告"),
+        ["recall"] = ("recall", "撤回"),
+        ["mute"] = ("mute", "禁言"),
+        ["kick"] = ("kick", "移出群"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>A sender's role in the group, and a console account's.</summary>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> Roles = new Dictionary<string, (string, string)>
+    {
+        ["unknown"] = ("unknown", "未知"),
+        ["member"] = ("member", "成员"),
+        ["admin"] = ("admin", "管理员"),
+        ["owner"] = ("owner", "群主"),
+        ["leader"] = ("leader", "负责人"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>A digest's and each of its channels' sending.</summary>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> Sendings = new Dictionary<string, (string, string)>
+    {
+        ["pending"] = ("pending", "待发送"),
+        ["sent"] = ("sent", "已发送"),
+        ["partial"] = ("partly sent", "部分发送"),
+        ["failed"] = ("failed", "发送失败"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, (string En, string Zh)> Modes = new Dictionary<string, (string, string)>
+    {
+        ["enforce"] = ("enforce", "执行"),
+        ["shadow"] = ("shadow: recorded, never acted on", "影子模式：只记录，不处置"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>What the audit log's actions are called: every one the console, the command line and the group commands write.</summary>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> AuditActions = new Dictionary<string, (string, string)>
+    {
+        ["login"] = ("signed in", "登录"),
+        ["login_failed"] = ("sign-in failed", "登录失败"),
+        ["login_failed_locked"] = ("sign-in failed, name locked", "登录失败，已锁定"),
+        ["login_refused_locked"] = ("sign-in refused while locked", "锁定期间拒绝登录"),
+        ["logout"] = ("signed out", "退出"),
+        ["mark_false_positive"] = ("marked false positive", "标记为误判"),
+        ["unmark_false_positive"] = ("took back the mark", "撤销误判标记"),
+        ["unmute"] = ("lifted a mute", "解除禁言"),
+        ["image_block"] = ("blocked a picture", "屏蔽图片"),
+        ["image_unblock"] = ("unblocked a picture", "解除图片屏蔽"),
+        ["dry_run"] = ("switched dry run", "设置试运行"),
+        ["sandbox"] = ("tried rules in the sandbox", "试验台试规则"),
+        ["send_digest"] = ("sent a digest now", "立即发送日报"),
+        ["user_add"] = ("added an account", "添加账号"),
+        ["user_remove"] = ("removed an account", "删除账号"),
+        ["user_block"] = ("blocked a user", "加入黑名单"),
+        ["user_unblock"] = ("unblocked a user", "移出黑名单"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private string Pick(FrozenDictionary<string, (string En, string Zh)> table, string name) =>
+        table.TryGetValue(name, out var words) ? (English ? words.En : words.Zh) : name;
+
+    public string Severity(Severity severity) => Pick(Severities, WireNames<Severity>.ToText(severity));
+
+    /// <summary>A severity by its name (a filter's option); another name as it is.</summary>
+    public string Severity(string name) => Pick(Severities, name);
+
+    /// <summary>An outcome by its name (<see cref="IncidentOutcome"/>, the overview's and the status filter's); another name as it is.</summary>
+    public string Outcome(string name) => Pick(Outcomes, name);
+
+    public string Outcome(IncidentOutcome outcome) => Outcome(WireNames<IncidentOutcome>.ToText(outcome));
+
+    /// <summary>An action status as words, a log rule's done being "logged" (<see cref="IncidentOutcomes"/>).</summary>
+    public string Outcome(ModerationAction decided, ActionStatus status) => Outcome(IncidentOutcomes.Of(decided, status));
+
+    public string Action(ModerationAction action) => Pick(Actions, WireNames<ModerationAction>.ToText(action));
+
+    public string Role(SenderRole role) => Pick(Roles, WireNames<SenderRole>.ToText(role));
+
+    public string Role(AccountRole role) => Pick(Roles, WireNames<AccountRole>.ToText(role));
+
+    public string Sending(DigestStatus status) => Pick(Sendings, WireNames<DigestStatus>.ToText(status));
+
+    public string Sending(ChannelStatus status) => Pick(Sendings, WireNames<ChannelStatus>.ToText(status));
+
+    public string Mode(RuleMode mode) => Pick(Modes, WireNames<RuleMode>.ToText(mode));
+
+    /// <summary>An audit entry's action: a known one in words, a group command (<c>group_command:误判</c>) as one, another as it is.</summary>
+    public string AuditAction(string action)
+    {
+        if (action.StartsWith(Commands.GroupCommands.AuditPrefix, StringComparison.Ordinal))
+        {
+            return (English ? "group command " : "群命令 ") + action[Commands.GroupCommands.AuditPrefix.Length..];
+        }
+
+        return Pick(AuditActions, action);
+    }
+
+    /// <summary>A mute's length: <c>10 分钟</c>, <c>10 min</c>.</summary>
+    public string Minutes(int minutes) => string.Create(CultureInfo.InvariantCulture, $"{minutes} {(English ? "min" : "分钟")}");
+
+    /// <summary>An escalation step: <c>第 2 次：禁言 10 分钟</c>, <c>2: mute 10 min</c>.</summary>
+    public string Step(EscalationStep step)
+    {
+        var action = Action(step.Action) + (step.Action == ModerationAction.Mute ? " " + Minutes(step.MuteMinutes) : "");
+        return English
+            ? string.Create(CultureInfo.InvariantCulture, $"{step.Count}: {action}")
+            : string.Create(CultureInfo.InvariantCulture, $"第 {step.Count} 次：{action}");
+    }
+
+    /// <summary>
+    /// A category (<c>ads</c>) as the Chinese console names it: the name of the pack its rules are in,
+    /// where the running rules give it one name (every pack with rules of it has the same <c>name:</c>,
+    /// other than its id); else, and in English, the category as it is. The shipped packs name every
+    /// category they have but <c>ads</c>, which two packs share (广告引流 and 商业推广).
+    /// </summary>
+    public string Category(string category, RuleSet rules)
+    {
+        if (English)
+        {
+            return category;
+        }
+
+        string? name = null;
+        foreach (var pack in rules.Packs)
+        {
+            if (!pack.Rules.Any(r => string.Equals(r.Category, category, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            // A pack without a name: is named by its id, which says no more than the category.
+            if (string.Equals(pack.Name, pack.Id, StringComparison.Ordinal) || (name is not null && !string.Equals(name, pack.Name, StringComparison.Ordinal)))
+            {
+                return category;
+            }
+
+            name = pack.Name;
+        }
+
+        return name ?? category;
+    }
+}

@@ -16,7 +16,7 @@ namespace GroupGuard.Host.WebConsole;
 /// </summary>
 internal sealed partial class ConsoleText
 {
-    private static readonly FrozenDictionary<string, (string En, string Zh)> Severities = new Dictionary<string, (string, string)>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> SeverityWords = new Dictionary<string, (string, string)>
     {
         ["low"] = ("low", "低"),
         ["medium"] = ("medium", "中"),
@@ -25,7 +25,7 @@ internal sealed partial class ConsoleText
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The outcomes (<see cref="IncidentOutcome"/>) as the digest counts them.</summary>
-    private static readonly FrozenDictionary<string, (string En, string Zh)> Outcomes = new Dictionary<string, (string, string)>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> OutcomeWords = new Dictionary<string, (string, string)>
     {
         ["pending"] = ("pending", "待处置"),
         ["done"] = ("done", "已处置"),
@@ -37,7 +37,7 @@ internal sealed partial class ConsoleText
         ["unsupported"] = ("the platform cannot", "平台不支持"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private static readonly FrozenDictionary<string, (string En, string Zh)> Actions = new Dictionary<string, (string, string)>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> ActionWords = new Dictionary<string, (string, string)>
     {
         ["log"] = ("log", "记录"),
         ["warn"] = ("warn", "警告"),
@@ -47,7 +47,7 @@ internal sealed partial class ConsoleText
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>A sender's role in the group, and a console account's.</summary>
-    private static readonly FrozenDictionary<string, (string En, string Zh)> Roles = new Dictionary<string, (string, string)>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> RoleWords = new Dictionary<string, (string, string)>
     {
         ["unknown"] = ("unknown", "未知"),
         ["member"] = ("member", "成员"),
@@ -57,7 +57,7 @@ internal sealed partial class ConsoleText
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>A digest's and each of its channels' sending.</summary>
-    private static readonly FrozenDictionary<string, (string En, string Zh)> Sendings = new Dictionary<string, (string, string)>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> SendingWords = new Dictionary<string, (string, string)>
     {
         ["pending"] = ("pending", "待发送"),
         ["sent"] = ("sent", "已发送"),
@@ -65,14 +65,14 @@ internal sealed partial class ConsoleText
         ["failed"] = ("failed", "发送失败"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private static readonly FrozenDictionary<string, (string En, string Zh)> Modes = new Dictionary<string, (string, string)>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> ModeWords = new Dictionary<string, (string, string)>
     {
         ["enforce"] = ("enforce", "执行"),
         ["shadow"] = ("shadow: recorded, never acted on", "影子模式：只记录，不处置"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>What the audit log's actions are called: every one the console, the command line and the group commands write.</summary>
-    private static readonly FrozenDictionary<string, (string En, string Zh)> AuditActions = new Dictionary<string, (string, string)>
+    private static readonly FrozenDictionary<string, (string En, string Zh)> AuditActionWords = new Dictionary<string, (string, string)>
     {
         ["login"] = ("signed in", "登录"),
         ["login_failed"] = ("sign-in failed", "登录失败"),
@@ -96,30 +96,30 @@ internal sealed partial class ConsoleText
     private string Pick(FrozenDictionary<string, (string En, string Zh)> table, string name) =>
         table.TryGetValue(name, out var words) ? (English ? words.En : words.Zh) : name;
 
-    public string Severity(Severity severity) => Pick(Severities, WireNames<Severity>.ToText(severity));
+    public string Severity(Severity severity) => Pick(SeverityWords, WireNames<Severity>.ToText(severity));
 
     /// <summary>A severity by its name (a filter's option); another name as it is.</summary>
-    public string Severity(string name) => Pick(Severities, name);
+    public string Severity(string name) => Pick(SeverityWords, name);
 
     /// <summary>An outcome by its name (<see cref="IncidentOutcome"/>, the overview's and the status filter's); another name as it is.</summary>
-    public string Outcome(string name) => Pick(Outcomes, name);
+    public string Outcome(string name) => Pick(OutcomeWords, name);
 
     public string Outcome(IncidentOutcome outcome) => Outcome(WireNames<IncidentOutcome>.ToText(outcome));
 
     /// <summary>An action status as words, a log rule's done being "logged" (<see cref="IncidentOutcomes"/>).</summary>
     public string Outcome(ModerationAction decided, ActionStatus status) => Outcome(IncidentOutcomes.Of(decided, status));
 
-    public string Action(ModerationAction action) => Pick(Actions, WireNames<ModerationAction>.ToText(action));
+    public string Action(ModerationAction action) => Pick(ActionWords, WireNames<ModerationAction>.ToText(action));
 
-    public string Role(SenderRole role) => Pick(Roles, WireNames<SenderRole>.ToText(role));
+    public string Role(SenderRole role) => Pick(RoleWords, WireNames<SenderRole>.ToText(role));
 
-    public string Role(AccountRole role) => Pick(Roles, WireNames<AccountRole>.ToText(role));
+    public string Role(AccountRole role) => Pick(RoleWords, WireNames<AccountRole>.ToText(role));
 
-    public string Sending(DigestStatus status) => Pick(Sendings, WireNames<DigestStatus>.ToText(status));
+    public string Sending(DigestStatus status) => Pick(SendingWords, WireNames<DigestStatus>.ToText(status));
 
-    public string Sending(ChannelStatus status) => Pick(Sendings, WireNames<ChannelStatus>.ToText(status));
+    public string Sending(ChannelStatus status) => Pick(SendingWords, WireNames<ChannelStatus>.ToText(status));
 
-    public string Mode(RuleMode mode) => Pick(Modes, WireNames<RuleMode>.ToText(mode));
+    public string Mode(RuleMode mode) => Pick(ModeWords, WireNames<RuleMode>.ToText(mode));
 
     /// <summary>An audit entry's action: a known one in words, a group command (<c>group_command:误判</c>) as one, another as it is.</summary>
     public string AuditAction(string action)
@@ -129,7 +129,27 @@ internal sealed partial class ConsoleText
             return (English ? "group command " : "群命令 ") + action[Commands.GroupCommands.AuditPrefix.Length..];
         }
 
-        return Pick(AuditActions, action);
+        return Pick(AuditActionWords, action);
+    }
+
+    /// <summary>
+    /// What an incident brought on its message and sender, as the incident list shows it: the actions
+    /// planned for it in the order they are carried out, so that a recall the escalation added a
+    /// mute to is <c>撤回+禁言 10 分钟</c>; where none was to be called (a dry run, an admin's, a
+    /// <c>log</c> rule's), the rule's action and the mute the decision gave it. A mute with its length.
+    /// </summary>
+    public string Actions(Incident incident) => string.Join("+", ActionsOf(incident).Select(a =>
+        a == ModerationAction.Mute && incident.MuteSeconds > 0 ? Action(a) + " " + Minutes(incident.MuteSeconds / 60) : Action(a)));
+
+    /// <summary>The names of <see cref="Actions"/>, for its title: <c>recall+mute</c>.</summary>
+    public static string ActionNames(Incident incident) => string.Join("+", ActionsOf(incident).Select(WireNames<ModerationAction>.ToText));
+
+    private static List<ModerationAction> ActionsOf(Incident incident)
+    {
+        var actions = ActionPlan.InOrder(incident.PlannedActions.Count > 0
+            ? incident.PlannedActions
+            : incident.MuteSeconds > 0 ? [incident.DecidedAction, ModerationAction.Mute] : [incident.DecidedAction]).ToList();
+        return actions.Count > 0 ? actions : [ModerationAction.Log];
     }
 
     /// <summary>A mute's length: <c>10 分钟</c>, <c>10 min</c>.</summary>

@@ -281,6 +281,41 @@ public sealed class ConsoleReviewTests
         Assert.Contains("logged", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The list says what was done, not only the rule's action: a recall the escalation added a
+    /// mute to shows the mute and its length, as the incident's page does.
+    /// </summary>
+    [Fact]
+    public async Task The_list_shows_a_mute_the_escalation_added_to_a_recall()
+    {
+        using var service = new GroupGuardFactory();
+        service.CreateClient().Dispose(); // starts the service
+        var now = DateTimeOffset.UtcNow.AddHours(-1);
+        ModerationAction[] recallAndMute = [ModerationAction.Recall, ModerationAction.Mute];
+        await service.Services.GetRequiredService<IIncidentStore>().AddAsync(
+            [
+                Incidents.Of("m1", time: now) with { PlannedActions = recallAndMute, MuteSeconds = 600, EscalationStep = 2 },
+                Incidents.Of("m2", time: now, action: ModerationAction.Mute) with { PlannedActions = recallAndMute, MuteSeconds = 3600 },
+                Incidents.Of("m3", time: now) with { ActionStatus = ActionStatus.DryRun, MuteSeconds = 600, EscalationStep = 2 }, // a dry run plans nothing
+                Incidents.Of("m4", time: now) with { PlannedActions = [ModerationAction.Recall] },
+            ],
+            CancellationToken.None);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var chinese = new ConsoleSession(service);
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("admin");
+        using var b = await english.SignInAsync("admin");
+
+        var zh = await chinese.PageAsync("/console/incidents");
+        var en = await english.PageAsync("/console/incidents");
+
+        Assert.Contains("title=\"recall+mute · done\">撤回+禁言 10 分钟 · 已处置</td>", zh, StringComparison.Ordinal);
+        Assert.Contains(">撤回+禁言 60 分钟 · 已处置</td>", zh, StringComparison.Ordinal);
+        Assert.Contains(">撤回+禁言 10 分钟 · 演练</td>", zh, StringComparison.Ordinal);
+        Assert.Contains(">撤回 · 已处置</td>", zh, StringComparison.Ordinal);
+        Assert.Contains(">recall+mute 10 min · done</td>", en, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_list_s_excerpt_is_cut_before_an_emoji_it_would_split_not_through_it()
     {

@@ -121,6 +121,22 @@ internal sealed partial class ConsoleText
 
     public string Mode(RuleMode mode) => Pick(ModeWords, WireNames<RuleMode>.ToText(mode));
 
+    /// <summary>
+    /// The groups a pack applies in (its <c>groups:</c>): <c>全部群</c>, <c>全部群，除 222222</c>, or
+    /// <c>仅 111111, 333333</c>.
+    /// </summary>
+    public string Groups(GroupScope scope)
+    {
+        static string List(IEnumerable<string> ids) => string.Join(", ", ids.Order(StringComparer.Ordinal));
+        if (!scope.All)
+        {
+            return (English ? "only " : "仅 ") + List(scope.Included);
+        }
+
+        return scope.Excluded.Count == 0 ? (English ? "all groups" : "全部群")
+            : (English ? "all groups but " : "全部群，除 ") + List(scope.Excluded);
+    }
+
     /// <summary>An audit entry's action: a known one in words, a group command (<c>group_command:误判</c>) as one, another as it is.</summary>
     public string AuditAction(string action)
     {

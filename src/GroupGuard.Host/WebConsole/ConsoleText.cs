@@ -153,6 +153,8 @@ internal sealed partial class ConsoleText
         ["Flagged"] = "命中",
         ["off"] = "关",
         ["other"] = "其他",
+        ["Mode"] = "模式",
+        ["Groups it applies in"] = "适用的群",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private ConsoleText(bool english) => English = english;

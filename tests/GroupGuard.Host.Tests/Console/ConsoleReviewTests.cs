@@ -389,6 +389,35 @@ public sealed class ConsoleReviewTests
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, "data-incident="));
     }
 
+    /// <summary>
+    /// The rules page says which rules run in shadow (recorded, never acted on, as the shipped promo
+    /// pack) and which groups a pack's <c>groups:</c> keeps them to.
+    /// </summary>
+    [Fact]
+    public async Task The_rules_page_shows_shadow_mode_and_the_groups_a_pack_applies_in()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var folder = Path.Combine(service.Folder, "rules");
+        await File.WriteAllTextAsync(Path.Combine(folder, "promo.yaml"), "pack: promo\nname: 商业推广\ncategory: ads\nmode: shadow\ngroups: [\"*\", \"!222222\"]\nrules:\n  - id: promo.x\n    terms: [全场八折]\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "school.yaml"), "pack: school\ngroups: [\"333333\", \"111111\"]\nrules:\n  - id: school.x\n    terms: [逃课]\n");
+        service.Services.GetRequiredService<IRuleSetLoader>().Reload();
+        using var chinese = new ConsoleSession(service);
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("admin");
+        using var b = await english.SignInAsync("admin");
+
+        var zh = await chinese.PageAsync("/console/rules");
+        var en = await english.PageAsync("/console/rules");
+        string Row(string page, string rule) => System.Text.RegularExpressions.Regex.Match(page, $"<tr data-rule=\"{System.Text.RegularExpressions.Regex.Escape(rule)}\">.*?</tr>").Value;
+
+        Assert.Contains("<td class=\"mode-shadow\" title=\"shadow\">影子模式：只记录，不处置</td><td class=\"groups\">全部群，除 222222</td>", Row(zh, "promo.x"), StringComparison.Ordinal);
+        Assert.Contains("<td class=\"mode-enforce\" title=\"enforce\">执行</td><td class=\"groups\">仅 111111, 333333</td>", Row(zh, "school.x"), StringComparison.Ordinal);
+        Assert.Contains("<td class=\"groups\">全部群</td>", Row(zh, "ads.contact"), StringComparison.Ordinal);
+        Assert.Contains(">shadow: recorded, never acted on</td><td class=\"groups\">all groups but 222222</td>", Row(en, "promo.x"), StringComparison.Ordinal);
+        Assert.Contains("<td class=\"groups\">only 111111, 333333</td>", Row(en, "school.x"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_sandbox_shows_each_line_s_hits_with_the_folding_that_made_them_match()
     {

@@ -91,6 +91,58 @@ public sealed class RuleSet
     /// <summary>The text as this rule set's matcher reads it (folded, with its variants): evidence for incidents.</summary>
     public string Fold(string text) => Folder.FoldToString(text);
 
+    /// <summary>
+    /// The text as a regex rule reads it first: each character folded as for matching (with this
+    /// set's variants), the interference kept in its NFKC form and nothing collapsed. For telling
+    /// what folding a regex hit went through.
+    /// </summary>
+    public string FoldForRegex(string text) => Folder.FoldLight(text).Text.ToString();
+
+    /// <summary>
+    /// Whether <paramref name="rule"/>'s regex matches exactly the <paramref name="length"/>
+    /// characters of <paramref name="text"/> from <paramref name="start"/> as it reads the text first
+    /// (<see cref="FoldForRegex"/>); false for a hit there that only its second reading found, the
+    /// text without the spaces, symbols and emoji put inside and between words (出❤售冰❤毒), or for
+    /// a rule without a regex.
+    /// </summary>
+    public bool RegexMatchesFirstReading(Rule rule, string text, int start, int length)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(text);
+        if (rule.Regex is not { } regex)
+        {
+            return false;
+        }
+
+        var light = Folder.FoldLight(text);
+        var chars = light.Text;
+        for (var k = 0; k < light.Count; k++)
+        {
+            if (light.Map[k] != start)
+            {
+                continue;
+            }
+
+            // As the engine looks: the first match from here that is not empty.
+            foreach (var match in regex.EnumerateMatches(chars, k))
+            {
+                if (match.Length == 0)
+                {
+                    continue;
+                }
+
+                if (light.Map[match.Index] == start && light.End[match.Index + match.Length - 1] == start + length)
+                {
+                    return true;
+                }
+
+                break;
+            }
+        }
+
+        return false;
+    }
+
     public static RuleSet Empty { get; } = new("empty", "", [], [], new Dictionary<char, char>());
 
     public string Summary => $"{Packs.Count} packs, {Rules.Count} rules, {TermCount} terms (version {Version})";

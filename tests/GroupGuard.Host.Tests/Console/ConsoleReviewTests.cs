@@ -442,6 +442,37 @@ public sealed class ConsoleReviewTests
         Assert.Contains("行: 3 · 命中: 2", html, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A regex hit's matched text is the written text itself: how it matched is told from how its
+    /// characters fold for the regex and whether the interference inside had to be left out, never
+    /// 原样 for a folded one. A detector reads the text its own way: nothing is claimed.
+    /// </summary>
+    [Fact]
+    public async Task The_sandbox_tells_what_folding_a_regex_hit_needed_and_claims_nothing_for_a_detector()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var draft = Path.Combine(service.Folder, "rules-draft");
+        Directory.CreateDirectory(draft);
+        await File.WriteAllTextAsync(Path.Combine(draft, "draft.yaml"), "pack: draft\nrules:\n  - id: draft.vx\n    regex: '加vx\\s*[a-z][a-z0-9_]{5,19}'\n  - id: draft.phone\n    detector: cn_mobile\n");
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        using var response = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string>
+        {
+            ["text"] = "加ＶＸ abc1234\n加vx abc1234\n加v❤x abc1234\n电话１３８００１３８０００",
+            ["folder"] = "rules-draft",
+        });
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("行: 4 · 命中: 4", html, StringComparison.Ordinal);
+        Assert.Contains("<mark>加ＶＸ abc1234</mark></td><td>全角</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<mark>加vx abc1234</mark></td><td>原样</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<mark>加v❤x abc1234</mark></td><td>插入符号</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<mark>１３８００１３８０００</mark></td><td></td>", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_sandbox_says_why_a_term_it_found_did_not_count()
     {

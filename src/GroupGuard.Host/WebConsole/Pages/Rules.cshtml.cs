@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
-/// <summary>One hit in the sandbox, with the text it covers as written and how it matched.</summary>
+/// <summary>One hit in the sandbox, with the text it covers as written and how it matched (none where that cannot be told: a detector's).</summary>
 public sealed record SandboxHit(string Rule, string Matched, int Start, int Length, string Written, IReadOnlyList<string> Ways);
 
 /// <summary>
@@ -135,7 +135,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
             [.. verdict.Hits.Select(h =>
             {
                 var written = line.Substring(h.Start, h.Length);
-                return new SandboxHit(h.Rule.Id, h.Matched, h.Start, h.Length, written, FoldExplainer.Explain(rules, written, h.Matched));
+                return new SandboxHit(h.Rule.Id, h.Matched, h.Start, h.Length, written, FoldExplainer.Explain(rules, h.Rule, line, h.Start, h.Length, h.Matched));
             })],
             [.. misses.Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Reason is MissReason.Allowed or MissReason.Near ? m.Detail : null))]);
     }

@@ -123,6 +123,7 @@ internal sealed partial class ConsoleText
         ["Dry run"] = "试运行",
         ["Escalation"] = "升级",
         ["all packs"] = "全部规则包",
+        ["no pack"] = "没有规则包",
         ["Leader"] = "负责人",
         ["Period"] = "时段",
         ["Channels"] = "渠道",

@@ -249,6 +249,7 @@ public sealed class ConsolePagesTests
             ["GroupGuard:Groups:111111:DryRun"] = "true",
             ["GroupGuard:Groups:222222:Packs:0"] = "test-ads",
         });
+        await File.WriteAllTextAsync(Path.Combine(service.Folder, "rules", "school.yaml"), "pack: school\nrules:\n  - id: school.x\n    terms: [逃课]\n"); // a pack 222222's settings leave out
         await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "111111");
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         using var leader = new ConsoleSession(service);
@@ -264,6 +265,37 @@ public sealed class ConsolePagesTests
         Assert.DoesNotContain("dry-run-form", mine, StringComparison.Ordinal);
         Assert.Contains("data-group=\"222222\"", all, StringComparison.Ordinal);
         Assert.Contains("test-ads", all, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A group's packs are those that apply in it: its settings' <c>Packs</c> and each pack's
+    /// <c>groups:</c>. A pack kept to other groups does not, and the page said 全部规则包.
+    /// </summary>
+    [Fact]
+    public async Task The_groups_page_shows_the_packs_that_apply_in_each_group()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Groups:111111:DryRun"] = "false",
+            ["GroupGuard:Groups:222222:DryRun"] = "false",
+            ["GroupGuard:Groups:333333:Packs:0"] = "school",
+            ["GroupGuard:Groups:444444:DryRun"] = "false",
+        });
+        var rules = Path.Combine(service.Folder, "rules");
+        await File.WriteAllTextAsync(Path.Combine(rules, "school.yaml"), "pack: school\nname: 校园\ngroups: [\"111111\"]\nrules:\n  - id: school.x\n    terms: [逃课]\n");
+        await File.WriteAllTextAsync(Path.Combine(rules, "promo.yaml"), "pack: promo\nname: 商业推广\ngroups: [\"*\", \"!444444\"]\nrules:\n  - id: promo.x\n    terms: [全场八折]\n");
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var page = await browser.PageAsync("/console/groups");
+        string Packs(string group) =>
+            System.Text.RegularExpressions.Regex.Match(page, $"<tr data-group=\"{group}\">.*?<td class=\"packs\">(.*?)</td>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+
+        Assert.Equal("全部规则包", Packs("111111"));
+        Assert.Equal("<span title=\"商业推广\">promo</span>, <span title=\"测试广告\">test-ads</span>", Packs("222222"));
+        Assert.Equal("没有规则包", Packs("333333")); // its settings name school, which is kept to 111111
+        Assert.Equal("<span title=\"测试广告\">test-ads</span>", Packs("444444"));
     }
 
     /// <summary>

@@ -5,14 +5,19 @@ using Microsoft.Extensions.Options;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
-/// <summary>One group's effective settings; platform <c>*</c> for a group only configured, not yet heard from.</summary>
-public sealed record GroupRow(string Platform, string GroupId, long Messages, string? Packs, bool DryRun, bool? Switch, IReadOnlyList<EscalationStep> Escalation);
+/// <summary>
+/// One group's effective settings; platform <c>*</c> for a group only configured, not yet heard
+/// from. <see cref="Packs"/>: the running packs that apply in it (its settings' <c>Packs</c> and each
+/// pack's <c>groups:</c>), or null when every one does.
+/// </summary>
+public sealed record GroupRow(string Platform, string GroupId, long Messages, IReadOnlyList<Core.Rules.RulePack>? Packs, bool DryRun, bool? Switch, IReadOnlyList<EscalationStep> Escalation);
 
 public sealed class GroupsModel(
     IIncidentStore store,
     IGroupSwitches switches,
     IOptionsMonitor<ModerationOptions> moderation,
     IOptionsMonitor<Dictionary<string, GroupOverride>> overrides,
+    Core.Rules.IRuleSetProvider rules,
     TimeProvider time) : ConsolePage
 {
     /// <summary>
@@ -43,6 +48,7 @@ public sealed class GroupsModel(
             .Select(id => (Platform: "*", GroupId: id));
 
         var options = moderation.CurrentValue;
+        var packs = rules.Current.Packs;
         Rows = [.. heard.Concat(onlyConfigured)
             .Where(k => Me.Sees(k.GroupId))
             .OrderBy(k => k.GroupId, StringComparer.Ordinal).ThenBy(k => k.Platform, StringComparer.Ordinal)
@@ -55,11 +61,21 @@ public sealed class GroupsModel(
                     k.Platform,
                     k.GroupId,
                     messages.GetValueOrDefault(k),
-                    own?.Packs is { } packs ? string.Join(", ", packs) : null,
+                    Applying(packs, k.GroupId, own),
                     ModerationPolicy.DryRun(runtime, own, options),
                     runtime,
                     steps);
             })];
+    }
+
+    /// <summary>
+    /// The packs that apply in <paramref name="groupId"/>, as the moderator keeps to them: those its
+    /// settings name (all when they name none) whose <c>groups:</c> covers it; null when that is every pack.
+    /// </summary>
+    internal static IReadOnlyList<Core.Rules.RulePack>? Applying(IReadOnlyList<Core.Rules.RulePack> packs, string groupId, GroupOverride? own)
+    {
+        var applying = packs.Where(p => (own?.Packs is not { } named || named.Contains(p.Id, StringComparer.Ordinal)) && p.Groups.Covers(groupId)).ToList();
+        return applying.Count == packs.Count ? null : applying;
     }
 
     /// <summary>Dry run on, off, or back to the configuration for one group, as the group command does.</summary>

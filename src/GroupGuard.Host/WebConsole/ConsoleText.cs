@@ -155,6 +155,9 @@ internal sealed partial class ConsoleText
         ["off"] = "关",
         ["other"] = "其他",
         ["Mode"] = "模式",
+        ["regex"] = "正则",
+        ["detector"] = "检测器",
+        ["message stream"] = "消息流",
         ["Groups it applies in"] = "适用的群",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -414,6 +414,8 @@ public sealed class ConsoleReviewTests
         Assert.Contains("<td class=\"mode-shadow\" title=\"shadow\">影子模式：只记录，不处置</td><td class=\"groups\">全部群，除 222222</td>", Row(zh, "promo.x"), StringComparison.Ordinal);
         Assert.Contains("<td class=\"mode-enforce\" title=\"enforce\">执行</td><td class=\"groups\">仅 111111, 333333</td>", Row(zh, "school.x"), StringComparison.Ordinal);
         Assert.Contains("<td class=\"groups\">全部群</td>", Row(zh, "ads.contact"), StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num\">正则</td>", Row(zh, "ads.site"), StringComparison.Ordinal); // its terms: a regex
+        Assert.Contains("<td class=\"num\">regex</td>", Row(en, "ads.site"), StringComparison.Ordinal);
         Assert.Contains(">shadow: recorded, never acted on</td><td class=\"groups\">all groups but 222222</td>", Row(en, "promo.x"), StringComparison.Ordinal);
         Assert.Contains("<td class=\"groups\">only 111111, 333333</td>", Row(en, "school.x"), StringComparison.Ordinal);
     }

@@ -253,8 +253,8 @@ internal static class GroupGuardCommandLine
         var group = new Option<string?>("--group") { Description = "only this group's incidents", HelpName = "ID" };
         var user = new Option<string?>("--user") { Description = "only this member's incidents", HelpName = "ID" };
         var rule = new Option<string?>("--rule") { Description = "only this rule's incidents", HelpName = "RULE" };
-        var status = new Option<string?>("--status") { Description = "only incidents whose action has this status" };
-        status.AcceptOnlyFromAmong([.. WireNames<ActionStatus>.All]);
+        var status = new Option<string?>("--status") { Description = "only incidents of this outcome: an action_status, or logged (a log rule's, recorded; done is then only what was carried out), as the console filters" };
+        status.AcceptOnlyFromAmong([.. WireNames<IncidentOutcome>.All]);
         var limit = new Option<int>("--limit") { Description = $"at most this many, newest first (1 to {IncidentsReadCommand.MaxLimit})", DefaultValueFactory = _ => 20, HelpName = "N" };
         var list = Verb("list", "Print the newest incidents, one line each (id, time, group, user, rule, action and status, the message's start).", since, group, user, rule, status, limit);
         list.Validators.Add(result =>
@@ -282,7 +282,7 @@ internal static class GroupGuardCommandLine
                     GroupId = parsed.GetValue(group),
                     UserId = parsed.GetValue(user),
                     Rule = parsed.GetValue(rule),
-                    Status = WireNames<ActionStatus>.TryParse(parsed.GetValue(status), out var s) ? s : null,
+                    Outcome = WireNames<IncidentOutcome>.TryParse(parsed.GetValue(status), out var s) ? s : null,
                 },
                 parsed.GetValue(limit),
                 sp.GetRequiredService<IIncidentStore>(),

@@ -262,8 +262,35 @@ public sealed class DigestTests
         Assert.DoesNotContain("上期", first.Text, StringComparison.Ordinal);
         Assert.Contains("发现 2 起违规。比上期多 1 起。", second!.Text, StringComparison.Ordinal); // the first digest's day
         Assert.Equal(fire, afterAStop!.PeriodFrom);
-        Assert.Contains("今日无违规，共检查 0 条消息。", afterAStop.Text, StringComparison.Ordinal);
+        Assert.Contains("今日无违规，共检查 0 条消息（按整点小时统计", afterAStop.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("上期", afterAStop.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Digests_whose_periods_are_not_on_the_hour_count_every_message_once_by_whole_hours()
+    {
+        using var service = new GroupGuardFactory();
+        var (_, leader, fire) = await PausedAsync(service);
+        var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
+        var digests = AnotherInstance(service, new CapturingChannels(), TimeProvider.System);
+        var hour = new DateTimeOffset(fire.UtcTicks - (fire.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero).AddHours(-3);
+        Task Count(DateTimeOffset at, long count) =>
+            store.AddMessageCountsAsync([new GroupGuard.Core.MessageCount("qq", "123456", at, count)], CancellationToken.None);
+
+        // A digest at :36: the messages of its hour so far, and of the hour before.
+        await Count(hour.AddHours(-1), 5);
+        await Count(hour, 4);
+        var first = await digests.RunAsync(leader, hour.AddMinutes(36), CancellationToken.None);
+        // The rest of that hour comes after it, then the next hour's, before the next digest at 1:10 past.
+        await Count(hour, 3);
+        await Count(hour.AddHours(1), 2);
+        var second = await digests.RunAsync(leader, hour.AddMinutes(70), CancellationToken.None);
+        var third = await digests.RunAsync(leader, hour.AddHours(2), CancellationToken.None);
+
+        // Each hour is counted whole by the digest whose period it ends in: none lost between two digests, none twice.
+        Assert.Contains("共检查 5 条消息（按整点小时统计：", first!.Text, StringComparison.Ordinal);
+        Assert.Contains("共检查 7 条消息（按整点小时统计：", second!.Text, StringComparison.Ordinal);
+        Assert.Contains("共检查 2 条消息（按整点小时统计：", third!.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,15 +93,15 @@ public static class DigestBuilder
         var lines = new List<(LineKind, string)>();
         var incidents = input.Incidents;
         var real = incidents.Where(i => !i.FalsePositive).ToList();
-        var messages = input.MessagesSeen.ToString("N0", CultureInfo.InvariantCulture);
 
+        var checkedLine = Checked(input);
         if (real.Count == 0)
         {
-            lines.Add((LineKind.Plain, $"今日无违规，共检查 {messages} 条消息。{Change(0, input.PreviousIncidents)}"));
+            lines.Add((LineKind.Plain, $"今日无违规，{checkedLine}。{Change(0, input.PreviousIncidents)}"));
         }
         else
         {
-            lines.Add((LineKind.Plain, $"共检查 {messages} 条消息，发现 {real.Count} 起违规。{Change(real.Count, input.PreviousIncidents)}"));
+            lines.Add((LineKind.Plain, $"{checkedLine}，发现 {real.Count} 起违规。{Change(real.Count, input.PreviousIncidents)}"));
 
             lines.Add((LineKind.Heading, "概况"));
             lines.Add((LineKind.Item, "按严重程度：" + Counts(real.GroupBy(i => i.Severity).OrderByDescending(g => g.Key).Select(g => (SeverityName(g.Key), g.Count())))));
@@ -258,6 +258,42 @@ public static class DigestBuilder
         ActionStatus.Unsupported => "平台不支持",
         _ => "待执行",
     };
+
+    /// <summary>
+    /// The whole hours (UTC) whose messages a digest of <paramref name="from"/> to <paramref name="to"/>
+    /// counts: those that end within the period. Messages are counted per hour, not one by one; the
+    /// hour a period ends in is not over when its digest is made (its later messages are still to
+    /// come), so it is counted whole by the next digest, the one whose period it ends in. Consecutive
+    /// periods thus count every hour once, and each hour when it is complete; a period within one
+    /// hour counts none.
+    /// </summary>
+    public static (DateTimeOffset From, DateTimeOffset To) CountedHours(DateTimeOffset from, DateTimeOffset to) => (HourStart(from), HourStart(to));
+
+    private static DateTimeOffset HourStart(DateTimeOffset time) =>
+        new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+
+    /// <summary>
+    /// How many messages were checked, and over which hours when they are not the period's own
+    /// (its start or end is not on the hour): the count is by whole hours (<see cref="CountedHours"/>).
+    /// </summary>
+    private static string Checked(DigestInput input)
+    {
+        var messages = input.MessagesSeen.ToString("N0", CultureInfo.InvariantCulture);
+        var (from, to) = CountedHours(input.From, input.To);
+        if (from == input.From && to == input.To)
+        {
+            return $"共检查 {messages} 条消息";
+        }
+
+        var (localFrom, localTo) = (Local(from, input.TimeZone), Local(to, input.TimeZone));
+        if (from == to)
+        {
+            return $"消息数按整点小时统计，{localTo:HH:mm} 起的计入下期";
+        }
+
+        var end = localFrom.Date == localTo.Date ? $"{localTo:HH:mm}" : $"{localTo:M月d日 HH:mm}";
+        return $"共检查 {messages} 条消息（按整点小时统计：{localFrom:M月d日 HH:mm} – {end}，此后的计入下期）";
+    }
 
     private static string Change(int now, int? before) => before switch
     {

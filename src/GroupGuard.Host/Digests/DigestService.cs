@@ -87,7 +87,10 @@ internal sealed partial class DigestService(
             incidents.Add(incident);
         }
 
-        var counts = await store.GetMessageTotalsAsync(from, to, groups, cancellationToken);
+        // Messages are counted per hour: the whole hours that end in the period (the hour it ends in
+        // goes to the next digest, whole), so that consecutive digests count every message once.
+        var hours = DigestBuilder.CountedHours(from, to);
+        var counts = hours.From < hours.To ? await store.GetMessageTotalsAsync(hours.From, hours.To, groups, cancellationToken) : [];
         var previous = await PreviousIncidentsAsync(leader, from, to, groups, latest, cancellationToken);
 
         // A channel's error may name a recipient (an address the server refused, a QQ number): the

@@ -157,6 +157,21 @@ public sealed class DigestBuilderTests
         Assert.Empty(digest.IncidentIds);
     }
 
+    [Fact]
+    public void Messages_are_counted_by_whole_hours_and_the_digest_says_which_when_its_period_is_not_on_the_hour()
+    {
+        var from = DateTimeOffset.Parse("2026-11-25T08:36:00Z", CultureInfo.InvariantCulture); // 16:36 in Shanghai
+        DigestDocument Of(DateTimeOffset to) => DigestBuilder.Build(new DigestInput(Wang, from, to, Shanghai, [], 57, null, Healthy));
+
+        Assert.Equal((from.AddMinutes(-36), from.AddMinutes(24)), DigestBuilder.CountedHours(from, from.AddMinutes(34)));
+        Assert.Contains("共检查 57 条消息（按整点小时统计：11月25日 16:00 – 17:00，此后的计入下期）", Of(from.AddMinutes(34)).Text, StringComparison.Ordinal);
+        Assert.Contains("共检查 57 条消息（按整点小时统计：11月25日 16:00 – 11月26日 08:00，此后的计入下期）", Of(from.AddHours(15.5)).Text, StringComparison.Ordinal);
+        // Within one hour: no hour has ended, and the next digest counts this one whole.
+        Assert.Equal((from.AddMinutes(-36), from.AddMinutes(-36)), DigestBuilder.CountedHours(from, from.AddMinutes(10)));
+        Assert.Contains("消息数按整点小时统计，16:00 起的计入下期。", Of(from.AddMinutes(10)).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("共检查", Of(from.AddMinutes(10)).Text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(2)]

@@ -38,7 +38,7 @@ public sealed class AlertTests
 
         await rig.LookAtAsync(alerts, t0.AddSeconds(60));
         var alert = Assert.Single(rig.Alerts);
-        Assert.Contains("群管告警：1 起违规（office）", alert, StringComparison.Ordinal);
+        Assert.Contains("群管告警：1 条违规消息（office）", alert, StringComparison.Ordinal);
         Assert.Contains("二年级家长群（123456）", alert, StringComparison.Ordinal);
         Assert.Contains("[高]", alert, StringComparison.Ordinal);
         Assert.Contains("广告引流", alert, StringComparison.Ordinal);
@@ -67,7 +67,7 @@ public sealed class AlertTests
         await rig.LookAtAsync(alerts, t0.AddSeconds(10));
         await rig.LookAtAsync(alerts, t0.AddSeconds(70));
 
-        Assert.Contains("群管告警：1 起违规", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+        Assert.Contains("群管告警：1 条违规消息", Assert.Single(rig.Alerts), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,15 +86,41 @@ public sealed class AlertTests
         Assert.Empty(rig.Alerts); // 9 s after the last: the burst may go on
 
         await rig.LookAtAsync(alerts, t0.AddSeconds(18));
-        Assert.Contains("群管告警：3 起违规", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+        Assert.Contains("群管告警：3 条违规消息", Assert.Single(rig.Alerts), StringComparison.Ordinal);
 
         await rig.AddAsync(Incident("m4", t0.AddSeconds(30), Severity.High));
         await rig.LookAtAsync(alerts, t0.AddSeconds(40));
         await rig.LookAtAsync(alerts, t0.AddSeconds(100));
 
         Assert.Equal(2, rig.Alerts.Count);
-        Assert.Contains("群管告警：1 起违规", rig.Alerts[1], StringComparison.Ordinal);
+        Assert.Contains("群管告警：1 条违规消息", rig.Alerts[1], StringComparison.Ordinal);
         Assert.Equal([3, 1], (await rig.OutboxAsync()).Select(r => r.IncidentIds.Count));
+    }
+
+    [Fact]
+    public async Task A_message_with_several_hits_is_listed_once_with_every_hit_masked_and_counted_once()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        const string text = "低息贷款当天放款联系13812345678";
+        // A loan advert with a phone number: two hits at the rule's severity and one below it (not alerted on, still masked).
+        await rig.AddAsync(
+            Incident("m1", t0, Severity.High, rule: "fraud.loan", category: "fraud") with { MessageText = text, Spans = [new EvidenceSpan(0, 4)] },
+            Incident("m1", t0, Severity.High, rule: "ads.contact") with { MessageText = text, Spans = [new EvidenceSpan(8, 2)] },
+            Incident("m1", t0, Severity.Medium, rule: "fraud.fast-loan", category: "fraud") with { MessageText = text, Spans = [new EvidenceSpan(6, 2)] },
+            Incident("m2", t0.AddSeconds(1), Severity.High));
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+
+        var alert = Assert.Single(rig.Alerts);
+        Assert.Contains("群管告警：2 条违规消息（office）", alert, StringComparison.Ordinal);
+        Assert.Contains("发现 2 条严重程度为「高」及以上的违规消息（3 次命中）", alert, StringComparison.Ordinal);
+        var line = Assert.Single(alert.Split('\n'), l => l.Contains("当天", StringComparison.Ordinal));
+        Assert.Contains("「＊＊＊＊当天＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊」", line, StringComparison.Ordinal); // 放款 is the hit below the rule's severity (the robot's Markdown shows * as ＊)
+        Assert.Contains("fraud.loan", line, StringComparison.Ordinal);
+        Assert.Contains("ads.contact", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("fraud.fast-loan", alert, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,7 +139,7 @@ public sealed class AlertTests
         await rig.LookAtAsync(alerts, t0.AddSeconds(90));
 
         var alert = Assert.Single(rig.Alerts);
-        Assert.Contains("群管告警：3 起违规", alert, StringComparison.Ordinal);
+        Assert.Contains("群管告警：3 条违规消息", alert, StringComparison.Ordinal);
         Assert.Contains("[严重]", alert, StringComparison.Ordinal);
         Assert.Contains("诈骗", alert, StringComparison.Ordinal);
         Assert.Contains("群 654321", alert, StringComparison.Ordinal);
@@ -167,7 +193,7 @@ public sealed class AlertTests
         await rig.LookAtAsync(alerts, t0.AddSeconds(64));
 
         var alert = Assert.Single(rig.Alerts);
-        Assert.Contains("群管告警：2 起违规", alert, StringComparison.Ordinal);
+        Assert.Contains("群管告警：2 条违规消息", alert, StringComparison.Ordinal);
         Assert.Contains("慢一步", alert, StringComparison.Ordinal);
     }
 
@@ -195,7 +221,7 @@ public sealed class AlertTests
         Assert.Equal(2, rig.Alerts.Count);
         Assert.DoesNotContain("晚到一步", rig.Alerts[0], StringComparison.Ordinal);
         Assert.Contains("晚到一步", rig.Alerts[1], StringComparison.Ordinal);
-        Assert.Contains("群管告警：1 起违规", rig.Alerts[1], StringComparison.Ordinal);
+        Assert.Contains("群管告警：1 条违规消息", rig.Alerts[1], StringComparison.Ordinal);
         var records = await rig.OutboxAsync();
         Assert.Equal(records[0].PeriodTo, records[1].PeriodFrom);
         Assert.Single(records[1].IncidentIds);
@@ -439,14 +465,14 @@ public sealed class AlertTests
         await rig.AddAsync(Incident("m1", t0, Severity.High));
         await rig.LookAtAsync(alerts, t0.AddSeconds(60));
         await rig.LookAtAsync(alerts, t0.AddSeconds(62));
-        Assert.Contains("群管告警：1 起违规（school）", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+        Assert.Contains("群管告警：1 条违规消息（school）", Assert.Single(rig.Alerts), StringComparison.Ordinal);
 
         // Once it can be stored, the first rule's alert goes out too, once.
         failing!.FailuresLeft = 0;
         await rig.LookAtAsync(alerts, t0.AddSeconds(64));
         await rig.LookAtAsync(alerts, t0.AddSeconds(66));
         Assert.Equal(2, rig.Alerts.Count);
-        Assert.Contains("群管告警：1 起违规（office）", rig.Alerts[1], StringComparison.Ordinal);
+        Assert.Contains("群管告警：1 条违规消息（office）", rig.Alerts[1], StringComparison.Ordinal);
         Assert.Equal(["alert:office", "alert:school"], (await rig.OutboxAsync()).Select(r => r.Leader).Order(StringComparer.Ordinal));
     }
 
@@ -656,7 +682,7 @@ public sealed class AlertTests
 
         var record = Assert.Single(await rig.OutboxAsync());
         Assert.Equal(45, record.IncidentIds.Count);
-        Assert.Contains("群管告警：45 起违规", record.Markdown, StringComparison.Ordinal);
+        Assert.Contains("群管告警：45 条违规消息", record.Markdown, StringComparison.Ordinal);
         Assert.Contains("还有 25 条", record.Markdown, StringComparison.Ordinal);
         Assert.Equal(20, record.Markdown.Split('\n').Count(l => l.StartsWith("- [高]", StringComparison.Ordinal)));
         Assert.All(rig.Robot.Requests, r => Assert.True(Encoding.UTF8.GetByteCount(Content(r)) <= 4096));
@@ -682,7 +708,7 @@ public sealed class AlertTests
 
         var record = Assert.Single(await rig.OutboxAsync());
         Assert.Equal(300, record.IncidentIds.Count);
-        Assert.Contains("群管告警：300 起违规", record.Markdown, StringComparison.Ordinal);
+        Assert.Contains("群管告警：300 条违规消息", record.Markdown, StringComparison.Ordinal);
         Assert.Contains("还有 280 条", record.Markdown, StringComparison.Ordinal);
         var listed = record.Markdown.Split('\n').Where(l => l.StartsWith("- [", StringComparison.Ordinal)).ToList();
         Assert.Equal(20, listed.Count);
@@ -760,7 +786,7 @@ public sealed class AlertTests
             "the alert service's next look");
 
         var alert = Content(Assert.Single(robot.Requests));
-        Assert.Contains("群管告警：1 起违规（office）", alert, StringComparison.Ordinal);
+        Assert.Contains("群管告警：1 条违规消息（office）", alert, StringComparison.Ordinal);
         Assert.Contains("二年级家长群（123456）", alert, StringComparison.Ordinal);
         Assert.Contains("ads.site", alert, StringComparison.Ordinal);
         Assert.DoesNotContain("ads.contact", alert, StringComparison.Ordinal);

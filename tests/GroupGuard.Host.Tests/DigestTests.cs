@@ -258,9 +258,9 @@ public sealed class DigestTests
         // After three days down: the three days before were not all covered by digests.
         var afterAStop = await digests.RunAsync(leader, fire + (3 * day), CancellationToken.None);
 
-        Assert.Contains("发现 1 起违规。", first!.Text, StringComparison.Ordinal);
+        Assert.Contains("发现 1 条违规消息。", first!.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("上期", first.Text, StringComparison.Ordinal);
-        Assert.Contains("发现 2 起违规。比上期多 1 起。", second!.Text, StringComparison.Ordinal); // the first digest's day
+        Assert.Contains("发现 2 条违规消息。比上期多 1 条。", second!.Text, StringComparison.Ordinal); // the first digest's day
         Assert.Equal(fire, afterAStop!.PeriodFrom);
         Assert.Contains("今日无违规，共检查 0 条消息（按整点小时统计", afterAStop.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("上期", afterAStop.Text, StringComparison.Ordinal);
@@ -596,7 +596,7 @@ public sealed class DigestTests
         var unknown = await GroupGuardProcess.RunAsync(service.Folder, environment, timeout, "digest", "preview", "--leader", "nobody");
 
         Assert.Equal(0, preview.ExitCode);
-        Assert.Contains("发现 1 起违规", preview.Output, StringComparison.Ordinal);
+        Assert.Contains("发现 1 条违规消息", preview.Output, StringComparison.Ordinal);
         Assert.Equal(0, send.ExitCode);
         Assert.Contains("archive: sent", send.Output, StringComparison.Ordinal);
         var file = Assert.Single(Directory.GetFiles(Path.Combine(service.Folder, "digests"), "*.md"));
@@ -647,7 +647,7 @@ public sealed class DigestTests
 
         var output = await PreviewUpToTheLastDayAsync(service);
 
-        Assert.Contains("发现 1 起违规", output, StringComparison.Ordinal);
+        Assert.Contains("发现 1 条违规消息", output, StringComparison.Ordinal);
     }
 
     /// <summary>The default leader's digest previewed from 2025-11-01 to the last day a time may name; the preview must succeed.</summary>
@@ -683,8 +683,8 @@ public sealed class DigestTests
 
         var output = await PreviewUpToTheLastDayAsync(service);
 
-        Assert.Contains("发现 2 起违规", output, StringComparison.Ordinal);
-        Assert.Contains("已处置 0 起；仅记录 2 起", output, StringComparison.Ordinal);
+        Assert.Contains("发现 2 条违规消息", output, StringComparison.Ordinal);
+        Assert.Contains("已处置 0 条；仅记录 2 条", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -207,7 +207,7 @@ public sealed class WeComArchiveProcessTests(FakeSdkLibraries libraries) : IAsyn
         }
 
         var alert = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(robot.Requests).Body)!["markdown"]!["content"]!.GetValue<string>();
-        Assert.Contains("3 起违规", alert, StringComparison.Ordinal);
+        Assert.Contains("3 条违规消息", alert, StringComparison.Ordinal);
         Assert.Contains("wrSecondRoom", alert, StringComparison.Ordinal);
         Assert.DoesNotContain("ads.contact", alert, StringComparison.Ordinal);
         Assert.DoesNotContain("win.xyz", alert, StringComparison.Ordinal); // the hit itself is masked

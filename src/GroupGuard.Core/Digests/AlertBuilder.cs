@@ -8,8 +8,12 @@ namespace GroupGuard.Core.Digests;
 /// <param name="To">End of the period (exclusive): the first incident's detection time plus the coalescing window.</param>
 /// <param name="First">When the first incident of the message was detected.</param>
 /// <param name="TimeZone">The zone times are written in.</param>
-/// <param name="Incidents">The incidents to list: at most <see cref="AlertBuilder.MaxShown"/> are shown, most severe first.</param>
-/// <param name="Total">How many incidents the message covers, shown or not.</param>
+/// <param name="Incidents">
+/// The incidents of the messages to list (at most <see cref="AlertBuilder.MaxShown"/> messages are
+/// shown, most severe first), with those messages' hits below the rule's severity, which are not
+/// counted or named but masked in the excerpt with the rest.
+/// </param>
+/// <param name="Total">How many incidents (hits) at or above the rule's severity the message covers, shown or not.</param>
 /// <param name="IncidentIds">The ids of the incidents the message covers.</param>
 public sealed record AlertInput(
     AlertRuleOptions Rule,
@@ -19,11 +23,15 @@ public sealed record AlertInput(
     TimeZoneInfo TimeZone,
     IReadOnlyList<Incident> Incidents,
     int Total,
-    IReadOnlyList<long> IncidentIds);
+    IReadOnlyList<long> IncidentIds)
+{
+    /// <summary>How many messages those hits are of (incidents grouped by platform, group and message id); 0: as many as <see cref="Incidents"/> holds.</summary>
+    public int Messages { get; init; }
+}
 
 /// <summary>
-/// Writes an alert: a short message in Chinese, one line per incident (severity, time, group,
-/// sender, the excerpt masked as digests mask it, category, rule, what was done), at most
+/// Writes an alert: a short message in Chinese, one line per offending message (severity, time,
+/// group, sender, the excerpt with every hit masked as digests mask it, categories, rules, what was done), at most
 /// <see cref="MaxShown"/> lines and the count of the rest. The lines are the digest's own pieces,
 /// so an alert names, masks and defuses exactly as a digest does.
 /// </summary>
@@ -54,31 +62,48 @@ public static class AlertBuilder
     }
 
     private static string Title(AlertInput input, Func<string, string> quote) =>
-        $"群管告警：{input.Total} 起违规（{quote(input.Rule.Name)}）";
+        $"群管告警：{Messages(input)} 条违规消息（{quote(input.Rule.Name)}）";
+
+    /// <summary>The messages at or above the rule's severity among those given, each with all its hits.</summary>
+    private static List<Offence> Offences(AlertInput input) =>
+        [.. Offence.Of(input.Incidents).Where(o => o.Severity >= input.Rule.Threshold)];
+
+    private static int Messages(AlertInput input) => input.Messages > 0 ? input.Messages : Offences(input).Count;
 
     private static List<(DigestBuilder.LineKind, string)> Lines(AlertInput input, Func<string, string> quote)
     {
         var zone = input.TimeZone;
+        var threshold = input.Rule.Threshold;
         var window = input.Rule.CoalesceSeconds > 0 ? $" {input.Rule.CoalesceSeconds.ToString(CultureInfo.InvariantCulture)} 秒内" : "";
-        var groups = input.Incidents.Select(i => i.GroupId).Distinct(StringComparer.Ordinal).Count();
+        var offences = Offences(input);
+        var messages = Messages(input);
+        var groups = offences.Select(o => o.Top.GroupId).Distinct(StringComparer.Ordinal).Count();
         var lines = new List<(DigestBuilder.LineKind, string)>
         {
             (DigestBuilder.LineKind.Plain,
-                $"{DigestBuilder.Local(input.First, zone):M月d日 HH:mm:ss} 起{window}发现 {input.Total} 起严重程度为「{DigestBuilder.SeverityName(input.Rule.Threshold)}」及以上的违规"
-                + (groups > 1 && input.Total == input.Incidents.Count ? $"，涉及 {groups} 个群" : "") + "："),
+                $"{DigestBuilder.Local(input.First, zone):M月d日 HH:mm:ss} 起{window}发现 {messages} 条严重程度为「{DigestBuilder.SeverityName(threshold)}」及以上的违规消息"
+                + (input.Total > messages ? $"（{input.Total.ToString(CultureInfo.InvariantCulture)} 次命中）" : "")
+                + (groups > 1 && messages == offences.Count ? $"，涉及 {groups} 个群" : "") + "："),
         };
 
-        var shown = input.Incidents.Order(ShownFirst).Take(MaxShown).ToList();
-        foreach (var incident in shown)
+        // Each message once, with every hit of it masked together (a copy per hit, each masking
+        // another, would show the whole message between them); the rules and categories named are
+        // the ones at or above the rule's severity.
+        var shown = offences.OrderBy(o => o.Top, ShownFirst).Take(MaxShown).ToList();
+        foreach (var offence in shown)
         {
+            var top = offence.Top;
+            var named = offence.Hits.Where(i => i.Severity >= threshold).ToList();
+            var categories = string.Join("、", named.Select(i => i.Category).Distinct(StringComparer.Ordinal).Select(c => DigestBuilder.CategoryName(c, quote)));
+            var rules = string.Join("、", named.Select(i => i.Rule).Distinct(StringComparer.Ordinal).Select(quote));
             lines.Add((DigestBuilder.LineKind.Item,
-                $"[{DigestBuilder.SeverityName(incident.Severity)}] {DigestBuilder.Local(incident.Time, zone):MM-dd HH:mm:ss} "
-                + $"{DigestBuilder.GroupName(incident.GroupName, incident.GroupId, quote)} "
-                + $"{quote(incident.SenderName ?? incident.UserId)}{DigestBuilder.Forwarded(incident, quote)}：「{DigestBuilder.Excerpt(incident, quote)}」"
-                + $"（{DigestBuilder.CategoryName(incident.Category, quote)}，{quote(incident.Rule)}，{DigestBuilder.ActionName(incident)}{DigestBuilder.Cleared(incident)}）"));
+                $"[{DigestBuilder.SeverityName(offence.Severity)}] {DigestBuilder.Local(top.Time, zone):MM-dd HH:mm:ss} "
+                + $"{DigestBuilder.GroupName(top.GroupName, top.GroupId, quote)} "
+                + $"{quote(top.SenderName ?? top.UserId)}{DigestBuilder.Forwarded(top, quote)}：「{offence.Excerpt(quote)}」"
+                + $"（{categories}，{rules}，{DigestBuilder.ActionName(offence.Acted)}{DigestBuilder.Cleared(offence.Clearing)}）"));
         }
 
-        var rest = input.Total - shown.Count;
+        var rest = messages - shown.Count;
         if (rest > 0)
         {
             lines.Add((DigestBuilder.LineKind.Plain, $"还有 {rest.ToString(CultureInfo.InvariantCulture)} 条，见控制台或下一期日报。"));

@@ -95,35 +95,42 @@ public static class DigestBuilder
         var real = incidents.Where(i => !i.FalsePositive).ToList();
 
         var checkedLine = Checked(input);
-        if (real.Count == 0)
+        // Counted by message: one message with several hits (a loan advert with a phone number) is
+        // one offence, told once, with every hit masked together.
+        var offences = Offence.Of(real);
+        if (offences.Count == 0)
         {
             lines.Add((LineKind.Plain, $"今日无违规，{checkedLine}。{Change(0, input.PreviousIncidents)}"));
         }
         else
         {
-            lines.Add((LineKind.Plain, $"{checkedLine}，发现 {real.Count} 起违规。{Change(real.Count, input.PreviousIncidents)}"));
+            lines.Add((LineKind.Plain, $"{checkedLine}，发现 {Offence.Count(offences.Count, real.Count)}。{Change(offences.Count, input.PreviousIncidents)}"));
 
             lines.Add((LineKind.Heading, "概况"));
-            lines.Add((LineKind.Item, "按严重程度：" + Counts(real.GroupBy(i => i.Severity).OrderByDescending(g => g.Key).Select(g => (SeverityName(g.Key), g.Count())))));
-            lines.Add((LineKind.Item, "按类别：" + Counts(real.GroupBy(i => i.Category).OrderByDescending(g => g.Count()).Select(g => (CategoryName(g.Key, quote), g.Count())))));
-            foreach (var group in real.GroupBy(i => i.GroupId).OrderByDescending(g => g.Count()))
+            lines.Add((LineKind.Item, "按严重程度：" + Counts(offences.GroupBy(o => o.Severity).OrderByDescending(g => g.Key).Select(g => (SeverityName(g.Key), g.Count())))));
+            // A message counts once in each category it hit.
+            lines.Add((LineKind.Item, "按类别：" + Counts(offences.SelectMany(o => o.Hits.Select(h => h.Category).Distinct(StringComparer.Ordinal)).GroupBy(c => c, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Select(g => (CategoryName(g.Key, quote), g.Count())))));
+            foreach (var group in offences.GroupBy(o => o.Top.GroupId).OrderByDescending(g => g.Count()))
             {
-                var name = group.Select(i => i.GroupName).FirstOrDefault(n => !string.IsNullOrEmpty(n));
-                lines.Add((LineKind.Item, $"{GroupName(name, group.Key, quote)}：{group.Count()} 起"));
+                var name = group.SelectMany(o => o.Hits).Select(i => i.GroupName).FirstOrDefault(n => !string.IsNullOrEmpty(n));
+                lines.Add((LineKind.Item, $"{GroupName(name, group.Key, quote)}：{group.Count()} 条"));
             }
 
             lines.Add((LineKind.Heading, "处置"));
             // A platform that can do nothing at all (WeCom's chat archive) is said once, not on every incident.
             var recordOnly = RecordOnlyPlatforms(real);
-            lines.Add((LineKind.Item, Outcomes(real, recordOnly)));
+            lines.Add((LineKind.Item, Outcomes(offences, recordOnly)));
             foreach (var platform in recordOnly)
             {
-                lines.Add((LineKind.Item, $"{quote(platform)}：平台只能记录，不能撤回、禁言或移出，{real.Count(i => i.Platform == platform && OnlyRecorded(i, recordOnly))} 起仅记录"));
+                lines.Add((LineKind.Item, $"{quote(platform)}：平台只能记录，不能撤回、禁言或移出，{offences.Count(o => o.Top.Platform == platform && o.Hits.Any(i => OnlyRecorded(i, recordOnly)))} 条仅记录"));
             }
 
-            foreach (var failed in real.Where(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported && !recordOnly.Contains(i.Platform)).GroupBy(i => Reason(i, quote)))
+            // A message counts once for each reason its actions failed for.
+            foreach (var failed in offences
+                .SelectMany(o => o.Hits.Where(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported && !recordOnly.Contains(i.Platform)).Select(i => Reason(i, quote)).Distinct(StringComparer.Ordinal))
+                .GroupBy(r => r, StringComparer.Ordinal))
             {
-                lines.Add((LineKind.Item, $"未能处置 {failed.Count()} 起：{failed.Key}"));
+                lines.Add((LineKind.Item, $"未能处置 {failed.Count()} 条：{failed.Key}"));
             }
 
             // A kick's clear is counted on each incident of the message: once a message here. (The
@@ -135,10 +142,10 @@ public static class DigestBuilder
                 lines.Add((LineKind.Item, $"移出群 {clears.Count} 人，并撤回其近期消息 {clears.Sum(i => i.ClearedMessages)} 条" + (notCleared > 0 ? $"（{notCleared} 条未能撤回）" : "")));
             }
 
-            var forwarded = real.Count(i => i.ForwardDepth > 0);
+            var forwarded = offences.Count(o => o.Hits.Any(i => i.ForwardDepth > 0));
             if (forwarded > 0)
             {
-                lines.Add((LineKind.Item, $"其中 {forwarded} 起出自转发的聊天记录"));
+                lines.Add((LineKind.Item, $"其中 {forwarded} 条出自转发的聊天记录"));
             }
 
             var repeaters = real.GroupBy(i => (i.GroupId, i.UserId))
@@ -157,9 +164,11 @@ public static class DigestBuilder
             }
 
             lines.Add((LineKind.Heading, "最严重的违规"));
-            foreach (var incident in real.OrderByDescending(i => i.Severity).ThenBy(i => i.DetectedAt).Take(TopIncidents))
+            foreach (var offence in offences.OrderByDescending(o => o.Severity).ThenBy(o => o.Hits.Min(i => i.DetectedAt)).Take(TopIncidents))
             {
-                lines.Add((LineKind.Item, $"[{SeverityName(incident.Severity)}] {Local(incident.Time, input.TimeZone):MM-dd HH:mm} {quote(incident.SenderName ?? incident.UserId)}{Forwarded(incident, quote)}：「{Excerpt(incident, quote)}」（{quote(incident.Rule)}，{(OnlyRecorded(incident, recordOnly) ? "仅记录" : ActionName(incident))}{Cleared(incident)}）"));
+                var top = offence.Top;
+                var acted = offence.Acted;
+                lines.Add((LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Rules(quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）"));
             }
         }
 
@@ -299,29 +308,52 @@ public static class DigestBuilder
     {
         null => "",
         var b when b == now => "与上期持平。",
-        var b when now > b => $"比上期多 {now - b} 起。",
-        var b => $"比上期少 {b - now} 起。",
+        var b when now > b => $"比上期多 {now - b} 条。",
+        var b => $"比上期少 {b - now} 条。",
     };
 
     private static string Counts(IEnumerable<(string Name, int Count)> counts) =>
         string.Join("，", counts.Select(c => $"{c.Name} {c.Count}"));
 
     /// <summary>
-    /// The line of what was done: 已处置 counts only incidents whose recall, mute, kick or warning the
-    /// platform carried out. A <c>log</c> rule's incident is <see cref="ActionStatus.Done"/> once it is
-    /// recorded, yet nothing was done to the message or the member: it is 仅记录, with the incidents
-    /// whose message another incident acted on (<see cref="ActionStatus.Skipped"/>) and those of a
-    /// platform that can only record.
+    /// The line of what was done, a message at a time: 已处置 counts only messages whose recall, mute,
+    /// kick or warning the platform carried out. A <c>log</c> rule's incident is
+    /// <see cref="ActionStatus.Done"/> once it is recorded, yet nothing was done to the message or the
+    /// member: it is 仅记录, with the incidents whose message another incident acted on
+    /// (<see cref="ActionStatus.Skipped"/>) and those of a platform that can only record. A message
+    /// of several hits takes the first of: handled, failed (told on the lines after; in no count
+    /// here), dry run, exempt, recorded.
     /// </summary>
-    private static string Outcomes(List<Incident> real, HashSet<string> recordOnly)
+    private static string Outcomes(List<Offence> offences, HashSet<string> recordOnly)
     {
-        var handled = real.Count(i => i.ActionStatus == ActionStatus.Done && i.DecidedAction != ModerationAction.Log);
-        var recorded = real.Count(i => (i.ActionStatus == ActionStatus.Done && i.DecidedAction == ModerationAction.Log)
-            || i.ActionStatus == ActionStatus.Skipped
-            || OnlyRecorded(i, recordOnly));
-        var dryRun = real.Count(i => i.ActionStatus == ActionStatus.DryRun);
-        var exempt = real.Count(i => i.ActionStatus == ActionStatus.Exempt);
-        return $"已处置 {handled} 起；仅记录 {recorded} 起；演练 {dryRun} 起；管理员豁免 {exempt} 起";
+        int handled = 0, recorded = 0, dryRun = 0, exempt = 0;
+        foreach (var hits in offences.Select(o => o.Hits))
+        {
+            if (hits.Any(i => i.ActionStatus == ActionStatus.Done && i.DecidedAction != ModerationAction.Log))
+            {
+                handled++;
+            }
+            else if (hits.Any(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported && !OnlyRecorded(i, recordOnly)))
+            {
+                // told on the 未能处置 lines
+            }
+            else if (hits.Any(i => i.ActionStatus == ActionStatus.DryRun))
+            {
+                dryRun++;
+            }
+            else if (hits.Any(i => i.ActionStatus == ActionStatus.Exempt))
+            {
+                exempt++;
+            }
+            else if (hits.Any(i => (i.ActionStatus == ActionStatus.Done && i.DecidedAction == ModerationAction.Log)
+                || i.ActionStatus == ActionStatus.Skipped
+                || OnlyRecorded(i, recordOnly)))
+            {
+                recorded++;
+            }
+        }
+
+        return $"已处置 {handled} 条；仅记录 {recorded} 条；演练 {dryRun} 条；管理员豁免 {exempt} 条";
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ namespace GroupGuard.Core.Digests;
 
 /// <summary>Everything one digest is made of.</summary>
 /// <param name="PreviousIncidents">
-/// The incidents of the period before, for the comparison; null when there is none to compare
+/// The offending messages (incidents grouped by message) of the period before, for the comparison; null when there is none to compare
 /// with (the leader's digests did not cover it), and the digest then says nothing of one.
 /// </param>
 public sealed record DigestInput(

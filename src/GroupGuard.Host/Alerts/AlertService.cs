@@ -212,7 +212,7 @@ internal sealed partial class AlertService(
             return null; // all marked false positive meanwhile
         }
 
-        var document = AlertBuilder.Build(new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids));
+        var document = AlertBuilder.Build(new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids) { Messages = found.Messages });
         var record = await outbox.CreateAsync(new DigestRecord
         {
             Leader = rule.OutboxKey,
@@ -252,7 +252,7 @@ internal sealed partial class AlertService(
 
     /// <summary>
     /// The incidents the rule takes of those <paramref name="query"/> selects: the earliest detection
-    /// time, the ones to show, how many, their ids (bounded) and detection times. An incident
+    /// time, the incidents of the messages to show, how many hits and messages, their ids (bounded) and detection times. An incident
     /// committed late and detected before <paramref name="from"/> (the end of the previous alert)
     /// counts as detected at <paramref name="from"/>: it opens the window of the next alert.
     /// </summary>
@@ -260,42 +260,67 @@ internal sealed partial class AlertService(
     {
         var threshold = rule.Threshold;
         DateTimeOffset? first = null;
-        var shown = new List<Incident>();
+        var kept = new List<Incident>();
+        var keepAt = AlertBuilder.MaxShown * 4;
         var ids = new List<long>();
         var times = new List<DateTimeOffset>();
+        var messages = new HashSet<(string, string, string)>();
         var total = 0;
         await foreach (var incident in store.QueryAsync(query, cancellationToken))
         {
-            if (incident.Severity < threshold || incident.FalsePositive)
+            if (incident.FalsePositive)
             {
                 continue;
             }
 
-            total++;
-            var detected = Max(incident.DetectedAt, from);
-            first = first is { } f && f <= detected ? f : detected;
-            if (ids.Count < MaxIds)
+            // A hit below the rule's severity is not alerted on, but masked in its message's excerpt
+            // with the hits that are: the alert shows each message once.
+            if (incident.Severity >= threshold)
             {
-                ids.Add(incident.Id);
+                total++;
+                messages.Add(MessageOf(incident));
+                var detected = Max(incident.DetectedAt, from);
+                first = first is { } f && f <= detected ? f : detected;
+                if (ids.Count < MaxIds)
+                {
+                    ids.Add(incident.Id);
+                }
+
+                if (times.Count < MaxIds)
+                {
+                    times.Add(detected);
+                }
             }
 
-            if (times.Count < MaxIds)
+            // Only the messages that may be shown are kept: a flood costs a count, not its texts.
+            kept.Add(incident);
+            if (kept.Count >= keepAt)
             {
-                times.Add(detected);
-            }
-
-            // Only the ones that may be shown are kept: a flood costs a count, not its texts.
-            shown.Add(incident);
-            if (shown.Count >= AlertBuilder.MaxShown * 4)
-            {
-                shown.Sort(AlertBuilder.ShownFirst);
-                shown.RemoveRange(AlertBuilder.MaxShown, shown.Count - AlertBuilder.MaxShown);
+                kept = Shown(kept, threshold);
+                keepAt = Math.Max(AlertBuilder.MaxShown * 4, kept.Count * 2);
             }
         }
 
-        shown.Sort(AlertBuilder.ShownFirst);
         times.Sort();
-        return new Found(first, shown.Count > AlertBuilder.MaxShown ? shown[..AlertBuilder.MaxShown] : shown, total, ids, times);
+        return new Found(first, Shown(kept, threshold), total, messages.Count, ids, times);
+    }
+
+    private static (string, string, string) MessageOf(Incident incident) => (incident.Platform, incident.GroupId, incident.MessageId);
+
+    /// <summary>
+    /// The incidents of the <see cref="AlertBuilder.MaxShown"/> messages shown first (by their most
+    /// severe hit at or above <paramref name="threshold"/>), every hit of them, below it too.
+    /// </summary>
+    private static List<Incident> Shown(List<Incident> incidents, Severity threshold)
+    {
+        var shown = incidents.Where(i => i.Severity >= threshold)
+            .GroupBy(MessageOf)
+            .Select(g => g.Order(AlertBuilder.ShownFirst).First())
+            .Order(AlertBuilder.ShownFirst)
+            .Take(AlertBuilder.MaxShown)
+            .Select(MessageOf)
+            .ToHashSet();
+        return [.. incidents.Where(i => shown.Contains(MessageOf(i))).Order(AlertBuilder.ShownFirst)];
     }
 
     private static IReadOnlyCollection<string>? Groups(AlertRuleOptions rule) => rule.CoversAll ? null : rule.Groups;
@@ -370,7 +395,7 @@ internal sealed partial class AlertService(
     /// </summary>
     private sealed record Seen(DateTimeOffset From, DateTimeOffset Since, long? High);
 
-    private sealed record Found(DateTimeOffset? First, List<Incident> Shown, int Total, List<long> Ids, List<DateTimeOffset> Times);
+    private sealed record Found(DateTimeOffset? First, List<Incident> Shown, int Total, int Messages, List<long> Ids, List<DateTimeOffset> Times);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule}: {Count} incidents up to {PeriodTo}, sending")]
     private partial void LogAlert(string rule, int count, DateTimeOffset periodTo);

@@ -118,7 +118,7 @@ internal sealed partial class DigestService(
     }
 
     /// <summary>
-    /// The incidents (false positives aside) of the period before, as long as this one, for the
+    /// The offending messages (false positives aside) of the period before, as long as this one, for the
     /// comparison; null when the leader's digests did not cover all of it (from the start of the
     /// first one still stored to the end of <paramref name="latest"/>): before the leader's first
     /// digest, or reaching back past it (the first after a long stop, a preview of a long period),
@@ -140,13 +140,17 @@ internal sealed partial class DigestService(
             return null;
         }
 
-        var previous = 0;
+        // Offending messages, as the digest counts them: a message of several hits is one.
+        var previous = new HashSet<(string, string, string)>();
         await foreach (var incident in store.QueryAsync(new IncidentQuery(previousFrom, from, groups, ByDetectionTime: true), cancellationToken))
         {
-            previous += incident.FalsePositive ? 0 : 1;
+            if (!incident.FalsePositive)
+            {
+                previous.Add((incident.Platform, incident.GroupId, incident.MessageId));
+            }
         }
 
-        return previous;
+        return previous.Count;
     }
 
     /// <summary>

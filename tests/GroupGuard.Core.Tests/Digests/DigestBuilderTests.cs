@@ -68,12 +68,12 @@ public sealed class DigestBuilderTests
             Incident(7, "7", "m7") with { Platform = "wecom", Protocol = Protocol.WeComArchive, ActionStatus = ActionStatus.DryRun },
         ]);
 
-        Assert.Contains("已处置 1 起；仅记录 4 起；演练 1 起", digest.Text, StringComparison.Ordinal); // the three the next line says were only recorded, and the logged one
-        Assert.Contains("wecom：平台只能记录，不能撤回、禁言或移出，3 起仅记录", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("已处置 1 条；仅记录 4 条；演练 1 条", digest.Text, StringComparison.Ordinal); // the three the next line says were only recorded, and the logged one
+        Assert.Contains("wecom：平台只能记录，不能撤回、禁言或移出，3 条仅记录", digest.Text, StringComparison.Ordinal);
         Assert.Single(digest.Text.Split('\n'), line => line.Contains("平台只能记录", StringComparison.Ordinal));
         Assert.Equal(3, digest.Text.Split('\n').Count(line => line.Contains("仅记录）", StringComparison.Ordinal)));
         Assert.DoesNotContain("wecom cannot recall", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("未能处置 1 起：平台不支持该操作（qq cannot kick）", digest.Text, StringComparison.Ordinal); // a platform that acts on others is still named per reason
+        Assert.Contains("未能处置 1 条：平台不支持该操作（qq cannot kick）", digest.Text, StringComparison.Ordinal); // a platform that acts on others is still named per reason
     }
 
     [Fact]
@@ -147,6 +147,55 @@ public sealed class DigestBuilderTests
         Assert.Equal(shown, GroupGuard.Core.Moderation.EvidenceMasker.MaskTerm(term, privacy));
     }
 
+    /// <summary>A loan advert with a phone number: two rules hit one message, each hit's span its own.</summary>
+    private static IReadOnlyList<Incident> LoanAdvert()
+    {
+        const string text = "低息贷款当天放款联系13812345678";
+        var ad = Incident(1, "1", "m1", Severity.High, text) with { Rule = "fraud.loan", Category = "fraud", Spans = [new EvidenceSpan(0, 4)] };
+        var phone = Incident(2, "1", "m1", Severity.Medium, text) with { Rule = "privacy.mobile", Category = "privacy", Spans = [new EvidenceSpan(10, 11)], ActionStatus = ActionStatus.Skipped };
+        var contact = Incident(3, "1", "m1", Severity.Medium, text) with { Rule = "ads.contact", Category = "ads", Spans = [new EvidenceSpan(8, 2)], ActionStatus = ActionStatus.Skipped };
+        return [ad, phone, contact, Incident(4, "2", "m2")];
+    }
+
+    [Fact]
+    public void A_message_with_several_hits_is_one_offence_shown_once_with_every_hit_masked()
+    {
+        var digest = Build(LoanAdvert(), previous: 1);
+
+        Assert.Contains("共检查 4,120 条消息，发现 2 条违规消息（4 次命中）。比上期多 1 条。", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("按严重程度：高 1，中 1", digest.Text, StringComparison.Ordinal); // the message's highest
+        Assert.Contains("广告引流 2", digest.Text, StringComparison.Ordinal); // once per category a message hit
+        Assert.Contains("诈骗 1", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("个人信息 1", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("二年级家长群（123456）：2 条", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("已处置 2 条；仅记录 0 条", digest.Text, StringComparison.Ordinal); // the advert was recalled: its other hits skipped
+        var lines = digest.Text.Split('\n');
+        var advert = Assert.Single(lines, l => l.Contains("m1", StringComparison.Ordinal) || l.Contains("当天放款", StringComparison.Ordinal));
+        Assert.Contains("「****当天放款*************」（fraud.loan、privacy.mobile、ads.contact，已撤回）", advert, StringComparison.Ordinal);
+        Assert.DoesNotContain("低息", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("联系", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_alert_lists_each_message_once_with_every_hit_masked_and_counts_messages()
+    {
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+        var incidents = LoanAdvert();
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, incidents, incidents.Count, [.. incidents.Select(i => i.Id)]));
+
+        Assert.Contains("群管告警：2 条违规消息（office）", alert.Title, StringComparison.Ordinal);
+        Assert.Contains("发现 2 条严重程度为「中」及以上的违规消息（4 次命中）", alert.Text, StringComparison.Ordinal);
+        var advert = Assert.Single(alert.Text.Split('\n'), l => l.Contains("当天放款", StringComparison.Ordinal));
+        Assert.Contains("「****当天放款*************」（诈骗、个人信息、广告引流，fraud.loan、privacy.mobile、ads.contact，已撤回）", advert, StringComparison.Ordinal);
+        Assert.DoesNotContain("低息", alert.Text, StringComparison.Ordinal);
+
+        // A hit below the rule's severity is masked with the rest but neither counted nor named.
+        var high = new AlertRuleOptions { Name = "office", MinSeverity = "high", Groups = ["*"], Channels = ["robot"] };
+        var onlyHigh = AlertBuilder.Build(new AlertInput(high, From, To, From, Shanghai, incidents, 1, [1]));
+        Assert.Contains("群管告警：1 条违规消息（office）", onlyHigh.Title, StringComparison.Ordinal);
+        Assert.Contains("「****当天放款*************」（诈骗，fraud.loan，已撤回）", onlyHigh.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_quiet_day_says_how_many_messages_were_checked()
     {
@@ -179,7 +228,7 @@ public sealed class DigestBuilderTests
     {
         var digest = Build([.. Enumerable.Range(1, incidents).Select(i => Incident(i, "1", "m" + i))], previous: null);
 
-        Assert.Contains(incidents == 0 ? "今日无违规，共检查 4,120 条消息。" : "共检查 4,120 条消息，发现 2 起违规。", digest.Text, StringComparison.Ordinal);
+        Assert.Contains(incidents == 0 ? "今日无违规，共检查 4,120 条消息。" : "共检查 4,120 条消息，发现 2 条违规消息。", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("上期", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("上期", digest.Markdown, StringComparison.Ordinal);
     }
@@ -194,12 +243,12 @@ public sealed class DigestBuilderTests
             Incident(3, "3", "m3") with { ActionStatus = ActionStatus.Unsupported, ActionError = "recall: GroupGuard:OneBot:ApiBaseUrl is not set", ActionErrorKind = ActionErrorKind.NotConfigured },
         ], previous: 1);
 
-        Assert.Contains("共检查 4,120 条消息，发现 3 起违规。比上期多 2 起。", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("共检查 4,120 条消息，发现 3 条违规消息。比上期多 2 条。", digest.Text, StringComparison.Ordinal);
         Assert.Contains("按严重程度：高 1，中 2", digest.Text, StringComparison.Ordinal);
         Assert.Contains("广告引流 3", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("二年级家长群（123456）：3 起", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("未能处置 1 起：机器人不是群管理员", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("未能处置 1 起：未配置 OneBot 接口", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("二年级家长群（123456）：3 条", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 条：机器人不是群管理员", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 条：未配置 OneBot 接口", digest.Text, StringComparison.Ordinal);
         Assert.Contains("未能撤回（未配置 OneBot 接口）", digest.Text, StringComparison.Ordinal); // the incident line says the same, not "the platform cannot"
         Assert.DoesNotContain("平台不支持撤回", digest.Text, StringComparison.Ordinal);
         Assert.Equal([1L, 2, 3], digest.IncidentIds);
@@ -221,8 +270,8 @@ public sealed class DigestBuilderTests
             Incident(7, "7", "m7") with { ActionStatus = ActionStatus.Exempt },
         ]);
 
-        Assert.Contains("已处置 2 起；仅记录 3 起；演练 1 起；管理员豁免 1 起", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("已处置 2 起；仅记录 3 起；演练 1 起；管理员豁免 1 起", digest.Markdown, StringComparison.Ordinal);
+        Assert.Contains("已处置 2 条；仅记录 3 条；演练 1 条；管理员豁免 1 条", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("已处置 2 条；仅记录 3 条；演练 1 条；管理员豁免 1 条", digest.Markdown, StringComparison.Ordinal);
         Assert.Contains("（abuse.profanity，已记录）", digest.Text, StringComparison.Ordinal);
     }
 
@@ -235,8 +284,8 @@ public sealed class DigestBuilderTests
             Incident(2, "2", "m2") with { DecidedAction = ModerationAction.Log, ActionStatus = ActionStatus.Done },
         ]);
 
-        Assert.Contains("发现 2 起违规", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("已处置 0 起；仅记录 2 起", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("发现 2 条违规消息", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("已处置 0 条；仅记录 2 条", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -251,7 +300,7 @@ public sealed class DigestBuilderTests
         ]);
 
         Assert.Contains("用户2 转发（原发送人 资料分享君）：「", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("其中 1 起出自转发的聊天记录", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("其中 1 条出自转发的聊天记录", digest.Text, StringComparison.Ordinal);
         Assert.Contains("移出群 1 人，并撤回其近期消息 3 条（1 条未能撤回）", digest.Text, StringComparison.Ordinal);
         Assert.Contains("已移出群，并撤回其近期消息 3 条（1 条未能撤回））", digest.Text, StringComparison.Ordinal);
     }
@@ -306,7 +355,7 @@ public sealed class DigestBuilderTests
         Assert.Contains("用户7（7，群 123456）：2 条", digest.Text, StringComparison.Ordinal);
         Assert.Contains("管理员标记的误报", digest.Text, StringComparison.Ordinal);
         Assert.Contains("班主任通知", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("发现 2 起违规", digest.Text, StringComparison.Ordinal); // false positives are not counted
+        Assert.Contains("发现 2 条违规消息", digest.Text, StringComparison.Ordinal); // false positives are not counted
     }
 
     [Fact]
@@ -367,11 +416,11 @@ public sealed class DigestBuilderTests
         var markdown = HostileDigest().Markdown;
 
         Assert.Contains("［点这里领红包］（http：//evil.example/a）", markdown, StringComparison.Ordinal);
-        Assert.Contains("家长群 ＃＃＃ 紧急通知 - 假的一行（123456）：2 起", markdown, StringComparison.Ordinal);
+        Assert.Contains("家长群 ＃＃＃ 紧急通知 - 假的一行（123456）：2 条", markdown, StringComparison.Ordinal);
         Assert.Contains("「！［二维码］（http：//evil.example/qr.png） ＜font", markdown, StringComparison.Ordinal);
         Assert.Contains("＜at user_id=\"all\"＞所有人＜/at＞", markdown, StringComparison.Ordinal); // the tag is defused by its brackets
         Assert.Contains("｀误报｀  ＃ 已处理 ～～删除～～ www．evil.example", markdown, StringComparison.Ordinal);
-        Assert.Contains("未能处置 1 起：＊＊失败＊＊ 详情见 https：//evil.example/b", markdown, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 条：＊＊失败＊＊ 详情见 https：//evil.example/b", markdown, StringComparison.Ordinal);
         Assert.Contains("onebot ＃＃＃ 假平台 最后事件", markdown, StringComparison.Ordinal);
         // GroupGuard's own markup still works around them.
         Assert.StartsWith("### 群管日报", markdown, StringComparison.Ordinal);
@@ -397,7 +446,7 @@ public sealed class DigestBuilderTests
         var digest = HostileDigest();
 
         Assert.Contains("[点这里领红包](http://evil.example/a)", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("· 家长群 ### 紧急通知 - 假的一行（123456）：2 起", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("· 家长群 ### 紧急通知 - 假的一行（123456）：2 条", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(digest.Text.Split('\n'), line => line.StartsWith('#') || line.StartsWith("- ", StringComparison.Ordinal));
         Assert.DoesNotContain("<font", digest.Html, StringComparison.Ordinal);
     }

@@ -294,6 +294,22 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task Right_after_a_restart_a_digest_of_earlier_incidents_says_the_bots_are_unheard_since_the_start()
+    {
+        using var service = new GroupGuardFactory();
+        var (digests, leader, fire) = await PausedAsync(service);
+        var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
+        // Incidents the service recorded before it restarted; it has heard from no bot since.
+        await store.AddAsync([Incident("r1", fire.AddHours(-3))], CancellationToken.None);
+
+        var digest = await digests.RunAsync(leader, fire, CancellationToken.None);
+
+        Assert.Contains("发现 1 条违规消息", digest!.Text, StringComparison.Ordinal);
+        Assert.Matches(@"本服务 \d\d-\d\d \d\d:\d\d 启动后尚未收到任何机器人事件", digest.Text);
+        Assert.DoesNotContain("尚未收到任何平台事件", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Healthz_shows_the_latest_digest_and_alert_the_outbox_records_whichever_process_sent_them()
     {
         using var service = new GroupGuardFactory(new Dictionary<string, string?>

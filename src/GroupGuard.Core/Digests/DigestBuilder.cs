@@ -191,7 +191,11 @@ public static class DigestBuilder
         }
         else if (input.Health.Adapters.Count == 0)
         {
-            lines.Add((LineKind.Item, "尚未收到任何平台事件"));
+            // What this process heard, not what was ever heard: right after a restart the digest may
+            // well list incidents of the bots' events before it.
+            lines.Add((LineKind.Item, input.Health.ListeningSince is { } since
+                ? $"本服务 {Local(since, input.TimeZone):MM-dd HH:mm} 启动后尚未收到任何机器人事件"
+                : "本服务启动后尚未收到任何机器人事件"));
         }
 
         foreach (var (adapter, last) in input.Health.Adapters)

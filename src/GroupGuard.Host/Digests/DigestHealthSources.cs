@@ -10,14 +10,22 @@ internal interface IDigestHealthSource
     DigestHealth Current(IReadOnlyList<string> failedChannels);
 }
 
-/// <summary>In the running service: what its adapters and rules say now.</summary>
-internal sealed class LiveDigestHealth(AdapterHealth adapters, IRuleSetProvider rules) : IDigestHealthSource
+/// <summary>
+/// In the running service: what its adapters and rules say now, and since when it has listened
+/// (made with the digest service, which the catch-up at start needs: when the service starts).
+/// </summary>
+internal sealed class LiveDigestHealth(AdapterHealth adapters, IRuleSetProvider rules, TimeProvider time) : IDigestHealthSource
 {
+    private readonly DateTimeOffset _started = time.GetUtcNow();
+
     public DigestHealth Current(IReadOnlyList<string> failedChannels) => new(
         [.. adapters.Snapshot().Select(a => ($"{a.Protocol} {a.BotId}".Trim(), a.LastEventAt))],
         adapters.RejectedSnapshot().Values.Sum(),
         rules.Status.Errors,
-        failedChannels);
+        failedChannels)
+    {
+        ListeningSince = _started,
+    };
 }
 
 /// <summary>From the command line, outside the service: its state is not known here, and the digest says so.</summary>

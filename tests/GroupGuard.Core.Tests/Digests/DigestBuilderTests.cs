@@ -359,12 +359,22 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void Right_after_a_restart_the_digest_says_the_bots_are_unheard_since_then_not_that_none_were_ever_heard()
+    {
+        var restarted = new DigestHealth([], 0, [], []) { ListeningSince = To.AddMinutes(-30) };
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [Incident(1, "1", "m1")], 10, null, restarted));
+
+        Assert.Contains("本服务 11-26 07:30 启动后尚未收到任何机器人事件", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("尚未收到任何平台事件", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Health_is_reported_and_html_is_escaped()
     {
         var health = new DigestHealth([], 3, ["rules/ads.yaml:4: 'severity' is 'dire'"], ["ding: errcode 310000"]);
         var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [Incident(1, "1", "m1", text: "<script>加微信</script>")], 10, null, health));
 
-        Assert.Contains("尚未收到任何平台事件", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("本服务启动后尚未收到任何机器人事件", digest.Text, StringComparison.Ordinal);
         Assert.Contains("拒收的推送：3 次", digest.Text, StringComparison.Ordinal);
         Assert.Contains("rules/ads.yaml:4:", digest.Text, StringComparison.Ordinal);
         Assert.Contains("ding: errcode 310000", digest.Markdown, StringComparison.Ordinal);

@@ -77,7 +77,7 @@ public sealed class DigestTests
 
         Assert.All(sink.Requests.Select(r => r.Body), body => Assert.True(Encoding.UTF8.GetByteCount(JsonNode.Parse(body)!["markdown"]!["content"]!.GetValue<string>()) <= 4096));
         Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("王主任", StringComparison.Ordinal) && b.Contains("二年级家长群", StringComparison.Ordinal));
-        Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("今日无违规", StringComparison.Ordinal) || b.Contains("发现", StringComparison.Ordinal));
+        Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("本期无违规", StringComparison.Ordinal) || b.Contains("发现", StringComparison.Ordinal));
     }
 
     /// <summary>How many channel outcomes the outbox has recorded: one per digest sent on a channel.</summary>
@@ -262,7 +262,7 @@ public sealed class DigestTests
         Assert.DoesNotContain("上期", first.Text, StringComparison.Ordinal);
         Assert.Contains("发现 2 条违规消息。比上期多 1 条。", second!.Text, StringComparison.Ordinal); // the first digest's day
         Assert.Equal(fire, afterAStop!.PeriodFrom);
-        Assert.Contains("今日无违规，共检查 0 条消息（按整点小时统计", afterAStop.Text, StringComparison.Ordinal);
+        Assert.Contains("本期无违规，共检查 0 条消息（按整点小时统计", afterAStop.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("上期", afterAStop.Text, StringComparison.Ordinal);
     }
 

@@ -8,7 +8,7 @@ namespace GroupGuard.Core.Digests;
 /// Writes the digest a busy leader reads in a minute, in Chinese: the period, messages checked and
 /// incidents by severity, category and group, what was done and what failed and why, repeat
 /// offenders, the most serious incidents with masked excerpts, false positives, the change against
-/// the previous period, and the bot's health. A quiet day still says how many messages were checked.
+/// the previous period, and the bot's health. A quiet period still says how many messages were checked.
 /// </summary>
 public static class DigestBuilder
 {
@@ -100,7 +100,7 @@ public static class DigestBuilder
         var offences = Offence.Of(real);
         if (offences.Count == 0)
         {
-            lines.Add((LineKind.Plain, $"今日无违规，{checkedLine}。{Change(0, input.PreviousIncidents)}"));
+            lines.Add((LineKind.Plain, $"本期无违规，{checkedLine}。{Change(0, input.PreviousIncidents)}"));
         }
         else
         {

@@ -91,7 +91,7 @@ public sealed class DigestBuilderTests
             ],
         });
 
-        Assert.Contains("今日无违规", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("本期无违规", digest.Text, StringComparison.Ordinal);
         Assert.Contains("【入群申请】", digest.Text, StringComparison.Ordinal);
         Assert.Contains("拒绝 2 个（其中黑名单 1 个），自动通过 1 个，留给管理员 2 个", digest.Text, StringComparison.Ordinal);
         Assert.Contains("11-25 10:00 **资料**（30001） 申请加入 二年级家长群（123456）：已拒绝（ads.contact「加微信」，平台已执行）", digest.Text, StringComparison.Ordinal);
@@ -196,12 +196,24 @@ public sealed class DigestBuilderTests
         Assert.Contains("「****当天放款*************」（诈骗，fraud.loan，已撤回）", onlyHigh.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(10)] // `digest send` ten minutes after the last one
+    [InlineData(7 * 24 * 60)] // a weekly digest
+    public void A_quiet_period_of_any_length_says_the_period_had_no_incident_not_the_day(int minutes)
+    {
+        var to = From.AddMinutes(minutes);
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, to, Shanghai, [], 812, null, Healthy));
+
+        Assert.StartsWith("本期无违规，", digest.Text.Split('\n')[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("今日", digest.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_quiet_day_says_how_many_messages_were_checked()
     {
         var digest = Build([], messages: 812);
 
-        Assert.Contains("今日无违规，共检查 812 条消息", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("本期无违规，共检查 812 条消息", digest.Text, StringComparison.Ordinal);
         Assert.Contains("王主任", digest.Title, StringComparison.Ordinal);
         Assert.Empty(digest.IncidentIds);
     }
@@ -228,7 +240,7 @@ public sealed class DigestBuilderTests
     {
         var digest = Build([.. Enumerable.Range(1, incidents).Select(i => Incident(i, "1", "m" + i))], previous: null);
 
-        Assert.Contains(incidents == 0 ? "今日无违规，共检查 4,120 条消息。" : "共检查 4,120 条消息，发现 2 条违规消息。", digest.Text, StringComparison.Ordinal);
+        Assert.Contains(incidents == 0 ? "本期无违规，共检查 4,120 条消息。" : "共检查 4,120 条消息，发现 2 条违规消息。", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("上期", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("上期", digest.Markdown, StringComparison.Ordinal);
     }

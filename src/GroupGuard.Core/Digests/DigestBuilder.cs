@@ -126,11 +126,18 @@ public static class DigestBuilder
             }
 
             // A message counts once for each reason its actions failed for.
+            var anyFailed = false;
             foreach (var failed in offences
-                .SelectMany(o => o.Hits.Where(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported && !recordOnly.Contains(i.Platform)).Select(i => Reason(i, quote)).Distinct(StringComparer.Ordinal))
+                .SelectMany(o => o.Hits.Where(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported && !recordOnly.Contains(i.Platform)).Select(Reason).Distinct(StringComparer.Ordinal))
                 .GroupBy(r => r, StringComparer.Ordinal))
             {
                 lines.Add((LineKind.Item, $"未能处置 {failed.Count()} 条：{failed.Key}"));
+                anyFailed = true;
+            }
+
+            if (anyFailed)
+            {
+                lines.Add((LineKind.Item, "平台返回的原文见控制台的违规记录"));
             }
 
             // A kick's clear is counted on each incident of the message: once a message here. (The
@@ -380,22 +387,24 @@ public static class DigestBuilder
     private static bool OnlyRecorded(Incident incident, HashSet<string> recordOnly) =>
         ToAct(incident) && recordOnly.Contains(incident.Platform);
 
-    /// <summary>Why an action was not carried out, told apart by its kind, with the platform's words where they help.</summary>
-    private static string Reason(Incident incident, Func<string, string> quote)
-    {
-        var words = string.IsNullOrEmpty(incident.ActionError) ? "" : "（" + quote(incident.ActionError) + "）";
-        var kind = incident.ActionErrorKind ?? (incident.ActionStatus == ActionStatus.Unsupported ? ActionErrorKind.PlatformCannot : null);
-        return kind switch
+    /// <summary>
+    /// Why an action was not carried out, by its kind alone, in a few words a leader reads: the
+    /// platform's own words (often long and in English, sometimes naming a recipient) stay in the
+    /// console and the export, where an administrator acts on them.
+    /// </summary>
+    private static string Reason(Incident incident) =>
+        (incident.ActionErrorKind ?? (incident.ActionStatus == ActionStatus.Unsupported ? ActionErrorKind.PlatformCannot : null)) switch
         {
-            ActionErrorKind.NotConfigured => "未配置 OneBot 接口" + words,
-            ActionErrorKind.NotPermitted => "机器人不是群管理员，或对方是管理员" + words,
-            ActionErrorKind.PlatformCannot => "平台不支持该操作" + words,
-            ActionErrorKind.Unreachable => "平台接口无响应" + words,
+            ActionErrorKind.NotConfigured => "未配置机器人接口",
+            ActionErrorKind.NotPermitted => "机器人不是群管理员，或对方是管理员",
+            ActionErrorKind.PlatformCannot => "平台不支持该操作",
+            ActionErrorKind.Refused => "平台拒绝（如消息已被撤回）",
+            ActionErrorKind.Unreachable => "机器人无响应",
+            ActionErrorKind.Invalid => "处置设置有误",
             ActionErrorKind.QueueFull => "处置队列已满",
             ActionErrorKind.Interrupted => "服务重启，处置已过时效",
-            _ => words.Length > 0 ? quote(incident.ActionError!) : "原因不明",
+            _ => "其他原因",
         };
-    }
 
     /// <summary>Who the quoted words are really from, when the sender forwarded them.</summary>
     internal static string Forwarded(Incident incident, Func<string, string> quote) => incident.ForwardDepth switch
@@ -445,7 +454,7 @@ public static class DigestBuilder
         ActionStatus.Failed => DecidedName(incident.DecidedAction) + "失败",
         ActionStatus.DryRun => "演练：本应" + DecidedName(incident.DecidedAction),
         ActionStatus.Exempt => "管理员豁免",
-        ActionStatus.Unsupported when incident.ActionErrorKind == ActionErrorKind.NotConfigured => "未能" + DecidedName(incident.DecidedAction) + "（未配置 OneBot 接口）",
+        ActionStatus.Unsupported when incident.ActionErrorKind == ActionErrorKind.NotConfigured => "未能" + DecidedName(incident.DecidedAction) + "（未配置机器人接口）",
         ActionStatus.Unsupported => "平台不支持" + DecidedName(incident.DecidedAction),
         _ => "待处置",
     };

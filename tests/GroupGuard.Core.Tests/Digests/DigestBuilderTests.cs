@@ -73,7 +73,8 @@ public sealed class DigestBuilderTests
         Assert.Single(digest.Text.Split('\n'), line => line.Contains("平台只能记录", StringComparison.Ordinal));
         Assert.Equal(3, digest.Text.Split('\n').Count(line => line.Contains("仅记录）", StringComparison.Ordinal)));
         Assert.DoesNotContain("wecom cannot recall", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("未能处置 1 条：平台不支持该操作（qq cannot kick）", digest.Text, StringComparison.Ordinal); // a platform that acts on others is still named per reason
+        Assert.Contains("未能处置 1 条：平台不支持该操作", digest.Text, StringComparison.Ordinal); // a platform that acts on others is still named per reason
+        Assert.DoesNotContain("qq cannot kick", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -260,10 +261,31 @@ public sealed class DigestBuilderTests
         Assert.Contains("广告引流 3", digest.Text, StringComparison.Ordinal);
         Assert.Contains("二年级家长群（123456）：3 条", digest.Text, StringComparison.Ordinal);
         Assert.Contains("未能处置 1 条：机器人不是群管理员", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("未能处置 1 条：未配置 OneBot 接口", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("未能撤回（未配置 OneBot 接口）", digest.Text, StringComparison.Ordinal); // the incident line says the same, not "the platform cannot"
+        Assert.Contains("未能处置 1 条：未配置机器人接口", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能撤回（未配置机器人接口）", digest.Text, StringComparison.Ordinal); // the incident line says the same, not "the platform cannot"
         Assert.DoesNotContain("平台不支持撤回", digest.Text, StringComparison.Ordinal);
         Assert.Equal([1L, 2, 3], digest.IncidentIds);
+    }
+
+    [Fact]
+    public void Failures_are_told_by_their_kind_in_a_few_chinese_words_without_the_platform_s_own()
+    {
+        var digest = Build(
+        [
+            Incident(1, "1", "m1") with { ActionStatus = ActionStatus.Failed, ActionError = "recall: retcode 102: Error: Permission denied: bot is not an administrator of group 123456", ActionErrorKind = ActionErrorKind.NotPermitted },
+            Incident(2, "2", "m2") with { ActionStatus = ActionStatus.Failed, ActionError = "mute: retcode 200: NTQQ error: member role insufficient (owner)", ActionErrorKind = ActionErrorKind.NotPermitted },
+            Incident(3, "3", "m3") with { ActionStatus = ActionStatus.Failed, ActionError = "recall: POST http://127.0.0.1:3000/delete_msg timed out after 10s (3 attempts)", ActionErrorKind = ActionErrorKind.Unreachable },
+            Incident(4, "4", "m4") with { ActionStatus = ActionStatus.Failed, ActionError = "recall: retcode 1200: message not found", ActionErrorKind = ActionErrorKind.Refused },
+        ]);
+
+        Assert.Contains("未能处置 2 条：机器人不是群管理员，或对方是管理员", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 条：机器人无响应", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 条：平台拒绝", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("平台返回的原文见控制台的违规记录", digest.Text, StringComparison.Ordinal);
+        foreach (var words in new[] { "retcode", "Permission denied", "timed out", "message not found", "127.0.0.1" })
+        {
+            Assert.DoesNotContain(words, digest.Text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -442,7 +464,8 @@ public sealed class DigestBuilderTests
         Assert.Contains("「！［二维码］（http：//evil.example/qr.png） ＜font", markdown, StringComparison.Ordinal);
         Assert.Contains("＜at user_id=\"all\"＞所有人＜/at＞", markdown, StringComparison.Ordinal); // the tag is defused by its brackets
         Assert.Contains("｀误报｀  ＃ 已处理 ～～删除～～ www．evil.example", markdown, StringComparison.Ordinal);
-        Assert.Contains("未能处置 1 条：＊＊失败＊＊ 详情见 https：//evil.example/b", markdown, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 条：其他原因", markdown, StringComparison.Ordinal); // the platform's words stay in the console
+        Assert.DoesNotContain("evil.example/b", markdown, StringComparison.Ordinal);
         Assert.Contains("onebot ＃＃＃ 假平台 最后事件", markdown, StringComparison.Ordinal);
         // GroupGuard's own markup still works around them.
         Assert.StartsWith("### 群管日报", markdown, StringComparison.Ordinal);
@@ -452,14 +475,14 @@ public sealed class DigestBuilderTests
     [Fact]
     public void An_api_name_in_a_platform_s_error_reads_as_written_and_other_underscores_cannot_emphasise()
     {
-        var digest = Build(
-        [
-            Incident(1, "1", "m1") with { ActionStatus = ActionStatus.Failed, ActionError = "delete_msg failed: _不是管理员_ __强调__", ActionErrorKind = ActionErrorKind.NotPermitted },
-        ]);
+        // A join request's answer the platform refused is told with its words (an incident's
+        // failure is told by its kind alone).
+        var refused = Join("2", Members.JoinOutcome.Rejected, Members.JoinReason.Rule, ActionStatus.Failed) with { ActionError = "set_group_add_request failed: _不是管理员_ __强调__" };
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy) { JoinDecisions = [refused] });
 
-        Assert.Contains("（delete_msg failed: ＿不是管理员＿ ＿＿强调＿＿）", digest.Markdown, StringComparison.Ordinal);
-        Assert.DoesNotContain("＿msg", digest.Markdown, StringComparison.Ordinal);
-        Assert.Contains("delete_msg failed: _不是管理员_", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("平台未能执行：set_group_add_request failed: ＿不是管理员＿ ＿＿强调＿＿", digest.Markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("＿group", digest.Markdown, StringComparison.Ordinal);
+        Assert.Contains("set_group_add_request failed: _不是管理员_", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]

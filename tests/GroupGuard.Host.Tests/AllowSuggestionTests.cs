@@ -108,6 +108,29 @@ public sealed partial class AllowSuggestionTests : IDisposable
         Assert.Equal("abc123", id.Hit);
     }
 
+    [Theory]
+    [InlineData("加我微信 zhang6688")]
+    [InlineData("加我微信 kefu_2024")]
+    public void An_id_of_letters_and_digits_is_one_word_never_cut_where_its_digits_start(string message)
+    {
+        // 加我微信 is logged only (ads.contact); the id after it is the ordinary word that tells this message apart.
+        var (rules, incident, advice, suggestion) = Mark(message, "ads.contact");
+
+        Assert.Equal(message, suggestion.Phrase);
+        AssertWholeWordsAroundTheHit(message, incident, suggestion.Phrase!);
+        var unless = Assert.Single(Lines(advice, UnlessLine()));
+        Assert.Equal(message, unless);
+        Assert.DoesNotContain(Detect(WithUnless(rules, "ads.contact", unless), message), h => h.Rule.Id == "ads.contact");
+        Assert.DoesNotContain(Detect(Reload(Group, LineUnder(advice, GroupAllowList.FileName(Group))), message), h => h.Rule.Id == "ads.contact");
+    }
+
+    [Theory]
+    [InlineData("加我微信 6688zhang，谢谢", "加我微信 6688zhang")] // digits, then letters
+    [InlineData("加我微信 kefu_2024", "加我微信 kefu_2024")]
+    [InlineData("加我微信 abc-123 吧", "加我微信 abc-123")]
+    public void Without_a_segmenter_an_id_is_one_word_too(string message, string expected) =>
+        Assert.Equal(expected, AllowSuggestions.For(message, 0, 4, segmenter: null)!.Phrase);
+
     /// <summary>The message's hit of <paramref name="ruleId"/> stored as an incident of the group, and what marking it prints.</summary>
     private (RuleSet Rules, Incident Incident, string Advice, AllowSuggestion Suggestion) Mark(string message, string ruleId)
     {
@@ -168,12 +191,14 @@ public sealed partial class AllowSuggestionTests : IDisposable
         Assert.Contains(at + phrase.Length, words);
         foreach (var edge in new[] { at, at + phrase.Length })
         {
-            Assert.False(edge > 0 && edge < message.Length && char.IsDigit(message[edge - 1]) && char.IsDigit(message[edge]), $"'{phrase}' cuts a number");
+            Assert.False(edge > 0 && edge < message.Length && IsAsciiWordCharacter(message[edge - 1]) && IsAsciiWordCharacter(message[edge]), $"'{phrase}' cuts a number or a Latin word");
         }
 
         Assert.NotEqual(incident.MatchedTerm, phrase);
         Assert.NotEqual(message.Substring(span.Start, span.Length), phrase);
     }
+
+    private static bool IsAsciiWordCharacter(char c) => char.IsAsciiLetterOrDigit(c) || char.IsDigit(c);
 
     private static List<string> Lines(string advice, Regex pattern) =>
         [.. advice.Split('\n').Select(l => pattern.Match(l.TrimEnd('\r'))).Where(m => m.Success).Select(m => m.Groups[1].Value)];

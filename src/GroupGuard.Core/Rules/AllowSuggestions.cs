@@ -20,11 +20,11 @@ public sealed record AllowSuggestion(string? Phrase, string Hit, string Context)
 /// no word of its own (个傻逼 for 傻逼 in 你个傻逼), would let the same hit through wherever it is
 /// said; a phrase cut through a word or a number (职刷单日结30) is no phrase anyone would write and
 /// matches less than it seems. So a suggestion is whole words (Jieba's, and never part of a run of
-/// digits or Latin letters), and beyond the hit it holds either the rest of a word the hit was cut
-/// out of (漂白粉 for 白粉) or the nearest ordinary word in the hit's clause (快递真垃圾 for 真垃圾): one
-/// of two characters or more that names no person or group (你, 孩子, 黑人: those are what an insult
-/// is aimed at) and is no pronoun, measure word or particle (这个, 一个, 真是: they go with any
-/// insult). When there is none, the hit is its words said plainly and nothing is safe to allow.
+/// digits and Latin letters: zhang6688 whole or not at all), and beyond the hit it holds either the
+/// rest of a word the hit was cut out of (漂白粉 for 白粉) or the nearest ordinary word in the hit's
+/// clause (快递真垃圾 for 真垃圾): one of two characters or more that names no person or group (你,
+/// 孩子, 黑人: those are what an insult is aimed at) and is no pronoun, measure word or particle
+/// (这个, 一个, 真是: they go with any insult). When there is none, the hit is its words said plainly and nothing is safe to allow.
 /// </summary>
 public static class AllowSuggestions
 {
@@ -164,9 +164,15 @@ public static class AllowSuggestions
         };
     }
 
-    /// <summary>A word of two letters or more (digits may stand among them) that goes with few things: 快递, 帘儿, 时期, 订单号.</summary>
+    /// <summary>
+    /// A word of two letters or more (digits may stand among them, and _ or - inside a Latin one: an
+    /// id such as kefu_2024) that goes with few things: 快递, 帘儿, 时期, 订单号.
+    /// </summary>
     private static bool IsOrdinary(string word) =>
-        word.Length >= 2 && word.All(char.IsLetterOrDigit) && word.Count(char.IsLetter) >= 2 && !FunctionWords.Contains(word);
+        word.Length >= 2
+        && word.Select((c, i) => char.IsLetterOrDigit(c) || (i > 0 && InsideLatinWord(word, i))).All(ok => ok)
+        && word.Count(char.IsLetter) >= 2
+        && !FunctionWords.Contains(word);
 
     /// <summary>A word that names a person or a group, or holds such a word of two characters or more (孩子们).</summary>
     private static bool IsTarget(string word)
@@ -214,8 +220,8 @@ public static class AllowSuggestions
 
     /// <summary>
     /// Per offset 0 to the text's length: whether a word starts (or the text ends) there. Never
-    /// inside a run of digits or of Latin letters (the segmenter may cut 300 or abc123), nor
-    /// inside a surrogate pair.
+    /// inside a run of digits and Latin letters (the segmenter may cut 300 or abc123, and where the
+    /// letters of zhang6688 meet its digits the kind of character changes), nor inside a surrogate pair.
     /// </summary>
     private static bool[] Boundaries(string text, IWordSegmenter? segmenter)
     {
@@ -235,18 +241,39 @@ public static class AllowSuggestions
         for (var i = 1; i < text.Length; i++)
         {
             var kind = Kind(text[i - 1]);
-            if (kind != Kind(text[i]))
+            if (InsideLatinWord(text, i))
+            {
+                // zhang6688, abc123, kefu_2024: an id or a word of letters and digits is one word.
+                at[i] = false;
+            }
+            else if (kind != Kind(text[i]))
             {
                 // Where the kind of character changes there is a boundary, with or without a segmenter.
                 at[i] = true;
             }
-            else if (kind is CharKind.Digit or CharKind.Latin || char.IsLowSurrogate(text[i]))
+            else if (char.IsLowSurrogate(text[i]))
             {
                 at[i] = false;
             }
         }
 
         return at;
+    }
+
+    /// <summary>
+    /// Whether offset <paramref name="i"/> lies inside a run of Latin letters and digits, joined
+    /// perhaps by _ or - (zhang6688, kefu_2024, abc-123): an account id or a word as written.
+    /// </summary>
+    private static bool InsideLatinWord(string text, int i)
+    {
+        static bool Alnum(char c) => Kind(c) is CharKind.Latin or CharKind.Digit;
+        static bool Joins(char c) => c is '_' or '-';
+
+        var before = text[i - 1];
+        var after = text[i];
+        return (Alnum(before) && Alnum(after))
+            || (Alnum(before) && Joins(after) && i + 1 < text.Length && Alnum(text[i + 1]))
+            || (Joins(before) && i >= 2 && Alnum(text[i - 2]) && Alnum(after));
     }
 
     private enum CharKind

@@ -70,6 +70,12 @@ public sealed class CommandLineTests
     [InlineData(new[] { "incidents", "export", "--format", "xml" }, "xml")]
     [InlineData(new[] { "incidents", "mark", "12" }, "--false-positive or --not-false-positive")]
     [InlineData(new[] { "incidents", "mark", "twelve", "--false-positive" }, "twelve")]
+    [InlineData(new[] { "incidents", "mark", "abc", "--false-positive" }, "ID must be an incident's id, the number incidents export and the console show (such as 42), got 'abc'")]
+    [InlineData(new[] { "incidents", "mark", "0", "--false-positive" }, "ID must be an incident's id, the number incidents export and the console show (such as 42), got '0'")]
+    [InlineData(new[] { "incidents", "mark", "99999999999999999999", "--false-positive" }, "ID must be an incident's id")]
+    [InlineData(new[] { "images", "block", "x" }, "INCIDENT_ID must be an incident's id, the number incidents export and the console show (such as 42), got 'x'")]
+    [InlineData(new[] { "images", "block", "3", "--picture", "two" }, "--picture must be a picture's number, 1 for the first, got 'two'")]
+    [InlineData(new[] { "images", "unblock", "-5" }, "BLOCK_ID must be a blocked picture's number, the # images list shows (such as 3), got '-5'")]
     [InlineData(new[] { "digest", "preview" }, "--leader")]
     [InlineData(new[] { "digest", "preview", "--leader", "王主任", "--from", "tomorrow" }, "--from must be an ISO-8601 time")]
     [InlineData(new[] { "digest", "preview", "--leader", "王主任", "--from", "0001-01-01" }, "--from must be a time from 2000-01-01 to 9998-12-31")]
@@ -84,6 +90,7 @@ public sealed class CommandLineTests
         Assert.Equal(2, exit);
         Assert.Contains(says, error, StringComparison.Ordinal);
         Assert.Contains("--help", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal); // no .NET type names
         Assert.Empty(output);
     }
 

@@ -209,7 +209,7 @@ internal static class GroupGuardCommandLine
             error,
             ct, readsDatabase: true));
 
-        var id = new Argument<long>("ID") { Description = "the incident's id (see incidents export)" };
+        var id = IdArgument("ID", IncidentId, "the incident's id (see incidents export)");
         var falsePositive = new Option<bool>("--false-positive") { Description = "the hit was wrong: it no longer counts towards escalation" };
         var notFalsePositive = new Option<bool>("--not-false-positive") { Description = "take back an earlier --false-positive" };
         var note = new Option<string?>("--note") { Description = "why, for the digest and the next reader" };
@@ -456,8 +456,13 @@ internal static class GroupGuardCommandLine
 
     private static Command Images(TextWriter output, TextWriter error)
     {
-        var id = new Argument<long>("INCIDENT_ID") { Description = "the incident whose picture to block (see incidents export)" };
-        var picture = new Option<int?>("--picture") { Description = "which of its message's pictures (1 first), when it kept several", HelpName = "N" };
+        var id = IdArgument("INCIDENT_ID", IncidentId, "the incident whose picture to block (see incidents export)");
+        var picture = new Option<int?>("--picture")
+        {
+            Description = "which of its message's pictures (1 first), when it kept several",
+            HelpName = "N",
+            CustomParser = result => (int?)Number(result, "--picture", "a picture's number, 1 for the first", int.MaxValue),
+        };
         var note = new Option<string?>("--note") { Description = "why, for the next reader" };
         var block = Verb("block", "Block an incident's picture: copies of it (re-encoded, resized, lightly cropped) are flagged by images.blocked in every group.", picture, note);
         block.Arguments.Add(id);
@@ -486,7 +491,7 @@ internal static class GroupGuardCommandLine
             error,
             ct, readsDatabase: true));
 
-        var blockId = new Argument<long>("BLOCK_ID") { Description = "the # number images list shows" };
+        var blockId = IdArgument("BLOCK_ID", "a blocked picture's number, the # images list shows (such as 3)", "the # number images list shows");
         var unblock = Verb("unblock", "Take a picture off the block list.");
         unblock.Arguments.Add(blockId);
         unblock.SetAction((parsed, ct) => StorageVerb(
@@ -572,6 +577,36 @@ internal static class GroupGuardCommandLine
         option is { Length: > 0 } folder
             ? Path.GetFullPath(folder)
             : services.GetRequiredService<IOptions<RulesOptions>>().Value.ResolvePath();
+
+    /// <summary>What an incident's id is, for a usage error: the number the user has seen it under.</summary>
+    private const string IncidentId = "an incident's id, the number incidents export and the console show (such as 42)";
+
+    /// <summary>
+    /// A database id argument, read by hand: the parser's own error names a .NET type
+    /// (<c>expected type 'System.Int64'</c>), never the argument and what it must be.
+    /// </summary>
+    private static Argument<long> IdArgument(string name, string what, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result => Number(result, name, what, long.MaxValue),
+    };
+
+    /// <summary>
+    /// A whole number from 1 to <paramref name="max"/> (a # before it, as answers and the console
+    /// write ids, is let be), else a usage error naming <paramref name="name"/> and <paramref name="what"/> it must be.
+    /// </summary>
+    private static long Number(SymbolResult result, string name, string what, long max)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        var digits = text.StartsWith('#') ? text[1..] : text;
+        if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= max)
+        {
+            return number;
+        }
+
+        result.AddError($"{name} must be {what}, got '{text}'");
+        return 0;
+    }
 
     private static Option<DateTimeOffset?> TimeOption(string name, string description) => new(name)
     {

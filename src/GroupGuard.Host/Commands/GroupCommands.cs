@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Commands;
@@ -309,7 +310,7 @@ internal sealed partial class GroupCommands(
         var set = rules.Current;
         var (verdict, misses) = MessageDetector.Explain(set, command.Argument, message.GroupId, segmenter);
         await AuditAsync(command, message, string.Create(CultureInfo.InvariantCulture, $"{command.Argument.Length} chars: {verdict.Hits.Count} hits, {misses.Count} near misses (rules {set.Version})"));
-        return CommandReply.Say(message, CheckAnswer(verdict, misses));
+        return CommandReply.Say(message, CheckAnswer(command.Argument, verdict, misses));
     }
 
     /// <summary>The most hits or near misses one answer to <c>检查</c> names.</summary>
@@ -318,9 +319,11 @@ internal sealed partial class GroupCommands(
     /// <summary>
     /// One line: the rules the text hits (会命中), else why each term found does not count (不会命中。未计入),
     /// else that none was found. The answer is posted to the whole group, so a term shows only its
-    /// first character (「傻*」): the rule's id says the rest.
+    /// first character (「傻*」): the rule's id says the rest. Where the answer quotes the member's
+    /// <paramref name="text"/> around a term (the words an allow phrase covered), every term found
+    /// in the quote is masked the same way, so a phone number is not printed whole beside its mask.
     /// </summary>
-    internal static string CheckAnswer(Verdict verdict, IReadOnlyList<NearMiss> misses)
+    internal static string CheckAnswer(string text, Verdict verdict, IReadOnlyList<NearMiss> misses)
     {
         static string More(int count) => count > MaxCheckItems ? string.Create(CultureInfo.InvariantCulture, $" 等 {count} 条") : "";
 
@@ -331,7 +334,64 @@ internal sealed partial class GroupCommands(
 
         return misses.Count == 0
             ? "不会命中：没有找到任何规则的词"
-            : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{m.Rule.Id}「{Masked(m.Matched)}」{Why(m)}")) + More(misses.Count);
+            : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{m.Rule.Id}「{Masked(m.Matched)}」{Why(m, Covered(text, m, misses))}")) + More(misses.Count);
+    }
+
+    /// <summary>
+    /// For a term an allow phrase cancelled: the member's text the phrase covered (its
+    /// <see cref="NearMiss.Detail"/>), with each stretch of it a term was found in (this one's and any
+    /// other's) masked as <see cref="Masked"/> masks a term; null for any other reason. Where the
+    /// covered text cannot be placed in <paramref name="text"/> around the term, all of it is masked.
+    /// </summary>
+    private static string? Covered(string text, NearMiss miss, IReadOnlyList<NearMiss> misses)
+    {
+        if (miss.Reason != MissReason.Allowed || miss.Detail is not { Length: > 0 } covered)
+        {
+            return null;
+        }
+
+        var start = -1;
+        for (var at = text.IndexOf(covered, StringComparison.Ordinal); at >= 0 && at <= miss.Start; at = text.IndexOf(covered, at + 1, StringComparison.Ordinal))
+        {
+            if (at + covered.Length >= miss.Start + miss.Length)
+            {
+                start = at;
+                break;
+            }
+        }
+
+        if (start < 0)
+        {
+            return Masked(covered);
+        }
+
+        // The stretches terms were found in, within the covered text, merged where they overlap.
+        var end = start + covered.Length;
+        var found = misses
+            .Select(m => (Start: Math.Max(m.Start, start), End: Math.Min(m.Start + m.Length, end)))
+            .Where(s => s.Start < s.End)
+            .OrderBy(s => s.Start)
+            .ToList();
+        var quote = new StringBuilder();
+        var from = start;
+        for (var i = 0; i < found.Count; i++)
+        {
+            var (stretchStart, stretchEnd) = found[i];
+            while (i + 1 < found.Count && found[i + 1].Start < stretchEnd)
+            {
+                stretchEnd = Math.Max(stretchEnd, found[++i].End);
+            }
+
+            if (stretchStart < from)
+            {
+                continue;
+            }
+
+            quote.Append(text, from, stretchStart - from).Append(Masked(text[stretchStart..stretchEnd]));
+            from = stretchEnd;
+        }
+
+        return quote.Append(text, from, end - from).ToString();
     }
 
     /// <summary>
@@ -354,12 +414,13 @@ internal sealed partial class GroupCommands(
     /// <summary>The most characters of a masked term an answer shows.</summary>
     private const int MaskedLength = 8;
 
-    private static string Why(NearMiss miss) => miss.Reason switch
+    /// <summary>Why the term does not count; <paramref name="covered"/>, the allowed words as <see cref="Covered"/> quotes them.</summary>
+    private static string Why(NearMiss miss, string? covered) => miss.Reason switch
     {
         MissReason.OtherGroup => "不适用于本群",
         MissReason.InsideAsciiWord => "在英文单词之内",
         MissReason.AcrossClauseBreak => "跨越了标点、表情或 @",
-        MissReason.Allowed => $"被放行词「{miss.Detail}」覆盖",
+        MissReason.Allowed => $"被放行词「{covered}」覆盖",
         MissReason.PrecededBy => "前面有排除词",
         MissReason.NoTarget => miss.Rule.Target == TermTarget.Group ? "附近没有指向群体" : "附近没有指向人",
         MissReason.TargetInsideWord => miss.Rule.Target == TermTarget.Group ? "附近的群体词都在更长的词里" : "附近的指人词都在更长的词里",

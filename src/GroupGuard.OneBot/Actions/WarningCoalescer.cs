@@ -6,8 +6,8 @@ namespace GroupGuard.OneBot.Actions;
 
 /// <summary>
 /// Holds warnings to one group for a window that opens with the first one, then sends one message
-/// that mentions each sender once with their reasons, and gives every caller the result of the
-/// message that carried its mention. A burst of ten spam hits thus becomes one warning, not ten
+/// with a line for each reason, mentioning the senders it is for (<see cref="WarningMessage"/>), and
+/// gives every caller the result of the message that carried its mention. A burst of ten spam hits thus becomes one warning, not ten
 /// calls that would flood the group and spend the account's rate. The window is a fixed delay from
 /// the first warning (not a sliding debounce), so a warning never waits longer than the window.
 /// </summary>

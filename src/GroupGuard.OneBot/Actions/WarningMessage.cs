@@ -5,14 +5,16 @@ namespace GroupGuard.OneBot.Actions;
 
 /// <summary>
 /// The text of one (possibly coalesced) warning: senders that share the same reasons are mentioned
-/// together on one line, followed by those reasons, so ten hits of one spammer read as one
-/// <c>@spammer reason</c> and three spammers of one ad as <c>@a @b @c reason</c>.
+/// together, so ten hits of one spammer read as one <c>@spammer reason</c> and three spammers of one
+/// ad as <c>@a @b @c reason</c>. Each reason is a line of its own that begins with the mentions it
+/// is for (<c>@admin 已标记误判：#11\n@admin 今日本群：…</c>): a reason may be a sentence (a pack's
+/// <c>warning:</c>, an answer to a command in the group) with its own 、，； in it, so reasons run
+/// together on one line could not be told apart.
 /// </summary>
 internal static class WarningMessage
 {
     public const string Mention = "mention";
     public const string Text = "text";
-    private const string ReasonSeparator = "; ";
 
     /// <summary>One sender to mention once, with their distinct reasons in order of first hit.</summary>
     public sealed record Sender(string UserId, IReadOnlyList<string> Reasons);
@@ -24,7 +26,7 @@ internal static class WarningMessage
     public static string ToCq(IReadOnlyList<Sender> senders)
     {
         var builder = new StringBuilder();
-        foreach (var (users, reasons) in Lines(senders))
+        foreach (var (users, reason) in Lines(senders))
         {
             if (builder.Length > 0)
             {
@@ -41,9 +43,9 @@ internal static class WarningMessage
                 builder.Append("[CQ:at,qq=").Append(CqCode.Escape(users[i], inParameter: true)).Append(']');
             }
 
-            if (reasons.Length > 0)
+            if (reason.Length > 0)
             {
-                builder.Append(' ').Append(CqCode.Escape(reasons, inParameter: false));
+                builder.Append(' ').Append(CqCode.Escape(reason, inParameter: false));
             }
         }
 
@@ -55,7 +57,7 @@ internal static class WarningMessage
     {
         var segments = new List<Segment>();
         var first = true;
-        foreach (var (users, reasons) in Lines(senders))
+        foreach (var (users, reason) in Lines(senders))
         {
             for (var i = 0; i < users.Count; i++)
             {
@@ -68,9 +70,9 @@ internal static class WarningMessage
                 segments.Add(new Segment(Mention, users[i]));
             }
 
-            if (reasons.Length > 0)
+            if (reason.Length > 0)
             {
-                segments.Add(new Segment(Text, " " + reasons));
+                segments.Add(new Segment(Text, " " + reason));
             }
 
             first = false;
@@ -79,23 +81,29 @@ internal static class WarningMessage
         return segments;
     }
 
-    private static List<(List<string> Users, string Reasons)> Lines(IReadOnlyList<Sender> senders)
+    /// <summary>
+    /// The lines: senders grouped by the same reasons in the same order (in order of first
+    /// mention), then a line for each reason of a group (one without reasons for a group that has
+    /// none), with the group's mentions.
+    /// </summary>
+    private static List<(List<string> Users, string Reason)> Lines(IReadOnlyList<Sender> senders)
     {
-        var lines = new List<(List<string> Users, string Reasons)>();
+        var groups = new List<(List<string> Users, IReadOnlyList<string> Reasons)>();
         foreach (var sender in senders)
         {
-            var reasons = string.Join(ReasonSeparator, sender.Reasons);
-            var line = lines.FindIndex(l => l.Reasons == reasons);
-            if (line < 0)
+            var group = groups.FindIndex(g => g.Reasons.SequenceEqual(sender.Reasons, StringComparer.Ordinal));
+            if (group < 0)
             {
-                lines.Add(([sender.UserId], reasons));
+                groups.Add(([sender.UserId], sender.Reasons));
             }
             else
             {
-                lines[line].Users.Add(sender.UserId);
+                groups[group].Users.Add(sender.UserId);
             }
         }
 
-        return lines;
+        return [.. groups.SelectMany(g => g.Reasons.Count == 0
+            ? [(g.Users, "")]
+            : g.Reasons.Select(reason => (g.Users, reason)))];
     }
 }

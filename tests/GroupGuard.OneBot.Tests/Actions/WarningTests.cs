@@ -84,6 +84,58 @@ public sealed class WarningTests : IAsyncLifetime
         Assert.Single(_api.Requests);
     }
 
+    /// <summary>
+    /// One member's several texts in one window (an admin's answers to two commands, a member's two
+    /// reasons) are a line each, each beginning with the mention, as different members' are: joined
+    /// on one line with "; ", 已标记误判：#11；另一次违规… ran into the next answer.
+    /// </summary>
+    [Fact]
+    public async Task A_members_several_texts_in_one_window_are_a_line_each_beginning_with_the_mention()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 10), clock);
+
+        var warnings = new[]
+        {
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "30003", message: "1", text: "已标记误判：#11；另一次违规的禁言仍在生效，未解除"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "1002", message: "2", text: "请勿发广告"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "30003", message: "3", text: "今日本群：检查 3 条消息"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "1003", message: "4", text: "请勿发广告"), CancellationToken.None),
+        };
+        await clock.TimerAsync(1);
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.All(await Task.WhenAll(warnings).WaitAsync(Patience), r => Assert.Equal(ActionResult.Done, r));
+        Assert.Equal(
+            "[CQ:at,qq=30003] 已标记误判：#11；另一次违规的禁言仍在生效，未解除\n[CQ:at,qq=30003] 今日本群：检查 3 条消息\n[CQ:at,qq=1002] [CQ:at,qq=1003] 请勿发广告",
+            (string?)Assert.Single(_api.Requests).Params["message"]);
+    }
+
+    [Fact]
+    public async Task On_v12_a_members_several_texts_are_a_line_each_beginning_with_the_mention()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 10), clock);
+
+        var warnings = new[]
+        {
+            client.ExecuteAsync(Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", user: "wxid_a", text: "广告"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", user: "wxid_a", text: "辱骂"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", user: "wxid_b", text: "刷屏"), CancellationToken.None),
+        };
+        await clock.TimerAsync(1);
+        time.Advance(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(warnings).WaitAsync(Patience);
+
+        var message = Assert.Single(_api.Requests).Params["message"]!.AsArray()
+            .Select(s => $"{(string?)s!["type"]}:{(string?)(s["data"]!["user_id"] ?? s["data"]!["text"])}");
+        Assert.Equal(
+            ["mention:wxid_a", "text: 广告", "text:\n", "mention:wxid_a", "text: 辱骂", "text:\n", "mention:wxid_b", "text: 刷屏"],
+            message);
+    }
+
     [Fact]
     public async Task Every_caller_of_a_coalesced_warning_gets_the_platforms_refusal()
     {

@@ -5,11 +5,20 @@ using GroupGuard.Core.Moderation;
 namespace GroupGuard.Host.Commands;
 
 /// <summary>
-/// What a command leaves to the platform: mutes to lift, then its one-line answer, which
-/// <paramref name="Answer"/> words from how many of the lifts failed.
+/// A member's mute a command changes: lifted (<paramref name="Seconds"/> 0), or set again for
+/// <paramref name="Seconds"/> (what a genuine offence's mute had left when a false positive's replaced it).
+/// </summary>
+internal sealed record MuteChange(string UserId, int Seconds = 0);
+
+/// <summary>What became of a <see cref="MuteChange"/>: whether the platform did it.</summary>
+internal sealed record MuteChanged(MuteChange Change, bool Done);
+
+/// <summary>
+/// What a command leaves to the platform: mutes to lift or set again, then its one-line answer,
+/// which <paramref name="Answer"/> words from what became of each.
 /// </summary>
 /// <param name="Command">The command's message: the answer goes to its group, mentioning its sender.</param>
-internal sealed record CommandReply(ChatMessage Command, IReadOnlyList<string> Unmute, Func<int, string> Answer)
+internal sealed record CommandReply(ChatMessage Command, IReadOnlyList<MuteChange> Mutes, Func<IReadOnlyList<MuteChanged>, string> Answer)
 {
     /// <summary>The command's word (<c>误判</c>; <c>帮助</c> for help and unknown words), for the log: never what it carried.</summary>
     public string Name { get; init; } = "";
@@ -38,9 +47,9 @@ internal sealed class CommandReplies
 }
 
 /// <summary>
-/// Lifts the mutes a command asked for and sends its answer, as a warning is sent: an @ of the one
-/// who asked, then the line (through the same per-bot rate limit, and on OneBot in the same
-/// coalescing window as warnings). An answer not sent is logged with the command's word, the
+/// Lifts (or sets again) the mutes a command asked for and sends its answer, as a warning is sent:
+/// an @ of the one who asked, then the line (through the same per-bot rate limit, and on OneBot in
+/// the same coalescing window as warnings). An answer not sent is logged with the command's word, the
 /// platform, the group and why: a line for a bot's first in ten seconds and for each other kind of
 /// failure in them (<see cref="LogThrottle"/>), the rest counted into its next line.
 /// </summary>
@@ -63,18 +72,39 @@ internal sealed partial class CommandReplyWorker(
     internal async Task RunAsync(CommandReply reply, CancellationToken cancellationToken)
     {
         var command = reply.Command;
-        var failed = 0;
-        foreach (var user in reply.Unmute)
+        var changed = new List<MuteChanged>();
+        foreach (var change in reply.Mutes)
         {
-            var result = await platform.UnmuteAsync(command.Protocol, command.Platform, command.BotId, command.GroupId, user, cancellationToken);
-            LogUnmute(command.Platform, command.GroupId, user, result.Status, result.Error);
-            if (result.Status != ActionStatus.Done)
+            ActionResult result;
+            if (change.Seconds > 0)
             {
-                failed++;
+                // One call, not a lift and a new mute: the platform keeps the last mute set, and a
+                // failed second call would leave the member free of the genuine offence's mute.
+                result = await platform.ExecuteAsync(
+                    new PlatformAction
+                    {
+                        Protocol = command.Protocol,
+                        Platform = command.Platform,
+                        BotId = command.BotId,
+                        GroupId = command.GroupId,
+                        UserId = change.UserId,
+                        MessageId = command.MessageId,
+                        Action = ModerationAction.Mute,
+                        MuteSeconds = change.Seconds,
+                    },
+                    cancellationToken);
+                LogRemute(command.Platform, command.GroupId, change.UserId, change.Seconds, result.Status, result.Error);
             }
+            else
+            {
+                result = await platform.UnmuteAsync(command.Protocol, command.Platform, command.BotId, command.GroupId, change.UserId, cancellationToken);
+                LogUnmute(command.Platform, command.GroupId, change.UserId, result.Status, result.Error);
+            }
+
+            changed.Add(new MuteChanged(change, result.Status == ActionStatus.Done));
         }
 
-        var answer = reply.Answer(failed);
+        var answer = reply.Answer(changed);
         var sent = await platform.ExecuteAsync(
             new PlatformAction
             {
@@ -97,6 +127,9 @@ internal sealed partial class CommandReplyWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command: unmute on {Platform} group {GroupId} user {UserId}: {Status} {Error}")]
     private partial void LogUnmute(string platform, string groupId, string userId, ActionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command: mute set again on {Platform} group {GroupId} user {UserId} for the {Seconds} s another offence's mute had left: {Status} {Error}")]
+    private partial void LogRemute(string platform, string groupId, string userId, int seconds, ActionStatus status, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group command {Command} in {Platform} group {GroupId} (message {MessageId}): the answer was not sent: {Status} {Error} ({Count} of the bot's answers not sent since its last such line; a line every 10 s at most, and one for each other kind of failure)")]
     private partial void LogAnswerNotSent(string command, string platform, string groupId, string messageId, ActionStatus status, string? error, long count);

@@ -160,7 +160,8 @@ internal sealed partial class GroupCommands(
     /// <summary>
     /// The incidents a reply points at: those a warning of GroupGuard's was about, else those of the
     /// message replied to; kept to the senders the command mentions, if it mentions any. Each is
-    /// marked false positive, and a mute one of them caused that may still run is lifted.
+    /// marked false positive, and where a mute one of them caused is the one in force, it is lifted,
+    /// or set again for what a genuine offence's mute it replaced has left (<see cref="MuteAfterMarks"/>).
     /// </summary>
     private async Task<CommandReply> FalsePositiveAsync(GroupCommand command, ChatMessage message)
     {
@@ -197,24 +198,36 @@ internal sealed partial class GroupCommands(
             await store.MarkFalsePositiveAsync(incident.Id, true, note, now, Actor(message), CancellationToken.None);
         }
 
-        var unmute = incidents.Where(i => MayStillBeMuted(i, now)).Select(i => i.UserId).Distinct(StringComparer.Ordinal).ToList();
-
-        // A member whose mute of another offence (not marked) may still run stays muted: the mark
-        // lifts the wrong mute only, not a later, genuine one.
-        var marked = incidents.Select(i => i.Id).ToHashSet();
+        // QQ keeps the last mute set: the mark changes a member's mute only where a marked incident's
+        // is the one in force, and then to what their genuine offences alone would have left.
+        var mutes = new List<MuteChange>();
         var kept = new List<string>();
-        foreach (var user in unmute.ToList())
+        var done = new List<string>();
+        foreach (var user in incidents.Where(i => MuteAfterMarks.MayStillBeMuted(i, now)).Select(i => i.UserId).Distinct(StringComparer.Ordinal))
         {
-            // The member's latest incidents here (newest first): a mute that may run is among them.
+            // The member's latest incidents here (newest first): the mutes that may be in force are among them.
             var others = await browser.BrowseAsync(
                 new IncidentFilter { GroupId = message.GroupId, UserId = user, FalsePositive = false },
                 null,
                 50,
                 CancellationToken.None);
-            if (others.Any(o => !marked.Contains(o.Id) && o.Platform == message.Platform && MayStillBeMuted(o, now)))
+            var after = MuteAfterMarks.Decide(
+                incidents.Where(i => i.UserId == user),
+                others.Where(o => o.Platform == message.Platform),
+                now);
+            switch (after.Fix)
             {
-                unmute.Remove(user);
-                kept.Add(user);
+                case MuteFix.KeptForAnother:
+                    kept.Add(user);
+                    break;
+                case MuteFix.Lift:
+                    mutes.Add(new MuteChange(user));
+                    done.Add($"unmute {user}");
+                    break;
+                case MuteFix.Shorten:
+                    mutes.Add(new MuteChange(user, after.Seconds));
+                    done.Add(string.Create(CultureInfo.InvariantCulture, $"mute {user} for the {after.Seconds} s left of incident #{after.Genuine!.Id}"));
+                    break;
             }
         }
 
@@ -223,21 +236,42 @@ internal sealed partial class GroupCommands(
             command,
             message,
             $"incidents {ids}; reply to {(viaWarning ? "warning" : "message")} {command.ReplyTo}"
-                + (unmute.Count > 0 ? $"; unmute {string.Join(',', unmute)}" : "")
+                + (done.Count > 0 ? "; " + string.Join("; ", done) : "")
                 + (kept.Count > 0 ? $"; kept muted for another offence {string.Join(',', kept)}" : "")
                 + (note is null ? "" : $"; note: {note}"));
-        return new CommandReply(
-            message,
-            unmute,
-            failed => $"已标记误判：{ids}" + (unmute.Count == 0 ? "" : failed == 0 ? "，已解除禁言" : "，解除禁言未成功")
-                + (kept.Count == 0 ? "" : "；另一次违规的禁言仍在生效，未解除"));
+        return new CommandReply(message, mutes, changed => $"已标记误判：{ids}" + MutesSaid(changed, kept));
     }
 
-    /// <summary>A mute the incident decided, not known to have failed, that would not have run out yet.</summary>
-    private static bool MayStillBeMuted(Incident incident, DateTimeOffset now) =>
-        incident.MuteSeconds > 0
-        && incident.ActionStatus is ActionStatus.Done or ActionStatus.Pending or ActionStatus.Failed
-        && incident.DetectedAt.AddSeconds(incident.MuteSeconds) > now;
+    /// <summary>
+    /// What became of the members' mutes, in the words of <c>误判</c>'s answer: 已解除禁言, 禁言已改为另一次违规剩余的
+    /// N 分钟, or that another offence's mute is in force; each after the member's number when the
+    /// answer is about more than one.
+    /// </summary>
+    internal static string MutesSaid(IReadOnlyList<MuteChanged> changed, IReadOnlyList<string> kept)
+    {
+        var named = changed.Select(c => c.Change.UserId).Concat(kept).Distinct(StringComparer.Ordinal).Count() > 1;
+        string Who(string user) => named ? user + " " : "";
+
+        var said = new StringBuilder();
+        foreach (var (change, ok) in changed)
+        {
+            var minutes = (change.Seconds + 59) / 60;
+            said.Append(said.Length == 0 ? "，" : "；").Append(Who(change.UserId)).Append((change.Seconds > 0, ok) switch
+            {
+                (false, true) => "已解除禁言",
+                (false, false) => "解除禁言未成功",
+                (true, true) => string.Create(CultureInfo.InvariantCulture, $"禁言已改为另一次违规剩余的 {minutes} 分钟"),
+                (true, false) => string.Create(CultureInfo.InvariantCulture, $"禁言未能改为另一次违规剩余的 {minutes} 分钟"),
+            });
+        }
+
+        foreach (var user in kept)
+        {
+            said.Append('；').Append(Who(user)).Append("另一次违规的禁言仍在生效，未解除");
+        }
+
+        return said.ToString();
+    }
 
     private async Task<CommandReply> UnmuteAsync(GroupCommand command, ChatMessage message)
     {
@@ -245,10 +279,14 @@ internal sealed partial class GroupCommands(
         var count = command.Users.Count;
         return new CommandReply(
             message,
-            command.Users,
-            failed => failed == 0
-                ? string.Create(CultureInfo.InvariantCulture, $"已解除禁言：{count} 人")
-                : string.Create(CultureInfo.InvariantCulture, $"解除禁言未成功：{failed}/{count} 人"));
+            [.. command.Users.Select(u => new MuteChange(u))],
+            changed =>
+            {
+                var failed = changed.Count(c => !c.Done);
+                return failed == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"已解除禁言：{count} 人")
+                    : string.Create(CultureInfo.InvariantCulture, $"解除禁言未成功：{failed}/{count} 人");
+            });
     }
 
     /// <summary>Appends the phrase to <c>allow-&lt;group&gt;.txt</c> and reloads the rules at once, so the next message already has it.</summary>

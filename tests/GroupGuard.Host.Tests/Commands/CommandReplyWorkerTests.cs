@@ -57,20 +57,59 @@ public sealed class CommandReplyWorkerTests
         Assert.Empty(_logs.Lines);
     }
 
-    /// <summary>Answers every message to the group with <see cref="Answer"/>, and counts them.</summary>
+    [Fact]
+    public async Task A_mute_set_again_is_one_mute_for_the_seconds_left_before_the_answer_that_says_so()
+    {
+        var worker = new CommandReplyWorker(new CommandReplies(), _platform, _clock, _logs);
+        var command = Messages.Group("/gg 误判", id: "4", user: "30003");
+        string? said = null;
+
+        await worker.RunAsync(
+            new CommandReply(command, [new MuteChange("20001", 360), new MuteChange("20002")], changed =>
+            {
+                said = string.Join(",", changed.Select(c => $"{c.Change.UserId}:{c.Change.Seconds}:{c.Done}"));
+                return said;
+            }),
+            CancellationToken.None);
+
+        Assert.Equal(["mute 20001 360", "unmute 20002", "warn 30003 20001:360:True,20002:0:True"], _platform.Calls);
+        Assert.Equal("20001:360:True,20002:0:True", said);
+    }
+
+    /// <summary>Answers every message to the group with <see cref="Answer"/>, and counts them; a mute or an unmute is done.</summary>
     private sealed class Platform : IPlatformActions
     {
+        private readonly Lock _gate = new();
+        private readonly List<string> _calls = [];
         private int _sent;
 
         public ActionResult Answer { get; set; } = ActionResult.Done;
 
         public int Sent => Volatile.Read(ref _sent);
 
+        public IReadOnlyList<string> Calls
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _calls];
+                }
+            }
+        }
+
         public bool CanDo(Protocol protocol, string platform, ModerationAction action) => true;
 
         public Task<ActionResult> ExecuteAsync(PlatformAction action, CancellationToken cancellationToken)
         {
+            if (action.Action == ModerationAction.Mute)
+            {
+                Called($"mute {action.UserId} {action.MuteSeconds}");
+                return Task.FromResult(ActionResult.Done);
+            }
+
             Assert.Equal(ModerationAction.Warn, action.Action);
+            Called($"warn {action.UserId} {action.WarningText}");
             Interlocked.Increment(ref _sent);
             return Task.FromResult(Answer);
         }
@@ -78,7 +117,18 @@ public sealed class CommandReplyWorkerTests
         public Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
             Task.FromResult<SenderRole?>(null);
 
-        public Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
-            Task.FromResult(ActionResult.Done);
+        public Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken)
+        {
+            Called($"unmute {userId}");
+            return Task.FromResult(ActionResult.Done);
+        }
+
+        private void Called(string call)
+        {
+            lock (_gate)
+            {
+                _calls.Add(call);
+            }
+        }
     }
 }

@@ -133,6 +133,67 @@ public sealed class GroupCommandTests
         Assert.Contains("kept muted for another offence", Assert.Single(await AuditAsync(service)).Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The member's third advert, a second after the second: the second muted 10 minutes, the third
+    /// an hour (escalation), and QQ keeps the last mute set, the hour.
+    /// </summary>
+    private static async Task<(Incident Second, Incident Third)> MutedTwiceAsync(GroupGuardFactory service, FakeOneBotApi api)
+    {
+        var (_, second) = await WarnedTwiceAndMutedAsync(service, api);
+        api.Script("send_group_msg", FakeAnswer.Ok(new JsonObject { ["message_id"] = 9003 }));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "加微信领资料", userId: Member, time: 1764150061));
+        var third = await service.SettledAsync(3, i => i.MessageId == "3");
+        Assert.Equal(3600, third.MuteSeconds);
+        Assert.True(third.DetectedAt >= second.DetectedAt);
+        return (second, third);
+    }
+
+    /// <summary>The owner's reply to the member's third message: QQ puts an @ of its sender in.</summary>
+    private static string FalsePositiveOfTheThird(string note) =>
+        ReplyEvent(4, "3", "/gg 误判 " + note, role: "owner").Replace("\"qq\":\"10001\"", $"\"qq\":\"{Member}\"", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_false_positive_whose_mute_is_in_force_is_set_to_what_the_genuine_offences_mute_has_left()
+    {
+        await using var api = FakeOneBotApi.Start();
+        var clock = new FakeTimeProvider();
+        using var service = Service(api, clock);
+        var (second, third) = await MutedTwiceAsync(service, api);
+        clock.SetUtcNow(second.DetectedAt.AddMinutes(4)); // the second's 10 minutes have 6 left
+
+        await service.PostV11Async(FalsePositiveOfTheThird("是我让他发的"));
+
+        var answer = await AnswerAsync(api, "已标记误判");
+        Assert.Equal($"[CQ:at,qq={Admin}] 已标记误判：#{third.Id}，禁言已改为另一次违规剩余的 6 分钟", Said(answer));
+        var mutes = api.RequestsFor("set_group_ban");
+        var remute = mutes[^1];
+        Assert.Equal(Member, remute.Params["user_id"]!.GetValue<long>());
+        Assert.Equal(360, remute.Params["duration"]!.GetValue<long>()); // set again for the rest of the 10 minutes: QQ keeps the last
+        Assert.True(remute.Index > mutes.Single(r => r.Params["duration"]!.GetValue<long>() == 3600).Index);
+        Assert.DoesNotContain(mutes, r => r.Params["duration"]!.GetValue<long>() == 0);
+        var incidents = await service.IncidentsAsync();
+        Assert.True(Assert.Single(incidents, i => i.Id == third.Id).FalsePositive);
+        Assert.False(Assert.Single(incidents, i => i.Id == second.Id).FalsePositive);
+        Assert.Contains($"mute {Member} for the 360 s left of incident #{second.Id}", Assert.Single(await AuditAsync(service)).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_false_positive_whose_mute_is_in_force_is_lifted_when_the_genuine_offences_mute_has_run_out()
+    {
+        await using var api = FakeOneBotApi.Start();
+        var clock = new FakeTimeProvider();
+        using var service = Service(api, clock);
+        var (second, third) = await MutedTwiceAsync(service, api);
+        clock.SetUtcNow(second.DetectedAt.AddMinutes(11)); // the second's 10 minutes are over, the third's hour is not
+
+        await service.PostV11Async(FalsePositiveOfTheThird("是我让他发的"));
+
+        var unmute = await api.WaitForRequestAsync(r => r.Action == "set_group_ban" && r.Params["duration"]!.GetValue<long>() == 0, "the mute lifted");
+        var answer = await AnswerAsync(api, "已标记误判");
+        Assert.Equal(Member, unmute.Params["user_id"]!.GetValue<long>());
+        Assert.Equal($"[CQ:at,qq={Admin}] 已标记误判：#{third.Id}，已解除禁言", Said(answer));
+    }
+
     [Fact]
     public async Task The_same_from_a_member_changes_nothing_and_is_moderated_as_text()
     {

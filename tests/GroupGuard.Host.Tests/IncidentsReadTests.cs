@@ -70,6 +70,18 @@ public sealed class IncidentsReadTests
         Assert.Contains("there is no incident 999999", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Show_refuses_an_id_that_is_no_number_naming_the_argument()
+    {
+        using var service = new GroupGuardFactory();
+
+        var (exit, _, error) = await CliAsync(service, "incidents", "show", "abc");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("ID must be an incident's id", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--limit", "0", "--limit must be from 1 to 1000")]
     [InlineData("--limit", "1001", "--limit must be from 1 to 1000")]

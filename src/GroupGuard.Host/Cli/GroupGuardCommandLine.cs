@@ -293,7 +293,7 @@ internal static class GroupGuardCommandLine
             error,
             ct, readsDatabase: true));
 
-        var id = new Argument<long>("ID") { Description = "the incident's id (incidents list shows it)" };
+        var id = IdArgument("ID", IncidentId, "the incident's id (incidents list shows it)");
         var show = Verb("show", "Print every field of one incident, one name: value a line, as export names them.");
         show.Arguments.Add(id);
         show.SetAction((parsed, ct) => StorageVerb(
@@ -579,7 +579,7 @@ internal static class GroupGuardCommandLine
             : services.GetRequiredService<IOptions<RulesOptions>>().Value.ResolvePath();
 
     /// <summary>What an incident's id is, for a usage error: the number the user has seen it under.</summary>
-    private const string IncidentId = "an incident's id, the number incidents export and the console show (such as 42)";
+    private const string IncidentId = "an incident's id, the number incidents list, export and the console show (such as 42)";
 
     /// <summary>
     /// A database id argument, read by hand: the parser's own error names a .NET type

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using GroupGuard.Core;
+using GroupGuard.Core.Digests;
+using GroupGuard.Core.Moderation;
 
 namespace GroupGuard.Host.Cli;
 
@@ -13,7 +14,7 @@ internal static class IncidentsReadCommand
     /// <summary>The most incidents one <c>incidents list</c> prints.</summary>
     public const int MaxLimit = 1000;
 
-    /// <summary>The characters of a message a line of <c>incidents list</c> shows; <c>incidents show</c> shows it whole.</summary>
+    /// <summary>The characters of a message a line of <c>incidents list</c> shows before its ellipsis; <c>incidents show</c> shows it whole. Line breaks are spaces in both, so no message can forge a line of its own.</summary>
     public const int TextShown = 40;
 
     /// <summary>
@@ -53,7 +54,7 @@ internal static class IncidentsReadCommand
 
         foreach (var (name, value) in IncidentExport.Describe(incident))
         {
-            await output.WriteLineAsync($"{name}: {OneLine(value ?? "", int.MaxValue)}");
+            await output.WriteLineAsync($"{name}: {DigestMarkup.OneLine(value)}");
         }
 
         return 0;
@@ -71,23 +72,6 @@ internal static class IncidentsReadCommand
         var marked = incident.FalsePositive ? "  false-positive" : "";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"#{incident.Id}  {incident.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  {incident.Platform}:{incident.GroupId}  user {incident.UserId}  {incident.Rule}  {action} {WireNames<ActionStatus>.ToText(incident.ActionStatus)}{marked}  {OneLine(incident.MessageText, TextShown)}");
-    }
-
-    /// <summary>
-    /// <paramref name="text"/> on one line: line breaks and other control characters as a space
-    /// each, and past <paramref name="shown"/> characters cut with an ellipsis (never inside a
-    /// surrogate pair), so that no message can forge a line of its own.
-    /// </summary>
-    internal static string OneLine(string text, int shown)
-    {
-        var cut = text.Length > shown ? (char.IsHighSurrogate(text[shown - 1]) ? shown - 1 : shown) : text.Length;
-        var line = new StringBuilder(cut + 1);
-        foreach (var c in text.AsSpan(0, cut))
-        {
-            line.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c);
-        }
-
-        return cut < text.Length ? line.Append('…').ToString() : line.ToString();
+            $"#{incident.Id}  {incident.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z  {incident.Platform}:{incident.GroupId}  user {incident.UserId}  {incident.Rule}  {action} {WireNames<ActionStatus>.ToText(incident.ActionStatus)}{marked}  {DigestMarkup.OneLine(StoredText.Cut(incident.MessageText, TextShown + 1))}");
     }
 }

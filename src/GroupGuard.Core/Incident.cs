@@ -61,6 +61,9 @@ public sealed record Incident
     /// </summary>
     public bool? Shadow { get; init; }
 
+    /// <summary>The message this incident is of, as digests and alerts count offending messages: platform, group and message id.</summary>
+    public (string Platform, string GroupId, string MessageId) MessageKey => (Platform, GroupId, MessageId);
+
     /// <summary>The platform's or GroupGuard's words when the action was not carried out.</summary>
     public string? ActionError { get; init; }
 

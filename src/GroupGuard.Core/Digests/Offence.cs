@@ -27,9 +27,9 @@ internal sealed class Offence
     /// <summary>The hit that carries the clear of a kick or of a message's earlier pieces, if any.</summary>
     public Incident Clearing => Hits.FirstOrDefault(i => i.ClearedMessages + i.ClearFailed > 0) ?? Acted;
 
-    /// <summary>Incidents grouped by message (platform, group and message id), in the order first seen.</summary>
+    /// <summary>Incidents grouped by message (<see cref="Incident.MessageKey"/>), in the order first seen.</summary>
     public static List<Offence> Of(IEnumerable<Incident> incidents) =>
-        [.. incidents.GroupBy(i => (i.Platform, i.GroupId, i.MessageId)).Select(g => new Offence([.. g.Order(AlertBuilder.ShownFirst)]))];
+        [.. incidents.GroupBy(i => i.MessageKey).Select(g => new Offence([.. g.Order(AlertBuilder.ShownFirst)]))];
 
     /// <summary>"8 条违规消息（15 次命中）", the hits said only when there are more of them than messages.</summary>
     public static string Count(int messages, int hits) =>

@@ -278,7 +278,7 @@ internal sealed partial class AlertService(
             if (incident.Severity >= threshold)
             {
                 total++;
-                messages.Add(MessageOf(incident));
+                messages.Add(incident.MessageKey);
                 var detected = Max(incident.DetectedAt, from);
                 first = first is { } f && f <= detected ? f : detected;
                 if (ids.Count < MaxIds)
@@ -305,8 +305,6 @@ internal sealed partial class AlertService(
         return new Found(first, Shown(kept, threshold), total, messages.Count, ids, times);
     }
 
-    private static (string, string, string) MessageOf(Incident incident) => (incident.Platform, incident.GroupId, incident.MessageId);
-
     /// <summary>
     /// The incidents of the <see cref="AlertBuilder.MaxShown"/> messages shown first (by their most
     /// severe hit at or above <paramref name="threshold"/>), every hit of them, below it too.
@@ -314,13 +312,13 @@ internal sealed partial class AlertService(
     private static List<Incident> Shown(List<Incident> incidents, Severity threshold)
     {
         var shown = incidents.Where(i => i.Severity >= threshold)
-            .GroupBy(MessageOf)
+            .GroupBy(i => i.MessageKey)
             .Select(g => g.Order(AlertBuilder.ShownFirst).First())
             .Order(AlertBuilder.ShownFirst)
             .Take(AlertBuilder.MaxShown)
-            .Select(MessageOf)
+            .Select(i => i.MessageKey)
             .ToHashSet();
-        return [.. incidents.Where(i => shown.Contains(MessageOf(i))).Order(AlertBuilder.ShownFirst)];
+        return [.. incidents.Where(i => shown.Contains(i.MessageKey)).Order(AlertBuilder.ShownFirst)];
     }
 
     private static IReadOnlyCollection<string>? Groups(AlertRuleOptions rule) => rule.CoversAll ? null : rule.Groups;

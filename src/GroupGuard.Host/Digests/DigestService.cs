@@ -146,7 +146,7 @@ internal sealed partial class DigestService(
         {
             if (!incident.FalsePositive)
             {
-                previous.Add((incident.Platform, incident.GroupId, incident.MessageId));
+                previous.Add(incident.MessageKey);
             }
         }
 

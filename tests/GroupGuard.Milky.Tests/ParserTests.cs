@@ -170,6 +170,17 @@ public sealed class ParserTests
         Assert.Contains("https://prize.xyz/get", message.ScanText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_markdown_message_is_read_for_its_text()
+    {
+        // Milky 1.3's markdown segment; LuckyLilliaBot sends a message holding one as that segment alone.
+        var message = ParseSample("group-markdown.json").Event!.Message!;
+
+        Assert.Equal("## 日结兼职，在家可做\n[点我领取](https://jz.example.xyz/r?id=7) 加V tg2025", message.Text);
+        Assert.Equal("20007", message.UserId);
+        Assert.Empty(message.Cards);
+    }
+
     [Theory]
     [InlineData("friend-message.json", InboundEventKind.Ignored, "message_receive.friend")]
     [InlineData("group-recall.json", InboundEventKind.Ignored, "message_recall")]

@@ -139,6 +139,11 @@ internal static class MilkySegments
                 content.AddCard(new CardContent(type, MilkyJson.NonEmpty(data, "title"), ForwardPreview(data), null));
                 content.AddForward(MilkyJson.NonEmpty(data, "forward_id"));
                 break;
+            case "markdown":
+                // Milky 1.3: a markdown message's source, all the group reads of it (LuckyLilliaBot
+                // sends a message that has one as this segment alone).
+                content.AppendText(MilkyJson.String(data, "content"));
+                break;
             default:
                 // face, market_face, record, video, file and types of later versions: no text to read.
                 break;

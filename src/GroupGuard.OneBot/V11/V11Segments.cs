@@ -82,9 +82,15 @@ internal static class V11Segments
                 // A custom music card is a free-form link card with a title of the sender's choosing.
                 message.AddCard(new CardContent("music", data.GetNonEmpty("title"), data.GetNonEmpty("content"), data.GetNonEmpty("url")));
                 break;
+            case "markdown":
+                // A markdown message's source, all the group reads of it (NapCat and LuckyLilliaBot
+                // report one as {content}; NapCat's send_group_msg posts one, so another account's
+                // bot can advertise this way).
+                message.AppendText(data.Get("content"));
+                break;
             default:
-                // face, mface, record, video, file, poke, dice, rps, markdown, contact,
-                // location, platform music and whatever an implementation adds next: no text to read.
+                // face, mface, record, video, file, poke, dice, rps, contact, location,
+                // platform music and whatever an implementation adds next: no text to read.
                 break;
         }
     }

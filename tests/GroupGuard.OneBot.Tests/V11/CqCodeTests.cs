@@ -120,7 +120,6 @@ public sealed class CqCodeTests
     [InlineData("[CQ:poke,type=1,id=-1]")]
     [InlineData("[CQ:dice,result=4]")]
     [InlineData("[CQ:rps,result=2]")]
-    [InlineData("[CQ:markdown,content=# title]")]
     [InlineData("[CQ:contact,type=group,id=123456]")]
     [InlineData("[CQ:location,lat=39.9,lon=116.3,title=天安门]")]
     [InlineData("[CQ:music,type=qq,id=123]")]
@@ -135,6 +134,15 @@ public sealed class CqCodeTests
         Assert.Empty(message.Images);
         Assert.Empty(message.Cards);
         Assert.Null(message.ReplyTo);
+    }
+
+    [Fact]
+    public void A_markdown_code_is_read_for_its_content()
+    {
+        var message = Parse("a[CQ:markdown,content=# 兼职&#44;日结 &#91;详情&#93;(https://x.example/?a=1&amp;b=2)]b");
+
+        Assert.Equal("a# 兼职,日结 [详情](https://x.example/?a=1&b=2)b", message.Text);
+        Assert.Empty(message.Cards);
     }
 
     [Fact]

@@ -55,6 +55,7 @@ public sealed class V11EventTests
     [Theory]
     [InlineData("napcat-group")]
     [InlineData("napcat-rich")]
+    [InlineData("napcat-markdown")]
     public void Array_and_string_forms_of_the_same_message_read_the_same(string sample)
     {
         var fromArray = GroupMessage(Samples.Bytes($"V11/{sample}-array.json"));
@@ -100,6 +101,18 @@ public sealed class V11EventTests
 
         Assert.Equal(" 看这个，\uFFFD", message.Text);
         Assert.Equal("【兼职】日结300，手机就能做，加群了解\uFFFD", Assert.Single(message.Cards).Description);
+    }
+
+    [Fact]
+    public void A_markdown_message_is_read_for_its_text()
+    {
+        // NapCat and LuckyLilliaBot report a markdown message as one segment holding its source;
+        // a bot on another NapCat account posts its adverts this way.
+        var message = GroupMessage(Samples.Bytes("V11/napcat-markdown-array.json"));
+
+        Assert.Equal("## 日结兼职,在家可做\n[点我领取](https://jz.example.xyz/r?id=7) 加V tg2025", message.Text);
+        Assert.Contains("加V tg2025", message.ScanText, StringComparison.Ordinal);
+        Assert.Empty(message.Cards);
     }
 
     [Fact]

@@ -159,11 +159,12 @@ public sealed class ParserTests
         Assert.True(message.MentionsAll);
         var image = Assert.Single(message.Images);
         Assert.Equal(new ImageRef("EhRpbWFnZS1yZXNvdXJjZS1pZA", "https://multimedia.nt.qq.com.cn/download?appid=1407", "[图片]"), image);
-        Assert.Equal(3, message.Cards.Count);
-        Assert.Equal(new CardContent("forward", "群聊的聊天记录", "张三: 兼职日结\n李四: 私聊领取\n查看2条转发消息", null), message.Cards[0]);
+        Assert.Equal(4, message.Cards.Count);
+        Assert.Equal(new CardContent("file", "资料.pdf", null, null), message.Cards[0]);
+        Assert.Equal(new CardContent("forward", "群聊的聊天记录", "张三: 兼职日结\n李四: 私聊领取\n查看2条转发消息", null), message.Cards[1]);
         Assert.Equal(new GroupGuard.Core.Forwards.ForwardRef("fwd-1"), Assert.Single(message.Forwards));
-        Assert.Equal(new CardContent("light_app", "红包群", "扫码进群领红包", "https://prize.xyz/get"), message.Cards[1]);
-        Assert.Equal(new CardContent("xml", "日结兼职", "加微信 abc123", "https://jobs.example.xyz"), message.Cards[2]);
+        Assert.Equal(new CardContent("light_app", "红包群", "扫码进群领红包", "https://prize.xyz/get"), message.Cards[2]);
+        Assert.Equal(new CardContent("xml", "日结兼职", "加微信 abc123", "https://jobs.example.xyz"), message.Cards[3]);
         Assert.Equal(SenderRole.Admin, message.SenderRole);
         Assert.Equal("王同学", message.SenderName); // no card: the nickname
         Assert.Contains("私聊领取", message.ScanText, StringComparison.Ordinal);
@@ -179,6 +180,16 @@ public sealed class ParserTests
         Assert.Equal("## 日结兼职，在家可做\n[点我领取](https://jz.example.xyz/r?id=7) 加V tg2025", message.Text);
         Assert.Equal("20007", message.UserId);
         Assert.Empty(message.Cards);
+    }
+
+    [Fact]
+    public void A_group_file_is_read_as_a_card_of_its_name()
+    {
+        var message = ParseSample("group-file.json").Event!.Message!;
+
+        Assert.Equal("", message.Text);
+        Assert.Equal(new CardContent("file", "加微信tg2025领全套资料.pdf", null, null), Assert.Single(message.Cards));
+        Assert.Contains("加微信tg2025", message.ScanText, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -144,8 +144,16 @@ internal static class MilkySegments
                 // sends a message that has one as this segment alone).
                 content.AppendText(MilkyJson.String(data, "content"));
                 break;
+            case "file":
+                // A group file shows its name in the chat.
+                if (MilkyJson.NonEmpty(data, "file_name") is { } fileName)
+                {
+                    content.AddCard(new CardContent(type, fileName, null, null));
+                }
+
+                break;
             default:
-                // face, market_face, record, video, file and types of later versions: no text to read.
+                // face, market_face, record, video and types of later versions: no text to read.
                 break;
         }
     }

@@ -29,6 +29,21 @@ internal static class V11Segments
         Apply(type, new JsonSegmentData(data), message);
     }
 
+    /// <summary>
+    /// A file's name as the group sees it: the last part of what may be a path or a <c>file://</c>
+    /// link (an implementation that gives its local copy); null when nothing is left.
+    /// </summary>
+    private static string? FileName(string? file)
+    {
+        if (file is null)
+        {
+            return null;
+        }
+
+        var name = file[(file.LastIndexOfAny(['/', '\\']) + 1)..];
+        return name.Length > 0 ? name : null;
+    }
+
     public static void Apply<TData>(string type, TData data, MessageAccumulator message)
         where TData : ISegmentData
     {
@@ -88,9 +103,18 @@ internal static class V11Segments
                 // bot can advertise this way).
                 message.AppendText(data.Get("content"));
                 break;
+            case "file":
+                // A group file shows its name in the chat: NapCat and LuckyLilliaBot give it as `file`
+                // (the name of a file received), Lagrange.OneBot as `filename`.
+                if (FileName(data.GetNonEmpty("name") ?? data.GetNonEmpty("filename") ?? data.GetNonEmpty("file")) is { } fileName)
+                {
+                    message.AddCard(new CardContent("file", fileName, null, null));
+                }
+
+                break;
             default:
-                // face, mface, record, video, file, poke, dice, rps, contact, location,
-                // platform music and whatever an implementation adds next: no text to read.
+                // face, mface, record, video, poke, dice, rps, contact, location, platform
+                // music and whatever an implementation adds next: no text to read.
                 break;
         }
     }

@@ -116,7 +116,6 @@ public sealed class CqCodeTests
     [InlineData("[CQ:forward,id=7388402612545124516]")]
     [InlineData("[CQ:record,file=a.amr,url=https://r.example/a]")]
     [InlineData("[CQ:video,file=v.mp4,url=https://v.example/v]")]
-    [InlineData("[CQ:file,file=报价单.xlsx,file_id=/abc,file_size=1024]")]
     [InlineData("[CQ:poke,type=1,id=-1]")]
     [InlineData("[CQ:dice,result=4]")]
     [InlineData("[CQ:rps,result=2]")]
@@ -143,6 +142,15 @@ public sealed class CqCodeTests
 
         Assert.Equal("a# 兼职,日结 [详情](https://x.example/?a=1&b=2)b", message.Text);
         Assert.Empty(message.Cards);
+    }
+
+    [Fact]
+    public void A_file_code_is_a_card_of_the_files_name()
+    {
+        var message = Parse("a[CQ:file,file=报价单.xlsx,file_id=/abc,file_size=1024]b");
+
+        Assert.Equal("ab", message.Text);
+        Assert.Equal(new CardContent("file", "报价单.xlsx", null, null), Assert.Single(message.Cards));
     }
 
     [Fact]

@@ -116,6 +116,42 @@ public sealed class V11EventTests
     }
 
     [Fact]
+    public void A_group_file_is_read_as_a_card_of_its_name()
+    {
+        var message = GroupMessage(Samples.Bytes("V11/napcat-group-file.json"));
+
+        Assert.Equal("", message.Text);
+        Assert.Equal(new CardContent("file", "加微信tg2025领全套资料.pdf", null, null), Assert.Single(message.Cards));
+        Assert.Contains("加微信tg2025", message.ScanText, StringComparison.Ordinal);
+        Assert.Empty(message.Images);
+    }
+
+    [Theory]
+    [InlineData("""{"file":"file:///root/.config/QQ/nt_qq/nt_data/File/报价单.xlsx","file_id":"/abc"}""", "报价单.xlsx")]
+    [InlineData("""{"filename":"报价单.xlsx","id":"/abc","url":"https://ftn.example/d"}""", "报价单.xlsx")]
+    [InlineData("""{"name":"报价单.xlsx","file":"C:\\Users\\a\\报价单 (1).xlsx"}""", "报价单.xlsx")]
+    public void A_file_is_named_as_the_group_sees_it_whatever_the_implementation_calls_the_field(string data, string name)
+    {
+        var node = Samples.Node("V11/napcat-group-file.json");
+        node["message"] = new JsonArray(new JsonObject { ["type"] = "file", ["data"] = JsonNode.Parse(data) });
+
+        var message = GroupMessage(node.Utf8());
+
+        Assert.Equal(new CardContent("file", name, null, null), Assert.Single(message.Cards));
+    }
+
+    [Theory]
+    [InlineData("""{"file_id":"/abc","file_size":"1"}""")]
+    [InlineData("""{"file":"/tmp/dir/"}""")]
+    public void A_file_without_a_name_adds_no_card(string data)
+    {
+        var node = Samples.Node("V11/napcat-group-file.json");
+        node["message"] = new JsonArray(new JsonObject { ["type"] = "file", ["data"] = JsonNode.Parse(data) });
+
+        Assert.Empty(GroupMessage(node.Utf8()).Cards);
+    }
+
+    [Fact]
     public void At_all_sets_MentionsAll_and_no_user_mention()
     {
         var message = GroupMessage(Samples.Bytes("V11/napcat-at-all.json"));

@@ -44,6 +44,13 @@ public sealed class ModerationOptions
     /// <summary>The most <see cref="PiecesSeconds"/> may be: five minutes.</summary>
     public const int MaxPiecesSeconds = 300;
 
+    /// <summary>
+    /// Which actions are also said in the group, with the rule's warning and what was done
+    /// (<see cref="Announcements"/>): by default mutes and kicks, so a member muted for an hour
+    /// is told why.
+    /// </summary>
+    public Announcements Announce { get; set; } = Announcements.Mutes;
+
     public static List<EscalationStep> DefaultEscalation() =>
     [
         new() { Count = 2, Action = ModerationAction.Mute, MuteMinutes = 10 },
@@ -63,8 +70,29 @@ public sealed class GroupOverride
 
     public List<EscalationStep>? Escalation { get; set; }
 
+    /// <summary>Which actions are said in the group, where it differs from <c>GroupGuard:Moderation:Announce</c>.</summary>
+    public Announcements? Announce { get; set; }
+
     /// <summary>How the group's join requests are screened, where it differs from <c>GroupGuard:Join</c>.</summary>
     public Members.JoinOverride? Join { get; set; }
+}
+
+/// <summary>
+/// Which of the bot's actions it also says in the group (<c>GroupGuard:Moderation:Announce</c>): a
+/// warning that @-mentions the member with the rule's warning text and what was done (已撤回,
+/// 禁言 60 分钟, 已移出本群). A rule whose action is <c>warn</c>, and an action the platform cannot
+/// carry out, are warned of whatever this says.
+/// </summary>
+public enum Announcements
+{
+    /// <summary>Only warnings: recalls, mutes and kicks are silent (QQ shows its own grey notice of a recall or mute, without the reason).</summary>
+    None,
+
+    /// <summary>Mutes and kicks (escalations included); recalls alone stay silent, so a flood of adverts does not become a flood of notices.</summary>
+    Mutes,
+
+    /// <summary>Every recall, mute and kick.</summary>
+    All,
 }
 
 /// <summary>What is kept of a message's text in its incident (<c>GroupGuard:Privacy:StoreText</c>).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Forwards;
 using GroupGuard.Core.Rules;
@@ -125,8 +126,10 @@ public static class ModerationPolicy
                 }
             }
 
-            // What the platform cannot do degrades to a warning in the group (and the digest says so).
-            if (unsupported.Count > 0 && !wanted.Contains(ModerationAction.Warn) && context.CanDo(ModerationAction.Warn))
+            // What the platform cannot do degrades to a warning in the group (and the digest says so);
+            // what it does is said there too where the group wants it (Announce).
+            if ((unsupported.Count > 0 || Announced(wanted, context.Group?.Announce ?? context.Options.Announce))
+                && !wanted.Contains(ModerationAction.Warn) && context.CanDo(ModerationAction.Warn))
             {
                 wanted.Add(ModerationAction.Warn);
             }
@@ -273,6 +276,56 @@ public static class ModerationPolicy
         }
 
         return strongest is null ? ActionStatus.Skipped : ActionStatus.Pending;
+    }
+
+    /// <summary>Whether <paramref name="announce"/> has the group told of the actions <paramref name="wanted"/>.</summary>
+    private static bool Announced(SortedSet<ModerationAction> wanted, Announcements announce) => announce switch
+    {
+        Announcements.All => wanted.Overlaps([ModerationAction.Recall, ModerationAction.Mute, ModerationAction.Kick]),
+        Announcements.Mutes => wanted.Overlaps([ModerationAction.Mute, ModerationAction.Kick]),
+        _ => false,
+    };
+
+    /// <summary>
+    /// A warning's text with what was done about the message, of the <paramref name="done"/>
+    /// actions (those the platform said it carried out): 请勿发布广告相关内容（已撤回，禁言 60 分钟）.
+    /// The text alone when nothing was done (the platform could not, or the rule only warns).
+    /// </summary>
+    public static string WithWhatWasDone(string warning, IEnumerable<PlatformAction> done)
+    {
+        var parts = new List<string>();
+        foreach (var action in ActionPlan.InOrder(done.Select(a => a.Action)).Distinct())
+        {
+            switch (action)
+            {
+                case ModerationAction.Recall:
+                    parts.Add("已撤回");
+                    break;
+                case ModerationAction.Mute:
+                    var seconds = done.Where(a => a.Action == ModerationAction.Mute).Max(a => a.MuteSeconds);
+                    parts.Add("禁言 " + MuteLength(seconds));
+                    break;
+                case ModerationAction.Kick:
+                    parts.Add("已移出本群");
+                    break;
+            }
+        }
+
+        return parts.Count == 0 ? warning : $"{warning}（{string.Join("，", parts)}）";
+    }
+
+    /// <summary>A mute's length as a member reads it: 10 分钟, 1 小时, 1 小时 30 分钟, 2 天.</summary>
+    public static string MuteLength(int seconds)
+    {
+        var minutes = Math.Max(1, (seconds + 59) / 60);
+        static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+        return minutes switch
+        {
+            < 60 => N(minutes) + " 分钟",
+            _ when minutes % (24 * 60) == 0 => N(minutes / (24 * 60)) + " 天",
+            _ when minutes % 60 == 0 => N(minutes / 60) + " 小时",
+            _ => N(minutes / 60) + " 小时 " + N(minutes % 60) + " 分钟",
+        };
     }
 
     /// <summary>The warning posted in the group for a hit of <paramref name="rule"/>: its pack's or rule's text, or the default.</summary>

@@ -207,12 +207,17 @@ internal sealed partial class ActionWorker(
         }
 
         await BlockKickedAsync(job, results);
-        var warns = job.Actions.Where(a => a.Action == Core.ModerationAction.Warn).ToList();
-        if (warns.Count == 0)
+        if (job.Actions.All(a => a.Action != Core.ModerationAction.Warn))
         {
             await FinishAsync(job, results);
             return;
         }
+
+        // The warning says what the platform did of the rest (已撤回，禁言 60 分钟), and nothing it did not.
+        var done = results.Where(r => r.Result.Status == ActionStatus.Done).Select(r => r.Action).ToList();
+        var warns = job.Actions.Where(a => a.Action == Core.ModerationAction.Warn)
+            .Select(a => a.WarningText is { } text ? a with { WarningText = ModerationPolicy.WithWhatWasDone(text, done) } : a)
+            .ToList();
 
         await HandOffAsync(job, results, warns, cancellationToken);
     }

@@ -60,7 +60,7 @@ public sealed class ForwardedHitTests
 
         var decision = Decide([Inner("专业代开发票", depth: 2, name: null, id: "301")], message: message);
 
-        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute], decision.Actions.Select(a => a.Action));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute, ModerationAction.Warn], decision.Actions.Select(a => a.Action));
         var own = decision.Incidents.Single(i => i.Rule == "ads.recall");
         var forwarded = decision.Incidents.Single(i => i.Rule == "ads.mute");
         Assert.Equal(("加微信", 0, (string?)null), (own.MessageText, own.ForwardDepth, own.ForwardedFrom));

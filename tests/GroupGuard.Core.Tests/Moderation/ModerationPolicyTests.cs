@@ -108,7 +108,7 @@ public sealed class ModerationPolicyTests
     {
         var decision = Decide(Message("代开发票"));
 
-        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute], Actions(decision));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute, ModerationAction.Warn], Actions(decision));
         Assert.Equal(1800, decision.Actions.Single(a => a.Action == ModerationAction.Mute).MuteSeconds);
         Assert.Equal(1800, Assert.Single(decision.Incidents).MuteSeconds);
     }
@@ -131,6 +131,43 @@ public sealed class ModerationPolicyTests
             ActionPlan.Build(target, [ModerationAction.Warn, ModerationAction.Kick, ModerationAction.Log, ModerationAction.Recall], 0, "w").Select(a => a.Action));
     }
 
+    /// <summary>
+    /// By default a mute or kick is said in the group (the warning names why), a recall alone is
+    /// not; <c>Announce</c> turns that off or on for every recall, and a group may differ.
+    /// </summary>
+    [Fact]
+    public void Mutes_and_kicks_are_announced_in_the_group_by_default_and_the_setting_says_which()
+    {
+        var none = new ModerationOptions { Announce = Announcements.None };
+        var all = new ModerationOptions { Announce = Announcements.All };
+
+        Assert.Equal([ModerationAction.Recall], Actions(Decide(Message("加微信"))));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute, ModerationAction.Warn], Actions(Decide(Message("加微信"), offences: 1)));
+        Assert.Equal("请勿发布广告相关内容", Decide(Message("加微信"), offences: 1).Actions.Single(a => a.Action == ModerationAction.Warn).WarningText);
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute], Actions(Decide(Message("代开发票"), options: none)));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Warn], Actions(Decide(Message("加微信"), options: all)));
+        Assert.Equal([ModerationAction.Recall], Actions(Decide(Message("加微信"), options: all, group: new GroupOverride { Announce = Announcements.Mutes })));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute], Actions(Decide(Message("代开发票"), group: new GroupOverride { Announce = Announcements.None })));
+
+        // Nothing is said where nothing is done, nor where the platform cannot post.
+        Assert.Empty(Decide(Message("代开发票", role: SenderRole.Admin)).Actions);
+        Assert.Empty(Decide(Message("代开发票"), options: new ModerationOptions { DryRun = true }).Actions);
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute], Actions(Decide(Message("代开发票"), canDo: a => a != ModerationAction.Warn)));
+    }
+
+    [Fact]
+    public void An_announcement_says_what_the_platform_did_and_nothing_it_did_not()
+    {
+        var target = ActionTarget.Of(Message("加微信"));
+        var done = ActionPlan.Build(target, [ModerationAction.Recall, ModerationAction.Mute], 3600, null);
+
+        Assert.Equal("请勿发广告（已撤回，禁言 1 小时）", ModerationPolicy.WithWhatWasDone("请勿发广告", done));
+        Assert.Equal("请勿发广告（禁言 1 小时）", ModerationPolicy.WithWhatWasDone("请勿发广告", done.Where(a => a.Action == ModerationAction.Mute)));
+        Assert.Equal("请勿发广告（已撤回，已移出本群）", ModerationPolicy.WithWhatWasDone("请勿发广告", ActionPlan.Build(target, [ModerationAction.Kick, ModerationAction.Recall], 0, null)));
+        Assert.Equal("请勿发广告", ModerationPolicy.WithWhatWasDone("请勿发广告", []));
+        Assert.Equal(["1 分钟", "10 分钟", "1 小时", "1 小时 30 分钟", "1 天", "30 天"], new[] { 1, 600, 3600, 5400, 86400, 30 * 86400 }.Select(ModerationPolicy.MuteLength));
+    }
+
     [Fact]
     public void The_incident_records_what_the_decision_will_call_so_a_restart_calls_the_same()
     {
@@ -138,9 +175,9 @@ public sealed class ModerationPolicyTests
 
         var decision = Decide(Message("加微信 优惠券"), offences: 1, options: options);
 
-        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick], Actions(decision));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick, ModerationAction.Warn], Actions(decision));
         var recall = decision.Incidents.Single(i => i.Rule == "ads.recall");
-        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick], recall.PlannedActions);
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick, ModerationAction.Warn], recall.PlannedActions);
         Assert.Equal(Protocol.OneBotV11, recall.Protocol);
         Assert.Empty(decision.Incidents.Single(i => i.Rule == "ads.log").PlannedActions); // done already: nothing to call
     }
@@ -173,7 +210,7 @@ public sealed class ModerationPolicyTests
         var options = new ModerationOptions { Escalation = [new() { Count = 2, Action = ModerationAction.Kick }] };
         var group = new GroupOverride { Escalation = [new() { Count = 5, Action = ModerationAction.Mute, MuteMinutes = 5 }] };
 
-        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick], Actions(Decide(Message("加微信"), offences: 1, options)));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick, ModerationAction.Warn], Actions(Decide(Message("加微信"), offences: 1, options)));
         Assert.Equal([ModerationAction.Recall], Actions(Decide(Message("加微信"), offences: 1, options, group)));
     }
 
@@ -362,7 +399,7 @@ public sealed class ModerationPolicyTests
         Assert.Equal(3600, MuteSeconds(first));
         Assert.Equal(3600, Assert.Single(first.Incidents).MuteSeconds);
         Assert.Equal(1440 * 60, MuteSeconds(longer));
-        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick], Actions(kicked));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Kick, ModerationAction.Warn], Actions(kicked));
     }
 
     /// <summary>
@@ -390,7 +427,7 @@ public sealed class ModerationPolicyTests
         var decision = DecideOn(rules, Message("代开发票 砍死你"), 0, new ModerationOptions(), _ => true);
         var unrecalled = DecideOn(rules, Message("代开发票 砍死你", platform: "qq-official"), 0, new ModerationOptions(), QQOfficial);
 
-        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute], Actions(decision));
+        Assert.Equal([ModerationAction.Recall, ModerationAction.Mute, ModerationAction.Warn], Actions(decision));
         Assert.Equal(1440 * 60, MuteSeconds(decision));
         Assert.Equal(1440 * 60, decision.Incidents.Single(i => i.Rule == "b.long").MuteSeconds);
         Assert.Equal(0, decision.Incidents.Single(i => i.Rule == "a.short").MuteSeconds);

@@ -148,6 +148,29 @@ public sealed class ActionWorkerTests : IAsyncLifetime
         Assert.Equal(["w1 about 1", "w2 about 2"], recorded.Select(r => $"{r.Warning.MessageId} about {string.Join(',', r.Ids)}").Order());
     }
 
+    /// <summary>
+    /// A mute announced in the group (GroupGuard:Moderation:Announce): the warning says what the
+    /// platform did, after doing it, and leaves out what it refused.
+    /// </summary>
+    [Fact]
+    public async Task An_announced_mute_says_what_was_done_and_not_what_the_platform_refused()
+    {
+        await StartAsync();
+        var target = new ActionTarget(Protocol.OneBotV11, "qq", "10001", "111", "20002", "1");
+        ModerationAction[] announced = [ModerationAction.Recall, ModerationAction.Mute, ModerationAction.Warn];
+
+        Enqueue(new ActionJob([1], ActionPlan.Build(target, announced, 3600, "请勿刷屏")));
+        var done = await _platform.Calls.WaitForAsync(c => c.Action == ModerationAction.Warn, "the first warning");
+        _time.Advance(Window);
+        await _store.Outcomes.WaitForCountAsync(1, "the first outcome");
+        _platform.MuteResult = ActionResult.Failed(ActionErrorKind.NotPermitted, "set_group_ban failed: 权限不足");
+        Enqueue(new ActionJob([2], ActionPlan.Build(target with { MessageId = "2" }, announced, 600, "请勿刷屏")));
+        var refused = await _platform.Calls.WaitForAsync(c => c.Action == ModerationAction.Warn && c.MessageId == "2", "the second warning");
+
+        Assert.Equal("请勿刷屏（已撤回，禁言 1 小时）", done.WarningText);
+        Assert.Equal("请勿刷屏（已撤回）", refused.WarningText);
+    }
+
     /// <summary>The warning's outcome still counts: a warning the platform refused fails the job, with its words, once the window has ended.</summary>
     [Fact]
     public async Task A_refused_warning_after_a_done_mute_fails_the_incident_with_the_platforms_words()
@@ -348,6 +371,8 @@ public sealed class ActionWorkerTests : IAsyncLifetime
 
         public ActionResult WarningResult { get; set; } = ActionResult.Done;
 
+        public ActionResult MuteResult { get; set; } = ActionResult.Done;
+
         public int WarningsSent => Volatile.Read(ref _warningsSent);
 
         public bool CanDo(Protocol protocol, string platform, ModerationAction action) => true;
@@ -357,7 +382,7 @@ public sealed class ActionWorkerTests : IAsyncLifetime
             Calls.Add(action);
             if (action.Action != ModerationAction.Warn)
             {
-                return ActionResult.Done;
+                return action.Action == ModerationAction.Mute ? MuteResult : ActionResult.Done;
             }
 
             await Task.Delay(Window, clock, cancellationToken);

@@ -156,7 +156,7 @@ public sealed class ModeratorTests
 
     /// <summary>
     /// A member's second advert is recalled and, by escalation, muted for 10 minutes: the log line
-    /// names both (it said "action Recall", the rule's own, and an operator took the mute for a bug).
+    /// names them all, the warning that says so in the group too (it said "action Recall", the rule's own, and an operator took the mute for a bug).
     /// </summary>
     [Fact]
     public async Task The_incident_line_names_every_action_decided_escalation_included()
@@ -173,7 +173,7 @@ public sealed class ModeratorTests
         var lines = service.Logs.Entries.Where(e => e.Category == typeof(Moderator).FullName && e.Message.StartsWith("Incident ", StringComparison.Ordinal)).Select(e => e.Message).ToList();
         Assert.Equal(2, lines.Count);
         Assert.EndsWith("message 7101, actions Recall (Pending)", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith("message 7102, actions Recall+Mute 600s (Pending)", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith("message 7102, actions Recall+Mute 600s+Warn (Pending)", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.Contains("私聊", StringComparison.Ordinal) || l.Contains("微信", StringComparison.Ordinal));
     }
 

@@ -104,6 +104,23 @@ public sealed class RuleReloadTests
     }
 
     [Fact]
+    public async Task A_misnamed_allow_list_added_while_the_service_runs_is_a_warning_in_the_log_once_and_the_health_report()
+    {
+        using var service = new GroupGuardFactory();
+        await HealthAsync(service); // started, watching
+        var rules = Path.Combine(service.Folder, "rules");
+
+        var reload = await EditAsync(service, () => File.WriteAllText(Path.Combine(rules, "allow_654321.txt"), "加微信\n"));
+
+        Assert.StartsWith("Rules changed on disk: reloaded", reload.Message, StringComparison.Ordinal);
+        var logged = Assert.Single(service.Logs.Entries, e => e.Message.Contains("allow_654321.txt", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, logged.Level);
+        Assert.EndsWith("allow_654321.txt: not read: probably meant allow-654321.txt (a group's allow list is allow-<group id>.txt, in lower case)", logged.Message, StringComparison.Ordinal);
+        var warning = Assert.Single((await HealthAsync(service)).GetProperty("rules").GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.EndsWith("allow_654321.txt: not read: probably meant allow-654321.txt (a group's allow list is allow-<group id>.txt, in lower case)", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_regex_that_can_never_match_loads_and_is_a_warning_in_the_health_report_and_the_log()
     {
         using var service = new GroupGuardFactory(rulePack: GroupGuardFactory.RulePack + "\n  - id: ads.contact-id\n    regex: '薇信号\\d+'\n");

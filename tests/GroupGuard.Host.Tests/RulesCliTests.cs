@@ -94,6 +94,32 @@ public sealed class RulesCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Rules_check_warns_of_misnamed_files_naming_the_name_meant_and_still_exits_0()
+    {
+        var rules = Rules(
+            ("a.yaml", "pack: a\nrules:\n  - id: a.one\n    terms: [加微信]\n"),
+            ("allow_654321.txt", "微信支付\n"),
+            ("ads.yml.txt", "pack: ads\nrules:\n  - id: ads.one\n    terms: [私聊领取]\n"),
+            ("README.txt", "what these files are\n"),
+            ("a.yaml.orig", "pack: a\n"));
+
+        var outcome = await Run("rules", "check", "--rules", rules);
+
+        Assert.Equal(0, outcome.ExitCode);
+        var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains(lines, l => l.EndsWith("allow_654321.txt: warning: not read: probably meant allow-654321.txt (a group's allow list is allow-<group id>.txt, in lower case)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("ads.yml.txt: warning: not read: probably meant ads.yml (a pack is read from a file whose name ends in .yaml or .yml)", StringComparison.Ordinal));
+        Assert.StartsWith("rules OK", lines[2], StringComparison.Ordinal);
+        Assert.Contains("1 packs, 1 rules", lines[2], StringComparison.Ordinal);
+
+        var strict = await Run("rules", "check", "--rules", rules, "--strict");
+
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("2 warnings in", strict.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rules_check_notes_a_regex_that_runs_on_every_message_and_still_exits_0_with_strict()
     {
         var rules = Rules(("a.yaml", "pack: a\nrules:\n  - id: a.long\n    regex: '[^\\s]{40,}'\n  - id: a.word\n    regex: '出售[^\\n]{0,4}冰毒'\n"));

@@ -14,7 +14,7 @@ namespace GroupGuard.Core.Rules;
 /// Reads one pack file; collects its errors rather than throwing, and its warnings: a regex that
 /// spells a character the folded text never holds (<see cref="RegexFoldCheck"/>, against <paramref name="folder"/>).
 /// </summary>
-internal sealed class PackReader(string file, string display, RuleProblems errors, IncrementalHash hash, TimeProvider time, TextFolder folder, RuleProblems warnings, LoadBudget budget)
+internal sealed class PackReader(string file, string display, RuleProblems errors, IncrementalHash hash, TimeProvider time, TextFolder folder, RuleProblems warnings, LoadBudget budget, ISet<string>? named = null)
 {
     private static readonly HashSet<string> PackKeys =
         ["pack", "name", "description", "category", "severity", "action", "mute_minutes", "mode", "groups", "warning", "unless_preceded_by", "unless_near", "unless_near_file", "rules"];
@@ -392,9 +392,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         var line = Line(map["unless_near_file"].Start);
         var path = Path.GetFullPath(Path.Combine(_folder, name));
+        named?.Add(path);
         if (!Path.Exists(path))
         {
-            Error(line, $"{Who(id)}: unless_near_file '{name}' not found (looked for {path})");
+            Error(line, $"{Who(id)}: unless_near_file '{name}' not found (looked for {path}){NearestNote(path)}");
             return phrases;
         }
 
@@ -475,9 +476,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     private void ReadTermsFile(string name, int line, string ruleId, List<RuleTerm> terms, TermMatch match)
     {
         var path = Path.GetFullPath(Path.Combine(_folder, name));
+        named?.Add(path);
         if (!Path.Exists(path))
         {
-            Error(line, $"rule '{ruleId}': terms_file '{name}' not found (looked for {path})");
+            Error(line, $"rule '{ruleId}': terms_file '{name}' not found (looked for {path}){NearestNote(path)}");
             return;
         }
 
@@ -490,6 +492,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             }
         }
     }
+
+    /// <summary>What a file named and not there probably meant, as the end of its error: a file beside it named nearly so.</summary>
+    private static string NearestNote(string path) =>
+        UnreadFiles.Nearest(path) is { } nearest ? $"; the folder has {nearest}: was that meant?" : "";
 
     /// <summary>Adds one term, or reports why not; false once the folder's bound on terms is passed.</summary>
     private bool AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId, TermMatch match)

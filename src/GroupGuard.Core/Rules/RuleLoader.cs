@@ -8,7 +8,8 @@ namespace GroupGuard.Core.Rules;
 
 /// <summary>
 /// Reads every <c>*.yaml</c>/<c>*.yml</c> pack in a folder (term files beside them) and reports
-/// every problem at once, each as <c>path:line: message</c>, instead of stopping at the first.
+/// every problem at once, each as <c>path:line: message</c>, instead of stopping at the first;
+/// warns of the files beside them it does not read though their names say it should (<see cref="UnreadFiles"/>).
 /// </summary>
 public static class RuleLoader
 {
@@ -72,11 +73,12 @@ public static class RuleLoader
         var packs = new List<RulePack>();
         var packIds = new Dictionary<string, (string Path, int Line)>(StringComparer.Ordinal);
         var ruleIds = new Dictionary<string, (string Path, int Line)>(StringComparer.Ordinal);
+        var named = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var file in files)
         {
             var display = RuleTextFiles.Display(file);
-            var reader = new PackReader(file, display, errors, hash, time, folder, warnings, budget);
+            var reader = new PackReader(file, display, errors, hash, time, folder, warnings, budget, named);
             var pack = reader.Read();
             if (pack is null)
             {
@@ -106,6 +108,9 @@ public static class RuleLoader
 
             packs.Add(pack);
         }
+
+        // Files the packs and lists above never read, though their names say they were meant to be.
+        UnreadFiles.Warn(full, named, packsRead: errors.Count == 0, warnings);
 
         if (errors.Count > 0)
         {

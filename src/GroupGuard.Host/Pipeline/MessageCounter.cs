@@ -5,7 +5,8 @@ using GroupGuard.Storage;
 namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
-/// Messages seen per group and hour, so digests can say "3 incidents in 4,120 messages". Exact:
+/// Messages checked per group and hour, so digests can say "3 incidents in 4,120 messages" (an
+/// owner's or admin's command is answered, not checked, and not counted: <see cref="Moderator"/>). Exact:
 /// each message is counted by its key (<see cref="IIncidentStore.CountMessagesAsync"/>), so a
 /// redelivery, another instance's copy or a replay adds nothing; and the inbox journal's checkpoint
 /// never passes a message whose count is not written (<see cref="InboxJournal.Counted"/>), so a

@@ -38,7 +38,8 @@ internal sealed record Moderated(ModerationOutcome Outcome, IReadOnlyList<Forwar
 }
 
 /// <summary>
-/// One message's way from the queue to the platform: count it, detect, look up the sender's role
+/// One message's way from the queue to the platform: answer it if it is a command of an owner or
+/// admin, else count it, detect, look up the sender's role
 /// and earlier offences (only when a hit calls for action), decide, store, and queue the actions
 /// of the incidents stored now. The worker calls it for each queued message, replays included.
 /// </summary>
@@ -81,18 +82,21 @@ internal sealed partial class Moderator(
             return Moderated.Of(screened);
         }
 
-        await counter.CountAsync(message, stoppingToken);
         recent?.Record(message);
         using var span = Telemetry.GroupGuardMetrics.Traces.StartActivity("moderate");
         span?.SetTag("groupguard.protocol", WireNames<Protocol>.ToText(message.Protocol));
         span?.SetTag("groupguard.platform", message.Platform);
 
-        // An owner's or admin's command is answered, not moderated; anyone else's is text like any other.
+        // An owner's or admin's command is answered, not moderated, so it is not counted among the
+        // messages checked (a digest's 共检查 N 条消息, /gg 状态's 检查 N 条消息); anyone else's is
+        // text like any other, counted and moderated.
         if (commands is not null && await commands.TryHandleAsync(message, stoppingToken))
         {
             Processed(message, 0, null);
             return Moderated.Of(ModerationOutcome.Done);
         }
+
+        await counter.CountAsync(message, stoppingToken);
 
         var ruleSet = rules.Current;
         List<RuleHit> hits;

@@ -400,8 +400,25 @@ public sealed class GroupCommandTests
         await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "加微信", userId: Member, groupId: 654321));
         await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 状态", userId: Admin, role: "admin"));
 
+        // Messages 1 and 2: the command itself is answered, not checked.
         var answer = await AnswerAsync(api, "今日本群");
-        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 3 条消息，违规 1 起（误判 0），试运行关", Said(answer));
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 1 起（误判 0），试运行关", Said(answer));
+    }
+
+    [Fact]
+    public async Task An_admins_commands_are_not_counted_as_messages_checked_and_a_members_are()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, new FakeTimeProvider(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero)));
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "明天交作业", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 试运行 开", userId: Member)); // a member's: text, moderated
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 帮助", userId: Admin, role: "admin"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 检查 加微信", userId: Admin, role: "admin"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(5, "/gg 状态", userId: Admin, role: "admin"));
+
+        var answer = await AnswerAsync(api, "今日本群");
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 0 起（误判 0），试运行关", Said(answer));
     }
 
     [Fact]

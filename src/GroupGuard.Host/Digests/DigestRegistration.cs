@@ -54,11 +54,12 @@ internal static class DigestRegistration
 
     /// <summary>
     /// The running service's digests: one Quartz job per leader on its schedule, the retry job,
-    /// the catch-up at start, and the bot's health in each digest.
+    /// the catch-up at start, the bot's health in each digest, and the groups heard that no leader lists.
     /// </summary>
     public static IServiceCollection AddGroupGuardDigestSchedule(this IServiceCollection services, IConfiguration configuration)
     {
         services.Replace(ServiceDescriptor.Singleton<IDigestHealthSource, LiveDigestHealth>());
+        services.AddSingleton<LeaderCoverage>();
         services.AddHostedService<DigestCatchUp>();
         services.AddSingleton<DigestScheduleSync>();
         services.AddHostedService(sp => sp.GetRequiredService<DigestScheduleSync>());

@@ -13,7 +13,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, InboxJournal journal, ActionQueue actions, PictureStats pictures, ForwardStats forwards, DigestProbe digestProbe, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, InboxJournal journal, ActionQueue actions, PictureStats pictures, ForwardStats forwards, DigestProbe digestProbe, Digests.LeaderCoverage leaderCoverage, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -45,6 +45,7 @@ internal static class HealthEndpoint
             // shown here to anyone, it is masked; the console and `digest list` show it whole. The
             // recipients are read only when some channel is failing.
             var contacts = new Lazy<ContactMask>(() => ContactMask.FromSettings(configuration));
+            var uncovered = leaderCoverage.Snapshot();
             var body = new
             {
                 status = !storageOk ? "unhealthy" : problems.Count == 0 ? "healthy" : "degraded",
@@ -165,6 +166,13 @@ internal static class HealthEndpoint
                     status = Status(d),
                     failed_channels = d.FailedChannels.Select(c => contacts.Value.Apply(c)),
                 }),
+                // Groups heard that no leader under GroupGuard:Leaders lists: in no digest. Advice, not a
+                // problem: a group may be left out of every digest on purpose.
+                uncovered_groups = new
+                {
+                    count = uncovered.Count,
+                    groups = uncovered.Groups.Select(g => new { platform = g.Platform, group_id = g.GroupId, since = g.Since }),
+                },
             };
 
             return Results.Json(body, statusCode: storageOk ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

@@ -65,10 +65,14 @@ internal sealed partial class Moderator(
     Core.Members.IJoinTimes? joinTimes = null,
     JoinScreener? joins = null,
     Telemetry.GroupGuardMetrics? metrics = null,
-    MessagePieces? pieces = null)
+    MessagePieces? pieces = null,
+    Digests.LeaderCoverage? leaders = null)
 {
     public async Task<Moderated> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
+        // A group no leader lists is in no digest: said once, the first time it is heard.
+        leaders?.Seen(message.Platform, message.GroupId);
+
         if (message.JoinRequest is not null)
         {
             // A request to join: screened, never counted or moderated as a message. Taken in as a

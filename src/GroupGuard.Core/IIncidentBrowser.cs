@@ -98,9 +98,10 @@ public sealed record DayCount(DateOnly Day, string Category, int Count);
 public sealed record NamedCount(string Name, int Count);
 
 /// <summary>
-/// What the console's overview shows for a period. <see cref="Outcomes"/> are by action status, except
-/// that a <c>log</c> rule's incident, <c>done</c> once recorded, is <see cref="Logged"/>: <c>done</c>
-/// counts only what was done to a message or a member.
+/// What the console's overview shows for a period. As the digest counts, incidents marked false
+/// positive are left out of every count but <see cref="FalsePositives"/>, which counts them.
+/// <see cref="Outcomes"/> are by action status, except that a <c>log</c> rule's incident, <c>done</c>
+/// once recorded, is <see cref="Logged"/>: <c>done</c> counts only what was done to a message or a member.
 /// </summary>
 public sealed record IncidentOverview(
     IReadOnlyList<DayCount> PerDay,
@@ -126,7 +127,8 @@ public interface IIncidentBrowser
 
     /// <summary>
     /// Counts for incidents whose message time is in [from, to), days cut at
-    /// <paramref name="utcOffset"/>, limited to <paramref name="scope"/> when given.
+    /// <paramref name="utcOffset"/>, limited to <paramref name="scope"/> when given; those marked
+    /// false positive counted only apart (<see cref="IncidentOverview.FalsePositives"/>).
     /// </summary>
     Task<IncidentOverview> OverviewAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan utcOffset, IReadOnlyCollection<string>? scope, int top, CancellationToken cancellationToken);
 }

@@ -144,7 +144,10 @@ internal sealed partial class GroupCommands(
         return CommandReply.Say(message, GroupCommandParser.Usage(prefix));
     }
 
-    /// <summary>Messages checked and incidents since local midnight (the service's time zone), and whether dry run is on.</summary>
+    /// <summary>
+    /// Messages checked and incidents since local midnight (the service's time zone), those marked
+    /// false positive among them, and whether dry run is on.
+    /// </summary>
     private async Task<CommandReply> StatusAsync(GroupCommand command, ChatMessage message)
     {
         await counter.FlushAsync();
@@ -154,7 +157,7 @@ internal sealed partial class GroupCommands(
         await AuditAsync(command, message, null);
         return CommandReply.Say(
             message,
-            string.Create(CultureInfo.InvariantCulture, $"今日本群：检查 {overview.MessagesChecked} 条消息，违规 {overview.Incidents} 起（误判 {overview.FalsePositives}），试运行{(dryRun ? "开" : "关")}"));
+            string.Create(CultureInfo.InvariantCulture, $"今日本群：检查 {overview.MessagesChecked} 条消息，违规 {overview.Incidents + overview.FalsePositives} 起（误判 {overview.FalsePositives}），试运行{(dryRun ? "开" : "关")}"));
     }
 
     /// <summary>

@@ -122,6 +122,9 @@ internal sealed partial class IncidentStore
         var groups = GroupFilter(scope);
         var inScope = groups is null ? "" : " AND " + _database.IsAnyOf("group_id", "@Scope");
         var where = "time >= @From AND time < @To" + inScope;
+
+        // As the digest counts: incidents marked false positive are left out, and counted apart.
+        var counted = where + " AND false_positive = 0";
         var parameters = new
         {
             From = StoredTime.ToBoundText(from),
@@ -136,18 +139,18 @@ internal sealed partial class IncidentStore
             [.. await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false)];
 
         var perDay = await Query<DayRow>(
-            $"SELECT {_database.DayOf("time", "@Shift")} AS Day, category AS Category, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2").ConfigureAwait(false);
+            $"SELECT {_database.DayOf("time", "@Shift")} AS Day, category AS Category, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1, 2 ORDER BY 1, 2").ConfigureAwait(false);
         // A log rule's incident is done once it is recorded, with nothing done to the message or the
         // member: it counts as logged, so "done" counts only recalls, mutes, kicks and warnings carried
         // out (IncidentOutcome; BrowseAsync filters by the same).
         var outcomes = await Query<NamedRow>(
-            $"SELECT CASE WHEN decided_action = 'log' AND action_status = 'done' THEN '{IncidentOverview.Logged}' ELSE action_status END AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
+            $"SELECT CASE WHEN decided_action = 'log' AND action_status = 'done' THEN '{IncidentOverview.Logged}' ELSE action_status END AS Name, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
         var rules = await Query<NamedRow>(
-            $"SELECT rule AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
+            $"SELECT rule AS Name, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
         var topGroups = await Query<NamedRow>(
-            $"SELECT group_id AS Name, COUNT(*) AS Count FROM incidents WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
+            $"SELECT group_id AS Name, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
         var totals = (await Query<TotalsRow>(
-            $"SELECT COUNT(*) AS Incidents, CAST(COALESCE(SUM(false_positive), 0) AS BIGINT) AS FalsePositives FROM incidents WHERE {where}").ConfigureAwait(false)).Single();
+            $"SELECT CAST(COALESCE(SUM(1 - false_positive), 0) AS BIGINT) AS Incidents, CAST(COALESCE(SUM(false_positive), 0) AS BIGINT) AS FalsePositives FROM incidents WHERE {where}").ConfigureAwait(false)).Single();
         var messages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM message_counts WHERE hour >= @From AND hour < @To" + inScope,
             parameters,

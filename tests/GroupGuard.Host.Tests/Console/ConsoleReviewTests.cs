@@ -276,7 +276,7 @@ public sealed class ConsoleReviewTests
         Assert.Equal([ids[0]], Listed(done));
         Assert.Equal([ids[2]], Listed(failed));
         Assert.Contains("<option value=\"logged\" selected=\"selected\">", logged, StringComparison.Ordinal);
-        Assert.Contains("href=\"/console/incidents?status=logged\"", overview, StringComparison.Ordinal); // the overview's outcome links to its incidents
+        Assert.Contains("href=\"/console/incidents?status=logged&fp=no\"", overview, StringComparison.Ordinal); // the overview's outcome links to the incidents it counts (none marked false positive)
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("logged", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -652,6 +652,41 @@ public sealed class ConsoleReviewTests
         using var script = await browser.GetAsync("/console/assets/lib/chart.js/chart.umd.min.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
         Assert.Contains("Chart", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The digest leaves incidents marked false positive out of its counts; so does the overview,
+    /// saying so, with the marked ones counted apart and each outcome linked to the incidents it counts.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_leaves_out_incidents_marked_false_positive_as_the_digest_does_and_says_so()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var now = DateTimeOffset.UtcNow;
+        var ids = await store.AddAsync(
+            [
+                Incidents.Of("m1", time: now.AddHours(-1), category: "ads"),
+                Incidents.Of("m2", time: now.AddHours(-2), category: "fraud", rule: "fraud.notice") with { ActionStatus = ActionStatus.Failed },
+            ],
+            CancellationToken.None);
+        await store.MarkFalsePositiveAsync(ids[1], true, "群公告", now, "admin", CancellationToken.None);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+
+        var html = await browser.PageAsync("/console");
+        var json = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"application/json\" id=\"per-day-data\">(.*?)</script>").Groups[1].Value;
+        using var data = JsonDocument.Parse(json);
+
+        Assert.Contains("id=\"incident-total\">1<", html, StringComparison.Ordinal);
+        Assert.Contains("事件（不含误判）", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"false-positive-total\">1<", html, StringComparison.Ordinal);
+        Assert.Contains("标记为误判的事件不计入本页的统计和图表，与日报一致。", html, StringComparison.Ordinal);
+        Assert.Equal(["ads"], data.RootElement.GetProperty("datasets").EnumerateArray().Select(d => d.GetProperty("category").GetString()));
+        Assert.DoesNotContain("fraud.notice", html, StringComparison.Ordinal); // not among the top rules
+        Assert.DoesNotContain("status=failed", html, StringComparison.Ordinal); // nor among the outcomes
+        Assert.Contains("href=\"/console/incidents?status=done&fp=no\"", html, StringComparison.Ordinal);
     }
 
     /// <summary>

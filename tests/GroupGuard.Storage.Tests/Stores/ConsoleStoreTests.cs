@@ -191,4 +191,33 @@ public abstract class ConsoleStoreTests : StoreTests
         Assert.Equal(30, leader.MessagesChecked);
         Assert.Equal(0, (await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, [], 10, CancellationToken.None)).Incidents);
     }
+
+    /// <summary>
+    /// As the digest counts, an incident an admin marked false positive is in none of the overview's
+    /// counts (nor its chart's days), only in its count of false positives.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_leaves_out_incidents_marked_false_positive_and_counts_them_apart()
+    {
+        var ids = await Harness.Store.AddAsync(
+            [
+                Samples.Incident(messageId: "a", time: T0.AddHours(10)) with { Category = "ads", ActionStatus = ActionStatus.Done },
+                Samples.Incident(messageId: "b", time: T0.AddHours(11), groupId: "222") with { Category = "fraud", Rule = "fraud.x", ActionStatus = ActionStatus.Failed },
+            ],
+            CancellationToken.None);
+        await Harness.Store.MarkFalsePositiveAsync(ids[1], true, "群公告", T0, "admin", CancellationToken.None);
+
+        var overview = await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), TimeSpan.Zero, null, 10, CancellationToken.None);
+        var leader = await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), TimeSpan.Zero, ["222"], 10, CancellationToken.None);
+
+        Assert.Equal(1, overview.Incidents);
+        Assert.Equal(1, overview.FalsePositives);
+        Assert.Equal([new DayCount(new DateOnly(2025, 3, 1), "ads", 1)], overview.PerDay);
+        Assert.Equal([new NamedCount("done", 1)], overview.Outcomes);
+        Assert.Equal([new NamedCount("ads.qr-code", 1)], overview.TopRules);
+        Assert.Equal([new NamedCount("123456", 1)], overview.TopGroups);
+        Assert.Equal(0, leader.Incidents);
+        Assert.Equal(1, leader.FalsePositives);
+        Assert.Empty(leader.PerDay);
+    }
 }

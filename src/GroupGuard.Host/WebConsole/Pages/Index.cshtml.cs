@@ -18,12 +18,12 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
 
     public IReadOnlyList<(string Name, string State, string Detail)> Adapters { get; private set; } = [];
 
-    /// <summary>The action outcomes, each linked to its incidents (the status filter takes the same names).</summary>
+    /// <summary>The action outcomes, each linked to its incidents not marked false positive (the status filter takes the same names).</summary>
     public IReadOnlyList<CountRow> Outcomes => [.. Overview.Outcomes.Select(o => new CountRow(
         T.Outcome(o.Name),
         o.Name,
         o.Count,
-        WireNames<IncidentOutcome>.TryParse(o.Name, out _) ? "/console/incidents?status=" + Uri.EscapeDataString(o.Name) : null))];
+        WireNames<IncidentOutcome>.TryParse(o.Name, out _) ? "/console/incidents?status=" + Uri.EscapeDataString(o.Name) + "&fp=no" : null))];
 
     public IReadOnlyList<CountRow> TopRules => [.. Overview.TopRules.Select(r => new CountRow(r.Name, r.Name, r.Count))];
 

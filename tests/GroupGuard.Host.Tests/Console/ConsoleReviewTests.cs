@@ -524,6 +524,45 @@ public sealed class ConsoleReviewTests
         Assert.Equal(HttpStatusCode.BadRequest, overlong.StatusCode);
     }
 
+    /// <summary>
+    /// A pack kept to some groups (<c>groups: ["111111"]</c>, or every group but one) does not fire in
+    /// most groups: a line tried in no group counts only the packs for every group, tells what the
+    /// others found as not counted, and names them; given a group, they apply as they would there.
+    /// </summary>
+    [Fact]
+    public async Task The_sandbox_without_a_group_applies_only_the_packs_for_every_group_and_names_the_others()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var folder = Path.Combine(service.Folder, "rules");
+        await File.WriteAllTextAsync(Path.Combine(folder, "school.yaml"), "pack: school\ngroups: [\"111111\"]\nrules:\n  - id: school.x\n    terms: [逃课]\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "promo.yaml"), "pack: promo\ngroups: [\"*\", \"!222222\"]\nrules:\n  - id: promo.x\n    regex: '全场\\d折'\n");
+        service.Services.GetRequiredService<IRuleSetLoader>().Reload();
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+        var lines = new Dictionary<string, string> { ["text"] = "明天一起逃课\n全场8折加微信" };
+
+        using var anywhere = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", lines);
+        using var inGroup = await browser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string>(lines) { ["group"] = "111111" });
+        var anywhereHtml = WebUtility.HtmlDecode(await anywhere.Content.ReadAsStringAsync());
+        var inGroupHtml = WebUtility.HtmlDecode(await inGroup.Content.ReadAsStringAsync());
+
+        Assert.Contains("行: 2 · 命中: 1", anywhereHtml, StringComparison.Ordinal); // 加微信 of the test pack, for every group
+        Assert.Contains("<mark>加微信</mark>", anywhereHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("<mark>逃课</mark>", anywhereHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("<mark>全场8折</mark>", anywhereHtml, StringComparison.Ordinal);
+        Assert.Contains("<td>school.x</td><td>逃课</td><td>4+2</td><td>逃课</td><td>未计入: 未指定群，其规则包只适用于部分群</td>", anywhereHtml, StringComparison.Ordinal);
+        Assert.Contains("<td>promo.x</td><td>全场8折</td><td>0+4</td><td>全场8折</td><td>未计入: 未指定群，其规则包只适用于部分群</td>", anywhereHtml, StringComparison.Ordinal);
+        Assert.Contains("school（仅 111111）", anywhereHtml, StringComparison.Ordinal);
+        Assert.Contains("promo（全部群，除 222222）", anywhereHtml, StringComparison.Ordinal);
+        Assert.Contains("id=\"sandbox-left-out\"", anywhereHtml, StringComparison.Ordinal);
+
+        Assert.Contains("行: 2 · 命中: 2", inGroupHtml, StringComparison.Ordinal);
+        Assert.Contains("<mark>逃课</mark>", inGroupHtml, StringComparison.Ordinal);
+        Assert.Contains("<mark>全场8折</mark>", inGroupHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("sandbox-left-out", inGroupHtml, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_sandbox_tries_a_folder_the_admin_names_and_reports_its_problems_by_line()
     {

@@ -32,8 +32,19 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
 
     public string? Folder { get; private set; }
 
-    /// <summary>The group the sandbox reads the lines as sent in (its allow list, the packs' <c>groups:</c>); empty: none.</summary>
+    /// <summary>The group the sandbox reads the lines as sent in (its allow list, the packs' <c>groups:</c>); empty: none, and only the packs for every group count.</summary>
     public string? Group { get; private set; }
+
+    /// <summary>
+    /// With no group given: the packs of the rules tried that do not apply in every group (their
+    /// <c>groups:</c> name some, or leave some out), which the sandbox left out.
+    /// </summary>
+    public IReadOnlyList<RulePack> LeftOut { get; private set; } = [];
+
+    /// <summary><see cref="LeftOut"/> with the groups each applies in: <c>local（仅 111111）、night（全部群，除 222222）</c>.</summary>
+    public string LeftOutList => T.English
+        ? string.Join(", ", LeftOut.Select(p => $"{p.Id} ({T.Groups(p.Groups)})"))
+        : string.Join("、", LeftOut.Select(p => $"{p.Id}（{T.Groups(p.Groups)}）"));
 
     public IReadOnlyList<string> FolderErrors { get; private set; } = [];
 
@@ -102,6 +113,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
         // pushed into it (that would change the live service's word boundaries).
         Results = [.. lines.Select(line => Try(rules, line, segmenter, Group))];
         ResultVersion = rules.Version;
+        LeftOut = Group is null ? [.. rules.Packs.Where(p => !p.Groups.EveryGroup)] : [];
         await AuditAsync("sandbox", Folder is { Length: > 0 } ? Folder : "running rules", $"{lines.Count} lines{(Group is null ? "" : $" as in group {Group}")}");
         return Page();
     }
@@ -126,18 +138,40 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
         return full.Length > prefix.Length && full.StartsWith(prefix, StringComparison.Ordinal);
     }
 
+    /// <summary>Why a term of a pack for some groups only did not count in a line tried in no group.</summary>
+    internal const string NoGroupChosen = "no group chosen, and its pack applies in some groups only";
+
+    /// <summary>
+    /// One line's hits and near misses, read as sent in <paramref name="groupId"/>. With none, the
+    /// line is read in no group in particular: only the packs for every group (<see cref="GroupScope.EveryGroup"/>)
+    /// count, and what the others found is told as not counted for that (<see cref="NoGroupChosen"/>),
+    /// once a rule where its finds overlap. (<c>scan</c> without <c>--group</c> applies every pack.)
+    /// </summary>
     internal static SandboxLine Try(RuleSet rules, string line, IWordSegmenter? segmenter, string? groupId = null)
     {
         var (verdict, misses) = MessageDetector.Explain(rules, line, groupId, segmenter);
+        bool Counts(Rule rule) => groupId is not null || rule.Groups.EveryGroup;
+        var leftOut = new List<SandboxMiss>();
+        foreach (var (rule, matched, start, length) in verdict.Hits.Where(h => !Counts(h.Rule)).Select(h => (h.Rule, h.Matched, h.Start, h.Length))
+            .Concat(misses.Where(m => !Counts(m.Rule)).Select(m => (m.Rule, m.Matched, m.Start, m.Length)))
+            .OrderBy(f => f.Start))
+        {
+            if (!leftOut.Any(k => k.Rule == rule.Id && k.Start < start + length && start < k.Start + k.Length))
+            {
+                leftOut.Add(new SandboxMiss(rule.Id, matched, start, length, line.Substring(start, length), NoGroupChosen, null));
+            }
+        }
+
         return new SandboxLine(
             line,
             rules.Fold(line),
-            [.. verdict.Hits.Select(h =>
+            [.. verdict.Hits.Where(h => Counts(h.Rule)).Select(h =>
             {
                 var written = line.Substring(h.Start, h.Length);
                 return new SandboxHit(h.Rule.Id, h.Matched, h.Start, h.Length, written, FoldExplainer.Explain(rules, h.Rule, line, h.Start, h.Length, h.Matched));
             })],
-            [.. misses.Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Reason is MissReason.Allowed or MissReason.Near ? m.Detail : null))]);
+            [.. misses.Where(m => Counts(m.Rule)).Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Reason is MissReason.Allowed or MissReason.Near ? m.Detail : null)),
+                .. leftOut]);
     }
 
     /// <summary>Why a near miss did not count, as the page says it (translated by <see cref="ConsoleText"/>).</summary>

@@ -392,8 +392,15 @@ public static class DigestBuilder
     /// platform's own words (often long and in English, sometimes naming a recipient) stay in the
     /// console and the export, where an administrator acts on them.
     /// </summary>
-    private static string Reason(Incident incident) =>
-        (incident.ActionErrorKind ?? (incident.ActionStatus == ActionStatus.Unsupported ? ActionErrorKind.PlatformCannot : null)) switch
+    private static string Reason(Incident incident) => Reason(incident.ActionErrorKind, incident.ActionStatus);
+
+    /// <summary>
+    /// The words of <c>未能处置 3 条：…</c> for a failure of <paramref name="kind"/> (none known: by
+    /// <paramref name="status"/>, <c>unsupported</c> being 平台不支持该操作), as the console puts them
+    /// before the platform's own.
+    /// </summary>
+    public static string Reason(ActionErrorKind? kind, ActionStatus status) =>
+        (kind ?? (status == ActionStatus.Unsupported ? ActionErrorKind.PlatformCannot : null)) switch
         {
             ActionErrorKind.NotConfigured => "未配置机器人接口",
             ActionErrorKind.NotPermitted => "机器人不是群管理员，或对方是管理员",

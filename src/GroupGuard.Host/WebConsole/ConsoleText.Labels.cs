@@ -5,6 +5,7 @@ using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Digests;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
+using Microsoft.AspNetCore.Html;
 
 namespace GroupGuard.Host.WebConsole;
 
@@ -136,6 +137,53 @@ internal sealed partial class ConsoleText
         return scope.Excluded.Count == 0 ? (English ? "all groups" : "全部群")
             : (English ? "all groups but " : "全部群，除 ") + List(scope.Excluded);
     }
+
+    /// <summary>
+    /// What kind of failure an action met (<see cref="ActionErrorKind"/>; none known: by its status),
+    /// in words an administrator reads before the platform's own, which are often English and long:
+    /// in Chinese the digest's (<c>未能处置 3 条：机器人不是群管理员，或对方是管理员</c>).
+    /// </summary>
+    public string Failure(ActionErrorKind? kind, ActionStatus status)
+    {
+        if (!English)
+        {
+            return DigestBuilder.Reason(kind, status);
+        }
+
+        return (kind ?? (status == ActionStatus.Unsupported ? ActionErrorKind.PlatformCannot : null)) switch
+        {
+            ActionErrorKind.NotConfigured => "the bot's API is not set up",
+            ActionErrorKind.NotPermitted => "the bot is not a group admin, or the member is one",
+            ActionErrorKind.PlatformCannot => "the platform cannot do this",
+            ActionErrorKind.Refused => "the platform refused (the message may be gone already)",
+            ActionErrorKind.Unreachable => "the bot did not answer",
+            ActionErrorKind.Invalid => "the action's settings are wrong",
+            ActionErrorKind.QueueFull => "the action queue was full",
+            ActionErrorKind.Interrupted => "a restart came in between, too long ago to act now",
+            _ => "another reason",
+        };
+    }
+
+    /// <summary>
+    /// What the platform did not do, with its outcome and the kind of failure in words:
+    /// <c>平台未能解除禁言（未能处置：机器人无响应）</c>. The platform's own words go beside it, as a detail.
+    /// </summary>
+    public string Failed(string what, ActionStatus status, ActionErrorKind? kind)
+    {
+        var outcome = Outcome(ModerationAction.Mute, status);
+        return English ? $"{what} ({outcome}: {Failure(kind, status)})" : $"{what}（{outcome}：{Failure(kind, status)}）";
+    }
+
+    /// <summary>
+    /// The platform's own words about an action it did not carry out (often English and long, as
+    /// <see cref="Incident.ActionError"/> keeps them), folded under the words of <see cref="Failure"/>:
+    /// <c>&lt;details&gt;&lt;summary&gt;平台原文&lt;/summary&gt;…</c>; nothing without them.
+    /// </summary>
+    public IHtmlContent PlatformWords(string? words) =>
+        string.IsNullOrEmpty(words) ? HtmlString.Empty
+            : new HtmlContentBuilder()
+                .AppendHtml("<details class=\"platform-words\"><summary>").Append(this["The platform's own words"])
+                .AppendHtml("</summary><code>").Append(words).AppendHtml("</code></details>");
 
     /// <summary>An audit entry's action: a known one in words, a group command (<c>group_command:误判</c>) as one, another as it is.</summary>
     public string AuditAction(string action)

@@ -81,6 +81,7 @@ internal sealed partial class ConsoleText
         ["Lift the mute"] = "解除禁言",
         ["The mute is lifted."] = "已解除禁言。",
         ["The platform did not lift the mute"] = "平台未能解除禁言",
+        ["The platform's own words"] = "平台原文",
         ["Switch"] = "开关",
         ["as configured"] = "按配置",
         ["Set"] = "设置",

@@ -74,6 +74,48 @@ public sealed class ConsoleActionTests
         Assert.DoesNotContain(audit, a => a.Action == "unmute");
     }
 
+    /// <summary>
+    /// One of the member's mutes as the moderator stores it, <paramref name="minutesAgo"/> before
+    /// <paramref name="now"/>, for <paramref name="muteMinutes"/> (its message 加微信 in 123456).
+    /// </summary>
+    private static Incident MutedAgo(string messageId, DateTimeOffset now, double minutesAgo, int muteMinutes) =>
+        Incidents.Of(messageId, time: now.AddMinutes(-minutesAgo), action: ModerationAction.Mute) with { MuteSeconds = muteMinutes * 60 };
+
+    /// <summary>The service with an admin signed in, and the incidents stored (their ids, in order).</summary>
+    private static async Task<(ConsoleSession Admin, IReadOnlyList<long> Ids)> SignedInWithAsync(GroupGuardFactory service, params Incident[] incidents)
+    {
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var ids = await service.Services.GetRequiredService<IIncidentStore>().AddAsync(incidents, CancellationToken.None);
+        var admin = new ConsoleSession(service);
+        (await admin.SignInAsync("admin")).Dispose();
+        return (admin, ids);
+    }
+
+    private static Task<HttpResponseMessage> LiftAsync(ConsoleSession admin, long id) =>
+        admin.PostFormAsync($"/console/incidents/{id}", $"/console/incidents/{id}?handler=Unmute", new Dictionary<string, string>());
+
+    private static DateTimeOffset Now(GroupGuardFactory service) => service.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+    /// <summary>A refusal is told by its kind in words first; the platform's own words (English) are folded beneath.</summary>
+    [Fact]
+    public async Task A_mute_the_platform_would_not_lift_is_told_by_its_kind_with_the_platforms_words_beneath()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        api.Script("set_group_ban", FakeAnswer.Failed(102, "permission denied", "bot is not admin of the group"));
+        var (admin, ids) = await SignedInWithAsync(service, MutedAgo("77", Now(service), 1, 10));
+        using var _ = admin;
+
+        using var lifted = await LiftAsync(admin, ids[0]);
+        var page = await admin.PageAsync($"/console/incidents/{ids[0]}");
+        var again = await admin.PageAsync($"/console/incidents/{ids[0]}");
+
+        Assert.Equal(HttpStatusCode.Redirect, lifted.StatusCode);
+        Assert.Contains("平台未能解除禁言（未能处置：机器人不是群管理员，或对方是管理员）", page, StringComparison.Ordinal);
+        Assert.Matches("<details class=\"platform-words\"><summary>平台原文</summary><code>set_group_ban failed: [^<]*permission denied[^<]*</code></details>", page);
+        Assert.DoesNotContain("平台原文", again, StringComparison.Ordinal); // the notice is shown once
+    }
+
     [Fact]
     public async Task Switching_dry_run_on_for_a_group_makes_its_next_hit_dry_run_and_a_leader_cannot()
     {

@@ -67,6 +67,36 @@ public sealed class ConsolePagesTests
     }
 
     /// <summary>
+    /// A platform's failure is told by its kind first, in the digest's words in Chinese (未能处置 3
+    /// 条：机器人无响应), and the platform's own words (English, long) are kept folded beneath.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_action_shows_its_kind_in_words_with_the_platforms_own_words_beneath()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var raw = "delete_msg: no answer from http://127.0.0.1:3000 after 3 attempts (The operation was canceled.)";
+        var ids = await service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>().AddAsync(
+            [
+                Incidents.Of("e1") with { ActionStatus = GroupGuard.Core.ActionStatus.Failed, ActionErrorKind = GroupGuard.Core.ActionErrorKind.Unreachable, ActionError = raw },
+                Incidents.Of("e2") with { ActionStatus = GroupGuard.Core.ActionStatus.Failed, ActionErrorKind = GroupGuard.Core.ActionErrorKind.NotPermitted, ActionError = "delete_msg failed: permission denied" },
+            ],
+            CancellationToken.None);
+        using var chinese = new ConsoleSession(service, "zh-CN,zh;q=0.9");
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("admin");
+        using var b = await english.SignInAsync("admin");
+
+        var unreachable = await chinese.PageAsync($"/console/incidents/{ids[0]}");
+        var refused = await chinese.PageAsync($"/console/incidents/{ids[1]}");
+        var inEnglish = await english.PageAsync($"/console/incidents/{ids[0]}");
+
+        Assert.Contains(">未能处置 · 机器人无响应<details class=\"platform-words\"><summary>平台原文</summary><code>" + raw + "</code></details>", unreachable, StringComparison.Ordinal);
+        Assert.Contains(">未能处置 · 机器人不是群管理员，或对方是管理员<details", refused, StringComparison.Ordinal);
+        Assert.Contains(">failed · the bot did not answer<details class=\"platform-words\"><summary>The platform's own words</summary><code>" + raw + "</code>", inEnglish, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// What GroupGuard stores by name (severity <c>medium</c>, status <c>dry_run</c>, action
     /// <c>recall</c>, a sender's role, the account's role, an audit action, an escalation step) is
     /// shown in words: the digest's in Chinese, English ones in English; the names stay the

@@ -20,6 +20,10 @@ public abstract class ConsolePage : PageModel
     [Microsoft.AspNetCore.Mvc.TempData]
     public string? Notice { get; set; }
 
+    /// <summary>The platform's own words behind a <see cref="Notice"/> of what it did not do, shown folded under it.</summary>
+    [Microsoft.AspNetCore.Mvc.TempData]
+    public string? NoticeDetail { get; set; }
+
     /// <summary>
     /// Appends to the audit log as the signed-in account, from the client's address as the sign-in
     /// limit reads it (<see cref="SignInLimiter.ClientOf"/>): behind a proxy named in

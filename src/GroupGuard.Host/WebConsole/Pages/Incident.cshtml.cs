@@ -89,6 +89,13 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
         return RedirectToPage(new { id });
     }
 
+    /// <summary>
+    /// Whether something was not done as decided, of a kind the page words: the action failed, the
+    /// platform cannot do it, or did something else instead (a kick it cannot do: muted instead).
+    /// </summary>
+    public static bool FailedSomehow(Incident incident) =>
+        incident.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported || incident.ActionErrorKind is not null;
+
     /// <summary>Whether the incident's message brought a mute (decided, escalated or planned).</summary>
     public static bool Muted(Incident incident) =>
         incident.MuteSeconds > 0 || incident.DecidedAction == ModerationAction.Mute || incident.PlannedActions.Contains(ModerationAction.Mute);
@@ -119,7 +126,9 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
         var result = await actions.UnmuteAsync(incident.Protocol, incident.Platform, incident.BotId, incident.GroupId, incident.UserId, HttpContext.RequestAborted);
         var outcome = WireNames<ActionStatus>.ToText(result.Status) + (result.Error is null ? "" : ": " + result.Error);
         await AuditAsync("unmute", $"incident {id}", $"{incident.Platform} group {incident.GroupId} user {incident.UserId}: {outcome}");
-        Notice = result.Status == ActionStatus.Done ? T["The mute is lifted."] : $"{T["The platform did not lift the mute"]} ({T.Outcome(ModerationAction.Mute, result.Status)}{(result.Error is null ? "" : ": " + result.Error)})";
+        var done = result.Status == ActionStatus.Done;
+        Notice = done ? T["The mute is lifted."] : T.Failed(T["The platform did not lift the mute"], result.Status, result.ErrorKind);
+        NoticeDetail = done ? null : result.Error;
         return RedirectToPage(new { id });
     }
 

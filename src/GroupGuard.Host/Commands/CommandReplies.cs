@@ -8,7 +8,11 @@ namespace GroupGuard.Host.Commands;
 /// A member's mute a command changes: lifted (<paramref name="Seconds"/> 0), or set again for
 /// <paramref name="Seconds"/> (what a genuine offence's mute had left when a false positive's replaced it).
 /// </summary>
-internal sealed record MuteChange(string UserId, int Seconds = 0);
+internal sealed record MuteChange(string UserId, int Seconds = 0)
+{
+    /// <summary>The mute set again in whole minutes, as answers say it (rounded up: 禁言已改为另一次违规剩余的 6 分钟).</summary>
+    public int Minutes => (Seconds + 59) / 60;
+}
 
 /// <summary>What became of a <see cref="MuteChange"/>: whether the platform did it.</summary>
 internal sealed record MuteChanged(MuteChange Change, bool Done);
@@ -75,29 +79,13 @@ internal sealed partial class CommandReplyWorker(
         var changed = new List<MuteChanged>();
         foreach (var change in reply.Mutes)
         {
-            ActionResult result;
+            var result = await MuteAfterMarks.CarryOutAsync(platform, change, command.Protocol, command.Platform, command.BotId, command.GroupId, command.MessageId, cancellationToken);
             if (change.Seconds > 0)
             {
-                // One call, not a lift and a new mute: the platform keeps the last mute set, and a
-                // failed second call would leave the member free of the genuine offence's mute.
-                result = await platform.ExecuteAsync(
-                    new PlatformAction
-                    {
-                        Protocol = command.Protocol,
-                        Platform = command.Platform,
-                        BotId = command.BotId,
-                        GroupId = command.GroupId,
-                        UserId = change.UserId,
-                        MessageId = command.MessageId,
-                        Action = ModerationAction.Mute,
-                        MuteSeconds = change.Seconds,
-                    },
-                    cancellationToken);
                 LogRemute(command.Platform, command.GroupId, change.UserId, change.Seconds, result.Status, result.Error);
             }
             else
             {
-                result = await platform.UnmuteAsync(command.Protocol, command.Platform, command.BotId, command.GroupId, change.UserId, cancellationToken);
                 LogUnmute(command.Platform, command.GroupId, change.UserId, result.Status, result.Error);
             }
 

@@ -208,16 +208,8 @@ internal sealed partial class GroupCommands(
         var done = new List<string>();
         foreach (var user in incidents.Where(i => MuteAfterMarks.MayStillBeMuted(i, now)).Select(i => i.UserId).Distinct(StringComparer.Ordinal))
         {
-            // The member's latest incidents here (newest first): the mutes that may be in force are among them.
-            var others = await browser.BrowseAsync(
-                new IncidentFilter { GroupId = message.GroupId, UserId = user, FalsePositive = false },
-                null,
-                50,
-                CancellationToken.None);
-            var after = MuteAfterMarks.Decide(
-                incidents.Where(i => i.UserId == user),
-                others.Where(o => o.Platform == message.Platform),
-                now);
+            var genuine = await MuteAfterMarks.GenuineAsync(browser, message.Platform, message.GroupId, user, CancellationToken.None);
+            var after = MuteAfterMarks.Decide(incidents.Where(i => i.UserId == user), genuine, now);
             switch (after.Fix)
             {
                 case MuteFix.KeptForAnother:
@@ -258,7 +250,7 @@ internal sealed partial class GroupCommands(
         var said = new StringBuilder();
         foreach (var (change, ok) in changed)
         {
-            var minutes = (change.Seconds + 59) / 60;
+            var minutes = change.Minutes;
             said.Append(said.Length == 0 ? "，" : "；").Append(Who(change.UserId)).Append((change.Seconds > 0, ok) switch
             {
                 (false, true) => "已解除禁言",

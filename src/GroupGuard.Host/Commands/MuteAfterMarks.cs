@@ -9,7 +9,10 @@ internal enum MuteFix
     /// <summary>No mute of a marked incident is in force: none set one, or it has run out, or a later one replaced it and ran out.</summary>
     None,
 
-    /// <summary>A mute of a marked incident may still run, but a later one, of a genuine offence, replaced it and is in force.</summary>
+    /// <summary>
+    /// A genuine offence's mute is the one in force: set after the marked incidents' mutes (which it
+    /// replaced), or theirs were never carried out or have run out.
+    /// </summary>
     KeptForAnother,
 
     /// <summary>The mute in force is a marked incident's, and no genuine offence's mute would still run: lift it.</summary>
@@ -21,7 +24,8 @@ internal enum MuteFix
 
 /// <summary>
 /// What <see cref="MuteAfterMarks.Decide"/> found: the fix, and for <see cref="MuteFix.Shorten"/>
-/// the genuine incident whose mute is set again and the whole seconds it has left.
+/// the genuine incident whose mute is set again and the whole seconds it has left; for
+/// <see cref="MuteFix.KeptForAnother"/>, the genuine incident whose mute is in force.
 /// </summary>
 internal sealed record MuteAfterMark(MuteFix Fix, Incident? Genuine = null, int Seconds = 0)
 {
@@ -50,30 +54,30 @@ internal static class MuteAfterMarks
     /// <summary>A mute the incident set that would not have run out by <paramref name="now"/>.</summary>
     public static bool MayStillBeMuted(Incident incident, DateTimeOffset now) => Muted(incident) && MuteEnds(incident) > now;
 
+    /// <summary>The member's latest incidents read for the mutes that may be in force (a mute runs a day at most).</summary>
+    public const int Latest = 50;
+
     /// <summary>
-    /// For one member in one group: <paramref name="marked"/>, their incidents just marked false
-    /// positive; <paramref name="genuine"/>, their other incidents there not marked (any order; those
-    /// that did not mute are passed over).
+    /// For one member in one group: <paramref name="marked"/>, their incidents whose mute is to go
+    /// (just marked false positive, or the message's whose mute an admin lifts in the console);
+    /// <paramref name="genuine"/>, their other incidents there not marked (any order; those that did
+    /// not mute are passed over). A genuine mute in force is kept whether or not a marked one's
+    /// would still run.
     /// </summary>
     public static MuteAfterMark Decide(IEnumerable<Incident> marked, IEnumerable<Incident> genuine, DateTimeOffset now)
     {
         var wrong = marked.Where(Muted).ToList();
-        if (!wrong.Any(i => MuteEnds(i) > now))
-        {
-            return MuteAfterMark.Nothing;
-        }
-
         var markedIds = wrong.Select(i => i.Id).ToHashSet();
         var right = genuine.Where(i => Muted(i) && !markedIds.Contains(i.Id)).ToList();
-        var inForce = wrong.Concat(right).MaxBy(i => (i.DetectedAt, i.Id))!;
-        if (!markedIds.Contains(inForce.Id))
-        {
-            return MuteEnds(inForce) > now ? new MuteAfterMark(MuteFix.KeptForAnother) : MuteAfterMark.Nothing;
-        }
-
-        if (MuteEnds(inForce) <= now)
+        var inForce = wrong.Concat(right).MaxBy(i => (i.DetectedAt, i.Id));
+        if (inForce is null || MuteEnds(inForce) <= now)
         {
             return MuteAfterMark.Nothing;
+        }
+
+        if (!markedIds.Contains(inForce.Id))
+        {
+            return new MuteAfterMark(MuteFix.KeptForAnother, inForce);
         }
 
         // Every genuine mute was set before the one in force; the last of them is what it replaced.
@@ -86,4 +90,37 @@ internal static class MuteAfterMarks
         var left = (int)Math.Ceiling((MuteEnds(replaced) - now).TotalSeconds);
         return new MuteAfterMark(MuteFix.Shorten, replaced, left);
     }
+
+    /// <summary>
+    /// The member's latest incidents in the group on <paramref name="platform"/> not marked false
+    /// positive (newest first, of the last <see cref="Latest"/>): the genuine mutes that may be in
+    /// force are among them.
+    /// </summary>
+    public static async Task<IReadOnlyList<Incident>> GenuineAsync(IIncidentBrowser browser, string platform, string groupId, string userId, CancellationToken cancellationToken)
+    {
+        var latest = await browser.BrowseAsync(new IncidentFilter { GroupId = groupId, UserId = userId, FalsePositive = false }, null, Latest, cancellationToken);
+        return [.. latest.Where(i => i.Platform == platform)];
+    }
+
+    /// <summary>
+    /// Asks the platform for <paramref name="change"/>: a lift, or the mute set again for its seconds
+    /// in one call, not a lift and a new mute (the platform keeps the last mute set, and a failed
+    /// second call would leave the member free of the genuine offence's mute).
+    /// </summary>
+    public static Task<ActionResult> CarryOutAsync(IPlatformActions platform, MuteChange change, Protocol protocol, string platformName, string botId, string groupId, string messageId, CancellationToken cancellationToken) =>
+        change.Seconds > 0
+            ? platform.ExecuteAsync(
+                new PlatformAction
+                {
+                    Protocol = protocol,
+                    Platform = platformName,
+                    BotId = botId,
+                    GroupId = groupId,
+                    UserId = change.UserId,
+                    MessageId = messageId,
+                    Action = ModerationAction.Mute,
+                    MuteSeconds = change.Seconds,
+                },
+                cancellationToken)
+            : platform.UnmuteAsync(protocol, platformName, botId, groupId, change.UserId, cancellationToken);
 }

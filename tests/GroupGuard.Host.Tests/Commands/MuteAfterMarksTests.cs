@@ -44,6 +44,24 @@ public sealed class MuteAfterMarksTests
         Assert.Equal(MuteFix.None, MuteAfterMarks.Decide([Muted(11, 0, 600)], [], Start.AddSeconds(600)).Fix); // the wrong one ran out
     }
 
+    /// <summary>
+    /// The console lifts a message's mute whether or not it still runs by GroupGuard's reckoning;
+    /// a genuine offence's mute in force is kept all the same, and named.
+    /// </summary>
+    [Fact]
+    public void A_genuine_mute_in_force_is_kept_when_the_marked_one_has_run_out_or_never_ran()
+    {
+        var genuine = Muted(12, 60, 3600);
+
+        var ranOut = MuteAfterMarks.Decide([Muted(11, 0, 60)], [genuine], Start.AddSeconds(120));
+        var neverRan = MuteAfterMarks.Decide([Muted(13, 90, 600, ActionStatus.DryRun)], [genuine], Start.AddSeconds(120));
+
+        Assert.Equal(MuteFix.KeptForAnother, ranOut.Fix);
+        Assert.Same(genuine, ranOut.Genuine);
+        Assert.Equal(MuteFix.KeptForAnother, neverRan.Fix);
+        Assert.Equal(MuteFix.None, MuteAfterMarks.Decide([Muted(11, 0, 60)], [Muted(10, -60, 600)], Start.AddSeconds(120)).Fix); // the marked one replaced it, and ran out
+    }
+
     [Fact]
     public void The_genuine_one_set_last_is_what_counts_and_of_two_at_one_time_the_later_stored()
     {

@@ -96,6 +96,83 @@ public sealed class ConsoleActionTests
 
     private static DateTimeOffset Now(GroupGuardFactory service) => service.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
+    /// <summary>
+    /// QQ keeps the last mute set: an hour for an advert, then an hour for another five minutes
+    /// later. Lifting the first's from the console must leave the second's in force (as <c>/gg 误判</c> does).
+    /// </summary>
+    [Fact]
+    public async Task Lifting_a_mute_keeps_a_later_genuine_offences_mute_in_force_and_says_so()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var now = Now(service);
+        var (admin, ids) = await SignedInWithAsync(service, MutedAgo("71", now, 10, 60), MutedAgo("72", now, 5, 60));
+        using var _ = admin;
+
+        using var lifted = await LiftAsync(admin, ids[0]);
+        var after = await admin.PageAsync($"/console/incidents/{ids[0]}");
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 10, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Redirect, lifted.StatusCode);
+        Assert.Empty(api.RequestsFor("set_group_ban"));
+        Assert.Contains($"另一次违规（事件 #{ids[1]}）的禁言仍在生效，未解除。", after, StringComparison.Ordinal);
+        Assert.Contains(audit, a => a.Action == "unmute" && a.Detail!.Contains($"kept muted for another offence, incident #{ids[1]}", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// An hour's mute ten minutes ago, then a day's a minute ago, which replaced it: lifting the
+    /// day's sets the mute again for the 50 minutes the hour has left, in one call, and says so.
+    /// </summary>
+    [Fact]
+    public async Task Lifting_a_mute_that_replaced_a_genuine_one_sets_the_mute_again_for_what_that_has_left()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var now = Now(service);
+        var (admin, ids) = await SignedInWithAsync(service, MutedAgo("73", now, 10, 60), MutedAgo("74", now, 1, 24 * 60));
+        using var _ = admin;
+        var hourEnds = now.AddMinutes(50);
+
+        var before = Now(service);
+        using var lifted = await LiftAsync(admin, ids[1]);
+        var after = Now(service);
+        var page = await admin.PageAsync($"/console/incidents/{ids[1]}");
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 10, CancellationToken.None);
+
+        var remute = Assert.Single(api.RequestsFor("set_group_ban"));
+        var seconds = remute.Params["duration"]!.GetValue<long>();
+        // What the hour had left when the console asked, in whole seconds (a second either side for the stored times).
+        Assert.InRange(seconds, (long)Math.Ceiling((hourEnds - after).TotalSeconds) - 1, (long)Math.Ceiling((hourEnds - before).TotalSeconds) + 1);
+        Assert.Equal(20002, remute.Params["user_id"]!.GetValue<long>());
+        Assert.Contains($"禁言已改为另一次违规（事件 #{ids[0]}）剩余的 {(seconds + 59) / 60} 分钟。", page, StringComparison.Ordinal);
+        Assert.Contains(audit, a => a.Action == "unmute" && a.Detail!.EndsWith($"mute for the {seconds} s left of incident #{ids[0]}: done", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A message that hit two rules keeps its mute on the strongest hit's incident; lifting it from
+    /// the other one's page is lifting that same mute (here set again for the day before it), not
+    /// keeping it as another offence's.
+    /// </summary>
+    [Fact]
+    public async Task Lifting_from_another_incident_of_the_muting_message_changes_that_message_s_mute()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var now = Now(service);
+        var (admin, ids) = await SignedInWithAsync(
+            service,
+            MutedAgo("75", now, 30, 24 * 60),
+            MutedAgo("76", now, 1, 60),
+            MutedAgo("76", now, 1, 0) with { Rule = "ads.other", PlannedActions = [ModerationAction.Recall, ModerationAction.Mute] });
+        using var _ = admin;
+
+        using var lifted = await LiftAsync(admin, ids[2]);
+
+        Assert.Equal(HttpStatusCode.Redirect, lifted.StatusCode);
+        var remute = Assert.Single(api.RequestsFor("set_group_ban"));
+        Assert.InRange(remute.Params["duration"]!.GetValue<long>(), 23 * 3600, 24 * 3600); // the day's 23 and a half hours left
+    }
+
     /// <summary>A refusal is told by its kind in words first; the platform's own words (English) are folded beneath.</summary>
     [Fact]
     public async Task A_mute_the_platform_would_not_lift_is_told_by_its_kind_with_the_platforms_words_beneath()

@@ -1,10 +1,12 @@
+using System.Globalization;
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
+using GroupGuard.Host.Commands;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GroupGuard.Host.WebConsole.Pages;
 
-public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions, Core.Images.IImageBlocks images, Core.Rules.IRuleSetProvider rules, TimeProvider time) : ConsolePage
+public sealed class IncidentModel(IIncidentStore store, IIncidentBrowser browser, IPlatformActions actions, Core.Images.IImageBlocks images, Core.Rules.IRuleSetProvider rules, TimeProvider time) : ConsolePage
 {
     public const int MaxNoteLength = 500;
 
@@ -101,9 +103,12 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
         incident.MuteSeconds > 0 || incident.DecidedAction == ModerationAction.Mute || incident.PlannedActions.Contains(ModerationAction.Mute);
 
     /// <summary>
-    /// Lifts the sender's mute in the incident's group through its platform, and says what the
-    /// platform answered; only for an incident that muted (<see cref="Muted"/>), else a 409 and
-    /// the platform is not called.
+    /// Lifts the sender's mute in the incident's group through its platform, as <c>/gg 误判</c> does
+    /// (<see cref="MuteAfterMarks"/>): QQ keeps the last mute set, so where a genuine offence's mute
+    /// (of another message, not marked false positive) is in force it is kept; where the message's
+    /// mute in force replaced a genuine one that would still run, the mute is set again for what
+    /// that has left; else it is lifted. Says what became of it, and what the platform answered.
+    /// Only for an incident that muted (<see cref="Muted"/>), else a 409 and the platform is not called.
     /// </summary>
     public async Task<IActionResult> OnPostUnmuteAsync(long id)
     {
@@ -123,11 +128,32 @@ public sealed class IncidentModel(IIncidentStore store, IPlatformActions actions
             return new ConflictObjectResult($"Incident {id} did not mute its sender: there is no mute of it to lift.");
         }
 
-        var result = await actions.UnmuteAsync(incident.Protocol, incident.Platform, incident.BotId, incident.GroupId, incident.UserId, HttpContext.RequestAborted);
+        // The message's mute is on one of its incidents (the strongest hit's): the member's there are the mute to go.
+        var now = time.GetUtcNow();
+        var message = new GroupMessageRef(incident.Platform, incident.BotId, incident.GroupId, incident.MessageId);
+        var lifting = (await store.FindByMessageAsync(message, HttpContext.RequestAborted)).Where(i => i.UserId == incident.UserId).Append(incident).DistinctBy(i => i.Id);
+        var genuine = await MuteAfterMarks.GenuineAsync(browser, incident.Platform, incident.GroupId, incident.UserId, HttpContext.RequestAborted);
+        var after = MuteAfterMarks.Decide(lifting, genuine, now);
+        var who = $"{incident.Platform} group {incident.GroupId} user {incident.UserId}";
+        if (after.Fix == MuteFix.KeptForAnother)
+        {
+            await AuditAsync("unmute", $"incident {id}", $"{who}: kept muted for another offence, incident #{after.Genuine!.Id}");
+            Notice = string.Format(CultureInfo.InvariantCulture, T["Another offence's mute is in force (incident #{0}): it is not lifted."], after.Genuine.Id);
+            return RedirectToPage(new { id });
+        }
+
+        // Lift, or nothing of GroupGuard's known to be in force: lifted as asked (a mute set by hand, a clock apart).
+        var change = after.Fix == MuteFix.Shorten ? new MuteChange(incident.UserId, after.Seconds) : new MuteChange(incident.UserId);
+        var result = await MuteAfterMarks.CarryOutAsync(actions, change, incident.Protocol, incident.Platform, incident.BotId, incident.GroupId, incident.MessageId, HttpContext.RequestAborted);
         var outcome = WireNames<ActionStatus>.ToText(result.Status) + (result.Error is null ? "" : ": " + result.Error);
-        await AuditAsync("unmute", $"incident {id}", $"{incident.Platform} group {incident.GroupId} user {incident.UserId}: {outcome}");
+        var asked = change.Seconds > 0 ? string.Create(CultureInfo.InvariantCulture, $"mute for the {change.Seconds} s left of incident #{after.Genuine!.Id}: ") : "";
+        await AuditAsync("unmute", $"incident {id}", $"{who}: {asked}{outcome}");
         var done = result.Status == ActionStatus.Done;
-        Notice = done ? T["The mute is lifted."] : T.Failed(T["The platform did not lift the mute"], result.Status, result.ErrorKind);
+        Notice = change.Seconds > 0
+            ? (done
+                ? string.Format(CultureInfo.InvariantCulture, T["The mute is now the {0} minutes another offence (incident #{1}) has left."], change.Minutes, after.Genuine!.Id)
+                : T.Failed(string.Format(CultureInfo.InvariantCulture, T["The platform did not set the mute to the {0} minutes another offence has left"], change.Minutes), result.Status, result.ErrorKind))
+            : done ? T["The mute is lifted."] : T.Failed(T["The platform did not lift the mute"], result.Status, result.ErrorKind);
         NoticeDetail = done ? null : result.Error;
         return RedirectToPage(new { id });
     }

@@ -631,7 +631,7 @@ public sealed class AlertTests
 
         Assert.NotNull(record);
         Assert.Equal(["office-robot"], record.Channels.Keys);
-        Assert.Contains("群管日报", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+        Assert.Contains("群管报告", Assert.Single(rig.Alerts), StringComparison.Ordinal); // made at 18:00, between fires of the daily 08:00 schedule
         Assert.Equal(DigestStatus.Sent, Assert.Single(await rig.OutboxAsync()).Status);
     }
 

@@ -161,7 +161,7 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
         }
 
         Assert.All(digests, d => Assert.Equal("sent", d.GetProperty("status").GetString()));
-        var delivered = robot.Requests.Select(Content).Where(c => c.Contains("群管日报", StringComparison.Ordinal)).ToList();
+        var delivered = robot.Requests.Select(Content).Where(c => c.Contains("群管报告", StringComparison.Ordinal)).ToList();
         Assert.Equal(digests.Count, delivered.Count);
 
         // Every advert (high) in exactly one alert, the alerts seamless, each sent once.
@@ -243,7 +243,7 @@ public sealed class ClusterProcessTests(PostgresServer server) : IDisposable
     private static Task DigestAfterAsync(LoopbackHttpServer robot)
     {
         var seen = robot.Requests.Count;
-        return robot.WaitForRequestAsync(r => r.Index >= seen && Content(r).Contains("群管日报", StringComparison.Ordinal), $"a digest after request {seen}");
+        return robot.WaitForRequestAsync(r => r.Index >= seen && Content(r).Contains("群管报告", StringComparison.Ordinal), $"a digest after request {seen}");
     }
 
     private static List<(string Id, string State)> Nodes(GroupGuardProcess.Health health) =>

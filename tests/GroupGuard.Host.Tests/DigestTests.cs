@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using GroupGuard.Core.Digests;
@@ -537,6 +538,39 @@ public sealed class DigestTests
             Title = "群管日报", Markdown = "无违规", Text = "无违规", Html = "<p>无违规</p>", IncidentIds = [],
             Channels = leader.Channels.ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
         }, CancellationToken.None);
+
+    [Fact]
+    public async Task A_daily_leader_s_scheduled_digest_is_titled_a_daily_one_and_one_sent_between_fires_is_not()
+    {
+        using var service = new GroupGuardFactory();
+        var (digests, leader, now) = await PausedAsync(service);
+        Assert.Equal("0 0 8 * * ?", leader.Schedule); // the default leader's: 08:00 in Shanghai, 00:00 UTC
+
+        // Its first digest, at a fire, covers the day before: from the fire before to this one.
+        var fire = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var daily = await digests.RunAsync(leader, fire, CancellationToken.None);
+        var between = await digests.RunAsync(leader, now, CancellationToken.None); // `digest send` later that day
+
+        Assert.StartsWith("群管日报 ", daily!.Title, StringComparison.Ordinal);
+        Assert.StartsWith("### 群管日报 ", daily.Markdown, StringComparison.Ordinal);
+        Assert.StartsWith("群管报告 ", between!.Title, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0 0 8 * * ?", "2026-11-25T08:00:00+08:00", "2026-11-26T08:00:00+08:00", DigestCadence.Daily)]
+    [InlineData("0 0 8 ? * MON", "2026-11-23T08:00:00+08:00", "2026-11-30T08:00:00+08:00", DigestCadence.Weekly)]
+    [InlineData("0 0 8 1 * ?", "2026-11-01T08:00:00+08:00", "2026-12-01T08:00:00+08:00", DigestCadence.Monthly)]
+    [InlineData("0 0/10 * * * ?", "2026-11-25T08:00:00+08:00", "2026-11-25T08:10:00+08:00", DigestCadence.None)]
+    [InlineData("0 0 8 ? * MON-FRI", "2026-11-27T08:00:00+08:00", "2026-11-30T08:00:00+08:00", DigestCadence.None)] // Friday to Monday
+    [InlineData("0 0 8 * * ?", "2026-11-25T15:00:00+08:00", "2026-11-26T15:00:00+08:00", DigestCadence.None)] // sent by hand, a day after the last
+    [InlineData("0 0 8 * * ?", "2026-11-24T08:00:00+08:00", "2026-11-26T08:00:00+08:00", DigestCadence.None)] // a catch-up over two fires
+    [InlineData("0 0 8 ? * MON", "2026-11-29T08:00:00+08:00", "2026-11-30T08:00:00+08:00", DigestCadence.None)] // a weekly leader's first: 24 hours back
+    public void A_digest_is_daily_weekly_or_monthly_only_from_one_fire_of_its_schedule_to_the_next(string schedule, string from, string to, DigestCadence cadence)
+    {
+        var leader = new LeaderOptions { Name = "王主任", Groups = ["*"], Schedule = schedule, TimeZone = "Asia/Shanghai" };
+
+        Assert.Equal(cadence, DigestService.Cadence(leader, DateTimeOffset.Parse(from, CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, CultureInfo.InvariantCulture), DigestService.Zone(leader)));
+    }
 
     [Fact]
     public async Task With_no_leader_configured_a_default_digest_is_written_to_a_file()

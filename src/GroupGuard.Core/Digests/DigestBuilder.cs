@@ -85,7 +85,39 @@ public static class DigestBuilder
     }
 
     private static string Title(DigestInput input, Func<string, string> quote) =>
-        $"群管日报 {Local(input.From, input.TimeZone):M月d日 HH:mm} – {Local(input.To, input.TimeZone):M月d日 HH:mm}（{quote(input.Leader.Name)}）";
+        $"{TitleWord(input.Cadence)} {Local(input.From, input.TimeZone):M月d日 HH:mm} – {Local(input.To, input.TimeZone):M月d日 HH:mm}（{quote(input.Leader.Name)}）";
+
+    /// <summary>The title's name of a digest: by its period, as the leader's schedule gives it.</summary>
+    internal static string TitleWord(DigestCadence cadence) => cadence switch
+    {
+        DigestCadence.Daily => "群管日报",
+        DigestCadence.Weekly => "群管周报",
+        DigestCadence.Monthly => "群管月报",
+        _ => "群管报告",
+    };
+
+    /// <summary>
+    /// What a period from <paramref name="from"/> to <paramref name="to"/> is in <paramref name="zone"/>:
+    /// a day, a week or a month from one time of day to the same time (an hour more or less across a
+    /// change of summer time), or none of them.
+    /// </summary>
+    public static DigestCadence CadenceOf(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var (start, end) = (Local(from, zone).DateTime, Local(to, zone).DateTime);
+        if (start.TimeOfDay != end.TimeOfDay || end <= start)
+        {
+            return DigestCadence.None;
+        }
+
+        return (end - start).Days switch
+        {
+            1 => DigestCadence.Daily,
+            7 => DigestCadence.Weekly,
+            _ when start.AddMonths(1) == end && start.Day == end.Day => DigestCadence.Monthly,
+            _ => DigestCadence.None,
+        };
+    }
 
     /// <summary>The digest's lines; <paramref name="quote"/> is applied to every piece GroupGuard did not write.</summary>
     private static List<(LineKind, string)> Lines(DigestInput input, Func<string, string> quote)

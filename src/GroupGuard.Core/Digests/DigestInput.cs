@@ -17,4 +17,28 @@ public sealed record DigestInput(
 {
     /// <summary>The join requests decided in the period, in the leader's groups.</summary>
     public IReadOnlyList<Members.JoinDecision> JoinDecisions { get; init; } = [];
+
+    /// <summary>
+    /// What the period is as the leader's schedule gives it, which the title names (群管日报, 群管周报,
+    /// 群管月报); <see cref="DigestCadence.None"/> (群管报告) for any other period: one the schedule
+    /// does not give (a <c>digest send</c>, a preview, a catch-up over several fires), or one of a
+    /// schedule that is not daily, weekly or monthly.
+    /// </summary>
+    public DigestCadence Cadence { get; init; }
+}
+
+/// <summary>How often the leader's digest comes, when its period is one step of the schedule.</summary>
+public enum DigestCadence
+{
+    /// <summary>Not one of these: a period of any other length, or not the schedule's.</summary>
+    None,
+
+    /// <summary>One day: the same time on the next day, in the leader's zone.</summary>
+    Daily,
+
+    /// <summary>One week: the same time seven days on.</summary>
+    Weekly,
+
+    /// <summary>One month: the same time on the next month's day of the same number.</summary>
+    Monthly,
 }

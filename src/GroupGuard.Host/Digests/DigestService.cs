@@ -109,6 +109,7 @@ internal sealed partial class DigestService(
         var document = DigestBuilder.Build(new DigestInput(leader, from, to, zone, incidents, counts.Sum(c => c.Count), previous, health.Current(failedChannels))
         {
             JoinDecisions = joinDecisions,
+            Cadence = Cadence(leader, from, to, zone),
         });
 
         // The leader's 30 days up to the period end, cut into the leader's days. Counted by
@@ -240,6 +241,25 @@ internal sealed partial class DigestService(
                 RunFailed(leader.Name, due, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// What the period is when it is one step of the leader's schedule, from one fire to the next
+    /// (<see cref="DigestBuilder.CadenceOf"/>: a day, a week or a month), which the title names;
+    /// else none: a period the schedule does not give (a <c>digest send</c> between fires, a
+    /// preview, a catch-up over several fires) is titled by no schedule.
+    /// </summary>
+    internal static DigestCadence Cadence(LeaderOptions leader, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone)
+    {
+        if (!Quartz.CronExpression.TryParse(leader.Schedule, out _))
+        {
+            return DigestCadence.None;
+        }
+
+        var cron = new Quartz.CronExpression(leader.Schedule).WithTimeZone(zone);
+        return cron.GetNextValidTimeAfter(from.AddSeconds(-1)) == from && cron.GetNextValidTimeAfter(from) == to
+            ? DigestBuilder.CadenceOf(from, to, zone)
+            : DigestCadence.None;
     }
 
     /// <summary>The leader's latest scheduled fire after <paramref name="after"/> and at or before <paramref name="until"/>, if any.</summary>

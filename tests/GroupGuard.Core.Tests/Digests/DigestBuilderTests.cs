@@ -219,6 +219,43 @@ public sealed class DigestBuilderTests
         Assert.Empty(digest.IncidentIds);
     }
 
+    [Theory]
+    [InlineData(DigestCadence.Daily, "群管日报 11月25日 08:00 – 11月26日 08:00（王主任）")]
+    [InlineData(DigestCadence.Weekly, "群管周报 11月25日 08:00 – 11月26日 08:00（王主任）")]
+    [InlineData(DigestCadence.Monthly, "群管月报 11月25日 08:00 – 11月26日 08:00（王主任）")]
+    [InlineData(DigestCadence.None, "群管报告 11月25日 08:00 – 11月26日 08:00（王主任）")]
+    public void The_title_names_the_period_the_leader_s_schedule_gives(DigestCadence cadence, string title)
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 812, null, Healthy) { Cadence = cadence });
+
+        Assert.Equal(title, digest.Title);
+        Assert.StartsWith("### " + title, digest.Markdown, StringComparison.Ordinal);
+        Assert.StartsWith(title + "\n", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("<h3>" + title + "</h3>", digest.Html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-11-25T08:00:00+08:00", "2026-11-26T08:00:00+08:00", DigestCadence.Daily)]
+    [InlineData("2026-11-23T08:00:00+08:00", "2026-11-30T08:00:00+08:00", DigestCadence.Weekly)]
+    [InlineData("2026-11-01T08:00:00+08:00", "2026-12-01T08:00:00+08:00", DigestCadence.Monthly)]
+    [InlineData("2026-11-25T08:00:00+08:00", "2026-11-25T08:10:00+08:00", DigestCadence.None)] // ten minutes
+    [InlineData("2026-11-25T08:00:00+08:00", "2026-11-27T08:00:00+08:00", DigestCadence.None)] // two days
+    [InlineData("2026-11-25T08:00:00+08:00", "2026-11-26T08:00:01+08:00", DigestCadence.None)]
+    [InlineData("2026-11-27T08:00:00+08:00", "2026-11-30T08:00:00+08:00", DigestCadence.None)] // Friday to Monday
+    public void A_period_is_a_day_a_week_or_a_month_from_one_time_of_day_to_the_same(string from, string to, DigestCadence cadence) =>
+        Assert.Equal(cadence, DigestBuilder.CadenceOf(DateTimeOffset.Parse(from, CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, CultureInfo.InvariantCulture), Shanghai));
+
+    [Fact]
+    public void A_day_across_a_change_of_summer_time_is_still_a_day()
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var saturday = DateTimeOffset.Parse("2026-03-28T08:00:00+01:00", CultureInfo.InvariantCulture);
+        var sunday = DateTimeOffset.Parse("2026-03-29T08:00:00+02:00", CultureInfo.InvariantCulture); // 23 hours later
+
+        Assert.Equal(DigestCadence.Daily, DigestBuilder.CadenceOf(saturday, sunday, berlin));
+        Assert.Equal(DigestCadence.None, DigestBuilder.CadenceOf(saturday, saturday.AddHours(24), berlin)); // 09:00 on Sunday
+    }
+
     [Fact]
     public void Messages_are_counted_by_whole_hours_and_the_digest_says_which_when_its_period_is_not_on_the_hour()
     {
@@ -468,7 +505,7 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("evil.example/b", markdown, StringComparison.Ordinal);
         Assert.Contains("onebot ＃＃＃ 假平台 最后事件", markdown, StringComparison.Ordinal);
         // GroupGuard's own markup still works around them.
-        Assert.StartsWith("### 群管日报", markdown, StringComparison.Ordinal);
+        Assert.StartsWith("### 群管报告", markdown, StringComparison.Ordinal);
         Assert.Contains("\n**最严重的违规**\n- [高] ", markdown, StringComparison.Ordinal);
     }
 

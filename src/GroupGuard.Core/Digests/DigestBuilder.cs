@@ -172,9 +172,11 @@ public static class DigestBuilder
                 lines.Add((LineKind.Item, "平台返回的原文见控制台的违规记录"));
             }
 
-            // A kick's clear is counted on each incident of the message: once a message here. (The
-            // earlier pieces of a message sent in pieces, cleared too, are told on its own line.)
-            var clears = real.Where(i => i.ClearedMessages + i.ClearFailed > 0 && Kicked(i)).DistinctBy(i => (i.Platform, i.BotId, i.GroupId, i.MessageId, i.Time)).ToList();
+            // A kick's clear is counted on each incident of the message, and on each bot's copy of it
+            // where two bots sit in the group: once a message here, as the message's line tells it
+            // (Offence.Clearing). (The earlier pieces of a message sent in pieces, cleared too, are
+            // told on its own line.)
+            var clears = offences.Select(o => o.Clearing).Where(i => i.ClearedMessages + i.ClearFailed > 0 && Kicked(i)).ToList();
             if (clears.Count > 0)
             {
                 var notCleared = clears.Sum(i => i.ClearFailed);

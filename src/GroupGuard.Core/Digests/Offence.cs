@@ -24,8 +24,14 @@ internal sealed class Offence
     /// </summary>
     public Incident Acted => Hits.FirstOrDefault(i => i.ActionStatus != ActionStatus.Skipped) ?? Top;
 
-    /// <summary>The hit that carries the clear of a kick or of a message's earlier pieces, if any.</summary>
-    public Incident Clearing => Hits.FirstOrDefault(i => i.ClearedMessages + i.ClearFailed > 0) ?? Acted;
+    /// <summary>
+    /// The hit that carries the clear of a kick or of a message's earlier pieces, if any: where two
+    /// bots in the group each cleared (each bot's copy of the message is a hit of it), the one that
+    /// recalled the most, whose count is the message's; the other's recalls of the same messages
+    /// found them gone.
+    /// </summary>
+    public Incident Clearing =>
+        Hits.Where(i => i.ClearedMessages + i.ClearFailed > 0).OrderByDescending(i => i.ClearedMessages).ThenBy(i => i.ClearFailed).FirstOrDefault() ?? Acted;
 
     /// <summary>Incidents grouped by message (<see cref="Incident.MessageKey"/>), in the order first seen.</summary>
     public static List<Offence> Of(IEnumerable<Incident> incidents) =>

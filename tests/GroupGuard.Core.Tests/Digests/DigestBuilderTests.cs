@@ -386,6 +386,24 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("移出群", digest.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(3, 0)] // the second bot's recalls were answered as done
+    [InlineData(0, 3)] // or found the messages gone
+    public void Where_two_bots_in_the_group_each_kicked_and_cleared_the_clear_is_counted_once_a_message(int secondCleared, int secondFailed)
+    {
+        var kicked = Incident(1, "1", "m1") with { DecidedAction = ModerationAction.Kick, ActionStatus = ActionStatus.Done, ClearedMessages = 3 };
+        var digest = Build(
+        [
+            kicked,
+            kicked with { Id = 2, BotId = "10002", ClearedMessages = secondCleared, ClearFailed = secondFailed },
+        ]);
+
+        Assert.Contains("发现 1 条违规消息", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("移出群 1 人，并撤回其近期消息 3 条\n", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("已移出群，并撤回其近期消息 3 条）", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("未能撤回", digest.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Excerpts_mask_the_hit_and_long_numbers()
     {

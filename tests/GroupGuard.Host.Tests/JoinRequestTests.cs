@@ -374,4 +374,29 @@ public sealed class JoinRequestTests : IAsyncLifetime
         Assert.Contains("小王（30003） 申请加入 群 123456：已拒绝（ads.contact「加微信」，平台已执行）", document.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("777", document.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_rejection_the_platform_refused_is_told_in_the_digest_by_the_kind_of_failure_not_the_platform_s_words()
+    {
+        using var service = Service(
+            ("GroupGuard:Leaders:0:Name", "王主任"),
+            ("GroupGuard:Leaders:0:Groups:0", "123456"),
+            ("GroupGuard:Leaders:0:Channels:0", "file"),
+            ("GroupGuard:Channels:file:Type", "file"),
+            ("GroupGuard:Channels:file:Path", Path.Combine(Path.GetTempPath(), "groupguard-join-digests")));
+        _api.Script("get_stranger_info", FakeAnswer.Ok(new JsonObject { ["nickname"] = "小王" }));
+        _api.Script("set_group_add_request", FakeAnswer.Failed(100, "Permission denied: the bot is not admin of group 123456"));
+        await ScreenAsync(service, Request("f-14", "加微信 abc12345"), "f-14");
+        var decision = Assert.Single(await DecisionsAsync(service));
+        Assert.Equal((ActionStatus.Failed, ActionErrorKind.NotPermitted), (decision.ActionStatus, decision.ActionErrorKind));
+        Assert.Contains("Permission denied", decision.ActionError, StringComparison.Ordinal); // kept for the operator
+
+        var digests = service.Services.GetRequiredService<DigestService>();
+        var now = DateTimeOffset.UtcNow;
+        var document = await digests.BuildAsync(digests.Leader("王主任")!, now.AddHours(-1), now.AddMinutes(1), CancellationToken.None);
+
+        Assert.Contains("小王（30003） 申请加入 群 123456：已拒绝（ads.contact「加微信」，未能执行：机器人不是群管理员，或对方是管理员）", document.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Permission denied", document.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Permission denied", document.Markdown, StringComparison.Ordinal);
+    }
 }

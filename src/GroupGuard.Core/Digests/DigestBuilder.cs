@@ -285,7 +285,13 @@ public static class DigestBuilder
             var why = join.Reason == Members.JoinReason.Blocked
                 ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + quote(join.BlockNote))
                 : $"{quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：已拒绝（{why}，{JoinAnswerName(join, quote)}）"));
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：已拒绝（{why}，{JoinAnswerName(join)}）"));
+        }
+
+        if (rejected.Take(10).Any(j => j.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported))
+        {
+            // As for incidents: the platform's words (often long and in English) are the operator's.
+            lines.Add((LineKind.Item, "平台返回的原文见服务日志"));
         }
 
         foreach (var join in left.Take(10))
@@ -304,12 +310,12 @@ public static class DigestBuilder
     internal static string GroupName(string? name, string id, Func<string, string> quote) =>
         name is { Length: > 0 } ? $"{quote(name)}（{quote(id)}）" : "群 " + quote(id);
 
-    private static string JoinAnswerName(Members.JoinDecision join, Func<string, string> quote) => join.ActionStatus switch
+    /// <summary>What became of a join request's answer; one not carried out is told by the kind of failure, as an incident's (<see cref="Reason(ActionErrorKind?, ActionStatus)"/>).</summary>
+    private static string JoinAnswerName(Members.JoinDecision join) => join.ActionStatus switch
     {
         ActionStatus.Done => "平台已执行",
         ActionStatus.DryRun => "演练，未执行",
-        ActionStatus.Failed => "平台未能执行" + (string.IsNullOrEmpty(join.ActionError) ? "" : "：" + quote(join.ActionError)),
-        ActionStatus.Unsupported => "平台不支持",
+        ActionStatus.Failed or ActionStatus.Unsupported => "未能执行：" + Reason(join.ActionErrorKind, join.ActionStatus),
         _ => "待执行",
     };
 
@@ -430,8 +436,8 @@ public static class DigestBuilder
 
     /// <summary>
     /// The words of <c>未能处置 3 条：…</c> for a failure of <paramref name="kind"/> (none known: by
-    /// <paramref name="status"/>, <c>unsupported</c> being 平台不支持该操作), as the console puts them
-    /// before the platform's own.
+    /// <paramref name="status"/>, <c>unsupported</c> being 平台不支持该操作): an incident's, a join
+    /// request's answer's, and the console's before the platform's own.
     /// </summary>
     public static string Reason(ActionErrorKind? kind, ActionStatus status) =>
         (kind ?? (status == ActionStatus.Unsupported ? ActionErrorKind.PlatformCannot : null)) switch

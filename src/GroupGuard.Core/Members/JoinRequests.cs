@@ -125,6 +125,9 @@ public sealed record JoinDecision
     /// <summary>Why the answer was not carried out; for a request left <see cref="JoinReason.Unscreened"/>, what could not be done in screening it.</summary>
     public string? ActionError { get; init; }
 
+    /// <summary>What kind of failure <see cref="ActionError"/> is when the answer was not carried out (the digest says it in a few words); null otherwise, and for answers recorded before it was kept.</summary>
+    public ActionErrorKind? ActionErrorKind { get; init; }
+
     /// <summary>For a blocked applicant: the block's own note (which kick, or who added it).</summary>
     public string? BlockNote { get; init; }
 }
@@ -138,7 +141,8 @@ public interface IJoinDecisions
     /// <summary>Stores the decision; returns its id, or the id of the same request's earlier decision with false.</summary>
     Task<(long Id, bool Added)> AddAsync(JoinDecision decision, CancellationToken cancellationToken);
 
-    Task UpdateStatusAsync(long id, ActionStatus status, string? error, CancellationToken cancellationToken);
+    /// <summary>Records what the platform did with the answer: its status, and when it was not carried out its words and their kind.</summary>
+    Task UpdateStatusAsync(long id, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken);
 
     /// <summary>Decisions made in [from, to), of the groups named (all when null), oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<JoinDecision>> ListAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? groupIds, int limit, CancellationToken cancellationToken);

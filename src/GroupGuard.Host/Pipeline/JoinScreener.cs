@@ -120,6 +120,7 @@ internal sealed partial class JoinScreener(
                 ActionError = status == ActionStatus.Unsupported ? $"{WireNames<Protocol>.ToText(request.Protocol)} has no call that answers a join request"
                     : reason == JoinReason.Unscreened ? unscreened
                     : null,
+                ActionErrorKind = status == ActionStatus.Unsupported ? ActionErrorKind.PlatformCannot : null,
                 BlockNote = StoredText.Cut(block?.Note, StoredText.MaxNameChars),
             };
 
@@ -176,7 +177,7 @@ internal sealed partial class JoinScreener(
 
         metrics?.Action(request.Platform, Telemetry.GroupGuardMetrics.JoinAnswer, result.Status, metrics.Since(started));
         LogAnswered(request.Platform, request.GroupId, request.UserId, answer.Approve, result.Status, result.Error);
-        await writer.StoreAsync(() => decisions.UpdateStatusAsync(stored.Result.Id, result.Status, result.Error, CancellationToken.None), WriteOf.Message("The join request's answer", request), CancellationToken.None);
+        await writer.StoreAsync(() => decisions.UpdateStatusAsync(stored.Result.Id, result.Status, result.Error, result.ErrorKind, CancellationToken.None), WriteOf.Message("The join request's answer", request), CancellationToken.None);
         return ModerationOutcome.Done;
     }
 

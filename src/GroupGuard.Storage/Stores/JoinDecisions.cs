@@ -16,7 +16,7 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
         id AS Id, time AS Time, decided_at AS DecidedAt, platform AS Platform, protocol AS Protocol, bot_id AS BotId,
         group_id AS GroupId, group_name AS GroupName, user_id AS UserId, nickname AS Nickname, comment AS Comment, flag AS Flag,
         outcome AS Outcome, reason AS Reason, rule AS Rule, category AS Category, matched_term AS MatchedTerm,
-        action_status AS ActionStatus, action_error AS ActionError, block_note AS BlockNote
+        action_status AS ActionStatus, action_error AS ActionError, action_error_kind AS ActionErrorKind, block_note AS BlockNote
         """;
 
     private const string BlockColumns = "platform AS Platform, user_id AS UserId, at AS At, note AS Note, incident_id AS IncidentId";
@@ -33,9 +33,9 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
                 var added = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                     """
                     INSERT INTO join_decisions (time, decided_at, platform, protocol, bot_id, group_id, group_name, user_id, nickname, comment, flag,
-                                                outcome, reason, rule, category, matched_term, action_status, action_error, block_note)
+                                                outcome, reason, rule, category, matched_term, action_status, action_error, action_error_kind, block_note)
                     VALUES (@Time, @DecidedAt, @Platform, @Protocol, @BotId, @GroupId, @GroupName, @UserId, @Nickname, @Comment, @Flag,
-                            @Outcome, @Reason, @Rule, @Category, @MatchedTerm, @ActionStatus, @ActionError, @BlockNote)
+                            @Outcome, @Reason, @Rule, @Category, @MatchedTerm, @ActionStatus, @ActionError, @ActionErrorKind, @BlockNote)
                     ON CONFLICT (platform, bot_id, group_id, flag, time) DO NOTHING
                     RETURNING id
                     """,
@@ -59,6 +59,7 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
                         MatchedTerm = StoredText.Clean(decision.MatchedTerm),
                         ActionStatus = EnumText<ActionStatus>.ToText(decision.ActionStatus),
                         ActionError = StoredText.Clean(decision.ActionError),
+                        ActionErrorKind = EnumText<ActionErrorKind>.ToText(decision.ActionErrorKind),
                         BlockNote = StoredText.Clean(decision.BlockNote),
                     },
                     transaction,
@@ -78,11 +79,11 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
             cancellationToken).ConfigureAwait(false);
     }
 
-    public Task UpdateStatusAsync(long id, ActionStatus status, string? error, CancellationToken cancellationToken) =>
+    public Task UpdateStatusAsync(long id, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken) =>
         database.WriteAsync(
             (connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE join_decisions SET action_status = @Status, action_error = @Error WHERE id = @Id",
-                new { Id = id, Status = EnumText<ActionStatus>.ToText(status), Error = StoredText.Clean(error) },
+                "UPDATE join_decisions SET action_status = @Status, action_error = @Error, action_error_kind = @Kind WHERE id = @Id",
+                new { Id = id, Status = EnumText<ActionStatus>.ToText(status), Error = StoredText.Clean(error), Kind = EnumText<ActionErrorKind>.ToText(errorKind) },
                 transaction,
                 cancellationToken: cancellationToken)),
             cancellationToken);
@@ -176,6 +177,7 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
         public string? MatchedTerm { get; set; }
         public string ActionStatus { get; set; } = "";
         public string? ActionError { get; set; }
+        public string? ActionErrorKind { get; set; }
         public string? BlockNote { get; set; }
 
         public JoinDecision ToDecision()
@@ -202,6 +204,7 @@ internal sealed class JoinDecisions(StorageDatabase database) : IJoinDecisions, 
                 MatchedTerm = MatchedTerm,
                 ActionStatus = EnumText<Core.ActionStatus>.Parse(ActionStatus, where + " action_status"),
                 ActionError = ActionError,
+                ActionErrorKind = ActionErrorKind is null ? null : EnumText<Core.ActionErrorKind>.Parse(ActionErrorKind, where + " action_error_kind"),
                 BlockNote = BlockNote,
             };
         }

@@ -41,7 +41,8 @@ public sealed class DigestBuilderTests
         MatchedTerm = reason == Members.JoinReason.Rule ? "加微信" : null,
         BlockNote = reason == Members.JoinReason.Blocked ? "kicked from group 777 (incident 9)" : null,
         ActionStatus = status,
-        ActionError = status == ActionStatus.Failed ? "不是管理员" : null,
+        ActionError = status == ActionStatus.Failed ? "set_group_add_request failed: retcode 1400, permission denied (bot is not admin)" : null,
+        ActionErrorKind = status == ActionStatus.Failed ? ActionErrorKind.NotPermitted : null,
     };
 
     [Fact]
@@ -96,7 +97,11 @@ public sealed class DigestBuilderTests
         Assert.Contains("【入群申请】", digest.Text, StringComparison.Ordinal);
         Assert.Contains("拒绝 2 个（其中黑名单 1 个），自动通过 1 个，留给管理员 2 个", digest.Text, StringComparison.Ordinal);
         Assert.Contains("11-25 10:00 **资料**（30001） 申请加入 二年级家长群（123456）：已拒绝（ads.contact「加微信」，平台已执行）", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("30002 申请加入 二年级家长群（123456）：已拒绝（黑名单：kicked from group 777 (incident 9)，平台未能执行：不是管理员）", digest.Text, StringComparison.Ordinal);
+        // A failed answer is told by its kind in the incidents' words, not the platform's.
+        Assert.Contains("30002 申请加入 二年级家长群（123456）：已拒绝（黑名单：kicked from group 777 (incident 9)，未能执行：机器人不是群管理员，或对方是管理员）", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("permission denied", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("set_group_add_request", digest.Markdown, StringComparison.Ordinal);
+        Assert.Contains("· 平台返回的原文见服务日志", digest.Text, StringComparison.Ordinal);
         Assert.Contains("30004 申请加入 二年级家长群（123456）：待管理员处理，命中 ads.contact「加微信」", digest.Text, StringComparison.Ordinal);
         Assert.Contains("30005 申请加入 二年级家长群（123456）：待管理员处理，未能完成自动审核（detection failed on the comment or nickname）", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("30003", digest.Text, StringComparison.Ordinal); // approvals are counted, not listed
@@ -209,16 +214,6 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("今日", digest.Text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_quiet_day_says_how_many_messages_were_checked()
-    {
-        var digest = Build([], messages: 812);
-
-        Assert.Contains("本期无违规，共检查 812 条消息", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("王主任", digest.Title, StringComparison.Ordinal);
-        Assert.Empty(digest.IncidentIds);
-    }
-
     [Theory]
     [InlineData(DigestCadence.Daily, "群管日报 11月25日 08:00 – 11月26日 08:00（王主任）")]
     [InlineData(DigestCadence.Weekly, "群管周报 11月25日 08:00 – 11月26日 08:00（王主任）")]
@@ -254,6 +249,16 @@ public sealed class DigestBuilderTests
 
         Assert.Equal(DigestCadence.Daily, DigestBuilder.CadenceOf(saturday, sunday, berlin));
         Assert.Equal(DigestCadence.None, DigestBuilder.CadenceOf(saturday, saturday.AddHours(24), berlin)); // 09:00 on Sunday
+    }
+
+    [Fact]
+    public void A_quiet_day_says_how_many_messages_were_checked()
+    {
+        var digest = Build([], messages: 812);
+
+        Assert.Contains("本期无违规，共检查 812 条消息", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("王主任", digest.Title, StringComparison.Ordinal);
+        Assert.Empty(digest.IncidentIds);
     }
 
     [Fact]
@@ -376,16 +381,6 @@ public sealed class DigestBuilderTests
         Assert.Contains("已移出群，并撤回其近期消息 3 条（1 条未能撤回））", digest.Text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void The_earlier_pieces_of_a_message_sent_in_pieces_are_told_on_its_line_and_are_no_kick()
-    {
-        var pieced = Incident(1, "1", "m1") with { DecidedAction = ModerationAction.Recall, ActionStatus = ActionStatus.Done, ClearedMessages = 2 };
-        var digest = Build([pieced]);
-
-        Assert.Contains("已撤回，并撤回分条发送的前 2 条）", digest.Text, StringComparison.Ordinal);
-        Assert.DoesNotContain("移出群", digest.Text, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData(3, 0)] // the second bot's recalls were answered as done
     [InlineData(0, 3)] // or found the messages gone
@@ -402,6 +397,16 @@ public sealed class DigestBuilderTests
         Assert.Contains("移出群 1 人，并撤回其近期消息 3 条\n", digest.Text, StringComparison.Ordinal);
         Assert.Contains("已移出群，并撤回其近期消息 3 条）", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("未能撤回", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_earlier_pieces_of_a_message_sent_in_pieces_are_told_on_its_line_and_are_no_kick()
+    {
+        var pieced = Incident(1, "1", "m1") with { DecidedAction = ModerationAction.Recall, ActionStatus = ActionStatus.Done, ClearedMessages = 2 };
+        var digest = Build([pieced]);
+
+        Assert.Contains("已撤回，并撤回分条发送的前 2 条）", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("移出群", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -528,16 +533,16 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
-    public void An_api_name_in_a_platform_s_error_reads_as_written_and_other_underscores_cannot_emphasise()
+    public void An_api_name_in_a_channel_s_error_reads_as_written_and_other_underscores_cannot_emphasise()
     {
-        // A join request's answer the platform refused is told with its words (an incident's
-        // failure is told by its kind alone).
-        var refused = Join("2", Members.JoinOutcome.Rejected, Members.JoinReason.Rule, ActionStatus.Failed) with { ActionError = "set_group_add_request failed: _不是管理员_ __强调__" };
-        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy) { JoinDecisions = [refused] });
+        // A channel that failed last time is told with its words (an incident's or a join
+        // request's failure is told by its kind alone).
+        var health = Healthy with { FailedChannels = ["wang-qq: send_private_msg failed: _不是好友_ __强调__"] };
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, health));
 
-        Assert.Contains("平台未能执行：set_group_add_request failed: ＿不是管理员＿ ＿＿强调＿＿", digest.Markdown, StringComparison.Ordinal);
-        Assert.DoesNotContain("＿group", digest.Markdown, StringComparison.Ordinal);
-        Assert.Contains("set_group_add_request failed: _不是管理员_", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("上次发送失败的渠道：wang-qq: send_private_msg failed: ＿不是好友＿ ＿＿强调＿＿", digest.Markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("＿private", digest.Markdown, StringComparison.Ordinal);
+        Assert.Contains("send_private_msg failed: _不是好友_", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using GroupGuard.Storage.Stores;
 
 namespace GroupGuard.Storage.Tests.Stores;
 
-/// <summary>Join decisions and the user block list (migration 0012).</summary>
+/// <summary>Join decisions and the user block list (migration 0012; the answer's error kind, 0022).</summary>
 public abstract class JoinDecisionStoreTests : StoreTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
@@ -37,12 +37,16 @@ public abstract class JoinDecisionStoreTests : StoreTests
     {
         var (id, added) = await Joins.AddAsync(Decision("f1"), CancellationToken.None);
         var (again, addedAgain) = await Joins.AddAsync(Decision("f1") with { Outcome = JoinOutcome.Approved }, CancellationToken.None);
-        await Joins.UpdateStatusAsync(id, ActionStatus.Failed, "不是管理员", CancellationToken.None);
+        await Joins.UpdateStatusAsync(id, ActionStatus.Failed, "不是管理员", ActionErrorKind.NotPermitted, CancellationToken.None);
 
         Assert.True(added);
         Assert.Equal((id, false), (again, addedAgain));
         var stored = Assert.Single(await Joins.ListAsync(T0, T0.AddDays(1), null, 10, CancellationToken.None));
-        Assert.Equal(Decision("f1") with { Id = id, ActionStatus = ActionStatus.Failed, ActionError = "不是管理员" }, stored);
+        Assert.Equal(Decision("f1") with { Id = id, ActionStatus = ActionStatus.Failed, ActionError = "不是管理员", ActionErrorKind = ActionErrorKind.NotPermitted }, stored);
+
+        // One the platform cannot answer is stored with its kind from the start.
+        var (unsupported, _) = await Joins.AddAsync(Decision("f2") with { ActionStatus = ActionStatus.Unsupported, ActionError = "onebot.v12 has no call", ActionErrorKind = ActionErrorKind.PlatformCannot }, CancellationToken.None);
+        Assert.Equal(ActionErrorKind.PlatformCannot, Assert.Single(await Joins.ListAsync(T0, T0.AddDays(1), null, 10, CancellationToken.None), d => d.Id == unsupported).ActionErrorKind);
     }
 
     [Fact]
@@ -52,7 +56,7 @@ public abstract class JoinDecisionStoreTests : StoreTests
         // moderation worker, would never go through.
         var odd = "x\0y" + "😀"[..1];
         var (id, _) = await Joins.AddAsync(Decision("f" + odd) with { GroupName = "群" + odd }, CancellationToken.None);
-        await Joins.UpdateStatusAsync(id, ActionStatus.Failed, "refused: " + odd, CancellationToken.None);
+        await Joins.UpdateStatusAsync(id, ActionStatus.Failed, "refused: " + odd, ActionErrorKind.Refused, CancellationToken.None);
 
         var stored = Assert.Single(await Joins.ListAsync(T0, T0.AddDays(1), null, 10, CancellationToken.None));
         Assert.Equal("refused: x\uFFFDy\uFFFD", stored.ActionError);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using GroupGuard.Core.Digests;
+using GroupGuard.Host.Cli;
 using GroupGuard.Host.Digests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -658,6 +659,48 @@ public sealed class DigestTests
         Assert.Equal("sent", row["channels"]!["archive"]!["status"]!.GetValue<string>());
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("no leader named 'nobody'", unknown.Error, StringComparison.Ordinal);
+
+        // Sent again at once: only with --force.
+        var forced = await GroupGuardProcess.RunAsync(service.Folder, environment, timeout, "digest", "send", "--leader", "王主任", "--force");
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Contains("archive: sent", forced.Output, StringComparison.Ordinal);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(service.Folder, "digests"), "*.md").Length);
+    }
+
+    [Fact]
+    public async Task Digest_send_right_after_the_leader_s_last_digest_sends_nothing_unless_forced()
+    {
+        using var service = new GroupGuardFactory();
+        var (_, leader, _) = await PausedAsync(service);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var channels = new CapturingChannels();
+        var digests = AnotherInstance(service, channels, clock);
+        async Task<(int Exit, string Output)> SendAsync(bool force = false)
+        {
+            using var output = new StringWriter();
+            var exit = await GroupGuard.Host.Cli.DigestCommand.SendAsync(digests, leader.Name, force, output, TextWriter.Null, CancellationToken.None);
+            return (exit, output.ToString());
+        }
+
+        var first = await SendAsync();
+        var last = Assert.Single(await ListAsync(digests.Outbox)).PeriodTo;
+        clock.Advance(TimeSpan.FromSeconds(20)); // run again at once, by hand or by a script
+        var again = await SendAsync();
+        var afterAgain = (await ListAsync(digests.Outbox)).Count;
+        var forced = await SendAsync(force: true);
+        clock.Advance(DigestCommand.MinimumPeriod);
+        var later = await SendAsync();
+
+        Assert.Equal(0, first.Exit);
+        Assert.Equal((0, 1), (again.Exit, afterAgain)); // nothing is wrong; nothing was made or sent
+        Assert.Contains($"nothing sent: {leader.Name}'s last digest ended at {last.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}, 20 s ago", again.Output, StringComparison.Ordinal);
+        Assert.Contains("--force", again.Output, StringComparison.Ordinal);
+        Assert.Equal(0, forced.Exit);
+        Assert.Equal(0, later.Exit);
+        var records = await ListAsync(digests.Outbox);
+        Assert.Equal(3, records.Count); // the first, the forced one of 20 seconds, and one five minutes on
+        Assert.Equal(records[0].PeriodTo.AddSeconds(20), records[1].PeriodTo);
+        Assert.Equal(3 * leader.Channels.Count, channels.Sent.Count);
     }
 
     [Fact]

@@ -41,14 +41,32 @@ internal static class DigestCommand
         return 0;
     }
 
-    public static async Task<int> SendAsync(DigestService digests, string leaderName, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// The shortest period <c>digest send</c> makes a digest of without <c>--force</c>: run again
+    /// right after the last digest, it would send every channel a digest of a few seconds with
+    /// nothing in it. (A scheduled digest is made whatever its length.)
+    /// </summary>
+    internal static readonly TimeSpan MinimumPeriod = TimeSpan.FromMinutes(5);
+
+    public static async Task<int> SendAsync(DigestService digests, string leaderName, bool force, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (await LeaderAsync(digests, leaderName, "send", error) is not { } leader)
         {
             return 2;
         }
 
-        var record = await digests.RunAsync(leader, digests.Now, cancellationToken);
+        var now = digests.Now;
+        if (!force && await digests.Outbox.LastPeriodEndAsync(leader.Name, cancellationToken) is { } last && last < now && now - last < MinimumPeriod)
+        {
+            // Nothing is wrong: there is just nearly nothing to send. A script that runs the command
+            // twice sends once.
+            await output.WriteLineAsync(
+                $"nothing sent: {leader.Name}'s last digest ended at {Iso(last)}, {Ago(now - last)} ago, less than {MinimumPeriod.TotalMinutes:0} minutes; " +
+                "--force sends a digest of that time all the same");
+            return 0;
+        }
+
+        var record = await digests.RunAsync(leader, now, cancellationToken);
         if (record is null)
         {
             await output.WriteLineAsync($"nothing to send: {leader.Name}'s last digest already covers up to now");
@@ -92,6 +110,11 @@ internal static class DigestCommand
         await error.WriteLineAsync($"groupguard digest {verb}: no leader named '{name}' (configured: {string.Join(", ", digests.Leaders.Select(l => l.Name))})");
         return null;
     }
+
+    /// <summary>A short time as a person says it: 42 s, 3 min 5 s.</summary>
+    private static string Ago(TimeSpan span) => span < TimeSpan.FromMinutes(1)
+        ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalSeconds} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMinutes} min {span.Seconds} s");
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

@@ -313,9 +313,10 @@ internal static class GroupGuardCommandLine
         preview.SetAction((parsed, ct) => DigestVerb(parsed, ct, error, (digests, token) =>
             DigestCommand.PreviewAsync(digests, parsed.GetValue(leader)!, parsed.GetValue(from), parsed.GetValue(to), output, error, token)));
 
-        var send = Verb("send", "Send the due digest now, through the outbox.", leader);
+        var force = new Option<bool>("--force") { Description = $"send even when the leader's last digest ended less than {DigestCommand.MinimumPeriod.TotalMinutes:0} minutes ago" };
+        var send = Verb("send", "Send the due digest now, through the outbox.", leader, force);
         send.SetAction((parsed, ct) => DigestVerb(parsed, ct, error, (digests, token) =>
-            DigestCommand.SendAsync(digests, parsed.GetValue(leader)!, output, error, token)));
+            DigestCommand.SendAsync(digests, parsed.GetValue(leader)!, parsed.GetValue(force), output, error, token)));
 
         var anyLeader = new Option<string?>("--leader") { Description = "only this leader's digests" };
         var format = new Option<string>("--format") { Description = "text (one line each) or jsonl", DefaultValueFactory = _ => "text" };

@@ -446,6 +446,29 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task An_alert_a_retry_delivers_minutes_after_it_was_due_says_it_is_late_and_when_it_was_due()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        rig.Robot.Respond(_ => HttpAnswer.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}"""));
+        await rig.AddAsync(Incident("m1", t0, Severity.High));
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60)); // due at 18:01, refused
+        await rig.LookAtAsync(alerts, t0.AddSeconds(121)); // refused again a minute on: not late yet
+        rig.Robot.Respond(_ => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+        await rig.LookAtAsync(alerts, t0.AddMinutes(8)); // the next retry finds the robot back, seven minutes after it was due
+
+        var sent = rig.Alerts;
+        Assert.Equal(3, sent.Count);
+        Assert.StartsWith("### 群管告警：1 条违规消息（office）\n", sent[1], StringComparison.Ordinal);
+        Assert.StartsWith("### 群管告警（延迟送达：应于 18:01 发出）：1 条违规消息（office）\n", sent[2], StringComparison.Ordinal);
+        Assert.Equal(sent[0][sent[0].IndexOf('\n', StringComparison.Ordinal)..], sent[2][sent[2].IndexOf('\n', StringComparison.Ordinal)..]); // otherwise the same message
+        Assert.Equal(DigestStatus.Sent, Assert.Single(await rig.OutboxAsync()).Status);
+        Assert.DoesNotContain("延迟送达", Assert.Single(await rig.OutboxAsync()).Markdown, StringComparison.Ordinal); // as it was made
+    }
+
+    [Fact]
     public async Task A_rule_whose_alert_cannot_be_stored_holds_back_no_other_rule_and_is_tried_again()
     {
         await using var rig = await AlertRig.StartAsync(new()

@@ -62,7 +62,49 @@ public static class AlertBuilder
     }
 
     private static string Title(AlertInput input, Func<string, string> quote) =>
-        $"群管告警：{Messages(input)} 条违规消息（{quote(input.Rule.Name)}）";
+        $"{TitleWord}：{Messages(input)} 条违规消息（{quote(input.Rule.Name)}）";
+
+    /// <summary>What every alert's title starts with.</summary>
+    private const string TitleWord = "群管告警";
+
+    /// <summary>
+    /// How long after it was due (its window's end, <see cref="DigestRecord.PeriodTo"/>) an alert
+    /// goes out before it says it is late: its channel failed and a retry delivered it, or the
+    /// service was down when it was due.
+    /// </summary>
+    public static readonly TimeSpan LateAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The alert as it goes out at <paramref name="sending"/>: when that is more than
+    /// <see cref="LateAfter"/> after <paramref name="due"/>, its title (and so its heading in every
+    /// rendering) says it is late and when it was due, <c>群管告警（延迟送达：应于 18:01 发出）：…</c>
+    /// (with the date when it was due on another day), so that nobody takes it for what is going on
+    /// now; else the alert as it is. The incidents' own times are on their lines.
+    /// </summary>
+    public static DigestDocument Delayed(DigestDocument alert, DateTimeOffset due, DateTimeOffset sending, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(zone);
+        if (sending - due <= LateAfter || !alert.Title.StartsWith(TitleWord, StringComparison.Ordinal))
+        {
+            return alert;
+        }
+
+        var (dueLocal, sendingLocal) = (DigestBuilder.Local(due, zone), DigestBuilder.Local(sending, zone));
+        var when = dueLocal.Date == sendingLocal.Date ? $"{dueLocal:HH:mm}" : $"{dueLocal:M月d日 HH:mm}";
+        var late = $"{TitleWord}（延迟送达：应于 {when} 发出）";
+
+        // The title heads every rendering (Render): it is the same text at the start of each.
+        string Mark(string rendering, string before) =>
+            rendering.StartsWith(before + TitleWord, StringComparison.Ordinal) ? before + late + rendering[(before.Length + TitleWord.Length)..] : rendering;
+        return alert with
+        {
+            Title = Mark(alert.Title, ""),
+            Markdown = Mark(alert.Markdown, "### "),
+            Text = Mark(alert.Text, ""),
+            Html = Mark(alert.Html, "<html><body><h3>"),
+        };
+    }
 
     /// <summary>The messages at or above the rule's severity among those given, each with all its hits.</summary>
     private static List<Offence> Offences(AlertInput input) =>

@@ -24,7 +24,8 @@ internal sealed partial class DigestService(
     IIncidentBrowser browser,
     Core.Members.IJoinDecisions? joins = null,
     Telemetry.GroupGuardMetrics? metrics = null,
-    IConfiguration? configuration = null)
+    IConfiguration? configuration = null,
+    IOptionsMonitor<List<AlertRuleOptions>>? alertRules = null)
 {
     /// <summary>Join decisions one digest lists at most (it counts them all up to this many).</summary>
     internal const int MaxJoinDecisions = 1000;
@@ -356,7 +357,16 @@ internal sealed partial class DigestService(
                 var delivered = new DeliveredParts(
                     await outbox.PartsDeliveredAsync(record.Id, name, cancellationToken),
                     parts => outbox.RecordPartsDeliveredAsync(record.Id, name, parts, CancellationToken.None));
-                await channel.SendAsync(record.ToDocument(), delivered, cancellationToken);
+                var document = record.ToDocument();
+                if (delivered.Count == 0 && record.Leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal))
+                {
+                    // An alert that goes out minutes after it was due (a retry, a restart) says so.
+                    // One whose first parts went out already goes on as it began: its parts must
+                    // split as they did.
+                    document = AlertBuilder.Delayed(document, record.PeriodTo, time.GetUtcNow(), AlertZone(record.Leader));
+                }
+
+                await channel.SendAsync(document, delivered, cancellationToken);
                 result = new ChannelOutcome(ChannelStatus.Sent, attempts, null, time.GetUtcNow());
                 LogSent(record.Leader, name, record.PeriodTo);
             }
@@ -446,6 +456,22 @@ internal sealed partial class DigestService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} was due at {Missed} while the service was down: sending it now")]
     private partial void LogCatchUp(string leader, DateTimeOffset missed);
+
+    /// <summary>The zone an alert rule writes times in (its outbox key <c>alert:&lt;name&gt;</c>); a rule no longer configured, the default's.</summary>
+    private TimeZoneInfo AlertZone(string outboxKey)
+    {
+        string? id;
+        try
+        {
+            id = alertRules?.CurrentValue.FirstOrDefault(r => string.Equals(r.OutboxKey, outboxKey, StringComparison.Ordinal))?.TimeZone;
+        }
+        catch (OptionsValidationException)
+        {
+            id = null; // rules edited into a wrong state meanwhile (the alert service says so): the alert still goes
+        }
+
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id ?? new AlertRuleOptions().TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+    }
 
     public static TimeZoneInfo Zone(LeaderOptions leader) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(leader.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;

@@ -202,6 +202,27 @@ public sealed class DigestBuilderTests
         Assert.Contains("「****当天放款*************」（诈骗，fraud.loan，已撤回）", onlyHigh.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_alert_that_goes_out_more_than_five_minutes_after_it_was_due_says_so_in_its_heading()
+    {
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+        var incidents = LoanAdvert();
+        var due = From.AddSeconds(60); // 08:01 in Shanghai
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, due, From, Shanghai, incidents, incidents.Count, [.. incidents.Select(i => i.Id)]));
+
+        var onTime = AlertBuilder.Delayed(alert, due, due.AddMinutes(5), Shanghai);
+        var late = AlertBuilder.Delayed(alert, due, due.AddMinutes(7), Shanghai);
+        var nextDay = AlertBuilder.Delayed(alert, due, due.AddDays(1), Shanghai);
+
+        Assert.Same(alert, onTime);
+        Assert.Equal("群管告警（延迟送达：应于 08:01 发出）：2 条违规消息（office）", late.Title);
+        Assert.StartsWith("### 群管告警（延迟送达：应于 08:01 发出）：2 条违规消息（office）\n", late.Markdown, StringComparison.Ordinal);
+        Assert.StartsWith("群管告警（延迟送达：应于 08:01 发出）：2 条违规消息（office）\n", late.Text, StringComparison.Ordinal);
+        Assert.Contains("<h3>群管告警（延迟送达：应于 08:01 发出）：2 条违规消息（office）</h3>", late.Html, StringComparison.Ordinal);
+        Assert.Equal(alert.Text[alert.Title.Length..], late.Text[late.Title.Length..]); // the rest as it was
+        Assert.Equal("群管告警（延迟送达：应于 11月25日 08:01 发出）：2 条违规消息（office）", nextDay.Title);
+    }
+
     [Theory]
     [InlineData(10)] // `digest send` ten minutes after the last one
     [InlineData(7 * 24 * 60)] // a weekly digest

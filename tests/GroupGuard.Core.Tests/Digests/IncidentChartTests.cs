@@ -1,3 +1,4 @@
+using GroupGuard.Core.Digests;
 using GroupGuard.Core.Digests.Charts;
 
 namespace GroupGuard.Core.Tests.Digests;
@@ -137,17 +138,54 @@ public sealed class IncidentChartTests
     }
 
     [Fact]
+    public void The_legend_names_each_category_as_the_digest_text_does_and_the_folded_ones_其他()
+    {
+        foreach (var category in new[] { "ads", "fraud", "gambling", "porn", "abuse", "privacy", "flood", "contraband" })
+        {
+            var name = DigestBuilder.CategoryName(category, static c => c);
+            Assert.Equal(name, IncidentChart.Label(category));
+            Assert.NotEqual(category, name); // the shipped packs' names, not their ids
+            Assert.All(name, c => Assert.True(HanGlyphs.Has(c), $"{c} of {name} has no glyph: run tools/chart-glyphs.py"));
+        }
+
+        Assert.Equal("其他", IncidentChart.Label(IncidentChart.Other));
+        Assert.Equal("aaa-custom", IncidentChart.Label("aaa-custom")); // a category the digest names by its id
+        Assert.Equal("广告引流 12", IncidentChart.LegendLine(IncidentChart.Label("ads"), 12));
+        Assert.Equal("辱骂仇恨 12.3k", IncidentChart.LegendLine(IncidentChart.Label("abuse"), 12_345));
+    }
+
+    [Fact]
+    public void A_legend_name_is_drawn_with_its_chinese_glyphs_on_the_line_s_baseline()
+    {
+        var ads = PngImage.Decode(IncidentChart.Render([On(0, "ads", 2)], First));
+        var custom = PngImage.Decode(IncidentChart.Render([On(0, "zz", 2)], First)); // drawn in the 5×7 font
+        var (left, top) = (IncidentChart.LegendLeft + IncidentChart.Swatch + 5, IncidentChart.LegendTop);
+
+        // 广告引流: four glyphs 12 pixels high from three rows above the small font's top, blended
+        // into the background at their edges; "zz" is two letters in the 5×7 font's rows, in ink.
+        var background = C(IncidentChart.Background);
+        var right = left + (4 * HanGlyphs.Advance);
+        Assert.InRange(ads.CountOther([background], left, top - 2, right, top + 11), 100, 4 * 12 * 12 * 3 / 4);
+        Assert.True(ads.CountOther([background], left, top - 2, right, top + 1) > 0, "the glyphs reach above the small font");
+        Assert.True(ads.CountOther([background, C(IncidentChart.Ink)], left, top - 2, right, top + 11) > 0, "the edges are blended");
+        Assert.Equal(0, custom.CountOther([background], left, top - 2, right, top + 1));
+        Assert.True(custom.Count(C(IncidentChart.Ink), left, top + 1, left + 11, top + 9) > 0);
+    }
+
+    [Fact]
     public void Names_the_font_lacks_are_drawn_as_boxes_and_long_names_are_cut_short()
     {
-        var png = IncidentChart.Render([On(0, "广告", 2), On(0, "a-very-long-category-name", 1)], First);
+        var png = IncidentChart.Render([On(0, "学校", 2), On(0, "a-very-long-category-name", 1)], First);
 
         PngImage.Decode(png);
-        Assert.False(PixelFont.Has('广'));
+        Assert.False(PixelFont.Has('学'));
+        Assert.False(HanGlyphs.Has('学'));
         Assert.True(PixelFont.Has('Q')); // drawn as q
         Assert.Equal("a-very-long-cat. 1", IncidentChart.LegendLine("a-very-long-category-name", 1));
         Assert.Equal(IncidentChart.LegendChars, IncidentChart.LegendLine("a-very-long-category-name", 1234).Length);
         Assert.EndsWith(". 1234", IncidentChart.LegendLine("a-very-long-category-name", 1234), StringComparison.Ordinal);
         Assert.Equal("ads 12.3k", IncidentChart.LegendLine("ads", 12_345));
+        Assert.Equal("广告引流广. 1234", IncidentChart.LegendLine("广告引流广告引流广告引流", 1234)); // cut by width: 13 pixels a character
     }
 
     [Theory]

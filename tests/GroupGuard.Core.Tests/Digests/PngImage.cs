@@ -114,6 +114,21 @@ internal sealed class PngImage
         return count;
     }
 
+    /// <summary>How many pixels of the rectangle [x0, x1) × [y0, y1) have none of <paramref name="colours"/>.</summary>
+    public int CountOther(IReadOnlyCollection<(byte, byte, byte)> colours, int x0, int y0, int x1, int y1)
+    {
+        var count = 0;
+        for (var y = y0; y < y1; y++)
+        {
+            for (var x = x0; x < x1; x++)
+            {
+                count += colours.Contains(this[x, y]) ? 0 : 1;
+            }
+        }
+
+        return count;
+    }
+
     private static uint BitwiseCrc32(ReadOnlySpan<byte> bytes)
     {
         var crc = 0xFFFFFFFFu;

@@ -5,9 +5,10 @@ namespace GroupGuard.Core.Digests.Charts;
 /// <summary>
 /// The 30-day chart leaders get in their email digest and the console shows without scripts:
 /// incidents per day as bars stacked by category, a light grid with the counts on the left, a date
-/// under every fifth day (the last day always), and a legend with each category's total. A PNG
-/// drawn and encoded here (a built-in 5×7 font, no font or image package), the same bytes for the
-/// same counts on every machine.
+/// under every fifth day (the last day always), and a legend with each category's total, named as
+/// the digest's text names it (<see cref="Label"/>). A PNG drawn and encoded here (a built-in 5×7
+/// font and the legend's Chinese characters, <see cref="HanGlyphs"/>; no font or image package),
+/// the same bytes for the same counts on every machine.
 /// </summary>
 /// <remarks>
 /// Colours are from Okabe and Ito's colour-blind-safe set and Paul Tol's muted one. The shipped
@@ -43,8 +44,11 @@ public static class IncidentChart
     internal const int Swatch = 9;
     internal const int LabelEvery = 5;
 
-    /// <summary>Characters of a legend line (name and total) that fit right of the swatch.</summary>
-    internal const int LegendChars = (Width - (LegendLeft + Swatch + 5)) / PixelFont.Advance;
+    /// <summary>Pixels a legend line (name and total) has right of the swatch.</summary>
+    internal const int LegendRoom = Width - (LegendLeft + Swatch + 5);
+
+    /// <summary>Characters of <see cref="PixelFont"/> of a legend line that fit in <see cref="LegendRoom"/>.</summary>
+    internal const int LegendChars = (LegendRoom + 1) / PixelFont.Advance;
 
     internal static readonly Rgb Background = Rgb.Hex(0xFFFFFF);
     internal static readonly Rgb Grid = Rgb.Hex(0xEBEBEB);
@@ -244,7 +248,7 @@ public static class IncidentChart
         {
             var y = LegendTop + (i * LegendRow);
             raster.Fill(LegendLeft, y, Swatch, Swatch, series[i].Colour);
-            raster.Text(LegendLeft + Swatch + 5, y + 1, LegendLine(series[i].Name, series[i].PerDay.Sum()), Ink);
+            raster.Text(LegendLeft + Swatch + 5, y + 1, LegendLine(Label(series[i].Name), series[i].PerDay.Sum()), Ink);
         }
 
         return raster;
@@ -289,12 +293,29 @@ public static class IncidentChart
         _ => value.ToString(CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The category and its total, the name cut short (ending in '.') when both do not fit.</summary>
+    /// <summary>
+    /// A category as the legend names it: as the digest's text does (<see cref="DigestBuilder.CategoryName"/>:
+    /// 广告引流 for <c>ads</c>, 诈骗 for <c>fraud</c> …, any other by its id), the folded ones 其他.
+    /// </summary>
+    internal static string Label(string category) =>
+        category == Other ? "其他" : DigestBuilder.CategoryName(category, static name => name);
+
+    /// <summary>The category's name and its total, the name cut short (ending in '.') when both do not fit in <see cref="LegendRoom"/>.</summary>
     internal static string LegendLine(string name, long total)
     {
         var count = " " + Compact(total);
-        var room = LegendChars - count.Length;
-        return (name.Length <= room ? name : name[..(room - 1)] + ".") + count;
+        if (PixelFont.Measure(name + count) <= LegendRoom)
+        {
+            return name + count;
+        }
+
+        var cut = name.Length;
+        while (cut > 0 && PixelFont.Measure(name[..cut] + "." + count) > LegendRoom)
+        {
+            cut--;
+        }
+
+        return name[..cut] + "." + count;
     }
 
     /// <summary>One category as drawn: its name, colour and count on each of the 30 days.</summary>

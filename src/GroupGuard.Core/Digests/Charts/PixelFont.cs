@@ -3,8 +3,9 @@ namespace GroupGuard.Core.Digests.Charts;
 /// <summary>
 /// A 5×7 bitmap font (rows below the baseline for g, j, p, q, y) for the chart's numbers, day
 /// labels and category ids, so the chart needs no font library and draws the same on every
-/// machine. Digits, a–z (A–Z drawn as a–z), space and <c>- . : _ /</c>; any other character is a
-/// small box, which says "a letter this font lacks" without pretending to spell it.
+/// machine. Digits, a–z (A–Z drawn as a–z), space and <c>- . : _ /</c>; the Chinese characters of
+/// the legend's category names are <see cref="HanGlyphs"/>; any other character is a small box,
+/// which says "a letter this font lacks" without pretending to spell it.
 /// </summary>
 internal static class PixelFont
 {
@@ -73,8 +74,8 @@ internal static class PixelFont
 
     public static bool Has(char c) => Glyphs.ContainsKey(char.ToLowerInvariant(c));
 
-    /// <summary>The width in pixels of <paramref name="text"/> drawn in one line (no trailing space).</summary>
-    public static int Measure(string text) => text.Length == 0 ? 0 : (text.Length * Advance) - 1;
+    /// <summary>The width in pixels of <paramref name="text"/> drawn in one line (no trailing space), a Chinese character of the legend's <see cref="HanGlyphs"/> at its own width.</summary>
+    public static int Measure(string text) => text.Length == 0 ? 0 : text.Sum(c => HanGlyphs.Has(c) ? HanGlyphs.Advance : Advance) - 1;
 
     private static Dictionary<char, byte[]> Parse(Dictionary<char, string> glyphs) =>
         glyphs.ToDictionary(g => g.Key, g => Parse(g.Value));

@@ -62,11 +62,22 @@ internal sealed class Raster
         }
     }
 
-    /// <summary>Writes <paramref name="text"/> with its top-left corner at (x, y); the baseline is <see cref="PixelFont.Ascent"/> rows down.</summary>
+    /// <summary>
+    /// Writes <paramref name="text"/> with its top-left corner at (x, y); the baseline is
+    /// <see cref="PixelFont.Ascent"/> rows down. A character of <see cref="HanGlyphs"/> stands on
+    /// the same baseline (reaching higher), its edges blended with what is under it.
+    /// </summary>
     public void Text(int x, int y, string text, Rgb colour)
     {
         foreach (var c in text)
         {
+            if (HanGlyphs.Has(c))
+            {
+                Blend(x, y + PixelFont.Ascent - HanGlyphs.Above, HanGlyphs.Size, HanGlyphs.Glyph(c), colour);
+                x += HanGlyphs.Advance;
+                continue;
+            }
+
             var rows = PixelFont.Glyph(c);
             for (var row = 0; row < rows.Length; row++)
             {
@@ -82,4 +93,32 @@ internal sealed class Raster
             x += PixelFont.Advance;
         }
     }
+
+    /// <summary>
+    /// Lays <paramref name="colour"/> over the square of <paramref name="size"/> pixels at (x, y),
+    /// each pixel by its <paramref name="coverage"/> (0 to <see cref="HanGlyphs.Full"/>, row by
+    /// row), in integers; what lies outside the picture is left out.
+    /// </summary>
+    private void Blend(int x, int y, int size, ReadOnlySpan<byte> coverage, Rgb colour)
+    {
+        for (var row = 0; row < size; row++)
+        {
+            for (var column = 0; column < size; column++)
+            {
+                var (px, py, a) = (x + column, y + row, coverage[(row * size) + column]);
+                if (a == 0 || px < 0 || py < 0 || px >= Width || py >= Height)
+                {
+                    continue;
+                }
+
+                var i = ((py * Width) + px) * 3;
+                _pixels[i] = Mix(_pixels[i], colour.R, a);
+                _pixels[i + 1] = Mix(_pixels[i + 1], colour.G, a);
+                _pixels[i + 2] = Mix(_pixels[i + 2], colour.B, a);
+            }
+        }
+    }
+
+    private static byte Mix(byte under, byte over, int coverage) =>
+        (byte)(((under * (HanGlyphs.Full - coverage)) + (over * coverage) + (HanGlyphs.Full / 2)) / HanGlyphs.Full);
 }

@@ -75,7 +75,7 @@ public static class MilkyServiceCollectionExtensions
     })
     {
         // Each attempt has its own timeout (ActionTimeoutSeconds), which a reload may change.
+        // Answers are read by the transport, within MilkyLimits.MaxAnswerBytes.
         Timeout = Timeout.InfiniteTimeSpan,
-        MaxResponseContentBufferSize = MilkyLimits.MaxEventBytes,
     };
 }

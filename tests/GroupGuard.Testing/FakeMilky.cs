@@ -219,6 +219,12 @@ public sealed class FakeMilky : IAsyncDisposable
             await hold.WaitAsync(_stopping.Token);
         }
 
+        if (answer.Endless)
+        {
+            await EndlessBody.SendAsync(context.Response, answer.HttpStatus, "application/json; charset=utf-8", Encoding.UTF8.GetBytes(answer.Body), _stopping.Token);
+            return;
+        }
+
         await AnswerAsync(context.Response, answer.HttpStatus, answer.Body);
     }
 
@@ -422,6 +428,12 @@ public sealed record MilkyAnswer(int HttpStatus, string Body)
 {
     /// <summary>Completes when the fake may answer; never, for an implementation that hangs.</summary>
     public Task? Hold { get; init; }
+
+    /// <summary>Send the body, then <c>x</c> after <c>x</c> without end (<see cref="EndlessBody"/>): an answer that never finishes.</summary>
+    public bool Endless { get; init; }
+
+    /// <summary>200 with <paramref name="start"/> and then <c>x</c> without end, chunked.</summary>
+    public static MilkyAnswer NeverEnding(string start) => new(200, start) { Endless = true };
 
     /// <summary>An answer that never comes (the request is taken, as a slow implementation takes it).</summary>
     public static MilkyAnswer Hanging() => Ok() with { Hold = new TaskCompletionSource().Task };

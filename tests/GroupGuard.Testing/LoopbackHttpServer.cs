@@ -157,6 +157,12 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             }
 
             var bytes = answer.Bytes ?? Encoding.UTF8.GetBytes(answer.Body);
+            if (answer.Endless)
+            {
+                await EndlessBody.SendAsync(context.Response, answer.Status, answer.ContentType, bytes, _stopping.Token);
+                return;
+            }
+
             context.Response.StatusCode = answer.Status;
             if (answer.Location is not null)
             {
@@ -274,10 +280,43 @@ public sealed record HttpAnswer(int Status, string Body, string ContentType = "a
     /// <summary>Send the body chunked, without a Content-Length: the client learns its size only by reading it.</summary>
     public bool Chunked { get; init; }
 
+    /// <summary>
+    /// Send the body, then <c>x</c> after <c>x</c> without end (<see cref="EndlessBody"/>): a server whose
+    /// answer never finishes. A client that reads it whole never returns.
+    /// </summary>
+    public bool Endless { get; init; }
+
     /// <summary>200 with a JSON body.</summary>
     public static HttpAnswer Json(string body, int status = 200) => new(status, body);
+
+    /// <summary>200 with <paramref name="start"/> and then <c>x</c> without end, chunked: an answer that never finishes.</summary>
+    public static HttpAnswer NeverEnding(string start, int status = 200) => new(status, start) { Endless = true };
 
     /// <summary>200 with binary <paramref name="bytes"/> of <paramref name="contentType"/> (a picture for a fake CDN).</summary>
     public static HttpAnswer Binary(byte[] bytes, string contentType = "image/png", bool chunked = false) =>
         new(200, "", contentType) { Bytes = bytes, Chunked = chunked };
+}
+
+/// <summary>
+/// An answer that never finishes: its status, chunked, its start and then <c>x</c> after <c>x</c>,
+/// until the client goes away (a write fails, which the caller's handler takes as it takes any
+/// client that left) or the server stops.
+/// </summary>
+public static class EndlessBody
+{
+    private static readonly byte[] Filler = Encoding.ASCII.GetBytes(new string('x', 64 * 1024));
+
+    public static async Task SendAsync(HttpListenerResponse response, int status, string contentType, byte[] start, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.SendChunked = true;
+        var output = response.OutputStream;
+        await output.WriteAsync(start, stopping);
+        while (true)
+        {
+            await output.WriteAsync(Filler, stopping);
+        }
+    }
 }

@@ -14,7 +14,8 @@ namespace GroupGuard.Milky.Actions;
 /// each attempt bounded by <see cref="MilkyOptions.ActionTimeoutSeconds"/>, retried with jittered
 /// exponential backoff on a timeout, a broken connection, 5xx, 408 or 429, for at most
 /// <see cref="MilkyOptions.MaxAttempts"/> attempts within <see cref="MilkyOptions.ActionBudgetSeconds"/>.
-/// A refusal (401, 404, another 4xx, <c>status: "failed"</c>) is final. Throws only when cancelled.
+/// A refusal (401, 404, another 4xx, <c>status: "failed"</c>) is final, and so is an answer longer
+/// than <see cref="MilkyLimits.MaxAnswerBytes"/>, refused unread. Throws only when cancelled.
 /// </summary>
 internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, TimeProvider time, ILogger logger, TimeSpan retryBaseDelay)
 {
@@ -63,9 +64,16 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", call.Token);
             }
 
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
-            return Classify(call, response, body);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var body = await BoundedBody.ReadAsync(response.Content, MilkyLimits.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
+            if (body is null && response.IsSuccessStatusCode)
+            {
+                // Final: the same answer would come as long again.
+                return Final(CallOutcome.Refused(ActionErrorKind.Refused, $"{call.Api} answered {BoundedBody.TooLong(MilkyLimits.MaxAnswerBytes)}"));
+            }
+
+            // An error status is judged by itself; a body past the bound adds nothing to it.
+            return Classify(call, response, body ?? []);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -168,11 +168,11 @@ internal sealed partial class ActionTransport(
             }
 
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = await ReadCappedAsync(response.Content, call.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
+            var body = await BoundedBody.ReadAsync(response.Content, call.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
             if (body is null && response.IsSuccessStatusCode)
             {
                 // Final: the same answer would come as long again.
-                return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Refused, $"{call.Action} answered more than {call.MaxAnswerBytes} bytes, which are not read") with { TooLarge = true });
+                return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Refused, $"{call.Action} answered {BoundedBody.TooLong(call.MaxAnswerBytes)}") with { TooLarge = true });
             }
 
             // An error status is judged by itself; a body past the bound adds nothing to it.
@@ -193,34 +193,6 @@ internal sealed partial class ActionTransport(
         catch (IOException ex)
         {
             return AttemptResult.Lost(call, $"{call.Action} connection broke: {ex.Message}");
-        }
-    }
-
-    /// <summary>The body, or null when it is longer than <paramref name="max"/> (said by its length, or found reading one byte past it).</summary>
-    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long max, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength is { } declared && declared > max)
-        {
-            return null;
-        }
-
-        await using var body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream(content.Headers.ContentLength is { } length ? (int)length : 4096);
-        var chunk = new byte[16 * 1024];
-        while (true)
-        {
-            var want = (int)Math.Min(chunk.Length, max + 1 - buffer.Length);
-            var read = await body.ReadAsync(chunk.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return buffer.ToArray();
-            }
-
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > max)
-            {
-                return null;
-            }
         }
     }
 

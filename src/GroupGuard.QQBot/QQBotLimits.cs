@@ -3,8 +3,9 @@ using GroupGuard.Core;
 namespace GroupGuard.QQBot;
 
 /// <summary>
-/// How much of a webhook delivery the adapter reads. The message bounds are every adapter's
-/// (<see cref="MessageLimits"/>), so a message is held to the same limits whichever way it came.
+/// How much of a webhook delivery, or of an API answer, the adapter reads. The message bounds are
+/// every adapter's (<see cref="MessageLimits"/>), so a message is held to the same limits whichever
+/// way it came.
 /// </summary>
 public static class QQBotLimits
 {
@@ -37,4 +38,10 @@ public static class QQBotLimits
 
     /// <inheritdoc cref="MessageLimits.MaxImages"/>
     public const int MaxImages = MessageLimits.MaxImages;
+
+    /// <summary>
+    /// Bytes of an OpenAPI or token endpoint answer read at most, as for OneBot; a longer one is
+    /// refused unread and not asked again, since it would come as long again.
+    /// </summary>
+    public const int MaxAnswerBytes = 1024 * 1024;
 }

@@ -65,8 +65,8 @@ public static class QQBotServiceCollectionExtensions
         return new HttpClient(handler, disposeHandler: true)
         {
             // Each attempt has its own timeout (ActionTimeoutSeconds), which a reload may change.
+            // Answers are read by the transport and the token source, within QQBotLimits.MaxAnswerBytes.
             Timeout = Timeout.InfiniteTimeSpan,
-            MaxResponseContentBufferSize = 1024 * 1024,
         };
     }
 }

@@ -157,9 +157,15 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
             using var request = new HttpRequestMessage(HttpMethod.Post, url);
             var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["appId"] = options.AppId!, ["clientSecret"] = options.AppSecret! });
             request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonType } };
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-            var answer = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
-            return Classify(response, answer);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var answer = await BoundedBody.ReadAsync(response.Content, QQBotLimits.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
+            if (answer is null && response.IsSuccessStatusCode)
+            {
+                // A token answer is some hundred bytes: this is not the platform's token endpoint.
+                return (null, CallOutcome.Fail(ActionErrorKind.NotConfigured, $"the token endpoint answered {BoundedBody.TooLong(QQBotLimits.MaxAnswerBytes)}; check {QQBotOptions.Section}:{nameof(QQBotOptions.TokenUrl)}"));
+            }
+
+            return Classify(response, answer ?? []);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -26,8 +26,9 @@ internal sealed record OpenApiCall(string Bot, string Path, string Action, byte[
 /// again. A message (<see cref="OpenApiCall.PostsMessage"/>) whose answer was lost (a timeout, a
 /// connection that broke once the request was on its way) is not sent again, as the OneBot and Milky
 /// adapters do: the platform may have posted it, and a second post is a second warning, or a
-/// duplicate <c>msg_seq</c> it refuses. Fetching the token is part of an attempt, so a token endpoint
-/// that does not answer is retried the same way. Throws only when the caller cancels.
+/// duplicate <c>msg_seq</c> it refuses. An answer longer than <see cref="QQBotLimits.MaxAnswerBytes"/>
+/// is refused unread, and not asked again. Fetching the token is part of an attempt, so a token
+/// endpoint that does not answer is retried the same way. Throws only when the caller cancels.
 /// </summary>
 internal sealed partial class OpenApiTransport(
     HttpClient http,
@@ -93,9 +94,16 @@ internal sealed partial class OpenApiTransport(
             using var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
             request.Content = new ByteArrayContent(call.Body) { Headers = { ContentType = JsonType } };
             request.Headers.Authorization = new AuthenticationHeaderValue("QQBot", accessToken);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
-            return Classify(call, response, body, accessToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var body = await BoundedBody.ReadAsync(response.Content, QQBotLimits.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
+            if (body is null && response.IsSuccessStatusCode)
+            {
+                // Final: the same answer would come as long again.
+                return CallOutcome.Fail(ActionErrorKind.Refused, $"{call.Action} answered {BoundedBody.TooLong(QQBotLimits.MaxAnswerBytes)}");
+            }
+
+            // An error status is judged by itself; a body past the bound adds nothing to it.
+            return Classify(call, response, body ?? [], accessToken);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

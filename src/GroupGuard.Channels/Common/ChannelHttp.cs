@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -10,13 +11,19 @@ namespace GroupGuard.Channels;
 
 /// <summary>
 /// The one HTTP client the robot channels share: each request has its own timeout and no retries
-/// (the outbox retries with backoff). Turns every way a request can fail into a
-/// <see cref="DigestChannelException"/> that never quotes a secret; a caller's cancellation stays
-/// an <see cref="OperationCanceledException"/>.
+/// (the outbox retries with backoff), and an answer is read up to <see cref="MaxAnswerBytes"/>.
+/// Turns every way a request can fail into a <see cref="DigestChannelException"/> that never quotes
+/// a secret; a caller's cancellation stays an <see cref="OperationCanceledException"/>.
 /// </summary>
 internal sealed class ChannelHttp : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Bytes of a robot's answer read at most (its answers are some tens of bytes): a longer one, or
+    /// one that never ends, fails the send unread.
+    /// </summary>
+    public const int MaxAnswerBytes = 1024 * 1024;
 
     // CJK stays readable and small in the body (the Feishu limit is on body bytes); the body goes
     // to an API, never into HTML, so only JSON's own escaping matters.
@@ -51,9 +58,9 @@ internal sealed class ChannelHttp : IDisposable
         };
         _client = new HttpClient(handler, disposeHandler: true)
         {
-            // Each request has its own timeout (below), so a caller's cancellation and a timeout tell apart.
+            // Each request has its own timeout (below), so a caller's cancellation and a timeout tell
+            // apart; answers are read within MaxAnswerBytes (below).
             Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-            MaxResponseContentBufferSize = 1024 * 1024,
         };
     }
 
@@ -74,18 +81,27 @@ internal sealed class ChannelHttp : IDisposable
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var answer = await BoundedBody.ReadAsync(response.Content, MaxAnswerBytes, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+
+            // An error status is judged by itself; a body past the bound adds nothing to it.
+            var text = answer is null ? "" : Encoding.UTF8.GetString(answer);
             if (status is < 200 or > 299)
             {
                 throw new DigestChannelException(scrubber.Scrub(
                     $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}{Snippet(text, scrubber)}"));
             }
 
+            if (answer is null)
+            {
+                throw new DigestChannelException(scrubber.Scrub(
+                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} with {BoundedBody.TooLong(MaxAnswerBytes)}, so the digest may not have arrived"));
+            }
+
             try
             {
-                using var document = JsonDocument.Parse(text);
+                using var document = JsonDocument.Parse(answer);
                 return document.RootElement.Clone();
             }
             catch (JsonException)
@@ -103,6 +119,11 @@ internal sealed class ChannelHttp : IDisposable
         {
             // The handler's messages name host and port, never the query; scrubbed all the same.
             throw new DigestChannelException(scrubber.Scrub($"{what}: could not reach {display}: {exception.Message}"), exception);
+        }
+        catch (IOException exception)
+        {
+            // The answer broke off halfway: read apart from the request, it no longer comes as an HttpRequestException.
+            throw new DigestChannelException(scrubber.Scrub($"{what}: the connection to {display} broke while it answered, so the digest may not have arrived: {exception.Message}"), exception);
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed class HttpSink : IAsyncDisposable
             await hold.WaitAsync(stopping);
         }
 
-        return new HttpAnswer(response.Status, response.Body);
+        return new HttpAnswer(response.Status, response.Body) { Endless = response.Endless };
     }
 }
 
@@ -46,7 +46,13 @@ internal sealed record SinkResponse(int Status, string Body)
     /// <summary>When set, the answer waits for this task; one that never ends is abandoned when the sink stops.</summary>
     public Task? Hold { get; init; }
 
+    /// <summary>The body, then <c>x</c> after <c>x</c> without end (<see cref="HttpAnswer.Endless"/>).</summary>
+    public bool Endless { get; init; }
+
     public static SinkResponse Json(string body) => new(200, body);
+
+    /// <summary>A robot whose answer never finishes: <paramref name="start"/>, then <c>x</c> without end, chunked.</summary>
+    public static SinkResponse NeverEnding(string start) => new(200, start) { Endless = true };
 
     /// <summary>A robot that takes the request and never answers while the sink runs.</summary>
     public static SinkResponse NoAnswer() => Ok with { Hold = new TaskCompletionSource().Task };

@@ -66,4 +66,17 @@ public sealed class AnswerBoundTests : IAsyncLifetime
         Assert.EndsWith(TooLong, failure.Message, StringComparison.Ordinal);
         Assert.Single(_sink.Requests);
     }
+
+    [Fact]
+    public async Task An_answer_that_breaks_off_halfway_is_a_failed_send_that_may_have_arrived()
+    {
+        // Read apart from the request, a broken answer is an IOException, not an HttpRequestException.
+        _sink.Respond = _ => SinkResponse.Json("""{"errcode":0,""") with { BreaksOff = true };
+        var channel = new WeComChannel("office-robot", new WeComChannelOptions { Url = $"{_sink.BaseUrl}/cgi-bin/webhook/send?key=robot-key" }, _http, Digests.Log);
+
+        var failure = await Assert.ThrowsAsync<DigestChannelException>(() => channel.SendAsync(Digests.Sample(), CancellationToken.None).Within("the send"));
+
+        Assert.Contains("broke while it answered, so the digest may not have arrived", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("robot-key", failure.Message, StringComparison.Ordinal);
+    }
 }

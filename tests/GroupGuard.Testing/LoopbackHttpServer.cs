@@ -176,10 +176,17 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             }
             else
             {
-                context.Response.ContentLength64 = bytes.Length;
+                context.Response.ContentLength64 = answer.BreaksOff ? bytes.Length * 2L + 1 : bytes.Length;
             }
 
             await context.Response.OutputStream.WriteAsync(bytes, _stopping.Token);
+            if (answer.BreaksOff)
+            {
+                await context.Response.OutputStream.FlushAsync(_stopping.Token);
+                context.Response.Abort();
+                return;
+            }
+
             context.Response.Close();
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
@@ -285,6 +292,9 @@ public sealed record HttpAnswer(int Status, string Body, string ContentType = "a
     /// answer never finishes. A client that reads it whole never returns.
     /// </summary>
     public bool Endless { get; init; }
+
+    /// <summary>Promise a body twice as long as <see cref="Body"/>, send it, and drop the connection: an answer that breaks off.</summary>
+    public bool BreaksOff { get; init; }
 
     /// <summary>200 with a JSON body.</summary>
     public static HttpAnswer Json(string body, int status = 200) => new(status, body);

@@ -35,7 +35,7 @@ internal sealed class HttpSink : IAsyncDisposable
             await hold.WaitAsync(stopping);
         }
 
-        return new HttpAnswer(response.Status, response.Body) { Endless = response.Endless };
+        return new HttpAnswer(response.Status, response.Body) { Endless = response.Endless, BreaksOff = response.BreaksOff };
     }
 }
 
@@ -48,6 +48,9 @@ internal sealed record SinkResponse(int Status, string Body)
 
     /// <summary>The body, then <c>x</c> after <c>x</c> without end (<see cref="HttpAnswer.Endless"/>).</summary>
     public bool Endless { get; init; }
+
+    /// <summary>Promise a longer body than is sent, then drop the connection (<see cref="HttpAnswer.BreaksOff"/>).</summary>
+    public bool BreaksOff { get; init; }
 
     public static SinkResponse Json(string body) => new(200, body);
 

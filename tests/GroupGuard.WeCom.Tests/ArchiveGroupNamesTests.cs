@@ -225,5 +225,19 @@ public sealed class ArchiveGroupNamesTests : IAsyncDisposable
         Assert.Equal(before, _wecom.Requests.Count);
     }
 
+    [Fact]
+    public async Task An_answer_that_never_ends_gives_no_name_once_a_mebibyte_has_come()
+    {
+        // The client's buffer (ArchiveGroupNames.MaxAnswerBytes) ends it: the fake clock never moves,
+        // so the lookup's timeout cannot.
+        _wecom.Respond(request => request.Path == "/cgi-bin/gettoken"
+            ? HttpAnswer.Json("""{"errcode":0,"errmsg":"ok","access_token":"token-1","expires_in":7200}""")
+            : HttpAnswer.NeverEnding("""{"errcode":0,"roomname":"群"""));
+        var names = Names();
+
+        Assert.Null(await names.NameOfAsync("wrEndless", CancellationToken.None).Within("the lookup"));
+        Assert.Equal(["/cgi-bin/gettoken", "/cgi-bin/msgaudit/groupchat/get"], _wecom.Requests.Select(r => r.Path));
+    }
+
     public ValueTask DisposeAsync() => _wecom.DisposeAsync();
 }

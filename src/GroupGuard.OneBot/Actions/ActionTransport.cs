@@ -149,8 +149,8 @@ internal sealed partial class ActionTransport(
         var (hint, kind) = answer.Retcode switch
         {
             1401 or 1403 => ($": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})", ActionErrorKind.NotConfigured),
-            1404 => ($": the implementation has no action {call.Action}", ActionErrorKind.PlatformCannot),
-            _ => ("", RefusalKind(answer)),
+            1404 => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
+            _ => Refusal(call, answer),
         };
         return AttemptResult.Final(CallOutcome.Fail(kind, $"{call.Action} failed{hint}: {PlatformText(answer)}") with { Retcode = answer.Retcode });
     }
@@ -218,8 +218,8 @@ internal sealed partial class ActionTransport(
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                     ($": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})", ActionErrorKind.NotConfigured),
-                HttpStatusCode.NotFound => ($": the implementation has no action {call.Action}", ActionErrorKind.PlatformCannot),
-                _ => ("", RefusalKind(answer)),
+                HttpStatusCode.NotFound => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
+                _ => Refusal(call, answer),
             };
             var text = answer is { } a ? PlatformText(a) : null;
             return AttemptResult.Final(CallOutcome.Fail(kind, $"{call.Action} refused with {status}{hint}{(text is null ? "" : $" ({text})")}"));
@@ -236,8 +236,26 @@ internal sealed partial class ActionTransport(
             return AttemptResult.Final(CallOutcome.Ok(reply.Data));
         }
 
-        return AttemptResult.Final(CallOutcome.Fail(RefusalKind(reply), $"{call.Action} failed: {PlatformText(reply)}") with { Retcode = reply.Retcode });
+        var (why, refusal) = Refusal(call, reply);
+        return AttemptResult.Final(CallOutcome.Fail(refusal, $"{call.Action} failed{why}: {PlatformText(reply)}") with { Retcode = reply.Retcode });
     }
+
+    // How NapCat names an action it does not have, at the start of message and wording: over HTTP
+    // "不支持的Api {action}" (earlier builds 不支持的api) with HTTP 200 and retcode 200, which tell
+    // nothing apart (it answers an action that threw the same way); over a WebSocket 不支持的API, 1404.
+    private const string NoSuchActionWords = "不支持的api";
+
+    private static string NoSuchAction(ApiCall call) => $": the implementation has no action {call.Action}";
+
+    /// <summary>
+    /// A refusal that is not told by its status or retcode: an action the implementation says it does
+    /// not have (<see cref="NoSuchActionWords"/>), which no retry or setting mends; else
+    /// <see cref="RefusalKind"/>.
+    /// </summary>
+    private static (string Hint, ActionErrorKind Kind) Refusal(ApiCall call, Answer? answer) =>
+        new[] { answer?.Message, answer?.Wording }.Any(t => t?.TrimStart().StartsWith(NoSuchActionWords, StringComparison.OrdinalIgnoreCase) == true)
+            ? (NoSuchAction(call), ActionErrorKind.PlatformCannot)
+            : ("", RefusalKind(answer));
 
     // What implementations say when the bot lacks the rights (NapCat and LLOneBot pass QQ's words
     // on, in Chinese or English) or the target outranks it.

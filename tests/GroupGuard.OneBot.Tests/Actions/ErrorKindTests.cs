@@ -1,5 +1,6 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Moderation;
+using GroupGuard.OneBot.Tests.Support;
 using static GroupGuard.OneBot.Tests.Actions.ActionClients;
 
 namespace GroupGuard.OneBot.Tests.Actions;
@@ -18,6 +19,7 @@ public sealed class ErrorKindTests : IAsyncLifetime
         ["not admin, in Chinese"] = FakeAnswer.Failed(200, "禁言失败：机器人不是管理员"),
         ["permission denied"] = FakeAnswer.Failed(1200, wording: "permission denied"),
         ["message not found"] = FakeAnswer.Failed(100, "message not found"),
+        ["an error NapCat caught, retcode 200"] = FakeAnswer.Failed(200, "Error: 消息不存在"),
         ["HTTP 401"] = FakeAnswer.Http(401),
         ["HTTP 403"] = FakeAnswer.Http(403),
         ["HTTP 404"] = FakeAnswer.Http(404),
@@ -30,6 +32,7 @@ public sealed class ErrorKindTests : IAsyncLifetime
     [InlineData("not admin, in Chinese", ActionErrorKind.NotPermitted)]
     [InlineData("permission denied", ActionErrorKind.NotPermitted)]
     [InlineData("message not found", ActionErrorKind.Refused)]
+    [InlineData("an error NapCat caught, retcode 200", ActionErrorKind.Refused)]
     [InlineData("HTTP 401", ActionErrorKind.NotConfigured)]
     [InlineData("HTTP 403", ActionErrorKind.NotConfigured)]
     [InlineData("HTTP 404", ActionErrorKind.PlatformCannot)]
@@ -46,6 +49,25 @@ public sealed class ErrorKindTests : IAsyncLifetime
         Assert.Equal(ActionStatus.Failed, result.Status);
         Assert.Equal(kind, result.ErrorKind);
         Assert.False(string.IsNullOrWhiteSpace(result.Error));
+    }
+
+    /// <summary>
+    /// NapCat over HTTP answers an action it lacks with HTTP 200, retcode 200 (as it answers an action
+    /// that threw) and "不支持的Api …": its words tell it apart. It was recorded as refused, as if the
+    /// platform might do it another time.
+    /// </summary>
+    [Fact]
+    public async Task An_action_napcat_over_http_does_not_support_is_platform_cannot()
+    {
+        _api.Default = new FakeAnswer(200, System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/napcat-answer-unknown-action-http.json")));
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
+
+        Assert.Equal(
+            ActionResult.Failed(ActionErrorKind.PlatformCannot, "set_group_kick failed: the implementation has no action set_group_kick: 不支持的Api set_group_kick (retcode 200)"),
+            result);
+        Assert.Single(_api.Requests); // final, as any refusal
     }
 
     [Fact]

@@ -7,9 +7,10 @@ namespace GroupGuard.Core;
 /// OneBot, Milky and QQ bot action clients, the digest channels' robots): an endpoint that answers
 /// with a huge or an endless body costs at most that many bytes, and the call fails saying so
 /// (<see cref="TooLong"/>) rather than as a connection that broke. Send with
-/// <see cref="HttpCompletionOption.ResponseHeadersRead"/>, so that the client's own buffer is not
-/// filled first, and give a token that ends the wait (a <see cref="Deadline"/>): a body that
-/// trickles in slowly is bounded by that, not by its length.
+/// <c>HttpCompletionOption.ResponseHeadersRead</c>, so that the client's own buffer is not filled
+/// first, and give a token that ends the wait (a <see cref="Deadline"/>): a body that trickles in
+/// slowly is bounded by that, not by its length. It takes the body's stream and its
+/// <c>Content-Length</c>, not the <c>HttpContent</c>: Core holds no HTTP client.
 /// </summary>
 public static class BoundedBody
 {
@@ -17,18 +18,17 @@ public static class BoundedBody
 
     /// <summary>
     /// The body, or null when it is longer than <paramref name="max"/>: said by its
-    /// <c>Content-Length</c> (nothing is read), or found reading one byte past it.
+    /// <paramref name="declaredLength"/> (nothing is read), or found reading one byte past it.
     /// </summary>
-    public static async Task<byte[]?> ReadAsync(HttpContent content, long max, CancellationToken cancellationToken)
+    public static async Task<byte[]?> ReadAsync(Stream body, long? declaredLength, long max, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(content);
-        if (content.Headers.ContentLength is { } declared && declared > max)
+        ArgumentNullException.ThrowIfNull(body);
+        if (declaredLength > max)
         {
             return null;
         }
 
-        await using var body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream(content.Headers.ContentLength is { } length ? (int)length : 4096);
+        using var buffer = new MemoryStream(declaredLength is { } length ? (int)length : 4096);
         var chunk = new byte[ChunkBytes];
         while (true)
         {

@@ -82,7 +82,8 @@ internal sealed class ChannelHttp : IDisposable
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            var answer = await BoundedBody.ReadAsync(response.Content, MaxAnswerBytes, timeout.Token).ConfigureAwait(false);
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            var answer = await BoundedBody.ReadAsync(stream, response.Content.Headers.ContentLength, MaxAnswerBytes, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
 
             // An error status is judged by itself; a body past the bound adds nothing to it.

@@ -65,7 +65,8 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
             }
 
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = await BoundedBody.ReadAsync(response.Content, MilkyLimits.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
+            await using var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            var body = await BoundedBody.ReadAsync(stream, response.Content.Headers.ContentLength, MilkyLimits.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
             if (body is null && response.IsSuccessStatusCode)
             {
                 // Final: the same answer would come as long again.

@@ -168,7 +168,8 @@ internal sealed partial class ActionTransport(
             }
 
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = await BoundedBody.ReadAsync(response.Content, call.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
+            await using var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            var body = await BoundedBody.ReadAsync(stream, response.Content.Headers.ContentLength, call.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
             if (body is null && response.IsSuccessStatusCode)
             {
                 // Final: the same answer would come as long again.

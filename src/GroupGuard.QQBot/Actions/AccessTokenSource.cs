@@ -158,7 +158,8 @@ internal sealed partial class AccessTokenSource(HttpClient http, TimeProvider ti
             var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["appId"] = options.AppId!, ["clientSecret"] = options.AppSecret! });
             request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonType } };
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var answer = await BoundedBody.ReadAsync(response.Content, QQBotLimits.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
+            await using var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            var answer = await BoundedBody.ReadAsync(stream, response.Content.Headers.ContentLength, QQBotLimits.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
             if (answer is null && response.IsSuccessStatusCode)
             {
                 // A token answer is some hundred bytes: this is not the platform's token endpoint.

@@ -95,7 +95,8 @@ internal sealed partial class OpenApiTransport(
             request.Content = new ByteArrayContent(call.Body) { Headers = { ContentType = JsonType } };
             request.Headers.Authorization = new AuthenticationHeaderValue("QQBot", accessToken);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = await BoundedBody.ReadAsync(response.Content, QQBotLimits.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
+            await using var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            var body = await BoundedBody.ReadAsync(stream, response.Content.Headers.ContentLength, QQBotLimits.MaxAnswerBytes, linked.Token).ConfigureAwait(false);
             if (body is null && response.IsSuccessStatusCode)
             {
                 // Final: the same answer would come as long again.

@@ -47,7 +47,7 @@ internal static class Digests
         return builder.ToString(0, chars);
     }
 
-    /// <summary>The digest GroupGuard makes for a leader named <paramref name="leader"/>, of a quiet period.</summary>
+    /// <summary>The daily digest GroupGuard makes for a leader named <paramref name="leader"/>, of a quiet day.</summary>
     public static DigestDocument Built(string leader) => DigestBuilder.Build(new DigestInput(
         new LeaderOptions { Name = leader, Groups = ["123456"] },
         PeriodEnd.AddDays(-1),
@@ -56,7 +56,10 @@ internal static class Digests
         [],
         100,
         null,
-        new DigestHealth([], 0, [], [])));
+        new DigestHealth([], 0, [], []))
+    {
+        Cadence = DigestCadence.Daily, // a leader's daily digest, as its schedule sends it
+    });
 
     /// <summary>A nickname a member chose to plant a link in the leader's digest.</summary>
     public const string HostileSender = "[点这里领红包](http://evil.example/a)";

@@ -4,9 +4,11 @@ namespace GroupGuard.Core;
 
 /// <summary>
 /// Reads an HTTP answer's body up to a bound, for every client that calls a bridge or a robot (the
-/// OneBot, Milky and QQ bot action clients, the digest channels' robots): an endpoint that answers
-/// with a huge or an endless body costs at most that many bytes, and the call fails saying so
-/// (<see cref="TooLong"/>) rather than as a connection that broke. Send with
+/// OneBot, Milky and QQ bot action clients, the digest channels' robots) and for the picture fetcher,
+/// each with its own bound (1 MiB for most answers, <c>GroupGuard:Images:MaxBytes</c> for a picture):
+/// an endpoint that answers with a huge or an endless body costs at most that many bytes, and the
+/// call fails saying so (<see cref="TooLong"/>; the picture fetcher keeps its own words) rather than
+/// as a connection that broke. Send with
 /// <c>HttpCompletionOption.ResponseHeadersRead</c>, so that the client's own buffer is not filled
 /// first, and give a token that ends the wait (a <see cref="Deadline"/>): a body that trickles in
 /// slowly is bounded by that, not by its length. It takes the body's stream and its

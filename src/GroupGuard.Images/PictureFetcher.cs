@@ -161,26 +161,20 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
         }
     }
 
-    /// <summary>Reads at most <paramref name="max"/> + 1 bytes: one more than allowed means refused, and the rest is never read.</summary>
+    /// <summary>
+    /// Reads at most <paramref name="max"/> + 1 bytes (<see cref="BoundedBody"/>): one more than
+    /// allowed means refused, and the rest is never read. A declared length over the cap was refused
+    /// before this, in its own words.
+    /// </summary>
     private static async Task<FetchResult> ReadCappedAsync(Stream body, long max, long? declared, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream(declared is { } d and > 0 ? (int)Math.Min(d, max) : 64 * 1024);
-        var chunk = new byte[64 * 1024];
-        while (true)
+        var bytes = await BoundedBody.ReadAsync(body, declared, max, cancellationToken).ConfigureAwait(false);
+        return bytes switch
         {
-            var want = (int)Math.Min(chunk.Length, max + 1 - buffer.Length);
-            var read = await body.ReadAsync(chunk.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return buffer.Length == 0 ? FetchResult.Refuse("an empty body") : new FetchResult(buffer.ToArray(), false, null);
-            }
-
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > max)
-            {
-                return FetchResult.Refuse($"more than {max} bytes");
-            }
-        }
+            null => FetchResult.Refuse($"more than {max} bytes"),
+            [] => FetchResult.Refuse("an empty body"),
+            _ => new FetchResult(bytes, false, null),
+        };
     }
 
     /// <summary>Why a link may not be fetched, or null.</summary>

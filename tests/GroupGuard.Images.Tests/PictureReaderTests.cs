@@ -126,6 +126,18 @@ public sealed class PictureReaderTests : IAsyncLifetime
         Assert.Equal("more than 10485760 bytes", chunked.Reason);
     }
 
+    [Fact]
+    public async Task A_picture_answer_that_never_ends_is_refused_at_max_bytes_not_read_on()
+    {
+        // Chunked, no Content-Length, never finished: only the cap (10 MiB, the pictures' own, not
+        // the 1 MiB of the bridges' answers) ends the read; a timeout would say "no answer within".
+        _cdn.Respond(_ => new HttpAnswer(200, "JFIF", "image/jpeg") { Endless = true });
+
+        var reading = await ReadAsync(_cdn.Url("/endless.jpg"));
+
+        Assert.Equal((PictureOutcome.Refused, "more than 10485760 bytes"), (reading.Outcome, reading.Reason));
+    }
+
     [Theory]
     [InlineData("text/html; charset=utf-8", "<html><body>not found</body></html>", "not a picture (text/html)")]
     [InlineData("application/json", "{\"retcode\":1}", "not a picture (application/json)")]

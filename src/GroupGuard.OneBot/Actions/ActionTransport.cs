@@ -149,7 +149,6 @@ internal sealed partial class ActionTransport(
         var (hint, kind) = answer.Retcode switch
         {
             1401 or 1403 => ($": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})", ActionErrorKind.NotConfigured),
-            1404 => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
             _ => Refusal(call, answer),
         };
         return AttemptResult.Final(CallOutcome.Fail(kind, $"{call.Action} failed{hint}: {PlatformText(answer)}") with { Retcode = answer.Retcode });
@@ -246,15 +245,20 @@ internal sealed partial class ActionTransport(
     // nothing apart (it answers an action that threw the same way); over a WebSocket 不支持的API, 1404.
     private const string NoSuchActionWords = "不支持的api";
 
+    // ws.md's HTTP 404 as a retcode: the action does not exist. It means that over HTTP too, where an
+    // implementation answers with it in the body of an HTTP 200 (or another status).
+    private const long NoSuchActionRetcode = 1404;
+
     private static string NoSuchAction(ApiCall call) => $": the implementation has no action {call.Action}";
 
     /// <summary>
-    /// A refusal that is not told by its status or retcode: an action the implementation says it does
-    /// not have (<see cref="NoSuchActionWords"/>), which no retry or setting mends; else
-    /// <see cref="RefusalKind"/>.
+    /// A refusal that its HTTP status does not tell, over either transport: an action the
+    /// implementation does not have (retcode <see cref="NoSuchActionRetcode"/>, or
+    /// <see cref="NoSuchActionWords"/>), which no retry or setting mends; else <see cref="RefusalKind"/>.
     /// </summary>
     private static (string Hint, ActionErrorKind Kind) Refusal(ApiCall call, Answer? answer) =>
-        new[] { answer?.Message, answer?.Wording }.Any(t => t?.TrimStart().StartsWith(NoSuchActionWords, StringComparison.OrdinalIgnoreCase) == true)
+        answer?.Retcode == NoSuchActionRetcode
+        || new[] { answer?.Message, answer?.Wording }.Any(t => t?.TrimStart().StartsWith(NoSuchActionWords, StringComparison.OrdinalIgnoreCase) == true)
             ? (NoSuchAction(call), ActionErrorKind.PlatformCannot)
             : ("", RefusalKind(answer));
 

@@ -70,6 +70,25 @@ public sealed class ErrorKindTests : IAsyncLifetime
         Assert.Single(_api.Requests); // final, as any refusal
     }
 
+    /// <summary>
+    /// ws.md's retcode 1404 (no such action) in the body of an HTTP 200, words that name nothing
+    /// NapCat says: platform_cannot, as the same answer over a WebSocket is. It was recorded as
+    /// refused, as if the platform might do it another time.
+    /// </summary>
+    [Fact]
+    public async Task Retcode_1404_over_http_is_platform_cannot_as_over_a_websocket()
+    {
+        _api.Default = new FakeAnswer(200, System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/answer-unknown-action-retcode-1404-http.json")));
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
+
+        Assert.Equal(
+            ActionResult.Failed(ActionErrorKind.PlatformCannot, "set_group_kick failed: the implementation has no action set_group_kick: API不存在 (retcode 1404)"),
+            result);
+        Assert.Single(_api.Requests); // final, as any refusal
+    }
+
     [Fact]
     public async Task With_one_attempt_allowed_a_server_error_is_tried_once()
     {

@@ -688,7 +688,7 @@ public sealed class DigestTests
         var again = await SendAsync();
         var afterAgain = (await ListAsync(digests.Outbox)).Count;
         var forced = await SendAsync(force: true);
-        clock.Advance(DigestCommand.MinimumPeriod);
+        clock.Advance(DigestService.MinimumPeriod);
         var later = await SendAsync();
 
         Assert.Equal(0, first.Exit);

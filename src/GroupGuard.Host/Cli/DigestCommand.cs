@@ -41,13 +41,6 @@ internal static class DigestCommand
         return 0;
     }
 
-    /// <summary>
-    /// The shortest period <c>digest send</c> makes a digest of without <c>--force</c>: run again
-    /// right after the last digest, it would send every channel a digest of a few seconds with
-    /// nothing in it. (A scheduled digest is made whatever its length.)
-    /// </summary>
-    internal static readonly TimeSpan MinimumPeriod = TimeSpan.FromMinutes(5);
-
     public static async Task<int> SendAsync(DigestService digests, string leaderName, bool force, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (await LeaderAsync(digests, leaderName, "send", error) is not { } leader)
@@ -56,12 +49,12 @@ internal static class DigestCommand
         }
 
         var now = digests.Now;
-        if (!force && await digests.Outbox.LastPeriodEndAsync(leader.Name, cancellationToken) is { } last && last < now && now - last < MinimumPeriod)
+        if (!force && await digests.TooSoonAfterAsync(leader, now, cancellationToken) is { } last)
         {
             // Nothing is wrong: there is just nearly nothing to send. A script that runs the command
             // twice sends once.
             await output.WriteLineAsync(
-                $"nothing sent: {leader.Name}'s last digest ended at {Iso(last)}, {Ago(now - last)} ago, less than {MinimumPeriod.TotalMinutes:0} minutes; " +
+                $"nothing sent: {leader.Name}'s last digest ended at {Iso(last)}, {Ago(now - last)} ago, less than {DigestService.MinimumPeriod.TotalMinutes:0} minutes; " +
                 "--force sends a digest of that time all the same");
             return 0;
         }

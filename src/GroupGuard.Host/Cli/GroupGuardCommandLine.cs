@@ -313,7 +313,7 @@ internal static class GroupGuardCommandLine
         preview.SetAction((parsed, ct) => DigestVerb(parsed, ct, error, (digests, token) =>
             DigestCommand.PreviewAsync(digests, parsed.GetValue(leader)!, parsed.GetValue(from), parsed.GetValue(to), output, error, token)));
 
-        var force = new Option<bool>("--force") { Description = $"send even when the leader's last digest ended less than {DigestCommand.MinimumPeriod.TotalMinutes:0} minutes ago" };
+        var force = new Option<bool>("--force") { Description = $"send even when the leader's last digest ended less than {DigestService.MinimumPeriod.TotalMinutes:0} minutes ago" };
         var send = Verb("send", "Send the due digest now, through the outbox.", leader, force);
         send.SetAction((parsed, ct) => DigestVerb(parsed, ct, error, (digests, token) =>
             DigestCommand.SendAsync(digests, parsed.GetValue(leader)!, parsed.GetValue(force), output, error, token)));

@@ -61,6 +61,20 @@ internal sealed partial class DigestService(
     // Per leader, the latest fire whose run failed before its digest was stored; under the gate.
     private readonly Dictionary<string, FailedRun> _failedRuns = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The shortest period a digest sent by hand (<c>digest send</c>, the console's 立即发送) covers
+    /// unless forced: sent again right after the last digest, it would send every channel a digest
+    /// of a few seconds with nothing in it. (A scheduled digest is made whatever its length.)
+    /// </summary>
+    internal static readonly TimeSpan MinimumPeriod = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The end of the leader's last digest when it ended less than <see cref="MinimumPeriod"/>
+    /// before <paramref name="now"/>, so that a digest sent by hand now would be nearly empty; else null.
+    /// </summary>
+    public async Task<DateTimeOffset?> TooSoonAfterAsync(LeaderOptions leader, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await outbox.LastPeriodEndAsync(leader.Name, cancellationToken) is { } last && last < now && now - last < MinimumPeriod ? last : null;
+
     public IReadOnlyList<LeaderOptions> Leaders => leaders.CurrentValue;
 
     public IDigestOutbox Outbox => outbox;

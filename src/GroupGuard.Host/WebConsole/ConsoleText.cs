@@ -136,6 +136,8 @@ internal sealed partial class ConsoleText
         ["Channels"] = "渠道",
         ["Preview of the next digest"] = "下一期日报预览",
         ["Send now"] = "立即发送",
+        ["Send anyway"] = "仍然发送",
+        ["Nothing sent: {0}'s last digest ended at {1}, less than {2} ago. \"Send anyway\" sends a digest of that time all the same."] = "未发送：{0} 的上一期日报截至 {1}，距今不到 {2}。点「仍然发送」可照样发送这段时间的日报。",
         ["Actor"] = "操作人",
         ["Target"] = "对象",
         ["Detail"] = "详情",

@@ -45,6 +45,57 @@ public sealed class ConsolePagesTests
         Assert.Contains(audit, a => a.Action == "send_digest" && a.Target == "王主任" && a.Actor == "admin");
     }
 
+    /// <summary>
+    /// 立即发送 right after the leader's last digest sends nothing, as <c>digest send</c> without
+    /// --force: the page says so, when the last digest ended, and offers 仍然发送, which sends.
+    /// </summary>
+    [Fact]
+    public async Task Send_now_right_after_the_last_digest_sends_nothing_and_offers_to_send_anyway()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var service = new GroupGuardFactory(
+            new Dictionary<string, string?>
+            {
+                ["GroupGuard:Leaders:0:Name"] = "王主任",
+                ["GroupGuard:Leaders:0:Groups:0"] = "*",
+                ["GroupGuard:Leaders:0:Schedule"] = "0 0 8 * * ?",
+                ["GroupGuard:Leaders:0:TimeZone"] = "Asia/Shanghai",
+                ["GroupGuard:Leaders:0:Channels:0"] = "archive",
+                ["GroupGuard:Channels:archive:Type"] = "file",
+                ["GroupGuard:Channels:archive:Path"] = "digests-out",
+                ["GroupGuard:Console:TimeZone"] = "Asia/Shanghai",
+            },
+            services: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+        var outbox = service.Services.GetRequiredService<GroupGuard.Host.Digests.DigestService>().Outbox;
+        var send = "/console/digests?handler=Send&leader=" + Uri.EscapeDataString("王主任");
+        async Task<int> DigestsAsync() => (await outbox.NewestAsync(10, CancellationToken.None)).Count;
+
+        using var first = await browser.PostFormAsync("/console/digests", send, new Dictionary<string, string>());
+        var firstEnd = (await outbox.NewestAsync(1, CancellationToken.None))[0].PeriodTo;
+        clock.Advance(TimeSpan.FromSeconds(20)); // pressed again at once
+        using var again = await browser.PostFormAsync("/console/digests", send, new Dictionary<string, string>());
+        var refused = await browser.PageAsync("/console/digests");
+        var afterAgain = await DigestsAsync();
+        using var anyway = await browser.PostFormAsync("/console/digests", send, new Dictionary<string, string> { ["force"] = "true" });
+        var afterAnyway = await DigestsAsync();
+        var settled = await browser.PageAsync("/console/digests");
+        clock.Advance(GroupGuard.Host.Digests.DigestService.MinimumPeriod);
+        using var later = await browser.PostFormAsync("/console/digests", send, new Dictionary<string, string>());
+        var afterLater = await DigestsAsync();
+
+        var shanghai = TimeZoneInfo.ConvertTime(firstEnd, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+        Assert.Equal(1, afterAgain); // nothing was made or sent
+        Assert.Contains($"未发送：王主任 的上一期日报截至 {shanghai:yyyy-MM-dd HH:mm:ss}，距今不到 5 分钟。", refused, StringComparison.Ordinal);
+        Assert.Contains("id=\"send-anyway\"", refused, StringComparison.Ordinal);
+        Assert.Contains("仍然发送", refused, StringComparison.Ordinal);
+        Assert.Equal(2, afterAnyway); // 仍然发送 sends the 20 seconds all the same
+        Assert.DoesNotContain("仍然发送", settled, StringComparison.Ordinal);
+        Assert.Equal(3, afterLater); // five minutes on, 立即发送 sends again
+    }
+
     [Fact]
     public async Task The_audit_log_shows_sign_ins_to_admins_and_is_refused_to_leaders()
     {

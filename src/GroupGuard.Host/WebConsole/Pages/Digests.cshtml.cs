@@ -1,3 +1,4 @@
+using System.Globalization;
 using GroupGuard.Core.Digests;
 using GroupGuard.Host.Digests;
 using Microsoft.AspNetCore.Mvc;
@@ -15,6 +16,13 @@ public sealed class DigestsModel : ConsolePage
     public string? PreviewLeader { get; private set; }
 
     public string? Preview { get; private set; }
+
+    /// <summary>
+    /// The leader whose 立即发送 just sent nothing because the last digest ended moments ago: the
+    /// page offers that leader a button that sends all the same.
+    /// </summary>
+    [TempData]
+    public string? TooSoonLeader { get; set; }
 
     private DigestService Digests => HttpContext.RequestServices.GetRequiredService<DigestService>();
 
@@ -39,7 +47,7 @@ public sealed class DigestsModel : ConsolePage
         return Page();
     }
 
-    public async Task<IActionResult> OnPostSendAsync(string? leader)
+    public async Task<IActionResult> OnPostSendAsync(string? leader, bool force)
     {
         var digests = Digests;
         if (leader is null || digests.Leader(leader) is not { } options)
@@ -47,7 +55,21 @@ public sealed class DigestsModel : ConsolePage
             return NotFound();
         }
 
-        var record = await digests.RunAsync(options, digests.Now, HttpContext.RequestAborted);
+        // As `digest send` without --force: right after the last digest there is nearly nothing to send.
+        var now = digests.Now;
+        if (!force && await digests.TooSoonAfterAsync(options, now, HttpContext.RequestAborted) is { } last)
+        {
+            Notice = string.Format(
+                CultureInfo.InvariantCulture,
+                T["Nothing sent: {0}'s last digest ended at {1}, less than {2} ago. \"Send anyway\" sends a digest of that time all the same."],
+                leader,
+                Local(last),
+                T.Minutes((int)DigestService.MinimumPeriod.TotalMinutes));
+            TooSoonLeader = leader;
+            return RedirectToPage();
+        }
+
+        var record = await digests.RunAsync(options, now, HttpContext.RequestAborted);
         await AuditAsync("send_digest", leader, record is null ? "nothing new" : $"{record.IncidentIds.Count} incidents");
         Notice = record is null ? $"{leader}: —" : T["Saved."];
         return RedirectToPage();

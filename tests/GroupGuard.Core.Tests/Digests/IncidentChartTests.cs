@@ -98,14 +98,34 @@ public sealed class IncidentChartTests
 
         Assert.Equal(IncidentChart.Width, image.Width);
         Assert.All(IncidentChart.Palette.Append(IncidentChart.OtherColour), colour => Assert.Equal(0, image.Count(C(colour))));
-        // Inside the plot (axes and grid aside) only the words "no incidents" are drawn in the axis colour.
+        // Inside the plot (axes and grid aside) only the words 无违规 are drawn, in the axis colour blended into the background.
         Assert.InRange(
-            image.Count(C(IncidentChart.Axis), IncidentChart.PlotLeft, IncidentChart.PlotTop + 1, IncidentChart.PlotRight, IncidentChart.PlotBottom),
+            image.CountOther([C(IncidentChart.Background), C(IncidentChart.Grid)], IncidentChart.PlotLeft, IncidentChart.PlotTop + 1, IncidentChart.PlotRight, IncidentChart.PlotBottom),
             20,
             400);
         Assert.True(image.Count(C(IncidentChart.Grid)) > 0, "the grid is drawn");
         Assert.Equal(IncidentChart.Render([], First), IncidentChart.Render([On(-1, "ads", 9), On(30, "ads", 9), On(4, "ads", 0), On(5, "fraud", -3)], First));
         Assert.Equal(image.Count(C(IncidentChart.Ink)), quiet.Count(C(IncidentChart.Ink))); // the same scale and dates
+    }
+
+    [Fact]
+    public void An_empty_chart_says_无违规_in_chinese_glyphs_as_the_rest_of_the_digest_is_in_chinese()
+    {
+        var image = PngImage.Decode(IncidentChart.Render([], First));
+        var width = PixelFont.Measure(IncidentChart.Quiet);
+        var left = IncidentChart.PlotLeft + ((IncidentChart.PlotRight - IncidentChart.PlotLeft - width) / 2);
+        var top = IncidentChart.PlotTop + ((IncidentChart.PlotBottom - IncidentChart.PlotTop - PixelFont.Ascent) / 2);
+        var background = C(IncidentChart.Background);
+
+        Assert.Equal("无违规", IncidentChart.Quiet);
+        Assert.All(IncidentChart.Quiet, c => Assert.True(HanGlyphs.Has(c), $"{c} has no glyph: run tools/chart-glyphs.py"));
+        Assert.Equal((3 * HanGlyphs.Advance) - 1, width);
+
+        // Three 12-pixel glyphs, blended into the background at their edges, reaching above the
+        // small font's rows (an English word in the 5×7 font would be neither).
+        Assert.InRange(image.CountOther([background], left, top - 3, left + width, top + 9), 60, 3 * 12 * 12 * 3 / 4);
+        Assert.True(image.CountOther([background], left, top - 3, left + width, top) > 0, "the glyphs reach above the small font");
+        Assert.True(image.CountOther([background, C(IncidentChart.Axis)], left, top - 3, left + width, top + 9) > 0, "the edges are blended");
     }
 
     [Fact]

@@ -2,7 +2,8 @@ namespace GroupGuard.Core.Digests.Charts;
 
 /// <summary>
 /// The Chinese characters the chart's legend names categories with (the digest's names,
-/// <see cref="DigestBuilder.CategoryName"/>, and 其他 for the folded ones): 12 pixels square with
+/// <see cref="DigestBuilder.CategoryName"/>, and 其他 for the folded ones) and an empty plot's
+/// 无违规 (<see cref="IncidentChart.Quiet"/>): 12 pixels square with
 /// 16 levels of coverage, drawn once from WenQuanYi Micro Hei by <c>tools/chart-glyphs.py</c> and
 /// kept in the source (<c>HanGlyphs.Drawn.cs</c>), so the chart still needs no font library and
 /// gives the same bytes on every machine. Any other character is <see cref="PixelFont"/>'s.

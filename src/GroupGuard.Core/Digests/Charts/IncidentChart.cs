@@ -50,6 +50,9 @@ public static class IncidentChart
     /// <summary>Characters of <see cref="PixelFont"/> of a legend line that fit in <see cref="LegendRoom"/>.</summary>
     internal const int LegendChars = (LegendRoom + 1) / PixelFont.Advance;
 
+    /// <summary>What an empty plot says, in <see cref="HanGlyphs"/> as the rest of the digest is in Chinese.</summary>
+    internal const string Quiet = "无违规";
+
     internal static readonly Rgb Background = Rgb.Hex(0xFFFFFF);
     internal static readonly Rgb Grid = Rgb.Hex(0xEBEBEB);
     internal static readonly Rgb Axis = Rgb.Hex(0x8C8C8C);
@@ -237,7 +240,6 @@ public static class IncidentChart
 
         if (series.Count == 0)
         {
-            const string Quiet = "no incidents";
             var x = PlotLeft + ((PlotRight - PlotLeft - PixelFont.Measure(Quiet)) / 2);
             var y = PlotTop + ((PlotBottom - PlotTop - PixelFont.Ascent) / 2);
             raster.Fill(x - 4, y - 3, PixelFont.Measure(Quiet) + 8, PixelFont.Ascent + 6, Background); // off the grid line

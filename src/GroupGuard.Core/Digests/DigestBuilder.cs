@@ -264,8 +264,9 @@ public static class DigestBuilder
 
     /// <summary>
     /// The join requests decided: counts by outcome, then each one turned away (who, why, whether
-    /// the platform took the answer) and each left to the admins with a hit or because it could not
-    /// be screened in full, at most ten of each.
+    /// the platform took the answer), each auto-approval the platform did not carry out (counted
+    /// apart from those let in), and each left to the admins with a hit or because it could not be
+    /// screened in full, at most ten of each.
     /// </summary>
     private static void JoinLines(DigestInput input, Func<string, string> quote, List<(LineKind, string)> lines)
     {
@@ -276,10 +277,15 @@ public static class DigestBuilder
         }
 
         var rejected = joins.Where(j => j.Outcome == Members.JoinOutcome.Rejected).ToList();
-        var approved = joins.Count(j => j.Outcome == Members.JoinOutcome.Approved);
+        static bool NotCarriedOut(Members.JoinDecision j) => j.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported;
+        var approvalsFailed = joins.Where(j => j.Outcome == Members.JoinOutcome.Approved && NotCarriedOut(j)).ToList();
+        var approved = joins.Count(j => j.Outcome == Members.JoinOutcome.Approved) - approvalsFailed.Count;
         var left = joins.Where(j => j.Outcome == Members.JoinOutcome.Left).ToList();
         lines.Add((LineKind.Heading, "入群申请"));
-        lines.Add((LineKind.Item, $"拒绝 {rejected.Count} 个（其中黑名单 {rejected.Count(j => j.Reason == Members.JoinReason.Blocked)} 个），自动通过 {approved} 个，留给管理员 {left.Count} 个"));
+        lines.Add((LineKind.Item,
+            $"拒绝 {rejected.Count} 个（其中黑名单 {rejected.Count(j => j.Reason == Members.JoinReason.Blocked)} 个），自动通过 {approved} 个，" +
+            (approvalsFailed.Count > 0 ? $"自动通过未能执行 {approvalsFailed.Count} 个，" : "") +
+            $"留给管理员 {left.Count} 个"));
         foreach (var join in rejected.Take(10))
         {
             var why = join.Reason == Members.JoinReason.Blocked
@@ -288,7 +294,13 @@ public static class DigestBuilder
             lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：已拒绝（{why}，{JoinAnswerName(join)}）"));
         }
 
-        if (rejected.Take(10).Any(j => j.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported))
+        // The platform did not let them in: the request waits for the admins.
+        foreach (var join in approvalsFailed.Take(10))
+        {
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：自动通过（{JoinAnswerName(join)}），待管理员处理"));
+        }
+
+        if (rejected.Take(10).Concat(approvalsFailed.Take(10)).Any(NotCarriedOut))
         {
             // As for incidents: the platform's words (often long and in English) are the operator's.
             lines.Add((LineKind.Item, "平台返回的原文见服务日志"));
@@ -297,11 +309,22 @@ public static class DigestBuilder
         foreach (var join in left.Take(10))
         {
             var why = join.Reason == Members.JoinReason.Unscreened
-                ? "未能完成自动审核" + (string.IsNullOrEmpty(join.ActionError) ? "" : "（" + quote(join.ActionError) + "）")
+                ? "未能完成自动审核" + Unscreened(join.ActionError)
                 : $"命中 {quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
             lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：待管理员处理，{why}"));
         }
     }
+
+    /// <summary>
+    /// What could not be done in screening a request, in a few words a leader reads; what else a
+    /// request left unscreened records (in English) stays in the console and the log.
+    /// </summary>
+    private static string Unscreened(string? error) => error switch
+    {
+        Members.JoinDecision.DetectionFailed => "（验证信息或昵称检测出错）",
+        Members.JoinDecision.BlockListUnread => "（黑名单读取失败）",
+        _ => "",
+    };
 
     private static string Applicant(Members.JoinDecision join, Func<string, string> quote) =>
         join.Nickname is { Length: > 0 } name ? $"{quote(name)}（{quote(join.UserId)}）" : quote(join.UserId);

@@ -130,6 +130,12 @@ public sealed record JoinDecision
 
     /// <summary>For a blocked applicant: the block's own note (which kick, or who added it).</summary>
     public string? BlockNote { get; init; }
+
+    /// <summary>The <see cref="ActionError"/> of a request left <see cref="JoinReason.Unscreened"/> because a detector failed on its comment or nickname.</summary>
+    public const string DetectionFailed = "detection failed on the comment or nickname";
+
+    /// <summary>The <see cref="ActionError"/> of a request left <see cref="JoinReason.Unscreened"/> because the block list could not be read.</summary>
+    public const string BlockListUnread = "the block list could not be read";
 }
 
 /// <summary>

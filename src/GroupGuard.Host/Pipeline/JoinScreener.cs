@@ -53,7 +53,7 @@ internal sealed partial class JoinScreener(
 
         var (block, blocksUnread) = policy.RejectBlocked ? await BlockOfAsync(request, stoppingToken) : (null, false);
         List<RuleHit> hits;
-        string? unscreened = blocksUnread ? "the block list could not be read" : null;
+        string? unscreened = blocksUnread ? JoinDecision.BlockListUnread : null;
         try
         {
             hits = [.. ModerationPolicy.Applicable(Detect(request, nickname), group.Group)];
@@ -63,7 +63,7 @@ internal sealed partial class JoinScreener(
             LogDetectionFailed(ex, request.Platform, request.GroupId, request.UserId);
             stats.Failed();
             hits = [];
-            unscreened = "detection failed on the comment or nickname";
+            unscreened = JoinDecision.DetectionFailed;
         }
 
         // A request not screened in full is not let in: the admins decide, as without AutoApprove.

@@ -89,7 +89,7 @@ public sealed class DigestBuilderTests
                 Join("2", Members.JoinOutcome.Rejected, Members.JoinReason.Blocked, ActionStatus.Failed),
                 Join("3", Members.JoinOutcome.Approved, Members.JoinReason.Clean),
                 Join("4", Members.JoinOutcome.Left, Members.JoinReason.Rule, ActionStatus.Skipped),
-                Join("5", Members.JoinOutcome.Left, Members.JoinReason.Unscreened, ActionStatus.Skipped) with { ActionError = "detection failed on the comment or nickname" },
+                Join("5", Members.JoinOutcome.Left, Members.JoinReason.Unscreened, ActionStatus.Skipped) with { ActionError = Members.JoinDecision.DetectionFailed },
             ],
         });
 
@@ -103,9 +103,49 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("set_group_add_request", digest.Markdown, StringComparison.Ordinal);
         Assert.Contains("· 平台返回的原文见服务日志", digest.Text, StringComparison.Ordinal);
         Assert.Contains("30004 申请加入 二年级家长群（123456）：待管理员处理，命中 ads.contact「加微信」", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("30005 申请加入 二年级家长群（123456）：待管理员处理，未能完成自动审核（detection failed on the comment or nickname）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30005 申请加入 二年级家长群（123456）：待管理员处理，未能完成自动审核（验证信息或昵称检测出错）", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("detection failed", digest.Text, StringComparison.Ordinal); // GroupGuard's own words are the operator's
         Assert.DoesNotContain("30003", digest.Text, StringComparison.Ordinal); // approvals are counted, not listed
         Assert.DoesNotContain("**资料**", digest.Markdown, StringComparison.Ordinal); // a nickname cannot style the robots' Markdown
+    }
+
+    [Fact]
+    public void A_request_left_unscreened_says_in_chinese_what_could_not_be_done()
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy)
+        {
+            JoinDecisions =
+            [
+                Join("5", Members.JoinOutcome.Left, Members.JoinReason.Unscreened, ActionStatus.Skipped) with { ActionError = Members.JoinDecision.BlockListUnread },
+                Join("6", Members.JoinOutcome.Left, Members.JoinReason.Unscreened, ActionStatus.Skipped) with { ActionError = "something GroupGuard has no words for yet" },
+            ],
+        });
+
+        Assert.Contains("30005 申请加入 二年级家长群（123456）：待管理员处理，未能完成自动审核（黑名单读取失败）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30006 申请加入 二年级家长群（123456）：待管理员处理，未能完成自动审核\n", digest.Text + "\n", StringComparison.Ordinal);
+        Assert.DoesNotContain("block list", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("no words for", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_auto_approval_the_platform_did_not_carry_out_is_counted_and_named_as_failed_not_as_let_in()
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy)
+        {
+            JoinDecisions =
+            [
+                Join("1", Members.JoinOutcome.Approved, Members.JoinReason.Clean),
+                Join("2", Members.JoinOutcome.Approved, Members.JoinReason.Clean, ActionStatus.Failed),
+                Join("3", Members.JoinOutcome.Approved, Members.JoinReason.Clean, ActionStatus.Unsupported),
+            ],
+        });
+
+        Assert.Contains("拒绝 0 个（其中黑名单 0 个），自动通过 1 个，自动通过未能执行 2 个，留给管理员 0 个", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30002 申请加入 二年级家长群（123456）：自动通过（未能执行：机器人不是群管理员，或对方是管理员），待管理员处理", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30003 申请加入 二年级家长群（123456）：自动通过（未能执行：平台不支持该操作），待管理员处理", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("30001", digest.Text, StringComparison.Ordinal); // one let in is counted, not listed
+        Assert.DoesNotContain("permission denied", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("· 平台返回的原文见服务日志", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]

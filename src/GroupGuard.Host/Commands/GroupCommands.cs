@@ -146,7 +146,8 @@ internal sealed partial class GroupCommands(
 
     /// <summary>
     /// Messages checked and incidents since local midnight (the service's time zone), those marked
-    /// false positive among them, and whether dry run is on.
+    /// false positive left out as the console's overview and the digest leave them out (and counted
+    /// apart when there are any), and whether dry run is on.
     /// </summary>
     private async Task<CommandReply> StatusAsync(GroupCommand command, ChatMessage message)
     {
@@ -157,7 +158,7 @@ internal sealed partial class GroupCommands(
         await AuditAsync(command, message, null);
         return CommandReply.Say(
             message,
-            string.Create(CultureInfo.InvariantCulture, $"今日本群：检查 {overview.MessagesChecked} 条消息，违规 {overview.Incidents + overview.FalsePositives} 起（误判 {overview.FalsePositives}），试运行{(dryRun ? "开" : "关")}"));
+            string.Create(CultureInfo.InvariantCulture, $"今日本群：检查 {overview.MessagesChecked} 条消息，违规 {overview.Incidents} 起{(overview.FalsePositives > 0 ? $"，误判 {overview.FalsePositives} 起" : "")}，试运行{(dryRun ? "开" : "关")}"));
     }
 
     /// <summary>

@@ -402,7 +402,25 @@ public sealed class GroupCommandTests
 
         // Messages 1 and 2: the command itself is answered, not checked.
         var answer = await AnswerAsync(api, "今日本群");
-        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 1 起（误判 0），试运行关", Said(answer));
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 1 起，试运行关", Said(answer));
+    }
+
+    [Fact]
+    public async Task Status_leaves_out_incidents_marked_false_positive_as_the_digest_does_and_counts_them_apart()
+    {
+        await using var api = FakeOneBotApi.Start();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero));
+        using var service = Service(api, clock);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加微信", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "加微信领资料", userId: Member));
+        var incidents = await service.IncidentsAfterAsync(2);
+        var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
+        Assert.True(await store.MarkFalsePositiveAsync(incidents.First(i => i.MessageId == "1").Id, true, "通知", clock.GetUtcNow(), "admin", CancellationToken.None));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 状态", userId: Admin, role: "admin"));
+
+        var answer = await AnswerAsync(api, "今日本群");
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 1 起，误判 1 起，试运行关", Said(answer));
     }
 
     [Fact]
@@ -418,7 +436,7 @@ public sealed class GroupCommandTests
         await service.PostV11Async(GroupGuardFactory.GroupEvent(5, "/gg 状态", userId: Admin, role: "admin"));
 
         var answer = await AnswerAsync(api, "今日本群");
-        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 0 起（误判 0），试运行关", Said(answer));
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 0 起，试运行关", Said(answer));
     }
 
     [Fact]

@@ -132,7 +132,7 @@ internal sealed partial class ActionTransport(
 
     /// <summary>
     /// An answer frame (communication/ws.md): like an HTTP answer, with the HTTP errors moved into
-    /// <c>retcode</c> as 1400, 1401, 1403 and 1404.
+    /// <c>retcode</c> as 1400, 1401, 1403 and 1404, which <see cref="Refusal"/> reads as over HTTP.
     /// </summary>
     private static AttemptResult ClassifyAnswer(ApiCall call, byte[] frame)
     {
@@ -146,11 +146,7 @@ internal sealed partial class ActionTransport(
             return AttemptResult.Final(CallOutcome.Ok(answer.Data));
         }
 
-        var (hint, kind) = answer.Retcode switch
-        {
-            1401 or 1403 => ($": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})", ActionErrorKind.NotConfigured),
-            _ => Refusal(call, answer),
-        };
+        var (hint, kind) = Refusal(call, answer);
         return AttemptResult.Final(CallOutcome.Fail(kind, $"{call.Action} failed{hint}: {PlatformText(answer)}") with { Retcode = answer.Retcode });
     }
 
@@ -216,8 +212,7 @@ internal sealed partial class ActionTransport(
         {
             var (hint, kind) = response.StatusCode switch
             {
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                    ($": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})", ActionErrorKind.NotConfigured),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (RefusedToken, ActionErrorKind.NotConfigured),
                 HttpStatusCode.NotFound => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
                 _ => Refusal(call, answer),
             };
@@ -249,18 +244,29 @@ internal sealed partial class ActionTransport(
     // implementation answers with it in the body of an HTTP 200 (or another status).
     private const long NoSuchActionRetcode = 1404;
 
+    // ws.md's HTTP 401 and 403 as retcodes: the access token is missing or wrong. They mean that over
+    // HTTP too, where an implementation answers with them in the body of an HTTP 200.
+    private const long TokenMissingRetcode = 1401;
+    private const long TokenRefusedRetcode = 1403;
+
+    private static readonly string RefusedToken = $": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})";
+
     private static string NoSuchAction(ApiCall call) => $": the implementation has no action {call.Action}";
 
     /// <summary>
-    /// A refusal that its HTTP status does not tell, over either transport: an action the
-    /// implementation does not have (retcode <see cref="NoSuchActionRetcode"/>, or
-    /// <see cref="NoSuchActionWords"/>), which no retry or setting mends; else <see cref="RefusalKind"/>.
+    /// A refusal that its HTTP status does not tell, over either transport: a refused access token
+    /// (retcode <see cref="TokenMissingRetcode"/> or <see cref="TokenRefusedRetcode"/>), which only the
+    /// setting mends; an action the implementation does not have (retcode <see cref="NoSuchActionRetcode"/>,
+    /// or <see cref="NoSuchActionWords"/>), which no retry or setting mends; else <see cref="RefusalKind"/>.
     /// </summary>
-    private static (string Hint, ActionErrorKind Kind) Refusal(ApiCall call, Answer? answer) =>
-        answer?.Retcode == NoSuchActionRetcode
-        || new[] { answer?.Message, answer?.Wording }.Any(t => t?.TrimStart().StartsWith(NoSuchActionWords, StringComparison.OrdinalIgnoreCase) == true)
-            ? (NoSuchAction(call), ActionErrorKind.PlatformCannot)
-            : ("", RefusalKind(answer));
+    private static (string Hint, ActionErrorKind Kind) Refusal(ApiCall call, Answer? answer) => answer?.Retcode switch
+    {
+        TokenMissingRetcode or TokenRefusedRetcode => (RefusedToken, ActionErrorKind.NotConfigured),
+        NoSuchActionRetcode => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
+        _ when new[] { answer?.Message, answer?.Wording }.Any(t => t?.TrimStart().StartsWith(NoSuchActionWords, StringComparison.OrdinalIgnoreCase) == true)
+            => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
+        _ => ("", RefusalKind(answer)),
+    };
 
     // What implementations say when the bot lacks the rights (NapCat and LLOneBot pass QQ's words
     // on, in Chinese or English) or the target outranks it.

@@ -89,6 +89,37 @@ public sealed class ErrorKindTests : IAsyncLifetime
         Assert.Single(_api.Requests); // final, as any refusal
     }
 
+    /// <summary>
+    /// ws.md's retcode 1403 (wrong access token) in the body of an HTTP 200: not_configured, naming
+    /// the token setting, as the same answer over a WebSocket is. It was recorded as refused, as if
+    /// the platform had said no to this one call.
+    /// </summary>
+    [Fact]
+    public async Task Retcode_1403_over_http_is_not_configured_as_over_a_websocket()
+    {
+        _api.Default = new FakeAnswer(200, System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/answer-token-refused-retcode-1403-http.json")));
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(
+            ActionResult.Failed(ActionErrorKind.NotConfigured, "delete_msg failed: the implementation refused the access token (GroupGuard:OneBot:AccessToken): token验证失败 (retcode 1403)"),
+            result);
+        Assert.Single(_api.Requests); // final: only the setting mends it
+    }
+
+    [Fact]
+    public async Task Retcode_1401_over_http_is_not_configured()
+    {
+        _api.Default = FakeAnswer.Failed(1401, "token missing");
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.NotConfigured, result.ErrorKind);
+        Assert.Contains("GroupGuard:OneBot:AccessToken", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task With_one_attempt_allowed_a_server_error_is_tried_once()
     {

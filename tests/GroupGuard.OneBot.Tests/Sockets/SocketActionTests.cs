@@ -146,6 +146,24 @@ public sealed class SocketActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_same_retcode_1403_answer_fails_alike_over_the_socket_and_over_http()
+    {
+        var answer = System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/answer-token-refused-retcode-1403-http.json"));
+        _api.Default = new FakeAnswer(200, answer);
+        using var overHttp = Create(WithHttp());
+        await using var harness = new SocketHarness(SocketOnly());
+        var (napcat, _) = await harness.ConnectAsync();
+        napcat.Default = FakeSocketAnswer.Json(answer);
+
+        var byHttp = await overHttp.ExecuteAsync(Action(ModerationAction.Kick, bot: Bot), CancellationToken.None);
+        var bySocket = await harness.Client.ExecuteAsync(Action(ModerationAction.Kick, bot: Bot), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.NotConfigured, bySocket.ErrorKind);
+        Assert.Contains("GroupGuard:OneBot:AccessToken", bySocket.Error, StringComparison.Ordinal);
+        Assert.Equal(bySocket, byHttp);
+    }
+
+    [Fact]
     public async Task A_call_whose_socket_drops_waits_for_the_bot_to_come_back_and_goes_over_the_new_socket()
     {
         await using var harness = new SocketHarness(SocketOnly());

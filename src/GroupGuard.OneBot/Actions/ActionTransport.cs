@@ -251,18 +251,30 @@ internal sealed partial class ActionTransport(
 
     private static readonly string RefusedToken = $": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})";
 
+    // OneBot 12's standard retcodes (interface/README.md) for what the implementation lacks:
+    // 10002 Unsupported Action; 10004 Unsupported Param, 10005 Unsupported Segment and 10007
+    // Unsupported Segment Data, a parameter or message segment it has not implemented.
+    private const long V12UnsupportedAction = 10002;
+    private static readonly long[] V12Unsupported = [V12FileAnswer.UnsupportedParam, 10005, 10007];
+
     private static string NoSuchAction(ApiCall call) => $": the implementation has no action {call.Action}";
+
+    private static string Unsupported(ApiCall call) => $": the implementation does not support what {call.Action} asks";
 
     /// <summary>
     /// A refusal that its HTTP status does not tell, over either transport: a refused access token
     /// (retcode <see cref="TokenMissingRetcode"/> or <see cref="TokenRefusedRetcode"/>), which only the
     /// setting mends; an action the implementation does not have (retcode <see cref="NoSuchActionRetcode"/>,
-    /// or <see cref="NoSuchActionWords"/>), which no retry or setting mends; else <see cref="RefusalKind"/>.
+    /// <see cref="NoSuchActionWords"/>, v12's <see cref="V12UnsupportedAction"/>) or a v12 parameter or
+    /// segment it has not implemented (<see cref="V12Unsupported"/>), which no retry or setting mends;
+    /// else <see cref="RefusalKind"/>.
     /// </summary>
     private static (string Hint, ActionErrorKind Kind) Refusal(ApiCall call, Answer? answer) => answer?.Retcode switch
     {
         TokenMissingRetcode or TokenRefusedRetcode => (RefusedToken, ActionErrorKind.NotConfigured),
         NoSuchActionRetcode => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
+        V12UnsupportedAction when call.V12 => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
+        { } code when call.V12 && V12Unsupported.Contains(code) => (Unsupported(call), ActionErrorKind.PlatformCannot),
         _ when new[] { answer?.Message, answer?.Wording }.Any(t => t?.TrimStart().StartsWith(NoSuchActionWords, StringComparison.OrdinalIgnoreCase) == true)
             => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
         _ => ("", RefusalKind(answer)),

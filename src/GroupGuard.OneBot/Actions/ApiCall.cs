@@ -14,6 +14,9 @@ internal sealed record ApiCall(string Bot, Uri? Endpoint, string Action, byte[] 
     /// <summary>The OneBot v11 bot whose WebSocket carries the call while it is connected; null for HTTP only (v12).</summary>
     public string? SocketBot { get; init; }
 
+    /// <summary>Whether it is a OneBot v12 call, whose answers carry v12's standard retcodes (10002: no such action).</summary>
+    public bool V12 { get; init; }
+
     /// <summary>
     /// Bytes of an HTTP answer read at most: a longer one is refused unread (<see cref="CallOutcome.TooLarge"/>),
     /// not tried again, since it would come as long again. A WebSocket answer is a frame, held to

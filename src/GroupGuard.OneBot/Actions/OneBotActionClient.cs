@@ -399,7 +399,7 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
     }
 
     private static ApiCall V12Call(string botId, string name, byte[] body, OneBotOptions options) =>
-        new($"{V12EventReader.Protocol}:{botId}", new Uri(options.V12ApiBaseUrl!), name, body, V12ApiBaseUrlSetting);
+        new($"{V12EventReader.Protocol}:{botId}", new Uri(options.V12ApiBaseUrl!), name, body, V12ApiBaseUrlSetting) { V12 = true };
 
     private static ApiCall V11Call(string rateKey, string? botId, string name, byte[] body, OneBotOptions options)
     {

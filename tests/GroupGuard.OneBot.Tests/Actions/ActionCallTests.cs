@@ -208,13 +208,13 @@ public sealed class ActionCallTests : IAsyncLifetime
     [Fact]
     public async Task A_v12_failure_reports_the_bridge_message()
     {
-        _api.Script("delete_message", FakeAnswer.Failed(10002, message: "unsupported action"));
+        _api.Script("delete_message", FakeAnswer.Failed(10003, message: "bad param"));
         using var client = Create(Options(_api));
 
         var result = await client.ExecuteAsync(Action(ModerationAction.Recall, protocol: OneBotV12, platform: "telegram"), CancellationToken.None);
 
         Assert.Equal(ActionStatus.Failed, result.Status);
-        Assert.Equal("delete_message failed: unsupported action (retcode 10002)", result.Error);
+        Assert.Equal("delete_message failed: bad param (retcode 10003)", result.Error);
     }
 
     [Fact]

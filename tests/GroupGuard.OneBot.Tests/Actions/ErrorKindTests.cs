@@ -120,6 +120,77 @@ public sealed class ErrorKindTests : IAsyncLifetime
         Assert.Contains("GroupGuard:OneBot:AccessToken", result.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// OneBot 12's standard retcodes: what the implementation has not implemented (an action, a
+    /// parameter, a segment or its data) is platform_cannot; a bad request, a handler's error or
+    /// an execution error stays a refusal, told by its words.
+    /// </summary>
+    [Theory]
+    [InlineData(10001, "Bad Request", ActionErrorKind.Refused)]
+    [InlineData(10002, "Unsupported Action", ActionErrorKind.PlatformCannot)]
+    [InlineData(10003, "Bad Param", ActionErrorKind.Refused)]
+    [InlineData(10004, "Unsupported Param", ActionErrorKind.PlatformCannot)]
+    [InlineData(10005, "Unsupported Segment", ActionErrorKind.PlatformCannot)]
+    [InlineData(10006, "Bad Segment Data", ActionErrorKind.Refused)]
+    [InlineData(10007, "Unsupported Segment Data", ActionErrorKind.PlatformCannot)]
+    [InlineData(20001, "Bad Handler", ActionErrorKind.Refused)]
+    [InlineData(20002, "Internal Handler Error", ActionErrorKind.Refused)]
+    [InlineData(35000, "Logic Error", ActionErrorKind.Refused)]
+    [InlineData(34000, "权限不足", ActionErrorKind.NotPermitted)]
+    public async Task A_v12_standard_retcode_carries_its_kind(int retcode, string message, ActionErrorKind kind)
+    {
+        _api.Default = FakeAnswer.Failed(retcode, message);
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall, protocol: OneBotV12, platform: "telegram"), CancellationToken.None);
+
+        Assert.Equal(ActionStatus.Failed, result.Status);
+        Assert.Equal(kind, result.ErrorKind);
+        Assert.Single(_api.Requests);
+    }
+
+    /// <summary>
+    /// v12's 10002 (Unsupported Action): the implementation lacks the action, which no retry or
+    /// setting mends. It was recorded as refused, as if the platform might do it another time.
+    /// </summary>
+    [Fact]
+    public async Task A_v12_unsupported_action_is_platform_cannot()
+    {
+        _api.Default = new FakeAnswer(200, System.Text.Encoding.UTF8.GetString(Samples.Bytes("V12/spec-answer-unsupported-action.json")));
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Kick, protocol: OneBotV12, platform: "wechat"), CancellationToken.None);
+
+        Assert.Equal(
+            ActionResult.Failed(ActionErrorKind.PlatformCannot, "wx.delete_groupmember failed: the implementation has no action wx.delete_groupmember: Unsupported Action (retcode 10002)"),
+            result);
+    }
+
+    /// <summary>A v12 warning whose mention the implementation cannot send (10005, Unsupported Segment) is platform_cannot.</summary>
+    [Fact]
+    public async Task A_v12_warning_with_a_segment_the_implementation_lacks_is_platform_cannot()
+    {
+        _api.Default = new FakeAnswer(200, System.Text.Encoding.UTF8.GetString(Samples.Bytes("V12/spec-answer-unsupported-segment.json")));
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Warn, protocol: OneBotV12, platform: "wechat", user: "wxid_a", text: "广告"), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.PlatformCannot, result.ErrorKind);
+        Assert.Equal("send_message failed: the implementation does not support what send_message asks: Unsupported Segment: mention (retcode 10005)", result.Error);
+    }
+
+    /// <summary>10002 is v12's: a v11 implementation's 10002 names nothing standard and stays a refusal.</summary>
+    [Fact]
+    public async Task A_v11_retcode_10002_stays_a_refusal()
+    {
+        _api.Default = FakeAnswer.Failed(10002, "Unsupported Action");
+        using var client = Create(Options(_api));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.Refused, result.ErrorKind);
+    }
+
     [Fact]
     public async Task With_one_attempt_allowed_a_server_error_is_tried_once()
     {

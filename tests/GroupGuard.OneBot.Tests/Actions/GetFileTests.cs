@@ -168,7 +168,7 @@ public sealed class GetFileTests : IAsyncLifetime
 
         var located = await client.LocateAsync(Source(), TenMiB, CancellationToken.None);
 
-        Assert.Equal("get_file failed: Unsupported Action (retcode 10002)", located!.Reason);
+        Assert.Equal("get_file failed: the implementation has no action get_file: Unsupported Action (retcode 10002)", located!.Reason);
         Assert.Single(_api.Requests);
     }
 

@@ -148,6 +148,39 @@ public sealed class ConsolePagesTests
     }
 
     /// <summary>
+    /// The incident list says why an action was not carried out, in the same words as the
+    /// incident's page (the digest's in Chinese), beside 未能处置; a carried-out one says nothing more.
+    /// </summary>
+    [Fact]
+    public async Task The_list_shows_the_kind_of_a_failed_action_beside_its_outcome()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var ids = await service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>().AddAsync(
+            [
+                Incidents.Of("k1") with { ActionStatus = GroupGuard.Core.ActionStatus.Failed, ActionErrorKind = GroupGuard.Core.ActionErrorKind.NotPermitted, ActionError = "delete_msg failed: permission denied" },
+                Incidents.Of("k2") with { ActionStatus = GroupGuard.Core.ActionStatus.Unsupported },
+                Incidents.Of("k3"),
+            ],
+            CancellationToken.None);
+        using var chinese = new ConsoleSession(service, "zh-CN,zh;q=0.9");
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("admin");
+        using var b = await english.SignInAsync("admin");
+
+        var list = await chinese.PageAsync("/console/incidents");
+        var inEnglish = await english.PageAsync("/console/incidents");
+        string Cell(string page, long id) =>
+            System.Text.RegularExpressions.Regex.Match(page, $"data-incident=\"{id}\">.*?<td class=\"action\"[^>]*>([^<]*)</td>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+
+        Assert.EndsWith("未能处置 · 机器人不是群管理员，或对方是管理员", Cell(list, ids[0]), StringComparison.Ordinal);
+        Assert.EndsWith(" · 平台不支持该操作", Cell(list, ids[1]), StringComparison.Ordinal);
+        Assert.DoesNotContain("·", Cell(list, ids[2]).Split(" · ", 2)[1], StringComparison.Ordinal); // done: the outcome alone
+        Assert.EndsWith("failed · the bot is not a group admin, or the member is one", Cell(inEnglish, ids[0]), StringComparison.Ordinal);
+        Assert.DoesNotContain("permission denied", list, StringComparison.Ordinal); // the platform's own words stay on the incident's page
+    }
+
+    /// <summary>
     /// What GroupGuard stores by name (severity <c>medium</c>, status <c>dry_run</c>, action
     /// <c>recall</c>, a sender's role, the account's role, an audit action, an escalation step) is
     /// shown in words: the digest's in Chinese, English ones in English; the names stay the

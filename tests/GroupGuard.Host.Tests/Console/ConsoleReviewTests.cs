@@ -276,7 +276,7 @@ public sealed class ConsoleReviewTests
         Assert.Equal([ids[0]], Listed(done));
         Assert.Equal([ids[2]], Listed(failed));
         Assert.Contains("<option value=\"logged\" selected=\"selected\">", logged, StringComparison.Ordinal);
-        Assert.Contains("href=\"/console/incidents?status=logged&fp=no\"", overview, StringComparison.Ordinal); // the overview's outcome links to the incidents it counts (none marked false positive)
+        Assert.Contains("href=\"/console/incidents?status=logged&fp=no&from=", overview, StringComparison.Ordinal); // the overview's outcome links to the incidents it counts (none marked false positive)
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("logged", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -725,7 +725,52 @@ public sealed class ConsoleReviewTests
         Assert.Equal(["ads"], data.RootElement.GetProperty("datasets").EnumerateArray().Select(d => d.GetProperty("category").GetString()));
         Assert.DoesNotContain("fraud.notice", html, StringComparison.Ordinal); // not among the top rules
         Assert.DoesNotContain("status=failed", html, StringComparison.Ordinal); // nor among the outcomes
-        Assert.Contains("href=\"/console/incidents?status=done&fp=no\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/console/incidents?status=done&fp=no&from=", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The overview counts the last 30 days; each outcome's link and the 已标记为误判 link open the
+    /// list over the same days, so the list holds as many incidents as the figure beside the link,
+    /// not older ones too.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_s_links_open_the_list_over_the_days_it_counts()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var now = DateTimeOffset.UtcNow;
+        var ids = await store.AddAsync(
+            [
+                Incidents.Of("p1", time: now.AddHours(-1)),
+                Incidents.Of("p2", time: now.AddDays(-40)),
+                Incidents.Of("p3", time: now.AddHours(-2)) with { ActionStatus = ActionStatus.Failed },
+                Incidents.Of("p4", time: now.AddDays(-50)) with { ActionStatus = ActionStatus.Failed },
+                Incidents.Of("p5", time: now.AddHours(-3)),
+                Incidents.Of("p6", time: now.AddDays(-45)),
+            ],
+            CancellationToken.None);
+        await store.MarkFalsePositiveAsync(ids[4], true, "群公告", now, "admin", CancellationToken.None);
+        await store.MarkFalsePositiveAsync(ids[5], true, "群公告", now, "admin", CancellationToken.None);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+        static int Listed(string page) => System.Text.RegularExpressions.Regex.Matches(page, "data-incident=").Count;
+
+        var html = await browser.PageAsync("/console");
+        var outcomes = System.Text.RegularExpressions.Regex.Matches(html, "<a href=\"(/console/incidents\\?status=[^\"]*)\">[^<]*</a></td><td class=\"num\">([0-9]+)<");
+        var marked = System.Text.RegularExpressions.Regex.Match(html, "id=\"false-positive-total\">([0-9]+)<.*?<a href=\"(/console/incidents\\?fp=yes[^\"]*)\"", System.Text.RegularExpressions.RegexOptions.Singleline);
+
+        Assert.Equal(["1", "1"], outcomes.Select(m => m.Groups[2].Value)); // 已处置 1, 未能处置 1: the older ones are not counted
+        foreach (var (link, count) in outcomes.Select(m => (m.Groups[1].Value, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList())
+        {
+            Assert.Equal(count, Listed(await browser.PageAsync(link)));
+        }
+
+        Assert.Equal("1", marked.Groups[1].Value);
+        var markedList = await browser.PageAsync(marked.Groups[2].Value);
+        Assert.Equal(1, Listed(markedList));
+        Assert.Contains($"data-incident=\"{ids[4]}\"", markedList, StringComparison.Ordinal);
+        Assert.Equal(6, Listed(await browser.PageAsync("/console/incidents"))); // the list itself still goes back as far as there are incidents
     }
 
     /// <summary>

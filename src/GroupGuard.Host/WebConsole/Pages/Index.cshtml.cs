@@ -18,12 +18,21 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
 
     public IReadOnlyList<(string Name, string State, string Detail)> Adapters { get; private set; } = [];
 
-    /// <summary>The action outcomes, each linked to its incidents not marked false positive (the status filter takes the same names).</summary>
+    /// <summary>
+    /// The period the counts cover as the incident list's day filters take it (<c>from=…&amp;to=…</c>, local days),
+    /// so that a list a count links to holds the incidents counted and no older ones.
+    /// </summary>
+    public string PeriodQuery { get; private set; } = "";
+
+    /// <summary>The incidents marked false positive in the period, as 已标记为误判 counts them.</summary>
+    public string FalsePositivesLink => "/console/incidents?fp=yes&" + PeriodQuery;
+
+    /// <summary>The action outcomes, each linked to its incidents of the period not marked false positive (the status filter takes the same names).</summary>
     public IReadOnlyList<CountRow> Outcomes => [.. Overview.Outcomes.Select(o => new CountRow(
         T.Outcome(o.Name),
         o.Name,
         o.Count,
-        WireNames<IncidentOutcome>.TryParse(o.Name, out _) ? "/console/incidents?status=" + Uri.EscapeDataString(o.Name) + "&fp=no" : null))];
+        WireNames<IncidentOutcome>.TryParse(o.Name, out _) ? "/console/incidents?status=" + Uri.EscapeDataString(o.Name) + "&fp=no&" + PeriodQuery : null))];
 
     public IReadOnlyList<CountRow> TopRules => [.. Overview.TopRules.Select(r => new CountRow(r.Name, r.Name, r.Count))];
 
@@ -37,7 +46,9 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
     {
         var (from, to, offset) = Period(time, Zone);
         Overview = await incidents.OverviewAsync(from, to, offset, Me.GroupScope, 10, HttpContext.RequestAborted);
-        ChartJson = Chart(Overview.PerDay, FirstDay(from, offset), Days, Category);
+        var first = FirstDay(from, offset);
+        ChartJson = Chart(Overview.PerDay, first, Days, Category);
+        PeriodQuery = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"from={first:yyyy-MM-dd}&to={first.AddDays(Days - 1):yyyy-MM-dd}");
 
         // The bridges, their bot accounts and their errors are the operator's business: admins only.
         if (!IsAdmin)

@@ -52,60 +52,26 @@ public sealed class ErrorKindTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// NapCat over HTTP answers an action it lacks with HTTP 200, retcode 200 (as it answers an action
-    /// that threw) and "不支持的Api …": its words tell it apart. It was recorded as refused, as if the
-    /// platform might do it another time.
+    /// Answers in the body of an HTTP 200 that tell what no retry mends, each failed once as its
+    /// words or retcode say (all were recorded as refused, as if the platform might do it another
+    /// time): NapCat's answer to an action it lacks (retcode 200, as for an action that threw, and
+    /// "不支持的Api …"); ws.md's retcode 1404 (no such action), words that name nothing NapCat says;
+    /// ws.md's retcode 1403 (wrong access token), naming the token setting. Each as the same answer
+    /// over a WebSocket is.
     /// </summary>
-    [Fact]
-    public async Task An_action_napcat_over_http_does_not_support_is_platform_cannot()
+    [Theory]
+    [InlineData("V11/napcat-answer-unknown-action-http.json", ModerationAction.Kick, ActionErrorKind.PlatformCannot, "set_group_kick failed: the implementation has no action set_group_kick: 不支持的Api set_group_kick (retcode 200)")]
+    [InlineData("V11/answer-unknown-action-retcode-1404-http.json", ModerationAction.Kick, ActionErrorKind.PlatformCannot, "set_group_kick failed: the implementation has no action set_group_kick: API不存在 (retcode 1404)")]
+    [InlineData("V11/answer-token-refused-retcode-1403-http.json", ModerationAction.Recall, ActionErrorKind.NotConfigured, "delete_msg failed: the implementation refused the access token (GroupGuard:OneBot:AccessToken): token验证失败 (retcode 1403)")]
+    public async Task An_answer_over_http_that_no_retry_mends_fails_once_as_it_says(string sample, ModerationAction action, ActionErrorKind kind, string error)
     {
-        _api.Default = new FakeAnswer(200, System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/napcat-answer-unknown-action-http.json")));
+        _api.Default = new FakeAnswer(200, System.Text.Encoding.UTF8.GetString(Samples.Bytes(sample)));
         using var client = Create(Options(_api));
 
-        var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
+        var result = await client.ExecuteAsync(Action(action), CancellationToken.None);
 
-        Assert.Equal(
-            ActionResult.Failed(ActionErrorKind.PlatformCannot, "set_group_kick failed: the implementation has no action set_group_kick: 不支持的Api set_group_kick (retcode 200)"),
-            result);
+        Assert.Equal(ActionResult.Failed(kind, error), result);
         Assert.Single(_api.Requests); // final, as any refusal
-    }
-
-    /// <summary>
-    /// ws.md's retcode 1404 (no such action) in the body of an HTTP 200, words that name nothing
-    /// NapCat says: platform_cannot, as the same answer over a WebSocket is. It was recorded as
-    /// refused, as if the platform might do it another time.
-    /// </summary>
-    [Fact]
-    public async Task Retcode_1404_over_http_is_platform_cannot_as_over_a_websocket()
-    {
-        _api.Default = new FakeAnswer(200, System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/answer-unknown-action-retcode-1404-http.json")));
-        using var client = Create(Options(_api));
-
-        var result = await client.ExecuteAsync(Action(ModerationAction.Kick), CancellationToken.None);
-
-        Assert.Equal(
-            ActionResult.Failed(ActionErrorKind.PlatformCannot, "set_group_kick failed: the implementation has no action set_group_kick: API不存在 (retcode 1404)"),
-            result);
-        Assert.Single(_api.Requests); // final, as any refusal
-    }
-
-    /// <summary>
-    /// ws.md's retcode 1403 (wrong access token) in the body of an HTTP 200: not_configured, naming
-    /// the token setting, as the same answer over a WebSocket is. It was recorded as refused, as if
-    /// the platform had said no to this one call.
-    /// </summary>
-    [Fact]
-    public async Task Retcode_1403_over_http_is_not_configured_as_over_a_websocket()
-    {
-        _api.Default = new FakeAnswer(200, System.Text.Encoding.UTF8.GetString(Samples.Bytes("V11/answer-token-refused-retcode-1403-http.json")));
-        using var client = Create(Options(_api));
-
-        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
-
-        Assert.Equal(
-            ActionResult.Failed(ActionErrorKind.NotConfigured, "delete_msg failed: the implementation refused the access token (GroupGuard:OneBot:AccessToken): token验证失败 (retcode 1403)"),
-            result);
-        Assert.Single(_api.Requests); // final: only the setting mends it
     }
 
     [Fact]

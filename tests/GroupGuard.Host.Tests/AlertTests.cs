@@ -55,6 +55,68 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task An_alert_waits_for_the_recall_its_message_is_waiting_on_and_says_what_the_platform_did()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending });
+
+        // The window has closed, but the recall has not been answered yet: the alert would say 待处置.
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(70));
+        Assert.Empty(rig.Alerts);
+
+        await rig.Store.UpdateActionAsync(ids, ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        await rig.LookAtAsync(alerts, t0.AddSeconds(72));
+
+        var alert = Assert.Single(rig.Alerts);
+        Assert.Contains("撤回失败", alert, StringComparison.Ordinal);
+        Assert.DoesNotContain("待处置", alert, StringComparison.Ordinal);
+        Assert.DoesNotContain("延迟送达", alert, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mute_carried_out_while_its_warning_still_waits_is_alerted_as_done_without_waiting_for_the_warning()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending, DecidedAction = ModerationAction.Mute, MuteSeconds = 600 });
+        await rig.LastProvider!.GetRequiredService<IPendingActions>().RecordActsAsync(ids, ActionStatus.Done, null, null, CancellationToken.None);
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+
+        var alert = Assert.Single(rig.Alerts);
+        Assert.Contains("已禁言", alert, StringComparison.Ordinal);
+        Assert.DoesNotContain("待处置", alert, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_alert_whose_platform_never_answers_goes_out_a_minute_after_its_window_saying_what_is_still_waiting()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        await rig.AddAsync(
+            Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending },
+            Incident("m2", t0.AddSeconds(1), Severity.Critical, rule: "fraud.transfer", category: "fraud"));
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60) + AlertService.ActionsSettleLimit - TimeSpan.FromSeconds(1));
+        Assert.Empty(rig.Alerts);
+
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60) + AlertService.ActionsSettleLimit);
+        var alert = Assert.Single(rig.Alerts);
+        Assert.Contains("群管告警：2 条违规消息", alert, StringComparison.Ordinal);
+        Assert.Contains("待处置", alert, StringComparison.Ordinal);
+        Assert.Contains("已撤回", alert, StringComparison.Ordinal);
+
+        await rig.LookAtAsync(alerts, t0.AddMinutes(10));
+        Assert.Single(rig.Alerts);
+    }
+
+    [Fact]
     public async Task With_a_quiet_period_a_lone_incident_goes_out_once_the_pause_has_passed_not_a_minute_later()
     {
         await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Alerts:0:QuietSeconds"] = "10" });
@@ -969,8 +1031,10 @@ public sealed class AlertTests
             return Task.FromResult(new Instance(provider, validate ? provider.GetRequiredService<AlertService>() : null!));
         }
 
-        public async Task AddAsync(params Incident[] incidents) =>
-            await LastProvider!.GetRequiredService<IIncidentStore>().AddAsync(incidents, CancellationToken.None);
+        public async Task<IReadOnlyList<long>> AddAsync(params Incident[] incidents) =>
+            await Store.AddAsync(incidents, CancellationToken.None);
+
+        public IIncidentStore Store => LastProvider!.GetRequiredService<IIncidentStore>();
 
         /// <summary>Moves the clock to <paramref name="at"/> and lets the alert service look once.</summary>
         public async Task LookAtAsync(AlertService alerts, DateTimeOffset at)

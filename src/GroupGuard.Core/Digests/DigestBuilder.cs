@@ -517,8 +517,14 @@ public static class DigestBuilder
         return quote(Moderation.StoredText.Cut(text, ExcerptLength + 1)!);
     }
 
+    /// <summary>
+    /// What was done about the message, in a few words. An incident still pending whose recall, mute
+    /// or kick were carried out and whose warning alone is left to go out (<see cref="Incident.ActsOutcome"/>)
+    /// says what came of those: the member was muted whether or not the warning has gone out yet.
+    /// </summary>
     internal static string ActionName(Incident incident) => incident.ActionStatus switch
     {
+        ActionStatus.Pending when incident.ActsOutcome is { } acts and not ActionStatus.Pending => ActionName(incident with { ActionStatus = acts, ActsOutcome = null }),
         ActionStatus.Done when incident.DecidedAction == ModerationAction.Log => "已记录",
         ActionStatus.Done => "已" + DecidedName(incident.DecidedAction),
         ActionStatus.Failed => DecidedName(incident.DecidedAction) + "失败",

@@ -13,7 +13,8 @@ namespace GroupGuard.Host.Alerts;
 /// its commit mark (another instance's incident that was stored late). Once the coalescing window
 /// of the first of them has closed (its detection time plus <c>CoalesceSeconds</c>, or sooner after a
 /// pause of <c>QuietSeconds</c> with no further incident: <see cref="WindowEnd"/>) and every incident
-/// this instance detected in the window is stored, it stores one message covering the window under
+/// this instance detected in the window is stored, and the platform has answered the recall, mute or
+/// kick of the messages it lists (at most <see cref="ActionsSettleLimit"/> past the window), it stores one message covering the window under
 /// the rule's outbox key (<c>alert:&lt;name&gt;</c>, period end = window end, with the commit mark
 /// read then) and sends it as digests are sent. The outbox keeps a rule's periods from overlapping,
 /// so a restart, a retry or a second instance finds the alert stored and never sends it twice; the
@@ -40,6 +41,12 @@ internal sealed partial class AlertService(
 
     /// <summary>How long an alert waits for incidents detected in its window to be stored, as a digest does.</summary>
     internal static readonly TimeSpan SettleLimit = DigestService.SettleLimit;
+
+    /// <summary>
+    /// How long past its window an alert waits for the actions of the messages it lists to be carried
+    /// out (<see cref="Unsettled"/>); past it, it goes out saying 待处置 for those still waiting.
+    /// </summary>
+    internal static readonly TimeSpan ActionsSettleLimit = TimeSpan.FromSeconds(60);
 
     /// <summary>Incident ids one alert records at most (a flood beyond is counted, not listed).</summary>
     internal const int MaxIds = 10_000;
@@ -212,6 +219,15 @@ internal sealed partial class AlertService(
             return null; // all marked false positive meanwhile
         }
 
+        // What was done about the messages it lists is what a leader acts on: their recall, mute or
+        // kick are given a moment to be carried out (they go out at once; a warning waits up to
+        // GroupGuard:OneBot:WarningCoalesceSeconds), so the alert says 已撤回 or 撤回失败, not 待处置.
+        // A platform that does not answer holds it back no longer than the limit.
+        if (now < to + ActionsSettleLimit && found.Shown.Any(Unsettled))
+        {
+            return null;
+        }
+
         var document = AlertBuilder.Build(new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids) { Messages = found.Messages });
         var record = await outbox.CreateAsync(new DigestRecord
         {
@@ -320,6 +336,13 @@ internal sealed partial class AlertService(
             .ToHashSet();
         return [.. incidents.Where(i => shown.Contains(i.MessageKey)).Order(AlertBuilder.ShownFirst)];
     }
+
+    /// <summary>
+    /// Whether nothing is known yet of what the platform made of the incident's action: pending, and
+    /// not even its recall, mute or kick recorded (<see cref="Incident.ActsOutcome"/>).
+    /// </summary>
+    private static bool Unsettled(Incident incident) =>
+        incident.ActionStatus == ActionStatus.Pending && incident.ActsOutcome is null or ActionStatus.Pending;
 
     private static IReadOnlyCollection<string>? Groups(AlertRuleOptions rule) => rule.CoversAll ? null : rule.Groups;
 

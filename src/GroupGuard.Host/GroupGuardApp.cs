@@ -166,6 +166,12 @@ internal static class GroupGuardApp
             SettingsFiles.LogPolling(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SettingsFiles).FullName!), string.Join(", ", linkedSettings));
         }
 
+        // A settings file left in the folder the service was started from looks read and is not.
+        if (SettingsFiles.NotRead(Environment.CurrentDirectory, AppContext.BaseDirectory, app.Environment.EnvironmentName) is { Count: > 0 } notRead)
+        {
+            SettingsFiles.LogNotRead(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SettingsFiles).FullName!), string.Join(", ", notRead), AppContext.BaseDirectory);
+        }
+
         // Behind a TLS proxy on this machine (deploy/nginx.md): its X-Forwarded-Proto makes the request
         // https, so the console's cookies are marked Secure. Only the scheme is taken, and only from
         // loopback; the client's address is not, so a proxied request still shows as one (ProxiedRequests).

@@ -37,6 +37,56 @@ internal static partial class SettingsFiles
         return Linked(folder);
     }
 
+    /// <summary>
+    /// Settings files in <paramref name="current"/> (the folder the service was started from) that
+    /// it would read were they beside the executable in <paramref name="beside"/>, and does not:
+    /// <c>appsettings.json</c> and <c>appsettings.&lt;environment&gt;.json</c> where the file
+    /// beside the executable is missing or says something else. A copy alike (the source folder of
+    /// a build, which the build copies beside the executable) is no mistake. By full path.
+    /// </summary>
+    public static IReadOnlyList<string> NotRead(string current, string beside, string environment)
+    {
+        if (!Directory.Exists(current) || SameFolder(current, beside))
+        {
+            return [];
+        }
+
+        var unread = new List<string>();
+        foreach (var name in new[] { "appsettings.json", $"appsettings.{environment}.json" }.Distinct(StringComparer.Ordinal))
+        {
+            var here = Path.Combine(current, name);
+            if (!File.Exists(here))
+            {
+                continue;
+            }
+
+            var there = Path.Combine(beside, name);
+            try
+            {
+                if (!File.Exists(there) || !File.ReadAllBytes(here).AsSpan().SequenceEqual(File.ReadAllBytes(there)))
+                {
+                    unread.Add(Path.GetFullPath(here));
+                }
+            }
+            catch (IOException)
+            {
+                unread.Add(Path.GetFullPath(here)); // unreadable here or there: worth a look either way
+            }
+            catch (UnauthorizedAccessException)
+            {
+                unread.Add(Path.GetFullPath(here));
+            }
+        }
+
+        return unread;
+    }
+
+    private static bool SameFolder(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Files} in the folder the service was started from is not read: settings are read from beside the executable, in {Folder} (or from environment variables such as GroupGuard__Rules__Path, or the command line). Copy the file there, or remove it")]
+    public static partial void LogNotRead(ILogger logger, string files, string folder);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Settings files {Files} are links: they are polled for changes every 4 seconds (DOTNET_USE_POLLING_FILE_WATCHER), so that an edit of the files they lead to is read")]
     public static partial void LogPolling(ILogger logger, string files);
 }

@@ -109,6 +109,59 @@ public sealed class SettingsReloadTests
     }
 
     [Fact]
+    public async Task A_settings_file_left_in_the_folder_the_service_starts_from_is_named_in_a_warning_as_not_read()
+    {
+        using var service = new GroupGuardFactory();
+        var environment = StartupAndHealthTests.Environment(service);
+        // Where an operator would put it: beside the data folder and rules, not beside the executable.
+        var settings = Path.Combine(service.Folder, "appsettings.json");
+        File.WriteAllText(settings, """{ "GroupGuard": { "Moderation": { "DryRun": true } } }""");
+        using var process = GroupGuardProcess.Start(service.Folder, environment);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"]) };
+        try
+        {
+            await GroupGuardProcess.WaitHealthyAsync(http, process);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+        }
+
+        var log = await stdout + await stderr;
+        var line = Assert.Single(log.Split('\n'), l => l.Contains("is not read", StringComparison.Ordinal));
+        Assert.Contains(settings, line, StringComparison.Ordinal);
+        Assert.Contains(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_copy_of_the_settings_beside_the_executable_in_the_start_folder_is_no_mistake_and_another_environment_s_file_is_not_looked_at()
+    {
+        using var dir = new TempFolder();
+        var beside = dir.Folder("opt");
+        var current = dir.Folder("work");
+        File.WriteAllText(Path.Combine(beside, "appsettings.json"), """{ "Logging": {} }""");
+        File.WriteAllText(Path.Combine(current, "appsettings.json"), """{ "Logging": {} }""");
+        File.WriteAllText(Path.Combine(current, "appsettings.Development.json"), "{}");
+
+        // The source folder of a build (dotnet run from src/GroupGuard.Host): the build copied it, so it is read.
+        Assert.Empty(SettingsFiles.NotRead(current, beside, "Production"));
+        Assert.Empty(SettingsFiles.NotRead(beside, beside, "Production")); // started from beside the executable
+
+        File.WriteAllText(Path.Combine(current, "appsettings.Production.json"), "{}");
+        File.WriteAllText(Path.Combine(current, "appsettings.json"), """{ "Logging": { "LogLevel": {} } }""");
+        Assert.Equal(
+            [Path.Combine(current, "appsettings.json"), Path.Combine(current, "appsettings.Production.json")],
+            SettingsFiles.NotRead(current, beside, "Production"));
+    }
+
+    [Fact]
     public async Task A_settings_file_that_is_a_link_is_polled_so_that_an_edit_of_the_file_it_leads_to_is_read()
     {
         using var dir = new TempFolder();

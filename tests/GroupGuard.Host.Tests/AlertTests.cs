@@ -71,7 +71,7 @@ public sealed class AlertTests
         await rig.LookAtAsync(alerts, t0.AddSeconds(72));
 
         var alert = Assert.Single(rig.Alerts);
-        Assert.Contains("撤回失败", alert, StringComparison.Ordinal);
+        Assert.Contains("撤回失败：机器人不是群管理员，或对方是管理员", alert, StringComparison.Ordinal);
         Assert.DoesNotContain("待处置", alert, StringComparison.Ordinal);
         Assert.DoesNotContain("延迟送达", alert, StringComparison.Ordinal);
     }

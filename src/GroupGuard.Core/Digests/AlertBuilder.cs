@@ -142,7 +142,7 @@ public static class AlertBuilder
                 $"[{DigestBuilder.SeverityName(offence.Severity)}] {DigestBuilder.Local(top.Time, zone):MM-dd HH:mm:ss} "
                 + $"{DigestBuilder.GroupName(top.GroupName, top.GroupId, quote)} "
                 + $"{quote(top.SenderName ?? top.UserId)}{DigestBuilder.Forwarded(top, quote)}：「{offence.Excerpt(quote)}」"
-                + $"（{categories}，{rules}，{DigestBuilder.ActionName(offence.Acted)}{DigestBuilder.Cleared(offence.Clearing)}）"));
+                + $"（{categories}，{rules}，{DigestBuilder.ActionNameAndReason(offence.Acted)}{DigestBuilder.Cleared(offence.Clearing)}）"));
         }
 
         var rest = messages - shown.Count;

@@ -535,6 +535,19 @@ public static class DigestBuilder
         _ => "待处置",
     };
 
+    /// <summary>
+    /// <see cref="ActionName"/> with, for an action the platform did not carry out, why in the
+    /// digest's words (<c>撤回失败：机器人不是群管理员，或对方是管理员</c>): an alert is read at once, by
+    /// someone who may then recall by hand what the bot could not.
+    /// </summary>
+    internal static string ActionNameAndReason(Incident incident)
+    {
+        var settled = incident.ActionStatus == ActionStatus.Pending && incident.ActsOutcome is { } acts and not ActionStatus.Pending
+            ? incident with { ActionStatus = acts, ActsOutcome = null }
+            : incident;
+        return settled.ActionStatus == ActionStatus.Failed ? ActionName(settled) + "：" + Reason(settled) : ActionName(settled);
+    }
+
     private static string DecidedName(ModerationAction action) => action switch
     {
         ModerationAction.Warn => "警告",

@@ -243,6 +243,26 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void An_alert_says_why_the_platform_did_not_carry_out_an_action_so_that_someone_can_do_it_by_hand()
+    {
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+        var incidents = LoanAdvert().Select(i => i with { ActionStatus = ActionStatus.Failed, ActionErrorKind = ActionErrorKind.NotPermitted, ActionError = "retcode 102: no permission" }).ToList();
+        // A mute carried out whose warning still waits, and one the platform did not answer: recorded on the incident before its warning goes out.
+        var muted = incidents[0] with { Id = 90, MessageId = "m-muted", DecidedAction = ModerationAction.Mute, ActionStatus = ActionStatus.Pending, ActsOutcome = ActionStatus.Done, ActionErrorKind = null, ActionError = null };
+        var unanswered = incidents[0] with { Id = 91, MessageId = "m-unanswered", ActionStatus = ActionStatus.Pending, ActsOutcome = ActionStatus.Failed, ActionErrorKind = ActionErrorKind.Unreachable, ActionError = "timed out" };
+        List<Incident> all = [.. incidents, muted, unanswered];
+
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, all, all.Count, [.. all.Select(i => i.Id)]));
+
+        var lines = alert.Text.Split('\n');
+        Assert.Contains(lines, l => l.EndsWith("，撤回失败：机器人不是群管理员，或对方是管理员）", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("，撤回失败：机器人无响应）", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("，已禁言）", StringComparison.Ordinal));
+        Assert.DoesNotContain("retcode", alert.Text, StringComparison.Ordinal); // the platform's own words are the operator's
+        Assert.DoesNotContain("待处置", alert.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_alert_that_goes_out_more_than_five_minutes_after_it_was_due_says_so_in_its_heading()
     {
         var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };

@@ -18,6 +18,9 @@ public enum GroupCommandVerb
     /// <summary><c>放行 词语</c>: add a phrase to the group's allow list.</summary>
     Allow,
 
+    /// <summary><c>取消放行 词语</c>: take a phrase off the group's allow list.</summary>
+    Disallow,
+
     /// <summary><c>试运行 开|关</c>: dry run for the group.</summary>
     DryRun,
 
@@ -39,7 +42,7 @@ public sealed record GroupCommand
     /// <summary>The verb's own word (<c>误判</c>), for the audit log; <c>帮助</c> for help and unknown words.</summary>
     public required string Name { get; init; }
 
-    /// <summary>For <c>误判</c> the note, for <c>放行</c> the phrase, for <c>检查</c> the text: the rest of the text, trimmed; else empty.</summary>
+    /// <summary>For <c>误判</c> the note, for <c>放行</c> and <c>取消放行</c> the phrase, for <c>检查</c> the text: the rest of the text, trimmed; else empty.</summary>
     public string Argument { get; init; } = "";
 
     /// <summary>For <c>试运行</c>: on or off.</summary>

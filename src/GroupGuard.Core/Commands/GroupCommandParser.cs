@@ -3,7 +3,7 @@ using GroupGuard.Core.Rules;
 namespace GroupGuard.Core.Commands;
 
 /// <summary>
-/// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>,
+/// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>, <c>/gg 取消放行 词语</c>,
 /// <c>/gg 试运行 开|关</c> and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
 /// width (<c>／ＧＧ</c>), with or without a space before the verb; a word that runs on from the
 /// prefix (<c>/ggg</c>) is no command. Pure: who may give a command is the caller's to check.
@@ -29,12 +29,14 @@ public static class GroupCommandParser
     public const string FalsePositiveName = "误判";
     public const string UnmuteName = "解禁";
     public const string AllowName = "放行";
+    public const string DisallowName = "取消放行";
     public const string DryRunName = "试运行";
     public const string CheckName = "检查";
 
     // Longest first, so no verb is read as the start of a longer one.
     private static readonly (string Name, GroupCommandVerb Verb)[] Verbs =
     [
+        (DisallowName, GroupCommandVerb.Disallow),
         (DryRunName, GroupCommandVerb.DryRun),
         (StatusName, GroupCommandVerb.Status),
         (FalsePositiveName, GroupCommandVerb.FalsePositive),
@@ -102,6 +104,7 @@ public static class GroupCommandParser
                 : command with { Argument = Cut(argument, MaxNoteLength), Users = users },
             GroupCommandVerb.Unmute => UnmuteOf(command, argument, users, botId, prefix),
             GroupCommandVerb.Allow => AllowOf(command, argument, prefix),
+            GroupCommandVerb.Disallow => DisallowOf(command, argument, prefix),
             GroupCommandVerb.Check => CheckOf(command, argument, prefix),
             _ => DryRunOf(command, argument, prefix),
         };
@@ -114,7 +117,7 @@ public static class GroupCommandParser
 
     /// <summary>The one line that lists the commands.</summary>
     public static string Usage(string prefix) =>
-        $"命令：{prefix} {StatusName} | {FalsePositiveName}（回复消息或警告）| {UnmuteName} @某人 | {AllowName} 词语 | {DryRunName} 开|关 | {CheckName} 文字";
+        $"命令：{prefix} {StatusName} | {FalsePositiveName}（回复消息或警告）| {UnmuteName} @某人 | {AllowName} 词语 | {DisallowName} 词语 | {DryRunName} 开|关 | {CheckName} 文字";
 
     private static GroupCommand Help(string? replyTo) =>
         new() { Verb = GroupCommandVerb.Help, Name = HelpName, ReplyTo = replyTo };
@@ -149,6 +152,16 @@ public static class GroupCommandParser
             AllowPhraseProblem.NotOneLine => command with { Problem = "放行词语不能含 # 或换行" },
             _ => command with { Problem = phrase.Length == 0 ? $"用法：{prefix} {AllowName} 词语" : "放行词语须含文字或数字" },
         };
+
+    /// <summary>
+    /// A phrase to take off the list: whatever a line of it may be, one the file's editor wrote
+    /// longer than a command adds too (up to <see cref="MaxNoteLength"/>).
+    /// </summary>
+    private static GroupCommand DisallowOf(GroupCommand command, string phrase, string prefix) =>
+        phrase.Length == 0 ? command with { Problem = $"用法：{prefix} {DisallowName} 词语" }
+        : phrase.Length > MaxNoteLength ? command with { Problem = $"取消放行的词语最长 {MaxNoteLength} 个字" }
+        : phrase.Contains('#', StringComparison.Ordinal) || phrase.Any(char.IsControl) ? command with { Problem = "放行词语不能含 # 或换行" }
+        : command with { Argument = phrase };
 
     private static GroupCommand DryRunOf(GroupCommand command, string argument, string prefix)
     {

@@ -38,6 +38,19 @@ public enum GroupAllowAdded
     FolderFull,
 }
 
+/// <summary>What became of a phrase to be taken off a group's allow list.</summary>
+public enum GroupAllowRemoved
+{
+    /// <summary>Its lines were taken out of the file; the rest of the file is as it was.</summary>
+    Removed,
+
+    /// <summary>The group has a list, without that line: nothing written.</summary>
+    NotThere,
+
+    /// <summary>The group has no list: nothing written.</summary>
+    NoList,
+}
+
 /// <summary>
 /// A group's own allow list, <c>allow-&lt;group id&gt;.txt</c> in the rules folder: phrases that
 /// cancel any hit they cover in that group's messages only, read like <c>allow.txt</c>.
@@ -90,7 +103,7 @@ public static class GroupAllowList
     }
 
     /// <summary>The first lines of a list a command creates: what the file is, for whoever opens it.</summary>
-    public const string Header = "# 本群放行词语：一行一个，盖住命中的词语就不算违规，只在本群生效。群主、管理员可在群里发「/gg 放行 词语」添加，也可直接编辑本文件。\n";
+    public const string Header = "# 本群放行词语：一行一个，盖住命中的词语就不算违规，只在本群生效。群主、管理员可在群里发「/gg 放行 词语」添加、「/gg 取消放行 词语」删除，也可直接编辑本文件。\n";
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -146,6 +159,55 @@ public static class GroupAllowList
         var lead = existing is null ? Header : existing.Length > 0 && !existing.EndsWith('\n') ? "\n" : "";
         File.AppendAllText(path, lead + phrase + "\n", Utf8);
         return GroupAllowAdded.Added;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="phrase"/> (trimmed; as the loader reads a line: a comment after it does
+    /// not count) off <paramref name="groupId"/>'s list in <paramref name="folder"/>: every line that
+    /// is that phrase goes, the other lines and comments stay as they were, byte for byte. The file is
+    /// written whole beside itself and then put in its place, so a crash leaves the old list or the
+    /// new one, never half of one. Throws on a file system failure. The rule set reloads to apply it.
+    /// </summary>
+    public static GroupAllowRemoved Remove(string folder, string groupId, string phrase)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(phrase);
+        if (!IsFileGroupId(groupId))
+        {
+            throw new ArgumentException($"'{groupId}' cannot name a file in the rules folder", nameof(groupId));
+        }
+
+        phrase = phrase.Trim();
+        var path = Path.Combine(folder, FileName(groupId));
+        if (!File.Exists(path))
+        {
+            return GroupAllowRemoved.NoList;
+        }
+
+        var lines = File.ReadAllText(path, Utf8).Split('\n');
+        var drop = RuleTextFiles.ParseLines(string.Join('\n', lines))
+            .Where(l => string.Equals(l.Text, phrase, StringComparison.Ordinal))
+            .Select(l => l.Line - 1)
+            .ToHashSet();
+        if (drop.Count == 0)
+        {
+            return GroupAllowRemoved.NotThere;
+        }
+
+        var kept = string.Join('\n', lines.Where((_, i) => !drop.Contains(i)));
+        // Hidden, so the loader and its warnings about unread files never see it half-written.
+        var temporary = Path.Combine(folder, $".{FileName(groupId)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temporary, kept, Utf8);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+
+        return GroupAllowRemoved.Removed;
     }
 
     /// <summary>Whether <paramref name="phrase"/> (trimmed) can be one line of an allow list, as the loader would take it.</summary>

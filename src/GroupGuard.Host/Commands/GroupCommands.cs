@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace GroupGuard.Host.Commands;
 
 /// <summary>
-/// Commands typed in a group (<c>/gg 状态</c>, <c>误判</c>, <c>解禁</c>, <c>放行</c>, <c>试运行</c>, <c>检查</c>),
+/// Commands typed in a group (<c>/gg 状态</c>, <c>误判</c>, <c>解禁</c>, <c>放行</c>, <c>取消放行</c>, <c>试运行</c>, <c>检查</c>),
 /// for its owners and admins only, checked as exemptions are (<see cref="SenderRoles"/>). The
 /// moderator asks first of every message: a command of an owner or admin is carried out
 /// (within <see cref="CommandLimiter"/>'s limits), audited and answered in one line, and not
@@ -133,6 +133,7 @@ internal sealed partial class GroupCommands(
         GroupCommandVerb.FalsePositive => FalsePositiveAsync(command, message),
         GroupCommandVerb.Unmute => UnmuteAsync(command, message),
         GroupCommandVerb.Allow => AllowAsync(command, message),
+        GroupCommandVerb.Disallow => DisallowAsync(command, message),
         GroupCommandVerb.DryRun => DryRunAsync(command, message),
         GroupCommandVerb.Check => CheckAsync(command, message),
         _ => HelpAsync(command, message, prefix),
@@ -329,6 +330,52 @@ internal sealed partial class GroupCommands(
 
         return CommandReply.Say(message, $"已放行「{phrase}」，仅本群");
     }
+
+    /// <summary>
+    /// Takes the phrase off <c>allow-&lt;group&gt;.txt</c> and reloads the rules at once, so the
+    /// next message is moderated without it. A phrase of <c>allow.txt</c>, which every group
+    /// shares, is not the group's to take off: the answer says where it is.
+    /// </summary>
+    private async Task<CommandReply> DisallowAsync(GroupCommand command, ChatMessage message)
+    {
+        if (!GroupAllowList.IsFileGroupId(message.GroupId))
+        {
+            return CommandReply.Say(message, "本群的编号不能用作文件名，无法在群里取消放行；请编辑 allow.txt");
+        }
+
+        var file = GroupAllowList.FileName(message.GroupId);
+        var phrase = command.Argument;
+        GroupAllowRemoved removed;
+        try
+        {
+            removed = GroupAllowList.Remove(rulesOptions.CurrentValue.ResolvePath(), message.GroupId, phrase);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogAllowNotWritten(ex, file);
+            return CommandReply.Say(message, $"无法写入 {file}：规则目录不可写");
+        }
+
+        if (removed != GroupAllowRemoved.Removed)
+        {
+            return CommandReply.Say(message, $"「{phrase}」不在本群放行名单中" + (removed == GroupAllowRemoved.NoList ? "（本群没有放行名单）" : "")
+                + (SharedAllow(phrase) ? "；它在全体群共用的 allow.txt 里，请编辑该文件" : ""));
+        }
+
+        var loaded = loader.Reload();
+        var stillInForce = !loaded || (rules.Current.GroupAllow.TryGetValue(message.GroupId, out var phrases) && phrases.Any(p => p.Text == phrase));
+        await AuditAsync(command, message, $"{phrase} ({file}{(stillInForce ? ", still in force: the rules did not reload" : "")})");
+        if (stillInForce)
+        {
+            LogAllowNotInForce(message.GroupId, file, loaded);
+            return CommandReply.Say(message, $"已从 {file} 删除，但规则文件有错误，暂未生效");
+        }
+
+        return CommandReply.Say(message, $"已取消放行「{phrase}」，仅本群" + (SharedAllow(phrase) ? "；它仍在全体群共用的 allow.txt 里" : ""));
+    }
+
+    /// <summary>Whether a phrase is in <c>allow.txt</c>, for every group, not just this one.</summary>
+    private bool SharedAllow(string phrase) => rules.Current.Allow.Any(p => p.Text == phrase);
 
     private async Task<CommandReply> DryRunAsync(GroupCommand command, ChatMessage message)
     {

@@ -122,6 +122,31 @@ public sealed class GroupCommandParserTests
     }
 
     [Theory]
+    [InlineData("/gg 取消放行 加微信群", "加微信群")]
+    [InlineData("/gg取消放行 微信 支付 ", "微信 支付")]
+    public void Disallow_takes_the_rest_of_the_text_as_the_phrase_and_is_not_read_as_allow(string text, string phrase)
+    {
+        var command = Parse(text);
+
+        Assert.Equal(GroupCommandVerb.Disallow, command!.Verb);
+        Assert.Equal("取消放行", command.Name);
+        Assert.Null(command.Problem);
+        Assert.Equal(phrase, command.Argument);
+    }
+
+    [Theory]
+    [InlineData("/gg 取消放行", "用法")]
+    [InlineData("/gg 取消放行 加微信 # 注释", "#")]
+    public void Disallow_says_how_to_type_it(string text, string said)
+    {
+        var command = Parse(text);
+
+        Assert.Equal(GroupCommandVerb.Disallow, command!.Verb);
+        Assert.Contains(said, command.Problem, StringComparison.Ordinal);
+        Assert.Contains("取消放行", GroupCommandParser.Usage("/gg"), StringComparison.Ordinal); // the help lists it
+    }
+
+    [Theory]
     [InlineData("/gg 放行", "用法")]
     [InlineData("/gg 放行 ！！", "文字")]
     [InlineData("/gg 放行 加微信 # 注释", "#")]

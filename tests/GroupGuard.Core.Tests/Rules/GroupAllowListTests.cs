@@ -92,6 +92,26 @@ public sealed class GroupAllowListTests
     }
 
     [Fact]
+    public void Remove_takes_out_the_phrase_s_lines_and_leaves_every_other_line_and_comment_as_it_was()
+    {
+        using var dir = new TempFolder();
+        var path = dir.Write("allow-111.txt", "# 本群放行\r\n加微信群\r\n微信支付  # 老师要求\r\n加微信群 # 又一次\r\n扫码进群");
+        dir.Write("ads.yaml", Pack);
+
+        Assert.Equal(GroupAllowRemoved.NotThere, GroupAllowList.Remove(dir.Path, "111", "加微信"));
+        Assert.Equal(GroupAllowRemoved.NoList, GroupAllowList.Remove(dir.Path, "222", "加微信群"));
+        Assert.Equal(GroupAllowRemoved.Removed, GroupAllowList.Remove(dir.Path, "111", " 加微信群 "));
+
+        Assert.Equal("# 本群放行\r\n微信支付  # 老师要求\r\n扫码进群", File.ReadAllText(path, Encoding.UTF8));
+        Assert.Equal(["ads.yaml", "allow-111.txt"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal)); // nothing left behind
+        var loaded = RuleLoader.Load(dir.Path);
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
+        Assert.Equal(["微信支付", "扫码进群"], loaded.RuleSet!.GroupAllow["111"].Select(p => p.Text));
+        Assert.Equal(GroupAllowRemoved.Removed, GroupAllowList.Remove(dir.Path, "111", "微信支付"));
+        Assert.Equal(GroupAllowRemoved.NotThere, GroupAllowList.Remove(dir.Path, "111", "微信支付"));
+    }
+
+    [Fact]
     public void Add_refuses_a_full_list_a_bad_phrase_and_a_group_id_that_names_no_file()
     {
         using var dir = new TempFolder();

@@ -311,6 +311,32 @@ public sealed class GroupCommandTests
     }
 
     [Fact]
+    public async Task Taking_a_phrase_off_the_group_s_allow_list_moderates_it_again_from_the_next_message()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 取消放行 加微信群", userId: Admin, role: "owner"));
+        var noList = await AnswerAsync(api, "不在本群放行名单中");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 加微信群", userId: Admin, role: "owner"));
+        await AnswerAsync(api, "已放行");
+        File.AppendAllText(file, "微信支付 # 班主任要求\n");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "家长们加微信群交作业", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 取消放行 加微信群", userId: Admin, role: "admin"));
+        var removed = await AnswerAsync(api, "已取消放行");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(5, "家长们加微信群交作业", userId: Member));
+
+        Assert.Equal("5", Assert.Single(await service.IncidentsAfterAsync(5)).MessageId); // allowed at 3, moderated again at 5
+        Assert.Equal($"[CQ:at,qq={Admin}] 「加微信群」不在本群放行名单中（本群没有放行名单）", Said(noList));
+        Assert.Equal($"[CQ:at,qq={Admin}] 已取消放行「加微信群」，仅本群", Said(removed));
+        var lines = File.ReadAllLines(file);
+        Assert.DoesNotContain("加微信群", lines);
+        Assert.Contains("微信支付 # 班主任要求", lines); // the rest of the list as it was
+        Assert.Contains(await AuditAsync(service), a => a.Action == "group_command:取消放行" && a.Detail!.Contains("allow-123456.txt", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Allowing_a_phrase_the_rules_folder_cannot_take_says_so_and_changes_nothing()
     {
         await using var api = FakeOneBotApi.Start();

@@ -18,6 +18,9 @@ public enum GroupCommandVerb
     /// <summary><c>放行 词语</c>: add a phrase to the group's allow list.</summary>
     Allow,
 
+    /// <summary><c>放行名单</c>: the group's allow list, its first phrases.</summary>
+    AllowList,
+
     /// <summary><c>取消放行 词语</c>: take a phrase off the group's allow list.</summary>
     Disallow,
 

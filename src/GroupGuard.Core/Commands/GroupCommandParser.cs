@@ -3,7 +3,7 @@ using GroupGuard.Core.Rules;
 namespace GroupGuard.Core.Commands;
 
 /// <summary>
-/// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>, <c>/gg 取消放行 词语</c>,
+/// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>, <c>/gg 放行名单</c>, <c>/gg 取消放行 词语</c>,
 /// <c>/gg 试运行 开|关</c> and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
 /// width (<c>／ＧＧ</c>), with or without a space before the verb; a word that runs on from the
 /// prefix (<c>/ggg</c>) is no command. Pure: who may give a command is the caller's to check.
@@ -30,6 +30,7 @@ public static class GroupCommandParser
     public const string UnmuteName = "解禁";
     public const string AllowName = "放行";
     public const string DisallowName = "取消放行";
+    public const string AllowListName = "放行名单";
     public const string DryRunName = "试运行";
     public const string CheckName = "检查";
 
@@ -37,6 +38,8 @@ public static class GroupCommandParser
     private static readonly (string Name, GroupCommandVerb Verb)[] Verbs =
     [
         (DisallowName, GroupCommandVerb.Disallow),
+        (AllowListName, GroupCommandVerb.AllowList),
+        ("放行列表", GroupCommandVerb.AllowList),
         (DryRunName, GroupCommandVerb.DryRun),
         (StatusName, GroupCommandVerb.Status),
         (FalsePositiveName, GroupCommandVerb.FalsePositive),
@@ -105,6 +108,9 @@ public static class GroupCommandParser
             GroupCommandVerb.Unmute => UnmuteOf(command, argument, users, botId, prefix),
             GroupCommandVerb.Allow => AllowOf(command, argument, prefix),
             GroupCommandVerb.Disallow => DisallowOf(command, argument, prefix),
+            // 放行名单上的人 typed without a space is not read as a phrase to allow, nor as the list asked for.
+            GroupCommandVerb.AllowList => argument.Length == 0 ? command with { Name = AllowListName }
+                : command with { Name = AllowListName, Problem = $"查看本群放行名单：{prefix} {AllowListName}；放行词语：{prefix} {AllowName} 词语（词语前加空格）" },
             GroupCommandVerb.Check => CheckOf(command, argument, prefix),
             _ => DryRunOf(command, argument, prefix),
         };
@@ -117,7 +123,7 @@ public static class GroupCommandParser
 
     /// <summary>The one line that lists the commands.</summary>
     public static string Usage(string prefix) =>
-        $"命令：{prefix} {StatusName} | {FalsePositiveName}（回复消息或警告）| {UnmuteName} @某人 | {AllowName} 词语 | {DisallowName} 词语 | {DryRunName} 开|关 | {CheckName} 文字";
+        $"命令：{prefix} {StatusName} | {FalsePositiveName}（回复消息或警告）| {UnmuteName} @某人 | {AllowName} 词语 | {AllowListName} | {DisallowName} 词语 | {DryRunName} 开|关 | {CheckName} 文字";
 
     private static GroupCommand Help(string? replyTo) =>
         new() { Verb = GroupCommandVerb.Help, Name = HelpName, ReplyTo = replyTo };

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace GroupGuard.Host.Commands;
 
 /// <summary>
-/// Commands typed in a group (<c>/gg 状态</c>, <c>误判</c>, <c>解禁</c>, <c>放行</c>, <c>取消放行</c>, <c>试运行</c>, <c>检查</c>),
+/// Commands typed in a group (<c>/gg 状态</c>, <c>误判</c>, <c>解禁</c>, <c>放行</c>, <c>放行名单</c>, <c>取消放行</c>, <c>试运行</c>, <c>检查</c>),
 /// for its owners and admins only, checked as exemptions are (<see cref="SenderRoles"/>). The
 /// moderator asks first of every message: a command of an owner or admin is carried out
 /// (within <see cref="CommandLimiter"/>'s limits), audited and answered in one line, and not
@@ -134,6 +134,7 @@ internal sealed partial class GroupCommands(
         GroupCommandVerb.Unmute => UnmuteAsync(command, message),
         GroupCommandVerb.Allow => AllowAsync(command, message),
         GroupCommandVerb.Disallow => DisallowAsync(command, message),
+        GroupCommandVerb.AllowList => AllowListAsync(command, message),
         GroupCommandVerb.DryRun => DryRunAsync(command, message),
         GroupCommandVerb.Check => CheckAsync(command, message),
         _ => HelpAsync(command, message, prefix),
@@ -374,6 +375,34 @@ internal sealed partial class GroupCommands(
         return CommandReply.Say(message, $"已取消放行「{phrase}」，仅本群" + (SharedAllow(phrase) ? "；它仍在全体群共用的 allow.txt 里" : ""));
     }
 
+    /// <summary>The most phrases one answer to <c>放行名单</c> lists; the rest are counted.</summary>
+    internal const int MaxListedPhrases = 10;
+
+    /// <summary>
+    /// The group's allow list as in force: how many phrases, the file, and the first
+    /// <see cref="MaxListedPhrases"/>. The whole group reads the answer, so where a rule's term
+    /// stands inside a phrase it is masked as <c>检查</c> masks it (加微信群: 「加**群」).
+    /// </summary>
+    private async Task<CommandReply> AllowListAsync(GroupCommand command, ChatMessage message)
+    {
+        var set = rules.Current;
+        var file = GroupAllowList.FileName(message.GroupId);
+        var phrases = set.GroupAllow.TryGetValue(message.GroupId, out var list) ? list.Select(p => p.Text).Distinct(StringComparer.Ordinal).ToList() : [];
+        await AuditAsync(command, message, string.Create(CultureInfo.InvariantCulture, $"{phrases.Count} phrases (rules {set.Version})"));
+        if (phrases.Count == 0)
+        {
+            return CommandReply.Say(message, "本群没有放行词语");
+        }
+
+        var shown = phrases.Take(MaxListedPhrases).Select(phrase =>
+        {
+            var (verdict, misses) = MessageDetector.Explain(set, phrase, message.GroupId, segmenter);
+            return "「" + MaskStretches(phrase, verdict.Hits.Select(h => (h.Start, h.Start + h.Length)).Concat(misses.Select(m => (m.Start, m.Start + m.Length)))) + "」";
+        });
+        return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture,
+            $"本群放行 {phrases.Count} 条（{file}）：{string.Join("、", shown)}{(phrases.Count > MaxListedPhrases ? " 等" : "")}"));
+    }
+
     /// <summary>Whether a phrase is in <c>allow.txt</c>, for every group, not just this one.</summary>
     private bool SharedAllow(string phrase) => rules.Current.Allow.Any(p => p.Text == phrase);
 
@@ -446,15 +475,22 @@ internal sealed partial class GroupCommands(
             return Masked(covered);
         }
 
-        // The stretches terms were found in, within the covered text, merged where they overlap.
-        var end = start + covered.Length;
-        var found = misses
-            .Select(m => (Start: Math.Max(m.Start, start), End: Math.Min(m.Start + m.Length, end)))
+        return MaskStretches(text[start..(start + covered.Length)], misses.Select(m => (m.Start - start, m.Start + m.Length - start)));
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with each of <paramref name="stretches"/> (start and end offsets in
+    /// it, clipped to it) masked as <see cref="Masked"/> masks a term, stretches that overlap merged.
+    /// </summary>
+    private static string MaskStretches(string text, IEnumerable<(int Start, int End)> stretches)
+    {
+        var found = stretches
+            .Select(s => (Start: Math.Max(s.Start, 0), End: Math.Min(s.End, text.Length)))
             .Where(s => s.Start < s.End)
             .OrderBy(s => s.Start)
             .ToList();
         var quote = new StringBuilder();
-        var from = start;
+        var from = 0;
         for (var i = 0; i < found.Count; i++)
         {
             var (stretchStart, stretchEnd) = found[i];
@@ -472,7 +508,7 @@ internal sealed partial class GroupCommands(
             from = stretchEnd;
         }
 
-        return quote.Append(text, from, end - from).ToString();
+        return quote.Append(text, from, text.Length - from).ToString();
     }
 
     /// <summary>

@@ -134,6 +134,23 @@ public sealed class GroupCommandParserTests
         Assert.Equal(phrase, command.Argument);
     }
 
+    [Fact]
+    public void The_allow_list_asked_for_is_never_read_as_a_phrase_to_allow()
+    {
+        Assert.Equal(GroupCommandVerb.AllowList, Parse("/gg 放行名单")!.Verb);
+        Assert.Null(Parse("/gg 放行名单")!.Problem);
+        Assert.Equal("放行名单", Parse("/gg 放行列表")!.Name);
+
+        // Typed without a space, a phrase that starts like the list's name is neither: the answer says how to type each.
+        var runOn = Parse("/gg放行名单上的人")!;
+        Assert.Equal(GroupCommandVerb.AllowList, runOn.Verb);
+        Assert.Contains("/gg 放行 词语", runOn.Problem, StringComparison.Ordinal);
+
+        var spaced = Parse("/gg 放行 名单上的人")!;
+        Assert.Equal(GroupCommandVerb.Allow, spaced.Verb);
+        Assert.Equal("名单上的人", spaced.Argument);
+    }
+
     [Theory]
     [InlineData("/gg 取消放行", "用法")]
     [InlineData("/gg 取消放行 加微信 # 注释", "#")]

@@ -319,15 +319,19 @@ public sealed class GroupCommandTests
 
         await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 取消放行 加微信群", userId: Admin, role: "owner"));
         var noList = await AnswerAsync(api, "不在本群放行名单中");
+        File.WriteAllText(file, "微信支付 # 班主任要求\n"); // by hand; the command's reload reads it
         await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 加微信群", userId: Admin, role: "owner"));
         await AnswerAsync(api, "已放行");
-        File.AppendAllText(file, "微信支付 # 班主任要求\n");
         await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "家长们加微信群交作业", userId: Member));
-        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 取消放行 加微信群", userId: Admin, role: "admin"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 放行名单", userId: Admin, role: "admin"));
+        var listed = await AnswerAsync(api, "条（allow-");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(5, "/gg 取消放行 加微信群", userId: Admin, role: "admin"));
         var removed = await AnswerAsync(api, "已取消放行");
-        await service.PostV11Async(GroupGuardFactory.GroupEvent(5, "家长们加微信群交作业", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(6, "家长们加微信群交作业", userId: Member));
 
-        Assert.Equal("5", Assert.Single(await service.IncidentsAfterAsync(5)).MessageId); // allowed at 3, moderated again at 5
+        Assert.Equal("6", Assert.Single(await service.IncidentsAfterAsync(6)).MessageId); // allowed at 3, moderated again at 6
+        // The whole group reads the list: the term inside a phrase is masked as 检查 masks it.
+        Assert.Equal($"[CQ:at,qq={Admin}] 本群放行 2 条（allow-123456.txt）：「微信支付」、「加**群」", Said(listed));
         Assert.Equal($"[CQ:at,qq={Admin}] 「加微信群」不在本群放行名单中（本群没有放行名单）", Said(noList));
         Assert.Equal($"[CQ:at,qq={Admin}] 已取消放行「加微信群」，仅本群", Said(removed));
         var lines = File.ReadAllLines(file);

@@ -524,7 +524,7 @@ public static class DigestBuilder
     /// </summary>
     internal static string ActionName(Incident incident) => incident.ActionStatus switch
     {
-        ActionStatus.Pending when incident.ActsOutcome is { } acts and not ActionStatus.Pending => ActionName(incident with { ActionStatus = acts, ActsOutcome = null }),
+        ActionStatus.Pending when incident.ActsOutcome is not (null or ActionStatus.Pending) => ActionName(Settled(incident)),
         ActionStatus.Done when incident.DecidedAction == ModerationAction.Log => "已记录",
         ActionStatus.Done => "已" + DecidedName(incident.DecidedAction),
         ActionStatus.Failed => DecidedName(incident.DecidedAction) + "失败",
@@ -542,11 +542,18 @@ public static class DigestBuilder
     /// </summary>
     internal static string ActionNameAndReason(Incident incident)
     {
-        var settled = incident.ActionStatus == ActionStatus.Pending && incident.ActsOutcome is { } acts and not ActionStatus.Pending
-            ? incident with { ActionStatus = acts, ActsOutcome = null }
-            : incident;
+        var settled = Settled(incident);
         return settled.ActionStatus == ActionStatus.Failed ? ActionName(settled) + "：" + Reason(settled) : ActionName(settled);
     }
+
+    /// <summary>
+    /// The incident as its outcome will read once its warning has gone out, when its recall, mute or
+    /// kick are carried out already (<see cref="Incident.ActsOutcome"/>); else as it is.
+    /// </summary>
+    private static Incident Settled(Incident incident) =>
+        incident.ActionStatus == ActionStatus.Pending && incident.ActsOutcome is { } acts and not ActionStatus.Pending
+            ? incident with { ActionStatus = acts, ActsOutcome = null }
+            : incident;
 
     private static string DecidedName(ModerationAction action) => action switch
     {

@@ -49,6 +49,9 @@ public enum GroupAllowRemoved
 
     /// <summary>The group has no list: nothing written.</summary>
     NoList,
+
+    /// <summary>The file is not UTF-8 text (an editor saved it as GBK): nothing written, lest a rewrite garble it.</summary>
+    NotUtf8,
 }
 
 /// <summary>
@@ -106,6 +109,9 @@ public static class GroupAllowList
     public const string Header = "# 本群放行词语：一行一个，盖住命中的词语就不算违规，只在本群生效。群主、管理员可在群里发「/gg 放行 词语」添加、「/gg 取消放行 词语」删除，也可直接编辑本文件。\n";
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    // A list rewritten whole is read strictly: text that is not UTF-8 would come back garbled.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Adds <paramref name="phrase"/> (checked with <see cref="Check"/>) as a line of
@@ -184,7 +190,16 @@ public static class GroupAllowList
             return GroupAllowRemoved.NoList;
         }
 
-        var lines = File.ReadAllText(path, Utf8).Split('\n');
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllText(path, StrictUtf8).Split('\n');
+        }
+        catch (DecoderFallbackException)
+        {
+            return GroupAllowRemoved.NotUtf8;
+        }
+
         var drop = RuleTextFiles.ParseLines(string.Join('\n', lines))
             .Where(l => string.Equals(l.Text, phrase, StringComparison.Ordinal))
             .Select(l => l.Line - 1)

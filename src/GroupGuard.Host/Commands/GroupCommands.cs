@@ -357,6 +357,11 @@ internal sealed partial class GroupCommands(
             return CommandReply.Say(message, $"无法写入 {file}：规则目录不可写");
         }
 
+        if (removed == GroupAllowRemoved.NotUtf8)
+        {
+            return CommandReply.Say(message, $"{file} 不是 UTF-8 编码的文本，无法在群里修改；请用编辑器另存为 UTF-8");
+        }
+
         if (removed != GroupAllowRemoved.Removed)
         {
             return CommandReply.Say(message, $"「{phrase}」不在本群放行名单中" + (removed == GroupAllowRemoved.NoList ? "（本群没有放行名单）" : "")

@@ -109,6 +109,12 @@ public sealed class GroupAllowListTests
         Assert.Equal(["微信支付", "扫码进群"], loaded.RuleSet!.GroupAllow["111"].Select(p => p.Text));
         Assert.Equal(GroupAllowRemoved.Removed, GroupAllowList.Remove(dir.Path, "111", "微信支付"));
         Assert.Equal(GroupAllowRemoved.NotThere, GroupAllowList.Remove(dir.Path, "111", "微信支付"));
+
+        // Saved as GBK by an editor: left alone, byte for byte, rather than rewritten garbled.
+        var gbk = new byte[] { 0xBC, 0xD3, 0xCE, 0xA2, 0xD0, 0xC5, 0xC8, 0xBA, 0x0A }; // 加微信群
+        File.WriteAllBytes(Path.Combine(dir.Path, "allow-333.txt"), gbk);
+        Assert.Equal(GroupAllowRemoved.NotUtf8, GroupAllowList.Remove(dir.Path, "333", "加微信群"));
+        Assert.Equal(gbk, File.ReadAllBytes(Path.Combine(dir.Path, "allow-333.txt")));
     }
 
     [Fact]

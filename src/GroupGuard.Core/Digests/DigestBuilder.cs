@@ -264,9 +264,10 @@ public static class DigestBuilder
 
     /// <summary>
     /// The join requests decided: counts by outcome, then each one turned away (who, why, whether
-    /// the platform took the answer), each auto-approval the platform did not carry out (counted
-    /// apart from those let in), and each left to the admins with a hit or because it could not be
-    /// screened in full, at most ten of each.
+    /// the platform took the answer), each auto-approval the platform did not carry out or has not
+    /// yet answered (counted apart from those let in), and each left to the admins with a hit or
+    /// because it could not be screened in full, at most ten of each. A decision made in dry run
+    /// called nothing: it is counted apart (演练：本应拒绝 …), as an incident in dry run is named.
     /// </summary>
     private static void JoinLines(DigestInput input, Func<string, string> quote, List<(LineKind, string)> lines)
     {
@@ -276,28 +277,43 @@ public static class DigestBuilder
             return;
         }
 
-        var rejected = joins.Where(j => j.Outcome == Members.JoinOutcome.Rejected).ToList();
         static bool NotCarriedOut(Members.JoinDecision j) => j.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported;
-        var approvalsFailed = joins.Where(j => j.Outcome == Members.JoinOutcome.Approved && NotCarriedOut(j)).ToList();
-        var approved = joins.Count(j => j.Outcome == Members.JoinOutcome.Approved) - approvalsFailed.Count;
+        static bool DryRun(Members.JoinDecision j) => j.ActionStatus == ActionStatus.DryRun;
+        var rejected = joins.Where(j => j.Outcome == Members.JoinOutcome.Rejected).ToList();
+        var rejectedDryRun = rejected.Where(DryRun).ToList();
+        var approvals = joins.Where(j => j.Outcome == Members.JoinOutcome.Approved).ToList();
+        var approvalsFailed = approvals.Where(NotCarriedOut).ToList();
+        // Stored before the platform is called: still waiting on its answer when the digest was made.
+        var approvalsPending = approvals.Where(j => j.ActionStatus == ActionStatus.Pending).ToList();
+        var approvalsDryRun = approvals.Count(DryRun);
+        var approved = approvals.Count - approvalsFailed.Count - approvalsPending.Count - approvalsDryRun;
         var left = joins.Where(j => j.Outcome == Members.JoinOutcome.Left).ToList();
         lines.Add((LineKind.Heading, "入群申请"));
         lines.Add((LineKind.Item,
-            $"拒绝 {rejected.Count} 个（其中黑名单 {rejected.Count(j => j.Reason == Members.JoinReason.Blocked)} 个），自动通过 {approved} 个，" +
+            $"拒绝 {rejected.Count - rejectedDryRun.Count} 个（其中黑名单 {rejected.Count(j => j.Reason == Members.JoinReason.Blocked && !DryRun(j))} 个），自动通过 {approved} 个，" +
+            (approvalsPending.Count > 0 ? $"自动通过待平台执行 {approvalsPending.Count} 个，" : "") +
             (approvalsFailed.Count > 0 ? $"自动通过未能执行 {approvalsFailed.Count} 个，" : "") +
             $"留给管理员 {left.Count} 个"));
+        if (rejectedDryRun.Count + approvalsDryRun > 0)
+        {
+            var blockedDryRun = rejectedDryRun.Count(j => j.Reason == Members.JoinReason.Blocked);
+            lines.Add((LineKind.Item,
+                $"演练：本应拒绝 {rejectedDryRun.Count} 个{(blockedDryRun > 0 ? $"（其中黑名单 {blockedDryRun} 个）" : "")}，本应自动通过 {approvalsDryRun} 个"));
+        }
+
         foreach (var join in rejected.Take(10))
         {
             var why = join.Reason == Members.JoinReason.Blocked
                 ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + quote(join.BlockNote))
                 : $"{quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：已拒绝（{why}，{JoinAnswerName(join)}）"));
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：{(DryRun(join) ? "本应拒绝" : "已拒绝")}（{why}，{JoinAnswerName(join)}）"));
         }
 
-        // The platform did not let them in: the request waits for the admins.
-        foreach (var join in approvalsFailed.Take(10))
+        // The platform has not let them in (yet): the request waits for the platform or for the admins.
+        foreach (var join in approvalsPending.Take(10).Concat(approvalsFailed.Take(10)))
         {
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：自动通过（{JoinAnswerName(join)}），待管理员处理"));
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：自动通过（{JoinAnswerName(join)}）" +
+                (NotCarriedOut(join) ? "，待管理员处理" : "")));
         }
 
         if (rejected.Take(10).Concat(approvalsFailed.Take(10)).Any(NotCarriedOut))
@@ -339,7 +355,7 @@ public static class DigestBuilder
         ActionStatus.Done => "平台已执行",
         ActionStatus.DryRun => "演练，未执行",
         ActionStatus.Failed or ActionStatus.Unsupported => "未能执行：" + Reason(join.ActionErrorKind, join.ActionStatus),
-        _ => "待执行",
+        _ => "待平台执行",
     };
 
     /// <summary>

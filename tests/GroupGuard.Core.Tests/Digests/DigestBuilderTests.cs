@@ -149,6 +149,46 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void A_join_decision_made_in_dry_run_is_counted_as_what_would_have_been_done_not_as_done()
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy)
+        {
+            JoinDecisions =
+            [
+                Join("1", Members.JoinOutcome.Rejected, Members.JoinReason.Rule, ActionStatus.DryRun),
+                Join("2", Members.JoinOutcome.Rejected, Members.JoinReason.Blocked, ActionStatus.DryRun),
+                Join("3", Members.JoinOutcome.Approved, Members.JoinReason.Clean, ActionStatus.DryRun),
+                Join("4", Members.JoinOutcome.Approved, Members.JoinReason.Clean, ActionStatus.DryRun),
+                Join("5", Members.JoinOutcome.Approved, Members.JoinReason.Clean),
+            ],
+        });
+
+        // Nobody was turned away and one member was let in; the rest is what dry run would have done.
+        Assert.Contains("拒绝 0 个（其中黑名单 0 个），自动通过 1 个，留给管理员 0 个", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("· 演练：本应拒绝 2 个（其中黑名单 1 个），本应自动通过 2 个\n", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30002 申请加入 二年级家长群（123456）：本应拒绝（黑名单：kicked from group 777 (incident 9)，演练，未执行）", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("已拒绝", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_auto_approval_still_waiting_on_the_platform_is_counted_apart_from_those_let_in()
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy)
+        {
+            JoinDecisions =
+            [
+                Join("1", Members.JoinOutcome.Approved, Members.JoinReason.Clean),
+                Join("2", Members.JoinOutcome.Approved, Members.JoinReason.Clean, ActionStatus.Pending),
+                Join("3", Members.JoinOutcome.Approved, Members.JoinReason.Clean, ActionStatus.Failed),
+            ],
+        });
+
+        Assert.Contains("拒绝 0 个（其中黑名单 0 个），自动通过 1 个，自动通过待平台执行 1 个，自动通过未能执行 1 个，留给管理员 0 个", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("· 11-25 10:00 30002 申请加入 二年级家长群（123456）：自动通过（待平台执行）\n", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("演练", digest.Text, StringComparison.Ordinal); // nothing was in dry run
+    }
+
+    [Fact]
     public void A_privacy_hit_s_number_is_not_in_the_false_positives_or_the_join_requests()
     {
         var mobile = (Members.JoinDecision join) => join with { Rule = "privacy.mobile", Category = "privacy", MatchedTerm = "13812345678" };

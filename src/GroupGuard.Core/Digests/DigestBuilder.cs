@@ -412,11 +412,13 @@ public static class DigestBuilder
     /// member: it is 仅记录, with the incidents whose message another incident acted on
     /// (<see cref="ActionStatus.Skipped"/>) and those of a platform that can only record. A message
     /// of several hits takes the first of: handled, failed (told on the lines after; in no count
-    /// here), dry run, exempt, recorded.
+    /// here), pending (待处置, said only when there is one: an action still waiting on the platform
+    /// when the digest is made, as the console's overview names it), dry run, exempt, recorded. A
+    /// message whose own action is pending is not 演练 for a shadow rule's hit on it.
     /// </summary>
     private static string Outcomes(List<Offence> offences, HashSet<string> recordOnly)
     {
-        int handled = 0, recorded = 0, dryRun = 0, exempt = 0;
+        int handled = 0, pending = 0, recorded = 0, dryRun = 0, exempt = 0;
         foreach (var hits in offences.Select(o => o.Hits))
         {
             if (hits.Any(i => i.ActionStatus == ActionStatus.Done && i.DecidedAction != ModerationAction.Log))
@@ -426,6 +428,10 @@ public static class DigestBuilder
             else if (hits.Any(i => i.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported && !OnlyRecorded(i, recordOnly)))
             {
                 // told on the 未能处置 lines
+            }
+            else if (hits.Any(i => i.ActionStatus == ActionStatus.Pending))
+            {
+                pending++;
             }
             else if (hits.Any(i => i.ActionStatus == ActionStatus.DryRun))
             {
@@ -443,7 +449,7 @@ public static class DigestBuilder
             }
         }
 
-        return $"已处置 {handled} 条；仅记录 {recorded} 条；演练 {dryRun} 条；管理员豁免 {exempt} 条";
+        return $"已处置 {handled} 条；" + (pending > 0 ? $"待处置 {pending} 条；" : "") + $"仅记录 {recorded} 条；演练 {dryRun} 条；管理员豁免 {exempt} 条";
     }
 
     /// <summary>

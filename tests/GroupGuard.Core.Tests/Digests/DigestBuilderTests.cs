@@ -473,6 +473,24 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void A_message_whose_action_still_waits_on_the_platform_is_counted_as_pending_not_as_a_dry_run_or_not_at_all()
+    {
+        var digest = Build(
+        [
+            // A fraud advert whose recall is under way, which a shadow rule hit too.
+            Incident(1, "1", "m1", Severity.High) with { Rule = "fraud.cards", Category = "fraud", ActionStatus = ActionStatus.Pending },
+            Incident(2, "1", "m1", Severity.Low) with { Rule = "promo.offer", ActionStatus = ActionStatus.DryRun },
+            // A message with nothing but a pending action.
+            Incident(3, "3", "m3") with { ActionStatus = ActionStatus.Pending },
+            Incident(4, "4", "m4") with { DecidedAction = ModerationAction.Recall, ActionStatus = ActionStatus.Done },
+        ]);
+
+        Assert.Contains("发现 3 条违规消息（4 次命中）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("已处置 1 条；待处置 2 条；仅记录 0 条；演练 0 条；管理员豁免 0 条", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("（fraud.cards、promo.offer，待处置）", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_digest_of_log_only_incidents_says_nothing_was_handled()
     {
         var digest = Build(

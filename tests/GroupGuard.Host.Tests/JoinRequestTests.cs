@@ -395,7 +395,8 @@ public sealed class JoinRequestTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var document = await digests.BuildAsync(digests.Leader("王主任")!, now.AddHours(-1), now.AddMinutes(1), CancellationToken.None);
 
-        Assert.Contains("小王（30003） 申请加入 群 123456：已拒绝（ads.contact「加微信」，未能执行：机器人不是群管理员，或对方是管理员）", document.Text, StringComparison.Ordinal);
+        Assert.Contains("拒绝 0 个（其中黑名单 0 个），拒绝未能执行 1 个，自动通过 0 个，留给管理员 0 个", document.Text, StringComparison.Ordinal);
+        Assert.Contains("小王（30003） 申请加入 群 123456：拒绝（ads.contact「加微信」，未能执行：机器人不是群管理员，或对方是管理员），待管理员处理", document.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("Permission denied", document.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("Permission denied", document.Markdown, StringComparison.Ordinal);
     }

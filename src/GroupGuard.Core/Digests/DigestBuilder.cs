@@ -265,9 +265,11 @@ public static class DigestBuilder
     /// <summary>
     /// The join requests decided: counts by outcome, then each one turned away (who, why, whether
     /// the platform took the answer), each auto-approval the platform did not carry out or has not
-    /// yet answered (counted apart from those let in), and each left to the admins with a hit or
-    /// because it could not be screened in full, at most ten of each. A decision made in dry run
-    /// called nothing: it is counted apart (演练：本应拒绝 …), as an incident in dry run is named.
+    /// yet answered, and each left to the admins with a hit or because it could not be screened in
+    /// full, at most ten of each. An answer the platform did not carry out, or has not answered yet,
+    /// is counted apart from those it did (拒绝未能执行, 自动通过待平台执行): the request is where it
+    /// was. A decision made in dry run called nothing: it is counted apart (演练：本应拒绝 …), as an
+    /// incident in dry run is named.
     /// </summary>
     private static void JoinLines(DigestInput input, Func<string, string> quote, List<(LineKind, string)> lines)
     {
@@ -279,44 +281,53 @@ public static class DigestBuilder
 
         static bool NotCarriedOut(Members.JoinDecision j) => j.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported;
         static bool DryRun(Members.JoinDecision j) => j.ActionStatus == ActionStatus.DryRun;
-        var rejected = joins.Where(j => j.Outcome == Members.JoinOutcome.Rejected).ToList();
-        var rejectedDryRun = rejected.Where(DryRun).ToList();
-        var approvals = joins.Where(j => j.Outcome == Members.JoinOutcome.Approved).ToList();
-        var approvalsFailed = approvals.Where(NotCarriedOut).ToList();
         // Stored before the platform is called: still waiting on its answer when the digest was made.
-        var approvalsPending = approvals.Where(j => j.ActionStatus == ActionStatus.Pending).ToList();
-        var approvalsDryRun = approvals.Count(DryRun);
-        var approved = approvals.Count - approvalsFailed.Count - approvalsPending.Count - approvalsDryRun;
+        static bool Pending(Members.JoinDecision j) => j.ActionStatus == ActionStatus.Pending;
+        static bool Carried(Members.JoinDecision j) => !NotCarriedOut(j) && !DryRun(j) && !Pending(j);
+        static bool Blocked(Members.JoinDecision j) => j.Reason == Members.JoinReason.Blocked;
+        var rejected = joins.Where(j => j.Outcome == Members.JoinOutcome.Rejected).ToList();
+        var approvals = joins.Where(j => j.Outcome == Members.JoinOutcome.Approved).ToList();
         var left = joins.Where(j => j.Outcome == Members.JoinOutcome.Left).ToList();
+        static string Apart(string what, int count) => count > 0 ? $"{what} {count} 个，" : "";
         lines.Add((LineKind.Heading, "入群申请"));
         lines.Add((LineKind.Item,
-            $"拒绝 {rejected.Count - rejectedDryRun.Count} 个（其中黑名单 {rejected.Count(j => j.Reason == Members.JoinReason.Blocked && !DryRun(j))} 个），自动通过 {approved} 个，" +
-            (approvalsPending.Count > 0 ? $"自动通过待平台执行 {approvalsPending.Count} 个，" : "") +
-            (approvalsFailed.Count > 0 ? $"自动通过未能执行 {approvalsFailed.Count} 个，" : "") +
+            $"拒绝 {rejected.Count(Carried)} 个（其中黑名单 {rejected.Count(j => Carried(j) && Blocked(j))} 个），" +
+            Apart("拒绝待平台执行", rejected.Count(Pending)) +
+            Apart("拒绝未能执行", rejected.Count(NotCarriedOut)) +
+            $"自动通过 {approvals.Count(Carried)} 个，" +
+            Apart("自动通过待平台执行", approvals.Count(Pending)) +
+            Apart("自动通过未能执行", approvals.Count(NotCarriedOut)) +
             $"留给管理员 {left.Count} 个"));
+        var rejectedDryRun = rejected.Where(DryRun).ToList();
+        var approvalsDryRun = approvals.Count(DryRun);
         if (rejectedDryRun.Count + approvalsDryRun > 0)
         {
-            var blockedDryRun = rejectedDryRun.Count(j => j.Reason == Members.JoinReason.Blocked);
+            var blockedDryRun = rejectedDryRun.Count(Blocked);
             lines.Add((LineKind.Item,
                 $"演练：本应拒绝 {rejectedDryRun.Count} 个{(blockedDryRun > 0 ? $"（其中黑名单 {blockedDryRun} 个）" : "")}，本应自动通过 {approvalsDryRun} 个"));
         }
 
+        // Only a rejection the platform carried out turned the applicant away: one in dry run would
+        // have, and one not carried out (yet) leaves the request where it was, before the admins.
         foreach (var join in rejected.Take(10))
         {
-            var why = join.Reason == Members.JoinReason.Blocked
+            var why = Blocked(join)
                 ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + quote(join.BlockNote))
                 : $"{quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：{(DryRun(join) ? "本应拒绝" : "已拒绝")}（{why}，{JoinAnswerName(join)}）"));
+            var done = DryRun(join) ? "本应拒绝" : Carried(join) ? "已拒绝" : "拒绝";
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：{done}（{why}，{JoinAnswerName(join)}）" +
+                (NotCarriedOut(join) ? "，待管理员处理" : "")));
         }
 
         // The platform has not let them in (yet): the request waits for the platform or for the admins.
-        foreach (var join in approvalsPending.Take(10).Concat(approvalsFailed.Take(10)))
+        var approvalsNotIn = approvals.Where(Pending).Take(10).Concat(approvals.Where(NotCarriedOut).Take(10)).ToList();
+        foreach (var join in approvalsNotIn)
         {
             lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：自动通过（{JoinAnswerName(join)}）" +
                 (NotCarriedOut(join) ? "，待管理员处理" : "")));
         }
 
-        if (rejected.Take(10).Concat(approvalsFailed.Take(10)).Any(NotCarriedOut))
+        if (rejected.Take(10).Concat(approvalsNotIn).Any(NotCarriedOut))
         {
             // As for incidents: the platform's words (often long and in English) are the operator's.
             lines.Add((LineKind.Item, "平台返回的原文见服务日志"));

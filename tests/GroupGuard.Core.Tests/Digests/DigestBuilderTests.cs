@@ -95,10 +95,10 @@ public sealed class DigestBuilderTests
 
         Assert.Contains("本期无违规", digest.Text, StringComparison.Ordinal);
         Assert.Contains("【入群申请】", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("拒绝 2 个（其中黑名单 1 个），自动通过 1 个，留给管理员 2 个", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("拒绝 1 个（其中黑名单 0 个），拒绝未能执行 1 个，自动通过 1 个，留给管理员 2 个", digest.Text, StringComparison.Ordinal);
         Assert.Contains("11-25 10:00 **资料**（30001） 申请加入 二年级家长群（123456）：已拒绝（ads.contact「加微信」，平台已执行）", digest.Text, StringComparison.Ordinal);
         // A failed answer is told by its kind in the incidents' words, not the platform's.
-        Assert.Contains("30002 申请加入 二年级家长群（123456）：已拒绝（黑名单：kicked from group 777 (incident 9)，未能执行：机器人不是群管理员，或对方是管理员）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30002 申请加入 二年级家长群（123456）：拒绝（黑名单：kicked from group 777 (incident 9)，未能执行：机器人不是群管理员，或对方是管理员），待管理员处理", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("permission denied", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("set_group_add_request", digest.Markdown, StringComparison.Ordinal);
         Assert.Contains("· 平台返回的原文见服务日志", digest.Text, StringComparison.Ordinal);
@@ -146,6 +146,28 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("30001", digest.Text, StringComparison.Ordinal); // one let in is counted, not listed
         Assert.DoesNotContain("permission denied", digest.Text, StringComparison.Ordinal);
         Assert.Contains("· 平台返回的原文见服务日志", digest.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rejection_the_platform_did_not_carry_out_is_counted_apart_and_left_to_the_admins_not_said_done()
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy)
+        {
+            JoinDecisions =
+            [
+                Join("1", Members.JoinOutcome.Rejected, Members.JoinReason.Rule),
+                Join("2", Members.JoinOutcome.Rejected, Members.JoinReason.Rule, ActionStatus.Unsupported) with { ActionErrorKind = ActionErrorKind.NotConfigured },
+                Join("3", Members.JoinOutcome.Rejected, Members.JoinReason.Blocked, ActionStatus.Failed),
+                Join("4", Members.JoinOutcome.Rejected, Members.JoinReason.Rule, ActionStatus.Pending),
+            ],
+        });
+
+        // One applicant was turned away; the other requests still wait, for the platform or the admins.
+        Assert.Contains("拒绝 1 个（其中黑名单 0 个），拒绝待平台执行 1 个，拒绝未能执行 2 个，自动通过 0 个，留给管理员 0 个", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("（30001） 申请加入 二年级家长群（123456）：已拒绝（ads.contact「加微信」，平台已执行）\n", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30002 申请加入 二年级家长群（123456）：拒绝（ads.contact「加微信」，未能执行：未配置机器人接口），待管理员处理\n", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30003 申请加入 二年级家长群（123456）：拒绝（黑名单：kicked from group 777 (incident 9)，未能执行：机器人不是群管理员，或对方是管理员），待管理员处理\n", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30004 申请加入 二年级家长群（123456）：拒绝（ads.contact「加微信」，待平台执行）\n", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -289,6 +289,17 @@ public static class DigestBuilder
         var approvals = joins.Where(j => j.Outcome == Members.JoinOutcome.Approved).ToList();
         var left = joins.Where(j => j.Outcome == Members.JoinOutcome.Left).ToList();
         static string Apart(string what, int count) => count > 0 ? $"{what} {count} 个，" : "";
+
+        // A request names no group on some platforms (OneBot v11's carries only the id): the group is
+        // named as the digest's incidents, or another request, name it, not by its id in one place
+        // and by its name in another.
+        var groupNames = input.Incidents.Select(i => (i.Platform, i.GroupId, Name: i.GroupName))
+            .Concat(joins.Select(j => (j.Platform, j.GroupId, Name: j.GroupName)))
+            .Where(g => !string.IsNullOrEmpty(g.Name))
+            .GroupBy(g => (g.Platform, g.GroupId))
+            .ToDictionary(g => g.Key, g => g.First().Name);
+        string Group(Members.JoinDecision j) =>
+            GroupName(j.GroupName is { Length: > 0 } ? j.GroupName : groupNames.GetValueOrDefault((j.Platform, j.GroupId)), j.GroupId, quote);
         lines.Add((LineKind.Heading, "入群申请"));
         lines.Add((LineKind.Item,
             $"拒绝 {rejected.Count(Carried)} 个（其中黑名单 {rejected.Count(j => Carried(j) && Blocked(j))} 个），" +
@@ -315,7 +326,7 @@ public static class DigestBuilder
                 ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + quote(join.BlockNote))
                 : $"{quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
             var done = DryRun(join) ? "本应拒绝" : Carried(join) ? "已拒绝" : "拒绝";
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：{done}（{why}，{JoinAnswerName(join)}）" +
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {Group(join)}：{done}（{why}，{JoinAnswerName(join)}）" +
                 (NotCarriedOut(join) ? "，待管理员处理" : "")));
         }
 
@@ -323,7 +334,7 @@ public static class DigestBuilder
         var approvalsNotIn = approvals.Where(Pending).Take(10).Concat(approvals.Where(NotCarriedOut).Take(10)).ToList();
         foreach (var join in approvalsNotIn)
         {
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：自动通过（{JoinAnswerName(join)}）" +
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {Group(join)}：自动通过（{JoinAnswerName(join)}）" +
                 (NotCarriedOut(join) ? "，待管理员处理" : "")));
         }
 
@@ -338,7 +349,7 @@ public static class DigestBuilder
             var why = join.Reason == Members.JoinReason.Unscreened
                 ? "未能完成自动审核" + Unscreened(join.ActionError)
                 : $"命中 {quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
-            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {GroupName(join.GroupName, join.GroupId, quote)}：待管理员处理，{why}"));
+            lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {Group(join)}：待管理员处理，{why}"));
         }
     }
 

@@ -171,6 +171,26 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void A_request_that_names_no_group_is_told_by_the_group_s_name_the_incidents_give_it()
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [Incident(1, "1", "m1")], 10, null, Healthy)
+        {
+            JoinDecisions =
+            [
+                // OneBot v11's request carries the group's id alone.
+                Join("2", Members.JoinOutcome.Rejected, Members.JoinReason.Rule) with { GroupName = null },
+                Join("3", Members.JoinOutcome.Rejected, Members.JoinReason.Rule) with { GroupName = null, GroupId = "654321" },
+                Join("4", Members.JoinOutcome.Rejected, Members.JoinReason.Rule) with { GroupName = null, Platform = "wecom" },
+            ],
+        });
+
+        Assert.Contains("二年级家长群（123456）：1 条", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30002 申请加入 二年级家长群（123456）：已拒绝", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30003 申请加入 群 654321：已拒绝", digest.Text, StringComparison.Ordinal); // no name known
+        Assert.Contains("30004 申请加入 群 123456：已拒绝", digest.Text, StringComparison.Ordinal); // another platform's group of that id
+    }
+
+    [Fact]
     public void A_join_decision_made_in_dry_run_is_counted_as_what_would_have_been_done_not_as_done()
     {
         var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy)

@@ -550,7 +550,8 @@ public static class DigestBuilder
     internal static string Excerpt(Incident incident, Func<string, string> quote)
     {
         // Digests travel through third-party robots: the hit itself and long digit runs are masked.
-        var text = Moderation.EvidenceMasker.Mask(incident.MessageText, incident.Spans);
+        // Trimmed: the space a mention (@李四) or a reply left before the words is no part of them.
+        var text = Moderation.EvidenceMasker.Mask(incident.MessageText, incident.Spans).Trim();
         if (text.Length == 0)
         {
             return "（原文未保存）";

@@ -601,6 +601,20 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void An_excerpt_starts_with_the_words_not_the_space_a_mention_left_before_them()
+    {
+        // NapCat's " 想要资料的加微信 abc123，" once the @李四 before it is taken out.
+        var incident = Incident(1, "1", "m1", text: " 想要资料的加微信 abc123， ") with { Spans = [new EvidenceSpan(6, 10)] };
+        var rule = new AlertRuleOptions { Name = "office", Groups = ["*"], Channels = ["office-robot"], MinSeverity = "medium" };
+
+        var digest = Build([incident]);
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, incident.DetectedAt, Shanghai, [incident], 1, [incident.Id]));
+
+        Assert.Contains("：「想要资料的**********，」（", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("：「想要资料的**********，」（", alert.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_excerpt_cut_where_an_emoji_stands_keeps_no_half_of_it_in_the_digest_or_the_alert()
     {
         // 39 characters, then an emoji (two UTF-16 code units: the 40th and 41st), then the hit.

@@ -41,6 +41,10 @@ internal sealed class Offence
     public static string Count(int messages, int hits) =>
         $"{messages} 条违规消息" + (hits > messages ? $"（{hits} 次命中）" : "");
 
+    /// <summary>The categories it hit in a leader's words (广告引流, 诈骗), each once, most severe first.</summary>
+    public string Categories(Func<string, string> quote) =>
+        string.Join("、", Hits.Select(i => i.Category).Distinct(StringComparer.Ordinal).Select(c => DigestBuilder.CategoryName(c, quote)));
+
     /// <summary>The rules it hit, each once, most severe first.</summary>
     public string Rules(Func<string, string> quote) =>
         string.Join("、", Hits.Select(i => i.Rule).Distinct(StringComparer.Ordinal).Select(quote));

@@ -299,7 +299,7 @@ public sealed class DigestBuilderTests
         Assert.Contains("已处置 2 条；仅记录 0 条", digest.Text, StringComparison.Ordinal); // the advert was recalled: its other hits skipped
         var lines = digest.Text.Split('\n');
         var advert = Assert.Single(lines, l => l.Contains("m1", StringComparison.Ordinal) || l.Contains("当天放款", StringComparison.Ordinal));
-        Assert.Contains("「****当天放款*************」（fraud.loan、privacy.mobile、ads.contact，已撤回）", advert, StringComparison.Ordinal);
+        Assert.Contains("「****当天放款*************」（诈骗、个人信息、广告引流，fraud.loan、privacy.mobile、ads.contact，已撤回）", advert, StringComparison.Ordinal); // as the alert names it
         Assert.DoesNotContain("低息", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("联系", digest.Text, StringComparison.Ordinal);
     }
@@ -511,7 +511,7 @@ public sealed class DigestBuilderTests
 
         Assert.Contains("已处置 2 条；仅记录 3 条；演练 1 条；管理员豁免 1 条", digest.Text, StringComparison.Ordinal);
         Assert.Contains("已处置 2 条；仅记录 3 条；演练 1 条；管理员豁免 1 条", digest.Markdown, StringComparison.Ordinal);
-        Assert.Contains("（abuse.profanity，已记录）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("（辱骂仇恨，abuse.profanity，已记录）", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -529,7 +529,7 @@ public sealed class DigestBuilderTests
 
         Assert.Contains("发现 3 条违规消息（4 次命中）", digest.Text, StringComparison.Ordinal);
         Assert.Contains("已处置 1 条；待处置 2 条；仅记录 0 条；演练 0 条；管理员豁免 0 条", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("（fraud.cards、promo.offer，待处置）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("（诈骗、广告引流，fraud.cards、promo.offer，待处置）", digest.Text, StringComparison.Ordinal);
     }
 
     [Fact]

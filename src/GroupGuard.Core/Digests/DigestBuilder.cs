@@ -206,11 +206,14 @@ public static class DigestBuilder
 
             // Named as an alert names it: the categories in a leader's words, then the rules.
             lines.Add((LineKind.Heading, "最严重的违规"));
+            // A leader of several groups is told which group each was in, as an alert tells it.
+            var severalGroups = offences.Select(o => o.Top.GroupId).Distinct(StringComparer.Ordinal).Skip(1).Any();
             foreach (var offence in offences.OrderByDescending(o => o.Severity).ThenBy(o => o.Hits.Min(i => i.DetectedAt)).Take(TopIncidents))
             {
                 var top = offence.Top;
                 var acted = offence.Acted;
-                lines.Add((LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）"));
+                var group = severalGroups ? GroupName(offence.Hits.Select(i => i.GroupName).FirstOrDefault(n => !string.IsNullOrEmpty(n)), top.GroupId, quote) + " " : "";
+                lines.Add((LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {group}{quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）"));
             }
         }
 

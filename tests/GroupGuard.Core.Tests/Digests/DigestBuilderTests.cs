@@ -305,6 +305,18 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public void The_most_serious_name_each_message_s_group_when_the_digest_covers_several()
+    {
+        var grade3 = Incident(2, "2", "m2", Severity.High) with { GroupId = "654321", GroupName = "三年级家长群" };
+        var several = Build([Incident(1, "1", "m1"), grade3]);
+        var one = Build([Incident(1, "1", "m1")]);
+
+        Assert.Contains("] 11-25 10:00 三年级家长群（654321） 用户2：「", several.Text, StringComparison.Ordinal);
+        Assert.Contains("] 11-25 09:00 二年级家长群（123456） 用户1：「", several.Text, StringComparison.Ordinal);
+        Assert.Contains("] 11-25 09:00 用户1：「", one.Text, StringComparison.Ordinal); // the 概况 names the one group
+    }
+
+    [Fact]
     public void An_alert_lists_each_message_once_with_every_hit_masked_and_counts_messages()
     {
         var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };

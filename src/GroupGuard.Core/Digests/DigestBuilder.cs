@@ -200,7 +200,9 @@ public static class DigestBuilder
                 lines.Add((LineKind.Heading, "屡次违规"));
                 foreach (var (key, count, name) in repeaters)
                 {
-                    lines.Add((LineKind.Item, $"{quote(name ?? key.UserId)}（{quote(key.UserId)}，群 {quote(key.GroupId)}）：{count} 条"));
+                    // The group by the name 概况 gives it (its id is there), else by its id.
+                    var groupName = real.Where(i => i.GroupId == key.GroupId).Select(i => i.GroupName).FirstOrDefault(n => !string.IsNullOrEmpty(n));
+                    lines.Add((LineKind.Item, $"{quote(name ?? key.UserId)}（{quote(key.UserId)}，{(groupName is null ? "群 " + quote(key.GroupId) : quote(groupName))}）：{count} 条"));
                 }
             }
 

@@ -651,12 +651,14 @@ public sealed class DigestBuilderTests
     [Fact]
     public void Repeat_offenders_and_false_positives_are_listed()
     {
-        var digest = Build([Incident(1, "7", "m1"), Incident(2, "7", "m2"), Incident(3, "8", "m3", falsePositive: true)]);
+        var digest = Build([Incident(1, "7", "m1"), Incident(2, "7", "m2"), Incident(3, "8", "m3", falsePositive: true),
+            Incident(4, "9", "m4") with { GroupId = "654321", GroupName = null }, Incident(5, "9", "m5") with { GroupId = "654321", GroupName = null }]);
 
-        Assert.Contains("用户7（7，群 123456）：2 条", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("用户7（7，二年级家长群）：2 条", digest.Text, StringComparison.Ordinal); // the group as 概况 names it
+        Assert.Contains("用户9（9，群 654321）：2 条", digest.Text, StringComparison.Ordinal); // a group of no known name by its id
         Assert.Contains("管理员标记的误报", digest.Text, StringComparison.Ordinal);
         Assert.Contains("班主任通知", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("发现 2 条违规消息", digest.Text, StringComparison.Ordinal); // false positives are not counted
+        Assert.Contains("发现 4 条违规消息", digest.Text, StringComparison.Ordinal); // false positives are not counted
     }
 
     [Fact]

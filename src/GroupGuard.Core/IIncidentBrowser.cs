@@ -91,7 +91,7 @@ public sealed record IncidentFilter
     public string? Text { get; init; }
 }
 
-/// <summary>Incidents per day and category, for the overview chart.</summary>
+/// <summary>Offending messages per day and category, for the overview chart (a message once in each category it hit).</summary>
 public sealed record DayCount(DateOnly Day, string Category, int Count);
 
 /// <summary>A name with a count (an action outcome, a rule, a group).</summary>
@@ -99,15 +99,21 @@ public sealed record NamedCount(string Name, int Count);
 
 /// <summary>
 /// What the console's overview shows for a period. As the digest counts, incidents marked false
-/// positive are left out of every count but <see cref="FalsePositives"/>, which counts them.
-/// <see cref="Outcomes"/> are by action status, except that a <c>log</c> rule's incident, <c>done</c>
-/// once recorded, is <see cref="Logged"/>: <c>done</c> counts only what was done to a message or a member.
+/// positive are left out of every count but <see cref="FalsePositives"/>, which counts them; and as
+/// the digest counts, by message: <see cref="OffendingMessages"/>, <see cref="PerDay"/>,
+/// <see cref="TopRules"/> and <see cref="TopGroups"/> count a message of several hits once (once in
+/// each category, rule and group it hit), <see cref="Incidents"/> its hits. <see cref="Outcomes"/>
+/// and <see cref="FalsePositives"/> count incidents (hits), as the incident list shows them: a
+/// message's hits may differ in outcome and mark. Outcomes are by action status, except that a
+/// <c>log</c> rule's incident, <c>done</c> once recorded, is <see cref="Logged"/>: <c>done</c>
+/// counts only what was done to a message or a member.
 /// </summary>
 public sealed record IncidentOverview(
     IReadOnlyList<DayCount> PerDay,
     IReadOnlyList<NamedCount> Outcomes,
     IReadOnlyList<NamedCount> TopRules,
     IReadOnlyList<NamedCount> TopGroups,
+    int OffendingMessages,
     int Incidents,
     int FalsePositives,
     long MessagesChecked)
@@ -126,7 +132,7 @@ public interface IIncidentBrowser
     Task<IReadOnlyList<Incident>> BrowseAsync(IncidentFilter filter, long? beforeId, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Counts for incidents whose message time is in [from, to), days cut at
+    /// Counts (by message where <see cref="IncidentOverview"/> says so) for incidents whose message time is in [from, to), days cut at
     /// <paramref name="utcOffset"/>, limited to <paramref name="scope"/> when given; those marked
     /// false positive counted only apart (<see cref="IncidentOverview.FalsePositives"/>).
     /// </summary>

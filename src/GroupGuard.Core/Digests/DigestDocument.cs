@@ -20,7 +20,7 @@ public sealed record DigestDocument(
     IReadOnlyList<long> IncidentIds)
 {
     /// <summary>
-    /// The incidents per day of the leader's groups over the 30 days up to <see cref="To"/>, as a
+    /// The offending messages per day of the leader's groups over the 30 days up to <see cref="To"/>, as a
     /// PNG (<see cref="Charts.IncidentChart"/>); null when the digest has none. The email channel
     /// sends it inline in the HTML part; the other channels leave it out.
     /// </summary>

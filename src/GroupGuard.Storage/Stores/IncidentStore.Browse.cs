@@ -116,7 +116,7 @@ internal sealed partial class IncidentStore
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         if (scope is { Count: 0 })
         {
-            return new IncidentOverview([], [], [], [], 0, 0, 0);
+            return new IncidentOverview([], [], [], [], 0, 0, 0, 0);
         }
 
         var groups = GroupFilter(scope);
@@ -138,19 +138,28 @@ internal sealed partial class IncidentStore
         async Task<List<T>> Query<T>(string sql) =>
             [.. await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false)];
 
+        // As the digest counts: by message, a message of several hits (a rule's on its text and its
+        // picture, two rules) once; once in each category, rule and group it hit (Offence in Core).
+        // A message is its platform, group and id (Incident.MessageKey); its hits share its time.
+        var messageKey = "platform, group_id, message_id";
         var perDay = await Query<DayRow>(
-            $"SELECT {_database.DayOf("time", "@Shift")} AS Day, category AS Category, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1, 2 ORDER BY 1, 2").ConfigureAwait(false);
+            $"SELECT Day, Category, COUNT(*) AS Count FROM (SELECT DISTINCT {_database.DayOf("time", "@Shift")} AS Day, category AS Category, {messageKey} FROM incidents WHERE {counted}) m GROUP BY Day, Category ORDER BY Day, Category").ConfigureAwait(false);
         // A log rule's incident is done once it is recorded, with nothing done to the message or the
         // member: it counts as logged, so "done" counts only recalls, mutes, kicks and warnings carried
-        // out (IncidentOutcome; BrowseAsync filters by the same).
+        // out (IncidentOutcome; BrowseAsync filters by the same). Outcomes count incidents, one a hit,
+        // as the incident list each links to shows them: a message's hits may have different outcomes.
         var outcomes = await Query<NamedRow>(
             $"SELECT CASE WHEN decided_action = 'log' AND action_status = 'done' THEN '{IncidentOverview.Logged}' ELSE action_status END AS Name, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
         var rules = await Query<NamedRow>(
-            $"SELECT rule AS Name, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
+            $"SELECT Name, COUNT(*) AS Count FROM (SELECT DISTINCT rule AS Name, {messageKey} FROM incidents WHERE {counted}) m GROUP BY Name ORDER BY Count DESC, Name LIMIT @Top").ConfigureAwait(false);
         var topGroups = await Query<NamedRow>(
-            $"SELECT group_id AS Name, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT @Top").ConfigureAwait(false);
+            $"SELECT Name, COUNT(*) AS Count FROM (SELECT DISTINCT group_id AS Name, {messageKey} FROM incidents WHERE {counted}) m GROUP BY Name ORDER BY Count DESC, Name LIMIT @Top").ConfigureAwait(false);
         var totals = (await Query<TotalsRow>(
             $"SELECT CAST(COALESCE(SUM(1 - false_positive), 0) AS BIGINT) AS Incidents, CAST(COALESCE(SUM(false_positive), 0) AS BIGINT) AS FalsePositives FROM incidents WHERE {where}").ConfigureAwait(false)).Single();
+        var offending = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM (SELECT DISTINCT {messageKey} FROM incidents WHERE {counted}) m",
+            parameters,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
         var messages = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM message_counts WHERE hour >= @From AND hour < @To" + inScope,
             parameters,
@@ -161,6 +170,7 @@ internal sealed partial class IncidentStore
             [.. outcomes.Select(o => new NamedCount(o.Name, (int)o.Count))],
             [.. rules.Select(o => new NamedCount(o.Name, (int)o.Count))],
             [.. topGroups.Select(o => new NamedCount(o.Name, (int)o.Count))],
+            (int)offending,
             (int)totals.Incidents,
             (int)totals.FalsePositives,
             messages);

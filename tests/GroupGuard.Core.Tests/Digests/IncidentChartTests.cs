@@ -279,7 +279,7 @@ public sealed class IncidentChartTests
         public Task<IncidentOverview> OverviewAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan utcOffset, IReadOnlyCollection<string>? scope, int top, CancellationToken cancellationToken)
         {
             Asked.Add((from, to, utcOffset, scope));
-            return Task.FromResult(new IncidentOverview(perDay, [], [], [], perDay.Sum(d => d.Count), 0, 0));
+            return Task.FromResult(new IncidentOverview(perDay, [], [], [], perDay.Sum(d => d.Count), perDay.Sum(d => d.Count), 0, 0));
         }
     }
 }

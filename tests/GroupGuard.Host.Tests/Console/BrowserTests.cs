@@ -57,7 +57,7 @@ public sealed class BrowserTests
             browser.FindElement(By.Name("password")).SendKeys("admin password 2026");
             browser.FindElement(By.CssSelector("form button[type=submit]")).Click();
             Wait(browser, () => browser.FindElements(By.CssSelector("canvas#per-day[data-drawn=true]")).Count > 0, "the overview's chart");
-            Assert.Equal("2", browser.FindElement(By.Id("incident-total")).Text);
+            Assert.Equal("2", browser.FindElement(By.Id("offence-total")).Text);
             Save(browser, shots, "console-overview.png");
 
             // Filter incidents by group, open one, mark it false positive.
@@ -95,8 +95,8 @@ public sealed class BrowserTests
             browser.FindElement(By.Name("name")).SendKeys("组长");
             browser.FindElement(By.Name("password")).SendKeys("leader password 2026");
             browser.FindElement(By.CssSelector("form button[type=submit]")).Click();
-            Wait(browser, () => browser.FindElements(By.Id("incident-total")).Count > 0, "the leader's overview");
-            Assert.Equal("1", browser.FindElement(By.Id("incident-total")).Text);
+            Wait(browser, () => browser.FindElements(By.Id("offence-total")).Count > 0, "the leader's overview");
+            Assert.Equal("1", browser.FindElement(By.Id("offence-total")).Text);
             browser.Navigate().GoToUrl(baseUrl + "/console/incidents");
             Wait(browser, () => browser.FindElements(By.Id("filters")).Count > 0, "the leader's incidents");
             var rows = browser.FindElements(By.CssSelector("tr[data-incident]")).Select(r => r.GetAttribute("data-incident")).ToList();

@@ -678,7 +678,8 @@ public sealed class ConsoleReviewTests
         var json = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"application/json\" id=\"per-day-data\">(.*?)</script>").Groups[1].Value;
         using var data = JsonDocument.Parse(json);
 
-        Assert.Contains("id=\"incident-total\">3<", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"offence-total\">3<", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"hit-total\"", html, StringComparison.Ordinal); // one hit a message: no hits said beside
         Assert.Equal(30, data.RootElement.GetProperty("labels").GetArrayLength());
         var series = data.RootElement.GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("category").GetString()!, d => d.GetProperty("data").EnumerateArray().Sum(v => v.GetInt32()));
         var labels = data.RootElement.GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("category").GetString()!, d => d.GetProperty("label").GetString());
@@ -718,14 +719,64 @@ public sealed class ConsoleReviewTests
         var json = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"application/json\" id=\"per-day-data\">(.*?)</script>").Groups[1].Value;
         using var data = JsonDocument.Parse(json);
 
-        Assert.Contains("id=\"incident-total\">1<", html, StringComparison.Ordinal);
-        Assert.Contains("事件（不含误判）", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"offence-total\">1<", html, StringComparison.Ordinal);
+        Assert.Contains("违规消息（不含误判）", html, StringComparison.Ordinal);
         Assert.Contains("id=\"false-positive-total\">1<", html, StringComparison.Ordinal);
-        Assert.Contains("标记为误判的事件不计入本页的统计和图表，与日报一致。", html, StringComparison.Ordinal);
+        Assert.Contains("标记为误判的不计入本页的统计和图表。", html, StringComparison.Ordinal);
         Assert.Equal(["ads"], data.RootElement.GetProperty("datasets").EnumerateArray().Select(d => d.GetProperty("category").GetString()));
         Assert.DoesNotContain("fraud.notice", html, StringComparison.Ordinal); // not among the top rules
         Assert.DoesNotContain("status=failed", html, StringComparison.Ordinal); // nor among the outcomes
         Assert.Contains("href=\"/console/incidents?status=done&fp=no&from=", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A leader comparing the overview with the digest of the same days reads the same figure: both
+    /// count offending messages, a message of several hits once, with the hits beside
+    /// (<c>2 条违规消息（3 次命中）</c>); the top groups count messages as the digest's lines per group
+    /// do; the outcomes, counted by hit and saying so, each open a list of as many rows.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_counts_offending_messages_as_the_digest_does_with_the_hits_beside()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Leaders:0:Name"] = "王主任",
+            ["GroupGuard:Leaders:0:Groups:0"] = "*",
+            ["GroupGuard:Leaders:0:Schedule"] = "0 0 8 * * ?",
+            ["GroupGuard:Leaders:0:Channels:0"] = "archive",
+            ["GroupGuard:Channels:archive:Type"] = "file",
+            ["GroupGuard:Channels:archive:Path"] = "digests-out",
+        });
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var now = DateTimeOffset.UtcNow;
+        await service.Services.GetRequiredService<IIncidentStore>().AddAsync(
+            [
+                // A loan advert with a contact: two rules hit one message; the second's action skipped for the first's.
+                Incidents.Of("h1", time: now.AddHours(-1)),
+                Incidents.Of("h1", time: now.AddHours(-1), rule: "ads.qr") with { ActionStatus = ActionStatus.Skipped },
+                Incidents.Of("h2", time: now.AddHours(-2)),
+            ],
+            CancellationToken.None);
+        using var browser = new ConsoleSession(service);
+        using var _ = await browser.SignInAsync("admin");
+        static int Listed(string page) => System.Text.RegularExpressions.Regex.Matches(page, "data-incident=").Count;
+
+        var html = await browser.PageAsync("/console");
+        var digest = await browser.PageAsync("/console/digests?preview=" + Uri.EscapeDataString("王主任"));
+
+        Assert.Contains("2 条违规消息（3 次命中）", digest, StringComparison.Ordinal);
+        Assert.Contains("群 123456：2 条", digest, StringComparison.Ordinal);
+        Assert.Contains("id=\"offence-total\">2<", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"hit-total\">3 次命中<", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>每日违规消息</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>123456</td><td class=\"num\">2<", html, StringComparison.Ordinal); // the top group: its two messages
+        Assert.Contains("处置结果 <small>（按命中计）</small>", html, StringComparison.Ordinal);
+        var outcomes = System.Text.RegularExpressions.Regex.Matches(html, "<a href=\"(/console/incidents\\?status=[^\"]*)\">[^<]*</a></td><td class=\"num\">([0-9]+)<");
+        Assert.Equal(["2", "1"], outcomes.Select(m => m.Groups[2].Value)); // 已处置 2, 已跳过 1: hits
+        foreach (var (link, count) in outcomes.Select(m => (m.Groups[1].Value, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList())
+        {
+            Assert.Equal(count, Listed(await browser.PageAsync(link)));
+        }
     }
 
     /// <summary>

@@ -186,10 +186,54 @@ public abstract class ConsoleStoreTests : StoreTests
         Assert.Equal([new NamedCount("ads.qr-code", 2), new NamedCount("abuse.x", 1), new NamedCount("fraud.x", 1)], overview.TopRules);
         Assert.Equal([new NamedCount("123456", 3), new NamedCount("222", 1)], overview.TopGroups);
         Assert.Equal(4, overview.Incidents);
+        Assert.Equal(4, overview.OffendingMessages); // one hit a message
         Assert.Equal(100, overview.MessagesChecked);
         Assert.Equal(1, leader.Incidents);
         Assert.Equal(30, leader.MessagesChecked);
         Assert.Equal(0, (await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), beijing, [], 10, CancellationToken.None)).Incidents);
+    }
+
+    /// <summary>
+    /// As the digest counts (<c>2 条违规消息（4 次命中）</c>), a message of several hits is one
+    /// offending message, in the totals, the chart's days (once in each category it hit), the top
+    /// rules and the top groups; the same message id on another platform or in another group is
+    /// another message. Outcomes stay by hit, as the incident list they link to shows them.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_counts_offending_messages_as_the_digest_does_with_their_hits_apart()
+    {
+        var ids = await Harness.Store.AddAsync(
+            [
+                // One advert with a phone number: three hits, two categories, one of them a log rule's.
+                Samples.Incident(messageId: "a", time: T0.AddHours(10)) with { Category = "ads", ActionStatus = ActionStatus.Done },
+                Samples.Incident(messageId: "a", time: T0.AddHours(10), rule: "ads.contact") with { Category = "ads", ActionStatus = ActionStatus.Skipped },
+                Samples.Incident(messageId: "a", time: T0.AddHours(10), rule: "privacy.phone") with { Category = "privacy", DecidedAction = ModerationAction.Log, ActionStatus = ActionStatus.Done },
+                // The same id on another platform is another message.
+                Samples.Incident(messageId: "a", time: T0.AddHours(11), platform: "qq-official") with { Category = "ads", ActionStatus = ActionStatus.Done },
+                // A message whose one hit is marked false positive, and one whose second hit is.
+                Samples.Incident(messageId: "b", time: T0.AddHours(12)) with { Category = "ads", ActionStatus = ActionStatus.Done },
+                Samples.Incident(messageId: "c", time: T0.AddHours(13), groupId: "222") with { Category = "ads", ActionStatus = ActionStatus.Done },
+                Samples.Incident(messageId: "c", time: T0.AddHours(13), groupId: "222", rule: "ads.contact") with { Category = "ads", ActionStatus = ActionStatus.Skipped },
+            ],
+            CancellationToken.None);
+        await Harness.Store.MarkFalsePositiveAsync(ids[4], true, "群公告", T0, "admin", CancellationToken.None);
+        await Harness.Store.MarkFalsePositiveAsync(ids[6], true, null, T0, "admin", CancellationToken.None);
+
+        var overview = await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), TimeSpan.Zero, null, 10, CancellationToken.None);
+
+        Assert.Equal(3, overview.OffendingMessages); // a on qq, a on qq-official, c
+        Assert.Equal(5, overview.Incidents);
+        Assert.Equal(2, overview.FalsePositives);
+        Assert.Equal([new DayCount(new DateOnly(2025, 3, 1), "ads", 3), new DayCount(new DateOnly(2025, 3, 1), "privacy", 1)], overview.PerDay);
+        Assert.Equal([new NamedCount("ads.qr-code", 3), new NamedCount("ads.contact", 1), new NamedCount("privacy.phone", 1)], overview.TopRules);
+        Assert.Equal([new NamedCount("123456", 2), new NamedCount("222", 1)], overview.TopGroups);
+        Assert.Equal([new NamedCount("done", 3), new NamedCount("logged", 1), new NamedCount("skipped", 1)], overview.Outcomes);
+        foreach (var outcome in overview.Outcomes)
+        {
+            WireNames<IncidentOutcome>.TryParse(outcome.Name, out var parsed);
+            var found = await Harness.Store.BrowseAsync(new IncidentFilter { Outcome = parsed, FalsePositive = false, From = T0.AddDays(-29), To = T0.AddDays(1) }, null, 50, CancellationToken.None);
+            Assert.Equal(outcome.Count, found.Count);
+        }
     }
 
     /// <summary>

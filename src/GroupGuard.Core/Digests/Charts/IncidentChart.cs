@@ -4,7 +4,8 @@ namespace GroupGuard.Core.Digests.Charts;
 
 /// <summary>
 /// The 30-day chart leaders get in their email digest and the console shows without scripts:
-/// incidents per day as bars stacked by category, a light grid with the counts on the left, a date
+/// offending messages per day (<see cref="IIncidentBrowser.OverviewAsync"/>: a message of several
+/// hits once in each category it hit, as the digest's text counts them) as bars stacked by category, a light grid with the counts on the left, a date
 /// under every fifth day (the last day always), and a legend with each category's total, named as
 /// the digest's text names it (<see cref="Label"/>). A PNG drawn and encoded here (a built-in 5×7
 /// font and the legend's Chinese characters, <see cref="HanGlyphs"/>; no font or image package),

@@ -11,7 +11,10 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
 {
     public const int Days = GroupGuard.Core.Digests.Charts.IncidentChart.Days;
 
-    public IncidentOverview Overview { get; private set; } = new([], [], [], [], 0, 0, 0);
+    public IncidentOverview Overview { get; private set; } = new([], [], [], [], 0, 0, 0, 0);
+
+    /// <summary>The hits beside the offending messages, as the digest says them: <c>15 次命中</c>.</summary>
+    public string Hits(int hits) => string.Format(System.Globalization.CultureInfo.InvariantCulture, T["{0} hits"], hits);
 
     /// <summary>The chart's data: a label per day and a series per category (JSON, read by overview.js).</summary>
     public string ChartJson { get; private set; } = "{}";

@@ -18,6 +18,7 @@ internal sealed class MilkyConnection
     private DateTimeOffset? _since;
     private DateTimeOffset? _lastEventAt;
     private string? _lastError;
+    private ConnectionErrorKind? _lastErrorKind;
     private string? _offline;
 
     public MilkyConnection(int index, MilkyConnectionOptions options)
@@ -98,10 +99,11 @@ internal sealed class MilkyConnection
 
             _connected = true;
             _lastError = null;
+            _lastErrorKind = null;
         }
     }
 
-    public void Down(DateTimeOffset now, string error)
+    public void Down(DateTimeOffset now, string error, ConnectionErrorKind? kind)
     {
         lock (_lock)
         {
@@ -112,6 +114,7 @@ internal sealed class MilkyConnection
 
             _connected = false;
             _lastError = error;
+            _lastErrorKind = kind;
         }
     }
 
@@ -155,8 +158,9 @@ internal sealed class MilkyConnection
         lock (_lock)
         {
             // While the stream is down its own error says more; once it is up again, the account's state does.
-            var error = _connected ? _offline ?? _lastError : _lastError ?? _offline;
-            return new ConnectionState(Protocol.Milky, BaseUrl, _botId, _connected && _offline is null, _since, _lastEventAt, error);
+            var accountFirst = _connected ? _offline is not null : _lastError is null;
+            var (error, kind) = accountFirst && _offline is not null ? (_offline, ConnectionErrorKind.BotOffline) : (_lastError, _lastErrorKind);
+            return new ConnectionState(Protocol.Milky, BaseUrl, _botId, _connected && _offline is null, _since, _lastEventAt, error) { LastErrorKind = error is null ? null : kind };
         }
     }
 }

@@ -31,7 +31,10 @@ internal sealed class QQBotStatus(IOptionsMonitor<QQBotOptions> options, TimePro
             {
                 // A refused delivery shows as the last error but does not mark the webhook down:
                 // anyone can post a forged one, and the platform's deliveries go on regardless.
-                return [new ConnectionState(Protocol.QQBot, $"webhook {current.Path}", current.AppId, _tokenError is null, _since, _lastEventAt, _tokenError ?? _deliveryError)];
+                return [new ConnectionState(Protocol.QQBot, $"webhook {current.Path}", current.AppId, _tokenError is null, _since, _lastEventAt, _tokenError ?? _deliveryError)
+                {
+                    LastErrorKind = _tokenError is not null ? ConnectionErrorKind.AccessTokenFailed : _deliveryError is not null ? ConnectionErrorKind.DeliveryRefused : null,
+                }];
             }
         }
     }

@@ -77,6 +77,7 @@ public sealed class AnswerBoundTests : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<DigestChannelException>(() => channel.SendAsync(Digests.Sample(), CancellationToken.None).Within("the send"));
 
         Assert.Contains("broke while it answered, so the digest may not have arrived", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(ChannelErrorKind.Uncertain, failure.Kind); // the console: 对方应答不完整或不对，可能已送达
         Assert.DoesNotContain("robot-key", failure.Message, StringComparison.Ordinal);
     }
 }

@@ -91,5 +91,6 @@ public sealed class OneBotChannelTests
         var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel(null).SendAsync(Digests.Sample(), CancellationToken.None));
 
         Assert.Contains("no OneBot API is configured", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(ChannelErrorKind.NotConfigured, failure.Kind);
     }
 }

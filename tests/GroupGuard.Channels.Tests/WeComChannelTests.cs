@@ -87,6 +87,7 @@ public sealed class WeComChannelTests : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<DigestChannelException>(() => Channel().SendAsync(Digests.Sample(), CancellationToken.None));
 
         Assert.Contains("errcode 93000", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(ChannelErrorKind.Refused, failure.Kind);
         Assert.Contains("invalid webhook url", failure.Message, StringComparison.Ordinal);
         Assert.Contains("office-robot", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(RobotKey, failure.ToString(), StringComparison.Ordinal);
@@ -231,6 +232,7 @@ public sealed class WeComChannelTests : IAsyncLifetime
             () => Channel($"http://127.0.0.1:{closed}/cgi-bin/webhook/send?key={RobotKey}").SendAsync(Digests.Sample(), CancellationToken.None));
 
         Assert.Contains("could not reach", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(ChannelErrorKind.Unreachable, failure.Kind);
         Assert.DoesNotContain(RobotKey, failure.ToString(), StringComparison.Ordinal);
     }
 

@@ -113,6 +113,7 @@ public sealed class StreamTests : IAsyncLifetime
         var down = connection.Snapshot();
         Assert.False(down.Connected);
         Assert.Contains("closed the WebSocket (1001 restarting)", down.LastError, StringComparison.Ordinal);
+        Assert.Equal(ConnectionErrorKind.Dropped, down.LastErrorKind);
         Assert.Single(milky.EventConnections.Items);
         Assert.InRange(backoff.DueTime, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
 
@@ -202,6 +203,7 @@ public sealed class StreamTests : IAsyncLifetime
         var state = connection.Snapshot();
         Assert.False(state.Connected);
         Assert.Contains("refused the access token (GroupGuard:Milky:Connections:0:AccessToken) with HTTP 401", state.LastError, StringComparison.Ordinal);
+        Assert.Equal(ConnectionErrorKind.TokenRefused, state.LastErrorKind);
         Assert.DoesNotContain(Token, state.LastError, StringComparison.Ordinal);
         // A refused token is not a sign of SSE: no SSE request was tried.
         Assert.All(milky.EventRequests.Items, r => Assert.Equal(MilkyEventTransports.WebSocket, r.Transport));
@@ -222,6 +224,7 @@ public sealed class StreamTests : IAsyncLifetime
         var offline = connection.Snapshot();
         Assert.False(offline.Connected);
         Assert.Equal("the implementation says bot 10001 is offline: 账号在其他设备登录", offline.LastError);
+        Assert.Equal(ConnectionErrorKind.BotOffline, offline.LastErrorKind);
         Assert.Equal(_fake.GetUtcNow(), offline.Since);
         var warning = Assert.Single(_logs.Entries, e => e.Message.Contains("offline", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Warning, warning.Level);
@@ -235,6 +238,7 @@ public sealed class StreamTests : IAsyncLifetime
         var back = connection.Snapshot();
         Assert.True(back.Connected);
         Assert.Null(back.LastError);
+        Assert.Null(back.LastErrorKind);
         Assert.Equal(_fake.GetUtcNow(), back.Since);
     }
 

@@ -325,6 +325,7 @@ public sealed class ArchivePullerTests : IDisposable
 
         Assert.False(down.Connected);
         Assert.Contains("InvalidOperationException", down.LastError, StringComparison.Ordinal);
+        Assert.Equal(ConnectionErrorKind.PullFailed, down.LastErrorKind);
         Assert.Equal(["m1", "m2"], _sink.Messages.Select(m => m.MessageId));
         Assert.True(Assert.Single(_status.Connections).Connected);
     }

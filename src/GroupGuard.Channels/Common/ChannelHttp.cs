@@ -91,13 +91,13 @@ internal sealed class ChannelHttp : IDisposable
             if (status is < 200 or > 299)
             {
                 throw new DigestChannelException(scrubber.Scrub(
-                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}{Snippet(text, scrubber)}"));
+                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}{Snippet(text, scrubber)}"), ChannelErrorKind.Refused);
             }
 
             if (answer is null)
             {
                 throw new DigestChannelException(scrubber.Scrub(
-                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} with {BoundedBody.TooLong(MaxAnswerBytes)}, so the digest may not have arrived"));
+                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} with {BoundedBody.TooLong(MaxAnswerBytes)}, so the digest may not have arrived"), ChannelErrorKind.Uncertain);
             }
 
             try
@@ -108,23 +108,23 @@ internal sealed class ChannelHttp : IDisposable
             catch (JsonException)
             {
                 throw new DigestChannelException(scrubber.Scrub(
-                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} but not with the robot's JSON, so the digest may not have arrived{Snippet(text, scrubber)}"));
+                    $"{what}: {display} answered HTTP {status.ToString(CultureInfo.InvariantCulture)} but not with the robot's JSON, so the digest may not have arrived{Snippet(text, scrubber)}"), ChannelErrorKind.Uncertain);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new DigestChannelException(
-                $"{what}: {display} did not answer within {Timeout.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s");
+                $"{what}: {display} did not answer within {Timeout.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s", ChannelErrorKind.Unreachable);
         }
         catch (HttpRequestException exception)
         {
             // The handler's messages name host and port, never the query; scrubbed all the same.
-            throw new DigestChannelException(scrubber.Scrub($"{what}: could not reach {display}: {exception.Message}"), exception);
+            throw new DigestChannelException(scrubber.Scrub($"{what}: could not reach {display}: {exception.Message}"), exception, ChannelErrorKind.Unreachable);
         }
         catch (IOException exception)
         {
             // The answer broke off halfway: read apart from the request, it no longer comes as an HttpRequestException.
-            throw new DigestChannelException(scrubber.Scrub($"{what}: the connection to {display} broke while it answered, so the digest may not have arrived: {exception.Message}"), exception);
+            throw new DigestChannelException(scrubber.Scrub($"{what}: the connection to {display} broke while it answered, so the digest may not have arrived: {exception.Message}"), exception, ChannelErrorKind.Uncertain);
         }
     }
 

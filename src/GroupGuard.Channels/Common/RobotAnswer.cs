@@ -17,7 +17,7 @@ internal static class RobotAnswer
         if (!ChannelHttp.TryReadCode(answer, out var codeName, out var code, out var message, codeNames))
         {
             throw new DigestChannelException(scrubber.Scrub(
-                $"{what}: the robot answered without {codeNames[0].Code}, so the digest may not have arrived{ChannelHttp.Snippet(answer.GetRawText(), scrubber)}"));
+                $"{what}: the robot answered without {codeNames[0].Code}, so the digest may not have arrived{ChannelHttp.Snippet(answer.GetRawText(), scrubber)}"), ChannelErrorKind.Uncertain);
         }
 
         if (code != 0)
@@ -25,7 +25,7 @@ internal static class RobotAnswer
             var explained = hint(code) is { } words ? $" ({words})" : "";
             var said = string.IsNullOrWhiteSpace(message) ? "" : $": {message}";
             throw new DigestChannelException(scrubber.Scrub(
-                $"{what}: the robot refused the message, {codeName} {code.ToString(CultureInfo.InvariantCulture)}{explained}{said}"));
+                $"{what}: the robot refused the message, {codeName} {code.ToString(CultureInfo.InvariantCulture)}{explained}{said}"), ChannelErrorKind.Refused);
         }
     }
 

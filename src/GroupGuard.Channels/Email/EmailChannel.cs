@@ -92,7 +92,7 @@ internal sealed class EmailChannel : IDigestChannel
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new DigestChannelException(_scrubber.Scrub($"{what}: sending through {server} failed: {Explain(exception)}"), exception);
+            throw new DigestChannelException(_scrubber.Scrub($"{what}: sending through {server} failed: {Explain(exception)}"), exception, KindOf(exception));
         }
 
         // The server took the message: counted now, not after the goodbye, which a crash may cut
@@ -244,6 +244,15 @@ internal sealed class EmailChannel : IDigestChannel
         TimeoutException or OperationCanceledException =>
             $"the server did not answer within {_timeout.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s",
         _ => exception.Message,
+    };
+
+    /// <summary>The kind of <see cref="Explain"/>'s failure: nothing answered, or the server refused.</summary>
+    private static ChannelErrorKind KindOf(Exception exception) => exception switch
+    {
+        SocketException or IOException when exception.InnerException is SocketException or null => ChannelErrorKind.Unreachable,
+        TimeoutException or OperationCanceledException => ChannelErrorKind.Unreachable,
+        AuthenticationException or SmtpCommandException or NotSupportedException or SslHandshakeException or System.Security.Authentication.AuthenticationException => ChannelErrorKind.Refused,
+        _ => ChannelErrorKind.Other,
     };
 
     private static string Step(SmtpCommandException exception) => exception.ErrorCode switch

@@ -105,7 +105,7 @@ internal sealed class FileChannel : IDigestChannel
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new DigestChannelException($"file channel '{Name}': could not write {fileName} in {_path}: {exception.Message}", exception);
+            throw new DigestChannelException($"file channel '{Name}': could not write {fileName} in {_path}: {exception.Message}", exception, ChannelErrorKind.WriteFailed);
         }
         finally
         {

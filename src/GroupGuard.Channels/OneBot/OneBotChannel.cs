@@ -50,7 +50,7 @@ internal sealed class OneBotChannel : IDigestChannel
         }
 
         var messenger = _messenger()
-            ?? throw new DigestChannelException($"onebot channel '{Name}': no OneBot API is configured, so no QQ private message can be sent to {_userId}");
+            ?? throw new DigestChannelException($"onebot channel '{Name}': no OneBot API is configured, so no QQ private message can be sent to {_userId}", ChannelErrorKind.NotConfigured);
         for (var i = delivered.Count; i < parts.Count; i++)
         {
             var what = RobotAnswer.Describe(Type, Name, i, parts.Count);
@@ -61,13 +61,14 @@ internal sealed class OneBotChannel : IDigestChannel
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                throw new DigestChannelException($"{what}: the QQ private message to {_userId} failed: {exception.Message}", exception);
+                throw new DigestChannelException($"{what}: the QQ private message to {_userId} failed: {exception.Message}", exception, ChannelErrorKind.Unreachable);
             }
 
             if (result.Status != ActionStatus.Done)
             {
                 throw new DigestChannelException(
-                    $"{what}: the QQ private message to {_userId} failed ({result.Status}): {result.Error ?? "no reason given"}");
+                    $"{what}: the QQ private message to {_userId} failed ({result.Status}): {result.Error ?? "no reason given"}",
+                    result.ErrorKind is ActionErrorKind.Unreachable ? ChannelErrorKind.Unreachable : result.ErrorKind is ActionErrorKind.NotConfigured ? ChannelErrorKind.NotConfigured : ChannelErrorKind.Refused);
             }
 
             await delivered.AddAsync().ConfigureAwait(false);

@@ -14,4 +14,7 @@ public sealed record ChannelOutcome(ChannelStatus Status, int Attempts, string? 
     /// the outbox (recording the outcome leaves the channel claimed by nobody until then).
     /// </summary>
     public DateTimeOffset? RetryNotBefore { get; init; }
+
+    /// <summary>What kind of failure <see cref="Error"/> is (<see cref="DigestChannelException.Kind"/>); null without an error, or for one recorded before kinds were kept.</summary>
+    public ChannelErrorKind? ErrorKind { get; init; }
 }

@@ -362,7 +362,7 @@ internal sealed partial class DigestService(
             ChannelOutcome result;
             try
             {
-                var channel = channels.Get(name) ?? throw new DigestChannelException($"no channel named '{name}' under GroupGuard:Channels");
+                var channel = channels.Get(name) ?? throw new DigestChannelException($"no channel named '{name}' under GroupGuard:Channels", ChannelErrorKind.NotConfigured);
 
                 // A robot posts a long message in parts: the parts an earlier try delivered are not
                 // posted again, and each part is counted as it arrives, so a crash mid-send loses none
@@ -388,7 +388,11 @@ internal sealed partial class DigestService(
             {
                 // Retried by the retry job until MaxAttempts; pending means "will try again".
                 var status = attempts >= MaxAttempts ? ChannelStatus.Failed : ChannelStatus.Pending;
-                result = new ChannelOutcome(status, attempts, ex.Message, null) { RetryNotBefore = time.GetUtcNow().AddMinutes(Math.Pow(2, attempts - 1)) };
+                result = new ChannelOutcome(status, attempts, ex.Message, null)
+                {
+                    RetryNotBefore = time.GetUtcNow().AddMinutes(Math.Pow(2, attempts - 1)),
+                    ErrorKind = (ex as DigestChannelException)?.Kind ?? ChannelErrorKind.Other,
+                };
                 LogFailed(record.Leader, name, attempts, ex.Message);
             }
 

@@ -179,11 +179,53 @@ internal sealed partial class ConsoleText
     /// <see cref="Incident.ActionError"/> keeps them), folded under the words of <see cref="Failure"/>:
     /// <c>&lt;details&gt;&lt;summary&gt;平台原文&lt;/summary&gt;…</c>; nothing without them.
     /// </summary>
-    public IHtmlContent PlatformWords(string? words) =>
+    public IHtmlContent PlatformWords(string? words) => Folded("The platform's own words", words);
+
+    /// <summary>
+    /// An adapter's or a channel's own text about what went wrong (English, as the log has it),
+    /// folded under the console's words for its kind (<see cref="ConnectionFailure"/>,
+    /// <see cref="ChannelFailure"/>): <c>&lt;details&gt;&lt;summary&gt;日志原文&lt;/summary&gt;…</c>; nothing without it.
+    /// </summary>
+    public IHtmlContent LoggedWords(string? words) => Folded("As the log says it", words);
+
+    private IHtmlContent Folded(string summary, string? words) =>
         string.IsNullOrEmpty(words) ? HtmlString.Empty
             : new HtmlContentBuilder()
-                .AppendHtml("<details class=\"platform-words\"><summary>").Append(this["The platform's own words"])
+                .AppendHtml("<details class=\"platform-words\"><summary>").Append(this[summary])
                 .AppendHtml("</summary><code>").Append(words).AppendHtml("</code></details>");
+
+    /// <summary>
+    /// What kind of failure a digest's channel met (<see cref="ChannelErrorKind"/>), in words an
+    /// administrator acts on, before the channel's own text; none known (recorded before kinds were kept): 其他原因.
+    /// </summary>
+    public string ChannelFailure(ChannelErrorKind? kind) => kind switch
+    {
+        ChannelErrorKind.NotConfigured => English ? "the channel is not set up" : "渠道未配置好",
+        ChannelErrorKind.Unreachable => English ? "could not reach the server, or it did not answer in time" : "连不上对方服务器，或对方未及时应答",
+        ChannelErrorKind.Refused => English ? "the other side refused it" : "对方拒收",
+        ChannelErrorKind.Uncertain => English ? "the answer broke off or was not the expected one: it may have arrived" : "对方应答不完整或不对，可能已送达",
+        ChannelErrorKind.WriteFailed => English ? "the file could not be written" : "文件写入失败",
+        _ => English ? "another reason" : "其他原因",
+    };
+
+    /// <summary>
+    /// What kind of trouble a connection met (<see cref="ConnectionErrorKind"/>), in words an
+    /// administrator acts on, before the adapter's own text; none known: 其他原因.
+    /// </summary>
+    public string ConnectionFailure(ConnectionErrorKind? kind) => kind switch
+    {
+        ConnectionErrorKind.NotYet => English ? "not connected yet" : "尚未连上",
+        ConnectionErrorKind.Unreachable => English ? "unreachable: nothing answered at the address" : "连不上：地址不通、没有程序在监听或没有应答",
+        ConnectionErrorKind.TokenRefused => English ? "the access token was refused: compare the token set on both sides" : "访问令牌被拒绝：请核对两边设置的令牌",
+        ConnectionErrorKind.WrongEndpoint => English ? "something answered, but not as an event endpoint: check the address and port" : "地址有应答，但不是事件接口：请核对地址和端口",
+        ConnectionErrorKind.Dropped => English ? "the connection dropped" : "连接中断",
+        ConnectionErrorKind.BotOffline => English ? "the bot's account is logged out" : "机器人账号已离线",
+        ConnectionErrorKind.Stopping => English ? "GroupGuard is stopping" : "服务正在停止",
+        ConnectionErrorKind.AccessTokenFailed => English ? "no access token from the platform: check the AppID and AppSecret" : "未能获取访问令牌：请核对 AppID 和 AppSecret",
+        ConnectionErrorKind.DeliveryRefused => English ? "a delivery failed its signature check" : "有推送未通过签名校验",
+        ConnectionErrorKind.PullFailed => English ? "pulling the chat archive failed" : "拉取会话存档失败",
+        _ => English ? "another reason" : "其他原因",
+    };
 
     /// <summary>An audit entry's action: a known one in words, a group command (<c>group_command:误判</c>) as one, another as it is.</summary>
     public string AuditAction(string action)

@@ -87,6 +87,7 @@ internal sealed partial class ConsoleText
         ["The mute is now the {0} minutes another offence (incident #{1}) has left."] = "禁言已改为另一次违规（事件 #{1}）剩余的 {0} 分钟。",
         ["The platform did not set the mute to the {0} minutes another offence has left"] = "禁言未能改为另一次违规剩余的 {0} 分钟",
         ["The platform's own words"] = "平台原文",
+        ["As the log says it"] = "日志原文",
         ["Switch"] = "开关",
         ["as configured"] = "按配置",
         ["Set"] = "设置",

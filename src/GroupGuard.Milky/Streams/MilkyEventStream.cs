@@ -78,11 +78,11 @@ internal sealed partial class MilkyEventStream(
             catch (Exception ex)
             {
                 // Whatever else goes wrong with one connection must not end the service: retry it.
-                session = Session.Failed($"the event stream failed: {Reason(ex)}");
+                session = Session.Failed($"the event stream failed: {Reason(ex)}", null);
             }
 
             var now = time.GetUtcNow();
-            connection.Down(now, session.Error);
+            connection.Down(now, session.Error, session.Kind);
             var worked = session.Events > 0 || (_upAt is { } up && now - up >= HealthySession);
             failures = worked ? 1 : failures + 1;
             var delay = Backoff(failures);
@@ -105,7 +105,7 @@ internal sealed partial class MilkyEventStream(
             }
         }
 
-        connection.Down(time.GetUtcNow(), "GroupGuard is stopping");
+        connection.Down(time.GetUtcNow(), "GroupGuard is stopping", ConnectionErrorKind.Stopping);
     }
 
     private TimeSpan Backoff(int failures)
@@ -137,20 +137,20 @@ internal sealed partial class MilkyEventStream(
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            return Session.Failed($"no WebSocket answer from {connection.BaseUrl}/event within {ConnectTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            return Session.Failed($"no WebSocket answer from {connection.BaseUrl}/event within {ConnectTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", ConnectionErrorKind.Unreachable);
         }
         catch (WebSocketException ex) when (!stopping.IsCancellationRequested)
         {
             var status = socket.HttpStatusCode;
             if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                return Session.Failed($"{connection.BaseUrl}/event refused the access token ({connection.TokenSetting}) with HTTP {(int)status}");
+                return Session.Failed($"{connection.BaseUrl}/event refused the access token ({connection.TokenSetting}) with HTTP {(int)status}", ConnectionErrorKind.TokenRefused);
             }
 
             // Any other answer but 101 (an SSE stream's 200, a 400, 404 or 426) says: not a WebSocket here.
             return (int)status is >= 200 and < 500 and not 408 and not 429
                 ? Session.Wrong($"{connection.BaseUrl}/event answered the WebSocket upgrade with HTTP {(int)status}")
-                : Session.Failed($"WebSocket to {connection.BaseUrl}/event failed: {Reason(ex)}");
+                : Session.Failed($"WebSocket to {connection.BaseUrl}/event failed: {Reason(ex)}", ConnectionErrorKind.Unreachable);
         }
 
         Up();
@@ -229,11 +229,11 @@ internal sealed partial class MilkyEventStream(
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            return Session.Failed($"no SSE answer from {connection.BaseUrl}/event within {ConnectTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            return Session.Failed($"no SSE answer from {connection.BaseUrl}/event within {ConnectTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", ConnectionErrorKind.Unreachable);
         }
         catch (HttpRequestException ex) when (!stopping.IsCancellationRequested)
         {
-            return Session.Failed($"SSE to {connection.BaseUrl}/event failed: {Reason(ex)}");
+            return Session.Failed($"SSE to {connection.BaseUrl}/event failed: {Reason(ex)}", ConnectionErrorKind.Unreachable);
         }
 
         using (response)
@@ -241,7 +241,7 @@ internal sealed partial class MilkyEventStream(
             var status = (int)response.StatusCode;
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                return Session.Failed($"{connection.BaseUrl}/event refused the access token ({connection.TokenSetting}) with HTTP {status}");
+                return Session.Failed($"{connection.BaseUrl}/event refused the access token ({connection.TokenSetting}) with HTTP {status}", ConnectionErrorKind.TokenRefused);
             }
 
             if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
@@ -249,7 +249,7 @@ internal sealed partial class MilkyEventStream(
                 var what = response.IsSuccessStatusCode ? $"Content-Type {response.Content.Headers.ContentType?.MediaType ?? "none"}" : $"HTTP {status}";
                 return status is >= 200 and < 500 and not 408 and not 429
                     ? Session.Wrong($"{connection.BaseUrl}/event answered the SSE request with {what}")
-                    : Session.Failed($"{connection.BaseUrl}/event answered the SSE request with {what}");
+                    : Session.Failed($"{connection.BaseUrl}/event answered the SSE request with {what}", null);
             }
 
             Up();
@@ -362,10 +362,13 @@ internal sealed partial class MilkyEventStream(
         /// <summary>An SSE stream on which nothing came for <see cref="MilkyOptions.SseIdleSeconds"/>: perhaps dead, perhaps only quiet.</summary>
         public bool Quiet { get; init; }
 
-        public static Session Failed(string error) => new(error, false, 0);
+        /// <summary>What kind of trouble <see cref="Error"/> is, where known.</summary>
+        public ConnectionErrorKind? Kind { get; init; }
 
-        public static Session Wrong(string error) => new(error, true, 0);
+        public static Session Failed(string error, ConnectionErrorKind? kind) => new(error, false, 0) { Kind = kind };
 
-        public static Session Ended(string error, int events) => new(error, false, events);
+        public static Session Wrong(string error) => new(error, true, 0) { Kind = ConnectionErrorKind.WrongEndpoint };
+
+        public static Session Ended(string error, int events) => new(error, false, events) { Kind = ConnectionErrorKind.Dropped };
     }
 }

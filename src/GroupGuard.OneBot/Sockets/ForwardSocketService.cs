@@ -89,7 +89,7 @@ internal sealed partial class ForwardSocketService(
                     socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
                 }
 
-                var error = await ConnectAsync(socket, target, stoppingToken).ConfigureAwait(false);
+                var (error, kind) = await ConnectAsync(socket, target, stoppingToken).ConfigureAwait(false);
                 if (error is null)
                 {
                     var session = new SocketSession(socket, SocketKind.Forward, target.Name, null, OneBotClientRole.Universal, receiver, sink, registry, logger);
@@ -109,7 +109,7 @@ internal sealed partial class ForwardSocketService(
                 else
                 {
                     failures++;
-                    registry.ConnectFailed(target.Name, error);
+                    registry.ConnectFailed(target.Name, error, kind);
                     LogConnectFailed(target.Name, error, failures);
                 }
             }
@@ -129,29 +129,29 @@ internal sealed partial class ForwardSocketService(
         }
     }
 
-    /// <summary>Null when connected; otherwise why not, without the token.</summary>
-    private async Task<string?> ConnectAsync(ClientWebSocket socket, Target target, CancellationToken stoppingToken)
+    /// <summary>Null when connected; otherwise why not, without the token, and its kind.</summary>
+    private async Task<(string? Error, ConnectionErrorKind Kind)> ConnectAsync(ClientWebSocket socket, Target target, CancellationToken stoppingToken)
     {
         using var linked = new Deadline(ConnectTimeout, time, stoppingToken);
         try
         {
             await socket.ConnectAsync(target.Uri, linked.Token).ConfigureAwait(false);
-            return null;
+            return (null, default);
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            return $"no answer within {ConnectTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s";
+            return ($"no answer within {ConnectTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", ConnectionErrorKind.Unreachable);
         }
         catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or InvalidOperationException)
         {
             var status = (int)socket.HttpStatusCode;
-            var why = status switch
+            var (why, kind) = status switch
             {
-                401 or 403 => $"the server refused the access token (HTTP {status.ToString(CultureInfo.InvariantCulture)}); check {OneBotOptions.Section}:{nameof(OneBotOptions.Connections)}'s AccessToken against the implementation's token",
-                > 0 => $"the server answered HTTP {status.ToString(CultureInfo.InvariantCulture)} instead of opening a WebSocket",
-                _ => Describe(ex),
+                401 or 403 => ($"the server refused the access token (HTTP {status.ToString(CultureInfo.InvariantCulture)}); check {OneBotOptions.Section}:{nameof(OneBotOptions.Connections)}'s AccessToken against the implementation's token", ConnectionErrorKind.TokenRefused),
+                > 0 => ($"the server answered HTTP {status.ToString(CultureInfo.InvariantCulture)} instead of opening a WebSocket", ConnectionErrorKind.WrongEndpoint),
+                _ => (Describe(ex), ConnectionErrorKind.Unreachable),
             };
-            return target.Token is { } token ? why.Replace(token, "***", StringComparison.Ordinal) : why;
+            return (target.Token is { } token ? why.Replace(token, "***", StringComparison.Ordinal) : why, kind);
         }
     }
 

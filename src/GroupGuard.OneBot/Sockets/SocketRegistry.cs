@@ -63,7 +63,7 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
                 return [.. _entries.Values
                     .OrderBy(e => e.Kind)
                     .ThenBy(e => e.Order)
-                    .Select(e => new ConnectionState(Protocol.OneBotV11, e.Name, e.BotId, e.Connected, e.Since, e.LastEventAt, e.LastError) { OversizedSkipped = e.Oversized })];
+                    .Select(e => new ConnectionState(Protocol.OneBotV11, e.Name, e.BotId, e.Connected, e.Since, e.LastEventAt, e.LastError) { OversizedSkipped = e.Oversized, LastErrorKind = e.LastError is null ? null : e.LastErrorKind })];
             }
         }
     }
@@ -80,12 +80,12 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
     {
         lock (_gate)
         {
-            _entries.TryAdd(ForwardKey(name), new Entry(SocketKind.Forward, name, ++_order) { LastError = "not connected yet" });
+            _entries.TryAdd(ForwardKey(name), new Entry(SocketKind.Forward, name, ++_order) { LastError = "not connected yet", LastErrorKind = ConnectionErrorKind.NotYet });
         }
     }
 
-    /// <summary>A forward connection attempt failed before any socket was up.</summary>
-    public void ConnectFailed(string name, string error)
+    /// <summary>A forward connection attempt failed before any socket was up, for a reason of <paramref name="kind"/>.</summary>
+    public void ConnectFailed(string name, string error, ConnectionErrorKind kind)
     {
         lock (_gate)
         {
@@ -99,6 +99,7 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
                 entry.Connected = false;
                 entry.Session = null;
                 entry.LastError = error;
+                entry.LastErrorKind = kind;
             }
         }
     }
@@ -208,8 +209,8 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
     public long LineDue(string kind, SocketSession? session = null) =>
         _lines.Occurred(session is null ? kind : $"{KeyOf(session)}: {kind}");
 
-    /// <summary>The socket is gone: it carries nothing more, and <c>/healthz</c> shows why.</summary>
-    public void Closed(SocketSession session, string reason)
+    /// <summary>The socket is gone: it carries nothing more, and <c>/healthz</c> shows why (the console, by <paramref name="kind"/> first).</summary>
+    public void Closed(SocketSession session, string reason, ConnectionErrorKind kind)
     {
         lock (_gate)
         {
@@ -229,6 +230,7 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
                 entry.Connected = false;
                 entry.Since = time.GetUtcNow();
                 entry.LastError = reason;
+                entry.LastErrorKind = kind;
             }
         }
     }
@@ -348,6 +350,8 @@ internal sealed class SocketRegistry(TimeProvider time) : IConnectionStatus
         public DateTimeOffset? LastEventAt { get; set; }
 
         public string? LastError { get; set; }
+
+        public ConnectionErrorKind? LastErrorKind { get; set; }
 
         public SocketSession? Session { get; set; }
 

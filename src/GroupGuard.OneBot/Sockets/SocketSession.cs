@@ -114,6 +114,7 @@ internal sealed partial class SocketSession
         }
 
         string reason;
+        var kind = ConnectionErrorKind.Dropped;
         try
         {
             reason = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
@@ -121,6 +122,7 @@ internal sealed partial class SocketSession
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             reason = "GroupGuard is stopping";
+            kind = ConnectionErrorKind.Stopping;
             await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, reason).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -132,6 +134,7 @@ internal sealed partial class SocketSession
         if (_tokenRefused)
         {
             reason = $"the implementation refused the access token (retcode 1403); then {reason}";
+            kind = ConnectionErrorKind.TokenRefused;
         }
 
         _closedBecause = reason;
@@ -140,7 +143,7 @@ internal sealed partial class SocketSession
             waiter.TrySetException(new SocketUnavailableException($"the WebSocket {Name} closed before the answer came ({reason})"));
         }
 
-        _registry.Closed(this, reason);
+        _registry.Closed(this, reason, kind);
         return reason;
     }
 

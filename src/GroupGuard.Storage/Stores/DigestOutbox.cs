@@ -38,7 +38,7 @@ internal sealed class DigestOutbox : IDigestOutbox
             d.status AS Status, d.created_at AS CreatedAt, d.title AS Title, d.markdown AS Markdown,
             d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds, d.chart_png AS ChartPng, d.high_seq AS HighSeq,
             c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
-            c.sent_at AS SentAt, c.parts_delivered AS PartsDelivered
+            c.error_kind AS ErrorKind, c.sent_at AS SentAt, c.parts_delivered AS PartsDelivered
         FROM digests d LEFT JOIN digest_channels c ON c.digest_id = d.id
         """;
 
@@ -58,10 +58,10 @@ internal sealed class DigestOutbox : IDigestOutbox
         """;
 
     private const string UpsertChannelSql = """
-        INSERT INTO digest_channels (digest_id, channel, status, attempts, error, sent_at)
-        VALUES (@DigestId, @Channel, @Status, @Attempts, @Error, @SentAt)
+        INSERT INTO digest_channels (digest_id, channel, status, attempts, error, error_kind, sent_at)
+        VALUES (@DigestId, @Channel, @Status, @Attempts, @Error, @ErrorKind, @SentAt)
         ON CONFLICT (digest_id, channel) DO UPDATE SET
-            status = excluded.status, attempts = excluded.attempts, error = excluded.error, sent_at = excluded.sent_at,
+            status = excluded.status, attempts = excluded.attempts, error = excluded.error, error_kind = excluded.error_kind, sent_at = excluded.sent_at,
             claimed_until = @NotBefore, claimed_by = NULL
         WHERE digest_channels.status <> 'sent'
         """;
@@ -282,6 +282,7 @@ internal sealed class DigestOutbox : IDigestOutbox
             Status = EnumText<ChannelStatus>.ToText(outcome.Status),
             outcome.Attempts,
             Error = Core.Moderation.StoredText.Clean(outcome.Error),
+            ErrorKind = outcome.Error is null || outcome.ErrorKind is not { } kind ? null : EnumText<ChannelErrorKind>.ToText(kind),
             SentAt = outcome.SentAt is { } sentAt ? StoredTime.ToText(sentAt) : null,
             // A retry's backoff, shared by every instance: a claim of nobody's that runs out then.
             NotBefore = outcome.Status != ChannelStatus.Sent && outcome.RetryNotBefore is { } notBefore ? StoredTime.ToText(notBefore) : null,
@@ -349,7 +350,7 @@ internal sealed class DigestOutbox : IDigestOutbox
             SELECT d.id AS Id, d.leader AS Leader, d.period_from AS PeriodFrom, d.period_to AS PeriodTo,
                 d.status AS Status, d.created_at AS CreatedAt, d.high_seq AS HighSeq,
                 c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
-                c.sent_at AS SentAt, c.parts_delivered AS PartsDelivered
+                c.error_kind AS ErrorKind, c.sent_at AS SentAt, c.parts_delivered AS PartsDelivered
             FROM digests d LEFT JOIN digest_channels c ON c.digest_id = d.id
             WHERE d.id = (SELECT id FROM digests WHERE leader = @Leader ORDER BY period_to DESC LIMIT 1)
             """;
@@ -509,6 +510,7 @@ internal sealed class DigestOutbox : IDigestOutbox
         public string? ChannelStatus { get; set; }
         public long? Attempts { get; set; }
         public string? Error { get; set; }
+        public string? ErrorKind { get; set; }
         public string? SentAt { get; set; }
         public long? PartsDelivered { get; set; }
 
@@ -527,6 +529,8 @@ internal sealed class DigestOutbox : IDigestOutbox
                 Error,
                 SentAt is null ? null : StoredTime.Parse(SentAt, $"Channel '{Channel}' of digest {Id}: sent_at"))
             {
+                // An unknown name (a later version's kind) reads as other, as an outcome recorded before kinds were kept reads as none.
+                ErrorKind = ErrorKind is null ? null : Core.WireNames<ChannelErrorKind>.TryParse(ErrorKind, out var kind) ? kind : ChannelErrorKind.Other,
                 PartsDelivered = PartsDelivered is >= 0 and <= int.MaxValue
                     ? (int)PartsDelivered.Value
                     : throw new InvalidDataException($"Channel '{Channel}' of digest {Id} has {PartsDelivered} parts delivered."),

@@ -45,7 +45,10 @@ internal sealed class ArchiveStatus : IPulledSourceStatus, IConnectionStatus
             {
                 return _source is null
                     ? []
-                    : [new ConnectionState(Protocol.WeComArchive, "chat archive of " + _corpId, _corpId, _up, _since, _lastMessageAt, _up ? null : _lastError)];
+                    : [new ConnectionState(Protocol.WeComArchive, "chat archive of " + _corpId, _corpId, _up, _since, _lastMessageAt, _up ? null : _lastError)
+                    {
+                        LastErrorKind = _up || _lastError is null ? null : ConnectionErrorKind.PullFailed,
+                    }];
             }
         }
     }

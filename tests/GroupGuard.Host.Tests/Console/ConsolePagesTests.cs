@@ -1,4 +1,5 @@
 using System.Net;
+using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Host.WebConsole;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -353,6 +354,64 @@ public sealed class ConsolePagesTests
         Assert.Contains("10001", adminPage, StringComparison.Ordinal); // the bot account that posted
         Assert.DoesNotContain("<h2>接入</h2>", leaderPage, StringComparison.Ordinal);
         Assert.DoesNotContain("10001", leaderPage, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A bridge's connection error and a digest channel's failure are told by their kind in the
+    /// console's words first, as a failed action is (未能处置 · 机器人无响应), the adapter's or the
+    /// channel's own English folded beneath (日志原文); an error of no known kind is 其他原因.
+    /// </summary>
+    [Fact]
+    public async Task Connection_and_channel_errors_are_told_by_their_kind_with_the_logged_words_folded_beneath()
+    {
+        var bridges = new FakeConnections(
+            new ConnectionState(Protocol.OneBotV11, "ws://127.0.0.1:3001/", null, false, null, null, "the server refused the access token (HTTP 401); check GroupGuard:OneBot:Connections's AccessToken")
+            {
+                LastErrorKind = ConnectionErrorKind.TokenRefused,
+            },
+            new ConnectionState(Protocol.Milky, "http://127.0.0.1:3010", "10001", false, null, null, "the event stream failed: boom"));
+        using var service = new GroupGuardFactory(services: s => s.AddSingleton<IConnectionStatus>(bridges));
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var outbox = service.Services.GetRequiredService<Core.Digests.IDigestOutbox>();
+        var now = DateTimeOffset.UtcNow;
+        var digest = await outbox.CreateAsync(
+            new Core.Digests.DigestRecord
+            {
+                Leader = "王主任",
+                PeriodFrom = now.AddDays(-1),
+                PeriodTo = now,
+                Status = Core.Digests.DigestStatus.Pending,
+                CreatedAt = now,
+                Title = "群管日报",
+                Markdown = "无违规",
+                Text = "无违规",
+                Html = "<p>无违规</p>",
+                IncidentIds = [],
+                Channels = new Dictionary<string, Core.Digests.ChannelOutcome> { ["office-robot"] = new(Core.Digests.ChannelStatus.Pending, 0, null, null) },
+            },
+            CancellationToken.None);
+        // Held, as a sending instance holds it, so that the service's own retry does not try the channel first.
+        Assert.True(await outbox.ClaimChannelAsync(digest.Id, "office-robot", "the test", now, now.AddHours(1), CancellationToken.None));
+        await outbox.UpdateChannelAsync(
+            digest.Id,
+            "office-robot",
+            new Core.Digests.ChannelOutcome(Core.Digests.ChannelStatus.Failed, 5, "wecom channel 'office-robot': could not reach qyapi.weixin.qq.com: Connection refused", null) { ErrorKind = Core.Digests.ChannelErrorKind.Unreachable, RetryNotBefore = now.AddDays(1) },
+            CancellationToken.None);
+        using var admin = new ConsoleSession(service);
+        using var _ = await admin.SignInAsync("admin");
+
+        var overview = await admin.PageAsync("/console");
+        var digests = await admin.PageAsync("/console/digests");
+
+        Assert.Contains("<td>访问令牌被拒绝：请核对两边设置的令牌 <details class=\"platform-words\"><summary>日志原文</summary><code>the server refused the access token (HTTP 401)", overview, StringComparison.Ordinal);
+        Assert.Contains("<td>其他原因 <details class=\"platform-words\"><summary>日志原文</summary><code>the event stream failed: boom</code></details></td>", overview, StringComparison.Ordinal);
+        Assert.Contains("office-robot: 发送失败 · 连不上对方服务器，或对方未及时应答<details class=\"platform-words\"><summary>日志原文</summary><code>wecom channel 'office-robot': could not reach", digests, StringComparison.Ordinal);
+        Assert.DoesNotContain("(wecom channel", digests, StringComparison.Ordinal); // no longer in brackets after the status
+    }
+
+    private sealed class FakeConnections(params ConnectionState[] connections) : IConnectionStatus
+    {
+        public IReadOnlyList<ConnectionState> Connections => connections;
     }
 
     [Fact]

@@ -119,6 +119,7 @@ public sealed class ForwardSocketTests : IAsyncLifetime
             var down = Assert.Single(_registry.Connections);
             Assert.False(down.Connected);
             Assert.StartsWith("the connection broke", down.LastError, StringComparison.Ordinal);
+            Assert.Equal(ConnectionErrorKind.Dropped, down.LastErrorKind); // the console says 连接中断 before the text
             Assert.Null(_registry.Find(Bot));
 
             _time.SetUtcNow(backoff.DueAt!.Value);
@@ -128,6 +129,7 @@ public sealed class ForwardSocketTests : IAsyncLifetime
             var up = Assert.Single(_registry.Connections);
             Assert.True(up.Connected);
             Assert.Null(up.LastError);
+            Assert.Null(up.LastErrorKind);
             Assert.NotNull(_registry.Find(Bot));
         }
         finally
@@ -147,6 +149,7 @@ public sealed class ForwardSocketTests : IAsyncLifetime
             var state = Assert.Single(_registry.Connections);
             Assert.False(state.Connected);
             Assert.StartsWith("the server refused the access token (HTTP 401)", state.LastError, StringComparison.Ordinal);
+            Assert.Equal(ConnectionErrorKind.TokenRefused, state.LastErrorKind);
             Assert.DoesNotContain("a-wrong-token", state.LastError, StringComparison.Ordinal);
             Assert.DoesNotContain(_logs.Entries, e => e.Message.Contains("a-wrong-token", StringComparison.Ordinal));
 
@@ -180,6 +183,7 @@ public sealed class ForwardSocketTests : IAsyncLifetime
             var state = Assert.Single(_registry.Connections);
             Assert.False(state.Connected);
             Assert.Equal("the implementation refused the access token (retcode 1403); then closed by the peer (1008 invalid access token)", state.LastError);
+            Assert.Equal(ConnectionErrorKind.TokenRefused, state.LastErrorKind);
             Assert.Empty(_sink.Events.Items);
         }
         finally

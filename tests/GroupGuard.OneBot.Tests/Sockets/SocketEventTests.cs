@@ -207,6 +207,7 @@ public sealed class SocketEventTests : IAsyncLifetime
         Assert.Equal("3889012345", state.BotId);
         Assert.NotNull(state.LastEventAt);
         Assert.Equal("closed by the peer (1000 NapCat stops)", state.LastError);
+        Assert.Equal(ConnectionErrorKind.Dropped, state.LastErrorKind);
         Assert.Null(_harness.Registry.Find("3889012345"));
         Assert.True(_harness.Registry.HasSeen("3889012345"));
     }

@@ -364,6 +364,7 @@ public sealed class ActionClientTests : IAsyncLifetime
         var state = Assert.Single(status.Connections);
         Assert.False(state.Connected);
         Assert.StartsWith("access token: ", state.LastError, StringComparison.Ordinal);
+        Assert.Equal(ConnectionErrorKind.AccessTokenFailed, state.LastErrorKind);
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public sealed class WebhookReceiverTests
         var state = Assert.Single(status.Connections);
         Assert.True(state.Connected); // a stranger's forgery must not mark the webhook down
         Assert.Contains("last delivery refused", state.LastError, StringComparison.Ordinal);
+        Assert.Equal(ConnectionErrorKind.DeliveryRefused, state.LastErrorKind);
 
         // A good delivery clears it.
         receiver.Deliver(clock, body);

@@ -67,6 +67,28 @@ public abstract class DigestOutboxTests : StoreTests
         Assert.Equal("HTTP 500: x\uFFFDy\uFFFD", stored.Channels["wecom"].Error);
     }
 
+    /// <summary>
+    /// A channel's failure keeps its kind beside its words, for the console to say first
+    /// (对方拒收, then the robot's errcode folded beneath); a later try that sends clears both.
+    /// </summary>
+    [Fact]
+    public async Task A_channel_error_keeps_its_kind_until_the_channel_sends()
+    {
+        var digest = await Outbox.CreateAsync(Digest(channels: ["wecom", "email"]), CancellationToken.None);
+
+        await Outbox.UpdateChannelAsync(digest.Id, "wecom", GaveUp(1) with { ErrorKind = ChannelErrorKind.Refused }, CancellationToken.None);
+        await Outbox.UpdateChannelAsync(digest.Id, "email", Retrying(1) with { ErrorKind = ChannelErrorKind.Unreachable }, CancellationToken.None);
+        var failed = Assert.Single(await ListAllAsync(null));
+        await Outbox.UpdateChannelAsync(digest.Id, "email", Sent(2), CancellationToken.None);
+        var sent = Assert.Single(await ListAllAsync(null));
+
+        Assert.Equal(ChannelErrorKind.Refused, failed.Channels["wecom"].ErrorKind);
+        Assert.Equal(ChannelErrorKind.Unreachable, failed.Channels["email"].ErrorKind);
+        Assert.Null(sent.Channels["email"].ErrorKind);
+        Assert.Null(sent.Channels["email"].Error);
+        Assert.Equal(ChannelErrorKind.Refused, sent.Channels["wecom"].ErrorKind); // the other channel's untouched
+    }
+
     [Fact]
     public async Task The_newest_digests_come_first_and_no_more_than_asked()
     {

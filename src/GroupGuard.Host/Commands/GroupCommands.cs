@@ -160,7 +160,7 @@ internal sealed partial class GroupCommands(
         await AuditAsync(command, message, null);
         return CommandReply.Say(
             message,
-            string.Create(CultureInfo.InvariantCulture, $"今日本群：检查 {overview.MessagesChecked} 条消息，违规 {overview.Incidents} 起{(overview.FalsePositives > 0 ? $"，误判 {overview.FalsePositives} 起" : "")}，试运行{(dryRun ? "开" : "关")}"));
+            string.Create(CultureInfo.InvariantCulture, $"今日本群：检查 {overview.MessagesChecked} 条消息，违规消息 {overview.OffendingMessages} 条{(overview.Incidents > overview.OffendingMessages ? $"（{overview.Incidents} 次命中）" : "")}{(overview.FalsePositives > 0 ? $"，误判 {overview.FalsePositives} 起" : "")}，试运行{(dryRun ? "开" : "关")}"));
     }
 
     /// <summary>

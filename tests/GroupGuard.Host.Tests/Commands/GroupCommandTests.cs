@@ -432,7 +432,7 @@ public sealed class GroupCommandTests
 
         // Messages 1 and 2: the command itself is answered, not checked.
         var answer = await AnswerAsync(api, "今日本群");
-        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 1 起，试运行关", Said(answer));
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规消息 1 条，试运行关", Said(answer));
     }
 
     [Fact]
@@ -450,7 +450,7 @@ public sealed class GroupCommandTests
         await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 状态", userId: Admin, role: "admin"));
 
         var answer = await AnswerAsync(api, "今日本群");
-        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 1 起，误判 1 起，试运行关", Said(answer));
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规消息 1 条，误判 1 起，试运行关", Said(answer));
     }
 
     [Fact]
@@ -466,7 +466,7 @@ public sealed class GroupCommandTests
         await service.PostV11Async(GroupGuardFactory.GroupEvent(5, "/gg 状态", userId: Admin, role: "admin"));
 
         var answer = await AnswerAsync(api, "今日本群");
-        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规 0 起，试运行关", Said(answer));
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规消息 0 条，试运行关", Said(answer));
     }
 
     [Fact]

@@ -40,6 +40,7 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<Core.Members.IJoinTimes>(sp => sp.GetRequiredService<JoinTimes>());
         services.AddSingleton<KickAndClear>();
         services.AddSingleton<DryRunSwitches>();
+        services.AddSingleton<JoinAnswerQueue>();
         services.AddSingleton<JoinScreener>();
         services.AddSingleton<Moderator>();
         services.AddSingleton<EventIntake>();
@@ -64,6 +65,9 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventIntake>());
         services.AddSingleton<ActionQueue>();
         services.AddHostedService<ActionWorker>();
+
+        // Before the moderation worker, so stopped after it: the answers its last messages queued go out, or are recorded as not sent.
+        services.AddHostedService<JoinAnswerWorker>();
         services.AddInstanceIdentity(configuration);
         services.AddHostedService<PendingActionRecovery>();
         services.AddHostedService<ModerationWorker>();

@@ -88,7 +88,21 @@ public sealed class JoinRequestTests : IAsyncLifetime
     {
         using var response = await service.PostV11Async(body);
         Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        await AnsweredAsync(service, flag);
+    }
+
+    /// <summary>
+    /// Once the worker has screened the request and the platform's answer to it (which goes out
+    /// off the worker) is recorded: no decision is pending any more.
+    /// </summary>
+    private static async Task AnsweredAsync(GroupGuardFactory service, string flag)
+    {
         await service.HandledAsync(flag);
+        for (var tries = 0; (await DecisionsAsync(service)).Any(d => d.ActionStatus == ActionStatus.Pending); tries++)
+        {
+            Assert.True(tries < 600, $"the answer to join request {flag} was not recorded within a minute");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
@@ -100,7 +114,7 @@ public sealed class JoinRequestTests : IAsyncLifetime
             Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
         }
 
-        await service.HandledAsync("123456|1764150300421|1|0");
+        await AnsweredAsync(service, "123456|1764150300421|1|0");
 
         var answer = Assert.Single(_api.RequestsFor("set_group_add_request"));
         Assert.Equal("123456|1764150300421|1|0", answer.Params["flag"]!.GetValue<string>());
@@ -113,6 +127,31 @@ public sealed class JoinRequestTests : IAsyncLifetime
         Assert.Equal((ActionStatus.Done, "30003", "123456"), (decision.ActionStatus, decision.UserId, decision.GroupId));
         Assert.Contains("答案：朋友介绍，加微信 abc12345", decision.Comment, StringComparison.Ordinal);
         Assert.Empty(await service.IncidentsAsync());
+    }
+
+    [Fact]
+    public async Task A_bridge_slow_to_answer_a_join_request_holds_back_no_message_after_it()
+    {
+        using var service = Service();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _api.Script("set_group_add_request", FakeAnswer.Ok().After(release.Task));
+
+        using (var response = await service.PostV11Async(Request("f-slow", "加微信 abc12345 领资料")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        await _api.WaitForRequestAsync(r => r.Action == "set_group_add_request", "the rejection");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(902, "加微信领资料", userId: 20002));
+
+        // The advert after the request is moderated while the bridge has still not answered it.
+        var incident = await service.SettledAsync(2, i => i.MessageId == "902");
+        Assert.Equal(ActionStatus.Done, incident.ActionStatus);
+        Assert.Equal(ActionStatus.Pending, Assert.Single(await DecisionsAsync(service)).ActionStatus);
+
+        release.SetResult();
+        await AnsweredAsync(service, "f-slow");
+        Assert.Equal(ActionStatus.Done, Assert.Single(await DecisionsAsync(service)).ActionStatus);
     }
 
     [Fact]

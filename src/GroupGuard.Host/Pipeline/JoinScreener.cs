@@ -17,7 +17,8 @@ namespace GroupGuard.Host.Pipeline;
 /// an advert). A clean request is let in when the group says <c>AutoApprove</c>, else left to its
 /// admins; one that could not be screened in full (the detector failed, the block list could not be
 /// read) is never let in: it is left to the admins, and recorded as such. Every decision is stored before the platform is called (so a replay does not answer a
-/// request twice), then its outcome; a request left with nothing against it is not recorded.
+/// request twice), then its outcome; a request left with nothing against it is not recorded. The
+/// answer goes out through <see cref="JoinAnswerQueue"/>, off the moderation worker.
 /// </summary>
 internal sealed partial class JoinScreener(
     IRuleSetProvider rules,
@@ -32,7 +33,8 @@ internal sealed partial class JoinScreener(
     ILogger<JoinScreener> logger,
     IWordSegmenter? segmenter = null,
     DryRunSwitches? dryRunSwitches = null,
-    Telemetry.GroupGuardMetrics? metrics = null)
+    Telemetry.GroupGuardMetrics? metrics = null,
+    JoinAnswerQueue? answers = null)
 {
     public async Task<ModerationOutcome> ScreenAsync(ChatMessage request, CancellationToken stoppingToken)
     {
@@ -151,11 +153,32 @@ internal sealed partial class JoinScreener(
             Approve = outcome == JoinOutcome.Approved,
             Reason = outcome == JoinOutcome.Rejected ? policy.Reason : null,
         };
+
+        // The platform is called off the moderation worker: a bridge slow to answer, or down (a
+        // call waits up to its budget for a socket), holds back no message behind the request.
+        var job = new JoinAnswerJob(adapter!, answer, stored.Result.Id, request);
+        if (answers is null)
+        {
+            await AnswerAsync(job, stoppingToken);
+        }
+        else if (!answers.TryEnqueue(job))
+        {
+            LogAnswersFull(request.Platform, request.GroupId, request.UserId, JoinAnswerQueue.Capacity);
+            await RecordAsync(job, ActionResult.Failed(ActionErrorKind.QueueFull, $"{JoinAnswerQueue.Capacity} join answers were waiting to go out already"));
+        }
+
+        return ModerationOutcome.Done;
+    }
+
+    /// <summary>Calls the platform with the request's answer and records what it said on the decision.</summary>
+    internal async Task AnswerAsync(JoinAnswerJob job, CancellationToken stoppingToken)
+    {
+        var request = job.Request;
         ActionResult result;
         var started = metrics?.Start() ?? 0;
         try
         {
-            result = await adapter!.AnswerAsync(answer, stoppingToken);
+            result = await job.Adapter.AnswerAsync(job.Answer, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -176,10 +199,13 @@ internal sealed partial class JoinScreener(
         }
 
         metrics?.Action(request.Platform, Telemetry.GroupGuardMetrics.JoinAnswer, result.Status, metrics.Since(started));
-        LogAnswered(request.Platform, request.GroupId, request.UserId, answer.Approve, result.Status, result.Error);
-        await writer.StoreAsync(() => decisions.UpdateStatusAsync(stored.Result.Id, result.Status, result.Error, result.ErrorKind, CancellationToken.None), WriteOf.Message("The join request's answer", request), CancellationToken.None);
-        return ModerationOutcome.Done;
+        LogAnswered(request.Platform, request.GroupId, request.UserId, job.Answer.Approve, result.Status, result.Error);
+        await RecordAsync(job, result);
     }
+
+    /// <summary>Records what became of the request's answer on its decision.</summary>
+    internal async Task RecordAsync(JoinAnswerJob job, ActionResult result) =>
+        await writer.StoreAsync(() => decisions.UpdateStatusAsync(job.DecisionId, result.Status, result.Error, result.ErrorKind, CancellationToken.None), WriteOf.Message("The join request's answer", job.Request), CancellationToken.None);
 
     /// <summary>The hits of the comment and of the nickname, each rule once (the comment's first).</summary>
     private List<RuleHit> Detect(ChatMessage request, string? nickname)
@@ -247,6 +273,9 @@ internal sealed partial class JoinScreener(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Join request of {UserId} in {Platform} group {GroupId} answered (approve: {Approve}): {Status} {Error}")]
     private partial void LogAnswered(string platform, string groupId, string userId, bool approve, ActionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to the join request of {UserId} in {Platform} group {GroupId} is not sent: {Capacity} answers are waiting to go out already; the request is left to the group's admins")]
+    private partial void LogAnswersFull(string platform, string groupId, string userId, int capacity);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Detection failed on the join request of {UserId} in {Platform} group {GroupId}; screened by the block list only, and not approved")]
     private partial void LogDetectionFailed(Exception ex, string platform, string groupId, string userId);

@@ -312,6 +312,19 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task The_digest_names_each_bot_heard_by_its_account_before_its_bridge_s_protocol()
+    {
+        using var service = new GroupGuardFactory();
+        var (digests, leader, fire) = await PausedAsync(service);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(611, "明天交作业"));
+        await service.HandledAsync("611");
+
+        var digest = await digests.RunAsync(leader, fire, CancellationToken.None);
+
+        Assert.Matches(@"机器人 10001（onebot\.v11） 最后事件：\d\d-\d\d \d\d:\d\d", digest!.Text);
+    }
+
+    [Fact]
     public async Task Healthz_shows_the_latest_digest_and_alert_the_outbox_records_whichever_process_sent_them()
     {
         using var service = new GroupGuardFactory(new Dictionary<string, string?>

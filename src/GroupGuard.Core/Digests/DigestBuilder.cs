@@ -85,7 +85,13 @@ public static class DigestBuilder
     }
 
     private static string Title(DigestInput input, Func<string, string> quote) =>
-        $"{TitleWord(input.Cadence)} {Local(input.From, input.TimeZone):M月d日 HH:mm} – {Local(input.To, input.TimeZone):M月d日 HH:mm}（{quote(input.Leader.Name)}）";
+        $"{TitleWord(input.Cadence)} {Period(Local(input.From, input.TimeZone), Local(input.To, input.TimeZone))}（{quote(input.Leader.Name)}）";
+
+    /// <summary>A period as a title writes it: the end's date only when it is another day (12月7日 21:45 – 21:54).</summary>
+    private static string Period(DateTimeOffset from, DateTimeOffset to) =>
+        from.Date == to.Date
+            ? string.Create(CultureInfo.InvariantCulture, $"{from:M月d日 HH:mm} – {to:HH:mm}")
+            : string.Create(CultureInfo.InvariantCulture, $"{from:M月d日 HH:mm} – {to:M月d日 HH:mm}");
 
     /// <summary>The title's name of a digest: by its period, as the leader's schedule gives it.</summary>
     internal static string TitleWord(DigestCadence cadence) => cadence switch

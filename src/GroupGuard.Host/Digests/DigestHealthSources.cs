@@ -19,13 +19,17 @@ internal sealed class LiveDigestHealth(AdapterHealth adapters, IRuleSetProvider 
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
     public DigestHealth Current(IReadOnlyList<string> failedChannels) => new(
-        [.. adapters.Snapshot().Select(a => ($"{a.Protocol} {a.BotId}".Trim(), a.LastEventAt))],
+        [.. adapters.Snapshot().Select(a => (Name(a.Protocol, a.BotId), a.LastEventAt))],
         adapters.RejectedSnapshot().Values.Sum(),
         rules.Status.Errors,
         failedChannels)
     {
         ListeningSince = _started,
     };
+
+    /// <summary>A bot as a leader reads it: its account first, the bridge's protocol after (机器人 10001（onebot.v11）).</summary>
+    internal static string Name(string protocol, string? botId) =>
+        string.IsNullOrWhiteSpace(botId) ? protocol : $"机器人 {botId.Trim()}（{protocol}）";
 }
 
 /// <summary>From the command line, outside the service: its state is not known here, and the digest says so.</summary>

@@ -394,9 +394,10 @@ public sealed class DigestBuilderTests
     [InlineData(DigestCadence.Weekly, "群管周报 11月25日 08:00 – 11月26日 08:00（王主任）")]
     [InlineData(DigestCadence.Monthly, "群管月报 11月25日 08:00 – 11月26日 08:00（王主任）")]
     [InlineData(DigestCadence.None, "群管报告 11月25日 08:00 – 11月26日 08:00（王主任）")]
-    public void The_title_names_the_period_the_leader_s_schedule_gives(DigestCadence cadence, string title)
+    [InlineData(DigestCadence.None, "群管报告 11月25日 08:00 – 08:10（王主任）", 10)] // within a day: the date once
+    public void The_title_names_the_period_the_leader_s_schedule_gives(DigestCadence cadence, string title, int minutes = 24 * 60)
     {
-        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 812, null, Healthy) { Cadence = cadence });
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, From.AddMinutes(minutes), Shanghai, [], 812, null, Healthy) { Cadence = cadence });
 
         Assert.Equal(title, digest.Title);
         Assert.StartsWith("### " + title, digest.Markdown, StringComparison.Ordinal);

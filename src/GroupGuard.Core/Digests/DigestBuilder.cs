@@ -532,6 +532,21 @@ public static class DigestBuilder
             _ => "其他原因",
         };
 
+    /// <summary>
+    /// Why a digest's or an alert's channel did not deliver, by the kind of failure, in a few words
+    /// (none known, as for an outcome recorded before kinds were kept: 其他原因). The channel's own
+    /// words (English, naming addresses and settings) are the operator's: the console, `digest list`.
+    /// </summary>
+    public static string ChannelReason(ChannelErrorKind? kind) => kind switch
+    {
+        ChannelErrorKind.NotConfigured => "渠道未配置好",
+        ChannelErrorKind.Unreachable => "连不上对方服务器，或对方未及时应答",
+        ChannelErrorKind.Refused => "对方拒收",
+        ChannelErrorKind.Uncertain => "对方应答不完整或不对，可能已送达",
+        ChannelErrorKind.WriteFailed => "文件写入失败",
+        _ => "其他原因",
+    };
+
     /// <summary>Who the quoted words are really from, when the sender forwarded them.</summary>
     internal static string Forwarded(Incident incident, Func<string, string> quote) => incident.ForwardDepth switch
     {

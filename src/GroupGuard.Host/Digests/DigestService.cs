@@ -24,7 +24,6 @@ internal sealed partial class DigestService(
     IIncidentBrowser browser,
     Core.Members.IJoinDecisions? joins = null,
     Telemetry.GroupGuardMetrics? metrics = null,
-    IConfiguration? configuration = null,
     IOptionsMonitor<List<AlertRuleOptions>>? alertRules = null)
 {
     /// <summary>Join decisions one digest lists at most (it counts them all up to this many).</summary>
@@ -108,16 +107,11 @@ internal sealed partial class DigestService(
         var counts = hours.From < hours.To ? await store.GetMessageTotalsAsync(hours.From, hours.To, groups, cancellationToken) : [];
         var previous = await PreviousIncidentsAsync(leader, from, to, groups, latest, cancellationToken);
 
-        // A channel's error may name a recipient (an address the server refused, a QQ number): the
-        // digest may go to a group robot, so it is masked as /healthz masks it; the console and
-        // `digest list` show it whole.
-        var failed = latest?.Channels.Where(c => c.Value.Status == ChannelStatus.Failed).ToList() ?? [];
-        List<string> failedChannels = [];
-        if (failed.Count > 0)
-        {
-            var mask = configuration is null ? Health.ContactMask.Of() : Health.ContactMask.FromSettings(configuration);
-            failedChannels = [.. failed.Select(c => $"{c.Key}: {mask.Apply(c.Value.Error ?? "")}")];
-        }
+        // A channel's failure by its kind, in the digest's words: its own (English, which may name
+        // a recipient: an address the server refused, a QQ number) are the operator's, in the
+        // console and `digest list`.
+        List<string> failedChannels = latest is null ? [] : [.. latest.Channels.Where(c => c.Value.Status == ChannelStatus.Failed)
+            .Select(c => $"{c.Key}（{DigestBuilder.ChannelReason(c.Value.ErrorKind)}）")];
 
         var zone = Zone(leader);
         var joinDecisions = joins is null ? [] : await joins.ListAsync(from, to, groups, MaxJoinDecisions, cancellationToken);

@@ -198,14 +198,14 @@ internal sealed partial class ConsoleText
     /// What kind of failure a digest's channel met (<see cref="ChannelErrorKind"/>), in words an
     /// administrator acts on, before the channel's own text; none known (recorded before kinds were kept): 其他原因.
     /// </summary>
-    public string ChannelFailure(ChannelErrorKind? kind) => kind switch
+    public string ChannelFailure(ChannelErrorKind? kind) => !English ? Core.Digests.DigestBuilder.ChannelReason(kind) : kind switch
     {
-        ChannelErrorKind.NotConfigured => English ? "the channel is not set up" : "渠道未配置好",
-        ChannelErrorKind.Unreachable => English ? "could not reach the server, or it did not answer in time" : "连不上对方服务器，或对方未及时应答",
-        ChannelErrorKind.Refused => English ? "the other side refused it" : "对方拒收",
-        ChannelErrorKind.Uncertain => English ? "the answer broke off or was not the expected one: it may have arrived" : "对方应答不完整或不对，可能已送达",
-        ChannelErrorKind.WriteFailed => English ? "the file could not be written" : "文件写入失败",
-        _ => English ? "another reason" : "其他原因",
+        ChannelErrorKind.NotConfigured => "the channel is not set up",
+        ChannelErrorKind.Unreachable => "could not reach the server, or it did not answer in time",
+        ChannelErrorKind.Refused => "the other side refused it",
+        ChannelErrorKind.Uncertain => "the answer broke off or was not the expected one: it may have arrived",
+        ChannelErrorKind.WriteFailed => "the file could not be written",
+        _ => "another reason",
     };
 
     /// <summary>

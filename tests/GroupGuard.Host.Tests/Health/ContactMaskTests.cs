@@ -128,13 +128,14 @@ public sealed class ContactMaskTests
             CreatedAt = to.AddDays(-1), Title = "群管日报", Markdown = "无违规", Text = "无违规", Html = "<p>无违规</p>", IncidentIds = [],
             Channels = leader.Channels.ToDictionary(c => c, _ => new GroupGuard.Core.Digests.ChannelOutcome(GroupGuard.Core.Digests.ChannelStatus.Pending, 0, null, null)),
         }, CancellationToken.None);
-        await digests.Outbox.UpdateChannelAsync(yesterday.Id, "wang-qq", new(GroupGuard.Core.Digests.ChannelStatus.Failed, DigestService.MaxAttempts, "QQ 123456789 is not a friend of the bot (retcode 1200)", null), CancellationToken.None);
+        await digests.Outbox.UpdateChannelAsync(yesterday.Id, "wang-qq", new(GroupGuard.Core.Digests.ChannelStatus.Failed, DigestService.MaxAttempts, "QQ 123456789 is not a friend of the bot (retcode 1200)", null) { ErrorKind = GroupGuard.Core.Digests.ChannelErrorKind.Refused }, CancellationToken.None);
         await digests.Outbox.UpdateChannelAsync(yesterday.Id, "wang-mail", new(GroupGuard.Core.Digests.ChannelStatus.Failed, DigestService.MaxAttempts, "550 5.1.1 <wang@example.com>: Recipient address rejected", null), CancellationToken.None);
 
         var next = await digests.BuildAsync(leader, to.AddDays(-1), to, CancellationToken.None);
 
-        Assert.Contains("上次发送失败的渠道：wang-qq: QQ 1***89 is not a friend of the bot", next.Text, StringComparison.Ordinal);
-        Assert.Contains("上次发送失败的渠道：wang-mail: 550 5.1.1 <w***@example.com>", next.Text, StringComparison.Ordinal);
+        // Told by the kind of failure, in the digest's words; the channel's own (naming the recipient) are the operator's.
+        Assert.Contains("上次发送失败的渠道：wang-qq（对方拒收）", next.Text, StringComparison.Ordinal);
+        Assert.Contains("上次发送失败的渠道：wang-mail（其他原因）", next.Text, StringComparison.Ordinal); // recorded before kinds were kept
         foreach (var body in new[] { next.Text, next.Markdown, next.Html })
         {
             Assert.Contains("上次发送失败的渠道", body, StringComparison.Ordinal);

@@ -55,6 +55,12 @@ internal sealed class RuleSetProvider(
     private IDisposable? _groupsChanged;
     private string[] _loadWarnings = [];
 
+    // The warnings already in the log: those of the last load that succeeded, and any logged since
+    // (a failed load's, the groups'). A load logs only warnings not among them, and one line
+    // counting the rest, so the same warnings do not fill the log again at every reload (a
+    // `/gg 放行` reloads too); the start, with nothing logged yet, logs them all.
+    private readonly HashSet<string> _said = new(StringComparer.Ordinal);
+
     private volatile RuleSet _current = RuleSet.Empty;
     private volatile RuleSetStatus _status = new(options.CurrentValue.ResolvePath(), null, [], []);
 
@@ -93,10 +99,7 @@ internal sealed class RuleSetProvider(
         var result = RuleLoader.Load(path, time);
         _loadWarnings = [.. result.Warnings.Select(w => w.ToString())];
         var warnings = result.RuleSet is { } loaded ? [.. _loadWarnings, .. GroupPackWarnings(loaded)] : _loadWarnings;
-        foreach (var warning in warnings)
-        {
-            logger.LogWarning("Rules: {Warning}", warning);
-        }
+        LogWarnings(warnings, result.Succeeded);
 
         _groupsChanged ??= groups?.OnChange(_ => GroupsChanged());
 
@@ -127,6 +130,40 @@ internal sealed class RuleSetProvider(
     }
 
     public void Dispose() => _groupsChanged?.Dispose();
+
+    /// <summary>
+    /// Logs the warnings not logged before (a warning is its file, line and text), and one line
+    /// counting those that were, which <c>rules check</c>, <c>/healthz</c> and the console still list.
+    /// </summary>
+    private void LogWarnings(IReadOnlyList<string> warnings, bool succeeded)
+    {
+        var unchanged = 0;
+        foreach (var warning in warnings)
+        {
+            if (_said.Contains(warning))
+            {
+                unchanged++;
+                continue;
+            }
+
+            logger.LogWarning("Rules: {Warning}", warning);
+        }
+
+        if (unchanged > 0)
+        {
+            logger.LogInformation(
+                "Rules: {Count} {Warnings} unchanged since the last load, not logged again; rules check and /healthz list them",
+                unchanged,
+                unchanged == 1 ? "warning" : "warnings");
+        }
+
+        if (succeeded)
+        {
+            _said.Clear();
+        }
+
+        _said.UnionWith(warnings);
+    }
 
     /// <summary>
     /// A group limited to packs (<c>GroupGuard:Groups:&lt;id&gt;:Packs</c>) that names one the rules
@@ -171,6 +208,7 @@ internal sealed class RuleSetProvider(
             foreach (var warning in fresh.Except(_status.Warnings, StringComparer.Ordinal))
             {
                 logger.LogWarning("Rules: {Warning}", warning);
+                _said.Add(warning);
             }
 
             _status = _status with { Warnings = [.. _loadWarnings, .. fresh] };

@@ -70,4 +70,45 @@ public sealed class RuleSetProviderTests
         Assert.True(provider.Status.Healthy);
     }
 
+    [Fact]
+    public void A_reload_logs_only_the_warnings_new_since_the_last_load_and_counts_the_rest_in_one_line()
+    {
+        using var dir = Folder();
+        dir.Write("allow_654321.txt", "加微信\n");
+        var log = new LogCollector<RuleSetProvider>();
+        var provider = new RuleSetProvider(new SettableOptions<RulesOptions>(new RulesOptions { Path = dir.Path }), TimeProvider.System, log);
+        List<LogEntry> Said(int from) => [.. log.Entries.Skip(from)];
+
+        // The start: every warning.
+        Assert.True(provider.Reload());
+        Assert.Single(log.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("allow_654321.txt", StringComparison.Ordinal));
+
+        // A reload with one more (an edit, or a /gg 放行): that one is logged, the old one counted.
+        var before = log.Entries.Count;
+        dir.Write("Allow-777.txt", "刷单\n");
+        Assert.True(provider.Reload());
+        var warned = Assert.Single(Said(before), e => e.Level == LogLevel.Warning);
+        Assert.Contains("Allow-777.txt", warned.Message, StringComparison.Ordinal);
+        Assert.Contains(Said(before), e => e.Level == LogLevel.Information && e.Message == "Rules: 1 warning unchanged since the last load, not logged again; rules check and /healthz list them");
+
+        // A broken edit and its mending: errors each time, no warning said again.
+        before = log.Entries.Count;
+        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.a\n    severity: dire\n    terms: [加微信]\n");
+        Assert.False(provider.Reload());
+        dir.Write("p.yaml", "pack: p\nrules:\n  - id: p.a\n    terms: [加微信, 刷单]\n");
+        Assert.True(provider.Reload());
+        Assert.DoesNotContain(Said(before), e => e.Level == LogLevel.Warning);
+        Assert.Contains(Said(before), e => e.Message.StartsWith("Rules: 2 warnings unchanged since the last load", StringComparison.Ordinal));
+
+        // Everything is still listed where it is looked up.
+        Assert.Equal(2, provider.Status.Warnings.Count);
+
+        // A warning mended and then back again is new again.
+        File.Delete(dir.File("Allow-777.txt"));
+        Assert.True(provider.Reload());
+        before = log.Entries.Count;
+        dir.Write("Allow-777.txt", "刷单\n");
+        Assert.True(provider.Reload());
+        Assert.Contains("Allow-777.txt", Assert.Single(Said(before), e => e.Level == LogLevel.Warning).Message, StringComparison.Ordinal);
+    }
 }

@@ -310,6 +310,27 @@ public sealed class GroupCommandTests
         Assert.Single(File.ReadAllLines(file), l => l == "加微信群");
     }
 
+    /// <summary>
+    /// Each <c>/gg 放行</c> reloads the rules: a warning that stood before (a file in the folder not
+    /// read) was logged again at every one, and an operator's log filled with the same lines.
+    /// </summary>
+    [Fact]
+    public async Task Allowing_a_phrase_does_not_log_the_rules_folder_s_standing_warnings_again()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        File.WriteAllText(Path.Combine(service.Folder, "rules", "allow_654321.txt"), "加微信群\n");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 加微信群", userId: Admin, role: "owner"));
+        await AnswerAsync(api, "已放行「加微信群」");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 私聊领取", userId: Admin, role: "owner"));
+        await AnswerAsync(api, "已放行「私聊领取」");
+
+        var warning = Assert.Single(service.Logs.Entries, e => e.Message.Contains("allow_654321.txt", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains(service.Logs.Entries, e => e.Level == LogLevel.Information && e.Message.StartsWith("Rules: 1 warning unchanged since the last load", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Taking_a_phrase_off_the_group_s_allow_list_moderates_it_again_from_the_next_message()
     {

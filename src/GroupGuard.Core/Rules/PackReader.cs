@@ -28,6 +28,9 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     private static readonly HashSet<string> StreamKeys = ["flood", "repeat", "mention_all"];
 
+    // Every key a pack file may hold, for telling a mistyped key line from the text of a value.
+    private static readonly HashSet<string> SyntaxKeys = [.. PackKeys, .. RuleKeys, "messages", "times", "seconds"];
+
     private readonly string _folder = Path.GetDirectoryName(file)!;
 
     // The pack's id once read, for errors about its own lists.
@@ -65,13 +68,25 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
         catch (YamlException ex)
         {
-            Error(SyntaxLine(text, ex), $"YAML syntax: {ex.InnerException?.Message ?? ex.Message}");
+            foreach (var (line, message) in YamlSyntax.Explain(text, SyntaxLine(text, ex), ex.InnerException?.Message ?? ex.Message, SyntaxKeys))
+            {
+                Error(line, message);
+            }
+
             return null;
         }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
-            Error(1, "a pack file must be a mapping with 'pack' and 'rules'");
+            // A file saved empty (an editor's failed save, a pack emptied to switch it off) stops the
+            // load as any error does; it says what to do rather than what YAML it lacks.
+            Error(1, "the file is empty (or holds only comments): write a pack in it (pack: <id>, then rules:), or delete it; to set a pack aside, rename it to end in .off");
+            return null;
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            Error(Line(stream.Documents[0].RootNode.Start), "a pack file must be a mapping with 'pack' and 'rules' (its first line: pack: <id>)");
             return null;
         }
 

@@ -693,6 +693,12 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 return true;
             case "false" or "no" or "off":
                 return false;
+            case "是" or "对" or "开" or "开启":
+                Error(Line(node.Start), $"'{key}' is '{value}', expected true or false: write 'true'");
+                return fallback;
+            case "否" or "不" or "关" or "关闭":
+                Error(Line(node.Start), $"'{key}' is '{value}', expected true or false: write 'false'");
+                return fallback;
             default:
                 Error(Line(node.Start), $"'{key}' is '{value}', expected true or false");
                 return fallback;
@@ -787,12 +793,47 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             }
         }
 
-        var allowed = string.Join(" | ", System.Enum.GetValues<T>().Select(Word));
-        var hint = value.Contains(',', StringComparison.Ordinal) ? " (one word, not a list)" : "";
+        var words = System.Enum.GetValues<T>().Select(Word).ToArray();
+        var allowed = string.Join(" | ", words);
+        var hint = value.Contains(',', StringComparison.Ordinal) ? " (one word, not a list)" : Meant(value, words) is { } meant ? $": write '{meant}'" : "";
         Error(Line(node.Start), $"'{key}' is '{value}', expected {allowed}{hint}");
         return fallback;
 
         static string Word(T choice) => choice.ToString().ToLowerInvariant();
+    }
+
+    // The Chinese an administrator may write for a key's English word (撤回 for recall, 高 for high).
+    private static readonly Dictionary<string, string> ChineseWords = new(StringComparer.Ordinal)
+    {
+        ["记录"] = "log", ["仅记录"] = "log", ["只记录"] = "log", ["日志"] = "log",
+        ["警告"] = "warn", ["提醒"] = "warn",
+        ["撤回"] = "recall", ["删除"] = "recall",
+        ["禁言"] = "mute",
+        ["踢"] = "kick", ["踢出"] = "kick", ["踢人"] = "kick", ["移出"] = "kick", ["移出群"] = "kick",
+        ["低"] = "low", ["中"] = "medium", ["中等"] = "medium", ["一般"] = "medium", ["高"] = "high", ["严重"] = "critical", ["紧急"] = "critical",
+        ["执行"] = "enforce", ["生效"] = "enforce", ["启用"] = "enforce", ["影子"] = "shadow", ["观察"] = "shadow", ["试运行"] = "shadow",
+    };
+
+    /// <summary>
+    /// The word of <paramref name="words"/> that <paramref name="value"/> was probably meant as: its
+    /// English for a Chinese word, or the one it misspells by a letter or two (<c>recal</c>,
+    /// <c>critcal</c>); null when none is near.
+    /// </summary>
+    internal static string? Meant(string value, IReadOnlyList<string> words)
+    {
+        if (ChineseWords.TryGetValue(value, out var english))
+        {
+            return words.Contains(english) ? english : null;
+        }
+
+        if (value.Length > 20)
+        {
+            return null;
+        }
+
+        var lower = value.ToLowerInvariant();
+        var near = words.Where(w => UnreadFiles.Distance(lower, w) <= (w.Length >= 6 ? 2 : 1)).ToArray();
+        return near.Length == 1 ? near[0] : null;
     }
 
     private int Minutes(Dictionary<string, YamlNode> map, string key, int fallback)

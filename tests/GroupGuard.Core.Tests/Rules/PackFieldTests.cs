@@ -76,6 +76,40 @@ public sealed class PackFieldTests
         Assert.Contains($"expected {choices}", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A misspelling, or the Chinese the console and the group say, names the word to write.</summary>
+    [Theory]
+    [InlineData("action", "recal", "'action' is 'recal', expected log | warn | recall | mute | kick: write 'recall'")]
+    [InlineData("action", "撤回", "'action' is '撤回', expected log | warn | recall | mute | kick: write 'recall'")]
+    [InlineData("action", "禁言", "'action' is '禁言', expected log | warn | recall | mute | kick: write 'mute'")]
+    [InlineData("severity", "critcal", "'severity' is 'critcal', expected low | medium | high | critical: write 'critical'")]
+    [InlineData("severity", "高", "'severity' is '高', expected low | medium | high | critical: write 'high'")]
+    [InlineData("mode", "试运行", "'mode' is '试运行', expected enforce | shadow: write 'shadow'")]
+    [InlineData("severity", "hi", "'severity' is 'hi', expected low | medium | high | critical")]
+    public void A_word_misspelt_or_written_in_chinese_names_the_word_to_write(string key, string value, string expected)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", $"pack: x\n{key}: {value}\nrules:\n  - id: x.a\n    terms: [加微信]\n");
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal(2, error.Line);
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("是", "'pinyin' is '是', expected true or false: write 'true'")]
+    [InlineData("否", "'pinyin' is '否', expected true or false: write 'false'")]
+    public void A_yes_or_no_in_chinese_names_the_word_to_write(string value, string expected)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", $"pack: x\nrules:\n  - id: x.a\n    terms: [加微信]\n    pinyin: {value}\n");
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal(5, error.Line);
+        Assert.Equal(expected, error.Message);
+    }
+
     [Fact]
     public void A_documented_word_in_another_case_loads_as_packs_written_for_earlier_versions_have_it()
     {

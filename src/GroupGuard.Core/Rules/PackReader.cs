@@ -219,6 +219,12 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             {
                 regex = Compile(pattern, regexLine, id);
             }
+            if (regex is not null && pattern.Length > 1 && "‘“「『".Contains(pattern[0], StringComparison.Ordinal) && "’”」』".Contains(pattern[^1], StringComparison.Ordinal))
+            {
+                // Quotes typed with a Chinese input method are no YAML quotes: they are part of the regex.
+                warnings.Add(new RuleError(display, regexLine, $"rule '{id}': the regex begins with {pattern[0]} and ends with {pattern[^1]}, which are part of it, so it fires only on text between those quotes; quote it with the ' of English punctuation: regex: '{pattern[1..^1]}'"));
+            }
+
             if (regex is not null)
             {
                 try
@@ -546,8 +552,35 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return true;
         }
 
+        if (term.IndexOfAny(TermSeparators) >= 0)
+        {
+            warnings.Add(new RuleError(path, line, SeveralTerms(ruleId, term, inFile: path != display)));
+        }
+
         terms.Add(new RuleTerm(term, path, line));
         return true;
+    }
+
+    // What separates items in a list as people write one: a term holding one is several run together.
+    private static readonly char[] TermSeparators = [',', '，', '、', ';', '；'];
+
+    /// <summary>
+    /// The warning for a term that holds a comma or 、 (<c>terms: [私聊领取，私信领取]</c> with a
+    /// full-width comma, <c>terms: 私聊领取, 私信领取</c> without brackets, a terms file's line of
+    /// several): it loads as one term, which fires only on its words written together, with no
+    /// punctuation between them, so none of the terms meant fires on its own.
+    /// </summary>
+    private static string SeveralTerms(string ruleId, string term, bool inFile)
+    {
+        var parts = term.Split(TermSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Trim('【', '】', '[', ']', '［', '］'))
+            .Where(p => p.Length > 0)
+            .ToArray();
+        var separator = term.First(c => TermSeparators.Contains(c));
+        var instead = inFile
+            ? $"a terms file takes one term a line: put {string.Join(" and ", parts)} on lines of their own"
+            : $"to give several terms, separate them with the comma of English punctuation: terms: [{string.Join(", ", parts)}]";
+        return $"rule '{ruleId}': term '{term}' holds '{separator}', so it is one term, which fires only on {string.Concat(parts)} written together; {instead}";
     }
 
     /// <summary>The error for a term or phrase past <see cref="LoadBudget.MaxTermLength"/>.</summary>

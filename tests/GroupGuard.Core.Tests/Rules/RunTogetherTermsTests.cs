@@ -1,0 +1,70 @@
+using GroupGuard.Core.Rules;
+
+namespace GroupGuard.Core.Tests.Rules;
+
+/// <summary>
+/// Terms run together by punctuation a Chinese input method types (a full-width comma, 、), by a
+/// list written without brackets, or by a terms file's line of several, and a regex in Chinese
+/// quotes: each loaded without a word as one term (or pattern) that never fires where the terms
+/// meant do. Now a warning on its line saying what to write.
+/// </summary>
+public sealed class RunTogetherTermsTests
+{
+    private static RuleLoadResult Load(string terms, string? termsFile = null)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", $"pack: x\naction: recall\nrules:\n  - id: x.a\n{terms}");
+        if (termsFile is not null)
+        {
+            dir.Write("x.txt", termsFile);
+        }
+
+        var result = RuleLoader.Load(dir.Path);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        return result;
+    }
+
+    [Theory]
+    [InlineData("    terms: [私聊领取，私信领取, 加好友]\n", "rule 'x.a': term '私聊领取，私信领取' holds '，', so it is one term, which fires only on 私聊领取私信领取 written together; to give several terms, separate them with the comma of English punctuation: terms: [私聊领取, 私信领取]")]
+    [InlineData("    terms: [私聊领取、私信领取]\n", "rule 'x.a': term '私聊领取、私信领取' holds '、', so it is one term, which fires only on 私聊领取私信领取 written together; to give several terms, separate them with the comma of English punctuation: terms: [私聊领取, 私信领取]")]
+    [InlineData("    terms: 私聊领取, 私信领取\n", "rule 'x.a': term '私聊领取, 私信领取' holds ',', so it is one term, which fires only on 私聊领取私信领取 written together; to give several terms, separate them with the comma of English punctuation: terms: [私聊领取, 私信领取]")]
+    [InlineData("    terms: 【私聊领取, 私信领取】\n", "rule 'x.a': term '【私聊领取, 私信领取】' holds ',', so it is one term, which fires only on 私聊领取私信领取 written together; to give several terms, separate them with the comma of English punctuation: terms: [私聊领取, 私信领取]")]
+    public void Terms_run_together_in_the_pack_are_a_warning_on_their_line_giving_the_list_to_write(string terms, string expected)
+    {
+        var result = Load(terms);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(5, warning.Line);
+        Assert.Equal(expected, warning.Message);
+    }
+
+    [Fact]
+    public void Terms_run_together_on_a_terms_file_s_line_are_a_warning_on_that_line_asking_for_one_a_line()
+    {
+        var result = Load("    terms_file: x.txt\n", "# 引流\n加好友\n私聊领取、私信领取\n");
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("x.txt", Path.GetFileName(warning.Path));
+        Assert.Equal(3, warning.Line);
+        Assert.Equal("rule 'x.a': term '私聊领取、私信领取' holds '、', so it is one term, which fires only on 私聊领取私信领取 written together; a terms file takes one term a line: put 私聊领取 and 私信领取 on lines of their own", warning.Message);
+    }
+
+    [Fact]
+    public void A_regex_in_chinese_quotes_is_a_warning_giving_it_in_plain_quotes()
+    {
+        var result = Load("    regex: ‘加微信[0-9]+’\n");
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(5, warning.Line);
+        Assert.Equal("rule 'x.a': the regex begins with ‘ and ends with ’, which are part of it, so it fires only on text between those quotes; quote it with the ' of English punctuation: regex: '加微信[0-9]+'", warning.Message);
+    }
+
+    [Fact]
+    public void Terms_written_as_a_list_load_with_no_warning()
+    {
+        var result = Load("    terms: [私聊领取, 私信领取, 加 微信]\n    unless: [私聊领取，私信领取]\n");
+
+        Assert.Empty(result.Warnings);
+        Assert.Equal(["私聊领取", "私信领取", "加 微信"], result.RuleSet!.Rules.Single().Terms.Select(t => t.Text));
+    }
+}

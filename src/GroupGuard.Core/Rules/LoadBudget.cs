@@ -71,6 +71,9 @@ internal sealed class LoadBudget
     /// <summary>The characters of terms and phrases taken so far.</summary>
     public long TermCharacters => _termCharacters;
 
+    /// <summary>Whether the folder's terms passed either bound: every term after is refused, and the error said so once.</summary>
+    public bool TermsPassed => _termLines > MaxTermLines || _termCharacters > MaxTermCharacters;
+
     /// <summary>
     /// Takes a line of terms or phrases of <paramref name="characters"/> characters at
     /// <paramref name="path"/>:<paramref name="line"/>; false past <see cref="MaxTermLines"/> or

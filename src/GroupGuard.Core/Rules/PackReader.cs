@@ -188,6 +188,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return null;
         }
 
+        var errorsBefore = errors.Total;
         var streamRule = ReadStream(map, id);
         var match = Enum(map, "match", TermMatch.Auto);
         var terms = new List<RuleTerm>();
@@ -203,6 +204,17 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         if (termsFile is not null)
         {
             ReadTermsFile(termsFile, Line(map["terms_file"].Start), id, terms, match);
+        }
+
+        if (terms.Count == 0 && errors.Total == errorsBefore && !budget.TermsPassed && (termsNode is not null || termsFile is not null))
+        {
+            // As an empty 'groups' is: the load would succeed with a rule that never fires. A terms
+            // file saved empty (an editor's failed save) then keeps the last good rules in force.
+            var empty = termsFile is null
+                ? "'terms' is empty"
+                : termsNode is null ? $"its terms_file {termsFile} holds none (it is empty, or holds only comments)" : $"'terms' is empty and its terms_file {termsFile} holds none";
+            var at = termsFile is not null ? map["terms_file"] : termsNode!;
+            Error(Line(at.Start), $"rule '{id}' has no terms: {empty}, so it would never fire; add terms (one a line in a terms file, terms: [加微信, 私聊领取] in the pack), or take the rule out");
         }
 
         var unless = Phrases(map, "unless", "unless phrase", id, out var unlessNode);

@@ -104,4 +104,43 @@ public sealed class PackFileShapeTests
         Assert.True(scope.Covers(covered));
         Assert.False(scope.Covers(notCovered));
     }
+
+    /// <summary>
+    /// A rule of terms with none: it loaded and never fired, so a terms file saved empty by a failed
+    /// save took its rule out of force with no word. Now an error, as an empty 'groups' is, and a
+    /// reload keeps the last good rules.
+    /// </summary>
+    [Theory]
+    [InlineData("    terms: []\n", null, 5, "rule 'x.a' has no terms: 'terms' is empty, so it would never fire; add terms (one a line in a terms file, terms: [加微信, 私聊领取] in the pack), or take the rule out")]
+    [InlineData("    terms_file: x.txt\n", "", 5, "rule 'x.a' has no terms: its terms_file x.txt holds none (it is empty, or holds only comments), so it would never fire; add terms (one a line in a terms file, terms: [加微信, 私聊领取] in the pack), or take the rule out")]
+    [InlineData("    terms_file: x.txt\n", "# 以后再加\n\n", 5, "rule 'x.a' has no terms: its terms_file x.txt holds none (it is empty, or holds only comments), so it would never fire; add terms (one a line in a terms file, terms: [加微信, 私聊领取] in the pack), or take the rule out")]
+    [InlineData("    terms: []\n    terms_file: x.txt\n", "", 6, "rule 'x.a' has no terms: 'terms' is empty and its terms_file x.txt holds none, so it would never fire; add terms (one a line in a terms file, terms: [加微信, 私聊领取] in the pack), or take the rule out")]
+    public void A_rule_of_terms_with_none_is_refused_on_its_line(string terms, string? file, int line, string message)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\naction: recall\nrules:\n  - id: x.a\n" + terms);
+        if (file is not null)
+        {
+            dir.Write("x.txt", file);
+        }
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal("x.yaml", Path.GetFileName(error.Path));
+        Assert.Equal(line, error.Line);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void A_rule_with_an_empty_terms_list_and_terms_in_its_file_loads()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.a\n    terms: []\n    terms_file: x.txt\n");
+        dir.Write("x.txt", "加微信\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(["加微信"], result.RuleSet!.Rules.Single().Terms.Select(t => t.Text));
+    }
 }

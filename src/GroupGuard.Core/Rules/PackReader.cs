@@ -958,6 +958,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             {
                 Error(Line(item.Start), item is YamlScalarNode ? "'groups' holds an empty entry" : "'groups' must be a list of group ids, not of lists or mappings");
             }
+            else if (NoGroupId(value) is { } problem)
+            {
+                Error(Line(item.Start), problem);
+            }
             else if (value == "*")
             {
                 all = true;
@@ -970,10 +974,47 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             {
                 included.Add(value);
             }
+
+            if (value is not null && UnreadFiles.DigitsButFor(value.TrimStart('!')) is { } digits)
+            {
+                warnings.Add(new RuleError(display, Line(item.Start), $"'groups' names '{value.TrimStart('!')}', which has a letter among its digits: probably the group {digits} mistyped; no group has that id, so the pack {(value.StartsWith('!') ? "still applies in" : "does not apply in")} group {digits}: write the id as the platform shows it"));
+            }
         }
 
         // Only exclusions ("!123") means every other group.
         return new GroupScope(all || (included.Count == 0 && excluded.Count > 0), included, excluded);
+    }
+
+    // What an entry of 'groups' is written as when it meant every group.
+    private static readonly HashSet<string> EveryGroupWords = new(StringComparer.OrdinalIgnoreCase) { "＊", "all", "全部", "所有", "全部群", "所有群" };
+
+    // What separates ids in a list as people write one; no platform's group id holds any of them.
+    private static readonly char[] GroupSeparators = [' ', '\t', ',', '，', '、', ';', '；'];
+
+    /// <summary>
+    /// Why an entry of 'groups' can be no group's id, saying what to write: a word for every group
+    /// (<c>＊</c>, <c>全部</c>), or several ids in one entry (<c>1234 5678</c>, <c>123，456</c>);
+    /// null when it may be one. Such an entry loaded as a group no platform has, so the pack applied in none.
+    /// </summary>
+    private static string? NoGroupId(string value)
+    {
+        var id = value.StartsWith('!') ? value[1..].Trim() : value;
+        if (EveryGroupWords.Contains(id))
+        {
+            return $"'groups' names '{id}', which is no group id: write \"*\" (the asterisk of English punctuation, in quotes) for every group";
+        }
+
+        if (id.IndexOfAny(GroupSeparators) < 0)
+        {
+            return null;
+        }
+
+        var parts = id.Split(GroupSeparators, StringSplitOptions.RemoveEmptyEntries);
+        var list = $"groups: [{string.Join(", ", parts.Select(p => $"\"{p}\""))}]";
+        var said = $"'groups' names '{id}', which is no group id (one holds no spaces or commas)";
+        return parts.Length <= 1 ? $"{said}: write groups: [\"{parts.FirstOrDefault()}\"]"
+            : id.Any(c => GroupSeparators.Contains(c) && !char.IsWhiteSpace(c)) ? $"{said}: give each group as an entry of the list: {list}"
+            : $"{said}: for one group write it without spaces (groups: [\"{string.Concat(parts)}\"]), for several give each as an entry of the list: {list}";
     }
 
     private void Error(int line, string message) => errors.Add(new RuleError(display, line, message));

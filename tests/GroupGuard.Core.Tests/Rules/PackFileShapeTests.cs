@@ -143,4 +143,55 @@ public sealed class PackFileShapeTests
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.Equal(["加微信"], result.RuleSet!.Rules.Single().Terms.Select(t => t.Text));
     }
+
+    /// <summary>
+    /// An entry of 'groups' no platform's group id can be: it loaded as a group that never speaks, so
+    /// the pack applied nowhere it was meant to. Now refused on its line, saying what to write.
+    /// </summary>
+    [Theory]
+    [InlineData("groups: [＊]\n", "'groups' names '＊', which is no group id: write \"*\" (the asterisk of English punctuation, in quotes) for every group")]
+    [InlineData("groups: 全部\n", "'groups' names '全部', which is no group id: write \"*\" (the asterisk of English punctuation, in quotes) for every group")]
+    [InlineData("groups: 12345678，87654321\n", "'groups' names '12345678，87654321', which is no group id (one holds no spaces or commas): give each group as an entry of the list: groups: [\"12345678\", \"87654321\"]")]
+    [InlineData("groups: [12345678、87654321]\n", "'groups' names '12345678、87654321', which is no group id (one holds no spaces or commas): give each group as an entry of the list: groups: [\"12345678\", \"87654321\"]")]
+    [InlineData("groups: [1234 5678]\n", "'groups' names '1234 5678', which is no group id (one holds no spaces or commas): for one group write it without spaces (groups: [\"12345678\"]), for several give each as an entry of the list: groups: [\"1234\", \"5678\"]")]
+    [InlineData("groups: ['*', '!1234 5678']\n", "'groups' names '1234 5678', which is no group id (one holds no spaces or commas): for one group write it without spaces (groups: [\"12345678\"]), for several give each as an entry of the list: groups: [\"1234\", \"5678\"]")]
+    public void A_group_entry_no_platform_s_id_can_be_is_refused_saying_what_to_write(string groups, string message)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\n" + groups + "rules:\n  - id: x.a\n    terms: [加微信]\n");
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal(2, error.Line);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("groups: [12345678o]\n", "'groups' names '12345678o', which has a letter among its digits: probably the group 123456780 mistyped; no group has that id, so the pack does not apply in group 123456780: write the id as the platform shows it")]
+    [InlineData("groups: ['*', '!65432l']\n", "'groups' names '65432l', which has a letter among its digits: probably the group 654321 mistyped; no group has that id, so the pack still applies in group 654321: write the id as the platform shows it")]
+    public void A_group_id_with_a_letter_among_its_digits_is_a_warning_naming_the_group_meant(string groups, string message)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\n" + groups + "rules:\n  - id: x.a\n    terms: [加微信]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(2, warning.Line);
+        Assert.Equal(message, warning.Message);
+    }
+
+    [Theory]
+    [InlineData("groups: ['12345@chatroom', 'C9F778FE6ADF9D1D1DBE395BF744A33A', '!wrOgQhDgAAcwMTB7YmDkbeBsgT_KAAAA']\n")]
+    public void Group_ids_of_every_platform_load_with_no_warning(string groups)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\n" + groups + "rules:\n  - id: x.a\n    terms: [加微信]\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Empty(result.Warnings);
+    }
 }

@@ -528,7 +528,9 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     /// <summary>What a file named and not there probably meant, as the end of its error: a file beside it named nearly so.</summary>
     private static string NearestNote(string path) =>
-        UnreadFiles.Nearest(path) is { } nearest ? $"; the folder has {nearest}: was that meant?" : "";
+        UnreadFiles.Nearest(path) is not { } nearest ? ""
+        : UnreadFiles.OnlyTextEndingDiffers(nearest, Path.GetFileName(path)) && nearest.Length > Path.GetFileName(path).Length && path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) ? $"; the folder has {nearest} (Windows may hide its ending .txt): rename it to {Path.GetFileName(path)}"
+        : $"; the folder has {nearest}: was that meant?";
 
     /// <summary>Adds one term, or reports why not; false once the folder's bound on terms is passed.</summary>
     private bool AddTerm(List<RuleTerm> terms, string? value, string path, int line, string ruleId, TermMatch match)

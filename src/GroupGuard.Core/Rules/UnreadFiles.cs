@@ -89,8 +89,13 @@ internal static class UnreadFiles
             return null;
         }
 
-        static string Plain(string name) => new([.. name.ToLowerInvariant().Select(c => Array.IndexOf(Separators, c) >= 0 ? '-' : c)]);
+        // Without its .txt endings, however many (Windows hides the one an editor adds: ads-contact.txt.txt).
+        static string Plain(string name) => new([.. StripTextEnding(name, out _).ToLowerInvariant().Select(c => Array.IndexOf(Separators, c) >= 0 ? '-' : c)]);
     }
+
+    /// <summary>Whether <paramref name="name"/> is <paramref name="wanted"/> with a .txt ending more or less (<c>ads-contact.txt.txt</c> for <c>ads-contact.txt</c>).</summary>
+    public static bool OnlyTextEndingDiffers(string name, string wanted) =>
+        name != wanted && string.Equals(StripTextEnding(name, out _), StripTextEnding(wanted, out _), StringComparison.Ordinal);
 
     /// <summary>
     /// Whether a file is none of the loader's business whatever it holds: hidden, an editor's or a

@@ -112,6 +112,25 @@ public sealed class UnreadFilesTests
         Assert.Empty(result.Warnings);
     }
 
+    /// <summary>
+    /// Windows hides a file's ending, so a list saved as ads-contact.txt from an editor that adds
+    /// .txt is ads-contact.txt.txt; it was no near name (two letters and more apart), and the error said only "not found".
+    /// </summary>
+    [Theory]
+    [InlineData("ads-contact.txt", "ads-contact.txt.txt", "; the folder has ads-contact.txt.txt (Windows may hide its ending .txt): rename it to ads-contact.txt")]
+    [InlineData("我的词.txt", "我的词.txt.txt", "; the folder has 我的词.txt.txt (Windows may hide its ending .txt): rename it to 我的词.txt")]
+    [InlineData("ads-contact", "ads-contact.txt", "; the folder has ads-contact.txt: was that meant?")]
+    public void A_terms_file_saved_with_its_ending_twice_or_named_without_it_is_an_error_naming_the_file_there(string named, string there, string end)
+    {
+        using var dir = Folder((there, "加v信\n"));
+        dir.Write("q.yaml", $"pack: q\nrules:\n  - id: q.t\n    terms_file: {named}\n");
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Contains($"terms_file '{named}' not found", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(end, error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("README.txt")]
     [InlineData("readme")]

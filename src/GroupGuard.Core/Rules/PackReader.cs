@@ -760,7 +760,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             var key = (keyNode as YamlScalarNode)?.Value ?? "";
             if (!allowed.Contains(key))
             {
-                Error(Line(keyNode.Start), $"unknown {what} key '{key}' (expected one of: {string.Join(", ", allowed)})");
+                var meant = KeyMeant(key, allowed) is { } k ? $": write '{k}'"
+                    : allowed == RuleKeys && PackKeys.Contains(key) ? $": '{key}' is a key of the pack, written at the left edge above 'rules:'; put a rule that needs its own in a pack of its own"
+                    : "";
+                Error(Line(keyNode.Start), $"unknown {what} key '{key}'{meant} (expected one of: {string.Join(", ", allowed)})");
                 continue;
             }
 
@@ -847,6 +850,35 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         return fallback;
 
         static string Word(T choice) => choice.ToString().ToLowerInvariant();
+    }
+
+    // The Chinese an administrator may write for a key.
+    private static readonly Dictionary<string, string> ChineseKeys = new(StringComparer.Ordinal)
+    {
+        ["关键词"] = "terms", ["敏感词"] = "terms", ["词语"] = "terms", ["词"] = "terms", ["违禁词"] = "terms",
+        ["词表"] = "terms_file", ["词库"] = "terms_file", ["正则"] = "regex", ["正则表达式"] = "regex",
+        ["动作"] = "action", ["处理"] = "action", ["处置"] = "action", ["级别"] = "severity", ["等级"] = "severity", ["严重程度"] = "severity",
+        ["名称"] = "name", ["名字"] = "name", ["说明"] = "description", ["描述"] = "description", ["分类"] = "category", ["类别"] = "category",
+        ["群"] = "groups", ["群号"] = "groups", ["模式"] = "mode", ["禁言分钟"] = "mute_minutes", ["禁言时长"] = "mute_minutes",
+        ["例外"] = "unless", ["排除"] = "unless", ["警告语"] = "warning", ["提示语"] = "warning", ["规则"] = "rules",
+    };
+
+    /// <summary>The key of <paramref name="allowed"/> an unknown <paramref name="key"/> was probably meant as: its Chinese, a case or a letter or two off; null when none is near.</summary>
+    private static string? KeyMeant(string key, HashSet<string> allowed)
+    {
+        if (ChineseKeys.TryGetValue(key.Trim(), out var english))
+        {
+            return allowed.Contains(english) ? english : null;
+        }
+
+        if (key.Length > 30)
+        {
+            return null;
+        }
+
+        var lower = key.Trim().ToLowerInvariant().Replace('-', '_').Replace(' ', '_');
+        var near = allowed.Where(a => UnreadFiles.Distance(lower, a) <= (a.Length >= 6 ? 2 : 1)).ToArray();
+        return near.Length == 1 ? near[0] : null;
     }
 
     // The Chinese an administrator may write for a key's English word (撤回 for recall, 高 for high).

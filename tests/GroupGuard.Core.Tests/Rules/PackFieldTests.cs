@@ -110,6 +110,22 @@ public sealed class PackFieldTests
         Assert.Equal(expected, error.Message);
     }
 
+    [Theory]
+    [InlineData("    term: [私聊领取]\n", "unknown rule key 'term': write 'terms' (expected one of: id, ")]
+    [InlineData("    Terms: [私聊领取]\n", "unknown rule key 'Terms': write 'terms' (expected one of: id, ")]
+    [InlineData("    关键词: [私聊领取]\n", "unknown rule key '关键词': write 'terms' (expected one of: id, ")]
+    [InlineData("    terms: [私聊领取]\n    groups: [123456]\n", "unknown rule key 'groups': 'groups' is a key of the pack, written at the left edge above 'rules:'; put a rule that needs its own in a pack of its own (expected one of: id, ")]
+    [InlineData("    terms: [私聊领取]\n    colour: red\n", "unknown rule key 'colour' (expected one of: id, ")]
+    public void An_unknown_key_names_the_key_to_write_where_one_was_plainly_meant(string keys, string expected)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.a\n" + keys);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.Contains(result.Errors, e => e.Message.StartsWith(expected, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_documented_word_in_another_case_loads_as_packs_written_for_earlier_versions_have_it()
     {

@@ -644,7 +644,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         catch (NotSupportedException ex)
         {
             // The engine refuses both what cannot run in linear time and an automaton past its own size limit; its message says which.
-            Error(line, $"rule '{ruleId}': regex uses a construct that cannot run in linear time (backreferences, lookarounds, atomic groups, RegexOptions.RightToLeft) or is too large for the engine that runs it so: {ex.Message}");
+            Error(line, Unsupported(ruleId, ex.Message));
             return null;
         }
         catch (ArgumentException ex)
@@ -652,6 +652,30 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Error(line, $"rule '{ruleId}': invalid regex: {ex.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// The error for a regex the linear-time engine refuses, saying what to write instead where the
+    /// construct is one people copy from elsewhere: a lookaround (<c>(?&lt;!不)加微信</c>, which
+    /// <c>unless_preceded_by</c> does), a backreference, an atomic group.
+    /// </summary>
+    private static string Unsupported(string ruleId, string engine)
+    {
+        const string Why = "which GroupGuard does not run: every regex runs in linear time, so that no message can make it slow";
+        string? instead = engine switch
+        {
+            _ when engine.Contains("lookahead", StringComparison.Ordinal) || engine.Contains("lookbehind", StringComparison.Ordinal) =>
+                $"the regex uses a lookbehind or lookahead ((?<! …), (?<= …), (?! …), (?= …)), {Why}; to leave out a match with a word right before it, list the word in the rule's unless_preceded_by (unless_preceded_by: [不]), and one near it in unless_near; take the lookaround out of the regex",
+            _ when engine.Contains("backreference", StringComparison.Ordinal) =>
+                $"the regex uses a backreference (\\1, \\k<name>), {Why}; write the repeated text out (哈{{3,}}, (哈哈|呵呵){{2}})",
+            _ when engine.Contains("atomic", StringComparison.Ordinal) =>
+                $"the regex uses an atomic group (?> …), {Why}; write ( … ) instead",
+            _ => null,
+        };
+
+        return instead is null
+            ? $"rule '{ruleId}': regex uses a construct that cannot run in linear time (backreferences, lookarounds, atomic groups, RegexOptions.RightToLeft) or is too large for the engine that runs it so: {engine}"
+            : $"rule '{ruleId}': {instead} (the engine said: {engine})";
     }
 
     /// <summary>A list value (or a single scalar) with each item's line.</summary>

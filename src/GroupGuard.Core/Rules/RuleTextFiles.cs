@@ -16,6 +16,19 @@ internal static class RuleTextFiles
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
+    /// The error for a file that is not UTF-8, saying what it probably is and how to save it right:
+    /// UTF-16 ("Unicode" in Notepad, with its byte order mark), else GBK ("ANSI" on a Chinese Windows,
+    /// as older Notepad and Excel's text export save it).
+    /// </summary>
+    internal static string NotUtf8(ReadOnlySpan<byte> bytes)
+    {
+        const string How = "save it as UTF-8 (in Notepad: 另存为, then 编码 UTF-8)";
+        return bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])
+            ? $"not UTF-8 text: saved as UTF-16 ('Unicode' in Notepad); {How}"
+            : $"not UTF-8 text: probably saved as GBK ('ANSI' on a Chinese Windows); {How}";
+    }
+
+    /// <summary>
     /// The text of a rules file, added to the version hash. Null when it cannot be read, is larger
     /// than <see cref="MaxFileBytes"/> or is not UTF-8; the error then names the file. A bad file must
     /// cost a reload, never the service, so no failure of the read escapes.
@@ -50,7 +63,7 @@ internal static class RuleTextFiles
         catch (DecoderFallbackException ex)
         {
             var line = ex.Index >= 0 && ex.Index < bytes.Length ? bytes.AsSpan(0, ex.Index).Count((byte)'\n') + 1 : 0;
-            errors.Add(new RuleError(display, line, "not UTF-8 text; save the file as UTF-8"));
+            errors.Add(new RuleError(display, line, NotUtf8(bytes)));
             return null;
         }
 

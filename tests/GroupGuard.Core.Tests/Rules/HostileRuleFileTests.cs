@@ -317,4 +317,19 @@ public sealed class HostileRuleFileTests
         Assert.Equal(2, error.Line);
         Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>The error says what the file probably was saved as, and how to save it right, in words an administrator on Windows acts on.</summary>
+    [Fact]
+    public void A_term_file_saved_as_gbk_or_utf16_says_so_and_how_to_save_it_as_utf8()
+    {
+        using var dir = ValidFolder();
+        File.WriteAllBytes(Path.Combine(dir.Path, "terms.txt"), [0xBC, 0xD3, 0xCE, 0xA2, 0xD0, 0xC5, (byte)'\n']);
+        var gbk = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+        File.WriteAllText(Path.Combine(dir.Path, "terms.txt"), "加微信\n", System.Text.Encoding.Unicode);
+        var utf16 = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal("not UTF-8 text: probably saved as GBK ('ANSI' on a Chinese Windows); save it as UTF-8 (in Notepad: 另存为, then 编码 UTF-8)", gbk.Message);
+        Assert.Equal("not UTF-8 text: saved as UTF-16 ('Unicode' in Notepad); save it as UTF-8 (in Notepad: 另存为, then 编码 UTF-8)", utf16.Message);
+        Assert.Equal(1, utf16.Line);
+    }
 }

@@ -44,6 +44,33 @@ public sealed class RulesCliTests : IDisposable
         Assert.Contains(lines, l => l.Contains("b.yaml:4:", StringComparison.Ordinal) && l.Contains("duplicate rule id 'a.one'", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// An administrator's walkthrough of hand-editing mistakes: each is printed on the line to mend
+    /// with what to write there, however many files hold one; a warning (terms run together) beside them.
+    /// </summary>
+    [Fact]
+    public async Task Rules_check_names_each_hand_editing_mistake_on_its_line_with_what_to_write()
+    {
+        var rules = Rules(
+            ("a.yaml", "pack: a\naction： recall\nrules:\n  - id: a.one\n    terms: [加微信]\n"),
+            ("b.yaml", "pack: b\nrules:\n  - id: b.one\n\tterms: [加微信]\n"),
+            ("c.yaml", "pack: c\nseverity: 高\ngroups: [12345678，87654321]\nrules:\n  - id: c.one\n    terms: [私聊领取，私信领取]\n  - id: c.two\n    terms_file: c.txt\n"),
+            ("c.txt", "# 以后再加\n"),
+            ("d.yaml", ""));
+
+        var outcome = await Run("rules", "check", "--rules", rules);
+
+        Assert.Equal(1, outcome.ExitCode);
+        var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.EndsWith("a.yaml:2: YAML syntax: 'action' is followed by a full-width colon '：'; write 'action: recall', with the colon ':' of English punctuation and a space after it", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("b.yaml:4: YAML syntax: this line is indented with a tab; indent with spaces only (YAML takes no tabs: most editors can turn them into spaces)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("c.yaml:2: 'severity' is '高', expected low | medium | high | critical: write 'high'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("c.yaml:3: 'groups' names '12345678，87654321', which is no group id (one holds no spaces or commas): give each group as an entry of the list: groups: [\"12345678\", \"87654321\"]", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("c.yaml:6: warning: rule 'c.one': term '私聊领取，私信领取' holds '，'", StringComparison.Ordinal) && l.EndsWith("terms: [私聊领取, 私信领取]", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("c.yaml:8: rule 'c.two' has no terms: its terms_file c.txt holds none", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("d.yaml:1: the file is empty (or holds only comments): write a pack in it (pack: <id>, then rules:), or delete it; to set a pack aside, rename it to end in .off", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Rules_check_on_a_file_of_countless_bad_lines_lists_the_first_hundred_and_counts_them_all()
     {

@@ -62,7 +62,9 @@ internal static class RulesCommand
             output.WriteLine($"{rule.SourcePath}:{rule.Line}: note: rule '{rule.Id}': more than {RuleSet.WalkSets} regex and detector rules need words of their own, and detection looks for {RuleSet.WalkSets} in one walk, so this one runs on every message (slower, same verdicts); fewer regex rules, or regexes that share their words, bring it back");
         }
 
-        output.WriteLine($"rules OK in {set.Directory}: {set.Packs.Count} packs, {set.Rules.Count} rules, {set.TermCount} terms, {set.Allow.Count} allow phrases{(set.GroupAllow.Count == 0 ? "" : $" (+{set.GroupAllow.Values.Sum(l => l.Count)} in {set.GroupAllow.Count} groups' lists)")}, {set.Variants.Count} variants{(File.Exists(Path.Combine(set.Directory, RuleLoader.VariantsFile)) ? "" : " (built in)")} (version {set.Version})");
+        // Said on the last line too, which is the one read: the rules load, and the warnings above want a look.
+        var warned = result.WarningTotal == 0 ? "" : $", with {result.WarningTotal} {(result.WarningTotal == 1 ? "warning" : "warnings")} above (they load as they are; --strict fails on them),";
+        output.WriteLine($"rules OK{warned} in {set.Directory}: {set.Packs.Count} packs, {set.Rules.Count} rules, {set.TermCount} terms, {set.Allow.Count} allow phrases{(set.GroupAllow.Count == 0 ? "" : $" (+{set.GroupAllow.Values.Sum(l => l.Count)} in {set.GroupAllow.Count} groups' lists)")}, {set.Variants.Count} variants{(File.Exists(Path.Combine(set.Directory, RuleLoader.VariantsFile)) ? "" : " (built in)")} (version {set.Version})");
         return 0;
     }
 }

@@ -328,9 +328,16 @@ public static class ModerationPolicy
         };
     }
 
-    /// <summary>The warning posted in the group for a hit of <paramref name="rule"/>: its pack's or rule's text, or the default.</summary>
+    /// <summary>The default warning of a pack with no Chinese name (a group's own pack named by its id only), which members would read in English.</summary>
+    public const string UnnamedPackWarning = "请遵守群规";
+
+    /// <summary>
+    /// The warning posted in the group for a hit of <paramref name="rule"/>: its pack's or rule's
+    /// text, or the default with the pack's name; <see cref="UnnamedPackWarning"/> where the pack has
+    /// no name but its id (请勿发布my-ads相关内容 is no sentence a member can read).
+    /// </summary>
     public static string Warning(Rule rule) =>
-        (rule.WarningTemplate ?? DefaultWarning)
+        (rule.WarningTemplate ?? (rule.PackName.All(char.IsAscii) ? UnnamedPackWarning : DefaultWarning))
             .Replace("{pack}", rule.PackName.Length > 0 ? rule.PackName : rule.PackId, StringComparison.Ordinal)
             .Replace("{rule}", rule.Id, StringComparison.Ordinal)
             .Replace("{category}", rule.Category, StringComparison.Ordinal);

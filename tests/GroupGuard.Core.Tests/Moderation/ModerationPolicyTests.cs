@@ -284,6 +284,21 @@ public sealed class ModerationPolicyTests
     }
 
     [Fact]
+    public void A_pack_named_only_by_its_id_warns_in_chinese_not_with_its_id()
+    {
+        var rules = MessageDetectorTests.Load("""
+            pack: my-ads
+            rules:
+              - id: my-ads.contact
+                terms: [加微信]
+                action: warn
+            """);
+
+        Assert.Equal("请遵守群规", ModerationPolicy.Warning(rules.Rules.Single()));
+        Assert.Equal("请勿发布广告相关内容", ModerationPolicy.Warning(Rules.Rules.Single(r => r.Id == "ads.recall")));
+    }
+
+    [Fact]
     public void Warnings_use_the_rules_template()
     {
         var decision = Decide(Message("私聊我"));

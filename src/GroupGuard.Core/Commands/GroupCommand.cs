@@ -24,7 +24,7 @@ public enum GroupCommandVerb
     /// <summary><c>取消放行 词语</c>: take a phrase off the group's allow list.</summary>
     Disallow,
 
-    /// <summary><c>试运行 开|关</c>: dry run for the group.</summary>
+    /// <summary><c>试运行 开</c> or <c>试运行 关</c>: dry run for the group.</summary>
     DryRun,
 
     /// <summary><c>检查 文字</c>: what the rules in force make of the text in this group, and why.</summary>

@@ -121,9 +121,12 @@ public static class GroupCommandParser
         : text.Length > MaxCheckLength ? command with { Problem = $"检查的文字最长 {MaxCheckLength} 个字" }
         : command with { Argument = text };
 
-    /// <summary>The one line that lists the commands.</summary>
+    /// <summary>
+    /// The one line that lists the commands, parted by ；as Chinese text is (a | between them read
+    /// as part of a command, and 开|关 as one more).
+    /// </summary>
     public static string Usage(string prefix) =>
-        $"命令：{prefix} {StatusName} | {FalsePositiveName}（回复消息或警告）| {UnmuteName} @某人 | {AllowName} 词语 | {AllowListName} | {DisallowName} 词语 | {DryRunName} 开|关 | {CheckName} 文字";
+        $"在 {prefix} 后空一格写命令：{StatusName}；{FalsePositiveName}（回复消息或警告）；{UnmuteName} @某人；{AllowName} 词语；{AllowListName}；{DisallowName} 词语；{DryRunName} 开 或 关；{CheckName} 文字";
 
     private static GroupCommand Help(string? replyTo) =>
         new() { Verb = GroupCommandVerb.Help, Name = HelpName, ReplyTo = replyTo };
@@ -178,7 +181,7 @@ public static class GroupCommandParser
 
         return OffWords.Contains(argument, StringComparer.OrdinalIgnoreCase)
             ? command with { On = false }
-            : command with { Problem = $"用法：{prefix} {DryRunName} 开|关" };
+            : command with { Problem = $"用法：{prefix} {DryRunName} 开，或 {prefix} {DryRunName} 关" };
     }
 
     private static (string Name, GroupCommandVerb Verb)? VerbAt(ReadOnlySpan<char> text)

@@ -225,7 +225,13 @@ public sealed class GroupCommandParserTests
     [InlineData("/gg 试运行")]
     [InlineData("/gg 试运行 也许")]
     public void Dry_run_without_on_or_off_says_how(string text) =>
-        Assert.Contains("开|关", Parse(text)!.Problem, StringComparison.Ordinal);
+        Assert.Equal("用法：/gg 试运行 开，或 /gg 试运行 关", Parse(text)!.Problem);
+
+    [Fact]
+    public void The_help_parts_the_commands_with_full_width_semicolons_and_no_bars() =>
+        Assert.Equal(
+            "在 /gg 后空一格写命令：状态；误判（回复消息或警告）；解禁 @某人；放行 词语；放行名单；取消放行 词语；试运行 开 或 关；检查 文字",
+            GroupCommandParser.Usage("/gg"));
 
     [Fact]
     public void A_chat_message_is_read_with_its_mentions_reply_and_bot()

@@ -180,7 +180,8 @@ internal sealed partial class ActionTransport(
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
         {
-            return AttemptResult.Retry($"{call.Action} could not reach {CallAttempts.Origin(call.Endpoint!)}: {ex.Message}");
+            // Named with its setting: a port nothing listens on is the setting's mistake as often as the bot's.
+            return AttemptResult.Retry($"{call.Action} could not reach {CallAttempts.Origin(call.Endpoint!)} ({call.EndpointSetting}; is the bot's HTTP API on at that address?): {ex.Message}");
         }
         catch (HttpRequestException ex)
         {

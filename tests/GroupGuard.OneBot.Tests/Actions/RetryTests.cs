@@ -252,7 +252,7 @@ public sealed class RetryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Nothing_listening_is_retried_then_reported_as_a_connection_failure()
+    public async Task Nothing_listening_is_retried_then_reported_as_a_connection_failure_naming_the_setting()
     {
         int port;
         await using (var gone = FakeOneBotApi.Start())
@@ -265,7 +265,7 @@ public sealed class RetryTests : IAsyncLifetime
         var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
 
         Assert.Equal(ActionStatus.Failed, result.Status);
-        Assert.Contains($"could not reach http://127.0.0.1:{port}", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"could not reach http://127.0.0.1:{port} (GroupGuard:OneBot:ApiBaseUrl;", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", result.Error, StringComparison.Ordinal);
         Assert.Contains("gave up after 3 attempts", result.Error, StringComparison.Ordinal);
     }

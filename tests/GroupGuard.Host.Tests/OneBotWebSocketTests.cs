@@ -67,14 +67,16 @@ public sealed class OneBotWebSocketTests
     [Theory]
     [InlineData("a-wrong-token-of-some-length")]
     [InlineData(null)]
-    public async Task A_wrong_or_missing_token_is_refused_with_401_before_the_upgrade(string? token)
+    public async Task A_wrong_or_missing_token_is_refused_with_401_before_the_upgrade_naming_the_setting(string? token)
     {
         using var service = Service();
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ConnectAsNapCatAsync(service, token));
 
         Assert.Contains("401", refused.Message, StringComparison.Ordinal);
-        Assert.Contains(service.Logs.Entries, e => e.Message.Contains("Refused a OneBot v11 reverse WebSocket", StringComparison.Ordinal) && e.Message.Contains("401", StringComparison.Ordinal));
+        var refusal = Assert.Single(service.Logs.Entries, e => e.Message.Contains("Refused a OneBot v11 reverse WebSocket", StringComparison.Ordinal));
+        Assert.Contains("401", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:OneBot:AccessToken", refusal.Message, StringComparison.Ordinal); // which token to compare the bridge's with
         Assert.DoesNotContain(service.Logs.Entries, e => token is not null && e.Message.Contains(token, StringComparison.Ordinal));
     }
 

@@ -20,6 +20,8 @@ internal static partial class OneBotWebSocketEndpoint
 {
     public const string Path = "/onebot/v11/ws";
 
+    private static readonly string AccessTokenSetting = $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}";
+
     /// <summary>Pings keep proxies from dropping a quiet socket and show a dead peer within about twice this.</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(20);
 
@@ -58,9 +60,10 @@ internal static partial class OneBotWebSocketEndpoint
 
         if (!string.IsNullOrEmpty(token) && !Authorized(context.Request, token))
         {
+            // Named with the setting: the operator fixes one of two tokens, and the log says which to compare.
             var what = context.Request.Headers.Authorization.Count == 0 && !context.Request.Query.ContainsKey("access_token")
-                ? "missing access token (Authorization: Bearer or ?access_token=)"
-                : "the access token does not match";
+                ? $"missing access token (Authorization: Bearer or ?access_token=): set the bridge's token to {AccessTokenSetting}"
+                : $"the access token does not match {AccessTokenSetting}: set the same on both sides";
             return Reject(logger, health, context, StatusCodes.Status401Unauthorized, what);
         }
 

@@ -80,6 +80,29 @@ public sealed class OneBotWebSocketTests
         Assert.DoesNotContain(service.Logs.Entries, e => token is not null && e.Message.Contains(token, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A bridge given the HTTP POST address as its reverse WebSocket's url (the <c>/ws</c> left off)
+    /// is refused, and the log says where the socket goes, where the router's 405 said nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_bridge_opening_its_websocket_at_the_http_post_address_is_told_the_websocket_address()
+    {
+        using var service = Service();
+        var client = service.Server.CreateWebSocketClient();
+        client.ConfigureRequest = request =>
+        {
+            request.Headers.Authorization = "Bearer " + GroupGuardFactory.AccessToken;
+            request.Headers["X-Self-ID"] = "10001";
+        };
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync(new Uri(service.Server.BaseAddress, "/onebot/v11"), CancellationToken.None));
+
+        Assert.Contains("404", refused.Message, StringComparison.Ordinal);
+        var refusal = Assert.Single(service.Logs.Entries, e => e.Message.Contains("Refused a OneBot v11 reverse WebSocket", StringComparison.Ordinal));
+        Assert.Contains("the reverse WebSocket is at /onebot/v11/ws", refusal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(GroupGuardFactory.AccessToken, refusal.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_token_may_come_as_the_access_token_query_parameter()
     {

@@ -20,6 +20,8 @@ internal static partial class OneBotWebSocketEndpoint
 {
     public const string Path = "/onebot/v11/ws";
 
+    private const string WebhookPath = "/onebot/v11";
+
     private static readonly string AccessTokenSetting = $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}";
 
     /// <summary>Pings keep proxies from dropping a quiet socket and show a dead peer within about twice this.</summary>
@@ -29,6 +31,7 @@ internal static partial class OneBotWebSocketEndpoint
     {
         app.UseWebSockets();
         app.MapGet(Path, HandleAsync);
+        app.MapGet(WebhookPath, HandleMisplaced);
 
         // Any bot may connect here once the service listens: its actions, the journal's replayed
         // ones at start among them, wait for it rather than being unsupported.
@@ -147,6 +150,22 @@ internal static partial class OneBotWebSocketEndpoint
 
     private static bool Matches(byte[] expected, string given) =>
         CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(given)));
+
+    /// <summary>
+    /// A bridge given the HTTP POST address for its reverse WebSocket (<c>ws://…/onebot/v11</c>, the
+    /// path missing <c>/ws</c>) would be refused by the router's 405 without a word in the log, and
+    /// retry for ever; its upgrade is refused here with the address to write instead.
+    /// </summary>
+    private static IResult HandleMisplaced(HttpContext context, AdapterHealth health, ILoggerFactory logs)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.Headers.Allow = "POST";
+            return Results.StatusCode(StatusCodes.Status405MethodNotAllowed);
+        }
+
+        return Reject(logs.CreateLogger("GroupGuard.Webhooks"), health, context, StatusCodes.Status404NotFound, $"a WebSocket was opened at {WebhookPath}, where events come by HTTP POST: the reverse WebSocket is at {Path}, so set the bridge's url to ws://<this host>:<port>{Path}");
+    }
 
     private static IResult Reject(ILogger logger, AdapterHealth health, HttpContext context, int status, string reason)
     {

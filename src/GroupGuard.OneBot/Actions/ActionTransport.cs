@@ -172,7 +172,7 @@ internal sealed partial class ActionTransport(
             }
 
             // An error status is judged by itself; a body past the bound adds nothing to it.
-            return Classify(call, response, body ?? []);
+            return Classify(call, response, body ?? [], tokenSent: !string.IsNullOrEmpty(token));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -193,7 +193,7 @@ internal sealed partial class ActionTransport(
         }
     }
 
-    private static AttemptResult Classify(ApiCall call, HttpResponseMessage response, byte[] body)
+    private static AttemptResult Classify(ApiCall call, HttpResponseMessage response, byte[] body, bool tokenSent)
     {
         var code = (int)response.StatusCode;
         var status = CallAttempts.Status((int)response.StatusCode, response.ReasonPhrase);
@@ -213,9 +213,9 @@ internal sealed partial class ActionTransport(
         {
             var (hint, kind) = response.StatusCode switch
             {
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (RefusedToken, ActionErrorKind.NotConfigured),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (TokenRefusal(tokenSent), ActionErrorKind.NotConfigured),
                 HttpStatusCode.NotFound => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
-                _ => Refusal(call, answer),
+                _ => Refusal(call, answer, tokenSent),
             };
             var text = answer is { } a ? PlatformText(a) : null;
             return AttemptResult.Final(CallOutcome.Fail(kind, $"{call.Action} refused with {status}{hint}{(text is null ? "" : $" ({text})")}"));
@@ -232,7 +232,7 @@ internal sealed partial class ActionTransport(
             return AttemptResult.Final(CallOutcome.Ok(reply.Data));
         }
 
-        var (why, refusal) = Refusal(call, reply);
+        var (why, refusal) = Refusal(call, reply, tokenSent);
         return AttemptResult.Final(CallOutcome.Fail(refusal, $"{call.Action} failed{why}: {PlatformText(reply)}") with { Retcode = reply.Retcode });
     }
 
@@ -250,7 +250,13 @@ internal sealed partial class ActionTransport(
     private const long TokenMissingRetcode = 1401;
     private const long TokenRefusedRetcode = 1403;
 
-    private static readonly string RefusedToken = $": the implementation refused the access token ({OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)})";
+    private static readonly string AccessTokenSetting = $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}";
+
+    // A bot that wants a token when none is set is told apart from one that refused the token sent:
+    // the first is a setting left out, not a token to compare.
+    private static string TokenRefusal(bool tokenSent) => tokenSent
+        ? $": the implementation refused the access token ({AccessTokenSetting})"
+        : $": the implementation wants an access token, and {AccessTokenSetting} is not set (set it to the token in the bot's HTTP server settings)";
 
     // OneBot 12's standard retcodes (interface/README.md) for what the implementation lacks:
     // 10002 Unsupported Action; 10004 Unsupported Param, 10005 Unsupported Segment and 10007
@@ -270,9 +276,9 @@ internal sealed partial class ActionTransport(
     /// segment it has not implemented (<see cref="V12Unsupported"/>), which no retry or setting mends;
     /// else <see cref="RefusalKind"/>.
     /// </summary>
-    private static (string Hint, ActionErrorKind Kind) Refusal(ApiCall call, Answer? answer) => answer?.Retcode switch
+    private static (string Hint, ActionErrorKind Kind) Refusal(ApiCall call, Answer? answer, bool tokenSent = true) => answer?.Retcode switch
     {
-        TokenMissingRetcode or TokenRefusedRetcode => (RefusedToken, ActionErrorKind.NotConfigured),
+        TokenMissingRetcode or TokenRefusedRetcode => (TokenRefusal(tokenSent), ActionErrorKind.NotConfigured),
         NoSuchActionRetcode => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
         V12UnsupportedAction when call.V12 => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
         { } code when call.V12 && V12Unsupported.Contains(code) => (Unsupported(call), ActionErrorKind.PlatformCannot),

@@ -87,6 +87,25 @@ public sealed class ErrorKindTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A bot whose HTTP server wants a token, called with none set, is told apart from one that
+    /// refused the token sent: the log says the setting is missing, not that a token is wrong.
+    /// </summary>
+    [Theory]
+    [InlineData(null, "the implementation wants an access token, and GroupGuard:OneBot:AccessToken is not set")]
+    [InlineData("a-token-the-bot-does-not-know", "the implementation refused the access token (GroupGuard:OneBot:AccessToken)")]
+    public async Task Http_401_says_whether_a_token_was_set(string? token, string says)
+    {
+        _api.Default = FakeAnswer.Http(401, "Unauthorized");
+        using var client = Create(Options(_api, o => o.AccessToken = token));
+
+        var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
+
+        Assert.Equal(ActionErrorKind.NotConfigured, result.ErrorKind);
+        Assert.Contains(says, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("a-token-the-bot-does-not-know", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// OneBot 12's standard retcodes: what the implementation has not implemented (an action, a
     /// parameter, a segment or its data) is platform_cannot; a bad request, a handler's error or
     /// an execution error stays a refusal, told by its words.

@@ -214,6 +214,9 @@ internal sealed partial class ActionTransport(
             var (hint, kind) = response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (TokenRefusal(tokenSent), ActionErrorKind.NotConfigured),
+                // A bare 404 is also what any other server there answers (NapCat's WebUI port, this
+                // service's own): the setting is named beside the spec's reading.
+                HttpStatusCode.NotFound when answer is null => ($"{NoSuchAction(call)}, or {call.EndpointSetting} ({CallAttempts.Origin(call.Endpoint!)}) is not the bot's HTTP API: check its address and port", ActionErrorKind.PlatformCannot),
                 HttpStatusCode.NotFound => (NoSuchAction(call), ActionErrorKind.PlatformCannot),
                 _ => Refusal(call, answer, tokenSent),
             };

@@ -227,7 +227,7 @@ public sealed class RetryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unknown_action_404_fails_at_once()
+    public async Task An_unknown_action_404_fails_at_once_naming_the_setting_a_wrong_address_would_be()
     {
         _api.Default = FakeAnswer.Http(404);
         using var client = Create(Options(_api));
@@ -235,6 +235,9 @@ public sealed class RetryTests : IAsyncLifetime
         var result = await client.ExecuteAsync(Action(ModerationAction.Recall), CancellationToken.None);
 
         Assert.Contains("has no action delete_msg", result.Error, StringComparison.Ordinal);
+
+        // A bare 404 is as likely a server there that is not the bot's (ApiBaseUrl at the wrong port).
+        Assert.Contains($"or GroupGuard:OneBot:ApiBaseUrl ({new Uri(_api.BaseUrl).GetLeftPart(UriPartial.Authority)}) is not the bot's HTTP API", result.Error, StringComparison.Ordinal);
         Assert.Single(_api.Requests);
     }
 

@@ -226,7 +226,8 @@ internal sealed partial class ActionTransport(
 
         if (answer is not { } reply)
         {
-            return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Refused, $"{call.Action} answered {status} with a body that is not a OneBot JSON answer"));
+            // A web page where the API should be (a proxy's login, NapCat's WebUI): the setting is the suspect.
+            return AttemptResult.Final(CallOutcome.Fail(ActionErrorKind.Refused, $"{call.Action} answered {status} with a body that is not a OneBot JSON answer: is {call.EndpointSetting} ({CallAttempts.Origin(call.Endpoint!)}) the bot's HTTP API?"));
         }
 
         // "async": accepted and carried out later; the implementation will not say more.

@@ -242,7 +242,7 @@ public sealed class RetryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_answer_that_is_not_json_fails_without_retry()
+    public async Task An_answer_that_is_not_json_fails_without_retry_asking_after_the_setting()
     {
         _api.Default = FakeAnswer.Http(200, "<html>proxy login</html>");
         using var client = Create(Options(_api));
@@ -251,6 +251,7 @@ public sealed class RetryTests : IAsyncLifetime
 
         Assert.Equal(ActionStatus.Failed, result.Status);
         Assert.Contains("not a OneBot JSON answer", result.Error, StringComparison.Ordinal);
+        Assert.Contains("is GroupGuard:OneBot:ApiBaseUrl (", result.Error, StringComparison.Ordinal);
         Assert.Single(_api.Requests);
     }
 

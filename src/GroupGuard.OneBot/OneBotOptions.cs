@@ -5,6 +5,9 @@ public sealed class OneBotOptions
 {
     public const string Section = "GroupGuard:OneBot";
 
+    /// <summary>The setting of <see cref="AccessToken"/>, as errors and log lines name it.</summary>
+    public const string AccessTokenSetting = Section + ":" + nameof(AccessToken);
+
     /// <summary>
     /// The OneBot v11 HTTP POST secret: when set, every v11 event must carry
     /// <c>X-Signature: sha1=&lt;HMAC-SHA1 of the body&gt;</c>. NapCat and LLOneBot call it <c>token</c>

@@ -25,7 +25,7 @@ internal sealed class OneBotOptionsValidator : IValidateOptions<OneBotOptions>
             && (char.IsWhiteSpace(options.AccessToken[0]) || char.IsWhiteSpace(options.AccessToken[^1])
                 || options.AccessToken.Any(char.IsControl)))
         {
-            failures.Add($"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)} must not start or end with whitespace or contain control characters");
+            failures.Add($"{OneBotOptions.AccessTokenSetting} must not start or end with whitespace or contain control characters");
         }
         else
         {

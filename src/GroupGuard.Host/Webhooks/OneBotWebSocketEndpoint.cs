@@ -22,7 +22,6 @@ internal static partial class OneBotWebSocketEndpoint
 
     private const string WebhookPath = "/onebot/v11";
 
-    private static readonly string AccessTokenSetting = $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}";
 
     /// <summary>Pings keep proxies from dropping a quiet socket and show a dead peer within about twice this.</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(20);
@@ -53,10 +52,10 @@ internal static partial class OneBotWebSocketEndpoint
         var unprotected = string.IsNullOrEmpty(token) && !options.CurrentValue.AllowUnsigned;
         if (unprotected && ProxiedRequests.Header(context.Request) is { } proxy)
         {
-            return Reject(logger, health, context, StatusCodes.Status401Unauthorized, ProxiedRequests.Refusal(proxy, $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}"));
+            return Reject(logger, health, context, StatusCodes.Status401Unauthorized, ProxiedRequests.Refusal(proxy, OneBotOptions.AccessTokenSetting));
         }
 
-        if (unprotected && hosts.Refusal(context.Request, $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}") is { } misdirected)
+        if (unprotected && hosts.Refusal(context.Request, OneBotOptions.AccessTokenSetting) is { } misdirected)
         {
             return Reject(logger, health, context, StatusCodes.Status421MisdirectedRequest, misdirected);
         }
@@ -65,8 +64,8 @@ internal static partial class OneBotWebSocketEndpoint
         {
             // Named with the setting: the operator fixes one of two tokens, and the log says which to compare.
             var what = context.Request.Headers.Authorization.Count == 0 && !context.Request.Query.ContainsKey("access_token")
-                ? $"missing access token (Authorization: Bearer or ?access_token=): set the bridge's token to {AccessTokenSetting}"
-                : $"the access token does not match {AccessTokenSetting}: set the same on both sides";
+                ? $"missing access token (Authorization: Bearer or ?access_token=): set the bridge's token to {OneBotOptions.AccessTokenSetting}"
+                : $"the access token does not match {OneBotOptions.AccessTokenSetting}: set the same on both sides";
             return Reject(logger, health, context, StatusCodes.Status401Unauthorized, what);
         }
 

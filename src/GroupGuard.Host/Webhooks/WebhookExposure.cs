@@ -105,7 +105,7 @@ internal sealed class WebhookExposureValidator(ListenAddresses addresses) : IVal
         if (string.IsNullOrEmpty(options.AccessToken))
         {
             failures.Add(
-                $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)} is not set while the service listens on {where}, which the network can reach: " +
+                $"{OneBotOptions.AccessTokenSetting} is not set while the service listens on {where}, which the network can reach: " +
                 $"anyone there could post forged OneBot v12 events. Set it (16 or more characters), {remedy}");
         }
 

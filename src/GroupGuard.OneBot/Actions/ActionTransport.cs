@@ -254,13 +254,12 @@ internal sealed partial class ActionTransport(
     private const long TokenMissingRetcode = 1401;
     private const long TokenRefusedRetcode = 1403;
 
-    private static readonly string AccessTokenSetting = $"{OneBotOptions.Section}:{nameof(OneBotOptions.AccessToken)}";
 
     // A bot that wants a token when none is set is told apart from one that refused the token sent:
     // the first is a setting left out, not a token to compare.
     private static string TokenRefusal(bool tokenSent) => tokenSent
-        ? $": the implementation refused the access token ({AccessTokenSetting})"
-        : $": the implementation wants an access token, and {AccessTokenSetting} is not set (set it to the token in the bot's HTTP server settings)";
+        ? $": the implementation refused the access token ({OneBotOptions.AccessTokenSetting})"
+        : $": the implementation wants an access token, and {OneBotOptions.AccessTokenSetting} is not set (set it to the token in the bot's HTTP server settings)";
 
     // OneBot 12's standard retcodes (interface/README.md) for what the implementation lacks:
     // 10002 Unsupported Action; 10004 Unsupported Param, 10005 Unsupported Segment and 10007

@@ -594,9 +594,10 @@ public static class DigestBuilder
     /// or kick were carried out and whose warning alone is left to go out (<see cref="Incident.ActsOutcome"/>)
     /// says what came of those: the member was muted whether or not the warning has gone out yet.
     /// </summary>
-    internal static string ActionName(Incident incident) => incident.ActionStatus switch
+    internal static string ActionName(Incident incident) => NameOfSettled(Settled(incident));
+
+    private static string NameOfSettled(Incident incident) => incident.ActionStatus switch
     {
-        ActionStatus.Pending when incident.ActsOutcome is not (null or ActionStatus.Pending) => ActionName(Settled(incident)),
         ActionStatus.Done when incident.DecidedAction == ModerationAction.Log => "已记录",
         ActionStatus.Done => "已" + DecidedName(incident.DecidedAction),
         ActionStatus.Failed => DecidedName(incident.DecidedAction) + "失败",
@@ -615,17 +616,19 @@ public static class DigestBuilder
     internal static string ActionNameAndReason(Incident incident)
     {
         var settled = Settled(incident);
-        return settled.ActionStatus == ActionStatus.Failed ? ActionName(settled) + "：" + Reason(settled) : ActionName(settled);
+        return settled.ActionStatus == ActionStatus.Failed ? NameOfSettled(settled) + "：" + Reason(settled) : NameOfSettled(settled);
     }
 
     /// <summary>
-    /// The incident as its outcome will read once its warning has gone out, when its recall, mute or
-    /// kick are carried out already (<see cref="Incident.ActsOutcome"/>); else as it is.
+    /// The incident's outcome as it will read once its warning has gone out: when its recall, mute
+    /// or kick are carried out already (<see cref="Incident.ActsOutcome"/>), what came of those;
+    /// else its status. Still <see cref="ActionStatus.Pending"/>: nothing is known yet.
     /// </summary>
+    public static ActionStatus SettledStatus(Incident incident) =>
+        incident.ActionStatus == ActionStatus.Pending && incident.ActsOutcome is { } acts and not ActionStatus.Pending ? acts : incident.ActionStatus;
+
     private static Incident Settled(Incident incident) =>
-        incident.ActionStatus == ActionStatus.Pending && incident.ActsOutcome is { } acts and not ActionStatus.Pending
-            ? incident with { ActionStatus = acts, ActsOutcome = null }
-            : incident;
+        SettledStatus(incident) is var status && status == incident.ActionStatus ? incident : incident with { ActionStatus = status };
 
     private static string DecidedName(ModerationAction action) => action switch
     {

@@ -341,8 +341,7 @@ internal sealed partial class AlertService(
     /// Whether nothing is known yet of what the platform made of the incident's action: pending, and
     /// not even its recall, mute or kick recorded (<see cref="Incident.ActsOutcome"/>).
     /// </summary>
-    private static bool Unsettled(Incident incident) =>
-        incident.ActionStatus == ActionStatus.Pending && incident.ActsOutcome is null or ActionStatus.Pending;
+    private static bool Unsettled(Incident incident) => DigestBuilder.SettledStatus(incident) == ActionStatus.Pending;
 
     private static IReadOnlyCollection<string>? Groups(AlertRuleOptions rule) => rule.CoversAll ? null : rule.Groups;
 

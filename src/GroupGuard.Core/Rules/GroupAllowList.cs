@@ -200,7 +200,7 @@ public static class GroupAllowList
             return GroupAllowRemoved.NotUtf8;
         }
 
-        var drop = RuleTextFiles.ParseLines(string.Join('\n', lines))
+        var drop = RuleTextFiles.ParseLines(lines)
             .Where(l => string.Equals(l.Text, phrase, StringComparison.Ordinal))
             .Select(l => l.Line - 1)
             .ToHashSet();

@@ -109,7 +109,7 @@ internal static class RuleTextFiles
 
     internal static List<(int Line, string Text)> ParseLines(string text) => ParseLines(text.Split('\n'));
 
-    private static List<(int Line, string Text)> ParseLines(string[] lines)
+    internal static List<(int Line, string Text)> ParseLines(string[] lines)
     {
         var result = new List<(int, string)>();
         for (var i = 0; i < lines.Length; i++)

@@ -321,7 +321,7 @@ internal sealed partial class GroupCommands(
         }
 
         var loaded = loader.Reload();
-        var inForce = rules.Current.GroupAllow.TryGetValue(message.GroupId, out var phrases) && phrases.Any(p => p.Text == phrase);
+        var inForce = InGroupList(message.GroupId, phrase);
         await AuditAsync(command, message, $"{phrase} ({file}{(inForce ? "" : ", not in force: the rules did not reload")})");
         if (!inForce)
         {
@@ -369,7 +369,7 @@ internal sealed partial class GroupCommands(
         }
 
         var loaded = loader.Reload();
-        var stillInForce = !loaded || (rules.Current.GroupAllow.TryGetValue(message.GroupId, out var phrases) && phrases.Any(p => p.Text == phrase));
+        var stillInForce = !loaded || InGroupList(message.GroupId, phrase);
         await AuditAsync(command, message, $"{phrase} ({file}{(stillInForce ? ", still in force: the rules did not reload" : "")})");
         if (stillInForce)
         {
@@ -407,6 +407,10 @@ internal sealed partial class GroupCommands(
         return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture,
             $"本群放行 {phrases.Count} 条（{file}）：{string.Join("、", shown)}{(phrases.Count > MaxListedPhrases ? " 等" : "")}"));
     }
+
+    /// <summary>Whether a phrase is on the group's own allow list in the rules in force.</summary>
+    private bool InGroupList(string groupId, string phrase) =>
+        rules.Current.GroupAllow.TryGetValue(groupId, out var phrases) && phrases.Any(p => p.Text == phrase);
 
     /// <summary>Whether a phrase is in <c>allow.txt</c>, for every group, not just this one.</summary>
     private bool SharedAllow(string phrase) => rules.Current.Allow.Any(p => p.Text == phrase);

@@ -31,10 +31,10 @@ internal sealed partial class JoinScreener(
     IncidentWriter writer,
     PipelineStats stats,
     ILogger<JoinScreener> logger,
+    JoinAnswerQueue answers,
     IWordSegmenter? segmenter = null,
     DryRunSwitches? dryRunSwitches = null,
-    Telemetry.GroupGuardMetrics? metrics = null,
-    JoinAnswerQueue? answers = null)
+    Telemetry.GroupGuardMetrics? metrics = null)
 {
     public async Task<ModerationOutcome> ScreenAsync(ChatMessage request, CancellationToken stoppingToken)
     {
@@ -157,11 +157,7 @@ internal sealed partial class JoinScreener(
         // The platform is called off the moderation worker: a bridge slow to answer, or down (a
         // call waits up to its budget for a socket), holds back no message behind the request.
         var job = new JoinAnswerJob(adapter!, answer, stored.Result.Id, request);
-        if (answers is null)
-        {
-            await AnswerAsync(job, stoppingToken);
-        }
-        else if (!answers.TryEnqueue(job))
+        if (!answers.TryEnqueue(job))
         {
             LogAnswersFull(request.Platform, request.GroupId, request.UserId, JoinAnswerQueue.Capacity);
             await RecordAsync(job, ActionResult.Failed(ActionErrorKind.QueueFull, $"{JoinAnswerQueue.Capacity} join answers were waiting to go out already"));

@@ -18,7 +18,10 @@ namespace GroupGuard.Host.Pipeline;
 /// admins; one that could not be screened in full (the detector failed, the block list could not be
 /// read) is never let in: it is left to the admins, and recorded as such. Every decision is stored before the platform is called (so a replay does not answer a
 /// request twice), then its outcome; a request left with nothing against it is not recorded. The
-/// answer goes out through <see cref="JoinAnswerQueue"/>, off the moderation worker.
+/// answer goes out through <see cref="JoinAnswerQueue"/>, off the moderation worker. The
+/// applicant's nickname, when the event has none, is asked of the platform for at most
+/// <see cref="NicknameTimeout"/> on the service's clock: a bridge that is down holds back the
+/// messages after the request no longer than a sender's role lookup does.
 /// </summary>
 internal sealed partial class JoinScreener(
     IRuleSetProvider rules,
@@ -32,10 +35,14 @@ internal sealed partial class JoinScreener(
     PipelineStats stats,
     ILogger<JoinScreener> logger,
     JoinAnswerQueue answers,
+    TimeProvider time,
     IWordSegmenter? segmenter = null,
     DryRunSwitches? dryRunSwitches = null,
     Telemetry.GroupGuardMetrics? metrics = null)
 {
+    /// <summary>How long the platform is given to say an applicant's nickname before the request is screened without it.</summary>
+    public static readonly TimeSpan NicknameTimeout = TimeSpan.FromSeconds(5);
+
     public async Task<ModerationOutcome> ScreenAsync(ChatMessage request, CancellationToken stoppingToken)
     {
         var info = request.JoinRequest ?? throw new ArgumentException("not a join request", nameof(request));
@@ -50,7 +57,7 @@ internal sealed partial class JoinScreener(
         var nickname = request.SenderName;
         if (nickname is null && adapter is not null)
         {
-            nickname = await NicknameAsync(adapter, request, stoppingToken);
+            nickname = await NicknameAsync(adapter, request, time, logger, stoppingToken);
         }
 
         var (block, blocksUnread) = policy.RejectBlocked ? await BlockOfAsync(request, stoppingToken) : (null, false);
@@ -234,15 +241,20 @@ internal sealed partial class JoinScreener(
         return StoredText.Kept(comment, spans, storeText, out _);
     }
 
-    private async Task<string?> NicknameAsync(IJoinRequestActions adapter, ChatMessage request, CancellationToken stoppingToken)
+    /// <summary>
+    /// The applicant's nickname as the platform says it within <see cref="NicknameTimeout"/>; null
+    /// when it cannot say in time (the request is screened on its comment alone).
+    /// </summary>
+    internal static async Task<string?> NicknameAsync(IJoinRequestActions adapter, ChatMessage request, TimeProvider time, ILogger logger, CancellationToken stoppingToken)
     {
+        using var deadline = new Deadline(NicknameTimeout, time, stoppingToken);
         try
         {
-            return await adapter.GetNicknameAsync(request.Protocol, request.BotId, request.UserId, stoppingToken);
+            return await adapter.GetNicknameAsync(request.Protocol, request.BotId, request.UserId, deadline.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            LogNicknameFailed(ex, request.Platform, request.UserId);
+            LogNicknameFailed(logger, ex, request.Platform, request.UserId);
             return null;
         }
     }
@@ -276,8 +288,8 @@ internal sealed partial class JoinScreener(
     [LoggerMessage(Level = LogLevel.Error, Message = "Detection failed on the join request of {UserId} in {Platform} group {GroupId}; screened by the block list only, and not approved")]
     private partial void LogDetectionFailed(Exception ex, string platform, string groupId, string userId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Nickname of applicant {UserId} on {Platform} could not be had")]
-    private partial void LogNicknameFailed(Exception ex, string platform, string userId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Nickname of applicant {UserId} on {Platform} could not be had in time; the request is screened without it")]
+    private static partial void LogNicknameFailed(ILogger logger, Exception ex, string platform, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The block list could not be read for applicant {UserId} on {Platform}; the rules alone screen the request, and it is not approved")]
     private partial void LogBlocksUnread(Exception ex, string platform, string userId);

@@ -437,7 +437,7 @@ internal sealed partial class GroupCommands(
 
     /// <summary>
     /// One line: the rules the text hits (会命中), else why each term found does not count (不会命中。未计入),
-    /// else that none was found. The answer is posted to the whole group, so a term shows only its
+    /// else that none was found, each rule by its pack's name and its id. The answer is posted to the whole group, so a term shows only its
     /// first character (「傻*」): the rule's id says the rest. Where the answer quotes the member's
     /// <paramref name="text"/> around a term (the words an allow phrase covered), every term found
     /// in the quote is masked the same way, so a phone number is not printed whole beside its mask.
@@ -448,13 +448,19 @@ internal sealed partial class GroupCommands(
 
         if (verdict.Flagged)
         {
-            return "会命中：" + string.Join("，", verdict.Hits.Take(MaxCheckItems).Select(h => $"{h.Rule.Id}「{Masked(h.Matched)}」")) + More(verdict.Hits.Count);
+            return "会命中：" + string.Join("，", verdict.Hits.Take(MaxCheckItems).Select(h => $"{Named(h.Rule)}「{Masked(h.Matched)}」")) + More(verdict.Hits.Count);
         }
 
         return misses.Count == 0
             ? "不会命中：没有找到任何规则的词"
-            : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{m.Rule.Id}「{Masked(m.Matched)}」{Why(m, Covered(text, m, misses))}")) + More(misses.Count);
+            : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{Named(m.Rule)}「{Masked(m.Matched)}」{Why(m, Covered(text, m, misses))}")) + More(misses.Count);
     }
+
+    /// <summary>
+    /// A rule as the group reads it: its pack's Chinese name, then the id an admin edits
+    /// (<c>广告引流 ads.contact</c>); the id alone where the pack's name is not Chinese (it would be its id again).
+    /// </summary>
+    private static string Named(Rule rule) => rule.PackName.All(char.IsAscii) ? rule.Id : $"{rule.PackName} {rule.Id}";
 
     /// <summary>
     /// For a term an allow phrase cancelled: the member's text the phrase covered (its

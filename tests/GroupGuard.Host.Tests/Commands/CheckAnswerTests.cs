@@ -93,4 +93,17 @@ public sealed class CheckAnswerTests
 
         Assert.Equal("会命中：p.offer「特*******…」", answer);
     }
+
+    [Fact]
+    public void Each_rule_is_named_by_its_packs_chinese_name_before_its_id()
+    {
+        var rules = Rules("pack: ads\nname: 广告引流\nrules:\n  - id: ads.contact\n    terms: [加微信]\n  - id: ads.trash\n    terms: [垃圾]\n    target: person\n");
+        const string hitting = "加微信领资料";
+        var (hit, none) = MessageDetector.Explain(rules, hitting, "1");
+        const string missing = "快递真垃圾";
+        var (clean, misses) = MessageDetector.Explain(rules, missing, "1");
+
+        Assert.Equal("会命中：广告引流 ads.contact「加**」", GroupCommands.CheckAnswer(hitting, hit, none));
+        Assert.Equal("不会命中。未计入：广告引流 ads.trash「垃*」附近没有指向人", GroupCommands.CheckAnswer(missing, clean, misses));
+    }
 }

@@ -393,8 +393,8 @@ public sealed class GroupCommandTests
         await service.PostV11Async(GroupGuardFactory.GroupEvent(4, "/gg 检查 明天交作业", userId: Admin, role: "admin"));
         var nothing = await AnswerAsync(api, "没有找到");
 
-        Assert.Equal($"[CQ:at,qq={Admin}] 会命中：ads.contact「加**」", Said(hit));
-        Assert.Equal($"[CQ:at,qq={Admin}] 不会命中。未计入：ads.contact「加**」被放行词「加**群」覆盖", Said(allowed)); // this group's allow list
+        Assert.Equal($"[CQ:at,qq={Admin}] 会命中：广告 ads.contact「加**」", Said(hit));
+        Assert.Equal($"[CQ:at,qq={Admin}] 不会命中。未计入：广告 ads.contact「加**」被放行词「加**群」覆盖", Said(allowed)); // this group's allow list
         Assert.Equal($"[CQ:at,qq={Admin}] 不会命中：没有找到任何规则的词", Said(nothing));
         Assert.Empty(await service.IncidentsAfterAsync(4)); // the text checked is not moderated
         Assert.Contains(await AuditAsync(service), a => a.Action == "group_command:检查");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Forwards;
 using GroupGuard.Core.Rules;
@@ -38,7 +39,7 @@ public sealed record PolicyContext(
 /// have been done, and what a platform cannot do degrades to a warning (a kick to a mute, where
 /// the platform mutes).
 /// </summary>
-public static class ModerationPolicy
+public static partial class ModerationPolicy
 {
     public const string DefaultWarning = "请勿发布{pack}相关内容";
 
@@ -313,6 +314,24 @@ public static class ModerationPolicy
 
         return parts.Count == 0 ? warning : $"{warning}（{string.Join("，", parts)}）";
     }
+
+    /// <summary>
+    /// Whether two warnings to one member are one reason told with different outcomes
+    /// (<c>请勿刷屏</c>, <c>请勿刷屏（禁言 10 分钟）</c>, <c>请勿刷屏（禁言 1 小时）</c>, as a flood's
+    /// warning and its escalations read): the same text once what <see cref="WithWhatWasDone"/>
+    /// added is taken off.
+    /// </summary>
+    public static bool SameReason(string a, string b) =>
+        string.Equals(WithoutWhatWasDone(a), WithoutWhatWasDone(b), StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="warning"/> ends with what was done, as <see cref="WithWhatWasDone"/> writes it.</summary>
+    public static bool SaysWhatWasDone(string warning) => WhatWasDone().IsMatch(warning);
+
+    private static string WithoutWhatWasDone(string warning) => WhatWasDone().Replace(warning, "", 1);
+
+    // What WithWhatWasDone appends: its parts, in its words, inside one pair of full-width brackets at the end.
+    [GeneratedRegex(@"（(?:已撤回|禁言 \d+ (?:分钟|小时|天)(?: \d+ 分钟)?|已移出本群)(?:，(?:已撤回|禁言 \d+ (?:分钟|小时|天)(?: \d+ 分钟)?|已移出本群))*）$", RegexOptions.CultureInvariant)]
+    private static partial Regex WhatWasDone();
 
     /// <summary>A mute's length as a member reads it: 10 分钟, 1 小时, 1 小时 30 分钟, 2 天.</summary>
     public static string MuteLength(int seconds)

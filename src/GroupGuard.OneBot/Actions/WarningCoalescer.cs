@@ -6,7 +6,9 @@ namespace GroupGuard.OneBot.Actions;
 
 /// <summary>
 /// Holds warnings to one group for a window that opens with the first one, then sends one message
-/// with a line for each reason, mentioning the senders it is for (<see cref="WarningMessage"/>), and
+/// with a line for each reason, mentioning the senders it is for (<see cref="WarningMessage"/>); a
+/// reason told again with another outcome is one line saying the latest (<c>请勿刷屏（禁言 1 小时）</c>,
+/// not a line for the warning and each escalation after it); and
 /// gives every caller the result of the message that carried its mention. A burst of ten spam hits thus becomes one warning, not ten
 /// calls that would flood the group and spend the account's rate. The window is a fixed delay from
 /// the first warning (not a sliding debounce), so a warning never waits longer than the window.
@@ -269,7 +271,17 @@ internal sealed partial class WarningCoalescer : IDisposable
                 Senders.Add(sender);
             }
 
-            if (reason.Length > 0 && sender.Reasons.Count < MaxReasonsPerSender && !sender.Reasons.Contains(reason, StringComparer.Ordinal))
+            // One reason told again with another outcome (a flood's warning, then its escalations)
+            // is one line saying the latest, unless only the earlier one says what was done.
+            var same = reason.Length == 0 ? -1 : sender.Reasons.FindIndex(r => ModerationPolicy.SameReason(r, reason));
+            if (same >= 0)
+            {
+                if (ModerationPolicy.SaysWhatWasDone(reason) || !ModerationPolicy.SaysWhatWasDone(sender.Reasons[same]))
+                {
+                    sender.Reasons[same] = reason;
+                }
+            }
+            else if (reason.Length > 0 && sender.Reasons.Count < MaxReasonsPerSender)
             {
                 sender.Reasons.Add(reason);
             }

@@ -169,6 +169,24 @@ public sealed class ModerationPolicyTests
     }
 
     [Fact]
+    public void A_reason_is_the_same_whatever_was_done_about_it_and_only_what_was_done_is_read_off()
+    {
+        var target = ActionTarget.Of(Message("加微信"));
+        var said = new[] { 60, 600, 5400, 86400 }.Select(s => ModerationPolicy.WithWhatWasDone("请勿刷屏", ActionPlan.Build(target, [ModerationAction.Mute], s, null)))
+            .Append(ModerationPolicy.WithWhatWasDone("请勿刷屏", ActionPlan.Build(target, [ModerationAction.Kick, ModerationAction.Recall], 0, null)))
+            .ToList();
+
+        Assert.All(said, s => Assert.True(ModerationPolicy.SameReason("请勿刷屏", s), s));
+        Assert.All(said, s => Assert.True(ModerationPolicy.SaysWhatWasDone(s), s));
+        Assert.False(ModerationPolicy.SaysWhatWasDone("请勿刷屏"));
+
+        // A pack's own brackets are part of its reason, not an outcome.
+        Assert.False(ModerationPolicy.SameReason("请勿发广告（含二维码）", "请勿发广告"));
+        Assert.False(ModerationPolicy.SaysWhatWasDone("请勿发广告（含二维码）"));
+        Assert.False(ModerationPolicy.SameReason("请勿刷屏", "请文明发言（禁言 10 分钟）"));
+    }
+
+    [Fact]
     public void The_incident_records_what_the_decision_will_call_so_a_restart_calls_the_same()
     {
         var options = new ModerationOptions { Escalation = [new() { Count = 2, Action = ModerationAction.Kick }] };

@@ -112,6 +112,36 @@ public sealed class WarningTests : IAsyncLifetime
             (string?)Assert.Single(_api.Requests).Params["message"]);
     }
 
+    /// <summary>
+    /// A member flooding a group is warned, then muted 10 minutes, then an hour, all within one
+    /// window: the group reads one line saying the mute in force, not the warning and each
+    /// escalation after it; a reason said with what was done is not replaced by the same reason said bare.
+    /// </summary>
+    [Fact]
+    public async Task One_reason_told_again_with_another_outcome_is_one_line_saying_the_latest()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new WatchedClock(time);
+        using var client = Create(Options(_api, o => o.WarningCoalesceSeconds = 10), clock);
+
+        var warnings = new[]
+        {
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "20006", message: "11", text: "请勿刷屏"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "20007", message: "20", text: "本群不允许发广告（已撤回）"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "20006", message: "12", text: "请勿刷屏（禁言 10 分钟）"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "20006", message: "13", text: "请勿刷屏（禁言 1 小时）"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "20007", message: "21", text: "本群不允许发广告"), CancellationToken.None),
+            client.ExecuteAsync(Action(ModerationAction.Warn, user: "20007", message: "22", text: "请文明发言"), CancellationToken.None),
+        };
+        await clock.TimerAsync(1);
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.All(await Task.WhenAll(warnings).WaitAsync(Patience), r => Assert.Equal(ActionResult.Done, r));
+        Assert.Equal(
+            "[CQ:at,qq=20006] 请勿刷屏（禁言 1 小时）\n[CQ:at,qq=20007] 本群不允许发广告（已撤回）\n[CQ:at,qq=20007] 请文明发言",
+            (string?)Assert.Single(_api.Requests).Params["message"]);
+    }
+
     [Fact]
     public async Task On_v12_a_members_several_texts_are_a_line_each_beginning_with_the_mention()
     {

@@ -598,14 +598,31 @@ public static class DigestBuilder
 
     private static string NameOfSettled(Incident incident) => incident.ActionStatus switch
     {
-        ActionStatus.Done when incident.DecidedAction == ModerationAction.Log => "已记录",
-        ActionStatus.Done => "已" + DecidedName(incident.DecidedAction),
-        ActionStatus.Failed => DecidedName(incident.DecidedAction) + "失败",
-        ActionStatus.DryRun => "演练：本应" + DecidedName(incident.DecidedAction),
+        ActionStatus.Done when Strongest(incident) == ModerationAction.Log => "已记录",
+        ActionStatus.Done => "已" + StrongestName(incident, withLength: true),
+        ActionStatus.Failed => StrongestName(incident, withLength: false) + "失败",
+        ActionStatus.DryRun => "演练：本应" + StrongestName(incident, withLength: true),
         ActionStatus.Exempt => "管理员豁免",
-        ActionStatus.Unsupported when incident.ActionErrorKind == ActionErrorKind.NotConfigured => "未能" + DecidedName(incident.DecidedAction) + "（未配置机器人接口）",
-        ActionStatus.Unsupported => "平台不支持" + DecidedName(incident.DecidedAction),
+        ActionStatus.Unsupported when incident.ActionErrorKind == ActionErrorKind.NotConfigured => "未能" + StrongestName(incident, withLength: false) + "（未配置机器人接口）",
+        ActionStatus.Unsupported => "平台不支持" + StrongestName(incident, withLength: false),
         _ => "待处置",
+    };
+
+    /// <summary>
+    /// The strongest action decided for the message: the rule's, or the mute or kick a repeat
+    /// offence escalated it to (a flood's warning that became an hour's mute is told as the mute).
+    /// </summary>
+    internal static ModerationAction Strongest(Incident incident)
+    {
+        var strongest = incident.PlannedActions.Append(incident.DecidedAction).Max();
+        return strongest < ModerationAction.Mute && incident.MuteSeconds > 0 ? ModerationAction.Mute : strongest;
+    }
+
+    /// <summary>The strongest action's name, a mute's with its length where it is known (<c>禁言 1 小时</c>).</summary>
+    private static string StrongestName(Incident incident, bool withLength) => Strongest(incident) switch
+    {
+        ModerationAction.Mute when withLength && incident.MuteSeconds > 0 => "禁言 " + Moderation.ModerationPolicy.MuteLength(incident.MuteSeconds),
+        var action => DecidedName(action),
     };
 
     /// <summary>

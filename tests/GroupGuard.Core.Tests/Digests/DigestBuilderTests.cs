@@ -356,6 +356,41 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("待处置", alert.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A flood's warning escalated to a mute for the second and third offence: the leader reads the
+    /// mutes the member was given, not 已警告 three times; a trial says the mute it would have given.
+    /// </summary>
+    [Fact]
+    public void An_escalated_offence_is_told_by_the_mute_or_kick_it_was_given_with_its_length()
+    {
+        Incident Flood(long id, int step, int muteSeconds, params ModerationAction[] planned) =>
+            Incident(id, "20006", "f" + id, Severity.Low, text: "哈哈哈" + id) with
+            {
+                DecidedAction = ModerationAction.Warn,
+                EscalationStep = step,
+                MuteSeconds = muteSeconds,
+                PlannedActions = planned,
+                Spans = [new EvidenceSpan(0, 1)],
+            };
+
+        var digest = Build(
+        [
+            Flood(1, 0, 0, ModerationAction.Warn),
+            Flood(2, 1, 600, ModerationAction.Mute, ModerationAction.Warn),
+            Flood(3, 2, 3600, ModerationAction.Mute, ModerationAction.Warn),
+            Flood(4, 2, 3600) with { ActionStatus = ActionStatus.DryRun },
+            Flood(5, 3, 0, ModerationAction.Kick, ModerationAction.Warn),
+        ]);
+
+        string Said(string text) => Assert.Single(digest.Text.Split('\n'), l => l.Contains(text, StringComparison.Ordinal));
+        Assert.EndsWith("，已警告）", Said("哈哈1」"), StringComparison.Ordinal);
+        Assert.EndsWith("，已禁言 10 分钟）", Said("哈哈2」"), StringComparison.Ordinal);
+        Assert.EndsWith("，已禁言 1 小时）", Said("哈哈3」"), StringComparison.Ordinal);
+        Assert.EndsWith("，演练：本应禁言 1 小时）", Said("哈哈4」"), StringComparison.Ordinal);
+        Assert.EndsWith("，已移出群）", Said("哈哈5」"), StringComparison.Ordinal);
+        Assert.Equal("禁言失败", DigestBuilder.ActionName(Flood(6, 1, 600, ModerationAction.Mute, ModerationAction.Warn) with { ActionStatus = ActionStatus.Failed }));
+    }
+
     [Fact]
     public void An_alert_that_goes_out_more_than_five_minutes_after_it_was_due_says_so_in_its_heading()
     {

@@ -71,6 +71,23 @@ public sealed record ChatMessage
     public SourceCursor? Cursor { get; init; }
 
     /// <summary>
+    /// The group's own number for the message, the same whichever of the operator's accounts heard
+    /// it (QQ's message sequence: OneBot v11's <c>real_seq</c> as NapCat sends it, Milky's
+    /// <c>message_seq</c>); null where the event has none. See <see cref="CopyKey"/>.
+    /// </summary>
+    public string? GroupSequence { get; init; }
+
+    /// <summary>
+    /// The key under which the same group message heard by another of the operator's bots is
+    /// recognised (two bots in one group each deliver it, under message ids of their own): platform,
+    /// group, sender and <see cref="GroupSequence"/>; null without one, or for a join request.
+    /// </summary>
+    [JsonIgnore]
+    public string? CopyKey => GroupSequence is { Length: > 0 } sequence && JoinRequest is null
+        ? $"copy|{Platform}|{GroupId}|{UserId}|{sequence}"
+        : null;
+
+    /// <summary>
     /// The key under which a redelivery of the same event is recognised: protocol, bot, group,
     /// message id and the event's time to the millisecond (Milky numbers messages per group).
     /// </summary>

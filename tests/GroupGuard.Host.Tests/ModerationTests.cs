@@ -234,6 +234,42 @@ public sealed class ModerationTests
         Assert.Equal([6L, 60L], api.Requests.Select(MessageId).Order());
     }
 
+    /// <summary>
+    /// Two of the operator's bots in one group each deliver its messages, under message ids of
+    /// their own and the group's one sequence number (NapCat's real_seq): the message is moderated
+    /// once, by the first copy, so the group sees one recall and one warning, not one from each bot.
+    /// </summary>
+    [Fact]
+    public async Task The_same_group_message_delivered_by_a_second_bot_is_moderated_once()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        static string Heard(long bot, long messageId, string sequence)
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(GroupGuardFactory.GroupEvent(messageId, "加微信"))!;
+            node["self_id"] = bot;
+            node["real_seq"] = sequence;
+            return node.ToJsonString();
+        }
+
+        await service.PostV11Async(Heard(10001, 6, "88124"));
+        await service.PostV11Async(Heard(10002, 9006, "88124")); // the same message, heard by the second bot
+        await service.PostV11Async(Heard(10002, 9007, "88125")); // the sender's next message, which the first bot missed
+        await FlaggedAfterwardsAsync(service, 60, messages: 3);
+
+        Assert.Equal(["6", "9007", "60"], service.Handled.Items.Select(m => m.MessageId));
+        var incidents = await service.IncidentsAsync();
+        Assert.DoesNotContain(incidents, i => i.MessageId == "9006");
+        Assert.Equal("10001", Assert.Single(incidents, i => i.MessageId == "6").BotId);
+        Assert.Equal("10002", Assert.Single(incidents, i => i.MessageId == "9007").BotId);
+        await service.SettledAsync(3, i => i.MessageId == "6");
+        await service.SettledAsync(3, i => i.MessageId == "9007");
+        Assert.Equal([6L, 60L, 9007L], api.RequestsFor("delete_msg").Select(MessageId).Order());
+
+        using var health = System.Text.Json.JsonDocument.Parse(await service.CreateClient().GetStringAsync("/healthz"));
+        Assert.Equal(1, health.RootElement.GetProperty("pipeline").GetProperty("copies_from_other_bots").GetInt64());
+    }
+
     [Theory]
     [InlineData(500)]
     [InlineData(0)] // never answers

@@ -510,6 +510,7 @@ public sealed class PictureTests : IAsyncLifetime
     {
         var body = JsonNode.Parse(GroupGuardFactory.Sample("napcat-group-image.json"))!.AsObject();
         body["message_id"] = messageId;
+        body["real_seq"] = messageId.ToString(System.Globalization.CultureInfo.InvariantCulture); // each message its own number in the group, as from a bridge
         body["group_id"] = groupId;
         var segments = body["message"]!.AsArray();
         var image = segments[0]!["data"]!.AsObject();

@@ -36,6 +36,7 @@ public sealed class ParserTests
         var request = result.Event.Message!;
         Assert.Equal(("123456", "30003", "987654", "加微信领资料"), (request.GroupId, request.UserId, request.MessageId, request.Text));
         Assert.Equal(new Core.Members.JoinRequestInfo("987654", IsFiltered: true), request.JoinRequest);
+        Assert.Null(request.CopyKey); // a request is answered by the bot it came to
         Assert.Equal(Samples.Stamped, request.Time);
     }
 
@@ -79,6 +80,8 @@ public sealed class ParserTests
         Assert.Equal("二年级家长群", message.GroupName);
         Assert.Equal("20002", message.UserId);
         Assert.Equal("23333", message.MessageId);
+        Assert.Equal("23333", message.GroupSequence); // QQ's own number, whichever account heard it: another bot's copy is told by it
+        Assert.Equal("copy|qq|123456|20002|23333", message.CopyKey);
         Assert.Equal(SenderRole.Member, message.SenderRole);
         Assert.Equal("王同学家长", message.SenderName);
         Assert.Equal(Samples.Stamped, message.Time);

@@ -125,6 +125,9 @@ internal static class HealthEndpoint
                     // Messages whose flood and repeat counts fell back to this instance's memory
                     // because the shared stream log (PostgreSQL) could not be reached.
                     streams_counted_locally = streams.SharedFailures,
+                    // Group messages another of the operator's bots in the same group delivered
+                    // first: moderated once, by that copy.
+                    copies_from_other_bots = intake.Copies,
                 },
                 journal = new
                 {

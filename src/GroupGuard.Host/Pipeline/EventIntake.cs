@@ -60,6 +60,11 @@ internal sealed partial class EventIntake(
     // Every message is ahead while this machine's clock is behind: a line now and then says so.
     private readonly LogThrottle _aheadLines = new(time);
 
+    private long _copies;
+
+    /// <summary>Group messages not moderated because another of the operator's bots delivered the same one first.</summary>
+    public long Copies => Interlocked.Read(ref _copies);
+
     public IntakeOutcome Accept(InboundEvent inbound)
     {
         if (health.Seen(inbound.Protocol, inbound.BotId, inbound.Message?.Time) is { } ahead && _aheadLines.Occurred("ahead") is > 0 and var count)
@@ -90,6 +95,16 @@ internal sealed partial class EventIntake(
         var key = inbound.Message.DedupeKey;
         if (!deduplicator.TryAdd(key))
         {
+            return IntakeOutcome.Duplicate;
+        }
+
+        // The same group message heard by another of the operator's bots: moderated once, by the
+        // first copy (else each bot would recall, warn and answer commands alike).
+        var copy = inbound.Message.CopyKey;
+        if (copy is not null && !deduplicator.TryAdd(copy))
+        {
+            deduplicator.Forget(key);
+            Interlocked.Increment(ref _copies);
             return IntakeOutcome.Duplicate;
         }
 
@@ -141,8 +156,13 @@ internal sealed partial class EventIntake(
             }
         }
 
-        // Not taken: forget it, so the sender's retry is not mistaken for a duplicate.
+        // Not taken: forget it, so the sender's retry (or another bot's copy) is not mistaken for a duplicate.
         deduplicator.Forget(key);
+        if (copy is not null)
+        {
+            deduplicator.Forget(copy);
+        }
+
         if (outcome == IntakeOutcome.QueueFull)
         {
             ReportRefusal(inbound.Protocol);
@@ -174,7 +194,14 @@ internal sealed partial class EventIntake(
     public int Replay(Action<int>? replaying = null)
     {
         // Their keys are remembered, so a sender's redelivery of one is a duplicate.
-        var (count, bytes) = journal.OpenForReplay(queued => deduplicator.TryAdd(queued.Message.DedupeKey));
+        var (count, bytes) = journal.OpenForReplay(queued =>
+        {
+            deduplicator.TryAdd(queued.Message.DedupeKey);
+            if (queued.Message.CopyKey is { } copy)
+            {
+                deduplicator.TryAdd(copy);
+            }
+        });
         lock (_lock)
         {
             if (count > 0)

@@ -131,6 +131,7 @@ internal static class MilkyEventReader
             SenderRole = member is { } m ? RoleOf(MilkyJson.String(m, "role")) : SenderRole.Unknown,
             SenderName = member is { } n ? MilkyJson.NonEmpty(n, "card") ?? MilkyJson.NonEmpty(n, "nickname") : null,
             MessageId = messageSeq,
+            GroupSequence = messageSeq,
             Time = time,
             Text = content.Text,
             Mentions = content.Mentions,

@@ -150,6 +150,7 @@ internal static class V11EventReader
             SenderRole = sender is { } s ? RoleOf(JsonFields.GetString(s, "role")) : SenderRole.Unknown,
             SenderName = SenderNameOf(root, sender),
             MessageId = messageId,
+            GroupSequence = GroupSequenceOf(root, messageId),
             Time = time,
             Text = content.Text,
             Mentions = content.Mentions,
@@ -160,6 +161,21 @@ internal static class V11EventReader
             Forwards = content.Forwards,
         };
     }
+
+    /// <summary>
+    /// The group's sequence number of the message, the same for every account in the group:
+    /// NapCat's <c>real_seq</c>; else <c>message_seq</c> where it is not the account's own
+    /// <c>message_id</c> again (LuckyLilliaBot sends QQ's msgSeq there, while later NapCat versions
+    /// repeat the id). Null when neither says, or not as a plain number: it only tells copies apart.
+    /// </summary>
+    private static string? GroupSequenceOf(JsonElement root, string messageId) =>
+        Sequence(root, "real_seq") ?? (Sequence(root, "message_seq") is { } sequence && sequence != messageId ? sequence : null);
+
+    private static string? Sequence(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && JsonFields.IdOf(value) is { Length: <= 20 } sequence
+            && sequence.All(char.IsAsciiDigit) && sequence.Any(c => c != '0')
+            ? sequence
+            : null;
 
     /// <summary>
     /// <c>message</c> is a segment array or a CQ string, per the implementation's post format;

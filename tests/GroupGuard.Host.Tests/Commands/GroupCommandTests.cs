@@ -50,6 +50,7 @@ public sealed class GroupCommandTests
     {
         var body = JsonNode.Parse(GroupGuardFactory.Sample("napcat-group-reply.json"))!.AsObject();
         body["message_id"] = messageId;
+        body["real_seq"] = messageId.ToString(System.Globalization.CultureInfo.InvariantCulture); // each message its own number in the group, as from a bridge
         body["time"] = time;
         body["user_id"] = userId;
         body["sender"]!["user_id"] = userId;

@@ -180,6 +180,37 @@ public sealed class V11EventTests
         Assert.Contains("rkey=", image.Url);
     }
 
+    /// <summary>
+    /// Two of the operator's bots in one group each deliver its messages under ids of their own;
+    /// the group's sequence number, the same for both, is what tells the second a copy: NapCat's
+    /// real_seq, else LuckyLilliaBot's message_seq (QQ's msgSeq), never a message_seq that only
+    /// repeats the account's own message id (later NapCat versions).
+    /// </summary>
+    [Theory]
+    [InlineData("V11/napcat-group-array.json", null, null, "52817")]                  // real_seq, message_seq = message_id
+    [InlineData("V11/llonebot-group.json", null, null, "52840")]                      // message_seq is QQ's msgSeq
+    [InlineData("V11/napcat-group-array.json", "real_seq", null, null)]               // only message_seq, which repeats the id
+    [InlineData("V11/napcat-group-array.json", "real_seq", "0", null)]                // a zero says nothing
+    [InlineData("V11/napcat-group-array.json", "real_seq", "abc", null)]              // nor does a word
+    [InlineData("V11/napcat-group-array.json", "real_seq", "98765", "98765")]
+    public void The_groups_sequence_number_is_read_where_the_bridge_gives_one(string sample, string? field, string? value, string? expected)
+    {
+        var node = Samples.Node(sample);
+        if (field is not null)
+        {
+            node.AsObject().Remove(field);
+            if (value is not null)
+            {
+                node[field] = value;
+            }
+        }
+
+        var message = GroupMessage(node.Utf8());
+
+        Assert.Equal(expected, message.GroupSequence);
+        Assert.Equal(expected is null ? null : $"copy|qq|{GroupId}|1572846310|{expected}", message.CopyKey);
+    }
+
     [Fact]
     public void Lagrange_message_with_escaped_unicode_and_no_group_name_is_read()
     {

@@ -9,6 +9,32 @@ public static class StorageErrors
     /// <summary>SQLite's <c>SQLITE_TOOBIG</c>: a string or blob past the database's limit.</summary>
     private const int SqliteTooBig = 18;
 
+    /// <summary>SQLite's <c>SQLITE_READONLY</c> (with its extended codes, <c>SQLITE_READONLY_DIRECTORY</c> among them): it may not write the file, or its folder.</summary>
+    private const int SqliteReadOnly = 8;
+
+    /// <summary>SQLite's <c>SQLITE_CANTOPEN</c>: a file it needs (the database, its <c>-wal</c> or <c>-shm</c>) could not be opened.</summary>
+    private const int SqliteCantOpen = 14;
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or one it wraps) is SQLite unable to write where the
+    /// database is: the file read-only (<c>SQLITE_READONLY</c>), or its folder, where it cannot
+    /// create its journal (<c>SQLITE_READONLY_DIRECTORY</c>, or <c>SQLITE_CANTOPEN</c>: "SQLite
+    /// Error 14: 'unable to open database file'" for an existing database whose -wal or -shm file
+    /// it may not create).
+    /// </summary>
+    public static bool IsUnwritablePlace(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is SqliteException sqlite && (sqlite.SqliteErrorCode & 0xFF) is SqliteReadOnly or SqliteCantOpen)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Whether <paramref name="exception"/> (or one it wraps) is the database refusing what the
     /// write holds, so that the same write fails the same way however often it is tried: on

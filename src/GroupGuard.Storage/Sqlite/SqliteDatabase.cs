@@ -246,11 +246,79 @@ internal sealed class SqliteDatabase : StorageDatabase
             throw new StartupProblemException(
                 $"the SQLite database '{Location}' is damaged: {ex.Message.TrimEnd('.')}. To start, {WhatToDoWhenDamaged} ({StorageOptionsValidator.ConnectionStringKey} names the database.)", ex);
         }
+        catch (Exception ex) when (IsFile && ex is not StartupProblemException && (StorageErrors.IsUnwritablePlace(ex) || ex is UnauthorizedAccessException) && Directory.Exists(Path.GetDirectoryName(Location)))
+        {
+            // SQLite's "Error 14: 'unable to open database file'" names neither the folder nor why.
+            var (folder, file) = Unwritable(Location);
+            throw new StartupProblemException(NotWritable(Location, ex.Message, folder, file), ex);
+        }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             // Said as a setting to mend, not a crash: a folder the service may not write, or no folder at all.
             throw new StartupProblemException($"the SQLite database '{Location}' ({StorageOptionsValidator.ConnectionStringKey}) could not be created or opened: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// What stops a start on a database SQLite may not write where it is: its folder
+    /// (<paramref name="folderUnwritable"/>), its file (<paramref name="fileUnwritable"/>), or, when
+    /// neither could be told, both named. SQLite writes its journal (the <c>-wal</c> and <c>-shm</c>
+    /// files) beside the database, so the folder must be writable even when the file is: a folder
+    /// made read-only under an existing database fails with "SQLite Error 14: 'unable to open
+    /// database file'", which says neither.
+    /// </summary>
+    internal static string NotWritable(string location, string sqliteMessage, bool folderUnwritable, bool fileUnwritable)
+    {
+        var folder = Path.GetDirectoryName(location) ?? location;
+        var what = (folderUnwritable, fileUnwritable) switch
+        {
+            (true, false) => $"the folder '{folder}' must be writable by the service's user ({Environment.UserName})",
+            (false, true) => $"the database file '{location}' must be writable by the service's user ({Environment.UserName}), and its folder '{folder}' too",
+            _ => $"the folder '{folder}' and the database file '{location}' must be writable by the service's user ({Environment.UserName})",
+        };
+        return $"the SQLite database '{location}' ({StorageOptionsValidator.ConnectionStringKey}) cannot be written where it is: {what}, " +
+            $"since SQLite writes its journal (the -wal and -shm files) beside the database. Give that user write access to the folder " +
+            $"(e.g. chown -R {Environment.UserName} '{folder}'), or set {StorageOptionsValidator.ConnectionStringKey} to a database in a folder it can write. " +
+            $"(SQLite said: {sqliteMessage.TrimEnd('.')}.)";
+    }
+
+    /// <summary>
+    /// Whether this process may not create a file in the database's folder, and may not open the
+    /// database file for writing, found by trying (a file's mode bits do not say it for root, ACLs
+    /// or a read-only mount): a file made and deleted at once in the folder.
+    /// </summary>
+    private static (bool Folder, bool File) Unwritable(string location)
+    {
+        var folder = Path.GetDirectoryName(location);
+        var folderUnwritable = false;
+        if (!string.IsNullOrEmpty(folder))
+        {
+            try
+            {
+                using var probe = new FileStream(
+                    Path.Combine(folder, $".groupguard-write-check-{Guid.NewGuid():N}"),
+                    new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.DeleteOnClose }.OwnerOnly());
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                folderUnwritable = true;
+            }
+        }
+
+        var fileUnwritable = false;
+        if (File.Exists(location))
+        {
+            try
+            {
+                using var opened = new FileStream(location, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                fileUnwritable = true;
+            }
+        }
+
+        return (folderUnwritable, fileUnwritable);
     }
 
     /// <summary>

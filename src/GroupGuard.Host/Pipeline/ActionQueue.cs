@@ -99,6 +99,10 @@ internal sealed partial class ActionWorker(
     // Of those, how many warnings have not gone out yet: counted against the limit.
     private readonly ConcurrentDictionary<long, Task> _handedOff = new();
     private readonly LogThrottle _dropLines = new(time);
+
+    // A bot that is not admin of a group fails every action there alike: one line for the first,
+    // and the same failures again (same group, action and reason) counted into the next line.
+    private readonly LogThrottle _failureLines = new(time, (where, count) => LogFailuresUntold(logger, count, where));
     private long _handOffs;
     private int _warningsWaiting;
 
@@ -306,8 +310,28 @@ internal sealed partial class ActionWorker(
             metrics!.Action(action.Platform, action.Action, result.Status, metrics.Since(start));
         }
 
-        LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
+        if (result.Status == ActionStatus.Failed)
+        {
+            // The one line of a failure: the adapters' own lines about its tries are at Debug.
+            var error = result.Error ?? "failed";
+            if (_failureLines.Occurred($"{action.Platform} group {action.GroupId}", $"{action.Action}: {AdapterHealth.Template(error)}") is > 0 and var count)
+            {
+                LogActionFailed(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, error, count);
+            }
+        }
+        else
+        {
+            LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
+        }
+
         return result;
+    }
+
+    /// <summary>Tells the failures counted and not logged yet: a stop must not lose them.</summary>
+    public override void Dispose()
+    {
+        _failureLines.Dispose();
+        base.Dispose();
     }
 
     /// <summary>
@@ -576,6 +600,12 @@ internal sealed partial class ActionWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {Action} on {Platform} group {GroupId} user {UserId} message {MessageId}: {Status} {Error}")]
     private partial void LogAction(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, ActionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Action} failed in {Platform} group {GroupId} (user {UserId}, message {MessageId}): {Error} ({Count} failed in this group since its last such line; the same failure again within 10 s is counted, not logged)")]
+    private partial void LogActionFailed(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, string error, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more action(s) failed in {Where} since its last such line, alike those logged (the latest error is pipeline.last_action_error on /healthz)")]
+    private static partial void LogFailuresUntold(ILogger logger, long count, string where);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record that warning {MessageId} was about incidents {Ids}; a reply to it will not find them")]
     private partial void LogWarningNotRecorded(Exception ex, string messageId, string ids);

@@ -364,6 +364,7 @@ internal sealed partial class MilkyActionClient : IProtocolActions, IForwardedMe
     [LoggerMessage(Level = LogLevel.Warning, Message = "Milky {Api} in group {GroupId} on {UserId} answered ok but could not be checked: {Error}")]
     private partial void LogUnverified(string api, string groupId, string userId, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Milky {Api} in group {GroupId} on {UserId}: {Problem}")]
+    // At Debug: the action's outcome (failed, with this problem) is the action worker's one warning.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Milky {Api} in group {GroupId} on {UserId}: {Problem}")]
     private partial void LogNotDone(string api, string groupId, string userId, string problem);
 }

@@ -167,13 +167,15 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
     /// <summary>base, 2×base, 4×base…, each between 80 % and 120 %, so the retries of many bots do not line up.</summary>
     /// <summary>Scheme, host and port only.</summary>
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Milky {Api} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
+    // At Debug, each try and its end: whoever asked says a failure once, in its own words (an
+    // action's one warning names the action, the group and this error; a lookup goes on without).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Milky {Api} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
     private partial void LogRetrying(string api, string bot, int attempt, string error, double delaySeconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Milky {Api} for {Bot} refused: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Milky {Api} for {Bot} refused: {Error}")]
     private partial void LogRefused(string api, string bot, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Milky {Api} for {Bot} failed: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Milky {Api} for {Bot} failed: {Error}")]
     private partial void LogGaveUp(string api, string bot, string error);
 
     private readonly record struct Attempt(bool Transient, CallOutcome Outcome) : IAttemptOutcome

@@ -472,7 +472,8 @@ internal sealed partial class OneBotActionClient : IProtocolActions, IForwardedM
     [LoggerMessage(Level = LogLevel.Debug, Message = "Join time of {UserId} in group {GroupId} unknown: {Error}")]
     private partial void LogJoinTimeUnknown(string groupId, string userId, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The {What} of {UserId} in group {GroupId} was answered ok but not carried out: {Detail}")]
+    // At Debug: the action's outcome (failed, with why) is the action worker's one warning.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The {What} of {UserId} in group {GroupId} was answered ok but not carried out: {Detail}")]
     private partial void LogNotCarriedOut(string what, string groupId, string userId, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The {What} of {UserId} in group {GroupId} was answered ok; reading the member back could not confirm it ({Reason}), so it stands as done")]

@@ -178,12 +178,14 @@ internal sealed partial class OpenApiTransport(
         return CallOutcome.Fail(permission ? ActionErrorKind.NotPermitted : ActionErrorKind.Refused, $"{call.Action} refused with {status} ({words})");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "QQ bot {Action} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
+    // At Debug, each try and its end: whoever asked says a failure once, in its own words (an
+    // action's one warning names the action, the group and this error; a lookup goes on without).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "QQ bot {Action} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]
     private partial void LogRetrying(string action, string bot, int attempt, string error, double delaySeconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "QQ bot {Action} for {Bot} refused: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "QQ bot {Action} for {Bot} refused: {Error}")]
     private partial void LogRefused(string action, string bot, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "QQ bot {Action} for {Bot} failed: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "QQ bot {Action} for {Bot} failed: {Error}")]
     private partial void LogGaveUp(string action, string bot, string error);
 }

@@ -83,6 +83,38 @@ public sealed class ActionWorkerTests : IAsyncLifetime
     private void Enqueue(ActionJob job) => Assert.True(_queue.TryEnqueue(job));
 
     /// <summary>
+    /// A bot that is not admin of a group fails every recall there alike: the log has one warning
+    /// naming the action, the group and the platform's reason, the same failures in a row are
+    /// counted into a line when the 10 s end, and another group's failure has a line of its own.
+    /// Before, each failure wrote its lines unthrottled.
+    /// </summary>
+    [Fact]
+    public async Task Failures_alike_in_a_row_are_one_warning_then_a_count()
+    {
+        _platform.RecallResult = ActionResult.Failed(ActionErrorKind.NotPermitted, "delete_msg refused: retcode 200, 权限不足");
+        await StartAsync();
+        for (var i = 1; i <= 3; i++)
+        {
+            Enqueue(Job(i, ModerationAction.Recall));
+        }
+
+        var outcomes = await _store.Outcomes.WaitForCountAsync(3, "the three recalls' outcomes");
+
+        Assert.All(outcomes, o => Assert.Equal((ActionStatus.Failed, ActionErrorKind.NotPermitted), (o.Status, o.Kind))); // the record as before
+        var warning = Assert.Single(_logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.StartsWith("Recall failed in qq group 111 (user 20002, message ", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("): delete_msg refused: retcode 200, 权限不足 (1 failed in this group", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_logs.Entries, e => e.Message.StartsWith("Action Recall", StringComparison.Ordinal));
+
+        _time.Advance(GroupGuard.Core.LogThrottle.Interval);
+        var told = await _logs.WaitFor(e => e.Message.StartsWith("2 more action(s) failed in qq group 111 since its last such line", StringComparison.Ordinal), "the count of the failures not logged one by one");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, told.Level);
+
+        Enqueue(Job(4, ModerationAction.Recall, group: "222"));
+        await _logs.WaitFor(e => e.Message.StartsWith("Recall failed in qq group 222 ", StringComparison.Ordinal), "the other group's failure");
+    }
+
+    /// <summary>
     /// The auditor's case: a member floods group 111 (every message a warning and an escalation
     /// mute), then an advert in group 222 is to be recalled. The recall, and every one of the
     /// flooder's mutes, is carried out while all the flood's warnings still wait for their window.
@@ -373,6 +405,8 @@ public sealed class ActionWorkerTests : IAsyncLifetime
 
         public ActionResult MuteResult { get; set; } = ActionResult.Done;
 
+        public ActionResult RecallResult { get; set; } = ActionResult.Done;
+
         public int WarningsSent => Volatile.Read(ref _warningsSent);
 
         public bool CanDo(Protocol protocol, string platform, ModerationAction action) => true;
@@ -382,7 +416,12 @@ public sealed class ActionWorkerTests : IAsyncLifetime
             Calls.Add(action);
             if (action.Action != ModerationAction.Warn)
             {
-                return action.Action == ModerationAction.Mute ? MuteResult : ActionResult.Done;
+                return action.Action switch
+                {
+                    ModerationAction.Mute => MuteResult,
+                    ModerationAction.Recall => RecallResult,
+                    _ => ActionResult.Done,
+                };
             }
 
             await Task.Delay(Window, clock, cancellationToken);

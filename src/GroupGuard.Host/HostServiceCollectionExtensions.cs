@@ -218,6 +218,11 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
             failures.Add($"GroupGuard:Pipeline:InboxSegmentBytes must be between 65536 and 1073741824, got {options.InboxSegmentBytes}");
         }
 
+        if (options.NoBridgeWarningMinutes is < 0 or > 10_080)
+        {
+            failures.Add($"GroupGuard:Pipeline:NoBridgeWarningMinutes must be between 0 (off) and 10080 (a week), got {options.NoBridgeWarningMinutes}");
+        }
+
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
 }

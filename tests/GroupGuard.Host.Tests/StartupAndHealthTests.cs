@@ -95,6 +95,7 @@ public sealed class StartupAndHealthTests
     [InlineData("GroupGuard__OneBot__ApiBaseUrl", "not a url", "GroupGuard:OneBot:ApiBaseUrl")]
     [InlineData("GroupGuard__Storage__ConnectionString", "", "GroupGuard:Storage:ConnectionString")]
     [InlineData("GroupGuard__Pipeline__QueueCapacity", "0", "GroupGuard:Pipeline:QueueCapacity")]
+    [InlineData("GroupGuard__Pipeline__NoBridgeWarningMinutes", "-1", "GroupGuard:Pipeline:NoBridgeWarningMinutes")]
     [InlineData("GroupGuard__Pipeline__BacklogBytes", "-1", "GroupGuard:Pipeline:BacklogBytes")]
     [InlineData("GroupGuard__Rules__Path", "/no/such/rules/folder", "GroupGuard:Rules:Path")]
     [InlineData("GroupGuard__Commands__Prefix", "/g g", "GroupGuard:Commands:Prefix")]

@@ -13,7 +13,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, InboxJournal journal, ActionQueue actions, PictureStats pictures, ForwardStats forwards, DigestProbe digestProbe, Digests.LeaderCoverage leaderCoverage, WebhookExposure exposure, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, InboxJournal journal, ActionQueue actions, PictureStats pictures, ForwardStats forwards, DigestProbe digestProbe, Digests.LeaderCoverage leaderCoverage, WebhookExposure exposure, BridgeWatch bridges, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -40,7 +40,7 @@ internal static class HealthEndpoint
             var inbox = journal.Health();
             // From the outbox, whichever process sent them; not asked of a database that is unusable.
             var digests = storageOk ? await digestProbe.LatestAsync(cancellationToken) : digestProbe.SentHere;
-            var problems = Problems(ruleStatus, connected, digests, time.GetUtcNow(), adapterStates, inbox, stats.StorageFailures, stats.UnableInRow);
+            var problems = Problems(ruleStatus, connected, digests, time.GetUtcNow(), adapterStates, inbox, stats.StorageFailures, stats.UnableInRow, bridges.Problem());
             // A channel's error may name its recipient (a QQ number, an address the server refused):
             // shown here to anyone, it is masked; the console and `digest list` show it whole. The
             // recipients are read only when some channel is failing.
@@ -197,11 +197,13 @@ internal static class HealthEndpoint
     /// the chat archive, the QQ platform's token) down for <see cref="DownGrace"/> or more, a digest
     /// or alert whose latest send is failing on a channel, messages ahead of this machine's clock (it
     /// is behind), the inbox journal unable to write (events refused), to save its checkpoint or to
-    /// start a new segment, and actions failing <see cref="PipelineStats.FailingAfter"/> times in a
-    /// row or more because the bot cannot act (<paramref name="unableInRow"/>, <see cref="PipelineStats.UnableInRow"/>).
+    /// start a new segment, actions failing <see cref="PipelineStats.FailingAfter"/> times in a
+    /// row or more because the bot cannot act (<paramref name="unableInRow"/>, <see cref="PipelineStats.UnableInRow"/>),
+    /// and no bridge heard from since the start past <c>GroupGuard:Pipeline:NoBridgeWarningMinutes</c>
+    /// (<paramref name="silentBridges"/>, <see cref="BridgeWatch.Problem"/>).
     /// Each in a few words, naming no secret and no chat content.
     /// </summary>
-    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null, JournalHealth? journal = null, int storageFailures = 0, (int Count, ActionErrorKind Kind) unableInRow = default)
+    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null, JournalHealth? journal = null, int storageFailures = 0, (int Count, ActionErrorKind Kind) unableInRow = default, string? silentBridges = null)
     {
         var problems = new List<string>();
         if (storageFailures >= PipelineStats.FailingAfter)
@@ -213,6 +215,12 @@ internal static class HealthEndpoint
         if (!rules.Healthy)
         {
             problems.Add($"rules: {rules.ErrorTotal} error(s)");
+        }
+
+        // Nothing moderated, nothing acted on: the service waits for events that do not come.
+        if (silentBridges is not null)
+        {
+            problems.Add(silentBridges);
         }
 
         // Incidents are recorded, but nothing is done to the messages: the platform's words on the

@@ -124,6 +124,9 @@ internal sealed partial class AdapterHealth : IDisposable
         return template.ToString();
     }
 
+    /// <summary>Whether any event has arrived since the start (a bot once heard stays counted, though it may be forgotten for newer ones).</summary>
+    public bool AnyHeard => !_adapters.IsEmpty;
+
     public IReadOnlyList<AdapterSnapshot> Snapshot() =>
         _adapters
             .OrderBy(a => a.Key.Protocol, StringComparer.Ordinal).ThenBy(a => a.Key.BotId, StringComparer.Ordinal)

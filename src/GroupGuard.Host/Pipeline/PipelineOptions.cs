@@ -27,4 +27,12 @@ public sealed class PipelineOptions
 
     /// <summary>Size at which the journal starts a new file; moderated files are deleted.</summary>
     public long InboxSegmentBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Minutes after the start within which some bridge should have been heard from (any event, a
+    /// heartbeat included): past them with nothing, a warning says where bridges should connect and
+    /// what commonly keeps them away, and <c>/healthz</c> says so until the first event. 0: off.
+    /// Default 5.
+    /// </summary>
+    public int NoBridgeWarningMinutes { get; set; } = 5;
 }

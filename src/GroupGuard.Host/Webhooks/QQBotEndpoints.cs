@@ -24,17 +24,19 @@ internal static partial class QQBotEndpoints
 
     public static IEndpointRouteBuilder MapQQBotWebhook(this IEndpointRouteBuilder app)
     {
-        // Read once, from the raw setting: a bad path is reported by the options validation at
-        // start, naming the key, so here it only falls back to the default.
-        var configured = app.ServiceProvider.GetRequiredService<IConfiguration>()[$"{QQBotOptions.Section}:{nameof(QQBotOptions.Path)}"];
-        var path = string.IsNullOrEmpty(configured) ? QQBotOptions.DefaultPath : configured;
-        if (!QQBotPaths.IsUsable(path))
-        {
-            path = QQBotOptions.DefaultPath;
-        }
-
-        app.MapPost(path, HandleAsync);
+        app.MapPost(PathOf(app.ServiceProvider.GetRequiredService<IConfiguration>()), HandleAsync);
         return app;
+    }
+
+    /// <summary>
+    /// Where the callback is mapped. Read once, from the raw setting: a bad path is reported by the
+    /// options validation at start, naming the key, so here it only falls back to the default.
+    /// </summary>
+    public static string PathOf(IConfiguration configuration)
+    {
+        var configured = configuration[$"{QQBotOptions.Section}:{nameof(QQBotOptions.Path)}"];
+        var path = string.IsNullOrEmpty(configured) ? QQBotOptions.DefaultPath : configured;
+        return QQBotPaths.IsUsable(path) ? path : QQBotOptions.DefaultPath;
     }
 
     private static async Task<IResult> HandleAsync(HttpContext context, IQQBotWebhook webhook, BodyReader bodies, EventIntake intake, AdapterHealth health, ILoggerFactory logs)

@@ -8,6 +8,12 @@ namespace GroupGuard.Host.Webhooks;
 
 internal static partial class WebhookEndpoints
 {
+    /// <summary>Where OneBot v11 implementations post their events (HTTP POST).</summary>
+    public const string V11Path = "/onebot/v11";
+
+    /// <summary>Where OneBot v12 implementations post their events; v12 has no WebSocket here.</summary>
+    public const string V12Path = "/onebot/v12";
+
     /// <summary>The check that no webhook is open to the network unsigned, and the start-up warning when that is allowed.</summary>
     public static IServiceCollection AddGroupGuardWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,12 +26,14 @@ internal static partial class WebhookEndpoints
         services.AddSingleton<IValidateOptions<OneBotOptions>, OneBotWebSocketExposureValidator>();
         services.AddSingleton<WebhookExposure>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookExposure>());
+        services.AddSingleton<BridgeWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<BridgeWatch>());
         return services;
     }
 
     public static IEndpointRouteBuilder MapOneBotWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/onebot/v11", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, BodyReader bodies, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+        app.MapPost(V11Path, (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, BodyReader bodies, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
             HandleAsync(
                 context,
                 Protocol.OneBotV11,
@@ -37,7 +45,7 @@ internal static partial class WebhookEndpoints
                 health,
                 logs));
 
-        app.MapPost("/onebot/v12", (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, BodyReader bodies, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
+        app.MapPost(V12Path, (HttpContext context, OneBotWebhookReceiver receiver, IOptionsMonitor<OneBotOptions> options, WebhookHosts hosts, BodyReader bodies, EventIntake intake, AdapterHealth health, ILoggerFactory logs) =>
             HandleAsync(
                 context,
                 Protocol.OneBotV12,

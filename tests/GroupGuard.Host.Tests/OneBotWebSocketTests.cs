@@ -98,8 +98,8 @@ public sealed class OneBotWebSocketTests
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync(new Uri(service.Server.BaseAddress, "/onebot/v11"), CancellationToken.None));
 
         Assert.Contains("404", refused.Message, StringComparison.Ordinal);
-        var refusal = Assert.Single(service.Logs.Entries, e => e.Message.Contains("Refused a OneBot v11 reverse WebSocket", StringComparison.Ordinal));
-        Assert.Contains("the reverse WebSocket is at /onebot/v11/ws", refusal.Message, StringComparison.Ordinal);
+        var refusal = Assert.Single(service.Logs.Entries, e => e.Message.StartsWith("Refused a WebSocket at /onebot/v11 from ", StringComparison.Ordinal));
+        Assert.Contains("the reverse WebSocket is at /onebot/v11/ws, so set the bridge's url to ws://localhost/onebot/v11/ws", refusal.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(GroupGuardFactory.AccessToken, refusal.Message, StringComparison.Ordinal);
     }
 

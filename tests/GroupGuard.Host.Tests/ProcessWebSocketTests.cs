@@ -30,7 +30,7 @@ public sealed class ProcessWebSocketTests
         var baseUrl = new Uri(environment["ASPNETCORE_URLS"]);
         var socketUrl = new Uri($"ws://{baseUrl.Authority}/onebot/v11/ws");
         using var process = GroupGuardProcess.Start(service.Folder, environment);
-        _ = process.StandardOutput.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var http = new HttpClient { BaseAddress = baseUrl };
         try
@@ -41,6 +41,13 @@ public sealed class ProcessWebSocketTests
             {
                 await Assert.ThrowsAsync<WebSocketException>(() => wrong.ConnectAsync(socketUrl, CancellationToken.None));
                 Assert.Equal(HttpStatusCode.Unauthorized, wrong.HttpStatusCode);
+            }
+
+            // The socket at /ws, where a bridge is often pointed: 404, and the log says where it goes.
+            using (var misplaced = NapCat(GroupGuardFactory.AccessToken))
+            {
+                await Assert.ThrowsAsync<WebSocketException>(() => misplaced.ConnectAsync(new Uri($"ws://{baseUrl.Authority}/ws"), CancellationToken.None));
+                Assert.Equal(HttpStatusCode.NotFound, misplaced.HttpStatusCode);
             }
 
             using var right = NapCat(GroupGuardFactory.AccessToken);
@@ -70,5 +77,11 @@ public sealed class ProcessWebSocketTests
             await process.WaitForExitAsync();
             Assert.DoesNotContain(GroupGuardFactory.AccessToken, await stderr, StringComparison.Ordinal);
         }
+
+        // Where bridges should reach it, at the address Kestrel listens on, once it listens.
+        var output = await stdout;
+        Assert.Contains($"Waiting for bridges: OneBot v11 HTTP POST {baseUrl.GetLeftPart(UriPartial.Authority)}/onebot/v11, reverse WebSocket {socketUrl}", output, StringComparison.Ordinal);
+        Assert.Contains($"Refused a WebSocket at /ws from 127.0.0.1: 404, a WebSocket was opened at /ws, where none is taken: the reverse WebSocket is at /onebot/v11/ws, so set the bridge's url to {socketUrl}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(GroupGuardFactory.AccessToken, output, StringComparison.Ordinal);
     }
 }

@@ -20,7 +20,15 @@ internal static partial class OneBotWebSocketEndpoint
 {
     public const string Path = "/onebot/v11/ws";
 
-    private const string WebhookPath = "/onebot/v11";
+    private const string WebhookPath = WebhookEndpoints.V11Path;
+
+    /// <summary>
+    /// Where bridges' reverse WebSockets are commonly pointed by mistake, none of which takes one: a
+    /// WebSocket upgrade there is answered 404 with the address to write instead, and logged, where
+    /// it was a 404 that said nothing (<see cref="RefuseMisplacedSockets"/>). A trailing slash is
+    /// not among them: <c>/onebot/v11/ws/</c> is routed to the socket as it is.
+    /// </summary>
+    internal static readonly string[] MisplacedPaths = ["/", "/ws", "/onebot/ws", "/onebot/v12/ws", WebhookEndpoints.V12Path];
 
 
     /// <summary>Pings keep proxies from dropping a quiet socket and show a dead peer within about twice this.</summary>
@@ -29,6 +37,7 @@ internal static partial class OneBotWebSocketEndpoint
     public static WebApplication MapOneBotWebSocket(this WebApplication app)
     {
         app.UseWebSockets();
+        app.Use(RefuseMisplacedSockets);
         app.MapGet(Path, HandleAsync);
         app.MapGet(WebhookPath, HandleMisplaced);
 
@@ -163,7 +172,49 @@ internal static partial class OneBotWebSocketEndpoint
             return Results.StatusCode(StatusCodes.Status405MethodNotAllowed);
         }
 
-        return Reject(logs.CreateLogger("GroupGuard.Webhooks"), health, context, StatusCodes.Status404NotFound, $"a WebSocket was opened at {WebhookPath}, where events come by HTTP POST: the reverse WebSocket is at {Path}, so set the bridge's url to ws://<this host>:<port>{Path}");
+        return RefuseMisplaced(context, health, logs, WebhookPath);
+    }
+
+    /// <summary>
+    /// A WebSocket upgrade at one of <see cref="MisplacedPaths"/> (with or without a trailing slash)
+    /// is refused with 404, before anything else sees it; any other request there goes on as before.
+    /// </summary>
+    private static Task RefuseMisplacedSockets(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path.Value is { Length: > 1 } value ? value.TrimEnd('/') : "/";
+        if (!context.WebSockets.IsWebSocketRequest || !MisplacedPaths.Contains(path.Length == 0 ? "/" : path, StringComparer.OrdinalIgnoreCase))
+        {
+            return next(context);
+        }
+
+        var services = context.RequestServices;
+        return RefuseMisplaced(context, services.GetRequiredService<AdapterHealth>(), services.GetRequiredService<ILoggerFactory>(), context.Request.Path.Value ?? "/").ExecuteAsync(context);
+    }
+
+    /// <summary>
+    /// 404 with a plain-text body naming the address to write instead (as the bridge addressed this
+    /// service: its scheme and Host), counted and logged as a refusal (throttled) with the path
+    /// tried and the peer. Nothing is accepted.
+    /// </summary>
+    private static IResult RefuseMisplaced(HttpContext context, AdapterHealth health, ILoggerFactory logs, string tried)
+    {
+        var request = context.Request;
+        var host = request.Host.HasValue ? (request.Host.Value.Length > 100 ? request.Host.Value[..100] + "…" : request.Host.Value) : "<this host>:<port>";
+        var (http, ws) = request.IsHttps ? ("https", "wss") : ("http", "ws");
+        var shown = tried.Length > 100 ? tried[..100] + "…" : tried;
+        var v12 = shown.StartsWith(WebhookEndpoints.V12Path, StringComparison.OrdinalIgnoreCase);
+        var reason = v12
+            ? $"a WebSocket was opened at {shown}, but OneBot v12 events come by HTTP POST only, to {WebhookEndpoints.V12Path}: set the bridge's HTTP webhook to {http}://{host}{WebhookEndpoints.V12Path} (a OneBot v11 bridge's reverse WebSocket is at {ws}://{host}{Path})"
+            : string.Equals(shown, WebhookPath, StringComparison.OrdinalIgnoreCase)
+                ? $"a WebSocket was opened at {WebhookPath}, where events come by HTTP POST: the reverse WebSocket is at {Path}, so set the bridge's url to {ws}://{host}{Path}"
+                : $"a WebSocket was opened at {shown}, where none is taken: the reverse WebSocket is at {Path}, so set the bridge's url to {ws}://{host}{Path}";
+        var status = StatusCodes.Status404NotFound;
+        if (health.Rejected(v12 ? Protocol.OneBotV12 : Protocol.OneBotV11, status, reason) is > 0 and var count)
+        {
+            LogMisplaced(logs.CreateLogger("GroupGuard.Webhooks"), shown, context.Connection.RemoteIpAddress?.ToString(), reason, count);
+        }
+
+        return Results.Text(reason + "\n", "text/plain; charset=utf-8", System.Text.Encoding.UTF8, status);
     }
 
     private static IResult Reject(ILogger logger, AdapterHealth health, HttpContext context, int status, string reason)
@@ -175,6 +226,9 @@ internal static partial class OneBotWebSocketEndpoint
 
         return Results.Json(new { error = reason }, statusCode: status);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a WebSocket at {Path} from {Remote}: 404, {Reason} ({Count} rejected so since the last such line; a line for each reason that differs within 10 s, the rest counted when the 10 s end)")]
+    private static partial void LogMisplaced(ILogger logger, string path, string? remote, string reason, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a OneBot v11 reverse WebSocket from {Remote}: {Status} {Reason} ({Count} rejected so since the last such line; a line for each reason that differs within 10 s, the rest counted when the 10 s end)")]
     private static partial void LogRejected(ILogger logger, int status, string reason, string? remote, long count);

@@ -38,7 +38,11 @@ public enum IncidentOutcome
     Unsupported,
 }
 
-/// <summary>The <see cref="IncidentOutcome"/> of an incident.</summary>
+/// <summary>
+/// The <see cref="IncidentOutcome"/> of an incident: of an incident whose recall, mute or kick were
+/// carried out and whose warning alone still waits, what came of those, as the digest reads it
+/// (<see cref="Digests.DigestBuilder.SettledStatus"/>).
+/// </summary>
 public static class IncidentOutcomes
 {
     public static IncidentOutcome Of(ModerationAction decided, ActionStatus status) => status switch
@@ -56,7 +60,7 @@ public static class IncidentOutcomes
     public static IncidentOutcome Of(Incident incident)
     {
         ArgumentNullException.ThrowIfNull(incident);
-        return Of(incident.DecidedAction, incident.ActionStatus);
+        return Of(incident.DecidedAction, Digests.DigestBuilder.SettledStatus(incident));
     }
 }
 

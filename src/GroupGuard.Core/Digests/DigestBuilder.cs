@@ -130,7 +130,9 @@ public static class DigestBuilder
     {
         var lines = new List<(LineKind, string)>();
         var incidents = input.Incidents;
-        var real = incidents.Where(i => !i.FalsePositive).ToList();
+        // Each as it has settled (SettledStatus): a mute carried out whose warning still waits is
+        // 已禁言 on its line and 已处置 in the 处置 counts alike, never 待处置 in one and not the other.
+        var real = incidents.Where(i => !i.FalsePositive).Select(Settled).ToList();
 
         var checkedLine = Checked(input);
         // Counted by message: one message with several hits (a loan advert with a phone number) is
@@ -447,7 +449,9 @@ public static class DigestBuilder
     /// (<see cref="ActionStatus.Skipped"/>) and those of a platform that can only record. A message
     /// of several hits takes the first of: handled, failed (told on the lines after; in no count
     /// here), pending (待处置, said only when there is one: an action still waiting on the platform
-    /// when the digest is made, as the console's overview names it), dry run, exempt, recorded. A
+    /// when the digest is made, as the console's overview names it; one whose recall, mute or kick
+    /// were carried out and whose warning alone waits is counted by those, as <see cref="SettledStatus"/>
+    /// reads it: the incidents are given settled), dry run, exempt, recorded. A
     /// message whose own action is pending is not 演练 for a shadow rule's hit on it.
     /// </summary>
     private static string Outcomes(List<Offence> offences, HashSet<string> recordOnly)

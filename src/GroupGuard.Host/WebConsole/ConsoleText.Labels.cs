@@ -107,6 +107,12 @@ internal sealed partial class ConsoleText
 
     public string Outcome(IncidentOutcome outcome) => Outcome(WireNames<IncidentOutcome>.ToText(outcome));
 
+    /// <summary>
+    /// An incident's outcome as words, as the digest's line and counts read it: a mute carried out
+    /// whose warning still waits is 已处置, not 待处置 (<see cref="IncidentOutcomes.Of(Incident)"/>).
+    /// </summary>
+    public string Outcome(Incident incident) => Outcome(IncidentOutcomes.Of(incident));
+
     /// <summary>An action status as words, a log rule's done being "logged" (<see cref="IncidentOutcomes"/>).</summary>
     public string Outcome(ModerationAction decided, ActionStatus status) => Outcome(IncidentOutcomes.Of(decided, status));
 
@@ -163,6 +169,9 @@ internal sealed partial class ConsoleText
             _ => "another reason",
         };
     }
+
+    /// <summary>What kind of failure an incident's action met (<see cref="Failure(ActionErrorKind?, ActionStatus)"/>), by its settled outcome (<see cref="Outcome(Incident)"/>).</summary>
+    public string Failure(Incident incident) => Failure(incident.ActionErrorKind, DigestBuilder.SettledStatus(incident));
 
     /// <summary>
     /// What the platform did not do, with its outcome and the kind of failure in words:

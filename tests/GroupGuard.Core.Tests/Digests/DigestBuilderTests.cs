@@ -580,6 +580,28 @@ public sealed class DigestBuilderTests
         Assert.Contains("（诈骗、广告引流，fraud.cards、promo.offer，待处置）", digest.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A mute carried out whose group warning still waits (the warnings of a few seconds go out as
+    /// one) reads 已禁言 on its line: the 处置 counts say the same, 已处置, not 待处置; a recall the
+    /// platform did not answer while its warning waits is counted where its line says 撤回失败.
+    /// </summary>
+    [Fact]
+    public void A_message_whose_mute_is_done_and_whose_warning_still_waits_is_counted_as_handled_as_its_line_says()
+    {
+        var digest = Build(
+        [
+            Incident(1, "1", "m1", Severity.High) with { DecidedAction = ModerationAction.Mute, ActionStatus = ActionStatus.Pending, ActsOutcome = ActionStatus.Done },
+            Incident(2, "2", "m2") with { ActionStatus = ActionStatus.Pending, ActsOutcome = ActionStatus.Failed, ActionErrorKind = ActionErrorKind.Unreachable, ActionError = "timed out" },
+            Incident(3, "3", "m3") with { ActionStatus = ActionStatus.Pending },
+        ]);
+
+        Assert.Contains("已处置 1 条；待处置 1 条；仅记录 0 条；演练 0 条；管理员豁免 0 条", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("未能处置 1 条：机器人无响应", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("（广告引流，ads.contact，已禁言）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("（广告引流，ads.contact，撤回失败）", digest.Text, StringComparison.Ordinal);
+        Assert.Single(digest.Text.Split('\n'), l => l.EndsWith("，待处置）", StringComparison.Ordinal)); // the one whose recall has not been answered yet
+    }
+
     [Fact]
     public void A_digest_of_log_only_incidents_says_nothing_was_handled()
     {

@@ -316,6 +316,38 @@ public sealed class ConsoleReviewTests
         Assert.Contains(">recall+mute 10 min · done</td>", en, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A mute carried out whose group warning still waits (the warnings of a few seconds go out as
+    /// one) reads 已处置 in the list and on its page, as the digest's line (已禁言) and counts read it;
+    /// one whose mute the platform has not answered yet is still 待处置.
+    /// </summary>
+    [Fact]
+    public async Task A_mute_carried_out_whose_warning_still_waits_reads_as_done_as_the_digest_reads_it()
+    {
+        using var service = new GroupGuardFactory();
+        service.CreateClient().Dispose(); // starts the service
+        var now = DateTimeOffset.UtcNow.AddHours(-1);
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var ids = await store.AddAsync(
+            [
+                Incidents.Of("m1", time: now, action: ModerationAction.Mute) with { ActionStatus = ActionStatus.Pending, ActsOutcome = ActionStatus.Done },
+                Incidents.Of("m2", time: now, action: ModerationAction.Mute) with { ActionStatus = ActionStatus.Pending },
+            ],
+            CancellationToken.None);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var chinese = new ConsoleSession(service);
+        using var _ = await chinese.SignInAsync("admin");
+
+        var list = await chinese.PageAsync("/console/incidents");
+        var muted = await chinese.PageAsync($"/console/incidents/{ids[0]}");
+        var waiting = await chinese.PageAsync($"/console/incidents/{ids[1]}");
+
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(list, "title=\"mute · done\">禁言 · 已处置</td>"));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(list, "title=\"mute · pending\">禁言 · 待处置</td>"));
+        Assert.Contains("id=\"action-status\" title=\"done\">已处置</dd>", muted, StringComparison.Ordinal);
+        Assert.Contains("id=\"action-status\" title=\"pending\">待处置</dd>", waiting, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_list_s_excerpt_is_cut_before_an_emoji_it_would_split_not_through_it()
     {

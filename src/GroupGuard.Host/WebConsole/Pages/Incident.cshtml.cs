@@ -96,7 +96,7 @@ public sealed class IncidentModel(IIncidentStore store, IIncidentBrowser browser
     /// platform cannot do it, or did something else instead (a kick it cannot do: muted instead).
     /// </summary>
     public static bool FailedSomehow(Incident incident) =>
-        incident.ActionStatus is ActionStatus.Failed or ActionStatus.Unsupported || incident.ActionErrorKind is not null;
+        Core.Digests.DigestBuilder.SettledStatus(incident) is ActionStatus.Failed or ActionStatus.Unsupported || incident.ActionErrorKind is not null;
 
     /// <summary>Whether the incident's message brought a mute (decided, escalated or planned).</summary>
     public static bool Muted(Incident incident) =>

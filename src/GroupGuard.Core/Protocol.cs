@@ -30,3 +30,25 @@ public enum Protocol
     [JsonStringEnumMemberName("wecom.archive")]
     WeComArchive,
 }
+
+/// <summary>
+/// A bridge's protocol as people name it, where people read it (the console's overview, the
+/// digest's 机器人状态): <c>OneBot v11</c>, <c>QQ 官方机器人</c>. <c>/healthz</c>, the logs, exports
+/// and the database keep the wire name (<see cref="WireNames{T}"/>: <c>onebot.v11</c>).
+/// </summary>
+public static class ProtocolNames
+{
+    public static string Shown(Protocol protocol) => protocol switch
+    {
+        Protocol.OneBotV11 => "OneBot v11",
+        Protocol.OneBotV12 => "OneBot v12",
+        Protocol.Milky => "Milky",
+        Protocol.QQBot => "QQ 官方机器人",
+        Protocol.WeComArchive => "企业微信会话存档",
+        _ => WireNames<Protocol>.ToText(protocol),
+    };
+
+    /// <summary>A protocol by its wire name (<c>onebot.v11</c>) as people name it; a name that is none as it is.</summary>
+    public static string Shown(string wireName) =>
+        WireNames<Protocol>.TryParse(wireName, out var protocol) ? Shown(protocol) : wireName;
+}

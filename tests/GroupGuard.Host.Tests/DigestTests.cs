@@ -321,7 +321,11 @@ public sealed class DigestTests
 
         var digest = await digests.RunAsync(leader, fire, CancellationToken.None);
 
-        Assert.Matches(@"机器人 10001（onebot\.v11） 最后事件：\d\d-\d\d \d\d:\d\d", digest!.Text);
+        Assert.Matches(@"机器人 10001（OneBot v11） 最后事件：\d\d-\d\d \d\d:\d\d", digest!.Text);
+        Assert.DoesNotContain("onebot.v11", digest.Text, StringComparison.Ordinal);
+        // /healthz, read by scripts and monitoring, keeps the wire name.
+        var health = JsonNode.Parse(await service.CreateClient().GetStringAsync(new Uri("/healthz", UriKind.Relative)))!;
+        Assert.Equal("onebot.v11", (string?)health["adapters"]![0]!["protocol"]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 using GroupGuard.Core.Rules;
 using GroupGuard.Host.Pipeline;
@@ -27,9 +28,12 @@ internal sealed class LiveDigestHealth(AdapterHealth adapters, IRuleSetProvider 
         ListeningSince = _started,
     };
 
-    /// <summary>A bot as a leader reads it: its account first, the bridge's protocol after (机器人 10001（onebot.v11）).</summary>
+    /// <summary>
+    /// A bot as a leader reads it: its account first, the bridge's protocol after, by the name people
+    /// know it by (机器人 10001（OneBot v11）, <see cref="ProtocolNames"/>), not its wire name.
+    /// </summary>
     internal static string Name(string protocol, string? botId) =>
-        string.IsNullOrWhiteSpace(botId) ? protocol : $"机器人 {botId.Trim()}（{protocol}）";
+        string.IsNullOrWhiteSpace(botId) ? ProtocolNames.Shown(protocol) : $"机器人 {botId.Trim()}（{ProtocolNames.Shown(protocol)}）";
 }
 
 /// <summary>From the command line, outside the service: its state is not known here, and the digest says so.</summary>

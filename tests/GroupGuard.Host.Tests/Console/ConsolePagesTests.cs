@@ -351,7 +351,8 @@ public sealed class ConsolePagesTests
         var leaderPage = await leader.PageAsync("/console");
 
         Assert.Contains("<h2>接入</h2>", adminPage, StringComparison.Ordinal);
-        Assert.Contains("10001", adminPage, StringComparison.Ordinal); // the bot account that posted
+        Assert.Contains("<td>OneBot v11 10001</td>", adminPage, StringComparison.Ordinal); // the bot account that posted, its bridge by the name people know it by
+        Assert.DoesNotContain("onebot.v11", adminPage, StringComparison.Ordinal);
         Assert.DoesNotContain("<h2>接入</h2>", leaderPage, StringComparison.Ordinal);
         Assert.DoesNotContain("10001", leaderPage, StringComparison.Ordinal);
     }
@@ -404,6 +405,8 @@ public sealed class ConsolePagesTests
         var digests = await admin.PageAsync("/console/digests");
 
         Assert.Contains("<td>访问令牌被拒绝：请核对两边设置的令牌 <details class=\"platform-words\"><summary>日志原文</summary><code>the server refused the access token (HTTP 401)", overview, StringComparison.Ordinal);
+        Assert.Contains("<td>OneBot v11 ws://127.0.0.1:3001/</td>", overview, StringComparison.Ordinal);
+        Assert.Contains("<td>Milky http://127.0.0.1:3010</td>", overview, StringComparison.Ordinal);
         Assert.Contains("<td>其他原因 <details class=\"platform-words\"><summary>日志原文</summary><code>the event stream failed: boom</code></details></td>", overview, StringComparison.Ordinal);
         Assert.Contains("office-robot: 发送失败 · 连不上对方服务器，或对方未及时应答<details class=\"platform-words\"><summary>日志原文</summary><code>wecom channel 'office-robot': could not reach", digests, StringComparison.Ordinal);
         Assert.DoesNotContain("(wecom channel", digests, StringComparison.Ordinal); // no longer in brackets after the status

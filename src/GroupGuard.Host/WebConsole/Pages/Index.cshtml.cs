@@ -19,7 +19,7 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
     /// <summary>The chart's data: a label per day and a series per category (JSON, read by overview.js).</summary>
     public string ChartJson { get; private set; } = "{}";
 
-    /// <summary>Each bridge: its name, state and detail (in the console's words), and an error's own text, folded beneath.</summary>
+    /// <summary>Each bridge, by the name people know its protocol by (<see cref="ProtocolNames"/>): its name, state and detail (in the console's words), and an error's own text, folded beneath.</summary>
     public IReadOnlyList<(string Name, string State, string Detail, string? Logged)> Adapters { get; private set; } = [];
 
     /// <summary>
@@ -63,13 +63,13 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
         var list = new List<(string, string, string, string?)>();
         foreach (var a in HttpContext.RequestServices.GetRequiredService<AdapterHealth>().Snapshot())
         {
-            list.Add(($"{a.Protocol} {a.BotId}", a.LastEventAt is { } at ? Local(at) : "—", $"{a.Events} {T["events"]}", null));
+            list.Add(($"{ProtocolNames.Shown(a.Protocol)} {a.BotId}", a.LastEventAt is { } at ? Local(at) : "—", $"{a.Events} {T["events"]}", null));
         }
 
         // An error by its kind in the console's words; the adapter's own (English, as logged) folded beneath.
         foreach (var c in connections.SelectMany(c => c.Connections))
         {
-            list.Add(($"{WireNames<Protocol>.ToText(c.Protocol)} {c.Name}", c.Connected ? T["connected"] : T["down"], c.LastError is null ? "" : T.ConnectionFailure(c.LastErrorKind), c.LastError));
+            list.Add(($"{ProtocolNames.Shown(c.Protocol)} {c.Name}", c.Connected ? T["connected"] : T["down"], c.LastError is null ? "" : T.ConnectionFailure(c.LastErrorKind), c.LastError));
         }
 
         Adapters = list;

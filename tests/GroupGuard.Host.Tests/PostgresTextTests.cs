@@ -217,7 +217,7 @@ public sealed class PostgresTextTests(PostgresServer server)
         {
             using var response = await browser.GetAsync("/console/incidents?" + filter);
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{filter}: {response.StatusCode}");
-            Assert.Equal("A filter may not hold a control character.", await response.Content.ReadAsStringAsync());
+            Assert.Contains("不能含控制字符（如换行）", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         }
 
         using var platform = await browser.PostFormAsync("/console/groups", "/console/groups?handler=DryRun", new Dictionary<string, string> { ["platform"] = "qq\u0001", ["group"] = "123456", ["value"] = "on" });

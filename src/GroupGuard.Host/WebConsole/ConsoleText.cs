@@ -171,6 +171,22 @@ internal sealed partial class ConsoleText
         ["detector"] = "检测器",
         ["message stream"] = "消息流",
         ["Groups it applies in"] = "适用的群",
+        ["The address cannot be shown"] = "无法按此地址显示",
+        ["{0} may have at most {1} characters."] = "筛选项「{0}」最多 {1} 个字符。",
+        ["{0} may not hold a control character (a line break, say)."] = "筛选项「{0}」不能含控制字符（如换行）。",
+        ["The page to start from is an id, a whole number above 0, as the page links write it."] = "翻页位置应为大于 0 的整数，由翻页链接写入。",
+        ["{0} is one of {1}."] = "{0}应为其中之一：{1}。",
+        ["{0} is yes, no, or empty for any."] = "{0}应为 yes（是）或 no（否），留空为全部。",
+        ["{0} is written like {1}."] = "{0}应写成 {1}。",
+        ["{0} is a day from {1} to {2}."] = "{0}应在 {1} 到 {2} 之间。",
+        ["Start day"] = "开始日期",
+        ["End day"] = "结束日期",
+        ["Every incident, no filter"] = "查看全部事件（不加筛选）",
+        ["The latest entries"] = "查看最新的审计日志",
+        ["No leader is named {0}: the leaders are {1}."] = "没有名为「{0}」的负责人，已配置的负责人：{1}。",
+        ["Every digest"] = "查看全部日报",
+        [", "] = "、",
+        ["{0} ({1})"] = "{0}（{1}）",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private ConsoleText(bool english) => English = english;

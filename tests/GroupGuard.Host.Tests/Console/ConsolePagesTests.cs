@@ -282,6 +282,57 @@ public sealed class ConsolePagesTests
 
     private static int RowsOf(string page) => System.Text.RegularExpressions.Regex.Matches(page, "<tr><td>").Count;
 
+    /// <summary>
+    /// An address edited by hand with a value a page cannot read is answered on the console's own
+    /// page, in its language: the parameter as written, what it should be, a link back to the page
+    /// without it; a 4xx still, never a line of plain English.
+    /// </summary>
+    [Theory]
+    [InlineData("/console/incidents?from=2026-13-01", 400, "<code>from=2026-13-01</code> 开始日期应写成 2026-12-01。", "/console/incidents")]
+    [InlineData("/console/incidents?from=2026-12-01&to=2026-02-30", 400, "<code>to=2026-02-30</code> 结束日期应写成 2026-12-01。", "/console/incidents")]
+    [InlineData("/console/incidents?to=1999-12-31", 400, "<code>to=1999-12-31</code> 结束日期应在 2000-01-01 到 9998-12-31 之间。", "/console/incidents")]
+    [InlineData("/console/incidents?group=123%0A456", 400, "<code>group=123 456</code> 筛选项「群」不能含控制字符（如换行）。", "/console/incidents")]
+    [InlineData("/console/incidents?before=next", 400, "<code>before=next</code> 翻页位置应为大于 0 的整数，由翻页链接写入。", "/console/incidents")]
+    [InlineData("/console/incidents?severity=dire", 400, "<code>severity=dire</code> 严重程度应为其中之一：low（低）、medium（中）、high（高）、critical（严重）。", "/console/incidents")]
+    [InlineData("/console/incidents?status=recorded", 400, "<code>status=recorded</code> 状态应为其中之一：pending（待处置）、done（已处置）、logged（仅记录）、", "/console/incidents")]
+    [InlineData("/console/incidents?fp=maybe", 400, "<code>fp=maybe</code> 误判应为 yes（是）或 no（否），留空为全部。", "/console/incidents")]
+    [InlineData("/console/audit?before=1.5", 400, "<code>before=1.5</code> 翻页位置应为大于 0 的整数", "/console/audit")]
+    [InlineData("/console/digests?preview=%E6%9D%8E%E4%B8%BB%E4%BB%BB", 404, "<code>preview=李主任</code> 没有名为「李主任」的负责人，已配置的负责人：", "/console/digests")]
+    public async Task A_hand_edited_address_is_answered_on_the_console_s_page_in_its_words_with_a_link_back(string address, int status, string said, string back)
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var admin = new ConsoleSession(service);
+        using var _ = await admin.SignInAsync("admin");
+
+        using var response = await admin.GetAsync(address);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.StartsWith("text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"zh-CN\">", page, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/console/incidents\">事件</a>", page, StringComparison.Ordinal); // the console's own layout
+        Assert.Contains("<h1>无法按此地址显示</h1>", page, StringComparison.Ordinal);
+        Assert.Contains(said, page, StringComparison.Ordinal);
+        Assert.Contains($"<a id=\"problem-back\" href=\"{back}\">", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hand_edited_filter_is_answered_in_english_to_a_browser_that_asks_for_it()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var admin = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var _ = await admin.SignInAsync("admin");
+
+        using var response = await admin.GetAsync("/console/incidents?from=2026-13-01");
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<code>from=2026-13-01</code> Start day is written like 2026-12-01.", page, StringComparison.Ordinal);
+        Assert.Contains("<a id=\"problem-back\" href=\"/console/incidents\">Every incident, no filter</a>", page, StringComparison.Ordinal);
+    }
+
     /// <summary>A <c>before</c> that is no id is refused naming it, as every other bad filter is, instead of showing the first page.</summary>
     [Theory]
     [InlineData("/console/incidents", "abc")]
@@ -299,7 +350,7 @@ public sealed class ConsolePagesTests
         using var blank = await admin.GetAsync($"{page}?before=");
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.StartsWith("before is an id", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"<code>before={before}</code> 翻页位置应为大于 0 的整数，由翻页链接写入。", WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, blank.StatusCode);
     }
 

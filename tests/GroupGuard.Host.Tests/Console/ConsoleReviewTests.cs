@@ -401,7 +401,8 @@ public sealed class ConsoleReviewTests
         using var response = await browser.GetAsync("/console/incidents?" + days);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.StartsWith($"{named} must be a day from 2000-01-01 to 9998-12-31", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"<code>{named}=", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"{(named == "from" ? "开始日期" : "结束日期")}应在 2000-01-01 到 9998-12-31 之间。", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
     [Theory]

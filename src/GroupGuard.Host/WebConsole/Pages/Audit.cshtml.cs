@@ -16,7 +16,7 @@ public sealed class AuditModel(IAccountStore accounts) : ConsolePage
     {
         if (!TryBefore(before, out var beforeId))
         {
-            return BadRequest(BeforeProblem);
+            return Refuse("before", before, BeforeWords, "/console/audit", T["The latest entries"]);
         }
 
         // One more than a page tells whether an earlier page exists: a page of exactly 100 with

@@ -1,4 +1,5 @@
 using GroupGuard.Core.Accounts;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
@@ -50,8 +51,38 @@ public abstract class ConsolePage : PageModel
         : value.Any(char.IsControl) ? $"{what} may not hold a control character."
         : null;
 
-    /// <summary>Why a page refuses a <c>before</c> that is not an id (as it refuses every other bad filter: not silently page 1).</summary>
-    protected const string BeforeProblem = "before is an id, a whole number above 0 (the next page link writes it).";
+    /// <summary>
+    /// A query parameter of the address the page cannot read (typed or edited by hand), as the page
+    /// answers it on the console's own layout: set, the page shows only this.
+    /// </summary>
+    public QueryProblem? Problem { get; private set; }
+
+    /// <summary>
+    /// Answers <paramref name="status"/> (a 4xx) on the console's page, in the reader's language:
+    /// the parameter as written, what it should be (<see cref="QueryProblem.Message"/>) and a link
+    /// back to <paramref name="back"/>, the page without it; not a line of plain English.
+    /// </summary>
+    protected IActionResult Refuse(string parameter, string? value, string message, string back, string backText, int status = StatusCodes.Status400BadRequest)
+    {
+        Problem = new QueryProblem(parameter, QueryProblem.Shown(value), message, back, backText);
+        Response.StatusCode = status;
+        return Page();
+    }
+
+    /// <summary>
+    /// Why a value typed into a filter cannot be looked up, in the reader's words naming the field by
+    /// its <paramref name="label"/> as the form shows it, or null (<see cref="TypedProblem"/>).
+    /// </summary>
+    protected string? TypedWords(string label, string? value, int maxLength) =>
+        value is null ? null
+        : value.Length > maxLength ? Format(T["{0} may have at most {1} characters."], T[label], maxLength)
+        : value.Any(char.IsControl) ? Format(T["{0} may not hold a control character (a line break, say)."], T[label])
+        : null;
+
+    /// <summary>Why a <c>before</c> is refused when it is not an id (as every other bad filter is: not silently page 1).</summary>
+    protected string BeforeWords => T["The page to start from is an id, a whole number above 0, as the page links write it."];
+
+    protected static string Format(string format, params object?[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args);
 
     /// <summary>
     /// Reads the keyset parameter <c>before</c>: blank is none (the first page); false when it is
@@ -96,4 +127,20 @@ public abstract class ConsolePage : PageModel
     }
 
     public string Local(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, Zone).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What a page says of a query parameter it cannot read: the parameter and its value as written
+/// (cut to <see cref="ShownLength"/>), what it should be, in the reader's words, and a link back.
+/// </summary>
+public sealed record QueryProblem(string Parameter, string Value, string Message, string Back, string BackText)
+{
+    public const int ShownLength = 40;
+
+    /// <summary>The value as the page quotes it: cut, with its control characters as spaces.</summary>
+    internal static string Shown(string? value)
+    {
+        var text = new string([.. (value ?? "").Select(c => char.IsControl(c) ? ' ' : c)]);
+        return Core.Moderation.StoredText.Cut(text, ShownLength + 1)!;
+    }
 }

@@ -35,7 +35,14 @@ public sealed class DigestsModel : ConsolePage
         {
             if (digests.Leader(preview) is not { } leader)
             {
-                return NotFound();
+                // A leader's name edited by hand, or one since taken out of the settings.
+                return Refuse(
+                    "preview",
+                    preview,
+                    Format(T["No leader is named {0}: the leaders are {1}."], QueryProblem.Shown(preview), Leaders.Count == 0 ? "—" : string.Join(T[", "], Leaders)),
+                    "/console/digests",
+                    T["Every digest"],
+                    StatusCodes.Status404NotFound);
             }
 
             var end = digests.Now;

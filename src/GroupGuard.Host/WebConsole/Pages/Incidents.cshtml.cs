@@ -29,10 +29,18 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
     public async Task<IActionResult> OnGetAsync(string? group, string? user, string? pack, string? rule, string? severity, string? status, string? fp, string? from, string? to, string? q, string? before)
     {
         Query = new IncidentsQuery(group, user, pack, rule, severity, status, fp, from, to, q);
-        string?[] typed = [group, user, pack, rule, severity, status, fp, from, to, q];
-        if (typed.Select(v => TypedProblem("A filter", v, MaxFilterLength)).FirstOrDefault(p => p is not null) is { } typedProblem)
+        // Each parameter by the label the form gives it.
+        (string Name, string Label, string? Value)[] typed =
+        [
+            ("group", "Group", group), ("user", "User", user), ("pack", "Pack", pack), ("rule", "Rule", rule), ("severity", "Severity", severity),
+            ("status", "Status", status), ("fp", "False positive", fp), ("from", "Start day", from), ("to", "End day", to), ("q", "Text contains", q),
+        ];
+        foreach (var (name, label, value) in typed)
         {
-            return BadRequest(typedProblem);
+            if (TypedWords(label, value, MaxFilterLength) is { } words)
+            {
+                return Refuse(name, value, words);
+            }
         }
 
         var filter = new IncidentFilter { Scope = Me.GroupScope, GroupId = Blank(group), UserId = Blank(user), Pack = Blank(pack), Rule = Blank(rule), Text = Blank(q) };
@@ -40,7 +48,7 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
         {
             if (!WireNames<Severity>.TryParse(sev, out var parsed))
             {
-                return BadRequest($"severity must be one of {string.Join(", ", WireNames<Severity>.All)}.");
+                return Refuse("severity", severity, Format(T["{0} is one of {1}."], T["Severity"], Choices(WireNames<Severity>.All, T.Severity)));
             }
 
             filter = filter with { Severity = parsed };
@@ -51,7 +59,7 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
             // The outcomes the overview counts: done is what was carried out, logged a log rule's incidents.
             if (!WireNames<IncidentOutcome>.TryParse(st, out var parsed))
             {
-                return BadRequest($"status must be one of {string.Join(", ", WireNames<IncidentOutcome>.All)}.");
+                return Refuse("status", status, Format(T["{0} is one of {1}."], T["Status"], Choices(WireNames<IncidentOutcome>.All, T.Outcome)));
             }
 
             filter = filter with { Outcome = parsed };
@@ -69,19 +77,22 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
                 break;
             default:
                 // As severity and status: not silently every incident.
-                return BadRequest("fp must be yes, no or empty (any).");
+                return Refuse("fp", fp, Format(T["{0} is yes, no, or empty for any."], T["False positive"]));
         }
 
         if (!TryBefore(before, out var beforeId))
         {
-            return BadRequest(BeforeProblem);
+            return Refuse("before", before, BeforeWords);
         }
 
-        var fromProblem = DayProblem("from", from, out var fromDay);
-        var toProblem = DayProblem("to", to, out var toDay);
-        if ((fromProblem ?? toProblem) is { } problem)
+        if (DayProblem("Start day", from, out var fromDay) is { } fromProblem)
         {
-            return BadRequest(problem);
+            return Refuse("from", from, fromProblem);
+        }
+
+        if (DayProblem("End day", to, out var toDay) is { } toProblem)
+        {
+            return Refuse("to", to, toProblem);
         }
 
         if (fromDay is { } f)
@@ -117,8 +128,22 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    /// <summary>Why <paramref name="text"/> is not a day the filter takes (naming <paramref name="name"/>), or null: then <paramref name="day"/> is it, or null for none.</summary>
-    private static string? DayProblem(string name, string? text, out DateOnly? day)
+    /// <summary>
+    /// Answers a filter the page cannot read on the console's page (<see cref="ConsolePage.Refuse"/>),
+    /// with a link to every incident, no filter.
+    /// </summary>
+    private IActionResult Refuse(string parameter, string? value, string message) =>
+        Refuse(parameter, value, message, "/console/incidents", T["Every incident, no filter"]);
+
+    /// <summary>The values a filter takes, each with its words where they differ: <c>pending（待处置）、done（已处置）</c>.</summary>
+    private string Choices(IEnumerable<string> names, Func<string, string> words) =>
+        string.Join(T[", "], names.Select(n => words(n) is var w && w != n ? Format(T["{0} ({1})"], n, w) : n));
+
+    /// <summary>
+    /// Why <paramref name="text"/> is not a day the filter takes, in the reader's words naming the
+    /// field (<paramref name="label"/>: the start or end day), or null: then <paramref name="day"/> is it, or null for none.
+    /// </summary>
+    private string? DayProblem(string label, string? text, out DateOnly? day)
     {
         day = null;
         if (string.IsNullOrWhiteSpace(text))
@@ -128,17 +153,20 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
 
         if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
-            return $"{name} is a day written yyyy-MM-dd.";
+            return Format(T["{0} is written like {1}."], T[label], Example);
         }
 
         if (!TimeBounds.Holds(parsed))
         {
-            return $"{name} must be a day from {FirstDayText} to {LastDayText}.";
+            return Format(T["{0} is a day from {1} to {2}."], T[label], FirstDayText, LastDayText);
         }
 
         day = parsed;
         return null;
     }
+
+    /// <summary>A day as the filter takes it (year-month-day), to show how one is written.</summary>
+    private const string Example = "2026-12-01";
 
     private DateTimeOffset LocalMidnight(DateOnly day)
     {

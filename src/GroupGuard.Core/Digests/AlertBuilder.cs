@@ -58,7 +58,10 @@ public static class AlertBuilder
         ArgumentNullException.ThrowIfNull(input);
         var (markdown, text, html) = DigestBuilder.Render(quote => Title(input, quote), quote => Lines(input, quote));
         return new DigestDocument(input.Rule.OutboxKey, input.From, input.To, Title(input, DigestMarkup.OneLine), markdown, text, html,
-            [.. input.IncidentIds.Order()]);
+            [.. input.IncidentIds.Order()])
+        {
+            Messages = Messages(input),
+        };
     }
 
     private static string Title(AlertInput input, Func<string, string> quote) =>

@@ -20,7 +20,11 @@ public static class DigestBuilder
     {
         var (markdown, text, html) = Render(quote => Title(input, quote), quote => Lines(input, quote));
         return new DigestDocument(input.Leader.Name, input.From, input.To, Title(input, DigestMarkup.OneLine), markdown, text, html,
-            [.. input.Incidents.Select(i => i.Id).Order()]);
+            [.. input.Incidents.Select(i => i.Id).Order()])
+        {
+            // As its headline counts them (Lines): by message, those marked false positive left out.
+            Messages = Offence.Of(input.Incidents.Where(i => !i.FalsePositive)).Count,
+        };
     }
 
     /// <summary>

@@ -25,4 +25,10 @@ public sealed record DigestDocument(
     /// sends it inline in the HTML part; the other channels leave it out.
     /// </summary>
     public byte[]? ChartPng { get; init; }
+
+    /// <summary>
+    /// How many offending messages it counted, as its headline says them (发现 8 条违规消息; an
+    /// alert's, those at its severity): a message of several hits once, those marked false positive left out.
+    /// </summary>
+    public int Messages { get; init; }
 }

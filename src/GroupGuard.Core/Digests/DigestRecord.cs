@@ -27,11 +27,18 @@ public sealed record DigestRecord
     /// </summary>
     public long? HighSeq { get; init; }
 
+    /// <summary>
+    /// How many offending messages the digest counted, as its headline says them (发现 8 条违规消息:
+    /// a message of several hits once, those marked false positive left out); <see cref="IncidentIds"/>
+    /// are its hits, false positives among them. Null for digests made before it was kept.
+    /// </summary>
+    public int? Messages { get; init; }
+
     /// <summary>The digest's chart as made when it was created, so that a retry sends the very same picture.</summary>
     public byte[]? ChartPng { get; init; }
 
     /// <summary>Per channel name: its outcome so far.</summary>
     public IReadOnlyDictionary<string, ChannelOutcome> Channels { get; init; } = new Dictionary<string, ChannelOutcome>();
 
-    public DigestDocument ToDocument() => new(Leader, PeriodFrom, PeriodTo, Title, Markdown, Text, Html, IncidentIds) { ChartPng = ChartPng };
+    public DigestDocument ToDocument() => new(Leader, PeriodFrom, PeriodTo, Title, Markdown, Text, Html, IncidentIds) { ChartPng = ChartPng, Messages = Messages ?? 0 };
 }

@@ -241,6 +241,7 @@ internal sealed partial class AlertService(
             Text = document.Text,
             Html = document.Html,
             IncidentIds = document.IncidentIds,
+            Messages = document.Messages,
             HighSeq = high,
             Channels = rule.Channels.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
         }, cancellationToken);

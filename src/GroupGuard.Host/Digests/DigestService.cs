@@ -323,6 +323,7 @@ internal sealed partial class DigestService(
             Text = document.Text,
             Html = document.Html,
             IncidentIds = document.IncidentIds,
+            Messages = document.Messages,
             ChartPng = document.ChartPng, // stored, so that a retry sends this picture and not a newer one
             HighSeq = high,
             // Channel names ignore case, as the settings and the channels do: "wang-mail" and

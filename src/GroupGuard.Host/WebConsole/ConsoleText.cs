@@ -185,6 +185,7 @@ internal sealed partial class ConsoleText
         ["The latest entries"] = "查看最新的审计日志",
         ["No leader is named {0}: the leaders are {1}."] = "没有名为「{0}」的负责人，已配置的负责人：{1}。",
         ["Every digest"] = "查看全部日报",
+        ["Offending messages"] = "违规消息",
         [", "] = "、",
         ["{0} ({1})"] = "{0}（{1}）",
     }.ToFrozenDictionary(StringComparer.Ordinal);

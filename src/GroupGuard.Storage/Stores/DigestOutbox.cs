@@ -36,7 +36,7 @@ internal sealed class DigestOutbox : IDigestOutbox
     private const string SelectSql = """
         SELECT d.id AS Id, d.leader AS Leader, d.period_from AS PeriodFrom, d.period_to AS PeriodTo,
             d.status AS Status, d.created_at AS CreatedAt, d.title AS Title, d.markdown AS Markdown,
-            d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds, d.chart_png AS ChartPng, d.high_seq AS HighSeq,
+            d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds, d.chart_png AS ChartPng, d.high_seq AS HighSeq, d.messages AS Messages,
             c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
             c.error_kind AS ErrorKind, c.sent_at AS SentAt, c.parts_delivered AS PartsDelivered
         FROM digests d LEFT JOIN digest_channels c ON c.digest_id = d.id
@@ -46,8 +46,8 @@ internal sealed class DigestOutbox : IDigestOutbox
 
     // RETURNING yields no row when the digest for that leader and period end is already there.
     private const string InsertDigestSql = """
-        INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids, chart_png, high_seq)
-        VALUES (@Leader, @PeriodFrom, @PeriodTo, @Status, @CreatedAt, @Title, @Markdown, @Text, @Html, @IncidentIds, @ChartPng, @HighSeq)
+        INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids, chart_png, high_seq, messages)
+        VALUES (@Leader, @PeriodFrom, @PeriodTo, @Status, @CreatedAt, @Title, @Markdown, @Text, @Html, @IncidentIds, @ChartPng, @HighSeq, @Messages)
         ON CONFLICT (leader, period_to) DO NOTHING
         RETURNING id
         """;
@@ -158,6 +158,7 @@ internal sealed class DigestOutbox : IDigestOutbox
             IncidentIds = IdListText.ToText(record.IncidentIds),
             record.ChartPng,
             record.HighSeq,
+            record.Messages,
         };
 
         return await _database.WriteAsync(
@@ -506,6 +507,7 @@ internal sealed class DigestOutbox : IDigestOutbox
         public string IncidentIds { get; set; } = IdListText.Empty;
         public byte[]? ChartPng { get; set; }
         public long? HighSeq { get; set; }
+        public long? Messages { get; set; }
         public string? Channel { get; set; }
         public string? ChannelStatus { get; set; }
         public long? Attempts { get; set; }
@@ -552,6 +554,9 @@ internal sealed class DigestOutbox : IDigestOutbox
             IncidentIds = IdListText.Parse(IncidentIds, $"Digest {Id}: incident_ids"),
             ChartPng = ChartPng,
             HighSeq = HighSeq,
+            Messages = Messages is >= 0 and <= int.MaxValue or null
+                ? (int?)Messages
+                : throw new InvalidDataException($"Digest {Id} counted {Messages} messages."),
             Channels = channels,
         };
     }

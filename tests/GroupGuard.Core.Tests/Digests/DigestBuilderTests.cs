@@ -304,6 +304,20 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("联系", digest.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>The digest keeps the count its headline says (the console's list of digests shows it), not its hits.</summary>
+    [Fact]
+    public void The_digest_keeps_how_many_offending_messages_its_headline_counted()
+    {
+        var incidents = LoanAdvert();
+        var digest = Build([.. incidents, Incident(9, "9", "m9", falsePositive: true)]);
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, incidents, incidents.Count, [.. incidents.Select(i => i.Id)]));
+
+        Assert.Contains("发现 2 条违规消息（4 次命中）", digest.Text, StringComparison.Ordinal);
+        Assert.Equal((2, 5), (digest.Messages, digest.IncidentIds.Count)); // the one marked false positive is listed, not counted
+        Assert.Equal(2, alert.Messages);
+    }
+
     [Fact]
     public void The_most_serious_name_each_message_s_group_when_the_digest_covers_several()
     {

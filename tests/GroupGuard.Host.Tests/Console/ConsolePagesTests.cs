@@ -463,6 +463,46 @@ public sealed class ConsolePagesTests
         Assert.DoesNotContain("(wecom channel", digests, StringComparison.Ordinal); // no longer in brackets after the status
     }
 
+    /// <summary>
+    /// The digests page counts what each digest counted, offending messages (a message of several
+    /// hits once), as the digest's headline and the overview do; one made before the count was kept
+    /// says its incidents as what they are, hits.
+    /// </summary>
+    [Fact]
+    public async Task The_digests_page_counts_each_digest_s_offending_messages_as_its_headline_did()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var outbox = service.Services.GetRequiredService<Core.Digests.IDigestOutbox>();
+        var now = DateTimeOffset.UtcNow;
+        Core.Digests.DigestRecord Digest(DateTimeOffset to, int? messages) => new()
+        {
+            Leader = "王主任",
+            PeriodFrom = to.AddDays(-1),
+            PeriodTo = to,
+            Status = Core.Digests.DigestStatus.Sent,
+            CreatedAt = to,
+            Title = "群管日报",
+            Markdown = "共检查 812 条消息，发现 2 条违规消息（5 次命中）。",
+            Text = "共检查 812 条消息，发现 2 条违规消息（5 次命中）。",
+            Html = "<p>共检查 812 条消息，发现 2 条违规消息（5 次命中）。</p>",
+            IncidentIds = [1, 2, 3, 4, 5],
+            Messages = messages,
+        };
+        await outbox.CreateAsync(Digest(now.AddDays(-1), null), CancellationToken.None);
+        await outbox.CreateAsync(Digest(now, 2), CancellationToken.None);
+        using var admin = new ConsoleSession(service);
+        using var _ = await admin.SignInAsync("admin");
+
+        var page = await admin.PageAsync("/console/digests");
+
+        Assert.Contains("<th>违规消息</th>", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num\">2</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num\">5 次命中</td>", page, StringComparison.Ordinal); // made before the count was kept
+        Assert.DoesNotContain("<td class=\"num\">5</td>", page, StringComparison.Ordinal);
+        Assert.Equal(2, (await outbox.LatestAsync("王主任", CancellationToken.None))!.Messages);
+    }
+
     private sealed class FakeConnections(params ConnectionState[] connections) : IConnectionStatus
     {
         public IReadOnlyList<ConnectionState> Connections => connections;

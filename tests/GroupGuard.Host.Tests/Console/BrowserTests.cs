@@ -58,7 +58,19 @@ public sealed class BrowserTests
             browser.FindElement(By.CssSelector("form button[type=submit]")).Click();
             Wait(browser, () => browser.FindElements(By.CssSelector("canvas#per-day[data-drawn=true]")).Count > 0, "the overview's chart");
             Assert.Equal("2", browser.FindElement(By.Id("offence-total")).Text);
-            Save(browser, shots, "console-overview.png");
+            // The picture in the docs shows the outcomes once the platform has answered (no bot API
+            // here: the platform cannot), not the moment before, and the bridge by its name.
+            Wait(
+                browser,
+                () =>
+                {
+                    browser.Navigate().Refresh();
+                    return !browser.FindElement(By.ClassName("columns")).Text.Contains("待处置", StringComparison.Ordinal);
+                },
+                "the actions to be answered");
+            Wait(browser, () => browser.FindElements(By.CssSelector("canvas#per-day[data-drawn=true]")).Count > 0, "the overview's chart again");
+            Assert.Contains("OneBot v11 10001", browser.PageSource, StringComparison.Ordinal);
+            SaveWhole(browser, shots, "console-overview.png");
 
             // Filter incidents by group, open one, mark it false positive.
             browser.Navigate().GoToUrl(baseUrl + "/console/incidents");
@@ -181,6 +193,25 @@ public sealed class BrowserTests
         }
 
         return folders;
+    }
+
+    /// <summary>
+    /// Saves the whole page, not only the window's height of it (the overview's bridges are at its
+    /// foot): headless Chromium keeps its window to the screen, so the page is shown as on a taller one.
+    /// </summary>
+    private static void SaveWhole(ChromeDriver browser, List<string> folders, string name)
+    {
+        var width = Convert.ToInt64(browser.ExecuteScript("return document.documentElement.clientWidth;"), CultureInfo.InvariantCulture);
+        var height = Convert.ToInt64(browser.ExecuteScript("return document.documentElement.scrollHeight;"), CultureInfo.InvariantCulture);
+        browser.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?> { ["width"] = width, ["height"] = height, ["deviceScaleFactor"] = 1, ["mobile"] = false });
+        try
+        {
+            Save(browser, folders, name);
+        }
+        finally
+        {
+            browser.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", new Dictionary<string, object?>());
+        }
     }
 
     private static void Save(ITakesScreenshot browser, List<string> folders, string name)

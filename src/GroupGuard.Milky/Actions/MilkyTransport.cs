@@ -164,9 +164,6 @@ internal sealed partial class MilkyTransport(HttpClient http, CallPacer pacer, T
         return $"{message} ({retcode})";
     }
 
-    /// <summary>base, 2×base, 4×base…, each between 80 % and 120 %, so the retries of many bots do not line up.</summary>
-    /// <summary>Scheme, host and port only.</summary>
-
     // At Debug, each try and its end: whoever asked says a failure once, in its own words (an
     // action's one warning names the action, the group and this error; a lookup goes on without).
     [LoggerMessage(Level = LogLevel.Debug, Message = "Milky {Api} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]

@@ -367,8 +367,6 @@ internal sealed partial class ActionTransport(
         return CallOutcome.Fail(kind, error);
     }
 
-    /// <summary>Scheme, host and port only: user info in a configured URL would be a credential.</summary>
-
     // At Debug, each try and its end: whoever asked says a failure once, in its own words (an
     // action's one warning names the action, the group and this error; a lookup goes on without).
     [LoggerMessage(Level = LogLevel.Debug, Message = "OneBot {Action} for {Bot} failed on attempt {Attempt} ({Error}); retrying in {DelaySeconds:0.##} s")]

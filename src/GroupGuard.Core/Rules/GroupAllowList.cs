@@ -36,6 +36,9 @@ public enum GroupAllowAdded
 
     /// <summary>The folder holds <see cref="RuleLoader.MaxTermLines"/> lines of terms and phrases already, or the phrase would take it past <see cref="RuleLoader.MaxTermCharacters"/>: nothing written.</summary>
     FolderFull,
+
+    /// <summary>The file is not UTF-8 text (an editor saved it as GBK): nothing written, lest a UTF-8 line after GBK ones leave it half one, half the other.</summary>
+    NotUtf8,
 }
 
 /// <summary>What became of a phrase to be taken off a group's allow list.</summary>
@@ -110,13 +113,13 @@ public static class GroupAllowList
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    // A list rewritten whole is read strictly: text that is not UTF-8 would come back garbled.
+    // A list added to or rewritten is read strictly: text that is not UTF-8 would come back garbled.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Adds <paramref name="phrase"/> (checked with <see cref="Check"/>) as a line of
     /// <paramref name="groupId"/>'s list in <paramref name="folder"/>, unless it is there already, the
-    /// list is full, or the line would take the folder past a bound of the whole folder (the lists it
+    /// list is full or not UTF-8 text, or the line would take the folder past a bound of the whole folder (the lists it
     /// may hold; <paramref name="termLines"/> and <paramref name="termCharacters"/>, the lines and
     /// characters of terms and phrases it held at the last load): a command never writes what would
     /// stop the folder from loading. Throws on a file system failure. The rule set reloads to apply it.
@@ -137,9 +140,20 @@ public static class GroupAllowList
 
         phrase = phrase.Trim();
         var path = Path.Combine(folder, FileName(groupId));
-        var existing = File.Exists(path) ? File.ReadAllText(path, Utf8) : null;
-        if (existing is not null)
+        string? existing = null;
+        if (File.Exists(path))
         {
+            // Read strictly, byte order mark or not: a list saved as GBK (or as UTF-16, "Unicode" in
+            // Notepad) would be read as something else and get a UTF-8 line after it.
+            try
+            {
+                existing = StrictUtf8.GetString(File.ReadAllBytes(path));
+            }
+            catch (DecoderFallbackException)
+            {
+                return GroupAllowAdded.NotUtf8;
+            }
+
             var lines = RuleTextFiles.ParseLines(existing);
             if (lines.Any(l => string.Equals(l.Text, phrase, StringComparison.Ordinal)))
             {

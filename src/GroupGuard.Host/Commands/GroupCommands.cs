@@ -318,6 +318,8 @@ internal sealed partial class GroupCommands(
                 return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"规则目录里的群放行名单已达上限（{RuleLoader.MaxGroupAllowLists} 个），无法为本群新建；请编辑 allow.txt"));
             case GroupAllowAdded.FolderFull:
                 return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"规则目录的词语已达上限（{RuleLoader.MaxTermLines} 行或 {RuleLoader.MaxTermCharacters} 字），无法再放行；请整理规则文件"));
+            case GroupAllowAdded.NotUtf8:
+                return CommandReply.Say(message, NotUtf8(file));
         }
 
         var loaded = loader.Reload();
@@ -359,7 +361,7 @@ internal sealed partial class GroupCommands(
 
         if (removed == GroupAllowRemoved.NotUtf8)
         {
-            return CommandReply.Say(message, $"{file} 不是 UTF-8 编码的文本，无法在群里修改；请用编辑器另存为 UTF-8");
+            return CommandReply.Say(message, NotUtf8(file));
         }
 
         if (removed != GroupAllowRemoved.Removed)
@@ -379,6 +381,12 @@ internal sealed partial class GroupCommands(
 
         return CommandReply.Say(message, $"已取消放行「{phrase}」，仅本群" + (SharedAllow(phrase) ? "；它仍在全体群共用的 allow.txt 里" : ""));
     }
+
+    /// <summary>
+    /// The answer of 放行 and 取消放行 to a list an editor saved as GBK: written to from the group, it
+    /// would be half GBK, half UTF-8 (or rewritten garbled), so it is left as it is.
+    /// </summary>
+    private static string NotUtf8(string file) => $"{file} 不是 UTF-8 编码的文本，无法在群里修改；请用编辑器另存为 UTF-8";
 
     /// <summary>The most phrases one answer to <c>放行名单</c> lists; the rest are counted.</summary>
     internal const int MaxListedPhrases = 10;

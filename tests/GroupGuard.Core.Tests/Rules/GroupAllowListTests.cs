@@ -118,6 +118,26 @@ public sealed class GroupAllowListTests
     }
 
     [Fact]
+    public void Add_leaves_a_list_saved_as_gbk_or_utf16_byte_for_byte_rather_than_append_utf8_to_it()
+    {
+        using var dir = new TempFolder();
+        var gbk = new byte[] { 0xBC, 0xD3, 0xCE, 0xA2, 0xD0, 0xC5, 0xC8, 0xBA, 0x0A }; // 加微信群, as 'ANSI' on a Chinese Windows
+        var utf16 = new byte[] { 0xFF, 0xFE, 0xA0, 0x52, 0xAE, 0x5F, 0xE1, 0x4F, 0xA4, 0x7F, 0x0A, 0x00 }; // the same, 'Unicode' in Notepad
+        File.WriteAllBytes(Path.Combine(dir.Path, "allow-111.txt"), gbk);
+        File.WriteAllBytes(Path.Combine(dir.Path, "allow-222.txt"), utf16);
+        dir.Write("allow-333.txt", "\uFEFF加微信群\n"); // UTF-8 with the byte order mark Windows editors write: taken
+
+        Assert.Equal(GroupAllowAdded.NotUtf8, GroupAllowList.Add(dir.Path, "111", "扫码进群"));
+        Assert.Equal(GroupAllowAdded.NotUtf8, GroupAllowList.Add(dir.Path, "222", "扫码进群"));
+        Assert.Equal(GroupAllowAdded.AlreadyThere, GroupAllowList.Add(dir.Path, "333", "加微信群"));
+        Assert.Equal(GroupAllowAdded.Added, GroupAllowList.Add(dir.Path, "333", "扫码进群"));
+
+        Assert.Equal(gbk, File.ReadAllBytes(Path.Combine(dir.Path, "allow-111.txt")));
+        Assert.Equal(utf16, File.ReadAllBytes(Path.Combine(dir.Path, "allow-222.txt")));
+        Assert.Equal("\uFEFF加微信群\n扫码进群\n", Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir.Path, "allow-333.txt"))));
+    }
+
+    [Fact]
     public void Add_refuses_a_full_list_a_bad_phrase_and_a_group_id_that_names_no_file()
     {
         using var dir = new TempFolder();

@@ -362,6 +362,32 @@ public sealed class GroupCommandTests
         Assert.Contains(await AuditAsync(service), a => a.Action == "group_command:取消放行" && a.Detail!.Contains("allow-123456.txt", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A list an editor saved as GBK: 取消放行 refused to rewrite it, but 放行 appended a UTF-8 line,
+    /// leaving it half GBK, half UTF-8. Both now answer how to save it right and leave it as it was.
+    /// </summary>
+    [Fact]
+    public async Task Allowing_or_taking_off_a_phrase_on_a_list_saved_as_gbk_says_to_save_it_as_utf8_and_leaves_it_as_it_was()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+        var gbk = new byte[] { 0xBC, 0xD3, 0xCE, 0xA2, 0xD0, 0xC5, 0xC8, 0xBA, 0x0A }; // 加微信群
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 微信支付", userId: Admin, role: "owner"));
+        await AnswerAsync(api, "已放行");
+        File.WriteAllBytes(file, gbk); // saved again by an editor, as 'ANSI'
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 扫码进群", userId: Admin, role: "owner"));
+        var allowed = await AnswerAsync(api, "不是 UTF-8");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 取消放行 加微信群", userId: Admin, role: "owner"));
+        var removed = await api.WaitForRequestAsync(r => r.Action == "send_group_msg" && r.Index > allowed.Index && Said(r).Contains("不是 UTF-8", StringComparison.Ordinal), "the second answer");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] allow-123456.txt 不是 UTF-8 编码的文本，无法在群里修改；请用编辑器另存为 UTF-8", Said(allowed));
+        Assert.Equal(Said(allowed), Said(removed));
+        Assert.Equal(gbk, File.ReadAllBytes(file));
+        Assert.Single(await AuditAsync(service)); // the first 放行 only: nothing was done since
+    }
+
     [Fact]
     public async Task Allowing_a_phrase_the_rules_folder_cannot_take_says_so_and_changes_nothing()
     {

@@ -46,7 +46,8 @@ public sealed class RulesCliTests : IDisposable
 
     /// <summary>
     /// An administrator's walkthrough of hand-editing mistakes: each is printed on the line to mend
-    /// with what to write there, however many files hold one; a warning (terms run together) beside them.
+    /// with what to write there, however many files hold one, and once (a misspelt key is not also
+    /// the errors of its absence); a warning (terms run together) beside them.
     /// </summary>
     [Fact]
     public async Task Rules_check_names_each_hand_editing_mistake_on_its_line_with_what_to_write()
@@ -56,7 +57,8 @@ public sealed class RulesCliTests : IDisposable
             ("b.yaml", "pack: b\nrules:\n  - id: b.one\n\tterms: [加微信]\n"),
             ("c.yaml", "pack: c\nseverity: 高\ngroups: [12345678，87654321]\nrules:\n  - id: c.one\n    terms: [私聊领取，私信领取]\n  - id: c.two\n    terms_file: c.txt\n"),
             ("c.txt", "# 以后再加\n"),
-            ("d.yaml", ""));
+            ("d.yaml", ""),
+            ("e.yaml", "pack: e\nrules:\n  - id: e.one\n    terrms: [加微信]\n    unless: [加微信群]\n"));
 
         var outcome = await Run("rules", "check", "--rules", rules);
 
@@ -69,6 +71,8 @@ public sealed class RulesCliTests : IDisposable
         Assert.Contains(lines, l => l.Contains("c.yaml:6: warning: rule 'c.one': term '私聊领取，私信领取' holds '，'", StringComparison.Ordinal) && l.EndsWith("terms: [私聊领取, 私信领取]", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("c.yaml:8: rule 'c.two' has no terms: its terms_file c.txt holds none", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith("d.yaml:1: the file is empty (or holds only comments): write a pack in it (pack: <id>, then rules:), or delete it; to set a pack aside, rename it to end in .off", StringComparison.Ordinal));
+        // A misspelt key is one line: not also 'nothing to match' and 'unless' with no terms.
+        Assert.StartsWith("unknown rule key 'terrms': write 'terms' (expected one of: ", Assert.Single(lines, l => l.Contains("e.yaml:", StringComparison.Ordinal)).Split("e.yaml:4: ")[1], StringComparison.Ordinal);
     }
 
     [Fact]

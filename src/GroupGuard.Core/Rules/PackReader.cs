@@ -28,6 +28,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     private static readonly HashSet<string> StreamKeys = ["flood", "repeat", "mention_all"];
 
+    // The keys that give a rule its terms, and every key that gives it something to match.
+    private static readonly HashSet<string> TermKeys = ["terms", "terms_file"];
+    private static readonly HashSet<string> MatcherKeys = [.. TermKeys, "regex", "detector", .. StreamKeys];
+
     // Every key a pack file may hold, for telling a mistyped key line from the text of a value.
     private static readonly HashSet<string> SyntaxKeys = [.. PackKeys, .. RuleKeys, "messages", "times", "seconds"];
 
@@ -97,9 +101,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Error(Line(second.RootNode.Start), "a second YAML document ('---' and what follows): one pack a file; put the second in its own file");
         }
 
-        var map = Keys(root, PackKeys, "pack");
+        // A key misspelt is one mistake, reported once: what follows only from its absence is not.
+        var map = Keys(root, PackKeys, "pack", out var packMisspelt);
 
-        var id = Scalar(map, "pack", root, required: true);
+        var id = Scalar(map, "pack", root, required: !packMisspelt.Contains("pack"));
         PackLine = map.TryGetValue("pack", out var idNode) ? Line(idNode.Start) : 1;
         var name = Scalar(map, "name", root) ?? id;
         var category = Scalar(map, "category", root) ?? id;
@@ -116,7 +121,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var rules = new List<Rule>();
         if (!map.TryGetValue("rules", out var rulesNode))
         {
-            Error(Line(root.Start), "missing 'rules'");
+            if (!packMisspelt.Contains("rules"))
+            {
+                Error(Line(root.Start), "missing 'rules'");
+            }
         }
         else if (rulesNode is not YamlSequenceNode)
         {
@@ -181,8 +189,13 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return null;
         }
 
-        var map = Keys(ruleNode, RuleKeys, "rule");
-        var id = Scalar(map, "id", ruleNode, required: true);
+        // A key misspelt (terrms, acton) is one mistake, reported once on its line with the key to
+        // write: what follows only from that key's absence (no terms, nothing to match, 'unless'
+        // with no terms) is not reported beside it. The rule still fails to load by that error.
+        var map = Keys(ruleNode, RuleKeys, "rule", out var misspelt);
+        var missingTerms = misspelt.Overlaps(TermKeys);
+        var missingText = missingTerms || misspelt.Contains("regex") || misspelt.Contains("detector");
+        var id = Scalar(map, "id", ruleNode, required: !misspelt.Contains("id"));
         if (id is null)
         {
             return null;
@@ -206,7 +219,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             ReadTermsFile(termsFile, Line(map["terms_file"].Start), id, terms, match);
         }
 
-        if (terms.Count == 0 && errors.Total == errorsBefore && !budget.TermsPassed && (termsNode is not null || termsFile is not null))
+        if (terms.Count == 0 && errors.Total == errorsBefore && !budget.TermsPassed && (termsNode is not null || termsFile is not null) && !missingTerms)
         {
             // As an empty 'groups' is: the load would succeed with a rule that never fires. A terms
             // file saved empty (an editor's failed save) then keeps the last good rules in force.
@@ -269,17 +282,17 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 Error(Line(at.Start), $"rule '{id}': {detectorError}");
             }
         }
-        else if (kindsNode is not null)
+        else if (kindsNode is not null && !misspelt.Contains("detector"))
         {
             Error(Line(kindsNode.Start), $"rule '{id}': kinds go with 'detector: {QrDetector.DetectorName}'");
         }
-        else if (allowDomains.Count > 0 || denyDomains.Count > 0)
+        else if ((allowDomains.Count > 0 || denyDomains.Count > 0) && !misspelt.Contains("detector"))
         {
             Error(Line((allowNode ?? denyNode)!.Start), $"rule '{id}': allow_domains and deny_domains go with 'detector: url'");
         }
 
         var matchers = new[] { terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null, pattern is not null, detectorName is not null, map.Keys.Any(StreamKeys.Contains) }.Count(k => k);
-        if (matchers == 0)
+        if (matchers == 0 && !misspelt.Overlaps(MatcherKeys))
         {
             Error(line, $"rule '{id}' has nothing to match: give it terms, terms_file, regex, detector, flood, repeat or mention_all");
         }
@@ -288,36 +301,36 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Error(line, $"rule '{id}' mixes terms, regex, detector and stream conditions: give each its own rule, so a hit says which one fired");
         }
 
-        if (unless.Count > 0 && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null)
+        if (unless.Count > 0 && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null && !missingTerms)
         {
             Error(Line(unlessNode!.Start), $"rule '{id}': 'unless' applies to terms; this rule has none");
         }
 
         var matchesText = terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null || pattern is not null || detectorName is not null;
-        if (precededNode is not null && precededBy.Count > 0 && !matchesText)
+        if (precededNode is not null && precededBy.Count > 0 && !matchesText && !missingText)
         {
             Error(Line(precededNode!.Start), $"rule '{id}': 'unless_preceded_by' applies to terms, a regex or a detector; this rule has none");
         }
 
-        if (nearNode is not null && near.Count > 0 && !matchesText)
+        if (nearNode is not null && near.Count > 0 && !matchesText && !missingText)
         {
             Error(Line(nearNode!.Start), $"rule '{id}': 'unless_near' and 'unless_near_file' apply to terms, a regex or a detector; this rule has none");
         }
 
         var target = Enum(map, "target", TermTarget.Any);
-        if (map.TryGetValue("target", out var targetNode) && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null)
+        if (map.TryGetValue("target", out var targetNode) && terms.Count == 0 && !map.ContainsKey("terms") && termsFile is null && !missingTerms)
         {
             Error(Line(targetNode.Start), $"rule '{id}': 'target' applies to terms; this rule has none");
         }
 
         var scope = Enum(map, "target_scope", target == TermTarget.Group ? TargetScope.Sentence : TargetScope.Clause);
-        if (map.TryGetValue("target_scope", out var scopeNode) && target == TermTarget.Any)
+        if (map.TryGetValue("target_scope", out var scopeNode) && target == TermTarget.Any && !misspelt.Contains("target"))
         {
             Error(Line(scopeNode.Start), $"rule '{id}': 'target_scope' needs 'target: person' or 'target: group'");
         }
 
         var interference = Enum(map, "interference", Interference.Skip);
-        if (map.TryGetValue("interference", out var interferenceNode) && regex is null && pattern is null)
+        if (map.TryGetValue("interference", out var interferenceNode) && regex is null && pattern is null && !misspelt.Contains("regex"))
         {
             Error(Line(interferenceNode.Start), $"rule '{id}': 'interference' applies to a regex; this rule has none");
         }
@@ -476,6 +489,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             }
 
             int? count = null, seconds = null;
+            var misspelt = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (k, v) in settings.Children)
             {
                 var name = (k as YamlScalarNode)?.Value;
@@ -490,13 +504,24 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 }
                 else
                 {
-                    Error(Line(k.Start), $"rule '{id}': in '{key}', '{name}' must be {countKey} or seconds, a whole number from 1 to 86400");
+                    // A setting misspelt (secnds) names the one to write, and is the one error it makes.
+                    var meant = name is not null && name != countKey && name != "seconds" ? Meant(name, [countKey, "seconds"]) : null;
+                    if (meant is not null)
+                    {
+                        misspelt.Add(meant);
+                    }
+
+                    Error(Line(k.Start), $"rule '{id}': in '{key}', '{name}' must be {countKey} or seconds, a whole number from 1 to 86400{(meant is null ? "" : $": write '{meant}'")}");
                 }
             }
 
             if (count is null || seconds is null)
             {
-                Error(Line(node.Start), $"rule '{id}': '{key}' needs both {countKey} and seconds");
+                if ((count is null && !misspelt.Contains(countKey)) || (seconds is null && !misspelt.Contains("seconds")))
+                {
+                    Error(Line(node.Start), $"rule '{id}': '{key}' needs both {countKey} and seconds");
+                }
+
                 return null;
             }
 
@@ -776,18 +801,30 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
     }
 
-    private Dictionary<string, YamlNode> Keys(YamlMappingNode node, HashSet<string> allowed, string what)
+    /// <summary>
+    /// The keys of a pack or rule; each unknown one is an error, naming the key meant where one
+    /// plainly was. <paramref name="misspelt"/>: those keys meant, when the mapping lacks them, so
+    /// that what follows only from their absence is not reported as a second mistake.
+    /// </summary>
+    private Dictionary<string, YamlNode> Keys(YamlMappingNode node, HashSet<string> allowed, string what, out HashSet<string> misspelt)
     {
         var map = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        misspelt = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in node.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? "";
             if (!allowed.Contains(key))
             {
-                var meant = KeyMeant(key, allowed) is { } k ? $": write '{k}'"
+                var intended = KeyMeant(key, allowed);
+                var meant = intended is not null ? $": write '{intended}'"
                     : allowed == RuleKeys && PackKeys.Contains(key) ? $": '{key}' is a key of the pack, written at the left edge above 'rules:'; put a rule that needs its own in a pack of its own"
                     : "";
                 Error(Line(keyNode.Start), $"unknown {what} key '{key}'{meant} (expected one of: {string.Join(", ", allowed)})");
+                if (intended is not null)
+                {
+                    misspelt.Add(intended);
+                }
+
                 continue;
             }
 
@@ -797,6 +834,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             }
         }
 
+        misspelt.ExceptWith(map.Keys);
         return map;
     }
 

@@ -126,6 +126,53 @@ public sealed class PackFieldTests
         Assert.Contains(result.Errors, e => e.Message.StartsWith(expected, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A key misspelt gave its own error and then those of the key's absence (no terms, nothing to
+    /// match, 'unless' with no terms …): three errors for one mistake, the first of which already
+    /// names the fix. Now it is the one error; the rule still does not load.
+    /// </summary>
+    [Theory]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    terrms: [私聊领取]\n    unless: [私聊领取红包]\n    target: person\n", 4, "unknown rule key 'terrms': write 'terms'")]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    term_file: x.txt\n    unless_preceded_by: [不]\n", 4, "unknown rule key 'term_file': write 'terms_file'")]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    关键词: [私聊领取]\n    unless: [私聊领取红包]\n", 4, "unknown rule key '关键词': write 'terms'")]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    regx: 'ab'\n    interference: keep\n    unless_near: [诈骗]\n", 4, "unknown rule key 'regx': write 'regex'")]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    detecter: url\n    allow_domains: [qq.com]\n", 4, "unknown rule key 'detecter': write 'detector'")]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    terms: [垃圾]\n    targt: person\n    target_scope: message\n", 5, "unknown rule key 'targt': write 'target'")]
+    [InlineData("pack: x\nrules:\n  - ids: x.a\n    terms: [私聊领取]\n", 3, "unknown rule key 'ids': write 'id'")]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    terms: [私聊领取]\n    acton: recall\n", 5, "unknown rule key 'acton': write 'action'")]
+    [InlineData("pakc: x\nrules:\n  - id: x.a\n    terms: [私聊领取]\n", 1, "unknown pack key 'pakc': write 'pack'")]
+    [InlineData("pack: x\nrule:\n  - id: x.a\n    terms: [私聊领取]\n", 2, "unknown pack key 'rule': write 'rules'")]
+    [InlineData("pack: x\nrules:\n  - id: x.a\n    flood: { messages: 8, secnds: 10 }\n", 4, "rule 'x.a': in 'flood', 'secnds' must be messages or seconds, a whole number from 1 to 86400: write 'seconds'")]
+    public void A_misspelt_key_is_one_error_naming_the_key_to_write_not_also_what_its_absence_leads_to(string yaml, int line, string expected)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", yaml);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(line, error.Line);
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_key_that_names_no_key_leaves_what_its_absence_leads_to_reported_and_a_misspelt_one_every_other_mistake()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\nrules:\n  - id: x.a\n    colour: [私聊领取]\n    unless: [私聊领取红包]\n  - id: x.b\n    terrms: [加微信]\n    match: wrd\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.Collection(
+            result.Errors,
+            e => Assert.Equal((4, "unknown rule key 'colour'"), (e.Line, e.Message.Split(" (expected")[0])),
+            e => Assert.Equal((3, "rule 'x.a' has nothing to match: give it terms, terms_file, regex, detector, flood, repeat or mention_all"), (e.Line, e.Message)),
+            e => Assert.Equal((5, "rule 'x.a': 'unless' applies to terms; this rule has none"), (e.Line, e.Message)),
+            e => Assert.Equal((7, "unknown rule key 'terrms': write 'terms'"), (e.Line, e.Message.Split(" (expected")[0])),
+            e => Assert.Equal((8, "'match' is 'wrd', expected auto | word | substring: write 'word'"), (e.Line, e.Message)));
+    }
+
     [Fact]
     public void A_documented_word_in_another_case_loads_as_packs_written_for_earlier_versions_have_it()
     {

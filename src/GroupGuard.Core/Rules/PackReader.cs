@@ -231,6 +231,11 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         var unless = Phrases(map, "unless", "unless phrase", id, out var unlessNode);
+        foreach (var phrase in unless.Where(p => PhrasesRunTogether(p.Text)))
+        {
+            warnings.Add(new RuleError(phrase.SourcePath, phrase.Line, SeveralPhrases($"rule '{id}': unless phrase", phrase.Text, "to give several phrases, separate them with the comma of English punctuation: unless: [{0}]")));
+        }
+
         var precededBy = PhrasesOr(map, "unless_preceded_by", "unless_preceded_by word", id, defaults.UnlessPrecededBy, out var precededNode);
         var nearNode = map.GetValueOrDefault("unless_near") ?? map.GetValueOrDefault("unless_near_file");
         var near = nearNode is null ? defaults.UnlessNear : NearPhrases(map, ruleNode, id);
@@ -591,7 +596,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             return true;
         }
 
-        if (term.IndexOfAny(TermSeparators) >= 0)
+        if (RunTogether(term))
         {
             warnings.Add(new RuleError(path, line, SeveralTerms(ruleId, term, inFile: path != display)));
         }
@@ -603,6 +608,36 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     // What separates items in a list as people write one: a term holding one is several run together.
     private static readonly char[] TermSeparators = [',', '，', '、', ';', '；'];
 
+    /// <summary>Whether a term or phrase holds a comma, 、 or semicolon: several run together, as a list is written.</summary>
+    internal static bool RunTogether(string text) => text.IndexOfAny(TermSeparators) >= 0;
+
+    /// <summary>
+    /// Whether an unless or allow phrase is several run together: two items or more between its
+    /// commas (a comma left at an end, 加微信群，, runs nothing together: the fold skips it).
+    /// </summary>
+    internal static bool PhrasesRunTogether(string text) => RunTogether(text) && Items(text).Parts.Length > 1;
+
+    /// <summary>The items a term or phrase that is <see cref="RunTogether"/> holds, and the first separator in it.</summary>
+    private static (char Separator, string[] Parts) Items(string text) =>
+        (text.First(c => TermSeparators.Contains(c)),
+            text.Split(TermSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => p.Trim('【', '】', '[', ']', '［', '］'))
+                .Where(p => p.Length > 0)
+                .ToArray());
+
+    /// <summary>
+    /// The warning for an unless or allow phrase that holds a comma or 、 (<c>unless: [红包群，福利群]</c>
+    /// with a full-width comma, an allow list's line of several): it loads as one phrase, which
+    /// cancels a hit only where its words stand one after the other, so none of the phrases meant
+    /// cancels on its own. <paramref name="instead"/> is what to write, with {0} for the items.
+    /// </summary>
+    internal static string SeveralPhrases(string what, string phrase, string instead)
+    {
+        var (separator, parts) = Items(phrase);
+        var written = string.Format(CultureInfo.InvariantCulture, instead, string.Join(", ", parts), string.Join(" and ", parts));
+        return $"{what} '{phrase}' holds '{separator}', so it is one phrase, which cancels a hit only where {string.Join(" and ", parts)} stand one right after the other; {written}";
+    }
+
     /// <summary>
     /// The warning for a term that holds a comma or 、 (<c>terms: [私聊领取，私信领取]</c> with a
     /// full-width comma, <c>terms: 私聊领取, 私信领取</c> without brackets, a terms file's line of
@@ -611,11 +646,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     /// </summary>
     private static string SeveralTerms(string ruleId, string term, bool inFile)
     {
-        var parts = term.Split(TermSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => p.Trim('【', '】', '[', ']', '［', '］'))
-            .Where(p => p.Length > 0)
-            .ToArray();
-        var separator = term.First(c => TermSeparators.Contains(c));
+        var (separator, parts) = Items(term);
         var instead = inFile
             ? $"a terms file takes one term a line: put {string.Join(" and ", parts)} on lines of their own"
             : $"to give several terms, separate them with the comma of English punctuation: terms: [{string.Join(", ", parts)}]";

@@ -66,8 +66,8 @@ public static class RuleLoader
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var budget = new LoadBudget(errors);
-        var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, hash, budget);
-        var groupAllow = ReadGroupAllowLists(full, errors, hash, budget);
+        var allow = ReadPhrases(Path.Combine(full, AllowFile), errors, warnings, hash, budget);
+        var groupAllow = ReadGroupAllowLists(full, errors, warnings, hash, budget);
         var variants = ReadVariants(Path.Combine(full, VariantsFile), errors, hash);
         var folder = TextFolder.WithVariants(variants);
         var packs = new List<RulePack>();
@@ -152,7 +152,7 @@ public static class RuleLoader
     /// Each <c>allow-&lt;group id&gt;.txt</c> of the folder (not its subfolders), read like
     /// <c>allow.txt</c>, by group id. A file whose name gives no usable group id is an error.
     /// </summary>
-    private static Dictionary<string, IReadOnlyList<RuleTerm>> ReadGroupAllowLists(string folder, RuleProblems errors, IncrementalHash hash, LoadBudget budget)
+    private static Dictionary<string, IReadOnlyList<RuleTerm>> ReadGroupAllowLists(string folder, RuleProblems errors, RuleProblems warnings, IncrementalHash hash, LoadBudget budget)
     {
         var lists = new Dictionary<string, IReadOnlyList<RuleTerm>>(StringComparer.Ordinal);
         List<string> files;
@@ -184,14 +184,17 @@ public static class RuleLoader
                 continue;
             }
 
-            lists[group] = ReadPhrases(file, errors, hash, budget);
+            lists[group] = ReadPhrases(file, errors, warnings, hash, budget);
         }
 
         return lists;
     }
 
-    /// <summary>A list of phrases, one a line, '#' starting a comment; empty when the file is absent.</summary>
-    private static List<RuleTerm> ReadPhrases(string path, RuleProblems errors, IncrementalHash hash, LoadBudget budget)
+    /// <summary>
+    /// A list of phrases, one a line, '#' starting a comment; empty when the file is absent. A line
+    /// of several run together (加微信群，扫码进群) loads as one phrase, with a warning on its line.
+    /// </summary>
+    private static List<RuleTerm> ReadPhrases(string path, RuleProblems errors, RuleProblems warnings, IncrementalHash hash, LoadBudget budget)
     {
         var phrases = new List<RuleTerm>();
         if (!Path.Exists(path))
@@ -217,6 +220,11 @@ public static class RuleLoader
             {
                 errors.Add(new RuleError(display, line, $"'{text}' has no letters, digits or hanzi left after normalization"));
                 continue;
+            }
+
+            if (PackReader.PhrasesRunTogether(text))
+            {
+                warnings.Add(new RuleError(display, line, PackReader.SeveralPhrases("allow phrase", text, "an allow list takes one phrase a line: put {1} on lines of their own")));
             }
 
             phrases.Add(new RuleTerm(text, display, line));

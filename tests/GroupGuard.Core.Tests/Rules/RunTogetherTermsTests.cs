@@ -1,3 +1,4 @@
+using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
 
 namespace GroupGuard.Core.Tests.Rules;
@@ -6,7 +7,8 @@ namespace GroupGuard.Core.Tests.Rules;
 /// Terms run together by punctuation a Chinese input method types (a full-width comma, 、), by a
 /// list written without brackets, or by a terms file's line of several, and a regex in Chinese
 /// quotes: each loaded without a word as one term (or pattern) that never fires where the terms
-/// meant do. Now a warning on its line saying what to write.
+/// meant do. Now a warning on its line saying what to write; likewise an unless phrase or an allow
+/// list's line of several phrases, which cancels a hit only where they all stand together.
 /// </summary>
 public sealed class RunTogetherTermsTests
 {
@@ -62,9 +64,47 @@ public sealed class RunTogetherTermsTests
     [Fact]
     public void Terms_written_as_a_list_load_with_no_warning()
     {
-        var result = Load("    terms: [私聊领取, 私信领取, 加 微信]\n    unless: [私聊领取，私信领取]\n");
+        var result = Load("    terms: [私聊领取, 私信领取, 加 微信]\n    unless: [私聊领取红包, 私信领取红包]\n");
 
         Assert.Empty(result.Warnings);
         Assert.Equal(["私聊领取", "私信领取", "加 微信"], result.RuleSet!.Rules.Single().Terms.Select(t => t.Text));
+    }
+
+    [Theory]
+    [InlineData("    unless: [红包群，福利群, 抢红包]\n", "rule 'x.a': unless phrase '红包群，福利群' holds '，', so it is one phrase, which cancels a hit only where 红包群 and 福利群 stand one right after the other; to give several phrases, separate them with the comma of English punctuation: unless: [红包群, 福利群]")]
+    [InlineData("    unless: [红包群、福利群]\n", "rule 'x.a': unless phrase '红包群、福利群' holds '、', so it is one phrase, which cancels a hit only where 红包群 and 福利群 stand one right after the other; to give several phrases, separate them with the comma of English punctuation: unless: [红包群, 福利群]")]
+    [InlineData("    unless: 红包群, 福利群\n", "rule 'x.a': unless phrase '红包群, 福利群' holds ',', so it is one phrase, which cancels a hit only where 红包群 and 福利群 stand one right after the other; to give several phrases, separate them with the comma of English punctuation: unless: [红包群, 福利群]")]
+    [InlineData("    unless: [红包群；福利群]\n", "rule 'x.a': unless phrase '红包群；福利群' holds '；', so it is one phrase, which cancels a hit only where 红包群 and 福利群 stand one right after the other; to give several phrases, separate them with the comma of English punctuation: unless: [红包群, 福利群]")]
+    public void Unless_phrases_run_together_are_a_warning_on_their_line_giving_the_list_to_write(string unless, string expected)
+    {
+        var result = Load("    terms: [红包]\n" + unless);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(6, warning.Line);
+        Assert.Equal(expected, warning.Message);
+        Assert.Contains(result.RuleSet!.Rules.Single().Unless, p => p.Text == expected.Split('\'')[3]); // loaded as written all the same
+    }
+
+    [Fact]
+    public void An_allow_list_s_line_of_several_phrases_is_a_warning_on_that_line_asking_for_one_a_line()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\naction: recall\nrules:\n  - id: x.a\n    terms: [加微信]\n");
+        dir.Write("allow.txt", "# 全体群\n严禁加微信；谨防加微信\n");
+        dir.Write("allow-123456.txt", "# 本群\n加微信群，扫码进群\n加微信缴费， # 一个逗号留在末尾: 没有连在一起的词语\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Collection(
+            result.Warnings.OrderBy(w => w.Path, StringComparer.Ordinal),
+            w => Assert.Equal(("allow-123456.txt", 2, "allow phrase '加微信群，扫码进群' holds '，', so it is one phrase, which cancels a hit only where 加微信群 and 扫码进群 stand one right after the other; an allow list takes one phrase a line: put 加微信群 and 扫码进群 on lines of their own"), (Path.GetFileName(w.Path), w.Line, w.Message)),
+            w => Assert.Equal(("allow.txt", 2, "allow phrase '严禁加微信；谨防加微信' holds '；', so it is one phrase, which cancels a hit only where 严禁加微信 and 谨防加微信 stand one right after the other; an allow list takes one phrase a line: put 严禁加微信 and 谨防加微信 on lines of their own"), (Path.GetFileName(w.Path), w.Line, w.Message)));
+
+        // What the warning says: the line cancels only its phrases together, neither alone.
+        var set = result.RuleSet!;
+        Assert.Single(MessageDetector.Detect(set, "家长们加微信群交作业", "123456").Hits);
+        Assert.Empty(MessageDetector.Detect(set, "加微信群，扫码进群", "123456").Hits);
+        Assert.Empty(MessageDetector.Detect(set, "加微信缴费", "123456").Hits);
     }
 }

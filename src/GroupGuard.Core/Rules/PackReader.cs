@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using GroupGuard.Core.Detection.Detectors;
+using GroupGuard.Core.Digests;
 using GroupGuard.Core.Images;
 using GroupGuard.Core.Text;
 using YamlDotNet.Core;
@@ -39,6 +40,9 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     // The pack's id once read, for errors about its own lists.
     private string? _packId;
+
+    // Whether the pack's 'name' key was misspelt: its id in {pack} is then no mistake of its own.
+    private bool _nameMisspelt;
 
     // Each unless_near_file read once, for the pack and every rule of it that names it again.
     private readonly Dictionary<string, List<(int Line, string Text)>> _phraseFiles = new(StringComparer.Ordinal);
@@ -105,6 +109,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var map = Keys(root, PackKeys, "pack", out var packMisspelt);
 
         var id = Scalar(map, "pack", root, required: !packMisspelt.Contains("pack"));
+        _nameMisspelt = packMisspelt.Contains("name");
         PackLine = map.TryGetValue("pack", out var idNode) ? Line(idNode.Start) : 1;
         var name = Scalar(map, "name", root) ?? id;
         var category = Scalar(map, "category", root) ?? id;
@@ -155,6 +160,19 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             UnlessNear = near,
             SourcePath = display,
         };
+        if (warning is not null)
+        {
+            // The rules that say the pack's warning: those without one of their own.
+            var saying = (rulesNode as YamlSequenceNode)?.Children.OfType<YamlMappingNode>()
+                .Where(r => !r.Children.Keys.Any(k => k is YamlScalarNode { Value: "warning" }))
+                .Select(r => r.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: "id" }).Value)
+                .OfType<YamlScalarNode>()
+                .Select(v => v.Value?.Trim())
+                .OfType<string>()
+                .ToList() ?? [];
+            WarnOfIds(warning, Line(map["warning"].Start), null, defaults.PackName, defaults.Category, saying);
+        }
+
         if (rulesNode is YamlSequenceNode list)
         {
             rules.AddRange(list.Children.Select(item => ReadRule(item, defaults)).OfType<Rule>());
@@ -340,7 +358,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Error(Line(interferenceNode.Start), $"rule '{id}': 'interference' applies to a regex; this rule has none");
         }
 
-        return defaults with
+        var rule = defaults with
         {
             Id = id,
             Category = Scalar(map, "category", ruleNode) ?? defaults.Category,
@@ -365,6 +383,13 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             NewcomerHours = NewcomerHours(map),
             Line = line,
         };
+
+        if (map.TryGetValue("warning", out var warningNode) && rule.WarningTemplate is { } warning)
+        {
+            WarnOfIds(warning, Line(warningNode.Start), id, rule.PackName, rule.Category, [id]);
+        }
+
+        return rule;
     }
 
     /// <summary>The rule's own list under <paramref name="key"/> when it has one (it replaces the pack's), else the pack's.</summary>
@@ -758,6 +783,47 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         return kinds.Count > 0 ? kinds : null;
+    }
+
+    /// <summary>
+    /// Warns of each placeholder of a pack's or rule's <c>warning:</c> (the text members read) that
+    /// fills in an id: <c>{rule}</c> (the rule's id), <c>{category}</c> (a category such as
+    /// <c>ads</c>), <c>{pack}</c> of a pack with no Chinese name (its id). A placeholder that gives
+    /// Chinese (<c>{pack}</c> with <c>name: 广告引流</c>) is what it is for. Each warning says what
+    /// members would read and the Chinese name to write instead, where there is one.
+    /// </summary>
+    private void WarnOfIds(string template, int line, string? ruleId, string packName, string category, IReadOnlyList<string> ruleIds)
+    {
+        static bool Code(string value) => value.All(char.IsAscii);
+        var known = DigestBuilder.CategoryName(category, c => c);
+        var categoryName = known != category ? known : null;
+        var packChinese = Code(packName) ? null : packName;
+
+        if (template.Contains("{rule}", StringComparison.Ordinal) && (ruleIds.Count == 0 || ruleIds.Any(Code)))
+        {
+            var read = ruleIds.Count switch
+            {
+                0 => "each rule's id",
+                1 => $"'{ruleIds[0]}', the rule's id",
+                _ => $"each rule's id ('{ruleIds[0]}' …)",
+            };
+            var instead = (packChinese ?? categoryName) is { } chinese ? $"write a Chinese name instead, such as {(packChinese is null ? "the category's" : "the pack's")}: {chinese}" : "write in Chinese what the rule is about instead";
+            warnings.Add(new RuleError(display, line, $"{Who(ruleId)}: the warning holds {{rule}}, which members read as {read}; {instead}"));
+        }
+
+        if (template.Contains("{category}", StringComparison.Ordinal) && Code(category))
+        {
+            var instead = (categoryName ?? packChinese) is { } chinese ? $"write a Chinese name instead, such as {(categoryName is null ? "the pack's" : "the category's")}: {chinese}" : "write in Chinese what the category is instead";
+            warnings.Add(new RuleError(display, line, $"{Who(ruleId)}: the warning holds {{category}}, which members read as '{category}', the category's id; {instead}"));
+        }
+
+        // A pack's name misspelt (nmae) is that key's error; its id in {pack} follows only from it.
+        if (template.Contains("{pack}", StringComparison.Ordinal) && packChinese is null && !_nameMisspelt)
+        {
+            var what = packName == _packId ? "the pack's id (it has no name: line)" : "the pack's name, which is not Chinese";
+            var name = categoryName is null ? "a name: line below pack:" : $"name: {categoryName}";
+            warnings.Add(new RuleError(display, line, $"{Who(ruleId)}: the warning holds {{pack}}, which members read as '{packName}', {what}; give the pack a Chinese name ({name}), which {{pack}} then gives, or write the Chinese name in the warning"));
+        }
     }
 
     /// <summary>Whose list an error is about: a rule's, or the pack's (null).</summary>

@@ -316,6 +316,55 @@ public sealed class ModerationPolicyTests
         Assert.Equal("请勿发布广告相关内容", ModerationPolicy.Warning(Rules.Rules.Single(r => r.Id == "ads.recall")));
     }
 
+    /// <summary>
+    /// A <c>warning:</c> is what members read: {rule} and {category} fill in ids (ads.contact, ads),
+    /// and {pack} the pack's id where it has no Chinese name. Each is a warning at load time on the
+    /// warning's line, naming what members would read and the Chinese name to write instead;
+    /// {pack} of a pack with a Chinese name is what it is for, and no warning.
+    /// </summary>
+    [Fact]
+    public void A_warning_placeholder_members_would_read_as_an_id_is_a_load_warning_naming_it_and_the_chinese_name()
+    {
+        using var dir = new TempFolder();
+        dir.Write("ads.yaml", """
+            pack: ads
+            name: 广告引流
+            category: ads
+            warning: "请勿发布{rule}（{category}）"
+            rules:
+              - id: ads.contact
+                terms: [加微信]
+                action: warn
+              - id: ads.pm
+                terms: [私聊我]
+                action: warn
+                warning: "{pack}：请勿私聊拉人"
+            """);
+        dir.Write("my.yaml", """
+            pack: my-ads
+            rules:
+              - id: my-ads.contact
+                terms: [代开发票]
+                action: warn
+                warning: "请勿发布{pack}相关内容"
+            """);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Collection(
+            result.Warnings,
+            w => Assert.Equal(("ads.yaml", 4, "pack 'ads': the warning holds {rule}, which members read as 'ads.contact', the rule's id; write a Chinese name instead, such as the pack's: 广告引流"), (Path.GetFileName(w.Path), w.Line, w.Message)),
+            w => Assert.Equal(("ads.yaml", 4, "pack 'ads': the warning holds {category}, which members read as 'ads', the category's id; write a Chinese name instead, such as the category's: 广告引流"), (Path.GetFileName(w.Path), w.Line, w.Message)),
+            w => Assert.Equal(("my.yaml", 6, "rule 'my-ads.contact': the warning holds {pack}, which members read as 'my-ads', the pack's id (it has no name: line); give the pack a Chinese name (a name: line below pack:), which {pack} then gives, or write the Chinese name in the warning"), (Path.GetFileName(w.Path), w.Line, w.Message)));
+
+        // What the members would have read.
+        var set = result.RuleSet!;
+        Assert.Equal("请勿发布ads.contact（ads）", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "ads.contact")));
+        Assert.Equal("广告引流：请勿私聊拉人", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "ads.pm")));
+        Assert.Equal("请勿发布my-ads相关内容", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "my-ads.contact")));
+    }
+
     [Fact]
     public void Warnings_use_the_rules_template()
     {

@@ -63,6 +63,7 @@ internal sealed partial class ConsoleText
         ["Folded text"] = "归一化文本",
         ["Rule-set version"] = "规则版本",
         ["Decided action"] = "决定的处置",
+        ["the rule's"] = "规则的",
         ["Platform's answer"] = "平台回应",
         ["Escalation step"] = "升级级别",
         ["Forwarded content"] = "转发内容",

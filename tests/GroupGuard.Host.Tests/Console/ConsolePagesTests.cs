@@ -248,6 +248,36 @@ public sealed class ConsolePagesTests
     }
 
     /// <summary>
+    /// An incident's page says what was brought on the message as the list does, in the order it is
+    /// carried out, with a mute's length: a recall reads 撤回 (not 撤回 (撤回)), a flood's warning an
+    /// escalation made a mute reads 禁言 10 分钟+警告, and a kick a platform could only mute says the rule's kick beside it.
+    /// </summary>
+    [Fact]
+    public async Task An_incident_s_page_names_what_was_done_once_with_the_escalation_s_mute()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "李管理", AccountRole.Admin);
+        var store = service.Services.GetRequiredService<GroupGuard.Core.IIncidentStore>();
+        var now = DateTimeOffset.UtcNow;
+        var ids = await store.AddAsync(
+            [
+                Incidents.Of("d1", time: now.AddHours(-1)) with { PlannedActions = [GroupGuard.Core.ModerationAction.Recall] },
+                Incidents.Of("d2", time: now.AddHours(-1), action: GroupGuard.Core.ModerationAction.Warn) with { PlannedActions = [GroupGuard.Core.ModerationAction.Mute, GroupGuard.Core.ModerationAction.Warn], MuteSeconds = 600, EscalationStep = 1 },
+                Incidents.Of("d3", time: now.AddHours(-1), action: GroupGuard.Core.ModerationAction.Kick) with { PlannedActions = [GroupGuard.Core.ModerationAction.Mute, GroupGuard.Core.ModerationAction.Warn], MuteSeconds = 3600 },
+            ],
+            CancellationToken.None);
+        using var chinese = new ConsoleSession(service, "zh-CN,zh;q=0.9");
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("李管理");
+        using var b = await english.SignInAsync("李管理");
+
+        Assert.Contains("<dd title=\"recall\">撤回</dd>", await chinese.PageAsync($"/console/incidents/{ids[0]}"), StringComparison.Ordinal);
+        Assert.Contains("<dd title=\"mute+warn\">禁言 10 分钟+警告 · 升级级别 1</dd>", await chinese.PageAsync($"/console/incidents/{ids[1]}"), StringComparison.Ordinal);
+        Assert.Contains("<dd title=\"mute+warn\">禁言 60 分钟+警告 (规则的移出群)</dd>", await chinese.PageAsync($"/console/incidents/{ids[2]}"), StringComparison.Ordinal);
+        Assert.Contains("<dd title=\"mute+warn\">mute 60 min+warn (the rule's kick)</dd>", await english.PageAsync($"/console/incidents/{ids[2]}"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The earlier link is there when there is an earlier entry: a page holding exactly the last
     /// 100 has none (it led to an empty page), and with 101 it leads to the one left.
     /// </summary>

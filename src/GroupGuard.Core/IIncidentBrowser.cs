@@ -77,7 +77,8 @@ public sealed record IncidentFilter
     public Severity? Severity { get; init; }
 
     /// <summary>
-    /// The outcome as the overview counts it (<see cref="IncidentOverview.Outcomes"/>): <see cref="IncidentOutcome.Done"/>
+    /// The outcome as the overview counts it (<see cref="IncidentOverview.Outcomes"/>) and each row
+    /// reads it (<see cref="IncidentOutcomes.Of(Incident)"/>, by the settled status): <see cref="IncidentOutcome.Done"/>
     /// only what was carried out, <see cref="IncidentOutcome.Logged"/> a <c>log</c> rule's recorded incidents.
     /// </summary>
     public IncidentOutcome? Outcome { get; init; }
@@ -108,9 +109,11 @@ public sealed record NamedCount(string Name, int Count);
 /// <see cref="TopRules"/> and <see cref="TopGroups"/> count a message of several hits once (once in
 /// each category, rule and group it hit), <see cref="Incidents"/> its hits. <see cref="Outcomes"/>
 /// and <see cref="FalsePositives"/> count incidents (hits), as the incident list shows them: a
-/// message's hits may differ in outcome and mark. Outcomes are by action status, except that a
-/// <c>log</c> rule's incident, <c>done</c> once recorded, is <see cref="Logged"/>: <c>done</c>
-/// counts only what was done to a message or a member.
+/// message's hits may differ in outcome and mark. Outcomes are by action status as it has settled
+/// (<see cref="IncidentOutcomes.Of(Incident)"/>: a mute carried out whose warning still waits is
+/// <c>done</c>, as the digest and the incident's row read it), except that a <c>log</c> rule's
+/// incident, <c>done</c> once recorded, is <see cref="Logged"/>: <c>done</c> counts only what was
+/// done to a message or a member.
 /// </summary>
 public sealed record IncidentOverview(
     IReadOnlyList<DayCount> PerDay,

@@ -9,6 +9,17 @@ internal sealed partial class IncidentStore
     /// <summary>The most rows one page may ask for.</summary>
     internal const int MaxPageSize = 500;
 
+    /// <summary>
+    /// An incident's status as it has settled, in SQL (SQLite's and PostgreSQL's alike): the
+    /// definition is <see cref="Core.Digests.DigestBuilder.SettledStatus"/>, and this must read as it
+    /// does. A pending incident whose recall, mute or kick were carried out while its group warning
+    /// still waits (<c>acts_outcome</c> set, and not pending) is what came of those (done, failed,
+    /// unsupported); any other its <c>action_status</c>. The overview's outcomes and the list's
+    /// status filter read this, as the digest, the list's rows and an incident's page read that.
+    /// </summary>
+    internal const string SettledStatus =
+        "(CASE WHEN action_status = 'pending' AND acts_outcome IS NOT NULL AND acts_outcome <> 'pending' THEN acts_outcome ELSE action_status END)";
+
     public async Task<IReadOnlyList<Incident>> BrowseAsync(IncidentFilter filter, long? beforeId, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -49,7 +60,8 @@ internal sealed partial class IncidentStore
         Equal("severity", "Severity", EnumText<Severity>.ToText(filter.Severity));
         if (filter.Outcome is { } outcome)
         {
-            // As the overview counts outcomes: a log rule's done is logged, and done is the rest.
+            // As the overview counts outcomes: by the settled status (SettledStatus), a log rule's
+            // done is logged, and done is the rest.
             (ActionStatus Status, bool? LogRule) wanted = outcome switch
             {
                 IncidentOutcome.Logged => (ActionStatus.Done, true),
@@ -62,7 +74,8 @@ internal sealed partial class IncidentStore
                 IncidentOutcome.Unsupported => (ActionStatus.Unsupported, null),
                 _ => throw new ArgumentOutOfRangeException(nameof(filter), outcome, "Not an incident outcome."),
             };
-            Equal("action_status", "Status", EnumText<ActionStatus>.ToText(wanted.Status));
+            conditions.Add(SettledStatus + " = @Status");
+            parameters.Add("Status", EnumText<ActionStatus>.ToText(wanted.Status));
             if (wanted.LogRule is { } log)
             {
                 conditions.Add(log ? "decided_action = @LogAction" : "decided_action <> @LogAction");
@@ -146,10 +159,12 @@ internal sealed partial class IncidentStore
             $"SELECT Day, Category, COUNT(*) AS Count FROM (SELECT DISTINCT {_database.DayOf("time", "@Shift")} AS Day, category AS Category, {messageKey} FROM incidents WHERE {counted}) m GROUP BY Day, Category ORDER BY Day, Category").ConfigureAwait(false);
         // A log rule's incident is done once it is recorded, with nothing done to the message or the
         // member: it counts as logged, so "done" counts only recalls, mutes, kicks and warnings carried
-        // out (IncidentOutcome; BrowseAsync filters by the same). Outcomes count incidents, one a hit,
-        // as the incident list each links to shows them: a message's hits may have different outcomes.
+        // out (IncidentOutcome; BrowseAsync filters by the same). Each by its settled status
+        // (SettledStatus): a mute carried out whose warning still waits is done, as its row reads.
+        // Outcomes count incidents, one a hit, as the incident list each links to shows them: a
+        // message's hits may have different outcomes.
         var outcomes = await Query<NamedRow>(
-            $"SELECT CASE WHEN decided_action = 'log' AND action_status = 'done' THEN '{IncidentOverview.Logged}' ELSE action_status END AS Name, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
+            $"SELECT CASE WHEN decided_action = 'log' AND {SettledStatus} = 'done' THEN '{IncidentOverview.Logged}' ELSE {SettledStatus} END AS Name, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
         var rules = await Query<NamedRow>(
             $"SELECT Name, COUNT(*) AS Count FROM (SELECT DISTINCT rule AS Name, {messageKey} FROM incidents WHERE {counted}) m GROUP BY Name ORDER BY Count DESC, Name LIMIT @Top").ConfigureAwait(false);
         var topGroups = await Query<NamedRow>(

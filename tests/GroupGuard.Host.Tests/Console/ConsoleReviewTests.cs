@@ -348,6 +348,40 @@ public sealed class ConsoleReviewTests
         Assert.Contains("id=\"action-status\" title=\"pending\">待处置</dd>", waiting, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The overview's 处置结果 counts a mute carried out whose group warning still waits under
+    /// 已处置, as its row reads it, and the list 已处置 links to holds it; one whose mute the platform
+    /// has not answered yet is still 待处置 in both.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_counts_a_mute_carried_out_whose_warning_still_waits_as_done_as_its_row_reads()
+    {
+        using var service = new GroupGuardFactory();
+        service.CreateClient().Dispose(); // starts the service
+        var now = DateTimeOffset.UtcNow.AddHours(-1);
+        var store = service.Services.GetRequiredService<IIncidentStore>();
+        var ids = await store.AddAsync(
+            [
+                Incidents.Of("m1", time: now, action: ModerationAction.Mute) with { ActionStatus = ActionStatus.Pending, ActsOutcome = ActionStatus.Done },
+                Incidents.Of("m2", time: now, action: ModerationAction.Mute) with { ActionStatus = ActionStatus.Pending },
+            ],
+            CancellationToken.None);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var chinese = new ConsoleSession(service);
+        using var _ = await chinese.SignInAsync("admin");
+
+        var overview = await chinese.PageAsync("/console");
+        var done = await chinese.PageAsync("/console/incidents?status=done");
+        var pending = await chinese.PageAsync("/console/incidents?status=pending");
+
+        Assert.Matches(">已处置</a></td><td class=\"num\">1</td>", overview);
+        Assert.Matches(">待处置</a></td><td class=\"num\">1</td>", overview);
+        Assert.Contains($"/console/incidents/{ids[0]}\"", done, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/console/incidents/{ids[1]}\"", done, StringComparison.Ordinal);
+        Assert.Contains($"/console/incidents/{ids[1]}\"", pending, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/console/incidents/{ids[0]}\"", pending, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_list_s_excerpt_is_cut_before_an_emoji_it_would_split_not_through_it()
     {

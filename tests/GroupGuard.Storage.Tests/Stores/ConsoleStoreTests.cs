@@ -237,6 +237,50 @@ public abstract class ConsoleStoreTests : StoreTests
     }
 
     /// <summary>
+    /// The overview's outcomes and the list's status filter, computed in SQL, read each incident as
+    /// its row, its page and the digest read it (<see cref="Core.Digests.DigestBuilder.SettledStatus"/>):
+    /// a recall, mute or kick carried out while the group warning still waits is done (or failed,
+    /// or unsupported), not pending. Every status with every acts outcome, of a log rule and not.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_and_the_status_filter_read_each_incident_s_outcome_as_its_row_does()
+    {
+        var incidents = new List<Incident>();
+        foreach (var status in Enum.GetValues<ActionStatus>())
+        {
+            foreach (var acts in Enum.GetValues<ActionStatus>().Select(a => (ActionStatus?)a).Prepend(null))
+            {
+                foreach (var action in (ModerationAction[])[ModerationAction.Mute, ModerationAction.Log])
+                {
+                    incidents.Add(Samples.Incident(messageId: $"m{incidents.Count}", time: T0.AddMinutes(incidents.Count)) with
+                    {
+                        DecidedAction = action,
+                        ActionStatus = status,
+                        ActsOutcome = acts,
+                    });
+                }
+            }
+        }
+
+        var ids = await Harness.Store.AddAsync(incidents, CancellationToken.None);
+        var expected = incidents.Select((incident, i) => (Id: ids[i], Outcome: IncidentOutcomes.Of(incident))).ToList();
+
+        var overview = await Harness.Store.OverviewAsync(T0.AddDays(-1), T0.AddDays(1), TimeSpan.Zero, null, 10, CancellationToken.None);
+
+        Assert.Equal(
+            expected.GroupBy(e => WireNames<IncidentOutcome>.ToText(e.Outcome)).Select(g => new NamedCount(g.Key, g.Count())).OrderByDescending(c => c.Count).ThenBy(c => c.Name, StringComparer.Ordinal),
+            overview.Outcomes);
+        // The very case: a mute done whose warning waits is done in the counts, as its row reads it.
+        Assert.Equal(IncidentOutcome.Done, IncidentOutcomes.Of((await Harness.Store.GetAsync(ids[incidents.FindIndex(i => i is { ActionStatus: ActionStatus.Pending, ActsOutcome: ActionStatus.Done, DecidedAction: ModerationAction.Mute })], CancellationToken.None))!));
+        foreach (var outcome in Enum.GetValues<IncidentOutcome>())
+        {
+            var found = await Harness.Store.BrowseAsync(new IncidentFilter { Outcome = outcome }, null, IncidentStore.MaxPageSize, CancellationToken.None);
+            Assert.Equal(expected.Where(e => e.Outcome == outcome).Select(e => e.Id).Reverse(), found.Select(i => i.Id));
+            Assert.All(found, i => Assert.Equal(outcome, IncidentOutcomes.Of(i)));
+        }
+    }
+
+    /// <summary>
     /// As the digest counts, an incident an admin marked false positive is in none of the overview's
     /// counts (nor its chart's days), only in its count of false positives.
     /// </summary>

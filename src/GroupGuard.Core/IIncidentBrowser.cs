@@ -99,8 +99,12 @@ public sealed record IncidentFilter
 /// <summary>Offending messages per day and category, for the overview chart (a message once in each category it hit).</summary>
 public sealed record DayCount(DateOnly Day, string Category, int Count);
 
-/// <summary>A name with a count (an action outcome, a rule, a group).</summary>
-public sealed record NamedCount(string Name, int Count);
+/// <summary>
+/// A name with a count (an action outcome, a rule, a group), and what people know it by where the
+/// store holds it: a group's name, as its incidents carry it (<see cref="Incident.GroupName"/>; the
+/// newest of the period), null where none does.
+/// </summary>
+public sealed record NamedCount(string Name, int Count, string? Title = null);
 
 /// <summary>
 /// What the console's overview shows for a period. As the digest counts, incidents marked false

@@ -280,6 +280,30 @@ internal sealed partial class ConsoleText
     }
 
     /// <summary>
+    /// A rule (<c>ads.contact</c>) as the Chinese console names it, as <c>/gg 检查</c> does: its pack's
+    /// Chinese name before its id (<c>广告引流 ads.contact</c>), where the running rules have the rule
+    /// and its pack a Chinese name (one of Latin letters would be its id again); else, and in
+    /// English, the id as it is.
+    /// </summary>
+    public string Rule(string id, RuleSet rules)
+    {
+        if (English)
+        {
+            return id;
+        }
+
+        var rule = rules.Rules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.Ordinal));
+        return rule is null || rule.PackName.All(char.IsAscii) ? id : $"{rule.PackName} {id}";
+    }
+
+    /// <summary>
+    /// A group as the digest names it, by the name its incidents carry and its id
+    /// (<c>二年级家长群（111111）</c>; in English <c>二年级家长群 (111111)</c>), or its id alone where none does.
+    /// </summary>
+    public string Group(string id, string? name) =>
+        string.IsNullOrEmpty(name) ? id : English ? $"{name} ({id})" : $"{name}（{id}）";
+
+    /// <summary>
     /// A category (<c>ads</c>) as the Chinese console names it: the name of the pack its rules are in,
     /// where the running rules give it one name (every pack with rules of it has the same <c>name:</c>,
     /// other than its id); else, and in English, the category as it is. The shipped packs name every

@@ -939,6 +939,46 @@ public sealed class ConsoleReviewTests
         Assert.Contains("· <span title=\"ads\">ads</span>", ads, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The overview's top rules read as <c>/gg 检查</c> names them, the pack's Chinese name before
+    /// the id where the running rules give one, and its top groups as the digest names them, by the
+    /// name their incidents carry and the id; the English console keeps the rules' ids.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_names_its_top_rules_by_their_packs_and_its_top_groups_by_their_names()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var folder = Path.Combine(service.Folder, "rules");
+        await File.WriteAllTextAsync(Path.Combine(folder, "abuse.yaml"), "pack: abuse\ncategory: abuse\nrules:\n  - id: abuse.x\n    terms: [蠢货]\n");
+        service.Services.GetRequiredService<IRuleSetLoader>().Reload();
+        var now = DateTimeOffset.UtcNow;
+        await service.Services.GetRequiredService<IIncidentStore>().AddAsync(
+            [
+                Incidents.Of("r1", time: now.AddHours(-3), group: "111111", groupName: "二年级一班"),
+                Incidents.Of("r2", time: now.AddHours(-2), group: "111111", groupName: "二年级家长群"), // renamed since: its name now
+                Incidents.Of("r3", time: now.AddHours(-1), group: "111111"),
+                Incidents.Of("r4", time: now.AddHours(-1), group: "222222", category: "abuse", pack: "abuse", rule: "abuse.x"),
+                Incidents.Of("r5", time: now.AddHours(-1), group: "222222", rule: "ads.gone"), // no longer among the running rules
+            ],
+            CancellationToken.None);
+        using var chinese = new ConsoleSession(service);
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("admin");
+        using var b = await english.SignInAsync("admin");
+
+        var zh = await chinese.PageAsync("/console");
+        var en = await english.PageAsync("/console");
+
+        Assert.Contains("<td>测试广告 ads.contact</td><td class=\"num\">3</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>abuse.x</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal); // its pack has no Chinese name
+        Assert.Contains("<td>ads.gone</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>二年级家长群（111111）</td><td class=\"num\">3</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>222222</td><td class=\"num\">2</td>", zh, StringComparison.Ordinal); // no name carried: its id
+        Assert.Contains("<td>ads.contact</td><td class=\"num\">3</td>", en, StringComparison.Ordinal);
+        Assert.Contains("<td>二年级家长群 (111111)</td><td class=\"num\">3</td>", en, StringComparison.Ordinal);
+    }
+
     /// <summary>The real clock in a time zone of a fixed offset: the console reads days in the service's local zone.</summary>
     private sealed class ZonedClock(int hours) : TimeProvider
     {

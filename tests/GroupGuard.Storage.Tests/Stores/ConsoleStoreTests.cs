@@ -237,6 +237,28 @@ public abstract class ConsoleStoreTests : StoreTests
     }
 
     /// <summary>
+    /// The top groups carry the name their incidents of the period give them, the newest where the
+    /// group was renamed (as the console shows it: 二年级家长群（111111）), and none where none does.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_s_top_groups_carry_the_newest_name_their_incidents_give_them()
+    {
+        await Harness.Store.AddAsync(
+            [
+                Samples.Incident(messageId: "old", time: T0.AddDays(-40), groupId: "111") with { GroupName = "三年级家长群" }, // before the period
+                Samples.Incident(messageId: "a", time: T0.AddHours(1), groupId: "111") with { GroupName = "二年级一班" },
+                Samples.Incident(messageId: "b", time: T0.AddHours(2), groupId: "111") with { GroupName = "二年级家长群" },
+                Samples.Incident(messageId: "c", time: T0.AddHours(3), groupId: "111"),
+                Samples.Incident(messageId: "d", time: T0.AddHours(3), groupId: "222"),
+            ],
+            CancellationToken.None);
+
+        var overview = await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), TimeSpan.Zero, null, 10, CancellationToken.None);
+
+        Assert.Equal([new NamedCount("111", 3, "二年级家长群"), new NamedCount("222", 1)], overview.TopGroups);
+    }
+
+    /// <summary>
     /// The overview's outcomes and the list's status filter, computed in SQL, read each incident as
     /// its row, its page and the digest read it (<see cref="Core.Digests.DigestBuilder.SettledStatus"/>):
     /// a recall, mute or kick carried out while the group warning still waits is done (or failed,

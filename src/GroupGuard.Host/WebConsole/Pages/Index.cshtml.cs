@@ -38,9 +38,11 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
         o.Count,
         WireNames<IncidentOutcome>.TryParse(o.Name, out _) ? "/console/incidents?status=" + Uri.EscapeDataString(o.Name) + "&fp=no&" + PeriodQuery : null))];
 
-    public IReadOnlyList<CountRow> TopRules => [.. Overview.TopRules.Select(r => new CountRow(r.Name, r.Name, r.Count))];
+    /// <summary>The rules most hit, each by its pack's Chinese name and its id (<see cref="ConsoleText.Rule"/>: <c>广告引流 ads.contact</c>).</summary>
+    public IReadOnlyList<CountRow> TopRules => [.. Overview.TopRules.Select(r => new CountRow(T.Rule(r.Name, rules.Current), r.Name, r.Count))];
 
-    public IReadOnlyList<CountRow> TopGroups => [.. Overview.TopGroups.Select(g => new CountRow(g.Name, g.Name, g.Count))];
+    /// <summary>The groups of the most offending messages, each by its name and id where its incidents carry a name (<see cref="ConsoleText.Group"/>: <c>二年级家长群（111111）</c>).</summary>
+    public IReadOnlyList<CountRow> TopGroups => [.. Overview.TopGroups.Select(g => new CountRow(T.Group(g.Name, g.Title), g.Name, g.Count))];
 
     /// <summary>A category as the page names it (<see cref="ConsoleText.Category"/>; the chart's grey <c>other</c>, 其他).</summary>
     public string Category(string category) =>

@@ -456,19 +456,13 @@ internal sealed partial class GroupCommands(
 
         if (verdict.Flagged)
         {
-            return "会命中：" + string.Join("，", verdict.Hits.Take(MaxCheckItems).Select(h => $"{Named(h.Rule)}「{Masked(h.Matched)}」")) + More(verdict.Hits.Count);
+            return "会命中：" + string.Join("，", verdict.Hits.Take(MaxCheckItems).Select(h => $"{h.Rule.ShownName}「{Masked(h.Matched)}」")) + More(verdict.Hits.Count);
         }
 
         return misses.Count == 0
             ? "不会命中：没有找到任何规则的词"
-            : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{Named(m.Rule)}「{Masked(m.Matched)}」{Why(m, Covered(text, m, misses))}")) + More(misses.Count);
+            : "不会命中。未计入：" + string.Join("；", misses.Take(MaxCheckItems).Select(m => $"{m.Rule.ShownName}「{Masked(m.Matched)}」{Why(m, Covered(text, m, misses))}")) + More(misses.Count);
     }
-
-    /// <summary>
-    /// A rule as the group reads it: its pack's Chinese name, then the id an admin edits
-    /// (<c>广告引流 ads.contact</c>); the id alone where the pack's name is not Chinese (it would be its id again).
-    /// </summary>
-    private static string Named(Rule rule) => rule.PackName.All(char.IsAscii) ? rule.Id : $"{rule.PackName} {rule.Id}";
 
     /// <summary>
     /// For a term an allow phrase cancelled: the member's text the phrase covered (its

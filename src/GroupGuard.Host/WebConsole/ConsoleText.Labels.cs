@@ -292,8 +292,7 @@ internal sealed partial class ConsoleText
             return id;
         }
 
-        var rule = rules.Rules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.Ordinal));
-        return rule is null || rule.PackName.All(char.IsAscii) ? id : $"{rule.PackName} {id}";
+        return rules.Rules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.Ordinal))?.ShownName ?? id;
     }
 
     /// <summary>

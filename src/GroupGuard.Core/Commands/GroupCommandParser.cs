@@ -159,8 +159,21 @@ public static class GroupCommandParser
             AllowPhraseProblem.None => command with { Argument = phrase },
             AllowPhraseProblem.TooLong => command with { Problem = $"放行词语最长 {GroupAllowList.MaxPhraseLength} 个字" },
             AllowPhraseProblem.NotOneLine => command with { Problem = "放行词语不能含 # 或换行" },
+            AllowPhraseProblem.SeveralPhrases => command with { Problem = OnePhraseAtATime(prefix, AllowName, GroupAllowList.PhrasesRunTogether(phrase)) },
             _ => command with { Problem = phrase.Length == 0 ? $"用法：{prefix} {AllowName} 词语" : "放行词语须含文字或数字" },
         };
+
+    /// <summary>
+    /// How to give phrases run together (加微信群，扫码进群) one at a time: <c>一次放行一个说法：请分别发送
+    /// /gg 放行 加微信群 和 /gg 放行 扫码进群</c>, for the verb <paramref name="verbName"/>.
+    /// </summary>
+    public static string OnePhraseAtATime(string prefix, string verbName, IReadOnlyList<string> phrases)
+    {
+        ArgumentNullException.ThrowIfNull(phrases);
+        var commands = phrases.Select(p => $"{prefix} {verbName} {p}").ToList();
+        var said = commands.Count > 1 ? $"{string.Join("、", commands.Take(commands.Count - 1))} 和 {commands[^1]}" : string.Concat(commands);
+        return $"一次{verbName}一个说法：请分别发送 {said}";
+    }
 
     /// <summary>
     /// A phrase to take off the list: whatever a line of it may be, one the file's editor wrote

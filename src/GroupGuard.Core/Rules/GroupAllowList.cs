@@ -17,6 +17,12 @@ public enum AllowPhraseProblem
 
     /// <summary>Holds <c>#</c>, which would start a comment, or a line break or other control character.</summary>
     NotOneLine,
+
+    /// <summary>
+    /// Several phrases run together by <c>，、,；</c> (加微信群，扫码进群): as a line it is one phrase,
+    /// which cancels a hit only where its parts stand one right after the other, as the loader warns.
+    /// </summary>
+    SeveralPhrases,
 }
 
 /// <summary>What became of a phrase offered for a group's allow list.</summary>
@@ -204,15 +210,21 @@ public static class GroupAllowList
             return GroupAllowRemoved.NoList;
         }
 
-        string[] lines;
+        string text;
         try
         {
-            lines = File.ReadAllText(path, StrictUtf8).Split('\n');
+            // As Add reads it: the bytes as UTF-8, strictly. Read as text, a byte order mark of UTF-16
+            // would switch the decoding, and the list would be rewritten as UTF-8.
+            text = StrictUtf8.GetString(File.ReadAllBytes(path));
         }
         catch (DecoderFallbackException)
         {
             return GroupAllowRemoved.NotUtf8;
         }
+
+        // UTF-8's own byte order mark, which Windows editors write, stays at the start whatever line goes.
+        var mark = text.StartsWith('\uFEFF') ? "\uFEFF" : "";
+        var lines = text[mark.Length..].Split('\n');
 
         var drop = RuleTextFiles.ParseLines(lines)
             .Where(l => string.Equals(l.Text, phrase, StringComparison.Ordinal))
@@ -223,7 +235,7 @@ public static class GroupAllowList
             return GroupAllowRemoved.NotThere;
         }
 
-        var kept = string.Join('\n', lines.Where((_, i) => !drop.Contains(i)));
+        var kept = mark + string.Join('\n', lines.Where((_, i) => !drop.Contains(i)));
         // Hidden, so the loader and its warnings about unread files never see it half-written.
         var temporary = Path.Combine(folder, $".{FileName(groupId)}.{Guid.NewGuid():N}.tmp");
         try
@@ -253,6 +265,19 @@ public static class GroupAllowList
             return AllowPhraseProblem.NotOneLine;
         }
 
-        return TextFolder.Plain.FoldToString(phrase.Trim()).Length == 0 ? AllowPhraseProblem.NothingLeft : AllowPhraseProblem.None;
+        return TextFolder.Plain.FoldToString(phrase.Trim()).Length == 0 ? AllowPhraseProblem.NothingLeft
+            : PackReader.PhrasesRunTogether(phrase) ? AllowPhraseProblem.SeveralPhrases
+            : AllowPhraseProblem.None;
+    }
+
+    /// <summary>
+    /// The phrases <paramref name="phrase"/> runs together (加微信群，扫码进群: 加微信群 and 扫码进群), by
+    /// the loader's own test of a line of an allow list; empty when it is one phrase (a comma left at
+    /// its end, 加微信群，, runs nothing together).
+    /// </summary>
+    public static IReadOnlyList<string> PhrasesRunTogether(string phrase)
+    {
+        ArgumentNullException.ThrowIfNull(phrase);
+        return PackReader.PhrasesRunTogether(phrase) ? PackReader.Items(phrase).Parts : [];
     }
 }

@@ -643,7 +643,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     internal static bool PhrasesRunTogether(string text) => RunTogether(text) && Items(text).Parts.Length > 1;
 
     /// <summary>The items a term or phrase that is <see cref="RunTogether"/> holds, and the first separator in it.</summary>
-    private static (char Separator, string[] Parts) Items(string text) =>
+    internal static (char Separator, string[] Parts) Items(string text) =>
         (text.First(c => TermSeparators.Contains(c)),
             text.Split(TermSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(p => p.Trim('【', '】', '[', ']', '［', '］'))

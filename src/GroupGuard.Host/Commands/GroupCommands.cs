@@ -133,7 +133,7 @@ internal sealed partial class GroupCommands(
         GroupCommandVerb.FalsePositive => FalsePositiveAsync(command, message),
         GroupCommandVerb.Unmute => UnmuteAsync(command, message),
         GroupCommandVerb.Allow => AllowAsync(command, message),
-        GroupCommandVerb.Disallow => DisallowAsync(command, message),
+        GroupCommandVerb.Disallow => DisallowAsync(command, message, prefix),
         GroupCommandVerb.AllowList => AllowListAsync(command, message),
         GroupCommandVerb.DryRun => DryRunAsync(command, message),
         GroupCommandVerb.Check => CheckAsync(command, message),
@@ -339,7 +339,7 @@ internal sealed partial class GroupCommands(
     /// next message is moderated without it. A phrase of <c>allow.txt</c>, which every group
     /// shares, is not the group's to take off: the answer says where it is.
     /// </summary>
-    private async Task<CommandReply> DisallowAsync(GroupCommand command, ChatMessage message)
+    private async Task<CommandReply> DisallowAsync(GroupCommand command, ChatMessage message, string prefix)
     {
         if (!GroupAllowList.IsFileGroupId(message.GroupId))
         {
@@ -366,8 +366,11 @@ internal sealed partial class GroupCommands(
 
         if (removed != GroupAllowRemoved.Removed)
         {
+            // Several phrases run together are no line the list has: each is taken off on its own.
+            var several = removed == GroupAllowRemoved.NotThere ? GroupAllowList.PhrasesRunTogether(phrase) : [];
             return CommandReply.Say(message, $"「{phrase}」不在本群放行名单中" + (removed == GroupAllowRemoved.NoList ? "（本群没有放行名单）" : "")
-                + (SharedAllow(phrase) ? "；它在全体群共用的 allow.txt 里，请编辑该文件" : ""));
+                + (SharedAllow(phrase) ? "；它在全体群共用的 allow.txt 里，请编辑该文件" : "")
+                + (several.Count > 0 ? "；" + GroupCommandParser.OnePhraseAtATime(prefix, GroupCommandParser.DisallowName, several) : ""));
         }
 
         var loaded = loader.Reload();

@@ -175,6 +175,33 @@ public sealed class GroupCommandParserTests
         Assert.Contains(said, command.Problem, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Several phrases run together were written as one line, which cancels a hit only where its
+    /// parts stand one right after the other, and answered 已放行: the answer now says to send each.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 放行 加微信群，扫码进群", "一次放行一个说法：请分别发送 /gg 放行 加微信群 和 /gg 放行 扫码进群")]
+    [InlineData("/gg 放行 加微信群、扫码进群；私聊领取", "一次放行一个说法：请分别发送 /gg 放行 加微信群、/gg 放行 扫码进群 和 /gg 放行 私聊领取")]
+    [InlineData("/gg 放行 加微信群, 扫码进群", "一次放行一个说法：请分别发送 /gg 放行 加微信群 和 /gg 放行 扫码进群")]
+    public void Allow_of_several_phrases_run_together_says_to_send_one_at_a_time(string text, string said)
+    {
+        var command = Parse(text);
+
+        Assert.Equal(GroupCommandVerb.Allow, command!.Verb);
+        Assert.Equal(said, command.Problem);
+    }
+
+    [Theory]
+    [InlineData("/gg 放行 加微信群，", "加微信群，")]
+    [InlineData("/gg 放行 加微信群 扫码进群", "加微信群 扫码进群")]
+    public void Allow_of_one_phrase_with_a_comma_at_its_end_or_spaces_in_it_is_taken(string text, string phrase)
+    {
+        var command = Parse(text);
+
+        Assert.Null(command!.Problem);
+        Assert.Equal(phrase, command.Argument);
+    }
+
     [Fact]
     public void Allow_refuses_a_phrase_over_the_length()
     {

@@ -117,6 +117,40 @@ public sealed class GroupAllowListTests
         Assert.Equal(gbk, File.ReadAllBytes(Path.Combine(dir.Path, "allow-333.txt")));
     }
 
+    /// <summary>
+    /// A list saved as UTF-16 ('Unicode' in Notepad, with its byte order mark) was read as UTF-16 and
+    /// rewritten as UTF-8 by Remove, while Add refused it: both refuse it now, and it stays as it was.
+    /// </summary>
+    [Fact]
+    public void Remove_leaves_a_list_saved_as_utf16_byte_for_byte_as_add_does_and_keeps_utf8_s_byte_order_mark()
+    {
+        using var dir = new TempFolder();
+        var utf16 = new byte[] { 0xFF, 0xFE, 0xA0, 0x52, 0xAE, 0x5F, 0xE1, 0x4F, 0xA4, 0x7F, 0x0A, 0x00 }; // 加微信群
+        var bigEndian = new byte[] { 0xFE, 0xFF, 0x52, 0xA0, 0x5F, 0xAE, 0x4F, 0xE1, 0x7F, 0xA4, 0x00, 0x0A };
+        File.WriteAllBytes(Path.Combine(dir.Path, "allow-111.txt"), utf16);
+        File.WriteAllBytes(Path.Combine(dir.Path, "allow-222.txt"), bigEndian);
+        dir.Write("allow-333.txt", "\uFEFF加微信群\n扫码进群\n");
+
+        Assert.Equal(GroupAllowRemoved.NotUtf8, GroupAllowList.Remove(dir.Path, "111", "加微信群"));
+        Assert.Equal(GroupAllowRemoved.NotUtf8, GroupAllowList.Remove(dir.Path, "222", "加微信群"));
+        Assert.Equal(GroupAllowRemoved.Removed, GroupAllowList.Remove(dir.Path, "333", "加微信群"));
+
+        Assert.Equal(utf16, File.ReadAllBytes(Path.Combine(dir.Path, "allow-111.txt")));
+        Assert.Equal(bigEndian, File.ReadAllBytes(Path.Combine(dir.Path, "allow-222.txt")));
+        Assert.Equal("\uFEFF扫码进群\n", Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir.Path, "allow-333.txt"))));
+    }
+
+    [Theory]
+    [InlineData("加微信群，扫码进群", new[] { "加微信群", "扫码进群" })]
+    [InlineData("加微信群、扫码进群；私聊领取", new[] { "加微信群", "扫码进群", "私聊领取" })]
+    [InlineData("加微信群，", new string[0])]
+    [InlineData("加微信群", new string[0])]
+    public void A_phrase_of_several_run_together_is_no_line_a_command_writes(string phrase, string[] parts)
+    {
+        Assert.Equal(parts, GroupAllowList.PhrasesRunTogether(phrase));
+        Assert.Equal(parts.Length > 0 ? AllowPhraseProblem.SeveralPhrases : AllowPhraseProblem.None, GroupAllowList.Check(phrase));
+    }
+
     [Fact]
     public void Add_leaves_a_list_saved_as_gbk_or_utf16_byte_for_byte_rather_than_append_utf8_to_it()
     {

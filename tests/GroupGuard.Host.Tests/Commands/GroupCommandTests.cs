@@ -388,6 +388,56 @@ public sealed class GroupCommandTests
         Assert.Single(await AuditAsync(service)); // the first 放行 only: nothing was done since
     }
 
+    /// <summary>
+    /// A list saved as UTF-16 ('Unicode' in Notepad): 放行 refused it, but 取消放行 read it as UTF-16
+    /// and rewrote it as UTF-8. Both now give the same answer and leave it byte for byte.
+    /// </summary>
+    [Fact]
+    public async Task Taking_off_a_phrase_on_a_list_saved_as_utf16_answers_as_allowing_does_and_leaves_it_as_it_was()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+        var utf16 = new byte[] { 0xFF, 0xFE, 0xA0, 0x52, 0xAE, 0x5F, 0xE1, 0x4F, 0xA4, 0x7F, 0x0A, 0x00 }; // 加微信群
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 微信支付", userId: Admin, role: "owner"));
+        await AnswerAsync(api, "已放行");
+        File.WriteAllBytes(file, utf16); // saved again by an editor, as 'Unicode'
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 扫码进群", userId: Admin, role: "owner"));
+        var allowed = await AnswerAsync(api, "不是 UTF-8");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 取消放行 加微信群", userId: Admin, role: "owner"));
+        var removed = await api.WaitForRequestAsync(r => r.Action == "send_group_msg" && r.Index > allowed.Index, "the second answer");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] allow-123456.txt 不是 UTF-8 编码的文本，无法在群里修改；请用编辑器另存为 UTF-8", Said(removed));
+        Assert.Equal(utf16, File.ReadAllBytes(file));
+        Assert.Single(await AuditAsync(service)); // the first 放行 only: nothing was done since
+    }
+
+    /// <summary>
+    /// <c>/gg 放行 加微信群，扫码进群</c> was written as one line, which cancels a hit only where the
+    /// two stand one right after the other, and answered 已放行. It now writes nothing and says to send
+    /// each; 取消放行 of such a phrase, which the list does not have, says so and how.
+    /// </summary>
+    [Fact]
+    public async Task Allowing_several_phrases_run_together_writes_nothing_and_says_to_send_each()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 加微信群，扫码进群", userId: Admin, role: "owner"));
+        var allowed = await AnswerAsync(api, "一次放行一个说法");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 加微信群", userId: Admin, role: "owner"));
+        await AnswerAsync(api, "已放行「加微信群」");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 取消放行 加微信群、扫码进群", userId: Admin, role: "owner"));
+        var removed = await AnswerAsync(api, "一次取消放行一个说法");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 一次放行一个说法：请分别发送 /gg 放行 加微信群 和 /gg 放行 扫码进群", Said(allowed));
+        Assert.Equal($"[CQ:at,qq={Admin}] 「加微信群、扫码进群」不在本群放行名单中；一次取消放行一个说法：请分别发送 /gg 取消放行 加微信群 和 /gg 取消放行 扫码进群", Said(removed));
+        Assert.Equal(["加微信群"], File.ReadAllLines(file).Where(l => !l.StartsWith('#')));
+        Assert.Equal("group_command:放行", Assert.Single(await AuditAsync(service)).Action); // the one phrase only
+    }
+
     [Fact]
     public async Task Allowing_a_phrase_the_rules_folder_cannot_take_says_so_and_changes_nothing()
     {

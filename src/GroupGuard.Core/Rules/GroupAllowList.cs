@@ -266,7 +266,7 @@ public static class GroupAllowList
         }
 
         return TextFolder.Plain.FoldToString(phrase.Trim()).Length == 0 ? AllowPhraseProblem.NothingLeft
-            : PackReader.PhrasesRunTogether(phrase) ? AllowPhraseProblem.SeveralPhrases
+            : PackReader.RunTogether(phrase) ? AllowPhraseProblem.SeveralPhrases
             : AllowPhraseProblem.None;
     }
 
@@ -278,6 +278,6 @@ public static class GroupAllowList
     public static IReadOnlyList<string> PhrasesRunTogether(string phrase)
     {
         ArgumentNullException.ThrowIfNull(phrase);
-        return PackReader.PhrasesRunTogether(phrase) ? PackReader.Items(phrase).Parts : [];
+        return PackReader.RunTogether(phrase) ? PackReader.Items(phrase).Parts : [];
     }
 }

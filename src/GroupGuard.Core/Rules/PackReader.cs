@@ -249,10 +249,6 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         var unless = Phrases(map, "unless", "unless phrase", id, out var unlessNode);
-        foreach (var phrase in unless.Where(p => PhrasesRunTogether(p.Text)))
-        {
-            warnings.Add(new RuleError(phrase.SourcePath, phrase.Line, SeveralPhrases($"rule '{id}': unless phrase", phrase.Text, "to give several phrases, separate them with the comma of English punctuation: unless: [{0}]")));
-        }
 
         var precededBy = PhrasesOr(map, "unless_preceded_by", "unless_preceded_by word", id, defaults.UnlessPrecededBy, out var precededNode);
         var nearNode = map.GetValueOrDefault("unless_near") ?? map.GetValueOrDefault("unless_near_file");
@@ -418,7 +414,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         foreach (var (value, phraseLine) in List(node, key, id))
         {
-            if (!AddPhrase(phrases, value, display, phraseLine, id, what))
+            if (!AddPhrase(phrases, value, display, phraseLine, id, what, key))
             {
                 break;
             }
@@ -428,10 +424,12 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     }
 
     /// <summary>
-    /// Adds one phrase of a list or a phrases file, or reports why not (at <paramref name="path"/>,
-    /// <paramref name="line"/>); false once the folder's bound on terms and phrases is passed.
+    /// Adds one phrase of a list under <paramref name="key"/> or of a phrases file (<paramref name="key"/>
+    /// null), or reports why not (at <paramref name="path"/>, <paramref name="line"/>); false once the
+    /// folder's bound on terms and phrases is passed. Several run together are a warning on the line,
+    /// with the list to write, whichever key holds them.
     /// </summary>
-    private bool AddPhrase(List<RuleTerm> phrases, string value, string path, int line, string? id, string what)
+    private bool AddPhrase(List<RuleTerm> phrases, string value, string path, int line, string? id, string what, string? key)
     {
         if (!budget.TakeTermLine(path, line, id, value.Length))
         {
@@ -448,6 +446,15 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
         else
         {
+            if (RunTogether(value))
+            {
+                var several = what[(what.LastIndexOf(' ') + 1)..] + "s"; // phrases, words
+                var instead = key is null
+                    ? $"a phrases file takes one {several[..^1]} a line: put {{1}} on lines of their own"
+                    : $"to give several {several}, separate them with the comma of English punctuation: {key}: [{{0}}]";
+                warnings.Add(new RuleError(path, line, SeveralPhrases($"{Who(id)}: {what}", value, instead)));
+            }
+
             phrases.Add(new RuleTerm(value, path, line));
         }
 
@@ -488,7 +495,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 continue;
             }
 
-            if (!AddPhrase(phrases, text.Trim(), fileDisplay, phraseLine, id, "unless_near phrase"))
+            if (!AddPhrase(phrases, text.Trim(), fileDisplay, phraseLine, id, "unless_near phrase", key: null))
             {
                 break;
             }
@@ -633,22 +640,48 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     // What separates items in a list as people write one: a term holding one is several run together.
     private static readonly char[] TermSeparators = [',', '，', '、', ';', '；'];
 
-    /// <summary>Whether a term or phrase holds a comma, 、 or semicolon: several run together, as a list is written.</summary>
-    internal static bool RunTogether(string text) => text.IndexOfAny(TermSeparators) >= 0;
-
     /// <summary>
-    /// Whether an unless or allow phrase is several run together: two items or more between its
-    /// commas (a comma left at an end, 加微信群，, runs nothing together: the fold skips it).
+    /// Whether a term or phrase (an unless, unless_preceded_by or unless_near phrase, a line of an
+    /// allow list) is several run together, as a list is written: two items or more between its
+    /// commas, 、 or semicolons. A comma left at an end (加微信群，) runs nothing together, the fold
+    /// skips it; nor does a comma between digits (1,000), which groups a number.
     /// </summary>
-    internal static bool PhrasesRunTogether(string text) => RunTogether(text) && Items(text).Parts.Length > 1;
+    internal static bool RunTogether(string text) => Items(text).Parts.Length > 1;
 
-    /// <summary>The items a term or phrase that is <see cref="RunTogether"/> holds, and the first separator in it.</summary>
-    internal static (char Separator, string[] Parts) Items(string text) =>
-        (text.First(c => TermSeparators.Contains(c)),
-            text.Split(TermSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(p => p.Trim('【', '】', '[', ']', '［', '］'))
-                .Where(p => p.Length > 0)
-                .ToArray());
+    /// <summary>Whether the character at <paramref name="i"/> parts items: a separator, save a comma between digits (1,000).</summary>
+    private static bool PartsAt(string text, int i) =>
+        TermSeparators.Contains(text[i])
+        && !(text[i] == ',' && i > 0 && i + 1 < text.Length && char.IsDigit(text[i - 1]) && char.IsDigit(text[i + 1]));
+
+    /// <summary>The items a term or phrase holds (one when it is not <see cref="RunTogether"/>), and the first separator between them.</summary>
+    internal static (char Separator, string[] Parts) Items(string text)
+    {
+        var parts = new List<string>();
+        char? separator = null;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && !PartsAt(text, i))
+            {
+                continue;
+            }
+
+            if (i < text.Length)
+            {
+                separator ??= text[i];
+            }
+
+            var part = text[start..i].Trim().Trim('【', '】', '[', ']', '［', '］');
+            if (part.Length > 0)
+            {
+                parts.Add(part);
+            }
+
+            start = i + 1;
+        }
+
+        return (separator ?? ',', [.. parts]);
+    }
 
     /// <summary>
     /// The warning for an unless or allow phrase that holds a comma or 、 (<c>unless: [红包群，福利群]</c>

@@ -222,7 +222,7 @@ public static class RuleLoader
                 continue;
             }
 
-            if (PackReader.PhrasesRunTogether(text))
+            if (PackReader.RunTogether(text))
             {
                 warnings.Add(new RuleError(display, line, PackReader.SeveralPhrases("allow phrase", text, "an allow list takes one phrase a line: put {1} on lines of their own")));
             }

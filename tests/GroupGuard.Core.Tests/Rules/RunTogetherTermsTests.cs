@@ -85,6 +85,70 @@ public sealed class RunTogetherTermsTests
         Assert.Contains(result.RuleSet!.Rules.Single().Unless, p => p.Text == expected.Split('\'')[3]); // loaded as written all the same
     }
 
+    /// <summary>
+    /// A comma left at the end of a term runs nothing together, nor does a comma grouping a number's
+    /// digits: both warned, the first suggesting a list of one (terms: [加微信]).
+    /// </summary>
+    [Theory]
+    [InlineData("    terms: [加微信，, 私聊领取]\n")]
+    [InlineData("    terms: ['，加微信', 私聊领取；]\n")]
+    [InlineData("    terms: ['转账1,000元', '返现 1,000,000']\n")]
+    public void A_term_with_a_comma_at_an_end_or_between_digits_loads_with_no_warning(string terms)
+    {
+        Assert.Empty(Load(terms).Warnings);
+    }
+
+    [Fact]
+    public void A_terms_file_s_line_with_a_number_s_comma_loads_with_no_warning()
+    {
+        var result = Load("    terms_file: x.txt\n", "转账1,000元\n加微信，\n");
+
+        Assert.Empty(result.Warnings);
+        Assert.Equal(["转账1,000元", "加微信，"], result.RuleSet!.Rules.Single().Terms.Select(t => t.Text));
+    }
+
+    [Fact]
+    public void Terms_run_together_beside_a_number_s_comma_are_warned_of_with_the_number_whole()
+    {
+        var warning = Assert.Single(Load("    terms: ['返利1,000元，私聊领取']\n").Warnings);
+
+        Assert.Equal("rule 'x.a': term '返利1,000元，私聊领取' holds '，', so it is one term, which fires only on 返利1,000元私聊领取 written together; to give several terms, separate them with the comma of English punctuation: terms: [返利1,000元, 私聊领取]", warning.Message);
+    }
+
+    /// <summary>
+    /// unless_preceded_by and unless_near phrases run together loaded without a word while unless
+    /// phrases were warned of: each is now a warning on its line with the list to write, of the pack
+    /// or of a rule, and in an unless_near_file one a line.
+    /// </summary>
+    [Theory]
+    [InlineData("    unless_preceded_by: [不，没有, 别]\n", 6, "rule 'x.a': unless_preceded_by word '不，没有' holds '，', so it is one phrase, which cancels a hit only where 不 and 没有 stand one right after the other; to give several words, separate them with the comma of English punctuation: unless_preceded_by: [不, 没有]")]
+    [InlineData("    unless_near: 网吧、网咖\n", 6, "rule 'x.a': unless_near phrase '网吧、网咖' holds '、', so it is one phrase, which cancels a hit only where 网吧 and 网咖 stand one right after the other; to give several phrases, separate them with the comma of English punctuation: unless_near: [网吧, 网咖]")]
+    public void Unless_preceded_by_and_unless_near_phrases_run_together_are_a_warning_on_their_line(string key, int line, string expected)
+    {
+        var result = Load("    terms: [红包]\n" + key);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(line, warning.Line);
+        Assert.Equal(expected, warning.Message);
+    }
+
+    [Fact]
+    public void A_pack_s_unless_phrases_run_together_and_an_unless_near_file_s_line_of_several_are_warned_of_too()
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\naction: recall\nunless_preceded_by: [警惕；谨防]\nunless_near: [请举报, 家长们，各位家长]\nunless_near_file: notice.txt\nrules:\n  - id: x.a\n    terms: [红包]\n");
+        dir.Write("notice.txt", "# 通知\n派出所通知\n民警提醒，社区民警\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Collection(
+            result.Warnings.OrderBy(w => w.Path, StringComparer.Ordinal).ThenBy(w => w.Line),
+            w => Assert.Equal(("notice.txt", 3, "pack 'x': unless_near phrase '民警提醒，社区民警' holds '，', so it is one phrase, which cancels a hit only where 民警提醒 and 社区民警 stand one right after the other; a phrases file takes one phrase a line: put 民警提醒 and 社区民警 on lines of their own"), (Path.GetFileName(w.Path), w.Line, w.Message)),
+            w => Assert.Equal(("x.yaml", 3, "pack 'x': unless_preceded_by word '警惕；谨防' holds '；', so it is one phrase, which cancels a hit only where 警惕 and 谨防 stand one right after the other; to give several words, separate them with the comma of English punctuation: unless_preceded_by: [警惕, 谨防]"), (Path.GetFileName(w.Path), w.Line, w.Message)),
+            w => Assert.Equal(("x.yaml", 4, "pack 'x': unless_near phrase '家长们，各位家长' holds '，', so it is one phrase, which cancels a hit only where 家长们 and 各位家长 stand one right after the other; to give several phrases, separate them with the comma of English punctuation: unless_near: [家长们, 各位家长]"), (Path.GetFileName(w.Path), w.Line, w.Message)));
+    }
+
     [Fact]
     public void An_allow_list_s_line_of_several_phrases_is_a_warning_on_that_line_asking_for_one_a_line()
     {

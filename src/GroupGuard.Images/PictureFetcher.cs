@@ -40,6 +40,10 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
         "Accept", "Accept-Encoding", "Expect",
     };
 
+    // A CDN down, or links that expired, fail every message's pictures alike: one warning for the
+    // first of a host, the same failure there again within LogThrottle.Interval counted into its next line.
+    private readonly LogThrottle _failureLines = new(time);
+
     public Task<FetchResult> FetchAsync(Uri uri, CancellationToken cancellationToken) => FetchAsync(uri, null, cancellationToken);
 
     /// <summary>
@@ -63,17 +67,17 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            LogFailed(Where(uri), "timed out");
+            Failed(uri, "timed out");
             return FetchResult.Fail($"no answer within {settings.TimeoutSeconds} s");
         }
         catch (HttpRequestException ex)
         {
-            LogFailed(Where(uri), ex.HttpRequestError.ToString());
+            Failed(uri, ex.HttpRequestError.ToString());
             return FetchResult.Fail($"the connection failed ({ex.HttpRequestError})");
         }
         catch (IOException ex)
         {
-            LogFailed(Where(uri), ex.GetType().Name);
+            Failed(uri, ex.GetType().Name);
             return FetchResult.Fail("the connection broke off");
         }
     }
@@ -118,7 +122,7 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
 
             if (!response.IsSuccessStatusCode)
             {
-                LogFailed(Where(uri), "HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                Failed(uri, "HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
                 return FetchResult.Fail($"HTTP {(int)response.StatusCode}");
             }
 
@@ -200,6 +204,16 @@ internal sealed partial class PictureFetcher(IHttpClientFactory clients, IOption
         || mediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)
         || mediaType.Equals("binary/octet-stream", StringComparison.OrdinalIgnoreCase);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A picture at {Where} could not be fetched: {Why}")]
-    private partial void LogFailed(string where, string why);
+    /// <summary>The one line of a fetch that failed (a refusal by a limit is the reader's to say), throttled by host.</summary>
+    private void Failed(Uri uri, string why)
+    {
+        var host = uri.IsAbsoluteUri ? uri.IdnHost : "";
+        if (_failureLines.Occurred(host, why) is > 0 and var count)
+        {
+            LogFailed(Where(uri), why, count, host);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A picture at {Where} could not be fetched: {Why} ({Count} fetches from {Host} failed since its last such line; the same failure again within 10 s is counted, not logged)")]
+    private partial void LogFailed(string where, string why, long count, string host);
 }

@@ -6,6 +6,9 @@ using GroupGuard.Core.Members;
 using GroupGuard.Host.Digests;
 using GroupGuard.Host.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests;
 
@@ -412,6 +415,35 @@ public sealed class JoinRequestTests : IAsyncLifetime
         Assert.Contains("拒绝 1 个（其中黑名单 0 个），自动通过 0 个，留给管理员 0 个", document.Text, StringComparison.Ordinal);
         Assert.Contains("小王（30003） 申请加入 群 123456：已拒绝（ads.contact「加微信」，平台已执行）", document.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("777", document.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A join request's answer the platform refused was said only at Information. It is now one
+    /// warning naming the group, the applicant and why; the same failure again in the group within
+    /// 10 s (a bot that is no admin there fails every request alike) is counted into its next line.
+    /// </summary>
+    [Fact]
+    public async Task An_answer_the_platform_refused_is_a_warning_and_the_same_again_is_counted_into_the_next()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var service = Service(services => services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<JoinScreener>(sp, (TimeProvider)clock))));
+        const string Refused = "Permission denied: the bot is not admin of group 123456";
+        _api.Script("set_group_add_request", FakeAnswer.Failed(100, Refused), FakeAnswer.Failed(100, Refused), FakeAnswer.Failed(100, Refused));
+
+        await ScreenAsync(service, Request("f-21", "加微信 abc12345", userId: 30021), "f-21");
+        await ScreenAsync(service, Request("f-22", "加微信 abc12345", userId: 30022, time: 1764150301), "f-22");
+        clock.Advance(GroupGuard.Core.LogThrottle.Interval);
+        await ScreenAsync(service, Request("f-23", "加微信 abc12345", userId: 30023, time: 1764150302), "f-23");
+
+        var warnings = service.Logs.Entries.Where(e => e.Message.StartsWith("The answer to the join request", StringComparison.Ordinal) && e.Message.Contains("failed", StringComparison.Ordinal)).ToList();
+        Assert.All(warnings, w => Assert.Equal(LogLevel.Warning, w.Level));
+        Assert.Collection(
+            warnings,
+            w => Assert.StartsWith("The answer to the join request of 30021 in qq group 123456 (approve: False) failed: ", w.Message, StringComparison.Ordinal),
+            w => Assert.StartsWith("The answer to the join request of 30023 in qq group 123456 (approve: False) failed: ", w.Message, StringComparison.Ordinal));
+        Assert.Contains("Permission denied", warnings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("(2 answers failed in this group since its last such line", warnings[1].Message, StringComparison.Ordinal); // f-22's counted into it
+        Assert.DoesNotContain(service.Logs.Entries, e => e.Message.Contains("answered (approve", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Images;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -352,6 +353,34 @@ public sealed class PictureReaderTests : IAsyncLifetime
         Assert.Contains(error.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A picture that could not be fetched was said only at Information. A CDN down fails every
+    /// message's pictures alike: the first is now a warning naming the link (never its query) and
+    /// why, and the same failure from that host within 10 s is counted into its next line.
+    /// </summary>
+    [Fact]
+    public async Task A_fetch_that_failed_is_a_warning_and_the_same_failure_from_the_host_again_is_counted_into_the_next()
+    {
+        _cdn.Respond(_ => HttpAnswer.Json("{}", 502));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logs = new LogCollector();
+        await using var services = Services(new Dictionary<string, string?> { ["GroupGuard:Images:AllowedHosts:0"] = "127.0.0.1" }, time: clock, logs: logs);
+
+        var first = await ReadAsync(_cdn.Url("/a.jpg?rkey=SECRET"), services);
+        await ReadAsync(_cdn.Url("/b.jpg"), services);
+        clock.Advance(LogThrottle.Interval);
+        await ReadAsync(_cdn.Url("/c.jpg"), services);
+
+        Assert.Equal((PictureOutcome.Failed, "HTTP 502"), (first.Outcome, first.Reason));
+        var lines = logs.Entries.Where(e => e.Message.Contains("could not be fetched", StringComparison.Ordinal)).ToList();
+        Assert.All(lines, l => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, l.Level));
+        Assert.Collection(
+            lines,
+            l => Assert.StartsWith("A picture at 127.0.0.1/a.jpg could not be fetched: HTTP 502 (1 fetches from 127.0.0.1 failed", l.Message, StringComparison.Ordinal),
+            l => Assert.StartsWith("A picture at 127.0.0.1/c.jpg could not be fetched: HTTP 502 (2 fetches from 127.0.0.1 failed", l.Message, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("SECRET", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("https://gchat.qpic.cn/gchatpic_new/1/0", true)]
     [InlineData("https://GCHAT.QPIC.CN/x", true)]
@@ -367,10 +396,21 @@ public sealed class PictureReaderTests : IAsyncLifetime
     private Task<PictureReading> ReadAsync(string link, ServiceProvider? services = null) =>
         (services ?? _services).GetRequiredService<IPictureReader>().ReadAsync(new PictureSource(Protocol.OneBotV11, "10001", new ImageRef("x.jpg", link, null)), CancellationToken.None);
 
-    private static ServiceProvider Services(Dictionary<string, string?> settings, IImageLocator? locator = null, IImageBytes? media = null)
+    private static ServiceProvider Services(Dictionary<string, string?> settings, IImageLocator? locator = null, IImageBytes? media = null, TimeProvider? time = null, LogCollector? logs = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging(logging =>
+        {
+            if (logs is not null)
+            {
+                logging.AddProvider(logs);
+            }
+        });
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         if (locator is not null)
         {
             services.AddSingleton(locator);

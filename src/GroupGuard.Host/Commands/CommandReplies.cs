@@ -80,7 +80,13 @@ internal sealed partial class CommandReplyWorker(
         foreach (var change in reply.Mutes)
         {
             var result = await MuteAfterMarks.CarryOutAsync(platform, change, command.Protocol, command.Platform, command.BotId, command.GroupId, command.MessageId, cancellationToken);
-            if (change.Seconds > 0)
+            // A failure is the one line of it (the adapters' own lines about its tries are at Debug);
+            // the command's answer tells the group, this the operator.
+            if (result.Status == ActionStatus.Failed)
+            {
+                LogMuteChangeFailed(reply.Name, change.Seconds > 0 ? "setting the mute again" : "unmute", command.Platform, command.GroupId, change.UserId, result.Error ?? "failed");
+            }
+            else if (change.Seconds > 0)
             {
                 LogRemute(command.Platform, command.GroupId, change.UserId, change.Seconds, result.Status, result.Error);
             }
@@ -115,6 +121,9 @@ internal sealed partial class CommandReplyWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command: unmute on {Platform} group {GroupId} user {UserId}: {Status} {Error}")]
     private partial void LogUnmute(string platform, string groupId, string userId, ActionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group command {Command}: {What} failed in {Platform} group {GroupId} (user {UserId}): {Error}")]
+    private partial void LogMuteChangeFailed(string command, string what, string platform, string groupId, string userId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command: mute set again on {Platform} group {GroupId} user {UserId} for the {Seconds} s another offence's mute had left: {Status} {Error}")]
     private partial void LogRemute(string platform, string groupId, string userId, int seconds, ActionStatus status, string? error);

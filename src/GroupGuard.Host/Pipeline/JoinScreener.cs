@@ -43,6 +43,10 @@ internal sealed partial class JoinScreener(
     /// <summary>How long the platform is given to say an applicant's nickname before the request is screened without it.</summary>
     public static readonly TimeSpan NicknameTimeout = TimeSpan.FromSeconds(5);
 
+    // A bot that is no admin of a group fails every request's answer there alike: one warning for the
+    // first, the same failure again (same group, same reason) within LogThrottle.Interval counted into the next.
+    private readonly LogThrottle _failureLines = new(time);
+
     public async Task<ModerationOutcome> ScreenAsync(ChatMessage request, CancellationToken stoppingToken)
     {
         var info = request.JoinRequest ?? throw new ArgumentException("not a join request", nameof(request));
@@ -202,7 +206,20 @@ internal sealed partial class JoinScreener(
         }
 
         metrics?.Action(request.Platform, Telemetry.GroupGuardMetrics.JoinAnswer, result.Status, metrics.Since(started));
-        LogAnswered(request.Platform, request.GroupId, request.UserId, job.Answer.Approve, result.Status, result.Error);
+        if (result.Status == ActionStatus.Failed)
+        {
+            // The one line of a failure: the adapters' own lines about its tries are at Debug.
+            var error = result.Error ?? "failed";
+            if (_failureLines.Occurred($"{request.Platform} group {request.GroupId}", $"{job.Answer.Approve}: {AdapterHealth.Template(error)}") is > 0 and var count)
+            {
+                LogAnswerFailed(request.Platform, request.GroupId, request.UserId, job.Answer.Approve, error, count);
+            }
+        }
+        else
+        {
+            LogAnswered(request.Platform, request.GroupId, request.UserId, job.Answer.Approve, result.Status, result.Error);
+        }
+
         await RecordAsync(job, result);
     }
 
@@ -281,6 +298,9 @@ internal sealed partial class JoinScreener(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Join request of {UserId} in {Platform} group {GroupId} answered (approve: {Approve}): {Status} {Error}")]
     private partial void LogAnswered(string platform, string groupId, string userId, bool approve, ActionStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to the join request of {UserId} in {Platform} group {GroupId} (approve: {Approve}) failed: {Error}; the request is left to the group's admins ({Count} answers failed in this group since its last such line; the same failure again within 10 s is counted, not logged)")]
+    private partial void LogAnswerFailed(string platform, string groupId, string userId, bool approve, string error, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to the join request of {UserId} in {Platform} group {GroupId} is not sent: {Capacity} answers are waiting to go out already; the request is left to the group's admins")]
     private partial void LogAnswersFull(string platform, string groupId, string userId, int capacity);

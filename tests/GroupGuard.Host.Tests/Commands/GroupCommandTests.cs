@@ -517,6 +517,31 @@ public sealed class GroupCommandTests
         Assert.Equal("group_command:解禁", Assert.Single(await AuditAsync(service)).Action);
     }
 
+    /// <summary>
+    /// An unmute the platform refused was said only at Information (the adapter's own lines are at
+    /// Debug): the operator now has one warning naming the command, the group, the member and why;
+    /// one done stays at Information.
+    /// </summary>
+    [Fact]
+    public async Task An_unmute_the_platform_refused_is_a_warning_naming_the_group_member_and_reason()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        api.Script("set_group_ban", FakeAnswer.Failed(100, "权限不足"));
+        var body = JsonNode.Parse(GroupGuardFactory.GroupEvent(1, "/gg 解禁 ", userId: Admin, role: "admin"))!.AsObject();
+        body["message"]!.AsArray().Add(new JsonObject { ["type"] = "at", ["data"] = new JsonObject { ["qq"] = Member.ToString(CultureInfo.InvariantCulture) } });
+
+        await service.PostV11Async(body.ToJsonString());
+        await AnswerAsync(api, "解除禁言未成功：1/1 人");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, $"/gg 解禁 {Member}", userId: Admin, role: "admin"));
+        await AnswerAsync(api, "已解除禁言：1 人");
+
+        var warning = Assert.Single(service.Logs.Entries, e => e.Level >= LogLevel.Warning && e.Message.Contains("unmute", StringComparison.Ordinal));
+        Assert.StartsWith($"Group command 解禁: unmute failed in qq group 123456 (user {Member}): ", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("权限不足", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Information, Assert.Single(service.Logs.Entries, e => e.Message.StartsWith("Command: unmute", StringComparison.Ordinal)).Level); // the one done
+    }
+
     [Fact]
     public async Task Status_answers_todays_counts_for_the_group()
     {

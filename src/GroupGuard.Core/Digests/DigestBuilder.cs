@@ -138,7 +138,7 @@ public static class DigestBuilder
         // 已禁言 on its line and 已处置 in the 处置 counts alike, never 待处置 in one and not the other.
         var real = incidents.Where(i => !i.FalsePositive).Select(Settled).ToList();
 
-        var checkedLine = Checked(input);
+        var checkedLine = Checked(input, real.Count > 0);
         // Counted by message: one message with several hits (a loan advert with a phone number) is
         // one offence, told once, with every hit masked together.
         var offences = Offence.Of(real);
@@ -415,7 +415,14 @@ public static class DigestBuilder
     /// How many messages were checked, and over which hours when they are not the period's own
     /// (its start or end is not on the hour): the count is by whole hours (<see cref="CountedHours"/>).
     /// </summary>
-    private static string Checked(DigestInput input)
+    /// <summary>
+    /// How many messages were checked, by the whole hours within the period (<see cref="CountedHours"/>),
+    /// saying which where the period is not on the hour. Where those hours counted none while the
+    /// period found offences (<paramref name="offended"/>: a service started within the last hour,
+    /// a <c>digest send</c> to try it), the offences are all in the hour not counted yet: it says when
+    /// the next count begins, never 共检查 0 条消息 beside 发现 4 条违规消息.
+    /// </summary>
+    private static string Checked(DigestInput input, bool offended)
     {
         var messages = input.MessagesSeen.ToString("N0", CultureInfo.InvariantCulture);
         var (from, to) = CountedHours(input.From, input.To);
@@ -425,7 +432,7 @@ public static class DigestBuilder
         }
 
         var (localFrom, localTo) = (Local(from, input.TimeZone), Local(to, input.TimeZone));
-        if (from == to)
+        if (from == to || (input.MessagesSeen == 0 && offended))
         {
             return $"消息数按整点小时统计，{localTo:HH:mm} 起的计入下期";
         }

@@ -501,6 +501,26 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("共检查", Of(from.AddMinutes(10)).Text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A service started within the hour, and a digest sent to try it: the whole hours of its period
+    /// counted no message, while the hour not counted yet holds the offences. The headline says when
+    /// the next count begins, not 共检查 0 条消息 beside 发现 1 条违规消息; a quiet period says its 0.
+    /// </summary>
+    [Fact]
+    public void Offences_all_in_the_hour_not_counted_yet_are_not_told_beside_none_checked()
+    {
+        var to = DateTimeOffset.Parse("2026-11-25T17:44:00Z", CultureInfo.InvariantCulture); // 01:44 in Shanghai
+        var advert = Incidents.Of("m1", time: to.AddMinutes(-2), groupName: "二年级家长群");
+        DigestDocument Of(IReadOnlyList<Incident> incidents, long messages) =>
+            DigestBuilder.Build(new DigestInput(Wang, to.AddDays(-1), to, Shanghai, incidents, messages, null, Healthy));
+
+        var tried = Of([advert], 0).Text;
+        Assert.Contains("消息数按整点小时统计，01:00 起的计入下期，发现 1 条违规消息", tried, StringComparison.Ordinal);
+        Assert.DoesNotContain("共检查 0 条消息", tried, StringComparison.Ordinal);
+        Assert.Contains("共检查 57 条消息（按整点小时统计：11月25日 01:00 – 11月26日 01:00，此后的计入下期），发现 1 条违规消息", Of([advert], 57).Text, StringComparison.Ordinal);
+        Assert.Contains("本期无违规，共检查 0 条消息（按整点小时统计", Of([], 0).Text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(2)]

@@ -880,8 +880,17 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         // Terms and phrases count toward the folder's budget (LoadBudget); other lists (domains,
         // kinds) are bounded here, item by item.
         var bounded = key is not ("terms" or "unless" or "unless_preceded_by" or "unless_near");
+        YamlScalarNode? previous = null;
         foreach (var child in children)
         {
+            if (!bounded && node is YamlSequenceNode { Style: YamlDotNet.Core.Events.SequenceStyle.Flow } && child is YamlScalarNode current
+                && previous is not null && SplitNumber(previous, current))
+            {
+                warnings.Add(new RuleError(display, Line(current.Start), $"{Who(ruleId)}: '{key}' holds {previous.Value},{current.Value}, which YAML reads as two items, '{previous.Value}' and '{current.Value}', at the comma of the number; quote the item to keep the number whole: '{previous.Value},{current.Value}', or write the number without its comma"));
+            }
+
+            previous = child as YamlScalarNode;
+
             var value = (child as YamlScalarNode)?.Value;
             if (string.IsNullOrWhiteSpace(value))
             {
@@ -901,6 +910,17 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         return items;
     }
+
+    /// <summary>
+    /// Whether two plain items of a flow list are one number's halves split at its thousands comma
+    /// (<c>[转账1,000元]</c>: <c>转账1</c> and <c>000元</c>): the first ends in a digit, the second starts with
+    /// exactly three, and only the comma stands between them.
+    /// </summary>
+    private static bool SplitNumber(YamlScalarNode previous, YamlScalarNode current) =>
+        previous.Style == YamlDotNet.Core.ScalarStyle.Plain && current.Style == YamlDotNet.Core.ScalarStyle.Plain
+        && previous.Value is { Length: > 0 } before && char.IsAsciiDigit(before[^1])
+        && current.Value is { Length: >= 3 } after && after[..3].All(char.IsAsciiDigit) && (after.Length == 3 || !char.IsAsciiDigit(after[3]))
+        && current.Start.Index == previous.End.Index + 1;
 
     /// <summary>The most entries of a list that is not terms or phrases (<c>groups</c>, domains, kinds).</summary>
     private const int MaxListItems = 10_000;

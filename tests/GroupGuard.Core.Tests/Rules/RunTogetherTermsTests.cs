@@ -171,4 +171,29 @@ public sealed class RunTogetherTermsTests
         Assert.Empty(MessageDetector.Detect(set, "加微信群，扫码进群", "123456").Hits);
         Assert.Empty(MessageDetector.Detect(set, "加微信缴费", "123456").Hits);
     }
+
+    /// <summary>
+    /// A number with a thousands comma in a bracketed list (<c>terms: [转账1,000元]</c>) is split by YAML
+    /// itself into <c>转账1</c> and <c>000元</c>, two terms that fire on the wrong text: a warning on its line
+    /// saying to quote it; quoted, or in a list with a space after the comma, it loads without one.
+    /// </summary>
+    [Theory]
+    [InlineData("    terms: [转账1,000元, 加微信]\n", "rule 'x.a': 'terms' holds 转账1,000元, which YAML reads as two items, '转账1' and '000元', at the comma of the number; quote the item to keep the number whole: '转账1,000元', or write the number without its comma")]
+    [InlineData("    terms: [加微信]\n    unless: [红包1,000个]\n", "rule 'x.a': 'unless' holds 红包1,000个, which YAML reads as two items, '红包1' and '000个', at the comma of the number; quote the item to keep the number whole: '红包1,000个', or write the number without its comma")]
+    public void A_number_s_comma_in_a_bracketed_list_is_a_warning_to_quote_it(string yaml, string expected)
+    {
+        var warning = Assert.Single(Load(yaml).Warnings);
+
+        Assert.Equal(expected, warning.Message);
+    }
+
+    [Theory]
+    [InlineData("    terms: ['转账1,000元', 加微信]\n")]
+    [InlineData("    terms: [转账1, 000元]\n")]
+    [InlineData("    terms: [第1,第2]\n")]
+    [InlineData("    terms: [转账1000元]\n")]
+    public void A_quoted_number_or_items_that_are_no_number_s_halves_load_without_that_warning(string yaml)
+    {
+        Assert.DoesNotContain(Load(yaml).Warnings, w => w.Message.Contains("comma of the number", StringComparison.Ordinal));
+    }
 }

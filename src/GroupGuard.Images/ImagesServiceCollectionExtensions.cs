@@ -57,6 +57,7 @@ public static class ImagesServiceCollectionExtensions
             provider.GetServices<IImageLocator>(),
             provider.GetRequiredService<IOptionsMonitor<ImagesOptions>>(),
             provider.GetService<ILogger<PictureReader>>() ?? NullLogger<PictureReader>.Instance,
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetServices<IImageBytes>()));
         return services;
     }

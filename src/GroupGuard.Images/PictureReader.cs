@@ -17,9 +17,14 @@ internal sealed partial class PictureReader(
     IEnumerable<IImageLocator> locators,
     IOptionsMonitor<ImagesOptions> options,
     ILogger<PictureReader> logger,
+    TimeProvider time,
     IEnumerable<IImageBytes>? byteSources = null) : IPictureReader
 {
     private const int MaxWhere = 200;
+
+    // A bridge that cannot give pictures fails every message's alike: one warning for the first of a
+    // protocol and reason, the same again within LogThrottle.Interval counted into the next line.
+    private readonly LogThrottle _notLocated = new(time);
 
     public async Task<PictureReading> ReadAsync(PictureSource source, CancellationToken cancellationToken)
     {
@@ -89,7 +94,7 @@ internal sealed partial class PictureReader(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogNotLocated(ex, WireNames<Protocol>.ToText(source.Protocol));
+            NotLocated(ex, WireNames<Protocol>.ToText(source.Protocol));
             return PictureReading.Fail(where, "the platform could not give the picture");
         }
 
@@ -176,12 +181,21 @@ internal sealed partial class PictureReader(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                LogNotLocated(ex, WireNames<Protocol>.ToText(source.Protocol));
+                NotLocated(ex, WireNames<Protocol>.ToText(source.Protocol));
                 return null;
             }
         }
 
         return null;
+    }
+
+    /// <summary>The one line of a picture the platform could not give (the adapters' own lines about their tries are at Debug), throttled by protocol and reason.</summary>
+    private void NotLocated(Exception ex, string protocol)
+    {
+        if (_notLocated.Occurred(protocol, ex.GetType().Name + ": " + ex.Message) is > 0 and var count)
+        {
+            LogNotLocated(ex, protocol, count);
+        }
     }
 
     private static string Cut(string text) => text.Length <= MaxWhere ? text : text[..MaxWhere];
@@ -198,6 +212,6 @@ internal sealed partial class PictureReader(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Picture {Where} could not be read")]
     private partial void LogDecodeFailed(Exception ex, string where);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The link of a picture sent as a file id could not be asked of {Protocol}")]
-    private partial void LogNotLocated(Exception ex, string protocol);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A picture sent as a file id could not be had from {Protocol}: its pictures go unread ({Count} alike since the last such line; the same again within 10 s is counted, not logged)")]
+    private partial void LogNotLocated(Exception ex, string protocol, long count);
 }

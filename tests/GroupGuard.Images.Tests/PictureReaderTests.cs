@@ -381,6 +381,42 @@ public sealed class PictureReaderTests : IAsyncLifetime
         Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("SECRET", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A bridge whose picture lookup breaks fails every message's pictures alike: one warning for
+    /// the first (its transport's own lines are at Debug, so this is the only trace), the same again
+    /// within ten seconds counted into the next line, and the picture reads as failed.
+    /// </summary>
+    [Fact]
+    public async Task A_picture_the_platform_could_not_give_is_a_warning_counted_when_the_same_comes_again()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logs = new LogCollector();
+        await using var services = Services([], new BrokenLocator(), time: clock, logs: logs);
+        var reader = services.GetRequiredService<IPictureReader>();
+
+        var first = await reader.ReadAsync(V12Picture("a1"), CancellationToken.None);
+        await reader.ReadAsync(V12Picture("a2"), CancellationToken.None);
+        clock.Advance(LogThrottle.Interval);
+        await reader.ReadAsync(V12Picture("a3"), CancellationToken.None);
+
+        Assert.NotEqual(PictureOutcome.Read, first.Outcome);
+        var lines = logs.Entries.Where(e => e.Message.Contains("could not be had", StringComparison.Ordinal)).ToList();
+        Assert.All(lines, l => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, l.Level));
+        Assert.Collection(
+            lines,
+            l => Assert.StartsWith("A picture sent as a file id could not be had from onebot.v12: its pictures go unread (1 alike", l.Message, StringComparison.Ordinal),
+            l => Assert.StartsWith("A picture sent as a file id could not be had from onebot.v12: its pictures go unread (2 alike", l.Message, StringComparison.Ordinal));
+    }
+
+    /// <summary>An adapter's lookup that breaks (a bug, a bridge's answer it cannot read).</summary>
+    private sealed class BrokenLocator : IImageLocator
+    {
+        public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.OneBotV12];
+
+        public Task<PictureLocation?> LocateAsync(PictureSource source, long maxBytes, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("get_file answered something unreadable");
+    }
+
     [Theory]
     [InlineData("https://gchat.qpic.cn/gchatpic_new/1/0", true)]
     [InlineData("https://GCHAT.QPIC.CN/x", true)]

@@ -679,10 +679,12 @@ public sealed class ConsoleReviewTests
 
         Assert.Contains("<mark>退款专员</mark>", byNameHtml, StringComparison.Ordinal); // a name alone is the folder beside rules/
         Assert.Contains("draft.refund", byNameHtml, StringComparison.Ordinal);
-        Assert.Contains($"the sandbox tries folders inside {service.Folder} only", outsideHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+        Assert.Contains($"「规则目录」应为 {service.Folder} 之内的目录（规则目录就在其中，只写名字如 rules-draft 即为与规则目录同级的目录），{elsewhere.Path} 不在其中。", outsideHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", outsideHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("<mark>", outsideHtml, StringComparison.Ordinal);
-        Assert.Contains($"the sandbox tries folders inside {service.Folder} only", climbingHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, climbing.StatusCode);
+        Assert.Contains($"「规则目录」应为 {service.Folder} 之内的目录", climbingHtml, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, overlong.StatusCode);
     }
 

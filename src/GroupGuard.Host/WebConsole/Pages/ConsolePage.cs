@@ -40,18 +40,6 @@ public abstract class ConsolePage : PageModel
     }
 
     /// <summary>
-    /// Why a value typed into a filter or a form cannot be looked up, or null when it can (or is
-    /// absent): longer than <paramref name="maxLength"/>, or holding a control character, which no
-    /// id, name or text the console looks for has. PostgreSQL refuses a NUL in text, and the page
-    /// answered 500. <paramref name="what"/> starts the sentence (<c>A filter</c>).
-    /// </summary>
-    protected static string? TypedProblem(string what, string? value, int maxLength) =>
-        value is null ? null
-        : value.Length > maxLength ? $"{what} may have at most {maxLength} characters."
-        : value.Any(char.IsControl) ? $"{what} may not hold a control character."
-        : null;
-
-    /// <summary>
     /// A query parameter of the address the page cannot read (typed or edited by hand), as the page
     /// answers it on the console's own layout: set, the page shows only this.
     /// </summary>
@@ -70,8 +58,33 @@ public abstract class ConsolePage : PageModel
     }
 
     /// <summary>
+    /// Answers a form post the page cannot take as <see cref="Refuse"/> answers an address: a 4xx on
+    /// the console's page, in the reader's language, with <paramref name="message"/> naming the field
+    /// as the form labels it and what to write, and a link back to the page the form was on.
+    /// </summary>
+    protected IActionResult RefuseForm(string message, string back, string backText, int status = StatusCodes.Status400BadRequest)
+    {
+        Problem = new QueryProblem(null, "", message, back, backText);
+        Response.StatusCode = status;
+        return Page();
+    }
+
+    /// <summary>
+    /// Why a value typed into a form cannot be taken, in the reader's words naming the field by its
+    /// <paramref name="label"/> as the form shows it, or null: longer than <paramref name="maxLength"/>,
+    /// or holding a control character (PostgreSQL refuses a NUL, a path cannot hold one).
+    /// </summary>
+    protected string? FieldWords(string label, string? value, int maxLength) =>
+        value is null ? null
+        : value.Length > maxLength ? Format(T["{0} takes at most {1} characters; this has {2}: shorten it and send it again."], T[label], maxLength, value.Length)
+        : value.Any(char.IsControl) ? Format(T["{0} may not hold a control character (a line break, a tab): take it out and send it again."], T[label])
+        : null;
+
+    /// <summary>
     /// Why a value typed into a filter cannot be looked up, in the reader's words naming the field by
-    /// its <paramref name="label"/> as the form shows it, or null (<see cref="TypedProblem"/>).
+    /// its <paramref name="label"/> as the form shows it, or null: longer than <paramref name="maxLength"/>,
+    /// or holding a control character, which no id, name or text the console looks for has (PostgreSQL
+    /// refuses a NUL in text, and the page answered 500).
     /// </summary>
     protected string? TypedWords(string label, string? value, int maxLength) =>
         value is null ? null
@@ -132,10 +145,14 @@ public abstract class ConsolePage : PageModel
 /// <summary>
 /// What a page says of a query parameter it cannot read: the parameter and its value as written
 /// (cut to <see cref="ShownLength"/>), what it should be, in the reader's words, and a link back.
+/// Of a form post (<see cref="ConsolePage.RefuseForm"/>) there is no parameter: the message names the field.
 /// </summary>
-public sealed record QueryProblem(string Parameter, string Value, string Message, string Back, string BackText)
+public sealed record QueryProblem(string? Parameter, string Value, string Message, string Back, string BackText)
 {
     public const int ShownLength = 40;
+
+    /// <summary>The page's heading (translated by <see cref="ConsoleText"/>): of an address, or of a form.</summary>
+    public string Heading => Parameter is null ? "The form cannot be sent as filled in" : "The address cannot be shown";
 
     /// <summary>The value as the page quotes it: cut, with its control characters as spaces.</summary>
     internal static string Shown(string? value)

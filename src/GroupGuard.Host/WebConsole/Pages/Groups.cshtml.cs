@@ -88,23 +88,23 @@ public sealed class GroupsModel(
 
         if (string.IsNullOrEmpty(platform) || !Core.Accounts.ConsoleAccount.IsValidGroupId(group))
         {
-            return BadRequest("platform and group are required.");
+            return Refused(T["The switch is sent with its group's platform and group id, as each row's form has them: set it from the row of the group."]);
         }
 
-        if (TypedProblem("A platform", platform, Core.MessageLimits.MaxPlatformLength) is { } typedProblem)
+        if (FieldWords("Platform", platform, Core.MessageLimits.MaxPlatformLength) is { } platformWords)
         {
-            return BadRequest(typedProblem);
+            return Refused(platformWords);
         }
 
         if (value is not (null or "" or "on" or "off"))
         {
-            return BadRequest("value is on, off or empty (as configured).");
+            return Refused(Format(T["{0} is on, off, or empty for as configured."], T["Dry run"]));
         }
 
         // Any name was written, and left a row of its own on this page.
         if (!ReadPlatforms.Contains(platform) && !await HeardAsync(platform))
         {
-            return BadRequest($"platform is one GroupGuard reads ({string.Join(", ", ReadPlatforms)}) or one this page lists; '{platform}' is neither.");
+            return Refused(Format(T["{0} is one GroupGuard reads ({1}) or one this page lists; {2} is neither."], T["Platform"], string.Join(T[", "], ReadPlatforms), platform));
         }
 
         bool? dryRun = value switch { "on" => true, "off" => false, _ => null };
@@ -113,6 +113,9 @@ public sealed class GroupsModel(
         Notice = T["Saved."];
         return RedirectToPage();
     }
+
+    /// <summary>A switch the page cannot set, answered on the console's page with a link back to the groups (<see cref="ConsolePage.RefuseForm"/>).</summary>
+    private IActionResult Refused(string message) => RefuseForm(message, "/console/groups", T["Back to the groups"]);
 
     /// <summary>Whether this page lists a group on <paramref name="platform"/>: messages from it in the period shown, or a switch set.</summary>
     private async Task<bool> HeardAsync(string platform)

@@ -45,12 +45,12 @@ public sealed class IncidentModel(IIncidentStore store, IIncidentBrowser browser
         // Bound to a bool, "banana" (or nothing) read as false and took the mark back.
         if (falsePositive?.Trim() is not ("true" or "false"))
         {
-            return BadRequest("falsePositive is true or false.");
+            return Refused(id, T["The mark is true or false, as the page's button sends it: send the form from the incident's page."]);
         }
 
-        if (note is { Length: > MaxNoteLength })
+        if (FieldWords("Note", note, MaxNoteLength) is { } noteWords)
         {
-            return BadRequest($"A note may have at most {MaxNoteLength} characters.");
+            return Refused(id, noteWords);
         }
 
         note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
@@ -73,9 +73,9 @@ public sealed class IncidentModel(IIncidentStore store, IIncidentBrowser browser
             return Forbid();
         }
 
-        if (note is { Length: > MaxNoteLength })
+        if (FieldWords("Note", note, MaxNoteLength) is { } noteWords)
         {
-            return BadRequest($"A note may have at most {MaxNoteLength} characters.");
+            return Refused(id, noteWords);
         }
 
         var chosen = (await images.PicturesOfAsync(id, HttpContext.RequestAborted)).FirstOrDefault(p => p.Index == picture);
@@ -90,6 +90,10 @@ public sealed class IncidentModel(IIncidentStore store, IIncidentBrowser browser
         Notice = T["The picture is blocked in every group."];
         return RedirectToPage(new { id });
     }
+
+    /// <summary>A form of the incident's page it cannot take, answered on the console's page with a link back to the incident (<see cref="ConsolePage.RefuseForm"/>).</summary>
+    private IActionResult Refused(long id, string message) =>
+        RefuseForm(message, $"/console/incidents/{id}", Format(T["Back to incident #{0}"], id));
 
     /// <summary>
     /// Whether something was not done as decided, of a kind the page words: the action failed, the

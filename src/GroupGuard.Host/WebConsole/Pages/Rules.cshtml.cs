@@ -63,40 +63,38 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
         Group = group?.Trim() is { Length: > 0 } g ? g : null;
         if (SandboxText.Length > MaxSandboxChars)
         {
-            return BadRequest($"The sandbox takes at most {MaxSandboxChars} characters.");
+            return Refused(Format(T["The sandbox takes at most {0} characters at a time; this has {1}: try them in parts."], MaxSandboxChars, SandboxText.Length));
         }
 
-        if (Group is { Length: > MaxGroupIdLength })
+        if (FieldWords("As sent in group", Group, MaxGroupIdLength) is { } groupWords)
         {
-            return BadRequest($"A group id has at most {MaxGroupIdLength} characters.");
+            return Refused(groupWords);
         }
 
         var lines = SandboxText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Where(l => l.Length > 0).ToList();
         if (lines.Count > MaxSandboxLines)
         {
-            return BadRequest($"The sandbox takes at most {MaxSandboxLines} lines.");
+            return Refused(Format(T["The sandbox takes at most {0} lines at a time; this has {1}: try them in parts."], MaxSandboxLines, lines.Count));
         }
 
         var rules = provider.Current;
         if (Folder is { Length: > 0 })
         {
-            if (Folder.Length > MaxFolderLength)
+            if (FieldWords("Rules folder", Folder, MaxFolderLength) is { } folderWords)
             {
-                return BadRequest($"A folder name has at most {MaxFolderLength} characters.");
+                return Refused(folderWords);
             }
 
             var root = SandboxRoot(rules.Directory);
             var full = Path.GetFullPath(Folder, root);
             if (!IsInside(full, root))
             {
-                FolderErrors = [$"{Folder}: the sandbox tries folders inside {root} only, where the rules folder is"];
-                return Page();
+                return Refused(Format(T["{0} is a folder inside {1}, where the rules folder is (a name alone, rules-draft, is one beside it); {2} is not."], T["Rules folder"], root, Folder));
             }
 
             if (!Directory.Exists(full))
             {
-                FolderErrors = [$"{Folder}: not a folder on the server"];
-                return Page();
+                return Refused(Format(T["{0} is a folder inside {1}, where the rules folder is; there is no folder {2} on the server."], T["Rules folder"], root, Folder));
             }
 
             var loaded = RuleLoader.Load(full, time);
@@ -117,6 +115,9 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
         await AuditAsync("sandbox", Folder is { Length: > 0 } ? Folder : "running rules", $"{lines.Count} lines{(Group is null ? "" : $" as in group {Group}")}");
         return Page();
     }
+
+    /// <summary>A sandbox form the page cannot take, answered on the console's page with a link back to the sandbox (<see cref="ConsolePage.RefuseForm"/>).</summary>
+    private IActionResult Refused(string message) => RefuseForm(message, "/console/rules", T["Back to the sandbox"]);
 
     /// <summary>
     /// The folder whose subfolders the sandbox may try: the one the running rules folder is in. An

@@ -224,7 +224,7 @@ public sealed class PostgresTextTests(PostgresServer server)
         using var plain = await browser.GetAsync("/console/incidents?q=%E5%8A%A0%E5%BE%AE%E4%BF%A1");
 
         Assert.True(platform.StatusCode == HttpStatusCode.BadRequest, $"{platform.StatusCode}: {await platform.Content.ReadAsStringAsync()} {platform.RequestMessage?.RequestUri}");
-        Assert.Equal("A platform may not hold a control character.", await platform.Content.ReadAsStringAsync());
+        Assert.Contains("「平台」不能含控制字符（如换行、制表符），请删去后再提交。", System.Net.WebUtility.HtmlDecode(await platform.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
     }
 }

@@ -191,6 +191,7 @@ internal sealed partial class ConsoleText
         ["{0} may not hold a control character (a line break, a tab): take it out and send it again."] = "「{0}」不能含控制字符（如换行、制表符），请删去后再提交。",
         ["The mark is true or false, as the page's button sends it: send the form from the incident's page."] = "误判标记只能是 true 或 false（由页面上的按钮填写），请在事件页面上重新提交。",
         ["Back to incident #{0}"] = "返回事件 #{0}",
+        ["Incident #{0} did not mute its sender: there is no mute of it to lift."] = "事件 #{0} 没有禁言发送者，没有可解除的禁言。",
         ["The sandbox takes at most {0} characters at a time; this has {1}: try them in parts."] = "试验台一次最多 {0} 个字符，所填有 {1} 个，请分几次试。",
         ["The sandbox takes at most {0} lines at a time; this has {1}: try them in parts."] = "试验台一次最多 {0} 行，所填有 {1} 行，请分几次试。",
         ["As sent in group"] = "按群号检查",

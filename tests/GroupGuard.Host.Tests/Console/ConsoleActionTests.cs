@@ -70,6 +70,9 @@ public sealed class ConsoleActionTests
         Assert.Equal(ModerationAction.Recall, incident.DecidedAction);
         Assert.DoesNotContain("unmute-form", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, lifted.StatusCode);
+        var said = await lifted.Content.ReadAsStringAsync();
+        Assert.Contains($"事件 #{incident.Id} 没有禁言发送者，没有可解除的禁言。", said, StringComparison.Ordinal); // on the console's page, in its words
+        Assert.Contains($"href=\"/console/incidents/{incident.Id}\"", said, StringComparison.Ordinal);
         Assert.Empty(api.RequestsFor("set_group_ban"));
         Assert.DoesNotContain(audit, a => a.Action == "unmute");
     }

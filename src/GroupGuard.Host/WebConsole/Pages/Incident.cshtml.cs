@@ -129,7 +129,7 @@ public sealed class IncidentModel(IIncidentStore store, IIncidentBrowser browser
 
         if (!Muted(incident))
         {
-            return new ConflictObjectResult($"Incident {id} did not mute its sender: there is no mute of it to lift.");
+            return RefuseForm(Format(T["Incident #{0} did not mute its sender: there is no mute of it to lift."], id), $"/console/incidents/{id}", Format(T["Back to incident #{0}"], id), StatusCodes.Status409Conflict);
         }
 
         // The message's mute is on one of its incidents (the strongest hit's): the member's there are the mute to go.

@@ -624,14 +624,10 @@ public static class DigestBuilder
     };
 
     /// <summary>
-    /// The strongest action decided for the message: the rule's, or the mute or kick a repeat
-    /// offence escalated it to (a flood's warning that became an hour's mute is told as the mute).
+    /// The strongest action the incident brought (<see cref="Moderation.ActionPlan.Brought"/>, as the
+    /// console tells it): a flood's warning that a repeat offence made an hour's mute is told as the mute.
     /// </summary>
-    internal static ModerationAction Strongest(Incident incident)
-    {
-        var strongest = incident.PlannedActions.Append(incident.DecidedAction).Max();
-        return strongest < ModerationAction.Mute && incident.MuteSeconds > 0 ? ModerationAction.Mute : strongest;
-    }
+    internal static ModerationAction Strongest(Incident incident) => Moderation.ActionPlan.Brought(incident).Max();
 
     /// <summary>The strongest action's name, a mute's with its length where it is known (<c>禁言 1 小时</c>).</summary>
     private static string StrongestName(Incident incident, bool withLength) => Strongest(incident) switch

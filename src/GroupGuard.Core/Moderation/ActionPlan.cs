@@ -84,4 +84,18 @@ public static class ActionPlan
     /// </summary>
     public static IEnumerable<ModerationAction> InOrder(IEnumerable<ModerationAction> actions) =>
         actions.Where(a => a != ModerationAction.Log).Distinct().OrderBy(a => a == ModerationAction.Warn).ThenBy(a => a);
+
+    /// <summary>
+    /// What an incident brought on its message and sender: the actions planned for it; where none
+    /// was to be called (a dry run, an admin's, a <c>log</c> rule's), the rule's action and the mute
+    /// the decision gave it (an escalation's, <see cref="Incident.MuteSeconds"/>). The incident list,
+    /// its page, the digest and alerts all tell an incident by these.
+    /// </summary>
+    public static IReadOnlyList<ModerationAction> Brought(Incident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        return incident.PlannedActions.Count > 0 ? incident.PlannedActions
+            : incident.MuteSeconds > 0 ? [incident.DecidedAction, ModerationAction.Mute]
+            : [incident.DecidedAction];
+    }
 }

@@ -261,9 +261,7 @@ internal sealed partial class ConsoleText
 
     private static List<ModerationAction> ActionsOf(Incident incident)
     {
-        var actions = ActionPlan.InOrder(incident.PlannedActions.Count > 0
-            ? incident.PlannedActions
-            : incident.MuteSeconds > 0 ? [incident.DecidedAction, ModerationAction.Mute] : [incident.DecidedAction]).ToList();
+        var actions = ActionPlan.InOrder(ActionPlan.Brought(incident)).ToList();
         return actions.Count > 0 ? actions : [ModerationAction.Log];
     }
 

@@ -356,7 +356,7 @@ public static partial class ModerationPolicy
     /// no name but its id (请勿发布my-ads相关内容 is no sentence a member can read).
     /// </summary>
     public static string Warning(Rule rule) =>
-        (rule.WarningTemplate ?? (rule.PackName.All(char.IsAscii) ? UnnamedPackWarning : DefaultWarning))
+        (rule.WarningTemplate ?? (rule.PackNamed ? DefaultWarning : UnnamedPackWarning))
             .Replace("{pack}", rule.PackName.Length > 0 ? rule.PackName : rule.PackId, StringComparison.Ordinal)
             .Replace("{rule}", rule.Id, StringComparison.Ordinal)
             .Replace("{category}", rule.Category, StringComparison.Ordinal);

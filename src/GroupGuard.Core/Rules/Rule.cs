@@ -125,12 +125,14 @@ public sealed record Rule
     /// <summary>The pack's display name, for warnings and digests.</summary>
     public string PackName { get; init; } = "";
 
+    /// <summary>Whether the pack has a name members can read: not one of Latin letters alone, which is its id again (or an id's like).</summary>
+    public bool PackNamed => !PackName.All(char.IsAscii);
+
     /// <summary>
     /// The rule as people read it (<c>/gg 检查</c>, the console's overview): its pack's Chinese name
-    /// before its id (<c>广告引流 ads.contact</c>); the id alone where the pack's name is not Chinese
-    /// (it would be its id again).
+    /// before its id (<c>广告引流 ads.contact</c>); the id alone where the pack has no such name (<see cref="PackNamed"/>).
     /// </summary>
-    public string ShownName => PackName.All(char.IsAscii) ? Id : $"{PackName} {Id}";
+    public string ShownName => PackNamed ? $"{PackName} {Id}" : Id;
 
     public required string SourcePath { get; init; }
     public int Line { get; init; }

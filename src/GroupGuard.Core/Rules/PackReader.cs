@@ -644,14 +644,25 @@ internal sealed class PackReader(string file, string display, RuleProblems error
     /// Whether a term or phrase (an unless, unless_preceded_by or unless_near phrase, a line of an
     /// allow list) is several run together, as a list is written: two items or more between its
     /// commas, 、 or semicolons. A comma left at an end (加微信群，) runs nothing together, the fold
-    /// skips it; nor does a comma between digits (1,000), which groups a number.
+    /// skips it; nor does a comma grouping a number's digits (1,000 or 1，000).
     /// </summary>
     internal static bool RunTogether(string text) => Items(text).Parts.Length > 1;
 
-    /// <summary>Whether the character at <paramref name="i"/> parts items: a separator, save a comma between digits (1,000).</summary>
+    /// <summary>
+    /// Whether the character at <paramref name="i"/> parts items: a separator, save a comma grouping
+    /// a number's digits: any <c>,</c> between digits (1,000), and a full-width <c>，</c> typed for one
+    /// (1，000元) where a digit stands before it and exactly three after it, which a list of numbers
+    /// (18，19) does not have.
+    /// </summary>
     private static bool PartsAt(string text, int i) =>
         TermSeparators.Contains(text[i])
-        && !(text[i] == ',' && i > 0 && i + 1 < text.Length && char.IsDigit(text[i - 1]) && char.IsDigit(text[i + 1]));
+        && !(text[i] == ',' && i > 0 && i + 1 < text.Length && char.IsDigit(text[i - 1]) && char.IsDigit(text[i + 1]))
+        && !(text[i] == '，' && GroupsThousands(text, i));
+
+    private static bool GroupsThousands(string text, int i) =>
+        i > 0 && char.IsAsciiDigit(text[i - 1])
+        && i + 3 < text.Length && text.AsSpan(i + 1, 3).IndexOfAnyExceptInRange('0', '9') < 0
+        && (i + 4 == text.Length || !char.IsAsciiDigit(text[i + 4]));
 
     /// <summary>The items a term or phrase holds (one when it is not <see cref="RunTogether"/>), and the first separator between them.</summary>
     internal static (char Separator, string[] Parts) Items(string text)

@@ -93,9 +93,26 @@ public sealed class RunTogetherTermsTests
     [InlineData("    terms: [加微信，, 私聊领取]\n")]
     [InlineData("    terms: ['，加微信', 私聊领取；]\n")]
     [InlineData("    terms: ['转账1,000元', '返现 1,000,000']\n")]
+    [InlineData("    terms: ['转账1，000元', '返现 1，000，000', 日赚5，000]\n")]
     public void A_term_with_a_comma_at_an_end_or_between_digits_loads_with_no_warning(string terms)
     {
         Assert.Empty(Load(terms).Warnings);
+    }
+
+    /// <summary>
+    /// A full-width comma is a thousands comma only with exactly three digits after it: between
+    /// numbers of a list (18，19) or before a fourth digit it parts items, and is warned of.
+    /// </summary>
+    [Theory]
+    [InlineData("18，19岁", "terms: [18, 19岁]")]
+    [InlineData("转账1，0000元", "terms: [转账1, 0000元]")]
+    [InlineData("红包10，20，50", "terms: [红包10, 20, 50]")]
+    public void A_full_width_comma_between_numbers_that_is_no_thousands_comma_is_warned_of(string term, string list)
+    {
+        var warning = Assert.Single(Load($"    terms: ['{term}']\n").Warnings);
+
+        Assert.StartsWith($"rule 'x.a': term '{term}' holds '，'", warning.Message);
+        Assert.EndsWith(list, warning.Message);
     }
 
     [Fact]

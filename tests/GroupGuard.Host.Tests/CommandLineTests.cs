@@ -115,6 +115,21 @@ public sealed class CommandLineTests
         Assert.Contains("rules OK", output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The summary's throughput reads in a unit that shows it: a few lines scanned said
+    /// "0.0 M chars/s", which tells an administrator trying a rule nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(41_400_000L, 1.0, "41.4 M chars/s")]
+    [InlineData(150_000L, 1.0, "0.2 M chars/s")]
+    [InlineData(448L, 0.29, "1.5 K chars/s")]
+    [InlineData(120L, 0.5, "240 chars/s")]
+    [InlineData(0L, 0.0, "0 chars/s")]
+    public void A_scan_s_throughput_is_said_in_a_unit_that_shows_it(long chars, double seconds, string expected)
+    {
+        Assert.Equal(expected, ScanCommand.Rate(chars, seconds));
+    }
+
     [Fact]
     public async Task A_scan_stopped_by_ctrl_c_writes_the_verdicts_so_far_and_its_summary_and_exits_130()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -130,7 +131,7 @@ internal static class ScanCommand
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         var summary = new StringBuilder()
             .Append($"scan: {lines:N0} lines, {flagged:N0} flagged ({(lines == 0 ? 0 : 100.0 * flagged / lines):0.##}%), ")
-            .Append($"{chars:N0} chars in {seconds:0.00} s ({chars / seconds / 1e6:0.0} M chars/s), rules version {rules.Version}")
+            .Append($"{chars:N0} chars in {seconds:0.00} s ({Rate(chars, seconds)}), rules version {rules.Version}")
             .Append(input.MarkedEncoding is { } encoding ? $"; read as {encoding.WebName} (byte-order mark)" : "")
             .Append(invalid == 0 ? "" : $"; {invalid:N0} {(invalid == 1 ? "line" : "lines")} not valid UTF-8 (bad bytes read as U+FFFD, \"invalid_utf8\": true)")
             .Append(skipped == 0 ? "" : $"; {skipped:N0} {(skipped == 1 ? "line" : "lines")} skipped, longer than {MessageLimits.MaxTextLength:N0} characters (\"skipped\")")
@@ -226,4 +227,19 @@ internal static class ScanCommand
         MissReason.Near => "near",
         _ => reason.ToString(),
     };
+
+    /// <summary>
+    /// The throughput for the summary, in a unit that shows it: M chars/s for a corpus, K or plain
+    /// chars/s for a few lines, where 0.0 M would say nothing (<c>1.5 K chars/s</c>).
+    /// </summary>
+    internal static string Rate(long chars, double seconds)
+    {
+        var perSecond = chars / Math.Max(seconds, 1e-9);
+        return perSecond switch
+        {
+            >= 100_000 => string.Create(CultureInfo.InvariantCulture, $"{perSecond / 1e6:0.0} M chars/s"),
+            >= 1_000 => string.Create(CultureInfo.InvariantCulture, $"{perSecond / 1e3:0.0} K chars/s"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{perSecond:0} chars/s"),
+        };
+    }
 }

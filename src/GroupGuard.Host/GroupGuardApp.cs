@@ -129,7 +129,7 @@ internal static class GroupGuardApp
             builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName = formatter.Trim());
         }
 
-        DigestRegistration.AddDefaultLeader(builder.Configuration);
+        DigestRegistration.AddDefaults(builder.Configuration);
         builder.Services
             .AddGroupGuardCore(builder.Configuration)
             .AddGroupGuardRuleLoading()

@@ -885,6 +885,89 @@ public sealed class AlertTests
         Assert.DoesNotContain(health["digests"]!.AsArray(), d => d!["leader"]!.GetValue<string>() == "alert:office"); // an alert, not a digest
     }
 
+    /// <summary>
+    /// A fresh install (no leader, no alert configured) shows what an alert is: a high incident is
+    /// written within seconds to a Markdown file of its own beside the digests (data/alerts), once.
+    /// </summary>
+    [Fact]
+    public async Task With_nothing_configured_a_high_incident_is_written_at_once_to_the_default_alert_file()
+    {
+        using var service = new GroupGuardFactory();
+        var rule = Assert.Single(service.Services.GetRequiredService<IOptionsMonitor<List<AlertRuleOptions>>>().CurrentValue);
+        Assert.Equal("default", rule.Name);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(711, "加微信 了解一下")); // medium: in the digest only
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(712, "看看 https://win.xyz 有惊喜")); // high
+        var high = Assert.Single(await service.IncidentsAfterAsync(2), i => i.Severity == Severity.High);
+
+        // The default rule waits QuietSeconds (10) after a lone incident, on the service's own clock.
+        await service.OutboxCalls.WaitForAsync(
+            c => c.Method == nameof(IDigestOutbox.UpdateChannelAsync) && Equals(c.Arguments[1], DigestRegistration.DefaultAlertChannel) && c.Failure is null,
+            "the default alert to be written",
+            TimeSpan.FromMinutes(2));
+
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(service.Folder, "data", "alerts"), "*.md"));
+        Assert.StartsWith("alert_default-", Path.GetFileName(file), StringComparison.Ordinal);
+        var text = await File.ReadAllTextAsync(file);
+        Assert.Contains("群管告警：1 条违规消息（default）", text, StringComparison.Ordinal);
+        Assert.Contains("ads.site", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ads.contact", text, StringComparison.Ordinal);
+        var record = Assert.Single(await ListAsync(service.Services.GetRequiredService<IDigestOutbox>()), r => r.Leader == "alert:default");
+        Assert.Equal([high.Id], record.IncidentIds);
+    }
+
+    /// <summary>
+    /// The default alert stands only while nothing names a leader or an alert, looked at on every read:
+    /// an alert or a leader added to the settings file of a running service replaces it entirely (no
+    /// "default" name, "*" group or file channel merged into theirs), and it comes back without them.
+    /// </summary>
+    [Fact]
+    public void An_alert_or_a_leader_added_to_the_settings_file_replaces_the_default_alert_entirely()
+    {
+        const string nothing = """{ "GroupGuard": { "Channels": { "office-robot": { "Type": "file", "Path": "office" } } } }""";
+        using var folder = new TempFolder();
+        var file = folder.Write("appsettings.json", nothing);
+        using var configuration = new ConfigurationManager();
+        configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+        DigestRegistration.AddDefaults(configuration);
+        List<AlertRuleOptions> Alerts() => configuration.GetSection(AlertRuleOptions.Section).Get<List<AlertRuleOptions>>() ?? [];
+        bool DefaultChannel() => configuration.GetSection($"GroupGuard:Channels:{DigestRegistration.DefaultAlertChannel}").Exists();
+
+        var standing = Assert.Single(Alerts());
+        Assert.Equal(("default", "high"), (standing.Name, standing.MinSeverity));
+        Assert.Equal(["*"], standing.Groups);
+        Assert.Equal([DigestRegistration.DefaultAlertChannel], standing.Channels);
+        Assert.Equal("data/alerts", configuration[$"GroupGuard:Channels:{DigestRegistration.DefaultAlertChannel}:Path"]);
+
+        File.WriteAllText(file, """
+            { "GroupGuard": {
+                "Alerts": [ { "Name": "office", "MinSeverity": "critical", "Groups": ["123456"], "Channels": ["office-robot"] } ],
+                "Channels": { "office-robot": { "Type": "file", "Path": "office" } } } }
+            """);
+        ((IConfigurationRoot)configuration).Reload();
+        var office = Assert.Single(Alerts());
+        Assert.Equal(("office", "critical"), (office.Name, office.MinSeverity));
+        Assert.Equal(["123456"], office.Groups);
+        Assert.Equal(["office-robot"], office.Channels);
+        Assert.False(DefaultChannel());
+        Assert.Equal("default", Assert.Single(DigestRegistration.ReadLeaders(configuration)).Name); // the default digest stays
+
+        // A leader of their own and no alert: no alert at all, as they configured it.
+        File.WriteAllText(file, """
+            { "GroupGuard": {
+                "Leaders": [ { "Name": "王主任", "Groups": ["123456"], "Schedule": "0 30 7 * * ?", "Channels": ["office-robot"] } ],
+                "Channels": { "office-robot": { "Type": "file", "Path": "office" } } } }
+            """);
+        ((IConfigurationRoot)configuration).Reload();
+        Assert.Empty(Alerts());
+        Assert.False(DefaultChannel());
+
+        File.WriteAllText(file, nothing);
+        ((IConfigurationRoot)configuration).Reload();
+        Assert.Equal("default", Assert.Single(Alerts()).Name);
+        Assert.True(DefaultChannel());
+    }
+
     private static async Task<List<DigestRecord>> ListAsync(IDigestOutbox outbox)
     {
         var list = new List<DigestRecord>();

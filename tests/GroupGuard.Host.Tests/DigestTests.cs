@@ -611,7 +611,7 @@ public sealed class DigestTests
         var file = folder.Write("appsettings.json", noLeader);
         using var configuration = new ConfigurationManager();
         configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
-        DigestRegistration.AddDefaultLeader(configuration);
+        DigestRegistration.AddDefaults(configuration);
         var validator = new DigestRegistration.LeadersValidator(configuration, TimeProvider.System);
         Assert.Equal("default", Assert.Single(DigestRegistration.ReadLeaders(configuration)).Name);
 

@@ -64,6 +64,11 @@ public sealed class GroupGuardFactory : WebApplicationFactory<Program>
             // and GroupEvent are stamped 2025-11-26: a run that crossed 03:30 lost the texts it was
             // about to read. A century keeps them; RetentionTests runs the job on a clock of its own.
             ["GroupGuard:Privacy:RetentionDays"] = "36500",
+
+            // The default alert (no leader, no alert configured) writes into this folder, not into the
+            // test run's working folder; a channel no rule names is no mistake.
+            [$"GroupGuard:Channels:{Digests.DigestRegistration.DefaultAlertChannel}:Type"] = "file",
+            [$"GroupGuard:Channels:{Digests.DigestRegistration.DefaultAlertChannel}:Path"] = Path.Combine(Folder, "data", "alerts"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -335,7 +335,7 @@ internal static class GroupGuardCommandLine
             {
                 // The digests the service would send, made and sent from the command line through
                 // the same outbox: same leaders, channels and OneBot API.
-                DigestRegistration.AddDefaultLeader(configuration);
+                DigestRegistration.AddDefaults(configuration);
                 services.AddGroupGuardStorage(configuration, upgradeSchema: false)
                     .AddGroupGuardOneBot(configuration)
                     .AddGroupGuardChannels(configuration)

@@ -15,24 +15,42 @@ internal static class DigestRegistration
     /// <summary>The longest leader name, as an alert rule's: it heads each digest and names its file and mail.</summary>
     public const int MaxLeaderName = 100;
     public const string DefaultChannel = "default-file";
+    public const string DefaultAlertChannel = "default-alert-file";
 
     /// <summary>
     /// With no leader configured, a default one for every group writes a Markdown file each morning
-    /// (data/digests), so a fresh install shows what a digest looks like. It stands only while no
-    /// other source names a leader, looked at whenever the configuration is read: a leader added
+    /// (data/digests), and, with no alert configured either, a default alert writes one within
+    /// seconds of a high or critical incident (data/alerts), so a fresh install shows what a digest
+    /// and an alert look like. Each stands only while no other source names a leader (for the alert,
+    /// a leader or an alert), looked at whenever the configuration is read: a leader or alert added
     /// later (appsettings.json reloaded) replaces it entirely, none of its keys merged into theirs.
     /// </summary>
-    public static void AddDefaultLeader(IConfigurationManager configuration) =>
-        configuration.Add(new DefaultLeaderSource(new Dictionary<string, string?>
-        {
-            [$"{LeadersSection}:0:Name"] = "default",
-            [$"{LeadersSection}:0:Groups:0"] = "*",
-            [$"{LeadersSection}:0:Schedule"] = "0 0 8 * * ?",
-            [$"{LeadersSection}:0:TimeZone"] = "Asia/Shanghai",
-            [$"{LeadersSection}:0:Channels:0"] = DefaultChannel,
-            [$"GroupGuard:Channels:{DefaultChannel}:Type"] = "file",
-            [$"GroupGuard:Channels:{DefaultChannel}:Path"] = "data/digests",
-        }));
+    public static void AddDefaults(IConfigurationManager configuration)
+    {
+        configuration.Add(new DefaultSettingsSource(
+            new Dictionary<string, string?>
+            {
+                [$"{LeadersSection}:0:Name"] = "default",
+                [$"{LeadersSection}:0:Groups:0"] = "*",
+                [$"{LeadersSection}:0:Schedule"] = "0 0 8 * * ?",
+                [$"{LeadersSection}:0:TimeZone"] = "Asia/Shanghai",
+                [$"{LeadersSection}:0:Channels:0"] = DefaultChannel,
+                [$"GroupGuard:Channels:{DefaultChannel}:Type"] = "file",
+                [$"GroupGuard:Channels:{DefaultChannel}:Path"] = "data/digests",
+            },
+            [LeadersSection]));
+        configuration.Add(new DefaultSettingsSource(
+            new Dictionary<string, string?>
+            {
+                [$"{AlertRuleOptions.Section}:0:Name"] = "default",
+                [$"{AlertRuleOptions.Section}:0:MinSeverity"] = "high",
+                [$"{AlertRuleOptions.Section}:0:Groups:0"] = "*",
+                [$"{AlertRuleOptions.Section}:0:Channels:0"] = DefaultAlertChannel,
+                [$"GroupGuard:Channels:{DefaultAlertChannel}:Type"] = "file",
+                [$"GroupGuard:Channels:{DefaultAlertChannel}:Path"] = "data/alerts",
+            },
+            [LeadersSection, AlertRuleOptions.Section]));
+    }
 
     public static List<LeaderOptions> ReadLeaders(IConfiguration configuration) =>
         configuration.GetSection(LeadersSection).Get<List<LeaderOptions>>() ?? [];

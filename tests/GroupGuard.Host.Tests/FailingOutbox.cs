@@ -57,6 +57,9 @@ internal sealed class FailingOutbox(IDigestOutbox inner) : IDigestOutbox
     public Task<IReadOnlyList<DigestRecord>> LatestDeliveriesAsync(IReadOnlyCollection<string> leaders, CancellationToken cancellationToken) =>
         inner.LatestDeliveriesAsync(leaders, cancellationToken);
 
+    public Task<IReadOnlyList<DigestRecord>> AwaitingFollowUpAsync(string leader, string followUps, DateTimeOffset endedAfter, CancellationToken cancellationToken) =>
+        inner.AwaitingFollowUpAsync(leader, followUps, endedAfter, cancellationToken);
+
     public IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken) => inner.ListAsync(leader, cancellationToken);
 
     public Task<IReadOnlyList<DigestRecord>> NewestAsync(int count, CancellationToken cancellationToken) => inner.NewestAsync(count, cancellationToken);

@@ -17,6 +17,13 @@ public sealed class AlertRuleOptions
     public const string OutboxPrefix = "alert:";
 
     /// <summary>
+    /// What the follow-ups of a rule's alerts are kept under in the digest outbox, before its name:
+    /// one per alert that went out saying 待处置, with that alert's period, so it goes out once. A
+    /// leader's name may not start with it either.
+    /// </summary>
+    public const string FollowUpPrefix = "alert-followup:";
+
+    /// <summary>
     /// Unique among the rules; when left out, <c>alert-</c> and eight hex digits that follow from the
     /// rule's severity, groups and channels (<see cref="NameByContent"/>).
     /// </summary>
@@ -54,6 +61,13 @@ public sealed class AlertRuleOptions
 
     /// <summary>The rule's key in the digest outbox, where each of its messages is one entry.</summary>
     public string OutboxKey => OutboxPrefix + Name;
+
+    /// <summary>The rule's key in the digest outbox for the follow-ups of its alerts (<see cref="FollowUpPrefix"/>).</summary>
+    public string FollowUpKey => FollowUpPrefix + Name;
+
+    /// <summary>Whether an outbox key is an alert rule's: its alerts' (<see cref="OutboxPrefix"/>) or their follow-ups' (<see cref="FollowUpPrefix"/>).</summary>
+    public static bool IsAlertKey(string key) =>
+        key.StartsWith(OutboxPrefix, StringComparison.Ordinal) || key.StartsWith(FollowUpPrefix, StringComparison.Ordinal);
 
     /// <summary>The severity <see cref="MinSeverity"/> names; <see cref="Severity.High"/> when it names none (the validator refuses that at start).</summary>
     public Severity Threshold => TryParseSeverity(MinSeverity, out var severity) ? severity : Severity.High;

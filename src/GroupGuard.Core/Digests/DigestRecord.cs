@@ -22,6 +22,14 @@ public sealed record DigestRecord
     public IReadOnlyList<long> IncidentIds { get; init; } = [];
 
     /// <summary>
+    /// An alert's: the incidents whose messages it said 待处置 (the platform had not yet answered
+    /// their recall, mute or kick when it went out), one per message, which its follow-up reports on
+    /// once they settle (<see cref="AlertRuleOptions.FollowUpKey"/>). Empty for a digest, for an
+    /// alert that waited for nothing, and for one made before they were kept.
+    /// </summary>
+    public IReadOnlyList<long> PendingIds { get; init; } = [];
+
+    /// <summary>
     /// The highest incident commit number the digest covered (<see cref="IIncidentStore.CommitHighAsync"/>):
     /// the next digest takes what was committed after it. Null for digests made before it was kept.
     /// </summary>

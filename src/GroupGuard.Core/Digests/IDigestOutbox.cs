@@ -67,6 +67,16 @@ public interface IDigestOutbox
     /// </summary>
     Task<IReadOnlyList<DigestRecord>> LatestDeliveriesAsync(IReadOnlyCollection<string> leaders, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The alerts of <paramref name="leader"/> (an alert rule's <c>alert:&lt;name&gt;</c>) whose period
+    /// ends after <paramref name="endedAfter"/>, that said 待处置 (<see cref="DigestRecord.PendingIds"/>)
+    /// and have nothing stored yet under <paramref name="followUps"/> (the rule's
+    /// <c>alert-followup:&lt;name&gt;</c>) for the same period end: those still owed their follow-up,
+    /// with their channels, oldest first. Whoever stores the follow-up first, with the alert's
+    /// period, takes the alert off this list for every instance.
+    /// </summary>
+    Task<IReadOnlyList<DigestRecord>> AwaitingFollowUpAsync(string leader, string followUps, DateTimeOffset endedAfter, CancellationToken cancellationToken);
+
     /// <summary>The outbox, newest last; one leader's or all.</summary>
     IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken);
 

@@ -37,7 +37,7 @@ internal sealed class DigestOutbox : IDigestOutbox
         SELECT d.id AS Id, d.leader AS Leader, d.period_from AS PeriodFrom, d.period_to AS PeriodTo,
             d.status AS Status, d.created_at AS CreatedAt, d.title AS Title, d.markdown AS Markdown,
             d.text AS Text, d.html AS Html, d.incident_ids AS IncidentIds, d.chart_png AS ChartPng, d.high_seq AS HighSeq, d.messages AS Messages,
-            c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
+            d.pending_ids AS PendingIds, c.channel AS Channel, c.status AS ChannelStatus, c.attempts AS Attempts, c.error AS Error,
             c.error_kind AS ErrorKind, c.sent_at AS SentAt, c.parts_delivered AS PartsDelivered
         FROM digests d LEFT JOIN digest_channels c ON c.digest_id = d.id
         """;
@@ -46,8 +46,8 @@ internal sealed class DigestOutbox : IDigestOutbox
 
     // RETURNING yields no row when the digest for that leader and period end is already there.
     private const string InsertDigestSql = """
-        INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids, chart_png, high_seq, messages)
-        VALUES (@Leader, @PeriodFrom, @PeriodTo, @Status, @CreatedAt, @Title, @Markdown, @Text, @Html, @IncidentIds, @ChartPng, @HighSeq, @Messages)
+        INSERT INTO digests (leader, period_from, period_to, status, created_at, title, markdown, text, html, incident_ids, chart_png, high_seq, messages, pending_ids)
+        VALUES (@Leader, @PeriodFrom, @PeriodTo, @Status, @CreatedAt, @Title, @Markdown, @Text, @Html, @IncidentIds, @ChartPng, @HighSeq, @Messages, @PendingIds)
         ON CONFLICT (leader, period_to) DO NOTHING
         RETURNING id
         """;
@@ -159,6 +159,8 @@ internal sealed class DigestOutbox : IDigestOutbox
             record.ChartPng,
             record.HighSeq,
             record.Messages,
+            // Null when none: the alerts owed a follow-up are those with a list (AwaitingFollowUpAsync).
+            PendingIds = record.PendingIds.Count == 0 ? null : IdListText.ToText(record.PendingIds),
         };
 
         return await _database.WriteAsync(
@@ -390,6 +392,25 @@ internal sealed class DigestOutbox : IDigestOutbox
         return records;
     }
 
+    public async Task<IReadOnlyList<DigestRecord>> AwaitingFollowUpAsync(string leader, string followUps, DateTimeOffset endedAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leader);
+        ArgumentNullException.ThrowIfNull(followUps);
+
+        // Through the (leader, period_to) key, on both sides: the leader's recent entries, and for
+        // each one with a list the follow-up of the same period end, if there is one.
+        const string Where = """
+             WHERE d.leader = @Leader AND d.period_to > @After AND d.pending_ids IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM digests f WHERE f.leader = @FollowUps AND f.period_to = d.period_to)
+            """;
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DigestRow>(new CommandDefinition(
+            SelectSql + Where + OrderSql,
+            new { Leader = leader, FollowUps = followUps, After = StoredTime.ToText(endedAfter) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return Group(rows);
+    }
+
     public IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken) =>
         ReadAsync(SelectSql + (leader is null ? "" : " WHERE d.leader = @Leader") + OrderSql, leader, cancellationToken);
 
@@ -508,6 +529,7 @@ internal sealed class DigestOutbox : IDigestOutbox
         public byte[]? ChartPng { get; set; }
         public long? HighSeq { get; set; }
         public long? Messages { get; set; }
+        public string? PendingIds { get; set; }
         public string? Channel { get; set; }
         public string? ChannelStatus { get; set; }
         public long? Attempts { get; set; }
@@ -552,6 +574,7 @@ internal sealed class DigestOutbox : IDigestOutbox
             Text = Text,
             Html = Html,
             IncidentIds = IdListText.Parse(IncidentIds, $"Digest {Id}: incident_ids"),
+            PendingIds = IdListText.Parse(PendingIds, $"Digest {Id}: pending_ids"),
             ChartPng = ChartPng,
             HighSeq = HighSeq,
             Messages = Messages is >= 0 and <= int.MaxValue or null

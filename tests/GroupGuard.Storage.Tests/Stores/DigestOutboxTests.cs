@@ -305,6 +305,38 @@ public abstract class DigestOutboxTests : StoreTests
         Assert.Equal(10, (await ListAllAsync("alert:fraud")).Count);
     }
 
+    /// <summary>
+    /// An alert that said 待处置 keeps those incidents and is owed its follow-up until one is stored
+    /// under the rule's follow-up key with its period, by any instance; the follow-up is stored once.
+    /// </summary>
+    [Fact]
+    public async Task An_alert_that_said_pending_is_owed_its_follow_up_until_one_is_stored_for_its_period()
+    {
+        var old = await Outbox.CreateAsync(Digest("alert:office", Day1, Day1.AddMinutes(1)) with { PendingIds = [1] }, CancellationToken.None);
+        var waitedForNothing = await Outbox.CreateAsync(Digest("alert:office", Day2, Day2.AddMinutes(1)), CancellationToken.None);
+        var owed = await Outbox.CreateAsync(Digest("alert:office", Day2.AddMinutes(1), Day2.AddMinutes(2), channels: ["wecom"]) with { PendingIds = [12, 15] }, CancellationToken.None);
+        var otherRule = await Outbox.CreateAsync(Digest("alert:grade2", Day2, Day2.AddMinutes(2)) with { PendingIds = [16] }, CancellationToken.None);
+
+        var waiting = await Outbox.AwaitingFollowUpAsync("alert:office", "alert-followup:office", Day2, CancellationToken.None);
+
+        var alert = Assert.Single(waiting);
+        Assert.Equal(owed.Id, alert.Id);
+        Assert.Equal([12L, 15], alert.PendingIds);
+        Assert.Equal(["wecom"], alert.Channels.Keys);
+        Assert.Equal([12L, 15], (await ListAllAsync("alert:office")).Single(d => d.Id == owed.Id).PendingIds);
+        Assert.Empty((await ListAllAsync("alert:office")).Single(d => d.Id == waitedForNothing.Id).PendingIds);
+        Assert.Equal([old.Id, owed.Id], (await Outbox.AwaitingFollowUpAsync("alert:office", "alert-followup:office", Day1.AddDays(-1), CancellationToken.None)).Select(d => d.Id));
+
+        // Two instances store the follow-up at once: one is kept, and the alert is owed nothing more.
+        var followUps = await Task.WhenAll(new[] { Outbox, Harness.CreateOutboxOfAnotherInstance() }.Select(outbox =>
+            outbox.CreateAsync(Digest("alert-followup:office", owed.PeriodFrom, owed.PeriodTo, title: "跟进", channels: ["wecom"]), CancellationToken.None)));
+
+        Assert.Equal(followUps[0].Id, followUps[1].Id);
+        Assert.Empty(await Outbox.AwaitingFollowUpAsync("alert:office", "alert-followup:office", Day2, CancellationToken.None));
+        Assert.Single(await Outbox.AwaitingFollowUpAsync("alert:grade2", "alert-followup:grade2", Day2, CancellationToken.None), d => d.Id == otherRule.Id);
+        Assert.Single(await ListAllAsync("alert-followup:office"));
+    }
+
     [Fact]
     public async Task Each_leader_has_its_own_digest_for_the_same_period()
     {

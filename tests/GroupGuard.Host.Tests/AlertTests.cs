@@ -117,6 +117,196 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task A_recall_still_waiting_when_the_alert_went_out_that_then_fails_gets_one_follow_up_naming_the_incident()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(
+            Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending, SenderName = "张三" },
+            Incident("m2", t0.AddSeconds(1), Severity.High) with { ActionStatus = ActionStatus.Pending },
+            Incident("m3", t0.AddSeconds(2), Severity.Critical, rule: "fraud.transfer", category: "fraud"));
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit; // 18:02
+        await rig.LookAtAsync(alerts, sent);
+        Assert.Contains("待处置", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+
+        // One recall fails; the other is still waiting: the follow-up waits for it.
+        await rig.Store.UpdateActionAsync([ids[0]], ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        await rig.LookAtAsync(alerts, sent.AddSeconds(20));
+        Assert.Single(rig.Alerts);
+
+        await rig.Store.UpdateActionAsync([ids[1]], ActionStatus.Done, null, null, CancellationToken.None);
+        await rig.LookAtAsync(alerts, sent.AddSeconds(22));
+
+        Assert.Equal(2, rig.Alerts.Count);
+        var followUp = rig.Alerts[1];
+        Assert.StartsWith("### 跟进：群管告警：3 条违规消息（office）\n", followUp, StringComparison.Ordinal);
+        Assert.Contains("11月26日 18:02 的告警中待处置的 2 条消息：1 条撤回失败，1 条已撤回。", followUp, StringComparison.Ordinal);
+        Assert.Contains($"- [高] 11-26 18:00:00 二年级家长群（123456） 张三：撤回失败：机器人不是群管理员，或对方是管理员（事件 #{ids[0]}，请手动处理）", followUp, StringComparison.Ordinal);
+        Assert.DoesNotContain($"#{ids[1]}", followUp, StringComparison.Ordinal); // carried out: counted, not listed
+        Assert.DoesNotContain("待处置（", followUp, StringComparison.Ordinal);
+
+        await rig.LookAtAsync(alerts, sent.AddMinutes(1));
+        await rig.LookAtAsync(alerts, sent.AddMinutes(30));
+        Assert.Equal(2, rig.Alerts.Count);
+        var outbox = await rig.OutboxAsync();
+        var alert = Assert.Single(outbox, r => r.Leader == "alert:office");
+        var stored = Assert.Single(outbox, r => r.Leader == "alert-followup:office");
+        Assert.Equal([ids[0], ids[1]], alert.PendingIds);
+        Assert.Equal((alert.PeriodFrom, alert.PeriodTo), (stored.PeriodFrom, stored.PeriodTo));
+        Assert.Equal((DigestStatus.Sent, 2), (stored.Status, stored.Messages));
+        Assert.Equal(["office-robot"], stored.Channels.Keys);
+    }
+
+    [Fact]
+    public async Task When_what_the_alert_said_was_waiting_is_all_carried_out_its_follow_up_is_one_line_saying_so()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(
+            Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending },
+            Incident("m2", t0.AddSeconds(1), Severity.High) with { ActionStatus = ActionStatus.Pending, DecidedAction = ModerationAction.Mute, MuteSeconds = 600 });
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        await rig.LookAtAsync(alerts, sent);
+
+        // The recall is done; the mute is carried out while its warning still waits, which is enough.
+        await rig.Store.UpdateActionAsync([ids[0]], ActionStatus.Done, null, null, CancellationToken.None);
+        await rig.LastProvider!.GetRequiredService<IPendingActions>().RecordActsAsync([ids[1]], ActionStatus.Done, null, null, CancellationToken.None);
+        await rig.LookAtAsync(alerts, sent.AddSeconds(30));
+
+        Assert.Equal(2, rig.Alerts.Count);
+        Assert.Equal(
+            "### 跟进：群管告警：2 条违规消息（office）\n11月26日 18:02 的告警中待处置的 2 条消息均已处置：1 条已撤回，1 条已禁言 10 分钟。\n",
+            rig.Alerts[1]);
+    }
+
+    [Fact]
+    public async Task An_alert_that_waited_for_nothing_gets_no_follow_up()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending });
+        await rig.LookAtAsync(alerts, t0.AddSeconds(60));
+        await rig.Store.UpdateActionAsync(ids, ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        await rig.LookAtAsync(alerts, t0.AddSeconds(62)); // the alert says 撤回失败 itself
+
+        await rig.LookAtAsync(alerts, t0.AddMinutes(5));
+        await rig.LookAtAsync(alerts, t0.AddMinutes(30));
+
+        Assert.Contains("撤回失败", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+        Assert.Empty(Assert.Single(await rig.OutboxAsync()).PendingIds);
+    }
+
+    [Fact]
+    public async Task A_waiting_incident_marked_false_positive_meanwhile_is_left_out_and_with_none_left_nothing_follows()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending });
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        await rig.LookAtAsync(alerts, sent);
+        Assert.Contains("待处置", Assert.Single(rig.Alerts), StringComparison.Ordinal);
+
+        Assert.True(await rig.Store.MarkFalsePositiveAsync(ids[0], true, "家长转发的通知", sent.AddMinutes(1), "admin", CancellationToken.None));
+        await rig.Store.UpdateActionAsync(ids, ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        await rig.LookAtAsync(alerts, sent.AddMinutes(2));
+        await rig.LookAtAsync(alerts, sent + AlertService.FollowUpLimit);
+        await rig.LookAtAsync(alerts, sent.AddHours(2));
+
+        Assert.Single(rig.Alerts);
+        Assert.DoesNotContain(await rig.OutboxAsync(), r => r.Leader == "alert-followup:office");
+    }
+
+    [Fact]
+    public async Task An_alert_sent_before_a_restart_gets_its_follow_up_once_from_the_next_instances()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        IReadOnlyList<long> ids;
+        await using (var first = await rig.InstanceScopeAsync())
+        {
+            ids = await rig.AddAsync(Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending });
+            await rig.LookAtAsync(first.Alerts, sent);
+            Assert.Single(rig.Alerts);
+        }
+
+        // Nothing in memory: two new instances over the same database find the alert owed its follow-up.
+        await using var second = await rig.InstanceScopeAsync();
+        await using var third = await rig.InstanceScopeAsync();
+        await rig.Store.UpdateActionAsync(ids, ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        rig.Clock.SetUtcNow(sent.AddMinutes(3));
+        await Task.WhenAll(second.Alerts.TickAsync(CancellationToken.None), third.Alerts.TickAsync(CancellationToken.None));
+        await rig.LookAtAsync(second.Alerts, sent.AddMinutes(4));
+        await rig.LookAtAsync(third.Alerts, sent.AddMinutes(20));
+
+        Assert.Equal(2, rig.Alerts.Count);
+        Assert.Contains($"撤回失败：机器人不是群管理员，或对方是管理员（事件 #{ids[0]}，请手动处理）", rig.Alerts[1], StringComparison.Ordinal);
+        Assert.Single(await rig.OutboxAsync(), r => r.Leader == "alert-followup:office");
+
+        await using var fourth = await rig.InstanceScopeAsync();
+        await rig.LookAtAsync(fourth.Alerts, sent.AddMinutes(21));
+        Assert.Equal(2, rig.Alerts.Count);
+    }
+
+    [Fact]
+    public async Task What_the_platform_still_has_not_answered_15_minutes_after_the_alert_is_followed_up_as_still_waiting()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(
+            Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending },
+            Incident("m2", t0.AddSeconds(1), Severity.High, group: "654321") with { ActionStatus = ActionStatus.Pending },
+            Incident("m3", t0.AddSeconds(2), Severity.High) with { ActionStatus = ActionStatus.Pending });
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        await rig.LookAtAsync(alerts, sent);
+        await rig.Store.UpdateActionAsync([ids[0]], ActionStatus.Done, null, null, CancellationToken.None);
+        Assert.True(await rig.Store.MarkFalsePositiveAsync(ids[2], true, null, sent.AddMinutes(1), "admin", CancellationToken.None));
+
+        await rig.LookAtAsync(alerts, sent + AlertService.FollowUpLimit - TimeSpan.FromSeconds(1));
+        Assert.Single(rig.Alerts);
+
+        await rig.LookAtAsync(alerts, sent + AlertService.FollowUpLimit);
+        Assert.Equal(2, rig.Alerts.Count);
+        var followUp = rig.Alerts[1];
+        Assert.Contains("11月26日 18:02 的告警中待处置的 2 条消息：1 条待处置，1 条已撤回。另有 1 条已被标记为误报，不再跟进。", followUp, StringComparison.Ordinal);
+        Assert.Contains($"- [高] 11-26 18:00:01 群 654321 20002：待处置（事件 #{ids[1]}，平台仍未答复，请手动核实）", followUp, StringComparison.Ordinal);
+
+        // Answered afterwards: the follow-up has gone, and none follows it.
+        await rig.Store.UpdateActionAsync([ids[1]], ActionStatus.Failed, "timeout", ActionErrorKind.Unreachable, CancellationToken.None);
+        await rig.LookAtAsync(alerts, sent.AddMinutes(20));
+        Assert.Equal(2, rig.Alerts.Count);
+    }
+
+    [Fact]
+    public async Task A_follow_up_never_arrives_before_its_alert_whose_channel_is_being_retried()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        rig.Robot.Respond(_ => HttpAnswer.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}"""));
+        var ids = await rig.AddAsync(Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending });
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        await rig.LookAtAsync(alerts, sent); // refused
+        await rig.Store.UpdateActionAsync(ids, ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        rig.Robot.Respond(_ => HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+
+        await rig.LookAtAsync(alerts, sent.AddSeconds(30)); // the alert is backing off: no follow-up either
+        Assert.Single(rig.Robot.Requests);
+        await rig.LookAtAsync(alerts, sent.AddMinutes(1)); // the alert's retry
+        await rig.LookAtAsync(alerts, sent.AddMinutes(1).AddSeconds(2)); // then its follow-up
+
+        var received = rig.Alerts;
+        Assert.Equal(3, received.Count);
+        Assert.StartsWith("### 群管告警：1 条违规消息（office）\n", received[1], StringComparison.Ordinal);
+        Assert.StartsWith("### 跟进：群管告警：1 条违规消息（office）\n", received[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_a_quiet_period_a_lone_incident_goes_out_once_the_pause_has_passed_not_a_minute_later()
     {
         await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Alerts:0:QuietSeconds"] = "10" });
@@ -824,6 +1014,9 @@ public sealed class AlertTests
             ["GroupGuard:Leaders:0:Name"] = "alert:office",
             ["GroupGuard:Leaders:0:Groups:0"] = "*",
             ["GroupGuard:Leaders:0:Channels:0"] = "office-robot",
+            ["GroupGuard:Leaders:1:Name"] = "alert-followup:office",
+            ["GroupGuard:Leaders:1:Groups:0"] = "*",
+            ["GroupGuard:Leaders:1:Channels:0"] = "office-robot",
         });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(rig.InstanceAsync);
@@ -838,6 +1031,7 @@ public sealed class AlertTests
         Assert.DoesNotContain("GroupGuard:Alerts:2:Name", error.Message, StringComparison.Ordinal); // alert-2 by default
         Assert.Contains("GroupGuard:Alerts:3:Groups has '123456 ', which is no group id", error.Message, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:Leaders:0:Name 'alert:office'", leaders.Message, StringComparison.Ordinal);
+        Assert.Contains("GroupGuard:Leaders:1:Name 'alert-followup:office' starts with 'alert-followup:', which the outbox keeps for GroupGuard:Alerts", leaders.Message, StringComparison.Ordinal);
     }
 
     [Fact]

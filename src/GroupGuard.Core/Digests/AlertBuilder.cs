@@ -29,6 +29,22 @@ public sealed record AlertInput(
     public int Messages { get; init; }
 }
 
+/// <summary>Everything the follow-up of one alert is made of (<see cref="AlertBuilder.FollowUp"/>).</summary>
+/// <param name="Rule">The name of the alert rule it goes out under.</param>
+/// <param name="Alert">The alert as stored: its period, when it was made, how many messages it counted.</param>
+/// <param name="TimeZone">The zone times are written in.</param>
+/// <param name="Incidents">
+/// The incidents the alert said 待处置 for (<see cref="DigestRecord.PendingIds"/>) as they stand now,
+/// those marked false positive since left out.
+/// </param>
+/// <param name="FalsePositives">How many of them were marked false positive since.</param>
+public sealed record AlertFollowUpInput(
+    string Rule,
+    DigestRecord Alert,
+    TimeZoneInfo TimeZone,
+    IReadOnlyList<Incident> Incidents,
+    int FalsePositives);
+
 /// <summary>
 /// Writes an alert: a short message in Chinese, one line per offending message (severity, time,
 /// group, sender, the excerpt with every hit masked as digests mask it, categories, rules, what was done), at most
@@ -62,6 +78,82 @@ public static class AlertBuilder
         {
             Messages = Messages(input),
         };
+    }
+
+    /// <summary>
+    /// The incidents whose messages the alert says 待处置: of each message it lists, the hit its
+    /// outcome is told by, while the platform has not answered its recall, mute or kick
+    /// (<see cref="DigestBuilder.SettledStatus"/>). Its follow-up (<see cref="FollowUp"/>) tells what
+    /// became of them.
+    /// </summary>
+    public static IReadOnlyList<long> PendingIds(AlertInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return [.. Listed(Offences(input)).Select(o => o.Acted).Where(i => DigestBuilder.SettledStatus(i) == ActionStatus.Pending).Select(i => i.Id).Order()];
+    }
+
+    /// <summary>
+    /// The follow-up of an alert that went out saying 待处置: once the platform has answered (or the
+    /// wait for it is over), what became of those messages, on the alert's channels. Those whose
+    /// recall, mute or kick failed come first, each with its incident's number and group, so that
+    /// someone does by hand what the bot could not (<c>撤回失败：机器人不是群管理员，或对方是管理员（事件 #12，请手动处理）</c>);
+    /// then those still waiting; the rest are counted (<c>2 条已撤回</c>). All carried out, it is one
+    /// line (<c>均已处置</c>).
+    /// </summary>
+    public static DigestDocument FollowUp(AlertFollowUpInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (markdown, text, html) = DigestBuilder.Render(quote => FollowUpTitle(input, quote), quote => FollowUpLines(input, quote));
+        return new DigestDocument(AlertRuleOptions.FollowUpPrefix + input.Rule, input.Alert.PeriodFrom, input.Alert.PeriodTo,
+            FollowUpTitle(input, DigestMarkup.OneLine), markdown, text, html, [.. input.Incidents.Select(i => i.Id).Order()])
+        {
+            Messages = input.Incidents.Count,
+        };
+    }
+
+    /// <summary>The alert's own title after 跟进：, so that the leader knows which message it follows.</summary>
+    private static string FollowUpTitle(AlertFollowUpInput input, Func<string, string> quote) =>
+        $"跟进：{TitleWord}：{(input.Alert.Messages ?? input.Alert.IncidentIds.Count).ToString(CultureInfo.InvariantCulture)} 条违规消息（{quote(input.Rule)}）";
+
+    private static List<(DigestBuilder.LineKind, string)> FollowUpLines(AlertFollowUpInput input, Func<string, string> quote)
+    {
+        static bool Failed(Incident i) => DigestBuilder.SettledStatus(i) is ActionStatus.Failed or ActionStatus.Unsupported;
+        static bool Waiting(Incident i) => DigestBuilder.SettledStatus(i) == ActionStatus.Pending;
+        var incidents = input.Incidents.Order(ShownFirst).ToList();
+        var failed = incidents.Where(Failed).ToList();
+        var waiting = incidents.Where(Waiting).ToList();
+
+        // Counted by what became of them, the failures first, then what is still waiting: 1 条撤回失败，2 条已撤回.
+        var counts = string.Join("，", incidents
+            .GroupBy(DigestBuilder.ActionName, StringComparer.Ordinal)
+            .OrderBy(g => Failed(g.First()) ? 0 : Waiting(g.First()) ? 1 : 2)
+            .ThenByDescending(g => g.Count())
+            .Select(g => $"{g.Count().ToString(CultureInfo.InvariantCulture)} 条{g.Key}"));
+        var all = incidents.Count;
+        var when = $"{DigestBuilder.Local(input.Alert.CreatedAt, input.TimeZone):M月d日 HH:mm} 的告警中待处置的 {all.ToString(CultureInfo.InvariantCulture)} 条消息";
+        var head = failed.Count + waiting.Count == 0
+            ? $"{when}{(all > 1 ? "均" : "")}已处置：{counts}。"
+            : $"{when}：{counts}。";
+        if (input.FalsePositives > 0)
+        {
+            head += $"另有 {input.FalsePositives.ToString(CultureInfo.InvariantCulture)} 条已被标记为误报，不再跟进。";
+        }
+
+        var lines = new List<(DigestBuilder.LineKind, string)> { (DigestBuilder.LineKind.Plain, head) };
+        string Line(Incident i, string what) =>
+            $"[{DigestBuilder.SeverityName(i.Severity)}] {DigestBuilder.Local(i.Time, input.TimeZone):MM-dd HH:mm:ss} "
+            + $"{DigestBuilder.GroupName(i.GroupName, i.GroupId, quote)} {quote(i.SenderName ?? i.UserId)}{DigestBuilder.Forwarded(i, quote)}：{what}";
+        foreach (var incident in failed)
+        {
+            lines.Add((DigestBuilder.LineKind.Item, Line(incident, $"{DigestBuilder.ActionNameAndReason(incident)}（事件 #{incident.Id.ToString(CultureInfo.InvariantCulture)}，请手动处理）")));
+        }
+
+        foreach (var incident in waiting)
+        {
+            lines.Add((DigestBuilder.LineKind.Item, Line(incident, $"{DigestBuilder.ActionName(incident)}（事件 #{incident.Id.ToString(CultureInfo.InvariantCulture)}，平台仍未答复，请手动核实）")));
+        }
+
+        return lines;
     }
 
     private static string Title(AlertInput input, Func<string, string> quote) =>
@@ -113,6 +205,9 @@ public static class AlertBuilder
     private static List<Offence> Offences(AlertInput input) =>
         [.. Offence.Of(input.Incidents).Where(o => o.Severity >= input.Rule.Threshold)];
 
+    /// <summary>The messages the alert lists, in the order it lists them.</summary>
+    private static List<Offence> Listed(List<Offence> offences) => [.. offences.OrderBy(o => o.Top, ShownFirst).Take(MaxShown)];
+
     private static int Messages(AlertInput input) => input.Messages > 0 ? input.Messages : Offences(input).Count;
 
     private static List<(DigestBuilder.LineKind, string)> Lines(AlertInput input, Func<string, string> quote)
@@ -134,7 +229,7 @@ public static class AlertBuilder
         // Each message once, with every hit of it masked together (a copy per hit, each masking
         // another, would show the whole message between them); the rules and categories named are
         // the ones at or above the rule's severity.
-        var shown = offences.OrderBy(o => o.Top, ShownFirst).Take(MaxShown).ToList();
+        var shown = Listed(offences);
         foreach (var offence in shown)
         {
             var top = offence.Top;

@@ -20,6 +20,10 @@ namespace GroupGuard.Host.Alerts;
 /// so a restart, a retry or a second instance finds the alert stored and never sends it twice; the
 /// next alert takes what came after it in commit order, so none is skipped. A rule whose look fails
 /// is logged and tried again at the next look; the rules after it go on.
+/// <para>An alert that went out saying 待处置 records those incidents (<see cref="DigestRecord.PendingIds"/>)
+/// and gets one follow-up once they have all settled, or <see cref="FollowUpLimit"/> after it at the
+/// latest, stored under <c>alert-followup:&lt;name&gt;</c> with the alert's period (so a restart, a
+/// retry or a second instance sends it once) and sent on the alert's channels (<see cref="FollowUpsAsync"/>).</para>
 /// </summary>
 internal sealed partial class AlertService(
     IOptionsMonitor<List<AlertRuleOptions>> rules,
@@ -48,6 +52,20 @@ internal sealed partial class AlertService(
     /// </summary>
     internal static readonly TimeSpan ActionsSettleLimit = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long after an alert that said 待处置 its follow-up waits at most for those actions to
+    /// settle: the action queue gives up on a recall or mute ten minutes after its message
+    /// (<see cref="PendingActionRecovery.StillWorthIt"/>), so by then they are done or failed unless
+    /// the service was down; what is still waiting is said as such.
+    /// </summary>
+    internal static readonly TimeSpan FollowUpLimit = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How far back (by the alert's end) alerts are owed a follow-up: one whose follow-up a long stop
+    /// held back goes out after the start, but past this the leader's daily digest has told it.
+    /// </summary>
+    internal static readonly TimeSpan FollowUpLookBack = TimeSpan.FromHours(24);
+
     /// <summary>Incident ids one alert records at most (a flood beyond is counted, not listed).</summary>
     internal const int MaxIds = 10_000;
 
@@ -59,6 +77,11 @@ internal sealed partial class AlertService(
     private readonly Dictionary<string, DateTimeOffset> _firstLook = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _unsettledLogged = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failingRules = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failingFollowUps = new(StringComparer.Ordinal);
+
+    // Per rule: alerts whose incidents were all marked false positive (or removed) when their
+    // follow-up was due: nothing is sent for them, and they are not read again until they leave the look-back.
+    private readonly Dictionary<string, HashSet<long>> _nothingToFollow = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _retryDue = true;
     private bool _failing;
@@ -104,8 +127,8 @@ internal sealed partial class AlertService(
     }
 
     /// <summary>
-    /// One look at every rule: sends each alert whose window has closed, tries again alerts whose
-    /// channels failed, and says how long to wait before the next look (at most <see cref="PollInterval"/>,
+    /// One look at every rule: sends the follow-ups owed (<see cref="FollowUpsAsync"/>) and each
+    /// alert whose window has closed, tries again alerts and follow-ups whose channels failed, and says how long to wait before the next look (at most <see cref="PollInterval"/>,
     /// less when a window closes sooner).
     /// </summary>
     internal async Task<TimeSpan> TickAsync(CancellationToken cancellationToken)
@@ -116,6 +139,24 @@ internal sealed partial class AlertService(
             var next = time.GetUtcNow() + PollInterval;
             foreach (var rule in rules.CurrentValue)
             {
+                // The follow-ups of earlier alerts first, each on its own: a rule whose new alert
+                // fails holds back none of them, nor they the alert.
+                try
+                {
+                    await FollowUpsAsync(rule, cancellationToken);
+                    if (_failingFollowUps.Remove(rule.Name))
+                    {
+                        LogFollowUpRecovered(rule.Name);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    if (_failingFollowUps.Add(rule.Name))
+                    {
+                        LogFollowUpFailed(rule.Name, ex);
+                    }
+                }
+
                 DateTimeOffset? closes;
                 try
                 {
@@ -142,6 +183,7 @@ internal sealed partial class AlertService(
                 {
                     next = at;
                 }
+
             }
 
             if (_retryDue)
@@ -228,7 +270,8 @@ internal sealed partial class AlertService(
             return null;
         }
 
-        var document = AlertBuilder.Build(new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids) { Messages = found.Messages });
+        var input = new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids) { Messages = found.Messages };
+        var document = AlertBuilder.Build(input);
         var record = await outbox.CreateAsync(new DigestRecord
         {
             Leader = rule.OutboxKey,
@@ -242,6 +285,7 @@ internal sealed partial class AlertService(
             Html = document.Html,
             IncidentIds = document.IncidentIds,
             Messages = document.Messages,
+            PendingIds = AlertBuilder.PendingIds(input), // said 待处置: its follow-up tells what became of them
             HighSeq = high,
             Channels = rule.Channels.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
         }, cancellationToken);
@@ -254,11 +298,91 @@ internal sealed partial class AlertService(
         return null;
     }
 
-    /// <summary>Alerts with a channel still to send (failed, or left by a crash): sent as the digest retry sends them, with its backoff.</summary>
+    /// <summary>
+    /// Sends the follow-up of each of the rule's alerts that said 待处置 and has none yet, once the
+    /// alert itself is done sending (a follow-up never arrives before its alert) and every incident it
+    /// said 待处置 for has settled (<see cref="DigestBuilder.SettledStatus"/>), or <see cref="FollowUpLimit"/>
+    /// after the alert with those still waiting. The alerts owed one are read from the outbox, not
+    /// memory, so one sent before a restart still gets its follow-up after it. Incidents marked false
+    /// positive meanwhile are left out; when none is left, nothing is sent.
+    /// </summary>
+    private async Task FollowUpsAsync(AlertRuleOptions rule, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var owed = await outbox.AwaitingFollowUpAsync(rule.OutboxKey, rule.FollowUpKey, now - FollowUpLookBack, cancellationToken);
+        var nothing = _nothingToFollow.TryGetValue(rule.Name, out var known) ? known : [];
+        nothing.IntersectWith(owed.Select(a => a.Id));
+        _nothingToFollow[rule.Name] = nothing;
+        foreach (var alert in owed)
+        {
+            if (alert.Status == DigestStatus.Pending || nothing.Contains(alert.Id))
+            {
+                continue;
+            }
+
+            var incidents = new List<Incident>();
+            var falsePositives = 0;
+            foreach (var id in alert.PendingIds)
+            {
+                // One removed since (retention) is left out, as one marked false positive is.
+                if (await store.GetAsync(id, cancellationToken) is not { } incident)
+                {
+                    continue;
+                }
+
+                if (incident.FalsePositive)
+                {
+                    falsePositives++;
+                }
+                else
+                {
+                    incidents.Add(incident);
+                }
+            }
+
+            var due = now >= alert.CreatedAt + FollowUpLimit;
+            if (incidents.Count == 0)
+            {
+                if (due)
+                {
+                    nothing.Add(alert.Id);
+                }
+
+                continue;
+            }
+
+            if (!due && incidents.Any(Unsettled))
+            {
+                continue;
+            }
+
+            var document = AlertBuilder.FollowUp(new AlertFollowUpInput(rule.Name, alert, Zone(rule), incidents, falsePositives));
+            var record = await outbox.CreateAsync(new DigestRecord
+            {
+                Leader = rule.FollowUpKey,
+                PeriodFrom = alert.PeriodFrom,
+                PeriodTo = alert.PeriodTo,
+                Status = DigestStatus.Pending,
+                CreatedAt = now,
+                Title = document.Title,
+                Markdown = document.Markdown,
+                Text = document.Text,
+                Html = document.Html,
+                IncidentIds = document.IncidentIds,
+                Messages = document.Messages,
+                Channels = alert.Channels.Keys.ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
+            }, cancellationToken);
+            LogFollowUp(rule.Name, alert.PeriodTo, incidents.Count(Unsettled));
+            _retryDue = true;
+            await digests.SendAsync(record, cancellationToken);
+        }
+    }
+
+    /// <summary>Alerts and follow-ups with a channel still to send (failed, or left by a crash): sent as the digest retry sends them, with its backoff.</summary>
     private async Task RetryAsync(CancellationToken cancellationToken)
     {
         var unfinished = (await outbox.UnfinishedAsync(DigestService.MaxAttempts, cancellationToken))
-            .Where(r => r.Leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal))
+            .Where(r => AlertRuleOptions.IsAlertKey(r.Leader))
             .ToList();
         _retryDue = unfinished.Count > 0;
         foreach (var record in unfinished)
@@ -435,4 +559,13 @@ internal sealed partial class AlertService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule} works again")]
     private partial void LogRuleRecovered(string rule);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule} up to {PeriodTo}: its follow-up on what it said was still to be done, {Waiting} still waiting, sending")]
+    private partial void LogFollowUp(string rule, DateTimeOffset periodTo, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Follow-ups of alert {Rule} failed; the alerts go on, and the follow-ups are tried again every few seconds")]
+    private partial void LogFollowUpFailed(string rule, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Follow-ups of alert {Rule} work again")]
+    private partial void LogFollowUpRecovered(string rule);
 }

@@ -133,9 +133,10 @@ internal static class DigestRegistration
                     // The name heads every digest, its file's name and its mail's subject.
                     failures.Add($"{key}:Name must be at most {MaxLeaderName} characters, without control characters");
                 }
-                else if (leader.Name.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal))
+                else if (AlertRuleOptions.IsAlertKey(leader.Name))
                 {
-                    failures.Add($"{key}:Name '{leader.Name}' starts with '{AlertRuleOptions.OutboxPrefix}', which the outbox keeps for GroupGuard:Alerts");
+                    var prefix = leader.Name.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal) ? AlertRuleOptions.OutboxPrefix : AlertRuleOptions.FollowUpPrefix;
+                    failures.Add($"{key}:Name '{leader.Name}' starts with '{prefix}', which the outbox keeps for GroupGuard:Alerts");
                 }
                 else if (!names.Add(leader.Name))
                 {

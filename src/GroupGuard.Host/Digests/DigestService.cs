@@ -392,7 +392,7 @@ internal sealed partial class DigestService(
             }
 
             await outbox.UpdateChannelAsync(record.Id, name, result, CancellationToken.None);
-            metrics?.Delivery(record.Leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal), result.Status.ToString().ToLowerInvariant());
+            metrics?.Delivery(AlertRuleOptions.IsAlertKey(record.Leader), result.Status.ToString().ToLowerInvariant());
             var failed = result.Status == ChannelStatus.Sent ? null : $"{name}: {result.Error}";
             _status.AddOrUpdate(
                 record.Leader,

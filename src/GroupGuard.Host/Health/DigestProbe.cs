@@ -30,8 +30,12 @@ internal sealed class DigestProbe(DigestService digests, IOptionsMonitor<List<Al
             _ => SentHere,
             cancellationToken);
 
-    /// <summary>What this process sent since its start: all <c>/healthz</c> can say while storage is unusable.</summary>
-    public IReadOnlyList<DigestService.LeaderDigestState> SentHere => [.. digests.Status];
+    /// <summary>
+    /// What this process sent since its start: all <c>/healthz</c> can say while storage is unusable.
+    /// The follow-ups of alerts are not among the leaders and rules it lists, as when storage works.
+    /// </summary>
+    public IReadOnlyList<DigestService.LeaderDigestState> SentHere =>
+        [.. digests.Status.Where(s => !s.Leader.StartsWith(AlertRuleOptions.FollowUpPrefix, StringComparison.Ordinal))];
 
     /// <summary>
     /// A stored digest as <c>/healthz</c> tells it: failing on each channel not sent whose last try

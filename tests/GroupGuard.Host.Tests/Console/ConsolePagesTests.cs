@@ -605,6 +605,44 @@ public sealed class ConsolePagesTests
         Assert.Equal(2, (await outbox.LatestAsync("王主任", CancellationToken.None))!.Messages);
     }
 
+    /// <summary>
+    /// An alert's follow-up is listed with the other outbox entries, under its rule's follow-up key,
+    /// with the alert's period (so it sits beside its alert) and the messages it followed up.
+    /// </summary>
+    [Fact]
+    public async Task The_digests_page_lists_an_alert_s_follow_up_beside_its_alert()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var outbox = service.Services.GetRequiredService<Core.Digests.IDigestOutbox>();
+        var to = DateTimeOffset.UtcNow.AddMinutes(-20);
+        Core.Digests.DigestRecord Entry(string key, string title, int messages) => new()
+        {
+            Leader = key,
+            PeriodFrom = to.AddMinutes(-1),
+            PeriodTo = to,
+            Status = Core.Digests.DigestStatus.Sent,
+            CreatedAt = to,
+            Title = title,
+            Markdown = title,
+            Text = title,
+            Html = title,
+            IncidentIds = [7, 8, 9],
+            Messages = messages,
+        };
+        await outbox.CreateAsync(Entry("alert:office", "群管告警：3 条违规消息（office）", 3) with { PendingIds = [7, 8] }, CancellationToken.None);
+        await outbox.CreateAsync(Entry("alert-followup:office", "跟进：群管告警：3 条违规消息（office）", 2), CancellationToken.None);
+        using var admin = new ConsoleSession(service);
+        using var _ = await admin.SignInAsync("admin");
+
+        var page = await admin.PageAsync("/console/digests");
+
+        var followUp = page.IndexOf("<td>alert-followup:office</td>", StringComparison.Ordinal);
+        var alert = page.IndexOf("<td>alert:office</td>", StringComparison.Ordinal);
+        Assert.True(followUp > 0 && alert > followUp, page); // newest first: the follow-up above its alert
+        Assert.Contains("<td class=\"num\">2</td>", page[followUp..alert], StringComparison.Ordinal);
+    }
+
     private sealed class FakeConnections(params ConnectionState[] connections) : IConnectionStatus
     {
         public IReadOnlyList<ConnectionState> Connections => connections;

@@ -183,7 +183,6 @@ internal sealed partial class AlertService(
                 {
                     next = at;
                 }
-
             }
 
             if (_retryDue)

@@ -116,6 +116,8 @@ internal static class ConsoleRegistration
                         return;
                     }
 
+                    // A NUL in a form reaches the page, which refuses it naming the field (ASP.NET Core's reader: an empty 400).
+                    ConsoleForm.Use(context);
                     await next(context);
                 });
                 branch.UseStaticFiles(new StaticFileOptions

@@ -194,6 +194,7 @@ internal sealed partial class ConsoleText
         ["Incident #{0} did not mute its sender: there is no mute of it to lift."] = "事件 #{0} 没有禁言发送者，没有可解除的禁言。",
         ["The sandbox takes at most {0} characters at a time; this has {1}: try them in parts."] = "试验台一次最多 {0} 个字符，所填有 {1} 个，请分几次试。",
         ["The sandbox takes at most {0} lines at a time; this has {1}: try them in parts."] = "试验台一次最多 {0} 行，所填有 {1} 行，请分几次试。",
+        ["The sandbox's messages may not hold a NUL character (U+0000): take it out and send it again."] = "试验台的消息不能含空字符（U+0000），请删去后再提交。",
         ["As sent in group"] = "按群号检查",
         ["Rules folder"] = "规则目录",
         ["{0} is a folder inside {1}, where the rules folder is (a name alone, rules-draft, is one beside it); {2} is not."] = "「{0}」应为 {1} 之内的目录（规则目录就在其中，只写名字如 rules-draft 即为与规则目录同级的目录），{2} 不在其中。",

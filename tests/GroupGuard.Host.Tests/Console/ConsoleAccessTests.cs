@@ -583,6 +583,29 @@ public sealed class ConsoleAccessTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    /// <summary>
+    /// A NUL in the name or the password (a form ASP.NET Core's own reader refuses, an empty 400) is
+    /// a 400 on the sign-in page, told as an overlong name or password is; and the right password with
+    /// a NUL after it does not sign in (PBKDF2's HMAC pads its key with NULs: the hashes are the same).
+    /// </summary>
+    [Theory]
+    [InlineData("admin\0", ConsoleSession.Password)]
+    [InlineData("admin", ConsoleSession.Password + "\0")]
+    public async Task A_nul_in_the_name_or_password_is_a_wrong_name_or_password_on_the_sign_in_page(string name, string password)
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+
+        using var response = await browser.SignInAsync(name, password);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("用户名或密码错误。", page, StringComparison.Ordinal);
+        Assert.Contains("<form", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("gg_session=", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_return_address_outside_the_console_is_not_followed()
     {

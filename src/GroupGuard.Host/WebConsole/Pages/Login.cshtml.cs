@@ -35,7 +35,10 @@ public sealed class LoginModel : ConsolePage
             return Page();
         }
 
-        if (string.IsNullOrEmpty(Name) || string.IsNullOrEmpty(password) || Name.Length > 64 || password.Length > Core.Accounts.PasswordHasher.MaxPasswordLength)
+        // A NUL is in no account's name or password, and a password's trailing NULs would be taken
+        // for none (PBKDF2's HMAC pads its key with them): "password\0" signed in as "password".
+        if (string.IsNullOrEmpty(Name) || string.IsNullOrEmpty(password) || Name.Length > 64 || password.Length > Core.Accounts.PasswordHasher.MaxPasswordLength
+            || Name.Contains('\0', StringComparison.Ordinal) || password.Contains('\0', StringComparison.Ordinal))
         {
             Error = T["Wrong name or password."];
             Response.StatusCode = StatusCodes.Status400BadRequest;

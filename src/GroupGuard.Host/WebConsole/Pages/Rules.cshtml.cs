@@ -66,6 +66,12 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
             return Refused(Format(T["The sandbox takes at most {0} characters at a time; this has {1}: try them in parts."], MaxSandboxChars, SandboxText.Length));
         }
 
+        // A line break or a tab a message may hold; a NUL, pasted from elsewhere, is no character of one (stored, it is U+FFFD: StoredText.Clean).
+        if (SandboxText.Contains('\0', StringComparison.Ordinal))
+        {
+            return Refused(T["The sandbox's messages may not hold a NUL character (U+0000): take it out and send it again."]);
+        }
+
         if (FieldWords("As sent in group", Group, MaxGroupIdLength) is { } groupWords)
         {
             return Refused(groupWords);

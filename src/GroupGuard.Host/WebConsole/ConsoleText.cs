@@ -199,7 +199,6 @@ internal sealed partial class ConsoleText
         ["Rules folder"] = "规则目录",
         ["{0} is a folder inside {1}, where the rules folder is (a name alone, rules-draft, is one beside it); {2} is not."] = "「{0}」应为 {1} 之内的目录（规则目录就在其中，只写名字如 rules-draft 即为与规则目录同级的目录），{2} 不在其中。",
         ["{0} is a folder inside {1}, where the rules folder is; there is no folder {2} on the server."] = "「{0}」应为 {1} 之内的目录（规则目录就在其中），服务器上没有目录 {2}。",
-        ["Back to the sandbox"] = "返回试验台",
         ["The switch is sent with its group's platform and group id, as each row's form has them: set it from the row of the group."] = "试运行开关需带上群所在的平台和群号（每行的表单已填好），请在该群所在的行设置。",
         ["{0} is on, off, or empty for as configured."] = "{0}应为 on（开）或 off（关），留空为按配置。",
         ["{0} is one GroupGuard reads ({1}) or one this page lists; {2} is neither."] = "{0}应为 GroupGuard 读取的平台（{1}）或本页列出的平台，「{2}」都不是。",

@@ -3,6 +3,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Host.WebConsole;
+using GroupGuard.Host.WebConsole.Pages;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -349,10 +350,10 @@ public sealed class ConsolePagesTests
     }
 
     /// <summary>
-    /// A form post a page cannot take (a note too long, a sandbox of too many lines, a platform it
-    /// does not know) is answered as a hand-edited address is: a 4xx on the console's own page, in
-    /// the reader's language, naming the field as the form labels it and what to write, with a link
-    /// back to the page the form was on; nothing is done.
+    /// A form post a page cannot take (a note too long or holding a NUL, a platform it does not know)
+    /// is answered as a hand-edited address is: a 4xx on the console's own page, in the reader's
+    /// language, naming the field as the form labels it and what to write, with a link back to the
+    /// page the form was on; nothing is done. (The sandbox answers on itself: below.)
     /// </summary>
     [Theory]
     [InlineData("mark-note-long", "「备注」最多 500 个字符，所填有 501 个，请删短后再提交。", "Note takes at most 500 characters; this has 501: shorten it and send it again.")]
@@ -360,12 +361,6 @@ public sealed class ConsolePagesTests
     [InlineData("mark-note-nul", "「备注」不能含控制字符（如换行、制表符），请删去后再提交。", "Note may not hold a control character (a line break, a tab): take it out and send it again.")]
     [InlineData("mark-value", "误判标记只能是 true 或 false（由页面上的按钮填写），请在事件页面上重新提交。", "The mark is true or false, as the page's button sends it: send the form from the incident's page.")]
     [InlineData("block-note-long", "「备注」最多 500 个字符，所填有 501 个，请删短后再提交。", "Note takes at most 500 characters; this has 501: shorten it and send it again.")]
-    [InlineData("sandbox-lines", "试验台一次最多 500 行，所填有 501 行，请分几次试。", "The sandbox takes at most 500 lines at a time; this has 501: try them in parts.")]
-    [InlineData("sandbox-text", "试验台一次最多 20000 个字符，所填有 20001 个，请分几次试。", "The sandbox takes at most 20000 characters at a time; this has 20001: try them in parts.")]
-    [InlineData("sandbox-text-nul", "试验台的消息不能含空字符（U+0000），请删去后再提交。", "The sandbox's messages may not hold a NUL character (U+0000): take it out and send it again.")]
-    [InlineData("sandbox-group", "「按群号检查」最多 64 个字符，所填有 65 个，请删短后再提交。", "As sent in group takes at most 64 characters; this has 65: shorten it and send it again.")]
-    [InlineData("sandbox-folder-tab", "「规则目录」不能含控制字符（如换行、制表符），请删去后再提交。", "Rules folder may not hold a control character (a line break, a tab): take it out and send it again.")]
-    [InlineData("sandbox-folder-missing", "「规则目录」应为 {folder} 之内的目录（规则目录就在其中），服务器上没有目录 rules-nowhere。", "Rules folder is a folder inside {folder}, where the rules folder is; there is no folder rules-nowhere on the server.")]
     [InlineData("dry-run-platform", "平台应为 GroupGuard 读取的平台（qq、qq-official、wecom、wechat）或本页列出的平台，「banana」都不是。", "Platform is one GroupGuard reads (qq, qq-official, wecom, wechat) or one this page lists; banana is neither.")]
     [InlineData("dry-run-platform-nul", "「平台」不能含控制字符（如换行、制表符），请删去后再提交。", "Platform may not hold a control character (a line break, a tab): take it out and send it again.")]
     [InlineData("dry-run-value", "试运行应为 on（开）或 off（关），留空为按配置。", "Dry run is on, off, or empty for as configured.")]
@@ -384,12 +379,6 @@ public sealed class ConsolePagesTests
             "mark-note-nul" => (incident, incident + "?handler=Mark", new Dictionary<string, string> { ["falsePositive"] = "true", ["note"] = "误\0判" }, incident),
             "mark-value" => (incident, incident + "?handler=Mark", new Dictionary<string, string> { ["falsePositive"] = "banana" }, incident),
             "block-note-long" => (incident, incident + "?handler=Block", new Dictionary<string, string> { ["picture"] = "1", ["note"] = new string('误', 501) }, incident),
-            "sandbox-lines" => ("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = string.Join('\n', Enumerable.Repeat("你好", 501)) }, "/console/rules"),
-            "sandbox-text" => ("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = new string('好', 20_001) }, "/console/rules"),
-            "sandbox-text-nul" => ("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = "加微信\0领红包" }, "/console/rules"),
-            "sandbox-group" => ("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = "你好", ["group"] = new string('1', 65) }, "/console/rules"),
-            "sandbox-folder-tab" => ("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = "你好", ["folder"] = "rules\tdraft" }, "/console/rules"),
-            "sandbox-folder-missing" => ("/console/rules", "/console/rules?handler=Sandbox", new Dictionary<string, string> { ["text"] = "你好", ["folder"] = "rules-nowhere" }, "/console/rules"),
             "dry-run-platform" => ("/console/groups", "/console/groups?handler=DryRun", new Dictionary<string, string> { ["platform"] = "banana", ["group"] = "123456", ["value"] = "on" }, "/console/groups"),
             "dry-run-platform-nul" => ("/console/groups", "/console/groups?handler=DryRun", new Dictionary<string, string> { ["platform"] = "qq\0", ["group"] = "123456", ["value"] = "on" }, "/console/groups"),
             "dry-run-value" => ("/console/groups", "/console/groups?handler=DryRun", new Dictionary<string, string> { ["platform"] = "qq", ["group"] = "123456", ["value"] = "maybe" }, "/console/groups"),
@@ -423,6 +412,70 @@ public sealed class ConsolePagesTests
         Assert.Contains($"<a id=\"problem-back\" href=\"{back}\">Back to ", en, StringComparison.Ordinal);
         Assert.False(after.FalsePositive);
         Assert.Empty(switches);
+    }
+
+    /// <summary>
+    /// What the sandbox cannot take (too many lines, a NUL, a folder elsewhere …) is a 400 on the
+    /// sandbox itself, in the reader's language naming the field and what to write, its form still
+    /// holding what was typed, so the lines are mended there and not typed again; nothing is tried.
+    /// What is shown back stays within each field's bound (20,000 characters of text).
+    /// </summary>
+    [Theory]
+    [InlineData("lines", "试验台一次最多 500 行，所填有 501 行，请分几次试。", "The sandbox takes at most 500 lines at a time; this has 501: try them in parts.")]
+    [InlineData("text", "试验台一次最多 20000 个字符，所填有 20001 个，请分几次试。", "The sandbox takes at most 20000 characters at a time; this has 20001: try them in parts.")]
+    [InlineData("text-nul", "试验台的消息不能含空字符（U+0000），请删去后再提交。", "The sandbox's messages may not hold a NUL character (U+0000): take it out and send it again.")]
+    [InlineData("group", "「按群号检查」最多 64 个字符，所填有 65 个，请删短后再提交。", "As sent in group takes at most 64 characters; this has 65: shorten it and send it again.")]
+    [InlineData("folder-tab", "「规则目录」不能含控制字符（如换行、制表符），请删去后再提交。", "Rules folder may not hold a control character (a line break, a tab): take it out and send it again.")]
+    [InlineData("folder-missing", "「规则目录」应为 {folder} 之内的目录（规则目录就在其中），服务器上没有目录 rules-nowhere。", "Rules folder is a folder inside {folder}, where the rules folder is; there is no folder rules-nowhere on the server.")]
+    public async Task A_sandbox_it_cannot_take_is_answered_on_the_sandbox_with_what_was_typed_still_in_it(string form, string chinese, string english)
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var typed = "有需要加威信\n今天开会";
+        var fields = form switch
+        {
+            "lines" => new Dictionary<string, string> { ["text"] = string.Join('\n', Enumerable.Repeat("你好", 500).Prepend("有需要加威信")), ["group"] = "123456" },
+            "text" => new Dictionary<string, string> { ["text"] = "有需要加威信\n" + new string('好', 20_001 - 7) },
+            "text-nul" => new Dictionary<string, string> { ["text"] = "有需要加威信\n今天\0开会", ["folder"] = "rules-draft" },
+            "group" => new Dictionary<string, string> { ["text"] = typed, ["group"] = new string('1', 65) },
+            "folder-tab" => new Dictionary<string, string> { ["text"] = typed, ["folder"] = "rules\tdraft", ["group"] = "123456" },
+            "folder-missing" => new Dictionary<string, string> { ["text"] = typed, ["folder"] = "rules-nowhere", ["group"] = "123456" },
+            _ => throw new ArgumentOutOfRangeException(nameof(form)),
+        };
+        chinese = chinese.Replace("{folder}", service.Folder, StringComparison.Ordinal);
+        english = english.Replace("{folder}", service.Folder, StringComparison.Ordinal);
+        using var zhBrowser = new ConsoleSession(service, "zh-CN,zh;q=0.9,en;q=0.8");
+        using var a = await zhBrowser.SignInAsync("admin");
+        using var enBrowser = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var b = await enBrowser.SignInAsync("admin");
+
+        using var zhResponse = await zhBrowser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", fields);
+        using var enResponse = await enBrowser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", fields);
+        var zh = WebUtility.HtmlDecode(await zhResponse.Content.ReadAsStringAsync());
+        var en = WebUtility.HtmlDecode(await enResponse.Content.ReadAsStringAsync());
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 50, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.BadRequest, zhResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, enResponse.StatusCode);
+        Assert.Contains("<html lang=\"zh-CN\">", zh, StringComparison.Ordinal);
+        Assert.Contains("<h2>试验台</h2>", zh, StringComparison.Ordinal);
+        Assert.Contains($"<p class=\"problem\" id=\"problem\" role=\"alert\">{chinese}</p>", zh, StringComparison.Ordinal);
+        Assert.Contains($"<p class=\"problem\" id=\"problem\" role=\"alert\">{english}</p>", en, StringComparison.Ordinal);
+        // What was typed, in the form to send again: each field within its bound.
+        var text = fields["text"].Length > RulesModel.MaxSandboxChars ? fields["text"][..RulesModel.MaxSandboxChars] : fields["text"];
+        Assert.Contains($"required>{text}</textarea>", zh, StringComparison.Ordinal);
+        if (fields.TryGetValue("folder", out var folder))
+        {
+            Assert.Contains($"<input name=\"folder\" value=\"{folder}\"", zh, StringComparison.Ordinal);
+        }
+
+        if (fields.TryGetValue("group", out var group))
+        {
+            Assert.Contains($"<input name=\"group\" value=\"{group[..Math.Min(group.Length, RulesModel.MaxGroupIdLength)]}\"", zh, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("sandbox-results", zh, StringComparison.Ordinal);
+        Assert.DoesNotContain(audit, e => e.Action == "sandbox");
     }
 
     /// <summary>

@@ -122,8 +122,31 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
         return Page();
     }
 
-    /// <summary>A sandbox form the page cannot take, answered on the console's page with a link back to the sandbox (<see cref="ConsolePage.RefuseForm"/>).</summary>
-    private IActionResult Refused(string message) => RefuseForm(message, "/console/rules", T["Back to the sandbox"]);
+    /// <summary>
+    /// Why the sandbox did not try what was sent (too many lines, a folder elsewhere …), in the
+    /// reader's words naming the field, shown on the sandbox under the form that still holds it.
+    /// </summary>
+    public string? SandboxProblem { get; private set; }
+
+    /// <summary>
+    /// A sandbox form the page cannot take: a 400 on the sandbox itself, its form holding what was
+    /// typed (each field cut to its bound, as the form's <c>maxlength</c> keeps a browser's), and
+    /// <paramref name="message"/> under it, so the lines are mended there, not typed again (a page
+    /// of its own with a link back lost them).
+    /// </summary>
+    private IActionResult Refused(string message)
+    {
+        SandboxText = Bounded(SandboxText, MaxSandboxChars);
+        Folder = Bounded(Folder, MaxFolderLength);
+        Group = Bounded(Group, MaxGroupIdLength);
+        SandboxProblem = message;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    /// <summary><paramref name="text"/>'s first <paramref name="max"/> code units (one less rather than half a surrogate pair).</summary>
+    private static string? Bounded(string? text, int max) =>
+        text is null || text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
 
     /// <summary>
     /// The folder whose subfolders the sandbox may try: the one the running rules folder is in. An

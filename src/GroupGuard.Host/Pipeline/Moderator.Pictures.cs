@@ -207,6 +207,13 @@ internal sealed partial class Moderator
         SourcePath = ImagesOptions.Section,
     };
 
+    /// <summary>
+    /// A rule GroupGuard adds to those of the rules folder (<c>images.blocked</c>), by its id, as
+    /// pages that name an incident's rule by its id read it (<see cref="Rule.ShownName"/>:
+    /// <c>已屏蔽图片 images.blocked</c>); null for any other id.
+    /// </summary>
+    internal static Rule? BuiltInRule(string id) => id == BlockedRuleId ? BlockedRule(new ImagesOptions()) : null;
+
     /// <summary>The nearest blocked picture within <see cref="PerceptualHash.NearDuplicateDistance"/> bits, if any.</summary>
     internal static (ImageBlock Block, int Distance)? Nearest(IReadOnlyList<ImageBlock> blocks, ulong hash)
     {

@@ -280,8 +280,9 @@ internal sealed partial class ConsoleText
     /// <summary>
     /// A rule (<c>ads.contact</c>) as the Chinese console names it, as <c>/gg 检查</c> does: its pack's
     /// Chinese name before its id (<c>广告引流 ads.contact</c>), where the running rules have the rule
-    /// and its pack a Chinese name (one of Latin letters would be its id again); else, and in
-    /// English, the id as it is.
+    /// and its pack a Chinese name (one of Latin letters would be its id again), and so the rule
+    /// GroupGuard adds of its own (<c>已屏蔽图片 images.blocked</c>, <see cref="Pipeline.Moderator.BuiltInRule"/>);
+    /// else, and in English, the id as it is.
     /// </summary>
     public string Rule(string id, RuleSet rules)
     {
@@ -290,7 +291,7 @@ internal sealed partial class ConsoleText
             return id;
         }
 
-        return rules.Rules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.Ordinal))?.ShownName ?? id;
+        return (rules.Rules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.Ordinal)) ?? Pipeline.Moderator.BuiltInRule(id))?.ShownName ?? id;
     }
 
     /// <summary>

@@ -943,7 +943,8 @@ public sealed class ConsoleReviewTests
 
     /// <summary>
     /// The overview's top rules read as <c>/gg 检查</c> names them, the pack's Chinese name before
-    /// the id where the running rules give one, and its top groups as the digest names them, by the
+    /// the id where the running rules give one (and for GroupGuard's own blocked-picture rule,
+    /// 已屏蔽图片 images.blocked), and its top groups as the digest names them, by the
     /// name their incidents carry and the id; the English console keeps the rules' ids.
     /// </summary>
     [Fact]
@@ -962,6 +963,7 @@ public sealed class ConsoleReviewTests
                 Incidents.Of("r3", time: now.AddHours(-1), group: "111111"),
                 Incidents.Of("r4", time: now.AddHours(-1), group: "222222", category: "abuse", pack: "abuse", rule: "abuse.x"),
                 Incidents.Of("r5", time: now.AddHours(-1), group: "222222", rule: "ads.gone"), // no longer among the running rules
+                Incidents.Of("r6", time: now.AddHours(-1), group: "333333", category: "images", pack: "images", rule: "images.blocked"), // GroupGuard's own, in no pack of the folder
             ],
             CancellationToken.None);
         using var chinese = new ConsoleSession(service);
@@ -975,6 +977,8 @@ public sealed class ConsoleReviewTests
         Assert.Contains("<td>测试广告 ads.contact</td><td class=\"num\">3</td>", zh, StringComparison.Ordinal);
         Assert.Contains("<td>abuse.x</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal); // its pack has no Chinese name
         Assert.Contains("<td>ads.gone</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>已屏蔽图片 images.blocked</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>images.blocked</td><td class=\"num\">1</td>", en, StringComparison.Ordinal);
         Assert.Contains("<td>二年级家长群（111111）</td><td class=\"num\">3</td>", zh, StringComparison.Ordinal);
         Assert.Contains("<td>222222</td><td class=\"num\">2</td>", zh, StringComparison.Ordinal); // no name carried: its id
         Assert.Contains("<td>ads.contact</td><td class=\"num\">3</td>", en, StringComparison.Ordinal);

@@ -102,9 +102,10 @@ public sealed record DayCount(DateOnly Day, string Category, int Count);
 /// <summary>
 /// A name with a count (an action outcome, a rule, a group), and what people know it by where the
 /// store holds it: a group's name, as its incidents carry it (<see cref="Incident.GroupName"/>; the
-/// newest of the period), null where none does.
+/// newest of the period), null where none does. A group's <see cref="Name"/> is its id, on its
+/// <see cref="Platform"/> (two platforms' groups may share an id: they are two groups).
 /// </summary>
-public sealed record NamedCount(string Name, int Count, string? Title = null);
+public sealed record NamedCount(string Name, int Count, string? Title = null, string? Platform = null);
 
 /// <summary>
 /// What the console's overview shows for a period. As the digest counts, incidents marked false

@@ -139,6 +139,7 @@ public static class DigestBuilder
         var real = incidents.Where(i => !i.FalsePositive).Select(Settled).ToList();
 
         var checkedLine = Checked(input, real.Count > 0);
+        var groupNames = GroupNames(incidents);
         // Counted by message: one message with several hits (a loan advert with a phone number) is
         // one offence, told once, with every hit masked together.
         var offences = Offence.Of(real);
@@ -154,10 +155,12 @@ public static class DigestBuilder
             lines.Add((LineKind.Item, "按严重程度：" + Counts(offences.GroupBy(o => o.Severity).OrderByDescending(g => g.Key).Select(g => (SeverityName(g.Key), g.Count())))));
             // A message counts once in each category it hit.
             lines.Add((LineKind.Item, "按类别：" + Counts(offences.SelectMany(o => o.Hits.Select(h => h.Category).Distinct(StringComparer.Ordinal)).GroupBy(c => c, StringComparer.Ordinal).OrderByDescending(g => g.Count()).Select(g => (CategoryName(g.Key, quote), g.Count())))));
-            foreach (var group in offences.GroupBy(o => o.Top.GroupId).OrderByDescending(g => g.Count()))
+            // A group is its platform and id: two platforms' groups of one id are two lines, each
+            // with its platform.
+            foreach (var group in offences.GroupBy(o => (o.Top.Platform, o.Top.GroupId)).OrderByDescending(g => g.Count()))
             {
-                var name = group.SelectMany(o => o.Hits).Select(i => i.GroupName).FirstOrDefault(n => !string.IsNullOrEmpty(n));
-                lines.Add((LineKind.Item, $"{GroupName(name, group.Key, quote)}：{group.Count()} 条"));
+                var shared = offences.Any(o => o.Top.GroupId == group.Key.GroupId && o.Top.Platform != group.Key.Platform);
+                lines.Add((LineKind.Item, $"{GroupName(groupNames.GetValueOrDefault(group.Key), group.Key.GroupId, quote, shared ? group.Key.Platform : null)}：{group.Count()} 条"));
             }
 
             lines.Add((LineKind.Heading, "处置"));
@@ -201,7 +204,7 @@ public static class DigestBuilder
                 lines.Add((LineKind.Item, $"其中 {forwarded} 条出自转发的聊天记录"));
             }
 
-            var repeaters = real.GroupBy(i => (i.GroupId, i.UserId))
+            var repeaters = real.GroupBy(i => (i.Platform, i.GroupId, i.UserId))
                 .Select(g => (g.Key, Messages: g.Select(i => i.MessageId).Distinct().Count(), Name: g.Select(i => i.SenderName).FirstOrDefault(n => !string.IsNullOrEmpty(n))))
                 .Where(x => x.Messages >= 2)
                 .OrderByDescending(x => x.Messages)
@@ -213,7 +216,7 @@ public static class DigestBuilder
                 foreach (var (key, count, name) in repeaters)
                 {
                     // The group by the name 概况 gives it (its id is there), else by its id.
-                    var groupName = real.Where(i => i.GroupId == key.GroupId).Select(i => i.GroupName).FirstOrDefault(n => !string.IsNullOrEmpty(n));
+                    var groupName = groupNames.GetValueOrDefault((key.Platform, key.GroupId));
                     lines.Add((LineKind.Item, $"{quote(name ?? key.UserId)}（{quote(key.UserId)}，{(groupName is null ? "群 " + quote(key.GroupId) : quote(groupName))}）：{count} 条"));
                 }
             }
@@ -221,12 +224,12 @@ public static class DigestBuilder
             // Named as an alert names it: the categories in a leader's words, then the rules.
             lines.Add((LineKind.Heading, "最严重的违规"));
             // A leader of several groups is told which group each was in, as an alert tells it.
-            var severalGroups = offences.Select(o => o.Top.GroupId).Distinct(StringComparer.Ordinal).Skip(1).Any();
+            var severalGroups = offences.Select(o => (o.Top.Platform, o.Top.GroupId)).Distinct().Skip(1).Any();
             foreach (var offence in offences.OrderByDescending(o => o.Severity).ThenBy(o => o.Hits.Min(i => i.DetectedAt)).Take(TopIncidents))
             {
                 var top = offence.Top;
                 var acted = offence.Acted;
-                var group = severalGroups ? GroupName(offence.Hits.Select(i => i.GroupName).FirstOrDefault(n => !string.IsNullOrEmpty(n)), top.GroupId, quote) + " " : "";
+                var group = severalGroups ? GroupName(groupNames.GetValueOrDefault((top.Platform, top.GroupId)), top.GroupId, quote) + " " : "";
                 lines.Add((LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {group}{quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）"));
             }
         }
@@ -309,13 +312,13 @@ public static class DigestBuilder
         static string Apart(string what, int count) => count > 0 ? $"{what} {count} 个，" : "";
 
         // A request names no group on some platforms (OneBot v11's carries only the id): the group is
-        // named as the digest's incidents, or another request, name it, not by its id in one place
-        // and by its name in another.
-        var groupNames = input.Incidents.Select(i => (i.Platform, i.GroupId, Name: i.GroupName))
-            .Concat(joins.Select(j => (j.Platform, j.GroupId, Name: j.GroupName)))
+        // named as the digest's incidents, or another request, name it (the newest name of the
+        // period, as 概况 names a group), not by its id in one place and by its name in another.
+        var groupNames = input.Incidents.Select(i => (i.Platform, i.GroupId, Name: i.GroupName, i.Time))
+            .Concat(joins.Select(j => (j.Platform, j.GroupId, Name: j.GroupName, j.Time)))
             .Where(g => !string.IsNullOrEmpty(g.Name))
             .GroupBy(g => (g.Platform, g.GroupId))
-            .ToDictionary(g => g.Key, g => g.First().Name);
+            .ToDictionary(g => g.Key, g => g.MaxBy(n => n.Time).Name);
         string Group(Members.JoinDecision j) =>
             GroupName(j.GroupName is { Length: > 0 } ? j.GroupName : groupNames.GetValueOrDefault((j.Platform, j.GroupId)), j.GroupId, quote);
         lines.Add((LineKind.Heading, "入群申请"));
@@ -385,9 +388,25 @@ public static class DigestBuilder
     private static string Applicant(Members.JoinDecision join, Func<string, string> quote) =>
         join.Nickname is { Length: > 0 } name ? $"{quote(name)}（{quote(join.UserId)}）" : quote(join.UserId);
 
-    /// <summary>A group as the digest names it: its name and id, or the id alone.</summary>
-    internal static string GroupName(string? name, string id, Func<string, string> quote) =>
-        name is { Length: > 0 } ? $"{quote(name)}（{quote(id)}）" : "群 " + quote(id);
+    /// <summary>
+    /// A group as the digest names it: its name and id, or the id alone; with its <paramref name="platform"/>
+    /// after the id where another group told beside it has the same id on another platform
+    /// (<c>二年级家长群（123456，qq）</c>, <c>群 123456（wecom）</c>).
+    /// </summary>
+    internal static string GroupName(string? name, string id, Func<string, string> quote, string? platform = null) =>
+        name is { Length: > 0 }
+            ? $"{quote(name)}（{quote(id)}{(platform is null ? "" : "，" + quote(platform))}）"
+            : "群 " + quote(id) + (platform is null ? "" : $"（{quote(platform)}）");
+
+    /// <summary>
+    /// Each group's name by its platform and id: the newest its incidents of the period carry (a group
+    /// renamed reads by its name now, as the console's overview names it), marked false positive or
+    /// not; a group none names is not there.
+    /// </summary>
+    private static Dictionary<(string Platform, string GroupId), string> GroupNames(IEnumerable<Incident> incidents) =>
+        incidents.Where(i => !string.IsNullOrEmpty(i.GroupName))
+            .GroupBy(i => (i.Platform, i.GroupId))
+            .ToDictionary(g => g.Key, g => g.MaxBy(i => (i.Time, i.Id))!.GroupName!);
 
     /// <summary>What became of a join request's answer; one not carried out is told by the kind of failure, as an incident's (<see cref="Reason(ActionErrorKind?, ActionStatus)"/>).</summary>
     private static string JoinAnswerName(Members.JoinDecision join) => join.ActionStatus switch

@@ -296,10 +296,17 @@ internal sealed partial class ConsoleText
 
     /// <summary>
     /// A group as the digest names it, by the name its incidents carry and its id
-    /// (<c>二年级家长群（111111）</c>; in English <c>二年级家长群 (111111)</c>), or its id alone where none does.
+    /// (<c>二年级家长群（111111）</c>; in English <c>二年级家长群 (111111)</c>), or its id alone where none does;
+    /// with its <paramref name="platform"/> after the id where another group listed beside it has the
+    /// same id on another platform (<c>二年级家长群（111111，qq）</c>, <c>111111（wecom）</c>).
     /// </summary>
-    public string Group(string id, string? name) =>
-        string.IsNullOrEmpty(name) ? id : English ? $"{name} ({id})" : $"{name}（{id}）";
+    public string Group(string id, string? name, string? platform = null)
+    {
+        var inBrackets = platform is null ? null : English ? $"{id}, {platform}" : $"{id}，{platform}";
+        return string.IsNullOrEmpty(name)
+            ? platform is null ? id : English ? $"{id} ({platform})" : $"{id}（{platform}）"
+            : English ? $"{name} ({inBrackets ?? id})" : $"{name}（{inBrackets ?? id}）";
+    }
 
     /// <summary>
     /// A category (<c>ads</c>) as the Chinese console names it: the name of the pack its rules are in,

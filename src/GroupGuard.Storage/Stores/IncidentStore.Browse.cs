@@ -167,11 +167,12 @@ internal sealed partial class IncidentStore
             $"SELECT CASE WHEN decided_action = 'log' AND {SettledStatus} = 'done' THEN '{IncidentOverview.Logged}' ELSE {SettledStatus} END AS Name, COUNT(*) AS Count FROM incidents WHERE {counted} GROUP BY 1 ORDER BY 2 DESC, 1").ConfigureAwait(false);
         var rules = await Query<NamedRow>(
             $"SELECT Name, COUNT(*) AS Count FROM (SELECT DISTINCT rule AS Name, {messageKey} FROM incidents WHERE {counted}) m GROUP BY Name ORDER BY Count DESC, Name LIMIT @Top").ConfigureAwait(false);
-        // Each group with the name its incidents of the period carry, the newest (a group renamed
-        // reads by its name now), as the digest names it (二年级家长群（111111）); none: its id alone.
-        var groupName = $"(SELECT n.group_name FROM incidents n WHERE n.group_id = m.Name AND n.group_name IS NOT NULL AND n.group_name <> '' AND n.time >= @From AND n.time < @To ORDER BY n.time DESC, n.id DESC LIMIT 1)";
+        // A group is its platform and id (two platforms' groups may share an id), with the name its
+        // incidents of the period carry, the newest (a group renamed reads by its name now), as the
+        // digest names it (二年级家长群（111111）); none: its id alone.
+        var groupName = $"(SELECT n.group_name FROM incidents n WHERE n.platform = m.platform AND n.group_id = m.group_id AND n.group_name IS NOT NULL AND n.group_name <> '' AND n.time >= @From AND n.time < @To ORDER BY n.time DESC, n.id DESC LIMIT 1)";
         var topGroups = await Query<NamedRow>(
-            $"SELECT Name, COUNT(*) AS Count, {groupName} AS Title FROM (SELECT DISTINCT group_id AS Name, {messageKey} FROM incidents WHERE {counted}) m GROUP BY Name ORDER BY Count DESC, Name LIMIT @Top").ConfigureAwait(false);
+            $"SELECT platform AS Platform, group_id AS Name, COUNT(*) AS Count, {groupName} AS Title FROM (SELECT DISTINCT {messageKey} FROM incidents WHERE {counted}) m GROUP BY platform, group_id ORDER BY Count DESC, Name, Platform LIMIT @Top").ConfigureAwait(false);
         var totals = (await Query<TotalsRow>(
             $"SELECT CAST(COALESCE(SUM(1 - false_positive), 0) AS BIGINT) AS Incidents, CAST(COALESCE(SUM(false_positive), 0) AS BIGINT) AS FalsePositives FROM incidents WHERE {where}").ConfigureAwait(false)).Single();
         var offending = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -187,7 +188,7 @@ internal sealed partial class IncidentStore
             [.. perDay.Select(d => new DayCount(DateOnly.ParseExact(d.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Category, (int)d.Count))],
             [.. outcomes.Select(o => new NamedCount(o.Name, (int)o.Count))],
             [.. rules.Select(o => new NamedCount(o.Name, (int)o.Count))],
-            [.. topGroups.Select(o => new NamedCount(o.Name, (int)o.Count, o.Title))],
+            [.. topGroups.Select(o => new NamedCount(o.Name, (int)o.Count, o.Title, o.Platform))],
             (int)offending,
             (int)totals.Incidents,
             (int)totals.FalsePositives,
@@ -206,6 +207,7 @@ internal sealed partial class IncidentStore
         public string Name { get; set; } = "";
         public long Count { get; set; }
         public string? Title { get; set; }
+        public string? Platform { get; set; }
     }
 
     private sealed class TotalsRow

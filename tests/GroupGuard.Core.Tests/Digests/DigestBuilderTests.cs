@@ -330,6 +330,31 @@ public sealed class DigestBuilderTests
         Assert.Contains("] 11-25 09:00 用户1：「", one.Text, StringComparison.Ordinal); // the 概况 names the one group
     }
 
+    /// <summary>
+    /// 概况 names a renamed group by the newest name its incidents of the period carry, as the
+    /// console's overview does (it took the first), and so do the lines below it; a group is its
+    /// platform and id, so another platform's group of the same id is a line of its own, each with
+    /// its platform, its name never lent to the other.
+    /// </summary>
+    [Fact]
+    public void Groups_are_named_by_their_newest_name_and_two_platforms_groups_of_one_id_are_told_apart()
+    {
+        var digest = Build(
+        [
+            Incident(1, "1", "m1") with { GroupName = "二年级一班" },
+            Incident(2, "2", "m2"), // 二年级家长群: renamed since the first
+            Incident(3, "3", "m3") with { GroupName = null },
+            Incident(4, "4", "m4") with { Platform = "wecom", GroupName = "企业微信外部群" }, // another platform's 123456, named last
+            Incident(5, "5", "m5") with { GroupId = "654321", GroupName = null },
+        ]);
+
+        Assert.Contains("二年级家长群（123456，qq）：3 条\n", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("企业微信外部群（123456，wecom）：1 条\n", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("群 654321：1 条\n", digest.Text, StringComparison.Ordinal); // no other platform has its id
+        Assert.Contains("] 11-25 09:00 二年级家长群（123456） 用户1：「", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("二年级一班", digest.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_alert_lists_each_message_once_with_every_hit_masked_and_counts_messages()
     {
@@ -789,6 +814,7 @@ public sealed class DigestBuilderTests
         var repeat = hostile with { Id = 2, MessageId = "m2", ActionStatus = ActionStatus.Failed, ActionError = "**失败** 详情见 https://evil.example/b" };
         var falsePositive = Incident(3, "8", "m3", falsePositive: true) with
         {
+            GroupName = hostile.GroupName, // the same group, of the same name (the newest names it)
             MatchedTerm = "<at user_id=\"all\">所有人</at>",
             ReviewNote = "`误报`\r\n# 已处理 ~~删除~~ www.evil.example",
         };

@@ -985,6 +985,55 @@ public sealed class ConsoleReviewTests
         Assert.Contains("<td>二年级家长群 (111111)</td><td class=\"num\">3</td>", en, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The overview's top groups and the digest's 概况 name a renamed group alike, by the newest name
+    /// its incidents of the period carry (the digest took the first), and count a group by its
+    /// platform and id: another platform's group of the same id is a line of its own, each with its
+    /// platform, its name never lent to the other.
+    /// </summary>
+    [Fact]
+    public async Task The_overview_and_the_digest_name_a_group_by_its_newest_name_and_tell_platforms_apart()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Leaders:0:Name"] = "王主任",
+            ["GroupGuard:Leaders:0:Groups:0"] = "*",
+            ["GroupGuard:Leaders:0:Schedule"] = "0 0 8 * * ?",
+            ["GroupGuard:Leaders:0:TimeZone"] = "Asia/Shanghai",
+            ["GroupGuard:Leaders:0:Channels:0"] = "archive",
+            ["GroupGuard:Channels:archive:Type"] = "file",
+            ["GroupGuard:Channels:archive:Path"] = "digests-out",
+        });
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        var now = DateTimeOffset.UtcNow;
+        await service.Services.GetRequiredService<IIncidentStore>().AddAsync(
+            [
+                Incidents.Of("r1", time: now.AddHours(-4), group: "111111", groupName: "二年级一班"),
+                Incidents.Of("r2", time: now.AddHours(-3), group: "111111", groupName: "二年级家长群"), // renamed since: its name now
+                Incidents.Of("r3", time: now.AddHours(-3), group: "111111"),
+                Incidents.Of("w1", time: now.AddHours(-2), group: "111111", groupName: "企业微信外部群", platform: "wecom"), // another platform's 111111, named last
+                Incidents.Of("r4", time: now.AddHours(-1), group: "222222"),
+            ],
+            CancellationToken.None);
+        using var chinese = new ConsoleSession(service);
+        using var english = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var a = await chinese.SignInAsync("admin");
+        using var b = await english.SignInAsync("admin");
+
+        var zh = await chinese.PageAsync("/console");
+        var en = await english.PageAsync("/console");
+        var digest = await chinese.PageAsync("/console/digests?preview=" + Uri.EscapeDataString("王主任"));
+
+        Assert.Contains("<td>二年级家长群（111111，qq）</td><td class=\"num\">3</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>企业微信外部群（111111，wecom）</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>222222</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal); // its id alone: no other platform has it
+        Assert.Contains("<td>二年级家长群 (111111, qq)</td><td class=\"num\">3</td>", en, StringComparison.Ordinal);
+        Assert.Contains("二年级家长群（111111，qq）：3 条", digest, StringComparison.Ordinal);
+        Assert.Contains("企业微信外部群（111111，wecom）：1 条", digest, StringComparison.Ordinal);
+        Assert.Contains("群 222222：1 条", digest, StringComparison.Ordinal);
+        Assert.DoesNotContain("二年级一班", digest, StringComparison.Ordinal);
+    }
+
     /// <summary>The real clock in a time zone of a fixed offset: the console reads days in the service's local zone.</summary>
     private sealed class ZonedClock(int hours) : TimeProvider
     {

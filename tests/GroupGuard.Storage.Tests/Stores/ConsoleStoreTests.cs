@@ -184,7 +184,7 @@ public abstract class ConsoleStoreTests : StoreTests
         }
 
         Assert.Equal([new NamedCount("ads.qr-code", 2), new NamedCount("abuse.x", 1), new NamedCount("fraud.x", 1)], overview.TopRules);
-        Assert.Equal([new NamedCount("123456", 3), new NamedCount("222", 1)], overview.TopGroups);
+        Assert.Equal([new NamedCount("123456", 3, Platform: "qq"), new NamedCount("222", 1, Platform: "qq")], overview.TopGroups);
         Assert.Equal(4, overview.Incidents);
         Assert.Equal(4, overview.OffendingMessages); // one hit a message
         Assert.Equal(100, overview.MessagesChecked);
@@ -226,7 +226,8 @@ public abstract class ConsoleStoreTests : StoreTests
         Assert.Equal(2, overview.FalsePositives);
         Assert.Equal([new DayCount(new DateOnly(2025, 3, 1), "ads", 3), new DayCount(new DateOnly(2025, 3, 1), "privacy", 1)], overview.PerDay);
         Assert.Equal([new NamedCount("ads.qr-code", 3), new NamedCount("ads.contact", 1), new NamedCount("privacy.phone", 1)], overview.TopRules);
-        Assert.Equal([new NamedCount("123456", 2), new NamedCount("222", 1)], overview.TopGroups);
+        // The same id on another platform is another group, as its message is another message.
+        Assert.Equal([new NamedCount("123456", 1, Platform: "qq"), new NamedCount("123456", 1, Platform: "qq-official"), new NamedCount("222", 1, Platform: "qq")], overview.TopGroups);
         Assert.Equal([new NamedCount("done", 3), new NamedCount("logged", 1), new NamedCount("skipped", 1)], overview.Outcomes);
         foreach (var outcome in overview.Outcomes)
         {
@@ -239,6 +240,8 @@ public abstract class ConsoleStoreTests : StoreTests
     /// <summary>
     /// The top groups carry the name their incidents of the period give them, the newest where the
     /// group was renamed (as the console shows it: 二年级家长群（111111）), and none where none does.
+    /// A group is its platform and id: another platform's group of the same id is counted and named
+    /// apart, its name never taken for the other's.
     /// </summary>
     [Fact]
     public async Task The_overview_s_top_groups_carry_the_newest_name_their_incidents_give_them()
@@ -250,12 +253,22 @@ public abstract class ConsoleStoreTests : StoreTests
                 Samples.Incident(messageId: "b", time: T0.AddHours(2), groupId: "111") with { GroupName = "二年级家长群" },
                 Samples.Incident(messageId: "c", time: T0.AddHours(3), groupId: "111"),
                 Samples.Incident(messageId: "d", time: T0.AddHours(3), groupId: "222"),
+                // Another platform's group 111, named later than qq's: its own name, counted apart.
+                Samples.Incident(messageId: "e", time: T0.AddHours(4), groupId: "111", platform: "wecom") with { GroupName = "企业微信外部群" },
+                Samples.Incident(messageId: "f", time: T0.AddHours(5), groupId: "222", platform: "wecom"),
             ],
             CancellationToken.None);
 
         var overview = await Harness.Store.OverviewAsync(T0.AddDays(-29), T0.AddDays(1), TimeSpan.Zero, null, 10, CancellationToken.None);
 
-        Assert.Equal([new NamedCount("111", 3, "二年级家长群"), new NamedCount("222", 1)], overview.TopGroups);
+        Assert.Equal(
+            [
+                new NamedCount("111", 3, "二年级家长群", "qq"),
+                new NamedCount("111", 1, "企业微信外部群", "wecom"),
+                new NamedCount("222", 1, null, "qq"),
+                new NamedCount("222", 1, null, "wecom"),
+            ],
+            overview.TopGroups);
     }
 
     /// <summary>
@@ -325,7 +338,7 @@ public abstract class ConsoleStoreTests : StoreTests
         Assert.Equal([new DayCount(new DateOnly(2025, 3, 1), "ads", 1)], overview.PerDay);
         Assert.Equal([new NamedCount("done", 1)], overview.Outcomes);
         Assert.Equal([new NamedCount("ads.qr-code", 1)], overview.TopRules);
-        Assert.Equal([new NamedCount("123456", 1)], overview.TopGroups);
+        Assert.Equal([new NamedCount("123456", 1, Platform: "qq")], overview.TopGroups);
         Assert.Equal(0, leader.Incidents);
         Assert.Equal(1, leader.FalsePositives);
         Assert.Empty(leader.PerDay);

@@ -41,8 +41,15 @@ public sealed class IndexModel(IIncidentBrowser incidents, IEnumerable<IConnecti
     /// <summary>The rules most hit, each by its pack's Chinese name and its id (<see cref="ConsoleText.Rule"/>: <c>广告引流 ads.contact</c>).</summary>
     public IReadOnlyList<CountRow> TopRules => [.. Overview.TopRules.Select(r => new CountRow(T.Rule(r.Name, rules.Current), r.Name, r.Count))];
 
-    /// <summary>The groups of the most offending messages, each by its name and id where its incidents carry a name (<see cref="ConsoleText.Group"/>: <c>二年级家长群（111111）</c>).</summary>
-    public IReadOnlyList<CountRow> TopGroups => [.. Overview.TopGroups.Select(g => new CountRow(T.Group(g.Name, g.Title), g.Name, g.Count))];
+    /// <summary>
+    /// The groups of the most offending messages, each by the newest name its incidents of the period
+    /// carry and its id (<see cref="ConsoleText.Group"/>: <c>二年级家长群（111111）</c>), as the digest names
+    /// them; a group of an id another listed group has on another platform, with its platform (<c>111111（wecom）</c>).
+    /// </summary>
+    public IReadOnlyList<CountRow> TopGroups => [.. Overview.TopGroups.Select(g => new CountRow(
+        T.Group(g.Name, g.Title, Overview.TopGroups.Any(o => o.Name == g.Name && o.Platform != g.Platform) ? g.Platform : null),
+        g.Name,
+        g.Count))];
 
     /// <summary>A category as the page names it (<see cref="ConsoleText.Category"/>; the chart's grey <c>other</c>, 其他).</summary>
     public string Category(string category) =>

@@ -15,15 +15,27 @@ internal enum CommandAllowance
     LimitedQuiet,
 }
 
+/// <summary>What the limiter says of one command, and, over the limit, how long until it would be carried out.</summary>
+/// <param name="RetryAfter">Over the limit: until the oldest command counted leaves the window (of the member's count, the group's, or both when both are full); else zero.</param>
+/// <param name="Group">Over the limit: whether the group's count is the one full, not (only) the member's.</param>
+internal readonly record struct CommandLimit(CommandAllowance Allowance, TimeSpan RetryAfter = default, bool Group = false)
+{
+    /// <summary><see cref="RetryAfter"/> in whole seconds, rounded up, at least 1: what the refusal tells the sender.</summary>
+    public int RetrySeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
+}
+
 /// <summary>
 /// At most <see cref="PerUser"/> commands a minute from one member of a group and
 /// <see cref="PerGroup"/> from a whole group, counted over the last minute of the injected clock.
+/// The member's allowance leaves room for an admin trying the commands the first time (帮助, 状态,
+/// 检查 a few times); the group's keeps the bot's answers to commands in one group to 20 a minute
+/// however many admins type, since QQ restricts bots that send too much.
 /// A command over either limit is not carried out; the first one over in a window gets one line
-/// saying so, the rest nothing, so the limit cannot be used to make the bot talk.
+/// saying so and when to try again, the rest nothing, so the limit cannot be used to make the bot talk.
 /// </summary>
 internal sealed class CommandLimiter(TimeProvider time)
 {
-    public const int PerUser = 5;
+    public const int PerUser = 10;
     public const int PerGroup = 20;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -32,7 +44,7 @@ internal sealed class CommandLimiter(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
 
-    public CommandAllowance Take(string platform, string groupId, string userId)
+    public CommandLimit Take(string platform, string groupId, string userId)
     {
         var now = time.GetUtcNow();
         if (_counters.Count > SweepThreshold)
@@ -54,17 +66,21 @@ internal sealed class CommandLimiter(TimeProvider time)
                 {
                     user.Add(now);
                     group.Add(now);
-                    return CommandAllowance.Allowed;
+                    return new CommandLimit(CommandAllowance.Allowed);
                 }
 
+                // Carried out once every full count has a place again: when its oldest command leaves the window.
+                var userFree = userFull ? user.FreeAt - now : TimeSpan.Zero;
+                var groupFree = groupFull ? group.FreeAt - now : TimeSpan.Zero;
+                var retryAfter = userFree > groupFree ? userFree : groupFree;
                 var counter = userFull ? user : group;
                 if (counter.ToldUntil > now)
                 {
-                    return CommandAllowance.LimitedQuiet;
+                    return new CommandLimit(CommandAllowance.LimitedQuiet, retryAfter, groupFull);
                 }
 
                 counter.ToldUntil = now + Window;
-                return CommandAllowance.LimitedTell;
+                return new CommandLimit(CommandAllowance.LimitedTell, retryAfter, groupFull);
             }
         }
     }
@@ -101,5 +117,8 @@ internal sealed class CommandLimiter(TimeProvider time)
         }
 
         public void Add(DateTimeOffset at) => _times.Enqueue(at);
+
+        /// <summary>When the oldest command counted leaves the window (after <see cref="Count"/> has let older ones go).</summary>
+        public DateTimeOffset FreeAt => _times.Peek() + Window;
     }
 }

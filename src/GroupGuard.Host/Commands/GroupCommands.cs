@@ -67,14 +67,15 @@ internal sealed partial class GroupCommands(
             return true;
         }
 
-        switch (_limiter.Take(message.Platform, message.GroupId, message.UserId))
+        var limit = _limiter.Take(message.Platform, message.GroupId, message.UserId);
+        switch (limit.Allowance)
         {
             case CommandAllowance.LimitedQuiet:
                 LogLimited(command.Name, message.Platform, message.GroupId, message.UserId);
                 return true;
             case CommandAllowance.LimitedTell:
                 LogLimited(command.Name, message.Platform, message.GroupId, message.UserId);
-                Reply(command, CommandReply.Say(message, "命令太频繁，请一分钟后再试"));
+                Reply(command, CommandReply.Say(message, TooFrequent(limit)));
                 return true;
         }
 
@@ -95,6 +96,14 @@ internal sealed partial class GroupCommands(
         Reply(command, reply);
         return true;
     }
+
+    /// <summary>
+    /// The one answer over the rate limit: when to try again, in whole seconds of the limiter's own
+    /// window (<c>命令太频繁，请 40 秒后再试</c>); <c>本群</c> first when the group's count is full, so
+    /// an admin who has typed little knows it is not theirs.
+    /// </summary>
+    internal static string TooFrequent(CommandLimit limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(limit.Group ? "本群" : "")}命令太频繁，请 {limit.RetrySeconds} 秒后再试");
 
     /// <summary>
     /// Whether this instance carries out the command: always alone on its database (SQLite, where

@@ -6,7 +6,10 @@ namespace GroupGuard.Core.Commands;
 /// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>, <c>/gg 放行名单</c>, <c>/gg 取消放行 词语</c>,
 /// <c>/gg 试运行 开|关</c> and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
 /// width (<c>／ＧＧ</c>), with or without a space before the verb; a word that runs on from the
-/// prefix (<c>/ggg</c>) is no command. Pure: who may give a command is the caller's to check.
+/// prefix (<c>/ggg</c>) is no command. A full stop or exclamation mark typed at the end
+/// (<c>/gg 试运行 开。</c>) is no part of the command, and the prefix with nothing after it but such a
+/// mark or a question mark (<c>/gg？</c>) asks for the list as the prefix alone does. Pure: who may
+/// give a command is the caller's to check.
 /// </summary>
 public static class GroupCommandParser
 {
@@ -49,6 +52,12 @@ public static class GroupCommandParser
         (HelpName, GroupCommandVerb.Help),
     ];
 
+    /// <summary>Marks a sentence ends with, typed out of habit after a command: no part of it.</summary>
+    private const string FullStops = "。．.！!";
+
+    /// <summary>What may follow the prefix alone and still ask for the list: a full stop, or a question (<c>/gg？</c>).</summary>
+    private const string PrefixAloneMarks = FullStops + "？?";
+
     private static readonly string[] OnWords = ["开", "开启", "打开", "on"];
     private static readonly string[] OffWords = ["关", "关闭", "off"];
 
@@ -73,13 +82,14 @@ public static class GroupCommandParser
         }
 
         var rest = body[prefix.Length..];
-        if (rest.Length > 0 && !char.IsWhiteSpace(rest[0]) && VerbAt(rest) is null)
+        var marksAlone = rest.TrimStart().Length > 0 && !rest.TrimStart().ContainsAnyExcept(PrefixAloneMarks);
+        if (rest.Length > 0 && !char.IsWhiteSpace(rest[0]) && VerbAt(rest) is null && !marksAlone)
         {
             return null; // /ggg, /gghello: a word, not the prefix
         }
 
         rest = rest.TrimStart();
-        if (rest.Length == 0)
+        if (rest.Length == 0 || marksAlone)
         {
             return Help(replyTo);
         }
@@ -96,6 +106,12 @@ public static class GroupCommandParser
         }
 
         var argument = rest[verb.Name.Length..].Trim().ToString();
+        if (verb.Verb is not (GroupCommandVerb.Check or GroupCommandVerb.FalsePositive))
+        {
+            // The text 检查 checks and the note 误判 keeps are the admin's as typed.
+            argument = WithoutFullStop(argument);
+        }
+
         var users = mentions.Where(u => u.Length > 0 && u != botId).Distinct(StringComparer.Ordinal).ToList();
         var command = new GroupCommand { Verb = verb.Verb, Name = verb.Name, ReplyTo = replyTo };
         return verb.Verb switch
@@ -114,6 +130,17 @@ public static class GroupCommandParser
             GroupCommandVerb.Check => CheckOf(command, argument, prefix),
             _ => DryRunOf(command, argument, prefix),
         };
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> without the full stops and exclamation marks at its end (加微信群。:
+    /// 加微信群; 开！: 开), nor the spaces around them. Folding drops them from an allow phrase too, so
+    /// with or without, a phrase cancels the same hits.
+    /// </summary>
+    public static string WithoutFullStop(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.AsSpan().TrimEnd().TrimEnd(FullStops).TrimEnd().ToString();
     }
 
     private static GroupCommand CheckOf(GroupCommand command, string text, string prefix) =>

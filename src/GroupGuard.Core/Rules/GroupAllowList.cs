@@ -1,4 +1,5 @@
 using System.Text;
+using GroupGuard.Core.Commands;
 using GroupGuard.Core.Text;
 
 namespace GroupGuard.Core.Rules;
@@ -190,7 +191,9 @@ public static class GroupAllowList
     /// <summary>
     /// Takes <paramref name="phrase"/> (trimmed; as the loader reads a line: a comment after it does
     /// not count) off <paramref name="groupId"/>'s list in <paramref name="folder"/>: every line that
-    /// is that phrase goes, the other lines and comments stay as they were, byte for byte. The file is
+    /// is that phrase goes (a full stop or exclamation mark at the end of either left out, as folding
+    /// leaves it out: a line 加微信群。 goes with 加微信群), the other lines and comments stay as they
+    /// were, byte for byte. The file is
     /// written whole beside itself and then put in its place, so a crash leaves the old list or the
     /// new one, never half of one. Throws on a file system failure. The rule set reloads to apply it.
     /// </summary>
@@ -227,7 +230,7 @@ public static class GroupAllowList
         var lines = text[mark.Length..].Split('\n');
 
         var drop = RuleTextFiles.ParseLines(lines)
-            .Where(l => string.Equals(l.Text, phrase, StringComparison.Ordinal))
+            .Where(l => string.Equals(GroupCommandParser.WithoutFullStop(l.Text), GroupCommandParser.WithoutFullStop(phrase), StringComparison.Ordinal))
             .Select(l => l.Line - 1)
             .ToHashSet();
         if (drop.Count == 0)

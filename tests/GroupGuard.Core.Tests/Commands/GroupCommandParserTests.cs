@@ -34,6 +34,7 @@ public sealed class GroupCommandParserTests
     [InlineData("gg 状态")]
     [InlineData("")]
     [InlineData("/g")]
+    [InlineData("/gg?是什么")]     // a question that runs on
     public void Text_that_does_not_start_with_the_prefix_is_no_command(string text) =>
         Assert.Null(Parse(text));
 
@@ -41,6 +42,10 @@ public sealed class GroupCommandParserTests
     [InlineData("/gg")]
     [InlineData(" /gg ")]
     [InlineData("/gg 帮助")]
+    [InlineData("/gg？")] // asked what it is: the list, not silence
+    [InlineData("/gg?")]
+    [InlineData("/gg。")]
+    [InlineData("／ｇｇ ！")]
     public void The_prefix_alone_or_help_asks_for_the_list(string text)
     {
         var command = Parse(text);
@@ -165,7 +170,8 @@ public sealed class GroupCommandParserTests
 
     [Theory]
     [InlineData("/gg 放行", "用法")]
-    [InlineData("/gg 放行 ！！", "文字")]
+    [InlineData("/gg 放行 ～～", "文字")]
+    [InlineData("/gg 放行 ！！", "用法")] // the marks at its end are no part of it: nothing left
     [InlineData("/gg 放行 加微信 # 注释", "#")]
     public void Allow_refuses_what_could_not_be_a_line_of_an_allow_list(string text, string said)
     {
@@ -253,6 +259,44 @@ public sealed class GroupCommandParserTests
     [InlineData("/gg 试运行 也许")]
     public void Dry_run_without_on_or_off_says_how(string text) =>
         Assert.Equal("用法：/gg 试运行 开，或 /gg 试运行 关", Parse(text)!.Problem);
+
+    /// <summary>
+    /// A full stop typed at the end out of habit was read as part of the command: 试运行 开。 was
+    /// answered how to type 试运行 开, 放行名单。 how to type 放行名单, and 放行 加微信群。 wrote
+    /// 加微信群。, which 取消放行 加微信群 then could not find.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 试运行 开。", GroupCommandVerb.DryRun, "")]
+    [InlineData("/gg 试运行 关！", GroupCommandVerb.DryRun, "")]
+    [InlineData("/gg 放行名单。", GroupCommandVerb.AllowList, "")]
+    [InlineData("/gg 放行 加微信群。", GroupCommandVerb.Allow, "加微信群")]
+    [InlineData("/gg 取消放行 加微信群 。", GroupCommandVerb.Disallow, "加微信群")]
+    [InlineData("/gg 解禁 123456789.", GroupCommandVerb.Unmute, "")]
+    public void A_full_stop_typed_at_the_end_is_no_part_of_the_command(string text, GroupCommandVerb verb, string argument)
+    {
+        var command = Parse(text)!;
+
+        Assert.Equal(verb, command.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal(argument, command.Argument);
+        if (verb == GroupCommandVerb.DryRun)
+        {
+            Assert.Equal(text.Contains('开', StringComparison.Ordinal), command.On);
+        }
+
+        if (verb == GroupCommandVerb.Unmute)
+        {
+            Assert.Equal(["123456789"], command.Users);
+        }
+    }
+
+    [Fact]
+    public void The_text_to_check_and_the_note_keep_their_full_stop_as_typed()
+    {
+        Assert.Equal("加微信。", Parse("/gg 检查 加微信。")!.Argument);
+        Assert.Equal("是通知！", Parse("/gg 误判 是通知！", replyTo: "1")!.Argument);
+        Assert.Equal("用法：/gg 试运行 开，或 /gg 试运行 关", Parse("/gg 试运行 开？")!.Problem); // a question is not a yes
+    }
 
     [Fact]
     public void The_help_parts_the_commands_with_full_width_semicolons_and_no_bars() =>

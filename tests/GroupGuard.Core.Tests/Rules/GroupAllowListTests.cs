@@ -91,6 +91,24 @@ public sealed class GroupAllowListTests
         Assert.Equal(3, loaded.RuleSet!.GroupAllow["111"].Count);
     }
 
+    /// <summary>
+    /// A line a command wrote with the full stop typed after the phrase (加微信群。, before the
+    /// command left it off) cancels what 加微信群 cancels: 取消放行 加微信群 takes it off too, and
+    /// the other way round.
+    /// </summary>
+    [Fact]
+    public void Remove_takes_out_a_line_that_differs_from_the_phrase_only_by_a_full_stop_at_the_end()
+    {
+        using var dir = new TempFolder();
+        var path = dir.Write("allow-111.txt", "加微信群。\n微信支付\n扫码进群！\n");
+
+        Assert.Equal(GroupAllowRemoved.Removed, GroupAllowList.Remove(dir.Path, "111", "加微信群"));
+        Assert.Equal(GroupAllowRemoved.Removed, GroupAllowList.Remove(dir.Path, "111", "微信支付。"));
+        Assert.Equal(GroupAllowRemoved.NotThere, GroupAllowList.Remove(dir.Path, "111", "扫码"));
+
+        Assert.Equal("扫码进群！\n", File.ReadAllText(path, Encoding.UTF8));
+    }
+
     [Fact]
     public void Remove_takes_out_the_phrase_s_lines_and_leaves_every_other_line_and_comment_as_it_was()
     {

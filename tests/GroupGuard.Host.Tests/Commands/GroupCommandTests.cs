@@ -438,6 +438,30 @@ public sealed class GroupCommandTests
         Assert.Equal("group_command:放行", Assert.Single(await AuditAsync(service)).Action); // the one phrase only
     }
 
+    /// <summary>
+    /// A full stop typed at the end out of habit: 试运行 开。 was answered with the usage it was
+    /// typed by, and 放行 加微信群。 wrote 加微信群。, which 取消放行 加微信群 could not find.
+    /// </summary>
+    [Fact]
+    public async Task A_full_stop_typed_after_a_command_is_no_part_of_it()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 试运行 开。", userId: Admin, role: "admin"));
+        var dryRun = await AnswerAsync(api, "试运行");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 加微信群。", userId: Admin, role: "admin"));
+        var allowed = await AnswerAsync(api, "放行");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 取消放行 加微信群", userId: Admin, role: "admin"));
+        var removed = await api.WaitForRequestAsync(r => r.Action == "send_group_msg" && r.Index > allowed.Index, "the third answer");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 已开启试运行：本群只记录，不处理", Said(dryRun));
+        Assert.Equal($"[CQ:at,qq={Admin}] 已放行「加微信群」，仅本群", Said(allowed));
+        Assert.Equal($"[CQ:at,qq={Admin}] 已取消放行「加微信群」，仅本群", Said(removed));
+        Assert.DoesNotContain("加微信群", File.ReadAllLines(file));
+    }
+
     [Fact]
     public async Task Allowing_a_phrase_the_rules_folder_cannot_take_says_so_and_changes_nothing()
     {

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using GroupGuard.Core;
+using GroupGuard.Core.Digests;
 using GroupGuard.Core.Moderation;
 
 namespace GroupGuard.Host.Commands;
@@ -14,8 +15,26 @@ internal sealed record MuteChange(string UserId, int Seconds = 0)
     public int Minutes => (Seconds + 59) / 60;
 }
 
-/// <summary>What became of a <see cref="MuteChange"/>: whether the platform did it.</summary>
-internal sealed record MuteChanged(MuteChange Change, bool Done);
+/// <summary>What became of a <see cref="MuteChange"/>: whether the platform did it, and if not, why, when that is known.</summary>
+/// <param name="Why">Not done: the kind of failure in the digest's words (<c>机器人不是群管理员，或对方是管理员</c>), what an admin can act on; null when done or not known.</param>
+internal sealed record MuteChanged(MuteChange Change, bool Done, string? Why = null)
+{
+    /// <summary>What became of <paramref name="change"/> by the platform's <paramref name="result"/>.</summary>
+    public static MuteChanged Of(MuteChange change, ActionResult result) =>
+        new(
+            change,
+            result.Status == ActionStatus.Done,
+            result.Status != ActionStatus.Done && (result.ErrorKind is not null || result.Status == ActionStatus.Unsupported)
+                ? DigestBuilder.Reason(result.ErrorKind, result.Status)
+                : null);
+
+    /// <summary>The reasons of those not done, each once, as an answer puts them after its words: <c>（机器人无响应）</c>; empty when none is known.</summary>
+    public static string Reasons(IEnumerable<MuteChanged> changed)
+    {
+        var why = changed.Where(c => !c.Done && c.Why is not null).Select(c => c.Why!).Distinct(StringComparer.Ordinal).ToList();
+        return why.Count == 0 ? "" : $"（{string.Join("；", why)}）";
+    }
+}
 
 /// <summary>
 /// What a command leaves to the platform: mutes to lift or set again, then its one-line answer,
@@ -95,7 +114,7 @@ internal sealed partial class CommandReplyWorker(
                 LogUnmute(command.Platform, command.GroupId, change.UserId, result.Status, result.Error);
             }
 
-            changed.Add(new MuteChanged(change, result.Status == ActionStatus.Done));
+            changed.Add(MuteChanged.Of(change, result));
         }
 
         var answer = reply.Answer(changed);

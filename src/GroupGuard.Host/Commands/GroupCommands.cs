@@ -251,7 +251,8 @@ internal sealed partial class GroupCommands(
 
     /// <summary>
     /// What became of the members' mutes, in the words of <c>误判</c>'s answer: 已解除禁言, 禁言已改为另一次违规剩余的
-    /// N 分钟, or that another offence's mute is in force; each after the member's number when the
+    /// N 分钟, or that another offence's mute is in force; one not done with why, where known
+    /// (解除禁言未成功（机器人不是群管理员，或对方是管理员）); each after the member's number when the
     /// answer is about more than one.
     /// </summary>
     internal static string MutesSaid(IReadOnlyList<MuteChanged> changed, IReadOnlyList<string> kept)
@@ -260,7 +261,7 @@ internal sealed partial class GroupCommands(
         string Who(string user) => named ? user + " " : "";
 
         var said = new StringBuilder();
-        foreach (var (change, ok) in changed)
+        foreach (var (change, ok, why) in changed)
         {
             var minutes = change.Minutes;
             said.Append(said.Length == 0 ? "，" : "；").Append(Who(change.UserId)).Append((change.Seconds > 0, ok) switch
@@ -270,6 +271,10 @@ internal sealed partial class GroupCommands(
                 (true, true) => string.Create(CultureInfo.InvariantCulture, $"禁言已改为另一次违规剩余的 {minutes} 分钟"),
                 (true, false) => string.Create(CultureInfo.InvariantCulture, $"禁言未能改为另一次违规剩余的 {minutes} 分钟"),
             });
+            if (!ok && why is not null)
+            {
+                said.Append('（').Append(why).Append('）');
+            }
         }
 
         foreach (var user in kept)
@@ -292,7 +297,7 @@ internal sealed partial class GroupCommands(
                 var failed = changed.Count(c => !c.Done);
                 return failed == 0
                     ? string.Create(CultureInfo.InvariantCulture, $"已解除禁言：{count} 人")
-                    : string.Create(CultureInfo.InvariantCulture, $"解除禁言未成功：{failed}/{count} 人");
+                    : string.Create(CultureInfo.InvariantCulture, $"解除禁言未成功：{failed}/{count} 人") + MuteChanged.Reasons(changed);
             });
     }
 

@@ -547,7 +547,7 @@ public sealed class GroupCommandTests
     /// one done stays at Information.
     /// </summary>
     [Fact]
-    public async Task An_unmute_the_platform_refused_is_a_warning_naming_the_group_member_and_reason()
+    public async Task An_unmute_the_platform_refused_is_a_warning_naming_the_group_member_and_reason_and_the_admin_is_told_why()
     {
         await using var api = FakeOneBotApi.Start();
         using var service = Service(api);
@@ -556,7 +556,7 @@ public sealed class GroupCommandTests
         body["message"]!.AsArray().Add(new JsonObject { ["type"] = "at", ["data"] = new JsonObject { ["qq"] = Member.ToString(CultureInfo.InvariantCulture) } });
 
         await service.PostV11Async(body.ToJsonString());
-        await AnswerAsync(api, "解除禁言未成功：1/1 人");
+        var refused = await AnswerAsync(api, "解除禁言未成功：1/1 人");
         await service.PostV11Async(GroupGuardFactory.GroupEvent(2, $"/gg 解禁 {Member}", userId: Admin, role: "admin"));
         await AnswerAsync(api, "已解除禁言：1 人");
 
@@ -564,6 +564,9 @@ public sealed class GroupCommandTests
         Assert.StartsWith($"Group command 解禁: unmute failed in qq group 123456 (user {Member}): ", warning.Message, StringComparison.Ordinal);
         Assert.Contains("权限不足", warning.Message, StringComparison.Ordinal);
         Assert.Equal(LogLevel.Information, Assert.Single(service.Logs.Entries, e => e.Message.StartsWith("Command: unmute", StringComparison.Ordinal)).Level); // the one done
+
+        // The admin is told why, in words they can act on: it was 解除禁言未成功：1/1 人 and no more.
+        Assert.Equal($"[CQ:at,qq={Admin}] 解除禁言未成功：1/1 人（机器人不是群管理员，或对方是管理员）", Said(refused));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using GroupGuard.Core;
+using GroupGuard.Core.Moderation;
 using GroupGuard.Host.Commands;
 
 namespace GroupGuard.Host.Tests.Commands;
@@ -110,5 +111,23 @@ public sealed class MuteAfterMarksTests
         Assert.Equal(
             "，20001 已解除禁言；20002 禁言已改为另一次违规剩余的 10 分钟；20003 另一次违规的禁言仍在生效，未解除",
             GroupCommands.MutesSaid([new MuteChanged(new MuteChange("20001"), true), new MuteChanged(new MuteChange("20002", 541), true)], ["20003"]));
+    }
+
+    /// <summary>
+    /// A mute not lifted was 解除禁言未成功 and no more: the admin could not tell that the bot must be
+    /// a group admin. The kind of failure is now said in the digest's words; unknown, nothing is made up.
+    /// </summary>
+    [Fact]
+    public void The_answer_says_why_a_mute_was_not_changed_where_the_platform_said()
+    {
+        var refused = MuteChanged.Of(new MuteChange("20001"), ActionResult.Failed(ActionErrorKind.NotPermitted, "权限不足"));
+        var cannot = MuteChanged.Of(new MuteChange("20002", 60), ActionResult.Unsupported(ActionErrorKind.PlatformCannot, "no mute on v12"));
+        var unknown = MuteChanged.Of(new MuteChange("20003"), new ActionResult(ActionStatus.Failed, "?"));
+
+        Assert.Equal("，解除禁言未成功（机器人不是群管理员，或对方是管理员）", GroupCommands.MutesSaid([refused], []));
+        Assert.Equal("，禁言未能改为另一次违规剩余的 1 分钟（平台不支持该操作）", GroupCommands.MutesSaid([cannot], []));
+        Assert.Equal("，解除禁言未成功", GroupCommands.MutesSaid([unknown], []));
+        Assert.Null(MuteChanged.Of(new MuteChange("20001"), ActionResult.Done).Why);
+        Assert.Equal("（机器人不是群管理员，或对方是管理员；平台不支持该操作）", MuteChanged.Reasons([refused, refused, cannot, unknown]));
     }
 }

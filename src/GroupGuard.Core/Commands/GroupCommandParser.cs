@@ -122,7 +122,7 @@ public static class GroupCommandParser
                 ? command with { Problem = $"请回复要标记的消息或警告，再发 {prefix} {FalsePositiveName}" }
                 : command with { Argument = Cut(argument, MaxNoteLength), Users = users },
             GroupCommandVerb.Unmute => UnmuteOf(command, argument, users, botId, prefix),
-            GroupCommandVerb.Allow => AllowOf(command, argument, prefix),
+            GroupCommandVerb.Allow => AllowOf(command, argument, users, prefix),
             GroupCommandVerb.Disallow => DisallowOf(command, argument, prefix),
             // 放行名单上的人 typed without a space is not read as a phrase to allow, nor as the list asked for.
             GroupCommandVerb.AllowList => argument.Length == 0 ? command with { Name = AllowListName }
@@ -180,8 +180,20 @@ public static class GroupCommandParser
             : command with { Users = users };
     }
 
-    private static GroupCommand AllowOf(GroupCommand command, string phrase, string prefix) =>
-        GroupAllowList.Check(phrase) switch
+    /// <summary>
+    /// A phrase to add to the group's allow list. A member mentioned in place of a phrase, or a
+    /// phrase that starts with @ (a mention typed out), is someone the admin meant to let be: no
+    /// phrase, so nothing is written (<c>@张三</c> was, and answered 已放行) and the answer says 放行 is
+    /// for words, and how to clear a member's message flagged wrongly.
+    /// </summary>
+    private static GroupCommand AllowOf(GroupCommand command, string phrase, List<string> users, string prefix)
+    {
+        if ((phrase.Length == 0 && users.Count > 0) || phrase.StartsWith('@') || phrase.StartsWith('＠'))
+        {
+            return command with { Problem = $"放行只针对词语，不针对人：{prefix} {AllowName} 词语；某人的消息被误判，请回复那条消息再发 {prefix} {FalsePositiveName}" };
+        }
+
+        return GroupAllowList.Check(phrase) switch
         {
             AllowPhraseProblem.None => command with { Argument = phrase },
             AllowPhraseProblem.TooLong => command with { Problem = $"放行词语最长 {GroupAllowList.MaxPhraseLength} 个字" },
@@ -189,6 +201,7 @@ public static class GroupCommandParser
             AllowPhraseProblem.SeveralPhrases => command with { Problem = OnePhraseAtATime(prefix, AllowName, GroupAllowList.PhrasesRunTogether(phrase)) },
             _ => command with { Problem = phrase.Length == 0 ? $"用法：{prefix} {AllowName} 词语" : "放行词语须含文字或数字" },
         };
+    }
 
     /// <summary>
     /// How to give phrases run together (加微信群，扫码进群) one at a time: <c>一次放行一个说法：请分别发送

@@ -182,6 +182,31 @@ public sealed class GroupCommandParserTests
     }
 
     /// <summary>
+    /// An admin meaning to let a member be: a mention typed out (@张三) was written to the list as a
+    /// phrase and answered 已放行「@张三」; a member mentioned in place of a phrase was answered only
+    /// 用法：/gg 放行 词语. Both now say 放行 is for words, and what to do for a message flagged wrongly.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 放行 @张三")]
+    [InlineData("/gg 放行 ＠张三")]
+    [InlineData("/gg 放行")] // with a member mentioned
+    public void Allow_of_a_member_in_place_of_a_phrase_says_it_is_for_words_and_how_to_clear_a_message(string text)
+    {
+        var command = Parse(text, mentions: ["20002", Bot])!;
+
+        Assert.Equal(GroupCommandVerb.Allow, command.Verb);
+        Assert.Equal("放行只针对词语，不针对人：/gg 放行 词语；某人的消息被误判，请回复那条消息再发 /gg 误判", command.Problem);
+    }
+
+    [Fact]
+    public void Allow_in_reply_to_a_member_s_message_takes_its_phrase_and_without_a_mention_says_how()
+    {
+        // A reply in QQ mentions the quoted message's sender; the phrase is the admin's all the same.
+        Assert.Equal("加微信群", Parse("/gg 放行 加微信群", mentions: ["20002"], replyTo: "1")!.Argument);
+        Assert.Equal("用法：/gg 放行 词语", Parse("/gg 放行", mentions: [Bot])!.Problem);
+    }
+
+    /// <summary>
     /// Several phrases run together were written as one line, which cancels a hit only where its
     /// parts stand one right after the other, and answered 已放行: the answer now says to send each.
     /// </summary>

@@ -462,6 +462,24 @@ public sealed class GroupCommandTests
         Assert.DoesNotContain("加微信群", File.ReadAllLines(file));
     }
 
+    /// <summary>
+    /// An admin meaning to let a member be typed the mention out: @张三 was written to the group's
+    /// list as a phrase and answered 已放行「@张三」, and the member's messages were moderated as before.
+    /// </summary>
+    [Fact]
+    public async Task Allowing_a_member_writes_nothing_and_says_allowing_is_for_words()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 @张三", userId: Admin, role: "owner"));
+
+        var answer = await AnswerAsync(api, "放行");
+        Assert.Equal($"[CQ:at,qq={Admin}] 放行只针对词语，不针对人：/gg 放行 词语；某人的消息被误判，请回复那条消息再发 /gg 误判", Said(answer));
+        Assert.False(File.Exists(Path.Combine(service.Folder, "rules", "allow-123456.txt")));
+        Assert.Empty(await AuditAsync(service)); // nothing was done
+    }
+
     [Fact]
     public async Task Allowing_a_phrase_the_rules_folder_cannot_take_says_so_and_changes_nothing()
     {

@@ -7,6 +7,33 @@ public sealed record DigestRecord
     public const int MaxSendAttempts = 5;
 
     public long Id { get; init; }
+
+    /// <summary>
+    /// A new digest, alert or follow-up to store and send: <paramref name="document"/> for
+    /// <paramref name="leader"/>'s outbox key over the period, every channel still to send. Channel
+    /// names ignore case, as the settings and the channels do: "wang-mail" and "Wang-Mail" are one
+    /// channel, sent once.
+    /// </summary>
+    public static DigestRecord ToSend(string leader, DigestDocument document, DateTimeOffset from, DateTimeOffset to, DateTimeOffset createdAt, IEnumerable<string> channels)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return new DigestRecord
+        {
+            Leader = leader,
+            PeriodFrom = from,
+            PeriodTo = to,
+            Status = DigestStatus.Pending,
+            CreatedAt = createdAt,
+            Title = document.Title,
+            Markdown = document.Markdown,
+            Text = document.Text,
+            Html = document.Html,
+            IncidentIds = document.IncidentIds,
+            Messages = document.Messages,
+            ChartPng = document.ChartPng, // stored, so that a retry sends this picture and not a newer one
+            Channels = channels.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
+        };
+    }
     public required string Leader { get; init; }
     public required DateTimeOffset PeriodFrom { get; init; }
     public required DateTimeOffset PeriodTo { get; init; }

@@ -271,23 +271,13 @@ internal sealed partial class AlertService(
 
         var input = new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids) { Messages = found.Messages };
         var document = AlertBuilder.Build(input);
-        var record = await outbox.CreateAsync(new DigestRecord
-        {
-            Leader = rule.OutboxKey,
-            PeriodFrom = from,
-            PeriodTo = to,
-            Status = DigestStatus.Pending,
-            CreatedAt = now,
-            Title = document.Title,
-            Markdown = document.Markdown,
-            Text = document.Text,
-            Html = document.Html,
-            IncidentIds = document.IncidentIds,
-            Messages = document.Messages,
-            PendingIds = AlertBuilder.PendingIds(input), // said 待处置: its follow-up tells what became of them
-            HighSeq = high,
-            Channels = rule.Channels.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
-        }, cancellationToken);
+        var record = await outbox.CreateAsync(
+            DigestRecord.ToSend(rule.OutboxKey, document, from, to, now, rule.Channels) with
+            {
+                PendingIds = AlertBuilder.PendingIds(input), // said 待处置: its follow-up tells what became of them
+                HighSeq = high,
+            },
+            cancellationToken);
 
         // Another instance may have stored this alert first, ending elsewhere: the next one starts after the one stored.
         _seen[rule.Name] = new Seen(record.PeriodTo, record.PeriodTo, record.HighSeq);
@@ -356,21 +346,9 @@ internal sealed partial class AlertService(
             }
 
             var document = AlertBuilder.FollowUp(new AlertFollowUpInput(rule.Name, alert, Zone(rule), incidents, falsePositives));
-            var record = await outbox.CreateAsync(new DigestRecord
-            {
-                Leader = rule.FollowUpKey,
-                PeriodFrom = alert.PeriodFrom,
-                PeriodTo = alert.PeriodTo,
-                Status = DigestStatus.Pending,
-                CreatedAt = now,
-                Title = document.Title,
-                Markdown = document.Markdown,
-                Text = document.Text,
-                Html = document.Html,
-                IncidentIds = document.IncidentIds,
-                Messages = document.Messages,
-                Channels = alert.Channels.Keys.ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
-            }, cancellationToken);
+            var record = await outbox.CreateAsync(
+                DigestRecord.ToSend(rule.FollowUpKey, document, alert.PeriodFrom, alert.PeriodTo, now, alert.Channels.Keys),
+                cancellationToken);
             LogFollowUp(rule.Name, alert.PeriodTo, incidents.Count(Unsettled));
             _retryDue = true;
             await digests.SendAsync(record, cancellationToken);

@@ -311,25 +311,9 @@ internal sealed partial class DigestService(
         // above the high mark read here, so the next digest takes it.
         var high = await store.CommitHighAsync(cancellationToken);
         var document = await BuildAsync(leader, from, to, new CommitWindow(high, last?.HighSeq), last, cancellationToken);
-        var record = await outbox.CreateAsync(new DigestRecord
-        {
-            Leader = leader.Name,
-            PeriodFrom = from,
-            PeriodTo = to,
-            Status = DigestStatus.Pending,
-            CreatedAt = time.GetUtcNow(),
-            Title = document.Title,
-            Markdown = document.Markdown,
-            Text = document.Text,
-            Html = document.Html,
-            IncidentIds = document.IncidentIds,
-            Messages = document.Messages,
-            ChartPng = document.ChartPng, // stored, so that a retry sends this picture and not a newer one
-            HighSeq = high,
-            // Channel names ignore case, as the settings and the channels do: "wang-mail" and
-            // "Wang-Mail" are one channel, sent once (alerts do the same).
-            Channels = leader.Channels.Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, _ => new ChannelOutcome(ChannelStatus.Pending, 0, null, null)),
-        }, cancellationToken);
+        var record = await outbox.CreateAsync(
+            DigestRecord.ToSend(leader.Name, document, from, to, time.GetUtcNow(), leader.Channels) with { HighSeq = high },
+            cancellationToken);
         await SendAsync(record, cancellationToken);
         return record;
     }

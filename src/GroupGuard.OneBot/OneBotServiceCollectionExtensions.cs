@@ -68,6 +68,7 @@ public static class OneBotServiceCollectionExtensions
         services.AddSingleton<Core.Images.IImageLocator>(static provider => provider.GetRequiredService<OneBotActionClient>());
         services.AddSingleton<Core.Forwards.IForwardedMessages>(static provider => provider.GetRequiredService<OneBotActionClient>());
         services.AddSingleton<Core.Members.IMemberJoinTimes>(static provider => provider.GetRequiredService<OneBotActionClient>());
+        services.AddSingleton<Core.Members.IGroupNameLookup>(static provider => provider.GetRequiredService<OneBotActionClient>());
         services.AddSingleton<Core.Members.IJoinRequestActions>(static provider => provider.GetRequiredService<OneBotActionClient>());
         services.TryAddSingleton<Core.Digests.IPrivateMessenger>(static provider => provider.GetRequiredService<OneBotActionClient>());
         return services;

@@ -99,6 +99,13 @@ internal static class ActionRequests
         w.WriteBoolean("no_cache", false);
     });
 
+    /// <summary><c>get_group_info</c>: the group's name, from the implementation's cache where it has one.</summary>
+    public static byte[] V11GroupInfo(string groupId) => Write(w =>
+    {
+        WriteId(w, "group_id", groupId);
+        w.WriteBoolean("no_cache", false);
+    });
+
     public static byte[] V11MemberInfo(string groupId, string userId, bool noCache) => Write(w =>
     {
         WriteId(w, "group_id", groupId);
@@ -137,6 +144,10 @@ internal static class ActionRequests
 
             w.WriteEndArray();
         }).Body;
+
+    /// <summary><c>get_group_info</c> (interface/group/actions.md): the group's <c>group_name</c>.</summary>
+    public static (string Action, byte[] Body) V12GroupInfo(V12Self self, string groupId) =>
+        V12Call("get_group_info", self, w => w.WriteString("group_id", groupId));
 
     /// <summary><c>get_file</c> (interface/file/actions.md): the file of <paramref name="fileId"/>, as <c>url</c> or <c>data</c>.</summary>
     public static (string Action, byte[] Body) V12GetFile(V12Self self, string fileId, string type) => V12Call("get_file", self, w =>

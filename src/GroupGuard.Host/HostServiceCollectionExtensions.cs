@@ -38,6 +38,7 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<RecentMessages>();
         services.AddSingleton<JoinTimes>();
         services.AddSingleton<Core.Members.IJoinTimes>(sp => sp.GetRequiredService<JoinTimes>());
+        services.AddSingleton<GroupNames>();
         services.AddSingleton<KickAndClear>();
         services.AddSingleton<DryRunSwitches>();
         services.AddSingleton<JoinAnswerQueue>();

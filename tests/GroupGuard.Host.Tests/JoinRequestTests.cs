@@ -205,6 +205,24 @@ public sealed class JoinRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_recorded_is_named_by_its_groups_name_asked_of_the_bridge_once()
+    {
+        // OneBot v11's request carries the group's id alone.
+        _api.Script("get_group_info", new FakeAnswer(200, GroupGuardFactory.Sample("llbot-answer-group-info.json")));
+        using var service = Service();
+
+        await ScreenAsync(service, Request("f-n1", "加微信 abc12345 领资料"), "f-n1");
+        await ScreenAsync(service, Request("f-n2", "加微信 abc12345 领资料", userId: 30004), "f-n2");
+        await ScreenAsync(service, Request("f-n3", "问题：孩子在几班？\n答案：二年级三班", groupId: 654321), "f-n3"); // left to the admins, not recorded
+
+        var decisions = await DecisionsAsync(service);
+        Assert.Equal(2, decisions.Count);
+        Assert.All(decisions, d => Assert.Equal("二年级家长群", d.GroupName));
+        var asked = Assert.Single(_api.RequestsFor("get_group_info")); // the second in the group remembered it; the clean one asked nothing
+        Assert.Equal(123456, asked.Params["group_id"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Hits_of_categories_the_group_does_not_reject_on_are_left_to_the_admins_with_the_hit_recorded()
     {
         using var service = Service(("GroupGuard:Groups:654321:Join:RejectOn:0", "fraud"));

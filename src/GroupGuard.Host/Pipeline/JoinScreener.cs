@@ -21,7 +21,9 @@ namespace GroupGuard.Host.Pipeline;
 /// answer goes out through <see cref="JoinAnswerQueue"/>, off the moderation worker. The
 /// applicant's nickname, when the event has none, is asked of the platform for at most
 /// <see cref="NicknameTimeout"/> on the service's clock: a bridge that is down holds back the
-/// messages after the request no longer than a sender's role lookup does.
+/// messages after the request no longer than a sender's role lookup does. A request that is
+/// recorded is named by its group's name as incidents are (<see cref="GroupNames"/>: remembered, else
+/// asked of the platform within 5 s, and not again for 10 minutes when it could not say).
 /// </summary>
 internal sealed partial class JoinScreener(
     IRuleSetProvider rules,
@@ -38,7 +40,8 @@ internal sealed partial class JoinScreener(
     TimeProvider time,
     IWordSegmenter? segmenter = null,
     DryRunSwitches? dryRunSwitches = null,
-    Telemetry.GroupGuardMetrics? metrics = null)
+    Telemetry.GroupGuardMetrics? metrics = null,
+    GroupNames? groupNames = null)
 {
     /// <summary>How long the platform is given to say an applicant's nickname before the request is screened without it.</summary>
     public static readonly TimeSpan NicknameTimeout = TimeSpan.FromSeconds(5);
@@ -98,7 +101,11 @@ internal sealed partial class JoinScreener(
             return ModerationOutcome.Done;
         }
 
+        // A decision recorded names its group as incidents do (OneBot v11's request carries only the
+        // id): remembered, else asked of the platform (GroupNames), beside the dry-run switch's read.
+        var naming = groupNames is null ? Task.FromResult(request) : groupNames.NamedAsync(request, stoppingToken);
         var dryRunSwitch = dryRunSwitches is null ? null : await dryRunSwitches.ReadAsync(request.Platform, request.GroupId, stoppingToken);
+        request = await naming;
         var dryRun = ModerationPolicy.DryRun(dryRunSwitch, group.Group, group.Options);
         var status = outcome == JoinOutcome.Left ? ActionStatus.Skipped
             : adapter is null ? ActionStatus.Unsupported

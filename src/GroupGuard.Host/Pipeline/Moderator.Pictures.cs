@@ -137,6 +137,7 @@ internal sealed partial class Moderator
         var scope = WithBuiltInPack(group.Group);
         var role = message.SenderRole;
         var offences = 0;
+        var naming = NamedAsync(message, stoppingToken); // beside the role lookup, as for the text
         var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
         if (ModerationPolicy.Actionable(hits.Concat(inner.Select(h => h.Hit)), scope))
         {
@@ -148,6 +149,9 @@ internal sealed partial class Moderator
             var own = existing.Any(i => (dryRun ? i.CountsInDryRun : i.CountsAsOffence) && !i.FalsePositive);
             offences = Math.Max(0, await CountOffencesAsync(message, group.Options, dryRun, stoppingToken) - (own ? 1 : 0));
         }
+
+        message = await naming;
+
         Decision decision;
         IReadOnlyList<long>? ids;
         using (var flight = inFlight.Begin())

@@ -66,12 +66,16 @@ internal sealed partial class Moderator(
     JoinScreener? joins = null,
     Telemetry.GroupGuardMetrics? metrics = null,
     MessagePieces? pieces = null,
-    Digests.LeaderCoverage? leaders = null)
+    Digests.LeaderCoverage? leaders = null,
+    GroupNames? groupNames = null)
 {
     public async Task<Moderated> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
         // A group no leader lists is in no digest: said once, the first time it is heard.
         leaders?.Seen(message.Platform, message.GroupId);
+
+        // A group's name an event carries (NapCat's) names the group's incidents of events without one.
+        groupNames?.Seen(message.Platform, message.GroupId, message.GroupName);
 
         if (message.JoinRequest is not null)
         {
@@ -158,6 +162,9 @@ internal sealed partial class Moderator(
         var role = message.SenderRole;
         var offences = 0;
 
+        // The group's name, when the event carries none, asked beside the role lookup, not after it.
+        var naming = NamedAsync(message, stoppingToken);
+
         // Read before the count: a dry run's decision counts the group's earlier dry runs too.
         var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
         if (ModerationPolicy.Actionable(hits.Concat(forwarded.Select(f => f.Hit)), group.Group))
@@ -165,6 +172,8 @@ internal sealed partial class Moderator(
             role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
             offences = await CountOffencesAsync(message, group.Options, ModerationPolicy.DryRun(dryRunSwitch, group.Group, group.Options), stoppingToken);
         }
+
+        message = await naming;
 
         Decision decision;
         StoreOutcome stored;
@@ -255,6 +264,13 @@ internal sealed partial class Moderator(
         stats.Processed(incidents);
         metrics?.Processed(message.Protocol, detection);
     }
+
+    /// <summary>
+    /// <paramref name="message"/> with its group's name (<see cref="GroupNames"/>): asked only for a
+    /// message with a hit, so a busy group costs no call per message; unchanged when none is known.
+    /// </summary>
+    private Task<ChatMessage> NamedAsync(ChatMessage message, CancellationToken stoppingToken) =>
+        groupNames is null ? Task.FromResult(message) : groupNames.NamedAsync(message, stoppingToken);
 
     /// <summary>When the sender joined the group, or null when that is not known (no join time source, or none says).</summary>
     private async Task<DateTimeOffset?> JoinedAtAsync(ChatMessage message, CancellationToken stoppingToken) =>

@@ -1,10 +1,12 @@
 using GroupGuard.Core;
 using GroupGuard.Core.Images;
+using GroupGuard.Core.Moderation;
 using GroupGuard.Images;
 using GroupGuard.Host.Pipeline;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests.Pipeline;
 
@@ -40,6 +42,66 @@ public sealed class ModeratorTests
         Assert.Equal(ModerationOutcome.Done, (await moderating.Within("the moderation to store its incident")).Outcome);
         var incident = Assert.Single(await service.IncidentsAsync());
         Assert.Equal("ads.contact", incident.Rule);
+    }
+
+    /// <summary>
+    /// A bridge that is down, for a message whose event says neither the sender's role nor the
+    /// group's name (LuckyLilliaBot): both are asked at once, so one 5 s on the service's clock ends
+    /// both, and the message is moderated as a member's in a group known by its number.
+    /// </summary>
+    [Fact]
+    public async Task The_groups_name_is_asked_beside_the_senders_role_and_adds_no_wait_of_its_own()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var platform = new SilentRoles();
+        var names = new SilentNames();
+        var moderator = ActivatorUtilities.CreateInstance<Moderator>(service.Services, clock, (IPlatformActions)platform, new GroupNames([names], clock));
+
+        var moderating = moderator.ModerateAsync(Messages.Group("加微信领取", id: "4", role: SenderRole.Unknown), CancellationToken.None);
+        await platform.Asked.Task.Within("the sender's role to be asked");
+        await names.Asked.Task.Within("the group's name to be asked beside it");
+        clock.Advance(SenderRoles.LookupTimeout);
+
+        Assert.Equal(ModerationOutcome.Done, (await moderating.Within("one lookup time to end both lookups")).Outcome);
+        var incident = Assert.Single(await service.IncidentsAsync());
+        Assert.Equal(("ads.contact", null), (incident.Rule, incident.GroupName));
+    }
+
+    /// <summary>A platform whose member lookup never answers; it can do every action.</summary>
+    private sealed class SilentRoles : IPlatformActions
+    {
+        public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool CanDo(Protocol protocol, string platform, ModerationAction action) => true;
+
+        public Task<ActionResult> ExecuteAsync(PlatformAction action, CancellationToken cancellationToken) => Task.FromResult(ActionResult.Done);
+
+        public async Task<SenderRole?> GetRoleAsync(Protocol protocol, string botId, string groupId, string userId, CancellationToken cancellationToken)
+        {
+            Asked.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        }
+
+        public Task<ActionResult> UnmuteAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken) =>
+            Task.FromResult(ActionResult.Done);
+    }
+
+    /// <summary>A bridge that never says a group's name.</summary>
+    private sealed class SilentNames : Core.Members.IGroupNameLookup
+    {
+        public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyCollection<Protocol> Protocols { get; } = [Protocol.OneBotV11];
+
+        public async Task<string?> GetGroupNameAsync(Protocol protocol, string platform, string botId, string groupId, CancellationToken cancellationToken)
+        {
+            Asked.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        }
     }
 
     [Fact]

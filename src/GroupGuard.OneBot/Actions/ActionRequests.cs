@@ -64,7 +64,6 @@ internal static class ActionRequests
     /// <summary><c>get_image</c>: where a picture known by its file id alone can be fetched.</summary>
     public static byte[] V11Image(string file) => Write(w => w.WriteString("file", file));
 
-    /// <summary><c>get_group_member_info</c>: roles may come from the implementation's cache; checking an action's effect must not.</summary>
     /// <summary>
     /// <c>get_forward_msg</c>: the id under both names, as a string (NapCat reads <c>message_id</c>
     /// or <c>id</c> and types both as strings; LuckyLilliaBot reads <c>id</c> or <c>message_id</c>;
@@ -106,6 +105,7 @@ internal static class ActionRequests
         w.WriteBoolean("no_cache", false);
     });
 
+    /// <summary><c>get_group_member_info</c>: roles may come from the implementation's cache; checking an action's effect must not.</summary>
     public static byte[] V11MemberInfo(string groupId, string userId, bool noCache) => Write(w =>
     {
         WriteId(w, "group_id", groupId);

@@ -64,6 +64,19 @@ public sealed class FeishuChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_link_to_the_console_ending_a_line_stays_a_link_while_a_member_s_is_defused()
+    {
+        var digest = Digests.Hostile(consoleUrl: "https://guard.example.org");
+
+        await Channel().SendAsync(digest, CancellationToken.None);
+
+        var text = Assert.Single(_sink.Requests).Json.GetProperty("content").GetProperty("text").GetString()!;
+        Assert.Contains("） https://guard.example.org/console/incidents/1\n", text, StringComparison.Ordinal);
+        Assert.Contains("［点这里领红包］（http：//evil.example/a）", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_secret_the_message_goes_unsigned()
     {
         await Channel(secret: null).SendAsync(Digests.Sample(), CancellationToken.None);

@@ -44,6 +44,21 @@ public sealed class MessageSplitterTests
         }
     }
 
+    [Theory]
+    [InlineData(" [详情](https://guard.example.org/console/incidents/12345)")] // Markdown
+    [InlineData(" https://guard.example.org/console/incidents/12345")] // plain text
+    public void A_line_longer_than_a_part_is_cut_before_the_link_it_ends_with_never_through_it(string link)
+    {
+        // A digest's line of very long names, a few bytes short of a part: its link alone goes on.
+        var line = string.Concat(Enumerable.Repeat("群", 1360)) + "（高）" + link + "\n";
+
+        var parts = MessageSplitter.Split("标题\n" + line + "尾行\n", 4096, MessageSplitter.Utf8Bytes);
+
+        Assert.Equal("标题\n" + line + "尾行\n", string.Concat(parts));
+        Assert.All(parts, part => Assert.InRange(Encoding.UTF8.GetByteCount(part), 1, 4096));
+        Assert.Single(parts, part => part.Contains(link, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_text_within_the_limit_is_not_shortened()
     {

@@ -7,7 +7,8 @@ namespace GroupGuard.Channels;
 /// <summary>
 /// Splits a message that is too long for one robot message into parts sent in order. Parts end at
 /// line ends where possible; a single line longer than the limit is cut between characters (never
-/// inside a surrogate pair, so never inside a UTF-8 sequence). The parts concatenate to the input.
+/// inside a surrogate pair, so never inside a UTF-8 sequence), and before a link it ends with rather
+/// than through it (a digest's 详情). The parts concatenate to the input.
 /// </summary>
 internal static class MessageSplitter
 {
@@ -64,9 +65,11 @@ internal static class MessageSplitter
                 continue;
             }
 
-            // One line longer than a whole part: cut it between characters.
+            // One line longer than a whole part: cut it between characters, but before the link a
+            // digest's line may end with (详情, the bare address in plain text), not through it.
+            var link = TrailingLink(line, limit, measure);
             var i = 0;
-            while (i < line.Length)
+            while (i < line.Length - link.Length)
             {
                 var width = char.IsHighSurrogate(line[i]) && i + 1 < line.Length && char.IsLowSurrogate(line[i + 1]) ? 2 : 1;
                 var piece = line.Substring(i, width);
@@ -80,10 +83,43 @@ internal static class MessageSplitter
                 currentSize += pieceSize;
                 i += width;
             }
+
+            if (link.Length > 0)
+            {
+                var linkSize = measure(link);
+                if (currentSize + linkSize > limit)
+                {
+                    Flush();
+                }
+
+                current.Append(link);
+                currentSize += linkSize;
+            }
         }
 
         Flush();
         return parts;
+    }
+
+    /// <summary>
+    /// The end of <paramref name="line"/> from the space before a link it ends with (<c>[详情](https://…)</c>
+    /// or a bare <c>https://…</c>), its line end included, when that fits a part; else "".
+    /// </summary>
+    private static string TrailingLink(string line, int limit, Func<string, int> measure)
+    {
+        var body = line.AsSpan().TrimEnd('\n');
+        var space = body.LastIndexOf(' ');
+        if (space < 0)
+        {
+            return "";
+        }
+
+        var word = body[(space + 1)..];
+        var isLink = word.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || word.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+            || word.StartsWith("[详情](http", StringComparison.Ordinal);
+        var tail = line[space..];
+        return isLink && measure(tail) <= limit ? tail : "";
     }
 
     /// <summary>

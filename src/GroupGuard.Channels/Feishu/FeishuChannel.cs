@@ -61,8 +61,9 @@ internal sealed class FeishuChannel : IDigestChannel
         ArgumentNullException.ThrowIfNull(delivered);
 
         // Feishu reads links, bold and <at user_id="all"> in a plain text message, and every line of
-        // the plain digest may quote a member; the defused text keeps its lines and its length.
-        var text = DigestMarkup.EscapeKeepingLines(MessageSplitter.Sanitize(digest.Text));
+        // the plain digest may quote a member; the defused text keeps its lines and its length. The
+        // links to the console GroupGuard ends a line with (those of its Markdown) stay links.
+        var text = DigestMarkup.EscapeKeepingLines(MessageSplitter.Sanitize(digest.Text), DigestMarkup.OwnLinks(digest.Markdown));
         var parts = MessageSplitter.Split(text, MaxBodyBytes - MaxEnvelopeBytes, MessageSplitter.JsonBytes);
         for (var i = delivered.Count; i < parts.Count; i++)
         {

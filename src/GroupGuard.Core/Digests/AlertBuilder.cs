@@ -27,6 +27,12 @@ public sealed record AlertInput(
 {
     /// <summary>How many messages those hits are of (incidents grouped by platform, group and message id); 0: as many as <see cref="Incidents"/> holds.</summary>
     public int Messages { get; init; }
+
+    /// <summary>
+    /// The address people reach the web console at (<c>GroupGuard:Console:PublicUrl</c>); set, each
+    /// message the alert lists links to the page of the incident its line is told by (<see cref="ConsoleLinks"/>).
+    /// </summary>
+    public string? ConsoleUrl { get; init; }
 }
 
 /// <summary>Everything the follow-up of one alert is made of (<see cref="AlertBuilder.FollowUp"/>).</summary>
@@ -43,7 +49,11 @@ public sealed record AlertFollowUpInput(
     DigestRecord Alert,
     TimeZoneInfo TimeZone,
     IReadOnlyList<Incident> Incidents,
-    int FalsePositives);
+    int FalsePositives)
+{
+    /// <summary>The console's public address, as <see cref="AlertInput.ConsoleUrl"/>: each failure and each message still waiting links to its incident's page.</summary>
+    public string? ConsoleUrl { get; init; }
+}
 
 /// <summary>
 /// Writes an alert: a short message in Chinese, one line per offending message (severity, time,
@@ -115,7 +125,7 @@ public static class AlertBuilder
     private static string FollowUpTitle(AlertFollowUpInput input, Func<string, string> quote) =>
         $"跟进：{TitleWord}：{(input.Alert.Messages ?? input.Alert.IncidentIds.Count).ToString(CultureInfo.InvariantCulture)} 条违规消息（{quote(input.Rule)}）";
 
-    private static List<(DigestBuilder.LineKind, string)> FollowUpLines(AlertFollowUpInput input, Func<string, string> quote)
+    private static List<DigestBuilder.Line> FollowUpLines(AlertFollowUpInput input, Func<string, string> quote)
     {
         static bool Failed(Incident i) => DigestBuilder.SettledStatus(i) is ActionStatus.Failed or ActionStatus.Unsupported;
         static bool Waiting(Incident i) => DigestBuilder.SettledStatus(i) == ActionStatus.Pending;
@@ -139,18 +149,20 @@ public static class AlertBuilder
             head += $"另有 {input.FalsePositives.ToString(CultureInfo.InvariantCulture)} 条已被标记为误报，不再跟进。";
         }
 
-        var lines = new List<(DigestBuilder.LineKind, string)> { (DigestBuilder.LineKind.Plain, head) };
+        var lines = new List<DigestBuilder.Line> { (DigestBuilder.LineKind.Plain, head) };
         string Line(Incident i, string what) =>
             $"[{DigestBuilder.SeverityName(i.Severity)}] {DigestBuilder.Local(i.Time, input.TimeZone):MM-dd HH:mm:ss} "
             + $"{DigestBuilder.GroupName(i.GroupName, i.GroupId, quote)} {quote(i.SenderName ?? i.UserId)}{DigestBuilder.Forwarded(i, quote)}：{what}";
         foreach (var incident in failed)
         {
-            lines.Add((DigestBuilder.LineKind.Item, Line(incident, $"{DigestBuilder.ActionNameAndReason(incident)}（事件 #{incident.Id.ToString(CultureInfo.InvariantCulture)}，请手动处理）")));
+            lines.Add(new DigestBuilder.Line(DigestBuilder.LineKind.Item, Line(incident, $"{DigestBuilder.ActionNameAndReason(incident)}（事件 #{incident.Id.ToString(CultureInfo.InvariantCulture)}，请手动处理）"),
+                ConsoleLinks.Incident(input.ConsoleUrl, incident.Id)));
         }
 
         foreach (var incident in waiting)
         {
-            lines.Add((DigestBuilder.LineKind.Item, Line(incident, $"{DigestBuilder.ActionName(incident)}（事件 #{incident.Id.ToString(CultureInfo.InvariantCulture)}，平台仍未答复，请手动核实）")));
+            lines.Add(new DigestBuilder.Line(DigestBuilder.LineKind.Item, Line(incident, $"{DigestBuilder.ActionName(incident)}（事件 #{incident.Id.ToString(CultureInfo.InvariantCulture)}，平台仍未答复，请手动核实）"),
+                ConsoleLinks.Incident(input.ConsoleUrl, incident.Id)));
         }
 
         return lines;
@@ -210,7 +222,7 @@ public static class AlertBuilder
 
     private static int Messages(AlertInput input) => input.Messages > 0 ? input.Messages : Offences(input).Count;
 
-    private static List<(DigestBuilder.LineKind, string)> Lines(AlertInput input, Func<string, string> quote)
+    private static List<DigestBuilder.Line> Lines(AlertInput input, Func<string, string> quote)
     {
         var zone = input.TimeZone;
         var threshold = input.Rule.Threshold;
@@ -218,7 +230,7 @@ public static class AlertBuilder
         var offences = Offences(input);
         var messages = Messages(input);
         var groups = offences.Select(o => o.Top.GroupId).Distinct(StringComparer.Ordinal).Count();
-        var lines = new List<(DigestBuilder.LineKind, string)>
+        var lines = new List<DigestBuilder.Line>
         {
             (DigestBuilder.LineKind.Plain,
                 $"{DigestBuilder.Local(input.First, zone):M月d日 HH:mm:ss} 起{window}发现 {messages} 条严重程度为「{DigestBuilder.SeverityName(threshold)}」及以上的违规消息"
@@ -236,11 +248,12 @@ public static class AlertBuilder
             var named = offence.Hits.Where(i => i.Severity >= threshold).ToList();
             var categories = string.Join("、", named.Select(i => i.Category).Distinct(StringComparer.Ordinal).Select(c => DigestBuilder.CategoryName(c, quote)));
             var rules = string.Join("、", named.Select(i => i.Rule).Distinct(StringComparer.Ordinal).Select(quote));
-            lines.Add((DigestBuilder.LineKind.Item,
+            lines.Add(new DigestBuilder.Line(DigestBuilder.LineKind.Item,
                 $"[{DigestBuilder.SeverityName(offence.Severity)}] {DigestBuilder.Local(top.Time, zone):MM-dd HH:mm:ss} "
                 + $"{DigestBuilder.GroupName(top.GroupName, top.GroupId, quote)} "
                 + $"{quote(top.SenderName ?? top.UserId)}{DigestBuilder.Forwarded(top, quote)}：「{offence.Excerpt(quote)}」"
-                + $"（{categories}，{rules}，{DigestBuilder.ActionNameAndReason(offence.Acted)}{DigestBuilder.Cleared(offence.Clearing)}）"));
+                + $"（{categories}，{rules}，{DigestBuilder.ActionNameAndReason(offence.Acted)}{DigestBuilder.Cleared(offence.Clearing)}）",
+                ConsoleLinks.Incident(input.ConsoleUrl, top.Id)));
         }
 
         var rest = messages - shown.Count;

@@ -31,35 +31,41 @@ public static class DigestBuilder
     /// A message as every channel reads it: Markdown for the robots, plain text and HTML. The title
     /// and lines are made once per rendering with <c>quote</c> applied to every piece GroupGuard did
     /// not write: defused for the robots' Markdown, kept on its line for plain text and HTML (which
-    /// encodes it besides).
+    /// encodes it besides). A line's link (<see cref="Line.Link"/>) ends it: <c>[详情](…)</c> in
+    /// Markdown, an <c>&lt;a&gt;</c> in HTML, the bare address in plain text.
     /// </summary>
     internal static (string Markdown, string Text, string Html) Render(
         Func<Func<string, string>, string> title,
-        Func<Func<string, string>, List<(LineKind, string)>> lines)
+        Func<Func<string, string>, List<Line>> lines)
     {
         var plainTitle = title(DigestMarkup.OneLine);
         var markdown = new StringBuilder($"### {title(DigestMarkup.Escape)}\n");
         var text = new StringBuilder(plainTitle + "\n");
         var html = new StringBuilder($"<html><body><h3>{WebUtility.HtmlEncode(plainTitle)}</h3>\n");
 
-        foreach (var (kind, content) in lines(DigestMarkup.Escape))
+        foreach (var (kind, content, link) in lines(DigestMarkup.Escape))
         {
+            var linked = link is null ? content : $"{content} [{ConsoleLinks.Word}]({link})";
             switch (kind)
             {
                 case LineKind.Heading:
                     markdown.Append("\n**").Append(content).Append("**\n");
                     break;
                 case LineKind.Item:
-                    markdown.Append("- ").Append(content).Append('\n');
+                    markdown.Append("- ").Append(linked).Append('\n');
                     break;
                 default:
-                    markdown.Append(content).Append('\n');
+                    markdown.Append(linked).Append('\n');
                     break;
             }
         }
 
-        foreach (var (kind, content) in lines(DigestMarkup.OneLine))
+        foreach (var (kind, content, link) in lines(DigestMarkup.OneLine))
         {
+            var linkedText = link is null ? content : $"{content} {link}";
+            var linkedHtml = link is null
+                ? WebUtility.HtmlEncode(content)
+                : $"{WebUtility.HtmlEncode(content)} <a href=\"{WebUtility.HtmlEncode(link)}\">{ConsoleLinks.Word}</a>";
             switch (kind)
             {
                 case LineKind.Heading:
@@ -67,12 +73,12 @@ public static class DigestBuilder
                     html.Append("<h4>").Append(WebUtility.HtmlEncode(content)).Append("</h4>\n");
                     break;
                 case LineKind.Item:
-                    text.Append("· ").Append(content).Append('\n');
-                    html.Append("<p>• ").Append(WebUtility.HtmlEncode(content)).Append("</p>\n");
+                    text.Append("· ").Append(linkedText).Append('\n');
+                    html.Append("<p>• ").Append(linkedHtml).Append("</p>\n");
                     break;
                 default:
-                    text.Append(content).Append('\n');
-                    html.Append("<p>").Append(WebUtility.HtmlEncode(content)).Append("</p>\n");
+                    text.Append(linkedText).Append('\n');
+                    html.Append("<p>").Append(linkedHtml).Append("</p>\n");
                     break;
             }
         }
@@ -86,6 +92,15 @@ public static class DigestBuilder
         Plain,
         Heading,
         Item,
+    }
+
+    /// <summary>
+    /// One line of a digest or an alert: its kind, its words, and the console's page of the incident
+    /// it tells of (<see cref="ConsoleLinks.Incident"/>) when the console's public address is set.
+    /// </summary>
+    internal readonly record struct Line(LineKind Kind, string Content, string? Link = null)
+    {
+        public static implicit operator Line((LineKind Kind, string Content) line) => new(line.Kind, line.Content);
     }
 
     private static string Title(DigestInput input, Func<string, string> quote) =>
@@ -130,9 +145,9 @@ public static class DigestBuilder
     }
 
     /// <summary>The digest's lines; <paramref name="quote"/> is applied to every piece GroupGuard did not write.</summary>
-    private static List<(LineKind, string)> Lines(DigestInput input, Func<string, string> quote)
+    private static List<Line> Lines(DigestInput input, Func<string, string> quote)
     {
-        var lines = new List<(LineKind, string)>();
+        var lines = new List<Line>();
         var incidents = input.Incidents;
         // Each as it has settled (SettledStatus): a mute carried out whose warning still waits is
         // 已禁言 on its line and 已处置 in the 处置 counts alike, never 待处置 in one and not the other.
@@ -230,7 +245,10 @@ public static class DigestBuilder
                 var top = offence.Top;
                 var acted = offence.Acted;
                 var group = severalGroups ? GroupName(groupNames.GetValueOrDefault((top.Platform, top.GroupId)), top.GroupId, quote) + " " : "";
-                lines.Add((LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {group}{quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）"));
+                // The excerpt masks every hit (a regex's over a whole advert leaves nothing to read):
+                // the console's page of the message's most severe incident shows it whole, to those allowed.
+                lines.Add(new Line(LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {group}{quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）",
+                    ConsoleLinks.Incident(input.ConsoleUrl, top.Id)));
             }
         }
 
@@ -292,7 +310,7 @@ public static class DigestBuilder
     /// was. A decision made in dry run called nothing: it is counted apart (演练：本应拒绝 …), as an
     /// incident in dry run is named.
     /// </summary>
-    private static void JoinLines(DigestInput input, Func<string, string> quote, List<(LineKind, string)> lines)
+    private static void JoinLines(DigestInput input, Func<string, string> quote, List<Line> lines)
     {
         var joins = input.JoinDecisions;
         if (joins.Count == 0)

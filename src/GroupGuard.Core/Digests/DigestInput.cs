@@ -25,6 +25,12 @@ public sealed record DigestInput(
     /// schedule that is not daily, weekly or monthly.
     /// </summary>
     public DigestCadence Cadence { get; init; }
+
+    /// <summary>
+    /// The address people reach the web console at (<c>GroupGuard:Console:PublicUrl</c>); set, each
+    /// message the digest lists links to its incident's page there (<see cref="ConsoleLinks"/>).
+    /// </summary>
+    public string? ConsoleUrl { get; init; }
 }
 
 /// <summary>How often the leader's digest comes, when its period is one step of the schedule.</summary>

@@ -14,13 +14,65 @@ namespace GroupGuard.Core.Digests;
 /// name in a platform's error must read as written, to be searched for. Every other underscore,
 /// which could open or close emphasis, is defused.
 /// </summary>
-public static class DigestMarkup
+public static partial class DigestMarkup
 {
     /// <summary>One piece of foreign text for a Markdown line: markup defused, line breaks made spaces.</summary>
     public static string Escape(string? text) => Defuse(text, keepLineEnds: false);
 
     /// <summary>A whole foreign-built text (its line ends kept) for a dialect that reads markup in plain messages (Feishu).</summary>
     public static string EscapeKeepingLines(string? text) => Defuse(text, keepLineEnds: true);
+
+    /// <summary>
+    /// <see cref="EscapeKeepingLines(string?)"/>, but each of <paramref name="keep"/> (GroupGuard's own
+    /// links, <see cref="OwnLinks"/>) stays as written wherever it occurs, so that it still links;
+    /// everything around them is defused.
+    /// </summary>
+    public static string EscapeKeepingLines(string? text, IReadOnlyCollection<string> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        if (string.IsNullOrEmpty(text) || keep.Count == 0)
+        {
+            return EscapeKeepingLines(text);
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var start = 0;
+        while (start < text.Length)
+        {
+            // The nearest of them, the longest where two start at one place.
+            var (at, length) = (-1, 0);
+            foreach (var link in keep.Where(k => k.Length > 0))
+            {
+                var found = text.IndexOf(link, start, StringComparison.Ordinal);
+                if (found >= 0 && (at < 0 || found < at || (found == at && link.Length > length)))
+                {
+                    (at, length) = (found, link.Length);
+                }
+            }
+
+            if (at < 0)
+            {
+                builder.Append(Defuse(text[start..], keepLineEnds: true));
+                break;
+            }
+
+            builder.Append(Defuse(text[start..at], keepLineEnds: true)).Append(text, at, length);
+            start = at + length;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// The addresses of GroupGuard's own links in a Markdown rendering (<c>[详情](…)</c>, <see cref="ConsoleLinks"/>).
+    /// Only GroupGuard can have written one: what members and platforms write has its brackets
+    /// defused there (<see cref="Escape"/>). A channel that defuses the plain text keeps these whole.
+    /// </summary>
+    public static IReadOnlyList<string> OwnLinks(string? markdown) =>
+        string.IsNullOrEmpty(markdown) ? [] : [.. OwnLink().Matches(markdown).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[详情\]\((https?://[^\s()<>]+)\)")]
+    private static partial System.Text.RegularExpressions.Regex OwnLink();
 
     /// <summary>
     /// A piece for a plain-text line: only line breaks (and other control characters) become spaces,

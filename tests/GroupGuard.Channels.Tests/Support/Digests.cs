@@ -65,7 +65,8 @@ internal static class Digests
     public const string HostileSender = "[点这里领红包](http://evil.example/a)";
 
     /// <summary>A digest made by GroupGuard from one incident whose member and group names and message carry markup.</summary>
-    public static DigestDocument Hostile() => DigestBuilder.Build(new DigestInput(
+    /// <param name="consoleUrl">The console's public address the digest links its messages to (none: no links).</param>
+    public static DigestDocument Hostile(string? consoleUrl = null) => DigestBuilder.Build(new DigestInput(
         new LeaderOptions { Name = "王经理", Groups = ["123456"] },
         PeriodEnd.AddDays(-1),
         PeriodEnd,
@@ -84,7 +85,10 @@ internal static class Digests
         ],
         100,
         null,
-        new DigestHealth([], 0, [], [])));
+        new DigestHealth([], 0, [], []))
+    {
+        ConsoleUrl = consoleUrl,
+    });
 
     public static readonly NullLogger Log = NullLogger.Instance;
 }

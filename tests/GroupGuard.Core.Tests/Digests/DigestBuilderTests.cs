@@ -803,7 +803,9 @@ public sealed class DigestBuilderTests
 
     // What a member can choose (nickname, group card, group name, message) and what platforms and
     // rule files report, written to plant links, images, tags, headings and lines in the digest.
-    private static DigestDocument HostileDigest()
+    private static DigestDocument HostileDigest() => DigestBuilder.Build(HostileInput());
+
+    private static DigestInput HostileInput()
     {
         var hostile = Incident(1, "666", "m1", Severity.High, text: "![二维码](http://evil.example/qr.png) <font color=\"warning\">退款</font> `code`") with
         {
@@ -819,7 +821,7 @@ public sealed class DigestBuilderTests
             ReviewNote = "`误报`\r\n# 已处理 ~~删除~~ www.evil.example",
         };
         var health = new DigestHealth([("onebot\n### 假平台", To.AddMinutes(-5))], 0, ["rules/ads.yaml:4: [看这里](javascript:alert(1))"], ["ding: <font color=\"info\">ok</font>"]);
-        return DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [hostile, repeat, falsePositive], 10, null, health));
+        return new DigestInput(Wang, From, To, Shanghai, [hostile, repeat, falsePositive], 10, null, health);
     }
 
     [Fact]
@@ -881,5 +883,106 @@ public sealed class DigestBuilderTests
         Assert.Contains("· 家长群 ### 紧急通知 - 假的一行（123456）：2 条", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(digest.Text.Split('\n'), line => line.StartsWith('#') || line.StartsWith("- ", StringComparison.Ordinal));
         Assert.DoesNotContain("<font", digest.Html, StringComparison.Ordinal);
+    }
+
+    private const string Console = "https://guard.example.org";
+
+    /// <summary>
+    /// A message whose regex hit is the whole advert (its excerpt all ＊), hit a second time by a
+    /// lesser rule stored first: the line is told by the more severe hit, #7.
+    /// </summary>
+    private static IReadOnlyList<Incident> WholeAdvert()
+    {
+        const string text = "加VX领取内部资料";
+        var lesser = Incident(5, "1", "m1", Severity.Medium, text) with { Rule = "ads.contact", Spans = [new EvidenceSpan(0, 3)], ActionStatus = ActionStatus.Skipped };
+        var advert = Incident(7, "1", "m1", Severity.High, text) with { Rule = "ads.site", Spans = [new EvidenceSpan(0, text.Length)], DetectedAt = lesser.DetectedAt.AddSeconds(1) };
+        return [lesser, advert];
+    }
+
+    [Fact]
+    public void With_the_console_s_address_each_listed_message_links_to_its_most_severe_incident_in_every_rendering()
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, WholeAdvert(), 10, null, Healthy) { ConsoleUrl = Console });
+        const string link = "https://guard.example.org/console/incidents/7";
+
+        var markdown = Assert.Single(digest.Markdown.Split('\n'), l => l.StartsWith("- [高]", StringComparison.Ordinal));
+        Assert.Contains("「＊＊＊＊＊＊＊＊＊」", markdown, StringComparison.Ordinal); // nothing of it to read but through the link
+        Assert.EndsWith($"，已撤回） [详情]({link})", markdown, StringComparison.Ordinal);
+        Assert.EndsWith($"，已撤回） {link}", Assert.Single(digest.Text.Split('\n'), l => l.StartsWith("· [高]", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains($"，已撤回） <a href=\"{link}\">详情</a></p>", digest.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/console/incidents/5", digest.Markdown + digest.Text + digest.Html, StringComparison.Ordinal);
+
+        // Only the listed messages link: the headline, counts and health lines do not.
+        Assert.Single(digest.Markdown.Split('\n'), l => l.Contains("/console/incidents/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_the_console_s_address_a_digest_or_an_alert_carries_no_link()
+    {
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, WholeAdvert(), 10, null, Healthy));
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, WholeAdvert(), 2, [5, 7]));
+
+        foreach (var written in new[] { digest.Markdown, digest.Text, digest.Html, alert.Markdown, alert.Text, alert.Html })
+        {
+            Assert.DoesNotContain("/console/incidents/", written, StringComparison.Ordinal);
+            Assert.DoesNotContain("详情", written, StringComparison.Ordinal);
+            Assert.DoesNotContain("<a ", written, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("https://guard.example.org/", "https://guard.example.org/console/incidents/7")]
+    [InlineData("https://guard.example.org/gg", "https://guard.example.org/gg/console/incidents/7")]
+    [InlineData("https://guard.example.org/gg/", "https://guard.example.org/gg/console/incidents/7")]
+    [InlineData("http://127.0.0.1:5140", "http://127.0.0.1:5140/console/incidents/7")]
+    [InlineData("https://guard.example.org/a(b)", "https://guard.example.org/a%28b%29/console/incidents/7")] // a parenthesis would end the Markdown link
+    public void An_alert_links_each_message_under_the_console_s_address_with_or_without_its_trailing_slash(string address, string link)
+    {
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, WholeAdvert(), 2, [5, 7]) { ConsoleUrl = address });
+
+        Assert.EndsWith($"，已撤回） [详情]({link})", Assert.Single(alert.Markdown.Split('\n'), l => l.StartsWith("- [高]", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith($"，已撤回） {link}", Assert.Single(alert.Text.Split('\n'), l => l.StartsWith("· [高]", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"{link}\">详情</a>", alert.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_alert_s_follow_up_links_each_failure_and_each_message_still_waiting_to_its_incident()
+    {
+        var failed = Incident(11, "1", "m1", Severity.High) with { ActionStatus = ActionStatus.Failed, ActionErrorKind = ActionErrorKind.NotPermitted };
+        var waiting = Incident(12, "2", "m2", Severity.High) with { ActionStatus = ActionStatus.Pending };
+        var done = Incident(13, "3", "m3", Severity.High);
+        var alert = new DigestRecord
+        {
+            Leader = "alert:office", PeriodFrom = From, PeriodTo = To, Status = DigestStatus.Sent, CreatedAt = To,
+            Title = "群管告警：3 条违规消息（office）", Markdown = "", Text = "", Html = "", IncidentIds = [11, 12, 13], PendingIds = [11, 12, 13], Messages = 3,
+        };
+
+        var followUp = AlertBuilder.FollowUp(new AlertFollowUpInput("office", alert, Shanghai, [failed, waiting, done], 0) { ConsoleUrl = Console });
+
+        var lines = followUp.Text.Split('\n');
+        Assert.EndsWith("（事件 #11，请手动处理） https://guard.example.org/console/incidents/11", Assert.Single(lines, l => l.Contains("#11", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith("（事件 #12，平台仍未答复，请手动核实） https://guard.example.org/console/incidents/12", Assert.Single(lines, l => l.Contains("#12", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("请手动处理） [详情](https://guard.example.org/console/incidents/11)", followUp.Markdown, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://guard.example.org/console/incidents/11\">详情</a>", followUp.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/console/incidents/13", followUp.Text, StringComparison.Ordinal); // carried out: counted, not listed
+    }
+
+    [Fact]
+    public void Only_GroupGuard_s_own_links_are_kept_where_a_channel_defuses_the_plain_text()
+    {
+        var hostile = HostileInput() with { ConsoleUrl = Console };
+        var digest = DigestBuilder.Build(hostile);
+
+        var links = DigestMarkup.OwnLinks(digest.Markdown);
+        var defused = DigestMarkup.EscapeKeepingLines(digest.Text, links);
+
+        Assert.Equal(["https://guard.example.org/console/incidents/1", "https://guard.example.org/console/incidents/2"], links.Order(StringComparer.Ordinal));
+        Assert.Contains("） https://guard.example.org/console/incidents/1\n", defused, StringComparison.Ordinal);
+        Assert.Contains("［点这里领红包］（http：//evil.example/a）", defused, StringComparison.Ordinal); // the member's own link stays defused
+        Assert.DoesNotContain("http://evil", defused, StringComparison.Ordinal);
+        Assert.DoesNotContain("](http", defused, StringComparison.Ordinal);
     }
 }

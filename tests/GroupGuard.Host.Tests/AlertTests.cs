@@ -159,6 +159,30 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task With_the_console_s_address_the_alert_and_its_follow_up_link_each_message_to_its_incident()
+    {
+        await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Console:PublicUrl"] = "https://guard.example.org" });
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(
+            Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending },
+            Incident("m2", t0.AddSeconds(1), Severity.Critical, rule: "fraud.transfer", category: "fraud"));
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        await rig.LookAtAsync(alerts, sent);
+        await rig.Store.UpdateActionAsync([ids[0]], ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        await rig.LookAtAsync(alerts, sent.AddSeconds(20));
+
+        Assert.Equal(2, rig.Alerts.Count);
+        var lines = rig.Alerts[0].Split('\n');
+        Assert.EndsWith($"，待处置） [详情](https://guard.example.org/console/incidents/{ids[0]})", Assert.Single(lines, l => l.StartsWith("- [高]", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith($"，已撤回） [详情](https://guard.example.org/console/incidents/{ids[1]})", Assert.Single(lines, l => l.StartsWith("- [严重]", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains($"（事件 #{ids[0]}，请手动处理） [详情](https://guard.example.org/console/incidents/{ids[0]})\n", rig.Alerts[1], StringComparison.Ordinal);
+        var followUp = Assert.Single(await rig.OutboxAsync(), r => r.Leader == "alert-followup:office");
+        Assert.Contains($"请手动处理） https://guard.example.org/console/incidents/{ids[0]}\n", followUp.Text, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"https://guard.example.org/console/incidents/{ids[0]}\">详情</a>", followUp.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task When_what_the_alert_said_was_waiting_is_all_carried_out_its_follow_up_is_one_line_saying_so()
     {
         await using var rig = await AlertRig.StartAsync();

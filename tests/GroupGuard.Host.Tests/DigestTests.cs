@@ -649,8 +649,10 @@ public sealed class DigestTests
         using var service = new GroupGuardFactory();
         await PausedAsync(service); // the in-process service's own (default) digest stays out of the list
         await service.PostV11Async(GroupGuardFactory.GroupEvent(601, "加微信领资料"));
-        Assert.Single(await service.IncidentsAfterAsync(1));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
         var environment = StartupAndHealthTests.Environment(service);
+        environment["GroupGuard__Console__PublicUrl"] = "https://guard.example.org/"; // behind nginx: each message links to the console
+        var link = $"[详情](https://guard.example.org/console/incidents/{incident.Id})";
         environment["GroupGuard__Leaders__0__Name"] = "王主任";
         environment["GroupGuard__Leaders__0__Groups__0"] = "123456";
         environment["GroupGuard__Leaders__0__Channels__0"] = "archive";
@@ -665,10 +667,13 @@ public sealed class DigestTests
 
         Assert.Equal(0, preview.ExitCode);
         Assert.Contains("发现 1 条违规消息", preview.Output, StringComparison.Ordinal);
+        Assert.Contains($"） {link}\n", preview.Output, StringComparison.Ordinal);
         Assert.Equal(0, send.ExitCode);
         Assert.Contains("archive: sent", send.Output, StringComparison.Ordinal);
         var file = Assert.Single(Directory.GetFiles(Path.Combine(service.Folder, "digests"), "*.md"));
-        Assert.Contains("二年级家长群", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        var written = await File.ReadAllTextAsync(file);
+        Assert.Contains("二年级家长群", written, StringComparison.Ordinal);
+        Assert.Contains($"） {link}\n", written, StringComparison.Ordinal);
         var row = JsonNode.Parse(Assert.Single(list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)))!;
         Assert.Equal("王主任", row["leader"]!.GetValue<string>());
         Assert.Equal("sent", row["status"]!.GetValue<string>());

@@ -269,7 +269,7 @@ internal sealed partial class AlertService(
             return null;
         }
 
-        var input = new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids) { Messages = found.Messages };
+        var input = new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids) { Messages = found.Messages, ConsoleUrl = digests.ConsoleUrl };
         var document = AlertBuilder.Build(input);
         var record = await outbox.CreateAsync(
             DigestRecord.ToSend(rule.OutboxKey, document, from, to, now, rule.Channels) with
@@ -345,7 +345,7 @@ internal sealed partial class AlertService(
                 continue;
             }
 
-            var document = AlertBuilder.FollowUp(new AlertFollowUpInput(rule.Name, alert, Zone(rule), incidents, falsePositives));
+            var document = AlertBuilder.FollowUp(new AlertFollowUpInput(rule.Name, alert, Zone(rule), incidents, falsePositives) { ConsoleUrl = digests.ConsoleUrl });
             var record = await outbox.CreateAsync(
                 DigestRecord.ToSend(rule.FollowUpKey, document, alert.PeriodFrom, alert.PeriodTo, now, alert.Channels.Keys),
                 cancellationToken);

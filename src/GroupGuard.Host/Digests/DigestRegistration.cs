@@ -63,6 +63,7 @@ internal static class DigestRegistration
     public static IServiceCollection AddGroupGuardDigests(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<List<LeaderOptions>>().BindChecked(configuration.GetSection(LeadersSection)).ValidateOnStart();
+        WebConsole.ConsoleRegistration.AddConsoleSettings(services, configuration); // the links to incidents (GroupGuard:Console:PublicUrl)
         services.AddSingleton<IValidateOptions<List<LeaderOptions>>>(sp => new LeadersValidator(configuration, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<IncidentsInFlight>();
         services.TryAddSingleton<IDigestHealthSource, OfflineDigestHealth>();

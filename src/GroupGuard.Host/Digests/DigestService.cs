@@ -24,7 +24,8 @@ internal sealed partial class DigestService(
     IIncidentBrowser browser,
     Core.Members.IJoinDecisions? joins = null,
     Telemetry.GroupGuardMetrics? metrics = null,
-    IOptionsMonitor<List<AlertRuleOptions>>? alertRules = null)
+    IOptionsMonitor<List<AlertRuleOptions>>? alertRules = null,
+    IOptionsMonitor<WebConsole.ConsoleOptions>? console = null)
 {
     /// <summary>Join decisions one digest lists at most (it counts them all up to this many).</summary>
     internal const int MaxJoinDecisions = 1000;
@@ -78,6 +79,12 @@ internal sealed partial class DigestService(
 
     public IDigestOutbox Outbox => outbox;
 
+    /// <summary>
+    /// The console's public address that digests and alerts link incidents to, as the settings say
+    /// now (<see cref="WebConsole.ConsoleOptions.PublicUrl"/>); null: no links.
+    /// </summary>
+    public string? ConsoleUrl => console?.CurrentValue.LinkBase;
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     public LeaderOptions? Leader(string name) =>
@@ -119,6 +126,7 @@ internal sealed partial class DigestService(
         {
             JoinDecisions = joinDecisions,
             Cadence = Cadence(leader, from, to, zone),
+            ConsoleUrl = ConsoleUrl,
         });
 
         // The leader's 30 days up to the period end, cut into the leader's days. Counted by

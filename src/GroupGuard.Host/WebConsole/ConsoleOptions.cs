@@ -47,6 +47,23 @@ public sealed class ConsoleOptions
     /// </summary>
     public string? TimeZone { get; set; }
 
+    /// <summary>
+    /// The address people reach the console at, as a browser opens it (<c>https://guard.example.org</c>,
+    /// behind nginx); empty (the default): none. Set, each message a digest or an alert lists links
+    /// to its incident's page, <c>&lt;PublicUrl&gt;/console/incidents/&lt;id&gt;</c>, which asks for
+    /// sign-in as ever. Read at each digest and alert: it follows a reload.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The longest <see cref="PublicUrl"/>: every line of a digest or an alert may carry it.</summary>
+    public const int MaxPublicUrlLength = 200;
+
+    /// <summary>
+    /// <see cref="PublicUrl"/> for the links of digests and alerts: null when it is not set or the
+    /// console is off (<see cref="Enabled"/> <c>false</c>: its pages answer 404).
+    /// </summary>
+    internal string? LinkBase => Enabled && !string.IsNullOrWhiteSpace(PublicUrl) ? PublicUrl.Trim() : null;
+
     /// <summary>The zone of <see cref="TimeZone"/>, or <paramref name="time"/>'s local one when none is set (or it is unknown: the validator refuses that at start).</summary>
     internal TimeZoneInfo Zone(TimeProvider time) =>
         string.IsNullOrWhiteSpace(TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone.Trim(), out var zone) ? time.LocalTimeZone : zone;
@@ -94,6 +111,11 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
             errors.Add($"{ConsoleOptions.Section}:TimeZone is '{options.TimeZone}', which this machine does not know; it must be an IANA time zone such as Asia/Shanghai, or empty for the machine's.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.PublicUrl) && PublicUrlProblem(options.PublicUrl.Trim()) is { } problem)
+        {
+            errors.Add($"{ConsoleOptions.Section}:PublicUrl is '{options.PublicUrl}': {problem}; it must be the address people open the console at, such as https://guard.example.org, or empty for none.");
+        }
+
         for (var i = 0; i < options.TrustedProxies.Count; i++)
         {
             if (!System.Net.IPAddress.TryParse(options.TrustedProxies[i]?.Trim(), out _))
@@ -104,4 +126,42 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>
+    /// What is wrong with a public address, or null: an absolute http(s) URL, without a user name,
+    /// query or fragment, at most <see cref="ConsoleOptions.MaxPublicUrlLength"/> characters; https
+    /// unless its host is this machine (a leader's browser sends the console's password there).
+    /// </summary>
+    internal static string? PublicUrlProblem(string url)
+    {
+        if (url.Length > ConsoleOptions.MaxPublicUrlLength)
+        {
+            return $"it is {url.Length} characters long, more than {ConsoleOptions.MaxPublicUrlLength}";
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            return "it is not an absolute http or https URL";
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            return "it carries a user name or password";
+        }
+
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || url.Contains('?', StringComparison.Ordinal) || url.Contains('#', StringComparison.Ordinal))
+        {
+            return "it has a query (?) or a fragment (#), which the links to incidents cannot follow";
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
+        {
+            return "it must be https (http only for this machine): the console's sign-in sends a password";
+        }
+
+        return null;
+    }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
 }

@@ -34,8 +34,7 @@ internal static class ConsoleRegistration
 
     public static IServiceCollection AddGroupGuardConsole(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ConsoleOptions>().BindChecked(configuration.GetSection(ConsoleOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
+        services.AddConsoleSettings(configuration);
         services.AddSingleton<SignIn>();
         services.AddSingleton<SignInLimiter>();
 
@@ -93,6 +92,23 @@ internal static class ConsoleRegistration
             ? Path.GetFullPath(configured)
             : Path.Combine(storage.InstanceFolder() ?? Path.GetFullPath("data"), "console-keys");
         services.AddDataProtection().SetApplicationName("GroupGuard").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        return services;
+    }
+
+    /// <summary>
+    /// The console's settings (<c>GroupGuard:Console</c>), bound and checked at start: the console's,
+    /// and the digests' and alerts' (their links to incidents, <see cref="ConsoleOptions.PublicUrl"/>),
+    /// the <c>digest</c> verbs' too. Registered once however often it is called.
+    /// </summary>
+    public static IServiceCollection AddConsoleSettings(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<ConsoleOptions>) && d.ImplementationType == typeof(ConsoleOptionsValidator)))
+        {
+            return services;
+        }
+
+        services.AddOptions<ConsoleOptions>().BindChecked(configuration.GetSection(ConsoleOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
         return services;
     }
 

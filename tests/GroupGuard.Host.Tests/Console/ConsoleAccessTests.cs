@@ -622,6 +622,55 @@ public sealed class ConsoleAccessTests
         Assert.Equal("/console", response.Headers.Location!.OriginalString);
     }
 
+    [Fact]
+    public async Task Signing_in_from_a_digest_s_link_to_an_incident_lands_on_that_incident()
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "王主任", AccountRole.Leader, "123456");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(801, "加微信领资料"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+        using var browser = new ConsoleSession(service);
+        var page = $"/console/incidents/{incident.Id}";
+
+        // The link opened without a session: the sign-in page, which remembers the page asked for.
+        using var asked = await browser.GetAsync(page);
+        Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
+        Assert.Equal("/console/login", ConsoleSession.PathOf(asked.Headers.Location));
+        var login = asked.Headers.Location!.IsAbsoluteUri ? asked.Headers.Location.PathAndQuery : asked.Headers.Location.OriginalString;
+        var form = await browser.PageAsync(login);
+        var action = System.Text.RegularExpressions.Regex.Match(form, "<form method=\"post\" action=\"([^\"]+)\"").Groups[1].Value;
+
+        using var signedIn = await browser.PostFormAsync(login, action, new Dictionary<string, string> { ["name"] = "王主任", ["password"] = ConsoleSession.Password });
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal(page, signedIn.Headers.Location!.OriginalString);
+        Assert.Contains("加微信领资料", await browser.PageAsync(page), StringComparison.Ordinal); // the whole text the digest masks
+    }
+
+    [Theory]
+    [InlineData("//evil.example")]
+    [InlineData("https://evil.example")]
+    [InlineData("https://evil.example/console/incidents/1")]
+    [InlineData("/\\evil.example/console/")]
+    [InlineData("/console/../..//evil.example")]
+    [InlineData("/console/%2e%2e/%2E%2E/%2Fevil.example")]
+    [InlineData("/consoles")]
+    [InlineData("javascript:alert(1)")]
+    public async Task A_return_path_that_is_not_a_console_page_of_this_site_lands_on_the_console_s_home(string returnUrl)
+    {
+        using var service = new GroupGuardFactory();
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var browser = new ConsoleSession(service);
+
+        using var response = await browser.PostFormAsync(
+            "/console/login",
+            "/console/login?returnUrl=" + Uri.EscapeDataString(returnUrl),
+            new Dictionary<string, string> { ["name"] = "admin", ["password"] = ConsoleSession.Password });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/console", response.Headers.Location!.OriginalString);
+    }
+
     /// <summary>
     /// The service with sign-ins limited to <paramref name="perMinute"/> an address on <paramref name="clock"/>, each
     /// request from the address its <see cref="RemoteAddressFromHeader.Header"/> names, and the proxy at

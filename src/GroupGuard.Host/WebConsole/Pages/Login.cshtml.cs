@@ -63,10 +63,34 @@ public sealed class LoginModel : ConsolePage
 
         await HttpContext.SignInAsync(ConsoleRegistration.Scheme, ConsoleRegistration.Principal(account!), new AuthenticationProperties { IsPersistent = false });
 
-        // Only a console address of this site: never an open redirect.
-        var target = ReturnUrl is { Length: > 0 and < 2000 } url && url.StartsWith(ConsoleRegistration.PathBase, StringComparison.Ordinal) && Url.IsLocalUrl(url)
-            ? url
-            : ConsoleRegistration.PathBase;
-        return LocalRedirect(target);
+        // Back to the page asked for (an incident a digest links to), else the overview.
+        return LocalRedirect(ReturnPath(ReturnUrl) is { } path && Url.IsLocalUrl(path) ? path : ConsoleRegistration.PathBase);
+    }
+
+    /// <summary>
+    /// <paramref name="returnUrl"/> when it is a page of the console on this site (<c>/console/…</c>,
+    /// or <c>/console</c> itself, with a query or not), else null: never an open redirect.
+    /// <c>//evil.example/console/</c> and <c>/\evil.example</c> are another site to a browser,
+    /// <c>https://…</c> may be any; a path with <c>//</c>, a backslash or a dot segment anywhere
+    /// (<c>/console/../..//evil.example</c>) is no console page either.
+    /// </summary>
+    internal static string? ReturnPath(string? returnUrl)
+    {
+        if (returnUrl is not { Length: > 0 and < 2000 } url
+            || !(url == ConsoleRegistration.PathBase
+                || url.StartsWith(ConsoleRegistration.PathBase + "/", StringComparison.Ordinal)
+                || url.StartsWith(ConsoleRegistration.PathBase + "?", StringComparison.Ordinal))
+            || url.Contains('\\', StringComparison.Ordinal)
+            || url.Any(char.IsControl))
+        {
+            return null;
+        }
+
+        // As written and as a browser reads it (%2e%2e is a dot segment to it too).
+        var path = url.Split('?', 2)[0];
+        return new[] { path, Uri.UnescapeDataString(path) }.Any(p =>
+            p.Contains("//", StringComparison.Ordinal) || p.Contains('\\', StringComparison.Ordinal) || p.Split('/').Any(segment => segment is "." or ".."))
+            ? null
+            : url;
     }
 }

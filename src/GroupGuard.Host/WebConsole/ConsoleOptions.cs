@@ -134,6 +134,12 @@ internal sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
     /// </summary>
     internal static string? PublicUrlProblem(string url)
     {
+        // deploy/appsettings.Production.example.json's, copied as it is: refused as its other placeholders are.
+        if (url.IndexOf('<', StringComparison.Ordinal) is >= 0 and var open && url.IndexOf('>', open) > open)
+        {
+            return "it is still the placeholder of the example settings";
+        }
+
         if (url.Length > ConsoleOptions.MaxPublicUrlLength)
         {
             return $"it is {url.Length} characters long, more than {ConsoleOptions.MaxPublicUrlLength}";

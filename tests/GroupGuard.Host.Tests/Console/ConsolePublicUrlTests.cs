@@ -59,6 +59,19 @@ public sealed class ConsolePublicUrlTests
     }
 
     [Fact]
+    public void The_example_production_settings_address_is_refused_until_it_is_filled_in()
+    {
+        var example = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoPaths.Root, "deploy", "appsettings.Production.example.json")).Build();
+        var shipped = example.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>()!;
+
+        var result = new ConsoleOptionsValidator().Validate(null, shipped);
+
+        Assert.Contains("GroupGuard:Console:PublicUrl is 'https://<", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.Contains("still the placeholder of the example settings", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.True(new ConsoleOptionsValidator().Validate(null, new ConsoleOptions { PublicUrl = "https://guard.example.org" }).Succeeded);
+    }
+
+    [Fact]
     public void Digests_link_under_the_address_the_settings_give_now_and_not_while_the_console_is_off()
     {
         using var folder = new TempFolder(Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools);

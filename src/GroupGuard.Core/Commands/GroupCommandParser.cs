@@ -4,7 +4,7 @@ namespace GroupGuard.Core.Commands;
 
 /// <summary>
 /// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>, <c>/gg 放行名单</c>, <c>/gg 取消放行 词语</c>,
-/// <c>/gg 试运行 开|关</c> and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
+/// <c>/gg 试运行 开|关</c> (<c>/gg 试运行</c> alone: what it is now) and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
 /// width (<c>／ＧＧ</c>), with or without a space before the verb; a word that runs on from the
 /// prefix (<c>/ggg</c>) is no command. A full stop or exclamation mark typed at the end
 /// (<c>/gg 试运行 开。</c>) is no part of the command, and the prefix with nothing after it but such a
@@ -56,7 +56,9 @@ public static class GroupCommandParser
     private const string FullStops = "。．.！!";
 
     /// <summary>What may follow the prefix alone and still ask for the list: a full stop, or a question (<c>/gg？</c>).</summary>
-    private const string PrefixAloneMarks = FullStops + "？?";
+    private const string PrefixAloneMarks = FullStops + QuestionMarks;
+
+    private const string QuestionMarks = "？?";
 
     private static readonly string[] OnWords = ["开", "开启", "打开", "on"];
     private static readonly string[] OffWords = ["关", "关闭", "off"];
@@ -225,8 +227,17 @@ public static class GroupCommandParser
         : phrase.Contains('#', StringComparison.Ordinal) || phrase.Any(char.IsControl) ? command with { Problem = "放行词语不能含 # 或换行" }
         : command with { Argument = phrase };
 
+    /// <summary>
+    /// <c>试运行 开</c> or <c>关</c> switches; <c>试运行</c> alone, or asked (<c>试运行？</c>), asks what
+    /// the group's setting is (<see cref="GroupCommand.On"/> null), which the answer says with how to change it.
+    /// </summary>
     private static GroupCommand DryRunOf(GroupCommand command, string argument, string prefix)
     {
+        if (!argument.AsSpan().ContainsAnyExcept(QuestionMarks))
+        {
+            return command;
+        }
+
         if (OnWords.Contains(argument, StringComparer.OrdinalIgnoreCase))
         {
             return command with { On = true };

@@ -144,7 +144,7 @@ internal sealed partial class GroupCommands(
         GroupCommandVerb.Allow => AllowAsync(command, message),
         GroupCommandVerb.Disallow => DisallowAsync(command, message, prefix),
         GroupCommandVerb.AllowList => AllowListAsync(command, message),
-        GroupCommandVerb.DryRun => DryRunAsync(command, message),
+        GroupCommandVerb.DryRun => DryRunAsync(command, message, prefix),
         GroupCommandVerb.Check => CheckAsync(command, message),
         _ => HelpAsync(command, message, prefix),
     };
@@ -440,13 +440,29 @@ internal sealed partial class GroupCommands(
     /// <summary>Whether a phrase is in <c>allow.txt</c>, for every group, not just this one.</summary>
     private bool SharedAllow(string phrase) => rules.Current.Allow.Any(p => p.Text == phrase);
 
-    private async Task<CommandReply> DryRunAsync(GroupCommand command, ChatMessage message)
+    /// <summary>Switches dry run on or off; asked (<c>试运行</c> alone), says what it is and how to change it.</summary>
+    private async Task<CommandReply> DryRunAsync(GroupCommand command, ChatMessage message, string prefix)
     {
-        var on = command.On!.Value;
+        if (command.On is not { } on)
+        {
+            var inForce = await DryRunInForceAsync(message);
+            await AuditAsync(command, message, inForce ? "asked: on" : "asked: off");
+            return CommandReply.Say(message, DryRunSetting(inForce, prefix));
+        }
+
+
         await switches.SetDryRunAsync(message.Platform, message.GroupId, on, time.GetUtcNow(), Actor(message), CancellationToken.None);
         await AuditAsync(command, message, on ? "on" : "off");
         return CommandReply.Say(message, on ? "已开启试运行：本群只记录，不处理" : "已关闭试运行：本群恢复处理");
     }
+
+    /// <summary>
+    /// The group's dry run as <c>状态</c> says it (<c>试运行关</c>), what that means, as switching it
+    /// answers, and the command that changes it: <c>本群试运行关：违规消息照常处理。开启：/gg 试运行 开</c>.
+    /// </summary>
+    internal static string DryRunSetting(bool on, string prefix) => on
+        ? $"本群试运行开：只记录，不处理。关闭：{prefix} {GroupCommandParser.DryRunName} 关"
+        : $"本群试运行关：违规消息照常处理。开启：{prefix} {GroupCommandParser.DryRunName} 开";
 
     /// <summary>What the rules in force make of the text in this group: the rules it hits, or why the terms found do not count.</summary>
     private async Task<CommandReply> CheckAsync(GroupCommand command, ChatMessage message)

@@ -279,11 +279,24 @@ public sealed class GroupCommandParserTests
         Assert.Equal(on, command.On);
     }
 
+    [Fact]
+    public void Dry_run_with_a_word_other_than_on_or_off_says_how() =>
+        Assert.Equal("用法：/gg 试运行 开，或 /gg 试运行 关", Parse("/gg 试运行 也许")!.Problem);
+
+    /// <summary>试运行 alone was answered only how to switch it: the answer now says what it is, so it asks.</summary>
     [Theory]
     [InlineData("/gg 试运行")]
-    [InlineData("/gg 试运行 也许")]
-    public void Dry_run_without_on_or_off_says_how(string text) =>
-        Assert.Equal("用法：/gg 试运行 开，或 /gg 试运行 关", Parse(text)!.Problem);
+    [InlineData("/gg 试运行。")]
+    [InlineData("/gg 试运行？")]
+    [InlineData("/gg 试运行 ?")]
+    public void Dry_run_alone_or_asked_asks_what_it_is(string text)
+    {
+        var command = Parse(text)!;
+
+        Assert.Equal(GroupCommandVerb.DryRun, command.Verb);
+        Assert.Null(command.Problem);
+        Assert.Null(command.On);
+    }
 
     /// <summary>
     /// A full stop typed at the end out of habit was read as part of the command: 试运行 开。 was

@@ -286,6 +286,26 @@ public sealed class GroupCommandTests
         Assert.Equal(ActionStatus.Done, (await service.SettledAsync(5, i => i.MessageId == "5")).ActionStatus);
     }
 
+    /// <summary>试运行 alone was answered only 用法：/gg 试运行 开，或 /gg 试运行 关, and an admin could not tell which it was.</summary>
+    [Fact]
+    public async Task Dry_run_alone_says_the_groups_setting_and_how_to_change_it_and_changes_nothing()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 试运行", userId: Admin, role: "admin"));
+        var off = await AnswerAsync(api, "试运行");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 试运行 开", userId: Admin, role: "admin"));
+        await AnswerAsync(api, "已开启试运行");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 试运行？", userId: Admin, role: "admin"));
+        var on = await AnswerAsync(api, "本群试运行开");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 本群试运行关：违规消息照常处理。开启：/gg 试运行 开", Said(off));
+        Assert.Equal($"[CQ:at,qq={Admin}] 本群试运行开：只记录，不处理。关闭：/gg 试运行 关", Said(on));
+        Assert.True(await service.Services.GetRequiredService<IGroupSwitches>().GetDryRunAsync("qq", "123456", CancellationToken.None));
+        Assert.Equal(["asked: off", "on", "asked: on"], (await AuditAsync(service)).Where(a => a.Action == "group_command:试运行").OrderBy(a => a.Id).Select(a => a.Detail));
+    }
+
     [Fact]
     public async Task Allowing_a_phrase_stops_it_firing_in_that_group_only_and_keeps_it_in_the_rules_folder()
     {

@@ -103,7 +103,7 @@ public static class GroupCommandParser
                 Verb = GroupCommandVerb.Unknown,
                 Name = HelpName,
                 ReplyTo = replyTo,
-                Problem = $"没有这个命令。{Usage(prefix)}",
+                Problem = (Nearest(rest) is { } meant ? $"没有这个命令，是不是想用：{prefix} {meant}？" : "没有这个命令。") + Usage(prefix),
             };
         }
 
@@ -246,6 +246,86 @@ public static class GroupCommandParser
         return OffWords.Contains(argument, StringComparer.OrdinalIgnoreCase)
             ? command with { On = false }
             : command with { Problem = $"用法：{prefix} {DryRunName} 开，或 {prefix} {DryRunName} 关" };
+    }
+
+    /// <summary>
+    /// Words admins type for a command in words of their own, and the command they mean (as the
+    /// answer suggests it: <c>开启试运行</c>, <c>试运行 开</c>). Each is a whole word: one that starts
+    /// with a command's own word is that command already.
+    /// </summary>
+    private static readonly (string Word, string Meant)[] Synonyms =
+    [
+        ("帮忙", HelpName), ("菜单", HelpName), ("命令", HelpName), ("指令", HelpName), ("用法", HelpName), ("help", HelpName),
+        ("统计", StatusName), ("今日", StatusName), ("今天", StatusName), ("status", StatusName),
+        ("误报", FalsePositiveName), ("误杀", FalsePositiveName), ("误伤", FalsePositiveName), ("错判", FalsePositiveName),
+        ("解除禁言", UnmuteName), ("取消禁言", UnmuteName), ("解封", UnmuteName), ("unmute", UnmuteName),
+        ("白名单", AllowListName), ("查看放行", AllowListName),
+        ("允许", AllowName), ("加白", AllowName),
+        ("删除放行", DisallowName), ("移除放行", DisallowName), ("撤销放行", DisallowName),
+        ("开启试运行", $"{DryRunName} 开"), ("打开试运行", $"{DryRunName} 开"), ("关闭试运行", $"{DryRunName} 关"), ("dryrun", DryRunName),
+        ("检测", CheckName), ("check", CheckName),
+    ];
+
+    /// <summary>Where the word typed for a command ends: a space, a mention, or a mark typed after it.</summary>
+    private const string WordEnds = "@＠" + FullStops + QuestionMarks;
+
+    /// <summary>
+    /// The command a word that is none was surely meant to be, as the answer suggests it: one of
+    /// <see cref="Synonyms"/>, else the one command whose word, or 放行列表, is a single character
+    /// away (one added, left out, replaced, or two side by side swapped: 帮主, 检察, 态状); null
+    /// when none is, or when two commands are.
+    /// </summary>
+    internal static string? Nearest(ReadOnlySpan<char> rest)
+    {
+        var end = rest.IndexOfAny(WordEnds);
+        var typed = (end < 0 ? rest : rest[..end]).ToString();
+        typed = typed.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        if (typed.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (var (word, meant) in Synonyms)
+        {
+            if (string.Equals(typed, word, StringComparison.OrdinalIgnoreCase))
+            {
+                return meant;
+            }
+        }
+
+        var near = Verbs.Where(v => OneEditApart(typed, v.Name)).Select(v => v.Verb).Distinct().ToList();
+        return near.Count == 1 ? NameOf(near[0]) : null;
+    }
+
+    /// <summary>A verb's own word (<c>放行名单</c>, not 放行列表).</summary>
+    private static string NameOf(GroupCommandVerb verb) => verb switch
+    {
+        GroupCommandVerb.AllowList => AllowListName,
+        _ => Verbs.First(v => v.Verb == verb).Name,
+    };
+
+    /// <summary>Whether <paramref name="a"/> is <paramref name="b"/> with one character added, left out, replaced, or two side by side swapped.</summary>
+    private static bool OneEditApart(string a, string b)
+    {
+        if (a == b || Math.Abs(a.Length - b.Length) > 1)
+        {
+            return false;
+        }
+
+        var start = 0;
+        while (start < a.Length && start < b.Length && a[start] == b[start])
+        {
+            start++;
+        }
+
+        if (a.Length != b.Length)
+        {
+            var (longer, shorter) = a.Length > b.Length ? (a, b) : (b, a);
+            return longer.AsSpan(start + 1).SequenceEqual(shorter.AsSpan(start));
+        }
+
+        return a.AsSpan(start + 1).SequenceEqual(b.AsSpan(start + 1))
+            || (start + 1 < a.Length && a[start] == b[start + 1] && a[start + 1] == b[start] && a.AsSpan(start + 2).SequenceEqual(b.AsSpan(start + 2)));
     }
 
     private static (string Name, GroupCommandVerb Verb)? VerbAt(ReadOnlySpan<char> text)

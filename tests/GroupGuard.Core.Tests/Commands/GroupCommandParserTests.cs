@@ -64,6 +64,49 @@ public sealed class GroupCommandParserTests
         Assert.StartsWith("没有这个命令", command.Problem, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A word that is nearly a command's, or another word for one, was answered only 没有这个命令 and
+    /// the list: the answer now names the command first, by a few words of the admins' own and one
+    /// character off a command's word.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 帮主", "帮助")]
+    [InlineData("/gg 帮主？", "帮助")]
+    [InlineData("/gg 解除禁言 @张三", "解禁")]
+    [InlineData("/gg 解除禁言@张三", "解禁")]
+    [InlineData("/gg 开启试运行", "试运行 开")]
+    [InlineData("/gg 关闭试运行。", "试运行 关")]
+    [InlineData("/gg 检察 加微信", "检查")]
+    [InlineData("/gg 检测 加微信", "检查")]
+    [InlineData("/gg 态状", "状态")]
+    [InlineData("/gg 无判 是通知", "误判")]
+    [InlineData("/gg 取消放 加微信群", "取消放行")]
+    [InlineData("/gg 放形名单", "放行名单")]
+    [InlineData("/gg 放行列", "放行")] // 放行 and the phrase 列: a command already
+    [InlineData("/gg 白名单", "放行名单")]
+    [InlineData("/gg HELP", "帮助")]
+    public void A_word_close_to_a_command_is_answered_with_that_command_before_the_list(string text, string meant)
+    {
+        var command = Parse(text)!;
+
+        if (command.Verb != GroupCommandVerb.Unknown)
+        {
+            Assert.Equal(meant, command.Name);
+            return;
+        }
+
+        Assert.Equal($"没有这个命令，是不是想用：/gg {meant}？" + GroupCommandParser.Usage("/gg"), command.Problem);
+    }
+
+    /// <summary>No guess where none is near, nor where two commands are equally near (状判: 状态 and 误判).</summary>
+    [Theory]
+    [InlineData("/gg 踢人 @某人")]
+    [InlineData("/gg 状判")]
+    [InlineData("/gg 好")]
+    [InlineData("/gg 名单放行")]
+    public void A_word_near_no_command_or_near_two_is_answered_the_list_without_a_guess(string text) =>
+        Assert.Equal("没有这个命令。" + GroupCommandParser.Usage("/gg"), Parse(text)!.Problem);
+
     [Fact]
     public void Another_prefix_is_honoured_and_the_default_no_longer_is()
     {

@@ -306,6 +306,21 @@ public sealed class GroupCommandTests
         Assert.Equal(["asked: off", "on", "asked: on"], (await AuditAsync(service)).Where(a => a.Action == "group_command:试运行").OrderBy(a => a.Id).Select(a => a.Detail));
     }
 
+    /// <summary>A word one character off a command's (帮主) was answered 没有这个命令 and the list, and the admin left to find which was meant.</summary>
+    [Fact]
+    public async Task A_word_close_to_a_command_is_answered_with_the_command_meant_to_an_admin_only()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 帮主", userId: Member, role: "member"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 帮主", userId: Admin, role: "admin"));
+
+        var answer = await AnswerAsync(api, "没有这个命令");
+        Assert.StartsWith($"[CQ:at,qq={Admin}] 没有这个命令，是不是想用：/gg 帮助？在 /gg 后空一格写命令：状态；", Said(answer), StringComparison.Ordinal);
+        Assert.Single(api.RequestsFor("send_group_msg"), r => Said(r).Contains("没有这个命令", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Allowing_a_phrase_stops_it_firing_in_that_group_only_and_keeps_it_in_the_rules_folder()
     {

@@ -5,8 +5,8 @@ namespace GroupGuard.Core.Commands;
 /// <summary>
 /// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>, <c>/gg 放行名单</c>, <c>/gg 取消放行 词语</c>,
 /// <c>/gg 试运行 开|关</c> (<c>/gg 试运行</c> alone: what it is now) and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
-/// width (<c>／ＧＧ</c>), with or without a space before the verb; a word that runs on from the
-/// prefix (<c>/ggg</c>) is no command. A full stop or exclamation mark typed at the end
+/// width (<c>／ＧＧ</c>), with or without a space before the verb, or a colon or comma in its place
+/// (<c>/gg：状态</c>); a word that runs on from the prefix (<c>/ggg</c>, <c>/gg好</c>) is no command. A full stop or exclamation mark typed at the end
 /// (<c>/gg 试运行 开。</c>) is no part of the command, and the prefix with nothing after it but such a
 /// mark or a question mark (<c>/gg？</c>) asks for the list as the prefix alone does. Pure: who may
 /// give a command is the caller's to check.
@@ -52,6 +52,9 @@ public static class GroupCommandParser
         (HelpName, GroupCommandVerb.Help),
     ];
 
+    /// <summary>Marks typed right after the prefix in place of the space (<c>/gg：状态</c>, <c>/gg，帮助</c>): read as it.</summary>
+    private const string SpaceMarks = "：:，,、；;";
+
     /// <summary>Marks a sentence ends with, typed out of habit after a command: no part of it.</summary>
     private const string FullStops = "。．.！!";
 
@@ -84,8 +87,14 @@ public static class GroupCommandParser
         }
 
         var rest = body[prefix.Length..];
+        var spaced = rest.Length > 0 && (char.IsWhiteSpace(rest[0]) || SpaceMarks.Contains(rest[0]));
+        if (rest.Length > 0 && SpaceMarks.Contains(rest[0]))
+        {
+            rest = rest[1..]; // /gg：状态: the colon or comma stands for the space
+        }
+
         var marksAlone = rest.TrimStart().Length > 0 && !rest.TrimStart().ContainsAnyExcept(PrefixAloneMarks);
-        if (rest.Length > 0 && !char.IsWhiteSpace(rest[0]) && VerbAt(rest) is null && !marksAlone)
+        if (rest.Length > 0 && !spaced && VerbAt(rest) is null && !marksAlone)
         {
             return null; // /ggg, /gghello: a word, not the prefix
         }

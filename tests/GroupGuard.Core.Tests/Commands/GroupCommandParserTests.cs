@@ -107,6 +107,32 @@ public sealed class GroupCommandParserTests
     public void A_word_near_no_command_or_near_two_is_answered_the_list_without_a_guess(string text) =>
         Assert.Equal("没有这个命令。" + GroupCommandParser.Usage("/gg"), Parse(text)!.Problem);
 
+    /// <summary>A colon or comma typed after the prefix in place of the space (/gg：状态) made the message no command, and nothing was answered.</summary>
+    [Theory]
+    [InlineData("/gg：状态", GroupCommandVerb.Status)]
+    [InlineData("/gg:状态", GroupCommandVerb.Status)]
+    [InlineData("/gg，帮助", GroupCommandVerb.Help)]
+    [InlineData("/gg, 帮助", GroupCommandVerb.Help)]
+    [InlineData("／ＧＧ：试运行 开", GroupCommandVerb.DryRun)]
+    [InlineData("/gg、检查 加微信", GroupCommandVerb.Check)]
+    [InlineData("/gg：", GroupCommandVerb.Help)]
+    [InlineData("/gg：踢人", GroupCommandVerb.Unknown)]
+    public void A_colon_or_comma_right_after_the_prefix_is_read_as_the_space(string text, GroupCommandVerb verb)
+    {
+        var command = Parse(text)!;
+
+        Assert.Equal(verb, command.Verb);
+        Assert.Equal(verb == GroupCommandVerb.Unknown, command.Problem is not null);
+    }
+
+    [Theory]
+    [InlineData("/ggg")]
+    [InlineData("/gg好")]
+    [InlineData("/gghello：状态")]
+    [InlineData("/gg-状态")]
+    public void A_word_that_runs_on_from_the_prefix_stays_no_command(string text) =>
+        Assert.Null(Parse(text));
+
     [Fact]
     public void Another_prefix_is_honoured_and_the_default_no_longer_is()
     {

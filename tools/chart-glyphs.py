@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 SIZE = 12  # pixels a character, square
 ABOVE = 10  # rows above the baseline (the rest, SIZE - ABOVE, below it)
-NAMES = ["广告引流", "诈骗", "赌博", "色情", "辱骂仇恨", "个人信息", "刷屏", "违禁品", "其他"]
+NAMES = ["广告引流", "诈骗", "赌博", "色情", "辱骂仇恨", "个人信息", "刷屏", "违禁品", "已屏蔽图片", "其他"]
 WORDS = ["无违规"]  # IncidentChart.Quiet, on a chart with no incidents
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "GroupGuard.Core", "Digests", "Charts", "HanGlyphs.Drawn.cs")
 

@@ -722,6 +722,7 @@ public static class DigestBuilder
         PrivacyCategory => "个人信息",
         "flood" => "刷屏",
         "contraband" => "违禁品",
+        Images.BlockedPictures.Category => Images.BlockedPictures.Name,
         _ => quote(category),
     };
 

@@ -24,10 +24,10 @@ namespace GroupGuard.Host.Pipeline;
 internal sealed partial class Moderator
 {
     /// <summary>The built-in rule for a picture near one on the block list.</summary>
-    public const string BlockedRuleId = "images.blocked";
+    public const string BlockedRuleId = BlockedPictures.RuleId;
 
     /// <summary>Its pack: applies in every group, whatever packs the group chose.</summary>
-    public const string BlockedPackId = "images";
+    public const string BlockedPackId = BlockedPictures.Category;
 
     /// <summary>Judges the pictures read of <paramref name="message"/>; returns how many incidents were stored.</summary>
     public async Task<int> ModeratePicturesAsync(
@@ -200,7 +200,7 @@ internal sealed partial class Moderator
     {
         Id = BlockedRuleId,
         PackId = BlockedPackId,
-        PackName = "已屏蔽图片",
+        PackName = BlockedPictures.Name,
         Category = BlockedPackId,
         Severity = images.BlockedSeverity,
         Action = images.BlockedAction,

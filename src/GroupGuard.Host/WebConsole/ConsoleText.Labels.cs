@@ -3,6 +3,7 @@ using System.Globalization;
 using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Core.Digests;
+using GroupGuard.Core.Images;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Core.Rules;
 using Microsoft.AspNetCore.Html;
@@ -311,8 +312,9 @@ internal sealed partial class ConsoleText
     /// <summary>
     /// A category (<c>ads</c>) as the Chinese console names it: the name of the pack its rules are in,
     /// where the running rules give it one name (every pack with rules of it has the same <c>name:</c>,
-    /// other than its id); else, and in English, the category as it is. The shipped packs name every
-    /// category they have but <c>ads</c>, which two packs share (广告引流 and 商业推广).
+    /// other than its id), and GroupGuard's own blocked pictures' by its pack's (<c>images</c>,
+    /// 已屏蔽图片, in no pack of the folder); else, and in English, the category as it is. The shipped
+    /// packs name every category they have but <c>ads</c>, which two packs share (广告引流 and 商业推广).
     /// </summary>
     public string Category(string category, RuleSet rules)
     {
@@ -338,6 +340,6 @@ internal sealed partial class ConsoleText
             name = pack.Name;
         }
 
-        return name ?? category;
+        return name ?? (category == BlockedPictures.Category ? BlockedPictures.Name : category);
     }
 }

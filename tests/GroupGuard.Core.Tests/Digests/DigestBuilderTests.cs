@@ -558,6 +558,22 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("上期", digest.Markdown, StringComparison.Ordinal);
     }
 
+    /// <summary>A blocked picture's hits read as the bare word images in 按类别 and on their lines: they are named as their rule's pack is, 已屏蔽图片.</summary>
+    [Fact]
+    public void Blocked_pictures_are_named_as_their_rules_pack_is_not_by_the_word_images()
+    {
+        var digest = Build(
+        [
+            Incident(1, "1", "m1"),
+            Incident(2, "2", "m2") with { Rule = "images.blocked", Pack = "images", Category = "images" },
+        ]);
+
+        var byCategory = Assert.Single(digest.Text.Split('\n'), line => line.Contains("按类别：", StringComparison.Ordinal));
+        Assert.Contains("已屏蔽图片 1", byCategory, StringComparison.Ordinal);
+        Assert.DoesNotContain("images", byCategory, StringComparison.Ordinal);
+        Assert.Contains("（已屏蔽图片，images.blocked，", digest.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Incidents_are_counted_by_severity_category_and_group_with_failures_and_their_reasons()
     {

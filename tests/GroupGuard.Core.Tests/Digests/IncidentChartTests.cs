@@ -160,7 +160,7 @@ public sealed class IncidentChartTests
     [Fact]
     public void The_legend_names_each_category_as_the_digest_text_does_and_the_folded_ones_其他()
     {
-        foreach (var category in new[] { "ads", "fraud", "gambling", "porn", "abuse", "privacy", "flood", "contraband" })
+        foreach (var category in new[] { "ads", "fraud", "gambling", "porn", "abuse", "privacy", "flood", "contraband", "images" })
         {
             var name = DigestBuilder.CategoryName(category, static c => c);
             Assert.Equal(name, IncidentChart.Label(category));
@@ -169,6 +169,7 @@ public sealed class IncidentChartTests
         }
 
         Assert.Equal("其他", IncidentChart.Label(IncidentChart.Other));
+        Assert.Equal("已屏蔽图片", IncidentChart.Label("images")); // GroupGuard's own blocked pictures, as their rule's pack is named
         Assert.Equal("aaa-custom", IncidentChart.Label("aaa-custom")); // a category the digest names by its id
         Assert.Equal("广告引流 12", IncidentChart.LegendLine(IncidentChart.Label("ads"), 12));
         Assert.Equal("辱骂仇恨 12.3k", IncidentChart.LegendLine(IncidentChart.Label("abuse"), 12_345));

@@ -895,8 +895,9 @@ public sealed class ConsoleReviewTests
 
     /// <summary>
     /// A category is named by its pack in the Chinese console where the running rules give it one
-    /// name; where two packs of other names share it, or its pack has none, and in English, it
-    /// stays as it is.
+    /// name, and GroupGuard's own blocked pictures (images, in no pack of the folder, shown as
+    /// the bare word) by their pack's name, 已屏蔽图片; where two packs of other names share it, or
+    /// its pack has none, and in English, it stays as it is.
     /// </summary>
     [Fact]
     public async Task A_category_is_named_by_its_pack_where_the_rules_give_it_one_name()
@@ -914,6 +915,7 @@ public sealed class ConsoleReviewTests
                 Incidents.Of("c1", time: now.AddHours(-1), category: "ads"),
                 Incidents.Of("c2", time: now.AddHours(-1), category: "fraud", pack: "fraud", rule: "fraud.x"),
                 Incidents.Of("c3", time: now.AddHours(-1), category: "abuse", pack: "abuse", rule: "abuse.x"),
+                Incidents.Of("c4", time: now.AddHours(-1), category: "images", pack: "images", rule: "images.blocked"),
             ],
             CancellationToken.None);
         using var chinese = new ConsoleSession(service);
@@ -936,7 +938,8 @@ public sealed class ConsoleReviewTests
         Assert.Equal("诈骗", zh["fraud"]);
         Assert.Equal("ads", zh["ads"]); // 测试广告 and 商业推广
         Assert.Equal("abuse", zh["abuse"]); // its pack has no name
-        Assert.Equal(["abuse", "ads", "fraud"], en.Values.Order(StringComparer.Ordinal));
+        Assert.Equal("已屏蔽图片", zh["images"]);
+        Assert.Equal(["abuse", "ads", "fraud", "images"], en.Values.Order(StringComparer.Ordinal));
         Assert.Contains("fraud / fraud.x · <span title=\"fraud\">诈骗</span>", fraud, StringComparison.Ordinal);
         Assert.Contains("· <span title=\"ads\">ads</span>", ads, StringComparison.Ordinal);
     }

@@ -61,10 +61,7 @@ internal sealed partial class ForwardedContent(
     ILogger<ForwardedContent> logger,
     IWordSegmenter? segmenter = null)
 {
-    private readonly Dictionary<Protocol, IForwardedMessages> _adapters = adapters
-        .SelectMany(a => a.Protocols.Select(p => (Protocol: p, Adapter: a)))
-        .GroupBy(x => x.Protocol)
-        .ToDictionary(g => g.Key, g => g.First().Adapter);
+    private readonly Dictionary<Protocol, IForwardedMessages> _adapters = ProtocolAdapters.ByProtocol(adapters, a => a.Protocols);
 
     /// <summary>
     /// The hits in the messages forwarded inside <paramref name="message"/>: one per rule, leaving

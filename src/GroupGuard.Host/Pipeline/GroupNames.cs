@@ -25,16 +25,8 @@ internal sealed class GroupNames(IEnumerable<IGroupNameLookup> adapters, TimePro
     public static readonly TimeSpan UnknownLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Dictionary<Protocol, IGroupNameLookup> _adapters = adapters
-        .SelectMany(a => a.Protocols.Select(p => (Protocol: p, Adapter: a)))
-        .GroupBy(x => x.Protocol)
-        .ToDictionary(g => g.Key, g => g.First().Adapter);
-
-    private readonly Lock _gate = new();
-    private readonly Dictionary<GroupKey, LinkedListNode<Entry>> _entries = [];
-
-    // Most recently used first; the last one is the first to go.
-    private readonly LinkedList<Entry> _order = new();
+    private readonly Dictionary<Protocol, IGroupNameLookup> _adapters = ProtocolAdapters.ByProtocol(adapters, a => a.Protocols);
+    private readonly RecentlyUsed<GroupKey, Entry> _entries = new(Capacity);
 
     /// <summary>
     /// A name as a group's name is shown: control characters (a line break) made spaces, trimmed, cut
@@ -72,21 +64,15 @@ internal sealed class GroupNames(IEnumerable<IGroupNameLookup> adapters, TimePro
     public async Task<string?> NameOfAsync(Protocol protocol, string platform, string botId, string groupId, CancellationToken cancellationToken)
     {
         var key = new GroupKey(platform, groupId);
-        var now = time.GetUtcNow();
         string? stale = null;
-        lock (_gate)
+        if (_entries.TryGet(key, out var known))
         {
-            if (_entries.TryGetValue(key, out var node))
+            if (known.Expires > time.GetUtcNow())
             {
-                _order.Remove(node);
-                _order.AddFirst(node);
-                if (node.Value.Expires > now)
-                {
-                    return node.Value.Name;
-                }
-
-                stale = node.Value.Name;
+                return known.Name;
             }
+
+            stale = known.Name;
         }
 
         if (!_adapters.TryGetValue(protocol, out var adapter))
@@ -123,35 +109,11 @@ internal sealed class GroupNames(IEnumerable<IGroupNameLookup> adapters, TimePro
     /// The name an event carried: it replaces whatever is remembered. A platform's answer does not
     /// replace a name an event carried since (while it is fresh): the event is the newer word.
     /// </param>
-    private string? Remember(GroupKey key, string? name, DateTimeOffset expires, bool fromEvent)
-    {
-        lock (_gate)
-        {
-            if (_entries.TryGetValue(key, out var node))
-            {
-                _order.Remove(node);
-                if (fromEvent || !(node.Value.FromEvent && node.Value.Expires > time.GetUtcNow()))
-                {
-                    node.Value = new Entry(key, name, expires, fromEvent);
-                }
-
-                _order.AddFirst(node);
-                return node.Value.Name;
-            }
-
-            if (_entries.Count >= Capacity && _order.Last is { } oldest)
-            {
-                _entries.Remove(oldest.Value.Key);
-                _order.RemoveLast();
-            }
-
-            _entries[key] = _order.AddFirst(new Entry(key, name, expires, fromEvent));
-            return name;
-        }
-    }
+    private string? Remember(GroupKey key, string? name, DateTimeOffset expires, bool fromEvent) =>
+        _entries.Remember(key, new Entry(name, expires, fromEvent), old => !fromEvent && old.FromEvent && old.Expires > time.GetUtcNow()).Name;
 
     private readonly record struct GroupKey(string Platform, string GroupId);
 
     /// <summary>A group's name (null: the platform could not say) until <see cref="Expires"/>; <see cref="FromEvent"/> when an event carried it.</summary>
-    private sealed record Entry(GroupKey Key, string? Name, DateTimeOffset Expires, bool FromEvent);
+    private sealed record Entry(string? Name, DateTimeOffset Expires, bool FromEvent);
 }

@@ -18,16 +18,8 @@ internal sealed class JoinTimes(IEnumerable<IMemberJoinTimes> adapters, TimeProv
     public static readonly TimeSpan UnknownLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Dictionary<Protocol, IMemberJoinTimes> _adapters = adapters
-        .SelectMany(a => a.Protocols.Select(p => (Protocol: p, Adapter: a)))
-        .GroupBy(x => x.Protocol)
-        .ToDictionary(g => g.Key, g => g.First().Adapter);
-
-    private readonly Lock _gate = new();
-    private readonly Dictionary<MemberKey, LinkedListNode<Entry>> _entries = [];
-
-    // Most recently used first; the last one is the first to go.
-    private readonly LinkedList<Entry> _order = new();
+    private readonly Dictionary<Protocol, IMemberJoinTimes> _adapters = ProtocolAdapters.ByProtocol(adapters, a => a.Protocols);
+    private readonly RecentlyUsed<MemberKey, Entry> _entries = new(Capacity);
 
     public void Joined(string platform, string groupId, string userId, DateTimeOffset at) =>
         Remember(new MemberKey(platform, groupId, userId), at, DateTimeOffset.MaxValue, keepLater: true);
@@ -35,18 +27,9 @@ internal sealed class JoinTimes(IEnumerable<IMemberJoinTimes> adapters, TimeProv
     public async Task<DateTimeOffset?> JoinedAtAsync(Protocol protocol, string platform, string botId, string groupId, string userId, CancellationToken cancellationToken)
     {
         var key = new MemberKey(platform, groupId, userId);
-        var now = time.GetUtcNow();
-        lock (_gate)
+        if (_entries.TryGet(key, out var known) && (known.At is not null || known.Expires > time.GetUtcNow()))
         {
-            if (_entries.TryGetValue(key, out var node))
-            {
-                if (node.Value.At is not null || node.Value.Expires > now)
-                {
-                    _order.Remove(node);
-                    _order.AddFirst(node);
-                    return node.Value.At;
-                }
-            }
+            return known.At;
         }
 
         if (!_adapters.TryGetValue(protocol, out var adapter))
@@ -73,35 +56,11 @@ internal sealed class JoinTimes(IEnumerable<IMemberJoinTimes> adapters, TimeProv
 
     /// <param name="keepKnown">A join time known already stays (the platform's answer is second to a join seen).</param>
     /// <param name="keepLater">A later join time known already stays (a stale cache must not make a rejoined member old).</param>
-    private DateTimeOffset? Remember(MemberKey key, DateTimeOffset? at, DateTimeOffset expires, bool keepKnown = false, bool keepLater = false)
-    {
-        lock (_gate)
-        {
-            if (_entries.TryGetValue(key, out var node))
-            {
-                _order.Remove(node);
-                if (!(keepKnown && node.Value.At is not null) && !(keepLater && node.Value.At > at))
-                {
-                    node.Value = new Entry(key, at, expires);
-                }
-
-                _order.AddFirst(node);
-                return node.Value.At;
-            }
-
-            if (_entries.Count >= Capacity && _order.Last is { } oldest)
-            {
-                _entries.Remove(oldest.Value.Key);
-                _order.RemoveLast();
-            }
-
-            _entries[key] = _order.AddFirst(new Entry(key, at, expires));
-            return at;
-        }
-    }
+    private DateTimeOffset? Remember(MemberKey key, DateTimeOffset? at, DateTimeOffset expires, bool keepKnown = false, bool keepLater = false) =>
+        _entries.Remember(key, new Entry(at, expires), old => (keepKnown && old.At is not null) || (keepLater && old.At > at)).At;
 
     private readonly record struct MemberKey(string Platform, string GroupId, string UserId);
 
     /// <summary>A member's join time, or null (the platform could not say) until <see cref="Expires"/>.</summary>
-    private sealed record Entry(MemberKey Key, DateTimeOffset? At, DateTimeOffset Expires);
+    private sealed record Entry(DateTimeOffset? At, DateTimeOffset Expires);
 }

@@ -271,6 +271,23 @@ public sealed class RulesCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_explain_names_the_link_a_regex_allow_domains_let_pass()
+    {
+        var rules = Rules(
+            ("f.yaml", "pack: f\nrules:\n  - id: f.bait\n    regex: '领取红包[^\\n]{0,20}?https?://[a-z0-9.-]*'\n    allow_domains: [qq.com]\n"));
+        const string Lines = "领取红包 https://mp.weixin.qq.com/s/x\n领取红包 https://qq.com.evil.top/x\n";
+
+        var (exit, output, _) = await ScanAsync(rules, Lines, "--explain");
+
+        Assert.Equal(0, exit);
+        var verdicts = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal([false, true], verdicts.Select(v => v.GetProperty("flagged").GetBoolean()));
+        var missed = Assert.Single(verdicts[0].GetProperty("missed").EnumerateArray());
+        Assert.Equal("allowed-domain", missed.GetProperty("why").GetString());
+        Assert.Equal("https://mp.weixin.qq.com/s/x", missed.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Scan_with_a_group_reads_as_sent_there_its_packs_and_its_allow_list_and_refuses_what_is_no_group_id()
     {
         var rules = Rules(

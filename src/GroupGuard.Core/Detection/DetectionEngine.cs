@@ -1789,6 +1789,9 @@ internal sealed class DetectionEngine
         var rule = _rules[r];
         var coveredUntil = -1;
 
+        // The message's links, read at the first match that needs them (allow_domains).
+        LinkHosts.Links? links = null;
+
         // A cancelled match may reach over an offer of its own (禁止发刷单广告，我这个不是刷单，日结300，
         // 加我微信: the warning word covers the first 刷单 only), so the next is looked for from just
         // after where it began, not from its end. Each look starts further on and ends at the next
@@ -1798,7 +1801,7 @@ internal sealed class DetectionEngine
         {
             var start = view.Map[index];
             var end = view.End[index + length - 1];
-            var reason = start < coveredUntil ? (MissReason.PrecededBy, null) : Cancelled(text, r, start, end, allows);
+            var reason = start < coveredUntil ? (MissReason.PrecededBy, null) : Cancelled(text, r, start, end, allows) ?? AllowedLink(text, rule, start, end, ref links);
             if (reason is not { } cancelled)
             {
                 hits.Add(new RuleHit(rule, text[start..end], start, end - start));
@@ -1820,6 +1823,24 @@ internal sealed class DetectionEngine
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Why a regex match at [start, end) of the original text does not count for its rule's
+    /// <c>allow_domains</c>, or null: each link it takes in has its host on the list and no link
+    /// off the list stands in its sentence (红包领取 jd.com/a 和 evil.top/b counts); the detail, the
+    /// first allowed link as written. <paramref name="links"/>: the message's links once read.
+    /// </summary>
+    private (MissReason Reason, string? Detail)? AllowedLink(string text, Rule rule, int start, int end, ref LinkHosts.Links? links)
+    {
+        if (rule.AllowedLinks is not { } hosts)
+        {
+            return null;
+        }
+
+        links ??= hosts.Read(text);
+        var (from, to) = Around(text, start, end);
+        return links.AllowedWithin(start, end, from, to) is { } link ? (MissReason.AllowedDomain, link) : null;
     }
 
     /// <summary>The first match of <paramref name="regex"/> in <paramref name="text"/> from <paramref name="from"/> on that is not empty, or null.</summary>
@@ -2134,18 +2155,7 @@ internal sealed class DetectionEngine
             return null;
         }
 
-        var from = start;
-        while (from > 0 && start - from < NearReach && !EndsSentence(text[from - 1]))
-        {
-            from--;
-        }
-
-        var to = end;
-        while (to < text.Length && to - end < NearReach && !EndsSentence(text[to]))
-        {
-            to++;
-        }
-
+        var (from, to) = Around(text, start, end);
         var sentence = _folder.FoldToString(text[from..to]);
         foreach (var phrase in phrases)
         {
@@ -2159,6 +2169,27 @@ internal sealed class DetectionEngine
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The text around [<paramref name="start"/>, <paramref name="end"/>) that <c>unless_near</c>
+    /// and <c>allow_domains</c> read: its sentence, at most <see cref="NearReach"/> characters either side.
+    /// </summary>
+    private (int From, int To) Around(string text, int start, int end)
+    {
+        var from = start;
+        while (from > 0 && start - from < NearReach && !EndsSentence(text[from - 1]))
+        {
+            from--;
+        }
+
+        var to = end;
+        while (to < text.Length && to - end < NearReach && !EndsSentence(text[to]))
+        {
+            to++;
+        }
+
+        return (from, to);
     }
 
     private bool NegatedNear(string sentence, int at)

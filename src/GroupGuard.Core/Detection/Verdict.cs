@@ -46,12 +46,16 @@ public enum MissReason
 
     /// <summary>A phrase of the rule's <c>unless_near</c> stands in its sentence (诈骗 in a notice; the detail).</summary>
     Near,
+
+    /// <summary>Each link the regex match takes in has its host on the rule's <c>allow_domains</c> (the detail: the first such link).</summary>
+    AllowedDomain,
 }
 
 /// <summary>
 /// A rule's term found in a message that did not count, and why (see <see cref="MissReason"/>).
 /// <paramref name="Detail"/>: for <see cref="MissReason.Allowed"/>, the allowed text as written; for
 /// <see cref="MissReason.Near"/>, the <c>unless_near</c> phrase, folded; for
+/// <see cref="MissReason.AllowedDomain"/>, the allowed link as written; for
 /// the target reasons, the target the rule asks for (person, group).
 /// </summary>
 public sealed record NearMiss(Rule Rule, string Matched, int Start, int Length, MissReason Reason, string? Detail = null);

@@ -290,6 +290,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var denyDomains = map.TryGetValue("deny_domains", out var denyNode) ? List(denyNode, "deny_domains", id).Select(d => d.Value).ToList() : [];
         var kinds = map.TryGetValue("kinds", out var kindsNode) ? Kinds(kindsNode, id) : null;
         IDetector? detector = null;
+        LinkHosts? allowedLinks = null;
         var detectorName = Scalar(map, "detector", ruleNode);
         if (detectorName is not null)
         {
@@ -305,9 +306,27 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         {
             Error(Line(kindsNode.Start), $"rule '{id}': kinds go with 'detector: {QrDetector.DetectorName}'");
         }
+        else if (pattern is not null && denyNode is null)
+        {
+            // A regex's match does not count when each link it takes in is on the list.
+            if (allowDomains.Count > 0)
+            {
+                allowedLinks = DomainList.Parse(allowDomains, "allow_domains", out var domainError) is { } list
+                    ? new LinkHosts(list)
+                    : null;
+                if (allowedLinks is null)
+                {
+                    Error(Line(allowNode!.Start), $"rule '{id}': {domainError}");
+                }
+            }
+        }
+        else if (pattern is not null)
+        {
+            Error(Line(denyNode!.Start), $"rule '{id}': deny_domains goes with 'detector: url'; a regex takes allow_domains, the hosts its links may have");
+        }
         else if ((allowDomains.Count > 0 || denyDomains.Count > 0) && !misspelt.Contains("detector"))
         {
-            Error(Line((allowNode ?? denyNode)!.Start), $"rule '{id}': allow_domains and deny_domains go with 'detector: url'");
+            Error(Line((allowNode ?? denyNode)!.Start), $"rule '{id}': allow_domains and deny_domains go with 'detector: url' (allow_domains with a regex too)");
         }
 
         var matchers = new[] { terms.Count > 0 || map.ContainsKey("terms") || termsFile is not null, pattern is not null, detectorName is not null, map.Keys.Any(StreamKeys.Contains) }.Count(k => k);
@@ -374,6 +393,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Interference = interference,
             DetectorName = detector?.Name ?? detectorName,
             Detector = detector,
+            AllowedLinks = allowedLinks,
             Stream = streamRule,
             WarningTemplate = Scalar(map, "warning", ruleNode, maxLength: MaxTextLength, text: true) ?? defaults.WarningTemplate,
             NewcomerHours = NewcomerHours(map),

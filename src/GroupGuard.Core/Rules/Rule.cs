@@ -107,6 +107,12 @@ public sealed record Rule
 
     internal IDetector? Detector { get; init; }
 
+    /// <summary>
+    /// A regex rule's <c>allow_domains</c>: a match each of whose links has its host on the list does
+    /// not count; null when the rule has none (a url detector keeps its list in the detector).
+    /// </summary>
+    internal LinkHosts? AllowedLinks { get; init; }
+
     /// <summary>A condition on the message stream (flood, repeat, @all) instead of on the text.</summary>
     public StreamRule? Stream { get; init; }
 

@@ -225,6 +225,7 @@ internal static class ScanCommand
         MissReason.HalfOfDoubledWord => "half-of-doubled-word",
         MissReason.InsideWord => "inside-word",
         MissReason.Near => "near",
+        MissReason.AllowedDomain => "allowed-domain",
         _ => reason.ToString(),
     };
 

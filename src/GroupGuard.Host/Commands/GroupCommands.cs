@@ -594,6 +594,7 @@ internal sealed partial class GroupCommands(
         MissReason.HalfOfDoubledWord => "是把叠词读成一个字凑成的",
         MissReason.InsideWord => "是更长词语的一部分",
         MissReason.Near => $"所在句中有排除词「{miss.Detail}」",
+        MissReason.AllowedDomain => "其中的链接属于放行的网站",
         _ => miss.Reason.ToString(),
     };
 

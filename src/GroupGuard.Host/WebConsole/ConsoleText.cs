@@ -125,6 +125,7 @@ internal sealed partial class ConsoleText
         ["an allow phrase covers it"] = "被放行词覆盖",
         ["a word of unless_preceded_by stands before it"] = "前面有 unless_preceded_by 中的词",
         ["a phrase of unless_near stands in its sentence"] = "所在句中有 unless_near 中的词",
+        ["its links are on the rule's allow_domains"] = "其中的链接都属于规则的 allow_domains",
         ["no group named near it (target: group)"] = "附近没有指向群体（target: group）",
         ["nobody named near it (target: person)"] = "附近没有指向人（target: person）",
         ["the group words near it are parts of longer words (target: group)"] = "附近的群体词都在更长的词里（target: group）",

@@ -200,7 +200,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
                 var written = line.Substring(h.Start, h.Length);
                 return new SandboxHit(h.Rule.Id, h.Matched, h.Start, h.Length, written, FoldExplainer.Explain(rules, h.Rule, line, h.Start, h.Length, h.Matched));
             })],
-            [.. misses.Where(m => Counts(m.Rule)).Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Reason is MissReason.Allowed or MissReason.Near ? m.Detail : null)),
+            [.. misses.Where(m => Counts(m.Rule)).Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Reason is MissReason.Allowed or MissReason.Near or MissReason.AllowedDomain ? m.Detail : null)),
                 .. leftOut]);
     }
 
@@ -219,6 +219,7 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
         MissReason.HalfOfDoubledWord => "made by reading a doubled word once (他妈妈的)",
         MissReason.InsideWord => "part of a longer word (word mode)",
         MissReason.Near => "a phrase of unless_near stands in its sentence",
+        MissReason.AllowedDomain => "its links are on the rule's allow_domains",
         _ => miss.Reason.ToString(),
     };
 }

@@ -369,7 +369,7 @@ internal sealed partial class PromoDetector : IDetector
 
     // A mobile number standing alone (also 3-4-4 with spaces or dashes, or masked xxxxxxxxxxx), or a
     // WeChat id after its label: how a person selling is reached.
-    [GeneratedRegex(@"(?:QQ|Q|扣扣)\s*[:：]?\s*\d{5,11}(?!\d)|(?<![A-Za-z])[xX]{11}(?![A-Za-z])|(?<!\d)1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|(?:微信|vx|VX|薇信|v信|加V|威信)[号:：]?\s*[A-Za-z][\w-]{5,}")]
+    [GeneratedRegex(@"(?:QQ|Q|扣扣)\s*[:：]?\s*\d{5,11}(?!\d)|(?<![A-Za-z])[xX]{11}(?![A-Za-z])|(?<!\d)1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|(?:微信|[vV][xX]|薇信|[vV]信|加V|威信)[号:：]?\s*[A-Za-z][\w-]{5,}")]
     private static partial Regex Contact();
 
     // A landline or 400 number: shops have them, and so do schools, clinics and offices, so it weighs less.

@@ -19,6 +19,8 @@ public sealed class PromoDetectorTests
     [InlineData("精装一室一厅出租，押一付三，月租1800，看房联系我", "Sell, Action")]
     [InlineData("打个广告哈，我家新烤的蛋黄酥，一盒六个三十元，需要的私我", "Sell, Price")]
     [InlineData("网店上新，秋冬毛衣59元起，链接 https://shop.example.com/a1", "Sell, Link")]
+    [InlineData("高价收号，V信：game8899", "Contact")] // V信 and Vx as typed, capital V and all
+    [InlineData("出售游戏金币，Vx：game8899", "Contact")]
     public void An_advert_fires_and_names_its_signals(string text, string signals)
     {
         var expected = Enum.Parse<PromoSignals>(signals);

@@ -16,6 +16,8 @@ internal static partial class YamlSyntax
     // How far (in lines) from where the parser stopped a mistake found on its own line is taken as the cause.
     private const int Near = 3;
 
+    private const string TabIndented = "this line is indented with a tab";
+
     /// <summary>
     /// The problems to report for a syntax error the parser found at <paramref name="line"/> of
     /// <paramref name="text"/>: each line holding one of the mistakes above (a key is one of
@@ -33,7 +35,7 @@ internal static partial class YamlSyntax
             var indent = text1.Length - text1.TrimStart(' ', '\t').Length;
             if (text1.AsSpan(0, indent).Contains('\t'))
             {
-                found.Add((i + 1, "YAML syntax: this line is indented with a tab; indent with spaces only (YAML takes no tabs: most editors can turn them into spaces)"));
+                found.Add((i + 1, "YAML syntax: " + TabIndented + "; indent with spaces only (YAML takes no tabs: most editors can turn them into spaces)"));
                 continue;
             }
 
@@ -54,7 +56,10 @@ internal static partial class YamlSyntax
             }
         }
 
-        if (found.Count == 0 || !found.Exists(f => Math.Abs(f.Line - line) <= Near))
+        // A tab the parser names is the tab-indented line found above, however far from where it
+        // stopped (a rule's "- " indented with a tab stops it where the mapping began, at line 1).
+        var tabNamed = parserMessage.Contains("tab", StringComparison.OrdinalIgnoreCase) && found.Exists(f => f.Message.Contains(TabIndented, StringComparison.Ordinal));
+        if (!tabNamed && (found.Count == 0 || !found.Exists(f => Math.Abs(f.Line - line) <= Near)))
         {
             found.Add((line, "YAML syntax: " + Guess(lines, line, parserMessage) + said));
         }

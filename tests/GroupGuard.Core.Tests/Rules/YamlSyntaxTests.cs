@@ -44,6 +44,7 @@ public sealed class YamlSyntaxTests
     [InlineData("  - id: mine.giveaway", "  - id：mine.giveaway", 9, "'id' is followed by a full-width colon '：'; write 'id: mine.giveaway'")]
     [InlineData("action: recall", "action:recall", 4, "no space after the colon of 'action'; write 'action: recall', with a space after the colon")]
     [InlineData("    terms: [私聊领取, 私信领取]", "\tterms: [私聊领取, 私信领取]", 8, "this line is indented with a tab; indent with spaces only")]
+    [InlineData("  - id: mine.giveaway", "\t- id: mine.giveaway", 9, "this line is indented with a tab; indent with spaces only")]
     public void A_typing_mistake_is_reported_on_its_own_line_with_what_to_write(string from, string to, int line, string expected)
     {
         var error = OnlyError(Edit(from, to));

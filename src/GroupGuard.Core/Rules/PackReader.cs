@@ -1270,7 +1270,8 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     /// <summary>
     /// Why an entry of 'groups' can be no group's id, saying what to write: a word for every group
-    /// (<c>＊</c>, <c>全部</c>), or several ids in one entry (<c>1234 5678</c>, <c>123，456</c>);
+    /// (<c>＊</c>, <c>全部</c>), a group's name or an id with hanzi or full-width digits
+    /// (<c>二年级家长群</c>, <c>群123456</c>), or several ids in one entry (<c>1234 5678</c>, <c>123，456</c>);
     /// null when it may be one. Such an entry loaded as a group no platform has, so the pack applied in none.
     /// </summary>
     private static string? NoGroupId(string value)
@@ -1279,6 +1280,15 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         if (EveryGroupWords.Contains(id))
         {
             return $"'groups' names '{id}', which is no group id: write \"*\" (the asterisk of English punctuation, in quotes) for every group";
+        }
+
+        if (id.Any(c => !char.IsAscii(c) && !GroupSeparators.Contains(c)))
+        {
+            // No platform's group id holds hanzi or full-width characters (QQ's is digits, WeChat's
+            // …@chatroom): a group's name (二年级家长群), or its number written with more (群123456).
+            var digits = new string(id.Normalize(System.Text.NormalizationForm.FormKC).Where(char.IsAsciiDigit).ToArray());
+            var notId = $"'groups' names '{id}', which is no group id: an id is the letters and digits the platform shows for the group, typed in English (a QQ group's is its number, 群号)";
+            return digits.Length >= 5 && id.IndexOfAny(GroupSeparators) < 0 ? $"{notId}: write groups: [\"{(value.StartsWith('!') ? "!" : "")}{digits}\"]" : $"{notId}, not its name: groups: [\"123456\"]";
         }
 
         if (id.IndexOfAny(GroupSeparators) < 0)

@@ -146,7 +146,8 @@ public sealed class PackFileShapeTests
 
     /// <summary>
     /// An entry of 'groups' no platform's group id can be: it loaded as a group that never speaks, so
-    /// the pack applied nowhere it was meant to. Now refused on its line, saying what to write.
+    /// the pack applied nowhere it was meant to. Now refused on its line, saying what to write. A
+    /// group's name (二年级家长群), or its number with hanzi or in full width, was such an entry too.
     /// </summary>
     [Theory]
     [InlineData("groups: [＊]\n", "'groups' names '＊', which is no group id: write \"*\" (the asterisk of English punctuation, in quotes) for every group")]
@@ -155,6 +156,9 @@ public sealed class PackFileShapeTests
     [InlineData("groups: [12345678、87654321]\n", "'groups' names '12345678、87654321', which is no group id (one holds no spaces or commas): give each group as an entry of the list: groups: [\"12345678\", \"87654321\"]")]
     [InlineData("groups: [1234 5678]\n", "'groups' names '1234 5678', which is no group id (one holds no spaces or commas): for one group write it without spaces (groups: [\"12345678\"]), for several give each as an entry of the list: groups: [\"1234\", \"5678\"]")]
     [InlineData("groups: ['*', '!1234 5678']\n", "'groups' names '1234 5678', which is no group id (one holds no spaces or commas): for one group write it without spaces (groups: [\"12345678\"]), for several give each as an entry of the list: groups: [\"1234\", \"5678\"]")]
+    [InlineData("groups: [二年级家长群]\n", "'groups' names '二年级家长群', which is no group id: an id is the letters and digits the platform shows for the group, typed in English (a QQ group's is its number, 群号), not its name: groups: [\"123456\"]")]
+    [InlineData("groups: [群111222333]\n", "'groups' names '群111222333', which is no group id: an id is the letters and digits the platform shows for the group, typed in English (a QQ group's is its number, 群号): write groups: [\"111222333\"]")]
+    [InlineData("groups: ['*', '!１１１２２２３３３']\n", "'groups' names '１１１２２２３３３', which is no group id: an id is the letters and digits the platform shows for the group, typed in English (a QQ group's is its number, 群号): write groups: [\"!111222333\"]")]
     public void A_group_entry_no_platform_s_id_can_be_is_refused_saying_what_to_write(string groups, string message)
     {
         using var dir = new TempFolder();

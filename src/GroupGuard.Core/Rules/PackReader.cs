@@ -939,7 +939,27 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             items.Add((item, Line(child.Start)));
         }
 
+        if (!bounded && node is YamlScalarNode { Value: { } text } && !RunTogether(text) && SpacedWords(text) is { Length: > 1 } words)
+        {
+            // A list typed as a line of words (terms: 卖号 收号 代练), as people list words in
+            // Chinese: one item, whose spaces the fold skips, so it fires only on the words written together.
+            var one = key == "terms"
+                ? $"one term, which fires only on {string.Concat(words)} written together"
+                : $"one phrase, which cancels a hit only where {string.Join(" and ", words)} stand one right after the other";
+            warnings.Add(new RuleError(display, Line(node.Start), $"{Who(ruleId)}: '{key}' is written as one piece of text, '{text.Trim()}', so it is {one} (spaces between words are skipped); to give several, write them as a list, in brackets with the comma of English punctuation: {key}: [{string.Join(", ", words)}]"));
+        }
+
         return items;
+    }
+
+    /// <summary>
+    /// The words of a list typed as a line of words parted by spaces (<c>卖号 收号 代练</c>), each
+    /// holding a hanzi; an empty array for one word or for a phrase in Latin letters (<c>free money</c>).
+    /// </summary>
+    internal static string[] SpacedWords(string text)
+    {
+        var words = text.Split([' ', '\t', '\u3000'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return words.Length > 1 && words.All(w => w.Any(c => CharTables.IsCjk(c))) ? words : [];
     }
 
     /// <summary>

@@ -40,6 +40,31 @@ public sealed class RunTogetherTermsTests
         Assert.Equal(expected, warning.Message);
     }
 
+    /// <summary>
+    /// A list typed as a line of words parted by spaces, as words are listed in Chinese (terms: 卖号
+    /// 收号 代练): one term, whose spaces the fold skips, so it fired only on 卖号收号代练, without a word.
+    /// </summary>
+    [Theory]
+    [InlineData("    terms: 卖号 收号 代练\n", 5, "rule 'x.a': 'terms' is written as one piece of text, '卖号 收号 代练', so it is one term, which fires only on 卖号收号代练 written together (spaces between words are skipped); to give several, write them as a list, in brackets with the comma of English punctuation: terms: [卖号, 收号, 代练]")]
+    [InlineData("    terms: 卖号　收号\n", 5, "rule 'x.a': 'terms' is written as one piece of text, '卖号　收号', so it is one term, which fires only on 卖号收号 written together (spaces between words are skipped); to give several, write them as a list, in brackets with the comma of English punctuation: terms: [卖号, 收号]")]
+    [InlineData("    terms: [卖号]\n    unless: 官方卖号 卖号须知\n", 6, "rule 'x.a': 'unless' is written as one piece of text, '官方卖号 卖号须知', so it is one phrase, which cancels a hit only where 官方卖号 and 卖号须知 stand one right after the other (spaces between words are skipped); to give several, write them as a list, in brackets with the comma of English punctuation: unless: [官方卖号, 卖号须知]")]
+    public void A_list_typed_as_words_parted_by_spaces_is_a_warning_on_its_line_giving_the_list_to_write(string yaml, int line, string expected)
+    {
+        var warning = Assert.Single(Load(yaml).Warnings);
+
+        Assert.Equal(line, warning.Line);
+        Assert.Equal(expected, warning.Message);
+    }
+
+    [Theory]
+    [InlineData("    terms: 卖号\n")]
+    [InlineData("    terms: free money\n")]
+    [InlineData("    terms: [卖号 收号, 代练]\n")]
+    public void One_word_a_latin_phrase_or_a_spaced_item_of_a_bracketed_list_is_no_list_typed_as_words(string yaml)
+    {
+        Assert.Empty(Load(yaml).Warnings);
+    }
+
     [Fact]
     public void Terms_run_together_on_a_terms_file_s_line_are_a_warning_on_that_line_asking_for_one_a_line()
     {

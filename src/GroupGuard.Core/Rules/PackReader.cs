@@ -249,6 +249,10 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         var unless = Phrases(map, "unless", "unless phrase", id, out var unlessNode);
+        if (!map.ContainsKey("pinyin"))
+        {
+            WarnOfIdleUnless(id, terms, unless);
+        }
 
         var precededBy = PhrasesOr(map, "unless_preceded_by", "unless_preceded_by word", id, defaults.UnlessPrecededBy, out var precededNode);
         var nearNode = map.GetValueOrDefault("unless_near") ?? map.GetValueOrDefault("unless_near_file");
@@ -406,6 +410,49 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         return rule;
+    }
+
+    // The most term and phrase pairs a rule's unless phrases are compared with its terms for (below):
+    // a pack of a few hundred of each is checked in a millisecond; a folder-sized list is not checked.
+    private const long MaxUnlessChecks = 1_000_000;
+
+    /// <summary>
+    /// Warns of <c>unless</c> phrases that can never cancel a hit: a phrase that is a term itself,
+    /// which covers every hit of that term, so the term never fires; and a list of which no phrase
+    /// holds any of the rule's terms: a phrase cancels only a hit it covers, so phrases meant for
+    /// the hit's sentence (官方交易行 beside 卖号) cancel nothing, which is <c>unless_near</c>'s work.
+    /// (A list shared by several rules through an alias may hold phrases for the others' terms, so
+    /// one idle phrase beside working ones is no mistake.) Not for a rule with <c>pinyin</c>, whose
+    /// spellings of a term a phrase may hold.
+    /// </summary>
+    private void WarnOfIdleUnless(string id, List<RuleTerm> terms, IReadOnlyList<RuleTerm> unless)
+    {
+        if (terms.Count == 0 || unless.Count == 0 || (long)terms.Count * unless.Count > MaxUnlessChecks)
+        {
+            return;
+        }
+
+        var folded = terms.Select(t => (Term: t, Folded: folder.FoldToString(t.Text))).Where(t => t.Folded.Length > 0).ToList();
+        var idle = new List<RuleTerm>();
+        foreach (var phrase in unless)
+        {
+            var text = folder.FoldToString(phrase.Text);
+            if (folded.FirstOrDefault(t => t.Folded == text) is { Term: { } same })
+            {
+                warnings.Add(new RuleError(phrase.SourcePath, phrase.Line, $"rule '{id}': unless phrase '{phrase.Text}' is the rule's term '{same.Text}' itself, so it covers every hit of that term, which never fires; an unless phrase is a longer saying that holds a term (微信支付 for 微信): write the saying, or take the term out of the rule"));
+            }
+            else if (!folded.Exists(t => text.Contains(t.Folded, StringComparison.Ordinal)))
+            {
+                idle.Add(phrase);
+            }
+        }
+
+        if (idle.Count == unless.Count)
+        {
+            var names = string.Join(", ", idle.Take(5).Select(p => p.Text)) + (idle.Count > 5 ? ", …" : "");
+            var which = idle.Count == 1 ? $"its unless phrase '{idle[0].Text}' holds" : $"its unless phrases ({names}) hold";
+            warnings.Add(new RuleError(idle[0].SourcePath, idle[0].Line, $"rule '{id}': {which} none of its terms, so {(idle.Count == 1 ? "it cancels" : "they cancel")} nothing: an unless phrase cancels only a hit inside it (微信支付 cancels 微信); to cancel a hit when a phrase stands anywhere in its sentence, put it in unless_near: [{names}]"));
+        }
     }
 
     /// <summary>The rule's own list under <paramref name="key"/> when it has one (it replaces the pack's), else the pack's.</summary>

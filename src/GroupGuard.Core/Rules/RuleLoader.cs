@@ -109,6 +109,8 @@ public static class RuleLoader
             packs.Add(pack);
         }
 
+        WarnOfAllowedTerms(allow, packs, folder, warnings);
+
         // Files the packs and lists above never read, though their names say they were meant to be.
         UnreadFiles.Warn(full, named, packsRead: errors.Count == 0, warnings);
 
@@ -136,6 +138,37 @@ public static class RuleLoader
         }
 
         return Result(set, full, errors, warnings);
+    }
+
+    /// <summary>
+    /// Warns of a line of <c>allow.txt</c> that is a rule's term itself: it covers every hit of the
+    /// term, in every group, so the term never fires, though the rule lists it. A group's own list
+    /// may hold a term (the one group lets the word pass), so only allow.txt is read for it.
+    /// </summary>
+    private static void WarnOfAllowedTerms(IReadOnlyList<RuleTerm> allow, List<RulePack> packs, TextFolder folder, RuleProblems warnings)
+    {
+        if (allow.Count == 0)
+        {
+            return;
+        }
+
+        var phrases = new Dictionary<string, RuleTerm>(StringComparer.Ordinal);
+        foreach (var phrase in allow)
+        {
+            phrases.TryAdd(folder.FoldToString(phrase.Text), phrase);
+        }
+
+        var said = new HashSet<RuleTerm>();
+        foreach (var rule in packs.SelectMany(p => p.Rules))
+        {
+            foreach (var term in rule.Terms)
+            {
+                if (phrases.TryGetValue(folder.FoldToString(term.Text), out var phrase) && said.Add(phrase))
+                {
+                    warnings.Add(new RuleError(phrase.SourcePath, phrase.Line, $"allow phrase '{phrase.Text}' is the term '{term.Text}' of rule '{rule.Id}' ({term.SourcePath}:{term.Line}) itself, so it covers every hit of that term, in every group, and the term never fires; an allow phrase is a longer saying that holds a term (微信支付 for 微信): write the saying, or take the term out of the rule (to let one group use the word, put it in that group's allow-<group id>.txt)"));
+                }
+            }
+        }
     }
 
     private static RuleLoadResult Result(RuleSet? set, string folder, RuleProblems errors, RuleProblems warnings)

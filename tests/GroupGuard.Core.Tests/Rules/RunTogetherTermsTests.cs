@@ -221,7 +221,7 @@ public sealed class RunTogetherTermsTests
     /// </summary>
     [Theory]
     [InlineData("    terms: [转账1,000元, 加微信]\n", "rule 'x.a': 'terms' holds 转账1,000元, which YAML reads as two items, '转账1' and '000元', at the comma of the number; quote the item to keep the number whole: '转账1,000元', or write the number without its comma")]
-    [InlineData("    terms: [加微信]\n    unless: [红包1,000个]\n", "rule 'x.a': 'unless' holds 红包1,000个, which YAML reads as two items, '红包1' and '000个', at the comma of the number; quote the item to keep the number whole: '红包1,000个', or write the number without its comma")]
+    [InlineData("    terms: [红包]\n    unless: [红包1,000个]\n", "rule 'x.a': 'unless' holds 红包1,000个, which YAML reads as two items, '红包1' and '000个', at the comma of the number; quote the item to keep the number whole: '红包1,000个', or write the number without its comma")]
     public void A_number_s_comma_in_a_bracketed_list_is_a_warning_to_quote_it(string yaml, string expected)
     {
         var warning = Assert.Single(Load(yaml).Warnings);

@@ -1066,6 +1066,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 var intended = KeyMeant(key, allowed);
                 var meant = intended is not null ? $": write '{intended}'"
                     : allowed == RuleKeys && PackKeys.Contains(key) ? $": '{key}' is a key of the pack, written at the left edge above 'rules:'; put a rule that needs its own in a pack of its own"
+                    : KeyElsewhere(key, rule: allowed == RuleKeys) is { } elsewhere ? $": {elsewhere}"
                     : "";
                 Error(Line(keyNode.Start), $"unknown {what} key '{key}'{meant} (expected one of: {string.Join(", ", allowed)})");
                 if (intended is not null)
@@ -1172,6 +1173,51 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         ["群"] = "groups", ["群号"] = "groups", ["模式"] = "mode", ["禁言分钟"] = "mute_minutes", ["禁言时长"] = "mute_minutes",
         ["例外"] = "unless", ["排除"] = "unless", ["警告语"] = "warning", ["提示语"] = "warning", ["规则"] = "rules",
     };
+
+    // Keys an administrator looks for in a pack that are settings of the service, or lists of
+    // their own: what an unknown key of these names says instead of the key to write.
+    private static readonly HashSet<string> EscalationKeys = new(StringComparer.Ordinal)
+    {
+        "escalation", "escalate", "escalations", "repeat_offenders", "加重", "升级", "屡犯", "累犯",
+    };
+
+    private static readonly HashSet<string> ExemptKeys = new(StringComparer.Ordinal)
+    {
+        "exempt", "exempt_users", "exemptusers", "exempt_members", "whitelist_users", "allow_users", "豁免", "白名单用户", "免检",
+    };
+
+    private static readonly HashSet<string> AllowKeys = new(StringComparer.Ordinal)
+    {
+        "allow", "allow_list", "allowlist", "whitelist", "white_list", "exceptions", "exclude", "白名单", "放行", "放行词",
+    };
+
+    /// <summary>
+    /// Where what an unknown <paramref name="key"/> asks for is written, when it is no key of a pack:
+    /// escalation and exempt members are settings of the service, and allowed phrases are a rule's
+    /// <c>unless</c>, <c>unless_near</c> or <c>allow.txt</c>; null for any other key.
+    /// </summary>
+    private static string? KeyElsewhere(string key, bool rule)
+    {
+        var name = key.Trim().ToLowerInvariant().Replace('-', '_').Replace(' ', '_');
+        if (EscalationKeys.Contains(name))
+        {
+            return "repeat offenders are escalated by a setting of the service, not of a pack: GroupGuard:Moderation:Escalation, or GroupGuard:Groups:<group id>:Escalation for one group (README, Settings); the pack's action is the first offence's";
+        }
+
+        if (ExemptKeys.Contains(name))
+        {
+            return "members who are never acted on are a setting of the service, not of a pack: GroupGuard:Moderation:ExemptUsers (README, Settings); owners and admins are never acted on";
+        }
+
+        if (AllowKeys.Contains(name))
+        {
+            return rule
+                ? "phrases that cancel this rule's hits are 'unless' (a phrase that holds the hit: 微信支付 for 微信) or 'unless_near' (a phrase anywhere in the hit's sentence); for every rule, a line of allow.txt"
+                : "phrases that cancel a hit are 'unless_near' here (a phrase anywhere in the hit's sentence, for every rule of the pack), a rule's 'unless', or a line of allow.txt (allow-<group id>.txt for one group)";
+        }
+
+        return null;
+    }
 
     /// <summary>The key of <paramref name="allowed"/> an unknown <paramref name="key"/> was probably meant as: its Chinese, a case or a letter or two off; null when none is near.</summary>
     private static string? KeyMeant(string key, HashSet<string> allowed)

@@ -116,6 +116,8 @@ public sealed class PackFieldTests
     [InlineData("    关键词: [私聊领取]\n", "unknown rule key '关键词': write 'terms' (expected one of: id, ")]
     [InlineData("    terms: [私聊领取]\n    groups: [123456]\n", "unknown rule key 'groups': 'groups' is a key of the pack, written at the left edge above 'rules:'; put a rule that needs its own in a pack of its own (expected one of: id, ")]
     [InlineData("    terms: [私聊领取]\n    colour: red\n", "unknown rule key 'colour' (expected one of: id, ")]
+    [InlineData("    terms: [卖号]\n    allow: [官方交易行]\n", "unknown rule key 'allow': phrases that cancel this rule's hits are 'unless' (a phrase that holds the hit: 微信支付 for 微信) or 'unless_near' (a phrase anywhere in the hit's sentence); for every rule, a line of allow.txt (expected one of: id, ")]
+    [InlineData("    terms: [卖号]\n    白名单: [官方交易行]\n", "unknown rule key '白名单': phrases that cancel this rule's hits are 'unless'")]
     public void An_unknown_key_names_the_key_to_write_where_one_was_plainly_meant(string keys, string expected)
     {
         using var dir = new TempFolder();
@@ -124,6 +126,26 @@ public sealed class PackFieldTests
         var result = RuleLoader.Load(dir.Path);
 
         Assert.Contains(result.Errors, e => e.Message.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// What an administrator looks for in a pack and the service keeps elsewhere (escalation of
+    /// repeat offenders and exempt members are settings; allowed phrases are unless_near or
+    /// allow.txt) was an unknown key with nothing more said; now the error says where it is written.
+    /// </summary>
+    [Theory]
+    [InlineData("escalation: [{count: 2, action: mute}]\n", "unknown pack key 'escalation': repeat offenders are escalated by a setting of the service, not of a pack: GroupGuard:Moderation:Escalation, or GroupGuard:Groups:<group id>:Escalation for one group (README, Settings); the pack's action is the first offence's (expected one of: pack, ")]
+    [InlineData("exempt_users: ['12345']\n", "unknown pack key 'exempt_users': members who are never acted on are a setting of the service, not of a pack: GroupGuard:Moderation:ExemptUsers (README, Settings); owners and admins are never acted on (expected one of: pack, ")]
+    [InlineData("whitelist: [王老师]\n", "unknown pack key 'whitelist': phrases that cancel a hit are 'unless_near' here (a phrase anywhere in the hit's sentence, for every rule of the pack), a rule's 'unless', or a line of allow.txt (allow-<group id>.txt for one group) (expected one of: pack, ")]
+    public void A_pack_key_for_what_is_written_elsewhere_says_where(string key, string expected)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\n" + key + "rules:\n  - id: x.a\n    terms: [私聊领取]\n");
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal(2, error.Line);
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -841,10 +841,23 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
         catch (ArgumentException ex)
         {
-            Error(line, $"rule '{ruleId}': invalid regex: {ex.Message}");
+            Error(line, $"rule '{ruleId}': invalid regex: {ex.Message}{(ex is RegexParseException parse ? ParseAdvice(parse.Error) : "")}");
             return null;
         }
     }
+
+    /// <summary>
+    /// What to write for the parse errors of a pattern typed by hand: a bracket or parenthesis meant
+    /// as itself (【 】 typed as [ ], a price in brackets), a + or * with nothing before it (+v).
+    /// </summary>
+    private static string ParseAdvice(RegexParseError error) => error switch
+    {
+        RegexParseError.UnterminatedBracket => "; a '[' opens a set of characters that a ']' closes ([元块] is 元 or 块); to match a bracket itself, write \\[ and \\]",
+        RegexParseError.InsufficientClosingParentheses => "; a '(' opens a group that a ')' closes ((元|块) is 元 or 块); to match a parenthesis itself, write \\( and \\)",
+        RegexParseError.InsufficientOpeningParentheses => "; a ')' closes a group that a '(' opened; to match a parenthesis itself, write \\)",
+        RegexParseError.QuantifierAfterNothing or RegexParseError.NestedQuantifiersNotParenthesized => "; *, +, ? and {} repeat what stands before them; to match the character itself, write \\* \\+ \\? or \\{ (\\+v for +v)",
+        _ => "",
+    };
 
     /// <summary>
     /// The error for a regex the linear-time engine refuses, saying what to write instead where the

@@ -149,6 +149,26 @@ public sealed class PackFieldTests
     }
 
     /// <summary>
+    /// A regex typed with a bracket or parenthesis meant as itself, or a + with nothing before it,
+    /// said only the engine's words (Unterminated [] set); now also what the character does and how
+    /// to write it as itself.
+    /// </summary>
+    [Theory]
+    [InlineData("[0-9+元/万金", "rule 'x.a': invalid regex: Invalid pattern '[0-9+元/万金' at offset 9. Unterminated [] set.; a '[' opens a set of characters that a ']' closes ([元块] is 元 or 块); to match a bracket itself, write \\[ and \\]")]
+    [InlineData("(出售|转让账号", "; a '(' opens a group that a ')' closes ((元|块) is 元 or 块); to match a parenthesis itself, write \\( and \\)")]
+    [InlineData("+v\\d+", "; *, +, ? and {} repeat what stands before them; to match the character itself, write \\* \\+ \\? or \\{ (\\+v for +v)")]
+    public void A_regex_that_does_not_parse_says_how_to_write_the_character_as_itself(string pattern, string expected)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", $"pack: x\nrules:\n  - id: x.a\n    regex: '{pattern}'\n");
+
+        var error = Assert.Single(RuleLoader.Load(dir.Path).Errors);
+
+        Assert.Equal(4, error.Line);
+        Assert.EndsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A key misspelt gave its own error and then those of the key's absence (no terms, nothing to
     /// match, 'unless' with no terms …): three errors for one mistake, the first of which already
     /// names the fix. Now it is the one error; the rule still does not load.

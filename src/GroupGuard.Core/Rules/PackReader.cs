@@ -404,6 +404,14 @@ internal sealed class PackReader(string file, string display, RuleProblems error
             Line = line,
         };
 
+        if (map.TryGetValue("mute_minutes", out var minutesNode) && rule.Action is not (ModerationAction.Mute or ModerationAction.Kick) && !misspelt.Contains("action") && errors.Total == errorsBefore)
+        {
+            // Read only for a mute, or a kick the platform cannot carry out: a warn rule given a mute
+            // length for repeat offenders mutes nobody by it (escalation has steps of its own).
+            var action = rule.Action.ToString().ToLowerInvariant();
+            warnings.Add(new RuleError(display, Line(minutesNode.Start), $"rule '{id}': mute_minutes is used only with action mute (or kick, where the platform cannot kick), and this rule's action is {action}, so it is not used: to mute, write action: mute; repeat offenders are muted by the escalation steps of the service (GroupGuard:Moderation:Escalation)"));
+        }
+
         if (map.TryGetValue("warning", out var warningNode) && rule.WarningTemplate is { } warning)
         {
             WarnOfIds(warning, Line(warningNode.Start), id, rule.PackName, rule.Category, [id]);

@@ -169,6 +169,36 @@ public sealed class PackFieldTests
     }
 
     /// <summary>
+    /// A rule's mute_minutes beside an action that mutes nobody (warn, recall) loaded and was never
+    /// read: a member was warned, not muted for the 30 minutes written. Now a warning on its line.
+    /// </summary>
+    [Theory]
+    [InlineData("    action: warn\n    mute_minutes: 30\n", 6, "rule 'x.a': mute_minutes is used only with action mute (or kick, where the platform cannot kick), and this rule's action is warn, so it is not used: to mute, write action: mute; repeat offenders are muted by the escalation steps of the service (GroupGuard:Moderation:Escalation)")]
+    [InlineData("    mute_minutes: 30\n", 5, "rule 'x.a': mute_minutes is used only with action mute (or kick, where the platform cannot kick), and this rule's action is recall, so it is not used: to mute, write action: mute; repeat offenders are muted by the escalation steps of the service (GroupGuard:Moderation:Escalation)")]
+    public void A_rule_s_mute_minutes_beside_an_action_that_mutes_nobody_is_a_warning(string keys, int line, string expected)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\naction: recall\nrules:\n  - id: x.a\n" + keys + "    detector: cn_mobile\n");
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal((line, expected), (warning.Line, warning.Message));
+    }
+
+    [Theory]
+    [InlineData("    action: mute\n    mute_minutes: 30\n")]
+    [InlineData("    action: kick\n    mute_minutes: 30\n")]
+    public void A_rule_s_mute_minutes_beside_mute_or_kick_is_no_warning(string keys)
+    {
+        using var dir = new TempFolder();
+        dir.Write("x.yaml", "pack: x\naction: recall\nmute_minutes: 20\nrules:\n  - id: x.a\n" + keys + "    detector: cn_mobile\n");
+
+        Assert.Empty(RuleLoader.Load(dir.Path).Warnings);
+    }
+
+    /// <summary>
     /// A key misspelt gave its own error and then those of the key's absence (no terms, nothing to
     /// match, 'unless' with no terms …): three errors for one mistake, the first of which already
     /// names the fix. Now it is the one error; the rule still does not load.

@@ -27,6 +27,13 @@ public interface IIncidentStore
     Task<Incident?> GetAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The incidents of these ids that are stored, in id order, each once: an id with none (never
+    /// stored, or removed by retention since) is left out. One query through the key on their ids
+    /// (one per 500 ids beyond), however many there are.
+    /// </summary>
+    Task<IReadOnlyList<Incident>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The incidents of one message, in id order: of the latest message with that id when there
     /// were several (OneBot implementations reuse short message ids after a restart); empty when
     /// nothing fired on it.

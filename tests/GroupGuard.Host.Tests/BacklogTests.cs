@@ -82,6 +82,8 @@ public sealed class BacklogTests
 
         public Task<Incident?> GetAsync(long id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
+        public Task<IReadOnlyList<Incident>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) => inner.GetManyAsync(ids, cancellationToken);
+
         public Task<IReadOnlyList<Incident>> FindByMessageAsync(GroupGuard.Core.Moderation.GroupMessageRef message, CancellationToken cancellationToken) => inner.FindByMessageAsync(message, cancellationToken);
 
         public Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken) =>

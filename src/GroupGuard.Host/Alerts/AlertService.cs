@@ -309,25 +309,10 @@ internal sealed partial class AlertService(
                 continue;
             }
 
-            var incidents = new List<Incident>();
-            var falsePositives = 0;
-            foreach (var id in alert.PendingIds)
-            {
-                // One removed since (retention) is left out, as one marked false positive is.
-                if (await store.GetAsync(id, cancellationToken) is not { } incident)
-                {
-                    continue;
-                }
-
-                if (incident.FalsePositive)
-                {
-                    falsePositives++;
-                }
-                else
-                {
-                    incidents.Add(incident);
-                }
-            }
+            // One query for all of them; one removed since (retention) is left out, as one marked false positive is.
+            var read = await store.GetManyAsync(alert.PendingIds, cancellationToken);
+            var incidents = read.Where(i => !i.FalsePositive).ToList();
+            var falsePositives = read.Count - incidents.Count;
 
             var due = now >= alert.CreatedAt + FollowUpLimit;
             if (incidents.Count == 0)

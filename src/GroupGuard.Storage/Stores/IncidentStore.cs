@@ -367,6 +367,29 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         return row?.ToIncident();
     }
 
+    public async Task<IReadOnlyList<Incident>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var wanted = ids.Distinct().Order().ToArray();
+        if (wanted.Length == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var incidents = new List<Incident>(wanted.Length);
+        foreach (var chunk in wanted.Chunk(IdsPerStatement))
+        {
+            var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM incidents WHERE {_database.IsAnyOf("id", "@Ids")} ORDER BY id",
+                new { Ids = chunk },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            incidents.AddRange(rows.Select(r => r.ToIncident()));
+        }
+
+        return incidents;
+    }
+
     public Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken) =>
         UpdateEachAsync(
             incidentIds,

@@ -17,6 +17,8 @@ internal abstract class UnusedIncidentStore : IIncidentStore
 
     public virtual Task<Incident?> GetAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public virtual Task<IReadOnlyList<Incident>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public virtual Task<IReadOnlyList<Incident>> FindByMessageAsync(GroupMessageRef message, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public virtual Task UpdateActionAsync(IReadOnlyList<long> incidentIds, ActionStatus status, string? error, ActionErrorKind? errorKind, CancellationToken cancellationToken) => throw new NotSupportedException();

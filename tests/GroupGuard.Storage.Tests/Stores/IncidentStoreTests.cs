@@ -155,6 +155,37 @@ public abstract class IncidentStoreTests : StoreTests
     }
 
     [Fact]
+    public async Task Incidents_read_at_once_by_their_ids_come_back_as_each_does_alone_in_id_order_and_those_not_stored_left_out()
+    {
+        // An alert's follow-up reads what became of the incidents it said 待处置 for in one query.
+        var ids = await Harness.Store.AddAsync(
+            [
+                Samples.Incident(messageId: "a"),
+                Samples.Incident(messageId: "b") with { ActionStatus = ActionStatus.Pending },
+                Samples.Incident(messageId: "c") with { ActionStatus = ActionStatus.Pending },
+            ],
+            CancellationToken.None);
+        await Harness.Store.UpdateActionAsync([ids[1]], ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        Assert.True(await Harness.Store.MarkFalsePositiveAsync(ids[2], true, "家长转发的通知", Samples.MessageTime, "admin", CancellationToken.None));
+        var alone = new List<Incident>();
+        foreach (var id in ids)
+        {
+            alone.Add((await Harness.Store.GetAsync(id, CancellationToken.None))!);
+        }
+
+        var atOnce = await Harness.Store.GetManyAsync([ids[2], ids[0], ids[2] + 1000, ids[1], ids[0]], CancellationToken.None);
+        // More ids than one statement takes: the same, however many ask for nothing.
+        var among = await Harness.Store.GetManyAsync([.. Enumerable.Range(1, 1200).Select(n => ids[2] + n).Concat(ids)], CancellationToken.None);
+
+        Assert.Equivalent(alone, atOnce, strict: true);
+        Assert.Equivalent(alone, among, strict: true);
+        Assert.Equal(ids, atOnce.Select(i => i.Id));
+        Assert.Equal((ActionStatus.Failed, ActionErrorKind.NotPermitted, true), (atOnce[1].ActionStatus, atOnce[1].ActionErrorKind, atOnce[2].FalsePositive));
+        Assert.Empty(await Harness.Store.GetManyAsync([], CancellationToken.None));
+        Assert.Empty(await Harness.Store.GetManyAsync([ids[2] + 1], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Query_returns_incidents_in_the_order_they_were_stored()
     {
         var t0 = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);

@@ -331,6 +331,31 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task An_alert_and_its_follow_up_name_a_group_renamed_in_the_window_by_its_newest_name()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        // The most severe, listed first, was sent under the group's old name; the group was renamed before the next.
+        var ids = await rig.AddAsync(
+            Incident("m1", t0, Severity.Critical, rule: "fraud.transfer", category: "fraud") with { ActionStatus = ActionStatus.Pending, GroupName = "二年级家长群" },
+            Incident("m2", t0.AddSeconds(20), Severity.High) with { GroupName = "二年级（3）班家长群" },
+            Incident("m3", t0.AddSeconds(30), Severity.High, group: "654321"));
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        await rig.LookAtAsync(alerts, sent);
+        await rig.Store.UpdateActionAsync([ids[0]], ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        await rig.LookAtAsync(alerts, sent.AddSeconds(20));
+
+        Assert.Equal(2, rig.Alerts.Count);
+        var (alert, followUp) = (rig.Alerts[0], rig.Alerts[1]);
+        Assert.Contains("- [严重] 11-26 18:00:00 二年级（3）班家长群（123456） ", alert, StringComparison.Ordinal);
+        Assert.Contains("- [高] 11-26 18:00:20 二年级（3）班家长群（123456） ", alert, StringComparison.Ordinal);
+        Assert.Contains("- [高] 11-26 18:00:30 群 654321 ", alert, StringComparison.Ordinal); // a group none names, by its id
+        Assert.DoesNotContain("二年级家长群", alert, StringComparison.Ordinal);
+        Assert.Contains($"- [严重] 11-26 18:00:00 二年级（3）班家长群（123456） 20002：撤回失败", followUp, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_a_quiet_period_a_lone_incident_goes_out_once_the_pause_has_passed_not_a_minute_later()
     {
         await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Alerts:0:QuietSeconds"] = "10" });

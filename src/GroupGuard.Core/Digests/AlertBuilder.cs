@@ -33,6 +33,12 @@ public sealed record AlertInput(
     /// message the alert lists links to the page of the incident its line is told by (<see cref="ConsoleLinks"/>).
     /// </summary>
     public string? ConsoleUrl { get; init; }
+
+    /// <summary>
+    /// The name each group is given (<see cref="NewestGroupNames"/>), gathered from every incident of
+    /// the window, those not listed too; null: from <see cref="Incidents"/>.
+    /// </summary>
+    public NewestGroupNames? GroupNames { get; init; }
 }
 
 /// <summary>Everything the follow-up of one alert is made of (<see cref="AlertBuilder.FollowUp"/>).</summary>
@@ -53,6 +59,12 @@ public sealed record AlertFollowUpInput(
 {
     /// <summary>The console's public address, as <see cref="AlertInput.ConsoleUrl"/>: each failure and each message still waiting links to its incident's page.</summary>
     public string? ConsoleUrl { get; init; }
+
+    /// <summary>
+    /// The name each group is given (<see cref="NewestGroupNames"/>), gathered from the incidents read
+    /// for the follow-up, those marked false positive too; null: from <see cref="Incidents"/>.
+    /// </summary>
+    public NewestGroupNames? GroupNames { get; init; }
 }
 
 /// <summary>
@@ -150,9 +162,10 @@ public static class AlertBuilder
         }
 
         var lines = new List<DigestBuilder.Line> { (DigestBuilder.LineKind.Plain, head) };
+        var names = input.GroupNames ?? NewestGroupNames.Of(input.Incidents);
         string Line(Incident i, string what) =>
             $"[{DigestBuilder.SeverityName(i.Severity)}] {DigestBuilder.Local(i.Time, input.TimeZone):MM-dd HH:mm:ss} "
-            + $"{DigestBuilder.GroupName(i.GroupName, i.GroupId, quote)} {quote(i.SenderName ?? i.UserId)}{DigestBuilder.Forwarded(i, quote)}：{what}";
+            + $"{DigestBuilder.GroupName(names.Name(i.Platform, i.GroupId), i.GroupId, quote)} {quote(i.SenderName ?? i.UserId)}{DigestBuilder.Forwarded(i, quote)}：{what}";
         foreach (var incident in failed)
         {
             lines.Add(new DigestBuilder.Line(DigestBuilder.LineKind.Item, Line(incident, $"{DigestBuilder.ActionNameAndReason(incident)}（事件 #{incident.Id.ToString(CultureInfo.InvariantCulture)}，请手动处理）"),
@@ -230,6 +243,7 @@ public static class AlertBuilder
         var offences = Offences(input);
         var messages = Messages(input);
         var groups = offences.Select(o => o.Top.GroupId).Distinct(StringComparer.Ordinal).Count();
+        var names = input.GroupNames ?? NewestGroupNames.Of(input.Incidents);
         var lines = new List<DigestBuilder.Line>
         {
             (DigestBuilder.LineKind.Plain,
@@ -250,7 +264,7 @@ public static class AlertBuilder
             var rules = string.Join("、", named.Select(i => i.Rule).Distinct(StringComparer.Ordinal).Select(quote));
             lines.Add(new DigestBuilder.Line(DigestBuilder.LineKind.Item,
                 $"[{DigestBuilder.SeverityName(offence.Severity)}] {DigestBuilder.Local(top.Time, zone):MM-dd HH:mm:ss} "
-                + $"{DigestBuilder.GroupName(top.GroupName, top.GroupId, quote)} "
+                + $"{DigestBuilder.GroupName(names.Name(top.Platform, top.GroupId), top.GroupId, quote)} "
                 + $"{quote(top.SenderName ?? top.UserId)}{DigestBuilder.Forwarded(top, quote)}：「{offence.Excerpt(quote)}」"
                 + $"（{categories}，{rules}，{DigestBuilder.ActionNameAndReason(offence.Acted)}{DigestBuilder.Cleared(offence.Clearing)}）",
                 ConsoleLinks.Incident(input.ConsoleUrl, top.Id)));

@@ -154,7 +154,7 @@ public static class DigestBuilder
         var real = incidents.Where(i => !i.FalsePositive).Select(Settled).ToList();
 
         var checkedLine = Checked(input, real.Count > 0);
-        var groupNames = GroupNames(incidents);
+        var groupNames = NewestGroupNames.Of(incidents);
         // Counted by message: one message with several hits (a loan advert with a phone number) is
         // one offence, told once, with every hit masked together.
         var offences = Offence.Of(real);
@@ -175,7 +175,7 @@ public static class DigestBuilder
             foreach (var group in offences.GroupBy(o => (o.Top.Platform, o.Top.GroupId)).OrderByDescending(g => g.Count()))
             {
                 var shared = offences.Any(o => o.Top.GroupId == group.Key.GroupId && o.Top.Platform != group.Key.Platform);
-                lines.Add((LineKind.Item, $"{GroupName(groupNames.GetValueOrDefault(group.Key), group.Key.GroupId, quote, shared ? group.Key.Platform : null)}：{group.Count()} 条"));
+                lines.Add((LineKind.Item, $"{GroupName(groupNames.Name(group.Key.Platform, group.Key.GroupId), group.Key.GroupId, quote, shared ? group.Key.Platform : null)}：{group.Count()} 条"));
             }
 
             lines.Add((LineKind.Heading, "处置"));
@@ -231,7 +231,7 @@ public static class DigestBuilder
                 foreach (var (key, count, name) in repeaters)
                 {
                     // The group by the name 概况 gives it (its id is there), else by its id.
-                    var groupName = groupNames.GetValueOrDefault((key.Platform, key.GroupId));
+                    var groupName = groupNames.Name(key.Platform, key.GroupId);
                     lines.Add((LineKind.Item, $"{quote(name ?? key.UserId)}（{quote(key.UserId)}，{(groupName is null ? "群 " + quote(key.GroupId) : quote(groupName))}）：{count} 条"));
                 }
             }
@@ -244,7 +244,7 @@ public static class DigestBuilder
             {
                 var top = offence.Top;
                 var acted = offence.Acted;
-                var group = severalGroups ? GroupName(groupNames.GetValueOrDefault((top.Platform, top.GroupId)), top.GroupId, quote) + " " : "";
+                var group = severalGroups ? GroupName(groupNames.Name(top.Platform, top.GroupId), top.GroupId, quote) + " " : "";
                 // The excerpt masks every hit (a regex's over a whole advert leaves nothing to read):
                 // the console's page of the message's most severe incident shows it whole, to those allowed.
                 lines.Add(new Line(LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {group}{quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）",
@@ -332,13 +332,14 @@ public static class DigestBuilder
         // A request names no group on some platforms (OneBot v11's carries only the id): the group is
         // named as the digest's incidents, or another request, name it (the newest name of the
         // period, as 概况 names a group), not by its id in one place and by its name in another.
-        var groupNames = input.Incidents.Select(i => (i.Platform, i.GroupId, Name: i.GroupName, i.Time))
-            .Concat(joins.Select(j => (j.Platform, j.GroupId, Name: j.GroupName, j.Time)))
-            .Where(g => !string.IsNullOrEmpty(g.Name))
-            .GroupBy(g => (g.Platform, g.GroupId))
-            .ToDictionary(g => g.Key, g => g.MaxBy(n => n.Time).Name);
+        var groupNames = NewestGroupNames.Of(input.Incidents);
+        foreach (var join in joins)
+        {
+            groupNames.Add(join.Platform, join.GroupId, join.GroupName, join.Time, join.Id);
+        }
+
         string Group(Members.JoinDecision j) =>
-            GroupName(j.GroupName is { Length: > 0 } ? j.GroupName : groupNames.GetValueOrDefault((j.Platform, j.GroupId)), j.GroupId, quote);
+            GroupName(j.GroupName is { Length: > 0 } ? j.GroupName : groupNames.Name(j.Platform, j.GroupId), j.GroupId, quote);
         lines.Add((LineKind.Heading, "入群申请"));
         lines.Add((LineKind.Item,
             $"拒绝 {rejected.Count(Carried)} 个（其中黑名单 {rejected.Count(j => Carried(j) && Blocked(j))} 个），" +
@@ -415,16 +416,6 @@ public static class DigestBuilder
         name is { Length: > 0 }
             ? $"{quote(name)}（{quote(id)}{(platform is null ? "" : "，" + quote(platform))}）"
             : "群 " + quote(id) + (platform is null ? "" : $"（{quote(platform)}）");
-
-    /// <summary>
-    /// Each group's name by its platform and id: the newest its incidents of the period carry (a group
-    /// renamed reads by its name now, as the console's overview names it), marked false positive or
-    /// not; a group none names is not there.
-    /// </summary>
-    private static Dictionary<(string Platform, string GroupId), string> GroupNames(IEnumerable<Incident> incidents) =>
-        incidents.Where(i => !string.IsNullOrEmpty(i.GroupName))
-            .GroupBy(i => (i.Platform, i.GroupId))
-            .ToDictionary(g => g.Key, g => g.MaxBy(i => (i.Time, i.Id))!.GroupName!);
 
     /// <summary>What became of a join request's answer; one not carried out is told by the kind of failure, as an incident's (<see cref="Reason(ActionErrorKind?, ActionStatus)"/>).</summary>
     private static string JoinAnswerName(Members.JoinDecision join) => join.ActionStatus switch

@@ -66,6 +66,13 @@ internal sealed partial class AlertService(
     /// </summary>
     internal static readonly TimeSpan FollowUpLookBack = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Incidents a follow-up reads at most, in one query (<see cref="IIncidentStore.GetManyAsync"/>):
+    /// those its alert said 待处置 for (one per message it listed, so at most <see cref="AlertBuilder.MaxShown"/>)
+    /// and the alert's latest others, whose newest group names the follow-up gives as the alert gave them.
+    /// </summary>
+    internal const int FollowUpReadsAtMost = 400;
+
     /// <summary>Incident ids one alert records at most (a flood beyond is counted, not listed).</summary>
     internal const int MaxIds = 10_000;
 
@@ -269,7 +276,12 @@ internal sealed partial class AlertService(
             return null;
         }
 
-        var input = new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids) { Messages = found.Messages, ConsoleUrl = digests.ConsoleUrl };
+        var input = new AlertInput(rule, from, to, found.First!.Value, Zone(rule), found.Shown, found.Total, found.Ids)
+        {
+            Messages = found.Messages,
+            ConsoleUrl = digests.ConsoleUrl,
+            GroupNames = found.Names,
+        };
         var document = AlertBuilder.Build(input);
         var record = await outbox.CreateAsync(
             DigestRecord.ToSend(rule.OutboxKey, document, from, to, now, rule.Channels) with
@@ -302,6 +314,7 @@ internal sealed partial class AlertService(
         var nothing = _nothingToFollow.TryGetValue(rule.Name, out var known) ? known : [];
         nothing.IntersectWith(owed.Select(a => a.Id));
         _nothingToFollow[rule.Name] = nothing;
+
         foreach (var alert in owed)
         {
             if (alert.Status == DigestStatus.Pending || nothing.Contains(alert.Id))
@@ -309,10 +322,14 @@ internal sealed partial class AlertService(
                 continue;
             }
 
-            // One query for all of them; one removed since (retention) is left out, as one marked false positive is.
-            var read = await store.GetManyAsync(alert.PendingIds, cancellationToken);
-            var incidents = read.Where(i => !i.FalsePositive).ToList();
-            var falsePositives = read.Count - incidents.Count;
+            // One query: the incidents it said 待处置 for and, so that the follow-up names their groups as
+            // the alert did (by the newest name of its window), its latest others. One removed since
+            // (retention) is left out, as one marked false positive is.
+            var pending = alert.PendingIds.ToHashSet();
+            var others = alert.IncidentIds.Where(id => !pending.Contains(id)).Order().TakeLast(Math.Max(0, FollowUpReadsAtMost - pending.Count));
+            var read = await store.GetManyAsync([.. pending.Concat(others)], cancellationToken);
+            var incidents = read.Where(i => pending.Contains(i.Id) && !i.FalsePositive).ToList();
+            var falsePositives = read.Count(i => pending.Contains(i.Id) && i.FalsePositive);
 
             var due = now >= alert.CreatedAt + FollowUpLimit;
             if (incidents.Count == 0)
@@ -330,7 +347,11 @@ internal sealed partial class AlertService(
                 continue;
             }
 
-            var document = AlertBuilder.FollowUp(new AlertFollowUpInput(rule.Name, alert, Zone(rule), incidents, falsePositives) { ConsoleUrl = digests.ConsoleUrl });
+            var document = AlertBuilder.FollowUp(new AlertFollowUpInput(rule.Name, alert, Zone(rule), incidents, falsePositives)
+            {
+                ConsoleUrl = digests.ConsoleUrl,
+                GroupNames = NewestGroupNames.Of(read),
+            });
             var record = await outbox.CreateAsync(
                 DigestRecord.ToSend(rule.FollowUpKey, document, alert.PeriodFrom, alert.PeriodTo, now, alert.Channels.Keys),
                 cancellationToken);
@@ -355,7 +376,8 @@ internal sealed partial class AlertService(
 
     /// <summary>
     /// The incidents the rule takes of those <paramref name="query"/> selects: the earliest detection
-    /// time, the incidents of the messages to show, how many hits and messages, their ids (bounded) and detection times. An incident
+    /// time, the incidents of the messages to show, how many hits and messages, their ids (bounded) and
+    /// detection times, and the newest name of each group among all those read. An incident
     /// committed late and detected before <paramref name="from"/> (the end of the previous alert)
     /// counts as detected at <paramref name="from"/>: it opens the window of the next alert.
     /// </summary>
@@ -368,9 +390,12 @@ internal sealed partial class AlertService(
         var ids = new List<long>();
         var times = new List<DateTimeOffset>();
         var messages = new HashSet<(string, string, string)>();
+        var names = new NewestGroupNames();
         var total = 0;
         await foreach (var incident in store.QueryAsync(query, cancellationToken))
         {
+            // Every incident of the window names its group, listed or not, as a digest's period does.
+            names.Add(incident);
             if (incident.FalsePositive)
             {
                 continue;
@@ -405,7 +430,7 @@ internal sealed partial class AlertService(
         }
 
         times.Sort();
-        return new Found(first, Shown(kept, threshold), total, messages.Count, ids, times);
+        return new Found(first, Shown(kept, threshold), total, messages.Count, ids, times, names);
     }
 
     /// <summary>
@@ -502,7 +527,7 @@ internal sealed partial class AlertService(
     /// </summary>
     private sealed record Seen(DateTimeOffset From, DateTimeOffset Since, long? High);
 
-    private sealed record Found(DateTimeOffset? First, List<Incident> Shown, int Total, int Messages, List<long> Ids, List<DateTimeOffset> Times);
+    private sealed record Found(DateTimeOffset? First, List<Incident> Shown, int Total, int Messages, List<long> Ids, List<DateTimeOffset> Times, NewestGroupNames Names);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule}: {Count} incidents up to {PeriodTo}, sending")]
     private partial void LogAlert(string rule, int count, DateTimeOffset periodTo);

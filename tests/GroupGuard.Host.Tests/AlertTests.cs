@@ -331,6 +331,81 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task The_follow_up_of_an_alert_every_channel_gave_up_on_says_first_that_the_alert_never_arrived()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var refused = 0;
+        rig.Robot.Respond(_ => Interlocked.Increment(ref refused) <= DigestRecord.MaxSendAttempts
+            ? HttpAnswer.Json("""{"errcode":45009,"errmsg":"api freq out of limit"}""")
+            : HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        IReadOnlyList<long> ids;
+        await using (var first = await rig.InstanceScopeAsync())
+        {
+            ids = await rig.AddAsync(Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending, SenderName = "张三" });
+            await rig.LookAtAsync(first.Alerts, sent);
+            await rig.Store.UpdateActionAsync(ids, ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+
+            // The alert's retries, 1, 2, 4 and 8 minutes apart: the fifth refusal gives it up.
+            foreach (var minutes in new[] { 1, 3, 7, 15 })
+            {
+                await rig.LookAtAsync(first.Alerts, sent.AddMinutes(minutes));
+            }
+
+            Assert.Equal(DigestRecord.MaxSendAttempts, rig.Robot.Requests.Count);
+            Assert.Equal(DigestStatus.Failed, Assert.Single(await rig.OutboxAsync(), r => r.Leader == "alert:office").Status);
+        }
+
+        // Another instance (a restart) reads from the outbox alone that no channel delivered the alert.
+        await using var second = await rig.InstanceScopeAsync();
+        await rig.LookAtAsync(second.Alerts, sent.AddMinutes(15).AddSeconds(2));
+
+        var followUp = rig.Alerts[^1];
+        Assert.StartsWith(
+            $"### 跟进：群管告警：1 条违规消息（office）\n{AlertBuilder.UndeliveredLine}\n11月26日 18:02 的告警中待处置的 1 条消息：1 条撤回失败。\n",
+            followUp,
+            StringComparison.Ordinal);
+        Assert.Equal("原告警未能送达（各渠道均发送失败），以下是其中待处置消息的结果。", AlertBuilder.UndeliveredLine);
+        Assert.Contains($"张三：撤回失败：机器人不是群管理员，或对方是管理员（事件 #{ids[0]}，请手动处理）", followUp, StringComparison.Ordinal);
+        Assert.Equal(DigestStatus.Sent, Assert.Single(await rig.OutboxAsync(), r => r.Leader == "alert-followup:office").Status);
+    }
+
+    [Fact]
+    public async Task The_follow_up_of_an_alert_one_channel_delivered_reads_as_ever_though_the_other_gave_up()
+    {
+        await using var rig = await AlertRig.StartAsync(new()
+        {
+            ["GroupGuard:Channels:spare-robot:Type"] = "wecom",
+            ["GroupGuard:Alerts:0:Channels:1"] = "spare-robot",
+        });
+        rig.Set("GroupGuard:Channels:spare-robot:Url", rig.Robot.Url("/cgi-bin/webhook/send?key=spare-key"));
+        rig.Robot.Respond(r => r.RawQuery("key") == "spare-key"
+            ? HttpAnswer.Json("""{"errcode":93000,"errmsg":"invalid webhook url"}""")
+            : HttpAnswer.Json("""{"errcode":0,"errmsg":"ok"}"""));
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending });
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        await rig.LookAtAsync(alerts, sent);
+        await rig.Store.UpdateActionAsync(ids, ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+        foreach (var minutes in new[] { 1, 3, 7, 15 })
+        {
+            await rig.LookAtAsync(alerts, sent.AddMinutes(minutes));
+        }
+
+        Assert.Equal(DigestStatus.Partial, Assert.Single(await rig.OutboxAsync(), r => r.Leader == "alert:office").Status);
+        await rig.LookAtAsync(alerts, sent.AddMinutes(15).AddSeconds(2));
+
+        var followUp = Assert.Single(rig.Robot.Requests, r => r.RawQuery("key") == "alert-test-key" && Content(r).StartsWith("### 跟进：", StringComparison.Ordinal));
+        Assert.StartsWith(
+            "### 跟进：群管告警：1 条违规消息（office）\n11月26日 18:02 的告警中待处置的 1 条消息：1 条撤回失败。\n",
+            Content(followUp),
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("未能送达", string.Join("\n", rig.Alerts), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_alert_and_its_follow_up_name_a_group_renamed_in_the_window_by_its_newest_name()
     {
         await using var rig = await AlertRig.StartAsync();

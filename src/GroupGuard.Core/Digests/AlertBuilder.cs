@@ -120,7 +120,8 @@ public static class AlertBuilder
     /// recall, mute or kick failed come first, each with its incident's number and group, so that
     /// someone does by hand what the bot could not (<c>撤回失败：机器人不是群管理员，或对方是管理员（事件 #12，请手动处理）</c>);
     /// then those still waiting; the rest are counted (<c>2 条已撤回</c>). All carried out, it is one
-    /// line (<c>均已处置</c>).
+    /// line (<c>均已处置</c>). The follow-up of an alert no channel delivered (every one gave up,
+    /// <see cref="DigestRecord.Undelivered"/>) starts by saying so (<see cref="UndeliveredLine"/>).
     /// </summary>
     public static DigestDocument FollowUp(AlertFollowUpInput input)
     {
@@ -132,6 +133,12 @@ public static class AlertBuilder
             Messages = input.Incidents.Count,
         };
     }
+
+    /// <summary>
+    /// The first line of the follow-up of an alert no channel delivered (<see cref="DigestRecord.Undelivered"/>):
+    /// its reader never saw the alert it follows.
+    /// </summary>
+    public const string UndeliveredLine = "原告警未能送达（各渠道均发送失败），以下是其中待处置消息的结果。";
 
     /// <summary>The alert's own title after 跟进：, so that the leader knows which message it follows.</summary>
     private static string FollowUpTitle(AlertFollowUpInput input, Func<string, string> quote) =>
@@ -161,7 +168,14 @@ public static class AlertBuilder
             head += $"另有 {input.FalsePositives.ToString(CultureInfo.InvariantCulture)} 条已被标记为误报，不再跟进。";
         }
 
-        var lines = new List<DigestBuilder.Line> { (DigestBuilder.LineKind.Plain, head) };
+        var lines = new List<DigestBuilder.Line>();
+        if (input.Alert.Undelivered)
+        {
+            // The leader never saw the alert this follows: said first, so that the follow-up is read on its own.
+            lines.Add((DigestBuilder.LineKind.Plain, UndeliveredLine));
+        }
+
+        lines.Add((DigestBuilder.LineKind.Plain, head));
         var names = input.GroupNames ?? NewestGroupNames.Of(input.Incidents);
         string Line(Incident i, string what) =>
             $"[{DigestBuilder.SeverityName(i.Severity)}] {DigestBuilder.Local(i.Time, input.TimeZone):MM-dd HH:mm:ss} "

@@ -318,6 +318,45 @@ public sealed class DigestBuilderTests
         Assert.Equal(2, alert.Messages);
     }
 
+    /// <summary>
+    /// A follow-up says first that its alert never arrived when, as stored, every channel gave up
+    /// without delivering any of it; a robot that delivered the alert's first part before giving up
+    /// showed its reader the alert, and so does a channel that sent it.
+    /// </summary>
+    [Theory]
+    [InlineData("failed", 0, "failed", 0, true)]
+    [InlineData("failed", 1, "failed", 0, false)]
+    [InlineData("sent", 0, "failed", 0, false)]
+    public void A_follow_up_says_first_that_its_alert_never_arrived_only_when_no_channel_delivered_any_of_it(string first, int firstParts, string second, int secondParts, bool undelivered)
+    {
+        static ChannelOutcome Outcome(string status, int parts) =>
+            new(status == "sent" ? ChannelStatus.Sent : ChannelStatus.Failed, DigestRecord.MaxSendAttempts, status == "sent" ? null : "refused", null) { PartsDelivered = parts };
+        var waiting = Incident(1, "1", "m1") with { ActionStatus = ActionStatus.Failed, ActionErrorKind = ActionErrorKind.NotPermitted };
+        var alert = new DigestRecord
+        {
+            Leader = "alert:office",
+            PeriodFrom = From,
+            PeriodTo = From.AddMinutes(1),
+            Status = DigestStatus.Failed,
+            CreatedAt = From.AddMinutes(2),
+            Title = "群管告警：1 条违规消息（office）",
+            Markdown = "",
+            Text = "",
+            Html = "",
+            IncidentIds = [1],
+            PendingIds = [1],
+            Channels = new Dictionary<string, ChannelOutcome> { ["office-robot"] = Outcome(first, firstParts), ["wang-mail"] = Outcome(second, secondParts) },
+        };
+
+        var followUp = AlertBuilder.FollowUp(new AlertFollowUpInput("office", alert, Shanghai, [waiting], 0));
+
+        Assert.Equal(undelivered, alert.Undelivered);
+        var lines = followUp.Text.Split('\n');
+        Assert.Equal("跟进：群管告警：1 条违规消息（office）", lines[0]);
+        Assert.Equal(undelivered ? AlertBuilder.UndeliveredLine : "11月25日 08:02 的告警中待处置的 1 条消息：1 条撤回失败。", lines[1]);
+        Assert.Equal(undelivered, followUp.Markdown.Contains("未能送达", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_most_serious_name_each_message_s_group_when_the_digest_covers_several()
     {

@@ -137,6 +137,7 @@ internal sealed partial class ConsoleText
         ["all packs"] = "全部规则包",
         ["no pack"] = "没有规则包",
         ["Leader"] = "负责人",
+        ["Leader or alert"] = "负责人 / 告警",
         ["Period"] = "时段",
         ["Channels"] = "渠道",
         ["Preview of the next digest"] = "下一期日报预览",

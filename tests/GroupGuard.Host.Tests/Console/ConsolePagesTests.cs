@@ -702,11 +702,13 @@ public sealed class ConsolePagesTests
     }
 
     /// <summary>
-    /// An alert's follow-up is listed with the other outbox entries, under its rule's follow-up key,
-    /// with the alert's period (so it sits beside its alert) and the messages it followed up.
+    /// An alert's follow-up is listed with the other outbox entries, with the alert's period (so it
+    /// sits beside its alert) and the messages it followed up. Each entry is named as an admin reads
+    /// it, an alert 告警 office and its follow-up 告警跟进 office, a leader's digest by the leader's
+    /// name; never by the outbox's keys.
     /// </summary>
     [Fact]
-    public async Task The_digests_page_lists_an_alert_s_follow_up_beside_its_alert()
+    public async Task The_digests_page_lists_an_alert_s_follow_up_beside_its_alert_each_named_in_words()
     {
         using var service = new GroupGuardFactory();
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
@@ -728,15 +730,25 @@ public sealed class ConsolePagesTests
         };
         await outbox.CreateAsync(Entry("alert:office", "群管告警：3 条违规消息（office）", 3) with { PendingIds = [7, 8] }, CancellationToken.None);
         await outbox.CreateAsync(Entry("alert-followup:office", "跟进：群管告警：3 条违规消息（office）", 2), CancellationToken.None);
+        await outbox.CreateAsync(Entry("王主任", "群管日报", 3) with { PeriodFrom = to.AddDays(-1).AddHours(-1), PeriodTo = to.AddHours(-1) }, CancellationToken.None);
         using var admin = new ConsoleSession(service);
         using var _ = await admin.SignInAsync("admin");
+        using var adminInEnglish = new ConsoleSession(service, "en");
+        using var __ = await adminInEnglish.SignInAsync("admin");
 
         var page = await admin.PageAsync("/console/digests");
+        var english = await adminInEnglish.PageAsync("/console/digests");
 
-        var followUp = page.IndexOf("<td>alert-followup:office</td>", StringComparison.Ordinal);
-        var alert = page.IndexOf("<td>alert:office</td>", StringComparison.Ordinal);
+        var followUp = page.IndexOf("<td>告警跟进 office</td>", StringComparison.Ordinal);
+        var alert = page.IndexOf("<td>告警 office</td>", StringComparison.Ordinal);
         Assert.True(followUp > 0 && alert > followUp, page); // newest first: the follow-up above its alert
         Assert.Contains("<td class=\"num\">2</td>", page[followUp..alert], StringComparison.Ordinal);
+        Assert.Contains("<th>负责人 / 告警</th>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>王主任</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>alert follow-up office</td>", english, StringComparison.Ordinal);
+        Assert.Contains("<td>alert office</td>", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("alert-followup:", page + english, StringComparison.Ordinal);
+        Assert.DoesNotContain("alert:office", page + english, StringComparison.Ordinal);
     }
 
     private sealed class FakeConnections(params ConnectionState[] connections) : IConnectionStatus

@@ -431,6 +431,34 @@ public sealed class AlertTests
     }
 
     [Fact]
+    public async Task A_follow_up_that_cannot_be_stored_past_its_bound_is_counted_for_healthz_until_it_goes_out()
+    {
+        await using var rig = await AlertRig.StartAsync();
+        FailingOutbox? failing = null;
+        rig.Outbox = outbox => failing = new FailingOutbox(outbox) { Leader = "alert-followup:office", FailuresLeft = int.MaxValue };
+        var alerts = await rig.InstanceAsync();
+        var t0 = rig.Clock.GetUtcNow();
+        var ids = await rig.AddAsync(Incident("m1", t0, Severity.High) with { ActionStatus = ActionStatus.Pending });
+        var sent = t0.AddSeconds(60) + AlertService.ActionsSettleLimit;
+        await rig.LookAtAsync(alerts, sent);
+        await rig.Store.UpdateActionAsync(ids, ActionStatus.Failed, "bot is not an admin", ActionErrorKind.NotPermitted, CancellationToken.None);
+
+        await rig.LookAtAsync(alerts, sent.AddMinutes(1)); // due, not stored: within its bound
+        Assert.Empty(alerts.OverdueFollowUps);
+
+        await rig.LookAtAsync(alerts, sent + AlertService.FollowUpLimit);
+        Assert.Equal(1, alerts.OverdueFollowUps["office"]);
+        Assert.Equal(
+            ["alert office: 1 follow-up(s) not sent 15 minutes after their alert; see the log"],
+            GroupGuard.Host.Health.HealthEndpoint.Problems(new GroupGuard.Core.Rules.RuleSetStatus("rules", sent, [], []), [], [], sent, overdueFollowUps: alerts.OverdueFollowUps));
+
+        failing!.FailuresLeft = 0;
+        await rig.LookAtAsync(alerts, sent + AlertService.FollowUpLimit + AlertService.PollInterval);
+        Assert.Empty(alerts.OverdueFollowUps);
+        Assert.StartsWith("### 跟进：", rig.Alerts[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_a_quiet_period_a_lone_incident_goes_out_once_the_pause_has_passed_not_a_minute_later()
     {
         await using var rig = await AlertRig.StartAsync(new() { ["GroupGuard:Alerts:0:QuietSeconds"] = "10" });

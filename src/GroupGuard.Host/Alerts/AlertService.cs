@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GroupGuard.Core;
 using GroupGuard.Core.Digests;
 using GroupGuard.Host.Digests;
@@ -89,9 +90,28 @@ internal sealed partial class AlertService(
     // Per rule: alerts whose incidents were all marked false positive (or removed) when their
     // follow-up was due: nothing is sent for them, and they are not read again until they leave the look-back.
     private readonly Dictionary<string, HashSet<long>> _nothingToFollow = new(StringComparer.Ordinal);
+    // Per rule: how many follow-ups are owed past their bound with nothing holding them back (OverdueFollowUps).
+    private readonly ConcurrentDictionary<string, int> _overdue = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _retryDue = true;
     private bool _failing;
+
+    /// <summary>
+    /// Per configured rule with any: how many follow-ups were owed, at its last look, more than
+    /// <see cref="FollowUpLimit"/> after their alert though nothing held them back any more (the
+    /// alert done sending, some of what it said 待处置 left to follow) and could not be stored: the
+    /// leader has not been told what became of messages the bot may have failed to remove. A look
+    /// stores them as it goes, so this is 0 unless making or storing them fails (the log says why);
+    /// <c>/healthz</c> shows it under <c>alerts</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> OverdueFollowUps
+    {
+        get
+        {
+            var configured = rules.CurrentValue.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            return _overdue.Where(o => o.Value > 0 && configured.Contains(o.Key)).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -315,6 +335,20 @@ internal sealed partial class AlertService(
         nothing.IntersectWith(owed.Select(a => a.Id));
         _nothingToFollow[rule.Name] = nothing;
 
+        // Those past their bound with nothing holding them back are each taken off as they are stored:
+        // a look that fails on the way leaves the rest counted.
+        var overdue = owed.Where(a => a.Status != DigestStatus.Pending && !nothing.Contains(a.Id) && now >= a.CreatedAt + FollowUpLimit)
+            .Select(a => a.Id)
+            .ToHashSet();
+        _overdue[rule.Name] = overdue.Count;
+        void Done(DigestRecord alert)
+        {
+            if (overdue.Remove(alert.Id))
+            {
+                _overdue[rule.Name] = overdue.Count;
+            }
+        }
+
         foreach (var alert in owed)
         {
             if (alert.Status == DigestStatus.Pending || nothing.Contains(alert.Id))
@@ -337,6 +371,7 @@ internal sealed partial class AlertService(
                 if (due)
                 {
                     nothing.Add(alert.Id);
+                    Done(alert);
                 }
 
                 continue;
@@ -355,6 +390,7 @@ internal sealed partial class AlertService(
             var record = await outbox.CreateAsync(
                 DigestRecord.ToSend(rule.FollowUpKey, document, alert.PeriodFrom, alert.PeriodTo, now, alert.Channels.Keys),
                 cancellationToken);
+            Done(alert);
             LogFollowUp(rule.Name, alert.PeriodTo, incidents.Count(Unsettled));
             _retryDue = true;
             await digests.SendAsync(record, cancellationToken);

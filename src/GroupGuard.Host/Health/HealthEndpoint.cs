@@ -13,7 +13,7 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapGroupGuardHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, InboxJournal journal, ActionQueue actions, PictureStats pictures, ForwardStats forwards, DigestProbe digestProbe, Digests.LeaderCoverage leaderCoverage, WebhookExposure exposure, BridgeWatch bridges, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (HttpContext http, StorageProbe probe, ClusterProbe clusterProbe, IRuleSetProvider rules, AdapterHealth adapters, PipelineStats stats, EventIntake intake, InboxJournal journal, ActionQueue actions, PictureStats pictures, ForwardStats forwards, DigestProbe digestProbe, Alerts.AlertService alertService, Digests.LeaderCoverage leaderCoverage, WebhookExposure exposure, BridgeWatch bridges, IEnumerable<IConnectionStatus> connections, IEnumerable<IPulledSourceStatus> pulled, Core.Detection.StreamTracker streams, InstanceIdentity instance, TimeProvider time, IConfiguration configuration, CancellationToken cancellationToken) =>
         {
             var check = await probe.CheckAsync(cancellationToken);
             var storageOk = check.Status is not null;
@@ -40,7 +40,8 @@ internal static class HealthEndpoint
             var inbox = journal.Health();
             // From the outbox, whichever process sent them; not asked of a database that is unusable.
             var digests = storageOk ? await digestProbe.LatestAsync(cancellationToken) : digestProbe.SentHere;
-            var problems = Problems(ruleStatus, connected, digests, time.GetUtcNow(), adapterStates, inbox, stats.StorageFailures, stats.UnableInRow, bridges.Problem());
+            var overdue = alertService.OverdueFollowUps;
+            var problems = Problems(ruleStatus, connected, digests, time.GetUtcNow(), adapterStates, inbox, stats.StorageFailures, stats.UnableInRow, bridges.Problem(), overdue);
             // A channel's error may name its recipient (a QQ number, an address the server refused):
             // shown here to anyone, it is masked; the console and `digest list` show it whole. The
             // recipients are read only when some channel is failing.
@@ -168,6 +169,8 @@ internal static class HealthEndpoint
                     last_period_to = d.PeriodTo,
                     status = Status(d),
                     failed_channels = d.FailedChannels.Select(c => contacts.Value.Apply(c)),
+                    // Follow-ups owed more than 15 minutes after their alert that could not be made or stored.
+                    follow_ups_overdue = overdue.GetValueOrDefault(d.Leader[AlertRuleOptions.OutboxPrefix.Length..]),
                 }),
                 // Groups heard that no leader under GroupGuard:Leaders lists: in no digest. Advice, not a
                 // problem: a group may be left out of every digest on purpose.
@@ -199,11 +202,12 @@ internal static class HealthEndpoint
     /// is behind), the inbox journal unable to write (events refused), to save its checkpoint or to
     /// start a new segment, actions failing <see cref="PipelineStats.FailingAfter"/> times in a
     /// row or more because the bot cannot act (<paramref name="unableInRow"/>, <see cref="PipelineStats.UnableInRow"/>),
-    /// and no bridge heard from since the start past <c>GroupGuard:Pipeline:NoBridgeWarningMinutes</c>
-    /// (<paramref name="silentBridges"/>, <see cref="BridgeWatch.Problem"/>).
+    /// no bridge heard from since the start past <c>GroupGuard:Pipeline:NoBridgeWarningMinutes</c>
+    /// (<paramref name="silentBridges"/>, <see cref="BridgeWatch.Problem"/>), and an alert rule's
+    /// follow-ups owed past their bound (<paramref name="overdueFollowUps"/>, <see cref="Alerts.AlertService.OverdueFollowUps"/>).
     /// Each in a few words, naming no secret and no chat content.
     /// </summary>
-    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null, JournalHealth? journal = null, int storageFailures = 0, (int Count, ActionErrorKind Kind) unableInRow = default, string? silentBridges = null)
+    internal static List<string> Problems(RuleSetStatus rules, IReadOnlyList<ConnectionState> connections, IEnumerable<Digests.DigestService.LeaderDigestState> digests, DateTimeOffset now, IReadOnlyList<AdapterSnapshot>? adapters = null, JournalHealth? journal = null, int storageFailures = 0, (int Count, ActionErrorKind Kind) unableInRow = default, string? silentBridges = null, IReadOnlyDictionary<string, int>? overdueFollowUps = null)
     {
         var problems = new List<string>();
         if (storageFailures >= PipelineStats.FailingAfter)
@@ -249,6 +253,12 @@ internal static class HealthEndpoint
             problems.Add(IsAlert(digest.Leader)
                 ? $"alert {digest.Leader[AlertRuleOptions.OutboxPrefix.Length..]}: failing on {channels}"
                 : $"digest {digest.Leader}: failing on {channels}");
+        }
+
+        // The leader has not been told what became of messages an alert said 待处置 for: the log says why.
+        foreach (var (rule, count) in (overdueFollowUps ?? new Dictionary<string, int>()).Where(o => o.Value > 0).OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            problems.Add($"alert {rule}: {count} follow-up(s) not sent {(int)Alerts.AlertService.FollowUpLimit.TotalMinutes} minutes after their alert; see the log");
         }
 
         // Every event refused (503) while it cannot write; without a checkpoint or a new segment

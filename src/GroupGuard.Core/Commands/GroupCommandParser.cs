@@ -116,6 +116,11 @@ public static class GroupCommandParser
             };
         }
 
+        if (GluedNearMiss(rest, verb, prefix) is { } glued)
+        {
+            return new GroupCommand { Verb = GroupCommandVerb.Unknown, Name = HelpName, ReplyTo = replyTo, Problem = glued };
+        }
+
         var argument = rest[verb.Name.Length..].Trim().ToString();
         if (verb.Verb is not (GroupCommandVerb.Check or GroupCommandVerb.FalsePositive))
         {
@@ -141,6 +146,32 @@ public static class GroupCommandParser
             GroupCommandVerb.Check => CheckOf(command, argument, prefix),
             _ => DryRunOf(command, argument, prefix),
         };
+    }
+
+    /// <summary>
+    /// A command's word with more typed onto it, no space between, that as a whole is another
+    /// command's word typed one character off (<c>放行明单</c>: 放行 and 明单, or 放行名单 mistyped;
+    /// <c>放行名</c>, 放行名单 cut short): the answer suggests that command, as a word that is no
+    /// command's does, and for a command that takes words, how to give them (a space after its word),
+    /// so nothing is written for a typo. A word run on that is near no other command
+    /// (<c>放行微信支付</c>, <c>试运行关闭</c>, <c>检查加微信</c>) is the command and its argument, as ever; null then.
+    /// </summary>
+    private static string? GluedNearMiss(ReadOnlySpan<char> rest, (string Name, GroupCommandVerb Verb) verb, string prefix)
+    {
+        var after = rest[verb.Name.Length..];
+        if (after.Length == 0 || char.IsWhiteSpace(after[0]) || SpaceMarks.Contains(after[0]) || Nearest(rest, besides: verb.Verb) is not { } meant)
+        {
+            return null;
+        }
+
+        var words = verb.Verb switch
+        {
+            GroupCommandVerb.Allow or GroupCommandVerb.Disallow => "词语",
+            GroupCommandVerb.Check => "文字",
+            _ => null,
+        };
+        return $"没有这个命令，是不是想用：{prefix} {meant}？"
+            + (words is null ? Usage(prefix) : $"{verb.Name}{words}：{prefix} {verb.Name} {words}（{words}前加空格）");
     }
 
     /// <summary>
@@ -280,15 +311,16 @@ public static class GroupCommandParser
 
     /// <summary>
     /// The command a word that is none was surely meant to be, as the answer suggests it: one of
-    /// <see cref="Synonyms"/>, else the one command whose word, or 放行列表, is a single character
-    /// away (one added, left out, replaced, or two side by side swapped: 帮主, 检察, 态状); null
-    /// when none is, or when two commands are.
+    /// <see cref="Synonyms"/>; else a command's word typed with a space inside it (取消 放行, 试 运行);
+    /// else the one command whose word, or 放行列表, is a single character away (one added, left
+    /// out, replaced, or two side by side swapped: 帮主, 检察, 态状), <paramref name="besides"/> (the
+    /// command whose word the text starts with) left out; null when none is, or when two commands are.
     /// </summary>
-    internal static string? Nearest(ReadOnlySpan<char> rest)
+    internal static string? Nearest(ReadOnlySpan<char> rest, GroupCommandVerb? besides = null)
     {
         var end = rest.IndexOfAny(WordEnds);
-        var typed = (end < 0 ? rest : rest[..end]).ToString();
-        typed = typed.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var words = (end < 0 ? rest : rest[..end]).ToString().Split((char[]?)null, 3, StringSplitOptions.RemoveEmptyEntries);
+        var typed = words.FirstOrDefault() ?? "";
         if (typed.Length == 0)
         {
             return null;
@@ -302,7 +334,12 @@ public static class GroupCommandParser
             }
         }
 
-        var near = Verbs.Where(v => OneEditApart(typed, v.Name)).Select(v => v.Verb).Distinct().ToList();
+        if (besides is null && words.Length > 1 && VerbAt(typed + words[1]) is { } split && split.Name == typed + words[1])
+        {
+            return NameOf(split.Verb);
+        }
+
+        var near = Verbs.Where(v => v.Verb != besides && OneEditApart(typed, v.Name)).Select(v => v.Verb).Distinct().ToList();
         return near.Count == 1 ? NameOf(near[0]) : null;
     }
 

@@ -82,7 +82,8 @@ public sealed class GroupCommandParserTests
     [InlineData("/gg 无判 是通知", "误判")]
     [InlineData("/gg 取消放 加微信群", "取消放行")]
     [InlineData("/gg 放形名单", "放行名单")]
-    [InlineData("/gg 放行列", "放行")] // 放行 and the phrase 列: a command already
+    [InlineData("/gg 取消 放行 加微信群", "取消放行")] // a space typed inside a command's word
+    [InlineData("/gg 试 运行 开", "试运行")]
     [InlineData("/gg 白名单", "放行名单")]
     [InlineData("/gg HELP", "帮助")]
     public void A_word_close_to_a_command_is_answered_with_that_command_before_the_list(string text, string meant)
@@ -96,6 +97,69 @@ public sealed class GroupCommandParserTests
         }
 
         Assert.Equal($"没有这个命令，是不是想用：/gg {meant}？" + GroupCommandParser.Usage("/gg"), command.Problem);
+    }
+
+    /// <summary>
+    /// A command's word with more typed onto it that as a whole is another command's one character
+    /// off: /gg 放行明单 (放行名单 mistyped) allowed the phrase 明单 and answered 已放行「明单」. Now
+    /// nothing is given to carry out; the answer suggests the command and how to allow a phrase.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 放行明单", "放行名单")]
+    [InlineData("/gg放行明单", "放行名单")]
+    [InlineData("/gg 放行明单。", "放行名单")]
+    [InlineData("/gg 放行的名单", "放行名单")]
+    [InlineData("/gg 放行名丹", "放行名单")]
+    [InlineData("/gg 放行列单", "放行名单")]
+    [InlineData("/gg 放行列標", "放行名单")]
+    [InlineData("／ＧＧ：放行明单", "放行名单")]
+    [InlineData("/gg 放行名", "放行名单")] // cut short: 名 was allowed
+    [InlineData("/gg 放行单", "放行名单")]
+    [InlineData("/gg 放行列", "放行名单")]
+    public void A_command_s_word_run_on_into_another_command_mistyped_suggests_that_command_and_gives_nothing_to_carry_out(string text, string meant)
+    {
+        var command = Parse(text)!;
+
+        Assert.Equal(GroupCommandVerb.Unknown, command.Verb);
+        Assert.Equal("", command.Argument);
+        Assert.Equal($"没有这个命令，是不是想用：/gg {meant}？放行词语：/gg 放行 词语（词语前加空格）", command.Problem);
+    }
+
+    /// <summary>
+    /// A command's word glued to its argument, where the whole is no other command's word mistyped,
+    /// is the command and its argument as before: 放行, 取消放行, 检查, 误判 (the note), 解禁 (a QQ
+    /// number), 试运行 (开, 关闭), and 状态 (the rest ignored). With a space, 明单 is a phrase like any.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 放行微信支付", GroupCommandVerb.Allow, "微信支付")]
+    [InlineData("/gg 放行名片夹子", GroupCommandVerb.Allow, "名片夹子")]
+    [InlineData("/gg 放行 明单", GroupCommandVerb.Allow, "明单")]
+    [InlineData("/gg 放行 名丹", GroupCommandVerb.Allow, "名丹")]
+    [InlineData("/gg 取消放行加微信群", GroupCommandVerb.Disallow, "加微信群")]
+    [InlineData("/gg 取消放行明单", GroupCommandVerb.Disallow, "明单")]
+    [InlineData("/gg 检查加微信", GroupCommandVerb.Check, "加微信")]
+    [InlineData("/gg 误判是通知", GroupCommandVerb.FalsePositive, "是通知")]
+    [InlineData("/gg 解禁123456789", GroupCommandVerb.Unmute, "")]
+    [InlineData("/gg 解禁@张三", GroupCommandVerb.Unmute, "")]
+    [InlineData("/gg 试运行开", GroupCommandVerb.DryRun, "")]
+    [InlineData("/gg 试运行关闭", GroupCommandVerb.DryRun, "")]
+    [InlineData("/gg 状态吧", GroupCommandVerb.Status, "")]
+    public void A_command_s_word_glued_to_a_real_argument_is_still_that_command(string text, GroupCommandVerb verb, string argument)
+    {
+        var command = Parse(text, mentions: text.Contains('@', StringComparison.Ordinal) ? ["20002"] : [], replyTo: "1")!;
+
+        Assert.Equal(verb, command.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal(argument, command.Argument);
+        if (verb == GroupCommandVerb.Unmute)
+        {
+            Assert.Single(command.Users);
+        }
+
+        if (verb == GroupCommandVerb.DryRun)
+        {
+            Assert.Equal(text.Contains('开', StringComparison.Ordinal), command.On);
+        }
     }
 
     /// <summary>No guess where none is near, nor where two commands are equally near (状判: 状态 and 误判).</summary>

@@ -306,6 +306,50 @@ public sealed class GroupCommandTests
         Assert.Equal(["asked: off", "on", "asked: on"], (await AuditAsync(service)).Where(a => a.Action == "group_command:试运行").OrderBy(a => a.Id).Select(a => a.Detail));
     }
 
+    /// <summary>
+    /// /gg 放行明单, 放行名单 mistyped, was read as 放行 and the phrase 明单: it was written to the
+    /// group's list and answered 已放行「明单」. It now writes nothing and suggests the command, and
+    /// a phrase glued to 放行 (/gg放行加微信群) is still allowed.
+    /// </summary>
+    [Fact]
+    public async Task A_mistyped_allow_list_writes_nothing_and_suggests_the_command_and_a_phrase_glued_to_allow_is_still_allowed()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行明单", userId: Admin, role: "admin"));
+        var answer = await AnswerAsync(api, "没有这个命令");
+        Assert.Equal($"[CQ:at,qq={Admin}] 没有这个命令，是不是想用：/gg 放行名单？放行词语：/gg 放行 词语（词语前加空格）", Said(answer));
+        Assert.False(File.Exists(file));
+        Assert.Empty(await AuditAsync(service)); // nothing was done
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg放行加微信群", userId: Admin, role: "admin"));
+        await AnswerAsync(api, "已放行「加微信群」");
+        Assert.Equal(["加微信群"], File.ReadAllLines(file).Where(l => !l.StartsWith('#')));
+    }
+
+    /// <summary>
+    /// /gg 取消 放行 加微信群, a space typed inside the command's word, was answered 没有这个命令 and
+    /// the list with no guess: the answer now names 取消放行 first, and the phrase stays allowed.
+    /// </summary>
+    [Fact]
+    public async Task A_command_s_word_typed_with_a_space_inside_is_answered_with_that_command_and_changes_nothing()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 加微信群", userId: Admin, role: "admin"));
+        await AnswerAsync(api, "已放行「加微信群」");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 取消 放行 加微信群", userId: Admin, role: "admin"));
+
+        var answer = await AnswerAsync(api, "没有这个命令");
+        Assert.StartsWith($"[CQ:at,qq={Admin}] 没有这个命令，是不是想用：/gg 取消放行？在 /gg 后空一格写命令：", Said(answer), StringComparison.Ordinal);
+        Assert.Equal(["加微信群"], File.ReadAllLines(file).Where(l => !l.StartsWith('#')));
+        Assert.Equal("group_command:放行", Assert.Single(await AuditAsync(service)).Action);
+    }
+
     /// <summary>A word one character off a command's (帮主) was answered 没有这个命令 and the list, and the admin left to find which was meant.</summary>
     [Fact]
     public async Task A_word_close_to_a_command_is_answered_with_the_command_meant_to_an_admin_only()

@@ -24,7 +24,7 @@ public enum GroupCommandVerb
     /// <summary><c>取消放行 词语</c>: take a phrase off the group's allow list.</summary>
     Disallow,
 
-    /// <summary><c>试运行 开</c> or <c>试运行 关</c>: dry run for the group; <c>试运行</c> alone: what it is.</summary>
+    /// <summary><c>试运行 开</c> or <c>试运行 关</c>: dry run for the group; <c>试运行</c> alone, or with another word: what it is.</summary>
     DryRun,
 
     /// <summary><c>检查 文字</c>: what the rules in force make of the text in this group, and why.</summary>
@@ -48,7 +48,7 @@ public sealed record GroupCommand
     /// <summary>For <c>误判</c> the note, for <c>放行</c> and <c>取消放行</c> the phrase, for <c>检查</c> the text: the rest of the text, trimmed; else empty.</summary>
     public string Argument { get; init; } = "";
 
-    /// <summary>For <c>试运行</c>: on or off; null when it asks what the group's setting is (<c>试运行</c> alone).</summary>
+    /// <summary>For <c>试运行</c>: on or off; null when it asks what the group's setting is (<c>试运行</c> alone, or with a word that is neither).</summary>
     public bool? On { get; init; }
 
     /// <summary>

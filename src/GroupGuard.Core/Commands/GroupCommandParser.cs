@@ -4,7 +4,7 @@ namespace GroupGuard.Core.Commands;
 
 /// <summary>
 /// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>, <c>/gg 放行名单</c>, <c>/gg 取消放行 词语</c>,
-/// <c>/gg 试运行 开|关</c> (<c>/gg 试运行</c> alone: what it is now) and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
+/// <c>/gg 试运行 开|关</c> (<c>/gg 试运行</c> alone, or with another word: what it is now) and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
 /// width (<c>／ＧＧ</c>), with or without a space before the verb, or a colon or comma in its place
 /// (<c>/gg：状态</c>); a word that runs on from the prefix (<c>/ggg</c>, <c>/gg好</c>) is no command. A full stop or exclamation mark typed at the end
 /// (<c>/gg 试运行 开。</c>) is no part of the command, and the prefix with nothing after it but such a
@@ -144,7 +144,7 @@ public static class GroupCommandParser
             GroupCommandVerb.AllowList => argument.Length == 0 ? command with { Name = AllowListName }
                 : command with { Name = AllowListName, Problem = $"查看本群放行名单：{prefix} {AllowListName}；放行词语：{prefix} {AllowName} 词语（词语前加空格）" },
             GroupCommandVerb.Check => CheckOf(command, argument, prefix),
-            _ => DryRunOf(command, argument, prefix),
+            _ => DryRunOf(command, argument),
         };
     }
 
@@ -268,25 +268,14 @@ public static class GroupCommandParser
         : command with { Argument = phrase };
 
     /// <summary>
-    /// <c>试运行 开</c> or <c>关</c> switches; <c>试运行</c> alone, or asked (<c>试运行？</c>), asks what
-    /// the group's setting is (<see cref="GroupCommand.On"/> null), which the answer says with how to change it.
+    /// <c>试运行 开</c> or <c>关</c> switches; <c>试运行</c> alone, asked (<c>试运行？</c>, <c>试运行 开？</c>),
+    /// or with a word that is neither (<c>试运行 也许</c>) asks what the group's setting is
+    /// (<see cref="GroupCommand.On"/> null), which the answer says with how to change it.
     /// </summary>
-    private static GroupCommand DryRunOf(GroupCommand command, string argument, string prefix)
-    {
-        if (!argument.AsSpan().ContainsAnyExcept(QuestionMarks))
-        {
-            return command;
-        }
-
-        if (OnWords.Contains(argument, StringComparer.OrdinalIgnoreCase))
-        {
-            return command with { On = true };
-        }
-
-        return OffWords.Contains(argument, StringComparer.OrdinalIgnoreCase)
-            ? command with { On = false }
-            : command with { Problem = $"用法：{prefix} {DryRunName} 开，或 {prefix} {DryRunName} 关" };
-    }
+    private static GroupCommand DryRunOf(GroupCommand command, string argument) =>
+        OnWords.Contains(argument, StringComparer.OrdinalIgnoreCase) ? command with { On = true }
+        : OffWords.Contains(argument, StringComparer.OrdinalIgnoreCase) ? command with { On = false }
+        : command;
 
     /// <summary>
     /// Words admins type for a command in words of their own, and the command they mean (as the

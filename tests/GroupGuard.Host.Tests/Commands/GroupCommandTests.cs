@@ -307,6 +307,24 @@ public sealed class GroupCommandTests
     }
 
     /// <summary>
+    /// 试运行 with a word that is neither on nor off (也许) was answered only 用法：/gg 试运行 开，或 /gg 试运行 关,
+    /// and the admin still could not tell which it was: it now says the group's setting and how to change it, as 试运行 alone does.
+    /// </summary>
+    [Fact]
+    public async Task Dry_run_with_a_word_that_is_neither_on_nor_off_says_the_groups_setting_and_changes_nothing()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 试运行 也许", userId: Admin, role: "admin"));
+        var answer = await AnswerAsync(api, "试运行");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 本群试运行关：违规消息照常处理。开启：/gg 试运行 开", Said(answer));
+        Assert.Null(await service.Services.GetRequiredService<IGroupSwitches>().GetDryRunAsync("qq", "123456", CancellationToken.None));
+        Assert.Equal("asked: off", Assert.Single(await AuditAsync(service)).Detail);
+    }
+
+    /// <summary>
     /// /gg 放行明单, 放行名单 mistyped, was read as 放行 and the phrase 明单: it was written to the
     /// group's list and answered 已放行「明单」. It now writes nothing and suggests the command, and
     /// a phrase glued to 放行 (/gg放行加微信群) is still allowed.

@@ -6,7 +6,7 @@ namespace GroupGuard.Core.Commands;
 /// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>, <c>/gg 放行名单</c>, <c>/gg 取消放行 词语</c>,
 /// <c>/gg 试运行 开|关</c> (<c>/gg 试运行</c> alone, or with another word: what it is now) and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
 /// width (<c>／ＧＧ</c>), with or without a space before the verb, or a colon or comma in its place
-/// (<c>/gg：状态</c>); a word that runs on from the prefix (<c>/ggg</c>, <c>/gg好</c>) is no command. A full stop or exclamation mark typed at the end
+/// (<c>/gg：状态</c>), as after the verb (<c>/gg 放行：加微信群</c>); a word that runs on from the prefix (<c>/ggg</c>, <c>/gg好</c>) is no command. A full stop or exclamation mark typed at the end
 /// (<c>/gg 试运行 开。</c>) is no part of the command, and the prefix with nothing after it but such a
 /// mark or a question mark (<c>/gg？</c>) asks for the list as the prefix alone does. Pure: who may
 /// give a command is the caller's to check.
@@ -121,7 +121,13 @@ public static class GroupCommandParser
             return new GroupCommand { Verb = GroupCommandVerb.Unknown, Name = HelpName, ReplyTo = replyTo, Problem = glued };
         }
 
-        var argument = rest[verb.Name.Length..].Trim().ToString();
+        var after = rest[verb.Name.Length..];
+        if (after.Length > 0 && SpaceMarks.Contains(after[0]))
+        {
+            after = after[1..]; // 放行：加微信群: the colon or comma stands for the space, as after the prefix
+        }
+
+        var argument = after.Trim().ToString();
         if (verb.Verb is not (GroupCommandVerb.Check or GroupCommandVerb.FalsePositive))
         {
             // The text 检查 checks and the note 误判 keeps are the admin's as typed.
@@ -140,8 +146,8 @@ public static class GroupCommandParser
             GroupCommandVerb.Unmute => UnmuteOf(command, argument, users, botId, prefix),
             GroupCommandVerb.Allow => AllowOf(command, argument, users, prefix),
             GroupCommandVerb.Disallow => DisallowOf(command, argument, prefix),
-            // 放行名单上的人 typed without a space is not read as a phrase to allow, nor as the list asked for.
-            GroupCommandVerb.AllowList => argument.Length == 0 ? command with { Name = AllowListName }
+            // 放行名单上的人 typed without a space is not read as a phrase to allow, nor as the list asked for; 放行名单？ asks for it.
+            GroupCommandVerb.AllowList => !argument.AsSpan().ContainsAnyExcept(QuestionMarks) ? command with { Name = AllowListName }
                 : command with { Name = AllowListName, Problem = $"查看本群放行名单：{prefix} {AllowListName}；放行词语：{prefix} {AllowName} 词语（词语前加空格）" },
             GroupCommandVerb.Check => CheckOf(command, argument, prefix),
             _ => DryRunOf(command, argument),

@@ -162,6 +162,31 @@ public sealed class GroupCommandParserTests
         }
     }
 
+    /// <summary>
+    /// A colon or comma typed right after a command's word, in place of the space, as after the
+    /// prefix: /gg 放行：加微信 wrote the phrase ：加微信, and /gg 试运行：开 did not switch.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 放行：加微信群", GroupCommandVerb.Allow, "加微信群")]
+    [InlineData("/gg 放行，加微信群", GroupCommandVerb.Allow, "加微信群")]
+    [InlineData("/gg 取消放行:加微信群", GroupCommandVerb.Disallow, "加微信群")]
+    [InlineData("/gg 检查：加微信", GroupCommandVerb.Check, "加微信")]
+    [InlineData("/gg 误判：是通知", GroupCommandVerb.FalsePositive, "是通知")]
+    [InlineData("/gg 放行名单：", GroupCommandVerb.AllowList, "")]
+    [InlineData("/gg 试运行：开", GroupCommandVerb.DryRun, "")]
+    public void A_colon_or_comma_right_after_a_command_s_word_is_read_as_the_space(string text, GroupCommandVerb verb, string argument)
+    {
+        var command = Parse(text, replyTo: "1")!;
+
+        Assert.Equal(verb, command.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal(argument, command.Argument);
+        if (verb == GroupCommandVerb.DryRun)
+        {
+            Assert.True(command.On);
+        }
+    }
+
     /// <summary>No guess where none is near, nor where two commands are equally near (状判: 状态 and 误判).</summary>
     [Theory]
     [InlineData("/gg 踢人 @某人")]
@@ -277,6 +302,7 @@ public sealed class GroupCommandParserTests
     {
         Assert.Equal(GroupCommandVerb.AllowList, Parse("/gg 放行名单")!.Verb);
         Assert.Null(Parse("/gg 放行名单")!.Problem);
+        Assert.Null(Parse("/gg 放行名单？")!.Problem); // asked for: it was answered how to type it
         Assert.Equal("放行名单", Parse("/gg 放行列表")!.Name);
 
         // Typed without a space, a phrase that starts like the list's name is neither: the answer says how to type each.

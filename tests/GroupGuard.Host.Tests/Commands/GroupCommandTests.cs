@@ -368,6 +368,30 @@ public sealed class GroupCommandTests
         Assert.Equal("group_command:放行", Assert.Single(await AuditAsync(service)).Action);
     }
 
+    /// <summary>
+    /// A colon typed after the command's word as after the prefix: /gg 放行：加微信群 wrote the phrase
+    /// ：加微信群, which covers nothing a member writes, and answered 已放行「：加微信群」; /gg 放行名单？
+    /// was answered how to type 放行名单.
+    /// </summary>
+    [Fact]
+    public async Task A_colon_after_allow_is_no_part_of_the_phrase_and_the_allow_list_asked_with_a_question_mark_is_listed()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行：加微信群", userId: Admin, role: "admin"));
+        var allowed = await AnswerAsync(api, "放行");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行名单？", userId: Admin, role: "admin"));
+        var listed = await api.WaitForRequestAsync(r => r.Action == "send_group_msg" && r.Index > allowed.Index, "the second answer");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "家长们加微信群交作业", userId: Member));
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 已放行「加微信群」，仅本群", Said(allowed));
+        Assert.Equal($"[CQ:at,qq={Admin}] 本群放行 1 条（allow-123456.txt）：「加**群」", Said(listed));
+        Assert.Equal(["加微信群"], File.ReadAllLines(file).Where(l => !l.StartsWith('#')));
+        Assert.Empty(await service.IncidentsAfterAsync(3));
+    }
+
     /// <summary>A word one character off a command's (帮主) was answered 没有这个命令 and the list, and the admin left to find which was meant.</summary>
     [Fact]
     public async Task A_word_close_to_a_command_is_answered_with_the_command_meant_to_an_admin_only()

@@ -208,10 +208,12 @@ public static class GroupCommandParser
 
     private static GroupCommand UnmuteOf(GroupCommand command, string argument, List<string> users, string botId, string prefix)
     {
-        // A QQ number typed out counts like a mention; anything else in the text is no member.
-        foreach (var word in argument.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        // A QQ number typed out counts like a mention, with or without an @ (＠ too), several parted by
+        // spaces or by ，、 as a list is typed; anything else in the text is no member.
+        var words = SpaceMarks.Aggregate(argument, (text, mark) => text.Replace(mark, ' ')).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        foreach (var word in words)
         {
-            var id = word.TrimStart('@');
+            var id = word.TrimStart('@', '＠');
             if (id.Length is >= 5 and <= 20 && id.All(char.IsAsciiDigit) && id != botId && !users.Contains(id, StringComparer.Ordinal))
             {
                 users.Add(id);
@@ -220,7 +222,10 @@ public static class GroupCommandParser
 
         if (users.Count == 0)
         {
-            return command with { Problem = $"请 @ 要解禁的人：{prefix} {UnmuteName} @某人" };
+            // @小王 typed out by hand is text, not a mention: the platform says whom only when picked from the list.
+            return words.FirstOrDefault(w => w.Length > 1 && w[0] is '@' or '＠') is { } typed
+                ? command with { Problem = $"手打的「{Cut(typed, 20)}」不算 @：请输入 @ 后从成员列表中选人，或写 QQ 号" }
+                : command with { Problem = $"请 @ 要解禁的人：{prefix} {UnmuteName} @某人" };
         }
 
         return users.Count > MaxUsers

@@ -263,6 +263,26 @@ public sealed class GroupCommandParserTests
         Assert.Equal(["20002", "123456789", "987654321"], command.Users);
     }
 
+    /// <summary>
+    /// QQ numbers parted by ，or 、 (as a list is typed in Chinese), or after a full-width ＠, were
+    /// no member, and the admin was answered 请 @ 要解禁的人.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 解禁 123456789，987654321")]
+    [InlineData("/gg 解禁 123456789、987654321。")]
+    [InlineData("/gg 解禁 ＠123456789 ＠987654321")]
+    public void Unmute_takes_qq_numbers_parted_by_commas_or_after_a_full_width_at(string text) =>
+        Assert.Equal(["123456789", "987654321"], Parse(text)!.Users);
+
+    /// <summary>A name typed after @ by hand is no mention: 请 @ 要解禁的人 left an admin who had typed @小王 puzzled.</summary>
+    [Fact]
+    public void Unmute_of_a_name_typed_after_an_at_by_hand_says_it_is_no_mention_and_how_to_mention()
+    {
+        Assert.Equal("手打的「@小王」不算 @：请输入 @ 后从成员列表中选人，或写 QQ 号", Parse("/gg 解禁 @小王")!.Problem);
+        Assert.Equal("手打的「＠小王」不算 @：请输入 @ 后从成员列表中选人，或写 QQ 号", Parse("/gg 解禁 ＠小王", mentions: [Bot])!.Problem);
+        Assert.Equal("请 @ 要解禁的人：/gg 解禁 @某人", Parse("/gg 解禁 小王")!.Problem);
+    }
+
     [Fact]
     public void Unmute_without_anyone_or_with_too_many_says_how()
     {

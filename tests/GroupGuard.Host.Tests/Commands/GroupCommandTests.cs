@@ -681,6 +681,29 @@ public sealed class GroupCommandTests
     }
 
     /// <summary>
+    /// QQ numbers typed as a list is typed in Chinese, parted by ，, were no member: 请 @ 要解禁的人.
+    /// A name typed after @ by hand is no mention, and the answer now says so and how to mention.
+    /// </summary>
+    [Fact]
+    public async Task Unmute_lifts_qq_numbers_parted_by_commas_and_a_name_typed_after_an_at_says_it_is_no_mention()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 解禁 @小王", userId: Admin, role: "admin"));
+        var typed = await AnswerAsync(api, "不算 @");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 解禁 20002，20005", userId: Admin, role: "admin"));
+        var lifted = await AnswerAsync(api, "已解除禁言");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 手打的「@小王」不算 @：请输入 @ 后从成员列表中选人，或写 QQ 号", Said(typed));
+        Assert.Equal($"[CQ:at,qq={Admin}] 已解除禁言：2 人", Said(lifted));
+        var unmutes = api.RequestsFor("set_group_ban");
+        Assert.Equal([Member, 20005], unmutes.Select(r => r.Params["user_id"]!.GetValue<long>()).Order());
+        Assert.All(unmutes, r => Assert.True(r.Index > typed.Index));
+        Assert.Equal("unmute 20002,20005", Assert.Single(await AuditAsync(service)).Detail);
+    }
+
+    /// <summary>
     /// An unmute the platform refused was said only at Information (the adapter's own lines are at
     /// Debug): the operator now has one warning naming the command, the group, the member and why;
     /// one done stays at Information.

@@ -241,6 +241,13 @@ public static class GroupCommandParser
     /// </summary>
     private static GroupCommand AllowOf(GroupCommand command, string phrase, List<string> users, string prefix)
     {
+        if (phrase.Length == 0 && command.ReplyTo is not null)
+        {
+            // Sent as a reply to a member's message (a QQ reply @s its sender): the message is what
+            // the admin means to let be, and 误判 is the command for it, sent the same way.
+            return command with { Problem = $"放行只针对词语：{prefix} {AllowName} 词语；要把回复的这条消息标为误判，请同样回复它发 {prefix} {FalsePositiveName}" };
+        }
+
         if ((phrase.Length == 0 && users.Count > 0) || phrase.StartsWith('@') || phrase.StartsWith('＠'))
         {
             return command with { Problem = $"放行只针对词语，不针对人：{prefix} {AllowName} 词语；某人的消息被误判，请回复那条消息再发 {prefix} {FalsePositiveName}" };

@@ -385,6 +385,18 @@ public sealed class GroupCommandParserTests
         Assert.Equal("用法：/gg 放行 词语", Parse("/gg 放行", mentions: [Bot])!.Problem);
     }
 
+    [Theory]
+    [InlineData("/gg 放行")] // the reply's own mention of the sender
+    [InlineData("/gg 放行。")]
+    public void Allow_alone_in_reply_to_a_message_says_to_send_false_positive_the_same_way(string text)
+    {
+        var command = Parse(text, mentions: ["20002"], replyTo: "1")!;
+
+        // It was told to reply to that message and send 误判: what the admin had just done, with 放行.
+        Assert.Equal("放行只针对词语：/gg 放行 词语；要把回复的这条消息标为误判，请同样回复它发 /gg 误判", command.Problem);
+        Assert.Equal("", command.Argument);
+    }
+
     /// <summary>
     /// Several phrases run together were written as one line, which cancels a hit only where its
     /// parts stand one right after the other, and answered 已放行: the answer now says to send each.

@@ -112,7 +112,7 @@ public static class GroupCommandParser
                 Verb = GroupCommandVerb.Unknown,
                 Name = HelpName,
                 ReplyTo = replyTo,
-                Problem = (Nearest(rest) is { } meant ? $"没有这个命令，是不是想用：{prefix} {meant}？" : "没有这个命令。") + Usage(prefix),
+                Problem = Nearest(rest) is { } meant ? Suggested(prefix, meant) : "没有这个命令。" + Usage(prefix),
             };
         }
 
@@ -201,7 +201,27 @@ public static class GroupCommandParser
     /// as part of a command, and 开|关 as one more).
     /// </summary>
     public static string Usage(string prefix) =>
-        $"在 {prefix} 后空一格写命令：{StatusName}；{FalsePositiveName}（回复消息或警告）；{UnmuteName} @某人；{AllowName} 词语；{AllowListName}；{DisallowName} 词语；{DryRunName} 开 或 关；{CheckName} 文字";
+        $"在 {prefix} 后空一格写命令：{string.Join("；", new[] { StatusName, FalsePositiveName, UnmuteName, AllowName, AllowListName, DisallowName, DryRunName, CheckName }.Select(UsageOf))}";
+
+    /// <summary>How a command is typed after the prefix: its word and what follows it (<c>解禁 @某人</c>); the text itself for any other.</summary>
+    private static string UsageOf(string name) => name switch
+    {
+        FalsePositiveName => $"{FalsePositiveName}（回复消息或警告）",
+        UnmuteName => $"{UnmuteName} @某人",
+        AllowName => $"{AllowName} 词语",
+        DisallowName => $"{DisallowName} 词语",
+        DryRunName => $"{DryRunName} 开 或 关",
+        CheckName => $"{CheckName} 文字",
+        _ => name,
+    };
+
+    /// <summary>
+    /// The answer to a word that is no command but surely meant one (<see cref="Nearest"/>): that
+    /// command as it is typed, and where the others are, in a line a phone shows whole (the list of
+    /// every command followed it, twice the length); help meant, the list it gives.
+    /// </summary>
+    private static string Suggested(string prefix, string meant) =>
+        $"没有这个命令，是不是想用：{prefix} {UsageOf(meant)}？" + (meant == HelpName ? Usage(prefix) : $"全部命令：{prefix} {HelpName}");
 
     private static GroupCommand Help(string? replyTo) =>
         new() { Verb = GroupCommandVerb.Help, Name = HelpName, ReplyTo = replyTo };

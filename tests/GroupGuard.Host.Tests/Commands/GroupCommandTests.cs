@@ -363,7 +363,7 @@ public sealed class GroupCommandTests
         await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 取消 放行 加微信群", userId: Admin, role: "admin"));
 
         var answer = await AnswerAsync(api, "没有这个命令");
-        Assert.StartsWith($"[CQ:at,qq={Admin}] 没有这个命令，是不是想用：/gg 取消放行？在 /gg 后空一格写命令：", Said(answer), StringComparison.Ordinal);
+        Assert.Equal($"[CQ:at,qq={Admin}] 没有这个命令，是不是想用：/gg 取消放行 词语？全部命令：/gg 帮助", Said(answer));
         Assert.Equal(["加微信群"], File.ReadAllLines(file).Where(l => !l.StartsWith('#')));
         Assert.Equal("group_command:放行", Assert.Single(await AuditAsync(service)).Action);
     }

@@ -213,15 +213,20 @@ internal sealed partial class GroupCommands(
             await store.MarkFalsePositiveAsync(incident.Id, true, note, now, Actor(message), CancellationToken.None);
         }
 
+        // Marked before (the command sent twice, or by another admin): its mute was settled then, and
+        // a mute set since is someone's decision; the answer says so rather than mark it again.
+        var before = incidents.Where(i => i.FalsePositive).Select(i => i.Id).ToHashSet();
+        var fresh = incidents.Where(i => !before.Contains(i.Id)).ToList();
+
         // QQ keeps the last mute set: the mark changes a member's mute only where a marked incident's
         // is the one in force, and then to what their genuine offences alone would have left.
         var mutes = new List<MuteChange>();
         var kept = new List<string>();
         var done = new List<string>();
-        foreach (var user in incidents.Where(i => MuteAfterMarks.MayStillBeMuted(i, now)).Select(i => i.UserId).Distinct(StringComparer.Ordinal))
+        foreach (var user in fresh.Where(i => MuteAfterMarks.MayStillBeMuted(i, now)).Select(i => i.UserId).Distinct(StringComparer.Ordinal))
         {
             var genuine = await MuteAfterMarks.GenuineAsync(browser, message.Platform, message.GroupId, user, CancellationToken.None);
-            var after = MuteAfterMarks.Decide(incidents.Where(i => i.UserId == user), genuine, now);
+            var after = MuteAfterMarks.Decide(fresh.Where(i => i.UserId == user), genuine, now);
             switch (after.Fix)
             {
                 case MuteFix.KeptForAnother:
@@ -245,8 +250,11 @@ internal sealed partial class GroupCommands(
             $"incidents {ids}; reply to {(viaWarning ? "warning" : "message")} {command.ReplyTo}"
                 + (done.Count > 0 ? "; " + string.Join("; ", done) : "")
                 + (kept.Count > 0 ? $"; kept muted for another offence {string.Join(',', kept)}" : "")
+                + (before.Count > 0 ? $"; marked before {string.Join(' ', before.Order().Select(i => "#" + i.ToString(CultureInfo.InvariantCulture)))}" : "")
                 + (note is null ? "" : $"; note: {note}"));
-        return new CommandReply(message, mutes, changed => $"已标记误判：{ids}" + MutesSaid(changed, kept));
+        return fresh.Count == 0
+            ? CommandReply.Say(message, $"之前已标记误判：{ids}，未再改动禁言")
+            : new CommandReply(message, mutes, changed => $"已标记误判：{ids}" + MutesSaid(changed, kept));
     }
 
     /// <summary>

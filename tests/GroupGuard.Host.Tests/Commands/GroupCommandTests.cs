@@ -115,6 +115,30 @@ public sealed class GroupCommandTests
         Assert.Contains($"#{second.Id}", audit.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// 误判 sent twice (or by a second admin): the second was answered 已标记误判 as the first and
+    /// lifted the mute again, a mute an admin may have set by hand since.
+    /// </summary>
+    [Fact]
+    public async Task A_second_false_positive_on_the_same_warning_says_it_was_marked_before_and_leaves_the_mute_alone()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var (_, second) = await WarnedTwiceAndMutedAsync(service, api);
+        await service.PostV11Async(ReplyEvent(3, "9002", "/gg 误判"));
+        await AnswerAsync(api, "已标记误判");
+        await service.HandledAsync("3");
+
+        await service.PostV11Async(ReplyEvent(4, "9002", "/gg 误判 是通知"));
+
+        var answer = await AnswerAsync(api, "之前已标记误判");
+        await service.HandledAsync("4");
+        Assert.Equal($"[CQ:at,qq={Admin}] 之前已标记误判：#{second.Id}，未再改动禁言", Said(answer));
+        Assert.Single(api.RequestsFor("set_group_ban"), r => r.Params["duration"]!.GetValue<long>() == 0); // lifted once
+        Assert.Equal("是通知", Assert.Single(await service.IncidentsAsync(), i => i.Id == second.Id).ReviewNote); // the note kept
+        Assert.Contains(await AuditAsync(service), a => a.Detail?.Contains($"marked before #{second.Id}", StringComparison.Ordinal) == true);
+    }
+
     [Fact]
     public async Task A_false_positive_leaves_a_later_genuine_mute_in_force()
     {

@@ -208,15 +208,14 @@ internal sealed partial class GroupCommands(
 
         var now = time.GetUtcNow();
         var note = command.Argument.Length > 0 ? command.Argument : null;
-        foreach (var incident in incidents)
+        // Marked before (the command sent twice, or by another admin): its mute was settled then, and
+        // a mute set since is someone's decision; the answer says so, and only a new note is written.
+        var before = incidents.Where(i => i.FalsePositive).Select(i => i.Id).ToHashSet();
+        var fresh = incidents.Where(i => !before.Contains(i.Id)).ToList();
+        foreach (var incident in note is null ? fresh : incidents)
         {
             await store.MarkFalsePositiveAsync(incident.Id, true, note, now, Actor(message), CancellationToken.None);
         }
-
-        // Marked before (the command sent twice, or by another admin): its mute was settled then, and
-        // a mute set since is someone's decision; the answer says so rather than mark it again.
-        var before = incidents.Where(i => i.FalsePositive).Select(i => i.Id).ToHashSet();
-        var fresh = incidents.Where(i => !before.Contains(i.Id)).ToList();
 
         // QQ keeps the last mute set: the mark changes a member's mute only where a marked incident's
         // is the one in force, and then to what their genuine offences alone would have left.

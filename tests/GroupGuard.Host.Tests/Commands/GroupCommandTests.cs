@@ -137,6 +137,10 @@ public sealed class GroupCommandTests
         Assert.Single(api.RequestsFor("set_group_ban"), r => r.Params["duration"]!.GetValue<long>() == 0); // lifted once
         Assert.Equal("是通知", Assert.Single(await service.IncidentsAsync(), i => i.Id == second.Id).ReviewNote); // the note kept
         Assert.Contains(await AuditAsync(service), a => a.Detail?.Contains($"marked before #{second.Id}", StringComparison.Ordinal) == true);
+
+        await service.PostV11Async(ReplyEvent(5, "9002", "/gg 误判"));
+        await service.HandledAsync("5");
+        Assert.Equal("是通知", Assert.Single(await service.IncidentsAsync(), i => i.Id == second.Id).ReviewNote); // no note, none wiped
     }
 
     [Fact]

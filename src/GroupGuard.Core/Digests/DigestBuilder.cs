@@ -703,7 +703,13 @@ public static class DigestBuilder
         _ => "低",
     };
 
-    internal static string CategoryName(string category, Func<string, string> quote) => category switch
+    internal static string CategoryName(string category, Func<string, string> quote) => KnownCategoryName(category) ?? quote(category);
+
+    /// <summary>
+    /// The Chinese name digests, alerts and charts give a category the shipped packs use (<c>ads</c>,
+    /// 广告引流), or GroupGuard's blocked pictures'; null for any other (a pack's own category).
+    /// </summary>
+    public static string? KnownCategoryName(string category) => category switch
     {
         "ads" => "广告引流",
         "fraud" => "诈骗",
@@ -714,7 +720,7 @@ public static class DigestBuilder
         "flood" => "刷屏",
         "contraband" => "违禁品",
         Images.BlockedPictures.Category => Images.BlockedPictures.Name,
-        _ => quote(category),
+        _ => null,
     };
 
     internal static DateTimeOffset Local(DateTimeOffset time, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(time, zone);

@@ -330,17 +330,23 @@ internal sealed partial class ConsoleText
     }
 
     /// <summary>
-    /// A category (<c>ads</c>) as the Chinese console names it: the name of the pack its rules are in,
-    /// where the running rules give it one name (every pack with rules of it has the same <c>name:</c>,
-    /// other than its id), and GroupGuard's own blocked pictures' by its pack's (<c>images</c>,
-    /// 已屏蔽图片, in no pack of the folder); else, and in English, the category as it is. The shipped
-    /// packs name every category they have but <c>ads</c>, which two packs share (广告引流 and 商业推广).
+    /// A category (<c>ads</c>) as the Chinese console names it: as digests, alerts and their charts
+    /// do for the categories the shipped packs use (<c>ads</c> 广告引流, which two shipped packs share
+    /// under the names 广告引流 and 商业推广; <c>fraud</c> 诈骗 beside a pack of one's own that names it
+    /// 游戏交易) and GroupGuard's blocked pictures (已屏蔽图片); another by the name of the pack its
+    /// rules are in, where the running rules give it one name (every pack with rules of it has the same
+    /// <c>name:</c>, other than its id); else, and in English, the category as it is.
     /// </summary>
     public string Category(string category, RuleSet rules)
     {
         if (English)
         {
             return category;
+        }
+
+        if (Core.Digests.DigestBuilder.KnownCategoryName(category) is { } known)
+        {
+            return known;
         }
 
         string? name = null;
@@ -360,6 +366,6 @@ internal sealed partial class ConsoleText
             name = pack.Name;
         }
 
-        return name ?? (category == BlockedPictures.Category ? BlockedPictures.Name : category);
+        return name ?? category;
     }
 }

@@ -754,9 +754,9 @@ public sealed class ConsoleReviewTests
         var labels = data.RootElement.GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("category").GetString()!, d => d.GetProperty("label").GetString());
         Assert.Equal(2, series["ads"]);
         Assert.Equal(1, series["fraud"]);
-        Assert.Equal("测试广告", labels["ads"]); // the one pack of the category's name
-        Assert.Equal("fraud", labels["fraud"]); // no pack has it: as it is
-        Assert.Contains(" 测试广告 ", html, StringComparison.Ordinal); // the list without scripts
+        Assert.Equal("广告引流", labels["ads"]); // as the digest names it, whatever its one pack is called (测试广告)
+        Assert.Equal("诈骗", labels["fraud"]); // no pack has it: as the digest names it
+        Assert.Contains(" 广告引流 ", html, StringComparison.Ordinal); // the list without scripts
         Assert.Contains("/console/assets/lib/chart.js/chart.umd.min.js", html, StringComparison.Ordinal);
         using var script = await browser.GetAsync("/console/assets/lib/chart.js/chart.umd.min.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
@@ -894,13 +894,14 @@ public sealed class ConsoleReviewTests
     }
 
     /// <summary>
-    /// A category is named by its pack in the Chinese console where the running rules give it one
-    /// name, and GroupGuard's own blocked pictures (images, in no pack of the folder, shown as
-    /// the bare word) by their pack's name, 已屏蔽图片; where two packs of other names share it, or
-    /// its pack has none, and in English, it stays as it is.
+    /// A category the shipped packs use is named in the Chinese console as digests and alerts name
+    /// it (ads was the bare word where two packs share it, 测试广告 and 商业推广, and fraud where a
+    /// pack of one's own named it 游戏交易), and GroupGuard's own blocked pictures 已屏蔽图片; a pack's
+    /// own category by its pack where the running rules give it one name; where two packs of other
+    /// names share it, or its pack has none, and in English, it stays as it is.
     /// </summary>
     [Fact]
-    public async Task A_category_is_named_by_its_pack_where_the_rules_give_it_one_name()
+    public async Task A_category_is_named_as_the_digest_names_it_or_by_its_pack_where_the_rules_give_it_one_name()
     {
         using var service = new GroupGuardFactory();
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
@@ -908,6 +909,9 @@ public sealed class ConsoleReviewTests
         await File.WriteAllTextAsync(Path.Combine(folder, "fraud.yaml"), "pack: fraud\nname: 诈骗\ncategory: fraud\nrules:\n  - id: fraud.x\n    terms: [刷单返利]\n");
         await File.WriteAllTextAsync(Path.Combine(folder, "promo.yaml"), "pack: promo\nname: 商业推广\ncategory: ads\nrules:\n  - id: promo.x\n    terms: [全场八折]\n");
         await File.WriteAllTextAsync(Path.Combine(folder, "abuse.yaml"), "pack: abuse\ncategory: abuse\nrules:\n  - id: abuse.x\n    terms: [蠢货]\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "trade.yaml"), "pack: trade\nname: 游戏交易\ncategory: fraud\nrules:\n  - id: trade.x\n    terms: [收号]\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "gaming.yaml"), "pack: gaming\nname: 代练\ncategory: gaming\nrules:\n  - id: gaming.x\n    terms: [代练上分]\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "school.yaml"), "pack: school\ncategory: school\nrules:\n  - id: school.x\n    terms: [卖书]\n");
         service.Services.GetRequiredService<IRuleSetLoader>().Reload();
         var now = DateTimeOffset.UtcNow;
         var ids = await service.Services.GetRequiredService<IIncidentStore>().AddAsync(
@@ -916,6 +920,8 @@ public sealed class ConsoleReviewTests
                 Incidents.Of("c2", time: now.AddHours(-1), category: "fraud", pack: "fraud", rule: "fraud.x"),
                 Incidents.Of("c3", time: now.AddHours(-1), category: "abuse", pack: "abuse", rule: "abuse.x"),
                 Incidents.Of("c4", time: now.AddHours(-1), category: "images", pack: "images", rule: "images.blocked"),
+                Incidents.Of("c5", time: now.AddHours(-1), category: "gaming", pack: "gaming", rule: "gaming.x"),
+                Incidents.Of("c6", time: now.AddHours(-1), category: "school", pack: "school", rule: "school.x"),
             ],
             CancellationToken.None);
         using var chinese = new ConsoleSession(service);
@@ -935,13 +941,15 @@ public sealed class ConsoleReviewTests
         var fraud = await chinese.PageAsync($"/console/incidents/{ids[1]}");
         var ads = await chinese.PageAsync($"/console/incidents/{ids[0]}");
 
-        Assert.Equal("诈骗", zh["fraud"]);
-        Assert.Equal("ads", zh["ads"]); // 测试广告 and 商业推广
-        Assert.Equal("abuse", zh["abuse"]); // its pack has no name
+        Assert.Equal("诈骗", zh["fraud"]); // 诈骗 and 游戏交易: as the digest names it
+        Assert.Equal("广告引流", zh["ads"]); // 测试广告 and 商业推广
+        Assert.Equal("辱骂仇恨", zh["abuse"]); // its pack has no name
         Assert.Equal("已屏蔽图片", zh["images"]);
-        Assert.Equal(["abuse", "ads", "fraud", "images"], en.Values.Order(StringComparer.Ordinal));
+        Assert.Equal("代练", zh["gaming"]); // a pack's own category, by its one name
+        Assert.Equal("school", zh["school"]); // its pack has no name
+        Assert.Equal(["abuse", "ads", "fraud", "gaming", "images", "school"], en.Values.Order(StringComparer.Ordinal));
         Assert.Contains("fraud / fraud.x · <span title=\"fraud\">诈骗</span>", fraud, StringComparison.Ordinal);
-        Assert.Contains("· <span title=\"ads\">ads</span>", ads, StringComparison.Ordinal);
+        Assert.Contains("· <span title=\"ads\">广告引流</span>", ads, StringComparison.Ordinal);
     }
 
     /// <summary>

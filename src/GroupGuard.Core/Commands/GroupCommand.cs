@@ -27,7 +27,7 @@ public enum GroupCommandVerb
     /// <summary><c>试运行 开</c> or <c>试运行 关</c>: dry run for the group; <c>试运行</c> alone, or with another word: what it is.</summary>
     DryRun,
 
-    /// <summary><c>检查 文字</c>: what the rules in force make of the text in this group, and why.</summary>
+    /// <summary><c>检查 文字</c>, or <c>检查</c> in reply to a message: what the rules in force make of the text in this group, and why.</summary>
     Check,
 
     /// <summary>A word after the prefix that is no command.</summary>
@@ -45,7 +45,10 @@ public sealed record GroupCommand
     /// <summary>The verb's own word (<c>误判</c>), for the audit log; <c>帮助</c> for help and unknown words.</summary>
     public required string Name { get; init; }
 
-    /// <summary>For <c>误判</c> the note, for <c>放行</c> and <c>取消放行</c> the phrase, for <c>检查</c> the text: the rest of the text, trimmed; else empty.</summary>
+    /// <summary>
+    /// For <c>误判</c> the note, for <c>放行</c> and <c>取消放行</c> the phrase, for <c>检查</c> the text: the
+    /// rest of the text, trimmed; else empty. A <c>检查</c> without text is a reply: it checks the message replied to.
+    /// </summary>
     public string Argument { get; init; } = "";
 
     /// <summary>For <c>试运行</c>: on or off; null when it asks what the group's setting is (<c>试运行</c> alone, or with a word that is neither).</summary>

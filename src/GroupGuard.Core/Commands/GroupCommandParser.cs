@@ -133,6 +133,10 @@ public static class GroupCommandParser
             // The text 检查 checks and the note 误判 keeps are the admin's as typed.
             argument = WithoutFullStop(argument);
         }
+        else if (verb.Verb == GroupCommandVerb.Check && WithoutFullStop(argument).Length == 0)
+        {
+            argument = ""; // 检查。 has no text to check: in reply to a message, it checks that one
+        }
 
         var users = mentions.Where(u => u.Length > 0 && u != botId).Distinct(StringComparer.Ordinal).ToList();
         var command = new GroupCommand { Verb = verb.Verb, Name = verb.Name, ReplyTo = replyTo };
@@ -191,8 +195,14 @@ public static class GroupCommandParser
         return text.AsSpan().TrimEnd().TrimEnd(FullStops).TrimEnd().ToString();
     }
 
+    /// <summary>
+    /// The text to check; none, sent as a reply, the message replied to (<see cref="GroupCommand.Argument"/>
+    /// empty and <see cref="GroupCommand.ReplyTo"/> set), whose text the caller finds. Text typed after it
+    /// is checked whether or not it is a reply.
+    /// </summary>
     private static GroupCommand CheckOf(GroupCommand command, string text, string prefix) =>
-        text.Length == 0 ? command with { Problem = $"用法：{prefix} {CheckName} 要检查的文字" }
+        text.Length == 0 && command.ReplyTo is not null ? command
+        : text.Length == 0 ? command with { Problem = $"用法：{prefix} {CheckName} 要检查的文字；或回复要检查的消息发 {prefix} {CheckName}" }
         : text.Length > MaxCheckLength ? command with { Problem = $"检查的文字最长 {MaxCheckLength} 个字" }
         : command with { Argument = text };
 

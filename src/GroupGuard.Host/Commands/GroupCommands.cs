@@ -39,7 +39,8 @@ internal sealed partial class GroupCommands(
     IPlatformActions? platform = null,
     IWordSegmenter? segmenter = null,
     ICommandClaims? claims = null,
-    InstanceIdentity? instance = null)
+    InstanceIdentity? instance = null,
+    RecentTexts? texts = null)
 {
     public const string AuditPrefix = "group_command:";
 
@@ -145,7 +146,7 @@ internal sealed partial class GroupCommands(
         GroupCommandVerb.Disallow => DisallowAsync(command, message, prefix),
         GroupCommandVerb.AllowList => AllowListAsync(command, message),
         GroupCommandVerb.DryRun => DryRunAsync(command, message, prefix),
-        GroupCommandVerb.Check => CheckAsync(command, message),
+        GroupCommandVerb.Check => command.Argument.Length > 0 ? CheckAsync(command, message) : CheckRepliedAsync(command, message, prefix),
         _ => HelpAsync(command, message, prefix),
     };
 
@@ -181,15 +182,7 @@ internal sealed partial class GroupCommands(
     private async Task<CommandReply> FalsePositiveAsync(GroupCommand command, ChatMessage message)
     {
         var replied = new GroupMessageRef(message.Platform, message.BotId, message.GroupId, command.ReplyTo!);
-        var incidents = new List<Incident>();
-        foreach (var id in await warnings.IncidentsOfAsync(replied, CancellationToken.None))
-        {
-            if (await store.GetAsync(id, CancellationToken.None) is { } incident && incident.GroupId == message.GroupId)
-            {
-                incidents.Add(incident);
-            }
-        }
-
+        var incidents = await WarnedAsync(replied);
         var viaWarning = incidents.Count > 0;
         if (!viaWarning)
         {
@@ -254,6 +247,21 @@ internal sealed partial class GroupCommands(
         return fresh.Count == 0
             ? CommandReply.Say(message, $"之前已标记误判：{ids}，未再改动禁言")
             : new CommandReply(message, mutes, changed => $"已标记误判：{ids}" + MutesSaid(changed, kept));
+    }
+
+    /// <summary>The incidents in its group a warning of GroupGuard's was about, when <paramref name="replied"/> is one; else none.</summary>
+    private async Task<List<Incident>> WarnedAsync(GroupMessageRef replied)
+    {
+        var incidents = new List<Incident>();
+        foreach (var id in await warnings.IncidentsOfAsync(replied, CancellationToken.None))
+        {
+            if (await store.GetAsync(id, CancellationToken.None) is { } incident && incident.GroupId == replied.GroupId)
+            {
+                incidents.Add(incident);
+            }
+        }
+
+        return incidents;
     }
 
     /// <summary>
@@ -478,6 +486,103 @@ internal sealed partial class GroupCommands(
         var (verdict, misses) = MessageDetector.Explain(set, command.Argument, message.GroupId, segmenter);
         await AuditAsync(command, message, string.Create(CultureInfo.InvariantCulture, $"{command.Argument.Length} chars: {verdict.Hits.Count} hits, {misses.Count} near misses (rules {set.Version})"));
         return CommandReply.Say(message, CheckAnswer(command.Argument, verdict, misses));
+    }
+
+    /// <summary>
+    /// <c>检查</c> without text, in reply to a message: that message's text checked as <c>检查 文字</c>
+    /// would check it, the answer after <c>检查所回复的消息：</c>, found as GroupGuard took it in
+    /// (<see cref="RecentTexts"/>: the last 2,000 messages, 30 minutes). GroupGuard's own warning is
+    /// not checked: the answer says what it was about. A command is not checked either. A message no
+    /// longer remembered, or with no text of its own (a picture alone), is answered with what the
+    /// rules found in it then, from its incidents: their stored text may be masked, cut, a picture's
+    /// or a forwarded message's, so it is not checked again as if it were the message. A message
+    /// that is neither is answered so, with how to check its text by hand.
+    /// </summary>
+    private async Task<CommandReply> CheckRepliedAsync(GroupCommand command, ChatMessage message, string prefix)
+    {
+        var replied = new GroupMessageRef(message.Platform, message.BotId, message.GroupId, command.ReplyTo!);
+        var set = rules.Current;
+        var warned = await WarnedAsync(replied);
+        if (warned.Count > 0)
+        {
+            await AuditAsync(command, message, $"reply to warning {command.ReplyTo}: incidents {Ids(warned)}");
+            return CommandReply.Say(message, $"所回复的是机器人的警告，不检查；它针对：{Recorded(warned, set)}");
+        }
+
+        var remembered = texts?.Find(replied);
+        if (remembered is { Command: true })
+        {
+            return CommandReply.Say(message, $"所回复的是一条命令，不检查；要检查文字请发送 {prefix} {GroupCommandParser.CheckName} 文字");
+        }
+
+        if (remembered is { TooLong: true })
+        {
+            return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture, $"所回复的消息有 {remembered.Length} 个字，检查的文字最长 {GroupCommandParser.MaxCheckLength} 个字"));
+        }
+
+        if (remembered is not null && !remembered.Text.AsSpan().IsWhiteSpace())
+        {
+            var (verdict, misses) = MessageDetector.Explain(set, remembered.Text, message.GroupId, segmenter);
+            await AuditAsync(command, message, string.Create(CultureInfo.InvariantCulture, $"replied message {command.ReplyTo}, {remembered.Text.Length} chars: {verdict.Hits.Count} hits, {misses.Count} near misses (rules {set.Version})"));
+            return CommandReply.Say(message, $"检查所回复的消息{ReadAs(remembered)}：" + CheckAnswer(remembered.Text, verdict, misses));
+        }
+
+        var incidents = (await store.FindByMessageAsync(replied, CancellationToken.None)).Where(i => i.GroupId == message.GroupId).ToList();
+        if (incidents.Count > 0)
+        {
+            await AuditAsync(command, message, $"replied message {command.ReplyTo}, {(remembered is null ? "not remembered" : "no text")}: incidents {Ids(incidents)}");
+            return CommandReply.Say(message, (remembered is null ? "所回复的消息太旧，无法重新检查" : "所回复的消息没有文字") + $"；当时命中：{Recorded(incidents, set)}");
+        }
+
+        return remembered is null
+            ? CommandReply.Say(message, $"没有找到所回复消息的文字（太旧、机器人未收到，或是机器人自己发的）：请复制文字发送 {prefix} {GroupCommandParser.CheckName} 文字")
+            : CommandReply.Say(message, $"所回复的消息没有文字{ReadAs(remembered)}");
+    }
+
+    private static string Ids(IEnumerable<Incident> incidents) =>
+        string.Join(' ', incidents.Select(i => "#" + i.Id.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// How the answer about a message replied to read it, in brackets: joined to the pieces before
+    /// it (连同…), and without its pictures and forwarded chats, which are read apart from the text
+    /// (图片未检查); empty when it is the message's text alone.
+    /// </summary>
+    private static string ReadAs(RecentText remembered)
+    {
+        var said = new List<string>();
+        if (remembered.EarlierPieces > 0)
+        {
+            said.Add(string.Create(CultureInfo.InvariantCulture, $"连同此人之前的 {remembered.EarlierPieces} 条短消息"));
+        }
+
+        var apart = (remembered.Pictures, remembered.Forwards) switch
+        {
+            (true, true) => "图片和合并转发未检查",
+            (true, false) => "图片未检查",
+            (false, true) => "合并转发未检查",
+            _ => null,
+        };
+        if (apart is not null)
+        {
+            said.Add(apart);
+        }
+
+        return said.Count == 0 ? "" : "（" + string.Join("；", said) + "）";
+    }
+
+    /// <summary>
+    /// The incidents as the answer names what the rules found: each rule by its pack's name and
+    /// its id, as <see cref="CheckAnswer"/> names them, the term as stored, masked as a check masks
+    /// it, and the incident's number (<c>广告 ads.contact「加**」（#12）</c>), one marked false positive said so.
+    /// </summary>
+    private static string Recorded(IReadOnlyList<Incident> incidents, RuleSet set)
+    {
+        var named = incidents.Take(MaxCheckItems).Select(i =>
+        {
+            var rule = set.Rules.FirstOrDefault(r => string.Equals(r.Id, i.Rule, StringComparison.Ordinal)) ?? Moderator.BuiltInRule(i.Rule);
+            return string.Create(CultureInfo.InvariantCulture, $"{rule?.ShownName ?? i.Rule}「{Masked(i.MatchedTerm)}」（#{i.Id}{(i.FalsePositive ? "，已标记误判" : "")}）");
+        });
+        return string.Join("，", named) + (incidents.Count > MaxCheckItems ? string.Create(CultureInfo.InvariantCulture, $" 等 {incidents.Count} 条") : "");
     }
 
     /// <summary>The most hits or near misses one answer to <c>检查</c> names.</summary>

@@ -67,7 +67,8 @@ internal sealed partial class Moderator(
     Telemetry.GroupGuardMetrics? metrics = null,
     MessagePieces? pieces = null,
     Digests.LeaderCoverage? leaders = null,
-    GroupNames? groupNames = null)
+    GroupNames? groupNames = null,
+    RecentTexts? texts = null)
 {
     public async Task<Moderated> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
@@ -98,7 +99,11 @@ internal sealed partial class Moderator(
         // An owner's or admin's command is answered, not moderated, so it is not counted among the
         // messages checked (a digest's 共检查 N 条消息, /gg 状态's 检查 N 条消息); anyone else's is
         // text like any other, counted and moderated.
-        if (commands is not null && await commands.TryHandleAsync(message, stoppingToken))
+        var command = commands is not null && await commands.TryHandleAsync(message, stoppingToken);
+
+        // Its text noted, as the rules read it, for a /gg 检查 sent later in reply to it.
+        texts?.Record(message, command);
+        if (command)
         {
             Processed(message, 0, null);
             return Moderated.Of(ModerationOutcome.Done);
@@ -250,6 +255,7 @@ internal sealed partial class Moderator(
         }
 
         earlier = spanned;
+        texts?.Joined(message, joined.Text, joined.Count - 1);
         pieces.Forget(message);
         LogPieced(message.Protocol, message.GroupId, message.MessageId, joined.Count);
         return whole;

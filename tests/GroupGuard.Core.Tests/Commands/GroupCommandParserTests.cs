@@ -448,10 +448,32 @@ public sealed class GroupCommandParserTests
         Assert.Contains("检查 文字", GroupCommandParser.Usage("/gg"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// On a phone an admin replies to the message with /gg 检查: it checks that message (the caller
+    /// finds its text), where it answered only how to type the command. Text typed after it is
+    /// checked as ever, the reply aside, and past the length it says so as ever.
+    /// </summary>
+    [Fact]
+    public void Check_without_text_in_reply_to_a_message_checks_that_message_and_with_text_the_text()
+    {
+        var replied = Parse("/gg 检查", replyTo: "88130");
+        Assert.Equal(GroupCommandVerb.Check, replied!.Verb);
+        Assert.Null(replied.Problem);
+        Assert.Equal("", replied.Argument);
+        Assert.Equal("88130", replied.ReplyTo);
+        Assert.Null(Parse("／ｇｇ 检查。", replyTo: "88130")!.Problem); // a full stop typed after it is no text to check
+
+        var typed = Parse("/gg 检查 明天交作业", replyTo: "88130");
+        Assert.Null(typed!.Problem);
+        Assert.Equal("明天交作业", typed.Argument);
+
+        Assert.Contains("500", Parse("/gg 检查 " + new string('字', GroupCommandParser.MaxCheckLength + 1), replyTo: "88130")!.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Check_without_text_or_past_the_length_says_how_to_type_it()
     {
-        Assert.Contains("用法", Parse("/gg 检查")!.Problem, StringComparison.Ordinal);
+        Assert.Equal("用法：/gg 检查 要检查的文字；或回复要检查的消息发 /gg 检查", Parse("/gg 检查")!.Problem);
         Assert.Contains("500", Parse("/gg 检查 " + new string('字', GroupCommandParser.MaxCheckLength + 1))!.Problem, StringComparison.Ordinal);
         Assert.Null(Parse("/gg 检查 " + new string('字', GroupCommandParser.MaxCheckLength))!.Problem);
     }

@@ -691,6 +691,202 @@ public sealed class GroupCommandTests
         Assert.Contains(await AuditAsync(service), a => a.Action == "group_command:检查"); // carried out all the same
     }
 
+    /// <summary>An admin's reply to a member's message (message <paramref name="replyTo"/>): QQ puts an @ of its sender in.</summary>
+    private static string ReplyToMember(long messageId, string replyTo, string text, long userId = Admin, string role = "admin") =>
+        ReplyEvent(messageId, replyTo, text, userId, role).Replace("\"qq\":\"10001\"", $"\"qq\":\"{Member}\"", StringComparison.Ordinal);
+
+    /// <summary>The service with the texts of recent messages remembered on <paramref name="clock"/>, and at most <paramref name="maxMessages"/> of them.</summary>
+    private static GroupGuardFactory Remembering(FakeOneBotApi api, TimeProvider clock, int maxMessages = RecentTexts.DefaultMaxMessages) =>
+        new(
+            GroupGuardFactory.OneBotApi(api.BaseUrl, ("GroupGuard:OneBot:WarningCoalesceSeconds", "0")),
+            Pack,
+            services => services.Replace(ServiceDescriptor.Singleton(sp => new RecentTexts(
+                clock, sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<CommandsOptions>>(), maxMessages, RecentTexts.DefaultMaxCharacters, RecentTexts.DefaultMaxAge))));
+
+    /// <summary>
+    /// On a phone an admin replies to the flagged message with /gg 检查: the answer is the one the
+    /// text typed out gets, after which message it is about. It answered only how to type the command.
+    /// </summary>
+    [Fact]
+    public async Task Check_in_reply_to_a_flagged_advert_answers_its_hits_as_the_text_typed_out_would()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "想要资料的加微信", userId: Member));
+        await service.SettledAsync(1, _ => true);
+
+        await service.PostV11Async(ReplyToMember(2, "1", "/gg 检查"));
+        var replied = await AnswerAsync(api, "检查所回复的消息");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 检查 想要资料的加微信", userId: Admin, role: "admin", time: 1764150400));
+        var typed = await AnswerAsync(api, $"[CQ:at,qq={Admin}] 会命中");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 检查所回复的消息：会命中：广告 ads.contact「加**」", Said(replied));
+        Assert.Equal(Said(typed).Replace($"[CQ:at,qq={Admin}] ", $"[CQ:at,qq={Admin}] 检查所回复的消息：", StringComparison.Ordinal), Said(replied));
+        Assert.Equal(["1"], (await service.IncidentsAfterAsync(3)).Select(i => i.MessageId)); // the commands are not moderated
+        var audit = Assert.Single(await AuditAsync(service), a => a.Detail?.Contains("replied message 1", StringComparison.Ordinal) == true);
+        Assert.Equal("group_command:检查", audit.Action);
+        Assert.DoesNotContain("微信", audit.Detail, StringComparison.Ordinal); // the audit says how long, never the text
+    }
+
+    [Fact]
+    public async Task Check_in_reply_to_an_ordinary_message_says_nothing_matched()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "明天交作业", userId: Member));
+        await service.HandledAsync("1");
+
+        await service.PostV11Async(ReplyToMember(2, "1", "/gg 检查"));
+
+        var answer = await AnswerAsync(api, "检查所回复的消息");
+        Assert.Equal($"[CQ:at,qq={Admin}] 检查所回复的消息：不会命中：没有找到任何规则的词", Said(answer));
+    }
+
+    [Fact]
+    public async Task Check_in_reply_to_a_message_an_allow_phrase_let_through_says_the_term_and_what_covered_it()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 加微信群", userId: Admin, role: "owner"));
+        await AnswerAsync(api, "已放行");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "家长们加微信群交作业", userId: Member, time: 1764150100));
+        Assert.Empty(await service.IncidentsAfterAsync(2));
+
+        await service.PostV11Async(ReplyToMember(3, "2", "/gg 检查"));
+
+        var answer = await AnswerAsync(api, "检查所回复的消息");
+        Assert.Equal($"[CQ:at,qq={Admin}] 检查所回复的消息：不会命中。未计入：广告 ads.contact「加**」被放行词「加**群」覆盖", Said(answer));
+    }
+
+    /// <summary>
+    /// Past the 30 minutes the texts are kept: a flagged message is answered with what the rules
+    /// found in it then, from its incident; one that hit nothing (or one never heard) plainly, with
+    /// how to check its text by hand.
+    /// </summary>
+    [Fact]
+    public async Task Check_in_reply_to_a_message_older_than_the_texts_kept_answers_its_incident_or_that_it_is_unknown()
+    {
+        await using var api = FakeOneBotApi.Start();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero));
+        using var service = Remembering(api, clock);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "想要资料的加微信", userId: Member));
+        var incident = await service.SettledAsync(1, _ => true);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "明天交作业", userId: Member, time: 1764150010));
+        await service.HandledAsync("2");
+        clock.Advance(RecentTexts.DefaultMaxAge + TimeSpan.FromMinutes(1));
+
+        await service.PostV11Async(ReplyToMember(3, "1", "/gg 检查"));
+        var flagged = await AnswerAsync(api, "所回复的消息太旧");
+        await service.PostV11Async(ReplyToMember(4, "2", "/gg 检查"));
+        var ordinary = await AnswerAsync(api, "没有找到所回复消息的文字");
+        await service.PostV11Async(ReplyToMember(5, "777", "/gg 检查"));
+        await service.HandledAsync("5");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 所回复的消息太旧，无法重新检查；当时命中：广告 ads.contact「加**」（#{incident.Id}）", Said(flagged));
+        Assert.Equal($"[CQ:at,qq={Admin}] 没有找到所回复消息的文字（太旧、机器人未收到，或是机器人自己发的）：请复制文字发送 /gg 检查 文字", Said(ordinary));
+        Assert.Equal(2, api.RequestsFor("send_group_msg").Count(r => Said(r).Contains("没有找到所回复消息的文字", StringComparison.Ordinal))); // one never heard alike
+    }
+
+    /// <summary>The texts kept are the service's last messages: past the bound the oldest is forgotten first.</summary>
+    [Fact]
+    public async Task Check_in_reply_to_a_message_past_the_last_ones_kept_says_it_is_unknown_and_a_later_one_is_checked()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Remembering(api, TimeProvider.System, maxMessages: 2);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "明天交作业", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "后天交作业", userId: Member, time: 1764150010));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "大后天交作业", userId: Member, time: 1764150020));
+        await service.HandledAsync("3");
+
+        await service.PostV11Async(ReplyToMember(4, "1", "/gg 检查"));
+        var forgotten = await AnswerAsync(api, "没有找到所回复消息的文字");
+        await service.PostV11Async(ReplyToMember(5, "3", "/gg 检查"));
+        var kept = await AnswerAsync(api, "检查所回复的消息");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 没有找到所回复消息的文字（太旧、机器人未收到，或是机器人自己发的）：请复制文字发送 /gg 检查 文字", Said(forgotten));
+        Assert.Equal($"[CQ:at,qq={Admin}] 检查所回复的消息：不会命中：没有找到任何规则的词", Said(kept));
+    }
+
+    [Fact]
+    public async Task Check_in_reply_sent_by_a_member_is_ignored_as_other_commands_are_and_moderated_as_text()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api, new FakeTimeProvider(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero)));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "想要资料的加微信", userId: Member));
+        await service.SettledAsync(1, _ => true);
+
+        await service.PostV11Async(ReplyToMember(2, "1", "/gg 检查", userId: 20005, role: "member"));
+        await service.HandledAsync("2");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 状态", userId: Admin, role: "admin", time: 1764150400));
+        var status = await AnswerAsync(api, "今日本群");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 今日本群：检查 2 条消息，违规消息 1 条，试运行关", Said(status)); // the member's counted as text
+        Assert.DoesNotContain(api.RequestsFor("send_group_msg"), r => Said(r).Contains("检查所回复", StringComparison.Ordinal));
+        Assert.DoesNotContain(await AuditAsync(service), a => a.Action == "group_command:检查");
+    }
+
+    /// <summary>
+    /// A reply to GroupGuard's own warning is not its words checked: the answer says what the
+    /// warning was about. A reply to a command says it is one; text typed after /gg 检查 in a reply is
+    /// what is checked.
+    /// </summary>
+    [Fact]
+    public async Task Check_in_reply_to_the_bots_warning_says_what_it_was_about_and_to_a_command_that_it_is_one()
+    {
+        await using var api = FakeOneBotApi.Start();
+        api.Script("send_group_msg", FakeAnswer.Ok(new JsonObject { ["message_id"] = 9001 }));
+        using var service = Service(api);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "想要资料的加微信", userId: Member));
+        var incident = await service.SettledAsync(1, _ => true);
+
+        await service.PostV11Async(ReplyEvent(2, "9001", "/gg 检查"));
+        var warning = await AnswerAsync(api, "机器人的警告");
+        await service.PostV11Async(ReplyEvent(3, "2", "/gg 检查", time: 1764150310));
+        var command = await AnswerAsync(api, "是一条命令");
+        await service.PostV11Async(ReplyToMember(4, "1", "/gg 检查 明天交作业"));
+        var typed = await AnswerAsync(api, "没有找到任何规则的词");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 所回复的是机器人的警告，不检查；它针对：广告 ads.contact「加**」（#{incident.Id}）", Said(warning));
+        Assert.Equal($"[CQ:at,qq={Admin}] 所回复的是一条命令，不检查；要检查文字请发送 /gg 检查 文字", Said(command));
+        Assert.Equal($"[CQ:at,qq={Admin}] 不会命中：没有找到任何规则的词", Said(typed)); // the text, not the advert replied to
+    }
+
+    /// <summary>
+    /// The piece that completed a message sent in pieces was moderated joined to the one before it:
+    /// checked alone it would hit nothing, so the answer checks it as it was read, and says so.
+    /// </summary>
+    [Fact]
+    public async Task Check_in_reply_to_the_piece_that_completed_an_advert_checks_it_joined_to_the_piece_before_it()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "加", userId: Member, time: 1764150000));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "微信", userId: Member, time: 1764150002));
+        await service.SettledAsync(2, i => i.MessageId == "2");
+
+        await service.PostV11Async(ReplyToMember(3, "2", "/gg 检查"));
+
+        var answer = await AnswerAsync(api, "检查所回复的消息");
+        Assert.Equal($"[CQ:at,qq={Admin}] 检查所回复的消息（连同此人之前的 1 条短消息）：会命中：广告 ads.contact「加**」", Said(answer));
+    }
+
+    /// <summary>Pictures are read apart from the text, and /gg 检查 checks text: the answer says it left them out.</summary>
+    [Fact]
+    public async Task Check_in_reply_to_a_message_with_a_picture_checks_its_text_and_says_the_picture_was_not()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var body = JsonNode.Parse(GroupGuardFactory.GroupEvent(1, "明天交作业", userId: Member))!.AsObject();
+        body["message"]!.AsArray().Add(new JsonObject { ["type"] = "image", ["data"] = new JsonObject { ["file"] = "a.jpg", ["url"] = "https://pictures.invalid/a.jpg" } });
+        await service.PostV11Async(body.ToJsonString());
+        await service.HandledAsync("1");
+
+        await service.PostV11Async(ReplyToMember(2, "1", "/gg 检查"));
+
+        var answer = await AnswerAsync(api, "检查所回复的消息");
+        Assert.Equal($"[CQ:at,qq={Admin}] 检查所回复的消息（图片未检查）：不会命中：没有找到任何规则的词", Said(answer));
+    }
+
     [Fact]
     public async Task Unmute_lifts_the_mentioned_members_mute()
     {

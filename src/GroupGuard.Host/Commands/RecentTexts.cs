@@ -37,7 +37,8 @@ internal sealed record RecentText(string Text, int Length, bool Command, bool Pi
 /// none older than <see cref="MaxAge"/> on the injected clock, and at most
 /// <see cref="MaxCharacters"/> characters of text together (a text longer than one <c>检查</c> checks
 /// keeps only its length), the oldest forgotten first; so about 2 MB at most. Nothing is written to
-/// disk, nothing survives a restart, and nothing is kept while commands are off: no chat text is
+/// disk, nothing survives a restart, and nothing is kept while commands are off or under
+/// <c>GroupGuard:Privacy:StoreText</c> <c>none</c>: no chat text is
 /// kept longer than the pipeline keeps it already (the inbox journal holds it until moderated).
 /// </para>
 /// </summary>
@@ -49,6 +50,7 @@ internal sealed class RecentTexts
 
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<CommandsOptions> _options;
+    private readonly IOptionsMonitor<PrivacyOptions>? _privacy;
     private readonly Lock _gate = new();
     private readonly Dictionary<GroupMessageRef, LinkedListNode<Entry>> _entries = [];
 
@@ -56,15 +58,16 @@ internal sealed class RecentTexts
     private readonly LinkedList<Entry> _order = new();
     private long _characters;
 
-    public RecentTexts(TimeProvider time, IOptionsMonitor<CommandsOptions> options)
-        : this(time, options, DefaultMaxMessages, DefaultMaxCharacters, DefaultMaxAge)
+    public RecentTexts(TimeProvider time, IOptionsMonitor<CommandsOptions> options, IOptionsMonitor<PrivacyOptions> privacy)
+        : this(time, options, DefaultMaxMessages, DefaultMaxCharacters, DefaultMaxAge, privacy)
     {
     }
 
-    internal RecentTexts(TimeProvider time, IOptionsMonitor<CommandsOptions> options, int maxMessages, int maxCharacters, TimeSpan maxAge)
+    internal RecentTexts(TimeProvider time, IOptionsMonitor<CommandsOptions> options, int maxMessages, int maxCharacters, TimeSpan maxAge, IOptionsMonitor<PrivacyOptions>? privacy = null)
     {
         _time = time;
         _options = options;
+        _privacy = privacy;
         MaxMessages = maxMessages;
         MaxCharacters = maxCharacters;
         MaxAge = maxAge;
@@ -84,7 +87,7 @@ internal sealed class RecentTexts
     public void Record(ChatMessage message, bool command)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!_options.CurrentValue.Enabled)
+        if (!Keeps)
         {
             return;
         }
@@ -101,13 +104,20 @@ internal sealed class RecentTexts
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(joined);
-        if (!_options.CurrentValue.Enabled)
+        if (!Keeps)
         {
             return;
         }
 
         Remember(message, joined, command: false, earlierPieces);
     }
+
+    /// <summary>
+    /// Whether texts are kept: while commands are on, and unless the operator chose to keep no text
+    /// of messages (<c>GroupGuard:Privacy:StoreText</c> <c>none</c>), which a copy in memory for half
+    /// an hour would go against; a reply is then answered from its incidents, which keep none either.
+    /// </summary>
+    private bool Keeps => _options.CurrentValue.Enabled && _privacy?.CurrentValue.StoreText != StoreText.None;
 
     /// <summary>What is remembered of the message, or null when it is not (never seen, or forgotten by the bounds).</summary>
     public RecentText? Find(GroupMessageRef message)

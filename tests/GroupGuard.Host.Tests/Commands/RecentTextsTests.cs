@@ -107,4 +107,18 @@ public sealed class RecentTextsTests
 
         Assert.Null(texts.Find(Ref("1")));
     }
+
+    /// <summary>An operator who keeps no text of messages (StoreText none) has none kept in memory either; masked keeps it, as the journal does.</summary>
+    [Theory]
+    [InlineData(StoreText.None, false)]
+    [InlineData(StoreText.Masked, true)]
+    [InlineData(StoreText.Full, true)]
+    public void Nothing_is_kept_when_the_operator_keeps_no_text_of_messages(StoreText storeText, bool kept)
+    {
+        var texts = new RecentTexts(_clock, _options, 100, 10_000, RecentTexts.DefaultMaxAge, new SettableOptions<PrivacyOptions>(new PrivacyOptions { StoreText = storeText }));
+
+        texts.Record(Message("1", "明天交作业"), command: false);
+
+        Assert.Equal(kept, texts.Find(Ref("1")) is not null);
+    }
 }

@@ -57,7 +57,7 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         {
             // The builder's messages name keywords and positions, never a value it could not
             // parse as a password, so they are safe to show; the string itself is not.
-            failures.Add($"{ConnectionStringKey} is not a valid SQLite connection string: {ex.Message}");
+            failures.Add($"{ConnectionStringKey} is not a valid SQLite connection string: {ex.Message} Write it as keyword=value pairs separated by ';', such as '{StorageOptions.DefaultSqliteConnectionString}' or 'Data Source=/var/lib/groupguard/groupguard.db'.");
             return;
         }
 

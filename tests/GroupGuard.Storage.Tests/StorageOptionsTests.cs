@@ -163,4 +163,46 @@ public sealed class StorageOptionsTests
         Assert.Same(store.Database, outbox.Database);
         Assert.Null(await outbox.LastPeriodEndAsync("张老师", CancellationToken.None));
     }
+    /// <summary>A connection string the SQLite builder cannot read (a bare path, as an operator may write it) says how one is written.</summary>
+    [Fact]
+    public void A_sqlite_connection_string_that_cannot_be_read_says_how_one_is_written()
+    {
+        var failure = Assert.Single(Validate("/var/lib/groupguard/groupguard.db").Failures!);
+
+        Assert.StartsWith(Key + " is not a valid SQLite connection string", failure, StringComparison.Ordinal);
+        Assert.Contains("such as 'Data Source=data/groupguard.db'", failure, StringComparison.Ordinal);
+    }
+
+    /// <summary>A PostgreSQL server nobody listens for stops the start naming the setting and what to look at, not only Npgsql's "Failed to connect".</summary>
+    [Fact]
+    public async Task A_postgres_server_that_does_not_answer_is_said_with_what_to_check()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["GroupGuard:Storage:Provider"] = "postgres",
+                [Key] = "Host=127.0.0.1;Port=1;Database=groupguard;Username=groupguard;Password=not-shown-7",
+            })
+            .Build();
+        using var provider = new ServiceCollection().AddLogging().AddGroupGuardStorage(configuration).BuildServiceProvider();
+
+        var problem = await Assert.ThrowsAsync<StartupProblemException>(() => provider.GetRequiredService<IIncidentStore>().InitializeAsync(CancellationToken.None));
+
+        Assert.Contains(Key, problem.Message, StringComparison.Ordinal);
+        Assert.Contains("Is PostgreSQL running at that Host and Port", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-shown-7", problem.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The server's refusals an operator meets first, each with what to do: a wrong password, a database not created, a user that may not create tables.</summary>
+    [Theory]
+    [InlineData("28P01", "Check Username and Password")]
+    [InlineData("28000", "pg_hba.conf")]
+    [InlineData("3D000", "CREATE DATABASE groupguard OWNER groupguard")]
+    [InlineData("42501", "ALTER DATABASE groupguard OWNER TO groupguard")]
+    public void A_refusal_of_the_postgres_server_says_what_to_do(string sqlState, string advice)
+    {
+        var refusal = new Npgsql.PostgresException("refused", "FATAL", "FATAL", sqlState);
+
+        Assert.Contains(advice, GroupGuard.Storage.Postgres.PostgresDatabase.WhatToDo(refusal), StringComparison.Ordinal);
+    }
 }

@@ -123,9 +123,24 @@ internal sealed class PostgresDatabase : StorageDatabase, IAsyncDisposable, IDis
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            throw new StartupProblemException($"the PostgreSQL database at '{Location}' ({StorageOptionsValidator.ConnectionStringKey}) could not be reached or prepared: {ex.Message}", ex);
+            throw new StartupProblemException($"the PostgreSQL database at '{Location}' ({StorageOptionsValidator.ConnectionStringKey}) could not be reached or prepared: {ex.Message}{WhatToDo(ex)}", ex);
         }
     }
+
+    /// <summary>What an operator does about a database that could not be reached or prepared, by the server's error code or the connection's failure; empty when neither says.</summary>
+    internal static string WhatToDo(Exception ex) => ex switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } =>
+            ". Check Username and Password in the connection string against the PostgreSQL user (ALTER USER groupguard PASSWORD '…' sets it), and that pg_hba.conf lets this machine in as that user",
+        PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } =>
+            ". Create the database (CREATE DATABASE groupguard OWNER groupguard), or name the one that exists in the connection string's Database",
+        PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } =>
+            ". The user may not create GroupGuard's tables there: make it the database's owner (ALTER DATABASE groupguard OWNER TO groupguard)",
+        PostgresException => "",
+        _ when ex is TimeoutException || ex.InnerException is System.Net.Sockets.SocketException or TimeoutException =>
+            ". Is PostgreSQL running at that Host and Port, and listening on an address this machine reaches (listen_addresses and port in postgresql.conf), with no firewall between?",
+        _ => "",
+    };
 
     public override Task<int> CurrentVersionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         PostgresMigrator.CurrentVersionAsync((NpgsqlConnection)connection, null, cancellationToken);

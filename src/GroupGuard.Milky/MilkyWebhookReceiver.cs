@@ -17,12 +17,12 @@ internal sealed class MilkyWebhookReceiver(IOptionsMonitor<MilkyOptions> options
         {
             if (string.IsNullOrEmpty(authorizationHeader))
             {
-                return new MilkyWebhookResult(401, "missing Authorization header", null);
+                return new MilkyWebhookResult(401, $"missing Authorization header: {MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)} is set; give the bridge the same access token", null);
             }
 
             if (!BearerMatches(token, authorizationHeader))
             {
-                return new MilkyWebhookResult(401, "Authorization header does not carry the access token", null);
+                return new MilkyWebhookResult(401, $"Authorization header does not carry the access token: the bridge's access token is not the one in {MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)}", null);
             }
         }
 

@@ -46,7 +46,7 @@ public sealed class OneBotWebhookReceiver
         {
             if (string.IsNullOrEmpty(signatureHeader))
             {
-                return new WebhookResult(401, "missing X-Signature header", null);
+                return new WebhookResult(401, $"missing X-Signature header: {OneBotOptions.Section}:{nameof(OneBotOptions.Secret)} is set, so events must be signed; give the bridge the same secret (its token)", null);
             }
 
             switch (V11Signature.Verify(KeyFor(secret), body, signatureHeader))
@@ -54,7 +54,7 @@ public sealed class OneBotWebhookReceiver
                 case V11Signature.Check.Malformed:
                     return new WebhookResult(403, "X-Signature must be sha1=<40 hex digits> (the HMAC-SHA1 of the body with the secret)", null);
                 case V11Signature.Check.Mismatch:
-                    return new WebhookResult(403, "X-Signature does not match the body", null);
+                    return new WebhookResult(403, $"X-Signature does not match the body: the bridge's secret (its token) is not the one in {OneBotOptions.Section}:{nameof(OneBotOptions.Secret)}", null);
             }
         }
 
@@ -79,12 +79,12 @@ public sealed class OneBotWebhookReceiver
         {
             if (string.IsNullOrEmpty(authorizationHeader))
             {
-                return new WebhookResult(401, "missing Authorization header", null);
+                return new WebhookResult(401, $"missing Authorization header: {OneBotOptions.AccessTokenSetting} is set; give the bridge the same access token", null);
             }
 
             if (!BearerMatches(token, authorizationHeader))
             {
-                return new WebhookResult(401, "Authorization header does not carry the access token", null);
+                return new WebhookResult(401, $"Authorization header does not carry the access token: the bridge's access token is not the one in {OneBotOptions.AccessTokenSetting}", null);
             }
         }
 

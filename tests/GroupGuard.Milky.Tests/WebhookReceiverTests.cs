@@ -13,11 +13,11 @@ public sealed class WebhookReceiverTests
         new(new SettableOptions<MilkyOptions>(new MilkyOptions { AccessToken = token }), new FakeTimeProvider(Samples.Stamped));
 
     [Theory]
-    [InlineData(null, 401, "missing Authorization header")]
-    [InlineData("", 401, "missing Authorization header")]
-    [InlineData("Bearer wrong-token-of-some-length", 401, "Authorization header does not carry the access token")]
-    [InlineData("bearer milky-webhook-token-2026", 401, "Authorization header does not carry the access token")]
-    [InlineData("Bearer milky-webhook-token-2026 ", 401, "Authorization header does not carry the access token")]
+    [InlineData(null, 401, "missing Authorization header: GroupGuard:Milky:AccessToken is set; give the bridge the same access token")]
+    [InlineData("", 401, "missing Authorization header: GroupGuard:Milky:AccessToken is set; give the bridge the same access token")]
+    [InlineData("Bearer wrong-token-of-some-length", 401, "Authorization header does not carry the access token: the bridge's access token is not the one in GroupGuard:Milky:AccessToken")]
+    [InlineData("bearer milky-webhook-token-2026", 401, "Authorization header does not carry the access token: the bridge's access token is not the one in GroupGuard:Milky:AccessToken")]
+    [InlineData("Bearer milky-webhook-token-2026 ", 401, "Authorization header does not carry the access token: the bridge's access token is not the one in GroupGuard:Milky:AccessToken")]
     [InlineData("Bearer milky-webhook-token-2026", 204, null)]
     public void With_a_token_the_exact_bearer_header_is_required(string? header, int status, string? error)
     {

@@ -56,6 +56,7 @@ public sealed class V11SignatureTests
 
         Assert.Equal(401, result.StatusCode);
         Assert.Contains("X-Signature", result.Error);
+        Assert.Contains("GroupGuard:OneBot:Secret", result.Error); // the setting to give the bridge, as the log line says it
     }
 
     /// <summary>A header not of the form is a sender's setting or format to fix, not its secret: the answer says so.</summary>
@@ -86,7 +87,7 @@ public sealed class V11SignatureTests
 
         Assert.Equal(403, result.StatusCode);
         Assert.Null(result.Event);
-        Assert.Equal("X-Signature does not match the body", result.Error);
+        Assert.Equal("X-Signature does not match the body: the bridge's secret (its token) is not the one in GroupGuard:OneBot:Secret", result.Error);
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public sealed class V12AuthorizationTests
         Assert.Equal(401, result.StatusCode);
         Assert.Null(result.Event);
         Assert.Contains("Authorization", result.Error);
+        Assert.Contains("GroupGuard:OneBot:AccessToken", result.Error);
     }
 
     [Theory]
@@ -49,6 +50,7 @@ public sealed class V12AuthorizationTests
         Assert.Equal(401, result.StatusCode);
         Assert.Null(result.Event);
         Assert.DoesNotContain(Token, result.Error);
+        Assert.EndsWith("is not the one in GroupGuard:OneBot:AccessToken", result.Error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -43,7 +43,9 @@ internal static class RuleTextFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or System.Security.SecurityException)
         {
-            var reason = ex is UnauthorizedAccessException && Directory.Exists(path) ? "it is a folder, not a file" : ex.Message;
+            var reason = ex is not UnauthorizedAccessException ? ex.Message
+                : Directory.Exists(path) ? "it is a folder, not a file"
+                : $"{ex.Message} The service runs as {Environment.UserName}: let that user read the file (chown or chmod it as the rules folder's other files are)";
             errors.Add(new RuleError(display, 0, $"cannot read: {reason}"));
             return null;
         }

@@ -10,8 +10,10 @@ namespace GroupGuard.Core;
 /// The configuration binder ignores, without a word, one plain value where a setting takes a list:
 /// <c>GroupGuard__Console__TrustedProxies=127.0.0.1</c> (a list in environment variables is
 /// written <c>…__TrustedProxies__0=127.0.0.1</c>) or <c>"To": "wang@example.com"</c> leaves the
-/// list empty, and the service runs as if it had never been set. This check walks a kind of
-/// settings and its section side by side and names each such key, saying how a list is written.
+/// list empty, and the service runs as if it had never been set. So it does a key that is no
+/// setting at all: a misspelt <c>"ConectionString"</c> left the service on a new, empty database
+/// beside the one configured. This check walks a kind of settings and its section side by side and
+/// names each such key, saying how a list is written, or which setting a key was probably meant as.
 /// </summary>
 public static class SettingsShape
 {
@@ -51,19 +53,78 @@ public static class SettingsShape
             return;
         }
 
-        foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        var properties = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(static p => p.GetIndexParameters().Length == 0 && Bindable(p))
+            .ToList();
+        foreach (var child in children)
         {
-            if (property.GetIndexParameters().Length > 0 || IsPlain(property.PropertyType))
+            if (!properties.Any(p => string.Equals(KeyOf(p), child.Key, StringComparison.OrdinalIgnoreCase)))
+            {
+                failures.Add(DescribeUnknown(child.Path, [.. properties.Select(KeyOf)]));
+            }
+        }
+
+        foreach (var property in properties)
+        {
+            if (IsPlain(property.PropertyType))
             {
                 continue;
             }
 
-            var child = children.FirstOrDefault(c => string.Equals(c.Key, property.Name, StringComparison.OrdinalIgnoreCase));
+            var child = children.FirstOrDefault(c => string.Equals(c.Key, KeyOf(property), StringComparison.OrdinalIgnoreCase));
             if (child is not null)
             {
                 CheckValue(child, property.PropertyType, failures, depth + 1);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the binder sets <paramref name="property"/> from its key: one with a public setter, or
+    /// a list or a map it fills in place; not one worked out from others (<c>Steps</c>, <c>Enabled =&gt; …</c>).
+    /// </summary>
+    private static bool Bindable(System.Reflection.PropertyInfo property)
+    {
+        if (property.SetMethod is { IsPublic: true })
+        {
+            return true;
+        }
+
+        var type = property.PropertyType;
+        return !IsPlain(type) && !(type.IsInterface && type.IsGenericType
+            && type.GetGenericTypeDefinition() is var definition
+            && (definition == typeof(IReadOnlyList<>) || definition == typeof(IReadOnlyCollection<>) || definition == typeof(IEnumerable<>) || definition == typeof(IReadOnlyDictionary<,>)));
+    }
+
+    /// <summary>The key the binder reads a property from: its name, or the one its <see cref="ConfigurationKeyNameAttribute"/> gives.</summary>
+    private static string KeyOf(System.Reflection.PropertyInfo property) =>
+        property.GetCustomAttributes(typeof(ConfigurationKeyNameAttribute), inherit: true) is [ConfigurationKeyNameAttribute named, ..] ? named.Name : property.Name;
+
+    /// <summary>
+    /// What the operator is told of a key no setting is read from: that it is ignored, and the
+    /// setting it was probably meant as (a letter or two off), else the settings its section has.
+    /// </summary>
+    public static string DescribeUnknown(string path, IReadOnlyList<string> settings)
+    {
+        var at = path.LastIndexOf(':');
+        var (section, key) = at < 0 ? ("", path) : (path[..at], path[(at + 1)..]);
+        var meant = Meant(key, settings);
+        return meant is not null
+            ? $"{path} is not a setting and would be ignored: probably meant {(section.Length > 0 ? section + ":" : "")}{meant}"
+            : $"{path} is not a setting and would be ignored: remove it, or write one of the settings {(section.Length > 0 ? "of " + section : "here")}: {string.Join(", ", settings.Order(StringComparer.Ordinal))}";
+    }
+
+    /// <summary>The one setting of <paramref name="settings"/> that <paramref name="key"/> misspells by a letter or two (by three for a long one), ignoring case; null when none or several are that near.</summary>
+    private static string? Meant(string key, IReadOnlyList<string> settings)
+    {
+        if (key.Length > 60)
+        {
+            return null;
+        }
+
+        var lower = key.ToLowerInvariant();
+        var near = settings.Where(s => Rules.UnreadFiles.Distance(lower, s.ToLowerInvariant()) <= (s.Length >= 12 ? 3 : s.Length >= 6 ? 2 : 1)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        return near.Length == 1 ? near[0] : null;
     }
 
     /// <summary>What the operator is told: the key, that it is ignored, and how a list (or a map) is written in JSON and in environment variables.</summary>

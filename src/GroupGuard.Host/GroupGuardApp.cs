@@ -49,6 +49,7 @@ internal static class GroupGuardApp
     internal static List<string> UnboundEntries(IConfiguration configuration)
     {
         var failures = new List<string>();
+        UnknownSections(configuration, failures);
         SettingsEntries.CheckModeration(configuration, failures);
         SettingsEntries.CheckGroups(configuration, failures);
         AlertRulesValidator.CheckEntries(configuration, failures);
@@ -56,6 +57,40 @@ internal static class GroupGuardApp
         OneBotServiceCollectionExtensions.CheckConnections(configuration, failures);
         MilkyServiceCollectionExtensions.CheckConnections(configuration, failures);
         return failures;
+    }
+
+    /// <summary>
+    /// The sections and settings directly under <c>GroupGuard</c> (and under <c>GroupGuard:WeCom</c>);
+    /// inside each, its own kind of settings names what it takes (<see cref="SettingsShape"/>).
+    /// </summary>
+    internal static readonly string[] Sections =
+    [
+        "Alerts", "Channels", "Commands", "Console", "Groups", "Images", "InstanceId", "Join", "Leaders", "Milky", "Moderation",
+        "OneBot", "Pipeline", "Privacy", "QQBot", "Rules", "Storage", "Telemetry", "WeCom", "Webhooks",
+    ];
+
+    /// <summary>
+    /// A section under <c>GroupGuard</c> that no setting is read from (<c>"Leader"</c>, <c>"Alert"</c>,
+    /// <c>GroupGuard__Onebot__…</c> is fine: keys ignore case), which would be ignored whole: the
+    /// service would run on its defaults for what it was meant to set.
+    /// </summary>
+    private static void UnknownSections(IConfiguration configuration, List<string> failures)
+    {
+        foreach (var section in configuration.GetSection("GroupGuard").GetChildren())
+        {
+            if (!Sections.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                failures.Add(SettingsShape.DescribeUnknown(section.Path, Sections));
+            }
+        }
+
+        foreach (var section in configuration.GetSection("GroupGuard:WeCom").GetChildren())
+        {
+            if (!string.Equals(section.Key, "Archive", StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add(SettingsShape.DescribeUnknown(section.Path, ["Archive"]));
+            }
+        }
     }
 
     /// <summary>The category the generic host logs its own start and stop under.</summary>

@@ -86,4 +86,33 @@ public sealed class SettingsShapeTests
         Assert.True(failed.Failed);
         Assert.StartsWith("GroupGuard:Moderation:ExemptUsers holds one value where it takes a list", Assert.Single(failed.Failures!), StringComparison.Ordinal);
     }
+    /// <summary>
+    /// A misspelt key is no setting, and the binder leaves it out without a word: the service ran
+    /// on what it was meant to replace (a misspelt connection string left it on a new, empty
+    /// database beside the configured one). It is named with the setting it was probably meant as,
+    /// at any depth (a group's entry, an escalation step); one near no setting names the section's
+    /// settings; keys that differ from a setting only in case are the setting, as the binder reads them.
+    /// </summary>
+    [Fact]
+    public void A_key_that_is_no_setting_is_named_with_the_setting_it_was_probably_meant_as()
+    {
+        var settings = Settings(
+            ("GroupGuard:Moderation:dryrun", "true"),                          // case is no mistake
+            ("GroupGuard:Moderation:EscalationWindowHour", "12"),
+            ("GroupGuard:Moderation:Escalation:0:Cuont", "2"),
+            ("GroupGuard:Moderation:Colour", "blue"),
+            ("GroupGuard:Groups:123:Pack:0", "ads"));
+
+        var failures = new List<string>();
+        SettingsShape.Check(settings.GetSection(ModerationOptions.Section), typeof(ModerationOptions), failures);
+        SettingsShape.Check(settings.GetSection(SettingsEntries.GroupsSection), typeof(Dictionary<string, GroupOverride>), failures);
+
+        Assert.Equal(4, failures.Count);
+        Assert.Contains("GroupGuard:Moderation:EscalationWindowHour is not a setting and would be ignored: probably meant GroupGuard:Moderation:EscalationWindowHours", failures);
+        Assert.Contains("GroupGuard:Moderation:Escalation:0:Cuont is not a setting and would be ignored: probably meant GroupGuard:Moderation:Escalation:0:Count", failures);
+        Assert.Contains("GroupGuard:Groups:123:Pack is not a setting and would be ignored: probably meant GroupGuard:Groups:123:Packs", failures);
+        var colour = Assert.Single(failures, f => f.StartsWith("GroupGuard:Moderation:Colour is not a setting and would be ignored: remove it, or write one of the settings of GroupGuard:Moderation: ", StringComparison.Ordinal));
+        Assert.Contains("DryRun", colour, StringComparison.Ordinal);
+        Assert.Contains("EscalationWindowHours", colour, StringComparison.Ordinal);
+    }
 }

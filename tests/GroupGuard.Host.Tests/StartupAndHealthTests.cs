@@ -119,6 +119,11 @@ public sealed class StartupAndHealthTests
     [InlineData("Logging__Console__FormatterName", "jsonl", "Logging:Console:FormatterName")]
     [InlineData("GroupGuard__Telemetry__OtlpEndpoint", "collector:4317", "GroupGuard:Telemetry:OtlpEndpoint")]
     [InlineData("ASPNETCORE_URLS", "127.0.0.1:5140", "is not an address to listen on")]
+
+    // A key that is no setting, which the service ignored without a word: a misspelt connection string ran it on a new, empty database.
+    [InlineData("GroupGuard__Storage__ConectionString", "Data Source=/var/lib/groupguard/groupguard.db", "GroupGuard:Storage:ConectionString is not a setting and would be ignored: probably meant GroupGuard:Storage:ConnectionString")]
+    [InlineData("GroupGuard__OneBot__Secert", "a-secret-of-some-length", "probably meant GroupGuard:OneBot:Secret")]
+    [InlineData("GroupGuard__Leader__0__Name", "王主任", "GroupGuard:Leader is not a setting and would be ignored: probably meant GroupGuard:Leaders")]
     [InlineData("GroupGuard__Webhooks__BodyBufferBytes", "65536", "GroupGuard:Webhooks:BodyBufferBytes")]
     [InlineData("GroupGuard__Webhooks__BodyTimeoutSeconds", "0", "GroupGuard:Webhooks:BodyTimeoutSeconds")]
     [InlineData("Kestrel__Limits__MaxConcurrentConnections", "none", "Kestrel:Limits:MaxConcurrentConnections")]

@@ -35,9 +35,27 @@ internal static class GroupGuardApp
         // key (StartupErrors), rather than first in the host's "Hosting failed to start" line with
         // a stack trace.
         app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AccessDenied)
+        {
+            // Kestrel says "address in use" in words (StartupErrors), but lets a refused bind (a
+            // port below 1024 without the right to it) through bare, which ended the process with
+            // a stack trace and exit 134.
+            throw ListenDenied(new ListenAddresses(app.Configuration).All, ex);
+        }
+
         return 0;
     }
+
+    /// <summary>A bind the system refused, in the words Kestrel gives a taken port, with what to do; StartupErrors adds where the address is set.</summary>
+    internal static IOException ListenDenied(IReadOnlyList<string> addresses, Exception inner) =>
+        new(
+            $"Failed to bind to address {string.Join(", ", addresses)}: permission denied. A port below 1024 needs privileges the service should not have: " +
+            "listen on a port from 1024 up (5140 is the default) and let nginx take port 80 or 443 in front of it (deploy/nginx.md).",
+            inner);
 
     /// <summary>
     /// The entries of the service's lists and dictionaries of settings that the binder would leave

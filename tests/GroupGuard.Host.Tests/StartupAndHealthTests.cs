@@ -119,6 +119,7 @@ public sealed class StartupAndHealthTests
     [InlineData("Logging__Console__FormatterName", "jsonl", "Logging:Console:FormatterName")]
     [InlineData("GroupGuard__Telemetry__OtlpEndpoint", "collector:4317", "GroupGuard:Telemetry:OtlpEndpoint")]
     [InlineData("ASPNETCORE_URLS", "127.0.0.1:5140", "is not an address to listen on")]
+    [InlineData("ASPNETCORE_URLS", "http://127.0.0.1:70000", "'http://127.0.0.1:70000' (Urls in appsettings.<environment>.json, --urls, ASPNETCORE_URLS or Kestrel:Endpoints) is not an address to listen on")] // a port past 65535 ended the process with a stack trace
 
     // A key that is no setting, which the service ignored without a word: a misspelt connection string ran it on a new, empty database.
     [InlineData("GroupGuard__Storage__ConectionString", "Data Source=/var/lib/groupguard/groupguard.db", "GroupGuard:Storage:ConectionString is not a setting and would be ignored: probably meant GroupGuard:Storage:ConnectionString")]

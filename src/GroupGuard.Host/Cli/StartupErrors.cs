@@ -30,7 +30,7 @@ internal static class StartupErrors
             // message names the address; where to change it is added.
             IOException bind when bind.Message.StartsWith("Failed to bind to address", StringComparison.Ordinal) =>
                 ["groupguard: " + bind.Message + (bind.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException ? " Another process listens there (a second GroupGuard?)." : ""),
-                 "  Choose the address with --urls, ASPNETCORE_URLS or Kestrel:Endpoints."],
+                 "  Choose the address with " + Webhooks.ListenAddresses.Settings + "."],
 
             // A setting of the wrong kind ("Action": "ban"): the binder's message names the key; for a
             // setting that takes one of some words, the words are added.
@@ -42,6 +42,13 @@ internal static class StartupErrors
             // file; what is wrong, and where, is in the exception inside, which it does not say.
             InvalidDataException { InnerException: { } inner } file when file.Message.StartsWith(FailedToLoadSettings, StringComparison.Ordinal) =>
                 ["groupguard: " + SettingsFile(file.Message) + ": " + SettingsFileProblem(inner)],
+
+            // A settings file the service's user may not read (installed root's, mode 600): the
+            // configuration's own message names the file and no more.
+            UnauthorizedAccessException denied when denied.Message.Contains("appsettings", StringComparison.OrdinalIgnoreCase) =>
+                ["groupguard: " + denied.Message,
+                 $"  The service runs as {Environment.UserName}, who must be able to read its settings: give the file to the service's group and let the group read it " +
+                 "(chgrp groupguard FILE && chmod 640 FILE; deploy/groupguard.service installs it so), or run the service as a user who may read it."],
             _ => [],
         };
     }
@@ -86,7 +93,10 @@ internal static class StartupErrors
     private static List<string> OptionsFailures(Exception ex) => ex switch
     {
         OptionsValidationException options => [.. options.Failures],
-        AggregateException aggregate => aggregate.InnerExceptions.SelectMany(OptionsFailures).ToList(),
+
+        // Each failure once: settings worked out from another kind's (the pipeline's inbox folder
+        // from the storage's data folder) fail with that kind's failures too.
+        AggregateException aggregate => aggregate.InnerExceptions.SelectMany(OptionsFailures).Distinct(StringComparer.Ordinal).ToList(),
         _ => [],
     };
 }

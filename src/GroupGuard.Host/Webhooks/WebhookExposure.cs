@@ -28,15 +28,18 @@ internal sealed class ListenAddresses
 
     public IReadOnlyList<string> All { get; }
 
-    /// <summary>The addresses Kestrel could not listen on at all (no scheme, no host: <c>notaurl</c>).</summary>
+    /// <summary>Where the listen address is set, as an operator writes it: the example settings' <c>Urls</c> among them.</summary>
+    public const string Settings = "Urls in appsettings.<environment>.json, --urls, ASPNETCORE_URLS or Kestrel:Endpoints";
+
+    /// <summary>The addresses Kestrel could not listen on at all (no scheme, no host: <c>notaurl</c>; a port past 65535).</summary>
     public IReadOnlyList<string> Unusable { get; }
 
     private static bool Parses(string url)
     {
         try
         {
-            _ = BindingAddress.Parse(url);
-            return true;
+            // Kestrel takes the address, then throws on a port past 65535 as it binds, with a stack trace.
+            return BindingAddress.Parse(url) is { IsNamedPipe: true } or { IsUnixPipe: true } or { Port: >= 0 and <= IPEndPoint.MaxPort };
         }
         catch (FormatException)
         {
@@ -84,7 +87,7 @@ internal sealed class WebhookExposureValidator(ListenAddresses addresses) : IVal
         if (addresses.Unusable.Count > 0)
         {
             return ValidateOptionsResult.Fail(addresses.Unusable.Select(url =>
-                $"'{url}' (--urls, ASPNETCORE_URLS or Kestrel:Endpoints) is not an address to listen on: give scheme, host and port, e.g. {GroupGuardApp.DefaultUrl}"));
+                $"'{url}' ({ListenAddresses.Settings}) is not an address to listen on: give scheme, host and port (1 to 65535), e.g. {GroupGuardApp.DefaultUrl}"));
         }
 
         if (options.AllowUnsigned || addresses.Reachable.Count == 0)

@@ -182,6 +182,18 @@ internal static class GroupGuardApp
             builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName = formatter.Trim());
         }
 
+        // A JSON line says when, as the simple format's does (the formatter writes none unless
+        // told a format): UTC, to the millisecond, in ISO 8601, which log shippers read as it is.
+        // One set in Logging:Console:FormatterOptions stays.
+        builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o =>
+        {
+            if (string.IsNullOrEmpty(o.TimestampFormat))
+            {
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+                o.UseUtcTimestamp = true;
+            }
+        });
+
         DigestRegistration.AddDefaults(builder.Configuration);
         builder.Services
             .AddGroupGuardCore(builder.Configuration)

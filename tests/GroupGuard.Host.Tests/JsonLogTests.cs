@@ -54,6 +54,9 @@ public sealed class JsonLogTests
         Assert.NotEmpty(lines);
         var entries = lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList(); // each line is JSON
         Assert.All(entries, e => Assert.True(e.TryGetProperty("LogLevel", out _), e.ToString()));
+
+        // Each line says when, in UTC (a shipper that reads the file later has no other time).
+        Assert.All(entries, e => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", e.GetProperty("Timestamp").GetString()!));
         Assert.Contains(entries, e => e.GetProperty("Message").GetString()!.Contains("801", StringComparison.Ordinal)); // the incident, by id
         var all = string.Join('\n', lines);
         Assert.DoesNotContain("七七八八", all, StringComparison.Ordinal);

@@ -217,6 +217,7 @@ internal static class GroupGuardApp
             .AddGroupGuardJobs(builder.Configuration)
             .AddGroupGuardConsole(builder.Configuration)
             .AddGroupGuardTelemetry(builder.Configuration);
+        builder.Services.AddHostedService<DeliverySummary>();
         builder.Services.AddSingleton<RestartOnlySettings>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RestartOnlySettings>());
         builder.Services.AddSingleton<StorageProbe>();

@@ -80,6 +80,10 @@ public sealed class DigestTests
         Assert.All(sink.Requests.Select(r => r.Body), body => Assert.True(Encoding.UTF8.GetByteCount(JsonNode.Parse(body)!["markdown"]!["content"]!.GetValue<string>()) <= 4096));
         Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("王主任", StringComparison.Ordinal) && b.Contains("二年级家长群", StringComparison.Ordinal));
         Assert.Contains(sink.Requests.Select(r => r.Body), b => b.Contains("本期无违规", StringComparison.Ordinal) || b.Contains("发现", StringComparison.Ordinal));
+
+        // The log says when each period ended as a date reads anywhere (it wrote 12/07/2026 22:05:37 +00:00).
+        var sentLine = service.Logs.Entries.First(e => e.Message.StartsWith("Digest for 王主任 up to ", StringComparison.Ordinal)).Message;
+        Assert.Matches(@"^Digest for 王主任 up to \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{2}:\d{2} sent on office-robot$", sentLine);
     }
 
     /// <summary>How many channel outcomes the outbox has recorded: one per digest sent on a channel.</summary>

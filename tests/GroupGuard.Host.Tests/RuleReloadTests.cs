@@ -49,6 +49,8 @@ public sealed class RuleReloadTests
         // A broken edit: reported with path and line; the set in force stays.
         var refused = await EditAsync(service, () => File.WriteAllText(pack, "pack: test-ads\nrules:\n  - id: ads.contact\n    severity: dire\n    terms: [x1]\n"));
         Assert.StartsWith("Rules changed on disk: NOT reloaded", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Warning, refused.Level); // seen in a log read at warnings and above
+        Assert.Equal(LogLevel.Information, reload.Level);
         var broken = await HealthAsync(service);
         Assert.Equal("errors", broken.GetProperty("rules").GetProperty("status").GetString());
         Assert.Equal("degraded", broken.GetProperty("status").GetString());

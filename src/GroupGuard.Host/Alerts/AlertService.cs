@@ -565,10 +565,10 @@ internal sealed partial class AlertService(
 
     private sealed record Found(DateTimeOffset? First, List<Incident> Shown, int Total, int Messages, List<long> Ids, List<DateTimeOffset> Times, NewestGroupNames Names);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule}: {Count} incidents up to {PeriodTo}, sending")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule}: {Count} incidents up to {PeriodTo:yyyy-MM-dd HH:mm:ss zzz}, sending")]
     private partial void LogAlert(string rule, int count, DateTimeOffset periodTo);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Rule}: incidents detected since {Unsettled} are still not stored; this alert ends there and the next one reports them")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Rule}: incidents detected since {Unsettled:yyyy-MM-dd HH:mm:ss zzz} are still not stored; this alert ends there and the next one reports them")]
     private partial void LogUnsettled(string rule, DateTimeOffset unsettled);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Looking for incidents to alert on failed; trying again every few seconds")]
@@ -583,7 +583,7 @@ internal sealed partial class AlertService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule} works again")]
     private partial void LogRuleRecovered(string rule);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule} up to {PeriodTo}: its follow-up on what it said was still to be done, {Waiting} still waiting, sending")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {Rule} up to {PeriodTo:yyyy-MM-dd HH:mm:ss zzz}: its follow-up on what it said was still to be done, {Waiting} still waiting, sending")]
     private partial void LogFollowUp(string rule, DateTimeOffset periodTo, int waiting);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Follow-ups of alert {Rule} failed; the alerts go on, and the follow-ups are tried again every few seconds")]

@@ -456,10 +456,10 @@ internal sealed partial class DigestService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} digest channel claims of a process that is gone; sending them again")]
     private partial void LogReleased(int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Digest for {Leader}: incidents detected since {Unsettled} are still not stored; this digest ends there and the next one reports them")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Digest for {Leader}: incidents detected since {Unsettled:yyyy-MM-dd HH:mm:ss zzz} are still not stored; this digest ends there and the next one reports them")]
     private partial void LogUnsettled(string leader, DateTimeOffset unsettled);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} was due at {Missed} while the service was down: sending it now")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} was due at {Missed:yyyy-MM-dd HH:mm:ss zzz} while the service was down: sending it now")]
     private partial void LogCatchUp(string leader, DateTimeOffset missed);
 
     /// <summary>The zone an alert rule writes times in (its outbox key <c>alert:&lt;name&gt;</c>); a rule no longer configured, the default's.</summary>
@@ -484,10 +484,10 @@ internal sealed partial class DigestService(
     /// <summary>A leader's run that failed before its digest was stored: its fire time, the tries so far, and when to try again.</summary>
     private sealed record FailedRun(DateTimeOffset Fire, int Attempts, DateTimeOffset NotBefore);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Digest for {Leader} due at {Fire} could not be made (try {Attempt}); trying again from {Retry}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Digest for {Leader} due at {Fire:yyyy-MM-dd HH:mm:ss zzz} could not be made (try {Attempt}); trying again from {Retry:yyyy-MM-dd HH:mm:ss zzz}")]
     private partial void LogRunFailed(Exception ex, string leader, DateTimeOffset fire, int attempt, DateTimeOffset retry);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} due at {Fire} was not stored by its run: made now")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} due at {Fire:yyyy-MM-dd HH:mm:ss zzz} was not stored by its run: made now")]
     private partial void LogMissedMade(string leader, DateTimeOffset fire);
 
     /// <summary>A leader's latest digest: its period end and the channels still failing.</summary>
@@ -497,7 +497,7 @@ internal sealed partial class DigestService(
         public bool Pending { get; init; }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} up to {PeriodTo} sent on {Channel}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for {Leader} up to {PeriodTo:yyyy-MM-dd HH:mm:ss zzz} sent on {Channel}")]
     private partial void LogSent(string leader, string channel, DateTimeOffset periodTo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Digest for {Leader} on {Channel} failed (attempt {Attempt}): {Error}")]

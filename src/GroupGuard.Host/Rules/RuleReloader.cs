@@ -79,7 +79,14 @@ internal sealed partial class RuleReloader(
 
                     var ok = loader.Reload();
                     metrics?.Reload(ok);
-                    LogReload(ok ? "reloaded" : "NOT reloaded; the last good rule set stays in force", provider.Current.Summary);
+                    if (ok)
+                    {
+                        LogReload(provider.Current.Summary);
+                    }
+                    else
+                    {
+                        LogNotReloaded(provider.Current.Summary);
+                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -165,8 +172,12 @@ internal sealed partial class RuleReloader(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rules changed on disk: {Outcome} ({Summary})")]
-    private partial void LogReload(string outcome, string summary);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rules changed on disk: reloaded ({Summary})")]
+    private partial void LogReload(string summary);
+
+    // A warning, so that a log read at warnings and above (journald's -p warning) says the edit did not take.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rules changed on disk: NOT reloaded; the last good rule set stays in force ({Summary})")]
+    private partial void LogNotReloaded(string summary);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rules: cannot watch the rules folder; watching goes on")]
     private partial void LogWatchFailed(Exception exception);

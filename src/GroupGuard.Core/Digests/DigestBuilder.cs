@@ -13,6 +13,13 @@ namespace GroupGuard.Core.Digests;
 public static class DigestBuilder
 {
     private const int TopIncidents = 5;
+
+    /// <summary>How many a digest lists of repeat offenders, false positives, and each kind of join request told one by one.</summary>
+    private const int Listed = 10;
+
+    /// <summary>How many rule errors the health part lists.</summary>
+    private const int RuleErrorsListed = 5;
+
     /// <summary>An excerpt's length at most, in UTF-16 code units (one less when a surrogate pair would be cut), then "…".</summary>
     private const int ExcerptLength = 40;
 
@@ -223,17 +230,18 @@ public static class DigestBuilder
                 .Select(g => (g.Key, Messages: g.Select(i => i.MessageId).Distinct().Count(), Name: g.Select(i => i.SenderName).FirstOrDefault(n => !string.IsNullOrEmpty(n))))
                 .Where(x => x.Messages >= 2)
                 .OrderByDescending(x => x.Messages)
-                .Take(10)
                 .ToList();
             if (repeaters.Count > 0)
             {
                 lines.Add((LineKind.Heading, "屡次违规"));
-                foreach (var (key, count, name) in repeaters)
+                foreach (var (key, count, name) in repeaters.Take(Listed))
                 {
                     // The group by the name 概况 gives it (its id is there), else by its id.
                     var groupName = groupNames.Name(key.Platform, key.GroupId);
                     lines.Add((LineKind.Item, $"{quote(name ?? key.UserId)}（{quote(key.UserId)}，{(groupName is null ? "群 " + quote(key.GroupId) : quote(groupName))}）：{count} 条"));
                 }
+
+                NotListed(lines, repeaters.Count - Listed, "人", "见控制台");
             }
 
             // Named as an alert names it: the categories in a leader's words, then the rules.
@@ -250,6 +258,8 @@ public static class DigestBuilder
                 lines.Add(new Line(LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {group}{quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）",
                     ConsoleLinks.Incident(input.ConsoleUrl, top.Id)));
             }
+
+            NotListed(lines, offences.Count - TopIncidents, "条", "见控制台");
         }
 
         JoinLines(input, quote, lines);
@@ -258,10 +268,12 @@ public static class DigestBuilder
         if (falsePositives.Count > 0)
         {
             lines.Add((LineKind.Heading, "管理员标记的误报"));
-            foreach (var fp in falsePositives.Take(10))
+            foreach (var fp in falsePositives.Take(Listed))
             {
                 lines.Add((LineKind.Item, $"{quote(fp.Rule)}「{Term(fp.MatchedTerm, fp.Category, quote)}」{(string.IsNullOrEmpty(fp.ReviewNote) ? "" : "：" + quote(fp.ReviewNote))}"));
             }
+
+            NotListed(lines, falsePositives.Count - Listed, "条", "见控制台");
         }
 
         lines.Add((LineKind.Heading, "机器人状态"));
@@ -288,10 +300,12 @@ public static class DigestBuilder
             lines.Add((LineKind.Item, $"拒收的推送：{input.Health.RejectedWebhooks} 次（签名或格式不对）"));
         }
 
-        foreach (var error in input.Health.RuleErrors.Take(5))
+        foreach (var error in input.Health.RuleErrors.Take(RuleErrorsListed))
         {
             lines.Add((LineKind.Item, "规则加载错误：" + quote(error)));
         }
+
+        NotListed(lines, input.Health.RuleErrors.Count - RuleErrorsListed, "条规则加载错误", "见服务日志");
 
         foreach (var channel in input.Health.FailedChannels)
         {
@@ -360,7 +374,7 @@ public static class DigestBuilder
 
         // Only a rejection the platform carried out turned the applicant away: one in dry run would
         // have, and one not carried out (yet) leaves the request where it was, before the admins.
-        foreach (var join in rejected.Take(10))
+        foreach (var join in rejected.Take(Listed))
         {
             var why = Blocked(join)
                 ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + quote(join.BlockNote))
@@ -370,27 +384,33 @@ public static class DigestBuilder
                 (NotCarriedOut(join) ? "，待管理员处理" : "")));
         }
 
+        NotListed(lines, rejected.Count - Listed, "个拒绝的申请", null);
+
         // The platform has not let them in (yet): the request waits for the platform or for the admins.
-        var approvalsNotIn = approvals.Where(Pending).Take(10).Concat(approvals.Where(NotCarriedOut).Take(10)).ToList();
+        var approvalsNotIn = approvals.Where(Pending).Take(Listed).Concat(approvals.Where(NotCarriedOut).Take(Listed)).ToList();
         foreach (var join in approvalsNotIn)
         {
             lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {Group(join)}：自动通过（{JoinAnswerName(join)}）" +
                 (NotCarriedOut(join) ? "，待管理员处理" : "")));
         }
 
-        if (rejected.Take(10).Concat(approvalsNotIn).Any(NotCarriedOut))
+        NotListed(lines, approvals.Count(Pending) + approvals.Count(NotCarriedOut) - approvalsNotIn.Count, "个自动通过但尚未入群的申请", null);
+
+        if (rejected.Take(Listed).Concat(approvalsNotIn).Any(NotCarriedOut))
         {
             // As for incidents: the platform's words (often long and in English) are the operator's.
             lines.Add((LineKind.Item, "平台返回的原文见服务日志"));
         }
 
-        foreach (var join in left.Take(10))
+        foreach (var join in left.Take(Listed))
         {
             var why = join.Reason == Members.JoinReason.Unscreened
                 ? "未能完成自动审核" + Unscreened(join.ActionError)
                 : $"命中 {quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
             lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {Group(join)}：待管理员处理，{why}"));
         }
+
+        NotListed(lines, left.Count - Listed, "个留给管理员的申请", null);
     }
 
     /// <summary>
@@ -467,6 +487,18 @@ public static class DigestBuilder
 
         var end = localFrom.Date == localTo.Date ? $"{localTo:HH:mm}" : $"{localTo:M月d日 HH:mm}";
         return $"共检查 {messages} 条消息（按整点小时统计：{localFrom:M月d日 HH:mm} – {end}，此后的计入下期）";
+    }
+
+    /// <summary>
+    /// Under a list cut short, how many it left out and where to read them (<c>另有 3 人未列出，见控制台</c>),
+    /// so that a leader does not take the list for all there is; nothing when none was left out.
+    /// </summary>
+    private static void NotListed(List<Line> lines, int rest, string what, string? where)
+    {
+        if (rest > 0)
+        {
+            lines.Add((LineKind.Item, $"另有 {rest.ToString(CultureInfo.InvariantCulture)} {what}未列出" + (where is null ? "" : "，" + where)));
+        }
     }
 
     private static string Change(int now, int? before) => before switch

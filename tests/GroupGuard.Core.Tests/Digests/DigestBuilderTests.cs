@@ -833,6 +833,35 @@ public sealed class DigestBuilderTests
         Assert.Contains("发现 4 条违规消息", digest.Text, StringComparison.Ordinal); // false positives are not counted
     }
 
+    /// <summary>
+    /// A busy day's lists are cut short (ten repeat offenders, the five most serious, ten false
+    /// positives, ten of each kind of join request): each says how many it left out and where to
+    /// read them, so that the leader of a quiet group a busy one crowded out of the list learns
+    /// there is more. A list that holds everything says nothing of the kind.
+    /// </summary>
+    [Fact]
+    public void A_list_cut_short_says_how_many_it_left_out_and_where_to_read_them()
+    {
+        // Twelve members with two adverts each, and thirteen messages marked false positive.
+        var incidents = Enumerable.Range(1, 12)
+            .SelectMany(u => new[] { Incident(u * 2, u.ToString(CultureInfo.InvariantCulture), $"m{u}a"), Incident((u * 2) + 1, u.ToString(CultureInfo.InvariantCulture), $"m{u}b") })
+            .Concat(Enumerable.Range(100, 13).Select(i => Incident(i, "99", "fp" + i, falsePositive: true)))
+            .ToList();
+        var joins = Enumerable.Range(1, 12).Select(i => Join("1" + i, Members.JoinOutcome.Rejected, Members.JoinReason.Rule)).ToList();
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, incidents, 4120, null, Healthy) { JoinDecisions = joins });
+
+        var lines = digest.Text.Split('\n').ToList();
+        Assert.Equal(10, lines.Count(l => l.EndsWith("，二年级家长群）：2 条", StringComparison.Ordinal)));
+        Assert.Equal(lines.IndexOf("【最严重的违规】") - 2, lines.IndexOf("· 另有 2 人未列出，见控制台")); // under the repeat offenders
+        Assert.Equal(lines.IndexOf("【最严重的违规】") + 6, lines.IndexOf("· 另有 19 条未列出，见控制台")); // 24 messages, five listed
+        Assert.Equal(lines.IndexOf("【管理员标记的误报】") + 11, lines.IndexOf("· 另有 3 条未列出，见控制台"));
+        Assert.Contains("· 另有 2 个拒绝的申请未列出", lines);
+        Assert.Contains("- 另有 2 人未列出，见控制台\n", digest.Markdown, StringComparison.Ordinal);
+
+        var few = Build([Incident(1, "7", "m1"), Incident(2, "7", "m2"), Incident(3, "8", "m3", falsePositive: true)]);
+        Assert.DoesNotContain("未列出", few.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Right_after_a_restart_the_digest_says_the_bots_are_unheard_since_then_not_that_none_were_ever_heard()
     {

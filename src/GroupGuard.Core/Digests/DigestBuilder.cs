@@ -50,6 +50,7 @@ public static class DigestBuilder
         var text = new StringBuilder(plainTitle + "\n");
         var html = new StringBuilder($"<html><body><h3>{WebUtility.HtmlEncode(plainTitle)}</h3>\n");
 
+        var previous = LineKind.Plain;
         foreach (var (kind, content, link) in lines(DigestMarkup.Escape))
         {
             var linked = link is null ? content : $"{content} [{ConsoleLinks.Word}]({link})";
@@ -62,9 +63,13 @@ public static class DigestBuilder
                     markdown.Append("- ").Append(linked).Append('\n');
                     break;
                 default:
-                    markdown.Append(linked).Append('\n');
+                    // A line of its own after a list: right below an item, Markdown would read it as
+                    // more of that item (an alert's 还有 3 条 after the last message's 详情).
+                    markdown.Append(previous == LineKind.Item ? "\n" : "").Append(linked).Append('\n');
                     break;
             }
+
+            previous = kind;
         }
 
         foreach (var (kind, content, link) in lines(DigestMarkup.OneLine))

@@ -862,6 +862,25 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("未列出", few.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An alert lists twenty messages and counts the rest under them: in Markdown that count is a
+    /// line of its own, not read as more of the last message listed (after its 详情).
+    /// </summary>
+    [Fact]
+    public void An_alert_s_count_of_the_messages_it_does_not_list_stands_apart_from_the_last_one_listed()
+    {
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+        var incidents = Enumerable.Range(1, 22).Select(i => Incident(i, i.ToString(CultureInfo.InvariantCulture), "m" + i)).ToList();
+
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, incidents, incidents.Count, [.. incidents.Select(i => i.Id)])
+        {
+            ConsoleUrl = "https://guard.example.org",
+        });
+
+        Assert.Contains("[详情](https://guard.example.org/console/incidents/20)\n\n还有 2 条，见控制台或下一期日报。\n", alert.Markdown, StringComparison.Ordinal);
+        Assert.Contains("https://guard.example.org/console/incidents/20\n还有 2 条，见控制台或下一期日报。\n", alert.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Right_after_a_restart_the_digest_says_the_bots_are_unheard_since_then_not_that_none_were_ever_heard()
     {

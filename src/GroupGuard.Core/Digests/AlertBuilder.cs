@@ -228,15 +228,20 @@ public static class AlertBuilder
         var when = dueLocal.Date == sendingLocal.Date ? $"{dueLocal:HH:mm}" : $"{dueLocal:M月d日 HH:mm}";
         var late = $"{TitleWord}（延迟送达：应于 {when} 发出）";
 
-        // The title heads every rendering (Render): it is the same text at the start of each.
+        // The title heads every rendering (Render): it is the same text at the start of each; in
+        // HTML, of its first heading, after the body's opening tag (whatever its style: an alert
+        // stored by an earlier version has none). What members wrote is encoded there, so the
+        // first "<h3>" is the builder's.
         string Mark(string rendering, string before) =>
             rendering.StartsWith(before + TitleWord, StringComparison.Ordinal) ? before + late + rendering[(before.Length + TitleWord.Length)..] : rendering;
+        string MarkHtml(string html) =>
+            html.IndexOf("<h3>", StringComparison.Ordinal) is var at and >= 0 ? html[..at] + Mark(html[at..], "<h3>") : html;
         return alert with
         {
             Title = Mark(alert.Title, ""),
             Markdown = Mark(alert.Markdown, "### "),
             Text = Mark(alert.Text, ""),
-            Html = Mark(alert.Html, "<html><body><h3>"),
+            Html = MarkHtml(alert.Html),
         };
     }
 

@@ -48,7 +48,7 @@ public static class DigestBuilder
         var plainTitle = title(DigestMarkup.OneLine);
         var markdown = new StringBuilder($"### {title(DigestMarkup.Escape)}\n");
         var text = new StringBuilder(plainTitle + "\n");
-        var html = new StringBuilder($"<html><body><h3>{WebUtility.HtmlEncode(plainTitle)}</h3>\n");
+        var html = new StringBuilder($"{HtmlStart}<h3>{WebUtility.HtmlEncode(plainTitle)}</h3>\n");
 
         var previous = LineKind.Plain;
         foreach (var (kind, content, link) in lines(DigestMarkup.Escape))
@@ -98,6 +98,12 @@ public static class DigestBuilder
         html.Append("</body></html>\n");
         return (markdown.ToString(), text.ToString(), html.ToString());
     }
+
+    /// <summary>
+    /// What an HTML rendering starts with: a run a phone's screen cannot hold (a masked advert's
+    /// asterisks, a long address a member wrote) wraps rather than widening the whole mail.
+    /// </summary>
+    internal const string HtmlStart = "<html><body style=\"word-wrap:break-word;overflow-wrap:break-word\">";
 
     internal enum LineKind
     {

@@ -488,6 +488,10 @@ public sealed class DigestBuilderTests
         Assert.Contains("<h3>群管告警（延迟送达：应于 08:01 发出）：2 条违规消息（office）</h3>", late.Html, StringComparison.Ordinal);
         Assert.Equal(alert.Text[alert.Title.Length..], late.Text[late.Title.Length..]); // the rest as it was
         Assert.Equal("群管告警（延迟送达：应于 11月25日 08:01 发出）：2 条违规消息（office）", nextDay.Title);
+
+        // One stored by an earlier version, whose HTML body had no style, is marked as well.
+        var stored = alert with { Html = alert.Html.Replace(DigestBuilder.HtmlStart, "<html><body>", StringComparison.Ordinal) };
+        Assert.StartsWith("<html><body><h3>群管告警（延迟送达：应于 08:01 发出）：2 条违规消息（office）</h3>", AlertBuilder.Delayed(stored, due, due.AddMinutes(7), Shanghai).Html, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -879,6 +883,25 @@ public sealed class DigestBuilderTests
 
         Assert.Contains("[详情](https://guard.example.org/console/incidents/20)\n\n还有 2 条，见控制台或下一期日报。\n", alert.Markdown, StringComparison.Ordinal);
         Assert.Contains("https://guard.example.org/console/incidents/20\n还有 2 条，见控制台或下一期日报。\n", alert.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A regex's hit over a whole advert leaves a run of forty asterisks, and a member may write a
+    /// long address: in a mail read on a phone such a run wraps, rather than widening the whole mail
+    /// past the screen.
+    /// </summary>
+    [Fact]
+    public void A_mail_s_long_runs_wrap_on_a_phone_s_screen()
+    {
+        var advert = Incident(1, "1", "m1", Severity.High, text: "加微信" + new string('x', 60)) with { Spans = [new EvidenceSpan(0, 63)] };
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+
+        var digest = Build([advert]);
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, [advert], 1, [1]));
+
+        Assert.Contains("「" + new string('*', 40) + "…」", digest.Html, StringComparison.Ordinal);
+        Assert.StartsWith("<html><body style=\"word-wrap:break-word;overflow-wrap:break-word\"><h3>群管报告 ", digest.Html, StringComparison.Ordinal);
+        Assert.StartsWith("<html><body style=\"word-wrap:break-word;overflow-wrap:break-word\"><h3>群管告警：", alert.Html, StringComparison.Ordinal);
     }
 
     [Fact]

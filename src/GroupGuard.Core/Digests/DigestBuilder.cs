@@ -202,7 +202,7 @@ public static class DigestBuilder
             lines.Add((LineKind.Item, Outcomes(offences, recordOnly)));
             foreach (var platform in recordOnly)
             {
-                lines.Add((LineKind.Item, $"{quote(platform)}：平台只能记录，不能撤回、禁言或移出，{offences.Count(o => o.Top.Platform == platform && o.Hits.Any(i => OnlyRecorded(i, recordOnly)))} 条仅记录"));
+                lines.Add((LineKind.Item, $"{PlatformName(platform, quote)}：平台只能记录，不能撤回、禁言或移出，{offences.Count(o => o.Top.Platform == platform && o.Hits.Any(i => OnlyRecorded(i, recordOnly)))} 条仅记录"));
             }
 
             // A message counts once for each reason its actions failed for.
@@ -447,6 +447,20 @@ public static class DigestBuilder
         name is { Length: > 0 }
             ? $"{quote(name)}（{quote(id)}{(platform is null ? "" : "，" + quote(platform))}）"
             : "群 " + quote(id) + (platform is null ? "" : $"（{quote(platform)}）");
+
+    /// <summary>
+    /// A platform as a leader names it (<c>企业微信</c>, <c>QQ</c>), not by GroupGuard's word for it
+    /// (<c>wecom</c>, <c>qq</c>), where the digest tells a platform's own limits; one GroupGuard does
+    /// not know (a OneBot v12 implementation's own) as it is.
+    /// </summary>
+    internal static string PlatformName(string platform, Func<string, string> quote) => platform switch
+    {
+        "qq" => "QQ",
+        "qq-official" => "QQ 官方机器人",
+        "wecom" => "企业微信",
+        "wechat" => "微信",
+        _ => quote(platform),
+    };
 
     /// <summary>What became of a join request's answer; one not carried out is told by the kind of failure, as an incident's (<see cref="Reason(ActionErrorKind?, ActionStatus)"/>).</summary>
     private static string JoinAnswerName(Members.JoinDecision join) => join.ActionStatus switch

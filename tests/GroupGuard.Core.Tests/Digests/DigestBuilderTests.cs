@@ -70,7 +70,7 @@ public sealed class DigestBuilderTests
         ]);
 
         Assert.Contains("已处置 1 条；仅记录 4 条；演练 1 条", digest.Text, StringComparison.Ordinal); // the three the next line says were only recorded, and the logged one
-        Assert.Contains("wecom：平台只能记录，不能撤回、禁言或移出，3 条仅记录", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("企业微信：平台只能记录，不能撤回、禁言或移出，3 条仅记录", digest.Text, StringComparison.Ordinal); // the platform as a leader names it
         Assert.Single(digest.Text.Split('\n'), line => line.Contains("平台只能记录", StringComparison.Ordinal));
         Assert.Equal(3, digest.Text.Split('\n').Count(line => line.Contains("仅记录）", StringComparison.Ordinal)));
         Assert.DoesNotContain("wecom cannot recall", digest.Text, StringComparison.Ordinal);

@@ -10,7 +10,7 @@ namespace GroupGuard.Core.Digests;
 /// offenders, the most serious incidents with masked excerpts, false positives, the change against
 /// the previous period, and the bot's health. A quiet period still says how many messages were checked.
 /// </summary>
-public static class DigestBuilder
+public static partial class DigestBuilder
 {
     private const int TopIncidents = 5;
 
@@ -388,7 +388,7 @@ public static class DigestBuilder
         foreach (var join in rejected.Take(Listed))
         {
             var why = Blocked(join)
-                ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + quote(join.BlockNote))
+                ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + BlockNote(join.BlockNote, quote))
                 : $"{quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
             var done = DryRun(join) ? "本应拒绝" : Carried(join) ? "已拒绝" : "拒绝";
             lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {Group(join)}：{done}（{why}，{JoinAnswerName(join)}）" +
@@ -434,6 +434,32 @@ public static class DigestBuilder
         Members.JoinDecision.BlockListUnread => "（黑名单读取失败）",
         _ => "",
     };
+
+    /// <summary>
+    /// Why an applicant is on the block list, in a leader's words: the notes GroupGuard writes itself
+    /// (in English, for the log and the operator: <c>kicked from group 123456 (incident 9)</c>, <c>kick
+    /// decided in group …</c>, <c>blocked by …</c>) in Chinese (<c>曾被移出群 123456（事件 #9）</c>), as an
+    /// alert's follow-up names an incident; what an operator wrote as it is.
+    /// </summary>
+    private static string BlockNote(string note, Func<string, string> quote)
+    {
+        var own = OwnBlockNote().Match(note);
+        if (!own.Success)
+        {
+            return quote(note);
+        }
+
+        var incident = own.Groups["incident"].Success ? $"（事件 #{own.Groups["incident"].Value}）" : "";
+        return own.Groups["what"].Value switch
+        {
+            "kicked from group" => $"曾被移出群 {quote(own.Groups["who"].Value)}{incident}",
+            "kick decided in group" => $"曾在群 {quote(own.Groups["who"].Value)} 触发移出{incident}",
+            _ => $"由 {quote(own.Groups["who"].Value)} 加入",
+        };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<what>kicked from group|kick decided in group|blocked by) (?<who>\S+?)(?: \(incident (?<incident>\d+)\))?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex OwnBlockNote();
 
     private static string Applicant(Members.JoinDecision join, Func<string, string> quote) =>
         join.Nickname is { Length: > 0 } name ? $"{quote(name)}（{quote(join.UserId)}）" : quote(join.UserId);

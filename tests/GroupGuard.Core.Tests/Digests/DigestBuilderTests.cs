@@ -98,7 +98,7 @@ public sealed class DigestBuilderTests
         Assert.Contains("拒绝 1 个（其中黑名单 0 个），拒绝未能执行 1 个，自动通过 1 个，留给管理员 2 个", digest.Text, StringComparison.Ordinal);
         Assert.Contains("11-25 10:00 **资料**（30001） 申请加入 二年级家长群（123456）：已拒绝（ads.contact「加微信」，平台已执行）", digest.Text, StringComparison.Ordinal);
         // A failed answer is told by its kind in the incidents' words, not the platform's.
-        Assert.Contains("30002 申请加入 二年级家长群（123456）：拒绝（黑名单：kicked from group 777 (incident 9)，未能执行：机器人不是群管理员，或对方是管理员），待管理员处理", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30002 申请加入 二年级家长群（123456）：拒绝（黑名单：曾被移出群 777（事件 #9），未能执行：机器人不是群管理员，或对方是管理员），待管理员处理", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("permission denied", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("set_group_add_request", digest.Markdown, StringComparison.Ordinal);
         Assert.Contains("· 平台返回的原文见服务日志", digest.Text, StringComparison.Ordinal);
@@ -166,7 +166,7 @@ public sealed class DigestBuilderTests
         Assert.Contains("拒绝 1 个（其中黑名单 0 个），拒绝待平台执行 1 个，拒绝未能执行 2 个，自动通过 0 个，留给管理员 0 个", digest.Text, StringComparison.Ordinal);
         Assert.Contains("（30001） 申请加入 二年级家长群（123456）：已拒绝（ads.contact「加微信」，平台已执行）\n", digest.Text, StringComparison.Ordinal);
         Assert.Contains("30002 申请加入 二年级家长群（123456）：拒绝（ads.contact「加微信」，未能执行：未配置机器人接口），待管理员处理\n", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("30003 申请加入 二年级家长群（123456）：拒绝（黑名单：kicked from group 777 (incident 9)，未能执行：机器人不是群管理员，或对方是管理员），待管理员处理\n", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30003 申请加入 二年级家长群（123456）：拒绝（黑名单：曾被移出群 777（事件 #9），未能执行：机器人不是群管理员，或对方是管理员），待管理员处理\n", digest.Text, StringComparison.Ordinal);
         Assert.Contains("30004 申请加入 二年级家长群（123456）：拒绝（ads.contact「加微信」，待平台执行）\n", digest.Text, StringComparison.Ordinal);
     }
 
@@ -208,7 +208,7 @@ public sealed class DigestBuilderTests
         // Nobody was turned away and one member was let in; the rest is what dry run would have done.
         Assert.Contains("拒绝 0 个（其中黑名单 0 个），自动通过 1 个，留给管理员 0 个", digest.Text, StringComparison.Ordinal);
         Assert.Contains("· 演练：本应拒绝 2 个（其中黑名单 1 个），本应自动通过 2 个\n", digest.Text, StringComparison.Ordinal);
-        Assert.Contains("30002 申请加入 二年级家长群（123456）：本应拒绝（黑名单：kicked from group 777 (incident 9)，演练，未执行）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("30002 申请加入 二年级家长群（123456）：本应拒绝（黑名单：曾被移出群 777（事件 #9），演练，未执行）", digest.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("已拒绝", digest.Text, StringComparison.Ordinal);
     }
 
@@ -864,6 +864,28 @@ public sealed class DigestBuilderTests
 
         var few = Build([Incident(1, "7", "m1"), Incident(2, "7", "m2"), Incident(3, "8", "m3", falsePositive: true)]);
         Assert.DoesNotContain("未列出", few.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A kicked member who asks to join again is turned away by the block list the kick added them
+    /// to: the digest says why in Chinese (GroupGuard notes it in English, for the log), and what
+    /// an operator wrote as it is.
+    /// </summary>
+    [Theory]
+    [InlineData("kicked from group 777 (incident 9)", "黑名单：曾被移出群 777（事件 #9）")]
+    [InlineData("kick decided in group 777 (incident 9)", "黑名单：曾在群 777 触发移出（事件 #9）")]
+    [InlineData("kicked from group 777", "黑名单：曾被移出群 777，")]
+    [InlineData("blocked by cli:root", "黑名单：由 cli:root 加入")]
+    [InlineData("多次发广告，kicked from group 777 by hand", "黑名单：多次发广告，kicked from group 777 by hand")]
+    public void A_block_list_note_GroupGuard_wrote_reads_in_chinese_and_an_operator_s_as_written(string note, string shown)
+    {
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [], 10, null, Healthy)
+        {
+            JoinDecisions = [Join("2", Members.JoinOutcome.Rejected, Members.JoinReason.Blocked) with { BlockNote = note }],
+        });
+
+        var line = Assert.Single(digest.Text.Split('\n'), l => l.Contains("30002 申请加入", StringComparison.Ordinal));
+        Assert.Contains("：已拒绝（" + shown, line, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -289,6 +289,14 @@ public static class AlertBuilder
                 ConsoleLinks.Incident(input.ConsoleUrl, top.Id)));
         }
 
+        // 待处置 is the platform's answer still to come, not something left to the reader: they are
+        // told what became of it in the follow-up (FollowUp), which it promises.
+        var pending = shown.Count(o => DigestBuilder.SettledStatus(o.Acted) == ActionStatus.Pending);
+        if (pending > 0)
+        {
+            lines.Add((DigestBuilder.LineKind.Plain, $"其中 {pending.ToString(CultureInfo.InvariantCulture)} 条待处置：平台尚未答复，结果将另发跟进。"));
+        }
+
         var rest = messages - shown.Count;
         if (rest > 0)
         {

@@ -435,6 +435,31 @@ public sealed class DigestBuilderTests
     }
 
     /// <summary>
+    /// An alert that could not wait for the platform any longer says 待处置 on a message: it says
+    /// under the list that the platform has not answered yet and that a follow-up will tell what
+    /// became of it, so that nobody takes 待处置 for something left for them to do.
+    /// </summary>
+    [Fact]
+    public void An_alert_saying_a_message_is_still_to_be_handled_says_the_platform_has_not_answered_and_a_follow_up_will_tell()
+    {
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+        List<Incident> incidents =
+        [
+            Incident(1, "1", "m1") with { ActionStatus = ActionStatus.Pending },
+            Incident(2, "2", "m2") with { ActionStatus = ActionStatus.Pending },
+            Incident(3, "3", "m3", Severity.High), // listed first: the most severe
+        ];
+
+        var waiting = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, incidents, incidents.Count, [1, 2, 3]));
+        var answered = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, [incidents[2]], 1, [3]));
+
+        Assert.EndsWith("，待处置）\n其中 2 条待处置：平台尚未答复，结果将另发跟进。\n", waiting.Text, StringComparison.Ordinal);
+        Assert.EndsWith("，待处置）\n\n其中 2 条待处置：平台尚未答复，结果将另发跟进。\n", waiting.Markdown, StringComparison.Ordinal);
+        Assert.Equal([1, 2], AlertBuilder.PendingIds(new AlertInput(rule, From, To, From, Shanghai, incidents, incidents.Count, [1, 2, 3]))); // what the follow-up tells of
+        Assert.DoesNotContain("跟进", answered.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A flood's warning escalated to a mute for the second and third offence: the leader reads the
     /// mutes the member was given, not 已警告 three times; a trial says the mute it would have given.
     /// </summary>

@@ -726,7 +726,7 @@ public static partial class DigestBuilder
     {
         ActionStatus.Done when Strongest(incident) == ModerationAction.Log => "已记录",
         ActionStatus.Done => "已" + StrongestName(incident, withLength: true),
-        ActionStatus.Failed => StrongestName(incident, withLength: false) + "失败",
+        ActionStatus.Failed => FailedName(incident) + "失败",
         ActionStatus.DryRun => "演练：本应" + StrongestName(incident, withLength: true),
         ActionStatus.Exempt => "管理员豁免",
         ActionStatus.Unsupported when incident.ActionErrorKind == ActionErrorKind.NotConfigured => "未能" + StrongestName(incident, withLength: false) + "（未配置机器人接口）",
@@ -746,6 +746,27 @@ public static partial class DigestBuilder
         ModerationAction.Mute when withLength && incident.MuteSeconds > 0 => "禁言 " + Moderation.ModerationPolicy.MuteLength(incident.MuteSeconds),
         var action => DecidedName(action),
     };
+
+    /// <summary>
+    /// What the platform did not carry out, as a leader must do it by hand: the actions whose calls
+    /// failed, where the incident's words say which (the action worker writes each failed call's
+    /// words after its action, <c>recall: …; mute: …</c>), in the order they are carried out
+    /// (<c>撤回</c>, or <c>撤回、禁言</c>): a recall that failed while the mute was done leaves the advert
+    /// in the group, and reads 撤回失败, not 禁言失败. Where the words do not say (a full queue, a
+    /// restart), the strongest action brought.
+    /// </summary>
+    private static string FailedName(Incident incident)
+    {
+        var error = incident.ActionError ?? "";
+        bool Failed(ModerationAction action)
+        {
+            var word = action.ToString().ToLowerInvariant() + ": ";
+            return error.StartsWith(word, StringComparison.Ordinal) || error.Contains("; " + word, StringComparison.Ordinal);
+        }
+
+        var failed = Moderation.ActionPlan.InOrder(Enum.GetValues<ModerationAction>().Where(Failed)).ToList();
+        return failed.Count > 0 ? string.Join("、", failed.Select(DecidedName)) : StrongestName(incident, withLength: false);
+    }
 
     /// <summary>
     /// <see cref="ActionName"/> with, for an action the platform did not carry out, why in the

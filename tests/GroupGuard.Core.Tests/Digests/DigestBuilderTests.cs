@@ -435,6 +435,54 @@ public sealed class DigestBuilderTests
     }
 
     /// <summary>
+    /// A message whose recall, mute and warning were planned, and whose recall alone failed, is
+    /// still in the group: the digest, the alert and its follow-up say 撤回失败, what someone must do
+    /// by hand, not 禁言失败 after the strongest action, which was carried out. Each failure is told
+    /// by the actions whose calls failed, as the action worker's words name them.
+    /// </summary>
+    [Theory]
+    [InlineData("recall: no answer to delete_msg within 149.514 s", "撤回失败")]
+    [InlineData("recall: retcode 102: no permission; mute: retcode 102: no permission", "撤回、禁言失败")]
+    [InlineData("warn: send_group_msg failed: retcode 120", "警告失败")]
+    [InlineData("the action queue is full", "禁言失败")] // words that name no call: the strongest action brought
+    public void A_failed_action_is_named_by_the_calls_that_failed_not_by_the_strongest_planned(string error, string named)
+    {
+        var advert = Incident(1, "1", "m1", Severity.High) with
+        {
+            PlannedActions = [ModerationAction.Recall, ModerationAction.Mute, ModerationAction.Warn],
+            MuteSeconds = 600,
+            ActionStatus = ActionStatus.Failed,
+            ActionError = error,
+            ActionErrorKind = ActionErrorKind.Unreachable,
+        };
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+        var record = new DigestRecord
+        {
+            Leader = "alert:office",
+            PeriodFrom = From,
+            PeriodTo = From.AddMinutes(1),
+            Status = DigestStatus.Sent,
+            CreatedAt = From.AddMinutes(2),
+            Title = "群管告警：1 条违规消息（office）",
+            Markdown = "",
+            Text = "",
+            Html = "",
+            IncidentIds = [1],
+            PendingIds = [1],
+            Channels = new Dictionary<string, ChannelOutcome> { ["office-robot"] = new(ChannelStatus.Sent, 1, null, null) },
+        };
+
+        var digest = Build([advert]);
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, [advert], 1, [1]));
+        var followUp = AlertBuilder.FollowUp(new AlertFollowUpInput("office", record, Shanghai, [advert], 0));
+
+        Assert.Contains($"，{named}）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains($"，{named}：机器人无响应）", alert.Text, StringComparison.Ordinal);
+        Assert.Contains($"待处置的 1 条消息：1 条{named}。", followUp.Text, StringComparison.Ordinal);
+        Assert.Contains($"用户1：{named}：机器人无响应（事件 #1，请手动处理）", followUp.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// An alert that could not wait for the platform any longer says 待处置 on a message: it says
     /// under the list that the platform has not answered yet and that a follow-up will tell what
     /// became of it, so that nobody takes 待处置 for something left for them to do.

@@ -16,7 +16,8 @@ public sealed class WebhookExposureTests
         using var service = new GroupGuardFactory();
         var environment = StartupAndHealthTests.Environment(service);
         environment.Remove("GroupGuard__OneBot__Secret");
-        environment["ASPNETCORE_URLS"] = $"http://0.0.0.0:{GroupGuardProcess.FreePort()}";
+        var port = GroupGuardProcess.FreePort();
+        environment["ASPNETCORE_URLS"] = $"http://0.0.0.0:{port}";
 
         var outcome = await GroupGuardProcess.RunAsync(service.Folder, environment, TimeSpan.FromSeconds(60));
 
@@ -24,6 +25,7 @@ public sealed class WebhookExposureTests
         Assert.Contains("GroupGuard:OneBot:Secret is not set while the service listens on http://0.0.0.0:", outcome.Error, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:OneBot:AccessToken is not set", outcome.Error, StringComparison.Ordinal);
         Assert.Contains("GroupGuard:OneBot:AllowUnsigned=true", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains($"listen on loopback only (--urls http://127.0.0.1:{port})", outcome.Error, StringComparison.Ordinal); // its port, not 5140
         Assert.DoesNotContain("   at ", outcome.Error, StringComparison.Ordinal);
     }
 
@@ -87,6 +89,17 @@ public sealed class WebhookExposureTests
     [InlineData("http://groupguard.example.com:5140", false)]
     public void Only_loopback_and_unix_sockets_count_as_local(string url, bool local) =>
         Assert.Equal(local, ListenAddresses.IsLocal(url));
+
+    /// <summary>A refusal to listen unprotected suggested --urls http://127.0.0.1:5140 whatever port the operator had chosen.</summary>
+    [Theory]
+    [InlineData("http://0.0.0.0:8080", "http://127.0.0.1:8080")]
+    [InlineData("https://groupguard.example.com:8443/bot", "https://127.0.0.1:8443/bot")]
+    [InlineData("http://[::]:9000", "http://127.0.0.1:9000")]
+    [InlineData("http://*:7000", "http://127.0.0.1:7000")]
+    [InlineData("http://+", "http://127.0.0.1")]
+    [InlineData("notaurl", "http://127.0.0.1:5140")]
+    public void The_loopback_address_a_refusal_suggests_keeps_the_port(string url, string loopback) =>
+        Assert.Equal(loopback, ListenAddresses.OnLoopback(url));
 
     [Fact]
     public void Kestrel_endpoints_are_read_as_Kestrel_reads_them()

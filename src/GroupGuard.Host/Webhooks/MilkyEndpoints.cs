@@ -202,6 +202,6 @@ internal sealed class MilkyWebhookExposureValidator(ListenAddresses addresses, I
             $"{MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)} is not set while {MilkyOptions.Section}:{nameof(MilkyOptions.Webhook)} is true and the service listens on " +
             $"{string.Join(", ", addresses.Reachable)}, which the network can reach: anyone there could post forged Milky events to {MilkyEndpoints.Path}. " +
             $"Set it (16 or more characters, the implementation's webhook accessToken), or set {MilkyOptions.Section}:{nameof(MilkyOptions.Webhook)}=false if no implementation pushes to GroupGuard, " +
-            $"or listen on loopback only (--urls {GroupGuardApp.DefaultUrl})");
+            $"or listen on loopback only (--urls {addresses.Loopback})");
     }
 }

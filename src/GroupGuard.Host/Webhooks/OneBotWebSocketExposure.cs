@@ -22,6 +22,6 @@ internal sealed class OneBotWebSocketExposureValidator(ListenAddresses addresses
         return ValidateOptionsResult.Fail(
             $"{OneBotOptions.AccessTokenSetting} is not set while the service listens on {string.Join(", ", addresses.Reachable)}, which the network can reach: " +
             $"anyone there could open the OneBot v11 reverse WebSocket {OneBotWebSocketEndpoint.Path} as a bot. Set it (16 or more characters, the same as the implementation's token), " +
-            $"or listen on loopback only (--urls {GroupGuardApp.DefaultUrl}), or set {OneBotOptions.Section}:{nameof(OneBotOptions.AllowUnsigned)}=true to accept unauthenticated events knowingly");
+            $"or listen on loopback only (--urls {addresses.Loopback}), or set {OneBotOptions.Section}:{nameof(OneBotOptions.AllowUnsigned)}=true to accept unauthenticated events knowingly");
     }
 }

@@ -28,6 +28,29 @@ internal sealed class ListenAddresses
 
     public IReadOnlyList<string> All { get; }
 
+    /// <summary>
+    /// The first address the network can reach, moved to loopback (its scheme, port and path kept:
+    /// <c>http://0.0.0.0:8080</c> is <c>http://127.0.0.1:8080</c>), for a refusal to suggest; the
+    /// default address when none is reachable.
+    /// </summary>
+    public string Loopback => Reachable.Count == 0 ? GroupGuardApp.DefaultUrl : OnLoopback(Reachable[0]);
+
+    /// <summary><paramref name="url"/> with its host made 127.0.0.1; the default address when it has no <c>scheme://host</c> to read.</summary>
+    internal static string OnLoopback(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return GroupGuardApp.DefaultUrl;
+        }
+
+        var hostStart = scheme + 3;
+        var hostEnd = hostStart < url.Length && url[hostStart] == '['
+            ? url.IndexOf(']', hostStart) + 1
+            : url.IndexOfAny([':', '/'], hostStart) is var end and >= 0 ? end : url.Length;
+        return hostEnd <= hostStart ? GroupGuardApp.DefaultUrl : url[..hostStart] + "127.0.0.1" + url[hostEnd..];
+    }
+
     /// <summary>Where the listen address is set, as an operator writes it: the example settings' <c>Urls</c> among them.</summary>
     public const string Settings = "Urls in appsettings.<environment>.json, --urls, ASPNETCORE_URLS or Kestrel:Endpoints";
 
@@ -96,7 +119,7 @@ internal sealed class WebhookExposureValidator(ListenAddresses addresses) : IVal
         }
 
         var where = string.Join(", ", addresses.Reachable);
-        var remedy = $"or listen on loopback only (--urls {GroupGuardApp.DefaultUrl}), or set {OneBotOptions.Section}:{nameof(OneBotOptions.AllowUnsigned)}=true to accept unsigned events knowingly";
+        var remedy = $"or listen on loopback only (--urls {addresses.Loopback}), or set {OneBotOptions.Section}:{nameof(OneBotOptions.AllowUnsigned)}=true to accept unsigned events knowingly";
         var failures = new List<string>();
         if (string.IsNullOrEmpty(options.Secret))
         {

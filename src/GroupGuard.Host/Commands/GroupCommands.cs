@@ -249,19 +249,11 @@ internal sealed partial class GroupCommands(
             : new CommandReply(message, mutes, changed => $"已标记误判：{ids}" + MutesSaid(changed, kept));
     }
 
-    /// <summary>The incidents in its group a warning of GroupGuard's was about, when <paramref name="replied"/> is one; else none.</summary>
+    /// <summary>The incidents in its group a warning of GroupGuard's was about, when <paramref name="replied"/> is one, in id order; else none.</summary>
     private async Task<List<Incident>> WarnedAsync(GroupMessageRef replied)
     {
-        var incidents = new List<Incident>();
-        foreach (var id in await warnings.IncidentsOfAsync(replied, CancellationToken.None))
-        {
-            if (await store.GetAsync(id, CancellationToken.None) is { } incident && incident.GroupId == replied.GroupId)
-            {
-                incidents.Add(incident);
-            }
-        }
-
-        return incidents;
+        var ids = await warnings.IncidentsOfAsync(replied, CancellationToken.None);
+        return ids.Count == 0 ? [] : [.. (await store.GetManyAsync(ids, CancellationToken.None)).Where(i => i.GroupId == replied.GroupId)];
     }
 
     /// <summary>

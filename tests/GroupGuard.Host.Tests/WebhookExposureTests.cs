@@ -76,6 +76,44 @@ public sealed class WebhookExposureTests
         Assert.Contains("AllowUnsigned is true", await stdout + await stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// On loopback a webhook without its secret or token is allowed, and only /healthz said so
+    /// (v11 unsigned, v12 open): each one now has a line at start with the setting that would protect it.
+    /// </summary>
+    [Fact]
+    public void On_loopback_each_webhook_without_its_secret_or_token_is_named_at_start_with_the_setting_that_would_protect_it()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:OneBot:Secret"] = null,
+            ["GroupGuard:OneBot:AccessToken"] = null,
+        });
+        _ = service.CreateClient();
+
+        var lines = service.Logs.Entries
+            .Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Information && e.Message.Contains(" on loopback; set ", StringComparison.Ordinal))
+            .Select(e => e.Message)
+            .ToList();
+
+        Assert.Equal(
+            [
+                "OneBot v11 webhook /onebot/v11 accepts unsigned requests on loopback; set GroupGuard:OneBot:Secret to have them signed",
+                "OneBot v12 webhook /onebot/v12 accepts requests without an access token on loopback; set GroupGuard:OneBot:AccessToken to require it",
+                "OneBot v11 reverse WebSocket /onebot/v11/ws accepts requests without an access token on loopback; set GroupGuard:OneBot:AccessToken to require it",
+                "Milky webhook /milky accepts requests without an access token on loopback; set GroupGuard:Milky:AccessToken to require it (GroupGuard:Milky:Webhook=false turns it off if nothing pushes to it)",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public void A_webhook_with_its_secret_or_token_set_has_no_such_line()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?> { ["GroupGuard:Milky:Webhook"] = "false" });
+        _ = service.CreateClient();
+
+        Assert.DoesNotContain(service.Logs.Entries, e => e.Message.Contains(" on loopback; set ", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5140", true)]
     [InlineData("http://localhost:5140", true)]

@@ -174,6 +174,11 @@ internal sealed partial class MilkyWebhookExposure(
         {
             LogOpen(string.Join(", ", addresses.Reachable));
         }
+        else if (addresses.Reachable.Count == 0 && State() == MilkyWebhookState.On && string.IsNullOrEmpty(options.AccessToken) && !oneBot.CurrentValue.AllowUnsigned)
+        {
+            // On loopback: allowed, and said by /healthz only before.
+            LogNoTokenOnLoopback(MilkyEndpoints.Path, $"{MilkyOptions.Section}:{nameof(MilkyOptions.AccessToken)}", $"{MilkyOptions.Section}:{nameof(MilkyOptions.Webhook)}");
+        }
 
         return Task.CompletedTask;
     }
@@ -182,6 +187,9 @@ internal sealed partial class MilkyWebhookExposure(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "GroupGuard:OneBot:AllowUnsigned is true: the Milky webhook /milky on {Addresses} takes events without a token; whoever reaches the port can make the bot act on members")]
     private partial void LogOpen(string addresses);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Milky webhook {Path} accepts requests without an access token on loopback; set {Setting} to require it ({Switch}=false turns it off if nothing pushes to it)")]
+    private partial void LogNoTokenOnLoopback(string path, string setting, string @switch);
 }
 
 /// <summary>

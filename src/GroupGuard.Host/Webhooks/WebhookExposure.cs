@@ -165,9 +165,30 @@ internal sealed partial class WebhookExposure(IOptionsMonitor<OneBotOptions> opt
                 string.IsNullOrEmpty(current.Secret) ? "unsigned" : "signed",
                 string.IsNullOrEmpty(current.AccessToken) ? "open to anyone" : "token-protected");
         }
+        else if (addresses.Reachable.Count == 0)
+        {
+            // Allowed on loopback, and said only by /healthz before: a line for each webhook that
+            // checks nothing, with the setting that would make it check.
+            if (string.IsNullOrEmpty(current.Secret))
+            {
+                LogUnsignedOnLoopback("OneBot v11 webhook", WebhookEndpoints.V11Path, $"{OneBotOptions.Section}:{nameof(OneBotOptions.Secret)}");
+            }
+
+            if (string.IsNullOrEmpty(current.AccessToken))
+            {
+                LogNoTokenOnLoopback("OneBot v12 webhook", WebhookEndpoints.V12Path, OneBotOptions.AccessTokenSetting);
+                LogNoTokenOnLoopback("OneBot v11 reverse WebSocket", OneBotWebSocketEndpoint.Path, OneBotOptions.AccessTokenSetting);
+            }
+        }
 
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Webhook} {Path} accepts unsigned requests on loopback; set {Setting} to have them signed")]
+    private partial void LogUnsignedOnLoopback(string webhook, string path, string setting);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Webhook} {Path} accepts requests without an access token on loopback; set {Setting} to require it")]
+    private partial void LogNoTokenOnLoopback(string webhook, string path, string setting);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -238,6 +238,9 @@ internal static class GroupGuardApp
             SettingsFiles.LogNotRead(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SettingsFiles).FullName!), string.Join(", ", notRead), AppContext.BaseDirectory);
         }
 
+        // appsettings.production.json for the environment Production: on Linux, not read, and not said.
+        SettingsFiles.WarnWrongCase(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SettingsFiles).FullName!), app.Environment.ContentRootPath, app.Environment.EnvironmentName);
+
         // Behind a TLS proxy on this machine (deploy/nginx.md): its X-Forwarded-Proto makes the request
         // https, so the console's cookies are marked Secure. Only the scheme is taken, and only from
         // loopback; the client's address is not, so a proxied request still shows as one (ProxiedRequests).

@@ -81,11 +81,69 @@ internal static partial class SettingsFiles
         return unread;
     }
 
+    /// <summary>
+    /// Settings files in <paramref name="folder"/> (the content root, beside the executable) whose
+    /// names differ only by case from one the service reads there (<c>appsettings.json</c>,
+    /// <c>appsettings.&lt;environment&gt;.json</c>): <c>appsettings.production.json</c> for the
+    /// environment <c>Production</c>. On a file system whose names are case-sensitive (Linux) such a
+    /// file is not read, without a word; where names ignore case it is read, and none is returned.
+    /// Each as the name found and the name read, in the order of the names read.
+    /// </summary>
+    public static IReadOnlyList<(string Found, string Read)> WrongCase(string folder, string environment)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        List<string> present;
+        try
+        {
+            present = [.. new DirectoryInfo(folder).EnumerateFiles("*", new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive })
+                .Select(f => f.Name)
+                .Where(n => n.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        var found = new List<(string, string)>();
+        foreach (var read in new[] { "appsettings.json", $"appsettings.{environment}.json" }.Distinct(StringComparer.Ordinal))
+        {
+            foreach (var name in present.Where(n => string.Equals(n, read, StringComparison.OrdinalIgnoreCase) && !string.Equals(n, read, StringComparison.Ordinal)))
+            {
+                // Opened under the name read when names ignore case here: then it is read, and is no mistake.
+                if (!present.Contains(read, StringComparer.Ordinal) && File.Exists(Path.Combine(folder, read)))
+                {
+                    continue;
+                }
+
+                found.Add((name, read));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Warns of each file <see cref="WrongCase"/> finds in <paramref name="folder"/>.</summary>
+    public static void WarnWrongCase(ILogger logger, string folder, string environment)
+    {
+        foreach (var (found, read) in WrongCase(folder, environment))
+        {
+            LogWrongCase(logger, found, folder, read, environment);
+        }
+    }
+
     private static bool SameFolder(string a, string b) =>
         string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Files} in the folder the service was started from is not read: settings are read from beside the executable, in {Folder} (or from environment variables such as GroupGuard__Rules__Path, or the command line). Copy the file there, or remove it")]
     public static partial void LogNotRead(ILogger logger, string files, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Found} in {Folder} is not read: file names are case-sensitive here, and the service reads {Read} (the environment is {Environment}). Rename the file")]
+    private static partial void LogWrongCase(ILogger logger, string found, string folder, string read, string environment);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Settings files {Files} are links: they are polled for changes every 4 seconds (DOTNET_USE_POLLING_FILE_WATCHER), so that an edit of the files they lead to is read")]
     public static partial void LogPolling(ILogger logger, string files);

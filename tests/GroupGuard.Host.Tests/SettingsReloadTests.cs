@@ -161,6 +161,39 @@ public sealed class SettingsReloadTests
             SettingsFiles.NotRead(current, beside, "Production"));
     }
 
+    /// <summary>
+    /// appsettings.production.json beside the executable, for the environment Production: on Linux
+    /// it was not read, and nothing said so. A warning names it and the name that is read; the
+    /// names read, and another environment's file, are no mistake.
+    /// </summary>
+    [Fact]
+    public void A_settings_file_beside_the_executable_whose_name_differs_only_by_case_is_named_in_a_warning_with_the_name_read()
+    {
+        using var dir = new TempFolder();
+        var beside = dir.Folder("opt");
+        File.WriteAllText(Path.Combine(beside, "Appsettings.json"), "{}");
+        File.WriteAllText(Path.Combine(beside, "appsettings.production.json"), "{}");
+        File.WriteAllText(Path.Combine(beside, "appsettings.development.json"), "{}"); // another environment's: not looked at
+        var logs = new LogCollector();
+
+        SettingsFiles.WarnWrongCase(logs.CreateLogger(typeof(SettingsFiles).FullName!), beside, "Production");
+
+        Assert.Equal(
+            [
+                $"Warning: Appsettings.json in {beside} is not read: file names are case-sensitive here, and the service reads appsettings.json (the environment is Production). Rename the file",
+                $"Warning: appsettings.production.json in {beside} is not read: file names are case-sensitive here, and the service reads appsettings.Production.json (the environment is Production). Rename the file",
+            ],
+            logs.Entries.Select(e => e.ToString()));
+
+        // Named as read (beside a stray copy in the wrong case, which still is not read): only the stray one.
+        File.Delete(Path.Combine(beside, "Appsettings.json"));
+        File.WriteAllText(Path.Combine(beside, "appsettings.json"), "{}");
+        File.WriteAllText(Path.Combine(beside, "appsettings.Production.json"), "{}");
+        Assert.Equal([("appsettings.production.json", "appsettings.Production.json")], SettingsFiles.WrongCase(beside, "Production"));
+        File.Delete(Path.Combine(beside, "appsettings.production.json"));
+        Assert.Empty(SettingsFiles.WrongCase(beside, "Production"));
+    }
+
     [Fact]
     public async Task A_settings_file_that_is_a_link_is_polled_so_that_an_edit_of_the_file_it_leads_to_is_read()
     {

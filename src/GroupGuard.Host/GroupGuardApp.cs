@@ -92,7 +92,7 @@ internal static class GroupGuardApp
     /// <c>GroupGuard__Onebot__…</c> is fine: keys ignore case), which would be ignored whole: the
     /// service would run on its defaults for what it was meant to set.
     /// </summary>
-    private static void UnknownSections(IConfiguration configuration, List<string> failures)
+    internal static void UnknownSections(IConfiguration configuration, List<string> failures)
     {
         foreach (var section in configuration.GetSection("GroupGuard").GetChildren())
         {
@@ -220,6 +220,8 @@ internal static class GroupGuardApp
         builder.Services.AddHostedService<DeliverySummary>();
         builder.Services.AddSingleton<RestartOnlySettings>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RestartOnlySettings>());
+        builder.Services.AddSingleton<UnknownSectionsOnReload>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UnknownSectionsOnReload>());
         builder.Services.AddSingleton<StorageProbe>();
         builder.Services.AddSingleton<ClusterProbe>();
         builder.Services.AddSingleton<DigestProbe>();

@@ -194,6 +194,35 @@ public sealed class SettingsReloadTests
         Assert.Empty(SettingsFiles.WrongCase(beside, "Production"));
     }
 
+    /// <summary>
+    /// A section no setting is read from, added while the service runs (GroupGuard:Leader for
+    /// GroupGuard:Leaders): it stops a start, but at a reload it was ignored without a word. A warning
+    /// names it and the section probably meant, once; a key that is no setting inside a section
+    /// keeps, as before, the last good settings of its kind, with an error naming it.
+    /// </summary>
+    [Fact]
+    public void A_section_no_setting_is_read_from_added_while_the_service_runs_is_a_warning_naming_the_one_probably_meant()
+    {
+        using var service = new GroupGuardFactory();
+        _ = service.CreateClient();
+        var configuration = (IConfigurationRoot)service.Services.GetRequiredService<IConfiguration>();
+
+        configuration["GroupGuard:Leader:0:Name"] = "王主任";
+        configuration["GroupGuard:Moderation:DryRunn"] = "true";
+        configuration.Reload();
+        configuration["GroupGuard:Leader:0:Groups:0"] = "123456"; // another edit of the same file: said once
+        configuration.Reload();
+
+        var warning = Assert.Single(service.Logs.Entries, e => e.Message.Contains("GroupGuard:Leader ", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal(
+            "Settings reloaded: GroupGuard:Leader is not a setting and would be ignored: probably meant GroupGuard:Leaders. The service goes on with the settings it has, and the next start would refuse it: mend it before a restart",
+            warning.Message);
+        Assert.Contains(service.Logs.Entries, e => e.Level == LogLevel.Error
+            && e.Message == "Settings reloaded with a mistake, the last good ones kept until it is mended: GroupGuard:Moderation:DryRunn is not a setting and would be ignored: probably meant GroupGuard:Moderation:DryRun");
+        Assert.False(service.Services.GetRequiredService<IOptionsMonitor<ModerationOptions>>().CurrentValue.DryRun);
+    }
+
     [Fact]
     public async Task A_settings_file_that_is_a_link_is_polled_so_that_an_edit_of_the_file_it_leads_to_is_read()
     {

@@ -45,6 +45,7 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<JoinScreener>();
         services.AddSingleton<Moderator>();
         services.AddSingleton<EventIntake>();
+        services.AddSingleton<StopReport>();
 
         // The schema, then the journal, ahead of every hosted service registered so far: the
         // OneBot forward sockets, the Milky streams and the WeCom puller are registered before the
@@ -233,7 +234,7 @@ internal sealed class PipelineOptionsValidator : IValidateOptions<PipelineOption
 /// traffic: among the first hosted services to start (after the schema, before any receiver), and
 /// so among the last to stop.
 /// </summary>
-internal sealed partial class InboxStartup(EventIntake intake, InboxJournal journal, ILogger<InboxStartup> logger) : IHostedService
+internal sealed partial class InboxStartup(EventIntake intake, InboxJournal journal, ILogger<InboxStartup> logger, StopReport? stopReport = null) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -243,7 +244,19 @@ internal sealed partial class InboxStartup(EventIntake intake, InboxJournal jour
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        // The checkpoint as far as it may go, so that the line below says what the next start replays.
+        var opened = journal.Opened.IsCompleted;
+        if (opened)
+        {
+            journal.Flush();
+        }
+
         journal.Dispose();
+        if (opened)
+        {
+            stopReport?.Stopped(journal.Folder);
+        }
+
         return Task.CompletedTask;
     }
 

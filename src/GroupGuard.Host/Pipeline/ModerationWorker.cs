@@ -18,8 +18,12 @@ internal sealed partial class ModerationWorker(
     TimeProvider time,
     PictureQueue? pictures = null,
     EventIntake? intake = null,
-    PipelineStats? stats = null) : BackgroundService
+    PipelineStats? stats = null,
+    StopReport? stopReport = null) : BackgroundService
 {
+    // Messages taken off the queue (for the stop's line: how many the drain moderated).
+    private int _taken;
+
     // Cancelled only when the host gives up waiting for the stop (its shutdown timeout), not when
     // the stop begins: the queue is drained with storage still usable.
     private readonly CancellationTokenSource _drain = new();
@@ -31,6 +35,7 @@ internal sealed partial class ModerationWorker(
         // once everything already accepted has been handled.
         await foreach (var queued in queue.Reader.ReadAllAsync(CancellationToken.None))
         {
+            Interlocked.Increment(ref _taken);
             var moderated = await ModerateAsync(queued.Message);
             if (moderated.Outcome != ModerationOutcome.NotStored)
             {
@@ -126,6 +131,8 @@ internal sealed partial class ModerationWorker(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        var began = time.GetTimestamp();
+        var takenBefore = Volatile.Read(ref _taken);
         queue.Writer.TryComplete();
         var pending = queue.Reader.Count;
         if (pending > 0)
@@ -137,6 +144,9 @@ internal sealed partial class ModerationWorker(
         {
             await base.StopAsync(cancellationToken);
         }
+
+        // Said once the journal is closed, with what it still holds (InboxStartup, the last to stop).
+        stopReport?.Drained(Volatile.Read(ref _taken) - takenBefore, time.GetElapsedTime(began));
     }
 
     public override void Dispose()

@@ -276,10 +276,54 @@ internal sealed class SqliteDatabase : StorageDatabase
             (false, true) => $"the database file '{location}' must be writable by the service's user ({Environment.UserName}), and its folder '{folder}' too",
             _ => $"the folder '{folder}' and the database file '{location}' must be writable by the service's user ({Environment.UserName})",
         };
-        return $"the SQLite database '{location}' ({StorageOptionsValidator.ConnectionStringKey}) cannot be written where it is: {what}, " +
-            $"since SQLite writes its journal (the -wal and -shm files) beside the database. Give that user write access to the folder " +
-            $"(e.g. chown -R {Environment.UserName} '{folder}'), or set {StorageOptionsValidator.ConnectionStringKey} to a database in a folder it can write. " +
+        var user = Environment.UserName;
+        var key = StorageOptionsValidator.ConnectionStringKey;
+
+        // Only what is the database's own is handed to the service's user: the file itself, or a
+        // folder of its own. A home folder, a system folder or the root holds what is not
+        // GroupGuard's, and chown -R there (chown -R nobody '/root') breaks the machine.
+        var remedy = !folderUnwritable && fileUnwritable
+            ? $"Give that user the file (e.g. chown {user} '{location}'), or set {key} to a database in a folder it can write."
+            : !SharedFolder(folder)
+                ? $"Give that user write access to the folder (e.g. chown -R {user} '{folder}'), or set {key} to a database in a folder it can write."
+                : $"'{folder}' is not a folder of the database's own (a home folder, a system folder or the root of the file system), so do not hand it to that user: " +
+                  $"set {key} to a database in a folder of its own that {user} can write, e.g. Data Source=/var/lib/groupguard/groupguard.db " +
+                  $"(install -d -o {user} -m 700 /var/lib/groupguard; under systemd, StateDirectory=groupguard makes it for the service's user).";
+        return $"the SQLite database '{location}' ({key}) cannot be written where it is: {what}, " +
+            $"since SQLite writes its journal (the -wal and -shm files) beside the database. {remedy} " +
             $"(SQLite said: {sqliteMessage.TrimEnd('.')}.)";
+    }
+
+    /// <summary>Folders from which the file system is laid out, whose contents are not one program's: never to be given to the service's user whole.</summary>
+    private static readonly string[] SystemFolders =
+    [
+        "/var/lib", "/var/tmp", "/var/cache", "/var/log", "/var/opt", "/var/spool", "/var/run", "/usr/local", "/usr/share", "/usr/lib", "/run/user", "/mnt", "/media",
+    ];
+
+    /// <summary>
+    /// Whether <paramref name="folder"/> holds more than the database: the root of the file system, a
+    /// folder directly under it (<c>/root</c>, <c>/tmp</c>, <c>/home</c>, <c>/opt</c>), a home folder
+    /// (<c>/home/ann</c>, the service user's own) or a system folder (<c>/var/lib</c>).
+    /// </summary>
+    internal static bool SharedFolder(string folder)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        var root = Path.GetPathRoot(full);
+        if (string.IsNullOrEmpty(root) || full.Length <= root.Length)
+        {
+            return true;
+        }
+
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null || string.Equals(Path.TrimEndingDirectorySeparator(parent), Path.TrimEndingDirectorySeparator(root), StringComparison.Ordinal))
+        {
+            return true; // directly under the root
+        }
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return string.Equals(parent, "/home", StringComparison.Ordinal)
+            || (!string.IsNullOrEmpty(home) && string.Equals(Path.TrimEndingDirectorySeparator(home), full, StringComparison.Ordinal))
+            || SystemFolders.Contains(full, StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -50,6 +50,37 @@ public sealed class UnwritableFolderTests
     }
 
     /// <summary>
+    /// A database in root's home folder, the root of the file system, someone's home or a system
+    /// folder: the advice was chown -R nobody '/root', which hands what is not GroupGuard's to the
+    /// service's user. It says to move the database into a folder of its own instead, by the setting.
+    /// </summary>
+    [Theory]
+    [InlineData("/root/groupguard.db", "/root")]
+    [InlineData("/groupguard.db", "/")]
+    [InlineData("/home/ann/groupguard.db", "/home/ann")]
+    [InlineData("/var/lib/groupguard.db", "/var/lib")]
+    public void A_folder_that_is_not_the_databases_own_is_never_to_be_given_to_the_service_user(string location, string folder)
+    {
+        var message = SqliteDatabase.NotWritable(location, "SQLite Error 14: 'unable to open database file'.", folderUnwritable: true, fileUnwritable: false);
+
+        Assert.DoesNotContain("chown", message, StringComparison.Ordinal);
+        Assert.Contains($"'{folder}' is not a folder of the database's own (a home folder, a system folder or the root of the file system), so do not hand it to that user: " +
+            $"set GroupGuard:Storage:ConnectionString to a database in a folder of its own that {Environment.UserName} can write, e.g. Data Source=/var/lib/groupguard/groupguard.db", message, StringComparison.Ordinal);
+        Assert.Contains("StateDirectory=groupguard", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_databases_own_folder_is_given_to_the_user_the_service_runs_as_and_a_file_alone_is_given_as_a_file()
+    {
+        var own = SqliteDatabase.NotWritable("/var/lib/groupguard/groupguard.db", "SQLite Error 14: 'unable to open database file'.", folderUnwritable: true, fileUnwritable: false);
+        var file = SqliteDatabase.NotWritable("/root/groupguard.db", "SQLite Error 8: 'attempt to write a readonly database'.", folderUnwritable: false, fileUnwritable: true);
+
+        Assert.Contains($"(e.g. chown -R {Environment.UserName} '/var/lib/groupguard')", own, StringComparison.Ordinal);
+        Assert.Contains($"Give that user the file (e.g. chown {Environment.UserName} '/root/groupguard.db')", file, StringComparison.Ordinal);
+        Assert.DoesNotContain("-R", file, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A real start on an existing database that SQLite cannot open for its journal. Root writes any
     /// folder whatever its mode (and CI runs as root): there the journal's place is taken by a
     /// folder, which SQLite cannot open as its -wal file either (its Error 14, as a read-only

@@ -384,6 +384,7 @@ internal static class GroupGuardCommandLine
                 sp.GetRequiredService<IIncidentStore>(),
                 sp.GetRequiredService<TimeProvider>(),
                 prompt => UsersCommand.ReadPassword(prompt, input, error),
+                UsersCommand.ConsoleAt(sp.GetRequiredService<IConfiguration>()),
                 output,
                 error,
                 token),

@@ -18,6 +18,7 @@ internal static class UsersCommand
         IIncidentStore store,
         TimeProvider time,
         Func<string, string?> readPassword,
+        string consoleAt,
         TextWriter output,
         TextWriter error,
         CancellationToken cancellationToken)
@@ -72,8 +73,28 @@ internal static class UsersCommand
         }
 
         await accounts.AuditAsync(new AuditEntry(0, now, VerbHost.Actor, "user_add", name, Describe(account), null), cancellationToken);
-        await output.WriteLineAsync($"added {Describe(account)}; the console is at /console");
+        await output.WriteLineAsync($"added {Describe(account)}; the console is at {consoleAt}");
         return 0;
+    }
+
+    /// <summary>
+    /// Where the console is opened, as <c>users add</c> says it: at <c>GroupGuard:Console:PublicUrl</c>
+    /// when it is set, and at each address the service listens on (<c>http://127.0.0.1:5140/console</c>
+    /// on the defaults), read from the same settings the service reads.
+    /// </summary>
+    public static string ConsoleAt(IConfiguration configuration)
+    {
+        var listen = new Webhooks.ListenAddresses(configuration);
+        var reached = new List<string>();
+        if (Uri.TryCreate(configuration["GroupGuard:Console:PublicUrl"], UriKind.Absolute, out var publicUrl) && (publicUrl.Scheme == Uri.UriSchemeHttps || publicUrl.Scheme == Uri.UriSchemeHttp))
+        {
+            reached.Add(publicUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + WebConsole.ConsoleRegistration.PathBase);
+        }
+
+        reached.AddRange(listen.Reached(WebConsole.ConsoleRegistration.PathBase));
+        return reached.Count > 0
+            ? string.Join(" or ", reached.Distinct(StringComparer.OrdinalIgnoreCase))
+            : $"{WebConsole.ConsoleRegistration.PathBase} on {string.Join(", ", listen.All)}";
     }
 
     public static async Task<int> ListAsync(IAccountStore accounts, IIncidentStore store, TimeProvider time, TextWriter output, CancellationToken cancellationToken)

@@ -51,6 +51,30 @@ internal sealed class ListenAddresses
         return hostEnd <= hostStart ? GroupGuardApp.DefaultUrl : url[..hostStart] + "127.0.0.1" + url[hostEnd..];
     }
 
+    /// <summary>
+    /// <paramref name="path"/> at each address the service listens on, as a browser opens it: an
+    /// address on every interface (<c>0.0.0.0</c>, <c>[::]</c>, <c>*</c>, <c>+</c>) as this machine
+    /// reaches it, on 127.0.0.1; loopback ones first. None for a Unix socket or a named pipe.
+    /// </summary>
+    public IReadOnlyList<string> Reached(string path)
+    {
+        var reached = new List<string>();
+        foreach (var url in All.Where(Parses))
+        {
+            var address = BindingAddress.Parse(url);
+            if (address.IsUnixPipe || address.IsNamedPipe)
+            {
+                continue;
+            }
+
+            var host = address.Host.Trim('[', ']');
+            var everywhere = host is "*" or "+" || (IPAddress.TryParse(host, out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any)));
+            reached.Add((everywhere ? OnLoopback(url) : url).TrimEnd('/') + path);
+        }
+
+        return [.. reached.Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(url => IsLocal(url) ? 0 : 1)];
+    }
+
     /// <summary>Where the listen address is set, as an operator writes it: the example settings' <c>Urls</c> among them.</summary>
     public const string Settings = "Urls in appsettings.<environment>.json, --urls, ASPNETCORE_URLS or Kestrel:Endpoints";
 

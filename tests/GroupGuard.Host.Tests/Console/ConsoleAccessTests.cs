@@ -3,6 +3,7 @@ using System.Text.Json;
 using GroupGuard.Core.Accounts;
 using GroupGuard.Host.WebConsole;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -55,11 +56,33 @@ public sealed class ConsoleAccessTests
 
         Assert.True(exit == 0, error.ToString());
         Assert.Contains("leader of 123456, 654321", output.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("; the console is at http://127.0.0.1:5140/console" + Environment.NewLine, output.ToString(), StringComparison.Ordinal); // not a bare /console
         Assert.NotNull(stored);
         Assert.StartsWith($"pbkdf2-sha256${PasswordHasher.DefaultIterations}$", stored.PasswordHash, StringComparison.Ordinal);
         Assert.DoesNotContain("leader password", stored.PasswordHash, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal("/console", signedIn.Headers.Location!.OriginalString);
+    }
+
+    /// <summary>
+    /// <c>users add</c> said the console is at <c>/console</c>, with no host: it names it as a browser
+    /// opens it, from the settings the service listens by (and its PublicUrl first when set).
+    /// </summary>
+    [Theory]
+    [InlineData(null, null, "http://127.0.0.1:5140/console")]
+    [InlineData("http://0.0.0.0:8080", null, "http://127.0.0.1:8080/console")]
+    [InlineData("http://192.168.1.20:5140;http://localhost:5141", null, "http://localhost:5141/console or http://192.168.1.20:5140/console")]
+    [InlineData("http://[::]:9000", "https://guard.example.org/", "https://guard.example.org/console or http://127.0.0.1:9000/console")]
+    [InlineData("http://unix:/run/groupguard.sock", null, "/console on http://unix:/run/groupguard.sock")]
+    public void Users_add_names_the_console_by_the_address_it_is_reached_at(string? urls, string? publicUrl, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = urls,
+            ["GroupGuard:Console:PublicUrl"] = publicUrl,
+        }).Build();
+
+        Assert.Equal(expected, Cli.UsersCommand.ConsoleAt(configuration));
     }
 
     [Theory]

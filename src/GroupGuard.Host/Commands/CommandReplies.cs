@@ -107,11 +107,11 @@ internal sealed partial class CommandReplyWorker(
             }
             else if (change.Seconds > 0)
             {
-                LogRemute(command.Platform, command.GroupId, change.UserId, change.Seconds, result.Status, result.Error);
+                LogRemute(command.Platform, command.GroupId, change.UserId, change.Seconds, Outcome(result));
             }
             else
             {
-                LogUnmute(command.Platform, command.GroupId, change.UserId, result.Status, result.Error);
+                LogUnmute(command.Platform, command.GroupId, change.UserId, Outcome(result));
             }
 
             changed.Add(MuteChanged.Of(change, result));
@@ -134,21 +134,25 @@ internal sealed partial class CommandReplyWorker(
         if (sent.Status != ActionStatus.Done
             && _notSentLines.Occurred($"{command.Platform}:{command.BotId}", $"{sent.Status} {sent.ErrorKind}") is > 0 and var count)
         {
-            LogAnswerNotSent(reply.Name, command.Platform, command.GroupId, command.MessageId, sent.Status, sent.Error, count);
+            LogAnswerNotSent(reply.Name, command.Platform, command.GroupId, command.MessageId, Outcome(sent), count);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Command: unmute on {Platform} group {GroupId} user {UserId}: {Status} {Error}")]
-    private partial void LogUnmute(string platform, string groupId, string userId, ActionStatus status, string? error);
+    /// <summary>A call's status, and its error when it has one: "Done", never "Done " or "Done (null)" at the end of a line.</summary>
+    private static string Outcome(ActionResult result) =>
+        string.IsNullOrEmpty(result.Error) ? result.Status.ToString() : $"{result.Status} {result.Error}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command: unmute on {Platform} group {GroupId} user {UserId}: {Outcome}")]
+    private partial void LogUnmute(string platform, string groupId, string userId, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group command {Command}: {What} failed in {Platform} group {GroupId} (user {UserId}): {Error}")]
     private partial void LogMuteChangeFailed(string command, string what, string platform, string groupId, string userId, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Command: mute set again on {Platform} group {GroupId} user {UserId} for the {Seconds} s another offence's mute had left: {Status} {Error}")]
-    private partial void LogRemute(string platform, string groupId, string userId, int seconds, ActionStatus status, string? error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command: mute set again on {Platform} group {GroupId} user {UserId} for the {Seconds} s another offence's mute had left: {Outcome}")]
+    private partial void LogRemute(string platform, string groupId, string userId, int seconds, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Group command {Command} in {Platform} group {GroupId} (message {MessageId}): the answer was not sent: {Status} {Error} ({Count} of the bot's answers not sent since its last such line; a line every 10 s at most, and one for each other kind of failure)")]
-    private partial void LogAnswerNotSent(string command, string platform, string groupId, string messageId, ActionStatus status, string? error, long count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Group command {Command} in {Platform} group {GroupId} (message {MessageId}): the answer was not sent: {Outcome} ({Count} of the bot's answers not sent since its last such line; a line every 10 s at most, and one for each other kind of failure)")]
+    private partial void LogAnswerNotSent(string command, string platform, string groupId, string messageId, string outcome, long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Command: the reply to message {MessageId} in group {GroupId} failed")]
     private partial void LogFailed(Exception ex, string groupId, string messageId);

@@ -321,7 +321,15 @@ internal sealed partial class ActionWorker(
         }
         else
         {
-            LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
+            // A line that ends in its status when there is nothing to add: "Done", not "Done " or "Done (null)".
+            if (string.IsNullOrEmpty(result.Error))
+            {
+                LogAction(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status);
+            }
+            else
+            {
+                LogActionWithError(action.Action, action.Platform, action.GroupId, action.UserId, action.MessageId, result.Status, result.Error);
+            }
         }
 
         return result;
@@ -598,8 +606,11 @@ internal sealed partial class ActionWorker(
             : new ActionResult(status, string.Join("; ", words), results[0].Result.ErrorKind);
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {Action} on {Platform} group {GroupId} user {UserId} message {MessageId}: {Status}")]
+    private partial void LogAction(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, ActionStatus status);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {Action} on {Platform} group {GroupId} user {UserId} message {MessageId}: {Status} {Error}")]
-    private partial void LogAction(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, ActionStatus status, string? error);
+    private partial void LogActionWithError(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, ActionStatus status, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Action} failed in {Platform} group {GroupId} (user {UserId}, message {MessageId}): {Error} ({Count} failed in this group since its last such line; the same failure again within 10 s is counted, not logged)")]
     private partial void LogActionFailed(Core.ModerationAction action, string platform, string groupId, string userId, string messageId, string error, long count);

@@ -224,7 +224,14 @@ internal sealed partial class JoinScreener(
         }
         else
         {
-            LogAnswered(request.Platform, request.GroupId, request.UserId, job.Answer.Approve, result.Status, result.Error);
+            if (string.IsNullOrEmpty(result.Error))
+            {
+                LogAnswered(request.Platform, request.GroupId, request.UserId, job.Answer.Approve, result.Status);
+            }
+            else
+            {
+                LogAnsweredWithError(request.Platform, request.GroupId, request.UserId, job.Answer.Approve, result.Status, result.Error);
+            }
         }
 
         await RecordAsync(job, result);
@@ -303,8 +310,11 @@ internal sealed partial class JoinScreener(
     [LoggerMessage(Level = LogLevel.Information, Message = "Join request: {Platform} group {GroupId} user {UserId} {Outcome} ({Reason}, rule {Rule}), answer {Status}")]
     private partial void LogDecided(string platform, string groupId, string userId, JoinOutcome outcome, JoinReason reason, string rule, ActionStatus status);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Join request of {UserId} in {Platform} group {GroupId} answered (approve: {Approve}): {Status}")]
+    private partial void LogAnswered(string platform, string groupId, string userId, bool approve, ActionStatus status);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Join request of {UserId} in {Platform} group {GroupId} answered (approve: {Approve}): {Status} {Error}")]
-    private partial void LogAnswered(string platform, string groupId, string userId, bool approve, ActionStatus status, string? error);
+    private partial void LogAnsweredWithError(string platform, string groupId, string userId, bool approve, ActionStatus status, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to the join request of {UserId} in {Platform} group {GroupId} (approve: {Approve}) failed: {Error}; the request is left to the group's admins ({Count} answers failed in this group since its last such line; the same failure again within 10 s is counted, not logged)")]
     private partial void LogAnswerFailed(string platform, string groupId, string userId, bool approve, string error, long count);

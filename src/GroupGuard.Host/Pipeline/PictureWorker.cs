@@ -57,7 +57,7 @@ internal sealed partial class PictureWorker(
                     break;
                 case PictureOutcome.Refused:
                     stats.Refuse();
-                    LogRefused(index, job.Message.GroupId, job.Message.MessageId, reading.Where, reading.Reason);
+                    LogRefused(index, job.Message.GroupId, job.Message.MessageId, reading.Where, reading.Reason ?? "no reason given");
                     break;
                 default:
                     stats.Fail();
@@ -109,7 +109,7 @@ internal sealed partial class PictureWorker(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Picture {Index} of group {GroupId} message {MessageId} refused ({Where}): {Reason}")]
-    private partial void LogRefused(int index, string groupId, string messageId, string where, string? reason);
+    private partial void LogRefused(int index, string groupId, string messageId, string where, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The picture block list could not be read; pictures are checked for codes only meanwhile")]
     private partial void LogBlocksUnread(Exception ex);

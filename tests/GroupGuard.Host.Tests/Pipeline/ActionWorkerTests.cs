@@ -114,6 +114,18 @@ public sealed class ActionWorkerTests : IAsyncLifetime
         await _logs.WaitFor(e => e.Message.StartsWith("Recall failed in qq group 222 ", StringComparison.Ordinal), "the other group's failure");
     }
 
+    /// <summary>A done action's line ends with its status: it ended in "Done (null)" or a space, with no error to add.</summary>
+    [Fact]
+    public async Task A_done_actions_line_ends_with_its_status()
+    {
+        await StartAsync();
+
+        Enqueue(Job(7, ModerationAction.Recall));
+
+        var line = await _logs.WaitFor(e => e.Message.StartsWith("Action Recall", StringComparison.Ordinal), "the recall's line");
+        Assert.Equal("Action Recall on qq group 111 user 20002 message 7: Done", line.Message);
+    }
+
     /// <summary>
     /// The auditor's case: a member floods group 111 (every message a warning and an escalation
     /// mute), then an advert in group 222 is to be recalled. The recall, and every one of the

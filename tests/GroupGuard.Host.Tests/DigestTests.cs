@@ -694,6 +694,46 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task Digest_list_names_alerts_and_follow_ups_as_the_console_does_and_takes_those_names_or_keys()
+    {
+        using var service = new GroupGuardFactory();
+        var (digests, leader, now) = await PausedAsync(service);
+        await PendingDigestAsync(digests.Outbox, leader, now.AddHours(-24), now);
+        DigestRecord Entry(string key, DateTimeOffset to) => new()
+        {
+            Leader = key, PeriodFrom = to.AddMinutes(-1), PeriodTo = to, Status = DigestStatus.Pending, CreatedAt = to,
+            Title = "群管告警", Markdown = "…", Text = "…", Html = "<p>…</p>", IncidentIds = [7, 8, 9], Messages = 2,
+            Channels = new Dictionary<string, ChannelOutcome> { ["office-robot"] = new(ChannelStatus.Pending, 0, null, null) },
+        };
+        await digests.Outbox.CreateAsync(Entry("alert:office", now.AddHours(-2)), CancellationToken.None);
+        await digests.Outbox.CreateAsync(Entry("alert-followup:office", now.AddHours(-2)), CancellationToken.None);
+
+        async Task<(int Exit, string[] Lines)> ListAsync(params string[] args)
+        {
+            using var output = new StringWriter();
+            var exit = await GroupGuardCommandLine.InvokeAsync(
+                ["digest", "list", .. args, $"--GroupGuard:Storage:ConnectionString=Data Source={service.DatabasePath}"], output, TextWriter.Null, CancellationToken.None);
+            return (exit, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        var (exit, lines) = await ListAsync();
+        Assert.Equal(0, exit);
+        Assert.Equal(["告警 office  ", "告警跟进 office  ", "default  "], lines.Select(l => l[..(l.IndexOf("  ", StringComparison.Ordinal) + 2)]));
+        Assert.EndsWith("office-robot: pending  messages: 2, incidents: 3", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("alert", string.Join("\n", lines), StringComparison.Ordinal);
+
+        // What the log calls them (Digest for alert:office …), with --keys; either picks an entry out.
+        var (_, keyed) = await ListAsync("--keys");
+        Assert.Equal(["alert:office  ", "alert-followup:office  ", "default  "], keyed.Select(l => l[..(l.IndexOf("  ", StringComparison.Ordinal) + 2)]));
+        Assert.StartsWith("告警跟进 office  ", Assert.Single((await ListAsync("--leader", "告警跟进 office")).Lines), StringComparison.Ordinal);
+        Assert.StartsWith("告警 office  ", Assert.Single((await ListAsync("--leader", "alert:office")).Lines), StringComparison.Ordinal);
+        var row = JsonNode.Parse(Assert.Single((await ListAsync("--leader", "告警 office", "--format", "jsonl")).Lines))!;
+        Assert.Equal("alert:office", row["leader"]!.GetValue<string>());
+        Assert.Equal("告警 office", row["name"]!.GetValue<string>());
+        Assert.Equal(2, row["messages"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Digest_send_right_after_the_leader_s_last_digest_sends_nothing_unless_forced()
     {
         using var service = new GroupGuardFactory();

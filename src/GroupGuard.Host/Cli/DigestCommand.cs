@@ -83,11 +83,18 @@ internal static class DigestCommand
         return 1;
     }
 
-    public static async Task<int> ListAsync(DigestService digests, string? leaderName, bool jsonl, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// The outbox, one line each (or JSON), each entry named as the console's digests page names it
+    /// (<see cref="OutboxEntryName"/>: 告警 office, 告警跟进 office, a leader by name), or by its key
+    /// with <paramref name="keys"/> (alert:office, as the log names it). <paramref name="leaderName"/>
+    /// takes either: a leader's name, an entry's name as listed, or its key.
+    /// </summary>
+    public static async Task<int> ListAsync(DigestService digests, string? leaderName, bool jsonl, bool keys, TextWriter output, CancellationToken cancellationToken)
     {
-        await foreach (var record in digests.Outbox.ListAsync(leaderName, cancellationToken))
+        var key = leaderName is null || digests.Leader(leaderName) is not null ? leaderName : OutboxEntryName.KeyOf(leaderName);
+        await foreach (var record in digests.Outbox.ListAsync(key, cancellationToken))
         {
-            await output.WriteLineAsync(jsonl ? JsonLine(record) : Line(record));
+            await output.WriteLineAsync(jsonl ? JsonLine(record) : Line(record, keys));
         }
 
         return 0;
@@ -111,13 +118,20 @@ internal static class DigestCommand
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static string Line(DigestRecord r) =>
-        $"{r.Leader}  {Iso(r.PeriodFrom)} → {Iso(r.PeriodTo)}  {WireNames<DigestStatus>.ToText(r.Status)}  {string.Join(", ", r.Channels.Select(c => $"{c.Key}: {WireNames<ChannelStatus>.ToText(c.Value.Status)}{(c.Value.Error is null ? "" : $" ({c.Value.Error})")}"))}  incidents: {r.IncidentIds.Count}";
+    /// <summary>
+    /// One entry: whose (as the console names it, or its key), its period, status and channels, and
+    /// the offending messages it counted as its headline said them with its incidents (hits); one
+    /// made before messages were kept, its incidents alone.
+    /// </summary>
+    private static string Line(DigestRecord r, bool key = false) =>
+        $"{(key ? r.Leader : OutboxEntryName.Of(r.Leader))}  {Iso(r.PeriodFrom)} → {Iso(r.PeriodTo)}  {WireNames<DigestStatus>.ToText(r.Status)}  {string.Join(", ", r.Channels.Select(c => $"{c.Key}: {WireNames<ChannelStatus>.ToText(c.Value.Status)}{(c.Value.Error is null ? "" : $" ({c.Value.Error})")}"))}  "
+        + (r.Messages is { } messages ? $"messages: {messages}, " : "") + $"incidents: {r.IncidentIds.Count}";
 
     private static string JsonLine(DigestRecord r) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["id"] = r.Id,
         ["leader"] = r.Leader,
+        ["name"] = OutboxEntryName.Of(r.Leader),
         ["period_from"] = Iso(r.PeriodFrom),
         ["period_to"] = Iso(r.PeriodTo),
         ["status"] = WireNames<DigestStatus>.ToText(r.Status),
@@ -128,6 +142,7 @@ internal static class DigestCommand
             ["error"] = c.Value.Error,
             ["sent_at"] = c.Value.SentAt is { } sent ? Iso(sent) : null,
         }),
+        ["messages"] = r.Messages,
         ["incident_ids"] = r.IncidentIds,
     }, Json);
 }

@@ -318,12 +318,13 @@ internal static class GroupGuardCommandLine
         send.SetAction((parsed, ct) => DigestVerb(parsed, ct, error, (digests, token) =>
             DigestCommand.SendAsync(digests, parsed.GetValue(leader)!, parsed.GetValue(force), output, error, token)));
 
-        var anyLeader = new Option<string?>("--leader") { Description = "only this leader's digests" };
+        var anyLeader = new Option<string?>("--leader") { Description = "only this leader's digests, or one alert rule's alerts or follow-ups: as listed ('告警 office', '告警跟进 office') or by key (alert:office, alert-followup:office)" };
         var format = new Option<string>("--format") { Description = "text (one line each) or jsonl", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "jsonl");
-        var list = Verb("list", "The outbox: which leader was told of which incident, and when.", anyLeader, format);
+        var keys = new Option<bool>("--keys") { Description = "name each entry by its outbox key (alert:office, as the log does), not as the console does (告警 office)" };
+        var list = Verb("list", "The outbox: which leader was told of which incident, and when.", anyLeader, format, keys);
         list.SetAction((parsed, ct) => DigestVerb(parsed, ct, error, (digests, token) =>
-            DigestCommand.ListAsync(digests, parsed.GetValue(anyLeader), parsed.GetValue(format) == "jsonl", output, token)));
+            DigestCommand.ListAsync(digests, parsed.GetValue(anyLeader), parsed.GetValue(format) == "jsonl", parsed.GetValue(keys), output, token)));
 
         return new Command("digest", "Preview, send and list leaders' digests.") { preview, send, list };
     }

@@ -131,23 +131,11 @@ internal sealed partial class ConsoleText
 
     /// <summary>
     /// Whose an entry of the digest outbox is, by its key, as an admin reads it: a leader's digest by
-    /// the leader's name as it is (<c>王主任</c>), an alert rule's alert (<c>alert:office</c>) as
-    /// <c>告警 office</c> and its follow-up (<c>alert-followup:office</c>) as <c>告警跟进 office</c>
-    /// (<c>alert office</c>, <c>alert follow-up office</c> in English). Every page that names an
-    /// entry names it so, never by its key.
+    /// the leader's name, <c>告警 office</c>, <c>告警跟进 office</c> (<c>alert office</c>, <c>alert
+    /// follow-up office</c> in English). Every page that names an entry names it so, never by its
+    /// key, as <c>digest list</c> does: one place, <see cref="OutboxEntryName"/>.
     /// </summary>
-    public string OutboxEntry(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        if (key.StartsWith(AlertRuleOptions.FollowUpPrefix, StringComparison.Ordinal))
-        {
-            return (English ? "alert follow-up " : "告警跟进 ") + key[AlertRuleOptions.FollowUpPrefix.Length..];
-        }
-
-        return key.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal)
-            ? (English ? "alert " : "告警 ") + key[AlertRuleOptions.OutboxPrefix.Length..]
-            : key;
-    }
+    public string OutboxEntry(string key) => OutboxEntryName.Of(key, English);
 
     /// <summary>
     /// The groups a pack applies in (its <c>groups:</c>): <c>全部群</c>, <c>全部群，除 222222</c>, or

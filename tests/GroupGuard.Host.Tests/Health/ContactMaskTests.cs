@@ -93,7 +93,7 @@ public sealed class ContactMaskTests
         using var sent = await browser.PostFormAsync("/console/digests", "/console/digests?handler=Send&leader=" + Uri.EscapeDataString("王主任"), new Dictionary<string, string>());
         var page = await browser.PageAsync("/console/digests");
         var list = new StringWriter();
-        await DigestCommand.ListAsync(service.Services.GetRequiredService<DigestService>(), "王主任", jsonl: false, list, CancellationToken.None);
+        await DigestCommand.ListAsync(service.Services.GetRequiredService<DigestService>(), "王主任", jsonl: false, keys: false, list, CancellationToken.None);
         using var anyone = service.CreateClient();
         var health = JsonNode.Parse(await anyone.GetStringAsync(new Uri("/healthz", UriKind.Relative)))!;
 

@@ -376,6 +376,46 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task Healthz_reports_an_alert_s_follow_up_that_its_channel_gave_up_on_under_its_rule_and_as_a_problem()
+    {
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Alerts:0:Name"] = "office",
+            ["GroupGuard:Alerts:0:Groups:0"] = "*",
+            ["GroupGuard:Alerts:0:Channels:0"] = "archive",
+            ["GroupGuard:Channels:archive:Type"] = "file",
+            ["GroupGuard:Channels:archive:Path"] = "digests",
+        });
+        var (_, _, fire) = await PausedAsync(service);
+        var outbox = service.Services.GetRequiredService<IDigestOutbox>();
+        async Task<DigestRecord> StoredAsync(string key, ChannelOutcome outcome)
+        {
+            var record = await outbox.CreateAsync(new DigestRecord
+            {
+                Leader = key, PeriodFrom = fire.AddMinutes(-5), PeriodTo = fire, Status = DigestStatus.Pending, CreatedAt = fire,
+                Title = "群管告警", Markdown = "告警", Text = "告警", Html = "<p>告警</p>", IncidentIds = [],
+                Channels = new Dictionary<string, ChannelOutcome> { ["archive"] = new(ChannelStatus.Pending, 0, null, null) },
+            }, CancellationToken.None);
+            await outbox.UpdateChannelAsync(record.Id, "archive", outcome, CancellationToken.None);
+            return record;
+        }
+
+        // The alert arrived; its follow-up, on the same channel, was given up on after its five tries.
+        await StoredAsync("alert:office", new ChannelOutcome(ChannelStatus.Sent, 1, null, fire));
+        await StoredAsync("alert-followup:office", new ChannelOutcome(ChannelStatus.Failed, DigestRecord.MaxSendAttempts, "disk full", null));
+
+        var health = JsonNode.Parse(await service.CreateClient().GetStringAsync(new Uri("/healthz", UriKind.Relative)))!;
+
+        Assert.Equal("degraded", health["status"]!.GetValue<string>());
+        Assert.Contains("alert office: follow-up failing on archive", health["problems"]!.AsArray().Select(p => p!.GetValue<string>()));
+        var shown = Assert.Single(health["alerts"]!.AsArray())!;
+        Assert.Equal("sent", shown["status"]!.GetValue<string>());
+        Assert.Equal(("failing", fire), (shown["follow_up"]!["status"]!.GetValue<string>(), shown["follow_up"]!["last_period_to"]!.GetValue<DateTimeOffset>()));
+        Assert.Equal(["archive: disk full"], shown["follow_up"]!["failed_channels"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.DoesNotContain(health["digests"]!.AsArray(), d => d!["leader"]!.GetValue<string>().StartsWith("alert", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_digest_keeps_the_chart_it_was_made_with_and_a_retry_after_a_restart_sends_that_picture()
     {
         var channels = new CapturingChannels { Fails = true };

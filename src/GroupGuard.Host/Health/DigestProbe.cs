@@ -18,24 +18,25 @@ internal sealed class DigestProbe(DigestService digests, IOptionsMonitor<List<Al
 
     private readonly ThrottledCheck<IReadOnlyList<DigestService.LeaderDigestState>> _check = new(time, FreshFor, Timeout);
 
-    /// <summary>Each leader's and alert rule's latest digest or alert (an alert rule's under <c>alert:&lt;name&gt;</c>), by name.</summary>
+    /// <summary>
+    /// Each leader's and alert rule's latest digest or alert (an alert rule's under <c>alert:&lt;name&gt;</c>),
+    /// and each rule's latest follow-up (<c>alert-followup:&lt;name&gt;</c>), by name.
+    /// </summary>
     public Task<IReadOnlyList<DigestService.LeaderDigestState>> LatestAsync(CancellationToken cancellationToken) =>
         _check.GetAsync(
             async token =>
             {
-                var names = digests.Leaders.Select(l => l.Name).Concat(alerts.CurrentValue.Select(r => r.OutboxKey)).ToList();
+                var names = digests.Leaders.Select(l => l.Name)
+                    .Concat(alerts.CurrentValue.SelectMany(r => new[] { r.OutboxKey, r.FollowUpKey }))
+                    .ToList();
                 var latest = await digests.Outbox.LatestDeliveriesAsync(names, token);
                 return [.. latest.Select(State).OrderBy(s => s.Leader, StringComparer.Ordinal)];
             },
             _ => SentHere,
             cancellationToken);
 
-    /// <summary>
-    /// What this process sent since its start: all <c>/healthz</c> can say while storage is unusable.
-    /// The follow-ups of alerts are not among the leaders and rules it lists, as when storage works.
-    /// </summary>
-    public IReadOnlyList<DigestService.LeaderDigestState> SentHere =>
-        [.. digests.Status.Where(s => !s.Leader.StartsWith(AlertRuleOptions.FollowUpPrefix, StringComparison.Ordinal))];
+    /// <summary>What this process sent since its start, follow-ups too: all <c>/healthz</c> can say while storage is unusable.</summary>
+    public IReadOnlyList<DigestService.LeaderDigestState> SentHere => [.. digests.Status];
 
     /// <summary>
     /// A stored digest as <c>/healthz</c> tells it: failing on each channel not sent whose last try

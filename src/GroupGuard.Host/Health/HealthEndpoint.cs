@@ -155,20 +155,29 @@ internal static class HealthEndpoint
                 },
                 forwards = new { opened = forwards.Opened, failed = forwards.Failed, truncated = forwards.Truncated },
                 console = new { state = console, path = WebConsole.ConsoleRegistration.PathBase },
-                digests = digests.Where(d => !IsAlert(d.Leader)).Select(d => new
+                digests = digests.Where(d => !AlertRuleOptions.IsAlertKey(d.Leader)).Select(d => new
                 {
                     leader = d.Leader,
                     last_period_to = d.PeriodTo,
                     status = Status(d),
                     failed_channels = d.FailedChannels.Select(c => contacts.Value.Apply(c)),
                 }),
-                // Alerts go through the digest outbox under alert:<rule>: the latest of each rule.
+                // Alerts go through the digest outbox under alert:<rule>: the latest of each rule, with
+                // the latest of its follow-ups (alert-followup:<rule>), told the same way.
                 alerts = digests.Where(d => IsAlert(d.Leader)).Select(d => new
                 {
                     rule = d.Leader[AlertRuleOptions.OutboxPrefix.Length..],
                     last_period_to = d.PeriodTo,
                     status = Status(d),
                     failed_channels = d.FailedChannels.Select(c => contacts.Value.Apply(c)),
+                    follow_up = digests.FirstOrDefault(f => f.Leader == AlertRuleOptions.FollowUpPrefix + d.Leader[AlertRuleOptions.OutboxPrefix.Length..]) is { } f
+                        ? new
+                        {
+                            last_period_to = f.PeriodTo,
+                            status = Status(f),
+                            failed_channels = f.FailedChannels.Select(c => contacts.Value.Apply(c)),
+                        }
+                        : null,
                     // Follow-ups owed more than 15 minutes after their alert that could not be made or stored.
                     follow_ups_overdue = overdue.GetValueOrDefault(d.Leader[AlertRuleOptions.OutboxPrefix.Length..]),
                 }),
@@ -197,8 +206,8 @@ internal static class HealthEndpoint
     /// What makes a usable service "degraded": writes to a database that answers its probe failing
     /// <see cref="PipelineStats.FailingAfter"/> times in a row or more (<paramref name="storageFailures"/>:
     /// moderation waits for them), rules with errors, a connection (a bot's socket, an event stream,
-    /// the chat archive, the QQ platform's token) down for <see cref="DownGrace"/> or more, a digest
-    /// or alert whose latest send is failing on a channel, messages ahead of this machine's clock (it
+    /// the chat archive, the QQ platform's token) down for <see cref="DownGrace"/> or more, a digest,
+    /// alert or alert's follow-up whose latest send is failing on a channel, messages ahead of this machine's clock (it
     /// is behind), the inbox journal unable to write (events refused), to save its checkpoint or to
     /// start a new segment, actions failing <see cref="PipelineStats.FailingAfter"/> times in a
     /// row or more because the bot cannot act (<paramref name="unableInRow"/>, <see cref="PipelineStats.UnableInRow"/>),
@@ -250,8 +259,9 @@ internal static class HealthEndpoint
         {
             // Each failed channel is "name: error"; the error is shown under digests and alerts.
             var channels = string.Join(", ", digest.FailedChannels.Select(c => c.Split(": ", 2)[0]));
-            problems.Add(IsAlert(digest.Leader)
-                ? $"alert {digest.Leader[AlertRuleOptions.OutboxPrefix.Length..]}: failing on {channels}"
+            problems.Add(
+                IsAlert(digest.Leader) ? $"alert {digest.Leader[AlertRuleOptions.OutboxPrefix.Length..]}: failing on {channels}"
+                : IsFollowUp(digest.Leader) ? $"alert {digest.Leader[AlertRuleOptions.FollowUpPrefix.Length..]}: follow-up failing on {channels}"
                 : $"digest {digest.Leader}: failing on {channels}");
         }
 
@@ -285,4 +295,6 @@ internal static class HealthEndpoint
     };
 
     private static bool IsAlert(string leader) => leader.StartsWith(AlertRuleOptions.OutboxPrefix, StringComparison.Ordinal);
+
+    private static bool IsFollowUp(string leader) => leader.StartsWith(AlertRuleOptions.FollowUpPrefix, StringComparison.Ordinal);
 }

@@ -149,6 +149,21 @@ public sealed class HealthProblemsTests
     }
 
     [Fact]
+    public void A_follow_up_failing_on_a_channel_is_named_under_its_alert_rule()
+    {
+        var problems = HealthEndpoint.Problems(
+            GoodRules,
+            [],
+            [
+                new DigestService.LeaderDigestState("alert:serious", Now, []),
+                new DigestService.LeaderDigestState("alert-followup:serious", Now, ["wang-qq: the bot did not answer"]),
+            ],
+            Now);
+
+        Assert.Equal(["alert serious: follow-up failing on wang-qq"], problems);
+    }
+
+    [Fact]
     public void A_stored_digest_is_failing_on_each_unsent_channel_whose_last_try_failed_and_else_pending_while_a_channel_is_untried()
     {
         static GroupGuard.Core.Digests.DigestRecord Stored(params (string Channel, GroupGuard.Core.Digests.ChannelOutcome Outcome)[] channels) => new()

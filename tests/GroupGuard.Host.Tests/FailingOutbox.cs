@@ -60,6 +60,8 @@ internal sealed class FailingOutbox(IDigestOutbox inner) : IDigestOutbox
     public Task<IReadOnlyList<DigestRecord>> AwaitingFollowUpAsync(string leader, string followUps, DateTimeOffset endedAfter, CancellationToken cancellationToken) =>
         inner.AwaitingFollowUpAsync(leader, followUps, endedAfter, cancellationToken);
 
+    public Task<DigestRecord?> GetAsync(string leader, DateTimeOffset periodTo, CancellationToken cancellationToken) => inner.GetAsync(leader, periodTo, cancellationToken);
+
     public IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken) => inner.ListAsync(leader, cancellationToken);
 
     public Task<IReadOnlyList<DigestRecord>> NewestAsync(int count, CancellationToken cancellationToken) => inner.NewestAsync(count, cancellationToken);

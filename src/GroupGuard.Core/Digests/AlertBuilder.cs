@@ -120,8 +120,8 @@ public static class AlertBuilder
     /// recall, mute or kick failed come first, each with its incident's number and group, so that
     /// someone does by hand what the bot could not (<c>撤回失败：机器人不是群管理员，或对方是管理员（事件 #12，请手动处理）</c>);
     /// then those still waiting; the rest are counted (<c>2 条已撤回</c>). All carried out, it is one
-    /// line (<c>均已处置</c>). The follow-up of an alert no channel delivered (every one gave up,
-    /// <see cref="DigestRecord.Undelivered"/>) starts by saying so (<see cref="UndeliveredLine"/>).
+    /// line (<c>均已处置</c>). This is the follow-up a channel that delivered the alert sends; one
+    /// that gave up on the alert sends it with the alert in it (<see cref="Carrying"/>).
     /// </summary>
     public static DigestDocument FollowUp(AlertFollowUpInput input)
     {
@@ -135,10 +135,58 @@ public static class AlertBuilder
     }
 
     /// <summary>
-    /// The first line of the follow-up of an alert no channel delivered (<see cref="DigestRecord.Undelivered"/>):
-    /// its reader never saw the alert it follows.
+    /// What the follow-up says first on a channel that gave up on its alert without delivering any
+    /// of it (<see cref="Carrying"/>): its reader there never saw the alert.
     /// </summary>
-    public const string UndeliveredLine = "原告警未能送达（各渠道均发送失败），以下是其中待处置消息的结果。";
+    public const string NotDeliveredHereLine = "原告警未能在此送达（发送失败），原文如下，其后是其中待处置消息的结果。";
+
+    /// <summary>The same, on a channel that delivered the first parts of the alert and gave up on the rest.</summary>
+    public const string PartlyDeliveredHereLine = "原告警在此只送达了开头（其余发送失败），全文如下，其后是其中待处置消息的结果。";
+
+    /// <summary>
+    /// The follow-up as a channel that gave up on its alert (<paramref name="alertHere"/>: that
+    /// channel's outcome for the alert, failed) sends it: the leader reading that channel never saw
+    /// the alert (or saw only its first parts), so a follow-up alone would tell them what became of
+    /// messages they were never shown, and an alert left unread there. It says so first
+    /// (<see cref="NotDeliveredHereLine"/>, <see cref="PartlyDeliveredHereLine"/>), then gives the
+    /// alert as stored under <c>原告警</c>, then the follow-up's own lines under <c>处置结果</c>, in
+    /// every rendering; its title stays the follow-up's. Made from the stored alert and follow-up
+    /// alone, so every try (a retry, another instance) sends the very same message, split the same way.
+    /// </summary>
+    public static DigestDocument Carrying(DigestDocument followUp, DigestRecord alert, ChannelOutcome alertHere)
+    {
+        ArgumentNullException.ThrowIfNull(followUp);
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(alertHere);
+        var note = alertHere.PartsDelivered > 0 ? PartlyDeliveredHereLine : NotDeliveredHereLine;
+
+        // A rendering's first line is its title (Render); in HTML, its first heading after the body's opening tag.
+        static (string Head, string Body) Lines(string rendering)
+        {
+            var end = rendering.IndexOf('\n', StringComparison.Ordinal);
+            return end < 0 ? (rendering + "\n", "") : (rendering[..(end + 1)], rendering[(end + 1)..]);
+        }
+
+        static (string Head, string Body) Html(string html)
+        {
+            const string Close = "</body></html>";
+            var start = html.IndexOf("</h3>\n", StringComparison.Ordinal);
+            var head = start < 0 ? DigestBuilder.HtmlStart : html[..(start + "</h3>\n".Length)];
+            var body = start < 0 ? html : html[(start + "</h3>\n".Length)..];
+            var close = body.LastIndexOf(Close, StringComparison.Ordinal);
+            return (head, close < 0 ? body : body[..close]);
+        }
+
+        var (markdownHead, markdownBody) = Lines(followUp.Markdown);
+        var (textHead, textBody) = Lines(followUp.Text);
+        var (htmlHead, htmlBody) = Html(followUp.Html);
+        return followUp with
+        {
+            Markdown = $"{markdownHead}{note}\n\n**原告警**\n{Lines(alert.Markdown).Body}\n**处置结果**\n{markdownBody}",
+            Text = $"{textHead}{note}\n\n【原告警】\n{Lines(alert.Text).Body}\n【处置结果】\n{textBody}",
+            Html = $"{htmlHead}<p>{System.Net.WebUtility.HtmlEncode(note)}</p>\n<h4>原告警</h4>\n{Html(alert.Html).Body}<h4>处置结果</h4>\n{htmlBody}</body></html>\n",
+        };
+    }
 
     /// <summary>The alert's own title after 跟进：, so that the leader knows which message it follows.</summary>
     private static string FollowUpTitle(AlertFollowUpInput input, Func<string, string> quote) =>
@@ -168,14 +216,7 @@ public static class AlertBuilder
             head += $"另有 {input.FalsePositives.ToString(CultureInfo.InvariantCulture)} 条已被标记为误报，不再跟进。";
         }
 
-        var lines = new List<DigestBuilder.Line>();
-        if (input.Alert.Undelivered)
-        {
-            // The leader never saw the alert this follows: said first, so that the follow-up is read on its own.
-            lines.Add((DigestBuilder.LineKind.Plain, UndeliveredLine));
-        }
-
-        lines.Add((DigestBuilder.LineKind.Plain, head));
+        var lines = new List<DigestBuilder.Line> { (DigestBuilder.LineKind.Plain, head) };
         var names = input.GroupNames ?? NewestGroupNames.Of(input.Incidents);
         string Line(Incident i, string what) =>
             $"[{DigestBuilder.SeverityName(i.Severity)}] {DigestBuilder.Local(i.Time, input.TimeZone):MM-dd HH:mm:ss} "

@@ -75,13 +75,5 @@ public sealed record DigestRecord
     /// <summary>Per channel name: its outcome so far.</summary>
     public IReadOnlyDictionary<string, ChannelOutcome> Channels { get; init; } = new Dictionary<string, ChannelOutcome>();
 
-    /// <summary>
-    /// Whether, as stored, no channel delivered it and none will try again: every channel gave up
-    /// (failed), and none of them delivered a part of a message sent in parts (whose reader saw its
-    /// start). False while a channel is still to be sent, once one has sent it, and without channels.
-    /// </summary>
-    public bool Undelivered =>
-        Channels.Count > 0 && Channels.Values.All(c => c.Status == ChannelStatus.Failed && c.PartsDelivered == 0);
-
     public DigestDocument ToDocument() => new(Leader, PeriodFrom, PeriodTo, Title, Markdown, Text, Html, IncidentIds) { ChartPng = ChartPng, Messages = Messages ?? 0 };
 }

@@ -77,6 +77,13 @@ public interface IDigestOutbox
     /// </summary>
     Task<IReadOnlyList<DigestRecord>> AwaitingFollowUpAsync(string leader, string followUps, DateTimeOffset endedAfter, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The entry stored under <paramref name="leader"/> (a leader's name, or an alert rule's key)
+    /// whose period ends at <paramref name="periodTo"/>, with its contents and channels; null when
+    /// there is none (never stored, or removed since). One indexed look.
+    /// </summary>
+    Task<DigestRecord?> GetAsync(string leader, DateTimeOffset periodTo, CancellationToken cancellationToken);
+
     /// <summary>The outbox, newest last; one leader's or all.</summary>
     IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken);
 

@@ -24,7 +24,8 @@ namespace GroupGuard.Host.Alerts;
 /// <para>An alert that went out saying 待处置 records those incidents (<see cref="DigestRecord.PendingIds"/>)
 /// and gets one follow-up once they have all settled, or <see cref="FollowUpLimit"/> after it at the
 /// latest, stored under <c>alert-followup:&lt;name&gt;</c> with the alert's period (so a restart, a
-/// retry or a second instance sends it once) and sent on the alert's channels (<see cref="FollowUpsAsync"/>).</para>
+/// retry or a second instance sends it once) and sent on the alert's channels (<see cref="FollowUpsAsync"/>),
+/// with the alert in it on a channel that gave up on the alert (<see cref="AlertBuilder.Carrying"/>).</para>
 /// </summary>
 internal sealed partial class AlertService(
     IOptionsMonitor<List<AlertRuleOptions>> rules,

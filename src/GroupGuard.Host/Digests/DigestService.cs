@@ -326,9 +326,16 @@ internal sealed partial class DigestService(
         return record;
     }
 
-    /// <summary>Sends a digest on each channel still to send; a failing channel does not hold back the others.</summary>
+    /// <summary>
+    /// Sends a digest on each channel still to send; a failing channel does not hold back the others.
+    /// An alert's follow-up goes out on a channel that gave up on its alert with the alert in it
+    /// (<see cref="AlertBuilder.Carrying"/>), as the stored alert says: its reader there never saw it.
+    /// </summary>
     public async Task SendAsync(DigestRecord record, CancellationToken cancellationToken)
     {
+        var followed = record.Leader.StartsWith(AlertRuleOptions.FollowUpPrefix, StringComparison.Ordinal)
+            ? new Lazy<Task<DigestRecord?>>(() => outbox.GetAsync(AlertRuleOptions.OutboxPrefix + record.Leader[AlertRuleOptions.FollowUpPrefix.Length..], record.PeriodTo, cancellationToken))
+            : null;
         foreach (var (name, outcome) in record.Channels)
         {
             if (outcome.Status == ChannelStatus.Sent || (outcome.Status == ChannelStatus.Failed && outcome.Attempts >= MaxAttempts))
@@ -365,6 +372,11 @@ internal sealed partial class DigestService(
                     // One whose first parts went out already goes on as it began: its parts must
                     // split as they did.
                     document = AlertBuilder.Delayed(document, record.PeriodTo, time.GetUtcNow(), AlertZone(record.Leader));
+                }
+                else if (followed is not null && await followed.Value is { } alert
+                    && alert.Channels.TryGetValue(name, out var alertHere) && alertHere.Status == ChannelStatus.Failed)
+                {
+                    document = AlertBuilder.Carrying(document, alert, alertHere);
                 }
 
                 await channel.SendAsync(document, delivered, cancellationToken);

@@ -411,6 +411,20 @@ internal sealed class DigestOutbox : IDigestOutbox
         return Group(rows);
     }
 
+    public async Task<DigestRecord?> GetAsync(string leader, DateTimeOffset periodTo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leader);
+
+        // Through the (leader, period_to) key.
+        const string Where = " WHERE d.leader = @Leader AND d.period_to = @PeriodTo";
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DigestRow>(new CommandDefinition(
+            SelectSql + Where + OrderSql,
+            new { Leader = leader, PeriodTo = StoredTime.ToText(periodTo) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return Group(rows).FirstOrDefault();
+    }
+
     public IAsyncEnumerable<DigestRecord> ListAsync(string? leader, CancellationToken cancellationToken) =>
         ReadAsync(SelectSql + (leader is null ? "" : " WHERE d.leader = @Leader") + OrderSql, leader, cancellationToken);
 

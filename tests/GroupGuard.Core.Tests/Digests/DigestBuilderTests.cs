@@ -319,42 +319,49 @@ public sealed class DigestBuilderTests
     }
 
     /// <summary>
-    /// A follow-up says first that its alert never arrived when, as stored, every channel gave up
-    /// without delivering any of it; a robot that delivered the alert's first part before giving up
-    /// showed its reader the alert, and so does a channel that sent it.
+    /// On a channel that gave up on its alert, the follow-up says so first, then gives the alert as
+    /// it was stored under 原告警 and its own lines under 处置结果, in each rendering, under its own
+    /// title; a robot that delivered the alert's first parts before giving up is told it saw only the start.
     /// </summary>
     [Theory]
-    [InlineData("failed", 0, "failed", 0, true)]
-    [InlineData("failed", 1, "failed", 0, false)]
-    [InlineData("sent", 0, "failed", 0, false)]
-    public void A_follow_up_says_first_that_its_alert_never_arrived_only_when_no_channel_delivered_any_of_it(string first, int firstParts, string second, int secondParts, bool undelivered)
+    [InlineData(0, AlertBuilder.NotDeliveredHereLine)]
+    [InlineData(1, AlertBuilder.PartlyDeliveredHereLine)]
+    public void A_follow_up_on_a_channel_that_gave_up_on_its_alert_carries_the_alert_after_saying_it_did_not_arrive(int partsDelivered, string note)
     {
-        static ChannelOutcome Outcome(string status, int parts) =>
-            new(status == "sent" ? ChannelStatus.Sent : ChannelStatus.Failed, DigestRecord.MaxSendAttempts, status == "sent" ? null : "refused", null) { PartsDelivered = parts };
-        var waiting = Incident(1, "1", "m1") with { ActionStatus = ActionStatus.Failed, ActionErrorKind = ActionErrorKind.NotPermitted };
-        var alert = new DigestRecord
-        {
-            Leader = "alert:office",
-            PeriodFrom = From,
-            PeriodTo = From.AddMinutes(1),
-            Status = DigestStatus.Failed,
-            CreatedAt = From.AddMinutes(2),
-            Title = "群管告警：1 条违规消息（office）",
-            Markdown = "",
-            Text = "",
-            Html = "",
-            IncidentIds = [1],
-            PendingIds = [1],
-            Channels = new Dictionary<string, ChannelOutcome> { ["office-robot"] = Outcome(first, firstParts), ["wang-mail"] = Outcome(second, secondParts) },
-        };
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["office-robot"] };
+        var waiting = Incident(1, "1", "m1") with { ActionStatus = ActionStatus.Pending };
+        var input = new AlertInput(rule, From, From.AddHours(1).AddMinutes(1), From.AddHours(1), Shanghai, [waiting], 1, [1]);
+        var sent = AlertBuilder.Build(input);
+        var alert = DigestRecord.ToSend("alert:office", sent, From, input.To, From.AddHours(1).AddMinutes(2), ["office-robot"]) with { PendingIds = AlertBuilder.PendingIds(input) };
+        var failed = waiting with { ActionStatus = ActionStatus.Failed, ActionErrorKind = ActionErrorKind.NotPermitted };
+        var followUp = AlertBuilder.FollowUp(new AlertFollowUpInput("office", alert, Shanghai, [failed], 0));
 
-        var followUp = AlertBuilder.FollowUp(new AlertFollowUpInput("office", alert, Shanghai, [waiting], 0));
+        var carried = AlertBuilder.Carrying(followUp, alert, new ChannelOutcome(ChannelStatus.Failed, DigestRecord.MaxSendAttempts, "refused", null) { PartsDelivered = partsDelivered });
 
-        Assert.Equal(undelivered, alert.Undelivered);
-        var lines = followUp.Text.Split('\n');
-        Assert.Equal("跟进：群管告警：1 条违规消息（office）", lines[0]);
-        Assert.Equal(undelivered ? AlertBuilder.UndeliveredLine : "11月25日 08:02 的告警中待处置的 1 条消息：1 条撤回失败。", lines[1]);
-        Assert.Equal(undelivered, followUp.Markdown.Contains("未能送达", StringComparison.Ordinal));
+        Assert.Equal(
+            [
+                "跟进：群管告警：1 条违规消息（office）",
+                note,
+                "",
+                "【原告警】",
+                "11月25日 09:00:00 起 60 秒内发现 1 条严重程度为「中」及以上的违规消息：",
+                "· [中] 11-25 09:00:00 二年级家长群（123456） 用户1：「*** abc********* 领红包」（广告引流，ads.contact，待处置）",
+                "其中 1 条待处置：平台尚未答复，结果将另发跟进。",
+                "",
+                "【处置结果】",
+                "11月25日 09:02 的告警中待处置的 1 条消息：1 条撤回失败。",
+                "· [中] 11-25 09:00:00 二年级家长群（123456） 用户1：撤回失败：机器人不是群管理员，或对方是管理员（事件 #1，请手动处理）",
+                "",
+            ],
+            carried.Text.Split('\n'));
+        Assert.StartsWith($"### 跟进：群管告警：1 条违规消息（office）\n{note}\n\n**原告警**\n11月25日 09:00:00 起", carried.Markdown, StringComparison.Ordinal);
+        Assert.Contains("结果将另发跟进。\n\n**处置结果**\n11月25日 09:02 的告警中", carried.Markdown, StringComparison.Ordinal);
+        Assert.StartsWith($"{DigestBuilder.HtmlStart}<h3>跟进：群管告警：1 条违规消息（office）</h3>\n<p>{note}</p>\n<h4>原告警</h4>\n<p>11月25日 09:00:00 起", carried.Html, StringComparison.Ordinal);
+        Assert.Contains("结果将另发跟进。</p>\n<h4>处置结果</h4>\n<p>11月25日 09:02 的告警中", carried.Html, StringComparison.Ordinal);
+        Assert.EndsWith("请手动处理）</p>\n</body></html>\n", carried.Html, StringComparison.Ordinal);
+        Assert.Single(carried.Html.Split("<html>")[1..]);
+        Assert.Equal((followUp.Title, followUp.IncidentIds, followUp.Messages), (carried.Title, carried.IncidentIds, carried.Messages));
+        Assert.DoesNotContain("原告警", followUp.Text, StringComparison.Ordinal); // as a channel that delivered the alert sends it
     }
 
     [Fact]

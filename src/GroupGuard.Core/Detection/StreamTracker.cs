@@ -7,6 +7,13 @@ using GroupGuard.Core.Text;
 namespace GroupGuard.Core.Detection;
 
 /// <summary>
+/// How many messages a flood or repeat <paramref name="Rule"/>'s window held at a message, that one
+/// included, and the <paramref name="Stream"/> they were counted in (one sender in one group for a
+/// flood, one sender's text for a repeat): the same stream, the same messages.
+/// </summary>
+public readonly record struct StreamCount(Rule Rule, string Stream, int Count);
+
+/// <summary>
 /// Rules over the message stream: floods, the same text repeated across groups, @all from members.
 /// Its memory is keyed by sender, not by rule set, so it survives a rule reload; it is bounded:
 /// senders quiet for longer than the longest window are forgotten, and past <c>maxSenders</c>
@@ -16,8 +23,11 @@ namespace GroupGuard.Core.Detection;
 /// (<see cref="IStreamLog"/>): a flood split between them is still one flood. A message counts at
 /// its own time, but never later than <paramref name="time"/>'s now (<see cref="CountedTime"/>).
 /// </summary>
-public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared = null, TimeProvider? time = null)
+public sealed class StreamTracker(int maxSenders = StreamTracker.DefaultMaxSenders, IStreamLog? shared = null, TimeProvider? time = null)
 {
+    /// <summary>How many senders' streams the service remembers at most (half floods, half repeated texts).</summary>
+    public const int DefaultMaxSenders = 100_000;
+
     /// <summary>Texts shorter than this (folded) are never "the same text" (收到, 好的, +1).</summary>
     private const int MinRepeatLength = 4;
 
@@ -29,8 +39,14 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
     private readonly TimeProvider _clock = time ?? TimeProvider.System;
     private long _sharedFailures;
 
-    /// <summary>Records the message and returns the stream rules it trips.</summary>
-    public IReadOnlyList<RuleHit> Observe(RuleSet rules, ChatMessage message)
+    /// <summary>
+    /// Records the message and returns the stream rules it trips. With <paramref name="counts"/>,
+    /// also adds there, for each flood and repeat rule that applies in the message's group, how many
+    /// messages its window holds now, this one included, and which stream they were counted in,
+    /// whether the rule tripped or not (a repeat rule's none for a text too short to count): for
+    /// <c>scan --chat</c>, which says how close a rule came and which messages it counted.
+    /// </summary>
+    public IReadOnlyList<RuleHit> Observe(RuleSet rules, ChatMessage message, List<StreamCount>? counts = null)
     {
         if (rules.StreamRules.Count == 0)
         {
@@ -49,6 +65,7 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
             var forgetBefore = at.AddSeconds(-rules.LongestStreamWindow);
             var floodTimes = _floods.Remember(SenderInGroup(message), at, forgetBefore);
             Queue<DateTimeOffset>? repeatTimes = null;
+            string? repeatKey = null;
             foreach (var rule in rules.StreamRules)
             {
                 if (!rule.Groups.Covers(message.GroupId))
@@ -60,7 +77,9 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                 switch (stream.Kind)
                 {
                     case StreamKind.Flood:
-                        Add(ref hits, FloodHit(rule, CountSince(floodTimes, at.AddSeconds(-stream.Seconds))));
+                        var inWindow = CountSince(floodTimes, at.AddSeconds(-stream.Seconds));
+                        counts?.Add(new StreamCount(rule, "flood|" + SenderInGroup(message), inWindow));
+                        Add(ref hits, FloodHit(rule, inWindow));
 
                         break;
                     case StreamKind.Repeat:
@@ -71,8 +90,11 @@ public sealed class StreamTracker(int maxSenders = 100_000, IStreamLog? shared =
                         }
 
                         // The text can be long (65,536 characters): the stream is keyed by its hash.
-                        repeatTimes ??= _repeats.Remember($"{message.Platform}|{message.UserId}|{TextHash(folded)}", at, forgetBefore);
-                        Add(ref hits, RepeatHit(rule, CountSince(repeatTimes, at.AddSeconds(-stream.Seconds)), message));
+                        repeatKey ??= $"{message.Platform}|{message.UserId}|{TextHash(folded)}";
+                        repeatTimes ??= _repeats.Remember(repeatKey, at, forgetBefore);
+                        var repeated = CountSince(repeatTimes, at.AddSeconds(-stream.Seconds));
+                        counts?.Add(new StreamCount(rule, "repeat|" + repeatKey, repeated));
+                        Add(ref hits, RepeatHit(rule, repeated, message));
 
                         break;
                     case StreamKind.MentionAll:

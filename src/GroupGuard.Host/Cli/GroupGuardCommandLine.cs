@@ -519,7 +519,13 @@ internal static class GroupGuardCommandLine
         var folder = RulesOption();
         var explain = new Option<bool>("--explain") { Description = "also list, per line, what was found and did not count, and why (\"missed\")" };
         var group = new Option<string?>("--group") { Description = "scan as sent in this group: packs whose groups: leave it out do not apply, its allow list (allow-<id>.txt) does; without it every pack applies", HelpName = "ID" };
-        var scan = Verb("scan", "Try the rules on one message a line from standard input; one JSON verdict a line out.", folder, explain, group);
+        var chat = new Option<bool>("--chat")
+        {
+            Description = "read a chat log, a time, a sender and the text a line (2026-12-01 20:15:03 <10001> text, or time<TAB>sender<TAB>text), "
+                + "in time order, as the service reads a group's messages: flood and repeat rules count too; a report in Chinese out, "
+                + "a line for each rule that fired and a summary per rule (with --explain, also the flood and repeat rules that came close)",
+        };
+        var scan = Verb("scan", "Try the rules on one message a line from standard input; one JSON verdict a line out (with --chat, a chat log in, a report out).", folder, explain, group, chat);
         scan.Validators.Add(result =>
         {
             if (result.GetValue(group) is { } id && !Core.Accounts.ConsoleAccount.IsValidGroupId(id))
@@ -539,7 +545,8 @@ internal static class GroupGuardCommandLine
                 error,
                 parsed.GetValue(explain),
                 parsed.GetValue(group),
-                token),
+                token,
+                parsed.GetValue(chat)),
             error,
             ct));
         return scan;

@@ -24,7 +24,7 @@ internal static class ScanCommand
     /// sent in group <paramref name="groupId"/> when given (else every pack applies and no group's
     /// allow list); exit 1 when they do not load.
     /// </summary>
-    public static async Task<int> RunAsync(string folder, TimeProvider time, IWordSegmenter? segmenter, Stream input, Stream output, TextWriter error, bool explain, string? groupId, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string folder, TimeProvider time, IWordSegmenter? segmenter, Stream input, Stream output, TextWriter error, bool explain, string? groupId, CancellationToken cancellationToken, bool chat = false)
     {
         var loaded = RuleLoader.Load(folder, time);
         if (loaded.RuleSet is not { } rules)
@@ -39,7 +39,9 @@ internal static class ScanCommand
         }
 
         segmenter?.UseTerms(rules.Version, rules.WordTerms);
-        return await RunAsync(rules, segmenter, input, output, error, cancellationToken, explain, groupId);
+        return chat
+            ? await ScanChatCommand.RunAsync(rules, segmenter, input, output, error, explain, groupId, cancellationToken)
+            : await RunAsync(rules, segmenter, input, output, error, cancellationToken, explain, groupId);
     }
 
     private static async Task<int> RunAsync(RuleSet rules, IWordSegmenter? segmenter, Stream inputStream, Stream output, TextWriter error, CancellationToken cancellationToken, bool explain, string? groupId)
@@ -213,7 +215,7 @@ internal static class ScanCommand
     }
 
     /// <summary>A near miss's reason as <c>scan --explain</c> writes it (listed in README, Rules).</summary>
-    private static string Why(MissReason reason) => reason switch
+    internal static string Why(MissReason reason) => reason switch
     {
         MissReason.OtherGroup => "other-group",
         MissReason.InsideAsciiWord => "inside-ascii-word",

@@ -47,7 +47,7 @@ internal static class ScanChatCommand
 
                 if (step.Problem is { } problem)
                 {
-                    if (problem.OutOfOrder)
+                    if (problem.Kind == ChatProblemKind.OutOfOrder)
                     {
                         unordered++;
                     }
@@ -56,7 +56,7 @@ internal static class ScanChatCommand
                         unreadable++;
                     }
 
-                    await writer.WriteLineAsync($"第 {number} 行：{problem.Why}");
+                    await writer.WriteLineAsync($"第 {number} 行：{ChatWords.Problem(problem)}");
                     continue;
                 }
 
@@ -109,7 +109,8 @@ internal static class ScanChatCommand
         // Every flood, repeat and @all rule, fired or not: what the log is tried for.
         foreach (var rule in replay.StreamRules)
         {
-            await writer.WriteLineAsync($"  {rule.Id}：{StreamSummary(replay, rule, tallies.GetValueOrDefault(rule), groupId)}");
+            var tally = tallies.GetValueOrDefault(rule);
+            await writer.WriteLineAsync($"  {rule.Id}：{ChatWords.StreamSummary(replay, rule, tally?.Count ?? 0, tally is null ? null : ChatWords.Senders(tally.First, tally.Senders), groupId)}");
         }
 
         foreach (var (rule, tally) in tallies.Where(t => t.Key.Stream is null).OrderByDescending(t => t.Value.Count).ThenBy(t => t.Key.Id, StringComparer.Ordinal))
@@ -151,25 +152,6 @@ internal static class ScanChatCommand
         {
             await writer.WriteLineAsync($"第 {step.Line} 行：{miss.Rule.Id} 未计入「{ChatWords.Written(step.Text, miss.Start, miss.Length)}」：{ScanCommand.Why(miss.Reason)}{(miss.Detail is { } detail ? $"「{detail}」" : "")}");
         }
-    }
-
-    private static string StreamSummary(ChatReplay replay, Rule rule, Tally? tally, string? groupId)
-    {
-        if (!replay.Applies(rule))
-        {
-            return groupId is null
-                ? "未试：其规则包只适用于部分群，用 --group 指明日志所在的群"
-                : $"未试：其规则包不适用于群 {groupId}";
-        }
-
-        if (tally is not null)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{tally.Count:N0} 条，发送者 {ChatWords.Senders(tally.First, tally.Senders)}");
-        }
-
-        return replay.Closest.GetValueOrDefault(rule) is { } closest
-            ? $"未触发；最接近的是第 {closest.Lines[^1]} 行：{ChatWords.Describe(closest)}"
-            : "未触发";
     }
 
     /// <summary>How often a rule fired in the log, and whose messages (as many senders as the service tracks).</summary>

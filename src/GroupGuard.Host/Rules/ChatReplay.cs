@@ -6,16 +6,43 @@ using GroupGuard.Core.Text;
 
 namespace GroupGuard.Host.Rules;
 
+/// <summary>Why a line of a chat log was not taken.</summary>
+internal enum ChatProblemKind
+{
+    /// <summary>It does not start with a date and time.</summary>
+    NoTime,
+
+    /// <summary>It starts with a date and time that do not exist (2026-02-30).</summary>
+    BadTime,
+
+    /// <summary>No sender in angle brackets after the time.</summary>
+    NoSender,
+
+    /// <summary>A tab after the time, but no second one before the text.</summary>
+    NoSecondTab,
+
+    /// <summary>The sender is empty.</summary>
+    EmptySender,
+
+    /// <summary>The sender is longer than an id may be, or holds a control character.</summary>
+    BadSender,
+
+    /// <summary>Its time is earlier than the line before's.</summary>
+    OutOfOrder,
+}
+
 /// <summary>
-/// A line of a chat log that could not be taken: its number and why (in Chinese, as the report says it).
+/// A line of a chat log that was not taken: its number and why; <paramref name="Written"/> is the
+/// time as written for <see cref="ChatProblemKind.BadTime"/>, and for
+/// <see cref="ChatProblemKind.OutOfOrder"/> the line's time and the earlier line's are given.
 /// </summary>
-internal sealed record ChatProblem(long Line, string Why, bool OutOfOrder = false);
+internal sealed record ChatProblem(long Line, ChatProblemKind Kind, string Written = "", DateTimeOffset Time = default, long EarlierLine = 0, DateTimeOffset EarlierTime = default);
 
 /// <summary>
 /// A flood or repeat rule at one message: how many messages its window holds (this one included),
 /// the lines they are on, and whether that tripped it; or, with <c>--explain</c>, how close it came.
 /// </summary>
-internal sealed record StreamFinding(Rule Rule, string Sender, int Count, IReadOnlyList<long> Lines, bool Fired);
+internal sealed record StreamFinding(long Line, Rule Rule, string Sender, int Count, IReadOnlyList<long> Lines, bool Fired);
 
 /// <summary>
 /// What the rules made of one line of a chat log: its message's hits (the per-message rules', an
@@ -46,19 +73,11 @@ internal sealed record ChatStep(
 /// </summary>
 internal sealed class ChatReplay
 {
-    /// <summary>The format, as the report names it when a line is not in it.</summary>
-    public const string Format = "时间 <发送者> 文字，如 2026-12-01 20:15:03 <10001> 大家好；或 时间<TAB>发送者<TAB>文字";
-
-    /// <summary>
-    /// A rule came close when its window held at least this share of what trips it (and at least
-    /// one message fewer): 9 of the 11 messages a <c>flood: {messages: 10}</c> acts on, 2 of 3 repeats.
-    /// </summary>
-    private const int CloseTenths = 8;
-
     private readonly RuleSet _rules;
     private readonly IWordSegmenter? _segmenter;
     private readonly string? _groupId;
     private readonly bool _explain;
+    private readonly bool _messageRules;
     private readonly LineClock _clock = new();
     private readonly StreamTracker _tracker;
     private readonly StreamLines _lines = new(StreamTracker.DefaultMaxSenders);
@@ -68,8 +87,16 @@ internal sealed class ChatReplay
     private DateTimeOffset? _last;
     private long _lastLine;
 
-    public ChatReplay(RuleSet rules, IWordSegmenter? segmenter, string? groupId, bool explain)
+    /// <summary>
+    /// A replay of a log in group <paramref name="groupId"/> (none: every pack's per-message rules,
+    /// and the streams of the packs for every group). With <paramref name="explain"/>, each step
+    /// also tells the flood and repeat rules that came close and the terms that did not count;
+    /// without <paramref name="messageRules"/>, the steps hold the streams' findings only (the
+    /// console reads each message's own rules itself, with how each hit matched).
+    /// </summary>
+    public ChatReplay(RuleSet rules, IWordSegmenter? segmenter, string? groupId, bool explain, bool messageRules = true)
     {
+        _messageRules = messageRules;
         _rules = rules;
         _segmenter = segmenter;
         _groupId = groupId;
@@ -104,14 +131,14 @@ internal sealed class ChatReplay
             return null;
         }
 
-        if (!TryParse(line, out var time, out var sender, out var text, out var why))
+        if (!TryParse(line, out var time, out var sender, out var text, out var kind, out var written))
         {
-            return Problem(number, why);
+            return Problem(new ChatProblem(number, kind, written));
         }
 
         if (_last is { } last && time < last)
         {
-            return Problem(number, $"时间 {Show(time)} 早于第 {_lastLine} 行的 {Show(last)}，已跳过：消息须按时间先后排列", outOfOrder: true);
+            return Problem(new ChatProblem(number, ChatProblemKind.OutOfOrder, "", time, _lastLine, last));
         }
 
         _last = time;
@@ -133,7 +160,11 @@ internal sealed class ChatReplay
         // As the service: the message's own rules first, then its streams, on a clock at its time.
         IReadOnlyList<NearMiss> misses = [];
         Verdict verdict;
-        if (_explain)
+        if (!_messageRules)
+        {
+            verdict = new Verdict(_rules.Version, []);
+        }
+        else if (_explain)
         {
             (verdict, misses) = MessageDetector.Explain(_rules, text, _groupId, _segmenter);
         }
@@ -162,29 +193,33 @@ internal sealed class ChatReplay
             var fired = streamHits.Any(h => ReferenceEquals(h.Rule, count.Rule));
             if (fired || (_explain && Close(count.Rule.Stream!, count.Count)))
             {
-                streams.Add(new StreamFinding(count.Rule, sender, count.Count, _lines.Last(count.Stream, count.Count), fired));
+                streams.Add(new StreamFinding(number, count.Rule, sender, count.Count, _lines.Last(count.Stream, count.Count), fired));
             }
 
             if (!fired && count.Count >= 2 && count.Count > (_closest.GetValueOrDefault(count.Rule)?.Count ?? 0))
             {
-                _closest[count.Rule] = new StreamFinding(count.Rule, sender, count.Count, _lines.Last(count.Stream, count.Count), Fired: false);
+                _closest[count.Rule] = new StreamFinding(number, count.Rule, sender, count.Count, _lines.Last(count.Stream, count.Count), Fired: false);
             }
         }
 
         return new ChatStep(number, null, time, sender, text, hits, streams, misses);
     }
 
-    private static ChatStep Problem(long number, string why, bool outOfOrder = false) =>
-        new(number, new ChatProblem(number, why, outOfOrder), default, "", "", [], [], []);
+    private static ChatStep Problem(ChatProblem problem) =>
+        new(problem.Line, problem, default, "", "", [], [], []);
 
     /// <summary>How many messages in its window trip <paramref name="stream"/>: a flood one more than it allows, a repeat its times.</summary>
     public static int Trips(StreamRule stream) => stream.Kind == StreamKind.Flood ? stream.Count + 1 : stream.Count;
 
-    /// <summary>Whether <paramref name="count"/> came close to tripping <paramref name="stream"/> (and did not).</summary>
+    /// <summary>
+    /// Whether <paramref name="count"/> came close to tripping <paramref name="stream"/> (and did
+    /// not): one short, or within a fifth of what trips it: 9 or 10 of the 11 messages a
+    /// <c>flood: {messages: 10}</c> acts on, 3 of 4, 2 of 3 repeats; never a single message.
+    /// </summary>
     public static bool Close(StreamRule stream, int count)
     {
         var trips = Trips(stream);
-        return count < trips && count >= 2 && count * 10 >= trips * CloseTenths;
+        return count < trips && count >= 2 && count >= trips - Math.Max(1, trips / 5);
     }
 
     /// <summary>A time as the log writes it.</summary>
@@ -196,17 +231,18 @@ internal sealed class ChatReplay
     /// date's parts, a <c>T</c> before the time, seconds and their fractions may be left out or
     /// given), then either spaces and the sender in angle brackets and the text after a space, or a
     /// tab, the sender, a tab and the text. The time is read as written, in no zone: only the time
-    /// between messages counts. <paramref name="why"/> says what is wrong with a line that is not one.
+    /// between messages counts. <paramref name="why"/> says what is wrong with a line that is not one
+    /// (and <paramref name="written"/>, the time as written where that is what is wrong).
     /// </summary>
-    public static bool TryParse(string line, out DateTimeOffset time, out string sender, out string text, out string why)
+    public static bool TryParse(string line, out DateTimeOffset time, out string sender, out string text, out ChatProblemKind why, out string written)
     {
         time = default;
         sender = "";
         text = "";
+        written = "";
         var at = 0;
-        if (!TryReadTime(line, ref at, out time, out var timeWhy))
+        if (!TryReadTime(line, ref at, out time, out why, out written))
         {
-            why = timeWhy + "，已跳过；每行应为 " + Format;
             return false;
         }
 
@@ -215,7 +251,7 @@ internal sealed class ChatReplay
             var end = line.IndexOf('\t', at + 1);
             if (end < 0)
             {
-                why = "时间和发送者后没有第二个制表符（TAB）和文字，已跳过；每行应为 " + Format;
+                why = ChatProblemKind.NoSecondTab;
                 return false;
             }
 
@@ -238,7 +274,7 @@ internal sealed class ChatReplay
             var close = open < line.Length && open > at && line[open] == '<' ? line.IndexOf('>', open + 1) : -1;
             if (close < 0)
             {
-                why = "时间后没有用 <> 括起的发送者，已跳过；每行应为 " + Format;
+                why = ChatProblemKind.NoSender;
                 return false;
             }
 
@@ -248,23 +284,24 @@ internal sealed class ChatReplay
 
         if (sender.Length == 0)
         {
-            why = "发送者是空的，已跳过；每行应为 " + Format;
+            why = ChatProblemKind.EmptySender;
             return false;
         }
 
         if (MessageLimits.IdProblem("sender", sender) is not null)
         {
-            why = $"发送者超过 {MessageLimits.MaxIdLength} 个字符或含控制字符，不是一个账号，已跳过";
+            why = ChatProblemKind.BadSender;
             return false;
         }
 
-        why = "";
+        why = default;
         return true;
     }
 
-    private static bool TryReadTime(string line, ref int at, out DateTimeOffset time, out string why)
+    private static bool TryReadTime(string line, ref int at, out DateTimeOffset time, out ChatProblemKind why, out string written)
     {
         time = default;
+        written = "";
         var start = at;
 
         // The date: four digits, then one or two, then one or two, with - / or . between.
@@ -300,7 +337,7 @@ internal sealed class ChatReplay
             && Digits(line, ref at, 2, 2, out minute);
         if (!ok)
         {
-            why = "开头不是日期和时间";
+            why = ChatProblemKind.NoTime;
             return false;
         }
 
@@ -311,7 +348,7 @@ internal sealed class ChatReplay
             at++;
             if (!Digits(line, ref at, 2, 2, out second))
             {
-                why = "开头不是日期和时间";
+                why = ChatProblemKind.NoTime;
                 return false;
             }
 
@@ -330,12 +367,13 @@ internal sealed class ChatReplay
 
         if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
         {
-            why = $"开头的「{line[start..at]}」不是真实的日期和时间";
+            why = ChatProblemKind.BadTime;
+            written = line[start..at];
             return false;
         }
 
         time = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero).AddTicks(ticks);
-        why = "";
+        why = default;
         return true;
     }
 
@@ -425,6 +463,30 @@ internal sealed class ChatReplay
 /// <summary>How a chat replay's findings read, in Chinese or English (the console's two languages).</summary>
 internal static class ChatWords
 {
+    /// <summary>What a chat line is, as said under a line that is not one.</summary>
+    private const string Format = "每行应为 时间 <发送者> 文字，如 2026-12-01 20:15:03 <10001> 大家好；或 时间<TAB>发送者<TAB>文字";
+
+    private const string FormatEnglish = "a line is: time <sender> text, such as 2026-12-01 20:15:03 <10001> hello; or time<TAB>sender<TAB>text";
+
+    /// <summary>Why a line was not taken, and that it was skipped.</summary>
+    public static string Problem(ChatProblem problem, bool english = false) => (problem.Kind, english) switch
+    {
+        (ChatProblemKind.NoTime, false) => "开头不是日期和时间，已跳过；" + Format,
+        (ChatProblemKind.BadTime, false) => $"开头的「{problem.Written}」不是真实的日期和时间，已跳过；" + Format,
+        (ChatProblemKind.NoSender, false) => "时间后没有用 <> 括起的发送者，已跳过；" + Format,
+        (ChatProblemKind.NoSecondTab, false) => "时间和发送者后没有第二个制表符（TAB）和文字，已跳过；" + Format,
+        (ChatProblemKind.EmptySender, false) => "发送者是空的，已跳过；" + Format,
+        (ChatProblemKind.BadSender, false) => string.Create(CultureInfo.InvariantCulture, $"发送者超过 {MessageLimits.MaxIdLength} 个字符或含控制字符，不是一个账号，已跳过"),
+        (ChatProblemKind.OutOfOrder, false) => $"时间 {ChatReplay.Show(problem.Time)} 早于第 {problem.EarlierLine} 行的 {ChatReplay.Show(problem.EarlierTime)}，已跳过：消息须按时间先后排列",
+        (ChatProblemKind.NoTime, true) => "it does not start with a date and time; skipped: " + FormatEnglish,
+        (ChatProblemKind.BadTime, true) => $"it starts with {problem.Written}, which is no real date and time; skipped: " + FormatEnglish,
+        (ChatProblemKind.NoSender, true) => "no sender in angle brackets after the time; skipped: " + FormatEnglish,
+        (ChatProblemKind.NoSecondTab, true) => "no second tab and text after the time and sender; skipped: " + FormatEnglish,
+        (ChatProblemKind.EmptySender, true) => "the sender is empty; skipped: " + FormatEnglish,
+        (ChatProblemKind.BadSender, true) => string.Create(CultureInfo.InvariantCulture, $"the sender is longer than {MessageLimits.MaxIdLength} characters or holds a control character, so it is no account; skipped"),
+        _ => $"its time, {ChatReplay.Show(problem.Time)}, is earlier than line {problem.EarlierLine}'s, {ChatReplay.Show(problem.EarlierTime)}; skipped: the messages must be in time order",
+    };
+
     /// <summary>
     /// A flood or repeat rule at a message, so that the author sees which count acts: a flood acts
     /// past its limit (<c>10001 在 15 秒内第 11 条，超过 10 条</c>), a repeat at its count
@@ -446,6 +508,39 @@ internal static class ChatWords
             _ => $"{sender} sent the same text for the {Ordinal(n)} time within {seconds} s, short of {limit} times",
         };
         return string.Create(CultureInfo.InvariantCulture, $"{said}{(english ? " (lines " : "（计入第 ")}{Lines(finding.Lines, english)}{(english ? ")" : " 行）")}");
+    }
+
+    /// <summary>
+    /// A flood, repeat or @all rule over the whole log: how often it fired (and, given, whose
+    /// messages), else how close it came, or that it was not tried (its pack is for other groups).
+    /// </summary>
+    public static string StreamSummary(ChatReplay replay, Rule rule, long fired, string? senders, string? groupId, bool english = false)
+    {
+        if (!replay.Applies(rule))
+        {
+            return (groupId, english) switch
+            {
+                (null, false) => "未试：其规则包只适用于部分群，而未指明日志所在的群",
+                (null, true) => "not tried: its pack applies in some groups only, and no group was given",
+                (_, false) => $"未试：其规则包不适用于群 {groupId}",
+                _ => $"not tried: its pack does not apply in group {groupId}",
+            };
+        }
+
+        if (fired > 0)
+        {
+            return english
+                ? string.Create(CultureInfo.InvariantCulture, $"{fired:N0} {(fired == 1 ? "message" : "messages")}{(senders is null ? "" : $", from {senders}")}")
+                : string.Create(CultureInfo.InvariantCulture, $"{fired:N0} 条{(senders is null ? "" : $"，发送者 {senders}")}");
+        }
+
+        return (replay.Closest.GetValueOrDefault(rule), english) switch
+        {
+            ({ } closest, false) => $"未触发；最接近的是第 {closest.Line} 行：{Describe(closest)}",
+            ({ } closest, true) => $"did not fire; closest at line {closest.Line}: {Describe(closest, english: true)}",
+            (_, false) => "未触发",
+            _ => "did not fire",
+        };
     }
 
     /// <summary>Line numbers, runs joined: <c>2–5、7、9–12</c>; a long list keeps its first and last runs.</summary>

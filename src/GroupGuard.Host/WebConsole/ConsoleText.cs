@@ -109,6 +109,8 @@ internal sealed partial class ConsoleText
         ["No problems."] = "没有问题。",
         ["Sandbox"] = "试验台",
         ["One message a line."] = "每行一条消息。",
+        ["A chat log: each line a time, a sender and the text (2026-12-01 20:15:03 <10001> text, or separated by tabs), in time order; flood and repeat rules count over the times"] = "聊天记录：每行为时间、发送者和文字（2026-12-01 20:15:03 <10001> 文字，或以制表符分隔），按时间先后排列；刷屏、重复规则按这些时间计数",
+        ["Did not fire"] = "未触发",
         ["Rules folder beside the running one, e.g. rules-draft (empty: the running rules)"] = "与运行中规则目录同级的规则目录，如 rules-draft（留空：使用运行中的规则）",
         ["Try"] = "试一试",
         ["No hit."] = "未命中。",

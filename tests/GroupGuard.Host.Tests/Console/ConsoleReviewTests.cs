@@ -512,6 +512,57 @@ public sealed class ConsoleReviewTests
     }
 
     /// <summary>
+    /// Ticked as a chat log, the sandbox counts the flood and repeat rules over the lines' times as
+    /// the service would: the line a flood acts on says so and names the lines it counted, one
+    /// that came close says it did not fire, a line that is no chat line says why, by its number.
+    /// </summary>
+    [Fact]
+    public async Task The_sandbox_tries_a_chat_log_with_its_flood_and_repeat_rules()
+    {
+        const string Pack = """
+            pack: test
+            category: ads
+            rules:
+              - id: ads.contact
+                terms: [加微信]
+              - id: spam.flood
+                flood: { messages: 3, seconds: 10 }
+              - id: spam.repeat
+                repeat: { times: 2, seconds: 60 }
+            """;
+        using var service = new GroupGuardFactory(rulePack: Pack);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        using var zhBrowser = new ConsoleSession(service, "zh-CN,zh;q=0.9,en;q=0.8");
+        using var a = await zhBrowser.SignInAsync("admin");
+        using var enBrowser = new ConsoleSession(service, "en-GB,en;q=0.9");
+        using var b = await enBrowser.SignInAsync("admin");
+        var form = new Dictionary<string, string>
+        {
+            ["text"] = "2026-12-01 20:00:00 <10001> 一\n2026-12-01 20:00:01 <10001> 二\n2026-12-01 20:00:02 <10001> 三\n2026-12-01 20:00:03 <10001> 快加微信吧\n不是聊天行",
+            ["chat"] = "true",
+        };
+
+        using var zhResponse = await zhBrowser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", form);
+        using var enResponse = await enBrowser.PostFormAsync("/console/rules", "/console/rules?handler=Sandbox", form);
+        var zh = WebUtility.HtmlDecode(await zhResponse.Content.ReadAsStringAsync());
+        var en = WebUtility.HtmlDecode(await enResponse.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, zhResponse.StatusCode);
+        Assert.Contains("<td>spam.flood</td><td colspan=\"4\">10001 在 10 秒内第 4 条，超过 3 条（计入第 1–4 行）</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>spam.flood</td><td colspan=\"4\">未触发: 10001 在 10 秒内第 3 条，未超过 3 条，第 4 条起才触发（计入第 1–3 行）</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<mark>加微信</mark>", zh, StringComparison.Ordinal);
+        Assert.Contains("第 4 行 · 2026-12-01 20:00:03 · 10001", zh, StringComparison.Ordinal);
+        Assert.Contains("第 5 行<div><code>不是聊天行</code></div></td><td colspan=\"5\">开头不是日期和时间，已跳过；", zh, StringComparison.Ordinal);
+        Assert.Contains("<li><code>spam.flood</code>: 1 条</li>", zh, StringComparison.Ordinal);
+        Assert.Contains("<li><code>spam.repeat</code>: 未触发</li>", zh, StringComparison.Ordinal);
+        Assert.Contains("命中: 1", zh, StringComparison.Ordinal);
+        Assert.Contains("name=\"chat\" value=\"true\" checked", zh, StringComparison.Ordinal);
+        Assert.Contains("10001's message 4 within 10 s, more than 3 (lines 1–4)", en, StringComparison.Ordinal);
+        Assert.Contains("Did not fire: 10001's message 3 within 10 s, not more than 3: it acts from message 4 (lines 1–3)", en, StringComparison.Ordinal);
+        Assert.Contains("line 5<div><code>不是聊天行</code></div></td><td colspan=\"5\">it does not start with a date and time; skipped", en, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A regex hit's matched text is the written text itself: how it matched is told from how its
     /// characters fold for the regex and whether the interference inside had to be left out, never
     /// 原样 for a folded one. A detector reads the text its own way: nothing is claimed.

@@ -1,6 +1,7 @@
 using GroupGuard.Core.Detection;
 using GroupGuard.Core.Rules;
 using GroupGuard.Core.Text;
+using GroupGuard.Host.Rules;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GroupGuard.Host.WebConsole.Pages;
@@ -14,8 +15,23 @@ public sealed record SandboxHit(string Rule, string Matched, int Start, int Leng
 /// </summary>
 public sealed record SandboxMiss(string Rule, string Matched, int Start, int Length, string Written, string Why, string? Detail);
 
-/// <summary>One sandbox line: the text, its folded form, its hits and its near misses.</summary>
-public sealed record SandboxLine(string Line, string Folded, IReadOnlyList<SandboxHit> Hits, IReadOnlyList<SandboxMiss> Misses);
+/// <summary>
+/// A flood, repeat or @all rule at a line of a chat log: what it counted, said in the page's
+/// language; <paramref name="Fired"/> false for one that came close.
+/// </summary>
+public sealed record SandboxStream(string Rule, string Said, bool Fired);
+
+/// <summary>
+/// One sandbox line: the text, its folded form, its hits and its near misses. Tried as a chat log,
+/// also its number, time and sender (<paramref name="Meta"/>), its flood, repeat and @all findings,
+/// or, for a line that is not a chat line, why (<paramref name="Problem"/>).
+/// </summary>
+public sealed record SandboxLine(string Line, string Folded, IReadOnlyList<SandboxHit> Hits, IReadOnlyList<SandboxMiss> Misses, string? Meta = null, IReadOnlyList<SandboxStream>? Streams = null, string? Problem = null)
+{
+    public IReadOnlyList<SandboxStream> StreamFindings => Streams ?? [];
+
+    public bool Flagged => Hits.Count > 0 || StreamFindings.Any(s => s.Fired);
+}
 
 public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWordSegmenter? segmenter = null) : ConsolePage
 {
@@ -48,6 +64,12 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
 
     public IReadOnlyList<string> FolderErrors { get; private set; } = [];
 
+    /// <summary>Whether the lines were tried as a chat log: a time, a sender and the text each.</summary>
+    public bool Chat { get; private set; }
+
+    /// <summary>Tried as a chat log: each flood, repeat and @all rule over the whole log (how often it fired, how close it came).</summary>
+    public IReadOnlyList<(string Rule, string Said)> StreamSummaries { get; private set; } = [];
+
     public IReadOnlyList<SandboxLine>? Results { get; private set; }
 
     public string? ResultVersion { get; private set; }
@@ -56,9 +78,10 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
     {
     }
 
-    public async Task<IActionResult> OnPostSandboxAsync(string? text, string? folder, string? group)
+    public async Task<IActionResult> OnPostSandboxAsync(string? text, string? folder, string? group, bool chat = false)
     {
         SandboxText = text ?? "";
+        Chat = chat;
         Folder = folder?.Trim();
         Group = group?.Trim() is { Length: > 0 } g ? g : null;
         if (SandboxText.Length > MaxSandboxChars)
@@ -77,7 +100,8 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
             return Refused(groupWords);
         }
 
-        var lines = SandboxText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Where(l => l.Length > 0).ToList();
+        var all = SandboxText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var lines = all.Where(l => l.Length > 0).ToList();
         if (lines.Count > MaxSandboxLines)
         {
             return Refused(Format(T["The sandbox takes at most {0} lines at a time; this has {1}: try them in parts."], MaxSandboxLines, lines.Count));
@@ -115,10 +139,10 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
 
         // The running segmenter already knows the running rules' terms; another folder's are not
         // pushed into it (that would change the live service's word boundaries).
-        Results = [.. lines.Select(line => Try(rules, line, segmenter, Group))];
+        Results = Chat ? TryChat(rules, all) : [.. lines.Select(line => Try(rules, line, segmenter, Group))];
         ResultVersion = rules.Version;
         LeftOut = Group is null ? [.. rules.Packs.Where(p => !p.Groups.EveryGroup)] : [];
-        await AuditAsync("sandbox", Folder is { Length: > 0 } ? Folder : "running rules", $"{lines.Count} lines{(Group is null ? "" : $" as in group {Group}")}");
+        await AuditAsync("sandbox", Folder is { Length: > 0 } ? Folder : "running rules", $"{lines.Count} lines{(Chat ? " of chat" : "")}{(Group is null ? "" : $" as in group {Group}")}");
         return Page();
     }
 
@@ -202,6 +226,50 @@ public sealed class RulesModel(IRuleSetProvider provider, TimeProvider time, IWo
             })],
             [.. misses.Where(m => Counts(m.Rule)).Select(m => new SandboxMiss(m.Rule.Id, m.Matched, m.Start, m.Length, line.Substring(m.Start, m.Length), Why(m), m.Reason is MissReason.Allowed or MissReason.Near or MissReason.AllowedDomain ? m.Detail : null)),
                 .. leftOut]);
+    }
+
+    /// <summary>
+    /// The lines as a chat log (<see cref="ChatReplay"/>): each message's own rules as
+    /// <see cref="Try"/> reads them, and the flood, repeat and @all rules counted over the lines'
+    /// times as the service counts them, those that came close too; a line that is not a chat line
+    /// says why. Numbered as in the box, blank lines included.
+    /// </summary>
+    private List<SandboxLine> TryChat(RuleSet rules, string[] all)
+    {
+        var english = T.English;
+        var replay = new ChatReplay(rules, segmenter, Group, explain: true, messageRules: false);
+        var results = new List<SandboxLine>();
+        var fired = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (replay.Read(i + 1, all[i]) is not { } step)
+            {
+                continue;
+            }
+
+            var meta = english
+                ? $"line {step.Line} · {ChatReplay.Show(step.Time)} · {step.Sender}"
+                : $"第 {step.Line} 行 · {ChatReplay.Show(step.Time)} · {step.Sender}";
+            if (step.Problem is { } problem)
+            {
+                results.Add(new SandboxLine(all[i], "", [], [], english ? $"line {step.Line}" : $"第 {step.Line} 行", Problem: ChatWords.Problem(problem, english)));
+                continue;
+            }
+
+            var tried = Try(rules, step.Text, segmenter, Group);
+            var streams = step.Hits.Select(h => new SandboxStream(h.Rule.Id, $"{step.Sender} @全体成员", true))
+                .Concat(step.Streams.Select(s => new SandboxStream(s.Rule.Id, ChatWords.Describe(s, english), s.Fired)))
+                .ToList();
+            foreach (var rule in streams.Where(s => s.Fired).Select(s => s.Rule).Distinct(StringComparer.Ordinal))
+            {
+                fired[rule] = fired.GetValueOrDefault(rule) + 1;
+            }
+
+            results.Add(tried with { Meta = meta, Streams = streams });
+        }
+
+        StreamSummaries = [.. replay.StreamRules.Select(r => (r.Id, ChatWords.StreamSummary(replay, r, fired.GetValueOrDefault(r.Id), null, Group, english)))];
+        return results;
     }
 
     /// <summary>Why a near miss did not count, as the page says it (translated by <see cref="ConsoleText"/>).</summary>

@@ -25,7 +25,7 @@ public enum ActionStatus
     [JsonStringEnumMemberName("dry_run")]
     DryRun,
 
-    /// <summary>The sender is an owner, an admin, the bot or an exempt user.</summary>
+    /// <summary>The sender is an owner, an admin, the bot, an exempt user or one trusted in the group: <see cref="Incident.ExemptBy"/> says which.</summary>
     [JsonStringEnumMemberName("exempt")]
     Exempt,
 

@@ -35,6 +35,12 @@ public sealed record Incident
     public required ActionStatus ActionStatus { get; init; }
 
     /// <summary>
+    /// For an <see cref="ActionStatus.Exempt"/> incident: why its sender was spared (an admin, trusted
+    /// in the group, exempt in every group); null otherwise, and for incidents recorded before GroupGuard kept it.
+    /// </summary>
+    public ExemptReason? ExemptBy { get; init; }
+
+    /// <summary>
     /// Whether this incident makes its message an offence that escalation counts for a decision
     /// that is enforced: its rule acts (more than <c>log</c>) and it was enforced, not a dry run, a
     /// shadow rule's or an exempt sender's. A word that is only logged (the abuse pack's) or a dry

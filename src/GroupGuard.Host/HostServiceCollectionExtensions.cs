@@ -41,6 +41,7 @@ internal static class HostServiceCollectionExtensions
         services.AddSingleton<GroupNames>();
         services.AddSingleton<KickAndClear>();
         services.AddSingleton<DryRunSwitches>();
+        services.AddSingleton<TrustedSenders>();
         services.AddSingleton<JoinAnswerQueue>();
         services.AddSingleton<JoinScreener>();
         services.AddSingleton<Moderator>();

@@ -17,7 +17,7 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IIncidentStore"/>, <see cref="IIncidentBrowser"/>, <see cref="IAccountStore"/>,
-    /// <see cref="IGroupSwitches"/>, <see cref="ISentWarnings"/>, <see cref="IDigestOutbox"/> and <see cref="IImageBlocks"/>
+    /// <see cref="IGroupSwitches"/>, <see cref="ITrustedMembers"/>, <see cref="ISentWarnings"/>, <see cref="IDigestOutbox"/> and <see cref="IImageBlocks"/>
     /// (one database: SQLite by default, or PostgreSQL with <c>Provider</c> = <c>postgres</c>)
     /// with <see cref="StorageOptions"/> bound from <c>GroupGuard:Storage</c> and validated at start.
     /// The host calls <see cref="IIncidentStore.InitializeAsync"/> once before the first write to
@@ -53,6 +53,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IPendingActions>(sp => sp.GetRequiredService<IncidentStore>());
         services.TryAddSingleton<IAccountStore, AccountStore>();
         services.TryAddSingleton<IGroupSwitches, GroupSwitches>();
+        services.TryAddSingleton<ITrustedMembers, TrustedMembers>();
         services.TryAddSingleton<ISentWarnings, SentWarnings>();
         services.TryAddSingleton<IDigestOutbox, DigestOutbox>();
         services.TryAddSingleton<IImageBlocks, ImageBlocks>();

@@ -573,12 +573,13 @@ public static partial class DigestBuilder
     /// here), pending (待处置, said only when there is one: an action still waiting on the platform
     /// when the digest is made, as the console's overview names it; one whose recall, mute or kick
     /// were carried out and whose warning alone waits is counted by those, as <see cref="SettledStatus"/>
-    /// reads it: the incidents are given settled), dry run, exempt, recorded. A
+    /// reads it: the incidents are given settled), dry run, exempt, recorded. Exempt is 管理员豁免, and
+    /// apart from it, said only when there are any, 群内信任 and 全局免处置 (<see cref="ExemptName"/>). A
     /// message whose own action is pending is not 演练 for a shadow rule's hit on it.
     /// </summary>
     private static string Outcomes(List<Offence> offences, HashSet<string> recordOnly)
     {
-        int handled = 0, pending = 0, recorded = 0, dryRun = 0, exempt = 0;
+        int handled = 0, pending = 0, recorded = 0, dryRun = 0, exempt = 0, trusted = 0, everywhere = 0;
         foreach (var hits in offences.Select(o => o.Hits))
         {
             if (hits.Any(i => i.ActionStatus == ActionStatus.Done && i.DecidedAction != ModerationAction.Log))
@@ -597,9 +598,20 @@ public static partial class DigestBuilder
             {
                 dryRun++;
             }
-            else if (hits.Any(i => i.ActionStatus == ActionStatus.Exempt))
+            else if (hits.FirstOrDefault(i => i.ActionStatus == ActionStatus.Exempt) is { } spared)
             {
-                exempt++;
+                switch (spared.ExemptBy)
+                {
+                    case ExemptReason.Group:
+                        trusted++;
+                        break;
+                    case ExemptReason.Service:
+                        everywhere++;
+                        break;
+                    default:
+                        exempt++;
+                        break;
+                }
             }
             else if (hits.Any(i => (i.ActionStatus == ActionStatus.Done && i.DecidedAction == ModerationAction.Log)
                 || i.ActionStatus == ActionStatus.Skipped
@@ -609,7 +621,8 @@ public static partial class DigestBuilder
             }
         }
 
-        return $"已处置 {handled} 条；" + (pending > 0 ? $"待处置 {pending} 条；" : "") + $"仅记录 {recorded} 条；演练 {dryRun} 条；管理员豁免 {exempt} 条";
+        return $"已处置 {handled} 条；" + (pending > 0 ? $"待处置 {pending} 条；" : "") + $"仅记录 {recorded} 条；演练 {dryRun} 条；管理员豁免 {exempt} 条"
+            + (trusted > 0 ? $"；{TrustedName} {trusted} 条" : "") + (everywhere > 0 ? $"；{ExemptEverywhereName} {everywhere} 条" : "");
     }
 
     /// <summary>
@@ -728,10 +741,27 @@ public static partial class DigestBuilder
         ActionStatus.Done => "已" + StrongestName(incident, withLength: true),
         ActionStatus.Failed => FailedName(incident) + "失败",
         ActionStatus.DryRun => "演练：本应" + StrongestName(incident, withLength: true),
-        ActionStatus.Exempt => "管理员豁免",
+        ActionStatus.Exempt => ExemptName(incident.ExemptBy),
         ActionStatus.Unsupported when incident.ActionErrorKind == ActionErrorKind.NotConfigured => "未能" + StrongestName(incident, withLength: false) + "（未配置机器人接口）",
         ActionStatus.Unsupported => "平台不支持" + StrongestName(incident, withLength: false),
         _ => "待处置",
+    };
+
+    /// <summary>A member trusted in the group (<c>/gg 信任</c>, the console, the group's <c>ExemptUsers</c>), spared there only.</summary>
+    public const string TrustedName = "群内信任";
+
+    /// <summary>A member of <c>GroupGuard:Moderation:ExemptUsers</c>, spared in every group.</summary>
+    public const string ExemptEverywhereName = "全局免处置";
+
+    /// <summary>
+    /// Why an exempt incident's sender was spared, as a leader reads it: 群内信任, 全局免处置, else
+    /// 管理员豁免 (an owner or admin, the bot, or an incident recorded before the reason was kept).
+    /// </summary>
+    public static string ExemptName(ExemptReason? reason) => reason switch
+    {
+        ExemptReason.Group => TrustedName,
+        ExemptReason.Service => ExemptEverywhereName,
+        _ => "管理员豁免",
     };
 
     /// <summary>

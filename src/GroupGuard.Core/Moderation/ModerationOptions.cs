@@ -22,7 +22,7 @@ public sealed class ModerationOptions
     /// <summary>Record what would have been done (<c>dry_run</c>) and call nothing.</summary>
     public bool DryRun { get; set; }
 
-    /// <summary>User ids never acted on (they still get incidents, marked <c>exempt</c>).</summary>
+    /// <summary>User ids never acted on in any group (they still get incidents, marked <c>exempt</c>); <see cref="GroupOverride.ExemptUsers"/> for one group only.</summary>
     public List<string> ExemptUsers { get; set; } = [];
 
     /// <summary>
@@ -75,6 +75,19 @@ public sealed class GroupOverride
 
     /// <summary>How the group's join requests are screened, where it differs from <c>GroupGuard:Join</c>.</summary>
     public Members.JoinOverride? Join { get; set; }
+
+    /// <summary>
+    /// User ids trusted in this group only (a teacher, the class monitor, the shop's staff): their
+    /// messages still make incidents, marked <c>exempt</c>, and are never acted on here. Beside those
+    /// the group's admins trust with <c>/gg 信任</c>; at most <see cref="MaxTrusted"/>.
+    /// </summary>
+    public List<string>? ExemptUsers { get; set; }
+
+    /// <summary>The most members one group trusts: in <see cref="ExemptUsers"/>, and apart from it by its admins.</summary>
+    public const int MaxTrusted = 200;
+
+    /// <summary>Whether <paramref name="userId"/> is in this group's <see cref="ExemptUsers"/>.</summary>
+    public bool Trusts(string userId) => ExemptUsers?.Contains(userId, StringComparer.Ordinal) == true;
 }
 
 /// <summary>

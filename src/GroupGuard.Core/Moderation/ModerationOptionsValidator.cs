@@ -130,6 +130,7 @@ internal sealed class GroupOverridesValidator : IValidateOptions<Dictionary<stri
             }
 
             ModerationOptionsValidator.CheckSteps(settings.Escalation, $"GroupGuard:Groups:{group}:Escalation", failures);
+            CheckTrusted(settings.ExemptUsers, $"GroupGuard:Groups:{group}:ExemptUsers", failures);
             if (settings.Join is { } join)
             {
                 Members.JoinOptionsValidator.Check($"GroupGuard:Groups:{group}:Join", join.RejectOn, join.Reason, failures);
@@ -138,4 +139,27 @@ internal sealed class GroupOverridesValidator : IValidateOptions<Dictionary<stri
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
+
+    /// <summary>
+    /// A group's trusted members: each a user id as messages carry it (a QQ number, a WeCom userid),
+    /// since an id with a space or a stray mark spares no one; at most <see cref="GroupOverride.MaxTrusted"/>.
+    /// </summary>
+    private static void CheckTrusted(List<string>? users, string key, List<string> failures)
+    {
+        for (var i = 0; users is not null && i < users.Count; i++)
+        {
+            if (!Accounts.ConsoleAccount.IsValidGroupId(users[i]))
+            {
+                failures.Add($"{key}:{i} is no user id ({UserIdShape}), got '{users[i]}': it would spare no member");
+            }
+        }
+
+        if (users is { Count: > GroupOverride.MaxTrusted })
+        {
+            failures.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key} lists {users.Count} members; a group trusts at most {GroupOverride.MaxTrusted}"));
+        }
+    }
+
+    /// <summary>What a settings check says a user id is, when one is not.</summary>
+    internal const string UserIdShape = "a QQ number or the platform's id: letters, digits, _ - . : @, no spaces, at most 64 characters";
 }

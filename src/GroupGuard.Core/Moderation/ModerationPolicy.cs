@@ -22,6 +22,7 @@ public sealed record Decision(IReadOnlyList<Incident> Incidents, IReadOnlyList<P
 /// </param>
 /// <param name="Role">The sender's role: from the event, else from the platform.</param>
 /// <param name="DryRunSwitch">The group's dry run as switched at runtime (<see cref="IGroupSwitches"/>), ahead of the group's and the service's settings; null when not switched.</param>
+/// <param name="Trusted">Whether the group's admins trust the sender (<see cref="ITrustedMembers"/>); those its settings trust, <see cref="GroupOverride.ExemptUsers"/>, are read from <paramref name="Group"/>.</param>
 public sealed record PolicyContext(
     int OffencesBefore,
     SenderRole Role,
@@ -30,12 +31,13 @@ public sealed record PolicyContext(
     GroupOverride? Group,
     PrivacyOptions Privacy,
     Func<ModerationAction, bool> CanDo,
-    bool? DryRunSwitch = null);
+    bool? DryRunSwitch = null,
+    bool Trusted = false);
 
 /// <summary>
 /// Turns hits into incidents and platform actions: the strongest action of the enforced hits wins
 /// (a mute or kick also recalls the message; of two mutes, the longer), repeat offenders escalate,
-/// owners, admins, the bot and exempt users are spared, dry run and shadow rules record what would
+/// owners, admins, the bot, exempt users and members trusted in the group are spared, dry run and shadow rules record what would
 /// have been done, and what a platform cannot do degrades to a warning (a kick to a mute, where
 /// the platform mutes).
 /// </summary>
@@ -69,9 +71,8 @@ public static partial class ModerationPolicy
             return Decision.None;
         }
 
-        var exempt = context.Role is SenderRole.Owner or SenderRole.Admin
-            || message.UserId == message.BotId
-            || context.Options.ExemptUsers.Contains(message.UserId);
+        var exemptBy = ExemptionOf(message, context);
+        var exempt = exemptBy is not null;
         var dryRun = DryRun(context.DryRunSwitch, context.Group, context.Options);
         var enforced = hits.Where(h => h.Rule.Mode == RuleMode.Enforce && h.Rule.Action != ModerationAction.Log).ToList();
         var strongest = enforced.Count == 0 ? null : enforced.MaxBy(Weight);
@@ -189,6 +190,7 @@ public static partial class ModerationPolicy
                 MuteSeconds = ReferenceEquals(hit, strongest) ? muteSeconds : 0,
                 EscalationStep = ReferenceEquals(hit, strongest) ? stepNumber : 0,
                 ActionStatus = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported),
+                ExemptBy = exemptBy,
                 ActionError = Degraded(hit) ? unsupportedNote : null,
                 ActionErrorKind = Degraded(hit) && unsupportedNote is not null ? ActionErrorKind.PlatformCannot : null,
                 PlannedActions = StatusOf(hit, exempt, dryRun, strongest, actions, unsupported) == ActionStatus.Pending ? planned : [],
@@ -199,6 +201,17 @@ public static partial class ModerationPolicy
 
         return new Decision(incidents, exempt || dryRun ? [] : actions);
     }
+
+    /// <summary>
+    /// Why the sender is spared, or null when they are not: an owner or admin, the bot, a member
+    /// trusted in the group (by its admins or its settings), else one exempt in every group.
+    /// </summary>
+    private static ExemptReason? ExemptionOf(ChatMessage message, PolicyContext context) =>
+        context.Role is SenderRole.Owner or SenderRole.Admin ? ExemptReason.Admin
+        : message.UserId == message.BotId ? ExemptReason.Bot
+        : context.Trusted || context.Group?.Trusts(message.UserId) == true ? ExemptReason.Group
+        : context.Options.ExemptUsers.Contains(message.UserId) ? ExemptReason.Service
+        : null;
 
     /// <summary>
     /// The evidence of a forwarded hit: the inner message's text kept as the message's own would be

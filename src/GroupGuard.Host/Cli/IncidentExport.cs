@@ -60,6 +60,7 @@ internal static class IncidentExport
         ("cleared_messages", Kind.Number, i => Number(i.ClearedMessages)),
         ("clear_failed", Kind.Number, i => Number(i.ClearFailed)),
         ("shadow", Kind.Boolean, i => i.Shadow switch { true => "true", false => "false", null => null }),
+        ("exempt_by", Kind.Text, i => i.ExemptBy is { } reason ? WireNames<ExemptReason>.ToText(reason) : null),
     ];
 
     /// <summary>The field names, in order: the CSV header.</summary>

@@ -137,11 +137,13 @@ internal sealed partial class Moderator
         var scope = WithBuiltInPack(group.Group);
         var role = message.SenderRole;
         var offences = 0;
+        var trustedHere = false;
         var naming = NamedAsync(message, stoppingToken); // beside the role lookup, as for the text
         var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
         if (ModerationPolicy.Actionable(hits.Concat(inner.Select(h => h.Hit)), scope))
         {
             role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
+            trustedHere = await TrustedAsync(message, stoppingToken);
 
             // The count takes in this message's own offence when its text made one already, by the
             // same test the store applies for this decision (a dry run's counts the dry runs too).
@@ -156,7 +158,7 @@ internal sealed partial class Moderator
         IReadOnlyList<long>? ids;
         using (var flight = inFlight.Begin())
         {
-            var context = ContextFor(message, group, scope, offences, role, flight.Now, dryRunSwitch);
+            var context = ContextFor(message, group, scope, offences, role, flight.Now, dryRunSwitch, trustedHere);
             var scanned = message with { Text = evidence.ToString(), Cards = [] };
 
             // A forwarded picture's hit quotes its inner message, as a forwarded text hit does.
@@ -237,7 +239,7 @@ internal sealed partial class Moderator
     /// <summary>A group limited to some packs still has the built-in pack: a blocked picture is blocked everywhere.</summary>
     private static GroupOverride? WithBuiltInPack(GroupOverride? group) =>
         group?.Packs is { } packs
-            ? new GroupOverride { Packs = [.. packs, BlockedPackId], DryRun = group.DryRun, Escalation = group.Escalation }
+            ? new GroupOverride { Packs = [.. packs, BlockedPackId], DryRun = group.DryRun, Escalation = group.Escalation, ExemptUsers = group.ExemptUsers }
             : group;
 
     /// <summary>

@@ -68,7 +68,8 @@ internal sealed partial class Moderator(
     MessagePieces? pieces = null,
     Digests.LeaderCoverage? leaders = null,
     GroupNames? groupNames = null,
-    RecentTexts? texts = null)
+    RecentTexts? texts = null,
+    TrustedSenders? trusted = null)
 {
     public async Task<Moderated> ModerateAsync(ChatMessage message, CancellationToken stoppingToken)
     {
@@ -166,6 +167,7 @@ internal sealed partial class Moderator(
         var group = settings.For(message.GroupId);
         var role = message.SenderRole;
         var offences = 0;
+        var trustedHere = false;
 
         // The group's name, when the event carries none, asked beside the role lookup, not after it.
         var naming = NamedAsync(message, stoppingToken);
@@ -175,6 +177,7 @@ internal sealed partial class Moderator(
         if (ModerationPolicy.Actionable(hits.Concat(forwarded.Select(f => f.Hit)), group.Group))
         {
             role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
+            trustedHere = await TrustedAsync(message, stoppingToken);
             offences = await CountOffencesAsync(message, group.Options, ModerationPolicy.DryRun(dryRunSwitch, group.Group, group.Options), stoppingToken);
         }
 
@@ -187,7 +190,7 @@ internal sealed partial class Moderator(
         // The detection time stays open until the write commits, so a digest due meanwhile waits for it.
         using (var flight = inFlight.Begin())
         {
-            var context = ContextFor(message, group, group.Group, offences, role, flight.Now, dryRunSwitch);
+            var context = ContextFor(message, group, group.Group, offences, role, flight.Now, dryRunSwitch, trustedHere);
             decision = ModerationPolicy.Decide(message, hits, ruleSet.Version, context, ruleSet.Fold(message.Text), forwarded);
             (stored, ids) = await writer.WriteAsync(decision.Incidents, stoppingToken);
         }
@@ -307,8 +310,12 @@ internal sealed partial class Moderator(
     }
 
     /// <summary>What the policy weighs for one of the message's decisions (its text's, its pictures').</summary>
-    private PolicyContext ContextFor(ChatMessage message, GroupSettings group, GroupOverride? scope, int offences, SenderRole role, DateTimeOffset now, bool? dryRunSwitch) =>
-        new(offences, role, now, group.Options, scope, group.Privacy, action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false, dryRunSwitch);
+    private PolicyContext ContextFor(ChatMessage message, GroupSettings group, GroupOverride? scope, int offences, SenderRole role, DateTimeOffset now, bool? dryRunSwitch, bool trustedHere) =>
+        new(offences, role, now, group.Options, scope, group.Privacy, action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false, dryRunSwitch, trustedHere);
+
+    /// <summary>Whether the group's admins trust the sender (<c>/gg 信任</c>, the console); read only for a decision that may act.</summary>
+    private async Task<bool> TrustedAsync(ChatMessage message, CancellationToken stoppingToken) =>
+        trusted is not null && await trusted.ReadAsync(message.Platform, message.GroupId, message.UserId, stoppingToken);
 
     /// <summary>The group's dry run as switched at runtime (a command, the console), or null: the configuration's then.</summary>
     private async Task<bool?> DryRunSwitchAsync(ChatMessage message, CancellationToken stoppingToken) =>

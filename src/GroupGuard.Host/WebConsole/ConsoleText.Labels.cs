@@ -13,7 +13,7 @@ namespace GroupGuard.Host.WebConsole;
 /// <summary>
 /// The names GroupGuard stores and the console's addresses take (severity <c>medium</c>, status
 /// <c>dry_run</c>, action <c>recall</c>, role <c>member</c>, audit action <c>login</c>) as words: in
-/// Chinese the digest's where it has them (已处置, 仅记录, 演练, 管理员豁免, 高/中/低, 撤回/禁言/警告/移出群),
+/// Chinese the digest's where it has them (已处置, 仅记录, 演练, 管理员豁免, 群内信任, 高/中/低, 撤回/禁言/警告/移出群),
 /// or in English. The name itself stays a form's value, a link's query and the title of what shows it.
 /// </summary>
 internal sealed partial class ConsoleText
@@ -35,7 +35,7 @@ internal sealed partial class ConsoleText
         ["failed"] = ("failed", "未能处置"),
         ["skipped"] = ("skipped", "已跳过"),
         ["dry_run"] = ("dry run", "演练"),
-        ["exempt"] = ("exempt (an admin)", "管理员豁免"),
+        ["exempt"] = ("exempt (an admin, a trusted member)", "豁免（管理员、信任成员）"),
         ["unsupported"] = ("the platform cannot", "平台不支持"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
@@ -87,6 +87,8 @@ internal sealed partial class ConsoleText
         ["image_block"] = ("blocked a picture", "屏蔽图片"),
         ["image_unblock"] = ("unblocked a picture", "解除图片屏蔽"),
         ["dry_run"] = ("switched dry run", "设置试运行"),
+        ["trust"] = ("trusted a member in a group", "信任成员"),
+        ["untrust"] = ("stopped trusting a member", "取消信任成员"),
         ["sandbox"] = ("tried rules in the sandbox", "试验台试规则"),
         ["send_digest"] = ("sent a digest now", "立即发送日报"),
         ["user_add"] = ("added an account", "添加账号"),
@@ -112,7 +114,19 @@ internal sealed partial class ConsoleText
     /// An incident's outcome as words, as the digest's line and counts read it: a mute carried out
     /// whose warning still waits is 已处置, not 待处置 (<see cref="IncidentOutcomes.Of(Incident)"/>).
     /// </summary>
-    public string Outcome(Incident incident) => Outcome(IncidentOutcomes.Of(incident));
+    public string Outcome(Incident incident) =>
+        IncidentOutcomes.Of(incident) == IncidentOutcome.Exempt ? Exempt(incident.ExemptBy) : Outcome(IncidentOutcomes.Of(incident));
+
+    /// <summary>
+    /// Why an exempt incident's sender was spared, in the digest's words: 群内信任 (trusted in this
+    /// group only), 全局免处置 (<c>GroupGuard:Moderation:ExemptUsers</c>), else 管理员豁免.
+    /// </summary>
+    public string Exempt(ExemptReason? reason) => !English ? DigestBuilder.ExemptName(reason) : reason switch
+    {
+        ExemptReason.Group => "exempt (trusted in the group)",
+        ExemptReason.Service => "exempt (in every group)",
+        _ => "exempt (an admin)",
+    };
 
     /// <summary>An action status as words, a log rule's done being "logged" (<see cref="IncidentOutcomes"/>).</summary>
     public string Outcome(ModerationAction decided, ActionStatus status) => Outcome(IncidentOutcomes.Of(decided, status));

@@ -30,6 +30,7 @@ internal sealed class IncidentRow
     public string ActionStatus { get; set; } = "";
     public string? ActionError { get; set; }
     public string? ActionErrorKind { get; set; }
+    public string? ExemptBy { get; set; }
     public string PlannedActions { get; set; } = "";
     public string? ActionOwner { get; set; }
     public string? ActsOutcome { get; set; }
@@ -73,6 +74,7 @@ internal sealed class IncidentRow
         ActionStatus = EnumText<ActionStatus>.ToText(incident.ActionStatus),
         ActionError = StoredText.Clean(incident.ActionError),
         ActionErrorKind = EnumText<ActionErrorKind>.ToText(incident.ActionErrorKind),
+        ExemptBy = EnumText<ExemptReason>.ToText(incident.ExemptBy),
         PlannedActions = EnumText<ModerationAction>.ListToText(incident.PlannedActions),
         ActionOwner = incident.ActionOwner,
         ActsOutcome = EnumText<ActionStatus>.ToText(incident.ActsOutcome),
@@ -123,6 +125,7 @@ internal sealed class IncidentRow
         ActionStatus = EnumText<ActionStatus>.Parse(ActionStatus, "action_status", Id),
         ActionError = ActionError,
         ActionErrorKind = EnumText<ActionErrorKind>.ParseOptional(ActionErrorKind, "action_error_kind", Id),
+        ExemptBy = EnumText<ExemptReason>.ParseOptional(ExemptBy, "exempt_by", Id),
         PlannedActions = EnumText<ModerationAction>.ParseList(PlannedActions, "planned_actions", Id),
         ActionOwner = ActionOwner,
         ActsOutcome = EnumText<ActionStatus>.ParseOptional(ActsOutcome, "acts_outcome", Id),

@@ -27,7 +27,7 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
         reviewed_at AS ReviewedAt, protocol AS Protocol, planned_actions AS PlannedActions,
         action_error_kind AS ActionErrorKind, reviewed_by AS ReviewedBy, forward_depth AS ForwardDepth,
         forwarded_from AS ForwardedFrom, cleared_messages AS ClearedMessages, clear_failed AS ClearFailed,
-        action_owner AS ActionOwner, acts_outcome AS ActsOutcome, shadow AS Shadow
+        action_owner AS ActionOwner, acts_outcome AS ActsOutcome, shadow AS Shadow, exempt_by AS ExemptBy
         """;
 
     // RETURNING yields no row when ON CONFLICT skipped the insert: that is how a redelivery reads 0.
@@ -38,13 +38,13 @@ internal sealed partial class IncidentStore : IIncidentStore, IIncidentBrowser
             pack, rule, category, severity, matched_term, message_text, decided_action, action_status,
             action_error, rule_set_version, group_name, normalized_text, spans, mute_seconds, escalation_step,
             false_positive, review_note, reviewed_at, protocol, planned_actions, action_error_kind, reviewed_by,
-            forward_depth, forwarded_from, cleared_messages, clear_failed, action_owner, acts_outcome, shadow, commit_seq)
+            forward_depth, forwarded_from, cleared_messages, clear_failed, action_owner, acts_outcome, shadow, exempt_by, commit_seq)
         VALUES (
             @Time, @DetectedAt, @Platform, @BotId, @GroupId, @UserId, @SenderName, @SenderRole, @MessageId,
             @Pack, @Rule, @Category, @Severity, @MatchedTerm, @MessageText, @DecidedAction, @ActionStatus,
             @ActionError, @RuleSetVersion, @GroupName, @NormalizedText, @Spans, @MuteSeconds, @EscalationStep,
             @FalsePositive, @ReviewNote, @ReviewedAt, @Protocol, @PlannedActions, @ActionErrorKind, @ReviewedBy,
-            @ForwardDepth, @ForwardedFrom, @ClearedMessages, @ClearFailed, @ActionOwner, @ActsOutcome, @Shadow, {0})
+            @ForwardDepth, @ForwardedFrom, @ClearedMessages, @ClearFailed, @ActionOwner, @ActsOutcome, @Shadow, @ExemptBy, {0})
         ON CONFLICT DO NOTHING
         RETURNING id
         """;

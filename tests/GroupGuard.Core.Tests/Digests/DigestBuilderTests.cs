@@ -760,6 +760,29 @@ public sealed class DigestBuilderTests
         Assert.Contains("（辱骂仇恨，abuse.profanity，已记录）", digest.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A member trusted in the group (a teacher) is no admin: their messages are counted and named
+    /// 群内信任, a member spared in every group 全局免处置, apart from 管理员豁免, each said only when there is one.
+    /// </summary>
+    [Fact]
+    public void A_trusted_members_messages_are_named_apart_from_an_admins()
+    {
+        var digest = Build(
+        [
+            Incident(1, "1", "m1") with { ActionStatus = ActionStatus.Exempt, ExemptBy = ExemptReason.Admin },
+            Incident(2, "2", "m2") with { ActionStatus = ActionStatus.Exempt, ExemptBy = ExemptReason.Group },
+            Incident(3, "3", "m3") with { ActionStatus = ActionStatus.Exempt, ExemptBy = ExemptReason.Group },
+            Incident(4, "4", "m4") with { ActionStatus = ActionStatus.Exempt, ExemptBy = ExemptReason.Service },
+            Incident(5, "5", "m5") with { ActionStatus = ActionStatus.Exempt }, // recorded before the reason was kept
+        ]);
+        var admins = Build([Incident(1, "1", "m1") with { ActionStatus = ActionStatus.Exempt, ExemptBy = ExemptReason.Admin }]);
+
+        Assert.Contains("仅记录 0 条；演练 0 条；管理员豁免 2 条；群内信任 2 条；全局免处置 1 条", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("，群内信任）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("，全局免处置）", digest.Text, StringComparison.Ordinal);
+        Assert.EndsWith("管理员豁免 1 条", admins.Text.Split('\n').First(l => l.Contains("管理员豁免", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_message_whose_action_still_waits_on_the_platform_is_counted_as_pending_not_as_a_dry_run_or_not_at_all()
     {

@@ -43,10 +43,10 @@ public sealed class ModerationPolicyTests
             bot: "1",
             time: DateTimeOffset.Parse("2026-11-26T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-    private static Decision Decide(ChatMessage message, int offences = 0, ModerationOptions? options = null, GroupOverride? group = null, PrivacyOptions? privacy = null, Func<ModerationAction, bool>? canDo = null, bool? dryRunSwitch = null)
+    private static Decision Decide(ChatMessage message, int offences = 0, ModerationOptions? options = null, GroupOverride? group = null, PrivacyOptions? privacy = null, Func<ModerationAction, bool>? canDo = null, bool? dryRunSwitch = null, bool trusted = false)
     {
         var hits = MessageDetector.Detect(Rules, message).Hits;
-        var context = new PolicyContext(offences, message.SenderRole, message.Time, options ?? new ModerationOptions(), group, privacy ?? new PrivacyOptions(), canDo ?? (_ => true), dryRunSwitch);
+        var context = new PolicyContext(offences, message.SenderRole, message.Time, options ?? new ModerationOptions(), group, privacy ?? new PrivacyOptions(), canDo ?? (_ => true), dryRunSwitch, trusted);
         return ModerationPolicy.Decide(message, hits, Rules.Version, context);
     }
 
@@ -243,6 +243,45 @@ public sealed class ModerationPolicyTests
 
         Assert.Empty(decision.Actions);
         Assert.Equal(ActionStatus.Exempt, Assert.Single(decision.Incidents).ActionStatus);
+    }
+
+    /// <summary>
+    /// Each exempt incident says why its sender was spared, so a digest tells a teacher trusted in
+    /// one group (群内信任) from an admin (管理员豁免) and from a member spared in every group (全局免处置).
+    /// </summary>
+    [Theory]
+    [InlineData(SenderRole.Admin, "200", false, ExemptReason.Admin)]
+    [InlineData(SenderRole.Member, "1", false, ExemptReason.Bot)]
+    [InlineData(SenderRole.Member, "999", false, ExemptReason.Service)] // GroupGuard:Moderation:ExemptUsers
+    [InlineData(SenderRole.Member, "300", false, ExemptReason.Group)]   // GroupGuard:Groups:100:ExemptUsers
+    [InlineData(SenderRole.Member, "200", true, ExemptReason.Group)]    // /gg 信任
+    [InlineData(SenderRole.Member, "999", true, ExemptReason.Group)]    // trusted here and everywhere: the group's word first
+    public void An_exempt_incident_says_why_its_sender_was_spared(SenderRole role, string user, bool trusted, ExemptReason reason)
+    {
+        var decision = Decide(Message("加微信", user, role), offences: 5, new ModerationOptions { ExemptUsers = ["999"] }, new GroupOverride { ExemptUsers = ["300"] }, trusted: trusted);
+
+        Assert.Empty(decision.Actions);
+        var incident = Assert.Single(decision.Incidents);
+        Assert.Equal(ActionStatus.Exempt, incident.ActionStatus);
+        Assert.Equal(reason, incident.ExemptBy);
+        Assert.False(incident.CountsAsOffence);
+    }
+
+    [Fact]
+    public void A_member_trusted_in_one_group_is_acted_on_in_another_and_nobody_else_is_spared()
+    {
+        var settings = new GroupOverride { ExemptUsers = ["300"] };
+
+        var here = Decide(Message("加微信", "300"), group: settings);
+        var elsewhere = Decide(Message("加微信", "300"));
+        var another = Decide(Message("加微信", "301"), group: settings);
+
+        Assert.Empty(here.Actions);
+        Assert.Equal(ExemptReason.Group, Assert.Single(here.Incidents).ExemptBy);
+        Assert.Equal([ModerationAction.Recall], Actions(elsewhere));
+        Assert.Null(Assert.Single(elsewhere.Incidents).ExemptBy);
+        Assert.Equal([ModerationAction.Recall], Actions(another));
+        Assert.Equal(ActionStatus.Pending, Assert.Single(another.Incidents).ActionStatus);
     }
 
     [Fact]

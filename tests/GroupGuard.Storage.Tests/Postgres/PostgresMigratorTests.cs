@@ -28,7 +28,7 @@ public sealed class PostgresMigratorTests(PostgresServer server)
         Assert.Equal(PostgresMigrator.Embedded[^1].Version, first);
         Assert.Equal(first, second);
         var tables = (await connection.QueryAsync<string>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).ToHashSet();
-        foreach (var table in new[] { "incidents", "message_counts", "digests", "digest_channels", "console_accounts", "group_switches", "image_blocks", "join_decisions", "user_blocks", "schema_version" })
+        foreach (var table in new[] { "incidents", "message_counts", "digests", "digest_channels", "console_accounts", "group_switches", "trusted_members", "image_blocks", "join_decisions", "user_blocks", "schema_version" })
         {
             Assert.Contains(table, tables);
         }

@@ -15,6 +15,8 @@ public abstract class GroupCommandStoreTests : StoreTests
 
     private CommandClaims Claims => field ??= new CommandClaims(Harness.Store.Database);
 
+    private TrustedMembers Trusted => field ??= new TrustedMembers(Harness.Store.Database);
+
     /// <summary>
     /// Two instances that both hear a command: the first to claim it carries it out, the other
     /// leaves it; the first's own second look (a redelivery, a replay) finds it its own. Another
@@ -93,6 +95,85 @@ public abstract class GroupCommandStoreTests : StoreTests
         var again = new GroupSwitches(Harness.AnotherInstance());
 
         Assert.True(await again.GetDryRunAsync("qq", "111", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Members_are_trusted_per_platform_and_group_and_untrusted_again()
+    {
+        var first = await Trusted.TrustAsync("qq", "111", ["20001", "20002", "20001"], 200, T0, "qq:10001", CancellationToken.None);
+        var again = await Trusted.TrustAsync("qq", "111", ["20002", "20003"], 200, T0.AddMinutes(1), "console:admin", CancellationToken.None);
+        await Trusted.TrustAsync("wechat", "111", ["20001"], 200, T0, null, CancellationToken.None);
+
+        Assert.Equal(["20001", "20002"], first.Added);
+        Assert.Empty(first.Already);
+        Assert.Equal(2, first.Count);
+        Assert.Equal(["20003"], again.Added);
+        Assert.Equal(["20002"], again.Already);
+        Assert.Equal(3, again.Count);
+        Assert.True(await Trusted.IsTrustedAsync("qq", "111", "20001", CancellationToken.None));
+        Assert.False(await Trusted.IsTrustedAsync("qq", "222", "20001", CancellationToken.None));
+        Assert.False(await Trusted.IsTrustedAsync("qq", "111", "20004", CancellationToken.None));
+        Assert.Equal(
+            [
+                new TrustedMember("qq", "111", "20001", T0, "qq:10001"),
+                new TrustedMember("qq", "111", "20002", T0, "qq:10001"),
+                new TrustedMember("qq", "111", "20003", T0.AddMinutes(1), "console:admin"),
+            ],
+            await Trusted.ListAsync("qq", "111", CancellationToken.None));
+
+        var removed = await Trusted.UntrustAsync("qq", "111", ["20001", "20004"], CancellationToken.None);
+
+        Assert.Equal(["20001"], removed);
+        Assert.False(await Trusted.IsTrustedAsync("qq", "111", "20001", CancellationToken.None));
+        Assert.True(await Trusted.IsTrustedAsync("wechat", "111", "20001", CancellationToken.None));
+        Assert.Equal(
+            [("qq", "111", "20002"), ("qq", "111", "20003"), ("wechat", "111", "20001")],
+            (await Trusted.ListAllAsync(CancellationToken.None)).Select(t => (t.Platform, t.GroupId, t.UserId)));
+    }
+
+    /// <summary>A group's list past its bound takes none of a command's members, not the first few; those trusted already are no new ones.</summary>
+    [Fact]
+    public async Task A_full_group_trusts_no_one_more_and_says_so()
+    {
+        await Trusted.TrustAsync("qq", "111", ["20001", "20002"], 3, T0, null, CancellationToken.None);
+
+        var over = await Trusted.TrustAsync("qq", "111", ["20003", "20004"], 3, T0, null, CancellationToken.None);
+        var known = await Trusted.TrustAsync("qq", "111", ["20001"], 2, T0, null, CancellationToken.None);
+        var last = await Trusted.TrustAsync("qq", "111", ["20003"], 3, T0, null, CancellationToken.None);
+
+        Assert.True(over.Full);
+        Assert.Empty(over.Added);
+        Assert.Equal(2, over.Count);
+        Assert.False(known.Full);
+        Assert.Equal(["20001"], known.Already);
+        Assert.Equal(["20003"], last.Added);
+        Assert.Equal(3, (await Trusted.ListAsync("qq", "111", CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task A_trust_outlasts_a_restart_of_the_store()
+    {
+        await Trusted.TrustAsync("qq", "111", ["20001"], 200, T0, "qq:10001", CancellationToken.None);
+
+        var again = new TrustedMembers(Harness.AnotherInstance());
+
+        Assert.True(await again.IsTrustedAsync("qq", "111", "20001", CancellationToken.None));
+    }
+
+    /// <summary>Why an exempt incident's sender was spared is kept with it, so the digest can say 群内信任; null for any other.</summary>
+    [Fact]
+    public async Task An_exempt_incident_keeps_why_its_sender_was_spared()
+    {
+        Incident[] incidents =
+        [
+            .. Enum.GetValues<ExemptReason>().Select((reason, i) => Incidents.Of($"80{i}", time: T0) with { ActionStatus = ActionStatus.Exempt, ExemptBy = reason }),
+            Incidents.Of("899", time: T0) with { ActionStatus = ActionStatus.Pending },
+        ];
+
+        await Harness.Store.AddAsync(incidents, CancellationToken.None);
+        var stored = (await Harness.QueryAllAsync()).OrderBy(i => i.MessageId, StringComparer.Ordinal).ToList();
+
+        Assert.Equal([.. Enum.GetValues<ExemptReason>().Select(r => (ExemptReason?)r), null], stored.Select(i => i.ExemptBy));
     }
 
     [Fact]

@@ -30,6 +30,15 @@ public enum GroupCommandVerb
     /// <summary><c>检查 文字</c>, or <c>检查</c> in reply to a message: what the rules in force make of the text in this group, and why.</summary>
     Check,
 
+    /// <summary><c>信任 @某人</c>: spare members in this group (their messages are recorded, never acted on).</summary>
+    Trust,
+
+    /// <summary><c>取消信任 @某人</c>: act on members' messages again.</summary>
+    Untrust,
+
+    /// <summary><c>信任名单</c>: who the group trusts, by command and by settings.</summary>
+    TrustList,
+
     /// <summary>A word after the prefix that is no command.</summary>
     Unknown,
 }
@@ -55,7 +64,8 @@ public sealed record GroupCommand
     public bool? On { get; init; }
 
     /// <summary>
-    /// For <c>解禁</c> the members to lift (mentioned, or QQ numbers typed); for <c>误判</c> the
+    /// For <c>解禁</c> the members to lift, for <c>信任</c> and <c>取消信任</c> the members to trust
+    /// or not (mentioned, or QQ numbers typed); for <c>误判</c> the
     /// senders to keep to when a warning named several. Never the bot.
     /// </summary>
     public IReadOnlyList<string> Users { get; init; } = [];

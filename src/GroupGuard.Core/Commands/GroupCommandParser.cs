@@ -4,6 +4,7 @@ namespace GroupGuard.Core.Commands;
 
 /// <summary>
 /// Reads <c>/gg 状态</c>, <c>/gg 误判</c>, <c>/gg 解禁 @某人</c>, <c>/gg 放行 词语</c>, <c>/gg 放行名单</c>, <c>/gg 取消放行 词语</c>,
+/// <c>/gg 信任 @某人</c>, <c>/gg 取消信任 @某人</c>, <c>/gg 信任名单</c>,
 /// <c>/gg 试运行 开|关</c> (<c>/gg 试运行</c> alone, or with another word: what it is now) and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
 /// width (<c>／ＧＧ</c>), with or without a space before the verb, or a colon or comma in its place
 /// (<c>/gg：状态</c>), as after the verb (<c>/gg 放行：加微信群</c>); a word that runs on from the prefix (<c>/ggg</c>, <c>/gg好</c>) is no command. A full stop or exclamation mark typed at the end
@@ -21,7 +22,7 @@ public static class GroupCommandParser
     /// <summary>A note longer than this is cut: it is a reason in a few words, kept on the incident.</summary>
     public const int MaxNoteLength = 200;
 
-    /// <summary>The most members one <c>解禁</c> lifts.</summary>
+    /// <summary>The most members one <c>解禁</c> lifts, one <c>信任</c> or <c>取消信任</c> names.</summary>
     public const int MaxUsers = 10;
 
     /// <summary>The longest text one <c>检查</c> checks: a message or two, typed to see what the rules make of it.</summary>
@@ -36,6 +37,9 @@ public static class GroupCommandParser
     public const string AllowListName = "放行名单";
     public const string DryRunName = "试运行";
     public const string CheckName = "检查";
+    public const string TrustName = "信任";
+    public const string UntrustName = "取消信任";
+    public const string TrustListName = "信任名单";
 
     // Longest first, so no verb is read as the start of a longer one.
     private static readonly (string Name, GroupCommandVerb Verb)[] Verbs =
@@ -43,12 +47,16 @@ public static class GroupCommandParser
         (DisallowName, GroupCommandVerb.Disallow),
         (AllowListName, GroupCommandVerb.AllowList),
         ("放行列表", GroupCommandVerb.AllowList),
+        (UntrustName, GroupCommandVerb.Untrust),
+        (TrustListName, GroupCommandVerb.TrustList),
+        ("信任列表", GroupCommandVerb.TrustList),
         (DryRunName, GroupCommandVerb.DryRun),
         (StatusName, GroupCommandVerb.Status),
         (FalsePositiveName, GroupCommandVerb.FalsePositive),
         (UnmuteName, GroupCommandVerb.Unmute),
         (AllowName, GroupCommandVerb.Allow),
         (CheckName, GroupCommandVerb.Check),
+        (TrustName, GroupCommandVerb.Trust),
         (HelpName, GroupCommandVerb.Help),
     ];
 
@@ -147,12 +155,15 @@ public static class GroupCommandParser
             GroupCommandVerb.FalsePositive => replyTo is null
                 ? command with { Problem = $"请回复要标记的消息或警告，再发 {prefix} {FalsePositiveName}" }
                 : command with { Argument = Cut(argument, MaxNoteLength), Users = users },
-            GroupCommandVerb.Unmute => UnmuteOf(command, argument, users, botId, prefix),
+            GroupCommandVerb.Unmute or GroupCommandVerb.Trust or GroupCommandVerb.Untrust => MembersOf(command, argument, users, botId, prefix),
             GroupCommandVerb.Allow => AllowOf(command, argument, users, prefix),
             GroupCommandVerb.Disallow => DisallowOf(command, argument, prefix),
             // 放行名单上的人 typed without a space is not read as a phrase to allow, nor as the list asked for; 放行名单？ asks for it.
             GroupCommandVerb.AllowList => !argument.AsSpan().ContainsAnyExcept(QuestionMarks) ? command with { Name = AllowListName }
                 : command with { Name = AllowListName, Problem = $"查看本群放行名单：{prefix} {AllowListName}；放行词语：{prefix} {AllowName} 词语（词语前加空格）" },
+            // 信任名单上的人 likewise: no list asked for, nor anyone trusted.
+            GroupCommandVerb.TrustList => !argument.AsSpan().ContainsAnyExcept(QuestionMarks) ? command with { Name = TrustListName }
+                : command with { Name = TrustListName, Problem = $"查看本群信任名单：{prefix} {TrustListName}；信任某人：{prefix} {TrustName} @某人（@前加空格）" },
             GroupCommandVerb.Check => CheckOf(command, argument, prefix),
             _ => DryRunOf(command, argument),
         };
@@ -211,7 +222,7 @@ public static class GroupCommandParser
     /// as part of a command, and 开|关 as one more).
     /// </summary>
     public static string Usage(string prefix) =>
-        $"在 {prefix} 后空一格写命令：{string.Join("；", new[] { StatusName, FalsePositiveName, UnmuteName, AllowName, AllowListName, DisallowName, DryRunName, CheckName }.Select(UsageOf))}";
+        $"在 {prefix} 后空一格写命令：{string.Join("；", new[] { StatusName, FalsePositiveName, UnmuteName, AllowName, AllowListName, DisallowName, TrustName, TrustListName, UntrustName, DryRunName, CheckName }.Select(UsageOf))}";
 
     /// <summary>How a command is typed after the prefix: its word and what follows it (<c>解禁 @某人</c>); the text itself for any other.</summary>
     private static string UsageOf(string name) => name switch
@@ -222,6 +233,8 @@ public static class GroupCommandParser
         DisallowName => $"{DisallowName} 词语",
         DryRunName => $"{DryRunName} 开 或 关",
         CheckName => $"{CheckName} 文字",
+        TrustName => $"{TrustName} @某人",
+        UntrustName => $"{UntrustName} @某人",
         _ => name,
     };
 
@@ -236,15 +249,20 @@ public static class GroupCommandParser
     private static GroupCommand Help(string? replyTo) =>
         new() { Verb = GroupCommandVerb.Help, Name = HelpName, ReplyTo = replyTo };
 
-    private static GroupCommand UnmuteOf(GroupCommand command, string argument, List<string> users, string botId, string prefix)
+    /// <summary>
+    /// The members <c>解禁</c>, <c>信任</c> or <c>取消信任</c> names: those mentioned, and QQ numbers
+    /// typed out (5 to 20 digits, as QQ numbers are), with or without an @ (＠ too), several parted by
+    /// spaces or by ，、 as a list is typed; anything else in the text is no member. None named, the
+    /// answer says how to name them: a mention typed by hand is no mention, a number too short or
+    /// too long no QQ number.
+    /// </summary>
+    private static GroupCommand MembersOf(GroupCommand command, string argument, List<string> users, string botId, string prefix)
     {
-        // A QQ number typed out counts like a mention, with or without an @ (＠ too), several parted by
-        // spaces or by ，、 as a list is typed; anything else in the text is no member.
         var words = SpaceMarks.Aggregate(argument, (text, mark) => text.Replace(mark, ' ')).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         foreach (var word in words)
         {
             var id = word.TrimStart('@', '＠');
-            if (id.Length is >= 5 and <= 20 && id.All(char.IsAsciiDigit) && id != botId && !users.Contains(id, StringComparer.Ordinal))
+            if (IsQQNumber(id) && id != botId && !users.Contains(id, StringComparer.Ordinal))
             {
                 users.Add(id);
             }
@@ -255,13 +273,18 @@ public static class GroupCommandParser
             // @小王 typed out by hand is text, not a mention: the platform says whom only when picked from the list.
             return words.FirstOrDefault(w => w.Length > 1 && w[0] is '@' or '＠') is { } typed
                 ? command with { Problem = $"手打的「{Cut(typed, 20)}」不算 @：请输入 @ 后从成员列表中选人，或写 QQ 号" }
-                : command with { Problem = $"请 @ 要解禁的人：{prefix} {UnmuteName} @某人" };
+                : words.Select(w => w.TrimStart('@', '＠')).FirstOrDefault(w => w.Length > 0 && w.All(char.IsAsciiDigit) && w != botId) is { } number
+                ? command with { Problem = $"「{Cut(number, 24)}」不是 QQ 号（5 到 20 位数字）：请 @ 要{command.Name}的人，或写 QQ 号" }
+                : command with { Problem = $"请 @ 要{command.Name}的人：{prefix} {command.Name} @某人" };
         }
 
         return users.Count > MaxUsers
-            ? command with { Problem = $"一次最多解禁 {MaxUsers} 人" }
+            ? command with { Problem = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"一次最多{command.Name} {MaxUsers} 人") }
             : command with { Users = users };
     }
+
+    /// <summary>Whether <paramref name="id"/> is a QQ number as a member types one: 5 to 20 ASCII digits.</summary>
+    public static bool IsQQNumber(string id) => id.Length is >= 5 and <= 20 && id.All(char.IsAsciiDigit);
 
     /// <summary>
     /// A phrase to add to the group's allow list. A member mentioned in place of a phrase, or a
@@ -339,6 +362,9 @@ public static class GroupCommandParser
         ("白名单", AllowListName), ("查看放行", AllowListName),
         ("允许", AllowName), ("加白", AllowName),
         ("删除放行", DisallowName), ("移除放行", DisallowName), ("撤销放行", DisallowName),
+        ("豁免", TrustName), ("免处置", TrustName),
+        ("不信任", UntrustName), ("删除信任", UntrustName), ("移除信任", UntrustName), ("撤销信任", UntrustName),
+        ("查看信任", TrustListName),
         ("开启试运行", $"{DryRunName} 开"), ("打开试运行", $"{DryRunName} 开"), ("关闭试运行", $"{DryRunName} 关"), ("dryrun", DryRunName),
         ("检测", CheckName), ("check", CheckName),
     ];
@@ -380,10 +406,11 @@ public static class GroupCommandParser
         return near.Count == 1 ? NameOf(near[0]) : null;
     }
 
-    /// <summary>A verb's own word (<c>放行名单</c>, not 放行列表).</summary>
+    /// <summary>A verb's own word (<c>放行名单</c>, not 放行列表; <c>信任名单</c>, not 信任列表).</summary>
     private static string NameOf(GroupCommandVerb verb) => verb switch
     {
         GroupCommandVerb.AllowList => AllowListName,
+        GroupCommandVerb.TrustList => TrustListName,
         _ => Verbs.First(v => v.Verb == verb).Name,
     };
 

@@ -13,12 +13,13 @@ using Microsoft.Extensions.Options;
 namespace GroupGuard.Host.Commands;
 
 /// <summary>
-/// Commands typed in a group (<c>/gg 状态</c>, <c>误判</c>, <c>解禁</c>, <c>放行</c>, <c>放行名单</c>, <c>取消放行</c>, <c>试运行</c>, <c>检查</c>),
+/// Commands typed in a group (<c>/gg 状态</c>, <c>误判</c>, <c>解禁</c>, <c>放行</c>, <c>放行名单</c>, <c>取消放行</c>,
+/// <c>信任</c>, <c>信任名单</c>, <c>取消信任</c>, <c>试运行</c>, <c>检查</c>),
 /// for its owners and admins only, checked as exemptions are (<see cref="SenderRoles"/>). The
 /// moderator asks first of every message: a command of an owner or admin is carried out
 /// (within <see cref="CommandLimiter"/>'s limits), audited and answered in one line, and not
 /// moderated; anyone else's is left to moderation as the text it is, without a word. What a
-/// command writes (marks, the switch, the allow list) is done here, in order with the messages
+/// command writes (marks, the switch, the allow list, the trusted members) is done here, in order with the messages
 /// around it, so the next message already sees it; what it asks of the platform is queued.
 /// </summary>
 internal sealed partial class GroupCommands(
@@ -40,7 +41,8 @@ internal sealed partial class GroupCommands(
     IWordSegmenter? segmenter = null,
     ICommandClaims? claims = null,
     InstanceIdentity? instance = null,
-    RecentTexts? texts = null)
+    RecentTexts? texts = null,
+    ITrustedMembers? trusted = null)
 {
     public const string AuditPrefix = "group_command:";
 
@@ -146,6 +148,9 @@ internal sealed partial class GroupCommands(
         GroupCommandVerb.Disallow => DisallowAsync(command, message, prefix),
         GroupCommandVerb.AllowList => AllowListAsync(command, message),
         GroupCommandVerb.DryRun => DryRunAsync(command, message, prefix),
+        GroupCommandVerb.Trust => TrustAsync(command, message),
+        GroupCommandVerb.Untrust => UntrustAsync(command, message),
+        GroupCommandVerb.TrustList => TrustListAsync(command, message, prefix),
         GroupCommandVerb.Check => command.Argument.Length > 0 ? CheckAsync(command, message) : CheckRepliedAsync(command, message, prefix),
         _ => HelpAsync(command, message, prefix),
     };
@@ -446,6 +451,148 @@ internal sealed partial class GroupCommands(
 
     /// <summary>Whether a phrase is in <c>allow.txt</c>, for every group, not just this one.</summary>
     private bool SharedAllow(string phrase) => rules.Current.Allow.Any(p => p.Text == phrase);
+
+    /// <summary>
+    /// Trusts the members named in this group (<see cref="ITrustedMembers"/>): their messages are
+    /// recorded, never acted on here, from the next one on. One the group's settings trust already
+    /// is said so and not written; past <see cref="GroupOverride.MaxTrusted"/> none is written.
+    /// </summary>
+    private async Task<CommandReply> TrustAsync(GroupCommand command, ChatMessage message)
+    {
+        if (trusted is null)
+        {
+            return CommandReply.Say(message, "信任名单不可用：没有数据库");
+        }
+
+        var group = settings.For(message.GroupId).Group;
+        var bySettings = command.Users.Where(u => group?.Trusts(u) == true).ToList();
+        var wanted = command.Users.Except(bySettings, StringComparer.Ordinal).ToList();
+        var result = wanted.Count == 0
+            ? new TrustAdded([], [], Full: false, 0)
+            : await trusted.TrustAsync(message.Platform, message.GroupId, wanted, GroupOverride.MaxTrusted, time.GetUtcNow(), Actor(message), CancellationToken.None);
+        await AuditAsync(
+            command,
+            message,
+            result.Full
+                ? string.Create(CultureInfo.InvariantCulture, $"not trusted, the list is full ({result.Count}): {string.Join(',', wanted)}")
+                : $"trusted {string.Join(',', result.Added)}"
+                    + (result.Already.Count > 0 ? $"; trusted before {string.Join(',', result.Already)}" : "")
+                    + (bySettings.Count > 0 ? $"; trusted in the settings {string.Join(',', bySettings)}" : ""));
+        if (result.Full)
+        {
+            return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture,
+                $"本群信任名单已满（{GroupOverride.MaxTrusted} 人），未添加；请先取消信任不再需要的人"));
+        }
+
+        var said = new List<string>();
+        if (result.Added.Count > 0)
+        {
+            said.Add($"已信任 {Listed(result.Added)}：本群只记录其消息，不处理");
+        }
+
+        if (result.Already.Count > 0)
+        {
+            said.Add($"{Listed(result.Already)} 之前已信任");
+        }
+
+        if (bySettings.Count > 0)
+        {
+            said.Add($"{Listed(bySettings)} 已在设置中信任");
+        }
+
+        return CommandReply.Say(message, string.Join("；", said));
+    }
+
+    /// <summary>
+    /// Stops trusting the members named in this group: their messages are acted on again from the
+    /// next one. One its settings trust, or every group's, is not the group's to take off: the
+    /// answer says which setting keeps them, as <c>取消放行</c> names <c>allow.txt</c>.
+    /// </summary>
+    private async Task<CommandReply> UntrustAsync(GroupCommand command, ChatMessage message)
+    {
+        if (trusted is null)
+        {
+            return CommandReply.Say(message, "信任名单不可用：没有数据库");
+        }
+
+        var configured = settings.For(message.GroupId);
+        var removed = await trusted.UntrustAsync(message.Platform, message.GroupId, command.Users, CancellationToken.None);
+        var bySettings = command.Users.Where(u => configured.Group?.Trusts(u) == true).ToList();
+        var everywhere = command.Users.Where(u => configured.Options.ExemptUsers.Contains(u, StringComparer.Ordinal) && !bySettings.Contains(u, StringComparer.Ordinal)).ToList();
+        var notThere = command.Users.Where(u => !removed.Contains(u, StringComparer.Ordinal) && !bySettings.Contains(u, StringComparer.Ordinal) && !everywhere.Contains(u, StringComparer.Ordinal)).ToList();
+        await AuditAsync(
+            command,
+            message,
+            $"untrusted {string.Join(',', removed)}"
+                + (notThere.Count > 0 ? $"; not trusted {string.Join(',', notThere)}" : "")
+                + (bySettings.Count > 0 ? $"; still trusted in the settings {string.Join(',', bySettings)}" : "")
+                + (everywhere.Count > 0 ? $"; still exempt in every group {string.Join(',', everywhere)}" : ""));
+
+        var said = new List<string>();
+        if (removed.Count > 0)
+        {
+            said.Add($"已取消信任 {Listed(removed)}：本群恢复处理其消息");
+        }
+
+        if (notThere.Count > 0)
+        {
+            said.Add($"{Listed(notThere)} 不在本群信任名单中");
+        }
+
+        if (bySettings.Count > 0)
+        {
+            said.Add($"{Listed(bySettings)} 由设置信任，仍不处理；请修改 GroupGuard:Groups:{message.GroupId}:ExemptUsers");
+        }
+
+        if (everywhere.Count > 0)
+        {
+            said.Add($"{Listed(everywhere)} 全局免处置，仍不处理；请修改 GroupGuard:Moderation:ExemptUsers");
+        }
+
+        return CommandReply.Say(message, string.Join("；", said));
+    }
+
+    /// <summary>The most members one answer of <c>信任名单</c> lists in each of its parts; the rest are counted.</summary>
+    internal const int MaxListedMembers = 10;
+
+    /// <summary>
+    /// Who is spared in this group, saying by what: the members its admins trust (<c>信任</c>, the
+    /// console), those its settings trust (<c>GroupGuard:Groups:&lt;id&gt;:ExemptUsers</c>) and
+    /// those spared in every group (<c>GroupGuard:Moderation:ExemptUsers</c>), each part counted and
+    /// its first <see cref="MaxListedMembers"/> named. Owners and admins go without saying.
+    /// </summary>
+    private async Task<CommandReply> TrustListAsync(GroupCommand command, ChatMessage message, string prefix)
+    {
+        var configured = settings.For(message.GroupId);
+        var byCommand = trusted is null ? [] : (await trusted.ListAsync(message.Platform, message.GroupId, CancellationToken.None)).Select(t => t.UserId).ToList();
+        var bySettings = (configured.Group?.ExemptUsers ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var everywhere = configured.Options.ExemptUsers.Distinct(StringComparer.Ordinal).ToList();
+        await AuditAsync(command, message, string.Create(CultureInfo.InvariantCulture, $"{byCommand.Count} trusted, {bySettings.Count} in the settings, {everywhere.Count} in every group"));
+
+        var said = new List<string>();
+        if (byCommand.Count > 0)
+        {
+            said.Add(string.Create(CultureInfo.InvariantCulture, $"本群信任 {byCommand.Count} 人：{Listed(byCommand, MaxListedMembers)}"));
+        }
+
+        if (bySettings.Count > 0)
+        {
+            said.Add(string.Create(CultureInfo.InvariantCulture, $"设置中信任 {bySettings.Count} 人：{Listed(bySettings, MaxListedMembers)}"));
+        }
+
+        if (everywhere.Count > 0)
+        {
+            said.Add(string.Create(CultureInfo.InvariantCulture, $"全局免处置 {everywhere.Count} 人：{Listed(everywhere, MaxListedMembers)}"));
+        }
+
+        return CommandReply.Say(message, said.Count > 0
+            ? string.Join("；", said)
+            : $"本群没有信任的成员；信任某人：{prefix} {GroupCommandParser.TrustName} @某人");
+    }
+
+    /// <summary>Members by id, parted by 、 as a list is written; past <paramref name="max"/>, the first ones and 等.</summary>
+    private static string Listed(IReadOnlyList<string> users, int max = GroupCommandParser.MaxUsers) =>
+        string.Join("、", users.Take(max)) + (users.Count > max ? " 等" : "");
 
     /// <summary>Switches dry run on or off; asked (<c>试运行</c> alone), says what it is and how to change it.</summary>
     private async Task<CommandReply> DryRunAsync(GroupCommand command, ChatMessage message, string prefix)

@@ -557,7 +557,7 @@ public sealed class GroupCommandParserTests
     [Fact]
     public void The_help_parts_the_commands_with_full_width_semicolons_and_no_bars() =>
         Assert.Equal(
-            "在 /gg 后空一格写命令：状态；误判（回复消息或警告）；解禁 @某人；放行 词语；放行名单；取消放行 词语；试运行 开 或 关；检查 文字",
+            "在 /gg 后空一格写命令：状态；误判（回复消息或警告）；解禁 @某人；放行 词语；放行名单；取消放行 词语；信任 @某人；信任名单；取消信任 @某人；试运行 开 或 关；检查 文字",
             GroupCommandParser.Usage("/gg"));
 
     [Fact]
@@ -607,5 +607,109 @@ public sealed class GroupCommandParserTests
         }
 
         Assert.True(commands > 0 && none > 0, $"{commands} commands, {none} not commands");
+    }
+
+    [Theory]
+    [InlineData("/gg 信任 @张三", GroupCommandVerb.Trust, "信任")]
+    [InlineData("/gg 信任@张三", GroupCommandVerb.Trust, "信任")]
+    [InlineData("/gg：信任 @张三。", GroupCommandVerb.Trust, "信任")]
+    [InlineData("/gg 取消信任 @张三", GroupCommandVerb.Untrust, "取消信任")]
+    [InlineData("/gg 取消信任@张三", GroupCommandVerb.Untrust, "取消信任")]
+    public void Trust_and_untrust_name_the_members_mentioned_never_the_bot(string text, GroupCommandVerb verb, string name)
+    {
+        var command = Parse(text, mentions: ["20002", Bot]);
+
+        Assert.Equal(verb, command!.Verb);
+        Assert.Equal(name, command.Name);
+        Assert.Null(command.Problem);
+        Assert.Equal(["20002"], command.Users);
+    }
+
+    /// <summary>QQ numbers typed are members as for 解禁: several parted as a list is typed, with or without @.</summary>
+    [Theory]
+    [InlineData("/gg 信任 123456789 987654321")]
+    [InlineData("/gg 信任 123456789，987654321")]
+    [InlineData("/gg 信任 @123456789、＠987654321。")]
+    [InlineData("/gg 取消信任 123456789 987654321")]
+    public void Trust_takes_qq_numbers_typed_as_unmute_does(string text)
+    {
+        var command = Parse(text);
+
+        Assert.Null(command!.Problem);
+        Assert.Equal(["123456789", "987654321"], command.Users);
+    }
+
+    [Fact]
+    public void Trust_without_a_member_or_with_too_many_says_how_to_give_it()
+    {
+        Assert.Equal("请 @ 要信任的人：/gg 信任 @某人", Parse("/gg 信任")!.Problem);
+        Assert.Equal("请 @ 要取消信任的人：/gg 取消信任 @某人", Parse("/gg 取消信任 老师")!.Problem);
+        Assert.Equal("手打的「@王老师」不算 @：请输入 @ 后从成员列表中选人，或写 QQ 号", Parse("/gg 信任 @王老师")!.Problem);
+        Assert.Equal("「1234」不是 QQ 号（5 到 20 位数字）：请 @ 要信任的人，或写 QQ 号", Parse("/gg 信任 1234")!.Problem);
+        Assert.Equal("「1234」不是 QQ 号（5 到 20 位数字）：请 @ 要解禁的人，或写 QQ 号", Parse("/gg 解禁 1234")!.Problem);
+        Assert.Equal("一次最多信任 10 人", Parse("/gg 信任", mentions: [.. Enumerable.Range(20001, 11).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))])!.Problem);
+        Assert.Empty(Parse("/gg 信任")!.Users); // nothing is trusted for a typo
+    }
+
+    [Theory]
+    [InlineData("/gg 信任名单")]
+    [InlineData("/gg 信任列表")]
+    [InlineData("/gg 信任名单？")]
+    [InlineData("/gg信任名单。")]
+    public void The_trust_list_is_asked_for_as_the_allow_list_is(string text)
+    {
+        var command = Parse(text, mentions: ["20002"]);
+
+        Assert.Equal(GroupCommandVerb.TrustList, command!.Verb);
+        Assert.Equal("信任名单", command.Name);
+        Assert.Null(command.Problem);
+    }
+
+    [Fact]
+    public void Trust_list_with_words_run_on_is_neither_a_list_nor_a_trust()
+    {
+        var command = Parse("/gg 信任名单上的人");
+
+        Assert.Equal(GroupCommandVerb.TrustList, command!.Verb);
+        Assert.Equal("查看本群信任名单：/gg 信任名单；信任某人：/gg 信任 @某人（@前加空格）", command.Problem);
+    }
+
+    /// <summary>
+    /// Near misses of the new words suggest them, in the words admins use (豁免, 删除信任), and the
+    /// near misses of the commands before them suggest what they did: 信任 is two characters from
+    /// every other command's word, 信任名单 from 放行名单, 取消信任 from 取消放行.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 信认 @张三", "信任 @某人")]
+    [InlineData("/gg 新任", "信任 @某人")]
+    [InlineData("/gg 豁免 @张三", "信任 @某人")]
+    [InlineData("/gg 取消信认 @张三", "取消信任 @某人")]
+    [InlineData("/gg 删除信任 @张三", "取消信任 @某人")]
+    [InlineData("/gg 不信任 @张三", "取消信任 @某人")]
+    [InlineData("/gg 取消 信任", "取消信任 @某人")]
+    [InlineData("/gg 查看信任", "信任名单")]
+    [InlineData("/gg 放行明单", "放行名单")]
+    [InlineData("/gg 取消方行 加微信", "取消放行 词语")]
+    [InlineData("/gg 检察", "检查 文字")]
+    [InlineData("/gg 解进", "解禁 @某人")]
+    [InlineData("/gg 白名单", "放行名单")]
+    public void Near_misses_suggest_the_one_command_meant(string text, string usage)
+    {
+        var command = Parse(text, mentions: ["20002"]);
+
+        Assert.Equal(GroupCommandVerb.Unknown, command!.Verb);
+        Assert.StartsWith($"没有这个命令，是不是想用：/gg {usage}？", command.Problem, StringComparison.Ordinal);
+        Assert.Empty(command.Users);
+    }
+
+    [Theory]
+    [InlineData("/gg 信任明单")]
+    [InlineData("/gg 信任名")]
+    public void A_trust_list_mistyped_glued_to_trust_suggests_the_list_and_trusts_nobody(string text)
+    {
+        var command = Parse(text);
+
+        Assert.Equal(GroupCommandVerb.Unknown, command!.Verb);
+        Assert.StartsWith("没有这个命令，是不是想用：/gg 信任名单？", command.Problem, StringComparison.Ordinal);
     }
 }

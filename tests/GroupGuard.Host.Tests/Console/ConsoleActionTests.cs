@@ -229,6 +229,67 @@ public sealed class ConsoleActionTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    /// <summary>
+    /// An admin trusts a member from the group's row (as /gg 信任 does) and a leader cannot: the page
+    /// lists the member, with those the settings trust marked so, their next advert is recorded as
+    /// 群内信任 and not acted on, and untrusting them acts on the one after.
+    /// </summary>
+    [Fact]
+    public async Task An_admin_trusts_and_untrusts_a_member_from_the_groups_page_and_a_leader_cannot()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = new GroupGuardFactory(
+            GroupGuardFactory.OneBotApi(api.BaseUrl, ("GroupGuard:Groups:123456:ExemptUsers:0", "20009"), ("GroupGuard:Moderation:ExemptUsers:0", "20010")),
+            Pack);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(81, "今天开会"));
+        await service.IncidentsAfterAsync(1);
+        await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
+        await ConsoleSession.AddAccountAsync(service, "leader", AccountRole.Leader, "123456");
+        using var leader = new ConsoleSession(service);
+        using var a = await leader.SignInAsync("leader");
+        using var admin = new ConsoleSession(service);
+        using var b = await admin.SignInAsync("admin");
+        Task<HttpResponseMessage> PostAsync(ConsoleSession who, string handler, string user, bool withToken = true) =>
+            who.PostFormAsync("/console/groups", $"/console/groups?handler={handler}", new Dictionary<string, string> { ["platform"] = "qq", ["group"] = "123456", ["user"] = user }, withToken);
+        var members = service.Services.GetRequiredService<ITrustedMembers>();
+
+        using var refused = await PostAsync(leader, "Trust", "20002");
+        using var forged = await PostAsync(admin, "Trust", "20002", withToken: false);
+        using var notQQ = await PostAsync(admin, "Trust", "王老师");
+        using var trusted = await PostAsync(admin, "Trust", " 20002 ");
+        var trustedBefore = await members.IsTrustedAsync("qq", "123456", "20002", CancellationToken.None);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(82, "加微信有优惠"));
+        var spared = await service.SettledAsync(2, i => i.MessageId == "82");
+        var groups = await admin.PageAsync("/console/groups");
+        var leaderGroups = await leader.PageAsync("/console/groups");
+        var incident = await admin.PageAsync($"/console/incidents/{spared.Id}");
+        using var untrusted = await PostAsync(admin, "Untrust", "20002");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(83, "加微信有优惠"));
+        var acted = await service.SettledAsync(3, i => i.MessageId == "83");
+        var audit = await service.Services.GetRequiredService<IAccountStore>().ReadAuditAsync(null, 20, CancellationToken.None);
+
+        Assert.Equal("/console/denied", ConsoleSession.PathOf(refused.Headers.Location));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notQQ.StatusCode);
+        Assert.Contains("成员应为 QQ 号（5 到 20 位数字），「王老师」不是。", await notQQ.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, trusted.StatusCode);
+        Assert.True(trustedBefore);
+        Assert.Equal((ActionStatus.Exempt, ExemptReason.Group), (spared.ActionStatus, spared.ExemptBy));
+        Assert.Contains("<span class=\"trusted-member\"", groups, StringComparison.Ordinal);
+        Assert.Contains(">20002</span>", groups, StringComparison.Ordinal);
+        Assert.Contains(">20009</span> <span>(设置)</span>", groups, StringComparison.Ordinal);
+        Assert.Contains("全局免处置（GroupGuard:Moderation:ExemptUsers）：20010", groups, StringComparison.Ordinal);
+        Assert.Contains("handler=Untrust", groups, StringComparison.Ordinal);
+        Assert.Contains(">20002</span>", leaderGroups, StringComparison.Ordinal); // a leader sees whom the group trusts
+        Assert.DoesNotContain("handler=Trust", leaderGroups, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Untrust", leaderGroups, StringComparison.Ordinal);
+        Assert.Contains("群内信任", incident, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, untrusted.StatusCode);
+        Assert.Equal(ActionStatus.Done, acted.ActionStatus);
+        Assert.Equal(["trust", "untrust"], audit.Where(e => e.Action is "trust" or "untrust").Select(e => e.Action).Reverse());
+        Assert.All(audit.Where(e => e.Action is "trust" or "untrust"), e => Assert.Equal(("admin", "qq:123456", "20002"), (e.Actor, e.Target, e.Detail)));
+    }
+
     [Fact]
     public async Task Dry_run_is_switched_only_on_a_platform_groupguard_reads_or_has_heard_and_another_name_writes_nothing()
     {

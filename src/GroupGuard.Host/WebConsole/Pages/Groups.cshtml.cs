@@ -8,13 +8,20 @@ namespace GroupGuard.Host.WebConsole.Pages;
 /// <summary>
 /// One group's effective settings; platform <c>*</c> for a group only configured, not yet heard
 /// from. <see cref="Packs"/>: the running packs that apply in it (its settings' <c>Packs</c> and each
-/// pack's <c>groups:</c>), or null when every one does.
+/// pack's <c>groups:</c>), or null when every one does. <see cref="Trusted"/>: the members its
+/// admins trust (<c>/gg 信任</c>, this page); <see cref="TrustedBySettings"/>: those its settings do.
 /// </summary>
-public sealed record GroupRow(string Platform, string GroupId, long Messages, IReadOnlyList<Core.Rules.RulePack>? Packs, bool DryRun, bool? Switch, IReadOnlyList<EscalationStep> Escalation);
+public sealed record GroupRow(string Platform, string GroupId, long Messages, IReadOnlyList<Core.Rules.RulePack>? Packs, bool DryRun, bool? Switch, IReadOnlyList<EscalationStep> Escalation)
+{
+    public IReadOnlyList<TrustedMember> Trusted { get; init; } = [];
+
+    public IReadOnlyList<string> TrustedBySettings { get; init; } = [];
+}
 
 public sealed class GroupsModel(
     IIncidentStore store,
     IGroupSwitches switches,
+    ITrustedMembers trusted,
     IOptionsMonitor<ModerationOptions> moderation,
     IOptionsMonitor<Dictionary<string, GroupOverride>> overrides,
     Core.Rules.IRuleSetProvider rules,
@@ -29,6 +36,9 @@ public sealed class GroupsModel(
 
     public IReadOnlyList<GroupRow> Rows { get; private set; } = [];
 
+    /// <summary>The members spared in every group (<c>GroupGuard:Moderation:ExemptUsers</c>), an operator's setting the page shows only.</summary>
+    public IReadOnlyList<string> ExemptEverywhere { get; private set; } = [];
+
     public async Task OnGetAsync()
     {
         var (from, to, _) = IndexModel.Period(time, Zone);
@@ -39,8 +49,10 @@ public sealed class GroupsModel(
         var set = (await switches.ListAsync(HttpContext.RequestAborted)).Where(s => Me.Sees(s.GroupId))
             .DistinctBy(s => (s.Platform, s.GroupId))
             .ToDictionary(s => (s.Platform, s.GroupId), s => s.DryRun);
+        var trust = (await trusted.ListAllAsync(HttpContext.RequestAborted)).Where(t => Me.Sees(t.GroupId))
+            .ToLookup(t => (t.Platform, t.GroupId));
         var configured = overrides.CurrentValue;
-        var heard = messages.Keys.Union(set.Keys).ToList();
+        var heard = messages.Keys.Union(set.Keys).Union(trust.Select(t => t.Key)).ToList();
         var heardGroups = heard.Select(h => h.GroupId).ToHashSet(StringComparer.Ordinal);
         var onlyConfigured = configured.Keys.Concat(Me.GroupIds)
             .Where(id => !heardGroups.Contains(id))
@@ -48,6 +60,7 @@ public sealed class GroupsModel(
             .Select(id => (Platform: "*", GroupId: id));
 
         var options = moderation.CurrentValue;
+        ExemptEverywhere = [.. options.ExemptUsers.Distinct(StringComparer.Ordinal)];
         var packs = rules.Current.Packs;
         Rows = [.. heard.Concat(onlyConfigured)
             .Where(k => Me.Sees(k.GroupId))
@@ -64,7 +77,11 @@ public sealed class GroupsModel(
                     Applying(packs, k.GroupId, own),
                     ModerationPolicy.DryRun(runtime, own, options),
                     runtime,
-                    steps);
+                    steps)
+                {
+                    Trusted = [.. trust[k]],
+                    TrustedBySettings = own?.ExemptUsers?.Distinct(StringComparer.Ordinal).ToList() ?? [],
+                };
             })];
     }
 
@@ -114,14 +131,106 @@ public sealed class GroupsModel(
         return RedirectToPage();
     }
 
+    /// <summary>
+    /// Trusts a member in one group, as <c>/gg 信任</c> does: their messages are recorded, never acted
+    /// on there. The id is the platform's (a QQ number on <c>qq</c>); at most
+    /// <see cref="GroupOverride.MaxTrusted"/> a group.
+    /// </summary>
+    public async Task<IActionResult> OnPostTrustAsync(string? platform, string? group, string? user)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        user = user?.Trim();
+        if (await MemberProblemAsync(platform, group, user) is { } problem)
+        {
+            return problem;
+        }
+
+        var added = await trusted.TrustAsync(platform!, group!, [user!], GroupOverride.MaxTrusted, time.GetUtcNow(), Me.Name, HttpContext.RequestAborted);
+        if (added.Full)
+        {
+            return Refused(Format(T["Group {0} trusts {1} members already, the most a group may: untrust one first."], group!, GroupOverride.MaxTrusted));
+        }
+
+        await AuditAsync("trust", $"{platform}:{group}", added.Added.Count > 0 ? user : $"{user} (trusted before)");
+        Notice = added.Added.Count > 0 ? T["Saved."] : Format(T["{0} was trusted in this group already."], user!);
+        return RedirectToPage();
+    }
+
+    /// <summary>Stops trusting a member in one group, as <c>/gg 取消信任</c> does: their messages are acted on again.</summary>
+    public async Task<IActionResult> OnPostUntrustAsync(string? platform, string? group, string? user)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        user = user?.Trim();
+        if (await MemberProblemAsync(platform, group, user) is { } problem)
+        {
+            return problem;
+        }
+
+        var removed = await trusted.UntrustAsync(platform!, group!, [user!], HttpContext.RequestAborted);
+        await AuditAsync("untrust", $"{platform}:{group}", removed.Count > 0 ? user : $"{user} (not trusted)");
+        Notice = removed.Count > 0 ? T["Saved."] : Format(T["{0} was not trusted in this group."], user!);
+        return RedirectToPage();
+    }
+
+    /// <summary>
+    /// Why a trust or untrust cannot be done as sent: the group's platform and id as each row's form
+    /// has them, a platform GroupGuard reads or this page lists, and a member id of the platform's
+    /// shape (a QQ number, 5 to 20 digits, on <c>qq</c>); null when it can.
+    /// </summary>
+    private async Task<IActionResult?> MemberProblemAsync(string? platform, string? group, string? user)
+    {
+        if (string.IsNullOrEmpty(platform) || !Core.Accounts.ConsoleAccount.IsValidGroupId(group))
+        {
+            return Refused(T["A member is trusted with their group's platform and group id, as each row's form has them: trust them from the row of the group."]);
+        }
+
+        if (FieldWords("Platform", platform, Core.MessageLimits.MaxPlatformLength) is { } platformWords)
+        {
+            return Refused(platformWords);
+        }
+
+        if (string.IsNullOrEmpty(user))
+        {
+            return Refused(Format(T["Write the {0}'s id: a QQ number on qq, else the platform's id."], T["Member"]));
+        }
+
+        if (FieldWords("Member", user, Core.MessageLimits.MaxIdLength) is { } userWords)
+        {
+            return Refused(userWords);
+        }
+
+        if (!Core.Accounts.ConsoleAccount.IsValidGroupId(user) || (platform == "qq" && !Core.Commands.GroupCommandParser.IsQQNumber(user)))
+        {
+            return Refused(platform == "qq"
+                ? Format(T["{0} is a QQ number, 5 to 20 digits; {1} is not."], T["Member"], user)
+                : Format(T["{0} is the member's id on the platform (letters, digits, _ - . : @, at most 64); {1} is not."], T["Member"], user));
+        }
+
+        if (!ReadPlatforms.Contains(platform) && !await HeardAsync(platform))
+        {
+            return Refused(Format(T["{0} is one GroupGuard reads ({1}) or one this page lists; {2} is neither."], T["Platform"], string.Join(T[", "], ReadPlatforms), platform));
+        }
+
+        return null;
+    }
+
     /// <summary>A switch the page cannot set, answered on the console's page with a link back to the groups (<see cref="ConsolePage.RefuseForm"/>).</summary>
     private IActionResult Refused(string message) => RefuseForm(message, "/console/groups", T["Back to the groups"]);
 
-    /// <summary>Whether this page lists a group on <paramref name="platform"/>: messages from it in the period shown, or a switch set.</summary>
+    /// <summary>Whether this page lists a group on <paramref name="platform"/>: messages from it in the period shown, a switch set, or a member trusted.</summary>
     private async Task<bool> HeardAsync(string platform)
     {
         var (from, to, _) = IndexModel.Period(time, Zone);
         return (await store.GetMessageTotalsAsync(from, to, Me.GroupScope, HttpContext.RequestAborted)).Any(c => c.Platform == platform)
-            || (await switches.ListAsync(HttpContext.RequestAborted)).Any(s => s.Platform == platform);
+            || (await switches.ListAsync(HttpContext.RequestAborted)).Any(s => s.Platform == platform)
+            || (await trusted.ListAllAsync(HttpContext.RequestAborted)).Any(t => t.Platform == platform);
     }
 }

@@ -22,7 +22,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     private static readonly HashSet<string> RuleKeys =
     [
-        "id", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "unless_near", "unless_near_file", "target", "target_scope", "regex", "detector",
+        "id", "name", "description", "terms", "terms_file", "match", "pinyin", "unless", "unless_preceded_by", "unless_near", "unless_near_file", "target", "target_scope", "regex", "detector",
         "allow_domains", "deny_domains", "kinds", "severity", "action", "mute_minutes", "mode", "category",
         "flood", "repeat", "mention_all", "warning", "newcomer_hours", "interference",
     ];
@@ -43,6 +43,9 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     // Whether the pack's 'name' key was misspelt: its id in {pack} is then no mistake of its own.
     private bool _nameMisspelt;
+
+    // The line of each rule's name, by rule id, for telling of two rules of the pack with one name.
+    private readonly Dictionary<string, int> _nameLines = new(StringComparer.Ordinal);
 
     // Each unless_near_file read once, for the pack and every rule of it that names it again.
     private readonly Dictionary<string, List<(int Line, string Text)>> _phraseFiles = new(StringComparer.Ordinal);
@@ -176,6 +179,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         if (rulesNode is YamlSequenceNode list)
         {
             rules.AddRange(list.Children.Select(item => ReadRule(item, defaults)).OfType<Rule>());
+            WarnOfSharedNames(rules);
         }
 
         return new RulePack
@@ -380,6 +384,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         var rule = defaults with
         {
             Id = id,
+            Name = RuleName(map, ruleNode, id),
             Category = Scalar(map, "category", ruleNode) ?? defaults.Category,
             Severity = Enum(map, "severity", defaults.Severity),
             Action = Enum(map, "action", defaults.Action),
@@ -418,6 +423,43 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         }
 
         return rule;
+    }
+
+    /// <summary>
+    /// A rule's <c>name:</c>, the label leaders read in digests and alerts in place of its id: one
+    /// line of at most <see cref="Rule.MaxNameLength"/> characters; null, with an error, past it.
+    /// </summary>
+    private string? RuleName(Dictionary<string, YamlNode> map, YamlNode owner, string id)
+    {
+        if (Scalar(map, "name", owner, maxLength: int.MaxValue) is not { } name)
+        {
+            return null;
+        }
+
+        if (name.Length > Rule.MaxNameLength)
+        {
+            Error(Line(map["name"].Start), string.Create(CultureInfo.InvariantCulture, $"rule '{id}': 'name' is {name.Length} characters long; the limit is {Rule.MaxNameLength}: it is the short label leaders read in digests and alerts in place of the id (贷款诈骗 for fraud.loan); say more in 'description'"));
+            return null;
+        }
+
+        _nameLines.TryAdd(id, Line(map["name"].Start));
+        return name;
+    }
+
+    /// <summary>
+    /// Warns of a rule whose name an earlier rule of the pack has already: a leader who reads
+    /// 命中 贷款诈骗 could not tell which of them hit.
+    /// </summary>
+    private void WarnOfSharedNames(List<Rule> rules)
+    {
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            if (rule.Name is { } name && !first.TryAdd(name, rule.Id) && _nameLines.TryGetValue(rule.Id, out var line))
+            {
+                warnings.Add(new RuleError(display, line, $"rule '{rule.Id}': its name '{name}' is rule '{first[name]}''s too, so digests and alerts would name both alike: give each rule of the pack a name of its own"));
+            }
+        }
     }
 
     // The most term and phrase pairs a rule's unless phrases are compared with its terms for (below):

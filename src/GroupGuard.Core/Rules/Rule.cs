@@ -62,6 +62,19 @@ public enum Interference
 public sealed record Rule
 {
     public required string Id { get; init; }
+
+    /// <summary>
+    /// The rule's <c>name:</c>, a short label a leader reads in digests and alerts in place of its id
+    /// (<c>贷款诈骗</c> for <c>fraud.loan</c>), at most <see cref="MaxNameLength"/> characters; null when the pack gives none.
+    /// </summary>
+    public string? Name { get; init; }
+
+    /// <summary>The longest rule <see cref="Name"/>: a label read at a glance on a digest's line, not a description.</summary>
+    public const int MaxNameLength = 16;
+
+    /// <summary>The rule as a leader reads it: its <see cref="Name"/>, else its id.</summary>
+    public string Label => Name ?? Id;
+
     public required string PackId { get; init; }
     public required string Category { get; init; }
     public required Severity Severity { get; init; }
@@ -135,10 +148,11 @@ public sealed record Rule
     public bool PackNamed => !PackName.All(char.IsAscii);
 
     /// <summary>
-    /// The rule as people read it (<c>/gg 检查</c>, the console's overview): its pack's Chinese name
-    /// before its id (<c>广告引流 ads.contact</c>); the id alone where the pack has no such name (<see cref="PackNamed"/>).
+    /// The rule as people in a group read it (<c>/gg 检查</c>): its <see cref="Name"/> (<c>加联系方式引流</c>);
+    /// without one, its pack's Chinese name before its id (<c>广告引流 ads.contact</c>), or the id alone
+    /// where the pack has no such name either (<see cref="PackNamed"/>).
     /// </summary>
-    public string ShownName => PackNamed ? $"{PackName} {Id}" : Id;
+    public string ShownName => Name ?? (PackNamed ? $"{PackName} {Id}" : Id);
 
     public required string SourcePath { get; init; }
     public int Line { get; init; }

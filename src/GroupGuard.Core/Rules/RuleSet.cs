@@ -26,6 +26,16 @@ public sealed class RuleSet
         Variants = variants;
         Folder = folder ?? TextFolder.WithVariants(variants);
         Rules = packs.SelectMany(p => p.Rules).ToArray();
+        _byId = new(() =>
+        {
+            var byId = new Dictionary<string, Rule>(StringComparer.Ordinal);
+            foreach (var rule in Rules)
+            {
+                byId.TryAdd(rule.Id, rule);
+            }
+
+            return byId;
+        });
         TermCount = Rules.Sum(r => r.Terms.Count);
         StreamRules = [.. Rules.Where(r => r.Stream is not null)];
         LongestStreamWindow = StreamRules.Select(r => r.Stream!.Seconds).DefaultIfEmpty(0).Max();
@@ -43,6 +53,11 @@ public sealed class RuleSet
     public IReadOnlyList<RulePack> Packs { get; }
     public IReadOnlyList<Rule> Rules { get; }
     public int TermCount { get; }
+
+    private readonly Lazy<Dictionary<string, Rule>> _byId;
+
+    /// <summary>The rule of this id (the first, where a set made in a test has two), or null: an incident's rule since taken out.</summary>
+    public Rule? Find(string id) => _byId.Value.GetValueOrDefault(id);
 
     /// <summary>The lines of terms and phrases the folder held when loaded, counted against <see cref="RuleLoader.MaxTermLines"/>.</summary>
     public long TermLines { get; init; }

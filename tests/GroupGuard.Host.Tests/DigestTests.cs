@@ -687,10 +687,42 @@ public sealed class DigestTests
         Assert.True(validator.Validate(null, [back]).Succeeded);
     }
 
+    /// <summary>The factory's pack with a name for ads.contact, the rule 加微信 hits.</summary>
+    private static readonly string NamedPack = GroupGuardFactory.RulePack.Replace("- id: ads.contact\n", "- id: ads.contact\n    name: 邀请私加好友\n", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A digest names the rules that hit by their names in the rules in force when it is made (the
+    /// incident keeps the id): the leader reads 邀请私加好友 under the message, not ads.contact.
+    /// </summary>
+    [Fact]
+    public async Task A_digest_written_to_a_file_names_the_rule_that_hit_by_its_name()
+    {
+        using var archive = new TempFolder();
+        using var service = new GroupGuardFactory(new Dictionary<string, string?>
+        {
+            ["GroupGuard:Leaders:0:Name"] = "王主任",
+            ["GroupGuard:Leaders:0:Groups:0"] = "*",
+            ["GroupGuard:Leaders:0:Schedule"] = "0 0 8 * * ?",
+            ["GroupGuard:Leaders:0:Channels:0"] = "archive",
+            ["GroupGuard:Channels:archive:Type"] = "file",
+            ["GroupGuard:Channels:archive:Path"] = archive.Path,
+        }, rulePack: NamedPack);
+        var (digests, leader, fire) = await PausedAsync(service);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(603, "加微信领资料"));
+        var incident = Assert.Single(await service.IncidentsAfterAsync(1));
+
+        await digests.RunAsync(leader, fire, CancellationToken.None);
+
+        Assert.Equal("ads.contact", incident.Rule);
+        var written = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(archive.Path, "*.md")));
+        Assert.Contains("（广告引流，邀请私加好友，", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("ads.contact", written, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_command_line_previews_sends_and_lists_through_the_outbox()
     {
-        using var service = new GroupGuardFactory();
+        using var service = new GroupGuardFactory(rulePack: NamedPack);
         await PausedAsync(service); // the in-process service's own (default) digest stays out of the list
         await service.PostV11Async(GroupGuardFactory.GroupEvent(601, "加微信领资料"));
         var incident = Assert.Single(await service.IncidentsAfterAsync(1));
@@ -718,6 +750,8 @@ public sealed class DigestTests
         var written = await File.ReadAllTextAsync(file);
         Assert.Contains("二年级家长群", written, StringComparison.Ordinal);
         Assert.Contains($"） {link}\n", written, StringComparison.Ordinal);
+        Assert.Contains("，邀请私加好友，", written, StringComparison.Ordinal); // the rules folder read for the names, as the service names the rules
+        Assert.DoesNotContain("ads.contact", written, StringComparison.Ordinal);
         var row = JsonNode.Parse(Assert.Single(list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)))!;
         Assert.Equal("王主任", row["leader"]!.GetValue<string>());
         Assert.Equal("sent", row["status"]!.GetValue<string>());

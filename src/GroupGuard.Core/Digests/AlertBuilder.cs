@@ -39,6 +39,9 @@ public sealed record AlertInput(
     /// the window, those not listed too; null: from <see cref="Incidents"/>.
     /// </summary>
     public NewestGroupNames? GroupNames { get; init; }
+
+    /// <summary>The name a leader reads for a rule, by its id, as <see cref="DigestInput.RuleNames"/>; null: the id.</summary>
+    public Func<string, string?>? RuleNames { get; init; }
 }
 
 /// <summary>Everything the follow-up of one alert is made of (<see cref="AlertBuilder.FollowUp"/>).</summary>
@@ -321,7 +324,7 @@ public static class AlertBuilder
             var top = offence.Top;
             var named = offence.Hits.Where(i => i.Severity >= threshold).ToList();
             var categories = string.Join("、", named.Select(i => i.Category).Distinct(StringComparer.Ordinal).Select(c => DigestBuilder.CategoryName(c, quote)));
-            var rules = string.Join("、", named.Select(i => i.Rule).Distinct(StringComparer.Ordinal).Select(quote));
+            var rules = DigestBuilder.RuleNames(named, input.RuleNames, quote);
             lines.Add(new DigestBuilder.Line(DigestBuilder.LineKind.Item,
                 $"[{DigestBuilder.SeverityName(offence.Severity)}] {DigestBuilder.Local(top.Time, zone):MM-dd HH:mm:ss} "
                 + $"{DigestBuilder.GroupName(names.Name(top.Platform, top.GroupId), top.GroupId, quote)} "

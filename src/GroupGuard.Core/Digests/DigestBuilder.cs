@@ -266,7 +266,7 @@ public static partial class DigestBuilder
                 var group = severalGroups ? GroupName(groupNames.Name(top.Platform, top.GroupId), top.GroupId, quote) + " " : "";
                 // The excerpt masks every hit (a regex's over a whole advert leaves nothing to read):
                 // the console's page of the message's most severe incident shows it whole, to those allowed.
-                lines.Add(new Line(LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {group}{quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）",
+                lines.Add(new Line(LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {group}{quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(input.RuleNames, quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）",
                     ConsoleLinks.Incident(input.ConsoleUrl, top.Id)));
             }
 
@@ -281,7 +281,7 @@ public static partial class DigestBuilder
             lines.Add((LineKind.Heading, "管理员标记的误报"));
             foreach (var fp in falsePositives.Take(Listed))
             {
-                lines.Add((LineKind.Item, $"{quote(fp.Rule)}「{Term(fp.MatchedTerm, fp.Category, quote)}」{(string.IsNullOrEmpty(fp.ReviewNote) ? "" : "：" + quote(fp.ReviewNote))}"));
+                lines.Add((LineKind.Item, $"{RuleName(fp.Rule, input.RuleNames, quote)}「{Term(fp.MatchedTerm, fp.Category, quote)}」{(string.IsNullOrEmpty(fp.ReviewNote) ? "" : "：" + quote(fp.ReviewNote))}"));
             }
 
             NotListed(lines, falsePositives.Count - Listed, "条", "见控制台");
@@ -389,7 +389,7 @@ public static partial class DigestBuilder
         {
             var why = Blocked(join)
                 ? "黑名单" + (string.IsNullOrEmpty(join.BlockNote) ? "" : "：" + BlockNote(join.BlockNote, quote))
-                : $"{quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
+                : $"{RuleName(join.Rule ?? "", input.RuleNames, quote)}「{Term(join.MatchedTerm, join.Category, quote)}」";
             var done = DryRun(join) ? "本应拒绝" : Carried(join) ? "已拒绝" : "拒绝";
             lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {Group(join)}：{done}（{why}，{JoinAnswerName(join)}）" +
                 (NotCarriedOut(join) ? "，待管理员处理" : "")));
@@ -417,12 +417,24 @@ public static partial class DigestBuilder
         {
             var why = join.Reason == Members.JoinReason.Unscreened
                 ? "未能完成自动审核" + Unscreened(join.ActionError)
-                : $"命中 {quote(join.Rule ?? "")}「{Term(join.MatchedTerm, join.Category, quote)}」";
+                : $"命中 {RuleName(join.Rule ?? "", input.RuleNames, quote)}「{Term(join.MatchedTerm, join.Category, quote)}」";
             lines.Add((LineKind.Item, $"{Local(join.Time, input.TimeZone):MM-dd HH:mm} {Applicant(join, quote)} 申请加入 {Group(join)}：待管理员处理，{why}"));
         }
 
         NotListed(lines, left.Count - Listed, "个留给管理员的申请", null);
     }
+
+    /// <summary>
+    /// A rule as a leader reads it: by the name <paramref name="names"/> gives its id (the rule's
+    /// <c>name:</c> in the rules in force, <c>贷款诈骗</c>), else by its id (<c>fraud.loan</c>: a rule
+    /// without a name, or removed since the incident).
+    /// </summary>
+    internal static string RuleName(string id, Func<string, string?>? names, Func<string, string> quote) =>
+        quote(names?.Invoke(id) is { Length: > 0 } name ? name : id);
+
+    /// <summary>The rules of <paramref name="hits"/>, each once in their order, by the names a leader reads (<see cref="RuleName"/>), joined with 、.</summary>
+    internal static string RuleNames(IEnumerable<Incident> hits, Func<string, string?>? names, Func<string, string> quote) =>
+        string.Join("、", hits.Select(i => i.Rule).Distinct(StringComparer.Ordinal).Select(id => RuleName(id, names, quote)).Distinct(StringComparer.Ordinal));
 
     /// <summary>
     /// What could not be done in screening a request, in a few words a leader reads; what else a

@@ -31,6 +31,13 @@ public sealed record DigestInput(
     /// message the digest lists links to its incident's page there (<see cref="ConsoleLinks"/>).
     /// </summary>
     public string? ConsoleUrl { get; init; }
+
+    /// <summary>
+    /// The name a leader reads for a rule, by the rule id its incidents and join requests store: the
+    /// rule's <c>name:</c> in the rules in force when the digest is made (<see cref="Rules.Rule.Name"/>);
+    /// null, or null for an id (a rule without one, or since removed): the id.
+    /// </summary>
+    public Func<string, string?>? RuleNames { get; init; }
 }
 
 /// <summary>How often the leader's digest comes, when its period is one step of the schedule.</summary>

@@ -45,9 +45,8 @@ internal sealed class Offence
     public string Categories(Func<string, string> quote) =>
         string.Join("、", Hits.Select(i => i.Category).Distinct(StringComparer.Ordinal).Select(c => DigestBuilder.CategoryName(c, quote)));
 
-    /// <summary>The rules it hit, each once, most severe first.</summary>
-    public string Rules(Func<string, string> quote) =>
-        string.Join("、", Hits.Select(i => i.Rule).Distinct(StringComparer.Ordinal).Select(quote));
+    /// <summary>The rules it hit, each once, most severe first, by the names a leader reads (<see cref="DigestBuilder.RuleName"/>).</summary>
+    public string Rules(Func<string, string?>? names, Func<string, string> quote) => DigestBuilder.RuleNames(Hits, names, quote);
 
     /// <summary>
     /// The excerpt of the top hit's text with every hit on that same text masked at once (a forwarded

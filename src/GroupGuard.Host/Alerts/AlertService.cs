@@ -302,6 +302,7 @@ internal sealed partial class AlertService(
             Messages = found.Messages,
             ConsoleUrl = digests.ConsoleUrl,
             GroupNames = found.Names,
+            RuleNames = digests.RuleNames(),
         };
         var document = AlertBuilder.Build(input);
         var record = await outbox.CreateAsync(

@@ -342,6 +342,10 @@ internal static class GroupGuardCommandLine
                     .AddGroupGuardChannels(configuration)
                     .AddGroupGuardDigests(configuration)
                     .AddGroupGuardAlerts(configuration);
+
+                // The rules folder, read once for the names of the rules the digest names.
+                services.AddOptions<RulesOptions>().Bind(configuration.GetSection(RulesOptions.Section));
+                services.AddSingleton<Core.Rules.IRuleSetProvider, FolderRules>();
             },
             async (sp, token) =>
             {

@@ -710,15 +710,16 @@ internal sealed partial class GroupCommands(
     }
 
     /// <summary>
-    /// The incidents as the answer names what the rules found: each rule by its pack's name and
-    /// its id, as <see cref="CheckAnswer"/> names them, the term as stored, masked as a check masks
-    /// it, and the incident's number (<c>广告 ads.contact「加**」（#12）</c>), one marked false positive said so.
+    /// The incidents as the answer names what the rules found: each rule by its name, else its pack's
+    /// name and its id, as <see cref="CheckAnswer"/> names them (<see cref="Rule.ShownName"/>), the term
+    /// as stored, masked as a check masks it, and the incident's number (<c>加联系方式引流「加**」（#12）</c>,
+    /// <c>广告 ads.contact「加**」（#12）</c>), one marked false positive said so; a rule since taken out by its id.
     /// </summary>
     private static string Recorded(IReadOnlyList<Incident> incidents, RuleSet set)
     {
         var named = incidents.Take(MaxCheckItems).Select(i =>
         {
-            var rule = set.Rules.FirstOrDefault(r => string.Equals(r.Id, i.Rule, StringComparison.Ordinal)) ?? Moderator.BuiltInRule(i.Rule);
+            var rule = set.Find(i.Rule) ?? Moderator.BuiltInRule(i.Rule);
             return string.Create(CultureInfo.InvariantCulture, $"{rule?.ShownName ?? i.Rule}「{Masked(i.MatchedTerm)}」（#{i.Id}{(i.FalsePositive ? "，已标记误判" : "")}）");
         });
         return string.Join("，", named) + (incidents.Count > MaxCheckItems ? string.Create(CultureInfo.InvariantCulture, $" 等 {incidents.Count} 条") : "");
@@ -729,8 +730,9 @@ internal sealed partial class GroupCommands(
 
     /// <summary>
     /// One line: the rules the text hits (会命中), else why each term found does not count (不会命中。未计入),
-    /// else that none was found, each rule by its pack's name and its id. The answer is posted to the whole group, so a term shows only its
-    /// first character (「傻*」): the rule's id says the rest. Where the answer quotes the member's
+    /// else that none was found, each rule by its name (<c>加联系方式引流</c>), else by its pack's name and its id
+    /// (<see cref="Rule.ShownName"/>). The answer is posted to the whole group, so a term shows only its
+    /// first character (「傻*」): the rule's name says the rest. Where the answer quotes the member's
     /// <paramref name="text"/> around a term (the words an allow phrase covered), every term found
     /// in the quote is masked the same way, so a phone number is not printed whole beside its mask.
     /// </summary>

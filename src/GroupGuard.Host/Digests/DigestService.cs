@@ -25,7 +25,8 @@ internal sealed partial class DigestService(
     Core.Members.IJoinDecisions? joins = null,
     Telemetry.GroupGuardMetrics? metrics = null,
     IOptionsMonitor<List<AlertRuleOptions>>? alertRules = null,
-    IOptionsMonitor<WebConsole.ConsoleOptions>? console = null)
+    IOptionsMonitor<WebConsole.ConsoleOptions>? console = null,
+    Core.Rules.IRuleSetProvider? rules = null)
 {
     /// <summary>Join decisions one digest lists at most (it counts them all up to this many).</summary>
     internal const int MaxJoinDecisions = 1000;
@@ -87,6 +88,19 @@ internal sealed partial class DigestService(
 
     public DateTimeOffset Now => time.GetUtcNow();
 
+    /// <summary>
+    /// The name a leader reads for each rule id, from the rules in force now (read once: one digest
+    /// or alert names every rule from the same set), and for the rule GroupGuard adds of its own
+    /// (<see cref="Moderator.BuiltInRule"/>); null for a rule without a name or since taken out,
+    /// which the digest names by its id. Names are not stored with incidents: a name given or
+    /// changed later is what the next digest says, of the incidents before it too.
+    /// </summary>
+    public Func<string, string?> RuleNames()
+    {
+        var set = rules?.Current;
+        return id => (set?.Find(id) ?? Moderator.BuiltInRule(id))?.Name;
+    }
+
     public LeaderOptions? Leader(string name) =>
         leaders.CurrentValue.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.Ordinal));
 
@@ -127,6 +141,7 @@ internal sealed partial class DigestService(
             JoinDecisions = joinDecisions,
             Cadence = Cadence(leader, from, to, zone),
             ConsoleUrl = ConsoleUrl,
+            RuleNames = RuleNames(),
         });
 
         // The leader's 30 days up to the period end, cut into the leader's days. Counted by

@@ -201,6 +201,7 @@ internal sealed partial class Moderator
     internal static Rule BlockedRule(ImagesOptions images) => new()
     {
         Id = BlockedRuleId,
+        Name = BlockedPictures.Name,
         PackId = BlockedPackId,
         PackName = BlockedPictures.Name,
         Category = BlockedPackId,
@@ -215,8 +216,8 @@ internal sealed partial class Moderator
 
     /// <summary>
     /// A rule GroupGuard adds to those of the rules folder (<c>images.blocked</c>), by its id, as
-    /// pages that name an incident's rule by its id read it (<see cref="Rule.ShownName"/>:
-    /// <c>已屏蔽图片 images.blocked</c>); null for any other id.
+    /// what names an incident's rule by its id reads it (<see cref="Rule.Name"/>: <c>已屏蔽图片</c>,
+    /// the console's <c>已屏蔽图片（images.blocked）</c>); null for any other id.
     /// </summary>
     internal static Rule? BuiltInRule(string id) => id == BlockedRuleId ? BlockedRule(new ImagesOptions()) : null;
 

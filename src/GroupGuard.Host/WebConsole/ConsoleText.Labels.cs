@@ -301,20 +301,27 @@ internal sealed partial class ConsoleText
     }
 
     /// <summary>
-    /// A rule (<c>ads.contact</c>) as the Chinese console names it, as <c>/gg 检查</c> does: its pack's
-    /// Chinese name before its id (<c>广告引流 ads.contact</c>), where the running rules have the rule
-    /// and its pack a Chinese name (one of Latin letters would be its id again), and so the rule
-    /// GroupGuard adds of its own (<c>已屏蔽图片 images.blocked</c>, <see cref="Pipeline.Moderator.BuiltInRule"/>);
-    /// else, and in English, the id as it is.
+    /// A rule (<c>ads.contact-id</c>) as the Chinese console names it: its name with its id after it,
+    /// the id an admin looks for in the packs (<c>加联系方式引流（ads.contact-id）</c>), where the running
+    /// rules give it a <c>name:</c>, and so the rule GroupGuard adds of its own (<c>已屏蔽图片（images.blocked）</c>,
+    /// <see cref="Pipeline.Moderator.BuiltInRule"/>); without a name, as <c>/gg 检查</c> does, its pack's
+    /// Chinese name before its id (<c>广告引流 ads.contact</c>), where the pack has one (one of Latin
+    /// letters would be its id again) and <paramref name="byPack"/> (not where the page names the
+    /// pack beside it: an incident's); else, and in English, the id as it is.
     /// </summary>
-    public string Rule(string id, RuleSet rules)
+    public string Rule(string id, RuleSet rules, bool byPack = true)
     {
         if (English)
         {
             return id;
         }
 
-        return (rules.Rules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.Ordinal)) ?? Pipeline.Moderator.BuiltInRule(id))?.ShownName ?? id;
+        return (rules.Find(id) ?? Pipeline.Moderator.BuiltInRule(id)) switch
+        {
+            { Name: { } name } => $"{name}（{id}）",
+            { } rule when byPack => rule.ShownName,
+            _ => id,
+        };
     }
 
     /// <summary>

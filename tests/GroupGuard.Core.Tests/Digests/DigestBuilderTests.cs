@@ -304,6 +304,60 @@ public sealed class DigestBuilderTests
         Assert.DoesNotContain("联系", digest.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>The names of the rules in force, as the service gives the builders: fraud.loan and ads.contact have one, privacy.mobile none.</summary>
+    private static readonly Func<string, string?> Names = id => id switch
+    {
+        "fraud.loan" => "贷款诈骗",
+        "ads.contact" => "加联系方式引流",
+        _ => null,
+    };
+
+    /// <summary>
+    /// A leader reads the rules that hit by their names, under each message, among the false
+    /// positives and the join requests, and by its id a rule without one (or since taken out).
+    /// </summary>
+    [Fact]
+    public void A_digest_names_the_rules_that_hit_by_their_names_and_a_rule_without_one_by_its_id()
+    {
+        var fp = Incident(9, "9", "m9", falsePositive: true) with { Rule = "ads.contact" };
+        var gone = Incident(10, "10", "m10", falsePositive: true) with { Rule = "ads.gone" };
+        var digest = DigestBuilder.Build(new DigestInput(Wang, From, To, Shanghai, [.. LoanAdvert(), fp, gone], 4120, null, Healthy)
+        {
+            RuleNames = Names,
+            JoinDecisions =
+            [
+                Join("1", Members.JoinOutcome.Rejected, Members.JoinReason.Rule),
+                Join("4", Members.JoinOutcome.Left, Members.JoinReason.Rule, ActionStatus.Skipped),
+            ],
+        });
+
+        var advert = Assert.Single(digest.Text.Split('\n'), l => l.Contains("当天放款", StringComparison.Ordinal));
+        Assert.Contains("（诈骗、个人信息、广告引流，贷款诈骗、privacy.mobile、加联系方式引流，已撤回）", advert, StringComparison.Ordinal);
+        Assert.Contains("· 加联系方式引流「加微信」：班主任通知", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("· ads.gone「加微信」：班主任通知", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("：已拒绝（加联系方式引流「加微信」，平台已执行）", digest.Text, StringComparison.Ordinal);
+        Assert.Contains("：待管理员处理，命中 加联系方式引流「加微信」", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fraud.loan", digest.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ads.contact", digest.Markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("ads.contact", digest.Html, StringComparison.Ordinal);
+    }
+
+    /// <summary>Two rules of one name (in two packs) that hit one message are named once.</summary>
+    [Fact]
+    public void An_alert_names_the_rules_that_hit_by_their_names_each_name_once()
+    {
+        var rule = new AlertRuleOptions { Name = "office", MinSeverity = "medium", Groups = ["*"], Channels = ["robot"] };
+        var incidents = LoanAdvert().Select(i => i.Rule == "privacy.mobile" ? i with { Rule = "school.loan" } : i).ToList();
+        Func<string, string?> names = id => id == "school.loan" ? "贷款诈骗" : Names(id);
+
+        var alert = AlertBuilder.Build(new AlertInput(rule, From, To, From, Shanghai, incidents, incidents.Count, [.. incidents.Select(i => i.Id)]) { RuleNames = names });
+
+        var advert = Assert.Single(alert.Text.Split('\n'), l => l.Contains("当天放款", StringComparison.Ordinal));
+        Assert.Contains("（诈骗、个人信息、广告引流，贷款诈骗、加联系方式引流，已撤回）", advert, StringComparison.Ordinal);
+        Assert.Contains("（广告引流，加联系方式引流，已撤回）", alert.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ads.contact", alert.Markdown, StringComparison.Ordinal);
+    }
+
     /// <summary>The digest keeps the count its headline says (the console's list of digests shows it), not its hits.</summary>
     [Fact]
     public void The_digest_keeps_how_many_offending_messages_its_headline_counted()

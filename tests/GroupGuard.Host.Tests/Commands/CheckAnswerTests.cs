@@ -106,4 +106,17 @@ public sealed class CheckAnswerTests
         Assert.Equal("会命中：广告引流 ads.contact「加**」", GroupCommands.CheckAnswer(hitting, hit, none));
         Assert.Equal("不会命中。未计入：广告引流 ads.trash「垃*」附近没有指向人", GroupCommands.CheckAnswer(missing, clean, misses));
     }
+
+    [Fact]
+    public void A_rule_with_a_name_is_named_by_it_alone()
+    {
+        var rules = Rules("pack: ads\nname: 广告引流\nrules:\n  - id: ads.contact\n    name: 邀请私加好友\n    terms: [加微信]\n  - id: ads.trash\n    name: 骂人垃圾\n    terms: [垃圾]\n    target: person\n");
+        const string hitting = "加微信领资料";
+        var (hit, none) = MessageDetector.Explain(rules, hitting, "1");
+        const string missing = "快递真垃圾";
+        var (clean, misses) = MessageDetector.Explain(rules, missing, "1");
+
+        Assert.Equal("会命中：邀请私加好友「加**」", GroupCommands.CheckAnswer(hitting, hit, none));
+        Assert.Equal("不会命中。未计入：骂人垃圾「垃*」附近没有指向人", GroupCommands.CheckAnswer(missing, clean, misses));
+    }
 }

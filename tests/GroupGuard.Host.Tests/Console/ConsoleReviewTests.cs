@@ -1004,21 +1004,24 @@ public sealed class ConsoleReviewTests
     }
 
     /// <summary>
-    /// The overview's top rules read as <c>/gg 检查</c> names them, the pack's Chinese name before
-    /// the id where the running rules give one (and for GroupGuard's own blocked-picture rule,
-    /// 已屏蔽图片 images.blocked), and its top groups as the digest names them, by the
-    /// name their incidents carry and the id; the English console keeps the rules' ids.
+    /// The overview's top rules read by their names with the id after it where the running rules
+    /// give one (贷款诈骗（loan.x）, and GroupGuard's own blocked-picture rule, 已屏蔽图片（images.blocked）),
+    /// else as <c>/gg 检查</c> names them, the pack's Chinese name before the id where the pack has
+    /// one; the incident's page and the list name the rule so too, where the pack's name is not
+    /// beside it; its top groups read as the digest names them, by the name their incidents carry
+    /// and the id; the English console keeps the rules' ids.
     /// </summary>
     [Fact]
-    public async Task The_overview_names_its_top_rules_by_their_packs_and_its_top_groups_by_their_names()
+    public async Task The_overview_and_incident_pages_name_rules_by_their_names_and_ids_and_top_groups_by_their_names()
     {
         using var service = new GroupGuardFactory();
         await ConsoleSession.AddAccountAsync(service, "admin", AccountRole.Admin);
         var folder = Path.Combine(service.Folder, "rules");
         await File.WriteAllTextAsync(Path.Combine(folder, "abuse.yaml"), "pack: abuse\ncategory: abuse\nrules:\n  - id: abuse.x\n    terms: [蠢货]\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "loan.yaml"), "pack: loan\nname: 诈骗\ncategory: fraud\nrules:\n  - id: loan.x\n    name: 贷款诈骗\n    terms: [秒批贷款]\n");
         service.Services.GetRequiredService<IRuleSetLoader>().Reload();
         var now = DateTimeOffset.UtcNow;
-        await service.Services.GetRequiredService<IIncidentStore>().AddAsync(
+        var ids = await service.Services.GetRequiredService<IIncidentStore>().AddAsync(
             [
                 Incidents.Of("r1", time: now.AddHours(-3), group: "111111", groupName: "二年级一班"),
                 Incidents.Of("r2", time: now.AddHours(-2), group: "111111", groupName: "二年级家长群"), // renamed since: its name now
@@ -1026,6 +1029,7 @@ public sealed class ConsoleReviewTests
                 Incidents.Of("r4", time: now.AddHours(-1), group: "222222", category: "abuse", pack: "abuse", rule: "abuse.x"),
                 Incidents.Of("r5", time: now.AddHours(-1), group: "222222", rule: "ads.gone"), // no longer among the running rules
                 Incidents.Of("r6", time: now.AddHours(-1), group: "333333", category: "images", pack: "images", rule: "images.blocked"), // GroupGuard's own, in no pack of the folder
+                Incidents.Of("r7", time: now.AddHours(-1), group: "333333", category: "fraud", pack: "loan", rule: "loan.x"),
             ],
             CancellationToken.None);
         using var chinese = new ConsoleSession(service);
@@ -1035,11 +1039,23 @@ public sealed class ConsoleReviewTests
 
         var zh = await chinese.PageAsync("/console");
         var en = await english.PageAsync("/console");
+        var loan = await chinese.PageAsync($"/console/incidents/{ids[6]}");
+        var contact = await chinese.PageAsync($"/console/incidents/{ids[0]}");
+        var loanEn = await english.PageAsync($"/console/incidents/{ids[6]}");
+        var list = await chinese.PageAsync("/console/incidents");
 
+        Assert.Contains("<td>贷款诈骗（loan.x）</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>loan.x</td><td class=\"num\">1</td>", en, StringComparison.Ordinal);
+        Assert.Contains("<dd>loan / 贷款诈骗（loan.x） · ", loan, StringComparison.Ordinal);
+        Assert.Contains("<dd>ads / ads.contact · ", contact, StringComparison.Ordinal); // no name: the id, after its pack
+        Assert.Contains("<dd>loan / loan.x · ", loanEn, StringComparison.Ordinal);
+        Assert.Contains("<td>贷款诈骗（loan.x）</td>", list, StringComparison.Ordinal);
+        Assert.Contains("<td>已屏蔽图片（images.blocked）</td>", list, StringComparison.Ordinal);
+        Assert.Contains("<td>ads.gone</td>", list, StringComparison.Ordinal); // taken out since: its id
         Assert.Contains("<td>测试广告 ads.contact</td><td class=\"num\">3</td>", zh, StringComparison.Ordinal);
         Assert.Contains("<td>abuse.x</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal); // its pack has no Chinese name
         Assert.Contains("<td>ads.gone</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal);
-        Assert.Contains("<td>已屏蔽图片 images.blocked</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal);
+        Assert.Contains("<td>已屏蔽图片（images.blocked）</td><td class=\"num\">1</td>", zh, StringComparison.Ordinal);
         Assert.Contains("<td>images.blocked</td><td class=\"num\">1</td>", en, StringComparison.Ordinal);
         Assert.Contains("<td>二年级家长群（111111）</td><td class=\"num\">3</td>", zh, StringComparison.Ordinal);
         Assert.Contains("<td>222222</td><td class=\"num\">2</td>", zh, StringComparison.Ordinal); // no name carried: its id

@@ -15,6 +15,9 @@ public sealed class IncidentModel(IIncidentStore store, IIncidentBrowser browser
     /// <summary>The incident's category as the page names it (<see cref="ConsoleText.Category"/>).</summary>
     public string Category => T.Category(Item!.Category, rules.Current);
 
+    /// <summary>The incident's rule as the page names it, after its pack: its name and its id, or its id (<see cref="ConsoleText.Rule"/>).</summary>
+    public string Rule => T.Rule(Item!.Rule, rules.Current, byPack: false);
+
     /// <summary>The pictures the incident's message had, as kept (hash and where each came from).</summary>
     public IReadOnlyList<Core.Images.IncidentPicture> Pictures { get; private set; } = [];
 

@@ -8,7 +8,7 @@ namespace GroupGuard.Host.WebConsole.Pages;
 /// <summary>The filters as typed, echoed back into the form and the next-page link.</summary>
 public sealed record IncidentsQuery(string? Group, string? User, string? Pack, string? Rule, string? Severity, string? Status, string? Fp, string? From, string? To, string? Q);
 
-public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
+public sealed class IncidentsModel(IIncidentBrowser incidents, Core.Rules.IRuleSetProvider rules) : ConsolePage
 {
     public const int PageSize = 50;
     public const int MaxFilterLength = 200;
@@ -22,6 +22,11 @@ public sealed class IncidentsModel(IIncidentBrowser incidents) : ConsolePage
     public IncidentsQuery Query { get; private set; } = new(null, null, null, null, null, null, null, null, null, null);
 
     public IReadOnlyList<Incident> Rows { get; private set; } = [];
+
+    /// <summary>A row's rule as the list names it: its name and its id, or its id (<see cref="ConsoleText.Rule"/>), the rules in force read once for the page.</summary>
+    public string Rule(string id) => T.Rule(id, _rules ??= rules.Current, byPack: false);
+
+    private Core.Rules.RuleSet? _rules;
 
     /// <summary>The id the next page starts below, when there may be one.</summary>
     public long? NextBefore { get; private set; }

@@ -45,8 +45,8 @@ public sealed class AlertTests
         Assert.Contains("ads.site", alert, StringComparison.Ordinal);
         Assert.Contains("已撤回", alert, StringComparison.Ordinal);
         Assert.Contains("11-26 18:00:00", alert, StringComparison.Ordinal); // the message's time in Asia/Shanghai
-        // Masked as a digest masks it: the hit and the phone number.
-        Assert.Contains($"「{DigestMarkup.Escape("*** *********** 领资料")}」", alert, StringComparison.Ordinal);
+        // Masked as a digest masks it: the advert's words read, its contact (the phone number) masked.
+        Assert.Contains($"「{DigestMarkup.Escape("加微信 *********** 领资料")}」", alert, StringComparison.Ordinal);
         Assert.DoesNotContain("13812345678", alert, StringComparison.Ordinal);
 
         await rig.LookAtAsync(alerts, t0.AddSeconds(62));
@@ -533,7 +533,9 @@ public sealed class AlertTests
         Assert.Contains("群管告警：2 条违规消息（office）", alert, StringComparison.Ordinal);
         Assert.Contains("发现 2 条严重程度为「高」及以上的违规消息（3 次命中）", alert, StringComparison.Ordinal);
         var line = Assert.Single(alert.Split('\n'), l => l.Contains("当天", StringComparison.Ordinal));
-        Assert.Contains("「＊＊＊＊当天＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊」", line, StringComparison.Ordinal); // 放款 is the hit below the rule's severity (the robot's Markdown shows * as ＊)
+        // An advert's words read, its contact masked, the hit below the rule's severity (放款) as the
+        // others (the robot's Markdown shows * as ＊).
+        Assert.Contains("「低息贷款当天放款联系＊＊＊＊＊＊＊＊＊＊＊」", line, StringComparison.Ordinal);
         Assert.Contains("fraud.loan", line, StringComparison.Ordinal);
         Assert.Contains("ads.contact", line, StringComparison.Ordinal);
         Assert.DoesNotContain("fraud.fast-loan", alert, StringComparison.Ordinal);

@@ -264,8 +264,8 @@ public static partial class DigestBuilder
                 var top = offence.Top;
                 var acted = offence.Acted;
                 var group = severalGroups ? GroupName(groupNames.Name(top.Platform, top.GroupId), top.GroupId, quote) + " " : "";
-                // The excerpt masks every hit (a regex's over a whole advert leaves nothing to read):
-                // the console's page of the message's most severe incident shows it whole, to those allowed.
+                // The excerpt masks an advert's contacts and every other hit whole (Excerpt): the
+                // console's page of the message's most severe incident shows it whole, to those allowed.
                 lines.Add(new Line(LineKind.Item, $"[{SeverityName(offence.Severity)}] {Local(top.Time, input.TimeZone):MM-dd HH:mm} {group}{quote(top.SenderName ?? top.UserId)}{Forwarded(top, quote)}：「{offence.Excerpt(quote)}」（{offence.Categories(quote)}，{offence.Rules(input.RuleNames, quote)}，{(OnlyRecorded(acted, recordOnly) ? "仅记录" : ActionName(acted))}{Cleared(offence.Clearing)}）",
                     ConsoleLinks.Incident(input.ConsoleUrl, top.Id)));
             }
@@ -582,12 +582,12 @@ public static partial class DigestBuilder
     /// member: it is 仅记录, with the incidents whose message another incident acted on
     /// (<see cref="ActionStatus.Skipped"/>) and those of a platform that can only record. A message
     /// of several hits takes the first of: handled, failed (told on the lines after; in no count
-    /// here), pending (待处置, said only when there is one: an action still waiting on the platform
-    /// when the digest is made, as the console's overview names it; one whose recall, mute or kick
-    /// were carried out and whose warning alone waits is counted by those, as <see cref="SettledStatus"/>
-    /// reads it: the incidents are given settled), dry run, exempt, recorded. Exempt is 管理员豁免, and
-    /// apart from it, said only when there are any, 群内信任 and 全局免处置 (<see cref="ExemptName"/>). A
-    /// message whose own action is pending is not 演练 for a shadow rule's hit on it.
+    /// here), pending (待处置: an action still waiting on the platform when the digest is made, as the
+    /// console's overview names it; one whose recall, mute or kick were carried out and whose warning
+    /// alone waits is counted by those, as <see cref="SettledStatus"/> reads it: the incidents are
+    /// given settled), dry run, exempt, recorded. Exempt is 管理员豁免, and apart from it 群内信任 and
+    /// 全局免处置 (<see cref="ExemptName"/>). 已处置 is always said, every other count only when it is
+    /// not 0. A message whose own action is pending is not 演练 for a shadow rule's hit on it.
     /// </summary>
     private static string Outcomes(List<Offence> offences, HashSet<string> recordOnly)
     {
@@ -633,8 +633,18 @@ public static partial class DigestBuilder
             }
         }
 
-        return $"已处置 {handled} 条；" + (pending > 0 ? $"待处置 {pending} 条；" : "") + $"仅记录 {recorded} 条；演练 {dryRun} 条；管理员豁免 {exempt} 条"
-            + (trusted > 0 ? $"；{TrustedName} {trusted} 条" : "") + (everywhere > 0 ? $"；{ExemptEverywhereName} {everywhere} 条" : "");
+        // 已处置 always, the others only when there are some: a leader reads 已处置 3 条；仅记录 2 条, not
+        // three more counts of nothing after it.
+        var counts = new List<string> { $"已处置 {handled} 条" };
+        foreach (var (name, count) in new[] { ("待处置", pending), ("仅记录", recorded), ("演练", dryRun), ("管理员豁免", exempt), (TrustedName, trusted), (ExemptEverywhereName, everywhere) })
+        {
+            if (count > 0)
+            {
+                counts.Add($"{name} {count} 条");
+            }
+        }
+
+        return string.Join("；", counts);
     }
 
     /// <summary>
@@ -725,11 +735,15 @@ public static partial class DigestBuilder
     /// <summary>The category of the rules whose hit is someone's personal number (ID, bank card, mobile).</summary>
     private const string PrivacyCategory = Moderation.EvidenceMasker.PrivacyCategory;
 
-    internal static string Excerpt(Incident incident, Func<string, string> quote)
+    /// <summary>
+    /// The text of <paramref name="hits"/> (one message's, each with its spans on that text) as a
+    /// leader reads it: digests travel through third-party robots, so an advert's contacts, every
+    /// other hit and long digit runs are masked (<see cref="Moderation.EvidenceMasker.MaskForReaders"/>).
+    /// </summary>
+    internal static string Excerpt(string messageText, IEnumerable<Incident> hits, Func<string, string> quote)
     {
-        // Digests travel through third-party robots: the hit itself and long digit runs are masked.
         // Trimmed: the space a mention (@李四) or a reply left before the words is no part of them.
-        var text = Moderation.EvidenceMasker.Mask(incident.MessageText, incident.Spans).Trim();
+        var text = Moderation.EvidenceMasker.MaskForReaders(messageText, hits.SelectMany(i => i.Spans.Select(s => (s, (string?)i.Category)))).Trim();
         if (text.Length == 0)
         {
             return "（原文未保存）";

@@ -53,5 +53,5 @@ internal sealed class Offence
     /// chat's hits may quote other inner messages: their spans are theirs).
     /// </summary>
     public string Excerpt(Func<string, string> quote) =>
-        DigestBuilder.Excerpt(Top with { Spans = [.. Hits.Where(i => string.Equals(i.MessageText, Top.MessageText, StringComparison.Ordinal)).SelectMany(i => i.Spans)] }, quote);
+        DigestBuilder.Excerpt(Top.MessageText, Hits.Where(i => string.Equals(i.MessageText, Top.MessageText, StringComparison.Ordinal)), quote);
 }

@@ -73,6 +73,12 @@ public sealed record GroupCommand
     /// <summary>The message the command replies to, when it is a reply.</summary>
     public string? ReplyTo { get; init; }
 
+    /// <summary>
+    /// When the text was read as this command though typed otherwise (<c>放行 名单</c>, a space typed
+    /// inside 放行名单): the clause its answer begins with, saying so (<c>按 /gg 放行名单 处理：</c>); else null.
+    /// </summary>
+    public string? ReadAs { get; init; }
+
     /// <summary>When the command cannot be carried out as typed: the one line to answer (how to type it); else null.</summary>
     public string? Problem { get; init; }
 }

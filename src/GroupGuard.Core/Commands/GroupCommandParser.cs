@@ -146,6 +146,11 @@ public static class GroupCommandParser
             argument = ""; // 检查。 has no text to check: in reply to a message, it checks that one
         }
 
+        if (WordTypedApart(verb, argument) is { } whole)
+        {
+            return TypedApart(verb, whole, argument, replyTo, prefix);
+        }
+
         var users = mentions.Where(u => u.Length > 0 && u != botId).Distinct(StringComparer.Ordinal).ToList();
         var command = new GroupCommand { Verb = verb.Verb, Name = verb.Name, ReplyTo = replyTo };
         return verb.Verb switch
@@ -185,15 +190,71 @@ public static class GroupCommandParser
             return null;
         }
 
-        var words = verb.Verb switch
-        {
-            GroupCommandVerb.Allow or GroupCommandVerb.Disallow => "词语",
-            GroupCommandVerb.Check => "文字",
-            _ => null,
-        };
+        var words = WordsOf(verb.Verb);
         return $"没有这个命令，是不是想用：{prefix} {meant}？"
             + (words is null ? Usage(prefix) : $"{verb.Name}{words}：{prefix} {verb.Name} {words}（{words}前加空格）");
     }
+
+    /// <summary>
+    /// The command whose word the verb's word and the word typed after it make, a space typed inside
+    /// it (<c>放行 名单</c>: 放行名单; <c>放行 列表</c>; <c>取消放行 名单</c>, whose words end in
+    /// 放行名单): the argument is the rest of that command's word, and nothing more (a question mark
+    /// or spaces inside aside); null when it is not (<c>放行 名单上的人</c> is a phrase). As 取消 放行
+    /// and 试 运行 are read (<see cref="Nearest"/>), for a command's word typed first.
+    /// </summary>
+    private static (string Name, GroupCommandVerb Verb)? WordTypedApart((string Name, GroupCommandVerb Verb) verb, string argument)
+    {
+        var typed = string.Concat(argument.AsSpan().TrimEnd(QuestionMarks).ToString().Where(c => !char.IsWhiteSpace(c)));
+        if (typed.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (var other in Verbs)
+        {
+            if (other.Verb != verb.Verb && other.Name.Length > typed.Length && other.Name.EndsWith(typed, StringComparison.Ordinal)
+                && (verb.Name + typed).EndsWith(other.Name, StringComparison.Ordinal))
+            {
+                return other;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A command's word typed apart after another's (<see cref="WordTypedApart"/>): never carried out
+    /// as the verb and a phrase (<c>放行 名单</c> allowed 名单). Where the words typed are exactly a
+    /// command's word and that command only reads (<c>放行名单</c>), it is that command, and its answer
+    /// says so first (<c>按 /gg 放行名单 处理：</c>); else nothing is done, and the answer suggests the
+    /// command and how to give the verb's words (<c>取消放行 名单</c>).
+    /// </summary>
+    private static GroupCommand TypedApart((string Name, GroupCommandVerb Verb) verb, (string Name, GroupCommandVerb Verb) whole, string argument, string? replyTo, string prefix)
+    {
+        var meant = NameOf(whole.Verb);
+        var exact = verb.Name + string.Concat(argument.AsSpan().TrimEnd(QuestionMarks).ToString().Where(c => !char.IsWhiteSpace(c))) == whole.Name;
+        if (exact && whole.Verb is GroupCommandVerb.AllowList or GroupCommandVerb.Status or GroupCommandVerb.Help)
+        {
+            return new GroupCommand { Verb = whole.Verb, Name = meant, ReplyTo = replyTo, ReadAs = $"按 {prefix} {meant} 处理：" };
+        }
+
+        var words = WordsOf(verb.Verb);
+        return new GroupCommand
+        {
+            Verb = GroupCommandVerb.Unknown,
+            Name = HelpName,
+            ReplyTo = replyTo,
+            Problem = $"没有这个命令，是不是想用：{prefix} {UsageOf(meant)}？" + (words is null ? $"全部命令：{prefix} {HelpName}" : $"{verb.Name}{words}：{prefix} {verb.Name} {words}"),
+        };
+    }
+
+    /// <summary>What a command takes after its word, as its usage names it (<c>词语</c>), for those that take words; else null.</summary>
+    private static string? WordsOf(GroupCommandVerb verb) => verb switch
+    {
+        GroupCommandVerb.Allow or GroupCommandVerb.Disallow => "词语",
+        GroupCommandVerb.Check => "文字",
+        _ => null,
+    };
 
     /// <summary>
     /// <paramref name="text"/> without the full stops and exclamation marks at its end (加微信群。:

@@ -89,6 +89,12 @@ internal sealed partial class GroupCommands(
             reply = command.Problem is { } problem
                 ? CommandReply.Say(message, problem)
                 : await CarryOutAsync(command, message, current.Prefix);
+            if (command.ReadAs is { } readAs)
+            {
+                // Read as another command than typed (放行 名单: 放行名单): the answer says so first.
+                var answer = reply.Answer;
+                reply = reply with { Answer = changed => readAs + answer(changed) };
+            }
         }
         catch (Exception ex)
         {

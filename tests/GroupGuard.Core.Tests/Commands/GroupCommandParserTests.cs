@@ -337,6 +337,56 @@ public sealed class GroupCommandParserTests
         Assert.Equal("名单上的人", spaced.Argument);
     }
 
+    /// <summary>
+    /// /gg 放行 名单, 放行名单 with a space typed inside, allowed the phrase 名单 and answered
+    /// 已放行「名单」. The verb's word and the rest of another command's word, typed apart, are now
+    /// read as that command when it only reads (the answer says so first), else suggest it.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 放行 名单")]
+    [InlineData("/gg 放行 列表")]
+    [InlineData("/gg 放行 名单？")]
+    [InlineData("/gg 放行 名单。")]
+    [InlineData("/gg 放行：名单")]
+    [InlineData("/gg放行 名 单")]
+    public void Allow_of_the_rest_of_the_allow_list_s_word_is_the_allow_list_and_says_so(string text)
+    {
+        var command = Parse(text, replyTo: "1")!;
+
+        Assert.Equal(GroupCommandVerb.AllowList, command.Verb);
+        Assert.Equal("放行名单", command.Name);
+        Assert.Null(command.Problem);
+        Assert.Equal("", command.Argument);
+        Assert.Equal("按 /gg 放行名单 处理：", command.ReadAs);
+    }
+
+    [Theory]
+    [InlineData("/gg 取消放行 名单")]
+    [InlineData("/gg 取消放行 列表？")]
+    public void Disallow_of_the_rest_of_the_allow_list_s_word_takes_nothing_off_and_suggests_the_list(string text)
+    {
+        var command = Parse(text)!;
+
+        Assert.Equal(GroupCommandVerb.Unknown, command.Verb);
+        Assert.Equal("", command.Argument);
+        Assert.Equal("没有这个命令，是不是想用：/gg 放行名单？取消放行词语：/gg 取消放行 词语", command.Problem);
+    }
+
+    [Theory]
+    [InlineData("/gg 放行 名单上的人", GroupCommandVerb.Allow, "名单上的人")]
+    [InlineData("/gg 放行 单", GroupCommandVerb.Allow, "单")]
+    [InlineData("/gg 取消放行 名单上的人", GroupCommandVerb.Disallow, "名单上的人")]
+    [InlineData("/gg 检查 名单", GroupCommandVerb.Check, "名单")]
+    public void A_phrase_that_is_more_or_less_than_the_rest_of_a_command_s_word_is_a_phrase(string text, GroupCommandVerb verb, string argument)
+    {
+        var command = Parse(text)!;
+
+        Assert.Equal(verb, command.Verb);
+        Assert.Null(command.Problem);
+        Assert.Null(command.ReadAs);
+        Assert.Equal(argument, command.Argument);
+    }
+
     [Theory]
     [InlineData("/gg 取消放行", "用法")]
     [InlineData("/gg 取消放行 加微信 # 注释", "#")]

@@ -397,6 +397,31 @@ public sealed class GroupCommandTests
     }
 
     /// <summary>
+    /// /gg 放行 名单, 放行名单 with a space typed inside, wrote 名单 to the group's allow list and
+    /// answered 已放行「名单」. It now answers the list, saying it was read so; 取消放行 名单 takes
+    /// nothing off and suggests the list.
+    /// </summary>
+    [Fact]
+    public async Task The_allow_list_typed_with_a_space_inside_answers_the_list_saying_so_and_writes_nothing()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 加微信群", userId: Admin, role: "admin"));
+        await AnswerAsync(api, "已放行「加微信群」");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 名单", userId: Admin, role: "admin"));
+        var listed = await AnswerAsync(api, "本群放行");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 取消放行 名单", userId: Admin, role: "admin"));
+        var suggested = await AnswerAsync(api, "没有这个命令");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 按 /gg 放行名单 处理：本群放行 1 条（allow-123456.txt）：「加**群」", Said(listed));
+        Assert.Equal($"[CQ:at,qq={Admin}] 没有这个命令，是不是想用：/gg 放行名单？取消放行词语：/gg 取消放行 词语", Said(suggested));
+        Assert.Equal(["加微信群"], File.ReadAllLines(file).Where(l => !l.StartsWith('#')));
+        Assert.Equal(["group_command:放行", "group_command:放行名单"], (await AuditAsync(service)).Select(a => a.Action).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
     /// A colon typed after the command's word as after the prefix: /gg 放行：加微信群 wrote the phrase
     /// ：加微信群, which covers nothing a member writes, and answered 已放行「：加微信群」; /gg 放行名单？
     /// was answered how to type 放行名单.

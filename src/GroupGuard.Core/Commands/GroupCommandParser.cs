@@ -7,7 +7,7 @@ namespace GroupGuard.Core.Commands;
 /// <c>/gg 信任 @某人</c>, <c>/gg 取消信任 @某人</c>, <c>/gg 信任名单</c>,
 /// <c>/gg 试运行 开|关</c> (<c>/gg 试运行</c> alone, or with another word: what it is now) and <c>/gg 检查 文字</c> from a group message. The prefix matches in either case and in full
 /// width (<c>／ＧＧ</c>), with or without a space before the verb, or a colon or comma in its place
-/// (<c>/gg：状态</c>), as after the verb (<c>/gg 放行：加微信群</c>); a word that runs on from the prefix (<c>/ggg</c>, <c>/gg好</c>) is no command. A full stop or exclamation mark typed at the end
+/// (<c>/gg：状态</c>), as after the verb (<c>/gg 放行：加微信群</c>); a word that runs on from the prefix (<c>/ggg</c>, <c>/gg好</c>) is no command, unless it is a command's word mistyped (<c>/gg帮主</c>). A full stop or exclamation mark typed at the end
 /// (<c>/gg 试运行 开。</c>) is no part of the command, and the prefix with nothing after it but such a
 /// mark or a question mark (<c>/gg？</c>) asks for the list as the prefix alone does. Pure: who may
 /// give a command is the caller's to check.
@@ -104,7 +104,10 @@ public static class GroupCommandParser
         var marksAlone = rest.TrimStart().Length > 0 && !rest.TrimStart().ContainsAnyExcept(PrefixAloneMarks);
         if (rest.Length > 0 && !spaced && VerbAt(rest) is null && !marksAlone)
         {
-            return null; // /ggg, /gghello: a word, not the prefix
+            // /ggg, /gg好, /gghello: a word, not the prefix; /gg帮主, a command's word mistyped, is the bot's.
+            return GluedTypo(rest) is { } typo
+                ? new GroupCommand { Verb = GroupCommandVerb.Unknown, Name = HelpName, ReplyTo = replyTo, Problem = Suggested(prefix, typo) }
+                : null;
         }
 
         rest = rest.TrimStart();
@@ -430,6 +433,21 @@ public static class GroupCommandParser
         ("检测", CheckName), ("check", CheckName),
     ];
 
+    /// <summary>
+    /// The command whose own word the text run on from the prefix is, typed one character off
+    /// (<c>/gg帮主</c>, <c>/gg检察</c>, <c>/gg放形名单</c>): the prefix and a command's word, no space
+    /// between, as <c>/gg帮助</c> is read. Nothing shorter than two characters (<c>/gg好</c>, <c>/ggg</c>),
+    /// nothing that starts with other than a letter past ASCII, as Chinese is (<c>/gg-状态</c>, <c>/ggx状态</c>), and none of the words of
+    /// one's own <see cref="Nearest"/> knows (<c>/gghelp</c>, <c>/gg今天</c>): those are text, perhaps
+    /// another bot's command; null then.
+    /// </summary>
+    private static string? GluedTypo(ReadOnlySpan<char> rest)
+    {
+        var end = rest.IndexOfAny(WordEnds);
+        var typed = (end < 0 ? rest : rest[..end]).ToString().Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        return typed.Length >= 2 && char.IsLetter(typed[0]) && !char.IsAscii(typed[0]) ? OneEditFrom(typed, besides: null) : null;
+    }
+
     /// <summary>Where the word typed for a command ends: a space, a mention, or a mark typed after it.</summary>
     private const string WordEnds = "@＠" + FullStops + QuestionMarks;
 
@@ -463,6 +481,12 @@ public static class GroupCommandParser
             return NameOf(split.Verb);
         }
 
+        return OneEditFrom(typed, besides);
+    }
+
+    /// <summary>The one command whose word, or 放行列表, <paramref name="typed"/> is a single character away from, <paramref name="besides"/> left out; null when none is, or two are.</summary>
+    private static string? OneEditFrom(string typed, GroupCommandVerb? besides)
+    {
         var near = Verbs.Where(v => v.Verb != besides && OneEditApart(typed, v.Name)).Select(v => v.Verb).Distinct().ToList();
         return near.Count == 1 ? NameOf(near[0]) : null;
     }

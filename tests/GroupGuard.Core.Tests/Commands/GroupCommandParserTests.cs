@@ -221,8 +221,36 @@ public sealed class GroupCommandParserTests
     [InlineData("/gg好")]
     [InlineData("/gghello：状态")]
     [InlineData("/gg-状态")]
+    [InlineData("/gghelp")] // a word of one's own, run on: perhaps another bot's command
+    [InlineData("/gg今天")]
+    [InlineData("/gg帮")] // one character
+    [InlineData("/gg帮主你好")]
+    [InlineData("/gg状判")] // as near 状态 as 误判
     public void A_word_that_runs_on_from_the_prefix_stays_no_command(string text) =>
         Assert.Null(Parse(text));
+
+    /// <summary>
+    /// /gg帮主, 帮助 mistyped with no space after the prefix, was no command and went unanswered,
+    /// while /gg 帮主 suggested 帮助: a command's own word one character off, run on from the prefix,
+    /// is answered as it is with the space.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg帮主", "/gg 帮主")]
+    [InlineData("/gg帮主？", "/gg 帮主")]
+    [InlineData("／ＧＧ帮主", "/gg 帮主")]
+    [InlineData("/gg检察 加微信", "/gg 检察 加微信")]
+    [InlineData("/gg态状", "/gg 态状")]
+    [InlineData("/gg放形名单", "/gg 放形名单")]
+    [InlineData("/gg取消放 加微信群", "/gg 取消放 加微信群")]
+    public void A_command_s_word_mistyped_run_on_from_the_prefix_is_answered_as_with_a_space(string text, string spaced)
+    {
+        var command = Parse(text)!;
+
+        Assert.Equal(GroupCommandVerb.Unknown, command.Verb);
+        Assert.Equal("", command.Argument);
+        Assert.StartsWith("没有这个命令，是不是想用：", command.Problem, StringComparison.Ordinal);
+        Assert.Equal(Parse(spaced)!.Problem, command.Problem);
+    }
 
     [Fact]
     public void Another_prefix_is_honoured_and_the_default_no_longer_is()

@@ -460,6 +460,27 @@ public sealed class GroupCommandTests
         Assert.Single(api.RequestsFor("send_group_msg"), r => Said(r).Contains("没有这个命令", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// /gg帮主 with no space after the prefix went unanswered, where /gg 帮主 suggested 帮助: it is
+    /// now answered the same. A word run on that is no command's mistyped (/gg好) stays text.
+    /// </summary>
+    [Fact]
+    public async Task A_command_s_word_mistyped_right_after_the_prefix_is_answered_as_with_a_space_and_other_words_run_on_are_text()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg好", userId: Admin, role: "admin"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg帮主", userId: Member, role: "member"));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg帮主", userId: Admin, role: "admin"));
+
+        var answer = await AnswerAsync(api, "没有这个命令");
+        await service.HandledAsync("3");
+        Assert.StartsWith($"[CQ:at,qq={Admin}] 没有这个命令，是不是想用：/gg 帮助？在 /gg 后空一格写命令：状态；", Said(answer), StringComparison.Ordinal);
+        Assert.Single(api.RequestsFor("send_group_msg")); // nothing to /gg好, nor to the member
+        Assert.Empty(await AuditAsync(service));
+    }
+
     [Fact]
     public async Task Allowing_a_phrase_stops_it_firing_in_that_group_only_and_keeps_it_in_the_rules_folder()
     {

@@ -296,7 +296,7 @@ public static class GroupCommandParser
         AllowName => $"{AllowName} 词语",
         DisallowName => $"{DisallowName} 词语",
         DryRunName => $"{DryRunName} 开 或 关",
-        CheckName => $"{CheckName} 文字",
+        CheckName => $"{CheckName} 文字（或回复消息）",
         TrustName => $"{TrustName} @某人",
         UntrustName => $"{UntrustName} @某人",
         _ => name,

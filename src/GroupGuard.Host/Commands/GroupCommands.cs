@@ -427,9 +427,20 @@ internal sealed partial class GroupCommands(
     internal const int MaxListedPhrases = 10;
 
     /// <summary>
-    /// The group's allow list as in force: how many phrases, the file, and the first
-    /// <see cref="MaxListedPhrases"/>. The whole group reads the answer, so where a rule's term
-    /// stands inside a phrase it is masked as <c>检查</c> masks it (加微信群: 「加**群」).
+    /// The longest answer to <c>放行名单</c> (the @ aside) past its first phrase: what a phone shows in a
+    /// few lines. Ten phrases of their full 50 characters made it near 600.
+    /// </summary>
+    internal const int MaxListAnswerLength = 200;
+
+    /// <summary>What the answer to <c>放行名单</c> ends with when it leaves phrases out: where the rest are.</summary>
+    internal const string ListCut = " 等，完整名单见该文件";
+
+    /// <summary>
+    /// The group's allow list as in force: how many phrases, the file, and as many of the first
+    /// <see cref="MaxListedPhrases"/> as the answer holds within <see cref="MaxListAnswerLength"/>
+    /// (one at least), then, when some are left out, <see cref="ListCut"/>. The whole group reads the
+    /// answer, so where a rule's term stands inside a phrase it is masked as <c>检查</c> masks it
+    /// (加微信群: 「加**群」).
     /// </summary>
     private async Task<CommandReply> AllowListAsync(GroupCommand command, ChatMessage message)
     {
@@ -442,13 +453,23 @@ internal sealed partial class GroupCommands(
             return CommandReply.Say(message, "本群没有放行词语");
         }
 
-        var shown = phrases.Take(MaxListedPhrases).Select(phrase =>
+        var answer = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"本群放行 {phrases.Count} 条（{file}）："));
+        var shown = 0;
+        foreach (var phrase in phrases.Take(MaxListedPhrases))
         {
             var (verdict, misses) = MessageDetector.Explain(set, phrase, message.GroupId, segmenter);
-            return "「" + MaskStretches(phrase, verdict.Hits.Select(h => (h.Start, h.Start + h.Length)).Concat(misses.Select(m => (m.Start, m.Start + m.Length)))) + "」";
-        });
-        return CommandReply.Say(message, string.Create(CultureInfo.InvariantCulture,
-            $"本群放行 {phrases.Count} 条（{file}）：{string.Join("、", shown)}{(phrases.Count > MaxListedPhrases ? " 等" : "")}"));
+            var quoted = (shown > 0 ? "、" : "") + "「" + MaskStretches(phrase, verdict.Hits.Select(h => (h.Start, h.Start + h.Length)).Concat(misses.Select(m => (m.Start, m.Start + m.Length)))) + "」";
+            var cut = shown + 1 < phrases.Count ? ListCut.Length : 0;
+            if (shown > 0 && answer.Length + quoted.Length + cut > MaxListAnswerLength)
+            {
+                break;
+            }
+
+            answer.Append(quoted);
+            shown++;
+        }
+
+        return CommandReply.Say(message, answer.Append(shown < phrases.Count ? ListCut : "").ToString());
     }
 
     /// <summary>Whether a phrase is on the group's own allow list in the rules in force.</summary>

@@ -422,6 +422,35 @@ public sealed class GroupCommandTests
     }
 
     /// <summary>
+    /// 放行名单 listed the first 10 phrases whole: ten long ones made an answer near 600 characters,
+    /// screens of a phone. It now lists what fits in about 200, keeps the count and the file, and says
+    /// where the rest are.
+    /// </summary>
+    [Fact]
+    public async Task The_allow_list_of_long_phrases_is_answered_in_what_a_phone_shows_with_its_count_and_where_the_rest_are()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行 微信支付", userId: Admin, role: "admin"));
+        await AnswerAsync(api, "已放行「微信支付」");
+        var long12 = Enumerable.Range(1, 12).Select(i => $"第{i}次家长会的通知请大家加微信群后按老师的要求填写回执并按时提交").ToList();
+        File.AppendAllLines(file, long12);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "/gg 放行 扫码进群", userId: Admin, role: "admin")); // reloads the list
+        await AnswerAsync(api, "已放行「扫码进群」");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 放行名单", userId: Admin, role: "admin"));
+
+        var said = Said(await AnswerAsync(api, "本群放行")).Replace($"[CQ:at,qq={Admin}] ", "", StringComparison.Ordinal);
+        Assert.Equal(
+            "本群放行 14 条（allow-123456.txt）：「微信支付」、" + string.Join("、", long12.Take(4).Select(p => $"「{p}」")) + " 等，完整名单见该文件",
+            said.Replace("加**群", "加微信群", StringComparison.Ordinal));
+        Assert.Contains("加**群", said, StringComparison.Ordinal); // the term masked, as ever
+        Assert.InRange(said.Length, 150, 200); // the four long phrases fit, a fifth would not
+        Assert.Equal(14, File.ReadAllLines(file).Count(l => !l.StartsWith('#')));
+    }
+
+    /// <summary>
     /// A colon typed after the command's word as after the prefix: /gg 放行：加微信群 wrote the phrase
     /// ：加微信群, which covers nothing a member writes, and answered 已放行「：加微信群」; /gg 放行名单？
     /// was answered how to type 放行名单.

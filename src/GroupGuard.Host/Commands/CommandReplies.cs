@@ -46,6 +46,13 @@ internal sealed record CommandReply(ChatMessage Command, IReadOnlyList<MuteChang
     /// <summary>The command's word (<c>误判</c>; <c>帮助</c> for help and unknown words), for the log: never what it carried.</summary>
     public string Name { get; init; } = "";
 
+    /// <summary>
+    /// What the command asked, all its answer may depend on besides the state it reads (its word,
+    /// its words, the message it replies to, the members it names): the same answer to the same
+    /// question in a group within a minute is sent once (<see cref="RecentAnswers"/>).
+    /// </summary>
+    public string Asked { get; init; } = "";
+
     public static CommandReply Say(ChatMessage command, string answer) => new(command, [], _ => answer);
 }
 
@@ -72,13 +79,15 @@ internal sealed class CommandReplies
 /// <summary>
 /// Lifts (or sets again) the mutes a command asked for and sends its answer, as a warning is sent:
 /// an @ of the one who asked, then the line (through the same per-bot rate limit, and on OneBot in
-/// the same coalescing window as warnings). An answer not sent is logged with the command's word, the
+/// the same coalescing window as warnings); an answer the group was sent to the same command within
+/// the minute is not sent again (<see cref="RecentAnswers"/>). An answer not sent is logged with the command's word, the
 /// platform, the group and why: a line for a bot's first in ten seconds and for each other kind of
 /// failure in them (<see cref="LogThrottle"/>), the rest counted into its next line.
 /// </summary>
 internal sealed partial class CommandReplyWorker(
     CommandReplies replies,
     IPlatformActions platform,
+    RecentAnswers recent,
     TimeProvider time,
     ILogger<CommandReplyWorker> logger) : BackgroundService
 {
@@ -118,6 +127,13 @@ internal sealed partial class CommandReplyWorker(
         }
 
         var answer = reply.Answer(changed);
+        if (!recent.TryTake(command.Platform, command.GroupId, reply.Asked, answer, out var taken))
+        {
+            // A burst of one command (many admins typing /gg 帮助): the group has the answer already.
+            LogSameAnswer(reply.Name, command.Platform, command.GroupId, command.MessageId, (long)(time.GetUtcNow() - taken).TotalSeconds);
+            return;
+        }
+
         var sent = await platform.ExecuteAsync(
             new PlatformAction
             {
@@ -131,6 +147,11 @@ internal sealed partial class CommandReplyWorker(
                 WarningText = answer,
             },
             cancellationToken);
+        if (sent.Status != ActionStatus.Done)
+        {
+            recent.Forget(command.Platform, command.GroupId, reply.Asked, answer, taken);
+        }
+
         if (sent.Status != ActionStatus.Done
             && _notSentLines.Occurred($"{command.Platform}:{command.BotId}", $"{sent.Status} {sent.ErrorKind}") is > 0 and var count)
         {
@@ -153,6 +174,9 @@ internal sealed partial class CommandReplyWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Group command {Command} in {Platform} group {GroupId} (message {MessageId}): the answer was not sent: {Outcome} ({Count} of the bot's answers not sent since its last such line; a line every 10 s at most, and one for each other kind of failure)")]
     private partial void LogAnswerNotSent(string command, string platform, string groupId, string messageId, string outcome, long count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Group command {Command} in {Platform} group {GroupId} (message {MessageId}): the answer is the one sent to the same command in the group {Seconds} s ago; not sent again")]
+    private partial void LogSameAnswer(string command, string platform, string groupId, string messageId, long seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Command: the reply to message {MessageId} in group {GroupId} failed")]
     private partial void LogFailed(Exception ex, string groupId, string messageId);

@@ -917,11 +917,19 @@ internal sealed partial class GroupCommands(
         }
     }
 
+    /// <summary>
+    /// What <paramref name="command"/> asked, as <see cref="CommandReply.Asked"/> keeps it: the same
+    /// for /gg, /gg 帮助 and /gg帮助 from anyone; another for 检查 of another text or reply, 解禁 of
+    /// other members.
+    /// </summary>
+    private static string Asked(GroupCommand command) =>
+        string.Join('\n', command.Verb.ToString(), command.Argument, command.On is { } on ? (on ? "on" : "off") : "", command.ReplyTo ?? "", string.Join(',', command.Users));
+
     private static string Actor(ChatMessage message) => $"{message.Platform}:{message.UserId}";
 
     private void Reply(GroupCommand command, CommandReply reply)
     {
-        if (!replies.TryEnqueue(reply with { Name = command.Name }))
+        if (!replies.TryEnqueue(reply with { Name = command.Name, Asked = Asked(command) }))
         {
             LogReplyDropped(reply.Command.GroupId, reply.Command.MessageId);
         }

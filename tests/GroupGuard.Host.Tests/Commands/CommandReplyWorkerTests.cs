@@ -2,6 +2,7 @@ using GroupGuard.Core;
 using GroupGuard.Core.Commands;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Host.Commands;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GroupGuard.Host.Tests.Commands;
@@ -22,7 +23,7 @@ public sealed class CommandReplyWorkerTests
     [Fact]
     public async Task A_bot_that_cannot_send_is_a_line_every_ten_seconds_with_how_many_and_one_for_each_other_failure()
     {
-        var worker = new CommandReplyWorker(new CommandReplies(), _platform, _clock, _logs);
+        var worker = new CommandReplyWorker(new CommandReplies(), _platform, new RecentAnswers(_clock), _clock, _logs);
         _platform.Answer = ActionResult.Failed(ActionErrorKind.Unreachable, "send_group_msg could not reach http://127.0.0.1:3000");
 
         await worker.RunAsync(Reply("1", "a"), CancellationToken.None);
@@ -49,7 +50,7 @@ public sealed class CommandReplyWorkerTests
     [Fact]
     public async Task An_answer_sent_is_not_logged()
     {
-        var worker = new CommandReplyWorker(new CommandReplies(), _platform, _clock, _logs);
+        var worker = new CommandReplyWorker(new CommandReplies(), _platform, new RecentAnswers(_clock), _clock, _logs);
 
         await worker.RunAsync(Reply("1", "a"), CancellationToken.None);
 
@@ -60,7 +61,7 @@ public sealed class CommandReplyWorkerTests
     [Fact]
     public async Task A_mute_set_again_is_one_mute_for_the_seconds_left_before_the_answer_that_says_so()
     {
-        var worker = new CommandReplyWorker(new CommandReplies(), _platform, _clock, _logs);
+        var worker = new CommandReplyWorker(new CommandReplies(), _platform, new RecentAnswers(_clock), _clock, _logs);
         var command = Messages.Group("/gg 误判", id: "4", user: "30003");
         string? said = null;
 
@@ -74,6 +75,62 @@ public sealed class CommandReplyWorkerTests
 
         Assert.Equal(["mute 20001 360", "unmute 20002", "warn 30003 20001:360:True,20002:0:True"], _platform.Calls);
         Assert.Equal("20001:360:True,20002:0:True", said);
+    }
+
+    /// <summary>
+    /// A burst of one command (20 admins typing /gg 帮助 within a minute) drew 20 answers the same:
+    /// the group now gets one a minute, while another answer, the same words to another question,
+    /// another group, or an answer the first of which was not sent, still goes out.
+    /// </summary>
+    [Fact]
+    public async Task The_same_answer_to_the_same_command_in_a_group_within_a_minute_is_sent_once()
+    {
+        var worker = new CommandReplyWorker(new CommandReplies(), _platform, new RecentAnswers(_clock), _clock, _logs);
+        CommandReply Asked(string group, string id, string asked, string answer) =>
+            CommandReply.Say(Messages.Group("/gg 帮助", id: id, group: group, user: "300" + id), answer) with { Name = GroupCommandParser.HelpName, Asked = asked };
+
+        for (var i = 10; i < 30; i++)
+        {
+            await worker.RunAsync(Asked("1", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "Help", "在 /gg 后空一格写命令：…"), CancellationToken.None);
+        }
+
+        await worker.RunAsync(Asked("1", "31", "Status", "今日本群：检查 3 条消息"), CancellationToken.None); // another answer
+        await worker.RunAsync(Asked("1", "32", "Check\n明天交作业", "不会命中：没有找到任何规则的词"), CancellationToken.None);
+        await worker.RunAsync(Asked("1", "33", "Check\n加我微信", "不会命中：没有找到任何规则的词"), CancellationToken.None); // the same words to another text
+        await worker.RunAsync(Asked("2", "34", "Help", "在 /gg 后空一格写命令：…"), CancellationToken.None); // another group
+        _clock.Advance(RecentAnswers.Window - TimeSpan.FromSeconds(1));
+        await worker.RunAsync(Asked("1", "35", "Help", "在 /gg 后空一格写命令：…"), CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await worker.RunAsync(Asked("1", "36", "Help", "在 /gg 后空一格写命令：…"), CancellationToken.None); // a minute on: again
+
+        Assert.Equal(
+            [
+                "warn 30010 在 /gg 后空一格写命令：…",
+                "warn 30031 今日本群：检查 3 条消息",
+                "warn 30032 不会命中：没有找到任何规则的词",
+                "warn 30033 不会命中：没有找到任何规则的词",
+                "warn 30034 在 /gg 后空一格写命令：…",
+                "warn 30036 在 /gg 后空一格写命令：…",
+            ],
+            _platform.Calls);
+        Assert.Equal(20, _logs.Entries.Count(e => e.Level == LogLevel.Debug));
+        Assert.Equal(
+            "Debug: Group command 帮助 in qq group 1 (message 35): the answer is the one sent to the same command in the group 59 s ago; not sent again",
+            _logs.Lines[^1]);
+    }
+
+    [Fact]
+    public async Task An_answer_not_sent_does_not_hold_back_the_same_one_after_it()
+    {
+        var worker = new CommandReplyWorker(new CommandReplies(), _platform, new RecentAnswers(_clock), _clock, _logs);
+        _platform.Answer = ActionResult.Failed(ActionErrorKind.Refused, "send_group_msg refused: retcode 1200 bot is muted");
+        await worker.RunAsync(Reply("1", "a"), CancellationToken.None);
+        _platform.Answer = ActionResult.Done;
+
+        await worker.RunAsync(Reply("1", "b"), CancellationToken.None);
+        await worker.RunAsync(Reply("1", "c"), CancellationToken.None);
+
+        Assert.Equal(2, _platform.Sent); // the one refused and the one after it; not the third
     }
 
     /// <summary>Answers every message to the group with <see cref="Answer"/>, and counts them; a mute or an unmute is done.</summary>

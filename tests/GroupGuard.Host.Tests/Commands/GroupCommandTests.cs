@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using GroupGuard.Core;
 using GroupGuard.Core.Accounts;
+using GroupGuard.Core.Commands;
 using GroupGuard.Core.Moderation;
 using GroupGuard.Host.Commands;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,16 +33,17 @@ public sealed class GroupCommandTests
             terms: [加微信]
         """;
 
-    private static GroupGuardFactory Service(FakeOneBotApi api, TimeProvider? commandClock = null) =>
+    private static GroupGuardFactory Service(FakeOneBotApi api, TimeProvider? commandClock = null, params (string Key, string? Value)[] more) =>
         new(
-            GroupGuardFactory.OneBotApi(api.BaseUrl, ("GroupGuard:OneBot:WarningCoalesceSeconds", "0")),
+            GroupGuardFactory.OneBotApi(api.BaseUrl, [("GroupGuard:OneBot:WarningCoalesceSeconds", "0"), .. more]),
             Pack,
             services =>
             {
                 if (commandClock is not null)
                 {
-                    // The commands on a clock of their own (today, the rate limit); the rest of the service on the real one.
+                    // The commands on a clock of their own (today, the rate limit, the answers sent lately); the rest of the service on the real one.
                     services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<GroupCommands>(sp, commandClock)));
+                    services.Replace(ServiceDescriptor.Singleton(new RecentAnswers(commandClock)));
                 }
             });
 
@@ -1097,13 +1099,51 @@ public sealed class GroupCommandTests
         await service.PostV11Async(GroupGuardFactory.GroupEvent(100, "/gg 状态", userId: Admin, role: "admin", time: 1764150100));
         await service.HandledAsync("100");
 
-        // Carried out (and audited): the first five, and the one a minute later.
+        // Carried out (and audited): the first ten, and the one a minute later; the ten answered once,
+        // their answers the same within the minute, and the one a minute later again.
         Assert.Equal(CommandLimiter.PerUser + 1, (await AuditAsync(service)).Count(a => a.Action == "group_command:状态"));
-        var answers = await api.WaitForRequestsAsync(CommandLimiter.PerUser + 2);
+        var answers = await api.WaitForRequestsAsync(3);
         var said = answers.Where(r => r.Action == "send_group_msg").Select(Said).ToList();
-        Assert.Equal(CommandLimiter.PerUser + 1, said.Count(s => s.Contains("今日本群", StringComparison.Ordinal)));
+        Assert.Equal(2, said.Count(s => s.Contains("今日本群", StringComparison.Ordinal)));
         Assert.Equal($"[CQ:at,qq={Admin}] 命令太频繁，请 60 秒后再试", Assert.Single(said, s => s.Contains("命令太频繁", StringComparison.Ordinal)));
         Assert.Empty(await service.IncidentsAsync());
+    }
+
+    /// <summary>
+    /// Twenty admins typing /gg 帮助 within a minute drew twenty lists, the same line twenty times:
+    /// the group now gets one, another command's answer still goes out, and a minute later the list
+    /// is answered again.
+    /// </summary>
+    [Fact]
+    public async Task A_burst_of_the_same_command_from_many_admins_is_answered_once_a_minute_and_other_answers_still_go_out()
+    {
+        await using var api = FakeOneBotApi.Start();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero));
+        using var service = Service(api, clock, ("Logging:LogLevel:GroupGuard.Host.Commands.CommandReplyWorker", "Debug"));
+        string[] typed = ["/gg 帮助", "/gg", "/gg帮助", "/gg？"];
+
+        for (var i = 0; i < CommandLimiter.PerGroup - 1; i++)
+        {
+            await service.PostV11Async(GroupGuardFactory.GroupEvent(i + 1, typed[i % typed.Length], userId: 30010 + i, role: "admin", time: 1764150000 + i));
+        }
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(50, "/gg 状态", userId: 30050, role: "admin", time: 1764150050));
+        await AnswerAsync(api, "今日本群");
+        await service.Logs.Recording.WaitUntilAsync(
+            entries => entries.Count(e => e.Level == LogLevel.Debug && e.Message.Contains("not sent again", StringComparison.Ordinal)) == CommandLimiter.PerGroup - 2,
+            "the answers the same as the first let be");
+
+        var said = api.RequestsFor("send_group_msg").Select(Said).ToList();
+        Assert.Equal(2, said.Count);
+        var list = Assert.Single(said, s => s.EndsWith("] " + GroupCommandParser.Usage("/gg"), StringComparison.Ordinal));
+        Assert.Matches(@"^\[CQ:at,qq=300[1-2]\d\] ", list); // one of the nineteen
+        Assert.Contains($"[CQ:at,qq=30050] 今日本群：检查 0 条消息，违规消息 0 条，试运行关", said);
+        Assert.Equal(CommandLimiter.PerGroup - 1, (await AuditAsync(service)).Count(a => a.Action == "group_command:帮助")); // each carried out
+
+        clock.Advance(RecentAnswers.Window);
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(60, "/gg 帮助", userId: 30060, role: "admin", time: 1764150060));
+        var again = await api.WaitForRequestAsync(r => r.Action == "send_group_msg" && Said(r).StartsWith("[CQ:at,qq=30060]", StringComparison.Ordinal), "the list a minute later");
+        Assert.Equal($"[CQ:at,qq=30060] {GroupCommandParser.Usage("/gg")}", Said(again));
     }
 
     /// <summary>

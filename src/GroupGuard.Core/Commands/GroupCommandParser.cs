@@ -148,6 +148,15 @@ public static class GroupCommandParser
         {
             argument = ""; // 检查。 has no text to check: in reply to a message, it checks that one
         }
+        else if (verb.Verb == GroupCommandVerb.FalsePositive && !argument.Any(char.IsLetterOrDigit))
+        {
+            argument = ""; // 误判！ is no note: it would replace the note an earlier 误判 kept
+        }
+
+        if (verb.Verb is GroupCommandVerb.Allow or GroupCommandVerb.Disallow)
+        {
+            argument = Unquoted(argument); // 放行「加微信群」, as the answers quote phrases: the phrase is 加微信群
+        }
 
         if (WordTypedApart(verb, argument) is { } whole)
         {
@@ -270,6 +279,28 @@ public static class GroupCommandParser
         return text.AsSpan().TrimEnd().TrimEnd(FullStops).TrimEnd().ToString();
     }
 
+    /// <summary>Quotes an admin may put around a phrase, as the answers do (「加**群」): each opening mark and its closing one.</summary>
+    private static readonly (char Open, char Close)[] Quotes = [('「', '」'), ('『', '』'), ('“', '”'), ('‘', '’'), ('"', '"'), ('\'', '\'')];
+
+    /// <summary>
+    /// <paramref name="phrase"/> without one pair of quotes around it all (「加微信群」: 加微信群), which
+    /// as a line of the list would cover only text quoted so and could not be taken off without them;
+    /// as it is when the marks stand inside too (「加微信群」，「扫码进群」) or nothing is inside.
+    /// </summary>
+    private static string Unquoted(string phrase)
+    {
+        foreach (var (open, close) in Quotes)
+        {
+            if (phrase.Length > 2 && phrase[0] == open && phrase[^1] == close)
+            {
+                var inside = phrase.AsSpan(1, phrase.Length - 2);
+                return inside.IndexOfAny(open, close) < 0 && !inside.IsWhiteSpace() ? WithoutFullStop(inside.Trim().ToString()) : phrase;
+            }
+        }
+
+        return phrase;
+    }
+
     /// <summary>
     /// The text to check; none, sent as a reply, the message replied to (<see cref="GroupCommand.Argument"/>
     /// empty and <see cref="GroupCommand.ReplyTo"/> set), whose text the caller finds. Text typed after it
@@ -326,6 +357,11 @@ public static class GroupCommandParser
         foreach (var word in words)
         {
             var id = word.TrimStart('@', '＠');
+            if (id.StartsWith("qq", StringComparison.OrdinalIgnoreCase))
+            {
+                id = id[2..]; // QQ123456789, as a number is often written
+            }
+
             if (IsQQNumber(id) && id != botId && !users.Contains(id, StringComparer.Ordinal))
             {
                 users.Add(id);
@@ -423,7 +459,7 @@ public static class GroupCommandParser
         ("统计", StatusName), ("今日", StatusName), ("今天", StatusName), ("status", StatusName),
         ("误报", FalsePositiveName), ("误杀", FalsePositiveName), ("误伤", FalsePositiveName), ("错判", FalsePositiveName),
         ("解除禁言", UnmuteName), ("取消禁言", UnmuteName), ("解封", UnmuteName), ("unmute", UnmuteName),
-        ("白名单", AllowListName), ("查看放行", AllowListName),
+        ("白名单", AllowListName), ("查看放行", AllowListName), ("名单", AllowListName), ("查看名单", AllowListName), ("查看放行名单", AllowListName),
         ("允许", AllowName), ("加白", AllowName),
         ("删除放行", DisallowName), ("移除放行", DisallowName), ("撤销放行", DisallowName),
         ("豁免", TrustName), ("免处置", TrustName),

@@ -85,6 +85,8 @@ public sealed class GroupCommandParserTests
     [InlineData("/gg 取消 放行 加微信群", "取消放行", "取消放行 词语")] // a space typed inside a command's word
     [InlineData("/gg 试 运行 开", "试运行", "试运行 开 或 关")]
     [InlineData("/gg 白名单", "放行名单", "放行名单")]
+    [InlineData("/gg 名单", "放行名单", "放行名单")]
+    [InlineData("/gg 查看放行名单", "放行名单", "放行名单")]
     [InlineData("/gg HELP", "帮助", "帮助")]
     public void A_word_close_to_a_command_is_answered_with_that_command_as_it_is_typed(string text, string meant, string usage)
     {
@@ -275,6 +277,20 @@ public sealed class GroupCommandParserTests
         Assert.Contains("回复", unreplied.Problem, StringComparison.Ordinal);
     }
 
+    /// <summary>/gg 误判！ kept ！ as its note, in place of the note an earlier 误判 of the same warning kept.</summary>
+    [Theory]
+    [InlineData("/gg 误判！")]
+    [InlineData("/gg 误判 。")]
+    [InlineData("/gg 误判？？")]
+    public void False_positive_with_marks_alone_has_no_note(string text)
+    {
+        var command = Parse(text, replyTo: "1")!;
+
+        Assert.Equal(GroupCommandVerb.FalsePositive, command.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal("", command.Argument);
+    }
+
     [Fact]
     public void A_long_note_is_cut()
     {
@@ -301,6 +317,7 @@ public sealed class GroupCommandParserTests
     [InlineData("/gg 解禁 123456789，987654321")]
     [InlineData("/gg 解禁 123456789、987654321。")]
     [InlineData("/gg 解禁 ＠123456789 ＠987654321")]
+    [InlineData("/gg 解禁 QQ123456789 qq987654321")] // as a number is often written
     public void Unmute_takes_qq_numbers_parted_by_commas_or_after_a_full_width_at(string text) =>
         Assert.Equal(["123456789", "987654321"], Parse(text)!.Users);
 
@@ -503,6 +520,33 @@ public sealed class GroupCommandParserTests
         Assert.Null(command!.Problem);
         Assert.Equal(phrase, command.Argument);
     }
+
+    /// <summary>
+    /// A phrase typed in quotes, as the answers quote phrases (「加**群」), was written with them:
+    /// 「加微信群」 as a line, answered 已放行「「加微信群」」, which 取消放行 加微信群 could not find.
+    /// </summary>
+    [Theory]
+    [InlineData("/gg 放行「加微信群」", GroupCommandVerb.Allow, "加微信群")]
+    [InlineData("/gg 放行 “加微信群”。", GroupCommandVerb.Allow, "加微信群")]
+    [InlineData("/gg 放行 \"扫码 进群\"", GroupCommandVerb.Allow, "扫码 进群")]
+    [InlineData("/gg 放行 『加微信群。』", GroupCommandVerb.Allow, "加微信群")]
+    [InlineData("/gg 取消放行「加微信群」", GroupCommandVerb.Disallow, "加微信群")]
+    [InlineData("/gg 放行 「加」微信「群」", GroupCommandVerb.Allow, "「加」微信「群」")] // quotes inside: as typed
+    [InlineData("/gg 放行 加微信群」", GroupCommandVerb.Allow, "加微信群」")]
+    public void A_phrase_in_quotes_is_the_phrase_inside_them(string text, GroupCommandVerb verb, string phrase)
+    {
+        var command = Parse(text)!;
+
+        Assert.Equal(verb, command.Verb);
+        Assert.Null(command.Problem);
+        Assert.Equal(phrase, command.Argument);
+    }
+
+    [Theory]
+    [InlineData("/gg 放行 「」")]
+    [InlineData("/gg 放行 「 」")]
+    public void Quotes_around_nothing_are_no_phrase(string text) =>
+        Assert.NotNull(Parse(text)!.Problem);
 
     [Fact]
     public void Allow_refuses_a_phrase_over_the_length()

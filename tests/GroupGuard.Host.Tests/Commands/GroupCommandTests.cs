@@ -143,6 +143,10 @@ public sealed class GroupCommandTests
         await service.PostV11Async(ReplyEvent(5, "9002", "/gg 误判"));
         await service.HandledAsync("5");
         Assert.Equal("是通知", Assert.Single(await service.IncidentsAsync(), i => i.Id == second.Id).ReviewNote); // no note, none wiped
+
+        await service.PostV11Async(ReplyEvent(6, "9002", "/gg 误判！")); // marks alone: no note either (it was ！)
+        await service.HandledAsync("6");
+        Assert.Equal("是通知", Assert.Single(await service.IncidentsAsync(), i => i.Id == second.Id).ReviewNote);
     }
 
     [Fact]
@@ -421,6 +425,30 @@ public sealed class GroupCommandTests
         Assert.Equal($"[CQ:at,qq={Admin}] 没有这个命令，是不是想用：/gg 放行名单？取消放行词语：/gg 取消放行 词语", Said(suggested));
         Assert.Equal(["加微信群"], File.ReadAllLines(file).Where(l => !l.StartsWith('#')));
         Assert.Equal(["group_command:放行", "group_command:放行名单"], (await AuditAsync(service)).Select(a => a.Action).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// A phrase typed in quotes, as the answers quote phrases, was written with them: the line
+    /// 「加微信群」, answered 已放行「「加微信群」」, which 取消放行 加微信群 then could not find.
+    /// </summary>
+    [Fact]
+    public async Task A_phrase_typed_in_quotes_is_allowed_and_taken_off_without_them()
+    {
+        await using var api = FakeOneBotApi.Start();
+        using var service = Service(api);
+        var file = Path.Combine(service.Folder, "rules", "allow-123456.txt");
+
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(1, "/gg 放行「加微信群」", userId: Admin, role: "admin"));
+        var allowed = await AnswerAsync(api, "已放行");
+        Assert.Equal(["加微信群"], File.ReadAllLines(file).Where(l => !l.StartsWith('#')));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(2, "家长们加微信群交作业", userId: Member));
+        await service.PostV11Async(GroupGuardFactory.GroupEvent(3, "/gg 取消放行 “加微信群”", userId: Admin, role: "admin"));
+        var removed = await AnswerAsync(api, "已取消放行");
+
+        Assert.Equal($"[CQ:at,qq={Admin}] 已放行「加微信群」，仅本群", Said(allowed));
+        Assert.Equal($"[CQ:at,qq={Admin}] 已取消放行「加微信群」，仅本群", Said(removed));
+        Assert.DoesNotContain(File.ReadAllLines(file), l => !l.StartsWith('#'));
+        Assert.Empty(await service.IncidentsAfterAsync(3));
     }
 
     /// <summary>

@@ -459,7 +459,7 @@ public static class GroupCommandParser
         ("统计", StatusName), ("今日", StatusName), ("今天", StatusName), ("status", StatusName),
         ("误报", FalsePositiveName), ("误杀", FalsePositiveName), ("误伤", FalsePositiveName), ("错判", FalsePositiveName),
         ("解除禁言", UnmuteName), ("取消禁言", UnmuteName), ("解封", UnmuteName), ("unmute", UnmuteName),
-        ("白名单", AllowListName), ("查看放行", AllowListName), ("名单", AllowListName), ("查看名单", AllowListName), ("查看放行名单", AllowListName),
+        ("白名单", AllowListName), ("查看放行", AllowListName), ("查看放行名单", AllowListName),
         ("允许", AllowName), ("加白", AllowName),
         ("删除放行", DisallowName), ("移除放行", DisallowName), ("撤销放行", DisallowName),
         ("豁免", TrustName), ("免处置", TrustName),

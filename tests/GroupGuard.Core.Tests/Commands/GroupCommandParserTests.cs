@@ -85,7 +85,6 @@ public sealed class GroupCommandParserTests
     [InlineData("/gg 取消 放行 加微信群", "取消放行", "取消放行 词语")] // a space typed inside a command's word
     [InlineData("/gg 试 运行 开", "试运行", "试运行 开 或 关")]
     [InlineData("/gg 白名单", "放行名单", "放行名单")]
-    [InlineData("/gg 名单", "放行名单", "放行名单")]
     [InlineData("/gg 查看放行名单", "放行名单", "放行名单")]
     [InlineData("/gg HELP", "帮助", "帮助")]
     public void A_word_close_to_a_command_is_answered_with_that_command_as_it_is_typed(string text, string meant, string usage)
@@ -813,7 +812,7 @@ public sealed class GroupCommandParserTests
     [InlineData("/gg 查看信任", "信任名单")]
     [InlineData("/gg 放行明单", "放行名单")]
     [InlineData("/gg 取消方行 加微信", "取消放行 词语")]
-    [InlineData("/gg 检察", "检查 文字")]
+    [InlineData("/gg 检察", "检查 文字（或回复消息）")]
     [InlineData("/gg 解进", "解禁 @某人")]
     [InlineData("/gg 白名单", "放行名单")]
     public void Near_misses_suggest_the_one_command_meant(string text, string usage)
@@ -823,6 +822,20 @@ public sealed class GroupCommandParserTests
         Assert.Equal(GroupCommandVerb.Unknown, command!.Verb);
         Assert.StartsWith($"没有这个命令，是不是想用：/gg {usage}？", command.Problem, StringComparison.Ordinal);
         Assert.Empty(command.Users);
+    }
+
+    /// <summary>名单 alone may be either list: neither is suggested, the whole list of commands names both.</summary>
+    [Theory]
+    [InlineData("/gg 名单")]
+    [InlineData("/gg 查看名单")]
+    public void A_list_asked_for_without_saying_which_is_answered_with_every_command(string text)
+    {
+        var command = Parse(text)!;
+
+        Assert.Equal(GroupCommandVerb.Unknown, command.Verb);
+        Assert.DoesNotContain("是不是想用", command.Problem, StringComparison.Ordinal);
+        Assert.Contains("放行名单", command.Problem, StringComparison.Ordinal);
+        Assert.Contains("信任名单", command.Problem, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -546,7 +546,8 @@ internal sealed partial class GroupCommands(
         var removed = await trusted.UntrustAsync(message.Platform, message.GroupId, command.Users, CancellationToken.None);
         var bySettings = command.Users.Where(u => configured.Group?.Trusts(u) == true).ToList();
         var everywhere = command.Users.Where(u => configured.Options.ExemptUsers.Contains(u, StringComparer.Ordinal) && !bySettings.Contains(u, StringComparer.Ordinal)).ToList();
-        var notThere = command.Users.Where(u => !removed.Contains(u, StringComparer.Ordinal) && !bySettings.Contains(u, StringComparer.Ordinal) && !everywhere.Contains(u, StringComparer.Ordinal)).ToList();
+        var stillSpared = bySettings.Concat(everywhere).ToHashSet(StringComparer.Ordinal);
+        var notThere = command.Users.Where(u => !removed.Contains(u, StringComparer.Ordinal) && !stillSpared.Contains(u)).ToList();
         await AuditAsync(
             command,
             message,
@@ -556,9 +557,11 @@ internal sealed partial class GroupCommands(
                 + (everywhere.Count > 0 ? $"; still exempt in every group {string.Join(',', everywhere)}" : ""));
 
         var said = new List<string>();
-        if (removed.Count > 0)
+        // One the settings still spare is said under the setting, not as acted on again.
+        var acting = removed.Where(u => !stillSpared.Contains(u)).ToList();
+        if (acting.Count > 0)
         {
-            said.Add($"已取消信任 {Listed(removed)}：本群恢复处理其消息");
+            said.Add($"已取消信任 {Listed(acting)}：本群恢复处理其消息");
         }
 
         if (notThere.Count > 0)

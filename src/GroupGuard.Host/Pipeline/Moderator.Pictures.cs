@@ -137,13 +137,12 @@ internal sealed partial class Moderator
         var scope = WithBuiltInPack(group.Group);
         var role = message.SenderRole;
         var offences = 0;
-        var trustedHere = false;
         var naming = NamedAsync(message, stoppingToken); // beside the role lookup, as for the text
         var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
+        var trustedHere = await TrustedAsync(message, stoppingToken);
         if (ModerationPolicy.Actionable(hits.Concat(inner.Select(h => h.Hit)), scope))
         {
             role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
-            trustedHere = await TrustedAsync(message, stoppingToken);
 
             // The count takes in this message's own offence when its text made one already, by the
             // same test the store applies for this decision (a dry run's counts the dry runs too).

@@ -167,17 +167,17 @@ internal sealed partial class Moderator(
         var group = settings.For(message.GroupId);
         var role = message.SenderRole;
         var offences = 0;
-        var trustedHere = false;
 
         // The group's name, when the event carries none, asked beside the role lookup, not after it.
         var naming = NamedAsync(message, stoppingToken);
 
-        // Read before the count: a dry run's decision counts the group's earlier dry runs too.
+        // Read before the count: a dry run's decision counts the group's earlier dry runs too. Whether
+        // the group trusts the sender, for every hit, as its settings' and the service's ExemptUsers are.
         var dryRunSwitch = await DryRunSwitchAsync(message, stoppingToken);
+        var trustedHere = await TrustedAsync(message, stoppingToken);
         if (ModerationPolicy.Actionable(hits.Concat(forwarded.Select(f => f.Hit)), group.Group))
         {
             role = await SenderRoles.OfAsync(platform, message, time, stoppingToken);
-            trustedHere = await TrustedAsync(message, stoppingToken);
             offences = await CountOffencesAsync(message, group.Options, ModerationPolicy.DryRun(dryRunSwitch, group.Group, group.Options), stoppingToken);
         }
 
@@ -313,7 +313,7 @@ internal sealed partial class Moderator(
     private PolicyContext ContextFor(ChatMessage message, GroupSettings group, GroupOverride? scope, int offences, SenderRole role, DateTimeOffset now, bool? dryRunSwitch, bool trustedHere) =>
         new(offences, role, now, group.Options, scope, group.Privacy, action => platform?.CanDo(message.Protocol, message.Platform, action) ?? false, dryRunSwitch, trustedHere);
 
-    /// <summary>Whether the group's admins trust the sender (<c>/gg 信任</c>, the console); read only for a decision that may act.</summary>
+    /// <summary>Whether the group's admins trust the sender (<c>/gg 信任</c>, the console); read only for a message with a hit.</summary>
     private async Task<bool> TrustedAsync(ChatMessage message, CancellationToken stoppingToken) =>
         trusted is not null && await trusted.ReadAsync(message.Platform, message.GroupId, message.UserId, stoppingToken);
 

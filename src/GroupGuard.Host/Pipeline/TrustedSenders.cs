@@ -5,8 +5,8 @@ using GroupGuard.Core.Moderation;
 namespace GroupGuard.Host.Pipeline;
 
 /// <summary>
-/// Whether a group's admins trust a sender (<c>/gg 信任</c>, the console), read for every decision
-/// that may act on a member's message or its pictures. While the store is unreadable, what it said
+/// Whether a group's admins trust a sender (<c>/gg 信任</c>, the console), read for every message
+/// or picture with a hit. While the store is unreadable, what it said
 /// last of that member stands, so a trusted member is not acted on meanwhile.
 /// </summary>
 internal sealed partial class TrustedSenders(PipelineStats stats, ILogger<TrustedSenders> logger, ITrustedMembers? members = null)

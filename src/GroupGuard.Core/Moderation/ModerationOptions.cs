@@ -77,6 +77,18 @@ public sealed class GroupOverride
     public Members.JoinOverride? Join { get; set; }
 
     /// <summary>
+    /// These settings with other <see cref="Packs"/> and everything else as it is (a picture's
+    /// built-in pack added to a group's own list): a copy made field by field dropped the group's
+    /// <see cref="Announce"/> and <see cref="Join"/>, and would drop the next setting added.
+    /// </summary>
+    public GroupOverride WithPacks(List<string> packs)
+    {
+        var copy = (GroupOverride)MemberwiseClone();
+        copy.Packs = packs;
+        return copy;
+    }
+
+    /// <summary>
     /// User ids trusted in this group only (a teacher, the class monitor, the shop's staff): their
     /// messages still make incidents, marked <c>exempt</c>, and are never acted on here. Beside those
     /// the group's admins trust with <c>/gg 信任</c>; at most <see cref="MaxTrusted"/>.

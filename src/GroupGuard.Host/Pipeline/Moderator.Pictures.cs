@@ -239,7 +239,7 @@ internal sealed partial class Moderator
     /// <summary>A group limited to some packs still has the built-in pack: a blocked picture is blocked everywhere.</summary>
     private static GroupOverride? WithBuiltInPack(GroupOverride? group) =>
         group?.Packs is { } packs
-            ? new GroupOverride { Packs = [.. packs, BlockedPackId], DryRun = group.DryRun, Escalation = group.Escalation, ExemptUsers = group.ExemptUsers }
+            ? group.WithPacks([.. packs, BlockedPackId])
             : group;
 
     /// <summary>

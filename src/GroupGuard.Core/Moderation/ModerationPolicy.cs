@@ -371,6 +371,6 @@ public static partial class ModerationPolicy
     public static string Warning(Rule rule) =>
         (rule.WarningTemplate ?? (rule.PackNamed ? DefaultWarning : UnnamedPackWarning))
             .Replace("{pack}", rule.PackName.Length > 0 ? rule.PackName : rule.PackId, StringComparison.Ordinal)
-            .Replace("{rule}", rule.Id, StringComparison.Ordinal)
+            .Replace("{rule}", rule.Label, StringComparison.Ordinal)
             .Replace("{category}", rule.Category, StringComparison.Ordinal);
 }

@@ -165,15 +165,19 @@ internal sealed class PackReader(string file, string display, RuleProblems error
         };
         if (warning is not null)
         {
-            // The rules that say the pack's warning: those without one of their own.
-            var saying = (rulesNode as YamlSequenceNode)?.Children.OfType<YamlMappingNode>()
+            // The rules that say the pack's warning: those without one of their own; {rule} gives the
+            // name of those with a name: and the id of the others.
+            var sayers = (rulesNode as YamlSequenceNode)?.Children.OfType<YamlMappingNode>()
                 .Where(r => !r.Children.Keys.Any(k => k is YamlScalarNode { Value: "warning" }))
+                .ToList() ?? [];
+            var saying = sayers
+                .Where(r => !r.Children.Keys.Any(k => k is YamlScalarNode { Value: "name" }))
                 .Select(r => r.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: "id" }).Value)
                 .OfType<YamlScalarNode>()
                 .Select(v => v.Value?.Trim())
                 .OfType<string>()
-                .ToList() ?? [];
-            WarnOfIds(warning, Line(map["warning"].Start), null, defaults.PackName, defaults.Category, saying);
+                .ToList();
+            WarnOfIds(warning, Line(map["warning"].Start), null, defaults.PackName, defaults.Category, saying, everyNamed: sayers.Count > 0 && saying.Count == 0);
         }
 
         if (rulesNode is YamlSequenceNode list)
@@ -419,7 +423,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
         if (map.TryGetValue("warning", out var warningNode) && rule.WarningTemplate is { } warning)
         {
-            WarnOfIds(warning, Line(warningNode.Start), id, rule.PackName, rule.Category, [id]);
+            WarnOfIds(warning, Line(warningNode.Start), id, rule.PackName, rule.Category, [id], everyNamed: rule.Name is not null);
         }
 
         return rule;
@@ -961,19 +965,20 @@ internal sealed class PackReader(string file, string display, RuleProblems error
 
     /// <summary>
     /// Warns of each placeholder of a pack's or rule's <c>warning:</c> (the text members read) that
-    /// fills in an id: <c>{rule}</c> (the rule's id), <c>{category}</c> (a category such as
+    /// fills in an id: <c>{rule}</c> (the rule's id, where it has no <c>name:</c>; <paramref name="ruleIds"/>
+    /// are the rules without one, none of them when <paramref name="everyNamed"/>), <c>{category}</c> (a category such as
     /// <c>ads</c>), <c>{pack}</c> of a pack with no Chinese name (its id). A placeholder that gives
     /// Chinese (<c>{pack}</c> with <c>name: 广告引流</c>) is what it is for. Each warning says what
     /// members would read and the Chinese name to write instead, where there is one.
     /// </summary>
-    private void WarnOfIds(string template, int line, string? ruleId, string packName, string category, IReadOnlyList<string> ruleIds)
+    private void WarnOfIds(string template, int line, string? ruleId, string packName, string category, IReadOnlyList<string> ruleIds, bool everyNamed)
     {
         static bool Code(string value) => value.All(char.IsAscii);
         var known = DigestBuilder.CategoryName(category, c => c);
         var categoryName = known != category ? known : null;
         var packChinese = Code(packName) ? null : packName;
 
-        if (template.Contains("{rule}", StringComparison.Ordinal) && (ruleIds.Count == 0 || ruleIds.Any(Code)))
+        if (template.Contains("{rule}", StringComparison.Ordinal) && !everyNamed && (ruleIds.Count == 0 || ruleIds.Any(Code)))
         {
             var read = ruleIds.Count switch
             {
@@ -981,7 +986,7 @@ internal sealed class PackReader(string file, string display, RuleProblems error
                 1 => $"'{ruleIds[0]}', the rule's id",
                 _ => $"each rule's id ('{ruleIds[0]}' …)",
             };
-            var instead = (packChinese ?? categoryName) is { } chinese ? $"write a Chinese name instead, such as {(packChinese is null ? "the category's" : "the pack's")}: {chinese}" : "write in Chinese what the rule is about instead";
+            var instead = "give the rule a name: line (name: 加微信引流), which {rule} then gives, or " + ((packChinese ?? categoryName) is { } chinese ? $"write a Chinese name instead, such as {(packChinese is null ? "the category's" : "the pack's")}: {chinese}" : "write in Chinese what the rule is about instead");
             warnings.Add(new RuleError(display, line, $"{Who(ruleId)}: the warning holds {{rule}}, which members read as {read}; {instead}"));
         }
 

@@ -131,7 +131,7 @@ public sealed record Rule
 
     /// <summary>
     /// The warning posted in the group (after an @ of the sender) when the action is warn, or when a
-    /// platform cannot carry out the action. <c>{pack}</c>, <c>{rule}</c> and <c>{category}</c> are filled in.
+    /// platform cannot carry out the action. <c>{pack}</c>, <c>{rule}</c> (its <c>name:</c>, else its id) and <c>{category}</c> are filled in.
     /// </summary>
     public string? WarningTemplate { get; init; }
 

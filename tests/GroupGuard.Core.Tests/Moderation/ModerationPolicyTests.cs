@@ -393,7 +393,7 @@ public sealed class ModerationPolicyTests
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.Collection(
             result.Warnings,
-            w => Assert.Equal(("ads.yaml", 4, "pack 'ads': the warning holds {rule}, which members read as 'ads.contact', the rule's id; write a Chinese name instead, such as the pack's: 广告引流"), (Path.GetFileName(w.Path), w.Line, w.Message)),
+            w => Assert.Equal(("ads.yaml", 4, "pack 'ads': the warning holds {rule}, which members read as 'ads.contact', the rule's id; give the rule a name: line (name: 加微信引流), which {rule} then gives, or write a Chinese name instead, such as the pack's: 广告引流"), (Path.GetFileName(w.Path), w.Line, w.Message)),
             w => Assert.Equal(("ads.yaml", 4, "pack 'ads': the warning holds {category}, which members read as 'ads', the category's id; write a Chinese name instead, such as the category's: 广告引流"), (Path.GetFileName(w.Path), w.Line, w.Message)),
             w => Assert.Equal(("my.yaml", 6, "rule 'my-ads.contact': the warning holds {pack}, which members read as 'my-ads', the pack's id (it has no name: line); give the pack a Chinese name (a name: line below pack:), which {pack} then gives, or write the Chinese name in the warning"), (Path.GetFileName(w.Path), w.Line, w.Message)));
 
@@ -402,6 +402,54 @@ public sealed class ModerationPolicyTests
         Assert.Equal("请勿发布ads.contact（ads）", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "ads.contact")));
         Assert.Equal("广告引流：请勿私聊拉人", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "ads.pm")));
         Assert.Equal("请勿发布my-ads相关内容", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "my-ads.contact")));
+    }
+
+    /// <summary>{rule} of a rule with a name: gives its name, which members read; no load warning then.</summary>
+    [Fact]
+    public void A_warning_s_rule_placeholder_gives_the_rule_s_name_and_warns_only_of_rules_without_one()
+    {
+        using var dir = new TempFolder();
+        dir.Write("ads.yaml", """
+            pack: ads
+            name: 广告引流
+            category: ads
+            warning: "请勿发布{rule}"
+            rules:
+              - id: ads.contact
+                name: 加微信引流
+                terms: [加微信]
+                action: warn
+              - id: ads.pm
+                name: 私聊拉人
+                terms: [私聊我]
+                action: warn
+                warning: "{rule}：请勿私聊拉人"
+            """);
+        dir.Write("my.yaml", """
+            pack: my
+            name: 我的规则
+            warning: "请勿发布{rule}"
+            rules:
+              - id: my.named
+                name: 代开发票
+                terms: [代开发票]
+                action: warn
+              - id: my.unnamed
+                terms: [刷单]
+                action: warn
+            """);
+
+        var result = RuleLoader.Load(dir.Path);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var warning = Assert.Single(result.Warnings); // only my.yaml's, for my.unnamed
+        Assert.Equal(("my.yaml", 3), (Path.GetFileName(warning.Path), warning.Line));
+        Assert.Contains("'my.unnamed', the rule's id", warning.Message, StringComparison.Ordinal);
+        var set = result.RuleSet!;
+        Assert.Equal("请勿发布加微信引流", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "ads.contact")));
+        Assert.Equal("私聊拉人：请勿私聊拉人", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "ads.pm")));
+        Assert.Equal("请勿发布代开发票", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "my.named")));
+        Assert.Equal("请勿发布my.unnamed", ModerationPolicy.Warning(set.Rules.Single(r => r.Id == "my.unnamed")));
     }
 
     [Fact]

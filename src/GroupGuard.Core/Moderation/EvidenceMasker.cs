@@ -5,20 +5,9 @@ public static class EvidenceMasker
 {
     private const int LongDigitRun = 6;
 
-    public static string Mask(string text, IEnumerable<EvidenceSpan> spans)
-    {
-        var chars = text.ToCharArray();
-        foreach (var span in spans)
-        {
-            for (var i = Math.Max(0, span.Start); i < Math.Min(chars.Length, span.Start + span.Length); i++)
-            {
-                chars[i] = '*';
-            }
-        }
-
-        MaskDigitRuns(chars);
-        return new string(chars);
-    }
+    /// <summary>Every span masked whole, and long digit runs: <see cref="MaskForReaders"/> with no hit of an offer's category.</summary>
+    public static string Mask(string text, IEnumerable<EvidenceSpan> spans) =>
+        MaskForReaders(text, spans.Select(span => (span, (string?)null)));
 
     /// <summary>Masks every run of <see cref="LongDigitRun"/> digits or more (a phone, card or id number).</summary>
     private static void MaskDigitRuns(char[] chars)

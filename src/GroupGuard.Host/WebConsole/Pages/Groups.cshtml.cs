@@ -118,10 +118,9 @@ public sealed class GroupsModel(
             return Refused(Format(T["{0} is on, off, or empty for as configured."], T["Dry run"]));
         }
 
-        // Any name was written, and left a row of its own on this page.
-        if (!ReadPlatforms.Contains(platform) && !await HeardAsync(platform))
+        if (await UnknownPlatformAsync(platform) is { } unknown)
         {
-            return Refused(Format(T["{0} is one GroupGuard reads ({1}) or one this page lists; {2} is neither."], T["Platform"], string.Join(T[", "], ReadPlatforms), platform));
+            return unknown;
         }
 
         bool? dryRun = value switch { "on" => true, "off" => false, _ => null };
@@ -214,13 +213,17 @@ public sealed class GroupsModel(
                 : Format(T["{0} is the member's id on the platform (letters, digits, _ - . : @, at most 64); {1} is not."], T["Member"], user));
         }
 
-        if (!ReadPlatforms.Contains(platform) && !await HeardAsync(platform))
-        {
-            return Refused(Format(T["{0} is one GroupGuard reads ({1}) or one this page lists; {2} is neither."], T["Platform"], string.Join(T[", "], ReadPlatforms), platform));
-        }
-
-        return null;
+        return await UnknownPlatformAsync(platform);
     }
+
+    /// <summary>
+    /// A refusal of <paramref name="platform"/> when it is neither one GroupGuard reads nor one this
+    /// page lists: any name written would leave a row of its own on this page.
+    /// </summary>
+    private async Task<IActionResult?> UnknownPlatformAsync(string platform) =>
+        ReadPlatforms.Contains(platform) || await HeardAsync(platform)
+            ? null
+            : Refused(Format(T["{0} is one GroupGuard reads ({1}) or one this page lists; {2} is neither."], T["Platform"], string.Join(T[", "], ReadPlatforms), platform));
 
     /// <summary>A switch the page cannot set, answered on the console's page with a link back to the groups (<see cref="ConsolePage.RefuseForm"/>).</summary>
     private IActionResult Refused(string message) => RefuseForm(message, "/console/groups", T["Back to the groups"]);

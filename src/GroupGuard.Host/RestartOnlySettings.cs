@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Primitives;
-
 namespace GroupGuard.Host;
 
 /// <summary>
@@ -8,7 +6,8 @@ namespace GroupGuard.Host;
 /// else would say. When a reload brings a value of one of them other than the one the service
 /// started with, a warning names its key, once for each new value.
 /// </summary>
-internal sealed partial class RestartOnlySettings(IConfiguration configuration, ILogger<RestartOnlySettings> logger) : IHostedService, IDisposable
+internal sealed partial class RestartOnlySettings(IConfiguration configuration, ILogger<RestartOnlySettings> logger)
+    : SettingsReloadWatcher<Dictionary<string, string>>(configuration)
 {
     /// <summary>The keys, each a setting or a section whose every entry is one (a list of connections).</summary>
     internal static readonly string[] Keys =
@@ -35,48 +34,25 @@ internal sealed partial class RestartOnlySettings(IConfiguration configuration, 
         ConnectionLimits.UpgradedKey,
     ];
 
-    private readonly Lock _lock = new();
-    private IDisposable? _subscription;
     private Dictionary<string, string> _started = [];
-    private Dictionary<string, string> _seen = [];
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            _started = Read();
-            _seen = _started;
-        }
-
-        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Check);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public void Dispose() => _subscription?.Dispose();
+    protected override void Started(Dictionary<string, string> reading) => _started = reading;
 
     /// <summary>Compares the settings now with those at start; warns of each that has a new value since the last look.</summary>
-    internal void Check()
+    protected override void Compare(Dictionary<string, string> seen, Dictionary<string, string> now)
     {
-        lock (_lock)
+        foreach (var key in Keys)
         {
-            var now = Read();
-            foreach (var key in Keys)
+            // Once for each new value: another edit of the file says nothing more of it, and
+            // putting back the value the service runs with says nothing at all.
+            if (now[key] != seen[key] && now[key] != _started[key])
             {
-                // Once for each new value: another edit of the file says nothing more of it, and
-                // putting back the value the service runs with says nothing at all.
-                if (now[key] != _seen[key] && now[key] != _started[key])
-                {
-                    LogNeedsRestart(key);
-                }
+                LogNeedsRestart(key);
             }
-
-            _seen = now;
         }
     }
 
-    private Dictionary<string, string> Read() => Keys.ToDictionary(key => key, key => Value(configuration.GetSection(key)), StringComparer.Ordinal);
+    protected override Dictionary<string, string> Read() => Keys.ToDictionary(key => key, key => Value(Configuration.GetSection(key)), StringComparer.Ordinal);
 
     /// <summary>A setting's value, or every value under a section (keys in any case, as the configuration takes them), as one string.</summary>
     private static string Value(IConfigurationSection section) =>

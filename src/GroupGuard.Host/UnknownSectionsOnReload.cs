@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Primitives;
-
 namespace GroupGuard.Host;
 
 /// <summary>
@@ -12,46 +10,22 @@ namespace GroupGuard.Host;
 /// it has. (A key that is no setting inside a section is its kind's own check, which keeps the last
 /// good settings of that kind on a reload: <see cref="LastGoodOptionsFactory{TOptions}"/>.)
 /// </summary>
-internal sealed partial class UnknownSectionsOnReload(IConfiguration configuration, ILogger<UnknownSectionsOnReload> logger) : IHostedService, IDisposable
+internal sealed partial class UnknownSectionsOnReload(IConfiguration configuration, ILogger<UnknownSectionsOnReload> logger)
+    : SettingsReloadWatcher<HashSet<string>>(configuration)
 {
-    private readonly Lock _lock = new();
-    private IDisposable? _subscription;
-    private HashSet<string> _seen = [];
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            _seen = Read();
-        }
-
-        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Check);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public void Dispose() => _subscription?.Dispose();
-
     /// <summary>Warns of each unknown section that was not there at the last look.</summary>
-    internal void Check()
+    protected override void Compare(HashSet<string> seen, HashSet<string> now)
     {
-        lock (_lock)
+        foreach (var failure in now.Where(f => !seen.Contains(f)))
         {
-            var now = Read();
-            foreach (var failure in now.Where(f => !_seen.Contains(f)))
-            {
-                LogUnknown(failure);
-            }
-
-            _seen = now;
+            LogUnknown(failure);
         }
     }
 
-    private HashSet<string> Read()
+    protected override HashSet<string> Read()
     {
         var failures = new List<string>();
-        GroupGuardApp.UnknownSections(configuration, failures);
+        GroupGuardApp.UnknownSections(Configuration, failures);
         return new HashSet<string>(failures, StringComparer.Ordinal);
     }
 
